@@ -1,0 +1,221 @@
+"""The domain's closed vocabularies, with the words users write for them in Italian and English.
+
+A cell may say `Dopo la consegna`, `dopo-consegna` or `after delivery`: all three mean
+`InvoiceTerms.AFTER_DELIVERY`. Matching ignores case, accents, spaces, dashes and underscores.
+The first Italian and English words of each value are its labels in documents and dropdowns.
+
+>>> parse(InvoiceTerms, "Dopo la consegna")
+<InvoiceTerms.AFTER_DELIVERY: 'after-delivery'>
+>>> parse(ScheduleKind, "settimanale"), parse(ScheduleKind, "WEEKLY")
+(<ScheduleKind.WEEKLY: 'weekly'>, <ScheduleKind.WEEKLY: 'weekly'>)
+>>> label(DocumentType.RETURN, "it"), label(DocumentType.RETURN, "en")
+('Reso', 'Return')
+>>> parse_weekdays("lun, mer,ven"), parse_weekdays("mon-fri")
+((0, 2, 4), (0, 1, 2, 3, 4))
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class ScheduleKind(StrEnum):
+    DAILY = "daily"
+    WORKING_DAYS = "working-days"
+    WEEKLY = "weekly"
+    EVERY_N_WEEKS = "every-n-weeks"
+    MONTHLY_DAY = "monthly-day"
+    MONTHLY_LAST_DAY = "monthly-last-day"
+    MONTHLY_LAST_WORKING_DAY = "monthly-last-working-day"
+    MONTHLY_NTH_WEEKDAY = "monthly-nth-weekday"
+    RRULE = "rrule"
+
+
+class HolidayPolicy(StrEnum):
+    """What happens to an occurrence that falls on a non-working day."""
+
+    SKIP = "skip"
+    NEXT = "next"
+    PREVIOUS = "previous"
+    KEEP = "keep"
+
+
+class PriceType(StrEnum):
+    LIST = "list"
+    STANDARD = "standard"
+
+
+class DocumentType(StrEnum):
+    STANDARD = "standard"
+    POS = "pos"
+    WAREHOUSE = "warehouse"
+    RETURN = "return"
+    QUOTATION = "quotation"
+    PROPOSAL = "proposal"
+    PREPAY = "prepay"
+    ON_CREDIT = "on-credit"
+
+
+class InvoiceTerms(StrEnum):
+    AFTER_DELIVERY = "after-delivery"
+    AFTER_ORDER_DELIVERED = "after-order-delivered"
+    CUSTOMER_SCHEDULE = "customer-schedule"
+    DO_NOT_INVOICE = "do-not-invoice"
+    IMMEDIATE = "immediate"
+
+
+class InvoiceSchedule(StrEnum):
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"
+
+
+class DeliveryTerms(StrEnum):
+    AFTER_RECEIPT = "after-receipt"
+    AVAILABILITY = "availability"
+    COMPLETE_LINE = "complete-line"
+    COMPLETE_ORDER = "complete-order"
+
+
+class InvoiceGrouping(StrEnum):
+    CUSTOMER = "customer"
+    PROJECT = "project"
+    SHIPPING_ADDRESS = "shipping-address"
+
+
+class PaymentMethod(StrEnum):
+    BANK_TRANSFER = "bank-transfer"
+    RIBA = "riba"
+    CASH = "cash"
+    CARD = "card"
+    DIRECT_DEBIT = "direct-debit"
+
+
+class ExceptionAction(StrEnum):
+    """What a row of the calendar's exceptions sheet does to one occurrence."""
+
+    SKIP = "skip"
+    MOVE = "move"
+    QUANTITY = "quantity"
+    EXTRA = "extra"
+
+
+_WORDS: dict[StrEnum, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    ScheduleKind.DAILY: (("Giornaliero", "tutti i giorni", "quotidiano"), ("Daily",)),
+    ScheduleKind.WORKING_DAYS: (("Giorni feriali", "feriali", "lavorativi"), ("Working days", "weekdays")),
+    ScheduleKind.WEEKLY: (("Settimanale",), ("Weekly",)),
+    ScheduleKind.EVERY_N_WEEKS: (("Ogni N settimane", "plurisettimanale"), ("Every N weeks",)),
+    ScheduleKind.MONTHLY_DAY: (("Mensile giorno", "giorno del mese", "mensile"), ("Monthly day", "monthly", "day of month")),
+    ScheduleKind.MONTHLY_LAST_DAY: (("Ultimo del mese", "fine mese"), ("Monthly last day", "last day of month", "month end")),
+    ScheduleKind.MONTHLY_LAST_WORKING_DAY: (("Ultimo feriale del mese", "ultimo giorno lavorativo"), ("Monthly last working day", "last working day")),
+    ScheduleKind.MONTHLY_NTH_WEEKDAY: (("Ennesimo giorno della settimana", "mensile giorno settimana"), ("Monthly nth weekday", "nth weekday")),
+    ScheduleKind.RRULE: (("RRULE", "regola"), ("RRULE", "rule")),
+    HolidayPolicy.SKIP: (("Salta", "salta il giorno"), ("Skip",)),
+    HolidayPolicy.NEXT: (("Giorno successivo", "posticipa", "successivo"), ("Next working day", "next", "postpone")),
+    HolidayPolicy.PREVIOUS: (("Giorno precedente", "anticipa", "precedente"), ("Previous working day", "previous", "bring forward")),
+    HolidayPolicy.KEEP: (("Mantieni", "consegna comunque"), ("Keep",)),
+    PriceType.LIST: (("Prezzo di listino", "listino"), ("List price", "list")),
+    PriceType.STANDARD: (("Prezzo standard", "standard"), ("Standard price", "standard")),
+    DocumentType.STANDARD: (("Ordine standard", "standard"), ("Standard order", "standard")),
+    DocumentType.POS: (("Punto vendita", "POS"), ("POS order", "POS")),
+    DocumentType.WAREHOUSE: (("Ordine di magazzino", "magazzino"), ("Warehouse order", "warehouse")),
+    DocumentType.RETURN: (("Reso", "reso materiale", "rimborso"), ("Return", "return material")),
+    DocumentType.QUOTATION: (("Preventivo",), ("Quotation",)),
+    DocumentType.PROPOSAL: (("Previsionale",), ("Proposal",)),
+    DocumentType.PREPAY: (("Pagamento anticipato", "prepagato"), ("Prepay order", "prepay")),
+    DocumentType.ON_CREDIT: (("Ordine a credito", "a credito"), ("On credit order", "on credit")),
+    InvoiceTerms.AFTER_DELIVERY: (("Dopo la consegna", "dopo consegna"), ("After delivery",)),
+    InvoiceTerms.AFTER_ORDER_DELIVERED: (("Dopo aver evaso l'ordine", "ordine evaso"), ("After order delivered",)),
+    InvoiceTerms.CUSTOMER_SCHEDULE: (("Schedulazione del cliente", "calendario cliente", "calendario"), ("Customer schedule after delivery", "customer schedule")),
+    InvoiceTerms.DO_NOT_INVOICE: (("Non fatturare", "non fattura"), ("Do not invoice",)),
+    InvoiceTerms.IMMEDIATE: (("Immediato", "immediata"), ("Immediate",)),
+    InvoiceSchedule.WEEKLY: (("Settimanale",), ("Weekly",)),
+    InvoiceSchedule.BIWEEKLY: (("Quindicinale", "bisettimanale"), ("Every two weeks", "biweekly")),
+    InvoiceSchedule.MONTHLY: (("Mensile",), ("Monthly",)),
+    DeliveryTerms.AFTER_RECEIPT: (("Dopo l'incasso", "dopo aver ricevuto", "dopo incasso"), ("After receipt",)),
+    DeliveryTerms.AVAILABILITY: (("Disponibilità", "disponibilita"), ("Availability",)),
+    DeliveryTerms.COMPLETE_LINE: (("Riga completa", "linea completa"), ("Complete line",)),
+    DeliveryTerms.COMPLETE_ORDER: (("Ordine completo", "completa l'ordine"), ("Complete order",)),
+    InvoiceGrouping.CUSTOMER: (("Cliente",), ("Customer",)),
+    InvoiceGrouping.PROJECT: (("Progetto",), ("Project",)),
+    InvoiceGrouping.SHIPPING_ADDRESS: (("Destinazione", "indirizzo di spedizione"), ("Shipping address", "ship-to")),
+    PaymentMethod.BANK_TRANSFER: (("Bonifico bancario", "bonifico"), ("Bank transfer", "wire transfer")),
+    PaymentMethod.RIBA: (("Ri.Ba.", "riba", "ricevuta bancaria"), ("Ri.Ba.", "bank receipt")),
+    PaymentMethod.CASH: (("Contanti", "contante"), ("Cash",)),
+    PaymentMethod.CARD: (("Carta", "carta di credito"), ("Card", "credit card")),
+    PaymentMethod.DIRECT_DEBIT: (("Addebito diretto", "RID", "SDD"), ("Direct debit", "SEPA direct debit")),
+    ExceptionAction.SKIP: (("Salta",), ("Skip",)),
+    ExceptionAction.MOVE: (("Sposta",), ("Move",)),
+    ExceptionAction.QUANTITY: (("Quantità", "cambia quantità"), ("Quantity", "change quantity")),
+    ExceptionAction.EXTRA: (("Consegna extra", "extra", "aggiuntiva"), ("Extra delivery", "extra")),
+}
+
+
+def normalize(text: str) -> str:
+    """Fold case, accents and separators, so `Quantità`, `quantita` and `QUANTITA'` compare equal."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return re.sub(r"[\s\-_'’.]+", "", folded)
+
+
+_INDEX: dict[type, dict[str, StrEnum]] = {}
+for _member, (_it, _en) in _WORDS.items():
+    _index = _INDEX.setdefault(type(_member), {})
+    for _word in (_member.value, *_it, *_en):
+        _index.setdefault(normalize(_word), _member)
+
+
+def parse(enum: type[E], text: str) -> E:
+    """The member a user's word stands for; `ValueError` when none does."""
+    found = _INDEX[enum].get(normalize(text))
+    if found is None:
+        raise ValueError(text)
+    return found  # type: ignore[return-value]
+
+
+def label(member: StrEnum, lang: str = "it") -> str:
+    it, en = _WORDS[member]
+    return (it if lang == "it" else en)[0]
+
+
+def choices(enum: type[StrEnum], lang: str = "it") -> list[str]:
+    """The labels a dropdown offers, in the user's language."""
+    return [label(m, lang) for m in enum]
+
+
+WEEKDAYS_IT = ("lun", "mar", "mer", "gio", "ven", "sab", "dom")
+WEEKDAYS_EN = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_WORDS = {
+    **{w: i for i, w in enumerate(WEEKDAYS_IT)},
+    **{w: i for i, w in enumerate(WEEKDAYS_EN)},
+    **{w: i for i, w in enumerate(("lunedi", "martedi", "mercoledi", "giovedi", "venerdi", "sabato", "domenica"))},
+    **{w: i for i, w in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
+}
+
+
+def parse_weekdays(text: str) -> tuple[int, ...]:
+    """Weekday numbers (Monday = 0) from `lun,mer,ven`, `mon-fri` or `lunedì; giovedì`."""
+    days: set[int] = set()
+    for part in re.split(r"[,;/ ]+", text.strip()):
+        if not part:
+            continue
+        ends = [normalize(x) for x in part.split("-")]
+        if len(ends) == 2 and all(e in _WEEKDAY_WORDS for e in ends):
+            a, b = (_WEEKDAY_WORDS[e] for e in ends)
+            days.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
+        elif len(ends) == 1 and ends[0] in _WEEKDAY_WORDS:
+            days.add(_WEEKDAY_WORDS[ends[0]])
+        else:
+            raise ValueError(text)
+    if not days:
+        raise ValueError(text)
+    return tuple(sorted(days))
+
+
+def format_weekdays(days: tuple[int, ...], lang: str = "it") -> str:
+    names = WEEKDAYS_IT if lang == "it" else WEEKDAYS_EN
+    return ",".join(names[d] for d in days)
