@@ -11,7 +11,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
+
+from toolkit.cells import Location
 
 from toolkit.vocab import (
     DeliveryTerms, DocumentType, ExceptionAction, HolidayPolicy, InvoiceGrouping,
@@ -241,3 +245,11 @@ class MasterData(Record):
     carriers: tuple[Carrier, ...] = ()
     stock: tuple[StockLevel, ...] | None = None
     """None when the workbook has no stock sheet: everything counts as available."""
+    layout: Any = None
+    """Where each sheet and column was found (`toolkit.validation.layout.Layout`)."""
+
+    def locate(self, source: Source, field: str | None = None) -> Location:
+        """The cell a record's field came from, as the user sees it: `'Righe modello'!C12`."""
+        if self.layout is None:
+            return Location(source.sheet, f"A{source.row}", self.workbook)
+        return self.layout.locate(source.sheet, source.row, field)

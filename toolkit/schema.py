@@ -317,7 +317,7 @@ def markdown() -> str:
 
 
 def _show_default(value: Any) -> str:
-    if isinstance(value, StrEnum) and value in vocab._WORDS:
+    if isinstance(value, StrEnum):
         return vocab.label(value, "en")
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -105,55 +105,55 @@ class ExceptionAction(StrEnum):
     EXTRA = "extra"
 
 
-_WORDS: dict[StrEnum, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    ScheduleKind.DAILY: (("Giornaliero", "tutti i giorni", "quotidiano"), ("Daily",)),
-    ScheduleKind.WORKING_DAYS: (("Giorni feriali", "feriali", "lavorativi"), ("Working days", "weekdays")),
-    ScheduleKind.WEEKLY: (("Settimanale",), ("Weekly",)),
-    ScheduleKind.EVERY_N_WEEKS: (("Ogni N settimane", "plurisettimanale"), ("Every N weeks",)),
-    ScheduleKind.MONTHLY_DAY: (("Mensile giorno", "giorno del mese", "mensile"), ("Monthly day", "monthly", "day of month")),
-    ScheduleKind.MONTHLY_LAST_DAY: (("Ultimo del mese", "fine mese"), ("Monthly last day", "last day of month", "month end")),
-    ScheduleKind.MONTHLY_LAST_WORKING_DAY: (("Ultimo feriale del mese", "ultimo giorno lavorativo"), ("Monthly last working day", "last working day")),
-    ScheduleKind.MONTHLY_NTH_WEEKDAY: (("Ennesimo giorno della settimana", "mensile giorno settimana"), ("Monthly nth weekday", "nth weekday")),
-    ScheduleKind.RRULE: (("RRULE", "regola"), ("RRULE", "rule")),
-    HolidayPolicy.SKIP: (("Salta", "salta il giorno"), ("Skip",)),
-    HolidayPolicy.NEXT: (("Giorno successivo", "posticipa", "successivo"), ("Next working day", "next", "postpone")),
-    HolidayPolicy.PREVIOUS: (("Giorno precedente", "anticipa", "precedente"), ("Previous working day", "previous", "bring forward")),
-    HolidayPolicy.KEEP: (("Mantieni", "consegna comunque"), ("Keep",)),
-    PriceType.LIST: (("Prezzo di listino", "listino"), ("List price", "list")),
-    PriceType.STANDARD: (("Prezzo standard", "standard"), ("Standard price", "standard")),
-    DocumentType.STANDARD: (("Ordine standard", "standard"), ("Standard order", "standard")),
-    DocumentType.POS: (("Punto vendita", "POS"), ("POS order", "POS")),
-    DocumentType.WAREHOUSE: (("Ordine di magazzino", "magazzino"), ("Warehouse order", "warehouse")),
-    DocumentType.RETURN: (("Reso", "reso materiale", "rimborso"), ("Return", "return material")),
-    DocumentType.QUOTATION: (("Preventivo",), ("Quotation",)),
-    DocumentType.PROPOSAL: (("Previsionale",), ("Proposal",)),
-    DocumentType.PREPAY: (("Pagamento anticipato", "prepagato"), ("Prepay order", "prepay")),
-    DocumentType.ON_CREDIT: (("Ordine a credito", "a credito"), ("On credit order", "on credit")),
-    InvoiceTerms.AFTER_DELIVERY: (("Dopo la consegna", "dopo consegna"), ("After delivery",)),
-    InvoiceTerms.AFTER_ORDER_DELIVERED: (("Dopo aver evaso l'ordine", "ordine evaso"), ("After order delivered",)),
-    InvoiceTerms.CUSTOMER_SCHEDULE: (("Schedulazione del cliente", "calendario cliente", "calendario"), ("Customer schedule after delivery", "customer schedule")),
-    InvoiceTerms.DO_NOT_INVOICE: (("Non fatturare", "non fattura"), ("Do not invoice",)),
-    InvoiceTerms.IMMEDIATE: (("Immediato", "immediata"), ("Immediate",)),
-    InvoiceSchedule.WEEKLY: (("Settimanale",), ("Weekly",)),
-    InvoiceSchedule.BIWEEKLY: (("Quindicinale", "bisettimanale"), ("Every two weeks", "biweekly")),
-    InvoiceSchedule.MONTHLY: (("Mensile",), ("Monthly",)),
-    DeliveryTerms.AFTER_RECEIPT: (("Dopo l'incasso", "dopo aver ricevuto", "dopo incasso"), ("After receipt",)),
-    DeliveryTerms.AVAILABILITY: (("Disponibilità", "disponibilita"), ("Availability",)),
-    DeliveryTerms.COMPLETE_LINE: (("Riga completa", "linea completa"), ("Complete line",)),
-    DeliveryTerms.COMPLETE_ORDER: (("Ordine completo", "completa l'ordine"), ("Complete order",)),
-    InvoiceGrouping.CUSTOMER: (("Cliente",), ("Customer",)),
-    InvoiceGrouping.PROJECT: (("Progetto",), ("Project",)),
-    InvoiceGrouping.SHIPPING_ADDRESS: (("Destinazione", "indirizzo di spedizione"), ("Shipping address", "ship-to")),
-    PaymentMethod.BANK_TRANSFER: (("Bonifico bancario", "bonifico"), ("Bank transfer", "wire transfer")),
-    PaymentMethod.RIBA: (("Ri.Ba.", "riba", "ricevuta bancaria"), ("Ri.Ba.", "bank receipt")),
-    PaymentMethod.CASH: (("Contanti", "contante"), ("Cash",)),
-    PaymentMethod.CARD: (("Carta", "carta di credito"), ("Card", "credit card")),
-    PaymentMethod.DIRECT_DEBIT: (("Addebito diretto", "RID", "SDD"), ("Direct debit", "SEPA direct debit")),
-    ExceptionAction.SKIP: (("Salta",), ("Skip",)),
-    ExceptionAction.MOVE: (("Sposta",), ("Move",)),
-    ExceptionAction.QUANTITY: (("Quantità", "cambia quantità"), ("Quantity", "change quantity")),
-    ExceptionAction.EXTRA: (("Consegna extra", "extra", "aggiuntiva"), ("Extra delivery", "extra")),
-}
+_WORDS_TABLE: tuple[tuple[StrEnum, tuple[str, ...], tuple[str, ...]], ...] = (
+    (ScheduleKind.DAILY, ("Giornaliero", "tutti i giorni", "quotidiano"), ("Daily",)),
+    (ScheduleKind.WORKING_DAYS, ("Giorni feriali", "feriali", "lavorativi"), ("Working days", "weekdays")),
+    (ScheduleKind.WEEKLY, ("Settimanale",), ("Weekly",)),
+    (ScheduleKind.EVERY_N_WEEKS, ("Ogni N settimane", "plurisettimanale"), ("Every N weeks",)),
+    (ScheduleKind.MONTHLY_DAY, ("Mensile giorno", "giorno del mese", "mensile"), ("Monthly day", "monthly", "day of month")),
+    (ScheduleKind.MONTHLY_LAST_DAY, ("Ultimo del mese", "fine mese"), ("Monthly last day", "last day of month", "month end")),
+    (ScheduleKind.MONTHLY_LAST_WORKING_DAY, ("Ultimo feriale del mese", "ultimo giorno lavorativo"), ("Monthly last working day", "last working day")),
+    (ScheduleKind.MONTHLY_NTH_WEEKDAY, ("Ennesimo giorno della settimana", "mensile giorno settimana"), ("Monthly nth weekday", "nth weekday")),
+    (ScheduleKind.RRULE, ("RRULE", "regola"), ("RRULE", "rule")),
+    (HolidayPolicy.SKIP, ("Salta", "salta il giorno"), ("Skip",)),
+    (HolidayPolicy.NEXT, ("Giorno successivo", "posticipa", "successivo"), ("Next working day", "next", "postpone")),
+    (HolidayPolicy.PREVIOUS, ("Giorno precedente", "anticipa", "precedente"), ("Previous working day", "previous", "bring forward")),
+    (HolidayPolicy.KEEP, ("Mantieni", "consegna comunque"), ("Keep",)),
+    (PriceType.LIST, ("Prezzo di listino", "listino"), ("List price", "list")),
+    (PriceType.STANDARD, ("Prezzo standard", "standard"), ("Standard price", "standard")),
+    (DocumentType.STANDARD, ("Ordine standard", "standard"), ("Standard order", "standard")),
+    (DocumentType.POS, ("Punto vendita", "POS"), ("POS order", "POS")),
+    (DocumentType.WAREHOUSE, ("Ordine di magazzino", "magazzino"), ("Warehouse order", "warehouse")),
+    (DocumentType.RETURN, ("Reso", "reso materiale", "rimborso"), ("Return", "return material")),
+    (DocumentType.QUOTATION, ("Preventivo",), ("Quotation",)),
+    (DocumentType.PROPOSAL, ("Previsionale",), ("Proposal",)),
+    (DocumentType.PREPAY, ("Pagamento anticipato", "prepagato"), ("Prepay order", "prepay")),
+    (DocumentType.ON_CREDIT, ("Ordine a credito", "a credito"), ("On credit order", "on credit")),
+    (InvoiceTerms.AFTER_DELIVERY, ("Dopo la consegna", "dopo consegna"), ("After delivery",)),
+    (InvoiceTerms.AFTER_ORDER_DELIVERED, ("Dopo aver evaso l'ordine", "ordine evaso"), ("After order delivered",)),
+    (InvoiceTerms.CUSTOMER_SCHEDULE, ("Schedulazione del cliente", "calendario cliente", "calendario"), ("Customer schedule after delivery", "customer schedule")),
+    (InvoiceTerms.DO_NOT_INVOICE, ("Non fatturare", "non fattura"), ("Do not invoice",)),
+    (InvoiceTerms.IMMEDIATE, ("Immediato", "immediata"), ("Immediate",)),
+    (InvoiceSchedule.WEEKLY, ("Settimanale",), ("Weekly",)),
+    (InvoiceSchedule.BIWEEKLY, ("Quindicinale", "bisettimanale"), ("Every two weeks", "biweekly")),
+    (InvoiceSchedule.MONTHLY, ("Mensile",), ("Monthly",)),
+    (DeliveryTerms.AFTER_RECEIPT, ("Dopo l'incasso", "dopo aver ricevuto", "dopo incasso"), ("After receipt",)),
+    (DeliveryTerms.AVAILABILITY, ("Disponibilità", "disponibilita"), ("Availability",)),
+    (DeliveryTerms.COMPLETE_LINE, ("Riga completa", "linea completa"), ("Complete line",)),
+    (DeliveryTerms.COMPLETE_ORDER, ("Ordine completo", "completa l'ordine"), ("Complete order",)),
+    (InvoiceGrouping.CUSTOMER, ("Cliente",), ("Customer",)),
+    (InvoiceGrouping.PROJECT, ("Progetto",), ("Project",)),
+    (InvoiceGrouping.SHIPPING_ADDRESS, ("Destinazione", "indirizzo di spedizione"), ("Shipping address", "ship-to")),
+    (PaymentMethod.BANK_TRANSFER, ("Bonifico bancario", "bonifico"), ("Bank transfer", "wire transfer")),
+    (PaymentMethod.RIBA, ("Ri.Ba.", "riba", "ricevuta bancaria"), ("Ri.Ba.", "bank receipt")),
+    (PaymentMethod.CASH, ("Contanti", "contante"), ("Cash",)),
+    (PaymentMethod.CARD, ("Carta", "carta di credito"), ("Card", "credit card")),
+    (PaymentMethod.DIRECT_DEBIT, ("Addebito diretto", "RID", "SDD"), ("Direct debit", "SEPA direct debit")),
+    (ExceptionAction.SKIP, ("Salta",), ("Skip",)),
+    (ExceptionAction.MOVE, ("Sposta",), ("Move",)),
+    (ExceptionAction.QUANTITY, ("Quantità", "cambia quantità"), ("Quantity", "change quantity")),
+    (ExceptionAction.EXTRA, ("Consegna extra", "extra", "aggiuntiva"), ("Extra delivery", "extra")),
+)
 
 
 def normalize(text: str) -> str:
@@ -162,8 +162,13 @@ def normalize(text: str) -> str:
     return re.sub(r"[\s\-_'’.]+", "", folded)
 
 
+_WORDS: dict[tuple[type, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
+    (type(m), m.value): (it, en) for m, it, en in _WORDS_TABLE
+}
+"""Keyed by (vocabulary, value): `ScheduleKind.WEEKLY` and `InvoiceSchedule.WEEKLY` are equal strings."""
+
 _INDEX: dict[type, dict[str, StrEnum]] = {}
-for _member, (_it, _en) in _WORDS.items():
+for _member, _it, _en in _WORDS_TABLE:
     _index = _INDEX.setdefault(type(_member), {})
     for _word in (_member.value, *_it, *_en):
         _index.setdefault(normalize(_word), _member)
@@ -178,7 +183,7 @@ def parse(enum: type[E], text: str) -> E:
 
 
 def label(member: StrEnum, lang: str = "it") -> str:
-    it, en = _WORDS[member]
+    it, en = _WORDS[(type(member), member.value)]
     return (it if lang == "it" else en)[0]
 
 

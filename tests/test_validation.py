@@ -1,0 +1,161 @@
+"""The data check ("Controllo dati"), one rule per row: break a cell, expect (sheet, cell, code)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import minimal
+from toolkit.problems import Severity, all_problem_types
+from toolkit.validation import check
+
+
+def test_minimal_workbook_is_clean():
+    result = check(minimal.workbook())
+    assert result.problems == []
+    assert result.master is not None
+    assert [c.code for c in result.master.customers] == ["C001", "C002"]
+    line = result.master.template_lines[1]
+    assert str(line.price) == "1.25" and str(line.quantity) == "24"
+    assert result.master.templates[0].valid_from == date(2026, 3, 1)
+    assert result.master.templates[0].weekdays == (0, 3)
+    assert result.master.settings.vat_number == "00743110157"
+
+
+# (sheet, cell, new value) → (sheet, cell, code) expected among the problems
+CASES = [
+    # types
+    ("Righe modello", "C2", "abc", "Righe modello", "C2", "not-a-number"),
+    ("Righe modello", "C2", None, "Righe modello", "C2", "required-value"),
+    ("Modelli ordine", "K2", "31/02/2026", "Modelli ordine", "K2", "not-a-date"),
+    ("Modelli ordine", "E2", "ogni tanto", "Modelli ordine", "E2", "not-a-choice"),
+    ("Modelli ordine", "F2", "lun,xyz", "Modelli ordine", "F2", "not-weekdays"),
+    ("Modelli ordine", "H3", 2.5, "Modelli ordine", "H3", "not-an-integer"),
+    ("Articoli", "D2", "ventidue", "Articoli", "D2", "not-a-percent"),
+    ("Articoli", "D2", 122, "Articoli", "D2", "not-a-percent"),
+    ("Contatti", "D2", "giulia-at-bar", "Contatti", "D2", "bad-email"),
+    ("Clienti", "C2", "01234567890", "Clienti", "C2", "invalid-vat-number"),
+    ("Clienti", "D3", "RSSMRA80A01H501X", "Clienti", "D3", "invalid-tax-code"),
+    ("Clienti", "H2", "baratto", "Clienti", "H2", "not-a-choice"),
+    ("Impostazioni", "B3", "123", "Impostazioni", "B3", "invalid-vat-number"),
+    # references
+    ("Modelli ordine", "B2", "C999", "Modelli ordine", "B2", "unknown-reference"),
+    ("Modelli ordine", "C2", "D999", "Modelli ordine", "C2", "unknown-reference"),
+    ("Modelli ordine", "D2", "P999", "Modelli ordine", "D2", "unknown-reference"),
+    ("Righe modello", "B2", "A999", "Righe modello", "B2", "unknown-reference"),
+    ("Righe modello", "A2", "T999", "Righe modello", "A2", "unknown-reference"),
+    ("Prezzi", "C2", "A999", "Prezzi", "C2", "unknown-reference"),
+    ("Clienti", "G2", "VIP", "Clienti", "G2", "unknown-reference"),
+    ("Destinazioni", "B2", "C002", "Modelli ordine", "C2", "belongs-to-other-customer"),
+    # codes and identities
+    ("Clienti", "A3", "C001", "Clienti", "A3", "duplicate-code"),
+    ("Clienti", "D3", None, "Clienti", "C3", "missing-fiscal-id"),
+    ("Clienti", "I2", "30 giorni circa", "Clienti", "I2", "bad-payment-terms"),
+    # quantities, dates, prices
+    ("Righe modello", "C2", 0, "Righe modello", "C2", "quantity-not-positive"),
+    ("Righe modello", "C2", -3, "Righe modello", "C2", "quantity-not-positive"),
+    ("Righe modello", "C4", 0, "Righe modello", "C4", "quantity-zero"),
+    ("Modelli ordine", "L2", "28/02/2026", "Modelli ordine", "L2", "ends-before-start"),
+    ("Versioni listino", "D2", date(2026, 7, 15), "Versioni listino", "C3", "overlapping-versions"),
+    ("Versioni listino", "D2", date(2025, 12, 1), "Versioni listino", "D2", "ends-before-start"),
+    ("Prezzi", "F2", 19, "Prezzi", "F2", "limit-above-standard"),
+    ("Righe modello", "D3", 0.5, "Righe modello", "D3", "price-below-limit"),
+    ("Prezzi", "C3", "A003", "Righe modello", "B3", "no-price"),
+    ("Modelli ordine", "K2", "01/01/2025", "Modelli ordine", "K2", "no-price-version"),
+    # VAT
+    ("Articoli", "D2", None, "Articoli", "D2", "missing-vat-rate"),
+    ("Articoli", "E4", None, "Articoli", "E4", "zero-rate-needs-nature"),
+    ("Articoli", "E2", "N4", "Articoli", "E2", "nature-with-rate"),
+    ("Articoli", "E4", "N9", "Articoli", "E4", "bad-vat-nature"),
+    ("Articoli", "D2", 21, "Articoli", "D2", "unusual-vat-rate"),
+    # schedules
+    ("Modelli ordine", "F2", None, "Modelli ordine", "F2", "schedule-parameter"),
+    ("Modelli ordine", "H3", None, "Modelli ordine", "H3", "schedule-parameter"),
+    ("Modelli ordine", "H3", 32, "Modelli ordine", "H3", "schedule-parameter"),
+    # settings
+    ("Impostazioni", "B8", "ZZ", "Impostazioni", "B8", "unknown-holiday-region"),
+]
+
+
+@pytest.mark.parametrize("sheet,cell,value,want_sheet,want_cell,code", CASES,
+                         ids=[f"{c[0]}!{c[1]}={c[2]!r}->{c[5]}" for c in CASES])
+def test_rule(sheet, cell, value, want_sheet, want_cell, code):
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, sheet, cell, value)
+    result = check(minimal.workbook(sheets))
+    found = {(p.sheet, p.cell, p.code) for p in result.problems}
+    assert (want_sheet, want_cell, code) in found, sorted(found)
+
+
+def test_rrule_and_nth_parameters():
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Modelli ordine", "E3", "RRULE")
+    minimal.set_cell(sheets, "Modelli ordine", "J3", "FREQ=SOMETIMES")
+    minimal.set_cell(sheets, "Modelli ordine", "E2", "Ennesimo giorno della settimana")
+    minimal.set_cell(sheets, "Modelli ordine", "I2", 7)
+    found = {(p.sheet, p.cell, p.code) for p in check(minimal.workbook(sheets)).problems}
+    assert ("Modelli ordine", "J3", "schedule-parameter") in found
+    assert ("Modelli ordine", "I2", "schedule-parameter") in found
+
+
+def test_every_problem_is_reported_not_only_the_first():
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Righe modello", "C2", "abc")
+    minimal.set_cell(sheets, "Righe modello", "C3", "xyz")
+    minimal.set_cell(sheets, "Clienti", "C2", "123")
+    minimal.set_cell(sheets, "Modelli ordine", "B3", "C999")
+    result = check(minimal.workbook(sheets))
+    cells = [(p.sheet, p.cell) for p in result.errors]
+    assert cells == [("Clienti", "C2"), ("Modelli ordine", "B3"), ("Righe modello", "C2"), ("Righe modello", "C3")]
+    assert result.master is None
+
+
+def test_a_broken_row_is_not_reported_again_as_unknown():
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Clienti", "C2", "123")
+    codes = [p.code for p in check(minimal.workbook(sheets)).problems]
+    assert codes == ["invalid-vat-number"]
+
+
+def test_missing_sheet_and_column():
+    sheets = minimal.sheets()
+    del sheets["Listini"]
+    sheets["Righe modello"][0][2] = "Qta"
+    found = {(p.sheet, p.cell, p.code) for p in check(minimal.workbook(sheets)).problems}
+    assert ("Listini", None, "missing-sheet") in found
+    assert ("Righe modello", "F1", "missing-column") in found
+
+
+def test_english_names_any_order_extra_columns_and_offset_table():
+    sheets = minimal.sheets()
+    lines = sheets.pop("Righe modello")
+    header = ["Note", "Quantity", "Item", "Template", "Price", "My own notes"]
+    order = [4, 2, 1, 0, 3]
+    moved = [header] + [[row[i] for i in order] + ["whatever"] for row in lines[1:]]
+    sheets["Template lines"] = [[None] * 8, ["Order lines, kept by Anna"] + [None] * 7] + [[None, None] + r for r in moved]
+    result = check(minimal.workbook(sheets))
+    assert result.problems == []
+    minimal.set_cell(sheets, "Template lines", "D4", "abc")
+    found = {(p.sheet, p.cell, p.code) for p in check(minimal.workbook(sheets)).problems}
+    assert found == {("Template lines", "D4", "not-a-number")}
+
+
+def test_italian_text_numbers_and_dates_are_read():
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Righe modello", "C2", "1.234,5")
+    minimal.set_cell(sheets, "Righe modello", "D2", "€ 18,50")
+    minimal.set_cell(sheets, "Modelli ordine", "K2", "2/3/2026")
+    result = check(minimal.workbook(sheets))
+    assert result.problems == []
+    line = result.master.template_lines[0]
+    assert (str(line.quantity), str(line.price)) == ("1234.5", "18.50")
+    assert result.master.templates[0].valid_from == date(2026, 3, 2)
+
+
+def test_every_problem_type_speaks_both_languages_in_one_line():
+    for kind in all_problem_types():
+        assert set(kind.templates) == {"it", "en"}, kind.code
+        for text in kind.templates.values():
+            assert text and "\n" not in text, kind.code
+        assert kind.severity in (Severity.ERROR, Severity.WARNING)

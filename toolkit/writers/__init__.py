@@ -1,0 +1,1 @@
+"""Writers of the workbooks the toolkit produces: master data, plans, documents."""

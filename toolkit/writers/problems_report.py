@@ -1,0 +1,64 @@
+"""The "Controllo dati" workbook: every problem with a hyperlink to its cell.
+
+The link opens the master workbook at the offending cell (a relative link, so report and
+workbook can move together). Messages are written as text whatever they contain.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import xlsxwriter
+
+from toolkit.files import write_atomic
+from toolkit.problems import Problem, Severity
+
+TITLE = {"it": "Controllo dati", "en": "Data check"}
+HEADERS = {
+    "it": ("Gravità", "Foglio", "Cella", "Codice", "Messaggio"),
+    "en": ("Severity", "Sheet", "Cell", "Code", "Message"),
+}
+SEVERITY = {
+    "it": {Severity.ERROR: "Errore", Severity.WARNING: "Avviso"},
+    "en": {Severity.ERROR: "Error", Severity.WARNING: "Warning"},
+}
+
+
+def rows(problems: Sequence[Problem], lang: str) -> list[tuple[str, str, str, str, str]]:
+    """The report's rows, shared by the file report and the live workbook's sheet."""
+    return [(SEVERITY[lang][p.severity], p.sheet or "", p.cell or "", p.code, p.message(lang)) for p in problems]
+
+
+def write_problems_report(target: Path, problems: Sequence[Problem], workbook: Path, lang: str = "it") -> Path:
+    target = Path(target)
+    link_base = os.path.relpath(Path(workbook).resolve(), target.resolve().parent)
+
+    def write(tmp: Path) -> None:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        sheet = book.add_worksheet(TITLE[lang][:31])
+        bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        error = book.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
+        warning = book.add_format({"font_color": "#9C5700", "bg_color": "#FFEB9C"})
+        link = book.add_format({"font_color": "blue", "underline": 1})
+        sheet.write_row(0, 0, HEADERS[lang], bold)
+        for i, (p, row) in enumerate(zip(problems, rows(problems, lang)), start=1):
+            sheet.write_string(i, 0, row[0], error if p.is_error else warning)
+            sheet.write_string(i, 1, row[1])
+            if p.location is not None and p.cell:
+                sheet.write_url(i, 2, f"external:{link_base}#{p.location.reference()}", link, row[2])
+            else:
+                sheet.write_string(i, 2, row[2])
+            sheet.write_string(i, 3, row[3])
+            sheet.write_string(i, 4, row[4])
+        sheet.set_column(0, 0, 10)
+        sheet.set_column(1, 1, 18)
+        sheet.set_column(2, 2, 8)
+        sheet.set_column(3, 3, 26)
+        sheet.set_column(4, 4, 100)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(len(problems), 1), 4)
+        book.close()
+
+    return write_atomic(target, write)
