@@ -1,0 +1,142 @@
+"""Order generation for a date: preview what is due, then create it — never twice.
+
+This is the seed's central action ("genera ordine per data specifica"). Preview lists every
+template due on the date, and the dates missed since the last run (catch-up), with what the
+sales assistant wants to know about each customer. Create stores the flagged ones in one
+transaction: a second run, two runs at once, or a run after a crash find the existing orders
+and create nothing twice (the ledger's unique key is (template, occurrence date)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.exc import IntegrityError
+
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import reading, writing
+from toolkit.ledger.exposure import Exposure, exposures
+from toolkit.ledger.orders import existing_numbers, insert_order, last_generated, record_generation
+from toolkit.model import MasterData
+from toolkit.orders import EFFECTS
+from toolkit.ordering import OrderDraft, draft_orders
+from toolkit.plan import Due, catch_up
+from toolkit.problems import Problem, define, errors
+
+UNKNOWN_SELECTION = define(
+    "unknown-template-selection", "error",
+    it="Il modello {code} indicato in --only/--exclude non è fra quelli in scadenza: controlla il codice.",
+    en="Template {code} given to --only/--exclude is not among those due: check the code.")
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewRow:
+    day: date
+    template: str
+    customer: str
+    customer_name: str
+    ship_to: str | None
+    lines: int
+    quantity: Decimal
+    amount: Decimal
+    existing: str | None
+    """The order's number when it already exists."""
+    changed: bool
+    """Moved off a holiday or touched by a calendar exception."""
+    catch_up: bool
+    """Due on an earlier day that was missed."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    day: date
+    rows: list[PreviewRow]
+    customers: dict[str, tuple[Exposure, Decimal | None]]
+    """Per customer: exposure, credit limit."""
+    problems: list[Problem]
+    missed_days: list[date] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Created:
+    created: list[dict]
+    already_existing: list[dict]
+    problems: list[Problem]
+
+
+def _dues(master: MasterData, ledger: Ledger, day: date, with_catch_up: bool) -> tuple[list[Due], list[Problem]]:
+    from toolkit.plan import due_on
+
+    dues, problems = due_on(master, day, locate=master.locate)
+    if with_catch_up:
+        with reading(ledger) as conn:
+            last = last_generated(conn)
+        if last is not None and last < day:
+            dues = catch_up(master, last, day)
+    return dues, problems
+
+
+def _select(dues: list[Due], only: Collection[str] | None, exclude: Collection[str] | None) -> tuple[list[Due], list[Problem]]:
+    known = {d.template for d in dues}
+    problems = [UNKNOWN_SELECTION(None, code=c) for c in sorted({*(only or ()), *(exclude or ())} - known)]
+    chosen = [d for d in dues if (not only or d.template in only) and d.template not in (exclude or ())]
+    return chosen, problems
+
+
+def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: bool = True) -> Preview:
+    dues, problems = _dues(master, ledger, day, with_catch_up)
+    drafts, draft_problems = draft_orders(master, dues)
+    priced = {d.key: d for d in drafts}
+    customers = {c.code: c for c in master.customers}
+    with reading(ledger) as conn:
+        existing = existing_numbers(conn, [d.key for d in dues])
+        exposure = exposures(conn, sorted({d.customer for d in dues}))
+    rows = []
+    for due in dues:
+        draft = priced.get(due.key)
+        rows.append(PreviewRow(
+            due.date, due.template, due.customer, customers[due.customer].name,
+            draft.ship_to if draft else None, len(due.lines), due.total_quantity,
+            draft.amount if draft else Decimal(0), existing.get(due.key), due.changed, due.date < day))
+    snapshot = {c: (e, customers[c].credit_limit) for c, e in exposure.items()}
+    missed = sorted({d.date for d in dues if d.date < day})
+    return Preview(day, rows, snapshot, problems + draft_problems, missed)
+
+
+def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[str] | None = None,
+           exclude: Collection[str] | None = None, with_catch_up: bool = True) -> Created:
+    """Create the orders due on `day` (and missed days), or only the chosen templates.
+
+    Writes nothing if any chosen order has a problem (a missing price, say): fix it or leave
+    that template out with `exclude`.
+    """
+    dues, problems = _dues(master, ledger, day, with_catch_up)
+    dues, selection_problems = _select(dues, only, exclude)
+    drafts, draft_problems = draft_orders(master, dues)
+    problems = problems + selection_problems + draft_problems
+    if errors(problems):
+        return Created([], [], problems)
+    try:
+        return _store(master, ledger, day, drafts, problems)
+    except IntegrityError:
+        return _store(master, ledger, day, drafts, problems)
+
+
+def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraft], problems: list[Problem]) -> Created:
+    series = master.settings.order_series
+    created: list[dict] = []
+    existing_rows: list[dict] = []
+    with writing(ledger) as conn:
+        existing = existing_numbers(conn, [d.key for d in drafts])
+        for draft in drafts:
+            row = {"template": draft.template, "date": draft.occurrence, "customer": draft.customer}
+            if draft.key in existing:
+                existing_rows.append({**row, "number": existing[draft.key]})
+                continue
+            _, number = insert_order(conn, draft, series, EFFECTS[draft.document_type].status)
+            created.append({**row, "number": number, "lines": len(draft.lines), "amount": draft.amount})
+        record_generation(conn, day)
+    return Created(created, existing_rows, problems)

@@ -1,0 +1,164 @@
+"""Opening the ledger, upgrading its schema, and one-writer-at-a-time transactions.
+
+Every action that writes takes the ledger's write lock first: `BEGIN IMMEDIATE` on SQLite, a
+transaction-scoped advisory lock on PostgreSQL. Two people pressing "create orders" at once
+then run one after the other, and the second sees what the first created; numbers are drawn
+inside the same transaction, so a failed action leaves no gap. The unique constraints of the
+schema stay as the last line of defence.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text, update
+from sqlalchemy.exc import OperationalError
+
+from toolkit.ledger import schema
+from toolkit.problems import UnusableInput, define
+
+LEDGER_NEWER = define(
+    "ledger-newer-than-toolkit", "error",
+    it="Il registro è alla versione {found}, più recente di questo toolkit ({supported}): aggiorna il toolkit.",
+    en="The ledger is at version {found}, newer than this toolkit ({supported}): upgrade the toolkit.")
+LEDGER_UNREACHABLE = define(
+    "ledger-unreachable", "error",
+    it="Non riesco ad aprire il registro {url}: {reason}. Controlla l'indirizzo (--ledger o TOOLKIT_LEDGER_URL).",
+    en="Cannot open the ledger {url}: {reason}. Check the address (--ledger or TOOLKIT_LEDGER_URL).")
+
+_ADVISORY_KEY = 0x0D0C_2026
+
+
+@dataclass(frozen=True)
+class Ledger:
+    engine: Engine
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+
+def default_url(workbook: Path) -> str:
+    """`<workbook>.ledger.sqlite` beside the master workbook."""
+    path = Path(workbook).resolve()
+    return f"sqlite:///{path.with_name(path.name + '.ledger.sqlite')}"
+
+
+def open_ledger(url: str | None = None, workbook: Path | None = None) -> Ledger:
+    """Open (creating or upgrading as needed) the ledger at `url`, default beside `workbook`."""
+    if url is None:
+        if workbook is None:
+            raise ValueError("a ledger URL or a workbook is needed")
+        url = default_url(workbook)
+    engine = _engine(url)
+    ledger = Ledger(engine)
+    try:
+        migrate(ledger)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+        raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)) from None
+    return ledger
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 60})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+@contextmanager
+def writing(ledger: Ledger) -> Iterator[Connection]:
+    """A write transaction holding the ledger's write lock; committed on success, else rolled back."""
+    with ledger.engine.begin() as conn:
+        if not ledger.is_sqlite:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
+        yield conn
+
+
+@contextmanager
+def reading(ledger: Ledger) -> Iterator[Connection]:
+    with ledger.engine.connect() as conn:
+        yield conn
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+"""version → the step that upgrades a ledger from version-1 to version."""
+
+
+def migrate(ledger: Ledger) -> int:
+    with writing(ledger) as conn:
+        if not inspect(conn).has_table("schema_version"):
+            schema.metadata.create_all(conn)
+            conn.execute(insert(schema.schema_version).values(version=schema.SCHEMA_VERSION))
+            return schema.SCHEMA_VERSION
+        found = conn.execute(select(schema.schema_version.c.version)).scalar_one()
+        if found > schema.SCHEMA_VERSION:
+            raise UnusableInput(LEDGER_NEWER(None, found=found, supported=schema.SCHEMA_VERSION))
+        for version in range(found + 1, schema.SCHEMA_VERSION + 1):
+            MIGRATIONS[version](conn)
+            conn.execute(update(schema.schema_version).values(version=version))
+        return schema.SCHEMA_VERSION
+
+
+def user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some service accounts and containers
+        return os.environ.get("USERNAME") or os.environ.get("USER") or "unknown"
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def next_number(conn: Connection, series: str, year: int) -> int:
+    """The next progressive number of a series in a year, inside the caller's transaction."""
+    c = schema.counters.c
+    last = conn.execute(select(c.last).where(c.series == series, c.year == year)).scalar_one_or_none()
+    if last is None:
+        conn.execute(insert(schema.counters).values(series=series, year=year, last=1))
+        return 1
+    conn.execute(update(schema.counters).where(c.series == series, c.year == year).values(last=last + 1))
+    return last + 1
+
+
+def log_event(conn: Connection, action: str, document: str, document_id: int | None = None,
+              number: str | None = None, detail: str | None = None) -> None:
+    """The event log: who (OS user), when (UTC), what, on which document."""
+    conn.execute(insert(schema.events).values(at=now(), by=user(), action=action, document=document,
+                                              document_id=document_id, number=number, detail=detail))
+
+
+def document_number(series: str, year: int, number: int) -> str:
+    """How a number is shown and printed.
+
+    >>> document_number("OC", 2026, 7)
+    'OC-2026-00007'
+    """
+    return f"{series}-{year}-{number:05d}"

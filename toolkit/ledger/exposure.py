@@ -1,0 +1,84 @@
+"""What a customer owes and has on order: the figures a sales assistant checks before confirming
+an order or loading a van (the Openbravo seed's CRM and credit-limit points)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection, func, select
+
+from toolkit.ledger import schema
+from toolkit.money import cents
+
+ZERO = Decimal(0)
+OPEN_STATUSES = ("in-progress",)
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    customer: str
+    last_order_date: date | None = None
+    last_order_amount: Decimal = ZERO
+    unshipped: Decimal = ZERO
+    """Value of what is ordered and not yet shipped, VAT excluded."""
+    outstanding: Decimal = ZERO
+    """Final invoices not yet paid, VAT included."""
+
+    @property
+    def total(self) -> Decimal:
+        return self.unshipped + self.outstanding
+
+    def headroom(self, credit_limit: Decimal | None) -> Decimal | None:
+        return None if credit_limit is None else credit_limit - self.total
+
+
+def exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposure]:
+    wanted = list(customers)
+    if not wanted:
+        return {}
+    o, ol, dl = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c
+    last: dict[str, tuple[date, Decimal]] = {}
+    unshipped: dict[str, Decimal] = defaultdict(Decimal)
+    outstanding: dict[str, Decimal] = defaultdict(Decimal)
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start:start + 900]
+        latest = (select(o.customer, func.max(o.order_date).label("day"))
+                  .where(o.customer.in_(chunk), o.status != "voided").group_by(o.customer).subquery())
+        rows = conn.execute(
+            select(o.customer, o.order_date, ol.amount)
+            .join(latest, (latest.c.customer == o.customer) & (latest.c.day == o.order_date))
+            .join(schema.order_lines, ol.order_id == o.id)
+            .where(o.status != "voided"))
+        for customer, day, amount in rows:
+            _, total = last.get(customer, (day, ZERO))
+            last[customer] = (day, total + amount)
+        shipped = dict(conn.execute(
+            select(dl.order_line_id, func.sum(dl.quantity)).join(schema.order_lines, ol.id == dl.order_line_id)
+            .join(schema.orders, o.id == ol.order_id)
+            .where(o.customer.in_(chunk), o.status.in_(OPEN_STATUSES)).group_by(dl.order_line_id)).all())
+        rows = conn.execute(
+            select(o.customer, ol.id, ol.quantity, ol.unit_price).join(schema.orders, o.id == ol.order_id)
+            .where(o.customer.in_(chunk), o.status.in_(OPEN_STATUSES)))
+        for customer, line_id, quantity, price in rows:
+            done = Decimal(int(shipped.get(line_id, 0))).scaleb(-3)
+            unshipped[customer] += (quantity - done) * price
+        outstanding.update(_outstanding(conn, chunk))
+    return {
+        c: Exposure(c, *last.get(c, (None, ZERO)), cents(unshipped.get(c, ZERO)), outstanding.get(c, ZERO))
+        for c in wanted
+    }
+
+
+def _outstanding(conn: Connection, customers: list[str]) -> dict[str, Decimal]:
+    i, p = schema.invoices.c, schema.payments.c
+    invoiced = dict(conn.execute(
+        select(i.customer, func.sum(i.total)).where(i.customer.in_(customers), i.status == "final")
+        .group_by(i.customer)).all())
+    paid = dict(conn.execute(
+        select(i.customer, func.sum(p.amount)).join(schema.invoices, i.id == p.invoice_id)
+        .where(i.customer.in_(customers), i.status == "final").group_by(i.customer)).all())
+    return {c: (Decimal(int(invoiced[c])) - Decimal(int(paid.get(c, 0) or 0))).scaleb(-2) for c in invoiced}

@@ -1,0 +1,137 @@
+"""Orders in the ledger: store drafts, read orders back with what was shipped and invoiced.
+
+Shipped and invoiced quantities are not stored on the order line: they are sums of the DDT
+and invoice lines, so they can never disagree with the documents.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
+
+from toolkit.ledger import schema
+from toolkit.ledger.db import document_number, log_event, next_number, now, user
+from toolkit.orders import Order, OrderLine, OrderStatus
+from toolkit.ordering import OrderDraft
+from toolkit.vocab import DocumentType
+
+o, ol = schema.orders.c, schema.order_lines.c
+
+
+def existing_numbers(conn: Connection, keys: Iterable[tuple[str, date]]) -> dict[tuple[str, date], str]:
+    """The numbers of the orders that already exist for these (template, occurrence) keys."""
+    keys = list(keys)
+    found: dict[tuple[str, date], str] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        rows = conn.execute(
+            select(o.template, o.occurrence, o.series, o.year, o.number)
+            .where(or_(*(and_(o.template == t, o.occurrence == d) for t, d in chunk)))
+        )
+        for r in rows:
+            found[(r.template, r.occurrence)] = document_number(r.series, r.year, r.number)
+    return found
+
+
+def insert_order(conn: Connection, draft: OrderDraft, series: str, status: OrderStatus) -> tuple[int, str]:
+    year = draft.occurrence.year
+    number = next_number(conn, series, year)
+    order_id = conn.execute(insert(schema.orders).values(
+        series=series, year=year, number=number, template=draft.template, occurrence=draft.occurrence,
+        order_date=draft.occurrence, customer=draft.customer, ship_to=draft.ship_to, contact=draft.contact,
+        document_type=draft.document_type.value, status=status.value, price_list=draft.price_list,
+        price_version=draft.price_version, price_type=draft.price_type.value, project=draft.project,
+        delivery_option=draft.delivery_option, created_at=now(), created_by=user(),
+    ).returning(o.id)).scalar_one()
+    conn.execute(insert(schema.order_lines), [
+        dict(order_id=order_id, line_no=line.line_no, item=line.item, description=line.description, unit=line.unit,
+             quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,
+             vat_nature=line.vat_nature, note=line.note)
+        for line in draft.lines
+    ])
+    shown = document_number(series, year, number)
+    log_event(conn, "generated", "order", order_id, shown, f"{draft.template} {draft.occurrence.isoformat()}")
+    return order_id, shown
+
+
+def last_generated(conn: Connection) -> date | None:
+    return conn.execute(select(func.max(schema.generation_runs.c.occurrence_date))).scalar()
+
+
+def record_generation(conn: Connection, day: date) -> None:
+    conn.execute(insert(schema.generation_runs).values(occurrence_date=day, at=now(), by=user()))
+
+
+def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses: Sequence[OrderStatus] | None = None,
+                occurrence_from: date | None = None, occurrence_to: date | None = None,
+                customer: str | None = None) -> list[Order]:
+    query = select(schema.orders)
+    if ids is not None:
+        query = query.where(o.id.in_(list(ids)))
+    if statuses:
+        query = query.where(o.status.in_([s.value for s in statuses]))
+    if occurrence_from is not None:
+        query = query.where(o.occurrence >= occurrence_from)
+    if occurrence_to is not None:
+        query = query.where(o.occurrence <= occurrence_to)
+    if customer is not None:
+        query = query.where(o.customer == customer)
+    headers = conn.execute(query.order_by(o.year, o.series, o.number)).all()
+    if not headers:
+        return []
+    order_ids = [h.id for h in headers]
+    lines = defaultdict(list)
+    shipped = _sums(conn, schema.delivery_lines.c.order_line_id, schema.delivery_lines.c.quantity, order_ids)
+    invoiced = _sums(conn, schema.invoice_lines.c.order_line_id, schema.invoice_lines.c.quantity, order_ids)
+    for start in range(0, len(order_ids), 900):
+        chunk = order_ids[start:start + 900]
+        for r in conn.execute(select(schema.order_lines).where(ol.order_id.in_(chunk)).order_by(ol.order_id, ol.line_no)):
+            lines[r.order_id].append(OrderLine(
+                r.id, r.line_no, r.item, r.description, r.unit, r.quantity, r.unit_price, r.amount, r.vat_rate,
+                r.vat_nature, r.note, shipped.get(r.id, Decimal(0)), invoiced.get(r.id, Decimal(0))))
+    return [
+        Order(h.id, document_number(h.series, h.year, h.number), h.template, h.occurrence, h.order_date, h.customer,
+              h.ship_to, h.contact, DocumentType(h.document_type), OrderStatus(h.status), h.price_list,
+              h.price_version, h.project, h.delivery_option, tuple(lines[h.id]))
+        for h in headers
+    ]
+
+
+def _sums(conn: Connection, line_column, quantity_column, order_ids: list[int]) -> dict[int, Decimal]:
+    out: dict[int, Decimal] = {}
+    table = line_column.table
+    for start in range(0, len(order_ids), 900):
+        chunk = order_ids[start:start + 900]
+        rows = conn.execute(
+            select(line_column, func.sum(quantity_column))
+            .select_from(table.join(schema.order_lines, line_column == ol.id))
+            .where(ol.order_id.in_(chunk)).group_by(line_column))
+        for line_id, total in rows:
+            out[line_id] = Decimal(int(total)).scaleb(-quantity_column.type.places)
+    return out
+
+
+def order_by_number(conn: Connection, number: str) -> Order | None:
+    series, year, seq = _split_number(number)
+    if series is None:
+        return None
+    row = conn.execute(select(o.id).where(o.series == series, o.year == year, o.number == seq)).scalar()
+    return load_orders(conn, ids=[row])[0] if row is not None else None
+
+
+def _split_number(number: str) -> tuple[str | None, int, int]:
+    parts = number.strip().rsplit("-", 2)
+    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+        return None, 0, 0
+    return parts[0], int(parts[1]), int(parts[2])
+
+
+def set_status(conn: Connection, order: Order, status: OrderStatus, action: str) -> None:
+    conn.execute(update(schema.orders).where(o.id == order.id).values(status=status.value))
+    log_event(conn, action, "order", order.id, order.number, f"{order.status.value} -> {status.value}")
+
+

@@ -1,0 +1,182 @@
+"""The ledger's tables, and the migrations that bring an older ledger up to date.
+
+Uniqueness that the invariants rely on lives in the database itself: one order per (template,
+occurrence date), one number per (series, year, number), each shipped line invoiced once.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint,
+)
+
+from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version", metadata,
+    Column("version", Integer, primary_key=True),
+)
+
+counters = Table(
+    "counters", metadata,
+    Column("series", String(20), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("last", Integer, nullable=False),
+)
+
+generation_runs = Table(
+    "generation_runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("occurrence_date", Date, nullable=False, index=True),
+    Column("at", DateTime, nullable=False),
+    Column("by", String(100), nullable=False),
+)
+
+orders = Table(
+    "orders", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("series", String(20), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("template", String(60), nullable=False),
+    Column("occurrence", Date, nullable=False),
+    Column("order_date", Date, nullable=False),
+    Column("customer", String(60), nullable=False, index=True),
+    Column("ship_to", String(60)),
+    Column("contact", String(60)),
+    Column("document_type", String(20), nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("price_list", String(60), nullable=False),
+    Column("price_version", String(60), nullable=False),
+    Column("price_type", String(20), nullable=False),
+    Column("project", String(60)),
+    Column("delivery_option", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    UniqueConstraint("template", "occurrence", name="uq_order_occurrence"),
+    UniqueConstraint("series", "year", "number", name="uq_order_number"),
+)
+
+order_lines = Table(
+    "order_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", Integer, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("line_no", Integer, nullable=False),
+    Column("item", String(60), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("unit", String(20), nullable=False),
+    Column("quantity", Quantity(), nullable=False),
+    Column("unit_price", UnitPrice(), nullable=False),
+    Column("amount", Money(), nullable=False),
+    Column("vat_rate", Rate(), nullable=False),
+    Column("vat_nature", String(10)),
+    Column("note", Text),
+    UniqueConstraint("order_id", "line_no", name="uq_order_line"),
+)
+
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("series", String(20), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("delivery_date", Date, nullable=False, index=True),
+    Column("customer", String(60), nullable=False, index=True),
+    Column("ship_to", String(60)),
+    Column("carrier", String(60)),
+    Column("reason", String(40), nullable=False),
+    Column("packages", Integer),
+    Column("weight", Quantity()),
+    Column("forced", Integer, nullable=False, default=0),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    UniqueConstraint("series", "year", "number", name="uq_delivery_number"),
+)
+
+delivery_lines = Table(
+    "delivery_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("delivery_id", Integer, ForeignKey("deliveries.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("order_line_id", Integer, ForeignKey("order_lines.id"), nullable=False, index=True),
+    Column("quantity", Quantity(), nullable=False),
+)
+
+invoices = Table(
+    "invoices", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("series", String(20), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("invoice_date", Date, nullable=False, index=True),
+    Column("customer", String(60), nullable=False, index=True),
+    Column("group_key", String(120)),
+    Column("status", String(20), nullable=False),
+    Column("run_id", String(40), nullable=False, index=True),
+    Column("period_start", Date),
+    Column("period_end", Date),
+    Column("taxable", Money(), nullable=False),
+    Column("vat", Money(), nullable=False),
+    Column("total", Money(), nullable=False),
+    Column("payment_method", String(30), nullable=False),
+    Column("payment_terms", String(40), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    UniqueConstraint("series", "year", "number", name="uq_invoice_number"),
+)
+
+invoice_lines = Table(
+    "invoice_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("invoice_id", Integer, ForeignKey("invoices.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("line_no", Integer, nullable=False),
+    Column("delivery_line_id", Integer, ForeignKey("delivery_lines.id"), unique=True),
+    Column("order_line_id", Integer, ForeignKey("order_lines.id"), nullable=False, index=True),
+    Column("item", String(60), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("unit", String(20), nullable=False),
+    Column("quantity", Quantity(), nullable=False),
+    Column("unit_price", UnitPrice(), nullable=False),
+    Column("amount", Money(), nullable=False),
+    Column("vat_rate", Rate(), nullable=False),
+    Column("vat_nature", String(10)),
+)
+"""`delivery_line_id` is unique: a shipped line is invoiced at most once. Lines invoiced
+before shipping (immediate, prepay) have no delivery line."""
+
+invoice_dues = Table(
+    "invoice_dues", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("invoice_id", Integer, ForeignKey("invoices.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("due_date", Date, nullable=False),
+    Column("amount", Money(), nullable=False),
+)
+
+payments = Table(
+    "payments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("invoice_id", Integer, ForeignKey("invoices.id"), nullable=False, index=True),
+    Column("payment_date", Date, nullable=False),
+    Column("amount", Money(), nullable=False),
+    Column("method", String(30)),
+    Column("reference", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    UniqueConstraint("invoice_id", "payment_date", "amount", "reference", name="uq_payment"),
+)
+
+events = Table(
+    "events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("action", String(30), nullable=False),
+    Column("document", String(20), nullable=False),
+    Column("document_id", Integer),
+    Column("number", String(40)),
+    Column("detail", Text),
+)

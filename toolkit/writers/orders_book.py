@@ -1,0 +1,159 @@
+"""Order documents and the control panel (the seed's "pannello di controllo").
+
+Order documents: one workbook per date, one printable A4 sheet per order, named by its number
+(a workbook per order would scatter a day's printing over dozens of files). The panel: one row
+per order with its references, quantities still to ship and status, each linked to the
+order's lines in a second sheet, so it stays two sheets however many orders there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from toolkit.files import write_atomic
+from toolkit.labels import define, labeller
+from toolkit.model import MasterData
+from toolkit.orders import STATUS_LABELS, Order
+from toolkit.vat import totals, vat_summary
+from toolkit.vocab import label as vocab_label
+from toolkit.writers.printable import (
+    a4, address_lines, company_header, formats, new_workbook, party_lines, sheet_name, text,
+)
+
+define({
+    "order.title": ("ORDINE CLIENTE", "SALES ORDER"),
+    "order.delivery_option": ("Consegna", "Delivery"),
+    "panel.title": ("Pannello ordini", "Orders panel"),
+    "panel.lines_sheet": ("Righe", "Lines"),
+    "panel.references": ("Referenze", "References"),
+    "panel.ordered": ("Qtà ordinata", "Qty ordered"),
+    "panel.to_ship": ("Qtà da spedire", "Qty to ship"),
+    "panel.shipped": ("Qtà spedita", "Qty shipped"),
+    "panel.customer_name": ("Ragione sociale", "Customer name"),
+})
+
+
+def write_order_documents(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it") -> Path:
+    customers = {c.code: c for c in master.customers}
+    ship_to = {s.code: s for s in master.ship_to}
+    contacts = {c.code: c for c in master.contacts}
+    t = labeller(lang)
+
+    def write(tmp: Path) -> None:
+        book = new_workbook(tmp)
+        fmt = formats(book)
+        taken: set[str] = set()
+        for order in orders or ():
+            sheet = book.add_worksheet(sheet_name(order.number, taken))
+            customer = customers[order.customer]
+            row = company_header(sheet, fmt, master.settings, lang)
+            text(sheet, row, 0, f"{t('order.title')} {order.number}", fmt.title)
+            text(sheet, row + 1, 0, t("doc.date"), fmt.bold)
+            text(sheet, row + 1, 1, order.order_date, fmt.date)
+            text(sheet, row + 1, 3, t("doc.document_type"), fmt.bold)
+            text(sheet, row + 1, 4, vocab_label(order.document_type, lang))
+            row += 3
+            text(sheet, row, 0, t("doc.customer"), fmt.bold)
+            text(sheet, row, 3, t("doc.ship_to"), fmt.bold)
+            left = party_lines(customer, lang)
+            right = address_lines(ship_to.get(order.ship_to) if order.ship_to else None, customer)
+            for i in range(max(len(left), len(right))):
+                text(sheet, row + 1 + i, 0, left[i] if i < len(left) else None)
+                text(sheet, row + 1 + i, 3, right[i] if i < len(right) else None)
+            row += 2 + max(len(left), len(right))
+            if order.contact and order.contact in contacts:
+                contact = contacts[order.contact]
+                text(sheet, row, 0, t("doc.contact"), fmt.bold)
+                text(sheet, row, 1, " – ".join(x for x in (contact.name, contact.phone, contact.email) if x))
+                row += 1
+            if order.delivery_option:
+                text(sheet, row, 0, t("order.delivery_option"), fmt.bold)
+                text(sheet, row, 1, order.delivery_option)
+                row += 1
+            row += 1
+            heads = ("doc.item", "doc.description", "doc.unit", "doc.quantity", "doc.unit_price", "doc.amount", "doc.vat_rate")
+            sheet.write_row(row, 0, [t(h) for h in heads], fmt.header)
+            first = row
+            for line in order.lines:
+                row += 1
+                text(sheet, row, 0, line.item)
+                text(sheet, row, 1, line.description + (f" – {line.note}" if line.note else ""), fmt.wrap)
+                text(sheet, row, 2, line.unit)
+                text(sheet, row, 3, line.quantity, fmt.quantity)
+                text(sheet, row, 4, line.unit_price, fmt.price)
+                text(sheet, row, 5, line.amount, fmt.money)
+                text(sheet, row, 6, line.vat_nature or line.vat_rate, fmt.percent)
+            summary = vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in order.lines)
+            taxable, vat, total = totals(summary)
+            row += 2
+            for key, value in (("doc.taxable", taxable), ("doc.vat", vat), ("doc.total", total)):
+                text(sheet, row, 4, t(key), fmt.total_label)
+                text(sheet, row, 5, value, fmt.total)
+                row += 1
+            sheet.set_column(0, 0, 12)
+            sheet.set_column(1, 1, 42)
+            sheet.set_column(2, 2, 6)
+            sheet.set_column(3, 6, 13)
+            a4(sheet, repeat_rows=(first, first))
+        if not orders:
+            book.add_worksheet(t("panel.title"))
+        book.close()
+
+    return write_atomic(target, write)
+
+
+def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it") -> Path:
+    customers = {c.code: c for c in master.customers}
+    t = labeller(lang)
+    lang_index = 0 if lang == "it" else 1
+
+    def write(tmp: Path) -> None:
+        book = new_workbook(tmp)
+        fmt = formats(book)
+        panel = book.add_worksheet(t("panel.title"))
+        lines_name = t("panel.lines_sheet")
+        lines = book.add_worksheet(lines_name)
+        heads = ["doc.number", "doc.date", "doc.customer", "panel.customer_name", "doc.ship_to", "panel.references",
+                 "panel.ordered", "panel.to_ship", "doc.amount", "doc.status"]
+        panel.write_row(0, 0, [t(h) for h in heads], fmt.header)
+        line_heads = ["doc.number", "doc.item", "doc.description", "doc.unit", "panel.ordered", "panel.shipped",
+                      "panel.to_ship", "doc.unit_price", "doc.amount"]
+        lines.write_row(0, 0, [t(h) for h in line_heads], fmt.header)
+        line_row = 1
+        for i, order in enumerate(orders, start=1):
+            panel.write_url(i, 0, f"internal:'{lines_name}'!A{line_row + 1}", fmt.link, order.number)
+            text(panel, i, 1, order.order_date, fmt.date)
+            text(panel, i, 2, order.customer)
+            text(panel, i, 3, customers[order.customer].name if order.customer in customers else None)
+            text(panel, i, 4, order.ship_to)
+            text(panel, i, 5, len(order.lines))
+            text(panel, i, 6, order.quantity, fmt.quantity)
+            text(panel, i, 7, order.to_ship, fmt.quantity)
+            text(panel, i, 8, order.amount, fmt.money)
+            text(panel, i, 9, STATUS_LABELS[order.status][lang_index])
+            for line in order.lines:
+                text(lines, line_row, 0, order.number)
+                text(lines, line_row, 1, line.item)
+                text(lines, line_row, 2, line.description)
+                text(lines, line_row, 3, line.unit)
+                text(lines, line_row, 4, line.quantity, fmt.quantity)
+                text(lines, line_row, 5, line.shipped, fmt.quantity)
+                text(lines, line_row, 6, line.to_ship, fmt.quantity)
+                text(lines, line_row, 7, line.unit_price, fmt.price)
+                text(lines, line_row, 8, line.amount, fmt.money)
+                line_row += 1
+        for sheet, count, width in ((panel, len(orders), len(heads)), (lines, line_row - 1, len(line_heads))):
+            sheet.freeze_panes(1, 0)
+            sheet.autofilter(0, 0, max(count, 1), width - 1)
+            a4(sheet, landscape=True, repeat_rows=(0, 0))
+        panel.set_column(0, 0, 16)
+        panel.set_column(1, 2, 11)
+        panel.set_column(3, 4, 28)
+        panel.set_column(5, 9, 13)
+        lines.set_column(0, 1, 16)
+        lines.set_column(2, 2, 36)
+        lines.set_column(3, 8, 12)
+        book.close()
+
+    return write_atomic(target, write)

@@ -1,0 +1,135 @@
+"""What every printable document sheet shares: formats, the seller's header, A4 page setup.
+
+Orders, DDTs, invoices and lists all print with the same look, so a customer recognises the
+company's papers. All user text goes through `text()`, which writes strings as strings: a
+customer called `=HYPERLINK(...)` stays text in every document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from toolkit.model import Customer, Settings, ShipTo
+
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+def new_workbook(path, *, constant_memory: bool = False) -> Workbook:
+    """An XlsxWriter workbook that never turns user text into formulas or links."""
+    book = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": constant_memory})
+    book.set_properties({"creator": "toolkit"})
+    return book
+
+
+@dataclass(frozen=True)
+class Formats:
+    title: Any
+    bold: Any
+    header: Any
+    text: Any
+    wrap: Any
+    date: Any
+    quantity: Any
+    money: Any
+    price: Any
+    percent: Any
+    total_label: Any
+    total: Any
+    shaded: Any
+    link: Any
+
+
+def formats(book: Workbook) -> Formats:
+    f = book.add_format
+    return Formats(
+        title=f({"bold": True, "font_size": 14}),
+        bold=f({"bold": True}),
+        header=f({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}),
+        text=f({"valign": "top"}),
+        wrap=f({"text_wrap": True, "valign": "top"}),
+        date=f({"num_format": "dd/mm/yyyy", "valign": "top"}),
+        quantity=f({"num_format": "#,##0.###", "valign": "top"}),
+        money=f({"num_format": "#,##0.00", "valign": "top"}),
+        price=f({"num_format": "#,##0.00####", "valign": "top"}),
+        percent=f({"num_format": "0.##", "valign": "top"}),
+        total_label=f({"bold": True, "align": "right", "top": 1}),
+        total=f({"bold": True, "num_format": "#,##0.00", "top": 1}),
+        shaded=f({"bg_color": "#EDEDED"}),
+        link=f({"font_color": "blue", "underline": 1}),
+    )
+
+
+def text(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    """Write any value with its proper type; text always as a string, never a formula."""
+    if value is None:
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value, fmt)
+    elif isinstance(value, (int, float, Decimal)):
+        sheet.write_number(row, col, float(value), fmt)
+    elif isinstance(value, date):
+        sheet.write_datetime(row, col, value, fmt)
+    else:
+        sheet.write_string(row, col, str(value), fmt)
+
+
+def company_header(sheet: Worksheet, fmt: Formats, settings: Settings, lang: str) -> int:
+    """The seller's name, address and VAT number in rows 0–2; returns the next free row."""
+    vat = "P. IVA" if lang == "it" else "VAT no."
+    text(sheet, 0, 0, settings.company_name, fmt.title)
+    text(sheet, 1, 0, f"{settings.address}, {settings.postcode} {settings.city}"
+         + (f" ({settings.province})" if settings.province else ""))
+    text(sheet, 2, 0, f"{vat} IT{settings.vat_number}"
+         + (f" – C.F. {settings.tax_code}" if settings.tax_code else ""))
+    return 4
+
+
+def party_lines(customer: Customer, lang: str) -> list[str]:
+    vat = "P. IVA" if lang == "it" else "VAT no."
+    lines = [customer.name, customer.address,
+             " ".join(x for x in (customer.postcode, customer.city, f"({customer.province})" if customer.province else None) if x)]
+    if customer.vat_number:
+        lines.append(f"{vat} {customer.country}{customer.vat_number}")
+    if customer.tax_code and customer.tax_code != customer.vat_number:
+        lines.append(f"C.F. {customer.tax_code}")
+    return lines
+
+
+def address_lines(ship_to: ShipTo | None, customer: Customer) -> list[str]:
+    """The destination: a shipping address, or the customer's own when there is none."""
+    if ship_to is None:
+        return [customer.name, customer.address, " ".join(x for x in (customer.postcode, customer.city) if x)]
+    return [ship_to.name or customer.name, ship_to.address, " ".join(x for x in (ship_to.postcode, ship_to.city) if x)]
+
+
+def a4(sheet: Worksheet, *, landscape: bool = False, repeat_rows: tuple[int, int] | None = None,
+       footer: str = "&R&P / &N") -> None:
+    """A4, fit to the page width, header rows repeated on every page, page numbers in the footer."""
+    sheet.set_paper(9)
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.set_footer(footer)
+    if repeat_rows is not None:
+        sheet.repeat_rows(*repeat_rows)
+
+
+def sheet_name(text_: str, taken: set[str]) -> str:
+    """A valid, unique worksheet name (31 characters, none of []:*?/\\)."""
+    base = "".join("_" if ch in "[]:*?/\\" else ch for ch in text_)[:31].strip("'") or "Foglio"
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
