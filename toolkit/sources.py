@@ -34,7 +34,11 @@ class RawWorkbook:
 
 
 def read_workbook(path: Path) -> RawWorkbook:
-    """Read every sheet's values; unusable files raise `UnusableInput` with one clear line."""
+    """Read every sheet's values; unusable files raise `UnusableInput` with one clear line.
+
+    The reader is chosen from the content, not the extension: an `.xlsx` exported under an
+    `.xls` name is common.
+    """
     from python_calamine import CalamineWorkbook
 
     from toolkit.guard import check_workbook, describe_exception
@@ -42,7 +46,8 @@ def read_workbook(path: Path) -> RawWorkbook:
     path = Path(path)
     check_workbook(path)
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        with path.open("rb") as handle:
+            book = CalamineWorkbook.from_filelike(handle)
         sheets = []
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)

@@ -1,0 +1,611 @@
+"""The input guard: every unusable file is refused with its own code and one line per language.
+
+Each bad file is built here, in `tmp_path`, so the tests need no binary fixtures: truncated and
+tampered zips from a real openpyxl workbook, hostile XML, a zip bomb written as a stream (200 MB
+of zeros in about 200 KB), and CFB (OLE2) files from a minimal MS-CFB v3 writer below.
+"""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import tracemalloc
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from toolkit.guard import MAX_MEMBERS, check_workbook, describe_exception, read_cfb_streams
+from toolkit.problems import Problem, UnusableInput, all_problem_types
+
+# -- builders ----------------------------------------------------------------------------------
+
+XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10 if i > 1 else b"&lol;" * 10)
+               for i in range(1, 10))
+    + b']>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+      b"<sheetData><row><c t=\"inlineStr\"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>"
+)
+
+ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    "<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+)
+ODS_TABLE = (
+    '<table:table table:name="Clienti"><table:table-row><table:table-cell office:value-type="string">'
+    "<text:p>Bar Centrale</text:p></table:table-cell></table:table-row></table:table>"
+)
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="{mime}"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">{encryption}'
+    "</manifest:file-entry></manifest:manifest>"
+)
+ODS_ENCRYPTION = (
+    '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AAAA">'
+    '<manifest:algorithm manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector="AAAA"/>'
+    "</manifest:encryption-data>"
+)
+
+
+def xlsx(path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Clienti"
+    ws.append(["Codice", "Ragione sociale"])
+    ws.append(["C001", "Bar Centrale S.n.c."])
+    wb.save(path)
+    return path
+
+
+def rezip(src: Path, dst: Path, replace: dict[str, bytes] | None = None, drop: tuple[str, ...] = (),
+          compression: int = zipfile.ZIP_DEFLATED) -> Path:
+    """A copy of `src` with some members replaced (or added) and some dropped."""
+    replace = replace or {}
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compression) as zout:
+        for name in zin.namelist():
+            if name not in drop:
+                zout.writestr(name, replace.get(name, zin.read(name)))
+        for name in replace.keys() - set(zin.namelist()):
+            zout.writestr(name, replace[name])
+    return dst
+
+
+def edited(tmp_path: Path, name: str, member: str, edit: Callable[[bytes], bytes]) -> Path:
+    """A real workbook whose `member` went through `edit`."""
+    src = xlsx(tmp_path / "src.xlsx")
+    with zipfile.ZipFile(src) as zf:
+        data = zf.read(member)
+    return rezip(src, tmp_path / name, {member: edit(data)})
+
+
+def write_zip(path: Path, members: dict[str, bytes | str]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def write_ods(path: Path, *, tables: str = ODS_TABLE, mime: str = ODS_MIME, encryption: str = "",
+              content: bytes | None = None) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", mime)
+        zf.writestr("META-INF/manifest.xml", ODS_MANIFEST.format(mime=mime, encryption=encryption),
+                    zipfile.ZIP_DEFLATED)
+        zf.writestr("content.xml", content or ODS_CONTENT.format(tables=tables), zipfile.ZIP_DEFLATED)
+    return path
+
+
+FREE, END_OF_CHAIN, FAT_SECTOR, DIFAT_SECTOR = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFC
+CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+def write_cfb(path: Path, streams: dict[str, bytes], pad_sectors: int = 0) -> Path:
+    """A minimal MS-CFB v3 file (512-byte sectors) with `streams` in its root storage.
+
+    Streams are padded to 4096 bytes so none lives in the mini stream. `pad_sectors` free sectors
+    come first, written sparse, so a big file (whose FAT needs DIFAT sectors) costs no disk.
+    """
+    names = sorted(streams, key=lambda n: (len(n), n.upper()))
+    chains: dict[int, int] = {}
+
+    def allocate(start: int, count: int) -> int:
+        for i in range(count):
+            chains[start + i] = start + i + 1 if i < count - 1 else END_OF_CHAIN
+        return start + count
+
+    blobs = [streams[n].ljust(4096, b"\0") for n in names]
+    starts, sector = [], pad_sectors
+    for blob in blobs:
+        starts.append(sector)
+        sector = allocate(sector, -(-len(blob) // 512))
+    directory_start, directory_count = sector, -(-(len(names) + 1) // 4)
+    sector = allocate(sector, directory_count)
+
+    fats = difats = 0
+    while True:
+        need_fats = -(-(sector + fats + difats) // 128)
+        need_difats = -(-max(0, need_fats - 109) // 127)
+        if (need_fats, need_difats) == (fats, difats):
+            break
+        fats, difats = need_fats, need_difats
+    fat_sectors = list(range(sector, sector + fats))
+    difat_sectors = list(range(sector + fats, sector + fats + difats))
+    chains.update({s: FAT_SECTOR for s in fat_sectors} | {s: DIFAT_SECTOR for s in difat_sectors})
+    fat = [chains.get(i, FREE) for i in range(fats * 128)]
+
+    header = bytearray(512)
+    header[:8] = CFB_MAGIC
+    struct.pack_into("<5H", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<2L", header, 44, fats, directory_start)
+    struct.pack_into("<5L", header, 56, 4096, END_OF_CHAIN, 0,
+                     difat_sectors[0] if difat_sectors else END_OF_CHAIN, difats)
+    struct.pack_into("<109L", header, 76, *(fat_sectors[:109] + [FREE] * (109 - len(fat_sectors[:109]))))
+
+    entries = [_cfb_entry("Root Entry", 5, child=1 if names else FREE)]
+    entries += [_cfb_entry(n, 2, right=i + 2 if i + 1 < len(names) else FREE, start=s, size=len(b))
+                for i, (n, s, b) in enumerate(zip(names, starts, blobs))]
+    entries += [_cfb_entry("", 0)] * (directory_count * 4 - len(entries))
+
+    with path.open("wb") as f:
+        def put(at: int, data: bytes) -> None:
+            f.seek((at + 1) * 512)
+            f.write(data)
+
+        f.write(header)
+        for start, blob in zip(starts, blobs):
+            put(start, blob)
+        put(directory_start, b"".join(entries))
+        for k, s in enumerate(fat_sectors):
+            put(s, struct.pack("<128L", *fat[k * 128:(k + 1) * 128]))
+        for k, s in enumerate(difat_sectors):
+            listed = fat_sectors[109 + k * 127:109 + (k + 1) * 127]
+            following = difat_sectors[k + 1] if k + 1 < len(difat_sectors) else END_OF_CHAIN
+            put(s, struct.pack("<128L", *listed, *[FREE] * (127 - len(listed)), following))
+    return path
+
+
+def _cfb_entry(name: str, kind: int, *, right: int = FREE, child: int = FREE,
+               start: int = END_OF_CHAIN, size: int = 0) -> bytes:
+    raw = bytearray(128)
+    encoded = name.encode("utf-16-le") + b"\0\0" if name else b""
+    raw[:len(encoded)] = encoded
+    struct.pack_into("<HBB3L", raw, 64, len(encoded), kind, 1, FREE, right, child)
+    struct.pack_into("<LQ", raw, 116, start, size)
+    return bytes(raw)
+
+
+def encrypted_cfb(tmp_path: Path) -> Path:
+    return write_cfb(tmp_path / "Anagrafiche.xlsx",
+                     {"EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00", "EncryptedPackage": b"\x99" * 5000})
+
+
+# -- the table of refusals ---------------------------------------------------------------------
+
+def _missing(t: Path) -> Path:
+    return t / "Anagrafiche.xlsx"
+
+
+def _folder(t: Path) -> Path:
+    (t / "Anagrafiche.xlsx").mkdir()
+    return t / "Anagrafiche.xlsx"
+
+
+def _bytes(name: str, data: bytes) -> Callable[[Path], Path]:
+    def build(t: Path) -> Path:
+        (t / name).write_bytes(data)
+        return t / name
+    return build
+
+
+def _open_in(lock_name: str) -> Callable[[Path], Path]:
+    def build(t: Path) -> Path:
+        (t / lock_name).write_bytes(b"\x0bMario Rossi" + b"\x20" * 150)
+        return xlsx(t / "Anagrafiche.xlsx")
+    return build
+
+
+def _truncated(t: Path) -> Path:
+    data = xlsx(t / "full.xlsx").read_bytes()
+    return _bytes("Anagrafiche.xlsx", data[: len(data) // 2])(t)
+
+
+def _bad_crc(t: Path) -> Path:
+    stored = rezip(xlsx(t / "src.xlsx"), t / "Anagrafiche.xlsx", compression=zipfile.ZIP_STORED)
+    data = stored.read_bytes()
+    at = data.index(b"<Types")
+    stored.write_bytes(data[:at + 1] + b"X" + data[at + 2:])
+    return stored
+
+
+def _no_end_record(t: Path) -> Path:
+    data = xlsx(t / "full.xlsx").read_bytes()
+    return _bytes("Anagrafiche.xlsx", data.replace(b"PK\x05\x06", b"PK\x00\x00"))(t)
+
+
+def _random_members(t: Path) -> Path:
+    return write_zip(t / "Anagrafiche.xlsx", {"note.txt": "ciao", "dati/1.bin": b"\x00\x01\x02"})
+
+
+def _docx(t: Path) -> Path:
+    types = (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    body = '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'
+    return write_zip(t / "Anagrafiche.xlsx", {"[Content_Types].xml": types, "word/document.xml": body})
+
+
+def _no_sheets(t: Path) -> Path:
+    import re
+    return edited(t, "Anagrafiche.xlsx", "xl/workbook.xml",
+                  lambda xml: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", xml))
+
+
+def _no_workbook_part(t: Path) -> Path:
+    return rezip(xlsx(t / "src.xlsx"), t / "Anagrafiche.xlsx", drop=("xl/workbook.xml",))
+
+
+def _hostile(member: str, data: bytes) -> Callable[[Path], Path]:
+    return lambda t: edited(t, "Anagrafiche.xlsx", member, lambda _: data)
+
+
+def _doctype_after_padding(t: Path) -> Path:
+    padded = b'<?xml version="1.0"?>\n<!--' + b" " * 5000 + b"-->" + BILLION_LAUGHS.split(b"\n", 1)[1]
+    return _hostile("xl/worksheets/sheet1.xml", padded)(t)
+
+
+def _too_many_members(t: Path) -> Path:
+    path = t / "Anagrafiche.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        for i in range(MAX_MEMBERS + 1):
+            zf.writestr(f"xl/{i}.xml", b"")
+    return path
+
+
+def _too_many_members_lying_count(t: Path) -> Path:
+    path = _too_many_members(t)
+    data = bytearray(path.read_bytes())
+    end = data.rindex(b"PK\x05\x06")
+    struct.pack_into("<2H", data, end + 8, 1, 1)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _cfb_doc(t: Path) -> Path:
+    return write_cfb(t / "Anagrafiche.xls", {"WordDocument": b"\xec\xa5", "1Table": b""})
+
+
+def _cfb_truncated(t: Path) -> Path:
+    return _bytes("Anagrafiche.xls", CFB_MAGIC + b"\x00" * 100)(t)
+
+
+def _odt(t: Path) -> Path:
+    return write_ods(t / "Anagrafiche.ods", mime="application/vnd.oasis.opendocument.text")
+
+
+def _ods_hostile(t: Path) -> Path:
+    return write_ods(t / "Anagrafiche.ods", content=BILLION_LAUGHS)
+
+
+def _ods_encrypted(t: Path) -> Path:
+    return write_ods(t / "Anagrafiche.ods", encryption=ODS_ENCRYPTION, content=bytes(range(256)) * 8)
+
+
+XML_2003 = (
+    b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+    b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>'
+)
+
+REFUSALS = [
+    pytest.param(_missing, "file-not-found", {}, "", id="missing"),
+    pytest.param(_folder, "file-is-folder", {}, "", id="folder"),
+    pytest.param(_bytes("Anagrafiche.xlsx", b""), "file-empty", {}, "", id="empty"),
+    pytest.param(_open_in("~$Anagrafiche.xlsx"), "file-input-open-in-excel", {}, "~$Anagrafiche.xlsx",
+                 id="open-in-excel"),
+    pytest.param(_open_in(".~lock.Anagrafiche.xlsx#"), "file-input-open-in-excel", {}, "", id="open-in-libreoffice"),
+    pytest.param(_bytes("~$Anagrafiche.xlsx", b"\x0bMario Rossi" + b"\x20" * 150), "file-is-lock-file", {},
+                 "Anagrafiche.xlsx", id="picked-the-lock-file"),
+    pytest.param(_bytes("Anagrafiche.xlsx", b"ciao, sono un file di testo\n"), "file-not-a-workbook", {},
+                 "text or CSV", id="text"),
+    pytest.param(_bytes("Anagrafiche.csv", "Codice;Ragione sociale\nC001;Caffè Roma\n".encode("cp1252")),
+                 "file-not-a-workbook", {}, "text or CSV", id="csv-cp1252"),
+    pytest.param(_bytes("Anagrafiche.txt", "Codice\tNome\r\nC001\tCaffè\r\n".encode("utf-16")),
+                 "file-not-a-workbook", {}, "text or CSV", id="excel-unicode-text"),
+    pytest.param(_bytes("Anagrafiche.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), "file-not-a-workbook",
+                 {}, "PDF", id="pdf"),
+    pytest.param(_bytes("Export.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>"),
+                 "file-not-a-workbook", {}, "HTML", id="html-saved-as-xls"),
+    pytest.param(_bytes("Export.xls", XML_2003), "file-not-a-workbook", {}, "XML Spreadsheet 2003", id="xml-2003"),
+    pytest.param(_bytes("Anagrafiche.xlsx", bytes(range(256)) * 4), "file-not-a-workbook", {}, "unknown type",
+                 id="random-bytes"),
+    pytest.param(_random_members, "file-not-a-workbook", {}, "zip archive", id="zip-not-a-package"),
+    pytest.param(_bytes("Anagrafiche.xlsx", b"PK\x05\x06" + b"\0" * 18), "file-not-a-workbook", {}, "zip archive",
+                 id="empty-zip"),
+    pytest.param(_docx, "file-not-a-workbook", {}, "Word document", id="docx"),
+    pytest.param(_odt, "file-not-a-workbook", {}, "LibreOffice document", id="odt"),
+    pytest.param(_cfb_doc, "file-not-a-workbook", {}, "Word document", id="doc"),
+    pytest.param(_truncated, "file-corrupt", {}, "", id="truncated-xlsx"),
+    pytest.param(_no_end_record, "file-corrupt", {}, "", id="no-end-record"),
+    pytest.param(_bad_crc, "file-corrupt", {}, "", id="bad-crc"),
+    pytest.param(_no_workbook_part, "file-corrupt", {}, "", id="no-workbook-part"),
+    pytest.param(_cfb_truncated, "file-corrupt", {}, "", id="truncated-cfb"),
+    pytest.param(encrypted_cfb, "file-encrypted", {}, "Encrypt with Password", id="encrypted-xlsx"),
+    pytest.param(_ods_encrypted, "file-encrypted", {}, "", id="encrypted-ods"),
+    pytest.param(lambda t: xlsx(t / "Anagrafiche.xlsx"), "file-too-large", {"max_bytes": 1000}, "at most 1 KB",
+                 id="too-large"),
+    pytest.param(lambda t: xlsx(t / "Anagrafiche.xlsx"), "file-zip-bomb", {"max_unzipped": 1000}, "",
+                 id="unzips-too-large"),
+    pytest.param(_too_many_members, "file-too-many-parts", {}, "10000", id="too-many-members"),
+    pytest.param(_too_many_members_lying_count, "file-too-many-parts", {}, "", id="too-many-members-count-lies"),
+    pytest.param(_hostile("xl/worksheets/sheet1.xml", BILLION_LAUGHS), "file-unsafe-xml", {},
+                 "xl/worksheets/sheet1.xml", id="billion-laughs-sheet"),
+    pytest.param(_hostile("[Content_Types].xml", b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Types/>'),
+                 "file-unsafe-xml", {}, "[Content_Types].xml", id="xxe-content-types"),
+    pytest.param(_hostile("xl/workbook.xml", BILLION_LAUGHS), "file-unsafe-xml", {}, "xl/workbook.xml",
+                 id="billion-laughs-workbook"),
+    pytest.param(lambda t: rezip(xlsx(t / "src.xlsx"), t / "Anagrafiche.xlsx", {"xl/sharedStrings.xml": BILLION_LAUGHS}),
+                 "file-unsafe-xml", {}, "xl/sharedStrings.xml", id="billion-laughs-shared-strings"),
+    pytest.param(_hostile("xl/worksheets/sheet1.xml", BILLION_LAUGHS.decode().encode("utf-16")), "file-unsafe-xml",
+                 {}, "", id="billion-laughs-utf16"),
+    pytest.param(_doctype_after_padding, "file-unsafe-xml", {}, "", id="doctype-pushed-past-4kb"),
+    pytest.param(_ods_hostile, "file-unsafe-xml", {}, "content.xml", id="billion-laughs-ods"),
+    pytest.param(_no_sheets, "file-no-sheets", {}, "", id="no-sheets"),
+    pytest.param(lambda t: write_ods(t / "Anagrafiche.ods", tables=""), "file-no-sheets", {}, "", id="ods-no-sheets"),
+]
+
+
+def refusal(path: Path, **limits: int) -> Problem:
+    with pytest.raises(UnusableInput) as info:
+        check_workbook(path, **limits)
+    return info.value.problem
+
+
+def assert_one_clear_line(problem: Problem, path: Path) -> None:
+    for lang in ("it", "en"):
+        message = problem.message(lang)
+        assert "\n" not in message and "\r" not in message, message
+        assert path.name in message, message
+        assert ": " in message, f"says what is wrong, then what to do: {message}"
+        assert "{" not in message and "Traceback" not in message, message
+
+
+@pytest.mark.parametrize("build, code, limits, hint", REFUSALS)
+def test_refuses_unusable_input_with_its_own_code(tmp_path, build, code, limits, hint):
+    path = build(tmp_path)
+    problem = refusal(path, **limits)
+    assert problem.code == code
+    assert_one_clear_line(problem, path)
+    assert hint in problem.message("en")
+
+
+def test_every_refusal_code_is_a_file_problem_with_both_languages():
+    codes = {p.values[1] for p in REFUSALS} | {"file-no-access", "file-unreadable"}
+    kinds = {k.code: k for k in all_problem_types()}
+    for code in codes:
+        assert code.startswith("file-")
+        assert kinds[code].templates["it"] and kinds[code].templates["en"]
+
+
+# -- zip bomb: refused from the central directory, in bounded memory ---------------------------
+
+@pytest.fixture(scope="module")
+def zip_bomb(tmp_path_factory) -> Path:
+    """A real workbook plus a sheet of 200 MB of zeros, written as a stream: about 200 KB on disk."""
+    path = xlsx(tmp_path_factory.mktemp("bomb") / "Anagrafiche.xlsx")
+    zeros = bytes(2**20)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf, zf.open("xl/worksheets/sheet2.xml", "w") as out:
+        for _ in range(200):
+            out.write(zeros)
+    assert path.stat().st_size < 2 * 2**20
+    return path
+
+
+def test_zip_bomb_is_refused_in_bounded_memory(zip_bomb):
+    tracemalloc.start()
+    try:
+        problem = refusal(zip_bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert problem.code == "file-zip-bomb"
+    assert "200 MB" in problem.message("en")
+    assert_one_clear_line(problem, zip_bomb)
+    assert peak < 50 * 2**20
+
+
+def test_many_bombs_add_up_past_the_unzipped_limit(zip_bomb):
+    assert refusal(zip_bomb, max_ratio=10**9, max_unzipped=100 * 2**20).code == "file-zip-bomb"
+
+
+def test_a_sheet_that_compresses_well_but_is_small_is_no_bomb(tmp_path):
+    path = xlsx(tmp_path / "Anagrafiche.xlsx")
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/media/zeros.bin", bytes(5 * 2**20))
+    assert check_workbook(path) == "xlsx"
+
+
+# -- what passes -------------------------------------------------------------------------------
+
+def _read_back(path: Path) -> list:
+    from python_calamine import CalamineWorkbook
+
+    with path.open("rb") as f:
+        return CalamineWorkbook.from_filelike(f).get_sheet_by_index(0).to_python()
+
+
+def test_openpyxl_xlsx_passes(tmp_path):
+    path = xlsx(tmp_path / "Anagrafiche.xlsx")
+    assert check_workbook(path) == "xlsx"
+    assert _read_back(path)[1] == ["C001", "Bar Centrale S.n.c."]
+
+
+def test_xlsm_passes(tmp_path):
+    path = edited(tmp_path, "Anagrafiche.xlsm", "[Content_Types].xml",
+                  lambda xml: xml.replace(XLSX_MAIN.encode(), XLSM_MAIN.encode()))
+    assert check_workbook(path) == "xlsm"
+    assert _read_back(path)[1] == ["C001", "Bar Centrale S.n.c."]
+
+
+def test_format_comes_from_content_not_name(tmp_path):
+    assert check_workbook(xlsx(tmp_path / "Export.xls")) == "xlsx"
+
+
+def test_ods_passes(tmp_path):
+    path = write_ods(tmp_path / "Anagrafiche.ods")
+    assert check_workbook(path) == "ods"
+    assert _read_back(path) == [["Bar Centrale"]]
+
+
+def test_xlsb_passes_on_its_content_type(tmp_path):
+    types = (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Override PartName="/xl/workbook.bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+        "</Types>"
+    )
+    path = write_zip(tmp_path / "Anagrafiche.xlsb", {"[Content_Types].xml": types, "xl/workbook.bin": b"\x83\x01\x00"})
+    assert check_workbook(path) == "xlsb"
+
+
+def test_legacy_xls_passes(tmp_path):
+    path = write_cfb(tmp_path / "Anagrafiche.xls", {"Workbook": b"\x09\x08\x10\x00", "\x05SummaryInformation": b""})
+    assert check_workbook(path) == "xls"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("target", ["xls", "ods", "xlsx"])
+def test_files_saved_by_libreoffice_pass(tmp_path, target):
+    soffice = shutil.which("soffice") or pytest.skip("LibreOffice (soffice) is not on PATH")
+    src = xlsx(tmp_path / "Anagrafiche.xlsx")
+    out = tmp_path / "out"
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", target, "--outdir", str(out), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    assert check_workbook(out / f"Anagrafiche.{target}") == target
+    assert _read_back(out / f"Anagrafiche.{target}")[1] == ["C001", "Bar Centrale S.n.c."]
+
+
+def test_unlocked_after_closing(tmp_path):
+    path = _open_in("~$Anagrafiche.xlsx")(tmp_path)
+    (tmp_path / "~$Anagrafiche.xlsx").unlink()
+    assert check_workbook(path) == "xlsx"
+
+
+# -- CFB directory reading ---------------------------------------------------------------------
+
+def test_cfb_streams_of_an_encrypted_workbook(tmp_path):
+    assert read_cfb_streams(encrypted_cfb(tmp_path)) == {"EncryptionInfo", "EncryptedPackage"}
+
+
+def test_cfb_streams_agree_with_olefile(tmp_path):
+    olefile = pytest.importorskip("olefile")
+    path = write_cfb(tmp_path / "x.xls", {"Workbook": b"x", "\x05SummaryInformation": b"", "Ctls": b""})
+    with olefile.OleFileIO(str(path)) as ole:
+        expected = {entry[0] for entry in ole.listdir(streams=True, storages=True)}
+    assert read_cfb_streams(path) == expected
+
+
+def test_cfb_directory_found_through_difat_sectors(tmp_path):
+    """A file over ~7 MB lists its FAT beyond the header's 109 slots; the directory sits at the end."""
+    path = write_cfb(tmp_path / "big.xls", {"Workbook": b"x"}, pad_sectors=20_000)
+    assert path.stat().st_size > 109 * 128 * 512
+    assert read_cfb_streams(path) == {"Workbook"}
+    assert check_workbook(path) == "xls"
+    olefile = pytest.importorskip("olefile")
+    with olefile.OleFileIO(str(path)) as ole:
+        assert ole.exists("Workbook")
+
+
+def test_cfb_directory_loop_is_corrupt_not_a_hang(tmp_path):
+    path = write_cfb(tmp_path / "Anagrafiche.xls", {"Workbook": b"x"})
+    data = bytearray(path.read_bytes())
+    directory = struct.unpack_from("<L", data, 48)[0]
+    fat = struct.unpack_from("<L", data, 76)[0]
+    struct.pack_into("<L", data, (fat + 1) * 512 + directory * 4, directory)
+    path.write_bytes(bytes(data))
+    assert refusal(path).code == "file-corrupt"
+
+
+def test_real_encrypted_workbook_is_refused(tmp_path):
+    """An xlsx encrypted the way Excel does it (agile encryption), via msoffcrypto-tool if present."""
+    ooxml = pytest.importorskip("msoffcrypto.format.ooxml")
+    plain = xlsx(tmp_path / "plain.xlsx")
+    path = tmp_path / "Anagrafiche.xlsx"
+    with plain.open("rb") as fin, path.open("wb") as fout:
+        ooxml.OOXMLFile(fin).encrypt("segreto", fout)
+    assert {"EncryptionInfo", "EncryptedPackage"} <= read_cfb_streams(path)
+    problem = refusal(path)
+    assert problem.code == "file-encrypted"
+    assert_one_clear_line(problem, path)
+
+
+# -- readers' failures on files that pass the guard --------------------------------------------
+
+@pytest.fixture
+def garbage_sheet(tmp_path) -> Path:
+    path = edited(tmp_path, "Anagrafiche.xlsx", "xl/worksheets/sheet1.xml",
+                  lambda _: b'<worksheet><sheetData><row><c r="A1"><v>1</c>\x00\xff\xfe garbage')
+    assert check_workbook(path) == "xlsx"
+    return path
+
+
+def test_calamine_failure_becomes_one_line(garbage_sheet):
+    from python_calamine import CalamineWorkbook
+
+    with pytest.raises(Exception) as info:
+        CalamineWorkbook.from_path(str(garbage_sheet)).get_sheet_by_index(0).to_python()
+    problem = describe_exception(info.value, garbage_sheet).problem
+    assert problem.code == "file-unreadable"
+    assert_one_clear_line(problem, garbage_sheet)
+    assert "Error" in problem.message("en")
+
+
+def test_openpyxl_failure_becomes_one_line(garbage_sheet):
+    import openpyxl
+
+    with pytest.raises(Exception) as info:
+        openpyxl.load_workbook(garbage_sheet)
+    problem = describe_exception(info.value, garbage_sheet).problem
+    assert problem.code == "file-unreadable"
+    assert_one_clear_line(problem, garbage_sheet)
+
+
+def test_read_workbook_reports_the_broken_sheet(garbage_sheet):
+    from toolkit.sources import read_workbook
+
+    with pytest.raises(UnusableInput) as info:
+        read_workbook(garbage_sheet)
+    assert info.value.problem.code == "file-unreadable"
+
+
+def test_password_error_means_encrypted(tmp_path):
+    from python_calamine import PasswordError
+
+    problem = describe_exception(PasswordError("Workbook is password protected"), tmp_path / "Vecchio.xls").problem
+    assert problem.code == "file-encrypted"
+
+
+def test_long_multiline_reader_message_is_cut_to_one_line(tmp_path):
+    exc = ValueError("line one\n" + "<row>" * 500 + "\n  Traceback (most recent call last):")
+    problem = describe_exception(exc, tmp_path / "Anagrafiche.xlsx").problem
+    assert_one_clear_line(problem, tmp_path / "Anagrafiche.xlsx")
+    assert len(problem.message("en")) < 400
+
+
+def test_unusable_input_passes_through(tmp_path):
+    exc = UnusableInput(refusal(tmp_path / "nope.xlsx"))
+    assert describe_exception(exc, tmp_path / "nope.xlsx") is exc
