@@ -1,0 +1,85 @@
+"""Shared fixtures: master data (minimal and the bundled sample) and ledgers on SQLite and PostgreSQL.
+
+PostgreSQL tests run when TOOLKIT_TEST_PG_URL names a server where the user may create
+databases (`.ci/run` starts one); each test gets a database of its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+PG_URL = os.environ.get("TOOLKIT_TEST_PG_URL")
+PG_REASON = "PostgreSQL not available: set TOOLKIT_TEST_PG_URL (bash .ci/run starts a server and sets it)"
+
+
+@pytest.fixture(scope="session")
+def sample_workbook(tmp_path_factory) -> Path:
+    from toolkit.sample import write_sample
+
+    return write_sample(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def sample_master(sample_workbook):
+    from toolkit.validation import check_file
+
+    result = check_file(sample_workbook)
+    assert result.master is not None, [str(p) for p in result.errors]
+    return result.master
+
+
+@pytest.fixture
+def minimal_master():
+    import minimal
+    from toolkit.validation import check
+
+    result = check(minimal.workbook())
+    assert result.master is not None
+    return result.master
+
+
+def _pg_database():
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin_url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    name = f"toolkit_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def ledger_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+        return
+    if not PG_URL:
+        pytest.skip(PG_REASON)
+    url, drop = _pg_database()
+    yield url
+    drop()
+
+
+@pytest.fixture
+def ledger(ledger_url):
+    from toolkit.ledger import open_ledger
+
+    opened = open_ledger(ledger_url)
+    yield opened
+    opened.engine.dispose()

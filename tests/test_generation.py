@@ -1,0 +1,292 @@
+"""Order generation for a date: idempotent, concurrency-safe, crash-safe, priced by the rules."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+import minimal
+from toolkit.generation import create, preview
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading
+from toolkit.ledger.orders import load_orders
+from toolkit.orders import OrderStatus
+from toolkit.plan import Due, DueLine, due_on
+from toolkit.validation import check
+
+APRIL_9 = date(2026, 4, 9)
+
+
+def _count(ledger, table) -> int:
+    with reading(ledger) as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_second_run_creates_nothing(sample_master, ledger):
+    dues, _ = due_on(sample_master, APRIL_9)
+    first = create(sample_master, ledger, APRIL_9)
+    assert first.problems == []
+    assert len(first.created) == len(dues) > 5
+    assert [r["number"] for r in first.created] == [f"OC-2026-{n:05d}" for n in range(1, len(dues) + 1)]
+    second = create(sample_master, ledger, APRIL_9)
+    assert second.created == []
+    assert sorted(r["number"] for r in second.already_existing) == sorted(r["number"] for r in first.created)
+    assert _count(ledger, schema.orders) == len(dues)
+    with reading(ledger) as conn:
+        orders = load_orders(conn)
+    assert all(o.status is OrderStatus.IN_PROGRESS or o.document_type.value in ("quotation", "proposal") for o in orders)
+    assert sum(len(o.lines) for o in orders) == sum(len(d.lines) for d in dues)
+
+
+def test_preview_marks_existing_orders_and_customer_figures(sample_master, ledger):
+    before = preview(sample_master, ledger, APRIL_9)
+    assert before.rows and all(r.existing is None for r in before.rows)
+    create(sample_master, ledger, APRIL_9, only={before.rows[0].template})
+    after = preview(sample_master, ledger, APRIL_9)
+    assert after.rows[0].existing == "OC-2026-00001"
+    assert all(r.existing is None for r in after.rows[1:])
+    exposure, _limit = after.customers[after.rows[0].customer]
+    assert exposure.last_order_date == APRIL_9
+    assert exposure.unshipped == after.rows[0].amount == exposure.last_order_amount
+
+
+def test_only_and_exclude(sample_master, ledger):
+    dues, _ = due_on(sample_master, APRIL_9)
+    first, second = dues[0].template, dues[1].template
+    assert [r["template"] for r in create(sample_master, ledger, APRIL_9, only={first}).created] == [first]
+    result = create(sample_master, ledger, APRIL_9, exclude={second})
+    assert second not in {r["template"] for r in result.created}
+    assert [r["template"] for r in result.already_existing] == [first]
+    unknown = create(sample_master, ledger, APRIL_9, only={"NOPE"})
+    assert [p.code for p in unknown.problems] == ["unknown-template-selection"] and unknown.created == []
+
+
+def test_catch_up_creates_the_missed_days(sample_master, ledger):
+    create(sample_master, ledger, date(2026, 4, 7))
+    result = create(sample_master, ledger, APRIL_9)
+    days = {r["date"] for r in result.created}
+    assert date(2026, 4, 8) in days and APRIL_9 in days
+    expected = len(due_on(sample_master, date(2026, 4, 8))[0]) + len(due_on(sample_master, APRIL_9)[0])
+    assert len(result.created) == expected
+
+
+def _create_in_process(workbook: str, url: str, queue) -> None:
+    from toolkit.generation import create as create_orders
+    from toolkit.ledger import open_ledger as open_
+    from toolkit.validation import check_file
+
+    master = check_file(Path(workbook)).master
+    result = create_orders(master, open_(url), APRIL_9)
+    queue.put(([r["number"] for r in result.created], [r["number"] for r in result.already_existing]))
+
+
+def test_two_processes_at_once_create_each_order_once(sample_workbook, sample_master, ledger_url):
+    open_ledger(ledger_url).engine.dispose()
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    workers = [ctx.Process(target=_create_in_process, args=(str(sample_workbook), ledger_url, queue)) for _ in range(2)]
+    for w in workers:
+        w.start()
+    results = [queue.get(timeout=120) for _ in workers]
+    for w in workers:
+        w.join(timeout=60)
+    dues, _ = due_on(sample_master, APRIL_9)
+    created = [n for made, _ in results for n in made]
+    assert sorted(created) == [f"OC-2026-{n:05d}" for n in range(1, len(dues) + 1)]
+    assert sorted(n for _, existing in results for n in existing) == sorted(created)
+    ledger = open_ledger(ledger_url)
+    assert _count(ledger, schema.orders) == len(dues)
+    ledger.engine.dispose()
+
+
+KILLED_CHILD = textwrap.dedent("""
+    import sys, time
+    from datetime import date
+    from pathlib import Path
+    import toolkit.ledger.orders as store
+    import toolkit.generation as generation
+    from toolkit.validation import check_file
+
+    real = store.insert_order
+    done = []
+
+    def slow_insert(*args, **kwargs):
+        result = real(*args, **kwargs)
+        done.append(result)
+        if len(done) == 3:
+            Path(sys.argv[3]).write_text("3 orders inserted")
+            time.sleep(120)
+        return result
+
+    generation.insert_order = slow_insert
+    master = check_file(Path(sys.argv[1])).master
+    from toolkit.ledger import open_ledger
+    generation.create(master, open_ledger(sys.argv[2]), date(2026, 4, 9))
+""")
+
+
+def test_a_process_killed_half_way_leaves_no_partial_order(sample_workbook, sample_master, ledger_url, tmp_path):
+    open_ledger(ledger_url).engine.dispose()
+    marker = tmp_path / "marker"
+    child = subprocess.Popen([sys.executable, "-c", KILLED_CHILD, str(sample_workbook), ledger_url, str(marker)])
+    try:
+        deadline = time.time() + 120
+        while not marker.exists():
+            assert child.poll() is None, "the child ended before it was killed"
+            assert time.time() < deadline
+            time.sleep(0.1)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    ledger = open_ledger(ledger_url)
+    assert _count(ledger, schema.orders) == 0
+    assert _count(ledger, schema.order_lines) == 0
+    assert _count(ledger, schema.counters) == 0
+    result = create(sample_master, ledger, APRIL_9)
+    assert result.created[0]["number"] == "OC-2026-00001"
+    ledger.engine.dispose()
+
+
+# ------------------------------------------------------------------ prices, table-driven
+
+def _master(edits=()):
+    sheets = minimal.sheets()
+    for sheet, cell, value in edits:
+        minimal.set_cell(sheets, sheet, cell, value)
+    result = check(minimal.workbook(sheets))
+    assert result.master is not None, [str(p) for p in result.errors]
+    return result.master
+
+
+PRICE_CASES = [
+    # (edits, day, line index, expected unit price, expected amount)
+    ((), APRIL_9, 0, "18.5", "222.00"),                     # standard price of version 2026A, 12 × 18.5
+    ((), date(2026, 7, 2), 0, "19.5", "234.00"),            # July: version 2026B
+    ((), APRIL_9, 1, "1.25", "30.00"),                      # the line's own price overrides the list
+    ((("Modelli ordine", "N1", "Tipo prezzo"), ("Modelli ordine", "N2", "Prezzo di listino")), APRIL_9, 0, "20", "240.00"),
+    ((("Prezzi", "G1", "Sconto %"), ("Prezzi", "G2", 10)), APRIL_9, 0, "16.65", "199.80"),
+    ((("Prezzi", "G1", "Sconto %"), ("Prezzi", "G2", 3), ("Prezzi", "E2", 18.33)), APRIL_9, 0, "17.7801", "213.36"),
+]
+
+
+@pytest.mark.parametrize("edits,day,index,unit,amount", PRICE_CASES)
+def test_prices(edits, day, index, unit, amount):
+    from toolkit.ordering import draft_orders
+
+    master = _master(edits)
+    dues, _ = due_on(master, day)
+    drafts, problems = draft_orders(master, [d for d in dues if d.template == "T001"])
+    assert problems == []
+    line = drafts[0].lines[index]
+    assert (line.unit_price, line.amount) == (Decimal(unit), Decimal(amount))
+
+
+def test_price_below_limit_on_the_order_date_is_refused():
+    from toolkit.ordering import draft_orders
+
+    master = _master([("Prezzi", "F6", 1.3)])  # July's limit for A002 rises above the 1.25 override
+    dues, _ = due_on(master, date(2026, 7, 2))
+    drafts, problems = draft_orders(master, dues)
+    assert [(p.sheet, p.cell, p.code) for p in problems] == [("Righe modello", "D3", "price-below-limit-on-date")]
+    assert all(d.template != "T001" for d in drafts)
+
+
+def test_missing_price_on_the_order_date_is_a_problem_never_zero(ledger):
+    sheets = minimal.sheets()
+    sheets["Prezzi"] = [r for r in sheets["Prezzi"] if not (r[1] == "2026B" and r[2] == "A002")]
+    master = check(minimal.workbook(sheets)).master
+    result = create(master, ledger, date(2026, 7, 2))
+    assert [(p.sheet, p.cell, p.code) for p in result.problems] == [("Righe modello", "B3", "no-price-on-date")]
+    assert result.created == [] and _count(ledger, schema.orders) == 0
+    assert create(master, ledger, date(2026, 7, 2), exclude={"T001"}).problems == []
+
+
+# ------------------------------------------------------------------ document types and statuses
+
+def test_return_orders_have_negative_quantities(ledger):
+    master = _master()
+    create(master, ledger, date(2026, 3, 31))
+    with reading(ledger) as conn:
+        (order,) = [o for o in load_orders(conn) if o.template == "T002"]
+    assert order.document_type.value == "return"
+    assert [line.quantity for line in order.lines] == [Decimal(-1)]
+    assert order.amount == Decimal("-10.00")
+
+
+@pytest.mark.parametrize("document_type,status", [
+    ("Ordine standard", OrderStatus.IN_PROGRESS), ("Preventivo", OrderStatus.DRAFT),
+    ("Previsionale", OrderStatus.DRAFT), ("Reso", OrderStatus.IN_PROGRESS),
+])
+def test_document_type_sets_the_initial_status(ledger, document_type, status):
+    master = _master([("Modelli ordine", "M2", document_type)])
+    create(master, ledger, APRIL_9)
+    with reading(ledger) as conn:
+        assert [o.status for o in load_orders(conn)] == [status]
+
+
+@pytest.mark.parametrize("start,wanted,ok", [
+    (OrderStatus.IN_PROGRESS, OrderStatus.CLOSED, True),
+    (OrderStatus.IN_PROGRESS, OrderStatus.VOIDED, True),
+    (OrderStatus.IN_PROGRESS, OrderStatus.DRAFT, False),
+    (OrderStatus.DRAFT, OrderStatus.IN_PROGRESS, True),
+    (OrderStatus.CLOSED, OrderStatus.IN_PROGRESS, False),
+    (OrderStatus.VOIDED, OrderStatus.IN_PROGRESS, False),
+])
+def test_status_transitions(ledger, start, wanted, ok):
+    from toolkit.order_status import change_status
+
+    document_type = "Preventivo" if start is OrderStatus.DRAFT else "Ordine standard"
+    master = _master([("Modelli ordine", "M2", document_type)])
+    create(master, ledger, APRIL_9)
+    if start in (OrderStatus.CLOSED, OrderStatus.VOIDED):
+        assert change_status(ledger, "OC-2026-00001", start) == []
+    problems = change_status(ledger, "OC-2026-00001", wanted)
+    assert (problems == []) is ok
+    if not ok:
+        assert [p.code for p in problems] == ["bad-status-transition"]
+    with reading(ledger) as conn:
+        assert load_orders(conn)[0].status is (wanted if ok else start)
+        actions = [r.action for r in conn.execute(select(schema.events.c.action))]
+    assert actions[0] == "generated"
+
+
+# ------------------------------------------------------------------ the ledger's schema version
+
+def test_an_older_ledger_is_upgraded_without_losing_rows(tmp_path, monkeypatch, minimal_master):
+    from sqlalchemy import text
+
+    from toolkit.ledger import db
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    ledger = open_ledger(url)
+    create(minimal_master, ledger, APRIL_9)
+    ledger.engine.dispose()
+
+    def add_column(conn):
+        conn.execute(text("ALTER TABLE orders ADD COLUMN customer_reference VARCHAR(60)"))
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    monkeypatch.setitem(db.MIGRATIONS, schema.SCHEMA_VERSION, add_column)
+    upgraded = open_ledger(url)
+    with reading(upgraded) as conn:
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
+        assert conn.execute(text("SELECT count(customer_reference), count(*) FROM orders")).one() == (0, 1)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION - 1)
+    from toolkit.problems import UnusableInput
+
+    with pytest.raises(UnusableInput) as refused:
+        open_ledger(url)
+    assert refused.value.problem.code == "ledger-newer-than-toolkit"
