@@ -50,14 +50,26 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                only: str | None = typer.Option(None, "--only", help="Solo questi modelli / only these templates: T1,T2."),
                exclude: str | None = typer.Option(None, "--exclude", help="Escludi questi modelli / leave these out: T1,T2."),
                catch_up: bool = typer.Option(True, "--catch-up/--no-catch-up", help="Includi i giorni saltati / include missed days."),
+               out: Path | None = typer.Option(None, "--out", help="Scrivi gli ordini stampabili in questo .xlsx / "
+                                               "write the printable orders here (one sheet per order)."),
                json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Crea gli ordini in scadenza (tutti o quelli scelti), mai due volte. Create the due orders, never twice."""
     from toolkit.generation import create
 
     session = open_session(workbook, ledger, lang)
-    result = create(session.master, session.ledger, parse_day(date), only=codes(only), exclude=codes(exclude),
+    day = parse_day(date)
+    result = create(session.master, session.ledger, day, only=codes(only), exclude=codes(exclude),
                     with_catch_up=catch_up)
     problems = session.warnings + result.problems
+    if out is not None and not output.has_errors(problems):
+        from toolkit.ledger.db import reading
+        from toolkit.ledger.orders import load_orders
+        from toolkit.writers.orders_book import write_order_documents
+
+        numbers = {r["number"] for r in result.created + result.already_existing}
+        with reading(session.ledger) as conn:
+            printed = [o for o in load_orders(conn, occurrence_to=day) if o.number in numbers]
+        write_order_documents(out, session.master, printed, output.lang())
     if json:
         output.print_json({"created": result.created, "already_existing": result.already_existing, "problems": problems})
     else:

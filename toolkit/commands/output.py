@@ -79,6 +79,10 @@ def print_json(document: dict[str, Any]) -> None:
     sys.stdout.write("\n")
 
 
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.is_error for p in problems)
+
+
 def exit_for(problems: Iterable[Problem]) -> None:
-    if any(p.is_error for p in problems):
+    if has_errors(problems):
         raise typer.Exit(1)

@@ -1,0 +1,119 @@
+"""The order verbs as a user runs them: exit codes, JSON, the printable orders and the panel."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import PG_REASON, PG_URL
+
+
+def toolkit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def workbook(tmp_path, sample_workbook) -> Path:
+    copy = tmp_path / "anagrafiche.xlsx"
+    copy.write_bytes(sample_workbook.read_bytes())
+    return copy
+
+
+def _create_twice_and_panel(workbook: Path, extra: tuple[str, ...]) -> None:
+    cwd = workbook.parent
+    first = toolkit("orders", "create", str(workbook), "--date", "2026-04-09", "--json", "--out", "ordini.xlsx", *extra, cwd=cwd)
+    assert first.returncode == 0, first.stderr
+    made = json.loads(first.stdout)
+    assert made["created"] and made["already_existing"] == [] and made["problems"] == []
+    again = json.loads(toolkit("orders", "create", str(workbook), "--date", "2026-04-09", "--json", *extra, cwd=cwd).stdout)
+    assert again["created"] == []
+    assert sorted(r["number"] for r in again["already_existing"]) == sorted(r["number"] for r in made["created"])
+
+    documents = openpyxl.load_workbook(cwd / "ordini.xlsx")
+    first_number = made["created"][0]["number"]
+    sheet = documents[first_number]
+    assert documents.sheetnames == [r["number"] for r in made["created"]]
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert f"ORDINE CLIENTE {first_number}" in cells
+    assert sheet.page_setup.paperSize == 9
+
+    panel_run = toolkit("panel", str(workbook), "--out", "pannello.xlsx", *extra, cwd=cwd)
+    assert panel_run.returncode == 0, panel_run.stderr
+    panel = openpyxl.load_workbook(cwd / "pannello.xlsx")
+    rows = list(panel["Pannello ordini"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == [r["number"] for r in made["created"]]
+    listing = json.loads(toolkit("orders", "list", str(workbook), "--json", *extra, cwd=cwd).stdout)["orders"]
+    for row, order in zip(rows, listing):
+        assert row[5] == order["lines"]
+        assert Decimal(str(row[6])) == Decimal(order["quantity"]) == Decimal(str(row[7]))
+        assert Decimal(str(row[8])) == Decimal(order["amount"])
+        assert row[9] == "In corso"
+    link = panel["Pannello ordini"]["A2"].hyperlink
+    assert link.location == "'Righe'!A2"
+    lines = list(panel["Righe"].iter_rows(min_row=2, values_only=True))
+    assert len(lines) == sum(o["lines"] for o in listing)
+
+
+def test_create_twice_then_panel_on_sqlite(workbook):
+    _create_twice_and_panel(workbook, ())
+    assert (workbook.parent / "anagrafiche.xlsx.ledger.sqlite").exists()
+
+
+@pytest.mark.postgres
+def test_create_twice_then_panel_on_postgresql(workbook):
+    if not PG_URL:
+        pytest.skip(PG_REASON)
+    from conftest import _pg_database
+
+    url, drop = _pg_database()
+    try:
+        _create_twice_and_panel(workbook, ("--ledger", url))
+        assert not (workbook.parent / "anagrafiche.xlsx.ledger.sqlite").exists()
+    finally:
+        drop()
+
+
+def test_check_exit_codes(workbook, tmp_path):
+    assert toolkit("check", str(workbook), cwd=tmp_path).returncode == 0
+    text = tmp_path / "note.txt"
+    text.write_text("not a workbook\n")
+    refused = toolkit("check", str(text), cwd=tmp_path)
+    assert refused.returncode == 2
+    assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.stderr
+
+
+def test_a_quantity_written_as_text_names_the_sheet_and_cell(workbook, tmp_path):
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Righe modello"]
+    column = [c.value for c in sheet[1]].index("Quantità") + 1
+    sheet.cell(row=5, column=column, value="abc")
+    book.save(workbook)
+    before = workbook.read_bytes()
+    result = toolkit("check", str(workbook), "--json", cwd=tmp_path)
+    assert result.returncode == 1
+    problems = json.loads(result.stdout)["problems"]
+    letter = openpyxl.utils.get_column_letter(column)
+    assert [(p["sheet"], p["cell"], p["code"]) for p in problems] == [("Righe modello", f"{letter}5", "not-a-number")]
+    human = toolkit("check", str(workbook), cwd=tmp_path)
+    assert human.stdout.startswith(f"Righe modello!{letter}5: ")
+    created = toolkit("orders", "create", str(workbook), "--date", "2026-04-09", cwd=tmp_path)
+    assert created.returncode == 1 and not (tmp_path / "anagrafiche.xlsx.ledger.sqlite").exists()
+    assert workbook.read_bytes() == before
+
+
+def test_check_report_links_to_the_cells(workbook, tmp_path):
+    book = openpyxl.load_workbook(workbook)
+    book["Clienti"]["C2"] = "123"
+    book.save(workbook)
+    toolkit("check", str(workbook), "--report", "controllo.xlsx", "--lang", "en", cwd=tmp_path)
+    report = openpyxl.load_workbook(tmp_path / "controllo.xlsx")["Data check"]
+    assert [c.value for c in report[1]] == ["Severity", "Sheet", "Cell", "Code", "Message"]
+    assert [c.value for c in report[2]][:4] == ["Error", "Clienti", "C2", "invalid-vat-number"]
+    link = report["C2"].hyperlink
+    assert (link.target, link.location) == ("anagrafiche.xlsx", "Clienti!C2")
