@@ -55,7 +55,7 @@ def formats(book: Workbook) -> Formats:
         text=f({"valign": "top"}),
         wrap=f({"text_wrap": True, "valign": "top"}),
         date=f({"num_format": "dd/mm/yyyy", "valign": "top"}),
-        quantity=f({"num_format": "#,##0.###", "valign": "top"}),
+        quantity=f({"num_format": "General", "valign": "top"}),
         money=f({"num_format": "#,##0.00", "valign": "top"}),
         price=f({"num_format": "#,##0.00####", "valign": "top"}),
         percent=f({"num_format": "0.##", "valign": "top"}),
