@@ -40,14 +40,16 @@ def check(raw: RawWorkbook) -> Checked:
     problems += settings_problems
     records: dict[str, tuple] = {}
     unread: dict[str, frozenset[str]] = {}
+    incomplete = {key for key, t in tables.items() if not t.spec.key_value and
+                  any(c.required and c.key not in t.columns for c in t.spec.columns)}
     for key in RECORDS:
-        if key in tables:
+        if key in tables and key not in incomplete:
             found, found_problems, unread[key] = read_records(tables[key], raw.name)
             records[key] = tuple(found)
             problems += found_problems
     layout = layout.model_copy(update={"settings_cells": settings_cells, "unread_codes": unread})
     master = None
-    if settings is not None and all(k in records for k in ("customers", "items", "price_lists",
+    if settings is not None and not incomplete and all(k in records for k in ("customers", "items", "price_lists",
                                                             "price_versions", "prices", "templates",
                                                             "template_lines")):
         master = MasterData.model_construct(
