@@ -25,10 +25,11 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from toolkit.commands import master, orders
+    from toolkit.commands import calendar, master, orders
 
     master.register(app)
     orders.register(app)
+    calendar.register(app)
 
 
 def main() -> None:

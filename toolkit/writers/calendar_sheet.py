@@ -1,0 +1,181 @@
+"""The planning calendar as a workbook (calendario ordini ricorrenti): who gets what, on which day.
+
+Sheet "Calendario" is a grid, one row per template and one column per day, holding the total
+quantity of that day's order. Days nobody works are grey, with the reason in a comment on the
+date; orders a holiday policy or an exception changed are coloured, with what changed in a
+comment. Sheet "Elenco" lists the same orders line by line, for the autofilter.
+
+Everything that comes from the user's data is written as text, so a customer called
+`=HYPERLINK(...)` stays a name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+import xlsxwriter
+
+from toolkit.files import write_atomic
+from toolkit.model import MasterData, Template
+from toolkit.plan import Due
+from toolkit.vocab import WEEKDAYS_EN, WEEKDAYS_IT, label
+from toolkit.workdays import WorkingCalendar, weekday_name
+
+SHEETS = {"it": ("Calendario", "Elenco"), "en": ("Calendar", "List")}
+GRID_HEADERS = {"it": ("Modello", "Cliente", "Ragione sociale"), "en": ("Template", "Customer", "Name")}
+LIST_HEADERS = {
+    "it": ("Data", "Modello", "Cliente", "Ragione sociale", "Articolo", "Quantità", "Nota"),
+    "en": ("Date", "Template", "Customer", "Name", "Item", "Quantity", "Note"),
+}
+NOTES = {
+    "it": {"moved": "Spostato dal {dates}", "merged": "Unisce le consegne del {dates}",
+           "exception": "Eccezione: {actions}", "extra": "Consegna extra"},
+    "en": {"moved": "Moved from {dates}", "merged": "Merges the deliveries of {dates}",
+           "exception": "Exception: {actions}", "extra": "Extra delivery"},
+}
+CLOSED_FILL = "#D9D9D9"
+CHANGED_FILL = "#FFE699"
+FIXED_COLUMNS = 3
+WEEKDAY_ROW, DATE_ROW = 0, 1
+HEADER_ROWS = 2
+MAX_DAYS = 16384 - FIXED_COLUMNS
+PRINT_ONE_PAGE_WIDE = 31
+"""Up to a month prints one page wide; longer plans print at full size over several pages."""
+
+
+def write_calendar(target: Path, master: MasterData, dues: Sequence[Due], start: date, end: date,
+                   calendar: WorkingCalendar, lang: str = "it") -> Path:
+    """Write the plan from `start` to `end` to `target` (atomically) and return its path."""
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    if not days:
+        raise ValueError(f"the plan ends ({end}) before it starts ({start})")
+    if len(days) > MAX_DAYS:
+        raise ValueError(f"{len(days)} days do not fit in one sheet (at most {MAX_DAYS})")
+    lang = lang if lang in SHEETS else "it"
+
+    def write(tmp: Path) -> None:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        _grid(book, master, dues, days, calendar, lang)
+        _list(book, master, dues, lang)
+        book.close()
+
+    return write_atomic(target, write)
+
+
+def grid_templates(master: MasterData, dues: Sequence[Due], start: date, end: date) -> list[Template]:
+    """The grid's rows: active templates valid in the range, and any template with an order in it."""
+    wanted = {d.template for d in dues}
+    return [
+        t for t in master.templates
+        if t.code in wanted or (t.active and t.valid_from <= end and (t.valid_to is None or t.valid_to >= start))
+    ]
+
+
+def change_note(due: Due, lang: str) -> str:
+    """What the comment on a changed order says: where it came from and which exceptions."""
+    words = NOTES[lang]
+    notes = []
+    if due.moved_from is not None:
+        notes.append(words["moved"].format(dates=_dates([due.moved_from])))
+    elif due.moved:
+        notes.append(words["moved"].format(dates=_dates(d for d in due.nominal if d != due.date)))
+    if len(due.nominal) > 1:
+        notes.append(words["merged"].format(dates=_dates(due.nominal)))
+    if due.extra:
+        notes.append(words["extra"])
+    if due.exceptions:
+        notes.append(words["exception"].format(actions=", ".join(label(a, lang) for a in due.exceptions)))
+    return "\n".join(notes)
+
+
+def _dates(days: Iterable[date]) -> str:
+    return ", ".join(d.strftime("%d/%m/%Y") for d in days)
+
+
+def _grid(book, master: MasterData, dues: Sequence[Due], days: list[date], calendar: WorkingCalendar,
+          lang: str) -> None:
+    sheet = book.add_worksheet(SHEETS[lang][0])
+    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    day_head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "num_format": "dd/mm", "align": "center"})
+    closed_head = book.add_format({"bold": True, "bg_color": CLOSED_FILL, "border": 1, "num_format": "dd/mm", "align": "center"})
+    weekday_head = book.add_format({"bg_color": "#DDEBF7", "border": 1, "align": "center"})
+    closed_weekday = book.add_format({"bg_color": CLOSED_FILL, "border": 1, "align": "center"})
+    closed = book.add_format({"bg_color": CLOSED_FILL})
+    changed = book.add_format({"bg_color": CHANGED_FILL, "bold": True})
+
+    names = WEEKDAYS_IT if lang == "it" else WEEKDAYS_EN
+    for col, title in enumerate(GRID_HEADERS[lang]):
+        sheet.write_blank(WEEKDAY_ROW, col, None, head)
+        sheet.write_string(DATE_ROW, col, title, head)
+    closed_cols: set[int] = set()
+    for i, day in enumerate(days):
+        col = FIXED_COLUMNS + i
+        reason = calendar.why_closed(day, lang)
+        sheet.write_string(WEEKDAY_ROW, col, names[day.weekday()], closed_weekday if reason else weekday_head)
+        sheet.write_datetime(DATE_ROW, col, day, closed_head if reason else day_head)
+        if reason:
+            closed_cols.add(col)
+            if reason != weekday_name(day, lang):
+                sheet.write_comment(DATE_ROW, col, reason)
+
+    start = days[0]
+    customers = {c.code: c.name for c in master.customers}
+    rows = grid_templates(master, dues, days[0], days[-1])
+    row_of = {t.code: HEADER_ROWS + i for i, t in enumerate(rows)}
+    for t in rows:
+        row = row_of[t.code]
+        sheet.write_string(row, 0, t.code)
+        sheet.write_string(row, 1, t.customer)
+        sheet.write_string(row, 2, customers.get(t.customer, ""))
+        for col in closed_cols:
+            sheet.write_blank(row, col, None, closed)
+    for due in dues:
+        row = row_of.get(due.template)
+        offset = (due.date - start).days
+        if row is None or not 0 <= offset < len(days):
+            continue
+        col = FIXED_COLUMNS + offset
+        if due.changed:
+            sheet.write_number(row, col, float(due.total_quantity), changed)
+            sheet.write_comment(row, col, change_note(due, lang))
+        else:
+            sheet.write_number(row, col, float(due.total_quantity), closed if col in closed_cols else None)
+
+    sheet.set_column(0, 1, 12)
+    sheet.set_column(2, 2, 26)
+    sheet.set_column(FIXED_COLUMNS, FIXED_COLUMNS + len(days) - 1, 6.5)
+    sheet.freeze_panes(HEADER_ROWS, FIXED_COLUMNS)
+    sheet.set_landscape()
+    if len(days) <= PRINT_ONE_PAGE_WIDE:
+        sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(WEEKDAY_ROW, DATE_ROW)
+    sheet.repeat_columns(0, FIXED_COLUMNS - 1)
+    sheet.autofilter(DATE_ROW, 0, DATE_ROW + max(len(rows), 1), FIXED_COLUMNS + len(days) - 1)
+
+
+def _list(book, master: MasterData, dues: Sequence[Due], lang: str) -> None:
+    sheet = book.add_worksheet(SHEETS[lang][1])
+    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    customers = {c.code: c.name for c in master.customers}
+    headers = LIST_HEADERS[lang]
+    for col, title in enumerate(headers):
+        sheet.write_string(0, col, title, head)
+    row = 0
+    for due in dues:
+        for line in due.lines:
+            row += 1
+            sheet.write_datetime(row, 0, due.date, day)
+            sheet.write_string(row, 1, due.template)
+            sheet.write_string(row, 2, due.customer)
+            sheet.write_string(row, 3, customers.get(due.customer, ""))
+            sheet.write_string(row, 4, line.item)
+            sheet.write_number(row, 5, float(line.quantity))
+            if line.note:
+                sheet.write_string(row, 6, line.note)
+    for col, width in enumerate((11, 12, 12, 30, 14, 10, 40)):
+        sheet.set_column(col, col, width)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(row, 1), len(headers) - 1)
