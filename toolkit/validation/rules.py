@@ -294,21 +294,10 @@ def _schedule_value_ok(t, field: str) -> bool:
     if field == "weekdays":
         return bool(value) and (t.schedule is not ScheduleKind.MONTHLY_NTH_WEEKDAY or len(value) == 1)
     if field == "rrule":
-        return value is not None and rrule_error(value) is None
+        from toolkit.recurrence import parse_rrule
+
+        return value is not None and parse_rrule(value) is None
     return True
-
-
-def rrule_error(text: str) -> str | None:
-    from dateutil.rrule import rrulestr
-
-    body = text.strip()
-    if body.upper().startswith("RRULE:"):
-        body = body[6:]
-    try:
-        rrulestr(body, dtstart=__import__("datetime").datetime(2026, 1, 1))
-    except (ValueError, TypeError) as exc:
-        return str(exc)
-    return None
 
 
 def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
@@ -361,19 +350,13 @@ def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield PRICE_BELOW_LIMIT(_at(layout, line, "price"), price=line.price, limit=price.limit_price, item=line.item)
 
 
-_EXCEPTION_NEEDS = {
-    ExceptionAction.MOVE: ("new_date",),
-    ExceptionAction.QUANTITY: ("item", "quantity"),
-    ExceptionAction.EXTRA: ("item", "quantity"),
-}
-
-
 def exceptions(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    from toolkit.plan import EXCEPTION_NEEDS
     from toolkit.schema import EXCEPTIONS
     from toolkit.vocab import label
 
     for e in master.exceptions:
-        for field in _EXCEPTION_NEEDS.get(e.action, ()):
+        for field in EXCEPTION_NEEDS.get(e.action, ()):
             if getattr(e, field) is None:
                 column = EXCEPTIONS.column(field)
                 yield EXCEPTION_INCOMPLETE(_at(layout, e, field), action=label(e.action), it=column.it, en=column.en)
@@ -382,12 +365,12 @@ def exceptions(master: MasterData, layout: Layout) -> Iterator[Problem]:
 
 
 def settings(master: MasterData, layout: Layout) -> Iterator[Problem]:
-    import holidays
+    from toolkit.workdays import check_region
 
     s = master.settings
     if s.language not in ("it", "en"):
         yield BAD_LANGUAGE(layout.locate("settings", field="language"), value=s.language)
-    if s.holiday_region and s.holiday_region.upper() not in holidays.Italy.subdivisions:
+    if s.holiday_region and not check_region(s.holiday_region):
         yield UNKNOWN_HOLIDAY_REGION(layout.locate("settings", field="holiday_region"), value=s.holiday_region)
 
 
