@@ -25,11 +25,12 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from toolkit.commands import calendar, master, orders
+    from toolkit.commands import calendar, master, orders, workbook
 
     master.register(app)
     orders.register(app)
     calendar.register(app)
+    workbook.register(app)
 
 
 def main() -> None:

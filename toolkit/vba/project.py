@@ -26,7 +26,7 @@ from .compression import compress
 
 __all__ = ["VbaModule", "build_vba_project", "module_text"]
 
-ModuleKind = Literal["standard", "document"]
+ModuleKind = Literal["standard", "document", "class"]
 
 _RESERVED = {"dir", "_vba_project"}
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}\Z")
@@ -38,6 +38,16 @@ _STDOLE = (
 )
 _WORKBOOK_BASE = "0{00020819-0000-0000-C000-000000000046}"
 _WORKSHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"
+_CLASS_BASE = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"
+_CLASS_DEFAULTS = {
+    "VB_GlobalNameSpace": "False",
+    "VB_Creatable": "False",
+    "VB_PredeclaredId": "False",
+    "VB_Exposed": "False",
+    "VB_TemplateDerived": "False",
+    "VB_Customizable": "False",
+}
+_HEADER_ATTRIBUTE = re.compile(r"\s*Attribute\s+(VB_\w+)\s*=\s*(.*?)\s*\Z", re.IGNORECASE)
 _VBE_EXTENDER = "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000"
 _UNPROTECTED = bytes(4)
 _NO_PASSWORD = b"\x00"
@@ -48,10 +58,13 @@ _ID_NAMESPACE = uuid.UUID("6f1b7c1e-3a57-4c38-9a53-2d0c4b1f6a10")
 @dataclass(frozen=True)
 class VbaModule:
     """One VBA module: its name, its source (no ``Attribute VB_Name`` line)
-    and whether it is a standard (procedural) or a document module.
+    and whether it is a standard (procedural), a document or a class module.
 
     A document module is the code behind a workbook or sheet; its name must
-    match the object's code name (``ThisWorkbook``, ``Sheet1``, ...).
+    match the object's code name (``ThisWorkbook``, ``Sheet1``, ...).  A
+    class module's source may start with its own header attributes
+    (``Attribute VB_Exposed = True``, ``VB_Description``...), as a ``.cls``
+    export has them; see :func:`module_text`.
     """
 
     name: str
@@ -63,8 +76,8 @@ class VbaModule:
             raise ValueError(f"not a VBA module name (letter, then letters, digits, _; max 31): {self.name!r}")
         if self.name.lower() in _RESERVED:
             raise ValueError(f"module name {self.name!r} would clash with the VBA/dir stream (MS-OVBA 2.3.4)")
-        if self.kind not in ("standard", "document"):
-            raise ValueError(f"module kind must be 'standard' or 'document', not {self.kind!r}")
+        if self.kind not in ("standard", "document", "class"):
+            raise ValueError(f"module kind must be 'standard', 'document' or 'class', not {self.kind!r}")
         if re.search(r"(?im)^\s*Attribute\s+VB_Name\b", self.source):
             raise ValueError(f"module {self.name}: leave out 'Attribute VB_Name'; it is added when building")
 
@@ -104,8 +117,17 @@ def module_text(module: VbaModule) -> str:
     A document module's ``VB_Base`` names the Excel class it extends: the
     Workbook class for ``ThisWorkbook``, the Worksheet class for any other
     name (chart sheets are not supported).
+
+    A class module gets the header the VBA editor stores for one: its
+    ``VB_Base``, then the six flags with the editor's defaults for a new
+    private class, overridden by the header attributes the source starts
+    with; other header attributes (``VB_Description``) follow them.
     """
     lines = [f'Attribute VB_Name = "{module.name}"']
+    code = module.source.replace("\r\n", "\n").replace("\r", "\n")
+    if module.kind == "class":
+        header, code = _class_header(code)
+        lines += header
     if module.kind == "document":
         base = _WORKBOOK_BASE if module.name.lower() == "thisworkbook" else _WORKSHEET_BASE
         lines += [
@@ -117,10 +139,25 @@ def module_text(module: VbaModule) -> str:
             "Attribute VB_TemplateDerived = False",
             "Attribute VB_Customizable = True",
         ]
-    code = module.source.replace("\r\n", "\n").replace("\r", "\n")
     if code:
         lines += code.removesuffix("\n").split("\n")
     return "".join(line + "\r\n" for line in lines)
+
+
+def _class_header(code: str) -> tuple[list[str], str]:
+    """A class module's header lines, and the code after the source's own header."""
+    values = dict(_CLASS_DEFAULTS)
+    extra: list[str] = []
+    rest = code.split("\n")
+    while rest and (match := _HEADER_ATTRIBUTE.match(rest[0])):
+        key = next((k for k in values if k.lower() == match.group(1).lower()), None)
+        if key is not None:
+            values[key] = match.group(2)
+        elif match.group(1).lower() != "vb_base":
+            extra.append(f"Attribute {match.group(1)} = {match.group(2)}")
+        rest.pop(0)
+    header = [f'Attribute VB_Base = "{_CLASS_BASE}"'] + [f"Attribute {k} = {v}" for k, v in values.items()]
+    return header + extra, "\n".join(rest)
 
 
 def _vba_project_stream() -> bytes:
@@ -217,6 +254,8 @@ def _project_stream(modules: Sequence[VbaModule], name: str, project_id: str, en
     for module in modules:
         if module.kind == "document":
             lines.append(f"Document={module.name}/&H00000000")
+        elif module.kind == "class":
+            lines.append(f"Class={module.name}")
         else:
             lines.append(f"Module={module.name}")
     lines += [

@@ -1,0 +1,58 @@
+Attribute VB_Name = "Pannello"
+' The buttons of the "Pannello" sheet, one Sub each.
+'
+' Each Sub hands over to Python through xlwings' RunPython (the embedded "xlwings" module):
+' the work, the messages and the error handling are in toolkit.excel, so the same services
+' run from the command line. This file is the source: the workbook is rebuilt from it with
+' "toolkit workbook build"; changes made in the VBA editor are lost at the next build.
+Option Explicit
+
+' Controllo dati
+Public Sub CheckData()
+    RunPython "import toolkit.excel as x; x.check_data()"
+End Sub
+
+' Anteprima ordini
+Public Sub PreviewOrders()
+    RunPython "import toolkit.excel as x; x.preview_orders()"
+End Sub
+
+' Crea ordini selezionati
+Public Sub CreateOrders()
+    RunPython "import toolkit.excel as x; x.create_orders()"
+End Sub
+
+' Spedisci (DDT)
+Public Sub Ship()
+    RunPython "import toolkit.excel as x; x.ship()"
+End Sub
+
+' Lista di distribuzione
+Public Sub DistributionList()
+    RunPython "import toolkit.excel as x; x.distribution_list()"
+End Sub
+
+' Lista completa
+Public Sub CompleteList()
+    RunPython "import toolkit.excel as x; x.complete_list()"
+End Sub
+
+' Lista di produzione
+Public Sub ProductionList()
+    RunPython "import toolkit.excel as x; x.production_list()"
+End Sub
+
+' Fatturazione fine mese
+Public Sub MonthEndInvoicing()
+    RunPython "import toolkit.excel as x; x.month_end_invoicing()"
+End Sub
+
+' Stato pagamenti
+Public Sub PaymentStatus()
+    RunPython "import toolkit.excel as x; x.payment_status()"
+End Sub
+
+' Calendario
+Public Sub ShowCalendar()
+    RunPython "import toolkit.excel as x; x.calendar()"
+End Sub

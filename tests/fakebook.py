@@ -1,0 +1,278 @@
+"""A fake xlwings book: exactly the members of `toolkit.excel.book`'s protocols, each counted.
+
+It behaves like Excel where the shim depends on it: reading gives xlwings' types (numbers as
+float, dates as datetime, a formula's result rather than its text); writing a string is like
+typing it (a leading apostrophe makes text, `=` makes a formula, a number-looking string
+becomes a number); `.value =` with a 2-D list fills the block from the top-left cell; an
+address may be a union (`"C3,D7"`, at most 255 characters). Every member access is appended
+to `book.calls`, so a test can count round trips to Excel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from toolkit.cells import column_index
+
+Cell = tuple[int, int]
+_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
+_HYPERLINK = re.compile(r'=HYPERLINK\("(?:[^"]|"")*",\s*"((?:[^"]|"")*)"\)\Z', re.IGNORECASE)
+
+
+class FakeBook:
+    def __init__(self, name: str, tables: Mapping[str, Sequence[Sequence[Any]]] | None = None):
+        self._name = name
+        self.calls: list[str] = []
+        self.alerts: list[tuple[str, str | None, str | None]] = []
+        self._sheets: list[FakeSheet] = []
+        self.active: FakeSheet | None = None
+        for sheet_name, rows in (tables or {}).items():
+            sheet = FakeSheet(self, sheet_name)
+            self._sheets.append(sheet)
+            sheet.load(rows)
+        self.calls.clear()
+
+    def count(self, what: str) -> None:
+        self.calls.append(what)
+
+    @property
+    def name(self) -> str:
+        self.count("book.name")
+        return self._name
+
+    @property
+    def sheets(self) -> FakeSheets:
+        self.count("book.sheets")
+        return FakeSheets(self)
+
+    @property
+    def app(self) -> FakeApp:
+        self.count("book.app")
+        return FakeApp(self)
+
+    def sheet(self, name: str) -> FakeSheet:
+        """For assertions: a sheet by name, not counted."""
+        return next(s for s in self._sheets if s._name == name)
+
+    def sheet_names(self) -> list[str]:
+        return [s._name for s in self._sheets]
+
+
+class FakeSheets:
+    def __init__(self, book: FakeBook):
+        self._book = book
+
+    def __iter__(self) -> Iterator[FakeSheet]:
+        for sheet in list(self._book._sheets):
+            self._book.count("sheets.item")
+            yield sheet
+
+    def add(self, name: str, *, after: FakeSheet | None = None) -> FakeSheet:
+        self._book.count("sheets.add")
+        if name.lower() in (s._name.lower() for s in self._book._sheets):
+            raise ValueError(f"Sheet named '{name}' already present in workbook")
+        sheet = FakeSheet(self._book, name)
+        index = self._book._sheets.index(after) + 1 if after is not None else 0
+        self._book._sheets.insert(index, sheet)
+        self._book.active = sheet
+        return sheet
+
+
+class FakeApp:
+    def __init__(self, book: FakeBook):
+        self._book = book
+
+    def alert(self, prompt: str, title: str | None = None, *, mode: str | None = None) -> None:
+        self._book.count("app.alert")
+        self._book.alerts.append((prompt, title, mode))
+
+
+class FakeSheet:
+    def __init__(self, book: FakeBook, name: str):
+        self._book = book
+        self._name = name
+        self.cells: dict[Cell, Any] = {}
+        """Stored values: text, numbers, datetimes, or `("formula", text)`."""
+        self.colors: dict[Cell, tuple[int, int, int]] = {}
+
+    def load(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Fill from A1 as a user would have typed the values (not counted)."""
+        for i, row in enumerate(rows, start=1):
+            for j, value in enumerate(row, start=1):
+                if value is not None and value != "":
+                    self.cells[(i, j)] = _stored(value, typed=False)
+
+    @property
+    def name(self) -> str:
+        self._book.count("sheet.name")
+        return self._name
+
+    @property
+    def used_range(self) -> FakeRange:
+        self._book.count("sheet.used_range")
+        if not self.cells:
+            return FakeRange(self, [(1, 1)], 1, 1, 1, 1)
+        rows = [r for r, _ in self.cells]
+        cols = [c for _, c in self.cells]
+        return FakeRange(self, None, min(rows), min(cols), max(rows), max(cols))
+
+    def range(self, text: str) -> FakeRange:
+        self._book.count("sheet.range")
+        if len(text) > 255:
+            raise ValueError(f"address longer than 255 characters: {len(text)}")
+        cells: list[Cell] = []
+        first: Cell | None = None
+        last: Cell | None = None
+        for part in text.split(","):
+            ends = [_cell(p) for p in part.split(":")]
+            top, bottom = ends[0], ends[-1]
+            first = first or top
+            last = bottom
+            cells += [(r, c) for r in range(top[0], bottom[0] + 1) for c in range(top[1], bottom[1] + 1)]
+        assert first is not None and last is not None
+        single = "," not in text
+        return FakeRange(self, cells, first[0], first[1], last[0] if single else first[0],
+                         last[1] if single else first[1])
+
+    def clear_contents(self) -> None:
+        self._book.count("sheet.clear_contents")
+        self.cells.clear()
+
+    def autofit(self) -> None:
+        self._book.count("sheet.autofit")
+
+    def activate(self) -> None:
+        self._book.count("sheet.activate")
+        self._book.active = self
+
+    def value(self, ref: str) -> Any:
+        """For assertions: what Excel would show in one cell, not counted."""
+        return _shown(self.cells.get(_cell(ref)))
+
+    def formula(self, ref: str) -> str | None:
+        stored = self.cells.get(_cell(ref))
+        return stored[1] if isinstance(stored, tuple) else None
+
+    def rows(self) -> list[list[Any]]:
+        """For assertions: the whole used block as shown, not counted."""
+        if not self.cells:
+            return []
+        height = max(r for r, _ in self.cells)
+        width = max(c for _, c in self.cells)
+        return [[_shown(self.cells.get((r, c))) for c in range(1, width + 1)] for r in range(1, height + 1)]
+
+
+class FakeRange:
+    def __init__(self, sheet: FakeSheet, cells: list[Cell] | None, top: int, left: int, bottom: int, right: int):
+        self._sheet = sheet
+        self._cells = cells
+        self._box = (top, left, bottom, right)
+        self._ndim: int | None = None
+
+    def _count(self, what: str) -> None:
+        self._sheet._book.count(what)
+
+    @property
+    def row(self) -> int:
+        self._count("range.row")
+        return self._box[0]
+
+    @property
+    def column(self) -> int:
+        self._count("range.column")
+        return self._box[1]
+
+    def options(self, *, ndim: int) -> FakeRange:
+        self._count("range.options")
+        copy = FakeRange(self._sheet, self._cells, *self._box)
+        copy._ndim = ndim
+        return copy
+
+    @property
+    def value(self) -> Any:
+        self._count("range.value")
+        top, left, bottom, right = self._box
+        block = [[_shown(self._sheet.cells.get((r, c))) for c in range(left, right + 1)]
+                 for r in range(top, bottom + 1)]
+        if self._ndim == 2:
+            return block
+        if len(block) == 1 and len(block[0]) == 1:
+            return block[0][0]
+        return block[0] if len(block) == 1 else block
+
+    @value.setter
+    def value(self, values: Any) -> None:
+        self._count("range.value=")
+        top, left = self._box[0], self._box[1]
+        if not isinstance(values, list | tuple):
+            values = [[values]]
+        elif values and not isinstance(values[0], list | tuple):
+            values = [values]
+        for i, row in enumerate(values):
+            for j, value in enumerate(row):
+                cell = (top + i, left + j)
+                if value is None or value == "":
+                    self._sheet.cells.pop(cell, None)
+                else:
+                    self._sheet.cells[cell] = _stored(value, typed=True)
+
+    @property
+    def color(self) -> tuple[int, int, int] | None:
+        self._count("range.color")
+        return self._sheet.colors.get(self._targets()[0])
+
+    @color.setter
+    def color(self, color: tuple[int, int, int] | None) -> None:
+        self._count("range.color=")
+        for cell in self._targets():
+            if color is None:
+                self._sheet.colors.pop(cell, None)
+            else:
+                self._sheet.colors[cell] = color
+
+    def _targets(self) -> list[Cell]:
+        if self._cells is not None:
+            return self._cells
+        top, left, bottom, right = self._box
+        return [(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1)]
+
+
+def _cell(ref: str) -> Cell:
+    match = _REF.fullmatch(ref.strip())
+    if not match:
+        raise ValueError(f"not a cell address: {ref!r}")
+    return int(match[2]), column_index(match[1])
+
+
+def _stored(value: Any, typed: bool) -> Any:
+    """What Excel keeps for a value written to a cell (typed: as if typed by the user)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    text = str(value)
+    if typed and text.startswith("'"):
+        return text[1:]
+    if text.startswith("="):
+        return ("formula", text)
+    if typed:
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            pass
+    return text
+
+
+def _shown(stored: Any) -> Any:
+    """What reading `.value` gives: a formula's result (only HYPERLINK is evaluated)."""
+    if isinstance(stored, tuple):
+        match = _HYPERLINK.match(stored[1])
+        return match[1].replace('""', '"') if match else stored[1]
+    return stored

@@ -1,0 +1,221 @@
+"""The buttons against a fake live book: what lands in the cells, and how many round trips."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+import minimal
+import toolkit.excel as x
+from fakebook import FakeBook
+from toolkit.excel import book as live
+from toolkit.excel.book import HIGHLIGHT
+from toolkit.excel.buttons import BUTTONS
+from toolkit.excel.vba_sources import our_modules
+from toolkit.validation import check_file
+from toolkit.workbook_build import MACROS
+from toolkit.writers.problems_report import rows as report_rows
+
+BOOK = "ordini-ricorrenti.xlsm"
+REPORT = "Controllo dati"
+PANEL = [["Ordini ricorrenti"], [None], ["Data ordini", None]]
+MESSAGE_C2 = "«abc» non è un numero: scrivi un numero (es. 12 o 12,50)."
+
+
+def broken_sheets() -> dict[str, list[list[Any]]]:
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Righe modello", "C2", "abc")
+    return sheets
+
+
+def fake(sheets: dict[str, list[list[Any]]]) -> FakeBook:
+    return FakeBook(BOOK, {"Pannello": PANEL, **sheets})
+
+
+def scaled(sheets: dict[str, list[list[Any]]], factor: int) -> dict[str, list[list[Any]]]:
+    """`factor` times the rows: copies with suffixed codes, so the copies stay valid."""
+    codes = {row[0] for name in ("Clienti", "Destinazioni", "Contatti", "Articoli", "Modelli ordine")
+             for row in sheets[name][1:]}
+    out = copy.deepcopy(sheets)
+    for name in ("Clienti", "Destinazioni", "Contatti", "Articoli", "Prezzi", "Modelli ordine", "Righe modello"):
+        body = sheets[name][1:]
+        for k in range(1, factor):
+            out[name] += [[f"{v}-{k}" if v in codes else v for v in row] for row in body]
+    return out
+
+
+def test_check_data_lists_links_and_highlights_the_broken_cell() -> None:
+    book = fake(broken_sheets())
+    x.check_data(book)
+
+    report = book.sheet(REPORT)
+    assert report.rows() == [
+        ["Gravità", "Foglio", "Cella", "Codice", "Messaggio"],
+        ["Errore", "Righe modello", "C2", "not-a-number", MESSAGE_C2],
+    ]
+    assert report.formula("C2") == "=HYPERLINK(\"#'Righe modello'!C2\",\"C2\")"
+    assert report.formula("E2") is None
+    assert book.sheet("Righe modello").colors == {(2, 3): HIGHLIGHT}
+    assert book.sheet_names()[:2] == ["Pannello", REPORT]
+    assert book.active is report
+    text, title, mode = book.alerts[-1]
+    assert text.splitlines()[0] == "1 errore"
+    assert (title, mode) == ("Controllo dati", "critical")
+
+
+def test_a_clean_book_says_no_problems() -> None:
+    book = fake(minimal.sheets())
+    x.check_data(book)
+    assert book.sheet(REPORT).rows() == [["Gravità", "Foglio", "Cella", "Codice", "Messaggio"]]
+    assert book.alerts == [("Nessun problema", "Controllo dati", "info")]
+
+
+def test_round_trips_do_not_grow_with_the_rows() -> None:
+    big = scaled(minimal.sheets(), 10)
+    minimal.set_cell(big, "Righe modello", "C2", "abc")
+    small, large = fake(broken_sheets()), fake(big)
+    assert len(large.sheet("Righe modello").rows()) == 1 + 10 * (len(minimal.sheets()["Righe modello"]) - 1)
+    x.check_data(small)
+    x.check_data(large)
+    assert len(small.calls) == len(large.calls)
+    assert Counter(small.calls) == Counter(large.calls)
+    assert large.sheet(REPORT).rows()[1:] == small.sheet(REPORT).rows()[1:]
+
+
+def test_reading_the_master_is_five_calls_per_master_sheet() -> None:
+    book = fake(minimal.sheets())
+    raw = live.read_master(book)
+    masters = len(minimal.sheets())
+    sheets = len(book.sheet_names())
+    calls = Counter(book.calls)
+    assert calls["sheet.used_range"] == calls["range.value"] == masters
+    assert calls["range.row"] == calls["range.column"] == calls["range.options"] == masters
+    assert len(book.calls) == 1 + 2 * sheets + 5 * masters + 1
+    assert [s.name for s in raw.sheets] == list(minimal.sheets())
+
+
+def test_the_file_path_gives_the_same_problem_rows(tmp_path: Path) -> None:
+    sheets = broken_sheets()
+    path = tmp_path / "anagrafiche.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+
+    from_file = report_rows(check_file(path).problems, "it")
+    book = fake(sheets)
+    x.check_data(book)
+    assert [tuple(row) for row in book.sheet(REPORT).rows()[1:]] == from_file
+
+
+def test_a_second_run_removes_the_fill_of_fixed_cells_only() -> None:
+    sheets = broken_sheets()
+    minimal.set_cell(sheets, "Righe modello", "C3", "xyz")
+    book = fake(sheets)
+    x.check_data(book)
+    lines = book.sheet("Righe modello")
+    assert lines.colors == {(2, 3): HIGHLIGHT, (3, 3): HIGHLIGHT}
+    lines.cells[(2, 3)] = 12.0
+    x.check_data(book)
+    assert lines.colors == {(3, 3): HIGHLIGHT}
+    assert [row[2] for row in book.sheet(REPORT).rows()[1:]] == ["C3"]
+
+
+def test_the_report_follows_the_settings_language() -> None:
+    sheets = broken_sheets()
+    sheets["Impostazioni"].append(["Lingua", "en"])
+    book = fake(sheets)
+    x.check_data(book)
+    assert book.sheet(REPORT).rows()[0] == ["Severity", "Sheet", "Cell", "Code", "Message"]
+    assert book.sheet(REPORT).rows()[1][:4] == ["Error", "Righe modello", "C2", "not-a-number"]
+    assert book.alerts[-1][0].splitlines()[0] == "1 error"
+    assert book.alerts[-1][1] == "Data check"
+
+
+def test_the_language_is_read_even_when_settings_have_errors() -> None:
+    sheets = broken_sheets()
+    sheets["Impostazioni"].append(["Lingua", "en"])
+    minimal.set_cell(sheets, "Impostazioni", "B3", None)
+    book = fake(sheets)
+    x.check_data(book)
+    assert book.sheet(REPORT).rows()[0][0] == "Severity"
+    assert book.alerts[-1][0].splitlines()[0] == "2 errors"
+
+
+def test_user_text_is_written_as_text() -> None:
+    book = FakeBook(BOOK, {"Pannello": PANEL})
+    tricky = ["=HYPERLINK(\"http://x\",\"y\")", "+39 011 555", "-3", "@SUM(A1)", "001", "1/2"]
+    live.write_table(book, "Prova", [tricky])
+    sheet = book.sheet("Prova")
+    assert sheet.rows() == [tricky]
+    assert all(sheet.formula(f"{c}1") is None for c in "ABCDEF")
+
+
+def test_many_highlighted_cells_are_batched_within_the_address_limit() -> None:
+    book = FakeBook(BOOK, {"Clienti": [["Codice"]]})
+    cells = [f"C{row}" for row in range(2, 502)]
+    writes = live.highlight(book, {"Clienti": cells, "Nessuno": ["A1"]})
+    assert writes == Counter(book.calls)["range.color="] > 1
+    assert len(book.sheet("Clienti").colors) == 500
+
+
+def test_an_empty_book_is_a_message_not_a_traceback() -> None:
+    book = fake({"Clienti": [[None]]})
+    x.check_data(book)
+    text, title, mode = book.alerts[-1]
+    assert "vuota" in text and "empty" in text
+    assert mode == "critical"
+    assert REPORT not in book.sheet_names()
+
+
+@pytest.mark.parametrize("button", [b for b in BUTTONS if b.function != "check_data"], ids=lambda b: b.function)
+def test_buttons_without_a_service_say_so(button) -> None:
+    book = fake(minimal.sheets())
+    getattr(x, button.function)(book)
+    text, title, mode = book.alerts[-1]
+    assert "non disponibile in questa versione" in text and "not available in this version" in text
+    assert title == button.caption
+    assert book.sheet_names() == ["Pannello", *minimal.sheets()]
+
+
+def test_an_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TOOLKIT_DEBUG", raising=False)
+    monkeypatch.setattr("toolkit.validation.check", lambda raw: 1 / 0)
+    book = fake(minimal.sheets())
+    x.check_data(book)
+    assert book.alerts[-1][0].startswith("Errore interno / internal error: ZeroDivisionError")
+
+
+def test_every_button_has_its_sub_and_its_function() -> None:
+    our_modules(MACROS)
+    for button in BUTTONS:
+        assert callable(getattr(x, button.function)), button.function
+
+
+def test_the_package_imports_without_xlwings() -> None:
+    code = "import sys, toolkit.excel; assert 'xlwings' not in sys.modules, 'imported xlwings'"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
+
+
+def test_an_existing_report_sheet_is_reused_whatever_its_case() -> None:
+    book = FakeBook(BOOK, {"Pannello": PANEL, "controllo DATI": [["vecchio"], ["contenuto"]], **broken_sheets()})
+    x.check_data(book)
+    assert "Controllo dati" not in book.sheet_names()
+    assert book.sheet("controllo DATI").rows()[1][:3] == ["Errore", "Righe modello", "C2"]
+    assert "sheets.add" not in book.calls
+
+
+def test_without_a_panel_the_report_goes_last() -> None:
+    book = FakeBook(BOOK, broken_sheets())
+    x.check_data(book)
+    assert book.sheet_names()[-1] == REPORT

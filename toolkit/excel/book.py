@@ -1,0 +1,172 @@
+"""The live Excel book, reached through xlwings: every call the toolkit makes, in one place.
+
+Each member of the protocols below is at least one round trip to Excel (a COM call on Windows,
+an Apple Event on macOS), and a round trip costs milliseconds where a Python operation costs
+nanoseconds. So the shim reads and writes whole blocks: one `used_range` read per master
+sheet, one `.value =` per written table, one `.color =` per batch of highlighted cells. The
+number of calls depends on the number of sheets and problems, never on the number of rows;
+`tests/fakebook.py` implements exactly these members and counts them.
+
+The calls, and what each is for:
+
+| call                                   | used by                          |
+|----------------------------------------|----------------------------------|
+| `book.name`                            | `read_master`: the workbook name in problems |
+| `book.sheets` (iterate), `sheet.name`  | finding sheets by name           |
+| `book.sheets.add(name, after=sheet)`   | `write_table` on a missing sheet |
+| `sheet.used_range` → `.row`, `.column` | where a sheet's values start     |
+| `range.options(ndim=2).value`          | reading a sheet as a 2-D list    |
+| `sheet.range(address)`                 | a block's top-left cell, or a union `"C3,D7"` |
+| `range.value = [[...]]`                | writing a block in one call      |
+| `range.color = (r, g, b)` / `None`     | highlighting cells, and un-highlighting them |
+| `sheet.clear_contents()`               | emptying a report sheet before rewriting it |
+| `sheet.autofit()`, `sheet.activate()`  | showing the report               |
+| `book.app.alert(text, title=, mode=)`  | `message`: the message box       |
+
+`xlwings.Book.caller()` (in `toolkit.excel.buttons`) is the only other xlwings call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Protocol
+
+from toolkit.excel.cells import batches, cell_value
+from toolkit.schema import match_sheet
+from toolkit.sources import RawSheet, RawWorkbook
+
+HIGHLIGHT = (255, 199, 206)
+"""Excel's own "Bad" fill (#FFC7CE): light red, readable under black text."""
+
+
+class Range(Protocol):
+    row: int
+    column: int
+    value: Any
+    color: tuple[int, int, int] | None
+
+    def options(self, *, ndim: int) -> Range: ...
+
+
+class Sheet(Protocol):
+    name: str
+
+    @property
+    def used_range(self) -> Range: ...
+
+    def range(self, address: str) -> Range: ...
+
+    def clear_contents(self) -> None: ...
+
+    def autofit(self) -> None: ...
+
+    def activate(self) -> None: ...
+
+
+class Sheets(Protocol):
+    def __iter__(self) -> Iterator[Sheet]: ...
+
+    def add(self, name: str, *, after: Sheet | None = None) -> Sheet: ...
+
+
+class App(Protocol):
+    def alert(self, prompt: str, title: str | None = None, *, mode: str | None = None) -> Any: ...
+
+
+class Book(Protocol):
+    name: str
+
+    @property
+    def sheets(self) -> Sheets: ...
+
+    @property
+    def app(self) -> App: ...
+
+
+def sheets_by_name(book: Book) -> dict[str, Sheet]:
+    """All sheets, found once: every lookup by name afterwards is free."""
+    return {sheet.name: sheet for sheet in book.sheets}
+
+
+def find_sheet(sheets: Mapping[str, Sheet], name: str) -> Sheet | None:
+    """The sheet called `name`, whatever the case: Excel's sheet names ignore case."""
+    return sheets.get(name) or next((s for n, s in sheets.items() if n.casefold() == name.casefold()), None)
+
+
+def read_master(book: Book, sheets: Mapping[str, Sheet] | None = None) -> RawWorkbook:
+    """The book's master sheets as raw tables, unsaved edits included.
+
+    Only sheets the schema knows are read: the control panel, the report and `xlwings.conf`
+    would cost a round trip each and the data check ignores them anyway. Per sheet that is
+    `used_range`, its `.row` and `.column` (where the values start) and one `.value`.
+    """
+    sheets = sheets_by_name(book) if sheets is None else sheets
+    raw = []
+    for name, sheet in sheets.items():
+        if match_sheet(name) is None:
+            continue
+        used = sheet.used_range
+        values = used.options(ndim=2).value
+        raw.append(RawSheet(name, values or [], used.row, used.column))
+    return RawWorkbook(book.name, tuple(raw))
+
+
+def read_values(sheet: Sheet) -> list[list[Any]]:
+    """A sheet's used range as a 2-D list (it starts at A1 on the sheets `write_table` wrote)."""
+    used = sheet.used_range
+    return used.options(ndim=2).value or []
+
+
+def write_table(book: Book, sheet_name: str, rows: Sequence[Sequence[Any]],
+                sheets: dict[str, Sheet] | None = None, after: str | None = None) -> Sheet:
+    """Replace the sheet's contents with `rows` from A1, in one `.value =` call.
+
+    The sheet is created when missing (after the sheet `after`, else at the end). Strings
+    are written as text whatever they look like and `Formula` values as formulas: see
+    `toolkit.excel.cells.cell_value`. Rows are padded to a rectangle, as Excel wants.
+    """
+    sheets = sheets_by_name(book) if sheets is None else sheets
+    sheet = find_sheet(sheets, sheet_name)
+    if sheet is None:
+        anchor = find_sheet(sheets, after) if after else None
+        if anchor is None and sheets:
+            anchor = list(sheets.values())[-1]
+        sheet = book.sheets.add(sheet_name, after=anchor)
+        sheets[sheet_name] = sheet
+    else:
+        sheet.clear_contents()
+    if rows:
+        width = max(len(row) for row in rows)
+        block = [[cell_value(v) for v in row] + [None] * (width - len(row)) for row in rows]
+        sheet.range("A1").value = block
+    return sheet
+
+
+def highlight(book: Book, cells_by_sheet: Mapping[str, Iterable[str]],
+              color: tuple[int, int, int] | None = HIGHLIGHT, sheets: Mapping[str, Sheet] | None = None) -> int:
+    """Fill the given cells (`{"Righe modello": ["C2", ...]}`), a union range at a time.
+
+    `color=None` removes the fill. Sheets the book does not have are skipped. Returns the
+    number of `.color` writes, each within Excel's 255-character limit for an address.
+    """
+    sheets = sheets_by_name(book) if sheets is None else sheets
+    writes = 0
+    for name, cells in cells_by_sheet.items():
+        sheet = sheets.get(name)
+        if sheet is None:
+            continue
+        for address in batches(cells):
+            sheet.range(address).color = color
+            writes += 1
+    return writes
+
+
+def message(book: Book, text: str, title: str = "Ordini ricorrenti", critical: bool = False) -> None:
+    """A message box over the book: the only way a button talks to the user."""
+    book.app.alert(text, title, mode="critical" if critical else "info")
+
+
+__all__ = [
+    "Book", "Sheet", "Sheets", "Range", "App", "HIGHLIGHT",
+    "sheets_by_name", "find_sheet", "read_master", "read_values", "write_table", "highlight", "message",
+]

@@ -1,0 +1,212 @@
+"""The buttons of the "Pannello" sheet: one function each, calling the command line's services.
+
+A button's VBA Sub (`macros/Pannello.bas`) is one line: `RunPython "import toolkit.excel as x;
+x.check_data()"`. The function reads the live book, calls the same service the `toolkit`
+command calls, writes the result back in a few block writes and says what happened in a
+message box. Mistakes in the input (`UnusableInput`, `ProblemsFound`) become message boxes,
+never tracebacks. `BUTTONS` is the one list of buttons: the workbook build places them from
+it and checks that the `.bas` file calls each function.
+
+Every function takes the book as an optional argument: Excel passes nothing and the function
+asks xlwings for the calling book; tests pass a fake book.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit import validation
+from toolkit.cells import column_index
+from toolkit.excel import report
+from toolkit.excel.book import (
+    Book, find_sheet, highlight, message, read_master, read_values, sheets_by_name, write_table,
+)
+from toolkit.problems import ProblemsFound, UnusableInput
+from toolkit.sources import RawWorkbook
+from toolkit.validation import Checked
+
+PANEL = "Pannello"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button on the panel: its caption, its VBA Sub (in module `Pannello`), its function."""
+
+    caption: str
+    macro: str
+    function: str
+    help: str
+    """One line beside the button on the panel, for the user."""
+
+
+BUTTONS: tuple[Button, ...] = (
+    Button("Controllo dati", "CheckData", "check_data",
+           "Controlla le anagrafiche: ogni problema con il suo foglio e la sua cella."),
+    Button("Anteprima ordini", "PreviewOrders", "preview_orders",
+           "Elenca gli ordini previsti per la data indicata sopra."),
+    Button("Crea ordini selezionati", "CreateOrders", "create_orders",
+           "Crea gli ordini contrassegnati nell'anteprima."),
+    Button("Spedisci (DDT)", "Ship", "ship",
+           "Registra la spedizione e prepara i documenti di trasporto."),
+    Button("Lista di distribuzione", "DistributionList", "distribution_list",
+           "Ordini ancora da spedire, per zona e vettore."),
+    Button("Lista completa", "CompleteList", "complete_list",
+           "Tutti gli ordini del giorno, spediti e no."),
+    Button("Lista di produzione", "ProductionList", "production_list",
+           "Quantità da produrre per articolo."),
+    Button("Fatturazione fine mese", "MonthEndInvoicing", "month_end_invoicing",
+           "Fatture differite del mese, con i DDT citati."),
+    Button("Stato pagamenti", "PaymentStatus", "payment_status",
+           "Scadenze e pagamenti delle fatture."),
+    Button("Calendario", "ShowCalendar", "calendar",
+           "Il calendario delle consegne dei modelli ordine."),
+)
+
+TITLES = {"it": "Ordini ricorrenti", "en": "Recurring orders"}
+
+
+class NotYetAvailable(Exception):
+    """A button whose service is not in this version of the toolkit."""
+
+    def __init__(self, caption: str):
+        super().__init__(f"«{caption}» is not available in this version")
+        self.caption = caption
+
+
+def caller() -> Book:
+    """The book whose button was pressed. xlwings is imported here, so that this module
+    imports on machines without Excel."""
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def button(caption: str) -> Callable[[Callable[[Book], None]], Callable[..., None]]:
+    """Wrap a button's body: find the book, turn the user's mistakes into a message box."""
+
+    def wrap(body: Callable[[Book], None]) -> Callable[..., None]:
+        @functools.wraps(body)
+        def run(book: Book | None = None) -> None:
+            book = caller() if book is None else book
+            try:
+                body(book)
+            except UnusableInput as exc:
+                text = exc.problem.render("it") + "\n\n" + exc.problem.render("en")
+                message(book, text, caption, critical=True)
+            except ProblemsFound as exc:
+                lines = [p.render("it") for p in exc.problems[:10]]
+                message(book, "\n".join([report.summary(exc.problems, "it"), *lines]), caption, critical=True)
+            except NotYetAvailable:
+                message(book, f"«{caption}»: funzione non disponibile in questa versione.\n"
+                              f"“{caption}”: not available in this version.", caption)
+            except Exception as exc:
+                if os.environ.get("TOOLKIT_DEBUG"):
+                    raise
+                message(book, f"Errore interno / internal error: {type(exc).__name__}: {exc}", caption,
+                        critical=True)
+
+        return run
+
+    return wrap
+
+
+@button("Controllo dati")
+def check_data(book: Book) -> None:
+    """Check the live book's master data, list the problems on "Controllo dati", highlight
+    their cells and say how many there are: `toolkit check`, from a button."""
+    sheets = sheets_by_name(book)
+    raw = read_master(book, sheets)
+    checked = validation.check(raw)
+    lang = language(checked, raw)
+    old = find_sheet(sheets, report.SHEET)
+    previous = report.previous_cells(read_values(old)) if old is not None else {}
+    current = report.cells_by_sheet(checked.problems)
+    sheet = write_table(book, report.SHEET, report.block(checked.problems, lang), sheets, after=PANEL)
+    sheet.autofit()
+    highlight(book, report.subtract(previous, current), color=None, sheets=sheets)
+    highlight(book, current, sheets=sheets)
+    text = report.summary(checked.problems, lang)
+    if checked.problems:
+        sheet.activate()
+        text += "\n" + report.where_to_look(lang)
+    message(book, text, report.TITLE[lang], critical=bool(checked.errors))
+
+
+def language(checked: Checked, raw: RawWorkbook) -> str:
+    """The workbook's Settings language, read from its cell even when other settings are wrong."""
+    if checked.master is not None:
+        value: Any = checked.master.settings.language
+    else:
+        value = _setting_cell(raw, checked.layout.sheets.get("settings"), checked.layout.settings_cells.get("language"))
+    chosen = str(value or "it").strip().lower()
+    return chosen if chosen in ("it", "en") else "it"
+
+
+def _setting_cell(raw: RawWorkbook, sheet_name: str | None, cell: str | None) -> Any:
+    sheet = raw.sheet(sheet_name) if sheet_name else None
+    match = re.fullmatch(r"([A-Z]+)(\d+)", cell or "")
+    if sheet is None or match is None:
+        return None
+    row, col = int(match[2]) - sheet.first_row, column_index(match[1]) - sheet.first_col
+    if 0 <= row < len(sheet.rows) and 0 <= col < len(sheet.rows[row]):
+        return sheet.rows[row][col]
+    return None
+
+
+@button("Anteprima ordini")
+def preview_orders(book: Book) -> None:
+    """Orders due on the panel's date (`DataOrdini`), for the user to flag: service to come."""
+    raise NotYetAvailable("Anteprima ordini")
+
+
+@button("Crea ordini selezionati")
+def create_orders(book: Book) -> None:
+    """Create the flagged orders of the preview: service to come."""
+    raise NotYetAvailable("Crea ordini selezionati")
+
+
+@button("Spedisci (DDT)")
+def ship(book: Book) -> None:
+    """Ship orders and issue delivery notes (DDT): service to come."""
+    raise NotYetAvailable("Spedisci (DDT)")
+
+
+@button("Lista di distribuzione")
+def distribution_list(book: Book) -> None:
+    """Orders not yet shipped: service to come."""
+    raise NotYetAvailable("Lista di distribuzione")
+
+
+@button("Lista completa")
+def complete_list(book: Book) -> None:
+    """All orders of the day: service to come."""
+    raise NotYetAvailable("Lista completa")
+
+
+@button("Lista di produzione")
+def production_list(book: Book) -> None:
+    """Quantities to produce per item: service to come."""
+    raise NotYetAvailable("Lista di produzione")
+
+
+@button("Fatturazione fine mese")
+def month_end_invoicing(book: Book) -> None:
+    """Month-end deferred invoices (fattura differita): service to come."""
+    raise NotYetAvailable("Fatturazione fine mese")
+
+
+@button("Stato pagamenti")
+def payment_status(book: Book) -> None:
+    """Payment monitoring: service to come."""
+    raise NotYetAvailable("Stato pagamenti")
+
+
+@button("Calendario")
+def calendar(book: Book) -> None:
+    """The templates' delivery calendar: service to come."""
+    raise NotYetAvailable("Calendario")

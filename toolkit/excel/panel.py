@@ -1,0 +1,119 @@
+"""The two sheets the front-end workbook adds to the master sheets: "Pannello" and "xlwings.conf".
+
+"Pannello" comes first: the date the order buttons work on (named `DataOrdini`, left empty:
+a date baked in at build time would be wrong the next day) and one button per entry of
+`toolkit.excel.buttons.BUTTONS`, bound to its Sub in the `Pannello` VBA module.
+
+"xlwings.conf" is where the embedded xlwings module looks for its settings before any file
+(xlwings' "workbook configuration"): key/value rows from A1 down to the first empty cell of
+column A, keys case-insensitive. Notes go below a blank row, where xlwings stops reading.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from toolkit.excel.buttons import BUTTONS, PANEL, TITLES
+
+DATE_NAME = "DataOrdini"
+DATE_CELL = (2, 1)
+"""B3, zero-based: the date the order buttons work on."""
+CONFIG_SHEET = "xlwings.conf"
+FIRST_BUTTON_ROW = 5
+BUTTON_WIDTH, BUTTON_HEIGHT, BUTTON_ROW_HEIGHT = 230, 30, 27.0
+
+VENV = "ordini-ricorrenti"
+"""The folder, in the user's home, of the Python environment the setup guide creates."""
+
+CONFIG: tuple[tuple[str, str | bool], ...] = (
+    ("Interpreter_Win", rf"%USERPROFILE%\{VENV}\.venv\Scripts\python.exe"),
+    ("Interpreter_Mac", f"$HOME/{VENV}/.venv/bin/python"),
+    ("PYTHONPATH", ""),
+    ("ADD_WORKBOOK_TO_PYTHONPATH", "false"),
+    ("Conda Path", ""),
+    ("Conda Env", ""),
+    ("UDF Modules", ""),
+    ("Show Console", False),
+)
+"""xlwings' keys as its quickstart writes them. The interpreters point at the environment of
+docs/excel.md; the workbook's folder is kept off `sys.path` because the toolkit is installed
+with pip, and a OneDrive or SharePoint folder would otherwise need extra settings."""
+
+
+def add_panel(workbook: xlsxwriter.Workbook, xlwings_version: str) -> Worksheet:
+    sheet = workbook.add_worksheet(PANEL)
+    title = workbook.add_format({"bold": True, "font_size": 16})
+    label = workbook.add_format({"bold": True, "align": "right", "valign": "vcenter"})
+    day = workbook.add_format({"num_format": "dd/mm/yyyy", "border": 1, "bg_color": "#FFF2CC",
+                               "align": "center", "valign": "vcenter"})
+    help_text = workbook.add_format({"valign": "vcenter", "font_color": "#404040"})
+    small = workbook.add_format({"italic": True, "font_color": "#808080"})
+
+    sheet.hide_gridlines(2)
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 1, 14)
+    sheet.set_column(2, 2, 70)
+    sheet.write_string(0, 0, TITLES["it"], title)
+    row, col = DATE_CELL
+    sheet.set_row(row, 22)
+    sheet.write_string(row, 0, "Data ordini", label)
+    sheet.write_blank(row, col, None, day)
+    sheet.write_string(row, 2, "La data per cui preparare, creare e spedire gli ordini.", help_text)
+    workbook.define_name(DATE_NAME, f"={PANEL}!${chr(65 + col)}${row + 1}")
+    sheet.data_validation(row, col, row, col, {
+        "validate": "date", "criteria": "between",
+        "minimum": date(2000, 1, 1), "maximum": date(2099, 12, 31),
+        "input_title": "Data ordini",
+        "input_message": "Scrivi una data, es. 15/04/2026: i pulsanti degli ordini lavorano su questa data.",
+        "error_title": "Data non valida",
+        "error_message": "Scrivi una data come 15/04/2026 (giorno/mese/anno).",
+    })
+    for i, button in enumerate(BUTTONS):
+        r = FIRST_BUTTON_ROW + i
+        sheet.set_row(r, BUTTON_ROW_HEIGHT)
+        sheet.insert_button(r, 0, {
+            "macro": f"{PANEL}.{button.macro}", "caption": button.caption,
+            "width": BUTTON_WIDTH, "height": BUTTON_HEIGHT, "x_offset": 4, "y_offset": 3,
+        })
+        sheet.write_string(r, 2, button.help, help_text)
+    last = FIRST_BUTTON_ROW + len(BUTTONS) + 1
+    sheet.write_string(last, 0, "I pulsanti eseguono il toolkit in Python tramite xlwings: "
+                                "impostazioni nel foglio «xlwings.conf», guida in docs/excel.md.", small)
+    sheet.write_string(last + 1, 0, f"Costruito con xlwings {xlwings_version}.", small)
+    sheet.activate()
+    return sheet
+
+
+def add_config(workbook: xlsxwriter.Workbook, xlwings_version: str) -> Worksheet:
+    sheet = workbook.add_worksheet(CONFIG_SHEET)
+    note = workbook.add_format({"italic": True, "font_color": "#595959"})
+    bold = workbook.add_format({"bold": True})
+    text = workbook.add_format({"num_format": "@"})
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 60, text)
+    for i, (key, value) in enumerate(CONFIG):
+        sheet.write_string(i, 0, key)
+        if isinstance(value, bool):
+            sheet.write_boolean(i, 1, value)
+        elif value:
+            sheet.write_string(i, 1, value, text)
+    notes = [
+        "Nota / Note:",
+        "Impostazioni di xlwings per i pulsanti del foglio «Pannello». Le chiavi partono da A1 e vanno "
+        "lette fino alla prima riga vuota: non inserire righe vuote sopra questa nota.",
+        "Interpreter_Win / Interpreter_Mac: il Python in cui hai installato il toolkit "
+        "(pip install recurring-orders-toolkit). Una chiave senza valore usa il valore predefinito di xlwings.",
+        f"Questo file contiene il modulo VBA di xlwings {xlwings_version}: installa la stessa versione "
+        f"(pip install xlwings=={xlwings_version}).",
+        "xlwings settings for the buttons; keys start in A1 and are read down to the first empty row. "
+        f"The workbook embeds the xlwings {xlwings_version} VBA module (BSD 3-clause licence, see the "
+        "module's header): install the same xlwings version.",
+    ]
+    first = len(CONFIG) + 2
+    sheet.write_string(first, 0, notes[0], bold)
+    for i, line in enumerate(notes[1:], start=first + 1):
+        sheet.write_string(i, 0, line, note)
+    return sheet

@@ -1,0 +1,94 @@
+"""The VBA the workbook carries: our `macros/*.bas`, and xlwings' own modules, as shipped.
+
+xlwings' `RunPython` lives in VBA. We embed it as a module (as `xlwings quickstart
+--standalone` does) instead of referencing the xlwings add-in, so that a user installs no
+add-in: the workbook is self-contained. The standalone workbook xlwings ships
+(`quickstart_standalone.xlsm`) holds exactly two such modules, `xlwings.bas` and the class
+`Dictionary.cls` (a `Scripting.Dictionary` stand-in that macOS needs); both are read here from
+the *installed* xlwings package, with their licence notices (BSD 3-clause, MIT) untouched.
+
+The VBA module and the Python package talk to each other by version (the macOS AppleScript
+is called `xlwings-<version>.applescript`, the Windows DLLs `xlwings64-<version>.dll`), so
+the workbook records the version it was built with: `XLWINGS_VERSION`, and `vba_version`
+reads it back from the module text.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import version
+from pathlib import Path
+
+from toolkit.excel.buttons import BUTTONS, PANEL
+from toolkit.vba import VbaModule
+from toolkit.vba.bas import read_bas
+
+_VERSION_LINE = re.compile(r"^'Version:\s*(\S+)\s*$", re.MULTILINE)
+_CLASS_PREAMBLE = re.compile(r"\AVERSION\s+1\.0\s+CLASS\s*\nBEGIN\s*\n.*?\nEND\s*\n", re.DOTALL | re.IGNORECASE)
+_VB_NAME = re.compile(r'^\s*Attribute\s+VB_Name\s*=\s*"([^"]*)"\s*$', re.IGNORECASE)
+
+
+def xlwings_dir() -> Path:
+    import xlwings
+
+    return Path(xlwings.__file__).parent
+
+
+def xlwings_version() -> str:
+    """The installed xlwings package's version, which the embedded VBA must match."""
+    return version("xlwings")
+
+
+def xlwings_modules() -> list[VbaModule]:
+    """xlwings' standalone VBA: the `xlwings` module and the `Dictionary` class."""
+    folder = xlwings_dir()
+    module = read_bas(folder / "xlwings.bas")
+    found = vba_version(module.source)
+    if found != xlwings_version():
+        raise RuntimeError(f"xlwings.bas says version {found}, the installed package is {xlwings_version()}")
+    return [module, read_cls(folder / "addin" / "Dictionary.cls")]
+
+
+def vba_version(source: str) -> str | None:
+    """The version in xlwings.bas' `'Version: 0.37.8` comment line."""
+    match = _VERSION_LINE.search(source.replace("\r\n", "\n"))
+    return match.group(1) if match else None
+
+
+def read_cls(path: Path) -> VbaModule:
+    """A class module as the VBA editor exports it: `VERSION 1.0 CLASS`, a `BEGIN`…`END` block,
+    then `Attribute` lines and code. The block describes the class to the editor's importer
+    and is not part of the stored source; the name comes from `VB_Name`."""
+    text = path.read_bytes().decode("cp1252").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CLASS_PREAMBLE.sub("", text, count=1)
+    lines = text.split("\n")
+    name = path.stem
+    for index, line in enumerate(lines):
+        match = _VB_NAME.match(line)
+        if match:
+            name = match.group(1)
+            del lines[index]
+            break
+    return VbaModule(name=name, source="\n".join(lines), kind="class")
+
+
+def our_modules(folder: Path) -> list[VbaModule]:
+    """Every `*.bas` in `folder`, by name; the panel module must call each button's function."""
+    paths = sorted(Path(folder).glob("*.bas"))
+    modules = [read_bas(path) for path in paths]
+    panel = next((m for m in modules if m.name == PANEL), None)
+    if panel is None:
+        raise FileNotFoundError(f"{folder}: no module {PANEL!r} (macros/{PANEL}.bas)")
+    missing = [b.macro for b in BUTTONS if not calls(panel.source, b.macro, b.function)]
+    if missing:
+        raise ValueError(f"macros/{PANEL}.bas: these Subs are missing or do not call their function: "
+                         + ", ".join(missing))
+    return modules
+
+
+def calls(source: str, macro: str, function: str) -> bool:
+    """Whether `source` has `Sub <macro>()` whose body runs `toolkit.excel.<function>()`."""
+    pattern = (rf"^\s*(?:Public\s+)?Sub\s+{re.escape(macro)}\s*\(\s*\)\s*$\s*"
+               rf'^\s*RunPython\s+"import toolkit\.excel as x; x\.{re.escape(function)}\(\)"\s*$\s*'
+               rf"^\s*End\s+Sub\s*$")
+    return re.search(pattern, source, re.MULTILINE | re.IGNORECASE) is not None
