@@ -23,8 +23,12 @@ _HYPERLINK = re.compile(r'=HYPERLINK\("(?:[^"]|"")*",\s*"((?:[^"]|"")*)"\)\Z', r
 
 
 class FakeBook:
-    def __init__(self, name: str, tables: Mapping[str, Sequence[Sequence[Any]]] | None = None):
+    def __init__(self, name: str, tables: Mapping[str, Sequence[Sequence[Any]]] | None = None,
+                 fullname: str | None = None, names: Mapping[str, str] | None = None):
         self._name = name
+        self._fullname = fullname or name
+        self.names = dict(names or {})
+        """Defined names → cell address on the sheet that uses them (e.g. DataOrdini → B3)."""
         self.calls: list[str] = []
         self.alerts: list[tuple[str, str | None, str | None]] = []
         self._sheets: list[FakeSheet] = []
@@ -42,6 +46,11 @@ class FakeBook:
     def name(self) -> str:
         self.count("book.name")
         return self._name
+
+    @property
+    def fullname(self) -> str:
+        self.count("book.fullname")
+        return self._fullname
 
     @property
     def sheets(self) -> FakeSheets:
@@ -123,6 +132,7 @@ class FakeSheet:
         self._book.count("sheet.range")
         if len(text) > 255:
             raise ValueError(f"address longer than 255 characters: {len(text)}")
+        text = self._book.names.get(text, text)
         cells: list[Cell] = []
         first: Cell | None = None
         last: Cell | None = None

@@ -79,10 +79,12 @@ def _dues(master: MasterData, ledger: Ledger, day: date, with_catch_up: bool) ->
     return dues, problems
 
 
-def _select(dues: list[Due], only: Collection[str] | None, exclude: Collection[str] | None) -> tuple[list[Due], list[Problem]]:
+def _select(dues: list[Due], only: Collection[str] | None, exclude: Collection[str] | None,
+            keys: Collection[tuple[str, date]] | None) -> tuple[list[Due], list[Problem]]:
     known = {d.template for d in dues}
     problems = [UNKNOWN_SELECTION(None, code=c) for c in sorted({*(only or ()), *(exclude or ())} - known)]
-    chosen = [d for d in dues if (not only or d.template in only) and d.template not in (exclude or ())]
+    chosen = [d for d in dues if (not only or d.template in only) and d.template not in (exclude or ())
+              and (keys is None or d.key in keys)]
     return chosen, problems
 
 
@@ -107,14 +109,16 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
 
 
 def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[str] | None = None,
-           exclude: Collection[str] | None = None, with_catch_up: bool = True) -> Created:
-    """Create the orders due on `day` (and missed days), or only the chosen templates.
+           exclude: Collection[str] | None = None, keys: Collection[tuple[str, date]] | None = None,
+           with_catch_up: bool = True) -> Created:
+    """Create the orders due on `day` (and missed days), or only the chosen templates, or only
+    the chosen (template, date) pairs (the flags of the preview sheet).
 
     Writes nothing if any chosen order has a problem (a missing price, say): fix it or leave
     that template out with `exclude`.
     """
     dues, problems = _dues(master, ledger, day, with_catch_up)
-    dues, selection_problems = _select(dues, only, exclude)
+    dues, selection_problems = _select(dues, only, exclude, keys)
     drafts, draft_problems = draft_orders(master, dues)
     problems = problems + selection_problems + draft_problems
     if errors(problems):

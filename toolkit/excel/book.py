@@ -12,11 +12,12 @@ The calls, and what each is for:
 | call                                   | used by                          |
 |----------------------------------------|----------------------------------|
 | `book.name`                            | `read_master`: the workbook name in problems |
+| `book.fullname`                        | where the book is: the ledger and output files sit beside it |
 | `book.sheets` (iterate), `sheet.name`  | finding sheets by name           |
 | `book.sheets.add(name, after=sheet)`   | `write_table` on a missing sheet |
 | `sheet.used_range` → `.row`, `.column` | where a sheet's values start     |
 | `range.options(ndim=2).value`          | reading a sheet as a 2-D list    |
-| `sheet.range(address)`                 | a block's top-left cell, or a union `"C3,D7"` |
+| `sheet.range(address)`                 | a block's top-left cell, a union `"C3,D7"`, or a defined name (`DataOrdini`) |
 | `range.value = [[...]]`                | writing a block in one call      |
 | `range.color = (r, g, b)` / `None`     | highlighting cells, and un-highlighting them |
 | `sheet.clear_contents()`               | emptying a report sheet before rewriting it |
@@ -75,6 +76,7 @@ class App(Protocol):
 
 class Book(Protocol):
     name: str
+    fullname: str
 
     @property
     def sheets(self) -> Sheets: ...

@@ -22,7 +22,9 @@ from typing import Any
 
 from toolkit import validation
 from toolkit.cells import column_index
-from toolkit.excel import report
+from pathlib import Path
+
+from toolkit.excel import orders, report
 from toolkit.excel.book import (
     Book, find_sheet, highlight, message, read_master, read_values, sheets_by_name, write_table,
 )
@@ -31,6 +33,8 @@ from toolkit.sources import RawWorkbook
 from toolkit.validation import Checked
 
 PANEL = "Pannello"
+DATE_NAME = "DataOrdini"
+"""The panel's date cell (B3), by its defined name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,14 +164,46 @@ def _setting_cell(raw: RawWorkbook, sheet_name: str | None, cell: str | None) ->
 
 @button("Anteprima ordini")
 def preview_orders(book: Book) -> None:
-    """Orders due on the panel's date (`DataOrdini`), for the user to flag: service to come."""
-    raise NotYetAvailable("Anteprima ordini")
+    """Orders due on the panel's date (`DataOrdini`), written to "Anteprima ordini" with a flag
+    column: `toolkit orders preview`, from a button."""
+    from toolkit.generation import preview
+
+    sheets = sheets_by_name(book)
+    master = orders.master_of(book)
+    lang = master.settings.language
+    day = orders.order_date(find_sheet(sheets, PANEL), DATE_NAME)
+    result = preview(master, orders.ledger_of(book), day)
+    sheet = write_table(book, orders.SHEET, orders.preview_block(result, lang), sheets, after=PANEL)
+    sheet.autofit()
+    sheet.activate()
+    new = sum(1 for r in result.rows if r.existing is None)
+    text = (f"{len(result.rows)} ordini in scadenza il {day:%d/%m/%Y}, {new} da creare: togli la «x» a quelli da "
+            "non creare, poi premi «Crea ordini selezionati»." if lang == "it" else
+            f"{len(result.rows)} orders due on {day:%d/%m/%Y}, {new} to create: remove the “x” from those not to "
+            "create, then press “Crea ordini selezionati”.")
+    problems = [p.render(lang) for p in result.problems[:10]]
+    message(book, "\n".join([text, *problems]), "Anteprima ordini", critical=bool(result.problems))
 
 
 @button("Crea ordini selezionati")
 def create_orders(book: Book) -> None:
-    """Create the flagged orders of the preview: service to come."""
-    raise NotYetAvailable("Crea ordini selezionati")
+    """Create the orders flagged in "Anteprima ordini", then refresh the preview so each shows
+    its number: `toolkit orders create --only`, from a button."""
+    from toolkit.generation import create
+
+    sheets = sheets_by_name(book)
+    master = orders.master_of(book)
+    lang = master.settings.language
+    day = orders.order_date(find_sheet(sheets, PANEL), DATE_NAME)
+    preview_sheet = find_sheet(sheets, orders.SHEET)
+    keys = orders.flagged(read_values(preview_sheet) if preview_sheet is not None else [])
+    result = create(master, orders.ledger_of(book), day, keys=keys)
+    if result.problems and any(p.is_error for p in result.problems):
+        raise ProblemsFound(result.problems)
+    preview_orders.__wrapped__(book)
+    text = (f"Creati {len(result.created)} ordini, {len(result.already_existing)} già esistenti." if lang == "it"
+            else f"Created {len(result.created)} orders, {len(result.already_existing)} already existed.")
+    message(book, text, "Crea ordini selezionati")
 
 
 @button("Spedisci (DDT)")
@@ -208,5 +244,21 @@ def payment_status(book: Book) -> None:
 
 @button("Calendario")
 def calendar(book: Book) -> None:
-    """The templates' delivery calendar: service to come."""
-    raise NotYetAvailable("Calendario")
+    """The delivery plan for the 31 days from the panel's date, written as a workbook beside
+    this one (a shaded grid is many formats: a file costs one round trip, the live book one per
+    format): `toolkit calendar`, from a button."""
+    from datetime import timedelta
+
+    from toolkit.plan import due_between
+    from toolkit.workdays import working_calendar
+    from toolkit.writers.calendar_sheet import write_calendar
+
+    master = orders.master_of(book)
+    lang = master.settings.language
+    start = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
+    end = start + timedelta(days=30)
+    plan = working_calendar(master.settings, master.closures)
+    dues, _ = due_between(master, start, end, calendar=plan, locate=master.locate)
+    target = Path(book.fullname).with_name(f"calendario-{start:%Y-%m-%d}.xlsx")
+    write_calendar(target, master, dues, start, end, plan, lang)
+    message(book, (f"Calendario scritto in {target}" if lang == "it" else f"Calendar written to {target}"), "Calendario")

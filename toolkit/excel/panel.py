@@ -16,9 +16,8 @@ from datetime import date
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from toolkit.excel.buttons import BUTTONS, PANEL, TITLES
+from toolkit.excel.buttons import BUTTONS, DATE_NAME, PANEL, TITLES
 
-DATE_NAME = "DataOrdini"
 DATE_CELL = (2, 1)
 """B3, zero-based: the date the order buttons work on."""
 CONFIG_SHEET = "xlwings.conf"

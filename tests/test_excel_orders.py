@@ -1,0 +1,116 @@
+"""The order buttons on a fake live book: preview with flags, create the flagged, same as the CLI."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+
+import minimal
+import toolkit.excel as x
+from fakebook import FakeBook
+from test_excel_buttons import scaled
+from toolkit.generation import create
+from toolkit.ledger import open_ledger
+from toolkit.ledger.db import reading
+from toolkit.ledger.orders import load_orders
+from toolkit.validation import check
+
+BOOK = "ordini-ricorrenti.xlsm"
+
+
+def fake(tmp_path: Path, sheets=None, day=datetime(2026, 4, 9)) -> FakeBook:
+    panel = [["Ordini ricorrenti"], [None], ["Data ordini", day]]
+    return FakeBook(BOOK, {"Pannello": panel, **(sheets or minimal.sheets())},
+                    fullname=str(tmp_path / BOOK), names={"DataOrdini": "B3"})
+
+
+def _orders(tmp_path: Path):
+    ledger = open_ledger(None, tmp_path / BOOK)
+    with reading(ledger) as conn:
+        return load_orders(conn)
+
+
+def test_preview_lists_the_due_orders_flagged_for_creation(tmp_path):
+    book = fake(tmp_path)
+    x.preview_orders(book)
+    rows = book.sheet("Anteprima ordini").rows()
+    assert rows[0][:4] == ["Crea", "Data", "Modello", "Cliente"]
+    assert [r[:4] for r in rows[1:]] == [["x", datetime(2026, 4, 9), "T001", "C001"]]
+    assert rows[1][8] == 252.0  # 12 × 18.50 + 24 × 1.25
+    assert book.alerts[-1][0].startswith("1 ordini in scadenza il 09/04/2026, 1 da creare")
+
+
+def test_create_makes_exactly_the_flagged_orders_and_refreshes_the_preview(tmp_path):
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Modelli ordine", "F2", "lun-ven")
+    minimal.set_cell(sheets, "Modelli ordine", "A4", "T003")
+    for col, value in zip("BCDEFK", ("C002", None, None, "Giorni feriali", None, "01/03/2026")):
+        minimal.set_cell(sheets, "Modelli ordine", f"{col}4", value)
+    sheets["Righe modello"].append(["T003", "A002", 5, None, None])
+    book = fake(tmp_path, sheets)
+    x.preview_orders(book)
+    preview = book.sheet("Anteprima ordini")
+    assert [r[2] for r in preview.rows()[1:]] == ["T001", "T003"]
+    preview.range("A3").value = None  # the user removes the mark from T003
+    x.create_orders(book)
+    assert [(o.template, o.occurrence, o.number) for o in _orders(tmp_path)] == [("T001", date(2026, 4, 9), "OC-2026-00001")]
+    refreshed = book.sheet("Anteprima ordini").rows()
+    assert [(r[0], r[2], r[9]) for r in refreshed[1:]] == [(None, "T001", "OC-2026-00001"), ("x", "T003", None)]
+    assert book.alerts[-1][0] == "Creati 1 ordini, 0 già esistenti."
+    x.create_orders(book)
+    assert [o.template for o in _orders(tmp_path)] == ["T001", "T003"]
+
+
+def test_the_button_and_the_command_line_create_the_same_orders(tmp_path):
+    (tmp_path / "button").mkdir()
+    (tmp_path / "cli").mkdir()
+    book = fake(tmp_path / "button")
+    x.preview_orders(book)
+    x.create_orders(book)
+    master = check(minimal.workbook()).master
+    create(master, open_ledger(None, tmp_path / "cli" / BOOK), date(2026, 4, 9))
+
+    def summary(folder):
+        return [(o.number, o.template, o.occurrence, [(l.item, l.quantity, l.unit_price, l.amount) for l in o.lines])
+                for o in _orders(folder)]
+
+    assert summary(tmp_path / "button") == summary(tmp_path / "cli") != []
+
+
+def test_round_trips_do_not_grow_with_the_data(tmp_path):
+    counts = []
+    for factor in (1, 10):
+        folder = tmp_path / str(factor)
+        folder.mkdir()
+        book = fake(folder, scaled(minimal.sheets(), factor))
+        x.preview_orders(book)
+        x.create_orders(book)
+        counts.append(Counter(book.calls))
+        assert len(_orders(folder)) == factor
+    assert counts[0] == counts[1]
+
+
+def test_no_date_on_the_panel_is_a_message_not_a_traceback(tmp_path):
+    book = fake(tmp_path, day=None)
+    x.preview_orders(book)
+    text, _title, mode = book.alerts[-1]
+    assert "Data ordini" in text and mode == "critical"
+
+
+def test_create_without_preview_says_what_to_press(tmp_path):
+    book = fake(tmp_path)
+    x.create_orders(book)
+    assert "Anteprima ordini" in book.alerts[-1][0]
+
+
+def test_calendar_button_writes_the_plan_beside_the_book(tmp_path):
+    book = fake(tmp_path)
+    x.calendar(book)
+    target = tmp_path / "calendario-2026-04-09.xlsx"
+    grid = openpyxl.load_workbook(target).worksheets[0]
+    values = [c for row in grid.iter_rows(values_only=True) for c in row if c is not None]
+    assert "T001" in values
+    assert str(target) in book.alerts[-1][0]

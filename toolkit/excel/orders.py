@@ -1,0 +1,96 @@
+"""The order buttons' sheets: the preview with its flag column, and what "create" reads back.
+
+The preview sheet is the seed's list of orders for a date where the user flags which to
+create ("conferma e flag"): a mark in the first column, prefilled for every order that does
+not exist yet. Create reads the marks back in one call and creates exactly those
+(template, date) pairs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from toolkit.generation import Preview
+from toolkit.ledger import Ledger, open_ledger
+from toolkit.problems import UnusableInput, define
+from toolkit.validation import check
+from toolkit.excel.book import Book, Sheet, read_master
+from toolkit.model import MasterData
+from toolkit.problems import ProblemsFound
+
+SHEET = "Anteprima ordini"
+HEADERS = {
+    "it": ("Crea", "Data", "Modello", "Cliente", "Ragione sociale", "Destinazione", "Righe", "Quantità", "Importo",
+           "Ordine esistente", "Spostato", "Ultimo ordine", "Da spedire €", "Fatture aperte €", "Fido residuo €"),
+    "en": ("Create", "Date", "Template", "Customer", "Name", "Ship to", "Lines", "Quantity", "Amount",
+           "Existing order", "Moved", "Last order", "Unshipped €", "Open invoices €", "Credit headroom €"),
+}
+MARKS = {"x", "sì", "si", "s", "yes", "y", "1", "true", "vero", "✓", "✔"}
+
+NO_DATE = define(
+    "panel-no-date", "error",
+    it="Scrivi la data degli ordini nella cella «Data ordini» del foglio Pannello (es. 09/04/2026), poi riprova.",
+    en="Write the order date in the “Data ordini” cell of the Pannello sheet (e.g. 09/04/2026), then try again.")
+NO_PREVIEW = define(
+    "panel-no-preview", "error",
+    it="Non c'è l'anteprima: premi prima «Anteprima ordini», spunta gli ordini da creare, poi «Crea ordini selezionati».",
+    en="There is no preview: press “Anteprima ordini” first, flag the orders to create, then “Crea ordini selezionati”.")
+
+
+def master_of(book: Book) -> MasterData:
+    checked = check(read_master(book))
+    if checked.master is None:
+        raise ProblemsFound(checked.problems)
+    return checked.master
+
+
+def ledger_of(book: Book) -> Ledger:
+    """The team's ledger when TOOLKIT_LEDGER_URL is set, else the SQLite file beside the book."""
+    return open_ledger(os.environ.get("TOOLKIT_LEDGER_URL"), Path(book.fullname))
+
+
+def order_date(panel: Sheet | None, name: str) -> date:
+    value = panel.range(name).value if panel is not None else None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    from toolkit.dates import NotADate, to_date
+
+    try:
+        return to_date(value)
+    except NotADate:
+        raise UnusableInput(NO_DATE(None)) from None
+
+
+def preview_block(preview: Preview, lang: str) -> list[list[Any]]:
+    rows: list[list[Any]] = [list(HEADERS[lang])]
+    for r in preview.rows:
+        exposure, limit = preview.customers[r.customer]
+        headroom = exposure.headroom(limit)
+        rows.append([
+            None if r.existing else "x", r.day, r.template, r.customer, r.customer_name, r.ship_to, r.lines,
+            float(r.quantity), float(r.amount), r.existing, ("sì" if lang == "it" else "yes") if r.changed else None,
+            exposure.last_order_date, float(exposure.unshipped), float(exposure.outstanding),
+            float(headroom) if headroom is not None else None,
+        ])
+    return rows
+
+
+def flagged(values: Sequence[Sequence[Any]]) -> set[tuple[str, date]]:
+    """The (template, date) pairs whose first cell carries a mark."""
+    if not values or len(values) < 2:
+        raise UnusableInput(NO_PREVIEW(None))
+    keys = set()
+    for row in values[1:]:
+        if len(row) < 3 or row[2] in (None, ""):
+            continue
+        mark = str(row[0] or "").strip().casefold()
+        if mark in MARKS:
+            day = row[1].date() if isinstance(row[1], datetime) else row[1]
+            keys.add((str(row[2]), day))
+    return keys
