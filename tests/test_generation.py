@@ -290,3 +290,19 @@ def test_an_older_ledger_is_upgraded_without_losing_rows(tmp_path, monkeypatch, 
     with pytest.raises(UnusableInput) as refused:
         open_ledger(url)
     assert refused.value.problem.code == "ledger-newer-than-toolkit"
+
+
+def test_exposure_after_a_partial_shipment_counts_only_what_is_left(minimal_master, ledger):
+    from toolkit.ledger.deliveries import ship
+    from toolkit.ledger.exposure import exposures
+    from toolkit.shipping import ChosenRow
+
+    create(minimal_master, ledger, APRIL_9)
+    shipped = ship(minimal_master, ledger, APRIL_9, chosen=[ChosenRow("OC-2026-00001", "A001", Decimal(7))])
+    assert [e for e in shipped.problems if e.is_error] == []
+    with reading(ledger) as conn:
+        (order,) = load_orders(conn)
+        figures = exposures(conn, ["C001"])["C001"]
+    assert [line.shipped for line in order.lines] == [Decimal(7), Decimal(0)]
+    assert figures.unshipped == Decimal("5") * Decimal("18.5") + Decimal("24") * Decimal("1.25")
+    assert figures.outstanding == 0

@@ -64,7 +64,7 @@ def exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposur
             select(o.customer, ol.id, ol.quantity, ol.unit_price).join(schema.orders, o.id == ol.order_id)
             .where(o.customer.in_(chunk), o.status.in_(OPEN_STATUSES)))
         for customer, line_id, quantity, price in rows:
-            done = Decimal(int(shipped.get(line_id, 0))).scaleb(-3)
+            done = shipped.get(line_id) or ZERO
             unshipped[customer] += (quantity - done) * price
         outstanding.update(_outstanding(conn, chunk))
     return {
@@ -81,4 +81,4 @@ def _outstanding(conn: Connection, customers: list[str]) -> dict[str, Decimal]:
     paid = dict(conn.execute(
         select(i.customer, func.sum(p.amount)).join(schema.invoices, i.id == p.invoice_id)
         .where(i.customer.in_(customers), i.status == "final").group_by(i.customer)).all())
-    return {c: (Decimal(int(invoiced[c])) - Decimal(int(paid.get(c, 0) or 0))).scaleb(-2) for c in invoiced}
+    return {c: invoiced[c] - (paid.get(c) or ZERO) for c in invoiced}

@@ -102,6 +102,7 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
 
 
 def _sums(conn: Connection, line_column, quantity_column, order_ids: list[int]) -> dict[int, Decimal]:
+    """Per order line, the sum of a document's quantities (SUM keeps the column's exact type)."""
     out: dict[int, Decimal] = {}
     table = line_column.table
     for start in range(0, len(order_ids), 900):
@@ -111,7 +112,7 @@ def _sums(conn: Connection, line_column, quantity_column, order_ids: list[int]) 
             .select_from(table.join(schema.order_lines, line_column == ol.id))
             .where(ol.order_id.in_(chunk)).group_by(line_column))
         for line_id, total in rows:
-            out[line_id] = Decimal(int(total)).scaleb(-quantity_column.type.places)
+            out[line_id] = total
     return out
 
 
