@@ -25,11 +25,12 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from toolkit.commands import calendar, master, orders, workbook
+    from toolkit.commands import calendar, master, orders, shipping, workbook
 
     master.register(app)
     orders.register(app)
     calendar.register(app)
+    shipping.register(app)
     workbook.register(app)
 
 

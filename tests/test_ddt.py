@@ -1,0 +1,126 @@
+"""The printed DDT: what DPR 472/1996 wants is on each sheet, read back with openpyxl."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+
+import minimal
+from test_shipping import shipping_master, shipping_sheets
+from toolkit.generation import create
+from toolkit.ledger.deliveries import ship
+from toolkit.validation import check
+from toolkit.writers.ddt import write_delivery_notes
+
+DAY = date(2026, 4, 9)
+
+
+def find(sheet, value) -> tuple[int, int]:
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == value:
+                return cell.row, cell.column
+    raise AssertionError(f"{value!r} not on {sheet.title}")
+
+
+def right_of(sheet, label):
+    row, col = find(sheet, label)
+    return sheet.cell(row, col + 1).value
+
+
+def below(sheet, label, count: int = 1):
+    row, col = find(sheet, label)
+    values = [sheet.cell(row + i, col).value for i in range(1, count + 1)]
+    return values[0] if count == 1 else values
+
+
+def goods(sheet) -> list[tuple]:
+    row, _ = find(sheet, "Articolo")
+    out = []
+    for r in range(row + 1, sheet.max_row + 1):
+        values = tuple(sheet.cell(r, c).value for c in range(1, 6))
+        if values[0] is None:
+            break
+        out.append(values)
+    return out
+
+
+@pytest.fixture
+def printed(tmp_path, ledger):
+    master = shipping_master()
+    create(master, ledger, DAY, with_catch_up=False)
+    notes = ship(master, ledger, DAY, all_open=True).notes
+    path = write_delivery_notes(tmp_path / "ddt.xlsx", master, notes)
+    return openpyxl.load_workbook(path)
+
+
+def test_one_sheet_per_ddt_named_by_its_number(printed):
+    assert printed.sheetnames == ["DDT-2026-00001", "DDT-2026-00002"]
+
+
+def test_the_ddt_carries_what_the_law_asks(printed):
+    sheet = printed["DDT-2026-00001"]
+    assert [sheet["A1"].value, sheet["A2"].value, sheet["A3"].value] == [
+        "Forniture Rossi S.r.l.", "Via Roma 10, 20121 Milano (MI)", "P. IVA IT00743110157"]
+    assert sheet["A5"].value == "DOCUMENTO DI TRASPORTO"
+    assert right_of(sheet, "DDT n.") == "DDT-2026-00001"
+    assert right_of(sheet, "Data") == datetime(2026, 4, 9)
+    assert below(sheet, "Cessionario", 4) == ["Bar Centrale S.n.c.", "Corso Italia 4", "Torino", "P. IVA IT01234560157"]
+    assert below(sheet, "Luogo di destinazione", 3) == ["Bar Centrale S.n.c.", "Piazza Castello 1", "Torino"]
+    assert below(sheet, "Trasporto a cura del") == "Vettore"
+    assert below(sheet, "Vettore") == "Trasporti Veloci S.r.l. – P. IVA 01234560157"
+    assert below(sheet, "Causale del trasporto") == "Vendita"
+    assert below(sheet, "Peso (kg)") == 45
+    assert below(sheet, "Colli") is None and below(sheet, "Data e ora inizio trasporto") is None
+    assert [c.value for c in sheet[find(sheet, "Articolo")[0]]][:5] == [
+        "Articolo", "Descrizione", "UM", "Quantità", "Rif. ordine"]
+    assert goods(sheet) == [("A001", "Caffè in grani 1 kg", "pz", 10, "OC-2026-00001"),
+                            ("A002", "Latte fresco 1 l", "pz", 24, "OC-2026-00001")]
+    find(sheet, "Firma del conducente")
+    find(sheet, "Firma del destinatario")
+    assert sheet.page_setup.paperSize == 9 and sheet.print_title_rows
+
+
+def test_the_seller_delivers_when_no_carrier_serves_the_area(printed):
+    sheet = printed["DDT-2026-00002"]
+    assert below(sheet, "Cessionario", 3) == ["Mario Rossi", "Via Po 1", "Roma"]
+    assert below(sheet, "Trasporto a cura del") == "Mittente"
+    assert goods(sheet) == [("A002", "Latte fresco 1 l", "pz", 6, "OC-2026-00002")]
+
+
+def test_a_return_prints_reso_and_the_goods_that_travel(tmp_path, ledger):
+    master = shipping_master()
+    create(master, ledger, date(2026, 3, 31), with_catch_up=False)
+    notes = ship(master, ledger, date(2026, 3, 31), all_open=True).notes
+    assert [ln.quantity for ln in notes[0].lines] == [-1]
+    sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "reso.xlsx", master, notes)).active
+    assert below(sheet, "Causale del trasporto") == "Reso"
+    assert goods(sheet) == [("A003", "Libro di ricette", "pz", 1, "OC-2026-00001")]
+
+
+def test_english_labels(tmp_path, ledger):
+    master = shipping_master()
+    create(master, ledger, DAY, with_catch_up=False)
+    notes = ship(master, ledger, DAY, all_open=True).notes
+    sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "en.xlsx", master, notes, "en")).worksheets[0]
+    assert sheet["A5"].value == "DELIVERY NOTE"
+    assert below(sheet, "Reason for transport") == "Sale"
+    assert right_of(sheet, "DDT no.") == "DDT-2026-00001"
+
+
+def test_user_text_stays_text(tmp_path, ledger):
+    sheets = shipping_sheets()
+    sheets["Clienti"][1][1] = '=HYPERLINK("http://example.com","x")'
+    master = check(minimal.workbook(sheets)).master
+    create(master, ledger, DAY, with_catch_up=False)
+    notes = ship(master, ledger, DAY, all_open=True).notes
+    sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "t.xlsx", master, notes)).worksheets[0]
+    row, col = find(sheet, '=HYPERLINK("http://example.com","x")')
+    assert sheet.cell(row, col).data_type == "s"
+
+
+def test_no_ddt_still_makes_a_workbook(tmp_path):
+    book = openpyxl.load_workbook(write_delivery_notes(tmp_path / "none.xlsx", shipping_master(), []))
+    assert book.active["A1"].value == "Nessun DDT emesso."

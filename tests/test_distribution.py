@@ -1,0 +1,195 @@
+"""Distribution list, complete list and production list: from the ledger's orders to workbooks and PDF."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from test_shipping import shipping_master, shipping_sheets, write_book
+from toolkit.distribution import complete_list, distribution_list, production_list
+from toolkit.generation import create
+from toolkit.ledger.db import reading
+from toolkit.ledger.deliveries import ship
+from toolkit.ledger.orders import load_orders
+from toolkit.libreoffice import soffice
+from toolkit.orders import OrderStatus
+from toolkit.shipping import ChosenRow
+from toolkit.vocab import DocumentType
+from toolkit.writers.lists import write_order_list, write_production_list
+
+DAY = date(2026, 4, 9)
+D = Decimal
+
+
+def orders_of(ledger):
+    with reading(ledger) as conn:
+        return load_orders(conn)
+
+
+@pytest.fixture
+def master():
+    return shipping_master()
+
+
+@pytest.fixture
+def numbers(master, ledger):
+    """T001: C001 10 × A001 + 24 × A002 (NORD, V01); T003: C002 6 × A002 (SUD, no carrier); T004: a quotation."""
+    create(master, ledger, DAY, with_catch_up=False)
+    return {o.template: o.number for o in orders_of(ledger)}
+
+
+def shown(order_list):
+    return [(r.order, r.item, r.ordered, r.shipped, r.remaining) for r in order_list.rows]
+
+
+def test_distribution_list_loses_shipped_orders_and_shows_what_is_left(master, ledger, numbers):
+    before = distribution_list(orders_of(ledger), master, DAY)
+    assert [(r.area, r.carrier, r.customers) for r in before.routes] == [("NORD", "V01", ("C001",)), ("SUD", None, ("C002",))]
+    assert shown(before) == [(numbers["T001"], "A001", D(10), D(0), D(10)), (numbers["T001"], "A002", D(24), D(0), D(24)),
+                             (numbers["T003"], "A002", D(6), D(0), D(6))]
+
+    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7)], numbers=[numbers["T003"]])
+    after = distribution_list(orders_of(ledger), master, DAY)
+    assert shown(after) == [(numbers["T001"], "A001", D(10), D(7), D(3)), (numbers["T001"], "A002", D(24), D(0), D(24))]
+    assert [r.area for r in after.routes] == ["NORD"]
+
+
+def test_distribution_list_keeps_to_its_dates(master, ledger, numbers):
+    create(master, ledger, date(2026, 4, 13), with_catch_up=False)
+    orders = orders_of(ledger)
+    assert {r.order_date for r in distribution_list(orders, master, DAY).rows} == {DAY}
+    assert {r.order_date for r in distribution_list(orders, master, DAY, date(2026, 4, 13)).rows} == {
+        DAY, date(2026, 4, 13)}
+
+
+def test_complete_list_shows_every_order_with_its_state(master, ledger, numbers):
+    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7)], numbers=[numbers["T003"]])
+    full = complete_list(orders_of(ledger), master, DAY)
+    assert [(r.order, r.item, r.shipped, r.remaining, r.status, r.document_type) for r in full.rows] == [
+        (numbers["T001"], "A001", D(7), D(3), OrderStatus.IN_PROGRESS, DocumentType.STANDARD),
+        (numbers["T001"], "A002", D(0), D(24), OrderStatus.IN_PROGRESS, DocumentType.STANDARD),
+        (numbers["T003"], "A002", D(6), D(0), OrderStatus.COMPLETED, DocumentType.STANDARD),
+        (numbers["T004"], "A001", D(0), D(3), OrderStatus.DRAFT, DocumentType.QUOTATION),
+    ]
+
+
+def test_production_list_totals_per_item_with_its_orders(ledger, numbers):
+    master = shipping_master(stock={"A001": 4, "A002": 100})
+    made = production_list(orders_of(ledger), master, DAY)
+    assert [(r.item, r.quantity, r.stock, r.to_produce, [(s.order, s.customer, s.quantity) for s in r.sources])
+            for r in made.rows] == [
+        ("A001", D(10), D(4), D(6), [(numbers["T001"], "C001", D(10))]),
+        ("A002", D(30), D(100), D(0), [(numbers["T001"], "C001", D(24)), (numbers["T003"], "C002", D(6))]),
+    ]
+    without_stock = production_list(orders_of(ledger), shipping_master(), DAY)
+    assert [(r.item, r.stock, r.to_produce) for r in without_stock.rows] == [("A001", None, D(10)), ("A002", None, D(30))]
+
+
+def test_production_list_needs_only_what_is_left_to_ship(master, ledger, numbers):
+    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7)], numbers=[numbers["T003"]])
+    assert [(r.item, r.quantity) for r in production_list(orders_of(ledger), master, DAY).rows] == [
+        ("A001", D(3)), ("A002", D(24))]
+
+
+def values(sheet, first_row: int = 5) -> list[tuple]:
+    return [row for row in sheet.iter_rows(min_row=first_row, values_only=True) if any(v is not None for v in row)]
+
+
+def test_distribution_workbook_prints_by_route(tmp_path, master, ledger, numbers):
+    path = write_order_list(tmp_path / "dist.xlsx", master, distribution_list(orders_of(ledger), master, DAY))
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet.title == "Lista di distribuzione"
+    assert sheet["A1"].value == "Lista di distribuzione – Del 09/04/2026"
+    assert [c.value for c in sheet[4]] == ["Zona", "Vettore", "Cliente", "Ragione sociale", "Indirizzo di consegna",
+                                           "Ordine", "Data", "Articolo", "Descrizione", "UM", "Ordinata", "Spedita",
+                                           "Da spedire"]
+    rows = values(sheet)
+    assert [(r[0], r[1], r[2], r[3], r[5], r[7], r[10], r[11], r[12]) for r in rows] == [
+        ("NORD", "Trasporti Veloci S.r.l.", "C001", "Bar Centrale S.n.c.", numbers["T001"], "A001", 10, 0, 10),
+        ("NORD", "Trasporti Veloci S.r.l.", "C001", "Bar Centrale S.n.c.", numbers["T001"], "A002", 24, 0, 24),
+        ("SUD", "Mittente", "C002", "Mario Rossi", numbers["T003"], "A002", 6, 0, 6),
+    ]
+    assert rows[0][4] == "Piazza Castello 1, Torino" and rows[0][6].date() == DAY
+    assert [b.id for b in sheet.row_breaks.brk] == [6]  # zero-based: a new page above row 7, the SUD route
+    assert sheet.freeze_panes == "A5"
+    assert sheet.auto_filter.ref == "A4:M7"
+    assert sheet.print_title_rows == "$4:$4"
+    setup = sheet.page_setup
+    assert (setup.paperSize, setup.orientation, setup.fitToWidth or 1, int(setup.fitToHeight)) == (9, "landscape", 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_complete_workbook_has_the_state_columns(tmp_path, master, ledger, numbers):
+    ship(master, ledger, DAY, numbers=[numbers["T003"]])
+    path = write_order_list(tmp_path / "full.xlsx", master, complete_list(orders_of(ledger), master, DAY), "en")
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet.title == "Distribution list (complete)"
+    assert [c.value for c in sheet[4]][-4:] == ["Shipped", "To ship", "Document type", "Status"]
+    assert [(r[5], r[7], r[11], r[12], r[13], r[14]) for r in values(sheet)] == [
+        (numbers["T001"], "A001", 0, 10, "Standard order", "In progress"),
+        (numbers["T001"], "A002", 0, 24, "Standard order", "In progress"),
+        (numbers["T003"], "A002", 6, 0, "Standard order", "Completed"),
+        (numbers["T004"], "A001", 0, 3, "Quotation", "Draft"),
+    ]
+
+
+def test_production_workbook(tmp_path, ledger, numbers):
+    master = shipping_master(stock={"A001": 4, "A002": 100})
+    path = write_production_list(tmp_path / "prod.xlsx", master, production_list(orders_of(ledger), master, DAY))
+    book = openpyxl.load_workbook(path)
+    main, detail = book.worksheets
+    assert main.title == "Lista di produzione" and detail.title == "Ordini"
+    assert [c.value for c in main[4]] == ["Articolo", "Descrizione", "UM", "Richiesta", "Giacenza", "Da produrre", "Ordini"]
+    assert values(main) == [
+        ("A001", "Caffè in grani 1 kg", "pz", 10, 4, 6, f"{numbers['T001']} C001 (10)"),
+        ("A002", "Latte fresco 1 l", "pz", 30, 100, 0, f"{numbers['T001']} C001 (24); {numbers['T003']} C002 (6)"),
+    ]
+    assert [(r[0], r[3], r[4], r[6]) for r in values(detail)] == [
+        ("A001", numbers["T001"], "C001", 10), ("A002", numbers["T001"], "C001", 24), ("A002", numbers["T003"], "C002", 6)]
+    assert main.freeze_panes == "A5" and main.print_title_rows == "$4:$4"
+
+
+def pdf_text(path: Path) -> str:
+    """Text of a PDF: poppler's pdftotext when installed, else pypdf when importable."""
+    if shutil.which("pdftotext"):
+        return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pypdf = pytest.importorskip("pypdf", reason="neither pdftotext (poppler-utils) nor pypdf is available")
+    return "\f".join(page.extract_text() for page in pypdf.PdfReader(str(path)).pages)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_distribution_pdf_from_the_command_line(tmp_path, ledger_url):
+    import typer
+    from typer.testing import CliRunner
+
+    from toolkit.commands import shipping
+    from toolkit.ledger import open_ledger
+
+    workbook = write_book(tmp_path / "anagrafiche.xlsx", shipping_sheets())
+    master, ledger = shipping_master(), open_ledger(ledger_url)
+    create(master, ledger, DAY, with_catch_up=False)
+    first = next(o.number for o in orders_of(ledger) if o.template == "T001")
+    ship(master, ledger, DAY, chosen=[ChosenRow(first, "A001", 7)])
+    app = typer.Typer()
+    shipping.register(app)
+    result = CliRunner().invoke(app, ["distribution", str(workbook), "--date", "09/04/2026", "--out",
+                                      str(tmp_path / "lista.xlsx"), "--pdf", "--ledger", ledger_url])
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == [str(tmp_path / "lista.xlsx"), str(tmp_path / "lista.pdf")]
+    text = pdf_text(tmp_path / "lista.pdf")
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages) == 2
+    assert "Bar Centrale S.n.c." in pages[0] and "Mario Rossi" not in pages[0]
+    assert "Mario Rossi" in pages[1] and "Bar Centrale" not in pages[1]
+    assert re.search(r"A001\s.*\s10\s+7\s+3\s*$", pages[0], re.M)
+    assert re.search(r"A002\s.*\s24\s+0\s+24\s*$", pages[0], re.M)
+    assert re.search(r"A002\s.*\s6\s+0\s+6\s*$", pages[1], re.M)
+    ledger.engine.dispose()

@@ -1,0 +1,323 @@
+"""The pure core of shipping: delivery terms, stock, returns, carriers, weight, credit, chosen quantities.
+
+Also home of the small master workbook the other shipping tests build on (`shipping_sheets`):
+the minimal one plus delivery terms, areas, weights, a carrier, a second customer's order and
+a quotation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import minimal
+from toolkit.cells import Location
+from toolkit.ledger.exposure import Exposure
+from toolkit.model import MasterData, StockLevel, Source
+from toolkit.orders import Order, OrderLine, OrderStatus
+from toolkit.shipping import (
+    ChosenRow, Reason, choose_quantities, plan_shipments, route_carrier, stock_levels,
+)
+from toolkit.validation import check
+from toolkit.vocab import DeliveryTerms, DocumentType
+
+DAY = date(2026, 4, 9)
+D = Decimal
+
+
+# --- the master data the shipping tests share ------------------------------------------------
+
+def shipping_sheets(*, terms: str = "Disponibilità", credit_limit: Any = 5000,
+                    stock: dict[str, Any] | None = None) -> dict[str, list[list[Any]]]:
+    """Minimal workbook + shipping data. C001 (NORD, ship-to D001) orders 10 × A001 and 24 × A002
+    every Monday and Thursday (T001); C002 (SUD, no carrier) 6 × A002 (T003) and a quotation (T004)."""
+    s = minimal.sheets()
+    for row, extra in zip(s["Clienti"], (["Termini di consegna", "Zona"], [terms, "NORD"], ["Disponibilità", "SUD"])):
+        row += extra
+    s["Clienti"][1][9] = credit_limit
+    for row, extra in zip(s["Articoli"], (["Peso"], [1.5], [1.25], [None])):
+        row += extra
+    s["Righe modello"][1][2] = 10
+    s["Modelli ordine"] += [
+        ["T003", "C002", None, None, "Settimanale", "lun,gio", None, None, None, None, "01/03/2026", None, None],
+        ["T004", "C002", None, None, "Settimanale", "lun,gio", None, None, None, None, "01/03/2026", None, "Preventivo"],
+    ]
+    s["Righe modello"] += [["T003", "A002", 6, None, None], ["T004", "A001", 3, None, None]]
+    s["Vettori"] = [["Codice", "Ragione sociale", "Partita IVA", "Zone"],
+                    ["V01", "Trasporti Veloci S.r.l.", "IT01234560157", "NORD, CENTRO"]]
+    if stock is not None:
+        s["Giacenze"] = [["Articolo", "Quantità"], *([item, qty] for item, qty in stock.items())]
+    return s
+
+
+def shipping_master(**options: Any) -> MasterData:
+    result = check(minimal.workbook(shipping_sheets(**options)))
+    assert result.master is not None, [str(p) for p in result.problems]
+    return result.master
+
+
+# --- orders as records, for the pure core ----------------------------------------------------
+
+def line(line_id: int, item: str, quantity: str, shipped: str = "0", line_no: int | None = None) -> OrderLine:
+    return OrderLine(line_id, line_no or line_id, item, f"desc {item}", "pz", D(quantity), D("2"), D(quantity) * 2,
+                     D(22), None, None, D(shipped))
+
+
+def order(order_id: int, *lines: OrderLine, customer: str = "C001", ship_to: str | None = "D001",
+          document_type: DocumentType = DocumentType.STANDARD,
+          status: OrderStatus = OrderStatus.IN_PROGRESS) -> Order:
+    return Order(order_id, f"OC-2026-{order_id:05d}", "T001", DAY, DAY, customer, ship_to, None, document_type,
+                 status, "BASE", "2026A", None, None, tuple(lines))
+
+
+def with_terms(master: MasterData, terms: DeliveryTerms, stock: dict[str, str] | None) -> MasterData:
+    customers = tuple(c.model_copy(update={"delivery_terms": terms}) if c.code == "C001" else c for c in master.customers)
+    levels = None if stock is None else tuple(
+        StockLevel(item=i, quantity=D(q), source=Source(sheet="stock", row=n)) for n, (i, q) in enumerate(stock.items(), 2))
+    return master.model_copy(update={"customers": customers, "stock": levels})
+
+
+def shipped(plan) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for draft in plan.drafts:
+        for ln in draft.lines:
+            out[ln.item] = out.get(ln.item, D(0)) + ln.quantity
+    return out
+
+
+@pytest.fixture(scope="module")
+def master() -> MasterData:
+    return shipping_master()
+
+
+# --- delivery terms ----------------------------------------------------------------------------
+
+AR, AV, CL, CO = (DeliveryTerms.AFTER_RECEIPT, DeliveryTerms.AVAILABILITY, DeliveryTerms.COMPLETE_LINE,
+                  DeliveryTerms.COMPLETE_ORDER)
+ENOUGH = {"A001": "10", "A002": "5"}
+SHORT = {"A001": "6", "A002": "5"}
+
+TERMS_CASES = [
+    # terms, stock, paid, shipped per item, held reason
+    (AV, None, False, {"A001": "10", "A002": "5"}, None),
+    (AV, ENOUGH, False, {"A001": "10", "A002": "5"}, None),
+    (AV, SHORT, False, {"A001": "6", "A002": "5"}, "ship-partial-stock"),
+    (AV, {"A002": "5"}, False, {"A002": "5"}, "ship-partial-stock"),
+    (CL, None, False, {"A001": "10", "A002": "5"}, None),
+    (CL, ENOUGH, False, {"A001": "10", "A002": "5"}, None),
+    (CL, SHORT, False, {"A002": "5"}, "ship-line-held"),
+    (CO, None, False, {"A001": "10", "A002": "5"}, None),
+    (CO, ENOUGH, False, {"A001": "10", "A002": "5"}, None),
+    (CO, SHORT, False, {}, "ship-order-held"),
+    (AR, None, False, {}, "ship-awaiting-payment"),
+    (AR, ENOUGH, False, {}, "ship-awaiting-payment"),
+    (AR, None, True, {"A001": "10", "A002": "5"}, None),
+    (AR, ENOUGH, True, {"A001": "10", "A002": "5"}, None),
+    (AR, SHORT, True, {"A001": "6", "A002": "5"}, "ship-partial-stock"),
+]
+
+
+@pytest.mark.parametrize("terms, stock, paid, expected, held", TERMS_CASES)
+def test_delivery_terms(master, terms, stock, paid, expected, held):
+    m = with_terms(master, terms, stock)
+    o = order(1, line(1, "A001", "10"), line(2, "A002", "5"))
+    plan = plan_shipments([o], m, stock_levels(m), DAY, paid={1} if paid else set())
+    assert shipped(plan) == {k: D(v) for k, v in expected.items()}
+    assert [h.reason for h in plan.held] == ([held] if held else [])
+    assert {p.code for p in plan.problems} == ({held} if held else set())
+    assert all(not p.is_error for p in plan.problems)
+
+
+@pytest.mark.parametrize("terms, code, sheet, cell", [
+    ("Dopo l'incasso", "ship-awaiting-payment", "Clienti", "K2"),
+    ("Ordine completo", "ship-order-held", "Giacenze", "B2"),
+    ("Riga completa", "ship-line-held", "Giacenze", "B2"),
+    ("Disponibilità", "ship-partial-stock", "Giacenze", "B2"),
+])
+def test_problems_point_at_the_cell_to_look_at(terms, code, sheet, cell):
+    m = shipping_master(terms=terms, stock={"A001": 6, "A002": 5})
+    plan = plan_shipments([order(1, line(1, "A001", "10"))], m, stock_levels(m), DAY)
+    assert [(p.code, p.sheet, p.cell) for p in plan.problems] == [(code, sheet, cell)]
+
+
+def test_prepay_orders_wait_for_payment_whatever_the_terms(master):
+    o = order(1, line(1, "A001", "1"), document_type=DocumentType.PREPAY)
+    assert [h.reason for h in plan_shipments([o], master, None, DAY).held] == ["ship-awaiting-payment"]
+    assert shipped(plan_shipments([o], master, None, DAY, paid={1})) == {"A001": D(1)}
+
+
+def test_stock_is_consumed_in_order_number_order(master):
+    m = with_terms(master, AV, {"A001": "12"})
+    second, first = order(2, line(2, "A001", "10")), order(1, line(1, "A001", "10"))
+    plan = plan_shipments([second, first], m, stock_levels(m), DAY)
+    assert [(ln.order_number, ln.quantity) for d in plan.drafts for ln in d.lines] == [
+        ("OC-2026-00001", D(10)), ("OC-2026-00002", D(2))]
+
+
+def test_complete_order_holds_nothing_back_from_later_orders(master):
+    m = with_terms(master, CO, {"A001": "8"})
+    plan = plan_shipments([order(1, line(1, "A001", "10")), order(2, line(2, "A001", "8"))], m, stock_levels(m), DAY)
+    assert [ln.order_number for d in plan.drafts for ln in d.lines] == ["OC-2026-00002"]
+
+
+def test_items_missing_from_the_stock_sheet_are_not_available(master):
+    m = with_terms(master, AV, {"A002": "100"})
+    assert shipped(plan_shipments([order(1, line(1, "A001", "3"))], m, stock_levels(m), DAY)) == {}
+
+
+# --- drafts: grouping, returns, carriers, weight ------------------------------------------------
+
+def test_one_ddt_per_customer_and_destination(master):
+    orders = [order(1, line(1, "A001", "1")), order(2, line(2, "A002", "2")),
+              order(3, line(3, "A001", "1"), ship_to=None), order(4, line(4, "A002", "1"), customer="C002", ship_to=None)]
+    plan = plan_shipments(orders, master, None, DAY)
+    assert [(d.customer, d.ship_to, d.orders) for d in plan.drafts] == [
+        ("C001", "D001", ("OC-2026-00001", "OC-2026-00002")), ("C001", None, ("OC-2026-00003",)),
+        ("C002", None, ("OC-2026-00004",))]
+
+
+def test_returns_ship_back_negative_quantities_without_stock(master):
+    m = with_terms(master, CO, {"A001": "0"})
+    sale = order(1, line(1, "A001", "2"))
+    back = order(2, line(2, "A003", "-1"), document_type=DocumentType.RETURN)
+    plan = plan_shipments([sale, back], m, stock_levels(m), DAY)
+    assert [(d.reason, d.orders, [ln.quantity for ln in d.lines]) for d in plan.drafts] == [
+        (Reason.RETURN, ("OC-2026-00002",), [D(-1)])]
+
+
+def test_carrier_by_area_by_hand_or_the_seller(master):
+    o1, o2 = order(1, line(1, "A001", "1")), order(2, line(2, "A001", "1"), customer="C002", ship_to=None)
+    plan = plan_shipments([o1, o2], master, None, DAY)
+    assert [d.carrier for d in plan.drafts] == ["V01", None]
+    plan = plan_shipments([o1, o2], master, None, DAY, carrier="V01")
+    assert [d.carrier for d in plan.drafts] == ["V01", "V01"]
+    plan = plan_shipments([o1], master, None, DAY, carrier="V99")
+    assert plan.drafts == () and [p.code for p in plan.problems] == ["unknown-carrier"]
+
+
+def test_destination_area_wins_over_the_customers(master):
+    ship_to = tuple(s.model_copy(update={"area": "SUD"}) for s in master.ship_to)
+    customer = next(c for c in master.customers if c.code == "C001")
+    assert route_carrier(master, customer, master.ship_to[0]).code == "V01"
+    assert route_carrier(master, customer, ship_to[0]) is None
+
+
+def test_weight_from_the_items_that_have_one(master):
+    plan = plan_shipments([order(1, line(1, "A001", "4"), line(2, "A002", "2"), line(3, "A003", "9"))], master, None, DAY)
+    assert plan.drafts[0].weight == D("8.50")
+    plan = plan_shipments([order(1, line(3, "A003", "9"))], master, None, DAY)
+    assert plan.drafts[0].weight is None
+
+
+def test_quotations_and_closed_orders_do_not_ship(master):
+    orders = [order(1, line(1, "A001", "1"), document_type=DocumentType.QUOTATION, status=OrderStatus.DRAFT),
+              order(2, line(2, "A001", "1"), document_type=DocumentType.PROPOSAL, status=OrderStatus.DRAFT),
+              order(3, line(3, "A001", "1"), status=OrderStatus.COMPLETED)]
+    plan = plan_shipments(orders, master, None, DAY)
+    assert plan.drafts == ()
+    assert [(h.order, h.reason) for h in plan.held] == [
+        ("OC-2026-00001", "order-does-not-ship"), ("OC-2026-00002", "order-does-not-ship"),
+        ("OC-2026-00003", "order-not-open")]
+
+
+# --- credit limit --------------------------------------------------------------------------------
+
+def test_credit_limit_holds_the_customer_unless_forced(master):
+    o = order(1, line(1, "A001", "1"))
+    over = {"C001": Exposure("C001", unshipped=D("4000.00"), outstanding=D("1500.50"))}
+    plan = plan_shipments([o], master, None, DAY, exposures=over)
+    assert plan.drafts == () and [h.reason for h in plan.held] == ["credit-limit-exceeded"]
+    problem = plan.problems[0]
+    assert (problem.code, problem.sheet, problem.cell, problem.is_error) == ("credit-limit-exceeded", "Clienti", "J2", False)
+    assert dict(problem.params) == {"customer": "C001", "total": D("5500.50"), "outstanding": D("1500.50"),
+                                    "unshipped": D("4000.00"), "limit": D(5000)}
+    assert "5500.50" in problem.message("it") and "5000" in problem.message("en")
+    plan = plan_shipments([o], master, None, DAY, exposures=over, force=True)
+    assert [d.forced for d in plan.drafts] == [True]
+    assert [p.code for p in plan.problems] == ["credit-limit-forced"]
+
+
+def test_credit_within_limit_or_no_limit_ships(master):
+    o1, o2 = order(1, line(1, "A001", "1")), order(2, line(2, "A001", "1"), customer="C002", ship_to=None)
+    exposure = {"C001": Exposure("C001", unshipped=D("5000.00")), "C002": Exposure("C002", unshipped=D("99999"))}
+    plan = plan_shipments([o1, o2], master, None, DAY, exposures=exposure)
+    assert [d.customer for d in plan.drafts] == ["C001", "C002"] and plan.problems == ()
+
+
+def test_credit_check_does_not_hold_returns(master):
+    back = order(1, line(1, "A003", "-1"), document_type=DocumentType.RETURN)
+    plan = plan_shipments([back], master, None, DAY, exposures={"C001": Exposure("C001", unshipped=D(9999))})
+    assert [d.reason for d in plan.drafts] == [Reason.RETURN]
+
+
+# --- chosen quantities (partial shipments) --------------------------------------------------------
+
+def test_chosen_quantities_ship_only_the_lines_named(master):
+    o = order(1, line(1, "A001", "10"), line(2, "A002", "5"))
+    plan = plan_shipments([o, order(2, line(3, "A001", "1"))], master, None, DAY, quantities={1: D(7)})
+    assert [(ln.order_line_id, ln.quantity) for d in plan.drafts for ln in d.lines] == [(1, D(7)), (3, D(1))]
+
+
+def test_complete_line_judges_the_chosen_quantity(master):
+    m = with_terms(master, CL, {"A001": "7"})
+    plan = plan_shipments([order(1, line(1, "A001", "10"))], m, stock_levels(m), DAY, quantities={1: D(7)})
+    assert shipped(plan) == {"A001": D(7)} and plan.held == ()
+
+
+def _where(row: int) -> Location:
+    return Location("quantita", f"C{row}", "quantita.csv")
+
+
+@pytest.mark.parametrize("rows, chosen, codes", [
+    ([("OC-2026-00001", "A001", "7")], {1: D(7)}, []),
+    ([("OC-2026-00001", "2", 3)], {2: D(3)}, []),
+    ([("OC-2026-00001", "A001", "7,5")], {1: D("7.5")}, []),
+    ([("OC-2026-00001", "A001", "11")], {}, ["ship-quantity-too-large"]),
+    ([("OC-2026-00001", "A001", "abc")], {}, ["ship-quantity-invalid"]),
+    ([("OC-2026-00001", "A001", "-1")], {}, ["ship-quantity-invalid"]),
+    ([("OC-2026-00001", "A001", "0.0001")], {}, ["ship-quantity-invalid"]),
+    ([("OC-2026-00001", "A009", "1")], {}, ["ship-unknown-line"]),
+    ([("OC-2026-00009", "A001", "1")], {}, ["ship-unknown-order"]),
+    ([("OC-2026-00001", "A001", "1"), ("OC-2026-00001", "1", "2")], {1: D(1)}, ["ship-duplicate-line"]),
+    ([("OC-2026-00002", "A003", "1")], {4: D(-1)}, []),
+    ([("OC-2026-00002", "A003", "-1")], {4: D(-1)}, []),
+    ([("OC-2026-00003", "A001", "1")], {}, ["ship-ambiguous-item"]),
+    ([("OC-2026-00003", "2", "1")], {6: D(1)}, []),
+])
+def test_choose_quantities(rows, chosen, codes):
+    orders = [order(1, line(1, "A001", "10"), line(2, "A002", "5", shipped="2")),
+              order(2, line(4, "A003", "-2", line_no=1), document_type=DocumentType.RETURN),
+              order(3, line(5, "A001", "1", line_no=1), line(6, "A001", "1", line_no=2))]
+    found, problems = choose_quantities([ChosenRow(o, ln, q, _where(i)) for i, (o, ln, q) in enumerate(rows, 2)], orders)
+    assert found == chosen
+    assert [p.code for p in problems] == codes
+    assert all(p.cell is not None and p.is_error for p in problems)
+
+
+def test_choose_quantities_checks_what_is_still_open():
+    orders = [order(1, line(1, "A001", "10", shipped="7"))]
+    found, problems = choose_quantities([ChosenRow("OC-2026-00001", "A001", "4", _where(2))], orders)
+    assert found == {} and problems[0].code == "ship-quantity-too-large"
+    assert dict(problems[0].params)["open"] == "3"
+
+
+def write_book(path, sheets: dict[str, list[list[Any]]]):
+    """The sheets as a real .xlsx file, for the command-line tests."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_quantities_beyond_what_is_open_are_an_error_not_a_shipment(master):
+    plan = plan_shipments([order(1, line(1, "A001", "10", shipped="4"))], master, None, DAY, quantities={1: D(7)})
+    assert plan.drafts == () and [(p.code, p.is_error) for p in plan.problems] == [("ship-quantity-too-large", True)]

@@ -1,0 +1,142 @@
+"""The shipping verbs from the command line: `ship` (JSON, --quantities, --force, --out) and `production`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import typer
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from test_shipping import shipping_master, shipping_sheets, write_book
+from toolkit.commands import shipping
+from toolkit.generation import create
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading
+from toolkit.ledger.orders import load_orders
+
+DAY = date(2026, 4, 9)
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    app = typer.Typer()
+    shipping.register(app)
+    return app
+
+
+def setup(tmp_path, ledger_url, **options):
+    """A master workbook on disk and its orders of 9 April in the ledger; the order numbers by template."""
+    workbook = write_book(tmp_path / "anagrafiche.xlsx", shipping_sheets(**options))
+    ledger = open_ledger(ledger_url)
+    create(shipping_master(**options), ledger, DAY, with_catch_up=False)
+    with reading(ledger) as conn:
+        numbers = {o.template: o.number for o in load_orders(conn)}
+    return workbook, ledger, numbers
+
+
+def run(app, *args) -> tuple[int, dict | str]:
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    try:
+        return result.exit_code, json.loads(result.output)
+    except json.JSONDecodeError:
+        return result.exit_code, result.output
+
+
+def test_ship_all_with_json_and_the_ddt_workbook(tmp_path, ledger_url, app):
+    workbook, ledger, numbers = setup(tmp_path, ledger_url)
+    code, out = run(app, "ship", workbook, "--date", "09/04/2026", "--all", "--json", "--out", tmp_path / "ddt.xlsx",
+                    "--ledger", ledger_url)
+    assert code == 0
+    assert [{k: s[k] for k in ("ddt", "customer", "orders", "lines")} for s in out["shipped"]] == [
+        {"ddt": "DDT-2026-00001", "customer": "C001", "orders": [numbers["T001"]], "lines": 2},
+        {"ddt": "DDT-2026-00002", "customer": "C002", "orders": [numbers["T003"]], "lines": 1}]
+    assert out["held"] == [] and out["problems"] == []
+    assert out["workbook"] == str(tmp_path / "ddt.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "ddt.xlsx").sheetnames == ["DDT-2026-00001", "DDT-2026-00002"]
+    ledger.engine.dispose()
+
+
+def test_partial_shipments_from_a_csv_then_a_workbook(tmp_path, ledger_url, app):
+    workbook, ledger, numbers = setup(tmp_path, ledger_url)
+    first = numbers["T001"]
+    (tmp_path / "quantita.csv").write_bytes(f"Ordine;Articolo;Quantità\n{first};A001;7\n".encode("cp1252"))
+    code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--quantities", tmp_path / "quantita.csv", "--json",
+                    "--ledger", ledger_url)
+    assert code == 0 and [(s["ddt"], s["lines"]) for s in out["shipped"]] == [("DDT-2026-00001", 1)]
+    write_book(tmp_path / "rest.xlsx", {"Sheet": [["Order", "Line", "Quantity"], [first, 1, 3], [first, 2, 24]]})
+    code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--quantities", tmp_path / "rest.xlsx", "--json",
+                    "--ledger", ledger_url)
+    assert code == 0 and out["completed"] == [first]
+    dl = schema.delivery_lines.c
+    with reading(ledger) as conn:
+        assert conn.execute(select(dl.quantity).order_by(dl.id)).scalars().all() == [Decimal(7), Decimal(3), Decimal(24)]
+    ledger.engine.dispose()
+
+
+def test_mistakes_in_the_quantities_file_are_reported_by_cell(tmp_path, ledger_url, app):
+    workbook, ledger, numbers = setup(tmp_path, ledger_url)
+    (tmp_path / "q.csv").write_text("Ordine,Articolo\nX,A001\n", encoding="utf-8")
+    code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--quantities", tmp_path / "q.csv", "--json",
+                    "--ledger", ledger_url)
+    assert code == 1
+    assert [(p["code"], p["workbook"], p["sheet"], p["cell"]) for p in out["problems"]] == [
+        ("quantities-bad-header", "q.csv", "q", "A1")]
+    (tmp_path / "q.csv").write_text(f"Ordine;Articolo;Quantità\n{numbers['T001']};A001;5\n{numbers['T001']};A002;99\n",
+                                    encoding="utf-8")
+    code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--quantities", tmp_path / "q.csv", "--json",
+                    "--ledger", ledger_url)
+    assert code == 1 and out["shipped"] == []
+    assert [(p["code"], p["cell"]) for p in out["problems"]] == [("ship-quantity-too-large", "C3")]
+    with reading(ledger) as conn:
+        assert conn.execute(select(schema.deliveries)).all() == []
+    ledger.engine.dispose()
+
+
+def test_credit_limit_then_force_from_the_command_line(tmp_path, ledger_url, app):
+    workbook, ledger, numbers = setup(tmp_path, ledger_url, credit_limit=100)
+    args = ["ship", workbook, "--date", "2026-04-09", "--orders", numbers["T001"], "--json", "--ledger", ledger_url]
+    code, out = run(app, *args)
+    assert code == 0 and out["shipped"] == []
+    assert [(h["order"], h["reason"]) for h in out["held"]] == [(numbers["T001"], "credit-limit-exceeded")]
+    assert [(p["code"], p["severity"], p["sheet"], p["cell"]) for p in out["problems"]] == [
+        ("credit-limit-exceeded", "warning", "Clienti", "J2")]
+    assert "215.00" in out["problems"][0]["message"] and "100" in out["problems"][0]["message"]
+
+    code, out = run(app, *args, "--force")
+    assert code == 0 and [(s["ddt"], s["forced"]) for s in out["shipped"]] == [("DDT-2026-00001", True)]
+    e = schema.events.c
+    with reading(ledger) as conn:
+        (detail,) = conn.execute(select(e.detail).where(e.action == "shipped")).scalars().all()
+        assert conn.execute(select(schema.deliveries.c.forced)).scalars().all() == [1]
+    assert detail.startswith(f"C001 {numbers['T001']}; forced: credit limit 100")
+    ledger.engine.dispose()
+
+
+def test_human_output_and_choices(tmp_path, ledger_url, app):
+    workbook, ledger, numbers = setup(tmp_path, ledger_url)
+    code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--orders", numbers["T004"], "--ledger", ledger_url)
+    assert code == 0 and "DDT emessi: 0, ordini trattenuti: 1." in out
+    assert f"L'ordine {numbers['T004']} è un preventivo: non si spedisce" in out
+    code, _ = run(app, "ship", workbook, "--date", "2026-04-09", "--orders", numbers["T001"], "--all", "--ledger", ledger_url)
+    assert code == 2
+    code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--ledger", ledger_url, "--json")
+    assert code == 1 and [p["code"] for p in out["problems"]] == ["ship-nothing-selected"]
+    ledger.engine.dispose()
+
+
+def test_production_command(tmp_path, ledger_url, app):
+    workbook, ledger, numbers = setup(tmp_path, ledger_url)
+    code, out = run(app, "production", workbook, "--date", "2026-04-09", "--out", tmp_path / "prod.xlsx",
+                    "--ledger", ledger_url, "--lang", "en")
+    assert code == 0 and out.strip() == str(tmp_path / "prod.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "prod.xlsx").worksheets[0]
+    assert sheet.title == "Production list"
+    assert [(r[0], r[3]) for r in sheet.iter_rows(min_row=5, values_only=True)] == [("A001", 10), ("A002", 30)]
+    ledger.engine.dispose()

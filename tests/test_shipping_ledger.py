@@ -1,0 +1,201 @@
+"""Shipping against a real ledger (SQLite; PostgreSQL too with TOOLKIT_TEST_PG_URL): DDT rows,
+numbers, completion, the credit check and its override, payments, returns, transactions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from test_shipping import shipping_master
+from toolkit.generation import create
+from toolkit.ledger import schema
+from toolkit.ledger.db import reading, writing
+from toolkit.ledger.deliveries import OverShipment, load_notes, ship, ship_in, store_drafts
+from toolkit.ledger.orders import load_orders
+from toolkit.orders import OrderStatus
+from toolkit.shipping import ChosenRow, Reason, plan_shipments
+
+DAY = date(2026, 4, 9)
+D = Decimal
+
+
+def orders_by_template(ledger) -> dict:
+    with reading(ledger) as conn:
+        return {o.template: o for o in load_orders(conn)}
+
+
+def table(ledger, name: str) -> list:
+    t = schema.metadata.tables[name]
+    with reading(ledger) as conn:
+        return conn.execute(select(t).order_by(*t.primary_key.columns)).all()
+
+
+def shipped_sum(ledger, order_line_id: int) -> Decimal:
+    dl = schema.delivery_lines.c
+    with reading(ledger) as conn:
+        return conn.execute(select(func.sum(dl.quantity)).where(dl.order_line_id == order_line_id)).scalar()
+
+
+@pytest.fixture
+def master():
+    return shipping_master()
+
+
+@pytest.fixture
+def orders(master, ledger):
+    assert create(master, ledger, DAY, with_catch_up=False).created
+    return orders_by_template(ledger)
+
+
+def test_partial_shipments_add_up_to_the_order(master, ledger, orders):
+    first = orders["T001"]
+    a001, a002 = first.lines
+    done = ship(master, ledger, DAY, chosen=[ChosenRow(first.number, "A001", "7"), ChosenRow(first.number, "A002", 24)])
+    assert [(n.number, [(ln.item, ln.quantity) for ln in n.lines]) for n in done.notes] == [
+        ("DDT-2026-00001", [("A001", D(7)), ("A002", D(24))])]
+    assert done.completed == () and done.problems == ()
+    assert orders_by_template(ledger)["T001"].status is OrderStatus.IN_PROGRESS
+    assert orders_by_template(ledger)["T001"].lines[0].to_ship == D(3)
+
+    done = ship(master, ledger, DAY, chosen=[ChosenRow(first.number, "A001", "3")])
+    assert [n.number for n in done.notes] == ["DDT-2026-00002"] and done.completed == (first.number,)
+    assert shipped_sum(ledger, a001.id) == D(10) and shipped_sum(ledger, a002.id) == D(24)
+    assert [(r.order_line_id, r.quantity) for r in table(ledger, "delivery_lines")] == [
+        (a001.id, D(7)), (a002.id, D(24)), (a001.id, D(3))]
+    assert next(r for r in table(ledger, "orders") if r.id == first.id).status == "completed"
+    assert [(e.action, e.number) for e in table(ledger, "events") if e.document_id == first.id][-1] == (
+        "completed", first.number)
+
+    again = ship(master, ledger, DAY, chosen=[ChosenRow(first.number, "A001", "1")])
+    assert again.notes == () and [p.code for p in again.problems] == ["ship-quantity-too-large"]
+    assert len(table(ledger, "deliveries")) == 2
+
+
+def test_ship_all_groups_by_customer_and_destination(master, ledger, orders):
+    done = ship(master, ledger, DAY, all_open=True)
+    assert [(n.number, n.customer, n.ship_to, n.carrier, n.orders) for n in done.notes] == [
+        ("DDT-2026-00001", "C001", "D001", "V01", (orders["T001"].number,)),
+        ("DDT-2026-00002", "C002", None, None, (orders["T003"].number,))]
+    assert set(done.completed) == {orders["T001"].number, orders["T003"].number}
+    assert orders_by_template(ledger)["T004"].status is OrderStatus.DRAFT
+    rows = table(ledger, "deliveries")
+    assert [(r.series, r.year, r.number, r.delivery_date, r.reason, r.forced) for r in rows] == [
+        ("DDT", 2026, 1, DAY, "sale", 0), ("DDT", 2026, 2, DAY, "sale", 0)]
+    assert [r.weight for r in rows] == [D("45.000"), D("7.500")]
+    events = [(e.action, e.document, e.number) for e in table(ledger, "events") if e.action == "shipped"]
+    assert events == [("shipped", "delivery", "DDT-2026-00001"), ("shipped", "delivery", "DDT-2026-00002")]
+    assert ship(master, ledger, DAY, all_open=True).notes == ()
+
+
+def test_notes_read_back_with_the_order_lines(master, ledger, orders):
+    ship(master, ledger, DAY, numbers=[orders["T001"].number])
+    with reading(ledger) as conn:
+        (note,) = load_notes(conn)
+    assert (note.number, note.day, note.customer, note.ship_to, note.carrier, note.reason, note.forced) == (
+        "DDT-2026-00001", DAY, "C001", "D001", "V01", Reason.SALE, False)
+    assert [(ln.item, ln.description, ln.unit, ln.quantity, ln.order_number, ln.unit_price) for ln in note.lines] == [
+        ("A001", "Caffè in grani 1 kg", "pz", D(10), orders["T001"].number, D("18.5")),
+        ("A002", "Latte fresco 1 l", "pz", D(24), orders["T001"].number, D("1.25"))]
+
+
+def test_numbers_are_progressive_per_year(master, ledger, orders):
+    assert [n.number for n in ship(master, ledger, DAY, numbers=[orders["T001"].number]).notes] == ["DDT-2026-00001"]
+    assert [n.number for n in ship(master, ledger, date(2027, 1, 4), numbers=[orders["T003"].number]).notes] == [
+        "DDT-2027-00001"]
+    counters = {(r.series, r.year): r.last for r in table(ledger, "counters")}
+    assert counters[("DDT", 2026)] == 1 and counters[("DDT", 2027)] == 1
+
+
+def test_credit_limit_warning_then_force_is_recorded(ledger):
+    master = shipping_master(credit_limit=100)
+    create(master, ledger, DAY, with_catch_up=False)
+    number = orders_by_template(ledger)["T001"].number
+    held = ship(master, ledger, DAY, numbers=[number])
+    assert held.notes == () and [h.reason for h in held.held] == ["credit-limit-exceeded"]
+    (problem,) = held.problems
+    assert (problem.code, problem.sheet, problem.cell) == ("credit-limit-exceeded", "Clienti", "J2")
+    assert dict(problem.params) == {"customer": "C001", "total": D("215.00"), "outstanding": D(0),
+                                    "unshipped": D("215.00"), "limit": D(100)}
+    assert table(ledger, "deliveries") == [] and not [e for e in table(ledger, "events") if e.action == "shipped"]
+
+    forced = ship(master, ledger, DAY, numbers=[number], force=True)
+    assert [n.forced for n in forced.notes] == [True]
+    assert [p.code for p in forced.problems] == ["credit-limit-forced"]
+    assert [r.forced for r in table(ledger, "deliveries")] == [1]
+    (event,) = [e for e in table(ledger, "events") if e.action == "shipped"]
+    assert event.number == "DDT-2026-00001"
+    assert "forced: credit limit 100" in event.detail and "exposure 215.00" in event.detail
+
+
+def _invoice(ledger, order, total: str, paid: str | None) -> None:
+    with writing(ledger) as conn:
+        invoice_id = conn.execute(insert(schema.invoices).values(
+            kind="invoice", series="FT", year=2026, number=1, invoice_date=DAY, customer=order.customer,
+            status="final", run_id="test", taxable=D(total), vat=D(0), total=D(total), payment_method="bank-transfer",
+            payment_terms="0", created_at=datetime(2026, 4, 1), created_by="test").returning(schema.invoices.c.id)).scalar_one()
+        for n, line in enumerate(order.lines, 1):
+            conn.execute(insert(schema.invoice_lines).values(
+                invoice_id=invoice_id, line_no=n, order_line_id=line.id, item=line.item, description=line.description,
+                unit=line.unit, quantity=line.quantity, unit_price=line.unit_price, amount=line.amount,
+                vat_rate=line.vat_rate))
+        if paid is not None:
+            conn.execute(insert(schema.payments).values(invoice_id=invoice_id, payment_date=DAY, amount=D(paid),
+                                                        created_at=datetime(2026, 4, 2), created_by="test"))
+
+
+@pytest.mark.parametrize("paid, ships", [(None, False), ("100.00", False), ("215.00", True)])
+def test_after_receipt_ships_once_the_prepayment_is_in(ledger, paid, ships):
+    master = shipping_master(terms="Dopo l'incasso")
+    create(master, ledger, DAY, with_catch_up=False)
+    order = orders_by_template(ledger)["T001"]
+    _invoice(ledger, order, "215.00", paid)
+    done = ship(master, ledger, DAY, numbers=[order.number])
+    assert bool(done.notes) is ships
+    assert [h.reason for h in done.held] == ([] if ships else ["ship-awaiting-payment"])
+
+
+def test_a_return_ships_back_with_negative_quantities(master, ledger):
+    create(master, ledger, date(2026, 3, 31), with_catch_up=False)
+    back = orders_by_template(ledger)["T002"]
+    done = ship(master, ledger, date(2026, 3, 31), all_open=True)
+    assert [(n.reason, n.customer, [ln.quantity for ln in n.lines]) for n in done.notes] == [
+        (Reason.RETURN, "C002", [D(-1)])]
+    assert [r.reason for r in table(ledger, "deliveries")] == ["return"]
+    assert [r.quantity for r in table(ledger, "delivery_lines")] == [D(-1)]
+    assert done.completed == (back.number,)
+
+
+def test_ship_in_belongs_to_the_callers_transaction(master, ledger, orders):
+    with pytest.raises(RuntimeError):
+        with writing(ledger) as conn:
+            inside = ship_in(conn, master, list(orders.values()), DAY)
+            assert len(inside.notes) == 2
+            raise RuntimeError("the caller fails after shipping")
+    assert table(ledger, "deliveries") == [] and table(ledger, "delivery_lines") == []
+    assert [n.number for n in ship(master, ledger, DAY, all_open=True).notes] == ["DDT-2026-00001", "DDT-2026-00002"]
+
+
+def test_stale_drafts_are_refused(master, ledger, orders):
+    stale = plan_shipments([orders["T001"]], master, None, DAY).drafts
+    ship(master, ledger, DAY, numbers=[orders["T001"].number])
+    with pytest.raises(OverShipment):
+        with writing(ledger) as conn:
+            store_drafts(conn, stale, "DDT")
+    assert len(table(ledger, "deliveries")) == 1
+
+
+def test_input_mistakes_write_nothing(master, ledger, orders):
+    assert [p.code for p in ship(master, ledger, DAY).problems] == ["ship-nothing-selected"]
+    unknown = ship(master, ledger, DAY, numbers=[orders["T001"].number, "OC-2026-99999"])
+    assert [p.code for p in unknown.problems] == ["ship-unknown-order"] and unknown.notes == ()
+    carrier = ship(master, ledger, DAY, all_open=True, carrier="NOPE")
+    assert [p.code for p in carrier.problems] == ["unknown-carrier"]
+    assert table(ledger, "deliveries") == [] and not [r for r in table(ledger, "counters") if r.series == "DDT"]
+
+
+def test_chosen_carrier_goes_on_every_ddt(master, ledger, orders):
+    done = ship(master, ledger, DAY, all_open=True, carrier="V01")
+    assert [r.carrier for r in table(ledger, "deliveries")] == ["V01", "V01"] and len(done.notes) == 2

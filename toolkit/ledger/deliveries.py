@@ -1,0 +1,286 @@
+"""DDTs in the ledger: the shipping action, numbering, storing, and reading them back.
+
+Shipping is one write transaction: the orders are read again inside it, so what is still to
+ship is what the ledger says now, not what a screen showed a minute ago; the plan is made on
+those figures, the DDTs get their progressive numbers per year (gap-free: drawn in the same
+transaction), and each order found fully shipped becomes completed. `writing` holds the
+ledger's write lock, so two people shipping at once run one after the other and the second
+cannot ship what the first already did.
+
+`delivery_lines.quantity` is the quantity of one order line shipped on one DDT (negative on a
+return); the shipped quantity of an order line is the sum of its delivery lines, and invoicing
+reads the same rows joined with `order_lines`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection, func, insert, select
+
+from toolkit.ledger import Ledger, schema
+from toolkit.ledger.db import document_number, log_event, next_number, now, user, writing
+from toolkit.ledger.exposure import Exposure, exposures
+from toolkit.ledger.orders import load_orders, order_by_number, set_status
+from toolkit.model import MasterData
+from toolkit.orders import EFFECTS, Order, OrderStatus
+from toolkit.problems import Problem, define, errors
+from toolkit.shipping import (
+    UNKNOWN_ORDER_ROW, ChosenRow, Held, Reason, ShipmentDraft, choose_quantities, plan_shipments, stock_levels,
+)
+
+NOTHING_SELECTED = define(
+    "ship-nothing-selected", "error",
+    it="Scegli cosa spedire: --orders con i numeri d'ordine, --all per tutti gli ordini aperti fino alla data, "
+       "oppure --quantities con il file delle quantità.",
+    en="Choose what to ship: --orders with the order numbers, --all for every open order up to the date, "
+       "or --quantities with the quantities file.")
+
+d, dl = schema.deliveries.c, schema.delivery_lines.c
+o, ol = schema.orders.c, schema.order_lines.c
+
+
+class OverShipment(RuntimeError):
+    """A draft would ship more than is open: it was planned on stale figures. Nothing is stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryNoteLine:
+    id: int
+    order_line_id: int
+    order_id: int
+    order_number: str
+    line_no: int
+    """The order line's number."""
+    item: str
+    description: str
+    unit: str
+    quantity: Decimal
+    """Shipped on this DDT; negative on a return."""
+    unit_price: Decimal
+    """From the order line: what invoicing will charge."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryNote:
+    """A stored DDT (documento di trasporto)."""
+
+    id: int
+    number: str
+    series: str
+    year: int
+    sequence: int
+    day: date
+    customer: str
+    ship_to: str | None
+    carrier: str | None
+    """None: the seller delivers (mittente)."""
+    reason: Reason
+    packages: int | None
+    weight: Decimal | None
+    forced: bool
+    lines: tuple[DeliveryNoteLine, ...]
+
+    @property
+    def orders(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(line.order_number for line in self.lines))
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """What a shipping action did: the DDTs stored, what was held, the orders it completed."""
+
+    notes: tuple[DeliveryNote, ...]
+    held: tuple[Held, ...]
+    problems: tuple[Problem, ...]
+    completed: tuple[str, ...] = ()
+
+
+def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str] = (), all_open: bool = False,
+         chosen: Sequence[ChosenRow] = (), carrier: str | None = None, force: bool = False,
+         paid: Collection[int] | None = None) -> Shipped:
+    """Ship the chosen orders (by number, every open order up to `day`, or those the quantities
+    file names) in one transaction; with any error in the input nothing is stored."""
+    if not numbers and not all_open and not chosen:
+        return Shipped((), (), (NOTHING_SELECTED(None),))
+    with writing(ledger) as conn:
+        selected: dict[int, Order] = {}
+        problems: list[Problem] = []
+        if all_open:
+            for order in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=day):
+                if EFFECTS[order.document_type].ships:
+                    selected[order.id] = order
+        named: list[int] = []
+        for number in numbers:
+            order = order_by_number(conn, number)
+            if order is None:
+                problems.append(UNKNOWN_ORDER_ROW(None, number=number))
+            else:
+                named.append(order.id)
+        for number in dict.fromkeys(str(row.order).strip() for row in chosen):
+            if (order := order_by_number(conn, number)) is not None:
+                named.append(order.id)
+        selected.update((order.id, order) for order in load_orders(conn, ids=named))
+        quantities, choice_problems = choose_quantities(chosen, list(selected.values()))
+        problems += choice_problems
+        if errors(problems):
+            return Shipped((), (), tuple(problems))
+        done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
+                       carrier=carrier, force=force)
+        return Shipped(done.notes, done.held, tuple(problems) + done.problems, done.completed)
+
+
+def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: date, *,
+            quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] | None = None,
+            carrier: str | None = None, force: bool = False) -> Shipped:
+    """Ship inside the caller's write transaction (order creation uses it for the orders that
+    ship at once). The orders are read again here, so the figures are the ledger's current ones."""
+    fresh = load_orders(conn, ids=[order.id for order in orders]) if orders else []
+    if not fresh:
+        return Shipped((), (), ())
+    customers = sorted({order.customer for order in fresh})
+    exposure = exposures(conn, customers)
+    if paid is None:
+        paid = paid_orders(conn, [order.id for order in fresh])
+    plan = plan_shipments(fresh, master, stock_levels(master), day, quantities=quantities, paid=paid,
+                          carrier=carrier, exposures=exposure, force=force)
+    if errors(plan.problems) or not plan.drafts:
+        return Shipped((), plan.held, plan.problems)
+    limits = {c.code: c.credit_limit for c in master.customers}
+    ids = store_drafts(conn, plan.drafts, master.settings.ddt_series,
+                       forced_detail={c: _forced_detail(exposure[c], limits.get(c)) for c in customers})
+    completed = complete_orders(conn, {line.order_id for draft in plan.drafts for line in draft.lines})
+    return Shipped(tuple(load_notes(conn, ids=ids)), plan.held, plan.problems, tuple(completed))
+
+
+def _forced_detail(exposure: Exposure, limit: Decimal | None) -> str:
+    return (f"forced: credit limit {limit}, exposure {exposure.total} "
+            f"(outstanding {exposure.outstanding}, unshipped {exposure.unshipped})")
+
+
+def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str, *,
+                 forced_detail: Mapping[str, str] | None = None) -> list[int]:
+    """Number and store the DDTs, log one "shipped" event each; returns their ids.
+
+    Refuses (OverShipment) drafts that would ship more than the ledger says is open.
+    """
+    _check_open(conn, drafts)
+    ids = []
+    for draft in drafts:
+        year = draft.day.year
+        number = next_number(conn, series, year)
+        delivery_id = conn.execute(insert(schema.deliveries).values(
+            series=series, year=year, number=number, delivery_date=draft.day, customer=draft.customer,
+            ship_to=draft.ship_to, carrier=draft.carrier, reason=draft.reason.value, packages=draft.packages,
+            weight=draft.weight, forced=int(draft.forced), created_at=now(), created_by=user(),
+        ).returning(d.id)).scalar_one()
+        conn.execute(insert(schema.delivery_lines), [
+            dict(delivery_id=delivery_id, order_line_id=line.order_line_id, quantity=line.quantity)
+            for line in draft.lines])
+        detail = f"{draft.customer} {','.join(draft.orders)}"
+        if draft.forced:
+            detail += "; " + (forced_detail or {}).get(draft.customer, "forced")
+        log_event(conn, "shipped", "delivery", delivery_id, document_number(series, year, number), detail)
+        ids.append(delivery_id)
+    return ids
+
+
+def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> None:
+    wanted: dict[int, Decimal] = defaultdict(Decimal)
+    for draft in drafts:
+        for line in draft.lines:
+            wanted[line.order_line_id] += line.quantity
+    ids = list(wanted)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        ordered = dict(conn.execute(select(ol.id, ol.quantity).where(ol.id.in_(chunk))).all())
+        shipped = shipped_quantities(conn, chunk)
+        for line_id in chunk:
+            quantity, done = ordered.get(line_id), shipped.get(line_id, Decimal(0))
+            after = done + wanted[line_id]
+            if quantity is None or abs(after) > abs(quantity) or (after != 0 and (after < 0) != (quantity < 0)):
+                raise OverShipment(f"order line {line_id}: {quantity} ordered, {done} shipped, {wanted[line_id]} more")
+
+
+def shipped_quantities(conn: Connection, line_ids: Collection[int]) -> dict[int, Decimal]:
+    """Order-line id → quantity shipped so far (the sum of its delivery lines)."""
+    ids = list(line_ids)
+    out: dict[int, Decimal] = {}
+    for start in range(0, len(ids), 900):
+        out.update(conn.execute(
+            select(dl.order_line_id, func.sum(dl.quantity)).where(dl.order_line_id.in_(ids[start:start + 900]))
+            .group_by(dl.order_line_id)).all())
+    return out
+
+
+def complete_orders(conn: Connection, order_ids: Collection[int]) -> list[str]:
+    """Orders in progress with nothing left to ship become completed; returns their numbers."""
+    completed = []
+    for order in load_orders(conn, ids=sorted(order_ids)):
+        if order.status is OrderStatus.IN_PROGRESS and all(line.to_ship == 0 for line in order.lines):
+            set_status(conn, order, OrderStatus.COMPLETED, "completed")
+            completed.append(order.number)
+    return completed
+
+
+def paid_orders(conn: Connection, order_ids: Collection[int]) -> set[int]:
+    """Orders whose prepayment has arrived: invoiced (final invoices), and every such invoice paid."""
+    i, il, p = schema.invoices.c, schema.invoice_lines.c, schema.payments.c
+    wanted = list(order_ids)
+    invoices_of: dict[int, set[int]] = defaultdict(set)
+    for start in range(0, len(wanted), 900):
+        rows = conn.execute(
+            select(ol.order_id, i.id).distinct()
+            .select_from(schema.invoice_lines.join(schema.order_lines, ol.id == il.order_line_id)
+                         .join(schema.invoices, i.id == il.invoice_id))
+            .where(ol.order_id.in_(wanted[start:start + 900]), i.status == "final"))
+        for order_id, invoice_id in rows:
+            invoices_of[order_id].add(invoice_id)
+    invoice_ids = sorted({x for ids in invoices_of.values() for x in ids})
+    settled: set[int] = set()
+    for start in range(0, len(invoice_ids), 900):
+        chunk = invoice_ids[start:start + 900]
+        totals = dict(conn.execute(select(i.id, i.total).where(i.id.in_(chunk))).all())
+        paid = dict(conn.execute(
+            select(p.invoice_id, func.sum(p.amount)).where(p.invoice_id.in_(chunk)).group_by(p.invoice_id)).all())
+        settled |= {x for x in chunk if paid.get(x, Decimal(0)) >= totals[x]}
+    return {order_id for order_id, ids in invoices_of.items() if ids <= settled}
+
+
+def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: date | None = None,
+               day_to: date | None = None, customer: str | None = None) -> list[DeliveryNote]:
+    """DDTs with their lines (item, description, unit and price from the order lines), by number."""
+    query = select(schema.deliveries)
+    if ids is not None:
+        query = query.where(d.id.in_(list(ids)))
+    if day_from is not None:
+        query = query.where(d.delivery_date >= day_from)
+    if day_to is not None:
+        query = query.where(d.delivery_date <= day_to)
+    if customer is not None:
+        query = query.where(d.customer == customer)
+    headers = conn.execute(query.order_by(d.year, d.series, d.number)).all()
+    lines: dict[int, list[DeliveryNoteLine]] = defaultdict(list)
+    delivery_ids = [h.id for h in headers]
+    for start in range(0, len(delivery_ids), 900):
+        rows = conn.execute(
+            select(dl.id, dl.delivery_id, dl.order_line_id, dl.quantity, ol.order_id, ol.line_no, ol.item,
+                   ol.description, ol.unit, ol.unit_price, o.series, o.year, o.number)
+            .select_from(schema.delivery_lines.join(schema.order_lines, ol.id == dl.order_line_id)
+                         .join(schema.orders, o.id == ol.order_id))
+            .where(dl.delivery_id.in_(delivery_ids[start:start + 900]))
+            .order_by(dl.delivery_id, dl.id))
+        for r in rows:
+            lines[r.delivery_id].append(DeliveryNoteLine(
+                r.id, r.order_line_id, r.order_id, document_number(r.series, r.year, r.number), r.line_no, r.item,
+                r.description, r.unit, r.quantity, r.unit_price))
+    return [
+        DeliveryNote(h.id, document_number(h.series, h.year, h.number), h.series, h.year, h.number, h.delivery_date,
+                     h.customer, h.ship_to, h.carrier, Reason(h.reason), h.packages, h.weight, bool(h.forced),
+                     tuple(lines[h.id]))
+        for h in headers
+    ]

@@ -1,0 +1,158 @@
+"""The printable DDT (documento di trasporto): one A4 sheet per DDT, one workbook per shipping run.
+
+What DPR 472/1996 asks of a DDT is all on the sheet: the progressive number of the year, the
+date, the seller (cedente, the company header), the buyer (cessionario), the destination, who
+carries the goods (the seller — mittente — or a carrier, vettore), the reason for transport
+(causale), and the goods by description and quantity; packages, weight and the start of
+transport are printed when known and left as boxes to fill in otherwise, followed by the
+driver's and the recipient's signature boxes.
+
+A return (reso) is stored with negative quantities; the paper shows the goods that travel,
+so it prints them as positive quantities under the reason "Reso".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from toolkit.files import write_atomic
+from toolkit.labels import define, labeller
+from toolkit.ledger.deliveries import DeliveryNote
+from toolkit.model import MasterData
+from toolkit.shipping import reason_label
+from toolkit.writers.printable import (
+    a4, address_lines, company_header, formats, new_workbook, party_lines, sheet_name, text,
+)
+
+define({
+    "ddt.title": ("DOCUMENTO DI TRASPORTO", "DELIVERY NOTE"),
+    "ddt.law": ("D.d.T. – D.P.R. 472/1996", "DDT – Italian D.P.R. 472/1996"),
+    "ddt.number": ("DDT n.", "DDT no."),
+    "ddt.seller": ("Cedente", "Seller"),
+    "ddt.buyer": ("Cessionario", "Buyer"),
+    "ddt.destination": ("Luogo di destinazione", "Destination"),
+    "ddt.transport_by": ("Trasporto a cura del", "Transport by"),
+    "ddt.carrier": ("Vettore", "Carrier"),
+    "ddt.reason": ("Causale del trasporto", "Reason for transport"),
+    "ddt.packages": ("Colli", "Packages"),
+    "ddt.weight": ("Peso (kg)", "Weight (kg)"),
+    "ddt.appearance": ("Aspetto esteriore dei beni", "Appearance of goods"),
+    "ddt.start": ("Data e ora inizio trasporto", "Transport start (date, time)"),
+    "ddt.order": ("Rif. ordine", "Order ref."),
+    "ddt.driver_signature": ("Firma del conducente", "Driver's signature"),
+    "ddt.recipient_signature": ("Firma del destinatario", "Recipient's signature"),
+    "ddt.none": ("Nessun DDT emesso.", "No delivery note issued."),
+    "ddt.sheet": ("DDT", "DDT"),
+})
+
+_WIDTHS = ((0, 0, 14), (1, 1, 38), (2, 2, 7), (3, 3, 12), (4, 4, 26))
+_BOX_SPANS = ((0, 0), (1, 2), (3, 4))
+"""The three framed fields of a row of transport data: columns A, B–C, D–E."""
+
+
+def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[DeliveryNote], lang: str = "it") -> Path:
+    """One workbook, one printable sheet per DDT named by its number."""
+
+    def write(tmp: Path) -> None:
+        book = new_workbook(tmp)
+        fmt = formats(book)
+        extra = _Extra(book)
+        taken: set[str] = set()
+        for note in notes:
+            _note_sheet(book.add_worksheet(sheet_name(note.number, taken)), fmt, extra, master, note, lang)
+        if not notes:
+            sheet = book.add_worksheet(labeller(lang)("ddt.sheet"))
+            text(sheet, 0, 0, labeller(lang)("ddt.none"))
+        book.close()
+
+    return write_atomic(target, write)
+
+
+class _Extra:
+    """The DDT's own formats: framed boxes for the transport data and the signatures."""
+
+    def __init__(self, book) -> None:
+        self.box_label = book.add_format({"bold": True, "font_size": 8, "top": 1, "left": 1, "right": 1,
+                                          "valign": "top"})
+        self.box = book.add_format({"bottom": 1, "left": 1, "right": 1, "valign": "top", "text_wrap": True})
+        self.box_number = book.add_format({"bottom": 1, "left": 1, "right": 1, "valign": "top",
+                                           "num_format": "#,##0.###", "align": "left"})
+        self.signature = book.add_format({"border": 1, "valign": "top", "font_size": 8, "bold": True})
+
+
+def _note_sheet(sheet, fmt, extra: _Extra, master: MasterData, note: DeliveryNote, lang: str) -> None:
+    t = labeller(lang)
+    customers = {c.code: c for c in master.customers}
+    ship_to = {s.code: s for s in master.ship_to}
+    carriers = {c.code: c for c in master.carriers}
+    customer = customers.get(note.customer)
+    row = company_header(sheet, fmt, master.settings, lang)
+    text(sheet, row, 0, t("ddt.title"), fmt.title)
+    text(sheet, row, 3, t("ddt.law"))
+    row += 1
+    text(sheet, row, 0, t("ddt.number"), fmt.bold)
+    text(sheet, row, 1, note.number, fmt.bold)
+    text(sheet, row, 3, t("doc.date"), fmt.bold)
+    text(sheet, row, 4, note.day, fmt.date)
+    row += 2
+    text(sheet, row, 0, t("ddt.buyer"), fmt.bold)
+    text(sheet, row, 3, t("ddt.destination"), fmt.bold)
+    buyer = party_lines(customer, lang) if customer else [note.customer]
+    place = address_lines(ship_to.get(note.ship_to) if note.ship_to else None, customer) if customer else []
+    for i in range(max(len(buyer), len(place))):
+        text(sheet, row + 1 + i, 0, buyer[i] if i < len(buyer) else None)
+        text(sheet, row + 1 + i, 3, place[i] if i < len(place) else None)
+    row += 2 + max(len(buyer), len(place))
+
+    carrier = carriers.get(note.carrier) if note.carrier else None
+    if note.carrier is None:
+        by, who = t("ddt.sender"), master.settings.company_name
+    else:
+        vat = f" – P. IVA {carrier.vat_number}" if carrier and carrier.vat_number else ""
+        by, who = t("ddt.carrier"), (carrier.name if carrier else note.carrier) + vat
+    boxes = [
+        [("ddt.transport_by", by), ("ddt.carrier", who if note.carrier else None),
+         ("ddt.reason", reason_label(note.reason, lang))],
+        [("ddt.packages", note.packages), ("ddt.weight", note.weight), ("ddt.start", None)],
+    ]
+    for group in boxes:
+        for (first, last), (key, value) in zip(_BOX_SPANS, group):
+            _box(sheet, extra, row, first, last, t(key), value)
+        row += 3
+    _box(sheet, extra, row, 0, 4, t("ddt.appearance"), None)
+    row += 3
+
+    heads = ("doc.item", "doc.description", "doc.unit", "doc.quantity", "ddt.order")
+    sheet.write_row(row, 0, [t(h) for h in heads], fmt.header)
+    header_row = row
+    for line in note.lines:
+        row += 1
+        text(sheet, row, 0, line.item)
+        text(sheet, row, 1, line.description, fmt.wrap)
+        text(sheet, row, 2, line.unit)
+        text(sheet, row, 3, abs(line.quantity), fmt.quantity)
+        text(sheet, row, 4, line.order_number)
+    row += 3
+    sheet.merge_range(row, 0, row + 3, 1, t("ddt.driver_signature"), extra.signature)
+    sheet.merge_range(row, 3, row + 3, 4, t("ddt.recipient_signature"), extra.signature)
+    for first, last, width in _WIDTHS:
+        sheet.set_column(first, last, width)
+    a4(sheet, repeat_rows=(header_row, header_row))
+
+
+def _box(sheet, extra: _Extra, row: int, first: int, last: int, caption: str, value) -> None:
+    """A framed field: caption on top, value (or room to write it by hand) below."""
+    if first == last:
+        text(sheet, row, first, caption, extra.box_label)
+        text(sheet, row + 1, first, value, extra.box_number if _is_number(value) else extra.box)
+        return
+    sheet.merge_range(row, first, row, last, caption, extra.box_label)
+    sheet.merge_range(row + 1, first, row + 1, last, "", extra.box)
+    text(sheet, row + 1, first, value, extra.box_number if _is_number(value) else extra.box)
+
+
+def _is_number(value) -> bool:
+    from decimal import Decimal
+
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)

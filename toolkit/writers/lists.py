@@ -1,0 +1,168 @@
+"""Distribution, complete and production lists as printable workbooks (and PDF via LibreOffice).
+
+Each list is one sheet the warehouse prints and the office filters: A4 landscape, fit to the
+page width, the column headings frozen, filtered and repeated on every printed page. The
+distribution lists start a new page for each route, so each driver gets his own pages.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from toolkit.distribution import OrderList, ProductionList
+from toolkit.files import atomic_path, write_atomic
+from toolkit.labels import define, labeller
+from toolkit.model import MasterData
+from toolkit.orders import STATUS_LABELS
+from toolkit.shipping import shown
+from toolkit.vocab import label as vocab_label
+from toolkit.writers.printable import a4, formats, new_workbook, text
+
+define({
+    "list.distribution": ("Lista di distribuzione", "Distribution list"),
+    "list.complete": ("Lista di distribuzione (completa)", "Distribution list (complete)"),
+    "list.production": ("Lista di produzione", "Production list"),
+    "list.sources": ("Ordini", "Orders"),
+    "list.period": ("Dal {start} al {end}", "From {start} to {end}"),
+    "list.day": ("Del {start}", "For {start}"),
+    "list.area": ("Zona", "Area"),
+    "list.carrier": ("Vettore", "Carrier"),
+    "list.customer_name": ("Ragione sociale", "Customer name"),
+    "list.destination": ("Indirizzo di consegna", "Delivery address"),
+    "list.order": ("Ordine", "Order"),
+    "list.ordered": ("Ordinata", "Ordered"),
+    "list.shipped": ("Spedita", "Shipped"),
+    "list.remaining": ("Da spedire", "To ship"),
+    "list.required": ("Richiesta", "Required"),
+    "list.stock": ("Giacenza", "In stock"),
+    "list.to_produce": ("Da produrre", "To produce"),
+    "list.empty": ("Niente da elencare per il periodo.", "Nothing to list for the period."),
+})
+
+HEADER_ROW = 3
+"""Rows 0–2: title, company, period; row 3: the column headings; data from row 4."""
+
+
+def write_order_list(target: Path, master: MasterData, order_list: OrderList, lang: str = "it") -> Path:
+    """The distribution list, or the complete list with each order's state."""
+    t = labeller(lang)
+    lang_index = 0 if lang == "it" else 1
+    heads = ["list.area", "list.carrier", "doc.customer", "list.customer_name", "list.destination", "list.order",
+             "doc.date", "doc.item", "doc.description", "doc.unit", "list.ordered", "list.shipped", "list.remaining"]
+    if order_list.complete:
+        heads += ["doc.document_type", "doc.status"]
+    title = t("list.complete" if order_list.complete else "list.distribution")
+
+    def write(tmp: Path) -> None:
+        book = new_workbook(tmp)
+        fmt = formats(book)
+        sheet = book.add_worksheet(title[:31])
+        _title(sheet, fmt, master, title, order_list.date_from, order_list.date_to, lang)
+        sheet.write_row(HEADER_ROW, 0, [t(h) for h in heads], fmt.header)
+        row, breaks = HEADER_ROW, []
+        for route in order_list.routes:
+            if row > HEADER_ROW:
+                breaks.append(row + 1)
+            for r in route.rows:
+                row += 1
+                values = [r.area, r.carrier_name or t("ddt.sender"), r.customer, r.customer_name, r.destination,
+                          r.order, r.order_date, r.item, r.description, r.unit, r.ordered, r.shipped, r.remaining]
+                if order_list.complete:
+                    values += [vocab_label(r.document_type, lang), STATUS_LABELS[r.status][lang_index]]
+                for col, value in enumerate(values):
+                    text(sheet, row, col, value, _format(fmt, heads[col]))
+        if not order_list.routes:
+            text(sheet, HEADER_ROW + 1, 0, t("list.empty"))
+        sheet.set_h_pagebreaks(breaks)
+        _table(sheet, row, len(heads))
+        for col, width in enumerate((8, 20, 9, 28, 30, 15, 10, 9, 30, 5, 10, 10, 11, 16, 12)[:len(heads)]):
+            sheet.set_column(col, col, width)
+        book.close()
+
+    return write_atomic(target, write)
+
+
+def write_production_list(target: Path, master: MasterData, production: ProductionList, lang: str = "it") -> Path:
+    """Per item what to produce, then a second sheet with the orders each quantity comes from."""
+    t = labeller(lang)
+    title = t("list.production")
+
+    def write(tmp: Path) -> None:
+        book = new_workbook(tmp)
+        fmt = formats(book)
+        sheet = book.add_worksheet(title[:31])
+        _title(sheet, fmt, master, title, production.date_from, production.date_to, lang)
+        heads = ["doc.item", "doc.description", "doc.unit", "list.required", "list.stock", "list.to_produce",
+                 "list.sources"]
+        sheet.write_row(HEADER_ROW, 0, [t(h) for h in heads], fmt.header)
+        row = HEADER_ROW
+        for r in production.rows:
+            row += 1
+            sources = "; ".join(f"{s.order} {s.customer} ({shown(s.quantity)})" for s in r.sources)
+            for col, value in enumerate((r.item, r.description, r.unit, r.quantity, r.stock, r.to_produce, sources)):
+                text(sheet, row, col, value, fmt.wrap if col == 6 else _format(fmt, heads[col]))
+        if not production.rows:
+            text(sheet, HEADER_ROW + 1, 0, t("list.empty"))
+        _table(sheet, row, len(heads))
+        for col, width in enumerate((10, 34, 6, 11, 11, 11, 60)):
+            sheet.set_column(col, col, width)
+
+        detail = book.add_worksheet(t("list.sources"))
+        _title(detail, fmt, master, title, production.date_from, production.date_to, lang)
+        detail_heads = ["doc.item", "doc.description", "doc.unit", "list.order", "doc.customer", "list.customer_name",
+                        "doc.quantity"]
+        detail.write_row(HEADER_ROW, 0, [t(h) for h in detail_heads], fmt.header)
+        row = HEADER_ROW
+        for r in production.rows:
+            for s in r.sources:
+                row += 1
+                for col, value in enumerate((r.item, r.description, r.unit, s.order, s.customer, s.customer_name,
+                                             s.quantity)):
+                    text(detail, row, col, value, _format(fmt, detail_heads[col]))
+        _table(detail, row, len(detail_heads))
+        for col, width in enumerate((10, 34, 6, 15, 9, 30, 11)):
+            detail.set_column(col, col, width)
+        book.close()
+
+    return write_atomic(target, write)
+
+
+def to_pdf(workbook: Path, target: Path | None = None) -> Path:
+    """The workbook printed to PDF by LibreOffice, beside it unless `target` says otherwise."""
+    from toolkit.libreoffice import convert
+
+    workbook = Path(workbook)
+    target = Path(target) if target is not None else workbook.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory(prefix="toolkit-pdf-") as out:
+        converted = convert(workbook, "pdf", Path(out))
+        with atomic_path(target) as tmp:
+            shutil.copyfile(converted, tmp)
+    return target
+
+
+def _title(sheet, fmt, master: MasterData, title: str, start, end, lang: str) -> None:
+    t = labeller(lang)
+    period = (t("list.day") if start == end else t("list.period")).format(
+        start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y"))
+    text(sheet, 0, 0, f"{title} – {period}", fmt.title)
+    text(sheet, 1, 0, master.settings.company_name)
+
+
+def _table(sheet, last_row: int, width: int) -> None:
+    """Frozen, filtered headings repeated on each printed page; A4 landscape, fit to width."""
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    sheet.autofilter(HEADER_ROW, 0, max(last_row, HEADER_ROW + 1), width - 1)
+    a4(sheet, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW))
+
+
+def _format(fmt, head: str):
+    if head in ("list.ordered", "list.shipped", "list.remaining", "list.required", "list.stock", "list.to_produce",
+                "doc.quantity"):
+        return fmt.quantity
+    if head == "doc.date":
+        return fmt.date
+    if head in ("list.destination", "doc.description", "list.customer_name"):
+        return fmt.wrap
+    return fmt.text
