@@ -21,7 +21,7 @@ from toolkit.generation import create, preview
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading
 from toolkit.ledger.orders import load_orders
-from toolkit.orders import OrderStatus
+from toolkit.orders import EFFECTS, OrderStatus
 from toolkit.plan import Due, DueLine, due_on
 from toolkit.validation import check
 
@@ -36,7 +36,7 @@ def _count(ledger, table) -> int:
 def test_second_run_creates_nothing(sample_master, ledger):
     dues, _ = due_on(sample_master, APRIL_9)
     first = create(sample_master, ledger, APRIL_9)
-    assert first.problems == []
+    assert [p for p in first.problems if p.is_error] == []
     assert len(first.created) == len(dues) > 5
     assert [r["number"] for r in first.created] == [f"OC-2026-{n:05d}" for n in range(1, len(dues) + 1)]
     second = create(sample_master, ledger, APRIL_9)
@@ -45,7 +45,12 @@ def test_second_run_creates_nothing(sample_master, ledger):
     assert _count(ledger, schema.orders) == len(dues)
     with reading(ledger) as conn:
         orders = load_orders(conn)
-    assert all(o.status is OrderStatus.IN_PROGRESS or o.document_type.value in ("quotation", "proposal") for o in orders)
+    initial = {"quotation": OrderStatus.DRAFT, "proposal": OrderStatus.DRAFT}
+    for o in orders:
+        expected = initial.get(o.document_type.value, OrderStatus.IN_PROGRESS)
+        if EFFECTS[o.document_type].ship_at_once and o.to_ship == 0:
+            expected = OrderStatus.COMPLETED
+        assert o.status is expected, o
     assert sum(len(o.lines) for o in orders) == sum(len(d.lines) for d in dues)
 
 
@@ -306,3 +311,22 @@ def test_exposure_after_a_partial_shipment_counts_only_what_is_left(minimal_mast
     assert [line.shipped for line in order.lines] == [Decimal(7), Decimal(0)]
     assert figures.unshipped == Decimal("5") * Decimal("18.5") + Decimal("24") * Decimal("1.25")
     assert figures.outstanding == 0
+
+
+@pytest.mark.parametrize("document_type,ships", [
+    ("Ordine di magazzino", True), ("Punto vendita", True), ("Ordine a credito", True),
+    ("Ordine standard", False), ("Pagamento anticipato", False), ("Preventivo", False),
+])
+def test_orders_that_ship_at_once_leave_with_a_ddt(ledger, document_type, ships):
+    from toolkit.ledger.deliveries import load_notes
+
+    master = _master([("Modelli ordine", "M2", document_type)])
+    create(master, ledger, APRIL_9)
+    with reading(ledger) as conn:
+        (order,) = load_orders(conn)
+        notes = load_notes(conn)
+    if ships:
+        assert order.status is OrderStatus.COMPLETED and order.to_ship == 0
+        assert [(n.number, n.day) for n in notes] == [("DDT-2026-00001", APRIL_9)]
+    else:
+        assert notes == [] and order.to_ship == order.quantity

@@ -9,6 +9,7 @@ and create nothing twice (the ledger's unique key is (template, occurrence date)
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -133,6 +134,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
     series = master.settings.order_series
     created: list[dict] = []
     existing_rows: list[dict] = []
+    at_once: dict[date, list[int]] = defaultdict(list)
     with writing(ledger) as conn:
         existing = existing_numbers(conn, [d.key for d in drafts])
         for draft in drafts:
@@ -140,7 +142,24 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
             if draft.key in existing:
                 existing_rows.append({**row, "number": existing[draft.key]})
                 continue
-            _, number = insert_order(conn, draft, series, EFFECTS[draft.document_type].status)
+            effects = EFFECTS[draft.document_type]
+            order_id, number = insert_order(conn, draft, series, effects.status)
             created.append({**row, "number": number, "lines": len(draft.lines), "amount": draft.amount})
+            if effects.ship_at_once:
+                at_once[draft.occurrence].append(order_id)
+        problems = problems + _ship_at_once(conn, master, at_once)
         record_generation(conn, day)
     return Created(created, existing_rows, problems)
+
+
+def _ship_at_once(conn, master: MasterData, at_once: dict[date, list[int]]) -> list[Problem]:
+    """Warehouse, POS and on-credit orders ship in the transaction that creates them: the goods
+    leave with the order, so the customer's delivery terms and credit limit do not hold them."""
+    from toolkit.ledger.deliveries import ship_in
+    from toolkit.ledger.orders import load_orders
+
+    problems: list[Problem] = []
+    for day, ids in sorted(at_once.items()):
+        shipped = ship_in(conn, master, load_orders(conn, ids=ids), day, paid=set(ids), force=True)
+        problems += shipped.problems
+    return problems
