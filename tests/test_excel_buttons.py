@@ -178,7 +178,8 @@ def test_an_empty_book_is_a_message_not_a_traceback() -> None:
     assert REPORT not in book.sheet_names()
 
 
-WIRED = {"check_data", "preview_orders", "create_orders", "calendar"}
+WIRED = {"check_data", "preview_orders", "create_orders", "calendar", "ship", "distribution_list",
+         "complete_list", "production_list"}
 """Buttons with a service; the others say they are not available (tests in test_excel_orders.py)."""
 
 

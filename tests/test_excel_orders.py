@@ -114,3 +114,23 @@ def test_calendar_button_writes_the_plan_beside_the_book(tmp_path):
     values = [c for row in grid.iter_rows(values_only=True) for c in row if c is not None]
     assert "T001" in values
     assert str(target) in book.alerts[-1][0]
+
+
+def test_ship_and_list_buttons_write_their_documents_beside_the_book(tmp_path):
+    book = fake(tmp_path)
+    x.preview_orders(book)
+    x.create_orders(book)
+    x.distribution_list(book)
+    before = openpyxl.load_workbook(tmp_path / "lista-distribuzione-2026-04-09.xlsx").worksheets[0]
+    assert "OC-2026-00001" in [c for row in before.iter_rows(values_only=True) for c in row]
+    x.production_list(book)
+    production = openpyxl.load_workbook(tmp_path / "lista-produzione-2026-04-09.xlsx").worksheets[0]
+    assert "A001" in [c for row in production.iter_rows(values_only=True) for c in row]
+    x.ship(book)
+    assert book.alerts[-1][0].startswith("DDT emessi: 1, ordini trattenuti: 0.")
+    notes = openpyxl.load_workbook(tmp_path / "ddt-2026-04-09.xlsx")
+    assert notes.sheetnames == ["DDT-2026-00001"]
+    assert [o.to_ship for o in _orders(tmp_path)] == [0]
+    x.complete_list(book)
+    complete = openpyxl.load_workbook(tmp_path / "lista-completa-2026-04-09.xlsx").worksheets[0]
+    assert "OC-2026-00001" in [c for row in complete.iter_rows(values_only=True) for c in row]

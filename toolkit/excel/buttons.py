@@ -208,26 +208,65 @@ def create_orders(book: Book) -> None:
 
 @button("Spedisci (DDT)")
 def ship(book: Book) -> None:
-    """Ship orders and issue delivery notes (DDT): service to come."""
-    raise NotYetAvailable("Spedisci (DDT)")
+    """Ship every open order up to the panel's date and write the DDTs beside the book:
+    `toolkit ship --all --out`, from a button. A customer over the credit limit is held; forcing
+    it is a deliberate act left to `toolkit ship --force`, which the event log records."""
+    from toolkit.ledger.deliveries import ship as ship_orders
+    from toolkit.writers.ddt import write_delivery_notes
+
+    master = orders.master_of(book)
+    lang = master.settings.language
+    day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
+    result = ship_orders(master, orders.ledger_of(book), day, all_open=True)
+    if any(p.is_error for p in result.problems):
+        raise ProblemsFound(list(result.problems))
+    lines = [(f"DDT emessi: {len(result.notes)}, ordini trattenuti: {len({h.order for h in result.held})}."
+              if lang == "it" else
+              f"DDTs issued: {len(result.notes)}, orders held: {len({h.order for h in result.held})}.")]
+    if result.notes:
+        target = write_delivery_notes(orders.beside(book, f"ddt-{day:%Y-%m-%d}.xlsx"), master, result.notes, lang)
+        lines.append(str(target))
+    lines += [p.render(lang) for p in result.problems[:10]]
+    message(book, "\n".join(lines), "Spedisci (DDT)")
+
+
+def _order_list(book: Book, caption: str, name: str, complete: bool) -> None:
+    from toolkit.distribution import complete_list as complete_of
+    from toolkit.distribution import distribution_list as distribution_of
+    from toolkit.writers.lists import write_order_list
+
+    master = orders.master_of(book)
+    day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
+    made = (complete_of if complete else distribution_of)(orders.orders_on(book, day), master, day, day)
+    target = write_order_list(orders.beside(book, f"{name}-{day:%Y-%m-%d}.xlsx"), master, made,
+                              master.settings.language)
+    message(book, str(target), caption)
 
 
 @button("Lista di distribuzione")
 def distribution_list(book: Book) -> None:
-    """Orders not yet shipped: service to come."""
-    raise NotYetAvailable("Lista di distribuzione")
+    """What is not yet fully shipped on the panel's date, by route: `toolkit distribution`."""
+    _order_list(book, "Lista di distribuzione", "lista-distribuzione", complete=False)
 
 
 @button("Lista completa")
 def complete_list(book: Book) -> None:
-    """All orders of the day: service to come."""
-    raise NotYetAvailable("Lista completa")
+    """Every order of the panel's date, shipped or not: `toolkit distribution --complete`."""
+    _order_list(book, "Lista completa", "lista-completa", complete=True)
 
 
 @button("Lista di produzione")
 def production_list(book: Book) -> None:
-    """Quantities to produce per item: service to come."""
-    raise NotYetAvailable("Lista di produzione")
+    """Quantities to produce per item for the panel's date: `toolkit production`."""
+    from toolkit.distribution import production_list as production_of
+    from toolkit.writers.lists import write_production_list
+
+    master = orders.master_of(book)
+    day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
+    made = production_of(orders.orders_on(book, day), master, day, day)
+    target = write_production_list(orders.beside(book, f"lista-produzione-{day:%Y-%m-%d}.xlsx"), master, made,
+                                   master.settings.language)
+    message(book, str(target), "Lista di produzione")
 
 
 @button("Fatturazione fine mese")

@@ -53,6 +53,19 @@ def ledger_of(book: Book) -> Ledger:
     return open_ledger(os.environ.get("TOOLKIT_LEDGER_URL"), Path(book.fullname))
 
 
+def beside(book: Book, name: str) -> Path:
+    """Where a button's printable output goes: a file beside the workbook."""
+    return Path(book.fullname).with_name(name)
+
+
+def orders_on(book: Book, day: date):
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.orders import load_orders
+
+    with reading(ledger_of(book)) as conn:
+        return load_orders(conn, occurrence_from=day, occurrence_to=day)
+
+
 def order_date(panel: Sheet | None, name: str) -> date:
     value = panel.range(name).value if panel is not None else None
     if isinstance(value, datetime):
