@@ -83,14 +83,19 @@ class Table:
         return self.raw.name
 
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(row number, {field: value}) for each non-empty data row."""
+        """(row number, {field: value}) for each data row with anything in the known columns."""
         first_row, first_col = self.raw.first_row, self.raw.first_col
-        picks = [(key, col - first_col) for key, col in self.columns.items()]
-        for i in range(self.header_index + 1, len(self.raw.rows)):
-            values = self.raw.rows[i]
-            row = {key: (values[j] if j < len(values) else None) for key, j in picks}
-            if any(v is not None and v != "" and not (isinstance(v, str) and not v.strip()) for v in row.values()):
-                yield first_row + i, row
+        keys = list(self.columns)
+        offsets = [self.columns[k] - first_col for k in keys]
+        rows = self.raw.rows
+        for i in range(self.header_index + 1, len(rows)):
+            values = rows[i]
+            width = len(values)
+            picked = [values[j] if j < width else None for j in offsets]
+            for v in picked:
+                if v is not None and v != "" and (v.__class__ is not str or v.strip()):
+                    yield first_row + i, dict(zip(keys, picked))
+                    break
 
 
 def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Problem]]:

@@ -61,7 +61,7 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
         ok = True
         for column, col, convert, after in fields:
             value = values[column.key]
-            if is_empty(value):
+            if value is None or value == "" or (value.__class__ is str and not value.strip()):
                 if column.required:
                     problems.append(REQUIRED_VALUE(Location(sheet, address(row, col), workbook),
                                                    it=column.it, en=column.en))
@@ -78,7 +78,7 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
             data[column.key] = after(converted) if after else converted
         if ok:
             data["source"] = model.Source(sheet=spec.key, row=row)
-            records.append(record_type.model_construct(**data))
+            records.append(record_type(**data))
         elif not is_empty(values.get("code")):
             unread.add(str(values["code"]).strip())
     return records, problems, frozenset(unread)
@@ -124,6 +124,6 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
         except Invalid as bad:
             problems.append(bad.kind(where, **bad.params))
             ok = False
-    settings = model.Settings.model_construct(**data) if ok else None
+    settings = model.Settings(**data) if ok else None
     return settings, cells, problems
 
