@@ -25,13 +25,26 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from toolkit.commands import calendar, master, orders, shipping, workbook
+    from toolkit.commands import calendar, invoicing, master, orders, shipping, workbook
 
     master.register(app)
     orders.register(app)
     calendar.register(app)
     shipping.register(app)
+    invoicing.register(app)
     workbook.register(app)
+
+
+def _click_exceptions() -> tuple[type[Exception], ...]:
+    """Usage errors: typer raises its vendored click's exceptions (typer >= 0.19), older
+    releases the click package's."""
+    found: list[type[Exception]] = []
+    for module in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            found.append(__import__(module, fromlist=["ClickException"]).ClickException)
+        except ImportError:
+            pass
+    return tuple(found)
 
 
 def main() -> None:
@@ -49,9 +62,7 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
     except Exception as exc:  # click's usage errors and our own bugs alike end in one line
-        import click
-
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, _click_exceptions()):
             exc.show()
             sys.exit(2)
         if os.environ.get("TOOLKIT_DEBUG"):

@@ -1,0 +1,276 @@
+"""The accountants' workbook: live formulas with cached values, user text kept as text, the
+register CSV for accounting imports, and — through LibreOffice, the real spreadsheet here —
+every invoice sheet and the register recalculating to exactly the ledger's figures.
+Also the `toolkit invoice` verbs end to end on the bundled sample."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal as D
+from pathlib import Path
+
+import openpyxl
+import pytest
+import typer
+from python_calamine import CalamineWorkbook
+
+from test_invoicing import APRIL, make_order, master_with, ship, ship_open_orders
+from toolkit.invoicing import InvoiceKind, Request
+from toolkit.ledger.db import reading
+from toolkit.ledger.invoices import load_invoices, run
+from toolkit.libreoffice import recalculated_values, soffice
+from toolkit.vocab import InvoiceGrouping, InvoiceTerms
+from toolkit.writers.accountants import write_accountants
+
+CENT = D("0.01")
+needs_libreoffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+
+TRICKY = {
+    "P1": [("A001", "1", "3993.64", "10", None)],
+    "P2": [("A001", "1", "0.15", "10", None)] * 3,
+    "P3": [("A001", "1", "0.05", "10", None), ("A002", "3", "1.235", "22", None), ("A003", "1", "12", "0", "N4"),
+           ("A004", "2.5", "3.333", "4", None), ("A005", "7", "0.333333", "22", None)],
+    "P4": [("A001", "-1", "3993.64", "10", None), ("A003", "-2", "12", "0", "N4")],
+}
+"""Per project: the 10 % case of the brief, per-rate against per-line rounding, half-up cases,
+an exempt line, and a return (credit note)."""
+
+
+@pytest.fixture
+def tricky(ledger):
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, invoice_grouping=InvoiceGrouping.PROJECT,
+                         payment_terms="30/60/90")
+    for project, lines in TRICKY.items():
+        _, ids = make_order(ledger, "C001", date(2026, 4, 9), lines, project=project)
+        ship(ledger, "C001", date(2026, 4, 9), [(i, q) for i, (_, q, *_) in zip(ids, lines)])
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    with reading(ledger) as conn:
+        invoices = load_invoices(conn, run_id=result.run_id)
+    return master, result.run_id, invoices
+
+
+def test_the_brief_cases_are_in_the_ledger(tricky):
+    _, _, invoices = tricky
+    by_project = {x.group_key: x for x in invoices}
+    assert by_project["project:P1"].vat == D("399.36")
+    assert by_project["project:P2"].vat == D("0.05")
+    assert by_project["project:P4"].kind is InvoiceKind.CREDIT_NOTE and by_project["project:P4"].total == D("-4417.00")
+
+
+def test_amounts_are_formulas_with_the_ledger_values_cached(tmp_path, tricky):
+    master, run_id, invoices = tricky
+    book_path, csv_path = write_accountants(tmp_path, master, invoices, run_id)
+    formulas = openpyxl.load_workbook(book_path)
+    cached = CalamineWorkbook.from_path(str(book_path))
+    assert formulas.sheetnames[:3] == ["Registro", "Riepilogo IVA", "Righe"]
+    for invoice in invoices:
+        sheet = formulas[invoice.number]
+        texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+        assert any(t.startswith("=ROUND(F") and "*G" in t for t in texts)
+        assert any(t.startswith("=SUMIF") for t in texts)
+        assert any(t.startswith("=ROUND(H") and "/100,2)" in t for t in texts)
+        assert totals_in(cached.get_sheet_by_name(invoice.number).to_python()) == ledger_totals(invoice)
+    register = formulas["Registro"]
+    assert str(register.cell(4, 9).value).startswith(f"='{invoices[0].number}'!")
+    assert register_totals(cached.get_sheet_by_name("Registro").to_python()) == {
+        x.number: ledger_totals(x) for x in invoices}
+
+
+def test_user_text_stays_text(tmp_path, ledger):
+    evil = '=HYPERLINK("http://example.com","x")'
+    master = master_with(name=evil, invoice_terms=InvoiceTerms.AFTER_DELIVERY)
+    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "1", "10", "22", None)])
+    ship(ledger, "C001", date(2026, 4, 9), [(line_id, "1")])
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    book_path, csv_path = write_accountants(tmp_path, master, result.invoices, result.run_id)
+    book = openpyxl.load_workbook(book_path)
+    cells = [c for row in book[result.invoices[0].number].iter_rows() for c in row if c.value == evil]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert [c.data_type for row in book["Registro"].iter_rows() for c in row if c.value == evil] == ["s"]
+    assert f";'{evil.replace(chr(34), chr(34) * 2)}" in csv_path.read_text(encoding="utf-8-sig") or \
+        f";\"'{evil.replace(chr(34), chr(34) * 2)}\"" in csv_path.read_text(encoding="utf-8-sig")
+
+
+def test_register_csv_for_italian_accounting_imports(tmp_path, tricky):
+    master, run_id, invoices = tricky
+    _, csv_path = write_accountants(tmp_path, master, invoices, run_id)
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[:4] == ["Numero", "Data", "Tipo", "Stato"]
+    first = lines[1].split(";")
+    assert first[0] == invoices[0].number and first[1] == "30/04/2026"
+    assert first[8:11] == [f"{v:.2f}".replace(".", ",") for v in ledger_totals(invoices[0])]
+    assert any(";-4417,00;" in line for line in lines)
+
+
+def test_one_workbook_per_customer_and_names_that_stay_inside(tmp_path, tricky):
+    master, _, invoices = tricky
+    paths = write_accountants(tmp_path / "out", master, invoices, "../../escape", per_customer=True)
+    assert [p.name for p in paths] == ["fatture-escape-C001.xlsx", "registro-escape.csv"]
+    assert all(p.parent == (tmp_path / "out").resolve() for p in paths)
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_libreoffice_recalculates_the_ledger_figures(tmp_path, tricky):
+    master, run_id, invoices = tricky
+    book_path, _ = write_accountants(tmp_path, master, invoices, run_id)
+    check_recalculated(recalculated_values(book_path), invoices)
+
+
+# ---- the command line, end to end on the sample
+
+
+def cli_app() -> typer.Typer:
+    """The invoicing verbs on an app of their own (toolkit/cli.py registers them for users)."""
+    from toolkit.commands import invoicing
+
+    app = typer.Typer()
+    invoicing.register(app)
+    return app
+
+
+def json_of(result) -> dict:
+    return json.loads(result.stdout)
+
+
+def invoice_sample_april(runner, app, workbook: Path, ledger_url: str, out: Path, *extra: str) -> dict:
+    """Create the sample's April orders, ship them day by day with the real shipping service
+    (stock, delivery terms and credit limits decide what leaves), and invoice April through the CLI."""
+    from toolkit.generation import create
+    from toolkit.ledger import open_ledger
+    from toolkit.ledger.orders import load_orders
+    from toolkit.validation import check_file
+
+    master = check_file(workbook).master
+    ledger = open_ledger(ledger_url)
+    create(master, ledger, date(2026, 4, 1))
+    create(master, ledger, date(2026, 4, 30))
+    with reading(ledger) as conn:
+        days = [o.order_date for o in load_orders(conn)]
+    assert ship_open_orders(master, ledger, days) > 50
+    ledger.engine.dispose()
+    result = runner.invoke(app, ["invoice", str(workbook), "--month", "2026-04", "--out", str(out),
+                                 "--ledger", ledger_url, "--json", *extra])
+    assert result.exit_code == 0, result.output
+    return json_of(result)
+
+
+def test_invoice_verbs_end_to_end(tmp_path, sample_workbook):
+    from typer.testing import CliRunner
+
+    runner, app = CliRunner(), cli_app()
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    common = ["--ledger", url, "--json"]
+    preview = runner.invoke(app, ["invoice", "run", str(sample_workbook), "--month", "2026-04", "--preview", *common])
+    assert preview.exit_code == 0 and json_of(preview)["run_id"] is None and not json_of(preview)["invoices"]
+    first = invoice_sample_april(runner, app, sample_workbook, url, tmp_path / "out")
+    kinds = {x["kind"] for x in first["invoices"]}
+    assert first["run_id"] and kinds == {"invoice", "credit-note"}
+    assert {p["code"] for p in first["problems"]} >= {"invoice-held"}
+    assert sorted(Path(f).name for f in first["files"]) == sorted(
+        [f"fatture-{first['run_id']}.xlsx", f"registro-{first['run_id']}.csv"])
+    again = runner.invoke(app, ["invoice", str(sample_workbook), "--month", "2026-04", "--out", str(tmp_path / "out"),
+                                *common])
+    assert again.exit_code == 0 and json_of(again)["invoices"] == []
+    listed = runner.invoke(app, ["invoice", "list", str(sample_workbook), *common])
+    assert [r["run_id"] for r in json_of(listed)["runs"]][0] == first["run_id"]
+    undone = runner.invoke(app, ["invoice", "undo", str(sample_workbook), first["run_id"], *common])
+    assert json_of(undone)["undone"] == len(first["invoices"])
+    redo = runner.invoke(app, ["invoice", str(sample_workbook), "--month", "2026-04", "--out", str(tmp_path / "out2"),
+                               "--release", ",".join(_held(first)), *common])
+    second = json_of(redo)
+    assert second["invoices"][0]["number"] == first["invoices"][0]["number"]
+    assert "invoice-held" not in {p["code"] for p in second["problems"]}
+    assert len(second["invoices"]) > len(first["invoices"])
+    final = runner.invoke(app, ["invoice", "finalize", str(sample_workbook), second["run_id"], "--out",
+                                str(tmp_path / "final"), *common])
+    assert json_of(final)["finalized"] == len(second["invoices"]) and json_of(final)["files"]
+    refused = runner.invoke(app, ["invoice", "undo", str(sample_workbook), second["run_id"], *common])
+    assert refused.exit_code == 1 and json_of(refused)["problems"][0]["code"] == "invoice-run-final"
+
+
+def _held(document: dict) -> list[str]:
+    import re
+
+    return sorted({re.search(r"--release (\w+)", p["message"])[1] for p in document["problems"]
+                   if p["code"] == "invoice-held"})
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_sample_month_end_recalculates_in_libreoffice(tmp_path, sample_workbook):
+    from typer.testing import CliRunner
+
+    from toolkit.ledger import open_ledger
+
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    document = invoice_sample_april(CliRunner(), cli_app(), sample_workbook, url, tmp_path / "out")
+    ledger = open_ledger(url)
+    with reading(ledger) as conn:
+        invoices = load_invoices(conn, run_id=document["run_id"])
+    assert len(invoices) >= 10
+    workbook = next(Path(f) for f in document["files"] if f.endswith(".xlsx"))
+    check_recalculated(recalculated_values(workbook), invoices)
+
+
+# ---- reading figures back
+
+
+def ledger_totals(invoice) -> tuple[D, D, D]:
+    return invoice.taxable, invoice.vat, invoice.total
+
+
+def to_cents(value) -> D:
+    """A spreadsheet number as cents, refusing anything that is not a whole number of cents."""
+    exact = D(repr(float(value)))
+    rounded = exact.quantize(CENT)
+    assert abs(exact - rounded) < D("0.000001"), value
+    return rounded
+
+
+def labelled(rows, label: str):
+    for row in rows:
+        for i, cell in enumerate(row):
+            if cell == label:
+                return row[i + 1]
+    raise AssertionError(label)
+
+
+def totals_in(rows) -> tuple[D, D, D]:
+    return tuple(to_cents(labelled(rows, x)) for x in ("Totale imponibile", "Totale IVA", "Totale documento"))
+
+
+def register_totals(rows) -> dict[str, tuple[D, D, D]]:
+    header = next(i for i, row in enumerate(rows) if row[:2] == ["Numero", "Data"])
+    return {row[0]: (to_cents(row[8]), to_cents(row[9]), to_cents(row[10]))
+            for row in rows[header + 1:] if row[0] and str(row[0])[:2] in ("FT", "NC")}
+
+
+def check_recalculated(values: dict, invoices) -> None:
+    for invoice in invoices:
+        rows = values[invoice.number]
+        assert totals_in(rows) == ledger_totals(invoice), invoice.number
+        header = next(i for i, row in enumerate(rows) if row[:1] == ["Rif. DDT / ordine"])
+        amounts = [to_cents(row[7]) for row in rows[header + 1:header + 1 + len(invoice.lines)]]
+        assert amounts == [x.amount for x in invoice.lines], invoice.number
+        summary = next(i for i, row in enumerate(rows) if "Riepilogo IVA" in row) + 1
+        per_rate = [(to_cents(row[7]), to_cents(row[8])) for row in rows[summary + 1:summary + 1 + len(invoice.summary)]]
+        assert per_rate == [(v.taxable, v.vat) for v in invoice.summary], invoice.number
+        if invoice.dues:
+            due_header = next(i for i, row in enumerate(rows) if row[:2] == ["Scadenza", "Importo"])
+            dues = [to_cents(row[1]) for row in rows[due_header + 1:due_header + 1 + len(invoice.dues)]]
+            assert dues == [x.amount for x in invoice.dues], invoice.number
+    assert register_totals(values["Registro"]) == {x.number: ledger_totals(x) for x in invoices}
+    summary = values["Riepilogo IVA"]
+    expected: dict[tuple, list[D]] = {}
+    for invoice in invoices:
+        for v in invoice.summary:
+            pair = expected.setdefault((float(v.rate), v.nature or ""), [D(0), D(0)])
+            pair[0] += v.taxable
+            pair[1] += v.vat
+    found = {(row[0], row[1] or ""): [to_cents(row[2]), to_cents(row[3])]
+             for row in summary[3:3 + len(expected)]}
+    assert found == expected

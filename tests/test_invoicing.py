@@ -1,0 +1,395 @@
+"""The invoicing core: invoice terms, schedules, grouping, VAT rounding, dues, credit notes.
+
+Table-driven on hand-made billable lines; no ledger. The helpers at the bottom (orders and
+DDTs straight into a ledger) serve the ledger, payments and accountants tests too: shipping
+is written elsewhere, so tests insert DDTs directly.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime
+from decimal import Decimal as D
+
+import pytest
+
+import minimal
+from toolkit.invoicing import (
+    Billable, DeliveryRef, InvoiceKind, Period, Request, build_invoice, deadline_for, group_key, plan,
+    schedule_period,
+)
+from toolkit.money import cents
+from toolkit.validation import check
+from toolkit.vocab import InvoiceGrouping, InvoiceSchedule, InvoiceTerms
+
+APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
+AFTER_APRIL = date(2026, 5, 2)
+_ids = itertools.count(1)
+
+
+def master_with(sheets=None, **customer_fields):
+    """The minimal master, with customer C001's fields replaced."""
+    base = check(minimal.workbook(sheets)).master
+    assert base is not None
+    first = base.customers[0].model_copy(update=customer_fields)
+    return base.model_copy(update={"customers": (first, *base.customers[1:])})
+
+
+def line(day: date | None = date(2026, 4, 9), *, qty="10", price="1.00", rate="22", nature=None, order=1,
+         order_date=None, customer="C001", project=None, ship_to=None, ddt=None) -> Billable:
+    """A DDT line dated `day`; with `day=None`, an order line for immediate invoicing."""
+    n = next(_ids)
+    delivery = None if day is None else DeliveryRef(ddt or n, f"DDT-2026-{ddt or n:05d}", day)
+    return Billable(n, None if day is None else n, delivery, order, f"OC-2026-{order:05d}",
+                    order_date or day or date(2026, 4, 9), customer, ship_to, project, "A001", "Articolo", "pz",
+                    D(qty), D(price), D(rate), nature)
+
+
+def request(month=APRIL, today=AFTER_APRIL, **fields) -> Request:
+    """What the user asked; today is after April unless the case says otherwise."""
+    return Request(month, today, **fields)
+
+
+def shape(invoices):
+    return [(x.period.start, x.period.end, x.invoice_date, len(x.lines)) for x in invoices]
+
+
+# ---- invoice terms
+
+
+T = InvoiceTerms
+TERMS_CASES = [
+    pytest.param(dict(invoice_terms=T.AFTER_DELIVERY), [line(date(2026, 4, 3)), line(date(2026, 4, 20))], {}, (),
+                 [(date(2026, 4, 1), date(2026, 4, 30), date(2026, 4, 30), 2)], [], id="after-delivery-month"),
+    pytest.param(dict(invoice_terms=T.AFTER_DELIVERY), [line(date(2026, 4, 3)), line(date(2026, 4, 20))],
+                 {"invoice_date": date(2026, 4, 15)}, (),
+                 [(date(2026, 4, 1), date(2026, 4, 15), date(2026, 4, 15), 1)], [], id="after-delivery-mid-month"),
+    pytest.param(dict(invoice_terms=T.AFTER_DELIVERY), [line(date(2026, 3, 28)), line(date(2026, 4, 2))], {}, (),
+                 [(date(2026, 3, 1), date(2026, 3, 31), date(2026, 3, 31), 1),
+                  (date(2026, 4, 1), date(2026, 4, 30), date(2026, 4, 30), 1)], [], id="after-delivery-one-month-each"),
+    pytest.param(dict(invoice_terms=T.AFTER_ORDER_DELIVERED), [line(order=1), line(order=2)], {}, {2},
+                 [(date(2026, 4, 1), date(2026, 4, 30), date(2026, 4, 30), 1)], [("C001", "order-not-delivered", 1)],
+                 id="after-order-delivered"),
+    pytest.param(dict(invoice_terms=T.CUSTOMER_SCHEDULE, invoice_schedule=InvoiceSchedule.MONTHLY),
+                 [line(date(2026, 4, 3)), line(date(2026, 4, 20))], {}, (),
+                 [(date(2026, 4, 1), date(2026, 4, 30), date(2026, 4, 30), 2)], [], id="schedule-monthly"),
+    pytest.param(dict(invoice_terms=T.CUSTOMER_SCHEDULE, invoice_schedule=InvoiceSchedule.MONTHLY),
+                 [line(date(2026, 4, 3))], {"invoice_date": date(2026, 4, 15)}, (),
+                 [], [("C001", "period-open", 1)], id="schedule-monthly-not-ended"),
+    pytest.param(dict(invoice_terms=T.CUSTOMER_SCHEDULE, invoice_schedule=InvoiceSchedule.MONTHLY),
+                 [line(date(2026, 4, 3))], {"today": date(2026, 4, 20)}, (), [], [("C001", "period-open", 1)],
+                 id="schedule-monthly-today-in-month"),
+    pytest.param(dict(invoice_terms=T.CUSTOMER_SCHEDULE, invoice_schedule=InvoiceSchedule.WEEKLY),
+                 [line(date(2026, 4, 1)), line(date(2026, 4, 3)), line(date(2026, 4, 8)), line(date(2026, 4, 30))], {}, (),
+                 [(date(2026, 4, 1), date(2026, 4, 5), date(2026, 4, 5), 2),
+                  (date(2026, 4, 6), date(2026, 4, 12), date(2026, 4, 12), 1),
+                  (date(2026, 4, 27), date(2026, 4, 30), date(2026, 4, 30), 1)], [], id="schedule-weekly"),
+    pytest.param(dict(invoice_terms=T.CUSTOMER_SCHEDULE, invoice_schedule=InvoiceSchedule.WEEKLY),
+                 [line(date(2026, 4, 1)), line(date(2026, 4, 8)), line(date(2026, 4, 30))],
+                 {"invoice_date": date(2026, 4, 10)}, (),
+                 [(date(2026, 4, 1), date(2026, 4, 5), date(2026, 4, 10), 1)], [("C001", "period-open", 1)],
+                 id="schedule-weekly-only-ended-weeks"),
+    pytest.param(dict(invoice_terms=T.CUSTOMER_SCHEDULE, invoice_schedule=InvoiceSchedule.BIWEEKLY),
+                 [line(date(2026, 4, 10)), line(date(2026, 4, 15)), line(date(2026, 4, 16)), line(date(2026, 4, 30))],
+                 {}, (),
+                 [(date(2026, 4, 1), date(2026, 4, 15), date(2026, 4, 15), 2),
+                  (date(2026, 4, 16), date(2026, 4, 30), date(2026, 4, 30), 2)], [], id="schedule-biweekly"),
+    pytest.param(dict(invoice_terms=T.DO_NOT_INVOICE), [line(), line()], {}, (),
+                 [], [("C001", "held", 2)], id="do-not-invoice-held"),
+    pytest.param(dict(invoice_terms=T.DO_NOT_INVOICE), [line(), line()], {"released": frozenset({"C001"})}, (),
+                 [(date(2026, 4, 1), date(2026, 4, 30), date(2026, 4, 30), 2)], [], id="do-not-invoice-released"),
+    pytest.param(dict(invoice_terms=T.IMMEDIATE),
+                 [line(None, order=1, order_date=date(2026, 4, 9)), line(None, order=1, order_date=date(2026, 4, 9)),
+                  line(None, order=2, order_date=date(2026, 4, 13)), line(date(2026, 4, 9), order=1)], {}, (),
+                 [(date(2026, 4, 9), date(2026, 4, 9), date(2026, 4, 9), 2),
+                  (date(2026, 4, 13), date(2026, 4, 13), date(2026, 4, 13), 1)], [], id="immediate-per-order"),
+]
+
+
+@pytest.mark.parametrize("customer, lines, asked, delivered, expected, pending", TERMS_CASES)
+def test_invoice_terms(customer, lines, asked, delivered, expected, pending):
+    master = master_with(**customer)
+    result = plan(master, lines, request(**asked), frozenset(delivered))
+    assert shape(result.invoices) == expected
+    assert [(p.customer, p.reason, p.lines) for p in result.pending] == pending
+    assert not [p for p in result.problems if p.is_error]
+
+
+def test_held_customer_gets_a_warning_pointing_at_its_terms_cell():
+    master = master_with(invoice_terms=T.DO_NOT_INVOICE)
+    result = plan(master, [line()], request())
+    [held] = [p for p in result.problems if p.code == "invoice-held"]
+    assert held.sheet == "Clienti" and held.cell.endswith("2")
+
+
+def test_other_paths_cover_ddt_lines_of_immediate_customers_and_order_lines_of_the_others():
+    immediate = plan(master_with(invoice_terms=T.IMMEDIATE), [line(date(2026, 4, 9))], request())
+    deferred = plan(master_with(invoice_terms=T.AFTER_DELIVERY), [line(None)], request())
+    assert immediate.invoices == () and deferred.invoices == ()
+
+
+@pytest.mark.parametrize("schedule, day, expected", [
+    (InvoiceSchedule.MONTHLY, date(2026, 2, 10), (date(2026, 2, 1), date(2026, 2, 28))),
+    (InvoiceSchedule.MONTHLY, date(2028, 2, 29), (date(2028, 2, 1), date(2028, 2, 29))),
+    (InvoiceSchedule.BIWEEKLY, date(2026, 4, 15), (date(2026, 4, 1), date(2026, 4, 15))),
+    (InvoiceSchedule.BIWEEKLY, date(2026, 4, 16), (date(2026, 4, 16), date(2026, 4, 30))),
+    (InvoiceSchedule.BIWEEKLY, date(2026, 2, 28), (date(2026, 2, 16), date(2026, 2, 28))),
+    (InvoiceSchedule.WEEKLY, date(2026, 4, 8), (date(2026, 4, 6), date(2026, 4, 12))),
+    (InvoiceSchedule.WEEKLY, date(2026, 4, 6), (date(2026, 4, 6), date(2026, 4, 12))),
+    (InvoiceSchedule.WEEKLY, date(2026, 4, 12), (date(2026, 4, 6), date(2026, 4, 12))),
+    (InvoiceSchedule.WEEKLY, date(2026, 3, 31), (date(2026, 3, 30), date(2026, 3, 31))),
+    (InvoiceSchedule.WEEKLY, date(2026, 4, 1), (date(2026, 4, 1), date(2026, 4, 5))),
+])
+def test_schedule_periods_never_cross_a_month(schedule, day, expected):
+    period = schedule_period(schedule, day)
+    assert (period.start, period.end) == expected
+
+
+@pytest.mark.parametrize("day, deadline", [
+    (date(2026, 4, 1), date(2026, 5, 15)), (date(2026, 4, 30), date(2026, 5, 15)), (date(2026, 12, 31), date(2027, 1, 15)),
+])
+def test_deferred_invoice_deadline_is_the_15th_of_the_next_month(day, deadline):
+    assert deadline_for(day) == deadline
+
+
+@pytest.mark.parametrize("today, late", [(date(2026, 5, 15), False), (date(2026, 5, 16), True)])
+def test_late_deferred_invoice_is_reported(today, late):
+    result = plan(master_with(invoice_terms=T.AFTER_DELIVERY), [line(date(2026, 4, 3))], request(today=today))
+    assert any(p.code == "late-deferred-invoice" for p in result.problems) is late
+    assert len(result.invoices) == 1
+
+
+def test_late_warning_uses_the_chosen_date_too():
+    result = plan(master_with(invoice_terms=T.AFTER_DELIVERY), [line(date(2026, 4, 3))],
+                  request(today=date(2026, 5, 20), invoice_date=date(2026, 5, 20)))
+    assert [p.code for p in result.problems] == ["late-deferred-invoice"]
+
+
+# ---- grouping
+
+
+G = InvoiceGrouping
+GROUPING_CASES = [
+    (G.CUSTOMER, [dict(project="A", ship_to="D1"), dict(project="B", ship_to="D2")], [None]),
+    (G.PROJECT, [dict(project="A"), dict(project="A"), dict(project="B"), dict(project=None)],
+     ["project:", "project:A", "project:B"]),
+    (G.SHIPPING_ADDRESS, [dict(ship_to="D1"), dict(ship_to="D2"), dict(ship_to="D1")], ["ship-to:D1", "ship-to:D2"]),
+]
+
+
+@pytest.mark.parametrize("grouping, lines, keys", GROUPING_CASES)
+def test_grouping(grouping, lines, keys):
+    master = master_with(invoice_terms=T.AFTER_DELIVERY, invoice_grouping=grouping)
+    result = plan(master, [line(**fields) for fields in lines], request())
+    assert sorted((x.group_key for x in result.invoices), key=lambda k: k or "") == keys
+    assert sum(len(x.lines) for x in result.invoices) == len(lines)
+
+
+def test_group_key_is_stable_text():
+    assert group_key(G.PROJECT, line(project="PRJ-A")) == "project:PRJ-A"
+    assert group_key(G.CUSTOMER, line(project="PRJ-A")) is None
+
+
+def test_one_invoice_cites_every_ddt_it_covers_once():
+    master = master_with(invoice_terms=T.AFTER_DELIVERY)
+    lines = [line(date(2026, 4, 3), ddt=7), line(date(2026, 4, 3), ddt=7), line(date(2026, 4, 20), ddt=9)]
+    [invoice] = plan(master, lines, request()).invoices
+    assert [(d.number, d.date) for d in invoice.deliveries] == [("DDT-2026-00007", date(2026, 4, 3)),
+                                                                ("DDT-2026-00009", date(2026, 4, 20))]
+    assert invoice.deferred
+
+
+# ---- returns
+
+
+def test_returns_go_to_a_credit_note_beside_the_invoice():
+    master = master_with(invoice_terms=T.AFTER_DELIVERY)
+    result = plan(master, [line(qty="5", price="2"), line(qty="-2", price="2")], request())
+    kinds = {x.kind: x for x in result.invoices}
+    assert set(kinds) == {InvoiceKind.INVOICE, InvoiceKind.CREDIT_NOTE}
+    note = kinds[InvoiceKind.CREDIT_NOTE]
+    assert (note.taxable, note.vat, note.total) == (D("-4.00"), D("-0.88"), D("-4.88"))
+    assert note.dues == () and not note.deferred and note.deadline is None
+
+
+def test_zero_quantity_lines_make_no_document():
+    assert plan(master_with(invoice_terms=T.AFTER_DELIVERY), [line(qty="0")], request()).invoices == ()
+
+
+# ---- VAT: the exchange system's rule
+
+
+VAT_CASES = [
+    pytest.param([("1", "3993.64", "10", None)], "3993.64", "399.36", "4393.00", id="3993.64-at-10"),
+    pytest.param([("1", "0.15", "10", None)] * 3, "0.45", "0.05", "0.50", id="per-rate-not-per-line"),
+    pytest.param([("1", "0.05", "10", None)], "0.05", "0.01", "0.06", id="half-up-not-half-even"),
+    pytest.param([("3", "1.235", "22", None)], "3.71", "0.82", "4.53", id="line-amount-half-up"),
+    pytest.param([("2.5", "3.333", "4", None)], "8.33", "0.33", "8.66", id="decimal-quantity"),
+    pytest.param([("1", "100", "22", None), ("1", "50", "4", None), ("1", "12", "0", "N4")],
+                 "162.00", "24.00", "186.00", id="mixed-rates-and-exempt"),
+    pytest.param([("-1", "3993.64", "10", None)], "-3993.64", "-399.36", "-4393.00", id="credit-note-symmetric"),
+    pytest.param([("7", "0.333333", "22", None), ("11", "0.777777", "22", None)], "10.89", "2.40", "13.29",
+                 id="six-decimal-prices"),
+]
+
+
+@pytest.mark.parametrize("lines, taxable, vat, total", VAT_CASES)
+def test_vat_per_rate_rounded_half_up(lines, taxable, vat, total):
+    master = master_with()
+    kind = InvoiceKind.CREDIT_NOTE if lines[0][0].startswith("-") else InvoiceKind.INVOICE
+    billables = [line(qty=q, price=p, rate=r, nature=n) for q, p, r, n in lines]
+    invoice = build_invoice(master.customers[0], kind, None, APRIL, APRIL.end, billables)
+    assert (invoice.taxable, invoice.vat, invoice.total) == (D(taxable), D(vat), D(total))
+    for x in invoice.lines:
+        assert x.amount == cents(x.quantity * x.unit_price)
+
+
+def test_per_line_rounding_would_differ():
+    """Three lines of 0.15 at 10 %: rounding each line's VAT gives 0.06, the rule gives 0.05."""
+    per_line = sum(cents(D("0.15") * D("0.10")) for _ in range(3))
+    master = master_with()
+    invoice = build_invoice(master.customers[0], InvoiceKind.INVOICE, None, APRIL, APRIL.end,
+                            [line(qty="1", price="0.15", rate="10") for _ in range(3)])
+    assert per_line == D("0.06") and invoice.vat == D("0.05")
+
+
+# ---- payment terms on the invoice
+
+
+PAYMENT_CASES = [
+    ("IMM", [(date(2026, 4, 30), "100.00")]),
+    ("30", [(date(2026, 5, 30), "100.00")]),
+    ("60", [(date(2026, 6, 29), "100.00")]),
+    ("30FM", [(date(2026, 5, 31), "100.00")]),
+    ("FM+30", [(date(2026, 5, 30), "100.00")]),
+    ("30FM+10", [(date(2026, 6, 10), "100.00")]),
+    ("MS10", [(date(2026, 5, 10), "100.00")]),
+    ("30/60/90", [(date(2026, 5, 30), "33.33"), (date(2026, 6, 29), "33.33"), (date(2026, 7, 29), "33.34")]),
+]
+
+
+@pytest.mark.parametrize("code, dues", PAYMENT_CASES)
+def test_dues_follow_the_customer_payment_terms(code, dues):
+    master = master_with(payment_terms=code)
+    invoice = build_invoice(master.customers[0], InvoiceKind.INVOICE, None, APRIL, date(2026, 4, 30),
+                            [line(qty="1", price="100", rate="0", nature="N4")])
+    assert [(x.due_date, x.amount) for x in invoice.dues] == [(d, D(a)) for d, a in dues]
+    assert sum(x.amount for x in invoice.dues) == invoice.total
+
+
+# ---- what the user asked
+
+
+@pytest.mark.parametrize("asked, code", [
+    ({"invoice_date": date(2026, 5, 3)}, "invoice-date-in-future"),
+    ({"invoice_date": date(2026, 3, 31)}, "invoice-date-before-month"),
+    ({"customer": "C999"}, "invoice-unknown-customer-option"),
+    ({"released": frozenset({"C999"})}, "invoice-unknown-customer-option"),
+])
+def test_bad_requests_are_errors_and_plan_nothing(asked, code):
+    result = plan(master_with(invoice_terms=T.AFTER_DELIVERY), [line()], request(**asked))
+    assert [p.code for p in result.problems] == [code]
+    assert result.invoices == ()
+
+
+def test_releasing_a_customer_that_is_not_held_is_a_warning():
+    result = plan(master_with(invoice_terms=T.AFTER_DELIVERY), [line()], request(released=frozenset({"C001"})))
+    assert [(p.code, p.is_error) for p in result.problems] == [("invoice-release-not-held", False)]
+    assert len(result.invoices) == 1
+
+
+def test_lines_of_customers_missing_from_the_master_stop_the_run():
+    result = plan(master_with(invoice_terms=T.AFTER_DELIVERY), [line(), line(customer="C404")], request())
+    assert [p.code for p in result.problems] == ["invoice-unknown-customer"]
+    assert result.invoices == ()
+
+
+def test_customer_option_restricts_the_run():
+    master = master_with(invoice_terms=T.AFTER_DELIVERY)
+    result = plan(master, [line(), line(customer="C002")], request(customer="C001"))
+    assert [x.customer for x in result.invoices] == ["C001"]
+
+
+def test_invoices_are_numbered_in_date_order():
+    master = master_with(invoice_terms=T.CUSTOMER_SCHEDULE, invoice_schedule=InvoiceSchedule.WEEKLY)
+    result = plan(master, [line(date(2026, 4, 20)), line(date(2026, 4, 2)), line(date(2026, 4, 9))], request())
+    dates = [x.invoice_date for x in result.invoices]
+    assert dates == sorted(dates) and len(dates) == 3
+
+
+# ---- ledger helpers for the other invoicing tests
+
+
+def make_order(ledger, customer: str, day: date, lines, *, template: str | None = None, project: str | None = None,
+               ship_to: str | None = None, document_type=None, series: str = "OC"):
+    """An order straight into the ledger: `lines` are (item, qty, unit price, VAT rate, nature).
+    Returns the order id and its line ids."""
+    from sqlalchemy import select
+
+    from toolkit.ledger import schema
+    from toolkit.ledger.db import reading, writing
+    from toolkit.ledger.orders import insert_order
+    from toolkit.money import line_amount
+    from toolkit.orders import OrderStatus
+    from toolkit.ordering import DraftLine, OrderDraft
+    from toolkit.vocab import DocumentType, PriceType
+
+    drafts = tuple(
+        DraftLine(n, item, f"Articolo {item}", "pz", D(q), D(p), line_amount(D(q), D(p)), D(r), nature, None)
+        for n, (item, q, p, r, nature) in enumerate(lines, start=1))
+    draft = OrderDraft(template or f"X{next(_ids)}", day, customer, ship_to, None, document_type or DocumentType.STANDARD,
+                       "BASE", "2026A", PriceType.STANDARD, project, None, drafts)
+    with writing(ledger) as conn:
+        order_id, _ = insert_order(conn, draft, series, OrderStatus.IN_PROGRESS)
+    with reading(ledger) as conn:
+        ids = conn.execute(select(schema.order_lines.c.id).where(schema.order_lines.c.order_id == order_id)
+                           .order_by(schema.order_lines.c.line_no)).scalars().all()
+    return order_id, list(ids)
+
+
+def ship(ledger, customer: str, day: date, lines, *, ship_to: str | None = None, series: str = "DDT") -> str:
+    """A DDT straight into the ledger: `lines` are (order line id, quantity). Returns its number."""
+    from sqlalchemy import insert
+
+    from toolkit.ledger import schema
+    from toolkit.ledger.db import document_number, next_number, writing
+
+    with writing(ledger) as conn:
+        number = next_number(conn, series, day.year)
+        delivery_id = conn.execute(insert(schema.deliveries).values(
+            series=series, year=day.year, number=number, delivery_date=day, customer=customer, ship_to=ship_to,
+            reason="vendita", created_at=datetime(2026, 1, 1), created_by="test",
+        ).returning(schema.deliveries.c.id)).scalar_one()
+        conn.execute(insert(schema.delivery_lines), [
+            dict(delivery_id=delivery_id, order_line_id=line_id, quantity=D(qty)) for line_id, qty in lines])
+    return document_number(series, day.year, number)
+
+
+def ship_orders(ledger, orders, day: date | None = None) -> list[str]:
+    """Ship every line of each order in full, one DDT per order on its date (or `day`)."""
+    return [ship(ledger, o.customer, day or o.order_date, [(x.id, x.quantity) for x in o.lines], ship_to=o.ship_to)
+            for o in orders]
+
+
+def ship_open_orders(master, ledger, days) -> int:
+    """The real shipping service, run on each day in turn for every open order up to it: what a
+    user pressing "ship" every day would get. Returns how many DDTs it made."""
+    from toolkit.ledger.deliveries import ship as ship_service
+
+    made = 0
+    for day in sorted(set(days)):
+        done = ship_service(master, ledger, day, all_open=True)
+        assert not [p for p in done.problems if p.is_error], [str(p) for p in done.problems]
+        made += len(done.notes)
+    return made
+
+
+def test_late_invoices_are_reported_once_per_month_of_deliveries():
+    master = master_with(invoice_terms=T.AFTER_DELIVERY)
+    lines = [line(date(2026, 3, 3)), line(date(2026, 4, 3)), line(date(2026, 4, 5), customer="C002")]
+    master = master.model_copy(update={"customers": (master.customers[0], master.customers[1].model_copy(
+        update={"invoice_terms": T.AFTER_DELIVERY}))})
+    result = plan(master, lines, request(today=date(2026, 6, 1)))
+    late = [p for p in result.problems if p.code == "late-deferred-invoice"]
+    assert [dict(p.params)["customers"] for p in late] == [["C001"], ["C001", "C002"]]
+    assert "03/2026" in late[0].message() and "04/2026" in late[1].message("en")

@@ -1,0 +1,210 @@
+"""Invoicing runs in the ledger: one transaction, gap-free numbers, nothing invoiced twice,
+preview, undo and finalize, invoicing at the order. On SQLite, and on PostgreSQL when
+TOOLKIT_TEST_PG_URL is set (the `ledger` fixture)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from test_invoicing import APRIL, AFTER_APRIL, make_order, master_with, ship, ship_open_orders
+from toolkit.generation import create
+from toolkit.invoicing import InvoiceKind, InvoiceStatus, Period, Request
+from toolkit.ledger import schema
+from toolkit.ledger.db import reading, writing
+from toolkit.ledger.invoices import consistent, finalize, invoice_orders_in, load_invoices, run, undo
+from toolkit.ledger.orders import load_orders
+from toolkit.vocab import InvoiceGrouping, InvoiceTerms
+
+T = InvoiceTerms
+MAY = Period(date(2026, 5, 1), date(2026, 5, 31))
+
+
+def april(**fields) -> Request:
+    return Request(APRIL, AFTER_APRIL, **fields)
+
+
+def counters(ledger) -> dict[str, int]:
+    with reading(ledger) as conn:
+        return {r.series: r.last for r in conn.execute(select(schema.counters)) if r.series in ("FT", "NC")}
+
+
+def count(ledger, table) -> int:
+    with reading(ledger) as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar()
+
+
+@pytest.fixture
+def shipped_april(ledger, minimal_master):
+    """The brief's flow: real orders for April from the minimal master, shipped on their dates
+    by the real shipping service."""
+    create(minimal_master, ledger, date(2026, 4, 9))
+    create(minimal_master, ledger, date(2026, 4, 30))
+    with reading(ledger) as conn:
+        orders = load_orders(conn)
+    assert ship_open_orders(minimal_master, ledger, [o.order_date for o in orders]) == len(orders)
+    return orders
+
+
+def test_month_run_issues_deferred_invoice_and_credit_note(ledger, minimal_master, shipped_april):
+    result = run(ledger, minimal_master, april())
+    assert not result.problems
+    invoice, note = result.invoices
+    assert (invoice.number, invoice.kind, invoice.customer) == ("FT-2026-00001", InvoiceKind.INVOICE, "C001")
+    assert (invoice.taxable, invoice.vat, invoice.total) == (D("1764.00"), D("350.28"), D("2114.28"))
+    assert len(invoice.deliveries) == 7 and invoice.invoice_date == date(2026, 4, 30)
+    assert (note.number, note.kind, note.total) == ("NC-2026-00001", InvoiceKind.CREDIT_NOTE, D("-10.00"))
+    with reading(ledger) as conn:
+        stored = load_invoices(conn, run_id=result.run_id)
+        events = conn.execute(select(schema.events.c.number).where(schema.events.c.action == "invoiced")).scalars().all()
+    assert [x.number for x in stored] == ["FT-2026-00001", "NC-2026-00001"]
+    assert all(consistent(x) and x.status is InvoiceStatus.DRAFT for x in stored)
+    assert stored[0].dues == invoice.dues and stored[0].deliveries == invoice.deliveries
+    assert sorted(events) == ["FT-2026-00001", "NC-2026-00001"]
+    assert count(ledger, schema.invoice_lines) == count(ledger, schema.delivery_lines)
+
+
+def test_second_run_for_the_same_month_invoices_nothing(ledger, minimal_master, shipped_april):
+    first = run(ledger, minimal_master, april())
+    before = counters(ledger)
+    second = run(ledger, minimal_master, april())
+    assert first.invoices and second.invoices == [] and second.run_id is None
+    assert counters(ledger) == before
+
+
+def test_preview_computes_and_writes_nothing(ledger, minimal_master, shipped_april):
+    preview = run(ledger, minimal_master, april(), preview=True)
+    assert [x.total for x in preview.invoices] == [D("2114.28"), D("-10.00")]
+    assert all(x.number is None for x in preview.invoices)
+    assert count(ledger, schema.invoices) == 0 and counters(ledger) == {}
+
+
+def test_undo_of_a_draft_restores_the_counter(ledger, minimal_master, shipped_april):
+    first = run(ledger, minimal_master, april())
+    assert counters(ledger) == {"FT": 1, "NC": 1}
+    assert undo(ledger, first.run_id) == (2, [])
+    assert counters(ledger) == {"FT": 0, "NC": 0}
+    assert count(ledger, schema.invoices) == count(ledger, schema.invoice_lines) == count(ledger, schema.invoice_dues) == 0
+    again = run(ledger, minimal_master, april())
+    assert [x.number for x in again.invoices] == ["FT-2026-00001", "NC-2026-00001"]
+
+
+def test_undo_only_the_latest_draft_and_finalize(ledger, minimal_master, shipped_april):
+    first = run(ledger, minimal_master, april(customer="C001"))
+    order_id, [line_id] = make_order(ledger, "C002", date(2026, 4, 20), [("A001", "2", "18.5", "22", None)])
+    ship(ledger, "C002", date(2026, 4, 21), [(line_id, "2")])
+    second = run(ledger, minimal_master, april(customer="C002"))
+    assert [x.number for x in second.invoices] == ["FT-2026-00002", "NC-2026-00001"]
+    count_, problems = undo(ledger, first.run_id)
+    assert count_ == 0 and [p.code for p in problems] == ["invoice-run-not-latest"]
+    assert undo(ledger, "nope")[1][0].code == "unknown-invoice-run"
+    assert finalize(ledger, second.run_id) == (2, [])
+    assert [p.code for p in finalize(ledger, second.run_id)[1]] == ["invoice-run-already-final"]
+    assert [p.code for p in undo(ledger, second.run_id)[1]] == ["invoice-run-final"]
+    assert counters(ledger) == {"FT": 2, "NC": 1}
+    with reading(ledger) as conn:
+        assert {x.status for x in load_invoices(conn, run_id=second.run_id)} == {InvoiceStatus.FINAL}
+
+
+def test_credit_notes_take_the_invoice_series_when_the_settings_say_so(ledger, minimal_master, shipped_april):
+    master = minimal_master.model_copy(update={
+        "settings": minimal_master.settings.model_copy(update={"credit_note_series": "FT"})})
+    result = run(ledger, master, april())
+    assert [(x.number, x.kind) for x in result.invoices] == [("FT-2026-00001", InvoiceKind.INVOICE),
+                                                             ("FT-2026-00002", InvoiceKind.CREDIT_NOTE)]
+
+
+def test_after_delivery_invoices_what_was_delivered_and_the_rest_later(ledger):
+    master = master_with(invoice_terms=T.AFTER_DELIVERY)
+    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "18.5", "22", None)])
+    ship(ledger, "C001", date(2026, 4, 10), [(line_id, "7")])
+    first = run(ledger, master, april(invoice_date=date(2026, 4, 15)))
+    ship(ledger, "C001", date(2026, 4, 20), [(line_id, "3")])
+    second = run(ledger, master, april())
+    assert [[x.quantity for x in inv.lines] for inv in first.invoices + second.invoices] == [[D(7)], [D(3)]]
+    assert first.invoices[0].period == Period(date(2026, 4, 1), date(2026, 4, 15))
+
+
+def test_after_order_delivered_waits_for_the_whole_order(ledger):
+    master = master_with(invoice_terms=T.AFTER_ORDER_DELIVERED)
+    _, (a, b) = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "18.5", "22", None),
+                                                               ("A002", "5", "1.2", "4", None)])
+    ship(ledger, "C001", date(2026, 4, 10), [(a, "10")])
+    waiting = run(ledger, master, april())
+    assert waiting.invoices == [] and [(p.reason, p.lines) for p in waiting.pending] == [("order-not-delivered", 1)]
+    ship(ledger, "C001", date(2026, 4, 22), [(b, "5")])
+    [invoice] = run(ledger, master, april()).invoices
+    assert len(invoice.lines) == 2 and len(invoice.deliveries) == 2
+
+
+def test_immediate_customer_is_invoiced_at_the_order_and_never_again_on_delivery(ledger):
+    master = master_with(invoice_terms=T.IMMEDIATE)
+    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "18.5", "22", None)])
+    [invoice] = run(ledger, master, april()).invoices
+    assert invoice.deliveries == () and not invoice.deferred and invoice.invoice_date == date(2026, 4, 9)
+    assert invoice.lines[0].delivery_line_id is None
+    ship(ledger, "C001", date(2026, 5, 4), [(line_id, "10")])
+    assert run(ledger, master, Request(MAY, date(2026, 6, 2))).invoices == []
+
+
+def test_grouping_by_project_in_the_ledger(ledger):
+    master = master_with(invoice_terms=T.AFTER_DELIVERY, invoice_grouping=InvoiceGrouping.PROJECT)
+    for project in ("PRJ-A", "PRJ-B", "PRJ-A"):
+        _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "1", "10", "22", None)], project=project)
+        ship(ledger, "C001", date(2026, 4, 9), [(line_id, "1")])
+    result = run(ledger, master, april())
+    assert sorted((x.group_key, len(x.lines)) for x in result.invoices) == [("project:PRJ-A", 2), ("project:PRJ-B", 1)]
+
+
+def test_invoice_orders_in_works_inside_the_callers_transaction(ledger, minimal_master):
+    order_id, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "2", "18.5", "22", None)])
+    with pytest.raises(RuntimeError), writing(ledger) as conn:
+        invoice_orders_in(conn, minimal_master, [order_id], date(2026, 4, 9))
+        raise RuntimeError("order creation failed later")
+    assert count(ledger, schema.invoices) == 0 and counters(ledger) == {}
+    with writing(ledger) as conn:
+        [invoice] = invoice_orders_in(conn, minimal_master, [order_id], date(2026, 4, 9))
+        assert invoice_orders_in(conn, minimal_master, [order_id], date(2026, 4, 9)) == []
+    assert (invoice.number, invoice.status, invoice.total) == ("FT-2026-00001", InvoiceStatus.FINAL, D("45.14"))
+    ship(ledger, "C001", date(2026, 4, 9), [(line_id, "2")])
+    assert run(ledger, minimal_master, april()).invoices == []
+
+
+def test_a_failure_while_writing_files_rolls_the_run_back(ledger, minimal_master, shipped_april):
+    def broken(invoices, run_id):
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        run(ledger, minimal_master, april(), then=broken)
+    assert count(ledger, schema.invoices) == 0 and counters(ledger) == {}
+
+
+def test_the_database_refuses_a_shipped_line_invoiced_twice(ledger, minimal_master, shipped_april):
+    run(ledger, minimal_master, april())
+    with reading(ledger) as conn:
+        taken = conn.execute(select(schema.invoice_lines).limit(1)).one()
+    row = {k: v for k, v in taken._mapping.items() if k != "id"}
+    with pytest.raises(IntegrityError), writing(ledger) as conn:
+        conn.execute(insert(schema.invoice_lines).values(**{**row, "line_no": 99}))
+
+
+def test_errors_write_nothing(ledger, minimal_master, shipped_april):
+    result = run(ledger, minimal_master, april(invoice_date=date(2026, 3, 1)))
+    assert [p.code for p in result.problems] == ["invoice-date-before-month"]
+    assert count(ledger, schema.invoices) == 0
+
+
+def test_an_invoice_dated_before_the_latest_of_its_series_is_reported(ledger):
+    master = master_with(invoice_terms=T.AFTER_DELIVERY)
+    for day in (date(2026, 4, 20), date(2026, 4, 3)):
+        _, [line_id] = make_order(ledger, "C001", day, [("A001", "1", "10", "22", None)])
+        ship(ledger, "C001", day, [(line_id, "1")])
+        if day.day == 20:
+            assert not run(ledger, master, april(invoice_date=date(2026, 4, 25))).problems
+    late = run(ledger, master, april(invoice_date=date(2026, 4, 10)))
+    assert [p.code for p in late.problems] == ["invoice-date-out-of-sequence"]
+    assert late.invoices[0].number == "FT-2026-00002"

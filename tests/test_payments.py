@@ -1,0 +1,225 @@
+"""Payments and payment monitoring: the status of each invoice, reading a payments sheet,
+recording (idempotent, all or nothing), and the monitoring workbook and commands."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from test_invoicing import APRIL, make_order, master_with, ship
+from toolkit.invoicing import Request
+from toolkit.ledger.db import reading
+from toolkit.ledger.invoices import finalize, run
+from toolkit.ledger.payments import receivables, record
+from toolkit.payments import (
+    Collected, PaymentEntry, Receivable, Show, monitor, parse_invoice_number, payment_status, read_entries, read_file,
+)
+from toolkit.sources import from_values
+from toolkit.vocab import InvoiceTerms, PaymentMethod
+
+MAY_10 = date(2026, 5, 10)
+THIRDS = ((date(2026, 5, 30), D("33.33")), (date(2026, 6, 29), D("33.33")), (date(2026, 7, 29), D("33.34")))
+
+
+def receivable(total="100.00", dues=((date(2026, 5, 31), D("100.00")),), paid=(), kind="invoice") -> Receivable:
+    return Receivable(1, "FT-2026-00001", kind, date(2026, 4, 30), "C001", D(total), "bank-transfer", tuple(dues),
+                      tuple(Collected(day, D(amount)) for day, amount in paid))
+
+
+STATUS_CASES = [
+    pytest.param(receivable(), MAY_10, ("0", "100.00", False, date(2026, 5, 31), "100.00", 21), id="nothing-paid"),
+    pytest.param(receivable(), date(2026, 6, 5), ("0", "100.00", False, date(2026, 5, 31), "100.00", -5), id="overdue"),
+    pytest.param(receivable(paid=[(MAY_10, "100.00")]), MAY_10, ("100.00", "0.00", True, None, None, None),
+                 id="paid-in-full"),
+    pytest.param(receivable(paid=[(MAY_10, "120.00")]), MAY_10, ("120.00", "-20.00", True, None, None, None),
+                 id="overpaid"),
+    pytest.param(receivable(dues=THIRDS, paid=[(MAY_10, "40.00")]), MAY_10,
+                 ("40.00", "60.00", False, date(2026, 6, 29), "26.66", 50), id="partial-moves-to-second-instalment"),
+    pytest.param(receivable(dues=THIRDS, paid=[(MAY_10, "20.00")]), MAY_10,
+                 ("20.00", "80.00", False, date(2026, 5, 30), "13.33", 20), id="partial-first-instalment"),
+    pytest.param(receivable(dues=THIRDS, paid=[(MAY_10, "33.33"), (date(2026, 6, 1), "33.33")]), date(2026, 8, 1),
+                 ("66.66", "33.34", False, date(2026, 7, 29), "33.34", -3), id="last-instalment-overdue"),
+    pytest.param(receivable("-10.00", dues=(), kind="credit-note"), MAY_10, ("0", "-10.00", False, None, None, None),
+                 id="credit-note-to-refund"),
+    pytest.param(receivable("-10.00", dues=(), kind="credit-note", paid=[(MAY_10, "-10.00")]), MAY_10,
+                 ("-10.00", "0.00", True, None, None, None), id="credit-note-refunded"),
+    pytest.param(receivable("0.00", dues=((MAY_10, D("0.00")),)), MAY_10, ("0", "0.00", True, None, None, None),
+                 id="nothing-to-pay"),
+]
+
+
+@pytest.mark.parametrize("invoice, as_of, expected", STATUS_CASES)
+def test_payment_status(invoice, as_of, expected):
+    s = payment_status(invoice, as_of)
+    collected, outstanding, paid, next_due, amount, days = expected
+    assert (s.collected, s.outstanding, s.paid) == (D(collected), D(outstanding), paid)
+    assert (s.next_due, s.next_due_amount, s.days_to_due) == (next_due, D(amount) if amount else None, days)
+    assert s.as_of == as_of and s.overdue is (days is not None and days < 0)
+
+
+@pytest.mark.parametrize("show, numbers", [(Show.ALL, 2), (Show.PAID, 1), (Show.UNPAID, 1)])
+def test_monitor_filters_paid_and_unpaid(show, numbers):
+    rows = [receivable(), receivable(paid=[(MAY_10, "100.00")])]
+    assert len(monitor(rows, MAY_10, show)) == numbers
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("FT-2026-00012", ("FT", 2026, 12)), ("ft-2026-12", ("FT", 2026, 12)), ("FT 12/2026", ("FT", 2026, 12)),
+    ("12/2026", ("FT", 2026, 12)), ("NC-2026-00001", ("NC", 2026, 1)), (" FT-2026-7 ", ("FT", 2026, 7)),
+    ("2026", None), ("FT-26-1", None), ("", None),
+])
+def test_invoice_numbers_as_users_write_them(text, expected):
+    assert parse_invoice_number(text, "FT") == expected
+
+
+def test_read_entries_reports_every_bad_cell_with_its_address():
+    book = from_values("incassi.xlsx", {"Incassi": [
+        ["Fattura", "Data incasso", "Importo", "Modalità", "CRO"],
+        ["FT-2026-00001", "15/05/2026", "1.234,56", "Bonifico", "CRO123"],
+        [None, None, None, None, None],
+        ["FT-2026-00002", "31/02/2026", "abc", "Assegno", None],
+        ["FT-2026-00003", date(2026, 5, 20), 0, None, None],
+    ]})
+    entries, problems = read_entries(book)
+    assert entries == [PaymentEntry("FT-2026-00001", date(2026, 5, 15), D("1234.56"), PaymentMethod.BANK_TRANSFER,
+                                    "CRO123", entries[0].location)]
+    assert str(entries[0].location) == "Incassi!A2"
+    assert [(p.sheet, p.cell, p.code) for p in problems] == [
+        ("Incassi", "B4", "payment-bad-date"), ("Incassi", "C4", "payment-bad-amount"),
+        ("Incassi", "D4", "payment-bad-method"), ("Incassi", "C5", "payment-bad-amount")]
+
+
+def test_read_entries_names_the_missing_column():
+    _, problems = read_entries(from_values("x.xlsx", {"Foglio1": [["Fattura", "Importo"], ["FT-2026-00001", 10]]}))
+    assert [(p.code, p.cell) for p in problems] == [("payments-missing-column", "A1")]
+
+
+@pytest.mark.parametrize("content, encoding", [
+    ("Fattura;Data;Importo;Riferimento\r\nFT-2026-00001;15/05/2026;1.234,56;CRO 1\r\n", "utf-8-sig"),
+    ("Invoice,Date,Amount,Reference\nFT-2026-00001,2026-05-15,1234.56,CRO 1\n", "utf-8"),
+    ("Fattura\tData\tImporto\tCausale\nFT-2026-00001\t15/05/2026\t1234,56\tCRO 1\n", "cp1252"),
+])
+def test_read_file_csv_in_its_common_shapes(tmp_path, content, encoding):
+    path = tmp_path / "incassi.csv"
+    path.write_bytes(content.encode(encoding))
+    entries, problems = read_entries(read_file(path))
+    assert not problems
+    assert [(e.invoice, e.payment_date, e.amount, e.reference) for e in entries] == [
+        ("FT-2026-00001", date(2026, 5, 15), D("1234.56"), "CRO 1")]
+
+
+def test_read_file_workbook(tmp_path):
+    from toolkit.writers.printable import new_workbook
+
+    path = tmp_path / "banca.xlsx"
+    book = new_workbook(path)
+    sheet = book.add_worksheet("Movimenti")
+    sheet.write_row(0, 0, ["Data valuta", "Importo", "Numero fattura", "Causale"])
+    sheet.write_row(1, 0, ["15/05/2026", 1234.56, "FT 12/2026", "=non una formula"])
+    book.close()
+    entries, problems = read_entries(read_file(path))
+    assert not problems
+    assert [(e.invoice, e.payment_date, e.amount, e.reference, str(e.location)) for e in entries] == [
+        ("FT 12/2026", date(2026, 5, 15), D("1234.56"), "=non una formula", "Movimenti!C2")]
+
+
+# ---- in the ledger
+
+
+@pytest.fixture
+def issued(ledger):
+    """Two final invoices for C001 (2 × 45.14 and 1 × 22.57) and a credit note of 22.57."""
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, payment_terms="30/60")
+    for day, qty in ((date(2026, 4, 9), "2"), (date(2026, 4, 10), "-1")):
+        _, [line_id] = make_order(ledger, "C001", day, [("A001", qty, "18.5", "22", None)])
+        ship(ledger, "C001", day, [(line_id, qty)])
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    return master, result
+
+
+def entry(invoice="FT-2026-00001", day=MAY_10, amount="22.57", reference=None) -> PaymentEntry:
+    return PaymentEntry(invoice, day, D(amount), PaymentMethod.BANK_TRANSFER, reference)
+
+
+def test_payments_need_a_final_invoice(ledger, issued):
+    result = record(ledger, [entry()], "FT")
+    assert [p.code for p in result.problems] == ["payment-on-draft-invoice"] and not result.recorded
+    finalize(ledger, issued[1].run_id)
+    assert record(ledger, [entry()], "FT").recorded
+
+
+def test_recording_is_idempotent_and_all_or_nothing(ledger, issued):
+    finalize(ledger, issued[1].run_id)
+    rows = [entry(reference="CRO1"), entry(reference="CRO1"), entry(day=date(2026, 5, 11))]
+    first = record(ledger, rows, "FT")
+    assert (len(first.recorded), len(first.duplicates)) == (2, 1)
+    again = record(ledger, rows, "FT")
+    assert (len(again.recorded), len(again.duplicates)) == (0, 3)
+    broken = record(ledger, [entry(day=date(2026, 5, 12)), entry("FT-2026-00099")], "FT")
+    assert [p.code for p in broken.problems] == ["payment-unknown-invoice"] and not broken.recorded
+    with reading(ledger) as conn:
+        [invoice, note] = receivables(conn)
+    assert [p.amount for p in invoice.payments] == [D("22.57"), D("22.57")]
+    assert note.payments == ()
+
+
+def test_wrong_sign_is_an_error_and_overpaying_a_warning(ledger, issued):
+    finalize(ledger, issued[1].run_id)
+    assert [p.code for p in record(ledger, [entry(amount="-5")], "FT").problems] == ["payment-wrong-sign"]
+    assert [p.code for p in record(ledger, [entry("NC-2026-00001", amount="5")], "FT").problems] == ["payment-wrong-sign"]
+    over = record(ledger, [entry(amount="50.00")], "FT")
+    assert [p.code for p in over.problems] == ["payment-exceeds-outstanding"] and over.recorded
+
+
+def test_monitoring_from_the_ledger(ledger, issued):
+    finalize(ledger, issued[1].run_id)
+    record(ledger, [entry(amount="30.00"), entry("NC-2026-00001", amount="-22.57")], "FT")
+    with reading(ledger) as conn:
+        rows = monitor(receivables(conn), date(2026, 6, 1))
+    invoice, note = rows
+    assert (invoice.total, invoice.collected, invoice.outstanding, invoice.paid) == (D("45.14"), D("30.00"),
+                                                                                     D("15.14"), False)
+    assert (invoice.next_due, invoice.next_due_amount, invoice.days_to_due) == (date(2026, 6, 29), D("15.14"), 28)
+    assert note.paid and note.outstanding == 0
+
+
+# ---- the monitoring workbook and the commands
+
+
+def test_payments_commands_end_to_end(tmp_path, sample_workbook):
+    from typer.testing import CliRunner
+
+    import test_accountants
+
+    ledger_url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    runner, app = CliRunner(), test_accountants.cli_app()
+    first = test_accountants.invoice_sample_april(runner, app, sample_workbook, ledger_url, tmp_path / "out", "--final")
+    number, total = first["invoices"][0]["number"], D(first["invoices"][0]["total"])
+    sheet = tmp_path / "incassi.csv"
+    sheet.write_text(f"Fattura;Data;Importo;Modalità;Riferimento\n{number};15/05/2026;{str(total).replace('.', ',')};"
+                     f"bonifico;TRN-1\n", encoding="utf-8-sig")
+    common = ["--ledger", ledger_url, "--json"]
+    for expected in (1, 0):
+        result = runner.invoke(app, ["payments", "import", str(sample_workbook), str(sheet), *common])
+        assert result.exit_code == 0, result.output
+        assert len(test_accountants.json_of(result)["recorded"]) == expected
+    result = runner.invoke(app, ["payments", "record", str(sample_workbook), "--invoice", "FT-2026-99999",
+                                 "--date", "16/05/2026", "--amount", "10", *common])
+    assert result.exit_code == 1
+    out = tmp_path / "scadenzario.xlsx"
+    result = runner.invoke(app, ["payments", "status", str(sample_workbook), "--unpaid", "--as-of", "2026-06-01",
+                                 "--out", str(out), *common])
+    assert result.exit_code == 0, result.output
+    shown = test_accountants.json_of(result)
+    assert number not in [r["number"] for r in shown["invoices"]]
+    assert all(not r["paid"] for r in shown["invoices"]) and shown["as_of"] == "2026-06-01"
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Scadenzario").to_python()
+    assert rows[1][:2] == ["Situazione al", date(2026, 6, 1)]
+    listed = [r[0] for r in rows[4:] if r[0]]
+    assert listed == [r["number"] for r in shown["invoices"]]
+    by_number = {r[0]: r for r in rows[4:] if r[0]}
+    for r in shown["invoices"]:
+        assert D(str(by_number[r["number"]][8])).quantize(D("0.01")) == D(r["outstanding"])

@@ -1,0 +1,428 @@
+"""Invoices in the ledger: an invoicing run in one transaction, read back, finalized or undone.
+
+A run reads what is still to invoice *inside* its write transaction, so two runs at once
+follow one another and the second finds nothing the first took; numbers are drawn in the
+same transaction (`next_number`), so a failed run leaves no gap. `invoice_lines.delivery_line_id`
+is unique: a shipped line can never be invoiced twice, whatever the code above does.
+
+A run is draft until finalized. A draft run can be undone while it is the latest run of each
+series and year it numbered: its invoices go and the counter goes back, leaving no gap.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection, and_, delete, exists, func, insert, select, update
+
+from toolkit.invoicing import (
+    Billable, DeliveryRef, Instalment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Pending, Period, Request,
+    is_fully_delivered, order_invoices, plan,
+)
+from toolkit.ledger import Ledger, schema
+from toolkit.ledger.db import document_number, log_event, next_number, now, reading, user, writing
+from toolkit.model import MasterData, Settings
+from toolkit.problems import Problem, define
+from toolkit.vat import totals, vat_summary
+from toolkit.vocab import InvoiceTerms, PaymentMethod
+
+o, ol = schema.orders.c, schema.order_lines.c
+d, dl = schema.deliveries.c, schema.delivery_lines.c
+i, il, due = schema.invoices.c, schema.invoice_lines.c, schema.invoice_dues.c
+
+INVOICEABLE_ORDER_STATUSES = ("in-progress", "completed", "closed")
+DONE_ORDER_STATUSES = ("completed", "closed")
+
+UNKNOWN_RUN = define(
+    "unknown-invoice-run", "error",
+    it="Nel registro non c'è un'emissione di fatture {run_id}: controlla l'identificativo (toolkit invoice list).",
+    en="The ledger has no invoicing run {run_id}: check the identifier (toolkit invoice list).")
+RUN_FINAL = define(
+    "invoice-run-final", "error",
+    it="Le fatture dell'emissione {run_id} sono definitive: non si possono annullare, emetti una nota di credito.",
+    en="The invoices of run {run_id} are final: they cannot be undone, issue a credit note instead.")
+RUN_NOT_LATEST = define(
+    "invoice-run-not-latest", "error",
+    it="L'emissione {run_id} non è l'ultima della serie {series} {year} (c'è già il numero {later}): "
+       "annulla prima le emissioni successive, così la numerazione resta senza buchi.",
+    en="Run {run_id} is not the latest of series {series} {year} (number {later} exists): "
+       "undo the later runs first, so the numbering keeps no gaps.")
+RUN_PAID = define(
+    "invoice-run-paid", "error",
+    it="Ci sono incassi registrati sulle fatture dell'emissione {run_id}: non si può annullare.",
+    en="Payments are recorded on the invoices of run {run_id}: it cannot be undone.")
+RUN_ALREADY_FINAL = define(
+    "invoice-run-already-final", "warning",
+    it="Le fatture dell'emissione {run_id} erano già definitive.",
+    en="The invoices of run {run_id} were already final.")
+OUT_OF_SEQUENCE = define(
+    "invoice-date-out-of-sequence", "warning",
+    it="La fattura del {day} nella serie {series} {year} è datata prima dell'ultima già emessa ({latest}): "
+       "numeri e date non saranno nello stesso ordine.",
+    en="The invoice dated {day} in series {series} {year} is dated before the latest one issued ({latest}): "
+       "numbers and dates will not be in the same order.")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: str | None
+    """None for a preview, or when there was nothing to invoice."""
+    invoices: list[Invoice]
+    problems: list[Problem]
+    pending: list[Pending]
+    preview: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    run_id: str
+    status: InvoiceStatus
+    first_date: date
+    last_date: date
+    invoices: int
+    numbers: tuple[str, ...]
+    """One range per series: `FT-2026-00001 … FT-2026-00045`."""
+    total: Decimal
+
+
+def new_run_id(day: date) -> str:
+    """Short enough to type after `toolkit invoice undo`, unique across processes."""
+    return f"{day:%Y%m%d}-{uuid.uuid4().hex[:8]}"
+
+
+def series_for(settings: Settings, kind: InvoiceKind) -> str:
+    """Credit notes use their own series, or the invoices' when the settings give the same one."""
+    return settings.credit_note_series if kind is InvoiceKind.CREDIT_NOTE else settings.invoice_series
+
+
+# ---- what is still to invoice
+
+
+def _billable_columns():
+    return (ol.id.label("order_line_id"), o.id.label("order_id"), o.series.label("o_series"),
+            o.year.label("o_year"), o.number.label("o_number"), o.order_date, o.customer, o.ship_to.label("o_ship_to"),
+            o.project, ol.item, ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature)
+
+
+def _invoiced_at_order():
+    """Order lines invoiced at the order: their DDT lines are never invoiced again."""
+    at_order = schema.invoice_lines.alias("at_order")
+    return exists().where(at_order.c.order_line_id == ol.id, at_order.c.delivery_line_id.is_(None))
+
+
+def shipped_not_invoiced(conn: Connection, cutoff: date, *, customer: str | None = None) -> list[Billable]:
+    """DDT lines dated up to `cutoff` that no invoice covers yet."""
+    query = (
+        select(dl.id.label("delivery_line_id"), dl.quantity, d.id.label("delivery_id"), d.series, d.year,
+               d.number, d.delivery_date, d.ship_to, *_billable_columns())
+        .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
+                     .join(schema.order_lines, ol.id == dl.order_line_id).join(schema.orders, o.id == ol.order_id))
+        .where(d.delivery_date <= cutoff, ~exists().where(il.delivery_line_id == dl.id), ~_invoiced_at_order())
+        .order_by(d.delivery_date, d.series, d.year, d.number, ol.order_id, ol.line_no)
+    )
+    if customer is not None:
+        query = query.where(o.customer == customer)
+    return [
+        _billable(r, r.quantity, r.delivery_line_id,
+                  DeliveryRef(r.delivery_id, document_number(r.series, r.year, r.number), r.delivery_date),
+                  r.ship_to or r.o_ship_to)
+        for r in conn.execute(query)
+    ]
+
+
+def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None = None,
+                         order_ids: Collection[int] | None = None, cutoff: date | None = None) -> list[Billable]:
+    """What of each order line no invoice covers yet, shipped or not (immediate invoicing)."""
+    if (customers is not None and not customers) or (order_ids is not None and not order_ids):
+        return []
+    invoiced = (select(il.order_line_id, func.sum(il.quantity).label("quantity"))
+                .group_by(il.order_line_id).subquery())
+    done = func.coalesce(invoiced.c.quantity, 0)
+    query = (
+        select(ol.quantity, done.label("invoiced"), *_billable_columns())
+        .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id)
+                     .outerjoin(invoiced, invoiced.c.order_line_id == ol.id))
+        .where(ol.quantity != done, o.document_type.notin_(("quotation", "proposal")))
+        .order_by(o.order_date, o.series, o.year, o.number, ol.line_no)
+    )
+    if customers is not None:
+        query = query.where(o.customer.in_(list(customers)), o.status.in_(INVOICEABLE_ORDER_STATUSES))
+    if order_ids is not None:
+        query = query.where(o.id.in_(list(order_ids)), o.status != "voided")
+    if cutoff is not None:
+        query = query.where(o.order_date <= cutoff)
+    return [_billable(r, r.quantity - (r.invoiced or 0), None, None, r.o_ship_to) for r in conn.execute(query)]
+
+
+def _billable(r, quantity: Decimal, delivery_line_id: int | None, delivery: DeliveryRef | None,
+              ship_to: str | None) -> Billable:
+    return Billable(r.order_line_id, delivery_line_id, delivery, r.order_id,
+                    document_number(r.o_series, r.o_year, r.o_number), r.order_date, r.customer, ship_to, r.project,
+                    r.item, r.description, r.unit, quantity, r.unit_price, r.vat_rate, r.vat_nature)
+
+
+def delivered_orders(conn: Connection, order_ids: Collection[int], cutoff: date) -> frozenset[int]:
+    """The orders delivered in full by `cutoff` (or completed or closed: nothing more will ship)."""
+    wanted = sorted(set(order_ids))
+    found: set[int] = set()
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start:start + 900]
+        shipped = (select(dl.order_line_id, func.sum(dl.quantity).label("quantity"))
+                   .join(schema.deliveries, d.id == dl.delivery_id).where(d.delivery_date <= cutoff)
+                   .group_by(dl.order_line_id).subquery())
+        rows = conn.execute(
+            select(ol.order_id, o.status, ol.quantity, func.coalesce(shipped.c.quantity, 0))
+            .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id)
+                         .outerjoin(shipped, shipped.c.order_line_id == ol.id))
+            .where(ol.order_id.in_(chunk)))
+        lines: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+        statuses: dict[int, str] = {}
+        for order_id, status, quantity, done in rows:
+            lines[order_id].append((quantity, Decimal(done)))
+            statuses[order_id] = status
+        found |= {k for k, v in lines.items() if statuses[k] in DONE_ORDER_STATUSES or is_fully_delivered(v)}
+    return frozenset(found)
+
+
+def billables_for(conn: Connection, master: MasterData, request: Request) -> tuple[list[Billable], frozenset[int]]:
+    """Everything a run may invoice, and which of its orders are delivered in full."""
+    customers = [c for c in master.customers if not request.customer or c.code == request.customer]
+    immediate = {c.code for c in customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
+    after_order = {c.code for c in customers if c.invoice_terms is InvoiceTerms.AFTER_ORDER_DELIVERED}
+    shipped = shipped_not_invoiced(conn, request.cutoff, customer=request.customer)
+    ordered = ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff)
+    complete = delivered_orders(conn, {b.order_id for b in shipped if b.customer in after_order}, request.cutoff)
+    return shipped + ordered, complete
+
+
+# ---- storing
+
+
+def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], status: InvoiceStatus,
+          run_id: str) -> list[Invoice]:
+    """Number and insert planned invoices in the caller's transaction, in the order given."""
+    stored = []
+    for invoice in invoices:
+        series = series_for(settings, invoice.kind)
+        year = invoice.invoice_date.year
+        number = next_number(conn, series, year)
+        invoice_id = conn.execute(insert(schema.invoices).values(
+            kind=invoice.kind.value, series=series, year=year, number=number, invoice_date=invoice.invoice_date,
+            customer=invoice.customer, group_key=invoice.group_key, status=status.value, run_id=run_id,
+            period_start=invoice.period.start, period_end=invoice.period.end, taxable=invoice.taxable,
+            vat=invoice.vat, total=invoice.total, payment_method=invoice.payment_method.value,
+            payment_terms=invoice.payment_terms, created_at=now(), created_by=user(),
+        ).returning(i.id)).scalar_one()
+        conn.execute(insert(schema.invoice_lines), [
+            dict(invoice_id=invoice_id, line_no=line.line_no, delivery_line_id=line.delivery_line_id,
+                 order_line_id=line.order_line_id, item=line.item, description=line.description, unit=line.unit,
+                 quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,
+                 vat_nature=line.vat_nature)
+            for line in invoice.lines
+        ])
+        if invoice.dues:
+            conn.execute(insert(schema.invoice_dues), [
+                dict(invoice_id=invoice_id, due_date=x.due_date, amount=x.amount) for x in invoice.dues])
+        shown = document_number(series, year, number)
+        log_event(conn, "invoiced", "invoice" if invoice.kind is InvoiceKind.INVOICE else "credit-note",
+                  invoice_id, shown, f"run {run_id}; {invoice.customer}; total {invoice.total}")
+        stored.append(replace(invoice, id=invoice_id, number=shown, status=status, run_id=run_id))
+    return stored
+
+
+def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collection[int], day: date) -> list[Invoice]:
+    """Invoice these orders at once, inside the caller's transaction (order creation calls it
+    for POS, on-credit and prepay orders). Final at once: the invoice goes with the goods or
+    asks for the payment. Lines already invoiced are left out, so a second call adds nothing."""
+    invoices = order_invoices(master, ordered_not_invoiced(conn, order_ids=order_ids), day)
+    if not invoices:
+        return []
+    return store(conn, master.settings, invoices, InvoiceStatus.FINAL, new_run_id(day))
+
+
+def sequence_problems(conn: Connection, settings: Settings, invoices: Iterable[Invoice]) -> list[Problem]:
+    """A warning when an invoice is dated before the latest one already in its series and year."""
+    earliest: dict[tuple[str, int], date] = {}
+    for invoice in invoices:
+        key = (series_for(settings, invoice.kind), invoice.invoice_date.year)
+        earliest[key] = min(earliest.get(key, invoice.invoice_date), invoice.invoice_date)
+    problems = []
+    for (series, year), day in sorted(earliest.items()):
+        latest = conn.execute(select(func.max(i.invoice_date)).where(i.series == series, i.year == year)).scalar()
+        if latest is not None and day < latest:
+            problems.append(OUT_OF_SEQUENCE(None, day=day, series=series, year=year, latest=latest))
+    return problems
+
+
+def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool = False,
+        status: InvoiceStatus = InvoiceStatus.DRAFT,
+        then: Callable[[list[Invoice], str], object] | None = None) -> RunResult:
+    """Invoice what `request` asks, in one write transaction; with `preview`, only compute.
+
+    Nothing is written when the plan has errors. A second run for the same month finds the
+    lines already invoiced and issues nothing. `then` (writing the accountants' workbook)
+    runs inside the transaction: if it fails, the run is rolled back and no number is used.
+    """
+    if preview:
+        with reading(ledger) as conn:
+            billables, complete = billables_for(conn, master, request)
+            result = plan(master, billables, request, complete)
+            problems = list(result.problems) + sequence_problems(conn, master.settings, result.invoices)
+        return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True)
+    with writing(ledger) as conn:
+        billables, complete = billables_for(conn, master, request)
+        result = plan(master, billables, request, complete)
+        problems = list(result.problems)
+        if any(p.is_error for p in problems) or not result.invoices:
+            return RunResult(None, [], problems, list(result.pending))
+        problems += sequence_problems(conn, master.settings, result.invoices)
+        run_id = new_run_id(request.invoice_date or request.month.end)
+        stored = store(conn, master.settings, result.invoices, status, run_id)
+        if then is not None:
+            then(stored, run_id)
+    return RunResult(run_id, stored, problems, list(result.pending))
+
+
+# ---- reading back
+
+
+def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[int] | None = None,
+                  statuses: Sequence[InvoiceStatus] | None = None, customer: str | None = None) -> list[Invoice]:
+    """Invoices with their lines (and the DDTs and orders they cite) and dues, in number order."""
+    query = select(schema.invoices)
+    if run_id is not None:
+        query = query.where(i.run_id == run_id)
+    if ids is not None:
+        query = query.where(i.id.in_(list(ids)))
+    if statuses:
+        query = query.where(i.status.in_([s.value for s in statuses]))
+    if customer is not None:
+        query = query.where(i.customer == customer)
+    headers = conn.execute(query.order_by(i.invoice_date, i.series, i.year, i.number)).all()
+    lines: dict[int, list[InvoiceLine]] = defaultdict(list)
+    dues: dict[int, list[Instalment]] = defaultdict(list)
+    invoice_ids = [h.id for h in headers]
+    for start in range(0, len(invoice_ids), 900):
+        chunk = invoice_ids[start:start + 900]
+        rows = conn.execute(
+            select(il, d.id.label("delivery_id"), d.series.label("d_series"), d.year.label("d_year"),
+                   d.number.label("d_number"), d.delivery_date, o.series.label("o_series"),
+                   o.year.label("o_year"), o.number.label("o_number"))
+            .select_from(schema.invoice_lines.join(schema.order_lines, ol.id == il.order_line_id)
+                         .join(schema.orders, o.id == ol.order_id)
+                         .outerjoin(schema.delivery_lines, dl.id == il.delivery_line_id)
+                         .outerjoin(schema.deliveries, d.id == dl.delivery_id))
+            .where(il.invoice_id.in_(chunk)).order_by(il.invoice_id, il.line_no))
+        for r in rows:
+            ref = (DeliveryRef(r.delivery_id, document_number(r.d_series, r.d_year, r.d_number), r.delivery_date)
+                   if r.delivery_id is not None else None)
+            lines[r.invoice_id].append(InvoiceLine(
+                r.line_no, r.order_line_id, r.delivery_line_id, ref, document_number(r.o_series, r.o_year, r.o_number),
+                r.item, r.description, r.unit, r.quantity, r.unit_price, r.amount, r.vat_rate, r.vat_nature))
+        for r in conn.execute(select(schema.invoice_dues).where(due.invoice_id.in_(chunk)).order_by(due.due_date, due.id)):
+            dues[r.invoice_id].append(Instalment(r.due_date, r.amount))
+    invoices = []
+    for h in headers:
+        summary = tuple(vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in lines[h.id]))
+        invoices.append(Invoice(
+            InvoiceKind(h.kind), h.customer, h.group_key, Period(h.period_start or h.invoice_date,
+                                                                  h.period_end or h.invoice_date),
+            h.invoice_date, tuple(lines[h.id]), summary, h.taxable, h.vat, h.total, PaymentMethod(h.payment_method),
+            h.payment_terms, tuple(dues[h.id]), h.id, document_number(h.series, h.year, h.number),
+            InvoiceStatus(h.status), h.run_id))
+    return invoices
+
+
+def consistent(invoice: Invoice) -> bool:
+    """Whether the stored totals are what the lines give (a check for tests and audits)."""
+    return (invoice.taxable, invoice.vat, invoice.total) == totals(invoice.summary)
+
+
+def run_summaries(conn: Connection) -> list[RunSummary]:
+    """One row per run, latest first: what `toolkit invoice list` shows."""
+    rows = conn.execute(
+        select(i.run_id, i.status, i.series, i.year, i.number, i.invoice_date, i.total)
+        .order_by(i.run_id, i.series, i.year, i.number)).all()
+    by_run: dict[str, list] = defaultdict(list)
+    for r in rows:
+        by_run[r.run_id].append(r)
+    summaries = []
+    for run_id, items in by_run.items():
+        spans: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for r in items:
+            spans[(r.series, r.year)].append(r.number)
+        numbers = tuple(
+            document_number(series, year, min(taken)) + (
+                f" … {document_number(series, year, max(taken))}" if len(taken) > 1 else "")
+            for (series, year), taken in sorted(spans.items()))
+        summaries.append(RunSummary(
+            run_id, InvoiceStatus.DRAFT if any(r.status == "draft" for r in items) else InvoiceStatus.FINAL,
+            min(r.invoice_date for r in items), max(r.invoice_date for r in items), len(items), numbers,
+            sum((r.total for r in items), Decimal(0))))
+    return sorted(summaries, key=lambda s: (s.last_date, s.run_id), reverse=True)
+
+
+# ---- finalize and undo
+
+
+def finalize(ledger: Ledger, run_id: str) -> tuple[int, list[Problem]]:
+    """Make a draft run final; returns how many invoices changed."""
+    with writing(ledger) as conn:
+        rows = conn.execute(select(i.id, i.status, i.series, i.year, i.number).where(i.run_id == run_id)).all()
+        if not rows:
+            return 0, [UNKNOWN_RUN(None, run_id=run_id)]
+        drafts = [r for r in rows if r.status == InvoiceStatus.DRAFT.value]
+        if not drafts:
+            return 0, [RUN_ALREADY_FINAL(None, run_id=run_id)]
+        conn.execute(update(schema.invoices).where(i.run_id == run_id, i.status == InvoiceStatus.DRAFT.value)
+                     .values(status=InvoiceStatus.FINAL.value))
+        for r in drafts:
+            log_event(conn, "finalized", "invoice", r.id, document_number(r.series, r.year, r.number), f"run {run_id}")
+    return len(drafts), []
+
+
+def undo(ledger: Ledger, run_id: str) -> tuple[int, list[Problem]]:
+    """Delete a draft run's invoices and roll each counter back; returns how many went.
+
+    Allowed only when no later number exists in any series and year the run used, so the
+    numbering stays gap-free, and when nothing was paid.
+    """
+    with writing(ledger) as conn:
+        rows = conn.execute(select(i.id, i.status, i.series, i.year, i.number).where(i.run_id == run_id)).all()
+        if not rows:
+            return 0, [UNKNOWN_RUN(None, run_id=run_id)]
+        if any(r.status != InvoiceStatus.DRAFT.value for r in rows):
+            return 0, [RUN_FINAL(None, run_id=run_id)]
+        ids = [r.id for r in rows]
+        if conn.execute(select(func.count()).select_from(schema.payments)
+                        .where(schema.payments.c.invoice_id.in_(ids))).scalar():
+            return 0, [RUN_PAID(None, run_id=run_id)]
+        numbers: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for r in rows:
+            numbers[(r.series, r.year)].append(r.number)
+        problems = []
+        c = schema.counters.c
+        for (series, year), taken in sorted(numbers.items()):
+            later = conn.execute(select(func.max(i.number)).where(
+                i.series == series, i.year == year, i.number > min(taken), i.run_id != run_id)).scalar()
+            last = conn.execute(select(c.last).where(c.series == series, c.year == year)).scalar()
+            if later is not None or last != max(taken):
+                shown = later if later is not None else last
+                problems.append(RUN_NOT_LATEST(None, run_id=run_id, series=series, year=year,
+                                               later=document_number(series, year, shown)))
+        if problems:
+            return 0, problems
+        for r in rows:
+            log_event(conn, "undone", "invoice", None, document_number(r.series, r.year, r.number), f"run {run_id}")
+        conn.execute(delete(schema.invoice_dues).where(due.invoice_id.in_(ids)))
+        conn.execute(delete(schema.invoice_lines).where(il.invoice_id.in_(ids)))
+        conn.execute(delete(schema.invoices).where(i.id.in_(ids)))
+        for (series, year), taken in numbers.items():
+            conn.execute(update(schema.counters).where(and_(c.series == series, c.year == year))
+                         .values(last=min(taken) - 1))
+    return len(rows), []

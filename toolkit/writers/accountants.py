@@ -1,0 +1,488 @@
+"""The accountants' workbook of an invoicing run, and the register as CSV beside it.
+
+One workbook per run (or one per customer): the register (registro fatture), one printable
+sheet per invoice, the VAT summary per rate (riepilogo IVA) and a flat sheet of lines for
+pivot tables. Every amount an accountant would check is a live formula — line amount
+`=ROUND(qty*price,2)`, taxable per rate `=SUMIF(...)`, VAT `=ROUND(taxable*rate/100,2)`,
+total `=taxable+VAT`, and the register refers to the invoice sheets — so changing a quantity
+shows its effect, and recalculating proves the ledger's figures. The ledger's value is also
+written as each formula's cached result, for viewers that do not recalculate.
+
+The CSV is for accounting programs' imports: UTF-8 with BOM, `;` between fields, decimal comma.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from toolkit.cells import address, column_letter, quote_sheet
+from toolkit.files import inside, safe_name, write_atomic
+from toolkit.invoicing import Invoice, InvoiceKind, InvoiceStatus
+from toolkit.labels import define, labeller
+from toolkit.model import Customer, MasterData
+from toolkit.vat import VatLine
+from toolkit.vocab import label as vocab_label
+from toolkit.writers.printable import (
+    Formats, a4, address_lines, company_header, formats, new_workbook, party_lines, sheet_name, text,
+)
+
+define({
+    "inv.deferred": ("FATTURA DIFFERITA", "DEFERRED INVOICE"),
+    "inv.invoice": ("FATTURA", "INVOICE"),
+    "inv.credit_note": ("NOTA DI CREDITO", "CREDIT NOTE"),
+    "inv.kind_deferred": ("Fattura differita", "Deferred invoice"),
+    "inv.kind_invoice": ("Fattura", "Invoice"),
+    "inv.kind_credit_note": ("Nota di credito", "Credit note"),
+    "inv.draft": ("BOZZA", "DRAFT"),
+    "inv.status_draft": ("Bozza", "Draft"),
+    "inv.status_final": ("Definitiva", "Final"),
+    "inv.number_short": ("n.", "no."),
+    "inv.period": ("Periodo", "Period"),
+    "inv.ddts": ("Documenti di trasporto", "Delivery notes (DDT)"),
+    "inv.ddt": ("DDT", "DDT"),
+    "inv.ddt_date": ("Data DDT", "DDT date"),
+    "inv.reference": ("Rif. DDT / ordine", "DDT / order ref."),
+    "inv.order": ("Ordine", "Order"),
+    "inv.project": ("Progetto", "Project"),
+    "inv.group": ("Raggruppamento", "Grouping"),
+    "inv.sdi_code": ("Codice destinatario", "SDI recipient code"),
+    "inv.pec": ("PEC", "PEC"),
+    "inv.vat_summary": ("Riepilogo IVA", "VAT summary"),
+    "inv.rate": ("Aliquota IVA %", "VAT rate %"),
+    "inv.vat_amount": ("Imposta", "VAT amount"),
+    "inv.total_taxable": ("Totale imponibile", "Total taxable"),
+    "inv.total_vat": ("Totale IVA", "Total VAT"),
+    "inv.total": ("Totale documento", "Document total"),
+    "inv.dues": ("Scadenze", "Due dates"),
+    "inv.due_date": ("Scadenza", "Due date"),
+    "inv.payment_method": ("Modalità di pagamento", "Payment method"),
+    "inv.payment_terms": ("Termini di pagamento", "Payment terms"),
+    "inv.iban": ("IBAN", "IBAN"),
+    "inv.kind": ("Tipo", "Kind"),
+    "inv.customer_name": ("Ragione sociale", "Customer name"),
+    "inv.vat_number": ("Partita IVA", "VAT number"),
+    "inv.tax_code": ("Codice fiscale", "Tax code"),
+    "inv.register": ("Registro", "Register"),
+    "inv.register_title": ("Registro fatture – emissione {run}", "Invoice register – run {run}"),
+    "inv.lines": ("Righe", "Lines"),
+    "inv.run_totals": ("Totali", "Totals"),
+    "inv.file_workbook": ("fatture", "invoices"),
+    "inv.file_register": ("registro", "register"),
+    "inv.details": ("Dettaglio per fattura", "Per invoice"),
+})
+
+LINE_COLUMNS = ("inv.reference", "inv.ddt_date", "doc.item", "doc.description", "doc.unit", "doc.quantity",
+                "doc.unit_price", "doc.amount", "doc.vat_rate", "doc.nature")
+QTY, PRICE, AMOUNT, RATE, NATURE = 5, 6, 7, 8, 9
+"""Columns (0-based) of the invoice sheet's lines that formulas refer to."""
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceCells:
+    """Where an invoice sheet keeps its figures, for the register and the VAT summary."""
+
+    sheet: str
+    taxable: str
+    vat: str
+    total: str
+    summary: tuple[tuple[VatLine, str, str], ...]
+    """(VAT line, taxable cell, VAT cell) per rate."""
+
+    def ref(self, cell: str) -> str:
+        return f"{quote_sheet(self.sheet)}!{cell}"
+
+
+def kind_label(invoice: Invoice, lang: str) -> str:
+    t = labeller(lang)
+    if invoice.kind is InvoiceKind.CREDIT_NOTE:
+        return t("inv.kind_credit_note")
+    return t("inv.kind_deferred") if invoice.deferred else t("inv.kind_invoice")
+
+
+def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoice], run_id: str, lang: str = "it",
+                      *, per_customer: bool = False) -> list[Path]:
+    """The run's workbook (or one per customer) and the register CSV; returns the paths written."""
+    t = labeller(lang)
+    run = safe_name(run_id, "run")
+    written = []
+    if per_customer:
+        by_customer: dict[str, list[Invoice]] = {}
+        for invoice in invoices:
+            by_customer.setdefault(invoice.customer, []).append(invoice)
+        for code, group in by_customer.items():
+            name = f"{t('inv.file_workbook')}-{run}-{safe_name(code, 'cliente')}.xlsx"
+            written.append(write_workbook(inside(folder, name), master, group, run_id, lang))
+    else:
+        written.append(write_workbook(inside(folder, f"{t('inv.file_workbook')}-{run}.xlsx"), master, invoices,
+                                      run_id, lang))
+    written.append(write_register_csv(inside(folder, f"{t('inv.file_register')}-{run}.csv"), master, invoices, lang))
+    return written
+
+
+def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice], run_id: str, lang: str = "it") -> Path:
+    customers = {c.code: c for c in master.customers}
+    t = labeller(lang)
+
+    def write(tmp: Path) -> None:
+        book = new_workbook(tmp)
+        fmt = formats(book)
+        taken: set[str] = set()
+        register = book.add_worksheet(sheet_name(t("inv.register"), taken))
+        summary = book.add_worksheet(sheet_name(t("inv.vat_summary"), taken))
+        flat = book.add_worksheet(sheet_name(t("inv.lines"), taken))
+        cells = []
+        for invoice in invoices:
+            sheet = book.add_worksheet(sheet_name(invoice.number or "?", taken))
+            cells.append(_invoice_sheet(sheet, fmt, master, customers.get(invoice.customer), invoice, lang))
+        _register_sheet(register, fmt, customers, invoices, cells, run_id, lang)
+        _summary_sheet(summary, fmt, customers, invoices, cells, lang)
+        _lines_sheet(flat, fmt, customers, invoices, lang)
+        book.close()
+
+    return write_atomic(target, write)
+
+
+def _money(sheet, row: int, col: int, formula: str, value: Decimal, fmt) -> None:
+    sheet.write_formula(row, col, formula, fmt, float(value))
+
+
+def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer | None, invoice: Invoice,
+                   lang: str) -> InvoiceCells:
+    t = labeller(lang)
+    row = company_header(sheet, fmt, master.settings, lang)
+    title = {InvoiceKind.CREDIT_NOTE: t("inv.credit_note")}.get(
+        invoice.kind, t("inv.deferred") if invoice.deferred else t("inv.invoice"))
+    draft = f" – {t('inv.draft')}" if invoice.status is InvoiceStatus.DRAFT else ""
+    text(sheet, row, 0, f"{title} {t('inv.number_short')} {invoice.number}{draft}", fmt.title)
+    text(sheet, row + 1, 0, t("doc.date"), fmt.bold)
+    text(sheet, row + 1, 1, invoice.invoice_date, fmt.date)
+    text(sheet, row + 1, 3, t("inv.period"), fmt.bold)
+    text(sheet, row + 1, 4, f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}")
+    row += 3
+    text(sheet, row, 0, t("doc.customer"), fmt.bold)
+    left = party_lines(customer, lang) if customer else [invoice.customer]
+    if customer and customer.sdi_code:
+        left.append(f"{t('inv.sdi_code')}: {customer.sdi_code}")
+    elif customer and customer.pec:
+        left.append(f"{t('inv.pec')}: {customer.pec}")
+    right = _group_lines(master, customer, invoice, lang)
+    if right:
+        text(sheet, row, 3, right[0], fmt.bold)
+    for n in range(max(len(left), len(right) - 1)):
+        text(sheet, row + 1 + n, 0, left[n] if n < len(left) else None)
+        text(sheet, row + 1 + n, 3, right[n + 1] if n + 1 < len(right) else None)
+    row += 2 + max(len(left), len(right) - 1)
+    if invoice.deliveries:
+        text(sheet, row, 0, t("inv.ddts"), fmt.bold)
+        for ref in invoice.deliveries:
+            row += 1
+            text(sheet, row, 0, ref.number)
+            text(sheet, row, 1, ref.date, fmt.date)
+        row += 2
+    header = row
+    sheet.write_row(header, 0, [t(h) for h in LINE_COLUMNS], fmt.header)
+    first = header + 1
+    for line in invoice.lines:
+        row += 1
+        text(sheet, row, 0, line.delivery.number if line.delivery else f"{t('inv.order')} {line.order_number}")
+        text(sheet, row, 1, line.delivery.date if line.delivery else None, fmt.date)
+        text(sheet, row, 2, line.item)
+        text(sheet, row, 3, line.description, fmt.wrap)
+        text(sheet, row, 4, line.unit)
+        text(sheet, row, QTY, line.quantity, fmt.quantity)
+        text(sheet, row, PRICE, line.unit_price, fmt.price)
+        _money(sheet, row, AMOUNT, f"=ROUND({address(row + 1, QTY + 1)}*{address(row + 1, PRICE + 1)},2)",
+               line.amount, fmt.money)
+        text(sheet, row, RATE, line.vat_rate, fmt.percent)
+        text(sheet, row, NATURE, line.vat_nature)
+    last = row
+    row += 2
+    text(sheet, row, QTY, t("inv.vat_summary"), fmt.bold)
+    row += 1
+    sheet.write_row(row, QTY, [t("doc.vat_rate"), t("doc.nature"), t("doc.taxable"), t("inv.vat_amount")], fmt.header)
+    summary_cells = []
+    first_summary = row + 1
+    for vat_line in invoice.summary:
+        row += 1
+        text(sheet, row, QTY, vat_line.rate, fmt.percent)
+        text(sheet, row, QTY + 1, vat_line.nature)
+        taxable_formula = _taxable_formula(invoice, vat_line, row, first, last)
+        _money(sheet, row, AMOUNT, taxable_formula, vat_line.taxable, fmt.money)
+        taxable_cell, rate_cell = address(row + 1, AMOUNT + 1), address(row + 1, QTY + 1)
+        _money(sheet, row, AMOUNT + 1, f"=ROUND({taxable_cell}*{rate_cell}/100,2)", vat_line.vat, fmt.money)
+        summary_cells.append((vat_line, taxable_cell, address(row + 1, AMOUNT + 2)))
+    last_summary = row
+    row += 2
+    taxable_range = _range(first_summary, last_summary, AMOUNT)
+    vat_range = _range(first_summary, last_summary, AMOUNT + 1)
+    totals_at = {}
+    for key, formula, value in (
+        ("inv.total_taxable", f"=SUM({taxable_range})", invoice.taxable),
+        ("inv.total_vat", f"=SUM({vat_range})", invoice.vat),
+    ):
+        text(sheet, row, PRICE, t(key), fmt.total_label)
+        _money(sheet, row, AMOUNT, formula, value, fmt.total)
+        totals_at[key] = address(row + 1, AMOUNT + 1)
+        row += 1
+    text(sheet, row, PRICE, t("inv.total"), fmt.total_label)
+    _money(sheet, row, AMOUNT, f"={totals_at['inv.total_taxable']}+{totals_at['inv.total_vat']}", invoice.total,
+           fmt.total)
+    total_cell = address(row + 1, AMOUNT + 1)
+    row += 2
+    row = _payment_block(sheet, fmt, master, invoice, total_cell, row, lang)
+    sheet.set_column(0, 0, 17)
+    sheet.set_column(1, 1, 11)
+    sheet.set_column(2, 2, 10)
+    sheet.set_column(3, 3, 38)
+    sheet.set_column(4, 4, 6)
+    sheet.set_column(5, 9, 12)
+    a4(sheet, repeat_rows=(header, header))
+    return InvoiceCells(sheet.name, totals_at["inv.total_taxable"], totals_at["inv.total_vat"], total_cell,
+                        tuple(summary_cells))
+
+
+def _group_lines(master: MasterData, customer: Customer | None, invoice: Invoice, lang: str) -> list[str]:
+    """What the grouping adds beside the buyer: the destination or the project."""
+    t = labeller(lang)
+    if not invoice.group_key or customer is None:
+        return []
+    kind, _, value = invoice.group_key.partition(":")
+    if kind == "ship-to":
+        ship_to = next((s for s in master.ship_to if s.code == value), None)
+        return [t("doc.ship_to"), *address_lines(ship_to, customer)]
+    if kind == "project":
+        return [t("inv.project"), value or "—"]
+    return []
+
+
+def _taxable_formula(invoice: Invoice, vat_line: VatLine, row: int, first: int, last: int) -> str:
+    """SUMIF over the lines of the rate; by rate and nature for exempt lines. A 0 rate
+    without nature (which the data check refuses) falls back to summing its cells."""
+    amounts, rates, natures = (_range(first, last, c, absolute=True) for c in (AMOUNT, RATE, NATURE))
+    rate_cell, nature_cell = address(row + 1, QTY + 1), address(row + 1, QTY + 2)
+    if vat_line.rate:
+        return f"=SUMIF({rates},{rate_cell},{amounts})"
+    if vat_line.nature:
+        return f"=SUMIFS({amounts},{rates},{rate_cell},{natures},{nature_cell})"
+    cells = [address(first + 1 + n, AMOUNT + 1) for n, line in enumerate(invoice.lines)
+             if not line.vat_rate and not line.vat_nature]
+    return f"=SUM({','.join(cells)})" if cells else "=0"
+
+
+def _range(first: int, last: int, col: int, *, absolute: bool = False) -> str:
+    """An A1 range of one column between two 0-based rows."""
+    letter = column_letter(col + 1)
+    if absolute:
+        return f"${letter}${first + 1}:${letter}${last + 1}"
+    return f"{letter}{first + 1}:{letter}{last + 1}"
+
+
+def _payment_block(sheet, fmt: Formats, master: MasterData, invoice: Invoice, total_cell: str, row: int,
+                   lang: str) -> int:
+    t = labeller(lang)
+    text(sheet, row, 0, t("inv.payment_method"), fmt.bold)
+    text(sheet, row, 2, vocab_label(invoice.payment_method, lang))
+    row += 1
+    text(sheet, row, 0, t("inv.payment_terms"), fmt.bold)
+    text(sheet, row, 2, invoice.payment_terms)
+    row += 1
+    if master.settings.iban:
+        text(sheet, row, 0, t("inv.iban"), fmt.bold)
+        text(sheet, row, 2, master.settings.iban)
+        row += 1
+    if not invoice.dues:
+        return row
+    row += 1
+    sheet.write_row(row, 0, [t("inv.due_date"), t("doc.amount")], fmt.header)
+    first = row + 1
+    count = len(invoice.dues)
+    for n, instalment in enumerate(invoice.dues):
+        row += 1
+        text(sheet, row, 0, instalment.due_date, fmt.date)
+        if n < count - 1:
+            formula = f"=ROUND({total_cell}/{count},2)"
+        elif count == 1:
+            formula = f"={total_cell}"
+        else:
+            formula = f"={total_cell}-SUM({_range(first, row - 1, 1)})"
+        _money(sheet, row, 1, formula, instalment.amount, fmt.money)
+    return row + 1
+
+
+def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: Sequence[Invoice],
+                    cells: list[InvoiceCells], run_id: str, lang: str) -> None:
+    t = labeller(lang)
+    text(sheet, 0, 0, t("inv.register_title").format(run=run_id), fmt.title)
+    heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
+             "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
+             "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts"]
+    header = 2
+    sheet.write_row(header, 0, [t(h) for h in heads], fmt.header)
+    row = header
+    for invoice, where in zip(invoices, cells):
+        row += 1
+        customer = customers.get(invoice.customer)
+        sheet.write_url(row, 0, f"internal:{where.ref('A1')}", fmt.link, string=invoice.number or "")
+        text(sheet, row, 1, invoice.invoice_date, fmt.date)
+        text(sheet, row, 2, kind_label(invoice, lang))
+        text(sheet, row, 3, t(f"inv.status_{invoice.status.value}") if invoice.status else None)
+        text(sheet, row, 4, invoice.customer)
+        text(sheet, row, 5, customer.name if customer else None)
+        text(sheet, row, 6, customer.vat_number if customer else None)
+        text(sheet, row, 7, customer.tax_code if customer else None)
+        _money(sheet, row, 8, f"={where.ref(where.taxable)}", invoice.taxable, fmt.money)
+        _money(sheet, row, 9, f"={where.ref(where.vat)}", invoice.vat, fmt.money)
+        _money(sheet, row, 10, f"={where.ref(where.total)}", invoice.total, fmt.money)
+        text(sheet, row, 11, dues_text(invoice), fmt.wrap)
+        text(sheet, row, 12, vocab_label(invoice.payment_method, lang))
+        text(sheet, row, 13, invoice.payment_terms)
+        text(sheet, row, 14, f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}")
+        text(sheet, row, 15, ddts_text(invoice), fmt.wrap)
+    if invoices:
+        text(sheet, row + 1, 7, t("inv.run_totals"), fmt.total_label)
+        for col, attr in ((8, "taxable"), (9, "vat"), (10, "total")):
+            value = sum((getattr(x, attr) for x in invoices), Decimal(0))
+            _money(sheet, row + 1, col, f"=SUM({_range(header + 1, row, col)})", value, fmt.total)
+        sheet.autofilter(header, 0, row, len(heads) - 1)
+    sheet.freeze_panes(header + 1, 1)
+    sheet.set_column(0, 1, 14)
+    sheet.set_column(2, 4, 13)
+    sheet.set_column(5, 5, 32)
+    sheet.set_column(6, 7, 17)
+    sheet.set_column(8, 10, 13)
+    sheet.set_column(11, 11, 30)
+    sheet.set_column(12, 14, 18)
+    sheet.set_column(15, 15, 40)
+    a4(sheet, landscape=True, repeat_rows=(header, header))
+
+
+def _summary_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: Sequence[Invoice],
+                   cells: list[InvoiceCells], lang: str) -> None:
+    """Per rate: the sums of each invoice's taxable and VAT of that rate (VAT is rounded per
+    invoice, never on the run's total)."""
+    t = labeller(lang)
+    text(sheet, 0, 0, t("inv.vat_summary"), fmt.title)
+    rates = sorted({(v.rate, v.nature) for x in invoices for v in x.summary}, key=lambda k: (k[0], k[1] or ""))
+    top = 2
+    sheet.write_row(top, 0, [t("doc.vat_rate"), t("doc.nature"), t("doc.taxable"), t("inv.vat_amount"),
+                             t("doc.total")], fmt.header)
+    detail_header = top + len(rates) + 4
+    detail = [(x, v, where, taxable_cell, vat_cell)
+              for x, where in zip(invoices, cells) for v, taxable_cell, vat_cell in where.summary]
+    first, last = detail_header + 1, detail_header + max(len(detail), 1)
+    rate_col, nature_col, taxable_col, vat_col = (_range(first, last, c, absolute=True) for c in (3, 4, 5, 6))
+    for n, (rate, nature) in enumerate(rates):
+        row = top + 1 + n
+        text(sheet, row, 0, rate, fmt.percent)
+        text(sheet, row, 1, nature)
+        rate_cell, nature_cell = address(row + 1, 1), address(row + 1, 2)
+        mine = [(first + k, v) for k, (_, v, *_) in enumerate(detail) if (v.rate, v.nature) == (rate, nature)]
+        rows = [r for r, _ in mine]
+        taxable = sum((v.taxable for _, v in mine), Decimal(0))
+        vat = sum((v.vat for _, v in mine), Decimal(0))
+        for col, source, value in ((2, taxable_col, taxable), (3, vat_col, vat)):
+            if rate:
+                formula = f"=SUMIF({rate_col},{rate_cell},{source})"
+            elif nature:
+                formula = f"=SUMIFS({source},{rate_col},{rate_cell},{nature_col},{nature_cell})"
+            else:
+                formula = "=SUM(" + ",".join(address(r + 1, 6 if col == 2 else 7) for r in rows) + ")"
+            _money(sheet, row, col, formula, value, fmt.money)
+        _money(sheet, row, 4, f"={address(row + 1, 3)}+{address(row + 1, 4)}", taxable + vat, fmt.money)
+    text(sheet, detail_header - 1, 0, t("inv.details"), fmt.bold)
+    sheet.write_row(detail_header, 0, [t("doc.number"), t("doc.date"), t("doc.customer"), t("doc.vat_rate"),
+                                       t("doc.nature"), t("doc.taxable"), t("inv.vat_amount")], fmt.header)
+    for k, (invoice, vat_line, where, taxable_cell, vat_cell) in enumerate(detail):
+        row = first + k
+        text(sheet, row, 0, invoice.number)
+        text(sheet, row, 1, invoice.invoice_date, fmt.date)
+        text(sheet, row, 2, invoice.customer)
+        text(sheet, row, 3, vat_line.rate, fmt.percent)
+        text(sheet, row, 4, vat_line.nature)
+        _money(sheet, row, 5, f"={where.ref(taxable_cell)}", vat_line.taxable, fmt.money)
+        _money(sheet, row, 6, f"={where.ref(vat_cell)}", vat_line.vat, fmt.money)
+    sheet.set_column(0, 0, 16)
+    sheet.set_column(1, 6, 14)
+    a4(sheet)
+
+
+def _lines_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: Sequence[Invoice], lang: str) -> None:
+    """One row per invoice line with its invoice's data, as an Excel table: ready for a pivot."""
+    t = labeller(lang)
+    heads = ["doc.number", "doc.date", "inv.kind", "doc.customer", "inv.customer_name", "inv.group", "inv.ddt",
+             "inv.ddt_date", "inv.order", "doc.item", "doc.description", "doc.unit", "doc.quantity",
+             "doc.unit_price", "doc.amount", "doc.vat_rate", "doc.nature"]
+    row = 0
+    for invoice in invoices:
+        customer = customers.get(invoice.customer)
+        for line in invoice.lines:
+            row += 1
+            values = [invoice.number, invoice.invoice_date, kind_label(invoice, lang), invoice.customer,
+                      customer.name if customer else None, invoice.group_key,
+                      line.delivery.number if line.delivery else None, line.delivery.date if line.delivery else None,
+                      line.order_number, line.item, line.description, line.unit, line.quantity, line.unit_price]
+            for col, value in enumerate(values):
+                text(sheet, row, col, value, fmt.date if col in (1, 7) else
+                     fmt.quantity if col == 12 else fmt.price if col == 13 else None)
+            _money(sheet, row, 14, f"=ROUND({address(row + 1, 13)}*{address(row + 1, 14)},2)", line.amount, fmt.money)
+            text(sheet, row, 15, line.vat_rate, fmt.percent)
+            text(sheet, row, 16, line.vat_nature)
+    if row:
+        sheet.add_table(0, 0, row, len(heads) - 1, {
+            "name": "Righe" if lang == "it" else "Lines", "style": "Table Style Light 9",
+            "columns": [{"header": t(h)} for h in heads]})
+    else:
+        sheet.write_row(0, 0, [t(h) for h in heads], fmt.header)
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(0, 9, 13)
+    sheet.set_column(10, 10, 36)
+    sheet.set_column(11, 16, 11)
+    a4(sheet, landscape=True, repeat_rows=(0, 0))
+
+
+def dues_text(invoice: Invoice) -> str:
+    return "; ".join(f"{x.due_date:%d/%m/%Y} {_comma(x.amount)}" for x in invoice.dues)
+
+
+def ddts_text(invoice: Invoice) -> str:
+    return ", ".join(f"{d.number} {d.date:%d/%m/%Y}" for d in invoice.deliveries)
+
+
+def _comma(amount: Decimal) -> str:
+    """`1234.5` as `1234,50`: the decimal comma Italian imports expect, no thousands mark."""
+    return f"{amount:.2f}".replace(".", ",")
+
+
+def _csv_text(value: str | None) -> str:
+    """User text in a CSV: a leading `=`, `+`, `-` or `@` would make a spreadsheet run it."""
+    if not value:
+        return ""
+    return "'" + value if value[0] in "=+-@\t\r" else value
+
+
+def write_register_csv(target: Path, master: MasterData, invoices: Sequence[Invoice], lang: str = "it") -> Path:
+    customers = {c.code: c for c in master.customers}
+    t = labeller(lang)
+    heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name", "inv.vat_number",
+             "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues", "inv.payment_method",
+             "inv.payment_terms", "inv.ddts"]
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+            out = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+            out.writerow([t(h) for h in heads])
+            for x in invoices:
+                customer = customers.get(x.customer)
+                out.writerow([
+                    x.number, f"{x.invoice_date:%d/%m/%Y}", kind_label(x, lang),
+                    t(f"inv.status_{x.status.value}") if x.status else "", _csv_text(x.customer),
+                    _csv_text(customer.name if customer else None), customer.vat_number or "" if customer else "",
+                    customer.tax_code or "" if customer else "", _comma(x.taxable), _comma(x.vat), _comma(x.total),
+                    dues_text(x), vocab_label(x.payment_method, lang), _csv_text(x.payment_terms), ddts_text(x),
+                ])
+
+    return write_atomic(target, write)
