@@ -330,3 +330,25 @@ def test_orders_that_ship_at_once_leave_with_a_ddt(ledger, document_type, ships)
         assert [(n.number, n.day) for n in notes] == [("DDT-2026-00001", APRIL_9)]
     else:
         assert notes == [] and order.to_ship == order.quantity
+
+
+@pytest.mark.parametrize("document_type,invoiced", [
+    ("Punto vendita", True), ("Ordine a credito", True), ("Pagamento anticipato", True),
+    ("Ordine standard", False), ("Ordine di magazzino", False),
+])
+def test_orders_invoiced_at_once(ledger, document_type, invoiced):
+    from toolkit.ledger.invoices import load_invoices
+
+    master = _master([("Modelli ordine", "M2", document_type)])
+    create(master, ledger, APRIL_9)
+    with reading(ledger) as conn:
+        (order,) = load_orders(conn)
+        invoices = load_invoices(conn)
+    if invoiced:
+        (invoice,) = invoices
+        assert invoice.invoice_date == APRIL_9 and invoice.taxable == order.amount
+        assert [line.invoiced for line in order.lines] == [line.quantity for line in order.lines]
+    else:
+        assert invoices == []
+    if document_type == "Pagamento anticipato":
+        assert order.to_ship == order.quantity  # ships only once paid

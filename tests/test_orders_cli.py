@@ -121,3 +121,9 @@ def test_check_report_links_to_the_cells(workbook, tmp_path):
     assert [c.value for c in report[2]][:4] == ["Error", "Clienti", "C2", "invalid-vat-number"]
     link = report["C2"].hyperlink
     assert (link.target, link.location) == ("anagrafiche.xlsx", "Clienti!C2")
+
+
+def test_an_impossible_date_is_a_usage_error_not_an_internal_error(workbook, tmp_path):
+    result = toolkit("orders", "preview", str(workbook), "--date", "31/02/2026", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--date" in result.stderr and "errore interno" not in result.stderr and "Traceback" not in result.stderr

@@ -135,6 +135,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
     created: list[dict] = []
     existing_rows: list[dict] = []
     at_once: dict[date, list[int]] = defaultdict(list)
+    invoice_now: dict[date, list[int]] = defaultdict(list)
     with writing(ledger) as conn:
         existing = existing_numbers(conn, [d.key for d in drafts])
         for draft in drafts:
@@ -147,9 +148,21 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
             created.append({**row, "number": number, "lines": len(draft.lines), "amount": draft.amount})
             if effects.ship_at_once:
                 at_once[draft.occurrence].append(order_id)
+            if effects.invoice_at_once:
+                invoice_now[draft.occurrence].append(order_id)
         problems = problems + _ship_at_once(conn, master, at_once)
+        _invoice_at_once(conn, master, invoice_now)
         record_generation(conn, day)
     return Created(created, existing_rows, problems)
+
+
+def _invoice_at_once(conn, master: MasterData, invoice_now: dict[date, list[int]]) -> None:
+    """POS, on-credit and prepay orders are invoiced in the transaction that creates them (a
+    prepay order then waits for its payment before it ships)."""
+    from toolkit.ledger.invoices import invoice_orders_in
+
+    for day, ids in sorted(invoice_now.items()):
+        invoice_orders_in(conn, master, ids, day)
 
 
 def _ship_at_once(conn, master: MasterData, at_once: dict[date, list[int]]) -> list[Problem]:
