@@ -178,21 +178,6 @@ def test_an_empty_book_is_a_message_not_a_traceback() -> None:
     assert REPORT not in book.sheet_names()
 
 
-WIRED = {"check_data", "preview_orders", "create_orders", "calendar", "ship", "distribution_list",
-         "complete_list", "production_list"}
-"""Buttons with a service; the others say they are not available (tests in test_excel_orders.py)."""
-
-
-@pytest.mark.parametrize("button", [b for b in BUTTONS if b.function not in WIRED], ids=lambda b: b.function)
-def test_buttons_without_a_service_say_so(button) -> None:
-    book = fake(minimal.sheets())
-    getattr(x, button.function)(book)
-    text, title, mode = book.alerts[-1]
-    assert "non disponibile in questa versione" in text and "not available in this version" in text
-    assert title == button.caption
-    assert book.sheet_names() == ["Pannello", *minimal.sheets()]
-
-
 def test_an_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TOOLKIT_DEBUG", raising=False)
     monkeypatch.setattr("toolkit.validation.check", lambda raw: 1 / 0)

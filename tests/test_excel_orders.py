@@ -134,3 +134,27 @@ def test_ship_and_list_buttons_write_their_documents_beside_the_book(tmp_path):
     x.complete_list(book)
     complete = openpyxl.load_workbook(tmp_path / "lista-completa-2026-04-09.xlsx").worksheets[0]
     assert "OC-2026-00001" in [c for row in complete.iter_rows(values_only=True) for c in row]
+
+
+def test_month_end_and_payment_status_buttons(tmp_path, monkeypatch):
+    import toolkit.dates
+
+    monkeypatch.setattr(toolkit.dates, "today_rome", lambda: date(2026, 5, 4))
+    book = fake(tmp_path)
+    x.preview_orders(book)
+    x.create_orders(book)
+    x.ship(book)
+    x.month_end_invoicing(book)
+    text = book.alerts[-1][0]
+    assert text.startswith("Emessi 1 documenti in bozza")
+    accountants = openpyxl.load_workbook(next((tmp_path / "fatture-2026-04").glob("*.xlsx")))
+    register = accountants["Registro"]
+    header = [c.value for c in register[3]]
+    first = [c.value for c in register[4]]
+    assert (first[0], first[header.index("Cliente")]) == ("FT-2026-00001", "C001")
+    assert first[header.index("Documenti di trasporto")] == "DDT-2026-00001 09/04/2026"
+    x.month_end_invoicing(book)
+    assert book.alerts[-1][0] == "Niente da fatturare."
+    x.payment_status(book)
+    status = tmp_path / "stato-pagamenti-2026-05-04.xlsx"
+    assert status.exists() and str(status) in book.alerts[-1][0]

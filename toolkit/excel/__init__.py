@@ -8,7 +8,6 @@ line calls, and writes the result back (`report`, `cells`); it holds no business
 from toolkit.excel.buttons import (
     BUTTONS,
     Button,
-    NotYetAvailable,
     calendar,
     check_data,
     complete_list,
@@ -22,6 +21,6 @@ from toolkit.excel.buttons import (
 )
 
 __all__ = [
-    "BUTTONS", "Button", "NotYetAvailable", "calendar", "check_data", "complete_list", "create_orders",
+    "BUTTONS", "Button", "calendar", "check_data", "complete_list", "create_orders",
     "distribution_list", "month_end_invoicing", "payment_status", "preview_orders", "production_list", "ship",
 ]

@@ -74,14 +74,6 @@ BUTTONS: tuple[Button, ...] = (
 TITLES = {"it": "Ordini ricorrenti", "en": "Recurring orders"}
 
 
-class NotYetAvailable(Exception):
-    """A button whose service is not in this version of the toolkit."""
-
-    def __init__(self, caption: str):
-        super().__init__(f"«{caption}» is not available in this version")
-        self.caption = caption
-
-
 def caller() -> Book:
     """The book whose button was pressed. xlwings is imported here, so that this module
     imports on machines without Excel."""
@@ -105,9 +97,6 @@ def button(caption: str) -> Callable[[Callable[[Book], None]], Callable[..., Non
             except ProblemsFound as exc:
                 lines = [p.render("it") for p in exc.problems[:10]]
                 message(book, "\n".join([report.summary(exc.problems, "it"), *lines]), caption, critical=True)
-            except NotYetAvailable:
-                message(book, f"«{caption}»: funzione non disponibile in questa versione.\n"
-                              f"“{caption}”: not available in this version.", caption)
             except Exception as exc:
                 if os.environ.get("TOOLKIT_DEBUG"):
                     raise
@@ -271,14 +260,51 @@ def production_list(book: Book) -> None:
 
 @button("Fatturazione fine mese")
 def month_end_invoicing(book: Book) -> None:
-    """Month-end deferred invoices (fattura differita): service to come."""
-    raise NotYetAvailable("Fatturazione fine mese")
+    """Deferred invoices of the panel date's month, as a draft run (it can still be undone),
+    with the accountants' workbook beside the book: `toolkit invoice --month`, from a button."""
+    from toolkit.dates import parse_month, today_rome
+    from toolkit.invoicing import Period, Request
+    from toolkit.ledger.invoices import run
+    from toolkit.writers.accountants import write_accountants
+
+    master = orders.master_of(book)
+    lang = master.settings.language
+    day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
+    first, last = parse_month(f"{day:%Y-%m}")
+    folder = orders.beside(book, f"fatture-{day:%Y-%m}")
+    files: list[Path] = []
+    result = run(orders.ledger_of(book), master, Request(Period(first, last), today_rome()),
+                 then=lambda invoices, run_id: files.extend(write_accountants(folder, master, invoices, run_id, lang)))
+    if any(p.is_error for p in result.problems):
+        raise ProblemsFound(list(result.problems))
+    if result.run_id is None:
+        text = "Niente da fatturare." if lang == "it" else "Nothing to invoice."
+    elif lang == "it":
+        text = (f"Emessi {len(result.invoices)} documenti in bozza (emissione {result.run_id}): controllali, poi "
+                f"rendili definitivi con «toolkit invoice finalize».")
+    else:
+        text = (f"Issued {len(result.invoices)} draft documents (run {result.run_id}): check them, then make them "
+                f"final with “toolkit invoice finalize”.")
+    lines = [text, *map(str, files), *(p.render(lang) for p in result.problems[:10])]
+    message(book, "\n".join(lines), "Fatturazione fine mese")
 
 
 @button("Stato pagamenti")
 def payment_status(book: Book) -> None:
-    """Payment monitoring: service to come."""
-    raise NotYetAvailable("Stato pagamenti")
+    """Every invoice's payments and dues as of today, written beside the book:
+    `toolkit payments status --out`, from a button."""
+    from toolkit.dates import today_rome
+    from toolkit.ledger.payments import load_receivables
+    from toolkit.payments import Show, monitor
+    from toolkit.writers.payments_status import write_payment_status
+
+    master = orders.master_of(book)
+    today = today_rome()
+    receivables = load_receivables(orders.ledger_of(book))
+    rows = monitor(receivables, today, Show.ALL)
+    target = write_payment_status(orders.beside(book, f"stato-pagamenti-{today:%Y-%m-%d}.xlsx"), master, rows,
+                                  receivables, today, master.settings.language)
+    message(book, str(target), "Stato pagamenti")
 
 
 @button("Calendario")
