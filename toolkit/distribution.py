@@ -156,16 +156,17 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool) -> tup
 
 
 def production_list(orders: Sequence[Order], master: MasterData, date_from: date,
-                    date_to: date | None = None) -> ProductionList:
+                    date_to: date | None = None, stock: dict | None = None) -> ProductionList:
     """Per item, what the orders of the period still need, and what stock does not cover.
 
     Quotations and proposals are left out (MRP ignores them, per the Openbravo seed), and so
-    are returns: nothing is produced for goods coming back.
+    are returns: nothing is produced for goods coming back. `stock` is what is on hand now
+    (`toolkit.ledger.deliveries.available_stock`); by default the stock sheet as it is.
     """
     date_to = date_to or date_from
     customers = {c.code: c.name for c in master.customers}
     items = {i.code: i for i in master.items}
-    stock = stock_levels(master)
+    stock = stock if stock is not None else stock_levels(master)
     needed: dict[str, list[ProductionSource]] = {}
     described: dict[str, tuple[str, str]] = {}
     for order in sorted(orders, key=lambda o: number_key(o.number)):

@@ -48,6 +48,8 @@ class Settings(Record):
     patron_day: tuple[int, int] | None = None
     """(day, month) of a local patron saint's day."""
     saturday_working: bool = False
+    stock_date: date | None = None
+    """When the stock sheet was counted; shipments from then on are taken off it."""
     order_series: str = "OC"
     ddt_series: str = "DDT"
     invoice_series: str = "FT"

@@ -248,6 +248,7 @@ SELLER = {
     "language": "it",
     "holiday_region": "MI",
     "saturday_working": False,
+    "stock_date": date(2026, 4, 1),
     "order_series": "OC",
     "ddt_series": "DDT",
     "invoice_series": "FT",
@@ -572,8 +573,8 @@ class _Generator:
             if item["unit"] == "serv":
                 rows.append({"item": item["code"], "quantity": SERVICE_STOCK})
                 continue
-            low = rng.random() < 0.12
-            quantity = rng.randint(0, 5) if low else rng.randrange(20, 600, 5)
+            low = rng.random() < 0.06
+            quantity = rng.randint(2, 12) if low else rng.randrange(300, 1500, 10)
             rows.append({"item": item["code"], "quantity": Decimal(quantity)})
         return rows
 

@@ -109,6 +109,9 @@ SETTINGS = Sheet("settings", "Impostazioni", "Settings", key_value=True, meaning
        "A local holiday as day/month, when the region is not enough", "07/12"),
     _c("saturday_working", "Sabato lavorativo", "Saturday working", K.BOOL, False,
        "Whether Saturday is a working day (\"giorni feriali\" Monday–Saturday)", "no", default=False),
+    _c("stock_date", "Data giacenze", "Stock date", K.DATE, False,
+       "The day the Giacenze sheet was counted: goods shipped from that day on are taken off it; "
+       "empty = the sheet is today's stock", "01/04/2026"),
     _c("order_series", "Serie ordini", "Order series", K.CODE, False, "Prefix of order numbers", "OC", default="OC"),
     _c("ddt_series", "Serie DDT", "DDT series", K.CODE, False, "Prefix of delivery-note numbers", "DDT", default="DDT"),
     _c("invoice_series", "Serie fatture", "Invoice series", K.CODE, False, "Prefix of invoice numbers", "FT", default="FT"),

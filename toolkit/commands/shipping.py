@@ -195,7 +195,12 @@ def register(app: typer.Typer) -> None:
 
         session = open_session(workbook, ledger, lang)
         start, end = _period(date, to)
-        made = production_list(_orders(session, start, end), session.master, start, end)
+        from toolkit.ledger.db import reading
+        from toolkit.ledger.deliveries import available_stock
+
+        with reading(session.ledger) as conn:
+            stock = available_stock(conn, session.master)
+        made = production_list(_orders(session, start, end), session.master, start, end, stock)
         path = write_production_list(out, session.master, made, output.lang())
         typer.echo(str(path))
         if pdf:

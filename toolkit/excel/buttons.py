@@ -252,7 +252,12 @@ def production_list(book: Book) -> None:
 
     master = orders.master_of(book)
     day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
-    made = production_of(orders.orders_on(book, day), master, day, day)
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.deliveries import available_stock
+
+    with reading(orders.ledger_of(book)) as conn:
+        stock = available_stock(conn, master)
+    made = production_of(orders.orders_on(book, day), master, day, day, stock)
     target = write_production_list(orders.beside(book, f"lista-produzione-{day:%Y-%m-%d}.xlsx"), master, made,
                                    master.settings.language)
     message(book, str(target), "Lista di produzione")

@@ -146,7 +146,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     exposure = exposures(conn, customers)
     if paid is None:
         paid = paid_orders(conn, [order.id for order in fresh])
-    plan = plan_shipments(fresh, master, stock_levels(master), day, quantities=quantities, paid=paid,
+    plan = plan_shipments(fresh, master, available_stock(conn, master), day, quantities=quantities, paid=paid,
                           carrier=carrier, exposures=exposure, force=force)
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
@@ -204,6 +204,24 @@ def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> None:
             after = done + wanted[line_id]
             if quantity is None or abs(after) > abs(quantity) or (after != 0 and (after < 0) != (quantity < 0)):
                 raise OverShipment(f"order line {line_id}: {quantity} ordered, {done} shipped, {wanted[line_id]} more")
+
+
+def available_stock(conn: Connection, master: MasterData) -> dict[str, Decimal] | None:
+    """What is on hand now: the stock sheet, less what the ledger shipped from the day it was
+    counted (Impostazioni › Data giacenze), returns added back. Without a count date the sheet
+    is taken as today's stock, as the user keeps it."""
+    levels = stock_levels(master)
+    counted = master.settings.stock_date
+    if levels is None or counted is None:
+        return levels
+    rows = conn.execute(
+        select(ol.item, func.sum(dl.quantity)).select_from(
+            schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
+            .join(schema.order_lines, ol.id == dl.order_line_id))
+        .where(d.delivery_date >= counted).group_by(ol.item))
+    for item, shipped in rows:
+        levels[item] = levels.get(item, Decimal(0)) - shipped
+    return levels
 
 
 def shipped_quantities(conn: Connection, line_ids: Collection[int]) -> dict[int, Decimal]:
