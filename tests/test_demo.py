@@ -1,0 +1,74 @@
+"""`toolkit demo`: April 2026 on the sample, end to end, and again without adding anything."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from toolkit.demo import run_demo
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading
+from toolkit.ledger.invoices import load_invoices
+
+
+def _counts(ledger):
+    with reading(ledger) as conn:
+        return tuple(conn.execute(select(func.count()).select_from(t)).scalar_one()
+                     for t in (schema.orders, schema.deliveries, schema.invoices, schema.invoice_lines))
+
+
+@pytest.fixture(scope="module")
+def april(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    first = run_demo(out)
+    ledger = open_ledger(None, out / "anagrafiche.xlsx")
+    return out, first, ledger
+
+
+def test_april_runs_end_to_end(april):
+    out, tally, ledger = april
+    assert tally.orders > 100 and tally.ddts > 50 and tally.invoices > 10
+    assert _counts(ledger)[:3] == (tally.orders, tally.ddts, tally.invoices)
+    with reading(ledger) as conn:
+        invoices = load_invoices(conn)
+    deferred = [i for i in invoices if i.deliveries]
+    assert deferred, "deferred invoices cite their DDTs"
+    for invoice in deferred:
+        assert all(ref.number.startswith("DDT-2026-") for ref in invoice.deliveries)
+        assert invoice.total == invoice.taxable + invoice.vat
+    assert (out / "pannello.xlsx").exists() and (out / "scadenzario.xlsx").exists()
+    assert len(list((out / "ordini").glob("*.xlsx"))) == len(list((out / "ddt").glob("*.xlsx"))) >= 20
+
+
+def test_running_april_again_adds_nothing(april):
+    out, _, ledger = april
+    before = _counts(ledger)
+    again = run_demo(out)
+    assert (again.orders, again.ddts, again.invoices) == (0, 0, 0)
+    assert _counts(ledger) == before
+
+
+@pytest.mark.libreoffice
+def test_the_accountants_workbook_recalculates_to_the_ledger(april):
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
+    from toolkit.libreoffice import recalculated_values
+
+    out, _, ledger = april
+    (workbook,) = (out / "fatture").glob("*.xlsx")
+    sheets = recalculated_values(workbook)
+    register = sheets["Registro"]
+    header_row = next(i for i, row in enumerate(register) if row and row[0] == "Numero")
+    header = register[header_row]
+    rows = {row[0]: row for row in register[header_row + 1:] if row and str(row[0]).startswith(("FT-", "NC-"))}
+    with reading(ledger) as conn:
+        invoices = load_invoices(conn)
+    assert sorted(rows) == sorted(i.number for i in invoices if i.invoice_date.month == 4)
+    for invoice in (i for i in invoices if i.invoice_date.month == 4):
+        row = rows[invoice.number]
+        for column, expected in (("Imponibile", invoice.taxable), ("IVA", invoice.vat), ("Totale", invoice.total)):
+            shown = Decimal(str(row[header.index(column)])).quantize(Decimal("0.01"))
+            assert shown == expected, (invoice.number, column)
