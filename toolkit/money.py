@@ -17,6 +17,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+_INF = float("inf")
 ZERO = Decimal("0")
 
 
@@ -25,6 +26,10 @@ class NotANumber(ValueError):
 
 
 def to_decimal(value: object) -> Decimal:
+    if value.__class__ is float:
+        if value != value or value in (_INF, -_INF):
+            raise NotANumber(value)
+        return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
     if isinstance(value, bool):
         raise NotANumber(value)
     if isinstance(value, Decimal):

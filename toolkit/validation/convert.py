@@ -76,6 +76,8 @@ class Invalid(ValueError):
 
 
 def _text(value: Any) -> str:
+    if value.__class__ is str:
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (datetime, date)):

@@ -84,8 +84,16 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(row number, {field: value}) for each data row with anything in the known columns."""
-        first_row, first_col = self.raw.first_row, self.raw.first_col
         keys = list(self.columns)
+        for number, picked in self.values(keys):
+            yield number, dict(zip(keys, picked))
+
+    def values(self, keys: Sequence[str]) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, [value per key]) for each data row with anything in those columns.
+
+        The hot loop of reading a large workbook: plain lists, no per-row dictionary.
+        """
+        first_row, first_col = self.raw.first_row, self.raw.first_col
         offsets = [self.columns[k] - first_col for k in keys]
         rows = self.raw.rows
         for i in range(self.header_index + 1, len(rows)):
@@ -94,7 +102,7 @@ class Table:
             picked = [values[j] if j < width else None for j in offsets]
             for v in picked:
                 if v is not None and v != "" and (v.__class__ is not str or v.strip()):
-                    yield first_row + i, dict(zip(keys, picked))
+                    yield first_row + i, picked
                     break
 
 

@@ -49,18 +49,17 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
     """The sheet's records, its problems, and the codes of the rows that could not be read."""
     spec, sheet = table.spec, table.name
     record_type = RECORDS[spec.key]
-    fields = [(c, table.columns[c.key], converter(c), _AFTER.get((spec.key, c.key)))
-              for c in spec.columns if c.key in table.columns]
-    missing_defaults = {c.key: c.default for c in spec.columns
-                        if c.key not in table.columns and c.default is not None}
+    present = [c for c in spec.columns if c.key in table.columns]
+    plan = [(c, table.columns[c.key], converter(c), _AFTER.get((spec.key, c.key))) for c in present]
+    base = {c.key: c.default for c in spec.columns if c.key not in table.columns and c.default is not None}
+    code_index = next((i for i, c in enumerate(present) if c.key == "code"), None)
     records: list[model.Record] = []
     problems: list[Problem] = []
     unread: set[str] = set()
-    for row, values in table.rows():
-        data: dict[str, Any] = dict(missing_defaults)
+    for row, values in table.values([c.key for c in present]):
+        data: dict[str, Any] = dict(base)
         ok = True
-        for column, col, convert, after in fields:
-            value = values[column.key]
+        for (column, col, convert, after), value in zip(plan, values):
             if value is None or value == "" or (value.__class__ is str and not value.strip()):
                 if column.required:
                     problems.append(REQUIRED_VALUE(Location(sheet, address(row, col), workbook),
@@ -79,8 +78,8 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
         if ok:
             data["source"] = model.Source(sheet=spec.key, row=row)
             records.append(record_type(**data))
-        elif not is_empty(values.get("code")):
-            unread.add(str(values["code"]).strip())
+        elif code_index is not None and not is_empty(values[code_index]):
+            unread.add(str(values[code_index]).strip())
     return records, problems, frozenset(unread)
 
 
