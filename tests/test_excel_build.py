@@ -21,7 +21,8 @@ from typer.testing import CliRunner
 from toolkit.commands import workbook as workbook_command
 from toolkit.excel import panel
 from toolkit.excel.buttons import BUTTONS
-from toolkit.excel.vba_sources import read_cls, vba_version, xlwings_dir, xlwings_version
+from toolkit.excel.vba_sources import vba_version, xlwings_dir, xlwings_version
+from toolkit.vba.bas import read_cls
 from toolkit.schema import SHEETS
 from toolkit.vba import VbaModule, build_vba_project
 from toolkit.vba.bas import read_bas

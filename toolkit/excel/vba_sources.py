@@ -21,11 +21,9 @@ from pathlib import Path
 
 from toolkit.excel.buttons import BUTTONS, PANEL
 from toolkit.vba import VbaModule
-from toolkit.vba.bas import read_bas
+from toolkit.vba.bas import read_bas, read_cls
 
 _VERSION_LINE = re.compile(r"^'Version:\s*(\S+)\s*$", re.MULTILINE)
-_CLASS_PREAMBLE = re.compile(r"\AVERSION\s+1\.0\s+CLASS\s*\nBEGIN\s*\n.*?\nEND\s*\n", re.DOTALL | re.IGNORECASE)
-_VB_NAME = re.compile(r'^\s*Attribute\s+VB_Name\s*=\s*"([^"]*)"\s*$', re.IGNORECASE)
 
 
 def xlwings_dir() -> Path:
@@ -53,23 +51,6 @@ def vba_version(source: str) -> str | None:
     """The version in xlwings.bas' `'Version: 0.37.8` comment line."""
     match = _VERSION_LINE.search(source.replace("\r\n", "\n"))
     return match.group(1) if match else None
-
-
-def read_cls(path: Path) -> VbaModule:
-    """A class module as the VBA editor exports it: `VERSION 1.0 CLASS`, a `BEGIN`…`END` block,
-    then `Attribute` lines and code. The block describes the class to the editor's importer
-    and is not part of the stored source; the name comes from `VB_Name`."""
-    text = path.read_bytes().decode("cp1252").replace("\r\n", "\n").replace("\r", "\n")
-    text = _CLASS_PREAMBLE.sub("", text, count=1)
-    lines = text.split("\n")
-    name = path.stem
-    for index, line in enumerate(lines):
-        match = _VB_NAME.match(line)
-        if match:
-            name = match.group(1)
-            del lines[index]
-            break
-    return VbaModule(name=name, source="\n".join(lines), kind="class")
 
 
 def our_modules(folder: Path) -> list[VbaModule]:

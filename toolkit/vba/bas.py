@@ -37,16 +37,34 @@ def read_bas(path: str | Path, encoding: str | None = None) -> VbaModule:
     else:
         text = raw.decode(encoding)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    name = path.stem
+    name = _take_name(lines, path.stem, stop_at_code=True)
+    return VbaModule(name=name, source="\n".join(lines), kind="standard")
+
+
+_CLASS_PREAMBLE = re.compile(r"\AVERSION\s+1\.0\s+CLASS\s*\nBEGIN\s*\n.*?\nEND\s*\n", re.DOTALL | re.IGNORECASE)
+
+
+def read_cls(path: Path) -> VbaModule:
+    """A class module as the VBA editor exports it: `VERSION 1.0 CLASS`, a `BEGIN`…`END` block,
+    then `Attribute` lines and code. The block describes the class to the editor's importer
+    and is not part of the stored source; the name comes from `VB_Name`."""
+    path = Path(path)
+    text = path.read_bytes().decode("cp1252").replace("\r\n", "\n").replace("\r", "\n")
+    lines = _CLASS_PREAMBLE.sub("", text, count=1).split("\n")
+    name = _take_name(lines, path.stem, stop_at_code=False)
+    return VbaModule(name=name, source="\n".join(lines), kind="class")
+
+
+def _take_name(lines: list[str], default: str, *, stop_at_code: bool) -> str:
+    """Remove the `Attribute VB_Name` line from `lines` and return the name it gives."""
     for index, line in enumerate(lines):
         match = _VB_NAME.match(line)
         if match:
-            name = match.group(1)
             del lines[index]
+            return match.group(1)
+        if stop_at_code and line.strip() and not _ATTRIBUTE.match(line):
             break
-        if line.strip() and not _ATTRIBUTE.match(line):
-            break
-    return VbaModule(name=name, source="\n".join(lines), kind="standard")
+    return default
 
 
 def document_module(name: str, source: str = "") -> VbaModule:
