@@ -158,3 +158,26 @@ def test_month_end_and_payment_status_buttons(tmp_path, monkeypatch):
     x.payment_status(book)
     status = tmp_path / "stato-pagamenti-2026-05-04.xlsx"
     assert status.exists() and str(status) in book.alerts[-1][0]
+
+
+def test_every_button_costs_the_same_round_trips_at_ten_times_the_data(tmp_path, monkeypatch):
+    import toolkit.dates
+
+    monkeypatch.setattr(toolkit.dates, "today_rome", lambda: date(2026, 5, 4))
+    sequence = ("check_data", "preview_orders", "create_orders", "production_list", "distribution_list", "ship",
+                "complete_list", "month_end_invoicing", "payment_status", "calendar")
+    per_scale = []
+    for factor in (1, 10):
+        folder = tmp_path / str(factor)
+        folder.mkdir()
+        book = fake(folder, scaled(minimal.sheets(), factor))
+        counts = {}
+        for name in sequence:
+            book.calls.clear()
+            getattr(x, name)(book)
+            assert book.alerts[-1][2] != "critical", (name, book.alerts[-1][0])
+            counts[name] = Counter(book.calls)
+        assert len(_orders(folder)) == factor
+        per_scale.append(counts)
+    for name in sequence:
+        assert per_scale[0][name] == per_scale[1][name], name

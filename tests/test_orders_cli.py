@@ -127,3 +127,83 @@ def test_an_impossible_date_is_a_usage_error_not_an_internal_error(workbook, tmp
     result = toolkit("orders", "preview", str(workbook), "--date", "31/02/2026", cwd=tmp_path)
     assert result.returncode == 2
     assert "--date" in result.stderr and "errore interno" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_calendar_for_april_respects_easter_monday(workbook, tmp_path):
+    from toolkit.validation import check_file
+
+    master = check_file(workbook).master
+    mondays = [t for t in master.templates if t.schedule.value == "weekly" and t.weekdays == (0,)]
+    skip = next(t.code for t in mondays if t.holiday_policy is not None and t.holiday_policy.value == "skip")
+    nxt = next(t.code for t in mondays if t.holiday_policy is not None and t.holiday_policy.value == "next")
+    result = toolkit("calendar", str(workbook), "--from", "2026-04-01", "--to", "2026-04-30", "--json",
+                     "--out", "calendario.xlsx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    deliveries = json.loads(result.stdout)["deliveries"]
+    days = {(d["template"], d["date"]) for d in deliveries}
+    assert (skip, "2026-04-06") not in days and (skip, "2026-04-07") not in days and (skip, "2026-04-13") in days
+    moved = next(d for d in deliveries if d["template"] == nxt and d["date"] == "2026-04-07")
+    assert moved["moved"] and moved["nominal"] == ["2026-04-06"]
+    assert (nxt, "2026-04-06") not in days
+    grid = openpyxl.load_workbook(tmp_path / "calendario.xlsx")
+    assert len(grid.sheetnames) == 2
+
+
+def _list_rows(path: Path) -> list[dict]:
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[3])
+    return [dict(zip(header, r)) for r in rows[4:] if r[header.index("Ordine")]]
+
+
+def test_distribution_lists_on_the_sample_after_shipping_two_orders(workbook, tmp_path):
+    made = json.loads(toolkit("orders", "create", str(workbook), "--date", "2026-04-09", "--json", cwd=tmp_path).stdout)
+    listing = json.loads(toolkit("orders", "list", str(workbook), "--json", cwd=tmp_path).stdout)["orders"]
+    waiting = [o for o in listing if o["status"] == "in-progress" and Decimal(o["to_ship"]) > 0]
+    assert toolkit("distribution", str(workbook), "--date", "2026-04-09", "--out", "d1.xlsx", cwd=tmp_path).returncode == 0
+    before = _list_rows(tmp_path / "d1.xlsx")
+    assert {r["Ordine"] for r in before} == {o["number"] for o in waiting}
+
+    from toolkit.ledger import open_ledger
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.orders import load_orders
+    from toolkit.validation import check_file
+
+    master = check_file(workbook).master
+    stock = {s.item: s.quantity for s in master.stock}
+    terms = {c.code: c.delivery_terms.value for c in master.customers}
+    ledger = open_ledger(None, workbook)
+    with reading(ledger) as conn:
+        orders = {o.number: o for o in load_orders(conn)}
+    ledger.engine.dispose()
+    shippable = [o for o in waiting if terms[o["customer"]] in ("availability", "complete-line")
+                 and all(stock[line.item] >= line.quantity for line in orders[o["number"]].lines)]
+    whole = shippable[0]["number"]
+    partial, line = next((o["number"], line) for o in shippable[1:] for line in orders[o["number"]].lines
+                         if line.quantity >= 2)
+    take = line.quantity - 1
+    (tmp_path / "q.csv").write_text(f"Ordine;Articolo;Quantità\n{partial};{line.item};{take}\n", encoding="utf-8")
+    shipped = toolkit("ship", str(workbook), "--date", "2026-04-09", "--orders", whole, "--json", "--out", "ddt.xlsx",
+                      cwd=tmp_path)
+    assert shipped.returncode == 0, shipped.stdout + shipped.stderr
+    partly = toolkit("ship", str(workbook), "--date", "2026-04-09", "--quantities", "q.csv", "--json", cwd=tmp_path)
+    assert partly.returncode == 0, partly.stdout + partly.stderr
+    assert [s["orders"] for s in json.loads(partly.stdout)["shipped"]] == [[partial]]
+
+    toolkit("distribution", str(workbook), "--date", "2026-04-09", "--out", "d2.xlsx", cwd=tmp_path)
+    after = _list_rows(tmp_path / "d2.xlsx")
+    assert whole not in {r["Ordine"] for r in after}
+    remaining = next(r for r in after if r["Ordine"] == partial and r["Articolo"] == line.item)
+    assert Decimal(str(remaining["Da spedire"])) == line.quantity - take == 1
+
+    toolkit("distribution", str(workbook), "--date", "2026-04-09", "--complete", "--out", "c.xlsx", cwd=tmp_path)
+    complete = _list_rows(tmp_path / "c.xlsx")
+    assert {r["Ordine"] for r in complete} == {o["number"] for o in listing}
+    states = {r["Ordine"]: r["Stato"] for r in complete}
+    assert states[whole] == "Completato" and states[partial] == "In corso"
+
+    ddt = openpyxl.load_workbook(tmp_path / "ddt.xlsx").worksheets[0]
+    cells = [c for row in ddt.iter_rows(values_only=True) for c in row if c is not None]
+    for expected in ("DOCUMENTO DI TRASPORTO", "DDT n.", "Cessionario", "Luogo di destinazione", "Causale del trasporto",
+                     "Forniture Rossi S.r.l.", "Firma del conducente"):
+        assert any(expected in str(c) for c in cells), expected
