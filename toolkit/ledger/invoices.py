@@ -344,15 +344,16 @@ def consistent(invoice: Invoice) -> bool:
 
 
 def run_summaries(conn: Connection) -> list[RunSummary]:
-    """One row per run, latest first: what `toolkit invoice list` shows."""
+    """One row per run, the most recently issued first (by ledger id, since two runs can share a
+    date and run ids are random): what `toolkit invoice list` shows."""
     rows = conn.execute(
-        select(i.run_id, i.status, i.series, i.year, i.number, i.invoice_date, i.total)
+        select(i.id, i.run_id, i.status, i.series, i.year, i.number, i.invoice_date, i.total)
         .order_by(i.run_id, i.series, i.year, i.number)).all()
     by_run: dict[str, list] = defaultdict(list)
     for r in rows:
         by_run[r.run_id].append(r)
     summaries = []
-    for run_id, items in by_run.items():
+    for run_id, items in sorted(by_run.items(), key=lambda kv: max(r.id for r in kv[1]), reverse=True):
         spans: dict[tuple[str, int], list[int]] = defaultdict(list)
         for r in items:
             spans[(r.series, r.year)].append(r.number)
@@ -364,7 +365,7 @@ def run_summaries(conn: Connection) -> list[RunSummary]:
             run_id, InvoiceStatus.DRAFT if any(r.status == "draft" for r in items) else InvoiceStatus.FINAL,
             min(r.invoice_date for r in items), max(r.invoice_date for r in items), len(items), numbers,
             sum((r.total for r in items), Decimal(0))))
-    return sorted(summaries, key=lambda s: (s.last_date, s.run_id), reverse=True)
+    return summaries
 
 
 # ---- finalize and undo
