@@ -123,18 +123,15 @@ KILLED_CHILD = textwrap.dedent("""
     import toolkit.generation as generation
     from toolkit.validation import check_file
 
-    real = store.insert_order
-    done = []
+    real = store.insert_orders
 
     def slow_insert(*args, **kwargs):
         result = real(*args, **kwargs)
-        done.append(result)
-        if len(done) == 3:
-            Path(sys.argv[3]).write_text("3 orders inserted")
-            time.sleep(120)
+        Path(sys.argv[3]).write_text(f"{len(result)} orders inserted, not committed")
+        time.sleep(120)
         return result
 
-    generation.insert_order = slow_insert
+    generation.insert_orders = slow_insert
     master = check_file(Path(sys.argv[1])).master
     from toolkit.ledger import open_ledger
     generation.create(master, open_ledger(sys.argv[2]), date(2026, 4, 9))

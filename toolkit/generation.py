@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.exposure import Exposure, exposures
-from toolkit.ledger.orders import existing_numbers, insert_order, last_generated, record_generation
+from toolkit.ledger.orders import existing_numbers, insert_orders, last_generated, record_generation
 from toolkit.model import MasterData
 from toolkit.orders import EFFECTS
 from toolkit.ordering import OrderDraft, draft_orders
@@ -138,14 +138,18 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
     invoice_now: dict[date, list[int]] = defaultdict(list)
     with writing(ledger) as conn:
         existing = existing_numbers(conn, [d.key for d in drafts])
+        new = []
         for draft in drafts:
             row = {"template": draft.template, "date": draft.occurrence, "customer": draft.customer}
             if draft.key in existing:
                 existing_rows.append({**row, "number": existing[draft.key]})
-                continue
+            else:
+                new.append(draft)
+        stored = insert_orders(conn, new, series, [EFFECTS[d.document_type].status for d in new])
+        for draft, (order_id, number) in zip(new, stored):
             effects = EFFECTS[draft.document_type]
-            order_id, number = insert_order(conn, draft, series, effects.status)
-            created.append({**row, "number": number, "lines": len(draft.lines), "amount": draft.amount})
+            created.append({"template": draft.template, "date": draft.occurrence, "customer": draft.customer,
+                            "number": number, "lines": len(draft.lines), "amount": draft.amount})
             if effects.ship_at_once:
                 at_once[draft.occurrence].append(order_id)
             if effects.invoice_at_once:

@@ -139,20 +139,46 @@ def now() -> datetime:
 
 def next_number(conn: Connection, series: str, year: int) -> int:
     """The next progressive number of a series in a year, inside the caller's transaction."""
+    return next_numbers(conn, series, year, 1)[0]
+
+
+def next_numbers(conn: Connection, series: str, year: int, count: int) -> range:
+    """The next `count` progressive numbers of a series in a year, drawn at once (a batch of
+    documents costs two statements, not two per document)."""
     c = schema.counters.c
     last = conn.execute(select(c.last).where(c.series == series, c.year == year)).scalar_one_or_none()
+    if count <= 0:
+        return range((last or 0) + 1, (last or 0) + 1)
     if last is None:
-        conn.execute(insert(schema.counters).values(series=series, year=year, last=1))
-        return 1
-    conn.execute(update(schema.counters).where(c.series == series, c.year == year).values(last=last + 1))
-    return last + 1
+        conn.execute(insert(schema.counters).values(series=series, year=year, last=count))
+        return range(1, count + 1)
+    conn.execute(update(schema.counters).where(c.series == series, c.year == year).values(last=last + count))
+    return range(last + 1, last + count + 1)
+
+
+def insert_returning_ids(conn: Connection, table, rows: list[dict]) -> list[int]:
+    """Insert many rows in one executemany and return their ids in the rows' order."""
+    if not rows:
+        return []
+    result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+    return [row[0] for row in result]
 
 
 def log_event(conn: Connection, action: str, document: str, document_id: int | None = None,
               number: str | None = None, detail: str | None = None) -> None:
     """The event log: who (OS user), when (UTC), what, on which document."""
-    conn.execute(insert(schema.events).values(at=now(), by=user(), action=action, document=document,
-                                              document_id=document_id, number=number, detail=detail))
+    log_events(conn, [event_row(action, document, document_id, number, detail)])
+
+
+def event_row(action: str, document: str, document_id: int | None = None, number: str | None = None,
+          detail: str | None = None) -> dict:
+    return dict(at=now(), by=user(), action=action, document=document, document_id=document_id,
+                number=number, detail=detail)
+
+
+def log_events(conn: Connection, events: list[dict]) -> None:
+    if events:
+        conn.execute(insert(schema.events), events)
 
 
 def document_number(series: str, year: int, number: int) -> str:

@@ -23,7 +23,9 @@ from decimal import Decimal
 from sqlalchemy import Connection, func, insert, select
 
 from toolkit.ledger import Ledger, schema
-from toolkit.ledger.db import document_number, log_event, next_number, now, user, writing
+from toolkit.ledger.db import (
+    document_number, event_row, insert_returning_ids, log_events, next_numbers, now, user, writing,
+)
 from toolkit.ledger.exposure import Exposure, exposures
 from toolkit.ledger.orders import load_orders, order_by_number, set_status
 from toolkit.model import MasterData
@@ -169,23 +171,30 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
     Refuses (OverShipment) drafts that would ship more than the ledger says is open.
     """
     _check_open(conn, drafts)
-    ids = []
-    for draft in drafts:
-        year = draft.day.year
-        number = next_number(conn, series, year)
-        delivery_id = conn.execute(insert(schema.deliveries).values(
-            series=series, year=year, number=number, delivery_date=draft.day, customer=draft.customer,
-            ship_to=draft.ship_to, carrier=draft.carrier, reason=draft.reason.value, packages=draft.packages,
-            weight=draft.weight, forced=int(draft.forced), created_at=now(), created_by=user(),
-        ).returning(d.id)).scalar_one()
-        conn.execute(insert(schema.delivery_lines), [
-            dict(delivery_id=delivery_id, order_line_id=line.order_line_id, quantity=line.quantity)
-            for line in draft.lines])
+    numbers: dict[int, int] = {}
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for i, draft in enumerate(drafts):
+        by_year[draft.day.year].append(i)
+    for year, indexes in by_year.items():
+        numbers.update(zip(indexes, next_numbers(conn, series, year, len(indexes))))
+    created_at, created_by = now(), user()
+    ids = insert_returning_ids(conn, schema.deliveries, [
+        dict(series=series, year=draft.day.year, number=numbers[i], delivery_date=draft.day, customer=draft.customer,
+             ship_to=draft.ship_to, carrier=draft.carrier, reason=draft.reason.value, packages=draft.packages,
+             weight=draft.weight, forced=int(draft.forced), created_at=created_at, created_by=created_by)
+        for i, draft in enumerate(drafts)])
+    lines = [dict(delivery_id=delivery_id, order_line_id=line.order_line_id, quantity=line.quantity)
+             for delivery_id, draft in zip(ids, drafts) for line in draft.lines]
+    if lines:
+        conn.execute(insert(schema.delivery_lines), lines)
+    events = []
+    for i, (delivery_id, draft) in enumerate(zip(ids, drafts)):
         detail = f"{draft.customer} {','.join(draft.orders)}"
         if draft.forced:
             detail += "; " + (forced_detail or {}).get(draft.customer, "forced")
-        log_event(conn, "shipped", "delivery", delivery_id, document_number(series, year, number), detail)
-        ids.append(delivery_id)
+        events.append(event_row("shipped", "delivery", delivery_id, document_number(series, draft.day.year, numbers[i]),
+                                detail))
+    log_events(conn, events)
     return ids
 
 

@@ -14,7 +14,9 @@ from decimal import Decimal
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from toolkit.ledger import schema
-from toolkit.ledger.db import document_number, log_event, next_number, now, user
+from toolkit.ledger.db import (
+    document_number, event_row, insert_returning_ids, log_event, log_events, next_numbers, now, user,
+)
 from toolkit.orders import Order, OrderLine, OrderStatus
 from toolkit.ordering import OrderDraft
 from toolkit.vocab import DocumentType
@@ -37,25 +39,35 @@ def existing_numbers(conn: Connection, keys: Iterable[tuple[str, date]]) -> dict
     return found
 
 
-def insert_order(conn: Connection, draft: OrderDraft, series: str, status: OrderStatus) -> tuple[int, str]:
-    year = draft.occurrence.year
-    number = next_number(conn, series, year)
-    order_id = conn.execute(insert(schema.orders).values(
-        series=series, year=year, number=number, template=draft.template, occurrence=draft.occurrence,
-        order_date=draft.occurrence, customer=draft.customer, ship_to=draft.ship_to, contact=draft.contact,
-        document_type=draft.document_type.value, status=status.value, price_list=draft.price_list,
-        price_version=draft.price_version, price_type=draft.price_type.value, project=draft.project,
-        delivery_option=draft.delivery_option, created_at=now(), created_by=user(),
-    ).returning(o.id)).scalar_one()
-    conn.execute(insert(schema.order_lines), [
-        dict(order_id=order_id, line_no=line.line_no, item=line.item, description=line.description, unit=line.unit,
-             quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,
-             vat_nature=line.vat_nature, note=line.note)
-        for line in draft.lines
-    ])
-    shown = document_number(series, year, number)
-    log_event(conn, "generated", "order", order_id, shown, f"{draft.template} {draft.occurrence.isoformat()}")
-    return order_id, shown
+def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
+                  statuses: Sequence[OrderStatus]) -> list[tuple[int, str]]:
+    """Number and store the drafts (orders, lines, one "generated" event each) in a few
+    executemany statements; returns (id, number) per draft, in order."""
+    numbers: dict[int, int] = {}
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for i, draft in enumerate(drafts):
+        by_year[draft.occurrence.year].append(i)
+    for year, indexes in by_year.items():
+        for i, number in zip(indexes, next_numbers(conn, series, year, len(indexes))):
+            numbers[i] = number
+    created_at, created_by = now(), user()
+    ids = insert_returning_ids(conn, schema.orders, [
+        dict(series=series, year=d.occurrence.year, number=numbers[i], template=d.template, occurrence=d.occurrence,
+             order_date=d.occurrence, customer=d.customer, ship_to=d.ship_to, contact=d.contact,
+             document_type=d.document_type.value, status=status.value, price_list=d.price_list,
+             price_version=d.price_version, price_type=d.price_type.value, project=d.project,
+             delivery_option=d.delivery_option, created_at=created_at, created_by=created_by)
+        for i, (d, status) in enumerate(zip(drafts, statuses))])
+    lines = [dict(order_id=order_id, line_no=line.line_no, item=line.item, description=line.description,
+                  unit=line.unit, quantity=line.quantity, unit_price=line.unit_price, amount=line.amount,
+                  vat_rate=line.vat_rate, vat_nature=line.vat_nature, note=line.note)
+             for order_id, d in zip(ids, drafts) for line in d.lines]
+    if lines:
+        conn.execute(insert(schema.order_lines), lines)
+    shown = [document_number(series, d.occurrence.year, numbers[i]) for i, d in enumerate(drafts)]
+    log_events(conn, [event_row("generated", "order", order_id, number, f"{d.template} {d.occurrence.isoformat()}")
+                      for order_id, number, d in zip(ids, shown, drafts)])
+    return list(zip(ids, shown))
 
 
 def last_generated(conn: Connection) -> date | None:
