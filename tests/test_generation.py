@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 import minimal
 from toolkit.generation import create, preview
 from toolkit.ledger import open_ledger, schema
-from toolkit.ledger.db import reading
+from toolkit.ledger.db import reading, writing
 from toolkit.ledger.orders import load_orders
 from toolkit.orders import EFFECTS, OrderStatus
 from toolkit.plan import Due, DueLine, due_on
@@ -266,6 +266,31 @@ def test_status_transitions(ledger, start, wanted, ok):
 
 
 # ------------------------------------------------------------------ the ledger's schema version
+
+def test_a_version_1_ledger_gets_the_index_month_end_invoicing_needs(tmp_path, minimal_master):
+    from sqlalchemy import inspect, text, update
+
+    url = f"sqlite:///{tmp_path / 'v1.sqlite'}"
+    ledger = open_ledger(url)
+    create(minimal_master, ledger, APRIL_9)
+    with writing(ledger) as conn:
+        conn.execute(text("DROP INDEX ix_invoice_lines_order_line_delivery"))
+        conn.execute(text("CREATE INDEX ix_invoice_lines_order_line_id ON invoice_lines (order_line_id)"))
+        conn.execute(update(schema.schema_version).values(version=1))
+    ledger.engine.dispose()
+
+    upgraded = open_ledger(url)
+    with reading(upgraded) as conn:
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == 2
+        indexes = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("invoice_lines")}
+        plan = " ".join(r[-1] for r in conn.execute(text(
+            "EXPLAIN QUERY PLAN SELECT 1 FROM invoice_lines WHERE order_line_id = 1 AND delivery_line_id IS NULL")))
+        orders = conn.execute(select(func.count()).select_from(schema.orders)).scalar()
+    assert indexes["ix_invoice_lines_order_line_delivery"] == ["order_line_id", "delivery_line_id"]
+    assert "ix_invoice_lines_order_line_id" not in indexes
+    assert "ix_invoice_lines_order_line_delivery" in plan
+    assert orders == 1
+
 
 def test_an_older_ledger_is_upgraded_without_losing_rows(tmp_path, monkeypatch, minimal_master):
     from sqlalchemy import text

@@ -111,6 +111,14 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 """version → the step that upgrades a ledger from version-1 to version."""
 
 
+def _index_invoiced_at_order(conn: Connection) -> None:
+    schema.invoiced_at_order_index.create(conn, checkfirst=True)
+    conn.execute(text("DROP INDEX IF EXISTS ix_invoice_lines_order_line_id"))
+
+
+MIGRATIONS[2] = _index_invoiced_at_order
+
+
 def migrate(ledger: Ledger) -> int:
     with writing(ledger) as conn:
         if not inspect(conn).has_table("schema_version"):

@@ -7,12 +7,12 @@ occurrence date), one number per (series, year, number), each shipped line invoi
 from __future__ import annotations
 
 from sqlalchemy import (
-    Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
 )
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -135,7 +135,7 @@ invoice_lines = Table(
     Column("invoice_id", Integer, ForeignKey("invoices.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("line_no", Integer, nullable=False),
     Column("delivery_line_id", Integer, ForeignKey("delivery_lines.id"), unique=True),
-    Column("order_line_id", Integer, ForeignKey("order_lines.id"), nullable=False, index=True),
+    Column("order_line_id", Integer, ForeignKey("order_lines.id"), nullable=False),
     Column("item", String(60), nullable=False),
     Column("description", Text, nullable=False),
     Column("unit", String(20), nullable=False),
@@ -147,6 +147,12 @@ invoice_lines = Table(
 )
 """`delivery_line_id` is unique: a shipped line is invoiced at most once. Lines invoiced
 before shipping (immediate, prepay) have no delivery line."""
+
+invoiced_at_order_index = Index(
+    "ix_invoice_lines_order_line_delivery", invoice_lines.c.order_line_id, invoice_lines.c.delivery_line_id)
+""""Was this order line invoiced at the order?" (order line, no delivery line) is asked for every
+shipped line at month end. With only the unique index on `delivery_line_id`, SQLite looked the
+question up among all lines without a delivery line: minutes for a month at 1,000 customers."""
 
 invoice_dues = Table(
     "invoice_dues", metadata,
