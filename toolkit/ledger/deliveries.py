@@ -140,8 +140,9 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
             quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] | None = None,
             carrier: str | None = None, force: bool = False) -> Shipped:
     """Ship inside the caller's write transaction (order creation uses it for the orders that
-    ship at once). The orders are read again here, so the figures are the ledger's current ones."""
-    fresh = load_orders(conn, ids=[order.id for order in orders]) if orders else []
+    ship at once). `orders` must be read in that transaction, so their figures are the ledger's
+    current ones; drafts that would ship more than is open are refused all the same."""
+    fresh = list(orders)
     if not fresh:
         return Shipped((), (), ())
     customers = sorted({order.customer for order in fresh})
