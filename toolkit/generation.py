@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +24,7 @@ from toolkit.ledger.orders import existing_numbers, insert_orders, last_generate
 from toolkit.model import MasterData
 from toolkit.orders import EFFECTS
 from toolkit.ordering import OrderDraft, draft_orders
-from toolkit.plan import Due, catch_up
+from toolkit.plan import Due, due_between
 from toolkit.problems import Problem, define, errors
 
 UNKNOWN_SELECTION = define(
@@ -69,15 +69,13 @@ class Created:
 
 
 def _dues(master: MasterData, ledger: Ledger, day: date, with_catch_up: bool) -> tuple[list[Due], list[Problem]]:
-    from toolkit.plan import due_on
-
-    dues, problems = due_on(master, day, locate=master.locate)
+    """What is due on `day` and, with catch-up, on the days since the last generation."""
+    last = None
     if with_catch_up:
         with reading(ledger) as conn:
             last = last_generated(conn)
-        if last is not None and last < day:
-            dues = catch_up(master, last, day)
-    return dues, problems
+    start = last + timedelta(days=1) if last is not None and last < day else day
+    return due_between(master, start, day, locate=master.locate)
 
 
 def _select(dues: list[Due], only: Collection[str] | None, exclude: Collection[str] | None,
