@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import StrEnum
+from functools import lru_cache
 from typing import TypeVar
 
 E = TypeVar("E", bound=StrEnum)
@@ -156,8 +157,11 @@ _WORDS_TABLE: tuple[tuple[StrEnum, tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
-    """Fold case, accents and separators, so `Quantità`, `quantita` and `QUANTITA'` compare equal."""
+    """Fold case, accents and separators, so `Quantità`, `quantita` and `QUANTITA'` compare equal.
+
+    Cached: a sheet repeats the same few words (units, frequencies) on thousands of rows."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
     return re.sub(r"[\s\-_'’.]+", "", folded)
 

@@ -419,9 +419,10 @@ def _lines_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: 
     row = 0
     for invoice in invoices:
         customer = customers.get(invoice.customer)
+        kind = kind_label(invoice, lang)
         for line in invoice.lines:
             row += 1
-            values = [invoice.number, invoice.invoice_date, kind_label(invoice, lang), invoice.customer,
+            values = [invoice.number, invoice.invoice_date, kind, invoice.customer,
                       customer.name if customer else None, invoice.group_key,
                       line.delivery.number if line.delivery else None, line.delivery.date if line.delivery else None,
                       line.order_number, line.item, line.description, line.unit, line.quantity, line.unit_price]

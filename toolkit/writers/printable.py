@@ -21,9 +21,13 @@ from toolkit.model import Customer, Settings, ShipTo
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
-def new_workbook(path, *, constant_memory: bool = False) -> Workbook:
-    """An XlsxWriter workbook that never turns user text into formulas or links."""
-    book = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": constant_memory})
+def new_workbook(path) -> Workbook:
+    """An XlsxWriter workbook that never turns user text into formulas or links.
+
+    Sheets are assembled in memory: the documents have one sheet per order, DDT or invoice, and
+    XlsxWriter's default of one temporary file per sheet cost more than the sheets' data.
+    """
+    book = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})
     book.set_properties({"creator": "toolkit"})
     return book
 
