@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from toolkit.ledger import schema
 from toolkit.ledger.db import (
@@ -25,17 +25,21 @@ o, ol = schema.orders.c, schema.order_lines.c
 
 
 def existing_numbers(conn: Connection, keys: Iterable[tuple[str, date]]) -> dict[tuple[str, date], str]:
-    """The numbers of the orders that already exist for these (template, occurrence) keys."""
-    keys = list(keys)
+    """The numbers of the orders that already exist for these (template, occurrence) keys.
+
+    Asked as "these templates on these days" and filtered here: the keys span a day or a few
+    missed ones, and one OR-ed condition per key cost more to build than the query took."""
+    wanted = set(keys)
+    days = sorted({d for _, d in wanted})
+    templates = sorted({t for t, _ in wanted})
     found: dict[tuple[str, date], str] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
+    for start in range(0, len(templates), 500):
         rows = conn.execute(
             select(o.template, o.occurrence, o.series, o.year, o.number)
-            .where(or_(*(and_(o.template == t, o.occurrence == d) for t, d in chunk)))
-        )
+            .where(o.occurrence.in_(days), o.template.in_(templates[start:start + 500])))
         for r in rows:
-            found[(r.template, r.occurrence)] = document_number(r.series, r.year, r.number)
+            if (r.template, r.occurrence) in wanted:
+                found[(r.template, r.occurrence)] = document_number(r.series, r.year, r.number)
     return found
 
 
