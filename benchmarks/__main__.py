@@ -1,0 +1,373 @@
+"""`python -m benchmarks`: every measure, several times, each run in a fresh process.
+
+    python -m benchmarks                       # scales S and M, 3 runs each
+    python -m benchmarks --scales L --skip-naive-at L
+    python -m benchmarks --scales S --repeat 1 # smoke check, well under 2 minutes
+    python -m benchmarks --only load_validate,calamine_floor --scales M --repeat 5
+
+Prints the median wall time and median peak RSS per measure and scale, the ratios to the floors
+and the targets, and writes `benchmarks/results/<timestamp>-<scales>.json` and
+`benchmarks/results/latest.json` (unless `--no-save`). See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from importlib import metadata
+
+from benchmarks import RESULTS, ROOT, SCALES
+from benchmarks import generate
+from benchmarks.measure import DESCRIPTIONS, MEASURES
+
+PACKAGES = ("python-calamine", "openpyxl", "XlsxWriter", "SQLAlchemy", "python-dateutil", "pydantic", "holidays")
+GIB = 1024  # MiB
+
+
+# --- targets -------------------------------------------------------------------------------------
+
+def _ratio(a: dict | None, b: dict | None) -> float | None:
+    if not a or not b or not a.get("median_s") or not b.get("median_s"):
+        return None
+    return a["median_s"] / b["median_s"]
+
+
+TARGETS = (
+    # key, text, value(summary of one scale) -> (number or None, unit), ok(number) -> bool
+    ("load_vs_floor", "load+validate ≤ 1.5 × calamine floor",
+     lambda s: (_ratio(s.get("load_validate"), s.get("calamine_floor")), "×"), lambda x: x <= 1.5),
+    ("naive_vs_load", "load+validate ≥ 10 × faster than naive openpyxl",
+     lambda s: (_ratio(s.get("openpyxl_naive"), s.get("load_validate")), "×"), lambda x: x >= 10),
+    ("one_date", "one date's orders (preview+create) < 3 s",
+     lambda s: (s.get("orders_one_date", {}).get("median_s"), "s"), lambda x: x < 3),
+    ("month_time", "a whole month < 2 min",
+     lambda s: (s.get("month", {}).get("median_s"), "s"), lambda x: x < 120),
+    ("month_memory", "a whole month < 3 GiB peak RSS",
+     lambda s: (s.get("month", {}).get("median_rss_mib"), "MiB"), lambda x: x < 3 * GIB),
+    ("write_vs_floor", "output writing ≤ 1.5 × XlsxWriter floor",
+     lambda s: (_ratio(s.get("write_outputs"), s.get("xlsxwriter_floor")), "×"), lambda x: x <= 1.5),
+)
+
+
+def judge(summary: dict) -> dict:
+    """Per scale: each target's value, unit and verdict (met / missed / not run)."""
+    out: dict = {}
+    for scale, measures in summary.items():
+        out[scale] = {}
+        for key, text, value, ok in TARGETS:
+            number, unit = value(measures)
+            month = measures.get("month", {})
+            timed_out = key.startswith("month") and month.get("timed_out") and number is None
+            if timed_out and key == "month_time":
+                number = month["timeout_s"]
+                verdict = "missed"
+            elif timed_out:
+                number = (month.get("progress") or {}).get("peak_rss_mib")
+                verdict = "missed" if number is not None and not ok(number) else "unknown"
+            elif number is None:
+                verdict = "not run"
+            else:
+                verdict = "met" if ok(number) else "missed"
+            out[scale][key] = {"target": text, "value": number, "unit": unit, "verdict": verdict,
+                               "at_least": bool(timed_out)}
+    return out
+
+
+# --- the machine ---------------------------------------------------------------------------------
+
+def machine() -> dict:
+    cpu = None
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or None
+    ram = None
+    try:
+        for line in open("/proc/meminfo", encoding="utf-8"):
+            if line.startswith("MemTotal:"):
+                ram = round(int(line.split()[1]) / 2**20, 1)
+                break
+    except OSError:
+        pass
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    try:
+        affinity = len(os.sched_getaffinity(0))
+    except AttributeError:
+        affinity = None
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                                timeout=10).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "usable_cores": affinity, "ram_gib": ram,
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "platform": platform.platform(), "packages": versions, "git_head": commit,
+        "load_average_start": _load(),
+    }
+
+
+def _load() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+# --- running -------------------------------------------------------------------------------------
+
+def run_once(name: str, scale: str, timeout: float) -> dict:
+    command = [sys.executable, "-m", "benchmarks.measure", name, scale]
+    began = time.perf_counter()
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                              env={**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")})
+    except subprocess.TimeoutExpired as stopped:
+        result = {"measure": name, "scale": scale, "timed_out": True, "seconds": None,
+                  "process_seconds": round(time.perf_counter() - began, 1), "timeout_s": timeout}
+        err = stopped.stderr or b""
+        err = err.decode(errors="replace") if isinstance(err, bytes) else err
+        reached = [line for line in err.splitlines() if line.startswith("PROGRESS ")]
+        if reached:
+            result["progress"] = json.loads(reached[-1][len("PROGRESS "):])
+        return result
+    process_seconds = round(time.perf_counter() - began, 2)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+        return {"measure": name, "scale": scale, "failed": True, "returncode": done.returncode,
+                "error": "\n".join(tail), "process_seconds": process_seconds}
+    result = json.loads(lines[-1])
+    result["process_seconds"] = process_seconds
+    return result
+
+
+def summarise(runs: list[dict]) -> dict:
+    summary: dict = {}
+    for run in runs:
+        summary.setdefault(run["scale"], {}).setdefault(run["measure"], []).append(run)
+    out: dict = {}
+    for scale, measures in summary.items():
+        out[scale] = {}
+        for name, group in measures.items():
+            ok = [r for r in group if r.get("seconds") is not None]
+            entry: dict = {"runs": len(group), "ok": len(ok)}
+            if any(r.get("timed_out") for r in group):
+                entry["timed_out"] = True
+                entry["timeout_s"] = max(r["timeout_s"] for r in group if r.get("timed_out"))
+                reached = [r["progress"] for r in group if r.get("progress")]
+                if reached:
+                    entry["progress"] = reached[-1]
+            if any(r.get("failed") for r in group):
+                entry["failed"] = next(r["error"] for r in group if r.get("failed"))
+            if any(r.get("skipped") for r in group):
+                entry["skipped"] = next(r["skipped"] for r in group if r.get("skipped"))
+            if ok:
+                seconds = [r["seconds"] for r in ok]
+                entry.update({
+                    "median_s": round(statistics.median(seconds), 4),
+                    "min_s": round(min(seconds), 4), "max_s": round(max(seconds), 4),
+                    "median_rss_mib": round(statistics.median(r["peak_rss_mib"] for r in ok), 1),
+                    "median_rss_before_step_mib": round(statistics.median(r["rss_before_step_mib"] for r in ok), 1),
+                    "parts": {part: round(statistics.median(r["parts"].get(part, 0.0) for r in ok), 4)
+                              for part in ok[-1]["parts"]},
+                    "detail": ok[-1]["detail"],
+                })
+            out[scale][name] = entry
+    return out
+
+
+# --- printing ------------------------------------------------------------------------------------
+
+def _seconds(x: float) -> str:
+    return f"{x:.3f}" if x < 10 else f"{x:.1f}"
+
+
+def table(summary: dict, names: list[str]) -> str:
+    rows = [("measure", "scale", "runs", "median s", "min–max s", "peak RSS MiB", "note")]
+    for name in names:
+        for scale in summary:
+            entry = summary[scale].get(name)
+            if entry is None:
+                continue
+            note = ""
+            if entry.get("skipped"):
+                note = entry["skipped"]
+            elif entry.get("timed_out"):
+                note = f"timed out after {entry['timeout_s']:.0f} s"
+                if reached := entry.get("progress"):
+                    note += (f" (measured {reached['seconds']:.0f} s for {reached['done']}/{reached['of']} days, "
+                             f"peak {reached['peak_rss_mib']:.0f} MiB so far)")
+            elif entry.get("failed"):
+                note = "FAILED: " + entry["failed"].splitlines()[-1][:60]
+            if "median_s" in entry:
+                parts = entry.get("parts") or {}
+                if parts:
+                    note = (note + " " if note else "") + " + ".join(f"{k} {_seconds(v)}" for k, v in parts.items())
+                rows.append((name, scale, str(entry["ok"]), _seconds(entry["median_s"]),
+                             f"{_seconds(entry['min_s'])}–{_seconds(entry['max_s'])}",
+                             f"{entry['median_rss_mib']:.0f}", note))
+            else:
+                rows.append((name, scale, f"0/{entry['runs']}", "—", "—", "—", note))
+    return _format(rows)
+
+
+def targets_table(verdicts: dict) -> str:
+    scales = list(verdicts)
+    rows = [("target", *scales)]
+    for key, text, _, _ in TARGETS:
+        cells = []
+        for scale in scales:
+            v = verdicts[scale][key]
+            if v["value"] is None:
+                cells.append(v["verdict"])
+                continue
+            value = f"{v['value']:.2f}{v['unit']}" if v["unit"] == "×" else (
+                f"{v['value']:.0f} {v['unit']}" if v["unit"] == "MiB" else f"{_seconds(v['value'])} {v['unit']}")
+            if v["at_least"]:
+                value = "≥ " + value
+            cells.append(f"{value} {v['verdict'] if v['verdict'] != 'missed' else 'MISSED'}"
+                         + (" (timed out)" if v["at_least"] else ""))
+        rows.append((text, *cells))
+    return _format(rows)
+
+
+def _format(rows: list[tuple]) -> str:
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="measures:\n" + "\n".join(f"  {n}: {d}" for n, d in DESCRIPTIONS.items()))
+    parser.add_argument("--scales", default="S,M", help="comma-separated, among S, M, L (default S,M)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measure and scale (default 3)")
+    parser.add_argument("--only", help="comma-separated measure names (default: all)")
+    parser.add_argument("--skip-naive-at", default="", metavar="SCALES",
+                        help="skip openpyxl_naive at these scales (it takes minutes at L)")
+    parser.add_argument("--timeout", type=float, default=1800,
+                        help="seconds one run may take before it is stopped and reported (default 1800); "
+                             "a measure that times out is not run again at that scale")
+    parser.add_argument("--no-save", action="store_true", help="print only, write no result file")
+    args = parser.parse_args(argv)
+
+    scales = [s.strip().upper() for s in args.scales.split(",") if s.strip()]
+    unknown = [s for s in scales if s not in SCALES]
+    names = list(MEASURES)
+    if args.only:
+        wanted = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown += [n for n in wanted if n not in MEASURES]
+        names = [n for n in names if n in wanted]
+    if unknown:
+        parser.error(f"unknown scale or measure: {', '.join(unknown)} (measures: {', '.join(MEASURES)})")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    skip_naive = {s.strip().upper() for s in args.skip_naive_at.split(",") if s.strip()}
+    notes: list[str] = []
+    if args.repeat < 3:
+        notes.append(f"only {args.repeat} run(s) per measure: medians need at least 3 to mean much")
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    started = datetime.now(timezone.utc)
+    host = machine()
+    say(f"{host['cpu']}, {host['cores']} cores, {host['ram_gib']} GiB, {host['python']}, "
+        f"load {host['load_average_start']}")
+    datasets = {}
+    for scale in scales:
+        generate.ensure(scale, log=say)
+        datasets[scale] = generate.manifest(scale)
+    runs: list[dict] = []
+    began = time.perf_counter()
+    path = RESULTS / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{'-'.join(scales)}.json"
+
+    def save(complete: bool) -> tuple[dict, dict]:
+        """Summarise the runs so far and write them (after each scale too, so a long run that is
+        stopped keeps what it measured); latest.json only once complete."""
+        summary = summarise(runs)
+        verdicts = judge(summary)
+        if args.no_save:
+            return summary, verdicts
+        document = {
+            "started": started.isoformat(timespec="seconds"), "complete": complete,
+            "seconds": round(time.perf_counter() - began, 1),
+            "command": " ".join(["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])]),
+            "scales": scales, "repeat": args.repeat, "machine": host, "datasets": datasets,
+            "measures": {n: DESCRIPTIONS[n] for n in names}, "summary": summary, "targets": verdicts,
+            "notes": notes, "runs": runs,
+        }
+        text = json.dumps(document, indent=2, default=str) + "\n"
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        if complete:
+            (RESULTS / "latest.json").write_text(text)
+        return summary, verdicts
+
+    for scale in scales:
+        given_up: set[str] = set()
+        for rep in range(1, args.repeat + 1):
+            for name in names:
+                if name == "openpyxl_naive" and scale in skip_naive:
+                    if rep == 1:
+                        text = f"skipped at {scale} (--skip-naive-at {scale})"
+                        runs.append({"measure": name, "scale": scale, "skipped": text, "seconds": None})
+                        notes.append(f"openpyxl_naive {text}")
+                        say(f"[{scale}] openpyxl_naive {text}")
+                    continue
+                if name in given_up:
+                    continue
+                result = run_once(name, scale, args.timeout)
+                runs.append(result)
+                if result.get("timed_out"):
+                    given_up.add(name)
+                    text = f"{name} at {scale} timed out after {args.timeout:.0f} s: not run again"
+                    notes.append(text)
+                    say(f"[{scale}] {text}")
+                elif result.get("failed"):
+                    given_up.add(name)
+                    notes.append(f"{name} at {scale} failed: {result['error'].splitlines()[-1]}")
+                    say(f"[{scale}] {name} FAILED:\n{result['error']}")
+                else:
+                    say(f"[{scale}] {name} {rep}/{args.repeat}: {_seconds(result['seconds'])} s, "
+                        f"peak {result['peak_rss_mib']:.0f} MiB")
+        save(complete=False)
+    host["load_average_end"] = _load()
+    total = time.perf_counter() - began
+    summary, verdicts = save(complete=True)
+    print()
+    print(table(summary, names))
+    print()
+    print(targets_table(verdicts))
+    if notes:
+        print()
+        for text in notes:
+            print(f"note: {text}")
+    print(f"\n{len(runs)} runs in {total:.0f} s; load average {host['load_average_start']} → {host['load_average_end']}")
+    if not args.no_save:
+        print(f"wrote {path.relative_to(ROOT)} and {(RESULTS / 'latest.json').relative_to(ROOT)}")
+    return 1 if any(r.get("failed") for r in runs) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,398 @@
+"""One measure, once, in this process: `python -m benchmarks.measure NAME SCALE [--profile FILE]`.
+
+Prints one JSON line on stdout: the wall seconds of the measured step only (setup such as
+loading the master data or creating a ledger is not timed), the process's peak RSS
+(`ru_maxrss`, setup included) and the peak before the measured step began, and what the step
+produced (rows, orders, cells), so a run that did nothing cannot pass for a fast one.
+
+The runner (`python -m benchmarks`) starts a fresh process per run, so every run pays cold
+caches and imports done before the timer starts, the way a user's command does.
+
+`--profile FILE` wraps the measured step in cProfile, writes FILE (open it with
+`python -m pstats FILE` or snakeviz) and prints the top entries by cumulative and own time on
+stderr. `--profile FILE.txt` (or `.html`) uses pyinstrument instead (`pip install pyinstrument`):
+a sampling profiler, so its shares are closer to an unprofiled run than cProfile's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+from benchmarks import ROOT
+
+YEAR = (date(2026, 1, 1), date(2026, 12, 31))
+ORDER_DAY = date(2026, 4, 9)
+MONTH = (date(2026, 4, 1), date(2026, 4, 30))
+INVOICE_DAY = date(2026, 5, 4)
+"""The "today" of the month-end invoicing run: the first working day of May."""
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Timer:
+    """Times the measured step; several `step()` blocks add up (and are reported apart)."""
+
+    def __init__(self, profile: Path | None = None):
+        self.seconds = 0.0
+        self.parts: dict[str, float] = {}
+        self.rss_before: float | None = None
+        self.profile = profile
+        self._profiler = None
+        self._sampler = None
+        if profile is not None and profile.suffix in (".txt", ".html"):
+            from pyinstrument import Profiler
+
+            self._sampler = Profiler(interval=0.001)
+        elif profile is not None:
+            import cProfile
+
+            self._profiler = cProfile.Profile()
+
+    @contextmanager
+    def step(self, part: str | None = None):
+        if self.rss_before is None:
+            self.rss_before = peak_rss_mib()
+        if self._profiler is not None:
+            self._profiler.enable()
+        if self._sampler is not None:
+            self._sampler.start()
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            spent = time.perf_counter() - began
+            if self._profiler is not None:
+                self._profiler.disable()
+            if self._sampler is not None:
+                self._sampler.stop()
+            self.seconds += spent
+            if part:
+                self.parts[part] = self.parts.get(part, 0.0) + spent
+
+    def dump_profile(self, top: int = 30) -> None:
+        if self._sampler is not None:
+            if self.profile.suffix == ".html":
+                self.profile.write_text(self._sampler.output_html())
+            else:
+                self.profile.write_text(self._sampler.output_text(unicode=True, show_all=False))
+            print(self._sampler.output_text(unicode=True), file=sys.stderr)
+            return
+        if self._profiler is None:
+            return
+        import pstats
+
+        self._profiler.dump_stats(str(self.profile))
+        stats = pstats.Stats(self._profiler, stream=sys.stderr)
+        stats.strip_dirs().sort_stats("cumulative").print_stats(top)
+        stats.sort_stats("tottime").print_stats(top)
+
+
+Measure = Callable[[Path, Timer, Path], dict]
+MEASURES: dict[str, Measure] = {}
+DESCRIPTIONS: dict[str, str] = {}
+
+
+def measure(name: str, description: str):
+    def register(fn: Measure) -> Measure:
+        MEASURES[name] = fn
+        DESCRIPTIONS[name] = description
+        return fn
+    return register
+
+
+# --- helpers (setup, never timed) ---------------------------------------------------------
+
+def _master(workbook: Path):
+    from toolkit.validation import check_file
+
+    checked = check_file(workbook)
+    if checked.master is None:
+        codes = sorted({p.code for p in checked.errors})
+        raise SystemExit(f"{workbook.name}: the data check found errors: {', '.join(codes[:10])}")
+    return checked.master
+
+
+def _ledger(tmp: Path):
+    from toolkit.ledger import open_ledger
+
+    return open_ledger(f"sqlite:///{tmp / 'bench.ledger.sqlite'}")
+
+
+def progress(**fields) -> None:
+    """A progress line on stderr: if the runner stops a long run, it reports how far it got."""
+    print("PROGRESS " + json.dumps(fields), file=sys.stderr, flush=True)
+
+
+def _created_summary(created) -> dict:
+    problems = [p.code for p in created.problems if p.severity == "error"]
+    if problems:
+        raise SystemExit(f"orders not created: {', '.join(sorted(set(problems))[:10])}")
+    return {"created": len(created.created), "already_existing": len(created.already_existing),
+            "lines": sum(r["lines"] for r in created.created)}
+
+
+# --- reading --------------------------------------------------------------------------------
+
+@measure("load_validate", "check_file(workbook): read with python-calamine, find the tables, "
+                          "build and check the master data (the data check)")
+def load_validate(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from toolkit.validation import check_file
+
+    with timer.step():
+        checked = check_file(workbook)
+    return {"usable": checked.master is not None, "problems": len(checked.problems),
+            "errors": len(checked.errors)}
+
+
+@measure("calamine_floor", "python-calamine reading every sheet's values and nothing else (the floor)")
+def calamine_floor(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from python_calamine import CalamineWorkbook
+
+    with timer.step():
+        book = CalamineWorkbook.from_path(str(workbook))
+        rows = cells = 0
+        for name in book.sheet_names:
+            values = book.get_sheet_by_name(name).to_python()
+            rows += len(values)
+            cells += sum(len(r) for r in values)
+    return {"sheets": len(book.sheet_names), "rows": rows, "cells": cells}
+
+
+@measure("openpyxl_naive", "openpyxl (not read-only) loading the workbook and reading every cell one by one "
+                           "(the naive baseline)")
+def openpyxl_naive(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    import openpyxl
+
+    with timer.step():
+        book = openpyxl.load_workbook(workbook)
+        cells = filled = 0
+        for ws in book.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    cells += 1
+                    if c.value is not None:
+                        filled += 1
+    return {"sheets": len(book.worksheets), "cells": cells, "filled": filled}
+
+
+# --- planning and orders ----------------------------------------------------------------------
+
+@measure("occurrences_year", "due_between(master, 2026-01-01, 2026-12-31) over all templates "
+                             "(master loaded before; cold recurrence caches)")
+def occurrences_year(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from toolkit.plan import due_between
+
+    master = _master(workbook)
+    with timer.step():
+        dues, problems = due_between(master, *YEAR)
+    return {"templates": len(master.templates), "dues": len(dues), "problems": len(problems)}
+
+
+@measure("orders_one_date", "preview + create for 2026-04-09 on a fresh SQLite ledger (master loaded before)")
+def orders_one_date(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from toolkit.generation import create, preview
+
+    master = _master(workbook)
+    ledger = _ledger(tmp)
+    with timer.step("preview"):
+        shown = preview(master, ledger, ORDER_DAY)
+    with timer.step("create"):
+        created = create(master, ledger, ORDER_DAY)
+    return {"previewed": len(shown.rows), **_created_summary(created)}
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+def _orders_of_the_day(workbook: Path, tmp: Path):
+    """Setup shared by `write_outputs` and `xlsxwriter_floor`: the orders of 2026-04-09."""
+    from toolkit.generation import create
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.orders import load_orders
+
+    master = _master(workbook)
+    ledger = _ledger(tmp)
+    _created_summary(create(master, ledger, ORDER_DAY))
+    with reading(ledger) as conn:
+        orders = load_orders(conn)
+    ledger.engine.dispose()
+    return master, orders
+
+
+@measure("write_outputs", "write_panel + write_order_documents for the orders of 2026-04-09 "
+                          "(orders created and loaded before)")
+def write_outputs(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from toolkit.writers.orders_book import write_order_documents, write_panel
+
+    master, orders = _orders_of_the_day(workbook, tmp)
+    with timer.step("panel"):
+        write_panel(tmp / "panel.xlsx", master, orders)
+    with timer.step("order_documents"):
+        write_order_documents(tmp / "orders.xlsx", master, orders)
+    cells = _cells_of(tmp / "panel.xlsx") + _cells_of(tmp / "orders.xlsx")
+    return {"orders": len(orders), "lines": sum(len(o.lines) for o in orders),
+            "cells": sum(len(c) for _, c in cells), "sheets": len(cells),
+            "bytes": (tmp / "panel.xlsx").stat().st_size + (tmp / "orders.xlsx").stat().st_size}
+
+
+def _cells_of(path: Path) -> list[tuple[str, list[tuple[int, int, object]]]]:
+    """Every non-empty cell of a written workbook: (sheet name, [(row, col, value)])."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    out = []
+    for name in book.sheet_names:
+        sheet = book.get_sheet_by_name(name)
+        r0, c0 = sheet.start or (0, 0)
+        cells = [(r0 + i, c0 + j, v) for i, row in enumerate(sheet.to_python()) for j, v in enumerate(row)
+                 if v != "" and v is not None]
+        out.append((name, cells))
+    return out
+
+
+@measure("xlsxwriter_floor", "XlsxWriter in constant_memory mode writing the same cells as write_outputs "
+                             "(same values, no formats) to one sheet of one file (the floor)")
+def xlsxwriter_floor(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    """The cost of putting these values in a file at all.
+
+    The cells are those write_outputs wrote (read back from its two files), stacked sheet after
+    sheet into one sheet, in row order, with no formats, links or page setup. One sheet on
+    purpose: the one-sheet-per-order layout, the formats and the page setup are what the real
+    writer adds on top of this floor, and the ratio measures exactly that.
+    """
+    from datetime import datetime
+
+    import xlsxwriter
+
+    from toolkit.writers.orders_book import write_order_documents, write_panel
+
+    master, orders = _orders_of_the_day(workbook, tmp)
+    write_panel(tmp / "panel.xlsx", master, orders)
+    write_order_documents(tmp / "orders.xlsx", master, orders)
+    epoch = date(1899, 12, 30)
+    cells: list[tuple[int, int, object]] = []
+    offset = sheets = 0
+    for name in ("panel.xlsx", "orders.xlsx"):
+        for _, found in _cells_of(tmp / name):
+            sheets += 1
+            last = offset
+            for r, c, v in sorted(found, key=lambda x: (x[0], x[1])):
+                if isinstance(v, datetime):
+                    v = (v - datetime(1899, 12, 30)).total_seconds() / 86400
+                elif isinstance(v, date):
+                    v = float((v - epoch).days)
+                cells.append((offset + r, c, v))
+                last = max(last, offset + r)
+            offset = last + 2
+    if offset >= 1_048_576:
+        raise SystemExit(f"{offset} rows do not fit one sheet")
+    del orders, master
+    target = tmp / "floor.xlsx"
+    with timer.step():
+        book = xlsxwriter.Workbook(str(target), {"constant_memory": True, "strings_to_formulas": False,
+                                                 "strings_to_urls": False, "strings_to_numbers": False})
+        ws = book.add_worksheet("floor")
+        write_string, write_number, write_boolean = ws.write_string, ws.write_number, ws.write_boolean
+        for r, c, v in cells:
+            if isinstance(v, str):
+                write_string(r, c, v)
+            elif isinstance(v, bool):
+                write_boolean(r, c, v)
+            else:
+                write_number(r, c, v)
+        book.close()
+    return {"cells": len(cells), "rows": offset, "sheets_in_write_outputs": sheets, "bytes": target.stat().st_size}
+
+
+# --- a month ----------------------------------------------------------------------------------
+
+def _invoice(master, ledger, folder: Path) -> dict:
+    """Month-end invoicing as `toolkit invoice run --out` does it: the run and the accountants'
+    workbook in one transaction."""
+    from toolkit.invoicing import Period, Request
+    from toolkit.ledger.invoices import run
+    from toolkit.writers.accountants import write_accountants
+
+    folder.mkdir(exist_ok=True)
+    done = run(ledger, master, Request(Period(*MONTH), today=INVOICE_DAY),
+               then=lambda invoices, run_id: write_accountants(folder, master, invoices, run_id))
+    return {"invoices": len(done.invoices), "invoice_errors": sum(p.is_error for p in done.problems),
+            "invoice_pending": len(done.pending)}
+
+
+@measure("month", "every working day of April 2026: preview + create, ship every open order (DDTs); "
+                  "then month-end invoicing and the accountants' workbook; fresh SQLite ledger")
+def month(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from toolkit.generation import create, preview
+    from toolkit.ledger.deliveries import ship
+    from toolkit.workdays import working_calendar
+
+    master = _master(workbook)
+    ledger = _ledger(tmp)
+    calendar = working_calendar(master.settings, master.closures)
+    days = [MONTH[0] + timedelta(n) for n in range((MONTH[1] - MONTH[0]).days + 1)]
+    days = [d for d in days if calendar.is_working(d)]
+    out = {"working_days": len(days), "orders": 0, "lines": 0, "ddts": 0, "ship_errors": 0}
+    for done, day in enumerate(days, 1):
+        with timer.step("preview"):
+            preview(master, ledger, day)
+        with timer.step("create"):
+            created = create(master, ledger, day)
+        summary = _created_summary(created)
+        out["orders"] += summary["created"]
+        out["lines"] += summary["lines"]
+        with timer.step("ship"):
+            shipped = ship(master, ledger, day, all_open=True)
+        out["ddts"] += len(shipped.notes)
+        out["ship_errors"] += sum(p.is_error for p in shipped.problems)
+        progress(day=day.isoformat(), done=done, of=len(days), seconds=round(timer.seconds, 1),
+                 parts={k: round(v, 1) for k, v in timer.parts.items()}, peak_rss_mib=round(peak_rss_mib(), 1))
+    with timer.step("invoice"):
+        out.update(_invoice(master, ledger, tmp / "accountants"))
+    out["ledger_bytes"] = (tmp / "bench.ledger.sqlite").stat().st_size
+    return out
+
+
+# --- entry point --------------------------------------------------------------------------------
+
+def run(name: str, scale: str, profile: Path | None = None) -> dict:
+    from benchmarks.generate import workbook_path
+
+    if name not in MEASURES:
+        raise SystemExit(f"unknown measure {name!r}: choose among {', '.join(MEASURES)}")
+    workbook = workbook_path(scale)
+    if not workbook.exists():
+        raise SystemExit(f"{workbook} is missing: run `python -m benchmarks.generate {scale}` first")
+    timer = Timer(profile)
+    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
+        detail = MEASURES[name](workbook, timer, Path(tmp))
+    timer.dump_profile()
+    return {"measure": name, "scale": scale, "seconds": round(timer.seconds, 4),
+            "parts": {k: round(v, 4) for k, v in timer.parts.items()},
+            "peak_rss_mib": round(peak_rss_mib(), 1),
+            "rss_before_step_mib": round(timer.rss_before or 0.0, 1), "detail": detail}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.measure", description=__doc__.splitlines()[0])
+    parser.add_argument("name", help=", ".join(MEASURES))
+    parser.add_argument("scale", help="S, M or L")
+    parser.add_argument("--profile", type=Path, help="cProfile the measured step into this file")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    print(json.dumps(run(args.name, args.scale.upper(), args.profile), default=str))
+
+
+if __name__ == "__main__":
+    main()
