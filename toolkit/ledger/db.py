@@ -179,7 +179,7 @@ def log_event(conn: Connection, action: str, document: str, document_id: int | N
 
 
 def event_row(action: str, document: str, document_id: int | None = None, number: str | None = None,
-          detail: str | None = None) -> dict:
+              detail: str | None = None) -> dict:
     return dict(at=now(), by=user(), action=action, document=document, document_id=document_id,
                 number=number, detail=detail)
 

@@ -2,7 +2,7 @@
 
 A run reads what is still to invoice *inside* its write transaction, so two runs at once
 follow one another and the second finds nothing the first took; numbers are drawn in the
-same transaction (`next_number`), so a failed run leaves no gap. `invoice_lines.delivery_line_id`
+same transaction (`next_numbers`), so a failed run leaves no gap. `invoice_lines.delivery_line_id`
 is unique: a shipped line can never be invoiced twice, whatever the code above does.
 
 A run is draft until finalized. A draft run can be undone while it is the latest run of each
@@ -25,7 +25,9 @@ from toolkit.invoicing import (
     is_fully_delivered, order_invoices, plan,
 )
 from toolkit.ledger import Ledger, schema
-from toolkit.ledger.db import document_number, log_event, next_number, now, reading, user, writing
+from toolkit.ledger.db import (
+    document_number, event_row, insert_returning_ids, log_event, log_events, next_numbers, now, reading, user, writing,
+)
 from toolkit.model import MasterData, Settings
 from toolkit.problems import Problem, define
 from toolkit.vat import totals, vat_summary
@@ -205,34 +207,40 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> tup
 
 def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], status: InvoiceStatus,
           run_id: str) -> list[Invoice]:
-    """Number and insert planned invoices in the caller's transaction, in the order given."""
-    stored = []
-    for invoice in invoices:
-        series = series_for(settings, invoice.kind)
-        year = invoice.invoice_date.year
-        number = next_number(conn, series, year)
-        invoice_id = conn.execute(insert(schema.invoices).values(
-            kind=invoice.kind.value, series=series, year=year, number=number, invoice_date=invoice.invoice_date,
-            customer=invoice.customer, group_key=invoice.group_key, status=status.value, run_id=run_id,
-            period_start=invoice.period.start, period_end=invoice.period.end, taxable=invoice.taxable,
-            vat=invoice.vat, total=invoice.total, payment_method=invoice.payment_method.value,
-            payment_terms=invoice.payment_terms, created_at=now(), created_by=user(),
-        ).returning(i.id)).scalar_one()
-        conn.execute(insert(schema.invoice_lines), [
-            dict(invoice_id=invoice_id, line_no=line.line_no, delivery_line_id=line.delivery_line_id,
-                 order_line_id=line.order_line_id, item=line.item, description=line.description, unit=line.unit,
-                 quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,
-                 vat_nature=line.vat_nature)
-            for line in invoice.lines
-        ])
-        if invoice.dues:
-            conn.execute(insert(schema.invoice_dues), [
-                dict(invoice_id=invoice_id, due_date=x.due_date, amount=x.amount) for x in invoice.dues])
-        shown = document_number(series, year, number)
-        log_event(conn, "invoiced", "invoice" if invoice.kind is InvoiceKind.INVOICE else "credit-note",
-                  invoice_id, shown, f"run {run_id}; {invoice.customer}; total {invoice.total}")
-        stored.append(replace(invoice, id=invoice_id, number=shown, status=status, run_id=run_id))
-    return stored
+    """Number and insert planned invoices in the caller's transaction, in the order given
+    (numbers follow that order within each series); one statement per table, not per invoice."""
+    keys = [(series_for(settings, x.kind), x.invoice_date.year) for x in invoices]
+    numbers: dict[int, int] = {}
+    by_series: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        by_series[key].append(index)
+    for (series, year), indexes in by_series.items():
+        numbers.update(zip(indexes, next_numbers(conn, series, year, len(indexes))))
+    created_at, created_by = now(), user()
+    ids = insert_returning_ids(conn, schema.invoices, [
+        dict(kind=x.kind.value, series=series, year=year, number=numbers[n], invoice_date=x.invoice_date,
+             customer=x.customer, group_key=x.group_key, status=status.value, run_id=run_id,
+             period_start=x.period.start, period_end=x.period.end, taxable=x.taxable, vat=x.vat, total=x.total,
+             payment_method=x.payment_method.value, payment_terms=x.payment_terms, created_at=created_at,
+             created_by=created_by)
+        for n, (x, (series, year)) in enumerate(zip(invoices, keys))])
+    lines = [dict(invoice_id=invoice_id, line_no=line.line_no, delivery_line_id=line.delivery_line_id,
+                  order_line_id=line.order_line_id, item=line.item, description=line.description, unit=line.unit,
+                  quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,
+                  vat_nature=line.vat_nature)
+             for invoice_id, x in zip(ids, invoices) for line in x.lines]
+    dues = [dict(invoice_id=invoice_id, due_date=due.due_date, amount=due.amount)
+            for invoice_id, x in zip(ids, invoices) for due in x.dues]
+    for table, rows in ((schema.invoice_lines, lines), (schema.invoice_dues, dues)):
+        if rows:
+            conn.execute(insert(table), rows)
+    shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
+    log_events(conn, [
+        event_row("invoiced", "invoice" if x.kind is InvoiceKind.INVOICE else "credit-note", invoice_id, number,
+                  f"run {run_id}; {x.customer}; total {x.total}")
+        for invoice_id, number, x in zip(ids, shown, invoices)])
+    return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id)
+            for invoice_id, number, x in zip(ids, shown, invoices)]
 
 
 def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collection[int], day: date) -> list[Invoice]:
