@@ -100,15 +100,15 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
         sign = Decimal(-1) if template.document_type is DocumentType.RETURN else Decimal(1)
         for n, due_line in enumerate(due.lines, start=1):
             source = line_sources.get((due.template, due_line.item))
-            where = master.locate(source.source, "item") if source else master.locate(template.source, "code")
             price = book.prices.get((price_list, version.version, due_line.item)) if version else None
             if price is None:
+                where = master.locate(source.source, "item") if source else master.locate(template.source, "code")
                 trouble.append(NO_PRICE_ON_DATE(where, template=due.template, day=due.date, item=due_line.item,
                                                 price_list=price_list, version=version.version if version else "—"))
                 continue
             unit = net_unit_price(unit_price(price, template.price_type, due_line.price))
             if below_limit(price, unit):
-                at = master.locate(source.source, "price") if source else where
+                at = master.locate(source.source, "price") if source else master.locate(template.source, "code")
                 trouble.append(BELOW_LIMIT_ON_DATE(at, template=due.template, day=due.date, item=due_line.item,
                                                    price=unit, limit=price.limit_price))
                 continue

@@ -154,6 +154,8 @@ def _template_dues(template: Template, lines: Sequence[TemplateLine], exceptions
     found, problems = occurrences(template, wstart, wend, calendar, locate=locate)
     problems = [p for p in problems if _dated_within(p, start, end)]
     regular = tuple(DueLine(x.item, x.quantity, x.price, x.note) for x in lines)
+    if not any(_concerns(exc, start, end) or wstart <= exc.date <= wend for exc in exceptions):
+        return [_due(template, o, regular) for o in found if start <= o.date <= end and regular], problems
     pool = {o.date: _due(template, o, regular) for o in found}
     for exc in exceptions:
         if exc.action is ExceptionAction.MOVE and not wstart <= exc.date <= wend and _concerns(exc, start, end):
