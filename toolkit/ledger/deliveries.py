@@ -27,7 +27,7 @@ from toolkit.ledger.db import (
     document_number, event_row, insert_returning_ids, log_events, next_numbers, now, user, writing,
 )
 from toolkit.ledger.exposure import Exposure, exposures
-from toolkit.ledger.orders import load_orders, order_by_number, set_status
+from toolkit.ledger.orders import load_orders, order_by_number, set_statuses
 from toolkit.model import MasterData
 from toolkit.orders import EFFECTS, Order, OrderStatus
 from toolkit.problems import Problem, define, errors
@@ -156,7 +156,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     limits = {c.code: c.credit_limit for c in master.customers}
     ids = store_drafts(conn, plan.drafts, master.settings.ddt_series,
                        forced_detail={c: _forced_detail(exposure[c], limits.get(c)) for c in customers})
-    completed = complete_orders(conn, {line.order_id for draft in plan.drafts for line in draft.lines})
+    completed = complete_orders(conn, fresh, plan.drafts)
     return Shipped(tuple(load_notes(conn, ids=ids)), plan.held, plan.problems, tuple(completed))
 
 
@@ -245,14 +245,18 @@ def shipped_quantities(conn: Connection, line_ids: Collection[int]) -> dict[int,
     return out
 
 
-def complete_orders(conn: Connection, order_ids: Collection[int]) -> list[str]:
-    """Orders in progress with nothing left to ship become completed; returns their numbers."""
-    completed = []
-    for order in load_orders(conn, ids=sorted(order_ids)):
-        if order.status is OrderStatus.IN_PROGRESS and all(line.to_ship == 0 for line in order.lines):
-            set_status(conn, order, OrderStatus.COMPLETED, "completed")
-            completed.append(order.number)
-    return completed
+def complete_orders(conn: Connection, orders: Sequence[Order], drafts: Sequence[ShipmentDraft]) -> list[str]:
+    """The orders in progress that these stored drafts leave with nothing to ship become
+    completed; returns their numbers. `orders` are as read before the drafts were stored."""
+    shipping: dict[int, Decimal] = defaultdict(Decimal)
+    for draft in drafts:
+        for line in draft.lines:
+            shipping[line.order_line_id] += line.quantity
+    done = [order for order in orders
+            if order.status is OrderStatus.IN_PROGRESS and any(line.id in shipping for line in order.lines)
+            and all(line.to_ship == shipping.get(line.id, 0) for line in order.lines)]
+    set_statuses(conn, done, OrderStatus.COMPLETED, "completed")
+    return [order.number for order in done]
 
 
 def paid_orders(conn: Connection, order_ids: Collection[int]) -> set[int]:

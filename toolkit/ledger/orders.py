@@ -15,7 +15,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from toolkit.ledger import schema
 from toolkit.ledger.db import (
-    document_number, event_row, insert_returning_ids, log_event, log_events, next_numbers, now, user,
+    document_number, event_row, insert_returning_ids, log_events, next_numbers, now, user,
 )
 from toolkit.orders import Order, OrderLine, OrderStatus
 from toolkit.ordering import OrderDraft
@@ -148,7 +148,15 @@ def _split_number(number: str) -> tuple[str | None, int, int]:
 
 
 def set_status(conn: Connection, order: Order, status: OrderStatus, action: str) -> None:
-    conn.execute(update(schema.orders).where(o.id == order.id).values(status=status.value))
-    log_event(conn, action, "order", order.id, order.number, f"{order.status.value} -> {status.value}")
+    set_statuses(conn, [order], status, action)
+
+
+def set_statuses(conn: Connection, orders: Sequence[Order], status: OrderStatus, action: str) -> None:
+    """Move orders to `status`, logging each move (one statement per table for a day's shipments)."""
+    ids = [order.id for order in orders]
+    for start in range(0, len(ids), 900):
+        conn.execute(update(schema.orders).where(o.id.in_(ids[start:start + 900])).values(status=status.value))
+    log_events(conn, [event_row(action, "order", order.id, order.number, f"{order.status.value} -> {status.value}")
+                      for order in orders])
 
 
