@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text, update
@@ -134,7 +135,9 @@ def migrate(ledger: Ledger) -> int:
         return schema.SCHEMA_VERSION
 
 
+@lru_cache(maxsize=1)
 def user() -> str:
+    """The OS login that signs the event log (asked once per process: it is asked per event)."""
     try:
         return getpass.getuser()
     except Exception:  # no login name in some service accounts and containers
