@@ -350,7 +350,7 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
         if (terms is DeliveryTerms.AFTER_RECEIPT or EFFECTS[order.document_type].ship_after_payment) \
                 and order.id not in paid:
             run.held.append(Held(order.number, order.customer, AWAITING_PAYMENT.code))
-            run.problems.append(AWAITING_PAYMENT(_where(master, order.customer, "delivery_terms"),
+            run.problems.append(AWAITING_PAYMENT(master.locate(customers[order.customer].source, "delivery_terms"),
                                                  number=order.number, customer=order.customer))
             continue
         if terms is DeliveryTerms.COMPLETE_ORDER:
@@ -400,7 +400,7 @@ def _credit_check(master: MasterData, orders: Sequence[Order], exposures: Mappin
             continue
         figures = dict(customer=code, total=exposure.total, outstanding=exposure.outstanding,
                        unshipped=exposure.unshipped, limit=limit)
-        where = _where(master, code, "credit_limit")
+        where = master.locate(customers[code].source, "credit_limit")
         if force:
             forced.add(code)
             run.problems.append(CREDIT_FORCED(where, **figures))
@@ -457,11 +457,6 @@ def _as_available(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _R
                                               shipped=shown(shipped)))
     if short:
         run.held.append(Held(order.number, order.customer, PARTIAL_STOCK.code, tuple(short)))
-
-
-def _where(master: MasterData, customer: str, field_: str) -> Location | None:
-    found = next((c for c in master.customers if c.code == customer), None)
-    return master.locate(found.source, field_) if found is not None else None
 
 
 def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], day: date, carrier: str | None,
