@@ -77,6 +77,27 @@ def test_amounts_are_formulas_with_the_ledger_values_cached(tmp_path, tricky):
         x.number: ledger_totals(x) for x in invoices}
 
 
+def test_lines_beyond_a_sheet_go_on_in_the_next_without_splitting_an_invoice(tmp_path, tricky, monkeypatch):
+    from toolkit.writers import accountants
+
+    master, run_id, invoices = tricky
+    counts = [len(x.lines) for x in invoices]
+    room = max(counts) + 1
+    monkeypatch.setattr(accountants, "LINES_PER_SHEET", room)
+    book_path, _ = write_accountants(tmp_path, master, invoices, run_id)
+    read = openpyxl.load_workbook(book_path)
+    parts = [name for name in read.sheetnames if name == "Righe" or name.startswith("Righe ")]
+    assert len(parts) == len(accountants.lines_parts(invoices)) >= 2
+    rows = [row for name in parts for row in read[name].iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == sum(counts)
+    assert all(read[name].max_row - 1 <= room for name in parts)
+    for name in parts:
+        numbers = {row[0] for row in read[name].iter_rows(min_row=2, values_only=True)}
+        assert sum(len(x.lines) for x in invoices if x.number in numbers) == read[name].max_row - 1
+    assert sorted(t for name in parts for t in read[name].tables) == sorted(
+        ["Righe"] + [f"Righe{n}" for n in range(2, len(parts) + 1)])
+
+
 def test_user_text_stays_text(tmp_path, ledger):
     evil = '=HYPERLINK("http://example.com","x")'
     master = master_with(name=evil, invoice_terms=InvoiceTerms.AFTER_DELIVERY)

@@ -133,14 +133,17 @@ def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice]
         taken: set[str] = set()
         register = book.add_worksheet(sheet_name(t("inv.register"), taken))
         summary = book.add_worksheet(sheet_name(t("inv.vat_summary"), taken))
-        flat = book.add_worksheet(sheet_name(t("inv.lines"), taken))
+        parts = lines_parts(invoices)
+        flats = [book.add_worksheet(sheet_name(t("inv.lines") + (f" {n}" if n > 1 else ""), taken))
+                 for n in range(1, len(parts) + 1)]
         cells = []
         for invoice in invoices:
             sheet = book.add_worksheet(sheet_name(invoice.number or "?", taken))
             cells.append(_invoice_sheet(sheet, fmt, master, customers.get(invoice.customer), invoice, lang))
         _register_sheet(register, fmt, customers, invoices, cells, run_id, lang)
         _summary_sheet(summary, fmt, customers, invoices, cells, lang)
-        _lines_sheet(flat, fmt, customers, invoices, lang)
+        for n, (flat, part) in enumerate(zip(flats, parts), start=1):
+            _lines_sheet(flat, fmt, customers, part, lang, n)
         book.close()
 
     return write_atomic(target, write)
@@ -410,8 +413,28 @@ def _summary_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices
     a4(sheet)
 
 
-def _lines_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: Sequence[Invoice], lang: str) -> None:
-    """One row per invoice line with its invoice's data, as an Excel table: ready for a pivot."""
+LINES_PER_SHEET = 1_048_575
+"""Excel's last row, less the header: the lines table goes on in another sheet after it."""
+
+
+def lines_parts(invoices: Sequence[Invoice]) -> list[Sequence[Invoice]]:
+    """The invoices in groups whose lines fit one sheet each, an invoice never split; at least
+    one group, so an empty run still has its (empty) lines sheet."""
+    parts: list[Sequence[Invoice]] = []
+    first, used = 0, 0
+    for n, invoice in enumerate(invoices):
+        if used + len(invoice.lines) > LINES_PER_SHEET and n > first:
+            parts.append(invoices[first:n])
+            first, used = n, 0
+        used += len(invoice.lines)
+    parts.append(invoices[first:])
+    return parts
+
+
+def _lines_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: Sequence[Invoice], lang: str,
+                 part: int = 1) -> None:
+    """One row per invoice line with its invoice's data, as an Excel table: ready for a pivot.
+    A run with more lines than a sheet holds continues in `Righe 2`, `Righe 3`."""
     t = labeller(lang)
     heads = ["doc.number", "doc.date", "inv.kind", "doc.customer", "inv.customer_name", "inv.group", "inv.ddt",
              "inv.ddt_date", "inv.order", "doc.item", "doc.description", "doc.unit", "doc.quantity",
@@ -434,7 +457,8 @@ def _lines_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: 
             text(sheet, row, 16, line.vat_nature)
     if row:
         sheet.add_table(0, 0, row, len(heads) - 1, {
-            "name": "Righe" if lang == "it" else "Lines", "style": "Table Style Light 9",
+            "name": ("Righe" if lang == "it" else "Lines") + (str(part) if part > 1 else ""),
+            "style": "Table Style Light 9",
             "columns": [{"header": t(h)} for h in heads]})
     else:
         sheet.write_row(0, 0, [t(h) for h in heads], fmt.header)
