@@ -352,10 +352,10 @@ def ship(ledger, customer: str, day: date, lines, *, ship_to: str | None = None,
     from sqlalchemy import insert
 
     from toolkit.ledger import schema
-    from toolkit.ledger.db import document_number, next_number, writing
+    from toolkit.ledger.db import document_number, draw_numbers, writing
 
     with writing(ledger) as conn:
-        number = next_number(conn, series, day.year)
+        [number] = draw_numbers(conn, [(series, day.year)])
         delivery_id = conn.execute(insert(schema.deliveries).values(
             series=series, year=day.year, number=number, delivery_date=day, customer=customer, ship_to=ship_to,
             reason="vendita", created_at=datetime(2026, 1, 1), created_by="test",

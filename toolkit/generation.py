@@ -128,26 +128,23 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
         return _store(master, ledger, day, drafts, problems)
 
 
+def _row(draft: OrderDraft) -> dict:
+    return {"template": draft.template, "date": draft.occurrence, "customer": draft.customer}
+
+
 def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraft], problems: list[Problem]) -> Created:
     series = master.settings.order_series
     created: list[dict] = []
-    existing_rows: list[dict] = []
     at_once: dict[date, list[int]] = defaultdict(list)
     invoice_now: dict[date, list[int]] = defaultdict(list)
     with writing(ledger) as conn:
         existing = existing_numbers(conn, [d.key for d in drafts])
-        new = []
-        for draft in drafts:
-            row = {"template": draft.template, "date": draft.occurrence, "customer": draft.customer}
-            if draft.key in existing:
-                existing_rows.append({**row, "number": existing[draft.key]})
-            else:
-                new.append(draft)
+        existing_rows = [{**_row(d), "number": existing[d.key]} for d in drafts if d.key in existing]
+        new = [d for d in drafts if d.key not in existing]
         stored = insert_orders(conn, new, series, [EFFECTS[d.document_type].status for d in new])
         for draft, (order_id, number) in zip(new, stored):
             effects = EFFECTS[draft.document_type]
-            created.append({"template": draft.template, "date": draft.occurrence, "customer": draft.customer,
-                            "number": number, "lines": len(draft.lines), "amount": draft.amount})
+            created.append({**_row(draft), "number": number, "lines": len(draft.lines), "amount": draft.amount})
             if effects.ship_at_once:
                 at_once[draft.occurrence].append(order_id)
             if effects.invoice_at_once:

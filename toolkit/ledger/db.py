@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -148,23 +149,29 @@ def now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def next_number(conn: Connection, series: str, year: int) -> int:
-    """The next progressive number of a series in a year, inside the caller's transaction."""
-    return next_numbers(conn, series, year, 1)[0]
-
-
-def next_numbers(conn: Connection, series: str, year: int, count: int) -> range:
-    """The next `count` progressive numbers of a series in a year, drawn at once (a batch of
-    documents costs two statements, not two per document)."""
+def _next_numbers(conn: Connection, series: str, year: int, count: int) -> range:
+    """The next `count` (at least one) progressive numbers of a series in a year, drawn at once:
+    a batch of documents costs two statements, not two per document."""
     c = schema.counters.c
     last = conn.execute(select(c.last).where(c.series == series, c.year == year)).scalar_one_or_none()
-    if count <= 0:
-        return range((last or 0) + 1, (last or 0) + 1)
     if last is None:
         conn.execute(insert(schema.counters).values(series=series, year=year, last=count))
         return range(1, count + 1)
     conn.execute(update(schema.counters).where(c.series == series, c.year == year).values(last=last + count))
     return range(last + 1, last + count + 1)
+
+
+def draw_numbers(conn: Connection, keys: Sequence[tuple[str, int]]) -> list[int]:
+    """The next progressive number for each document, given its (series, year), in the order of
+    `keys`, inside the caller's transaction (a failed action leaves no gap)."""
+    positions: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for position, key in enumerate(keys):
+        positions[key].append(position)
+    numbers = [0] * len(keys)
+    for (series, year), taken in positions.items():
+        for position, number in zip(taken, _next_numbers(conn, series, year, len(taken))):
+            numbers[position] = number
+    return numbers
 
 
 def insert_returning_ids(conn: Connection, table, rows: list[dict]) -> list[int]:

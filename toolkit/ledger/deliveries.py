@@ -24,7 +24,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from toolkit.ledger import Ledger, schema
 from toolkit.ledger.db import (
-    document_number, event_row, insert_returning_ids, log_events, next_numbers, now, user, writing,
+    document_number, draw_numbers, event_row, insert_returning_ids, log_events, now, user, writing,
 )
 from toolkit.ledger.exposure import Exposure, exposures
 from toolkit.ledger.orders import load_orders, order_by_number, set_statuses
@@ -172,12 +172,7 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
     Refuses (OverShipment) drafts that would ship more than the ledger says is open.
     """
     _check_open(conn, drafts)
-    numbers: dict[int, int] = {}
-    by_year: dict[int, list[int]] = defaultdict(list)
-    for i, draft in enumerate(drafts):
-        by_year[draft.day.year].append(i)
-    for year, indexes in by_year.items():
-        numbers.update(zip(indexes, next_numbers(conn, series, year, len(indexes))))
+    numbers = draw_numbers(conn, [(series, draft.day.year) for draft in drafts])
     created_at, created_by = now(), user()
     ids = insert_returning_ids(conn, schema.deliveries, [
         dict(series=series, year=draft.day.year, number=numbers[i], delivery_date=draft.day, customer=draft.customer,

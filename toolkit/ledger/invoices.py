@@ -2,7 +2,7 @@
 
 A run reads what is still to invoice *inside* its write transaction, so two runs at once
 follow one another and the second finds nothing the first took; numbers are drawn in the
-same transaction (`next_numbers`), so a failed run leaves no gap. `invoice_lines.delivery_line_id`
+same transaction (`draw_numbers`), so a failed run leaves no gap. `invoice_lines.delivery_line_id`
 is unique: a shipped line can never be invoiced twice, whatever the code above does.
 
 A run is draft until finalized. A draft run can be undone while it is the latest run of each
@@ -26,7 +26,7 @@ from toolkit.invoicing import (
 )
 from toolkit.ledger import Ledger, schema
 from toolkit.ledger.db import (
-    document_number, event_row, insert_returning_ids, log_event, log_events, next_numbers, now, reading, user, writing,
+    document_number, draw_numbers, event_row, insert_returning_ids, log_event, log_events, now, reading, user, writing,
 )
 from toolkit.model import MasterData, Settings
 from toolkit.problems import Problem, define
@@ -210,12 +210,7 @@ def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], sta
     """Number and insert planned invoices in the caller's transaction, in the order given
     (numbers follow that order within each series); one statement per table, not per invoice."""
     keys = [(series_for(settings, x.kind), x.invoice_date.year) for x in invoices]
-    numbers: dict[int, int] = {}
-    by_series: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for index, key in enumerate(keys):
-        by_series[key].append(index)
-    for (series, year), indexes in by_series.items():
-        numbers.update(zip(indexes, next_numbers(conn, series, year, len(indexes))))
+    numbers = draw_numbers(conn, keys)
     created_at, created_by = now(), user()
     ids = insert_returning_ids(conn, schema.invoices, [
         dict(kind=x.kind.value, series=series, year=year, number=numbers[n], invoice_date=x.invoice_date,

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from toolkit.ledger import schema
 from toolkit.ledger.db import (
-    document_number, event_row, insert_returning_ids, log_events, next_numbers, now, user,
+    document_number, draw_numbers, event_row, insert_returning_ids, log_events, now, user,
 )
 from toolkit.orders import Order, OrderLine, OrderStatus
 from toolkit.ordering import OrderDraft
@@ -47,13 +47,7 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
                   statuses: Sequence[OrderStatus]) -> list[tuple[int, str]]:
     """Number and store the drafts (orders, lines, one "generated" event each) in a few
     executemany statements; returns (id, number) per draft, in order."""
-    numbers: dict[int, int] = {}
-    by_year: dict[int, list[int]] = defaultdict(list)
-    for i, draft in enumerate(drafts):
-        by_year[draft.occurrence.year].append(i)
-    for year, indexes in by_year.items():
-        for i, number in zip(indexes, next_numbers(conn, series, year, len(indexes))):
-            numbers[i] = number
+    numbers = draw_numbers(conn, [(series, d.occurrence.year) for d in drafts])
     created_at, created_by = now(), user()
     ids = insert_returning_ids(conn, schema.orders, [
         dict(series=series, year=d.occurrence.year, number=numbers[i], template=d.template, occurrence=d.occurrence,
