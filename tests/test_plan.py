@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import factories as f
 from toolkit.cells import Location
@@ -207,3 +208,24 @@ def test_dues_sorted_by_date_then_template():
     assert [(d.date, d.template) for d in dues] == [
         (D(2026, 4, 2), "T000"), (D(2026, 4, 2), "T001"), (D(2026, 4, 7), "T001"),
         (D(2026, 4, 9), "T000"), (D(2026, 4, 9), "T001")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=st.dates(D(2025, 12, 1), D(2027, 1, 31)), days=st.integers(0, 40))
+def test_rule_groups_skip_only_templates_with_nothing_due(sample_master, start, days):
+    """Planning asks each rule group, not each template, whether anything falls in the range;
+    the result must be what planning every active template one by one gives."""
+    from toolkit.plan import _template_dues
+    from toolkit.workdays import working_calendar
+
+    end = start + timedelta(days)
+    calendar = working_calendar(sample_master.settings, sample_master.closures)
+    one_by_one, problems = [], []
+    for template in (t for t in sample_master.templates if t.active):
+        lines = tuple(x for x in sample_master.template_lines if x.template == template.code)
+        exceptions = tuple(x for x in sample_master.exceptions if x.template == template.code)
+        found, trouble = _template_dues(template, lines, exceptions, start, end, calendar, sample_master.locate)
+        one_by_one += found
+        problems += trouble
+    one_by_one.sort(key=lambda d: (d.date, d.template))
+    assert due_between(sample_master, start, end) == (one_by_one, problems)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from toolkit.memo import per_master
 from toolkit.model import MasterData, Template
 from toolkit.money import line_amount
 from toolkit.plan import Due
@@ -85,10 +86,7 @@ def net_unit_price(price) -> Decimal:
 
 def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = None) -> tuple[list[OrderDraft], list[Problem]]:
     book = book or price_book(master)
-    templates = {t.code: t for t in master.templates}
-    customers = {c.code: c for c in master.customers}
-    items = {i.code: i for i in master.items}
-    line_sources = {(line.template, line.item): line for line in master.template_lines}
+    templates, customers, items, line_sources = _lookups(master)
     drafts: list[OrderDraft] = []
     problems: list[Problem] = []
     for due in dues:
@@ -121,6 +119,13 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
         if not trouble and lines:
             drafts.append(_draft(template, due, price_list, version.version, tuple(lines)))  # type: ignore[union-attr]
     return drafts, problems
+
+
+@per_master
+def _lookups(master: MasterData) -> tuple[dict, dict, dict, dict]:
+    """Templates, customers and items by code, template lines by (template, item)."""
+    return ({t.code: t for t in master.templates}, {c.code: c for c in master.customers},
+            {i.code: i for i in master.items}, {(x.template, x.item): x for x in master.template_lines})
 
 
 def _draft(template: Template, due: Due, price_list: str, version: str, lines: tuple[DraftLine, ...]) -> OrderDraft:

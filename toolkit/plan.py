@@ -26,7 +26,8 @@ from typing import NamedTuple
 
 from toolkit.model import CalendarException, MasterData, Template, TemplateLine
 from toolkit.problems import Problem, define
-from toolkit.recurrence import MARGIN_DAYS, Locate, Occurrence, occurrences
+from toolkit.memo import per_master
+from toolkit.recurrence import MARGIN_DAYS, Locate, Occurrence, RuleGroup, group_delivers, occurrences, rule_groups
 from toolkit.vocab import ExceptionAction
 from toolkit.workdays import WorkingCalendar, working_calendar
 
@@ -111,23 +112,53 @@ def due_between(master: MasterData, start: date, end: date, *, calendar: Working
         calendar = working_calendar(master.settings, master.closures)
     if locate is None:
         locate = master.locate
+    index = _plan_index(master, calendar.saturday_working)
+    dues: list[Due] = []
+    problems: list[Problem] = []
+    for i in index.candidates(calendar, start, end):
+        template = index.templates[i]
+        found, trouble = _template_dues(template, index.lines.get(template.code, ()),
+                                        index.exceptions.get(template.code, ()), start, end, calendar, locate)
+        dues += found
+        problems += trouble
+    dues.sort(key=lambda d: (d.date, d.template))
+    return dues, problems
+
+
+@dataclass(frozen=True)
+class _PlanIndex:
+    """The active templates with their lines and exceptions, and their rule groups."""
+
+    templates: list[Template]
+    lines: dict[str, tuple[TemplateLine, ...]]
+    exceptions: dict[str, tuple[CalendarException, ...]]
+    groups: dict[RuleGroup, list[int]]
+    always: list[int]
+    """Positions planned whatever the range: an exception may add or move a delivery, an
+    unusable rule must be reported."""
+
+    def candidates(self, calendar: WorkingCalendar, start: date, end: date) -> list[int]:
+        """The positions of the templates that may have a delivery in [start, end], in order."""
+        found = set(self.always)
+        for group, members in self.groups.items():
+            if group_delivers(group, calendar, start, end):
+                found.update(members)
+        return sorted(found)
+
+
+@per_master
+def _plan_index(master: MasterData, saturday_working: bool) -> _PlanIndex:
+    templates = [t for t in master.templates if t.active]
     lines: dict[str, list[TemplateLine]] = defaultdict(list)
     for line in master.template_lines:
         lines[line.template].append(line)
     exceptions: dict[str, list[CalendarException]] = defaultdict(list)
     for exc in master.exceptions:
         exceptions[exc.template].append(exc)
-    dues: list[Due] = []
-    problems: list[Problem] = []
-    for template in master.templates:
-        if not template.active:
-            continue
-        found, trouble = _template_dues(template, lines[template.code], exceptions[template.code],
-                                        start, end, calendar, locate)
-        dues += found
-        problems += trouble
-    dues.sort(key=lambda d: (d.date, d.template))
-    return dues, problems
+    groups, unusable = rule_groups(templates, saturday_working)
+    excepted = [i for i, t in enumerate(templates) if t.code in exceptions]
+    return _PlanIndex(templates, {k: tuple(v) for k, v in lines.items()}, {k: tuple(v) for k, v in exceptions.items()},
+                      groups, sorted({*unusable, *excepted}))
 
 
 def due_on(master: MasterData, day: date, *, calendar: WorkingCalendar | None = None,

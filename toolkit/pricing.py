@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from toolkit.memo import per_master
 from toolkit.model import MasterData, Price, PriceVersion, Template
 from toolkit.vocab import PriceType
 
@@ -44,7 +45,9 @@ class PriceBook:
         return self.prices.get((price_list, version.version, item))
 
 
+@per_master
 def price_book(master: MasterData) -> PriceBook:
+    """The price lists of the master data as lookups (the same book for the whole session)."""
     versions: dict[str, list[PriceVersion]] = defaultdict(list)
     for v in master.price_versions:
         versions[v.price_list].append(v)

@@ -24,7 +24,8 @@ a template only clips them to its own validity.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
@@ -130,8 +131,7 @@ def occurrences(template: Template, start: date, end: date, calendar: WorkingCal
         key = _rule_key(template, calendar.saturday_working)
     except RuleError as e:
         return [], [_unusable(template, e, locate)]
-    margin = timedelta(days=MARGIN_DAYS + calendar.longest_closure)
-    wstart, wend = _shift(start, -margin), _shift(end, margin)
+    wstart, wend = _window(calendar, start, end)
     lo, hi = _validity(template, wstart, wend)
     if lo > hi:
         return [], []
@@ -148,6 +148,37 @@ def occurrences(template: Template, start: date, end: date, calendar: WorkingCal
         for d, nominal, _ in _merged(moves, groups)
     ]
     return found, problems
+
+
+RuleGroup = tuple[tuple, HolidayPolicy]
+"""A rule and a holiday policy: the templates that share them deliver on the same days."""
+
+
+def rule_groups(templates: Sequence[Template], saturday_working: bool) -> tuple[dict[RuleGroup, list[int]], list[int]]:
+    """The positions of the templates by rule group, and of those whose rule is unusable.
+
+    A planner then asks once per group whether it delivers in a range (`group_delivers`), not
+    once per template: on a given day most groups (Mondays only, the 15th, …) do not.
+    """
+    groups: dict[RuleGroup, list[int]] = defaultdict(list)
+    unusable: list[int] = []
+    for i, template in enumerate(templates):
+        try:
+            groups[_rule_key(template, saturday_working), effective_policy(template)].append(i)
+        except RuleError:
+            unusable.append(i)
+    return dict(groups), unusable
+
+
+def group_delivers(group: RuleGroup, calendar: WorkingCalendar, start: date, end: date) -> bool:
+    """Whether the group's rule, after its holiday policy, delivers on some day in [start, end]
+    (a template's own validity can only take deliveries away)."""
+    key, policy = group
+    try:
+        days = _moves(key, policy, calendar, *_window(calendar, start, end)).days
+    except RuleError:
+        return True
+    return bisect_left(days, start) < bisect_right(days, end)
 
 
 def parse_rrule(text: str) -> str | None:
@@ -243,6 +274,11 @@ def _merged(moves: _Moves, groups: list[Group]) -> list[Group]:
     first = bisect_left(moves.days, groups[0][0])
     i, j = bisect_left(moves.merged, first), bisect_left(moves.merged, first + len(groups))
     return [g for g in (groups[m - first] for m in moves.merged[i:j]) if len(g[1]) > 1]
+
+
+def _window(calendar: WorkingCalendar, start: date, end: date) -> tuple[date, date]:
+    margin = timedelta(days=MARGIN_DAYS + calendar.longest_closure)
+    return _shift(start, -margin), _shift(end, margin)
 
 
 def _validity(template: Template, start: date, end: date) -> tuple[date, date]:
