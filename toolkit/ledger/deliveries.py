@@ -20,11 +20,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from toolkit.ledger import Ledger, schema
 from toolkit.ledger.db import (
-    document_number, draw_numbers, event_row, insert_returning_ids, log_events, now, user, writing,
+    document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_events, now, user, writing,
 )
 from toolkit.ledger.exposure import Exposure, exposures
 from toolkit.ledger.orders import load_orders, order_by_number, set_statuses
@@ -174,15 +174,14 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
     _check_open(conn, drafts)
     numbers = draw_numbers(conn, [(series, draft.day.year) for draft in drafts])
     created_at, created_by = now(), user()
-    ids = insert_returning_ids(conn, schema.deliveries, [
+    ids = insert_numbered(conn, schema.deliveries, [
         dict(series=series, year=draft.day.year, number=numbers[i], delivery_date=draft.day, customer=draft.customer,
              ship_to=draft.ship_to, carrier=draft.carrier, reason=draft.reason.value, packages=draft.packages,
              weight=draft.weight, forced=int(draft.forced), created_at=created_at, created_by=created_by)
         for i, draft in enumerate(drafts)])
     lines = [dict(delivery_id=delivery_id, order_line_id=line.order_line_id, quantity=line.quantity)
              for delivery_id, draft in zip(ids, drafts) for line in draft.lines]
-    if lines:
-        conn.execute(insert(schema.delivery_lines), lines)
+    insert_rows(conn, schema.delivery_lines, lines)
     events = []
     for i, (delivery_id, draft) in enumerate(zip(ids, drafts)):
         detail = f"{draft.customer} {','.join(draft.orders)}"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, exists, func, select, update
 
 from toolkit.invoicing import (
     Billable, DeliveryRef, Instalment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Pending, Period, Request,
@@ -26,7 +26,7 @@ from toolkit.invoicing import (
 )
 from toolkit.ledger import Ledger, schema
 from toolkit.ledger.db import (
-    document_number, draw_numbers, event_row, insert_returning_ids, log_event, log_events, now, reading, user, writing,
+    document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_event, log_events, now, reading, user, writing,
 )
 from toolkit.model import MasterData, Settings
 from toolkit.problems import Problem, define
@@ -212,7 +212,7 @@ def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], sta
     keys = [(series_for(settings, x.kind), x.invoice_date.year) for x in invoices]
     numbers = draw_numbers(conn, keys)
     created_at, created_by = now(), user()
-    ids = insert_returning_ids(conn, schema.invoices, [
+    ids = insert_numbered(conn, schema.invoices, [
         dict(kind=x.kind.value, series=series, year=year, number=numbers[n], invoice_date=x.invoice_date,
              customer=x.customer, group_key=x.group_key, status=status.value, run_id=run_id,
              period_start=x.period.start, period_end=x.period.end, taxable=x.taxable, vat=x.vat, total=x.total,
@@ -226,9 +226,8 @@ def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], sta
              for invoice_id, x in zip(ids, invoices) for line in x.lines]
     dues = [dict(invoice_id=invoice_id, due_date=due.due_date, amount=due.amount)
             for invoice_id, x in zip(ids, invoices) for due in x.dues]
-    for table, rows in ((schema.invoice_lines, lines), (schema.invoice_dues, dues)):
-        if rows:
-            conn.execute(insert(table), rows)
+    insert_rows(conn, schema.invoice_lines, lines)
+    insert_rows(conn, schema.invoice_dues, dues)
     shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
     log_events(conn, [
         event_row("invoiced", "invoice" if x.kind is InvoiceKind.INVOICE else "credit-note", invoice_id, number,

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from toolkit.ledger import schema
 from toolkit.ledger.db import (
-    document_number, draw_numbers, event_row, insert_returning_ids, log_events, now, user,
+    document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_events, now, user,
 )
 from toolkit.orders import Order, OrderLine, OrderStatus
 from toolkit.ordering import OrderDraft
@@ -49,7 +49,7 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
     executemany statements; returns (id, number) per draft, in order."""
     numbers = draw_numbers(conn, [(series, d.occurrence.year) for d in drafts])
     created_at, created_by = now(), user()
-    ids = insert_returning_ids(conn, schema.orders, [
+    ids = insert_numbered(conn, schema.orders, [
         dict(series=series, year=d.occurrence.year, number=numbers[i], template=d.template, occurrence=d.occurrence,
              order_date=d.occurrence, customer=d.customer, ship_to=d.ship_to, contact=d.contact,
              document_type=d.document_type.value, status=status.value, price_list=d.price_list,
@@ -60,8 +60,7 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
                   unit=line.unit, quantity=line.quantity, unit_price=line.unit_price, amount=line.amount,
                   vat_rate=line.vat_rate, vat_nature=line.vat_nature, note=line.note)
              for order_id, d in zip(ids, drafts) for line in d.lines]
-    if lines:
-        conn.execute(insert(schema.order_lines), lines)
+    insert_rows(conn, schema.order_lines, lines)
     shown = [document_number(series, d.occurrence.year, numbers[i]) for i, d in enumerate(drafts)]
     log_events(conn, [event_row("generated", "order", order_id, number, f"{d.template} {d.occurrence.isoformat()}")
                       for order_id, number, d in zip(ids, shown, drafts)])
