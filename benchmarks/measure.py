@@ -374,6 +374,9 @@ def run(name: str, scale: str, profile: Path | None = None) -> dict:
     workbook = workbook_path(scale)
     if not workbook.exists():
         raise SystemExit(f"{workbook} is missing: run `python -m benchmarks.generate {scale}` first")
+    from toolkit import runtime
+
+    runtime.configure()  # as the commands and the buttons do when they start
     timer = Timer(profile)
     with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
         detail = MEASURES[name](workbook, timer, Path(tmp))

@@ -12,6 +12,7 @@ import sys
 
 import typer
 
+from toolkit import runtime
 from toolkit.commands import output
 from toolkit.problems import ProblemsFound, UnusableInput
 
@@ -48,6 +49,7 @@ def _click_exceptions() -> tuple[type[Exception], ...]:
 
 
 def main() -> None:
+    runtime.configure()
     _register()
     try:
         sys.exit(app(standalone_mode=False) or 0)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit import validation
+from toolkit import runtime, validation
 from toolkit.cells import column_index
 from pathlib import Path
 
@@ -88,6 +88,7 @@ def button(caption: str) -> Callable[[Callable[[Book], None]], Callable[..., Non
     def wrap(body: Callable[[Book], None]) -> Callable[..., None]:
         @functools.wraps(body)
         def run(book: Book | None = None) -> None:
+            runtime.configure()
             book = caller() if book is None else book
             try:
                 body(book)
