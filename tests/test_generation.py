@@ -66,6 +66,21 @@ def test_preview_marks_existing_orders_and_customer_figures(sample_master, ledge
     assert exposure.unshipped == after.rows[0].amount == exposure.last_order_amount
 
 
+def test_a_session_that_previews_and_creates_a_day_prices_it_once(sample_master, ledger, monkeypatch):
+    import toolkit.generation as generation
+
+    master = sample_master.model_copy()  # a master no earlier test has planned
+    priced = []
+    real = generation.draft_orders
+    monkeypatch.setattr(generation, "draft_orders", lambda m, dues: priced.append(len(dues)) or real(m, dues))
+    shown = preview(master, ledger, APRIL_9)
+    created = create(master, ledger, APRIL_9)
+    assert priced == [len(shown.rows)] and len(created.created) == len(shown.rows) > 0
+    assert [(r["template"], r["amount"]) for r in created.created] == [(r.template, r.amount) for r in shown.rows]
+    create(master, ledger, APRIL_9, only={shown.rows[0].template})
+    assert priced == [len(shown.rows), 1]
+
+
 def test_only_and_exclude(sample_master, ledger):
     dues, _ = due_on(sample_master, APRIL_9)
     first, second = dues[0].template, dues[1].template

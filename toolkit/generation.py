@@ -21,6 +21,7 @@ from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.exposure import Exposure, exposures
 from toolkit.ledger.orders import existing_numbers, insert_orders, last_generated, record_generation
+from toolkit.memo import per_master
 from toolkit.model import MasterData
 from toolkit.orders import EFFECTS
 from toolkit.ordering import OrderDraft, draft_orders
@@ -68,14 +69,22 @@ class Created:
     problems: list[Problem]
 
 
-def _dues(master: MasterData, ledger: Ledger, day: date, with_catch_up: bool) -> tuple[list[Due], list[Problem]]:
-    """What is due on `day` and, with catch-up, on the days since the last generation."""
+def _start(ledger: Ledger, day: date, with_catch_up: bool) -> date:
+    """The first day to plan: the day after the last generation (catch-up), or `day` itself."""
     last = None
     if with_catch_up:
         with reading(ledger) as conn:
             last = last_generated(conn)
-    start = last + timedelta(days=1) if last is not None and last < day else day
-    return due_between(master, start, day, locate=master.locate)
+    return last + timedelta(days=1) if last is not None and last < day else day
+
+
+@per_master
+def _priced(master: MasterData, start: date, day: date) -> tuple[list[Due], list[Problem], list[OrderDraft], list[Problem]]:
+    """What is due from `start` to `day`, priced: a session that previews and then creates
+    the same day plans and prices it once. Callers must not change the lists."""
+    dues, problems = due_between(master, start, day, locate=master.locate)
+    drafts, draft_problems = draft_orders(master, dues)
+    return dues, problems, drafts, draft_problems
 
 
 def _select(dues: list[Due], only: Collection[str] | None, exclude: Collection[str] | None,
@@ -88,8 +97,7 @@ def _select(dues: list[Due], only: Collection[str] | None, exclude: Collection[s
 
 
 def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: bool = True) -> Preview:
-    dues, problems = _dues(master, ledger, day, with_catch_up)
-    drafts, draft_problems = draft_orders(master, dues)
+    dues, problems, drafts, draft_problems = _priced(master, _start(ledger, day, with_catch_up), day)
     priced = {d.key: d for d in drafts}
     customers = {c.code: c for c in master.customers}
     with reading(ledger) as conn:
@@ -116,9 +124,10 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
     Writes nothing if any chosen order has a problem (a missing price, say): fix it or leave
     that template out with `exclude`.
     """
-    dues, problems = _dues(master, ledger, day, with_catch_up)
-    dues, selection_problems = _select(dues, only, exclude, keys)
-    drafts, draft_problems = draft_orders(master, dues)
+    dues, problems, drafts, draft_problems = _priced(master, _start(ledger, day, with_catch_up), day)
+    chosen, selection_problems = _select(dues, only, exclude, keys)
+    if len(chosen) < len(dues):
+        drafts, draft_problems = draft_orders(master, chosen)
     problems = problems + selection_problems + draft_problems
     if errors(problems):
         return Created([], [], problems)
