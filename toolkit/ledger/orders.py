@@ -75,6 +75,11 @@ def record_generation(conn: Connection, day: date) -> None:
     conn.execute(insert(schema.generation_runs).values(occurrence_date=day, at=now(), by=user()))
 
 
+_LINE_COLUMNS = (ol.id, ol.line_no, ol.item, ol.description, ol.unit, ol.quantity, ol.unit_price, ol.amount,
+                 ol.vat_rate, ol.vat_nature, ol.note)
+"""The columns an `OrderLine` is built from, in its fields' order."""
+
+
 def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses: Sequence[OrderStatus] | None = None,
                 occurrence_from: date | None = None, occurrence_to: date | None = None,
                 customer: str | None = None) -> list[Order]:
@@ -96,12 +101,14 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
     lines = defaultdict(list)
     shipped = _sums(conn, schema.delivery_lines.c.order_line_id, schema.delivery_lines.c.quantity, order_ids)
     invoiced = _sums(conn, schema.invoice_lines.c.order_line_id, schema.invoice_lines.c.quantity, order_ids)
+    zero = Decimal(0)
     for start in range(0, len(order_ids), 900):
         chunk = order_ids[start:start + 900]
-        for r in conn.execute(select(schema.order_lines).where(ol.order_id.in_(chunk)).order_by(ol.order_id, ol.line_no)):
-            lines[r.order_id].append(OrderLine(
-                r.id, r.line_no, r.item, r.description, r.unit, r.quantity, r.unit_price, r.amount, r.vat_rate,
-                r.vat_nature, r.note, shipped.get(r.id, Decimal(0)), invoiced.get(r.id, Decimal(0))))
+        rows = conn.execute(select(ol.order_id, *_LINE_COLUMNS).where(ol.order_id.in_(chunk))
+                            .order_by(ol.order_id, ol.line_no))
+        for order_id, *fields in rows:
+            line_id = fields[0]
+            lines[order_id].append(OrderLine(*fields, shipped.get(line_id, zero), invoiced.get(line_id, zero)))
     return [
         Order(h.id, document_number(h.series, h.year, h.number), h.template, h.occurrence, h.order_date, h.customer,
               h.ship_to, h.contact, DocumentType(h.document_type), OrderStatus(h.status), h.price_list,
