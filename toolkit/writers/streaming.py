@@ -10,6 +10,7 @@ files, which suits a few large sheets, not thousands of small ones. XlsxWriter r
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,12 +22,33 @@ from xlsxwriter.worksheet import Worksheet
 from toolkit.writers.printable import WORKBOOK_OPTIONS
 
 
+PLAIN_FUNCTIONS = frozenset({"ROUND", "SUM", "SUMIF", "SUMIFS"})
+FUNCTION = re.compile(r"([A-Za-z_][\w.]*)\(")
+
+
+class PlainFormulasWorksheet(Worksheet):
+    """A worksheet that writes formulas made only of Excel's oldest functions as they are.
+
+    XlsxWriter runs about 30 regular-expression substitutions on every formula to prefix newer
+    functions (`_xlfn.XLOOKUP`); for a million `=ROUND(M2*N2,2)` that was a fifth of the writing.
+    """
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        if formula.startswith("=") and PLAIN_FUNCTIONS.issuperset(FUNCTION.findall(formula)):
+            return formula[1:]
+        return super()._prepare_formula(formula, expand_future_functions)
+
+
+class StreamingWorkbook(Workbook):
+    worksheet_class = PlainFormulasWorksheet
+
+
 @contextmanager
 def streaming_workbook(path) -> Iterator[Workbook]:
     """A constant-memory workbook, saved when the block ends without an error; its temporary
     files live in a directory of their own, removed even when writing fails half-way."""
     with tempfile.TemporaryDirectory(prefix="toolkit-xlsx-", ignore_cleanup_errors=True) as tmpdir:
-        book = Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": tmpdir})
+        book = StreamingWorkbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": tmpdir})
         book.set_properties({"creator": "toolkit"})
         try:
             yield book
