@@ -30,7 +30,8 @@ class PlainFormulasWorksheet(Worksheet):
     """A worksheet that writes formulas made only of Excel's oldest functions as they are.
 
     XlsxWriter runs about 30 regular-expression substitutions on every formula to prefix newer
-    functions (`_xlfn.XLOOKUP`); for a million `=ROUND(M2*N2,2)` that was a fifth of the writing.
+    functions (`_xlfn.XLOOKUP`): with a `=ROUND(M2*N2,2)` per invoice line, 30 % of the time
+    the accountants' workbook took.
     """
 
     def _prepare_formula(self, formula, expand_future_functions=False):
