@@ -107,6 +107,19 @@ def test_lines_beyond_a_sheet_go_on_in_the_next_without_splitting_an_invoice(tmp
         ["Righe"] + [f"Righe{n}" for n in range(2, len(parts) + 1)])
 
 
+@pytest.mark.filterwarnings("error")
+def test_register_links_stop_at_excels_limit(tmp_path, tricky, monkeypatch):
+    from toolkit.writers import accountants
+
+    master, run_id, invoices = tricky
+    monkeypatch.setattr(accountants, "LINKS_PER_SHEET", 2)
+    book_path, _ = write_accountants(tmp_path, master, invoices, run_id)
+    register = openpyxl.load_workbook(book_path)["Registro"]
+    numbers = [register.cell(row, 1) for row in range(4, 4 + len(invoices))]
+    assert [c.value for c in numbers] == [x.number for x in invoices]
+    assert [c.hyperlink is not None for c in numbers] == [True, True] + [False] * (len(invoices) - 2)
+
+
 def test_user_text_stays_text(tmp_path, ledger):
     evil = '=HYPERLINK("http://example.com","x")'
     master = master_with(name=evil, invoice_terms=InvoiceTerms.AFTER_DELIVERY)

@@ -349,6 +349,10 @@ def _payment_block(sheet, fmt: Formats, master: MasterData, invoice: Invoice, to
     return row + 1
 
 
+LINKS_PER_SHEET = 65_530
+"""Excel's limit of links in a sheet: the register's later invoice numbers are plain text."""
+
+
 def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: Sequence[Invoice],
                     lines_at: list[Rows], detail_at: list[Rows], run_id: str, lang: str) -> None:
     """One row per invoice; its number links to its first line, its taxable and VAT sum its
@@ -364,7 +368,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
     for invoice, lines, detail in zip(invoices, lines_at, detail_at):
         row += 1
         customer = customers.get(invoice.customer)
-        if lines.last >= lines.first:
+        if lines.last >= lines.first and row - header <= LINKS_PER_SHEET:
             sheet.write_url(row, 0, f"internal:{lines.cell(lines.first, 0)}", fmt.link, string=invoice.number or "")
         else:
             text(sheet, row, 0, invoice.number)
