@@ -1,6 +1,7 @@
 """The accountants' workbook: live formulas with cached values, user text kept as text, the
-register CSV for accounting imports, and — through LibreOffice, the real spreadsheet here —
-every invoice sheet and the register recalculating to exactly the ledger's figures.
+register CSV for accounting imports, the printable invoices on request, and — through
+LibreOffice, the real spreadsheet here — every printable invoice, the register and the VAT
+summary recalculating to exactly the ledger's figures.
 Also the `toolkit invoice` verbs end to end on the bundled sample."""
 
 from __future__ import annotations
@@ -60,19 +61,27 @@ def test_the_brief_cases_are_in_the_ledger(tricky):
 
 def test_amounts_are_formulas_with_the_ledger_values_cached(tmp_path, tricky):
     master, run_id, invoices = tricky
-    book_path, csv_path = write_accountants(tmp_path, master, invoices, run_id)
-    formulas = openpyxl.load_workbook(book_path)
-    cached = CalamineWorkbook.from_path(str(book_path))
-    assert formulas.sheetnames[:3] == ["Registro", "Riepilogo IVA", "Righe"]
+    book_path, copies_path, csv_path = write_accountants(tmp_path, master, invoices, run_id, copies=True)
+    assert copies_path.name == f"copie-fatture-{run_id}.xlsx"
+    copies = openpyxl.load_workbook(copies_path)
+    cached_copies = CalamineWorkbook.from_path(str(copies_path))
+    assert copies.sheetnames == [x.number for x in invoices]
     for invoice in invoices:
-        sheet = formulas[invoice.number]
+        sheet = copies[invoice.number]
         texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
         assert any(t.startswith("=ROUND(F") and "*G" in t for t in texts)
         assert any(t.startswith("=SUMIF") for t in texts)
         assert any(t.startswith("=ROUND(H") and "/100,2)" in t for t in texts)
-        assert totals_in(cached.get_sheet_by_name(invoice.number).to_python()) == ledger_totals(invoice)
+        assert totals_in(cached_copies.get_sheet_by_name(invoice.number).to_python()) == ledger_totals(invoice)
+    formulas = openpyxl.load_workbook(book_path)
+    cached = CalamineWorkbook.from_path(str(book_path))
+    assert formulas.sheetnames == ["Registro", "Riepilogo IVA", "Righe"]
     register = formulas["Registro"]
-    assert str(register.cell(4, 9).value).startswith(f"='{invoices[0].number}'!")
+    assert register.cell(4, 1).hyperlink.location == "Righe!A2"
+    assert str(register.cell(4, 9).value).startswith("=SUM('Riepilogo IVA'!$F$")
+    assert register.cell(4, 11).value == "=I4+J4"
+    detail = [row for row in formulas["Riepilogo IVA"].iter_rows(values_only=True) if row[0] == invoices[0].number]
+    assert detail and all(str(row[5]).startswith("=SUMIF(Righe!$P$2:$P$") for row in detail)
     assert register_totals(cached.get_sheet_by_name("Registro").to_python()) == {
         x.number: ledger_totals(x) for x in invoices}
 
@@ -98,15 +107,29 @@ def test_lines_beyond_a_sheet_go_on_in_the_next_without_splitting_an_invoice(tmp
         ["Righe"] + [f"Righe{n}" for n in range(2, len(parts) + 1)])
 
 
+@pytest.mark.filterwarnings("error")
+def test_register_links_stop_at_excels_limit(tmp_path, tricky, monkeypatch):
+    from toolkit.writers import accountants
+
+    master, run_id, invoices = tricky
+    monkeypatch.setattr(accountants, "LINKS_PER_SHEET", 2)
+    book_path, _ = write_accountants(tmp_path, master, invoices, run_id)
+    register = openpyxl.load_workbook(book_path)["Registro"]
+    numbers = [register.cell(row, 1) for row in range(4, 4 + len(invoices))]
+    assert [c.value for c in numbers] == [x.number for x in invoices]
+    assert [c.hyperlink is not None for c in numbers] == [True, True] + [False] * (len(invoices) - 2)
+
+
 def test_user_text_stays_text(tmp_path, ledger):
     evil = '=HYPERLINK("http://example.com","x")'
     master = master_with(name=evil, invoice_terms=InvoiceTerms.AFTER_DELIVERY)
     _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "1", "10", "22", None)])
     ship(ledger, "C001", date(2026, 4, 9), [(line_id, "1")])
     result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
-    book_path, csv_path = write_accountants(tmp_path, master, result.invoices, result.run_id)
-    book = openpyxl.load_workbook(book_path)
-    cells = [c for row in book[result.invoices[0].number].iter_rows() for c in row if c.value == evil]
+    book_path, copies_path, csv_path = write_accountants(tmp_path, master, result.invoices, result.run_id,
+                                                         copies=True)
+    book, copies = openpyxl.load_workbook(book_path), openpyxl.load_workbook(copies_path)
+    cells = [c for row in copies[result.invoices[0].number].iter_rows() for c in row if c.value == evil]
     assert cells and all(c.data_type == "s" for c in cells)
     assert [c.data_type for row in book["Registro"].iter_rows() for c in row if c.value == evil] == ["s"]
     assert f";'{evil.replace(chr(34), chr(34) * 2)}" in csv_path.read_text(encoding="utf-8-sig") or \
@@ -137,8 +160,21 @@ def test_one_workbook_per_customer_and_names_that_stay_inside(tmp_path, tricky):
 @pytest.mark.libreoffice
 def test_libreoffice_recalculates_the_ledger_figures(tmp_path, tricky):
     master, run_id, invoices = tricky
+    book_path, copies_path, _ = write_accountants(tmp_path, master, invoices, run_id, copies=True)
+    check_recalculated(recalculated_values(book_path), recalculated_values(copies_path), invoices)
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_libreoffice_recalculates_the_register_from_lines_on_several_sheets(tmp_path, tricky, monkeypatch):
+    from toolkit.writers import accountants
+
+    master, run_id, invoices = tricky
+    monkeypatch.setattr(accountants, "LINES_PER_SHEET", max(len(x.lines) for x in invoices) + 1)
     book_path, _ = write_accountants(tmp_path, master, invoices, run_id)
-    check_recalculated(recalculated_values(book_path), invoices)
+    values = recalculated_values(book_path)
+    assert "Righe 2" in values
+    check_register_and_summary(values, invoices)
 
 
 # ---- the command line, end to end on the sample
@@ -228,13 +264,14 @@ def test_sample_month_end_recalculates_in_libreoffice(tmp_path, sample_workbook)
     from toolkit.ledger import open_ledger
 
     url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    document = invoice_sample_april(CliRunner(), cli_app(), sample_workbook, url, tmp_path / "out")
+    document = invoice_sample_april(CliRunner(), cli_app(), sample_workbook, url, tmp_path / "out", "--copies")
     ledger = open_ledger(url)
     with reading(ledger) as conn:
         invoices = load_invoices(conn, run_id=document["run_id"])
     assert len(invoices) >= 10
-    workbook = next(Path(f) for f in document["files"] if f.endswith(".xlsx"))
-    check_recalculated(recalculated_values(workbook), invoices)
+    workbook, copies = (next(Path(f) for f in document["files"] if Path(f).name.startswith(prefix))
+                        for prefix in ("fatture-", "copie-fatture-"))
+    check_recalculated(recalculated_values(workbook), recalculated_values(copies), invoices)
 
 
 # ---- reading figures back
@@ -270,9 +307,15 @@ def register_totals(rows) -> dict[str, tuple[D, D, D]]:
             for row in rows[header + 1:] if row[0] and str(row[0])[:2] in ("FT", "NC")}
 
 
-def check_recalculated(values: dict, invoices) -> None:
+def check_recalculated(values: dict, copies: dict, invoices) -> None:
+    check_copies(copies, invoices)
+    check_register_and_summary(values, invoices)
+
+
+def check_copies(copies: dict, invoices) -> None:
+    """Every printable invoice: its totals, line amounts, per-rate figures and dues."""
     for invoice in invoices:
-        rows = values[invoice.number]
+        rows = copies[invoice.number]
         assert totals_in(rows) == ledger_totals(invoice), invoice.number
         header = next(i for i, row in enumerate(rows) if row[:1] == ["Rif. DDT / ordine"])
         amounts = [to_cents(row[7]) for row in rows[header + 1:header + 1 + len(invoice.lines)]]
@@ -284,6 +327,10 @@ def check_recalculated(values: dict, invoices) -> None:
             due_header = next(i for i, row in enumerate(rows) if row[:2] == ["Scadenza", "Importo"])
             dues = [to_cents(row[1]) for row in rows[due_header + 1:due_header + 1 + len(invoice.dues)]]
             assert dues == [x.amount for x in invoice.dues], invoice.number
+
+
+def check_register_and_summary(values: dict, invoices) -> None:
+    """The register's totals per invoice and the VAT summary per rate."""
     assert register_totals(values["Registro"]) == {x.number: ledger_totals(x) for x in invoices}
     summary = values["Riepilogo IVA"]
     expected: dict[tuple, list[D]] = {}

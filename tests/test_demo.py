@@ -58,7 +58,7 @@ def test_the_accountants_workbook_recalculates_to_the_ledger(april):
     from toolkit.libreoffice import recalculated_values
 
     out, _, ledger = april
-    (workbook,) = (out / "fatture").glob("*.xlsx")
+    (workbook,) = (out / "fatture").glob("fatture-*.xlsx")
     sheets = recalculated_values(workbook)
     register = sheets["Registro"]
     header_row = next(i for i, row in enumerate(register) if row and row[0] == "Numero")

@@ -147,7 +147,8 @@ def test_month_end_and_payment_status_buttons(tmp_path, monkeypatch):
     x.month_end_invoicing(book)
     text = book.alerts[-1][0]
     assert text.startswith("Emessi 1 documenti in bozza")
-    accountants = openpyxl.load_workbook(next((tmp_path / "fatture-2026-04").glob("*.xlsx")))
+    assert len(list((tmp_path / "fatture-2026-04").glob("copie-fatture-*.xlsx"))) == 1
+    accountants = openpyxl.load_workbook(next((tmp_path / "fatture-2026-04").glob("fatture-*.xlsx")))
     register = accountants["Registro"]
     header = [c.value for c in register[3]]
     first = [c.value for c in register[4]]

@@ -105,7 +105,7 @@ def month(master, workbook: Path, out: Path, lang: str) -> Tally:
     with reading(ledger) as conn:
         orders = load_orders(conn)
         april = [i for i in load_invoices(conn) if first <= i.invoice_date <= last]
-    tally.files += write_accountants(out / "fatture", master, april, f"{first:%Y-%m}", lang)
+    tally.files += write_accountants(out / "fatture", master, april, f"{first:%Y-%m}", lang, copies=True)
     tally.open_orders = sum(1 for o in orders if o.to_ship and o.status.value == "in-progress")
     tally.files.append(write_panel(out / "pannello.xlsx", master, orders, lang))
     receivables = load_receivables(ledger)

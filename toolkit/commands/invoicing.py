@@ -32,6 +32,8 @@ WorkbookArg = typer.Argument(..., help="Cartella anagrafiche / master workbook."
 RunArg = typer.Argument(..., help="Identificativo dell'emissione / run id (toolkit invoice list).")
 PerCustomerOption = typer.Option(False, "--per-customer", help="Una cartella per cliente invece di una per emissione / "
                                  "one workbook per customer instead of one per run.")
+CopiesOption = typer.Option(False, "--copies", help="Anche le fatture stampabili, un foglio per fattura / "
+                            "also the printable invoices, one sheet each (copie-fatture-….xlsx).")
 
 
 def _it() -> bool:
@@ -82,7 +84,7 @@ def run_cmd(
                                        "invoice these do-not-invoice customers too: C001,C002."),
     preview: bool = typer.Option(False, "--preview", help="Mostra senza scrivere nulla / show, write nothing."),
     final: bool = typer.Option(False, "--final", help="Emetti subito definitive (non annullabili) / issue as final."),
-    per_customer: bool = PerCustomerOption,
+    per_customer: bool = PerCustomerOption, copies: bool = CopiesOption,
     out: Path | None = typer.Option(None, "--out", help="Cartella dei risultati / output folder."),
     json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption,
 ) -> None:
@@ -108,7 +110,7 @@ def run_cmd(
 
     def write_files(invoices: list[Invoice], run_id: str) -> None:
         files.extend(write_accountants(out, session.master, invoices, run_id, output.lang(),  # type: ignore[arg-type]
-                                       per_customer=per_customer))
+                                       per_customer=per_customer, copies=copies))
 
     result = run(session.ledger, session.master, request, preview=preview,
                  status=InvoiceStatus.FINAL if final else InvoiceStatus.DRAFT, then=write_files)
@@ -158,7 +160,7 @@ def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg, json: bool = Js
     output.exit_for(problems)
 
 
-def _export(session, run_id: str, out: Path, per_customer: bool) -> list[Path]:
+def _export(session, run_id: str, out: Path, per_customer: bool, copies: bool) -> list[Path]:
     from toolkit.ledger.db import reading
     from toolkit.ledger.invoices import load_invoices
     from toolkit.writers.accountants import write_accountants
@@ -167,21 +169,22 @@ def _export(session, run_id: str, out: Path, per_customer: bool) -> list[Path]:
         invoices = load_invoices(conn, run_id=run_id)
     if not invoices:
         return []
-    return write_accountants(out, session.master, invoices, run_id, output.lang(), per_customer=per_customer)
+    return write_accountants(out, session.master, invoices, run_id, output.lang(), per_customer=per_customer,
+                             copies=copies)
 
 
 @invoice_app.command("finalize")
 def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
                  out: Path | None = typer.Option(None, "--out", help="Riscrivi qui la cartella per il commercialista / "
                                                  "rewrite the accountants' workbook here."),
-                 per_customer: bool = PerCustomerOption, json: bool = JsonOption,
+                 per_customer: bool = PerCustomerOption, copies: bool = CopiesOption, json: bool = JsonOption,
                  ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Rende definitive le fatture di un'emissione. Make a run's invoices final."""
     from toolkit.ledger.invoices import finalize
 
     session = open_session(workbook, ledger, lang)
     count, problems = finalize(session.ledger, run_id)
-    files = _export(session, run_id, out, per_customer) if out is not None and not any(p.is_error for p in problems) else []
+    files = _export(session, run_id, out, per_customer, copies) if out is not None and not any(p.is_error for p in problems) else []
     if json:
         output.print_json({"run_id": run_id, "finalized": count, "files": files, "problems": problems})
     else:
@@ -196,13 +199,14 @@ def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
 @invoice_app.command("export")
 def export_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
                out: Path = typer.Option(..., "--out", help="Cartella dei risultati / output folder."),
-               per_customer: bool = PerCustomerOption, ledger: str | None = LedgerOption,
+               per_customer: bool = PerCustomerOption, copies: bool = CopiesOption,
+               ledger: str | None = LedgerOption,
                lang: str | None = LangOption) -> None:
     """Riscrive la cartella per il commercialista di un'emissione. Write a run's accountants' workbook again."""
     from toolkit.ledger.invoices import UNKNOWN_RUN
 
     session = open_session(workbook, ledger, lang)
-    files = _export(session, run_id, out, per_customer)
+    files = _export(session, run_id, out, per_customer, copies)
     if not files:
         problems = [UNKNOWN_RUN(None, run_id=run_id)]
         output.print_problems(problems)

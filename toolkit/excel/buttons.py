@@ -267,7 +267,8 @@ def production_list(book: Book) -> None:
 @button("Fatturazione fine mese")
 def month_end_invoicing(book: Book) -> None:
     """Deferred invoices of the panel date's month, as a draft run (it can still be undone),
-    with the accountants' workbook beside the book: `toolkit invoice --month`, from a button."""
+    with the accountants' workbook and the printable invoices beside the book:
+    `toolkit invoice --month --copies`, from a button."""
     from toolkit.dates import parse_month, today_rome
     from toolkit.invoicing import Period, Request
     from toolkit.ledger.invoices import run
@@ -280,7 +281,8 @@ def month_end_invoicing(book: Book) -> None:
     folder = orders.beside(book, f"fatture-{day:%Y-%m}")
     files: list[Path] = []
     result = run(orders.ledger_of(book), master, Request(Period(first, last), today_rome()),
-                 then=lambda invoices, run_id: files.extend(write_accountants(folder, master, invoices, run_id, lang)))
+                 then=lambda invoices, run_id: files.extend(write_accountants(folder, master, invoices, run_id, lang,
+                                                                             copies=True)))
     if any(p.is_error for p in result.problems):
         raise ProblemsFound(list(result.problems))
     if result.run_id is None:
