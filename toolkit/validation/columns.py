@@ -1,0 +1,72 @@
+"""One column of cells to typed values, each distinct value converted once.
+
+A large sheet repeats a few values down a column (units, frequencies, dates, prices of the
+same item): converting each distinct value once and mapping the column through the result
+costs a dictionary lookup per cell instead of a conversion. A cell that fails is converted again
+on its own, so that its message shows its own value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from toolkit.problems import ProblemType, define
+from toolkit.schema import Column
+from toolkit.validation.convert import Invalid, is_empty
+
+REQUIRED_VALUE = define(
+    "required-value", "error",
+    it="Manca «{it}»: è obbligatorio, compila la cella.",
+    en="“{en}” is missing: it is required, fill in the cell.")
+
+Mistake = tuple[ProblemType, dict[str, Any]]
+_FAILED = object()
+_PLAIN = frozenset({int, float, bool, date, datetime})
+
+
+def read_column(column: Column, convert: Callable[[Any], Any], cells: Sequence[Any],
+                empty: Any) -> tuple[list[Any], dict[int, Mistake]]:
+    """Each cell's typed value (`empty` for a blank optional cell) and the mistakes by index."""
+    keys = [cell if cell.__class__ is str else _key(cell) for cell in cells]
+    typed = dict.fromkeys(keys)
+    for key, cell in zip(typed, dict(zip(keys, cells)).values()):
+        typed[key] = _convert(column, convert, cell, empty)
+    values = list(map(typed.__getitem__, keys))
+    mistakes: dict[int, Mistake] = {}
+    if any(v is _FAILED for v in typed.values()):
+        for i, value in enumerate(values):
+            if value is _FAILED:
+                mistakes[i] = _mistake(column, convert, cells[i])
+                values[i] = None
+    return values, mistakes
+
+
+def _key(cell: Any) -> Any:
+    """Equal keys only for cells that convert alike: same type and value where equal means
+    identical (so `1` apart from `1.0` and `True`, and `-0.0`, `NaN`, `Decimal('1.0')` or an
+    aware datetime each on its own)."""
+    kind = cell.__class__
+    if kind in _PLAIN and (kind is not float or cell) and cell == cell and getattr(cell, "tzinfo", None) is None:
+        return kind, cell
+    return id(cell)
+
+
+def _convert(column: Column, convert: Callable[[Any], Any], cell: Any, empty: Any) -> Any:
+    if is_empty(cell):
+        return _FAILED if column.required else empty
+    try:
+        return convert(cell)
+    except Invalid:
+        return _FAILED
+
+
+def _mistake(column: Column, convert: Callable[[Any], Any], cell: Any) -> Mistake:
+    if is_empty(cell):
+        return REQUIRED_VALUE, {"it": column.it, "en": column.en}
+    try:
+        convert(cell)
+    except Invalid as bad:
+        return bad.kind, bad.params
+    raise AssertionError("a conversion failed once and not twice")
