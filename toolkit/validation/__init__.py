@@ -21,6 +21,19 @@ EMPTY_WORKBOOK = define(
     en="Workbook {name} is empty: start from the sample (toolkit sample) and enter your data.")
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Reading builds a million objects and no reference cycles: Python's cycle collector would
+    walk all of them again every few thousand, more than half of the reading time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @dataclass(frozen=True)
 class Checked:
     """The outcome of the data check ("Controllo dati")."""
@@ -35,6 +48,7 @@ class Checked:
         return errors(self.problems)
 
 
+@collector_paused()
 def check(raw: RawWorkbook) -> Checked:
     if not any(any(v not in (None, "") for row in sheet.rows for v in row) for sheet in raw.sheets):
         raise UnusableInput(EMPTY_WORKBOOK(None, name=raw.name))
@@ -71,20 +85,7 @@ def check(raw: RawWorkbook) -> Checked:
     return Checked(usable, problems, layout)
 
 
+@collector_paused()
 def check_file(path: Path) -> Checked:
     """Read and check a master workbook; `UnusableInput` when it cannot be read at all."""
-    with collector_paused():
-        return check(read_workbook(Path(path)))
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Reading builds a million objects and no reference cycles: Python's cycle collector would
-    walk all of them again every few thousand, more than half of the reading time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    return check(read_workbook(Path(path)))

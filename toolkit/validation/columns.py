@@ -23,16 +23,15 @@ REQUIRED_VALUE = define(
 
 Mistake = tuple[ProblemType, dict[str, Any]]
 _FAILED = object()
-_PLAIN = frozenset({int, float, bool, date, datetime})
+_NUMBERS = frozenset({int, float, bool})
+_PLAIN = frozenset({str, type(None), date, *_NUMBERS})
 
 
 def read_column(column: Column, convert: Callable[[Any], Any], cells: Sequence[Any],
                 empty: Any) -> tuple[list[Any], dict[int, Mistake]]:
     """Each cell's typed value (`empty` for a blank optional cell) and the mistakes by index."""
-    keys = [cell if cell.__class__ is str else _key(cell) for cell in cells]
-    typed = dict.fromkeys(keys)
-    for key, cell in zip(typed, dict(zip(keys, cells)).values()):
-        typed[key] = _convert(column, convert, cell, empty)
+    keys = cells if _plain(cells) else [cell if cell.__class__ is str else _key(cell) for cell in cells]
+    typed = {key: _convert(column, convert, cell, empty) for key, cell in dict(zip(keys, cells)).items()}
     values = list(map(typed.__getitem__, keys))
     mistakes: dict[int, Mistake] = {}
     if any(v is _FAILED for v in typed.values()):
@@ -43,13 +42,21 @@ def read_column(column: Column, convert: Callable[[Any], Any], cells: Sequence[A
     return values, mistakes
 
 
+def _plain(cells: Sequence[Any]) -> bool:
+    """Whether the cells are their own keys: of plain types, at most one of them a number type,
+    no zero among floats. The usual column, typed by the reader, takes this way."""
+    kinds = set(map(type, cells))
+    return kinds <= _PLAIN and len(kinds & _NUMBERS) <= 1 and not (float in kinds and 0.0 in cells)
+
+
 def _key(cell: Any) -> Any:
     """Equal keys only for cells that convert alike: same type and value where equal means
     identical (so `1` apart from `1.0` and `True`, and `-0.0`, `NaN`, `Decimal('1.0')` or an
     aware datetime each on its own)."""
     kind = cell.__class__
-    if kind in _PLAIN and (kind is not float or cell) and cell == cell and getattr(cell, "tzinfo", None) is None:
-        return kind, cell
+    if kind in _PLAIN or (kind is datetime and cell.tzinfo is None):
+        if kind is not float or cell:
+            return kind, cell
     return id(cell)
 
 

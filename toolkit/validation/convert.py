@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from stdnum.exceptions import ValidationError
 from stdnum.it import codicefiscale, iva
 
 from toolkit import vocab
@@ -146,9 +147,10 @@ def _vat_number(value: Any) -> str:
     digits = text[2:] if text.startswith("IT") else text
     if digits.isdigit() and len(digits) < 11:
         digits = digits.zfill(11)
-    if not iva.is_valid(digits):
-        raise Invalid(INVALID_VAT_NUMBER, value=value)
-    return iva.compact(digits)
+    try:
+        return iva.validate(digits)
+    except ValidationError:
+        raise Invalid(INVALID_VAT_NUMBER, value=value) from None
 
 
 def _tax_code(value: Any) -> str:
