@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from test_validation_properties import CELL_VALUES
 
 import minimal
-from toolkit import model, schema
+from toolkit import schema
 from toolkit.validation import check
 from toolkit.validation.columns import REQUIRED_VALUE, read_column
 from toolkit.validation.convert import Invalid, converter, is_empty
@@ -70,5 +70,3 @@ def test_trusted_records_equal_validated_ones():
             validated = type(record).model_validate(fields)
             assert validated == record and repr(validated) == repr(record)
             assert record.model_copy(update={"source": record.source}) == record
-    made = model.trusted(model.Source, [{"sheet": "items", "row": 2}])[0]
-    assert made == model.Source(sheet="items", row=2) and hash(made) == hash(model.Source(sheet="items", row=2))

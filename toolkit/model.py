@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -50,8 +50,10 @@ def trusted(record_type: type[R], records: Iterable[dict[str, Any]]) -> list[R]:
     return made
 
 
-class Source(Record):
-    """The sheet (by its schema key) and the 1-based row a record was read from."""
+class Source(NamedTuple):
+    """The sheet (by its schema key) and the 1-based row a record was read from.
+
+    A named tuple, not a model: a large workbook has one per row, and a tuple is made in C."""
 
     sheet: str
     row: int

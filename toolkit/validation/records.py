@@ -80,7 +80,7 @@ def _converter(sheet_key: str, column: Column) -> Callable[[Any], Any]:
 def _records(record_type: type[model.Record], sheet_key: str, numbers: list[int],
              fields: dict[str, Iterable[Any]], failed: set[int]) -> list[model.Record]:
     """One record per row read without mistakes, from each field's values down the rows."""
-    sources = model.trusted(model.Source, ({"sheet": sheet_key, "row": n} for n in numbers))
+    sources = list(map(model.Source, repeat(sheet_key), numbers))
     names = list(record_type.model_fields)
     columns = [sources if name == "source" else fields[name] for name in names]
     rows = map(dict, map(zip, repeat(names), zip(*columns)))
