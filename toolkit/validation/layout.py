@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from operator import itemgetter
 from typing import Any
 
@@ -105,15 +106,11 @@ class Table:
         if rows and min(map(len, rows)) < width:
             rows = [(*r, *(None,) * (width - len(r))) if len(r) < width else r for r in rows]
         pick = itemgetter(*offsets) if len(offsets) > 1 else lambda r: (r[offsets[0]],)
-        blank = ("",) * len(offsets)
-        numbers: list[int] = []
-        kept: list[tuple[Any, ...]] = []
-        number = self.raw.first_row + self.header_index
-        for picked in map(pick, rows):
-            number += 1
-            if picked != blank and _any_filled(picked):
-                numbers.append(number)
-                kept.append(picked)
+        picked = list(map(pick, rows))
+        filled = list(map(_any_filled, picked))
+        first = self.raw.first_row + self.header_index + 1
+        numbers = list(compress(range(first, first + len(picked)), filled))
+        kept = list(compress(picked, filled))
         return numbers, list(zip(*kept)) if kept else [() for _ in keys]
 
 
