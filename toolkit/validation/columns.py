@@ -14,7 +14,7 @@ from typing import Any
 
 from toolkit.problems import ProblemType, define
 from toolkit.schema import Column
-from toolkit.validation.convert import Invalid, is_empty
+from toolkit.validation.convert import Invalid, as_text, is_empty
 
 REQUIRED_VALUE = define(
     "required-value", "error",
@@ -23,6 +23,7 @@ REQUIRED_VALUE = define(
 
 Mistake = tuple[ProblemType, dict[str, Any]]
 _FAILED = object()
+"""Compared by identity only: `_FAILED in values` looks for it among any converted values."""
 _NUMBERS = frozenset({int, float, bool})
 _PLAIN = frozenset({str, type(None), date, *_NUMBERS})
 
@@ -30,11 +31,14 @@ _PLAIN = frozenset({str, type(None), date, *_NUMBERS})
 def read_column(column: Column, convert: Callable[[Any], Any], cells: Sequence[Any],
                 empty: Any) -> tuple[list[Any], dict[int, Mistake]]:
     """Each cell's typed value (`empty` for a blank optional cell) and the mistakes by index."""
-    keys = cells if _plain(cells) else [cell if cell.__class__ is str else _key(cell) for cell in cells]
+    kinds = set(map(type, cells))
+    if convert is as_text and kinds <= {str}:
+        return _texts(column, cells, empty)
+    keys = cells if _plain(kinds, cells) else [cell if cell.__class__ is str else _key(cell) for cell in cells]
     typed = {key: _convert(column, convert, cell, empty) for key, cell in dict(zip(keys, cells)).items()}
     values = list(map(typed.__getitem__, keys))
     mistakes: dict[int, Mistake] = {}
-    if any(v is _FAILED for v in typed.values()):
+    if _FAILED in typed.values():
         for i, value in enumerate(values):
             if value is _FAILED:
                 mistakes[i] = _mistake(column, convert, cells[i])
@@ -42,10 +46,22 @@ def read_column(column: Column, convert: Callable[[Any], Any], cells: Sequence[A
     return values, mistakes
 
 
-def _plain(cells: Sequence[Any]) -> bool:
+def _texts(column: Column, cells: Sequence[str], empty: Any) -> tuple[list[Any], dict[int, Mistake]]:
+    """A text column of text cells, the usual one: stripping is all its conversion."""
+    values: list[Any] = list(map(str.strip, cells))
+    mistakes: dict[int, Mistake] = {}
+    if "" in values:
+        for i, value in enumerate(values):
+            if not value:
+                if column.required:
+                    mistakes[i] = _required(column)
+                values[i] = None if column.required else empty
+    return values, mistakes
+
+
+def _plain(kinds: set[type], cells: Sequence[Any]) -> bool:
     """Whether the cells are their own keys: of plain types, at most one of them a number type,
     no zero among floats. The usual column, typed by the reader, takes this way."""
-    kinds = set(map(type, cells))
     return kinds <= _PLAIN and len(kinds & _NUMBERS) <= 1 and not (float in kinds and 0.0 in cells)
 
 
@@ -71,9 +87,13 @@ def _convert(column: Column, convert: Callable[[Any], Any], cell: Any, empty: An
 
 def _mistake(column: Column, convert: Callable[[Any], Any], cell: Any) -> Mistake:
     if is_empty(cell):
-        return REQUIRED_VALUE, {"it": column.it, "en": column.en}
+        return _required(column)
     try:
         convert(cell)
     except Invalid as bad:
         return bad.kind, bad.params
     raise AssertionError("a conversion failed once and not twice")
+
+
+def _required(column: Column) -> Mistake:
+    return REQUIRED_VALUE, {"it": column.it, "en": column.en}

@@ -76,7 +76,7 @@ class Invalid(ValueError):
         self.params = params
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
     if value.__class__ is str:
         return value.strip()
     if isinstance(value, float) and value.is_integer():
@@ -127,7 +127,7 @@ _NO = {"no", "n", "false", "falso", "0", "inattivo", "inactive"}
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    word = vocab.normalize(_text(value))
+    word = vocab.normalize(as_text(value))
     if word in _YES:
         return True
     if word in _NO:
@@ -137,13 +137,13 @@ def _bool(value: Any) -> bool:
 
 def _weekdays(value: Any) -> tuple[int, ...]:
     try:
-        return vocab.parse_weekdays(_text(value))
+        return vocab.parse_weekdays(as_text(value))
     except ValueError:
         raise Invalid(NOT_WEEKDAYS, value=value) from None
 
 
 def _vat_number(value: Any) -> str:
-    text = _text(value).upper().replace(" ", "")
+    text = as_text(value).upper().replace(" ", "")
     digits = text[2:] if text.startswith("IT") else text
     if digits.isdigit() and len(digits) < 11:
         digits = digits.zfill(11)
@@ -154,7 +154,7 @@ def _vat_number(value: Any) -> str:
 
 
 def _tax_code(value: Any) -> str:
-    text = _text(value).upper().replace(" ", "")
+    text = as_text(value).upper().replace(" ", "")
     if text.isdigit() and len(text) < 11:
         text = text.zfill(11)
     if not (codicefiscale.is_valid(text) or (len(text) == 11 and iva.is_valid(text))):
@@ -166,7 +166,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _email(value: Any) -> str:
-    text = _text(value)
+    text = as_text(value)
     if not _EMAIL.match(text):
         raise Invalid(BAD_EMAIL, value=value)
     return text
@@ -175,7 +175,7 @@ def _email(value: Any) -> str:
 def _day_month(value: Any) -> tuple[int, int]:
     if isinstance(value, (date, datetime)):
         return value.day, value.month
-    m = re.match(r"^(\d{1,2})[/.\-](\d{1,2})$", _text(value))
+    m = re.match(r"^(\d{1,2})[/.\-](\d{1,2})$", as_text(value))
     if m:
         day, month = int(m[1]), int(m[2])
         try:
@@ -192,7 +192,7 @@ def _choice(column: Column) -> Callable[[Any], Any]:
 
     def convert(value: Any) -> Any:
         try:
-            return vocab.parse(enum, _text(value))
+            return vocab.parse(enum, as_text(value))
         except ValueError:
             raise Invalid(NOT_A_CHOICE, value=value,
                           allowed_it=", ".join(f"«{w}»" for w in vocab.choices(enum, "it")),
@@ -202,8 +202,8 @@ def _choice(column: Column) -> Callable[[Any], Any]:
 
 
 _BY_KIND: dict[Kind, Callable[[Any], Any]] = {
-    Kind.TEXT: _text,
-    Kind.CODE: _text,
+    Kind.TEXT: as_text,
+    Kind.CODE: as_text,
     Kind.INTEGER: _integer,
     Kind.QUANTITY: _number,
     Kind.MONEY: _number,

@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
+from operator import attrgetter
 
 from toolkit import payment_terms
 from toolkit.model import MasterData, PriceVersion, Record, Template
@@ -168,26 +169,35 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
     versions = {(v.price_list, v.version) for v in master.price_versions}
     templates = {t.code for t in master.templates} | unread.get("templates", frozenset())
 
-    def unknown(records: Iterable[Record], *checks: tuple[str, object, str]) -> Iterator[Problem]:
-        """UNKNOWN_REFERENCE for each (field, known codes, target sheet) of each record, in order."""
-        for record in records:
-            for field, known, target in checks:
-                code = getattr(record, field)
-                if code is not None and code not in known:
-                    yield UNKNOWN_REFERENCE(_at(layout, record, field), code=code, target=_sheet(layout, target))
+    def unknown_of(record: Record, checks: Iterable[tuple[str, set, str]]) -> Iterator[Problem]:
+        """UNKNOWN_REFERENCE for each (field, known codes, target sheet) of the record, in order."""
+        for field, known, target in checks:
+            code = getattr(record, field)
+            if code is not None and code not in known:
+                yield UNKNOWN_REFERENCE(_at(layout, record, field), code=code, target=_sheet(layout, target))
+
+    def unknown(records: Sequence[Record], *checks: tuple[str, set, str]) -> Iterator[Problem]:
+        """The same for each record of a sheet; one whose codes are all known, the usual case,
+        costs set operations, not a loop."""
+        if any(set(map(attrgetter(field), records)) - known - {None} for field, known, _ in checks):
+            for record in records:
+                yield from unknown_of(record, checks)
 
     yield from unknown(master.customers, ("price_list", lists, "price_lists"))
     yield from unknown(master.ship_to, ("customer", customers, "customers"))
     yield from unknown(master.contacts, ("customer", customers, "customers"))
     yield from unknown(master.price_versions, ("price_list", lists, "price_lists"))
-    for p in master.prices:
-        if p.price_list not in lists or p.item not in items or (p.price_list, p.version) not in versions:
-            yield from unknown((p,), ("price_list", lists, "price_lists"))
+    if set(map(attrgetter("price_list", "version"), master.prices)) <= versions and \
+            set(map(attrgetter("price_list"), master.prices)) <= lists:
+        yield from unknown(master.prices, ("item", items, "items"))
+    else:
+        for p in master.prices:
+            yield from unknown_of(p, (("price_list", lists, "price_lists"),))
             if p.price_list in lists and (p.price_list, p.version) not in versions and not unread.get("price_versions"):
                 yield UNKNOWN_REFERENCE(_at(layout, p, "version"), code=p.version, target=_sheet(layout, "price_versions"))
-            yield from unknown((p,), ("item", items, "items"))
+            yield from unknown_of(p, (("item", items, "items"),))
     for t in master.templates:
-        yield from unknown((t,), ("customer", customers, "customers"), ("price_list", lists, "price_lists"))
+        yield from unknown_of(t, (("customer", customers, "customers"), ("price_list", lists, "price_lists")))
         for field, owners, target in (("ship_to", ship_to, "ship_to"), ("contact", contacts, "contacts")):
             code = getattr(t, field)
             if code is None:
