@@ -69,4 +69,5 @@ def test_trusted_records_equal_validated_ones():
             fields = dict(record.__dict__)
             validated = type(record).model_validate(fields)
             assert validated == record and repr(validated) == repr(record)
-            assert record.model_copy(update={"source": record.source}) == record
+            copied = record.model_copy(update={"source": record.source})
+            assert copied == record and copied.model_fields_set is not record.model_fields_set

@@ -137,21 +137,23 @@ def _sheet(layout: Layout, key: str) -> str:
 
 def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
     keyed: Sequence[tuple[Sequence[Record], Callable[[Record], object], str]] = (
-        (master.customers, lambda r: r.code, "code"),
-        (master.ship_to, lambda r: r.code, "code"),
-        (master.contacts, lambda r: r.code, "code"),
-        (master.items, lambda r: r.code, "code"),
-        (master.price_lists, lambda r: r.code, "code"),
-        (master.price_versions, lambda r: (r.price_list, r.version), "version"),
-        (master.prices, lambda r: (r.price_list, r.version, r.item), "item"),
-        (master.templates, lambda r: r.code, "code"),
-        (master.carriers, lambda r: r.code, "code"),
-        (master.stock or (), lambda r: r.item, "item"),
+        (master.customers, attrgetter("code"), "code"),
+        (master.ship_to, attrgetter("code"), "code"),
+        (master.contacts, attrgetter("code"), "code"),
+        (master.items, attrgetter("code"), "code"),
+        (master.price_lists, attrgetter("code"), "code"),
+        (master.price_versions, attrgetter("price_list", "version"), "version"),
+        (master.prices, attrgetter("price_list", "version", "item"), "item"),
+        (master.templates, attrgetter("code"), "code"),
+        (master.carriers, attrgetter("code"), "code"),
+        (master.stock or (), attrgetter("item"), "item"),
     )
     for records, key, field in keyed:
+        keys = list(map(key, records))
+        if len(set(keys)) == len(keys):
+            continue
         first: dict[object, int] = {}
-        for r in records:
-            k = key(r)
+        for r, k in zip(records, keys):
             if k in first:
                 shown = k if isinstance(k, str) else " / ".join(k)  # type: ignore[arg-type]
                 yield DUPLICATE_CODE(_at(layout, r, field), code=shown, first=first[k])
