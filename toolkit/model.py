@@ -9,10 +9,9 @@ converted and checked, so they are constructed without a second round of validat
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-
-from collections.abc import Iterable
 from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict

@@ -23,7 +23,7 @@ REQUIRED_VALUE = define(
 
 Mistake = tuple[ProblemType, dict[str, Any]]
 _FAILED = object()
-"""Compared by identity only: `_FAILED in values` looks for it among any converted values."""
+"""A cell that did not convert; equal to nothing but itself, so `_FAILED in values` finds it."""
 _NUMBERS = frozenset({int, float, bool})
 _PLAIN = frozenset({str, type(None), date, *_NUMBERS})
 

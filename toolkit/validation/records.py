@@ -51,11 +51,12 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
     defaults = {name: f.get_default() for name, f in record_type.model_fields.items() if not f.is_required()}
     present = [c for c in spec.columns if c.key in table.columns]
     numbers, cells = table.data([c.key for c in present])
-    fields: dict[str, Iterable[Any]] = {c.key: repeat(_empty(c, defaults)) for c in spec.columns}
+    empty = {c.key: _empty(c, defaults) for c in spec.columns}
+    fields: dict[str, Iterable[Any]] = {key: repeat(value) for key, value in empty.items()}
     mistakes: list[tuple[int, int, Problem]] = []
     failed: set[int] = set()
     for position, (column, column_cells) in enumerate(zip(present, cells)):
-        values, found = read_column(column, _converter(spec.key, column), column_cells, _empty(column, defaults))
+        values, found = read_column(column, _converter(spec.key, column), column_cells, empty[column.key])
         fields[column.key] = values
         col = table.columns[column.key]
         for i, (kind, params) in found.items():

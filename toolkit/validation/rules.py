@@ -171,7 +171,7 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
     versions = {(v.price_list, v.version) for v in master.price_versions}
     templates = {t.code for t in master.templates} | unread.get("templates", frozenset())
 
-    def unknown_of(record: Record, checks: Iterable[tuple[str, set, str]]) -> Iterator[Problem]:
+    def unknown_of(record: Record, *checks: tuple[str, set, str]) -> Iterator[Problem]:
         """UNKNOWN_REFERENCE for each (field, known codes, target sheet) of the record, in order."""
         for field, known, target in checks:
             code = getattr(record, field)
@@ -183,7 +183,7 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
         costs set operations, not a loop."""
         if any(set(map(attrgetter(field), records)) - known - {None} for field, known, _ in checks):
             for record in records:
-                yield from unknown_of(record, checks)
+                yield from unknown_of(record, *checks)
 
     yield from unknown(master.customers, ("price_list", lists, "price_lists"))
     yield from unknown(master.ship_to, ("customer", customers, "customers"))
@@ -194,12 +194,12 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
         yield from unknown(master.prices, ("item", items, "items"))
     else:
         for p in master.prices:
-            yield from unknown_of(p, (("price_list", lists, "price_lists"),))
+            yield from unknown_of(p, ("price_list", lists, "price_lists"))
             if p.price_list in lists and (p.price_list, p.version) not in versions and not unread.get("price_versions"):
                 yield UNKNOWN_REFERENCE(_at(layout, p, "version"), code=p.version, target=_sheet(layout, "price_versions"))
-            yield from unknown_of(p, (("item", items, "items"),))
+            yield from unknown_of(p, ("item", items, "items"))
     for t in master.templates:
-        yield from unknown_of(t, (("customer", customers, "customers"), ("price_list", lists, "price_lists")))
+        yield from unknown_of(t, ("customer", customers, "customers"), ("price_list", lists, "price_lists"))
         for field, owners, target in (("ship_to", ship_to, "ship_to"), ("contact", contacts, "contacts")):
             code = getattr(t, field)
             if code is None:
