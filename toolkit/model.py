@@ -3,15 +3,16 @@
 Dumb records in the spirit of beancount's `core/data.py`: no behaviour beyond what a value
 needs, so every rule can be a plain function over them. Money and quantities are `Decimal`,
 dates are `date`. Records are built by `toolkit.validation` only after each cell has been
-converted and checked, so they are constructed without a second round of validation.
+converted and checked, so they are constructed without a second round of validation
+(`trusted`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -27,8 +28,32 @@ class Record(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
 
-class Source(Record):
-    """The sheet (by its schema key) and the 1-based row a record was read from."""
+R = TypeVar("R", bound="Record")
+
+
+def trusted(record_type: type[R], records: Iterable[dict[str, Any]]) -> list[R]:
+    """Records from values already converted and checked, each dict giving every field in order.
+
+    What `model_construct` makes, at a tenth of its cost and a third of validation's: a large
+    workbook has hundreds of thousands of rows. They share one set of field names, which pydantic
+    copies before changing (`model_copy`)."""
+    new, put = object.__new__, object.__setattr__
+    names = set(record_type.model_fields)
+    made = []
+    for fields in records:
+        record = new(record_type)
+        put(record, "__dict__", fields)
+        put(record, "__pydantic_fields_set__", names)
+        put(record, "__pydantic_extra__", None)
+        put(record, "__pydantic_private__", None)
+        made.append(record)
+    return made
+
+
+class Source(NamedTuple):
+    """The sheet (by its schema key) and the 1-based row a record was read from.
+
+    A named tuple, not a model: a large workbook has one per row, and a tuple is made in C."""
 
     sheet: str
     row: int

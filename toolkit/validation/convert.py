@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from stdnum.exceptions import ValidationError
 from stdnum.it import codicefiscale, iva
 
 from toolkit import vocab
@@ -75,7 +76,7 @@ class Invalid(ValueError):
         self.params = params
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
     if value.__class__ is str:
         return value.strip()
     if isinstance(value, float) and value.is_integer():
@@ -126,7 +127,7 @@ _NO = {"no", "n", "false", "falso", "0", "inattivo", "inactive"}
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    word = vocab.normalize(_text(value))
+    word = vocab.normalize(as_text(value))
     if word in _YES:
         return True
     if word in _NO:
@@ -136,23 +137,24 @@ def _bool(value: Any) -> bool:
 
 def _weekdays(value: Any) -> tuple[int, ...]:
     try:
-        return vocab.parse_weekdays(_text(value))
+        return vocab.parse_weekdays(as_text(value))
     except ValueError:
         raise Invalid(NOT_WEEKDAYS, value=value) from None
 
 
 def _vat_number(value: Any) -> str:
-    text = _text(value).upper().replace(" ", "")
+    text = as_text(value).upper().replace(" ", "")
     digits = text[2:] if text.startswith("IT") else text
     if digits.isdigit() and len(digits) < 11:
         digits = digits.zfill(11)
-    if not iva.is_valid(digits):
-        raise Invalid(INVALID_VAT_NUMBER, value=value)
-    return iva.compact(digits)
+    try:
+        return iva.validate(digits)
+    except ValidationError:
+        raise Invalid(INVALID_VAT_NUMBER, value=value) from None
 
 
 def _tax_code(value: Any) -> str:
-    text = _text(value).upper().replace(" ", "")
+    text = as_text(value).upper().replace(" ", "")
     if text.isdigit() and len(text) < 11:
         text = text.zfill(11)
     if not (codicefiscale.is_valid(text) or (len(text) == 11 and iva.is_valid(text))):
@@ -164,7 +166,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _email(value: Any) -> str:
-    text = _text(value)
+    text = as_text(value)
     if not _EMAIL.match(text):
         raise Invalid(BAD_EMAIL, value=value)
     return text
@@ -173,7 +175,7 @@ def _email(value: Any) -> str:
 def _day_month(value: Any) -> tuple[int, int]:
     if isinstance(value, (date, datetime)):
         return value.day, value.month
-    m = re.match(r"^(\d{1,2})[/.\-](\d{1,2})$", _text(value))
+    m = re.match(r"^(\d{1,2})[/.\-](\d{1,2})$", as_text(value))
     if m:
         day, month = int(m[1]), int(m[2])
         try:
@@ -190,7 +192,7 @@ def _choice(column: Column) -> Callable[[Any], Any]:
 
     def convert(value: Any) -> Any:
         try:
-            return vocab.parse(enum, _text(value))
+            return vocab.parse(enum, as_text(value))
         except ValueError:
             raise Invalid(NOT_A_CHOICE, value=value,
                           allowed_it=", ".join(f"«{w}»" for w in vocab.choices(enum, "it")),
@@ -200,8 +202,8 @@ def _choice(column: Column) -> Callable[[Any], Any]:
 
 
 _BY_KIND: dict[Kind, Callable[[Any], Any]] = {
-    Kind.TEXT: _text,
-    Kind.CODE: _text,
+    Kind.TEXT: as_text,
+    Kind.CODE: as_text,
     Kind.INTEGER: _integer,
     Kind.QUANTITY: _number,
     Kind.MONEY: _number,

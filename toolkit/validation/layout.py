@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -85,25 +87,38 @@ class Table:
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(row number, {field: value}) for each data row with anything in the known columns."""
         keys = list(self.columns)
-        for number, picked in self.values(keys):
+        numbers, columns = self.data(keys)
+        for number, picked in zip(numbers, zip(*columns)):
             yield number, dict(zip(keys, picked))
 
-    def values(self, keys: Sequence[str]) -> Iterator[tuple[int, list[Any]]]:
-        """(row number, [value per key]) for each data row with anything in those columns.
+    def data(self, keys: Sequence[str]) -> tuple[list[int], list[tuple[Any, ...]]]:
+        """The numbers of the data rows with anything in those columns, and each column's cells on them.
 
-        The hot loop of reading a large workbook: plain lists, no per-row dictionary.
+        The hot loop of reading a large workbook, so a column at a time: picking the cells and
+        turning rows into columns are C-level passes (`itemgetter`, `zip`), not a step per cell.
         """
-        first_row, first_col = self.raw.first_row, self.raw.first_col
+        if not keys:
+            return [], []
+        first_col = self.raw.first_col
         offsets = [self.columns[k] - first_col for k in keys]
-        rows = self.raw.rows
-        for i in range(self.header_index + 1, len(rows)):
-            values = rows[i]
-            width = len(values)
-            picked = [values[j] if j < width else None for j in offsets]
-            for v in picked:
-                if v is not None and v != "" and (v.__class__ is not str or v.strip()):
-                    yield first_row + i, picked
-                    break
+        rows = self.raw.rows[self.header_index + 1:]
+        width = max(offsets) + 1
+        if rows and min(map(len, rows)) < width:
+            rows = [(*r, *(None,) * (width - len(r))) if len(r) < width else r for r in rows]
+        pick = itemgetter(*offsets) if len(offsets) > 1 else lambda r: (r[offsets[0]],)
+        picked = list(map(pick, rows))
+        filled = list(map(_any_filled, picked))
+        first = self.raw.first_row + self.header_index + 1
+        numbers = list(compress(range(first, first + len(picked)), filled))
+        kept = list(compress(picked, filled))
+        return numbers, list(zip(*kept)) if kept else [() for _ in keys]
+
+
+def _any_filled(cells: tuple[Any, ...]) -> bool:
+    for v in cells:
+        if v is not None and v != "" and (v.__class__ is not str or v.strip()):
+            return True
+    return False
 
 
 def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Problem]]:

@@ -6,19 +6,18 @@ other rows go on being read: the user gets the whole list at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from itertools import compress, repeat
 from typing import Any
 
 from toolkit import model
 from toolkit.cells import Location, address
 from toolkit.problems import Problem, define
-from toolkit.schema import SETTINGS, Sheet
+from toolkit.schema import SETTINGS, Column
+from toolkit.validation.columns import REQUIRED_VALUE, read_column
 from toolkit.validation.convert import Invalid, converter, is_empty
 from toolkit.validation.layout import Table
 
-REQUIRED_VALUE = define(
-    "required-value", "error",
-    it="Manca «{it}»: è obbligatorio, compila la cella.",
-    en="“{en}” is missing: it is required, fill in the cell.")
 MISSING_SETTING = define(
     "missing-setting", "error",
     it="Manca l'impostazione «{it}»: aggiungi una riga «{it}» con il suo valore.",
@@ -49,38 +48,46 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
     """The sheet's records, its problems, and the codes of the rows that could not be read."""
     spec, sheet = table.spec, table.name
     record_type = RECORDS[spec.key]
+    defaults = {name: f.get_default() for name, f in record_type.model_fields.items() if not f.is_required()}
     present = [c for c in spec.columns if c.key in table.columns]
-    plan = [(c, table.columns[c.key], converter(c), _AFTER.get((spec.key, c.key))) for c in present]
-    base = {c.key: c.default for c in spec.columns if c.key not in table.columns and c.default is not None}
-    code_index = next((i for i, c in enumerate(present) if c.key == "code"), None)
-    records: list[model.Record] = []
-    problems: list[Problem] = []
-    unread: set[str] = set()
-    for row, values in table.values([c.key for c in present]):
-        data: dict[str, Any] = dict(base)
-        ok = True
-        for (column, col, convert, after), value in zip(plan, values):
-            if value is None or value == "" or (value.__class__ is str and not value.strip()):
-                if column.required:
-                    problems.append(REQUIRED_VALUE(Location(sheet, address(row, col), workbook),
-                                                   it=column.it, en=column.en))
-                    ok = False
-                elif column.default is not None:
-                    data[column.key] = column.default
-                continue
-            try:
-                converted = convert(value)
-            except Invalid as bad:
-                problems.append(bad.kind(Location(sheet, address(row, col), workbook), **bad.params))
-                ok = False
-                continue
-            data[column.key] = after(converted) if after else converted
-        if ok:
-            data["source"] = model.Source(sheet=spec.key, row=row)
-            records.append(record_type(**data))
-        elif code_index is not None and not is_empty(values[code_index]):
-            unread.add(str(values[code_index]).strip())
-    return records, problems, frozenset(unread)
+    numbers, cells = table.data([c.key for c in present])
+    empty = {c.key: _empty(c, defaults) for c in spec.columns}
+    fields: dict[str, Iterable[Any]] = {key: repeat(value) for key, value in empty.items()}
+    mistakes: list[tuple[int, int, Problem]] = []
+    failed: set[int] = set()
+    for position, (column, column_cells) in enumerate(zip(present, cells)):
+        values, found = read_column(column, _converter(spec.key, column), column_cells, empty[column.key])
+        fields[column.key] = values
+        col = table.columns[column.key]
+        for i, (kind, params) in found.items():
+            mistakes.append((i, position, kind(Location(sheet, address(numbers[i], col), workbook), **params)))
+            failed.add(i)
+    mistakes.sort(key=lambda m: m[:2])
+    code = cells[present.index(spec.column("code"))] if "code" in table.columns else None
+    unread = {str(code[i]).strip() for i in failed if not is_empty(code[i])} if code is not None else set()
+    return _records(record_type, spec.key, numbers, fields, failed), [p for *_, p in mistakes], frozenset(unread)
+
+
+def _empty(column: Column, defaults: dict[str, Any]) -> Any:
+    """What a blank cell (or a missing column) gives: the column's default, else the record's."""
+    return column.default if column.default is not None else defaults.get(column.key)
+
+
+def _converter(sheet_key: str, column: Column) -> Callable[[Any], Any]:
+    convert, after = converter(column), _AFTER.get((sheet_key, column.key))
+    return (lambda value: after(convert(value))) if after else convert
+
+
+def _records(record_type: type[model.Record], sheet_key: str, numbers: list[int],
+             fields: dict[str, Iterable[Any]], failed: set[int]) -> list[model.Record]:
+    """One record per row read without mistakes, from each field's values down the rows."""
+    sources = list(map(model.Source, repeat(sheet_key), numbers))
+    names = list(record_type.model_fields)
+    columns = [sources if name == "source" else fields[name] for name in names]
+    rows = map(dict, map(zip, repeat(names), zip(*columns)))
+    if failed:
+        rows = compress(rows, (i not in failed for i in range(len(numbers))))
+    return model.trusted(record_type, rows)
 
 
 def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | None, dict[str, str], list[Problem]]:

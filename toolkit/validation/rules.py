@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
+from operator import attrgetter
 
 from toolkit import payment_terms
-from toolkit.model import MasterData, Record
+from toolkit.model import MasterData, Price, PriceVersion, Record, Template
 from toolkit.pricing import below_limit, price_book, template_price_list
 from toolkit.problems import Problem, define
 from toolkit.validation.layout import Layout
@@ -135,21 +137,23 @@ def _sheet(layout: Layout, key: str) -> str:
 
 def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
     keyed: Sequence[tuple[Sequence[Record], Callable[[Record], object], str]] = (
-        (master.customers, lambda r: r.code, "code"),
-        (master.ship_to, lambda r: r.code, "code"),
-        (master.contacts, lambda r: r.code, "code"),
-        (master.items, lambda r: r.code, "code"),
-        (master.price_lists, lambda r: r.code, "code"),
-        (master.price_versions, lambda r: (r.price_list, r.version), "version"),
-        (master.prices, lambda r: (r.price_list, r.version, r.item), "item"),
-        (master.templates, lambda r: r.code, "code"),
-        (master.carriers, lambda r: r.code, "code"),
-        (master.stock or (), lambda r: r.item, "item"),
+        (master.customers, attrgetter("code"), "code"),
+        (master.ship_to, attrgetter("code"), "code"),
+        (master.contacts, attrgetter("code"), "code"),
+        (master.items, attrgetter("code"), "code"),
+        (master.price_lists, attrgetter("code"), "code"),
+        (master.price_versions, attrgetter("price_list", "version"), "version"),
+        (master.prices, attrgetter("price_list", "version", "item"), "item"),
+        (master.templates, attrgetter("code"), "code"),
+        (master.carriers, attrgetter("code"), "code"),
+        (master.stock or (), attrgetter("item"), "item"),
     )
     for records, key, field in keyed:
+        keys = list(map(key, records))
+        if len(set(keys)) == len(keys):
+            continue
         first: dict[object, int] = {}
-        for r in records:
-            k = key(r)
+        for r, k in zip(records, keys):
             if k in first:
                 shown = k if isinstance(k, str) else " / ".join(k)  # type: ignore[arg-type]
                 yield DUPLICATE_CODE(_at(layout, r, field), code=shown, first=first[k])
@@ -167,27 +171,35 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
     versions = {(v.price_list, v.version) for v in master.price_versions}
     templates = {t.code for t in master.templates} | unread.get("templates", frozenset())
 
-    def ref(record: Record, field: str, known, target: str) -> Iterator[Problem]:
-        code = getattr(record, field)
-        if code is not None and code not in known:
-            yield UNKNOWN_REFERENCE(_at(layout, record, field), code=code, target=_sheet(layout, target))
+    def unknown_of(record: Record, *checks: tuple[str, set, str]) -> Iterator[Problem]:
+        """UNKNOWN_REFERENCE for each (field, known codes, target sheet) of the record, in order."""
+        for field, known, target in checks:
+            code = getattr(record, field)
+            if code is not None and code not in known:
+                yield UNKNOWN_REFERENCE(_at(layout, record, field), code=code, target=_sheet(layout, target))
 
-    for c in master.customers:
-        yield from ref(c, "price_list", lists, "price_lists")
-    for s in master.ship_to:
-        yield from ref(s, "customer", customers, "customers")
-    for c in master.contacts:
-        yield from ref(c, "customer", customers, "customers")
-    for v in master.price_versions:
-        yield from ref(v, "price_list", lists, "price_lists")
-    for p in master.prices:
-        yield from ref(p, "price_list", lists, "price_lists")
-        if p.price_list in lists and (p.price_list, p.version) not in versions and not unread.get("price_versions"):
-            yield UNKNOWN_REFERENCE(_at(layout, p, "version"), code=p.version, target=_sheet(layout, "price_versions"))
-        yield from ref(p, "item", items, "items")
+    def unknown(records: Sequence[Record], *checks: tuple[str, set, str]) -> Iterator[Problem]:
+        """The same for each record of a sheet; one whose codes are all known, the usual case,
+        costs set operations, not a loop."""
+        if any(set(map(attrgetter(field), records)) - known - {None} for field, known, _ in checks):
+            for record in records:
+                yield from unknown_of(record, *checks)
+
+    yield from unknown(master.customers, ("price_list", lists, "price_lists"))
+    yield from unknown(master.ship_to, ("customer", customers, "customers"))
+    yield from unknown(master.contacts, ("customer", customers, "customers"))
+    yield from unknown(master.price_versions, ("price_list", lists, "price_lists"))
+    if set(map(attrgetter("price_list", "version"), master.prices)) <= versions and \
+            set(map(attrgetter("price_list"), master.prices)) <= lists:
+        yield from unknown(master.prices, ("item", items, "items"))
+    else:
+        for p in master.prices:
+            yield from unknown_of(p, ("price_list", lists, "price_lists"))
+            if p.price_list in lists and (p.price_list, p.version) not in versions and not unread.get("price_versions"):
+                yield UNKNOWN_REFERENCE(_at(layout, p, "version"), code=p.version, target=_sheet(layout, "price_versions"))
+            yield from unknown_of(p, ("item", items, "items"))
     for t in master.templates:
-        yield from ref(t, "customer", customers, "customers")
-        yield from ref(t, "price_list", lists, "price_lists")
+        yield from unknown_of(t, ("customer", customers, "customers"), ("price_list", lists, "price_lists"))
         for field, owners, target in (("ship_to", ship_to, "ship_to"), ("contact", contacts, "contacts")):
             code = getattr(t, field)
             if code is None:
@@ -196,22 +208,18 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
                 yield UNKNOWN_REFERENCE(_at(layout, t, field), code=code, target=_sheet(layout, target))
             elif owners[code] is not None and owners[code] != t.customer and t.customer in customers:
                 yield WRONG_OWNER(_at(layout, t, field), code=code, owner=owners[code], customer=t.customer)
-    for line in master.template_lines:
-        yield from ref(line, "template", templates, "templates")
-        yield from ref(line, "item", items, "items")
-    for e in master.exceptions:
-        yield from ref(e, "template", templates, "templates")
-        yield from ref(e, "item", items, "items")
-    for s in master.stock or ():
-        yield from ref(s, "item", items, "items")
+    yield from unknown(master.template_lines, ("template", templates, "templates"), ("item", items, "items"))
+    yield from unknown(master.exceptions, ("template", templates, "templates"), ("item", items, "items"))
+    yield from unknown(master.stock or (), ("item", items, "items"))
 
 
 def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    terms = cache(payment_terms.parse)
     for c in master.customers:
         if not c.vat_number and not c.tax_code:
             yield MISSING_FISCAL_ID(_at(layout, c, "vat_number"), code=c.code)
         try:
-            payment_terms.parse(c.payment_terms)
+            terms(c.payment_terms)
         except ValueError:
             yield BAD_PAYMENT_TERMS(_at(layout, c, "payment_terms"), value=c.payment_terms)
         if c.sdi_code and not re.fullmatch(r"[A-Za-z0-9]{6,7}", c.sdi_code):
@@ -317,32 +325,48 @@ def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
 
 def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
     book = price_book(master)
+    known_lists = {p.code for p in master.price_lists}
     templates_by_code = {t.code: t for t in master.templates}
     customers_by_code = {c.code: c for c in master.customers}
     known_items = {i.code for i in master.items}
+    item_prices: dict[tuple[str, str], dict[str, Price]] = defaultdict(dict)
+    for (price_list, version, item), price in book.prices.items():
+        item_prices[price_list, version][item] = price
+
+    @cache
+    def priced_by(code: str) -> tuple[Template | None, bool, str | None, PriceVersion | None, dict[str, Price]]:
+        """A template, whether it is a return, the price list its lines are checked against (None:
+        not checked), that list's version on the template's first day and its prices by item:
+        once per template."""
+        t = templates_by_code.get(code)
+        is_return = t is not None and t.document_type is DocumentType.RETURN
+        customer = customers_by_code.get(t.customer) if t else None
+        if t is None or customer is None:
+            return t, is_return, None, None, {}
+        price_list = template_price_list(t, customer.price_list)
+        if price_list not in book.versions and price_list not in known_lists:
+            return t, is_return, None, None, {}
+        version = book.version_on(price_list, t.valid_from)
+        return t, is_return, price_list, version, item_prices.get((price_list, version.version), {}) if version else {}
+
     reported_versions: set[tuple[str, str]] = set()
     for line in master.template_lines:
-        t = templates_by_code.get(line.template)
-        is_return = t is not None and t.document_type is DocumentType.RETURN
-        if line.quantity == 0 and is_return:
-            yield QUANTITY_ZERO(_at(layout, line, "quantity"))
-        elif line.quantity <= 0 and not is_return:
-            yield QUANTITY_NOT_POSITIVE(_at(layout, line, "quantity"), value=line.quantity)
+        t, is_return, price_list, version, prices = priced_by(line.template)
+        if line.quantity <= 0:
+            if is_return and line.quantity == 0:
+                yield QUANTITY_ZERO(_at(layout, line, "quantity"))
+            elif not is_return:
+                yield QUANTITY_NOT_POSITIVE(_at(layout, line, "quantity"), value=line.quantity)
         if line.price is not None and line.price < 0:
             yield NEGATIVE_AMOUNT(_at(layout, line, "price"), value=line.price)
-        customer = customers_by_code.get(t.customer) if t else None
-        if t is None or customer is None or line.item not in known_items:
+        if price_list is None or line.item not in known_items:
             continue
-        price_list = template_price_list(t, customer.price_list)
-        if price_list not in book.versions and price_list not in {p.code for p in master.price_lists}:
-            continue
-        version = book.version_on(price_list, t.valid_from)
         if version is None:
             if (t.code, price_list) not in reported_versions:
                 reported_versions.add((t.code, price_list))
                 yield NO_PRICE_VERSION(_at(layout, t, "valid_from"), price_list=price_list, day=t.valid_from)
             continue
-        price = book.prices.get((price_list, version.version, line.item))
+        price = prices.get(line.item)
         if price is None:
             yield NO_PRICE(_at(layout, line, "item"), item=line.item, price_list=price_list,
                            version=version.version, day=t.valid_from)

@@ -1,0 +1,73 @@
+"""Reading a column at a time gives what converting each cell on its own gives, mistakes included."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from test_validation_properties import CELL_VALUES
+
+import minimal
+from toolkit import schema
+from toolkit.validation import check
+from toolkit.validation.columns import REQUIRED_VALUE, read_column
+from toolkit.validation.convert import Invalid, converter, is_empty
+
+COLUMNS = [c for s in schema.SHEETS for c in s.columns]
+REPEATED = st.sampled_from([0.0, -0.0, 1, 1.0, True, Decimal("1"), Decimal("1.0"), float("nan"), "1", " 1 ", "", None])
+TYPED = st.one_of(*(st.lists(st.one_of(values, st.sampled_from(["", None, " "])), min_size=1, max_size=10) for values in (
+    st.floats(), st.integers(), st.booleans(), st.dates(), st.datetimes(timezones=st.none() | st.timezones()),
+    st.sampled_from(["22", "22%", "0,5", "lun", "Settimanale", "no", "sì", "01/02/2026", "IT00743110157"]))))
+"""Columns as a reader gives them, mostly of one type: the way a typed column takes."""
+
+
+def one_by_one(column, cells):
+    """The column read the plain way, a cell at a time."""
+    values, mistakes = [], {}
+    convert = converter(column)
+    for i, cell in enumerate(cells):
+        if is_empty(cell):
+            if column.required:
+                mistakes[i] = (REQUIRED_VALUE, {"it": column.it, "en": column.en})
+            values.append(None if column.required else "EMPTY")
+            continue
+        try:
+            values.append(convert(cell))
+        except Invalid as bad:
+            mistakes[i] = (bad.kind, bad.params)
+            values.append(None)
+    return values, mistakes
+
+
+def shown(values):
+    return [(type(v), repr(v)) for v in values]
+
+
+@settings(max_examples=400, deadline=None)
+@example(schema.CUSTOMERS.column("name"), [1, True, 1.0, "1"])
+@example(schema.PRICES.column("list_price"), [Decimal("1"), Decimal("1.0"), 1.0])
+@example(schema.TEMPLATES.column("valid_from"),
+         [datetime(2026, 4, 9, 23, tzinfo=timezone.utc), datetime(2026, 4, 10, 1, tzinfo=timezone(timedelta(hours=2)))])
+@given(st.sampled_from(COLUMNS), st.one_of(st.lists(st.one_of(CELL_VALUES, REPEATED), max_size=12),
+                                           st.lists(REPEATED, min_size=2, max_size=6), TYPED))
+def test_a_column_reads_as_its_cells_one_by_one(column, cells):
+    cells = cells + cells[::-1]
+    values, mistakes = read_column(column, converter(column), cells, "EMPTY")
+    want_values, want_mistakes = one_by_one(column, cells)
+    assert shown(values) == shown(want_values)
+    assert {i: (k.code, repr(p)) for i, (k, p) in mistakes.items()} == \
+           {i: (k.code, repr(p)) for i, (k, p) in want_mistakes.items()}
+
+
+def test_trusted_records_equal_validated_ones():
+    master = check(minimal.workbook()).master
+    assert master is not None
+    for records in (master.customers, master.items, master.prices, master.templates, master.template_lines):
+        for record in records:
+            fields = dict(record.__dict__)
+            validated = type(record).model_validate(fields)
+            assert validated == record and repr(validated) == repr(record)
+            copied = record.model_copy(update={"source": record.source})
+            assert copied == record and copied.model_fields_set is not record.model_fields_set
