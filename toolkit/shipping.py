@@ -29,7 +29,8 @@ from toolkit.cells import Location
 from toolkit.labels import define as define_labels
 from toolkit.labels import label as catalogue
 from toolkit.ledger.exposure import Exposure
-from toolkit.model import Carrier, Customer, MasterData, ShipTo
+from toolkit.memo import per_master
+from toolkit.model import Carrier, Customer, MasterData, ShipTo, StockLevel
 from toolkit.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
 from toolkit.problems import Problem, define
 from toolkit.vocab import DeliveryTerms, DocumentType, label
@@ -299,11 +300,15 @@ class _Run:
     """The state one planning run threads through its steps: stock left, lines taken, findings."""
 
     stock: dict[str, Decimal] | None
-    cells: dict[str, Location]
-    """Where each item's stock level is in the workbook, for the problems' locations."""
+    master: MasterData
     taken: list[tuple[Order, OrderLine, Decimal]] = field(default_factory=list)
     held: list[Held] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    def cell(self, item: str) -> Location | None:
+        """Where the item's stock level is in the workbook, for a problem's location."""
+        level = _stock_levels(self.master).get(item)
+        return None if level is None else self.master.locate(level.source, "quantity")
 
     def available(self, item: str) -> Decimal | None:
         return None if self.stock is None else max(self.stock.get(item, ZERO), ZERO)
@@ -312,6 +317,11 @@ class _Run:
         self.taken.append((order, line, quantity))
         if self.stock is not None and quantity > 0:
             self.stock[line.item] = self.stock.get(line.item, ZERO) - quantity
+
+
+@per_master
+def _stock_levels(master: MasterData) -> dict[str, StockLevel]:
+    return {level.item: level for level in master.stock or ()}
 
 
 def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[str, Decimal] | None, day: date, *,
@@ -329,8 +339,7 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
     if carrier is not None and carrier not in {c.code for c in master.carriers}:
         return ShippingPlan((), (), (UNKNOWN_CARRIER(None, code=carrier),))
     quantities = quantities or {}
-    cells = {level.item: master.locate(level.source, "quantity") for level in master.stock or ()}
-    run = _Run(dict(stock) if stock is not None else None, cells)
+    run = _Run(dict(stock) if stock is not None else None, master)
     chosen_orders = {o.id for o in orders if any(line.id in quantities for line in o.lines)}
     candidates = [o for o in sorted(orders, key=lambda o: number_key(o.number)) if _shippable(o, run)]
     blocked, forced = _credit_check(master, candidates, exposures or {}, force, run)
@@ -421,7 +430,7 @@ def _complete_order(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: 
              if (available := run.available(item)) is not None and available < quantity]
     if short:
         run.held.append(Held(order.number, order.customer, ORDER_HELD.code, tuple(short)))
-        run.problems.append(ORDER_HELD(run.cells.get(short[0]), number=order.number,
+        run.problems.append(ORDER_HELD(run.cell(short[0]), number=order.number,
                                        items=", ".join(f"{i} ({shown(run.available(i))}/{shown(needed[i])})"
                                                        for i in short)))
         return
@@ -435,7 +444,7 @@ def _complete_lines(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: 
         available = run.available(line.item)
         if available is not None and available < quantity:
             short.append(line.item)
-            run.problems.append(LINE_HELD(run.cells.get(line.item), number=order.number, line=line.line_no,
+            run.problems.append(LINE_HELD(run.cell(line.item), number=order.number, line=line.line_no,
                                           item=line.item, available=shown(available), wanted=shown(quantity)))
             continue
         run.take(order, line, quantity)
@@ -452,7 +461,7 @@ def _as_available(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _R
             run.take(order, line, shipped)
         if shipped < quantity:
             short.append(line.item)
-            run.problems.append(PARTIAL_STOCK(run.cells.get(line.item), number=order.number, item=line.item,
+            run.problems.append(PARTIAL_STOCK(run.cell(line.item), number=order.number, item=line.item,
                                               available=shown(available), wanted=shown(quantity),
                                               shipped=shown(shipped)))
     if short:
