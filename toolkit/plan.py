@@ -24,9 +24,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from toolkit.memo import per_master
 from toolkit.model import CalendarException, MasterData, Template, TemplateLine
 from toolkit.problems import Problem, define
-from toolkit.memo import per_master
 from toolkit.recurrence import MARGIN_DAYS, Locate, Occurrence, RuleGroup, group_delivers, occurrences, rule_groups
 from toolkit.vocab import ExceptionAction
 from toolkit.workdays import WorkingCalendar, working_calendar
