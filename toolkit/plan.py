@@ -27,7 +27,7 @@ from typing import NamedTuple
 from toolkit.memo import per_master
 from toolkit.model import CalendarException, MasterData, Template, TemplateLine
 from toolkit.problems import Problem, define
-from toolkit.recurrence import MARGIN_DAYS, Locate, Occurrence, RuleGroup, group_delivers, occurrences, rule_groups
+from toolkit.recurrence import Locate, Occurrence, RuleGroup, group_delivers, occurrences, rule_groups, window
 from toolkit.vocab import ExceptionAction
 from toolkit.workdays import WorkingCalendar, working_calendar
 
@@ -180,8 +180,7 @@ def catch_up(master: MasterData, last_generated: date | None, day: date, *,
 def _template_dues(template: Template, lines: Sequence[TemplateLine], exceptions: Sequence[CalendarException],
                    start: date, end: date, calendar: WorkingCalendar,
                    locate: Locate) -> tuple[list[Due], list[Problem]]:
-    margin = timedelta(days=MARGIN_DAYS + calendar.longest_closure)
-    wstart, wend = start - margin, end + margin
+    wstart, wend = window(calendar, start, end)
     found, problems = occurrences(template, wstart, wend, calendar, locate=locate)
     problems = [p for p in problems if _dated_within(p, start, end)]
     regular = tuple(DueLine(x.item, x.quantity, x.price, x.note) for x in lines)

@@ -131,7 +131,7 @@ def occurrences(template: Template, start: date, end: date, calendar: WorkingCal
         key = _rule_key(template, calendar.saturday_working)
     except RuleError as e:
         return [], [_unusable(template, e, locate)]
-    wstart, wend = _window(calendar, start, end)
+    wstart, wend = window(calendar, start, end)
     lo, hi = _validity(template, wstart, wend)
     if lo > hi:
         return [], []
@@ -175,7 +175,7 @@ def group_delivers(group: RuleGroup, calendar: WorkingCalendar, start: date, end
     (a template's own validity can only take deliveries away)."""
     key, policy = group
     try:
-        days = _moves(key, policy, calendar, *_window(calendar, start, end)).days
+        days = _moves(key, policy, calendar, *window(calendar, start, end)).days
     except RuleError:
         return True
     return bisect_left(days, start) < bisect_right(days, end)
@@ -276,7 +276,9 @@ def _merged(moves: _Moves, groups: list[Group]) -> list[Group]:
     return [g for g in (groups[m - first] for m in moves.merged[i:j]) if len(g[1]) > 1]
 
 
-def _window(calendar: WorkingCalendar, start: date, end: date) -> tuple[date, date]:
+def window(calendar: WorkingCalendar, start: date, end: date) -> tuple[date, date]:
+    """[start, end] widened by the margin the rule is computed over (longer when a closure is
+    long), so deliveries moved across the edges are counted right."""
     margin = timedelta(days=MARGIN_DAYS + calendar.longest_closure)
     return _shift(start, -margin), _shift(end, margin)
 
