@@ -438,13 +438,13 @@ def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: l
                 if (v.rate, v.nature) == (rate, nature)]
         taxable = sum((v.taxable for _, v in mine), Decimal(0))
         vat = sum((v.vat for _, v in mine), Decimal(0))
-        for col, source, value in ((2, taxable_col, taxable), (3, vat_col, vat)):
+        for col, detail_col, source, value in ((2, DETAIL_TAXABLE, taxable_col, taxable), (3, DETAIL_VAT, vat_col, vat)):
             if rate:
                 formula = f"=SUMIF({rate_col},{rate_cell},{source})"
             elif nature:
                 formula = f"=SUMIFS({source},{rate_col},{rate_cell},{nature_col},{nature_cell})"
             else:
-                formula = "=SUM(" + ",".join(address(r + 1, 6 if col == 2 else 7) for r, _ in mine) + ")"
+                formula = "=SUM(" + ",".join(address(r + 1, detail_col + 1) for r, _ in mine) + ")"
             _money(sheet, row, col, formula, value, fmt.money)
         _money(sheet, row, 4, f"={address(row + 1, 3)}+{address(row + 1, 4)}", taxable + vat, fmt.money)
     text(sheet, detail_header - 1, 0, t("inv.details"), fmt.bold)
