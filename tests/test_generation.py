@@ -22,7 +22,7 @@ from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.orders import load_orders
 from toolkit.orders import EFFECTS, OrderStatus
-from toolkit.plan import Due, DueLine, due_on
+from toolkit.plan import due_on
 from toolkit.validation import check
 
 APRIL_9 = date(2026, 4, 9)
