@@ -61,7 +61,7 @@ def ensure(scale: str, *, force: bool = False, log=print) -> Path:
         raise ValueError(f"unknown scale {scale!r}: choose among {', '.join(SCALES)}")
     if not force and is_current(scale):
         return workbook_path(scale)
-    from toolkit.sample import Scale, sample_rows
+    from toolkit.intake.sample import Scale, sample_rows
     from toolkit.writers.master_workbook import write_master
 
     DATA.mkdir(parents=True, exist_ok=True)

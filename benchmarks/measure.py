@@ -115,7 +115,7 @@ def measure(name: str, description: str):
 # --- helpers (setup, never timed) ---------------------------------------------------------
 
 def _master(workbook: Path):
-    from toolkit.validation import check_file
+    from toolkit.intake.validation import check_file
 
     checked = check_file(workbook)
     if checked.master is None:
@@ -148,7 +148,7 @@ def _created_summary(created) -> dict:
 @measure("load_validate", "check_file(workbook): read with python-calamine, find the tables, "
                           "build and check the master data (the data check)")
 def load_validate(workbook: Path, timer: Timer, tmp: Path) -> dict:
-    from toolkit.validation import check_file
+    from toolkit.intake.validation import check_file
 
     with timer.step():
         checked = check_file(workbook)
@@ -192,7 +192,7 @@ def openpyxl_naive(workbook: Path, timer: Timer, tmp: Path) -> dict:
 @measure("occurrences_year", "due_between(master, 2026-01-01, 2026-12-31) over all templates "
                              "(master loaded before; cold recurrence caches)")
 def occurrences_year(workbook: Path, timer: Timer, tmp: Path) -> dict:
-    from toolkit.plan import due_between
+    from toolkit.core.plan import due_between
 
     master = _master(workbook)
     with timer.step():
@@ -202,7 +202,7 @@ def occurrences_year(workbook: Path, timer: Timer, tmp: Path) -> dict:
 
 @measure("orders_one_date", "preview + create for 2026-04-09 on a fresh SQLite ledger (master loaded before)")
 def orders_one_date(workbook: Path, timer: Timer, tmp: Path) -> dict:
-    from toolkit.generation import create, preview
+    from toolkit.services.orders import create, preview
 
     master = _master(workbook)
     ledger = _ledger(tmp)
@@ -217,7 +217,7 @@ def orders_one_date(workbook: Path, timer: Timer, tmp: Path) -> dict:
 
 def _orders_of_the_day(workbook: Path, tmp: Path):
     """Setup shared by `write_outputs` and `xlsxwriter_floor`: the orders of 2026-04-09."""
-    from toolkit.generation import create
+    from toolkit.services.orders import create
     from toolkit.ledger.db import reading
     from toolkit.ledger.orders import load_orders
 
@@ -320,7 +320,7 @@ def xlsxwriter_floor(workbook: Path, timer: Timer, tmp: Path) -> dict:
 def _invoice(master, ledger, folder: Path) -> dict:
     """Month-end invoicing as `toolkit invoice run --out` does it: the run and the accountants'
     workbook in one transaction."""
-    from toolkit.invoicing import Period, Request
+    from toolkit.core.invoicing import Period, Request
     from toolkit.ledger.invoices import run
     from toolkit.writers.accountants import write_accountants
 
@@ -334,9 +334,9 @@ def _invoice(master, ledger, folder: Path) -> dict:
 @measure("month", "every working day of April 2026: preview + create, ship every open order (DDTs); "
                   "then month-end invoicing and the accountants' workbook; fresh SQLite ledger")
 def month(workbook: Path, timer: Timer, tmp: Path) -> dict:
-    from toolkit.generation import create, preview
+    from toolkit.services.orders import create, preview
     from toolkit.ledger.deliveries import ship
-    from toolkit.workdays import working_calendar
+    from toolkit.core.workdays import working_calendar
 
     master = _master(workbook)
     ledger = _ledger(tmp)
@@ -374,7 +374,7 @@ def run(name: str, scale: str, profile: Path | None = None) -> dict:
     workbook = workbook_path(scale)
     if not workbook.exists():
         raise SystemExit(f"{workbook} is missing: run `python -m benchmarks.generate {scale}` first")
-    from toolkit import runtime
+    from toolkit.basics import runtime
 
     runtime.configure()  # as the commands and the buttons do when they start
     timer = Timer(profile)

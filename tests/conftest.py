@@ -21,14 +21,14 @@ PG_REASON = "PostgreSQL not available: set TOOLKIT_TEST_PG_URL (bash .ci/run sta
 
 @pytest.fixture(scope="session")
 def sample_workbook(tmp_path_factory) -> Path:
-    from toolkit.sample import write_sample
+    from toolkit.services.sample import write_sample
 
     return write_sample(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="session")
 def sample_master(sample_workbook):
-    from toolkit.validation import check_file
+    from toolkit.intake.validation import check_file
 
     result = check_file(sample_workbook)
     assert result.master is not None, [str(p) for p in result.errors]
@@ -38,7 +38,7 @@ def sample_master(sample_workbook):
 @pytest.fixture
 def minimal_master():
     import minimal
-    from toolkit.validation import check
+    from toolkit.intake.validation import check
 
     result = check(minimal.workbook())
     assert result.master is not None

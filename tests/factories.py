@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from toolkit.model import (
+from toolkit.model.records import (
     CalendarException, Closure, Customer, MasterData, Settings, Source, Template, TemplateLine,
 )
-from toolkit.vocab import ExceptionAction, PaymentMethod, ScheduleKind
-from toolkit.workdays import WorkingCalendar, working_calendar
+from toolkit.basics.vocab import ExceptionAction, PaymentMethod, ScheduleKind
+from toolkit.core.workdays import WorkingCalendar, working_calendar
 
 
 def source(sheet: str = "templates", row: int = 2) -> Source:

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from toolkit.cells import column_index
+from toolkit.basics.cells import column_index
 
 Cell = tuple[int, int]
 _REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")

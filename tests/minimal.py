@@ -11,8 +11,8 @@ import re
 from datetime import date
 from typing import Any
 
-from toolkit.cells import column_index
-from toolkit.sources import RawWorkbook, from_values
+from toolkit.basics.cells import column_index
+from toolkit.intake.sources import RawWorkbook, from_values
 
 NAME = "anagrafiche.xlsx"
 

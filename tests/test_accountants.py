@@ -17,11 +17,11 @@ import typer
 from python_calamine import CalamineWorkbook
 
 from test_invoicing import APRIL, make_order, master_with, ship, ship_open_orders
-from toolkit.invoicing import InvoiceKind, Request
+from toolkit.core.invoicing import InvoiceKind, Request
 from toolkit.ledger.db import reading
 from toolkit.ledger.invoices import load_invoices, run
-from toolkit.libreoffice import recalculated_values, soffice
-from toolkit.vocab import InvoiceGrouping, InvoiceTerms
+from toolkit.writers.libreoffice import recalculated_values, soffice
+from toolkit.basics.vocab import InvoiceGrouping, InvoiceTerms
 from toolkit.writers.accountants import write_accountants
 
 CENT = D("0.01")
@@ -182,7 +182,7 @@ def test_libreoffice_recalculates_the_register_from_lines_on_several_sheets(tmp_
 
 def cli_app() -> typer.Typer:
     """The invoicing verbs on an app of their own (toolkit/cli.py registers them for users)."""
-    from toolkit.commands import invoicing
+    from toolkit.cli import invoicing
 
     app = typer.Typer()
     invoicing.register(app)
@@ -196,10 +196,10 @@ def json_of(result) -> dict:
 def invoice_sample_april(runner, app, workbook: Path, ledger_url: str, out: Path, *extra: str) -> dict:
     """Create the sample's April orders, ship them day by day with the real shipping service
     (stock, delivery terms and credit limits decide what leaves), and invoice April through the CLI."""
-    from toolkit.generation import create
+    from toolkit.services.orders import create
     from toolkit.ledger import open_ledger
     from toolkit.ledger.orders import load_orders
-    from toolkit.validation import check_file
+    from toolkit.intake.validation import check_file
 
     master = check_file(workbook).master
     ledger = open_ledger(ledger_url)

@@ -7,9 +7,9 @@ import openpyxl
 import pytest
 
 import factories as f
-from toolkit.cells import column_letter
-from toolkit.plan import due_between
-from toolkit.vocab import ExceptionAction as A, ScheduleKind as K
+from toolkit.basics.cells import column_letter
+from toolkit.core.plan import due_between
+from toolkit.basics.vocab import ExceptionAction as A, ScheduleKind as K
 from toolkit.writers.calendar_sheet import CHANGED_FILL, CLOSED_FILL, write_calendar
 
 START, END = date(2026, 4, 1), date(2026, 4, 30)
@@ -120,7 +120,7 @@ def test_english(tmp_path):
 
 
 def test_refuses_a_workbook_open_in_excel(tmp_path):
-    from toolkit.problems import UnusableInput
+    from toolkit.basics.problems import UnusableInput
 
     target = tmp_path / "piano.xlsx"
     target.write_bytes(b"old")

@@ -9,9 +9,9 @@ import pytest
 
 import minimal
 from test_shipping import shipping_master, shipping_sheets
-from toolkit.generation import create
+from toolkit.services.orders import create
 from toolkit.ledger.deliveries import ship
-from toolkit.validation import check
+from toolkit.intake.validation import check
 from toolkit.writers.ddt import write_delivery_notes
 
 DAY = date(2026, 4, 9)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from toolkit.demo import run_demo
+from toolkit.services.demo import run_demo
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading
 from toolkit.ledger.invoices import load_invoices
@@ -55,7 +55,7 @@ def test_running_april_again_adds_nothing(april):
 def test_the_accountants_workbook_recalculates_to_the_ledger(april):
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
-    from toolkit.libreoffice import recalculated_values
+    from toolkit.writers.libreoffice import recalculated_values
 
     out, _, ledger = april
     (workbook,) = (out / "fatture").glob("fatture-*.xlsx")

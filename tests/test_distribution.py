@@ -13,15 +13,15 @@ import openpyxl
 import pytest
 
 from test_shipping import shipping_master, shipping_sheets, write_book
-from toolkit.distribution import complete_list, distribution_list, production_list
-from toolkit.generation import create
+from toolkit.core.lists import complete_list, distribution_list, production_list
+from toolkit.services.orders import create
 from toolkit.ledger.db import reading
 from toolkit.ledger.deliveries import ship
 from toolkit.ledger.orders import load_orders
-from toolkit.libreoffice import soffice
-from toolkit.orders import OrderStatus
-from toolkit.shipping import ChosenRow
-from toolkit.vocab import DocumentType
+from toolkit.writers.libreoffice import soffice
+from toolkit.core.orders import OrderStatus
+from toolkit.core.shipping import ChosenRow
+from toolkit.basics.vocab import DocumentType
 from toolkit.writers.lists import write_order_list, write_production_list
 
 DAY = date(2026, 4, 9)
@@ -170,7 +170,7 @@ def test_distribution_pdf_from_the_command_line(tmp_path, ledger_url):
     import typer
     from typer.testing import CliRunner
 
-    from toolkit.commands import shipping
+    from toolkit.cli import shipping
     from toolkit.ledger import open_ledger
 
     workbook = write_book(tmp_path / "anagrafiche.xlsx", shipping_sheets())

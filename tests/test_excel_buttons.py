@@ -19,8 +19,8 @@ from toolkit.excel import book as live
 from toolkit.excel.book import HIGHLIGHT
 from toolkit.excel.buttons import BUTTONS
 from toolkit.excel.vba_sources import our_modules
-from toolkit.validation import check_file
-from toolkit.workbook_build import MACROS
+from toolkit.intake.validation import check_file
+from toolkit.excel.build import MACROS
 from toolkit.writers.problems_report import rows as report_rows
 
 BOOK = "ordini-ricorrenti.xlsm"
@@ -180,7 +180,7 @@ def test_an_empty_book_is_a_message_not_a_traceback() -> None:
 
 def test_an_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TOOLKIT_DEBUG", raising=False)
-    monkeypatch.setattr("toolkit.validation.check", lambda raw: 1 / 0)
+    monkeypatch.setattr("toolkit.intake.validation.check", lambda raw: 1 / 0)
     book = fake(minimal.sheets())
     x.check_data(book)
     assert book.alerts[-1][0].startswith("Errore interno / internal error: ZeroDivisionError")

@@ -12,11 +12,11 @@ import minimal
 import toolkit.excel as x
 from fakebook import FakeBook
 from test_excel_buttons import scaled
-from toolkit.generation import create
+from toolkit.services.orders import create
 from toolkit.ledger import open_ledger
 from toolkit.ledger.db import reading
 from toolkit.ledger.orders import load_orders
-from toolkit.validation import check
+from toolkit.intake.validation import check
 
 BOOK = "ordini-ricorrenti.xlsm"
 
@@ -137,9 +137,9 @@ def test_ship_and_list_buttons_write_their_documents_beside_the_book(tmp_path):
 
 
 def test_month_end_and_payment_status_buttons(tmp_path, monkeypatch):
-    import toolkit.dates
+    import toolkit.basics.dates
 
-    monkeypatch.setattr(toolkit.dates, "today_rome", lambda: date(2026, 5, 4))
+    monkeypatch.setattr(toolkit.basics.dates, "today_rome", lambda: date(2026, 5, 4))
     book = fake(tmp_path)
     x.preview_orders(book)
     x.create_orders(book)
@@ -162,9 +162,9 @@ def test_month_end_and_payment_status_buttons(tmp_path, monkeypatch):
 
 
 def test_every_button_costs_the_same_round_trips_at_ten_times_the_data(tmp_path, monkeypatch):
-    import toolkit.dates
+    import toolkit.basics.dates
 
-    monkeypatch.setattr(toolkit.dates, "today_rome", lambda: date(2026, 5, 4))
+    monkeypatch.setattr(toolkit.basics.dates, "today_rome", lambda: date(2026, 5, 4))
     sequence = ("check_data", "preview_orders", "create_orders", "production_list", "distribution_list", "ship",
                 "complete_list", "month_end_invoicing", "payment_status", "calendar")
     per_scale = []

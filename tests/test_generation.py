@@ -17,13 +17,13 @@ import pytest
 from sqlalchemy import func, select
 
 import minimal
-from toolkit.generation import create, preview
+from toolkit.services.orders import create, preview
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.orders import load_orders
-from toolkit.orders import EFFECTS, OrderStatus
-from toolkit.plan import due_on
-from toolkit.validation import check
+from toolkit.core.orders import EFFECTS, OrderStatus
+from toolkit.core.plan import due_on
+from toolkit.intake.validation import check
 
 APRIL_9 = date(2026, 4, 9)
 
@@ -67,7 +67,7 @@ def test_preview_marks_existing_orders_and_customer_figures(sample_master, ledge
 
 
 def test_a_session_that_previews_and_creates_a_day_prices_it_once(sample_master, ledger, monkeypatch):
-    import toolkit.generation as generation
+    import toolkit.services.orders as generation
 
     master = sample_master.model_copy()  # a master no earlier test has planned
     priced = []
@@ -102,9 +102,9 @@ def test_catch_up_creates_the_missed_days(sample_master, ledger):
 
 
 def _create_in_process(workbook: str, url: str, queue) -> None:
-    from toolkit.generation import create as create_orders
+    from toolkit.services.orders import create as create_orders
     from toolkit.ledger import open_ledger as open_
-    from toolkit.validation import check_file
+    from toolkit.intake.validation import check_file
 
     master = check_file(Path(workbook)).master
     result = create_orders(master, open_(url), APRIL_9)
@@ -135,8 +135,8 @@ KILLED_CHILD = textwrap.dedent("""
     from datetime import date
     from pathlib import Path
     import toolkit.ledger.orders as store
-    import toolkit.generation as generation
-    from toolkit.validation import check_file
+    import toolkit.services.orders as generation
+    from toolkit.intake.validation import check_file
 
     real = store.insert_orders
 
@@ -201,7 +201,7 @@ PRICE_CASES = [
 
 @pytest.mark.parametrize("edits,day,index,unit,amount", PRICE_CASES)
 def test_prices(edits, day, index, unit, amount):
-    from toolkit.ordering import draft_orders
+    from toolkit.core.drafts import draft_orders
 
     master = _master(edits)
     dues, _ = due_on(master, day)
@@ -212,7 +212,7 @@ def test_prices(edits, day, index, unit, amount):
 
 
 def test_price_below_limit_on_the_order_date_is_refused():
-    from toolkit.ordering import draft_orders
+    from toolkit.core.drafts import draft_orders
 
     master = _master([("Prezzi", "F6", 1.3)])  # July's limit for A002 rises above the 1.25 override
     dues, _ = due_on(master, date(2026, 7, 2))
@@ -263,7 +263,7 @@ def test_document_type_sets_the_initial_status(ledger, document_type, status):
     (OrderStatus.VOIDED, OrderStatus.IN_PROGRESS, False),
 ])
 def test_status_transitions(ledger, start, wanted, ok):
-    from toolkit.order_status import change_status
+    from toolkit.services.order_status import change_status
 
     document_type = "Preventivo" if start is OrderStatus.DRAFT else "Ordine standard"
     master = _master([("Modelli ordine", "M2", document_type)])
@@ -327,7 +327,7 @@ def test_an_older_ledger_is_upgraded_without_losing_rows(tmp_path, monkeypatch, 
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
         assert conn.execute(text("SELECT count(customer_reference), count(*) FROM orders")).one() == (0, 1)
     monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION - 1)
-    from toolkit.problems import UnusableInput
+    from toolkit.basics.problems import UnusableInput
 
     with pytest.raises(UnusableInput) as refused:
         open_ledger(url)
@@ -337,7 +337,7 @@ def test_an_older_ledger_is_upgraded_without_losing_rows(tmp_path, monkeypatch, 
 def test_exposure_after_a_partial_shipment_counts_only_what_is_left(minimal_master, ledger):
     from toolkit.ledger.deliveries import ship
     from toolkit.ledger.exposure import exposures
-    from toolkit.shipping import ChosenRow
+    from toolkit.core.shipping import ChosenRow
 
     create(minimal_master, ledger, APRIL_9)
     shipped = ship(minimal_master, ledger, APRIL_9, chosen=[ChosenRow("OC-2026-00001", "A001", Decimal(7))])

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from toolkit.guard import MAX_MEMBERS, check_workbook, describe_exception, read_cfb_streams
-from toolkit.problems import Problem, UnusableInput, all_problem_types
+from toolkit.intake.guard import MAX_MEMBERS, check_workbook, describe_exception, read_cfb_streams
+from toolkit.basics.problems import Problem, UnusableInput, all_problem_types
 
 # -- builders ----------------------------------------------------------------------------------
 
@@ -585,7 +585,7 @@ def test_openpyxl_failure_becomes_one_line(garbage_sheet):
 
 
 def test_read_workbook_reports_the_broken_sheet(garbage_sheet):
-    from toolkit.sources import read_workbook
+    from toolkit.intake.sources import read_workbook
 
     with pytest.raises(UnusableInput) as info:
         read_workbook(garbage_sheet)

@@ -14,13 +14,13 @@ from decimal import Decimal as D
 import pytest
 
 import minimal
-from toolkit.invoicing import (
+from toolkit.core.invoicing import (
     Billable, DeliveryRef, InvoiceKind, Period, Request, build_invoice, deadline_for, group_key, plan,
     schedule_period,
 )
-from toolkit.money import cents
-from toolkit.validation import check
-from toolkit.vocab import InvoiceGrouping, InvoiceSchedule, InvoiceTerms
+from toolkit.basics.money import cents
+from toolkit.intake.validation import check
+from toolkit.basics.vocab import InvoiceGrouping, InvoiceSchedule, InvoiceTerms
 
 APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
 AFTER_APRIL = date(2026, 5, 2)
@@ -329,10 +329,10 @@ def make_order(ledger, customer: str, day: date, lines, *, template: str | None 
     from toolkit.ledger import schema
     from toolkit.ledger.db import reading, writing
     from toolkit.ledger.orders import insert_orders
-    from toolkit.money import line_amount
-    from toolkit.orders import OrderStatus
-    from toolkit.ordering import DraftLine, OrderDraft
-    from toolkit.vocab import DocumentType, PriceType
+    from toolkit.basics.money import line_amount
+    from toolkit.core.orders import OrderStatus
+    from toolkit.core.drafts import DraftLine, OrderDraft
+    from toolkit.basics.vocab import DocumentType, PriceType
 
     drafts = tuple(
         DraftLine(n, item, f"Articolo {item}", "pz", D(q), D(p), line_amount(D(q), D(p)), D(r), nature, None)

@@ -20,8 +20,8 @@ def _master():
     """The minimal master with standard orders only (no returns), both customers invoiced weekly,
     and no credit limit that would hold four months of orders at the warehouse."""
     import minimal
-    from toolkit.validation import check
-    from toolkit.vocab import InvoiceSchedule, InvoiceTerms
+    from toolkit.intake.validation import check
+    from toolkit.basics.vocab import InvoiceSchedule, InvoiceTerms
 
     sheets = minimal.sheets()
     minimal.set_cell(sheets, "Modelli ordine", "M3", None)
@@ -34,8 +34,8 @@ def _master():
 
 
 def _month(m: int):
-    from toolkit.dates import parse_month
-    from toolkit.invoicing import Period
+    from toolkit.basics.dates import parse_month
+    from toolkit.core.invoicing import Period
 
     return Period(*parse_month(f"2026-{m:02d}"))
 
@@ -43,7 +43,7 @@ def _month(m: int):
 def _worker(url: str, customer: str, start, results) -> None:
     """One process: a run every Sunday from March to June for one customer, as a user pressing
     the button each week would."""
-    from toolkit.invoicing import Request
+    from toolkit.core.invoicing import Request
     from toolkit.ledger.invoices import run
 
     master = _master()
@@ -63,7 +63,7 @@ def _worker(url: str, customer: str, start, results) -> None:
 
 def test_concurrent_runs_number_without_gaps(ledger_url):
     import test_invoicing
-    from toolkit.generation import create
+    from toolkit.services.orders import create
     from toolkit.ledger.orders import load_orders
 
     master = _master()

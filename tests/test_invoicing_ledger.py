@@ -12,13 +12,13 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from test_invoicing import APRIL, AFTER_APRIL, make_order, master_with, ship, ship_open_orders
-from toolkit.generation import create
-from toolkit.invoicing import InvoiceKind, InvoiceStatus, Period, Request
+from toolkit.services.orders import create
+from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Period, Request
 from toolkit.ledger import schema
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.invoices import consistent, finalize, invoice_orders_in, load_invoices, run, undo
 from toolkit.ledger.orders import load_orders
-from toolkit.vocab import InvoiceGrouping, InvoiceTerms
+from toolkit.basics.vocab import InvoiceGrouping, InvoiceTerms
 
 T = InvoiceTerms
 MAY = Period(date(2026, 5, 1), date(2026, 5, 31))

@@ -130,7 +130,7 @@ def test_an_impossible_date_is_a_usage_error_not_an_internal_error(workbook, tmp
 
 
 def test_calendar_for_april_respects_easter_monday(workbook, tmp_path):
-    from toolkit.validation import check_file
+    from toolkit.intake.validation import check_file
 
     master = check_file(workbook).master
     mondays = [t for t in master.templates if t.schedule.value == "weekly" and t.weekdays == (0,)]
@@ -167,7 +167,7 @@ def test_distribution_lists_on_the_sample_after_shipping_two_orders(workbook, tm
     from toolkit.ledger import open_ledger
     from toolkit.ledger.db import reading
     from toolkit.ledger.orders import load_orders
-    from toolkit.validation import check_file
+    from toolkit.intake.validation import check_file
 
     master = check_file(workbook).master
     stock = {s.item: s.quantity for s in master.stock}

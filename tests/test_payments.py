@@ -10,15 +10,16 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from test_invoicing import APRIL, make_order, master_with, ship
-from toolkit.invoicing import Request
+from toolkit.core.invoicing import Request
 from toolkit.ledger.db import reading
 from toolkit.ledger.invoices import finalize, run
 from toolkit.ledger.payments import receivables, record
-from toolkit.payments import (
-    Collected, PaymentEntry, Receivable, Show, monitor, parse_invoice_number, payment_status, read_entries, read_file,
+from toolkit.intake.payments_sheet import read_entries, read_file
+from toolkit.core.payments import (
+    Collected, PaymentEntry, Receivable, Show, monitor, parse_invoice_number, payment_status,
 )
-from toolkit.sources import from_values
-from toolkit.vocab import InvoiceTerms, PaymentMethod
+from toolkit.intake.sources import from_values
+from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
 
 MAY_10 = date(2026, 5, 10)
 THIRDS = ((date(2026, 5, 30), D("33.33")), (date(2026, 6, 29), D("33.33")), (date(2026, 7, 29), D("33.34")))

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import factories as f
-from toolkit.cells import Location
-from toolkit.plan import Due, DueLine, catch_up, due_between, due_on
-from toolkit.problems import Severity
-from toolkit.vocab import ExceptionAction as A, HolidayPolicy, ScheduleKind as K
+from toolkit.basics.cells import Location
+from toolkit.core.plan import Due, DueLine, catch_up, due_between, due_on
+from toolkit.basics.problems import Severity
+from toolkit.basics.vocab import ExceptionAction as A, HolidayPolicy, ScheduleKind as K
 
 D = date
 Q = Decimal
@@ -215,8 +215,8 @@ def test_dues_sorted_by_date_then_template():
 def test_rule_groups_skip_only_templates_with_nothing_due(sample_master, start, days):
     """Planning asks each rule group, not each template, whether anything falls in the range;
     the result must be what planning every active template one by one gives."""
-    from toolkit.plan import _template_dues
-    from toolkit.workdays import working_calendar
+    from toolkit.core.plan import _template_dues
+    from toolkit.core.workdays import working_calendar
 
     end = start + timedelta(days)
     calendar = working_calendar(sample_master.settings, sample_master.closures)

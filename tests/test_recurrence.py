@@ -8,11 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import factories as f
-from toolkit.cells import Location
-from toolkit.problems import Severity
-from toolkit.recurrence import Occurrence, effective_policy, occurrences, parse_rrule, rule_dates
-from toolkit.vocab import HolidayPolicy, ScheduleKind as K
-from toolkit.workdays import WorkingCalendar
+from toolkit.basics.cells import Location
+from toolkit.basics.problems import Severity
+from toolkit.core.recurrence import Occurrence, effective_policy, occurrences, parse_rrule, rule_dates
+from toolkit.basics.vocab import HolidayPolicy, ScheduleKind as K
+from toolkit.core.workdays import WorkingCalendar
 
 D = date
 NATIONAL = f.calendar()

@@ -1,4 +1,4 @@
-"""Every process that runs a command or a button sets the collector up as `toolkit.runtime` says."""
+"""Every process that runs a command or a button sets the collector up as `toolkit.basics.runtime` says."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from toolkit import runtime
+from toolkit.basics import runtime
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def default_collector():
 
 
 def test_the_command_line_configures_the_collector(default_collector, monkeypatch, capsys):
-    from toolkit import cli
+    from toolkit.cli import app as cli
 
     monkeypatch.setattr(sys, "argv", ["toolkit", "--help"])
     with pytest.raises(SystemExit) as stop:

@@ -20,10 +20,11 @@ import pytest
 from dateutil.rrule import rrulestr
 from stdnum.it import codicefiscale, iva
 
-from toolkit import schema
-from toolkit.sample import PLANS, Scale, sample_rows, tax_code, vat_number, write_sample
-from toolkit.schema import Kind
-from toolkit.vocab import (
+from toolkit.model import sheets as schema
+from toolkit.intake.sample import PLANS, Scale, sample_rows, tax_code, vat_number
+from toolkit.services.sample import write_sample
+from toolkit.model.sheets import Kind
+from toolkit.basics.vocab import (
     DeliveryTerms, DocumentType, ExceptionAction, HolidayPolicy, InvoiceGrouping, InvoiceTerms,
     PaymentMethod, PriceType, ScheduleKind,
 )
@@ -347,7 +348,7 @@ def test_stock_closures_and_settings(rows):
 
 
 def test_sample_passes_the_data_check(sample_file):
-    from toolkit.validation import check_file
+    from toolkit.intake.validation import check_file
 
     checked = check_file(sample_file)
     assert [str(p) for p in checked.problems] == []
@@ -356,8 +357,8 @@ def test_sample_passes_the_data_check(sample_file):
 
 def test_planner_on_the_sample(sample_file, rows):
     """End to end through the planner: the Easter pair and the busy Thursday."""
-    from toolkit.plan import due_between
-    from toolkit.validation import check_file
+    from toolkit.core.plan import due_between
+    from toolkit.intake.validation import check_file
 
     master = check_file(sample_file).master
     dues, problems = due_between(master, EASTER_MONDAY, EASTER_MONDAY + timedelta(days=1))

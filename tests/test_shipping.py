@@ -14,15 +14,15 @@ from typing import Any
 import pytest
 
 import minimal
-from toolkit.cells import Location
-from toolkit.ledger.exposure import Exposure
-from toolkit.model import MasterData, StockLevel, Source
-from toolkit.orders import Order, OrderLine, OrderStatus
-from toolkit.shipping import (
+from toolkit.basics.cells import Location
+from toolkit.core.exposure import Exposure
+from toolkit.model.records import MasterData, StockLevel, Source
+from toolkit.core.orders import Order, OrderLine, OrderStatus
+from toolkit.core.shipping import (
     ChosenRow, Reason, choose_quantities, plan_shipments, route_carrier, stock_levels,
 )
-from toolkit.validation import check
-from toolkit.vocab import DeliveryTerms, DocumentType
+from toolkit.intake.validation import check
+from toolkit.basics.vocab import DeliveryTerms, DocumentType
 
 DAY = date(2026, 4, 9)
 D = Decimal

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from test_shipping import shipping_master, shipping_sheets, write_book
-from toolkit.commands import shipping
-from toolkit.generation import create
+from toolkit.cli import shipping
+from toolkit.services.orders import create
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading
 from toolkit.ledger.orders import load_orders

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 
 import minimal
 from test_shipping import shipping_sheets
-from toolkit.generation import create
+from toolkit.services.orders import create
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading
 from toolkit.ledger.orders import load_orders
-from toolkit.validation import check
+from toolkit.intake.validation import check
 
 DAY = date(2026, 4, 9)
 TIMEOUT = 120

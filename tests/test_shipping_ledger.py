@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from test_shipping import shipping_master
-from toolkit.generation import create
+from toolkit.services.orders import create
 from toolkit.ledger import schema
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import OverShipment, load_notes, ship, ship_in, store_drafts
 from toolkit.ledger.orders import load_orders
-from toolkit.orders import OrderStatus
-from toolkit.shipping import ChosenRow, Reason, plan_shipments
+from toolkit.core.orders import OrderStatus
+from toolkit.core.shipping import ChosenRow, Reason, plan_shipments
 
 DAY = date(2026, 4, 9)
 D = Decimal

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 import minimal
-from toolkit.problems import Severity, all_problem_types
-from toolkit.validation import check
+from toolkit.basics.problems import Severity, all_problem_types
+from toolkit.intake.validation import check
 
 
 def test_minimal_workbook_is_clean():

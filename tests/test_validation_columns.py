@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from test_validation_properties import CELL_VALUES
 
 import minimal
-from toolkit import schema
-from toolkit.validation import check
-from toolkit.validation.columns import REQUIRED_VALUE, read_column
-from toolkit.validation.convert import Invalid, converter, is_empty
+from toolkit.model import sheets as schema
+from toolkit.intake.validation import check
+from toolkit.intake.validation.columns import REQUIRED_VALUE, read_column
+from toolkit.intake.validation.convert import Invalid, converter, is_empty
 
 COLUMNS = [c for s in schema.SHEETS for c in s.columns]
 REPEATED = st.sampled_from([0.0, -0.0, 1, 1.0, True, Decimal("1"), Decimal("1.0"), float("nan"), "1", " 1 ", "", None])

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import minimal
-from toolkit.cells import column_letter
-from toolkit.validation import check
+from toolkit.basics.cells import column_letter
+from toolkit.intake.validation import check
 
 CELL_VALUES = st.one_of(
     st.none(),
@@ -57,8 +57,8 @@ def test_any_cell_gives_problems_not_exceptions(changes):
 @given(st.dictionaries(st.sampled_from(SHEETS + ["Altro", "Foglio1"]),
                        st.lists(st.lists(CELL_VALUES, max_size=6), max_size=5), max_size=6))
 def test_arbitrary_tables_never_raise(tables):
-    from toolkit.problems import UnusableInput
-    from toolkit.sources import from_values
+    from toolkit.basics.problems import UnusableInput
+    from toolkit.intake.sources import from_values
 
     try:
         result = check(from_values("x.xlsx", tables))

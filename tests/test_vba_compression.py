@@ -14,8 +14,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from oletools.olevba import decompress_stream
 
-from toolkit.vba import compression
-from toolkit.vba.compression import CHUNK_SIZE, compress, decompress
+from toolkit.excel.vba import compression
+from toolkit.excel.vba.compression import CHUNK_SIZE, compress, decompress
 
 # MS-OVBA 3.2.1 (no compression), 3.2.2 (normal), 3.2.3 (maximum).
 SPEC_EXAMPLES = [

@@ -16,11 +16,11 @@ import olefile
 import pytest
 import xlsxwriter
 
-from toolkit.vba import VbaModule, build_vba_project
-from toolkit.vba.bas import document_module, read_bas
-from toolkit.vba.cfb import build_compound_file, cfb_name_key
-from toolkit.vba.compression import decompress
-from toolkit.vba.project import module_text
+from toolkit.excel.vba import VbaModule, build_vba_project
+from toolkit.excel.vba.bas import document_module, read_bas
+from toolkit.excel.vba.cfb import build_compound_file, cfb_name_key
+from toolkit.excel.vba.compression import decompress
+from toolkit.excel.vba.project import module_text
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)

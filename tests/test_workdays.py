@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 import factories as f
-from toolkit.workdays import WorkingCalendar, check_region, region_code, working_calendar
+from toolkit.core.workdays import WorkingCalendar, check_region, region_code, working_calendar
 
 HOLIDAY = "any holiday name"
 """Holiday names vary between versions of `holidays`: rows with this only ask for a name."""

@@ -33,8 +33,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from toolkit.excel.cells import batches, cell_value
-from toolkit.schema import match_sheet
-from toolkit.sources import RawSheet, RawWorkbook
+from toolkit.model.sheets import match_sheet
+from toolkit.intake.sources import RawSheet, RawWorkbook
 
 HIGHLIGHT = (255, 199, 206)
 """Excel's own "Bad" fill (#FFC7CE): light red, readable under black text."""

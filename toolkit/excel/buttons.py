@@ -20,17 +20,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit import runtime, validation
-from toolkit.cells import column_index
+from toolkit.basics import runtime
+
+from toolkit.intake import validation
+from toolkit.basics.cells import column_index
 from pathlib import Path
 
 from toolkit.excel import orders, report
 from toolkit.excel.book import (
     Book, find_sheet, highlight, message, read_master, read_values, sheets_by_name, write_table,
 )
-from toolkit.problems import ProblemsFound, UnusableInput
-from toolkit.sources import RawWorkbook
-from toolkit.validation import Checked
+from toolkit.basics.problems import ProblemsFound, UnusableInput
+from toolkit.intake.sources import RawWorkbook
+from toolkit.intake.validation import Checked
 
 PANEL = "Pannello"
 DATE_NAME = "DataOrdini"
@@ -156,7 +158,7 @@ def _setting_cell(raw: RawWorkbook, sheet_name: str | None, cell: str | None) ->
 def preview_orders(book: Book) -> None:
     """Orders due on the panel's date (`DataOrdini`), written to "Anteprima ordini" with a flag
     column: `toolkit orders preview`, from a button."""
-    from toolkit.generation import preview
+    from toolkit.services.orders import preview
 
     sheets = sheets_by_name(book)
     master = orders.master_of(book)
@@ -179,7 +181,7 @@ def preview_orders(book: Book) -> None:
 def create_orders(book: Book) -> None:
     """Create the orders flagged in "Anteprima ordini", then refresh the preview so each shows
     its number: `toolkit orders create --only`, from a button."""
-    from toolkit.generation import create
+    from toolkit.services.orders import create
 
     sheets = sheets_by_name(book)
     master = orders.master_of(book)
@@ -221,8 +223,8 @@ def ship(book: Book) -> None:
 
 
 def _order_list(book: Book, caption: str, name: str, complete: bool) -> None:
-    from toolkit.distribution import complete_list as complete_of
-    from toolkit.distribution import distribution_list as distribution_of
+    from toolkit.core.lists import complete_list as complete_of
+    from toolkit.core.lists import distribution_list as distribution_of
     from toolkit.writers.lists import write_order_list
 
     master = orders.master_of(book)
@@ -248,7 +250,7 @@ def complete_list(book: Book) -> None:
 @button("Lista di produzione")
 def production_list(book: Book) -> None:
     """Quantities to produce per item for the panel's date: `toolkit production`."""
-    from toolkit.distribution import production_list as production_of
+    from toolkit.core.lists import production_list as production_of
     from toolkit.writers.lists import write_production_list
 
     master = orders.master_of(book)
@@ -269,8 +271,8 @@ def month_end_invoicing(book: Book) -> None:
     """Deferred invoices of the panel date's month, as a draft run (it can still be undone),
     with the accountants' workbook and the printable invoices beside the book:
     `toolkit invoice --month --copies`, from a button."""
-    from toolkit.dates import parse_month, today_rome
-    from toolkit.invoicing import Period, Request
+    from toolkit.basics.dates import parse_month, today_rome
+    from toolkit.core.invoicing import Period, Request
     from toolkit.ledger.invoices import run
     from toolkit.writers.accountants import write_accountants
 
@@ -301,9 +303,9 @@ def month_end_invoicing(book: Book) -> None:
 def payment_status(book: Book) -> None:
     """Every invoice's payments and dues as of today, written beside the book:
     `toolkit payments status --out`, from a button."""
-    from toolkit.dates import today_rome
+    from toolkit.basics.dates import today_rome
     from toolkit.ledger.payments import load_receivables
-    from toolkit.payments import Show, monitor
+    from toolkit.core.payments import Show, monitor
     from toolkit.writers.payments_status import write_payment_status
 
     master = orders.master_of(book)
@@ -322,8 +324,8 @@ def calendar(book: Book) -> None:
     format): `toolkit calendar`, from a button."""
     from datetime import timedelta
 
-    from toolkit.plan import due_between
-    from toolkit.workdays import working_calendar
+    from toolkit.core.plan import due_between
+    from toolkit.core.workdays import working_calendar
     from toolkit.writers.calendar_sheet import write_calendar
 
     master = orders.master_of(book)

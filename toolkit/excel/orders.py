@@ -14,13 +14,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from toolkit.generation import Preview
+from toolkit.services.orders import Preview
 from toolkit.ledger import Ledger, open_ledger
-from toolkit.problems import UnusableInput, define
-from toolkit.validation import check
+from toolkit.basics.problems import UnusableInput, define
+from toolkit.intake.validation import check
 from toolkit.excel.book import Book, Sheet, read_master
-from toolkit.model import MasterData
-from toolkit.problems import ProblemsFound
+from toolkit.model.records import MasterData
+from toolkit.basics.problems import ProblemsFound
 
 SHEET = "Anteprima ordini"
 HEADERS = {
@@ -72,7 +72,7 @@ def order_date(panel: Sheet | None, name: str) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    from toolkit.dates import NotADate, to_date
+    from toolkit.basics.dates import NotADate, to_date
 
     try:
         return to_date(value)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from toolkit.excel.cells import hyperlink
-from toolkit.problems import Problem
+from toolkit.basics.problems import Problem
 from toolkit.writers.problems_report import HEADERS, TITLE, rows
 
 SHEET = TITLE["it"]

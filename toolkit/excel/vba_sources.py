@@ -20,8 +20,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 from toolkit.excel.buttons import BUTTONS, PANEL
-from toolkit.vba import VbaModule
-from toolkit.vba.bas import read_bas, read_cls
+from toolkit.excel.vba import VbaModule
+from toolkit.excel.vba.bas import read_bas, read_cls
 
 _VERSION_LINE = re.compile(r"^'Version:\s*(\S+)\s*$", re.MULTILINE)
 

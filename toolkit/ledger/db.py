@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, 
 from sqlalchemy.exc import OperationalError
 
 from toolkit.ledger import schema
-from toolkit.problems import UnusableInput, define
+from toolkit.basics.problems import UnusableInput, define
 
 LEDGER_NEWER = define(
     "ledger-newer-than-toolkit", "error",

@@ -26,12 +26,14 @@ from toolkit.ledger import Ledger, schema
 from toolkit.ledger.db import (
     document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_events, now, user, writing,
 )
-from toolkit.ledger.exposure import Exposure, exposures
+from toolkit.core.exposure import Exposure
+from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import load_orders, order_by_number, set_statuses
-from toolkit.model import MasterData
-from toolkit.orders import EFFECTS, Order, OrderStatus
-from toolkit.problems import Problem, define, errors
-from toolkit.shipping import (
+from toolkit.model.records import MasterData
+from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
+from toolkit.core.orders import EFFECTS, Order, OrderStatus
+from toolkit.basics.problems import Problem, define, errors
+from toolkit.core.shipping import (
     UNKNOWN_ORDER_ROW, ChosenRow, Held, Reason, ShipmentDraft, choose_quantities, plan_shipments, stock_levels,
 )
 
@@ -48,48 +50,6 @@ o, ol = schema.orders.c, schema.order_lines.c
 
 class OverShipment(RuntimeError):
     """A draft would ship more than is open: it was planned on stale figures. Nothing is stored."""
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryNoteLine:
-    id: int
-    order_line_id: int
-    order_id: int
-    order_number: str
-    line_no: int
-    """The order line's number."""
-    item: str
-    description: str
-    unit: str
-    quantity: Decimal
-    """Shipped on this DDT; negative on a return."""
-    unit_price: Decimal
-    """From the order line: what invoicing will charge."""
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryNote:
-    """A stored DDT (documento di trasporto)."""
-
-    id: int
-    number: str
-    series: str
-    year: int
-    sequence: int
-    day: date
-    customer: str
-    ship_to: str | None
-    carrier: str | None
-    """None: the seller delivers (mittente)."""
-    reason: Reason
-    packages: int | None
-    weight: Decimal | None
-    forced: bool
-    lines: tuple[DeliveryNoteLine, ...]
-
-    @property
-    def orders(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(line.order_number for line in self.lines))
 
 
 @dataclass(frozen=True)

@@ -4,35 +4,17 @@ an order or loading a van (the Openbravo seed's CRM and credit-limit points)."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, Connection, func, select, type_coerce
 
 from toolkit.ledger import schema
-from toolkit.money import cents
+from toolkit.basics.money import cents
+from toolkit.core.exposure import Exposure
 
 ZERO = Decimal(0)
 OPEN_STATUSES = ("in-progress",)
-
-
-@dataclass(frozen=True, slots=True)
-class Exposure:
-    customer: str
-    last_order_date: date | None = None
-    last_order_amount: Decimal = ZERO
-    unshipped: Decimal = ZERO
-    """Value of what is ordered and not yet shipped, VAT excluded."""
-    outstanding: Decimal = ZERO
-    """Final invoices not yet paid, VAT included."""
-
-    @property
-    def total(self) -> Decimal:
-        return self.unshipped + self.outstanding
-
-    def headroom(self, credit_limit: Decimal | None) -> Decimal | None:
-        return None if credit_limit is None else credit_limit - self.total
 
 
 def exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposure]:

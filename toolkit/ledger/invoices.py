@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, and_, delete, exists, func, select, update
 
-from toolkit.invoicing import (
+from toolkit.core.invoicing import (
     Billable, DeliveryRef, Instalment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Pending, Period, Request,
     is_fully_delivered, order_invoices, plan,
 )
@@ -28,10 +28,10 @@ from toolkit.ledger import Ledger, schema
 from toolkit.ledger.db import (
     document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_event, log_events, now, reading, user, writing,
 )
-from toolkit.model import MasterData, Settings
-from toolkit.problems import Problem, define
-from toolkit.vat import totals, vat_summary
-from toolkit.vocab import InvoiceTerms, PaymentMethod
+from toolkit.model.records import MasterData, Settings
+from toolkit.basics.problems import Problem, define
+from toolkit.core.vat import totals, vat_summary
+from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
 
 o, ol = schema.orders.c, schema.order_lines.c
 d, dl = schema.deliveries.c, schema.delivery_lines.c

@@ -18,8 +18,8 @@ from sqlalchemy import Connection, func, insert, select
 
 from toolkit.ledger import Ledger, schema
 from toolkit.ledger.db import document_number, log_event, now, reading, user, writing
-from toolkit.payments import Collected, PaymentEntry, Receivable, parse_invoice_number
-from toolkit.problems import Problem, define
+from toolkit.core.payments import Collected, PaymentEntry, Receivable, parse_invoice_number
+from toolkit.basics.problems import Problem, define
 
 i, p, due = schema.invoices.c, schema.payments.c, schema.invoice_dues.c
 

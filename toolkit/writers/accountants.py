@@ -27,13 +27,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from toolkit.cells import address, column_letter, quote_sheet
-from toolkit.files import inside, safe_name, write_atomic
-from toolkit.invoicing import Invoice, InvoiceKind, InvoiceStatus
-from toolkit.labels import define, labeller
-from toolkit.model import Customer, MasterData
-from toolkit.vat import VatLine
-from toolkit.vocab import label as vocab_label
+from toolkit.basics.cells import address, column_letter, quote_sheet
+from toolkit.basics.files import inside, safe_name, write_atomic
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
+from toolkit.basics.labels import define, labeller
+from toolkit.model.records import Customer, MasterData
+from toolkit.core.vat import VatLine
+from toolkit.basics.vocab import label as vocab_label
 from toolkit.writers.printable import (
     Formats, a4, address_lines, company_header, formats, new_workbook, party_lines, sheet_name, text,
 )

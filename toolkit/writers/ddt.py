@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from toolkit.files import write_atomic
-from toolkit.labels import define, labeller
-from toolkit.ledger.deliveries import DeliveryNote
-from toolkit.model import MasterData
-from toolkit.shipping import reason_label
+from toolkit.basics.files import write_atomic
+from toolkit.basics.labels import define, labeller
+from toolkit.core.documents import DeliveryNote
+from toolkit.model.records import MasterData
+from toolkit.core.shipping import reason_label
 from toolkit.writers.printable import (
     a4, address_lines, company_header, formats, new_workbook, party_lines, sheet_name, text,
 )

@@ -11,13 +11,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from toolkit.distribution import OrderList, ProductionList
-from toolkit.files import atomic_path, write_atomic
-from toolkit.labels import define, labeller
-from toolkit.model import MasterData
-from toolkit.orders import STATUS_LABELS
-from toolkit.shipping import shown
-from toolkit.vocab import label as vocab_label
+from toolkit.core.lists import OrderList, ProductionList
+from toolkit.basics.files import atomic_path, write_atomic
+from toolkit.basics.labels import define, labeller
+from toolkit.model.records import MasterData
+from toolkit.core.orders import STATUS_LABELS
+from toolkit.core.shipping import shown
+from toolkit.basics.vocab import label as vocab_label
 from toolkit.writers.printable import a4, formats, new_workbook, text
 
 define({
@@ -131,7 +131,7 @@ def write_production_list(target: Path, master: MasterData, production: Producti
 
 def to_pdf(workbook: Path, target: Path | None = None) -> Path:
     """The workbook printed to PDF by LibreOffice, beside it unless `target` says otherwise."""
-    from toolkit.libreoffice import convert
+    from toolkit.writers.libreoffice import convert
 
     workbook = Path(workbook)
     target = Path(target) if target is not None else workbook.with_suffix(".pdf")

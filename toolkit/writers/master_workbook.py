@@ -1,4 +1,4 @@
-"""Writing a master-data workbook in the format of `toolkit.schema`, the way a user would keep it.
+"""Writing a master-data workbook in the format of `toolkit.model.sheets`, the way a user would keep it.
 
 The sample, the benchmarks and the Excel front end all write master data through here, so a
 file we write is always one the reader accepts. Each sheet is an Excel table with a frozen
@@ -21,10 +21,10 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from toolkit import vocab
-from toolkit.cells import column_letter, quote_sheet
-from toolkit.files import write_atomic
-from toolkit.schema import SETTING_HEADERS, SHEETS, Column, Kind, Sheet
+from toolkit.basics import vocab
+from toolkit.basics.cells import column_letter, quote_sheet
+from toolkit.basics.files import write_atomic
+from toolkit.model.sheets import SETTING_HEADERS, SHEETS, Column, Kind, Sheet
 
 TABLE_STYLE = "Table Style Medium 2"
 DATE_FORMAT = "dd/mm/yyyy"

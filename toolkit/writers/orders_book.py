@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from toolkit.files import write_atomic
-from toolkit.labels import define, labeller
-from toolkit.model import MasterData
-from toolkit.orders import STATUS_LABELS, Order
-from toolkit.vat import totals, vat_summary
-from toolkit.vocab import label as vocab_label
+from toolkit.basics.files import write_atomic
+from toolkit.basics.labels import define, labeller
+from toolkit.model.records import MasterData
+from toolkit.core.orders import STATUS_LABELS, Order
+from toolkit.core.vat import totals, vat_summary
+from toolkit.basics.vocab import label as vocab_label
 from toolkit.writers.printable import (
     a4, address_lines, company_header, formats, new_workbook, party_lines, sheet_name, text,
 )

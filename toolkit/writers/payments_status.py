@@ -13,13 +13,13 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from toolkit.cells import address
-from toolkit.files import write_atomic
-from toolkit.labels import define, labeller
-from toolkit.model import MasterData
-from toolkit.payments import PaymentStatus, Receivable
-from toolkit.vocab import PaymentMethod
-from toolkit.vocab import label as vocab_label
+from toolkit.basics.cells import address
+from toolkit.basics.files import write_atomic
+from toolkit.basics.labels import define, labeller
+from toolkit.model.records import MasterData
+from toolkit.core.payments import PaymentStatus, Receivable
+from toolkit.basics.vocab import PaymentMethod
+from toolkit.basics.vocab import label as vocab_label
 from toolkit.writers.printable import a4, formats, new_workbook, sheet_name, text
 
 define({

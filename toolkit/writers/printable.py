@@ -16,7 +16,7 @@ from xlsxwriter.exceptions import DuplicateWorksheetName
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from toolkit.model import Customer, Settings, ShipTo
+from toolkit.model.records import Customer, Settings, ShipTo
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from toolkit.files import write_atomic
-from toolkit.problems import Problem, Severity
+from toolkit.basics.files import write_atomic
+from toolkit.basics.problems import Problem, Severity
 
 TITLE = {"it": "Controllo dati", "en": "Data check"}
 HEADERS = {

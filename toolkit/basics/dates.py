@@ -1,0 +1,80 @@
+"""Dates as `datetime.date`, read the way Italian users write them.
+
+Day-first text ("09/04/2026", "9.4.26") is accepted beside ISO dates and real date cells.
+"Today" is the date in Rome, not the machine's UTC date.
+
+>>> to_date("09/04/2026"), to_date("2026-04-09"), to_date("9.4.26")
+(datetime.date(2026, 4, 9), datetime.date(2026, 4, 9), datetime.date(2026, 4, 9))
+>>> to_date(46121.0)
+datetime.date(2026, 4, 9)
+>>> to_date("31/02/2026")  # doctest: +IGNORE_EXCEPTION_DETAIL
+Traceback (most recent call last):
+...
+toolkit.basics.dates.NotADate: 31/02/2026
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+ROME = ZoneInfo("Europe/Rome")
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00)?)?$")
+
+
+class NotADate(ValueError):
+    """The cell holds something that is not a date, or an impossible one (31 February)."""
+
+
+def today_rome() -> date:
+    return datetime.now(ROME).date()
+
+
+def to_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466 and float(value).is_integer():
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        raise NotADate(value)
+    if isinstance(value, str):
+        return _parse_text(value.strip(), value)
+    raise NotADate(value)
+
+
+def _parse_text(text: str, original: object) -> date:
+    if m := _ISO.match(text):
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    elif m := _DAY_FIRST.match(text):
+        d, mo, y = int(m[1]), int(m[2]), int(m[3])
+        if y < 100:
+            y += 2000
+    else:
+        raise NotADate(original)
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        raise NotADate(original) from None
+
+
+def parse_month(text: str) -> tuple[date, date]:
+    """First and last day of a month written `YYYY-MM` (or `MM/YYYY`).
+
+    >>> parse_month("2026-02")
+    (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
+    """
+    m = re.match(r"^(\d{4})-(\d{1,2})$", text.strip()) or re.match(r"^(\d{1,2})/(\d{4})$", text.strip())
+    if not m:
+        raise NotADate(text)
+    a, b = int(m[1]), int(m[2])
+    year, month = (a, b) if a > 12 else (b, a)
+    if not 1 <= month <= 12:
+        raise NotADate(text)
+    first = date(year, month, 1)
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    return first, nxt - timedelta(days=1)

@@ -1,0 +1,336 @@
+"""Invoicing and payment verbs: `invoice` (run, undo, finalize, export, list) and `payments`
+(record, import, status).
+
+`toolkit invoice WORKBOOK --month 2026-04 --out DIR` is the month-end run; the same is
+`toolkit invoice run …`. The other words after `invoice` are subcommands, so a workbook can
+not be called `undo` — a small price for the short form users type every month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import typer
+from typer.core import TyperGroup
+
+from toolkit.cli import output
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption
+from toolkit.cli.session import codes, open_session, parse_day
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
+from toolkit.basics.labels import define, label
+
+define({
+    "pending.held": ("cliente «Non fatturare», in attesa del via libera", "do-not-invoice customer, awaiting release"),
+    "pending.order-not-delivered": ("ordine non ancora evaso del tutto", "order not fully delivered yet"),
+    "pending.period-open": ("periodo di fatturazione non ancora finito", "invoicing period not ended yet"),
+    "pending.waiting": ("in attesa", "waiting"),
+    "pending.lines": ("righe", "lines"),
+})
+
+WorkbookArg = typer.Argument(..., help="Cartella anagrafiche / master workbook.")
+RunArg = typer.Argument(..., help="Identificativo dell'emissione / run id (toolkit invoice list).")
+PerCustomerOption = typer.Option(False, "--per-customer", help="Una cartella per cliente invece di una per emissione / "
+                                 "one workbook per customer instead of one per run.")
+CopiesOption = typer.Option(False, "--copies", help="Anche le fatture stampabili, un foglio per fattura / "
+                            "also the printable invoices, one sheet each (copie-fatture-….xlsx).")
+
+
+def _it() -> bool:
+    return output.lang() == "it"
+
+
+class _RunByDefault(TyperGroup):
+    """A group whose first word may be a subcommand or, for the plain form, the workbook."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+invoice_app = typer.Typer(cls=_RunByDefault, no_args_is_help=True, help=(
+    "Fatturazione di fine mese (fattura differita) e registro per il commercialista. "
+    "Month-end invoicing (deferred invoices) and the accountants' workbook."))
+payments_app = typer.Typer(no_args_is_help=True, help=(
+    "Incassi e monitoraggio pagamenti. Payments and payment monitoring."))
+
+
+def _invoice_json(x: Invoice) -> dict:
+    return {"number": x.number, "kind": x.kind.value, "deferred": x.deferred, "date": x.invoice_date,
+            "customer": x.customer, "group": x.group_key, "period": [x.period.start, x.period.end],
+            "status": x.status.value if x.status else None, "taxable": x.taxable, "vat": x.vat, "total": x.total,
+            "ddts": [{"number": d.number, "date": d.date} for d in x.deliveries],
+            "dues": [{"date": d.due_date, "amount": d.amount} for d in x.dues], "lines": len(x.lines)}
+
+
+def _print_invoices(invoices: list[Invoice]) -> None:
+    unnumbered = "(anteprima)" if _it() else "(preview)"
+    for x in invoices:
+        kind = "NC" if x.kind is InvoiceKind.CREDIT_NOTE else "FT"
+        typer.echo(f"{x.number or unnumbered}  {x.invoice_date:%d/%m/%Y}  "
+                   f"{kind}  {x.customer:<8} {x.group_key or '':<16} {x.taxable:>12} {x.vat:>10} {x.total:>12}  "
+                   f"DDT {len(x.deliveries)}")
+
+
+@invoice_app.command("run")
+def run_cmd(
+    workbook: Path = WorkbookArg,
+    month: str = typer.Option(..., "--month", help="Mese da fatturare / month to invoice: 2026-04."),
+    date: str | None = typer.Option(None, "--date", help="Data delle fatture (default: ultimo giorno del periodo) / "
+                                    "invoice date (default: the period's last day)."),
+    customer: str | None = typer.Option(None, "--customer", help="Solo questo cliente / only this customer."),
+    release: str | None = typer.Option(None, "--release", help="Fattura anche questi clienti «Non fatturare» / "
+                                       "invoice these do-not-invoice customers too: C001,C002."),
+    preview: bool = typer.Option(False, "--preview", help="Mostra senza scrivere nulla / show, write nothing."),
+    final: bool = typer.Option(False, "--final", help="Emetti subito definitive (non annullabili) / issue as final."),
+    per_customer: bool = PerCustomerOption, copies: bool = CopiesOption,
+    out: Path | None = typer.Option(None, "--out", help="Cartella dei risultati / output folder."),
+    json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption,
+) -> None:
+    """Fatture del mese: differite con i DDT, note di credito per i resi. Invoice the month: deferred invoices citing
+    the DDTs, credit notes for returns."""
+    from toolkit.basics.dates import NotADate, parse_month, today_rome
+    from toolkit.core.invoicing import Period, Request
+    from toolkit.ledger.invoices import run
+    from toolkit.writers.accountants import write_accountants
+
+    session = open_session(workbook, ledger, lang)
+    try:
+        first, last = parse_month(month)
+    except NotADate:
+        raise typer.BadParameter(f"«{month}»: scrivi il mese come 2026-04 / write the month as 2026-04",
+                                 param_hint="--month") from None
+    if out is None and not preview:
+        raise typer.BadParameter("serve la cartella dei risultati / the output folder is needed (or use --preview)",
+                                 param_hint="--out")
+    request = Request(Period(first, last), today_rome(), parse_day(date) if date else None, customer,
+                      frozenset(codes(release) or ()))
+    files: list[Path] = []
+
+    def write_files(invoices: list[Invoice], run_id: str) -> None:
+        files.extend(write_accountants(out, session.master, invoices, run_id, output.lang(),  # type: ignore[arg-type]
+                                       per_customer=per_customer, copies=copies))
+
+    result = run(session.ledger, session.master, request, preview=preview,
+                 status=InvoiceStatus.FINAL if final else InvoiceStatus.DRAFT, then=write_files)
+    problems = session.warnings + result.problems
+    if json:
+        output.print_json({"run_id": result.run_id, "preview": result.preview,
+                           "invoices": [_invoice_json(x) for x in result.invoices], "files": files,
+                           "pending": [asdict(p) for p in result.pending],
+                           "problems": problems})
+        output.exit_for(problems)
+        return
+    _print_invoices(result.invoices)
+    lang = output.lang()
+    for p in result.pending:
+        typer.echo(f"{label('pending.waiting', lang)}: {p.customer} {p.lines} {label('pending.lines', lang)} "
+                   f"({label('pending.' + p.reason, lang)})")
+    output.print_problems(problems)
+    if result.preview:
+        typer.echo(f"Anteprima: {len(result.invoices)} documenti, nulla è stato scritto." if _it()
+                   else f"Preview: {len(result.invoices)} documents, nothing was written.")
+    elif result.run_id is None and not any(p.is_error for p in problems):
+        typer.echo("Niente da fatturare." if _it() else "Nothing to invoice.")
+    else:
+        state = "definitive" if final else "in bozza"
+        typer.echo(f"Emessi {len(result.invoices)} documenti ({state}), emissione {result.run_id}." if _it()
+                   else f"Issued {len(result.invoices)} documents ({'final' if final else 'draft'}), run {result.run_id}.")
+        for path in files:
+            typer.echo(str(path))
+    output.exit_for(problems)
+
+
+@invoice_app.command("undo")
+def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg, json: bool = JsonOption,
+             ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+    """Annulla un'emissione in bozza (solo l'ultima della serie). Undo a draft run (only the latest of its series)."""
+    from toolkit.ledger.invoices import undo
+
+    session = open_session(workbook, ledger, lang)
+    count, problems = undo(session.ledger, run_id)
+    if json:
+        output.print_json({"run_id": run_id, "undone": count, "problems": problems})
+    else:
+        output.print_problems(problems)
+        if count:
+            typer.echo(f"Annullati {count} documenti; la numerazione riprende dal primo." if _it()
+                       else f"Undid {count} documents; numbering resumes from the first.")
+    output.exit_for(problems)
+
+
+def _export(session, run_id: str, out: Path, per_customer: bool, copies: bool) -> list[Path]:
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.invoices import load_invoices
+    from toolkit.writers.accountants import write_accountants
+
+    with reading(session.ledger) as conn:
+        invoices = load_invoices(conn, run_id=run_id)
+    if not invoices:
+        return []
+    return write_accountants(out, session.master, invoices, run_id, output.lang(), per_customer=per_customer,
+                             copies=copies)
+
+
+@invoice_app.command("finalize")
+def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
+                 out: Path | None = typer.Option(None, "--out", help="Riscrivi qui la cartella per il commercialista / "
+                                                 "rewrite the accountants' workbook here."),
+                 per_customer: bool = PerCustomerOption, copies: bool = CopiesOption, json: bool = JsonOption,
+                 ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+    """Rende definitive le fatture di un'emissione. Make a run's invoices final."""
+    from toolkit.ledger.invoices import finalize
+
+    session = open_session(workbook, ledger, lang)
+    count, problems = finalize(session.ledger, run_id)
+    files = _export(session, run_id, out, per_customer, copies) if out is not None and not any(p.is_error for p in problems) else []
+    if json:
+        output.print_json({"run_id": run_id, "finalized": count, "files": files, "problems": problems})
+    else:
+        output.print_problems(problems)
+        if count:
+            typer.echo(f"{count} documenti ora definitivi." if _it() else f"{count} documents are now final.")
+        for path in files:
+            typer.echo(str(path))
+    output.exit_for(problems)
+
+
+@invoice_app.command("export")
+def export_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
+               out: Path = typer.Option(..., "--out", help="Cartella dei risultati / output folder."),
+               per_customer: bool = PerCustomerOption, copies: bool = CopiesOption,
+               ledger: str | None = LedgerOption,
+               lang: str | None = LangOption) -> None:
+    """Riscrive la cartella per il commercialista di un'emissione. Write a run's accountants' workbook again."""
+    from toolkit.ledger.invoices import UNKNOWN_RUN
+
+    session = open_session(workbook, ledger, lang)
+    files = _export(session, run_id, out, per_customer, copies)
+    if not files:
+        problems = [UNKNOWN_RUN(None, run_id=run_id)]
+        output.print_problems(problems)
+        output.exit_for(problems)
+    for path in files:
+        typer.echo(str(path))
+
+
+@invoice_app.command("list")
+def list_cmd(workbook: Path = WorkbookArg, json: bool = JsonOption, ledger: str | None = LedgerOption,
+             lang: str | None = LangOption) -> None:
+    """Le emissioni di fatture nel registro, dalla più recente. The invoicing runs in the ledger, latest first."""
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.invoices import run_summaries
+
+    session = open_session(workbook, ledger, lang)
+    with reading(session.ledger) as conn:
+        runs = run_summaries(conn)
+    if json:
+        output.print_json({"runs": [{**asdict(r), "status": r.status.value} for r in runs]})
+        return
+    for r in runs:
+        typer.echo(f"{r.run_id}  {r.status.value:<6} {r.first_date:%d/%m/%Y}–{r.last_date:%d/%m/%Y}  "
+                   f"{r.invoices:>4}  {', '.join(r.numbers)}  {r.total:>14}")
+
+
+# ---- payments
+
+
+@payments_app.command("record")
+def record_cmd(
+    workbook: Path = WorkbookArg,
+    invoice: str = typer.Option(..., "--invoice", help="Numero fattura / invoice number: FT-2026-00001."),
+    date: str = typer.Option(..., "--date", help="Data dell'incasso / payment date."),
+    amount: str = typer.Option(..., "--amount", help="Importo / amount: 1234,56 (negativo per un rimborso)."),
+    method: str | None = typer.Option(None, "--method", help="Modalità / method: bonifico, riba, contanti, carta, rid."),
+    reference: str | None = typer.Option(None, "--reference", help="Riferimento (CRO, TRN) / reference."),
+    json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption,
+) -> None:
+    """Registra un incasso su una fattura. Record a payment on an invoice."""
+    from toolkit.ledger.payments import record
+    from toolkit.basics.money import NotANumber, to_decimal
+    from toolkit.core.payments import PaymentEntry
+    from toolkit.basics.vocab import PaymentMethod, parse
+
+    session = open_session(workbook, ledger, lang)
+    try:
+        value = to_decimal(amount)
+    except NotANumber:
+        raise typer.BadParameter(f"«{amount}»: scrivi un importo come 1234,56 / write an amount like 1234.56",
+                                 param_hint="--amount") from None
+    try:
+        chosen = parse(PaymentMethod, method) if method else None
+    except ValueError:
+        raise typer.BadParameter(", ".join(m.value for m in PaymentMethod), param_hint="--method") from None
+    entry = PaymentEntry(invoice, parse_day(date), value, chosen, reference)
+    result = record(session.ledger, [entry], session.master.settings.invoice_series)
+    _report_recorded(result, json)
+
+
+def _report_recorded(result, json: bool) -> None:
+    if json:
+        output.print_json({"recorded": result.recorded, "duplicates": result.duplicates, "problems": result.problems})
+    else:
+        output.print_problems(result.problems)
+        typer.echo(f"Registrati {len(result.recorded)} incassi, {len(result.duplicates)} già presenti." if _it()
+                   else f"Recorded {len(result.recorded)} payments, {len(result.duplicates)} already there.")
+    output.exit_for(result.problems)
+
+
+@payments_app.command("import")
+def import_cmd(workbook: Path = WorkbookArg,
+               file: Path = typer.Argument(..., help="Foglio o CSV degli incassi / payments sheet or CSV: "
+                                           "Fattura, Data, Importo[, Modalità, Riferimento]."),
+               json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+    """Importa gli incassi da un foglio o CSV; la stessa riga due volte è registrata una volta.
+    Import payments from a sheet or CSV; the same row twice is recorded once."""
+    from toolkit.ledger.payments import Recorded, record
+    from toolkit.intake.payments_sheet import read_entries, read_file
+
+    session = open_session(workbook, ledger, lang)
+    entries, problems = read_entries(read_file(file))
+    if any(p.is_error for p in problems):
+        _report_recorded(Recorded([], [], problems), json)
+        return
+    _report_recorded(record(session.ledger, entries, session.master.settings.invoice_series), json)
+
+
+@payments_app.command("status")
+def status_cmd(workbook: Path = WorkbookArg,
+               unpaid: bool = typer.Option(False, "--unpaid", help="Solo le non pagate / only those not paid in full."),
+               paid: bool = typer.Option(False, "--paid", help="Solo le pagate / only those paid in full."),
+               customer: str | None = typer.Option(None, "--customer", help="Solo questo cliente / only this customer."),
+               as_of: str | None = typer.Option(None, "--as-of", help="Situazione a questa data (default oggi) / "
+                                                "status as of this date (default today)."),
+               out: Path | None = typer.Option(None, "--out", help="Scadenzario .xlsx da scrivere / workbook to write."),
+               json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+    """Monitoraggio pagamenti: pagato, incassato, da incassare, prossima scadenza. Payment monitoring."""
+    from toolkit.basics.dates import today_rome
+    from toolkit.ledger.payments import load_receivables
+    from toolkit.core.payments import Show, monitor
+    from toolkit.writers.payments_status import write_payment_status
+
+    if paid and unpaid:
+        raise typer.BadParameter("--paid o --unpaid, non entrambi / not both", param_hint="--paid")
+    session = open_session(workbook, ledger, lang)
+    day = parse_day(as_of, "--as-of") if as_of else today_rome()
+    receivables = load_receivables(session.ledger, customer=customer)
+    rows = monitor(receivables, day, Show.UNPAID if unpaid else Show.PAID if paid else Show.ALL)
+    path = write_payment_status(out, session.master, rows, receivables, day, output.lang()) if out else None
+    if json:
+        output.print_json({"as_of": day, "file": path, "invoices": [
+            {"number": r.number, "kind": r.kind, "date": r.invoice_date, "customer": r.customer, "total": r.total,
+             "collected": r.collected, "outstanding": r.outstanding, "paid": r.paid, "next_due": r.next_due,
+             "next_due_amount": r.next_due_amount, "days_to_due": r.days_to_due} for r in rows]})
+        return
+    for r in rows:
+        due = f"{r.next_due:%d/%m/%Y} {r.next_due_amount} ({r.days_to_due:+d})" if r.next_due else ""
+        typer.echo(f"{r.number}  {r.invoice_date:%d/%m/%Y}  {r.customer:<8} {r.total:>12} {r.collected:>12} "
+                   f"{r.outstanding:>12}  {'✓' if r.paid else ' '}  {due}")
+    if path:
+        typer.echo(str(path))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(invoice_app, name="invoice")
+    app.add_typer(payments_app, name="payments")

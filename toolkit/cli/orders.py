@@ -1,0 +1,147 @@
+"""Order verbs: `orders preview`, `orders create`, `orders list`, `orders status`, and `panel`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from toolkit.cli import output
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption
+from toolkit.cli.session import codes, open_session, parse_day
+from toolkit.core.orders import STATUS_LABELS, OrderStatus
+
+orders_app = typer.Typer(help="Ordini: anteprima, creazione, elenco. Orders: preview, create, list.",
+                         no_args_is_help=True)
+
+WorkbookArg = typer.Argument(..., help="Cartella anagrafiche / master workbook.")
+DateOption = typer.Option(..., "--date", help="Data degli ordini / order date (2026-04-09 or 09/04/2026).")
+
+
+def _it() -> bool:
+    return output.lang() == "it"
+
+
+@orders_app.command("preview")
+def preview_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
+                catch_up: bool = typer.Option(True, "--catch-up/--no-catch-up", help="Includi i giorni saltati / include missed days."),
+                json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+    """Ordini in scadenza per la data, con la situazione del cliente. Orders due on the date, with each customer's position."""
+    from toolkit.services.orders import preview
+
+    session = open_session(workbook, ledger, lang)
+    result = preview(session.master, session.ledger, parse_day(date), with_catch_up=catch_up)
+    problems = session.warnings + result.problems
+    if json:
+        output.print_json({"date": result.day, "missed_days": result.missed_days, "orders": [r.__dict__ for r in result.rows],
+                           "customers": {c: {**e.__dict__, "credit_limit": limit, "headroom": e.headroom(limit)}
+                                         for c, (e, limit) in result.customers.items()},
+                           "problems": problems})
+    else:
+        from toolkit.cli.tables import print_preview
+
+        print_preview(result, output.lang())
+        output.print_problems(problems)
+    output.exit_for(problems)
+
+
+@orders_app.command("create")
+def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
+               only: str | None = typer.Option(None, "--only", help="Solo questi modelli / only these templates: T1,T2."),
+               exclude: str | None = typer.Option(None, "--exclude", help="Escludi questi modelli / leave these out: T1,T2."),
+               catch_up: bool = typer.Option(True, "--catch-up/--no-catch-up", help="Includi i giorni saltati / include missed days."),
+               out: Path | None = typer.Option(None, "--out", help="Scrivi gli ordini stampabili in questo .xlsx / "
+                                               "write the printable orders here (one sheet per order)."),
+               json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+    """Crea gli ordini in scadenza (tutti o quelli scelti), mai due volte. Create the due orders, never twice."""
+    from toolkit.services.orders import create
+
+    session = open_session(workbook, ledger, lang)
+    day = parse_day(date)
+    result = create(session.master, session.ledger, day, only=codes(only), exclude=codes(exclude),
+                    with_catch_up=catch_up)
+    problems = session.warnings + result.problems
+    if out is not None and not output.has_errors(problems):
+        from toolkit.ledger.db import reading
+        from toolkit.ledger.orders import load_orders
+        from toolkit.writers.orders_book import write_order_documents
+
+        numbers = {r["number"] for r in result.created + result.already_existing}
+        with reading(session.ledger) as conn:
+            printed = [o for o in load_orders(conn, occurrence_to=day) if o.number in numbers]
+        write_order_documents(out, session.master, printed, output.lang())
+    if json:
+        output.print_json({"created": result.created, "already_existing": result.already_existing, "problems": problems})
+    else:
+        for row in result.created:
+            typer.echo(f"{row['number']}  {row['template']}  {row['date']:%d/%m/%Y}  {row['customer']}")
+        output.print_problems(problems)
+        typer.echo((f"Creati {len(result.created)} ordini, {len(result.already_existing)} già esistenti."
+                    if _it() else f"Created {len(result.created)} orders, {len(result.already_existing)} already existed."))
+    output.exit_for(problems)
+
+
+@orders_app.command("list")
+def list_cmd(workbook: Path = WorkbookArg,
+             status: str | None = typer.Option(None, "--status", help="Filtra per stato / filter by status: "
+                                               + ", ".join(s.value for s in OrderStatus)),
+             json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+    """Elenco degli ordini nel registro. The orders in the ledger."""
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.orders import load_orders
+
+    session = open_session(workbook, ledger, lang)
+    statuses = None
+    if status:
+        try:
+            statuses = [OrderStatus(status)]
+        except ValueError:
+            raise typer.BadParameter(", ".join(s.value for s in OrderStatus), param_hint="--status") from None
+    with reading(session.ledger) as conn:
+        found = load_orders(conn, statuses=statuses)
+    if json:
+        output.print_json({"orders": [
+            {"number": o.number, "date": o.order_date, "template": o.template, "customer": o.customer,
+             "ship_to": o.ship_to, "document_type": o.document_type.value, "status": o.status.value,
+             "lines": len(o.lines), "quantity": o.quantity, "to_ship": o.to_ship, "amount": o.amount}
+            for o in found]})
+        return
+    i = 0 if _it() else 1
+    for o in found:
+        typer.echo(f"{o.number}  {o.order_date:%d/%m/%Y}  {o.template:<8} {o.customer:<8} "
+                   f"{STATUS_LABELS[o.status][i]:<14} {o.quantity:>10} {o.to_ship:>10} {o.amount:>12}")
+
+
+@orders_app.command("status")
+def status_cmd(workbook: Path = WorkbookArg, number: str = typer.Argument(..., help="Numero ordine / order number."),
+               to: str = typer.Option(..., "--to", help="Nuovo stato / new status: " + ", ".join(s.value for s in OrderStatus)),
+               ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+    """Cambia lo stato di un ordine (solo i passaggi ammessi). Change an order's status (allowed steps only)."""
+    from toolkit.services.order_status import change_status
+
+    session = open_session(workbook, ledger, lang)
+    try:
+        wanted = OrderStatus(to)
+    except ValueError:
+        raise typer.BadParameter(", ".join(s.value for s in OrderStatus), param_hint="--to") from None
+    problems = change_status(session.ledger, number, wanted)
+    output.print_problems(problems)
+    output.exit_for(problems)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(orders_app, name="orders")
+
+    @app.command("panel")
+    def panel_cmd(workbook: Path = WorkbookArg,
+                  out: Path = typer.Option(..., "--out", help="File .xlsx del pannello / panel workbook to write."),
+                  ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+        """Pannello di controllo: una riga per ordine, con il dettaglio. Control panel: one row per order, with details."""
+        from toolkit.ledger.db import reading
+        from toolkit.ledger.orders import load_orders
+        from toolkit.writers.orders_book import write_panel
+
+        session = open_session(workbook, ledger, lang)
+        with reading(session.ledger) as conn:
+            found = load_orders(conn)
+        typer.echo(str(write_panel(out, session.master, found, output.lang())))

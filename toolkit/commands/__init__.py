@@ -1,1 +1,0 @@
-"""The command-line verbs, one module per area; each registers its commands on the app."""

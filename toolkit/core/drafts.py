@@ -1,0 +1,137 @@
+"""From due orders to priced order drafts: the pure core of "create the orders for a date".
+
+No IO here: the drafts and problems go to the ledger service, which stores them or refuses.
+Prices come from the version of the price list valid on the order's date, not on the
+template's start: a template written in January is priced with July's prices in July.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from toolkit.model.memo import per_master
+from toolkit.model.records import MasterData, Template
+from toolkit.basics.money import line_amount
+from toolkit.core.plan import Due
+from toolkit.core.pricing import PriceBook, below_limit, price_book, template_price_list, unit_price
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import DocumentType, PriceType
+
+NO_PRICE_ON_DATE = define(
+    "no-price-on-date", "error",
+    it="Il modello {template} del {day}: l'articolo {item} non ha prezzo nel listino {price_list} valido quel giorno "
+       "({version}): aggiungi il prezzo, oppure escludi il modello (--exclude {template}).",
+    en="Template {template} on {day}: item {item} has no price in price list {price_list} valid that day "
+       "({version}): add the price, or leave the template out (--exclude {template}).")
+BELOW_LIMIT_ON_DATE = define(
+    "price-below-limit-on-date", "error",
+    it="Il modello {template} del {day}: il prezzo {price} dell'articolo {item} è sotto il prezzo limite {limit} "
+       "del listino valido quel giorno: correggi il prezzo della riga o il listino.",
+    en="Template {template} on {day}: price {price} of item {item} is below the limit price {limit} of the price "
+       "list valid that day: correct the line's price or the price list.")
+
+UNIT_PRICE_PLACES = Decimal("0.000001")
+
+
+@dataclass(frozen=True, slots=True)
+class DraftLine:
+    line_no: int
+    item: str
+    description: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    vat_rate: Decimal
+    vat_nature: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDraft:
+    """An order ready to be stored: its key is (template, occurrence)."""
+
+    template: str
+    occurrence: date
+    customer: str
+    ship_to: str | None
+    contact: str | None
+    document_type: DocumentType
+    price_list: str
+    price_version: str
+    price_type: PriceType
+    project: str | None
+    delivery_option: str | None
+    lines: tuple[DraftLine, ...]
+
+    @property
+    def key(self) -> tuple[str, date]:
+        return self.template, self.occurrence
+
+    @property
+    def quantity(self) -> Decimal:
+        return sum((line.quantity for line in self.lines), Decimal(0))
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal(0))
+
+
+def net_unit_price(price) -> Decimal:
+    """Unit prices are kept to six decimals, half-up: the one rounding before the line amount."""
+    return price.quantize(UNIT_PRICE_PLACES, rounding=ROUND_HALF_UP).normalize()
+
+
+def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = None) -> tuple[list[OrderDraft], list[Problem]]:
+    book = book or price_book(master)
+    templates, customers, items, line_sources = _lookups(master)
+    drafts: list[OrderDraft] = []
+    problems: list[Problem] = []
+    for due in dues:
+        template = templates[due.template]
+        price_list = template_price_list(template, customers[template.customer].price_list)
+        version = book.version_on(price_list, due.date)
+        lines: list[DraftLine] = []
+        trouble: list[Problem] = []
+        sign = Decimal(-1) if template.document_type is DocumentType.RETURN else Decimal(1)
+        for n, due_line in enumerate(due.lines, start=1):
+            source = line_sources.get((due.template, due_line.item))
+            price = book.prices.get((price_list, version.version, due_line.item)) if version else None
+            if price is None:
+                where = master.locate(source.source, "item") if source else master.locate(template.source, "code")
+                trouble.append(NO_PRICE_ON_DATE(where, template=due.template, day=due.date, item=due_line.item,
+                                                price_list=price_list, version=version.version if version else "—"))
+                continue
+            unit = net_unit_price(unit_price(price, template.price_type, due_line.price))
+            if below_limit(price, unit):
+                at = master.locate(source.source, "price") if source else master.locate(template.source, "code")
+                trouble.append(BELOW_LIMIT_ON_DATE(at, template=due.template, day=due.date, item=due_line.item,
+                                                   price=unit, limit=price.limit_price))
+                continue
+            item = items[due_line.item]
+            quantity = sign * abs(due_line.quantity)
+            lines.append(DraftLine(n, item.code, item.description, item.unit, quantity, unit,
+                                   line_amount(quantity, unit), item.vat_rate or Decimal(0),
+                                   item.vat_nature.upper() if item.vat_nature else None, due_line.note))
+        problems += trouble
+        if not trouble and lines:
+            drafts.append(_draft(template, due, price_list, version.version, tuple(lines)))  # type: ignore[union-attr]
+    return drafts, problems
+
+
+@per_master
+def _lookups(master: MasterData) -> tuple[dict, dict, dict, dict]:
+    """Templates, customers and items by code, template lines by (template, item)."""
+    return ({t.code: t for t in master.templates}, {c.code: c for c in master.customers},
+            {i.code: i for i in master.items}, {(x.template, x.item): x for x in master.template_lines})
+
+
+def _draft(template: Template, due: Due, price_list: str, version: str, lines: tuple[DraftLine, ...]) -> OrderDraft:
+    return OrderDraft(
+        template=template.code, occurrence=due.date, customer=template.customer, ship_to=template.ship_to,
+        contact=template.contact, document_type=template.document_type, price_list=price_list,
+        price_version=version, price_type=template.price_type, project=template.project,
+        delivery_option=template.delivery_option, lines=lines,
+    )

@@ -1,0 +1,443 @@
+"""Which shipped lines become which invoices: the pure core of month-end invoicing.
+
+The customer's invoice terms (termini di fatturazione, from the Openbravo seed) decide when a
+line may be invoiced; the customer's grouping decides which lines share an invoice:
+
+- after-delivery (dopo la consegna): whatever has been delivered, at every run;
+- after-order-delivered (dopo aver evaso l'ordine): only lines of orders delivered in full;
+- customer-schedule (schedulazione del cliente): by the customer's calendar, weekly,
+  fortnightly (1–15, 16–end) or monthly, and only periods that have ended;
+- do-not-invoice (non fatturare): held until the customer gives the go-ahead (`released`);
+- immediate (immediato): at the order, shipped or not, from the order lines themselves.
+
+A deferred invoice (fattura differita) cites the DDTs it covers and may only gather the
+deliveries of one calendar month, to be issued by the 15th of the following month: so every
+period is cut at the month's end, and a later issue is reported. Returns (negative quantities)
+go to a credit note (nota di credito) of their own. Amounts follow `toolkit.core.vat`, dues
+`toolkit.core.payment_terms`. Nothing here touches the ledger or files.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+
+from toolkit.core import payment_terms
+from toolkit.model.records import Customer, MasterData
+from toolkit.basics.money import line_amount
+from toolkit.basics.problems import Problem, define
+from toolkit.core.vat import VatLine, totals, vat_summary
+from toolkit.basics.vocab import InvoiceGrouping, InvoiceSchedule, InvoiceTerms, PaymentMethod
+
+ZERO = Decimal(0)
+
+DATE_IN_FUTURE = define(
+    "invoice-date-in-future", "error",
+    it="La data fattura {day} è successiva a oggi ({today}): il Sistema di Interscambio la rifiuterebbe. "
+       "Indica una data non futura con --date.",
+    en="Invoice date {day} is after today ({today}): the exchange system would reject it. "
+       "Give a date that is not in the future with --date.")
+DATE_BEFORE_MONTH = define(
+    "invoice-date-before-month", "error",
+    it="La data fattura {day} è prima del mese da fatturare ({month}): usa una data dal {start} in poi.",
+    en="Invoice date {day} is before the month to invoice ({month}): use a date from {start} on.")
+UNKNOWN_CUSTOMER = define(
+    "invoice-unknown-customer", "error",
+    it="Il registro ha consegne da fatturare per il cliente {customer}, che non è più nel foglio Clienti: "
+       "rimetti il cliente (servono i suoi dati per la fattura).",
+    en="The ledger has deliveries to invoice for customer {customer}, who is no longer on the Customers sheet: "
+       "put the customer back (the invoice needs their data).")
+UNKNOWN_FILTER = define(
+    "invoice-unknown-customer-option", "error",
+    it="Il cliente {customer} indicato in {option} non esiste nel foglio Clienti: controlla il codice.",
+    en="Customer {customer} given to {option} is not on the Customers sheet: check the code.")
+RELEASE_NOT_HELD = define(
+    "invoice-release-not-held", "warning",
+    it="Il cliente {customer} indicato in --release non è «Non fatturare»: le sue fatture seguono già i suoi termini.",
+    en="Customer {customer} given to --release is not “Do not invoice”: it is invoiced by its own terms anyway.")
+HELD = define(
+    "invoice-held", "warning",
+    it="Il cliente {customer} ha {lines} righe consegnate non fatturate ma è «Non fatturare»: "
+       "quando dà il via libera usa --release {customer}.",
+    en="Customer {customer} has {lines} delivered lines not invoiced but is “Do not invoice”: "
+       "when they give the go-ahead use --release {customer}.")
+LATE = define(
+    "late-deferred-invoice", "warning",
+    it="Le fatture differite delle consegne di {month} ({customers}) sono emesse il {issued}, oltre il termine "
+       "del {deadline} (il 15 del mese successivo).",
+    en="The deferred invoices for {month}'s deliveries ({customers}) are issued on {issued}, after the "
+       "deadline of {deadline} (the 15th of the following month).")
+
+
+class InvoiceKind(StrEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit-note"
+
+
+class InvoiceStatus(StrEnum):
+    DRAFT = "draft"
+    """Numbered but still undoable, as long as it is the latest run of its series."""
+    FINAL = "final"
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: date
+    end: date
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRef:
+    """A DDT (documento di trasporto) as an invoice cites it: number and date."""
+
+    id: int
+    number: str
+    date: date
+
+
+@dataclass(frozen=True, slots=True)
+class Billable:
+    """Something that may be invoiced: a DDT line not invoiced yet, or, for immediate
+    invoicing, what of an order line is not invoiced yet (then `delivery` is None)."""
+
+    order_line_id: int
+    delivery_line_id: int | None
+    delivery: DeliveryRef | None
+    order_id: int
+    order_number: str
+    order_date: date
+    customer: str
+    ship_to: str | None
+    project: str | None
+    item: str
+    description: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal
+    vat_rate: Decimal
+    vat_nature: str | None
+
+    @property
+    def day(self) -> date:
+        """The day that decides the period: the DDT's date, or the order's."""
+        return self.delivery.date if self.delivery else self.order_date
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    line_no: int
+    order_line_id: int
+    delivery_line_id: int | None
+    delivery: DeliveryRef | None
+    order_number: str
+    item: str
+    description: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    """Quantity × unit price, half-up to cents: negative on a credit note, as in the ledger."""
+    vat_rate: Decimal
+    vat_nature: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Instalment:
+    """One due date (scadenza) and the amount due then."""
+
+    due_date: date
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """A sales invoice (fattura) or credit note (nota di credito).
+
+    Planned invoices have no id, number, status or run; the ledger fills them in when it
+    stores them. Amounts of credit notes are negative, so sums over a register net out.
+    """
+
+    kind: InvoiceKind
+    customer: str
+    group_key: str | None
+    period: Period
+    invoice_date: date
+    lines: tuple[InvoiceLine, ...]
+    summary: tuple[VatLine, ...]
+    taxable: Decimal
+    vat: Decimal
+    total: Decimal
+    payment_method: PaymentMethod
+    payment_terms: str
+    dues: tuple[Instalment, ...]
+    id: int | None = None
+    number: str | None = None
+    status: InvoiceStatus | None = None
+    run_id: str | None = None
+
+    @property
+    def deliveries(self) -> tuple[DeliveryRef, ...]:
+        """Every DDT the invoice covers, in date and number order."""
+        found = {line.delivery for line in self.lines if line.delivery is not None}
+        return tuple(sorted(found, key=lambda d: (d.date, d.number)))
+
+    @property
+    def deferred(self) -> bool:
+        """A fattura differita: an invoice that cites DDTs."""
+        return self.kind is InvoiceKind.INVOICE and bool(self.deliveries)
+
+    @property
+    def deadline(self) -> date | None:
+        """The 15th of the month after the deliveries, for a deferred invoice."""
+        if not self.deferred:
+            return None
+        return deadline_for(max(d.date for d in self.deliveries))
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What the user asked to invoice: `toolkit invoice … --month --date --customer --release`."""
+
+    month: Period
+    today: date
+    invoice_date: date | None = None
+    """`--date`; None: each invoice is dated on its period's last day."""
+    customer: str | None = None
+    released: frozenset[str] = frozenset()
+
+    @property
+    def limit(self) -> date:
+        """Periods ending after this day have not ended yet."""
+        return self.invoice_date or self.today
+
+    @property
+    def cutoff(self) -> date:
+        """The last delivery (or order) day a run looks at."""
+        return min(self.month.end, self.limit)
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """Lines a run left for later, and why: the period is still open, the order is not
+    delivered in full, or the customer is on hold."""
+
+    customer: str
+    reason: str
+    lines: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    invoices: tuple[Invoice, ...]
+    problems: tuple[Problem, ...]
+    pending: tuple[Pending, ...] = field(default=())
+
+
+def month_of(day: date) -> Period:
+    return Period(day.replace(day=1), day + relativedelta(day=31))
+
+
+def deadline_for(delivery_day: date) -> date:
+    """The fattura differita's legal deadline: the 15th of the month after the delivery.
+
+    >>> deadline_for(date(2026, 12, 3))
+    datetime.date(2027, 1, 15)
+    """
+    return delivery_day + relativedelta(months=1, day=15)
+
+
+def schedule_period(schedule: InvoiceSchedule, day: date) -> Period:
+    """The invoicing period of the customer's calendar that holds `day`.
+
+    Weeks run Monday to Sunday and fortnights 1–15 and 16–end; both are cut at the month's
+    end, because one deferred invoice may not gather two months' deliveries.
+
+    >>> schedule_period(InvoiceSchedule.WEEKLY, date(2026, 4, 1))
+    Period(start=datetime.date(2026, 4, 1), end=datetime.date(2026, 4, 5))
+    >>> schedule_period(InvoiceSchedule.BIWEEKLY, date(2026, 2, 20))
+    Period(start=datetime.date(2026, 2, 16), end=datetime.date(2026, 2, 28))
+    """
+    month = month_of(day)
+    if schedule is InvoiceSchedule.MONTHLY:
+        return month
+    if schedule is InvoiceSchedule.BIWEEKLY:
+        middle = day.replace(day=15)
+        return Period(month.start, middle) if day <= middle else Period(middle + timedelta(days=1), month.end)
+    monday = day - timedelta(days=day.weekday())
+    return Period(max(monday, month.start), min(monday + timedelta(days=6), month.end))
+
+
+def group_key(grouping: InvoiceGrouping, line: Billable) -> str | None:
+    """Which lines of one customer may share an invoice: all, those of one project (the
+    order's), or those shipped to one address (the DDT's destination)."""
+    if grouping is InvoiceGrouping.PROJECT:
+        return f"project:{line.project or ''}"
+    if grouping is InvoiceGrouping.SHIPPING_ADDRESS:
+        return f"ship-to:{line.ship_to or ''}"
+    return None
+
+
+def is_fully_delivered(lines: Iterable[tuple[Decimal, Decimal]]) -> bool:
+    """Whether every (ordered, shipped) pair of an order is shipped in full (returns count by size).
+
+    >>> is_fully_delivered([(Decimal(10), Decimal(10)), (Decimal(-2), Decimal(-2))])
+    True
+    >>> is_fully_delivered([(Decimal(10), Decimal(7))])
+    False
+    """
+    return all(abs(shipped) >= abs(ordered) for ordered, shipped in lines)
+
+
+def build_invoice(customer: Customer, kind: InvoiceKind, key: str | None, period: Period, invoice_date: date,
+                  billables: Sequence[Billable]) -> Invoice:
+    """One invoice from its lines: amounts per line, the VAT summary per rate, and the dues.
+
+    A credit note has no due dates: it is money owed to the customer.
+    """
+    ordered = sorted(billables, key=lambda b: (b.day, b.delivery.number if b.delivery else "",
+                                               b.order_number, b.order_line_id))
+    lines = tuple(
+        InvoiceLine(n, b.order_line_id, b.delivery_line_id, b.delivery, b.order_number, b.item, b.description,
+                    b.unit, b.quantity, b.unit_price, line_amount(b.quantity, b.unit_price), b.vat_rate, b.vat_nature)
+        for n, b in enumerate(ordered, start=1)
+    )
+    summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))
+    taxable, vat, total = totals(summary)
+    dues: tuple[Instalment, ...] = ()
+    if kind is InvoiceKind.INVOICE:
+        terms = payment_terms.parse(customer.payment_terms)
+        dues = tuple(Instalment(d, a) for d, a in payment_terms.instalments(terms, invoice_date, total))
+    return Invoice(kind, customer.code, key, period, invoice_date, lines, summary, taxable, vat, total,
+                   customer.payment_method, customer.payment_terms, dues)
+
+
+def plan(master: MasterData, billables: Iterable[Billable], request: Request,
+         delivered_orders: Collection[int] = frozenset()) -> Plan:
+    """The invoices a run would issue, the problems it finds, and what it leaves for later.
+
+    `billables` are what the ledger has not invoiced yet, up to `request.cutoff`;
+    `delivered_orders` are the orders delivered in full by then (for after-order-delivered).
+    """
+    customers = {c.code: c for c in master.customers}
+    problems = _request_problems(master, request, customers)
+    if any(p.is_error for p in problems):
+        return Plan((), tuple(problems))
+    buckets: dict[tuple, list[Billable]] = defaultdict(list)
+    waiting: dict[tuple[str, str], int] = defaultdict(int)
+    unknown: set[str] = set()
+    for line in billables:
+        if request.customer and line.customer != request.customer:
+            continue
+        if line.day > request.cutoff or line.quantity == 0:
+            continue
+        customer = customers.get(line.customer)
+        if customer is None:
+            unknown.add(line.customer)
+            continue
+        placed = _place(customer, line, request, delivered_orders)
+        if isinstance(placed, str):
+            waiting[(customer.code, placed)] += 1
+        elif placed is not None:
+            period, split = placed
+            kind = InvoiceKind.CREDIT_NOTE if line.quantity < 0 else InvoiceKind.INVOICE
+            buckets[(customer.code, group_key(customer.invoice_grouping, line), period, kind, split)].append(line)
+    problems += [UNKNOWN_CUSTOMER(None, customer=c) for c in sorted(unknown)]
+    if unknown:
+        return Plan((), tuple(problems))
+    invoices = []
+    for (code, key, period, kind, split), lines in buckets.items():
+        day = request.invoice_date or (lines[0].order_date if split is not None else period.end)
+        invoices.append(build_invoice(customers[code], kind, key, period, day, lines))
+    invoices.sort(key=numbering_order)
+    for (code, reason), count in sorted(waiting.items()):
+        if reason == "held":
+            problems.append(HELD(master.locate(customers[code].source, "invoice_terms"), customer=code, lines=count))
+    problems += late_problems(invoices, request.today)
+    pending = tuple(Pending(c, r, n) for (c, r), n in sorted(waiting.items()))
+    return Plan(tuple(invoices), tuple(problems), pending)
+
+
+def _place(customer: Customer, line: Billable, request: Request,
+           delivered_orders: Collection[int]) -> tuple[Period, int | None] | str | None:
+    """The period (and, for immediate invoices, the order) a line goes to; a reason when it
+    must wait; None when another path invoices it."""
+    terms = customer.invoice_terms
+    if terms is InvoiceTerms.IMMEDIATE:
+        if line.delivery is not None:
+            return None  # the order line itself is invoiced, whether shipped or not
+        return Period(line.order_date, line.order_date), line.order_id
+    if line.delivery is None:
+        return None
+    if terms is InvoiceTerms.DO_NOT_INVOICE and customer.code not in request.released:
+        return "held"
+    if terms is InvoiceTerms.AFTER_ORDER_DELIVERED and line.order_id not in delivered_orders:
+        return "order-not-delivered"
+    if terms is InvoiceTerms.CUSTOMER_SCHEDULE:
+        period = schedule_period(customer.invoice_schedule, line.day)
+        if period.end > request.limit:
+            return "period-open"
+        return period, None
+    month = month_of(line.day)
+    return Period(month.start, min(month.end, request.cutoff)), None
+
+
+def _request_problems(master: MasterData, request: Request, customers: Mapping[str, Customer]) -> list[Problem]:
+    problems: list[Problem] = []
+    day = request.invoice_date
+    if day is not None and day > request.today:
+        problems.append(DATE_IN_FUTURE(None, day=day, today=request.today))
+    if day is not None and day < request.month.start:
+        problems.append(DATE_BEFORE_MONTH(None, day=day, month=f"{request.month.start:%m/%Y}",
+                                          start=request.month.start))
+    if request.customer and request.customer not in customers:
+        problems.append(UNKNOWN_FILTER(None, customer=request.customer, option="--customer"))
+    for code in sorted(request.released):
+        if code not in customers:
+            problems.append(UNKNOWN_FILTER(None, customer=code, option="--release"))
+        elif customers[code].invoice_terms is not InvoiceTerms.DO_NOT_INVOICE:
+            problems.append(RELEASE_NOT_HELD(master.locate(customers[code].source, "invoice_terms"), customer=code))
+    return problems
+
+
+def late_problems(invoices: Iterable[Invoice], today: date) -> list[Problem]:
+    """One warning per month of deliveries whose deferred invoices are issued after the
+    deadline; issuing happens on the invoice date, or today when that is later (an invoice is
+    sent when it is made)."""
+    late: dict[tuple[date, date], set[str]] = defaultdict(set)
+    for invoice in invoices:
+        deadline = invoice.deadline
+        issued = max(invoice.invoice_date, today)
+        if deadline is not None and issued > deadline:
+            late[(deadline, issued)].add(invoice.customer)
+    return [LATE(None, month=f"{(deadline - relativedelta(months=1)):%m/%Y}", customers=sorted(customers),
+                 issued=issued, deadline=deadline)
+            for (deadline, issued), customers in sorted(late.items())]
+
+
+def numbering_order(invoice: Invoice) -> tuple:
+    """Numbers follow dates, then customers: a register read top to bottom is in date order."""
+    first_order = invoice.lines[0].order_number if invoice.lines else ""
+    return (invoice.invoice_date, invoice.customer, invoice.group_key or "", invoice.period.start,
+            invoice.kind is InvoiceKind.CREDIT_NOTE, first_order)
+
+
+def order_invoices(master: MasterData, billables: Iterable[Billable], day: date) -> list[Invoice]:
+    """Invoices at the order (POS, on-credit and prepay orders, whatever the customer's terms):
+    one per order, a credit note beside it for negative lines, dated `day`."""
+    customers = {c.code: c for c in master.customers}
+    buckets: dict[tuple[int, InvoiceKind], list[Billable]] = defaultdict(list)
+    for line in billables:
+        if line.quantity:
+            buckets[(line.order_id, InvoiceKind.CREDIT_NOTE if line.quantity < 0 else InvoiceKind.INVOICE)].append(line)
+    invoices = []
+    for (_, kind), lines in buckets.items():
+        customer = customers[lines[0].customer]
+        invoices.append(build_invoice(customer, kind, group_key(customer.invoice_grouping, lines[0]),
+                                      Period(day, day), day, lines))
+    return sorted(invoices, key=numbering_order)

@@ -1,0 +1,189 @@
+"""The lists a day's work is organised by: distribution, complete, production (1C seed).
+
+- Distribution list (lista di distribuzione): what is still to ship, by route (area and
+  carrier) and customer, with the quantities left. Quotations and proposals never ship, so
+  they are not on it; neither are completed, closed or voided orders.
+- Complete list (lista di distribuzione completa): every order of the period, shipped or not,
+  with its state, so the office can answer "did the 9th go out?".
+- Production list (lista di produzione): the hand-over to production, per item the quantity
+  still to ship on the day, with the orders it comes from and the stock on hand.
+
+Pure functions over the orders the ledger returns and the master data; writers print them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from toolkit.model.records import MasterData
+from toolkit.core.orders import EFFECTS, Order, OrderStatus
+from toolkit.core.shipping import number_key, route_area, route_carrier, stock_levels
+from toolkit.basics.vocab import DocumentType
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One order line on a list."""
+
+    area: str | None
+    carrier: str | None
+    """Carrier code; None: the seller delivers."""
+    carrier_name: str | None
+    customer: str
+    customer_name: str
+    ship_to: str | None
+    destination: str
+    """The delivery address on one line."""
+    order: str
+    order_date: date
+    document_type: DocumentType
+    status: OrderStatus
+    line_no: int
+    item: str
+    description: str
+    unit: str
+    ordered: Decimal
+    shipped: Decimal
+    remaining: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A van's run: an area and the carrier serving it (giro)."""
+
+    area: str | None
+    carrier: str | None
+    carrier_name: str | None
+    rows: tuple[ListRow, ...]
+
+    @property
+    def customers(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(row.customer for row in self.rows))
+
+
+@dataclass(frozen=True)
+class OrderList:
+    complete: bool
+    """True: the complete list (every order); False: the distribution list (only what is open)."""
+    date_from: date
+    date_to: date
+    routes: tuple[Route, ...]
+
+    @property
+    def rows(self) -> tuple[ListRow, ...]:
+        return tuple(row for route in self.routes for row in route.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductionSource:
+    order: str
+    customer: str
+    customer_name: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ProductionRow:
+    item: str
+    description: str
+    unit: str
+    quantity: Decimal
+    """Still to ship on the orders of the period."""
+    stock: Decimal | None
+    """On hand per the stock sheet; None without one."""
+    to_produce: Decimal
+    """What stock does not cover (the whole quantity without a stock sheet)."""
+    sources: tuple[ProductionSource, ...]
+
+
+@dataclass(frozen=True)
+class ProductionList:
+    date_from: date
+    date_to: date
+    rows: tuple[ProductionRow, ...]
+
+
+def distribution_list(orders: Sequence[Order], master: MasterData, date_from: date,
+                      date_to: date | None = None) -> OrderList:
+    """What is not yet fully shipped for the orders dated `date_from` to `date_to` (inclusive)."""
+    date_to = date_to or date_from
+    kept = [o for o in orders if date_from <= o.occurrence <= date_to and EFFECTS[o.document_type].ships
+            and o.status is OrderStatus.IN_PROGRESS]
+    return OrderList(False, date_from, date_to, _routes(kept, master, open_only=True))
+
+
+def complete_list(orders: Sequence[Order], master: MasterData, date_from: date,
+                  date_to: date | None = None) -> OrderList:
+    """Every order of the period, shipped or not, each line with what is shipped and what is left."""
+    date_to = date_to or date_from
+    kept = [o for o in orders if date_from <= o.occurrence <= date_to]
+    return OrderList(True, date_from, date_to, _routes(kept, master, open_only=False))
+
+
+def _routes(orders: Sequence[Order], master: MasterData, open_only: bool) -> tuple[Route, ...]:
+    customers = {c.code: c for c in master.customers}
+    ship_to = {s.code: s for s in master.ship_to}
+    routes: dict[tuple[str, str], list[ListRow]] = {}
+    heads: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}
+    for order in orders:
+        customer = customers.get(order.customer)
+        if customer is None:
+            continue
+        destination = ship_to.get(order.ship_to) if order.ship_to else None
+        area = route_area(customer, destination)
+        carrier = route_carrier(master, customer, destination)
+        key = (area or "", carrier.code if carrier else "")
+        heads[key] = (area, carrier.code if carrier else None, carrier.name if carrier else None)
+        place = destination or customer
+        address = ", ".join(x for x in (place.address, " ".join(y for y in (place.postcode, place.city) if y)) if x)
+        for line in order.lines:
+            if open_only and line.to_ship == 0:
+                continue
+            routes.setdefault(key, []).append(ListRow(
+                area, heads[key][1], heads[key][2], order.customer, customer.name, order.ship_to,
+                address, order.number, order.order_date, order.document_type, order.status, line.line_no,
+                line.item, line.description, line.unit, line.quantity, line.shipped, line.to_ship))
+    return tuple(
+        Route(*heads[key], tuple(sorted(rows, key=lambda r: (r.customer_name.casefold(), r.customer,
+                                                             r.ship_to or "", number_key(r.order), r.line_no))))
+        for key, rows in sorted(routes.items(), key=lambda kv: (kv[0][0] == "", kv[0]))
+    )
+
+
+def production_list(orders: Sequence[Order], master: MasterData, date_from: date,
+                    date_to: date | None = None, stock: dict | None = None) -> ProductionList:
+    """Per item, what the orders of the period still need, and what stock does not cover.
+
+    Quotations and proposals are left out (MRP ignores them, per the Openbravo seed), and so
+    are returns: nothing is produced for goods coming back. `stock` is what is on hand now
+    (`toolkit.ledger.deliveries.available_stock`); by default the stock sheet as it is.
+    """
+    date_to = date_to or date_from
+    customers = {c.code: c.name for c in master.customers}
+    items = {i.code: i for i in master.items}
+    stock = stock if stock is not None else stock_levels(master)
+    needed: dict[str, list[ProductionSource]] = {}
+    described: dict[str, tuple[str, str]] = {}
+    for order in sorted(orders, key=lambda o: number_key(o.number)):
+        if not (date_from <= order.occurrence <= date_to) or order.status is not OrderStatus.IN_PROGRESS \
+                or not EFFECTS[order.document_type].ships or order.document_type is DocumentType.RETURN:
+            continue
+        for line in order.lines:
+            if line.to_ship <= 0:
+                continue
+            needed.setdefault(line.item, []).append(
+                ProductionSource(order.number, order.customer, customers.get(order.customer, ""), line.to_ship))
+            item = items.get(line.item)
+            described[line.item] = (item.description, item.unit) if item else (line.description, line.unit)
+    rows = []
+    for code in sorted(needed):
+        quantity = sum((s.quantity for s in needed[code]), ZERO)
+        on_hand = None if stock is None else stock.get(code, ZERO)
+        to_produce = quantity if on_hand is None else max(quantity - max(on_hand, ZERO), ZERO)
+        rows.append(ProductionRow(code, *described[code], quantity, on_hand, to_produce, tuple(needed[code])))
+    return ProductionList(date_from, date_to, tuple(rows))

@@ -1,0 +1,145 @@
+"""Sales orders as the ledger keeps them: statuses, transitions, and what each document type does.
+
+The document types and statuses are those of the Openbravo seed. A type's effects decide what
+happens right after the order is created: a warehouse order ships at once, a POS or on-credit
+order ships and is invoiced at once, a prepay order is invoiced first and ships after payment,
+a quotation reserves nothing and never ships.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from toolkit.basics.problems import define
+from toolkit.basics.vocab import DocumentType
+
+
+class OrderStatus(StrEnum):
+    DRAFT = "draft"
+    NOT_ACCEPTED = "not-accepted"
+    IN_PROGRESS = "in-progress"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+    VOIDED = "voided"
+
+
+STATUS_LABELS = {
+    OrderStatus.DRAFT: ("Bozza", "Draft"),
+    OrderStatus.NOT_ACCEPTED: ("Non accettato", "Not accepted"),
+    OrderStatus.IN_PROGRESS: ("In corso", "In progress"),
+    OrderStatus.COMPLETED: ("Completato", "Completed"),
+    OrderStatus.CLOSED: ("Chiuso", "Closed"),
+    OrderStatus.VOIDED: ("Annullato", "Voided"),
+}
+
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.DRAFT: frozenset({OrderStatus.IN_PROGRESS, OrderStatus.NOT_ACCEPTED, OrderStatus.VOIDED}),
+    OrderStatus.NOT_ACCEPTED: frozenset({OrderStatus.DRAFT, OrderStatus.VOIDED}),
+    OrderStatus.IN_PROGRESS: frozenset({OrderStatus.COMPLETED, OrderStatus.CLOSED, OrderStatus.VOIDED}),
+    OrderStatus.COMPLETED: frozenset({OrderStatus.CLOSED}),
+    OrderStatus.CLOSED: frozenset(),
+    OrderStatus.VOIDED: frozenset(),
+}
+
+BAD_TRANSITION = define(
+    "bad-status-transition", "error",
+    it="L'ordine {number} è «{current_it}» e non può passare a «{wanted_it}».",
+    en="Order {number} is “{current_en}” and cannot become “{wanted_en}”.")
+VOID_SHIPPED = define(
+    "void-shipped-order", "error",
+    it="L'ordine {number} ha già merce spedita: non si può annullare, chiudilo invece.",
+    en="Order {number} already has goods shipped: it cannot be voided, close it instead.")
+
+
+def can_change(current: OrderStatus, wanted: OrderStatus) -> bool:
+    """Whether a status may follow another.
+
+    >>> can_change(OrderStatus.IN_PROGRESS, OrderStatus.COMPLETED), can_change(OrderStatus.CLOSED, OrderStatus.DRAFT)
+    (True, False)
+    """
+    return wanted in TRANSITIONS[current]
+
+
+@dataclass(frozen=True, slots=True)
+class Effects:
+    """What creating an order of a document type sets in motion."""
+
+    status: OrderStatus
+    ships: bool
+    """Goes on distribution and production lists and can be shipped."""
+    ship_at_once: bool = False
+    invoice_at_once: bool = False
+    ship_after_payment: bool = False
+    reserves: bool = True
+
+
+EFFECTS: dict[DocumentType, Effects] = {
+    DocumentType.STANDARD: Effects(OrderStatus.IN_PROGRESS, ships=True),
+    DocumentType.POS: Effects(OrderStatus.IN_PROGRESS, ships=True, ship_at_once=True, invoice_at_once=True),
+    DocumentType.WAREHOUSE: Effects(OrderStatus.IN_PROGRESS, ships=True, ship_at_once=True),
+    DocumentType.RETURN: Effects(OrderStatus.IN_PROGRESS, ships=True),
+    DocumentType.QUOTATION: Effects(OrderStatus.DRAFT, ships=False, reserves=False),
+    DocumentType.PROPOSAL: Effects(OrderStatus.DRAFT, ships=False, reserves=True),
+    DocumentType.PREPAY: Effects(OrderStatus.IN_PROGRESS, ships=True, invoice_at_once=True, ship_after_payment=True),
+    DocumentType.ON_CREDIT: Effects(OrderStatus.IN_PROGRESS, ships=True, ship_at_once=True, invoice_at_once=True),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    id: int
+    line_no: int
+    item: str
+    description: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    vat_rate: Decimal
+    vat_nature: str | None
+    note: str | None
+    shipped: Decimal = Decimal(0)
+    invoiced: Decimal = Decimal(0)
+
+    @property
+    def to_ship(self) -> Decimal:
+        """What is still to ship; returns count in absolute quantities."""
+        return self.quantity - self.shipped
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    id: int
+    number: str
+    template: str
+    occurrence: date
+    order_date: date
+    customer: str
+    ship_to: str | None
+    contact: str | None
+    document_type: DocumentType
+    status: OrderStatus
+    price_list: str
+    price_version: str
+    project: str | None
+    delivery_option: str | None
+    lines: tuple[OrderLine, ...]
+
+    @property
+    def quantity(self) -> Decimal:
+        return sum((line.quantity for line in self.lines), Decimal(0))
+
+    @property
+    def to_ship(self) -> Decimal:
+        return sum((line.to_ship for line in self.lines), Decimal(0))
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal(0))
+
+    @property
+    def key(self) -> tuple[str, date]:
+        return self.template, self.occurrence

@@ -1,0 +1,110 @@
+"""Payment terms (termini di pagamento): from the short codes Italian businesses write to due dates.
+
+The two readings of "N days end of month" are two different codes, because businesses use
+both and confuse them: `30FM` adds 30 days to the invoice date and then goes to that month's
+end; `FM+30` goes to the end of the invoice's month and then adds 30 days.
+
+>>> from datetime import date
+>>> d = date(2026, 1, 31)
+>>> due_dates(parse("30FM"), d)
+[datetime.date(2026, 3, 31)]
+>>> due_dates(parse("FM+30"), d)
+[datetime.date(2026, 3, 2)]
+>>> due_dates(parse("30/60/90"), date(2026, 4, 30))
+[datetime.date(2026, 5, 30), datetime.date(2026, 6, 29), datetime.date(2026, 7, 29)]
+>>> due_dates(parse("MS10"), d), due_dates(parse("IMM"), d)
+([datetime.date(2026, 2, 10)], [datetime.date(2026, 1, 31)])
+>>> due_dates(parse("30FM+10"), date(2026, 4, 15))
+[datetime.date(2026, 6, 10)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+
+from toolkit.basics.money import cents
+
+
+class EndOfMonth(StrEnum):
+    NONE = "none"
+    AFTER_DAYS = "after-days"
+    """`30FM`: add the days, then go to the month's end."""
+    BEFORE_DAYS = "before-days"
+    """`FM+30`: go to the month's end, then add the days."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentTerms:
+    code: str
+    days: tuple[int, ...] = (0,)
+    """One entry per instalment; (0,) is immediate."""
+    end_of_month: EndOfMonth = EndOfMonth.NONE
+    extra_days: int = 0
+    """Days added after the month's end (`30FM+10`: the 10th of the following month)."""
+    fixed_day: int | None = None
+    """`MS10`: day 10 of the month after the invoice."""
+
+
+_IMMEDIATE = {"IMM", "IMMEDIATO", "IMMEDIATE", "VISTA", "AVISTA", "RD", "RIMESSADIRETTA"}
+_DAYS = r"(\d{1,3}(?:/\d{1,3})*)"
+
+
+def parse(text: str) -> PaymentTerms:
+    """The terms a code stands for; `ValueError` for a code we cannot read."""
+    code = re.sub(r"[\s.]+", "", str(text)).upper().replace("GG", "").replace("DF", "")
+    if code in _IMMEDIATE or code == "0":
+        return PaymentTerms(str(text).strip())
+    if m := re.fullmatch(r"MS(\d{1,2})", code):
+        day = int(m[1])
+        if 1 <= day <= 31:
+            return PaymentTerms(str(text).strip(), days=(0,), fixed_day=day)
+    elif m := re.fullmatch(r"FM\+?" + _DAYS, code):
+        return PaymentTerms(str(text).strip(), _split(m[1]), EndOfMonth.BEFORE_DAYS)
+    elif m := re.fullmatch(_DAYS + r"(FM(?:\+(\d{1,2}))?)?", code):
+        eom = EndOfMonth.AFTER_DAYS if m[2] else EndOfMonth.NONE
+        return PaymentTerms(str(text).strip(), _split(m[1]), eom, int(m[3] or 0))
+    raise ValueError(text)
+
+
+def _split(days: str) -> tuple[int, ...]:
+    parts = tuple(int(d) for d in days.split("/"))
+    if list(parts) != sorted(set(parts)):
+        raise ValueError(days)
+    return parts
+
+
+def _month_end(d: date) -> date:
+    return d + relativedelta(day=31)
+
+
+def due_dates(terms: PaymentTerms, invoice_date: date) -> list[date]:
+    if terms.fixed_day is not None:
+        return [invoice_date + relativedelta(months=1, day=terms.fixed_day)]
+    dues = []
+    for days in terms.days:
+        if terms.end_of_month is EndOfMonth.BEFORE_DAYS:
+            due = _month_end(invoice_date) + timedelta(days=days)
+        elif terms.end_of_month is EndOfMonth.AFTER_DAYS:
+            due = _month_end(invoice_date + timedelta(days=days)) + timedelta(days=terms.extra_days)
+        else:
+            due = invoice_date + timedelta(days=days)
+        dues.append(due)
+    return dues
+
+
+def instalments(terms: PaymentTerms, invoice_date: date, total: Decimal) -> list[tuple[date, Decimal]]:
+    """Due dates with their amounts: equal shares in cents, the last one takes the remainder.
+
+    >>> instalments(parse("30/60/90"), date(2026, 4, 30), Decimal("100.00"))[-1]
+    (datetime.date(2026, 7, 29), Decimal('33.34'))
+    """
+    dates = due_dates(terms, invoice_date)
+    share = cents(total / len(dates))
+    amounts = [share] * (len(dates) - 1) + [total - share * (len(dates) - 1)]
+    return list(zip(dates, amounts))

@@ -1,0 +1,140 @@
+"""Payments (incassi) and payment monitoring (monitoraggio pagamenti), from the Openbravo seed.
+
+Monitoring answers, per issued invoice: is it paid in full, how much was collected, how much
+is outstanding, when is the next due date (scadenza) and what is due then, how many days
+until it (negative: days since), and on which day the status was computed. Payments settle
+the dues oldest first, so a partial payment moves the next due date only once a due is
+covered in full.
+
+Payments come from a command or from a sheet or CSV the bank or the accountant exports
+(`toolkit.intake.payments_sheet` reads those).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from toolkit.basics.cells import Location
+from toolkit.basics.vocab import PaymentMethod
+
+ZERO = Decimal(0)
+
+class Show(StrEnum):
+    """The monitoring filter: every invoice, or only those paid (or not) in full."""
+
+    ALL = "all"
+    PAID = "paid"
+    UNPAID = "unpaid"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentEntry:
+    """A payment as the user gives it, before the ledger finds its invoice."""
+
+    invoice: str
+    payment_date: date
+    amount: Decimal
+    method: PaymentMethod | None = None
+    reference: str | None = None
+    location: Location | None = None
+    """The row of the imported sheet, for problems."""
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """A payment recorded on an invoice."""
+
+    payment_date: date
+    amount: Decimal
+    method: str | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Receivable:
+    """An issued invoice as monitoring sees it: its total, dues and payments."""
+
+    invoice_id: int
+    number: str
+    kind: str
+    invoice_date: date
+    customer: str
+    total: Decimal
+    payment_method: str
+    dues: tuple[tuple[date, Decimal], ...]
+    payments: tuple[Collected, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentStatus:
+    number: str
+    kind: str
+    invoice_date: date
+    customer: str
+    payment_method: str
+    total: Decimal
+    collected: Decimal
+    outstanding: Decimal
+    paid: bool
+    next_due: date | None
+    next_due_amount: Decimal | None
+    """What is still due on `next_due` after the payments so far."""
+    days_to_due: int | None
+    """Days from `as_of` to `next_due`; negative when it is past."""
+    last_payment: date | None
+    as_of: date
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_to_due is not None and self.days_to_due < 0
+
+
+def parse_invoice_number(text: str, default_series: str) -> tuple[str, int, int] | None:
+    """(series, year, number) from `FT-2026-00001`, `FT 12/2026` or `12/2026`.
+
+    >>> parse_invoice_number("FT-2026-00012", "FT"), parse_invoice_number("nc 3/2026", "FT")
+    (('FT', 2026, 12), ('NC', 2026, 3))
+    >>> parse_invoice_number("12/2026", "FT"), parse_invoice_number("abc", "FT")
+    (('FT', 2026, 12), None)
+    """
+    cleaned = str(text).strip().upper()
+    if m := re.fullmatch(r"([A-Z][A-Z0-9]*)[-\s]+(\d{4})[-/\s]+(\d{1,9})", cleaned):
+        return m[1], int(m[2]), int(m[3])
+    if m := re.fullmatch(r"(?:([A-Z][A-Z0-9]*)[-\s]*)?(\d{1,9})\s*/\s*(\d{4})", cleaned):
+        return m[1] or default_series, int(m[3]), int(m[2])
+    return None
+
+
+def payment_status(receivable: Receivable, as_of: date) -> PaymentStatus:
+    """The monitoring row of one invoice on `as_of`; payments settle dues oldest first."""
+    collected = sum((p.amount for p in receivable.payments), ZERO)
+    outstanding = receivable.total - collected
+    paid = outstanding <= 0 if receivable.total >= 0 else outstanding >= 0
+    next_due = next_amount = None
+    if not paid:
+        left = collected
+        for due_date, amount in sorted(receivable.dues):
+            covered = min(max(left, ZERO), amount)
+            left -= covered
+            if covered < amount:
+                next_due, next_amount = due_date, amount - covered
+                break
+    days = (next_due - as_of).days if next_due else None
+    last = max((p.payment_date for p in receivable.payments), default=None)
+    return PaymentStatus(receivable.number, receivable.kind, receivable.invoice_date, receivable.customer,
+                         receivable.payment_method, receivable.total, collected, outstanding, paid, next_due,
+                         next_amount, days, last, as_of)
+
+
+def monitor(receivables: Iterable[Receivable], as_of: date, show: Show = Show.ALL) -> list[PaymentStatus]:
+    rows = [payment_status(r, as_of) for r in receivables]
+    if show is Show.PAID:
+        rows = [r for r in rows if r.paid]
+    elif show is Show.UNPAID:
+        rows = [r for r in rows if not r.paid]
+    return rows

@@ -1,0 +1,492 @@
+"""From open orders to DDT drafts: the pure core of "ship" (spedizione merci, Openbravo seed).
+
+No IO here. The ledger service loads the orders inside its write transaction, so the
+quantities still to ship are current, and hands them over with the stock levels, the
+customers' exposure and the orders already paid; what comes back is one draft per customer,
+destination and reason (one DDT each), the orders held back, and every problem as data.
+
+The customer's delivery terms (termini di consegna) decide what may leave:
+
+- after receipt (dopo l'incasso): nothing before the prepayment has arrived, then as stock allows;
+- availability (disponibilità): what stock allows, the rest stays open;
+- complete line (riga completa): a line only when it can ship entirely;
+- complete order (ordine completo): an order only when every line can ship entirely.
+
+"Entirely" means the quantity wanted: what is open, or what the user chose for a partial
+shipment. Stock is consumed order by order in order-number order, so two runs on the same data
+decide the same way. Returns (resi) carry negative quantities and consume no stock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from toolkit.basics.cells import Location
+from toolkit.basics.labels import define as define_labels
+from toolkit.basics.labels import label as catalogue
+from toolkit.core.exposure import Exposure
+from toolkit.model.memo import per_master
+from toolkit.model.records import Carrier, Customer, MasterData, ShipTo, StockLevel
+from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
+
+ZERO = Decimal(0)
+QUANTITY_PLACES = Decimal("0.001")
+
+
+class Reason(StrEnum):
+    """The reason for transport (causale del trasporto) printed on the DDT."""
+
+    SALE = "sale"
+    RETURN = "return"
+
+
+define_labels({
+    "ddt.reason.sale": ("Vendita", "Sale"),
+    "ddt.reason.return": ("Reso", "Return"),
+    "ddt.sender": ("Mittente", "Sender"),
+})
+
+
+def reason_label(reason: Reason | str, lang: str = "it") -> str:
+    return catalogue(f"ddt.reason.{Reason(reason).value}", lang)
+
+
+UNKNOWN_CARRIER = define(
+    "unknown-carrier", "error",
+    it="Il vettore {code} indicato con --carrier non è nel foglio Vettori: controlla il codice.",
+    en="Carrier {code} given to --carrier is not in the Carriers sheet: check the code.")
+NOT_OPEN = define(
+    "order-not-open", "warning",
+    it="L'ordine {number} è «{status_it}»: non si spedisce.",
+    en="Order {number} is “{status_en}”: it is not shipped.")
+DOES_NOT_SHIP = define(
+    "order-does-not-ship", "warning",
+    it="L'ordine {number} è un {type_it}: non si spedisce (confermalo come ordine per spedirlo).",
+    en="Order {number} is a {type_en}: it does not ship (confirm it as an order to ship it).")
+AWAITING_PAYMENT = define(
+    "ship-awaiting-payment", "warning",
+    it="Ordine {number} del cliente {customer}: la merce parte dopo l'incasso e il pagamento non risulta "
+       "ancora: non spedito.",
+    en="Order {number} of customer {customer}: goods leave after payment and no payment is recorded yet: "
+       "not shipped.")
+PARTIAL_STOCK = define(
+    "ship-partial-stock", "warning",
+    it="Ordine {number}, articolo {item}: giacenza {available} per {wanted} richiesti: spediti {shipped}, "
+       "il resto resta da spedire.",
+    en="Order {number}, item {item}: stock {available} for {wanted} wanted: {shipped} shipped, the rest "
+       "stays open.")
+LINE_HELD = define(
+    "ship-line-held", "warning",
+    it="Ordine {number}, riga {line} ({item}): giacenza {available} per {wanted} richiesti; il cliente vuole "
+       "righe complete: riga non spedita.",
+    en="Order {number}, line {line} ({item}): stock {available} for {wanted} wanted; the customer wants "
+       "complete lines: line not shipped.")
+ORDER_HELD = define(
+    "ship-order-held", "warning",
+    it="Ordine {number}: giacenza insufficiente per {items}; il cliente vuole ordini completi: ordine non spedito.",
+    en="Order {number}: not enough stock of {items}; the customer wants complete orders: order not shipped.")
+CREDIT_HELD = define(
+    "credit-limit-exceeded", "warning",
+    it="Cliente {customer}: esposizione {total} (fatture aperte {outstanding} + ordinato da spedire {unshipped}) "
+       "oltre il fido {limit}: merce non spedita. Per spedire comunque usa --force.",
+    en="Customer {customer}: exposure {total} (open invoices {outstanding} + ordered not shipped {unshipped}) "
+       "above the credit limit {limit}: goods not shipped. To ship anyway use --force.")
+CREDIT_FORCED = define(
+    "credit-limit-forced", "warning",
+    it="Cliente {customer}: esposizione {total} (fatture aperte {outstanding} + ordinato da spedire {unshipped}) "
+       "oltre il fido {limit}: spedito comunque (--force), annotato nel registro.",
+    en="Customer {customer}: exposure {total} (open invoices {outstanding} + ordered not shipped {unshipped}) "
+       "above the credit limit {limit}: shipped anyway (--force), noted in the ledger.")
+QUANTITY_TOO_LARGE = define(
+    "ship-quantity-too-large", "error",
+    it="Ordine {number}, riga {line} ({item}): quantità {quantity} oltre il residuo da spedire {open}: "
+       "scrivi al massimo {open}.",
+    en="Order {number}, line {line} ({item}): quantity {quantity} is more than the {open} still to ship: "
+       "write at most {open}.")
+QUANTITY_INVALID = define(
+    "ship-quantity-invalid", "error",
+    it="Quantità «{value}» non valida: scrivi un numero maggiore di zero con al massimo tre decimali.",
+    en="Quantity “{value}” is not valid: write a number above zero with at most three decimals.")
+UNKNOWN_LINE = define(
+    "ship-unknown-line", "error",
+    it="L'ordine {number} non ha la riga o l'articolo «{line}»: scrivi il codice articolo o il numero di riga.",
+    en="Order {number} has no line or item “{line}”: write the item code or the line number.")
+AMBIGUOUS_ITEM = define(
+    "ship-ambiguous-item", "error",
+    it="L'ordine {number} ha più righe con l'articolo {item}: indica il numero di riga ({lines}).",
+    en="Order {number} has several lines with item {item}: give the line number ({lines}).")
+DUPLICATE_LINE = define(
+    "ship-duplicate-line", "error",
+    it="Ordine {number}, riga {line}: indicata due volte; lascia una sola riga con la quantità totale.",
+    en="Order {number}, line {line}: given twice; keep one row with the total quantity.")
+UNKNOWN_ORDER_ROW = define(
+    "ship-unknown-order", "error",
+    it="L'ordine {number} non esiste nel registro: controlla il numero (es. OC-2026-00001).",
+    en="Order {number} is not in the ledger: check the number (e.g. OC-2026-00001).")
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentLine:
+    """One order line's quantity on a DDT; negative on a return."""
+
+    order_id: int
+    order_number: str
+    order_line_id: int
+    line_no: int
+    item: str
+    description: str
+    unit: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentDraft:
+    """A DDT (documento di trasporto) ready to be numbered and stored."""
+
+    day: date
+    customer: str
+    ship_to: str | None
+    carrier: str | None
+    """The carrier's code; None: the seller delivers (trasporto a cura del mittente)."""
+    reason: Reason
+    lines: tuple[ShipmentLine, ...]
+    weight: Decimal | None = None
+    """Kilograms, from the items' weights where known (None when no item has one)."""
+    packages: int | None = None
+    forced: bool = False
+    """Shipped past the customer's credit limit by the user's choice (--force)."""
+
+    @property
+    def orders(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(line.order_number for line in self.lines))
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """An order, or part of one, that this run does not ship, and why (a problem code)."""
+
+    order: str
+    customer: str
+    reason: str
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShippingPlan:
+    drafts: tuple[ShipmentDraft, ...]
+    held: tuple[Held, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChosenRow:
+    """A row of the quantities file: which order line (item code or line number), how much."""
+
+    order: str
+    line: str
+    quantity: object
+    location: Location | None = None
+
+
+def shown(quantity: Decimal | None) -> str:
+    """A quantity as a message shows it: `10`, `7.5`, not `10.000`.
+
+    >>> shown(Decimal("10.000")), shown(Decimal("7.500")), shown(None)
+    ('10', '7.5', '—')
+    """
+    return "—" if quantity is None else format(quantity.normalize(), "f")
+
+
+def number_key(number: str) -> tuple[int, str, int]:
+    """Sort key of an order number `OC-2026-00007`: year, series, progressive.
+
+    >>> sorted(["OC-2026-00010", "OC-2025-00099", "OC-2026-00002"], key=number_key)
+    ['OC-2025-00099', 'OC-2026-00002', 'OC-2026-00010']
+    """
+    parts = number.rsplit("-", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return int(parts[1]), parts[0], int(parts[2])
+    return 0, number, 0
+
+
+def stock_levels(master: MasterData) -> dict[str, Decimal] | None:
+    """On-hand quantity per item from the stock sheet (Giacenze); None without one: all available."""
+    if master.stock is None:
+        return None
+    levels: dict[str, Decimal] = {}
+    for level in master.stock:
+        levels[level.item] = levels.get(level.item, ZERO) + level.quantity
+    return levels
+
+
+def route_area(customer: Customer, ship_to: ShipTo | None) -> str | None:
+    """The destination's area (zona), else the customer's: it picks the carrier and the route."""
+    return (ship_to.area if ship_to is not None and ship_to.area else None) or customer.area
+
+
+def route_carrier(master: MasterData, customer: Customer, ship_to: ShipTo | None) -> Carrier | None:
+    """The first carrier (in sheet order) serving the destination's area; None: the seller delivers."""
+    area = route_area(customer, ship_to)
+    if not area:
+        return None
+    wanted = area.strip().casefold()
+    return next((c for c in master.carriers if any(a.strip().casefold() == wanted for a in c.areas)), None)
+
+
+def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order]) -> tuple[dict[int, Decimal], list[Problem]]:
+    """Resolve the quantities file's rows to order-line ids, checked against what is still open.
+
+    A return's quantity may be written with or without its minus sign.
+    """
+    from toolkit.basics.money import NotANumber, to_decimal
+
+    by_number = {o.number: o for o in orders}
+    chosen: dict[int, Decimal] = {}
+    problems: list[Problem] = []
+    for row in rows:
+        order = by_number.get(str(row.order).strip())
+        if order is None:
+            problems.append(UNKNOWN_ORDER_ROW(row.location, number=row.order))
+            continue
+        line, trouble = _find_line(order, str(row.line).strip(), row.location)
+        if line is None:
+            problems.append(trouble)  # type: ignore[arg-type]
+            continue
+        try:
+            quantity = to_decimal(row.quantity)
+        except NotANumber:
+            quantity = None
+        if quantity is not None and order.document_type is DocumentType.RETURN:
+            quantity = -abs(quantity)
+        if quantity is None or quantity == 0 or quantity != quantity.quantize(QUANTITY_PLACES) \
+                or (quantity < 0) != (line.quantity < 0):
+            problems.append(QUANTITY_INVALID(row.location, value=row.quantity))
+            continue
+        if line.id in chosen:
+            problems.append(DUPLICATE_LINE(row.location, number=order.number, line=line.line_no))
+            continue
+        if abs(quantity) > abs(line.to_ship):
+            problems.append(QUANTITY_TOO_LARGE(row.location, number=order.number, line=line.line_no, item=line.item,
+                                               quantity=shown(abs(quantity)), open=shown(abs(line.to_ship))))
+            continue
+        chosen[line.id] = quantity
+    return chosen, problems
+
+
+def _find_line(order: Order, wanted: str, where: Location | None) -> tuple[OrderLine | None, Problem | None]:
+    matches = [line for line in order.lines if line.item == wanted]
+    if len(matches) > 1:
+        return None, AMBIGUOUS_ITEM(where, number=order.number, item=wanted,
+                                    lines=", ".join(str(m.line_no) for m in matches))
+    if matches:
+        return matches[0], None
+    try:
+        number = Decimal(wanted)
+        line_no = int(number) if number == number.to_integral_value() else None
+    except ArithmeticError:
+        line_no = None
+    found = next((line for line in order.lines if line.line_no == line_no), None)
+    return (found, None) if found else (None, UNKNOWN_LINE(where, number=order.number, line=wanted))
+
+
+@dataclass
+class _Run:
+    """The state one planning run threads through its steps: stock left, lines taken, findings."""
+
+    stock: dict[str, Decimal] | None
+    master: MasterData
+    taken: list[tuple[Order, OrderLine, Decimal]] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def cell(self, item: str) -> Location | None:
+        """Where the item's stock level is in the workbook, for a problem's location."""
+        level = _stock_levels(self.master).get(item)
+        return None if level is None else self.master.locate(level.source, "quantity")
+
+    def available(self, item: str) -> Decimal | None:
+        return None if self.stock is None else max(self.stock.get(item, ZERO), ZERO)
+
+    def take(self, order: Order, line: OrderLine, quantity: Decimal) -> None:
+        self.taken.append((order, line, quantity))
+        if self.stock is not None and quantity > 0:
+            self.stock[line.item] = self.stock.get(line.item, ZERO) - quantity
+
+
+@per_master
+def _stock_levels(master: MasterData) -> dict[str, StockLevel]:
+    return {level.item: level for level in master.stock or ()}
+
+
+def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[str, Decimal] | None, day: date, *,
+                   quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] = frozenset(),
+                   carrier: str | None = None, exposures: Mapping[str, Exposure] | None = None,
+                   force: bool = False) -> ShippingPlan:
+    """Decide what ships on `day`: one draft per (customer, destination, reason), plus what is held.
+
+    `quantities` (order-line id → quantity) ships only the chosen lines of the orders it names;
+    orders it does not name ship everything open. `paid` holds the ids of the orders whose
+    prepayment has arrived. `exposures` (from the ledger) drive the credit check: a customer
+    above the credit limit is held unless `force`.
+    """
+    customers = {c.code: c for c in master.customers}
+    if carrier is not None and carrier not in {c.code for c in master.carriers}:
+        return ShippingPlan((), (), (UNKNOWN_CARRIER(None, code=carrier),))
+    quantities = quantities or {}
+    run = _Run(dict(stock) if stock is not None else None, master)
+    chosen_orders = {o.id for o in orders if any(line.id in quantities for line in o.lines)}
+    candidates = [o for o in sorted(orders, key=lambda o: number_key(o.number)) if _shippable(o, run)]
+    blocked, forced = _credit_check(master, candidates, exposures or {}, force, run)
+    for order in candidates:
+        if order.customer in blocked and order.document_type is not DocumentType.RETURN:
+            continue
+        wanted = [(line, quantities.get(line.id, ZERO) if order.id in chosen_orders else line.to_ship)
+                  for line in order.lines]
+        wanted = [(line, q) for line, q in wanted if q != 0 and _within(order, line, q, run)]
+        if not wanted:
+            continue
+        if order.document_type is DocumentType.RETURN:
+            for line, quantity in wanted:
+                run.take(order, line, quantity)
+            continue
+        terms = customers[order.customer].delivery_terms
+        if (terms is DeliveryTerms.AFTER_RECEIPT or EFFECTS[order.document_type].ship_after_payment) \
+                and order.id not in paid:
+            run.held.append(Held(order.number, order.customer, AWAITING_PAYMENT.code))
+            run.problems.append(AWAITING_PAYMENT(master.locate(customers[order.customer].source, "delivery_terms"),
+                                                 number=order.number, customer=order.customer))
+            continue
+        if terms is DeliveryTerms.COMPLETE_ORDER:
+            _complete_order(order, wanted, run)
+        elif terms is DeliveryTerms.COMPLETE_LINE:
+            _complete_lines(order, wanted, run)
+        else:
+            _as_available(order, wanted, run)
+    drafts = _drafts(master, run.taken, day, carrier, forced)
+    return ShippingPlan(tuple(drafts), tuple(run.held), tuple(run.problems))
+
+
+def _within(order: Order, line: OrderLine, quantity: Decimal, run: _Run) -> bool:
+    """A chosen quantity fits what is still open (the quantities file was checked already; this
+    guards callers that pass quantities of their own)."""
+    if abs(quantity) <= abs(line.to_ship) and (quantity < 0) == (line.to_ship < 0):
+        return True
+    run.problems.append(QUANTITY_TOO_LARGE(None, number=order.number, line=line.line_no, item=line.item,
+                                           quantity=shown(abs(quantity)), open=shown(abs(line.to_ship))))
+    return False
+
+
+def _shippable(order: Order, run: _Run) -> bool:
+    """Quotations and proposals never ship; other orders only while in progress."""
+    if not EFFECTS[order.document_type].ships:
+        run.held.append(Held(order.number, order.customer, DOES_NOT_SHIP.code))
+        run.problems.append(DOES_NOT_SHIP(None, number=order.number, type_it=label(order.document_type, "it").lower(),
+                                          type_en=label(order.document_type, "en").lower()))
+        return False
+    if order.status is not OrderStatus.IN_PROGRESS:
+        it, en = STATUS_LABELS[order.status]
+        run.held.append(Held(order.number, order.customer, NOT_OPEN.code))
+        run.problems.append(NOT_OPEN(None, number=order.number, status_it=it, status_en=en))
+        return False
+    return True
+
+
+def _credit_check(master: MasterData, orders: Sequence[Order], exposures: Mapping[str, Exposure], force: bool,
+                  run: _Run) -> tuple[set[str], set[str]]:
+    """Customers above their credit limit (fido), warned once each: (held, shipped anyway by force)."""
+    customers = {c.code: c for c in master.customers}
+    held: set[str] = set()
+    forced: set[str] = set()
+    for code in dict.fromkeys(o.customer for o in orders if o.document_type is not DocumentType.RETURN):
+        limit, exposure = customers[code].credit_limit, exposures.get(code)
+        if limit is None or exposure is None or exposure.total <= limit:
+            continue
+        figures = dict(customer=code, total=exposure.total, outstanding=exposure.outstanding,
+                       unshipped=exposure.unshipped, limit=limit)
+        where = master.locate(customers[code].source, "credit_limit")
+        if force:
+            forced.add(code)
+            run.problems.append(CREDIT_FORCED(where, **figures))
+            continue
+        held.add(code)
+        run.problems.append(CREDIT_HELD(where, **figures))
+        for order in orders:
+            if order.customer == code and order.document_type is not DocumentType.RETURN:
+                run.held.append(Held(order.number, code, CREDIT_HELD.code))
+    return held, forced
+
+
+def _complete_order(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _Run) -> None:
+    needed: dict[str, Decimal] = {}
+    for line, quantity in wanted:
+        needed[line.item] = needed.get(line.item, ZERO) + quantity
+    short = [item for item, quantity in needed.items()
+             if (available := run.available(item)) is not None and available < quantity]
+    if short:
+        run.held.append(Held(order.number, order.customer, ORDER_HELD.code, tuple(short)))
+        run.problems.append(ORDER_HELD(run.cell(short[0]), number=order.number,
+                                       items=", ".join(f"{i} ({shown(run.available(i))}/{shown(needed[i])})"
+                                                       for i in short)))
+        return
+    for line, quantity in wanted:
+        run.take(order, line, quantity)
+
+
+def _complete_lines(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _Run) -> None:
+    short: list[str] = []
+    for line, quantity in wanted:
+        available = run.available(line.item)
+        if available is not None and available < quantity:
+            short.append(line.item)
+            run.problems.append(LINE_HELD(run.cell(line.item), number=order.number, line=line.line_no,
+                                          item=line.item, available=shown(available), wanted=shown(quantity)))
+            continue
+        run.take(order, line, quantity)
+    if short:
+        run.held.append(Held(order.number, order.customer, LINE_HELD.code, tuple(short)))
+
+
+def _as_available(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _Run) -> None:
+    short: list[str] = []
+    for line, quantity in wanted:
+        available = run.available(line.item)
+        shipped = quantity if available is None else min(quantity, available)
+        if shipped > 0:
+            run.take(order, line, shipped)
+        if shipped < quantity:
+            short.append(line.item)
+            run.problems.append(PARTIAL_STOCK(run.cell(line.item), number=order.number, item=line.item,
+                                              available=shown(available), wanted=shown(quantity),
+                                              shipped=shown(shipped)))
+    if short:
+        run.held.append(Held(order.number, order.customer, PARTIAL_STOCK.code, tuple(short)))
+
+
+def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], day: date, carrier: str | None,
+            forced: set[str]) -> list[ShipmentDraft]:
+    customers = {c.code: c for c in master.customers}
+    ship_to = {s.code: s for s in master.ship_to}
+    weights = {i.code: i.weight for i in master.items}
+    groups: dict[tuple[str, str | None, Reason], list[ShipmentLine]] = {}
+    for order, line, quantity in taken:
+        reason = Reason.RETURN if order.document_type is DocumentType.RETURN else Reason.SALE
+        groups.setdefault((order.customer, order.ship_to, reason), []).append(ShipmentLine(
+            order.id, order.number, line.id, line.line_no, line.item, line.description, line.unit, quantity))
+    drafts = []
+    for (code, destination, reason), lines in groups.items():
+        customer = customers[code]
+        chosen = carrier
+        if chosen is None:
+            route = route_carrier(master, customer, ship_to.get(destination) if destination else None)
+            chosen = route.code if route is not None else None
+        known = [abs(line.quantity) * weights[line.item] for line in lines if weights.get(line.item) is not None]
+        weight = sum(known, ZERO) if known else None
+        drafts.append(ShipmentDraft(day, code, destination, chosen, reason, tuple(lines), weight, None,
+                                    forced=code in forced and reason is Reason.SALE))
+    return drafts

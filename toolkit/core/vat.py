@@ -1,0 +1,50 @@
+"""The VAT summary (riepilogo IVA): per rate, on the sum of that rate's taxable amounts.
+
+This is the rule the Italian exchange system checks (rejections 00421–00423): each line's
+amount is quantity × unit price rounded to cents; the taxable amount of a rate is the sum of
+its lines; the VAT of a rate is taxable × rate, rounded half-up to cents; the total is taxable
+plus VAT. Exempt lines (rate 0) are summed per nature code.
+
+>>> from decimal import Decimal as D
+>>> summary = vat_summary([(D("3993.64"), D("10"), None)])
+>>> summary[0].vat, totals(summary)
+(Decimal('399.36'), (Decimal('3993.64'), Decimal('399.36'), Decimal('4393.00')))
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from toolkit.basics.money import cents
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class VatLine:
+    rate: Decimal
+    nature: str | None
+    taxable: Decimal
+    vat: Decimal
+
+
+def vat_summary(lines: Iterable[tuple[Decimal, Decimal, str | None]]) -> list[VatLine]:
+    """`lines` are (amount, rate, nature); the result is sorted by rate, then nature."""
+    taxable: dict[tuple[Decimal, str | None], Decimal] = defaultdict(Decimal)
+    for amount, rate, nature in lines:
+        taxable[(rate.normalize() if rate else ZERO, nature if not rate else None)] += amount
+    return [
+        VatLine(rate, nature, amount, cents(amount * rate / 100))
+        for (rate, nature), amount in sorted(taxable.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+    ]
+
+
+def totals(summary: Iterable[VatLine]) -> tuple[Decimal, Decimal, Decimal]:
+    """(taxable, VAT, total)."""
+    summary = list(summary)
+    taxable = sum((s.taxable for s in summary), ZERO)
+    vat = sum((s.vat for s in summary), ZERO)
+    return taxable, vat, taxable + vat

@@ -1,0 +1,185 @@
+"""Which days the company works: the calendar every schedule is moved against.
+
+A day is not working (giorno non lavorativo) when it is a Sunday, a Saturday unless the
+settings say Saturday is working (giorni feriali lunedì–sabato), an Italian national holiday
+(festività nazionale, from the `holidays` package, Easter Monday included), the province's patron
+saint's day (`holiday_region`), the local `patron_day`, or inside a company closure (chiusura
+aziendale, both ends inclusive).
+
+The holidays of a year are looked up the first time a date of that year is asked about and then
+kept: the planner asks about the same few hundred days hundreds of thousands of times.
+
+>>> cal = WorkingCalendar()
+>>> cal.is_working(date(2026, 4, 6)), cal.why_closed(date(2026, 4, 6))
+(False, "Lunedì dell'Angelo")
+>>> cal.next_working(date(2026, 4, 3)), cal.previous_working(date(2026, 4, 7))
+(datetime.date(2026, 4, 7), datetime.date(2026, 4, 3))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import holidays
+
+from toolkit.model.records import Closure, Settings
+from toolkit.basics.vocab import normalize
+
+_HOLIDAY_LANGUAGE = {"it": "it_IT", "en": "en_US"}
+_WEEKDAY_NAMES = {
+    "it": ("Lunedì", "Martedì", "Mercoledì", "Giovedì", "Venerdì", "Sabato", "Domenica"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_PATRON = {"it": "Santo patrono", "en": "Patron saint's day"}
+_CLOSURE = {"it": "Chiusura aziendale", "en": "Company closure"}
+_ONE_DAY = timedelta(days=1)
+_BRIDGE = timedelta(days=8)
+
+
+def weekday_name(d: date, lang: str = "it") -> str:
+    return _WEEKDAY_NAMES.get(lang, _WEEKDAY_NAMES["it"])[d.weekday()]
+
+
+def region_code(text: str) -> str | None:
+    """The `holidays` subdivision a user's word stands for (`MI`, `mi`, `Milano`), or None.
+
+    >>> region_code("mi"), region_code("Forlì-Cesena"), region_code("Atlantide")
+    ('MI', 'FC', None)
+    """
+    wanted = normalize(text)
+    for code in holidays.Italy.subdivisions:
+        if normalize(code) == wanted:
+            return code
+    for alias, code in holidays.Italy.subdivisions_aliases.items():
+        if normalize(alias) == wanted:
+            return code
+    return None
+
+
+def check_region(code: str) -> bool:
+    """Whether `holidays` knows this province, so the data check can flag a typo in Impostazioni."""
+    return region_code(code) is not None
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """The company's working days (calendario lavorativo). Build it with `working_calendar`.
+
+    `closures` holds (first day, last day, description) triples, both ends inclusive.
+    """
+
+    saturday_working: bool = False
+    region: str | None = None
+    patron_day: tuple[int, int] | None = None
+    closures: tuple[tuple[date, date, str | None], ...] = ()
+    _memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def is_working(self, d: date) -> bool:
+        wd = d.weekday()
+        if wd == 6 or (wd == 5 and not self.saturday_working):
+            return False
+        return d not in self._closed_days(d.year, "it")
+
+    def next_working(self, d: date) -> date:
+        """The first working day strictly after `d`."""
+        d += _ONE_DAY
+        while not self.is_working(d):
+            d += _ONE_DAY
+        return d
+
+    def previous_working(self, d: date) -> date:
+        """The last working day strictly before `d`."""
+        d -= _ONE_DAY
+        while not self.is_working(d):
+            d -= _ONE_DAY
+        return d
+
+    def why_closed(self, d: date, lang: str = "it") -> str | None:
+        """Why nobody works on `d` (holiday name, closure, weekday), shown on the plan; None if open.
+
+        A named holiday or closure wins over the plain weekday, so Easter Sunday reads "Pasqua".
+        """
+        if reason := self._closed_days(d.year, lang).get(d):
+            return reason
+        wd = d.weekday()
+        if wd == 6 or (wd == 5 and not self.saturday_working):
+            return weekday_name(d, lang)
+        return None
+
+    @property
+    def longest_closure(self) -> int:
+        """Days in the longest closure, counting closures a week or less apart as one: a bound
+        on how far a holiday policy may have to move a delivery."""
+        found = self._memo.get("longest")
+        if found is None:
+            found = self._memo["longest"] = _longest_stretch(self.closures)
+        return found
+
+    def _closed_days(self, year: int, lang: str) -> dict[date, str]:
+        key = (year, lang)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._build_year(year, lang)
+        return found
+
+    def _build_year(self, year: int, lang: str) -> dict[date, str]:
+        closed: dict[date, str] = {}
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        for a, b, description in self.closures:
+            d, stop = max(a, first), min(b, last)
+            while d <= stop:
+                closed.setdefault(d, description or _CLOSURE.get(lang, _CLOSURE["it"]))
+                d += _ONE_DAY
+        if self.patron_day is not None:
+            day, month = self.patron_day
+            if _exists(year, month, day):
+                closed[date(year, month, day)] = _PATRON.get(lang, _PATRON["it"])
+        national = holidays.Italy(
+            subdiv=self.region, years=year, language=_HOLIDAY_LANGUAGE.get(lang, "it_IT"),
+        )
+        closed.update(national.items())
+        return closed
+
+
+def working_calendar(settings: Settings, closures: Sequence[Closure] = ()) -> WorkingCalendar:
+    """The calendar of the settings' region and Saturday rule, with the company's closures.
+
+    An unknown `holiday_region` raises `ValueError`: the data check reports it first with
+    `check_region`, so a run never gets here with one.
+    """
+    region = None
+    if settings.holiday_region:
+        region = region_code(settings.holiday_region)
+        if region is None:
+            raise ValueError(f"unknown holiday region: {settings.holiday_region!r}")
+    return WorkingCalendar(
+        saturday_working=settings.saturday_working,
+        region=region,
+        patron_day=settings.patron_day,
+        closures=tuple(sorted(((c.date_from, c.date_to, c.description) for c in closures), key=_span)),
+    )
+
+
+def _longest_stretch(closures: Sequence[tuple[date, date, str | None]]) -> int:
+    longest, first, last = 0, None, None
+    for a, b, _ in sorted(closures, key=_span):
+        if last is None or a > last + _BRIDGE:
+            first, last = a, b
+        else:
+            last = max(last, b)
+        longest = max(longest, (last - first).days + 1)
+    return longest
+
+
+def _span(closure: tuple[date, date, str | None]) -> tuple[date, date]:
+    return closure[0], closure[1]
+
+
+def _exists(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True

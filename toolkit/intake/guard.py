@@ -1,0 +1,682 @@
+"""Refuse unusable input files before reading them, with one line that says what to do.
+
+Users hand the toolkit whatever sits in their folder: a CSV export, a PDF, a workbook still open
+in Excel, a password-protected copy, a file cut short by a sync client, or a file built to hurt
+whoever opens it. Readers fail on these with stack traces, or worse, quietly read something else
+(the last saved version of a workbook open in Excel). The guard looks only at headers, the zip
+central directory and the first 4 KB of a few XML parts, so a hostile file (zip bomb, billion
+laughs) is refused before anything is decompressed in full and memory stays bounded.
+
+>>> from pathlib import Path
+>>> try:
+...     check_workbook(Path("no/such/Anagrafiche.xlsx"))
+... except UnusableInput as exc:
+...     print(exc.problem.code)
+file-not-found
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+
+from toolkit.basics.files import open_elsewhere
+from toolkit.basics.problems import ProblemType, UnusableInput, define
+
+FILE_NOT_FOUND = define(
+    "file-not-found", "error",
+    it="Il file {path} non esiste: controlla il nome e la cartella, poi riprova.",
+    en="The file {path} does not exist: check its name and folder, then try again.",
+)
+FILE_IS_FOLDER = define(
+    "file-is-folder", "error",
+    it="{path} è una cartella, non un file: indica la cartella di lavoro (.xlsx) che contiene.",
+    en="{path} is a folder, not a file: give the workbook (.xlsx) inside it.",
+)
+FILE_EMPTY = define(
+    "file-empty", "error",
+    it="Il file {path} è vuoto (0 byte), forse per un salvataggio o una copia non finiti: "
+       "salvalo di nuovo da Excel o recuperane una copia.",
+    en="The file {path} is empty (0 bytes), perhaps from an unfinished save or copy: "
+       "save it again from Excel or restore a copy.",
+)
+FILE_NO_ACCESS = define(
+    "file-no-access", "error",
+    it="Non hai il permesso di leggere il file {path}: chiedi l'accesso o copialo in una tua cartella, "
+       "poi riprova.",
+    en="You are not allowed to read the file {path}: ask for access or copy it to a folder of yours, "
+       "then try again.",
+)
+FILE_IS_LOCK_FILE = define(
+    "file-is-lock-file", "error",
+    it="Il file {path} è il file di blocco che Excel crea mentre {workbook} è aperto, non la cartella "
+       "di lavoro: scegli {workbook}.",
+    en="The file {path} is the lock file Excel creates while {workbook} is open, not the workbook: "
+       "choose {workbook}.",
+)
+FILE_INPUT_OPEN_IN_EXCEL = define(
+    "file-input-open-in-excel", "error",
+    it="Il file {path} è aperto in Excel o LibreOffice (c'è il file di blocco {lock}) e se ne leggerebbe "
+       "solo l'ultima versione salvata: salvalo e chiudilo, poi riprova (se è già chiuso, elimina {lock}).",
+    en="The file {path} is open in Excel or LibreOffice (lock file {lock} exists), so only its last saved "
+       "version would be read: save and close it, then try again (if it is already closed, delete {lock}).",
+)
+FILE_TOO_LARGE = define(
+    "file-too-large", "error",
+    it="Il file {path} è troppo grande ({size}, al massimo {limit}): togli i fogli e le righe che non "
+       "servono e salvalo di nuovo.",
+    en="The file {path} is too large ({size}, at most {limit}): remove the sheets and rows you do not "
+       "need and save it again.",
+)
+FILE_NOT_A_WORKBOOK = define(
+    "file-not-a-workbook", "error",
+    it="Il file {path} non è una cartella di lavoro di Excel o LibreOffice ma {kind_it}: scegli il file "
+       "giusto, oppure aprilo e salvalo come «Cartella di lavoro di Excel (*.xlsx)».",
+    en="The file {path} is not an Excel or LibreOffice workbook but {kind_en}: choose the right file, "
+       "or open it and save it as “Excel Workbook (*.xlsx)”.",
+)
+FILE_CORRUPT = define(
+    "file-corrupt", "error",
+    it="Il file {path} è danneggiato o incompleto, forse per un download o una copia interrotti: "
+       "copialo di nuovo, oppure aprilo in Excel (che prova a ripararlo) e salvalo.",
+    en="The file {path} is damaged or incomplete, perhaps from an interrupted download or copy: "
+       "copy it again, or open it in Excel (which tries to repair it) and save it.",
+)
+FILE_ENCRYPTED = define(
+    "file-encrypted", "error",
+    it="Il file {path} è protetto da password e non si può leggere: in Excel togli la password "
+       "(File > Informazioni > Proteggi cartella di lavoro > Crittografa con password) e salvalo di nuovo.",
+    en="The file {path} is password-protected and cannot be read: in Excel remove the password "
+       "(File > Info > Protect Workbook > Encrypt with Password) and save it again.",
+)
+FILE_ZIP_BOMB = define(
+    "file-zip-bomb", "error",
+    it="Il file {path} passerebbe da {packed} a {size} una volta decompresso, come i file costruiti per "
+       "esaurire la memoria, e non viene letto: se è davvero tuo, aprilo in Excel, togli i dati superflui "
+       "e salvalo di nuovo.",
+    en="The file {path} would grow from {packed} to {size} once decompressed, like files built to exhaust "
+       "memory, so it is not read: if it really is yours, open it in Excel, remove the data you do not "
+       "need and save it again.",
+)
+FILE_TOO_MANY_PARTS = define(
+    "file-too-many-parts", "error",
+    it="Il file {path} contiene più di {limit} parti interne, molte più di quante ne scriva Excel, e non "
+       "viene letto: chiedi a chi l'ha prodotto una copia salvata da Excel.",
+    en="The file {path} holds more than {limit} internal parts, far more than Excel writes, so it is not "
+       "read: ask whoever produced it for a copy saved by Excel.",
+)
+FILE_UNSAFE_XML = define(
+    "file-unsafe-xml", "error",
+    it="Il file {path} contiene nella parte {part} una dichiarazione DOCTYPE o ENTITY, che Excel non scrive "
+       "e che può bloccare chi lo legge, e non viene letto: chiedi a chi l'ha prodotto una copia salvata "
+       "da Excel.",
+    en="The file {path} has a DOCTYPE or ENTITY declaration in its part {part}, which Excel never writes "
+       "and which can hang whoever reads it, so it is not read: ask whoever produced it for a copy saved "
+       "by Excel.",
+)
+FILE_NO_SHEETS = define(
+    "file-no-sheets", "error",
+    it="Il file {path} non contiene nessun foglio: scegli la cartella di lavoro giusta o esportala di "
+       "nuovo dal programma che l'ha creata.",
+    en="The file {path} contains no sheets: choose the right workbook or export it again from the "
+       "program that created it.",
+)
+FILE_UNREADABLE = define(
+    "file-unreadable", "error",
+    it="Il file {path} è danneggiato e non si riesce a leggere ({detail}): aprilo in Excel, salvalo con "
+       "«Salva con nome» come .xlsx e riprova.",
+    en="The file {path} is damaged and cannot be read ({detail}): open it in Excel, use “Save As” to save "
+       "it as .xlsx and try again.",
+)
+
+MAX_MEMBERS = 10_000
+"""More zip members than any real workbook has (each sheet is two or three)."""
+
+_MAX_DIRECTORY = 16 * 2**20
+"""Zip central-directory bytes: zipfile loads it whole, so it must be small before we open it."""
+
+_BOMB_MEMBER = 10 * 2**20
+_HEAD = 4096
+_ZIP_MAGIC = b"PK\x03\x04"
+_CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+
+_SPREADSHEET_MAIN = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": "xlsx",
+    "application/vnd.ms-excel.sheet.macroenabled.main+xml": "xlsm",
+    "application/vnd.ms-excel.template.macroenabled.main+xml": "xlsm",
+    "application/vnd.ms-excel.sheet.binary.macroenabled.main": "xlsb",
+}
+_ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+_ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table"
+
+_KINDS = {
+    "pdf": ("un PDF", "a PDF"),
+    "html": ("una pagina web (HTML)", "a web page (HTML)"),
+    "xml2003": ("un foglio «XML 2003»", "an “XML Spreadsheet 2003”"),
+    "xml": ("un file XML", "an XML file"),
+    "text": ("un file di testo o CSV", "a text or CSV file"),
+    "zip": ("un archivio zip", "a zip archive"),
+    "word": ("un documento Word", "a Word document"),
+    "powerpoint": ("una presentazione PowerPoint", "a PowerPoint presentation"),
+    "addin": ("un componente aggiuntivo di Excel", "an Excel add-in"),
+    "office": ("un documento Office che non è un foglio di calcolo", "an Office document that is not a spreadsheet"),
+    "odf": ("un documento LibreOffice che non è un foglio di calcolo", "a LibreOffice document that is not a spreadsheet"),
+    "special": ("un file speciale (dispositivo o pipe)", "a special file (device or pipe)"),
+    "unknown": ("un file di tipo sconosciuto", "a file of unknown type"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    max_unzipped: int
+    max_ratio: int
+
+
+class _Broken(Exception):
+    """The container structure does not hold together; reported as `file-corrupt`."""
+
+
+def check_workbook(
+    path: Path,
+    *,
+    max_bytes: int = 200 * 2**20,
+    max_unzipped: int = 1 * 2**30,
+    max_ratio: int = 200,
+) -> str:
+    """The workbook's format ("xlsx", "xlsm", "xlsb", "ods" or "xls"), decided from its content.
+
+    The content decides, not the extension: exports often carry the wrong one, and the caller
+    should pick its reader by this result. Raises `UnusableInput` with one clear line when the
+    file cannot or should not be read.
+    """
+    path = Path(path)
+    size = _present_size(path)
+    if lock := open_elsewhere(path):
+        raise _refuse(FILE_INPUT_OPEN_IN_EXCEL, path, lock=lock.name)
+    if size > max_bytes:
+        raise _refuse(FILE_TOO_LARGE, path, size=_size(size), limit=_size(max_bytes))
+    limits = _Limits(max_unzipped, max_ratio)
+    try:
+        with path.open("rb") as f:
+            head = f.read(1024)
+            if head.startswith(_ZIP_MAGIC):
+                return _check_zip(f, path, limits)
+            if head.startswith(_CFB_MAGIC):
+                return _check_cfb(f, path)
+    except PermissionError:
+        raise _refuse(FILE_NO_ACCESS, path) from None
+    except (_Broken, OSError, struct.error):
+        raise _refuse(FILE_CORRUPT, path) from None
+    raise _not_a_workbook(path, head)
+
+
+def describe_exception(exc: Exception, path: Path) -> UnusableInput:
+    """One line for a reader's failure on a file that passed the guard but is still broken.
+
+    python-calamine and openpyxl raise many unrelated types (XmlError, ZipError, KeyError,
+    ParseError...) with multi-line or raw-XML text; the user needs the file name and what to do.
+    """
+    if isinstance(exc, UnusableInput):
+        return exc
+    if _is_password_error(exc):
+        return _refuse(FILE_ENCRYPTED, Path(path))
+    return _refuse(FILE_UNREADABLE, Path(path), detail=_one_line(exc))
+
+
+def read_cfb_streams(path: Path) -> set[str]:
+    """Names of the streams and storages at the top of a CFB (OLE2) file, as written.
+
+    Enough to tell a legacy .xls (`Workbook`, `Book`) from an encrypted OOXML workbook
+    (`EncryptionInfo`, `EncryptedPackage`) or a Word .doc. Written here rather than taken from
+    olefile, which is only a test dependency, and it reads only the FAT sectors on the directory
+    chain, so memory stays small whatever the file size. Raises `ValueError` on a broken file.
+    """
+    with Path(path).open("rb") as f:
+        try:
+            return _Cfb(f).top_level_names()
+        except _Broken as exc:
+            raise ValueError(str(exc)) from None
+
+
+# -- file system -----------------------------------------------------------------------------
+
+def _present_size(path: Path) -> int:
+    """The size of a regular, non-empty file, or the refusal that explains why there is none."""
+    try:
+        st = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise _refuse(FILE_NOT_FOUND, path) from None
+    except PermissionError:
+        raise _refuse(FILE_NO_ACCESS, path) from None
+    except OSError:
+        raise _refuse(FILE_NOT_FOUND, path) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise _refuse(FILE_IS_FOLDER, path)
+    if not stat.S_ISREG(st.st_mode):
+        raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind("special"))
+    if st.st_size == 0:
+        raise _refuse(FILE_EMPTY, path)
+    return st.st_size
+
+
+def _not_a_workbook(path: Path, head: bytes) -> UnusableInput:
+    """Name what the file looks like, so the user recognises the wrong pick or the bad export."""
+    lock_of = _lock_file_target(path.name)
+    if lock_of:
+        return _refuse(FILE_IS_LOCK_FILE, path, workbook=lock_of)
+    return _refuse(FILE_NOT_A_WORKBOOK, path, **_kind(_sniff(head)))
+
+
+def _lock_file_target(name: str) -> str | None:
+    if name.startswith("~$") and len(name) > 2:
+        return name[2:]
+    if m := re.fullmatch(r"\.~lock\.(.+)#", name):
+        return m[1]
+    return None
+
+
+def _sniff(head: bytes) -> str:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"%pdf"):
+        return "pdf"
+    if text.startswith(b"pk\x05\x06"):
+        return "zip"
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return "xml2003"
+    if re.search(rb"<(!doctype\s+)?html", text[:512]):
+        return "html"
+    if text.startswith(b"<"):
+        return "xml"
+    return "text" if _looks_like_text(head) else "unknown"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    return all(ch.isprintable() or ch in "\t\r\n\f" for ch in _decode_text(head))
+
+
+def _decode_text(head: bytes) -> str:
+    """The head as text, in the encodings Excel exports CSV and "Unicode text" with."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", "replace")[:-1]
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:
+            return head[:exc.start].decode("utf-8")
+    return head.decode("cp1252", "replace")
+
+
+# -- zip packages (xlsx, xlsm, xlsb, ods) ----------------------------------------------------
+
+def _check_zip(f: BinaryIO, path: Path, limits: _Limits) -> str:
+    members, directory_size = _zip_directory(f)
+    if members > MAX_MEMBERS or directory_size > _MAX_DIRECTORY:
+        raise _refuse(FILE_TOO_MANY_PARTS, path, limit=MAX_MEMBERS)
+    try:
+        with zipfile.ZipFile(f) as zf:
+            _check_expansion(zf, path, limits)
+            names = zf.namelist()
+            if _member(names, "mimetype"):
+                return _check_odf(zf, path)
+            if content_types := _member(names, "[Content_Types].xml"):
+                return _check_ooxml(zf, path, content_types)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError,
+            struct.error, ValueError):
+        raise _refuse(FILE_CORRUPT, path) from None
+    raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind("zip"))
+
+
+def _zip_directory(f: BinaryIO) -> tuple[int, int]:
+    """How many members the central directory holds, and its size, before zipfile loads it.
+
+    zipfile builds a ZipInfo for every entry, trusting the end record; counting the entries
+    ourselves (stopping past the limit) keeps a crafted directory from costing gigabytes.
+    """
+    end = f.seek(0, 2)
+    tail_start = max(0, end - 22 - 0xFFFF)
+    f.seek(tail_start)
+    tail = f.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        raise _Broken("no end of central directory")
+    _, _, _, _, count, size, offset, _ = struct.unpack("<4s4H2LH", tail[at:at + 22])
+    if count == 0xFFFF or 0xFFFFFFFF in (size, offset):
+        size, offset = _zip64_directory(f, tail_start + at)
+    if offset + size > end:
+        raise _Broken("central directory past the end of the file")
+    return _count_entries(f, offset, size), size
+
+
+def _zip64_directory(f: BinaryIO, end_record: int) -> tuple[int, int]:
+    if end_record < 20:
+        raise _Broken("no zip64 locator")
+    f.seek(end_record - 20)
+    sig, _, record_at, _ = struct.unpack("<4sLQL", f.read(20))
+    if sig != b"PK\x06\x07":
+        raise _Broken("no zip64 locator")
+    f.seek(record_at)
+    record = f.read(56)
+    if len(record) < 56 or record[:4] != b"PK\x06\x06":
+        raise _Broken("no zip64 end record")
+    *_, size, offset = struct.unpack("<4sQ2H2L4Q", record)
+    return size, offset
+
+
+def _count_entries(f: BinaryIO, offset: int, size: int) -> int:
+    f.seek(offset)
+    position, stop, count = offset, offset + size, 0
+    while position < stop and count <= MAX_MEMBERS:
+        record = f.read(46)
+        if len(record) < 46 or record[:4] != b"PK\x01\x02":
+            raise _Broken("bad central directory entry")
+        name, extra, comment = struct.unpack("<3H", record[28:34])
+        position += 46 + name + extra + comment
+        f.seek(position)
+        count += 1
+    return count
+
+
+def _check_expansion(zf: zipfile.ZipFile, path: Path, limits: _Limits) -> None:
+    """Refuse by the sizes the central directory declares: nothing is decompressed to decide."""
+    total = packed = 0
+    for info in zf.infolist():
+        total += info.file_size
+        packed += info.compress_size
+        if info.file_size > _BOMB_MEMBER and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise _refuse(FILE_ZIP_BOMB, path, size=_size(info.file_size), packed=_size(info.compress_size))
+    if total > limits.max_unzipped:
+        raise _refuse(FILE_ZIP_BOMB, path, size=_size(total), packed=_size(packed))
+
+
+def _check_ooxml(zf: zipfile.ZipFile, path: Path, content_types: str) -> str:
+    _refuse_unsafe_heads(zf, path, [content_types])
+    part, content_type = _main_part(zf, path, content_types)
+    fmt = _SPREADSHEET_MAIN.get(content_type)
+    if fmt is None:
+        raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind(_office_kind(content_type)))
+    _refuse_unsafe_heads(zf, path, _xml_members(zf))
+    workbook = _member(zf.namelist(), part.lstrip("/"))
+    if workbook is None:
+        raise _refuse(FILE_CORRUPT, path)
+    if fmt != "xlsb" and not _any_start(zf, path, workbook, lambda e: _local(e) == "sheet"):
+        raise _refuse(FILE_NO_SHEETS, path)
+    return fmt
+
+
+def _main_part(zf: zipfile.ZipFile, path: Path, content_types: str) -> tuple[str, str]:
+    """The package's main document and its content type, from `[Content_Types].xml`."""
+    fallback = ("", "")
+    for elem in _starts(zf, path, content_types):
+        if _local(elem) != "Override":
+            continue
+        content_type = (elem.get("ContentType") or "").strip().lower()
+        if content_type in _SPREADSHEET_MAIN:
+            return elem.get("PartName") or "", content_type
+        if content_type.endswith((".main+xml", ".main")) and not fallback[1]:
+            fallback = (elem.get("PartName") or "", content_type)
+    return fallback
+
+
+def _office_kind(content_type: str) -> str:
+    if "wordprocessingml" in content_type or "ms-word" in content_type:
+        return "word"
+    if "presentationml" in content_type or "ms-powerpoint" in content_type:
+        return "powerpoint"
+    if "ms-excel.addin" in content_type:
+        return "addin"
+    return "office" if content_type else "zip"
+
+
+def _check_odf(zf: zipfile.ZipFile, path: Path) -> str:
+    names = zf.namelist()
+    with zf.open(_member(names, "mimetype")) as stream:
+        mimetype = stream.read(200).decode("ascii", "replace").strip()
+    if mimetype != _ODS_MIMETYPE:
+        kind = "odf" if mimetype.startswith("application/vnd.oasis.opendocument") else "zip"
+        raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind(kind))
+    manifest = _member(names, "META-INF/manifest.xml")
+    if manifest is not None:
+        _refuse_unsafe_heads(zf, path, [manifest])
+        if _any_start(zf, path, manifest, lambda e: _local(e) == "encryption-data"):
+            raise _refuse(FILE_ENCRYPTED, path)
+    _refuse_unsafe_heads(zf, path, _xml_members(zf))
+    content = _member(names, "content.xml")
+    if content is None:
+        raise _refuse(FILE_CORRUPT, path)
+    if not _any_start(zf, path, content, lambda e: e.tag == _ODF_TABLE):
+        raise _refuse(FILE_NO_SHEETS, path)
+    return "ods"
+
+
+def _member(names: list[str], name: str) -> str | None:
+    """The member's name as stored, matched without case as OPC part names are."""
+    wanted = name.casefold()
+    return next((n for n in names if n.casefold() == wanted), None)
+
+
+def _xml_members(zf: zipfile.ZipFile) -> list[str]:
+    return [n for n in zf.namelist() if n.lower().endswith((".xml", ".rels"))]
+
+
+# -- XML: hostile declarations and a bounded, streaming look inside --------------------------
+
+def _refuse_unsafe_heads(zf: zipfile.ZipFile, path: Path, names: list[str]) -> None:
+    """Refuse any part whose first 4 KB declare a DTD or entities (billion laughs, XXE).
+
+    Excel and LibreOffice never write a DOCTYPE. A DTD can only sit in the prolog, so a prolog
+    still running after 4 KB (padding to push the DOCTYPE out of sight) is refused too.
+    """
+    for name in names:
+        with zf.open(name) as stream:
+            head = stream.read(_HEAD)
+        if _unsafe_head(head, complete=len(head) < _HEAD):
+            raise _refuse(FILE_UNSAFE_XML, path, part=name)
+
+
+def _unsafe_head(head: bytes, *, complete: bool) -> bool:
+    text = _decode_head(head)
+    upper = text.upper()
+    if "<!DOCTYPE" in upper or "<!ENTITY" in upper:
+        return True
+    return not _prolog_ends(text, complete)
+
+
+def _decode_head(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", "ignore")
+    if head[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
+        return head.decode("utf-16-le" if head[0] else "utf-16-be", "ignore")
+    return head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+
+
+def _prolog_ends(text: str, complete: bool) -> bool:
+    """Whether the root element starts (or the part ends) without any `<!` declaration first."""
+    i = 0
+    while True:
+        while i < len(text) and text[i] in " \t\r\n":
+            i += 1
+        if i >= len(text):
+            return complete
+        if text.startswith("<?", i):
+            close = text.find("?>", i + 2)
+        elif text.startswith("<!--", i):
+            close = text.find("-->", i + 4)
+        else:
+            return not text.startswith("<!", i)
+        if close < 0:
+            return complete
+        i = close + 2 if text[close] == "?" else close + 3
+
+
+def _starts(zf: zipfile.ZipFile, path: Path, name: str) -> Iterator[Element]:
+    """Elements of a part as they open, parsed as a stream that drops them once closed."""
+    try:
+        with zf.open(name) as stream:
+            for event, elem in iterparse(stream, events=("start", "end"), forbid_dtd=True):
+                if event == "start":
+                    yield elem
+                else:
+                    elem.clear()
+    except DefusedXmlException:
+        raise _refuse(FILE_UNSAFE_XML, path, part=name) from None
+    except ParseError:
+        raise _refuse(FILE_CORRUPT, path) from None
+
+
+def _any_start(zf: zipfile.ZipFile, path: Path, name: str, wanted: Callable[[Element], bool]) -> bool:
+    return any(wanted(elem) for elem in _starts(zf, path, name))
+
+
+def _local(elem: Element) -> str:
+    return elem.tag.rpartition("}")[2]
+
+
+# -- CFB / OLE2 (xls, encrypted OOXML) -------------------------------------------------------
+
+def _check_cfb(f: BinaryIO, path: Path) -> str:
+    names = {n.casefold() for n in _Cfb(f).top_level_names()}
+    if {"encryptioninfo", "encryptedpackage"} <= names:
+        raise _refuse(FILE_ENCRYPTED, path)
+    if names & {"workbook", "book"}:
+        return "xls"
+    if "worddocument" in names:
+        raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind("word"))
+    if "powerpoint document" in names:
+        raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind("powerpoint"))
+    raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind("office"))
+
+
+_END_OF_CHAIN = 0xFFFFFFFE
+_MAX_SECTOR = 0xFFFFFFFA
+_MAX_DIRECTORY_SECTORS = 4096
+
+
+class _Cfb:
+    """Just enough of MS-CFB to list the root storage: the directory chain, read through the FAT."""
+
+    def __init__(self, f: BinaryIO):
+        self.f = f
+        size = f.seek(0, 2)
+        f.seek(0)
+        header = f.read(512)
+        if len(header) < 512 or not header.startswith(_CFB_MAGIC) or header[28:30] != b"\xfe\xff":
+            raise _Broken("bad CFB header")
+        shift = struct.unpack_from("<H", header, 30)[0]
+        if shift not in (9, 12):
+            raise _Broken("bad CFB sector size")
+        self.sector_size = 1 << shift
+        self.sectors = -(-size // self.sector_size) - 1
+        self.directory_start = struct.unpack_from("<L", header, 48)[0]
+        self.next_difat, self.difat_count = struct.unpack_from("<2L", header, 68)
+        self.difat = struct.unpack_from("<109L", header, 76)
+
+    def sector(self, number: int) -> bytes:
+        if number >= self.sectors:
+            raise _Broken("sector out of range")
+        self.f.seek((number + 1) * self.sector_size)
+        return self.f.read(self.sector_size).ljust(self.sector_size, b"\0")
+
+    def fat_sector(self, index: int) -> int:
+        """The FAT's `index`-th sector: listed in the header, then in the DIFAT chain."""
+        if index < 109:
+            return self.difat[index]
+        per_sector = self.sector_size // 4 - 1
+        hops, slot = divmod(index - 109, per_sector)
+        if hops >= self.difat_count:
+            raise _Broken("FAT sector past the DIFAT")
+        sector = self.next_difat
+        for _ in range(hops):
+            sector = struct.unpack_from("<L", self.sector(sector), per_sector * 4)[0]
+        return struct.unpack_from("<L", self.sector(sector), slot * 4)[0]
+
+    def next(self, number: int) -> int:
+        per_sector = self.sector_size // 4
+        fat = self.sector(self.fat_sector(number // per_sector))
+        return struct.unpack_from("<L", fat, (number % per_sector) * 4)[0]
+
+    def directory(self) -> list[tuple[str, int, int, int, int]]:
+        """Directory entries as (name, type, left, right, child), the chain capped and loop-safe."""
+        entries, seen, sector = [], set(), self.directory_start
+        while sector != _END_OF_CHAIN:
+            if sector > _MAX_SECTOR or sector in seen or len(seen) >= _MAX_DIRECTORY_SECTORS:
+                raise _Broken("bad directory chain")
+            seen.add(sector)
+            data = self.sector(sector)
+            entries += [_directory_entry(data[at:at + 128]) for at in range(0, len(data), 128)]
+            sector = self.next(sector)
+        return entries
+
+    def top_level_names(self) -> set[str]:
+        entries = self.directory()
+        if not entries or entries[0][1] != 5:
+            raise _Broken("no root entry")
+        names, pending, seen = set(), [entries[0][4]], set()
+        while pending:
+            at = pending.pop()
+            if at > _MAX_SECTOR or at in seen:
+                continue
+            if at >= len(entries):
+                raise _Broken("directory entry out of range")
+            seen.add(at)
+            name, kind, left, right, _ = entries[at]
+            if kind in (1, 2):
+                names.add(name)
+            pending += [left, right]
+        return names
+
+
+def _directory_entry(raw: bytes) -> tuple[str, int, int, int, int]:
+    name_bytes = min(struct.unpack_from("<H", raw, 64)[0], 64)
+    name = raw[:max(name_bytes - 2, 0)].decode("utf-16-le", "replace")
+    left, right, child = struct.unpack_from("<3L", raw, 68)
+    return name, raw[66], left, right, child
+
+
+# -- small helpers ---------------------------------------------------------------------------
+
+def _refuse(kind: ProblemType, path: Path, **params: object) -> UnusableInput:
+    return UnusableInput(kind(None, path=str(path), **params))
+
+
+def _kind(key: str) -> dict[str, str]:
+    it, en = _KINDS[key]
+    return {"kind_it": it, "kind_en": en}
+
+
+def _size(n: int) -> str:
+    """Sizes as users see them in Explorer, rounded up so a refused size never equals its limit.
+
+    >>> _size(1), _size(200 * 2**20), _size(200 * 2**20 + 1), _size(3 * 2**30)
+    ('1 KB', '200 MB', '201 MB', '3072 MB')
+    """
+    if n < 2**20:
+        return f"{math.ceil(n / 2**10)} KB"
+    return f"{math.ceil(n / 2**20)} MB"
+
+
+def _one_line(exc: BaseException, limit: int = 160) -> str:
+    """`Type: message` on one line, cut short: readers' messages can hold raw XML or newlines.
+
+    >>> _one_line(ValueError("bad\\n  value\\tat row 3"))
+    'ValueError: bad value at row 3'
+    """
+    text = " ".join(f"{type(exc).__name__}: {exc}".split()).rstrip(": ")
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _is_password_error(exc: BaseException) -> bool:
+    """python-calamine's PasswordError (an encrypted .xls), matched by name to keep it optional."""
+    return any(cls.__name__ == "PasswordError" for cls in type(exc).__mro__)

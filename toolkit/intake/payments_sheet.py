@@ -1,0 +1,151 @@
+"""Reading a payments sheet or CSV: the rows a bank or an accountant exports, one per payment.
+
+The invoice number, date, amount, method and reference of each row become `PaymentEntry`
+records; every bad cell is reported with its address, and nothing is recorded from a file
+with a problem (`toolkit.ledger.payments` stores the entries in one transaction).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from toolkit.basics.cells import Location, address
+from toolkit.basics.dates import NotADate, to_date
+from toolkit.basics.money import NotANumber, to_decimal
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import PaymentMethod, normalize, parse
+from toolkit.core.payments import PaymentEntry
+from toolkit.intake.sources import RawSheet, RawWorkbook, read_workbook
+
+MISSING_COLUMN = define(
+    "payments-missing-column", "error",
+    it="Nel foglio {sheet} manca la colonna «{column}»: aggiungila nella prima riga (es. Fattura, Data, Importo).",
+    en="Sheet {sheet} has no “{column}” column: add it to the first row (e.g. Invoice, Date, Amount).")
+BAD_INVOICE_NUMBER = define(
+    "payment-bad-invoice-number", "error",
+    it="«{value}» non è un numero di fattura: scrivilo come FT-2026-00001 (o 1/2026).",
+    en="“{value}” is not an invoice number: write it as FT-2026-00001 (or 1/2026).")
+BAD_DATE = define(
+    "payment-bad-date", "error",
+    it="«{value}» non è una data: scrivila come 09/04/2026.",
+    en="“{value}” is not a date: write it as 09/04/2026.")
+BAD_AMOUNT = define(
+    "payment-bad-amount", "error",
+    it="«{value}» non è un importo: scrivi un numero diverso da zero, es. 1.234,56.",
+    en="“{value}” is not an amount: write a number other than zero, e.g. 1234.56.")
+BAD_METHOD = define(
+    "payment-bad-method", "error",
+    it="«{value}» non è una modalità di pagamento: usa Bonifico, Ri.Ba., Contanti, Carta o Addebito diretto.",
+    en="“{value}” is not a payment method: use Bank transfer, Ri.Ba., Cash, Card or Direct debit.")
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "invoice": ("Fattura", "Numero fattura", "N. fattura", "Documento", "Invoice", "Invoice number"),
+    "payment_date": ("Data", "Data pagamento", "Data incasso", "Data valuta", "Date", "Payment date"),
+    "amount": ("Importo", "Importo pagato", "Incasso", "Amount", "Amount paid"),
+    "method": ("Modalità", "Modalità di pagamento", "Metodo", "Method", "Payment method"),
+    "reference": ("Riferimento", "Rif.", "CRO", "TRN", "Causale", "Reference"),
+}
+REQUIRED = ("invoice", "payment_date", "amount")
+
+
+def read_entries(book: RawWorkbook) -> tuple[list[PaymentEntry], list[Problem]]:
+    """Payments from the first sheet with the needed columns; every bad cell reported."""
+    complete = [s for s in book.sheets if all(k in _columns(s) for k in REQUIRED)]
+    sheet = complete[0] if complete else next((s for s in book.sheets if s.rows), None)
+    if sheet is None:
+        return [], [MISSING_COLUMN(Location("?", None, book.name), sheet="?", column=COLUMNS["invoice"][0])]
+    columns = _columns(sheet)
+    missing = [k for k in REQUIRED if k not in columns]
+    if missing:
+        where = Location(sheet.name, address(sheet.first_row, sheet.first_col), book.name)
+        return [], [MISSING_COLUMN(where, sheet=sheet.name, column=COLUMNS[k][0]) for k in missing]
+    entries, problems = [], []
+    for offset, row in enumerate(sheet.rows[1:], start=1):
+        values = {k: (row[c] if c < len(row) else None) for k, c in columns.items()}
+        if all(_blank(v) for v in values.values()):
+            continue
+        number = sheet.first_row + offset
+
+        def at(key: str) -> Location:
+            return Location(sheet.name, address(number, sheet.first_col + columns[key]), book.name)
+
+        entry, found = _entry(values, at)
+        problems += found
+        if entry is not None:
+            entries.append(entry)
+    return entries, problems
+
+
+def _columns(sheet: RawSheet) -> dict[str, int]:
+    """Which of our columns the sheet's first row holds, by position."""
+    found: dict[str, int] = {}
+    if not sheet.rows:
+        return found
+    names = {normalize(n): key for key, words in COLUMNS.items() for n in words}
+    for index, cell in enumerate(sheet.rows[0]):
+        key = names.get(normalize(str(cell))) if cell is not None else None
+        if key and key not in found:
+            found[key] = index
+    return found
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _entry(values: dict[str, Any], at) -> tuple[PaymentEntry | None, list[Problem]]:
+    problems = []
+    invoice = "" if _blank(values["invoice"]) else str(values["invoice"]).strip()
+    if isinstance(values["invoice"], float) and values["invoice"].is_integer():
+        invoice = str(int(values["invoice"]))
+    if not invoice:
+        problems.append(BAD_INVOICE_NUMBER(at("invoice"), value=""))
+    try:
+        day = to_date(values["payment_date"])
+    except NotADate:
+        day = None
+        problems.append(BAD_DATE(at("payment_date"), value=_shown(values["payment_date"])))
+    try:
+        amount = to_decimal(values["amount"])
+        if amount == 0:
+            raise NotANumber(amount)
+    except NotANumber:
+        amount = None
+        problems.append(BAD_AMOUNT(at("amount"), value=_shown(values["amount"])))
+    method = None
+    if "method" in values and not _blank(values["method"]):
+        try:
+            method = parse(PaymentMethod, str(values["method"]))
+        except ValueError:
+            problems.append(BAD_METHOD(at("method"), value=_shown(values["method"])))
+    reference = None if _blank(values.get("reference")) else str(values["reference"]).strip()
+    if problems:
+        return None, problems
+    return PaymentEntry(invoice, day, amount, method, reference, at("invoice")), []  # type: ignore[arg-type]
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def read_file(path: Path) -> RawWorkbook:
+    """A payments file as raw tables: CSV (`;`, `,` or tab; UTF-8 or Windows-1252) or any
+    workbook `toolkit.intake.sources` reads."""
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".txt"):
+        return read_workbook(path)
+    raw = path.read_bytes()
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        content = raw.decode("cp1252")
+    first = content.splitlines()[0] if content else ""
+    delimiter = max(";,\t", key=first.count) if first else ";"
+    rows: Sequence[Sequence[Any]] = [
+        [cell if cell.strip() else None for cell in row] for row in csv.reader(io.StringIO(content), delimiter=delimiter)
+    ]
+    return RawWorkbook(path.name, (RawSheet(path.stem, rows),))

@@ -1,0 +1,64 @@
+"""Sources: a workbook as raw two-dimensional tables, and nothing else.
+
+Reading is separated from meaning: a source gives each sheet's values with the position of its
+top-left cell, whether they come from a file (python-calamine, about ten times faster than
+openpyxl) or from a live Excel book (xlwings, see `toolkit.excel`). Validation then works the
+same on both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class RawSheet:
+    """A sheet's used range: `rows[0][0]` is the cell at (`first_row`, `first_col`), 1-based."""
+
+    name: str
+    rows: Sequence[Sequence[Any]]
+    first_row: int = 1
+    first_col: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class RawWorkbook:
+    name: str
+    sheets: tuple[RawSheet, ...]
+
+    def sheet(self, name: str) -> RawSheet | None:
+        return next((s for s in self.sheets if s.name == name), None)
+
+
+def read_workbook(path: Path) -> RawWorkbook:
+    """Read every sheet's values; unusable files raise `UnusableInput` with one clear line.
+
+    The reader is chosen from the content, not the extension: an `.xlsx` exported under an
+    `.xls` name is common.
+    """
+    from python_calamine import CalamineWorkbook
+
+    from toolkit.intake.guard import check_workbook, describe_exception
+
+    path = Path(path)
+    check_workbook(path)
+    try:
+        with path.open("rb") as handle:
+            book = CalamineWorkbook.from_filelike(handle)
+        sheets = []
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=True)
+            start = sheet.start or (0, 0)
+            sheets.append(RawSheet(name, rows, start[0] + 1, start[1] + 1))
+    except Exception as exc:  # calamine raises several unrelated types for broken files
+        raise describe_exception(exc, path) from None
+    return RawWorkbook(path.name, tuple(sheets))
+
+
+def from_values(name: str, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> RawWorkbook:
+    """A workbook from plain lists (a live Excel book's ranges, or a test's table)."""
+    return RawWorkbook(name, tuple(RawSheet(n, rows) for n, rows in sheets.items()))

@@ -1,0 +1,199 @@
+"""Finding the schema's sheets and columns in a raw workbook, wherever the user put them.
+
+Sheets match by Italian or English name; the header row is the first row (within the first
+few) that names the sheet's columns, so a table may start below a title or to the right of
+notes. The result, `Layout`, is also what turns a record's (sheet, row, field) back into the
+cell address a user can click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from toolkit.model import sheets as schema
+from toolkit.basics.cells import Location, address
+from toolkit.basics.problems import Problem, define
+from toolkit.model.sheets import Sheet
+from toolkit.intake.sources import RawSheet, RawWorkbook
+from toolkit.basics.vocab import normalize
+
+MISSING_SHEET = define(
+    "missing-sheet", "error",
+    it="Manca il foglio «{it}» ({en}): aggiungilo con la riga di intestazione ({columns}).",
+    en="Sheet “{en}” ({it}) is missing: add it with its header row ({columns}).")
+MISSING_COLUMN = define(
+    "missing-column", "error",
+    it="Nel foglio manca la colonna obbligatoria «{it}»: aggiungila nella riga di intestazione.",
+    en="The sheet lacks the required column “{en}”: add it to the header row.")
+DUPLICATE_COLUMN = define(
+    "duplicate-column", "error",
+    it="La colonna «{it}» compare due volte (anche in {other}): tieni una sola colonna con questo nome.",
+    en="Column “{en}” appears twice (also at {other}): keep only one column with this name.")
+DUPLICATE_SHEET = define(
+    "duplicate-sheet", "error",
+    it="Il foglio «{name}» e il foglio «{other}» sono lo stesso ({en}): tienine uno solo.",
+    en="Sheets “{name}” and “{other}” are the same sheet ({en}): keep only one.")
+
+HEADER_SEARCH_ROWS = 10
+
+
+class Layout(BaseModel):
+    """Where each schema sheet and column was found: sheet name and 1-based column per field."""
+
+    model_config = ConfigDict(frozen=True)
+
+    workbook: str
+    sheets: dict[str, str] = {}
+    columns: dict[str, dict[str, int]] = {}
+    settings_cells: dict[str, str] = {}
+    """Settings are rows, not columns: each setting's value cell."""
+    unread_codes: dict[str, frozenset[str]] = {}
+    """Codes of rows that had errors: references to them are not reported a second time."""
+
+    def locate(self, sheet_key: str, row: int | None = None, field: str | None = None) -> Location:
+        name = self.sheets.get(sheet_key) or schema_sheet(sheet_key).it
+        if sheet_key == "settings":
+            return Location(name, self.settings_cells.get(field or "", "B1"), self.workbook)
+        col = self.columns.get(sheet_key, {}).get(field) if field else None
+        if row is None:
+            return Location(name, None, self.workbook)
+        return Location(name, address(row, col or 1), self.workbook)
+
+
+def schema_sheet(key: str) -> Sheet:
+    return next(s for s in schema.SHEETS if s.key == key)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A schema sheet found in the workbook: its header's columns and its data rows."""
+
+    spec: Sheet
+    raw: RawSheet
+    header_index: int
+    columns: dict[str, int] = field(default_factory=dict)
+    """Field key → 1-based column number."""
+
+    @property
+    def name(self) -> str:
+        return self.raw.name
+
+    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(row number, {field: value}) for each data row with anything in the known columns."""
+        keys = list(self.columns)
+        numbers, columns = self.data(keys)
+        for number, picked in zip(numbers, zip(*columns)):
+            yield number, dict(zip(keys, picked))
+
+    def data(self, keys: Sequence[str]) -> tuple[list[int], list[tuple[Any, ...]]]:
+        """The numbers of the data rows with anything in those columns, and each column's cells on them.
+
+        The hot loop of reading a large workbook, so a column at a time: picking the cells and
+        turning rows into columns are C-level passes (`itemgetter`, `zip`), not a step per cell.
+        """
+        if not keys:
+            return [], []
+        first_col = self.raw.first_col
+        offsets = [self.columns[k] - first_col for k in keys]
+        rows = self.raw.rows[self.header_index + 1:]
+        width = max(offsets) + 1
+        if rows and min(map(len, rows)) < width:
+            rows = [(*r, *(None,) * (width - len(r))) if len(r) < width else r for r in rows]
+        pick = itemgetter(*offsets) if len(offsets) > 1 else lambda r: (r[offsets[0]],)
+        picked = list(map(pick, rows))
+        filled = list(map(_any_filled, picked))
+        first = self.raw.first_row + self.header_index + 1
+        numbers = list(compress(range(first, first + len(picked)), filled))
+        kept = list(compress(picked, filled))
+        return numbers, list(zip(*kept)) if kept else [() for _ in keys]
+
+
+def _any_filled(cells: tuple[Any, ...]) -> bool:
+    for v in cells:
+        if v is not None and v != "" and (v.__class__ is not str or v.strip()):
+            return True
+    return False
+
+
+def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Problem]]:
+    problems: list[Problem] = []
+    found: dict[str, RawSheet] = {}
+    for sheet in raw.sheets:
+        spec = schema.match_sheet(sheet.name)
+        if spec is None:
+            continue
+        if spec.key in found:
+            problems.append(DUPLICATE_SHEET(Location(sheet.name, None, raw.name), name=sheet.name,
+                                            other=found[spec.key].name, en=spec.en))
+            continue
+        found[spec.key] = sheet
+
+    tables: dict[str, Table] = {}
+    for spec in schema.SHEETS:
+        sheet = found.get(spec.key)
+        if sheet is None:
+            if spec.required:
+                problems.append(MISSING_SHEET(Location(spec.it, None, raw.name), it=spec.it, en=spec.en,
+                                              columns=", ".join(c.it for c in spec.columns if c.required)))
+            continue
+        table, table_problems = _read_header(spec, sheet, raw.name)
+        problems += table_problems
+        tables[spec.key] = table
+
+    layout = Layout(
+        workbook=raw.name,
+        sheets={k: t.name for k, t in tables.items()},
+        columns={k: dict(t.columns) for k, t in tables.items()},
+    )
+    return tables, layout, problems
+
+
+def _read_header(spec: Sheet, sheet: RawSheet, workbook: str) -> tuple[Table, list[Problem]]:
+    headers = SETTINGS_COLUMNS if spec.key_value else spec
+    index = _header_row(headers, sheet.rows)
+    problems: list[Problem] = []
+    columns: dict[str, int] = {}
+    header = sheet.rows[index] if index < len(sheet.rows) else ()
+    for j, text in enumerate(header):
+        if not isinstance(text, str) or not text.strip():
+            continue
+        column = headers.match_column(text)
+        if column is None:
+            continue
+        col = sheet.first_col + j
+        where = Location(sheet.name, address(sheet.first_row + index, col), workbook)
+        if column.key in columns:
+            problems.append(DUPLICATE_COLUMN(where, it=column.it, en=column.en,
+                                             other=address(sheet.first_row + index, columns[column.key])))
+            continue
+        columns[column.key] = col
+    for column in headers.columns:
+        if column.required and column.key not in columns:
+            row = sheet.first_row + index
+            col = sheet.first_col + len(header)
+            problems.append(MISSING_COLUMN(Location(sheet.name, address(row, col), workbook),
+                                           it=column.it, en=column.en))
+    return Table(spec, sheet, index, columns), problems
+
+
+def _header_row(spec: Sheet, rows: Sequence[Sequence[Any]]) -> int:
+    """The first row naming the most of the sheet's columns (0 when none does)."""
+    names = {normalize(n) for c in spec.columns for n in c.names()}
+    best, best_hits = 0, 0
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        hits = sum(1 for v in row if isinstance(v, str) and normalize(v) in names)
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best
+
+
+SETTINGS_COLUMNS = Sheet("settings_columns", "Impostazioni", "Settings", columns=(
+    schema.Column("setting", schema.SETTING_HEADERS[0][0], schema.SETTING_HEADERS[0][1], schema.Kind.TEXT, True),
+    schema.Column("value", schema.SETTING_HEADERS[1][0], schema.SETTING_HEADERS[1][1], schema.Kind.TEXT, True),
+))

@@ -1,0 +1,408 @@
+"""Rules across records: codes unique, references resolvable, dates and prices coherent.
+
+Each rule is a function `(master, layout) -> Iterable[Problem]`; `RULES` lists them in the
+order a user would fix things. A rule never stops at the first finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
+from operator import attrgetter
+
+from toolkit.core import payment_terms
+from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template
+from toolkit.core.pricing import below_limit, price_book, template_price_list
+from toolkit.basics.problems import Problem, define
+from toolkit.intake.validation.layout import Layout
+from toolkit.basics.vocab import DocumentType, ExceptionAction, ScheduleKind
+
+Rule = Callable[[MasterData, Layout], Iterable[Problem]]
+
+DUPLICATE_CODE = define(
+    "duplicate-code", "error",
+    it="Il codice «{code}» è già usato alla riga {first}: ogni riga deve avere un codice diverso.",
+    en="Code “{code}” is already used in row {first}: every row needs a different code.")
+UNKNOWN_REFERENCE = define(
+    "unknown-reference", "error",
+    it="«{code}» non esiste nel foglio {target}: correggi il codice o aggiungilo in {target}.",
+    en="“{code}” does not exist in sheet {target}: correct the code or add it to {target}.")
+WRONG_OWNER = define(
+    "belongs-to-other-customer", "error",
+    it="«{code}» appartiene al cliente {owner}, non a {customer}: scegli un codice del cliente {customer}.",
+    en="“{code}” belongs to customer {owner}, not {customer}: choose one of customer {customer}'s codes.")
+MISSING_FISCAL_ID = define(
+    "missing-fiscal-id", "error",
+    it="Il cliente {code} non ha né partita IVA né codice fiscale: inseriscine almeno uno (servono in fattura).",
+    en="Customer {code} has neither VAT number nor tax code: fill in at least one (invoices need it).")
+BAD_PAYMENT_TERMS = define(
+    "bad-payment-terms", "error",
+    it="Termini di pagamento «{value}» non riconosciuti: usa IMM, 30, 60, 30FM, FM+30, 30/60/90 o MS10.",
+    en="Payment terms “{value}” not recognised: use IMM, 30, 60, 30FM, FM+30, 30/60/90 or MS10.")
+BAD_SDI_CODE = define(
+    "bad-sdi-code", "error",
+    it="Il codice SDI «{value}» deve avere 7 caratteri (lettere e cifre; 6 per la PA).",
+    en="SDI code “{value}” must have 7 characters (letters and digits; 6 for public bodies).")
+NEGATIVE_AMOUNT = define(
+    "negative-amount", "error",
+    it="L'importo {value} è negativo: scrivi un importo maggiore o uguale a zero.",
+    en="Amount {value} is negative: write an amount of zero or more.")
+MISSING_VAT_RATE = define(
+    "missing-vat-rate", "error",
+    it="L'articolo {code} non ha aliquota IVA né natura di esenzione: indica l'aliquota (es. 22) o la natura (es. N4).",
+    en="Item {code} has neither VAT rate nor exemption nature: give the rate (e.g. 22) or the nature (e.g. N4).")
+ZERO_RATE_NEEDS_NATURE = define(
+    "zero-rate-needs-nature", "error",
+    it="L'articolo {code} ha aliquota 0: indica la natura dell'esenzione (N1–N7), la fattura elettronica la richiede.",
+    en="Item {code} has a 0 rate: give the exemption nature (N1–N7); e-invoices require it.")
+BAD_NATURE = define(
+    "bad-vat-nature", "error",
+    it="La natura IVA «{value}» non esiste: usa un codice come N1, N2.1, N3.1, N4, N5, N6.1, N7.",
+    en="VAT nature “{value}” does not exist: use a code such as N1, N2.1, N3.1, N4, N5, N6.1, N7.")
+NATURE_WITH_RATE = define(
+    "nature-with-rate", "error",
+    it="L'articolo {code} ha sia aliquota {rate}% sia natura {nature}: la natura vale solo con aliquota 0.",
+    en="Item {code} has both a {rate}% rate and nature {nature}: a nature applies only with a 0 rate.")
+UNUSUAL_VAT_RATE = define(
+    "unusual-vat-rate", "warning",
+    it="L'aliquota IVA {rate}% non è un'aliquota italiana (4, 5, 10, 22): controlla che sia giusta.",
+    en="VAT rate {rate}% is not an Italian rate (4, 5, 10, 22): check that it is right.")
+ENDS_BEFORE_START = define(
+    "ends-before-start", "error",
+    it="La data finale {end} è prima di quella iniziale {start}: correggi una delle due.",
+    en="End date {end} is before start date {start}: correct one of them.")
+OVERLAPPING_VERSIONS = define(
+    "overlapping-versions", "error",
+    it="La versione {version} del listino {price_list} si sovrappone alla versione {other} (dal {start}): fai finire una prima che inizi l'altra.",
+    en="Version {version} of price list {price_list} overlaps version {other} (from {start}): end one before the other starts.")
+LIMIT_ABOVE_STANDARD = define(
+    "limit-above-standard", "error",
+    it="Il prezzo limite {limit} è sopra il prezzo standard {standard}: il limite è il prezzo più basso ammesso, abbassalo.",
+    en="Limit price {limit} is above standard price {standard}: the limit is the lowest allowed price, lower it.")
+QUANTITY_NOT_POSITIVE = define(
+    "quantity-not-positive", "error",
+    it="La quantità {value} deve essere maggiore di zero (solo i resi possono avere quantità negative).",
+    en="Quantity {value} must be greater than zero (only returns may have negative quantities).")
+QUANTITY_ZERO = define(
+    "quantity-zero", "error",
+    it="La quantità è zero: scrivi la quantità da rendere oppure elimina la riga.",
+    en="The quantity is zero: write the quantity to return or delete the row.")
+NO_PRICE_VERSION = define(
+    "no-price-version", "error",
+    it="Il listino {price_list} non ha una versione valida il {day}: aggiungi una versione che copra questa data.",
+    en="Price list {price_list} has no version valid on {day}: add a version covering that date.")
+NO_PRICE = define(
+    "no-price", "error",
+    it="L'articolo {item} non ha prezzo nel listino {price_list} versione {version} (valida il {day}): aggiungi il prezzo nel foglio Prezzi.",
+    en="Item {item} has no price in price list {price_list} version {version} (valid on {day}): add its price to the Prices sheet.")
+PRICE_BELOW_LIMIT = define(
+    "price-below-limit", "error",
+    it="Il prezzo {price} è sotto il prezzo limite {limit} dell'articolo {item}: alza il prezzo o il limite nel listino.",
+    en="Price {price} is below item {item}'s limit price {limit}: raise the price, or the limit in the price list.")
+SCHEDULE_PARAMETER = define(
+    "schedule-parameter", "error",
+    it="La pianificazione «{kind}» richiede «{it}»: {hint_it}.",
+    en="Schedule “{kind}” needs “{en}”: {hint_en}.")
+TEMPLATE_WITHOUT_LINES = define(
+    "template-without-lines", "warning",
+    it="Il modello {code} non ha righe: non genererà ordini finché non aggiungi righe in Righe modello.",
+    en="Template {code} has no lines: it will generate no orders until you add lines in Template lines.")
+EXCEPTION_INCOMPLETE = define(
+    "exception-needs-value", "error",
+    it="L'eccezione «{action}» richiede anche «{it}»: compila la cella.",
+    en="Exception “{action}” also needs “{en}”: fill in the cell.")
+UNKNOWN_HOLIDAY_REGION = define(
+    "unknown-holiday-region", "error",
+    it="La regione festività «{value}» non è nota: usa la sigla di una provincia (es. MI, RM, TO) o lascia vuoto.",
+    en="Holiday region “{value}” is unknown: use a province code (e.g. MI, RM, TO) or leave it empty.")
+BAD_LANGUAGE = define(
+    "bad-language", "error",
+    it="La lingua «{value}» non è gestita: scrivi «it» o «en».",
+    en="Language “{value}” is not supported: write “it” or “en”.")
+
+NATURES = {"N1", "N2.1", "N2.2", "N3.1", "N3.2", "N3.3", "N3.4", "N3.5", "N3.6", "N4", "N5",
+           *(f"N6.{i}" for i in range(1, 10)), "N7"}
+ITALIAN_RATES = {0, 4, 5, 10, 22}
+
+
+def _at(layout: Layout, record: Record, field: str):
+    return layout.locate(record.source.sheet, record.source.row, field)  # type: ignore[attr-defined]
+
+
+def _sheet(layout: Layout, key: str) -> str:
+    return layout.locate(key).sheet
+
+
+def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    keyed: Sequence[tuple[Sequence[Record], Callable[[Record], object], str]] = (
+        (master.customers, attrgetter("code"), "code"),
+        (master.ship_to, attrgetter("code"), "code"),
+        (master.contacts, attrgetter("code"), "code"),
+        (master.items, attrgetter("code"), "code"),
+        (master.price_lists, attrgetter("code"), "code"),
+        (master.price_versions, attrgetter("price_list", "version"), "version"),
+        (master.prices, attrgetter("price_list", "version", "item"), "item"),
+        (master.templates, attrgetter("code"), "code"),
+        (master.carriers, attrgetter("code"), "code"),
+        (master.stock or (), attrgetter("item"), "item"),
+    )
+    for records, key, field in keyed:
+        keys = list(map(key, records))
+        if len(set(keys)) == len(keys):
+            continue
+        first: dict[object, int] = {}
+        for r, k in zip(records, keys):
+            if k in first:
+                shown = k if isinstance(k, str) else " / ".join(k)  # type: ignore[arg-type]
+                yield DUPLICATE_CODE(_at(layout, r, field), code=shown, first=first[k])
+            else:
+                first[k] = r.source.row  # type: ignore[attr-defined]
+
+
+def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    unread = layout.unread_codes
+    customers = {c.code for c in master.customers} | unread.get("customers", frozenset())
+    ship_to = {s.code: s.customer for s in master.ship_to} | dict.fromkeys(unread.get("ship_to", ()))
+    contacts = {c.code: c.customer for c in master.contacts} | dict.fromkeys(unread.get("contacts", ()))
+    items = {i.code for i in master.items} | unread.get("items", frozenset())
+    lists = {p.code for p in master.price_lists} | unread.get("price_lists", frozenset())
+    versions = {(v.price_list, v.version) for v in master.price_versions}
+    templates = {t.code for t in master.templates} | unread.get("templates", frozenset())
+
+    def unknown_of(record: Record, *checks: tuple[str, set, str]) -> Iterator[Problem]:
+        """UNKNOWN_REFERENCE for each (field, known codes, target sheet) of the record, in order."""
+        for field, known, target in checks:
+            code = getattr(record, field)
+            if code is not None and code not in known:
+                yield UNKNOWN_REFERENCE(_at(layout, record, field), code=code, target=_sheet(layout, target))
+
+    def unknown(records: Sequence[Record], *checks: tuple[str, set, str]) -> Iterator[Problem]:
+        """The same for each record of a sheet; one whose codes are all known, the usual case,
+        costs set operations, not a loop."""
+        if any(set(map(attrgetter(field), records)) - known - {None} for field, known, _ in checks):
+            for record in records:
+                yield from unknown_of(record, *checks)
+
+    yield from unknown(master.customers, ("price_list", lists, "price_lists"))
+    yield from unknown(master.ship_to, ("customer", customers, "customers"))
+    yield from unknown(master.contacts, ("customer", customers, "customers"))
+    yield from unknown(master.price_versions, ("price_list", lists, "price_lists"))
+    if set(map(attrgetter("price_list", "version"), master.prices)) <= versions and \
+            set(map(attrgetter("price_list"), master.prices)) <= lists:
+        yield from unknown(master.prices, ("item", items, "items"))
+    else:
+        for p in master.prices:
+            yield from unknown_of(p, ("price_list", lists, "price_lists"))
+            if p.price_list in lists and (p.price_list, p.version) not in versions and not unread.get("price_versions"):
+                yield UNKNOWN_REFERENCE(_at(layout, p, "version"), code=p.version, target=_sheet(layout, "price_versions"))
+            yield from unknown_of(p, ("item", items, "items"))
+    for t in master.templates:
+        yield from unknown_of(t, ("customer", customers, "customers"), ("price_list", lists, "price_lists"))
+        for field, owners, target in (("ship_to", ship_to, "ship_to"), ("contact", contacts, "contacts")):
+            code = getattr(t, field)
+            if code is None:
+                continue
+            if code not in owners:
+                yield UNKNOWN_REFERENCE(_at(layout, t, field), code=code, target=_sheet(layout, target))
+            elif owners[code] is not None and owners[code] != t.customer and t.customer in customers:
+                yield WRONG_OWNER(_at(layout, t, field), code=code, owner=owners[code], customer=t.customer)
+    yield from unknown(master.template_lines, ("template", templates, "templates"), ("item", items, "items"))
+    yield from unknown(master.exceptions, ("template", templates, "templates"), ("item", items, "items"))
+    yield from unknown(master.stock or (), ("item", items, "items"))
+
+
+def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    terms = cache(payment_terms.parse)
+    for c in master.customers:
+        if not c.vat_number and not c.tax_code:
+            yield MISSING_FISCAL_ID(_at(layout, c, "vat_number"), code=c.code)
+        try:
+            terms(c.payment_terms)
+        except ValueError:
+            yield BAD_PAYMENT_TERMS(_at(layout, c, "payment_terms"), value=c.payment_terms)
+        if c.sdi_code and not re.fullmatch(r"[A-Za-z0-9]{6,7}", c.sdi_code):
+            yield BAD_SDI_CODE(_at(layout, c, "sdi_code"), value=c.sdi_code)
+        if c.credit_limit is not None and c.credit_limit < 0:
+            yield NEGATIVE_AMOUNT(_at(layout, c, "credit_limit"), value=c.credit_limit)
+
+
+def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    for i in master.items:
+        nature = i.vat_nature.upper() if i.vat_nature else None
+        if nature and nature not in NATURES:
+            yield BAD_NATURE(_at(layout, i, "vat_nature"), value=i.vat_nature)
+        elif i.vat_rate is None and not nature:
+            yield MISSING_VAT_RATE(_at(layout, i, "vat_rate"), code=i.code)
+        elif i.vat_rate == 0 and not nature:
+            yield ZERO_RATE_NEEDS_NATURE(_at(layout, i, "vat_nature"), code=i.code)
+        elif i.vat_rate and nature:
+            yield NATURE_WITH_RATE(_at(layout, i, "vat_nature"), code=i.code, rate=i.vat_rate, nature=nature)
+        elif i.vat_rate is not None and i.vat_rate not in ITALIAN_RATES:
+            yield UNUSUAL_VAT_RATE(_at(layout, i, "vat_rate"), rate=i.vat_rate)
+
+
+def periods(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    spans = [(r, "valid_from", "valid_to") for r in (*master.price_versions, *master.templates)]
+    spans += [(r, "date_from", "date_to") for r in master.closures]
+    for r, start_field, end_field in spans:
+        start, end = getattr(r, start_field), getattr(r, end_field)
+        if end is not None and end < start:
+            yield ENDS_BEFORE_START(_at(layout, r, end_field), start=start, end=end)
+
+
+def price_versions(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    by_list = defaultdict(list)
+    for v in master.price_versions:
+        by_list[v.price_list].append(v)
+    for versions in by_list.values():
+        versions.sort(key=lambda v: v.valid_from)
+        for before, after in zip(versions, versions[1:]):
+            if before.valid_to is None or before.valid_to >= after.valid_from:
+                yield OVERLAPPING_VERSIONS(_at(layout, after, "valid_from"), version=after.version,
+                                           price_list=after.price_list, other=before.version, start=before.valid_from)
+
+
+def prices(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    for p in master.prices:
+        for field in ("list_price", "standard_price", "limit_price"):
+            value = getattr(p, field)
+            if value is not None and value < 0:
+                yield NEGATIVE_AMOUNT(_at(layout, p, field), value=value)
+        if p.limit_price is not None and p.limit_price > p.standard_price:
+            yield LIMIT_ABOVE_STANDARD(_at(layout, p, "limit_price"), limit=p.limit_price, standard=p.standard_price)
+
+
+_SCHEDULE_NEEDS = {
+    ScheduleKind.WEEKLY: ("weekdays",),
+    ScheduleKind.EVERY_N_WEEKS: ("weekdays", "interval"),
+    ScheduleKind.MONTHLY_DAY: ("day",),
+    ScheduleKind.MONTHLY_NTH_WEEKDAY: ("nth", "weekdays"),
+    ScheduleKind.RRULE: ("rrule",),
+}
+_HINTS = {
+    "weekdays": ("scrivi i giorni, es. «lun,gio»", "write the weekdays, e.g. “mon,thu”"),
+    "interval": ("scrivi un numero intero da 1 in su, es. 2", "write a whole number from 1 up, e.g. 2"),
+    "day": ("scrivi un giorno da 1 a 31", "write a day from 1 to 31"),
+    "nth": ("scrivi 1, 2, 3, 4 oppure -1 per l'ultimo", "write 1, 2, 3, 4, or -1 for the last"),
+    "rrule": ("scrivi una regola RFC 5545 valida, es. FREQ=MONTHLY;BYMONTHDAY=15",
+              "write a valid RFC 5545 rule, e.g. FREQ=MONTHLY;BYMONTHDAY=15"),
+}
+
+
+def _schedule_value_ok(t, field: str) -> bool:
+    value = getattr(t, field)
+    if field == "interval":
+        return value is not None and value >= 1
+    if field == "day":
+        return value is not None and 1 <= value <= 31
+    if field == "nth":
+        return value in (1, 2, 3, 4, -1)
+    if field == "weekdays":
+        return bool(value) and (t.schedule is not ScheduleKind.MONTHLY_NTH_WEEKDAY or len(value) == 1)
+    if field == "rrule":
+        from toolkit.core.recurrence import parse_rrule
+
+        return value is not None and parse_rrule(value) is None
+    return True
+
+
+def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    from toolkit.model.sheets import TEMPLATES
+
+    with_lines = {line.template for line in master.template_lines}
+    for t in master.templates:
+        for field in _SCHEDULE_NEEDS.get(t.schedule, ()):
+            if not _schedule_value_ok(t, field):
+                column = TEMPLATES.column(field)
+                hint_it, hint_en = _HINTS[field]
+                yield SCHEDULE_PARAMETER(_at(layout, t, field), kind=t.schedule.value, it=column.it, en=column.en,
+                                         hint_it=hint_it, hint_en=hint_en)
+        if t.code not in with_lines:
+            yield TEMPLATE_WITHOUT_LINES(_at(layout, t, "code"), code=t.code)
+
+
+def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    book = price_book(master)
+    known_lists = {p.code for p in master.price_lists}
+    templates_by_code = {t.code: t for t in master.templates}
+    customers_by_code = {c.code: c for c in master.customers}
+    known_items = {i.code for i in master.items}
+    item_prices: dict[tuple[str, str], dict[str, Price]] = defaultdict(dict)
+    for (price_list, version, item), price in book.prices.items():
+        item_prices[price_list, version][item] = price
+
+    @cache
+    def priced_by(code: str) -> tuple[Template | None, bool, str | None, PriceVersion | None, dict[str, Price]]:
+        """A template, whether it is a return, the price list its lines are checked against (None:
+        not checked), that list's version on the template's first day and its prices by item:
+        once per template."""
+        t = templates_by_code.get(code)
+        is_return = t is not None and t.document_type is DocumentType.RETURN
+        customer = customers_by_code.get(t.customer) if t else None
+        if t is None or customer is None:
+            return t, is_return, None, None, {}
+        price_list = template_price_list(t, customer.price_list)
+        if price_list not in book.versions and price_list not in known_lists:
+            return t, is_return, None, None, {}
+        version = book.version_on(price_list, t.valid_from)
+        return t, is_return, price_list, version, item_prices.get((price_list, version.version), {}) if version else {}
+
+    reported_versions: set[tuple[str, str]] = set()
+    for line in master.template_lines:
+        t, is_return, price_list, version, prices = priced_by(line.template)
+        if line.quantity <= 0:
+            if is_return and line.quantity == 0:
+                yield QUANTITY_ZERO(_at(layout, line, "quantity"))
+            elif not is_return:
+                yield QUANTITY_NOT_POSITIVE(_at(layout, line, "quantity"), value=line.quantity)
+        if line.price is not None and line.price < 0:
+            yield NEGATIVE_AMOUNT(_at(layout, line, "price"), value=line.price)
+        if price_list is None or line.item not in known_items:
+            continue
+        if version is None:
+            if (t.code, price_list) not in reported_versions:
+                reported_versions.add((t.code, price_list))
+                yield NO_PRICE_VERSION(_at(layout, t, "valid_from"), price_list=price_list, day=t.valid_from)
+            continue
+        price = prices.get(line.item)
+        if price is None:
+            yield NO_PRICE(_at(layout, line, "item"), item=line.item, price_list=price_list,
+                           version=version.version, day=t.valid_from)
+        elif line.price is not None and below_limit(price, line.price):
+            yield PRICE_BELOW_LIMIT(_at(layout, line, "price"), price=line.price, limit=price.limit_price, item=line.item)
+
+
+def exceptions(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    from toolkit.core.plan import EXCEPTION_NEEDS
+    from toolkit.model.sheets import EXCEPTIONS
+    from toolkit.basics.vocab import label
+
+    for e in master.exceptions:
+        for field in EXCEPTION_NEEDS.get(e.action, ()):
+            if getattr(e, field) is None:
+                column = EXCEPTIONS.column(field)
+                yield EXCEPTION_INCOMPLETE(_at(layout, e, field), action=label(e.action), it=column.it, en=column.en)
+        if e.quantity is not None and (e.quantity < 0 or (e.action is ExceptionAction.EXTRA and e.quantity == 0)):
+            yield QUANTITY_NOT_POSITIVE(_at(layout, e, "quantity"), value=e.quantity)
+
+
+def settings(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    from toolkit.core.workdays import check_region
+
+    s = master.settings
+    if s.language not in ("it", "en"):
+        yield BAD_LANGUAGE(layout.locate("settings", field="language"), value=s.language)
+    if s.holiday_region and not check_region(s.holiday_region):
+        yield UNKNOWN_HOLIDAY_REGION(layout.locate("settings", field="holiday_region"), value=s.holiday_region)
+
+
+RULES: tuple[Rule, ...] = (
+    settings, unique_codes, references, customers, items, periods, price_versions, prices,
+    templates, template_lines, exceptions,
+)
+
+
+def run_rules(master: MasterData, layout: Layout) -> list[Problem]:
+    return [p for rule in RULES for p in rule(master, layout)]

@@ -1,0 +1,35 @@
+"""Changing an order's status by hand: only the transitions the status chart allows.
+
+Completion is not done here: an order becomes completed when shipping finds it fully shipped.
+"""
+
+from __future__ import annotations
+
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import writing
+from toolkit.ledger.orders import order_by_number, set_status
+from toolkit.core.orders import BAD_TRANSITION, STATUS_LABELS, VOID_SHIPPED, OrderStatus, can_change
+from toolkit.basics.problems import Problem, define
+
+UNKNOWN_ORDER = define(
+    "unknown-order", "error",
+    it="L'ordine {number} non esiste nel registro: controlla il numero (es. OC-2026-00001).",
+    en="Order {number} is not in the ledger: check the number (e.g. OC-2026-00001).")
+
+ACTIONS = {OrderStatus.CLOSED: "closed", OrderStatus.VOIDED: "voided", OrderStatus.IN_PROGRESS: "confirmed",
+           OrderStatus.NOT_ACCEPTED: "rejected", OrderStatus.DRAFT: "reopened", OrderStatus.COMPLETED: "completed"}
+
+
+def change_status(ledger: Ledger, number: str, wanted: OrderStatus) -> list[Problem]:
+    with writing(ledger) as conn:
+        order = order_by_number(conn, number)
+        if order is None:
+            return [UNKNOWN_ORDER(None, number=number)]
+        if not can_change(order.status, wanted):
+            return [BAD_TRANSITION(None, number=number, current_it=STATUS_LABELS[order.status][0],
+                                   wanted_it=STATUS_LABELS[wanted][0], current_en=STATUS_LABELS[order.status][1],
+                                   wanted_en=STATUS_LABELS[wanted][1])]
+        if wanted is OrderStatus.VOIDED and any(line.shipped for line in order.lines):
+            return [VOID_SHIPPED(None, number=number)]
+        set_status(conn, order, wanted, ACTIONS[wanted])
+    return []

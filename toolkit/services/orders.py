@@ -1,0 +1,187 @@
+"""Order generation for a date: preview what is due, then create it — never twice.
+
+This is the seed's central action ("genera ordine per data specifica"). Preview lists every
+template due on the date, and the dates missed since the last run (catch-up), with what the
+sales assistant wants to know about each customer. Create stores the flagged ones in one
+transaction: a second run, two runs at once, or a run after a crash find the existing orders
+and create nothing twice (the ledger's unique key is (template, occurrence date)).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy.exc import IntegrityError
+
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import reading, writing
+from toolkit.core.exposure import Exposure
+from toolkit.ledger.exposure import exposures
+from toolkit.ledger.orders import existing_numbers, insert_orders, last_generated, record_generation
+from toolkit.model.memo import per_master
+from toolkit.model.records import MasterData
+from toolkit.core.orders import EFFECTS
+from toolkit.core.drafts import OrderDraft, draft_orders
+from toolkit.core.plan import Due, due_between
+from toolkit.basics.problems import Problem, define, errors
+
+UNKNOWN_SELECTION = define(
+    "unknown-template-selection", "error",
+    it="Il modello {code} indicato in --only/--exclude non è fra quelli in scadenza: controlla il codice.",
+    en="Template {code} given to --only/--exclude is not among those due: check the code.")
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewRow:
+    day: date
+    template: str
+    customer: str
+    customer_name: str
+    ship_to: str | None
+    lines: int
+    quantity: Decimal
+    amount: Decimal
+    existing: str | None
+    """The order's number when it already exists."""
+    changed: bool
+    """Moved off a holiday or touched by a calendar exception."""
+    catch_up: bool
+    """Due on an earlier day that was missed."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    day: date
+    rows: list[PreviewRow]
+    customers: dict[str, tuple[Exposure, Decimal | None]]
+    """Per customer: exposure, credit limit."""
+    problems: list[Problem]
+    missed_days: list[date] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Created:
+    created: list[dict]
+    already_existing: list[dict]
+    problems: list[Problem]
+
+
+def _start(ledger: Ledger, day: date, with_catch_up: bool) -> date:
+    """The first day to plan: the day after the last generation (catch-up), or `day` itself."""
+    last = None
+    if with_catch_up:
+        with reading(ledger) as conn:
+            last = last_generated(conn)
+    return last + timedelta(days=1) if last is not None and last < day else day
+
+
+@per_master
+def _priced(master: MasterData, start: date, day: date) -> tuple[list[Due], list[Problem], list[OrderDraft], list[Problem]]:
+    """What is due from `start` to `day`, priced: a session that previews and then creates
+    the same day plans and prices it once. Callers must not change the lists."""
+    dues, problems = due_between(master, start, day, locate=master.locate)
+    drafts, draft_problems = draft_orders(master, dues)
+    return dues, problems, drafts, draft_problems
+
+
+def _select(dues: list[Due], only: Collection[str] | None, exclude: Collection[str] | None,
+            keys: Collection[tuple[str, date]] | None) -> tuple[list[Due], list[Problem]]:
+    known = {d.template for d in dues}
+    problems = [UNKNOWN_SELECTION(None, code=c) for c in sorted({*(only or ()), *(exclude or ())} - known)]
+    chosen = [d for d in dues if (not only or d.template in only) and d.template not in (exclude or ())
+              and (keys is None or d.key in keys)]
+    return chosen, problems
+
+
+def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: bool = True) -> Preview:
+    dues, problems, drafts, draft_problems = _priced(master, _start(ledger, day, with_catch_up), day)
+    priced = {d.key: d for d in drafts}
+    customers = {c.code: c for c in master.customers}
+    with reading(ledger) as conn:
+        existing = existing_numbers(conn, [d.key for d in dues])
+        exposure = exposures(conn, sorted({d.customer for d in dues}))
+    rows = []
+    for due in dues:
+        draft = priced.get(due.key)
+        rows.append(PreviewRow(
+            due.date, due.template, due.customer, customers[due.customer].name,
+            draft.ship_to if draft else None, len(due.lines), due.total_quantity,
+            draft.amount if draft else Decimal(0), existing.get(due.key), due.changed, due.date < day))
+    snapshot = {c: (e, customers[c].credit_limit) for c, e in exposure.items()}
+    missed = sorted({d.date for d in dues if d.date < day})
+    return Preview(day, rows, snapshot, problems + draft_problems, missed)
+
+
+def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[str] | None = None,
+           exclude: Collection[str] | None = None, keys: Collection[tuple[str, date]] | None = None,
+           with_catch_up: bool = True) -> Created:
+    """Create the orders due on `day` (and missed days), or only the chosen templates, or only
+    the chosen (template, date) pairs (the flags of the preview sheet).
+
+    Writes nothing if any chosen order has a problem (a missing price, say): fix it or leave
+    that template out with `exclude`.
+    """
+    dues, problems, drafts, draft_problems = _priced(master, _start(ledger, day, with_catch_up), day)
+    chosen, selection_problems = _select(dues, only, exclude, keys)
+    if len(chosen) < len(dues):
+        drafts, draft_problems = draft_orders(master, chosen)
+    problems = problems + selection_problems + draft_problems
+    if errors(problems):
+        return Created([], [], problems)
+    try:
+        return _store(master, ledger, day, drafts, problems)
+    except IntegrityError:
+        return _store(master, ledger, day, drafts, problems)
+
+
+def _row(draft: OrderDraft) -> dict:
+    return {"template": draft.template, "date": draft.occurrence, "customer": draft.customer}
+
+
+def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraft], problems: list[Problem]) -> Created:
+    series = master.settings.order_series
+    created: list[dict] = []
+    at_once: dict[date, list[int]] = defaultdict(list)
+    invoice_now: dict[date, list[int]] = defaultdict(list)
+    with writing(ledger) as conn:
+        existing = existing_numbers(conn, [d.key for d in drafts])
+        existing_rows = [{**_row(d), "number": existing[d.key]} for d in drafts if d.key in existing]
+        new = [d for d in drafts if d.key not in existing]
+        stored = insert_orders(conn, new, series, [EFFECTS[d.document_type].status for d in new])
+        for draft, (order_id, number) in zip(new, stored):
+            effects = EFFECTS[draft.document_type]
+            created.append({**_row(draft), "number": number, "lines": len(draft.lines), "amount": draft.amount})
+            if effects.ship_at_once:
+                at_once[draft.occurrence].append(order_id)
+            if effects.invoice_at_once:
+                invoice_now[draft.occurrence].append(order_id)
+        problems = problems + _ship_at_once(conn, master, at_once)
+        _invoice_at_once(conn, master, invoice_now)
+        record_generation(conn, day)
+    return Created(created, existing_rows, problems)
+
+
+def _invoice_at_once(conn, master: MasterData, invoice_now: dict[date, list[int]]) -> None:
+    """POS, on-credit and prepay orders are invoiced in the transaction that creates them (a
+    prepay order then waits for its payment before it ships)."""
+    from toolkit.ledger.invoices import invoice_orders_in
+
+    for day, ids in sorted(invoice_now.items()):
+        invoice_orders_in(conn, master, ids, day)
+
+
+def _ship_at_once(conn, master: MasterData, at_once: dict[date, list[int]]) -> list[Problem]:
+    """Warehouse, POS and on-credit orders ship in the transaction that creates them: the goods
+    leave with the order, so the customer's delivery terms and credit limit do not hold them."""
+    from toolkit.ledger.deliveries import ship_in
+    from toolkit.ledger.orders import load_orders
+
+    problems: list[Problem] = []
+    for day, ids in sorted(at_once.items()):
+        shipped = ship_in(conn, master, load_orders(conn, ids=ids), day, paid=set(ids), force=True)
+        problems += shipped.problems
+    return problems

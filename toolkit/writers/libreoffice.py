@@ -1,0 +1,73 @@
+"""LibreOffice, the real spreadsheet client here: convert to PDF/CSV/ODS and recalculate formulas.
+
+Each call uses its own throw-away user profile, so runs never share state or wait on each
+other's lock, and a profile setting makes LibreOffice recalculate every formula on load
+(files written by XlsxWriter carry no cached values, or cached zeros).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from toolkit.basics.problems import UnusableInput, define
+
+NO_LIBREOFFICE = define(
+    "libreoffice-missing", "error",
+    it="LibreOffice non è installato (serve per il PDF): installa LibreOffice o usa il file .xlsx.",
+    en="LibreOffice is not installed (needed for the PDF): install LibreOffice or use the .xlsx file.")
+CONVERSION_FAILED = define(
+    "libreoffice-conversion-failed", "error",
+    it="LibreOffice non è riuscito a convertire {name}: {reason}.",
+    en="LibreOffice could not convert {name}: {reason}.")
+
+_RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert(source: Path, target_format: str, outdir: Path, *, timeout: int = 180) -> Path:
+    """Convert `source` with LibreOffice headless (`pdf`, `csv`, `ods`, `xlsx`…), recalculating
+    every formula first; returns the converted file's path in `outdir`."""
+    program = soffice()
+    if program is None:
+        raise UnusableInput(NO_LIBREOFFICE(None))
+    source, outdir = Path(source).resolve(), Path(outdir).resolve()
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="toolkit-lo-") as profile:
+        user = Path(profile) / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(_RECALC_PROFILE, encoding="utf-8")
+        done = subprocess.run(
+            [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+             "--convert-to", target_format, "--outdir", str(outdir), str(source)],
+            capture_output=True, text=True, timeout=timeout)
+    extension = target_format.split(":")[0]
+    result = outdir / f"{source.stem}.{extension}"
+    if done.returncode != 0 or not result.exists():
+        reason = (done.stderr or done.stdout or f"exit {done.returncode}").strip().splitlines()[-1:]
+        raise UnusableInput(CONVERSION_FAILED(None, name=source.name, reason=" ".join(reason) or "?"))
+    return result
+
+
+def recalculated_values(source: Path) -> dict[str, list[list[object]]]:
+    """Every sheet's values as LibreOffice computes them: round-trip to .xlsx with recalculation,
+    then read the cached results. This is how tests check "Excel shows the right total"."""
+    from python_calamine import CalamineWorkbook
+
+    with tempfile.TemporaryDirectory(prefix="toolkit-recalc-") as out:
+        copy = Path(out) / "in" / Path(source).name
+        copy.parent.mkdir()
+        shutil.copy(source, copy)
+        result = convert(copy, "xlsx:Calc MS Excel 2007 XML", Path(out) / "out")
+        book = CalamineWorkbook.from_path(str(result))
+        return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
