@@ -11,7 +11,7 @@ a key is an error), so "Imponibile" is "Taxable amount" everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 _LABELS: dict[str, tuple[str, str]] = {}
 
@@ -28,7 +28,7 @@ def label(key: str, lang: str = "it") -> str:
     return en if lang == "en" else it
 
 
-def labeller(lang: str):
+def labeller(lang: str) -> Callable[[str], str]:
     """A one-argument `label` for a writer that prints many labels in one language."""
     return lambda key: label(key, lang)
 

@@ -121,7 +121,7 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.is_error]
 
 
-def sort_key(p: Problem) -> tuple:
+def sort_key(p: Problem) -> tuple[str, int, int, str]:
     """Order problems the way a user reads a workbook: by sheet, then row, then column."""
     from toolkit.basics.cells import column_index
     import re

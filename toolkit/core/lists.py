@@ -156,7 +156,7 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool) -> tup
 
 
 def production_list(orders: Sequence[Order], master: MasterData, date_from: date,
-                    date_to: date | None = None, stock: dict | None = None) -> ProductionList:
+                    date_to: date | None = None, stock: dict[str, Decimal] | None = None) -> ProductionList:
     """Per item, what the orders of the period still need, and what stock does not cover.
 
     Quotations and proposals are left out (MRP ignores them, per the Openbravo seed), and so

@@ -80,7 +80,8 @@ def _split(days: str) -> tuple[int, ...]:
 
 
 def _month_end(d: date) -> date:
-    return d + relativedelta(day=31)
+    end: date = d + relativedelta(day=31)
+    return end
 
 
 def due_dates(terms: PaymentTerms, invoice_date: date) -> list[date]:

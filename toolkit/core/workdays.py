@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-import holidays
+from holidays.countries.italy import Italy
 
 from toolkit.model.records import Closure, Settings
 from toolkit.basics.vocab import normalize
@@ -49,12 +50,12 @@ def region_code(text: str) -> str | None:
     ('MI', 'FC', None)
     """
     wanted = normalize(text)
-    for code in holidays.Italy.subdivisions:
+    for code in Italy.subdivisions:
         if normalize(code) == wanted:
-            return code
-    for alias, code in holidays.Italy.subdivisions_aliases.items():
+            return str(code)
+    for alias, code in Italy.subdivisions_aliases.items():
         if normalize(alias) == wanted:
-            return code
+            return str(code)
     return None
 
 
@@ -74,7 +75,7 @@ class WorkingCalendar:
     region: str | None = None
     patron_day: tuple[int, int] | None = None
     closures: tuple[tuple[date, date, str | None], ...] = ()
-    _memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def is_working(self, d: date) -> bool:
         wd = d.weekday()
@@ -136,7 +137,7 @@ class WorkingCalendar:
             day, month = self.patron_day
             if _exists(year, month, day):
                 closed[date(year, month, day)] = _PATRON.get(lang, _PATRON["it"])
-        national = holidays.Italy(
+        national = Italy(
             subdiv=self.region, years=year, language=_HOLIDAY_LANGUAGE.get(lang, "it_IT"),
         )
         closed.update(national.items())
@@ -163,13 +164,14 @@ def working_calendar(settings: Settings, closures: Sequence[Closure] = ()) -> Wo
 
 
 def _longest_stretch(closures: Sequence[tuple[date, date, str | None]]) -> int:
-    longest, first, last = 0, None, None
+    longest = 0
+    stretch: tuple[date, date] | None = None
     for a, b, _ in sorted(closures, key=_span):
-        if last is None or a > last + _BRIDGE:
-            first, last = a, b
+        if stretch is None or a > stretch[1] + _BRIDGE:
+            stretch = (a, b)
         else:
-            last = max(last, b)
-        longest = max(longest, (last - first).days + 1)
+            stretch = (stretch[0], max(stretch[1], b))
+        longest = max(longest, (stretch[1] - stretch[0]).days + 1)
     return longest
 
 

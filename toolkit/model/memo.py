@@ -35,6 +35,7 @@ def per_master(fn: Callable[..., R]) -> Callable[..., R]:
     def memoized(master: Any, *args: Any) -> R:
         if last[0] is not master or last[1] != args:
             last[:] = [master, args, fn(master, *args)]
-        return last[2]
+        result: R = last[2]
+        return result
 
     return memoized
