@@ -52,8 +52,9 @@ def check_against_reference(generated: Path, name: str) -> None:
     if found is None:
         return
     if approving:
-        _approve(generated, reference, found.splitlines()[0])
-    pytest.fail(f"{found}\nIf the change is intended, approve it:\n    {APPROVE_COMMAND}", pytrace=False)
+        _approve(generated, reference, "it differed " + found.splitlines()[0].removesuffix(":"))
+    pytest.fail(f"{generated.name} differs from tests/reference/{name} {found}\n"
+                f"If the change is intended, approve it:\n    {APPROVE_COMMAND}", pytrace=False)
 
 
 def _approve(generated: Path, reference: Path, what: str) -> NoReturn:
@@ -63,18 +64,19 @@ def _approve(generated: Path, reference: Path, what: str) -> NoReturn:
 
 
 def differences(generated: Path, reference: Path) -> str | None:
-    """None when the workbooks match, else what differs: the parts only one of them has, or the
-    first differing part with a short diff (reference → generated) and the other parts that differ."""
+    """None when the workbooks match, else where they differ (`in …`): the parts only one of them
+    has, or the first differing part with a short diff (reference → generated) and the other
+    parts that differ."""
     with zipfile.ZipFile(generated) as new, zipfile.ZipFile(reference) as old:
         new_parts, old_parts = set(new.namelist()), set(old.namelist())
         if new_parts != old_parts:
-            return (f"{generated.name}: its parts differ from the reference {reference.name}'s: "
-                    f"only generated {sorted(new_parts - old_parts)}, only reference {sorted(old_parts - new_parts)}")
+            return (f"in its parts: only generated {sorted(new_parts - old_parts)}, "
+                    f"only reference {sorted(old_parts - new_parts)}")
         differing = [part for part in sorted(new_parts) if _comparable(old, part) != _comparable(new, part)]
         if not differing:
             return None
         first = differing[0]
-        lines = [f"{generated.name} differs from {reference.name} in {first}{_sheet_of(new, first)}:"]
+        lines = [f"in {first}{_sheet_of(new, first)}:"]
         if first.endswith(XML_PARTS):
             diff = _diff(_comparable(old, first), _comparable(new, first), first)
             lines += diff[:DIFF_LINES]
