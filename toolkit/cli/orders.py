@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
@@ -33,8 +34,8 @@ def preview_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
     result = preview(session.master, session.ledger, parse_day(date), with_catch_up=catch_up)
     problems = session.warnings + result.problems
     if json:
-        output.print_json({"date": result.day, "missed_days": result.missed_days, "orders": [r.__dict__ for r in result.rows],
-                           "customers": {c: {**e.__dict__, "credit_limit": limit, "headroom": e.headroom(limit)}
+        output.print_json({"date": result.day, "missed_days": result.missed_days, "orders": [asdict(r) for r in result.rows],
+                           "customers": {c: {**asdict(e), "credit_limit": limit, "headroom": e.headroom(limit)}
                                          for c, (e, limit) in result.customers.items()},
                            "problems": problems})
     else:
