@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 def register(app: typer.Typer) -> None:
@@ -70,14 +74,14 @@ class _ProgressBar:
     """The demo's month as a progress bar on stderr, gone when the month is done."""
 
     def __init__(self) -> None:
-        self._progress = None
-        self._task = None
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
 
     def __call__(self, what: str, done: int, total: int) -> None:
         from rich.console import Console
         from rich.progress import Progress
 
-        if self._progress is None:
+        if self._progress is None or self._task is None:
             self._progress = Progress(console=Console(stderr=True), transient=True)
             self._progress.start()
             self._task = self._progress.add_task(what, total=total)

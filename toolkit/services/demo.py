@@ -135,6 +135,6 @@ def month(master, ledger, out: Path, lang: str, progress: Progress | None = None
     tally.files += invoicing.export_period(master, ledger, first, last, out / "fatture", lang, copies=True)
     tally.open_orders = sum(1 for o in orders if o.to_ship and o.status.value == "in-progress")
     tally.files.append(panel(master, ledger, out / "pannello.xlsx", lang, orders))
-    tally.files.append(payments.status(master, ledger, CLOSING_DAY, Show.ALL, out=out / "scadenzario.xlsx",
-                                       lang=lang).file)
+    schedule = payments.status(master, ledger, CLOSING_DAY, Show.ALL, out=out / "scadenzario.xlsx", lang=lang)
+    tally.files += [schedule.file] if schedule.file is not None else []
     return tally
