@@ -321,7 +321,7 @@ def _invoice(master, ledger, folder: Path) -> dict:
     """Month-end invoicing as `toolkit invoice run --out` does it: the run and the accountants'
     workbook in one transaction."""
     from toolkit.core.invoicing import Period, Request
-    from toolkit.ledger.invoices import run
+    from toolkit.services.invoicing import run
     from toolkit.writers.accountants import write_accountants
 
     folder.mkdir(exist_ok=True)
@@ -335,7 +335,7 @@ def _invoice(master, ledger, folder: Path) -> dict:
                   "then month-end invoicing and the accountants' workbook; fresh SQLite ledger")
 def month(workbook: Path, timer: Timer, tmp: Path) -> dict:
     from toolkit.services.orders import create, preview
-    from toolkit.ledger.deliveries import ship
+    from toolkit.services.shipping import ship
     from toolkit.core.workdays import working_calendar
 
     master = _master(workbook)

@@ -19,7 +19,8 @@ from python_calamine import CalamineWorkbook
 from test_invoicing import APRIL, make_order, master_with, ship, ship_open_orders
 from toolkit.core.invoicing import InvoiceKind, Request
 from toolkit.ledger.db import reading
-from toolkit.ledger.invoices import load_invoices, run
+from toolkit.ledger.invoices import load_invoices
+from toolkit.services.invoicing import run
 from toolkit.writers.libreoffice import recalculated_values, soffice
 from toolkit.basics.vocab import InvoiceGrouping, InvoiceTerms
 from toolkit.writers.accountants import write_accountants

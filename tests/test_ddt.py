@@ -10,7 +10,7 @@ import pytest
 import minimal
 from test_shipping import shipping_master, shipping_sheets
 from toolkit.services.orders import create
-from toolkit.ledger.deliveries import ship
+from toolkit.services.shipping import ship
 from toolkit.intake.validation import check
 from toolkit.writers.ddt import write_delivery_notes
 

@@ -16,7 +16,7 @@ from test_shipping import shipping_master, shipping_sheets, write_book
 from toolkit.core.lists import complete_list, distribution_list, production_list
 from toolkit.services.orders import create
 from toolkit.ledger.db import reading
-from toolkit.ledger.deliveries import ship
+from toolkit.services.shipping import ship
 from toolkit.ledger.orders import load_orders
 from toolkit.writers.libreoffice import soffice
 from toolkit.core.orders import OrderStatus

@@ -335,7 +335,7 @@ def test_an_older_ledger_is_upgraded_without_losing_rows(tmp_path, monkeypatch, 
 
 
 def test_exposure_after_a_partial_shipment_counts_only_what_is_left(minimal_master, ledger):
-    from toolkit.ledger.deliveries import ship
+    from toolkit.services.shipping import ship
     from toolkit.ledger.exposure import exposures
     from toolkit.core.shipping import ChosenRow
 

@@ -374,7 +374,7 @@ def ship_orders(ledger, orders, day: date | None = None) -> list[str]:
 def ship_open_orders(master, ledger, days) -> int:
     """The real shipping service, run on each day in turn for every open order up to it: what a
     user pressing "ship" every day would get. Returns how many DDTs it made."""
-    from toolkit.ledger.deliveries import ship as ship_service
+    from toolkit.services.shipping import ship as ship_service
 
     made = 0
     for day in sorted(set(days)):

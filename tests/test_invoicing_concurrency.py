@@ -44,7 +44,7 @@ def _worker(url: str, customer: str, start, results) -> None:
     """One process: a run every Sunday from March to June for one customer, as a user pressing
     the button each week would."""
     from toolkit.core.invoicing import Request
-    from toolkit.ledger.invoices import run
+    from toolkit.services.invoicing import run
 
     master = _master()
     ledger = open_ledger(url)

@@ -16,7 +16,8 @@ from toolkit.services.orders import create
 from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Period, Request
 from toolkit.ledger import schema
 from toolkit.ledger.db import reading, writing
-from toolkit.ledger.invoices import consistent, finalize, invoice_orders_in, load_invoices, run, undo
+from toolkit.ledger.invoices import consistent, load_invoices
+from toolkit.services.invoicing import finalize, invoice_orders_in, run, undo
 from toolkit.ledger.orders import load_orders
 from toolkit.basics.vocab import InvoiceGrouping, InvoiceTerms
 

@@ -129,6 +129,17 @@ def test_an_impossible_date_is_a_usage_error_not_an_internal_error(workbook, tmp
     assert "--date" in result.stderr and "errore interno" not in result.stderr and "Traceback" not in result.stderr
 
 
+def test_preview_as_json_lists_the_orders_and_each_customers_position(workbook, tmp_path):
+    result = toolkit("orders", "preview", str(workbook), "--date", "2026-04-09", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    preview = json.loads(result.stdout)
+    assert preview["date"] == "2026-04-09" and preview["orders"]
+    row = preview["orders"][0]
+    assert {"day", "template", "customer", "amount", "existing", "catch_up"} <= set(row)
+    position = preview["customers"][row["customer"]]
+    assert {"customer", "unshipped", "outstanding", "credit_limit", "headroom"} <= set(position)
+
+
 def test_calendar_for_april_respects_easter_monday(workbook, tmp_path):
     from toolkit.intake.validation import check_file
 

@@ -12,8 +12,9 @@ from python_calamine import CalamineWorkbook
 from test_invoicing import APRIL, make_order, master_with, ship
 from toolkit.core.invoicing import Request
 from toolkit.ledger.db import reading
-from toolkit.ledger.invoices import finalize, run
-from toolkit.ledger.payments import receivables, record
+from toolkit.ledger.payments import receivables
+from toolkit.services.invoicing import finalize, run
+from toolkit.services.payments import record
 from toolkit.intake.payments_sheet import read_entries, read_file
 from toolkit.core.payments import (
     Collected, PaymentEntry, Receivable, Show, monitor, parse_invoice_number, payment_status,

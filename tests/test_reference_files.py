@@ -42,8 +42,8 @@ def build_documents(master, out: Path) -> dict[str, Path]:
     from toolkit.core.workdays import working_calendar
     from toolkit.ledger import open_ledger
     from toolkit.ledger.db import reading
-    from toolkit.ledger.deliveries import ship
-    from toolkit.ledger.invoices import run
+    from toolkit.services.shipping import ship
+    from toolkit.services.invoicing import run
     from toolkit.ledger.orders import load_orders
     from toolkit.services.orders import create
     from toolkit.writers.accountants import write_accountants

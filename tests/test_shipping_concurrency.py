@@ -25,7 +25,7 @@ TIMEOUT = 120
 
 def _ship(url: str, numbers: list[str] | None, barrier, results) -> None:
     """One user: ships the given orders one DDT run at a time, or every open order at once."""
-    from toolkit.ledger.deliveries import ship
+    from toolkit.services.shipping import ship
 
     master = check(minimal.workbook(shipping_sheets())).master
     ledger = open_ledger(url)

@@ -13,7 +13,8 @@ from test_shipping import shipping_master
 from toolkit.services.orders import create
 from toolkit.ledger import schema
 from toolkit.ledger.db import reading, writing
-from toolkit.ledger.deliveries import OverShipment, load_notes, ship, ship_in, store_drafts
+from toolkit.ledger.deliveries import OverShipment, load_notes, store_drafts
+from toolkit.services.shipping import ship, ship_in
 from toolkit.ledger.orders import load_orders
 from toolkit.core.orders import OrderStatus
 from toolkit.core.shipping import ChosenRow, Reason, plan_shipments

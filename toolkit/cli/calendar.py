@@ -7,10 +7,8 @@ from pathlib import Path
 import typer
 
 from toolkit.cli import output
-from toolkit.cli.master import load_checked
 from toolkit.cli.output import JsonOption, LangOption
-from toolkit.cli.session import parse_day
-from toolkit.basics.problems import ProblemsFound
+from toolkit.cli.session import open_master, parse_day
 
 
 def register(app: typer.Typer) -> None:
@@ -24,35 +22,26 @@ def register(app: typer.Typer) -> None:
         lang: str | None = LangOption,
     ) -> None:
         """Piano delle consegne fra due date: griglia ed elenco. The delivery plan between two dates: grid and list."""
-        from toolkit.core.plan import due_between
-        from toolkit.core.workdays import working_calendar
+        from toolkit.services.calendar import plan
 
-        result = load_checked(workbook, lang)
-        if result.master is None:
-            raise ProblemsFound(result.problems)
-        master = result.master
+        session = open_master(workbook, lang)
         start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
         if end < start:
             raise typer.BadParameter("--to < --from", param_hint="--to")
-        calendar = working_calendar(master.settings, master.closures)
-        dues, problems = due_between(master, start, end, calendar=calendar, locate=master.locate)
-        problems = result.problems + problems
-        if out is not None:
-            from toolkit.writers.calendar_sheet import write_calendar
-
-            write_calendar(out, master, dues, start, end, calendar, output.lang())
+        result = plan(session.master, start, end, out=out, lang=output.lang())
+        problems = session.warnings + result.problems
         if json:
             output.print_json({"from": start, "to": end, "deliveries": [
                 {"date": d.date, "template": d.template, "customer": d.customer, "moved": d.moved,
                  "moved_from": d.moved_from, "nominal": list(d.nominal), "extra": d.extra,
                  "exceptions": [e.value for e in d.exceptions],
                  "lines": [{"item": line.item, "quantity": line.quantity} for line in d.lines]}
-                for d in dues], "problems": problems})
+                for d in result.dues], "problems": problems})
         else:
-            for d in dues:
+            for d in result.dues:
                 note = " *" if d.changed else ""
                 typer.echo(f"{d.date:%d/%m/%Y} {d.date:%a}  {d.template:<8} {d.customer:<8} {d.total_quantity:>8}{note}")
             output.print_problems(problems)
-            if out is not None:
-                typer.echo(str(out))
+            if result.file is not None:
+                typer.echo(str(result.file))
         output.exit_for(problems)

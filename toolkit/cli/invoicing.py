@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from typer.core import TyperGroup
@@ -19,6 +20,9 @@ from toolkit.cli.output import JsonOption, LangOption, LedgerOption
 from toolkit.cli.session import codes, open_session, parse_day
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
 from toolkit.basics.labels import define, label
+
+if TYPE_CHECKING:
+    from toolkit.services.payments import Recorded
 
 define({
     "pending.held": ("cliente «Non fatturare», in attesa del via libera", "do-not-invoice customer, awaiting release"),
@@ -92,8 +96,7 @@ def run_cmd(
     the DDTs, credit notes for returns."""
     from toolkit.basics.dates import NotADate, parse_month, today_rome
     from toolkit.core.invoicing import Period, Request
-    from toolkit.ledger.invoices import run
-    from toolkit.writers.accountants import write_accountants
+    from toolkit.services.invoicing import run
 
     session = open_session(workbook, ledger, lang)
     try:
@@ -106,18 +109,13 @@ def run_cmd(
                                  param_hint="--out")
     request = Request(Period(first, last), today_rome(), parse_day(date) if date else None, customer,
                       frozenset(codes(release) or ()))
-    files: list[Path] = []
-
-    def write_files(invoices: list[Invoice], run_id: str) -> None:
-        files.extend(write_accountants(out, session.master, invoices, run_id, output.lang(),  # type: ignore[arg-type]
-                                       per_customer=per_customer, copies=copies))
-
     result = run(session.ledger, session.master, request, preview=preview,
-                 status=InvoiceStatus.FINAL if final else InvoiceStatus.DRAFT, then=write_files)
+                 status=InvoiceStatus.FINAL if final else InvoiceStatus.DRAFT, out=out, lang=output.lang(),
+                 per_customer=per_customer, copies=copies)
     problems = session.warnings + result.problems
     if json:
         output.print_json({"run_id": result.run_id, "preview": result.preview,
-                           "invoices": [_invoice_json(x) for x in result.invoices], "files": files,
+                           "invoices": [_invoice_json(x) for x in result.invoices], "files": result.files,
                            "pending": [asdict(p) for p in result.pending],
                            "problems": problems})
         output.exit_for(problems)
@@ -128,17 +126,9 @@ def run_cmd(
         typer.echo(f"{label('pending.waiting', lang)}: {p.customer} {p.lines} {label('pending.lines', lang)} "
                    f"({label('pending.' + p.reason, lang)})")
     output.print_problems(problems)
-    if result.preview:
-        typer.echo(f"Anteprima: {len(result.invoices)} documenti, nulla è stato scritto." if _it()
-                   else f"Preview: {len(result.invoices)} documents, nothing was written.")
-    elif result.run_id is None and not any(p.is_error for p in problems):
-        typer.echo("Niente da fatturare." if _it() else "Nothing to invoice.")
-    else:
-        state = "definitive" if final else "in bozza"
-        typer.echo(f"Emessi {len(result.invoices)} documenti ({state}), emissione {result.run_id}." if _it()
-                   else f"Issued {len(result.invoices)} documents ({'final' if final else 'draft'}), run {result.run_id}.")
-        for path in files:
-            typer.echo(str(path))
+    typer.echo(result.summary(lang))
+    for path in result.files:
+        typer.echo(str(path))
     output.exit_for(problems)
 
 
@@ -146,7 +136,7 @@ def run_cmd(
 def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg, json: bool = JsonOption,
              ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Annulla un'emissione in bozza (solo l'ultima della serie). Undo a draft run (only the latest of its series)."""
-    from toolkit.ledger.invoices import undo
+    from toolkit.services.invoicing import undo
 
     session = open_session(workbook, ledger, lang)
     count, problems = undo(session.ledger, run_id)
@@ -160,19 +150,6 @@ def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg, json: bool = Js
     output.exit_for(problems)
 
 
-def _export(session, run_id: str, out: Path, per_customer: bool, copies: bool) -> list[Path]:
-    from toolkit.ledger.db import reading
-    from toolkit.ledger.invoices import load_invoices
-    from toolkit.writers.accountants import write_accountants
-
-    with reading(session.ledger) as conn:
-        invoices = load_invoices(conn, run_id=run_id)
-    if not invoices:
-        return []
-    return write_accountants(out, session.master, invoices, run_id, output.lang(), per_customer=per_customer,
-                             copies=copies)
-
-
 @invoice_app.command("finalize")
 def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
                  out: Path | None = typer.Option(None, "--out", help="Riscrivi qui la cartella per il commercialista / "
@@ -180,11 +157,14 @@ def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
                  per_customer: bool = PerCustomerOption, copies: bool = CopiesOption, json: bool = JsonOption,
                  ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Rende definitive le fatture di un'emissione. Make a run's invoices final."""
-    from toolkit.ledger.invoices import finalize
+    from toolkit.services.invoicing import export, finalize
 
     session = open_session(workbook, ledger, lang)
     count, problems = finalize(session.ledger, run_id)
-    files = _export(session, run_id, out, per_customer, copies) if out is not None and not any(p.is_error for p in problems) else []
+    files = []
+    if out is not None and not output.has_errors(problems):
+        files = export(session.master, session.ledger, run_id, out, output.lang(), per_customer=per_customer,
+                       copies=copies).files
     if json:
         output.print_json({"run_id": run_id, "finalized": count, "files": files, "problems": problems})
     else:
@@ -203,15 +183,15 @@ def export_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
                ledger: str | None = LedgerOption,
                lang: str | None = LangOption) -> None:
     """Riscrive la cartella per il commercialista di un'emissione. Write a run's accountants' workbook again."""
-    from toolkit.ledger.invoices import UNKNOWN_RUN
+    from toolkit.services.invoicing import export
 
     session = open_session(workbook, ledger, lang)
-    files = _export(session, run_id, out, per_customer, copies)
-    if not files:
-        problems = [UNKNOWN_RUN(None, run_id=run_id)]
-        output.print_problems(problems)
-        output.exit_for(problems)
-    for path in files:
+    result = export(session.master, session.ledger, run_id, out, output.lang(), per_customer=per_customer,
+                    copies=copies)
+    if result.problems:
+        output.print_problems(result.problems)
+        output.exit_for(result.problems)
+    for path in result.files:
         typer.echo(str(path))
 
 
@@ -219,12 +199,10 @@ def export_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
 def list_cmd(workbook: Path = WorkbookArg, json: bool = JsonOption, ledger: str | None = LedgerOption,
              lang: str | None = LangOption) -> None:
     """Le emissioni di fatture nel registro, dalla più recente. The invoicing runs in the ledger, latest first."""
-    from toolkit.ledger.db import reading
-    from toolkit.ledger.invoices import run_summaries
+    from toolkit.services.invoicing import runs as run_list
 
     session = open_session(workbook, ledger, lang)
-    with reading(session.ledger) as conn:
-        runs = run_summaries(conn)
+    runs = run_list(session.ledger)
     if json:
         output.print_json({"runs": [{**asdict(r), "status": r.status.value} for r in runs]})
         return
@@ -247,7 +225,6 @@ def record_cmd(
     json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption,
 ) -> None:
     """Registra un incasso su una fattura. Record a payment on an invoice."""
-    from toolkit.ledger.payments import record
     from toolkit.basics.money import NotANumber, to_decimal
     from toolkit.core.payments import PaymentEntry
     from toolkit.basics.vocab import PaymentMethod, parse
@@ -262,18 +239,18 @@ def record_cmd(
         chosen = parse(PaymentMethod, method) if method else None
     except ValueError:
         raise typer.BadParameter(", ".join(m.value for m in PaymentMethod), param_hint="--method") from None
+    from toolkit.services.payments import record
+
     entry = PaymentEntry(invoice, parse_day(date), value, chosen, reference)
-    result = record(session.ledger, [entry], session.master.settings.invoice_series)
-    _report_recorded(result, json)
+    _report_recorded(record(session.ledger, [entry], session.master.settings.invoice_series), json)
 
 
-def _report_recorded(result, json: bool) -> None:
+def _report_recorded(result: Recorded, json: bool) -> None:
     if json:
         output.print_json({"recorded": result.recorded, "duplicates": result.duplicates, "problems": result.problems})
     else:
         output.print_problems(result.problems)
-        typer.echo(f"Registrati {len(result.recorded)} incassi, {len(result.duplicates)} già presenti." if _it()
-                   else f"Recorded {len(result.recorded)} payments, {len(result.duplicates)} already there.")
+        typer.echo(result.summary(output.lang()))
     output.exit_for(result.problems)
 
 
@@ -284,15 +261,10 @@ def import_cmd(workbook: Path = WorkbookArg,
                json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Importa gli incassi da un foglio o CSV; la stessa riga due volte è registrata una volta.
     Import payments from a sheet or CSV; the same row twice is recorded once."""
-    from toolkit.ledger.payments import Recorded, record
-    from toolkit.intake.payments_sheet import read_entries, read_file
+    from toolkit.services.payments import import_file
 
     session = open_session(workbook, ledger, lang)
-    entries, problems = read_entries(read_file(file))
-    if any(p.is_error for p in problems):
-        _report_recorded(Recorded([], [], problems), json)
-        return
-    _report_recorded(record(session.ledger, entries, session.master.settings.invoice_series), json)
+    _report_recorded(import_file(session.master, session.ledger, file), json)
 
 
 @payments_app.command("status")
@@ -306,17 +278,16 @@ def status_cmd(workbook: Path = WorkbookArg,
                json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Monitoraggio pagamenti: pagato, incassato, da incassare, prossima scadenza. Payment monitoring."""
     from toolkit.basics.dates import today_rome
-    from toolkit.ledger.payments import load_receivables
-    from toolkit.core.payments import Show, monitor
-    from toolkit.writers.payments_status import write_payment_status
+    from toolkit.core.payments import Show
+    from toolkit.services.payments import status
 
     if paid and unpaid:
         raise typer.BadParameter("--paid o --unpaid, non entrambi / not both", param_hint="--paid")
     session = open_session(workbook, ledger, lang)
     day = parse_day(as_of, "--as-of") if as_of else today_rome()
-    receivables = load_receivables(session.ledger, customer=customer)
-    rows = monitor(receivables, day, Show.UNPAID if unpaid else Show.PAID if paid else Show.ALL)
-    path = write_payment_status(out, session.master, rows, receivables, day, output.lang()) if out else None
+    result = status(session.master, session.ledger, day, Show.UNPAID if unpaid else Show.PAID if paid else Show.ALL,
+                    customer=customer, out=out, lang=output.lang())
+    rows, path = result.rows, result.file
     if json:
         output.print_json({"as_of": day, "file": path, "invoices": [
             {"number": r.number, "kind": r.kind, "date": r.invoice_date, "customer": r.customer, "total": r.total,

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption
-from toolkit.intake.validation import Checked, check_file
 
-
-def load_checked(workbook: Path, lang: str | None) -> Checked:
-    """Check the workbook and settle the language (the option, else the workbook's, else it)."""
-    result = check_file(workbook)
-    workbook_lang = result.master.settings.language if result.master else None
-    output.set_lang(lang, workbook_lang)
-    return result
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 def register(app: typer.Typer) -> None:
@@ -42,11 +37,12 @@ def register(app: typer.Typer) -> None:
 
         Exit 0 with no errors (warnings allowed), 1 with errors, 2 when the file cannot be read.
         """
-        result = load_checked(workbook, lang)
-        if report is not None:
-            from toolkit.writers.problems_report import write_problems_report
+        from toolkit.services import check as data_check
 
-            write_problems_report(report, result.problems, workbook, output.lang())
+        result = data_check.check_file(workbook)
+        output.set_lang(lang, data_check.workbook_language(result))
+        if report is not None:
+            data_check.write_report(report, result.problems, workbook, output.lang())
         if json:
             output.print_json({"problems": result.problems})
         else:
@@ -61,6 +57,39 @@ def register(app: typer.Typer) -> None:
         lang: str | None = LangOption,
     ) -> None:
         """Esegue il flusso completo sull'esempio. Run the whole flow on the bundled sample."""
-        from toolkit.services.demo import run_demo
+        from toolkit.services.demo import run_demo, sample_line
 
-        run_demo(out, lang)
+        lang = output.set_lang(lang)
+        bar = _ProgressBar()
+        try:
+            tally = run_demo(out, lang, sample_written=lambda path: typer.echo(sample_line(path, lang)),
+                             progress=bar)
+        finally:
+            bar.stop()
+        for line in tally.summary(lang):
+            typer.echo(line)
+
+
+class _ProgressBar:
+    """The demo's month as a progress bar on stderr, gone when the month is done."""
+
+    def __init__(self) -> None:
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        if self._progress is None or self._task is None:
+            self._progress = Progress(console=Console(stderr=True), transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task(what, total=total)
+        self._progress.update(self._task, completed=done)
+        if done >= total:
+            self.stop()
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+        self._progress = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
@@ -33,8 +34,8 @@ def preview_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
     result = preview(session.master, session.ledger, parse_day(date), with_catch_up=catch_up)
     problems = session.warnings + result.problems
     if json:
-        output.print_json({"date": result.day, "missed_days": result.missed_days, "orders": [r.__dict__ for r in result.rows],
-                           "customers": {c: {**e.__dict__, "credit_limit": limit, "headroom": e.headroom(limit)}
+        output.print_json({"date": result.day, "missed_days": result.missed_days, "orders": [asdict(r) for r in result.rows],
+                           "customers": {c: {**asdict(e), "credit_limit": limit, "headroom": e.headroom(limit)}
                                          for c, (e, limit) in result.customers.items()},
                            "problems": problems})
     else:
@@ -54,7 +55,7 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                                                "write the printable orders here (one sheet per order)."),
                json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Crea gli ordini in scadenza (tutti o quelli scelti), mai due volte. Create the due orders, never twice."""
-    from toolkit.services.orders import create
+    from toolkit.services.orders import create, order_documents
 
     session = open_session(workbook, ledger, lang)
     day = parse_day(date)
@@ -62,22 +63,14 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                     with_catch_up=catch_up)
     problems = session.warnings + result.problems
     if out is not None and not output.has_errors(problems):
-        from toolkit.ledger.db import reading
-        from toolkit.ledger.orders import load_orders
-        from toolkit.writers.orders_book import write_order_documents
-
-        numbers = {r["number"] for r in result.created + result.already_existing}
-        with reading(session.ledger) as conn:
-            printed = [o for o in load_orders(conn, occurrence_to=day) if o.number in numbers]
-        write_order_documents(out, session.master, printed, output.lang())
+        order_documents(session.master, session.ledger, result.created + result.already_existing, out, output.lang())
     if json:
         output.print_json({"created": result.created, "already_existing": result.already_existing, "problems": problems})
     else:
         for row in result.created:
             typer.echo(f"{row['number']}  {row['template']}  {row['date']:%d/%m/%Y}  {row['customer']}")
         output.print_problems(problems)
-        typer.echo((f"Creati {len(result.created)} ordini, {len(result.already_existing)} già esistenti."
-                    if _it() else f"Created {len(result.created)} orders, {len(result.already_existing)} already existed."))
+        typer.echo(result.summary(output.lang()))
     output.exit_for(problems)
 
 
@@ -87,8 +80,7 @@ def list_cmd(workbook: Path = WorkbookArg,
                                                + ", ".join(s.value for s in OrderStatus)),
              json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Elenco degli ordini nel registro. The orders in the ledger."""
-    from toolkit.ledger.db import reading
-    from toolkit.ledger.orders import load_orders
+    from toolkit.services.orders import list_orders
 
     session = open_session(workbook, ledger, lang)
     statuses = None
@@ -97,8 +89,7 @@ def list_cmd(workbook: Path = WorkbookArg,
             statuses = [OrderStatus(status)]
         except ValueError:
             raise typer.BadParameter(", ".join(s.value for s in OrderStatus), param_hint="--status") from None
-    with reading(session.ledger) as conn:
-        found = load_orders(conn, statuses=statuses)
+    found = list_orders(session.ledger, statuses)
     if json:
         output.print_json({"orders": [
             {"number": o.number, "date": o.order_date, "template": o.template, "customer": o.customer,
@@ -137,11 +128,7 @@ def register(app: typer.Typer) -> None:
                   out: Path = typer.Option(..., "--out", help="File .xlsx del pannello / panel workbook to write."),
                   ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
         """Pannello di controllo: una riga per ordine, con il dettaglio. Control panel: one row per order, with details."""
-        from toolkit.ledger.db import reading
-        from toolkit.ledger.orders import load_orders
-        from toolkit.writers.orders_book import write_panel
+        from toolkit.services.orders import panel
 
         session = open_session(workbook, ledger, lang)
-        with reading(session.ledger) as conn:
-            found = load_orders(conn)
-        typer.echo(str(write_panel(out, session.master, found, output.lang())))
+        typer.echo(str(panel(session.master, session.ledger, out, output.lang())))

@@ -1,39 +1,35 @@
-"""What most verbs start with: a checked master workbook and its ledger.
+"""What most verbs start with: a checked master workbook and its ledger, and the language.
 
-A workbook with errors stops every verb that would act on it (exit 1, the problems listed),
-so nothing is generated, shipped or invoiced from data the check rejects.
+The session itself is `toolkit.services.session`; here the language of the messages is
+settled (the option, else the workbook's, else Italian) before a problem is printed, and the
+arguments every verb shares are parsed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import typer
 
-from toolkit.cli import output
 from toolkit.basics.dates import NotADate, to_date
-from toolkit.ledger import Ledger, open_ledger
-from toolkit.model.records import MasterData
-from toolkit.basics.problems import ProblemsFound
-from toolkit.intake.validation import check_file
+from toolkit.cli import output
+from toolkit.services import check, session as sessions
+from toolkit.services.session import Session
 
 
-@dataclass(frozen=True)
-class Session:
-    workbook: Path
-    master: MasterData
-    ledger: Ledger
-    warnings: list
+def open_master(workbook: Path, lang: str | None, ledger_url: str | None = None) -> Session:
+    """Check the workbook, settle the language, and start a session (its ledger not opened yet)."""
+    checked = check.check_file(workbook)
+    output.set_lang(lang, check.workbook_language(checked))
+    return sessions.start(checked, workbook, ledger_url)
 
 
 def open_session(workbook: Path, ledger_url: str | None, lang: str | None) -> Session:
-    result = check_file(workbook)
-    output.set_lang(lang, result.master.settings.language if result.master else None)
-    if result.master is None:
-        raise ProblemsFound(result.problems)
-    return Session(Path(workbook), result.master, open_ledger(ledger_url, workbook), result.problems)
+    """A session with its ledger open: an unreachable ledger stops the verb before anything else."""
+    session = open_master(workbook, lang, ledger_url)
+    session.ledger  # noqa: B018 - opened now, on purpose
+    return session
 
 
 def parse_day(text: str, option: str = "--date") -> date:

@@ -7,107 +7,20 @@ Italian or English, so a sheet exported from the order panel works as it is.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from toolkit.basics.cells import Location, address
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption
 from toolkit.cli.session import codes, open_session, parse_day
-from toolkit.basics.problems import Problem, UnusableInput, define
-from toolkit.core.shipping import ChosenRow
-from toolkit.basics.vocab import normalize
 
-QUANTITIES_HEADER = define(
-    "quantities-bad-header", "error",
-    it="Il file delle quantità non ha le colonne {missing}: servono Ordine, Articolo (o Riga) e Quantità "
-       "nella prima riga.",
-    en="The quantities file lacks the columns {missing}: it needs Order, Item (or Line) and Quantity in "
-       "its first row.")
-QUANTITIES_FILE_MISSING = define(
-    "quantities-file-missing", "error",
-    it="Il file delle quantità {path} non esiste: controlla il nome e la cartella.",
-    en="The quantities file {path} does not exist: check its name and folder.")
-
-_HEADINGS = {
-    "order": ("ordine", "numero ordine", "n ordine", "order", "order number", "order no"),
-    "item": ("articolo", "codice articolo", "item", "item code"),
-    "line": ("riga", "numero riga", "n riga", "line", "line number", "line no"),
-    "quantity": ("quantita", "quantita da spedire", "qta", "quantity", "quantity to ship", "qty"),
-}
+if TYPE_CHECKING:
+    from toolkit.services.shipping import Shipped
 
 WorkbookArg = typer.Argument(..., help="Cartella anagrafiche / master workbook.")
 DateOption = typer.Option(..., "--date", help="Data / date (2026-04-09 or 09/04/2026).")
-
-
-def read_quantities(path: Path) -> tuple[list[ChosenRow], list[Problem]]:
-    """The rows of a quantities file (CSV, or the first sheet of a workbook)."""
-    path = Path(path)
-    if path.suffix.lower() in (".csv", ".txt"):
-        if not path.is_file():
-            raise UnusableInput(QUANTITIES_FILE_MISSING(None, path=path))
-        return quantity_rows(path.name, path.stem, _csv_rows(path.read_bytes()))
-    from toolkit.intake.sources import read_workbook
-
-    raw = read_workbook(path)
-    sheet = next((s for s in raw.sheets if any(any(v not in (None, "") for v in r) for r in s.rows)), None)
-    if sheet is None:
-        return [], [QUANTITIES_HEADER(Location(raw.sheets[0].name if raw.sheets else path.name, "A1", path.name),
-                                      missing="Ordine, Articolo, Quantità")]
-    return quantity_rows(path.name, sheet.name, sheet.rows, sheet.first_row, sheet.first_col)
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    """Excel's CSV exports: UTF-8 (with or without BOM) or Windows-1252, `;` or `,` separated."""
-    try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = data.decode("cp1252", errors="replace")
-    first = content.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    return [row for row in csv.reader(io.StringIO(content), delimiter=delimiter)]
-
-
-def quantity_rows(workbook: str, sheet: str, rows: Sequence[Sequence[Any]], first_row: int = 1,
-                  first_col: int = 1) -> tuple[list[ChosenRow], list[Problem]]:
-    """Rows of (order, item or line, quantity), each with the cell of its quantity."""
-    filled = [(i, row) for i, row in enumerate(rows) if any(v not in (None, "") for v in row)]
-    if not filled:
-        return [], [QUANTITIES_HEADER(Location(sheet, "A1", workbook), missing="Ordine, Articolo, Quantità")]
-    head_index, head = filled[0]
-    columns: dict[str, int] = {}
-    for col, value in enumerate(head):
-        key = normalize(str(value or ""))
-        for field, words in _HEADINGS.items():
-            if field not in columns and key in {normalize(w) for w in words}:
-                columns[field] = col
-    present = (("Ordine", "order" in columns), ("Articolo/Riga", "item" in columns or "line" in columns),
-               ("Quantità", "quantity" in columns))
-    missing = [name for name, ok in present if not ok]
-    if missing:
-        where = Location(sheet, address(first_row + head_index, first_col), workbook)
-        return [], [QUANTITIES_HEADER(where, missing=", ".join(missing))]
-    chosen = []
-    for i, row in filled[1:]:
-        item, line = _cell(row, columns, "item"), _cell(row, columns, "line")
-        which = item if item not in (None, "") else line
-        if isinstance(which, float) and which.is_integer():
-            which = int(which)
-        where = Location(sheet, address(first_row + i, first_col + columns["quantity"]), workbook)
-        order = str(_cell(row, columns, "order") or "").strip()
-        chosen.append(ChosenRow(order, str(which if which is not None else "").strip(),
-                                _cell(row, columns, "quantity"), where))
-    return chosen, []
-
-
-def _cell(row: Sequence[Any], columns: dict[str, int], field: str) -> Any:
-    col = columns.get(field)
-    return row[col] if col is not None and col < len(row) else None
 
 
 def _it() -> bool:
@@ -135,24 +48,15 @@ def register(app: typer.Typer) -> None:
         Exit 0 when done (warnings such as held orders allowed), 1 when the input has errors
         (nothing is shipped), 2 when a file cannot be read.
         """
-        from toolkit.ledger.deliveries import ship
+        from toolkit.services.shipping import ship
 
         if orders and all_open:
             raise typer.BadParameter("--orders / --all: scegline uno / choose one", param_hint="--orders")
         session = open_session(workbook, ledger, lang)
         day = parse_day(date)
-        chosen, problems = read_quantities(quantities) if quantities is not None else ([], [])
-        if problems:
-            _report(json, None, [], [], problems)
-            output.exit_for(problems)
         result = ship(session.master, session.ledger, day, numbers=sorted(codes(orders) or ()), all_open=all_open,
-                      chosen=chosen, carrier=carrier, force=force)
-        written = None
-        if out is not None and result.notes:
-            from toolkit.writers.ddt import write_delivery_notes
-
-            written = write_delivery_notes(out, session.master, result.notes, output.lang())
-        _report(json, written, result.notes, result.held, list(result.problems), result.completed)
+                      quantities=quantities, carrier=carrier, force=force, out=out, lang=output.lang())
+        _report(json, result)
         output.exit_for(result.problems)
 
     @app.command("distribution")
@@ -167,17 +71,14 @@ def register(app: typer.Typer) -> None:
         ledger: str | None = LedgerOption, lang: str | None = LangOption,
     ) -> None:
         """Lista di distribuzione (da spedire) o completa. Distribution list (still to ship) or complete list."""
-        from toolkit.core.lists import complete_list, distribution_list
-        from toolkit.writers.lists import to_pdf, write_order_list
+        from toolkit.services import lists
 
         session = open_session(workbook, ledger, lang)
         start, end = _period(date, to)
-        orders = _orders(session, start, end)
-        made = (complete_list if complete else distribution_list)(orders, session.master, start, end)
-        path = write_order_list(out, session.master, made, output.lang())
+        path = lists.distribution(session.master, session.ledger, start, end, out, output.lang(), complete=complete)
         typer.echo(str(path))
         if pdf:
-            typer.echo(str(to_pdf(path)))
+            typer.echo(str(lists.pdf(path)))
 
     @app.command("production")
     def production_cmd(
@@ -190,21 +91,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Lista di produzione: quantità per articolo, con gli ordini.
         Production list: quantity per item, with the orders."""
-        from toolkit.core.lists import production_list
-        from toolkit.writers.lists import to_pdf, write_production_list
+        from toolkit.services import lists
 
         session = open_session(workbook, ledger, lang)
         start, end = _period(date, to)
-        from toolkit.ledger.db import reading
-        from toolkit.ledger.deliveries import available_stock
-
-        with reading(session.ledger) as conn:
-            stock = available_stock(conn, session.master)
-        made = production_list(_orders(session, start, end), session.master, start, end, stock)
-        path = write_production_list(out, session.master, made, output.lang())
+        path = lists.production(session.master, session.ledger, start, end, out, output.lang())
         typer.echo(str(path))
         if pdf:
-            typer.echo(str(to_pdf(path)))
+            typer.echo(str(lists.pdf(path)))
 
 
 def _period(date: str, to: str | None):
@@ -215,32 +109,23 @@ def _period(date: str, to: str | None):
     return start, end
 
 
-def _orders(session, start, end):
-    from toolkit.ledger.db import reading
-    from toolkit.ledger.orders import load_orders
-
-    with reading(session.ledger) as conn:
-        return load_orders(conn, occurrence_from=start, occurrence_to=end)
-
-
-def _report(json: bool, written: Path | None, notes, held, problems: list[Problem], completed=()) -> None:
+def _report(json: bool, result: Shipped) -> None:
     if json:
         output.print_json({
             "shipped": [{"ddt": n.number, "date": n.day, "customer": n.customer, "ship_to": n.ship_to,
                          "carrier": n.carrier, "reason": n.reason.value, "forced": n.forced,
-                         "orders": list(n.orders), "lines": len(n.lines)} for n in notes],
+                         "orders": list(n.orders), "lines": len(n.lines)} for n in result.notes],
             "held": [{"order": h.order, "customer": h.customer, "reason": h.reason, "items": list(h.items)}
-                     for h in held],
-            "completed": list(completed),
-            "workbook": written,
-            "problems": problems,
+                     for h in result.held],
+            "completed": list(result.completed),
+            "workbook": result.written,
+            "problems": list(result.problems),
         })
         return
-    for n in notes:
+    for n in result.notes:
         typer.echo(f"{n.number}  {n.day:%d/%m/%Y}  {n.customer:<8} {', '.join(n.orders)}  "
                    + (f"{len(n.lines)} righe" if _it() else f"{len(n.lines)} lines"))
-    output.print_problems(problems)
-    if written is not None:
-        typer.echo(str(written))
-    typer.echo(f"DDT emessi: {len(notes)}, ordini trattenuti: {len({h.order for h in held})}." if _it()
-               else f"DDTs issued: {len(notes)}, orders held: {len({h.order for h in held})}.")
+    output.print_problems(result.problems)
+    if result.written is not None:
+        typer.echo(str(result.written))
+    typer.echo(result.summary(output.lang()))

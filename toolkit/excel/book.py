@@ -30,11 +30,14 @@ The calls, and what each is for:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from toolkit.excel.cells import batches, cell_value
 from toolkit.model.sheets import match_sheet
-from toolkit.intake.sources import RawSheet, RawWorkbook
+from toolkit.services.check import live_workbook
+
+if TYPE_CHECKING:
+    from toolkit.services.check import RawWorkbook
 
 HIGHLIGHT = (255, 199, 206)
 """Excel's own "Bad" fill (#FFC7CE): light red, readable under black text."""
@@ -109,8 +112,8 @@ def read_master(book: Book, sheets: Mapping[str, Sheet] | None = None) -> RawWor
             continue
         used = sheet.used_range
         values = used.options(ndim=2).value
-        raw.append(RawSheet(name, values or [], used.row, used.column))
-    return RawWorkbook(book.name, tuple(raw))
+        raw.append((name, values or [], used.row, used.column))
+    return live_workbook(book.name, raw)
 
 
 def read_values(sheet: Sheet) -> list[list[Any]]:

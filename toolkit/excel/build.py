@@ -1,8 +1,8 @@
 """Build the front-end workbook `workbooks/ordini-ricorrenti.xlsm` from text sources.
 
 The workbook is generated, never edited by hand: the VBA comes from `macros/*.bas` and from
-the installed xlwings package, the sheets from `toolkit.model.sheets` (through `write_master`, with
-the sample data so that a new user sees how the sheets are filled), the panel and the
+the installed xlwings package, the sheets from `toolkit.model.sheets` (the sample workbook of
+`toolkit.services.sample`, so that a new user sees how the sheets are filled), the panel and the
 `xlwings.conf` sheet from `toolkit.excel.panel`. A reviewer reads the text sources; the
 `.xlsm` in the repository is only their product, and `check` proves it is up to date.
 
@@ -25,10 +25,9 @@ import xlsxwriter
 
 from toolkit.excel import panel
 from toolkit.excel.vba_sources import our_modules, xlwings_modules, xlwings_version
-from toolkit.intake.sample import sample_rows
 from toolkit.excel.vba import VbaModule, build_vba_project
 from toolkit.excel.vba.bas import document_module
-from toolkit.writers.master_workbook import sheets_to_write, write_master
+from toolkit.services.sample import sheet_count, write_sample_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 MACROS = ROOT / "macros"
@@ -48,11 +47,9 @@ class Built:
 def build(target: Path = WORKBOOK, macros: Path = MACROS) -> Built:
     """Write the workbook to `target` (atomically; refused while Excel has it open)."""
     target = Path(target)
-    rows = sample_rows()
     version = xlwings_version()
     before = 2
-    sheet_count = before + len(sheets_to_write(rows))
-    modules = vba_modules(macros, sheet_count)
+    modules = vba_modules(macros, before + sheet_count())
 
     def add_front(workbook: xlsxwriter.Workbook) -> None:
         workbook.set_properties({
@@ -67,7 +64,7 @@ def build(target: Path = WORKBOOK, macros: Path = MACROS) -> Built:
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "vbaProject.bin"
         project.write_bytes(build_vba_project(modules))
-        write_master(target, rows, lang="it", vba_project=project, before_sheets=add_front)
+        write_sample_workbook(target, vba_project=project, before_sheets=add_front)
     return Built(target, version, tuple(m.name for m in modules))
 
 

@@ -15,24 +15,15 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from toolkit.basics import runtime
-
-from toolkit.intake import validation
-from toolkit.basics.cells import column_index
-from pathlib import Path
-
 from toolkit.excel import orders, report
 from toolkit.excel.book import (
     Book, find_sheet, highlight, message, read_master, read_values, sheets_by_name, write_table,
 )
 from toolkit.basics.problems import ProblemsFound, UnusableInput
-from toolkit.intake.sources import RawWorkbook
-from toolkit.intake.validation import Checked
 
 PANEL = "Pannello"
 DATE_NAME = "DataOrdini"
@@ -115,10 +106,11 @@ def button(caption: str) -> Callable[[Callable[[Book], None]], Callable[..., Non
 def check_data(book: Book) -> None:
     """Check the live book's master data, list the problems on "Controllo dati", highlight
     their cells and say how many there are: `toolkit check`, from a button."""
+    from toolkit.services.check import check_book
+
     sheets = sheets_by_name(book)
-    raw = read_master(book, sheets)
-    checked = validation.check(raw)
-    lang = language(checked, raw)
+    result = check_book(read_master(book, sheets))
+    checked, lang = result.checked, result.lang
     old = find_sheet(sheets, report.SHEET)
     previous = report.previous_cells(read_values(old)) if old is not None else {}
     current = report.cells_by_sheet(checked.problems)
@@ -133,27 +125,6 @@ def check_data(book: Book) -> None:
     message(book, text, report.TITLE[lang], critical=bool(checked.errors))
 
 
-def language(checked: Checked, raw: RawWorkbook) -> str:
-    """The workbook's Settings language, read from its cell even when other settings are wrong."""
-    if checked.master is not None:
-        value: Any = checked.master.settings.language
-    else:
-        value = _setting_cell(raw, checked.layout.sheets.get("settings"), checked.layout.settings_cells.get("language"))
-    chosen = str(value or "it").strip().lower()
-    return chosen if chosen in ("it", "en") else "it"
-
-
-def _setting_cell(raw: RawWorkbook, sheet_name: str | None, cell: str | None) -> Any:
-    sheet = raw.sheet(sheet_name) if sheet_name else None
-    match = re.fullmatch(r"([A-Z]+)(\d+)", cell or "")
-    if sheet is None or match is None:
-        return None
-    row, col = int(match[2]) - sheet.first_row, column_index(match[1]) - sheet.first_col
-    if 0 <= row < len(sheet.rows) and 0 <= col < len(sheet.rows[row]):
-        return sheet.rows[row][col]
-    return None
-
-
 @button("Anteprima ordini")
 def preview_orders(book: Book) -> None:
     """Orders due on the panel's date (`DataOrdini`), written to "Anteprima ordini" with a flag
@@ -161,10 +132,10 @@ def preview_orders(book: Book) -> None:
     from toolkit.services.orders import preview
 
     sheets = sheets_by_name(book)
-    master = orders.master_of(book)
-    lang = master.settings.language
+    session = orders.session_of(book)
+    lang = session.master.settings.language
     day = orders.order_date(find_sheet(sheets, PANEL), DATE_NAME)
-    result = preview(master, orders.ledger_of(book), day)
+    result = preview(session.master, session.ledger, day)
     sheet = write_table(book, orders.SHEET, orders.preview_block(result, lang), sheets, after=PANEL)
     sheet.autofit()
     sheet.activate()
@@ -184,18 +155,16 @@ def create_orders(book: Book) -> None:
     from toolkit.services.orders import create
 
     sheets = sheets_by_name(book)
-    master = orders.master_of(book)
-    lang = master.settings.language
+    session = orders.session_of(book)
+    lang = session.master.settings.language
     day = orders.order_date(find_sheet(sheets, PANEL), DATE_NAME)
     preview_sheet = find_sheet(sheets, orders.SHEET)
     keys = orders.flagged(read_values(preview_sheet) if preview_sheet is not None else [])
-    result = create(master, orders.ledger_of(book), day, keys=keys)
+    result = create(session.master, session.ledger, day, keys=keys)
     if result.problems and any(p.is_error for p in result.problems):
         raise ProblemsFound(result.problems)
     preview_orders.__wrapped__(book)
-    text = (f"Creati {len(result.created)} ordini, {len(result.already_existing)} già esistenti." if lang == "it"
-            else f"Created {len(result.created)} orders, {len(result.already_existing)} already existed.")
-    message(book, text, "Crea ordini selezionati")
+    message(book, result.summary(lang), "Crea ordini selezionati")
 
 
 @button("Spedisci (DDT)")
@@ -203,35 +172,29 @@ def ship(book: Book) -> None:
     """Ship every open order up to the panel's date and write the DDTs beside the book:
     `toolkit ship --all --out`, from a button. A customer over the credit limit is held; forcing
     it is a deliberate act left to `toolkit ship --force`, which the event log records."""
-    from toolkit.ledger.deliveries import ship as ship_orders
-    from toolkit.writers.ddt import write_delivery_notes
+    from toolkit.services.shipping import ship as ship_orders
 
-    master = orders.master_of(book)
-    lang = master.settings.language
+    session = orders.session_of(book)
+    lang = session.master.settings.language
     day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
-    result = ship_orders(master, orders.ledger_of(book), day, all_open=True)
+    result = ship_orders(session.master, session.ledger, day, all_open=True,
+                         out=orders.beside(session, f"ddt-{day:%Y-%m-%d}.xlsx"), lang=lang)
     if any(p.is_error for p in result.problems):
         raise ProblemsFound(list(result.problems))
-    lines = [(f"DDT emessi: {len(result.notes)}, ordini trattenuti: {len({h.order for h in result.held})}."
-              if lang == "it" else
-              f"DDTs issued: {len(result.notes)}, orders held: {len({h.order for h in result.held})}.")]
-    if result.notes:
-        target = write_delivery_notes(orders.beside(book, f"ddt-{day:%Y-%m-%d}.xlsx"), master, result.notes, lang)
-        lines.append(str(target))
+    lines = [result.summary(lang)]
+    if result.written is not None:
+        lines.append(str(result.written))
     lines += [p.render(lang) for p in result.problems[:10]]
     message(book, "\n".join(lines), "Spedisci (DDT)")
 
 
 def _order_list(book: Book, caption: str, name: str, complete: bool) -> None:
-    from toolkit.core.lists import complete_list as complete_of
-    from toolkit.core.lists import distribution_list as distribution_of
-    from toolkit.writers.lists import write_order_list
+    from toolkit.services.lists import distribution
 
-    master = orders.master_of(book)
+    session = orders.session_of(book)
     day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
-    made = (complete_of if complete else distribution_of)(orders.orders_on(book, day), master, day, day)
-    target = write_order_list(orders.beside(book, f"{name}-{day:%Y-%m-%d}.xlsx"), master, made,
-                              master.settings.language)
+    target = distribution(session.master, session.ledger, day, day, orders.beside(session, f"{name}-{day:%Y-%m-%d}.xlsx"),
+                          session.master.settings.language, complete=complete)
     message(book, str(target), caption)
 
 
@@ -250,19 +213,13 @@ def complete_list(book: Book) -> None:
 @button("Lista di produzione")
 def production_list(book: Book) -> None:
     """Quantities to produce per item for the panel's date: `toolkit production`."""
-    from toolkit.core.lists import production_list as production_of
-    from toolkit.writers.lists import write_production_list
+    from toolkit.services.lists import production
 
-    master = orders.master_of(book)
+    session = orders.session_of(book)
     day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
-    from toolkit.ledger.db import reading
-    from toolkit.ledger.deliveries import available_stock
-
-    with reading(orders.ledger_of(book)) as conn:
-        stock = available_stock(conn, master)
-    made = production_of(orders.orders_on(book, day), master, day, day, stock)
-    target = write_production_list(orders.beside(book, f"lista-produzione-{day:%Y-%m-%d}.xlsx"), master, made,
-                                   master.settings.language)
+    target = production(session.master, session.ledger, day, day,
+                        orders.beside(session, f"lista-produzione-{day:%Y-%m-%d}.xlsx"),
+                        session.master.settings.language)
     message(book, str(target), "Lista di produzione")
 
 
@@ -273,29 +230,18 @@ def month_end_invoicing(book: Book) -> None:
     `toolkit invoice --month --copies`, from a button."""
     from toolkit.basics.dates import parse_month, today_rome
     from toolkit.core.invoicing import Period, Request
-    from toolkit.ledger.invoices import run
-    from toolkit.writers.accountants import write_accountants
+    from toolkit.services.invoicing import run
 
-    master = orders.master_of(book)
-    lang = master.settings.language
+    session = orders.session_of(book)
+    lang = session.master.settings.language
     day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
     first, last = parse_month(f"{day:%Y-%m}")
-    folder = orders.beside(book, f"fatture-{day:%Y-%m}")
-    files: list[Path] = []
-    result = run(orders.ledger_of(book), master, Request(Period(first, last), today_rome()),
-                 then=lambda invoices, run_id: files.extend(write_accountants(folder, master, invoices, run_id, lang,
-                                                                             copies=True)))
+    result = run(session.ledger, session.master, Request(Period(first, last), today_rome()),
+                 out=orders.beside(session, f"fatture-{day:%Y-%m}"), lang=lang, copies=True)
     if any(p.is_error for p in result.problems):
         raise ProblemsFound(list(result.problems))
-    if result.run_id is None:
-        text = "Niente da fatturare." if lang == "it" else "Nothing to invoice."
-    elif lang == "it":
-        text = (f"Emessi {len(result.invoices)} documenti in bozza (emissione {result.run_id}): controllali, poi "
-                f"rendili definitivi con «toolkit invoice finalize».")
-    else:
-        text = (f"Issued {len(result.invoices)} draft documents (run {result.run_id}): check them, then make them "
-                f"final with “toolkit invoice finalize”.")
-    lines = [text, *map(str, files), *(p.render(lang) for p in result.problems[:10])]
+    lines = [result.summary(lang, next_step=True), *map(str, result.files),
+             *(p.render(lang) for p in result.problems[:10])]
     message(book, "\n".join(lines), "Fatturazione fine mese")
 
 
@@ -304,17 +250,15 @@ def payment_status(book: Book) -> None:
     """Every invoice's payments and dues as of today, written beside the book:
     `toolkit payments status --out`, from a button."""
     from toolkit.basics.dates import today_rome
-    from toolkit.ledger.payments import load_receivables
-    from toolkit.core.payments import Show, monitor
-    from toolkit.writers.payments_status import write_payment_status
+    from toolkit.core.payments import Show
+    from toolkit.services.payments import status
 
-    master = orders.master_of(book)
+    session = orders.session_of(book)
     today = today_rome()
-    receivables = load_receivables(orders.ledger_of(book))
-    rows = monitor(receivables, today, Show.ALL)
-    target = write_payment_status(orders.beside(book, f"stato-pagamenti-{today:%Y-%m-%d}.xlsx"), master, rows,
-                                  receivables, today, master.settings.language)
-    message(book, str(target), "Stato pagamenti")
+    result = status(session.master, session.ledger, today, Show.ALL,
+                    out=orders.beside(session, f"stato-pagamenti-{today:%Y-%m-%d}.xlsx"),
+                    lang=session.master.settings.language)
+    message(book, str(result.file), "Stato pagamenti")
 
 
 @button("Calendario")
@@ -324,16 +268,11 @@ def calendar(book: Book) -> None:
     format): `toolkit calendar`, from a button."""
     from datetime import timedelta
 
-    from toolkit.core.plan import due_between
-    from toolkit.core.workdays import working_calendar
-    from toolkit.writers.calendar_sheet import write_calendar
+    from toolkit.services.calendar import plan
 
-    master = orders.master_of(book)
-    lang = master.settings.language
+    session = orders.session_of(book)
+    lang = session.master.settings.language
     start = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
-    end = start + timedelta(days=30)
-    plan = working_calendar(master.settings, master.closures)
-    dues, _ = due_between(master, start, end, calendar=plan, locate=master.locate)
-    target = Path(book.fullname).with_name(f"calendario-{start:%Y-%m-%d}.xlsx")
-    write_calendar(target, master, dues, start, end, plan, lang)
+    target = plan(session.master, start, start + timedelta(days=30),
+                  out=orders.beside(session, f"calendario-{start:%Y-%m-%d}.xlsx"), lang=lang).file
     message(book, (f"Calendario scritto in {target}" if lang == "it" else f"Calendar written to {target}"), "Calendario")

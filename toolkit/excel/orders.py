@@ -1,4 +1,5 @@
-"""The order buttons' sheets: the preview with its flag column, and what "create" reads back.
+"""What the buttons share: the live book's session, the panel's date, where output files go,
+and the order buttons' sheets: the preview with its flag column, and what "create" reads back.
 
 The preview sheet is the seed's list of orders for a date where the user flags which to
 create ("conferma e flag"): a mark in the first column, prefilled for every order that does
@@ -15,12 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.services.orders import Preview
-from toolkit.ledger import Ledger, open_ledger
+from toolkit.services.session import Session, open_book
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.intake.validation import check
 from toolkit.excel.book import Book, Sheet, read_master
-from toolkit.model.records import MasterData
-from toolkit.basics.problems import ProblemsFound
 
 SHEET = "Anteprima ordini"
 HEADERS = {
@@ -41,29 +39,15 @@ NO_PREVIEW = define(
     en="There is no preview: press “Anteprima ordini” first, flag the orders to create, then “Crea ordini selezionati”.")
 
 
-def master_of(book: Book) -> MasterData:
-    checked = check(read_master(book))
-    if checked.master is None:
-        raise ProblemsFound(checked.problems)
-    return checked.master
+def session_of(book: Book) -> Session:
+    """The live book's checked master data, and its ledger: the team's when TOOLKIT_LEDGER_URL
+    is set, else the SQLite file beside the book (opened when a button first needs it)."""
+    return open_book(read_master(book), lambda: Path(book.fullname), os.environ.get("TOOLKIT_LEDGER_URL"))
 
 
-def ledger_of(book: Book) -> Ledger:
-    """The team's ledger when TOOLKIT_LEDGER_URL is set, else the SQLite file beside the book."""
-    return open_ledger(os.environ.get("TOOLKIT_LEDGER_URL"), Path(book.fullname))
-
-
-def beside(book: Book, name: str) -> Path:
+def beside(session: Session, name: str) -> Path:
     """Where a button's printable output goes: a file beside the workbook."""
-    return Path(book.fullname).with_name(name)
-
-
-def orders_on(book: Book, day: date):
-    from toolkit.ledger.db import reading
-    from toolkit.ledger.orders import load_orders
-
-    with reading(ledger_of(book)) as conn:
-        return load_orders(conn, occurrence_from=day, occurrence_to=day)
+    return session.workbook.with_name(name)
 
 
 def order_date(panel: Sheet | None, name: str) -> date:

@@ -1,7 +1,7 @@
 """The "Controllo dati" sheet of the live book: the file report's rows, with in-book links.
 
-The rows are `toolkit.writers.problems_report.rows`, the same the file report writes, so the
-command line and the button show the same thing. Here the cell column links into the book
+The rows are the data check's report rows (`toolkit.services.check.report_rows`), the same the
+file report writes, so the command line and the button show the same thing. Here the cell column links into the book
 itself (`=HYPERLINK("#'Righe modello'!C3","C3")`), and the summary goes to a message box.
 """
 
@@ -13,8 +13,9 @@ from typing import Any
 
 from toolkit.excel.cells import hyperlink
 from toolkit.basics.problems import Problem
-from toolkit.writers.problems_report import HEADERS, TITLE, rows
+from toolkit.services.check import report_headers, report_rows, report_title
 
+TITLE = {lang: report_title(lang) for lang in ("it", "en")}
 SHEET = TITLE["it"]
 """The report sheet's name: the Italian title whatever the language, so a second run finds it."""
 
@@ -24,8 +25,8 @@ _SHEET_COLUMN, _CELL_COLUMN = 1, 2
 
 def block(problems: Sequence[Problem], lang: str) -> list[list[Any]]:
     """Header and one row per problem; the cell column is a link when there is a cell."""
-    out: list[list[Any]] = [list(HEADERS[lang])]
-    for problem, row in zip(problems, rows(problems, lang)):
+    out: list[list[Any]] = [list(report_headers(lang))]
+    for problem, row in zip(problems, report_rows(problems, lang)):
         values: list[Any] = list(row)
         if problem.location is not None and problem.cell:
             values[_CELL_COLUMN] = hyperlink(problem.location.reference(), problem.cell)

@@ -2,7 +2,7 @@
 
 The invoice number, date, amount, method and reference of each row become `PaymentEntry`
 records; every bad cell is reported with its address, and nothing is recorded from a file
-with a problem (`toolkit.ledger.payments` stores the entries in one transaction).
+with a problem (`toolkit.services.payments` records the entries in one transaction).
 """
 
 from __future__ import annotations

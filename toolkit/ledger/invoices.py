@@ -1,19 +1,16 @@
-"""Invoices in the ledger: an invoicing run in one transaction, read back, finalized or undone.
+"""Invoices in the ledger: what is still to invoice, storing a run, reading it back, and the
+rows that finalizing or undoing a run changes.
 
-A run reads what is still to invoice *inside* its write transaction, so two runs at once
-follow one another and the second finds nothing the first took; numbers are drawn in the
-same transaction (`draw_numbers`), so a failed run leaves no gap. `invoice_lines.delivery_line_id`
-is unique: a shipped line can never be invoiced twice, whatever the code above does.
-
-A run is draft until finalized. A draft run can be undone while it is the latest run of each
-series and year it numbered: its invoices go and the counter goes back, leaving no gap.
+The invoicing action itself (one write transaction: read what is billable, plan, store) is
+`toolkit.services.invoicing`. Numbers are drawn in the caller's transaction (`draw_numbers`),
+so a failed run leaves no gap. `invoice_lines.delivery_line_id` is unique: a shipped line can
+never be invoiced twice, whatever the code above does.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -21,17 +18,15 @@ from decimal import Decimal
 from sqlalchemy import Connection, and_, delete, exists, func, select, update
 
 from toolkit.core.invoicing import (
-    Billable, DeliveryRef, Instalment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Pending, Period, Request,
-    is_fully_delivered, order_invoices, plan,
+    Billable, DeliveryRef, Instalment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period, is_fully_delivered,
 )
-from toolkit.ledger import Ledger, schema
+from toolkit.ledger import schema
 from toolkit.ledger.db import (
-    document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_event, log_events, now, reading, user, writing,
+    document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_event, log_events, now, user,
 )
-from toolkit.model.records import MasterData, Settings
-from toolkit.basics.problems import Problem, define
+from toolkit.model.records import Settings
 from toolkit.core.vat import totals, vat_summary
-from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
+from toolkit.basics.vocab import PaymentMethod
 
 o, ol = schema.orders.c, schema.order_lines.c
 d, dl = schema.deliveries.c, schema.delivery_lines.c
@@ -39,45 +34,6 @@ i, il, due = schema.invoices.c, schema.invoice_lines.c, schema.invoice_dues.c
 
 INVOICEABLE_ORDER_STATUSES = ("in-progress", "completed", "closed")
 DONE_ORDER_STATUSES = ("completed", "closed")
-
-UNKNOWN_RUN = define(
-    "unknown-invoice-run", "error",
-    it="Nel registro non c'è un'emissione di fatture {run_id}: controlla l'identificativo (toolkit invoice list).",
-    en="The ledger has no invoicing run {run_id}: check the identifier (toolkit invoice list).")
-RUN_FINAL = define(
-    "invoice-run-final", "error",
-    it="Le fatture dell'emissione {run_id} sono definitive: non si possono annullare, emetti una nota di credito.",
-    en="The invoices of run {run_id} are final: they cannot be undone, issue a credit note instead.")
-RUN_NOT_LATEST = define(
-    "invoice-run-not-latest", "error",
-    it="L'emissione {run_id} non è l'ultima della serie {series} {year} (c'è già il numero {later}): "
-       "annulla prima le emissioni successive, così la numerazione resta senza buchi.",
-    en="Run {run_id} is not the latest of series {series} {year} (number {later} exists): "
-       "undo the later runs first, so the numbering keeps no gaps.")
-RUN_PAID = define(
-    "invoice-run-paid", "error",
-    it="Ci sono incassi registrati sulle fatture dell'emissione {run_id}: non si può annullare.",
-    en="Payments are recorded on the invoices of run {run_id}: it cannot be undone.")
-RUN_ALREADY_FINAL = define(
-    "invoice-run-already-final", "warning",
-    it="Le fatture dell'emissione {run_id} erano già definitive.",
-    en="The invoices of run {run_id} were already final.")
-OUT_OF_SEQUENCE = define(
-    "invoice-date-out-of-sequence", "warning",
-    it="La fattura del {day} nella serie {series} {year} è datata prima dell'ultima già emessa ({latest}): "
-       "numeri e date non saranno nello stesso ordine.",
-    en="The invoice dated {day} in series {series} {year} is dated before the latest one issued ({latest}): "
-       "numbers and dates will not be in the same order.")
-
-
-@dataclass(frozen=True)
-class RunResult:
-    run_id: str | None
-    """None for a preview, or when there was nothing to invoice."""
-    invoices: list[Invoice]
-    problems: list[Problem]
-    pending: list[Pending]
-    preview: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +46,6 @@ class RunSummary:
     numbers: tuple[str, ...]
     """One range per series: `FT-2026-00001 … FT-2026-00045`."""
     total: Decimal
-
-
-def new_run_id(day: date) -> str:
-    """Short enough to type after `toolkit invoice undo`, unique across processes."""
-    return f"{day:%Y%m%d}-{uuid.uuid4().hex[:8]}"
 
 
 def series_for(settings: Settings, kind: InvoiceKind) -> str:
@@ -191,17 +142,6 @@ def delivered_orders(conn: Connection, order_ids: Collection[int], cutoff: date)
     return frozenset(found)
 
 
-def billables_for(conn: Connection, master: MasterData, request: Request) -> tuple[list[Billable], frozenset[int]]:
-    """Everything a run may invoice, and which of its orders are delivered in full."""
-    customers = [c for c in master.customers if not request.customer or c.code == request.customer]
-    immediate = {c.code for c in customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
-    after_order = {c.code for c in customers if c.invoice_terms is InvoiceTerms.AFTER_ORDER_DELIVERED}
-    shipped = shipped_not_invoiced(conn, request.cutoff, customer=request.customer)
-    ordered = ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff)
-    complete = delivered_orders(conn, {b.order_id for b in shipped if b.customer in after_order}, request.cutoff)
-    return shipped + ordered, complete
-
-
 # ---- storing
 
 
@@ -237,57 +177,9 @@ def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], sta
             for invoice_id, number, x in zip(ids, shown, invoices)]
 
 
-def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collection[int], day: date) -> list[Invoice]:
-    """Invoice these orders at once, inside the caller's transaction (order creation calls it
-    for POS, on-credit and prepay orders). Final at once: the invoice goes with the goods or
-    asks for the payment. Lines already invoiced are left out, so a second call adds nothing."""
-    invoices = order_invoices(master, ordered_not_invoiced(conn, order_ids=order_ids), day)
-    if not invoices:
-        return []
-    return store(conn, master.settings, invoices, InvoiceStatus.FINAL, new_run_id(day))
-
-
-def sequence_problems(conn: Connection, settings: Settings, invoices: Iterable[Invoice]) -> list[Problem]:
-    """A warning when an invoice is dated before the latest one already in its series and year."""
-    earliest: dict[tuple[str, int], date] = {}
-    for invoice in invoices:
-        key = (series_for(settings, invoice.kind), invoice.invoice_date.year)
-        earliest[key] = min(earliest.get(key, invoice.invoice_date), invoice.invoice_date)
-    problems = []
-    for (series, year), day in sorted(earliest.items()):
-        latest = conn.execute(select(func.max(i.invoice_date)).where(i.series == series, i.year == year)).scalar()
-        if latest is not None and day < latest:
-            problems.append(OUT_OF_SEQUENCE(None, day=day, series=series, year=year, latest=latest))
-    return problems
-
-
-def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool = False,
-        status: InvoiceStatus = InvoiceStatus.DRAFT,
-        then: Callable[[list[Invoice], str], object] | None = None) -> RunResult:
-    """Invoice what `request` asks, in one write transaction; with `preview`, only compute.
-
-    Nothing is written when the plan has errors. A second run for the same month finds the
-    lines already invoiced and issues nothing. `then` (writing the accountants' workbook)
-    runs inside the transaction: if it fails, the run is rolled back and no number is used.
-    """
-    if preview:
-        with reading(ledger) as conn:
-            billables, complete = billables_for(conn, master, request)
-            result = plan(master, billables, request, complete)
-            problems = list(result.problems) + sequence_problems(conn, master.settings, result.invoices)
-        return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True)
-    with writing(ledger) as conn:
-        billables, complete = billables_for(conn, master, request)
-        result = plan(master, billables, request, complete)
-        problems = list(result.problems)
-        if any(p.is_error for p in problems) or not result.invoices:
-            return RunResult(None, [], problems, list(result.pending))
-        problems += sequence_problems(conn, master.settings, result.invoices)
-        run_id = new_run_id(request.invoice_date or request.month.end)
-        stored = store(conn, master.settings, result.invoices, status, run_id)
-        if then is not None:
-            then(stored, run_id)
-    return RunResult(run_id, stored, problems, list(result.pending))
+def latest_invoice_date(conn: Connection, series: str, year: int) -> date | None:
+    """The date of the latest invoice already in a series and year."""
+    return conn.execute(select(func.max(i.invoice_date)).where(i.series == series, i.year == year)).scalar()
 
 
 # ---- reading back
@@ -373,59 +265,50 @@ def run_summaries(conn: Connection) -> list[RunSummary]:
 # ---- finalize and undo
 
 
-def finalize(ledger: Ledger, run_id: str) -> tuple[int, list[Problem]]:
-    """Make a draft run final; returns how many invoices changed."""
-    with writing(ledger) as conn:
-        rows = conn.execute(select(i.id, i.status, i.series, i.year, i.number).where(i.run_id == run_id)).all()
-        if not rows:
-            return 0, [UNKNOWN_RUN(None, run_id=run_id)]
-        drafts = [r for r in rows if r.status == InvoiceStatus.DRAFT.value]
-        if not drafts:
-            return 0, [RUN_ALREADY_FINAL(None, run_id=run_id)]
-        conn.execute(update(schema.invoices).where(i.run_id == run_id, i.status == InvoiceStatus.DRAFT.value)
-                     .values(status=InvoiceStatus.FINAL.value))
-        for r in drafts:
-            log_event(conn, "finalized", "invoice", r.id, document_number(r.series, r.year, r.number), f"run {run_id}")
-    return len(drafts), []
+def run_documents(conn: Connection, run_id: str) -> list:
+    """A run's invoices as (id, status, series, year, number) rows."""
+    return list(conn.execute(select(i.id, i.status, i.series, i.year, i.number).where(i.run_id == run_id)).all())
 
 
-def undo(ledger: Ledger, run_id: str) -> tuple[int, list[Problem]]:
-    """Delete a draft run's invoices and roll each counter back; returns how many went.
+def make_final(conn: Connection, run_id: str, drafts: Sequence) -> None:
+    """Turn a run's draft invoices (rows of `run_documents`) final, one event each."""
+    conn.execute(update(schema.invoices).where(i.run_id == run_id, i.status == InvoiceStatus.DRAFT.value)
+                 .values(status=InvoiceStatus.FINAL.value))
+    for r in drafts:
+        log_event(conn, "finalized", "invoice", r.id, document_number(r.series, r.year, r.number), f"run {run_id}")
 
-    Allowed only when no later number exists in any series and year the run used, so the
-    numbering stays gap-free, and when nothing was paid.
-    """
-    with writing(ledger) as conn:
-        rows = conn.execute(select(i.id, i.status, i.series, i.year, i.number).where(i.run_id == run_id)).all()
-        if not rows:
-            return 0, [UNKNOWN_RUN(None, run_id=run_id)]
-        if any(r.status != InvoiceStatus.DRAFT.value for r in rows):
-            return 0, [RUN_FINAL(None, run_id=run_id)]
-        ids = [r.id for r in rows]
-        if conn.execute(select(func.count()).select_from(schema.payments)
-                        .where(schema.payments.c.invoice_id.in_(ids))).scalar():
-            return 0, [RUN_PAID(None, run_id=run_id)]
-        numbers: dict[tuple[str, int], list[int]] = defaultdict(list)
-        for r in rows:
-            numbers[(r.series, r.year)].append(r.number)
-        problems = []
-        c = schema.counters.c
-        for (series, year), taken in sorted(numbers.items()):
-            later = conn.execute(select(func.max(i.number)).where(
-                i.series == series, i.year == year, i.number > min(taken), i.run_id != run_id)).scalar()
-            last = conn.execute(select(c.last).where(c.series == series, c.year == year)).scalar()
-            if later is not None or last != max(taken):
-                shown = later if later is not None else last
-                problems.append(RUN_NOT_LATEST(None, run_id=run_id, series=series, year=year,
-                                               later=document_number(series, year, shown)))
-        if problems:
-            return 0, problems
-        for r in rows:
-            log_event(conn, "undone", "invoice", None, document_number(r.series, r.year, r.number), f"run {run_id}")
-        conn.execute(delete(schema.invoice_dues).where(due.invoice_id.in_(ids)))
-        conn.execute(delete(schema.invoice_lines).where(il.invoice_id.in_(ids)))
-        conn.execute(delete(schema.invoices).where(i.id.in_(ids)))
-        for (series, year), taken in numbers.items():
-            conn.execute(update(schema.counters).where(and_(c.series == series, c.year == year))
-                         .values(last=min(taken) - 1))
-    return len(rows), []
+
+def paid_any(conn: Connection, invoice_ids: Sequence[int]) -> bool:
+    """Whether a payment is recorded on any of these invoices."""
+    return bool(conn.execute(select(func.count()).select_from(schema.payments)
+                             .where(schema.payments.c.invoice_id.in_(list(invoice_ids)))).scalar())
+
+
+def later_number(conn: Connection, series: str, year: int, after: int, run_id: str) -> int | None:
+    """The highest number above `after` that another run took in a series and year."""
+    return conn.execute(select(func.max(i.number)).where(
+        i.series == series, i.year == year, i.number > after, i.run_id != run_id)).scalar()
+
+
+def counter_last(conn: Connection, series: str, year: int) -> int | None:
+    """The last number drawn in a series and year."""
+    c = schema.counters.c
+    return conn.execute(select(c.last).where(c.series == series, c.year == year)).scalar()
+
+
+def delete_run(conn: Connection, run_id: str, rows: Sequence) -> None:
+    """Delete a run's invoices (rows of `run_documents`), one event each, and put each counter
+    back to the number before the run's first."""
+    numbers: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for r in rows:
+        numbers[(r.series, r.year)].append(r.number)
+    for r in rows:
+        log_event(conn, "undone", "invoice", None, document_number(r.series, r.year, r.number), f"run {run_id}")
+    ids = [r.id for r in rows]
+    conn.execute(delete(schema.invoice_dues).where(due.invoice_id.in_(ids)))
+    conn.execute(delete(schema.invoice_lines).where(il.invoice_id.in_(ids)))
+    conn.execute(delete(schema.invoices).where(i.id.in_(ids)))
+    c = schema.counters.c
+    for (series, year), taken in numbers.items():
+        conn.execute(update(schema.counters).where(and_(c.series == series, c.year == year))
+                     .values(last=min(taken) - 1))

@@ -4,24 +4,26 @@ It is the first thing a new user runs, so it does what a sales desk does in Apri
 working day, create the day's orders and ship them; at month end, issue the deferred invoices
 citing the DDTs, write the accountants' workbook, and the payment schedule. Run it again and
 nothing is created, shipped or invoiced twice — the ledger beside the sample remembers.
+
+The service says how far it got through callbacks and returns a `Tally`; the command line
+draws the progress bar and prints the tally's summary.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-import typer
-from rich.console import Console
-from rich.progress import Progress
-
-from toolkit.cli import output
 from toolkit.basics.problems import Problem, ProblemsFound
 
 MONTH = (date(2026, 4, 1), date(2026, 4, 30))
 CLOSING_DAY = date(2026, 5, 4)
 """The first working day after April: when the month is closed and invoiced."""
+
+Progress = Callable[[str, int, int], None]
+"""Told (what, steps done, steps in all) when the month starts and after each step."""
 
 
 @dataclass
@@ -36,110 +38,103 @@ class Tally:
     warnings: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
+    def summary(self, lang: str) -> list[str]:
+        """The lines the demo ends with: what was made, what is still open, where the files are."""
+        it = lang == "it"
+        lines = [
+            (f"Aprile 2026: {self.orders} ordini creati ({self.existing} già esistenti), {self.ddts} DDT, "
+             f"{self.invoices} fatture e note di credito (differite a fine mese, immediate per i banchi e i "
+             f"prepagati)." if it else
+             f"April 2026: {self.orders} orders created ({self.existing} already existed), {self.ddts} DDTs, "
+             f"{self.invoices} invoices and credit notes (deferred at month end, immediate for counter and "
+             f"prepaid orders)."),
+            (f"Da spedire a fine mese: {self.open_orders} ordini (giacenza, pagamento anticipato o fido): "
+             "vedi pannello.xlsx." if it else
+             f"Still to ship at month end: {self.open_orders} orders (stock, prepayment or credit): see pannello.xlsx."),
+        ]
+        folders = sorted({str(p.parent) for p in self.files})
+        lines.append(("Risultati in: " if it else "Output in: ") + ", ".join(folders))
+        return lines
 
-def run_demo(out: Path, lang: str | None = None) -> Tally:
+
+def sample_line(workbook: Path, lang: str) -> str:
+    """What the demo says first: where the sample it works on is."""
+    return ("Anagrafiche d'esempio: " if lang == "it" else "Sample master workbook: ") + str(workbook)
+
+
+def language(lang: str | None) -> str:
+    """The demo's language: the one asked for, else Italian."""
+    chosen = (lang or "it").lower()
+    return chosen if chosen in ("it", "en") else "it"
+
+
+def run_demo(out: Path, lang: str | None = None, *, sample_written: Callable[[Path], None] | None = None,
+             progress: Progress | None = None) -> Tally:
+    """Write the sample into `out`, check it (the report goes beside it), and run April on it."""
+    from toolkit.services import check
     from toolkit.services.sample import write_sample
-    from toolkit.intake.validation import check_file
-    from toolkit.writers.problems_report import write_problems_report
+    from toolkit.services.session import start
 
     out = Path(out)
-    output.set_lang(lang)
-    lang = output.lang()
-    it = lang == "it"
+    lang = language(lang)
     workbook = write_sample(out)
-    typer.echo(("Anagrafiche d'esempio: " if it else "Sample master workbook: ") + str(workbook))
-    result = check_file(workbook)
-    write_problems_report(out / "controllo-dati.xlsx", result.problems, workbook, lang)
+    if sample_written is not None:
+        sample_written(workbook)
+    result = check.check_file(workbook)
+    check.write_report(out / "controllo-dati.xlsx", result.problems, workbook, lang)
     if result.errors or result.master is None:
         raise ProblemsFound(result.problems)
-    tally = month(result.master, workbook, out, lang)
-    _summary(tally, result.master, lang)
-    return tally
+    session = start(result, workbook)
+    try:
+        return month(session.master, session.ledger, out, lang, progress)
+    finally:
+        session.ledger.engine.dispose()
 
 
-def month(master, workbook: Path, out: Path, lang: str) -> Tally:
+def month(master, ledger, out: Path, lang: str, progress: Progress | None = None) -> Tally:
     from toolkit.basics.dates import parse_month
-    from toolkit.services.orders import create
-    from toolkit.core.invoicing import Period, Request
-    from toolkit.ledger import open_ledger
-    from toolkit.ledger.db import reading
-    from toolkit.ledger.deliveries import ship
-    from toolkit.ledger.invoices import InvoiceStatus, load_invoices, run
-    from toolkit.ledger.orders import load_orders
-    from toolkit.ledger.payments import load_receivables
-    from toolkit.core.payments import Show, monitor
+    from toolkit.core.invoicing import InvoiceStatus, Period, Request
+    from toolkit.core.payments import Show
     from toolkit.core.workdays import working_calendar
-    from toolkit.writers.accountants import write_accountants
-    from toolkit.writers.ddt import write_delivery_notes
-    from toolkit.writers.orders_book import write_order_documents, write_panel
-    from toolkit.writers.payments_status import write_payment_status
+    from toolkit.ledger.counts import document_counts
+    from toolkit.ledger.db import reading
+    from toolkit.services import invoicing, payments
+    from toolkit.services.orders import create, list_orders, order_documents, panel
+    from toolkit.services.shipping import ship
 
-    ledger = open_ledger(None, workbook)
+    def counts() -> tuple[int, int, int]:
+        with reading(ledger) as conn:
+            return document_counts(conn)
+
+    tell = progress or (lambda what, done, total: None)
     calendar = working_calendar(master.settings, master.closures)
     days = [MONTH[0] + timedelta(days=i) for i in range((MONTH[1] - MONTH[0]).days + 1)]
     days = [d for d in days if calendar.is_working(d)]
     tally = Tally()
-    before = _counts(ledger)
-    it = lang == "it"
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("Aprile 2026" if it else "April 2026", total=len(days) + 1)
-        for day in days:
-            made = create(master, ledger, day, with_catch_up=False)
-            tally.existing += len(made.already_existing)
-            tally.warnings += [p for p in made.problems if not p.is_error]
-            if made.created:
-                numbers = {r["number"] for r in made.created}
-                with reading(ledger) as conn:
-                    printed = [o for o in load_orders(conn, occurrence_from=day, occurrence_to=day) if o.number in numbers]
-                tally.files.append(write_order_documents(out / "ordini" / f"ordini-{day:%Y-%m-%d}.xlsx", master, printed, lang))
-            shipped = ship(master, ledger, day, all_open=True)
-            tally.warnings += [p for p in shipped.problems if not p.is_error]
-            if shipped.notes:
-                tally.files.append(write_delivery_notes(out / "ddt" / f"ddt-{day:%Y-%m-%d}.xlsx", master, shipped.notes, lang))
-            progress.advance(task)
-        first, last = parse_month(f"{MONTH[0]:%Y-%m}")
-        invoiced = run(ledger, master, Request(Period(first, last), CLOSING_DAY), status=InvoiceStatus.FINAL)
-        tally.warnings += [p for p in invoiced.problems if not p.is_error]
-        progress.advance(task)
-    tally.orders, tally.ddts, tally.invoices = (after - earlier for after, earlier in zip(_counts(ledger), before))
-    with reading(ledger) as conn:
-        orders = load_orders(conn)
-        april = [i for i in load_invoices(conn) if first <= i.invoice_date <= last]
-    tally.files += write_accountants(out / "fatture", master, april, f"{first:%Y-%m}", lang, copies=True)
+    before = counts()
+    what, total = ("Aprile 2026" if lang == "it" else "April 2026"), len(days) + 1
+    tell(what, 0, total)
+    for done, day in enumerate(days, 1):
+        made = create(master, ledger, day, with_catch_up=False)
+        tally.existing += len(made.already_existing)
+        tally.warnings += [p for p in made.problems if not p.is_error]
+        if made.created:
+            tally.files.append(order_documents(master, ledger, made.created,
+                                               out / "ordini" / f"ordini-{day:%Y-%m-%d}.xlsx", lang))
+        shipped = ship(master, ledger, day, all_open=True, out=out / "ddt" / f"ddt-{day:%Y-%m-%d}.xlsx", lang=lang)
+        tally.warnings += [p for p in shipped.problems if not p.is_error]
+        if shipped.written is not None:
+            tally.files.append(shipped.written)
+        tell(what, done, total)
+    first, last = parse_month(f"{MONTH[0]:%Y-%m}")
+    invoiced = invoicing.run(ledger, master, Request(Period(first, last), CLOSING_DAY), status=InvoiceStatus.FINAL)
+    tally.warnings += [p for p in invoiced.problems if not p.is_error]
+    tell(what, total, total)
+    tally.orders, tally.ddts, tally.invoices = (after - earlier for after, earlier in zip(counts(), before))
+    orders = list_orders(ledger)
+    tally.files += invoicing.export_period(master, ledger, first, last, out / "fatture", lang, copies=True)
     tally.open_orders = sum(1 for o in orders if o.to_ship and o.status.value == "in-progress")
-    tally.files.append(write_panel(out / "pannello.xlsx", master, orders, lang))
-    receivables = load_receivables(ledger)
-    tally.files.append(write_payment_status(out / "scadenzario.xlsx", master, monitor(receivables, CLOSING_DAY, Show.ALL),
-                                            receivables, CLOSING_DAY, lang))
-    ledger.engine.dispose()
+    tally.files.append(panel(master, ledger, out / "pannello.xlsx", lang, orders))
+    schedule = payments.status(master, ledger, CLOSING_DAY, Show.ALL, out=out / "scadenzario.xlsx", lang=lang)
+    tally.files += [schedule.file] if schedule.file is not None else []
     return tally
-
-
-def _counts(ledger) -> tuple[int, int, int]:
-    from sqlalchemy import func, select
-
-    from toolkit.ledger import schema
-    from toolkit.ledger.db import reading
-
-    with reading(ledger) as conn:
-        return tuple(conn.execute(select(func.count()).select_from(t)).scalar_one()  # type: ignore[return-value]
-                     for t in (schema.orders, schema.deliveries, schema.invoices))
-
-
-def _summary(tally: Tally, master, lang: str) -> None:
-    it = lang == "it"
-    lines = [
-        (f"Aprile 2026: {tally.orders} ordini creati ({tally.existing} già esistenti), {tally.ddts} DDT, "
-         f"{tally.invoices} fatture e note di credito (differite a fine mese, immediate per i banchi e i "
-         f"prepagati)." if it else
-         f"April 2026: {tally.orders} orders created ({tally.existing} already existed), {tally.ddts} DDTs, "
-         f"{tally.invoices} invoices and credit notes (deferred at month end, immediate for counter and "
-         f"prepaid orders)."),
-        (f"Da spedire a fine mese: {tally.open_orders} ordini (giacenza, pagamento anticipato o fido): "
-         "vedi pannello.xlsx." if it else
-         f"Still to ship at month end: {tally.open_orders} orders (stock, prepayment or credit): see pannello.xlsx."),
-    ]
-    folders = sorted({str(p.parent) for p in tally.files})
-    lines.append(("Risultati in: " if it else "Output in: ") + ", ".join(folders))
-    for line in lines:
-        typer.echo(line)

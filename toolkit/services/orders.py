@@ -10,10 +10,11 @@ and create nothing twice (the ledger's unique key is (template, occurrence date)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
@@ -21,13 +22,15 @@ from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
 from toolkit.core.exposure import Exposure
 from toolkit.ledger.exposure import exposures
-from toolkit.ledger.orders import existing_numbers, insert_orders, last_generated, record_generation
+from toolkit.ledger.orders import existing_numbers, insert_orders, last_generated, load_orders, record_generation
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
-from toolkit.core.orders import EFFECTS
+from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.plan import Due, due_between
 from toolkit.basics.problems import Problem, define, errors
+from toolkit.services.invoicing import invoice_orders_in
+from toolkit.services.shipping import ship_in
 
 UNKNOWN_SELECTION = define(
     "unknown-template-selection", "error",
@@ -68,6 +71,11 @@ class Created:
     created: list[dict]
     already_existing: list[dict]
     problems: list[Problem]
+
+    def summary(self, lang: str) -> str:
+        """The line both front ends end with: how many orders were created, how many existed."""
+        return (f"Creati {len(self.created)} ordini, {len(self.already_existing)} già esistenti." if lang == "it"
+                else f"Created {len(self.created)} orders, {len(self.already_existing)} already existed.")
 
 
 def _start(ledger: Ledger, day: date, with_catch_up: bool) -> date:
@@ -168,8 +176,6 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
 def _invoice_at_once(conn, master: MasterData, invoice_now: dict[date, list[int]]) -> None:
     """POS, on-credit and prepay orders are invoiced in the transaction that creates them (a
     prepay order then waits for its payment before it ships)."""
-    from toolkit.ledger.invoices import invoice_orders_in
-
     for day, ids in sorted(invoice_now.items()):
         invoice_orders_in(conn, master, ids, day)
 
@@ -177,11 +183,36 @@ def _invoice_at_once(conn, master: MasterData, invoice_now: dict[date, list[int]
 def _ship_at_once(conn, master: MasterData, at_once: dict[date, list[int]]) -> list[Problem]:
     """Warehouse, POS and on-credit orders ship in the transaction that creates them: the goods
     leave with the order, so the customer's delivery terms and credit limit do not hold them."""
-    from toolkit.ledger.deliveries import ship_in
-    from toolkit.ledger.orders import load_orders
-
     problems: list[Problem] = []
     for day, ids in sorted(at_once.items()):
         shipped = ship_in(conn, master, load_orders(conn, ids=ids), day, paid=set(ids), force=True)
         problems += shipped.problems
     return problems
+
+
+def order_documents(master: MasterData, ledger: Ledger, rows: Sequence[dict], out: Path, lang: str) -> Path:
+    """The printable orders (one A4 sheet each) of these rows of `Created`, in ledger order."""
+    from toolkit.writers.orders_book import write_order_documents
+
+    numbers = {r["number"] for r in rows}
+    printed: list[Order] = []
+    if rows:
+        with reading(ledger) as conn:
+            found = load_orders(conn, occurrence_from=min(r["date"] for r in rows),
+                                occurrence_to=max(r["date"] for r in rows))
+        printed = [o for o in found if o.number in numbers]
+    return write_order_documents(out, master, printed, lang)
+
+
+def list_orders(ledger: Ledger, statuses: Sequence[OrderStatus] | None = None) -> list[Order]:
+    """The orders in the ledger, all or those in the given statuses."""
+    with reading(ledger) as conn:
+        return load_orders(conn, statuses=statuses)
+
+
+def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequence[Order] | None = None) -> Path:
+    """The control panel workbook: one row per order (every order in the ledger unless given),
+    linked to its lines."""
+    from toolkit.writers.orders_book import write_panel
+
+    return write_panel(out, master, list_orders(ledger) if orders is None else orders, lang)

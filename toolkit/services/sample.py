@@ -1,15 +1,18 @@
 """`toolkit sample`: the sample master workbook, written where the user asks.
 
 The rows come from `toolkit.intake.sample`; this module only writes them, through the same
-master-workbook writer the Excel front end and the benchmarks use.
+master-workbook writer the benchmarks use. The front-end workbook (`toolkit workbook build`)
+is the sample too, with the control panel in front and the macros inside.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from toolkit.intake.sample import SAMPLE_CREATED, SAMPLE_FILE, SELLER, sample_rows
-from toolkit.writers.master_workbook import write_master
+from toolkit.writers.master_workbook import sheets_to_write, write_master
 
 
 def write_sample(folder: Path, lang: str = "it") -> Path:
@@ -23,6 +26,19 @@ def write_sample(folder: Path, lang: str = "it") -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     return write_master(folder / SAMPLE_FILE, rows, lang=lang, before_sheets=_sample_properties)
+
+
+def sheet_count() -> int:
+    """How many master sheets the sample fills: the sheets a workbook built on it has after
+    the ones put in front."""
+    return len(sheets_to_write(sample_rows()))
+
+
+def write_sample_workbook(target: Path, *, vba_project: Path | None = None,
+                          before_sheets: Callable[[Any], None] | None = None) -> Path:
+    """The sample's master sheets (in Italian) in a workbook of the caller's: `before_sheets`
+    adds its own sheets in front (it gets the XlsxWriter workbook), `vba_project` embeds macros."""
+    return write_master(target, sample_rows(), lang="it", vba_project=vba_project, before_sheets=before_sheets)
 
 
 def _sample_properties(workbook) -> None:

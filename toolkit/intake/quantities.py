@@ -1,0 +1,103 @@
+"""Reading a quantities file: which order lines to ship in part, and how much of each.
+
+`toolkit ship --quantities FILE` takes a CSV or workbook with one row per order line to ship in
+part: order number, item code (or line number), quantity — the columns found by their headings
+in Italian or English, so a sheet exported from the order panel works as it is. Each row keeps
+the cell of its quantity, so a problem with it names that cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from toolkit.basics.cells import Location, address
+from toolkit.basics.problems import Problem, UnusableInput, define
+from toolkit.basics.vocab import normalize
+from toolkit.core.shipping import ChosenRow
+
+QUANTITIES_HEADER = define(
+    "quantities-bad-header", "error",
+    it="Il file delle quantità non ha le colonne {missing}: servono Ordine, Articolo (o Riga) e Quantità "
+       "nella prima riga.",
+    en="The quantities file lacks the columns {missing}: it needs Order, Item (or Line) and Quantity in "
+       "its first row.")
+QUANTITIES_FILE_MISSING = define(
+    "quantities-file-missing", "error",
+    it="Il file delle quantità {path} non esiste: controlla il nome e la cartella.",
+    en="The quantities file {path} does not exist: check its name and folder.")
+
+_HEADINGS = {
+    "order": ("ordine", "numero ordine", "n ordine", "order", "order number", "order no"),
+    "item": ("articolo", "codice articolo", "item", "item code"),
+    "line": ("riga", "numero riga", "n riga", "line", "line number", "line no"),
+    "quantity": ("quantita", "quantita da spedire", "qta", "quantity", "quantity to ship", "qty"),
+}
+
+
+def read_quantities(path: Path) -> tuple[list[ChosenRow], list[Problem]]:
+    """The rows of a quantities file (CSV, or the first sheet of a workbook)."""
+    path = Path(path)
+    if path.suffix.lower() in (".csv", ".txt"):
+        if not path.is_file():
+            raise UnusableInput(QUANTITIES_FILE_MISSING(None, path=path))
+        return quantity_rows(path.name, path.stem, _csv_rows(path.read_bytes()))
+    from toolkit.intake.sources import read_workbook
+
+    raw = read_workbook(path)
+    sheet = next((s for s in raw.sheets if any(any(v not in (None, "") for v in r) for r in s.rows)), None)
+    if sheet is None:
+        return [], [QUANTITIES_HEADER(Location(raw.sheets[0].name if raw.sheets else path.name, "A1", path.name),
+                                      missing="Ordine, Articolo, Quantità")]
+    return quantity_rows(path.name, sheet.name, sheet.rows, sheet.first_row, sheet.first_col)
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    """Excel's CSV exports: UTF-8 (with or without BOM) or Windows-1252, `;` or `,` separated."""
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        content = data.decode("cp1252", errors="replace")
+    first = content.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    return [row for row in csv.reader(io.StringIO(content), delimiter=delimiter)]
+
+
+def quantity_rows(workbook: str, sheet: str, rows: Sequence[Sequence[Any]], first_row: int = 1,
+                  first_col: int = 1) -> tuple[list[ChosenRow], list[Problem]]:
+    """Rows of (order, item or line, quantity), each with the cell of its quantity."""
+    filled = [(i, row) for i, row in enumerate(rows) if any(v not in (None, "") for v in row)]
+    if not filled:
+        return [], [QUANTITIES_HEADER(Location(sheet, "A1", workbook), missing="Ordine, Articolo, Quantità")]
+    head_index, head = filled[0]
+    columns: dict[str, int] = {}
+    for col, value in enumerate(head):
+        key = normalize(str(value or ""))
+        for field, words in _HEADINGS.items():
+            if field not in columns and key in {normalize(w) for w in words}:
+                columns[field] = col
+    present = (("Ordine", "order" in columns), ("Articolo/Riga", "item" in columns or "line" in columns),
+               ("Quantità", "quantity" in columns))
+    missing = [name for name, ok in present if not ok]
+    if missing:
+        where = Location(sheet, address(first_row + head_index, first_col), workbook)
+        return [], [QUANTITIES_HEADER(where, missing=", ".join(missing))]
+    chosen = []
+    for i, row in filled[1:]:
+        item, line = _cell(row, columns, "item"), _cell(row, columns, "line")
+        which = item if item not in (None, "") else line
+        if isinstance(which, float) and which.is_integer():
+            which = int(which)
+        where = Location(sheet, address(first_row + i, first_col + columns["quantity"]), workbook)
+        order = str(_cell(row, columns, "order") or "").strip()
+        chosen.append(ChosenRow(order, str(which if which is not None else "").strip(),
+                                _cell(row, columns, "quantity"), where))
+    return chosen, []
+
+
+def _cell(row: Sequence[Any], columns: dict[str, int], field: str) -> Any:
+    col = columns.get(field)
+    return row[col] if col is not None and col < len(row) else None

@@ -1,0 +1,98 @@
+"""The data check ("Controllo dati"): every problem of the master data with its sheet and cell,
+and the report that lists them, as a workbook file or as a sheet of the live book.
+
+A file is read from disk; a live Excel book arrives as the tables its front end read in a few
+round trips. Both go through the same validation and give the same report rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit.basics.cells import column_index
+from toolkit.basics.problems import Problem
+from toolkit.intake import validation
+from toolkit.intake.sources import RawSheet, RawWorkbook
+from toolkit.intake.validation import Checked
+
+
+@dataclass(frozen=True)
+class BookChecked:
+    """The check of a live book, and the language its report speaks."""
+
+    checked: Checked
+    lang: str
+
+
+def check_file(workbook: Path) -> Checked:
+    """Check a master workbook on disk; an unreadable file raises `UnusableInput`."""
+    return validation.check_file(workbook)
+
+
+def workbook_language(checked: Checked) -> str | None:
+    """The language the workbook's settings ask for, when the master data is usable."""
+    return checked.master.settings.language if checked.master else None
+
+
+def write_report(target: Path, problems: Sequence[Problem], workbook: Path, lang: str) -> Path:
+    """The "Controllo dati" workbook: one row per problem, linked to its cell in `workbook`."""
+    from toolkit.writers.problems_report import write_problems_report
+
+    return write_problems_report(target, problems, workbook, lang)
+
+
+def report_title(lang: str) -> str:
+    """The report's title, and the name of its sheet in a live book."""
+    from toolkit.writers.problems_report import TITLE
+
+    return TITLE[lang]
+
+
+def report_headers(lang: str) -> tuple[str, ...]:
+    from toolkit.writers.problems_report import HEADERS
+
+    return HEADERS[lang]
+
+
+def live_workbook(name: str, sheets: Iterable[tuple[str, Sequence[Sequence[Any]], int, int]]) -> RawWorkbook:
+    """A live book's master sheets as the check reads them: (name, values, first row, first
+    column) per sheet, as the front end read them."""
+    return RawWorkbook(name, tuple(RawSheet(*sheet) for sheet in sheets))
+
+
+def check_book(raw: RawWorkbook) -> BookChecked:
+    """Check a live book's master sheets, and settle the report's language."""
+    checked = validation.check(raw)
+    return BookChecked(checked, language(checked, raw))
+
+
+def report_rows(problems: Sequence[Problem], lang: str) -> list[tuple[str, str, str, str, str]]:
+    """The report's rows (severity, sheet, cell, code, message), the same in the file and the book."""
+    from toolkit.writers.problems_report import rows
+
+    return rows(problems, lang)
+
+
+def language(checked: Checked, raw: RawWorkbook) -> str:
+    """The workbook's Settings language, read from its cell even when other settings are wrong."""
+    if checked.master is not None:
+        value: Any = checked.master.settings.language
+    else:
+        value = _setting_cell(raw, checked.layout.sheets.get("settings"), checked.layout.settings_cells.get("language"))
+    chosen = str(value or "it").strip().lower()
+    return chosen if chosen in ("it", "en") else "it"
+
+
+def _setting_cell(raw: RawWorkbook, sheet_name: str | None, cell: str | None) -> Any:
+    sheet = raw.sheet(sheet_name) if sheet_name else None
+    match = re.fullmatch(r"([A-Z]+)(\d+)", cell or "")
+    if sheet is None or match is None:
+        return None
+    row, col = int(match[2]) - sheet.first_row, column_index(match[1]) - sheet.first_col
+    if 0 <= row < len(sheet.rows) and 0 <= col < len(sheet.rows[row]):
+        return sheet.rows[row][col]
+    return None

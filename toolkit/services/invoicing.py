@@ -1,0 +1,251 @@
+"""Month-end invoicing: a run in one transaction, finalized or undone; the accountants' workbook.
+
+A run reads what is still to invoice *inside* its write transaction, so two runs at once
+follow one another and the second finds nothing the first took; numbers are drawn in the
+same transaction, so a failed run leaves no gap, and the accountants' workbook is written
+inside it too: if writing fails, the run is rolled back and no number is used.
+
+A run is draft until finalized. A draft run can be undone while it is the latest run of each
+series and year it numbered: its invoices go and the counter goes back, leaving no gap.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from toolkit.basics.problems import Problem, define, errors
+from toolkit.basics.vocab import InvoiceTerms
+from toolkit.core.invoicing import Billable, Invoice, InvoiceStatus, Pending, Request, order_invoices, plan
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import document_number, reading, writing
+from toolkit.ledger.invoices import (
+    RunSummary, counter_last, delete_run, delivered_orders, later_number, latest_invoice_date, load_invoices,
+    make_final, ordered_not_invoiced, paid_any, run_documents, run_summaries, series_for, shipped_not_invoiced, store,
+)
+from toolkit.model.records import MasterData, Settings
+
+UNKNOWN_RUN = define(
+    "unknown-invoice-run", "error",
+    it="Nel registro non c'è un'emissione di fatture {run_id}: controlla l'identificativo (toolkit invoice list).",
+    en="The ledger has no invoicing run {run_id}: check the identifier (toolkit invoice list).")
+RUN_FINAL = define(
+    "invoice-run-final", "error",
+    it="Le fatture dell'emissione {run_id} sono definitive: non si possono annullare, emetti una nota di credito.",
+    en="The invoices of run {run_id} are final: they cannot be undone, issue a credit note instead.")
+RUN_NOT_LATEST = define(
+    "invoice-run-not-latest", "error",
+    it="L'emissione {run_id} non è l'ultima della serie {series} {year} (c'è già il numero {later}): "
+       "annulla prima le emissioni successive, così la numerazione resta senza buchi.",
+    en="Run {run_id} is not the latest of series {series} {year} (number {later} exists): "
+       "undo the later runs first, so the numbering keeps no gaps.")
+RUN_PAID = define(
+    "invoice-run-paid", "error",
+    it="Ci sono incassi registrati sulle fatture dell'emissione {run_id}: non si può annullare.",
+    en="Payments are recorded on the invoices of run {run_id}: it cannot be undone.")
+RUN_ALREADY_FINAL = define(
+    "invoice-run-already-final", "warning",
+    it="Le fatture dell'emissione {run_id} erano già definitive.",
+    en="The invoices of run {run_id} were already final.")
+OUT_OF_SEQUENCE = define(
+    "invoice-date-out-of-sequence", "warning",
+    it="La fattura del {day} nella serie {series} {year} è datata prima dell'ultima già emessa ({latest}): "
+       "numeri e date non saranno nello stesso ordine.",
+    en="The invoice dated {day} in series {series} {year} is dated before the latest one issued ({latest}): "
+       "numbers and dates will not be in the same order.")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: str | None
+    """None for a preview, or when there was nothing to invoice."""
+    invoices: list[Invoice]
+    problems: list[Problem]
+    pending: list[Pending]
+    preview: bool = False
+    status: InvoiceStatus = InvoiceStatus.DRAFT
+    """The status the run asked for its invoices."""
+    files: list[Path] = field(default_factory=list)
+    """The accountants' workbook and what goes with it, when an output folder was given."""
+
+    def summary(self, lang: str, *, next_step: bool = False) -> str:
+        """The line that ends a run: a preview, nothing to invoice, or what was issued. With
+        `next_step`, a draft run also says how to make it final (the button's wording)."""
+        it, count = lang == "it", len(self.invoices)
+        if self.preview:
+            return (f"Anteprima: {count} documenti, nulla è stato scritto." if it
+                    else f"Preview: {count} documents, nothing was written.")
+        if self.run_id is None and not errors(self.problems):
+            return "Niente da fatturare." if it else "Nothing to invoice."
+        final = self.status is InvoiceStatus.FINAL
+        if next_step and not final:
+            return (f"Emessi {count} documenti in bozza (emissione {self.run_id}): controllali, poi rendili "
+                    f"definitivi con «toolkit invoice finalize»." if it else
+                    f"Issued {count} draft documents (run {self.run_id}): check them, then make them final with "
+                    f"“toolkit invoice finalize”.")
+        return (f"Emessi {count} documenti ({'definitive' if final else 'in bozza'}), emissione {self.run_id}."
+                if it else f"Issued {count} documents ({'final' if final else 'draft'}), run {self.run_id}.")
+
+
+@dataclass(frozen=True)
+class Exported:
+    files: list[Path]
+    problems: list[Problem]
+
+
+def new_run_id(day: date) -> str:
+    """Short enough to type after `toolkit invoice undo`, unique across processes."""
+    return f"{day:%Y%m%d}-{uuid.uuid4().hex[:8]}"
+
+
+def billables_for(conn: Connection, master: MasterData, request: Request) -> tuple[list[Billable], frozenset[int]]:
+    """Everything a run may invoice, and which of its orders are delivered in full."""
+    customers = [c for c in master.customers if not request.customer or c.code == request.customer]
+    immediate = {c.code for c in customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
+    after_order = {c.code for c in customers if c.invoice_terms is InvoiceTerms.AFTER_ORDER_DELIVERED}
+    shipped = shipped_not_invoiced(conn, request.cutoff, customer=request.customer)
+    ordered = ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff)
+    complete = delivered_orders(conn, {b.order_id for b in shipped if b.customer in after_order}, request.cutoff)
+    return shipped + ordered, complete
+
+
+def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collection[int], day: date) -> list[Invoice]:
+    """Invoice these orders at once, inside the caller's transaction (order creation calls it
+    for POS, on-credit and prepay orders). Final at once: the invoice goes with the goods or
+    asks for the payment. Lines already invoiced are left out, so a second call adds nothing."""
+    invoices = order_invoices(master, ordered_not_invoiced(conn, order_ids=order_ids), day)
+    if not invoices:
+        return []
+    return store(conn, master.settings, invoices, InvoiceStatus.FINAL, new_run_id(day))
+
+
+def sequence_problems(conn: Connection, settings: Settings, invoices: Iterable[Invoice]) -> list[Problem]:
+    """A warning when an invoice is dated before the latest one already in its series and year."""
+    earliest: dict[tuple[str, int], date] = {}
+    for invoice in invoices:
+        key = (series_for(settings, invoice.kind), invoice.invoice_date.year)
+        earliest[key] = min(earliest.get(key, invoice.invoice_date), invoice.invoice_date)
+    problems = []
+    for (series, year), day in sorted(earliest.items()):
+        latest = latest_invoice_date(conn, series, year)
+        if latest is not None and day < latest:
+            problems.append(OUT_OF_SEQUENCE(None, day=day, series=series, year=year, latest=latest))
+    return problems
+
+
+def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool = False,
+        status: InvoiceStatus = InvoiceStatus.DRAFT, out: Path | None = None, lang: str = "it",
+        per_customer: bool = False, copies: bool = False,
+        then: Callable[[list[Invoice], str], object] | None = None) -> RunResult:
+    """Invoice what `request` asks, in one write transaction; with `preview`, only compute.
+
+    Nothing is written when the plan has errors. A second run for the same month finds the
+    lines already invoiced and issues nothing. With `out`, the accountants' workbook is
+    written there inside the transaction (`then`, likewise, runs inside it): if it fails, the
+    run is rolled back and no number is used.
+    """
+    if preview:
+        with reading(ledger) as conn:
+            billables, complete = billables_for(conn, master, request)
+            result = plan(master, billables, request, complete)
+            problems = list(result.problems) + sequence_problems(conn, master.settings, result.invoices)
+        return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True, status=status)
+    files: list[Path] = []
+    with writing(ledger) as conn:
+        billables, complete = billables_for(conn, master, request)
+        result = plan(master, billables, request, complete)
+        problems = list(result.problems)
+        if any(p.is_error for p in problems) or not result.invoices:
+            return RunResult(None, [], problems, list(result.pending), status=status)
+        problems += sequence_problems(conn, master.settings, result.invoices)
+        run_id = new_run_id(request.invoice_date or request.month.end)
+        stored = store(conn, master.settings, result.invoices, status, run_id)
+        if out is not None:
+            files += write_workbook(out, master, stored, run_id, lang, per_customer=per_customer, copies=copies)
+        if then is not None:
+            then(stored, run_id)
+    return RunResult(run_id, stored, problems, list(result.pending), status=status, files=files)
+
+
+def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name: str, lang: str, *,
+                   per_customer: bool = False, copies: bool = False) -> list[Path]:
+    """The accountants' workbook `fatture-NAME.xlsx` (one per customer on request), the
+    register as CSV, and with `copies` the printable invoices."""
+    from toolkit.writers.accountants import write_accountants
+
+    return write_accountants(out, master, invoices, name, lang, per_customer=per_customer, copies=copies)
+
+
+def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str, *, per_customer: bool = False,
+           copies: bool = False) -> Exported:
+    """A run's accountants' workbook, written again from the ledger."""
+    with reading(ledger) as conn:
+        invoices = load_invoices(conn, run_id=run_id)
+    if not invoices:
+        return Exported([], [UNKNOWN_RUN(None, run_id=run_id)])
+    return Exported(write_workbook(out, master, invoices, run_id, lang, per_customer=per_customer, copies=copies), [])
+
+
+def export_period(master: MasterData, ledger: Ledger, first: date, last: date, out: Path, lang: str, *,
+                  copies: bool = False) -> list[Path]:
+    """Every invoice dated in [first, last], whatever its run, in one accountants' workbook
+    named after the month: what the demo hands the accountant."""
+    with reading(ledger) as conn:
+        invoices = [x for x in load_invoices(conn) if first <= x.invoice_date <= last]
+    return write_workbook(out, master, invoices, f"{first:%Y-%m}", lang, copies=copies)
+
+
+def runs(ledger: Ledger) -> list[RunSummary]:
+    """The runs in the ledger, the most recently issued first: `toolkit invoice list`."""
+    with reading(ledger) as conn:
+        return run_summaries(conn)
+
+
+def finalize(ledger: Ledger, run_id: str) -> tuple[int, list[Problem]]:
+    """Make a draft run final; returns how many invoices changed."""
+    with writing(ledger) as conn:
+        rows = run_documents(conn, run_id)
+        if not rows:
+            return 0, [UNKNOWN_RUN(None, run_id=run_id)]
+        drafts = [r for r in rows if r.status == InvoiceStatus.DRAFT.value]
+        if not drafts:
+            return 0, [RUN_ALREADY_FINAL(None, run_id=run_id)]
+        make_final(conn, run_id, drafts)
+    return len(drafts), []
+
+
+def undo(ledger: Ledger, run_id: str) -> tuple[int, list[Problem]]:
+    """Delete a draft run's invoices and roll each counter back; returns how many went.
+
+    Allowed only when no later number exists in any series and year the run used, so the
+    numbering stays gap-free, and when nothing was paid.
+    """
+    with writing(ledger) as conn:
+        rows = run_documents(conn, run_id)
+        if not rows:
+            return 0, [UNKNOWN_RUN(None, run_id=run_id)]
+        if any(r.status != InvoiceStatus.DRAFT.value for r in rows):
+            return 0, [RUN_FINAL(None, run_id=run_id)]
+        if paid_any(conn, [r.id for r in rows]):
+            return 0, [RUN_PAID(None, run_id=run_id)]
+        numbers: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for r in rows:
+            numbers[(r.series, r.year)].append(r.number)
+        problems = []
+        for (series, year), taken in sorted(numbers.items()):
+            later = later_number(conn, series, year, min(taken), run_id)
+            last = counter_last(conn, series, year)
+            if later is not None or last != max(taken):
+                shown = later if later is not None else last
+                problems.append(RUN_NOT_LATEST(None, run_id=run_id, series=series, year=year,
+                                               later=document_number(series, year, shown)))
+        if problems:
+            return 0, problems
+        delete_run(conn, run_id, rows)
+    return len(rows), []

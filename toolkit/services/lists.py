@@ -1,0 +1,52 @@
+"""The day's lists: distribution (what is still to ship, by route and customer), complete (every
+order of the period with its state) and production (quantity to make per item, with the orders
+it comes from), each an A4 workbook, and a PDF of it on request.
+
+The orders are the ledger's, by occurrence date; production counts the stock on hand now (the
+stock sheet less what shipped since it was counted).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from toolkit.core.lists import complete_list, distribution_list, production_list
+from toolkit.core.orders import Order
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import reading
+from toolkit.ledger.deliveries import available_stock
+from toolkit.ledger.orders import load_orders
+from toolkit.model.records import MasterData
+
+
+def orders_between(ledger: Ledger, start: date, end: date) -> list[Order]:
+    """The orders whose occurrence falls in [start, end]."""
+    with reading(ledger) as conn:
+        return load_orders(conn, occurrence_from=start, occurrence_to=end)
+
+
+def distribution(master: MasterData, ledger: Ledger, start: date, end: date, out: Path, lang: str, *,
+                 complete: bool = False) -> Path:
+    """The distribution list (still to ship) or, with `complete`, the complete list."""
+    from toolkit.writers.lists import write_order_list
+
+    made = (complete_list if complete else distribution_list)(orders_between(ledger, start, end), master, start, end)
+    return write_order_list(out, master, made, lang)
+
+
+def production(master: MasterData, ledger: Ledger, start: date, end: date, out: Path, lang: str) -> Path:
+    """The production list: what to make per item, against the stock on hand."""
+    from toolkit.writers.lists import write_production_list
+
+    with reading(ledger) as conn:
+        stock = available_stock(conn, master)
+    made = production_list(orders_between(ledger, start, end), master, start, end, stock)
+    return write_production_list(out, master, made, lang)
+
+
+def pdf(workbook: Path) -> Path:
+    """A list printed to PDF by LibreOffice, beside its workbook."""
+    from toolkit.writers.lists import to_pdf
+
+    return to_pdf(workbook)

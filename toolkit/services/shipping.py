@@ -1,0 +1,152 @@
+"""Shipping: the DDTs of the chosen orders, issued in one write transaction, and printed.
+
+The orders are read again inside the transaction, so what is still to ship is what the ledger
+says now, not what a screen showed a minute ago; the core plans on those figures, the DDTs get
+their progressive numbers per year (gap-free: drawn in the same transaction), and each order
+found fully shipped becomes completed. The ledger's write lock makes two people shipping at
+once run one after the other, and the second cannot ship what the first already did.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from toolkit.basics.problems import Problem, define, errors
+from toolkit.core.documents import DeliveryNote
+from toolkit.core.exposure import Exposure
+from toolkit.core.orders import EFFECTS, Order, OrderStatus
+from toolkit.core.shipping import UNKNOWN_ORDER_ROW, ChosenRow, Held, ShipmentDraft, choose_quantities, plan_shipments
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import writing
+from toolkit.ledger.deliveries import available_stock, load_notes, paid_orders, store_drafts
+from toolkit.ledger.exposure import exposures
+from toolkit.ledger.orders import load_orders, order_by_number, set_statuses
+from toolkit.model.records import MasterData
+
+NOTHING_SELECTED = define(
+    "ship-nothing-selected", "error",
+    it="Scegli cosa spedire: --orders con i numeri d'ordine, --all per tutti gli ordini aperti fino alla data, "
+       "oppure --quantities con il file delle quantità.",
+    en="Choose what to ship: --orders with the order numbers, --all for every open order up to the date, "
+       "or --quantities with the quantities file.")
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """What a shipping action did: the DDTs stored, what was held, the orders it completed."""
+
+    notes: tuple[DeliveryNote, ...]
+    held: tuple[Held, ...]
+    problems: tuple[Problem, ...]
+    completed: tuple[str, ...] = ()
+    written: Path | None = None
+    """The DDT workbook, when one was asked for and there were DDTs to print."""
+
+    def summary(self, lang: str) -> str:
+        """The line both front ends end with: how many DDTs, how many orders held."""
+        held = len({h.order for h in self.held})
+        return (f"DDT emessi: {len(self.notes)}, ordini trattenuti: {held}." if lang == "it"
+                else f"DDTs issued: {len(self.notes)}, orders held: {held}.")
+
+
+def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str] = (), all_open: bool = False,
+         chosen: Sequence[ChosenRow] = (), quantities: Path | None = None, carrier: str | None = None,
+         force: bool = False, paid: Collection[int] | None = None, out: Path | None = None,
+         lang: str = "it") -> Shipped:
+    """Ship the chosen orders (by number, every open order up to `day`, or those the quantities
+    rows or file name) in one transaction; with any error in the input nothing is stored.
+    With `out`, the DDTs issued are printed there, one sheet each."""
+    if quantities is not None:
+        from toolkit.intake.quantities import read_quantities
+
+        read, problems = read_quantities(quantities)
+        if problems:
+            return Shipped((), (), tuple(problems))
+        chosen = [*chosen, *read]
+    shipped = _ship(master, ledger, day, numbers, all_open, chosen, carrier, force, paid)
+    if out is not None and shipped.notes:
+        from toolkit.writers.ddt import write_delivery_notes
+
+        return replace(shipped, written=write_delivery_notes(out, master, shipped.notes, lang))
+    return shipped
+
+
+def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str], all_open: bool,
+          chosen: Sequence[ChosenRow], carrier: str | None, force: bool, paid: Collection[int] | None) -> Shipped:
+    if not numbers and not all_open and not chosen:
+        return Shipped((), (), (NOTHING_SELECTED(None),))
+    with writing(ledger) as conn:
+        selected: dict[int, Order] = {}
+        problems: list[Problem] = []
+        if all_open:
+            for order in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=day):
+                if EFFECTS[order.document_type].ships:
+                    selected[order.id] = order
+        named: list[int] = []
+        for number in numbers:
+            order = order_by_number(conn, number)
+            if order is None:
+                problems.append(UNKNOWN_ORDER_ROW(None, number=number))
+            else:
+                named.append(order.id)
+        for number in dict.fromkeys(str(row.order).strip() for row in chosen):
+            if (order := order_by_number(conn, number)) is not None:
+                named.append(order.id)
+        selected.update((order.id, order) for order in load_orders(conn, ids=named))
+        quantities, choice_problems = choose_quantities(chosen, list(selected.values()))
+        problems += choice_problems
+        if errors(problems):
+            return Shipped((), (), tuple(problems))
+        done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
+                       carrier=carrier, force=force)
+        return Shipped(done.notes, done.held, tuple(problems) + done.problems, done.completed)
+
+
+def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: date, *,
+            quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] | None = None,
+            carrier: str | None = None, force: bool = False) -> Shipped:
+    """Ship inside the caller's write transaction (order creation uses it for the orders that
+    ship at once). `orders` must be read in that transaction, so their figures are the ledger's
+    current ones; drafts that would ship more than is open are refused all the same."""
+    fresh = list(orders)
+    if not fresh:
+        return Shipped((), (), ())
+    customers = sorted({order.customer for order in fresh})
+    exposure = exposures(conn, customers)
+    if paid is None:
+        paid = paid_orders(conn, [order.id for order in fresh])
+    plan = plan_shipments(fresh, master, available_stock(conn, master), day, quantities=quantities, paid=paid,
+                          carrier=carrier, exposures=exposure, force=force)
+    if errors(plan.problems) or not plan.drafts:
+        return Shipped((), plan.held, plan.problems)
+    limits = {c.code: c.credit_limit for c in master.customers}
+    ids = store_drafts(conn, plan.drafts, master.settings.ddt_series,
+                       forced_detail={c: _forced_detail(exposure[c], limits.get(c)) for c in customers})
+    completed = complete_orders(conn, fresh, plan.drafts)
+    return Shipped(tuple(load_notes(conn, ids=ids)), plan.held, plan.problems, tuple(completed))
+
+
+def _forced_detail(exposure: Exposure, limit: Decimal | None) -> str:
+    return (f"forced: credit limit {limit}, exposure {exposure.total} "
+            f"(outstanding {exposure.outstanding}, unshipped {exposure.unshipped})")
+
+
+def complete_orders(conn: Connection, orders: Sequence[Order], drafts: Sequence[ShipmentDraft]) -> list[str]:
+    """The orders in progress that these stored drafts leave with nothing to ship become
+    completed; returns their numbers. `orders` are as read before the drafts were stored."""
+    shipping: dict[int, Decimal] = defaultdict(Decimal)
+    for draft in drafts:
+        for line in draft.lines:
+            shipping[line.order_line_id] += line.quantity
+    done = [order for order in orders
+            if order.status is OrderStatus.IN_PROGRESS and any(line.id in shipping for line in order.lines)
+            and all(line.to_ship == shipping.get(line.id, 0) for line in order.lines)]
+    set_statuses(conn, done, OrderStatus.COMPLETED, "completed")
+    return [order.number for order in done]
