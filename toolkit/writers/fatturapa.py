@@ -38,7 +38,7 @@ NAMESPACE = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"
 ITEM_CODE_TYPE = "INTERNO"
 """CodiceTipo of the item codes: the seller's own codes."""
 
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
 @dataclass
@@ -98,7 +98,7 @@ def write_invoices(invoices: Iterable[Invoice], context: Context, folder: Path, 
 def xml_bytes(doc: FatturaPA) -> bytes:
     """The file's bytes: UTF-8, no indentation, elements in the schema's order."""
     out: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>',
-                      f'<p:FatturaElettronica xmlns:p="{NAMESPACE}" versione="{doc.version}">',
+                      f'<p:FatturaElettronica xmlns:p="{NAMESPACE}" versione="{_text(doc.version)}">',
                       "<FatturaElettronicaHeader>"]
     _transmission(out, doc)
     out.append("<CedentePrestatore>")
@@ -120,7 +120,7 @@ def _transmission(out: list[str], doc: FatturaPA) -> None:
     out.append("<DatiTrasmissione>")
     _fiscal_id(out, "IdTrasmittente", tx.transmitter)
     out.append(f"<ProgressivoInvio>{_text(tx.progressive)}</ProgressivoInvio>"
-               f"<FormatoTrasmissione>{tx.format}</FormatoTrasmissione>"
+               f"<FormatoTrasmissione>{_text(tx.format)}</FormatoTrasmissione>"
                f"<CodiceDestinatario>{_text(tx.recipient_code)}</CodiceDestinatario>")
     if tx.pec:
         out.append(f"<PECDestinatario>{_text(tx.pec)}</PECDestinatario>")
@@ -141,28 +141,28 @@ def _personal_data(out: list[str], party: Party) -> None:
         out.append(f"<CodiceFiscale>{_text(party.tax_code)}</CodiceFiscale>")
     out.append(f"<Anagrafica><Denominazione>{_text(party.name)}</Denominazione></Anagrafica>")
     if party.tax_regime:
-        out.append(f"<RegimeFiscale>{party.tax_regime}</RegimeFiscale>")
+        out.append(f"<RegimeFiscale>{_text(party.tax_regime)}</RegimeFiscale>")
     out.append("</DatiAnagrafici>")
 
 
 def _address(out: list[str], tag: str, address: Address) -> None:
-    out.append(f"<{tag}><Indirizzo>{_text(address.street)}</Indirizzo><CAP>{address.postcode}</CAP>"
+    out.append(f"<{tag}><Indirizzo>{_text(address.street)}</Indirizzo><CAP>{_text(address.postcode)}</CAP>"
                f"<Comune>{_text(address.city)}</Comune>")
     if address.province:
-        out.append(f"<Provincia>{address.province}</Provincia>")
-    out.append(f"<Nazione>{address.country}</Nazione></{tag}>")
+        out.append(f"<Provincia>{_text(address.province)}</Provincia>")
+    out.append(f"<Nazione>{_text(address.country)}</Nazione></{tag}>")
 
 
 def _general_data(out: list[str], doc: FatturaPA) -> None:
     """DatiGenerali: the document, then purchase orders, linked invoices and DDTs, in that order."""
     body = doc.body
-    out.append(f"<DatiGenerali><DatiGeneraliDocumento><TipoDocumento>{body.kind}</TipoDocumento>"
-               f"<Divisa>{body.currency}</Divisa><Data>{body.day.isoformat()}</Data>"
+    out.append(f"<DatiGenerali><DatiGeneraliDocumento><TipoDocumento>{_text(body.kind)}</TipoDocumento>"
+               f"<Divisa>{_text(body.currency)}</Divisa><Data>{body.day.isoformat()}</Data>"
                f"<Numero>{_text(body.number)}</Numero>")
     if body.stamp_duty is not None:
         out.append(f"<DatiBollo><BolloVirtuale>SI</BolloVirtuale>"
-                   f"<ImportoBollo>{_amount(body.stamp_duty)}</ImportoBollo></DatiBollo>")
-    out.append(f"<ImportoTotaleDocumento>{_amount(body.total)}</ImportoTotaleDocumento></DatiGeneraliDocumento>")
+                   f"<ImportoBollo>{_number(body.stamp_duty)}</ImportoBollo></DatiBollo>")
+    out.append(f"<ImportoTotaleDocumento>{_number(body.total)}</ImportoTotaleDocumento></DatiGeneraliDocumento>")
     for related in body.purchase_orders:
         _related(out, "DatiOrdineAcquisto", related)
     for related in body.linked_invoices:
@@ -193,19 +193,19 @@ def _goods_and_services(out: list[str], doc: FatturaPA) -> None:
         if line.item:
             append(f"<CodiceArticolo><CodiceTipo>{ITEM_CODE_TYPE}</CodiceTipo>"
                    f"<CodiceValore>{_text(line.item)}</CodiceValore></CodiceArticolo>")
-        append(f"<Descrizione>{_text(line.description)}</Descrizione><Quantita>{_fine(line.quantity)}</Quantita>")
+        append(f"<Descrizione>{_text(line.description)}</Descrizione><Quantita>{_number(line.quantity)}</Quantita>")
         if line.unit:
             append(f"<UnitaMisura>{_text(line.unit)}</UnitaMisura>")
-        append(f"<PrezzoUnitario>{_fine(line.unit_price)}</PrezzoUnitario>"
-               f"<PrezzoTotale>{_fine(line.total)}</PrezzoTotale><AliquotaIVA>{_amount(line.rate)}</AliquotaIVA>")
+        append(f"<PrezzoUnitario>{_number(line.unit_price)}</PrezzoUnitario>"
+               f"<PrezzoTotale>{_number(line.total)}</PrezzoTotale><AliquotaIVA>{_number(line.rate)}</AliquotaIVA>")
         if line.nature:
-            append(f"<Natura>{line.nature}</Natura>")
+            append(f"<Natura>{_text(line.nature)}</Natura>")
         append("</DettaglioLinee>")
     for row in doc.body.summary:
-        append(f"<DatiRiepilogo><AliquotaIVA>{_amount(row.rate)}</AliquotaIVA>")
+        append(f"<DatiRiepilogo><AliquotaIVA>{_number(row.rate)}</AliquotaIVA>")
         if row.nature:
-            append(f"<Natura>{row.nature}</Natura>")
-        append(f"<ImponibileImporto>{_amount(row.taxable)}</ImponibileImporto><Imposta>{_amount(row.vat)}</Imposta>")
+            append(f"<Natura>{_text(row.nature)}</Natura>")
+        append(f"<ImponibileImporto>{_number(row.taxable)}</ImponibileImporto><Imposta>{_number(row.vat)}</Imposta>")
         if row.legal_reference:
             append(f"<RiferimentoNormativo>{_text(row.legal_reference)}</RiferimentoNormativo>")
         append("</DatiRiepilogo>")
@@ -217,13 +217,13 @@ def _payment(out: list[str], doc: FatturaPA) -> None:
     payment = doc.body.payment
     if payment is None:
         return
-    out.append(f"<DatiPagamento><CondizioniPagamento>{payment.terms}</CondizioniPagamento>")
+    out.append(f"<DatiPagamento><CondizioniPagamento>{_text(payment.terms)}</CondizioniPagamento>")
     for instalment in payment.instalments:
-        out.append(f"<DettaglioPagamento><ModalitaPagamento>{instalment.method}</ModalitaPagamento>"
+        out.append(f"<DettaglioPagamento><ModalitaPagamento>{_text(instalment.method)}</ModalitaPagamento>"
                    f"<DataScadenzaPagamento>{instalment.due.isoformat()}</DataScadenzaPagamento>"
-                   f"<ImportoPagamento>{_amount(instalment.amount)}</ImportoPagamento>")
+                   f"<ImportoPagamento>{_number(instalment.amount)}</ImportoPagamento>")
         if instalment.iban:
-            out.append(f"<IBAN>{instalment.iban}</IBAN>")
+            out.append(f"<IBAN>{_text(instalment.iban)}</IBAN>")
         out.append("</DettaglioPagamento>")
     out.append("</DatiPagamento>")
 
@@ -232,11 +232,9 @@ def _text(value: str) -> str:
     return value.translate(_ESCAPE)
 
 
-def _amount(value: Decimal) -> str:
-    """Two decimals (Amount2DecimalType, RateType): 12 → 12.00. Checked values never round."""
-    return f"{value if value else abs(value):.2f}"
-
-
-def _fine(value: Decimal) -> str:
-    """Two to eight decimals (Amount8DecimalType, QuantitaType): 1.5 → 1.50, 0.125 → 0.125."""
+def _number(value: Decimal) -> str:
+    """At least two decimals, as every number type of the format wants: 12 → 12.00, 1.5 → 1.50,
+    0.125 → 0.125. Never rounded: how many decimals a field may have is the checks' business
+    (two for amounts and rates, eight for prices and quantities), and a value the writer
+    rounded would no longer be the ledger's."""
     return f"{value if value else abs(value):.{max(2, decimals(value))}f}"

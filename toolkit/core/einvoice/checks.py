@@ -43,6 +43,10 @@ FILE_PROGRESSIVE = TextType("progressive", pattern="[A-Za-z0-9]{1,5}")
 FILE_ID = TextType("transmitter id", pattern="[A-Za-z0-9]{1,28}")
 """The transmitter's id also names the file, so it must be letters and digits only."""
 REGIME = TextType("RegimeFiscaleType", pattern="RF0[124-9]|RF1[0-9]")
+FORMAT = TextType("FormatoTrasmissioneType", pattern="FP[AR]12")
+DOCUMENT_KIND = TextType("TipoDocumentoType", pattern="TD0[1-6]|TD1[6-9]|TD2[0-8]")
+PAYMENT_TERMS = TextType("CondizioniPagamentoType", pattern="TP0[1-3]")
+PAYMENT_METHOD = TextType("ModalitaPagamentoType", pattern="MP0[1-9]|MP1[0-9]|MP2[0-3]")
 NATURE = TextType("NaturaType", pattern=r"N1|N2(\.[12])?|N3(\.[1-6])?|N4|N5|N6(\.[1-9])?|N7")
 
 _WHAT = "la fattura non è stata scritta"
@@ -219,11 +223,13 @@ def _bad_values(doc: FatturaPA) -> Iterator[tuple[str, str, str]]:
     yield from text("DatiTrasmissione/IdTrasmittente/IdPaese", tx.transmitter.country, t["NazioneType"])
     yield from text("DatiTrasmissione/IdTrasmittente/IdCodice", tx.transmitter.code, FILE_ID)
     yield from text("DatiTrasmissione/ProgressivoInvio", tx.progressive, FILE_PROGRESSIVE)
+    yield from text("DatiTrasmissione/FormatoTrasmissione", tx.format, FORMAT)
     yield from text("DatiTrasmissione/CodiceDestinatario", tx.recipient_code, t["CodiceDestinatarioType"])
     yield from text("DatiTrasmissione/PECDestinatario", tx.pec, t["EmailType"], required=False)
     yield from _party("CedentePrestatore", doc.seller, seller=True)
     yield from _party("CessionarioCommittente", doc.buyer, seller=False)
     general = "DatiGeneraliDocumento"
+    yield from text(f"{general}/TipoDocumento", body.kind, DOCUMENT_KIND)
     yield from text(f"{general}/Divisa", body.currency, t["DivisaType"])
     if body.day < FIRST_INVOICE_DAY:
         yield f"{general}/Data", body.day.isoformat(), f"from {FIRST_INVOICE_DAY.isoformat()}"
@@ -263,8 +269,10 @@ def _bad_values(doc: FatturaPA) -> Iterator[tuple[str, str, str]]:
         yield from text(f"{where}/RiferimentoNormativo", row.legal_reference, t["String100LatinType"],
                         required=bool(row.nature))
     if body.payment is not None:
+        yield from text("DatiPagamento/CondizioniPagamento", body.payment.terms, PAYMENT_TERMS)
         for n, instalment in enumerate(body.payment.instalments, start=1):
             where = f"DettaglioPagamento[{n}]"
+            yield from text(f"{where}/ModalitaPagamento", instalment.method, PAYMENT_METHOD)
             yield from number(f"{where}/ImportoPagamento", instalment.amount, "Amount2DecimalType")
             yield from text(f"{where}/IBAN", instalment.iban, t["IBANType"], required=False)
 
