@@ -67,7 +67,8 @@ CHECKS = [
     pytest.param("einvoice-00425", lambda d: replace(d, body=dict(number="FT-ABC")), id="00425-number-without-digits"),
     pytest.param("einvoice-00426", lambda d: replace(d, transmission=dict(pec="bar@pec.it")), id="00426-pec-with-a-code"),
     pytest.param("einvoice-00427", lambda d: replace(d, transmission=dict(format="FPA12")), id="00427-7-chars-to-pa"),
-    pytest.param("einvoice-00427", lambda d: replace(d, transmission=dict(recipient_code="UFABCD")), id="00427-6-chars-to-private"),
+    pytest.param("einvoice-00427", lambda d: replace(d, transmission=dict(recipient_code="UFABCD")),
+                 id="00427-6-chars-to-private"),
     pytest.param("einvoice-00429", lambda d: with_summary(exempt_tree(), 0, nature=None), id="00429-summary-without-nature"),
     pytest.param("einvoice-00430", lambda d: with_summary(d, 1, nature="N4"), id="00430-summary-nature-with-rate"),
     pytest.param("einvoice-00445", lambda d: with_summary(with_line(exempt_tree(), 1, nature="N2"), 0, nature="N2"),
@@ -114,6 +115,14 @@ def test_an_invoice_that_fails_a_check_is_not_written(tmp_path):
     assert dict(problem.params)["field"] == "CessionarioCommittente/Sede/CAP"
     assert dict(problem.params)["invoice"] == "FT-2026-00002"
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"IT{SELLER_VAT}_00001.xml"]
+
+
+def test_two_invoices_given_one_progressive_write_one_file(tmp_path):
+    first, second = invoice(number="FT-2026-00001"), invoice(number="FT-2026-00002")
+    shared = dataclasses.replace(context(first, second), progressives={"FT-2026-00001": "00007", "FT-2026-00002": "00007"})
+    written = write_invoices([first, second], shared, tmp_path)
+    assert list(written.files) == ["FT-2026-00001"] and written.refused == ["FT-2026-00002"]
+    assert [(p.code, dict(p.params)["other"]) for p in written.problems] == [("einvoice-repeated-progressive", "FT-2026-00001")]
 
 
 def test_an_invoice_of_a_customer_no_longer_on_the_sheet_is_not_written(tmp_path):

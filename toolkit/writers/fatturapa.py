@@ -20,6 +20,7 @@ the caller keeps (the same invoice gets the same name, and the same bytes, when 
 
 from __future__ import annotations
 
+import functools
 import zipfile
 from collections.abc import Iterable
 from contextlib import ExitStack
@@ -65,12 +66,28 @@ def write_file(doc: FatturaPA, folder: Path) -> Path:
     return write_atomic(inside(folder, file_name(doc)), lambda path: path.write_bytes(data))
 
 
+def _put(data: bytes, path: Path) -> None:
+    path.write_bytes(data)
+
+
+def _target(folder: Path, name: str) -> Path:
+    """`folder / name` for a name that cannot leave `folder` (the checks keep file names to
+    letters, digits and `_`); `inside`, which resolves the path on disk, costs more than
+    writing a small file, and a month has tens of thousands."""
+    if not name or name != Path(name).name or name.startswith("."):
+        raise ValueError(f"{name!r} is not a plain file name")
+    return folder / name
+
+
 def write_invoices(invoices: Iterable[Invoice], context: Context, folder: Path, *,
                    archive: Path | None = None) -> Written:
     """Check and write each invoice's file, one at a time; an invoice that fails a check is
     not written and its problems are reported. With `archive`, the files written also go into
-    that zip (written atomically: a run that fails leaves no half archive)."""
+    that zip (written atomically: a run that fails leaves no half archive). Entries carry a
+    fixed date, so the same files make the same archive."""
     written = Written()
+    folder = Path(folder).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         bundle = None
         if archive is not None:
@@ -84,10 +101,11 @@ def write_invoices(invoices: Iterable[Invoice], context: Context, folder: Path, 
                 continue
             data = xml_bytes(prepared.document)
             name = file_name(prepared.document)
-            written.files[number] = write_atomic(inside(folder, name), lambda path, data=data: path.write_bytes(data))
+            written.files[number] = write_atomic(_target(folder, name), functools.partial(_put, data))
             if bundle is not None:
-                bundle.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data,
-                                compress_type=zipfile.ZIP_DEFLATED)
+                entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                entry.external_attr = 0o644 << 16
+                bundle.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
         if bundle is not None:
             bundle.close()
     if archive is not None:
@@ -189,18 +207,15 @@ def _goods_and_services(out: list[str], doc: FatturaPA) -> None:
     out.append("<DatiBeniServizi>")
     append = out.append
     for line in doc.body.lines:
-        append(f"<DettaglioLinee><NumeroLinea>{line.number}</NumeroLinea>")
-        if line.item:
-            append(f"<CodiceArticolo><CodiceTipo>{ITEM_CODE_TYPE}</CodiceTipo>"
-                   f"<CodiceValore>{_text(line.item)}</CodiceValore></CodiceArticolo>")
-        append(f"<Descrizione>{_text(line.description)}</Descrizione><Quantita>{_number(line.quantity)}</Quantita>")
-        if line.unit:
-            append(f"<UnitaMisura>{_text(line.unit)}</UnitaMisura>")
-        append(f"<PrezzoUnitario>{_number(line.unit_price)}</PrezzoUnitario>"
-               f"<PrezzoTotale>{_number(line.total)}</PrezzoTotale><AliquotaIVA>{_number(line.rate)}</AliquotaIVA>")
-        if line.nature:
-            append(f"<Natura>{_text(line.nature)}</Natura>")
-        append("</DettaglioLinee>")
+        code = (f"<CodiceArticolo><CodiceTipo>{ITEM_CODE_TYPE}</CodiceTipo>"
+                f"<CodiceValore>{_text(line.item)}</CodiceValore></CodiceArticolo>") if line.item else ""
+        unit = f"<UnitaMisura>{_text(line.unit)}</UnitaMisura>" if line.unit else ""
+        nature = f"<Natura>{_text(line.nature)}</Natura>" if line.nature else ""
+        append(f"<DettaglioLinee><NumeroLinea>{line.number}</NumeroLinea>{code}"
+               f"<Descrizione>{_text(line.description)}</Descrizione><Quantita>{_number(line.quantity)}</Quantita>"
+               f"{unit}<PrezzoUnitario>{_number(line.unit_price)}</PrezzoUnitario>"
+               f"<PrezzoTotale>{_number(line.total)}</PrezzoTotale><AliquotaIVA>{_number(line.rate)}</AliquotaIVA>"
+               f"{nature}</DettaglioLinee>")
     for row in doc.body.summary:
         append(f"<DatiRiepilogo><AliquotaIVA>{_number(row.rate)}</AliquotaIVA>")
         if row.nature:
@@ -236,5 +251,25 @@ def _number(value: Decimal) -> str:
     """At least two decimals, as every number type of the format wants: 12 → 12.00, 1.5 → 1.50,
     0.125 → 0.125. Never rounded: how many decimals a field may have is the checks' business
     (two for amounts and rates, eight for prices and quantities), and a value the writer
-    rounded would no longer be the ledger's."""
-    return f"{value if value else abs(value):.{max(2, decimals(value))}f}"
+    rounded would no longer be the ledger's. Worked on the number's text, for speed.
+
+    >>> [_number(Decimal(x)) for x in ("12", "1.5", "0.125", "3.10", "2.500", "-0.00", "1E+1", "0E-9")]
+    ['12.00', '1.50', '0.125', '3.10', '2.50', '0.00', '10.00', '0.00']
+    """
+    text = str(value)
+    if "E" in text:
+        return f"{value if value else abs(value):.{max(2, decimals(value))}f}"
+    if text[0] == "-" and not value:
+        text = text[1:]
+    dot = text.find(".")
+    if dot < 0:
+        return text + ".00"
+    places = len(text) - dot - 1
+    if places == 2:
+        return text
+    if places > 2:
+        text = text.rstrip("0")
+        places = len(text) - dot - 1
+        if places >= 2:
+            return text
+    return text + "0" * (2 - places)

@@ -42,6 +42,13 @@ NO_PROGRESSIVE = define(
     it="Fattura {invoice}: nessun progressivo di invio per il nome del file; la fattura non è stata scritta.",
     en="Invoice {invoice}: no transmission progressive for its file name; the invoice was not written.")
 
+REPEATED_PROGRESSIVE = define(
+    "einvoice-repeated-progressive", "error",
+    it="Fattura {invoice}: il progressivo di invio {progressive} è già della fattura {other}: due file avrebbero "
+       "lo stesso nome; la fattura non è stata scritta.",
+    en="Invoice {invoice}: the transmission progressive {progressive} already belongs to invoice {other}: two files "
+       "would have the same name; the invoice was not written.")
+
 
 @dataclass(frozen=True)
 class Context:
@@ -90,6 +97,16 @@ def prepare(invoice: Invoice, context: Context) -> Prepared:
 
 
 def prepare_all(invoices: Iterable[Invoice], context: Context) -> Iterator[Prepared]:
-    """One at a time, so a month of tens of thousands of invoices never sits in memory."""
+    """One at a time, so a month of tens of thousands of invoices never sits in memory; a
+    progressive given to two invoices stops the second (its file would replace the first)."""
+    owners: dict[str, str] = {}
     for invoice in invoices:
-        yield prepare(invoice, context)
+        prepared = prepare(invoice, context)
+        if prepared.document is not None:
+            progressive = prepared.document.transmission.progressive
+            number = invoice.number or "?"
+            other = owners.setdefault(progressive, number)
+            if other != number:
+                prepared = Prepared(invoice, prepared.document, prepared.problems + (
+                    REPEATED_PROGRESSIVE(None, invoice=number, progressive=progressive, other=other),))
+        yield prepared

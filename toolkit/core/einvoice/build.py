@@ -61,8 +61,9 @@ def build(invoice: Invoice, seller: Settings, buyer: Customer, progressive: str,
         VatSummary(s.rate, s.taxable * sign, s.vat * sign, s.nature,
                    options.legal_references.get(s.nature) if s.nature else None)
         for s in invoice.summary)
+    delivery_notes = _delivery_notes(invoice)
     body = Body(
-        kind=codes.document_kind(invoice.kind is InvoiceKind.CREDIT_NOTE, bool(invoice.deliveries)),
+        kind=codes.document_kind(invoice.kind is InvoiceKind.CREDIT_NOTE, bool(delivery_notes)),
         currency=options.currency,
         day=invoice.invoice_date,
         number=invoice.number or "",
@@ -72,14 +73,23 @@ def build(invoice: Invoice, seller: Settings, buyer: Customer, progressive: str,
         stamp_duty=codes.STAMP_DUTY if stamp_duty_due(summary) else None,
         purchase_orders=_purchase_orders(invoice, purchase_orders or {}),
         linked_invoices=tuple(linked),
-        delivery_notes=tuple(DeliveryNote(ref.number, ddt_day(ref), tuple(
-            line.line_no for line in invoice.lines if line.delivery == ref)) for ref in invoice.deliveries),
+        delivery_notes=delivery_notes,
         payment=_payment(invoice, seller, sign),
     )
     country = (seller.country or "IT").strip().upper()
     seller_id = FiscalId(country, vat_code(seller.vat_number, country))
     return FatturaPA(_transmission(buyer, progressive, options.transmitter or seller_id),
                      _seller(seller, seller_id, options), _buyer(buyer), body)
+
+
+def _delivery_notes(invoice: Invoice) -> tuple[DeliveryNote, ...]:
+    """One DatiDDT per DDT the lines cite, in date and number order, with the lines it covers."""
+    lines: dict[DeliveryRef, list[int]] = defaultdict(list)
+    for line in invoice.lines:
+        if line.delivery is not None:
+            lines[line.delivery].append(line.line_no)
+    return tuple(DeliveryNote(ref.number, ddt_day(ref), tuple(numbers))
+                 for ref, numbers in sorted(lines.items(), key=lambda kv: (ddt_day(kv[0]), kv[0].number)))
 
 
 def ddt_day(ref: DeliveryRef) -> date:
@@ -113,10 +123,14 @@ def vat_code(number: str, country: str) -> str:
 
 
 def _line(line: InvoiceLine, sign: int) -> Line:
-    negative = -1 if line.quantity < 0 else 1
-    description = fold(line.description) or fold(line.item) or ""
-    return Line(line.line_no, fold(line.item), description, abs(line.quantity), fold(line.unit, ascii_only=True),
-                line.unit_price * (negative * sign), line.amount * sign, line.vat_rate, line.vat_nature or None)
+    quantity, price, total = line.quantity, line.unit_price, line.amount
+    if quantity < 0:
+        quantity, price = -quantity, -price
+    if sign < 0:
+        price, total = -price, -total
+    item = fold(line.item)
+    return Line(line.line_no, item, fold(line.description) or item or "", quantity, fold(line.unit, ascii_only=True),
+                price, total, line.vat_rate, line.vat_nature or None)
 
 
 def _purchase_orders(invoice: Invoice, references: Mapping[str, str]) -> tuple[RelatedDocument, ...]:

@@ -32,8 +32,9 @@ from decimal import Decimal
 from toolkit.basics.problems import Problem, ProblemType, define
 from toolkit.core.einvoice import codes
 from toolkit.core.einvoice.fields import FIRST_INVOICE_DAY, MAX_LINE_NUMBER, NUMBERS, TYPES, TextType
-from toolkit.core.einvoice.records import Address, FatturaPA, Party
+from toolkit.core.einvoice.records import Address, FatturaPA, Line, Party
 
+ZERO = Decimal(0)
 CENT = Decimal("0.01")
 EURO = Decimal(1)
 NATURES_RETIRED_FROM = date(2021, 1, 1)
@@ -138,24 +139,24 @@ def content_problems(doc: FatturaPA) -> list[Problem]:
     retired: set[str] = set()
     sums: dict[tuple[Decimal, str | None], Decimal] = {}
     for line in body.lines:
-        where = f"DettaglioLinee[{line.number}]"
-        if not line.rate and not line.nature:
-            problems.append(ZERO_RATE_WITHOUT_NATURE(None, invoice=invoice, field=f"{where}/Natura"))
-        elif line.rate and line.nature:
-            problems.append(NATURE_WITH_RATE(None, invoice=invoice, field=f"{where}/Natura", nature=line.nature,
-                                             rate=line.rate))
+        rate, nature, total = line.rate, line.nature, line.total
+        if not rate and not nature:
+            problems.append(ZERO_RATE_WITHOUT_NATURE(None, invoice=invoice, field=f"{_at(line)}/Natura"))
+        elif rate and nature:
+            problems.append(NATURE_WITH_RATE(None, invoice=invoice, field=f"{_at(line)}/Natura", nature=nature,
+                                             rate=rate))
         expected = line.unit_price * line.quantity
-        if abs(line.total - expected) > CENT:
-            problems.append(LINE_NOT_PRODUCT(None, invoice=invoice, field=f"{where}/PrezzoTotale", found=line.total,
+        if abs(total - expected) > CENT:
+            problems.append(LINE_NOT_PRODUCT(None, invoice=invoice, field=f"{_at(line)}/PrezzoTotale", found=total,
                                              expected=expected.normalize()))
-        if line.nature in codes.RETIRED_NATURES:
-            retired.add(line.nature)
-        key = (line.rate.normalize(), line.nature if not line.rate else None)
-        sums[key] = sums.get(key, Decimal(0)) + line.total
+        if nature is not None and nature in codes.RETIRED_NATURES:
+            retired.add(nature)
+        key = (rate, nature if not rate else None)
+        sums[key] = sums.get(key, ZERO) + total
     summarized: set[tuple[Decimal, str | None]] = set()
     for row in body.summary:
         where = f"DatiRiepilogo[{_rate(row.rate)}{'/' + row.nature if row.nature else ''}]"
-        key = (row.rate.normalize(), row.nature if not row.rate else None)
+        key = (row.rate, row.nature if not row.rate else None)
         summarized.add(key)
         if not row.rate and not row.nature:
             problems.append(NATURE_SUMMARY_MISSING(None, invoice=invoice, field=f"{where}/Natura"))
@@ -168,7 +169,7 @@ def content_problems(doc: FatturaPA) -> list[Problem]:
         if abs(row.vat - expected) > CENT:
             problems.append(VAT_NOT_RATE(None, invoice=invoice, field=f"{where}/Imposta", found=row.vat,
                                          expected=expected.normalize()))
-        lines_sum = sums.get(key, Decimal(0))
+        lines_sum = sums.get(key, ZERO)
         if abs(row.taxable - lines_sum) > EURO:
             problems.append(TAXABLE_NOT_LINES(None, invoice=invoice, field=f"{where}/ImponibileImporto",
                                               found=row.taxable, expected=lines_sum))
@@ -246,18 +247,25 @@ def _bad_values(doc: FatturaPA) -> Iterator[tuple[str, str, str]]:
         yield from line_refs(f"DatiDDT[{n}]", ddt.lines)
     if not body.lines:
         yield "DettaglioLinee", "", "missing"
+    code, description, unit = t["String35LatinExtType"], t["String1000LatinType"], t["String10Type"]
+    quantity, amount8, rate = NUMBERS["QuantitaType"], NUMBERS["Amount8DecimalType"], NUMBERS["RateType"]
     for line in body.lines:
-        where = f"DettaglioLinee[{line.number}]"
         if not 1 <= line.number <= MAX_LINE_NUMBER:
-            yield f"{where}/NumeroLinea", str(line.number), f"from 1 to {MAX_LINE_NUMBER}"
-        yield from text(f"{where}/CodiceArticolo/CodiceValore", line.item, t["String35LatinExtType"], required=False)
-        yield from text(f"{where}/Descrizione", line.description, t["String1000LatinType"])
-        yield from number(f"{where}/Quantita", line.quantity, "QuantitaType")
-        yield from text(f"{where}/UnitaMisura", line.unit, t["String10Type"], required=False)
-        yield from number(f"{where}/PrezzoUnitario", line.unit_price, "Amount8DecimalType")
-        yield from number(f"{where}/PrezzoTotale", line.total, "Amount8DecimalType")
-        yield from number(f"{where}/AliquotaIVA", line.rate, "RateType")
-        yield from text(f"{where}/Natura", line.nature, NATURE, required=False)
+            yield f"{_at(line)}/NumeroLinea", str(line.number), f"from 1 to {MAX_LINE_NUMBER}"
+        if line.item and (reason := code.problem(line.item)):
+            yield f"{_at(line)}/CodiceArticolo/CodiceValore", line.item, reason
+        if not line.description:
+            yield f"{_at(line)}/Descrizione", "", "missing"
+        elif reason := description.problem(line.description):
+            yield f"{_at(line)}/Descrizione", line.description, reason
+        if line.unit and (reason := unit.problem(line.unit)):
+            yield f"{_at(line)}/UnitaMisura", line.unit, reason
+        for name, value, kind in (("Quantita", line.quantity, quantity), ("PrezzoUnitario", line.unit_price, amount8),
+                                  ("PrezzoTotale", line.total, amount8), ("AliquotaIVA", line.rate, rate)):
+            if reason := kind.problem(value):
+                yield f"{_at(line)}/{name}", str(value), reason
+        if line.nature and (reason := NATURE.problem(line.nature)):
+            yield f"{_at(line)}/Natura", line.nature, reason
     if not body.summary:
         yield "DatiRiepilogo", "", "missing"
     for row in body.summary:
@@ -307,6 +315,10 @@ def _address(block: str, address: Address) -> list[tuple[str, str | None, TextTy
             (f"{block}/Comune", address.city, t["String60LatinType"], True),
             (f"{block}/Provincia", address.province, t["ProvinciaType"], False),
             (f"{block}/Nazione", address.country, t["NazioneType"], True)]
+
+
+def _at(line: Line) -> str:
+    return f"DettaglioLinee[{line.number}]"
 
 
 def _rate(rate: Decimal) -> str:
