@@ -1,0 +1,271 @@
+"""The FatturaPA of particular invoices, and SDI's checks, one failing example each.
+
+Each check is shown failing on a tree that is right but for one value, and each failure names
+the invoice and the field. The scenarios (public administration, PEC, credit note, stamp duty,
+natures, instalments, purchase orders, a customer abroad) are read back from the XML with the
+tests' own reader; `test_every_scenario_is_valid_against_the_official_schema` validates them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from einvoice_factories import (
+    DAY, SELLER_VAT, billable, context, credit_note, customer, ddt, invoice, seller, tree,
+)
+from fatturapa_reading import read, schema_errors
+
+from toolkit.basics.vocab import PaymentMethod
+from toolkit.core.einvoice import Options, RelatedDocument, check
+from toolkit.core.einvoice.records import FiscalId
+from toolkit.writers.fatturapa import file_name, write_invoices, xml_bytes
+
+D = Decimal
+
+
+def replace(doc, **parts):
+    """The tree with some blocks changed: `body=dict(number=…)` changes fields of the body."""
+    changed = {name: dataclasses.replace(getattr(doc, name), **fields) for name, fields in parts.items()}
+    return dataclasses.replace(doc, **changed)
+
+
+def with_line(doc, n: int = 0, **fields):
+    lines = list(doc.body.lines)
+    lines[n] = dataclasses.replace(lines[n], **fields)
+    return replace(doc, body=dict(lines=tuple(lines)))
+
+
+def with_summary(doc, n: int = 0, **fields):
+    rows = list(doc.body.summary)
+    rows[n] = dataclasses.replace(rows[n], **fields)
+    return replace(doc, body=dict(summary=tuple(rows)))
+
+
+def exempt_tree():
+    """22 % and an exempt (N4) line: a tree with both kinds of summary rows."""
+    return tree(invoice(billable(delivery=ddt()), billable("A059", "1", "40.00", "0", "N4", delivery=ddt(), line=2)))
+
+
+def codes_of(problems):
+    return {p.code for p in problems}
+
+
+CHECKS = [
+    pytest.param("einvoice-00400", lambda d: with_line(exempt_tree(), 1, nature=None), id="00400-zero-rate-without-nature"),
+    pytest.param("einvoice-00401", lambda d: with_line(d, 0, nature="N4"), id="00401-nature-with-a-rate"),
+    pytest.param("einvoice-00417", lambda d: replace(d, buyer=dict(vat_id=None, tax_code=None)), id="00417-no-buyer-id"),
+    pytest.param("einvoice-00418", lambda d: replace(d, body=dict(linked_invoices=(
+        RelatedDocument("FT-2026-00099", date(2026, 5, 2)),))), id="00418-dated-before-the-linked-invoice"),
+    pytest.param("einvoice-00419", lambda d: replace(d, body=dict(summary=d.body.summary[1:])), id="00419-rate-without-summary"),
+    pytest.param("einvoice-00421", lambda d: with_summary(d, 0, vat=d.body.summary[0].vat + D("0.02")), id="00421-vat"),
+    pytest.param("einvoice-00422", lambda d: with_summary(d, 0, taxable=d.body.summary[0].taxable + D("1.01")),
+                 id="00422-taxable"),
+    pytest.param("einvoice-00423", lambda d: with_line(d, 0, total=d.body.lines[0].total + D("0.02")), id="00423-line-total"),
+    pytest.param("einvoice-00425", lambda d: replace(d, body=dict(number="FT-ABC")), id="00425-number-without-digits"),
+    pytest.param("einvoice-00426", lambda d: replace(d, transmission=dict(pec="bar@pec.it")), id="00426-pec-with-a-code"),
+    pytest.param("einvoice-00427", lambda d: replace(d, transmission=dict(format="FPA12")), id="00427-7-chars-to-pa"),
+    pytest.param("einvoice-00427", lambda d: replace(d, transmission=dict(recipient_code="UFABCD")),
+                 id="00427-6-chars-to-private"),
+    pytest.param("einvoice-00429", lambda d: with_summary(exempt_tree(), 0, nature=None), id="00429-summary-without-nature"),
+    pytest.param("einvoice-00430", lambda d: with_summary(d, 1, nature="N4"), id="00430-summary-nature-with-rate"),
+    pytest.param("einvoice-00445", lambda d: with_summary(with_line(exempt_tree(), 1, nature="N2"), 0, nature="N2"),
+                 id="00445-nature-retired-in-2021"),
+    pytest.param("einvoice-invalid-field", lambda d: replace(d, buyer=dict(address=dataclasses.replace(
+        d.buyer.address, postcode="3812"))), id="schema-postcode"),
+    pytest.param("einvoice-invalid-field", lambda d: replace(d, buyer=dict(name="x" * 81)), id="schema-name-too-long"),
+    pytest.param("einvoice-invalid-field", lambda d: with_line(d, 0, description="Tè verde 日本"), id="schema-not-latin-1"),
+    pytest.param("einvoice-invalid-field", lambda d: with_line(d, 0, unit_price=D("1.123456789")),
+                 id="schema-more-than-8-decimals"),
+    pytest.param("einvoice-invalid-field", lambda d: replace(d, transmission=dict(progressive="000001")),
+                 id="schema-progressive-of-6"),
+]
+
+
+def test_a_right_invoice_passes_every_check():
+    assert check(tree()) == [] and check(exempt_tree()) == [] and check(tree(credit_note())) == []
+
+
+@pytest.mark.parametrize("code, breaks", CHECKS)
+def test_each_check_names_the_invoice_and_the_field(code, breaks):
+    problems = check(breaks(tree()))
+    found = [p for p in problems if p.code == code]
+    assert found, [p.code for p in problems]
+    params = dict(found[0].params)
+    assert params["invoice"] in {"FT-2026-00001", "FT-ABC"} and params["field"]
+    assert found[0].is_error and "FT-" in found[0].message("it") and "FT-" in found[0].message("en")
+
+
+@pytest.mark.parametrize("vat, fails", [("0.90", False), ("0.89", False), ("0.88", True), ("0.91", True)])
+def test_the_vat_may_differ_from_taxable_times_rate_by_a_cent_as_sdi_allows(vat, fails):
+    doc = tree()
+    assert doc.body.summary[0].taxable * doc.body.summary[0].rate / 100 == D("0.897")
+    assert ("einvoice-00421" in codes_of(check(with_summary(doc, 0, vat=D(vat))))) is fails
+
+
+def test_an_invoice_that_fails_a_check_is_not_written(tmp_path):
+    good, bad = invoice(number="FT-2026-00001"), invoice(number="FT-2026-00002", buyer=customer("C002", postcode=None))
+    written = write_invoices([good, bad], context(good, bad, buyers=(customer(), customer("C002", postcode=None))),
+                             tmp_path)
+    assert list(written.files) == ["FT-2026-00001"] and written.refused == ["FT-2026-00002"]
+    [problem] = written.problems
+    assert problem.code == "einvoice-invalid-field"
+    assert dict(problem.params)["field"] == "CessionarioCommittente/Sede/CAP"
+    assert dict(problem.params)["invoice"] == "FT-2026-00002"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"IT{SELLER_VAT}_00001.xml"]
+
+
+def test_two_invoices_given_one_progressive_write_one_file(tmp_path):
+    first, second = invoice(number="FT-2026-00001"), invoice(number="FT-2026-00002")
+    shared = dataclasses.replace(context(first, second), progressives={"FT-2026-00001": "00007", "FT-2026-00002": "00007"})
+    written = write_invoices([first, second], shared, tmp_path)
+    assert list(written.files) == ["FT-2026-00001"] and written.refused == ["FT-2026-00002"]
+    assert [(p.code, dict(p.params)["other"]) for p in written.problems] == [("einvoice-repeated-progressive", "FT-2026-00001")]
+
+
+def test_an_invoice_of_a_customer_no_longer_on_the_sheet_is_not_written(tmp_path):
+    inv = invoice(buyer=customer("C404"))
+    written = write_invoices([inv], context(inv), tmp_path)
+    assert written.files == {} and [p.code for p in written.problems] == ["einvoice-unknown-customer"]
+
+
+# ---- scenarios, read back from the XML
+
+
+def scenario_pa():
+    office = customer("C100", name="Comune di Trento", sdi_code="UFABCD", vat_number="00355870221")
+    return tree(invoice(buyer=office), office)
+
+
+def scenario_pec():
+    buyer = customer(sdi_code=None, pec="bar.centrale@pec.it")
+    return tree(invoice(buyer=buyer), buyer)
+
+
+def scenario_credit_note():
+    return tree(credit_note(), linked=(RelatedDocument("FT-2026-00010", date(2026, 4, 10)),))
+
+
+def scenario_stamp(amount: str, nature: str = "N4"):
+    return tree(invoice(billable(delivery=ddt()), billable("A059", "1", amount, "0", nature, delivery=ddt(), line=2)))
+
+
+def scenario_abroad():
+    buyer = customer(country="DE", vat_number="DE123456789", postcode="10115", city="Berlin", province=None,
+                     sdi_code=None, payment_method=PaymentMethod.BANK_TRANSFER, payment_terms="30")
+    return tree(invoice(buyer=buyer), buyer)
+
+
+def scenario_immediate():
+    buyer = customer(payment_method=PaymentMethod.BANK_TRANSFER, payment_terms="IMM")
+    return tree(invoice(billable(), billable("A002", line=2), buyer=buyer), buyer,
+                purchase_orders={"OC-2026-00001": "PO 778/2026"})
+
+
+def scenario_typography():
+    return tree(invoice(billable(description="Caffè “Miscela Bar” – 1 kg € 12", delivery=ddt())))
+
+
+SCENARIOS = {"pa": scenario_pa, "pec": scenario_pec, "credit-note": scenario_credit_note,
+             "stamp-duty": lambda: scenario_stamp("77.48"), "no-stamp-duty": lambda: scenario_stamp("77.47"),
+             "exports": lambda: scenario_stamp("500.00", "N3.1"), "abroad": scenario_abroad,
+             "immediate": scenario_immediate, "typography": scenario_typography, "deferred": tree}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_every_scenario_is_valid_against_the_official_schema(name):
+    doc = SCENARIOS[name]()
+    assert check(doc) == []
+    assert schema_errors(xml_bytes(doc)) == []
+
+
+def test_a_public_administration_gets_fpa12_and_its_six_character_office_code():
+    got = read(xml_bytes(scenario_pa()))
+    assert (got.version, got.transmission_format, got.recipient_code, got.pec) == ("FPA12", "FPA12", "UFABCD", None)
+
+
+def test_a_customer_without_a_channel_code_gets_0000000_and_its_pec():
+    got = read(xml_bytes(scenario_pec()))
+    assert (got.transmission_format, got.recipient_code, got.pec) == ("FPR12", "0000000", "bar.centrale@pec.it")
+
+
+@pytest.mark.parametrize("fields, code, pec", [
+    (dict(sdi_code=None, pec=None), "0000000", None),
+    (dict(sdi_code="QN2Y2GA", pec="bar@pec.it"), "QN2Y2GA", None),
+])
+def test_the_pec_goes_only_with_0000000(fields, code, pec):
+    buyer = customer(**fields)
+    got = read(xml_bytes(tree(invoice(buyer=buyer), buyer)))
+    assert (got.recipient_code, got.pec) == (code, pec)
+
+
+def test_a_deferred_invoice_is_td24_and_cites_each_ddt_with_its_lines():
+    inv = invoice(billable(delivery=ddt("DDT-2026-00012", date(2026, 4, 9))),
+                  billable("A002", delivery=ddt("DDT-2026-00020", date(2026, 4, 16), id=20), line=2),
+                  billable("A003", delivery=ddt("DDT-2026-00012", date(2026, 4, 9)), line=3))
+    got = read(xml_bytes(tree(inv)))
+    assert got.kind == "TD24"
+    assert got.ddts == (("DDT-2026-00012", date(2026, 4, 9), (1, 2)), ("DDT-2026-00020", date(2026, 4, 16), (3,)))
+
+
+def test_an_immediate_invoice_is_td01_with_its_order_reference_and_a_single_payment_into_the_iban():
+    got = read(xml_bytes(scenario_immediate()))
+    assert (got.kind, got.ddts) == ("TD01", ())
+    assert got.purchase_orders == (("PO 778/2026", (1, 2)),)
+    assert got.payment_terms == "TP02" and got.dues == (("MP05", DAY, got.total),)
+    assert b"<IBAN>IT60X0542811101000000123456</IBAN>" in xml_bytes(scenario_immediate())
+
+
+def test_a_credit_note_is_td04_with_positive_amounts_and_the_invoice_it_corrects():
+    got = read(xml_bytes(scenario_credit_note()))
+    assert got.kind == "TD04" and got.linked == (("FT-2026-00010", date(2026, 4, 10)),)
+    [line] = got.lines
+    assert (line.quantity, line.unit_price, line.total) == (D(2), D("1.50"), D("3.00"))
+    assert got.summary == ((D("22.00"), None, D("3.00"), D("0.66"), None),) and got.total == D("3.66")
+    assert got.dues == () and got.payment_terms is None
+
+
+@pytest.mark.parametrize("amount, nature, stamp", [
+    ("77.47", "N4", None), ("77.48", "N4", D("2.00")), ("500.00", "N3.1", None), ("100.00", "N2.2", D("2.00")),
+])
+def test_the_virtual_stamp_duty_is_due_above_77_47_of_amounts_without_vat(amount, nature, stamp):
+    got = read(xml_bytes(scenario_stamp(amount, nature)))
+    assert got.stamp_duty == stamp
+
+
+def test_a_line_without_vat_carries_its_nature_and_the_summary_its_legal_reference():
+    got = read(xml_bytes(scenario_stamp("40.00")))
+    assert [(x.rate, x.nature) for x in got.lines] == [(D("22.00"), None), (D("0.00"), "N4")]
+    assert got.summary[0] == (D("0.00"), "N4", D("40.00"), D("0.00"), "Esenti ex art. 10 DPR 633/72")
+
+
+def test_instalments_each_get_a_due_date_and_the_method_code():
+    got = read(xml_bytes(tree()))
+    assert got.payment_terms == "TP01"
+    assert got.dues == (("MP12", date(2026, 5, 30), D("14.09")), ("MP12", date(2026, 6, 29), D("14.08")))
+    assert sum(amount for _, _, amount in got.dues) == got.total
+
+
+def test_a_customer_abroad_gets_xxxxxxx_and_no_italian_postcode():
+    doc = scenario_abroad()
+    got = read(xml_bytes(doc))
+    assert (got.recipient_code, got.buyer_vat, got.buyer_tax_code) == ("XXXXXXX", "123456789", None)
+    assert doc.buyer.address == dataclasses.replace(doc.buyer.address, postcode="00000", province=None)
+
+
+def test_typed_quotes_dashes_and_the_euro_sign_are_folded_to_latin_1():
+    assert read(xml_bytes(scenario_typography())).lines[0].description == 'Caffè "Miscela Bar" - 1 kg EUR 12'
+
+
+def test_the_file_is_named_after_the_transmitter_and_the_progressive():
+    assert file_name(tree(progressive="A0001")) == f"IT{SELLER_VAT}_A0001.xml"
+    intermediary = tree(options=Options(transmitter=FiscalId("IT", "01234567890")))
+    assert file_name(intermediary) == "IT01234567890_00001.xml"
+    assert read(xml_bytes(intermediary)).seller_vat == SELLER_VAT
+
+
+def test_the_seller_vat_number_loses_its_country_prefix():
+    doc = tree()
+    assert seller().vat_number == f"IT{SELLER_VAT}" and doc.seller.vat_id == FiscalId("IT", SELLER_VAT)

@@ -1,0 +1,203 @@
+"""From an invoice of the ledger, its seller and its buyer to the FatturaPA tree.
+
+Everything the file says comes from three places: the invoice (lines, DDTs, VAT summary,
+dues, as the ledger stored them: never recomputed here, so SDI's checks test the numbers the
+customer is charged), the seller's settings (*Impostazioni*) and the buyer (*Clienti*). What
+the workbook does not say yet comes in as arguments: the customers' order references
+(DatiOrdineAcquisto), the invoices a credit note corrects (DatiFattureCollegate), the file's
+progressive, and `Options` (tax regime, transmitter, legal references).
+
+A credit note is stored with negative amounts, so sums over a register net out; the file
+carries them positive, as TD04 means "to be taken off". A line's quantity is never negative
+in the format: a negative line moves its sign to the unit price.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from toolkit.basics.vocab import PaymentMethod
+from toolkit.core.einvoice import codes
+from toolkit.core.einvoice.fields import fold
+from toolkit.core.einvoice.records import (
+    Address, Body, DeliveryNote, FatturaPA, FiscalId, Instalment, Line, Party, Payment, RelatedDocument, Transmission,
+    VatSummary,
+)
+from toolkit.core.invoicing import DeliveryRef, Invoice, InvoiceKind, InvoiceLine
+from toolkit.model.records import Customer, Settings
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What the FatturaPA needs that the master workbook does not say (yet)."""
+
+    tax_regime: str = codes.ORDINARY_REGIME
+    """RegimeFiscale of the seller: RF01, the ordinary regime, unless told otherwise."""
+    transmitter: FiscalId | None = None
+    """IdTrasmittente: who sends the files to SDI; None: the seller itself (through the
+    Agenzia's portal). An intermediary gives its own tax id here."""
+    legal_references: Mapping[str, str] = field(default_factory=lambda: codes.LEGAL_REFERENCES)
+    """RiferimentoNormativo of each nature (Natura)."""
+    currency: str = "EUR"
+
+
+def build(invoice: Invoice, seller: Settings, buyer: Customer, progressive: str, *,
+          purchase_orders: Mapping[str, str] | None = None, linked: Sequence[RelatedDocument] = (),
+          options: Options = Options()) -> FatturaPA:
+    """The FatturaPA of one invoice or credit note.
+
+    `purchase_orders` maps an order number to the customer's reference for it (their
+    purchase order number); `linked` are the invoices a credit note corrects.
+    """
+    sign = -1 if invoice.kind is InvoiceKind.CREDIT_NOTE else 1
+    lines = tuple(_line(line, sign) for line in invoice.lines)
+    summary = tuple(
+        VatSummary(s.rate, s.taxable * sign, s.vat * sign, s.nature,
+                   options.legal_references.get(s.nature) if s.nature else None)
+        for s in invoice.summary)
+    delivery_notes = _delivery_notes(invoice)
+    body = Body(
+        kind=codes.document_kind(invoice.kind is InvoiceKind.CREDIT_NOTE, bool(delivery_notes)),
+        currency=options.currency,
+        day=invoice.invoice_date,
+        number=invoice.number or "",
+        total=invoice.total * sign,
+        lines=lines,
+        summary=summary,
+        stamp_duty=codes.STAMP_DUTY if stamp_duty_due(summary) else None,
+        purchase_orders=_purchase_orders(invoice, purchase_orders or {}),
+        linked_invoices=tuple(linked),
+        delivery_notes=delivery_notes,
+        payment=_payment(invoice, seller, sign),
+    )
+    country = (seller.country or "IT").strip().upper()
+    seller_id = FiscalId(country, vat_code(seller.vat_number, country))
+    return FatturaPA(_transmission(buyer, progressive, options.transmitter or seller_id),
+                     _seller(seller, seller_id, options), _buyer(buyer), body)
+
+
+def _delivery_notes(invoice: Invoice) -> tuple[DeliveryNote, ...]:
+    """One DatiDDT per DDT the lines cite, in date and number order, with the lines it covers."""
+    lines: dict[DeliveryRef, list[int]] = defaultdict(list)
+    for line in invoice.lines:
+        if line.delivery is not None:
+            lines[line.delivery].append(line.line_no)
+    return tuple(DeliveryNote(ref.number, ddt_day(ref), tuple(numbers))
+                 for ref, numbers in sorted(lines.items(), key=lambda kv: (ddt_day(kv[0]), kv[0].number)))
+
+
+def ddt_day(ref: DeliveryRef) -> date:
+    """The DDT's date: the one place that reads it from the invoice's record."""
+    return ref.date
+
+
+def stamp_duty_due(summary: Iterable[VatSummary]) -> bool:
+    """Whether the amounts without VAT that count for the stamp duty exceed 77.47 €.
+
+    >>> D = Decimal
+    >>> stamp_duty_due([VatSummary(D(0), D("77.47"), D(0), "N4")])
+    False
+    >>> stamp_duty_due([VatSummary(D(0), D("77.48"), D(0), "N4"), VatSummary(D(22), D(500), D(110))])
+    True
+    >>> stamp_duty_due([VatSummary(D(0), D("500"), D(0), "N3.1")])
+    False
+    """
+    exempt = sum((s.taxable for s in summary if not s.rate and s.nature in codes.STAMP_DUTY_NATURES), ZERO)
+    return abs(exempt) > codes.STAMP_DUTY_THRESHOLD
+
+
+def vat_code(number: str, country: str) -> str:
+    """A VAT number without spaces and without its country prefix, as IdCodice wants it.
+
+    >>> vat_code("IT 09876540155", "IT"), vat_code("09876540155", "IT"), vat_code("DE123456789", "DE")
+    ('09876540155', '09876540155', '123456789')
+    """
+    code = "".join(number.split()).upper()
+    return code[2:] if code.startswith(country.upper()) and len(code) > 2 else code
+
+
+def _line(line: InvoiceLine, sign: int) -> Line:
+    quantity, price, total = line.quantity, line.unit_price, line.amount
+    if quantity < 0:
+        quantity, price = -quantity, -price
+    if sign < 0:
+        price, total = -price, -total
+    item = fold(line.item)
+    return Line(line.line_no, item, fold(line.description) or item or "", quantity, fold(line.unit, ascii_only=True),
+                price, total, line.vat_rate, line.vat_nature or None)
+
+
+def _purchase_orders(invoice: Invoice, references: Mapping[str, str]) -> tuple[RelatedDocument, ...]:
+    if not references:
+        return ()
+    lines: dict[str, list[int]] = defaultdict(list)
+    for line in invoice.lines:
+        if references.get(line.order_number):
+            lines[line.order_number].append(line.line_no)
+    return tuple(RelatedDocument(fold(references[order], ascii_only=True) or "", None, tuple(numbers))
+                 for order, numbers in lines.items())
+
+
+def _payment(invoice: Invoice, seller: Settings, sign: int) -> Payment | None:
+    if not invoice.dues:
+        return None
+    method = payment_code(invoice.payment_method)
+    iban = "".join(seller.iban.split()).upper() if seller.iban and method in codes.IBAN_METHODS else None
+    instalments = tuple(Instalment(method, due.due_date, due.amount * sign, iban) for due in invoice.dues)
+    return Payment(codes.INSTALMENTS if len(instalments) > 1 else codes.SINGLE_PAYMENT, instalments)
+
+
+def payment_code(method: PaymentMethod) -> str:
+    """ModalitaPagamento (MP01 …) of a payment method.
+
+    >>> payment_code(PaymentMethod.RIBA), payment_code(PaymentMethod.BANK_TRANSFER)
+    ('MP12', 'MP05')
+    """
+    return codes.PAYMENT_METHODS[method]
+
+
+def _transmission(buyer: Customer, progressive: str, transmitter: FiscalId) -> Transmission:
+    country = (buyer.country or "IT").strip().upper()
+    code = (fold(buyer.sdi_code, ascii_only=True) or "").upper()
+    if not code:
+        code = codes.NO_CHANNEL if country == "IT" else codes.ABROAD
+    pec = (fold(buyer.pec, ascii_only=True) or None) if code == codes.NO_CHANNEL else None
+    return Transmission(transmitter, progressive, codes.transmission_format(code), code, pec)
+
+
+def _seller(settings: Settings, vat_id: FiscalId, options: Options) -> Party:
+    return Party(
+        name=fold(settings.company_name) or "",
+        address=_address(settings.address, settings.postcode, settings.city, settings.province, vat_id.country),
+        vat_id=vat_id,
+        tax_code=_tax_code(settings.tax_code),
+        tax_regime=options.tax_regime,
+    )
+
+
+def _buyer(customer: Customer) -> Party:
+    country = (customer.country or "IT").strip().upper()
+    return Party(
+        name=fold(customer.name) or "",
+        address=_address(customer.address, customer.postcode, customer.city, customer.province, country),
+        vat_id=FiscalId(country, vat_code(customer.vat_number, country)) if customer.vat_number else None,
+        tax_code=_tax_code(customer.tax_code) if country == "IT" else None,
+    )
+
+
+def _address(street: str, postcode: str | None, city: str, province: str | None, country: str) -> Address:
+    """Sede. Abroad there is no Italian postcode: the format asks for 00000, and no province."""
+    if country != "IT":
+        return Address(fold(street) or "", "00000", fold(city) or "", None, country)
+    return Address(fold(street) or "", "".join((postcode or "").split()), fold(city) or "",
+                   (province or "").strip().upper() or None, country)
+
+
+def _tax_code(code: str | None) -> str | None:
+    return "".join(code.split()).upper() or None if code else None

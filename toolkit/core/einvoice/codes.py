@@ -1,0 +1,115 @@
+"""The FatturaPA's codes the toolkit uses, and why each applies.
+
+Document types (TipoDocumento):
+
+- **TD01** fattura: an immediate invoice, issued when the goods leave or the order is paid
+  (the toolkit's POS, on-credit and prepay orders, and customers invoiced immediately);
+- **TD24** fattura differita (art. 21, comma 4, lett. a, DPR 633/72): the month-end invoice
+  for goods that travelled with a DDT; it must cite those DDTs (DatiDDT) and is due by the
+  15th of the following month;
+- **TD04** nota di credito: a credit note, here for returned goods; it cites the invoice it
+  corrects (DatiFattureCollegate) and carries positive amounts.
+
+Transmission formats: **FPA12** to a public administration (its recipient code is the
+6-character office code of the IPA index), **FPR12** to everyone else (7 characters).
+
+Payment methods (ModalitaPagamento) map from the toolkit's vocabulary; natures (Natura) of
+lines without VAT carry a default legal reference (RiferimentoNormativo) the user may
+override, and decide whether the invoice owes the stamp duty (imposta di bollo, DPR 642/72:
+2.00 € on invoices whose amounts without VAT exceed 77.47 €, paid virtually).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import MappingProxyType
+
+from toolkit.basics.vocab import PaymentMethod
+
+IMMEDIATE = "TD01"
+DEFERRED = "TD24"
+CREDIT_NOTE = "TD04"
+
+TO_PRIVATE = "FPR12"
+TO_PUBLIC_ADMINISTRATION = "FPA12"
+
+NO_CHANNEL = "0000000"
+"""CodiceDestinatario when the buyer has no channel code: SDI delivers to the PEC address
+given, or to the buyer's reserved area on the Agenzia's portal."""
+ABROAD = "XXXXXXX"
+"""CodiceDestinatario for a buyer without an Italian channel (a foreign customer)."""
+
+ORDINARY_REGIME = "RF01"
+"""RegimeFiscale ordinario: the seller's regime unless the settings say otherwise."""
+
+SINGLE_PAYMENT = "TP02"
+INSTALMENTS = "TP01"
+
+PAYMENT_METHODS: MappingProxyType[PaymentMethod, str] = MappingProxyType({
+    PaymentMethod.CASH: "MP01",           # contanti
+    PaymentMethod.BANK_TRANSFER: "MP05",  # bonifico
+    PaymentMethod.CARD: "MP08",           # carta di pagamento
+    PaymentMethod.RIBA: "MP12",           # Ri.Ba.
+    PaymentMethod.DIRECT_DEBIT: "MP19",   # SEPA Direct Debit
+})
+"""ModalitaPagamento of each payment method of the vocabulary."""
+
+IBAN_METHODS = frozenset({"MP05"})
+"""Methods where the buyer pays into the seller's account, so the file gives its IBAN."""
+
+LEGAL_REFERENCES: MappingProxyType[str, str] = MappingProxyType({
+    "N1": "Escluse ex art. 15 DPR 633/72",
+    "N2.1": "Non soggette ad IVA ex artt. da 7 a 7-septies DPR 633/72",
+    "N2.2": "Non soggette ad IVA - altri casi",
+    "N3.1": "Non imponibili - esportazioni, art. 8 DPR 633/72",
+    "N3.2": "Non imponibili - cessioni intracomunitarie, art. 41 DL 331/93",
+    "N3.3": "Non imponibili - cessioni verso San Marino, art. 71 DPR 633/72",
+    "N3.4": "Non imponibili - operazioni assimilate alle esportazioni, art. 8-bis DPR 633/72",
+    "N3.5": "Non imponibili - a seguito di dichiarazioni d'intento, art. 8 c. 1 lett. c DPR 633/72",
+    "N3.6": "Non imponibili - altre operazioni che non concorrono al plafond",
+    "N4": "Esenti ex art. 10 DPR 633/72",
+    "N5": "Regime del margine, art. 36 DL 41/95",
+    "N6.1": "Inversione contabile - cessione di rottami, art. 74 c. 7 e 8 DPR 633/72",
+    "N6.2": "Inversione contabile - cessione di oro e argento, art. 17 c. 5 DPR 633/72",
+    "N6.3": "Inversione contabile - subappalto nel settore edile, art. 17 c. 6 lett. a DPR 633/72",
+    "N6.4": "Inversione contabile - cessione di fabbricati, art. 17 c. 6 lett. a-bis DPR 633/72",
+    "N6.5": "Inversione contabile - cessione di telefoni cellulari, art. 17 c. 6 lett. b DPR 633/72",
+    "N6.6": "Inversione contabile - cessione di prodotti elettronici, art. 17 c. 6 lett. c DPR 633/72",
+    "N6.7": "Inversione contabile - prestazioni comparto edile, art. 17 c. 6 lett. a-ter DPR 633/72",
+    "N6.8": "Inversione contabile - settore energetico, art. 17 c. 6 lett. d-bis/d-ter DPR 633/72",
+    "N6.9": "Inversione contabile - altri casi, art. 17 DPR 633/72",
+    "N7": "IVA assolta in altro Stato UE, art. 7-bis/7-octies DPR 633/72",
+})
+"""RiferimentoNormativo of each nature (Natura) in use since 2021."""
+
+RETIRED_NATURES = frozenset({"N2", "N3", "N6"})
+"""Natures SDI refuses on invoices dated from 1 January 2021: use their sub-codes."""
+
+STAMP_DUTY_NATURES = frozenset({"N1", "N2.1", "N2.2", "N3.4", "N3.5", "N3.6", "N4"})
+"""Amounts without VAT that count towards the stamp duty. Exports and intra-EU supplies
+(N3.1–N3.3), the margin scheme (N5), reverse charge (N6.x, the buyer pays the VAT) and VAT
+paid in another EU state (N7) do not."""
+
+STAMP_DUTY = Decimal("2.00")
+STAMP_DUTY_THRESHOLD = Decimal("77.47")
+"""The duty is due when the amounts without VAT are *more* than this."""
+
+
+def document_kind(credit_note: bool, cites_delivery_notes: bool) -> str:
+    """TD04 for a credit note, TD24 for an invoice that cites DDTs, TD01 otherwise.
+
+    >>> document_kind(False, True), document_kind(False, False), document_kind(True, True)
+    ('TD24', 'TD01', 'TD04')
+    """
+    if credit_note:
+        return CREDIT_NOTE
+    return DEFERRED if cites_delivery_notes else IMMEDIATE
+
+
+def transmission_format(recipient_code: str) -> str:
+    """FPA12 when the recipient is a public administration's 6-character office code.
+
+    >>> transmission_format("UFXYZ1"), transmission_format("QN2Y2GA")
+    ('FPA12', 'FPR12')
+    """
+    return TO_PUBLIC_ADMINISTRATION if len(recipient_code) == 6 else TO_PRIVATE

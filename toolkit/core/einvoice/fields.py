@@ -1,0 +1,193 @@
+"""The schema's simple types for the values we write, so the toolkit can vouch for a file
+without the XSD at hand.
+
+The FatturaPA schema restricts every value: most texts to Basic Latin (ASCII) or Latin-1
+with a length, codes to patterns (CAP five digits, province two capitals), amounts to a
+number of decimals. A value outside its type makes SDI refuse the whole file (error 00200).
+`TYPES` restates those restrictions for the types our elements use, by the schema's own type
+names; `tests/test_einvoice_schema.py` probes each one against the XSD, so this table and the
+official schema cannot drift apart unnoticed.
+
+Texts typed in Excel often hold characters outside Latin-1: curly quotes, dashes, the euro
+sign. `fold` turns those into their plain equivalents (’ → ', – → -, € → EUR) and, for the
+ASCII-only types, drops accents (Caffè → Caffe); whatever cannot be folded is left for the
+check to report, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from datetime import date
+from decimal import Decimal
+
+_TYPOGRAPHY = str.maketrans({
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
+    "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "…": "...", "€": "EUR", "•": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": " ", "\n": " ", "\r": " ",
+})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str | None, ascii_only: bool = False) -> str | None:
+    """The text as the schema's character set allows it; None when nothing is left.
+
+    Cached: a month's lines repeat the same few thousand descriptions and units.
+
+    >>> fold("Caffè “Bar” – 1,50 €")
+    'Caffè "Bar" - 1,50 EUR'
+    >>> fold("Caffè", ascii_only=True), fold("  "), fold("Łódź")
+    ('Caffe', None, 'Lódz')
+    """
+    if text is None:
+        return None
+    text = _CONTROL.sub(" ", str(text).translate(_TYPOGRAPHY)).strip()
+    limit = 0x7F if ascii_only else 0xFF
+    if any(ord(c) > limit for c in text):
+        text = "".join(_fold_char(c, limit) for c in text)
+    return text or None
+
+
+def _fold_char(char: str, limit: int) -> str:
+    if ord(char) <= limit:
+        return char
+    plain = "".join(c for c in unicodedata.normalize("NFKD", char) if ord(c) <= limit)
+    if not plain:
+        plain = {"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ß": "ss", "Æ": "AE", "æ": "ae",
+                 "Œ": "OE", "œ": "oe"}.get(char, "")
+    return plain or char
+
+
+@dataclass(frozen=True, slots=True)
+class TextType:
+    """A text type of the schema: its characters, its length, or a pattern."""
+
+    name: str
+    max_length: int | None = None
+    charset: str = "any"
+    """`ascii` (Basic Latin), `latin` (Basic Latin and Latin-1 Supplement) or `any`."""
+    pattern: str | None = None
+    min_length: int = 1
+
+    def problem(self, value: str) -> str | None:
+        """Why `value` is not of this type, in a few words; None when it is.
+
+        Remembered by type name and value: a month's lines repeat the same descriptions,
+        units and codes thousands of times."""
+        key = (self.name, value)
+        try:
+            return _TEXT_VERDICTS[key]
+        except KeyError:
+            if len(_TEXT_VERDICTS) > 1 << 16:
+                _TEXT_VERDICTS.clear()
+            verdict = _TEXT_VERDICTS[key] = self._problem(value)
+            return verdict
+
+    def _problem(self, value: str) -> str | None:
+        if self.pattern is not None:
+            return None if re.fullmatch(self.pattern, value) else f"pattern {self.pattern}"
+        if len(value) < self.min_length:
+            return f"at least {self.min_length} characters"
+        if self.max_length is not None and len(value) > self.max_length:
+            return f"at most {self.max_length} characters, not {len(value)}"
+        if self.charset == "any" or value.isascii():
+            return None
+        limit = 0x7F if self.charset == "ascii" else 0xFF
+        bad = sorted({c for c in value if ord(c) > limit})
+        if bad:
+            return "characters " + " ".join(bad) + (" (ASCII only)" if limit == 0x7F else " (Latin-1 only)")
+        return None
+
+
+_TEXT_VERDICTS: dict[tuple[str, str], str | None] = {}
+
+
+_ATOM = r"[!#-'*+/-9=?A-Z^-~-]+(\.[!#-'*+/-9=?A-Z^-~-]+)*"
+
+TYPES: dict[str, TextType] = {t.name: t for t in (
+    TextType("String10Type", 10, "ascii"),
+    TextType("String20Type", 20, "ascii"),
+    TextType("String35Type", 35, "ascii"),
+    TextType("String35LatinExtType", 35),
+    TextType("String60LatinType", 60, "latin"),
+    TextType("String80LatinType", 80, "latin"),
+    TextType("String100LatinType", 100, "latin"),
+    TextType("String1000LatinType", 1000, "latin"),
+    TextType("CodiceType", 28),
+    TextType("NazioneType", pattern="[A-Z]{2}"),
+    TextType("ProvinciaType", pattern="[A-Z]{2}"),
+    TextType("DivisaType", pattern="[A-Z]{3}"),
+    TextType("CAPType", pattern="[0-9]{5}"),
+    TextType("CodiceFiscaleType", pattern="[A-Z0-9]{11,16}"),
+    TextType("CodiceDestinatarioType", pattern="[A-Z0-9]{6,7}"),
+    TextType("IBANType", pattern="[a-zA-Z]{2}[0-9]{2}[a-zA-Z0-9]{11,30}"),
+    TextType("EmailType", 256, pattern=f"(?=.{{1,256}}$){_ATOM}@{_ATOM}"),
+)}
+"""The text types of the elements we write. EmailType is stricter than the schema's (no
+quoted local part, no bracketed address): no PEC address needs either."""
+
+
+@dataclass(frozen=True, slots=True)
+class NumberType:
+    """A number type of the schema: its sign, integer digits and decimals."""
+
+    name: str
+    integer_digits: int
+    min_decimals: int
+    max_decimals: int
+    signed: bool = True
+    maximum: Decimal | None = None
+
+    def problem(self, value: Decimal) -> str | None:
+        if _PLAIN[self.name].fullmatch(str(value)) and (self.maximum is None or value <= self.maximum):
+            return None
+        if not value.is_finite():
+            return "not a number"
+        if value < 0 and not self.signed:
+            return "negative"
+        if self.maximum is not None and value > self.maximum:
+            return f"more than {self.maximum}"
+        if decimals(value) > self.max_decimals:
+            return f"more than {self.max_decimals} decimals"
+        if value and value.adjusted() >= self.integer_digits:
+            return f"more than {self.integer_digits} digits before the point"
+        return None
+
+
+NUMBERS: dict[str, NumberType] = {t.name: t for t in (
+    NumberType("Amount2DecimalType", 11, 2, 2),
+    NumberType("Amount8DecimalType", 11, 2, 8),
+    NumberType("QuantitaType", 12, 2, 8, signed=False),
+    NumberType("RateType", 3, 2, 2, signed=False, maximum=Decimal(100)),
+)}
+"""The number types of the elements we write. Fewer decimals than `min_decimals` are padded
+by the writer (12 is written 12.00), so only the upper bounds can fail."""
+
+_PLAIN = {t.name: re.compile(("-?" if t.signed else "") + rf"\d{{1,{t.integer_digits}}}(\.\d{{0,{t.max_decimals}}})?")
+          for t in NUMBERS.values()}
+"""A number whose plain text already fits its type (most of them) needs no further look."""
+
+MAX_LINE_NUMBER = 9999
+"""NumeroLineaType and RiferimentoNumeroLineaType: lines are numbered 1 to 9999."""
+FIRST_INVOICE_DAY = date(1970, 1, 1)
+"""DataFatturaType's lower bound."""
+
+
+def decimals(value: Decimal) -> int:
+    """Significant decimals: 2.50 has 1, 3 has 0.
+
+    Read from the number's text, which is several times faster than its tuple: a month has
+    millions of numbers to check and write.
+
+    >>> decimals(Decimal("2.50")), decimals(Decimal("3")), decimals(Decimal("0.12345")), decimals(Decimal("1E+2"))
+    (1, 0, 5, 0)
+    """
+    text = str(value)
+    if "E" in text:
+        exponent = value.normalize().as_tuple().exponent
+        return max(0, -exponent) if isinstance(exponent, int) else 0
+    dot = text.find(".")
+    return 0 if dot < 0 else len(text.rstrip("0")) - dot - 1

@@ -1,0 +1,168 @@
+"""What a FatturaPA says, as a tree of frozen records: one record per block of the format.
+
+The tree is the boundary between the rules and the file. `toolkit.core.einvoice.build` fills
+it from an invoice of the ledger, `toolkit.core.einvoice.checks` runs SDI's checks on it (on
+what the file will say, as SDI does), and `toolkit.writers.fatturapa` turns it into XML in the
+schema's order. Each record names the block it stands for (its XML element) in its docstring.
+
+Values are kept as the file will carry them: amounts are `Decimal` (a credit note's are
+positive, as TD04 expects), dates are `date`, texts are already folded to the characters the
+schema accepts. Nothing here is formatted: the writer decides how a number is spelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class FiscalId:
+    """IdFiscaleIVA / IdTrasmittente: a country and a VAT number (partita IVA) without the prefix."""
+
+    country: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """Sede: street, postcode (CAP), town (Comune), province (Provincia) and country (Nazione)."""
+
+    street: str
+    postcode: str
+    city: str
+    province: str | None
+    country: str
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """CedentePrestatore (the seller) or CessionarioCommittente (the buyer).
+
+    The seller always has a VAT id and a tax regime (RegimeFiscale); a buyer has a VAT id, a
+    tax code (codice fiscale), or both, and no regime."""
+
+    name: str
+    address: Address
+    vat_id: FiscalId | None = None
+    tax_code: str | None = None
+    tax_regime: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Transmission:
+    """DatiTrasmissione: who sends the file, its progressive, its format and where SDI delivers it.
+
+    `recipient_code` is CodiceDestinatario: the buyer's 7-character channel code, a public
+    administration's 6-character office code (FPA12), `0000000` when SDI delivers to a PEC
+    address or to the buyer's reserved area, `XXXXXXX` for a buyer abroad."""
+
+    transmitter: FiscalId
+    progressive: str
+    format: str
+    recipient_code: str
+    pec: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedDocument:
+    """DatiOrdineAcquisto or DatiFattureCollegate: a document the invoice refers to, and which
+    of its lines (RiferimentoNumeroLinea) it concerns; no lines means the whole invoice."""
+
+    reference: str
+    day: date | None = None
+    lines: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryNote:
+    """DatiDDT: a DDT the invoice covers, with the invoice lines that ship under it."""
+
+    number: str
+    day: date
+    lines: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """DettaglioLinee: one line. `quantity` is never negative (the schema has no sign for it):
+    a negative line carries the sign on its unit price, so quantity × unit price = total."""
+
+    number: int
+    item: str | None
+    description: str
+    quantity: Decimal
+    unit: str | None
+    unit_price: Decimal
+    total: Decimal
+    rate: Decimal
+    nature: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VatSummary:
+    """DatiRiepilogo: per VAT rate, and per nature (Natura) for lines without VAT, the taxable
+    amount and the VAT; a nature comes with the law that exempts it (RiferimentoNormativo)."""
+
+    rate: Decimal
+    taxable: Decimal
+    vat: Decimal
+    nature: str | None = None
+    legal_reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Instalment:
+    """DettaglioPagamento: how (ModalitaPagamento, an MP code), when and how much."""
+
+    method: str
+    due: date
+    amount: Decimal
+    iban: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """DatiPagamento: TP02 for a single payment, TP01 for instalments, and each instalment."""
+
+    terms: str
+    instalments: tuple[Instalment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """FatturaElettronicaBody: DatiGenerali (the document, its references), DatiBeniServizi
+    (lines and VAT summary) and DatiPagamento."""
+
+    kind: str
+    """TipoDocumento: TD01, TD24 or TD04 (see `toolkit.core.einvoice.codes`)."""
+    currency: str
+    day: date
+    number: str
+    total: Decimal
+    """ImportoTotaleDocumento: taxable plus VAT."""
+    lines: tuple[Line, ...]
+    summary: tuple[VatSummary, ...]
+    stamp_duty: Decimal | None = None
+    """DatiBollo: the virtual stamp duty (bollo virtuale) when the invoice owes it."""
+    purchase_orders: tuple[RelatedDocument, ...] = ()
+    linked_invoices: tuple[RelatedDocument, ...] = ()
+    delivery_notes: tuple[DeliveryNote, ...] = ()
+    payment: Payment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FatturaPA:
+    """FatturaElettronica: one file, one invoice (the format allows a batch; we send one each,
+    so a rejection stops one invoice and not the month)."""
+
+    transmission: Transmission
+    seller: Party
+    buyer: Party
+    body: Body
+
+    @property
+    def version(self) -> str:
+        """The `versione` attribute: the same as FormatoTrasmissione."""
+        return self.transmission.format
