@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import getpass
 import os
+import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, inspect, select, text, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from toolkit.ledger import schema
 from toolkit.basics.problems import UnusableInput, define
@@ -80,7 +83,7 @@ def _engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": 60})
 
     @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record):
+    def _connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -88,7 +91,7 @@ def _engine(url: str) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(conn):
+    def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
@@ -174,7 +177,7 @@ def draw_numbers(conn: Connection, keys: Sequence[tuple[str, int]]) -> list[int]
     return numbers
 
 
-def insert_rows(conn: Connection, table: Table, rows: Sequence[dict]) -> None:
+def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert many rows, all with the same keys, in one executemany at the driver level.
 
     SQLAlchemy builds and converts each row's parameters on its own, which took longer than the
@@ -186,17 +189,19 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict]) -> None:
         return
     dialect = conn.dialect
     compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(rows[0]))
-    keys = list(compiled.positiontup) if compiled.positional else list(rows[0])
+    order = compiled.positiontup if compiled.positional else None
+    keys = list(rows[0]) if order is None else list(order)
     columns = []
     for k in keys:
         values = [r[k] for r in rows]
         convert = table.c[k].type.dialect_impl(dialect).bind_processor(dialect)
         columns.append(values if convert is None else [None if v is None else convert(v) for v in values])
-    params: list = list(zip(*columns)) if compiled.positional else [dict(zip(keys, t)) for t in zip(*columns)]
+    params: list[tuple[Any, ...]] | list[dict[str, Any]] = (
+        list(zip(*columns)) if compiled.positional else [dict(zip(keys, t)) for t in zip(*columns)])
     conn.exec_driver_sql(str(compiled), params)
 
 
-def insert_numbered(conn: Connection, table: Table, rows: Sequence[dict]) -> list[int]:
+def insert_numbered(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
     """Insert numbered documents (rows with series, year and number) and return their ids in
     the rows' order: the number identifies a document, so one query per series and year reads
     the ids back, where RETURNING cost a statement's worth of work per row."""
@@ -220,12 +225,12 @@ def log_event(conn: Connection, action: str, document: str, document_id: int | N
 
 
 def event_row(action: str, document: str, document_id: int | None = None, number: str | None = None,
-              detail: str | None = None) -> dict:
+              detail: str | None = None) -> dict[str, object]:
     return dict(at=now(), by=user(), action=action, document=document, document_id=document_id,
                 number=number, detail=detail)
 
 
-def log_events(conn: Connection, events: list[dict]) -> None:
+def log_events(conn: Connection, events: Sequence[Mapping[str, Any]]) -> None:
     insert_rows(conn, schema.events, events)
 
 

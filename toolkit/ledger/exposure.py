@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import BigInteger, Connection, func, select, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, Connection, func, select, type_coerce
 
 from toolkit.ledger import schema
 from toolkit.basics.money import cents
 from toolkit.core.exposure import Exposure
+from toolkit.ledger.types import Scaled
 
 ZERO = Decimal(0)
 OPEN_STATUSES = ("in-progress",)
@@ -24,7 +26,7 @@ def exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposur
     if not wanted:
         return {}
     o, ol = schema.orders.c, schema.order_lines.c
-    last: dict[str, tuple[date, Decimal]] = {}
+    last: dict[str, tuple[date | None, Decimal]] = {}
     unshipped: dict[str, Decimal] = {}
     outstanding: dict[str, Decimal] = {}
     for start in range(0, len(wanted), 900):
@@ -55,15 +57,23 @@ def _unshipped(conn: Connection, customers: list[str]) -> dict[str, Decimal]:
                .where(dl.order_line_id.in_(select(open_lines.c.id))).group_by(dl.order_line_id).subquery())
     left = _scaled(open_lines.c.quantity) - func.coalesce(_scaled(shipped.c.quantity), 0)
     value = func.sum(left * _scaled(open_lines.c.unit_price))
-    places = ol.quantity.type.places + ol.unit_price.type.places
+    places = _places(ol.quantity) + _places(ol.unit_price)
     rows = conn.execute(select(open_lines.c.customer, value)
                         .outerjoin(shipped, shipped.c.order_line_id == open_lines.c.id).group_by(open_lines.c.customer))
     return {customer: Decimal(total).scaleb(-places) for customer, total in rows}
 
 
-def _scaled(column):
+def _scaled(column: ColumnElement[Any]) -> ColumnElement[int]:
     """The column's stored integer, not the decimal it stands for."""
     return type_coerce(column, BigInteger)
+
+
+def _places(column: ColumnElement[Any]) -> int:
+    """How many decimals the column's stored integer carries."""
+    kind = column.type
+    if not isinstance(kind, Scaled):
+        raise TypeError(f"{column} is not stored as a scaled integer")
+    return kind.places
 
 
 def _outstanding(conn: Connection, customers: list[str]) -> dict[str, Decimal]:

@@ -6,9 +6,10 @@ what monitoring needs. Recording (checks, duplicates, one transaction) is
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, Row, func, insert, select
 
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number, log_event, now, user
@@ -17,7 +18,8 @@ from toolkit.core.payments import Collected, PaymentEntry, Receivable
 i, p, due = schema.invoices.c, schema.payments.c, schema.invoice_dues.c
 
 
-def find_invoice(conn: Connection, series: str, year: int, number: int):
+def find_invoice(conn: Connection, series: str, year: int, number: int
+                 ) -> Row[int, str, int, int, str, Decimal, str] | None:
     """The invoice with this number, as (id, series, year, number, status, total, kind), or None."""
     return conn.execute(select(i.id, i.series, i.year, i.number, i.status, i.total, i.kind)
                         .where(i.series == series, i.year == year, i.number == number)).first()
@@ -25,7 +27,7 @@ def find_invoice(conn: Connection, series: str, year: int, number: int):
 
 def insert_payment(conn: Connection, invoice_id: int, shown: str, entry: PaymentEntry) -> int:
     """Store one payment on an invoice (shown as `shown` in the event log) and log it."""
-    payment_id = conn.execute(insert(schema.payments).values(
+    payment_id: int = conn.execute(insert(schema.payments).values(
         invoice_id=invoice_id, payment_date=entry.payment_date, amount=entry.amount,
         method=entry.method.value if entry.method else None, reference=entry.reference,
         created_at=now(), created_by=user()).returning(p.id)).scalar_one()
@@ -34,16 +36,18 @@ def insert_payment(conn: Connection, invoice_id: int, shown: str, entry: Payment
     return payment_id
 
 
-def payment_exists(conn: Connection, invoice_id: int, day, amount: Decimal, reference: str) -> bool:
+def payment_exists(conn: Connection, invoice_id: int, day: date, amount: Decimal, reference: str) -> bool:
     """Whether the same payment (invoice, date, amount, reference) is already recorded."""
     return conn.execute(select(func.count()).select_from(schema.payments).where(
         p.invoice_id == invoice_id, p.payment_date == day, p.amount == amount,
-        func.coalesce(p.reference, "") == reference)).scalar() > 0
+        func.coalesce(p.reference, "") == reference)).scalar_one() > 0
 
 
 def collected(conn: Connection, invoice_id: int) -> Decimal:
     """What has been collected on an invoice so far."""
-    return conn.execute(select(func.coalesce(func.sum(p.amount), 0)).where(p.invoice_id == invoice_id)).scalar()
+    total: Decimal = conn.execute(select(func.coalesce(func.sum(p.amount), 0))
+                                  .where(p.invoice_id == invoice_id)).scalar_one()
+    return total
 
 
 def receivables(conn: Connection, *, customer: str | None = None) -> list[Receivable]:
@@ -53,7 +57,7 @@ def receivables(conn: Connection, *, customer: str | None = None) -> list[Receiv
         query = query.where(i.customer == customer)
     headers = conn.execute(query.order_by(i.invoice_date, i.series, i.year, i.number)).all()
     ids = [h.id for h in headers]
-    dues: dict[int, list] = defaultdict(list)
+    dues: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
     payments: dict[int, list[Collected]] = defaultdict(list)
     for start in range(0, len(ids), 900):
         chunk = ids[start:start + 900]

@@ -7,13 +7,15 @@ PostgreSQL alike, and SQL sums stay exact.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, Dialect
 from sqlalchemy.types import TypeDecorator
 
 
-class Scaled(TypeDecorator):
+class Scaled(TypeDecorator[Decimal]):
     impl = BigInteger
     cache_ok = True
 
@@ -21,10 +23,10 @@ class Scaled(TypeDecorator):
         super().__init__()
         self.places = places
 
-    def bind_processor(self, dialect):
+    def bind_processor(self, dialect: Dialect) -> Callable[[Decimal | int | str | None], int | None]:
         places = self.places
 
-        def process(value):
+        def process(value: Decimal | int | str | None) -> int | None:
             if value is None:
                 return None
             scaled = (value if isinstance(value, Decimal) else Decimal(value)).scaleb(places)
@@ -35,12 +37,12 @@ class Scaled(TypeDecorator):
 
         return process
 
-    def result_processor(self, dialect, coltype):
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Decimal | None]:
         """A closure rather than `process_result_value`: a month's shipping reads millions of
         these values, and the extra call per value was a tenth of its time."""
         exponent = -self.places
 
-        def process(value):
+        def process(value: Any) -> Decimal | None:
             return None if value is None else Decimal(value).scaleb(exponent)
 
         return process

@@ -16,6 +16,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from sqlalchemy import Connection, Row
+
 from toolkit.basics.problems import Problem, define
 from toolkit.core.payments import PaymentEntry, PaymentStatus, Receivable, Show, monitor, parse_invoice_number
 from toolkit.ledger import Ledger
@@ -45,8 +47,8 @@ OVERPAID = define(
 
 @dataclass(frozen=True)
 class Recorded:
-    recorded: list[dict]
-    duplicates: list[dict]
+    recorded: list[dict[str, object]]
+    duplicates: list[dict[str, object]]
     """Rows already in the ledger (or repeated in the file): recorded once."""
     problems: list[Problem]
 
@@ -64,7 +66,8 @@ class Monitored:
     file: Path | None = None
 
 
-def _find(conn, entry: PaymentEntry, default_series: str):
+def _find(conn: Connection, entry: PaymentEntry, default_series: str
+          ) -> Row[int, str, int, int, str, Decimal, str] | None:
     parsed = parse_invoice_number(entry.invoice, default_series)
     return None if parsed is None else find_invoice(conn, *parsed)
 
@@ -88,7 +91,7 @@ def record(ledger: Ledger, entries: Sequence[PaymentEntry], default_series: str)
         if any(x.is_error for x in problems):
             return Recorded([], [], problems)
         recorded, duplicates = [], []
-        seen: set[tuple] = set()
+        seen: set[tuple[int, date, Decimal, str]] = set()
         paid: dict[int, Decimal] = defaultdict(Decimal)
         for entry, invoice, shown in rows:
             key = (invoice.id, entry.payment_date, entry.amount, entry.reference or "")
