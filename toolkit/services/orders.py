@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.ledger import Ledger
@@ -36,6 +38,13 @@ UNKNOWN_SELECTION = define(
     "unknown-template-selection", "error",
     it="Il modello {code} indicato in --only/--exclude non è fra quelli in scadenza: controlla il codice.",
     en="Template {code} given to --only/--exclude is not among those due: check the code.")
+
+
+OrderRow = TypedDict("OrderRow", {
+    "template": str, "date": date, "customer": str, "number": str,
+    "lines": NotRequired[int], "amount": NotRequired[Decimal],
+})
+"""An order `create` made (with its lines and amount) or found already made."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +77,8 @@ class Preview:
 
 @dataclass(frozen=True)
 class Created:
-    created: list[dict]
-    already_existing: list[dict]
+    created: list[OrderRow]
+    already_existing: list[OrderRow]
     problems: list[Problem]
 
     def summary(self, lang: str) -> str:
@@ -146,23 +155,23 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
         return _store(master, ledger, day, drafts, problems)
 
 
-def _row(draft: OrderDraft) -> dict:
-    return {"template": draft.template, "date": draft.occurrence, "customer": draft.customer}
+def _row(draft: OrderDraft, number: str) -> OrderRow:
+    return {"template": draft.template, "date": draft.occurrence, "customer": draft.customer, "number": number}
 
 
 def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraft], problems: list[Problem]) -> Created:
     series = master.settings.order_series
-    created: list[dict] = []
+    created: list[OrderRow] = []
     at_once: dict[date, list[int]] = defaultdict(list)
     invoice_now: dict[date, list[int]] = defaultdict(list)
     with writing(ledger) as conn:
         existing = existing_numbers(conn, [d.key for d in drafts])
-        existing_rows = [{**_row(d), "number": existing[d.key]} for d in drafts if d.key in existing]
+        existing_rows = [_row(d, existing[d.key]) for d in drafts if d.key in existing]
         new = [d for d in drafts if d.key not in existing]
         stored = insert_orders(conn, new, series, [EFFECTS[d.document_type].status for d in new])
         for draft, (order_id, number) in zip(new, stored):
             effects = EFFECTS[draft.document_type]
-            created.append({**_row(draft), "number": number, "lines": len(draft.lines), "amount": draft.amount})
+            created.append({**_row(draft, number), "lines": len(draft.lines), "amount": draft.amount})
             if effects.ship_at_once:
                 at_once[draft.occurrence].append(order_id)
             if effects.invoice_at_once:
@@ -173,14 +182,14 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
     return Created(created, existing_rows, problems)
 
 
-def _invoice_at_once(conn, master: MasterData, invoice_now: dict[date, list[int]]) -> None:
+def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[int]]) -> None:
     """POS, on-credit and prepay orders are invoiced in the transaction that creates them (a
     prepay order then waits for its payment before it ships)."""
     for day, ids in sorted(invoice_now.items()):
         invoice_orders_in(conn, master, ids, day)
 
 
-def _ship_at_once(conn, master: MasterData, at_once: dict[date, list[int]]) -> list[Problem]:
+def _ship_at_once(conn: Connection, master: MasterData, at_once: dict[date, list[int]]) -> list[Problem]:
     """Warehouse, POS and on-credit orders ship in the transaction that creates them: the goods
     leave with the order, so the customer's delivery terms and credit limit do not hold them."""
     problems: list[Problem] = []
@@ -190,7 +199,7 @@ def _ship_at_once(conn, master: MasterData, at_once: dict[date, list[int]]) -> l
     return problems
 
 
-def order_documents(master: MasterData, ledger: Ledger, rows: Sequence[dict], out: Path, lang: str) -> Path:
+def order_documents(master: MasterData, ledger: Ledger, rows: Sequence[OrderRow], out: Path, lang: str) -> Path:
     """The printable orders (one A4 sheet each) of these rows of `Created`, in ledger order."""
     from toolkit.writers.orders_book import write_order_documents
 

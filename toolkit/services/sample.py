@@ -41,6 +41,6 @@ def write_sample_workbook(target: Path, *, vba_project: Path | None = None,
     return write_master(target, sample_rows(), lang="it", vba_project=vba_project, before_sheets=before_sheets)
 
 
-def _sample_properties(workbook) -> None:
+def _sample_properties(workbook: Any) -> None:
     workbook.set_properties({"title": "Anagrafiche d'esempio", "author": SELLER["company_name"],
                              "created": SAMPLE_CREATED})

@@ -91,14 +91,14 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
                     selected[order.id] = order
         named: list[int] = []
         for number in numbers:
-            order = order_by_number(conn, number)
-            if order is None:
+            found = order_by_number(conn, number)
+            if found is None:
                 problems.append(UNKNOWN_ORDER_ROW(None, number=number))
             else:
-                named.append(order.id)
+                named.append(found.id)
         for number in dict.fromkeys(str(row.order).strip() for row in chosen):
-            if (order := order_by_number(conn, number)) is not None:
-                named.append(order.id)
+            if (found := order_by_number(conn, number)) is not None:
+                named.append(found.id)
         selected.update((order.id, order) for order in load_orders(conn, ids=named))
         quantities, choice_problems = choose_quantities(chosen, list(selected.values()))
         problems += choice_problems
