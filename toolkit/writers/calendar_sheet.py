@@ -94,7 +94,7 @@ def _dates(days: Iterable[date]) -> str:
     return ", ".join(d.strftime("%d/%m/%Y") for d in days)
 
 
-def _grid(book, master: MasterData, dues: Sequence[Due], days: list[date], calendar: WorkingCalendar,
+def _grid(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], days: list[date], calendar: WorkingCalendar,
           lang: str) -> None:
     sheet = book.add_worksheet(SHEETS[lang][0])
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
@@ -132,16 +132,16 @@ def _grid(book, master: MasterData, dues: Sequence[Due], days: list[date], calen
         for col in closed_cols:
             sheet.write_blank(row, col, None, closed)
     for due in dues:
-        row = row_of.get(due.template)
+        due_row = row_of.get(due.template)
         offset = (due.date - start).days
-        if row is None or not 0 <= offset < len(days):
+        if due_row is None or not 0 <= offset < len(days):
             continue
         col = FIXED_COLUMNS + offset
         if due.changed:
-            sheet.write_number(row, col, float(due.total_quantity), changed)
-            sheet.write_comment(row, col, change_note(due, lang))
+            sheet.write_number(due_row, col, float(due.total_quantity), changed)
+            sheet.write_comment(due_row, col, change_note(due, lang))
         else:
-            sheet.write_number(row, col, float(due.total_quantity), closed if col in closed_cols else None)
+            sheet.write_number(due_row, col, float(due.total_quantity), closed if col in closed_cols else None)
 
     sheet.set_column(0, 1, 12)
     sheet.set_column(2, 2, 26)
@@ -155,7 +155,7 @@ def _grid(book, master: MasterData, dues: Sequence[Due], days: list[date], calen
     sheet.autofilter(DATE_ROW, 0, DATE_ROW + max(len(rows), 1), FIXED_COLUMNS + len(days) - 1)
 
 
-def _list(book, master: MasterData, dues: Sequence[Due], lang: str) -> None:
+def _list(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], lang: str) -> None:
     sheet = book.add_worksheet(SHEETS[lang][1])
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     day = book.add_format({"num_format": "dd/mm/yyyy"})

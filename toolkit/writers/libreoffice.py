@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from toolkit.basics.problems import UnusableInput, define
@@ -59,7 +60,7 @@ def convert(source: Path, target_format: str, outdir: Path, *, timeout: int = 18
     return result
 
 
-def recalculated_values(source: Path) -> dict[str, list[list[object]]]:
+def recalculated_values(source: Path) -> dict[str, Sequence[Sequence[object]]]:
     """Every sheet's values as LibreOffice computes them: round-trip to .xlsx with recalculation,
     then read the cached results. This is how tests check "Excel shows the right total"."""
     from python_calamine import CalamineWorkbook

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
+
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from toolkit.core.lists import OrderList, ProductionList
 from toolkit.basics.files import atomic_path, write_atomic
@@ -18,7 +22,7 @@ from toolkit.model.records import MasterData
 from toolkit.core.orders import STATUS_LABELS
 from toolkit.core.shipping import shown
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.writers.printable import a4, formats, new_workbook, text
+from toolkit.writers.printable import Formats, a4, formats, new_workbook, text
 
 define({
     "list.distribution": ("Lista di distribuzione", "Distribution list"),
@@ -118,9 +122,9 @@ def write_production_list(target: Path, master: MasterData, production: Producti
         for r in production.rows:
             for s in r.sources:
                 row += 1
-                for col, value in enumerate((r.item, r.description, r.unit, s.order, s.customer, s.customer_name,
-                                             s.quantity)):
-                    text(detail, row, col, value, _format(fmt, detail_heads[col]))
+                for col, cell in enumerate((r.item, r.description, r.unit, s.order, s.customer, s.customer_name,
+                                            s.quantity)):
+                    text(detail, row, col, cell, _format(fmt, detail_heads[col]))
         _table(detail, row, len(detail_heads))
         for col, width in enumerate((10, 34, 6, 15, 9, 30, 11)):
             detail.set_column(col, col, width)
@@ -142,7 +146,7 @@ def to_pdf(workbook: Path, target: Path | None = None) -> Path:
     return target
 
 
-def _title(sheet, fmt, master: MasterData, title: str, start, end, lang: str) -> None:
+def _title(sheet: Worksheet, fmt: Formats, master: MasterData, title: str, start: date, end: date, lang: str) -> None:
     t = labeller(lang)
     period = (t("list.day") if start == end else t("list.period")).format(
         start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y"))
@@ -150,14 +154,14 @@ def _title(sheet, fmt, master: MasterData, title: str, start, end, lang: str) ->
     text(sheet, 1, 0, master.settings.company_name)
 
 
-def _table(sheet, last_row: int, width: int) -> None:
+def _table(sheet: Worksheet, last_row: int, width: int) -> None:
     """Frozen, filtered headings repeated on each printed page; A4 landscape, fit to width."""
     sheet.freeze_panes(HEADER_ROW + 1, 0)
     sheet.autofilter(HEADER_ROW, 0, max(last_row, HEADER_ROW + 1), width - 1)
     a4(sheet, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW))
 
 
-def _format(fmt, head: str):
+def _format(fmt: Formats, head: str) -> Format:
     if head in ("list.ordered", "list.shipped", "list.remaining", "list.required", "list.stock", "list.to_produce",
                 "doc.quantity"):
         return fmt.quantity

@@ -14,6 +14,7 @@ import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
@@ -34,10 +35,11 @@ class PlainFormulasWorksheet(Worksheet):
     the accountants' workbook took.
     """
 
-    def _prepare_formula(self, formula, expand_future_functions=False):
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         if formula.startswith("=") and PLAIN_FUNCTIONS.issuperset(FUNCTION.findall(formula)):
             return formula[1:]
-        return super()._prepare_formula(formula, expand_future_functions)
+        prepared: str = super()._prepare_formula(formula, expand_future_functions)
+        return prepared
 
 
 class StreamingWorkbook(Workbook):
@@ -45,7 +47,7 @@ class StreamingWorkbook(Workbook):
 
 
 @contextmanager
-def streaming_workbook(path) -> Iterator[Workbook]:
+def streaming_workbook(path: Path) -> Iterator[Workbook]:
     """A constant-memory workbook, saved when the block ends without an error; its temporary
     files live in a directory of their own, removed even when writing fails half-way."""
     with tempfile.TemporaryDirectory(prefix="toolkit-xlsx-", ignore_cleanup_errors=True) as tmpdir:
