@@ -329,8 +329,8 @@ def _check_zip(f: BinaryIO, path: Path, limits: _Limits) -> str:
         with zipfile.ZipFile(f) as zf:
             _check_expansion(zf, path, limits)
             names = zf.namelist()
-            if _member(names, "mimetype"):
-                return _check_odf(zf, path)
+            if mimetype := _member(names, "mimetype"):
+                return _check_odf(zf, path, mimetype)
             if content_types := _member(names, "[Content_Types].xml"):
                 return _check_ooxml(zf, path, content_types)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError,
@@ -440,9 +440,9 @@ def _office_kind(content_type: str) -> str:
     return "office" if content_type else "zip"
 
 
-def _check_odf(zf: zipfile.ZipFile, path: Path) -> str:
+def _check_odf(zf: zipfile.ZipFile, path: Path, mimetype_member: str) -> str:
     names = zf.namelist()
-    with zf.open(_member(names, "mimetype")) as stream:
+    with zf.open(mimetype_member) as stream:
         mimetype = stream.read(200).decode("ascii", "replace").strip()
     if mimetype != _ODS_MIMETYPE:
         kind = "odf" if mimetype.startswith("application/vnd.oasis.opendocument") else "zip"
@@ -581,7 +581,7 @@ class _Cfb:
         self.sectors = -(-size // self.sector_size) - 1
         self.directory_start = struct.unpack_from("<L", header, 48)[0]
         self.next_difat, self.difat_count = struct.unpack_from("<2L", header, 68)
-        self.difat = struct.unpack_from("<109L", header, 76)
+        self.difat: tuple[int, ...] = struct.unpack_from("<109L", header, 76)
 
     def sector(self, number: int) -> bytes:
         if number >= self.sectors:
@@ -599,17 +599,19 @@ class _Cfb:
             raise _Broken("FAT sector past the DIFAT")
         sector = self.next_difat
         for _ in range(hops):
-            sector = struct.unpack_from("<L", self.sector(sector), per_sector * 4)[0]
-        return struct.unpack_from("<L", self.sector(sector), slot * 4)[0]
+            sector = _u32(self.sector(sector), per_sector * 4)
+        return _u32(self.sector(sector), slot * 4)
 
     def next(self, number: int) -> int:
         per_sector = self.sector_size // 4
         fat = self.sector(self.fat_sector(number // per_sector))
-        return struct.unpack_from("<L", fat, (number % per_sector) * 4)[0]
+        return _u32(fat, (number % per_sector) * 4)
 
     def directory(self) -> list[tuple[str, int, int, int, int]]:
         """Directory entries as (name, type, left, right, child), the chain capped and loop-safe."""
-        entries, seen, sector = [], set(), self.directory_start
+        entries: list[tuple[str, int, int, int, int]] = []
+        seen: set[int] = set()
+        sector = self.directory_start
         while sector != _END_OF_CHAIN:
             if sector > _MAX_SECTOR or sector in seen or len(seen) >= _MAX_DIRECTORY_SECTORS:
                 raise _Broken("bad directory chain")
@@ -636,6 +638,12 @@ class _Cfb:
                 names.add(name)
             pending += [left, right]
         return names
+
+
+def _u32(data: bytes, offset: int) -> int:
+    """The little-endian unsigned 32-bit number at `offset`."""
+    number: int = struct.unpack_from("<L", data, offset)[0]
+    return number
 
 
 def _directory_entry(raw: bytes) -> tuple[str, int, int, int, int]:

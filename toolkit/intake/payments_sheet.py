@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +97,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _entry(values: dict[str, Any], at) -> tuple[PaymentEntry | None, list[Problem]]:
+def _entry(values: dict[str, Any], at: Callable[[str], Location]) -> tuple[PaymentEntry | None, list[Problem]]:
     problems = []
     invoice = "" if _blank(values["invoice"]) else str(values["invoice"]).strip()
     if isinstance(values["invoice"], float) and values["invoice"].is_integer():
