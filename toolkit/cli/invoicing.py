@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperGroup
@@ -47,7 +47,8 @@ def _it() -> bool:
 class _RunByDefault(TyperGroup):
     """A group whose first word may be a subcommand or, for the plain form, the workbook."""
 
-    def parse_args(self, ctx, args):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # ctx: the Context of the click that typer vendors privately (typer._click), passed on as it is
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
@@ -60,7 +61,7 @@ payments_app = typer.Typer(no_args_is_help=True, help=(
     "Incassi e monitoraggio pagamenti. Payments and payment monitoring."))
 
 
-def _invoice_json(x: Invoice) -> dict:
+def _invoice_json(x: Invoice) -> dict[str, object]:
     return {"number": x.number, "kind": x.kind.value, "deferred": x.deferred, "date": x.invoice_date,
             "customer": x.customer, "group": x.group_key, "period": [x.period.start, x.period.end],
             "status": x.status.value if x.status else None, "taxable": x.taxable, "vat": x.vat, "total": x.total,

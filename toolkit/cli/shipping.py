@@ -17,6 +17,8 @@ from toolkit.cli.output import JsonOption, LangOption, LedgerOption
 from toolkit.cli.session import codes, open_session, parse_day
 
 if TYPE_CHECKING:
+    import datetime
+
     from toolkit.services.shipping import Shipped
 
 WorkbookArg = typer.Argument(..., help="Cartella anagrafiche / master workbook.")
@@ -101,7 +103,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(str(lists.pdf(path)))
 
 
-def _period(date: str, to: str | None):
+def _period(date: str, to: str | None) -> tuple[datetime.date, datetime.date]:
     start = parse_day(date)
     end = parse_day(to, "--to") if to else start
     if end < start:

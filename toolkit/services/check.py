@@ -16,7 +16,8 @@ from typing import Any
 from toolkit.basics.cells import column_index
 from toolkit.basics.problems import Problem
 from toolkit.intake import validation
-from toolkit.intake.sources import RawSheet, RawWorkbook
+from toolkit.intake.sources import RawSheet
+from toolkit.intake.sources import RawWorkbook as RawWorkbook  # the front ends' type for a workbook's cells
 from toolkit.intake.validation import Checked
 
 
