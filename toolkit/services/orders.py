@@ -40,11 +40,15 @@ UNKNOWN_SELECTION = define(
     en="Template {code} given to --only/--exclude is not among those due: check the code.")
 
 
-OrderRow = TypedDict("OrderRow", {
-    "template": str, "date": date, "customer": str, "number": str,
-    "lines": NotRequired[int], "amount": NotRequired[Decimal],
-})
-"""An order `create` made (with its lines and amount) or found already made."""
+class OrderRow(TypedDict):
+    """An order `create` made (with its lines and amount) or found already made."""
+
+    template: str
+    date: date
+    customer: str
+    number: str
+    lines: NotRequired[int]
+    amount: NotRequired[Decimal]
 
 
 @dataclass(frozen=True, slots=True)
