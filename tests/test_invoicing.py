@@ -19,6 +19,7 @@ from toolkit.core.invoicing import (
     schedule_period,
 )
 from toolkit.basics.money import cents
+from toolkit.core.lines import line_amount
 from toolkit.intake.validation import check
 from toolkit.basics.vocab import InvoiceGrouping, InvoiceSchedule, InvoiceTerms
 
@@ -40,9 +41,9 @@ def line(day: date | None = date(2026, 4, 9), *, qty="10", price="1.00", rate="2
     """A DDT line dated `day`; with `day=None`, an order line for immediate invoicing."""
     n = next(_ids)
     delivery = None if day is None else DeliveryRef(ddt or n, f"DDT-2026-{ddt or n:05d}", day)
-    return Billable(n, None if day is None else n, delivery, order, f"OC-2026-{order:05d}",
-                    order_date or day or date(2026, 4, 9), customer, ship_to, project, "A001", "Articolo", "pz",
-                    D(qty), D(price), D(rate), nature)
+    return Billable("A001", "Articolo", "pz", D(qty), D(price), line_amount(D(qty), D(price)), D(rate), nature,
+                    n, None if day is None else n, delivery, order, f"OC-2026-{order:05d}",
+                    order_date or day or date(2026, 4, 9), customer, ship_to, project)
 
 
 def request(month=APRIL, today=AFTER_APRIL, **fields) -> Request:
@@ -329,13 +330,12 @@ def make_order(ledger, customer: str, day: date, lines, *, template: str | None 
     from toolkit.ledger import schema
     from toolkit.ledger.db import reading, writing
     from toolkit.ledger.orders import insert_orders
-    from toolkit.basics.money import line_amount
     from toolkit.core.orders import OrderStatus
     from toolkit.core.drafts import DraftLine, OrderDraft
     from toolkit.basics.vocab import DocumentType, PriceType
 
     drafts = tuple(
-        DraftLine(n, item, f"Articolo {item}", "pz", D(q), D(p), line_amount(D(q), D(p)), D(r), nature, None)
+        DraftLine(item, f"Articolo {item}", "pz", D(q), D(p), line_amount(D(q), D(p)), D(r), nature, n, None)
         for n, (item, q, p, r, nature) in enumerate(lines, start=1))
     draft = OrderDraft(template or f"X{next(_ids)}", day, customer, ship_to, None, document_type or DocumentType.STANDARD,
                        "BASE", "2026A", PriceType.STANDARD, project, None, drafts)

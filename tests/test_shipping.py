@@ -62,8 +62,8 @@ def shipping_master(**options: Any) -> MasterData:
 # --- orders as records, for the pure core ----------------------------------------------------
 
 def line(line_id: int, item: str, quantity: str, shipped: str = "0", line_no: int | None = None) -> OrderLine:
-    return OrderLine(line_id, line_no or line_id, item, f"desc {item}", "pz", D(quantity), D("2"), D(quantity) * 2,
-                     D(22), None, None, D(shipped))
+    return OrderLine(item, f"desc {item}", "pz", D(quantity), D("2"), D(quantity) * 2, D(22), None,
+                     line_id, line_no or line_id, None, D(shipped))
 
 
 def order(order_id: int, *lines: OrderLine, customer: str = "C001", ship_to: str | None = "D001",

@@ -62,8 +62,3 @@ def _parse_text(text: str) -> Decimal:
 
 def cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
-    """Line amount = quantity × net unit price, rounded half-up to cents (DESIGN invariant)."""
-    return cents(quantity * unit_price)

@@ -10,24 +10,21 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from toolkit.core.lines import DocumentLine
 from toolkit.core.shipping import Reason
 
 
 @dataclass(frozen=True, slots=True)
-class DeliveryNoteLine:
+class DeliveryNoteLine(DocumentLine):
+    """A stored DDT line: the quantity shipped (negative on a return), priced as the order line,
+    which is what invoicing will charge."""
+
     id: int
     order_line_id: int
     order_id: int
     order_number: str
     line_no: int
     """The order line's number."""
-    item: str
-    description: str
-    unit: str
-    quantity: Decimal
-    """Shipped on this DDT; negative on a return."""
-    unit_price: Decimal
-    """From the order line: what invoicing will charge."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData, Template
-from toolkit.basics.money import line_amount
+from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.plan import Due
 from toolkit.core.pricing import PriceBook, below_limit, price_book, template_price_list, unit_price
 from toolkit.basics.problems import Problem, define
@@ -36,16 +36,10 @@ UNIT_PRICE_PLACES = Decimal("0.000001")
 
 
 @dataclass(frozen=True, slots=True)
-class DraftLine:
+class DraftLine(DocumentLine):
+    """An order line priced on the order's date, not stored yet."""
+
     line_no: int
-    item: str
-    description: str
-    unit: str
-    quantity: Decimal
-    unit_price: Decimal
-    amount: Decimal
-    vat_rate: Decimal
-    vat_nature: str | None
     note: str | None
 
 
@@ -112,9 +106,9 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
                 continue
             item = items[due_line.item]
             quantity = sign * abs(due_line.quantity)
-            lines.append(DraftLine(n, item.code, item.description, item.unit, quantity, unit,
-                                   line_amount(quantity, unit), item.vat_rate or Decimal(0),
-                                   item.vat_nature.upper() if item.vat_nature else None, due_line.note))
+            lines.append(DraftLine(item.code, item.description, item.unit, quantity, unit, line_amount(quantity, unit),
+                                   item.vat_rate or Decimal(0), item.vat_nature.upper() if item.vat_nature else None,
+                                   n, due_line.note))
         problems += trouble
         if not trouble and lines:
             drafts.append(_draft(template, due, price_list, version.version, tuple(lines)))  # type: ignore[union-attr]

@@ -30,8 +30,8 @@ from dateutil.relativedelta import relativedelta
 
 from toolkit.core import payment_terms
 from toolkit.model.records import Customer, MasterData
-from toolkit.basics.money import line_amount
 from toolkit.basics.problems import Problem, define
+from toolkit.core.lines import DocumentLine
 from toolkit.core.vat import VatLine, totals, vat_summary
 from toolkit.basics.vocab import InvoiceGrouping, InvoiceSchedule, InvoiceTerms, PaymentMethod
 
@@ -102,9 +102,10 @@ class DeliveryRef:
 
 
 @dataclass(frozen=True, slots=True)
-class Billable:
+class Billable(DocumentLine):
     """Something that may be invoiced: a DDT line not invoiced yet, or, for immediate
-    invoicing, what of an order line is not invoiced yet (then `delivery` is None)."""
+    invoicing, what of an order line is not invoiced yet (then `delivery` is None). Its
+    quantity and amount are what the invoice line will say."""
 
     order_line_id: int
     delivery_line_id: int | None
@@ -115,13 +116,6 @@ class Billable:
     customer: str
     ship_to: str | None
     project: str | None
-    item: str
-    description: str
-    unit: str
-    quantity: Decimal
-    unit_price: Decimal
-    vat_rate: Decimal
-    vat_nature: str | None
 
     @property
     def day(self) -> date:
@@ -130,21 +124,14 @@ class Billable:
 
 
 @dataclass(frozen=True, slots=True)
-class InvoiceLine:
+class InvoiceLine(DocumentLine):
+    """A line of an invoice or credit note (its quantity and amount negative, as in the ledger)."""
+
     line_no: int
     order_line_id: int
     delivery_line_id: int | None
     delivery: DeliveryRef | None
     order_number: str
-    item: str
-    description: str
-    unit: str
-    quantity: Decimal
-    unit_price: Decimal
-    amount: Decimal
-    """Quantity × unit price, half-up to cents: negative on a credit note, as in the ledger."""
-    vat_rate: Decimal
-    vat_nature: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,8 +290,8 @@ def build_invoice(customer: Customer, kind: InvoiceKind, key: str | None, period
     ordered = sorted(billables, key=lambda b: (b.day, b.delivery.number if b.delivery else "",
                                                b.order_number, b.order_line_id))
     lines = tuple(
-        InvoiceLine(n, b.order_line_id, b.delivery_line_id, b.delivery, b.order_number, b.item, b.description,
-                    b.unit, b.quantity, b.unit_price, line_amount(b.quantity, b.unit_price), b.vat_rate, b.vat_nature)
+        InvoiceLine(b.item, b.description, b.unit, b.quantity, b.unit_price, b.amount, b.vat_rate, b.vat_nature,
+                    n, b.order_line_id, b.delivery_line_id, b.delivery, b.order_number)
         for n, b in enumerate(ordered, start=1)
     )
     summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))

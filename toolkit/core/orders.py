@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from toolkit.basics.problems import define
 from toolkit.basics.vocab import DocumentType
+from toolkit.core.lines import DocumentLine
 
 
 class OrderStatus(StrEnum):
@@ -89,17 +90,11 @@ EFFECTS: dict[DocumentType, Effects] = {
 
 
 @dataclass(frozen=True, slots=True)
-class OrderLine:
+class OrderLine(DocumentLine):
+    """A stored order line, with what its DDTs shipped and its invoices invoiced so far."""
+
     id: int
     line_no: int
-    item: str
-    description: str
-    unit: str
-    quantity: Decimal
-    unit_price: Decimal
-    amount: Decimal
-    vat_rate: Decimal
-    vat_nature: str | None
     note: str | None
     shipped: Decimal = Decimal(0)
     invoiced: Decimal = Decimal(0)

@@ -29,6 +29,7 @@ from toolkit.basics.cells import Location
 from toolkit.basics.labels import define as define_labels
 from toolkit.basics.labels import label as catalogue
 from toolkit.core.exposure import Exposure
+from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.model.memo import per_master
 from toolkit.model.records import Carrier, Customer, MasterData, ShipTo, StockLevel
 from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
@@ -132,17 +133,14 @@ UNKNOWN_ORDER_ROW = define(
 
 
 @dataclass(frozen=True, slots=True)
-class ShipmentLine:
-    """One order line's quantity on a DDT; negative on a return."""
+class ShipmentLine(DocumentLine):
+    """One order line's quantity on a DDT (negative on a return), priced as the order line."""
 
     order_id: int
     order_number: str
     order_line_id: int
     line_no: int
-    item: str
-    description: str
-    unit: str
-    quantity: Decimal
+    """The order line's number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,7 +475,8 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
     for order, line, quantity in taken:
         reason = Reason.RETURN if order.document_type is DocumentType.RETURN else Reason.SALE
         groups.setdefault((order.customer, order.ship_to, reason), []).append(ShipmentLine(
-            order.id, order.number, line.id, line.line_no, line.item, line.description, line.unit, quantity))
+            line.item, line.description, line.unit, quantity, line.unit_price, line_amount(quantity, line.unit_price),
+            line.vat_rate, line.vat_nature, order.id, order.number, line.id, line.line_no))
     drafts = []
     for (code, destination, reason), lines in groups.items():
         customer = customers[code]

@@ -23,6 +23,7 @@ from toolkit.ledger.db import document_number, draw_numbers, event_row, insert_n
 from toolkit.model.records import MasterData
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
+from toolkit.core.lines import line_amount
 
 d, dl = schema.deliveries.c, schema.delivery_lines.c
 o, ol = schema.orders.c, schema.order_lines.c
@@ -132,7 +133,7 @@ def paid_orders(conn: Connection, order_ids: Collection[int]) -> set[int]:
 
 def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: date | None = None,
                day_to: date | None = None, customer: str | None = None) -> list[DeliveryNote]:
-    """DDTs with their lines (item, description, unit and price from the order lines), by number."""
+    """DDTs with their lines (item, description, unit, price and VAT from the order lines), by number."""
     query = select(schema.deliveries)
     if ids is not None:
         query = query.where(d.id.in_(list(ids)))
@@ -148,15 +149,16 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
     for start in range(0, len(delivery_ids), 900):
         rows = conn.execute(
             select(dl.id, dl.delivery_id, dl.order_line_id, dl.quantity, ol.order_id, ol.line_no, ol.item,
-                   ol.description, ol.unit, ol.unit_price, o.series, o.year, o.number)
+                   ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature, o.series, o.year, o.number)
             .select_from(schema.delivery_lines.join(schema.order_lines, ol.id == dl.order_line_id)
                          .join(schema.orders, o.id == ol.order_id))
             .where(dl.delivery_id.in_(delivery_ids[start:start + 900]))
             .order_by(dl.delivery_id, dl.id))
         for r in rows:
             lines[r.delivery_id].append(DeliveryNoteLine(
-                r.id, r.order_line_id, r.order_id, document_number(r.series, r.year, r.number), r.line_no, r.item,
-                r.description, r.unit, r.quantity, r.unit_price))
+                r.item, r.description, r.unit, r.quantity, r.unit_price, line_amount(r.quantity, r.unit_price),
+                r.vat_rate, r.vat_nature, r.id, r.order_line_id, r.order_id,
+                document_number(r.series, r.year, r.number), r.line_no))
     return [
         DeliveryNote(h.id, document_number(h.series, h.year, h.number), h.series, h.year, h.number, h.delivery_date,
                      h.customer, h.ship_to, h.carrier, Reason(h.reason), h.packages, h.weight, bool(h.forced),

@@ -25,6 +25,7 @@ from toolkit.ledger.db import (
     document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_event, log_events, now, user,
 )
 from toolkit.model.records import Settings
+from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
 from toolkit.basics.vocab import PaymentMethod
 
@@ -114,9 +115,9 @@ def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None 
 
 def _billable(r, quantity: Decimal, delivery_line_id: int | None, delivery: DeliveryRef | None,
               ship_to: str | None) -> Billable:
-    return Billable(r.order_line_id, delivery_line_id, delivery, r.order_id,
-                    document_number(r.o_series, r.o_year, r.o_number), r.order_date, r.customer, ship_to, r.project,
-                    r.item, r.description, r.unit, quantity, r.unit_price, r.vat_rate, r.vat_nature)
+    return Billable(r.item, r.description, r.unit, quantity, r.unit_price, line_amount(quantity, r.unit_price),
+                    r.vat_rate, r.vat_nature, r.order_line_id, delivery_line_id, delivery, r.order_id,
+                    document_number(r.o_series, r.o_year, r.o_number), r.order_date, r.customer, ship_to, r.project)
 
 
 def delivered_orders(conn: Connection, order_ids: Collection[int], cutoff: date) -> frozenset[int]:
@@ -216,8 +217,8 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
             ref = (DeliveryRef(r.delivery_id, document_number(r.d_series, r.d_year, r.d_number), r.delivery_date)
                    if r.delivery_id is not None else None)
             lines[r.invoice_id].append(InvoiceLine(
-                r.line_no, r.order_line_id, r.delivery_line_id, ref, document_number(r.o_series, r.o_year, r.o_number),
-                r.item, r.description, r.unit, r.quantity, r.unit_price, r.amount, r.vat_rate, r.vat_nature))
+                r.item, r.description, r.unit, r.quantity, r.unit_price, r.amount, r.vat_rate, r.vat_nature,
+                r.line_no, r.order_line_id, r.delivery_line_id, ref, document_number(r.o_series, r.o_year, r.o_number)))
         for r in conn.execute(select(schema.invoice_dues).where(due.invoice_id.in_(chunk)).order_by(due.due_date, due.id)):
             dues[r.invoice_id].append(Instalment(r.due_date, r.amount))
     invoices = []

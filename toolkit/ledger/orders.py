@@ -75,8 +75,8 @@ def record_generation(conn: Connection, day: date) -> None:
     conn.execute(insert(schema.generation_runs).values(occurrence_date=day, at=now(), by=user()))
 
 
-_LINE_COLUMNS = (ol.id, ol.line_no, ol.item, ol.description, ol.unit, ol.quantity, ol.unit_price, ol.amount,
-                 ol.vat_rate, ol.vat_nature, ol.note)
+_LINE_COLUMNS = (ol.item, ol.description, ol.unit, ol.quantity, ol.unit_price, ol.amount, ol.vat_rate, ol.vat_nature,
+                 ol.id, ol.line_no, ol.note)
 """The columns an `OrderLine` is built from, in its fields' order."""
 
 
@@ -106,9 +106,9 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
         chunk = order_ids[start:start + 900]
         rows = conn.execute(select(ol.order_id, *_LINE_COLUMNS).where(ol.order_id.in_(chunk))
                             .order_by(ol.order_id, ol.line_no))
-        for order_id, *fields in rows:
-            line_id = fields[0]
-            lines[order_id].append(OrderLine(*fields, shipped.get(line_id, zero), invoiced.get(line_id, zero)))
+        for row in rows:
+            line_id = row.id
+            lines[row.order_id].append(OrderLine(*row[1:], shipped.get(line_id, zero), invoiced.get(line_id, zero)))
     return [
         Order(h.id, document_number(h.series, h.year, h.number), h.template, h.occurrence, h.order_date, h.customer,
               h.ship_to, h.contact, DocumentType(h.document_type), OrderStatus(h.status), h.price_list,

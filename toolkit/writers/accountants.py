@@ -29,13 +29,13 @@ from pathlib import Path
 
 from toolkit.basics.cells import address, column_letter, quote_sheet
 from toolkit.basics.files import inside, safe_name, write_atomic
-from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from toolkit.basics.labels import define, labeller
 from toolkit.model.records import Customer, MasterData
 from toolkit.core.vat import VatLine
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.writers.printable import (
-    Formats, a4, address_lines, company_header, formats, new_workbook, party_lines, sheet_name, text,
+    Formats, a4, address_lines, company_header, formats, line_cells, new_workbook, party_lines, sheet_name, text,
 )
 from toolkit.writers.streaming import add_table, streaming_workbook
 
@@ -87,14 +87,14 @@ define({
 
 LINE_COLUMNS = ("inv.reference", "inv.ddt_date", "doc.item", "doc.description", "doc.unit", "doc.quantity",
                 "doc.unit_price", "doc.amount", "doc.vat_rate", "doc.nature")
-QTY, PRICE, AMOUNT, RATE, NATURE = 5, 6, 7, 8, 9
+ITEM, QTY, PRICE, AMOUNT, RATE, NATURE = 2, 5, 6, 7, 8, 9
 """Columns (0-based) of the invoice sheet's lines that formulas refer to."""
 
 
 LINES_HEADS = ("doc.number", "doc.date", "inv.kind", "doc.customer", "inv.customer_name", "inv.group", "inv.ddt",
                "inv.ddt_date", "inv.order", "doc.item", "doc.description", "doc.unit", "doc.quantity",
                "doc.unit_price", "doc.amount", "doc.vat_rate", "doc.nature")
-LINES_AMOUNT, LINES_RATE, LINES_NATURE = 14, 15, 16
+LINES_ITEM, LINES_AMOUNT, LINES_RATE, LINES_NATURE = 9, 14, 15, 16
 """Columns (0-based) of the lines table that the VAT summary's formulas refer to."""
 
 
@@ -226,15 +226,7 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
         row += 1
         text(sheet, row, 0, line.delivery.number if line.delivery else f"{t('inv.order')} {line.order_number}")
         text(sheet, row, 1, line.delivery.date if line.delivery else None, fmt.date)
-        text(sheet, row, 2, line.item)
-        text(sheet, row, 3, line.description, fmt.wrap)
-        text(sheet, row, 4, line.unit)
-        text(sheet, row, QTY, line.quantity, fmt.quantity)
-        text(sheet, row, PRICE, line.unit_price, fmt.price)
-        _money(sheet, row, AMOUNT, f"=ROUND({address(row + 1, QTY + 1)}*{address(row + 1, PRICE + 1)},2)",
-               line.amount, fmt.money)
-        text(sheet, row, RATE, line.vat_rate, fmt.percent)
-        text(sheet, row, NATURE, line.vat_nature)
+        _line_cells(sheet, row, ITEM, line, fmt, wrap=True)
     last = row
     row += 2
     text(sheet, row, QTY, t("inv.vat_summary"), fmt.bold)
@@ -276,6 +268,17 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
     sheet.set_column(4, 4, 6)
     sheet.set_column(5, 9, 12)
     a4(sheet, repeat_rows=(header, header))
+
+
+def _line_cells(sheet, row: int, col: int, line: InvoiceLine, fmt: Formats, *, wrap: bool) -> None:
+    """An invoice line from column `col`: the document's line columns, then its amount as a
+    live formula (quantity × price rounded to cents, the ledger's amount cached), its VAT rate
+    and nature."""
+    amount = line_cells(sheet, row, col, line, fmt, wrap=wrap)
+    quantity, price = address(row + 1, amount - 1), address(row + 1, amount)  # the two cells left, 1-based
+    _money(sheet, row, amount, f"=ROUND({quantity}*{price},2)", line.amount, fmt.money)
+    text(sheet, row, amount + 1, line.vat_rate, fmt.percent)
+    text(sheet, row, amount + 2, line.vat_nature)
 
 
 def _group_lines(master: MasterData, customer: Customer | None, invoice: Invoice, lang: str) -> list[str]:
@@ -509,14 +512,10 @@ def _lines_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: 
             values = [invoice.number, invoice.invoice_date, kind, invoice.customer,
                       customer.name if customer else None, invoice.group_key,
                       line.delivery.number if line.delivery else None, line.delivery.date if line.delivery else None,
-                      line.order_number, line.item, line.description, line.unit, line.quantity, line.unit_price]
+                      line.order_number]
             for col, value in enumerate(values):
-                text(sheet, row, col, value, fmt.date if col in (1, 7) else
-                     fmt.quantity if col == 12 else fmt.price if col == 13 else None)
-            _money(sheet, row, LINES_AMOUNT, f"=ROUND({address(row + 1, 13)}*{address(row + 1, 14)},2)", line.amount,
-                   fmt.money)
-            text(sheet, row, LINES_RATE, line.vat_rate, fmt.percent)
-            text(sheet, row, LINES_NATURE, line.vat_nature)
+                text(sheet, row, col, value, fmt.date if col in (1, 7) else None)
+            _line_cells(sheet, row, LINES_ITEM, line, fmt, wrap=False)
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, 9, 13)
     sheet.set_column(10, 10, 36)

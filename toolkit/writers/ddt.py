@@ -22,7 +22,7 @@ from toolkit.core.documents import DeliveryNote
 from toolkit.model.records import MasterData
 from toolkit.core.shipping import reason_label
 from toolkit.writers.printable import (
-    a4, address_lines, company_header, formats, new_workbook, party_lines, sheet_name, text,
+    a4, address_lines, company_header, formats, line_cells, new_workbook, party_lines, sheet_name, text,
 )
 
 define({
@@ -128,11 +128,8 @@ def _note_sheet(sheet, fmt, extra: _Extra, master: MasterData, note: DeliveryNot
     header_row = row
     for line in note.lines:
         row += 1
-        text(sheet, row, 0, line.item)
-        text(sheet, row, 1, line.description, fmt.wrap)
-        text(sheet, row, 2, line.unit)
-        text(sheet, row, 3, abs(line.quantity), fmt.quantity)
-        text(sheet, row, 4, line.order_number)
+        col = line_cells(sheet, row, 0, line, fmt, price=False, quantity=abs(line.quantity))
+        text(sheet, row, col, line.order_number)
     row += 3
     sheet.merge_range(row, 0, row + 3, 1, t("ddt.driver_signature"), extra.signature)
     sheet.merge_range(row, 3, row + 3, 4, t("ddt.recipient_signature"), extra.signature)

@@ -18,7 +18,7 @@ from toolkit.core.orders import STATUS_LABELS, Order
 from toolkit.core.vat import totals, vat_summary
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.writers.printable import (
-    a4, address_lines, company_header, formats, new_workbook, party_lines, sheet_name, text,
+    a4, address_lines, company_header, formats, line_cells, new_workbook, party_lines, sheet_name, text,
 )
 
 define({
@@ -77,13 +77,10 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
             first = row
             for line in order.lines:
                 row += 1
-                text(sheet, row, 0, line.item)
-                text(sheet, row, 1, line.description + (f" – {line.note}" if line.note else ""), fmt.wrap)
-                text(sheet, row, 2, line.unit)
-                text(sheet, row, 3, line.quantity, fmt.quantity)
-                text(sheet, row, 4, line.unit_price, fmt.price)
-                text(sheet, row, 5, line.amount, fmt.money)
-                text(sheet, row, 6, line.vat_nature or line.vat_rate, fmt.percent)
+                col = line_cells(sheet, row, 0, line, fmt,
+                                 description=line.description + (f" – {line.note}" if line.note else ""))
+                text(sheet, row, col, line.amount, fmt.money)
+                text(sheet, row, col + 1, line.vat_nature or line.vat_rate, fmt.percent)
             summary = vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in order.lines)
             taxable, vat, total = totals(summary)
             row += 2
@@ -134,10 +131,7 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
             text(panel, i, 9, STATUS_LABELS[order.status][lang_index])
             for line in order.lines:
                 text(lines, line_row, 0, order.number)
-                text(lines, line_row, 1, line.item)
-                text(lines, line_row, 2, line.description)
-                text(lines, line_row, 3, line.unit)
-                text(lines, line_row, 4, line.quantity, fmt.quantity)
+                line_cells(lines, line_row, 1, line, fmt, price=False, wrap=False)
                 text(lines, line_row, 5, line.shipped, fmt.quantity)
                 text(lines, line_row, 6, line.to_ship, fmt.quantity)
                 text(lines, line_row, 7, line.unit_price, fmt.price)

@@ -16,6 +16,7 @@ from xlsxwriter.exceptions import DuplicateWorksheetName
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from toolkit.core.lines import DocumentLine
 from toolkit.model.records import Customer, Settings, ShipTo
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -106,6 +107,22 @@ def text(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> N
         sheet.write_datetime(row, col, value, fmt)
     else:
         sheet.write_string(row, col, str(value), fmt)
+
+
+def line_cells(sheet: Worksheet, row: int, col: int, line: DocumentLine, fmt: Formats, *, price: bool = True,
+               wrap: bool = True, description: str | None = None, quantity: Decimal | None = None) -> int:
+    """A line as every document prints it, from column `col`: item, description, unit, quantity
+    and, with `price`, the unit price; returns the next free column. An order adds the line's
+    note to the description and a DDT shows the goods that travel (a return's quantity as
+    positive): they pass their own `description` or `quantity`."""
+    text(sheet, row, col, line.item)
+    text(sheet, row, col + 1, line.description if description is None else description, fmt.wrap if wrap else None)
+    text(sheet, row, col + 2, line.unit)
+    text(sheet, row, col + 3, line.quantity if quantity is None else quantity, fmt.quantity)
+    if not price:
+        return col + 4
+    text(sheet, row, col + 4, line.unit_price, fmt.price)
+    return col + 5
 
 
 def company_header(sheet: Worksheet, fmt: Formats, settings: Settings, lang: str) -> int:
