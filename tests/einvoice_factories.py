@@ -12,6 +12,7 @@ from factories import settings
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.einvoice import Context, FatturaPA, Options, RelatedDocument, build
+from toolkit.core.lines import line_amount
 from toolkit.core.invoicing import Billable, DeliveryRef, Invoice, InvoiceKind, Period, build_invoice
 from toolkit.model.records import Customer, Settings, Source
 
@@ -40,7 +41,8 @@ def billable(item: str = "A001", qty: str = "10", price: str = "1.50", rate: str
     return Billable(order_line_id=line, delivery_line_id=line if delivery else None, delivery=delivery, order_id=1,
                     order_number=order, order_date=date(2026, 4, 8), customer=customer_code, ship_to=None, project=None,
                     item=item, description=description or f"Articolo {item}", unit=unit, quantity=Decimal(qty),
-                    unit_price=Decimal(price), vat_rate=Decimal(rate), vat_nature=nature)
+                    unit_price=Decimal(price), amount=line_amount(Decimal(qty), Decimal(price)),
+                    vat_rate=Decimal(rate), vat_nature=nature)
 
 
 def invoice(*billables: Billable, buyer: Customer | None = None, number: str = "FT-2026-00001",
