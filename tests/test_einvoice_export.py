@@ -275,3 +275,34 @@ def test_the_command_exit_codes_and_json(sample_workbook, made, tmp_path):
     unusable = tmp_path / "not-a-workbook.xlsx"
     unusable.write_text("hello")
     assert toolkit("einvoice", str(unusable), "--month", "2026-04", "--out", "xml", cwd=tmp_path).returncode == 2
+
+
+def _export_worker(workbook: str, url: str, out: str, start, results) -> None:
+    from toolkit.intake.validation import check_file
+
+    master = check_file(Path(workbook)).master
+    ledger = open_ledger(url)
+    start.wait()
+    done = einvoice.export(master, ledger, month=APRIL, out=Path(out), zip=True)
+    results.put(({n: p.name for n, p in done.files.items()}, [p.name for p in done.archives],
+                 [p.code for p in done.problems]))
+    ledger.engine.dispose()
+
+
+def test_two_exports_at_once_give_each_invoice_one_progressive(sample_workbook, sample_master, ledger, made, tmp_path):
+    import multiprocessing
+
+    invoicing.finalize(ledger, made.run_id)
+    url = ledger.engine.url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=_export_worker, args=(str(sample_workbook), url, str(tmp_path / f"out{n}"),
+                                                           start, results)) for n in (1, 2)]
+    for worker in workers:
+        worker.start()
+    got = [results.get(timeout=240) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    (names, zips, problems), (other_names, other_zips, other_problems) = got
+    assert names == other_names and zips == other_zips and problems == other_problems == []
+    assert len(_kept(ledger)) == len(names) + 1, "one progressive per invoice, one for the zip"
