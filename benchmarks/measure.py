@@ -364,6 +364,75 @@ def month(workbook: Path, timer: Timer, tmp: Path) -> dict:
     return out
 
 
+# --- electronic invoices ----------------------------------------------------------------------
+
+def month_ledger(workbook: Path, target: Path) -> None:
+    """April as `month` makes it, the month-end run issued final (no accountants' workbook),
+    into the SQLite ledger `target`. Run in a child process by `_final_month`, so that its
+    memory does not count in the e-invoice measure's peak."""
+    from toolkit.core.invoicing import InvoiceStatus, Period, Request
+    from toolkit.core.workdays import working_calendar
+    from toolkit.ledger import open_ledger
+    from toolkit.services.invoicing import run
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    master = _master(workbook)
+    ledger = open_ledger(f"sqlite:///{target}")
+    calendar = working_calendar(master.settings, master.closures)
+    days = [MONTH[0] + timedelta(n) for n in range((MONTH[1] - MONTH[0]).days + 1)]
+    for day in (d for d in days if calendar.is_working(d)):
+        _created_summary(create(master, ledger, day))
+        ship(master, ledger, day, all_open=True)
+    done = run(ledger, master, Request(Period(*MONTH), today=INVOICE_DAY), status=InvoiceStatus.FINAL)
+    if not done.run_id or any(p.is_error for p in done.problems):
+        raise SystemExit(f"month-end run failed: {sorted({p.code for p in done.problems if p.is_error})}")
+    ledger.engine.dispose()
+
+
+def _final_month(workbook: Path, tmp: Path) -> Path:
+    """A copy of April's final ledger for this workbook, made once per workbook and schema
+    version and kept in `benchmarks/data/` (a month at L takes a quarter of an hour to make;
+    delete `month-*.sqlite` there to make it again)."""
+    import shutil
+    import subprocess
+
+    from benchmarks import DATA
+    from toolkit.ledger.schema import SCHEMA_VERSION
+
+    stat = workbook.stat()
+    key = f"{workbook.name}:{stat.st_size}:{stat.st_mtime_ns}:v{SCHEMA_VERSION}"
+    kept, stamp = DATA / f"month-{workbook.stem}.sqlite", DATA / f"month-{workbook.stem}.key"
+    if not kept.exists() or not stamp.exists() or stamp.read_text() != key:
+        partial = kept.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        code = ("import sys; from pathlib import Path; from benchmarks.measure import month_ledger; "
+                "month_ledger(*map(Path, sys.argv[1:]))")
+        subprocess.run([sys.executable, "-c", code, str(workbook), str(partial)], cwd=ROOT, check=True)
+        partial.replace(kept)
+        stamp.write_text(key)
+    copy = tmp / "bench.ledger.sqlite"
+    shutil.copyfile(kept, copy)
+    return copy
+
+
+@measure("einvoice", "the month's FatturaPA files and zips (toolkit einvoice --month 2026-04 --zip): progressives "
+                     "drawn, every invoice checked and written (ledger of a final April made before, in another process)")
+def einvoice(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from toolkit.core.invoicing import Period
+    from toolkit.ledger import open_ledger
+    from toolkit.services.einvoice import export
+
+    ledger = open_ledger(f"sqlite:///{_final_month(workbook, tmp)}")
+    master = _master(workbook)
+    with timer.step():
+        done = export(master, ledger, month=Period(*MONTH), out=tmp / "xml", zip=True)
+    files = list(done.files.values())
+    return {"files": len(files), "refused": len(done.refused), "errors": sum(p.is_error for p in done.problems),
+            "zips": len(done.archives), "xml_bytes": sum(p.stat().st_size for p in files),
+            "zip_bytes": sum(p.stat().st_size for p in done.archives)}
+
+
 # --- entry point --------------------------------------------------------------------------------
 
 def run(name: str, scale: str, profile: Path | None = None) -> dict:

@@ -47,6 +47,11 @@ Public Sub MonthEndInvoicing()
     RunPython "import toolkit.excel as x; x.month_end_invoicing()"
 End Sub
 
+' Fatture elettroniche
+Public Sub EInvoices()
+    RunPython "import toolkit.excel as x; x.einvoices()"
+End Sub
+
 ' Stato pagamenti
 Public Sub PaymentStatus()
     RunPython "import toolkit.excel as x; x.payment_status()"

@@ -6,6 +6,7 @@ import shutil
 from decimal import Decimal
 
 import pytest
+from fatturapa_reading import read, schema_errors
 from sqlalchemy import func, select
 
 from toolkit.services.demo import run_demo
@@ -46,9 +47,28 @@ def test_april_runs_end_to_end(april):
 def test_running_april_again_adds_nothing(april):
     out, _, ledger = april
     before = _counts(ledger)
+    written = sorted((out / "fatture-elettroniche").iterdir())
     again = run_demo(out)
     assert (again.orders, again.ddts, again.invoices) == (0, 0, 0)
     assert _counts(ledger) == before
+    assert sorted((out / "fatture-elettroniche").iterdir()) == written, "the same files, under the same names"
+
+
+def test_every_electronic_invoice_of_the_month_is_valid_against_the_official_schema(april):
+    import zipfile
+
+    out, tally, ledger = april
+    folder = out / "fatture-elettroniche"
+    files = sorted(folder.glob("*.xml"))
+    with reading(ledger) as conn:
+        invoices = [x for x in load_invoices(conn) if x.invoice_date.month == 4]
+    assert tally.einvoices == len(files) == len(invoices) > 10
+    invalid = {path.name: errors[:1] for path in files if (errors := schema_errors(path))}
+    assert invalid == {}
+    assert sorted(read(path).number for path in files) == sorted(x.number for x in invoices)
+    (archive,) = folder.glob("*.zip")
+    assert sorted(zipfile.ZipFile(archive).namelist()) == [path.name for path in files]
+    assert any(f"{tally.einvoices} file XML" in line for line in tally.summary("it"))
 
 
 @pytest.mark.libreoffice

@@ -296,7 +296,7 @@ def test_a_version_1_ledger_gets_the_index_month_end_invoicing_needs(tmp_path, m
 
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
-        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == 2
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
         indexes = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("invoice_lines")}
         plan = " ".join(r[-1] for r in conn.execute(text(
             "EXPLAIN QUERY PLAN SELECT 1 FROM invoice_lines WHERE order_line_id = 1 AND delivery_line_id IS NULL")))

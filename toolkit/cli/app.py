@@ -26,13 +26,14 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from toolkit.cli import calendar, invoicing, master, orders, shipping, workbook
+    from toolkit.cli import calendar, einvoice, invoicing, master, orders, shipping, workbook
 
     master.register(app)
     orders.register(app)
     calendar.register(app)
     shipping.register(app)
     invoicing.register(app)
+    einvoice.register(app)
     workbook.register(app)
 
 

@@ -13,6 +13,7 @@ from toolkit.excel.buttons import (
     complete_list,
     create_orders,
     distribution_list,
+    einvoices,
     month_end_invoicing,
     payment_status,
     preview_orders,
@@ -22,5 +23,5 @@ from toolkit.excel.buttons import (
 
 __all__ = [
     "BUTTONS", "Button", "calendar", "check_data", "complete_list", "create_orders",
-    "distribution_list", "month_end_invoicing", "payment_status", "preview_orders", "production_list", "ship",
+    "distribution_list", "einvoices", "month_end_invoicing", "payment_status", "preview_orders", "production_list", "ship",
 ]

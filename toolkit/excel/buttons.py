@@ -58,6 +58,8 @@ BUTTONS: tuple[Button, ...] = (
            "Quantità da produrre per articolo."),
     Button("Fatturazione fine mese", "MonthEndInvoicing", "month_end_invoicing",
            "Fatture differite del mese, con i DDT citati."),
+    Button("Fatture elettroniche", "EInvoices", "einvoices",
+           "File XML FatturaPA delle fatture definitive del mese, e lo zip per lo SDI."),
     Button("Stato pagamenti", "PaymentStatus", "payment_status",
            "Scadenze e pagamenti delle fatture."),
     Button("Calendario", "ShowCalendar", "calendar",
@@ -243,6 +245,23 @@ def month_end_invoicing(book: Book) -> None:
     lines = [result.summary(lang, next_step=True), *map(str, result.files),
              *(p.render(lang) for p in result.problems[:10])]
     message(book, "\n".join(lines), "Fatturazione fine mese")
+
+
+@button("Fatture elettroniche")
+def einvoices(book: Book) -> None:
+    """The FatturaPA files of the panel date's month, final invoices only, with the zip for
+    SDI, in a folder beside the book: `toolkit einvoice --month --zip`, from a button."""
+    from toolkit.basics.dates import parse_month
+    from toolkit.core.invoicing import Period
+    from toolkit.services.einvoice import export
+
+    session = orders.session_of(book)
+    lang = session.master.settings.language
+    day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
+    result = export(session.master, session.ledger, month=Period(*parse_month(f"{day:%Y-%m}")),
+                    out=orders.beside(session, f"fatture-elettroniche-{day:%Y-%m}"), zip=True)
+    lines = [result.summary(lang), *map(str, result.archives), *(p.render(lang) for p in result.problems[:10])]
+    message(book, "\n".join(lines), "Fatture elettroniche", critical=any(p.is_error for p in result.problems))
 
 
 @button("Stato pagamenti")

@@ -124,6 +124,13 @@ def _index_invoiced_at_order(conn: Connection) -> None:
 MIGRATIONS[2] = _index_invoiced_at_order
 
 
+def _add_einvoice_files(conn: Connection) -> None:
+    schema.einvoice_files.create(conn, checkfirst=True)
+
+
+MIGRATIONS[3] = _add_einvoice_files
+
+
 def migrate(ledger: Ledger) -> int:
     with writing(ledger) as conn:
         if not inspect(conn).has_table("schema_version"):

@@ -7,12 +7,13 @@ occurrence date), one number per (series, year, number), each shipped line invoi
 from __future__ import annotations
 
 from sqlalchemy import (
-    Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    UniqueConstraint,
 )
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -161,6 +162,22 @@ invoice_dues = Table(
     Column("due_date", Date, nullable=False),
     Column("amount", Money(), nullable=False),
 )
+
+einvoice_files = Table(
+    "einvoice_files", metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("progressive", String(5), nullable=False, unique=True),
+    Column("invoice_id", Integer, ForeignKey("invoices.id"), unique=True),
+    Column("archive", String(64), unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    CheckConstraint("(invoice_id IS NULL) <> (archive IS NULL)", name="ck_einvoice_file_for_one_thing"),
+)
+"""The e-invoice files' progressives (ProgressivoInvio, `IT<partita IVA>_<progressive>.xml`):
+one per final invoice or credit note, drawn the first time its file is written and kept for
+ever, and one per zip meant for SDI (`archive`: a digest of the names it holds, so the same
+files make the same zip). Numbers are never reused: an invoice with a file cannot be deleted
+(no cascade), and nothing deletes these rows."""
 
 payments = Table(
     "payments", metadata,

@@ -2,7 +2,8 @@
 
 It is the first thing a new user runs, so it does what a sales desk does in April 2026: every
 working day, create the day's orders and ship them; at month end, issue the deferred invoices
-citing the DDTs, write the accountants' workbook, and the payment schedule. Run it again and
+citing the DDTs as final, write the month's electronic invoices (FatturaPA XML, and the zip
+for SDI), the accountants' workbook, and the payment schedule. Run it again and
 nothing is created, shipped or invoiced twice — the ledger beside the sample remembers.
 
 The service says how far it got through callbacks and returns a `Tally`; the command line
@@ -34,6 +35,8 @@ class Tally:
     existing: int = 0
     ddts: int = 0
     invoices: int = 0
+    einvoices: int = 0
+    """XML files written: every final invoice and credit note of April, written again on a rerun."""
     open_orders: int = 0
     warnings: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
@@ -48,6 +51,8 @@ class Tally:
              f"April 2026: {self.orders} orders created ({self.existing} already existed), {self.ddts} DDTs, "
              f"{self.invoices} invoices and credit notes (deferred at month end, immediate for counter and "
              f"prepaid orders)."),
+            (f"Fatture elettroniche: {self.einvoices} file XML FatturaPA, e lo zip per lo SDI." if it else
+             f"Electronic invoices: {self.einvoices} FatturaPA XML files, and the zip for SDI."),
             (f"Da spedire a fine mese: {self.open_orders} ordini (giacenza, pagamento anticipato o fido): "
              "vedi pannello.xlsx." if it else
              f"Still to ship at month end: {self.open_orders} orders (stock, prepayment or credit): see pannello.xlsx."),
@@ -98,7 +103,7 @@ def month(master, ledger, out: Path, lang: str, progress: Progress | None = None
     from toolkit.core.workdays import working_calendar
     from toolkit.ledger.counts import document_counts
     from toolkit.ledger.db import reading
-    from toolkit.services import invoicing, payments
+    from toolkit.services import einvoice, invoicing, payments
     from toolkit.services.orders import create, list_orders, order_documents, panel
     from toolkit.services.shipping import ship
 
@@ -131,6 +136,10 @@ def month(master, ledger, out: Path, lang: str, progress: Progress | None = None
     tally.warnings += [p for p in invoiced.problems if not p.is_error]
     tell(what, total, total)
     tally.orders, tally.ddts, tally.invoices = (after - earlier for after, earlier in zip(counts(), before))
+    xml = einvoice.export(master, ledger, month=Period(first, last), out=out / "fatture-elettroniche", zip=True)
+    tally.einvoices = len(xml.files)
+    tally.warnings += xml.problems
+    tally.files += [*xml.files.values(), *xml.archives]
     orders = list_orders(ledger)
     tally.files += invoicing.export_period(master, ledger, first, last, out / "fatture", lang, copies=True)
     tally.open_orders = sum(1 for o in orders if o.to_ship and o.status.value == "in-progress")

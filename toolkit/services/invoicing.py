@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -174,31 +174,41 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
 
 
 def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name: str, lang: str, *,
-                   per_customer: bool = False, copies: bool = False) -> list[Path]:
+                   per_customer: bool = False, copies: bool = False,
+                   xml_files: Mapping[str, str] | None = None) -> list[Path]:
     """The accountants' workbook `fatture-NAME.xlsx` (one per customer on request), the
-    register as CSV, and with `copies` the printable invoices."""
+    register as CSV, and with `copies` the printable invoices; `xml_files` names the
+    invoices' e-invoice files."""
     from toolkit.writers.accountants import write_accountants
 
-    return write_accountants(out, master, invoices, name, lang, per_customer=per_customer, copies=copies)
+    return write_accountants(out, master, invoices, name, lang, per_customer=per_customer, copies=copies,
+                             xml_files=xml_files)
 
 
 def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str, *, per_customer: bool = False,
            copies: bool = False) -> Exported:
     """A run's accountants' workbook, written again from the ledger."""
+    from toolkit.services.einvoice import xml_names
+
     with reading(ledger) as conn:
         invoices = load_invoices(conn, run_id=run_id)
+        names = xml_names(conn, master.settings, invoices)
     if not invoices:
         return Exported([], [UNKNOWN_RUN(None, run_id=run_id)])
-    return Exported(write_workbook(out, master, invoices, run_id, lang, per_customer=per_customer, copies=copies), [])
+    return Exported(write_workbook(out, master, invoices, run_id, lang, per_customer=per_customer, copies=copies,
+                                   xml_files=names), [])
 
 
 def export_period(master: MasterData, ledger: Ledger, first: date, last: date, out: Path, lang: str, *,
                   copies: bool = False) -> list[Path]:
     """Every invoice dated in [first, last], whatever its run, in one accountants' workbook
     named after the month: what the demo hands the accountant."""
+    from toolkit.services.einvoice import xml_names
+
     with reading(ledger) as conn:
         invoices = [x for x in load_invoices(conn) if first <= x.invoice_date <= last]
-    return write_workbook(out, master, invoices, f"{first:%Y-%m}", lang, copies=copies)
+        names = xml_names(conn, master.settings, invoices)
+    return write_workbook(out, master, invoices, f"{first:%Y-%m}", lang, copies=copies, xml_files=names)
 
 
 def runs(ledger: Ledger) -> list[RunSummary]:

@@ -22,7 +22,7 @@ The CSV is for accounting programs' imports: UTF-8 with BOM, `;` between fields,
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -83,6 +83,7 @@ define({
     "inv.file_register": ("registro", "register"),
     "inv.file_copies": ("copie-fatture", "invoice-copies"),
     "inv.details": ("Dettaglio per fattura", "Per invoice"),
+    "inv.xml_file": ("File XML", "XML file"),
 })
 
 LINE_COLUMNS = ("inv.reference", "inv.ddt_date", "doc.item", "doc.description", "doc.unit", "doc.quantity",
@@ -126,9 +127,11 @@ def kind_label(invoice: Invoice, lang: str) -> str:
 
 
 def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoice], run_id: str, lang: str = "it",
-                      *, per_customer: bool = False, copies: bool = False) -> list[Path]:
+                      *, per_customer: bool = False, copies: bool = False,
+                      xml_files: Mapping[str, str] | None = None) -> list[Path]:
     """The run's workbook (or one per customer), with `copies` the printable invoices beside
-    each, and the register CSV; returns the paths written."""
+    each, and the register CSV; returns the paths written. `xml_files` names each invoice's
+    e-invoice file (invoice number → file name), for those that have one."""
     t = labeller(lang)
     run = safe_name(run_id, "run")
     groups: dict[str, list[Invoice]] = {} if per_customer else {"": list(invoices)}
@@ -137,7 +140,7 @@ def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoi
     written = []
     for suffix, group in groups.items():
         written.append(write_workbook(inside(folder, f"{t('inv.file_workbook')}-{run}{suffix}.xlsx"), master, group,
-                                      run_id, lang))
+                                      run_id, lang, xml_files))
         if copies:
             written.append(write_copies(inside(folder, f"{t('inv.file_copies')}-{run}{suffix}.xlsx"), master, group,
                                         lang))
@@ -145,7 +148,8 @@ def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoi
     return written
 
 
-def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice], run_id: str, lang: str = "it") -> Path:
+def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice], run_id: str, lang: str = "it",
+                   xml_files: Mapping[str, str] | None = None) -> Path:
     customers = {c.code: c for c in master.customers}
     t = labeller(lang)
 
@@ -159,7 +163,7 @@ def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice]
                 flat = book.add_worksheet(t("inv.lines") + (f" {n}" if n > 1 else ""))
                 lines_at += _lines_sheet(flat, fmt, customers, part, lang, n)
             detail_at = _summary_sheet(summary, fmt, invoices, lines_at, lang)
-            _register_sheet(register, fmt, customers, invoices, lines_at, detail_at, run_id, lang)
+            _register_sheet(register, fmt, customers, invoices, lines_at, detail_at, run_id, lang, xml_files or {})
 
     return write_atomic(target, write)
 
@@ -357,14 +361,15 @@ LINKS_PER_SHEET = 65_530
 
 
 def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: Sequence[Invoice],
-                    lines_at: list[Rows], detail_at: list[Rows], run_id: str, lang: str) -> None:
+                    lines_at: list[Rows], detail_at: list[Rows], run_id: str, lang: str,
+                    xml_files: Mapping[str, str]) -> None:
     """One row per invoice; its number links to its first line, its taxable and VAT sum its
-    rows of the VAT detail."""
+    rows of the VAT detail; the last column names its e-invoice file, once it has one."""
     t = labeller(lang)
     text(sheet, 0, 0, t("inv.register_title").format(run=run_id), fmt.title)
     heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
              "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
-             "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts"]
+             "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.xml_file"]
     header = 2
     sheet.write_row(header, 0, [t(h) for h in heads], fmt.header)
     row = header
@@ -391,6 +396,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
         text(sheet, row, 13, invoice.payment_terms)
         text(sheet, row, 14, f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}")
         text(sheet, row, 15, ddts_text(invoice), fmt.wrap)
+        text(sheet, row, 16, xml_files.get(invoice.number or ""))
     if invoices:
         text(sheet, row + 1, 7, t("inv.run_totals"), fmt.total_label)
         for col, attr in ((8, "taxable"), (9, "vat"), (10, "total")):
@@ -406,6 +412,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
     sheet.set_column(11, 11, 30)
     sheet.set_column(12, 14, 18)
     sheet.set_column(15, 15, 40)
+    sheet.set_column(16, 16, 24)
     a4(sheet, landscape=True, repeat_rows=(header, header))
 
 

@@ -20,9 +20,11 @@ the caller keeps (the same invoice gets the same name, and the same bytes, when 
 
 from __future__ import annotations
 
-import functools
+import os
+import tempfile
 import zipfile
-from collections.abc import Iterable
+import zlib
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,7 +32,7 @@ from pathlib import Path
 
 from toolkit.basics.files import atomic_path, inside, write_atomic
 from toolkit.basics.problems import Problem
-from toolkit.core.einvoice import Context, prepare_all
+from toolkit.core.einvoice import Context, names, prepare_all
 from toolkit.core.einvoice.fields import decimals
 from toolkit.core.einvoice.records import Address, FatturaPA, FiscalId, Party, RelatedDocument
 from toolkit.core.invoicing import Invoice
@@ -38,6 +40,13 @@ from toolkit.core.invoicing import Invoice
 NAMESPACE = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"
 ITEM_CODE_TYPE = "INTERNO"
 """CodiceTipo of the item codes: the seller's own codes."""
+
+ZIP_LIMIT = 5_000_000
+"""SDI takes files and zips of at most 5 MB: `write_archives` keeps each zip below this."""
+_ZIP_ENTRY = 30 + 46
+"""Bytes a zip spends on an entry besides its name (twice) and its data: local header and
+central directory record."""
+_ZIP_END = 22
 
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
@@ -56,8 +65,7 @@ class Written:
 
 def file_name(doc: FatturaPA) -> str:
     """`IT09876540155_00001.xml`: the transmitter's country and id, and the progressive."""
-    sender = doc.transmission.transmitter
-    return f"{sender.country}{sender.code}_{doc.transmission.progressive}.xml"
+    return names.file_name(doc.transmission.transmitter, doc.transmission.progressive)
 
 
 def write_file(doc: FatturaPA, folder: Path) -> Path:
@@ -66,8 +74,30 @@ def write_file(doc: FatturaPA, folder: Path) -> Path:
     return write_atomic(inside(folder, file_name(doc)), lambda path: path.write_bytes(data))
 
 
-def _put(data: bytes, path: Path) -> None:
-    path.write_bytes(data)
+def _put(folder: Path, name: str, data: bytes, mode: int) -> Path:
+    """Write `data` as `folder/name` through a temporary file renamed into place, as
+    `write_atomic` does, without what it checks for every file and a run settles once: the
+    folder exists, its permissions (`mode`), and no Excel lock file (Excel does not hold XML
+    files). A month is tens of thousands of small files, and those checks cost three times
+    the writing."""
+    target = _target(folder, name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _file_mode() -> int:
+    """Permissions of a new file under the process umask (mkstemp makes it owner-only)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _target(folder: Path, name: str) -> Path:
@@ -88,6 +118,7 @@ def write_invoices(invoices: Iterable[Invoice], context: Context, folder: Path, 
     written = Written()
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
+    mode = _file_mode()
     with ExitStack() as stack:
         bundle = None
         if archive is not None:
@@ -101,7 +132,7 @@ def write_invoices(invoices: Iterable[Invoice], context: Context, folder: Path, 
                 continue
             data = xml_bytes(prepared.document)
             name = file_name(prepared.document)
-            written.files[number] = write_atomic(_target(folder, name), functools.partial(_put, data))
+            written.files[number] = _put(folder, name, data, mode)
             if bundle is not None:
                 entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 entry.external_attr = 0o644 << 16
@@ -111,6 +142,75 @@ def write_invoices(invoices: Iterable[Invoice], context: Context, folder: Path, 
     if archive is not None:
         written.archive = Path(archive)
     return written
+
+
+def write_archives(files: Iterable[Path], folder: Path, name: Callable[[tuple[str, ...]], str], *,
+                   limit: int = ZIP_LIMIT) -> list[Path]:
+    """Put written files into zips of at most `limit` bytes each, in the order given, and
+    return the zips. A zip's name comes from `name`, asked with the names of the files it holds
+    once it is complete (the caller keeps a progressive per zip); each zip is written under a
+    temporary name and renamed into place, so a failure leaves no half zip. Entries carry a
+    fixed date: the same files make the same bytes.
+
+    Whether the next file fits is first judged from its size (XML never grows by much when
+    deflated); only near the limit is it compressed once more to know exactly.
+    """
+    folder = Path(folder).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    done: list[Path] = []
+    members: list[str] = []
+    size = _ZIP_END
+    bundle: zipfile.ZipFile | None = None
+    tmp: Path | None = None
+    try:
+        for path in files:
+            data = Path(path).read_bytes()
+            entry = Path(path).name
+            overhead = _ZIP_ENTRY + 2 * len(entry.encode("utf-8"))
+            if bundle is not None and size + overhead + _deflate_bound(len(data)) > limit \
+                    and size + overhead + _deflated_size(data) > limit:
+                done.append(_finish(bundle, tmp, folder, name, members))
+                bundle, tmp, members, size = None, None, [], _ZIP_END
+            if bundle is None:
+                fd, raw = tempfile.mkstemp(prefix=".fatture-", suffix=".zip", dir=folder)
+                os.close(fd)
+                tmp = Path(raw)
+                bundle = zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED)
+            info = zipfile.ZipInfo(entry, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            bundle.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+            members.append(entry)
+            size += overhead + info.compress_size
+        if bundle is not None:
+            done.append(_finish(bundle, tmp, folder, name, members))
+            bundle = None
+    finally:
+        if bundle is not None:
+            bundle.close()
+        if tmp is not None and tmp.exists():
+            tmp.unlink()
+    return done
+
+
+def _finish(bundle: zipfile.ZipFile, tmp: Path | None, folder: Path, name: Callable[[tuple[str, ...]], str],
+            members: list[str]) -> Path:
+    bundle.close()
+    assert tmp is not None
+    target = _target(folder, name(tuple(members)))
+    os.chmod(tmp, _file_mode())
+    os.replace(tmp, target)
+    return target
+
+
+def _deflate_bound(length: int) -> int:
+    """An upper bound of deflate's output for `length` bytes (stored blocks cost 5 bytes per 16 KiB)."""
+    return length + 5 * (length // 16_383 + 1) + 6
+
+
+def _deflated_size(data: bytes) -> int:
+    """The exact size `zipfile` will store for `data`: raw deflate at the default level."""
+    packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return len(packer.compress(data)) + len(packer.flush())
 
 
 def xml_bytes(doc: FatturaPA) -> bytes:

@@ -23,6 +23,7 @@ from decimal import Decimal
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.einvoice import codes
 from toolkit.core.einvoice.fields import fold
+from toolkit.core.einvoice.names import seller_id, vat_code
 from toolkit.core.einvoice.records import (
     Address, Body, DeliveryNote, FatturaPA, FiscalId, Instalment, Line, Party, Payment, RelatedDocument, Transmission,
     VatSummary,
@@ -76,10 +77,9 @@ def build(invoice: Invoice, seller: Settings, buyer: Customer, progressive: str,
         delivery_notes=delivery_notes,
         payment=_payment(invoice, seller, sign),
     )
-    country = (seller.country or "IT").strip().upper()
-    seller_id = FiscalId(country, vat_code(seller.vat_number, country))
-    return FatturaPA(_transmission(buyer, progressive, options.transmitter or seller_id),
-                     _seller(seller, seller_id, options), _buyer(buyer), body)
+    seller_vat = seller_id(seller)
+    return FatturaPA(_transmission(buyer, progressive, options.transmitter or seller_vat),
+                     _seller(seller, seller_vat, options), _buyer(buyer), body)
 
 
 def _delivery_notes(invoice: Invoice) -> tuple[DeliveryNote, ...]:
@@ -110,16 +110,6 @@ def stamp_duty_due(summary: Iterable[VatSummary]) -> bool:
     """
     exempt = sum((s.taxable for s in summary if not s.rate and s.nature in codes.STAMP_DUTY_NATURES), ZERO)
     return abs(exempt) > codes.STAMP_DUTY_THRESHOLD
-
-
-def vat_code(number: str, country: str) -> str:
-    """A VAT number without spaces and without its country prefix, as IdCodice wants it.
-
-    >>> vat_code("IT 09876540155", "IT"), vat_code("09876540155", "IT"), vat_code("DE123456789", "DE")
-    ('09876540155', '09876540155', '123456789')
-    """
-    code = "".join(number.split()).upper()
-    return code[2:] if code.startswith(country.upper()) and len(code) > 2 else code
 
 
 def _line(line: InvoiceLine, sign: int) -> Line:

@@ -1,0 +1,308 @@
+"""`toolkit einvoice` and its service: the files of final invoices only, each named with a
+progressive the ledger keeps for ever, zips for SDI, and the command's exit codes and JSON.
+
+The month is April on the bundled sample, made once as a user would (orders created and
+shipped every working day, immediate invoices issued then, the month-end run left a draft);
+each test works on a copy of that ledger.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+from fatturapa_reading import read
+from sqlalchemy import func, select
+
+from toolkit.core.invoicing import InvoiceStatus, Period
+from toolkit.ledger import Ledger, open_ledger, schema
+from toolkit.ledger.db import reading
+from toolkit.ledger.invoices import load_invoices
+from toolkit.services import einvoice, invoicing
+from toolkit.writers.fatturapa import write_archives
+
+APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
+CLOSING_DAY = date(2026, 5, 4)
+
+
+@dataclass(frozen=True)
+class Made:
+    ledger_file: Path
+    run_id: str
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory, sample_master) -> Made:
+    """April day by day (`toolkit orders create`, `toolkit ship --all`), then `toolkit invoice
+    --month 2026-04`: a draft run beside the immediate invoices issued with their orders."""
+    from toolkit.core.invoicing import Request
+    from toolkit.core.workdays import working_calendar
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    folder = tmp_path_factory.mktemp("einvoice-export")
+    ledger = open_ledger(f"sqlite:///{folder / 'ledger.sqlite'}")
+    calendar = working_calendar(sample_master.settings, sample_master.closures)
+    for day in (APRIL.start + timedelta(days=n) for n in range(30)):
+        if calendar.is_working(day):
+            create(sample_master, ledger, day, with_catch_up=False)
+            ship(sample_master, ledger, day, all_open=True)
+    result = invoicing.run(ledger, sample_master, Request(APRIL, CLOSING_DAY))
+    assert result.run_id and not [p for p in result.problems if p.is_error]
+    ledger.engine.dispose()
+    return Made(folder / "ledger.sqlite", result.run_id)
+
+
+@pytest.fixture
+def ledger(made, tmp_path) -> Ledger:
+    copy = tmp_path / "ledger.sqlite"
+    shutil.copyfile(made.ledger_file, copy)
+    opened = open_ledger(f"sqlite:///{copy}")
+    yield opened
+    opened.engine.dispose()
+
+
+def _invoices(ledger: Ledger, **where):
+    with reading(ledger) as conn:
+        return load_invoices(conn, **where)
+
+
+def _kept(ledger: Ledger) -> list[tuple]:
+    with reading(ledger) as conn:
+        f = schema.einvoice_files.c
+        return [tuple(r) for r in conn.execute(select(f.number, f.progressive, f.invoice_id, f.archive)
+                                               .order_by(f.number))]
+
+
+def _codes(problems) -> list[str]:
+    return [p.code for p in problems]
+
+
+def test_a_draft_run_is_refused_with_what_to_do(sample_master, ledger, made, tmp_path):
+    result = einvoice.export(sample_master, ledger, run_id=made.run_id, out=tmp_path / "xml")
+    assert result.files == {} and result.archives == []
+    assert _codes(result.problems) == ["einvoice-draft-run"] and result.problems[0].is_error
+    assert "toolkit invoice finalize" in result.problems[0].message("en")
+    assert _kept(ledger) == [] and not list((tmp_path / "xml").glob("*.xml"))
+
+
+def test_a_month_writes_its_final_invoices_and_names_the_draft_run(sample_master, ledger, made, tmp_path):
+    final = [x for x in _invoices(ledger, statuses=[InvoiceStatus.FINAL]) if x.invoice_date.month == 4]
+    assert final, "the sample's counter and prepaid orders are invoiced at once"
+    result = einvoice.export(sample_master, ledger, month=APRIL, out=tmp_path)
+    assert list(result.files) == [x.number for x in final]
+    assert [(p.code, dict(p.params)["run_id"]) for p in result.problems] == [("einvoice-draft-run", made.run_id)]
+    assert result.summary("it").startswith(f"Scritti {len(final)} file XML")
+
+
+def test_after_finalizing_each_document_is_written_under_the_progressive_it_keeps(sample_master, ledger, made,
+                                                                                     tmp_path):
+    invoicing.finalize(ledger, made.run_id)
+    first = einvoice.export(sample_master, ledger, run_id=made.run_id, out=tmp_path / "run")
+    run = _invoices(ledger, run_id=made.run_id)
+    assert not first.problems and first.refused == {}
+    assert list(first.files) == [x.number for x in run]
+    kept = {invoice_id: progressive for _, progressive, invoice_id, _ in _kept(ledger)}
+    vat = sample_master.settings.vat_number.removeprefix("IT")
+    for invoice in run:
+        path = first.files[invoice.number]
+        assert path.name == f"IT{vat}_{kept[invoice.id]}.xml"
+        got = read(path)
+        assert (got.number, got.progressive, got.day) == (invoice.number, kept[invoice.id], invoice.invoice_date)
+    assert sorted(kept.values()) == [f"{n:05d}" for n in range(1, len(run) + 1)]
+
+    month = einvoice.export(sample_master, ledger, month=APRIL, out=tmp_path / "month")
+    assert not month.problems
+    for number, path in first.files.items():
+        assert month.files[number].name == path.name and month.files[number].read_bytes() == path.read_bytes()
+    everything = _kept(ledger)
+    assert len(everything) == len(month.files) > len(first.files)
+    again = einvoice.export(sample_master, ledger, month=APRIL, out=tmp_path / "month")
+    assert {n: p.name for n, p in again.files.items()} == {n: p.name for n, p in month.files.items()}
+    assert _kept(ledger) == everything, "writing again draws no new progressive"
+
+
+def test_the_zip_holds_the_files_written_and_keeps_its_name(sample_master, ledger, made, tmp_path):
+    invoicing.finalize(ledger, made.run_id)
+    result = einvoice.export(sample_master, ledger, month=APRIL, out=tmp_path, zip=True)
+    (archive,) = result.archives
+    vat = sample_master.settings.vat_number.removeprefix("IT")
+    assert re.fullmatch(rf"IT{vat}_[0-9A-Z]{{5}}\.zip", archive.name)
+    assert archive.stem.split("_")[1] not in {p.stem.split("_")[1] for p in result.files.values()}
+    with zipfile.ZipFile(archive) as bundle:
+        assert bundle.namelist() == [p.name for p in result.files.values()]
+        assert all(bundle.read(p.name) == p.read_bytes() for p in result.files.values())
+    kept = _kept(ledger)
+    again = einvoice.export(sample_master, ledger, month=APRIL, out=tmp_path, zip=True)
+    assert again.archives == [archive] and _kept(ledger) == kept
+    assert "1 zip" in again.summary("it") and str(tmp_path) in again.summary("en")
+
+
+def test_zips_stay_within_the_limit_each_with_a_name_of_its_own(tmp_path):
+    import random
+
+    files = []
+    for n in range(40):
+        path = tmp_path / f"IT00743110157_{n + 1:05d}.xml"
+        noise = random.Random(n).randbytes(1_000 + 100 * (n % 7))
+        path.write_bytes(noise + b"<DettaglioLinee></DettaglioLinee>" * 50 * (n % 3))
+        files.append(path)
+    asked = []
+
+    def name(members):
+        asked.append(members)
+        return f"IT00743110157_Z{len(asked):04d}.zip"
+
+    zips = write_archives(files, tmp_path / "zips", name, limit=20_000)
+    assert len(zips) > 1 and [z.name for z in zips] == [f"IT00743110157_Z{n:04d}.zip" for n in range(1, len(zips) + 1)]
+    assert all(z.stat().st_size <= 20_000 for z in zips)
+    inside = [zipfile.ZipFile(z).namelist() for z in zips]
+    assert [name for names in inside for name in names] == [p.name for p in files]
+    assert [tuple(names) for names in inside] == asked
+    assert not [p for p in (tmp_path / "zips").iterdir() if p.name.startswith(".")], "no temporary file is left"
+
+
+def test_a_refused_invoice_keeps_its_progressive_until_it_is_fixed(minimal_master, tmp_path):
+    """The minimal workbook's customers have no postcode (CAP), which FatturaPA requires: every
+    file is refused, naming the invoice and the field; once the CAP is given, the same
+    progressive names the file."""
+    import minimal
+
+    from toolkit.core.invoicing import Request
+    from toolkit.intake.validation import check
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    create(minimal_master, ledger, date(2026, 4, 9))
+    ship(minimal_master, ledger, date(2026, 4, 9), all_open=True)
+    run = invoicing.run(ledger, minimal_master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    (invoice,) = run.invoices
+    refused = einvoice.export(minimal_master, ledger, run_id=run.run_id, out=tmp_path / "xml")
+    assert refused.files == {} and list(refused.refused) == [invoice.number]
+    assert any("CessionarioCommittente/Sede/CAP" in p.message("it") and invoice.number in p.message("it")
+               for p in refused.refused[invoice.number])
+    assert "1 documenti non scritti" in refused.summary("it")
+    kept = _kept(ledger)
+
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Clienti", "K1", "CAP")
+    minimal.set_cell(sheets, "Clienti", "K2", "10121")
+    minimal.set_cell(sheets, "Clienti", "K3", "00184")
+    fixed = check(minimal.workbook(sheets)).master
+    written = einvoice.export(fixed, ledger, run_id=run.run_id, out=tmp_path / "xml")
+    assert not written.problems and written.files[invoice.number].name.endswith(f"_{kept[0][1]}.xml")
+    assert _kept(ledger) == kept
+    ledger.engine.dispose()
+
+
+def test_the_accountants_workbook_names_each_xml_file(sample_master, ledger, made, tmp_path):
+    invoicing.finalize(ledger, made.run_id)
+    before = invoicing.export(sample_master, ledger, made.run_id, tmp_path / "before", "it").files[0]
+    written = einvoice.export(sample_master, ledger, run_id=made.run_id, out=tmp_path / "xml")
+    after = invoicing.export(sample_master, ledger, made.run_id, tmp_path / "after", "en").files[0]
+
+    def column(path, heading):
+        rows = list(openpyxl.load_workbook(path).worksheets[0].iter_rows(min_row=3, values_only=True))
+        at = rows[0].index(heading)
+        return {row[0]: row[at] for row in rows[1:] if row[0]}
+
+    assert set(column(before, "File XML").values()) == {None}
+    names = column(after, "XML file")
+    assert {n: names[n] for n in written.files} == {n: p.name for n, p in written.files.items()}
+
+
+def test_an_older_ledger_gains_the_table_of_progressives(tmp_path, minimal_master):
+    from sqlalchemy import inspect, text, update
+
+    from toolkit.ledger.db import writing
+    from toolkit.services.orders import create
+
+    url = f"sqlite:///{tmp_path / 'v2.sqlite'}"
+    ledger = open_ledger(url)
+    create(minimal_master, ledger, date(2026, 4, 9))
+    with writing(ledger) as conn:
+        conn.execute(text("DROP TABLE einvoice_files"))
+        conn.execute(update(schema.schema_version).values(version=2))
+    ledger.engine.dispose()
+
+    upgraded = open_ledger(url)
+    with reading(upgraded) as conn:
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
+        assert "einvoice_files" in inspect(conn).get_table_names()
+        assert conn.execute(select(func.count()).select_from(schema.orders)).scalar_one() == 1
+    upgraded.engine.dispose()
+
+
+# ---- the command
+
+
+def toolkit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_the_command_exit_codes_and_json(sample_workbook, made, tmp_path):
+    shutil.copyfile(made.ledger_file, tmp_path / "ledger.sqlite")
+    common = (str(sample_workbook), "--ledger", f"sqlite:///{tmp_path / 'ledger.sqlite'}", "--lang", "en")
+
+    draft = toolkit("einvoice", *common, "--run", made.run_id, "--out", "xml", cwd=tmp_path)
+    assert draft.returncode == 1, draft.stderr
+    assert "is a draft" in draft.stdout and "No XML file written." in draft.stdout
+
+    assert toolkit("invoice", "finalize", *common[:3], made.run_id, cwd=tmp_path).returncode == 0
+    done = toolkit("einvoice", *common, "--month", "2026-04", "--out", "xml", "--zip", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["refused"] == [] and [p for p in report["problems"] if p["severity"] == "error"] == []
+    assert all(Path(f["file"]).exists() and f["invoice"].startswith(("FT-", "NC-")) for f in report["files"])
+    assert len(report["archives"]) == 1 and Path(report["archives"][0]).suffix == ".zip"
+
+    plain = toolkit("einvoice", *common, "--month", "2026-04", "--out", "xml", cwd=tmp_path)
+    assert plain.returncode == 0 and f"Wrote {len(report['files'])} XML files" in plain.stdout
+
+    for wrong in (("--out", "xml"), ("--run", made.run_id, "--month", "2026-04", "--out", "xml"),
+                  ("--month", "April", "--out", "xml")):
+        assert toolkit("einvoice", *common, *wrong, cwd=tmp_path).returncode == 2
+    unusable = tmp_path / "not-a-workbook.xlsx"
+    unusable.write_text("hello")
+    assert toolkit("einvoice", str(unusable), "--month", "2026-04", "--out", "xml", cwd=tmp_path).returncode == 2
+
+
+def _export_worker(workbook: str, url: str, out: str, start, results) -> None:
+    from toolkit.intake.validation import check_file
+
+    master = check_file(Path(workbook)).master
+    ledger = open_ledger(url)
+    start.wait()
+    done = einvoice.export(master, ledger, month=APRIL, out=Path(out), zip=True)
+    results.put(({n: p.name for n, p in done.files.items()}, [p.name for p in done.archives],
+                 [p.code for p in done.problems]))
+    ledger.engine.dispose()
+
+
+def test_two_exports_at_once_give_each_invoice_one_progressive(sample_workbook, sample_master, ledger, made, tmp_path):
+    import multiprocessing
+
+    invoicing.finalize(ledger, made.run_id)
+    url = ledger.engine.url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=_export_worker, args=(str(sample_workbook), url, str(tmp_path / f"out{n}"),
+                                                           start, results)) for n in (1, 2)]
+    for worker in workers:
+        worker.start()
+    got = [results.get(timeout=240) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    (names, zips, problems), (other_names, other_zips, other_problems) = got
+    assert names == other_names and zips == other_zips and problems == other_problems == []
+    assert len(_kept(ledger)) == len(names) + 1, "one progressive per invoice, one for the zip"

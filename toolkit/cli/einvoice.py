@@ -1,0 +1,62 @@
+"""`toolkit einvoice`: the FatturaPA files of a run's or a month's final invoices and credit notes.
+
+Exit 0 when every file was written, 1 when some invoice was refused (its problems name it and
+the field; every other file is written, each atomically) or the run is a draft, 2 when the
+input cannot be used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from toolkit.cli import output
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption
+from toolkit.cli.session import open_session
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("einvoice")
+    def einvoice(
+        workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
+        run_id: str | None = typer.Option(None, "--run", help="Le fatture di questa emissione / this run's invoices "
+                                          "(toolkit invoice list)."),
+        month: str | None = typer.Option(None, "--month", help="Le fatture datate in questo mese / the invoices dated "
+                                         "in this month: 2026-04."),
+        out: Path = typer.Option(..., "--out", help="Cartella dei file XML / folder for the XML files."),
+        zip: bool = typer.Option(False, "--zip", help="Anche lo zip per lo SDI (più zip oltre i 5 MB) / also the zip "
+                                 "for SDI (several past 5 MB)."),
+        json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption,
+    ) -> None:
+        """Fatture elettroniche FatturaPA delle fatture definitive, controllate come fa lo SDI. FatturaPA e-invoices
+        of the final invoices, checked as SDI does."""
+        from toolkit.basics.dates import NotADate, parse_month
+        from toolkit.core.invoicing import Period
+        from toolkit.services.einvoice import export
+
+        if (run_id is None) == (month is None):
+            raise typer.BadParameter("indica --run oppure --month / give --run or --month", param_hint="--run")
+        period = None
+        if month is not None:
+            try:
+                period = Period(*parse_month(month))
+            except NotADate:
+                raise typer.BadParameter(f"«{month}»: scrivi il mese come 2026-04 / write the month as 2026-04",
+                                         param_hint="--month") from None
+        session = open_session(workbook, ledger, lang)
+        result = export(session.master, session.ledger, out=out, run_id=run_id, month=period, zip=zip)
+        problems = session.warnings + result.problems
+        if json:
+            output.print_json({
+                "run_id": run_id, "month": month, "folder": result.folder,
+                "files": [{"invoice": number, "file": path} for number, path in result.files.items()],
+                "refused": [{"invoice": number, "problems": found} for number, found in result.refused.items()],
+                "archives": result.archives, "problems": problems})
+            output.exit_for(problems)
+            return
+        output.print_problems(problems)
+        typer.echo(result.summary(output.lang()))
+        for path in result.archives:
+            typer.echo(str(path))
+        output.exit_for(problems)

@@ -1,0 +1,112 @@
+"""E-invoice files in the ledger: which invoices a run or a month exports, and the progressive
+that names each file (`IT<partita IVA>_<progressive>.xml`) and each zip sent to SDI.
+
+A progressive is drawn the first time an invoice's file is written, in a write transaction,
+and kept for ever: writing the same invoice again gives the same name, never a new number,
+and SDI never sees a name twice. Numbers come from this table itself (the next after the
+highest), one sequence for files and zips alike so that a zip never shares a file's name;
+nothing deletes its rows and an invoice that has a file cannot be deleted, so no number
+comes back. `toolkit.core.einvoice.names` spells the number as five characters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, func, select
+
+from toolkit.core.einvoice.names import progressive
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
+from toolkit.ledger import schema
+from toolkit.ledger.db import document_number, event_row, insert_rows, log_events, now, user
+from toolkit.ledger.invoices import load_invoices
+
+i, f = schema.invoices.c, schema.einvoice_files.c
+CHUNK = 900
+"""Ids per `IN (…)`: below SQLite's old limit of 999 parameters."""
+
+
+@dataclass(frozen=True, slots=True)
+class Exportable:
+    """An invoice or credit note an export may write: enough to choose, without its lines."""
+
+    id: int
+    number: str
+    kind: InvoiceKind
+    status: InvoiceStatus
+    run_id: str
+    customer: str
+    day: date
+
+
+def exportable(conn: Connection, *, run_id: str | None = None, first: date | None = None,
+               last: date | None = None) -> list[Exportable]:
+    """A run's documents, or those dated in [first, last], drafts included, in date and number order."""
+    query = select(i.id, i.kind, i.series, i.year, i.number, i.status, i.run_id, i.customer, i.invoice_date)
+    if run_id is not None:
+        query = query.where(i.run_id == run_id)
+    if first is not None:
+        query = query.where(i.invoice_date >= first)
+    if last is not None:
+        query = query.where(i.invoice_date <= last)
+    rows = conn.execute(query.order_by(i.invoice_date, i.series, i.year, i.number))
+    return [Exportable(r.id, document_number(r.series, r.year, r.number), InvoiceKind(r.kind),
+                       InvoiceStatus(r.status), r.run_id, r.customer, r.invoice_date) for r in rows]
+
+
+def final_invoices_of(conn: Connection, customers: Collection[str]) -> list[Invoice]:
+    """Every final invoice and credit note of these customers: what a credit note may correct."""
+    found: list[Invoice] = []
+    for customer in sorted(customers):
+        found += load_invoices(conn, customer=customer, statuses=[InvoiceStatus.FINAL])
+    return found
+
+
+def progressives(conn: Connection, invoice_ids: Iterable[int]) -> dict[int, str]:
+    """Invoice id → the progressive of its file, for those that have one."""
+    wanted = sorted(set(invoice_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), CHUNK):
+        rows = conn.execute(select(f.invoice_id, f.progressive).where(f.invoice_id.in_(wanted[start:start + CHUNK])))
+        found.update((r.invoice_id, r.progressive) for r in rows)
+    return found
+
+
+def assign(conn: Connection, documents: Sequence[Exportable]) -> dict[int, str]:
+    """Invoice id → progressive for each document, drawing one for those without, in the
+    documents' order, inside the caller's write transaction; one event each."""
+    known = progressives(conn, (d.id for d in documents))
+    missing = [d for d in documents if d.id not in known]
+    if not missing:
+        return known
+    first = _next_number(conn)
+    drawn = {d.id: progressive(first + n) for n, d in enumerate(missing)}
+    at, by = now(), user()
+    insert_rows(conn, schema.einvoice_files, [
+        dict(number=first + n, progressive=drawn[d.id], invoice_id=d.id, archive=None, created_at=at, created_by=by)
+        for n, d in enumerate(missing)])
+    log_events(conn, [event_row("einvoice-file", "credit-note" if d.kind is InvoiceKind.CREDIT_NOTE else "invoice",
+                                d.id, d.number, f"progressive {drawn[d.id]}") for d in missing])
+    return {**known, **drawn}
+
+
+def archive_progressive(conn: Connection, members: Sequence[str]) -> str:
+    """The progressive of the zip holding exactly these files: the one it had, if the same
+    files were zipped before, else a new one (caller's write transaction)."""
+    digest = hashlib.sha256("\n".join(sorted(members)).encode("utf-8")).hexdigest()
+    kept = conn.execute(select(f.progressive).where(f.archive == digest)).scalar_one_or_none()
+    if kept is not None:
+        return str(kept)
+    number = _next_number(conn)
+    value = progressive(number)
+    insert_rows(conn, schema.einvoice_files, [dict(number=number, progressive=value, invoice_id=None, archive=digest,
+                                                   created_at=now(), created_by=user())])
+    log_events(conn, [event_row("einvoice-zip", "einvoice-zip", None, value, f"{len(members)} files")])
+    return value
+
+
+def _next_number(conn: Connection) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(f.number), 0))).scalar_one()) + 1

@@ -1,0 +1,157 @@
+"""Electronic invoices: the FatturaPA file of each final invoice and credit note of a run or a
+month, checked as SDI will check it, named with a progressive the ledger keeps (`toolkit
+einvoice`, the *Fatture elettroniche* button, and the demo).
+
+Only final documents are written: the invoices of finalized runs and those issued at once
+when their order was created. A file sent to SDI is an invoice issued, while a draft run can
+still be undone; so a draft run is refused with what to do, and a month's drafts are left out
+and named.
+
+Progressives are drawn first, in one short write transaction, for every document about to be
+written (one the checks refuse keeps its number for when it is fixed): the writing itself,
+tens of thousands of files for a large month, then holds no lock, and a file on disk always
+has its progressive in the ledger. The invoices are read back a few hundred at a time and
+written one by one, so memory stays flat however large the month. Each file is written
+atomically; an invoice that fails a check is not written, and its problems name it and the
+field.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from toolkit.basics.problems import Problem, define
+from toolkit.core.einvoice import Context, Options, RelatedDocument, credited_invoices
+from toolkit.core.einvoice.names import file_name, seller_id
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus, Period
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import reading, writing
+from toolkit.ledger.einvoices import Exportable, archive_progressive, assign, exportable, final_invoices_of, progressives
+from toolkit.ledger.invoices import load_invoices
+from toolkit.model.records import MasterData, Settings
+from toolkit.services.invoicing import UNKNOWN_RUN
+from toolkit.writers.fatturapa import write_archives, write_invoices
+
+CHUNK = 500
+"""Invoices read back from the ledger at a time."""
+
+DRAFT_RUN = define(
+    "einvoice-draft-run", "error",
+    it="L'emissione {run_id} è in bozza ({count} documenti): le fatture elettroniche si scrivono solo per le "
+       "fatture definitive. Controllala, rendila definitiva con «toolkit invoice finalize» e riprova.",
+    en="Run {run_id} is a draft ({count} documents): e-invoices are written for final invoices only. "
+       "Check it, make it final with “toolkit invoice finalize” and try again.")
+NOTHING_TO_WRITE = define(
+    "einvoice-nothing-to-write", "warning",
+    it="Nessuna fattura o nota di credito definitiva dal {first} al {last}: nessun file scritto.",
+    en="No final invoice or credit note from {first} to {last}: no file written.")
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote and what it refused."""
+
+    folder: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    """Invoice number → its XML file, in date and number order."""
+    refused: dict[str, list[Problem]] = field(default_factory=dict)
+    """Invoice number → the problems that kept its file from being written."""
+    archives: list[Path] = field(default_factory=list)
+    """The zips for SDI (with `zip`): one, or several when the files pass SDI's 5 MB."""
+    problems: list[Problem] = field(default_factory=list)
+    """Every problem: the refused invoices', draft runs left out, nothing to write."""
+
+    def summary(self, lang: str) -> str:
+        """One line for both front ends: how many files, where, and what was refused."""
+        it = lang == "it"
+        written, refused = len(self.files), len(self.refused)
+        if written:
+            text = (f"Scritti {written} file XML (fatture elettroniche) in {self.folder}" if it else
+                    f"Wrote {written} XML files (e-invoices) to {self.folder}")
+            if self.archives:
+                text += (f", raccolti in {len(self.archives)} zip per lo SDI" if it else
+                         f", gathered in {len(self.archives)} zip for SDI")
+            text += "."
+        else:
+            text = "Nessun file XML scritto." if it else "No XML file written."
+        if refused:
+            text += (f" {refused} documenti non scritti: correggi i problemi indicati e ripeti l'esportazione."
+                     if it else f" {refused} documents not written: fix the problems listed and export again.")
+        return text
+
+
+def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None = None, month: Period | None = None,
+           zip: bool = False, options: Options = Options()) -> Exported:
+    """Write the e-invoice of every final document of run `run_id`, or dated in `month` (its
+    first and last day), into `out`; with `zip`, the files written also go into zips for SDI."""
+    if (run_id is None) == (month is None):
+        raise ValueError("export a run or a month, one of the two")
+    out = Path(out).resolve()
+    with reading(ledger) as conn:
+        chosen = exportable(conn, run_id=run_id, first=month.start if month else None,
+                            last=month.end if month else None)
+    if run_id is not None and not chosen:
+        return Exported(out, problems=[UNKNOWN_RUN(None, run_id=run_id)])
+    drafts = Counter(d.run_id for d in chosen if d.status is InvoiceStatus.DRAFT)
+    problems = [DRAFT_RUN(None, run_id=run, count=count) for run, count in sorted(drafts.items())]
+    finals = [d for d in chosen if d.status is InvoiceStatus.FINAL]
+    if not finals:
+        if month is not None and not drafts:
+            problems.append(NOTHING_TO_WRITE(None, first=month.start, last=month.end))
+        return Exported(out, problems=problems)
+    with writing(ledger) as conn:
+        kept = assign(conn, finals)
+    context = Context(master.settings, {c.code: c for c in master.customers},
+                      {d.number: kept[d.id] for d in finals}, linked=_credited(ledger, finals), options=options)
+    written = write_invoices(_invoices(ledger, finals), context, out)
+    refused: dict[str, list[Problem]] = {number: [] for number in written.refused}
+    for problem in written.problems:
+        owner = dict(problem.params).get("invoice")
+        if owner in refused:
+            refused[owner].append(problem)
+    archives: list[Path] = []
+    if zip and written.files:
+        transmitter = options.transmitter or seller_id(master.settings)
+
+        def zip_name(members: tuple[str, ...]) -> str:
+            with writing(ledger) as conn:
+                return file_name(transmitter, archive_progressive(conn, members), "zip")
+
+        archives = write_archives(written.files.values(), out, zip_name)
+    return Exported(out, dict(written.files), refused, archives, problems + written.problems)
+
+
+def _invoices(ledger: Ledger, documents: Sequence[Exportable]) -> Iterator[Invoice]:
+    """The documents with their lines, read a chunk at a time, each read in a connection of
+    its own that is closed before the writer gets the invoices."""
+    for start in range(0, len(documents), CHUNK):
+        with reading(ledger) as conn:
+            batch = load_invoices(conn, ids=[d.id for d in documents[start:start + CHUNK]])
+        yield from batch
+
+
+def _credited(ledger: Ledger, documents: Sequence[Exportable]) -> dict[str, tuple[RelatedDocument, ...]]:
+    """Credit note number → the invoice it corrects, as far as the ledger can tell: the ledger
+    does not record which invoice a return comes from, so `credited_invoices` picks the
+    customer's latest final invoice selling a returned item."""
+    notes = {d.id for d in documents if d.kind is InvoiceKind.CREDIT_NOTE}
+    if not notes:
+        return {}
+    with reading(ledger) as conn:
+        candidates = final_invoices_of(conn, {d.customer for d in documents if d.id in notes})
+    return {note.number or "": credited_invoices(note, candidates) for note in candidates if note.id in notes}
+
+
+def xml_names(conn: Connection, settings: Settings, invoices: Iterable[Invoice],
+              options: Options = Options()) -> dict[str, str]:
+    """Invoice number → the name of its XML file, for the invoices that have one: what the
+    accountants' workbook shows beside each invoice."""
+    listed = [x for x in invoices if x.id is not None and x.number]
+    found = progressives(conn, [x.id for x in listed if x.id is not None])
+    transmitter = options.transmitter or seller_id(settings)
+    return {x.number or "": file_name(transmitter, found[x.id]) for x in listed if x.id in found}
