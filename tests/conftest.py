@@ -36,6 +36,19 @@ def sample_master(sample_workbook):
 
 
 @pytest.fixture
+def rome_today(monkeypatch):
+    """Fix Rome's "today" (`toolkit.basics.dates.today_rome`) for a test: call it with a date.
+    The toolkit reads it at call time, so every service and front end sees the fixed day."""
+    import toolkit.basics.dates
+
+    def fix(day):
+        monkeypatch.setattr(toolkit.basics.dates, "today_rome", lambda: day)
+        return day
+
+    return fix
+
+
+@pytest.fixture
 def minimal_master():
     import minimal
     from toolkit.intake.validation import check

@@ -136,6 +136,18 @@ def test_ship_and_list_buttons_write_their_documents_beside_the_book(tmp_path):
     assert "OC-2026-00001" in [c for row in complete.iter_rows(values_only=True) for c in row]
 
 
+def test_ship_button_refuses_a_panel_date_after_today(tmp_path, rome_today):
+    rome_today(date(2026, 4, 8))
+    book = fake(tmp_path)
+    x.preview_orders(book)
+    x.create_orders(book)
+    x.ship(book)
+    text, _, style = book.alerts[-1]
+    assert style == "critical" and "La data del DDT 09/04/2026 è successiva a oggi (08/04/2026)" in text
+    assert not (tmp_path / "ddt-2026-04-09.xlsx").exists()
+    assert [o.to_ship for o in _orders(tmp_path)] == [36]
+
+
 def test_month_end_and_payment_status_buttons(tmp_path, monkeypatch):
     import toolkit.basics.dates
 

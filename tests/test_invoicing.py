@@ -21,7 +21,7 @@ from toolkit.core.invoicing import (
 from toolkit.basics.money import cents
 from toolkit.core.lines import line_amount
 from toolkit.intake.validation import check
-from toolkit.basics.vocab import InvoiceGrouping, InvoiceSchedule, InvoiceTerms
+from toolkit.basics.vocab import DeferredInvoiceDate, InvoiceGrouping, InvoiceSchedule, InvoiceTerms
 
 APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
 AFTER_APRIL = date(2026, 5, 2)
@@ -65,9 +65,16 @@ TERMS_CASES = [
     pytest.param(dict(invoice_terms=T.AFTER_DELIVERY), [line(date(2026, 4, 3)), line(date(2026, 4, 20))],
                  {"invoice_date": date(2026, 4, 15)}, (),
                  [(date(2026, 4, 1), date(2026, 4, 15), date(2026, 4, 15), 1)], [], id="after-delivery-mid-month"),
+    # a month left over is invoiced apart, dated with the run: never back in a month already closed
     pytest.param(dict(invoice_terms=T.AFTER_DELIVERY), [line(date(2026, 3, 28)), line(date(2026, 4, 2))], {}, (),
-                 [(date(2026, 3, 1), date(2026, 3, 31), date(2026, 3, 31), 1),
+                 [(date(2026, 3, 1), date(2026, 3, 31), date(2026, 4, 30), 1),
                   (date(2026, 4, 1), date(2026, 4, 30), date(2026, 4, 30), 1)], [], id="after-delivery-one-month-each"),
+    pytest.param(dict(invoice_terms=T.AFTER_DELIVERY), [line(date(2026, 4, 3)), line(date(2026, 4, 20))],
+                 {"deferred_date": DeferredInvoiceDate.ISSUE}, (),
+                 [(date(2026, 4, 1), date(2026, 4, 30), AFTER_APRIL, 2)], [], id="after-delivery-dated-at-issue"),
+    pytest.param(dict(invoice_terms=T.AFTER_DELIVERY), [line(date(2026, 4, 3)), line(date(2026, 4, 20))],
+                 {"deferred_date": DeferredInvoiceDate.ISSUE, "today": date(2026, 4, 25)}, (),
+                 [(date(2026, 4, 1), date(2026, 4, 25), date(2026, 4, 25), 2)], [], id="after-delivery-issue-in-month"),
     pytest.param(dict(invoice_terms=T.AFTER_ORDER_DELIVERED), [line(order=1), line(order=2)], {}, {2},
                  [(date(2026, 4, 1), date(2026, 4, 30), date(2026, 4, 30), 1)], [("C001", "order-not-delivered", 1)],
                  id="after-order-delivered"),
@@ -82,9 +89,13 @@ TERMS_CASES = [
                  id="schedule-monthly-today-in-month"),
     pytest.param(dict(invoice_terms=T.CUSTOMER_SCHEDULE, invoice_schedule=InvoiceSchedule.WEEKLY),
                  [line(date(2026, 4, 1)), line(date(2026, 4, 3)), line(date(2026, 4, 8)), line(date(2026, 4, 30))], {}, (),
-                 [(date(2026, 4, 1), date(2026, 4, 5), date(2026, 4, 5), 2),
-                  (date(2026, 4, 6), date(2026, 4, 12), date(2026, 4, 12), 1),
+                 [(date(2026, 4, 1), date(2026, 4, 5), date(2026, 4, 30), 2),
+                  (date(2026, 4, 6), date(2026, 4, 12), date(2026, 4, 30), 1),
                   (date(2026, 4, 27), date(2026, 4, 30), date(2026, 4, 30), 1)], [], id="schedule-weekly"),
+    pytest.param(dict(invoice_terms=T.CUSTOMER_SCHEDULE, invoice_schedule=InvoiceSchedule.WEEKLY),
+                 [line(date(2026, 4, 1)), line(date(2026, 4, 8))], {"today": date(2026, 4, 13)}, (),
+                 [(date(2026, 4, 1), date(2026, 4, 5), date(2026, 4, 13), 1),
+                  (date(2026, 4, 6), date(2026, 4, 12), date(2026, 4, 13), 1)], [], id="schedule-weekly-run-weekly"),
     pytest.param(dict(invoice_terms=T.CUSTOMER_SCHEDULE, invoice_schedule=InvoiceSchedule.WEEKLY),
                  [line(date(2026, 4, 1)), line(date(2026, 4, 8)), line(date(2026, 4, 30))],
                  {"invoice_date": date(2026, 4, 10)}, (),
@@ -93,7 +104,7 @@ TERMS_CASES = [
     pytest.param(dict(invoice_terms=T.CUSTOMER_SCHEDULE, invoice_schedule=InvoiceSchedule.BIWEEKLY),
                  [line(date(2026, 4, 10)), line(date(2026, 4, 15)), line(date(2026, 4, 16)), line(date(2026, 4, 30))],
                  {}, (),
-                 [(date(2026, 4, 1), date(2026, 4, 15), date(2026, 4, 15), 2),
+                 [(date(2026, 4, 1), date(2026, 4, 15), date(2026, 4, 30), 2),
                   (date(2026, 4, 16), date(2026, 4, 30), date(2026, 4, 30), 2)], [], id="schedule-biweekly"),
     pytest.param(dict(invoice_terms=T.DO_NOT_INVOICE), [line(), line()], {}, (),
                  [], [("C001", "held", 2)], id="do-not-invoice-held"),
@@ -102,8 +113,8 @@ TERMS_CASES = [
     pytest.param(dict(invoice_terms=T.IMMEDIATE),
                  [line(None, order=1, order_date=date(2026, 4, 9)), line(None, order=1, order_date=date(2026, 4, 9)),
                   line(None, order=2, order_date=date(2026, 4, 13)), line(date(2026, 4, 9), order=1)], {}, (),
-                 [(date(2026, 4, 9), date(2026, 4, 9), date(2026, 4, 9), 2),
-                  (date(2026, 4, 13), date(2026, 4, 13), date(2026, 4, 13), 1)], [], id="immediate-per-order"),
+                 [(date(2026, 4, 9), date(2026, 4, 9), AFTER_APRIL, 2),
+                  (date(2026, 4, 13), date(2026, 4, 13), AFTER_APRIL, 1)], [], id="immediate-left-over-dated-at-the-run"),
 ]
 
 
@@ -151,6 +162,32 @@ def test_schedule_periods_never_cross_a_month(schedule, day, expected):
 ])
 def test_deferred_invoice_deadline_is_the_15th_of_the_next_month(day, deadline):
     assert deadline_for(day) == deadline
+
+
+@pytest.mark.parametrize("setting, expected", [
+    (None, DeferredInvoiceDate.MONTH_END), ("emissione", DeferredInvoiceDate.ISSUE),
+    (DeferredInvoiceDate.ISSUE, DeferredInvoiceDate.ISSUE), ("Fine mese", DeferredInvoiceDate.MONTH_END),
+    ("sometimes", DeferredInvoiceDate.MONTH_END),
+])
+def test_the_deferred_invoice_date_comes_from_the_settings(setting, expected):
+    """Impostazioni › Data fattura differita; read with a default while the model has no such
+    field, so a stand-in object plays the settings here."""
+    from types import SimpleNamespace
+
+    from toolkit.core.invoicing import deferred_date_setting
+
+    settings = SimpleNamespace() if setting is None else SimpleNamespace(deferred_invoice_date=setting)
+    assert deferred_date_setting(settings) is expected
+
+
+def test_a_run_dates_every_deferred_invoice_alike_and_numbers_follow_dates():
+    master = master_with(invoice_terms=T.CUSTOMER_SCHEDULE, invoice_schedule=InvoiceSchedule.WEEKLY)
+    lines = [line(date(2026, 4, d)) for d in (2, 9, 16, 23)] + [line(date(2026, 4, 10), qty="-1")]
+    for rule, day in ((DeferredInvoiceDate.MONTH_END, date(2026, 4, 30)), (DeferredInvoiceDate.ISSUE, AFTER_APRIL)):
+        invoices = plan(master, lines, request(deferred_date=rule)).invoices
+        assert {x.invoice_date for x in invoices} == {day} and len(invoices) == 5
+        assert [x.period.start for x in invoices if x.kind is InvoiceKind.INVOICE] == sorted(
+            x.period.start for x in invoices if x.kind is InvoiceKind.INVOICE)
 
 
 @pytest.mark.parametrize("today, late", [(date(2026, 5, 15), False), (date(2026, 5, 16), True)])

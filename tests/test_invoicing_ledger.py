@@ -4,6 +4,7 @@ TOOLKIT_TEST_PG_URL is set (the `ledger` fixture)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
@@ -19,7 +20,7 @@ from toolkit.ledger.db import reading, writing
 from toolkit.ledger.invoices import consistent, load_invoices
 from toolkit.services.invoicing import finalize, invoice_orders_in, run, undo
 from toolkit.ledger.orders import load_orders
-from toolkit.basics.vocab import InvoiceGrouping, InvoiceTerms
+from toolkit.basics.vocab import DeferredInvoiceDate, InvoiceGrouping, InvoiceTerms
 
 T = InvoiceTerms
 MAY = Period(date(2026, 5, 1), date(2026, 5, 31))
@@ -144,12 +145,42 @@ def test_after_order_delivered_waits_for_the_whole_order(ledger):
 
 def test_immediate_customer_is_invoiced_at_the_order_and_never_again_on_delivery(ledger):
     master = master_with(invoice_terms=T.IMMEDIATE)
-    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "18.5", "22", None)])
-    [invoice] = run(ledger, master, april()).invoices
+    assert create(master, ledger, date(2026, 4, 9), with_catch_up=False).created
+    with reading(ledger) as conn:
+        [invoice] = load_invoices(conn)
+        [order] = load_orders(conn)
     assert invoice.deliveries == () and not invoice.deferred and invoice.invoice_date == date(2026, 4, 9)
+    assert (invoice.number, invoice.status, invoice.lines[0].order_number) == (
+        "FT-2026-00001", InvoiceStatus.FINAL, order.number)
     assert invoice.lines[0].delivery_line_id is None
-    ship(ledger, "C001", date(2026, 5, 4), [(line_id, "10")])
+    assert run(ledger, master, april()).invoices == []
+    ship(ledger, "C001", date(2026, 5, 4), [(x.id, x.quantity) for x in order.lines])
     assert run(ledger, master, Request(MAY, date(2026, 6, 2))).invoices == []
+
+
+def test_an_order_invoiced_at_once_is_refused_when_its_invoice_would_break_the_date_order(ledger):
+    master = master_with(invoice_terms=T.IMMEDIATE)
+    assert create(master, ledger, date(2026, 4, 13), with_catch_up=False).created
+    before = counters(ledger), count(ledger, schema.orders), count(ledger, schema.events)
+    refused = create(master, ledger, date(2026, 4, 9), with_catch_up=False)
+    assert refused.created == [] and refused.already_existing == []
+    [problem] = refused.problems
+    assert (problem.code, problem.is_error) == ("order-invoice-out-of-sequence", True)
+    params = dict(problem.params)
+    assert params == {"template": "T001", "customer": "C001", "number": "FT-2026-00002", "day": date(2026, 4, 9),
+                      "latest_number": "FT-2026-00001", "latest_day": date(2026, 4, 13), "series": "FT", "year": 2026}
+    assert "--exclude T001" in problem.message("en") and "09/04/2026" in problem.message("it")
+    assert (counters(ledger), count(ledger, schema.orders), count(ledger, schema.events)) == before
+
+
+def test_an_immediate_order_left_uninvoiced_is_dated_with_the_run_not_back_at_the_order(ledger):
+    """An order the ledger holds without its invoice (written before customers invoiced
+    immediately were invoiced at creation, or before the customer's terms changed)."""
+    master = master_with(invoice_terms=T.IMMEDIATE)
+    make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "18.5", "22", None)])
+    [invoice] = run(ledger, master, april()).invoices
+    assert invoice.deliveries == () and not invoice.deferred and invoice.invoice_date == AFTER_APRIL
+    assert invoice.period == Period(date(2026, 4, 9), date(2026, 4, 9))
 
 
 def test_grouping_by_project_in_the_ledger(ledger):
@@ -199,13 +230,44 @@ def test_errors_write_nothing(ledger, minimal_master, shipped_april):
     assert count(ledger, schema.invoices) == 0
 
 
-def test_an_invoice_dated_before_the_latest_of_its_series_is_reported(ledger):
+def test_a_run_that_would_date_an_invoice_before_the_latest_of_its_series_is_refused(ledger):
     master = master_with(invoice_terms=T.AFTER_DELIVERY)
     for day in (date(2026, 4, 20), date(2026, 4, 3)):
         _, [line_id] = make_order(ledger, "C001", day, [("A001", "1", "10", "22", None)])
         ship(ledger, "C001", day, [(line_id, "1")])
         if day.day == 20:
             assert not run(ledger, master, april(invoice_date=date(2026, 4, 25))).problems
-    late = run(ledger, master, april(invoice_date=date(2026, 4, 10)))
-    assert [p.code for p in late.problems] == ["invoice-date-out-of-sequence"]
-    assert late.invoices[0].number == "FT-2026-00002"
+    before = counters(ledger), count(ledger, schema.invoices), count(ledger, schema.events)
+    for preview in (True, False):
+        late = run(ledger, master, april(invoice_date=date(2026, 4, 10)), preview=preview)
+        [problem] = late.problems
+        assert (problem.code, problem.is_error, late.run_id) == ("invoice-date-out-of-sequence", True, None)
+        assert dict(problem.params) == {"number": "FT-2026-00002", "day": date(2026, 4, 10),
+                                        "latest_number": "FT-2026-00001", "latest_day": date(2026, 4, 25),
+                                        "series": "FT", "year": 2026}
+        assert "FT-2026-00002" in problem.message("it") and "25/04/2026" in problem.message("en")
+    assert (counters(ledger), count(ledger, schema.invoices), count(ledger, schema.events)) == before
+    assert "Nessun documento emesso" in late.summary("it")
+    [invoice] = run(ledger, master, april(invoice_date=date(2026, 4, 25))).invoices
+    assert (invoice.number, invoice.invoice_date) == ("FT-2026-00002", date(2026, 4, 25))
+
+
+def test_month_end_dating_of_an_earlier_month_is_refused_after_later_invoices(ledger):
+    """March's deliveries of a held customer, released after April was invoiced: by month end
+    they would be dated 31/03, before April's invoice; dated at issue they follow it."""
+    master = master_with(invoice_terms=T.DO_NOT_INVOICE)
+    _, [held] = make_order(ledger, "C001", date(2026, 3, 20), [("A001", "1", "10", "22", None)])
+    ship(ledger, "C001", date(2026, 3, 20), [(held, "1")])
+    _, [other] = make_order(ledger, "C002", date(2026, 4, 9), [("A001", "2", "10", "22", None)])
+    ship(ledger, "C002", date(2026, 4, 9), [(other, "2")])
+    [april_invoice] = run(ledger, master, april(customer="C002")).invoices
+    assert (april_invoice.number, april_invoice.invoice_date) == ("FT-2026-00001", date(2026, 4, 30))
+    march = Request(Period(date(2026, 3, 1), date(2026, 3, 31)), AFTER_APRIL, released=frozenset({"C001"}))
+    refused = run(ledger, master, march)
+    assert [(p.code, p.is_error) for p in refused.problems] == [("late-deferred-invoice", False),
+                                                                 ("invoice-date-out-of-sequence", True)]
+    assert {k: v for k, v in refused.problems[1].params if k in ("number", "day", "latest_number")} == {
+        "number": "FT-2026-00002", "day": date(2026, 3, 31), "latest_number": "FT-2026-00001"}
+    assert counters(ledger) == {"FT": 1} and refused.invoices == []
+    [issued] = run(ledger, master, replace(march, deferred_date=DeferredInvoiceDate.ISSUE)).invoices
+    assert (issued.number, issued.invoice_date, issued.customer) == ("FT-2026-00002", AFTER_APRIL, "C001")

@@ -201,6 +201,20 @@ def test_keep_policy_delivers_on_the_holiday():
     assert [(d.date, d.moved) for d in dues] == [(D(2026, 4, 6), False)]
 
 
+@pytest.mark.parametrize("policy, fields, day, expected", [
+    (HolidayPolicy.PREVIOUS, {"valid_from": D(2026, 1, 31)}, D(2026, 1, 30), []),
+    (HolidayPolicy.PREVIOUS, {"valid_from": D(2026, 1, 31)}, D(2026, 2, 2), [D(2026, 1, 31)]),
+    (HolidayPolicy.NEXT, {"valid_from": D(2025, 12, 1), "valid_to": D(2026, 1, 31)}, D(2026, 2, 2), []),
+    (HolidayPolicy.NEXT, {"valid_from": D(2025, 12, 1), "valid_to": D(2026, 1, 31)}, D(2026, 1, 30), [D(2026, 1, 31)]),
+])
+def test_the_day_a_delivery_is_brought_inside_the_validity_lists_it(policy, fields, day, expected):
+    """A monthly template on the 31st whose validity starts (or ends) on Saturday 31/01/2026:
+    the rule's group delivers neither on 30/01 nor on 02/02, the planner must still ask it."""
+    monthly = f.template(K.MONTHLY_DAY, day=31, holiday_policy=policy, **fields)
+    dues, _ = plan(templates=(monthly,), start=day, end=day)
+    assert [d.nominal for d in dues] == ([tuple(expected)] if expected else [])
+
+
 def test_dues_sorted_by_date_then_template():
     second = f.template(K.WEEKLY, code="T000", weekdays=(3,), customer="C002")
     dues, _ = plan(templates=(MON_THU, second), lines=LINES + (f.line("T000", "A001", "1", row=4),),

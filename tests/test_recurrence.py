@@ -194,14 +194,55 @@ def test_merge_warning_names_template_and_both_dates():
 
 @pytest.mark.parametrize("weekdays, fields, expected", [
     ((0, 1), {"valid_from": D(2026, 4, 7)}, [(D(2026, 4, 7), (D(2026, 4, 7),), False)]),
-    ((0, 1), {"valid_to": D(2026, 4, 6)}, [(D(2026, 4, 7), (D(2026, 4, 6),), True)]),
-    ((0, 1, 5), {"valid_to": D(2026, 4, 6)}, [(D(2026, 4, 7), (D(2026, 4, 4), D(2026, 4, 6)), True)]),
+    # valid to Easter Monday: the next working day (Tuesday) is past the validity, the last
+    # working day inside it (Good Friday) takes the delivery
+    ((0, 1), {"valid_to": D(2026, 4, 6)}, [(D(2026, 4, 3), (D(2026, 4, 6),), True)]),
+    ((0, 1, 5), {"valid_to": D(2026, 4, 6)}, [(D(2026, 4, 3), (D(2026, 4, 4), D(2026, 4, 6)), True)]),
     ((0, 1, 5), {"valid_from": D(2026, 4, 5), "valid_to": D(2026, 4, 5)}, []),  # valid only between merged dates
 ])
 def test_validity_cuts_a_merge(weekdays, fields, expected):
     found, problems = occurrences(weekly(*weekdays, **fields), D(2026, 4, 1), D(2026, 4, 10), NATIONAL)
     assert [(o.date, o.nominal, o.moved) for o in found] == expected
     assert len(problems) == sum(len(o.nominal) > 1 for o in found)
+
+
+SAT_31_JAN, FRI_30_JAN, MON_2_FEB = D(2026, 1, 31), D(2026, 1, 30), D(2026, 2, 2)
+P = HolidayPolicy
+VALIDITY_EDGES = [
+    # (id, template fields, expected (date, nominal, moved) from 26/01 to 06/02/2026)
+    ("first day, previous: not the day before the validity, its first working day",
+     dict(valid_from=SAT_31_JAN, holiday_policy=P.PREVIOUS), [(MON_2_FEB, (SAT_31_JAN,), True)]),
+    ("first day, next", dict(valid_from=SAT_31_JAN, holiday_policy=P.NEXT), [(MON_2_FEB, (SAT_31_JAN,), True)]),
+    ("first day, skip", dict(valid_from=SAT_31_JAN, holiday_policy=P.SKIP), []),
+    ("first day, keep", dict(valid_from=SAT_31_JAN, holiday_policy=P.KEEP), [(SAT_31_JAN, (SAT_31_JAN,), False)]),
+    ("last day, previous", dict(valid_to=SAT_31_JAN, holiday_policy=P.PREVIOUS), [(FRI_30_JAN, (SAT_31_JAN,), True)]),
+    ("last day, next: not the day after the validity, its last working day",
+     dict(valid_to=SAT_31_JAN, holiday_policy=P.NEXT), [(FRI_30_JAN, (SAT_31_JAN,), True)]),
+    ("last day, skip", dict(valid_to=SAT_31_JAN, holiday_policy=P.SKIP), []),
+    ("last day, keep", dict(valid_to=SAT_31_JAN, holiday_policy=P.KEEP), [(SAT_31_JAN, (SAT_31_JAN,), False)]),
+    ("one closed day, previous: no working day to bring it to",
+     dict(valid_from=SAT_31_JAN, valid_to=D(2026, 2, 1), holiday_policy=P.PREVIOUS), []),
+    ("one closed day, next", dict(valid_from=SAT_31_JAN, valid_to=D(2026, 2, 1), holiday_policy=P.NEXT), []),
+    ("one closed day, keep", dict(valid_from=SAT_31_JAN, valid_to=D(2026, 2, 1), holiday_policy=P.KEEP),
+     [(SAT_31_JAN, (SAT_31_JAN,), False)]),
+]
+
+
+@pytest.mark.parametrize("fields, expected", [c[1:] for c in VALIDITY_EDGES], ids=[c[0] for c in VALIDITY_EDGES])
+def test_no_delivery_outside_the_validity_whatever_the_policy(fields, expected):
+    """A monthly template on the 31st whose validity starts or ends on Saturday 31/01/2026."""
+    template = f.template(K.MONTHLY_DAY, day=31, **{"valid_from": D(2026, 1, 1), **fields})
+    for span in ((D(2026, 1, 26), D(2026, 2, 6)), (FRI_30_JAN, FRI_30_JAN), (MON_2_FEB, MON_2_FEB)):
+        found, problems = occurrences(template, *span, NATIONAL)
+        assert [(o.date, o.nominal, o.moved) for o in found] == [x for x in expected if span[0] <= x[0] <= span[1]]
+        assert problems == []
+
+
+def test_a_delivery_brought_inside_the_validity_merges_with_the_one_there():
+    template = weekly(0, 5, policy=P.PREVIOUS, valid_from=SAT_31_JAN)
+    found, problems = occurrences(template, D(2026, 1, 26), D(2026, 2, 5), NATIONAL)
+    assert [(o.date, o.nominal, o.moved) for o in found] == [(MON_2_FEB, (SAT_31_JAN, MON_2_FEB), True)]
+    assert [p.code for p in problems] == ["occurrences-merged"]
 
 
 @pytest.mark.parametrize("span, expected", [
@@ -291,6 +332,7 @@ def test_occurrences_properties(case):
     for o in found:
         assert o.nominal == tuple(sorted(set(o.nominal)))
         assert all(template.valid_from <= n <= top for n in o.nominal)
+        assert template.valid_from <= o.date <= top
         assert o.moved == (o.nominal != (o.date,))
     if effective_policy(template) is not HolidayPolicy.KEEP:
         assert all(cal.is_working(d) for d in dates)
@@ -300,11 +342,13 @@ def test_occurrences_properties(case):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases())
 def test_occurrences_match_a_plain_reading_of_the_rules(case):
-    """The shared, clipped computation gives what applying the policy date by date gives."""
+    """The shared, clipped computation gives what applying the policy date by date gives,
+    then bringing a delivery moved outside the validity back inside it."""
     template, start, end, cal = case
     policy = effective_policy(template)
     wide = rule_dates(template, start - timedelta(days=200), end + timedelta(days=200),
                       saturday_working=cal.saturday_working, calendar=cal)
+    first, last = template.valid_from, template.valid_to or date.max
     expected: dict[date, list[date]] = {}
     for n in wide:
         if policy is HolidayPolicy.KEEP or cal.is_working(n):
@@ -315,7 +359,11 @@ def test_occurrences_match_a_plain_reading_of_the_rules(case):
             d = cal.previous_working(n)
         else:
             continue
-        if start <= d <= end:
+        if d < first:
+            d = first if cal.is_working(first) else cal.next_working(first)
+        elif d > last:
+            d = last if cal.is_working(last) else cal.previous_working(last)
+        if first <= d <= last and start <= d <= end:
             expected.setdefault(d, []).append(n)
     found, _ = occurrences(template, start, end, cal)
     assert [(o.date, o.nominal) for o in found] == [(d, tuple(ns)) for d, ns in sorted(expected.items())]

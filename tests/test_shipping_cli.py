@@ -119,6 +119,21 @@ def test_credit_limit_then_force_from_the_command_line(tmp_path, ledger_url, app
     ledger.engine.dispose()
 
 
+def test_a_date_after_today_stops_unless_future_is_given(tmp_path, ledger_url, app, rome_today):
+    workbook, ledger, numbers = setup(tmp_path, ledger_url)
+    rome_today(date(2026, 4, 8))
+    code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--all", "--ledger", ledger_url)
+    assert code == 1 and "DDT emessi: 0" in out
+    assert "La data del DDT 09/04/2026 è successiva a oggi (08/04/2026)" in out and "--future" in out
+    code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--all", "--force", "--json", "--ledger", ledger_url)
+    assert code == 1 and [p["code"] for p in out["problems"]] == ["ddt-date-in-future"] and out["shipped"] == []
+    with reading(ledger) as conn:
+        assert conn.execute(select(schema.deliveries)).all() == []
+    code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--all", "--future", "--json", "--ledger", ledger_url)
+    assert code == 0 and [s["ddt"] for s in out["shipped"]] == ["DDT-2026-00001", "DDT-2026-00002"]
+    ledger.engine.dispose()
+
+
 def test_human_output_and_choices(tmp_path, ledger_url, app):
     workbook, ledger, numbers = setup(tmp_path, ledger_url)
     code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--orders", numbers["T004"], "--ledger", ledger_url)

@@ -102,12 +102,30 @@ def test_notes_read_back_with_the_order_lines(master, ledger, orders):
         ("A002", "Latte fresco 1 l", "pz", D(24), orders["T001"].number, D("1.25"))]
 
 
-def test_numbers_are_progressive_per_year(master, ledger, orders):
+def test_numbers_are_progressive_per_year(master, ledger, orders, rome_today):
     assert [n.number for n in ship(master, ledger, DAY, numbers=[orders["T001"].number]).notes] == ["DDT-2026-00001"]
+    rome_today(date(2027, 1, 4))
     assert [n.number for n in ship(master, ledger, date(2027, 1, 4), numbers=[orders["T003"].number]).notes] == [
         "DDT-2027-00001"]
     counters = {(r.series, r.year): r.last for r in table(ledger, "counters")}
     assert counters[("DDT", 2026)] == 1 and counters[("DDT", 2027)] == 1
+
+
+def test_a_ddt_dated_after_today_is_refused_unless_meant(master, ledger, orders, rome_today):
+    today = rome_today(date(2026, 4, 8))
+    refused = ship(master, ledger, DAY, all_open=True)
+    assert refused.notes == () and [(p.code, p.is_error) for p in refused.problems] == [("ddt-date-in-future", True)]
+    assert dict(refused.problems[0].params) == {"day": DAY, "today": today}
+    assert "09/04/2026" in refused.problems[0].message("it") and "--future" in refused.problems[0].message("en")
+    assert table(ledger, "deliveries") == [] and not [e for e in table(ledger, "events") if e.action == "shipped"]
+    assert ship(master, ledger, DAY, all_open=True, force=True).notes == ()
+    meant = ship(master, ledger, DAY, all_open=True, future=True)
+    assert [n.day for n in meant.notes] == [DAY, DAY] and meant.problems == ()
+
+
+def test_a_ddt_dated_today_ships(master, ledger, orders, rome_today):
+    rome_today(DAY)
+    assert len(ship(master, ledger, DAY, all_open=True).notes) == 2
 
 
 def test_credit_limit_warning_then_force_is_recorded(ledger):

@@ -106,6 +106,14 @@ class ExceptionAction(StrEnum):
     EXTRA = "extra"
 
 
+class DeferredInvoiceDate(StrEnum):
+    """The date a month-end run gives its deferred invoices (fattura differita) when the user
+    gives none: the last day of the month invoiced, or the day the run issues them."""
+
+    MONTH_END = "month-end"
+    ISSUE = "issue"
+
+
 _WORDS_TABLE: tuple[tuple[StrEnum, tuple[str, ...], tuple[str, ...]], ...] = (
     (ScheduleKind.DAILY, ("Giornaliero", "tutti i giorni", "quotidiano"), ("Daily",)),
     (ScheduleKind.WORKING_DAYS, ("Giorni feriali", "feriali", "lavorativi"), ("Working days", "weekdays")),
@@ -154,6 +162,8 @@ _WORDS_TABLE: tuple[tuple[StrEnum, tuple[str, ...], tuple[str, ...]], ...] = (
     (ExceptionAction.MOVE, ("Sposta",), ("Move",)),
     (ExceptionAction.QUANTITY, ("Quantità", "cambia quantità"), ("Quantity", "change quantity")),
     (ExceptionAction.EXTRA, ("Consegna extra", "extra", "aggiuntiva"), ("Extra delivery", "extra")),
+    (DeferredInvoiceDate.MONTH_END, ("Fine mese", "ultimo del mese", "fine mese consegne"), ("Month end", "end of month")),
+    (DeferredInvoiceDate.ISSUE, ("Emissione", "data di emissione", "data emissione"), ("Issue date", "issue")),
 )
 
 

@@ -82,8 +82,9 @@ def _print_invoices(invoices: list[Invoice]) -> None:
 def run_cmd(
     workbook: Path = WorkbookArg,
     month: str = typer.Option(..., "--month", help="Mese da fatturare / month to invoice: 2026-04."),
-    date: str | None = typer.Option(None, "--date", help="Data delle fatture (default: ultimo giorno del periodo) / "
-                                    "invoice date (default: the period's last day)."),
+    date: str | None = typer.Option(None, "--date", help="Data delle fatture (default: Impostazioni › Data fattura "
+                                    "differita, fine mese o oggi) / invoice date (default: Settings › Deferred "
+                                    "invoice date, the month's end or today)."),
     customer: str | None = typer.Option(None, "--customer", help="Solo questo cliente / only this customer."),
     release: str | None = typer.Option(None, "--release", help="Fattura anche questi clienti «Non fatturare» / "
                                        "invoice these do-not-invoice customers too: C001,C002."),

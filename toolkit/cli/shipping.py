@@ -42,13 +42,16 @@ def register(app: typer.Typer) -> None:
         carrier: str | None = typer.Option(None, "--carrier", help="Codice vettore scelto a mano / carrier code."),
         force: bool = typer.Option(False, "--force", help="Spedisci anche oltre il fido (annotato nel registro) / "
                                    "ship past the credit limit (logged)."),
+        future: bool = typer.Option(False, "--future", help="Accetta una data successiva a oggi / accept a date "
+                                    "after today."),
         out: Path | None = typer.Option(None, "--out", help="Scrivi i DDT in questo .xlsx / write the DDTs here."),
         json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption,
     ) -> None:
         """Emette i DDT degli ordini scelti. Issue the delivery notes (DDT) of the chosen orders.
 
         Exit 0 when done (warnings such as held orders allowed), 1 when the input has errors
-        (nothing is shipped), 2 when a file cannot be read.
+        (nothing is shipped; a date after today is one, unless --future), 2 when a file cannot
+        be read.
         """
         from toolkit.services.shipping import ship
 
@@ -57,7 +60,8 @@ def register(app: typer.Typer) -> None:
         session = open_session(workbook, ledger, lang)
         day = parse_day(date)
         result = ship(session.master, session.ledger, day, numbers=sorted(codes(orders) or ()), all_open=all_open,
-                      quantities=quantities, carrier=carrier, force=force, out=out, lang=output.lang())
+                      quantities=quantities, carrier=carrier, force=force, future=future, out=out,
+                      lang=output.lang())
         _report(json, result)
         output.exit_for(result.problems)
 

@@ -15,6 +15,20 @@ deliveries of one calendar month, to be issued by the 15th of the following mont
 period is cut at the month's end, and a later issue is reported. Returns (negative quantities)
 go to a credit note (nota di credito) of their own. Amounts follow `toolkit.core.vat`, dues
 `toolkit.core.payment_terms`. Nothing here touches the ledger or files.
+
+Dates, so that numbers follow them (numbering is progressive in time within a series and
+year, and the ledger refuses a run that would break it):
+
+- an immediate invoice is issued with its order (`order_invoices`), dated the order's date;
+  order lines of immediate customers a run still finds (an older ledger, terms changed since)
+  are dated the run's day, never back at the order's;
+- a run's deferred invoices and credit notes all carry one date (`deferred_invoice_day`): the
+  user's `--date`, else what *Impostazioni › Data fattura differita* says — *fine mese* (the
+  default), the last day of the month invoiced, or *emissione*, the day of the run. Either is
+  lawful when the run is done by the 15th; month end is the default because it keeps each
+  month's deliveries in that month's VAT register, as accountants expect. A run before the
+  month's end is dated its own day: no invoice is dated in the future;
+- a run's invoices are numbered in date order (`numbering_order`).
 """
 
 from __future__ import annotations
@@ -29,11 +43,13 @@ from enum import StrEnum
 from dateutil.relativedelta import relativedelta
 
 from toolkit.core import payment_terms
-from toolkit.model.records import Customer, MasterData
+from toolkit.model.records import Customer, MasterData, Settings
 from toolkit.basics.problems import Problem, define
 from toolkit.core.lines import DocumentLine
 from toolkit.core.vat import VatLine, totals, vat_summary
-from toolkit.basics.vocab import InvoiceGrouping, InvoiceSchedule, InvoiceTerms, PaymentMethod
+from toolkit.basics.vocab import (
+    DeferredInvoiceDate, InvoiceGrouping, InvoiceSchedule, InvoiceTerms, PaymentMethod, parse,
+)
 
 ZERO = Decimal(0)
 
@@ -194,9 +210,11 @@ class Request:
     month: Period
     today: date
     invoice_date: date | None = None
-    """`--date`; None: each invoice is dated on its period's last day."""
+    """`--date`; None: the date `deferred_invoice_day` gives."""
     customer: str | None = None
     released: frozenset[str] = frozenset()
+    deferred_date: DeferredInvoiceDate | None = None
+    """None: as the settings say (`deferred_date_setting`)."""
 
     @property
     def limit(self) -> date:
@@ -224,6 +242,34 @@ class Plan:
     invoices: tuple[Invoice, ...]
     problems: tuple[Problem, ...]
     pending: tuple[Pending, ...] = field(default=())
+
+
+def deferred_date_setting(settings: Settings) -> DeferredInvoiceDate:
+    """*Impostazioni › Data fattura differita* (`deferred_invoice_date`); month end when the
+    settings do not say, or say something that is not one of its words."""
+    value = getattr(settings, "deferred_invoice_date", None)
+    if isinstance(value, DeferredInvoiceDate):
+        return value
+    try:
+        return parse(DeferredInvoiceDate, str(value)) if value else DeferredInvoiceDate.MONTH_END
+    except ValueError:
+        return DeferredInvoiceDate.MONTH_END
+
+
+def deferred_invoice_day(request: Request, rule: DeferredInvoiceDate) -> date:
+    """The one date of a run's deferred invoices and credit notes: `--date` when given; else
+    the last day of the month invoiced (the run's day when that comes first) or, by the
+    setting, the run's day.
+
+    >>> april = Request(Period(date(2026, 4, 1), date(2026, 4, 30)), today=date(2026, 5, 4))
+    >>> deferred_invoice_day(april, DeferredInvoiceDate.MONTH_END), deferred_invoice_day(april, DeferredInvoiceDate.ISSUE)
+    (datetime.date(2026, 4, 30), datetime.date(2026, 5, 4))
+    >>> deferred_invoice_day(Request(april.month, today=date(2026, 4, 20)), DeferredInvoiceDate.MONTH_END)
+    datetime.date(2026, 4, 20)
+    """
+    if request.invoice_date is not None:
+        return request.invoice_date
+    return request.today if rule is DeferredInvoiceDate.ISSUE else request.cutoff
 
 
 def month_of(day: date) -> Period:
@@ -337,9 +383,10 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
     problems += [UNKNOWN_CUSTOMER(None, customer=c) for c in sorted(unknown)]
     if unknown:
         return Plan((), tuple(problems))
+    deferred_day = deferred_invoice_day(request, request.deferred_date or deferred_date_setting(master.settings))
     invoices = []
     for (code, key, period, kind, split), lines in buckets.items():
-        day = request.invoice_date or (lines[0].order_date if split is not None else period.end)
+        day = request.limit if split is not None else deferred_day
         invoices.append(build_invoice(customers[code], kind, key, period, day, lines))
     invoices.sort(key=numbering_order)
     for (code, reason), count in sorted(waiting.items()):
@@ -408,15 +455,17 @@ def late_problems(invoices: Iterable[Invoice], today: date) -> list[Problem]:
 
 
 def numbering_order(invoice: Invoice) -> tuple:
-    """Numbers follow dates, then customers: a register read top to bottom is in date order."""
+    """Numbers follow dates, then customers: a register read top to bottom is in date order,
+    as the law asks of numbers within a series and year."""
     first_order = invoice.lines[0].order_number if invoice.lines else ""
     return (invoice.invoice_date, invoice.customer, invoice.group_key or "", invoice.period.start,
             invoice.kind is InvoiceKind.CREDIT_NOTE, first_order)
 
 
 def order_invoices(master: MasterData, billables: Iterable[Billable], day: date) -> list[Invoice]:
-    """Invoices at the order (POS, on-credit and prepay orders, whatever the customer's terms):
-    one per order, a credit note beside it for negative lines, dated `day`."""
+    """Invoices at the order (POS, on-credit and prepay orders whatever the customer's terms,
+    and every order of a customer invoiced immediately): one per order, a credit note beside it
+    for negative lines, dated `day`, the order's date."""
     customers = {c.code: c for c in master.customers}
     buckets: dict[tuple[int, InvoiceKind], list[Billable]] = defaultdict(list)
     for line in billables:

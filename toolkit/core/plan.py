@@ -27,7 +27,9 @@ from typing import NamedTuple
 from toolkit.model.memo import per_master
 from toolkit.model.records import CalendarException, MasterData, Template, TemplateLine
 from toolkit.basics.problems import Problem, define
-from toolkit.core.recurrence import Locate, Occurrence, RuleGroup, group_delivers, occurrences, rule_groups, window
+from toolkit.core.recurrence import (
+    Locate, Occurrence, RuleGroup, group_delivers, near_edges, occurrences, rule_groups, validity_edges, window,
+)
 from toolkit.basics.vocab import ExceptionAction
 from toolkit.core.workdays import WorkingCalendar, working_calendar
 
@@ -136,10 +138,12 @@ class _PlanIndex:
     always: list[int]
     """Positions planned whatever the range: an exception may add or move a delivery, an
     unusable rule must be reported."""
+    edges: list[tuple[date, int]]
+    """First and last valid days, sorted: near them a delivery may be brought back inside."""
 
     def candidates(self, calendar: WorkingCalendar, start: date, end: date) -> list[int]:
         """The positions of the templates that may have a delivery in [start, end], in order."""
-        found = set(self.always)
+        found = set(self.always) | near_edges(self.edges, calendar, start, end)
         for group, members in self.groups.items():
             if group_delivers(group, calendar, start, end):
                 found.update(members)
@@ -158,7 +162,7 @@ def _plan_index(master: MasterData, saturday_working: bool) -> _PlanIndex:
     groups, unusable = rule_groups(templates, saturday_working)
     excepted = [i for i, t in enumerate(templates) if t.code in exceptions]
     return _PlanIndex(templates, {k: tuple(v) for k, v in lines.items()}, {k: tuple(v) for k, v in exceptions.items()},
-                      groups, sorted({*unusable, *excepted}))
+                      groups, sorted({*unusable, *excepted}), validity_edges(templates))
 
 
 def due_on(master: MasterData, day: date, *, calendar: WorkingCalendar | None = None,

@@ -7,6 +7,17 @@ Two steps, both pure functions over a `Template`:
 2. `occurrences`: those dates after the holiday policy (se festivo) has dealt with the ones that
    fall on a non-working day: skip, move to the next or previous working day, or keep.
 
+The validity is a hard limit on delivery days, not only on rule dates: no delivery is placed
+before a template's first valid day or after its last, whatever the policy. A rule date inside
+the validity that the policy would move outside it keeps its delivery, brought back inside to
+the nearest working day of the validity: the first one from `valid_from` on (a template valid
+from Saturday 31/01/2026 with the previous-working-day policy delivers on Monday 02/02, not
+Friday 30/01), or the last one up to `valid_to` (valid to Easter Monday with the next-working-day
+policy: the Friday before). A user who writes a validity expects that delivery inside it, and
+the goods to arrive when the contract runs; if the validity has no working day to offer, the
+delivery is dropped. Brought onto a day the template already delivers on, the two merge into one
+order with an `occurrences-merged` warning, as moves by the policy do.
+
 A monthly rule on day 31 falls on the last day of shorter months and comes back to the 31st in
 the next long month: each date comes from the rule, never from the previous date.
 
@@ -139,7 +150,7 @@ def occurrences(template: Template, start: date, end: date, calendar: WorkingCal
         moves = _moves(key, effective_policy(template), calendar, wstart, wend)
     except RuleError as e:
         return [], [_unusable(template, e, locate)]
-    groups = _clip(moves, lo, hi, start, end)
+    groups = _clip(moves, lo, hi, start, end, _Validity(template.valid_from, template.valid_to, calendar))
     code = template.code
     # tuple.__new__ skips the NamedTuple's argument handling: half the cost, same record.
     found = [_new(Occurrence, (code, d, nominal, moved, None)) for d, nominal, moved in groups]
@@ -171,14 +182,40 @@ def rule_groups(templates: Sequence[Template], saturday_working: bool) -> tuple[
 
 
 def group_delivers(group: RuleGroup, calendar: WorkingCalendar, start: date, end: date) -> bool:
-    """Whether the group's rule, after its holiday policy, delivers on some day in [start, end]
-    (a template's own validity can only take deliveries away)."""
+    """Whether the group's rule, after its holiday policy, delivers on some day in [start, end].
+
+    A template's own validity takes deliveries away, and adds one only next to its first or last
+    valid day (a delivery brought back inside it): a planner asks about those templates anyway
+    (`validity_edges`)."""
     key, policy = group
     try:
         days = _moves(key, policy, calendar, *window(calendar, start, end)).days
     except RuleError:
         return True
     return bisect_left(days, start) < bisect_right(days, end)
+
+
+def validity_edges(templates: Sequence[Template]) -> list[tuple[date, int]]:
+    """The validity edges a holiday policy can move a delivery across, with the templates'
+    positions, sorted: the first valid day of the templates that move to the previous working
+    day, the last valid day of those that move to the next one."""
+    edges = []
+    for i, t in enumerate(templates):
+        policy = effective_policy(t)
+        if policy is HolidayPolicy.PREVIOUS:
+            edges.append((t.valid_from, i))
+        elif policy is HolidayPolicy.NEXT and t.valid_to is not None:
+            edges.append((t.valid_to, i))
+    return sorted(edges)
+
+
+def near_edges(edges: Sequence[tuple[date, int]], calendar: WorkingCalendar, start: date, end: date) -> set[int]:
+    """The positions of the templates that may deliver in [start, end] because a delivery is
+    brought back inside their validity: their edge is a closed day within the range widened by
+    the window's margin (on a working edge day the policy moves nothing across it)."""
+    wstart, wend = window(calendar, start, end)
+    near = edges[bisect_left(edges, (wstart, -1)):bisect_right(edges, (wend, len(edges)))]
+    return {i for day, i in near if not calendar.is_working(day)}
 
 
 def parse_rrule(text: str) -> str | None:
@@ -248,32 +285,76 @@ def _deliver(d: date, policy: HolidayPolicy, calendar: WorkingCalendar) -> date 
     return None
 
 
-def _clip(moves: _Moves, lo: date, hi: date, start: date, end: date) -> list[Group]:
-    """The groups with a nominal date in [lo, hi] delivered in [start, end]; the two end
-    groups lose the nominal dates outside [lo, hi] (and vanish if none is left)."""
-    i = max(bisect_left(moves.last_nominal, lo), bisect_left(moves.days, start))
-    j = min(bisect_right(moves.first_nominal, hi), bisect_right(moves.days, end))
+class _Validity(NamedTuple):
+    """A template's first and last valid day (None: open-ended), and the calendar that says
+    which of its days are working days."""
+
+    first: date
+    last: date | None
+    calendar: WorkingCalendar
+
+    def settle(self, group: Group, lo: date, hi: date) -> Group | None:
+        """An end group with its nominal dates outside [lo, hi] taken off, brought inside the
+        validity if the policy delivered it outside; None when nothing is left of it."""
+        d, nominal, moved = group
+        if nominal[0] < lo or nominal[-1] > hi:
+            nominal = tuple(n for n in nominal if lo <= n <= hi)
+            if not nominal:
+                return None
+        cal = self.calendar
+        if d < self.first:
+            d = self.first if cal.is_working(self.first) else cal.next_working(self.first)
+            if self.last is not None and d > self.last:
+                return None
+        elif self.last is not None and d > self.last:
+            d = self.last if cal.is_working(self.last) else cal.previous_working(self.last)
+            if d < self.first:
+                return None
+        return (d, nominal, len(nominal) > 1 or nominal[0] != d)
+
+
+def _clip(moves: _Moves, lo: date, hi: date, start: date, end: date, validity: _Validity) -> list[Group]:
+    """The groups with a nominal date in [lo, hi] delivered in [start, end].
+
+    Only the two end groups can hold nominal dates outside [lo, hi] or be delivered outside the
+    validity (moving keeps the order of dates), so only they are settled one by one
+    (`_Validity.settle`); the groups between are a slice found by bisection. A settled end
+    group brought onto its neighbour's day merges with it.
+    """
+    i = bisect_left(moves.last_nominal, lo)
+    j = bisect_right(moves.first_nominal, hi)
     if i >= j:
         return []
-    groups = moves.groups[i:j]
-    for k in sorted({0, len(groups) - 1}, reverse=True):
-        d, nominal, _ = groups[k]
-        if nominal[0] < lo or nominal[-1] > hi:
-            kept = tuple(n for n in nominal if lo <= n <= hi)
-            if kept:
-                groups[k] = (d, kept, len(kept) > 1 or kept[0] != d)
-            else:
-                del groups[k]
+    head = validity.settle(moves.groups[i], lo, hi)
+    tail = validity.settle(moves.groups[j - 1], lo, hi) if j - 1 > i else None
+    a = max(i + 1, bisect_left(moves.days, start))
+    b = min(j - 1, bisect_right(moves.days, end))
+    groups = moves.groups[a:b] if a < b else []
+    if head is not None and start <= head[0] <= end:
+        groups = _joined(head, groups[0]) + groups[1:] if groups and groups[0][0] == head[0] else [head, *groups]
+    if tail is not None and start <= tail[0] <= end:
+        groups = groups[:-1] + _joined(groups[-1], tail) if groups and groups[-1][0] == tail[0] else [*groups, tail]
     return groups
 
 
+def _joined(first: Group, second: Group) -> list[Group]:
+    """Two groups delivered on the same day, as one."""
+    nominal = tuple(sorted({*first[1], *second[1]}))
+    return [(first[0], nominal, len(nominal) > 1 or nominal[0] != first[0])]
+
+
 def _merged(moves: _Moves, groups: list[Group]) -> list[Group]:
-    """The groups standing for more than one nominal date, found without walking them all."""
-    if not groups or not moves.merged:
+    """The groups standing for more than one nominal date, found without walking them all:
+    the groups between the two ends are a slice of `moves.groups`, the ends are looked at."""
+    if not groups:
         return []
-    first = bisect_left(moves.days, groups[0][0])
-    i, j = bisect_left(moves.merged, first), bisect_left(moves.merged, first + len(groups))
-    return [g for g in (groups[m - first] for m in moves.merged[i:j]) if len(g[1]) > 1]
+    ends = [groups[0]] if len(groups) == 1 else [groups[0], groups[-1]]
+    head, tail = ([g for g in ends[:1] if len(g[1]) > 1], [g for g in ends[1:] if len(g[1]) > 1])
+    if len(groups) < 3 or not moves.merged:
+        return head + tail
+    first = bisect_left(moves.days, groups[1][0])
+    i, j = bisect_left(moves.merged, first), bisect_left(moves.merged, first + len(groups) - 2)
+    return head + [moves.groups[m] for m in moves.merged[i:j]] + tail
 
 
 def window(calendar: WorkingCalendar, start: date, end: date) -> tuple[date, date]:

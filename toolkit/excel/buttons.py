@@ -173,7 +173,8 @@ def create_orders(book: Book) -> None:
 def ship(book: Book) -> None:
     """Ship every open order up to the panel's date and write the DDTs beside the book:
     `toolkit ship --all --out`, from a button. A customer over the credit limit is held; forcing
-    it is a deliberate act left to `toolkit ship --force`, which the event log records."""
+    it is a deliberate act left to `toolkit ship --force`, which the event log records. A panel
+    date after today is refused, as the command refuses it without `--future`."""
     from toolkit.services.shipping import ship as ship_orders
 
     session = orders.session_of(book)

@@ -178,9 +178,12 @@ def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], sta
             for invoice_id, number, x in zip(ids, shown, invoices)]
 
 
-def latest_invoice_date(conn: Connection, series: str, year: int) -> date | None:
-    """The date of the latest invoice already in a series and year."""
-    return conn.execute(select(func.max(i.invoice_date)).where(i.series == series, i.year == year)).scalar()
+def latest_issued(conn: Connection, series: str, year: int) -> tuple[str, date] | None:
+    """The number and date of the latest-dated invoice already in a series and year (the
+    highest number of that date), or None when the series has none that year."""
+    row = conn.execute(select(i.number, i.invoice_date).where(i.series == series, i.year == year)
+                       .order_by(i.invoice_date.desc(), i.number.desc()).limit(1)).first()
+    return None if row is None else (document_number(series, year, row.number), row.invoice_date)
 
 
 # ---- reading back

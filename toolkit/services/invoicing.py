@@ -7,6 +7,11 @@ inside it too: if writing fails, the run is rolled back and no number is used.
 
 A run is draft until finalized. A draft run can be undone while it is the latest run of each
 series and year it numbered: its invoices go and the counter goes back, leaving no gap.
+
+Numbers follow dates within a series and year: a run, or an order invoiced at once, that
+would date an invoice before the latest one already issued there is refused with the two
+numbers and dates, and stores nothing (`chronology_problems`). The dates themselves are the
+core's rule (`toolkit.core.invoicing`).
 """
 
 from __future__ import annotations
@@ -20,15 +25,16 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from toolkit.basics.problems import Problem, define, errors
+from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.vocab import InvoiceTerms
 from toolkit.core.invoicing import Billable, Invoice, InvoiceStatus, Pending, Request, order_invoices, plan
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import document_number, reading, writing
 from toolkit.ledger.invoices import (
-    RunSummary, counter_last, delete_run, delivered_orders, later_number, latest_invoice_date, load_invoices,
+    RunSummary, counter_last, delete_run, delivered_orders, later_number, latest_issued, load_invoices,
     make_final, ordered_not_invoiced, paid_any, run_documents, run_summaries, series_for, shipped_not_invoiced, store,
 )
+from toolkit.ledger.orders import load_orders
 from toolkit.model.records import MasterData, Settings
 
 UNKNOWN_RUN = define(
@@ -54,11 +60,23 @@ RUN_ALREADY_FINAL = define(
     it="Le fatture dell'emissione {run_id} erano già definitive.",
     en="The invoices of run {run_id} were already final.")
 OUT_OF_SEQUENCE = define(
-    "invoice-date-out-of-sequence", "warning",
-    it="La fattura del {day} nella serie {series} {year} è datata prima dell'ultima già emessa ({latest}): "
-       "numeri e date non saranno nello stesso ordine.",
-    en="The invoice dated {day} in series {series} {year} is dated before the latest one issued ({latest}): "
-       "numbers and dates will not be in the same order.")
+    "invoice-date-out-of-sequence", "error",
+    it="La fattura {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già emessa: nella "
+       "serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. Emetti con --date dal "
+       "{latest_day} in poi, oppure in Impostazioni scegli «Data fattura differita» = Emissione.",
+    en="Invoice {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in series "
+       "{series} {year} numbers follow dates, so nothing was stored. Issue with --date from {latest_day} on, or "
+       "choose “Deferred invoice date” = Issue date in Settings.")
+ORDER_OUT_OF_SEQUENCE = define(
+    "order-invoice-out-of-sequence", "error",
+    it="L'ordine del {day} del modello {template} (cliente {customer}) si fattura alla creazione, ma la sua fattura "
+       "{number} sarebbe datata prima della {latest_number} del {latest_day} già emessa (serie {series} {year}, dove "
+       "i numeri seguono le date): nessun ordine è stato creato. Crea gli ordini in ordine di data, oppure escludi "
+       "il modello con --exclude {template}.",
+    en="The order of {day} of template {template} (customer {customer}) is invoiced when created, but its invoice "
+       "{number} would be dated before {latest_number} of {latest_day}, already issued (series {series} {year}, "
+       "where numbers follow dates): no order was created. Create the orders in date order, or leave the template "
+       "out with --exclude {template}.")
 
 
 @dataclass(frozen=True)
@@ -83,6 +101,9 @@ class RunResult:
                     else f"Preview: {count} documents, nothing was written.")
         if self.run_id is None and not errors(self.problems):
             return "Niente da fatturare." if it else "Nothing to invoice."
+        if self.run_id is None:
+            return ("Nessun documento emesso: correggi i problemi indicati." if it
+                    else "No document was issued: fix the problems listed.")
         final = self.status is InvoiceStatus.FINAL
         if next_step and not final:
             return (f"Emessi {count} documenti in bozza (emissione {self.run_id}): controllali, poi rendili "
@@ -116,27 +137,50 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> tup
 
 
 def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collection[int], day: date) -> list[Invoice]:
-    """Invoice these orders at once, inside the caller's transaction (order creation calls it
-    for POS, on-credit and prepay orders). Final at once: the invoice goes with the goods or
-    asks for the payment. Lines already invoiced are left out, so a second call adds nothing."""
+    """Invoice these orders at once, dated `day` (their date), inside the caller's transaction
+    (order creation calls it for POS, on-credit and prepay orders and for customers invoiced
+    immediately). Final at once: the invoice goes with the goods or asks for the payment. Lines
+    already invoiced are left out, so a second call adds nothing. Raises `ProblemsFound`, for
+    the caller's transaction to roll back, when an invoice would be dated before the latest
+    one of its series and year."""
     invoices = order_invoices(master, ordered_not_invoiced(conn, order_ids=order_ids), day)
     if not invoices:
         return []
+    refused = _out_of_sequence(conn, master.settings, invoices)
+    if refused:
+        templates = {o.number: o.template for o in load_orders(conn, ids=list(order_ids))}
+        raise ProblemsFound([ORDER_OUT_OF_SEQUENCE(None, template=templates[invoice.lines[0].order_number],
+                                                   customer=invoice.customer, **found)
+                             for invoice, found in refused])
     return store(conn, master.settings, invoices, InvoiceStatus.FINAL, new_run_id(day))
 
 
-def sequence_problems(conn: Connection, settings: Settings, invoices: Iterable[Invoice]) -> list[Problem]:
-    """A warning when an invoice is dated before the latest one already in its series and year."""
-    earliest: dict[tuple[str, int], date] = {}
+def chronology_problems(conn: Connection, settings: Settings, invoices: Iterable[Invoice]) -> list[Problem]:
+    """An error for each series and year where an invoice would be dated before the latest one
+    already issued there (see `_out_of_sequence`)."""
+    return [OUT_OF_SEQUENCE(None, **found) for _, found in _out_of_sequence(conn, settings, invoices)]
+
+
+def _out_of_sequence(conn: Connection, settings: Settings,
+                     invoices: Iterable[Invoice]) -> list[tuple[Invoice, dict[str, object]]]:
+    """Per series and year, the first invoice (in the order given, which is the order that
+    draws the numbers) dated before the latest one already issued there, with what a problem
+    says of it: the number it would take and its date, the latest one's number and date."""
+    drawn: dict[tuple[str, int], int] = defaultdict(int)
+    latest: dict[tuple[str, int], tuple[str, date] | None] = {}
+    found: list[tuple[Invoice, dict[str, object]]] = []
     for invoice in invoices:
-        key = (series_for(settings, invoice.kind), invoice.invoice_date.year)
-        earliest[key] = min(earliest.get(key, invoice.invoice_date), invoice.invoice_date)
-    problems = []
-    for (series, year), day in sorted(earliest.items()):
-        latest = latest_invoice_date(conn, series, year)
-        if latest is not None and day < latest:
-            problems.append(OUT_OF_SEQUENCE(None, day=day, series=series, year=year, latest=latest))
-    return problems
+        series, year = key = (series_for(settings, invoice.kind), invoice.invoice_date.year)
+        drawn[key] += 1
+        if key not in latest:
+            latest[key] = latest_issued(conn, series, year)
+        issued = latest[key]
+        if issued is not None and invoice.invoice_date < issued[1]:
+            number = document_number(series, year, (counter_last(conn, series, year) or 0) + drawn[key])
+            found.append((invoice, dict(number=number, day=invoice.invoice_date, latest_number=issued[0],
+                                        latest_day=issued[1], series=series, year=year)))
+            latest[key] = None  # one problem per series and year
+    return found
 
 
 def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool = False,
@@ -154,16 +198,17 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         with reading(ledger) as conn:
             billables, complete = billables_for(conn, master, request)
             result = plan(master, billables, request, complete)
-            problems = list(result.problems) + sequence_problems(conn, master.settings, result.invoices)
+            problems = list(result.problems) + chronology_problems(conn, master.settings, result.invoices)
         return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True, status=status)
     files: list[Path] = []
     with writing(ledger) as conn:
         billables, complete = billables_for(conn, master, request)
         result = plan(master, billables, request, complete)
         problems = list(result.problems)
-        if any(p.is_error for p in problems) or not result.invoices:
+        if not errors(problems):
+            problems += chronology_problems(conn, master.settings, result.invoices)
+        if errors(problems) or not result.invoices:
             return RunResult(None, [], problems, list(result.pending), status=status)
-        problems += sequence_problems(conn, master.settings, result.invoices)
         run_id = new_run_id(request.invoice_date or request.month.end)
         stored = store(conn, master.settings, result.invoices, status, run_id)
         if out is not None:

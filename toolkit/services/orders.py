@@ -30,7 +30,8 @@ from toolkit.model.records import MasterData
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.plan import Due, due_between
-from toolkit.basics.problems import Problem, define, errors
+from toolkit.basics.problems import Problem, ProblemsFound, define, errors
+from toolkit.basics.vocab import InvoiceTerms
 from toolkit.services.invoicing import invoice_orders_in
 from toolkit.services.shipping import ship_in
 
@@ -144,7 +145,8 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
     the chosen (template, date) pairs (the flags of the preview sheet).
 
     Writes nothing if any chosen order has a problem (a missing price, say): fix it or leave
-    that template out with `exclude`.
+    that template out with `exclude`. Nor if an order invoiced at once would date its invoice
+    before the latest one already issued in the series (`invoice_orders_in`).
     """
     dues, problems, drafts, draft_problems = _priced(master, _start(ledger, day, with_catch_up), day)
     chosen, selection_problems = _select(dues, only, exclude, keys)
@@ -154,9 +156,12 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
     if errors(problems):
         return Created([], [], problems)
     try:
-        return _store(master, ledger, day, drafts, problems)
-    except IntegrityError:
-        return _store(master, ledger, day, drafts, problems)
+        try:
+            return _store(master, ledger, day, drafts, problems)
+        except IntegrityError:
+            return _store(master, ledger, day, drafts, problems)
+    except ProblemsFound as refused:
+        return Created([], [], problems + refused.problems)
 
 
 def _row(draft: OrderDraft, number: str) -> OrderRow:
@@ -165,6 +170,7 @@ def _row(draft: OrderDraft, number: str) -> OrderRow:
 
 def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraft], problems: list[Problem]) -> Created:
     series = master.settings.order_series
+    immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
     created: list[OrderRow] = []
     at_once: dict[date, list[int]] = defaultdict(list)
     invoice_now: dict[date, list[int]] = defaultdict(list)
@@ -178,7 +184,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
             created.append({**_row(draft, number), "lines": len(draft.lines), "amount": draft.amount})
             if effects.ship_at_once:
                 at_once[draft.occurrence].append(order_id)
-            if effects.invoice_at_once:
+            if effects.invoice_at_once or (effects.ships and draft.customer in immediate):
                 invoice_now[draft.occurrence].append(order_id)
         problems = problems + _ship_at_once(conn, master, at_once)
         _invoice_at_once(conn, master, invoice_now)
@@ -187,8 +193,10 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
 
 
 def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[int]]) -> None:
-    """POS, on-credit and prepay orders are invoiced in the transaction that creates them (a
-    prepay order then waits for its payment before it ships)."""
+    """POS, on-credit and prepay orders, and every order of a customer invoiced immediately
+    (termini di fatturazione *Immediato*), are invoiced in the transaction that creates them,
+    dated with the order: an immediate invoice is issued when its order is, never at month end
+    (a prepay order then waits for its payment before it ships)."""
     for day, ids in sorted(invoice_now.items()):
         invoice_orders_in(conn, master, ids, day)
 

@@ -5,6 +5,12 @@ says now, not what a screen showed a minute ago; the core plans on those figures
 their progressive numbers per year (gap-free: drawn in the same transaction), and each order
 found fully shipped becomes completed. The ledger's write lock makes two people shipping at
 once run one after the other, and the second cannot ship what the first already did.
+
+A DDT travels with the goods when they leave, so it is not dated after today (Rome's date):
+a later date is refused unless the user says it is meant (`future`, `toolkit ship --future`).
+That is a separate decision from shipping past a customer's credit limit (`force`): one flag
+for both would let a user who means one do the other unasked. Orders that ship at once when
+they are created (`ship_in`) carry their order's date.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from toolkit.basics import dates
 from toolkit.basics.problems import Problem, define, errors
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
@@ -36,6 +43,13 @@ NOTHING_SELECTED = define(
        "oppure --quantities con il file delle quantità.",
     en="Choose what to ship: --orders with the order numbers, --all for every open order up to the date, "
        "or --quantities with the quantities file.")
+DATE_IN_FUTURE = define(
+    "ddt-date-in-future", "error",
+    it="La data del DDT {day} è successiva a oggi ({today}): un DDT accompagna la merce quando parte, nulla è "
+       "stato spedito. Usa la data di oggi o una passata; se la data futura è voluta, dalla riga di comando "
+       "aggiungi --future.",
+    en="The DDT date {day} is after today ({today}): a DDT travels with the goods when they leave, nothing was "
+       "shipped. Use today's date or a past one; if the future date is intended, add --future on the command line.")
 
 
 @dataclass(frozen=True)
@@ -58,11 +72,15 @@ class Shipped:
 
 def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str] = (), all_open: bool = False,
          chosen: Sequence[ChosenRow] = (), quantities: Path | None = None, carrier: str | None = None,
-         force: bool = False, paid: Collection[int] | None = None, out: Path | None = None,
+         force: bool = False, future: bool = False, paid: Collection[int] | None = None, out: Path | None = None,
          lang: str = "it") -> Shipped:
     """Ship the chosen orders (by number, every open order up to `day`, or those the quantities
     rows or file name) in one transaction; with any error in the input nothing is stored.
-    With `out`, the DDTs issued are printed there, one sheet each."""
+    `day` after today is an error unless `future`. With `out`, the DDTs issued are printed
+    there, one sheet each."""
+    today = dates.today_rome()
+    if day > today and not future:
+        return Shipped((), (), (DATE_IN_FUTURE(None, day=day, today=today),))
     if quantities is not None:
         from toolkit.intake.quantities import read_quantities
 
