@@ -101,3 +101,48 @@ def inside(folder: Path, name: str) -> Path:
     if folder != path and folder not in path.parents:
         raise ValueError(f"{name!r} leaves {folder}")
     return path
+
+
+OUTPUT_IS_INPUT = define(
+    "output-is-input", "error",
+    it="Il file da scrivere {path} è un file che sto leggendo: scegli un altro nome per --out.",
+    en="The file to write {path} is one being read: choose another name for --out.")
+OUTPUT_NOT_CREATABLE = define(
+    "output-not-creatable", "error",
+    it="Non posso scrivere {path}: {reason}. Scegli un'altra cartella per --out.",
+    en="Cannot write {path}: {reason}. Choose another folder for --out.")
+
+
+def check_output(target: Path, *, inputs: tuple[Path | None, ...] = (), folder: bool = False,
+                 names: tuple[str, ...] = ()) -> None:
+    """Refuse, before anything is stored, an output that could not be written afterwards: a
+    file that is an input, a file Excel holds open, a folder that cannot be created or written.
+    With `folder`, `target` is an output folder and `names` the files it will get."""
+    target = Path(target)
+    files = [target / name for name in names] if folder else [target]
+    for path in files:
+        for given in inputs:
+            if given is not None and _same(path, Path(given)):
+                raise UnusableInput(OUTPUT_IS_INPUT(None, path=path))
+        refuse_if_open(path)
+        if path.is_dir():
+            raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=path, reason="è una cartella / it is a folder"))
+    where = target if folder else target.parent
+    existing = where
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=f"{existing} non è una cartella / "
+                                                 f"{existing} is not a folder"))
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=f"{existing} non è scrivibile / "
+                                                 f"{existing} is not writable"))
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False

@@ -25,6 +25,7 @@ from toolkit.basics.vocab import InvoiceTerms
 from toolkit.core.invoicing import Billable, Invoice, InvoiceStatus, Pending, Request, order_invoices, plan
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import document_number, reading, writing
+from toolkit.ledger.printings import mark_printed
 from toolkit.ledger.invoices import (
     RunSummary, counter_last, delete_run, delivered_orders, later_number, latest_invoice_date, load_invoices,
     make_final, ordered_not_invoiced, paid_any, run_documents, run_summaries, series_for, shipped_not_invoiced, store,
@@ -168,6 +169,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         stored = store(conn, master.settings, result.invoices, status, run_id)
         if out is not None:
             files += write_workbook(out, master, stored, run_id, lang, per_customer=per_customer, copies=copies)
+            if copies:
+                mark_printed(conn, "invoice", [x.id for x in stored if x.id is not None])
         if then is not None:
             then(stored, run_id)
     return RunResult(run_id, stored, problems, list(result.pending), status=status, files=files)
@@ -195,8 +198,13 @@ def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str
         names = xml_names(conn, master.settings, invoices)
     if not invoices:
         return Exported([], [UNKNOWN_RUN(None, run_id=run_id)])
-    return Exported(write_workbook(out, master, invoices, run_id, lang, per_customer=per_customer, copies=copies,
-                                   xml_files=names), [])
+    files = write_workbook(out, master, invoices, run_id, lang, per_customer=per_customer, copies=copies,
+                           xml_files=names)
+    if copies:
+        from toolkit.services.printing import mark
+
+        mark(ledger, "invoices", invoices)
+    return Exported(files, [])
 
 
 def export_period(master: MasterData, ledger: Ledger, first: date, last: date, out: Path, lang: str, *,

@@ -204,8 +204,9 @@ def _ship_at_once(conn: Connection, master: MasterData, at_once: dict[date, list
 
 
 def order_documents(master: MasterData, ledger: Ledger, rows: Sequence[OrderRow], out: Path, lang: str) -> Path:
-    """The printable orders (one A4 sheet each) of these rows of `Created`, in ledger order."""
-    from toolkit.writers.orders_book import write_order_documents
+    """The printable orders (one A4 sheet each) of these rows of `Created`, in ledger order,
+    recorded as printed (`NotPrinted` when the file cannot be written)."""
+    from toolkit.services.printing import write_and_mark
 
     numbers = {r["number"] for r in rows}
     printed: list[Order] = []
@@ -214,7 +215,7 @@ def order_documents(master: MasterData, ledger: Ledger, rows: Sequence[OrderRow]
             found = load_orders(conn, occurrence_from=min(r["date"] for r in rows),
                                 occurrence_to=max(r["date"] for r in rows))
         printed = [o for o in found if o.number in numbers]
-    return write_order_documents(out, master, printed, lang)
+    return write_and_mark(ledger, master, "orders", printed, out, lang)
 
 
 def list_orders(ledger: Ledger, statuses: Sequence[OrderStatus] | None = None) -> list[Order]:

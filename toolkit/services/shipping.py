@@ -72,9 +72,9 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
         chosen = [*chosen, *read]
     shipped = _ship(master, ledger, day, numbers, all_open, chosen, carrier, force, paid)
     if out is not None and shipped.notes:
-        from toolkit.writers.ddt import write_delivery_notes
+        from toolkit.services.printing import write_and_mark
 
-        return replace(shipped, written=write_delivery_notes(out, master, shipped.notes, lang))
+        return replace(shipped, written=write_and_mark(ledger, master, "ddt", shipped.notes, out, lang))
     return shipped
 
 
