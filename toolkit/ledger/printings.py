@@ -31,11 +31,11 @@ def last_printed(conn: Connection, document: str, ids: Collection[int] | None = 
     """Document id → when it was last printed, for those printed at least once."""
     query = select(p.document_id, p.printed_at).where(p.document == document)
     if ids is None:
-        return dict(conn.execute(query).tuples().all())
+        return {i: at for i, at in conn.execute(query)}
     found: dict[int, datetime] = {}
     wanted = list(ids)
     for start in range(0, len(wanted), 900):
-        found.update(conn.execute(query.where(p.document_id.in_(wanted[start:start + 900]))).tuples().all())
+        found.update((i, at) for i, at in conn.execute(query.where(p.document_id.in_(wanted[start:start + 900]))))
     return found
 
 
