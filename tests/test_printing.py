@@ -116,3 +116,25 @@ def test_a_version_3_ledger_gets_the_printings_table(tmp_path, minimal_master):
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 4
         assert inspect(conn).has_table("printings")
         assert conn.execute(text("SELECT count(*) FROM orders")).scalar() == 1
+
+
+def test_the_reprint_button_brings_back_the_days_ddts(tmp_path):
+    import openpyxl
+
+    import toolkit.excel as x
+    from test_excel_orders import fake
+
+    book = fake(tmp_path)
+    x.preview_orders(book)
+    x.create_orders(book)
+    x.ship(book)
+    shipped = tmp_path / "ddt-2026-04-09.xlsx"
+    first = tmp_path / "first.xlsx"
+    shipped.rename(first)
+    alerts = len(book.alerts)
+    x.reprint_delivery_notes(book)
+    text, caption, mode = book.alerts[-1]
+    assert (caption, mode) == ("Ristampa DDT", "info") and len(book.alerts) == alerts + 1
+    assert text.startswith("DDT ristampati: 1.") and str(shipped) in text
+    assert openpyxl.load_workbook(shipped).sheetnames == ["DDT-2026-00001"]
+    assert differences(shipped, first) is None
