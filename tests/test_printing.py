@@ -138,3 +138,115 @@ def test_the_reprint_button_brings_back_the_days_ddts(tmp_path):
     assert text.startswith("DDT ristampati: 1.") and str(shipped) in text
     assert openpyxl.load_workbook(shipped).sheetnames == ["DDT-2026-00001"]
     assert differences(shipped, first) is None
+
+
+# ------------------------------------------------------------------ outputs checked before the commit
+
+def stored(url: str) -> dict[str, int]:
+    from sqlalchemy import func
+
+    with reading(open_ledger(url)) as conn:
+        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar()
+                for t in (schema.orders, schema.deliveries, schema.invoices)}
+
+
+def test_ship_refuses_a_workbook_open_in_excel_before_storing_anything(capsys, tmp_path, desk):
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    before = stored(url)
+    (tmp_path / "~$ddt.xlsx").write_bytes(b"")
+    code, said = cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--out", tmp_path / "ddt.xlsx",
+                     "--ledger", url)
+    assert code == 2 and "~$ddt.xlsx" in said
+    assert stored(url) == before
+    (tmp_path / "~$ddt.xlsx").unlink()
+    code, said = cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--out", tmp_path / "ddt.xlsx",
+                     "--ledger", url)
+    assert code == 0 and (tmp_path / "ddt.xlsx").exists() and stored(url)["deliveries"] > before["deliveries"]
+
+
+@pytest.mark.parametrize("verb", ["ship", "orders create"])
+def test_an_output_folder_that_cannot_be_created_stores_nothing(capsys, tmp_path, desk, verb):
+    workbook, url = desk
+    if verb == "ship":
+        assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    before = stored(url)
+    (tmp_path / "a-file").write_text("not a folder")
+    args = {"ship": ["ship", workbook, "--date", "2026-04-10", "--all"],
+            "orders create": ["orders", "create", workbook, "--date", "2026-04-09"]}[verb]
+    code, said = cli(capsys, *args, "--out", tmp_path / "a-file" / "out.xlsx", "--ledger", url)
+    assert code == 2 and "a-file" in said
+    assert stored(url) == before
+
+
+def test_orders_create_refuses_its_output_locked_or_the_input_itself(capsys, tmp_path, desk):
+    workbook, url = desk
+    (tmp_path / "~$ordini.xlsx").write_bytes(b"")
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--out", tmp_path / "ordini.xlsx",
+                     "--ledger", url)
+    assert code == 2 and "~$ordini.xlsx" in said and stored(url)["orders"] == 0
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--out", workbook, "--ledger", url)
+    assert code == 2 and stored(url)["orders"] == 0
+
+
+def test_invoice_outputs_are_checked_before_the_run_and_before_finalizing(capsys, tmp_path, desk):
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    before = stored(url)
+    (tmp_path / "a-file").write_text("not a folder")
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", tmp_path / "a-file" / "fatture",
+                     "--ledger", url)
+    assert code == 2 and stored(url) == before
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", tmp_path / "fatture", "--ledger", url)
+    assert code == 0, said
+    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in (tmp_path / "fatture").glob("fatture-*"))
+    (tmp_path / "fatture" / f"~$fatture-{run_id}.xlsx").write_bytes(b"")
+    code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--out", tmp_path / "fatture", "--ledger", url)
+    assert code == 2 and "~$fatture" in said
+    with reading(open_ledger(url)) as conn:
+        statuses = set(conn.execute(select(schema.invoices.c.status).where(schema.invoices.c.run_id == run_id)).scalars())
+    assert statuses == {"draft"}
+
+
+def test_a_file_that_fails_after_the_commit_names_the_command_that_prints_it(capsys, tmp_path, desk, monkeypatch):
+    import toolkit.writers.ddt
+
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    before = stored(url)["deliveries"]
+    real = toolkit.writers.ddt.write_delivery_notes
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(toolkit.writers.ddt, "write_delivery_notes", full_disk)
+    code, said = cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--out", tmp_path / "ddt.xlsx",
+                     "--ledger", url)
+    issued = numbers(url, schema.deliveries)[before:]
+    assert code == 4 and issued
+    assert "No space left on device" in said and ", ".join(issued) in said
+    command = said[said.index("toolkit print"):].strip()
+    assert command == (f"toolkit print ddt {workbook} --numbers {','.join(issued)} --out {tmp_path / 'ddt.xlsx'}")
+    monkeypatch.setattr(toolkit.writers.ddt, "write_delivery_notes", real)
+    code, said = cli(capsys, *command.split()[1:], "--ledger", url)
+    assert code == 0 and (tmp_path / "ddt.xlsx").exists()
+    import openpyxl
+
+    assert openpyxl.load_workbook(tmp_path / "ddt.xlsx").sheetnames == issued
+
+
+def test_orders_create_prints_the_ddts_and_invoices_it_issues(capsys, tmp_path, desk):
+    import openpyxl
+
+    workbook, url = desk
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--out", tmp_path / "ordini.xlsx",
+                     "--ledger", url)
+    assert code == 0, said
+    ddts, invoices = numbers(url, schema.deliveries), numbers(url, schema.invoices)
+    assert ddts and invoices
+    assert openpyxl.load_workbook(tmp_path / "ordini-ddt.xlsx").sheetnames == ddts
+    assert openpyxl.load_workbook(tmp_path / "ordini-fatture.xlsx").sheetnames == invoices
+    for kind in ("ddt", "invoices", "orders"):
+        code, said = cli(capsys, "print", kind, workbook, "--unprinted", "--out", tmp_path / "x.xlsx", "--ledger", url)
+        assert code == 0 and "Nessun documento da stampare" in said

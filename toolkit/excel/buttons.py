@@ -96,6 +96,13 @@ def button(caption: str) -> Callable[[Callable[[Book], None]], Callable[..., Non
                 lines = [p.render("it") for p in exc.problems[:10]]
                 message(book, "\n".join([report.summary(exc.problems, "it"), *lines]), caption, critical=True)
             except Exception as exc:
+                from toolkit.services.printing import NotPrinted
+
+                if isinstance(exc, NotPrinted):
+                    from pathlib import Path
+
+                    message(book, exc.problem(Path(book.fullname), "it").render("it"), caption, critical=True)
+                    return
                 if os.environ.get("TOOLKIT_DEBUG"):
                     raise
                 message(book, f"Errore interno / internal error: {type(exc).__name__}: {exc}", caption,

@@ -188,9 +188,17 @@ def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name:
                              xml_files=xml_files)
 
 
+def output_names(run_id: str, lang: str, *, copies: bool = False) -> tuple[str, ...]:
+    """The files a run's export writes in its folder (one workbook per run)."""
+    from toolkit.writers.accountants import file_names
+
+    return file_names(run_id, lang, copies=copies)
+
+
 def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str, *, per_customer: bool = False,
-           copies: bool = False) -> Exported:
-    """A run's accountants' workbook, written again from the ledger."""
+           copies: bool = False, redo: str | None = None) -> Exported:
+    """A run's accountants' workbook, written again from the ledger. With `redo` (the command
+    that writes it again), a failure to write is `NotPrinted`: the caller stored something first."""
     from toolkit.services.einvoice import xml_names
 
     with reading(ledger) as conn:
@@ -198,8 +206,15 @@ def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str
         names = xml_names(conn, master.settings, invoices)
     if not invoices:
         return Exported([], [UNKNOWN_RUN(None, run_id=run_id)])
-    files = write_workbook(out, master, invoices, run_id, lang, per_customer=per_customer, copies=copies,
-                           xml_files=names)
+    try:
+        files = write_workbook(out, master, invoices, run_id, lang, per_customer=per_customer, copies=copies,
+                               xml_files=names)
+    except Exception as exc:
+        if redo is None:
+            raise
+        from toolkit.services.printing import NotPrinted
+
+        raise NotPrinted("invoices", [x.number or "?" for x in invoices], out, exc, redo) from exc
     if copies:
         from toolkit.services.printing import mark
 

@@ -79,22 +79,34 @@ class Printed:
 class NotPrinted(Exception):
     """Documents were stored but their file could not be written: exit code 4."""
 
-    def __init__(self, kind: str, numbers: Sequence[str], out: Path, reason: str):
-        super().__init__(f"{kind} {', '.join(numbers)} not printed to {out}: {reason}")
-        self.kind, self.numbers, self.out, self.reason = kind, tuple(numbers), Path(out), reason
+    def __init__(self, kind: str, numbers: Sequence[str], out: Path, cause: BaseException, redo: str | None = None):
+        super().__init__(f"{kind} {', '.join(numbers)} not printed to {out}: {reason_of(cause, 'en')}")
+        self.kind, self.numbers, self.out, self.cause = kind, tuple(numbers), Path(out), cause
+        self.redo = redo
+        """The command that writes the file again, `{workbook}` standing for the master workbook;
+        by default the `toolkit print` command of these documents."""
 
     def problem(self, workbook: Path | None, lang: str) -> Problem:
+        again = (self.redo.format(workbook=quoted(str(workbook) if workbook else "CARTELLA.xlsx"))
+                 if self.redo else command(self.kind, workbook, self.numbers, self.out))
         return NOT_PRINTED(None, what=WHAT[self.kind][0 if lang == "it" else 1], numbers=", ".join(self.numbers),
-                           path=self.out, reason=self.reason, command=command(self.kind, workbook, self.numbers, self.out))
+                           path=self.out, reason=reason_of(self.cause, lang), command=again)
+
+
+def reason_of(exc: BaseException, lang: str) -> str:
+    """Why a file was not written, in a line."""
+    from toolkit.basics.problems import UnusableInput
+
+    return exc.problem.message(lang) if isinstance(exc, UnusableInput) else f"{type(exc).__name__}: {exc}"
 
 
 def command(kind: str, workbook: Path | None, numbers: Sequence[str], out: Path) -> str:
     """The `toolkit print` command that prints these documents to `out`."""
-    return (f"toolkit print {kind} {_quoted(str(workbook) if workbook else 'CARTELLA.xlsx')} "
-            f"--numbers {','.join(numbers)} --out {_quoted(str(out))}")
+    return (f"toolkit print {kind} {quoted(str(workbook) if workbook else 'CARTELLA.xlsx')} "
+            f"--numbers {','.join(numbers)} --out {quoted(str(out))}")
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     return f'"{text}"' if any(c.isspace() or c in "'\"&;|<>()$`" for c in text) else text
 
 
@@ -153,10 +165,7 @@ def write_and_mark(ledger: Ledger, master: MasterData, kind: str, documents: Seq
     try:
         written = write(kind, out, master, documents, lang)
     except Exception as exc:
-        from toolkit.basics.problems import UnusableInput
-
-        reason = exc.problem.message("it") if isinstance(exc, UnusableInput) else f"{type(exc).__name__}: {exc}"
-        raise NotPrinted(kind, [d.number or "?" for d in documents], out, reason) from exc
+        raise NotPrinted(kind, [d.number or "?" for d in documents], out, exc) from exc
     mark(ledger, kind, documents)
     return written
 

@@ -63,6 +63,10 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
     """Ship the chosen orders (by number, every open order up to `day`, or those the quantities
     rows or file name) in one transaction; with any error in the input nothing is stored.
     With `out`, the DDTs issued are printed there, one sheet each."""
+    if out is not None:
+        from toolkit.basics.files import check_output
+
+        check_output(out, inputs=(quantities,))
     if quantities is not None:
         from toolkit.intake.quantities import read_quantities
 
