@@ -15,7 +15,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -168,12 +168,40 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         run_id = new_run_id(request.invoice_date or request.month.end)
         stored = store(conn, master.settings, result.invoices, status, run_id)
         if out is not None:
-            files += write_workbook(out, master, stored, run_id, lang, per_customer=per_customer, copies=copies)
+            month = with_month(conn, stored, request.month.start, request.month.end, request.customer)
+            files += write_workbook(out, master, month, run_id, lang, per_customer=per_customer, copies=copies)
             if copies:
-                mark_printed(conn, "invoice", [x.id for x in stored if x.id is not None])
+                mark_printed(conn, "invoice", [x.id for x in month if x.id is not None])
         if then is not None:
             then(stored, run_id)
     return RunResult(run_id, stored, problems, list(result.pending), status=status, files=files)
+
+
+def with_month(conn: Connection, invoices: list[Invoice], first: date | None = None, last: date | None = None,
+               customer: str | None = None) -> list[Invoice]:
+    """These invoices and every other invoice or credit note dated in their month (from `first`
+    to `last`, by default the months their dates span), whatever issued it — the immediate
+    invoices of POS and on-credit orders too —, in register order: the accountants' workbook
+    is the month's, not only one run's."""
+    from toolkit.ledger.printings import document_ids
+
+    if not invoices and first is None:
+        return invoices
+    days = [x.invoice_date for x in invoices]
+    first = first or min(days).replace(day=1)
+    last = last or _month_end(max(days))
+    have = {x.id for x in invoices}
+    ids, _ = document_ids(conn, "invoice", first=first, last=last)
+    others = [x for x in load_invoices(conn, ids=[i for i in ids if i not in have], customer=customer)] \
+        if any(i not in have for i in ids) else []
+    if not others:
+        return invoices
+    return sorted([*invoices, *others], key=lambda x: (x.invoice_date, x.number or ""))
+
+
+def _month_end(day: date) -> date:
+    following = day.replace(day=28) + timedelta(days=4)
+    return following - timedelta(days=following.day)
 
 
 def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name: str, lang: str, *,
@@ -203,9 +231,10 @@ def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str
 
     with reading(ledger) as conn:
         invoices = load_invoices(conn, run_id=run_id)
+        if not invoices:
+            return Exported([], [UNKNOWN_RUN(None, run_id=run_id)])
+        invoices = with_month(conn, invoices)
         names = xml_names(conn, master.settings, invoices)
-    if not invoices:
-        return Exported([], [UNKNOWN_RUN(None, run_id=run_id)])
     try:
         files = write_workbook(out, master, invoices, run_id, lang, per_customer=per_customer, copies=copies,
                                xml_files=names)
