@@ -271,3 +271,67 @@ def test_the_months_register_holds_every_invoice_dated_in_it(capsys, tmp_path, d
     with open(next((tmp_path / "fatture").glob("registro-*.csv")), encoding="utf-8-sig") as f:
         listed = [r[0] for r in csv.reader(f, delimiter=";")][1:]
     assert listed[0] == "FT-2026-00001" and sorted(listed) == sorted(every)
+
+
+# ------------------------------------------------------------------ temporary files
+
+def test_a_writer_failing_half_way_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import tempfile
+
+    from toolkit.basics.files import write_atomic
+    from toolkit.writers.streaming import streaming_workbook
+
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def half_way(tmp: Path) -> None:
+        with streaming_workbook(tmp) as book:
+            sheet = book.add_worksheet("Registro")
+            for row in range(1000):
+                sheet.write_number(row, 0, row)
+            raise RuntimeError("killed half-way")
+
+    def plain_half_way(tmp: Path) -> None:
+        tmp.write_bytes(b"PK\x03\x04 half a workbook")
+        raise KeyboardInterrupt
+
+    with pytest.raises(RuntimeError):
+        write_atomic(out / "fatture.xlsx", half_way)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(out / "ddt.xlsx", plain_half_way)
+    assert list(out.iterdir()) == [] and list(system_temp.iterdir()) == []
+
+
+def test_stale_temporary_files_are_swept_at_the_next_write(tmp_path, monkeypatch):
+    import os
+    import tempfile
+    import time
+
+    from toolkit.basics.files import write_text_atomic
+    from toolkit.writers.streaming import streaming_workbook
+
+    hours_ago = time.time() - 2 * 3600
+    stale = tmp_path / ".ordini-2026-04-09.2yaf0gyc.xlsx"
+    fresh = tmp_path / ".ordini-2026-04-10.k3l9x0ab.xlsx"
+    mine = tmp_path / ".appunti.xlsx"
+    for path in (stale, fresh, mine):
+        path.write_bytes(b"")
+    for path in (stale, mine):
+        os.utime(path, (hours_ago, hours_ago))
+    write_text_atomic(tmp_path / "registro.csv", "a;b\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, mine.name, "registro.csv"])
+
+    system_temp = tmp_path / "system-temp"
+    (system_temp / "toolkit-xlsx-old").mkdir(parents=True)
+    (system_temp / "toolkit-xlsx-old" / "sheet1.tmp").write_bytes(b"")
+    (system_temp / "other-program").mkdir()
+    for path in (system_temp / "toolkit-xlsx-old" / "sheet1.tmp", system_temp / "toolkit-xlsx-old",
+                 system_temp / "other-program"):
+        os.utime(path, (hours_ago, hours_ago))
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    with streaming_workbook(tmp_path / "x.xlsx") as book:
+        book.add_worksheet("A")
+    assert [p.name for p in system_temp.iterdir()] == ["other-program"]

@@ -51,16 +51,47 @@ def atomic_path(target: Path) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     refuse_if_open(target)
+    sweep_stale(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
     tmp_path = Path(tmp)
-    os.chmod(tmp_path, 0o666 & ~_umask())
     try:
+        os.close(fd)
+        os.chmod(tmp_path, 0o666 & ~_umask())
         yield tmp_path
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+TEMPORARY_NAME = re.compile(r"^\.[^/\\]+\.[a-z0-9_]{8}\.[A-Za-z0-9]{1,5}$")
+"""The names `atomic_path` gives its temporary files: `.STEM.<8 random characters>.SUFFIX`."""
+STALE_AFTER = 3600
+"""Seconds after which a temporary file of ours is a leftover: no writer runs for an hour."""
+
+
+def sweep_stale(folder: Path, *, older_than: float = STALE_AFTER) -> list[Path]:
+    """Remove the temporary files a writer killed half-way left in `folder` (our name pattern
+    only, untouched for `older_than` seconds); returns those removed. A file another process
+    is still writing is younger, and anything not named like ours is left alone."""
+    import time
+
+    removed = []
+    limit = time.time() - older_than
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(".") and TEMPORARY_NAME.match(entry.name)):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < limit:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
 
 
 def _umask() -> int:
