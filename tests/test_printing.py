@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, select, text, update
+from xlsx_reference import differences
 
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading, writing
-from xlsx_reference import differences
 
 
 def cli(capsys, *args) -> tuple[int, str]:
@@ -101,8 +101,9 @@ def test_unknown_numbers_and_run_for_ddts_are_refused(capsys, tmp_path, desk):
 
 
 def test_a_version_3_ledger_gets_the_printings_table(tmp_path, minimal_master):
-    from toolkit.services.orders import create
     from datetime import date
+
+    from toolkit.services.orders import create
 
     url = f"sqlite:///{tmp_path / 'v3.sqlite'}"
     ledger = open_ledger(url)
@@ -121,9 +122,9 @@ def test_a_version_3_ledger_gets_the_printings_table(tmp_path, minimal_master):
 
 def test_the_reprint_button_brings_back_the_days_ddts(tmp_path):
     import openpyxl
+    from test_excel_orders import fake
 
     import toolkit.excel as x
-    from test_excel_orders import fake
 
     book = fake(tmp_path)
     x.preview_orders(book)

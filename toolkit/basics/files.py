@@ -76,7 +76,7 @@ def sweep_stale(folder: Path, *, older_than: float = STALE_AFTER) -> list[Path]:
     is still writing is younger, and anything not named like ours is left alone."""
     import time
 
-    removed = []
+    removed: list[Path] = []
     limit = time.time() - older_than
     try:
         entries = list(os.scandir(folder))

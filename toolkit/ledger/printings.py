@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Connection, and_, delete, or_, select
 
@@ -69,7 +70,7 @@ def document_ids(conn: Connection, document: str, *, numbers: Collection[str] | 
         if not wanted:
             return [], unknown
         keys = list(wanted)
-        rows = []
+        rows: list[Any] = []
         for start in range(0, len(keys), 200):
             rows += conn.execute(query.where(or_(*(and_(c.series == s, c.year == y, c.number == n)
                                                    for s, y, n in keys[start:start + 200])))).all()

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Union
+
+from sqlalchemy import Connection
 
 from toolkit.basics.problems import Problem, define
 from toolkit.core.documents import DeliveryNote
@@ -28,7 +29,7 @@ from toolkit.ledger.orders import load_orders
 from toolkit.ledger.printings import document_ids, last_printed, mark_printed
 from toolkit.model.records import MasterData
 
-Document = Union[Order, DeliveryNote, Invoice]
+Document = Order | DeliveryNote | Invoice
 
 KINDS = {"orders": "order", "ddt": "ddt", "invoices": "invoice"}
 """The `toolkit print` kinds, and the name each gives its documents in the ledger."""
@@ -125,7 +126,7 @@ def select(ledger: Ledger, kind: str, selection: Selection) -> tuple[list[Docume
     return found, [UNKNOWN_NUMBER(None, number=n) for n in unknown]
 
 
-def load(conn, kind: str, ids: Sequence[int]) -> list[Document]:
+def load(conn: Connection, kind: str, ids: Sequence[int]) -> list[Document]:
     if not ids:
         return []
     if kind == "orders":
