@@ -27,6 +27,11 @@ Public Sub Ship()
     RunPython "import toolkit.excel as x; x.ship()"
 End Sub
 
+' Ristampa DDT
+Public Sub ReprintDeliveryNotes()
+    RunPython "import toolkit.excel as x; x.reprint_delivery_notes()"
+End Sub
+
 ' Lista di distribuzione
 Public Sub DistributionList()
     RunPython "import toolkit.excel as x; x.distribution_list()"

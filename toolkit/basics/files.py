@@ -51,16 +51,47 @@ def atomic_path(target: Path) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     refuse_if_open(target)
+    sweep_stale(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
     tmp_path = Path(tmp)
-    os.chmod(tmp_path, 0o666 & ~_umask())
     try:
+        os.close(fd)
+        os.chmod(tmp_path, 0o666 & ~_umask())
         yield tmp_path
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+TEMPORARY_NAME = re.compile(r"^\.[^/\\]+\.[a-z0-9_]{8}\.[A-Za-z0-9]{1,5}$")
+"""The names `atomic_path` gives its temporary files: `.STEM.<8 random characters>.SUFFIX`."""
+STALE_AFTER = 3600
+"""Seconds after which a temporary file of ours is a leftover: no writer runs for an hour."""
+
+
+def sweep_stale(folder: Path, *, older_than: float = STALE_AFTER) -> list[Path]:
+    """Remove the temporary files a writer killed half-way left in `folder` (our name pattern
+    only, untouched for `older_than` seconds); returns those removed. A file another process
+    is still writing is younger, and anything not named like ours is left alone."""
+    import time
+
+    removed: list[Path] = []
+    limit = time.time() - older_than
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(".") and TEMPORARY_NAME.match(entry.name)):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < limit:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
 
 
 def _umask() -> int:
@@ -101,3 +132,48 @@ def inside(folder: Path, name: str) -> Path:
     if folder != path and folder not in path.parents:
         raise ValueError(f"{name!r} leaves {folder}")
     return path
+
+
+OUTPUT_IS_INPUT = define(
+    "output-is-input", "error",
+    it="Il file da scrivere {path} è un file che sto leggendo: scegli un altro nome per --out.",
+    en="The file to write {path} is one being read: choose another name for --out.")
+OUTPUT_NOT_CREATABLE = define(
+    "output-not-creatable", "error",
+    it="Non posso scrivere {path}: {reason}. Scegli un'altra cartella per --out.",
+    en="Cannot write {path}: {reason}. Choose another folder for --out.")
+
+
+def check_output(target: Path, *, inputs: tuple[Path | None, ...] = (), folder: bool = False,
+                 names: tuple[str, ...] = ()) -> None:
+    """Refuse, before anything is stored, an output that could not be written afterwards: a
+    file that is an input, a file Excel holds open, a folder that cannot be created or written.
+    With `folder`, `target` is an output folder and `names` the files it will get."""
+    target = Path(target)
+    files = [target / name for name in names] if folder else [target]
+    for path in files:
+        for given in inputs:
+            if given is not None and _same(path, Path(given)):
+                raise UnusableInput(OUTPUT_IS_INPUT(None, path=path))
+        refuse_if_open(path)
+        if path.is_dir():
+            raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=path, reason="è una cartella / it is a folder"))
+    where = target if folder else target.parent
+    existing = where
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=f"{existing} non è una cartella / "
+                                                 f"{existing} is not a folder"))
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=f"{existing} non è scrivibile / "
+                                                 f"{existing} is not writable"))
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False

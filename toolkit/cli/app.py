@@ -1,7 +1,8 @@
 """The `toolkit` command line: the same services the Excel buttons call, for batch work.
 
 Exit codes: 0 done, 1 the data has problems (nothing was written), 2 the input is unusable
-(not a spreadsheet, locked, corrupt). A user's mistake never ends in a traceback; an internal
+(not a spreadsheet, locked, corrupt), 4 the documents were recorded but their file could not be
+written (the message gives the `toolkit print` command that prints them). A user's mistake never ends in a traceback; an internal
 error prints one line and, with TOOLKIT_DEBUG=1, the traceback.
 """
 
@@ -26,7 +27,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from toolkit.cli import calendar, einvoice, invoicing, master, orders, shipping, workbook
+    from toolkit.cli import calendar, einvoice, invoicing, master, orders, printing, shipping, workbook
 
     master.register(app)
     orders.register(app)
@@ -35,6 +36,7 @@ def _register() -> None:
     invoicing.register(app)
     einvoice.register(app)
     workbook.register(app)
+    printing.register(app)
 
 
 def _click_exceptions() -> tuple[type[Exception], ...]:
@@ -68,6 +70,11 @@ def main() -> None:
         if isinstance(exc, _click_exceptions()):
             exc.show()
             sys.exit(2)
+        from toolkit.services.printing import NotPrinted
+
+        if isinstance(exc, NotPrinted):
+            output.fail(exc.problem(output.workbook(), output.lang()))
+            sys.exit(4)
         if os.environ.get("TOOLKIT_DEBUG"):
             raise
         print(f"toolkit: errore interno / internal error: {type(exc).__name__}: {exc} "

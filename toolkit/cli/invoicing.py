@@ -109,6 +109,10 @@ def run_cmd(
     if out is None and not preview:
         raise typer.BadParameter("serve la cartella dei risultati / the output folder is needed (or use --preview)",
                                  param_hint="--out")
+    if out is not None and not preview:
+        from toolkit.basics.files import check_output
+
+        check_output(out, inputs=(workbook,), folder=True)
     request = Request(Period(first, last), today_rome(), parse_day(date) if date else None, customer,
                       frozenset(codes(release) or ()))
     result = run(session.ledger, session.master, request, preview=preview,
@@ -159,14 +163,19 @@ def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
                  per_customer: bool = PerCustomerOption, copies: bool = CopiesOption, json: bool = JsonOption,
                  ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Rende definitive le fatture di un'emissione. Make a run's invoices final."""
-    from toolkit.services.invoicing import export, finalize
+    from toolkit.services.invoicing import export, finalize, output_names
 
     session = open_session(workbook, ledger, lang)
+    if out is not None:
+        from toolkit.basics.files import check_output
+
+        check_output(out, inputs=(workbook,), folder=True, names=output_names(run_id, output.lang(), copies=copies))
     count, problems = finalize(session.ledger, run_id)
     files = []
     if out is not None and not output.has_errors(problems):
         files = export(session.master, session.ledger, run_id, out, output.lang(), per_customer=per_customer,
-                       copies=copies).files
+                       copies=copies, redo=f"toolkit invoice export {{workbook}} {run_id} --out {out}"
+                       + (" --per-customer" if per_customer else "") + (" --copies" if copies else "")).files
     if json:
         output.print_json({"run_id": run_id, "finalized": count, "files": files, "problems": problems})
     else:

@@ -55,21 +55,34 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                                                "write the printable orders here (one sheet per order)."),
                json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Crea gli ordini in scadenza (tutti o quelli scelti), mai due volte. Create the due orders, never twice."""
-    from toolkit.services.orders import create, order_documents
+    from toolkit.services.orders import at_once_documents, create, order_documents
 
     session = open_session(workbook, ledger, lang)
     day = parse_day(date)
+    if out is not None:
+        from toolkit.basics.files import check_output
+        from toolkit.services.orders import at_once_outputs
+
+        for target in (out, *at_once_outputs(out)):
+            check_output(target, inputs=(workbook,))
     result = create(session.master, session.ledger, day, only=codes(only), exclude=codes(exclude),
                     with_catch_up=catch_up)
     problems = session.warnings + result.problems
+    written = []
     if out is not None and not output.has_errors(problems):
-        order_documents(session.master, session.ledger, result.created + result.already_existing, out, output.lang())
+        written.append(order_documents(session.master, session.ledger, result.created + result.already_existing, out,
+                                       output.lang()))
+        written += at_once_documents(session.master, session.ledger, result, out, output.lang())
     if json:
-        output.print_json({"created": result.created, "already_existing": result.already_existing, "problems": problems})
+        output.print_json({"created": result.created, "already_existing": result.already_existing, "problems": problems,
+                           "ddts": [n.number for n in result.notes], "invoices": [x.number for x in result.invoices],
+                           "files": written})
     else:
         for row in result.created:
             typer.echo(f"{row['number']}  {row['template']}  {row['date']:%d/%m/%Y}  {row['customer']}")
         output.print_problems(problems)
+        for path in written[1:]:
+            typer.echo(str(path))
         typer.echo(result.summary(output.lang()))
     output.exit_for(problems)
 

@@ -37,6 +37,15 @@ def lang() -> str:
     return _state["lang"]
 
 
+def set_workbook(path: Path) -> None:
+    """The master workbook the verb works on: named in the command a message suggests."""
+    _state["workbook"] = str(path)
+
+
+def workbook() -> Path | None:
+    return Path(_state["workbook"]) if "workbook" in _state else None
+
+
 def problem_line(p: Problem) -> str:
     mark = "" if p.severity is Severity.ERROR else ("avviso: " if lang() == "it" else "warning: ")
     where = f"{p.location}: " if p.location else ""

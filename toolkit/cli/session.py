@@ -20,6 +20,7 @@ from toolkit.services.session import Session
 
 def open_master(workbook: Path, lang: str | None, ledger_url: str | None = None) -> Session:
     """Check the workbook, settle the language, and start a session (its ledger not opened yet)."""
+    output.set_workbook(workbook)
     checked = check.check_file(workbook)
     output.set_lang(lang, check.workbook_language(checked))
     return sessions.start(checked, workbook, ledger_url)

@@ -59,6 +59,10 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("--orders / --all: scegline uno / choose one", param_hint="--orders")
         session = open_session(workbook, ledger, lang)
         day = parse_day(date)
+        if out is not None:
+            from toolkit.basics.files import check_output
+
+            check_output(out, inputs=(workbook, quantities))
         result = ship(session.master, session.ledger, day, numbers=sorted(codes(orders) or ()), all_open=all_open,
                       quantities=quantities, carrier=carrier, force=force, future=future, out=out,
                       lang=output.lang())

@@ -18,10 +18,12 @@ from toolkit.excel.buttons import (
     payment_status,
     preview_orders,
     production_list,
+    reprint_delivery_notes,
     ship,
 )
 
 __all__ = [
     "BUTTONS", "Button", "calendar", "check_data", "complete_list", "create_orders",
-    "distribution_list", "einvoices", "month_end_invoicing", "payment_status", "preview_orders", "production_list", "ship",
+    "distribution_list", "einvoices", "month_end_invoicing", "payment_status", "preview_orders", "production_list",
+    "reprint_delivery_notes", "ship",
 ]

@@ -50,6 +50,8 @@ BUTTONS: tuple[Button, ...] = (
            "Crea gli ordini contrassegnati nell'anteprima."),
     Button("Spedisci (DDT)", "Ship", "ship",
            "Registra la spedizione e prepara i documenti di trasporto."),
+    Button("Ristampa DDT", "ReprintDeliveryNotes", "reprint_delivery_notes",
+           "Ristampa dal registro tutti i DDT della data indicata sopra."),
     Button("Lista di distribuzione", "DistributionList", "distribution_list",
            "Ordini ancora da spedire, per zona e vettore."),
     Button("Lista completa", "CompleteList", "complete_list",
@@ -94,6 +96,13 @@ def button(caption: str) -> Callable[[Callable[[Book], None]], Callable[..., Non
                 lines = [p.render("it") for p in exc.problems[:10]]
                 message(book, "\n".join([report.summary(exc.problems, "it"), *lines]), caption, critical=True)
             except Exception as exc:
+                from toolkit.services.printing import NotPrinted
+
+                if isinstance(exc, NotPrinted):
+                    from pathlib import Path
+
+                    message(book, exc.problem(Path(book.fullname), "it").render("it"), caption, critical=True)
+                    return
                 if os.environ.get("TOOLKIT_DEBUG"):
                     raise
                 message(book, f"Errore interno / internal error: {type(exc).__name__}: {exc}", caption,
@@ -189,6 +198,27 @@ def ship(book: Book) -> None:
         lines.append(str(result.written))
     lines += [p.render(lang) for p in result.problems[:10]]
     message(book, "\n".join(lines), "Spedisci (DDT)")
+
+
+@button("Ristampa DDT")
+def reprint_delivery_notes(book: Book) -> None:
+    """Every DDT of the panel's date, printed again from the ledger into the file the ship
+    button writes, `ddt-DATE.xlsx` beside the book: `toolkit print ddt --date`, from a button.
+    It brings back a day's DDTs whose file was lost, or never written."""
+    from toolkit.basics.files import check_output
+    from toolkit.services.printing import Selection, print_documents
+
+    session = orders.session_of(book)
+    lang = session.master.settings.language
+    day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
+    target = orders.beside(session, f"ddt-{day:%Y-%m-%d}.xlsx")
+    check_output(target, inputs=(session.workbook,))
+    result = print_documents(session.master, session.ledger, "ddt", Selection(first=day, last=day), target, lang)
+    lines = [p.render(lang) for p in result.problems[:10]]
+    if result.written is not None:
+        lines = [(f"DDT ristampati: {len(result.numbers)}." if lang == "it"
+                  else f"DDTs printed again: {len(result.numbers)}."), str(result.written), *lines]
+    message(book, "\n".join(lines), "Ristampa DDT")
 
 
 def _order_list(book: Book, caption: str, name: str, complete: bool) -> None:

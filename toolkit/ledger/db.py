@@ -131,6 +131,13 @@ def _add_einvoice_files(conn: Connection) -> None:
 MIGRATIONS[3] = _add_einvoice_files
 
 
+def _add_printings(conn: Connection) -> None:
+    schema.printings.create(conn, checkfirst=True)
+
+
+MIGRATIONS[4] = _add_printings
+
+
 def migrate(ledger: Ledger) -> int:
     with writing(ledger) as conn:
         if not inspect(conn).has_table("schema_version"):

@@ -13,7 +13,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -203,3 +203,15 @@ events = Table(
     Column("number", String(40)),
     Column("detail", Text),
 )
+
+printings = Table(
+    "printings", metadata,
+    Column("document", String(20), primary_key=True),
+    Column("document_id", Integer, primary_key=True, autoincrement=False),
+    Column("printed_at", DateTime, nullable=False),
+    Column("printed_by", String(100), nullable=False),
+)
+"""When each order, DDT and invoice (or credit note) was last printed: `document` is `order`,
+`ddt` or `invoice`. A table of its own, not a column of each document, so a document stored
+and never printed (the output could not be written) has no row, and `toolkit print
+--unprinted` finds it."""

@@ -20,7 +20,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -30,6 +30,7 @@ from toolkit.basics.vocab import InvoiceTerms
 from toolkit.core.invoicing import Billable, Invoice, InvoiceStatus, Pending, Request, order_invoices, plan
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import document_number, reading, writing
+from toolkit.ledger.printings import mark_printed
 from toolkit.ledger.invoices import (
     RunSummary, counter_last, delete_run, delivered_orders, later_number, latest_issued, load_invoices,
     make_final, ordered_not_invoiced, paid_any, run_documents, run_summaries, series_for, shipped_not_invoiced, store,
@@ -212,10 +213,40 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         run_id = new_run_id(request.invoice_date or request.month.end)
         stored = store(conn, master.settings, result.invoices, status, run_id)
         if out is not None:
-            files += write_workbook(out, master, stored, run_id, lang, per_customer=per_customer, copies=copies)
+            month = with_month(conn, stored, request.month.start, request.month.end, request.customer)
+            files += write_workbook(out, master, month, run_id, lang, per_customer=per_customer, copies=copies)
+            if copies:
+                mark_printed(conn, "invoice", [x.id for x in month if x.id is not None])
         if then is not None:
             then(stored, run_id)
     return RunResult(run_id, stored, problems, list(result.pending), status=status, files=files)
+
+
+def with_month(conn: Connection, invoices: list[Invoice], first: date | None = None, last: date | None = None,
+               customer: str | None = None) -> list[Invoice]:
+    """These invoices and every other invoice or credit note dated in their month (from `first`
+    to `last`, by default the months their dates span), whatever issued it — the immediate
+    invoices of POS and on-credit orders too —, in register order: the accountants' workbook
+    is the month's, not only one run's."""
+    from toolkit.ledger.printings import document_ids
+
+    if not invoices and first is None:
+        return invoices
+    days = [x.invoice_date for x in invoices]
+    first = first or min(days).replace(day=1)
+    last = last or _month_end(max(days))
+    have = {x.id for x in invoices}
+    ids, _ = document_ids(conn, "invoice", first=first, last=last)
+    others = [x for x in load_invoices(conn, ids=[i for i in ids if i not in have], customer=customer)] \
+        if any(i not in have for i in ids) else []
+    if not others:
+        return invoices
+    return sorted([*invoices, *others], key=lambda x: (x.invoice_date, x.number or ""))
+
+
+def _month_end(day: date) -> date:
+    following = day.replace(day=28) + timedelta(days=4)
+    return following - timedelta(days=following.day)
 
 
 def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name: str, lang: str, *,
@@ -230,18 +261,39 @@ def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name:
                              xml_files=xml_files)
 
 
+def output_names(run_id: str, lang: str, *, copies: bool = False) -> tuple[str, ...]:
+    """The files a run's export writes in its folder (one workbook per run)."""
+    from toolkit.writers.accountants import file_names
+
+    return file_names(run_id, lang, copies=copies)
+
+
 def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str, *, per_customer: bool = False,
-           copies: bool = False) -> Exported:
-    """A run's accountants' workbook, written again from the ledger."""
+           copies: bool = False, redo: str | None = None) -> Exported:
+    """A run's accountants' workbook, written again from the ledger. With `redo` (the command
+    that writes it again), a failure to write is `NotPrinted`: the caller stored something first."""
     from toolkit.services.einvoice import xml_names
 
     with reading(ledger) as conn:
         invoices = load_invoices(conn, run_id=run_id)
+        if not invoices:
+            return Exported([], [UNKNOWN_RUN(None, run_id=run_id)])
+        invoices = with_month(conn, invoices)
         names = xml_names(conn, master.settings, invoices)
-    if not invoices:
-        return Exported([], [UNKNOWN_RUN(None, run_id=run_id)])
-    return Exported(write_workbook(out, master, invoices, run_id, lang, per_customer=per_customer, copies=copies,
-                                   xml_files=names), [])
+    try:
+        files = write_workbook(out, master, invoices, run_id, lang, per_customer=per_customer, copies=copies,
+                               xml_files=names)
+    except Exception as exc:
+        if redo is None:
+            raise
+        from toolkit.services.printing import NotPrinted
+
+        raise NotPrinted("invoices", [x.number or "?" for x in invoices], out, exc, redo) from exc
+    if copies:
+        from toolkit.services.printing import mark
+
+        mark(ledger, "invoices", invoices)
+    return Exported(files, [])
 
 
 def export_period(master: MasterData, ledger: Ledger, first: date, last: date, out: Path, lang: str, *,

@@ -27,6 +27,8 @@ from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import existing_numbers, insert_orders, last_generated, load_orders, record_generation
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
+from toolkit.core.documents import DeliveryNote
+from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.plan import Due, due_between
@@ -85,6 +87,10 @@ class Created:
     created: list[OrderRow]
     already_existing: list[OrderRow]
     problems: list[Problem]
+    notes: list[DeliveryNote] = field(default_factory=list)
+    """The DDTs issued at once (warehouse, POS and on-credit orders)."""
+    invoices: list[Invoice] = field(default_factory=list)
+    """The invoices issued at once (POS, on-credit and prepay orders)."""
 
     def summary(self, lang: str) -> str:
         """The line both front ends end with: how many orders were created, how many existed."""
@@ -186,34 +192,60 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
                 at_once[draft.occurrence].append(order_id)
             if effects.invoice_at_once or (effects.ships and draft.customer in immediate):
                 invoice_now[draft.occurrence].append(order_id)
-        problems = problems + _ship_at_once(conn, master, at_once)
-        _invoice_at_once(conn, master, invoice_now)
+        ship_problems, notes = _ship_at_once(conn, master, at_once)
+        invoices = _invoice_at_once(conn, master, invoice_now)
         record_generation(conn, day)
-    return Created(created, existing_rows, problems)
+    return Created(created, existing_rows, problems + ship_problems, notes, invoices)
 
 
-def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[int]]) -> None:
+def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[int]]) -> list[Invoice]:
     """POS, on-credit and prepay orders, and every order of a customer invoiced immediately
     (termini di fatturazione *Immediato*), are invoiced in the transaction that creates them,
     dated with the order: an immediate invoice is issued when its order is, never at month end
     (a prepay order then waits for its payment before it ships)."""
+    invoices: list[Invoice] = []
     for day, ids in sorted(invoice_now.items()):
-        invoice_orders_in(conn, master, ids, day)
+        invoices += invoice_orders_in(conn, master, ids, day)
+    return invoices
 
 
-def _ship_at_once(conn: Connection, master: MasterData, at_once: dict[date, list[int]]) -> list[Problem]:
+def _ship_at_once(conn: Connection, master: MasterData,
+                  at_once: dict[date, list[int]]) -> tuple[list[Problem], list[DeliveryNote]]:
     """Warehouse, POS and on-credit orders ship in the transaction that creates them: the goods
     leave with the order, so the customer's delivery terms and credit limit do not hold them."""
     problems: list[Problem] = []
+    notes: list[DeliveryNote] = []
     for day, ids in sorted(at_once.items()):
         shipped = ship_in(conn, master, load_orders(conn, ids=ids), day, paid=set(ids), force=True)
         problems += shipped.problems
-    return problems
+        notes += shipped.notes
+    return problems, notes
+
+
+def at_once_outputs(out: Path) -> tuple[Path, Path]:
+    """Where `orders create --out FILE` prints the DDTs and the invoices issued with the orders:
+    beside FILE, `FILE-ddt.xlsx` and `FILE-fatture.xlsx`."""
+    return out.with_name(f"{out.stem}-ddt.xlsx"), out.with_name(f"{out.stem}-fatture.xlsx")
+
+
+def at_once_documents(master: MasterData, ledger: Ledger, created: Created, out: Path, lang: str) -> list[Path]:
+    """The DDTs and invoices `create` issued with the orders, printed beside the orders'
+    workbook (see `at_once_outputs`) and recorded as printed."""
+    from toolkit.services.printing import write_and_mark
+
+    ddt, invoices = at_once_outputs(out)
+    written = []
+    if created.notes:
+        written.append(write_and_mark(ledger, master, "ddt", created.notes, ddt, lang))
+    if created.invoices:
+        written.append(write_and_mark(ledger, master, "invoices", created.invoices, invoices, lang))
+    return written
 
 
 def order_documents(master: MasterData, ledger: Ledger, rows: Sequence[OrderRow], out: Path, lang: str) -> Path:
-    """The printable orders (one A4 sheet each) of these rows of `Created`, in ledger order."""
-    from toolkit.writers.orders_book import write_order_documents
+    """The printable orders (one A4 sheet each) of these rows of `Created`, in ledger order,
+    recorded as printed (`NotPrinted` when the file cannot be written)."""
+    from toolkit.services.printing import write_and_mark
 
     numbers = {r["number"] for r in rows}
     printed: list[Order] = []
@@ -222,7 +254,7 @@ def order_documents(master: MasterData, ledger: Ledger, rows: Sequence[OrderRow]
             found = load_orders(conn, occurrence_from=min(r["date"] for r in rows),
                                 occurrence_to=max(r["date"] for r in rows))
         printed = [o for o in found if o.number in numbers]
-    return write_order_documents(out, master, printed, lang)
+    return write_and_mark(ledger, master, "orders", printed, out, lang)
 
 
 def list_orders(ledger: Ledger, statuses: Sequence[OrderStatus] | None = None) -> list[Order]:

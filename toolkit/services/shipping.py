@@ -77,10 +77,14 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
     """Ship the chosen orders (by number, every open order up to `day`, or those the quantities
     rows or file name) in one transaction; with any error in the input nothing is stored.
     `day` after today is an error unless `future`. With `out`, the DDTs issued are printed
-    there, one sheet each."""
+    there, one sheet each, and the path is checked before anything is stored."""
     today = dates.today_rome()
     if day > today and not future:
         return Shipped((), (), (DATE_IN_FUTURE(None, day=day, today=today),))
+    if out is not None:
+        from toolkit.basics.files import check_output
+
+        check_output(out, inputs=(quantities,))
     if quantities is not None:
         from toolkit.intake.quantities import read_quantities
 
@@ -90,9 +94,9 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
         chosen = [*chosen, *read]
     shipped = _ship(master, ledger, day, numbers, all_open, chosen, carrier, force, paid)
     if out is not None and shipped.notes:
-        from toolkit.writers.ddt import write_delivery_notes
+        from toolkit.services.printing import write_and_mark
 
-        return replace(shipped, written=write_delivery_notes(out, master, shipped.notes, lang))
+        return replace(shipped, written=write_and_mark(ledger, master, "ddt", shipped.notes, out, lang))
     return shipped
 
 

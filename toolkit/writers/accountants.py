@@ -148,6 +148,16 @@ def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoi
     return written
 
 
+def file_names(run_id: str, lang: str = "it", *, copies: bool = False) -> tuple[str, ...]:
+    """The names `write_accountants` gives its files for one workbook per run."""
+    t = labeller(lang)
+    run = safe_name(run_id, "run")
+    names = [f"{t('inv.file_workbook')}-{run}.xlsx"]
+    if copies:
+        names.append(f"{t('inv.file_copies')}-{run}.xlsx")
+    return (*names, f"{t('inv.file_register')}-{run}.csv")
+
+
 def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice], run_id: str, lang: str = "it",
                    xml_files: Mapping[str, str] | None = None) -> Path:
     customers = {c.code: c for c in master.customers}

@@ -50,7 +50,8 @@ class StreamingWorkbook(Workbook):
 def streaming_workbook(path: Path) -> Iterator[Workbook]:
     """A constant-memory workbook, saved when the block ends without an error; its temporary
     files live in a directory of their own, removed even when writing fails half-way."""
-    with tempfile.TemporaryDirectory(prefix="toolkit-xlsx-", ignore_cleanup_errors=True) as tmpdir:
+    _sweep_stale_folders()
+    with tempfile.TemporaryDirectory(prefix=TEMPORARY_PREFIX, ignore_cleanup_errors=True) as tmpdir:
         book = StreamingWorkbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": tmpdir})
         book.set_properties({"creator": "toolkit"})
         try:
@@ -60,6 +61,33 @@ def streaming_workbook(path: Path) -> Iterator[Workbook]:
                 sheet._opt_close()
             raise
         book.close()
+
+
+TEMPORARY_PREFIX = "toolkit-xlsx-"
+
+
+def _sweep_stale_folders(older_than: float = 3600) -> None:
+    """Remove the temporary folders of streaming writers killed half-way (ours by their prefix,
+    untouched for an hour) from the system's temporary folder."""
+    import os
+    import shutil
+    import time
+
+    limit = time.time() - older_than
+    root = Path(tempfile.gettempdir())
+    try:
+        found = [p for p in root.iterdir() if p.name.startswith(TEMPORARY_PREFIX)]
+    except OSError:
+        return
+    for folder in found:
+        try:
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            latest = max([os.stat(folder).st_mtime, *(os.stat(f).st_mtime for f in folder.iterdir())])
+            if latest < limit:  # a writer still at work touches its files
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def add_table(sheet: Worksheet, last_row: int, headers: Sequence[str], name: str, style: str) -> None:

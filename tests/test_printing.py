@@ -1,0 +1,338 @@
+"""No document lost: whatever the ledger records prints again as it first printed, outputs are
+checked before anything is stored, and a file that still cannot be written names the command
+that prints it (exit 4)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, select, text, update
+from xlsx_reference import differences
+
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading, writing
+
+
+def cli(capsys, *args) -> tuple[int, str]:
+    """The `toolkit` command in this process: exit code, and stdout + stderr."""
+    from toolkit.cli.app import main
+
+    argv = sys.argv
+    sys.argv = ["toolkit", *map(str, args)]
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    finally:
+        sys.argv = argv
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+@pytest.fixture
+def desk(tmp_path, sample_workbook) -> tuple[Path, str]:
+    """The sample master workbook in a folder of its own, and its ledger."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    return workbook, f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+
+
+def numbers(ledger_url: str, table) -> list[str]:
+    from toolkit.ledger.db import document_number
+
+    with reading(open_ledger(ledger_url)) as conn:
+        rows = conn.execute(select(table.c.series, table.c.year, table.c.number).order_by(table.c.id)).all()
+    return [document_number(*r) for r in rows]
+
+
+def test_a_reprint_is_the_first_printing(capsys, tmp_path, desk):
+    workbook, url = desk
+    first = tmp_path / "first"
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--out", first / "ordini.xlsx",
+               "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--out", first / "ddt.xlsx",
+               "--ledger", url)[0] == 0
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", first,
+                     "--ledger", url)
+    assert code == 0, said
+    run_id = next(p.name.removeprefix("copie-fatture-").removesuffix(".xlsx") for p in first.glob("copie-fatture-*"))
+
+    orders = [n for n in numbers(url, schema.orders)]
+    shipped_now = [n for n in numbers(url, schema.deliveries)]
+    again = tmp_path / "again"
+    for kind, chosen, printed in (("orders", ["--numbers", ",".join(orders)], first / "ordini.xlsx"),
+                                  ("ddt", ["--date", "2026-04-10"], first / "ddt.xlsx"),
+                                  ("invoices", ["--date", "2026-04-01", "--to", "2026-04-30"],
+                                   first / f"copie-fatture-{run_id}.xlsx")):
+        code, said = cli(capsys, "print", kind, workbook, *chosen, "--out", again / f"{kind}.xlsx", "--ledger", url)
+        assert code == 0, said
+        assert differences(again / f"{kind}.xlsx", printed) is None, kind
+    assert shipped_now
+
+
+def test_unprinted_documents_are_found_and_printed_once(capsys, tmp_path, desk):
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    code, said = cli(capsys, "print", "ddt", workbook, "--unprinted", "--out", tmp_path / "ddt.xlsx", "--ledger", url)
+    assert code == 0 and "ddt.xlsx" in said
+    import openpyxl
+
+    ddts = numbers(url, schema.deliveries)
+    assert ddts and openpyxl.load_workbook(tmp_path / "ddt.xlsx").sheetnames == ddts
+    with reading(open_ledger(url)) as conn:
+        printed = conn.execute(select(schema.printings.c.document, schema.printings.c.document_id)).all()
+    assert sorted(d for d, _ in printed) == ["ddt"] * len(ddts)
+    code, said = cli(capsys, "print", "ddt", workbook, "--unprinted", "--out", tmp_path / "again.xlsx",
+                     "--ledger", url)
+    assert code == 0 and "Nessun documento da stampare" in said and not (tmp_path / "again.xlsx").exists()
+
+
+def test_unknown_numbers_and_run_for_ddts_are_refused(capsys, tmp_path, desk):
+    workbook, url = desk
+    code, said = cli(capsys, "print", "ddt", workbook, "--numbers", "DDT-2026-00099", "--out", tmp_path / "x.xlsx",
+                     "--ledger", url)
+    assert code == 1 and "DDT-2026-00099" in said
+    code, said = cli(capsys, "print", "ddt", workbook, "--run", "R1", "--out", tmp_path / "x.xlsx", "--ledger", url)
+    assert code == 1 and "--run" in said and not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_version_3_ledger_gets_the_printings_table(tmp_path, minimal_master):
+    from datetime import date
+
+    from toolkit.services.orders import create
+
+    url = f"sqlite:///{tmp_path / 'v3.sqlite'}"
+    ledger = open_ledger(url)
+    create(minimal_master, ledger, date(2026, 4, 9))
+    with writing(ledger) as conn:
+        conn.execute(text("DROP TABLE printings"))
+        conn.execute(update(schema.schema_version).values(version=3))
+    ledger.engine.dispose()
+
+    upgraded = open_ledger(url)
+    with reading(upgraded) as conn:
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 4
+        assert inspect(conn).has_table("printings")
+        assert conn.execute(text("SELECT count(*) FROM orders")).scalar() == 1
+
+
+def test_the_reprint_button_brings_back_the_days_ddts(tmp_path):
+    import openpyxl
+    from test_excel_orders import fake
+
+    import toolkit.excel as x
+
+    book = fake(tmp_path)
+    x.preview_orders(book)
+    x.create_orders(book)
+    x.ship(book)
+    shipped = tmp_path / "ddt-2026-04-09.xlsx"
+    first = tmp_path / "first.xlsx"
+    shipped.rename(first)
+    alerts = len(book.alerts)
+    x.reprint_delivery_notes(book)
+    text, caption, mode = book.alerts[-1]
+    assert (caption, mode) == ("Ristampa DDT", "info") and len(book.alerts) == alerts + 1
+    assert text.startswith("DDT ristampati: 1.") and str(shipped) in text
+    assert openpyxl.load_workbook(shipped).sheetnames == ["DDT-2026-00001"]
+    assert differences(shipped, first) is None
+
+
+# ------------------------------------------------------------------ outputs checked before the commit
+
+def stored(url: str) -> dict[str, int]:
+    from sqlalchemy import func
+
+    with reading(open_ledger(url)) as conn:
+        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar()
+                for t in (schema.orders, schema.deliveries, schema.invoices)}
+
+
+def test_ship_refuses_a_workbook_open_in_excel_before_storing_anything(capsys, tmp_path, desk):
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    before = stored(url)
+    (tmp_path / "~$ddt.xlsx").write_bytes(b"")
+    code, said = cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--out", tmp_path / "ddt.xlsx",
+                     "--ledger", url)
+    assert code == 2 and "~$ddt.xlsx" in said
+    assert stored(url) == before
+    (tmp_path / "~$ddt.xlsx").unlink()
+    code, said = cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--out", tmp_path / "ddt.xlsx",
+                     "--ledger", url)
+    assert code == 0 and (tmp_path / "ddt.xlsx").exists() and stored(url)["deliveries"] > before["deliveries"]
+
+
+@pytest.mark.parametrize("verb", ["ship", "orders create"])
+def test_an_output_folder_that_cannot_be_created_stores_nothing(capsys, tmp_path, desk, verb):
+    workbook, url = desk
+    if verb == "ship":
+        assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    before = stored(url)
+    (tmp_path / "a-file").write_text("not a folder")
+    args = {"ship": ["ship", workbook, "--date", "2026-04-10", "--all"],
+            "orders create": ["orders", "create", workbook, "--date", "2026-04-09"]}[verb]
+    code, said = cli(capsys, *args, "--out", tmp_path / "a-file" / "out.xlsx", "--ledger", url)
+    assert code == 2 and "a-file" in said
+    assert stored(url) == before
+
+
+def test_orders_create_refuses_its_output_locked_or_the_input_itself(capsys, tmp_path, desk):
+    workbook, url = desk
+    (tmp_path / "~$ordini.xlsx").write_bytes(b"")
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--out", tmp_path / "ordini.xlsx",
+                     "--ledger", url)
+    assert code == 2 and "~$ordini.xlsx" in said and stored(url)["orders"] == 0
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--out", workbook, "--ledger", url)
+    assert code == 2 and stored(url)["orders"] == 0
+
+
+def test_invoice_outputs_are_checked_before_the_run_and_before_finalizing(capsys, tmp_path, desk):
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    before = stored(url)
+    (tmp_path / "a-file").write_text("not a folder")
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", tmp_path / "a-file" / "fatture",
+                     "--ledger", url)
+    assert code == 2 and stored(url) == before
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", tmp_path / "fatture", "--ledger", url)
+    assert code == 0, said
+    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in (tmp_path / "fatture").glob("fatture-*"))
+    (tmp_path / "fatture" / f"~$fatture-{run_id}.xlsx").write_bytes(b"")
+    code, said = cli(capsys, "invoice", "finalize", workbook, run_id, "--out", tmp_path / "fatture", "--ledger", url)
+    assert code == 2 and "~$fatture" in said
+    with reading(open_ledger(url)) as conn:
+        statuses = set(conn.execute(select(schema.invoices.c.status).where(schema.invoices.c.run_id == run_id)).scalars())
+    assert statuses == {"draft"}
+
+
+def test_a_file_that_fails_after_the_commit_names_the_command_that_prints_it(capsys, tmp_path, desk, monkeypatch):
+    import toolkit.writers.ddt
+
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    before = stored(url)["deliveries"]
+    real = toolkit.writers.ddt.write_delivery_notes
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(toolkit.writers.ddt, "write_delivery_notes", full_disk)
+    code, said = cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--out", tmp_path / "ddt.xlsx",
+                     "--ledger", url)
+    issued = numbers(url, schema.deliveries)[before:]
+    assert code == 4 and issued
+    assert "No space left on device" in said and ", ".join(issued) in said
+    command = said[said.index("toolkit print"):].strip()
+    assert command == (f"toolkit print ddt {workbook} --numbers {','.join(issued)} --out {tmp_path / 'ddt.xlsx'}")
+    monkeypatch.setattr(toolkit.writers.ddt, "write_delivery_notes", real)
+    code, said = cli(capsys, *command.split()[1:], "--ledger", url)
+    assert code == 0 and (tmp_path / "ddt.xlsx").exists()
+    import openpyxl
+
+    assert openpyxl.load_workbook(tmp_path / "ddt.xlsx").sheetnames == issued
+
+
+def test_orders_create_prints_the_ddts_and_invoices_it_issues(capsys, tmp_path, desk):
+    import openpyxl
+
+    workbook, url = desk
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--out", tmp_path / "ordini.xlsx",
+                     "--ledger", url)
+    assert code == 0, said
+    ddts, invoices = numbers(url, schema.deliveries), numbers(url, schema.invoices)
+    assert ddts and invoices
+    assert openpyxl.load_workbook(tmp_path / "ordini-ddt.xlsx").sheetnames == ddts
+    assert openpyxl.load_workbook(tmp_path / "ordini-fatture.xlsx").sheetnames == invoices
+    for kind in ("ddt", "invoices", "orders"):
+        code, said = cli(capsys, "print", kind, workbook, "--unprinted", "--out", tmp_path / "x.xlsx", "--ledger", url)
+        assert code == 0 and "Nessun documento da stampare" in said
+
+
+def test_the_months_register_holds_every_invoice_dated_in_it(capsys, tmp_path, desk):
+    import csv
+
+    import openpyxl
+
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", tmp_path / "fatture", "--ledger", url)
+    assert code == 0, said
+    every = numbers(url, schema.invoices)
+    register = next((tmp_path / "fatture").glob("fatture-*.xlsx"))
+    rows = [r[0] for r in openpyxl.load_workbook(register)["Registro"].iter_rows(min_row=4, values_only=True)
+            if r[0] and str(r[0]).startswith(("FT-", "NC-"))]
+    assert rows[0] == "FT-2026-00001" and sorted(rows) == sorted(every)
+    with open(next((tmp_path / "fatture").glob("registro-*.csv")), encoding="utf-8-sig") as f:
+        listed = [r[0] for r in csv.reader(f, delimiter=";")][1:]
+    assert listed[0] == "FT-2026-00001" and sorted(listed) == sorted(every)
+
+
+# ------------------------------------------------------------------ temporary files
+
+def test_a_writer_failing_half_way_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import tempfile
+
+    from toolkit.basics.files import write_atomic
+    from toolkit.writers.streaming import streaming_workbook
+
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def half_way(tmp: Path) -> None:
+        with streaming_workbook(tmp) as book:
+            sheet = book.add_worksheet("Registro")
+            for row in range(1000):
+                sheet.write_number(row, 0, row)
+            raise RuntimeError("killed half-way")
+
+    def plain_half_way(tmp: Path) -> None:
+        tmp.write_bytes(b"PK\x03\x04 half a workbook")
+        raise KeyboardInterrupt
+
+    with pytest.raises(RuntimeError):
+        write_atomic(out / "fatture.xlsx", half_way)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(out / "ddt.xlsx", plain_half_way)
+    assert list(out.iterdir()) == [] and list(system_temp.iterdir()) == []
+
+
+def test_stale_temporary_files_are_swept_at_the_next_write(tmp_path, monkeypatch):
+    import os
+    import tempfile
+    import time
+
+    from toolkit.basics.files import write_text_atomic
+    from toolkit.writers.streaming import streaming_workbook
+
+    hours_ago = time.time() - 2 * 3600
+    stale = tmp_path / ".ordini-2026-04-09.2yaf0gyc.xlsx"
+    fresh = tmp_path / ".ordini-2026-04-10.k3l9x0ab.xlsx"
+    mine = tmp_path / ".appunti.xlsx"
+    for path in (stale, fresh, mine):
+        path.write_bytes(b"")
+    for path in (stale, mine):
+        os.utime(path, (hours_ago, hours_ago))
+    write_text_atomic(tmp_path / "registro.csv", "a;b\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, mine.name, "registro.csv"])
+
+    system_temp = tmp_path / "system-temp"
+    (system_temp / "toolkit-xlsx-old").mkdir(parents=True)
+    (system_temp / "toolkit-xlsx-old" / "sheet1.tmp").write_bytes(b"")
+    (system_temp / "other-program").mkdir()
+    for path in (system_temp / "toolkit-xlsx-old" / "sheet1.tmp", system_temp / "toolkit-xlsx-old",
+                 system_temp / "other-program"):
+        os.utime(path, (hours_ago, hours_ago))
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    with streaming_workbook(tmp_path / "x.xlsx") as book:
+        book.add_worksheet("A")
+    assert [p.name for p in system_temp.iterdir()] == ["other-program"]

@@ -1,0 +1,63 @@
+"""`toolkit print`: any order, DDT or invoice the ledger records, printed again as it was first
+printed (by number, by date or by invoicing run; `--unprinted` for those never printed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from toolkit.cli import output
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption
+from toolkit.cli.session import codes, open_session, parse_day
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("print")
+    def print_cmd(
+        kind: str = typer.Argument(..., help="orders, ddt, invoices (fatture e note di credito / and credit notes)."),
+        workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
+        numbers: str | None = typer.Option(None, "--numbers", help="Numeri dei documenti / document numbers: N1,N2."),
+        date: str | None = typer.Option(None, "--date", help="Documenti di questa data / documents of this date."),
+        to: str | None = typer.Option(None, "--to", help="Fino a questa data / up to this date."),
+        run: str | None = typer.Option(None, "--run", help="Le fatture di un'emissione / a run's invoices."),
+        unprinted: bool = typer.Option(False, "--unprinted", help="Solo quelli mai stampati / only those never "
+                                       "printed."),
+        out: Path = typer.Option(..., "--out", help="File .xlsx da scrivere / workbook to write."),
+        pdf: bool = typer.Option(False, "--pdf", help="Anche in PDF (LibreOffice) / also as PDF (LibreOffice)."),
+        json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption,
+    ) -> None:
+        """Ristampa documenti dal registro. Print documents again from the ledger.
+
+        Exit 0 when printed, 1 when a number is unknown, 2 when a file cannot be read or written.
+        """
+        from toolkit.basics.files import check_output
+        from toolkit.services.printing import KINDS, Selection, print_documents
+
+        if kind not in KINDS:
+            raise typer.BadParameter(", ".join(KINDS), param_hint="KIND")
+        chosen = [bool(numbers), bool(date), bool(run)]
+        if sum(chosen) > 1 or (not any(chosen) and not unprinted):
+            raise typer.BadParameter("--numbers | --date | --run: scegline uno / choose one", param_hint="--numbers")
+        if to and not date:
+            raise typer.BadParameter("--to vuole --date / --to needs --date", param_hint="--to")
+        session = open_session(workbook, ledger, lang)
+        first = parse_day(date) if date else None
+        last = parse_day(to, "--to") if to else first
+        if first and last and last < first:
+            raise typer.BadParameter("--to < --date", param_hint="--to")
+        check_output(out, inputs=(workbook,))
+        selection = Selection(tuple(sorted(codes(numbers) or ())), first, last, run, unprinted)
+        result = print_documents(session.master, session.ledger, kind, selection, out, output.lang(), pdf=pdf)
+        if json:
+            output.print_json({"printed": list(result.numbers), "workbook": result.written, "pdf": result.pdf,
+                               "problems": list(result.problems)})
+        else:
+            output.print_problems(result.problems)
+            for path in (result.written, result.pdf):
+                if path is not None:
+                    typer.echo(str(path))
+            if result.written is not None:
+                typer.echo(f"Stampati {len(result.numbers)} documenti." if output.lang() == "it"
+                           else f"Printed {len(result.numbers)} documents.")
+        output.exit_for(result.problems)

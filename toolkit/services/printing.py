@@ -1,0 +1,189 @@
+"""Printing from the ledger: every order, DDT and invoice it records can be printed again, at
+any time, exactly as its first printing wrote it.
+
+The first printing (`orders create --out`, `ship --out`, the invoices' copies) and a reprint
+(`toolkit print`) go through `write_and_mark`: the same writer, then the ledger records when
+each document was printed, so `toolkit print … --unprinted` finds what never was — a DDT
+stored while its file was open in Excel, say. When a file cannot be written after the
+documents are stored, `NotPrinted` says what was recorded and the command that prints it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from toolkit.basics.problems import Problem, define
+from toolkit.core.documents import DeliveryNote
+from toolkit.core.invoicing import Invoice
+from toolkit.core.orders import Order
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import reading, writing
+from toolkit.ledger.deliveries import load_notes
+from toolkit.ledger.invoices import load_invoices
+from toolkit.ledger.orders import load_orders
+from toolkit.ledger.printings import document_ids, last_printed, mark_printed
+from toolkit.model.records import MasterData
+
+Document = Order | DeliveryNote | Invoice
+
+KINDS = {"orders": "order", "ddt": "ddt", "invoices": "invoice"}
+"""The `toolkit print` kinds, and the name each gives its documents in the ledger."""
+
+WHAT = {"orders": ("ordini", "orders"), "ddt": ("DDT", "DDTs"), "invoices": ("fatture e note di credito",
+                                                                          "invoices and credit notes")}
+
+UNKNOWN_NUMBER = define(
+    "print-unknown-number", "error",
+    it="Nel registro non c'è il documento {number}: controlla il numero.",
+    en="The ledger has no document {number}: check the number.")
+RUN_ONLY_FOR_INVOICES = define(
+    "print-run-only-for-invoices", "error",
+    it="--run vale solo per le fatture (toolkit print invoices): per ordini e DDT usa --numbers o --date.",
+    en="--run is for invoices only (toolkit print invoices): for orders and DDTs use --numbers or --date.")
+NOTHING_TO_PRINT = define(
+    "print-nothing", "warning",
+    it="Nessun documento da stampare con questa scelta.",
+    en="No document to print for this choice.")
+NOT_PRINTED = define(
+    "document-not-printed", "error",
+    it="Registrati nel registro: {what} {numbers}. Il file {path} non è stato scritto ({reason}). "
+       "Stampali con: {command}",
+    en="Recorded in the ledger: {what} {numbers}. The file {path} was not written ({reason}). "
+       "Print them with: {command}")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which documents to print: by number, by date (inclusive), by invoicing run; with
+    `unprinted`, only those never printed."""
+
+    numbers: tuple[str, ...] = ()
+    first: date | None = None
+    last: date | None = None
+    run: str | None = None
+    unprinted: bool = False
+
+
+@dataclass(frozen=True)
+class Printed:
+    numbers: tuple[str, ...]
+    written: Path | None
+    problems: tuple[Problem, ...]
+    pdf: Path | None = None
+
+
+class NotPrinted(Exception):
+    """Documents were stored but their file could not be written: exit code 4."""
+
+    def __init__(self, kind: str, numbers: Sequence[str], out: Path, cause: BaseException, redo: str | None = None):
+        super().__init__(f"{kind} {', '.join(numbers)} not printed to {out}: {reason_of(cause, 'en')}")
+        self.kind, self.numbers, self.out, self.cause = kind, tuple(numbers), Path(out), cause
+        self.redo = redo
+        """The command that writes the file again, `{workbook}` standing for the master workbook;
+        by default the `toolkit print` command of these documents."""
+
+    def problem(self, workbook: Path | None, lang: str) -> Problem:
+        again = (self.redo.format(workbook=quoted(str(workbook) if workbook else "CARTELLA.xlsx"))
+                 if self.redo else command(self.kind, workbook, self.numbers, self.out))
+        return NOT_PRINTED(None, what=WHAT[self.kind][0 if lang == "it" else 1], numbers=", ".join(self.numbers),
+                           path=self.out, reason=reason_of(self.cause, lang), command=again)
+
+
+def reason_of(exc: BaseException, lang: str) -> str:
+    """Why a file was not written, in a line."""
+    from toolkit.basics.problems import UnusableInput
+
+    return exc.problem.message(lang) if isinstance(exc, UnusableInput) else f"{type(exc).__name__}: {exc}"
+
+
+def command(kind: str, workbook: Path | None, numbers: Sequence[str], out: Path) -> str:
+    """The `toolkit print` command that prints these documents to `out`."""
+    return (f"toolkit print {kind} {quoted(str(workbook) if workbook else 'CARTELLA.xlsx')} "
+            f"--numbers {','.join(numbers)} --out {quoted(str(out))}")
+
+
+def quoted(text: str) -> str:
+    return f'"{text}"' if any(c.isspace() or c in "'\"&;|<>()$`" for c in text) else text
+
+
+def select(ledger: Ledger, kind: str, selection: Selection) -> tuple[list[Document], list[Problem]]:
+    """The documents of `kind` the selection names, in number order, and the numbers not found."""
+    document = KINDS[kind]
+    if selection.run is not None and kind != "invoices":
+        return [], [RUN_ONLY_FOR_INVOICES(None)]
+    with reading(ledger) as conn:
+        ids, unknown = document_ids(conn, document, numbers=selection.numbers or None, first=selection.first,
+                                    last=selection.last, run=selection.run)
+        if selection.unprinted:
+            printed = last_printed(conn, document, ids)
+            ids = [i for i in ids if i not in printed]
+        found = load(conn, kind, ids)
+    return found, [UNKNOWN_NUMBER(None, number=n) for n in unknown]
+
+
+def load(conn: Connection, kind: str, ids: Sequence[int]) -> list[Document]:
+    if not ids:
+        return []
+    if kind == "orders":
+        return list(load_orders(conn, ids=ids))
+    if kind == "ddt":
+        return list(load_notes(conn, ids=ids))
+    return list(load_invoices(conn, ids=ids))
+
+
+def write(kind: str, out: Path, master: MasterData, documents: Sequence[Document], lang: str) -> Path:
+    """The printable documents, by the writer of their first printing."""
+    if kind == "orders":
+        from toolkit.writers.orders_book import write_order_documents
+
+        return write_order_documents(out, master, documents, lang)  # type: ignore[arg-type]
+    if kind == "ddt":
+        from toolkit.writers.ddt import write_delivery_notes
+
+        return write_delivery_notes(out, master, documents, lang)  # type: ignore[arg-type]
+    from toolkit.writers.accountants import write_copies
+
+    return write_copies(out, master, documents, lang)  # type: ignore[arg-type]
+
+
+def mark(ledger: Ledger, kind: str, documents: Sequence[Document]) -> None:
+    """Record that these documents were printed now."""
+    ids = [d.id for d in documents if d.id is not None]
+    if ids:
+        with writing(ledger) as conn:
+            mark_printed(conn, KINDS[kind], ids)
+
+
+def write_and_mark(ledger: Ledger, master: MasterData, kind: str, documents: Sequence[Document], out: Path,
+                   lang: str) -> Path:
+    """Print documents already stored: write them, then record the printing. A failure to write
+    becomes `NotPrinted`, naming the documents and the command that prints them."""
+    try:
+        written = write(kind, out, master, documents, lang)
+    except Exception as exc:
+        raise NotPrinted(kind, [d.number or "?" for d in documents], out, exc) from exc
+    mark(ledger, kind, documents)
+    return written
+
+
+def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Selection, out: Path, lang: str, *,
+                    pdf: bool = False) -> Printed:
+    """`toolkit print`: the chosen documents written again from the ledger, and marked printed."""
+    documents, problems = select(ledger, kind, selection)
+    if any(p.is_error for p in problems):
+        return Printed((), None, tuple(problems))
+    if not documents:
+        return Printed((), None, (*problems, NOTHING_TO_PRINT(None)))
+    written = write(kind, out, master, documents, lang)
+    mark(ledger, kind, documents)
+    made_pdf = None
+    if pdf:
+        from toolkit.writers.lists import to_pdf
+
+        made_pdf = to_pdf(written)
+    return Printed(tuple(d.number or "?" for d in documents), written, tuple(problems), made_pdf)
