@@ -12,7 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from toolkit.model.memo import per_master
-from toolkit.model.records import MasterData, Template
+from toolkit.model.records import Customer, Item, MasterData, Template, TemplateLine
 from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.plan import Due
 from toolkit.core.pricing import PriceBook, below_limit, price_book, template_price_list, unit_price
@@ -73,9 +73,10 @@ class OrderDraft:
         return sum((line.amount for line in self.lines), Decimal(0))
 
 
-def net_unit_price(price) -> Decimal:
+def net_unit_price(price: Decimal) -> Decimal:
     """Unit prices are kept to six decimals, half-up: the one rounding before the line amount."""
-    return price.quantize(UNIT_PRICE_PLACES, rounding=ROUND_HALF_UP).normalize()
+    net: Decimal = price.quantize(UNIT_PRICE_PLACES, rounding=ROUND_HALF_UP).normalize()
+    return net
 
 
 def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = None) -> tuple[list[OrderDraft], list[Problem]]:
@@ -116,7 +117,8 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
 
 
 @per_master
-def _lookups(master: MasterData) -> tuple[dict, dict, dict, dict]:
+def _lookups(master: MasterData) -> tuple[dict[str, Template], dict[str, Customer], dict[str, Item],
+                                         dict[tuple[str, str], TemplateLine]]:
     """Templates, customers and items by code, template lines by (template, item)."""
     return ({t.code: t for t in master.templates}, {c.code: c for c in master.customers},
             {i.code: i for i in master.items}, {(x.template, x.item): x for x in master.template_lines})

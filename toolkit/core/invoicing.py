@@ -282,7 +282,8 @@ def deadline_for(delivery_day: date) -> date:
     >>> deadline_for(date(2026, 12, 3))
     datetime.date(2027, 1, 15)
     """
-    return delivery_day + relativedelta(months=1, day=15)
+    deadline: date = delivery_day + relativedelta(months=1, day=15)
+    return deadline
 
 
 def schedule_period(schedule: InvoiceSchedule, day: date) -> Period:
@@ -361,7 +362,7 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
     problems = _request_problems(master, request, customers)
     if any(p.is_error for p in problems):
         return Plan((), tuple(problems))
-    buckets: dict[tuple, list[Billable]] = defaultdict(list)
+    buckets: dict[tuple[str, str | None, Period, InvoiceKind, int | None], list[Billable]] = defaultdict(list)
     waiting: dict[tuple[str, str], int] = defaultdict(int)
     unknown: set[str] = set()
     for line in billables:
@@ -454,7 +455,7 @@ def late_problems(invoices: Iterable[Invoice], today: date) -> list[Problem]:
             for (deadline, issued), customers in sorted(late.items())]
 
 
-def numbering_order(invoice: Invoice) -> tuple:
+def numbering_order(invoice: Invoice) -> tuple[date, str, str, date, bool, str]:
     """Numbers follow dates, then customers: a register read top to bottom is in date order,
     as the law asks of numbers within a series and year."""
     first_order = invoice.lines[0].order_number if invoice.lines else ""

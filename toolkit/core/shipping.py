@@ -484,7 +484,7 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
         if chosen is None:
             route = route_carrier(master, customer, ship_to.get(destination) if destination else None)
             chosen = route.code if route is not None else None
-        known = [abs(line.quantity) * weights[line.item] for line in lines if weights.get(line.item) is not None]
+        known = [abs(line.quantity) * each for line in lines if (each := weights.get(line.item)) is not None]
         weight = sum(known, ZERO) if known else None
         drafts.append(ShipmentDraft(day, code, destination, chosen, reason, tuple(lines), weight, None,
                                     forced=code in forced and reason is Reason.SALE))
