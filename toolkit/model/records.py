@@ -21,8 +21,9 @@ is trusted to hold typed values, as any dataclass.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
+import types
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any, ClassVar, NamedTuple, TypeVar
@@ -37,7 +38,7 @@ from toolkit.basics.vocab import (
 )
 from toolkit.model.cells import (
     Areas, Choice, Code, Day, DayMonth, Email, Integer, Money, Percent, Quantity, TaxCode, Text,
-    VatNumber, Weekdays, YesNo,
+    VatNumber, Weekdays, YesNo, cell_of,
 )
 from toolkit.model.headings import SheetHeading, column
 
@@ -63,10 +64,10 @@ def validate(record_type: type[R], values: Mapping[str, Any]) -> R:
 def from_values(record_type: type[R], rows: Iterable[tuple[Any, ...]]) -> list[R]:
     """Records made from rows of values in field order, each already validated by its field's type.
 
-    The record's pydantic schema with each cell type's strict half in place of the whole
-    (`toolkit.model.cells.Cell`) and positional arguments: pydantic's core checks that each
-    value is of its type, converts nothing, calls no Python code and needs no dictionary per
-    row. A value of the wrong type still fails."""
+    A pydantic schema of the record in which each field only checks that its value is of the
+    type its cell type gives (`toolkit.model.cells.Cell.holds`, the strict half of the cell's
+    validator): pydantic's core makes the records, converts nothing, calls no Python code and
+    needs no dictionary per row. A value of the wrong type still fails."""
     return _typed(record_type).validate_python(list(map(ArgsKwargs, rows)))
 
 
@@ -77,31 +78,24 @@ def _adapter(record_type: type[Record]) -> TypeAdapter:
 
 @cache
 def _typed(record_type: type[Record]) -> SchemaValidator:
-    schema = copy.deepcopy(_adapter(record_type).core_schema)
-
-    def strict(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "lax-or-strict":
-                typed = node["strict_schema"]
-                node.clear()
-                node.update(typed)
-            if node.get("type") == "dataclass-field":
-                node["kw_only"] = False
-            for value in node.values():
-                strict(value)
-        elif isinstance(node, list):
-            for value in node:
-                strict(value)
-
-    strict(schema)
-    assert [f["name"] for f in _fields_schema(schema)] == [f.name for f in dataclasses.fields(record_type)]
+    types = typing.get_type_hints(record_type, include_extras=True)
+    fields = [core_schema.dataclass_field(f.name, _type_check(types[f.name]), kw_only=False)
+              for f in dataclasses.fields(record_type)]
+    schema = core_schema.dataclass_schema(
+        record_type, core_schema.dataclass_args_schema(record_type.__name__, fields),
+        [f.name for f in dataclasses.fields(record_type)], slots=True)
     return SchemaValidator(core_schema.list_schema(schema))
 
 
-def _fields_schema(schema: dict[str, Any]) -> list[dict[str, Any]]:
-    while schema["type"] != "dataclass-args":
-        schema = schema["schema"]
-    return schema["fields"]
+def _type_check(annotation: Any) -> core_schema.CoreSchema:
+    """Is the value of the type a field of this annotation holds (`X | None`: or None)?"""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
+        [inner] = [a for a in args if a is not type(None)]
+        return core_schema.nullable_schema(_type_check(inner))
+    cell = cell_of(getattr(annotation, "__metadata__", ()))
+    held = cell.holds if cell is not None else getattr(annotation, "__origin__", annotation)
+    return core_schema.is_instance_schema(held)
 
 
 class Source(NamedTuple):

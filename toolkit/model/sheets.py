@@ -15,7 +15,7 @@ import dataclasses
 import typing
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
+from functools import cache
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -70,15 +70,21 @@ class Column:
     def label(self, lang: str) -> str:
         return self.it if lang == "it" else self.en
 
-    @cached_property
+    @property
     def adapter(self) -> TypeAdapter:
         """Validates one non-empty cell."""
-        return TypeAdapter(self.annotation)
+        return _adapter(self.annotation)
 
-    @cached_property
+    @property
     def adapter_many(self) -> TypeAdapter:
         """Validates a list of non-empty cells in one call."""
-        return TypeAdapter(list[self.annotation])  # type: ignore[name-defined]
+        return _adapter(list[self.annotation])  # type: ignore[name-defined]
+
+
+@cache
+def _adapter(annotation: Any) -> TypeAdapter:
+    """One per type, shared by the columns of that type (most are codes and texts)."""
+    return TypeAdapter(annotation)
 
 
 def _metadata(annotation: Any) -> list[Any]:
