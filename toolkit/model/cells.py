@@ -5,13 +5,15 @@ Lax (the default) reads what a user typed: `12,50`, `22%`, `09/04/2026`, `lun-ve
 `Bonifico`, a partita IVA with or without `IT`; a value it cannot read raises a
 `PydanticCustomError` whose type is the code of the problem the data check reports, and whose
 context holds that problem's parameters, so the message names the value and says how to fix it.
-Strict (`strict=True`) only checks that a value is already of the type, in pydantic's core: the
-reader validates each distinct cell once, then builds the records from those values that way.
+Strict (`strict=True`) only checks, in pydantic's core, that a value is already of the type the
+cell holds: the reader validates each distinct cell once, then makes the records from those
+values with that check alone (`toolkit.model.records.from_values`).
 
 Numbers go through `toolkit.basics.money.to_decimal` and dates through
 `toolkit.basics.dates.to_date`: the single doors for floats and day-first text.
 
 >>> from pydantic import TypeAdapter, ValidationError
+>>> from toolkit.basics.vocab import PaymentMethod
 >>> TypeAdapter(Percent).validate_python("22%"), TypeAdapter(Weekdays).validate_python("lun-mer")
 (Decimal('22'), (0, 1, 2))
 >>> TypeAdapter(Choice[PaymentMethod]).validate_python("Ri.Ba.")
@@ -44,7 +46,6 @@ from toolkit.basics import vocab
 from toolkit.basics.dates import NotADate, to_date
 from toolkit.basics.money import NotANumber, to_decimal
 from toolkit.basics.problems import ProblemType, define
-from toolkit.basics.vocab import PaymentMethod  # noqa: F401  (the doctest's vocabulary)
 
 NOT_A_NUMBER = define(
     "not-a-number", "error",

@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
@@ -78,8 +78,8 @@ def _adapter(record_type: type[Record]) -> TypeAdapter:
 
 @cache
 def _typed(record_type: type[Record]) -> SchemaValidator:
-    types = typing.get_type_hints(record_type, include_extras=True)
-    fields = [core_schema.dataclass_field(f.name, _type_check(types[f.name]), kw_only=False)
+    hints = typing.get_type_hints(record_type, include_extras=True)
+    fields = [core_schema.dataclass_field(f.name, _type_check(hints[f.name]), kw_only=False)
               for f in dataclasses.fields(record_type)]
     schema = core_schema.dataclass_schema(
         record_type, core_schema.dataclass_args_schema(record_type.__name__, fields),

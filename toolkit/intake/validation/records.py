@@ -26,7 +26,7 @@ MISSING_SETTING = define(
     en="Setting “{en}” is missing: add a row “{en}” with its value.")
 
 RECORDS: dict[str, type[model.Record]] = {s.key: s.record for s in SHEETS if not s.key_value and s.record}
-"""The model of each table sheet's rows, by sheet key, in the format's order."""
+"""The record class of each table sheet's rows, by sheet key, in the format's order."""
 
 BATCH = 20_000
 """Rows made into records per call, so that their argument tuples are never all there at once."""
@@ -106,6 +106,6 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
             ok = False
         else:
             data[column.key] = values[0]
-    row = tuple(data[f.name] if f.name in data else f.default for f in dataclasses.fields(model.Settings))
+    row = tuple(data.get(f.name, f.default) for f in dataclasses.fields(model.Settings))
     settings = model.from_values(model.Settings, [row])[0] if ok else None
     return settings, cells, problems
