@@ -45,7 +45,7 @@ def templates(count: int, seed: int = 2026) -> list[Template]:
         valid_from = date(2025, 1, 1) + timedelta(days=rng.randrange(0, 540))
         valid_to = valid_from + timedelta(days=rng.randrange(30, 900)) if rng.random() < 0.3 else None
         policy = rng.choice([None, None, None, *HolidayPolicy])
-        out.append(Template.model_construct(
+        out.append(Template(
             code=f"T{n:05d}", customer=f"C{n % 3000:04d}", schedule=kind,
             weekdays=tuple(sorted(rng.sample(range(6), rng.randint(1, 3)))),
             interval=rng.randint(2, 4), day=rng.randint(1, 31), nth=rng.choice((1, 2, 3, 4, -1)),
@@ -56,9 +56,9 @@ def templates(count: int, seed: int = 2026) -> list[Template]:
 
 
 def run(items: list[Template]) -> tuple[float, float, int]:
-    settings = Settings.model_construct(company_name="Bench", vat_number="IT01234567897", address="Via Roma 1",
-                                        postcode="20121", city="Milano", holiday_region="MI",
-                                        saturday_working=False, patron_day=None)
+    settings = Settings(company_name="Bench", vat_number="IT01234567897", address="Via Roma 1",
+                        postcode="20121", city="Milano", holiday_region="MI",
+                        saturday_working=False, patron_day=None)
     closures = [
         Closure(date_from=date(2026, 8, 10), date_to=date(2026, 8, 21), description="Ferie estive",
                 source=Source(sheet="closures", row=2)),

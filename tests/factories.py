@@ -47,7 +47,7 @@ def exception(action: ExceptionAction, day: date, template_code: str = "T001", r
               **fields: Any) -> CalendarException:
     if isinstance(fields.get("quantity"), str):
         fields["quantity"] = Decimal(fields["quantity"])
-    return CalendarException(template=template_code, date=day, action=action, source=source("exceptions", row), **fields)
+    return CalendarException(template=template_code, day=day, action=action, source=source("exceptions", row), **fields)
 
 
 def customer(code: str = "C001", name: str = "Bar Centrale S.n.c.", row: int = 2) -> Customer:

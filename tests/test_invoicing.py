@@ -8,6 +8,7 @@ is written elsewhere, so tests insert DDTs directly.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal as D
 
@@ -32,7 +33,7 @@ def master_with(sheets=None, **customer_fields):
     """The minimal master, with customer C001's fields replaced."""
     base = check(minimal.workbook(sheets)).master
     assert base is not None
-    first = base.customers[0].model_copy(update=customer_fields)
+    first = replace(base.customers[0], **customer_fields)
     return base.model_copy(update={"customers": (first, *base.customers[1:])})
 
 
@@ -424,8 +425,8 @@ def ship_open_orders(master, ledger, days) -> int:
 def test_late_invoices_are_reported_once_per_month_of_deliveries():
     master = master_with(invoice_terms=T.AFTER_DELIVERY)
     lines = [line(date(2026, 3, 3)), line(date(2026, 4, 3)), line(date(2026, 4, 5), customer="C002")]
-    master = master.model_copy(update={"customers": (master.customers[0], master.customers[1].model_copy(
-        update={"invoice_terms": T.AFTER_DELIVERY}))})
+    master = master.model_copy(update={"customers": (master.customers[0], replace(
+        master.customers[1], invoice_terms=T.AFTER_DELIVERY))})
     result = plan(master, lines, request(today=date(2026, 6, 1)))
     late = [p for p in result.problems if p.code == "late-deferred-invoice"]
     assert [dict(p.params)["customers"] for p in late] == [["C001"], ["C001", "C002"]]

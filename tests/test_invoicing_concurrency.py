@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -27,9 +28,9 @@ def _master():
     minimal.set_cell(sheets, "Modelli ordine", "M3", None)
     master = check(minimal.workbook(sheets)).master
     c001, c002 = master.customers
-    c001 = c001.model_copy(update={"invoice_terms": InvoiceTerms.CUSTOMER_SCHEDULE, "credit_limit": None,
-                                   "invoice_schedule": InvoiceSchedule.WEEKLY})
-    c002 = c002.model_copy(update={"invoice_terms": InvoiceTerms.AFTER_DELIVERY})  # whatever is delivered, weekly
+    c001 = replace(c001, invoice_terms=InvoiceTerms.CUSTOMER_SCHEDULE, credit_limit=None,
+                   invoice_schedule=InvoiceSchedule.WEEKLY)
+    c002 = replace(c002, invoice_terms=InvoiceTerms.AFTER_DELIVERY)  # whatever is delivered, weekly
     return master.model_copy(update={"customers": (c001, c002)})
 
 

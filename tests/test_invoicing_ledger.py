@@ -114,7 +114,7 @@ def test_undo_only_the_latest_draft_and_finalize(ledger, minimal_master, shipped
 
 def test_credit_notes_take_the_invoice_series_when_the_settings_say_so(ledger, minimal_master, shipped_april):
     master = minimal_master.model_copy(update={
-        "settings": minimal_master.settings.model_copy(update={"credit_note_series": "FT"})})
+        "settings": replace(minimal_master.settings, credit_note_series="FT")})
     result = run(ledger, master, april())
     assert [(x.number, x.kind) for x in result.invoices] == [("FT-2026-00001", InvoiceKind.INVOICE),
                                                              ("FT-2026-00002", InvoiceKind.CREDIT_NOTE)]

@@ -318,7 +318,7 @@ def test_many_templates_due_on_thursday_9_april(rows):
     assert THURSDAY.weekday() == 3
     due_then = [t["code"] for t in rows["templates"] if due(t, THURSDAY)]
     assert len(due_then) >= 10
-    assert not any(e["template"] in due_then and e["date"] == THURSDAY for e in rows["exceptions"])
+    assert not any(e["template"] in due_then and e["day"] == THURSDAY for e in rows["exceptions"])
 
 
 def test_exceptions_hit_existing_occurrences(rows):
@@ -326,9 +326,9 @@ def test_exceptions_hit_existing_occurrences(rows):
     assert {e["action"] for e in rows["exceptions"]} == set(ExceptionAction)
     lines = {(line["template"], line["item"]) for line in rows["template_lines"]}
     for e in rows["exceptions"]:
-        assert e["date"].year == 2026 and e["date"].month == 4
+        assert e["day"].year == 2026 and e["day"].month == 4
         if e["action"] is not ExceptionAction.EXTRA:
-            assert due(templates[e["template"]], e["date"]), e
+            assert due(templates[e["template"]], e["day"]), e
         if e["action"] is ExceptionAction.MOVE:
             assert e["new_date"] and e["new_date"].weekday() < 5
         if e["action"] in (ExceptionAction.QUANTITY, ExceptionAction.EXTRA):

@@ -7,6 +7,7 @@ a quotation.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -74,7 +75,7 @@ def order(order_id: int, *lines: OrderLine, customer: str = "C001", ship_to: str
 
 
 def with_terms(master: MasterData, terms: DeliveryTerms, stock: dict[str, str] | None) -> MasterData:
-    customers = tuple(c.model_copy(update={"delivery_terms": terms}) if c.code == "C001" else c for c in master.customers)
+    customers = tuple(replace(c, delivery_terms=terms) if c.code == "C001" else c for c in master.customers)
     levels = None if stock is None else tuple(
         StockLevel(item=i, quantity=D(q), source=Source(sheet="stock", row=n)) for n, (i, q) in enumerate(stock.items(), 2))
     return master.model_copy(update={"customers": customers, "stock": levels})
@@ -199,7 +200,7 @@ def test_carrier_by_area_by_hand_or_the_seller(master):
 
 
 def test_destination_area_wins_over_the_customers(master):
-    ship_to = tuple(s.model_copy(update={"area": "SUD"}) for s in master.ship_to)
+    ship_to = tuple(replace(s, area="SUD") for s in master.ship_to)
     customer = next(c for c in master.customers if c.code == "C001")
     assert route_carrier(master, customer, master.ship_to[0]).code == "V01"
     assert route_carrier(master, customer, ship_to[0]) is None

@@ -1,19 +1,23 @@
-"""Reading a column at a time gives what converting each cell on its own gives, mistakes included."""
+"""Reading a column at a time gives what validating each cell on its own gives, mistakes included."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from test_validation_properties import CELL_VALUES
 
 import minimal
+from toolkit.basics.problems import problem_type
 from toolkit.model import sheets as schema
+from toolkit.model.records import from_values, validate
 from toolkit.intake.validation import check
-from toolkit.intake.validation.columns import REQUIRED_VALUE, read_column
-from toolkit.intake.validation.convert import Invalid, converter, is_empty
+from toolkit.intake.validation.columns import REQUIRED_VALUE, is_empty, read_column
 
 COLUMNS = [c for s in schema.SHEETS for c in s.columns]
 REPEATED = st.sampled_from([0.0, -0.0, 1, 1.0, True, Decimal("1"), Decimal("1.0"), float("nan"), "1", " 1 ", "", None])
@@ -24,9 +28,8 @@ TYPED = st.one_of(*(st.lists(st.one_of(values, st.sampled_from(["", None, " "]))
 
 
 def one_by_one(column, cells):
-    """The column read the plain way, a cell at a time."""
+    """The column read the plain way, a cell at a time through the field's TypeAdapter."""
     values, mistakes = [], {}
-    convert = converter(column)
     for i, cell in enumerate(cells):
         if is_empty(cell):
             if column.required:
@@ -34,9 +37,10 @@ def one_by_one(column, cells):
             values.append(None if column.required else "EMPTY")
             continue
         try:
-            values.append(convert(cell))
-        except Invalid as bad:
-            mistakes[i] = (bad.kind, bad.params)
+            values.append(column.adapter.validate_python(cell))
+        except ValidationError as bad:
+            [error] = bad.errors()
+            mistakes[i] = (problem_type(error["type"]), error["ctx"])
             values.append(None)
     return values, mistakes
 
@@ -54,20 +58,30 @@ def shown(values):
                                            st.lists(REPEATED, min_size=2, max_size=6), TYPED))
 def test_a_column_reads_as_its_cells_one_by_one(column, cells):
     cells = cells + cells[::-1]
-    values, mistakes = read_column(column, converter(column), cells, "EMPTY")
+    values, mistakes = read_column(column, cells, "EMPTY")
     want_values, want_mistakes = one_by_one(column, cells)
     assert shown(values) == shown(want_values)
     assert {i: (k.code, repr(p)) for i, (k, p) in mistakes.items()} == \
            {i: (k.code, repr(p)) for i, (k, p) in want_mistakes.items()}
 
 
-def test_trusted_records_equal_validated_ones():
+def test_records_read_equal_records_validated_from_their_values():
     master = check(minimal.workbook()).master
     assert master is not None
     for records in (master.customers, master.items, master.prices, master.templates, master.template_lines):
         for record in records:
-            fields = dict(record.__dict__)
-            validated = type(record).model_validate(fields)
+            fields = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+            validated = validate(type(record), fields)
             assert validated == record and repr(validated) == repr(record)
-            copied = record.model_copy(update={"source": record.source})
-            assert copied == record and copied.model_fields_set is not record.model_fields_set
+            assert from_values(type(record), [tuple(fields.values())]) == [record]
+            copied = dataclasses.replace(record, source=record.source)
+            assert copied == record and copied is not record
+
+
+def test_records_are_made_only_from_validated_values():
+    line = check(minimal.workbook()).master.template_lines[0]
+    fields = {f.name: getattr(line, f.name) for f in dataclasses.fields(line)}
+    with pytest.raises(ValidationError):
+        from_values(type(line), [tuple({**fields, "quantity": str(line.quantity)}.values())])
+    with pytest.raises(ValidationError):
+        from_values(type(line), [tuple({**fields, "item": 1}.values())])

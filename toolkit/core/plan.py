@@ -188,15 +188,15 @@ def _template_dues(template: Template, lines: Sequence[TemplateLine], exceptions
     found, problems = occurrences(template, wstart, wend, calendar, locate=locate)
     problems = [p for p in problems if _dated_within(p, start, end)]
     regular = tuple(DueLine(x.item, x.quantity, x.price, x.note) for x in lines)
-    if not any(_concerns(exc, start, end) or wstart <= exc.date <= wend for exc in exceptions):
+    if not any(_concerns(exc, start, end) or wstart <= exc.day <= wend for exc in exceptions):
         return [_due(template, o, regular) for o in found if start <= o.date <= end and regular], problems
     pool = {o.date: _due(template, o, regular) for o in found}
     for exc in exceptions:
-        if exc.action is ExceptionAction.MOVE and not wstart <= exc.date <= wend and _concerns(exc, start, end):
-            far, _ = occurrences(template, exc.date, exc.date, calendar, locate=locate)
+        if exc.action is ExceptionAction.MOVE and not wstart <= exc.day <= wend and _concerns(exc, start, end):
+            far, _ = occurrences(template, exc.day, exc.day, calendar, locate=locate)
             pool.update((o.date, _due(template, o, regular)) for o in far)
     for exc in sorted(exceptions, key=_order):
-        if not (_concerns(exc, start, end) or wstart <= exc.date <= wend):
+        if not (_concerns(exc, start, end) or wstart <= exc.day <= wend):
             continue
         pool, trouble = _apply(pool, exc, template, locate)
         if _concerns(exc, start, end):
@@ -219,7 +219,7 @@ def _due(template: Template, occurrence: Occurrence, regular: tuple[DueLine, ...
 
 def _concerns(exc: CalendarException, start: date, end: date) -> bool:
     """Whether an exception touches the range, so a mistake in it is worth a warning."""
-    if start <= exc.date <= end:
+    if start <= exc.day <= end:
         return True
     return exc.action is ExceptionAction.MOVE and exc.new_date is not None and start <= exc.new_date <= end
 
@@ -228,7 +228,7 @@ _ORDER = {ExceptionAction.SKIP: 0, ExceptionAction.MOVE: 1, ExceptionAction.QUAN
 
 
 def _order(exc: CalendarException) -> tuple:
-    return _ORDER[exc.action], exc.date, exc.source.row
+    return _ORDER[exc.action], exc.day, exc.source.row
 
 
 def _apply(pool: dict[date, Due], exc: CalendarException, template: Template,
@@ -237,19 +237,19 @@ def _apply(pool: dict[date, Due], exc: CalendarException, template: Template,
     action = exc.action
     missing = _missing(exc)
     if missing:
-        return pool, [EXCEPTION_INCOMPLETE(locate(exc.source, missing), template=exc.template, date=exc.date)]
+        return pool, [EXCEPTION_INCOMPLETE(locate(exc.source, missing), template=exc.template, date=exc.day)]
     if action is ExceptionAction.EXTRA:
         line = DueLine(exc.item, exc.quantity, None, None)
-        here = pool.get(exc.date)
+        here = pool.get(exc.day)
         if here is None:
-            added = Due(template.code, template.customer, exc.date, (line,), exceptions=(action,), extra=True)
+            added = Due(template.code, template.customer, exc.day, (line,), exceptions=(action,), extra=True)
         else:
             added = replace(here, lines=_combine(here.lines, (line,)), exceptions=(*here.exceptions, action))
-        return {**pool, exc.date: added}, []
-    target = _find(pool, exc.date, allow_moved_from=action is ExceptionAction.QUANTITY)
+        return {**pool, exc.day: added}, []
+    target = _find(pool, exc.day, allow_moved_from=action is ExceptionAction.QUANTITY)
     if target is None:
         verb_it, verb_en = _VERBS[action]
-        return pool, [EXCEPTION_NO_OCCURRENCE(locate(exc.source, "date"), template=exc.template, date=exc.date,
+        return pool, [EXCEPTION_NO_OCCURRENCE(locate(exc.source, "day"), template=exc.template, date=exc.day,
                                               verb_it=verb_it, verb_en=verb_en)]
     rest = {d: due for d, due in pool.items() if d != target.date}
     if action is ExceptionAction.SKIP:

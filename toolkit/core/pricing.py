@@ -65,7 +65,7 @@ def unit_price(price: Price, price_type: PriceType, override: Decimal | None = N
     """The net unit price: the override, or the chosen price less the version's discount.
 
     >>> from toolkit.model.records import Source
-    >>> p = Price.model_construct(price_list="B", version="1", item="A", list_price=Decimal("20"),
+    >>> p = Price(price_list="B", version="1", item="A", list_price=Decimal("20"),
     ...     standard_price=Decimal("18"), limit_price=Decimal("15"), discount=Decimal("10"),
     ...     source=Source(sheet="prices", row=2))
     >>> unit_price(p, PriceType.LIST), unit_price(p, PriceType.STANDARD), unit_price(p, PriceType.STANDARD, Decimal("16.5"))

@@ -781,7 +781,7 @@ class _Generator:
         rows = []
         for plan_index, action, day, new_day, line, quantity in EXCEPTIONS:
             code = templates[plan_index]["code"]
-            row = {"template": code, "date": day, "action": action, "new_date": new_day}
+            row = {"template": code, "day": day, "action": action, "new_date": new_day}
             if line is not None:
                 own = [r for r in lines if r["template"] == code]
                 row.update(item=own[line]["item"], quantity=Decimal(quantity))

@@ -1,57 +1,105 @@
-"""The master data as frozen records, each knowing the sheet row it came from.
+"""The master data: one record class per sheet, the single description of the workbook format.
 
-Dumb records in the spirit of beancount's `core/data.py`: no behaviour beyond what a value
-needs, so every rule can be a plain function over them. Money and quantities are `Decimal`,
-dates are `date`. Records are built by `toolkit.intake.validation` only after each cell has been
-converted and checked, so they are constructed without a second round of validation
-(`trusted`).
+Each record declares its sheet (`sheet`, a `SheetHeading`) and each column as a field whose type
+says what a cell may hold (`toolkit.model.cells`: `Annotated` types whose validators pydantic
+runs) and whose `column(...)` gives the headings, the meaning, an example and the default
+(`toolkit.model.headings`). Nothing else describes the format: the reader, the data check, the
+sample writer and `docs/workbook-format.md` all read these classes (`toolkit.model.sheets`).
+
+Dumb records in the spirit of beancount's `core/data.py`: frozen, no behaviour beyond what a
+value needs, so every rule can be a plain function over them; `dataclasses.replace` makes a
+changed copy. Money and quantities are `Decimal`, dates are `date`.
+
+They are dataclasses with slots that pydantic validates (`validate`), not pydantic models: a
+large workbook has hundreds of thousands of rows, a model carries its own dictionary and set of
+set fields (three to five times the size of a slotted record), and a pydantic dataclass runs
+its whole validator again whenever pydantic makes one. So the reader validates each distinct
+cell value once through its field's `TypeAdapter`, then makes the records with `from_values`,
+whose pydantic schema only checks each value's type. A record made in code (`Template(...)`)
+is trusted to hold typed values, as any dataclass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
-from decimal import Decimal
-from typing import Any, NamedTuple, TypeVar
+import dataclasses
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, InstanceOf, TypeAdapter
+from pydantic_core import ArgsKwargs, SchemaValidator, core_schema
 
 from toolkit.basics.cells import Location
-
 from toolkit.basics.vocab import (
     DeliveryTerms, DocumentType, ExceptionAction, HolidayPolicy, InvoiceGrouping,
     InvoiceSchedule, InvoiceTerms, PaymentMethod, PriceType, ScheduleKind,
 )
+from toolkit.model.cells import (
+    Areas, Choice, Code, Day, DayMonth, Email, Integer, Money, Percent, Quantity, TaxCode, Text,
+    VatNumber, Weekdays, YesNo, cell_of,
+)
+from toolkit.model.headings import SheetHeading, column
 
 
-class Record(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+class Record:
+    """A master-data record: every class below is one, made a frozen dataclass by `record`."""
+
+    __slots__ = ()
 
 
-R = TypeVar("R", bound="Record")
+R = TypeVar("R", bound=Record)
+record = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+"""The decorator of the records: keyword arguments only, since a required column may follow an
+optional one."""
 
 
-def trusted(record_type: type[R], records: Iterable[dict[str, Any]]) -> list[R]:
-    """Records from values already converted and checked, each dict giving every field in order.
+def validate(record_type: type[R], values: Mapping[str, Any]) -> R:
+    """A record from values written the way cells are (`"31"`, `"lun-ven"`, `"Bonifico"`),
+    validated by pydantic: `ValidationError` names each field that does not read."""
+    return _adapter(record_type).validate_python(values)
 
-    What `model_construct` makes, at a tenth of its cost and a third of validation's: a large
-    workbook has hundreds of thousands of rows. They share one set of field names, which pydantic
-    copies before changing (`model_copy`)."""
-    new, put = object.__new__, object.__setattr__
-    names = set(record_type.model_fields)
-    made = []
-    for fields in records:
-        record = new(record_type)
-        put(record, "__dict__", fields)
-        put(record, "__pydantic_fields_set__", names)
-        put(record, "__pydantic_extra__", None)
-        put(record, "__pydantic_private__", None)
-        made.append(record)
-    return made
+
+def from_values(record_type: type[R], rows: Iterable[tuple[Any, ...]]) -> list[R]:
+    """Records made from rows of values in field order, each already validated by its field's type.
+
+    A pydantic schema of the record in which each field only checks that its value is of the
+    type its cell type gives (`toolkit.model.cells.Cell.holds`, the strict half of the cell's
+    validator): pydantic's core makes the records, converts nothing, calls no Python code and
+    needs no dictionary per row. A value of the wrong type still fails."""
+    return _typed(record_type).validate_python(list(map(ArgsKwargs, rows)))
+
+
+@cache
+def _adapter(record_type: type[Record]) -> TypeAdapter:
+    return TypeAdapter(record_type)
+
+
+@cache
+def _typed(record_type: type[Record]) -> SchemaValidator:
+    hints = typing.get_type_hints(record_type, include_extras=True)
+    fields = [core_schema.dataclass_field(f.name, _type_check(hints[f.name]), kw_only=False)
+              for f in dataclasses.fields(record_type)]
+    schema = core_schema.dataclass_schema(
+        record_type, core_schema.dataclass_args_schema(record_type.__name__, fields),
+        [f.name for f in dataclasses.fields(record_type)], slots=True)
+    return SchemaValidator(core_schema.list_schema(schema))
+
+
+def _type_check(annotation: Any) -> core_schema.CoreSchema:
+    """Is the value of the type a field of this annotation holds (`X | None`: or None)?"""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
+        [inner] = [a for a in args if a is not type(None)]
+        return core_schema.nullable_schema(_type_check(inner))
+    cell = cell_of(getattr(annotation, "__metadata__", ()))
+    held = cell.holds if cell is not None else getattr(annotation, "__origin__", annotation)
+    return core_schema.is_instance_schema(held)
 
 
 class Source(NamedTuple):
-    """The sheet (by its schema key) and the 1-based row a record was read from.
+    """The sheet (by its key) and the 1-based row a record was read from.
 
     A named tuple, not a model: a large workbook has one per row, and a tuple is made in C."""
 
@@ -59,202 +107,349 @@ class Source(NamedTuple):
     row: int
 
 
+@record
 class Settings(Record):
-    company_name: str
-    vat_number: str
-    tax_code: str | None = None
-    address: str
-    postcode: str
-    city: str
-    province: str | None = None
-    country: str = "IT"
-    language: str = "it"
-    holiday_region: str | None = None
-    patron_day: tuple[int, int] | None = None
+    """The seller's data and the toolkit's options (impostazioni), one per workbook."""
+
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "settings", "Impostazioni", "Settings",
+        "The seller's company data (printed on DDTs and invoices) and the toolkit's options. Two "
+        "columns, `Voce`/`Setting` and `Valore`/`Value`, one setting per row.",
+        key_value=True)
+
+    company_name: Text = column("Ragione sociale", "Company name", "Seller's legal name", "Forniture Rossi S.r.l.")
+    vat_number: VatNumber = column(
+        "Partita IVA", "VAT number", "Seller's partita IVA (11 digits, `IT` prefix optional)", "IT01234560157")
+    tax_code: TaxCode | None = column(
+        "Codice fiscale", "Tax code", "Seller's codice fiscale, if it differs from the VAT number", "01234567897",
+        default=None)
+    address: Text = column("Indirizzo", "Address", "Street and number", "Via Roma 10")
+    postcode: Text = column("CAP", "Postcode", "Postcode", "20121")
+    city: Text = column("Città", "City", "City", "Milano")
+    province: Text | None = column("Provincia", "Province", "Two-letter province code", "MI", default=None)
+    country: Text = column("Paese", "Country", "ISO country code", "IT", default="IT")
+    language: Text = column(
+        "Lingua", "Language", "`it` or `en`: language of messages and documents", "it", default="it")
+    holiday_region: Text | None = column(
+        "Regione festività", "Holiday region",
+        "Province whose patron saint's day is a holiday (as the `holidays` package knows it)", "MI", default=None)
+    patron_day: DayMonth | None = column(
+        "Santo patrono", "Patron saint day", "A local holiday as day/month, when the region is not enough", "07/12",
+        default=None)
     """(day, month) of a local patron saint's day."""
-    saturday_working: bool = False
-    stock_date: date | None = None
+    saturday_working: YesNo = column(
+        "Sabato lavorativo", "Saturday working",
+        'Whether Saturday is a working day ("giorni feriali" Monday–Saturday)', "no", default=False)
+    stock_date: Day | None = column(
+        "Data giacenze", "Stock date",
+        "The day the Giacenze sheet was counted: goods shipped from that day on are taken off it; "
+        "empty = the sheet is today's stock",
+        "01/04/2026", default=None)
     """When the stock sheet was counted; shipments from then on are taken off it."""
-    order_series: str = "OC"
-    ddt_series: str = "DDT"
-    invoice_series: str = "FT"
-    credit_note_series: str = "NC"
-    iban: str | None = None
+    order_series: Code = column("Serie ordini", "Order series", "Prefix of order numbers", "OC", default="OC")
+    ddt_series: Code = column("Serie DDT", "DDT series", "Prefix of delivery-note numbers", "DDT", default="DDT")
+    invoice_series: Code = column("Serie fatture", "Invoice series", "Prefix of invoice numbers", "FT", default="FT")
+    credit_note_series: Code = column(
+        "Serie note di credito", "Credit note series",
+        "Prefix of credit-note numbers (the invoice series to share its numbering)", "NC", default="NC")
+    iban: Text | None = column(
+        "IBAN", "IBAN", "Bank account printed on invoices for transfers", "IT60X0542811101000000123456", default=None)
 
 
+@record
 class Customer(Record):
-    code: str
-    name: str
-    vat_number: str | None = None
-    tax_code: str | None = None
-    address: str
-    postcode: str | None = None
-    city: str
-    province: str | None = None
-    country: str = "IT"
-    area: str | None = None
-    price_list: str
-    payment_method: PaymentMethod
-    payment_terms: str
-    invoice_terms: InvoiceTerms = InvoiceTerms.CUSTOMER_SCHEDULE
-    invoice_schedule: InvoiceSchedule = InvoiceSchedule.MONTHLY
-    delivery_terms: DeliveryTerms = DeliveryTerms.AVAILABILITY
-    credit_limit: Decimal | None = None
-    sales_rep: str | None = None
-    invoice_grouping: InvoiceGrouping = InvoiceGrouping.CUSTOMER
-    sdi_code: str | None = None
-    pec: str | None = None
-    source: Source
+    """A customer (cliente): who is invoiced, how they pay, when they are invoiced and shipped."""
+
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "customers", "Clienti", "Customers", "One row per customer (cliente).")
+
+    code: Code = column("Codice", "Code", "Unique customer code", "C001")
+    name: Text = column(
+        "Ragione sociale", "Name", "Legal name", "Bar Centrale S.n.c.", aliases=("Nome", "Cliente", "Customer"))
+    vat_number: VatNumber | None = column(
+        "Partita IVA", "VAT number", "Partita IVA; this or the tax code is required", "IT01234560157", default=None)
+    tax_code: TaxCode | None = column(
+        "Codice fiscale", "Tax code", "Codice fiscale (16 characters for people, 11 digits for companies)",
+        "RSSMRA80A01H501U", default=None)
+    address: Text = column("Indirizzo", "Address", "Billing address: street and number", "Corso Italia 4")
+    postcode: Text | None = column("CAP", "Postcode", "Billing postcode", "10121", default=None)
+    city: Text = column("Città", "City", "Billing city", "Torino")
+    province: Text | None = column("Provincia", "Province", "Two-letter province code", "TO", default=None)
+    country: Text = column("Paese", "Country", "ISO country code", "IT", default="IT")
+    area: Code | None = column(
+        "Zona", "Area", "Delivery area or route, used to pick the carrier", "NORD", default=None)
+    price_list: Code = column("Listino", "Price list", "Default price list (listino)", "BASE", refers="price_lists")
+    payment_method: Choice[PaymentMethod] = column(
+        "Modalità di pagamento", "Payment method", "How the customer pays", "Bonifico bancario")
+    payment_terms: Text = column(
+        "Termini di pagamento", "Payment terms",
+        "When invoices fall due: `IMM`, `30` (days), `30FM` (30 days then month end), `FM+30` (month end "
+        "then 30 days), `30/60/90`, `MS10` (day 10 of next month)",
+        "30FM")
+    invoice_terms: Choice[InvoiceTerms] = column(
+        "Termini di fatturazione", "Invoice terms", "When to invoice", "Schedulazione del cliente",
+        default=InvoiceTerms.CUSTOMER_SCHEDULE)
+    invoice_schedule: Choice[InvoiceSchedule] = column(
+        "Calendario fatturazione", "Invoice schedule",
+        "For the customer-schedule terms: weekly, every two weeks or monthly", "Mensile",
+        default=InvoiceSchedule.MONTHLY)
+    delivery_terms: Choice[DeliveryTerms] = column(
+        "Termini di consegna", "Delivery terms", "When goods may ship", "Disponibilità",
+        default=DeliveryTerms.AVAILABILITY)
+    credit_limit: Money | None = column(
+        "Fido", "Credit limit", "Credit limit in euro; empty for none", "5000", default=None)
+    sales_rep: Text | None = column("Agente", "Sales rep", "Sales representative", "Marco Bianchi", default=None)
+    invoice_grouping: Choice[InvoiceGrouping] = column(
+        "Raggruppamento fatture", "Invoice grouping", "One invoice per customer, per project or per shipping address",
+        "Cliente", default=InvoiceGrouping.CUSTOMER)
+    sdi_code: Text | None = column(
+        "Codice SDI", "SDI code", "7-character recipient code for e-invoices", "M5UXCR1", default=None,
+        aliases=("Codice destinatario",))
+    pec: Email | None = column(
+        "PEC", "PEC", "Certified e-mail, when there is no SDI code", "bar.centrale@pec.it", default=None)
+    source: InstanceOf[Source]
 
 
+@record
 class ShipTo(Record):
     """A shipping address (destinazione) of a customer."""
 
-    code: str
-    customer: str
-    name: str | None = None
-    address: str
-    postcode: str | None = None
-    city: str
-    province: str | None = None
-    country: str = "IT"
-    area: str | None = None
-    source: Source
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "ship_to", "Destinazioni", "Shipping addresses",
+        "Delivery addresses (destinazioni diverse); a customer may have many.", required=False)
+
+    code: Code = column("Codice", "Code", "Unique address code", "D001")
+    customer: Code = column("Cliente", "Customer", "Customer code", "C001", refers="customers")
+    name: Text | None = column(
+        "Descrizione", "Name", "What the driver reads: shop sign, branch", "Bar Centrale – Piazza", default=None)
+    address: Text = column("Indirizzo", "Address", "Street and number", "Piazza Castello 1")
+    postcode: Text | None = column("CAP", "Postcode", "Postcode", "10122", default=None)
+    city: Text = column("Città", "City", "City", "Torino")
+    province: Text | None = column("Provincia", "Province", "Province", "TO", default=None)
+    country: Text = column("Paese", "Country", "Country", "IT", default="IT")
+    area: Code | None = column("Zona", "Area", "Route or area (else the customer's)", "NORD", default=None)
+    source: InstanceOf[Source]
 
 
+@record
 class Contact(Record):
     """A contact person (persona di contatto) of a customer."""
 
-    code: str
-    customer: str
-    name: str
-    phone: str | None = None
-    email: str | None = None
-    source: Source
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "contacts", "Contatti", "Contacts", "Contact persons (persone di contatto).", required=False)
+
+    code: Code = column("Codice", "Code", "Unique contact code", "P001")
+    customer: Code = column("Cliente", "Customer", "Customer code", "C001", refers="customers")
+    name: Text = column("Nome", "Name", "Full name", "Giulia Verdi")
+    phone: Text | None = column("Telefono", "Phone", "Phone", "+39 011 555 1234", default=None)
+    email: Email | None = column("Email", "Email", "E-mail", "giulia@barcentrale.it", default=None)
+    source: InstanceOf[Source]
 
 
+@record
 class Item(Record):
     """An item (articolo). `vat_rate` is a percentage (22 means 22 %)."""
 
-    code: str
-    description: str
-    unit: str
-    vat_rate: Decimal | None = None
-    vat_nature: str | None = None
-    category: str | None = None
-    weight: Decimal | None = None
-    source: Source
+    sheet: ClassVar[SheetHeading] = SheetHeading("items", "Articoli", "Items", "What is sold (articoli).")
+
+    code: Code = column("Codice", "Code", "Unique item code", "A001")
+    description: Text = column(
+        "Descrizione", "Description", "Description printed on documents", "Caffè in grani 1 kg")
+    unit: Text = column("Unità di misura", "Unit", "Unit of measure", "pz", aliases=("UM", "U.M."))
+    vat_rate: Percent | None = column(
+        "Aliquota IVA", "VAT rate", "VAT rate in percent (22, 10, 5, 4, 0)", "22", default=None)
+    vat_nature: Text | None = column(
+        "Natura", "Exemption nature", "Nature code (N1–N7, e.g. N2.1) when the rate is 0", "N4", default=None,
+        aliases=("Natura IVA",))
+    category: Code | None = column("Categoria", "Category", "Item category", "CAFFE", default=None)
+    weight: Quantity | None = column("Peso", "Weight", "Weight of one unit in kg (for the DDT)", "1.05", default=None)
+    source: InstanceOf[Source]
 
 
+@record
 class PriceList(Record):
     """A price list (listino)."""
 
-    code: str
-    description: str | None = None
-    currency: str = "EUR"
-    vat_included: bool = False
-    source: Source
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "price_lists", "Listini", "Price lists", "Price lists (listini prezzi).")
+
+    code: Code = column("Codice", "Code", "Unique price-list code", "BASE")
+    description: Text | None = column("Descrizione", "Description", "Description", "Listino base", default=None)
+    currency: Code = column("Valuta", "Currency", "Currency (only EUR is invoiced)", "EUR", default="EUR")
+    vat_included: YesNo = column("IVA inclusa", "VAT included", "Whether prices include VAT", "no", default=False)
+    source: InstanceOf[Source]
 
 
+@record
 class PriceVersion(Record):
     """A version of a price list, valid from `valid_from` to `valid_to` inclusive (None: open)."""
 
-    price_list: str
-    version: str
-    valid_from: date
-    valid_to: date | None = None
-    source: Source
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "price_versions", "Versioni listino", "Price list versions",
+        "Versions of a price list, each valid over a date range; ranges of one list must not overlap.")
+
+    price_list: Code = column("Listino", "Price list", "Price-list code", "BASE", refers="price_lists")
+    version: Code = column("Versione", "Version", "Version code, unique within the list", "2026A")
+    valid_from: Day = column("Valido dal", "Valid from", "First day of validity", "01/01/2026")
+    valid_to: Day | None = column(
+        "Valido al", "Valid to", "Last day of validity (inclusive); empty = open", "30/06/2026", default=None)
+    source: InstanceOf[Source]
 
 
+@record
 class Price(Record):
     """The three prices of an item in one price-list version (Openbravo's listino)."""
 
-    price_list: str
-    version: str
-    item: str
-    list_price: Decimal
-    standard_price: Decimal
-    limit_price: Decimal | None = None
-    discount: Decimal | None = None
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "prices", "Prezzi", "Prices", "One row per item in a price-list version: the three prices of the listino.")
+
+    price_list: Code = column("Listino", "Price list", "Price-list code", "BASE", refers="price_lists")
+    version: Code = column("Versione", "Version", "Version code", "2026A")
+    item: Code = column("Articolo", "Item", "Item code", "A001", refers="items")
+    list_price: Money = column("Prezzo di listino", "List price", "Catalogue price", "18.50")
+    standard_price: Money = column("Prezzo standard", "Standard price", "The company's selling price", "17.90")
+    limit_price: Money | None = column("Prezzo limite", "Limit price", "Lowest price allowed", "16.00", default=None)
+    discount: Percent | None = column(
+        "Sconto %", "Discount %", "Discount in percent on the chosen price", "5", default=None)
     """Percentage off the chosen price (5 means 5 %)."""
-    source: Source
+    source: InstanceOf[Source]
 
 
+@record
 class Template(Record):
     """A recurring order template (template ordine ricorrente)."""
 
-    code: str
-    customer: str
-    ship_to: str | None = None
-    contact: str | None = None
-    schedule: ScheduleKind
-    weekdays: tuple[int, ...] = ()
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "templates", "Modelli ordine", "Order templates",
+        "Recurring order templates (template ordini ricorrenti), one row per template.")
+
+    code: Code = column("Codice", "Code", "Unique template code", "T001")
+    customer: Code = column("Cliente", "Customer", "Customer code", "C001", refers="customers")
+    ship_to: Code | None = column(
+        "Destinazione", "Ship-to", "Shipping-address code (else the billing address)", "D001", default=None)
+    contact: Code | None = column("Contatto", "Contact", "Contact-person code", "P001", default=None)
+    schedule: Choice[ScheduleKind] = column("Pianificazione", "Schedule", "Kind of schedule", "Settimanale")
+    weekdays: Weekdays = column(
+        "Giorni", "Weekdays", "Weekdays for weekly schedules, or the weekday for the nth-weekday kind", "lun,mer,ven",
+        default=())
     """Monday = 0."""
-    interval: int | None = None
-    day: int | None = None
-    nth: int | None = None
-    rrule: str | None = None
-    valid_from: date
-    valid_to: date | None = None
-    holiday_policy: HolidayPolicy | None = None
+    interval: Integer | None = column(
+        "Ogni N settimane", "Every N weeks", "N for every-N-weeks, counted from Valid from", "2", default=None,
+        aliases=("Intervallo", "Interval"))
+    day: Integer | None = column(
+        "Giorno del mese", "Day of month", "1–31 for the monthly-day kind; a short month uses its last day", "31",
+        default=None)
+    nth: Integer | None = column(
+        "Occorrenza", "Nth", "Which weekday of the month: 1–4, or -1 for the last", "1", default=None)
+    rrule: Text | None = column(
+        "RRULE", "RRULE", "RFC 5545 rule for the RRULE kind", "FREQ=MONTHLY;BYMONTHDAY=15", default=None)
+    valid_from: Day = column("Valido dal", "Valid from", "First day of the template", "01/03/2026")
+    valid_to: Day | None = column(
+        "Valido al", "Valid to", "Last day (inclusive); empty = open", "31/12/2026", default=None)
+    holiday_policy: Choice[HolidayPolicy] | None = column(
+        "Se festivo", "On holidays",
+        "On a non-working day: skip, next or previous working day, or keep; empty = skip for daily kinds, "
+        "next for the others",
+        "Giorno successivo", default=None)
     """None: skip for the daily kinds, next working day for the others."""
-    price_type: PriceType = PriceType.STANDARD
-    price_list: str | None = None
-    delivery_option: str | None = None
-    document_type: DocumentType = DocumentType.STANDARD
-    project: str | None = None
-    active: bool = True
-    source: Source
+    price_type: Choice[PriceType] = column(
+        "Tipo prezzo", "Price type", "List or standard price", "Prezzo standard", default=PriceType.STANDARD)
+    price_list: Code | None = column(
+        "Listino", "Price list", "Price list; empty = the customer's", "BASE", default=None, refers="price_lists")
+    delivery_option: Text | None = column(
+        "Opzione di consegna", "Delivery option", "Free text printed on the order: time window, dock", "mattina 7-9",
+        default=None)
+    document_type: Choice[DocumentType] = column(
+        "Tipo documento", "Document type", "Order document type", "Ordine standard", default=DocumentType.STANDARD)
+    project: Code | None = column(
+        "Progetto", "Project", "Project, for invoices grouped by project", "PRJ-A", default=None)
+    active: YesNo = column("Attivo", "Active", "Only active templates generate orders", "sì", default=True)
+    source: InstanceOf[Source]
 
 
+@record
 class TemplateLine(Record):
-    template: str
-    item: str
-    quantity: Decimal
-    price: Decimal | None = None
-    note: str | None = None
-    source: Source
+    """An item and quantity of a template (riga modello)."""
+
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "template_lines", "Righe modello", "Template lines", "Items and quantities of each template.")
+
+    template: Code = column("Modello", "Template", "Template code", "T001", refers="templates")
+    item: Code = column("Articolo", "Item", "Item code", "A001", refers="items")
+    quantity: Quantity = column(
+        "Quantità", "Quantity", "Quantity (positive; the return document type makes it negative)", "12")
+    price: Money | None = column("Prezzo", "Price", "Price override for this line", "15.00", default=None)
+    note: Text | None = column("Nota", "Note", "Note printed on the order line", "consegnare al retro", default=None)
+    source: InstanceOf[Source]
 
 
+@record
 class Closure(Record):
     """A company closure period (chiusura), both ends inclusive."""
 
-    date_from: date
-    date_to: date
-    description: str | None = None
-    source: Source
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "closures", "Chiusure", "Closures", "Company closure periods: no deliveries.", required=False)
+
+    date_from: Day = column("Dal", "From", "First closed day", "24/12/2026")
+    date_to: Day = column("Al", "To", "Last closed day (inclusive)", "06/01/2027")
+    description: Text | None = column("Descrizione", "Description", "Reason", "Chiusura natalizia", default=None)
+    source: InstanceOf[Source]
 
 
+@record
 class CalendarException(Record):
     """A planned change to one occurrence of a template (the calendar's eccezioni)."""
 
-    template: str
-    date: date
-    action: ExceptionAction
-    new_date: date | None = None
-    item: str | None = None
-    quantity: Decimal | None = None
-    source: Source
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "exceptions", "Eccezioni", "Exceptions",
+        "The planning calendar's changes to single occurrences of a template.", required=False)
+
+    template: Code = column("Modello", "Template", "Template code", "T001", refers="templates")
+    day: Day = column("Data", "Date", "The occurrence date concerned (for extra: the delivery date)", "15/04/2026")
+    action: Choice[ExceptionAction] = column(
+        "Azione", "Action", "Skip, move, change quantity, or extra delivery", "Sposta")
+    new_date: Day | None = column(
+        "Nuova data", "New date", "Where a moved occurrence goes", "16/04/2026", default=None)
+    item: Code | None = column(
+        "Articolo", "Item", "Item whose quantity changes (quantity, extra)", "A001", default=None, refers="items")
+    quantity: Quantity | None = column(
+        "Quantità", "Quantity", "New quantity (quantity) or extra quantity (extra)", "20", default=None)
+    source: InstanceOf[Source]
 
 
+@record
 class Carrier(Record):
     """A carrier (vettore) and the areas it serves."""
 
-    code: str
-    name: str
-    vat_number: str | None = None
-    areas: tuple[str, ...] = ()
-    source: Source
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "carriers", "Vettori", "Carriers", "Carriers (vettori) and the areas they serve.", required=False)
+
+    code: Code = column("Codice", "Code", "Unique carrier code", "V01")
+    name: Text = column("Ragione sociale", "Name", "Carrier's legal name", "Trasporti Veloci S.r.l.")
+    vat_number: VatNumber | None = column(
+        "Partita IVA", "VAT number", "Carrier's partita IVA", "IT01234560157", default=None)
+    areas: Areas = column("Zone", "Areas", "Areas/routes served, comma separated", "NORD, CENTRO", default=())
+    source: InstanceOf[Source]
 
 
+@record
 class StockLevel(Record):
-    item: str
-    quantity: Decimal
-    source: Source
+    """The quantity of an item on hand (giacenza)."""
+
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "stock", "Giacenze", "Stock",
+        "Stock on hand for the availability delivery terms; without it everything counts as available.",
+        required=False)
+
+    item: Code = column("Articolo", "Item", "Item code", "A001", refers="items")
+    quantity: Quantity = column("Quantità", "Quantity", "Quantity on hand", "150")
+    source: InstanceOf[Source]
 
 
-class MasterData(Record):
+class MasterData(BaseModel):
     """Everything read from one master workbook, after validation."""
+
+    model_config = ConfigDict(frozen=True)
 
     workbook: str
     settings: Settings

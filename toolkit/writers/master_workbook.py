@@ -24,7 +24,8 @@ from xlsxwriter.worksheet import Worksheet
 from toolkit.basics import vocab
 from toolkit.basics.cells import column_letter, quote_sheet
 from toolkit.basics.files import write_atomic
-from toolkit.model.sheets import SETTING_HEADERS, SHEETS, Column, Kind, Sheet
+from toolkit.model.cells import Kind
+from toolkit.model.sheets import SETTING_HEADERS, SHEETS, Column, Sheet
 
 TABLE_STYLE = "Table Style Medium 2"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -38,19 +39,7 @@ EXCEL_MAX_ROW = 1_048_576
 YES_NO = {"it": ("sì", "no"), "en": ("yes", "no")}
 
 REFERENCES: dict[tuple[str, str], str] = {
-    ("customers", "price_list"): "price_lists",
-    ("ship_to", "customer"): "customers",
-    ("contacts", "customer"): "customers",
-    ("price_versions", "price_list"): "price_lists",
-    ("prices", "price_list"): "price_lists",
-    ("prices", "item"): "items",
-    ("templates", "customer"): "customers",
-    ("templates", "price_list"): "price_lists",
-    ("template_lines", "template"): "templates",
-    ("template_lines", "item"): "items",
-    ("exceptions", "template"): "templates",
-    ("exceptions", "item"): "items",
-    ("stock", "item"): "items",
+    (s.key, c.key): c.refers for s in SHEETS for c in s.columns if c.refers is not None
 }
 """(sheet, column) → the sheet whose codes the column refers to: these columns get a dropdown."""
 

@@ -1,20 +1,24 @@
-"""One column of cells to typed values, each distinct value converted once.
+"""One column of cells to typed values, validated by pydantic, each distinct value once.
 
 A large sheet repeats a few values down a column (units, frequencies, dates, prices of the
-same item): converting each distinct value once and mapping the column through the result
-costs a dictionary lookup per cell instead of a conversion. A cell that fails is converted again
-on its own, so that its message shows its own value.
+same item): validating each distinct value once, all of them in one call of the column's
+`TypeAdapter`, and mapping the column through the result costs a dictionary lookup per cell
+instead of a validation. A text column of text cells, the usual one, is validated whole in one
+call: its values are mostly distinct and stripping is all their reading. A cell that fails is
+validated again on its own, so that its message shows its own value; the validator's error
+becomes the problem whose code it carries (`toolkit.model.cells`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from toolkit.basics.problems import ProblemType, define
+from pydantic import ValidationError
+
+from toolkit.basics.problems import ProblemType, define, problem_type
 from toolkit.model.sheets import Column
-from toolkit.intake.validation.convert import Invalid, as_text, is_empty
 
 REQUIRED_VALUE = define(
     "required-value", "error",
@@ -23,32 +27,51 @@ REQUIRED_VALUE = define(
 
 Mistake = tuple[ProblemType, dict[str, Any]]
 _FAILED = object()
-"""A cell that did not convert; equal to nothing but itself, so `_FAILED in values` finds it."""
+"""A cell that did not validate; equal to nothing but itself, so `_FAILED in values` finds it."""
 _NUMBERS = frozenset({int, float, bool})
 _PLAIN = frozenset({str, type(None), date, *_NUMBERS})
 
 
-def read_column(column: Column, convert: Callable[[Any], Any], cells: Sequence[Any],
-                empty: Any) -> tuple[list[Any], dict[int, Mistake]]:
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_column(column: Column, cells: Sequence[Any], empty: Any) -> tuple[list[Any], dict[int, Mistake]]:
     """Each cell's typed value (`empty` for a blank optional cell) and the mistakes by index."""
     kinds = set(map(type, cells))
-    if convert is as_text and kinds <= {str}:
+    if column.cell is not None and column.cell.read_str is str.strip and kinds <= {str}:
         return _texts(column, cells, empty)
     keys = cells if _plain(kinds, cells) else [cell if cell.__class__ is str else _key(cell) for cell in cells]
-    typed = {key: _convert(column, convert, cell, empty) for key, cell in dict(zip(keys, cells)).items()}
+    distinct = dict(zip(keys, cells))
+    filled = [key for key, cell in distinct.items() if not is_empty(cell)]
+    typed = dict(zip(filled, _validate(column, [distinct[key] for key in filled])))
+    if len(filled) < len(distinct):
+        blank = _FAILED if column.required else empty
+        typed.update((key, blank) for key in distinct.keys() - typed.keys())
     values = list(map(typed.__getitem__, keys))
     mistakes: dict[int, Mistake] = {}
     if _FAILED in typed.values():
         for i, value in enumerate(values):
             if value is _FAILED:
-                mistakes[i] = _mistake(column, convert, cells[i])
+                mistakes[i] = _mistake(column, cells[i])
                 values[i] = None
     return values, mistakes
 
 
+def _mistake(column: Column, cell: Any) -> Mistake:
+    """Why one cell does not validate, as the problem the data check reports."""
+    if is_empty(cell):
+        return _required(column)
+    try:
+        column.adapter.validate_python(cell)
+    except ValidationError as bad:
+        return _problem(bad)
+    raise AssertionError("a cell failed in its column and not on its own")
+
+
 def _texts(column: Column, cells: Sequence[str], empty: Any) -> tuple[list[Any], dict[int, Mistake]]:
-    """A text column of text cells, the usual one: stripping is all its conversion."""
-    values: list[Any] = list(map(str.strip, cells))
+    """A text column of text cells: validated whole, a blank cell being one that strips to nothing."""
+    values: list[Any] = column.adapter_many.validate_python(cells)
     mistakes: dict[int, Mistake] = {}
     if "" in values:
         for i, value in enumerate(values):
@@ -59,6 +82,24 @@ def _texts(column: Column, cells: Sequence[str], empty: Any) -> tuple[list[Any],
     return values, mistakes
 
 
+def _validate(column: Column, cells: list[Any]) -> list[Any]:
+    """The cells validated in one call; `_FAILED` for those that do not validate."""
+    try:
+        return column.adapter_many.validate_python(cells)
+    except ValidationError as bad:
+        failed = {error["loc"][0] for error in bad.errors(include_url=False)}
+    good = [i for i in range(len(cells)) if i not in failed]
+    values = [_FAILED] * len(cells)
+    for i, value in zip(good, column.adapter_many.validate_python([cells[i] for i in good])):
+        values[i] = value
+    return values
+
+
+def _problem(bad: ValidationError) -> Mistake:
+    error = bad.errors(include_url=False)[0]
+    return problem_type(error["type"]), dict(error.get("ctx") or {})
+
+
 def _plain(kinds: set[type], cells: Sequence[Any]) -> bool:
     """Whether the cells are their own keys: of plain types, at most one of them a number type,
     no zero among floats. The usual column, typed by the reader, takes this way."""
@@ -66,7 +107,7 @@ def _plain(kinds: set[type], cells: Sequence[Any]) -> bool:
 
 
 def _key(cell: Any) -> Any:
-    """Equal keys only for cells that convert alike: same type and value where equal means
+    """Equal keys only for cells that validate alike: same type and value where equal means
     identical (so `1` apart from `1.0` and `True`, and `-0.0`, `NaN`, `Decimal('1.0')` or an
     aware datetime each on its own)."""
     kind = cell.__class__
@@ -74,25 +115,6 @@ def _key(cell: Any) -> Any:
         if kind is not float or cell:
             return kind, cell
     return id(cell)
-
-
-def _convert(column: Column, convert: Callable[[Any], Any], cell: Any, empty: Any) -> Any:
-    if is_empty(cell):
-        return _FAILED if column.required else empty
-    try:
-        return convert(cell)
-    except Invalid:
-        return _FAILED
-
-
-def _mistake(column: Column, convert: Callable[[Any], Any], cell: Any) -> Mistake:
-    if is_empty(cell):
-        return _required(column)
-    try:
-        convert(cell)
-    except Invalid as bad:
-        return bad.kind, bad.params
-    raise AssertionError("a conversion failed once and not twice")
 
 
 def _required(column: Column) -> Mistake:

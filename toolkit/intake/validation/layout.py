@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from toolkit.model import sheets as schema
+from toolkit.model.cells import Kind
 from toolkit.basics.cells import Location, address
 from toolkit.basics.problems import Problem, define
 from toolkit.model.sheets import Sheet
@@ -194,6 +195,6 @@ def _header_row(spec: Sheet, rows: Sequence[Sequence[Any]]) -> int:
 
 
 SETTINGS_COLUMNS = Sheet("settings_columns", "Impostazioni", "Settings", columns=(
-    schema.Column("setting", schema.SETTING_HEADERS[0][0], schema.SETTING_HEADERS[0][1], schema.Kind.TEXT, True),
-    schema.Column("value", schema.SETTING_HEADERS[1][0], schema.SETTING_HEADERS[1][1], schema.Kind.TEXT, True),
+    schema.Column("setting", schema.SETTING_HEADERS[0][0], schema.SETTING_HEADERS[0][1], Kind.TEXT, True),
+    schema.Column("value", schema.SETTING_HEADERS[1][0], schema.SETTING_HEADERS[1][1], Kind.TEXT, True),
 ))

@@ -1,62 +1,47 @@
-"""Rows to records: every cell converted by its column's kind, every mistake collected.
+"""Rows to records: every cell validated by its field's type, every mistake collected.
 
 A row with any error becomes no record (so later rules never see half-read data), but the
-other rows go on being read: the user gets the whole list at once.
+other rows go on being read: the user gets the whole list at once. The cells are validated a
+column at a time (`columns.read_column`); the records are then made from those values by
+pydantic with a check of each value's type (`toolkit.model.records.from_values`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from itertools import compress, repeat
+import dataclasses
+from collections.abc import Iterable, Iterator
+from itertools import compress, islice, repeat
 from typing import Any
 
-from toolkit.model import records as model
 from toolkit.basics.cells import Location, address
 from toolkit.basics.problems import Problem, define
-from toolkit.model.sheets import SETTINGS, Column
-from toolkit.intake.validation.columns import REQUIRED_VALUE, read_column
-from toolkit.intake.validation.convert import Invalid, converter, is_empty
+from toolkit.intake.validation.columns import REQUIRED_VALUE, is_empty, read_column
 from toolkit.intake.validation.layout import Table
+from toolkit.model import records as model
+from toolkit.model.sheets import SETTINGS, SHEETS
 
 MISSING_SETTING = define(
     "missing-setting", "error",
     it="Manca l'impostazione «{it}»: aggiungi una riga «{it}» con il suo valore.",
     en="Setting “{en}” is missing: add a row “{en}” with its value.")
 
-RECORDS: dict[str, type[model.Record]] = {
-    "customers": model.Customer,
-    "ship_to": model.ShipTo,
-    "contacts": model.Contact,
-    "items": model.Item,
-    "price_lists": model.PriceList,
-    "price_versions": model.PriceVersion,
-    "prices": model.Price,
-    "templates": model.Template,
-    "template_lines": model.TemplateLine,
-    "closures": model.Closure,
-    "exceptions": model.CalendarException,
-    "carriers": model.Carrier,
-    "stock": model.StockLevel,
-}
+RECORDS: dict[str, type[model.Record]] = {s.key: s.record for s in SHEETS if not s.key_value and s.record}
+"""The record class of each table sheet's rows, by sheet key, in the format's order."""
 
-_AFTER = {
-    ("carriers", "areas"): lambda text: tuple(a.strip() for a in text.replace(";", ",").split(",") if a.strip()),
-}
+BATCH = 20_000
+"""Rows made into records per call, so that their argument tuples are never all there at once."""
 
 
 def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[Problem], frozenset[str]]:
     """The sheet's records, its problems, and the codes of the rows that could not be read."""
     spec, sheet = table.spec, table.name
-    record_type = RECORDS[spec.key]
-    defaults = {name: f.get_default() for name, f in record_type.model_fields.items() if not f.is_required()}
     present = [c for c in spec.columns if c.key in table.columns]
     numbers, cells = table.data([c.key for c in present])
-    empty = {c.key: _empty(c, defaults) for c in spec.columns}
-    fields: dict[str, Iterable[Any]] = {key: repeat(value) for key, value in empty.items()}
+    fields: dict[str, Iterable[Any]] = {c.key: repeat(c.empty) for c in spec.columns}
     mistakes: list[tuple[int, int, Problem]] = []
     failed: set[int] = set()
     for position, (column, column_cells) in enumerate(zip(present, cells)):
-        values, found = read_column(column, _converter(spec.key, column), column_cells, empty[column.key])
+        values, found = read_column(column, column_cells, column.empty)
         fields[column.key] = values
         col = table.columns[column.key]
         for i, (kind, params) in found.items():
@@ -65,29 +50,22 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
     mistakes.sort(key=lambda m: m[:2])
     code = cells[present.index(spec.column("code"))] if "code" in table.columns else None
     unread = {str(code[i]).strip() for i in failed if not is_empty(code[i])} if code is not None else set()
-    return _records(record_type, spec.key, numbers, fields, failed), [p for *_, p in mistakes], frozenset(unread)
-
-
-def _empty(column: Column, defaults: dict[str, Any]) -> Any:
-    """What a blank cell (or a missing column) gives: the column's default, else the record's."""
-    return column.default if column.default is not None else defaults.get(column.key)
-
-
-def _converter(sheet_key: str, column: Column) -> Callable[[Any], Any]:
-    convert, after = converter(column), _AFTER.get((sheet_key, column.key))
-    return (lambda value: after(convert(value))) if after else convert
+    made = _records(RECORDS[spec.key], spec.key, numbers, fields, failed)
+    return made, [p for *_, p in mistakes], frozenset(unread)
 
 
 def _records(record_type: type[model.Record], sheet_key: str, numbers: list[int],
              fields: dict[str, Iterable[Any]], failed: set[int]) -> list[model.Record]:
     """One record per row read without mistakes, from each field's values down the rows."""
     sources = list(map(model.Source, repeat(sheet_key), numbers))
-    names = list(record_type.model_fields)
-    columns = [sources if name == "source" else fields[name] for name in names]
-    rows = map(dict, map(zip, repeat(names), zip(*columns)))
+    columns = [sources if f.name == "source" else fields[f.name] for f in dataclasses.fields(record_type)]
+    rows: Iterator[tuple[Any, ...]] = zip(*columns)
     if failed:
         rows = compress(rows, (i not in failed for i in range(len(numbers))))
-    return model.trusted(record_type, rows)
+    made: list[model.Record] = []
+    while batch := list(islice(rows, BATCH)):
+        made += model.from_values(record_type, batch)
+    return made
 
 
 def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | None, dict[str, str], list[Problem]]:
@@ -112,8 +90,6 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
                 problems.append(MISSING_SETTING(Location(sheet, address(table.raw.first_row + table.header_index, key_col), workbook),
                                                 it=column.it, en=column.en))
                 ok = False
-            elif column.default is not None:
-                data[column.key] = column.default
             continue
         row, value = rows[column.key]
         where = Location(sheet, address(row, value_col), workbook)
@@ -122,14 +98,14 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
             if column.required:
                 problems.append(REQUIRED_VALUE(where, it=column.it, en=column.en))
                 ok = False
-            elif column.default is not None:
-                data[column.key] = column.default
             continue
-        try:
-            data[column.key] = converter(column)(value)
-        except Invalid as bad:
-            problems.append(bad.kind(where, **bad.params))
+        values, found = read_column(column, [value], None)
+        if found:
+            kind, params = found[0]
+            problems.append(kind(where, **params))
             ok = False
-    settings = model.Settings(**data) if ok else None
+        else:
+            data[column.key] = values[0]
+    row = tuple(data.get(f.name, f.default) for f in dataclasses.fields(model.Settings))
+    settings = model.from_values(model.Settings, [row])[0] if ok else None
     return settings, cells, problems
-

@@ -1,0 +1,318 @@
+"""What a cell may hold: the types of the master-data fields, checked by pydantic.
+
+Each type is an `Annotated` type whose `Cell` marker is a pydantic validator with two modes.
+Lax (the default) reads what a user typed: `12,50`, `22%`, `09/04/2026`, `lun-ven`, `sì`,
+`Bonifico`, a partita IVA with or without `IT`; a value it cannot read raises a
+`PydanticCustomError` whose type is the code of the problem the data check reports, and whose
+context holds that problem's parameters, so the message names the value and says how to fix it.
+Strict (`strict=True`) only checks, in pydantic's core, that a value is already of the type the
+cell holds: the reader validates each distinct cell once, then makes the records from those
+values with that check alone (`toolkit.model.records.from_values`).
+
+Numbers go through `toolkit.basics.money.to_decimal` and dates through
+`toolkit.basics.dates.to_date`: the single doors for floats and day-first text.
+
+>>> from pydantic import TypeAdapter, ValidationError
+>>> from toolkit.basics.vocab import PaymentMethod
+>>> TypeAdapter(Percent).validate_python("22%"), TypeAdapter(Weekdays).validate_python("lun-mer")
+(Decimal('22'), (0, 1, 2))
+>>> TypeAdapter(Choice[PaymentMethod]).validate_python("Ri.Ba.")
+<PaymentMethod.RIBA: 'riba'>
+>>> try:
+...     TypeAdapter(Quantity).validate_python("abc")
+... except ValidationError as bad:
+...     error = bad.errors()[0]
+>>> error["type"], error["ctx"]
+('not-a-number', {'value': 'abc'})
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from functools import cache
+from typing import Annotated, Any, NoReturn
+
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import PydanticCustomError, core_schema
+from stdnum.exceptions import ValidationError as NotAnId
+from stdnum.it import codicefiscale, iva
+
+from toolkit.basics import vocab
+from toolkit.basics.dates import NotADate, to_date
+from toolkit.basics.money import NotANumber, to_decimal
+from toolkit.basics.problems import ProblemType, define
+
+NOT_A_NUMBER = define(
+    "not-a-number", "error",
+    it="«{value}» non è un numero: scrivi un numero (es. 12 o 12,50).",
+    en="“{value}” is not a number: write a number (e.g. 12 or 12.50).")
+NOT_AN_INTEGER = define(
+    "not-an-integer", "error",
+    it="«{value}» non è un numero intero: scrivi un numero senza decimali (es. 2).",
+    en="“{value}” is not a whole number: write a number without decimals (e.g. 2).")
+NOT_A_DATE = define(
+    "not-a-date", "error",
+    it="«{value}» non è una data valida: scrivi una data come 09/04/2026.",
+    en="“{value}” is not a valid date: write a date such as 09/04/2026.")
+NOT_A_CHOICE = define(
+    "not-a-choice", "error",
+    it="«{value}» non è un valore ammesso: scegli uno fra {allowed_it}.",
+    en="“{value}” is not an allowed value: choose one of {allowed_en}.")
+NOT_YES_NO = define(
+    "not-yes-no", "error",
+    it="«{value}» non è sì/no: scrivi «sì» oppure «no».",
+    en="“{value}” is not yes/no: write “yes” or “no”.")
+NOT_WEEKDAYS = define(
+    "not-weekdays", "error",
+    it="«{value}» non è un elenco di giorni: scrivi ad es. «lun,mer,ven» o «lun-ven».",
+    en="“{value}” is not a list of weekdays: write e.g. “mon,wed,fri” or “mon-fri”.")
+NOT_A_PERCENT = define(
+    "not-a-percent", "error",
+    it="«{value}» non è una percentuale fra 0 e 100: scrivi ad es. 22.",
+    en="“{value}” is not a percentage between 0 and 100: write e.g. 22.")
+BAD_EMAIL = define(
+    "bad-email", "error",
+    it="«{value}» non è un indirizzo e-mail: scrivi ad es. nome@dominio.it.",
+    en="“{value}” is not an e-mail address: write e.g. name@domain.it.")
+BAD_DAY_MONTH = define(
+    "bad-day-month", "error",
+    it="«{value}» non è un giorno/mese: scrivi ad es. 07/12 per il 7 dicembre.",
+    en="“{value}” is not a day/month: write e.g. 07/12 for 7 December.")
+INVALID_VAT_NUMBER = define(
+    "invalid-vat-number", "error",
+    it="La partita IVA «{value}» non è valida (11 cifre con cifra di controllo): controlla di averla copiata bene.",
+    en="VAT number “{value}” is not valid (11 digits with a check digit): check that it was copied correctly.")
+INVALID_TAX_CODE = define(
+    "invalid-tax-code", "error",
+    it="Il codice fiscale «{value}» non è valido: controlla di averlo copiato bene.",
+    en="Tax code “{value}” is not valid: check that it was copied correctly.")
+
+
+class Kind(StrEnum):
+    """The name of a cell type, as the format document shows it."""
+
+    TEXT = "text"
+    CODE = "code"
+    INTEGER = "integer"
+    QUANTITY = "quantity"
+    MONEY = "money"
+    PERCENT = "percent"
+    DATE = "date"
+    BOOL = "yes/no"
+    CHOICE = "choice"
+    WEEKDAYS = "weekdays"
+    VAT_NUMBER = "VAT number"
+    TAX_CODE = "tax code"
+    EMAIL = "e-mail"
+    DAY_MONTH = "day/month"
+
+
+@dataclass(frozen=True, eq=False)
+class Cell:
+    """The validator of one cell type: `read` turns a non-empty cell into the typed value (lax
+    mode), `holds` is that value's type (all strict mode checks)."""
+
+    kind: Kind
+    read: Callable[[Any], Any]
+    holds: type
+    choice: type[StrEnum] | None = None
+    """The vocabulary of a choice."""
+    read_str: Callable[[str], Any] | None = None
+    """What `read` does to a text cell, when a builtin does it: pydantic's core then calls the
+    builtin straight away. Text columns hold most of a workbook's cells."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        lax = core_schema.no_info_plain_validator_function(self.read)
+        if self.read_str is not None:
+            lax = core_schema.tagged_union_schema(
+                {True: core_schema.no_info_plain_validator_function(self.read_str), False: lax},
+                discriminator=str.__instancecheck__)
+        return core_schema.lax_or_strict_schema(lax_schema=lax, strict_schema=core_schema.is_instance_schema(self.holds))
+
+
+def refuse(kind: ProblemType, **params: Any) -> NoReturn:
+    """Fail validation with the problem the data check reports: its code and parameters."""
+    raise PydanticCustomError(kind.code, kind.templates["en"], params)
+
+
+def to_text(value: Any) -> str:
+    if value.__class__ is str:
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+def _number(value: Any) -> Decimal:
+    try:
+        return to_decimal(value)
+    except NotANumber:
+        refuse(NOT_A_NUMBER, value=value)
+
+
+def _integer(value: Any) -> int:
+    number = _number(value) if not isinstance(value, int) else Decimal(value)
+    if number != number.to_integral_value():
+        refuse(NOT_AN_INTEGER, value=value)
+    return int(number)
+
+
+def _percent(value: Any) -> Decimal:
+    text = value.strip().rstrip("%").strip() if isinstance(value, str) else value
+    try:
+        number = to_decimal(text)
+    except NotANumber:
+        refuse(NOT_A_PERCENT, value=value)
+    if isinstance(value, float) and 0 < number < 1:
+        number = (number * 100).normalize()
+    if not 0 <= number <= 100:
+        refuse(NOT_A_PERCENT, value=value)
+    return number
+
+
+def _date(value: Any) -> date:
+    try:
+        return to_date(value)
+    except NotADate:
+        refuse(NOT_A_DATE, value=value)
+
+
+_YES = {"si", "s", "yes", "y", "x", "true", "vero", "1", "attivo", "active"}
+_NO = {"no", "n", "false", "falso", "0", "inattivo", "inactive"}
+
+
+def _yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = vocab.normalize(to_text(value))
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    refuse(NOT_YES_NO, value=value)
+
+
+def _weekdays(value: Any) -> tuple[int, ...]:
+    if value.__class__ is tuple and all(d.__class__ is int and 0 <= d <= 6 for d in value):
+        return value
+    try:
+        return vocab.parse_weekdays(to_text(value))
+    except ValueError:
+        refuse(NOT_WEEKDAYS, value=value)
+
+
+def _vat_number(value: Any) -> str:
+    text = to_text(value).upper().replace(" ", "")
+    digits = text[2:] if text.startswith("IT") else text
+    if digits.isdigit() and len(digits) < 11:
+        digits = digits.zfill(11)
+    try:
+        return iva.validate(digits)
+    except NotAnId:
+        refuse(INVALID_VAT_NUMBER, value=value)
+
+
+def _tax_code(value: Any) -> str:
+    text = to_text(value).upper().replace(" ", "")
+    if text.isdigit() and len(text) < 11:
+        text = text.zfill(11)
+    if not (codicefiscale.is_valid(text) or (len(text) == 11 and iva.is_valid(text))):
+        refuse(INVALID_TAX_CODE, value=value)
+    return text
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _email(value: Any) -> str:
+    text = to_text(value)
+    if not _EMAIL.match(text):
+        refuse(BAD_EMAIL, value=value)
+    return text
+
+
+def _day_month(value: Any) -> tuple[int, int]:
+    if isinstance(value, (date, datetime)):
+        return value.day, value.month
+    if value.__class__ is tuple and len(value) == 2:
+        value = "/".join(map(str, value))
+    m = re.match(r"^(\d{1,2})[/.\-](\d{1,2})$", to_text(value))
+    if m:
+        day, month = int(m[1]), int(m[2])
+        try:
+            date(2024, month, day)
+            return day, month
+        except ValueError:
+            pass
+    refuse(BAD_DAY_MONTH, value=value)
+
+
+def _areas(value: Any) -> tuple[str, ...]:
+    if value.__class__ is tuple:
+        return value
+    return tuple(a.strip() for a in to_text(value).replace(";", ",").split(",") if a.strip())
+
+
+def _choice(enum: type[StrEnum]) -> Callable[[Any], StrEnum]:
+    def read(value: Any) -> StrEnum:
+        if value.__class__ is enum:
+            return value
+        try:
+            return vocab.parse(enum, to_text(value))
+        except ValueError:
+            refuse(NOT_A_CHOICE, value=value,
+                   allowed_it=", ".join(f"«{w}»" for w in vocab.choices(enum, "it")),
+                   allowed_en=", ".join(f"“{w}”" for w in vocab.choices(enum, "en")))
+
+    return read
+
+
+Text = Annotated[str, Cell(Kind.TEXT, to_text, str, read_str=str.strip)]
+"""Any text, trimmed; a number or date cell becomes its text (`12`, `09/04/2026`)."""
+Code = Annotated[str, Cell(Kind.CODE, to_text, str, read_str=str.strip)]
+"""An identifier, text or number, trimmed."""
+Integer = Annotated[int, Cell(Kind.INTEGER, _integer, int)]
+Quantity = Annotated[Decimal, Cell(Kind.QUANTITY, _number, Decimal)]
+Money = Annotated[Decimal, Cell(Kind.MONEY, _number, Decimal)]
+"""An amount in euro, kept exact (`Decimal`)."""
+Percent = Annotated[Decimal, Cell(Kind.PERCENT, _percent, Decimal)]
+"""0 to 100: `22`, `22%`, or a percent-formatted cell (0.22)."""
+Day = Annotated[date, Cell(Kind.DATE, _date, date)]
+"""A date cell, or text written `09/04/2026` (day first) or `2026-04-09`."""
+YesNo = Annotated[bool, Cell(Kind.BOOL, _yes_no, bool)]
+Weekdays = Annotated[tuple[int, ...], Cell(Kind.WEEKDAYS, _weekdays, tuple)]
+"""Weekday numbers, Monday = 0, from `lun,mer,ven` or `mon-fri`."""
+VatNumber = Annotated[str, Cell(Kind.VAT_NUMBER, _vat_number, str)]
+"""A partita IVA with a right check digit, kept as its 11 digits."""
+TaxCode = Annotated[str, Cell(Kind.TAX_CODE, _tax_code, str)]
+"""A codice fiscale: 16 characters for a person, 11 digits for a company."""
+Email = Annotated[str, Cell(Kind.EMAIL, _email, str)]
+DayMonth = Annotated[tuple[int, int], Cell(Kind.DAY_MONTH, _day_month, tuple)]
+"""(day, month), from `07/12` or a date cell."""
+Areas = Annotated[tuple[str, ...], Cell(Kind.TEXT, _areas, tuple)]
+"""Areas or routes, from text separated by commas."""
+
+
+class Choice:
+    """`Choice[PaymentMethod]`: a member of a vocabulary, from any of its Italian or English
+    words (`toolkit.basics.vocab`)."""
+
+    def __class_getitem__(cls, enum: type[StrEnum]) -> Any:
+        return _choice_type(enum)
+
+
+@cache
+def _choice_type(enum: type[StrEnum]) -> Any:
+    return Annotated[enum, Cell(Kind.CHOICE, _choice(enum), enum, enum)]
+
+
+def cell_of(metadata: Any) -> Cell | None:
+    """The `Cell` among a field's annotation metadata, if any."""
+    return next((m for m in metadata if isinstance(m, Cell)), None)
