@@ -167,18 +167,27 @@ def test_deferred_invoice_deadline_is_the_15th_of_the_next_month(day, deadline):
 
 @pytest.mark.parametrize("setting, expected", [
     (None, DeferredInvoiceDate.MONTH_END), ("emissione", DeferredInvoiceDate.ISSUE),
-    (DeferredInvoiceDate.ISSUE, DeferredInvoiceDate.ISSUE), ("Fine mese", DeferredInvoiceDate.MONTH_END),
-    ("sometimes", DeferredInvoiceDate.MONTH_END),
+    ("Issue date", DeferredInvoiceDate.ISSUE), ("Fine mese", DeferredInvoiceDate.MONTH_END),
 ])
 def test_the_deferred_invoice_date_comes_from_the_settings(setting, expected):
-    """Impostazioni › Data fattura differita; read with a default while the model has no such
-    field, so a stand-in object plays the settings here."""
-    from types import SimpleNamespace
+    """Impostazioni › Data fattura differita, read as the data check reads the cell."""
+    from toolkit.model.records import Settings, validate
 
-    from toolkit.core.invoicing import deferred_date_setting
+    values = {"company_name": "Rossi S.r.l.", "vat_number": "00743110157", "address": "Via Roma 1",
+              "postcode": "20121", "city": "Milano"}
+    if setting is not None:
+        values["deferred_invoice_date"] = setting
+    assert validate(Settings, values).deferred_invoice_date is expected
 
-    settings = SimpleNamespace() if setting is None else SimpleNamespace(deferred_invoice_date=setting)
-    assert deferred_date_setting(settings) is expected
+
+def test_a_deferred_invoice_date_the_toolkit_does_not_know_is_refused():
+    from pydantic import ValidationError
+
+    from toolkit.model.records import Settings, validate
+
+    with pytest.raises(ValidationError, match="deferred_invoice_date"):
+        validate(Settings, {"company_name": "Rossi S.r.l.", "vat_number": "00743110157", "address": "Via Roma 1",
+                            "postcode": "20121", "city": "Milano", "deferred_invoice_date": "sometimes"})
 
 
 def test_a_run_dates_every_deferred_invoice_alike_and_numbers_follow_dates():

@@ -43,12 +43,12 @@ from enum import StrEnum
 from dateutil.relativedelta import relativedelta
 
 from toolkit.core import payment_terms
-from toolkit.model.records import Customer, MasterData, Settings
+from toolkit.model.records import Customer, MasterData
 from toolkit.basics.problems import Problem, define
 from toolkit.core.lines import DocumentLine
 from toolkit.core.vat import VatLine, totals, vat_summary
 from toolkit.basics.vocab import (
-    DeferredInvoiceDate, InvoiceGrouping, InvoiceSchedule, InvoiceTerms, PaymentMethod, parse,
+    DeferredInvoiceDate, InvoiceGrouping, InvoiceSchedule, InvoiceTerms, PaymentMethod,
 )
 
 ZERO = Decimal(0)
@@ -214,7 +214,7 @@ class Request:
     customer: str | None = None
     released: frozenset[str] = frozenset()
     deferred_date: DeferredInvoiceDate | None = None
-    """None: as the settings say (`deferred_date_setting`)."""
+    """None: as the settings say (*Impostazioni › Data fattura differita*)."""
 
     @property
     def limit(self) -> date:
@@ -242,18 +242,6 @@ class Plan:
     invoices: tuple[Invoice, ...]
     problems: tuple[Problem, ...]
     pending: tuple[Pending, ...] = field(default=())
-
-
-def deferred_date_setting(settings: Settings) -> DeferredInvoiceDate:
-    """*Impostazioni › Data fattura differita* (`deferred_invoice_date`); month end when the
-    settings do not say, or say something that is not one of its words."""
-    value = getattr(settings, "deferred_invoice_date", None)
-    if isinstance(value, DeferredInvoiceDate):
-        return value
-    try:
-        return parse(DeferredInvoiceDate, str(value)) if value else DeferredInvoiceDate.MONTH_END
-    except ValueError:
-        return DeferredInvoiceDate.MONTH_END
 
 
 def deferred_invoice_day(request: Request, rule: DeferredInvoiceDate) -> date:
@@ -384,7 +372,7 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
     problems += [UNKNOWN_CUSTOMER(None, customer=c) for c in sorted(unknown)]
     if unknown:
         return Plan((), tuple(problems))
-    deferred_day = deferred_invoice_day(request, request.deferred_date or deferred_date_setting(master.settings))
+    deferred_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
     invoices = []
     for (code, key, period, kind, split), lines in buckets.items():
         day = request.limit if split is not None else deferred_day

@@ -33,7 +33,7 @@ from pydantic_core import ArgsKwargs, SchemaValidator, core_schema
 
 from toolkit.basics.cells import Location
 from toolkit.basics.vocab import (
-    DeliveryTerms, DocumentType, ExceptionAction, HolidayPolicy, InvoiceGrouping,
+    DeferredInvoiceDate, DeliveryTerms, DocumentType, ExceptionAction, HolidayPolicy, InvoiceGrouping,
     InvoiceSchedule, InvoiceTerms, PaymentMethod, PriceType, ScheduleKind,
 )
 from toolkit.model.cells import (
@@ -154,6 +154,11 @@ class Settings(Record):
         "Prefix of credit-note numbers (the invoice series to share its numbering)", "NC", default="NC")
     iban: Text | None = column(
         "IBAN", "IBAN", "Bank account printed on invoices for transfers", "IT60X0542811101000000123456", default=None)
+    deferred_invoice_date: Choice[DeferredInvoiceDate] = column(
+        "Data fattura differita", "Deferred invoice date",
+        "Date of the month-end run's deferred invoices when --date is not given: `Fine mese` (the month's last "
+        "day, or the run's day if earlier) or `Emissione` (the day of the run)",
+        "Fine mese", default=DeferredInvoiceDate.MONTH_END)
 
 
 @record
