@@ -26,7 +26,8 @@ APRIL = (date(2026, 4, 1), date(2026, 4, 30))
 CLOSING_DAY = date(2026, 5, 4)
 """The first working day after April: the month-end run's "today"."""
 
-MP = {"cash": "MP01", "bank-transfer": "MP05", "card": "MP08", "riba": "MP12", "direct-debit": "MP19"}
+MP = {"cash": "MP01", "cash-on-delivery": "MP01", "cheque": "MP02", "bank-transfer": "MP05", "card": "MP08",
+      "rid": "MP09", "riba": "MP12", "direct-debit": "MP19"}
 STAMP_NATURES = {"N1", "N2.1", "N2.2", "N3.4", "N3.5", "N3.6", "N4"}
 
 
@@ -157,3 +158,20 @@ def test_writing_the_month_again_writes_the_same_files(month, tmp_path):
     again = write_invoices(month.invoices, month.context, tmp_path)
     assert {n: p.name for n, p in again.files.items()} == {n: p.name for n, p in month.written.files.items()}
     assert all(again.files[n].read_bytes() == p.read_bytes() for n, p in month.written.files.items())
+
+
+@pytest.mark.parametrize("word,method,code", [
+    ("contanti", "cash", "MP01"), ("Assegno", "cheque", "MP02"), ("bonifico", "bank-transfer", "MP05"),
+    ("carta di credito", "card", "MP08"), ("RID", "rid", "MP09"), ("SDD", "direct-debit", "MP19"),
+    ("SEPA direct debit", "direct-debit", "MP19"), ("Ri.Ba.", "riba", "MP12"), ("contrassegno", "cash-on-delivery", "MP01"),
+    ("cash on delivery", "cash-on-delivery", "MP01"), ("cheque", "cheque", "MP02"),
+])
+def test_every_payment_method_has_its_words_and_its_fatturapa_code(word, method, code):
+    from toolkit.basics.vocab import PaymentMethod, label, parse
+    from toolkit.core.einvoice.build import payment_code
+    from toolkit.core.einvoice.codes import PAYMENT_METHODS
+
+    assert set(PAYMENT_METHODS) == set(PaymentMethod) and set(MP) == {m.value for m in PaymentMethod}
+    assert all(label(m, "it") and label(m, "en") for m in PaymentMethod)
+    assert parse(PaymentMethod, word) is PaymentMethod(method)
+    assert payment_code(PaymentMethod(method)) == code == MP[method]

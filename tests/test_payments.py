@@ -82,7 +82,7 @@ def test_read_entries_reports_every_bad_cell_with_its_address():
         ["Fattura", "Data incasso", "Importo", "Modalità", "CRO"],
         ["FT-2026-00001", "15/05/2026", "1.234,56", "Bonifico", "CRO123"],
         [None, None, None, None, None],
-        ["FT-2026-00002", "31/02/2026", "abc", "Assegno", None],
+        ["FT-2026-00002", "31/02/2026", "abc", "Baratto", None],
         ["FT-2026-00003", date(2026, 5, 20), 0, None, None],
     ]})
     entries, problems = read_entries(book)

@@ -88,6 +88,17 @@ def test_rule(sheet, cell, value, want_sheet, want_cell, code):
     assert (want_sheet, want_cell, code) in found, sorted(found)
 
 
+def test_a_price_list_not_in_euro_is_refused():
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Listini", "C1", "Valuta")
+    minimal.set_cell(sheets, "Listini", "C2", "USD")
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.sheet, p.cell, p.code) for p in problems] == [("Listini", "C2", "price-list-not-euro")]
+    assert "convert the list's prices or set the currency to EUR" in problems[0].message("en")
+    minimal.set_cell(sheets, "Listini", "C2", "eur")
+    assert check(minimal.workbook(sheets)).problems == []
+
+
 def test_rrule_and_nth_parameters():
     sheets = minimal.sheets()
     minimal.set_cell(sheets, "Modelli ordine", "E3", "RRULE")

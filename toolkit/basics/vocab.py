@@ -90,11 +90,19 @@ class InvoiceGrouping(StrEnum):
 
 
 class PaymentMethod(StrEnum):
+    """How a customer pays (modalità di pagamento); its FatturaPA code (MP01 …) is in
+    `toolkit.core.einvoice.codes.PAYMENT_METHODS`."""
+
     BANK_TRANSFER = "bank-transfer"
     RIBA = "riba"
     CASH = "cash"
     CARD = "card"
     DIRECT_DEBIT = "direct-debit"
+    """SEPA Direct Debit (SDD), which replaced the Italian RID."""
+    CHEQUE = "cheque"
+    RID = "rid"
+    """The Italian bank direct debit some banks still run, distinct from SEPA's."""
+    CASH_ON_DELIVERY = "cash-on-delivery"
 
 
 class ExceptionAction(StrEnum):
@@ -157,7 +165,10 @@ _WORDS_TABLE: tuple[tuple[StrEnum, tuple[str, ...], tuple[str, ...]], ...] = (
     (PaymentMethod.RIBA, ("Ri.Ba.", "riba", "ricevuta bancaria"), ("Ri.Ba.", "bank receipt")),
     (PaymentMethod.CASH, ("Contanti", "contante"), ("Cash",)),
     (PaymentMethod.CARD, ("Carta", "carta di credito"), ("Card", "credit card")),
-    (PaymentMethod.DIRECT_DEBIT, ("Addebito diretto", "RID", "SDD"), ("Direct debit", "SEPA direct debit")),
+    (PaymentMethod.DIRECT_DEBIT, ("Addebito diretto", "SDD", "addebito diretto SEPA"), ("Direct debit", "SEPA direct debit")),
+    (PaymentMethod.CHEQUE, ("Assegno", "assegno bancario"), ("Cheque", "check")),
+    (PaymentMethod.RID, ("RID", "addebito RID"), ("RID", "RID direct debit")),
+    (PaymentMethod.CASH_ON_DELIVERY, ("Contrassegno", "pagamento alla consegna"), ("Cash on delivery", "COD")),
     (ExceptionAction.SKIP, ("Salta",), ("Skip",)),
     (ExceptionAction.MOVE, ("Sposta",), ("Move",)),
     (ExceptionAction.QUANTITY, ("Quantità", "cambia quantità"), ("Quantity", "change quantity")),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from toolkit.basics.money import cents
 from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, Item, MasterData, Template, TemplateLine
 from toolkit.core.lines import DocumentLine, line_amount
@@ -79,9 +80,33 @@ def net_unit_price(price: Decimal) -> Decimal:
     return net
 
 
+def net_of_vat(quantity: Decimal, gross_unit: Decimal, rate: Decimal) -> tuple[Decimal, Decimal]:
+    """A line of a VAT-included list (IVA inclusa) as documents show it: (net unit price, net amount).
+
+    Invoices show net amounts (art. 21 DPR 633/72) and SDI checks that a line's amount is
+    quantity × unit price, so the gross price is split per line, each step half-up to cents:
+    the gross amount is quantity × gross price; the net amount is gross amount / (1 + rate);
+    the net unit price is net amount / quantity to six decimals (`net_unit_price`). The line's
+    amount is then `line_amount` of that unit price, as for any other line: it is the net
+    amount itself below 10,000 units (six decimals err by half a millionth per unit at most).
+    The invoice taxes each rate's summed nets (`toolkit.core.vat`), so its total is the
+    list's gross total give or take a cent per line in the worst case; issue 14's example,
+    7 × 1.00 at 22 % and 3 × 2.99 at 10 %, is 5.74 + 1.26 + 8.15 + 0.82 = 15.97 exactly.
+
+    >>> net_of_vat(Decimal(7), Decimal("1.00"), Decimal(22)), net_of_vat(Decimal(3), Decimal("2.99"), Decimal(10))
+    ((Decimal('0.82'), Decimal('5.74')), (Decimal('2.716667'), Decimal('8.15')))
+    """
+    if not quantity:
+        return net_unit_price(gross_unit * 100 / (100 + rate)), Decimal("0.00")
+    net = cents(cents(quantity * gross_unit) * 100 / (100 + rate))
+    unit = net_unit_price(net / quantity)
+    return unit, line_amount(quantity, unit)
+
+
 def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = None) -> tuple[list[OrderDraft], list[Problem]]:
     book = book or price_book(master)
     templates, customers, items, line_sources = _lookups(master)
+    gross = _vat_included(master)
     drafts: list[OrderDraft] = []
     problems: list[Problem] = []
     for due in dues:
@@ -107,9 +132,10 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
                 continue
             item = items[due_line.item]
             quantity = sign * abs(due_line.quantity)
-            lines.append(DraftLine(item.code, item.description, item.unit, quantity, unit, line_amount(quantity, unit),
-                                   item.vat_rate or Decimal(0), item.vat_nature.upper() if item.vat_nature else None,
-                                   n, due_line.note))
+            rate = item.vat_rate or Decimal(0)
+            unit, amount = net_of_vat(quantity, unit, rate) if price_list in gross else (unit, line_amount(quantity, unit))
+            lines.append(DraftLine(item.code, item.description, item.unit, quantity, unit, amount,
+                                   rate, item.vat_nature.upper() if item.vat_nature else None, n, due_line.note))
         problems += trouble
         if not trouble and lines:
             drafts.append(_draft(template, due, price_list, version.version, tuple(lines)))  # type: ignore[union-attr]
@@ -122,6 +148,12 @@ def _lookups(master: MasterData) -> tuple[dict[str, Template], dict[str, Custome
     """Templates, customers and items by code, template lines by (template, item)."""
     return ({t.code: t for t in master.templates}, {c.code: c for c in master.customers},
             {i.code: i for i in master.items}, {(x.template, x.item): x for x in master.template_lines})
+
+
+@per_master
+def _vat_included(master: MasterData) -> frozenset[str]:
+    """The price lists whose prices include VAT (IVA inclusa), and the template lines' own prices with them."""
+    return frozenset(p.code for p in master.price_lists if p.vat_included)
 
 
 def _draft(template: Template, due: Due, price_list: str, version: str, lines: tuple[DraftLine, ...]) -> OrderDraft:

@@ -46,13 +46,17 @@ SINGLE_PAYMENT = "TP02"
 INSTALMENTS = "TP01"
 
 PAYMENT_METHODS: MappingProxyType[PaymentMethod, str] = MappingProxyType({
-    PaymentMethod.CASH: "MP01",           # contanti
-    PaymentMethod.BANK_TRANSFER: "MP05",  # bonifico
-    PaymentMethod.CARD: "MP08",           # carta di pagamento
-    PaymentMethod.RIBA: "MP12",           # Ri.Ba.
-    PaymentMethod.DIRECT_DEBIT: "MP19",   # SEPA Direct Debit
+    PaymentMethod.CASH: "MP01",              # contanti
+    PaymentMethod.CASH_ON_DELIVERY: "MP01",  # contrassegno: the carrier collects cash
+    PaymentMethod.CHEQUE: "MP02",            # assegno
+    PaymentMethod.BANK_TRANSFER: "MP05",     # bonifico
+    PaymentMethod.CARD: "MP08",              # carta di pagamento
+    PaymentMethod.RID: "MP09",               # RID
+    PaymentMethod.RIBA: "MP12",              # Ri.Ba.
+    PaymentMethod.DIRECT_DEBIT: "MP19",      # SEPA Direct Debit
 })
-"""ModalitaPagamento of each payment method of the vocabulary."""
+"""ModalitaPagamento of each payment method of the vocabulary: the one place it is said.
+FatturaPA has no code for cash on delivery; the carrier collects cash, so it is MP01."""
 
 IBAN_METHODS = frozenset({"MP05"})
 """Methods where the buyer pays into the seller's account, so the file gives its IBAN."""

@@ -89,6 +89,10 @@ QUANTITY_ZERO = define(
     "quantity-zero", "error",
     it="La quantità è zero: scrivi la quantità da rendere oppure elimina la riga.",
     en="The quantity is zero: write the quantity to return or delete the row.")
+NOT_EURO = define(
+    "price-list-not-euro", "error",
+    it="Il listino {code} è in {currency}: il toolkit fattura in euro, converti i prezzi del listino o imposta la valuta a EUR.",
+    en="Price list {code} is in {currency}: the toolkit invoices in euro, convert the list's prices or set the currency to EUR.")
 NO_PRICE_VERSION = define(
     "no-price-version", "error",
     it="Il listino {price_list} non ha una versione valida il {day}: aggiungi una versione che copra questa data.",
@@ -264,6 +268,13 @@ def price_versions(master: MasterData, layout: Layout) -> Iterator[Problem]:
                                            price_list=after.price_list, other=before.version, start=before.valid_from)
 
 
+def price_lists(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    """Invoices, their VAT and the FatturaPA are in euro: a list in another currency would be read as euro."""
+    for p in master.price_lists:
+        if p.currency.upper() != "EUR":
+            yield NOT_EURO(_at(layout, p, "currency"), code=p.code, currency=p.currency)
+
+
 def prices(master: MasterData, layout: Layout) -> Iterator[Problem]:
     for p in master.prices:
         for field in ("list_price", "standard_price", "limit_price"):
@@ -399,7 +410,7 @@ def settings(master: MasterData, layout: Layout) -> Iterator[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
-    settings, unique_codes, references, customers, items, periods, price_versions, prices,
+    settings, unique_codes, references, customers, items, periods, price_lists, price_versions, prices,
     templates, template_lines, exceptions,
 )
 
