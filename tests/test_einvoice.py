@@ -37,10 +37,10 @@ def ledger_month(master, folder: Path) -> list[Invoice]:
     from toolkit.core.workdays import working_calendar
     from toolkit.ledger import open_ledger
     from toolkit.ledger.db import reading
-    from toolkit.services.shipping import ship
     from toolkit.ledger.invoices import load_invoices
     from toolkit.services.invoicing import run
     from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
 
     ledger = open_ledger(f"sqlite:///{folder / 'ledger.sqlite'}")
     calendar = working_calendar(master.settings, master.closures)

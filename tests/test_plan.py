@@ -3,14 +3,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
-from hypothesis import given, settings, strategies as st
-
 import factories as f
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from toolkit.basics.cells import Location
-from toolkit.core.plan import Due, DueLine, catch_up, due_between, due_on
 from toolkit.basics.problems import Severity
-from toolkit.basics.vocab import ExceptionAction as A, HolidayPolicy, ScheduleKind as K
+from toolkit.basics.vocab import ExceptionAction as A
+from toolkit.basics.vocab import HolidayPolicy
+from toolkit.basics.vocab import ScheduleKind as K
+from toolkit.core.plan import Due, DueLine, catch_up, due_between, due_on
 
 D = date
 Q = Decimal

@@ -3,15 +3,16 @@ from __future__ import annotations
 import calendar as months
 from datetime import date, timedelta
 
+import factories as f
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import factories as f
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Severity
+from toolkit.basics.vocab import HolidayPolicy
+from toolkit.basics.vocab import ScheduleKind as K
 from toolkit.core.recurrence import Occurrence, effective_policy, occurrences, parse_rrule, rule_dates
-from toolkit.basics.vocab import HolidayPolicy, ScheduleKind as K
 from toolkit.core.workdays import WorkingCalendar
 
 D = date
@@ -33,15 +34,19 @@ RULES = [
      days("2026-01-30", "2026-02-28", "2026-03-30")),
     ("15th", dict(schedule=K.MONTHLY_DAY, day=15), (D(2026, 1, 16), D(2026, 3, 15)), False,
      days("2026-02-15", "2026-03-15")),
-    ("valid_to inclusive", dict(schedule=K.WEEKLY, weekdays=(0,), valid_to=D(2026, 3, 16)), (D(2026, 3, 1), D(2026, 3, 31)), False,
+    ("valid_to inclusive", dict(schedule=K.WEEKLY, weekdays=(0,), valid_to=D(2026, 3, 16)),
+     (D(2026, 3, 1), D(2026, 3, 31)), False,
      days("2026-03-02", "2026-03-09", "2026-03-16")),
-    ("valid_from inclusive", dict(schedule=K.WEEKLY, weekdays=(0,), valid_from=D(2026, 3, 9)), (D(2026, 3, 1), D(2026, 3, 20)), False,
+    ("valid_from inclusive", dict(schedule=K.WEEKLY, weekdays=(0,), valid_from=D(2026, 3, 9)),
+     (D(2026, 3, 1), D(2026, 3, 20)), False,
      days("2026-03-09", "2026-03-16")),
     ("every 2 weeks from a Thursday", dict(schedule=K.EVERY_N_WEEKS, weekdays=(3,), interval=2, valid_from=D(2026, 1, 1)),
      (D(2025, 12, 1), D(2026, 2, 28)), False, days("2026-01-01", "2026-01-15", "2026-01-29", "2026-02-12", "2026-02-26")),
-    ("every 2 weeks Mon+Thu from a Thursday", dict(schedule=K.EVERY_N_WEEKS, weekdays=(0, 3), interval=2, valid_from=D(2026, 1, 1)),
+    ("every 2 weeks Mon+Thu from a Thursday",
+     dict(schedule=K.EVERY_N_WEEKS, weekdays=(0, 3), interval=2, valid_from=D(2026, 1, 1)),
      (D(2026, 1, 1), D(2026, 1, 31)), False, days("2026-01-01", "2026-01-12", "2026-01-15", "2026-01-26", "2026-01-29")),
-    ("every 2 weeks keeps its phase far from valid_from", dict(schedule=K.EVERY_N_WEEKS, weekdays=(3,), interval=2, valid_from=D(2026, 1, 1)),
+    ("every 2 weeks keeps its phase far from valid_from",
+     dict(schedule=K.EVERY_N_WEEKS, weekdays=(3,), interval=2, valid_from=D(2026, 1, 1)),
      (D(2026, 6, 1), D(2026, 6, 30)), False, days("2026-06-04", "2026-06-18")),
     ("every 3 weeks", dict(schedule=K.EVERY_N_WEEKS, weekdays=(4,), interval=3, valid_from=D(2026, 1, 7)),
      (D(2026, 1, 1), D(2026, 3, 1)), False, days("2026-01-09", "2026-01-30", "2026-02-20")),

@@ -14,8 +14,8 @@ import sys
 import typer
 
 from toolkit.basics import runtime
-from toolkit.cli import output
 from toolkit.basics.problems import ProblemsFound, UnusableInput
+from toolkit.cli import output
 
 app = typer.Typer(
     help="Ordini ricorrenti da Excel: controllo dati, generazione ordini, DDT, fatture differite. "

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
+from toolkit.basics.labels import define, label
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption
 from toolkit.cli.session import codes, open_session, parse_day
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
-from toolkit.basics.labels import define, label
 
 if TYPE_CHECKING:
     from toolkit.services.payments import Recorded
@@ -237,8 +237,8 @@ def record_cmd(
 ) -> None:
     """Registra un incasso su una fattura. Record a payment on an invoice."""
     from toolkit.basics.money import NotANumber, to_decimal
-    from toolkit.core.payments import PaymentEntry
     from toolkit.basics.vocab import PaymentMethod, parse
+    from toolkit.core.payments import PaymentEntry
 
     session = open_session(workbook, ledger, lang)
     try:

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from toolkit.model.memo import per_master
-from toolkit.model.records import Customer, Item, MasterData, Template, TemplateLine
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import DocumentType, PriceType
 from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.plan import Due
 from toolkit.core.pricing import PriceBook, below_limit, price_book, template_price_list, unit_price
-from toolkit.basics.problems import Problem, define
-from toolkit.basics.vocab import DocumentType, PriceType
+from toolkit.model.memo import per_master
+from toolkit.model.records import Customer, Item, MasterData, Template, TemplateLine
 
 NO_PRICE_ON_DATE = define(
     "no-price-on-date", "error",

@@ -42,14 +42,18 @@ from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 
-from toolkit.core import payment_terms
-from toolkit.model.records import Customer, MasterData
 from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import (
+    DeferredInvoiceDate,
+    InvoiceGrouping,
+    InvoiceSchedule,
+    InvoiceTerms,
+    PaymentMethod,
+)
+from toolkit.core import payment_terms
 from toolkit.core.lines import DocumentLine
 from toolkit.core.vat import VatLine, totals, vat_summary
-from toolkit.basics.vocab import (
-    DeferredInvoiceDate, InvoiceGrouping, InvoiceSchedule, InvoiceTerms, PaymentMethod,
-)
+from toolkit.model.records import Customer, MasterData
 
 ZERO = Decimal(0)
 

@@ -24,14 +24,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import ExceptionAction
+from toolkit.core.recurrence import (
+    Locate,
+    Occurrence,
+    RuleGroup,
+    group_delivers,
+    near_edges,
+    occurrences,
+    rule_groups,
+    validity_edges,
+    window,
+)
+from toolkit.core.workdays import WorkingCalendar, working_calendar
 from toolkit.model.memo import per_master
 from toolkit.model.records import CalendarException, MasterData, Template, TemplateLine
-from toolkit.basics.problems import Problem, define
-from toolkit.core.recurrence import (
-    Locate, Occurrence, RuleGroup, group_delivers, near_edges, occurrences, rule_groups, validity_edges, window,
-)
-from toolkit.basics.vocab import ExceptionAction
-from toolkit.core.workdays import WorkingCalendar, working_calendar
 
 EXCEPTION_NO_OCCURRENCE = define(
     "exception-no-occurrence", "warning",

@@ -44,10 +44,10 @@ from typing import NamedTuple
 from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, rrule, rrulestr, weekday
 
 from toolkit.basics.cells import Location
-from toolkit.model.records import Source, Template
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import ExceptionAction, HolidayPolicy, ScheduleKind
 from toolkit.core.workdays import WorkingCalendar
+from toolkit.model.records import Source, Template
 
 Locate = Callable[[Source, str], Location]
 """Where a record's field is in the workbook: the caller knows the sheet labels and columns."""

@@ -19,11 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from toolkit.basics import runtime
+from toolkit.basics.problems import ProblemsFound, UnusableInput
 from toolkit.excel import orders, report
 from toolkit.excel.book import (
-    Book, find_sheet, highlight, message, read_master, read_values, sheets_by_name, write_table,
+    Book,
+    find_sheet,
+    highlight,
+    message,
+    read_master,
+    read_values,
+    sheets_by_name,
+    write_table,
 )
-from toolkit.basics.problems import ProblemsFound, UnusableInput
 
 PANEL = "Pannello"
 DATE_NAME = "DataOrdini"

@@ -17,17 +17,33 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, and_, delete, exists, func, select, update
 
+from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import (
-    Billable, DeliveryRef, Instalment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period, is_fully_delivered,
+    Billable,
+    DeliveryRef,
+    Instalment,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    Period,
+    is_fully_delivered,
 )
-from toolkit.ledger import schema
-from toolkit.ledger.db import (
-    document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_event, log_events, now, user,
-)
-from toolkit.model.records import Settings
 from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
-from toolkit.basics.vocab import PaymentMethod
+from toolkit.ledger import schema
+from toolkit.ledger.db import (
+    document_number,
+    draw_numbers,
+    event_row,
+    insert_numbered,
+    insert_rows,
+    log_event,
+    log_events,
+    now,
+    user,
+)
+from toolkit.model.records import Settings
 
 o, ol = schema.orders.c, schema.order_lines.c
 d, dl = schema.deliveries.c, schema.delivery_lines.c

@@ -13,13 +13,20 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from toolkit.basics.vocab import DocumentType
+from toolkit.core.drafts import OrderDraft
+from toolkit.core.orders import Order, OrderLine, OrderStatus
 from toolkit.ledger import schema
 from toolkit.ledger.db import (
-    document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_events, now, user,
+    document_number,
+    draw_numbers,
+    event_row,
+    insert_numbered,
+    insert_rows,
+    log_events,
+    now,
+    user,
 )
-from toolkit.core.orders import Order, OrderLine, OrderStatus
-from toolkit.core.drafts import OrderDraft
-from toolkit.basics.vocab import DocumentType
 
 o, ol = schema.orders.c, schema.order_lines.c
 

@@ -33,12 +33,35 @@ from pydantic_core import ArgsKwargs, SchemaValidator, core_schema
 
 from toolkit.basics.cells import Location
 from toolkit.basics.vocab import (
-    DeferredInvoiceDate, DeliveryTerms, DocumentType, ExceptionAction, HolidayPolicy, InvoiceGrouping,
-    InvoiceSchedule, InvoiceTerms, PaymentMethod, PriceType, ScheduleKind,
+    DeferredInvoiceDate,
+    DeliveryTerms,
+    DocumentType,
+    ExceptionAction,
+    HolidayPolicy,
+    InvoiceGrouping,
+    InvoiceSchedule,
+    InvoiceTerms,
+    PaymentMethod,
+    PriceType,
+    ScheduleKind,
 )
 from toolkit.model.cells import (
-    Areas, Choice, Code, Day, DayMonth, Email, Integer, Money, Percent, Quantity, TaxCode, Text,
-    VatNumber, Weekdays, YesNo, cell_of,
+    Areas,
+    Choice,
+    Code,
+    Day,
+    DayMonth,
+    Email,
+    Integer,
+    Money,
+    Percent,
+    Quantity,
+    TaxCode,
+    Text,
+    VatNumber,
+    Weekdays,
+    YesNo,
+    cell_of,
 )
 from toolkit.model.headings import SheetHeading, column
 

@@ -30,12 +30,25 @@ from toolkit.basics.vocab import InvoiceTerms
 from toolkit.core.invoicing import Billable, Invoice, InvoiceStatus, Pending, Request, order_invoices, plan
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import document_number, reading, writing
-from toolkit.ledger.printings import mark_printed
 from toolkit.ledger.invoices import (
-    RunSummary, counter_last, delete_run, delivered_orders, later_number, latest_issued, load_invoices,
-    make_final, ordered_not_invoiced, paid_any, run_documents, run_summaries, series_for, shipped_not_invoiced, store,
+    RunSummary,
+    counter_last,
+    delete_run,
+    delivered_orders,
+    later_number,
+    latest_issued,
+    load_invoices,
+    make_final,
+    ordered_not_invoiced,
+    paid_any,
+    run_documents,
+    run_summaries,
+    series_for,
+    shipped_not_invoiced,
+    store,
 )
 from toolkit.ledger.orders import load_orders
+from toolkit.ledger.printings import mark_printed
 from toolkit.model.records import MasterData, Settings
 
 UNKNOWN_RUN = define(

@@ -20,20 +20,20 @@ from typing import NotRequired, TypedDict
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from toolkit.basics.problems import Problem, ProblemsFound, define, errors
+from toolkit.basics.vocab import InvoiceTerms
+from toolkit.core.documents import DeliveryNote
+from toolkit.core.drafts import OrderDraft, draft_orders
+from toolkit.core.exposure import Exposure
+from toolkit.core.invoicing import Invoice
+from toolkit.core.orders import EFFECTS, Order, OrderStatus
+from toolkit.core.plan import Due, due_between
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
-from toolkit.core.exposure import Exposure
 from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import existing_numbers, insert_orders, last_generated, load_orders, record_generation
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
-from toolkit.core.documents import DeliveryNote
-from toolkit.core.invoicing import Invoice
-from toolkit.core.orders import EFFECTS, Order, OrderStatus
-from toolkit.core.drafts import OrderDraft, draft_orders
-from toolkit.core.plan import Due, due_between
-from toolkit.basics.problems import Problem, ProblemsFound, define, errors
-from toolkit.basics.vocab import InvoiceTerms
 from toolkit.services.invoicing import invoice_orders_in
 from toolkit.services.shipping import ship_in
 

@@ -29,13 +29,22 @@ from pathlib import Path
 
 from toolkit.basics.cells import address, column_letter, quote_sheet
 from toolkit.basics.files import inside, safe_name, write_atomic
-from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from toolkit.basics.labels import define, labeller
-from toolkit.model.records import Customer, MasterData
-from toolkit.core.vat import VatLine
 from toolkit.basics.vocab import label as vocab_label
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from toolkit.core.vat import VatLine
+from toolkit.model.records import Customer, MasterData
 from toolkit.writers.printable import (
-    Formats, a4, address_lines, company_header, formats, line_cells, new_workbook, party_lines, sheet_name, text,
+    Formats,
+    a4,
+    address_lines,
+    company_header,
+    formats,
+    line_cells,
+    new_workbook,
+    party_lines,
+    sheet_name,
+    text,
 )
 from toolkit.writers.streaming import add_table, streaming_workbook
 

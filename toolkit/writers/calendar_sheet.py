@@ -18,10 +18,10 @@ from pathlib import Path
 import xlsxwriter
 
 from toolkit.basics.files import write_atomic
-from toolkit.model.records import MasterData, Template
-from toolkit.core.plan import Due
 from toolkit.basics.vocab import WEEKDAYS_EN, WEEKDAYS_IT, label
+from toolkit.core.plan import Due
 from toolkit.core.workdays import WorkingCalendar, weekday_name
+from toolkit.model.records import MasterData, Template
 
 SHEETS = {"it": ("Calendario", "Elenco"), "en": ("Calendar", "List")}
 GRID_HEADERS = {"it": ("Modello", "Cliente", "Ragione sociale"), "en": ("Template", "Customer", "Name")}

@@ -19,10 +19,18 @@ from pathlib import Path
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.core.documents import DeliveryNote
-from toolkit.model.records import MasterData
 from toolkit.core.shipping import reason_label
+from toolkit.model.records import MasterData
 from toolkit.writers.printable import (
-    a4, address_lines, company_header, formats, line_cells, new_workbook, party_lines, sheet_name, text,
+    a4,
+    address_lines,
+    company_header,
+    formats,
+    line_cells,
+    new_workbook,
+    party_lines,
+    sheet_name,
+    text,
 )
 
 define({

@@ -139,7 +139,8 @@ def company_header(sheet: Worksheet, fmt: Formats, settings: Settings, lang: str
 def party_lines(customer: Customer, lang: str) -> list[str]:
     vat = "P. IVA" if lang == "it" else "VAT no."
     lines = [customer.name, customer.address,
-             " ".join(x for x in (customer.postcode, customer.city, f"({customer.province})" if customer.province else None) if x)]
+             " ".join(x for x in (customer.postcode, customer.city,
+                                  f"({customer.province})" if customer.province else None) if x)]
     if customer.vat_number:
         lines.append(f"{vat} {customer.country}{customer.vat_number}")
     if customer.tax_code and customer.tax_code != customer.vat_number:

@@ -25,7 +25,17 @@ from toolkit.core.einvoice import codes
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.einvoice.names import seller_id, vat_code
 from toolkit.core.einvoice.records import (
-    Address, Body, DeliveryNote, FatturaPA, FiscalId, Instalment, Line, Party, Payment, RelatedDocument, Transmission,
+    Address,
+    Body,
+    DeliveryNote,
+    FatturaPA,
+    FiscalId,
+    Instalment,
+    Line,
+    Party,
+    Payment,
+    RelatedDocument,
+    Transmission,
     VatSummary,
 )
 from toolkit.core.invoicing import DeliveryRef, Invoice, InvoiceKind, InvoiceLine

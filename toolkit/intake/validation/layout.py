@@ -16,13 +16,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from toolkit.model import sheets as schema
-from toolkit.model.cells import Kind
 from toolkit.basics.cells import Location, address
 from toolkit.basics.problems import Problem, define
-from toolkit.model.sheets import Sheet
-from toolkit.intake.sources import RawSheet, RawWorkbook
 from toolkit.basics.vocab import normalize
+from toolkit.intake.sources import RawSheet, RawWorkbook
+from toolkit.model import sheets as schema
+from toolkit.model.cells import Kind
+from toolkit.model.sheets import Sheet
 
 MISSING_SHEET = define(
     "missing-sheet", "error",

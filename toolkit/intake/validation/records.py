@@ -87,8 +87,8 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
     for column in SETTINGS.columns:
         if column.key not in rows:
             if column.required:
-                problems.append(MISSING_SETTING(Location(sheet, address(table.raw.first_row + table.header_index, key_col), workbook),
-                                                it=column.it, en=column.en))
+                where = Location(sheet, address(table.raw.first_row + table.header_index, key_col), workbook)
+                problems.append(MISSING_SETTING(where, it=column.it, en=column.en))
                 ok = False
             continue
         row, value = rows[column.key]
