@@ -250,7 +250,7 @@ def test_one_invoice_cites_every_ddt_it_covers_once():
     master = master_with(invoice_terms=T.AFTER_DELIVERY)
     lines = [line(date(2026, 4, 3), ddt=7), line(date(2026, 4, 3), ddt=7), line(date(2026, 4, 20), ddt=9)]
     [invoice] = plan(master, lines, request()).invoices
-    assert [(d.number, d.date) for d in invoice.deliveries] == [("DDT-2026-00007", date(2026, 4, 3)),
+    assert [(d.number, d.day) for d in invoice.deliveries] == [("DDT-2026-00007", date(2026, 4, 3)),
                                                                 ("DDT-2026-00009", date(2026, 4, 20))]
     assert invoice.deferred
 

@@ -372,7 +372,7 @@ def test_planner_on_the_sample(sample_file, rows):
     assert problems == []
     skip, following = rows["templates"][0]["code"], rows["templates"][1]["code"]
     assert not any(d.template == skip for d in dues)
-    assert [(d.date, d.nominal) for d in dues if d.template == following] == [
+    assert [(d.day, d.nominal) for d in dues if d.template == following] == [
         (EASTER_MONDAY + timedelta(days=1), (EASTER_MONDAY,))]
     thursday, _ = due_between(master, THURSDAY, THURSDAY)
     assert len(thursday) >= 10

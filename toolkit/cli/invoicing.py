@@ -65,7 +65,7 @@ def _invoice_json(x: Invoice) -> dict[str, object]:
     return {"number": x.number, "kind": x.kind.value, "deferred": x.deferred, "date": x.invoice_date,
             "customer": x.customer, "group": x.group_key, "period": [x.period.start, x.period.end],
             "status": x.status.value if x.status else None, "taxable": x.taxable, "vat": x.vat, "total": x.total,
-            "ddts": [{"number": d.number, "date": d.date} for d in x.deliveries],
+            "ddts": [{"number": d.number, "date": d.day} for d in x.deliveries],
             "dues": [{"date": d.due_date, "amount": d.amount} for d in x.dues], "lines": len(x.lines)}
 
 

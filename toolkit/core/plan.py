@@ -90,7 +90,7 @@ class Due:
 
     template: str
     customer: str
-    date: date
+    day: date
     lines: tuple[DueLine, ...]
     nominal: tuple[date, ...] = ()
     moved: bool = False
@@ -100,7 +100,7 @@ class Due:
 
     @property
     def key(self) -> tuple[str, date]:
-        return self.template, self.date
+        return self.template, self.day
 
     @property
     def changed(self) -> bool:
@@ -131,7 +131,7 @@ def due_between(master: MasterData, start: date, end: date, *, calendar: Working
                                         index.exceptions.get(template.code, ()), start, end, calendar, locate)
         dues += found
         problems += trouble
-    dues.sort(key=lambda d: (d.date, d.template))
+    dues.sort(key=lambda d: (d.day, d.template))
     return dues, problems
 
 
@@ -197,20 +197,20 @@ def _template_dues(template: Template, lines: Sequence[TemplateLine], exceptions
     problems = [p for p in problems if _dated_within(p, start, end)]
     regular = tuple(DueLine(x.item, x.quantity, x.price, x.note) for x in lines)
     if not any(_concerns(exc, start, end) or wstart <= exc.day <= wend for exc in exceptions):
-        return [_due(template, o, regular) for o in found if start <= o.date <= end and regular], problems
-    pool = {o.date: _due(template, o, regular) for o in found}
+        return [_due(template, o, regular) for o in found if start <= o.day <= end and regular], problems
+    pool = {o.day: _due(template, o, regular) for o in found}
     for exc in exceptions:
         if exc.action is ExceptionAction.MOVE and not wstart <= exc.day <= wend and _concerns(exc, start, end):
             far, _ = occurrences(template, exc.day, exc.day, calendar, locate=locate)
-            pool.update((o.date, _due(template, o, regular)) for o in far)
+            pool.update((o.day, _due(template, o, regular)) for o in far)
     for exc in sorted(exceptions, key=_order):
         if not (_concerns(exc, start, end) or wstart <= exc.day <= wend):
             continue
         pool, trouble = _apply(pool, exc, template, locate)
         if _concerns(exc, start, end):
             problems += trouble
-    dues = [d for d in pool.values() if start <= d.date <= end and d.lines]
-    return sorted(dues, key=lambda d: d.date), problems
+    dues = [d for d in pool.values() if start <= d.day <= end and d.lines]
+    return sorted(dues, key=lambda d: d.day), problems
 
 
 def _dated_within(problem: Problem, start: date, end: date) -> bool:
@@ -222,7 +222,7 @@ def _dated_within(problem: Problem, start: date, end: date) -> bool:
 def _due(template: Template, occurrence: Occurrence, regular: tuple[DueLine, ...]) -> Due:
     times = len(occurrence.nominal)
     lines = regular if times == 1 else tuple(x._replace(quantity=x.quantity * times) for x in regular)
-    return Due(template.code, template.customer, occurrence.date, lines, occurrence.nominal, occurrence.moved)
+    return Due(template.code, template.customer, occurrence.day, lines, occurrence.nominal, occurrence.moved)
 
 
 def _concerns(exc: CalendarException, start: date, end: date) -> bool:
@@ -259,23 +259,23 @@ def _apply(pool: dict[date, Due], exc: CalendarException, template: Template,
         verb_it, verb_en = _VERBS[action]
         return pool, [EXCEPTION_NO_OCCURRENCE(locate(exc.source, "day"), template=exc.template, date=exc.day,
                                               verb_it=verb_it, verb_en=verb_en)]
-    rest = {d: due for d, due in pool.items() if d != target.date}
+    rest = {d: due for d, due in pool.items() if d != target.day}
     if action is ExceptionAction.SKIP:
         return rest, []
     if action is ExceptionAction.QUANTITY:
         changed = replace(target, lines=_set_quantity(target.lines, exc.item, exc.quantity),
                           exceptions=(*target.exceptions, action))
-        return {**pool, target.date: changed}, []
+        return {**pool, target.day: changed}, []
     new_date = exc.new_date
-    moved = replace(target, date=new_date, moved=True, moved_from=target.date, exceptions=(*target.exceptions, action))
+    moved = replace(target, day=new_date, moved=True, moved_from=target.day, exceptions=(*target.exceptions, action))
     there = rest.get(new_date)
     if there is None:
         return {**rest, new_date: moved}, []
     merged = replace(
         there, lines=_combine(there.lines, moved.lines), nominal=tuple(sorted({*there.nominal, *moved.nominal})),
-        moved=True, moved_from=target.date, exceptions=(*there.exceptions, action), extra=there.extra and moved.extra,
+        moved=True, moved_from=target.day, exceptions=(*there.exceptions, action), extra=there.extra and moved.extra,
     )
-    warning = EXCEPTION_MOVE_MERGED(locate(exc.source, "new_date"), template=exc.template, date=target.date,
+    warning = EXCEPTION_MOVE_MERGED(locate(exc.source, "new_date"), template=exc.template, date=target.day,
                                     new_date=new_date)
     return {**rest, new_date: merged}, [warning]
 

@@ -85,7 +85,7 @@ class Occurrence(NamedTuple):
     """
 
     template: str
-    date: date
+    day: date
     nominal: tuple[date, ...]
     moved: bool
     exception: ExceptionAction | None = None

@@ -136,11 +136,11 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
     for due in dues:
         draft = priced.get(due.key)
         rows.append(PreviewRow(
-            due.date, due.template, due.customer, customers[due.customer].name,
+            due.day, due.template, due.customer, customers[due.customer].name,
             draft.ship_to if draft else None, len(due.lines), due.total_quantity,
-            draft.amount if draft else Decimal(0), existing.get(due.key), due.changed, due.date < day))
+            draft.amount if draft else Decimal(0), existing.get(due.key), due.changed, due.day < day))
     snapshot = {c: (e, customers[c].credit_limit) for c, e in exposure.items()}
-    missed = sorted({d.date for d in dues if d.date < day})
+    missed = sorted({d.day for d in dues if d.day < day})
     return Preview(day, rows, snapshot, problems + draft_problems, missed)
 
 

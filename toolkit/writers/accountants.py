@@ -240,7 +240,7 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
         for ref in invoice.deliveries:
             row += 1
             text(sheet, row, 0, ref.number)
-            text(sheet, row, 1, ref.date, fmt.date)
+            text(sheet, row, 1, ref.day, fmt.date)
         row += 2
     header = row
     sheet.write_row(header, 0, [t(h) for h in LINE_COLUMNS], fmt.header)
@@ -248,7 +248,7 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
     for line in invoice.lines:
         row += 1
         text(sheet, row, 0, line.delivery.number if line.delivery else f"{t('inv.order')} {line.order_number}")
-        text(sheet, row, 1, line.delivery.date if line.delivery else None, fmt.date)
+        text(sheet, row, 1, line.delivery.day if line.delivery else None, fmt.date)
         _line_cells(sheet, row, ITEM, line, fmt, wrap=True)
     last = row
     row += 2
@@ -537,7 +537,7 @@ def _lines_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: 
             row += 1
             values = [invoice.number, invoice.invoice_date, kind, invoice.customer,
                       customer.name if customer else None, invoice.group_key,
-                      line.delivery.number if line.delivery else None, line.delivery.date if line.delivery else None,
+                      line.delivery.number if line.delivery else None, line.delivery.day if line.delivery else None,
                       line.order_number]
             for col, value in enumerate(values):
                 text(sheet, row, col, value, fmt.date if col in (1, 7) else None)
@@ -555,7 +555,7 @@ def dues_text(invoice: Invoice) -> str:
 
 
 def ddts_text(invoice: Invoice) -> str:
-    return ", ".join(f"{d.number} {d.date:%d/%m/%Y}" for d in invoice.deliveries)
+    return ", ".join(f"{d.number} {d.day:%d/%m/%Y}" for d in invoice.deliveries)
 
 
 def _comma(amount: Decimal) -> str:

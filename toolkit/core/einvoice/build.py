@@ -104,7 +104,7 @@ def _delivery_notes(invoice: Invoice) -> tuple[DeliveryNote, ...]:
 
 def ddt_day(ref: DeliveryRef) -> date:
     """The DDT's date: the one place that reads it from the invoice's record."""
-    return ref.date
+    return ref.day
 
 
 def stamp_duty_due(summary: Iterable[VatSummary]) -> bool:
