@@ -235,7 +235,7 @@ def _concerns(exc: CalendarException, start: date, end: date) -> bool:
 _ORDER = {ExceptionAction.SKIP: 0, ExceptionAction.MOVE: 1, ExceptionAction.QUANTITY: 2, ExceptionAction.EXTRA: 3}
 
 
-def _order(exc: CalendarException) -> tuple:
+def _order(exc: CalendarException) -> tuple[int, date, int]:
     return _ORDER[exc.action], exc.day, exc.source.row
 
 
@@ -247,6 +247,7 @@ def _apply(pool: dict[date, Due], exc: CalendarException, template: Template,
     if missing:
         return pool, [EXCEPTION_INCOMPLETE(locate(exc.source, missing), template=exc.template, date=exc.day)]
     if action is ExceptionAction.EXTRA:
+        assert exc.item is not None and exc.quantity is not None  # _missing checked them
         line = DueLine(exc.item, exc.quantity, None, None)
         here = pool.get(exc.day)
         if here is None:
@@ -263,10 +264,12 @@ def _apply(pool: dict[date, Due], exc: CalendarException, template: Template,
     if action is ExceptionAction.SKIP:
         return rest, []
     if action is ExceptionAction.QUANTITY:
+        assert exc.item is not None and exc.quantity is not None  # _missing checked them
         changed = replace(target, lines=_set_quantity(target.lines, exc.item, exc.quantity),
                           exceptions=(*target.exceptions, action))
         return {**pool, target.day: changed}, []
     new_date = exc.new_date
+    assert new_date is not None  # _missing checked it
     moved = replace(target, day=new_date, moved=True, moved_from=target.day, exceptions=(*target.exceptions, action))
     there = rest.get(new_date)
     if there is None:
@@ -315,7 +318,7 @@ def _set_quantity(lines: tuple[DueLine, ...], item: str, quantity: Decimal) -> t
 
 def _combine(*groups: Iterable[DueLine]) -> tuple[DueLine, ...]:
     """Lines of two orders as one: the same item, price and note add up, in first-seen order."""
-    totals: dict[tuple, Decimal] = {}
+    totals: dict[tuple[str, Decimal | None, str | None], Decimal] = {}
     for lines in groups:
         for x in lines:
             key = (x.item, x.price, x.note)

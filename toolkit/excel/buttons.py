@@ -83,7 +83,9 @@ def caller() -> Book:
     imports on machines without Excel."""
     import xlwings as xw
 
-    return xw.Book.caller()
+    # xlwings' Sheets.add takes its own Sheet type, which the Book protocol cannot name without
+    # importing xlwings: the book's sheets are only ever passed back to it
+    return xw.Book.caller()  # type: ignore[return-value]
 
 
 def button(caption: str) -> Callable[[Callable[[Book], None]], Callable[..., None]]:
@@ -147,6 +149,11 @@ def check_data(book: Book) -> None:
 def preview_orders(book: Book) -> None:
     """Orders due on the panel's date (`DataOrdini`), written to "Anteprima ordini" with a flag
     column: `toolkit orders preview`, from a button."""
+    _preview_orders(book)
+
+
+def _preview_orders(book: Book) -> None:
+    """The preview button's work, which "Crea ordini selezionati" repeats to show the new numbers."""
     from toolkit.services.orders import preview
 
     sheets = sheets_by_name(book)
@@ -181,7 +188,7 @@ def create_orders(book: Book) -> None:
     result = create(session.master, session.ledger, day, keys=keys)
     if result.problems and any(p.is_error for p in result.problems):
         raise ProblemsFound(result.problems)
-    preview_orders.__wrapped__(book)
+    _preview_orders(book)
     message(book, result.summary(lang), "Crea ordini selezionati")
 
 

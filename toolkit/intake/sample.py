@@ -792,6 +792,7 @@ class _Generator:
             row = {"template": code, "day": day, "action": action, "new_date": new_day}
             if line is not None:
                 own = [r for r in lines if r["template"] == code]
+                assert quantity is not None  # an exception with a line sets its quantity
                 row.update(item=own[line]["item"], quantity=Decimal(quantity))
             rows.append(row)
         return rows

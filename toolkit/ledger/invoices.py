@@ -224,7 +224,7 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
     for start in range(0, len(invoice_ids), 900):
         chunk = invoice_ids[start:start + 900]
         rows = conn.execute(
-            select(il, d.id.label("delivery_id"), d.series.label("d_series"), d.year.label("d_year"),
+            select(*il, d.id.label("delivery_id"), d.series.label("d_series"), d.year.label("d_year"),
                    d.number.label("d_number"), d.delivery_date, o.series.label("o_series"),
                    o.year.label("o_year"), o.number.label("o_number"))
             .select_from(schema.invoice_lines.join(schema.order_lines, ol.id == il.order_line_id)

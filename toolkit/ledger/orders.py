@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any, cast
 
 from sqlalchemy import Connection, func, insert, select, update
 
@@ -115,7 +116,9 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
                             .order_by(ol.order_id, ol.line_no))
         for row in rows:
             line_id = row.id
-            lines[row.order_id].append(OrderLine(*row[1:], shipped.get(line_id, zero), invoiced.get(line_id, zero)))
+            # SQLAlchemy types a row of more than nine columns as nine Any, then any number more
+            values = cast(tuple[Any, ...], (*row[1:], shipped.get(line_id, zero), invoiced.get(line_id, zero)))
+            lines[row.order_id].append(OrderLine(*values))
     return [
         Order(h.id, document_number(h.series, h.year, h.number), h.template, h.occurrence, h.order_date, h.customer,
               h.ship_to, h.contact, DocumentType(h.document_type), OrderStatus(h.status), h.price_list,

@@ -363,6 +363,7 @@ def undo(ledger: Ledger, run_id: str) -> tuple[int, list[Problem]]:
             last = counter_last(conn, series, year)
             if later is not None or last != max(taken):
                 shown = later if later is not None else last
+                assert shown is not None  # the run's own numbers were drawn from this counter
                 problems.append(RUN_NOT_LATEST(None, run_id=run_id, series=series, year=year,
                                                later=document_number(series, year, shown)))
         if problems:

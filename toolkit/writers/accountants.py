@@ -486,9 +486,9 @@ def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: l
             text(sheet, row, 2, invoice.customer)
             text(sheet, row, DETAIL_RATE, vat_line.rate, fmt.percent)
             text(sheet, row, DETAIL_NATURE, vat_line.nature)
-            taxable = _taxable_formula(invoice, vat_line, lines, (LINES_AMOUNT, LINES_RATE, LINES_NATURE),
+            formula = _taxable_formula(invoice, vat_line, lines, (LINES_AMOUNT, LINES_RATE, LINES_NATURE),
                                        address(row + 1, DETAIL_RATE + 1), address(row + 1, DETAIL_NATURE + 1))
-            _money(sheet, row, DETAIL_TAXABLE, taxable, vat_line.taxable, fmt.money)
+            _money(sheet, row, DETAIL_TAXABLE, formula, vat_line.taxable, fmt.money)
             _money(sheet, row, DETAIL_VAT, f"=ROUND({address(row + 1, DETAIL_TAXABLE + 1)}*"
                    f"{address(row + 1, DETAIL_RATE + 1)}/100,2)", vat_line.vat, fmt.money)
     sheet.set_column(0, 0, 16)

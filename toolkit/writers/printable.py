@@ -30,12 +30,16 @@ class DocumentsWorkbook(Workbook):
     case-insensitive uniqueness is looked up in a set.
     """
 
+    worksheets_objs: list[Any]
+    """XlsxWriter's list of the sheets, in order (XlsxWriter has no type stubs)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._taken: set[str] = set()
 
     def _check_sheetname(self, sheetname, is_chartsheet=False):
-        earlier, self.worksheets_objs = self.worksheets_objs, []
+        earlier = self.worksheets_objs
+        self.worksheets_objs = []
         try:
             name = super()._check_sheetname(sheetname, is_chartsheet)
         finally:

@@ -137,13 +137,13 @@ def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Proble
 
     tables: dict[str, Table] = {}
     for spec in schema.SHEETS:
-        sheet = found.get(spec.key)
-        if sheet is None:
+        raw_sheet = found.get(spec.key)
+        if raw_sheet is None:
             if spec.required:
                 problems.append(MISSING_SHEET(Location(spec.it, None, raw.name), it=spec.it, en=spec.en,
                                               columns=", ".join(c.it for c in spec.columns if c.required)))
             continue
-        table, table_problems = _read_header(spec, sheet, raw.name)
+        table, table_problems = _read_header(spec, raw_sheet, raw.name)
         problems += table_problems
         tables[spec.key] = table
 

@@ -333,8 +333,8 @@ def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
     customers_by_code = {c.code: c for c in master.customers}
     known_items = {i.code for i in master.items}
     item_prices: dict[tuple[str, str], dict[str, Price]] = defaultdict(dict)
-    for (price_list, version, item), price in book.prices.items():
-        item_prices[price_list, version][item] = price
+    for (list_code, version_code, item), item_price in book.prices.items():
+        item_prices[list_code, version_code][item] = item_price
 
     @cache
     def priced_by(code: str) -> tuple[Template | None, bool, str | None, PriceVersion | None, dict[str, Price]]:
@@ -362,7 +362,7 @@ def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
                 yield QUANTITY_NOT_POSITIVE(_at(layout, line, "quantity"), value=line.quantity)
         if line.price is not None and line.price < 0:
             yield NEGATIVE_AMOUNT(_at(layout, line, "price"), value=line.price)
-        if price_list is None or line.item not in known_items:
+        if price_list is None or t is None or line.item not in known_items:
             continue
         if version is None:
             if (t.code, price_list) not in reported_versions:
