@@ -20,11 +20,10 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 
-from benchmarks import RESULTS, ROOT, SCALES
-from benchmarks import generate
+from benchmarks import RESULTS, ROOT, SCALES, generate
 from benchmarks.measure import DESCRIPTIONS, MEASURES
 
 PACKAGES = ("python-calamine", "openpyxl", "XlsxWriter", "SQLAlchemy", "python-dateutil", "pydantic", "holidays")
@@ -292,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     host = machine()
     say(f"{host['cpu']}, {host['cores']} cores, {host['ram_gib']} GiB, {host['python']}, "
         f"load {host['load_average_start']}")

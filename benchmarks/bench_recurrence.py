@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from toolkit.core import recurrence  # noqa: E402
-from toolkit.model.records import Closure, Settings, Source, Template  # noqa: E402
-from toolkit.basics.vocab import HolidayPolicy, ScheduleKind  # noqa: E402
-from toolkit.core.workdays import working_calendar  # noqa: E402
+from toolkit.basics.vocab import HolidayPolicy, ScheduleKind
+from toolkit.core import recurrence
+from toolkit.core.workdays import working_calendar
+from toolkit.model.records import Closure, Settings, Source, Template
 
 START, END = date(2026, 1, 1), date(2026, 12, 31)
 RRULES = (

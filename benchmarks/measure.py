@@ -217,9 +217,9 @@ def orders_one_date(workbook: Path, timer: Timer, tmp: Path) -> dict:
 
 def _orders_of_the_day(workbook: Path, tmp: Path):
     """Setup shared by `write_outputs` and `xlsxwriter_floor`: the orders of 2026-04-09."""
-    from toolkit.services.orders import create
     from toolkit.ledger.db import reading
     from toolkit.ledger.orders import load_orders
+    from toolkit.services.orders import create
 
     master = _master(workbook)
     ledger = _ledger(tmp)
@@ -334,9 +334,9 @@ def _invoice(master, ledger, folder: Path) -> dict:
 @measure("month", "every working day of April 2026: preview + create, ship every open order (DDTs); "
                   "then month-end invoicing and the accountants' workbook; fresh SQLite ledger")
 def month(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from toolkit.core.workdays import working_calendar
     from toolkit.services.orders import create, preview
     from toolkit.services.shipping import ship
-    from toolkit.core.workdays import working_calendar
 
     master = _master(workbook)
     ledger = _ledger(tmp)

@@ -51,6 +51,7 @@ def rome_today(monkeypatch):
 @pytest.fixture
 def minimal_master():
     import minimal
+
     from toolkit.intake.validation import check
 
     result = check(minimal.workbook())

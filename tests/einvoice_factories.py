@@ -12,8 +12,8 @@ from factories import settings
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.einvoice import Context, FatturaPA, Options, RelatedDocument, build
-from toolkit.core.lines import line_amount
 from toolkit.core.invoicing import Billable, DeliveryRef, Invoice, InvoiceKind, Period, build_invoice
+from toolkit.core.lines import line_amount
 from toolkit.model.records import Customer, Settings, Source
 
 DAY = date(2026, 4, 30)

@@ -6,11 +6,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from toolkit.model.records import (
-    CalendarException, Closure, Customer, MasterData, Settings, Source, Template, TemplateLine,
-)
 from toolkit.basics.vocab import ExceptionAction, PaymentMethod, ScheduleKind
 from toolkit.core.workdays import WorkingCalendar, working_calendar
+from toolkit.model.records import (
+    CalendarException,
+    Closure,
+    Customer,
+    MasterData,
+    Settings,
+    Source,
+    Template,
+    TemplateLine,
+)
 
 
 def source(sheet: str = "templates", row: int = 2) -> Source:

@@ -15,15 +15,15 @@ import openpyxl
 import pytest
 import typer
 from python_calamine import CalamineWorkbook
-
 from test_invoicing import APRIL, make_order, master_with, ship, ship_open_orders
+
+from toolkit.basics.vocab import InvoiceGrouping, InvoiceTerms
 from toolkit.core.invoicing import InvoiceKind, Request
 from toolkit.ledger.db import reading
 from toolkit.ledger.invoices import load_invoices
 from toolkit.services.invoicing import run
-from toolkit.writers.libreoffice import recalculated_values, soffice
-from toolkit.basics.vocab import InvoiceGrouping, InvoiceTerms
 from toolkit.writers.accountants import write_accountants
+from toolkit.writers.libreoffice import recalculated_values, soffice
 
 CENT = D("0.01")
 needs_libreoffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
@@ -197,10 +197,10 @@ def json_of(result) -> dict:
 def invoice_sample_april(runner, app, workbook: Path, ledger_url: str, out: Path, *extra: str) -> dict:
     """Create the sample's April orders, ship them day by day with the real shipping service
     (stock, delivery terms and credit limits decide what leaves), and invoice April through the CLI."""
-    from toolkit.services.orders import create
+    from toolkit.intake.validation import check_file
     from toolkit.ledger import open_ledger
     from toolkit.ledger.orders import load_orders
-    from toolkit.intake.validation import check_file
+    from toolkit.services.orders import create
 
     master = check_file(workbook).master
     ledger = open_ledger(ledger_url)

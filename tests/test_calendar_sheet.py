@@ -3,13 +3,14 @@ from __future__ import annotations
 import zipfile
 from datetime import date, datetime
 
+import factories as f
 import openpyxl
 import pytest
 
-import factories as f
 from toolkit.basics.cells import column_letter
+from toolkit.basics.vocab import ExceptionAction as A
+from toolkit.basics.vocab import ScheduleKind as K
 from toolkit.core.plan import due_between
-from toolkit.basics.vocab import ExceptionAction as A, ScheduleKind as K
 from toolkit.writers.calendar_sheet import CHANGED_FILL, CLOSED_FILL, write_calendar
 
 START, END = date(2026, 4, 1), date(2026, 4, 30)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import minimal
 import openpyxl
 import pytest
-
-import minimal
 from test_shipping import shipping_master, shipping_sheets
+
+from toolkit.intake.validation import check
 from toolkit.services.orders import create
 from toolkit.services.shipping import ship
-from toolkit.intake.validation import check
 from toolkit.writers.ddt import write_delivery_notes
 
 DAY = date(2026, 4, 9)

@@ -9,10 +9,10 @@ import pytest
 from fatturapa_reading import read, schema_errors
 from sqlalchemy import func, select
 
-from toolkit.services.demo import run_demo
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading
 from toolkit.ledger.invoices import load_invoices
+from toolkit.services.demo import run_demo
 
 
 def _counts(ledger):

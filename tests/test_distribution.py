@@ -11,17 +11,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from test_shipping import shipping_master, shipping_sheets, write_book
+
+from toolkit.basics.vocab import DocumentType
 from toolkit.core.lists import complete_list, distribution_list, production_list
-from toolkit.services.orders import create
-from toolkit.ledger.db import reading
-from toolkit.services.shipping import ship
-from toolkit.ledger.orders import load_orders
-from toolkit.writers.libreoffice import soffice
 from toolkit.core.orders import OrderStatus
 from toolkit.core.shipping import ChosenRow
-from toolkit.basics.vocab import DocumentType
+from toolkit.ledger.db import reading
+from toolkit.ledger.orders import load_orders
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+from toolkit.writers.libreoffice import soffice
 from toolkit.writers.lists import write_order_list, write_production_list
 
 DAY = date(2026, 4, 9)

@@ -38,10 +38,10 @@ def ledger_month(master, folder: Path) -> list[Invoice]:
     from toolkit.core.workdays import working_calendar
     from toolkit.ledger import open_ledger
     from toolkit.ledger.db import reading
-    from toolkit.services.shipping import ship
     from toolkit.ledger.invoices import load_invoices
     from toolkit.services.invoicing import run
     from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
 
     ledger = open_ledger(f"sqlite:///{folder / 'ledger.sqlite'}")
     calendar = working_calendar(master.settings, master.closures)
@@ -137,7 +137,7 @@ def test_every_file_reads_back_as_the_ledger_has_the_invoice(month):
 
 
 def ddt_date(ref) -> date:
-    return ref.date
+    return ref.day
 
 
 def test_credit_notes_cite_the_invoice_they_correct_when_the_ledger_can_tell(month):

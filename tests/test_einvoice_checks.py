@@ -14,7 +14,16 @@ from decimal import Decimal
 
 import pytest
 from einvoice_factories import (
-    DAY, SELLER_VAT, billable, context, credit_note, customer, ddt, invoice, seller, tree,
+    DAY,
+    SELLER_VAT,
+    billable,
+    context,
+    credit_note,
+    customer,
+    ddt,
+    invoice,
+    seller,
+    tree,
 )
 from fatturapa_reading import read, schema_errors
 

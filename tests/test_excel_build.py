@@ -20,15 +20,14 @@ from typer.testing import CliRunner
 
 from toolkit.cli import workbook as workbook_command
 from toolkit.excel import panel
+from toolkit.excel.build import MACROS, WORKBOOK, build, check, differences, embedded_xlwings
 from toolkit.excel.buttons import BUTTONS
-from toolkit.excel.vba_sources import vba_version, xlwings_dir, xlwings_version
-from toolkit.excel.vba.bas import read_cls
-from toolkit.model.sheets import SHEETS
 from toolkit.excel.vba import VbaModule, build_vba_project
-from toolkit.excel.vba.bas import read_bas
+from toolkit.excel.vba.bas import read_bas, read_cls
 from toolkit.excel.vba.compression import decompress
 from toolkit.excel.vba.project import module_text
-from toolkit.excel.build import MACROS, WORKBOOK, build, check, differences, embedded_xlwings
+from toolkit.excel.vba_sources import vba_version, xlwings_dir, xlwings_version
+from toolkit.model.sheets import SHEETS
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)

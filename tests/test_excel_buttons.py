@@ -9,18 +9,18 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import minimal
 import openpyxl
 import pytest
-
-import minimal
-import toolkit.excel as x
 from fakebook import FakeBook
+
+import toolkit.excel as x
 from toolkit.excel import book as live
 from toolkit.excel.book import HIGHLIGHT
+from toolkit.excel.build import MACROS
 from toolkit.excel.buttons import BUTTONS
 from toolkit.excel.vba_sources import our_modules
 from toolkit.intake.validation import check_file
-from toolkit.excel.build import MACROS
 from toolkit.writers.problems_report import rows as report_rows
 
 BOOK = "ordini-ricorrenti.xlsm"

@@ -6,17 +6,17 @@ from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
-
 import minimal
-import toolkit.excel as x
+import openpyxl
 from fakebook import FakeBook
 from test_excel_buttons import scaled
-from toolkit.services.orders import create
+
+import toolkit.excel as x
+from toolkit.intake.validation import check
 from toolkit.ledger import open_ledger
 from toolkit.ledger.db import reading
 from toolkit.ledger.orders import load_orders
-from toolkit.intake.validation import check
+from toolkit.services.orders import create
 
 BOOK = "ordini-ricorrenti.xlsm"
 
@@ -74,7 +74,8 @@ def test_the_button_and_the_command_line_create_the_same_orders(tmp_path):
     create(master, open_ledger(None, tmp_path / "cli" / BOOK), date(2026, 4, 9))
 
     def summary(folder):
-        return [(o.number, o.template, o.occurrence, [(l.item, l.quantity, l.unit_price, l.amount) for l in o.lines])
+        return [(o.number, o.template, o.occurrence,
+                 [(line.item, line.quantity, line.unit_price, line.amount) for line in o.lines])
                 for o in _orders(folder)]
 
     assert summary(tmp_path / "button") == summary(tmp_path / "cli") != []

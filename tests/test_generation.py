@@ -13,17 +13,17 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import minimal
 import pytest
 from sqlalchemy import func, select
 
-import minimal
-from toolkit.services.orders import create, preview
-from toolkit.ledger import open_ledger, schema
-from toolkit.ledger.db import reading, writing
-from toolkit.ledger.orders import load_orders
 from toolkit.core.orders import EFFECTS, OrderStatus
 from toolkit.core.plan import due_on
 from toolkit.intake.validation import check
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading, writing
+from toolkit.ledger.orders import load_orders
+from toolkit.services.orders import create, preview
 
 APRIL_9 = date(2026, 4, 9)
 
@@ -102,9 +102,9 @@ def test_catch_up_creates_the_missed_days(sample_master, ledger):
 
 
 def _create_in_process(workbook: str, url: str, queue) -> None:
-    from toolkit.services.orders import create as create_orders
-    from toolkit.ledger import open_ledger as open_
     from toolkit.intake.validation import check_file
+    from toolkit.ledger import open_ledger as open_
+    from toolkit.services.orders import create as create_orders
 
     master = check_file(Path(workbook)).master
     result = create_orders(master, open_(url), APRIL_9)
@@ -335,9 +335,9 @@ def test_an_older_ledger_is_upgraded_without_losing_rows(tmp_path, monkeypatch, 
 
 
 def test_exposure_after_a_partial_shipment_counts_only_what_is_left(minimal_master, ledger):
-    from toolkit.services.shipping import ship
-    from toolkit.ledger.exposure import exposures
     from toolkit.core.shipping import ChosenRow
+    from toolkit.ledger.exposure import exposures
+    from toolkit.services.shipping import ship
 
     create(minimal_master, ledger, APRIL_9)
     shipped = ship(minimal_master, ledger, APRIL_9, chosen=[ChosenRow("OC-2026-00001", "A001", Decimal(7))])

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from toolkit.intake.guard import MAX_MEMBERS, check_workbook, describe_exception, read_cfb_streams
 from toolkit.basics.problems import Problem, UnusableInput, all_problem_types
+from toolkit.intake.guard import MAX_MEMBERS, check_workbook, describe_exception, read_cfb_streams
 
 # -- builders ----------------------------------------------------------------------------------
 

@@ -12,17 +12,25 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal as D
 
+import minimal
 import pytest
 
-import minimal
+from toolkit.basics.money import cents
+from toolkit.basics.vocab import DeferredInvoiceDate, InvoiceGrouping, InvoiceSchedule, InvoiceTerms
 from toolkit.core.invoicing import (
-    Billable, DeliveryRef, InvoiceKind, Period, Request, build_invoice, deadline_for, group_key, plan,
+    Billable,
+    DeliveryRef,
+    InvoiceKind,
+    Period,
+    Request,
+    build_invoice,
+    deadline_for,
+    group_key,
+    plan,
     schedule_period,
 )
-from toolkit.basics.money import cents
 from toolkit.core.lines import line_amount
 from toolkit.intake.validation import check
-from toolkit.basics.vocab import DeferredInvoiceDate, InvoiceGrouping, InvoiceSchedule, InvoiceTerms
 
 APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
 AFTER_APRIL = date(2026, 5, 2)
@@ -242,7 +250,7 @@ def test_one_invoice_cites_every_ddt_it_covers_once():
     master = master_with(invoice_terms=T.AFTER_DELIVERY)
     lines = [line(date(2026, 4, 3), ddt=7), line(date(2026, 4, 3), ddt=7), line(date(2026, 4, 20), ddt=9)]
     [invoice] = plan(master, lines, request()).invoices
-    assert [(d.number, d.date) for d in invoice.deliveries] == [("DDT-2026-00007", date(2026, 4, 3)),
+    assert [(d.number, d.day) for d in invoice.deliveries] == [("DDT-2026-00007", date(2026, 4, 3)),
                                                                 ("DDT-2026-00009", date(2026, 4, 20))]
     assert invoice.deferred
 
@@ -374,12 +382,12 @@ def make_order(ledger, customer: str, day: date, lines, *, template: str | None 
     Returns the order id and its line ids."""
     from sqlalchemy import select
 
+    from toolkit.basics.vocab import DocumentType, PriceType
+    from toolkit.core.drafts import DraftLine, OrderDraft
+    from toolkit.core.orders import OrderStatus
     from toolkit.ledger import schema
     from toolkit.ledger.db import reading, writing
     from toolkit.ledger.orders import insert_orders
-    from toolkit.core.orders import OrderStatus
-    from toolkit.core.drafts import DraftLine, OrderDraft
-    from toolkit.basics.vocab import DocumentType, PriceType
 
     drafts = tuple(
         DraftLine(item, f"Articolo {item}", "pz", D(q), D(p), line_amount(D(q), D(p)), D(r), nature, n, None)

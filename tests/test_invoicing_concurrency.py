@@ -21,8 +21,9 @@ def _master():
     """The minimal master with standard orders only (no returns), both customers invoiced weekly,
     and no credit limit that would hold four months of orders at the warehouse."""
     import minimal
-    from toolkit.intake.validation import check
+
     from toolkit.basics.vocab import InvoiceSchedule, InvoiceTerms
+    from toolkit.intake.validation import check
 
     sheets = minimal.sheets()
     minimal.set_cell(sheets, "Modelli ordine", "M3", None)
@@ -64,8 +65,9 @@ def _worker(url: str, customer: str, start, results) -> None:
 
 def test_concurrent_runs_number_without_gaps(ledger_url):
     import test_invoicing
-    from toolkit.services.orders import create
+
     from toolkit.ledger.orders import load_orders
+    from toolkit.services.orders import create
 
     master = _master()
     ledger = open_ledger(ledger_url)

@@ -11,16 +11,16 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
+from test_invoicing import AFTER_APRIL, APRIL, make_order, master_with, ship, ship_open_orders
 
-from test_invoicing import APRIL, AFTER_APRIL, make_order, master_with, ship, ship_open_orders
-from toolkit.services.orders import create
+from toolkit.basics.vocab import DeferredInvoiceDate, InvoiceGrouping, InvoiceTerms
 from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Period, Request
 from toolkit.ledger import schema
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.invoices import consistent, load_invoices
-from toolkit.services.invoicing import finalize, invoice_orders_in, run, undo
 from toolkit.ledger.orders import load_orders
-from toolkit.basics.vocab import DeferredInvoiceDate, InvoiceGrouping, InvoiceTerms
+from toolkit.services.invoicing import finalize, invoice_orders_in, run, undo
+from toolkit.services.orders import create
 
 T = InvoiceTerms
 MAY = Period(date(2026, 5, 1), date(2026, 5, 31))

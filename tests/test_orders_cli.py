@@ -10,7 +10,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import PG_REASON, PG_URL
 
 
@@ -168,17 +167,17 @@ def _list_rows(path: Path) -> list[dict]:
 
 
 def test_distribution_lists_on_the_sample_after_shipping_two_orders(workbook, tmp_path):
-    made = json.loads(toolkit("orders", "create", str(workbook), "--date", "2026-04-09", "--json", cwd=tmp_path).stdout)
+    assert toolkit("orders", "create", str(workbook), "--date", "2026-04-09", "--json", cwd=tmp_path).returncode == 0
     listing = json.loads(toolkit("orders", "list", str(workbook), "--json", cwd=tmp_path).stdout)["orders"]
     waiting = [o for o in listing if o["status"] == "in-progress" and Decimal(o["to_ship"]) > 0]
     assert toolkit("distribution", str(workbook), "--date", "2026-04-09", "--out", "d1.xlsx", cwd=tmp_path).returncode == 0
     before = _list_rows(tmp_path / "d1.xlsx")
     assert {r["Ordine"] for r in before} == {o["number"] for o in waiting}
 
+    from toolkit.intake.validation import check_file
     from toolkit.ledger import open_ledger
     from toolkit.ledger.db import reading
     from toolkit.ledger.orders import load_orders
-    from toolkit.intake.validation import check_file
 
     master = check_file(workbook).master
     stock = {s.item: s.quantity for s in master.stock}

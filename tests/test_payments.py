@@ -8,19 +8,25 @@ from decimal import Decimal as D
 
 import pytest
 from python_calamine import CalamineWorkbook
-
 from test_invoicing import APRIL, make_order, master_with, ship
+
+from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
 from toolkit.core.invoicing import Request
+from toolkit.core.payments import (
+    Collected,
+    PaymentEntry,
+    Receivable,
+    Show,
+    monitor,
+    parse_invoice_number,
+    payment_status,
+)
+from toolkit.intake.payments_sheet import read_entries, read_file
+from toolkit.intake.sources import from_values
 from toolkit.ledger.db import reading
 from toolkit.ledger.payments import receivables
 from toolkit.services.invoicing import finalize, run
 from toolkit.services.payments import record
-from toolkit.intake.payments_sheet import read_entries, read_file
-from toolkit.core.payments import (
-    Collected, PaymentEntry, Receivable, Show, monitor, parse_invoice_number, payment_status,
-)
-from toolkit.intake.sources import from_values
-from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
 
 MAY_10 = date(2026, 5, 10)
 THIRDS = ((date(2026, 5, 30), D("33.33")), (date(2026, 6, 29), D("33.33")), (date(2026, 7, 29), D("33.34")))
@@ -192,9 +198,8 @@ def test_monitoring_from_the_ledger(ledger, issued):
 
 
 def test_payments_commands_end_to_end(tmp_path, sample_workbook):
-    from typer.testing import CliRunner
-
     import test_accountants
+    from typer.testing import CliRunner
 
     ledger_url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     runner, app = CliRunner(), test_accountants.cli_app()

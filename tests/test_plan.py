@@ -3,14 +3,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
-from hypothesis import given, settings, strategies as st
-
 import factories as f
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from toolkit.basics.cells import Location
-from toolkit.core.plan import Due, DueLine, catch_up, due_between, due_on
 from toolkit.basics.problems import Severity
-from toolkit.basics.vocab import ExceptionAction as A, HolidayPolicy, ScheduleKind as K
+from toolkit.basics.vocab import ExceptionAction as A
+from toolkit.basics.vocab import HolidayPolicy
+from toolkit.basics.vocab import ScheduleKind as K
+from toolkit.core.plan import Due, DueLine, catch_up, due_between, due_on
 
 D = date
 Q = Decimal
@@ -25,7 +28,7 @@ def plan(*exceptions, templates=(MON_THU,), lines=LINES, start=D(2026, 4, 1), en
 
 
 def by_date(dues: list[Due]) -> dict[date, Due]:
-    return {d.date: d for d in dues}
+    return {d.day: d for d in dues}
 
 
 def quantities(due: Due) -> dict[str, Decimal]:
@@ -34,7 +37,7 @@ def quantities(due: Due) -> dict[str, Decimal]:
 
 def test_regular_dues_carry_the_template_lines():
     dues, problems = plan()
-    assert [d.date for d in dues] == [D(2026, 4, 2), D(2026, 4, 7), D(2026, 4, 9), D(2026, 4, 13), D(2026, 4, 16),
+    assert [d.day for d in dues] == [D(2026, 4, 2), D(2026, 4, 7), D(2026, 4, 9), D(2026, 4, 13), D(2026, 4, 16),
                                       D(2026, 4, 20), D(2026, 4, 23), D(2026, 4, 27), D(2026, 4, 30)]
     first = dues[0]
     assert (first.template, first.customer, first.key) == ("T001", "C001", ("T001", D(2026, 4, 2)))
@@ -56,7 +59,7 @@ def test_merged_occurrence_carries_both_deliveries():
     tue = f.template(K.WEEKLY, weekdays=(0, 1))
     dues, problems = plan(templates=(tue,), start=D(2026, 4, 6), end=D(2026, 4, 7))
     (due,) = dues
-    assert due.date == D(2026, 4, 7) and due.nominal == (D(2026, 4, 6), D(2026, 4, 7))
+    assert due.day == D(2026, 4, 7) and due.nominal == (D(2026, 4, 6), D(2026, 4, 7))
     assert quantities(due) == {"A001": Q("20"), "A002": Q("5.0")}
     assert [(p.code, p.severity) for p in problems] == [("occurrences-merged", Severity.WARNING)]
 
@@ -171,7 +174,7 @@ def test_incomplete_exception_is_ignored_with_a_warning():
 
 def test_due_on_and_closed_days():
     master = f.master((MON_THU,), LINES)
-    assert [d.date for d in due_on(master, D(2026, 4, 7))[0]] == [D(2026, 4, 7)]
+    assert [d.day for d in due_on(master, D(2026, 4, 7))[0]] == [D(2026, 4, 7)]
     assert due_on(master, D(2026, 4, 6)) == ([], [])
 
 
@@ -179,7 +182,7 @@ def test_closures_come_from_the_master_data():
     closures = (f.closure(D(2026, 4, 13), D(2026, 4, 17), "Inventario"),)
     dues, problems = plan(closures=closures, start=D(2026, 4, 13), end=D(2026, 4, 20))
     (due,) = dues
-    assert due.date == D(2026, 4, 20) and due.nominal == (D(2026, 4, 13), D(2026, 4, 16), D(2026, 4, 20))
+    assert due.day == D(2026, 4, 20) and due.nominal == (D(2026, 4, 13), D(2026, 4, 16), D(2026, 4, 20))
     assert quantities(due)["A001"] == Q("30")
     assert [p.code for p in problems] == ["occurrences-merged"]
 
@@ -192,13 +195,13 @@ def test_closures_come_from_the_master_data():
 ])
 def test_catch_up(last, day, expected):
     master = f.master((MON_THU,), LINES)
-    assert [d.date for d in catch_up(master, last, day)] == expected
+    assert [d.day for d in catch_up(master, last, day)] == expected
 
 
 def test_keep_policy_delivers_on_the_holiday():
     keep = f.template(K.WEEKLY, weekdays=(0,), holiday_policy=HolidayPolicy.KEEP)
     dues, _ = plan(templates=(keep,), start=D(2026, 4, 6), end=D(2026, 4, 6))
-    assert [(d.date, d.moved) for d in dues] == [(D(2026, 4, 6), False)]
+    assert [(d.day, d.moved) for d in dues] == [(D(2026, 4, 6), False)]
 
 
 @pytest.mark.parametrize("policy, fields, day, expected", [
@@ -219,7 +222,7 @@ def test_dues_sorted_by_date_then_template():
     second = f.template(K.WEEKLY, code="T000", weekdays=(3,), customer="C002")
     dues, _ = plan(templates=(MON_THU, second), lines=LINES + (f.line("T000", "A001", "1", row=4),),
                    start=D(2026, 4, 2), end=D(2026, 4, 9))
-    assert [(d.date, d.template) for d in dues] == [
+    assert [(d.day, d.template) for d in dues] == [
         (D(2026, 4, 2), "T000"), (D(2026, 4, 2), "T001"), (D(2026, 4, 7), "T001"),
         (D(2026, 4, 9), "T000"), (D(2026, 4, 9), "T001")]
 
@@ -241,5 +244,5 @@ def test_rule_groups_skip_only_templates_with_nothing_due(sample_master, start, 
         found, trouble = _template_dues(template, lines, exceptions, start, end, calendar, sample_master.locate)
         one_by_one += found
         problems += trouble
-    one_by_one.sort(key=lambda d: (d.date, d.template))
+    one_by_one.sort(key=lambda d: (d.day, d.template))
     assert due_between(sample_master, start, end) == (one_by_one, problems)

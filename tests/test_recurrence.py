@@ -3,15 +3,16 @@ from __future__ import annotations
 import calendar as months
 from datetime import date, timedelta
 
+import factories as f
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import factories as f
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Severity
+from toolkit.basics.vocab import HolidayPolicy
+from toolkit.basics.vocab import ScheduleKind as K
 from toolkit.core.recurrence import Occurrence, effective_policy, occurrences, parse_rrule, rule_dates
-from toolkit.basics.vocab import HolidayPolicy, ScheduleKind as K
 from toolkit.core.workdays import WorkingCalendar
 
 D = date
@@ -33,15 +34,19 @@ RULES = [
      days("2026-01-30", "2026-02-28", "2026-03-30")),
     ("15th", dict(schedule=K.MONTHLY_DAY, day=15), (D(2026, 1, 16), D(2026, 3, 15)), False,
      days("2026-02-15", "2026-03-15")),
-    ("valid_to inclusive", dict(schedule=K.WEEKLY, weekdays=(0,), valid_to=D(2026, 3, 16)), (D(2026, 3, 1), D(2026, 3, 31)), False,
+    ("valid_to inclusive", dict(schedule=K.WEEKLY, weekdays=(0,), valid_to=D(2026, 3, 16)),
+     (D(2026, 3, 1), D(2026, 3, 31)), False,
      days("2026-03-02", "2026-03-09", "2026-03-16")),
-    ("valid_from inclusive", dict(schedule=K.WEEKLY, weekdays=(0,), valid_from=D(2026, 3, 9)), (D(2026, 3, 1), D(2026, 3, 20)), False,
+    ("valid_from inclusive", dict(schedule=K.WEEKLY, weekdays=(0,), valid_from=D(2026, 3, 9)),
+     (D(2026, 3, 1), D(2026, 3, 20)), False,
      days("2026-03-09", "2026-03-16")),
     ("every 2 weeks from a Thursday", dict(schedule=K.EVERY_N_WEEKS, weekdays=(3,), interval=2, valid_from=D(2026, 1, 1)),
      (D(2025, 12, 1), D(2026, 2, 28)), False, days("2026-01-01", "2026-01-15", "2026-01-29", "2026-02-12", "2026-02-26")),
-    ("every 2 weeks Mon+Thu from a Thursday", dict(schedule=K.EVERY_N_WEEKS, weekdays=(0, 3), interval=2, valid_from=D(2026, 1, 1)),
+    ("every 2 weeks Mon+Thu from a Thursday",
+     dict(schedule=K.EVERY_N_WEEKS, weekdays=(0, 3), interval=2, valid_from=D(2026, 1, 1)),
      (D(2026, 1, 1), D(2026, 1, 31)), False, days("2026-01-01", "2026-01-12", "2026-01-15", "2026-01-26", "2026-01-29")),
-    ("every 2 weeks keeps its phase far from valid_from", dict(schedule=K.EVERY_N_WEEKS, weekdays=(3,), interval=2, valid_from=D(2026, 1, 1)),
+    ("every 2 weeks keeps its phase far from valid_from",
+     dict(schedule=K.EVERY_N_WEEKS, weekdays=(3,), interval=2, valid_from=D(2026, 1, 1)),
      (D(2026, 6, 1), D(2026, 6, 30)), False, days("2026-06-04", "2026-06-18")),
     ("every 3 weeks", dict(schedule=K.EVERY_N_WEEKS, weekdays=(4,), interval=3, valid_from=D(2026, 1, 7)),
      (D(2026, 1, 1), D(2026, 3, 1)), False, days("2026-01-09", "2026-01-30", "2026-02-20")),
@@ -107,7 +112,7 @@ def weekly(*weekdays: int, policy: HolidayPolicy | None = None, **fields) -> obj
 
 
 def dates_of(found: list[Occurrence]) -> list[date]:
-    return [o.date for o in found]
+    return [o.day for o in found]
 
 
 POLICIES = [
@@ -123,7 +128,7 @@ POLICIES = [
 @pytest.mark.parametrize("policy, expected", POLICIES, ids=[str(p[0]) for p in POLICIES])
 def test_policies_on_easter_monday(policy, expected):
     found, problems = occurrences(weekly(0, policy=policy), D(2026, 4, 1), D(2026, 4, 8), NATIONAL)
-    assert [(o.date, o.nominal, o.moved) for o in found] == expected
+    assert [(o.day, o.nominal, o.moved) for o in found] == expected
     assert all(o.template == "T001" and o.exception is None for o in found)
     assert problems == []
 
@@ -150,7 +155,7 @@ def test_daily_skips_holidays_by_default():
 ])
 def test_tuesday_holidays_move_to_wednesday(day, nominal_holiday):
     found, _ = occurrences(weekly(1), nominal_holiday - timedelta(days=3), day, NATIONAL)
-    assert [(o.date, o.nominal) for o in found] == [(day, (nominal_holiday,))]
+    assert [(o.day, o.nominal) for o in found] == [(day, (nominal_holiday,))]
 
 
 def test_liberation_day_on_a_working_saturday_moves_to_monday():
@@ -172,7 +177,7 @@ def test_christmas_and_st_stephen_with_saturdays():
 def test_closure_spanning_new_year_merges_two_mondays():
     cal = f.calendar(closures=(NEW_YEAR,))
     found, problems = occurrences(weekly(0), D(2026, 12, 14), D(2027, 1, 20), cal)
-    assert [(o.date, o.nominal) for o in found] == [
+    assert [(o.day, o.nominal) for o in found] == [
         (D(2026, 12, 14), (D(2026, 12, 14),)),
         (D(2026, 12, 21), (D(2026, 12, 21),)),
         (D(2027, 1, 7), (D(2026, 12, 28), D(2027, 1, 4))),
@@ -185,7 +190,7 @@ def test_closure_spanning_new_year_merges_two_mondays():
 def test_merge_warning_names_template_and_both_dates():
     where = lambda source, field: Location("Modelli ordine", f"{'M' if field == 'holiday_policy' else 'A'}{source.row}")
     found, problems = occurrences(weekly(0, 1, source=f.source(row=7)), D(2026, 4, 1), D(2026, 4, 10), NATIONAL, locate=where)
-    assert [(o.date, o.nominal, o.moved) for o in found] == [(D(2026, 4, 7), (D(2026, 4, 6), D(2026, 4, 7)), True)]
+    assert [(o.day, o.nominal, o.moved) for o in found] == [(D(2026, 4, 7), (D(2026, 4, 6), D(2026, 4, 7)), True)]
     (p,) = problems
     assert (p.code, p.sheet, p.cell, p.severity) == ("occurrences-merged", "Modelli ordine", "M7", Severity.WARNING)
     for lang in ("it", "en"):
@@ -202,7 +207,7 @@ def test_merge_warning_names_template_and_both_dates():
 ])
 def test_validity_cuts_a_merge(weekdays, fields, expected):
     found, problems = occurrences(weekly(*weekdays, **fields), D(2026, 4, 1), D(2026, 4, 10), NATIONAL)
-    assert [(o.date, o.nominal, o.moved) for o in found] == expected
+    assert [(o.day, o.nominal, o.moved) for o in found] == expected
     assert len(problems) == sum(len(o.nominal) > 1 for o in found)
 
 
@@ -234,14 +239,14 @@ def test_no_delivery_outside_the_validity_whatever_the_policy(fields, expected):
     template = f.template(K.MONTHLY_DAY, day=31, **{"valid_from": D(2026, 1, 1), **fields})
     for span in ((D(2026, 1, 26), D(2026, 2, 6)), (FRI_30_JAN, FRI_30_JAN), (MON_2_FEB, MON_2_FEB)):
         found, problems = occurrences(template, *span, NATIONAL)
-        assert [(o.date, o.nominal, o.moved) for o in found] == [x for x in expected if span[0] <= x[0] <= span[1]]
+        assert [(o.day, o.nominal, o.moved) for o in found] == [x for x in expected if span[0] <= x[0] <= span[1]]
         assert problems == []
 
 
 def test_a_delivery_brought_inside_the_validity_merges_with_the_one_there():
     template = weekly(0, 5, policy=P.PREVIOUS, valid_from=SAT_31_JAN)
     found, problems = occurrences(template, D(2026, 1, 26), D(2026, 2, 5), NATIONAL)
-    assert [(o.date, o.nominal, o.moved) for o in found] == [(MON_2_FEB, (SAT_31_JAN, MON_2_FEB), True)]
+    assert [(o.day, o.nominal, o.moved) for o in found] == [(MON_2_FEB, (SAT_31_JAN, MON_2_FEB), True)]
     assert [p.code for p in problems] == ["occurrences-merged"]
 
 
@@ -264,7 +269,7 @@ def test_long_closure_moves_beyond_the_fixed_margin():
     summer = f.closure(D(2026, 8, 1), D(2026, 8, 31), "Ferie")
     cal = f.calendar(closures=(summer,))
     found, problems = occurrences(f.template(K.MONTHLY_DAY, day=3), D(2026, 9, 1), D(2026, 9, 30), cal)
-    assert [(o.date, o.nominal) for o in found] == [(D(2026, 9, 1), (D(2026, 8, 3),)), (D(2026, 9, 3), (D(2026, 9, 3),))]
+    assert [(o.day, o.nominal) for o in found] == [(D(2026, 9, 1), (D(2026, 8, 3),)), (D(2026, 9, 3), (D(2026, 9, 3),))]
     assert problems == []
 
 
@@ -332,8 +337,8 @@ def test_occurrences_properties(case):
     for o in found:
         assert o.nominal == tuple(sorted(set(o.nominal)))
         assert all(template.valid_from <= n <= top for n in o.nominal)
-        assert template.valid_from <= o.date <= top
-        assert o.moved == (o.nominal != (o.date,))
+        assert template.valid_from <= o.day <= top
+        assert o.moved == (o.nominal != (o.day,))
     if effective_policy(template) is not HolidayPolicy.KEEP:
         assert all(cal.is_working(d) for d in dates)
     assert len(problems) == sum(len(o.nominal) > 1 for o in found)
@@ -366,7 +371,7 @@ def test_occurrences_match_a_plain_reading_of_the_rules(case):
         if first <= d <= last and start <= d <= end:
             expected.setdefault(d, []).append(n)
     found, _ = occurrences(template, start, end, cal)
-    assert [(o.date, o.nominal) for o in found] == [(d, tuple(ns)) for d, ns in sorted(expected.items())]
+    assert [(o.day, o.nominal) for o in found] == [(d, tuple(ns)) for d, ns in sorted(expected.items())]
 
 
 @settings(max_examples=200, deadline=None)

@@ -42,10 +42,10 @@ def build_documents(master, out: Path) -> dict[str, Path]:
     from toolkit.core.workdays import working_calendar
     from toolkit.ledger import open_ledger
     from toolkit.ledger.db import reading
-    from toolkit.services.shipping import ship
-    from toolkit.services.invoicing import run
     from toolkit.ledger.orders import load_orders
+    from toolkit.services.invoicing import run
     from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
     from toolkit.writers.accountants import write_accountants
     from toolkit.writers.ddt import write_delivery_notes
     from toolkit.writers.orders_book import write_order_documents

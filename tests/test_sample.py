@@ -20,14 +20,21 @@ import pytest
 from dateutil.rrule import rrulestr
 from stdnum.it import codicefiscale, iva
 
-from toolkit.model import sheets as schema
-from toolkit.intake.sample import PLANS, Scale, sample_rows, tax_code, vat_number
-from toolkit.services.sample import write_sample
-from toolkit.model.sheets import Kind
 from toolkit.basics.vocab import (
-    DeliveryTerms, DocumentType, ExceptionAction, HolidayPolicy, InvoiceGrouping, InvoiceTerms,
-    PaymentMethod, PriceType, ScheduleKind,
+    DeliveryTerms,
+    DocumentType,
+    ExceptionAction,
+    HolidayPolicy,
+    InvoiceGrouping,
+    InvoiceTerms,
+    PaymentMethod,
+    PriceType,
+    ScheduleKind,
 )
+from toolkit.intake.sample import PLANS, Scale, sample_rows, tax_code, vat_number
+from toolkit.model import sheets as schema
+from toolkit.model.sheets import Kind
+from toolkit.services.sample import write_sample
 from toolkit.writers.master_workbook import table_name, write_master
 
 EASTER_MONDAY, THURSDAY = date(2026, 4, 6), date(2026, 4, 9)
@@ -248,7 +255,7 @@ def test_prices_every_item_every_version_in_order(rows):
 
 def test_price_versions_do_not_overlap(rows):
     expected = {"2026A": (date(2026, 1, 1), date(2026, 6, 30)), "2026B": (date(2026, 7, 1), None)}
-    for pl, found in versions(rows).items():
+    for found in versions(rows).values():
         assert {v["version"]: (v["valid_from"], v["valid_to"]) for v in found} == expected
         spans = sorted((v["valid_from"], v["valid_to"] or date.max) for v in found)
         assert all(a[1] < b[0] for a, b in zip(spans, spans[1:]))
@@ -365,7 +372,7 @@ def test_planner_on_the_sample(sample_file, rows):
     assert problems == []
     skip, following = rows["templates"][0]["code"], rows["templates"][1]["code"]
     assert not any(d.template == skip for d in dues)
-    assert [(d.date, d.nominal) for d in dues if d.template == following] == [
+    assert [(d.day, d.nominal) for d in dues if d.template == following] == [
         (EASTER_MONDAY + timedelta(days=1), (EASTER_MONDAY,))]
     thursday, _ = due_between(master, THURSDAY, THURSDAY)
     assert len(thursday) >= 10

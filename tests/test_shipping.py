@@ -12,18 +12,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import minimal
 import pytest
 
-import minimal
 from toolkit.basics.cells import Location
+from toolkit.basics.vocab import DeliveryTerms, DocumentType
 from toolkit.core.exposure import Exposure
-from toolkit.model.records import MasterData, StockLevel, Source
 from toolkit.core.orders import Order, OrderLine, OrderStatus
 from toolkit.core.shipping import (
-    ChosenRow, Reason, choose_quantities, plan_shipments, route_carrier, stock_levels,
+    ChosenRow,
+    Reason,
+    choose_quantities,
+    plan_shipments,
+    route_carrier,
+    stock_levels,
 )
 from toolkit.intake.validation import check
-from toolkit.basics.vocab import DeliveryTerms, DocumentType
+from toolkit.model.records import MasterData, Source, StockLevel
 
 DAY = date(2026, 4, 9)
 D = Decimal

@@ -10,14 +10,14 @@ import openpyxl
 import pytest
 import typer
 from sqlalchemy import select
+from test_shipping import shipping_master, shipping_sheets, write_book
 from typer.testing import CliRunner
 
-from test_shipping import shipping_master, shipping_sheets, write_book
 from toolkit.cli import shipping
-from toolkit.services.orders import create
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading
 from toolkit.ledger.orders import load_orders
+from toolkit.services.orders import create
 
 DAY = date(2026, 4, 9)
 

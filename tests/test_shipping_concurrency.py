@@ -8,16 +8,16 @@ import multiprocessing
 from datetime import date, timedelta
 from decimal import Decimal
 
+import minimal
 import pytest
 from sqlalchemy import func, select
-
-import minimal
 from test_shipping import shipping_sheets
-from toolkit.services.orders import create
+
+from toolkit.intake.validation import check
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading
 from toolkit.ledger.orders import load_orders
-from toolkit.intake.validation import check
+from toolkit.services.orders import create
 
 DAY = date(2026, 4, 9)
 TIMEOUT = 120

@@ -8,16 +8,16 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, insert, select
-
 from test_shipping import shipping_master
-from toolkit.services.orders import create
+
+from toolkit.core.orders import OrderStatus
+from toolkit.core.shipping import ChosenRow, Reason, plan_shipments
 from toolkit.ledger import schema
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import OverShipment, load_notes, store_drafts
-from toolkit.services.shipping import ship, ship_in
 from toolkit.ledger.orders import load_orders
-from toolkit.core.orders import OrderStatus
-from toolkit.core.shipping import ChosenRow, Reason, plan_shipments
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship, ship_in
 
 DAY = date(2026, 4, 9)
 D = Decimal

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import minimal
 import pytest
 
-import minimal
 from toolkit.basics.problems import Severity, all_problem_types
 from toolkit.intake.validation import check
 

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
+import minimal
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 from test_validation_properties import CELL_VALUES
 
-import minimal
 from toolkit.basics.problems import problem_type
-from toolkit.model import sheets as schema
-from toolkit.model.records import from_values, validate
 from toolkit.intake.validation import check
 from toolkit.intake.validation.columns import REQUIRED_VALUE, is_empty, read_column
+from toolkit.model import sheets as schema
+from toolkit.model.records import from_values, validate
 
 COLUMNS = [c for s in schema.SHEETS for c in s.columns]
 REPEATED = st.sampled_from([0.0, -0.0, 1, 1.0, True, Decimal("1"), Decimal("1.0"), float("nan"), "1", " 1 ", "", None])
@@ -53,7 +53,7 @@ def shown(values):
 @example(schema.CUSTOMERS.column("name"), [1, True, 1.0, "1"])
 @example(schema.PRICES.column("list_price"), [Decimal("1"), Decimal("1.0"), 1.0])
 @example(schema.TEMPLATES.column("valid_from"),
-         [datetime(2026, 4, 9, 23, tzinfo=timezone.utc), datetime(2026, 4, 10, 1, tzinfo=timezone(timedelta(hours=2)))])
+         [datetime(2026, 4, 9, 23, tzinfo=UTC), datetime(2026, 4, 10, 1, tzinfo=timezone(timedelta(hours=2)))])
 @given(st.sampled_from(COLUMNS), st.one_of(st.lists(st.one_of(CELL_VALUES, REPEATED), max_size=12),
                                            st.lists(REPEATED, min_size=2, max_size=6), TYPED))
 def test_a_column_reads_as_its_cells_one_by_one(column, cells):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+import minimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import minimal
 from toolkit.basics.cells import column_letter
 from toolkit.intake.validation import check
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import pytest
-
 import minimal
+import pytest
 from einvoice_factories import billable, ddt, invoice, tree
+
 from toolkit.basics.money import cents
 from toolkit.core.drafts import draft_orders, net_of_vat
 from toolkit.core.einvoice import checks

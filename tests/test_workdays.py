@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import factories as f
 import pytest
 
-import factories as f
 from toolkit.core.workdays import WorkingCalendar, check_region, region_code, working_calendar
 
 HOLIDAY = "any holiday name"

@@ -123,8 +123,9 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
 
 def sort_key(p: Problem) -> tuple[str, int, int, str]:
     """Order problems the way a user reads a workbook: by sheet, then row, then column."""
-    from toolkit.basics.cells import column_index
     import re
+
+    from toolkit.basics.cells import column_index
 
     cell = p.cell or ""
     m = re.match(r"([A-Z]+)(\d+)", cell)

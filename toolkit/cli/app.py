@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from toolkit.basics import runtime
-from toolkit.cli import output
 from toolkit.basics.problems import ProblemsFound, UnusableInput
+from toolkit.cli import output
+
+if TYPE_CHECKING:
+    from click.exceptions import ClickException
 
 app = typer.Typer(
     help="Ordini ricorrenti da Excel: controllo dati, generazione ordini, DDT, fatture differite. "
@@ -39,10 +43,10 @@ def _register() -> None:
     printing.register(app)
 
 
-def _click_exceptions() -> tuple[type[Exception], ...]:
+def _click_exceptions() -> tuple[type[ClickException], ...]:
     """Usage errors: typer raises its vendored click's exceptions (typer >= 0.19), older
-    releases the click package's."""
-    found: list[type[Exception]] = []
+    releases the click package's; the checker sees the latter, whose copy the former is."""
+    found: list[type[ClickException]] = []
     for module in ("typer._click.exceptions", "click.exceptions"):
         try:
             found.append(__import__(module, fromlist=["ClickException"]).ClickException)

@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
         problems = session.warnings + result.problems
         if json:
             output.print_json({"from": start, "to": end, "deliveries": [
-                {"date": d.date, "template": d.template, "customer": d.customer, "moved": d.moved,
+                {"date": d.day, "template": d.template, "customer": d.customer, "moved": d.moved,
                  "moved_from": d.moved_from, "nominal": list(d.nominal), "extra": d.extra,
                  "exceptions": [e.value for e in d.exceptions],
                  "lines": [{"item": line.item, "quantity": line.quantity} for line in d.lines]}
@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
         else:
             for d in result.dues:
                 note = " *" if d.changed else ""
-                typer.echo(f"{d.date:%d/%m/%Y} {d.date:%a}  {d.template:<8} {d.customer:<8} {d.total_quantity:>8}{note}")
+                typer.echo(f"{d.day:%d/%m/%Y} {d.day:%a}  {d.template:<8} {d.customer:<8} {d.total_quantity:>8}{note}")
             output.print_problems(problems)
             if result.file is not None:
                 typer.echo(str(result.file))

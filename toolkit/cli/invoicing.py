@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
+from toolkit.basics.labels import define, label
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption
 from toolkit.cli.session import codes, open_session, parse_day
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
-from toolkit.basics.labels import define, label
 
 if TYPE_CHECKING:
     from toolkit.services.payments import Recorded
@@ -65,7 +65,7 @@ def _invoice_json(x: Invoice) -> dict[str, object]:
     return {"number": x.number, "kind": x.kind.value, "deferred": x.deferred, "date": x.invoice_date,
             "customer": x.customer, "group": x.group_key, "period": [x.period.start, x.period.end],
             "status": x.status.value if x.status else None, "taxable": x.taxable, "vat": x.vat, "total": x.total,
-            "ddts": [{"number": d.number, "date": d.date} for d in x.deliveries],
+            "ddts": [{"number": d.number, "date": d.day} for d in x.deliveries],
             "dues": [{"date": d.due_date, "amount": d.amount} for d in x.dues], "lines": len(x.lines)}
 
 
@@ -237,8 +237,8 @@ def record_cmd(
 ) -> None:
     """Registra un incasso su una fattura. Record a payment on an invoice."""
     from toolkit.basics.money import NotANumber, to_decimal
-    from toolkit.core.payments import PaymentEntry
     from toolkit.basics.vocab import PaymentMethod, parse
+    from toolkit.core.payments import PaymentEntry
 
     session = open_session(workbook, ledger, lang)
     try:

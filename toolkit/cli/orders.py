@@ -25,7 +25,8 @@ def _it() -> bool:
 
 @orders_app.command("preview")
 def preview_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
-                catch_up: bool = typer.Option(True, "--catch-up/--no-catch-up", help="Includi i giorni saltati / include missed days."),
+                catch_up: bool = typer.Option(True, "--catch-up/--no-catch-up",
+                                              help="Includi i giorni saltati / include missed days."),
                 json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Ordini in scadenza per la data, con la situazione del cliente. Orders due on the date, with each customer's position."""
     from toolkit.services.orders import preview
@@ -50,7 +51,8 @@ def preview_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
 def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                only: str | None = typer.Option(None, "--only", help="Solo questi modelli / only these templates: T1,T2."),
                exclude: str | None = typer.Option(None, "--exclude", help="Escludi questi modelli / leave these out: T1,T2."),
-               catch_up: bool = typer.Option(True, "--catch-up/--no-catch-up", help="Includi i giorni saltati / include missed days."),
+               catch_up: bool = typer.Option(True, "--catch-up/--no-catch-up",
+                                             help="Includi i giorni saltati / include missed days."),
                out: Path | None = typer.Option(None, "--out", help="Scrivi gli ordini stampabili in questo .xlsx / "
                                                "write the printable orders here (one sheet per order)."),
                json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:

@@ -14,7 +14,8 @@ import typer
 
 from toolkit.basics.dates import NotADate, to_date
 from toolkit.cli import output
-from toolkit.services import check, session as sessions
+from toolkit.services import check
+from toolkit.services import session as sessions
 from toolkit.services.session import Session
 
 

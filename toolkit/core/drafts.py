@@ -12,13 +12,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from toolkit.basics.money import cents
-from toolkit.model.memo import per_master
-from toolkit.model.records import Customer, Item, MasterData, Template, TemplateLine
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import DocumentType, PriceType
 from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.plan import Due
 from toolkit.core.pricing import PriceBook, below_limit, price_book, template_price_list, unit_price
-from toolkit.basics.problems import Problem, define
-from toolkit.basics.vocab import DocumentType, PriceType
+from toolkit.model.memo import per_master
+from toolkit.model.records import Customer, Item, MasterData, Template, TemplateLine
 
 NO_PRICE_ON_DATE = define(
     "no-price-on-date", "error",
@@ -112,7 +112,7 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
     for due in dues:
         template = templates[due.template]
         price_list = template_price_list(template, customers[template.customer].price_list)
-        version = book.version_on(price_list, due.date)
+        version = book.version_on(price_list, due.day)
         lines: list[DraftLine] = []
         trouble: list[Problem] = []
         sign = Decimal(-1) if template.document_type is DocumentType.RETURN else Decimal(1)
@@ -121,13 +121,13 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
             price = book.prices.get((price_list, version.version, due_line.item)) if version else None
             if price is None:
                 where = master.locate(source.source, "item") if source else master.locate(template.source, "code")
-                trouble.append(NO_PRICE_ON_DATE(where, template=due.template, day=due.date, item=due_line.item,
+                trouble.append(NO_PRICE_ON_DATE(where, template=due.template, day=due.day, item=due_line.item,
                                                 price_list=price_list, version=version.version if version else "—"))
                 continue
             unit = net_unit_price(unit_price(price, template.price_type, due_line.price))
             if below_limit(price, unit):
                 at = master.locate(source.source, "price") if source else master.locate(template.source, "code")
-                trouble.append(BELOW_LIMIT_ON_DATE(at, template=due.template, day=due.date, item=due_line.item,
+                trouble.append(BELOW_LIMIT_ON_DATE(at, template=due.template, day=due.day, item=due_line.item,
                                                    price=unit, limit=price.limit_price))
                 continue
             item = items[due_line.item]
@@ -158,7 +158,7 @@ def _vat_included(master: MasterData) -> frozenset[str]:
 
 def _draft(template: Template, due: Due, price_list: str, version: str, lines: tuple[DraftLine, ...]) -> OrderDraft:
     return OrderDraft(
-        template=template.code, occurrence=due.date, customer=template.customer, ship_to=template.ship_to,
+        template=template.code, occurrence=due.day, customer=template.customer, ship_to=template.ship_to,
         contact=template.contact, document_type=template.document_type, price_list=price_list,
         price_version=version, price_type=template.price_type, project=template.project,
         delivery_option=template.delivery_option, lines=lines,

@@ -42,14 +42,18 @@ from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 
-from toolkit.core import payment_terms
-from toolkit.model.records import Customer, MasterData
 from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import (
+    DeferredInvoiceDate,
+    InvoiceGrouping,
+    InvoiceSchedule,
+    InvoiceTerms,
+    PaymentMethod,
+)
+from toolkit.core import payment_terms
 from toolkit.core.lines import DocumentLine
 from toolkit.core.vat import VatLine, totals, vat_summary
-from toolkit.basics.vocab import (
-    DeferredInvoiceDate, InvoiceGrouping, InvoiceSchedule, InvoiceTerms, PaymentMethod,
-)
+from toolkit.model.records import Customer, MasterData
 
 ZERO = Decimal(0)
 
@@ -114,7 +118,7 @@ class DeliveryRef:
 
     id: int
     number: str
-    date: date
+    day: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +140,7 @@ class Billable(DocumentLine):
     @property
     def day(self) -> date:
         """The day that decides the period: the DDT's date, or the order's."""
-        return self.delivery.date if self.delivery else self.order_date
+        return self.delivery.day if self.delivery else self.order_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +192,7 @@ class Invoice:
     def deliveries(self) -> tuple[DeliveryRef, ...]:
         """Every DDT the invoice covers, in date and number order."""
         found = {line.delivery for line in self.lines if line.delivery is not None}
-        return tuple(sorted(found, key=lambda d: (d.date, d.number)))
+        return tuple(sorted(found, key=lambda d: (d.day, d.number)))
 
     @property
     def deferred(self) -> bool:
@@ -200,7 +204,7 @@ class Invoice:
         """The 15th of the month after the deliveries, for a deferred invoice."""
         if not self.deferred:
             return None
-        return deadline_for(max(d.date for d in self.deliveries))
+        return deadline_for(max(d.day for d in self.deliveries))
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from toolkit.model.records import MasterData
+from toolkit.basics.vocab import DocumentType
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.shipping import number_key, route_area, route_carrier, stock_levels
-from toolkit.basics.vocab import DocumentType
+from toolkit.model.records import MasterData
 
 ZERO = Decimal(0)
 

@@ -24,14 +24,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import ExceptionAction
+from toolkit.core.recurrence import (
+    Locate,
+    Occurrence,
+    RuleGroup,
+    group_delivers,
+    near_edges,
+    occurrences,
+    rule_groups,
+    validity_edges,
+    window,
+)
+from toolkit.core.workdays import WorkingCalendar, working_calendar
 from toolkit.model.memo import per_master
 from toolkit.model.records import CalendarException, MasterData, Template, TemplateLine
-from toolkit.basics.problems import Problem, define
-from toolkit.core.recurrence import (
-    Locate, Occurrence, RuleGroup, group_delivers, near_edges, occurrences, rule_groups, validity_edges, window,
-)
-from toolkit.basics.vocab import ExceptionAction
-from toolkit.core.workdays import WorkingCalendar, working_calendar
 
 EXCEPTION_NO_OCCURRENCE = define(
     "exception-no-occurrence", "warning",
@@ -82,7 +90,7 @@ class Due:
 
     template: str
     customer: str
-    date: date
+    day: date
     lines: tuple[DueLine, ...]
     nominal: tuple[date, ...] = ()
     moved: bool = False
@@ -92,7 +100,7 @@ class Due:
 
     @property
     def key(self) -> tuple[str, date]:
-        return self.template, self.date
+        return self.template, self.day
 
     @property
     def changed(self) -> bool:
@@ -123,7 +131,7 @@ def due_between(master: MasterData, start: date, end: date, *, calendar: Working
                                         index.exceptions.get(template.code, ()), start, end, calendar, locate)
         dues += found
         problems += trouble
-    dues.sort(key=lambda d: (d.date, d.template))
+    dues.sort(key=lambda d: (d.day, d.template))
     return dues, problems
 
 
@@ -189,20 +197,20 @@ def _template_dues(template: Template, lines: Sequence[TemplateLine], exceptions
     problems = [p for p in problems if _dated_within(p, start, end)]
     regular = tuple(DueLine(x.item, x.quantity, x.price, x.note) for x in lines)
     if not any(_concerns(exc, start, end) or wstart <= exc.day <= wend for exc in exceptions):
-        return [_due(template, o, regular) for o in found if start <= o.date <= end and regular], problems
-    pool = {o.date: _due(template, o, regular) for o in found}
+        return [_due(template, o, regular) for o in found if start <= o.day <= end and regular], problems
+    pool = {o.day: _due(template, o, regular) for o in found}
     for exc in exceptions:
         if exc.action is ExceptionAction.MOVE and not wstart <= exc.day <= wend and _concerns(exc, start, end):
             far, _ = occurrences(template, exc.day, exc.day, calendar, locate=locate)
-            pool.update((o.date, _due(template, o, regular)) for o in far)
+            pool.update((o.day, _due(template, o, regular)) for o in far)
     for exc in sorted(exceptions, key=_order):
         if not (_concerns(exc, start, end) or wstart <= exc.day <= wend):
             continue
         pool, trouble = _apply(pool, exc, template, locate)
         if _concerns(exc, start, end):
             problems += trouble
-    dues = [d for d in pool.values() if start <= d.date <= end and d.lines]
-    return sorted(dues, key=lambda d: d.date), problems
+    dues = [d for d in pool.values() if start <= d.day <= end and d.lines]
+    return sorted(dues, key=lambda d: d.day), problems
 
 
 def _dated_within(problem: Problem, start: date, end: date) -> bool:
@@ -214,7 +222,7 @@ def _dated_within(problem: Problem, start: date, end: date) -> bool:
 def _due(template: Template, occurrence: Occurrence, regular: tuple[DueLine, ...]) -> Due:
     times = len(occurrence.nominal)
     lines = regular if times == 1 else tuple(x._replace(quantity=x.quantity * times) for x in regular)
-    return Due(template.code, template.customer, occurrence.date, lines, occurrence.nominal, occurrence.moved)
+    return Due(template.code, template.customer, occurrence.day, lines, occurrence.nominal, occurrence.moved)
 
 
 def _concerns(exc: CalendarException, start: date, end: date) -> bool:
@@ -227,7 +235,7 @@ def _concerns(exc: CalendarException, start: date, end: date) -> bool:
 _ORDER = {ExceptionAction.SKIP: 0, ExceptionAction.MOVE: 1, ExceptionAction.QUANTITY: 2, ExceptionAction.EXTRA: 3}
 
 
-def _order(exc: CalendarException) -> tuple:
+def _order(exc: CalendarException) -> tuple[int, date, int]:
     return _ORDER[exc.action], exc.day, exc.source.row
 
 
@@ -239,6 +247,7 @@ def _apply(pool: dict[date, Due], exc: CalendarException, template: Template,
     if missing:
         return pool, [EXCEPTION_INCOMPLETE(locate(exc.source, missing), template=exc.template, date=exc.day)]
     if action is ExceptionAction.EXTRA:
+        assert exc.item is not None and exc.quantity is not None  # _missing checked them
         line = DueLine(exc.item, exc.quantity, None, None)
         here = pool.get(exc.day)
         if here is None:
@@ -251,23 +260,25 @@ def _apply(pool: dict[date, Due], exc: CalendarException, template: Template,
         verb_it, verb_en = _VERBS[action]
         return pool, [EXCEPTION_NO_OCCURRENCE(locate(exc.source, "day"), template=exc.template, date=exc.day,
                                               verb_it=verb_it, verb_en=verb_en)]
-    rest = {d: due for d, due in pool.items() if d != target.date}
+    rest = {d: due for d, due in pool.items() if d != target.day}
     if action is ExceptionAction.SKIP:
         return rest, []
     if action is ExceptionAction.QUANTITY:
+        assert exc.item is not None and exc.quantity is not None  # _missing checked them
         changed = replace(target, lines=_set_quantity(target.lines, exc.item, exc.quantity),
                           exceptions=(*target.exceptions, action))
-        return {**pool, target.date: changed}, []
+        return {**pool, target.day: changed}, []
     new_date = exc.new_date
-    moved = replace(target, date=new_date, moved=True, moved_from=target.date, exceptions=(*target.exceptions, action))
+    assert new_date is not None  # _missing checked it
+    moved = replace(target, day=new_date, moved=True, moved_from=target.day, exceptions=(*target.exceptions, action))
     there = rest.get(new_date)
     if there is None:
         return {**rest, new_date: moved}, []
     merged = replace(
         there, lines=_combine(there.lines, moved.lines), nominal=tuple(sorted({*there.nominal, *moved.nominal})),
-        moved=True, moved_from=target.date, exceptions=(*there.exceptions, action), extra=there.extra and moved.extra,
+        moved=True, moved_from=target.day, exceptions=(*there.exceptions, action), extra=there.extra and moved.extra,
     )
-    warning = EXCEPTION_MOVE_MERGED(locate(exc.source, "new_date"), template=exc.template, date=target.date,
+    warning = EXCEPTION_MOVE_MERGED(locate(exc.source, "new_date"), template=exc.template, date=target.day,
                                     new_date=new_date)
     return {**rest, new_date: merged}, [warning]
 
@@ -307,7 +318,7 @@ def _set_quantity(lines: tuple[DueLine, ...], item: str, quantity: Decimal) -> t
 
 def _combine(*groups: Iterable[DueLine]) -> tuple[DueLine, ...]:
     """Lines of two orders as one: the same item, price and note add up, in first-seen order."""
-    totals: dict[tuple, Decimal] = {}
+    totals: dict[tuple[str, Decimal | None, str | None], Decimal] = {}
     for lines in groups:
         for x in lines:
             key = (x.item, x.price, x.note)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from toolkit.basics.vocab import PriceType
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData, Price, PriceVersion, Template
-from toolkit.basics.vocab import PriceType
 
 HUNDRED = Decimal(100)
 

@@ -39,15 +39,15 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, rrule, rrulestr, weekday
 
 from toolkit.basics.cells import Location
-from toolkit.model.records import Source, Template
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import ExceptionAction, HolidayPolicy, ScheduleKind
 from toolkit.core.workdays import WorkingCalendar
+from toolkit.model.records import Source, Template
 
 Locate = Callable[[Source, str], Location]
 """Where a record's field is in the workbook: the caller knows the sheet labels and columns."""
@@ -85,7 +85,7 @@ class Occurrence(NamedTuple):
     """
 
     template: str
-    date: date
+    day: date
     nominal: tuple[date, ...]
     moved: bool
     exception: ExceptionAction | None = None
@@ -161,7 +161,9 @@ def occurrences(template: Template, start: date, end: date, calendar: WorkingCal
     return found, problems
 
 
-RuleGroup = tuple[tuple, HolidayPolicy]
+RuleKey = tuple[Any, ...]
+"""What a rule's dates depend on: its `ScheduleKind` first, then that kind's parameters."""
+RuleGroup = tuple[RuleKey, HolidayPolicy]
 """A rule and a holiday policy: the templates that share them deliver on the same days."""
 
 
@@ -255,7 +257,7 @@ class _Moves(NamedTuple):
 
 
 @lru_cache(maxsize=4096)
-def _moves(key: tuple, policy: HolidayPolicy, calendar: WorkingCalendar, start: date, end: date) -> _Moves:
+def _moves(key: RuleKey, policy: HolidayPolicy, calendar: WorkingCalendar, start: date, end: date) -> _Moves:
     runs: list[tuple[date, list[date]]] = []
     for n in _nominal_for(key, calendar, start, end):
         d = _deliver(n, policy, calendar)
@@ -370,7 +372,7 @@ def _validity(template: Template, start: date, end: date) -> tuple[date, date]:
     return lo, hi
 
 
-def _rule_key(t: Template, saturday_working: bool) -> tuple:
+def _rule_key(t: Template, saturday_working: bool) -> RuleKey:
     """What the rule's dates depend on, so templates with the same rule share one computation."""
     kind = ScheduleKind(t.schedule)
     if kind is ScheduleKind.DAILY or kind is ScheduleKind.MONTHLY_LAST_DAY:
@@ -411,18 +413,19 @@ def _week_number(d: date) -> int:
     return (d.toordinal() - 1) // 7
 
 
-def _nominal_for(key: tuple, calendar: WorkingCalendar, start: date, end: date) -> tuple[date, ...]:
+def _nominal_for(key: RuleKey, calendar: WorkingCalendar, start: date, end: date) -> tuple[date, ...]:
     """Only the last-working-day kind depends on the calendar; the others share one cache entry."""
     needs_calendar = key[0] is ScheduleKind.MONTHLY_LAST_WORKING_DAY
     return _nominal(key, calendar if needs_calendar else None, start, end)
 
 
 @lru_cache(maxsize=4096)
-def _nominal(key: tuple, calendar: WorkingCalendar | None, start: date, end: date) -> tuple[date, ...]:
+def _nominal(key: RuleKey, calendar: WorkingCalendar | None, start: date, end: date) -> tuple[date, ...]:
     if start > end:
         return ()
     kind = key[0]
     if kind is ScheduleKind.MONTHLY_LAST_WORKING_DAY:
+        assert calendar is not None  # _nominal_for passes it for this kind
         return _last_working_days(calendar, start, end)
     if kind is ScheduleKind.RRULE:
         rule = _compiled_rrule(key[1], key[2])
@@ -432,7 +435,7 @@ def _nominal(key: tuple, calendar: WorkingCalendar | None, start: date, end: dat
     return tuple(dt.date() for dt in found)
 
 
-def _standard_rule(key: tuple, start: date, end: date) -> rrule:
+def _standard_rule(key: RuleKey, start: date, end: date) -> rrule:
     kind = key[0]
     dtstart, until = _at_midnight(start), _at_midnight(end)
     if kind is ScheduleKind.DAILY:

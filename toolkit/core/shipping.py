@@ -28,13 +28,13 @@ from enum import StrEnum
 from toolkit.basics.cells import Location
 from toolkit.basics.labels import define as define_labels
 from toolkit.basics.labels import label as catalogue
-from toolkit.core.exposure import Exposure
-from toolkit.core.lines import DocumentLine, line_amount
-from toolkit.model.memo import per_master
-from toolkit.model.records import Carrier, Customer, MasterData, ShipTo, StockLevel
-from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
+from toolkit.core.exposure import Exposure
+from toolkit.core.lines import DocumentLine, line_amount
+from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
+from toolkit.model.memo import per_master
+from toolkit.model.records import Carrier, Customer, MasterData, ShipTo, StockLevel
 
 ZERO = Decimal(0)
 QUANTITY_PLACES = Decimal("0.001")

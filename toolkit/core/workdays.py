@@ -25,8 +25,8 @@ from typing import Any
 
 from holidays.countries.italy import Italy
 
-from toolkit.model.records import Closure, Settings
 from toolkit.basics.vocab import normalize
+from toolkit.model.records import Closure, Settings
 
 _HOLIDAY_LANGUAGE = {"it": "it_IT", "en": "en_US"}
 _WEEKDAY_NAMES = {

@@ -44,8 +44,12 @@ HIGHLIGHT = (255, 199, 206)
 
 
 class Range(Protocol):
-    row: int
-    column: int
+    @property
+    def row(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
+
     value: Any
     color: tuple[int, int, int] | None
 
@@ -78,8 +82,11 @@ class App(Protocol):
 
 
 class Book(Protocol):
-    name: str
-    fullname: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def fullname(self) -> str: ...
 
     @property
     def sheets(self) -> Sheets: ...

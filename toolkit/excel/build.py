@@ -24,10 +24,10 @@ from pathlib import Path
 import xlsxwriter
 
 from toolkit.excel import panel
-from toolkit.excel.vba_sources import our_modules, xlwings_modules
-from toolkit.excel.vba_sources import xlwings_version as xlwings_version  # `workbook build --check` reports it
 from toolkit.excel.vba import VbaModule, build_vba_project
 from toolkit.excel.vba.bas import document_module
+from toolkit.excel.vba_sources import our_modules, xlwings_modules
+from toolkit.excel.vba_sources import xlwings_version as xlwings_version  # `workbook build --check` reports it
 from toolkit.services.sample import sheet_count, write_sample_workbook
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,11 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from toolkit.basics import runtime
+from toolkit.basics.problems import ProblemsFound, UnusableInput
 from toolkit.excel import orders, report
 from toolkit.excel.book import (
-    Book, find_sheet, highlight, message, read_master, read_values, sheets_by_name, write_table,
+    Book,
+    find_sheet,
+    highlight,
+    message,
+    read_master,
+    read_values,
+    sheets_by_name,
+    write_table,
 )
-from toolkit.basics.problems import ProblemsFound, UnusableInput
 
 PANEL = "Pannello"
 DATE_NAME = "DataOrdini"
@@ -76,7 +83,9 @@ def caller() -> Book:
     imports on machines without Excel."""
     import xlwings as xw
 
-    return xw.Book.caller()
+    # xlwings' Sheets.add takes its own Sheet type, which the Book protocol cannot name without
+    # importing xlwings: the book's sheets are only ever passed back to it
+    return xw.Book.caller()  # type: ignore[return-value]
 
 
 def button(caption: str) -> Callable[[Callable[[Book], None]], Callable[..., None]]:
@@ -140,6 +149,11 @@ def check_data(book: Book) -> None:
 def preview_orders(book: Book) -> None:
     """Orders due on the panel's date (`DataOrdini`), written to "Anteprima ordini" with a flag
     column: `toolkit orders preview`, from a button."""
+    _preview_orders(book)
+
+
+def _preview_orders(book: Book) -> None:
+    """The preview button's work, which "Crea ordini selezionati" repeats to show the new numbers."""
     from toolkit.services.orders import preview
 
     sheets = sheets_by_name(book)
@@ -174,7 +188,7 @@ def create_orders(book: Book) -> None:
     result = create(session.master, session.ledger, day, keys=keys)
     if result.problems and any(p.is_error for p in result.problems):
         raise ProblemsFound(result.problems)
-    preview_orders.__wrapped__(book)
+    _preview_orders(book)
     message(book, result.summary(lang), "Crea ordini selezionati")
 
 

@@ -15,10 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from toolkit.services.orders import Preview
-from toolkit.services.session import Session, open_book
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.excel.book import Book, Sheet, read_master
+from toolkit.services.orders import Preview
+from toolkit.services.session import Session, open_book
 
 SHEET = "Anteprima ordini"
 HEADERS = {

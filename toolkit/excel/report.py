@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from toolkit.excel.cells import hyperlink
 from toolkit.basics.problems import Problem
+from toolkit.excel.cells import hyperlink
 from toolkit.services.check import report_headers, report_rows, report_title
 
 TITLE = {lang: report_title(lang) for lang in ("it", "en")}

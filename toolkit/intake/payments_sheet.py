@@ -70,7 +70,7 @@ def read_entries(book: RawWorkbook) -> tuple[list[PaymentEntry], list[Problem]]:
             continue
         number = sheet.first_row + offset
 
-        def at(key: str) -> Location:
+        def at(key: str, number: int = number) -> Location:
             return Location(sheet.name, address(number, sheet.first_col + columns[key]), book.name)
 
         entry, found = _entry(values, at)

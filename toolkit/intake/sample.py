@@ -17,17 +17,25 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
 from toolkit.basics.vocab import (
-    DeliveryTerms, DocumentType, ExceptionAction, HolidayPolicy, InvoiceGrouping,
-    InvoiceSchedule, InvoiceTerms, PaymentMethod, PriceType, ScheduleKind,
+    DeliveryTerms,
+    DocumentType,
+    ExceptionAction,
+    HolidayPolicy,
+    InvoiceGrouping,
+    InvoiceSchedule,
+    InvoiceTerms,
+    PaymentMethod,
+    PriceType,
+    ScheduleKind,
 )
 
 SAMPLE_FILE = "anagrafiche.xlsx"
-SAMPLE_CREATED = datetime(2026, 1, 1, 8, 0, tzinfo=timezone.utc)
+SAMPLE_CREATED = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
 
 JAN_1, MAR_1 = date(2026, 1, 1), date(2026, 3, 1)
 
@@ -796,6 +804,7 @@ class _Generator:
             row = {"template": code, "day": day, "action": action, "new_date": new_day}
             if line is not None:
                 own = [r for r in lines if r["template"] == code]
+                assert quantity is not None  # an exception with a line sets its quantity
                 row.update(item=own[line]["item"], quantity=Decimal(quantity))
             rows.append(row)
         return rows

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,8 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from toolkit.ledger import schema
 from toolkit.basics.problems import UnusableInput, define
+from toolkit.ledger import schema
 
 LEDGER_NEWER = define(
     "ledger-newer-than-toolkit", "error",
@@ -163,7 +163,7 @@ def user() -> str:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _next_numbers(conn: Connection, series: str, year: int, count: int) -> range:

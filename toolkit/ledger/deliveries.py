@@ -18,12 +18,12 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
+from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
+from toolkit.core.lines import line_amount
+from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_events, now, user
 from toolkit.model.records import MasterData
-from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
-from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
-from toolkit.core.lines import line_amount
 
 d, dl = schema.deliveries.c, schema.delivery_lines.c
 o, ol = schema.orders.c, schema.order_lines.c

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, Connection, func, select, type_coerce
 
-from toolkit.ledger import schema
 from toolkit.basics.money import cents
 from toolkit.core.exposure import Exposure
+from toolkit.ledger import schema
 from toolkit.ledger.types import Scaled
 
 ZERO = Decimal(0)

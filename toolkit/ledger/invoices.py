@@ -17,17 +17,33 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, and_, delete, exists, func, select, update
 
+from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import (
-    Billable, DeliveryRef, Instalment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period, is_fully_delivered,
+    Billable,
+    DeliveryRef,
+    Instalment,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    Period,
+    is_fully_delivered,
 )
-from toolkit.ledger import schema
-from toolkit.ledger.db import (
-    document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_event, log_events, now, user,
-)
-from toolkit.model.records import Settings
 from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
-from toolkit.basics.vocab import PaymentMethod
+from toolkit.ledger import schema
+from toolkit.ledger.db import (
+    document_number,
+    draw_numbers,
+    event_row,
+    insert_numbered,
+    insert_rows,
+    log_event,
+    log_events,
+    now,
+    user,
+)
+from toolkit.model.records import Settings
 
 o, ol = schema.orders.c, schema.order_lines.c
 d, dl = schema.deliveries.c, schema.delivery_lines.c
@@ -208,7 +224,7 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
     for start in range(0, len(invoice_ids), 900):
         chunk = invoice_ids[start:start + 900]
         rows = conn.execute(
-            select(il, d.id.label("delivery_id"), d.series.label("d_series"), d.year.label("d_year"),
+            select(*il, d.id.label("delivery_id"), d.series.label("d_series"), d.year.label("d_year"),
                    d.number.label("d_number"), d.delivery_date, o.series.label("o_series"),
                    o.year.label("o_year"), o.number.label("o_number"))
             .select_from(schema.invoice_lines.join(schema.order_lines, ol.id == il.order_line_id)

@@ -10,16 +10,24 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any, cast
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from toolkit.basics.vocab import DocumentType
+from toolkit.core.drafts import OrderDraft
+from toolkit.core.orders import Order, OrderLine, OrderStatus
 from toolkit.ledger import schema
 from toolkit.ledger.db import (
-    document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_events, now, user,
+    document_number,
+    draw_numbers,
+    event_row,
+    insert_numbered,
+    insert_rows,
+    log_events,
+    now,
+    user,
 )
-from toolkit.core.orders import Order, OrderLine, OrderStatus
-from toolkit.core.drafts import OrderDraft
-from toolkit.basics.vocab import DocumentType
 
 o, ol = schema.orders.c, schema.order_lines.c
 
@@ -108,7 +116,9 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
                             .order_by(ol.order_id, ol.line_no))
         for row in rows:
             line_id = row.id
-            lines[row.order_id].append(OrderLine(*row[1:], shipped.get(line_id, zero), invoiced.get(line_id, zero)))
+            # SQLAlchemy types a row of more than nine columns as nine Any, then any number more
+            values = cast(tuple[Any, ...], (*row[1:], shipped.get(line_id, zero), invoiced.get(line_id, zero)))
+            lines[row.order_id].append(OrderLine(*values))
     return [
         Order(h.id, document_number(h.series, h.year, h.number), h.template, h.occurrence, h.order_date, h.customer,
               h.ship_to, h.contact, DocumentType(h.document_type), OrderStatus(h.status), h.price_list,

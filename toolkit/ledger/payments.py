@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, Row, func, insert, select
 
+from toolkit.core.payments import Collected, PaymentEntry, Receivable
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number, log_event, now, user
-from toolkit.core.payments import Collected, PaymentEntry, Receivable
 
 i, p, due = schema.invoices.c, schema.payments.c, schema.invoice_dues.c
 

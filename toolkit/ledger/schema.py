@@ -7,7 +7,17 @@ occurrence date), one number per (series, year, number), each shipped line invoi
 from __future__ import annotations
 
 from sqlalchemy import (
-    CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
     UniqueConstraint,
 )
 

@@ -35,7 +35,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
@@ -127,7 +127,7 @@ class Cell:
     builtin straight away. Text columns hold most of a workbook's cells."""
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        lax = core_schema.no_info_plain_validator_function(self.read)
+        lax: core_schema.CoreSchema = core_schema.no_info_plain_validator_function(self.read)
         if self.read_str is not None:
             lax = core_schema.tagged_union_schema(
                 {True: core_schema.no_info_plain_validator_function(self.read_str), False: lax},
@@ -300,12 +300,18 @@ Areas = Annotated[tuple[str, ...], Cell(Kind.TEXT, _areas, tuple)]
 """Areas or routes, from text separated by commas."""
 
 
-class Choice:
-    """`Choice[PaymentMethod]`: a member of a vocabulary, from any of its Italian or English
-    words (`toolkit.basics.vocab`)."""
+E = TypeVar("E", bound=StrEnum)
 
-    def __class_getitem__(cls, enum: type[StrEnum]) -> Any:
-        return _choice_type(enum)
+if TYPE_CHECKING:
+    # What a type checker sees: `Choice[PaymentMethod]` holds a `PaymentMethod`.
+    Choice = Annotated[E, Kind.CHOICE]
+else:
+    class Choice:
+        """`Choice[PaymentMethod]`: a member of a vocabulary, from any of its Italian or English
+        words (`toolkit.basics.vocab`)."""
+
+        def __class_getitem__(cls, enum: type[StrEnum]) -> Any:
+            return _choice_type(enum)
 
 
 @cache

@@ -26,19 +26,42 @@ import types
 import typing
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any, ClassVar, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar, dataclass_transform
 
 from pydantic import BaseModel, ConfigDict, InstanceOf, TypeAdapter
 from pydantic_core import ArgsKwargs, SchemaValidator, core_schema
 
 from toolkit.basics.cells import Location
 from toolkit.basics.vocab import (
-    DeferredInvoiceDate, DeliveryTerms, DocumentType, ExceptionAction, HolidayPolicy, InvoiceGrouping,
-    InvoiceSchedule, InvoiceTerms, PaymentMethod, PriceType, ScheduleKind,
+    DeferredInvoiceDate,
+    DeliveryTerms,
+    DocumentType,
+    ExceptionAction,
+    HolidayPolicy,
+    InvoiceGrouping,
+    InvoiceSchedule,
+    InvoiceTerms,
+    PaymentMethod,
+    PriceType,
+    ScheduleKind,
 )
 from toolkit.model.cells import (
-    Areas, Choice, Code, Day, DayMonth, Email, Integer, Money, Percent, Quantity, TaxCode, Text,
-    VatNumber, Weekdays, YesNo, cell_of,
+    Areas,
+    Choice,
+    Code,
+    Day,
+    DayMonth,
+    Email,
+    Integer,
+    Money,
+    Percent,
+    Quantity,
+    TaxCode,
+    Text,
+    VatNumber,
+    Weekdays,
+    YesNo,
+    cell_of,
 )
 from toolkit.model.headings import SheetHeading, column
 
@@ -47,18 +70,25 @@ class Record:
     """A master-data record: every class below is one, made a frozen dataclass by `record`."""
 
     __slots__ = ()
+    if TYPE_CHECKING:
+        __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
 
 
 R = TypeVar("R", bound=Record)
-record = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-"""The decorator of the records: keyword arguments only, since a required column may follow an
-optional one."""
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(dataclasses.field, column))
+def record(cls: type[R]) -> type[R]:
+    """The decorator of the records: keyword arguments only, since a required column may follow an
+    optional one."""
+    return dataclasses.dataclass(frozen=True, slots=True, kw_only=True)(cls)
 
 
 def validate(record_type: type[R], values: Mapping[str, Any]) -> R:
     """A record from values written the way cells are (`"31"`, `"lun-ven"`, `"Bonifico"`),
     validated by pydantic: `ValidationError` names each field that does not read."""
-    return _adapter(record_type).validate_python(values)
+    # a class is hashable, but mypy checks type[R] against Hashable through R's own __hash__
+    return _adapter(record_type).validate_python(values)  # type: ignore[arg-type]
 
 
 def from_values(record_type: type[R], rows: Iterable[tuple[Any, ...]]) -> list[R]:
@@ -68,7 +98,8 @@ def from_values(record_type: type[R], rows: Iterable[tuple[Any, ...]]) -> list[R
     type its cell type gives (`toolkit.model.cells.Cell.holds`, the strict half of the cell's
     validator): pydantic's core makes the records, converts nothing, calls no Python code and
     needs no dictionary per row. A value of the wrong type still fails."""
-    return _typed(record_type).validate_python(list(map(ArgsKwargs, rows)))
+    # a class is hashable, but mypy checks type[R] against Hashable through R's own __hash__
+    return _typed(record_type).validate_python(list(map(ArgsKwargs, rows)))  # type: ignore[arg-type]
 
 
 @cache

@@ -16,8 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.basics.problems import Problem, ProblemsFound
+
+if TYPE_CHECKING:
+    from toolkit.ledger import Ledger
+    from toolkit.model.records import MasterData
 
 MONTH = (date(2026, 4, 1), date(2026, 4, 30))
 CLOSING_DAY = date(2026, 5, 4)
@@ -96,7 +101,7 @@ def run_demo(out: Path, lang: str | None = None, *, sample_written: Callable[[Pa
         session.ledger.engine.dispose()
 
 
-def month(master, ledger, out: Path, lang: str, progress: Progress | None = None) -> Tally:
+def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Progress | None = None) -> Tally:
     from toolkit.basics.dates import parse_month
     from toolkit.core.invoicing import InvoiceStatus, Period, Request
     from toolkit.core.payments import Show

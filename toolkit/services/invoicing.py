@@ -30,12 +30,25 @@ from toolkit.basics.vocab import InvoiceTerms
 from toolkit.core.invoicing import Billable, Invoice, InvoiceStatus, Pending, Request, order_invoices, plan
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import document_number, reading, writing
-from toolkit.ledger.printings import mark_printed
 from toolkit.ledger.invoices import (
-    RunSummary, counter_last, delete_run, delivered_orders, later_number, latest_issued, load_invoices,
-    make_final, ordered_not_invoiced, paid_any, run_documents, run_summaries, series_for, shipped_not_invoiced, store,
+    RunSummary,
+    counter_last,
+    delete_run,
+    delivered_orders,
+    later_number,
+    latest_issued,
+    load_invoices,
+    make_final,
+    ordered_not_invoiced,
+    paid_any,
+    run_documents,
+    run_summaries,
+    series_for,
+    shipped_not_invoiced,
+    store,
 )
 from toolkit.ledger.orders import load_orders
+from toolkit.ledger.printings import mark_printed
 from toolkit.model.records import MasterData, Settings
 
 UNKNOWN_RUN = define(
@@ -350,6 +363,7 @@ def undo(ledger: Ledger, run_id: str) -> tuple[int, list[Problem]]:
             last = counter_last(conn, series, year)
             if later is not None or last != max(taken):
                 shown = later if later is not None else last
+                assert shown is not None  # the run's own numbers were drawn from this counter
                 problems.append(RUN_NOT_LATEST(None, run_id=run_id, series=series, year=year,
                                                later=document_number(series, year, shown)))
         if problems:

@@ -5,11 +5,11 @@ Completion is not done here: an order becomes completed when shipping finds it f
 
 from __future__ import annotations
 
+from toolkit.basics.problems import Problem, define
+from toolkit.core.orders import BAD_TRANSITION, STATUS_LABELS, VOID_SHIPPED, OrderStatus, can_change
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.orders import order_by_number, set_status
-from toolkit.core.orders import BAD_TRANSITION, STATUS_LABELS, VOID_SHIPPED, OrderStatus, can_change
-from toolkit.basics.problems import Problem, define
 
 UNKNOWN_ORDER = define(
     "unknown-order", "error",

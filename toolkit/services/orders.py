@@ -20,20 +20,20 @@ from typing import NotRequired, TypedDict
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from toolkit.basics.problems import Problem, ProblemsFound, define, errors
+from toolkit.basics.vocab import InvoiceTerms
+from toolkit.core.documents import DeliveryNote
+from toolkit.core.drafts import OrderDraft, draft_orders
+from toolkit.core.exposure import Exposure
+from toolkit.core.invoicing import Invoice
+from toolkit.core.orders import EFFECTS, Order, OrderStatus
+from toolkit.core.plan import Due, due_between
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
-from toolkit.core.exposure import Exposure
 from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import existing_numbers, insert_orders, last_generated, load_orders, record_generation
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
-from toolkit.core.documents import DeliveryNote
-from toolkit.core.invoicing import Invoice
-from toolkit.core.orders import EFFECTS, Order, OrderStatus
-from toolkit.core.drafts import OrderDraft, draft_orders
-from toolkit.core.plan import Due, due_between
-from toolkit.basics.problems import Problem, ProblemsFound, define, errors
-from toolkit.basics.vocab import InvoiceTerms
 from toolkit.services.invoicing import invoice_orders_in
 from toolkit.services.shipping import ship_in
 
@@ -136,11 +136,11 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
     for due in dues:
         draft = priced.get(due.key)
         rows.append(PreviewRow(
-            due.date, due.template, due.customer, customers[due.customer].name,
+            due.day, due.template, due.customer, customers[due.customer].name,
             draft.ship_to if draft else None, len(due.lines), due.total_quantity,
-            draft.amount if draft else Decimal(0), existing.get(due.key), due.changed, due.date < day))
+            draft.amount if draft else Decimal(0), existing.get(due.key), due.changed, due.day < day))
     snapshot = {c: (e, customers[c].credit_limit) for c, e in exposure.items()}
-    missed = sorted({d.date for d in dues if d.date < day})
+    missed = sorted({d.day for d in dues if d.day < day})
     return Preview(day, rows, snapshot, problems + draft_problems, missed)
 
 

@@ -29,13 +29,22 @@ from pathlib import Path
 
 from toolkit.basics.cells import address, column_letter, quote_sheet
 from toolkit.basics.files import inside, safe_name, write_atomic
-from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from toolkit.basics.labels import define, labeller
-from toolkit.model.records import Customer, MasterData
-from toolkit.core.vat import VatLine
 from toolkit.basics.vocab import label as vocab_label
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from toolkit.core.vat import VatLine
+from toolkit.model.records import Customer, MasterData
 from toolkit.writers.printable import (
-    Formats, a4, address_lines, company_header, formats, line_cells, new_workbook, party_lines, sheet_name, text,
+    Formats,
+    a4,
+    address_lines,
+    company_header,
+    formats,
+    line_cells,
+    new_workbook,
+    party_lines,
+    sheet_name,
+    text,
 )
 from toolkit.writers.streaming import add_table, streaming_workbook
 
@@ -231,7 +240,7 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
         for ref in invoice.deliveries:
             row += 1
             text(sheet, row, 0, ref.number)
-            text(sheet, row, 1, ref.date, fmt.date)
+            text(sheet, row, 1, ref.day, fmt.date)
         row += 2
     header = row
     sheet.write_row(header, 0, [t(h) for h in LINE_COLUMNS], fmt.header)
@@ -239,7 +248,7 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
     for line in invoice.lines:
         row += 1
         text(sheet, row, 0, line.delivery.number if line.delivery else f"{t('inv.order')} {line.order_number}")
-        text(sheet, row, 1, line.delivery.date if line.delivery else None, fmt.date)
+        text(sheet, row, 1, line.delivery.day if line.delivery else None, fmt.date)
         _line_cells(sheet, row, ITEM, line, fmt, wrap=True)
     last = row
     row += 2
@@ -477,9 +486,9 @@ def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: l
             text(sheet, row, 2, invoice.customer)
             text(sheet, row, DETAIL_RATE, vat_line.rate, fmt.percent)
             text(sheet, row, DETAIL_NATURE, vat_line.nature)
-            taxable = _taxable_formula(invoice, vat_line, lines, (LINES_AMOUNT, LINES_RATE, LINES_NATURE),
+            formula = _taxable_formula(invoice, vat_line, lines, (LINES_AMOUNT, LINES_RATE, LINES_NATURE),
                                        address(row + 1, DETAIL_RATE + 1), address(row + 1, DETAIL_NATURE + 1))
-            _money(sheet, row, DETAIL_TAXABLE, taxable, vat_line.taxable, fmt.money)
+            _money(sheet, row, DETAIL_TAXABLE, formula, vat_line.taxable, fmt.money)
             _money(sheet, row, DETAIL_VAT, f"=ROUND({address(row + 1, DETAIL_TAXABLE + 1)}*"
                    f"{address(row + 1, DETAIL_RATE + 1)}/100,2)", vat_line.vat, fmt.money)
     sheet.set_column(0, 0, 16)
@@ -528,7 +537,7 @@ def _lines_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: 
             row += 1
             values = [invoice.number, invoice.invoice_date, kind, invoice.customer,
                       customer.name if customer else None, invoice.group_key,
-                      line.delivery.number if line.delivery else None, line.delivery.date if line.delivery else None,
+                      line.delivery.number if line.delivery else None, line.delivery.day if line.delivery else None,
                       line.order_number]
             for col, value in enumerate(values):
                 text(sheet, row, col, value, fmt.date if col in (1, 7) else None)
@@ -546,7 +555,7 @@ def dues_text(invoice: Invoice) -> str:
 
 
 def ddts_text(invoice: Invoice) -> str:
-    return ", ".join(f"{d.number} {d.date:%d/%m/%Y}" for d in invoice.deliveries)
+    return ", ".join(f"{d.number} {d.day:%d/%m/%Y}" for d in invoice.deliveries)
 
 
 def _comma(amount: Decimal) -> str:

@@ -18,10 +18,10 @@ from pathlib import Path
 import xlsxwriter
 
 from toolkit.basics.files import write_atomic
-from toolkit.model.records import MasterData, Template
-from toolkit.core.plan import Due
 from toolkit.basics.vocab import WEEKDAYS_EN, WEEKDAYS_IT, label
+from toolkit.core.plan import Due
 from toolkit.core.workdays import WorkingCalendar, weekday_name
+from toolkit.model.records import MasterData, Template
 
 SHEETS = {"it": ("Calendario", "Elenco"), "en": ("Calendar", "List")}
 GRID_HEADERS = {"it": ("Modello", "Cliente", "Ragione sociale"), "en": ("Template", "Customer", "Name")}
@@ -80,7 +80,7 @@ def change_note(due: Due, lang: str) -> str:
     if due.moved_from is not None:
         notes.append(words["moved"].format(dates=_dates([due.moved_from])))
     elif due.moved:
-        notes.append(words["moved"].format(dates=_dates(d for d in due.nominal if d != due.date)))
+        notes.append(words["moved"].format(dates=_dates(d for d in due.nominal if d != due.day)))
     if len(due.nominal) > 1:
         notes.append(words["merged"].format(dates=_dates(due.nominal)))
     if due.extra:
@@ -133,7 +133,7 @@ def _grid(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], da
             sheet.write_blank(row, col, None, closed)
     for due in dues:
         due_row = row_of.get(due.template)
-        offset = (due.date - start).days
+        offset = (due.day - start).days
         if due_row is None or not 0 <= offset < len(days):
             continue
         col = FIXED_COLUMNS + offset
@@ -167,7 +167,7 @@ def _list(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], la
     for due in dues:
         for line in due.lines:
             row += 1
-            sheet.write_datetime(row, 0, due.date, day)
+            sheet.write_datetime(row, 0, due.day, day)
             sheet.write_string(row, 1, due.template)
             sheet.write_string(row, 2, due.customer)
             sheet.write_string(row, 3, customers.get(due.customer, ""))

@@ -19,10 +19,18 @@ from pathlib import Path
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.core.documents import DeliveryNote
-from toolkit.model.records import MasterData
 from toolkit.core.shipping import reason_label
+from toolkit.model.records import MasterData
 from toolkit.writers.printable import (
-    a4, address_lines, company_header, formats, line_cells, new_workbook, party_lines, sheet_name, text,
+    a4,
+    address_lines,
+    company_header,
+    formats,
+    line_cells,
+    new_workbook,
+    party_lines,
+    sheet_name,
+    text,
 )
 
 define({
@@ -111,7 +119,7 @@ def _note_sheet(sheet, fmt, extra: _Extra, master: MasterData, note: DeliveryNot
     else:
         vat = f" – P. IVA {carrier.vat_number}" if carrier and carrier.vat_number else ""
         by, who = t("ddt.carrier"), (carrier.name if carrier else note.carrier) + vat
-    boxes = [
+    boxes: list[list[tuple[str, object]]] = [
         [("ddt.transport_by", by), ("ddt.carrier", who if note.carrier else None),
          ("ddt.reason", reason_label(note.reason, lang))],
         [("ddt.packages", note.packages), ("ddt.weight", note.weight), ("ddt.start", None)],

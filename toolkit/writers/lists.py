@@ -15,13 +15,13 @@ from pathlib import Path
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from toolkit.core.lists import OrderList, ProductionList
 from toolkit.basics.files import atomic_path, write_atomic
 from toolkit.basics.labels import define, labeller
-from toolkit.model.records import MasterData
+from toolkit.basics.vocab import label as vocab_label
+from toolkit.core.lists import OrderList, ProductionList
 from toolkit.core.orders import STATUS_LABELS
 from toolkit.core.shipping import shown
-from toolkit.basics.vocab import label as vocab_label
+from toolkit.model.records import MasterData
 from toolkit.writers.printable import Formats, a4, formats, new_workbook, text
 
 define({

@@ -13,12 +13,20 @@ from pathlib import Path
 
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
-from toolkit.model.records import MasterData
+from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.orders import STATUS_LABELS, Order
 from toolkit.core.vat import totals, vat_summary
-from toolkit.basics.vocab import label as vocab_label
+from toolkit.model.records import MasterData
 from toolkit.writers.printable import (
-    a4, address_lines, company_header, formats, line_cells, new_workbook, party_lines, sheet_name, text,
+    a4,
+    address_lines,
+    company_header,
+    formats,
+    line_cells,
+    new_workbook,
+    party_lines,
+    sheet_name,
+    text,
 )
 
 define({

@@ -16,10 +16,10 @@ from pathlib import Path
 from toolkit.basics.cells import address
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
-from toolkit.model.records import MasterData
-from toolkit.core.payments import PaymentStatus, Receivable
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.basics.vocab import label as vocab_label
+from toolkit.core.payments import PaymentStatus, Receivable
+from toolkit.model.records import MasterData
 from toolkit.writers.printable import a4, formats, new_workbook, sheet_name, text
 
 define({

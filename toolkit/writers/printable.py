@@ -30,12 +30,16 @@ class DocumentsWorkbook(Workbook):
     case-insensitive uniqueness is looked up in a set.
     """
 
+    worksheets_objs: list[Any]
+    """XlsxWriter's list of the sheets, in order (XlsxWriter has no type stubs)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._taken: set[str] = set()
 
     def _check_sheetname(self, sheetname, is_chartsheet=False):
-        earlier, self.worksheets_objs = self.worksheets_objs, []
+        earlier = self.worksheets_objs
+        self.worksheets_objs = []
         try:
             name = super()._check_sheetname(sheetname, is_chartsheet)
         finally:
@@ -139,7 +143,8 @@ def company_header(sheet: Worksheet, fmt: Formats, settings: Settings, lang: str
 def party_lines(customer: Customer, lang: str) -> list[str]:
     vat = "P. IVA" if lang == "it" else "VAT no."
     lines = [customer.name, customer.address,
-             " ".join(x for x in (customer.postcode, customer.city, f"({customer.province})" if customer.province else None) if x)]
+             " ".join(x for x in (customer.postcode, customer.city,
+                                  f"({customer.province})" if customer.province else None) if x)]
     if customer.vat_number:
         lines.append(f"{vat} {customer.country}{customer.vat_number}")
     if customer.tax_code and customer.tax_code != customer.vat_number:

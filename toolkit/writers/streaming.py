@@ -22,7 +22,6 @@ from xlsxwriter.worksheet import Worksheet
 
 from toolkit.writers.printable import WORKBOOK_OPTIONS
 
-
 PLAIN_FUNCTIONS = frozenset({"ROUND", "SUM", "SUMIF", "SUMIFS"})
 FUNCTION = re.compile(r"([A-Za-z_][\w.]*)\(")
 

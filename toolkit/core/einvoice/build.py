@@ -25,7 +25,17 @@ from toolkit.core.einvoice import codes
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.einvoice.names import seller_id, vat_code
 from toolkit.core.einvoice.records import (
-    Address, Body, DeliveryNote, FatturaPA, FiscalId, Instalment, Line, Party, Payment, RelatedDocument, Transmission,
+    Address,
+    Body,
+    DeliveryNote,
+    FatturaPA,
+    FiscalId,
+    Instalment,
+    Line,
+    Party,
+    Payment,
+    RelatedDocument,
+    Transmission,
     VatSummary,
 )
 from toolkit.core.invoicing import DeliveryRef, Invoice, InvoiceKind, InvoiceLine
@@ -94,7 +104,7 @@ def _delivery_notes(invoice: Invoice) -> tuple[DeliveryNote, ...]:
 
 def ddt_day(ref: DeliveryRef) -> date:
     """The DDT's date: the one place that reads it from the invoice's record."""
-    return ref.date
+    return ref.day
 
 
 def stamp_duty_due(summary: Iterable[VatSummary]) -> bool:

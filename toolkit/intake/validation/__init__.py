@@ -8,12 +8,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.model.records import MasterData
 from toolkit.basics.problems import Problem, UnusableInput, define, errors, sort_key
 from toolkit.intake.sources import RawWorkbook, read_workbook
 from toolkit.intake.validation.layout import Layout, find_tables
 from toolkit.intake.validation.records import RECORDS, read_records, read_settings
 from toolkit.intake.validation.rules import run_rules
+from toolkit.model.records import MasterData
 
 EMPTY_WORKBOOK = define(
     "file-empty-workbook", "error",

@@ -16,13 +16,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from toolkit.model import sheets as schema
-from toolkit.model.cells import Kind
 from toolkit.basics.cells import Location, address
 from toolkit.basics.problems import Problem, define
-from toolkit.model.sheets import Sheet
-from toolkit.intake.sources import RawSheet, RawWorkbook
 from toolkit.basics.vocab import normalize
+from toolkit.intake.sources import RawSheet, RawWorkbook
+from toolkit.model import sheets as schema
+from toolkit.model.cells import Kind
+from toolkit.model.sheets import Sheet
 
 MISSING_SHEET = define(
     "missing-sheet", "error",
@@ -137,13 +137,13 @@ def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Proble
 
     tables: dict[str, Table] = {}
     for spec in schema.SHEETS:
-        sheet = found.get(spec.key)
-        if sheet is None:
+        raw_sheet = found.get(spec.key)
+        if raw_sheet is None:
             if spec.required:
                 problems.append(MISSING_SHEET(Location(spec.it, None, raw.name), it=spec.it, en=spec.en,
                                               columns=", ".join(c.it for c in spec.columns if c.required)))
             continue
-        table, table_problems = _read_header(spec, sheet, raw.name)
+        table, table_problems = _read_header(spec, raw_sheet, raw.name)
         problems += table_problems
         tables[spec.key] = table
 

@@ -87,8 +87,8 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
     for column in SETTINGS.columns:
         if column.key not in rows:
             if column.required:
-                problems.append(MISSING_SETTING(Location(sheet, address(table.raw.first_row + table.header_index, key_col), workbook),
-                                                it=column.it, en=column.en))
+                where = Location(sheet, address(table.raw.first_row + table.header_index, key_col), workbook)
+                problems.append(MISSING_SETTING(where, it=column.it, en=column.en))
                 ok = False
             continue
         row, value = rows[column.key]
@@ -99,13 +99,13 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
                 problems.append(REQUIRED_VALUE(where, it=column.it, en=column.en))
                 ok = False
             continue
-        values, found = read_column(column, [value], None)
+        read, found = read_column(column, [value], None)
         if found:
             kind, params = found[0]
             problems.append(kind(where, **params))
             ok = False
         else:
-            data[column.key] = values[0]
-    row = tuple(data.get(f.name, f.default) for f in dataclasses.fields(model.Settings))
-    settings = model.from_values(model.Settings, [row])[0] if ok else None
+            data[column.key] = read[0]
+    fields = tuple(data.get(f.name, f.default) for f in dataclasses.fields(model.Settings))
+    settings = model.from_values(model.Settings, [fields])[0] if ok else None
     return settings, cells, problems

@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from operator import attrgetter
 
-from toolkit.core import payment_terms
-from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template
-from toolkit.core.pricing import below_limit, price_book, template_price_list
 from toolkit.basics.problems import Problem, define
-from toolkit.intake.validation.layout import Layout
 from toolkit.basics.vocab import DocumentType, ExceptionAction, ScheduleKind
+from toolkit.core import payment_terms
+from toolkit.core.pricing import below_limit, price_book, template_price_list
+from toolkit.intake.validation.layout import Layout
+from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template
 
 Rule = Callable[[MasterData, Layout], Iterable[Problem]]
 
@@ -75,7 +75,8 @@ ENDS_BEFORE_START = define(
     en="End date {end} is before start date {start}: correct one of them.")
 OVERLAPPING_VERSIONS = define(
     "overlapping-versions", "error",
-    it="La versione {version} del listino {price_list} si sovrappone alla versione {other} (dal {start}): fai finire una prima che inizi l'altra.",
+    it="La versione {version} del listino {price_list} si sovrappone alla versione {other} (dal {start}): "
+       "fai finire una prima che inizi l'altra.",
     en="Version {version} of price list {price_list} overlaps version {other} (from {start}): end one before the other starts.")
 LIMIT_ABOVE_STANDARD = define(
     "limit-above-standard", "error",
@@ -99,8 +100,10 @@ NO_PRICE_VERSION = define(
     en="Price list {price_list} has no version valid on {day}: add a version covering that date.")
 NO_PRICE = define(
     "no-price", "error",
-    it="L'articolo {item} non ha prezzo nel listino {price_list} versione {version} (valida il {day}): aggiungi il prezzo nel foglio Prezzi.",
-    en="Item {item} has no price in price list {price_list} version {version} (valid on {day}): add its price to the Prices sheet.")
+    it="L'articolo {item} non ha prezzo nel listino {price_list} versione {version} (valida il {day}): "
+       "aggiungi il prezzo nel foglio Prezzi.",
+    en="Item {item} has no price in price list {price_list} version {version} (valid on {day}): "
+       "add its price to the Prices sheet.")
 PRICE_BELOW_LIMIT = define(
     "price-below-limit", "error",
     it="Il prezzo {price} è sotto il prezzo limite {limit} dell'articolo {item}: alza il prezzo o il limite nel listino.",
@@ -341,8 +344,8 @@ def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
     customers_by_code = {c.code: c for c in master.customers}
     known_items = {i.code for i in master.items}
     item_prices: dict[tuple[str, str], dict[str, Price]] = defaultdict(dict)
-    for (price_list, version, item), price in book.prices.items():
-        item_prices[price_list, version][item] = price
+    for (list_code, version_code, item), item_price in book.prices.items():
+        item_prices[list_code, version_code][item] = item_price
 
     @cache
     def priced_by(code: str) -> tuple[Template | None, bool, str | None, PriceVersion | None, dict[str, Price]]:
@@ -370,7 +373,7 @@ def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
                 yield QUANTITY_NOT_POSITIVE(_at(layout, line, "quantity"), value=line.quantity)
         if line.price is not None and line.price < 0:
             yield NEGATIVE_AMOUNT(_at(layout, line, "price"), value=line.price)
-        if price_list is None or line.item not in known_items:
+        if price_list is None or t is None or line.item not in known_items:
             continue
         if version is None:
             if (t.code, price_list) not in reported_versions:
@@ -386,9 +389,9 @@ def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
 
 
 def exceptions(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    from toolkit.basics.vocab import label
     from toolkit.core.plan import EXCEPTION_NEEDS
     from toolkit.model.sheets import EXCEPTIONS
-    from toolkit.basics.vocab import label
 
     for e in master.exceptions:
         for field in EXCEPTION_NEEDS.get(e.action, ()):
