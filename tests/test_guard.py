@@ -609,3 +609,72 @@ def test_long_multiline_reader_message_is_cut_to_one_line(tmp_path):
 def test_unusable_input_passes_through(tmp_path):
     exc = UnusableInput(refusal(tmp_path / "nope.xlsx"))
     assert describe_exception(exc, tmp_path / "nope.xlsx") is exc
+
+
+# -- limits on the whole file: run through the CLI, peak memory of the child measured -------------
+
+PEAK_WRAPPER = """
+import resource, subprocess, sys
+done = subprocess.run([sys.executable, "-m", "toolkit", "check", "--json", sys.argv[1]], capture_output=True, text=True)
+print(done.returncode)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(done.stdout + done.stderr)
+"""
+
+
+CLI_WORDS = {"file-sheet-too-large": "esaurirebbe la memoria", "file-too-many-sheets": "201 fogli",
+             "file-zip-bomb": "una volta decompresso"}
+"""The CLI prints the message, not the code: words only that problem's message holds."""
+
+
+def cli_check(path: Path) -> tuple[int, int, str]:
+    """`toolkit check FILE` in a fresh process: exit code, peak memory in MiB, and its output."""
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", PEAK_WRAPPER, str(path)], capture_output=True, text=True,
+                          timeout=300, check=True)
+    code, peak_kib, output = done.stdout.split("\n", 2)
+    return int(code), int(peak_kib) // 1024, output
+
+
+def xlsxwriter_book(path: Path, fill: Callable) -> Path:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    fill(book)
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("build, code", [
+    pytest.param(lambda t: xlsxwriter_book(t / "Anagrafiche.xlsx",
+                                           lambda b: b.add_worksheet("Clienti").write("XFD1048576", 1)),
+                 "file-sheet-too-large", id="far-cell"),
+    pytest.param(lambda t: xlsxwriter_book(t / "Anagrafiche.xlsx",
+                                           lambda b: [b.add_worksheet().write("A1", i) for i in range(201)]),
+                 "file-too-many-sheets", id="many-sheets"),
+    pytest.param(lambda t: rezip(xlsx(t / "source.xlsx"), t / "Anagrafiche.xlsx", {
+        "xl/worksheets/sheet1.xml": b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                                    b'spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData><row r="1">'
+                                    b'<c r="A1"><v>1</v></c></row></sheetData></worksheet>'}),
+                 "file-sheet-too-large", id="declared-dimension"),
+    pytest.param(lambda t: rezip(xlsx(t / "source.xlsx"), t / "Anagrafiche.xlsx", {
+        f"xl/media/pad{i}.bin": bytes(9 * 2**20) for i in range(30)}),
+                 "file-zip-bomb", id="inflated-total"),
+])
+def test_hostile_whole_file_is_refused_in_bounded_memory(tmp_path, build, code):
+    path = build(tmp_path)
+    assert path.stat().st_size < 2 * 2**20
+    exit_code, peak_mib, output = cli_check(path)
+    assert exit_code == 2, output
+    assert CLI_WORDS[code] in output, output
+    assert "Traceback" not in output and "panicked" not in output, output
+    assert peak_mib <= 500, f"peak {peak_mib} MiB"
+
+
+def test_limits_leave_room_for_a_real_master_workbook():
+    from toolkit.intake.guard import MAX_SHEET_CELLS, MAX_SHEETS, MAX_UNZIPPED
+
+    assert MAX_SHEETS >= 10 * 15
+    assert MAX_SHEET_CELLS >= 5 * 200_000 * 5, "ten times the L benchmark's 200,000 template lines × 5"
+    assert MAX_UNZIPPED >= 2 * 110 * 2**20, "twice the L benchmark unzipped"
