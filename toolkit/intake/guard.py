@@ -32,6 +32,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from toolkit.basics.cells import address
 from toolkit.basics.files import open_elsewhere
 from toolkit.basics.problems import ProblemType, UnusableInput, define
 
@@ -467,7 +468,7 @@ def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path) -> None:
         columns, rows = _column_number(declared[1]), int(declared[2])
         if rows * columns > MAX_SHEET_CELLS:
             raise _refuse(
-                FILE_SHEET_TOO_LARGE, path, part=name, cell=_cell_name(columns, rows),
+                FILE_SHEET_TOO_LARGE, path, part=name, cell=address(rows, columns),
                 cells=f"{rows * columns:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
             )
 
@@ -486,17 +487,6 @@ def _column_number(letters: bytes) -> int:
     for ch in letters.upper():
         number = number * 26 + ch - 64
     return max(number, 1)
-
-
-def _cell_name(column: int, row: int) -> str:
-    """>>> _cell_name(16384, 1048576)
-    'XFD1048576'
-    """
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row}"
 
 
 def _main_part(zf: zipfile.ZipFile, path: Path, content_types: str) -> tuple[str, str]:
