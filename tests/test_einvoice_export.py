@@ -222,19 +222,10 @@ def test_the_accountants_workbook_names_each_xml_file(sample_master, ledger, mad
 
 
 def test_an_older_ledger_gains_the_table_of_progressives(tmp_path, minimal_master):
-    from sqlalchemy import inspect, text, update
+    from older_ledgers import older_ledger
+    from sqlalchemy import inspect
 
-    from toolkit.ledger.db import writing
-    from toolkit.services.orders import create
-
-    url = f"sqlite:///{tmp_path / 'v2.sqlite'}"
-    ledger = open_ledger(url)
-    create(minimal_master, ledger, date(2026, 4, 9))
-    with writing(ledger) as conn:
-        conn.execute(text("DROP TABLE einvoice_files"))
-        conn.execute(update(schema.schema_version).values(version=2))
-    ledger.engine.dispose()
-
+    url = older_ledger(tmp_path, minimal_master, 2, "DROP TABLE einvoice_files")
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION

@@ -21,7 +21,7 @@ from toolkit.core.orders import EFFECTS, OrderStatus
 from toolkit.core.plan import due_on
 from toolkit.intake.validation import check
 from toolkit.ledger import open_ledger, schema
-from toolkit.ledger.db import reading, writing
+from toolkit.ledger.db import reading
 from toolkit.ledger.orders import load_orders
 from toolkit.services.orders import create, preview
 
@@ -283,17 +283,11 @@ def test_status_transitions(ledger, start, wanted, ok):
 # ------------------------------------------------------------------ the ledger's schema version
 
 def test_a_version_1_ledger_gets_the_index_month_end_invoicing_needs(tmp_path, minimal_master):
-    from sqlalchemy import inspect, text, update
+    from older_ledgers import older_ledger
+    from sqlalchemy import inspect, text
 
-    url = f"sqlite:///{tmp_path / 'v1.sqlite'}"
-    ledger = open_ledger(url)
-    create(minimal_master, ledger, APRIL_9)
-    with writing(ledger) as conn:
-        conn.execute(text("DROP INDEX ix_invoice_lines_order_line_delivery"))
-        conn.execute(text("CREATE INDEX ix_invoice_lines_order_line_id ON invoice_lines (order_line_id)"))
-        conn.execute(update(schema.schema_version).values(version=1))
-    ledger.engine.dispose()
-
+    url = older_ledger(tmp_path, minimal_master, 1, "DROP INDEX ix_invoice_lines_order_line_delivery",
+                       "CREATE INDEX ix_invoice_lines_order_line_id ON invoice_lines (order_line_id)")
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, text, update
+from sqlalchemy import inspect, select, text
 from xlsx_reference import differences
 
 from toolkit.ledger import open_ledger, schema
-from toolkit.ledger.db import reading, writing
+from toolkit.ledger.db import reading
 
 
 def cli(capsys, *args) -> tuple[int, str]:
@@ -101,18 +101,9 @@ def test_unknown_numbers_and_run_for_ddts_are_refused(capsys, tmp_path, desk):
 
 
 def test_a_version_3_ledger_gets_the_printings_table(tmp_path, minimal_master):
-    from datetime import date
+    from older_ledgers import older_ledger
 
-    from toolkit.services.orders import create
-
-    url = f"sqlite:///{tmp_path / 'v3.sqlite'}"
-    ledger = open_ledger(url)
-    create(minimal_master, ledger, date(2026, 4, 9))
-    with writing(ledger) as conn:
-        conn.execute(text("DROP TABLE printings"))
-        conn.execute(update(schema.schema_version).values(version=3))
-    ledger.engine.dispose()
-
+    url = older_ledger(tmp_path, minimal_master, 3, "DROP TABLE printings")
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 4
