@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from toolkit.cli import output
-from toolkit.cli.output import JsonOption, LangOption, LedgerOption
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, WaitOption
 from toolkit.cli.session import open_session
 
 
@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", help="Cartella dei file XML / folder for the XML files."),
         zip: bool = typer.Option(False, "--zip", help="Anche lo zip per lo SDI (più zip oltre i 5 MB) / also the zip "
                                  "for SDI (several past 5 MB)."),
-        json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption,
+        json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
     ) -> None:
         """Fatture elettroniche FatturaPA delle fatture definitive, controllate come fa lo SDI. FatturaPA e-invoices
         of the final invoices, checked as SDI does."""
@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
             except NotADate:
                 raise typer.BadParameter(f"«{month}»: scrivi il mese come 2026-04 / write the month as 2026-04",
                                          param_hint="--month") from None
-        session = open_session(workbook, ledger, lang)
+        session = open_session(workbook, ledger, lang, wait)
         result = export(session.master, session.ledger, out=out, run_id=run_id, month=period, zip=zip)
         problems = session.warnings + result.problems
         if json:

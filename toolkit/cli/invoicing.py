@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 
 from toolkit.basics.labels import define, label
 from toolkit.cli import output
-from toolkit.cli.output import JsonOption, LangOption, LedgerOption
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, WaitOption
 from toolkit.cli.session import codes, open_session, parse_day
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
 
@@ -92,7 +92,7 @@ def run_cmd(
     final: bool = typer.Option(False, "--final", help="Emetti subito definitive (non annullabili) / issue as final."),
     per_customer: bool = PerCustomerOption, copies: bool = CopiesOption,
     out: Path | None = typer.Option(None, "--out", help="Cartella dei risultati / output folder."),
-    json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption,
+    json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
 ) -> None:
     """Fatture del mese: differite con i DDT, note di credito per i resi. Invoice the month: deferred invoices citing
     the DDTs, credit notes for returns."""
@@ -100,7 +100,7 @@ def run_cmd(
     from toolkit.core.invoicing import Period, Request
     from toolkit.services.invoicing import run
 
-    session = open_session(workbook, ledger, lang)
+    session = open_session(workbook, ledger, lang, wait)
     try:
         first, last = parse_month(month)
     except NotADate:
@@ -140,11 +140,11 @@ def run_cmd(
 
 @invoice_app.command("undo")
 def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg, json: bool = JsonOption,
-             ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+             ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Annulla un'emissione in bozza (solo l'ultima della serie). Undo a draft run (only the latest of its series)."""
     from toolkit.services.invoicing import undo
 
-    session = open_session(workbook, ledger, lang)
+    session = open_session(workbook, ledger, lang, wait)
     count, problems = undo(session.ledger, run_id)
     if json:
         output.print_json({"run_id": run_id, "undone": count, "problems": problems})
@@ -161,11 +161,11 @@ def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
                  out: Path | None = typer.Option(None, "--out", help="Riscrivi qui la cartella per il commercialista / "
                                                  "rewrite the accountants' workbook here."),
                  per_customer: bool = PerCustomerOption, copies: bool = CopiesOption, json: bool = JsonOption,
-                 ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+                 ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Rende definitive le fatture di un'emissione. Make a run's invoices final."""
     from toolkit.services.invoicing import export, finalize, output_names
 
-    session = open_session(workbook, ledger, lang)
+    session = open_session(workbook, ledger, lang, wait)
     if out is not None:
         from toolkit.basics.files import check_output
 
@@ -233,14 +233,14 @@ def record_cmd(
     amount: str = typer.Option(..., "--amount", help="Importo / amount: 1234,56 (negativo per un rimborso)."),
     method: str | None = typer.Option(None, "--method", help="Modalità / method: bonifico, riba, contanti, carta, rid."),
     reference: str | None = typer.Option(None, "--reference", help="Riferimento (CRO, TRN) / reference."),
-    json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption,
+    json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
 ) -> None:
     """Registra un incasso su una fattura. Record a payment on an invoice."""
     from toolkit.basics.money import NotANumber, to_decimal
     from toolkit.basics.vocab import PaymentMethod, parse
     from toolkit.core.payments import PaymentEntry
 
-    session = open_session(workbook, ledger, lang)
+    session = open_session(workbook, ledger, lang, wait)
     try:
         value = to_decimal(amount)
     except NotANumber:
@@ -269,12 +269,13 @@ def _report_recorded(result: Recorded, json: bool) -> None:
 def import_cmd(workbook: Path = WorkbookArg,
                file: Path = typer.Argument(..., help="Foglio o CSV degli incassi / payments sheet or CSV: "
                                            "Fattura, Data, Importo[, Modalità, Riferimento]."),
-               json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+               json: bool = JsonOption, ledger: str | None = LedgerOption,
+               wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Importa gli incassi da un foglio o CSV; la stessa riga due volte è registrata una volta.
     Import payments from a sheet or CSV; the same row twice is recorded once."""
     from toolkit.services.payments import import_file
 
-    session = open_session(workbook, ledger, lang)
+    session = open_session(workbook, ledger, lang, wait)
     _report_recorded(import_file(session.master, session.ledger, file), json)
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from toolkit.cli import output
-from toolkit.cli.output import JsonOption, LangOption
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -55,14 +55,19 @@ def register(app: typer.Typer) -> None:
     def demo(
         out: Path = typer.Option(Path("toolkit-demo"), "--out", help="Cartella dei risultati / output folder."),
         lang: str | None = LangOption,
+        ledger: str | None = LedgerOption,
     ) -> None:
-        """Esegue il flusso completo sull'esempio. Run the whole flow on the bundled sample."""
+        """Esegue il flusso completo sull'esempio. Run the whole flow on the bundled sample.
+
+        Il registro è il file SQLite accanto all'esempio, o --ledger (vuoto, o di una demo
+        precedente). The ledger is the SQLite file beside the sample, or --ledger (empty, or a
+        previous demo's)."""
         from toolkit.services.demo import run_demo, sample_line
 
         lang = output.set_lang(lang)
         bar = _ProgressBar()
         try:
-            tally = run_demo(out, lang, sample_written=lambda path: typer.echo(sample_line(path, lang)),
+            tally = run_demo(out, lang, ledger_url=ledger, sample_written=lambda path: typer.echo(sample_line(path, lang)),
                              progress=bar)
         finally:
             bar.stop()

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from toolkit.cli import output
-from toolkit.cli.output import JsonOption, LangOption, LedgerOption
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, WaitOption
 from toolkit.cli.session import codes, open_session, parse_day
 from toolkit.core.orders import STATUS_LABELS, OrderStatus
 
@@ -55,11 +55,12 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                                              help="Includi i giorni saltati / include missed days."),
                out: Path | None = typer.Option(None, "--out", help="Scrivi gli ordini stampabili in questo .xlsx / "
                                                "write the printable orders here (one sheet per order)."),
-               json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+               json: bool = JsonOption, ledger: str | None = LedgerOption,
+               wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Crea gli ordini in scadenza (tutti o quelli scelti), mai due volte. Create the due orders, never twice."""
     from toolkit.services.orders import at_once_documents, create, order_documents
 
-    session = open_session(workbook, ledger, lang)
+    session = open_session(workbook, ledger, lang, wait)
     day = parse_day(date)
     if out is not None:
         from toolkit.basics.files import check_output
@@ -121,11 +122,11 @@ def list_cmd(workbook: Path = WorkbookArg,
 @orders_app.command("status")
 def status_cmd(workbook: Path = WorkbookArg, number: str = typer.Argument(..., help="Numero ordine / order number."),
                to: str = typer.Option(..., "--to", help="Nuovo stato / new status: " + ", ".join(s.value for s in OrderStatus)),
-               ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+               ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Cambia lo stato di un ordine (solo i passaggi ammessi). Change an order's status (allowed steps only)."""
     from toolkit.services.order_status import change_status
 
-    session = open_session(workbook, ledger, lang)
+    session = open_session(workbook, ledger, lang, wait)
     try:
         wanted = OrderStatus(to)
     except ValueError:

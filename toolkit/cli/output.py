@@ -23,6 +23,10 @@ LangOption = typer.Option(None, "--lang", help="Lingua dei messaggi / message la
 JsonOption = typer.Option(False, "--json", help="Output JSON for programs / uscita JSON.")
 LedgerOption = typer.Option(None, "--ledger", envvar="TOOLKIT_LEDGER_URL",
                             help="SQLAlchemy URL of the ledger (default: SQLite file beside the workbook).")
+DEFAULT_WAIT = 30.0
+WaitOption = typer.Option(DEFAULT_WAIT, "--wait", min=0, metavar="SECONDS",
+                          help="Secondi di attesa se un collega sta scrivendo nel registro / seconds to wait while a "
+                               "colleague writes to the ledger.")
 
 _state: dict[str, str] = {"lang": "it"}
 
@@ -55,6 +59,11 @@ def problem_line(p: Problem) -> str:
 def print_problems(problems: Iterable[Problem]) -> None:
     for p in problems:
         typer.echo(problem_line(p))
+
+
+def notice(p: Problem) -> None:
+    """A message while the command works (waiting for the ledger): on stderr, so JSON stays clean."""
+    typer.echo(f"toolkit: {p.message(lang())}", err=True)
 
 
 def fail(p: Problem) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from toolkit.cli import output
-from toolkit.cli.output import JsonOption, LangOption, LedgerOption
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, WaitOption
 from toolkit.cli.session import codes, open_session, parse_day
 
 
@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
                                        "printed."),
         out: Path = typer.Option(..., "--out", help="File .xlsx da scrivere / workbook to write."),
         pdf: bool = typer.Option(False, "--pdf", help="Anche in PDF (LibreOffice) / also as PDF (LibreOffice)."),
-        json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption,
+        json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
     ) -> None:
         """Ristampa documenti dal registro. Print documents again from the ledger.
 
@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("--numbers | --date | --run: scegline uno / choose one", param_hint="--numbers")
         if to and not date:
             raise typer.BadParameter("--to vuole --date / --to needs --date", param_hint="--to")
-        session = open_session(workbook, ledger, lang)
+        session = open_session(workbook, ledger, lang, wait)
         first = parse_day(date) if date else None
         last = parse_day(to, "--to") if to else first
         if first and last and last < first:

@@ -7,6 +7,8 @@ arguments every verb shares are parsed.
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,24 +16,36 @@ import typer
 
 from toolkit.basics.dates import NotADate, to_date
 from toolkit.cli import output
+from toolkit.cli.output import DEFAULT_WAIT
 from toolkit.services import check
 from toolkit.services import session as sessions
 from toolkit.services.session import Session
 
 
-def open_master(workbook: Path, lang: str | None, ledger_url: str | None = None) -> Session:
+def open_master(workbook: Path, lang: str | None, ledger_url: str | None = None, wait: float = DEFAULT_WAIT) -> Session:
     """Check the workbook, settle the language, and start a session (its ledger not opened yet)."""
     output.set_workbook(workbook)
     checked = check.check_file(workbook)
     output.set_lang(lang, check.workbook_language(checked))
-    return sessions.start(checked, workbook, ledger_url)
+    session = sessions.start(checked, workbook, ledger_url)
+    return replace(session, wait=wait, notify=output.notice, action=_command())
 
 
-def open_session(workbook: Path, ledger_url: str | None, lang: str | None) -> Session:
+def open_session(workbook: Path, ledger_url: str | None, lang: str | None, wait: float = DEFAULT_WAIT) -> Session:
     """A session with its ledger open: an unreachable ledger stops the verb before anything else."""
-    session = open_master(workbook, lang, ledger_url)
+    session = open_master(workbook, lang, ledger_url, wait)
     session.ledger  # noqa: B018 - opened now, on purpose
     return session
+
+
+def _command() -> str:
+    """The verb being run (`toolkit invoice finalize`), for a colleague waiting for the ledger."""
+    words = []
+    for arg in sys.argv[1:3]:
+        if not arg.isalpha():
+            break
+        words.append(arg)
+    return " ".join(["toolkit", *words])
 
 
 def parse_day(text: str, option: str = "--date") -> date:

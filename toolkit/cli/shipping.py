@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from toolkit.cli import output
-from toolkit.cli.output import JsonOption, LangOption, LedgerOption
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, WaitOption
 from toolkit.cli.session import codes, open_session, parse_day
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
         future: bool = typer.Option(False, "--future", help="Accetta una data successiva a oggi / accept a date "
                                     "after today."),
         out: Path | None = typer.Option(None, "--out", help="Scrivi i DDT in questo .xlsx / write the DDTs here."),
-        json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption,
+        json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
     ) -> None:
         """Emette i DDT degli ordini scelti. Issue the delivery notes (DDT) of the chosen orders.
 
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
 
         if orders and all_open:
             raise typer.BadParameter("--orders / --all: scegline uno / choose one", param_hint="--orders")
-        session = open_session(workbook, ledger, lang)
+        session = open_session(workbook, ledger, lang, wait)
         day = parse_day(date)
         if out is not None:
             from toolkit.basics.files import check_output

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,8 @@ NO_PREVIEW = define(
 def session_of(book: Book) -> Session:
     """The live book's checked master data, and its ledger: the team's when TOOLKIT_LEDGER_URL
     is set, else the SQLite file beside the book (opened when a button first needs it)."""
-    return open_book(read_master(book), lambda: Path(book.fullname), os.environ.get("TOOLKIT_LEDGER_URL"))
+    session = open_book(read_master(book), lambda: Path(book.fullname), os.environ.get("TOOLKIT_LEDGER_URL"))
+    return replace(session, action="Excel")
 
 
 def beside(session: Session, name: str) -> Path:

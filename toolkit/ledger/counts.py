@@ -1,13 +1,29 @@
-"""How many documents the ledger holds: what an action added is the difference before and after."""
+"""How many documents the ledger holds: what an action added is the difference before and after;
+and whether the ledger is the demo's, which may only run on an empty ledger or its own."""
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
 from toolkit.ledger import schema
+from toolkit.ledger.db import log_event
+
+DEMO = "demo"
 
 
 def document_counts(conn: Connection) -> tuple[int, int, int]:
     """Orders, DDTs, invoices (credit notes included)."""
     return tuple(conn.execute(select(func.count()).select_from(t)).scalar_one()  # type: ignore[return-value]
                  for t in (schema.orders, schema.deliveries, schema.invoices))
+
+
+def claim_for_demo(conn: Connection) -> bool:
+    """Mark an empty ledger as the demo's and say True; True for a ledger already the demo's;
+    False for a ledger holding other documents, which the demo must not touch."""
+    events = schema.events.c
+    if conn.execute(select(events.id).where(events.action == DEMO).limit(1)).first() is not None:
+        return True
+    if any(document_counts(conn)):
+        return False
+    log_event(conn, DEMO, "ledger")
+    return True

@@ -4,7 +4,12 @@ Every action that writes takes the ledger's write lock first: `BEGIN IMMEDIATE` 
 transaction-scoped advisory lock on PostgreSQL. Two people pressing "create orders" at once
 then run one after the other, and the second sees what the first created; numbers are drawn
 inside the same transaction, so a failed action leaves no gap. The unique constraints of the
-schema stay as the last line of defence.
+schema stay as the last line of defence. A writer that finds the lock taken waits for it,
+saying who holds it, and gives up after a while (`toolkit.ledger.lock`).
+
+Reading takes no lock: a list or a preview runs while a colleague's month-end is writing. And
+reading never creates: a SQLite ledger that does not exist yet reads as an empty one, and the
+file appears with the first write.
 """
 
 from __future__ import annotations
@@ -15,18 +20,20 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, inspect, select, text, update
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.ledger import schema
+from toolkit.ledger import lock, schema
+from toolkit.ledger.lock import Holder, Patience
 
 LEDGER_NEWER = define(
     "ledger-newer-than-toolkit", "error",
@@ -36,13 +43,24 @@ LEDGER_UNREACHABLE = define(
     "ledger-unreachable", "error",
     it="Non riesco ad aprire il registro {url}: {reason}. Controlla l'indirizzo (--ledger o TOOLKIT_LEDGER_URL).",
     en="Cannot open the ledger {url}: {reason}. Check the address (--ledger or TOOLKIT_LEDGER_URL).")
+LEDGER_UNSUPPORTED = define(
+    "ledger-unsupported", "error",
+    it="Il registro {url} non è utilizzabile: il toolkit tiene il registro in un file SQLite (sqlite:///percorso) "
+       "o in PostgreSQL (postgresql://utente:password@server/database). Correggi --ledger o TOOLKIT_LEDGER_URL.",
+    en="The ledger {url} cannot be used: the toolkit keeps its ledger in a SQLite file (sqlite:///path) or in "
+       "PostgreSQL (postgresql://user:password@server/database). Fix --ledger or TOOLKIT_LEDGER_URL.")
 
-_ADVISORY_KEY = 0x0D0C_2026
+SQLITE_BUSY_MS = 60_000
+"""How long a SQLite statement waits for a lock it needs inside a transaction (a reader while a
+writer commits, a writer for readers to finish): not the wait for the write lock itself."""
 
 
 @dataclass(frozen=True)
 class Ledger:
     engine: Engine
+    patience: Patience = field(default=Patience(), compare=False)
+    action: str = field(default="toolkit", compare=False)
+    """What this process is doing, shown to a colleague who waits for the lock."""
 
     @property
     def url(self) -> str:
@@ -52,6 +70,17 @@ class Ledger:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @property
+    def file(self) -> Path | None:
+        """The SQLite file, or None (PostgreSQL, or SQLite in memory)."""
+        database = self.engine.url.database if self.is_sqlite else None
+        return Path(database) if database and database != ":memory:" else None
+
+    @property
+    def exists(self) -> bool:
+        """Whether there is a ledger to read: a SQLite file is made by the first write."""
+        return self.file is None or self.file.exists()
+
 
 def default_url(workbook: Path) -> str:
     """`<workbook>.ledger.sqlite` beside the master workbook."""
@@ -59,57 +88,122 @@ def default_url(workbook: Path) -> str:
     return f"sqlite:///{path.with_name(path.name + '.ledger.sqlite')}"
 
 
-def open_ledger(url: str | None = None, workbook: Path | None = None) -> Ledger:
-    """Open (creating or upgrading as needed) the ledger at `url`, default beside `workbook`."""
+def open_ledger(url: str | None = None, workbook: Path | None = None, *, patience: Patience = Patience(),
+                action: str = "toolkit") -> Ledger:
+    """The ledger at `url`, default beside `workbook`, upgraded if it is older than this toolkit.
+
+    Nothing is created here: a SQLite ledger that does not exist yet is made by the first write."""
     if url is None:
         if workbook is None:
             raise ValueError("a ledger URL or a workbook is needed")
         url = default_url(workbook)
-    engine = _engine(url)
-    ledger = Ledger(engine)
+    ledger = Ledger(_engine(url, Holder(user(), action)), patience, action)
+    if ledger.file is not None and not ledger.file.parent.is_dir():
+        raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=f"{ledger.file.parent} does not exist"))
     try:
-        migrate(ledger)
+        if ledger.exists:
+            _upgrade(ledger)
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
         raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)) from None
     return ledger
 
 
-def _engine(url: str) -> Engine:
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": 60})
+def _engine(url: str, holder: Holder) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise UnusableInput(LEDGER_UNSUPPORTED(None, url=url)) from None
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg2", "psycopg"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True, connect_args={"application_name": holder.tag()})
+    if parsed.drivername != "sqlite":
+        raise UnusableInput(LEDGER_UNSUPPORTED(None, url=shown))
+    engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writing") else "BEGIN")
 
     return engine
 
 
 @contextmanager
 def writing(ledger: Ledger) -> Iterator[Connection]:
-    """A write transaction holding the ledger's write lock; committed on success, else rolled back."""
-    with ledger.engine.begin() as conn:
-        if not ledger.is_sqlite:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
+    """A write transaction holding the ledger's write lock; committed on success, else rolled back.
+    The first write to a ledger that does not exist yet creates it."""
+    if not ledger.exists:
+        with _locked(ledger) as conn:
+            _create_or_upgrade(conn)
+    with _locked(ledger) as conn:
         yield conn
 
 
 @contextmanager
 def reading(ledger: Ledger) -> Iterator[Connection]:
-    with ledger.engine.connect() as conn:
+    """A read transaction: no lock, one consistent view; an empty ledger if none exists yet."""
+    engine = ledger.engine if ledger.exists else _empty()
+    with engine.connect() as conn:
         yield conn
+
+
+@contextmanager
+def _locked(ledger: Ledger) -> Iterator[Connection]:
+    waiting = lock.Waiting(ledger.patience)
+    if ledger.is_sqlite:
+        with _sqlite_locked(ledger, waiting) as conn:
+            yield conn
+        return
+    with ledger.engine.begin() as conn:
+        while not lock.try_advisory(conn):
+            waiting.taken(lambda: lock.advisory_holder(conn))
+        yield conn
+
+
+@contextmanager
+def _sqlite_locked(ledger: Ledger, waiting: lock.Waiting) -> Iterator[Connection]:
+    """`BEGIN IMMEDIATE`, tried with a short busy timeout so that the wait can be told and bounded."""
+    while True:
+        conn = ledger.engine.connect().execution_options(writing=True)
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute(f"PRAGMA busy_timeout={max(1, int(min(waiting.remaining(), 1.0) * 1000))}")
+        try:
+            transaction = conn.begin()
+        except OperationalError as exc:
+            conn.close()
+            if "locked" not in str(exc.orig):
+                raise
+            waiting.taken(lambda: lock.read_holder(ledger.file) if ledger.file else lock.UNKNOWN)
+            continue
+        raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        break
+    if ledger.file:
+        lock.write_holder(ledger.file, Holder(user(), ledger.action, datetime.now()))
+    try:
+        with transaction:
+            yield conn
+    finally:
+        if ledger.file:
+            lock.clear_holder(ledger.file)
+        conn.close()
+
+
+@lru_cache(maxsize=1)
+def _empty() -> Engine:
+    """An empty ledger in memory, what a SQLite ledger not created yet reads as."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    schema.metadata.create_all(engine)
+    return engine
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
@@ -138,19 +232,42 @@ def _add_printings(conn: Connection) -> None:
 MIGRATIONS[4] = _add_printings
 
 
-def migrate(ledger: Ledger) -> int:
-    with writing(ledger) as conn:
-        if not inspect(conn).has_table("schema_version"):
-            schema.metadata.create_all(conn)
-            conn.execute(insert(schema.schema_version).values(version=schema.SCHEMA_VERSION))
-            return schema.SCHEMA_VERSION
-        found = conn.execute(select(schema.schema_version.c.version)).scalar_one()
-        if found > schema.SCHEMA_VERSION:
-            raise UnusableInput(LEDGER_NEWER(None, found=found, supported=schema.SCHEMA_VERSION))
-        for version in range(found + 1, schema.SCHEMA_VERSION + 1):
-            MIGRATIONS[version](conn)
-            conn.execute(update(schema.schema_version).values(version=version))
+def version(conn: Connection) -> int | None:
+    """The ledger's schema version, None when it has no schema yet."""
+    if not inspect(conn).has_table("schema_version"):
+        return None
+    return conn.execute(select(schema.schema_version.c.version)).scalar_one()
+
+
+def _upgrade(ledger: Ledger) -> None:
+    """Check the version without a lock; take the write lock only when there is work to do."""
+    with reading(ledger) as conn:
+        found = version(conn)
+    if found is not None and found > schema.SCHEMA_VERSION:
+        raise UnusableInput(LEDGER_NEWER(None, found=found, supported=schema.SCHEMA_VERSION))
+    if found != schema.SCHEMA_VERSION:
+        with _locked(ledger) as conn:
+            _create_or_upgrade(conn)
+
+
+def _create_or_upgrade(conn: Connection) -> int:
+    found = version(conn)
+    if found is None:
+        schema.metadata.create_all(conn)
+        conn.execute(insert(schema.schema_version).values(version=schema.SCHEMA_VERSION))
         return schema.SCHEMA_VERSION
+    if found > schema.SCHEMA_VERSION:
+        raise UnusableInput(LEDGER_NEWER(None, found=found, supported=schema.SCHEMA_VERSION))
+    for step in range(found + 1, schema.SCHEMA_VERSION + 1):
+        MIGRATIONS[step](conn)
+        conn.execute(update(schema.schema_version).values(version=step))
+    return schema.SCHEMA_VERSION
+
+
+def migrate(ledger: Ledger) -> int:
+    """Create or upgrade the ledger's schema now, under the write lock."""
+    with _locked(ledger) as conn:
+        return _create_or_upgrade(conn)
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolkit.basics.problems import Problem, ProblemsFound
+from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
 
 if TYPE_CHECKING:
     from toolkit.ledger import Ledger
@@ -27,6 +27,13 @@ if TYPE_CHECKING:
 MONTH = (date(2026, 4, 1), date(2026, 4, 30))
 CLOSING_DAY = date(2026, 5, 4)
 """The first working day after April: when the month is closed and invoiced."""
+
+FOREIGN_LEDGER = define(
+    "demo-foreign-ledger", "error",
+    it="Il registro {url} contiene già documenti che non sono della demo: la demo crea ordini, DDT e fatture di "
+       "prova e non li scrive in un registro in uso. Indica un registro vuoto con --ledger.",
+    en="The ledger {url} already holds documents that are not the demo's: the demo creates sample orders, DDTs "
+       "and invoices and does not write them into a ledger in use. Give an empty ledger with --ledger.")
 
 Progress = Callable[[str, int, int], None]
 """Told (what, steps done, steps in all) when the month starts and after each step."""
@@ -78,9 +85,13 @@ def language(lang: str | None) -> str:
     return chosen if chosen in ("it", "en") else "it"
 
 
-def run_demo(out: Path, lang: str | None = None, *, sample_written: Callable[[Path], None] | None = None,
-             progress: Progress | None = None) -> Tally:
-    """Write the sample into `out`, check it (the report goes beside it), and run April on it."""
+def run_demo(out: Path, lang: str | None = None, *, ledger_url: str | None = None,
+             sample_written: Callable[[Path], None] | None = None, progress: Progress | None = None) -> Tally:
+    """Write the sample into `out`, check it (the report goes beside it), and run April on it.
+
+    The ledger is the SQLite file beside the sample, or `ledger_url` (to try a team's PostgreSQL
+    server): then it must be empty or one a demo made before, so that sample orders never
+    reach a ledger in use."""
     from toolkit.services import check
     from toolkit.services.sample import write_sample
     from toolkit.services.session import start
@@ -94,11 +105,21 @@ def run_demo(out: Path, lang: str | None = None, *, sample_written: Callable[[Pa
     check.write_report(out / "controllo-dati.xlsx", result.problems, workbook, lang)
     if result.errors or result.master is None:
         raise ProblemsFound(result.problems)
-    session = start(result, workbook)
+    session = start(result, workbook, ledger_url)
     try:
+        _claim(session.ledger)
         return month(session.master, session.ledger, out, lang, progress)
     finally:
         session.ledger.engine.dispose()
+
+
+def _claim(ledger: Ledger) -> None:
+    from toolkit.ledger.counts import claim_for_demo
+    from toolkit.ledger.db import writing
+
+    with writing(ledger) as conn:
+        if not claim_for_demo(conn):
+            raise UnusableInput(FOREIGN_LEDGER(None, url=ledger.url))
 
 
 def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Progress | None = None) -> Tally:

@@ -18,6 +18,7 @@ from toolkit.basics.problems import Problem, ProblemsFound
 from toolkit.intake.sources import RawWorkbook
 from toolkit.intake.validation import Checked
 from toolkit.ledger import Ledger, open_ledger
+from toolkit.ledger.lock import Patience
 from toolkit.model.records import MasterData
 from toolkit.services import check
 
@@ -29,11 +30,18 @@ class Session:
     warnings: list[Problem]
     """The check's warnings (a usable workbook has no errors)."""
     ledger_url: str | None = None
+    wait: float = 30.0
+    """Seconds a write waits for a colleague's before giving up."""
+    notify: Callable[[Problem], None] | None = None
+    """Told once when a write has to wait (who holds the ledger)."""
+    action: str = "toolkit"
+    """What the user is doing, as a colleague waiting for the ledger is told."""
 
     @cached_property
     def ledger(self) -> Ledger:
-        """Opened (created or upgraded as needed) on first use; `UnusableInput` when it cannot be."""
-        return open_ledger(self.ledger_url, self.workbook)
+        """Opened (upgraded as needed) on first use; `UnusableInput` when it cannot be. A ledger
+        that does not exist yet is created by the first write, never by reading."""
+        return open_ledger(self.ledger_url, self.workbook, patience=Patience(self.wait, self.notify), action=self.action)
 
 
 def start(checked: Checked, workbook: Path | Callable[[], Path], ledger_url: str | None = None) -> Session:

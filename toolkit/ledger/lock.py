@@ -1,0 +1,158 @@
+"""Waiting for the ledger's write lock, and saying who holds it.
+
+One action writes at a time (see `toolkit.ledger.db`). A colleague's month-end can hold the lock
+for a minute; whoever comes next should not wait in silence or for ever. So a writer tries the
+lock, and while it is taken says once who holds it — the OS user, the action, since when — and
+gives up after `Ledger.wait` seconds with a clear message (exit 2) that nothing was written.
+
+Who holds the lock is known differently per database. PostgreSQL shows it: each connection
+carries its holder in `application_name`, and `pg_locks` says which connection has the
+advisory lock. SQLite cannot tell, so the holder writes a small file beside the ledger while it
+holds the lock (`<ledger>.holder`); a file left by a killed process is harmless, because it is
+read only while someone actually holds the lock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+from toolkit.basics.problems import Problem, UnusableInput, define
+
+LEDGER_WAITING = define(
+    "ledger-waiting", "warning",
+    it="Il registro è occupato da {holder}: aspetto fino a {wait} secondi…",
+    en="The ledger is busy with {holder}: waiting up to {wait} seconds…")
+LEDGER_BUSY = define(
+    "ledger-busy", "error",
+    it="Il registro è ancora occupato da {holder} dopo {wait} secondi: non ho scritto nulla. Riprova più tardi "
+       "o aspetta di più con --wait.",
+    en="The ledger is still busy with {holder} after {wait} seconds: nothing was written. Try again later "
+       "or wait longer with --wait.")
+
+POLL = 0.2
+"""Seconds between two tries of a taken lock."""
+
+ADVISORY_KEY = 0x0D0C_2026
+"""The PostgreSQL advisory lock every writer takes (any fixed number the toolkit owns)."""
+
+Notify = Callable[[Problem], None]
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds the write lock: an OS user running an action, since a time (local)."""
+
+    user: str
+    action: str
+    since: datetime | None = None
+
+    def __str__(self) -> str:
+        when = f", {self.since:%d/%m %H:%M:%S}" if self.since else ""
+        return f"{self.user} ({self.action}{when})"
+
+    def tag(self) -> str:
+        """The holder as PostgreSQL keeps it in `application_name` (63 characters at most).
+
+        >>> Holder("anna", "toolkit invoice").tag()
+        'toolkit|anna|toolkit invoice'
+        """
+        return f"toolkit|{self.user}|{self.action}"[:63]
+
+    @classmethod
+    def from_tag(cls, tag: str | None, since: datetime | None) -> Holder:
+        """
+        >>> str(Holder.from_tag("toolkit|anna|toolkit ship", None))
+        'anna (toolkit ship)'
+        >>> str(Holder.from_tag(None, None))
+        'another user (unknown)'
+        """
+        parts = (tag or "").split("|", 2)
+        if len(parts) == 3 and parts[0] == "toolkit":
+            return cls(parts[1], parts[2], since)
+        return cls("another user", tag or "unknown", since)
+
+
+UNKNOWN = Holder("another user", "unknown")
+
+
+@dataclass(frozen=True)
+class Patience:
+    """How long a writer waits for the lock, and whom it tells that it is waiting."""
+
+    wait: float = 30.0
+    notify: Notify | None = None
+
+
+class Waiting:
+    """One writer's wait: tells once, gives up at the deadline."""
+
+    def __init__(self, patience: Patience):
+        self.patience = patience
+        self.deadline = time.monotonic() + patience.wait
+        self.told = False
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def taken(self, holder: Callable[[], Holder]) -> None:
+        """The lock is taken: give up when the time is over, else say so once and pause."""
+        wait = f"{self.patience.wait:g}"
+        if self.remaining() <= 0:
+            raise UnusableInput(LEDGER_BUSY(None, holder=str(holder()), wait=wait))
+        if not self.told and self.patience.notify is not None:
+            self.patience.notify(LEDGER_WAITING(None, holder=str(holder()), wait=wait))
+        self.told = True
+        time.sleep(min(POLL, self.remaining()))
+
+
+def try_advisory(conn: Connection) -> bool:
+    return bool(conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY}).scalar())
+
+
+def advisory_holder(conn: Connection) -> Holder:
+    """The PostgreSQL session holding the advisory lock, as its `application_name` tells."""
+    row = conn.execute(text(
+        "SELECT a.application_name, a.xact_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = :k AND l.objsubid = 1 LIMIT 1"),
+        {"k": ADVISORY_KEY}).first()
+    if row is None:
+        return UNKNOWN
+    since = row[1].astimezone().replace(tzinfo=None) if row[1] is not None else None
+    return Holder.from_tag(row[0], since)
+
+
+def holder_file(database: Path) -> Path:
+    return database.with_name(database.name + ".holder")
+
+
+def write_holder(database: Path, holder: Holder) -> None:
+    """Best effort: a ledger in a read-only folder still works, only without the name."""
+    try:
+        holder_file(database).write_text(json.dumps(
+            {"user": holder.user, "action": holder.action, "since": f"{holder.since:%Y-%m-%dT%H:%M:%S}",
+             "pid": os.getpid()}), encoding="utf-8")
+    except OSError:
+        pass
+
+
+def clear_holder(database: Path) -> None:
+    try:
+        holder_file(database).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def read_holder(database: Path) -> Holder:
+    try:
+        data = json.loads(holder_file(database).read_text(encoding="utf-8"))
+        return Holder(str(data["user"]), str(data["action"]), datetime.fromisoformat(data["since"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return UNKNOWN
