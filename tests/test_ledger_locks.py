@@ -17,12 +17,17 @@ from toolkit.ledger.db import reading, user
 
 HOLD = textwrap.dedent("""
     import sys, time
+    from pathlib import Path
     from toolkit.ledger import open_ledger
     from toolkit.ledger.db import writing
     ledger = open_ledger(sys.argv[1], action="toolkit invoice run")
+    done = Path(sys.argv[2])
     with writing(ledger):
         print("held", flush=True)
-        time.sleep(float(sys.argv[2]))
+        for _ in range(1200):
+            if done.exists():
+                break
+            time.sleep(0.1)
 """)
 
 
@@ -40,9 +45,15 @@ def workbook(tmp_path, sample_workbook) -> Path:
 class Colleague:
     """Another process holding the ledger's write lock, as a month-end run would."""
 
-    def __init__(self, url: str, seconds: float):
-        self.process = subprocess.Popen([sys.executable, "-c", HOLD, url, str(seconds)], stdout=subprocess.PIPE, text=True)
+    def __init__(self, url: str, done: Path):
+        self.done = done
+        self.process = subprocess.Popen([sys.executable, "-c", HOLD, url, str(done)], stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None and self.process.stdout.readline().strip() == "held"
+
+    def finish(self) -> None:
+        """Let go of the ledger, as the month-end does when it is done."""
+        self.done.touch()
+        self.process.wait(timeout=60)
 
     def holding(self) -> bool:
         return self.process.poll() is None
@@ -53,11 +64,11 @@ class Colleague:
 
 
 @pytest.fixture
-def colleague():
+def colleague(tmp_path):
     started: list[Colleague] = []
 
-    def start(url: str, seconds: float) -> Colleague:
-        started.append(Colleague(url, seconds))
+    def start(url: str) -> Colleague:
+        started.append(Colleague(url, tmp_path / f"done-{len(started)}"))
         return started[-1]
 
     yield start
@@ -75,7 +86,7 @@ def _orders(url: str) -> int:
 
 
 def test_a_writer_says_who_holds_the_ledger_and_gives_up_with_nothing_written(workbook, ledger_url, colleague):
-    busy = colleague(ledger_url, 120)
+    busy = colleague(ledger_url)
     run = toolkit("orders", "create", str(workbook), "--date", "2026-04-09", "--ledger", ledger_url,
                   "--wait", "1", "--lang", "en", cwd=workbook.parent)
     assert run.returncode == 2, run.stderr
@@ -88,20 +99,24 @@ def test_a_writer_says_who_holds_the_ledger_and_gives_up_with_nothing_written(wo
 
 
 def test_a_writer_waits_for_a_colleague_then_does_its_work(workbook, ledger_url, colleague):
-    busy = colleague(ledger_url, 3)
-    run = toolkit("orders", "create", str(workbook), "--date", "2026-04-09", "--ledger", ledger_url, "--json",
-                  cwd=workbook.parent)
-    assert run.returncode == 0, run.stderr
-    assert f"Il registro è occupato da {user()} (toolkit invoice run" in run.stderr
-    assert not busy.holding()
-    created = json.loads(run.stdout)["created"]
+    busy = colleague(ledger_url)
+    waiting = subprocess.Popen([sys.executable, "-m", "toolkit", "orders", "create", str(workbook), "--date", "2026-04-09",
+                                "--ledger", ledger_url, "--json"], cwd=workbook.parent, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert waiting.stderr is not None
+    told = waiting.stderr.readline()
+    assert f"Il registro è occupato da {user()} (toolkit invoice run" in told
+    busy.finish()
+    out, _ = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0
+    created = json.loads(out)["created"]
     assert created and _orders(ledger_url) == len(created)
 
 
 def test_readers_do_not_wait_for_a_writer(workbook, ledger_url, colleague):
     setup = toolkit("orders", "create", str(workbook), "--date", "2026-04-09", "--ledger", ledger_url, cwd=workbook.parent)
     assert setup.returncode == 0, setup.stderr
-    busy = colleague(ledger_url, 120)
+    busy = colleague(ledger_url)
     for verb in (("orders", "list"), ("invoice", "list"), ("orders", "preview", "--date", "2026-04-10")):
         run = toolkit(*verb[:1], *verb[1:2], str(workbook), *verb[2:], "--ledger", ledger_url, "--json", cwd=workbook.parent)
         assert run.returncode == 0, (verb, run.stderr)

@@ -1,21 +1,24 @@
 """The `toolkit` command line: the same services the Excel buttons call, for batch work.
 
 Exit codes: 0 done, 1 the data has problems (nothing was written), 2 the input is unusable
-(not a spreadsheet, locked, corrupt), 4 the documents were recorded but their file could not be
-written (the message gives the `toolkit print` command that prints them). A user's mistake never ends in a traceback; an internal
-error prints one line and, with TOOLKIT_DEBUG=1, the traceback.
+(not a spreadsheet, locked, corrupt, a mistake in the arguments), 3 an internal error (a bug:
+one line, the traceback with TOOLKIT_DEBUG=1), 4 the documents were recorded but their file
+could not be written (the message gives the `toolkit print` command that prints them), 130
+interrupted (Ctrl+C). A user's mistake never ends in a traceback. With `--json` each of these
+is also one JSON object on stdout (`toolkit.cli.output`).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from functools import cache
 from typing import TYPE_CHECKING
 
 import typer
 
 from toolkit.basics import runtime
-from toolkit.basics.problems import ProblemsFound, UnusableInput
+from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
 from toolkit.cli import output
 
 if TYPE_CHECKING:
@@ -25,11 +28,33 @@ app = typer.Typer(
     help="Ordini ricorrenti da Excel: controllo dati, generazione ordini, DDT, fatture differite. "
          "Recurring orders from Excel: data check, order generation, delivery notes, deferred invoices.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
 )
 
+USAGE = define("usage-error", "error", it="{reason}", en="{reason}")
+INTERRUPTED = define("interrupted", "error", it="Interrotto: ogni azione già confermata resta nel registro.",
+                     en="Interrupted: every action already committed stays in the ledger.")
+INTERNAL = define(
+    "internal-error", "error",
+    it="errore interno: {reason} (TOOLKIT_DEBUG=1 per i dettagli; segnalalo con il comando che l'ha prodotto)",
+    en="internal error: {reason} (TOOLKIT_DEBUG=1 for details; report it with the command that caused it)")
 
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"toolkit {version('recurring-orders-toolkit')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Versione del toolkit / toolkit version.")) -> None:
+    """Ordini ricorrenti da Excel. Recurring orders from Excel."""
+
+
+@cache
 def _register() -> None:
     from toolkit.cli import calendar, einvoice, invoicing, master, orders, printing, shipping, workbook
 
@@ -58,29 +83,54 @@ def _click_exceptions() -> tuple[type[ClickException], ...]:
 def main() -> None:
     runtime.configure()
     _register()
+    output.reset()
+    sys.exit(run(sys.argv[1:]))
+
+
+def run(args: list[str]) -> int:
+    """Run one command line and give its exit code; every way it can end is answered here."""
+    output.answer_in_json(args)
     try:
-        sys.exit(app(standalone_mode=False) or 0)
+        return int(app(args, prog_name="toolkit", standalone_mode=False) or 0)
     except UnusableInput as exc:
-        output.fail(exc.problem)
-        sys.exit(2)
+        return _stopped(2, exc.problem)
     except ProblemsFound as exc:
-        output.problems_found(exc.problems)
-        sys.exit(1)
+        if output.json_mode():
+            output.refusal(1, exc.problems)
+        else:
+            output.problems_found(exc.problems)
+        return 1
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        return int(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        sys.exit(130)
+        return _stopped(130, INTERRUPTED(None))
     except Exception as exc:  # click's usage errors and our own bugs alike end in one line
         if isinstance(exc, _click_exceptions()):
-            exc.show()
-            sys.exit(2)
+            if not output.json_mode():
+                exc.show()
+                return 2
+            return _stopped(2, USAGE(None, reason=exc.format_message()))
         from toolkit.services.printing import NotPrinted
 
         if isinstance(exc, NotPrinted):
-            output.fail(exc.problem(output.workbook(), output.lang()))
-            sys.exit(4)
+            return _stopped(4, exc.problem(output.workbook(), output.lang()))
         if os.environ.get("TOOLKIT_DEBUG"):
             raise
-        print(f"toolkit: errore interno / internal error: {type(exc).__name__}: {exc} "
-              "(TOOLKIT_DEBUG=1 per i dettagli / for details)", file=sys.stderr)
-        sys.exit(3)
+        return _stopped(3, INTERNAL(None, reason=internal_reason(exc)))
+
+
+def _stopped(code: int, problem: Problem) -> int:
+    output.fail(problem)
+    if output.json_mode():
+        output.refusal(code, [problem])
+    return code
+
+
+def internal_reason(exc: BaseException) -> str:
+    """An internal error in a line: its kind and first line, never a database statement or its
+    parameters (SQLAlchemy puts both in its messages; the driver's own error is enough)."""
+    from sqlalchemy.exc import StatementError
+
+    cause: BaseException = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
+    text = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    return f"{type(cause).__name__}: {text}" if text else type(cause).__name__

@@ -31,12 +31,12 @@ def register(app: typer.Typer) -> None:
         result = plan(session.master, start, end, out=out, lang=output.lang())
         problems = session.warnings + result.problems
         if json:
-            output.print_json({"from": start, "to": end, "deliveries": [
+            output.reply({"from": start, "to": end, "deliveries": [
                 {"date": d.day, "template": d.template, "customer": d.customer, "moved": d.moved,
                  "moved_from": d.moved_from, "nominal": list(d.nominal), "extra": d.extra,
                  "exceptions": [e.value for e in d.exceptions],
                  "lines": [{"item": line.item, "quantity": line.quantity} for line in d.lines]}
-                for d in result.dues], "problems": problems})
+                for d in result.dues]}, problems)
         else:
             for d in result.dues:
                 note = " *" if d.changed else ""

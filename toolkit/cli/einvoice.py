@@ -48,11 +48,11 @@ def register(app: typer.Typer) -> None:
         result = export(session.master, session.ledger, out=out, run_id=run_id, month=period, zip=zip)
         problems = session.warnings + result.problems
         if json:
-            output.print_json({
+            output.reply({
                 "run_id": run_id, "month": month, "folder": result.folder,
                 "files": [{"invoice": number, "file": path} for number, path in result.files.items()],
                 "refused": [{"invoice": number, "problems": found} for number, found in result.refused.items()],
-                "archives": result.archives, "problems": problems})
+                "archives": result.archives}, problems)
             output.exit_for(problems)
             return
         output.print_problems(problems)

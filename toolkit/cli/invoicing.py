@@ -22,6 +22,7 @@ from toolkit.cli.session import codes, open_session, parse_day
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
 
 if TYPE_CHECKING:
+    from toolkit.services.invoicing import RunSummary
     from toolkit.services.payments import Recorded
 
 define({
@@ -56,7 +57,9 @@ class _RunByDefault(TyperGroup):
 
 invoice_app = typer.Typer(cls=_RunByDefault, no_args_is_help=True, help=(
     "Fatturazione di fine mese (fattura differita) e registro per il commercialista. "
-    "Month-end invoicing (deferred invoices) and the accountants' workbook."))
+    "Month-end invoicing (deferred invoices) and the accountants' workbook.\n\n"
+    "«toolkit invoice CARTELLA.xlsx --month 2026-04 --out DIR» è la forma breve di «toolkit invoice run …». "
+    "“toolkit invoice WORKBOOK --month 2026-04 --out DIR” is short for “toolkit invoice run …”."))
 payments_app = typer.Typer(no_args_is_help=True, help=(
     "Incassi e monitoraggio pagamenti. Payments and payment monitoring."))
 
@@ -67,6 +70,12 @@ def _invoice_json(x: Invoice) -> dict[str, object]:
             "status": x.status.value if x.status else None, "taxable": x.taxable, "vat": x.vat, "total": x.total,
             "ddts": [{"number": d.number, "date": d.day} for d in x.deliveries],
             "dues": [{"date": d.due_date, "amount": d.amount} for d in x.dues], "lines": len(x.lines)}
+
+
+def _run_json(r: RunSummary) -> dict[str, object]:
+    return {"run_id": r.run_id, "status": r.status.value, "first_date": r.first_date, "last_date": r.last_date,
+            "invoices": r.invoices, "numbers": [{"first": first, "last": last} for first, last in r.ranges],
+            "total": r.total}
 
 
 def _print_invoices(invoices: list[Invoice]) -> None:
@@ -120,10 +129,9 @@ def run_cmd(
                  per_customer=per_customer, copies=copies)
     problems = session.warnings + result.problems
     if json:
-        output.print_json({"run_id": result.run_id, "preview": result.preview,
-                           "invoices": [_invoice_json(x) for x in result.invoices], "files": result.files,
-                           "pending": [asdict(p) for p in result.pending],
-                           "problems": problems})
+        output.reply({"run_id": result.run_id, "preview": result.preview,
+                      "invoices": [_invoice_json(x) for x in result.invoices], "files": result.files,
+                      "pending": [asdict(p) for p in result.pending]}, problems)
         output.exit_for(problems)
         return
     _print_invoices(result.invoices)
@@ -147,7 +155,7 @@ def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg, json: bool = Js
     session = open_session(workbook, ledger, lang, wait)
     count, problems = undo(session.ledger, run_id)
     if json:
-        output.print_json({"run_id": run_id, "undone": count, "problems": problems})
+        output.reply({"run_id": run_id, "undone": count}, problems)
     else:
         output.print_problems(problems)
         if count:
@@ -177,7 +185,7 @@ def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
                        copies=copies, redo=f"toolkit invoice export {{workbook}} {run_id} --out {out}"
                        + (" --per-customer" if per_customer else "") + (" --copies" if copies else "")).files
     if json:
-        output.print_json({"run_id": run_id, "finalized": count, "files": files, "problems": problems})
+        output.reply({"run_id": run_id, "finalized": count, "files": files}, problems)
     else:
         output.print_problems(problems)
         if count:
@@ -215,11 +223,15 @@ def list_cmd(workbook: Path = WorkbookArg, json: bool = JsonOption, ledger: str 
     session = open_session(workbook, ledger, lang)
     runs = run_list(session.ledger)
     if json:
-        output.print_json({"runs": [{**asdict(r), "status": r.status.value} for r in runs]})
+        output.reply({"runs": [_run_json(r) for r in runs]}, session.warnings)
         return
+    if runs:
+        heading = (("Emissione", "Stato", "Date", "Fatture", "Numeri", "Totale") if _it() else
+                   ("Run", "Status", "Dates", "Invoices", "Numbers", "Total"))
+        typer.echo(f"{heading[0]:<17}  {heading[1]:<6} {heading[2]:<21}  {heading[3]:>4}  {heading[4]}  {heading[5]:>14}")
     for r in runs:
-        typer.echo(f"{r.run_id}  {r.status.value:<6} {r.first_date:%d/%m/%Y}–{r.last_date:%d/%m/%Y}  "
-                   f"{r.invoices:>4}  {', '.join(r.numbers)}  {r.total:>14}")
+        typer.echo(f"{r.run_id:<17}  {r.status.value:<6} {r.first_date:%d/%m/%Y}–{r.last_date:%d/%m/%Y}  "
+                   f"{r.invoices:>4}  {r.numbers}  {r.total:>14}")
 
 
 # ---- payments
@@ -258,7 +270,7 @@ def record_cmd(
 
 def _report_recorded(result: Recorded, json: bool) -> None:
     if json:
-        output.print_json({"recorded": result.recorded, "duplicates": result.duplicates, "problems": result.problems})
+        output.reply({"recorded": result.recorded, "duplicates": result.duplicates}, result.problems)
     else:
         output.print_problems(result.problems)
         typer.echo(result.summary(output.lang()))
@@ -301,10 +313,10 @@ def status_cmd(workbook: Path = WorkbookArg,
                     customer=customer, out=out, lang=output.lang())
     rows, path = result.rows, result.file
     if json:
-        output.print_json({"as_of": day, "file": path, "invoices": [
+        output.reply({"as_of": day, "file": path, "invoices": [
             {"number": r.number, "kind": r.kind, "date": r.invoice_date, "customer": r.customer, "total": r.total,
              "collected": r.collected, "outstanding": r.outstanding, "paid": r.paid, "next_due": r.next_due,
-             "next_due_amount": r.next_due_amount, "days_to_due": r.days_to_due} for r in rows]})
+             "next_due_amount": r.next_due_amount, "days_to_due": r.days_to_due} for r in rows]}, session.warnings)
         return
     for r in rows:
         due = f"{r.next_due:%d/%m/%Y} {r.next_due_amount} ({r.days_to_due:+d})" if r.next_due else ""

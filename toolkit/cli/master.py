@@ -18,7 +18,8 @@ def register(app: typer.Typer) -> None:
     @app.command("sample")
     def sample(
         folder: Path = typer.Argument(Path("."), help="Cartella dove scrivere l'esempio / folder for the sample."),
-        lang: str = typer.Option("it", "--lang", help="Lingua di fogli e colonne / sheet language: it, en."),
+        lang: str = typer.Option("it", "--lang", callback=output.choose_language,
+                                 help="Lingua di fogli e colonne / sheet language: it, en."),
     ) -> None:
         """Scrive una cartella anagrafiche d'esempio realistica. Write a realistic sample master workbook."""
         from toolkit.services.sample import write_sample
@@ -44,7 +45,7 @@ def register(app: typer.Typer) -> None:
         if report is not None:
             data_check.write_report(report, result.problems, workbook, output.lang())
         if json:
-            output.print_json({"problems": result.problems})
+            output.reply({}, result.problems)
         else:
             output.print_problems(result.problems)
             if not result.problems:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -11,6 +12,9 @@ from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, WaitOption
 from toolkit.cli.session import codes, open_session, parse_day
 from toolkit.core.orders import STATUS_LABELS, OrderStatus
+
+if TYPE_CHECKING:
+    from toolkit.services.orders import PreviewRow
 
 orders_app = typer.Typer(help="Ordini: anteprima, creazione, elenco. Orders: preview, create, list.",
                          no_args_is_help=True)
@@ -35,16 +39,20 @@ def preview_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
     result = preview(session.master, session.ledger, parse_day(date), with_catch_up=catch_up)
     problems = session.warnings + result.problems
     if json:
-        output.print_json({"date": result.day, "missed_days": result.missed_days, "orders": [asdict(r) for r in result.rows],
-                           "customers": {c: {**asdict(e), "credit_limit": limit, "headroom": e.headroom(limit)}
-                                         for c, (e, limit) in result.customers.items()},
-                           "problems": problems})
+        output.reply({"date": result.day, "missed_days": result.missed_days, "orders": [_preview_row(r) for r in result.rows],
+                      "customers": {c: {**asdict(e), "credit_limit": limit, "headroom": e.headroom(limit)}
+                                    for c, (e, limit) in result.customers.items()}}, problems)
     else:
         from toolkit.cli.tables import print_preview
 
         print_preview(result, output.lang())
         output.print_problems(problems)
     output.exit_for(problems)
+
+
+def _preview_row(row: PreviewRow) -> dict[str, Any]:
+    fields = asdict(row)
+    return {"date": fields.pop("day"), **fields}
 
 
 @orders_app.command("create")
@@ -77,9 +85,9 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                                        output.lang()))
         written += at_once_documents(session.master, session.ledger, result, out, output.lang())
     if json:
-        output.print_json({"created": result.created, "already_existing": result.already_existing, "problems": problems,
-                           "ddts": [n.number for n in result.notes], "invoices": [x.number for x in result.invoices],
-                           "files": written})
+        output.reply({"created": result.created, "already_existing": result.already_existing,
+                      "ddts": [n.number for n in result.notes], "invoices": [x.number for x in result.invoices],
+                      "files": written}, problems)
     else:
         for row in result.created:
             typer.echo(f"{row['number']}  {row['template']}  {row['date']:%d/%m/%Y}  {row['customer']}")
@@ -107,11 +115,11 @@ def list_cmd(workbook: Path = WorkbookArg,
             raise typer.BadParameter(", ".join(s.value for s in OrderStatus), param_hint="--status") from None
     found = list_orders(session.ledger, statuses)
     if json:
-        output.print_json({"orders": [
+        output.reply({"orders": [
             {"number": o.number, "date": o.order_date, "template": o.template, "customer": o.customer,
              "ship_to": o.ship_to, "document_type": o.document_type.value, "status": o.status.value,
              "lines": len(o.lines), "quantity": o.quantity, "to_ship": o.to_ship, "amount": o.amount}
-            for o in found]})
+            for o in found]}, session.warnings)
         return
     i = 0 if _it() else 1
     for o in found:

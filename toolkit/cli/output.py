@@ -1,7 +1,12 @@
 """How commands speak: problem lines, JSON, the language, exit codes.
 
-Human output goes to stdout as `Sheet!Cell: message`, one line per problem; `--json` output is
-a single JSON document on stdout. Both come from the same `Problem` records.
+Human output goes to stdout as `Sheet!Cell: message`, one line per problem. With `--json`,
+every outcome — done, data problems, unusable input, a usage mistake, an internal error — is
+one JSON object on stdout: `ok`, `exit_code`, `problems`, then the verb's result under the
+names `toolkit.cli.schemas` gives (docs/cli.md). Both come from the same `Problem` records.
+
+`--json` and `--lang` are read first, before any other argument, so that even a mistake in
+the arguments is answered in JSON, and a file that cannot be read in the language asked for.
 """
 
 from __future__ import annotations
@@ -18,9 +23,31 @@ import typer
 
 from toolkit.basics.problems import Problem, Severity
 
-LangOption = typer.Option(None, "--lang", help="Lingua dei messaggi / message language: it, en "
-                          "(default: the workbook's setting, else it).")
-JsonOption = typer.Option(False, "--json", help="Output JSON for programs / uscita JSON.")
+LANGUAGES = ("it", "en")
+
+_state: dict[str, Any] = {"lang": "it", "chosen": None, "json": False}
+
+
+def choose_language(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value.lower() not in LANGUAGES:
+        raise typer.BadParameter(f"«{value}»: it, en", param_hint="--lang")
+    _state["chosen"] = _state["lang"] = value.lower()
+    return value.lower()
+
+
+def answer_in_json(args: list[str]) -> None:
+    """Settled from the raw arguments, before parsing: a mistake in them is answered in JSON too."""
+    _state["json"] = "--json" in args
+
+
+LangOption = typer.Option(None, "--lang", is_eager=True, callback=choose_language, metavar="it|en",
+                          help="Lingua dei messaggi / message language: it, en (default: the workbook's setting, "
+                               "else it).")
+JsonOption = typer.Option(False, "--json",
+                          help="Un oggetto JSON su stdout, in ogni caso / one JSON object on stdout, whatever happens "
+                               "(docs/cli.md).")
 LedgerOption = typer.Option(None, "--ledger", envvar="TOOLKIT_LEDGER_URL",
                             help="SQLAlchemy URL of the ledger (default: SQLite file beside the workbook).")
 DEFAULT_WAIT = 30.0
@@ -28,17 +55,26 @@ WaitOption = typer.Option(DEFAULT_WAIT, "--wait", min=0, metavar="SECONDS",
                           help="Secondi di attesa se un collega sta scrivendo nel registro / seconds to wait while a "
                                "colleague writes to the ledger.")
 
-_state: dict[str, str] = {"lang": "it"}
+
+def reset() -> None:
+    """A fresh start for one command (the tests run several in one process)."""
+    _state.update(lang="it", chosen=None, json=False)
+    _state.pop("workbook", None)
 
 
 def set_lang(lang: str | None, workbook_lang: str | None = None) -> str:
-    chosen = (lang or workbook_lang or "it").lower()
-    _state["lang"] = chosen if chosen in ("it", "en") else "it"
-    return _state["lang"]
+    """The language: the option, else the workbook's *Lingua*, else Italian."""
+    chosen = (lang or _state["chosen"] or workbook_lang or "it").lower()
+    _state["lang"] = chosen if chosen in LANGUAGES else "it"
+    return str(_state["lang"])
 
 
 def lang() -> str:
-    return _state["lang"]
+    return str(_state["lang"])
+
+
+def json_mode() -> bool:
+    return bool(_state["json"])
 
 
 def set_workbook(path: Path) -> None:
@@ -95,6 +131,19 @@ def to_jsonable(value: Any) -> Any:
 def print_json(document: dict[str, Any]) -> None:
     json.dump(to_jsonable(document), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def reply(result: dict[str, Any], problems: Iterable[Problem] = ()) -> None:
+    """A verb's JSON answer: `ok` and `exit_code` (1 when a problem is an error), the problems,
+    then the result."""
+    found = list(problems)
+    code = 1 if has_errors(found) else 0
+    print_json({"ok": code == 0, "exit_code": code, "problems": found, **result})
+
+
+def refusal(code: int, problems: Iterable[Problem]) -> None:
+    """The JSON answer of a verb that stopped before its result (exit 1 to 4)."""
+    print_json({"ok": False, "exit_code": code, "problems": list(problems)})
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:

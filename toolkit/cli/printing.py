@@ -50,8 +50,8 @@ def register(app: typer.Typer) -> None:
         selection = Selection(tuple(sorted(codes(numbers) or ())), first, last, run, unprinted)
         result = print_documents(session.master, session.ledger, kind, selection, out, output.lang(), pdf=pdf)
         if json:
-            output.print_json({"printed": list(result.numbers), "workbook": result.written, "pdf": result.pdf,
-                               "problems": list(result.problems)})
+            output.reply({"printed": list(result.numbers), "workbook": result.written, "pdf": result.pdf},
+                         result.problems)
         else:
             output.print_problems(result.problems)
             for path in (result.written, result.pdf):

@@ -121,7 +121,7 @@ def _period(date: str, to: str | None) -> tuple[datetime.date, datetime.date]:
 
 def _report(json: bool, result: Shipped) -> None:
     if json:
-        output.print_json({
+        output.reply({
             "shipped": [{"ddt": n.number, "date": n.day, "customer": n.customer, "ship_to": n.ship_to,
                          "carrier": n.carrier, "reason": n.reason.value, "forced": n.forced,
                          "orders": list(n.orders), "lines": len(n.lines)} for n in result.notes],
@@ -129,8 +129,7 @@ def _report(json: bool, result: Shipped) -> None:
                      for h in result.held],
             "completed": list(result.completed),
             "workbook": result.written,
-            "problems": list(result.problems),
-        })
+        }, result.problems)
         return
     for n in result.notes:
         typer.echo(f"{n.number}  {n.day:%d/%m/%Y}  {n.customer:<8} {', '.join(n.orders)}  "

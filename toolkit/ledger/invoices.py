@@ -60,9 +60,14 @@ class RunSummary:
     first_date: date
     last_date: date
     invoices: int
-    numbers: tuple[str, ...]
-    """One range per series: `FT-2026-00001 … FT-2026-00045`."""
+    ranges: tuple[tuple[str, str], ...]
+    """First and last number per series and year: (`FT-2026-00001`, `FT-2026-00045`)."""
     total: Decimal
+
+    @property
+    def numbers(self) -> str:
+        """The ranges as a person reads them: `FT-2026-00001 … FT-2026-00045`."""
+        return ", ".join(first if first == last else f"{first} … {last}" for first, last in self.ranges)
 
 
 def series_for(settings: Settings, kind: InvoiceKind) -> str:
@@ -271,13 +276,11 @@ def run_summaries(conn: Connection) -> list[RunSummary]:
         spans: dict[tuple[str, int], list[int]] = defaultdict(list)
         for r in items:
             spans[(r.series, r.year)].append(r.number)
-        numbers = tuple(
-            document_number(series, year, min(taken)) + (
-                f" … {document_number(series, year, max(taken))}" if len(taken) > 1 else "")
-            for (series, year), taken in sorted(spans.items()))
+        ranges = tuple((document_number(series, year, min(taken)), document_number(series, year, max(taken)))
+                       for (series, year), taken in sorted(spans.items()))
         summaries.append(RunSummary(
             run_id, InvoiceStatus.DRAFT if any(r.status == "draft" for r in items) else InvoiceStatus.FINAL,
-            min(r.invoice_date for r in items), max(r.invoice_date for r in items), len(items), numbers,
+            min(r.invoice_date for r in items), max(r.invoice_date for r in items), len(items), ranges,
             sum((r.total for r in items), Decimal(0))))
     return summaries
 

@@ -31,7 +31,9 @@ from toolkit.core.invoicing import Billable, Invoice, InvoiceStatus, Pending, Re
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import document_number, reading, writing
 from toolkit.ledger.invoices import (
-    RunSummary,
+    RunSummary as RunSummary,
+)
+from toolkit.ledger.invoices import (
     counter_last,
     delete_run,
     delivered_orders,

@@ -1,0 +1,154 @@
+"""The JSON contract of the command line: one JSON Schema per verb that takes `--json`.
+
+Every answer is one object with `ok` (exit code 0), `exit_code`, `problems`, and — when the
+verb got as far as its result — the result under the names below. A program can rely on these
+names and types; a new field is added here first, or the tests that validate every verb's
+output against these schemas fail. Amounts and quantities are strings holding exact decimals
+("1234.50"), dates are ISO dates, files are paths.
+
+`python -m toolkit.cli.schemas docs/cli.md` writes the schemas as that file's reference part
+(everything after its "## Reference" heading); without a file it prints them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+Schema = dict[str, Any]
+
+TEXT: Schema = {"type": "string"}
+TEXT_OR_NULL: Schema = {"type": ["string", "null"]}
+INT: Schema = {"type": "integer"}
+BOOL: Schema = {"type": "boolean"}
+DECIMAL: Schema = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+DECIMAL_OR_NULL: Schema = {"type": ["string", "null"], "pattern": r"^-?\d+(\.\d+)?$"}
+DATE: Schema = {"type": "string", "format": "date"}
+DATE_OR_NULL: Schema = {"type": ["string", "null"], "format": "date"}
+PATH: Schema = TEXT
+PATH_OR_NULL: Schema = TEXT_OR_NULL
+EXIT_CODES = (0, 1, 2, 3, 4, 130)
+
+
+def array(items: Schema) -> Schema:
+    return {"type": "array", "items": items}
+
+
+def record(**fields: Schema) -> Schema:
+    """An object with exactly these fields, all present."""
+    return {"type": "object", "properties": fields, "required": list(fields), "additionalProperties": False}
+
+
+PROBLEM = record(code=TEXT, severity={"enum": ["error", "warning"]}, workbook=TEXT_OR_NULL, sheet=TEXT_OR_NULL,
+                 cell=TEXT_OR_NULL, message=TEXT)
+
+ORDER_MADE = record(template=TEXT, date=DATE, customer=TEXT, number=TEXT, lines=INT, amount=DECIMAL)
+
+INVOICE = record(number=TEXT_OR_NULL, kind={"enum": ["invoice", "credit-note"]}, deferred=BOOL, date=DATE,
+                 customer=TEXT, group=TEXT, period=array(DATE), status=TEXT_OR_NULL, taxable=DECIMAL, vat=DECIMAL,
+                 total=DECIMAL, ddts=array(record(number=TEXT, date=DATE)),
+                 dues=array(record(date=DATE, amount=DECIMAL)), lines=INT)
+
+PAYMENT = record(invoice=TEXT, date=DATE, amount=DECIMAL, method=TEXT_OR_NULL, reference=TEXT_OR_NULL)
+
+RESULTS: dict[str, dict[str, Schema]] = {
+    "check": {},
+    "calendar": {
+        "from": DATE, "to": DATE,
+        "deliveries": array(record(
+            date=DATE, template=TEXT, customer=TEXT, moved=BOOL, moved_from=DATE_OR_NULL, nominal=array(DATE),
+            extra=BOOL, exceptions=array(TEXT), lines=array(record(item=TEXT, quantity=DECIMAL)))),
+    },
+    "orders preview": {
+        "date": DATE, "missed_days": array(DATE),
+        "orders": array(record(
+            date=DATE, template=TEXT, customer=TEXT, customer_name=TEXT, ship_to=TEXT_OR_NULL, lines=INT,
+            quantity=DECIMAL, amount=DECIMAL, existing=TEXT_OR_NULL, changed=BOOL, catch_up=BOOL)),
+        "customers": {"type": "object", "additionalProperties": record(
+            customer=TEXT, last_order_date=DATE_OR_NULL, last_order_amount=DECIMAL, unshipped=DECIMAL,
+            outstanding=DECIMAL, credit_limit=DECIMAL_OR_NULL, headroom=DECIMAL_OR_NULL)},
+    },
+    "orders create": {
+        "created": array(ORDER_MADE), "already_existing": array(ORDER_MADE), "ddts": array(TEXT),
+        "invoices": array(TEXT), "files": array(PATH),
+    },
+    "orders list": {
+        "orders": array(record(
+            number=TEXT, date=DATE, template=TEXT, customer=TEXT, ship_to=TEXT_OR_NULL, document_type=TEXT,
+            status=TEXT, lines=INT, quantity=DECIMAL, to_ship=DECIMAL, amount=DECIMAL)),
+    },
+    "ship": {
+        "shipped": array(record(ddt=TEXT, date=DATE, customer=TEXT, ship_to=TEXT_OR_NULL, carrier=TEXT_OR_NULL,
+                                reason=TEXT, forced=BOOL, orders=array(TEXT), lines=INT)),
+        "held": array(record(order=TEXT, customer=TEXT, reason=TEXT, items=array(TEXT))),
+        "completed": array(TEXT), "workbook": PATH_OR_NULL,
+    },
+    "invoice run": {
+        "run_id": TEXT_OR_NULL, "preview": BOOL, "invoices": array(INVOICE), "files": array(PATH),
+        "pending": array(record(customer=TEXT, reason=TEXT, lines=INT)),
+    },
+    "invoice finalize": {"run_id": TEXT, "finalized": INT, "files": array(PATH)},
+    "invoice undo": {"run_id": TEXT, "undone": INT},
+    "invoice list": {
+        "runs": array(record(run_id=TEXT, status={"enum": ["draft", "final"]}, first_date=DATE, last_date=DATE,
+                             invoices=INT, numbers=array(record(first=TEXT, last=TEXT)), total=DECIMAL)),
+    },
+    "payments record": {"recorded": array(PAYMENT), "duplicates": array(PAYMENT)},
+    "payments import": {"recorded": array(PAYMENT), "duplicates": array(PAYMENT)},
+    "payments status": {
+        "as_of": DATE, "file": PATH_OR_NULL,
+        "invoices": array(record(
+            number=TEXT, kind=TEXT, date=DATE, customer=TEXT, total=DECIMAL, collected=DECIMAL, outstanding=DECIMAL,
+            paid=BOOL, next_due=DATE_OR_NULL, next_due_amount=DECIMAL_OR_NULL, days_to_due={"type": ["integer", "null"]})),
+    },
+    "einvoice": {
+        "run_id": TEXT_OR_NULL, "month": TEXT_OR_NULL, "folder": PATH,
+        "files": array(record(invoice=TEXT, file=PATH)),
+        "refused": array(record(invoice=TEXT, problems=array(PROBLEM))),
+        "archives": array(PATH),
+    },
+    "print": {"printed": array(TEXT), "workbook": PATH_OR_NULL, "pdf": PATH_OR_NULL},
+}
+"""Each verb's result fields, present when the verb got as far as its result."""
+
+
+def schema(verb: str) -> Schema:
+    """The whole JSON Schema of `toolkit VERB --json`: the envelope, and the result when `ok`."""
+    fields = RESULTS[verb]
+    document: Schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"toolkit {verb} --json",
+        "type": "object",
+        "properties": {"ok": BOOL, "exit_code": {"enum": list(EXIT_CODES)}, "problems": array(PROBLEM), **fields},
+        "required": ["ok", "exit_code", "problems"],
+        "additionalProperties": False,
+    }
+    if fields:
+        document["if"] = {"properties": {"ok": {"const": True}}}
+        document["then"] = {"required": list(fields)}
+    return document
+
+
+def reference() -> str:
+    """The schemas as docs/cli.md shows them."""
+    parts = []
+    for verb in RESULTS:
+        parts.append(f"### `toolkit {verb} --json`\n\n```json\n{json.dumps(schema(verb), indent=2)}\n```\n")
+    return "\n".join(parts)
+
+
+HEADING = "## Reference\n\n"
+
+
+def write_reference(doc: Path) -> None:
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(text[:text.index(HEADING) + len(HEADING)] + reference(), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        write_reference(Path(sys.argv[1]))
+    else:
+        print(reference(), end="")
