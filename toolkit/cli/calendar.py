@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from toolkit.cli import output
-from toolkit.cli.output import JsonOption, LangOption
+from toolkit.cli.output import JsonOption, LangOption, VerboseOption
 from toolkit.cli.session import open_master, parse_day
 
 
@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
         date_from: str = typer.Option(..., "--from", help="Primo giorno / first day."),
         date_to: str = typer.Option(..., "--to", help="Ultimo giorno / last day."),
         out: Path | None = typer.Option(None, "--out", help="Scrivi il calendario in questo .xlsx / write the plan here."),
-        json: bool = JsonOption,
+        json: bool = JsonOption, verbose: bool = VerboseOption,
         lang: str | None = LangOption,
     ) -> None:
         """Piano delle consegne fra due date: griglia ed elenco. The delivery plan between two dates: grid and list."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from toolkit.cli import output
-from toolkit.cli.output import JsonOption, LangOption, LedgerOption, WaitOption
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import open_session
 
 
@@ -27,7 +27,8 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", help="Cartella dei file XML / folder for the XML files."),
         zip: bool = typer.Option(False, "--zip", help="Anche lo zip per lo SDI (più zip oltre i 5 MB) / also the zip "
                                  "for SDI (several past 5 MB)."),
-        json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
+        json: bool = JsonOption,
+        verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
     ) -> None:
         """Fatture elettroniche FatturaPA delle fatture definitive, controllate come fa lo SDI. FatturaPA e-invoices
         of the final invoices, checked as SDI does."""

@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 
 from toolkit.basics.labels import define, label
 from toolkit.cli import output
-from toolkit.cli.output import JsonOption, LangOption, LedgerOption, WaitOption
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, open_session, parse_day
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
 
@@ -101,7 +101,8 @@ def run_cmd(
     final: bool = typer.Option(False, "--final", help="Emetti subito definitive (non annullabili) / issue as final."),
     per_customer: bool = PerCustomerOption, copies: bool = CopiesOption,
     out: Path | None = typer.Option(None, "--out", help="Cartella dei risultati / output folder."),
-    json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
+    json: bool = JsonOption,
+    verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
 ) -> None:
     """Fatture del mese: differite con i DDT, note di credito per i resi. Invoice the month: deferred invoices citing
     the DDTs, credit notes for returns."""
@@ -147,7 +148,7 @@ def run_cmd(
 
 
 @invoice_app.command("undo")
-def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg, json: bool = JsonOption,
+def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg, json: bool = JsonOption, verbose: bool = VerboseOption,
              ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Annulla un'emissione in bozza (solo l'ultima della serie). Undo a draft run (only the latest of its series)."""
     from toolkit.services.invoicing import undo
@@ -169,6 +170,7 @@ def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
                  out: Path | None = typer.Option(None, "--out", help="Riscrivi qui la cartella per il commercialista / "
                                                  "rewrite the accountants' workbook here."),
                  per_customer: bool = PerCustomerOption, copies: bool = CopiesOption, json: bool = JsonOption,
+                 verbose: bool = VerboseOption,
                  ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Rende definitive le fatture di un'emissione. Make a run's invoices final."""
     from toolkit.services.invoicing import export, finalize, output_names
@@ -215,7 +217,8 @@ def export_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
 
 
 @invoice_app.command("list")
-def list_cmd(workbook: Path = WorkbookArg, json: bool = JsonOption, ledger: str | None = LedgerOption,
+def list_cmd(workbook: Path = WorkbookArg, json: bool = JsonOption,
+             verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
              lang: str | None = LangOption) -> None:
     """Le emissioni di fatture nel registro, dalla più recente. The invoicing runs in the ledger, latest first."""
     from toolkit.services.invoicing import runs as run_list
@@ -245,7 +248,8 @@ def record_cmd(
     amount: str = typer.Option(..., "--amount", help="Importo / amount: 1234,56 (negativo per un rimborso)."),
     method: str | None = typer.Option(None, "--method", help="Modalità / method: bonifico, riba, contanti, carta, rid."),
     reference: str | None = typer.Option(None, "--reference", help="Riferimento (CRO, TRN) / reference."),
-    json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
+    json: bool = JsonOption,
+    verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
 ) -> None:
     """Registra un incasso su una fattura. Record a payment on an invoice."""
     from toolkit.basics.money import NotANumber, to_decimal
@@ -281,7 +285,7 @@ def _report_recorded(result: Recorded, json: bool) -> None:
 def import_cmd(workbook: Path = WorkbookArg,
                file: Path = typer.Argument(..., help="Foglio o CSV degli incassi / payments sheet or CSV: "
                                            "Fattura, Data, Importo[, Modalità, Riferimento]."),
-               json: bool = JsonOption, ledger: str | None = LedgerOption,
+               json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
                wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Importa gli incassi da un foglio o CSV; la stessa riga due volte è registrata una volta.
     Import payments from a sheet or CSV; the same row twice is recorded once."""
@@ -299,7 +303,8 @@ def status_cmd(workbook: Path = WorkbookArg,
                as_of: str | None = typer.Option(None, "--as-of", help="Situazione a questa data (default oggi) / "
                                                 "status as of this date (default today)."),
                out: Path | None = typer.Option(None, "--out", help="Scadenzario .xlsx da scrivere / workbook to write."),
-               json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+               json: bool = JsonOption,
+               verbose: bool = VerboseOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Monitoraggio pagamenti: pagato, incassato, da incassare, prossima scadenza. Payment monitoring."""
     from toolkit.basics.dates import today_rome
     from toolkit.core.payments import Show

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from toolkit.cli import output
-from toolkit.cli.output import JsonOption, LangOption, LedgerOption
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
     @app.command("check")
     def check(
         workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook (.xlsx, .xlsm, .ods, .xls)."),
-        json: bool = JsonOption,
+        json: bool = JsonOption, verbose: bool = VerboseOption,
         report: Path | None = typer.Option(None, "--report", help="Scrivi il «Controllo dati» in questo .xlsx / "
                                            "write the data-check workbook here."),
         lang: str | None = LangOption,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from toolkit.cli import output
-from toolkit.cli.output import JsonOption, LangOption, LedgerOption, WaitOption
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, open_session, parse_day
 from toolkit.core.orders import STATUS_LABELS, OrderStatus
 
@@ -31,7 +31,8 @@ def _it() -> bool:
 def preview_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                 catch_up: bool = typer.Option(True, "--catch-up/--no-catch-up",
                                               help="Includi i giorni saltati / include missed days."),
-                json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+                json: bool = JsonOption,
+                verbose: bool = VerboseOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Ordini in scadenza per la data, con la situazione del cliente. Orders due on the date, with each customer's position."""
     from toolkit.services.orders import preview
 
@@ -63,7 +64,7 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                                              help="Includi i giorni saltati / include missed days."),
                out: Path | None = typer.Option(None, "--out", help="Scrivi gli ordini stampabili in questo .xlsx / "
                                                "write the printable orders here (one sheet per order)."),
-               json: bool = JsonOption, ledger: str | None = LedgerOption,
+               json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
                wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Crea gli ordini in scadenza (tutti o quelli scelti), mai due volte. Create the due orders, never twice."""
     from toolkit.services.orders import at_once_documents, create, order_documents
@@ -102,7 +103,8 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
 def list_cmd(workbook: Path = WorkbookArg,
              status: str | None = typer.Option(None, "--status", help="Filtra per stato / filter by status: "
                                                + ", ".join(s.value for s in OrderStatus)),
-             json: bool = JsonOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
+             json: bool = JsonOption,
+             verbose: bool = VerboseOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Elenco degli ordini nel registro. The orders in the ledger."""
     from toolkit.services.orders import list_orders
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -58,7 +59,7 @@ WaitOption = typer.Option(DEFAULT_WAIT, "--wait", min=0, metavar="SECONDS",
 
 def reset() -> None:
     """A fresh start for one command (the tests run several in one process)."""
-    _state.update(lang="it", chosen=None, json=False)
+    _state.update(lang="it", chosen=None, json=False, verbose=False)
     _state.pop("workbook", None)
 
 
@@ -92,9 +93,41 @@ def problem_line(p: Problem) -> str:
     return f"{where}{mark}{p.message(lang())}"
 
 
+SHOWN_PER_KIND = 3
+"""Warnings of one kind printed in full before the rest are counted (all with --verbose)."""
+
+
+def _verbose_given(value: bool) -> bool:
+    _state["verbose"] = bool(value)
+    return value
+
+
+VerboseOption = typer.Option(False, "--verbose", "-v", callback=_verbose_given,
+                             help="Tutti gli avvisi, uno per riga / every warning, one per line.")
+
+
 def print_problems(problems: Iterable[Problem]) -> None:
-    for p in problems:
-        typer.echo(problem_line(p))
+    """Errors one per line, always; warnings too, up to a few of each kind, then how many more
+    (a large day's shipping has thousands of held orders: the summary is what a person reads;
+    --verbose, the JSON and the output workbooks have every one)."""
+    found = list(problems)
+    if _state.get("verbose"):
+        for p in found:
+            typer.echo(problem_line(p))
+        return
+    kinds = Counter(p.code for p in found if not p.is_error)
+    shown: Counter[str] = Counter()
+    for p in found:
+        if p.is_error:
+            typer.echo(problem_line(p))
+            continue
+        shown[p.code] += 1
+        if shown[p.code] <= SHOWN_PER_KIND:
+            typer.echo(problem_line(p))
+        if shown[p.code] == kinds[p.code] > SHOWN_PER_KIND:
+            more = kinds[p.code] - SHOWN_PER_KIND
+            typer.echo(f"avviso: … e altri {more} avvisi «{p.code}» (--verbose per vederli tutti)" if lang() == "it"
+                       else f"warning: … and {more} more «{p.code}» warnings (--verbose shows them all)")
 
 
 def notice(p: Problem) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from toolkit.cli import output
-from toolkit.cli.output import JsonOption, LangOption, LedgerOption, WaitOption
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, open_session, parse_day
 
 
@@ -25,7 +25,8 @@ def register(app: typer.Typer) -> None:
                                        "printed."),
         out: Path = typer.Option(..., "--out", help="File .xlsx da scrivere / workbook to write."),
         pdf: bool = typer.Option(False, "--pdf", help="Anche in PDF (LibreOffice) / also as PDF (LibreOffice)."),
-        json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
+        json: bool = JsonOption,
+        verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
     ) -> None:
         """Ristampa documenti dal registro. Print documents again from the ledger.
 

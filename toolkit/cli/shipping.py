@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from toolkit.cli import output
-from toolkit.cli.output import JsonOption, LangOption, LedgerOption, WaitOption
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, open_session, parse_day
 
 if TYPE_CHECKING:
@@ -45,7 +45,8 @@ def register(app: typer.Typer) -> None:
         future: bool = typer.Option(False, "--future", help="Accetta una data successiva a oggi / accept a date "
                                     "after today."),
         out: Path | None = typer.Option(None, "--out", help="Scrivi i DDT in questo .xlsx / write the DDTs here."),
-        json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
+        json: bool = JsonOption,
+        verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
     ) -> None:
         """Emette i DDT degli ordini scelti. Issue the delivery notes (DDT) of the chosen orders.
 
