@@ -134,7 +134,7 @@ def test_preview_as_json_lists_the_orders_and_each_customers_position(workbook, 
     preview = json.loads(result.stdout)
     assert preview["date"] == "2026-04-09" and preview["orders"]
     row = preview["orders"][0]
-    assert {"day", "template", "customer", "amount", "existing", "catch_up"} <= set(row)
+    assert {"date", "template", "customer", "amount", "existing", "catch_up"} <= set(row)
     position = preview["customers"][row["customer"]]
     assert {"customer", "unshipped", "outstanding", "credit_limit", "headroom"} <= set(position)
 
