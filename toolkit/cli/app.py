@@ -81,6 +81,8 @@ def main() -> None:
             sys.exit(4)
         if os.environ.get("TOOLKIT_DEBUG"):
             raise
-        print(f"toolkit: errore interno / internal error: {type(exc).__name__}: {exc} "
+        from toolkit.basics.failures import described
+
+        print(f"toolkit: errore interno / internal error: {described(exc)} "
               "(TOOLKIT_DEBUG=1 per i dettagli / for details)", file=sys.stderr)
         sys.exit(3)

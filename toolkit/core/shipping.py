@@ -28,6 +28,7 @@ from enum import StrEnum
 from toolkit.basics.cells import Location
 from toolkit.basics.labels import define as define_labels
 from toolkit.basics.labels import label as catalogue
+from toolkit.basics.limits import QUANTITY
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
 from toolkit.core.exposure import Exposure
@@ -260,6 +261,9 @@ def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order]) -> tup
             quantity = to_decimal(row.quantity)
         except NotANumber:
             quantity = None
+        if quantity is not None and not QUANTITY.admits(quantity):
+            problems.append(QUANTITY.problem(row.location, row.quantity))
+            continue
         if quantity is not None and order.document_type is DocumentType.RETURN:
             quantity = -abs(quantity)
         if quantity is None or quantity == 0 or quantity != quantity.quantize(QUANTITY_PLACES) \

@@ -58,6 +58,7 @@ from toolkit.model.cells import (
     Quantity,
     TaxCode,
     Text,
+    UnitPrice,
     VatNumber,
     Weekdays,
     YesNo,
@@ -342,9 +343,9 @@ class Price(Record):
     price_list: Code = column("Listino", "Price list", "Price-list code", "BASE", refers="price_lists")
     version: Code = column("Versione", "Version", "Version code", "2026A")
     item: Code = column("Articolo", "Item", "Item code", "A001", refers="items")
-    list_price: Money = column("Prezzo di listino", "List price", "Catalogue price", "18.50")
-    standard_price: Money = column("Prezzo standard", "Standard price", "The company's selling price", "17.90")
-    limit_price: Money | None = column("Prezzo limite", "Limit price", "Lowest price allowed", "16.00", default=None)
+    list_price: UnitPrice = column("Prezzo di listino", "List price", "Catalogue price", "18.50")
+    standard_price: UnitPrice = column("Prezzo standard", "Standard price", "The company's selling price", "17.90")
+    limit_price: UnitPrice | None = column("Prezzo limite", "Limit price", "Lowest price allowed", "16.00", default=None)
     discount: Percent | None = column(
         "Sconto %", "Discount %", "Discount in percent on the chosen price", "5", default=None)
     """Percentage off the chosen price (5 means 5 %)."""
@@ -414,7 +415,7 @@ class TemplateLine(Record):
     item: Code = column("Articolo", "Item", "Item code", "A001", refers="items")
     quantity: Quantity = column(
         "Quantità", "Quantity", "Quantity (positive; the return document type makes it negative)", "12")
-    price: Money | None = column("Prezzo", "Price", "Price override for this line", "15.00", default=None)
+    price: UnitPrice | None = column("Prezzo", "Price", "Price override for this line", "15.00", default=None)
     note: Text | None = column("Nota", "Note", "Note printed on the order line", "consegnare al retro", default=None)
     source: InstanceOf[Source]
 
