@@ -127,6 +127,12 @@ DUPLICATE_LINE = define(
     "ship-duplicate-line", "error",
     it="Ordine {number}, riga {line}: indicata due volte; lascia una sola riga con la quantità totale.",
     en="Order {number}, line {line}: given twice; keep one row with the total quantity.")
+STOCK_NOT_CHECKED = define(
+    "stock-not-checked", "warning",
+    it="Il foglio Giacenze manca: la giacenza non è controllata e ogni quantità ordinata viene spedita. "
+       "Per spedire solo la merce disponibile aggiungi il foglio Giacenze (Articolo, Quantità).",
+    en="The Stock sheet (Giacenze) is missing: stock is not checked and every ordered quantity ships. "
+       "To ship only what is available, add the Stock sheet (Item, Quantity).")
 UNKNOWN_ORDER_ROW = define(
     "ship-unknown-order", "error",
     it="L'ordine {number} non esiste nel registro: controlla il numero (es. OC-2026-00001).",
@@ -222,6 +228,18 @@ def stock_levels(master: MasterData) -> dict[str, Decimal] | None:
     for level in master.stock:
         levels[level.item] = levels.get(level.item, ZERO) + level.quantity
     return levels
+
+
+def missing_stock(master: MasterData) -> list[Problem]:
+    """The warning that stock is not checked, when the workbook has no stock sheet at all.
+
+    Without one every ordered quantity ships, whatever the delivery terms say: fine for a desk
+    that keeps no stock in the workbook, but a deleted or renamed sheet would ship goods that
+    are not there, so the data check and every shipment say so. A stock sheet present but with
+    no rows is the user's choice to keep stock there: no stock of anything, no warning."""
+    if master.stock is not None:
+        return []
+    return [STOCK_NOT_CHECKED(Location(StockLevel.sheet.it, None, master.workbook))]
 
 
 def route_area(customer: Customer, ship_to: ShipTo | None) -> str | None:

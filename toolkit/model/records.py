@@ -475,7 +475,10 @@ class StockLevel(Record):
 
     sheet: ClassVar[SheetHeading] = SheetHeading(
         "stock", "Giacenze", "Stock",
-        "Stock on hand for the availability delivery terms; without it everything counts as available.",
+        "Stock on hand: what ships is limited to it, as each customer's delivery terms say. Without this "
+        "sheet stock is not checked and every ordered quantity ships (the data check and `ship` warn: "
+        "`stock-not-checked`); with the sheet and no rows there is no stock of anything, so nothing ships "
+        "until it is filled in.",
         required=False)
 
     item: Code = column("Articolo", "Item", "Item code", "A001", refers="items")
