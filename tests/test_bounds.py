@@ -62,6 +62,35 @@ def test_a_number_beyond_its_limit_is_a_problem_at_its_cell(sheet, ref, value):
     assert "1.000.000" in problem.message("it") and "1,000,000" in problem.message("en")
 
 
+@pytest.mark.parametrize("sheet, ref, value", [
+    ("Righe modello", "C2", 1.2345),
+    ("Righe modello", "C2", "12,0005"),
+    ("Giacenze", "B2", 0.0001),
+])
+def test_a_quantity_has_three_decimals_at_most(sheet, ref, value):
+    sheets = minimal.sheets()
+    sheets["Giacenze"] = [["Articolo", "Quantità"], ["A001", 5]]
+    minimal.set_cell(sheets, sheet, ref, value)
+    result = check(minimal.workbook(sheets))
+    assert [(p.sheet, p.cell, p.code) for p in result.errors][:1] == [(sheet, ref, "too-many-decimals")]
+
+
+def test_a_formulas_float_tail_is_read_as_excel_shows_it():
+    result = checked({("Righe modello", "C2"): 0.1 + 0.2})
+    assert result.errors == [] and result.master.template_lines[0].quantity == D("0.3")
+
+
+def test_a_ddts_weight_is_rounded_to_the_gram(ledger):
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Articoli", "F1", "Peso")
+    minimal.set_cell(sheets, "Articoli", "F2", 0.333)
+    minimal.set_cell(sheets, "Righe modello", "C2", 1.5)
+    master = check(minimal.workbook(sheets)).master
+    assert create(master, ledger, DAY, with_catch_up=False).created
+    shipped = ship(master, ledger, DAY, all_open=True, force=True)
+    assert [n.weight for n in shipped.notes if n.customer == "C001"] == [D("0.500")]
+
+
 def test_the_message_says_the_range_in_both_languages():
     [problem] = checked({("Righe modello", "D3"): 1e20}).errors
     assert problem.message("it") == "«1e+20» è fuori dai limiti: scrivi un numero fra -1.000.000,00 e 1.000.000,00."

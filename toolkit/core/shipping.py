@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from toolkit.basics.cells import Location
@@ -162,7 +162,7 @@ class ShipmentDraft:
     reason: Reason
     lines: tuple[ShipmentLine, ...]
     weight: Decimal | None = None
-    """Kilograms, from the items' weights where known (None when no item has one)."""
+    """Kilograms to the gram, from the items' weights where known (None when no item has one)."""
     packages: int | None = None
     forced: bool = False
     """Shipped past the customer's credit limit by the user's choice (--force)."""
@@ -507,7 +507,7 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
             route = route_carrier(master, customer, ship_to.get(destination) if destination else None)
             chosen = route.code if route is not None else None
         known = [abs(line.quantity) * each for line in lines if (each := weights.get(line.item)) is not None]
-        weight = sum(known, ZERO) if known else None
+        weight = sum(known, ZERO).quantize(QUANTITY_PLACES, rounding=ROUND_HALF_UP) if known else None
         drafts.append(ShipmentDraft(day, code, destination, chosen, reason, tuple(lines), weight, None,
                                     forced=code in forced and reason is Reason.SALE))
     return drafts

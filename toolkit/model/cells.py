@@ -84,6 +84,10 @@ BAD_DAY_MONTH = define(
     "bad-day-month", "error",
     it="«{value}» non è un giorno/mese: scrivi ad es. 07/12 per il 7 dicembre.",
     en="“{value}” is not a day/month: write e.g. 07/12 for 7 December.")
+TOO_MANY_DECIMALS = define(
+    "too-many-decimals", "error",
+    it="«{value}» ha più di tre decimali: scrivi una quantità con al massimo tre decimali (es. 1,125).",
+    en="“{value}” has more than three decimals: write a quantity with three decimals at most (e.g. 1.125).")
 INVALID_VAT_NUMBER = define(
     "invalid-vat-number", "error",
     it="La partita IVA «{value}» non è valida (11 cifre con cifra di controllo): controlla di averla copiata bene.",
@@ -169,6 +173,23 @@ def _bounded(limit: Limit) -> Callable[[Any], Decimal]:
         return number
 
     return read
+
+
+_THOUSANDTHS = Decimal("0.001")
+
+
+def _quantity(value: Any) -> Decimal:
+    """A quantity within its limit, to the thousandth: the ledger keeps quantities in thousandths.
+
+    A formula's result can carry a binary float's tail (0.1 + 0.2 is 0.30000000000000004): read
+    as Excel shows it, to 15 significant digits, a float that is then a thousandth is one."""
+    number = _bounded(QUANTITY)(value)
+    if number != number.quantize(_THOUSANDTHS):
+        shown = Decimal(format(value, ".15g")) if isinstance(value, float) else number
+        if shown != shown.quantize(_THOUSANDTHS):
+            refuse(TOO_MANY_DECIMALS, value=value)
+        number = shown
+    return number
 
 
 def _integer(value: Any) -> int:
@@ -293,8 +314,10 @@ Text = Annotated[str, Cell(Kind.TEXT, to_text, str, read_str=str.strip)]
 Code = Annotated[str, Cell(Kind.CODE, to_text, str, read_str=str.strip)]
 """An identifier, text or number, trimmed."""
 Integer = Annotated[int, Cell(Kind.INTEGER, _integer, int)]
-Quantity = Annotated[Decimal, Cell(Kind.QUANTITY, _bounded(QUANTITY), Decimal, limit=QUANTITY)]
-"""At most 1,000,000 either way."""
+Quantity = Annotated[Decimal, Cell(Kind.QUANTITY, _quantity, Decimal, limit=QUANTITY)]
+"""At most 1,000,000 either way, with three decimals at most."""
+Weight = Annotated[Decimal, Cell(Kind.QUANTITY, _bounded(QUANTITY), Decimal, limit=QUANTITY)]
+"""Kilograms, at most 1,000,000 either way, any decimals: a DDT's weight is rounded to the gram."""
 Money = Annotated[Decimal, Cell(Kind.MONEY, _bounded(AMOUNT), Decimal, limit=AMOUNT)]
 """An amount in euro (a credit limit), kept exact (`Decimal`): at most 1,000,000,000.00 either way."""
 UnitPrice = Annotated[Decimal, Cell(Kind.MONEY, _bounded(PRICE), Decimal, limit=PRICE)]

@@ -61,6 +61,7 @@ from toolkit.model.cells import (
     UnitPrice,
     VatNumber,
     Weekdays,
+    Weight,
     YesNo,
     cell_of,
 )
@@ -299,7 +300,7 @@ class Item(Record):
         "Natura", "Exemption nature", "Nature code (N1–N7, e.g. N2.1) when the rate is 0", "N4", default=None,
         aliases=("Natura IVA",))
     category: Code | None = column("Categoria", "Category", "Item category", "CAFFE", default=None)
-    weight: Quantity | None = column("Peso", "Weight", "Weight of one unit in kg (for the DDT)", "1.05", default=None)
+    weight: Weight | None = column("Peso", "Weight", "Weight of one unit in kg (for the DDT)", "1.05", default=None)
     source: InstanceOf[Source]
 
 

@@ -187,7 +187,8 @@ def markdown() -> str:
         "at most 1,000,000.00 €, an amount such as a credit limit at most 1,000,000,000.00 €, either way.",
         "They are what the ledger can store and multiply exactly (quantity × price, summed over a month,",
         "in 64-bit integers of thousandths, millionths and cents); a cell beyond its limit is a problem",
-        "of the data check (`number-out-of-range`) at that cell.",
+        "of the data check (`number-out-of-range`) at that cell. A quantity has three decimals at most",
+        "(`too-many-decimals`); a weight may have more, and a DDT's weight is rounded to the gram.",
         "",
     ]
     for s in SHEETS:
