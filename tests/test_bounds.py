@@ -138,16 +138,18 @@ def test_a_line_at_the_limits_is_stored_and_read_back_exactly(ledger):
 
 
 def test_the_unshipped_value_is_exact_past_what_one_product_holds(ledger):
-    """Ten lines of a million at a million euros less a millionth: each quantity × price is far
-    beyond a 64-bit integer of thousandths × millionths, and the sum is still exact."""
+    """A hundred lines of almost a million at almost a million euros: each quantity × price in
+    thousandths × millionths is far beyond a 64-bit integer (SQLite turned it into a float, 16
+    cents off once summed), and the sum is still exact to the cent."""
     sheets = minimal.sheets()
     sheets["Righe modello"] = [sheets["Righe modello"][0]] + [
-        ["T001", "A002", 1_000_000, "999999,99", None] for _ in range(10)]
+        ["T001", "A002", "999999,999", "999999,99", None] for _ in range(100)]
     result = check(minimal.workbook(sheets))
     assert result.master is not None, result.errors
     assert create(result.master, ledger, DAY, with_catch_up=False).created
     with reading(ledger) as conn:
-        assert exposures(conn, ["C001"])["C001"].unshipped == 10 * D("999999990000.00")
+        unshipped = exposures(conn, ["C001"])["C001"].unshipped
+    assert unshipped == cents(100 * D("999999.999") * D("999999.99")) == D("99999998900000.00")
 
 
 def test_the_quantities_file_bounds_its_quantities(minimal_master, ledger):

@@ -51,10 +51,11 @@ def _unshipped(conn: Connection, customers: list[str]) -> dict[str, Decimal]:
     """Σ (ordered − shipped) × unit price over the open order lines, exact: the ledger keeps
     quantities and prices as scaled integers, so their products add up as integers.
 
-    A quantity in thousandths times a price in millionths would pass a 64-bit integer from 9.2
-    billion euros on (an error on PostgreSQL, a float on SQLite), so each price is split into
-    its whole euros and its millionths, and the two products are summed apart: each at most
-    10^15 a line within `toolkit.basics.limits`, thousands of lines before the limit."""
+    A quantity in thousandths times a price in millionths passes a 64-bit integer from 9.2
+    billion euros on, where SQLite turns it into a float (a hundred lines at the limits came out
+    16 cents off), so each price is split into its whole euros and its millionths, and the two
+    products are summed apart: each at most 10^15 a line within `toolkit.basics.limits`,
+    thousands of lines before the limit."""
     o, ol, dl = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c
     open_lines = (select(ol.id, o.customer, ol.quantity, ol.unit_price).join(schema.orders, o.id == ol.order_id)
                   .where(o.customer.in_(customers), o.status.in_(OPEN_STATUSES)).subquery())
