@@ -35,6 +35,15 @@ def sample_master(sample_workbook):
     return result.master
 
 
+def with_stock_sheet(sheets: dict) -> dict:
+    """The sheets (of `minimal.sheets()`) with a *Giacenze* sheet of no rows: no stock of anything.
+
+    Without a stock sheet the check warns that stock is not checked (`stock-not-checked`); a
+    test that expects a clean check adds this one. The minimal workbook itself keeps none."""
+    sheets["Giacenze"] = [["Articolo", "Quantità"]]
+    return sheets
+
+
 @pytest.fixture
 def rome_today(monkeypatch):
     """Fix Rome's "today" (`toolkit.basics.dates.today_rome`) for a test: call it with a date.

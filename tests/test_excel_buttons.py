@@ -12,6 +12,7 @@ from typing import Any
 import minimal
 import openpyxl
 import pytest
+from conftest import with_stock_sheet
 from fakebook import FakeBook
 
 import toolkit.excel as x
@@ -30,7 +31,7 @@ MESSAGE_C2 = "«abc» non è un numero: scrivi un numero (es. 12 o 12,50)."
 
 
 def broken_sheets() -> dict[str, list[list[Any]]]:
-    sheets = minimal.sheets()
+    sheets = with_stock_sheet(minimal.sheets())
     minimal.set_cell(sheets, "Righe modello", "C2", "abc")
     return sheets
 
@@ -71,14 +72,14 @@ def test_check_data_lists_links_and_highlights_the_broken_cell() -> None:
 
 
 def test_a_clean_book_says_no_problems() -> None:
-    book = fake(minimal.sheets())
+    book = fake(with_stock_sheet(minimal.sheets()))
     x.check_data(book)
     assert book.sheet(REPORT).rows() == [["Gravità", "Foglio", "Cella", "Codice", "Messaggio"]]
     assert book.alerts == [("Nessun problema", "Controllo dati", "info")]
 
 
 def test_round_trips_do_not_grow_with_the_rows() -> None:
-    big = scaled(minimal.sheets(), 10)
+    big = scaled(with_stock_sheet(minimal.sheets()), 10)
     minimal.set_cell(big, "Righe modello", "C2", "abc")
     small, large = fake(broken_sheets()), fake(big)
     assert len(large.sheet("Righe modello").rows()) == 1 + 10 * (len(minimal.sheets()["Righe modello"]) - 1)

@@ -57,7 +57,7 @@ def test_ship_all_with_json_and_the_ddt_workbook(tmp_path, ledger_url, app):
     assert [{k: s[k] for k in ("ddt", "customer", "orders", "lines")} for s in out["shipped"]] == [
         {"ddt": "DDT-2026-00001", "customer": "C001", "orders": [numbers["T001"]], "lines": 2},
         {"ddt": "DDT-2026-00002", "customer": "C002", "orders": [numbers["T003"]], "lines": 1}]
-    assert out["held"] == [] and out["problems"] == []
+    assert out["held"] == [] and [p["code"] for p in out["problems"]] == ["stock-not-checked"]
     assert out["workbook"] == str(tmp_path / "ddt.xlsx")
     assert openpyxl.load_workbook(tmp_path / "ddt.xlsx").sheetnames == ["DDT-2026-00001", "DDT-2026-00002"]
     ledger.engine.dispose()

@@ -23,6 +23,12 @@ DAY = date(2026, 4, 9)
 D = Decimal
 
 
+def others(problems) -> tuple:
+    """The problems, but for the warning that the workbook has no stock sheet (which these
+    tests' master data lacks on purpose: everything ordered ships)."""
+    return tuple(p for p in problems if p.code != "stock-not-checked")
+
+
 def orders_by_template(ledger) -> dict:
     with reading(ledger) as conn:
         return {o.template: o for o in load_orders(conn)}
@@ -57,7 +63,7 @@ def test_partial_shipments_add_up_to_the_order(master, ledger, orders):
     done = ship(master, ledger, DAY, chosen=[ChosenRow(first.number, "A001", "7"), ChosenRow(first.number, "A002", 24)])
     assert [(n.number, [(ln.item, ln.quantity) for ln in n.lines]) for n in done.notes] == [
         ("DDT-2026-00001", [("A001", D(7)), ("A002", D(24))])]
-    assert done.completed == () and done.problems == ()
+    assert done.completed == () and others(done.problems) == ()
     assert orders_by_template(ledger)["T001"].status is OrderStatus.IN_PROGRESS
     assert orders_by_template(ledger)["T001"].lines[0].to_ship == D(3)
 
@@ -120,7 +126,7 @@ def test_a_ddt_dated_after_today_is_refused_unless_meant(master, ledger, orders,
     assert table(ledger, "deliveries") == [] and not [e for e in table(ledger, "events") if e.action == "shipped"]
     assert ship(master, ledger, DAY, all_open=True, force=True).notes == ()
     meant = ship(master, ledger, DAY, all_open=True, future=True)
-    assert [n.day for n in meant.notes] == [DAY, DAY] and meant.problems == ()
+    assert [n.day for n in meant.notes] == [DAY, DAY] and others(meant.problems) == ()
 
 
 def test_a_ddt_dated_today_ships(master, ledger, orders, rome_today):
@@ -142,7 +148,7 @@ def test_credit_limit_warning_then_force_is_recorded(ledger):
 
     forced = ship(master, ledger, DAY, numbers=[number], force=True)
     assert [n.forced for n in forced.notes] == [True]
-    assert [p.code for p in forced.problems] == ["credit-limit-forced"]
+    assert [p.code for p in others(forced.problems)] == ["credit-limit-forced"]
     assert [r.forced for r in table(ledger, "deliveries")] == [1]
     (event,) = [e for e in table(ledger, "events") if e.action == "shipped"]
     assert event.number == "DDT-2026-00001"

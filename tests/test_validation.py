@@ -6,13 +6,17 @@ from datetime import date
 
 import minimal
 import pytest
+from conftest import with_stock_sheet
 
 from toolkit.basics.problems import Severity, all_problem_types
 from toolkit.intake.validation import check
 
 
 def test_minimal_workbook_is_clean():
-    result = check(minimal.workbook())
+    without_stock = check(minimal.workbook())
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in without_stock.problems] == [
+        ("Giacenze", None, "stock-not-checked", Severity.WARNING)]
+    result = check(minimal.workbook(with_stock_sheet(minimal.sheets())))
     assert result.problems == []
     assert result.master is not None
     assert [c.code for c in result.master.customers] == ["C001", "C002"]
@@ -89,7 +93,7 @@ def test_rule(sheet, cell, value, want_sheet, want_cell, code):
 
 
 def test_a_price_list_not_in_euro_is_refused():
-    sheets = minimal.sheets()
+    sheets = with_stock_sheet(minimal.sheets())
     minimal.set_cell(sheets, "Listini", "C1", "Valuta")
     minimal.set_cell(sheets, "Listini", "C2", "USD")
     problems = check(minimal.workbook(sheets)).problems
@@ -123,7 +127,7 @@ def test_every_problem_is_reported_not_only_the_first():
 
 
 def test_a_broken_row_is_not_reported_again_as_unknown():
-    sheets = minimal.sheets()
+    sheets = with_stock_sheet(minimal.sheets())
     minimal.set_cell(sheets, "Clienti", "C2", "123")
     codes = [p.code for p in check(minimal.workbook(sheets)).problems]
     assert codes == ["invalid-vat-number"]
@@ -139,7 +143,7 @@ def test_missing_sheet_and_column():
 
 
 def test_english_names_any_order_extra_columns_and_offset_table():
-    sheets = minimal.sheets()
+    sheets = with_stock_sheet(minimal.sheets())
     lines = sheets.pop("Righe modello")
     header = ["Note", "Quantity", "Item", "Template", "Price", "My own notes"]
     order = [4, 2, 1, 0, 3]
@@ -153,7 +157,7 @@ def test_english_names_any_order_extra_columns_and_offset_table():
 
 
 def test_italian_text_numbers_and_dates_are_read():
-    sheets = minimal.sheets()
+    sheets = with_stock_sheet(minimal.sheets())
     minimal.set_cell(sheets, "Righe modello", "C2", "1.234,5")
     minimal.set_cell(sheets, "Righe modello", "D2", "€ 18,50")
     minimal.set_cell(sheets, "Modelli ordine", "K2", "2/3/2026")

@@ -116,7 +116,9 @@ def run(args: list[str]) -> int:
             return _stopped(4, exc.problem(output.workbook(), output.lang()))
         if os.environ.get("TOOLKIT_DEBUG"):
             raise
-        return _stopped(3, INTERNAL(None, reason=internal_reason(exc)))
+        from toolkit.basics.failures import described
+
+        return _stopped(3, INTERNAL(None, reason=described(exc)))
 
 
 def _stopped(code: int, problem: Problem) -> int:
@@ -124,13 +126,3 @@ def _stopped(code: int, problem: Problem) -> int:
     if output.json_mode():
         output.refusal(code, [problem])
     return code
-
-
-def internal_reason(exc: BaseException) -> str:
-    """An internal error in a line: its kind and first line, never a database statement or its
-    parameters (SQLAlchemy puts both in its messages; the driver's own error is enough)."""
-    from sqlalchemy.exc import StatementError
-
-    cause: BaseException = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
-    text = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
-    return f"{type(cause).__name__}: {text}" if text else type(cause).__name__

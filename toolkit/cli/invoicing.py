@@ -252,7 +252,8 @@ def record_cmd(
     verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
 ) -> None:
     """Registra un incasso su una fattura. Record a payment on an invoice."""
-    from toolkit.basics.money import NotANumber, to_decimal
+    from toolkit.basics.limits import AMOUNT
+    from toolkit.basics.money import NotANumber, cents, to_decimal
     from toolkit.basics.vocab import PaymentMethod, parse
     from toolkit.core.payments import PaymentEntry
 
@@ -262,6 +263,10 @@ def record_cmd(
     except NotANumber:
         raise typer.BadParameter(f"«{amount}»: scrivi un importo come 1234,56 / write an amount like 1234.56",
                                  param_hint="--amount") from None
+    if not AMOUNT.admits(value) or value != cents(value):
+        raise typer.BadParameter(f"«{amount}»: scrivi un importo in euro e centesimi fino a {AMOUNT.shown('it')} / "
+                                 f"write an amount in euro and cents up to {AMOUNT.shown('en')}",
+                                 param_hint="--amount")
     try:
         chosen = parse(PaymentMethod, method) if method else None
     except ValueError:

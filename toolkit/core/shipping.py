@@ -22,12 +22,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from toolkit.basics.cells import Location
 from toolkit.basics.labels import define as define_labels
 from toolkit.basics.labels import label as catalogue
+from toolkit.basics.limits import QUANTITY
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
 from toolkit.core.exposure import Exposure
@@ -126,6 +127,12 @@ DUPLICATE_LINE = define(
     "ship-duplicate-line", "error",
     it="Ordine {number}, riga {line}: indicata due volte; lascia una sola riga con la quantità totale.",
     en="Order {number}, line {line}: given twice; keep one row with the total quantity.")
+STOCK_NOT_CHECKED = define(
+    "stock-not-checked", "warning",
+    it="Il foglio Giacenze manca: la giacenza non è controllata e ogni quantità ordinata viene spedita. "
+       "Per spedire solo la merce disponibile aggiungi il foglio Giacenze (Articolo, Quantità).",
+    en="The Stock sheet (Giacenze) is missing: stock is not checked and every ordered quantity ships. "
+       "To ship only what is available, add the Stock sheet (Item, Quantity).")
 UNKNOWN_ORDER_ROW = define(
     "ship-unknown-order", "error",
     it="L'ordine {number} non esiste nel registro: controlla il numero (es. OC-2026-00001).",
@@ -155,7 +162,7 @@ class ShipmentDraft:
     reason: Reason
     lines: tuple[ShipmentLine, ...]
     weight: Decimal | None = None
-    """Kilograms, from the items' weights where known (None when no item has one)."""
+    """Kilograms to the gram, from the items' weights where known (None when no item has one)."""
     packages: int | None = None
     forced: bool = False
     """Shipped past the customer's credit limit by the user's choice (--force)."""
@@ -223,6 +230,18 @@ def stock_levels(master: MasterData) -> dict[str, Decimal] | None:
     return levels
 
 
+def missing_stock(master: MasterData) -> list[Problem]:
+    """The warning that stock is not checked, when the workbook has no stock sheet at all.
+
+    Without one every ordered quantity ships, whatever the delivery terms say: fine for a desk
+    that keeps no stock in the workbook, but a deleted or renamed sheet would ship goods that
+    are not there, so the data check and every shipment say so. A stock sheet present but with
+    no rows is the user's choice to keep stock there: no stock of anything, no warning."""
+    if master.stock is not None:
+        return []
+    return [STOCK_NOT_CHECKED(Location(StockLevel.sheet.it, None, master.workbook))]
+
+
 def route_area(customer: Customer, ship_to: ShipTo | None) -> str | None:
     """The destination's area (zona), else the customer's: it picks the carrier and the route."""
     return (ship_to.area if ship_to is not None and ship_to.area else None) or customer.area
@@ -260,6 +279,9 @@ def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order]) -> tup
             quantity = to_decimal(row.quantity)
         except NotANumber:
             quantity = None
+        if quantity is not None and not QUANTITY.admits(quantity):
+            problems.append(QUANTITY.problem(row.location, row.quantity))
+            continue
         if quantity is not None and order.document_type is DocumentType.RETURN:
             quantity = -abs(quantity)
         if quantity is None or quantity == 0 or quantity != quantity.quantize(QUANTITY_PLACES) \
@@ -485,7 +507,7 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
             route = route_carrier(master, customer, ship_to.get(destination) if destination else None)
             chosen = route.code if route is not None else None
         known = [abs(line.quantity) * each for line in lines if (each := weights.get(line.item)) is not None]
-        weight = sum(known, ZERO) if known else None
+        weight = sum(known, ZERO).quantize(QUANTITY_PLACES, rounding=ROUND_HALF_UP) if known else None
         drafts.append(ShipmentDraft(day, code, destination, chosen, reason, tuple(lines), weight, None,
                                     forced=code in forced and reason is Reason.SALE))
     return drafts

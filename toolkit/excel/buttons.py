@@ -114,8 +114,9 @@ def button(caption: str) -> Callable[[Callable[[Book], None]], Callable[..., Non
                     return
                 if os.environ.get("TOOLKIT_DEBUG"):
                     raise
-                message(book, f"Errore interno / internal error: {type(exc).__name__}: {exc}", caption,
-                        critical=True)
+                from toolkit.basics.failures import described
+
+                message(book, f"Errore interno / internal error: {described(exc)}", caption, critical=True)
 
         return run
 

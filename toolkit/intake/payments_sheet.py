@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from toolkit.basics.cells import Location, address
 from toolkit.basics.dates import NotADate, to_date
-from toolkit.basics.money import NotANumber, to_decimal
+from toolkit.basics.limits import AMOUNT
+from toolkit.basics.money import NotANumber, cents, to_decimal
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PaymentMethod, normalize, parse
 from toolkit.core.payments import PaymentEntry
@@ -109,13 +111,11 @@ def _entry(values: dict[str, Any], at: Callable[[str], Location]) -> tuple[Payme
     except NotADate:
         day = None
         problems.append(BAD_DATE(at("payment_date"), value=_shown(values["payment_date"])))
-    try:
-        amount = to_decimal(values["amount"])
-        if amount == 0:
-            raise NotANumber(amount)
-    except NotANumber:
-        amount = None
+    amount = _amount(values["amount"])
+    if amount is None:
         problems.append(BAD_AMOUNT(at("amount"), value=_shown(values["amount"])))
+    elif not AMOUNT.admits(amount):
+        problems.append(AMOUNT.problem(at("amount"), _shown(values["amount"])))
     method = None
     if "method" in values and not _blank(values["method"]):
         try:
@@ -126,6 +126,17 @@ def _entry(values: dict[str, Any], at: Callable[[str], Location]) -> tuple[Payme
     if problems:
         return None, problems
     return PaymentEntry(invoice, day, amount, method, reference, at("invoice")), []  # type: ignore[arg-type]
+
+
+def _amount(value: Any) -> Decimal | None:
+    """The amount of a payment: a number other than zero, in cents; None for anything else."""
+    try:
+        amount = to_decimal(value)
+    except NotANumber:
+        return None
+    if amount == 0 or (AMOUNT.admits(amount) and amount != cents(amount)):
+        return None
+    return amount
 
 
 def _shown(value: Any) -> str:

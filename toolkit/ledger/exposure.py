@@ -49,18 +49,25 @@ def exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposur
 
 def _unshipped(conn: Connection, customers: list[str]) -> dict[str, Decimal]:
     """Σ (ordered − shipped) × unit price over the open order lines, exact: the ledger keeps
-    quantities and prices as scaled integers, so their products add up as integers."""
+    quantities and prices as scaled integers, so their products add up as integers.
+
+    A quantity in thousandths times a price in millionths passes a 64-bit integer from 9.2
+    billion euros on, where SQLite turns it into a float (a hundred lines at the limits came out
+    16 cents off), so each price is split into its whole euros and its millionths, and the two
+    products are summed apart: each at most 10^15 a line within `toolkit.basics.limits`,
+    thousands of lines before the limit."""
     o, ol, dl = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c
     open_lines = (select(ol.id, o.customer, ol.quantity, ol.unit_price).join(schema.orders, o.id == ol.order_id)
                   .where(o.customer.in_(customers), o.status.in_(OPEN_STATUSES)).subquery())
     shipped = (select(dl.order_line_id, func.sum(dl.quantity).label("quantity"))
                .where(dl.order_line_id.in_(select(open_lines.c.id))).group_by(dl.order_line_id).subquery())
     left = _scaled(open_lines.c.quantity) - func.coalesce(_scaled(shipped.c.quantity), 0)
-    value = func.sum(left * _scaled(open_lines.c.unit_price))
+    price, unit = _scaled(open_lines.c.unit_price), 10 ** _places(ol.unit_price)
+    euros, millionths = func.sum(left * (price // unit)), func.sum(left * (price % unit))
     places = _places(ol.quantity) + _places(ol.unit_price)
-    rows = conn.execute(select(open_lines.c.customer, value)
+    rows = conn.execute(select(open_lines.c.customer, euros, millionths)
                         .outerjoin(shipped, shipped.c.order_line_id == open_lines.c.id).group_by(open_lines.c.customer))
-    return {customer: Decimal(total).scaleb(-places) for customer, total in rows}
+    return {customer: (Decimal(whole) * unit + Decimal(part)).scaleb(-places) for customer, whole, part in rows}
 
 
 def _scaled(column: ColumnElement[Any]) -> ColumnElement[int]:

@@ -44,6 +44,7 @@ from stdnum.it import codicefiscale, iva
 
 from toolkit.basics import vocab
 from toolkit.basics.dates import NotADate, to_date
+from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, Limit
 from toolkit.basics.money import NotANumber, to_decimal
 from toolkit.basics.problems import ProblemType, define
 
@@ -83,6 +84,10 @@ BAD_DAY_MONTH = define(
     "bad-day-month", "error",
     it="«{value}» non è un giorno/mese: scrivi ad es. 07/12 per il 7 dicembre.",
     en="“{value}” is not a day/month: write e.g. 07/12 for 7 December.")
+TOO_MANY_DECIMALS = define(
+    "too-many-decimals", "error",
+    it="«{value}» ha più di tre decimali: scrivi una quantità con al massimo tre decimali (es. 1,125).",
+    en="“{value}” has more than three decimals: write a quantity with three decimals at most (e.g. 1.125).")
 INVALID_VAT_NUMBER = define(
     "invalid-vat-number", "error",
     it="La partita IVA «{value}» non è valida (11 cifre con cifra di controllo): controlla di averla copiata bene.",
@@ -125,6 +130,8 @@ class Cell:
     read_str: Callable[[str], Any] | None = None
     """What `read` does to a text cell, when a builtin does it: pydantic's core then calls the
     builtin straight away. Text columns hold most of a workbook's cells."""
+    limit: Limit | None = None
+    """The largest number the cell may hold, either way (`toolkit.basics.limits`)."""
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         lax: core_schema.CoreSchema = core_schema.no_info_plain_validator_function(self.read)
@@ -155,6 +162,34 @@ def _number(value: Any) -> Decimal:
         return to_decimal(value)
     except NotANumber:
         refuse(NOT_A_NUMBER, value=value)
+
+
+def _bounded(limit: Limit) -> Callable[[Any], Decimal]:
+    """A number within the limit: one the ledger can store, and multiply, exactly."""
+    def read(value: Any) -> Decimal:
+        number = _number(value)
+        if not limit.admits(number):
+            refuse(OUT_OF_RANGE, **limit.params(value))
+        return number
+
+    return read
+
+
+_THOUSANDTHS = Decimal("0.001")
+
+
+def _quantity(value: Any) -> Decimal:
+    """A quantity within its limit, to the thousandth: the ledger keeps quantities in thousandths.
+
+    A formula's result can carry a binary float's tail (0.1 + 0.2 is 0.30000000000000004): read
+    as Excel shows it, to 15 significant digits, a float that is then a thousandth is one."""
+    number = _bounded(QUANTITY)(value)
+    if number != number.quantize(_THOUSANDTHS):
+        shown = Decimal(format(value, ".15g")) if isinstance(value, float) else number
+        if shown != shown.quantize(_THOUSANDTHS):
+            refuse(TOO_MANY_DECIMALS, value=value)
+        number = shown
+    return number
 
 
 def _integer(value: Any) -> int:
@@ -279,9 +314,15 @@ Text = Annotated[str, Cell(Kind.TEXT, to_text, str, read_str=str.strip)]
 Code = Annotated[str, Cell(Kind.CODE, to_text, str, read_str=str.strip)]
 """An identifier, text or number, trimmed."""
 Integer = Annotated[int, Cell(Kind.INTEGER, _integer, int)]
-Quantity = Annotated[Decimal, Cell(Kind.QUANTITY, _number, Decimal)]
-Money = Annotated[Decimal, Cell(Kind.MONEY, _number, Decimal)]
-"""An amount in euro, kept exact (`Decimal`)."""
+Quantity = Annotated[Decimal, Cell(Kind.QUANTITY, _quantity, Decimal, limit=QUANTITY)]
+"""At most 1,000,000 either way, with three decimals at most."""
+Weight = Annotated[Decimal, Cell(Kind.QUANTITY, _bounded(QUANTITY), Decimal, limit=QUANTITY)]
+"""Kilograms, at most 1,000,000 either way, any decimals: a DDT's weight is rounded to the gram."""
+Money = Annotated[Decimal, Cell(Kind.MONEY, _bounded(AMOUNT), Decimal, limit=AMOUNT)]
+"""An amount in euro (a credit limit), kept exact (`Decimal`): at most 1,000,000,000.00 either way."""
+UnitPrice = Annotated[Decimal, Cell(Kind.MONEY, _bounded(PRICE), Decimal, limit=PRICE)]
+"""A unit price in euro, kept exact: at most 1,000,000.00 either way, so that a line's quantity ×
+price, and a month of them, stay within what the ledger stores."""
 Percent = Annotated[Decimal, Cell(Kind.PERCENT, _percent, Decimal)]
 """0 to 100: `22`, `22%`, or a percent-formatted cell (0.22)."""
 Day = Annotated[date, Cell(Kind.DATE, _date, date)]

@@ -58,8 +58,10 @@ from toolkit.model.cells import (
     Quantity,
     TaxCode,
     Text,
+    UnitPrice,
     VatNumber,
     Weekdays,
+    Weight,
     YesNo,
     cell_of,
 )
@@ -298,7 +300,7 @@ class Item(Record):
         "Natura", "Exemption nature", "Nature code (N1–N7, e.g. N2.1) when the rate is 0", "N4", default=None,
         aliases=("Natura IVA",))
     category: Code | None = column("Categoria", "Category", "Item category", "CAFFE", default=None)
-    weight: Quantity | None = column("Peso", "Weight", "Weight of one unit in kg (for the DDT)", "1.05", default=None)
+    weight: Weight | None = column("Peso", "Weight", "Weight of one unit in kg (for the DDT)", "1.05", default=None)
     source: InstanceOf[Source]
 
 
@@ -342,9 +344,9 @@ class Price(Record):
     price_list: Code = column("Listino", "Price list", "Price-list code", "BASE", refers="price_lists")
     version: Code = column("Versione", "Version", "Version code", "2026A")
     item: Code = column("Articolo", "Item", "Item code", "A001", refers="items")
-    list_price: Money = column("Prezzo di listino", "List price", "Catalogue price", "18.50")
-    standard_price: Money = column("Prezzo standard", "Standard price", "The company's selling price", "17.90")
-    limit_price: Money | None = column("Prezzo limite", "Limit price", "Lowest price allowed", "16.00", default=None)
+    list_price: UnitPrice = column("Prezzo di listino", "List price", "Catalogue price", "18.50")
+    standard_price: UnitPrice = column("Prezzo standard", "Standard price", "The company's selling price", "17.90")
+    limit_price: UnitPrice | None = column("Prezzo limite", "Limit price", "Lowest price allowed", "16.00", default=None)
     discount: Percent | None = column(
         "Sconto %", "Discount %", "Discount in percent on the chosen price", "5", default=None)
     """Percentage off the chosen price (5 means 5 %)."""
@@ -414,7 +416,7 @@ class TemplateLine(Record):
     item: Code = column("Articolo", "Item", "Item code", "A001", refers="items")
     quantity: Quantity = column(
         "Quantità", "Quantity", "Quantity (positive; the return document type makes it negative)", "12")
-    price: Money | None = column("Prezzo", "Price", "Price override for this line", "15.00", default=None)
+    price: UnitPrice | None = column("Prezzo", "Price", "Price override for this line", "15.00", default=None)
     note: Text | None = column("Nota", "Note", "Note printed on the order line", "consegnare al retro", default=None)
     source: InstanceOf[Source]
 
@@ -474,7 +476,10 @@ class StockLevel(Record):
 
     sheet: ClassVar[SheetHeading] = SheetHeading(
         "stock", "Giacenze", "Stock",
-        "Stock on hand for the availability delivery terms; without it everything counts as available.",
+        "Stock on hand: what ships is limited to it, as each customer's delivery terms say. Without this "
+        "sheet stock is not checked and every ordered quantity ships (the data check and `ship` warn: "
+        "`stock-not-checked`); with the sheet and no rows there is no stock of anything, so nothing ships "
+        "until it is filled in.",
         required=False)
 
     item: Code = column("Articolo", "Item", "Item code", "A001", refers="items")

@@ -183,6 +183,13 @@ def markdown() -> str:
         "`0.22`; *date* is a date cell or text written `09/04/2026` (day first) or `2026-04-09`;",
         "*yes/no* is `sì`/`no`/`yes`/`x`/empty; *choice* is one of the words listed, Italian or English.",
         "",
+        "Numbers have limits, shown beside their type: a quantity (or weight) at most 1,000,000, a price",
+        "at most 1,000,000.00 €, an amount such as a credit limit at most 1,000,000,000.00 €, either way.",
+        "They are what the ledger can store and multiply exactly (quantity × price, summed over a month,",
+        "in 64-bit integers of thousandths, millionths and cents); a cell beyond its limit is a problem",
+        "of the data check (`number-out-of-range`) at that cell. A quantity has three decimals at most",
+        "(`too-many-decimals`); a weight may have more, and a DDT's weight is rounded to the gram.",
+        "",
     ]
     for s in SHEETS:
         need = "required" if s.required else "optional"
@@ -191,6 +198,8 @@ def markdown() -> str:
         out += [head + " Type | Required | Meaning | Example |", "|---|---|---|---|---|"]
         for c in s.columns:
             kind = str(c.kind)
+            if c.cell is not None and c.cell.limit is not None:
+                kind += f" (±{c.cell.limit.shown('en')})"
             if c.choice is not None:
                 kind = "choice: " + ", ".join(f"{vocab.label(m, 'it')} / {vocab.label(m, 'en')}" for m in c.choice)
             shown = c.empty not in (None, ())

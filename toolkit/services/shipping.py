@@ -29,7 +29,15 @@ from toolkit.basics.problems import Problem, define, errors
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
-from toolkit.core.shipping import UNKNOWN_ORDER_ROW, ChosenRow, Held, ShipmentDraft, choose_quantities, plan_shipments
+from toolkit.core.shipping import (
+    UNKNOWN_ORDER_ROW,
+    ChosenRow,
+    Held,
+    ShipmentDraft,
+    choose_quantities,
+    missing_stock,
+    plan_shipments,
+)
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import available_stock, load_notes, paid_orders, store_drafts
@@ -128,7 +136,8 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             return Shipped((), (), tuple(problems))
         done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
                        carrier=carrier, force=force)
-        return Shipped(done.notes, done.held, tuple(problems) + done.problems, done.completed)
+        assumed = missing_stock(master) if done.notes else []
+        return Shipped(done.notes, done.held, (*assumed, *problems, *done.problems), done.completed)
 
 
 def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: date, *,

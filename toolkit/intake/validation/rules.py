@@ -16,6 +16,7 @@ from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType, ExceptionAction, ScheduleKind
 from toolkit.core import payment_terms
 from toolkit.core.pricing import below_limit, price_book, template_price_list
+from toolkit.core.shipping import missing_stock
 from toolkit.intake.validation.layout import Layout
 from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template
 
@@ -412,9 +413,13 @@ def settings(master: MasterData, layout: Layout) -> Iterator[Problem]:
         yield UNKNOWN_HOLIDAY_REGION(layout.locate("settings", field="holiday_region"), value=s.holiday_region)
 
 
+def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
+    return missing_stock(master)
+
+
 RULES: tuple[Rule, ...] = (
     settings, unique_codes, references, customers, items, periods, price_lists, price_versions, prices,
-    templates, template_lines, exceptions,
+    templates, template_lines, exceptions, stock,
 )
 
 

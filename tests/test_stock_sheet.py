@@ -1,0 +1,97 @@
+"""A workbook without a stock sheet (*Giacenze*) ships every ordered quantity: the data check,
+`ship` and the ship button say so with one warning (`stock-not-checked`); a stock sheet present,
+even with no rows, is the user's stock and no warning."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import minimal
+from conftest import with_stock_sheet
+from fakebook import FakeBook
+from typer.testing import CliRunner
+
+import toolkit.excel as x
+from toolkit.basics.problems import Severity
+from toolkit.intake.validation import check
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+
+DAY = date(2026, 4, 9)
+CODE = "stock-not-checked"
+
+
+def test_the_check_warns_when_the_workbook_has_no_stock_sheet():
+    result = check(minimal.workbook())
+    [warning] = [p for p in result.problems if p.code == CODE]
+    assert (warning.sheet, warning.cell, warning.severity) == ("Giacenze", None, Severity.WARNING)
+    assert "ogni quantità ordinata viene spedita" in warning.message("it")
+    assert "stock is not checked and every ordered quantity ships" in warning.message("en")
+    assert result.master is not None
+
+
+def test_a_stock_sheet_present_even_without_rows_is_no_warning():
+    sheets = with_stock_sheet(minimal.sheets())
+    assert check(minimal.workbook(sheets)).problems == []
+    sheets["Stock"] = [["Item", "Quantity"], ["A001", 5]]
+    del sheets["Giacenze"]
+    assert check(minimal.workbook(sheets)).problems == []
+
+
+def test_ship_says_what_it_assumed_without_a_stock_sheet(ledger):
+    master = check(minimal.workbook()).master
+    create(master, ledger, DAY, with_catch_up=False)
+    done = ship(master, ledger, DAY, all_open=True, force=True)
+    assert done.notes
+    assert [p.code for p in done.problems if p.code == CODE] == [CODE]
+    nothing = ship(master, ledger, DAY, all_open=True, force=True)
+    assert not nothing.notes and CODE not in [p.code for p in nothing.problems]
+
+
+def test_ship_with_a_stock_sheet_says_nothing_of_it(ledger):
+    sheets = minimal.sheets()
+    sheets["Giacenze"] = [["Articolo", "Quantità"], ["A001", 1000], ["A002", 1000], ["A003", 1000]]
+    master = check(minimal.workbook(sheets)).master
+    create(master, ledger, DAY, with_catch_up=False)
+    done = ship(master, ledger, DAY, all_open=True, force=True)
+    assert done.notes and CODE not in [p.code for p in done.problems]
+
+
+def test_the_empty_stock_sheet_ships_nothing_from_stock(ledger):
+    """What the docs promise: an empty stock sheet is no stock of anything, not unlimited."""
+    master = check(minimal.workbook(with_stock_sheet(minimal.sheets()))).master
+    create(master, ledger, DAY, with_catch_up=False)
+    done = ship(master, ledger, DAY, all_open=True, force=True)
+    assert not done.notes and CODE not in [p.code for p in done.problems]
+
+
+def test_the_command_line_prints_the_warning(tmp_path):
+    import openpyxl
+
+    from toolkit.cli.app import _register, app
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in minimal.sheets().items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(workbook)
+    _register()
+    checked = CliRunner().invoke(app, ["check", str(workbook), "--lang", "en"])
+    assert checked.exit_code == 0
+    assert "Giacenze: warning: The Stock sheet (Giacenze) is missing" in checked.output
+
+
+def test_the_ship_button_shows_the_warning(tmp_path: Path):
+    panel = [["Ordini ricorrenti"], [None], ["Data ordini", datetime(2026, 4, 9)]]
+    book = FakeBook("ordini-ricorrenti.xlsm", {"Pannello": panel, **minimal.sheets()},
+                    fullname=str(tmp_path / "ordini-ricorrenti.xlsm"), names={"DataOrdini": "B3"})
+    x.preview_orders(book)
+    x.create_orders(book)
+    x.ship(book)
+    text = book.alerts[-1][0]
+    assert text.startswith("DDT emessi: 1")
+    assert "Il foglio Giacenze manca: la giacenza non è controllata" in text

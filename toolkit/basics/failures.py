@@ -1,0 +1,40 @@
+"""An internal error as the front ends show it: its class and a short reason, in one line.
+
+A user's mistakes are problems with a cell (`toolkit.basics.problems`); what is left is a bug or
+a failing system (a database down, a disk full), and the user can only pass it on. The message
+of a database library's exception embeds the SQL statement and its parameters: customer data,
+long, and nothing a user can act on. So an SQLAlchemy exception shows its own class and the
+driver's first line (`orig`), never its statement; `TOOLKIT_DEBUG=1` still gives the traceback.
+
+>>> class DataError(Exception):
+...     __module__ = "sqlalchemy.exc"
+...     def __init__(self, orig):
+...         self.orig = orig
+...     def __str__(self):
+...         return f"({self.orig!r}) {self.orig}\\n[SQL: INSERT INTO t VALUES (%(x)s)]\\n[parameters: {{'x': 1}}]"
+>>> described(DataError(OverflowError("bigint out of range")))
+'DataError (OverflowError): bigint out of range'
+>>> described(ValueError("1.2345 has more than 3 decimals"))
+'ValueError: 1.2345 has more than 3 decimals'
+"""
+
+from __future__ import annotations
+
+LONGEST = 200
+"""Characters of the reason shown; the rest is in the traceback."""
+
+
+def described(exc: BaseException) -> str:
+    name = type(exc).__name__
+    if not type(exc).__module__.startswith("sqlalchemy"):
+        return f"{name}: {_first_line(str(exc))}"
+    orig = getattr(exc, "orig", None)
+    if orig is None:
+        return f"{name}: {_first_line(str(exc).split('[SQL:', 1)[0])}"
+    return f"{name} ({type(orig).__name__}): {_first_line(str(orig))}"
+
+
+def _first_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    return first if len(first) <= LONGEST else first[:LONGEST - 1] + "…"
