@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from toolkit.basics.vocab import PaymentMethod
+from toolkit.core import stamp_duty
 from toolkit.core.einvoice import codes
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.einvoice.names import seller_id, vat_code
@@ -118,8 +119,7 @@ def stamp_duty_due(summary: Iterable[VatSummary]) -> bool:
     >>> stamp_duty_due([VatSummary(D(0), D("500"), D(0), "N3.1")])
     False
     """
-    exempt = sum((s.taxable for s in summary if not s.rate and s.nature in codes.STAMP_DUTY_NATURES), ZERO)
-    return abs(exempt) > codes.STAMP_DUTY_THRESHOLD
+    return stamp_duty.due((s.rate, s.taxable, s.nature) for s in summary)
 
 
 def _line(line: InvoiceLine, sign: int) -> Line:
