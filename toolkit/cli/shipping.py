@@ -126,7 +126,8 @@ def _period(date: str, to: str | None) -> tuple[datetime.date, datetime.date]:
 def _report(json: bool, result: Shipped) -> None:
     if json:
         output.print_json({
-            "shipped": [{"ddt": n.number, "date": n.day, "accounting_date": n.accounting_day, "customer": n.customer, "ship_to": n.ship_to,
+            "shipped": [{"ddt": n.number, "date": n.day, "accounting_date": n.accounting_day,
+                         "customer": n.customer, "ship_to": n.ship_to,
                          "carrier": n.carrier, "reason": n.reason.value, "forced": n.forced,
                          "orders": list(n.orders), "lines": len(n.lines)} for n in result.notes],
             "held": [{"order": h.order, "customer": h.customer, "reason": h.reason, "items": list(h.items)}

@@ -142,6 +142,8 @@ class Billable(DocumentLine):
     project: str | None
     payment_method: PaymentMethod | None = None
     """The order's own payment method; None: the customer's."""
+    customer_reference: str | None = None
+    """The order's customer reference (their purchase-order number)."""
 
     @property
     def day(self) -> date:
@@ -161,6 +163,8 @@ class InvoiceLine(DocumentLine):
     delivery_line_id: int | None
     delivery: DeliveryRef | None
     order_number: str
+    customer_reference: str | None = None
+    """The order's customer reference (their purchase-order number): DatiOrdineAcquisto."""
 
     @property
     def charged_stamp_duty(self) -> bool:
@@ -346,7 +350,7 @@ def build_invoice(customer: Customer, kind: InvoiceKind, key: str | None, period
                                                b.order_number, b.order_line_id))
     lines = tuple(
         InvoiceLine(b.item, b.description, b.unit, b.quantity, b.unit_price, b.amount, b.vat_rate, b.vat_nature,
-                    n, b.order_line_id, b.delivery_line_id, b.delivery, b.order_number)
+                    n, b.order_line_id, b.delivery_line_id, b.delivery, b.order_number, b.customer_reference)
         for n, b in enumerate(ordered, start=1)
     )
     summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))

@@ -77,7 +77,7 @@ def _billable_columns():
     return (ol.id.label("order_line_id"), o.id.label("order_id"), o.series.label("o_series"),
             o.year.label("o_year"), o.number.label("o_number"), o.order_date, o.customer, o.ship_to.label("o_ship_to"),
             o.project, ol.item, ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature,
-            o.payment_method)
+            o.payment_method, o.customer_reference)
 
 
 def _invoiced_at_order():
@@ -136,7 +136,7 @@ def _billable(r, quantity: Decimal, delivery_line_id: int | None, delivery: Deli
     return Billable(r.item, r.description, r.unit, quantity, r.unit_price, line_amount(quantity, r.unit_price),
                     r.vat_rate, r.vat_nature, r.order_line_id, delivery_line_id, delivery, r.order_id,
                     document_number(r.o_series, r.o_year, r.o_number), r.order_date, r.customer, ship_to, r.project,
-                    PaymentMethod(r.payment_method) if r.payment_method else None)
+                    PaymentMethod(r.payment_method) if r.payment_method else None, r.customer_reference)
 
 
 def delivered_orders(conn: Connection, order_ids: Collection[int], cutoff: date) -> frozenset[int]:
@@ -229,7 +229,7 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
         rows = conn.execute(
             select(*il, d.id.label("delivery_id"), d.series.label("d_series"), d.year.label("d_year"),
                    d.number.label("d_number"), d.delivery_date, o.series.label("o_series"),
-                   o.year.label("o_year"), o.number.label("o_number"), d.accounting_date)
+                   o.year.label("o_year"), o.number.label("o_number"), d.accounting_date, o.customer_reference)
             .select_from(schema.invoice_lines.outerjoin(schema.order_lines, ol.id == il.order_line_id)
                          .outerjoin(schema.orders, o.id == ol.order_id)
                          .outerjoin(schema.delivery_lines, dl.id == il.delivery_line_id)
@@ -242,7 +242,7 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
             order = document_number(r.o_series, r.o_year, r.o_number) if r.o_number is not None else ""
             lines[r.invoice_id].append(InvoiceLine(
                 r.item, r.description, r.unit, r.quantity, r.unit_price, r.amount, r.vat_rate, r.vat_nature,
-                r.line_no, r.order_line_id, r.delivery_line_id, ref, order))
+                r.line_no, r.order_line_id, r.delivery_line_id, ref, order, r.customer_reference))
         for r in conn.execute(select(schema.invoice_dues).where(due.invoice_id.in_(chunk)).order_by(due.due_date, due.id)):
             dues[r.invoice_id].append(Instalment(r.due_date, r.amount))
     invoices = []

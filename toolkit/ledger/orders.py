@@ -174,21 +174,3 @@ def set_statuses(conn: Connection, orders: Sequence[Order], status: OrderStatus,
 
 
 
-
-def customer_references(conn: Connection, numbers: Iterable[str]) -> dict[str, str]:
-    """Order number → the customer's own reference for it, for the orders that carry one:
-    what invoices cite (DatiOrdineAcquisto, the printed invoice)."""
-    wanted: dict[tuple[str, int], set[int]] = defaultdict(set)
-    for number in numbers:
-        series, year, seq = _split_number(number)
-        if series is not None:
-            wanted[(series, year)].add(seq)
-    found: dict[str, str] = {}
-    for (series, year), seqs in wanted.items():
-        ordered = sorted(seqs)
-        for start in range(0, len(ordered), 900):
-            chunk = ordered[start:start + 900]
-            rows = conn.execute(select(o.number, o.customer_reference).where(
-                o.series == series, o.year == year, o.number.in_(chunk), o.customer_reference.is_not(None)))
-            found.update((document_number(series, year, n), ref) for n, ref in rows if ref)
-    return found

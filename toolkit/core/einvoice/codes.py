@@ -21,7 +21,6 @@ override, and decide whether the invoice owes the stamp duty (imposta di bollo, 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from types import MappingProxyType
 
 from toolkit.basics.vocab import PaymentMethod
