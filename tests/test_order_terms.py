@@ -392,3 +392,18 @@ def test_replace_keeps_a_record_made_in_code_trusted():
     line = InvoiceLine("A001", "x", "pz", D(1), D(1), D(1), D(22), None, 1, 7, None, None, "OC-2026-00001")
     assert (line.customer_reference, line.charged_stamp_duty) == (None, False)
     assert replace(line, order_line_id=None).charged_stamp_duty
+
+
+def test_a_reference_longer_than_the_e_invoice_takes_is_refused_at_its_cell():
+    s = sheets()
+    s["Modelli ordine"][1][13] = "ORDINE D'ACQUISTO 2026/000118"
+    result = check(minimal.workbook(s))
+    [problem] = [p for p in result.problems if p.code == "customer-reference-too-long"]
+    assert (problem.location.sheet, problem.location.cell, problem.is_error) == ("Modelli ordine", "N2", True)
+
+
+def test_a_template_payment_method_must_be_one_the_toolkit_knows():
+    s = sheets()
+    s["Modelli ordine"][3][14] = "Baratto"
+    result = check(minimal.workbook(s))
+    assert ("Modelli ordine", "O4") in {(p.location.sheet, p.location.cell) for p in result.problems if p.is_error}
