@@ -407,3 +407,29 @@ def test_a_template_payment_method_must_be_one_the_toolkit_knows():
     s["Modelli ordine"][3][14] = "Baratto"
     result = check(minimal.workbook(s))
     assert ("Modelli ordine", "O4") in {(p.location.sheet, p.location.cell) for p in result.problems if p.is_error}
+
+
+@pytest.mark.parametrize("amount, nature, kind, charged", [
+    ("77.48", "N4", "invoice", True),
+    ("77.47", "N4", "invoice", False),
+    ("500.00", "N3.1", "invoice", False),     # an export owes no stamp duty
+    ("77.48", "N2.1", "invoice", True),
+    ("-77.48", "N4", "credit-note", False),  # nothing is charged to a customer being refunded
+])
+def test_the_stamp_line_follows_the_duty(amount, nature, kind, charged):
+    from einvoice_factories import billable, customer, ddt, seller, tree
+
+    from toolkit.core.invoicing import InvoiceKind, build_invoice
+
+    quantity = "-1" if amount.startswith("-") else "1"
+    lines = (billable(delivery=ddt()), billable("A059", quantity, amount.lstrip("-"), "0", nature, delivery=ddt(),
+                                                  line=2))
+    made = build_invoice(customer(), InvoiceKind(kind), None, APRIL, APRIL.end, lines, charge_stamp_duty=True)
+    assert any(line.charged_stamp_duty for line in made.lines) == charged
+    assert made.total == sum((s.taxable + s.vat for s in made.summary), D(0))
+    if charged:
+        assert made.total - D("2.00") == build_invoice(customer(), InvoiceKind(kind), None, APRIL, APRIL.end,
+                                                       lines).total
+        document = tree(replace(made, number="FT-2026-00001"))
+        assert document.body.stamp_duty == D("2.00") and document.body.lines[-1].nature == "N1"
+        assert document.body.lines[-1].item is None and seller().stamp_duty_customer
