@@ -134,6 +134,16 @@ def test_every_file_reads_back_as_the_ledger_has_the_invoice(month):
         assert got.payment_terms == (None if not invoice.dues else "TP01" if len(invoice.dues) > 1 else "TP02")
         exempt = sum((s.taxable for s in invoice.summary if not s.rate and s.nature in STAMP_NATURES), Decimal(0))
         assert got.stamp_duty == (Decimal("2.00") if abs(exempt) > Decimal("77.47") else None)
+        references: dict[tuple[str, str], list[int]] = {}
+        for line in invoice.lines:
+            if line.customer_reference:
+                references.setdefault((line.order_number, line.customer_reference), []).append(line.line_no)
+        assert got.purchase_orders == tuple((reference, tuple(lines)) for (_, reference), lines in references.items())
+
+
+def test_the_customers_order_references_of_the_sample_reach_the_files(month):
+    cited = {reference for path in month.written.files.values() for reference, _ in read(path).purchase_orders}
+    assert cited == {"ODA 2026/118", "PO-4471"}
 
 
 def ddt_date(ref) -> date:

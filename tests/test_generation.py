@@ -312,14 +312,14 @@ def test_an_older_ledger_is_upgraded_without_losing_rows(tmp_path, monkeypatch, 
     ledger.engine.dispose()
 
     def add_column(conn):
-        conn.execute(text("ALTER TABLE orders ADD COLUMN customer_reference VARCHAR(60)"))
+        conn.execute(text("ALTER TABLE orders ADD COLUMN later_column VARCHAR(60)"))
 
     monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
     monkeypatch.setitem(db.MIGRATIONS, schema.SCHEMA_VERSION, add_column)
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
-        assert conn.execute(text("SELECT count(customer_reference), count(*) FROM orders")).one() == (0, 1)
+        assert conn.execute(text("SELECT count(later_column), count(*) FROM orders")).one() == (0, 1)
     monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION - 1)
     from toolkit.basics.problems import UnusableInput
 

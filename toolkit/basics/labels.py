@@ -55,4 +55,6 @@ define({
     "doc.document_type": ("Tipo documento", "Document type"),
     "doc.nature": ("Natura", "Nature"),
     "doc.page": ("Pagina", "Page"),
+    "doc.customer_reference": ("Vs. ordine", "Your order ref."),
+    "doc.payment_method": ("Pagamento", "Payment"),
 })

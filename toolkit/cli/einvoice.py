@@ -27,12 +27,18 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", help="Cartella dei file XML / folder for the XML files."),
         zip: bool = typer.Option(False, "--zip", help="Anche lo zip per lo SDI (più zip oltre i 5 MB) / also the zip "
                                  "for SDI (several past 5 MB)."),
+        transmitter: str | None = typer.Option(
+            None, "--transmitter", help="Codice fiscale dell'intermediario che trasmette, col paese (IdTrasmittente): "
+            "IT01234567890 / the transmitting intermediary's tax id, with its country."),
         json: bool = JsonOption,
-        verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
+        verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption,
+        lang: str | None = LangOption,
     ) -> None:
         """Fatture elettroniche FatturaPA delle fatture definitive, controllate come fa lo SDI. FatturaPA e-invoices
         of the final invoices, checked as SDI does."""
         from toolkit.basics.dates import NotADate, parse_month
+        from toolkit.core.einvoice import Options
+        from toolkit.core.einvoice.names import parse_transmitter
         from toolkit.core.invoicing import Period
         from toolkit.services.einvoice import export
 
@@ -45,8 +51,17 @@ def register(app: typer.Typer) -> None:
             except NotADate:
                 raise typer.BadParameter(f"«{month}»: scrivi il mese come 2026-04 / write the month as 2026-04",
                                          param_hint="--month") from None
+        options = Options()
+        if transmitter is not None:
+            found = parse_transmitter(transmitter)
+            if found is None:
+                raise typer.BadParameter(
+                    f"«{transmitter}»: scrivi il paese e il codice fiscale, es. IT01234567890 / write the country "
+                    "and the tax id, e.g. IT01234567890", param_hint="--transmitter")
+            options = Options(transmitter=found)
         session = open_session(workbook, ledger, lang, wait)
-        result = export(session.master, session.ledger, out=out, run_id=run_id, month=period, zip=zip)
+        result = export(session.master, session.ledger, out=out, run_id=run_id, month=period, zip=zip,
+                        options=options)
         problems = session.warnings + result.problems
         if json:
             output.reply({

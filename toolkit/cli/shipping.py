@@ -45,8 +45,12 @@ def register(app: typer.Typer) -> None:
         future: bool = typer.Option(False, "--future", help="Accetta una data successiva a oggi / accept a date "
                                     "after today."),
         out: Path | None = typer.Option(None, "--out", help="Scrivi i DDT in questo .xlsx / write the DDTs here."),
+        accounting_date: str | None = typer.Option(
+            None, "--accounting-date", help="Data contabile dei DDT (predefinita: la data del DDT) / the DDTs' "
+            "accounting date (default: the DDT date)."),
         json: bool = JsonOption,
-        verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
+        verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption,
+        lang: str | None = LangOption,
     ) -> None:
         """Emette i DDT degli ordini scelti. Issue the delivery notes (DDT) of the chosen orders.
 
@@ -60,13 +64,14 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("--orders / --all: scegline uno / choose one", param_hint="--orders")
         session = open_session(workbook, ledger, lang, wait)
         day = parse_day(date)
+        accounting_day = parse_day(accounting_date, "--accounting-date") if accounting_date else None
         if out is not None:
             from toolkit.basics.files import check_output
 
             check_output(out, inputs=(workbook, quantities))
         result = ship(session.master, session.ledger, day, numbers=sorted(codes(orders) or ()), all_open=all_open,
                       quantities=quantities, carrier=carrier, force=force, future=future, out=out,
-                      lang=output.lang())
+                      lang=output.lang(), accounting_date=accounting_day)
         _report(json, result)
         output.exit_for(result.problems)
 
@@ -123,7 +128,8 @@ def _period(date: str, to: str | None) -> tuple[datetime.date, datetime.date]:
 def _report(json: bool, result: Shipped) -> None:
     if json:
         output.reply({
-            "shipped": [{"ddt": n.number, "date": n.day, "customer": n.customer, "ship_to": n.ship_to,
+            "shipped": [{"ddt": n.number, "date": n.day, "accounting_date": n.accounting_day,
+                         "customer": n.customer, "ship_to": n.ship_to,
                          "carrier": n.carrier, "reason": n.reason.value, "forced": n.forced,
                          "orders": list(n.orders), "lines": len(n.lines)} for n in result.notes],
             "held": [{"order": h.order, "customer": h.customer, "reason": h.reason, "items": list(h.items)}

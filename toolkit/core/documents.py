@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.lines import DocumentLine
 from toolkit.core.shipping import Reason
 
@@ -25,6 +26,10 @@ class DeliveryNoteLine(DocumentLine):
     order_number: str
     line_no: int
     """The order line's number."""
+    customer_reference: str | None = None
+    """The order's customer reference (their purchase-order number)."""
+    payment_method: PaymentMethod | None = None
+    """The order's own payment method; None: the customer's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +51,23 @@ class DeliveryNote:
     weight: Decimal | None
     forced: bool
     lines: tuple[DeliveryNoteLine, ...]
+    accounting_date: date | None = None
+    """The day the DDT counts from in the accounts (data contabile); None: the DDT's date."""
 
     @property
     def orders(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(line.order_number for line in self.lines))
+
+    @property
+    def accounting_day(self) -> date:
+        return self.accounting_date or self.day
+
+    @property
+    def customer_references(self) -> tuple[str, ...]:
+        """The customer's references of the orders shipped, once each, in the lines' order."""
+        return tuple(dict.fromkeys(line.customer_reference for line in self.lines if line.customer_reference))
+
+    @property
+    def payment_methods(self) -> tuple[PaymentMethod, ...]:
+        """The orders' own payment methods (cash on delivery tells the driver to collect)."""
+        return tuple(dict.fromkeys(line.payment_method for line in self.lines if line.payment_method))

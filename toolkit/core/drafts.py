@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.vocab import DocumentType, PriceType
+from toolkit.basics.vocab import DocumentType, PaymentMethod, PriceType
 from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.plan import Due
 from toolkit.core.pricing import PriceBook, below_limit, price_book, template_price_list, unit_price
@@ -60,6 +60,10 @@ class OrderDraft:
     project: str | None
     delivery_option: str | None
     lines: tuple[DraftLine, ...]
+    customer_reference: str | None = None
+    """The customer's own purchase-order number (the template's)."""
+    payment_method: PaymentMethod | None = None
+    """The template's payment method; None: the customer's."""
 
     @property
     def key(self) -> tuple[str, date]:
@@ -161,5 +165,6 @@ def _draft(template: Template, due: Due, price_list: str, version: str, lines: t
         template=template.code, occurrence=due.day, customer=template.customer, ship_to=template.ship_to,
         contact=template.contact, document_type=template.document_type, price_list=price_list,
         price_version=version, price_type=template.price_type, project=template.project,
-        delivery_option=template.delivery_option, lines=lines,
+        delivery_option=template.delivery_option, lines=lines, customer_reference=template.customer_reference,
+        payment_method=template.payment_method,
     )

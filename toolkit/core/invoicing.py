@@ -1,7 +1,9 @@
 """Which shipped lines become which invoices: the pure core of month-end invoicing.
 
 The customer's invoice terms (termini di fatturazione, from the Openbravo seed) decide when a
-line may be invoiced; the customer's grouping decides which lines share an invoice:
+line may be invoiced; the customer's grouping decides which lines share an invoice, and lines
+of orders paid differently (a template's own payment method) never share one, since an invoice
+states one payment method and one set of dues (the terms are always the customer's):
 
 - after-delivery (dopo la consegna): whatever has been delivered, at every run;
 - after-order-delivered (dopo aver evaso l'ordine): only lines of orders delivered in full;
@@ -50,7 +52,7 @@ from toolkit.basics.vocab import (
     InvoiceTerms,
     PaymentMethod,
 )
-from toolkit.core import payment_terms
+from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.lines import DocumentLine
 from toolkit.core.vat import VatLine, totals, vat_summary
 from toolkit.model.records import Customer, MasterData
@@ -119,6 +121,8 @@ class DeliveryRef:
     id: int
     number: str
     day: date
+    accounting_day: date | None = None
+    """The DDT's accounting date (data contabile) when the ledger says it; None: its date."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,10 @@ class Billable(DocumentLine):
     customer: str
     ship_to: str | None
     project: str | None
+    payment_method: PaymentMethod | None = None
+    """The order's own payment method; None: the customer's."""
+    customer_reference: str | None = None
+    """The order's customer reference (their purchase-order number)."""
 
     @property
     def day(self) -> date:
@@ -145,13 +153,22 @@ class Billable(DocumentLine):
 
 @dataclass(frozen=True, slots=True)
 class InvoiceLine(DocumentLine):
-    """A line of an invoice or credit note (its quantity and amount negative, as in the ledger)."""
+    """A line of an invoice or credit note (its quantity and amount negative, as in the ledger).
+
+    A line with no order line is the stamp duty charged to the customer (`toolkit.core.stamp_duty`);
+    its order number is empty."""
 
     line_no: int
-    order_line_id: int
+    order_line_id: int | None
     delivery_line_id: int | None
     delivery: DeliveryRef | None
     order_number: str
+    customer_reference: str | None = None
+    """The order's customer reference (their purchase-order number): DatiOrdineAcquisto."""
+
+    @property
+    def charged_stamp_duty(self) -> bool:
+        return self.order_line_id is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,26 +338,46 @@ def is_fully_delivered(lines: Iterable[tuple[Decimal, Decimal]]) -> bool:
 
 
 def build_invoice(customer: Customer, kind: InvoiceKind, key: str | None, period: Period, invoice_date: date,
-                  billables: Sequence[Billable]) -> Invoice:
+                  billables: Sequence[Billable], *, charge_stamp_duty: bool = False) -> Invoice:
     """One invoice from its lines: amounts per line, the VAT summary per rate, and the dues.
 
-    A credit note has no due dates: it is money owed to the customer.
+    The lines share one payment method (`payment_method`), the order's own or the customer's;
+    the terms are the customer's. With `charge_stamp_duty` (*Bollo a carico del cliente*) an
+    invoice that owes the stamp duty gains the line that charges it (`stamp_duty_line`) before
+    its totals and dues are made. A credit note has no due dates: it is money owed to the customer.
     """
     ordered = sorted(billables, key=lambda b: (b.day, b.delivery.number if b.delivery else "",
                                                b.order_number, b.order_line_id))
     lines = tuple(
         InvoiceLine(b.item, b.description, b.unit, b.quantity, b.unit_price, b.amount, b.vat_rate, b.vat_nature,
-                    n, b.order_line_id, b.delivery_line_id, b.delivery, b.order_number)
+                    n, b.order_line_id, b.delivery_line_id, b.delivery, b.order_number, b.customer_reference)
         for n, b in enumerate(ordered, start=1)
     )
     summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))
+    if (charge_stamp_duty and kind is InvoiceKind.INVOICE
+            and stamp_duty.due((s.rate, s.taxable, s.nature) for s in summary)):
+        lines += (stamp_duty_line(len(lines) + 1),)
+        summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))
     taxable, vat, total = totals(summary)
     dues: tuple[Instalment, ...] = ()
     if kind is InvoiceKind.INVOICE:
         terms = payment_terms.parse(customer.payment_terms)
         dues = tuple(Instalment(d, a) for d, a in payment_terms.instalments(terms, invoice_date, total))
+    method = payment_method(customer, billables[0]) if billables else customer.payment_method
     return Invoice(kind, customer.code, key, period, invoice_date, lines, summary, taxable, vat, total,
-                   customer.payment_method, customer.payment_terms, dues)
+                   method, customer.payment_terms, dues)
+
+
+def payment_method(customer: Customer, line: Billable) -> PaymentMethod:
+    """How a line is paid: its order's own method, else the customer's. An invoice gathers only
+    lines paid the same way, since it states one method for all its dues."""
+    return line.payment_method or customer.payment_method
+
+
+def stamp_duty_line(line_no: int) -> InvoiceLine:
+    """The line that charges the 2.00 € stamp duty to the customer: excluded from VAT (N1)."""
+    return InvoiceLine("", stamp_duty.CHARGE_DESCRIPTION, "", Decimal(1), stamp_duty.STAMP_DUTY,
+                       stamp_duty.STAMP_DUTY, ZERO, stamp_duty.CHARGE_NATURE, line_no, None, None, None, "")
 
 
 def plan(master: MasterData, billables: Iterable[Billable], request: Request,
@@ -354,7 +391,8 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
     problems = _request_problems(master, request, customers)
     if any(p.is_error for p in problems):
         return Plan((), tuple(problems))
-    buckets: dict[tuple[str, str | None, Period, InvoiceKind, int | None], list[Billable]] = defaultdict(list)
+    buckets: dict[tuple[str, str | None, Period, InvoiceKind, int | None, PaymentMethod], list[Billable]] = (
+        defaultdict(list))
     waiting: dict[tuple[str, str], int] = defaultdict(int)
     unknown: set[str] = set()
     for line in billables:
@@ -372,15 +410,17 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
         elif placed is not None:
             period, split = placed
             kind = InvoiceKind.CREDIT_NOTE if line.quantity < 0 else InvoiceKind.INVOICE
-            buckets[(customer.code, group_key(customer.invoice_grouping, line), period, kind, split)].append(line)
+            buckets[(customer.code, group_key(customer.invoice_grouping, line), period, kind, split,
+                     payment_method(customer, line))].append(line)
     problems += [UNKNOWN_CUSTOMER(None, customer=c) for c in sorted(unknown)]
     if unknown:
         return Plan((), tuple(problems))
     deferred_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
     invoices = []
-    for (code, key, period, kind, split), lines in buckets.items():
+    charge = master.settings.stamp_duty_customer
+    for (code, key, period, kind, split, _), lines in buckets.items():
         day = request.limit if split is not None else deferred_day
-        invoices.append(build_invoice(customers[code], kind, key, period, day, lines))
+        invoices.append(build_invoice(customers[code], kind, key, period, day, lines, charge_stamp_duty=charge))
     invoices.sort(key=numbering_order)
     for (code, reason), count in sorted(waiting.items()):
         if reason == "held":
@@ -468,5 +508,6 @@ def order_invoices(master: MasterData, billables: Iterable[Billable], day: date)
     for (_, kind), lines in buckets.items():
         customer = customers[lines[0].customer]
         invoices.append(build_invoice(customer, kind, group_key(customer.invoice_grouping, lines[0]),
-                                      Period(day, day), day, lines))
+                                      Period(day, day), day, lines,
+                                      charge_stamp_duty=master.settings.stamp_duty_customer))
     return sorted(invoices, key=numbering_order)

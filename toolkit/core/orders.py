@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from toolkit.basics.problems import define
-from toolkit.basics.vocab import DocumentType
+from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.lines import DocumentLine
 
 
@@ -122,6 +122,10 @@ class Order:
     project: str | None
     delivery_option: str | None
     lines: tuple[OrderLine, ...]
+    customer_reference: str | None = None
+    """The customer's own purchase-order number (riferimento ordine cliente)."""
+    payment_method: PaymentMethod | None = None
+    """The order's own payment method; None: the customer's."""
 
     @property
     def quantity(self) -> Decimal:

@@ -260,6 +260,7 @@ SELLER = {
     "invoice_series": "FT",
     "credit_note_series": "NC",
     "iban": "IT60X0542811101000000123456",
+    "stamp_duty_customer": True,
 }
 SELLER_VAT_SERIAL = 987654
 
@@ -297,12 +298,16 @@ class Plan:
     valid_to: date | None = None
     services: bool = False
     """Its first lines are the monthly services (among them the VAT-exempt N4 one)."""
+    customer_reference: str | None = None
+    """The customer's own purchase-order number, printed on documents and sent in the e-invoice."""
+    payment_method: PaymentMethod | None = None
+    """How this template's orders are paid, when not as the customer."""
 
 
 PLANS = (
     Plan(S.WEEKLY, (0,), policy=H.SKIP),                                # T001: nothing on Easter Monday
     Plan(S.WEEKLY, (0,), policy=H.NEXT),                                # T002: Tuesday 7 April instead
-    Plan(S.WEEKLY, (0, 3), price_type=P.LIST),
+    Plan(S.WEEKLY, (0, 3), price_type=P.LIST, customer_reference="ODA 2026/118"),  # T003: the customer's PO
     Plan(S.WEEKLY, (1, 4), policy=H.KEEP, document=D.POS),
     Plan(S.WEEKLY, (2,), policy=H.NEXT),                                # T005: skipped 15/04
     Plan(S.WEEKLY, (4,), policy=H.PREVIOUS),                            # T006: 17/04 moved to 16/04
@@ -311,7 +316,8 @@ PLANS = (
     Plan(S.DAILY, policy=H.KEEP, valid_from=MAR_1),
     Plan(S.WORKING_DAYS),
     Plan(S.WORKING_DAYS, policy=H.SKIP, document=D.ON_CREDIT, valid_to=date(2026, 12, 31)),
-    Plan(S.EVERY_N_WEEKS, (3,), interval=2, policy=H.NEXT),
+    Plan(S.EVERY_N_WEEKS, (3,), interval=2, policy=H.NEXT, customer_reference="PO-4471",  # T012: paid on
+         payment_method=PaymentMethod.CASH_ON_DELIVERY),                                  # delivery
     Plan(S.EVERY_N_WEEKS, (0,), interval=3, policy=H.SKIP, valid_from=MAR_1),
     Plan(S.EVERY_N_WEEKS, (1, 4), interval=2, policy=H.PREVIOUS, document=D.PREPAY),
     Plan(S.MONTHLY_DAY, day=9, policy=H.NEXT),
@@ -721,6 +727,8 @@ class _Generator:
             "delivery_option": rng.choice(DELIVERY_OPTIONS),
             "document_type": plan.document,
             "project": f"PRJ-{rng.choice('ABC')}" if customer.grouping is InvoiceGrouping.PROJECT else None,
+            "customer_reference": plan.customer_reference,
+            "payment_method": plan.payment_method,
             "active": scripted or rng.random() >= 0.04,
         }
 

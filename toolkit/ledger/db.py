@@ -232,6 +232,36 @@ def _add_printings(conn: Connection) -> None:
 MIGRATIONS[4] = _add_printings
 
 
+def _add_references_and_stamp_lines(conn: Connection) -> None:
+    """Orders keep the customer's reference and their own payment method, DDTs an accounting
+    date, and an invoice line may come from no order (the stamp duty charged to the customer).
+
+    Each step is skipped when already done, as in the steps before. SQLite cannot drop a NOT
+    NULL: its invoice lines move to a table made anew, with the same rows and indexes (no other
+    table refers to them)."""
+    found = inspect(conn)
+    for table, column, kind in (("orders", "customer_reference", "VARCHAR(60)"),
+                                ("orders", "payment_method", "VARCHAR(30)"),
+                                ("deliveries", "accounting_date", "DATE")):
+        if column not in {c["name"] for c in found.get_columns(table)}:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+    if next(c for c in found.get_columns("invoice_lines") if c["name"] == "order_line_id")["nullable"]:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(text("ALTER TABLE invoice_lines ALTER COLUMN order_line_id DROP NOT NULL"))
+        return
+    for index in found.get_indexes("invoice_lines"):
+        conn.execute(text(f'DROP INDEX "{index["name"]}"'))
+    conn.execute(text("ALTER TABLE invoice_lines RENAME TO invoice_lines_v4"))
+    schema.invoice_lines.create(conn)
+    columns = ", ".join(c.name for c in schema.invoice_lines.columns)
+    conn.execute(text(f"INSERT INTO invoice_lines ({columns}) SELECT {columns} FROM invoice_lines_v4"))
+    conn.execute(text("DROP TABLE invoice_lines_v4"))
+
+
+MIGRATIONS[5] = _add_references_and_stamp_lines
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet."""
     if not inspect(conn).has_table("schema_version"):

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
+from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
@@ -34,8 +35,9 @@ class OverShipment(RuntimeError):
 
 
 def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str, *,
-                 forced_detail: Mapping[str, str] | None = None) -> list[int]:
-    """Number and store the DDTs, log one "shipped" event each; returns their ids.
+                 forced_detail: Mapping[str, str] | None = None, accounting_date: date | None = None) -> list[int]:
+    """Number and store the DDTs, log one "shipped" event each; returns their ids. Each DDT's
+    accounting date is `accounting_date`, else its own date.
 
     Refuses (OverShipment) drafts that would ship more than the ledger says is open.
     """
@@ -45,7 +47,8 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
     ids = insert_numbered(conn, schema.deliveries, [
         dict(series=series, year=draft.day.year, number=numbers[i], delivery_date=draft.day, customer=draft.customer,
              ship_to=draft.ship_to, carrier=draft.carrier, reason=draft.reason.value, packages=draft.packages,
-             weight=draft.weight, forced=int(draft.forced), created_at=created_at, created_by=created_by)
+             weight=draft.weight, forced=int(draft.forced), accounting_date=accounting_date or draft.day,
+             created_at=created_at, created_by=created_by)
         for i, draft in enumerate(drafts)])
     lines = [dict(delivery_id=delivery_id, order_line_id=line.order_line_id, quantity=line.quantity)
              for delivery_id, draft in zip(ids, drafts) for line in draft.lines]
@@ -149,7 +152,8 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
     for start in range(0, len(delivery_ids), 900):
         rows = conn.execute(
             select(dl.id, dl.delivery_id, dl.order_line_id, dl.quantity, ol.order_id, ol.line_no, ol.item,
-                   ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature, o.series, o.year, o.number)
+                   ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature, o.series, o.year, o.number,
+                   o.customer_reference, o.payment_method)
             .select_from(schema.delivery_lines.join(schema.order_lines, ol.id == dl.order_line_id)
                          .join(schema.orders, o.id == ol.order_id))
             .where(dl.delivery_id.in_(delivery_ids[start:start + 900]))
@@ -158,10 +162,11 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
             lines[r.delivery_id].append(DeliveryNoteLine(
                 r.item, r.description, r.unit, r.quantity, r.unit_price, line_amount(r.quantity, r.unit_price),
                 r.vat_rate, r.vat_nature, r.id, r.order_line_id, r.order_id,
-                document_number(r.series, r.year, r.number), r.line_no))
+                document_number(r.series, r.year, r.number), r.line_no, r.customer_reference,
+                PaymentMethod(r.payment_method) if r.payment_method else None))
     return [
         DeliveryNote(h.id, document_number(h.series, h.year, h.number), h.series, h.year, h.number, h.delivery_date,
                      h.customer, h.ship_to, h.carrier, Reason(h.reason), h.packages, h.weight, bool(h.forced),
-                     tuple(lines[h.id]))
+                     tuple(lines[h.id]), h.accounting_date)
         for h in headers
     ]

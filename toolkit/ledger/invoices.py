@@ -81,7 +81,8 @@ def series_for(settings: Settings, kind: InvoiceKind) -> str:
 def _billable_columns():
     return (ol.id.label("order_line_id"), o.id.label("order_id"), o.series.label("o_series"),
             o.year.label("o_year"), o.number.label("o_number"), o.order_date, o.customer, o.ship_to.label("o_ship_to"),
-            o.project, ol.item, ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature)
+            o.project, ol.item, ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature,
+            o.payment_method, o.customer_reference)
 
 
 def _invoiced_at_order():
@@ -94,7 +95,7 @@ def shipped_not_invoiced(conn: Connection, cutoff: date, *, customer: str | None
     """DDT lines dated up to `cutoff` that no invoice covers yet."""
     query = (
         select(dl.id.label("delivery_line_id"), dl.quantity, d.id.label("delivery_id"), d.series, d.year,
-               d.number, d.delivery_date, d.ship_to, *_billable_columns())
+               d.number, d.delivery_date, d.ship_to, d.accounting_date, *_billable_columns())
         .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
                      .join(schema.order_lines, ol.id == dl.order_line_id).join(schema.orders, o.id == ol.order_id))
         .where(d.delivery_date <= cutoff, ~exists().where(il.delivery_line_id == dl.id), ~_invoiced_at_order())
@@ -104,7 +105,8 @@ def shipped_not_invoiced(conn: Connection, cutoff: date, *, customer: str | None
         query = query.where(o.customer == customer)
     return [
         _billable(r, r.quantity, r.delivery_line_id,
-                  DeliveryRef(r.delivery_id, document_number(r.series, r.year, r.number), r.delivery_date),
+                  DeliveryRef(r.delivery_id, document_number(r.series, r.year, r.number), r.delivery_date,
+                              r.accounting_date),
                   r.ship_to or r.o_ship_to)
         for r in conn.execute(query)
     ]
@@ -138,7 +140,8 @@ def _billable(r, quantity: Decimal, delivery_line_id: int | None, delivery: Deli
               ship_to: str | None) -> Billable:
     return Billable(r.item, r.description, r.unit, quantity, r.unit_price, line_amount(quantity, r.unit_price),
                     r.vat_rate, r.vat_nature, r.order_line_id, delivery_line_id, delivery, r.order_id,
-                    document_number(r.o_series, r.o_year, r.o_number), r.order_date, r.customer, ship_to, r.project)
+                    document_number(r.o_series, r.o_year, r.o_number), r.order_date, r.customer, ship_to, r.project,
+                    PaymentMethod(r.payment_method) if r.payment_method else None, r.customer_reference)
 
 
 def delivered_orders(conn: Connection, order_ids: Collection[int], cutoff: date) -> frozenset[int]:
@@ -231,18 +234,20 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
         rows = conn.execute(
             select(*il, d.id.label("delivery_id"), d.series.label("d_series"), d.year.label("d_year"),
                    d.number.label("d_number"), d.delivery_date, o.series.label("o_series"),
-                   o.year.label("o_year"), o.number.label("o_number"))
-            .select_from(schema.invoice_lines.join(schema.order_lines, ol.id == il.order_line_id)
-                         .join(schema.orders, o.id == ol.order_id)
+                   o.year.label("o_year"), o.number.label("o_number"), d.accounting_date, o.customer_reference)
+            .select_from(schema.invoice_lines.outerjoin(schema.order_lines, ol.id == il.order_line_id)
+                         .outerjoin(schema.orders, o.id == ol.order_id)
                          .outerjoin(schema.delivery_lines, dl.id == il.delivery_line_id)
                          .outerjoin(schema.deliveries, d.id == dl.delivery_id))
             .where(il.invoice_id.in_(chunk)).order_by(il.invoice_id, il.line_no))
         for r in rows:
-            ref = (DeliveryRef(r.delivery_id, document_number(r.d_series, r.d_year, r.d_number), r.delivery_date)
+            ref = (DeliveryRef(r.delivery_id, document_number(r.d_series, r.d_year, r.d_number), r.delivery_date,
+                               r.accounting_date)
                    if r.delivery_id is not None else None)
+            order = document_number(r.o_series, r.o_year, r.o_number) if r.o_number is not None else ""
             lines[r.invoice_id].append(InvoiceLine(
                 r.item, r.description, r.unit, r.quantity, r.unit_price, r.amount, r.vat_rate, r.vat_nature,
-                r.line_no, r.order_line_id, r.delivery_line_id, ref, document_number(r.o_series, r.o_year, r.o_number)))
+                r.line_no, r.order_line_id, r.delivery_line_id, ref, order, r.customer_reference))
         for r in conn.execute(select(schema.invoice_dues).where(due.invoice_id.in_(chunk)).order_by(due.due_date, due.id)):
             dues[r.invoice_id].append(Instalment(r.due_date, r.amount))
     invoices = []

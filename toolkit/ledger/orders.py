@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from toolkit.basics.vocab import DocumentType
+from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.drafts import OrderDraft
 from toolkit.core.orders import Order, OrderLine, OrderStatus
 from toolkit.ledger import schema
@@ -62,7 +62,9 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
              order_date=d.occurrence, customer=d.customer, ship_to=d.ship_to, contact=d.contact,
              document_type=d.document_type.value, status=status.value, price_list=d.price_list,
              price_version=d.price_version, price_type=d.price_type.value, project=d.project,
-             delivery_option=d.delivery_option, created_at=created_at, created_by=created_by)
+             delivery_option=d.delivery_option, customer_reference=d.customer_reference,
+             payment_method=d.payment_method.value if d.payment_method else None, created_at=created_at,
+             created_by=created_by)
         for i, (d, status) in enumerate(zip(drafts, statuses))])
     lines = [dict(order_id=order_id, line_no=line.line_no, item=line.item, description=line.description,
                   unit=line.unit, quantity=line.quantity, unit_price=line.unit_price, amount=line.amount,
@@ -122,7 +124,8 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
     return [
         Order(h.id, document_number(h.series, h.year, h.number), h.template, h.occurrence, h.order_date, h.customer,
               h.ship_to, h.contact, DocumentType(h.document_type), OrderStatus(h.status), h.price_list,
-              h.price_version, h.project, h.delivery_option, tuple(lines[h.id]))
+              h.price_version, h.project, h.delivery_option, tuple(lines[h.id]), h.customer_reference,
+              PaymentMethod(h.payment_method) if h.payment_method else None)
         for h in headers
     ]
 
@@ -168,5 +171,6 @@ def set_statuses(conn: Connection, orders: Sequence[Order], status: OrderStatus,
         conn.execute(update(schema.orders).where(o.id.in_(ids[start:start + 900])).values(status=status.value))
     log_events(conn, [event_row(action, "order", order.id, order.number, f"{order.status.value} -> {status.value}")
                       for order in orders])
+
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -66,11 +66,16 @@ orders = Table(
     Column("price_type", String(20), nullable=False),
     Column("project", String(60)),
     Column("delivery_option", Text),
+    Column("customer_reference", String(60)),
+    Column("payment_method", String(30)),
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
     UniqueConstraint("template", "occurrence", name="uq_order_occurrence"),
     UniqueConstraint("series", "year", "number", name="uq_order_number"),
 )
+"""`customer_reference` is the customer's own purchase-order number and `payment_method` the
+template's payment method when it overrides the customer's (None: the customer's), both as the
+order was created."""
 
 order_lines = Table(
     "order_lines", metadata,
@@ -103,10 +108,13 @@ deliveries = Table(
     Column("packages", Integer),
     Column("weight", Quantity()),
     Column("forced", Integer, nullable=False, default=0),
+    Column("accounting_date", Date),
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
     UniqueConstraint("series", "year", "number", name="uq_delivery_number"),
 )
+"""`accounting_date` is the day the DDT counts from in the accounts (data contabile); None:
+the DDT's own date."""
 
 delivery_lines = Table(
     "delivery_lines", metadata,
@@ -146,7 +154,7 @@ invoice_lines = Table(
     Column("invoice_id", Integer, ForeignKey("invoices.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("line_no", Integer, nullable=False),
     Column("delivery_line_id", Integer, ForeignKey("delivery_lines.id"), unique=True),
-    Column("order_line_id", Integer, ForeignKey("order_lines.id"), nullable=False),
+    Column("order_line_id", Integer, ForeignKey("order_lines.id")),
     Column("item", String(60), nullable=False),
     Column("description", Text, nullable=False),
     Column("unit", String(20), nullable=False),
@@ -157,7 +165,8 @@ invoice_lines = Table(
     Column("vat_nature", String(10)),
 )
 """`delivery_line_id` is unique: a shipped line is invoiced at most once. Lines invoiced
-before shipping (immediate, prepay) have no delivery line."""
+before shipping (immediate, prepay) have no delivery line; a line that comes from no order
+(the stamp duty charged to the customer) has no order line either."""
 
 invoiced_at_order_index = Index(
     "ix_invoice_lines_order_line_delivery", invoice_lines.c.order_line_id, invoice_lines.c.delivery_line_id)

@@ -192,6 +192,11 @@ class Settings(Record):
         "Date of the month-end run's deferred invoices when --date is not given: `Fine mese` (the month's last "
         "day, or the run's day if earlier) or `Emissione` (the day of the run)",
         "Fine mese", default=DeferredInvoiceDate.MONTH_END)
+    stamp_duty_customer: YesNo = column(
+        "Bollo a carico del cliente", "Stamp duty charged to customer",
+        "Whether the 2.00 € virtual stamp duty of invoices without VAT over 77.47 € is charged to the customer, "
+        "as a line of the invoice excluded from VAT (N1, art. 15 DPR 633/72); `no`: the seller pays it",
+        "sì", default=True)
 
 
 @record
@@ -401,6 +406,16 @@ class Template(Record):
         "Tipo documento", "Document type", "Order document type", "Ordine standard", default=DocumentType.STANDARD)
     project: Code | None = column(
         "Progetto", "Project", "Project, for invoices grouped by project", "PRJ-A", default=None)
+    customer_reference: Text | None = column(
+        "Rif. ordine cliente", "Customer order ref.",
+        "The customer's own purchase-order number, printed on order, DDT and invoice and sent in the "
+        "e-invoice (DatiOrdineAcquisto: at most 20 characters)",
+        "ODA 2026/118", default=None, aliases=("Riferimento cliente", "Vostro ordine", "Customer PO", "PO number"))
+    payment_method: Choice[PaymentMethod] | None = column(
+        "Modalità di pagamento", "Payment method",
+        "How this template's orders are paid, when not as the customer; empty = the customer's", "Contrassegno",
+        default=None)
+    """None: the customer's payment method."""
     active: YesNo = column("Attivo", "Active", "Only active templates generate orders", "sì", default=True)
     source: InstanceOf[Source]
 

@@ -88,7 +88,8 @@ class Exported:
 def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None = None, month: Period | None = None,
            zip: bool = False, options: Options = Options()) -> Exported:
     """Write the e-invoice of every final document of run `run_id`, or dated in `month` (its
-    first and last day), into `out`; with `zip`, the files written also go into zips for SDI."""
+    first and last day), into `out`; with `zip`, the files written also go into zips for SDI.
+    `options.transmitter` is an intermediary's id (IdTrasmittente); files keep the seller's name."""
     if (run_id is None) == (month is None):
         raise ValueError("export a run or a month, one of the two")
     out = Path(out).resolve()
@@ -116,11 +117,11 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
             refused[owner].append(problem)
     archives: list[Path] = []
     if zip and written.files:
-        transmitter = options.transmitter or seller_id(master.settings)
+        seller = seller_id(master.settings)
 
         def zip_name(members: tuple[str, ...]) -> str:
             with writing(ledger) as conn:
-                return file_name(transmitter, archive_progressive(conn, members), "zip")
+                return file_name(seller, archive_progressive(conn, members), "zip")
 
         archives = write_archives(written.files.values(), out, zip_name)
     return Exported(out, dict(written.files), refused, archives, problems + written.problems)
@@ -147,11 +148,11 @@ def _credited(ledger: Ledger, documents: Sequence[Exportable]) -> dict[str, tupl
     return {note.number or "": credited_invoices(note, candidates) for note in candidates if note.id in notes}
 
 
-def xml_names(conn: Connection, settings: Settings, invoices: Iterable[Invoice],
-              options: Options = Options()) -> dict[str, str]:
+def xml_names(conn: Connection, settings: Settings, invoices: Iterable[Invoice]) -> dict[str, str]:
     """Invoice number → the name of its XML file, for the invoices that have one: what the
-    accountants' workbook shows beside each invoice."""
+    accountants' workbook shows beside each invoice. Files are named after the seller, whoever
+    transmits them (`Options.transmitter`), so the name does not depend on who sends it."""
     listed = [x for x in invoices if x.id is not None and x.number]
     found = progressives(conn, [x.id for x in listed if x.id is not None])
-    transmitter = options.transmitter or seller_id(settings)
-    return {x.number or "": file_name(transmitter, found[x.id]) for x in listed if x.id in found}
+    seller = seller_id(settings)
+    return {x.number or "": file_name(seller, found[x.id]) for x in listed if x.id in found}

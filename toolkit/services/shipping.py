@@ -81,11 +81,12 @@ class Shipped:
 def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str] = (), all_open: bool = False,
          chosen: Sequence[ChosenRow] = (), quantities: Path | None = None, carrier: str | None = None,
          force: bool = False, future: bool = False, paid: Collection[int] | None = None, out: Path | None = None,
-         lang: str = "it") -> Shipped:
+         lang: str = "it", accounting_date: date | None = None) -> Shipped:
     """Ship the chosen orders (by number, every open order up to `day`, or those the quantities
     rows or file name) in one transaction; with any error in the input nothing is stored.
     `day` after today is an error unless `future`. With `out`, the DDTs issued are printed
-    there, one sheet each, and the path is checked before anything is stored."""
+    there, one sheet each, and the path is checked before anything is stored. The DDTs'
+    accounting date (data contabile) is `accounting_date`, else their own date."""
     today = dates.today_rome()
     if day > today and not future:
         return Shipped((), (), (DATE_IN_FUTURE(None, day=day, today=today),))
@@ -100,7 +101,7 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
         if problems:
             return Shipped((), (), tuple(problems))
         chosen = [*chosen, *read]
-    shipped = _ship(master, ledger, day, numbers, all_open, chosen, carrier, force, paid)
+    shipped = _ship(master, ledger, day, numbers, all_open, chosen, carrier, force, paid, accounting_date)
     if out is not None and shipped.notes:
         from toolkit.services.printing import write_and_mark
 
@@ -109,7 +110,8 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
 
 
 def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str], all_open: bool,
-          chosen: Sequence[ChosenRow], carrier: str | None, force: bool, paid: Collection[int] | None) -> Shipped:
+          chosen: Sequence[ChosenRow], carrier: str | None, force: bool, paid: Collection[int] | None,
+          accounting_date: date | None = None) -> Shipped:
     if not numbers and not all_open and not chosen:
         return Shipped((), (), (NOTHING_SELECTED(None),))
     with writing(ledger) as conn:
@@ -135,14 +137,14 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         if errors(problems):
             return Shipped((), (), tuple(problems))
         done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
-                       carrier=carrier, force=force)
+                       carrier=carrier, force=force, accounting_date=accounting_date)
         assumed = missing_stock(master) if done.notes else []
         return Shipped(done.notes, done.held, (*assumed, *problems, *done.problems), done.completed)
 
 
 def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: date, *,
             quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] | None = None,
-            carrier: str | None = None, force: bool = False) -> Shipped:
+            carrier: str | None = None, force: bool = False, accounting_date: date | None = None) -> Shipped:
     """Ship inside the caller's write transaction (order creation uses it for the orders that
     ship at once). `orders` must be read in that transaction, so their figures are the ledger's
     current ones; drafts that would ship more than is open are refused all the same."""
@@ -159,7 +161,8 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}
     ids = store_drafts(conn, plan.drafts, master.settings.ddt_series,
-                       forced_detail={c: _forced_detail(exposure[c], limits.get(c)) for c in customers})
+                       forced_detail={c: _forced_detail(exposure[c], limits.get(c)) for c in customers},
+                       accounting_date=accounting_date)
     completed = complete_orders(conn, fresh, plan.drafts)
     return Shipped(tuple(load_notes(conn, ids=ids)), plan.held, plan.problems, tuple(completed))
 

@@ -93,6 +93,7 @@ define({
     "inv.file_copies": ("copie-fatture", "invoice-copies"),
     "inv.details": ("Dettaglio per fattura", "Per invoice"),
     "inv.xml_file": ("File XML", "XML file"),
+    "inv.accounting_date": ("data contabile", "accounting date"),
 })
 
 LINE_COLUMNS = ("inv.reference", "inv.ddt_date", "doc.item", "doc.description", "doc.unit", "doc.quantity",
@@ -242,12 +243,17 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
             text(sheet, row, 0, ref.number)
             text(sheet, row, 1, ref.day, fmt.date)
         row += 2
+    references = customer_references(invoice)
+    if references:
+        text(sheet, row, 0, t("doc.customer_reference"), fmt.bold)
+        text(sheet, row, 2, references)
+        row += 2
     header = row
     sheet.write_row(header, 0, [t(h) for h in LINE_COLUMNS], fmt.header)
     first = header + 1
     for line in invoice.lines:
         row += 1
-        text(sheet, row, 0, line.delivery.number if line.delivery else f"{t('inv.order')} {line.order_number}")
+        text(sheet, row, 0, line_reference(line, lang))
         text(sheet, row, 1, line.delivery.day if line.delivery else None, fmt.date)
         _line_cells(sheet, row, ITEM, line, fmt, wrap=True)
     last = row
@@ -291,6 +297,20 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
     sheet.set_column(4, 4, 6)
     sheet.set_column(5, 9, 12)
     a4(sheet, repeat_rows=(header, header))
+
+
+def line_reference(line: InvoiceLine, lang: str) -> str | None:
+    """What a printed invoice line cites: its DDT, else its order; the stamp duty's line nothing."""
+    if line.delivery:
+        return line.delivery.number
+    return f"{labeller(lang)('inv.order')} {line.order_number}" if line.order_number else None
+
+
+def customer_references(invoice: Invoice) -> str | None:
+    """The customer's references of the invoice's orders, `ODA 2026/118 (OC-2026-00003)`."""
+    found = dict.fromkeys((line.customer_reference, line.order_number) for line in invoice.lines
+                          if line.customer_reference)
+    return "; ".join(f"{ref} ({order})" for ref, order in found) or None
 
 
 def _line_cells(sheet, row: int, col: int, line: InvoiceLine, fmt: Formats, *, wrap: bool) -> None:
@@ -414,7 +434,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
         text(sheet, row, 12, vocab_label(invoice.payment_method, lang))
         text(sheet, row, 13, invoice.payment_terms)
         text(sheet, row, 14, f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}")
-        text(sheet, row, 15, ddts_text(invoice), fmt.wrap)
+        text(sheet, row, 15, ddts_text(invoice, lang), fmt.wrap)
         text(sheet, row, 16, xml_files.get(invoice.number or ""))
     if invoices:
         text(sheet, row + 1, 7, t("inv.run_totals"), fmt.total_label)
@@ -554,8 +574,12 @@ def dues_text(invoice: Invoice) -> str:
     return "; ".join(f"{x.due_date:%d/%m/%Y} {_comma(x.amount)}" for x in invoice.dues)
 
 
-def ddts_text(invoice: Invoice) -> str:
-    return ", ".join(f"{d.number} {d.day:%d/%m/%Y}" for d in invoice.deliveries)
+def ddts_text(invoice: Invoice, lang: str = "it") -> str:
+    """The DDTs an invoice cites with their dates, and a DDT's accounting date when it differs."""
+    accounting = labeller(lang)("inv.accounting_date")
+    return ", ".join(f"{d.number} {d.day:%d/%m/%Y}" + (
+        f" ({accounting} {d.accounting_day:%d/%m/%Y})" if d.accounting_day and d.accounting_day != d.day else "")
+        for d in invoice.deliveries)
 
 
 def _comma(amount: Decimal) -> str:
@@ -588,7 +612,7 @@ def write_register_csv(target: Path, master: MasterData, invoices: Sequence[Invo
                     t(f"inv.status_{x.status.value}") if x.status else "", _csv_text(x.customer),
                     _csv_text(customer.name if customer else None), customer.vat_number or "" if customer else "",
                     customer.tax_code or "" if customer else "", _comma(x.taxable), _comma(x.vat), _comma(x.total),
-                    dues_text(x), vocab_label(x.payment_method, lang), _csv_text(x.payment_terms), ddts_text(x),
+                    dues_text(x), vocab_label(x.payment_method, lang), _csv_text(x.payment_terms), ddts_text(x, lang),
                 ])
 
     return write_atomic(target, write)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
+from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.shipping import reason_label
 from toolkit.model.records import MasterData
@@ -48,6 +49,7 @@ define({
     "ddt.appearance": ("Aspetto esteriore dei beni", "Appearance of goods"),
     "ddt.start": ("Data e ora inizio trasporto", "Transport start (date, time)"),
     "ddt.order": ("Rif. ordine", "Order ref."),
+    "ddt.accounting_date": ("Data contabile", "Accounting date"),
     "ddt.driver_signature": ("Firma del conducente", "Driver's signature"),
     "ddt.recipient_signature": ("Firma del destinatario", "Recipient's signature"),
     "ddt.none": ("Nessun DDT emesso.", "No delivery note issued."),
@@ -103,6 +105,7 @@ def _note_sheet(sheet, fmt, extra: _Extra, master: MasterData, note: DeliveryNot
     text(sheet, row, 1, note.number, fmt.bold)
     text(sheet, row, 3, t("doc.date"), fmt.bold)
     text(sheet, row, 4, note.day, fmt.date)
+    row = _order_terms(sheet, fmt, note, row, lang)
     row += 2
     text(sheet, row, 0, t("ddt.buyer"), fmt.bold)
     text(sheet, row, 3, t("ddt.destination"), fmt.bold)
@@ -144,6 +147,27 @@ def _note_sheet(sheet, fmt, extra: _Extra, master: MasterData, note: DeliveryNot
     for first, last, width in _WIDTHS:
         sheet.set_column(first, last, width)
     a4(sheet, repeat_rows=(header_row, header_row))
+
+
+def _order_terms(sheet, fmt, note: DeliveryNote, row: int, lang: str) -> int:
+    """Below the number, what the DDT's orders say beyond the goods: the customer's references
+    (their purchase orders), the orders' own payment methods (cash on delivery: the driver
+    collects) and an accounting date other than the DDT's own. Returns the last row used."""
+    t = labeller(lang)
+    if note.customer_references:
+        row += 1
+        text(sheet, row, 0, t("doc.customer_reference"), fmt.bold)
+        text(sheet, row, 1, "; ".join(note.customer_references))
+    if note.accounting_day != note.day:
+        if not note.customer_references:
+            row += 1
+        text(sheet, row, 3, t("ddt.accounting_date"), fmt.bold)
+        text(sheet, row, 4, note.accounting_day, fmt.date)
+    if note.payment_methods:
+        row += 1
+        text(sheet, row, 0, t("doc.payment_method"), fmt.bold)
+        text(sheet, row, 1, ", ".join(vocab_label(m, lang) for m in note.payment_methods))
+    return row
 
 
 def _box(sheet, extra: _Extra, row: int, first: int, last: int, caption: str, value) -> None:

@@ -13,9 +13,10 @@ The text is built as strings, not as an element tree: it is the fastest way in t
 library, and the order is the code's order. Elements have no namespace prefix (the schema's
 local elements are unqualified); the root is `p:FatturaElettronica` with `versione`.
 
-File names are `<country><transmitter id>_<progressive>.xml` — `IT<partita IVA>_<progressive>`
-when the seller sends its own files — with a progressive of up to five letters or digits that
-the caller keeps (the same invoice gets the same name, and the same bytes, when written again).
+File names are `IT<partita IVA>_<progressive>.xml`, the seller's id even when an intermediary
+transmits (SDI has not checked the name's id against the file since 2018, and the progressives
+are the seller's own), with a progressive of up to five letters or digits that the caller keeps
+(the same invoice gets the same name, and the same bytes, when written again).
 """
 
 from __future__ import annotations
@@ -64,8 +65,8 @@ class Written:
 
 
 def file_name(doc: FatturaPA) -> str:
-    """`IT09876540155_00001.xml`: the transmitter's country and id, and the progressive."""
-    return names.file_name(doc.transmission.transmitter, doc.transmission.progressive)
+    """`IT09876540155_00001.xml`: the seller's country and id, and the progressive."""
+    return names.file_name(doc.seller.vat_id or doc.transmission.transmitter, doc.transmission.progressive)
 
 
 def write_file(doc: FatturaPA, folder: Path) -> Path:

@@ -79,6 +79,14 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
                 text(sheet, row, 0, t("order.delivery_option"), fmt.bold)
                 text(sheet, row, 1, order.delivery_option)
                 row += 1
+            if order.customer_reference:
+                text(sheet, row, 0, t("doc.customer_reference"), fmt.bold)
+                text(sheet, row, 1, order.customer_reference)
+                row += 1
+            if order.payment_method:
+                text(sheet, row, 0, t("doc.payment_method"), fmt.bold)
+                text(sheet, row, 1, vocab_label(order.payment_method, lang))
+                row += 1
             row += 1
             heads = ("doc.item", "doc.description", "doc.unit", "doc.quantity", "doc.unit_price", "doc.amount", "doc.vat_rate")
             sheet.write_row(row, 0, [t(h) for h in heads], fmt.header)

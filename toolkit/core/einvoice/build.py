@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from toolkit.basics.vocab import PaymentMethod
+from toolkit.core import stamp_duty
 from toolkit.core.einvoice import codes
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.einvoice.names import seller_id, vat_code
@@ -64,7 +65,8 @@ def build(invoice: Invoice, seller: Settings, buyer: Customer, progressive: str,
     """The FatturaPA of one invoice or credit note.
 
     `purchase_orders` maps an order number to the customer's reference for it (their
-    purchase order number); `linked` are the invoices a credit note corrects.
+    purchase order number), beside the references the invoice's lines carry from their orders;
+    `linked` are the invoices a credit note corrects.
     """
     sign = -1 if invoice.kind is InvoiceKind.CREDIT_NOTE else 1
     lines = tuple(_line(line, sign) for line in invoice.lines)
@@ -118,8 +120,7 @@ def stamp_duty_due(summary: Iterable[VatSummary]) -> bool:
     >>> stamp_duty_due([VatSummary(D(0), D("500"), D(0), "N3.1")])
     False
     """
-    exempt = sum((s.taxable for s in summary if not s.rate and s.nature in codes.STAMP_DUTY_NATURES), ZERO)
-    return abs(exempt) > codes.STAMP_DUTY_THRESHOLD
+    return stamp_duty.due((s.rate, s.taxable, s.nature) for s in summary)
 
 
 def _line(line: InvoiceLine, sign: int) -> Line:
@@ -133,7 +134,10 @@ def _line(line: InvoiceLine, sign: int) -> Line:
                 price, total, line.vat_rate, line.vat_nature or None)
 
 
-def _purchase_orders(invoice: Invoice, references: Mapping[str, str]) -> tuple[RelatedDocument, ...]:
+def _purchase_orders(invoice: Invoice, given: Mapping[str, str]) -> tuple[RelatedDocument, ...]:
+    """One DatiOrdineAcquisto per order with a customer reference, with its invoice lines."""
+    references = {line.order_number: line.customer_reference for line in invoice.lines if line.customer_reference}
+    references.update(given)
     if not references:
         return ()
     lines: dict[str, list[int]] = defaultdict(list)

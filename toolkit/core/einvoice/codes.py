@@ -21,10 +21,10 @@ override, and decide whether the invoice owes the stamp duty (imposta di bollo, 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from types import MappingProxyType
 
 from toolkit.basics.vocab import PaymentMethod
+from toolkit.core import stamp_duty
 
 IMMEDIATE = "TD01"
 DEFERRED = "TD24"
@@ -89,13 +89,11 @@ LEGAL_REFERENCES: MappingProxyType[str, str] = MappingProxyType({
 RETIRED_NATURES = frozenset({"N2", "N3", "N6"})
 """Natures SDI refuses on invoices dated from 1 January 2021: use their sub-codes."""
 
-STAMP_DUTY_NATURES = frozenset({"N1", "N2.1", "N2.2", "N3.4", "N3.5", "N3.6", "N4"})
-"""Amounts without VAT that count towards the stamp duty. Exports and intra-EU supplies
-(N3.1–N3.3), the margin scheme (N5), reverse charge (N6.x, the buyer pays the VAT) and VAT
-paid in another EU state (N7) do not."""
+STAMP_DUTY_NATURES = stamp_duty.STAMP_DUTY_NATURES
+"""Amounts without VAT that count towards the stamp duty (`toolkit.core.stamp_duty`)."""
 
-STAMP_DUTY = Decimal("2.00")
-STAMP_DUTY_THRESHOLD = Decimal("77.47")
+STAMP_DUTY = stamp_duty.STAMP_DUTY
+STAMP_DUTY_THRESHOLD = stamp_duty.STAMP_DUTY_THRESHOLD
 """The duty is due when the amounts without VAT are *more* than this."""
 
 

@@ -13,6 +13,8 @@ under three months, so past 99,999 the progressive goes on with a letter in fron
 
 from __future__ import annotations
 
+import re
+
 from toolkit.core.einvoice.records import FiscalId
 from toolkit.model.records import Settings
 
@@ -66,3 +68,23 @@ def file_name(transmitter: FiscalId, progressive: str, extension: str = "xml") -
     'IT09876540155_0000A.zip'
     """
     return f"{transmitter.country}{transmitter.code}_{progressive}.{extension}"
+
+
+def parse_transmitter(text: str) -> FiscalId | None:
+    """An intermediary's IdTrasmittente as the user writes it, country first: `IT01234567890`
+    (an Italian transmitter gives its codice fiscale, 11 digits or 16 characters; abroad, an id
+    of up to 28 letters and digits). None when it is not one.
+
+    >>> parse_transmitter("it 01234567890"), parse_transmitter("ITRSSMRA80A01H501U")
+    (FiscalId(country='IT', code='01234567890'), FiscalId(country='IT', code='RSSMRA80A01H501U'))
+    >>> parse_transmitter("01234567890"), parse_transmitter("IT123")
+    (None, None)
+    """
+    code = "".join(text.split()).upper()
+    found = re.fullmatch(r"([A-Z]{2})([A-Z0-9]{1,28})", code)
+    if found is None:
+        return None
+    country, rest = found.groups()
+    if country == "IT" and not re.fullmatch(r"[0-9]{11}|[A-Z0-9]{16}", rest):
+        return None
+    return FiscalId(country, rest)

@@ -117,6 +117,12 @@ TEMPLATE_WITHOUT_LINES = define(
     "template-without-lines", "warning",
     it="Il modello {code} non ha righe: non genererà ordini finché non aggiungi righe in Righe modello.",
     en="Template {code} has no lines: it will generate no orders until you add lines in Template lines.")
+REFERENCE_TOO_LONG = define(
+    "customer-reference-too-long", "error",
+    it="Il riferimento ordine cliente «{value}» ha {length} caratteri: la fattura elettronica ne accetta al più "
+       "{limit} (DatiOrdineAcquisto); accorcialo.",
+    en="Customer order reference “{value}” has {length} characters: the e-invoice takes at most {limit} "
+       "(DatiOrdineAcquisto); shorten it.")
 EXCEPTION_INCOMPLETE = define(
     "exception-needs-value", "error",
     it="L'eccezione «{action}» richiede anche «{it}»: compila la cella.",
@@ -129,6 +135,11 @@ BAD_LANGUAGE = define(
     "bad-language", "error",
     it="La lingua «{value}» non è gestita: scrivi «it» o «en».",
     en="Language “{value}” is not supported: write “it” or “en”.")
+
+REFERENCE_LIMIT = 20
+"""FatturaPA's IdDocumento (String20Type): the customer's order reference goes there as written,
+and each order keeps the reference it was made with, so a longer one is refused before any
+order carries it."""
 
 NATURES = {"N1", "N2.1", "N2.2", "N3.1", "N3.2", "N3.3", "N3.4", "N3.5", "N3.6", "N4", "N5",
            *(f"N6.{i}" for i in range(1, 10)), "N7"}
@@ -336,6 +347,9 @@ def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
                                          hint_it=hint_it, hint_en=hint_en)
         if t.code not in with_lines:
             yield TEMPLATE_WITHOUT_LINES(_at(layout, t, "code"), code=t.code)
+        if t.customer_reference and len(t.customer_reference) > REFERENCE_LIMIT:
+            yield REFERENCE_TOO_LONG(_at(layout, t, "customer_reference"), value=t.customer_reference,
+                                     length=len(t.customer_reference), limit=REFERENCE_LIMIT)
 
 
 def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:

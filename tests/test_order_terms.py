@@ -1,0 +1,435 @@
+"""What an order carries beyond its goods, end to end: the customer's order reference and the
+template's own payment method (issue 16.4, issue 14's DatiOrdineAcquisto), a DDT's accounting
+date, the stamp duty charged to the customer, and an intermediary as the e-invoices' transmitter.
+
+One month on the minimal workbook, as a user makes it: on Thursday 9 April C001's three
+templates make three orders — T001 with the reference "ODA 2026/118", T003 with "PO-77" and a
+VAT-exempt line of 120.00 (N4, so the invoice owes the 2.00 € stamp duty), T004 paid cash on
+delivery — shipped with an accounting date of 10 April, invoiced at month end, made final and
+written as FatturaPA. Each test reads the outcome where the user sees it: the ledger, the
+printed sheets, the accountants' workbook, the XML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal as D
+from pathlib import Path
+
+import minimal
+import openpyxl
+import pytest
+from fatturapa_reading import read, schema_errors
+from sqlalchemy import select, text
+
+from toolkit.basics.vocab import PaymentMethod
+from toolkit.core.einvoice import FiscalId, Options
+from toolkit.core.invoicing import Invoice, InvoiceStatus, Period, Request
+from toolkit.intake.validation import check
+from toolkit.ledger import Ledger, open_ledger, schema
+from toolkit.ledger.db import reading
+from toolkit.ledger.deliveries import load_notes
+from toolkit.ledger.invoices import consistent, load_invoices
+from toolkit.ledger.orders import load_orders
+from toolkit.model.records import MasterData
+from toolkit.services import einvoice
+from toolkit.services.invoicing import run
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+from toolkit.writers.accountants import write_accountants
+from toolkit.writers.ddt import write_delivery_notes
+from toolkit.writers.orders_book import write_order_documents
+
+DAY = date(2026, 4, 9)
+BOOKED = date(2026, 4, 10)
+APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
+CLOSING_DAY = date(2026, 5, 4)
+
+
+def sheets(*, customer_pays_stamp: str | None = None) -> dict:
+    s = minimal.sheets()
+    for row, extra in zip(s["Clienti"], (["CAP", "Provincia"], ["10121", "TO"], ["00184", "RM"])):
+        row += extra
+    s["Modelli ordine"][0] += ["Rif. ordine cliente", "Modalità di pagamento"]
+    s["Modelli ordine"][1] += ["ODA 2026/118", None]
+    s["Modelli ordine"][2] += [None, None]
+    s["Modelli ordine"] += [
+        ["T003", "C001", None, None, "Settimanale", "gio", None, None, None, None, "01/03/2026", None, None,
+         "PO-77", None],
+        ["T004", "C001", None, None, "Settimanale", "gio", None, None, None, None, "01/03/2026", None, None,
+         None, "Contrassegno"],
+    ]
+    s["Righe modello"] += [["T003", "A003", 12, None, None], ["T004", "A001", 1, None, None]]
+    if customer_pays_stamp is not None:
+        s["Impostazioni"].append(["Bollo a carico del cliente", customer_pays_stamp])
+    return s
+
+
+def master_of(**options) -> MasterData:
+    result = check(minimal.workbook(sheets(**options)))
+    assert result.master is not None, [str(p) for p in result.problems]
+    return result.master
+
+
+@dataclass(frozen=True)
+class Month:
+    master: MasterData
+    ledger: Ledger
+    invoices: list[Invoice]
+    folder: Path
+
+    def invoice_citing(self, reference: str) -> Invoice:
+        return next(x for x in self.invoices if any(line.customer_reference == reference for line in x.lines))
+
+
+def make_month(folder: Path, ledger: Ledger, master: MasterData) -> Month:
+    create(master, ledger, DAY, with_catch_up=False)
+    shipped = ship(master, ledger, DAY, all_open=True, accounting_date=BOOKED)
+    assert shipped.notes and not [p for p in shipped.problems if p.is_error]
+    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    assert result.run_id and not [p for p in result.problems if p.is_error], result.problems
+    with reading(ledger) as conn:
+        invoices = load_invoices(conn)
+    return Month(master, ledger, invoices, folder)
+
+
+@pytest.fixture
+def month(tmp_path, ledger) -> Month:
+    return make_month(tmp_path, ledger, master_of())
+
+
+def cells(sheet) -> list[list]:
+    return [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+def right_of(sheet, label, offset: int = 1):
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == label:
+                return sheet.cell(cell.row, cell.column + offset).value
+    raise AssertionError(f"{label!r} not on {sheet.title}")
+
+
+# ---- the customer's order reference and the order's payment method
+
+
+def test_orders_keep_the_templates_reference_and_payment_method(month):
+    with reading(month.ledger) as conn:
+        orders = {o.template: o for o in load_orders(conn)}
+    assert (orders["T001"].customer_reference, orders["T001"].payment_method) == ("ODA 2026/118", None)
+    assert (orders["T003"].customer_reference, orders["T003"].payment_method) == ("PO-77", None)
+    assert (orders["T004"].customer_reference, orders["T004"].payment_method) == (
+        None, PaymentMethod.CASH_ON_DELIVERY)
+
+
+def test_the_order_document_prints_the_reference_and_the_payment_method(month, tmp_path):
+    with reading(month.ledger) as conn:
+        orders = load_orders(conn)
+    book = openpyxl.load_workbook(write_order_documents(tmp_path / "ordini.xlsx", month.master, orders))
+    by_template = {o.template: book[o.number] for o in orders}
+    assert right_of(by_template["T001"], "Vs. ordine") == "ODA 2026/118"
+    assert right_of(by_template["T004"], "Pagamento") == "Contrassegno"
+    assert "Vs. ordine" not in {v for row in cells(by_template["T004"]) for v in row}
+
+
+def test_the_ddt_prints_its_orders_references_payment_and_accounting_date(month, tmp_path):
+    with reading(month.ledger) as conn:
+        notes = {n.ship_to: n for n in load_notes(conn)}
+    book = openpyxl.load_workbook(write_delivery_notes(tmp_path / "ddt.xlsx", month.master, list(notes.values())))
+    to_d001, to_customer = book[notes["D001"].number], book[notes[None].number]
+    assert right_of(to_d001, "Vs. ordine") == "ODA 2026/118"
+    assert "Pagamento" not in {v for row in cells(to_d001) for v in row}
+    assert right_of(to_customer, "Vs. ordine") == "PO-77"
+    assert right_of(to_customer, "Pagamento") == "Contrassegno"
+    assert {right_of(sheet, "Data contabile").date() for sheet in (to_d001, to_customer)} == {BOOKED}
+
+
+def test_an_invoice_gathers_only_orders_paid_the_same_way(month):
+    with reading(month.ledger) as conn:
+        number = {o.template: o.number for o in load_orders(conn)}
+    gathered = {x.payment_method: {line.order_number for line in x.lines if line.order_number}
+                for x in month.invoices}
+    assert gathered == {PaymentMethod.BANK_TRANSFER: {number["T001"], number["T003"]},
+                        PaymentMethod.CASH_ON_DELIVERY: {number["T004"]}}
+
+
+def test_the_printed_invoice_cites_the_customers_references(month, tmp_path):
+    invoice = month.invoice_citing("ODA 2026/118")
+    _, copies, _ = write_accountants(tmp_path, month.master, [invoice], "r", copies=True)
+    sheet = openpyxl.load_workbook(copies).active
+    orders = {line.customer_reference: line.order_number for line in invoice.lines if line.customer_reference}
+    assert right_of(sheet, "Vs. ordine", 2) == (f"ODA 2026/118 ({orders['ODA 2026/118']}); "
+                                                 f"PO-77 ({orders['PO-77']})")
+    assert right_of(sheet, "Modalità di pagamento", 2) == "Bonifico bancario"
+
+
+def test_the_xml_cites_each_orders_reference_with_its_lines_and_the_orders_payment_method(month, tmp_path):
+    done = einvoice.export(month.master, month.ledger, out=tmp_path / "xml", month=APRIL)
+    assert not done.refused and not done.problems
+    gathered = month.invoice_citing("ODA 2026/118")
+    got = read(done.files[gathered.number])
+    assert schema_errors(done.files[gathered.number]) == []
+    expected = {}
+    for line in gathered.lines:
+        if line.customer_reference:
+            expected.setdefault(line.customer_reference, []).append(line.line_no)
+    assert got.purchase_orders == tuple((ref, tuple(lines)) for ref, lines in expected.items())
+    assert {ref for ref, _ in got.purchase_orders} == {"ODA 2026/118", "PO-77"}
+    assert {method for method, _, _ in got.dues} == {"MP05"}
+    [cash] = [x for x in month.invoices if x.payment_method is PaymentMethod.CASH_ON_DELIVERY]
+    assert {method for method, _, _ in read(done.files[cash.number]).dues} == {"MP01"}
+    assert read(done.files[cash.number]).purchase_orders == ()
+
+
+# ---- the accounting date of a DDT
+
+
+def test_the_accounting_date_is_stored_and_defaults_to_the_ddt_date(month, tmp_path):
+    with reading(month.ledger) as conn:
+        assert {n.accounting_date for n in load_notes(conn)} == {BOOKED}
+    other = open_ledger(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    create(month.master, other, DAY, with_catch_up=False)
+    [*notes] = ship(month.master, other, DAY, all_open=True).notes
+    assert {(n.accounting_date, n.accounting_day) for n in notes} == {(DAY, DAY)}
+    other.engine.dispose()
+
+
+def test_the_register_shows_a_ddts_accounting_date_beside_it(month, tmp_path):
+    invoice = month.invoice_citing("ODA 2026/118")
+    workbook, _ = write_accountants(tmp_path, month.master, [invoice], "r")
+    register = openpyxl.load_workbook(workbook)["Registro"]
+    assert register.cell(4, 16).value == ", ".join(
+        f"{ddt.number} 09/04/2026 (data contabile 10/04/2026)" for ddt in invoice.deliveries)
+    assert len(invoice.deliveries) == 2
+
+
+def test_ship_takes_the_accounting_date_on_the_command_line(tmp_path, ledger_url):
+    from test_shipping import write_book
+    from test_shipping_cli import run as cli
+    from typer import Typer
+
+    from toolkit.cli import shipping
+
+    app = Typer()
+    shipping.register(app)
+    workbook = write_book(tmp_path / "anagrafiche.xlsx", sheets())
+    ledger = open_ledger(ledger_url)
+    create(master_of(), ledger, DAY, with_catch_up=False)
+    code, out = cli(app, "ship", workbook, "--date", "09/04/2026", "--all", "--accounting-date", "10/04/2026",
+                    "--json", "--ledger", ledger_url)
+    assert code == 0 and {s["accounting_date"] for s in out["shipped"]} == {"2026-04-10"}
+    with reading(ledger) as conn:
+        assert set(conn.execute(select(schema.deliveries.c.accounting_date)).scalars()) == {BOOKED}
+    code, said = cli(app, "ship", workbook, "--date", "09/04/2026", "--all", "--accounting-date", "10 aprile",
+                     "--ledger", ledger_url)
+    assert code == 2 and "--accounting-date" in said
+    ledger.engine.dispose()
+
+
+# ---- the stamp duty charged to the customer
+
+
+def test_the_customer_pays_the_stamp_duty_by_default_as_a_line_excluded_from_vat(month, tmp_path):
+    invoice = month.invoice_citing("PO-77")
+    stamp = invoice.lines[-1]
+    assert (stamp.charged_stamp_duty, stamp.description, stamp.quantity, stamp.amount, stamp.vat_rate,
+            stamp.vat_nature) == (True, "Imposta di bollo assolta in modo virtuale", D(1), D("2.00"), D(0), "N1")
+    assert [line.line_no for line in invoice.lines] == list(range(1, len(invoice.lines) + 1))
+    goods = sum((line.amount for line in invoice.lines if not line.charged_stamp_duty), D(0))
+    vat = sum((s.vat for s in invoice.summary), D(0))
+    assert invoice.total == goods + vat + D("2.00") and consistent(invoice)
+    assert sum((d.amount for d in invoice.dues), D(0)) == invoice.total
+    with reading(month.ledger) as conn:
+        stored = conn.execute(select(schema.invoice_lines.c.order_line_id, schema.invoice_lines.c.amount,
+                                     schema.invoice_lines.c.vat_nature)
+                              .where(schema.invoice_lines.c.invoice_id == invoice.id,
+                                     schema.invoice_lines.c.order_line_id.is_(None))).all()
+    assert [tuple(r) for r in stored] == [(None, D("2.00"), "N1")]
+
+
+def test_every_output_shows_the_same_stamp_line_and_total(month, tmp_path):
+    invoice = month.invoice_citing("PO-77")
+    workbook, copies, csv_file = write_accountants(tmp_path, month.master, [invoice], "r", copies=True)
+    sheet = openpyxl.load_workbook(copies, data_only=True).active
+    [row] = [r for r in cells(sheet) if "Imposta di bollo assolta in modo virtuale" in r]
+    assert row[0] is None and row[7] == 2.0 and row[9] == "N1"
+    assert right_of(sheet, "Totale documento", 1) == float(invoice.total)
+    register = openpyxl.load_workbook(workbook, data_only=True)["Registro"]
+    assert (register.cell(4, 1).value, register.cell(4, 11).value) == (invoice.number, float(invoice.total))
+    lines = openpyxl.load_workbook(workbook)["Righe"]
+    assert any(r[10] == "Imposta di bollo assolta in modo virtuale" and r[16] == "N1" for r in cells(lines))
+    assert f"{invoice.total:.2f}".replace(".", ",") in csv_file.read_text(encoding="utf-8-sig")
+    done = einvoice.export(month.master, month.ledger, out=tmp_path / "xml", month=APRIL)
+    got = read(done.files[invoice.number])
+    assert schema_errors(done.files[invoice.number]) == []
+    assert got.stamp_duty == D("2.00") and got.total == invoice.total
+    last = got.lines[-1]
+    assert (last.description, last.total, last.rate, last.nature) == (
+        "Imposta di bollo assolta in modo virtuale", D("2.00"), D("0.00"), "N1")
+    assert ("N1" in {nature for _, nature, _, _, _ in got.summary})
+    assert sum((amount for _, _, amount in got.dues), D(0)) == invoice.total
+
+
+def test_when_the_seller_pays_the_stamp_duty_the_invoice_only_declares_it(tmp_path, ledger):
+    month = make_month(tmp_path, ledger, master_of(customer_pays_stamp="no"))
+    invoice = month.invoice_citing("PO-77")
+    assert not any(line.charged_stamp_duty for line in invoice.lines)
+    assert invoice.total == sum((s.taxable + s.vat for s in invoice.summary), D(0))
+    done = einvoice.export(month.master, month.ledger, out=tmp_path / "xml", month=APRIL)
+    got = read(done.files[invoice.number])
+    assert got.stamp_duty == D("2.00") and got.total == invoice.total
+    assert "N1" not in {line.nature for line in got.lines}
+
+
+def test_an_invoice_that_owes_no_stamp_duty_gains_no_line(month):
+    for invoice in month.invoices:
+        if invoice.number != month.invoice_citing("PO-77").number:
+            assert not any(line.charged_stamp_duty for line in invoice.lines)
+
+
+def test_an_immediate_invoice_charges_the_stamp_duty_too(tmp_path, ledger):
+    s = sheets()
+    header = s["Clienti"][0]
+    s["Clienti"][0] = [*header, "Termini di fatturazione"]
+    s["Clienti"][1] = [*s["Clienti"][1], "Immediato"]
+    s["Clienti"][2] = [*s["Clienti"][2], None]
+    result = check(minimal.workbook(s))
+    assert result.master is not None, [str(p) for p in result.problems]
+    create(result.master, ledger, DAY, with_catch_up=False)
+    with reading(ledger) as conn:
+        invoices = load_invoices(conn)
+    [stamped] = [x for x in invoices if any(line.charged_stamp_duty for line in x.lines)]
+    assert stamped.invoice_date == DAY and "PO-77" in {line.customer_reference for line in stamped.lines}
+    assert consistent(stamped)
+
+
+# ---- an intermediary transmits
+
+
+def test_an_intermediary_transmits_under_its_own_id_and_the_files_keep_the_sellers_name(month, tmp_path):
+    plain = einvoice.export(month.master, month.ledger, out=tmp_path / "plain", month=APRIL)
+    through = einvoice.export(month.master, month.ledger, out=tmp_path / "through", month=APRIL,
+                              options=Options(transmitter=FiscalId("IT", "01234567890")))
+    assert {n: p.name for n, p in through.files.items()} == {n: p.name for n, p in plain.files.items()}
+    vat = month.master.settings.vat_number
+    for path in through.files.values():
+        got = read(path)
+        assert got.transmitter == "IT01234567890" and got.seller_vat == vat
+        assert path.name.startswith(f"IT{vat}_") and schema_errors(path) == []
+
+
+def test_einvoice_takes_the_transmitter_on_the_command_line(month, tmp_path, ledger_url):
+    from test_shipping import write_book
+    from test_shipping_cli import run as cli
+    from typer import Typer
+
+    from toolkit.cli import einvoice as einvoice_cli
+
+    app = Typer()
+    einvoice_cli.register(app)
+    workbook = write_book(tmp_path / "anagrafiche.xlsx", sheets())
+    url = ledger_url
+    code, out = cli(app, workbook, "--month", "2026-04", "--out", tmp_path / "xml",
+                    "--transmitter", "IT01234567890", "--json", "--ledger", url)
+    assert code == 0, out
+    assert {read(Path(f["file"])).transmitter for f in out["files"]} == {"IT01234567890"}
+    code, said = cli(app, workbook, "--month", "2026-04", "--out", tmp_path / "xml2",
+                     "--transmitter", "01234567890", "--ledger", url)
+    assert code == 2 and "--transmitter" in said and not (tmp_path / "xml2").exists()
+
+
+# ---- an older ledger
+
+
+def test_a_version_4_ledger_gains_the_columns_and_keeps_its_invoice_lines(tmp_path, minimal_master):
+    from older_ledgers import older_ledger
+    from sqlalchemy import inspect
+
+    fresh = open_ledger(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    with reading(fresh) as conn:
+        ddl = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'invoice_lines'")).scalar_one()
+    fresh.engine.dispose()
+    v4_ddl = ddl.replace("order_line_id INTEGER,", "order_line_id INTEGER NOT NULL,")
+    assert v4_ddl != ddl
+    url = older_ledger(
+        tmp_path, minimal_master, 4,
+        "ALTER TABLE orders DROP COLUMN customer_reference", "ALTER TABLE orders DROP COLUMN payment_method",
+        "ALTER TABLE deliveries DROP COLUMN accounting_date",
+        "INSERT INTO invoices (id, kind, series, year, number, invoice_date, customer, status, run_id, taxable, vat, "
+        "total, payment_method, payment_terms, created_at, created_by) VALUES (1, 'invoice', 'FT', 2026, 1, "
+        "'2026-04-09', 'C001', 'final', 'r', 0, 0, 0, 'bank-transfer', '30FM', '2026-04-09 10:00:00', 'test')",
+        "INSERT INTO invoice_lines (invoice_id, line_no, order_line_id, item, description, unit, quantity, "
+        "unit_price, amount, vat_rate) SELECT 1, line_no, id, item, description, unit, quantity, unit_price, amount, "
+        "vat_rate FROM order_lines",
+        "DROP INDEX ix_invoice_lines_invoice_id", "DROP INDEX ix_invoice_lines_order_line_delivery",
+        "ALTER TABLE invoice_lines RENAME TO invoice_lines_v5", v4_ddl,
+        "CREATE INDEX ix_invoice_lines_invoice_id ON invoice_lines (invoice_id)",
+        "CREATE INDEX ix_invoice_lines_order_line_delivery ON invoice_lines (order_line_id, delivery_line_id)",
+        "INSERT INTO invoice_lines SELECT * FROM invoice_lines_v5", "DROP TABLE invoice_lines_v5")
+    upgraded = open_ledger(url)
+    with reading(upgraded) as conn:
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 5
+        found = inspect(conn)
+        assert {"customer_reference", "payment_method"} <= {c["name"] for c in found.get_columns("orders")}
+        assert "accounting_date" in {c["name"] for c in found.get_columns("deliveries")}
+        order_line = next(c for c in found.get_columns("invoice_lines") if c["name"] == "order_line_id")
+        assert order_line["nullable"]
+        assert {i["name"] for i in found.get_indexes("invoice_lines")} == {
+            "ix_invoice_lines_invoice_id", "ix_invoice_lines_order_line_delivery"}
+        assert conn.execute(text("SELECT count(*), count(order_line_id) FROM invoice_lines")).one() == (2, 2)
+        [invoice] = load_invoices(conn)
+        orders = load_orders(conn)
+    assert [line.order_number for line in invoice.lines] == [orders[0].number] * 2
+    assert len(orders) == 1 and orders[0].customer_reference is None and orders[0].payment_method is None
+    upgraded.engine.dispose()
+
+
+def test_replace_keeps_a_record_made_in_code_trusted():
+    """A record made in code (the tests' factories) may leave the new fields out."""
+    from toolkit.core.invoicing import InvoiceLine
+
+    line = InvoiceLine("A001", "x", "pz", D(1), D(1), D(1), D(22), None, 1, 7, None, None, "OC-2026-00001")
+    assert (line.customer_reference, line.charged_stamp_duty) == (None, False)
+    assert replace(line, order_line_id=None).charged_stamp_duty
+
+
+def test_a_reference_longer_than_the_e_invoice_takes_is_refused_at_its_cell():
+    s = sheets()
+    s["Modelli ordine"][1][13] = "ORDINE D'ACQUISTO 2026/000118"
+    result = check(minimal.workbook(s))
+    [problem] = [p for p in result.problems if p.code == "customer-reference-too-long"]
+    assert (problem.location.sheet, problem.location.cell, problem.is_error) == ("Modelli ordine", "N2", True)
+
+
+def test_a_template_payment_method_must_be_one_the_toolkit_knows():
+    s = sheets()
+    s["Modelli ordine"][3][14] = "Baratto"
+    result = check(minimal.workbook(s))
+    assert ("Modelli ordine", "O4") in {(p.location.sheet, p.location.cell) for p in result.problems if p.is_error}
+
+
+@pytest.mark.parametrize("amount, nature, kind, charged", [
+    ("77.48", "N4", "invoice", True),
+    ("77.47", "N4", "invoice", False),
+    ("500.00", "N3.1", "invoice", False),     # an export owes no stamp duty
+    ("77.48", "N2.1", "invoice", True),
+    ("-77.48", "N4", "credit-note", False),  # nothing is charged to a customer being refunded
+])
+def test_the_stamp_line_follows_the_duty(amount, nature, kind, charged):
+    from einvoice_factories import billable, customer, ddt, seller, tree
+
+    from toolkit.core.invoicing import InvoiceKind, build_invoice
+
+    quantity = "-1" if amount.startswith("-") else "1"
+    lines = (billable(delivery=ddt()), billable("A059", quantity, amount.lstrip("-"), "0", nature, delivery=ddt(),
+                                                  line=2))
+    made = build_invoice(customer(), InvoiceKind(kind), None, APRIL, APRIL.end, lines, charge_stamp_duty=True)
+    assert any(line.charged_stamp_duty for line in made.lines) == charged
+    assert made.total == sum((s.taxable + s.vat for s in made.summary), D(0))
+    if charged:
+        assert made.total - D("2.00") == build_invoice(customer(), InvoiceKind(kind), None, APRIL, APRIL.end,
+                                                       lines).total
+        document = tree(replace(made, number="FT-2026-00001"))
+        assert document.body.stamp_duty == D("2.00") and document.body.lines[-1].nature == "N1"
+        assert document.body.lines[-1].item is None and seller().stamp_duty_customer
