@@ -80,7 +80,8 @@ RESULTS: dict[str, dict[str, Schema]] = {
             status=TEXT, lines=INT, quantity=DECIMAL, to_ship=DECIMAL, amount=DECIMAL)),
     },
     "ship": {
-        "shipped": array(record(ddt=TEXT, date=DATE, accounting_date=DATE, customer=TEXT, ship_to=TEXT_OR_NULL, carrier=TEXT_OR_NULL,
+        "shipped": array(record(ddt=TEXT, date=DATE, accounting_date=DATE, customer=TEXT, ship_to=TEXT_OR_NULL,
+                                carrier=TEXT_OR_NULL,
                                 reason=TEXT, forced=BOOL, orders=array(TEXT), lines=INT)),
         "held": array(record(order=TEXT, customer=TEXT, reason=TEXT, items=array(TEXT))),
         "completed": array(TEXT), "workbook": PATH_OR_NULL,
