@@ -59,7 +59,7 @@ def test_create_makes_exactly_the_flagged_orders_and_refreshes_the_preview(tmp_p
     assert [(o.template, o.occurrence, o.number) for o in _orders(tmp_path)] == [("T001", date(2026, 4, 9), "OC-2026-00001")]
     refreshed = book.sheet("Anteprima ordini").rows()
     assert [(r[0], r[2], r[9]) for r in refreshed[1:]] == [(None, "T001", "OC-2026-00001"), ("x", "T003", None)]
-    assert book.alerts[-1][0] == "Creati 1 ordini, 0 già esistenti."
+    assert book.alerts[-1][0] == "Creato 1 ordine, 0 già esistenti."
     x.create_orders(book)
     assert [o.template for o in _orders(tmp_path)] == ["T001", "T003"]
 
@@ -159,7 +159,7 @@ def test_month_end_and_payment_status_buttons(tmp_path, monkeypatch):
     x.ship(book)
     x.month_end_invoicing(book)
     text = book.alerts[-1][0]
-    assert text.startswith("Emessi 1 documenti in bozza")
+    assert text.startswith("Emesso 1 documento in bozza")
     assert len(list((tmp_path / "fatture-2026-04").glob("copie-fatture-*.xlsx"))) == 1
     accountants = openpyxl.load_workbook(next((tmp_path / "fatture-2026-04").glob("fatture-*.xlsx")))
     register = accountants["Registro"]

@@ -19,7 +19,7 @@ from toolkit.basics.labels import define, label
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, open_session, parse_day
-from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
+from toolkit.core.invoicing import Invoice, InvoiceStatus
 
 if TYPE_CHECKING:
     from toolkit.services.invoicing import RunSummary
@@ -78,15 +78,6 @@ def _run_json(r: RunSummary) -> dict[str, object]:
             "total": r.total}
 
 
-def _print_invoices(invoices: list[Invoice]) -> None:
-    unnumbered = "(anteprima)" if _it() else "(preview)"
-    for x in invoices:
-        kind = "NC" if x.kind is InvoiceKind.CREDIT_NOTE else "FT"
-        typer.echo(f"{x.number or unnumbered}  {x.invoice_date:%d/%m/%Y}  "
-                   f"{kind}  {x.customer:<8} {x.group_key or '':<16} {x.taxable:>12} {x.vat:>10} {x.total:>12}  "
-                   f"DDT {len(x.deliveries)}")
-
-
 @invoice_app.command("run")
 def run_cmd(
     workbook: Path = WorkbookArg,
@@ -135,7 +126,9 @@ def run_cmd(
                       "pending": [asdict(p) for p in result.pending]}, problems)
         output.exit_for(problems)
         return
-    _print_invoices(result.invoices)
+    from toolkit.cli.tables import print_invoices
+
+    print_invoices(result.invoices, output.lang())
     lang = output.lang()
     for p in result.pending:
         typer.echo(f"{label('pending.waiting', lang)}: {p.customer} {p.lines} {label('pending.lines', lang)} "
@@ -228,13 +221,9 @@ def list_cmd(workbook: Path = WorkbookArg, json: bool = JsonOption,
     if json:
         output.reply({"runs": [_run_json(r) for r in runs]}, session.warnings)
         return
-    if runs:
-        heading = (("Emissione", "Stato", "Date", "Fatture", "Numeri", "Totale") if _it() else
-                   ("Run", "Status", "Dates", "Invoices", "Numbers", "Total"))
-        typer.echo(f"{heading[0]:<17}  {heading[1]:<6} {heading[2]:<21}  {heading[3]:>4}  {heading[4]}  {heading[5]:>14}")
-    for r in runs:
-        typer.echo(f"{r.run_id:<17}  {r.status.value:<6} {r.first_date:%d/%m/%Y}–{r.last_date:%d/%m/%Y}  "
-                   f"{r.invoices:>4}  {r.numbers}  {r.total:>14}")
+    from toolkit.cli.tables import print_runs
+
+    print_runs(runs, output.lang())
 
 
 # ---- payments
@@ -328,10 +317,9 @@ def status_cmd(workbook: Path = WorkbookArg,
              "collected": r.collected, "outstanding": r.outstanding, "paid": r.paid, "next_due": r.next_due,
              "next_due_amount": r.next_due_amount, "days_to_due": r.days_to_due} for r in rows]}, session.warnings)
         return
-    for r in rows:
-        due = f"{r.next_due:%d/%m/%Y} {r.next_due_amount} ({r.days_to_due:+d})" if r.next_due else ""
-        typer.echo(f"{r.number}  {r.invoice_date:%d/%m/%Y}  {r.customer:<8} {r.total:>12} {r.collected:>12} "
-                   f"{r.outstanding:>12}  {'✓' if r.paid else ' '}  {due}")
+    from toolkit.cli.tables import print_payments
+
+    print_payments(rows, output.lang())
     if path:
         typer.echo(str(path))
 

@@ -11,7 +11,7 @@ import typer
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, open_session, parse_day
-from toolkit.core.orders import STATUS_LABELS, OrderStatus
+from toolkit.core.orders import OrderStatus
 
 if TYPE_CHECKING:
     from toolkit.services.orders import PreviewRow
@@ -123,10 +123,9 @@ def list_cmd(workbook: Path = WorkbookArg,
              "lines": len(o.lines), "quantity": o.quantity, "to_ship": o.to_ship, "amount": o.amount}
             for o in found]}, session.warnings)
         return
-    i = 0 if _it() else 1
-    for o in found:
-        typer.echo(f"{o.number}  {o.order_date:%d/%m/%Y}  {o.template:<8} {o.customer:<8} "
-                   f"{STATUS_LABELS[o.status][i]:<14} {o.quantity:>10} {o.to_ship:>10} {o.amount:>12}")
+    from toolkit.cli.tables import print_orders
+
+    print_orders(found, output.lang())
 
 
 @orders_app.command("status")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from toolkit.basics.wording import count
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, open_session, parse_day
@@ -59,6 +60,7 @@ def register(app: typer.Typer) -> None:
                 if path is not None:
                     typer.echo(str(path))
             if result.written is not None:
-                typer.echo(f"Stampati {len(result.numbers)} documenti." if output.lang() == "it"
-                           else f"Printed {len(result.numbers)} documents.")
+                printed = len(result.numbers)
+                typer.echo(f"{'Stampato' if printed == 1 else 'Stampati'} {count(printed, 'documento', 'documenti')}."
+                           if output.lang() == "it" else f"Printed {count(printed, 'document', 'documents')}.")
         output.exit_for(result.problems)

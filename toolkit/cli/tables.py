@@ -1,31 +1,119 @@
-"""Tables printed on the terminal (rich), for people at the command line."""
+"""Tables printed on the terminal (rich), for people at the command line.
+
+Numbers are shown as the reader writes them (`1.234,50 €` in Italian, `€1,234.50` in English);
+`--json` has the exact values for programs. Piped into a file, a table keeps a fixed width so
+that it does not wrap at 80 columns.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
-from toolkit.services.orders import Preview
+from toolkit.basics.wording import euro, number
+from toolkit.core.invoicing import Invoice, InvoiceKind
+from toolkit.core.orders import STATUS_LABELS, Order
 
-_HEAD = {
-    "it": ("Data", "Modello", "Cliente", "Ragione sociale", "Righe", "Quantità", "Importo", "Ordine"),
-    "en": ("Date", "Template", "Customer", "Name", "Lines", "Quantity", "Amount", "Order"),
-}
+if TYPE_CHECKING:
+    from toolkit.core.payments import PaymentStatus
+    from toolkit.services.invoicing import RunSummary
+    from toolkit.services.orders import Preview
+
+
+
+def _console() -> Console:
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = 160
+    return console
+
+
+def _table(title: str | None, heads: Sequence[str], right: Sequence[int] = ()) -> Table:
+    table = Table(title=title, title_justify="left")
+    for i, head in enumerate(heads):
+        table.add_column(head, justify="right" if i in right else "left", no_wrap=True, overflow="ellipsis",
+                         max_width=32)
+    return table
+
+
+def _money(value: Decimal | None, lang: str) -> str:
+    return "" if value is None else euro(value, lang)
 
 
 def print_preview(preview: Preview, lang: str) -> None:
-    console = Console(highlight=False)
-    if not console.is_terminal:
-        console.width = 140
-    table = Table(title=("Ordini in scadenza il " if lang == "it" else "Orders due on ") + preview.day.strftime("%d/%m/%Y"))
-    for i, head in enumerate(_HEAD[lang]):
-        table.add_column(head, justify="right" if i in (4, 5, 6) else "left", no_wrap=True,
-                         overflow="ellipsis", max_width=32 if i == 3 else None)
+    """The orders due, then each of their customers' position (what the Excel preview shows)."""
+    it = lang == "it"
+    console = _console()
+    table = _table(("Ordini in scadenza il " if it else "Orders due on ") + preview.day.strftime("%d/%m/%Y"),
+                   ("Data", "Modello", "Cliente", "Ragione sociale", "Righe", "Quantità", "Importo", "Ordine") if it
+                   else ("Date", "Template", "Customer", "Name", "Lines", "Quantity", "Amount", "Order"), (4, 5, 6))
     for r in preview.rows:
-        mark = "*" if r.changed else ""
-        table.add_row(f"{r.day:%d/%m/%Y}{mark}", r.template, r.customer, r.customer_name, str(r.lines),
-                      f"{r.quantity:n}", f"{r.amount:,.2f}", r.existing or "")
+        table.add_row(f"{r.day:%d/%m/%Y}{'*' if r.changed else ''}", r.template, r.customer, r.customer_name,
+                      str(r.lines), number(r.quantity, lang), euro(r.amount, lang), r.existing or "")
     console.print(table)
     if preview.missed_days:
         days = ", ".join(d.strftime("%d/%m") for d in preview.missed_days)
-        console.print(("Giorni recuperati: " if lang == "it" else "Missed days caught up: ") + days)
+        console.print(("Giorni recuperati: " if it else "Missed days caught up: ") + days)
+    if not preview.customers:
+        return
+    position = _table("Situazione dei clienti" if it else "Customers' position",
+                      ("Cliente", "Ultimo ordine", "Importo", "Da spedire", "Fatture aperte", "Fido", "Disponibile")
+                      if it else ("Customer", "Last order", "Amount", "Unshipped", "Open invoices", "Credit limit",
+                                  "Headroom"), (2, 3, 4, 5, 6))
+    for code, (exposure, limit) in sorted(preview.customers.items()):
+        headroom = exposure.headroom(limit)
+        shown = _money(headroom, lang)
+        position.add_row(code, f"{exposure.last_order_date:%d/%m/%Y}" if exposure.last_order_date else "",
+                         euro(exposure.last_order_amount, lang) if exposure.last_order_date else "",
+                         euro(exposure.unshipped, lang), euro(exposure.outstanding, lang), _money(limit, lang),
+                         f"[red]{shown}[/red]" if headroom is not None and headroom < 0 else shown)
+    console.print(position)
+
+
+def print_orders(orders: Sequence[Order], lang: str) -> None:
+    it = lang == "it"
+    table = _table(None, ("Ordine", "Data", "Modello", "Cliente", "Stato", "Quantità", "Da spedire", "Importo") if it
+                   else ("Order", "Date", "Template", "Customer", "Status", "Quantity", "To ship", "Amount"), (5, 6, 7))
+    for o in orders:
+        table.add_row(o.number, f"{o.order_date:%d/%m/%Y}", o.template, o.customer, STATUS_LABELS[o.status][0 if it else 1],
+                      number(o.quantity, lang), number(o.to_ship, lang), euro(o.amount, lang))
+    _console().print(table)
+
+
+def print_runs(runs: Sequence[RunSummary], lang: str) -> None:
+    it = lang == "it"
+    table = _table(None, ("Emissione", "Stato", "Date", "Documenti", "Numeri", "Totale") if it
+                   else ("Run", "Status", "Dates", "Documents", "Numbers", "Total"), (3, 5))
+    for r in runs:
+        status = ("bozza" if r.status.value == "draft" else "definitiva") if it else r.status.value
+        table.add_row(r.run_id, status, f"{r.first_date:%d/%m/%Y}–{r.last_date:%d/%m/%Y}", str(r.invoices), r.numbers,
+                      euro(r.total, lang))
+    _console().print(table)
+
+
+def print_invoices(invoices: Sequence[Invoice], lang: str) -> None:
+    it = lang == "it"
+    table = _table(None, ("Numero", "Data", "Tipo", "Cliente", "Imponibile", "IVA", "Totale", "DDT") if it
+                   else ("Number", "Date", "Kind", "Customer", "Taxable", "VAT", "Total", "DDTs"), (4, 5, 6, 7))
+    for x in invoices:
+        kind = ("NC" if it else "CN") if x.kind is InvoiceKind.CREDIT_NOTE else ("FT" if it else "INV")
+        table.add_row(x.number or ("(anteprima)" if it else "(preview)"), f"{x.invoice_date:%d/%m/%Y}", kind,
+                      x.customer, euro(x.taxable, lang), euro(x.vat, lang), euro(x.total, lang), str(len(x.deliveries)))
+    _console().print(table)
+
+
+def print_payments(rows: Sequence[PaymentStatus], lang: str) -> None:
+    it = lang == "it"
+    table = _table(None, ("Fattura", "Data", "Cliente", "Totale", "Incassato", "Da incassare", "Pagata", "Prossima scadenza")
+                   if it else ("Invoice", "Date", "Customer", "Total", "Collected", "Outstanding", "Paid", "Next due"),
+                   (3, 4, 5))
+    for r in rows:
+        due = (f"{r.next_due:%d/%m/%Y} {euro(r.next_due_amount or Decimal(0), lang)} ({r.days_to_due:+d})"
+               if r.next_due and r.days_to_due is not None else "")
+        table.add_row(r.number, f"{r.invoice_date:%d/%m/%Y}", r.customer, euro(r.total, lang), euro(r.collected, lang),
+                      euro(r.outstanding, lang), "✓" if r.paid else "", due)
+    _console().print(table)

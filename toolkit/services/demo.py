@@ -12,6 +12,7 @@ draws the progress bar and prints the tally's summary.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
+from toolkit.basics.wording import count
 
 if TYPE_CHECKING:
     from toolkit.ledger import Ledger
@@ -57,20 +59,23 @@ class Tally:
         """The lines the demo ends with: what was made, what is still open, where the files are."""
         it = lang == "it"
         lines = [
-            (f"Aprile 2026: {self.orders} ordini creati ({self.existing} già esistenti), {self.ddts} DDT, "
-             f"{self.invoices} fatture e note di credito (differite a fine mese, immediate per i banchi e i "
-             f"prepagati)." if it else
-             f"April 2026: {self.orders} orders created ({self.existing} already existed), {self.ddts} DDTs, "
-             f"{self.invoices} invoices and credit notes (deferred at month end, immediate for counter and "
-             f"prepaid orders)."),
+            (f"Aprile 2026: {count(self.orders, 'ordine creato', 'ordini creati')} ({self.existing} già "
+             f"{'esistente' if self.existing == 1 else 'esistenti'}), {self.ddts} DDT, "
+             f"{count(self.invoices, 'fattura o nota di credito', 'fatture e note di credito')} (differite a fine "
+             f"mese, immediate per i banchi e i prepagati)." if it else
+             f"April 2026: {count(self.orders, 'order', 'orders')} created ({self.existing} already existed), "
+             f"{count(self.ddts, 'DDT', 'DDTs')}, {count(self.invoices, 'invoice or credit note', 'invoices and credit notes')} "
+             f"(deferred at month end, immediate for counter and prepaid orders)."),
             (f"Fatture elettroniche: {self.einvoices} file XML FatturaPA, e lo zip per lo SDI." if it else
              f"Electronic invoices: {self.einvoices} FatturaPA XML files, and the zip for SDI."),
-            (f"Da spedire a fine mese: {self.open_orders} ordini (giacenza, pagamento anticipato o fido): "
-             "vedi pannello.xlsx." if it else
-             f"Still to ship at month end: {self.open_orders} orders (stock, prepayment or credit): see pannello.xlsx."),
+            (f"Da spedire a fine mese: {count(self.open_orders, 'ordine', 'ordini')} (giacenza, pagamento "
+             "anticipato o fido): vedi pannello.xlsx." if it else
+             f"Still to ship at month end: {count(self.open_orders, 'order', 'orders')} (stock, prepayment or credit): "
+             "see pannello.xlsx."),
         ]
-        folders = sorted({str(p.parent) for p in self.files})
-        lines.append(("Risultati in: " if it else "Output in: ") + ", ".join(folders))
+        if self.files:
+            where = os.path.commonpath([p.resolve().parent for p in self.files])
+            lines.append(("Risultati in: " if it else "Output in: ") + where)
         return lines
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from toolkit.basics.problems import Problem, define
+from toolkit.basics.wording import count
 from toolkit.core.einvoice import Context, Options, RelatedDocument, credited_invoices
 from toolkit.core.einvoice.names import file_name, seller_id
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus, Period
@@ -71,8 +72,9 @@ class Exported:
         it = lang == "it"
         written, refused = len(self.files), len(self.refused)
         if written:
-            text = (f"Scritti {written} file XML (fatture elettroniche) in {self.folder}" if it else
-                    f"Wrote {written} XML files (e-invoices) to {self.folder}")
+            text = (f"{'Scritto' if written == 1 else 'Scritti'} {written} file XML (fatture elettroniche) in "
+                    f"{self.folder}" if it else f"Wrote {count(written, 'XML file', 'XML files')} (e-invoices) to "
+                    f"{self.folder}")
             if self.archives:
                 text += (f", raccolti in {len(self.archives)} zip per lo SDI" if it else
                          f", gathered in {len(self.archives)} zip for SDI")
@@ -80,8 +82,9 @@ class Exported:
         else:
             text = "Nessun file XML scritto." if it else "No XML file written."
         if refused:
-            text += (f" {refused} documenti non scritti: correggi i problemi indicati e ripeti l'esportazione."
-                     if it else f" {refused} documents not written: fix the problems listed and export again.")
+            text += (f" {count(refused, 'documento non scritto', 'documenti non scritti')}: correggi i problemi "
+                     "indicati e ripeti l'esportazione." if it else
+                     f" {count(refused, 'document', 'documents')} not written: fix the problems listed and export again.")
         return text
 
 
@@ -99,7 +102,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
     if run_id is not None and not chosen:
         return Exported(out, problems=[UNKNOWN_RUN(None, run_id=run_id)])
     drafts = Counter(d.run_id for d in chosen if d.status is InvoiceStatus.DRAFT)
-    problems = [DRAFT_RUN(None, run_id=run, count=count) for run, count in sorted(drafts.items())]
+    problems = [DRAFT_RUN(None, run_id=run, count=n) for run, n in sorted(drafts.items())]
     finals = [d for d in chosen if d.status is InvoiceStatus.FINAL]
     if not finals:
         if month is not None and not drafts:

@@ -27,6 +27,7 @@ from sqlalchemy import Connection
 
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.vocab import InvoiceTerms
+from toolkit.basics.wording import count
 from toolkit.core.invoicing import Billable, Invoice, InvoiceStatus, Pending, Request, order_invoices, plan
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import document_number, reading, writing
@@ -111,10 +112,12 @@ class RunResult:
     def summary(self, lang: str, *, next_step: bool = False) -> str:
         """The line that ends a run: a preview, nothing to invoice, or what was issued. With
         `next_step`, a draft run also says how to make it final (the button's wording)."""
-        it, count = lang == "it", len(self.invoices)
+        it, issued = lang == "it", len(self.invoices)
+        documents = count(issued, "documento", "documenti") if it else count(issued, "document", "documents")
+        verb = "Emesso" if issued == 1 else "Emessi"
         if self.preview:
-            return (f"Anteprima: {count} documenti, nulla è stato scritto." if it
-                    else f"Preview: {count} documents, nothing was written.")
+            return (f"Anteprima: {documents}, nulla è stato scritto." if it
+                    else f"Preview: {documents}, nothing was written.")
         if self.run_id is None and not errors(self.problems):
             return "Niente da fatturare." if it else "Nothing to invoice."
         if self.run_id is None:
@@ -122,12 +125,12 @@ class RunResult:
                     else "No document was issued: fix the problems listed.")
         final = self.status is InvoiceStatus.FINAL
         if next_step and not final:
-            return (f"Emessi {count} documenti in bozza (emissione {self.run_id}): controllali, poi rendili "
+            return (f"{verb} {documents} in bozza (emissione {self.run_id}): controllali, poi rendili "
                     f"definitivi con «toolkit invoice finalize»." if it else
-                    f"Issued {count} draft documents (run {self.run_id}): check them, then make them final with "
+                    f"Issued {documents} as drafts (run {self.run_id}): check them, then make them final with "
                     f"“toolkit invoice finalize”.")
-        return (f"Emessi {count} documenti ({'definitive' if final else 'in bozza'}), emissione {self.run_id}."
-                if it else f"Issued {count} documents ({'final' if final else 'draft'}), run {self.run_id}.")
+        return (f"{verb} {documents} ({'definitivi' if final else 'in bozza'}), emissione {self.run_id}."
+                if it else f"Issued {documents} ({'final' if final else 'draft'}), run {self.run_id}.")
 
 
 @dataclass(frozen=True)

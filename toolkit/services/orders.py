@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.vocab import InvoiceTerms
+from toolkit.basics.wording import count
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.exposure import Exposure
@@ -94,8 +95,11 @@ class Created:
 
     def summary(self, lang: str) -> str:
         """The line both front ends end with: how many orders were created, how many existed."""
-        return (f"Creati {len(self.created)} ordini, {len(self.already_existing)} già esistenti." if lang == "it"
-                else f"Created {len(self.created)} orders, {len(self.already_existing)} already existed.")
+        made, existing = len(self.created), len(self.already_existing)
+        if lang == "it":
+            return (f"{'Creato' if made == 1 else 'Creati'} {count(made, 'ordine', 'ordini')}, {existing} già "
+                    f"{'esistente' if existing == 1 else 'esistenti'}.")
+        return f"Created {count(made, 'order', 'orders')}, {existing} already existed."
 
 
 def _start(ledger: Ledger, day: date, with_catch_up: bool) -> date:

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Row
 
 from toolkit.basics.problems import Problem, define
+from toolkit.basics.wording import count
 from toolkit.core.payments import PaymentEntry, PaymentStatus, Receivable, Show, monitor, parse_invoice_number
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import document_number, reading, writing
@@ -53,8 +54,11 @@ class Recorded:
     problems: list[Problem]
 
     def summary(self, lang: str) -> str:
-        return (f"Registrati {len(self.recorded)} incassi, {len(self.duplicates)} già presenti." if lang == "it"
-                else f"Recorded {len(self.recorded)} payments, {len(self.duplicates)} already there.")
+        recorded, repeated = len(self.recorded), len(self.duplicates)
+        if lang == "it":
+            return (f"{'Registrato' if recorded == 1 else 'Registrati'} {count(recorded, 'incasso', 'incassi')}, "
+                    f"{repeated} già {'presente' if repeated == 1 else 'presenti'}.")
+        return f"Recorded {count(recorded, 'payment', 'payments')}, {repeated} already there."
 
 
 @dataclass(frozen=True)
