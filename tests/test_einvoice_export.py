@@ -191,7 +191,7 @@ def test_a_refused_invoice_keeps_its_progressive_until_it_is_fixed(minimal_maste
     assert refused.files == {} and list(refused.refused) == [invoice.number]
     assert any("CessionarioCommittente/Sede/CAP" in p.message("it") and invoice.number in p.message("it")
                for p in refused.refused[invoice.number])
-    assert "1 documenti non scritti" in refused.summary("it")
+    assert "1 documento non scritto" in refused.summary("it")
     kept = _kept(ledger)
 
     sheets = minimal.sheets()
