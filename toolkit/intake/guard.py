@@ -4,8 +4,9 @@ Users hand the toolkit whatever sits in their folder: a CSV export, a PDF, a wor
 in Excel, a password-protected copy, a file cut short by a sync client, or a file built to hurt
 whoever opens it. Readers fail on these with stack traces, or worse, quietly read something else
 (the last saved version of a workbook open in Excel). The guard looks only at headers, the zip
-central directory and the first 4 KB of a few XML parts, so a hostile file (zip bomb, billion
-laughs) is refused before anything is decompressed in full and memory stays bounded.
+central directory, the first 4 KB of a few XML parts and the cell references of each sheet,
+read as a stream, so a hostile file (zip bomb, billion laughs, a far cell) is refused before
+anything is decompressed in full and memory stays bounded.
 
 >>> from pathlib import Path
 >>> try:
@@ -136,10 +137,10 @@ FILE_TOO_MANY_SHEETS = define(
 )
 FILE_SHEET_TOO_LARGE = define(
     "file-sheet-too-large", "error",
-    it="Il file {path} ha nella parte {part} celle fino a {cell} ({cells} celle, al massimo {limit}), e "
+    it="Il file {path} ha nel foglio «{sheet}» celle fino a {cell} ({cells} celle, al massimo {limit}), e "
        "leggerlo esaurirebbe la memoria: in Excel cancella le righe e le colonne vuote oltre i dati "
        "(selezionale, Elimina) e salvalo di nuovo.",
-    en="The file {path} has cells up to {cell} in its part {part} ({cells} cells, at most {limit}), and "
+    en="The file {path} has cells up to {cell} in its sheet “{sheet}” ({cells} cells, at most {limit}), and "
        "reading it would exhaust memory: in Excel delete the empty rows and columns past the data "
        "(select them, Delete) and save it again.",
 )
@@ -440,41 +441,112 @@ def _check_ooxml(zf: zipfile.ZipFile, path: Path, content_types: str) -> str:
     if fmt is None:
         raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind(_office_kind(content_type)))
     _refuse_unsafe_heads(zf, path, _xml_members(zf))
-    _check_sheet_sizes(zf, path)
     workbook = _member(zf.namelist(), part.lstrip("/"))
     if workbook is None:
         raise _refuse(FILE_CORRUPT, path)
+    _check_sheet_sizes(zf, path, workbook)
     if fmt != "xlsb" and not _any_start(zf, path, workbook, lambda e: _local(e) == "sheet"):
         raise _refuse(FILE_NO_SHEETS, path)
     return fmt
 
 
-def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path) -> None:
+def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, workbook: str) -> None:
     """Refuse too many worksheets, or one whose cells reach past `MAX_SHEET_CELLS`.
 
-    Only the `<dimension>` in each worksheet's first 4 KB is read: Excel and XlsxWriter always
-    write it, and a lone value in XFD1048576 declares it. Scanning every cell reference too
-    would cost seconds on the L benchmark, so a file that lies in its dimension still reaches
-    the reader.
+    Both what a sheet declares and what it holds count: calamine reserves room for the declared
+    `<dimension>` (a lone value in XFD1048576 declares it), then builds the grid from A1 to the
+    farthest cell it finds, so a sheet whose dimension is missing or lies (`A1` with a cell in
+    XFD1048576) must be caught by its cells. `_farthest_cell` finds them in one streaming pass.
     """
     sheets = [n for n in zf.namelist() if _WORKSHEET.fullmatch(n.casefold())]
     if len(sheets) > MAX_SHEETS:
         raise _refuse(FILE_TOO_MANY_SHEETS, path, count=len(sheets), limit=MAX_SHEETS)
-    for name in sheets:
-        with zf.open(name) as stream:
+    names: dict[str, str] | None = None
+    for part in sheets:
+        with zf.open(part) as stream:
             declared = _DIMENSION.search(stream.read(_HEAD))
-        if declared is None:
-            continue
-        columns, rows = _column_number(declared[1]), int(declared[2])
+        rows, columns = (int(declared[2]), _column_number(declared[1])) if declared else (1, 1)
+        if rows * columns <= MAX_SHEET_CELLS and part.lower().endswith(".xml"):
+            rows, columns = max((rows, columns), _farthest_cell(zf, part), key=lambda rc: rc[0] * rc[1])
         if rows * columns > MAX_SHEET_CELLS:
+            if names is None:
+                names = _sheet_names(zf, workbook)
             raise _refuse(
-                FILE_SHEET_TOO_LARGE, path, part=name, cell=address(rows, columns),
+                FILE_SHEET_TOO_LARGE, path, sheet=names.get(part, part), cell=address(rows, columns),
                 cells=f"{rows * columns:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
             )
 
 
 _WORKSHEET = re.compile(r"xl/(worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.(xml|bin)")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:\$?[A-Za-z]{1,3}\$?\d{1,7}:)?\$?([A-Za-z]{1,3})\$?(\d{1,7})"')
+_CHUNK = 4 * 2**20
+_FAR = re.compile(rb"""r(?:\s+=|=(?:\s|["'](?:[A-Za-z]{2,3}\d|[A-Za-z]?(?:\d{7}|[3-9]\d{5})|\$)))""")
+"""A reference that may reach past Z299999 — a column from AA, a row from 300,000 — or an `r`
+attribute written in an unusual way: only a part where this matches is scanned exactly.
+Without one the sheet holds at most 26 × 299,999 cells, within `MAX_SHEET_CELLS`."""
+_REF = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{0,3})\$?(\d{1,16})""")
+"""A cell's or a row's reference, `<c r="XFD1048576"`, `<row r='7'`: sheet XML has no other
+attribute named `r`."""
+_TAIL = 256
+"""Bytes carried from one chunk into the next: longer than any match but a run of blanks, which
+is carried as one."""
+
+
+def _farthest_cell(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """The largest row and column any cell or row of the part names, or (1, 1) when none can
+    reach past Z299999; read as a stream in chunks, so memory stays a few MB.
+
+    Calamine builds the grid from what the cells say, whatever `<dimension>` declares, so this
+    is what bounds its memory. Turning every reference into numbers would cost as much as the
+    read itself on a large workbook; a first pass looks only for far references (on the L
+    benchmark it costs about a sixth of calamine's read, README "Reliability"), and only a part
+    where it finds one is read again and every reference counted.
+    """
+    if not any(_FAR.search(text) for text in _chunks(zf, part)):
+        return 1, 1
+    rows, columns = 1, 1
+    for text in _chunks(zf, part):
+        if found := _REF.findall(text):
+            letters, digits = zip(*found)
+            rows = max(rows, *map(int, set(digits)))
+            columns = max(columns, *map(_column_number, set(letters)))
+    return rows, columns
+
+
+def _chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """The part decompressed in chunks, each starting with the end of the one before, so a
+    reference cut in two is whole in one of them."""
+    carried = b""
+    with zf.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            text = carried + chunk
+            yield text
+            end = len(text.rstrip())
+            carried = text[max(0, end - _TAIL):end] + (b" " if end < len(text) else b"")
+
+
+def _sheet_names(zf: zipfile.ZipFile, workbook: str) -> dict[str, str]:
+    """Each worksheet part's name as the user sees it on its tab, from the workbook part and its
+    relationships; empty when they cannot be read (the part name is used instead)."""
+    folder, _, base = workbook.rpartition("/")
+    rels = _member(zf.namelist(), f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels")
+    try:
+        targets: dict[str, str] = {}
+        if rels is not None:
+            for elem in _starts(zf, Path(), rels):
+                if _local(elem) == "Relationship" and elem.get("Id") and elem.get("Target"):
+                    target = str(elem.get("Target"))
+                    full = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}".lstrip("/")
+                    targets[str(elem.get("Id"))] = full
+        names: dict[str, str] = {}
+        for elem in _starts(zf, Path(), workbook):
+            if _local(elem) == "sheet":
+                rid = next((v for k, v in elem.attrib.items() if k.rpartition("}")[2] == "id"), None)
+                if rid in targets and elem.get("name"):
+                    names[_member(zf.namelist(), targets[rid]) or targets[rid]] = str(elem.get("name"))
+        return names
+    except UnusableInput:
+        return {}
 
 
 def _column_number(letters: bytes) -> int:
