@@ -87,6 +87,7 @@ def run_demo(out: Path, lang: str | None = None, *, sample_written: Callable[[Pa
 
     out = Path(out)
     lang = language(lang)
+    sweep(out)
     workbook = write_sample(out)
     if sample_written is not None:
         sample_written(workbook)
@@ -99,6 +100,18 @@ def run_demo(out: Path, lang: str | None = None, *, sample_written: Callable[[Pa
         return month(session.master, session.ledger, out, lang, progress)
     finally:
         session.ledger.engine.dispose()
+
+
+FOLDERS = ("ordini", "ddt", "fatture", "fatture-elettroniche")
+
+
+def sweep(out: Path) -> None:
+    """Remove what a demo killed half-way left over an hour ago: a writer's temporary file in
+    a folder this run may write nothing into (its files all there) would stay otherwise."""
+    from toolkit.basics.files import sweep_stale
+
+    for folder in (out, *(out / name for name in FOLDERS)):
+        sweep_stale(folder)
 
 
 def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Progress | None = None) -> Tally:
