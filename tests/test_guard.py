@@ -650,3 +650,25 @@ def test_no_far_reference_means_the_sheet_fits():
     from toolkit.intake.guard import MAX_SHEET_CELLS
 
     assert 26 * 299_999 <= MAX_SHEET_CELLS
+
+
+@pytest.mark.parametrize("chunk", [5, 40, 2**20])
+def test_ods_repeated_rows_and_cells_count_only_up_to_the_last_value(tmp_path, monkeypatch, chunk):
+    from toolkit.intake import guard
+
+    monkeypatch.setattr(guard, "_CHUNK", chunk)
+    value = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+    trailing = ('<table:table-row table:number-rows-repeated="1048570"><table:table-cell '
+                'table:number-columns-repeated="1024"/></table:table-row>')
+    fits = write_ods(tmp_path / "fits.ods", tables=(
+        f'<table:table table:name="Clienti"><table:table-row>{value}<table:table-cell '
+        f'table:number-columns-repeated="1020"/></table:table-row>{trailing}</table:table>'))
+    assert check_workbook(fits) == "ods"
+    far = write_ods(tmp_path / "far.ods", tables=(
+        f'<table:table table:name="Listino"><table:table-row>{value}</table:table-row>'
+        f'<table:table-row table:number-rows-repeated="4000000"><table:table-cell/></table:table-row>'
+        f'<table:table-row><table:table-cell table:number-columns-repeated="2"/>{value}</table:table-row>'
+        "</table:table>"))
+    problem = refusal(far)
+    assert problem.code == "file-sheet-too-large"
+    assert "C4000002" in problem.message("en") and "“Listino”" in problem.message("en")

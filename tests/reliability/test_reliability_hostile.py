@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_guard import rezip, xlsx
+from test_guard import rezip, write_ods, xlsx
 
 PEAK_WRAPPER = """
 import resource, subprocess, sys
@@ -69,6 +69,17 @@ def zip_bomb(t: Path) -> Path:
 
 FAR = "esaurirebbe la memoria"
 
+ODS_VALUE = '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+
+
+def ods_repeated(t: Path) -> Path:
+    """A table of one value in A1, a million repeated empty rows, and one value far right."""
+    return write_ods(t / "Anagrafiche.ods", tables=(
+        f'<table:table table:name="Clienti"><table:table-row>{ODS_VALUE}</table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048574"><table:table-cell/></table:table-row>'
+        f'<table:table-row><table:table-cell table:number-columns-repeated="16383"/>{ODS_VALUE}'
+        "</table:table-row></table:table>"))
+
 HOSTILE = [
     pytest.param(lambda t: xlsxwriter_book(t / "Anagrafiche.xlsx",
                                            lambda b: b.add_worksheet("Clienti").write("XFD1048576", 1)),
@@ -85,6 +96,7 @@ HOSTILE = [
     pytest.param(clienti('<dimension ref="A1:J2"/>', '<row r="2"><c r="J2"><v>2</v></c></row>'
                                                      '<row r="1048576"><c r="B1048576"><v>3</v></c></row>'),
                  (FAR, "«Clienti»", "J1048576"), id="far-row-ten-columns"),
+    pytest.param(ods_repeated, (FAR, "«Clienti»", "XFD1048576"), id="ods-repeated-rows"),
     pytest.param(lambda t: xlsxwriter_book(t / "Anagrafiche.xlsx",
                                            lambda b: [b.add_worksheet().write("A1", i) for i in range(201)]),
                  ("201 fogli",), id="many-sheets"),

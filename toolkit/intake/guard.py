@@ -603,7 +603,76 @@ def _check_odf(zf: zipfile.ZipFile, path: Path, mimetype_member: str) -> str:
         raise _refuse(FILE_CORRUPT, path)
     if not _any_start(zf, path, content, lambda e: e.tag == _ODF_TABLE):
         raise _refuse(FILE_NO_SHEETS, path)
+    _check_ods_extent(zf, path, content)
     return "ods"
+
+
+_ODS_TAG = re.compile(rb"<(/?)(?:\w{1,32}:)?(table|table-row|table-cell|covered-table-cell)([\s/>])")
+_ODS_REPEAT = re.compile(rb"number-(?:rows|columns)-repeated\s*=\s*[\"'](\d{1,12})")
+_ODS_NAME = re.compile(rb"""(?:\w{1,32}:)?name\s*=\s*["']([^"']{0,200})""")
+_MAX_TAG = 2**20
+
+
+def _check_ods_extent(zf: zipfile.ZipFile, path: Path, content: str) -> None:
+    """Refuse a table whose cells reach past `MAX_SHEET_CELLS`, counting repeated rows and
+    cells as calamine does: `number-rows-repeated="1048575"` over empty rows, then one value,
+    costs a grid of a million rows. Trailing empty rows and cells (LibreOffice writes a
+    thousand repeated empty columns in every file) count only when a value follows them.
+
+    `content.xml` is read as a stream of tags, so memory stays a few MB.
+    """
+    table, rows, row_repeat, column, row_columns = "", 0, 1, 0, 0
+    far = (0, 0)
+    for closing, name, tag in _ods_tags(zf, path, content):
+        if name == b"table":
+            if not closing:
+                found = _ODS_NAME.search(tag)
+                table, rows, far = (found[1].decode("utf-8", "replace") if found else "?"), 0, (0, 0)
+        elif name == b"table-row":
+            if closing:
+                if row_columns:
+                    far = (rows + row_repeat, max(far[1], row_columns))
+                rows += row_repeat
+            else:
+                row_repeat, column, row_columns = _repeat(tag), 0, 0
+                if tag.endswith(b"/>"):
+                    rows += row_repeat
+        elif not closing:
+            repeat = _repeat(tag)
+            if not tag.endswith(b"/>") or b"value-type" in tag:
+                row_columns = column + repeat
+            column += repeat
+        if far[0] * max(far[1], 1) > MAX_SHEET_CELLS:
+            raise _refuse(
+                FILE_SHEET_TOO_LARGE, path, sheet=table, cell=address(far[0], far[1]),
+                cells=f"{far[0] * far[1]:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
+            )
+
+
+def _repeat(tag: bytes) -> int:
+    found = _ODS_REPEAT.search(tag)
+    return max(int(found[1]), 1) if found else 1
+
+
+def _ods_tags(zf: zipfile.ZipFile, path: Path, content: str) -> Iterator[tuple[bool, bytes, bytes]]:
+    """The table, row and cell tags of `content.xml` in order, as (closing, name, whole tag)."""
+    carried = b""
+    with zf.open(content) as stream:
+        while chunk := stream.read(_CHUNK):
+            text = carried + chunk
+            at = 0
+            for found in _ODS_TAG.finditer(text):
+                end = text.find(b">", found.start())
+                if end < 0:
+                    break
+                at = end + 1
+                yield bool(found[1]), found[2], text[found.start():at]
+            else:
+                at = max(at, len(text) - 64)
+            start = text.find(b"<", at)
+            carried = text[start:] if start >= 0 else b""
+            if len(carried) > _MAX_TAG:
+                raise _refuse(FILE_CORRUPT, path)
 
 
 def _member(names: list[str], name: str) -> str | None:
