@@ -192,6 +192,50 @@ def encrypted_cfb(tmp_path: Path) -> Path:
                      {"EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00", "EncryptedPackage": b"\x99" * 5000})
 
 
+def biff(kind: int, body: bytes = b"") -> bytes:
+    return struct.pack("<HH", kind, len(body)) + body
+
+
+def legacy_xls(t: Path, row: int = 65535, column: int = 255, dimension: tuple[int, int] = (1, 1), *,
+               mini: bool = False) -> Path:
+    """A BIFF8 .xls whose sheet *Clienti* declares A1 and holds one NUMBER at (row, column);
+    with `mini`, its Workbook stream lives in the mini stream, as a stream under 4 KB does."""
+    bof = struct.pack("<HHHHLL", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0)
+    head = biff(0x0809, bof)
+    sheet_at = len(head) + len(biff(0x0085, bytes(8 + 7))) + len(biff(0x000A))
+    workbook = (head + biff(0x0085, struct.pack("<LBBBB", sheet_at, 0, 0, 7, 0) + b"Clienti") + biff(0x000A)
+                + biff(0x0809, bof[:2] + struct.pack("<H", 0x0010) + bof[4:])
+                + biff(0x0200, struct.pack("<LLHHH", 0, dimension[0], 0, dimension[1], 0))
+                + biff(0x0203, struct.pack("<HHHd", 0, 0, 15, 1.0))
+                + biff(0x0203, struct.pack("<HHHd", row, column, 15, 2.0)) + biff(0x000A))
+    if mini:
+        return write_mini_cfb(t / "Anagrafiche.xls", "Workbook", workbook)
+    return write_cfb(t / "Anagrafiche.xls", {"Workbook": workbook})
+
+
+def write_mini_cfb(path: Path, name: str, data: bytes) -> Path:
+    """A CFB v3 file whose one stream (under 4 KB) is kept in 64-byte mini sectors: sector 0
+    the FAT, 1 the directory, 2 the mini FAT, then the root's mini-stream container."""
+    minis = -(-len(data) // 64)
+    container = -(-minis * 64 // 512)
+    fat = [FAT_SECTOR, END_OF_CHAIN, END_OF_CHAIN]
+    fat += [3 + i + 1 if i + 1 < container else END_OF_CHAIN for i in range(container)]
+    mini_fat = [i + 1 if i + 1 < minis else END_OF_CHAIN for i in range(minis)]
+    header = bytearray(512)
+    header[:8] = CFB_MAGIC
+    struct.pack_into("<5H", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<2L", header, 44, 1, 1)
+    struct.pack_into("<5L", header, 56, 4096, 2, 1, END_OF_CHAIN, 0)
+    struct.pack_into("<109L", header, 76, 0, *[FREE] * 108)
+    entries = [_cfb_entry("Root Entry", 5, child=1, start=3, size=minis * 64),
+               _cfb_entry(name, 2, start=0, size=len(data)), _cfb_entry("", 0), _cfb_entry("", 0)]
+    path.write_bytes(bytes(header) + struct.pack("<128L", *fat, *[FREE] * (128 - len(fat))) + b"".join(entries)
+                     + struct.pack("<128L", *mini_fat, *[FREE] * (128 - len(mini_fat)))
+                     + data.ljust(container * 512, b"\0"))
+    return path
+
+
+
 # -- the table of refusals ---------------------------------------------------------------------
 
 def _missing(t: Path) -> Path:
@@ -672,3 +716,18 @@ def test_ods_repeated_rows_and_cells_count_only_up_to_the_last_value(tmp_path, m
     problem = refusal(far)
     assert problem.code == "file-sheet-too-large"
     assert "C4000002" in problem.message("en") and "“Listino”" in problem.message("en")
+
+
+def test_a_legacy_xls_within_the_limit_passes_and_a_far_cell_is_refused(tmp_path):
+    assert check_workbook(legacy_xls(tmp_path, 99, 9, (100, 10))) == "xls"
+    problem = refusal(legacy_xls(tmp_path, 65535, 255))
+    assert problem.code == "file-sheet-too-large"
+    assert "IV65536" in problem.message("en") and "“Clienti”" in problem.message("en")
+
+
+def test_an_xls_whose_workbook_stream_is_in_the_mini_stream_is_read_too(tmp_path):
+    honest = legacy_xls(tmp_path, 99, 9, (100, 10), mini=True)
+    assert read_cfb_streams(honest) == {"Workbook"}
+    assert check_workbook(honest) == "xls"
+    problem = refusal(legacy_xls(tmp_path, 65535, 255, mini=True))
+    assert problem.code == "file-sheet-too-large" and "IV65536" in problem.message("en")

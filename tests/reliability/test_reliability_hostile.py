@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_guard import rezip, write_ods, xlsx
+from test_guard import legacy_xls, rezip, write_ods, xlsx
 
 PEAK_WRAPPER = """
 import resource, subprocess, sys
@@ -96,6 +96,8 @@ HOSTILE = [
     pytest.param(clienti('<dimension ref="A1:J2"/>', '<row r="2"><c r="J2"><v>2</v></c></row>'
                                                      '<row r="1048576"><c r="B1048576"><v>3</v></c></row>'),
                  (FAR, "«Clienti»", "J1048576"), id="far-row-ten-columns"),
+    pytest.param(legacy_xls, (FAR, "«Clienti»", "IV65536"), id="xls-far-cell"),
+    pytest.param(lambda t: legacy_xls(t, 700, 16383), (FAR, "«Clienti»", "XFD701"), id="xls-column-past-biff8"),
     pytest.param(ods_repeated, (FAR, "«Clienti»", "XFD1048576"), id="ods-repeated-rows"),
     pytest.param(lambda t: xlsxwriter_book(t / "Anagrafiche.xlsx",
                                            lambda b: [b.add_worksheet().write("A1", i) for i in range(201)]),

@@ -761,10 +761,12 @@ def _local(elem: Element) -> str:
 # -- CFB / OLE2 (xls, encrypted OOXML) -------------------------------------------------------
 
 def _check_cfb(f: BinaryIO, path: Path) -> str:
-    names = {n.casefold() for n in _Cfb(f).top_level_names()}
+    cfb = _Cfb(f)
+    names = {n.casefold() for n in cfb.top_level_names()}
     if {"encryptioninfo", "encryptedpackage"} <= names:
         raise _refuse(FILE_ENCRYPTED, path)
     if names & {"workbook", "book"}:
+        _check_xls_extent(cfb, path, "workbook" if "workbook" in names else "book")
         return "xls"
     if "worddocument" in names:
         raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind("word"))
@@ -779,7 +781,8 @@ _MAX_DIRECTORY_SECTORS = 4096
 
 
 class _Cfb:
-    """Just enough of MS-CFB to list the root storage: the directory chain, read through the FAT."""
+    """Just enough of MS-CFB to list the root storage and read a stream of it, through the FAT
+    (and the mini FAT for a stream under the cutoff)."""
 
     def __init__(self, f: BinaryIO):
         self.f = f
@@ -796,6 +799,7 @@ class _Cfb:
         self.directory_start = struct.unpack_from("<L", header, 48)[0]
         self.next_difat, self.difat_count = struct.unpack_from("<2L", header, 68)
         self.difat: tuple[int, ...] = struct.unpack_from("<109L", header, 76)
+        self.mini_cutoff, self.mini_fat_start = struct.unpack_from("<2L", header, 56)
 
     def sector(self, number: int) -> bytes:
         if number >= self.sectors:
@@ -821,9 +825,9 @@ class _Cfb:
         fat = self.sector(self.fat_sector(number // per_sector))
         return _u32(fat, (number % per_sector) * 4)
 
-    def directory(self) -> list[tuple[str, int, int, int, int]]:
+    def directory(self) -> list[tuple[str, int, int, int, int, int, int]]:
         """Directory entries as (name, type, left, right, child), the chain capped and loop-safe."""
-        entries: list[tuple[str, int, int, int, int]] = []
+        entries: list[tuple[str, int, int, int, int, int, int]] = []
         seen: set[int] = set()
         sector = self.directory_start
         while sector != _END_OF_CHAIN:
@@ -834,6 +838,49 @@ class _Cfb:
             entries += [_directory_entry(data[at:at + 128]) for at in range(0, len(data), 128)]
             sector = self.next(sector)
         return entries
+
+    def chain(self, start: int) -> Iterator[int]:
+        """The sectors of the chain from `start`, no more than the file holds (so a loop ends)."""
+        sector, count = start, 0
+        while sector != _END_OF_CHAIN:
+            if sector > _MAX_SECTOR or count > self.sectors:
+                raise _Broken("bad sector chain")
+            yield sector
+            count += 1
+            sector = self.next(sector)
+
+    def stream(self, name: str) -> Iterator[bytes]:
+        """A top-level stream's bytes, a sector at a time: from the mini stream when it is
+        smaller than the header's cutoff, as MS-CFB stores small streams."""
+        entries = self.directory()
+        found = [e for e in entries if e[1] == 2 and e[0].casefold() == name]
+        if not found or entries[0][1] != 5:
+            raise _Broken(f"no {name} stream")
+        _, _, _, _, _, start, size = found[0]
+        left = size if self.sector_size > 512 else size & 0xFFFFFFFF
+        size = left
+        if size < self.mini_cutoff:
+            mini_fat = b"".join(self.sector(s) for s in self.chain(self.mini_fat_start))
+            container = list(self.chain(entries[0][5]))
+            per_sector = self.sector_size // 64
+            sector, count = start, 0
+            while left > 0 and sector != _END_OF_CHAIN:
+                if count > len(container) * per_sector or (sector + 1) * 4 > len(mini_fat):
+                    raise _Broken("bad mini chain")
+                host, slot = divmod(sector, per_sector)
+                if host >= len(container):
+                    raise _Broken("mini sector out of range")
+                piece = self.sector(container[host])[slot * 64:(slot + 1) * 64][:left]
+                left -= len(piece)
+                yield piece
+                sector, count = _u32(mini_fat, sector * 4), count + 1
+            return
+        for sector in self.chain(start):
+            if left <= 0:
+                return
+            piece = self.sector(sector)[:left]
+            left -= len(piece)
+            yield piece
 
     def top_level_names(self) -> set[str]:
         entries = self.directory()
@@ -847,11 +894,71 @@ class _Cfb:
             if at >= len(entries):
                 raise _Broken("directory entry out of range")
             seen.add(at)
-            name, kind, left, right, _ = entries[at]
+            name, kind, left, right, *_ = entries[at]
             if kind in (1, 2):
                 names.add(name)
             pending += [left, right]
         return names
+
+
+_XLS_CELLS = {0x0006, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E}
+"""BIFF records of one cell, row and column first: FORMULA, RSTRING, LABELSST, BLANK, NUMBER,
+LABEL, BOOLERR, RK."""
+_XLS_RANGES = {0x00BD, 0x00BE}
+"""MULRK and MULBLANK: a row, the first column, and the last column in the record's last bytes."""
+
+
+def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
+    """Refuse a legacy .xls sheet whose cells or DIMENSIONS record reach past
+    `MAX_SHEET_CELLS`: calamine builds the grid from the cells, so one NUMBER record at row
+    65,536 and column 256 costs a gigabyte, one further right aborts the process. The Workbook
+    stream is read record by record, a sector at a time."""
+    names: dict[int, str] = {}
+    sheet, rows, columns = "?", 0, 0
+    for offset, kind, body in _biff_records(cfb.stream(stream)):
+        if kind in _XLS_CELLS and len(body) >= 4:
+            row, column = struct.unpack_from("<HH", body)
+            rows, columns = max(rows, row + 1), max(columns, column + 1)
+        elif kind in _XLS_RANGES and len(body) >= 6:
+            row = struct.unpack_from("<H", body)[0]
+            rows, columns = max(rows, row + 1), max(columns, struct.unpack_from("<H", body, len(body) - 2)[0] + 1)
+        elif kind == 0x0200 and len(body) == 14:
+            last_row, last_column = struct.unpack_from("<L", body, 4)[0], struct.unpack_from("<H", body, 10)[0]
+            rows, columns = max(rows, last_row), max(columns, last_column)
+        elif kind == 0x0085 and len(body) >= 8:
+            names[struct.unpack_from("<L", body)[0]] = _biff_sheet_name(body)
+        elif kind == 0x0809:
+            sheet, rows, columns = names.get(offset, "?"), 0, 0
+        else:
+            continue
+        if rows * columns > MAX_SHEET_CELLS:
+            raise _refuse(
+                FILE_SHEET_TOO_LARGE, path, sheet=sheet, cell=address(rows, columns),
+                cells=f"{rows * columns:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
+            )
+
+
+def _biff_records(pieces: Iterator[bytes]) -> Iterator[tuple[int, int, bytes]]:
+    """(offset in the stream, record type, record body) of each BIFF record."""
+    buffer, base = b"", 0
+    for piece in pieces:
+        buffer += piece
+        at = 0
+        while len(buffer) - at >= 4:
+            kind, length = struct.unpack_from("<HH", buffer, at)
+            if len(buffer) - at < 4 + length:
+                break
+            yield base + at, kind, buffer[at + 4:at + 4 + length]
+            at += 4 + length
+        base += at
+        buffer = buffer[at:]
+
+
+def _biff_sheet_name(body: bytes) -> str:
+    """A BOUNDSHEET record's sheet name (BIFF8: length, then a flag for UTF-16; BIFF5: bytes)."""
+    length, wide = body[6], body[7] & 1 if len(body) > 8 + body[6] else 0
+    raw = body[8:8 + length * (2 if wide else 1)] if len(body) >= 8 + length else body[7:7 + length]
+    return raw.decode("utf-16-le" if wide else "latin-1", "replace") or "?"
 
 
 def _u32(data: bytes, offset: int) -> int:
@@ -860,11 +967,13 @@ def _u32(data: bytes, offset: int) -> int:
     return number
 
 
-def _directory_entry(raw: bytes) -> tuple[str, int, int, int, int]:
+def _directory_entry(raw: bytes) -> tuple[str, int, int, int, int, int, int]:
+    """(name, type, left, right, child, first sector, size) of a directory entry."""
     name_bytes = min(struct.unpack_from("<H", raw, 64)[0], 64)
     name = raw[:max(name_bytes - 2, 0)].decode("utf-16-le", "replace")
     left, right, child = struct.unpack_from("<3L", raw, 68)
-    return name, raw[66], left, right, child
+    start, size = struct.unpack_from("<LQ", raw, 116)
+    return name, raw[66], left, right, child, start, size
 
 
 # -- small helpers ---------------------------------------------------------------------------
