@@ -731,3 +731,38 @@ def test_an_xls_whose_workbook_stream_is_in_the_mini_stream_is_read_too(tmp_path
     assert check_workbook(honest) == "xls"
     problem = refusal(legacy_xls(tmp_path, 65535, 255, mini=True))
     assert problem.code == "file-sheet-too-large" and "IV65536" in problem.message("en")
+
+
+def xlsb_record(kind: int, body: bytes = b"") -> bytes:
+    """A BIFF12 record: type and size as 7-bit varints, then the body."""
+    def varint(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+            n >>= 7
+            if not n:
+                return bytes(out)
+    return varint(kind) + varint(len(body)) + body
+
+
+def xlsb(path: Path, sheet: bytes) -> Path:
+    types = (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Override PartName="/xl/workbook.bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+        "</Types>"
+    )
+    return write_zip(path, {"[Content_Types].xml": types, "xl/workbook.bin": b"\x83\x01\x00",
+                            "xl/worksheets/sheet1.bin": sheet})
+
+
+def test_an_xlsb_sheet_is_bounded_by_its_records(tmp_path):
+    dimension = xlsb_record(148, struct.pack("<4L", 0, 0, 0, 0))
+    real = xlsb_record(5, struct.pack("<LLd", 0, 0, 1.0))
+    rows = b"".join(xlsb_record(0, struct.pack("<L", r) + bytes(13)) + real for r in range(50))
+    assert check_workbook(xlsb(tmp_path / "fits.xlsb", dimension + rows)) == "xlsb"
+    far = dimension + rows + xlsb_record(0, struct.pack("<L", 1048575) + bytes(13)) + \
+        xlsb_record(5, struct.pack("<LLd", 16383, 0, 2.0))
+    problem = refusal(xlsb(tmp_path / "far.xlsb", far))
+    assert problem.code == "file-sheet-too-large" and "XFD1048576" in problem.message("en")
+    lying = xlsb_record(148, struct.pack("<4L", 0, 1048575, 0, 16383)) + rows
+    assert refusal(xlsb(tmp_path / "declared.xlsb", lying)).code == "file-sheet-too-large"

@@ -16,9 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-from ledger_checks import consistent
 from xlsx_reference import differences
 
+from reliability.ledger_checks import consistent
 from toolkit.ledger import open_ledger
 
 KILLS = 6

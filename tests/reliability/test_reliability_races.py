@@ -13,8 +13,7 @@ import multiprocessing
 from datetime import date
 from pathlib import Path
 
-from ledger_checks import consistent
-
+from reliability.ledger_checks import consistent
 from toolkit.ledger import open_ledger
 
 PROCESSES = 4

@@ -466,8 +466,9 @@ def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, workbook: str) -> None:
         with zf.open(part) as stream:
             declared = _DIMENSION.search(stream.read(_HEAD))
         rows, columns = (int(declared[2]), _column_number(declared[1])) if declared else (1, 1)
-        if rows * columns <= MAX_SHEET_CELLS and part.lower().endswith(".xml"):
-            rows, columns = max((rows, columns), _farthest_cell(zf, part), key=lambda rc: rc[0] * rc[1])
+        if rows * columns <= MAX_SHEET_CELLS:
+            found = _farthest_cell(zf, part) if part.lower().endswith(".xml") else _xlsb_extent(zf, part)
+            rows, columns = max((rows, columns), found, key=lambda rc: rc[0] * rc[1])
         if rows * columns > MAX_SHEET_CELLS:
             if names is None:
                 names = _sheet_names(zf, workbook)
@@ -511,6 +512,61 @@ def _farthest_cell(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
             rows = max(rows, *map(int, set(digits)))
             columns = max(columns, *map(_column_number, set(letters)))
     return rows, columns
+
+
+_XLSB_CELLS = frozenset(range(1, 12))
+"""BrtCellBlank … BrtFmlaError: records of one cell of the current row, its column first."""
+
+
+def _xlsb_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """The farthest row and column an .xlsb sheet part declares (BrtWsDim) or holds (the rows'
+    BrtRowHdr and the cells under them), read record by record as a stream."""
+    rows, columns, row = 0, 0, 0
+    for kind, body in _xlsb_records(zf, part):
+        if kind in _XLSB_CELLS and len(body) >= 4:
+            rows, columns = max(rows, row + 1), max(columns, _u32(body, 0) + 1)
+        elif kind == 0 and len(body) >= 4:
+            row = _u32(body, 0)
+        elif kind == 148 and len(body) >= 16:
+            rows, columns = max(rows, _u32(body, 4) + 1), max(columns, _u32(body, 12) + 1)
+    return rows, columns
+
+
+def _xlsb_records(zf: zipfile.ZipFile, part: str) -> Iterator[tuple[int, bytes]]:
+    """(type, body) of each record of a binary part: a type of one or two 7-bit bytes, a size
+    of up to four, then the body."""
+    buffer = b""
+    with zf.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            buffer += chunk
+            at = 0
+            while True:
+                header = _xlsb_header(buffer, at)
+                if header is None:
+                    break
+                kind, size, start = header
+                if len(buffer) < start + size:
+                    break
+                yield kind, buffer[start:start + size]
+                at = start + size
+            buffer = buffer[at:]
+
+
+def _xlsb_header(buffer: bytes, at: int) -> tuple[int, int, int] | None:
+    """The record type, size and body offset at `at`, or None when the header is cut short."""
+    values = []
+    for width in (2, 4):
+        value = 0
+        for shift in range(width):
+            if at >= len(buffer):
+                return None
+            byte = buffer[at]
+            at += 1
+            value |= (byte & 0x7F) << (7 * shift)
+            if not byte & 0x80:
+                break
+        values.append(value)
+    return values[0], values[1], at
 
 
 def _chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
