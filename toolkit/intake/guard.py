@@ -456,7 +456,8 @@ def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, workbook: str) -> None:
     Both what a sheet declares and what it holds count: calamine reserves room for the declared
     `<dimension>` (a lone value in XFD1048576 declares it), then builds the grid from A1 to the
     farthest cell it finds, so a sheet whose dimension is missing or lies (`A1` with a cell in
-    XFD1048576) must be caught by its cells. `_farthest_cell` finds them in one streaming pass.
+    XFD1048576) must be caught by its cells: `_farthest_cell` finds them in an XML part,
+    `_xlsb_extent` in a binary one (.xlsb), each reading the part as a stream.
     """
     sheets = [n for n in zf.namelist() if _WORKSHEET.fullmatch(n.casefold())]
     if len(sheets) > MAX_SHEETS:
