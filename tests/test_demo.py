@@ -92,3 +92,42 @@ def test_the_accountants_workbook_recalculates_to_the_ledger(april):
         for column, expected in (("Imponibile", invoice.taxable), ("IVA", invoice.vat), ("Totale", invoice.total)):
             shown = Decimal(str(row[header.index(column)])).quantize(Decimal("0.01"))
             assert shown == expected, (invoice.number, column)
+
+
+def _sheet_names(folder):
+    import re
+    import zipfile
+
+    return [name for path in sorted(folder.glob("*.xlsx"))
+            for name in re.findall(r'<sheet name="([^"]+)"', zipfile.ZipFile(path).read("xl/workbook.xml").decode())]
+
+
+def test_a_rerun_prints_again_the_files_a_killed_run_did_not_write(tmp_path):
+    """A run killed after the ledger's commit but before a file: the rerun creates nothing, and
+    still every document the ledger holds for a day gets its file, the same as the first."""
+    from xlsx_reference import differences
+
+    out = tmp_path / "demo"
+    run_demo(out)
+    lost = [out / "ordini" / "ordini-2026-04-09.xlsx", out / "ddt" / "ddt-2026-04-09.xlsx",
+            out / "ddt" / "ddt-2026-04-30.xlsx", out / "fatture" / "copie-fatture-2026-04.xlsx"]
+    originals = tmp_path / "originals"
+    originals.mkdir()
+    for i, path in enumerate(lost):
+        shutil.copy(path, originals / f"{i}-{path.name}")
+        path.unlink()
+    again = run_demo(out)
+    assert (again.orders, again.ddts, again.invoices) == (0, 0, 0)
+    for i, path in enumerate(lost):
+        assert path.exists(), f"{path.name} not written again"
+        assert differences(path, originals / f"{i}-{path.name}") is None, path.name
+
+
+def test_every_order_and_ddt_of_the_month_has_its_sheet(april):
+    out, _, ledger = april
+    with reading(ledger) as conn:
+        orders = [r[0] for r in conn.execute(select(schema.orders.c.id))]
+        ddts = [r[0] for r in conn.execute(select(schema.deliveries.c.id))]
+    assert len(_sheet_names(out / "ordini")) == len(orders)
+    sheets = _sheet_names(out / "ddt")
+    assert len(sheets) == len(set(sheets)) == len(ddts), "the DDTs issued with their orders too"

@@ -4,8 +4,9 @@ Users hand the toolkit whatever sits in their folder: a CSV export, a PDF, a wor
 in Excel, a password-protected copy, a file cut short by a sync client, or a file built to hurt
 whoever opens it. Readers fail on these with stack traces, or worse, quietly read something else
 (the last saved version of a workbook open in Excel). The guard looks only at headers, the zip
-central directory and the first 4 KB of a few XML parts, so a hostile file (zip bomb, billion
-laughs) is refused before anything is decompressed in full and memory stays bounded.
+central directory, the first 4 KB of a few XML parts and the cell references of each sheet,
+read as a stream, so a hostile file (zip bomb, billion laughs, a far cell) is refused before
+anything is decompressed in full and memory stays bounded.
 
 >>> from pathlib import Path
 >>> try:
@@ -136,10 +137,10 @@ FILE_TOO_MANY_SHEETS = define(
 )
 FILE_SHEET_TOO_LARGE = define(
     "file-sheet-too-large", "error",
-    it="Il file {path} ha nella parte {part} celle fino a {cell} ({cells} celle, al massimo {limit}), e "
+    it="Il file {path} ha nel foglio «{sheet}» celle fino a {cell} ({cells} celle, al massimo {limit}), e "
        "leggerlo esaurirebbe la memoria: in Excel cancella le righe e le colonne vuote oltre i dati "
        "(selezionale, Elimina) e salvalo di nuovo.",
-    en="The file {path} has cells up to {cell} in its part {part} ({cells} cells, at most {limit}), and "
+    en="The file {path} has cells up to {cell} in its sheet “{sheet}” ({cells} cells, at most {limit}), and "
        "reading it would exhaust memory: in Excel delete the empty rows and columns past the data "
        "(select them, Delete) and save it again.",
 )
@@ -440,41 +441,169 @@ def _check_ooxml(zf: zipfile.ZipFile, path: Path, content_types: str) -> str:
     if fmt is None:
         raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind(_office_kind(content_type)))
     _refuse_unsafe_heads(zf, path, _xml_members(zf))
-    _check_sheet_sizes(zf, path)
     workbook = _member(zf.namelist(), part.lstrip("/"))
     if workbook is None:
         raise _refuse(FILE_CORRUPT, path)
+    _check_sheet_sizes(zf, path, workbook)
     if fmt != "xlsb" and not _any_start(zf, path, workbook, lambda e: _local(e) == "sheet"):
         raise _refuse(FILE_NO_SHEETS, path)
     return fmt
 
 
-def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path) -> None:
+def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, workbook: str) -> None:
     """Refuse too many worksheets, or one whose cells reach past `MAX_SHEET_CELLS`.
 
-    Only the `<dimension>` in each worksheet's first 4 KB is read: Excel and XlsxWriter always
-    write it, and a lone value in XFD1048576 declares it. Scanning every cell reference too
-    would cost seconds on the L benchmark, so a file that lies in its dimension still reaches
-    the reader.
+    Both what a sheet declares and what it holds count: calamine reserves room for the declared
+    `<dimension>` (a lone value in XFD1048576 declares it), then builds the grid from A1 to the
+    farthest cell it finds, so a sheet whose dimension is missing or lies (`A1` with a cell in
+    XFD1048576) must be caught by its cells: `_farthest_cell` finds them in an XML part,
+    `_xlsb_extent` in a binary one (.xlsb), each reading the part as a stream.
     """
     sheets = [n for n in zf.namelist() if _WORKSHEET.fullmatch(n.casefold())]
     if len(sheets) > MAX_SHEETS:
         raise _refuse(FILE_TOO_MANY_SHEETS, path, count=len(sheets), limit=MAX_SHEETS)
-    for name in sheets:
-        with zf.open(name) as stream:
+    names: dict[str, str] | None = None
+    for part in sheets:
+        with zf.open(part) as stream:
             declared = _DIMENSION.search(stream.read(_HEAD))
-        if declared is None:
-            continue
-        columns, rows = _column_number(declared[1]), int(declared[2])
+        rows, columns = (int(declared[2]), _column_number(declared[1])) if declared else (1, 1)
+        if rows * columns <= MAX_SHEET_CELLS:
+            found = _farthest_cell(zf, part) if part.lower().endswith(".xml") else _xlsb_extent(zf, part)
+            rows, columns = max((rows, columns), found, key=lambda rc: rc[0] * rc[1])
         if rows * columns > MAX_SHEET_CELLS:
+            if names is None:
+                names = _sheet_names(zf, workbook)
             raise _refuse(
-                FILE_SHEET_TOO_LARGE, path, part=name, cell=address(rows, columns),
+                FILE_SHEET_TOO_LARGE, path, sheet=names.get(part, part), cell=address(rows, columns),
                 cells=f"{rows * columns:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
             )
 
 
 _WORKSHEET = re.compile(r"xl/(worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.(xml|bin)")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:\$?[A-Za-z]{1,3}\$?\d{1,7}:)?\$?([A-Za-z]{1,3})\$?(\d{1,7})"')
+_CHUNK = 4 * 2**20
+_FAR = re.compile(rb"""r(?:\s+=|=(?:\s|["'](?:[A-Za-z]{2,3}\d|[A-Za-z]?(?:\d{7}|[3-9]\d{5})|\$)))""")
+"""A reference that may reach past Z299999 — a column from AA, a row from 300,000 — or an `r`
+attribute written in an unusual way: only a part where this matches is scanned exactly.
+Without one the sheet holds at most 26 × 299,999 cells, within `MAX_SHEET_CELLS`."""
+_REF = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{0,3})\$?(\d{1,16})""")
+"""A cell's or a row's reference, `<c r="XFD1048576"`, `<row r='7'`: sheet XML has no other
+attribute named `r`."""
+_TAIL = 256
+"""Bytes carried from one chunk into the next: longer than any match but a run of blanks, which
+is carried as one."""
+
+
+def _farthest_cell(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """The largest row and column any cell or row of the part names, or (1, 1) when none can
+    reach past Z299999; read as a stream in chunks, so memory stays a few MB.
+
+    Calamine builds the grid from what the cells say, whatever `<dimension>` declares, so this
+    is what bounds its memory. Turning every reference into numbers would cost as much as the
+    read itself on a large workbook; a first pass looks only for far references (on the L
+    benchmark it costs about a sixth of calamine's read, README "Reliability"), and only a part
+    where it finds one is read again and every reference counted.
+    """
+    if not any(_FAR.search(text) for text in _chunks(zf, part)):
+        return 1, 1
+    rows, columns = 1, 1
+    for text in _chunks(zf, part):
+        if found := _REF.findall(text):
+            letters, digits = zip(*found)
+            rows = max(rows, *map(int, set(digits)))
+            columns = max(columns, *map(_column_number, set(letters)))
+    return rows, columns
+
+
+_XLSB_CELLS = frozenset(range(1, 12))
+"""BrtCellBlank … BrtFmlaError: records of one cell of the current row, its column first."""
+
+
+def _xlsb_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """The farthest row and column an .xlsb sheet part declares (BrtWsDim) or holds (the rows'
+    BrtRowHdr and the cells under them), read record by record as a stream."""
+    rows, columns, row = 0, 0, 0
+    for kind, body in _xlsb_records(zf, part):
+        if kind in _XLSB_CELLS and len(body) >= 4:
+            rows, columns = max(rows, row + 1), max(columns, _u32(body, 0) + 1)
+        elif kind == 0 and len(body) >= 4:
+            row = _u32(body, 0)
+        elif kind == 148 and len(body) >= 16:
+            rows, columns = max(rows, _u32(body, 4) + 1), max(columns, _u32(body, 12) + 1)
+    return rows, columns
+
+
+def _xlsb_records(zf: zipfile.ZipFile, part: str) -> Iterator[tuple[int, bytes]]:
+    """(type, body) of each record of a binary part: a type of one or two 7-bit bytes, a size
+    of up to four, then the body."""
+    buffer = b""
+    with zf.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            buffer += chunk
+            at = 0
+            while True:
+                header = _xlsb_header(buffer, at)
+                if header is None:
+                    break
+                kind, size, start = header
+                if len(buffer) < start + size:
+                    break
+                yield kind, buffer[start:start + size]
+                at = start + size
+            buffer = buffer[at:]
+
+
+def _xlsb_header(buffer: bytes, at: int) -> tuple[int, int, int] | None:
+    """The record type, size and body offset at `at`, or None when the header is cut short."""
+    values = []
+    for width in (2, 4):
+        value = 0
+        for shift in range(width):
+            if at >= len(buffer):
+                return None
+            byte = buffer[at]
+            at += 1
+            value |= (byte & 0x7F) << (7 * shift)
+            if not byte & 0x80:
+                break
+        values.append(value)
+    return values[0], values[1], at
+
+
+def _chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """The part decompressed in chunks, each starting with the end of the one before, so a
+    reference cut in two is whole in one of them."""
+    carried = b""
+    with zf.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            text = carried + chunk
+            yield text
+            end = len(text.rstrip())
+            carried = text[max(0, end - _TAIL):end] + (b" " if end < len(text) else b"")
+
+
+def _sheet_names(zf: zipfile.ZipFile, workbook: str) -> dict[str, str]:
+    """Each worksheet part's name as the user sees it on its tab, from the workbook part and its
+    relationships; empty when they cannot be read (the part name is used instead)."""
+    folder, _, base = workbook.rpartition("/")
+    rels = _member(zf.namelist(), f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels")
+    try:
+        targets: dict[str, str] = {}
+        if rels is not None:
+            for elem in _starts(zf, Path(), rels):
+                if _local(elem) == "Relationship" and elem.get("Id") and elem.get("Target"):
+                    target = str(elem.get("Target"))
+                    full = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}".lstrip("/")
+                    targets[str(elem.get("Id"))] = full
+        names: dict[str, str] = {}
+        for elem in _starts(zf, Path(), workbook):
+            if _local(elem) == "sheet":
+                rid = next((v for k, v in elem.attrib.items() if k.rpartition("}")[2] == "id"), None)
+                if rid in targets and elem.get("name"):
+                    names[_member(zf.namelist(), targets[rid]) or targets[rid]] = str(elem.get("name"))
+        return names
+    except UnusableInput:
+        return {}
 
 
 def _column_number(letters: bytes) -> int:
@@ -531,7 +660,76 @@ def _check_odf(zf: zipfile.ZipFile, path: Path, mimetype_member: str) -> str:
         raise _refuse(FILE_CORRUPT, path)
     if not _any_start(zf, path, content, lambda e: e.tag == _ODF_TABLE):
         raise _refuse(FILE_NO_SHEETS, path)
+    _check_ods_extent(zf, path, content)
     return "ods"
+
+
+_ODS_TAG = re.compile(rb"<(/?)(?:\w{1,32}:)?(table|table-row|table-cell|covered-table-cell)([\s/>])")
+_ODS_REPEAT = re.compile(rb"number-(?:rows|columns)-repeated\s*=\s*[\"'](\d{1,12})")
+_ODS_NAME = re.compile(rb"""(?:\w{1,32}:)?name\s*=\s*["']([^"']{0,200})""")
+_MAX_TAG = 2**20
+
+
+def _check_ods_extent(zf: zipfile.ZipFile, path: Path, content: str) -> None:
+    """Refuse a table whose cells reach past `MAX_SHEET_CELLS`, counting repeated rows and
+    cells as calamine does: `number-rows-repeated="1048575"` over empty rows, then one value,
+    costs a grid of a million rows. Trailing empty rows and cells (LibreOffice writes a
+    thousand repeated empty columns in every file) count only when a value follows them.
+
+    `content.xml` is read as a stream of tags, so memory stays a few MB.
+    """
+    table, rows, row_repeat, column, row_columns = "", 0, 1, 0, 0
+    far = (0, 0)
+    for closing, name, tag in _ods_tags(zf, path, content):
+        if name == b"table":
+            if not closing:
+                found = _ODS_NAME.search(tag)
+                table, rows, far = (found[1].decode("utf-8", "replace") if found else "?"), 0, (0, 0)
+        elif name == b"table-row":
+            if closing:
+                if row_columns:
+                    far = (rows + row_repeat, max(far[1], row_columns))
+                rows += row_repeat
+            else:
+                row_repeat, column, row_columns = _repeat(tag), 0, 0
+                if tag.endswith(b"/>"):
+                    rows += row_repeat
+        elif not closing:
+            repeat = _repeat(tag)
+            if not tag.endswith(b"/>") or b"value-type" in tag:
+                row_columns = column + repeat
+            column += repeat
+        if far[0] * max(far[1], 1) > MAX_SHEET_CELLS:
+            raise _refuse(
+                FILE_SHEET_TOO_LARGE, path, sheet=table, cell=address(far[0], far[1]),
+                cells=f"{far[0] * far[1]:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
+            )
+
+
+def _repeat(tag: bytes) -> int:
+    found = _ODS_REPEAT.search(tag)
+    return max(int(found[1]), 1) if found else 1
+
+
+def _ods_tags(zf: zipfile.ZipFile, path: Path, content: str) -> Iterator[tuple[bool, bytes, bytes]]:
+    """The table, row and cell tags of `content.xml` in order, as (closing, name, whole tag)."""
+    carried = b""
+    with zf.open(content) as stream:
+        while chunk := stream.read(_CHUNK):
+            text = carried + chunk
+            at = 0
+            for found in _ODS_TAG.finditer(text):
+                end = text.find(b">", found.start())
+                if end < 0:
+                    break
+                at = end + 1
+                yield bool(found[1]), found[2], text[found.start():at]
+            else:
+                at = max(at, len(text) - 64)
+            start = text.find(b"<", at)
+            carried = text[start:] if start >= 0 else b""
+            if len(carried) > _MAX_TAG:
+                raise _refuse(FILE_CORRUPT, path)
 
 
 def _member(names: list[str], name: str) -> str | None:
@@ -620,10 +818,12 @@ def _local(elem: Element) -> str:
 # -- CFB / OLE2 (xls, encrypted OOXML) -------------------------------------------------------
 
 def _check_cfb(f: BinaryIO, path: Path) -> str:
-    names = {n.casefold() for n in _Cfb(f).top_level_names()}
+    cfb = _Cfb(f)
+    names = {n.casefold() for n in cfb.top_level_names()}
     if {"encryptioninfo", "encryptedpackage"} <= names:
         raise _refuse(FILE_ENCRYPTED, path)
     if names & {"workbook", "book"}:
+        _check_xls_extent(cfb, path, "workbook" if "workbook" in names else "book")
         return "xls"
     if "worddocument" in names:
         raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind("word"))
@@ -638,7 +838,8 @@ _MAX_DIRECTORY_SECTORS = 4096
 
 
 class _Cfb:
-    """Just enough of MS-CFB to list the root storage: the directory chain, read through the FAT."""
+    """Just enough of MS-CFB to list the root storage and read a stream of it, through the FAT
+    (and the mini FAT for a stream under the cutoff)."""
 
     def __init__(self, f: BinaryIO):
         self.f = f
@@ -655,6 +856,7 @@ class _Cfb:
         self.directory_start = struct.unpack_from("<L", header, 48)[0]
         self.next_difat, self.difat_count = struct.unpack_from("<2L", header, 68)
         self.difat: tuple[int, ...] = struct.unpack_from("<109L", header, 76)
+        self.mini_cutoff, self.mini_fat_start = struct.unpack_from("<2L", header, 56)
 
     def sector(self, number: int) -> bytes:
         if number >= self.sectors:
@@ -680,9 +882,9 @@ class _Cfb:
         fat = self.sector(self.fat_sector(number // per_sector))
         return _u32(fat, (number % per_sector) * 4)
 
-    def directory(self) -> list[tuple[str, int, int, int, int]]:
+    def directory(self) -> list[tuple[str, int, int, int, int, int, int]]:
         """Directory entries as (name, type, left, right, child), the chain capped and loop-safe."""
-        entries: list[tuple[str, int, int, int, int]] = []
+        entries: list[tuple[str, int, int, int, int, int, int]] = []
         seen: set[int] = set()
         sector = self.directory_start
         while sector != _END_OF_CHAIN:
@@ -693,6 +895,49 @@ class _Cfb:
             entries += [_directory_entry(data[at:at + 128]) for at in range(0, len(data), 128)]
             sector = self.next(sector)
         return entries
+
+    def chain(self, start: int) -> Iterator[int]:
+        """The sectors of the chain from `start`, no more than the file holds (so a loop ends)."""
+        sector, count = start, 0
+        while sector != _END_OF_CHAIN:
+            if sector > _MAX_SECTOR or count > self.sectors:
+                raise _Broken("bad sector chain")
+            yield sector
+            count += 1
+            sector = self.next(sector)
+
+    def stream(self, name: str) -> Iterator[bytes]:
+        """A top-level stream's bytes, a sector at a time: from the mini stream when it is
+        smaller than the header's cutoff, as MS-CFB stores small streams."""
+        entries = self.directory()
+        found = [e for e in entries if e[1] == 2 and e[0].casefold() == name]
+        if not found or entries[0][1] != 5:
+            raise _Broken(f"no {name} stream")
+        _, _, _, _, _, start, size = found[0]
+        left = size if self.sector_size > 512 else size & 0xFFFFFFFF
+        size = left
+        if size < self.mini_cutoff:
+            mini_fat = b"".join(self.sector(s) for s in self.chain(self.mini_fat_start))
+            container = list(self.chain(entries[0][5]))
+            per_sector = self.sector_size // 64
+            sector, count = start, 0
+            while left > 0 and sector != _END_OF_CHAIN:
+                if count > len(container) * per_sector or (sector + 1) * 4 > len(mini_fat):
+                    raise _Broken("bad mini chain")
+                host, slot = divmod(sector, per_sector)
+                if host >= len(container):
+                    raise _Broken("mini sector out of range")
+                piece = self.sector(container[host])[slot * 64:(slot + 1) * 64][:left]
+                left -= len(piece)
+                yield piece
+                sector, count = _u32(mini_fat, sector * 4), count + 1
+            return
+        for sector in self.chain(start):
+            if left <= 0:
+                return
+            piece = self.sector(sector)[:left]
+            left -= len(piece)
+            yield piece
 
     def top_level_names(self) -> set[str]:
         entries = self.directory()
@@ -706,11 +951,71 @@ class _Cfb:
             if at >= len(entries):
                 raise _Broken("directory entry out of range")
             seen.add(at)
-            name, kind, left, right, _ = entries[at]
+            name, kind, left, right, *_ = entries[at]
             if kind in (1, 2):
                 names.add(name)
             pending += [left, right]
         return names
+
+
+_XLS_CELLS = {0x0006, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E}
+"""BIFF records of one cell, row and column first: FORMULA, RSTRING, LABELSST, BLANK, NUMBER,
+LABEL, BOOLERR, RK."""
+_XLS_RANGES = {0x00BD, 0x00BE}
+"""MULRK and MULBLANK: a row, the first column, and the last column in the record's last bytes."""
+
+
+def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
+    """Refuse a legacy .xls sheet whose cells or DIMENSIONS record reach past
+    `MAX_SHEET_CELLS`: calamine builds the grid from the cells, so one NUMBER record at row
+    65,536 and column 256 costs a gigabyte, one further right aborts the process. The Workbook
+    stream is read record by record, a sector at a time."""
+    names: dict[int, str] = {}
+    sheet, rows, columns = "?", 0, 0
+    for offset, kind, body in _biff_records(cfb.stream(stream)):
+        if kind in _XLS_CELLS and len(body) >= 4:
+            row, column = struct.unpack_from("<HH", body)
+            rows, columns = max(rows, row + 1), max(columns, column + 1)
+        elif kind in _XLS_RANGES and len(body) >= 6:
+            row = struct.unpack_from("<H", body)[0]
+            rows, columns = max(rows, row + 1), max(columns, struct.unpack_from("<H", body, len(body) - 2)[0] + 1)
+        elif kind == 0x0200 and len(body) == 14:
+            last_row, last_column = struct.unpack_from("<L", body, 4)[0], struct.unpack_from("<H", body, 10)[0]
+            rows, columns = max(rows, last_row), max(columns, last_column)
+        elif kind == 0x0085 and len(body) >= 8:
+            names[struct.unpack_from("<L", body)[0]] = _biff_sheet_name(body)
+        elif kind == 0x0809:
+            sheet, rows, columns = names.get(offset, "?"), 0, 0
+        else:
+            continue
+        if rows * columns > MAX_SHEET_CELLS:
+            raise _refuse(
+                FILE_SHEET_TOO_LARGE, path, sheet=sheet, cell=address(rows, columns),
+                cells=f"{rows * columns:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
+            )
+
+
+def _biff_records(pieces: Iterator[bytes]) -> Iterator[tuple[int, int, bytes]]:
+    """(offset in the stream, record type, record body) of each BIFF record."""
+    buffer, base = b"", 0
+    for piece in pieces:
+        buffer += piece
+        at = 0
+        while len(buffer) - at >= 4:
+            kind, length = struct.unpack_from("<HH", buffer, at)
+            if len(buffer) - at < 4 + length:
+                break
+            yield base + at, kind, buffer[at + 4:at + 4 + length]
+            at += 4 + length
+        base += at
+        buffer = buffer[at:]
+
+
+def _biff_sheet_name(body: bytes) -> str:
+    """A BOUNDSHEET record's sheet name (BIFF8: length, then a flag for UTF-16; BIFF5: bytes)."""
+    length, wide = body[6], body[7] & 1 if len(body) > 8 + body[6] else 0
+    raw = body[8:8 + length * (2 if wide else 1)] if len(body) >= 8 + length else body[7:7 + length]
+    return raw.decode("utf-16-le" if wide else "latin-1", "replace") or "?"
 
 
 def _u32(data: bytes, offset: int) -> int:
@@ -719,11 +1024,13 @@ def _u32(data: bytes, offset: int) -> int:
     return number
 
 
-def _directory_entry(raw: bytes) -> tuple[str, int, int, int, int]:
+def _directory_entry(raw: bytes) -> tuple[str, int, int, int, int, int, int]:
+    """(name, type, left, right, child, first sector, size) of a directory entry."""
     name_bytes = min(struct.unpack_from("<H", raw, 64)[0], 64)
     name = raw[:max(name_bytes - 2, 0)].decode("utf-16-le", "replace")
     left, right, child = struct.unpack_from("<3L", raw, 68)
-    return name, raw[66], left, right, child
+    start, size = struct.unpack_from("<LQ", raw, 116)
+    return name, raw[66], left, right, child, start, size
 
 
 # -- small helpers ---------------------------------------------------------------------------

@@ -103,6 +103,7 @@ def run_demo(out: Path, lang: str | None = None, *, ledger_url: str | None = Non
 
     out = Path(out)
     lang = language(lang)
+    sweep(out)
     workbook = write_sample(out)
     if sample_written is not None:
         sample_written(workbook)
@@ -127,6 +128,18 @@ def _claim(ledger: Ledger) -> None:
             raise UnusableInput(FOREIGN_LEDGER(None, url=ledger.url))
 
 
+FOLDERS = ("ordini", "ddt", "fatture", "fatture-elettroniche")
+
+
+def sweep(out: Path) -> None:
+    """Remove what a demo killed half-way left over an hour ago: a writer's temporary file in
+    a folder this run may write nothing into (its files all there) would stay otherwise."""
+    from toolkit.basics.files import sweep_stale
+
+    for folder in (out, *(out / name for name in FOLDERS)):
+        sweep_stale(folder)
+
+
 def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Progress | None = None) -> Tally:
     from toolkit.basics.dates import parse_month
     from toolkit.core.invoicing import InvoiceStatus, Period, Request
@@ -135,7 +148,7 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
     from toolkit.ledger.counts import document_counts
     from toolkit.ledger.db import reading
     from toolkit.services import einvoice, invoicing, payments
-    from toolkit.services.orders import create, list_orders, order_documents, panel
+    from toolkit.services.orders import create, list_orders, panel
     from toolkit.services.shipping import ship
 
     def counts() -> tuple[int, int, int]:
@@ -154,13 +167,10 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
         made = create(master, ledger, day, with_catch_up=False)
         tally.existing += len(made.already_existing)
         tally.warnings += [p for p in made.problems if not p.is_error]
-        if made.created:
-            tally.files.append(order_documents(master, ledger, made.created,
-                                               out / "ordini" / f"ordini-{day:%Y-%m-%d}.xlsx", lang))
-        shipped = ship(master, ledger, day, all_open=True, out=out / "ddt" / f"ddt-{day:%Y-%m-%d}.xlsx", lang=lang)
+        shipped = ship(master, ledger, day, all_open=True, lang=lang)
         tally.warnings += [p for p in shipped.problems if not p.is_error]
-        if shipped.written is not None:
-            tally.files.append(shipped.written)
+        tally.files += day_files(master, ledger, day, out, lang, orders=bool(made.created),
+                                 ddts=bool(made.notes or shipped.notes))
         tell(what, done, total)
     first, last = parse_month(f"{MONTH[0]:%Y-%m}")
     invoiced = invoicing.run(ledger, master, Request(Period(first, last), CLOSING_DAY), status=InvoiceStatus.FINAL)
@@ -178,3 +188,25 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
     schedule = payments.status(master, ledger, CLOSING_DAY, Show.ALL, out=out / "scadenzario.xlsx", lang=lang)
     tally.files += [schedule.file] if schedule.file is not None else []
     return tally
+
+
+def day_files(master: MasterData, ledger: Ledger, day: date, out: Path, lang: str, *, orders: bool,
+              ddts: bool) -> list[Path]:
+    """The day's documents printed from the ledger: `ordini/ordini-DAY.xlsx` holds every order
+    of the day, `ddt/ddt-DAY.xlsx` every DDT dated that day (those issued with the orders too).
+
+    A file is written when this run added documents of its kind to the day, or when it is
+    missing: a run killed after the ledger's commit but before the file, then run again,
+    creates nothing, yet the file appears, the same as an uninterrupted run writes it.
+    """
+    from toolkit.services.printing import Selection, select, write_and_mark
+
+    written: list[Path] = []
+    for kind, fresh, path in (("orders", orders, out / "ordini" / f"ordini-{day:%Y-%m-%d}.xlsx"),
+                              ("ddt", ddts, out / "ddt" / f"ddt-{day:%Y-%m-%d}.xlsx")):
+        if not fresh and path.exists():
+            continue
+        documents, _ = select(ledger, kind, Selection(first=day, last=day))
+        if documents:
+            written.append(write_and_mark(ledger, master, kind, documents, path, lang))
+    return written

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from toolkit.basics.files import atomic_path, inside, write_atomic
+from toolkit.basics.files import atomic_path, inside, sweep_stale, write_atomic
 from toolkit.basics.problems import Problem
 from toolkit.core.einvoice import Context, names, prepare_all
 from toolkit.core.einvoice.fields import decimals
@@ -76,13 +76,15 @@ def write_file(doc: FatturaPA, folder: Path) -> Path:
 
 
 def _put(folder: Path, name: str, data: bytes, mode: int) -> Path:
-    """Write `data` as `folder/name` through a temporary file renamed into place, as
+    """Write `data` as `folder/name` through a temporary file renamed into place, named as
+    `atomic_path` names them (so a later run's sweep removes one a kill left), as
     `write_atomic` does, without what it checks for every file and a run settles once: the
     folder exists, its permissions (`mode`), and no Excel lock file (Excel does not hold XML
     files). A month is tens of thousands of small files, and those checks cost three times
     the writing."""
     target = _target(folder, name)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+    stem, dot, suffix = name.rpartition(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=f"{dot}{suffix}", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -119,6 +121,7 @@ def write_invoices(invoices: Iterable[Invoice], context: Context, folder: Path, 
     written = Written()
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
+    sweep_stale(folder)
     mode = _file_mode()
     with ExitStack() as stack:
         bundle = None

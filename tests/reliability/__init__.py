@@ -1,0 +1,1 @@
+"""The reliability suite: races, kills, fuzz and hostile files (see conftest for its figures)."""
