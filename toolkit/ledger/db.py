@@ -140,19 +140,25 @@ def _engine(url: str, holder: Holder) -> Engine:
 @contextmanager
 def writing(ledger: Ledger) -> Iterator[Connection]:
     """A write transaction holding the ledger's write lock; committed on success, else rolled back.
-    The first write to a ledger that does not exist yet creates it."""
-    if not ledger.exists:
-        with _locked(ledger) as conn:
-            _create_or_upgrade(conn)
+
+    The first write to a SQLite ledger creates it. The schema is made inside the same locked
+    transaction, since a colleague's command may have created the file a moment ago and not yet
+    its tables (a PostgreSQL ledger is made when it is opened)."""
     with _locked(ledger) as conn:
+        if ledger.is_sqlite:
+            _create_or_upgrade(conn)
         yield conn
 
 
 @contextmanager
 def reading(ledger: Ledger) -> Iterator[Connection]:
     """A read transaction: no lock, one consistent view; an empty ledger if none exists yet."""
-    engine = ledger.engine if ledger.exists else _empty()
-    with engine.connect() as conn:
+    if ledger.exists:
+        with ledger.engine.connect() as conn:
+            if not ledger.is_sqlite or version(conn) is not None:
+                yield conn
+                return
+    with _empty().connect() as conn:
         yield conn
 
 
@@ -180,6 +186,7 @@ def _sqlite_locked(ledger: Ledger, waiting: lock.Waiting) -> Iterator[Connection
         try:
             transaction = conn.begin()
         except OperationalError as exc:
+            raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
             conn.close()
             if "locked" not in str(exc.orig):
                 raise
