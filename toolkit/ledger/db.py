@@ -270,10 +270,11 @@ MIGRATIONS[5] = _add_references_and_stamp_lines
 
 
 def version(conn: Connection) -> int | None:
-    """The ledger's schema version, None when it has no schema yet."""
+    """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
+    can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""
     if not inspect(conn).has_table("schema_version"):
         return None
-    return conn.execute(select(schema.schema_version.c.version)).scalar_one()
+    return conn.execute(select(schema.schema_version.c.version)).scalar_one_or_none()
 
 
 def _upgrade(ledger: Ledger) -> None:
