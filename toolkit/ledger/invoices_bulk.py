@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Connection, Integer, select, type_coerce
+from sqlalchemy import Connection, Integer, Row, select, type_coerce
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import DeliveryRef, Instalment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period
@@ -35,7 +36,7 @@ CHUNK = 900
 def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]:
     """`load_invoices(conn, ids=ids)`, for thousands of ids: invoices with their lines (and the
     DDTs and orders they cite) and dues, in number order."""
-    headers = []
+    headers: list[Row[Any]] = []
     lines: dict[int, list[InvoiceLine]] = defaultdict(list)
     dues: dict[int, list[Instalment]] = defaultdict(list)
     wanted = list(ids)

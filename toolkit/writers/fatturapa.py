@@ -356,7 +356,7 @@ def _line_after_number(line: Line) -> str:
         return text
 
 
-_LINE_TEXTS: dict[tuple, str] = {}
+_LINE_TEXTS: dict[tuple[object, ...], str] = {}
 """A line's text by what it says, its number aside. A month's lines repeat: the same item,
 quantity and price week after week (one line in six is new in the benchmark's month), and
 spelling each number anew was a third of the writing. `_number` depends on a number's value

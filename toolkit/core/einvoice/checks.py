@@ -311,7 +311,7 @@ def _sound(line: Line) -> bool:
     return True
 
 
-_SOUND_LINES: set[tuple] = set()
+_SOUND_LINES: set[tuple[object, ...]] = set()
 
 
 @lru_cache(maxsize=1 << 12)
