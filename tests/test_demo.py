@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading
 from toolkit.ledger.invoices import load_invoices
+from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
 from toolkit.services.demo import run_demo
 
 
@@ -69,6 +71,55 @@ def test_every_electronic_invoice_of_the_month_is_valid_against_the_official_sch
     (archive,) = folder.glob("*.zip")
     assert sorted(zipfile.ZipFile(archive).namelist()) == [path.name for path in files]
     assert any(f"{tally.einvoices} file XML" in line for line in tally.summary("it"))
+
+
+def test_invoices_read_in_bulk_are_exactly_those_load_invoices_reads(april):
+    """The e-invoice export reads a month through `load_invoices_in_bulk`, for speed: the same
+    records, to the last digit of every Decimal (the XML spells them as stored), so a field
+    added to `load_invoices` and not to the bulk reader fails here."""
+    _, _, ledger = april
+    with reading(ledger) as conn:
+        plain = load_invoices(conn)
+        bulk = load_invoices_in_bulk(conn, [x.id for x in reversed(plain) if x.id is not None])
+    assert any(x.kind.value == "credit-note" for x in plain) and any(line.delivery for x in plain for line in x.lines)
+    assert bulk == plain
+    assert [repr(x) for x in bulk] == [repr(x) for x in plain]
+
+
+def test_the_month_s_files_and_zip_are_those_the_plain_code_writes(april, monkeypatch, tmp_path):
+    """The export's speed tricks (the bulk reader, the texts and verdicts the writer and the
+    checks remember) change no byte: writing the demo month again through `load_invoices`
+    and with nothing remembered gives the same files and the same zip."""
+    from toolkit.core.einvoice import checks
+    from toolkit.core.invoicing import Period
+    from toolkit.intake.validation import check_file
+    from toolkit.ledger import einvoices as ledger_einvoices
+    from toolkit.services import einvoice
+    from toolkit.writers import fatturapa
+
+    out, _, ledger = april
+    master = check_file(out / "anagrafiche.xlsx").master
+    assert master is not None
+
+    def plain_reader(conn, ids):
+        return load_invoices(conn, ids=ids)
+
+    def plain_party(party):
+        text: list[str] = []
+        fatturapa._personal_data(text, party)
+        fatturapa._address(text, "Sede", party.address)
+        return "".join(text)
+
+    monkeypatch.setattr(einvoice, "load_invoices_in_bulk", plain_reader)
+    monkeypatch.setattr(ledger_einvoices, "load_invoices_in_bulk", plain_reader)
+    monkeypatch.setattr(fatturapa, "_line_after_number", fatturapa._line_text)
+    monkeypatch.setattr(fatturapa, "_party_text", plain_party)
+    monkeypatch.setattr(checks, "_sound", lambda line: not any(True for _ in checks._line_values(line)))
+    monkeypatch.setattr(checks, "_party_values", lambda block, party, seller: checks._party(block, party, seller=seller))
+    again = einvoice.export(master, ledger, month=Period(date(2026, 4, 1), date(2026, 4, 30)), out=tmp_path, zip=True)
+    written = sorted((out / "fatture-elettroniche").iterdir())
+    assert again.files and [p.name for p in sorted(tmp_path.iterdir())] == [p.name for p in written]
+    assert {p.name: p.read_bytes() for p in sorted(tmp_path.iterdir())} == {p.name: p.read_bytes() for p in written}
 
 
 @pytest.mark.libreoffice

@@ -18,6 +18,7 @@ from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Period, Request
 from toolkit.ledger import schema
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.invoices import consistent, load_invoices
+from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
 from toolkit.ledger.orders import load_orders
 from toolkit.services.invoicing import finalize, invoice_orders_in, run, undo
 from toolkit.services.orders import create
@@ -62,8 +63,10 @@ def test_month_run_issues_deferred_invoice_and_credit_note(ledger, minimal_maste
     assert (note.number, note.kind, note.total) == ("NC-2026-00001", InvoiceKind.CREDIT_NOTE, D("-10.00"))
     with reading(ledger) as conn:
         stored = load_invoices(conn, run_id=result.run_id)
+        bulk = load_invoices_in_bulk(conn, [x.id for x in stored if x.id is not None])
         events = conn.execute(select(schema.events.c.number).where(schema.events.c.action == "invoiced")).scalars().all()
     assert [x.number for x in stored] == ["FT-2026-00001", "NC-2026-00001"]
+    assert [repr(x) for x in bulk] == [repr(x) for x in stored], "the e-invoices' bulk reader, on either database"
     assert all(consistent(x) and x.status is InvoiceStatus.DRAFT for x in stored)
     assert stored[0].dues == invoice.dues and stored[0].deliveries == invoice.deliveries
     assert sorted(events) == ["FT-2026-00001", "NC-2026-00001"]

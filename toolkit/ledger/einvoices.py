@@ -22,7 +22,7 @@ from toolkit.core.einvoice.names import progressive
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number, event_row, insert_rows, log_events, now, user
-from toolkit.ledger.invoices import load_invoices
+from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
 
 i, f = schema.invoices.c, schema.einvoice_files.c
 CHUNK = 900
@@ -58,11 +58,14 @@ def exportable(conn: Connection, *, run_id: str | None = None, first: date | Non
 
 
 def final_invoices_of(conn: Connection, customers: Collection[str]) -> list[Invoice]:
-    """Every final invoice and credit note of these customers: what a credit note may correct."""
-    found: list[Invoice] = []
-    for customer in sorted(customers):
-        found += load_invoices(conn, customer=customer, statuses=[InvoiceStatus.FINAL])
-    return found
+    """Every final invoice and credit note of these customers, customer by customer, each
+    customer's in number order: what a credit note may correct."""
+    wanted = sorted(customers)
+    ids: list[int] = []
+    for start in range(0, len(wanted), CHUNK):
+        ids += conn.execute(select(i.id).where(i.customer.in_(wanted[start:start + CHUNK]),
+                                               i.status == InvoiceStatus.FINAL.value)).scalars()
+    return sorted(load_invoices_in_bulk(conn, ids), key=lambda invoice: invoice.customer)
 
 
 def progressives(conn: Connection, invoice_ids: Iterable[int]) -> dict[int, str]:
