@@ -423,7 +423,7 @@ def test_cell_formats(sample_file, rows):
     assert templates[_column(schema.TEMPLATES, "weekdays") + "2"].value == "lun"
     assert templates[_column(schema.TEMPLATES, "active") + "2"].value == "sì"
     prices = book["Prezzi"]
-    assert prices["D2"].number_format == "#,##0.00" and prices["D2"].data_type == "n"
+    assert prices["D2"].number_format == '#,##0.00 "€"' and prices["D2"].data_type == "n"
     assert book["Righe modello"]["C2"].number_format == "General"
     items = book["Articoli"]
     rate = items[_column(schema.ITEMS, "vat_rate") + "2"]

@@ -44,6 +44,7 @@ from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 
+from toolkit.basics import labels
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import (
     DeferredInvoiceDate,
@@ -324,6 +325,31 @@ def group_key(grouping: InvoiceGrouping, line: Billable) -> str | None:
     if grouping is InvoiceGrouping.SHIPPING_ADDRESS:
         return f"ship-to:{line.ship_to or ''}"
     return None
+
+
+labels.define({
+    "group.project": ("Progetto {value}", "Project {value}"),
+    "group.no_project": ("Senza progetto", "No project"),
+    "group.ship_to": ("Destinazione {value}", "Ship to {value}"),
+    "group.own_address": ("Sede del cliente", "Customer's address"),
+})
+
+
+def group_label(key: str | None, lang: str = "it") -> str | None:
+    """An invoice's grouping as a person reads it: `project:PRJ-B` is "Progetto PRJ-B",
+    `ship-to:D019` "Destinazione D019"; the key itself is for the ledger only.
+
+    >>> group_label("project:PRJ-B"), group_label("ship-to:D019", "en"), group_label(None)
+    ('Progetto PRJ-B', 'Ship to D019', None)
+    """
+    if not key:
+        return None
+    kind, _, value = key.partition(":")
+    if kind == "project":
+        return labels.label("group.project", lang).format(value=value) if value else labels.label("group.no_project", lang)
+    if kind == "ship-to":
+        return labels.label("group.ship_to", lang).format(value=value) if value else labels.label("group.own_address", lang)
+    return value or kind
 
 
 def is_fully_delivered(lines: Iterable[tuple[Decimal, Decimal]]) -> bool:

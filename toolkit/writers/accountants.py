@@ -31,7 +31,7 @@ from toolkit.basics.cells import address, column_letter, quote_sheet
 from toolkit.basics.files import inside, safe_name, write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, group_label
 from toolkit.core.vat import VatLine
 from toolkit.model.records import Customer, MasterData
 from toolkit.writers.printable import (
@@ -40,12 +40,15 @@ from toolkit.writers.printable import (
     address_lines,
     company_header,
     formats,
+    headings,
     line_cells,
     new_workbook,
     party_lines,
+    set_widths,
     sheet_name,
     text,
 )
+from toolkit.writers.row_heights import fit_row, text_width
 from toolkit.writers.streaming import add_table, streaming_workbook
 
 define({
@@ -100,6 +103,8 @@ LINE_COLUMNS = ("inv.reference", "inv.ddt_date", "doc.item", "doc.description", 
                 "doc.unit_price", "doc.amount", "doc.vat_rate", "doc.nature")
 ITEM, QTY, PRICE, AMOUNT, RATE, NATURE = 2, 5, 6, 7, 8, 9
 """Columns (0-based) of the invoice sheet's lines that formulas refer to."""
+COPY_WIDTHS = (17, 11, 10, 38, 6, 12, 14, 14, 10, 10)
+REGISTER_WIDTHS = (15, 11, 16, 11, 11, 32, 14, 17, 15, 15, 15, 30, 18, 20, 23, 40, 25)
 
 
 LINES_HEADS = ("doc.number", "doc.date", "inv.kind", "doc.customer", "inv.customer_name", "inv.group", "inv.ddt",
@@ -107,6 +112,9 @@ LINES_HEADS = ("doc.number", "doc.date", "inv.kind", "doc.customer", "inv.custom
                "doc.unit_price", "doc.amount", "doc.vat_rate", "doc.nature")
 LINES_ITEM, LINES_AMOUNT, LINES_RATE, LINES_NATURE = 9, 14, 15, 16
 """Columns (0-based) of the lines table that the VAT summary's formulas refer to."""
+LINES_WIDTHS = (15, 11, 14, 10, 30, 18, 15, 11, 15, 11, 36, 6, 10, 13, 14, 7, 8)
+FILTER_BUTTON = 2.5
+"""Room for the filter arrow beside a table heading, in column-width units."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +221,7 @@ def _money(sheet, row: int, col: int, formula: str, value: Decimal, fmt) -> None
 def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer | None, invoice: Invoice,
                    lang: str) -> None:
     t = labeller(lang)
+    widths = set_widths(sheet, COPY_WIDTHS)
     row = company_header(sheet, fmt, master.settings, lang)
     title = {InvoiceKind.CREDIT_NOTE: t("inv.credit_note")}.get(
         invoice.kind, t("inv.deferred") if invoice.deferred else t("inv.invoice"))
@@ -249,18 +258,20 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
         text(sheet, row, 2, references)
         row += 2
     header = row
-    sheet.write_row(header, 0, [t(h) for h in LINE_COLUMNS], fmt.header)
+    headings(sheet, header, 0, [t(h) for h in LINE_COLUMNS], fmt, widths)
     first = header + 1
     for line in invoice.lines:
         row += 1
         text(sheet, row, 0, line_reference(line, lang))
         text(sheet, row, 1, line.delivery.day if line.delivery else None, fmt.date)
         _line_cells(sheet, row, ITEM, line, fmt, wrap=True)
+        fit_row(sheet, row, [(line.description, widths[ITEM + 1])])
     last = row
     row += 2
     text(sheet, row, QTY, t("inv.vat_summary"), fmt.bold)
     row += 1
-    sheet.write_row(row, QTY, [t("doc.vat_rate"), t("doc.nature"), t("doc.taxable"), t("inv.vat_amount")], fmt.header)
+    headings(sheet, row, QTY, [t("doc.vat_rate"), t("doc.nature"), t("doc.taxable"), t("inv.vat_amount")], fmt,
+             widths[QTY:])
     first_summary = row + 1
     for vat_line in invoice.summary:
         row += 1
@@ -290,12 +301,6 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
     total_cell = address(row + 1, AMOUNT + 1)
     row += 2
     row = _payment_block(sheet, fmt, master, invoice, total_cell, row, lang)
-    sheet.set_column(0, 0, 17)
-    sheet.set_column(1, 1, 11)
-    sheet.set_column(2, 2, 10)
-    sheet.set_column(3, 3, 38)
-    sheet.set_column(4, 4, 6)
-    sheet.set_column(5, 9, 12)
     a4(sheet, repeat_rows=(header, header))
 
 
@@ -410,32 +415,32 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
              "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
              "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.xml_file"]
     header = 2
-    sheet.write_row(header, 0, [t(h) for h in heads], fmt.header)
+    widths = set_widths(sheet, REGISTER_WIDTHS)
+    headings(sheet, header, 0, [t(h) for h in heads], fmt, widths)
     row = header
     for invoice, lines, detail in zip(invoices, lines_at, detail_at):
         row += 1
         customer = customers.get(invoice.customer)
+        wrapped = [(2, kind_label(invoice, lang)), (5, customer.name if customer else None),
+                   (11, dues_text(invoice)), (12, vocab_label(invoice.payment_method, lang)),
+                   (13, invoice.payment_terms), (15, ddts_text(invoice, lang)), (16, xml_files.get(invoice.number or ""))]
         if lines.last >= lines.first and row - header <= LINKS_PER_SHEET:
             sheet.write_url(row, 0, f"internal:{lines.cell(lines.first, 0)}", fmt.link, string=invoice.number or "")
         else:
-            text(sheet, row, 0, invoice.number)
+            text(sheet, row, 0, invoice.number, fmt.text)
         text(sheet, row, 1, invoice.invoice_date, fmt.date)
-        text(sheet, row, 2, kind_label(invoice, lang))
-        text(sheet, row, 3, t(f"inv.status_{invoice.status.value}") if invoice.status else None)
-        text(sheet, row, 4, invoice.customer)
-        text(sheet, row, 5, customer.name if customer else None)
-        text(sheet, row, 6, customer.vat_number if customer else None)
-        text(sheet, row, 7, customer.tax_code if customer else None)
+        text(sheet, row, 3, t(f"inv.status_{invoice.status.value}") if invoice.status else None, fmt.text)
+        text(sheet, row, 4, invoice.customer, fmt.text)
+        text(sheet, row, 6, customer.vat_number if customer else None, fmt.text)
+        text(sheet, row, 7, customer.tax_code if customer else None, fmt.text)
         for col, source, value in ((8, DETAIL_TAXABLE, invoice.taxable), (9, DETAIL_VAT, invoice.vat)):
             formula = f"=SUM({detail.range(source)})" if detail.last >= detail.first else "=0"
             _money(sheet, row, col, formula, value, fmt.money)
         _money(sheet, row, 10, f"={address(row + 1, 9)}+{address(row + 1, 10)}", invoice.total, fmt.money)
-        text(sheet, row, 11, dues_text(invoice), fmt.wrap)
-        text(sheet, row, 12, vocab_label(invoice.payment_method, lang))
-        text(sheet, row, 13, invoice.payment_terms)
-        text(sheet, row, 14, f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}")
-        text(sheet, row, 15, ddts_text(invoice, lang), fmt.wrap)
-        text(sheet, row, 16, xml_files.get(invoice.number or ""))
+        text(sheet, row, 14, f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}", fmt.text)
+        for col, words in wrapped:
+            text(sheet, row, col, words, fmt.wrap)
+        fit_row(sheet, row, ((words, widths[col]) for col, words in wrapped))
     if invoices:
         text(sheet, row + 1, 7, t("inv.run_totals"), fmt.total_label)
         for col, attr in ((8, "taxable"), (9, "vat"), (10, "total")):
@@ -443,20 +448,12 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
             _money(sheet, row + 1, col, f"=SUM({_range(header + 1, row, col)})", value, fmt.total)
         sheet.autofilter(header, 0, row, len(heads) - 1)
     sheet.freeze_panes(header + 1, 1)
-    sheet.set_column(0, 1, 14)
-    sheet.set_column(2, 4, 13)
-    sheet.set_column(5, 5, 32)
-    sheet.set_column(6, 7, 17)
-    sheet.set_column(8, 10, 13)
-    sheet.set_column(11, 11, 30)
-    sheet.set_column(12, 14, 18)
-    sheet.set_column(15, 15, 40)
-    sheet.set_column(16, 16, 24)
     a4(sheet, landscape=True, repeat_rows=(header, header))
 
 
 DETAIL_RATE, DETAIL_NATURE, DETAIL_TAXABLE, DETAIL_VAT = 3, 4, 5, 6
 """Columns (0-based) of the VAT detail per invoice and rate, on the summary sheet."""
+SUMMARY_WIDTHS = (16, 14, 15, 15, 15, 15, 15)
 
 
 def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: list[Rows], lang: str) -> list[Rows]:
@@ -467,8 +464,9 @@ def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: l
     text(sheet, 0, 0, t("inv.vat_summary"), fmt.title)
     rates = sorted({(v.rate, v.nature) for x in invoices for v in x.summary}, key=lambda k: (k[0], k[1] or ""))
     top = 2
-    sheet.write_row(top, 0, [t("doc.vat_rate"), t("doc.nature"), t("doc.taxable"), t("inv.vat_amount"),
-                             t("doc.total")], fmt.header)
+    widths = set_widths(sheet, SUMMARY_WIDTHS)
+    headings(sheet, top, 0, [t("doc.vat_rate"), t("doc.nature"), t("doc.taxable"), t("inv.vat_amount"),
+                             t("doc.total")], fmt, widths)
     detail_header = top + len(rates) + 4
     first = detail_header + 1
     detail_at, row = [], first
@@ -497,8 +495,8 @@ def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: l
             _money(sheet, row, col, formula, value, fmt.money)
         _money(sheet, row, 4, f"={address(row + 1, 3)}+{address(row + 1, 4)}", taxable + vat, fmt.money)
     text(sheet, detail_header - 1, 0, t("inv.details"), fmt.bold)
-    sheet.write_row(detail_header, 0, [t("doc.number"), t("doc.date"), t("doc.customer"), t("doc.vat_rate"),
-                                       t("doc.nature"), t("doc.taxable"), t("inv.vat_amount")], fmt.header)
+    headings(sheet, detail_header, 0, [t("doc.number"), t("doc.date"), t("doc.customer"), t("doc.vat_rate"),
+                                       t("doc.nature"), t("doc.taxable"), t("inv.vat_amount")], fmt, widths)
     for invoice, at, lines in zip(invoices, detail_at, lines_at):
         for row, vat_line in enumerate(invoice.summary, start=at.first):
             text(sheet, row, 0, invoice.number)
@@ -511,8 +509,6 @@ def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: l
             _money(sheet, row, DETAIL_TAXABLE, formula, vat_line.taxable, fmt.money)
             _money(sheet, row, DETAIL_VAT, f"=ROUND({address(row + 1, DETAIL_TAXABLE + 1)}*"
                    f"{address(row + 1, DETAIL_RATE + 1)}/100,2)", vat_line.vat, fmt.money)
-    sheet.set_column(0, 0, 16)
-    sheet.set_column(1, 6, 14)
     a4(sheet)
     return detail_at
 
@@ -542,6 +538,8 @@ def _lines_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: 
     each invoice's lines are."""
     t = labeller(lang)
     heads = [t(h) for h in LINES_HEADS]
+    widths = set_widths(sheet, [max(width, text_width(head, bold=True) + FILTER_BUTTON)
+                                for head, width in zip(heads, LINES_WIDTHS)])
     count = sum(len(x.lines) for x in invoices)
     if count:
         add_table(sheet, count, heads, ("Righe" if lang == "it" else "Lines") + (str(part) if part > 1 else ""),
@@ -552,20 +550,20 @@ def _lines_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: 
     for invoice in invoices:
         customer = customers.get(invoice.customer)
         kind = kind_label(invoice, lang)
+        name = customer.name if customer else None
+        group = group_label(invoice.group_key, lang)
         lines_at.append(Rows(sheet.name, row + 1, row + len(invoice.lines)))
         for line in invoice.lines:
             row += 1
-            values = [invoice.number, invoice.invoice_date, kind, invoice.customer,
-                      customer.name if customer else None, invoice.group_key,
+            values = [invoice.number, invoice.invoice_date, kind, invoice.customer, name, group,
                       line.delivery.number if line.delivery else None, line.delivery.day if line.delivery else None,
                       line.order_number]
             for col, value in enumerate(values):
-                text(sheet, row, col, value, fmt.date if col in (1, 7) else None)
-            _line_cells(sheet, row, LINES_ITEM, line, fmt, wrap=False)
+                text(sheet, row, col, value, fmt.date if col in (1, 7) else fmt.wrap if col in (2, 4, 5) else fmt.text)
+            _line_cells(sheet, row, LINES_ITEM, line, fmt, wrap=True)
+            fit_row(sheet, row, ((kind, widths[2]), (name, widths[4]), (group, widths[5]),
+                                 (line.description, widths[LINES_ITEM + 1])))
     sheet.freeze_panes(1, 0)
-    sheet.set_column(0, 9, 13)
-    sheet.set_column(10, 10, 36)
-    sheet.set_column(11, 16, 11)
     a4(sheet, landscape=True, repeat_rows=(0, 0))
     return lines_at
 

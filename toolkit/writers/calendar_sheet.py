@@ -22,6 +22,8 @@ from toolkit.basics.vocab import WEEKDAYS_EN, WEEKDAYS_IT, label
 from toolkit.core.plan import Due
 from toolkit.core.workdays import WorkingCalendar, weekday_name
 from toolkit.model.records import MasterData, Template
+from toolkit.writers.printable import a4, set_widths
+from toolkit.writers.row_heights import fit_row
 
 SHEETS = {"it": ("Calendario", "Elenco"), "en": ("Calendar", "List")}
 GRID_HEADERS = {"it": ("Modello", "Cliente", "Ragione sociale"), "en": ("Template", "Customer", "Name")}
@@ -41,6 +43,8 @@ FIXED_COLUMNS = 3
 WEEKDAY_ROW, DATE_ROW = 0, 1
 HEADER_ROWS = 2
 MAX_DAYS = 16384 - FIXED_COLUMNS
+GRID_WIDTHS = (12, 12, 26)
+LIST_WIDTHS = (11, 12, 12, 30, 14, 10, 40)
 PRINT_ONE_PAGE_WIDE = 31
 """Up to a month prints one page wide; longer plans print at full size over several pages."""
 
@@ -104,6 +108,7 @@ def _grid(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], da
     closed_weekday = book.add_format({"bg_color": CLOSED_FILL, "border": 1, "align": "center"})
     closed = book.add_format({"bg_color": CLOSED_FILL})
     changed = book.add_format({"bg_color": CHANGED_FILL, "bold": True})
+    name = book.add_format({"text_wrap": True, "valign": "top"})
 
     names = WEEKDAYS_IT if lang == "it" else WEEKDAYS_EN
     for col, title in enumerate(GRID_HEADERS[lang]):
@@ -128,7 +133,8 @@ def _grid(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], da
         row = row_of[t.code]
         sheet.write_string(row, 0, t.code)
         sheet.write_string(row, 1, t.customer)
-        sheet.write_string(row, 2, customers.get(t.customer, ""))
+        sheet.write_string(row, 2, customers.get(t.customer, ""), name)
+        fit_row(sheet, row, [(customers.get(t.customer, ""), GRID_WIDTHS[2])])
         for col in closed_cols:
             sheet.write_blank(row, col, None, closed)
     for due in dues:
@@ -143,14 +149,10 @@ def _grid(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], da
         else:
             sheet.write_number(due_row, col, float(due.total_quantity), closed if col in closed_cols else None)
 
-    sheet.set_column(0, 1, 12)
-    sheet.set_column(2, 2, 26)
+    set_widths(sheet, GRID_WIDTHS)
     sheet.set_column(FIXED_COLUMNS, FIXED_COLUMNS + len(days) - 1, 6.5)
     sheet.freeze_panes(HEADER_ROWS, FIXED_COLUMNS)
-    sheet.set_landscape()
-    if len(days) <= PRINT_ONE_PAGE_WIDE:
-        sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(WEEKDAY_ROW, DATE_ROW)
+    a4(sheet, landscape=True, repeat_rows=(WEEKDAY_ROW, DATE_ROW), fit_width=len(days) <= PRINT_ONE_PAGE_WIDE)
     sheet.repeat_columns(0, FIXED_COLUMNS - 1)
     sheet.autofilter(DATE_ROW, 0, DATE_ROW + max(len(rows), 1), FIXED_COLUMNS + len(days) - 1)
 
@@ -158,7 +160,9 @@ def _grid(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], da
 def _list(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], lang: str) -> None:
     sheet = book.add_worksheet(SHEETS[lang][1])
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    day = book.add_format({"num_format": "dd/mm/yyyy", "valign": "top"})
+    top = book.add_format({"valign": "top"})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
     customers = {c.code: c.name for c in master.customers}
     headers = LIST_HEADERS[lang]
     for col, title in enumerate(headers):
@@ -168,14 +172,15 @@ def _list(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], la
         for line in due.lines:
             row += 1
             sheet.write_datetime(row, 0, due.day, day)
-            sheet.write_string(row, 1, due.template)
-            sheet.write_string(row, 2, due.customer)
-            sheet.write_string(row, 3, customers.get(due.customer, ""))
-            sheet.write_string(row, 4, line.item)
-            sheet.write_number(row, 5, float(line.quantity))
+            sheet.write_string(row, 1, due.template, top)
+            sheet.write_string(row, 2, due.customer, top)
+            sheet.write_string(row, 3, customers.get(due.customer, ""), wrap)
+            sheet.write_string(row, 4, line.item, top)
+            sheet.write_number(row, 5, float(line.quantity), top)
             if line.note:
-                sheet.write_string(row, 6, line.note)
-    for col, width in enumerate((11, 12, 12, 30, 14, 10, 40)):
-        sheet.set_column(col, col, width)
+                sheet.write_string(row, 6, line.note, wrap)
+            fit_row(sheet, row, [(customers.get(due.customer, ""), LIST_WIDTHS[3]), (line.note, LIST_WIDTHS[6])])
+    set_widths(sheet, LIST_WIDTHS)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(row, 1), len(headers) - 1)
+    a4(sheet, repeat_rows=(0, 0))

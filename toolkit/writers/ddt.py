@@ -27,12 +27,15 @@ from toolkit.writers.printable import (
     address_lines,
     company_header,
     formats,
+    headings,
     line_cells,
     new_workbook,
     party_lines,
+    set_widths,
     sheet_name,
     text,
 )
+from toolkit.writers.row_heights import fit_row
 
 define({
     "ddt.title": ("DOCUMENTO DI TRASPORTO", "DELIVERY NOTE"),
@@ -56,7 +59,7 @@ define({
     "ddt.sheet": ("DDT", "DDT"),
 })
 
-_WIDTHS = ((0, 0, 14), (1, 1, 38), (2, 2, 7), (3, 3, 12), (4, 4, 26))
+_WIDTHS = (14, 38, 7, 12, 26)
 _BOX_SPANS = ((0, 0), (1, 2), (3, 4))
 """The three framed fields of a row of transport data: columns A, B–C, D–E."""
 
@@ -93,6 +96,7 @@ class _Extra:
 
 def _note_sheet(sheet, fmt, extra: _Extra, master: MasterData, note: DeliveryNote, lang: str) -> None:
     t = labeller(lang)
+    widths = set_widths(sheet, _WIDTHS)
     customers = {c.code: c for c in master.customers}
     ship_to = {s.code: s for s in master.ship_to}
     carriers = {c.code: c for c in master.carriers}
@@ -105,7 +109,7 @@ def _note_sheet(sheet, fmt, extra: _Extra, master: MasterData, note: DeliveryNot
     text(sheet, row, 1, note.number, fmt.bold)
     text(sheet, row, 3, t("doc.date"), fmt.bold)
     text(sheet, row, 4, note.day, fmt.date)
-    row = _order_terms(sheet, fmt, note, row, lang)
+    row = _order_terms(sheet, fmt, note, row, lang, widths)
     row += 2
     text(sheet, row, 0, t("ddt.buyer"), fmt.bold)
     text(sheet, row, 3, t("ddt.destination"), fmt.bold)
@@ -130,26 +134,27 @@ def _note_sheet(sheet, fmt, extra: _Extra, master: MasterData, note: DeliveryNot
     for group in boxes:
         for (first, last), (key, value) in zip(_BOX_SPANS, group):
             _box(sheet, extra, row, first, last, t(key), value)
+        fit_row(sheet, row + 1, [(value, sum(widths[first:last + 1])) for (first, last), (_, value)
+                                 in zip(_BOX_SPANS, group)])
         row += 3
     _box(sheet, extra, row, 0, 4, t("ddt.appearance"), None)
     row += 3
 
     heads = ("doc.item", "doc.description", "doc.unit", "doc.quantity", "ddt.order")
-    sheet.write_row(row, 0, [t(h) for h in heads], fmt.header)
+    headings(sheet, row, 0, [t(h) for h in heads], fmt, widths)
     header_row = row
     for line in note.lines:
         row += 1
         col = line_cells(sheet, row, 0, line, fmt, price=False, quantity=abs(line.quantity))
+        fit_row(sheet, row, [(line.description, widths[1])])
         text(sheet, row, col, line.order_number)
     row += 3
     sheet.merge_range(row, 0, row + 3, 1, t("ddt.driver_signature"), extra.signature)
     sheet.merge_range(row, 3, row + 3, 4, t("ddt.recipient_signature"), extra.signature)
-    for first, last, width in _WIDTHS:
-        sheet.set_column(first, last, width)
     a4(sheet, repeat_rows=(header_row, header_row))
 
 
-def _order_terms(sheet, fmt, note: DeliveryNote, row: int, lang: str) -> int:
+def _order_terms(sheet, fmt, note: DeliveryNote, row: int, lang: str, widths) -> int:
     """Below the number, what the DDT's orders say beyond the goods: the customer's references
     (their purchase orders), the orders' own payment methods (cash on delivery: the driver
     collects) and an accounting date other than the DDT's own. Returns the last row used."""
@@ -157,7 +162,9 @@ def _order_terms(sheet, fmt, note: DeliveryNote, row: int, lang: str) -> int:
     if note.customer_references:
         row += 1
         text(sheet, row, 0, t("doc.customer_reference"), fmt.bold)
-        text(sheet, row, 1, "; ".join(note.customer_references))
+        references = "; ".join(note.customer_references)
+        text(sheet, row, 1, references, fmt.wrap)
+        fit_row(sheet, row, [(references, widths[1])])
     if note.accounting_day != note.day:
         if not note.customer_references:
             row += 1

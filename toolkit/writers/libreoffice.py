@@ -42,10 +42,16 @@ def soffice() -> str | None:
 def convert(source: Path, target_format: str, outdir: Path, *, timeout: int = 180) -> Path:
     """Convert `source` with LibreOffice headless (`pdf`, `csv`, `ods`, `xlsx`…), recalculating
     every formula first; returns the converted file's path in `outdir`."""
+    return convert_all([source], target_format, outdir, timeout=timeout)[0]
+
+
+def convert_all(sources: Sequence[Path], target_format: str, outdir: Path, *, timeout: int = 180) -> list[Path]:
+    """`convert` for several files in one LibreOffice run (it starts once, which takes longer
+    than converting a small workbook); the files' names must differ."""
     program = soffice()
     if program is None:
         raise UnusableInput(NO_LIBREOFFICE(None))
-    source, outdir = Path(source).resolve(), Path(outdir).resolve()
+    sources, outdir = [Path(s).resolve() for s in sources], Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="toolkit-lo-") as profile:
         user = Path(profile) / "user"
@@ -53,14 +59,15 @@ def convert(source: Path, target_format: str, outdir: Path, *, timeout: int = 18
         (user / "registrymodifications.xcu").write_text(_RECALC_PROFILE, encoding="utf-8")
         done = subprocess.run(
             [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-             "--convert-to", target_format, "--outdir", str(outdir), str(source)],
-            capture_output=True, text=True, timeout=timeout)
+             "--convert-to", target_format, "--outdir", str(outdir), *map(str, sources)],
+            capture_output=True, text=True, timeout=timeout * len(sources))
     extension = target_format.split(":")[0]
-    result = outdir / f"{source.stem}.{extension}"
-    if done.returncode != 0 or not result.exists():
-        reason = (done.stderr or done.stdout or f"exit {done.returncode}").strip().splitlines()[-1:]
-        raise UnusableInput(CONVERSION_FAILED(None, name=source.name, reason=" ".join(reason) or "?"))
-    return result
+    results = [outdir / f"{source.stem}.{extension}" for source in sources]
+    for source, result in zip(sources, results):
+        if done.returncode != 0 or not result.exists():
+            reason = (done.stderr or done.stdout or f"exit {done.returncode}").strip().splitlines()[-1:]
+            raise UnusableInput(CONVERSION_FAILED(None, name=source.name, reason=" ".join(reason) or "?"))
+    return results
 
 
 def recalculated_values(source: Path) -> dict[str, Sequence[Sequence[object]]]:

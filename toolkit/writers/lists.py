@@ -22,7 +22,8 @@ from toolkit.core.lists import OrderList, ProductionList
 from toolkit.core.orders import STATUS_LABELS
 from toolkit.core.shipping import shown
 from toolkit.model.records import MasterData
-from toolkit.writers.printable import Formats, a4, formats, new_workbook, text
+from toolkit.writers.printable import Formats, a4, formats, headings, new_workbook, set_widths, text
+from toolkit.writers.row_heights import fit_row
 
 define({
     "list.distribution": ("Lista di distribuzione", "Distribution list"),
@@ -45,6 +46,10 @@ define({
     "list.empty": ("Niente da elencare per il periodo.", "Nothing to list for the period."),
 })
 
+ORDER_LIST_WIDTHS = (9, 20, 9, 28, 30, 15, 11, 9, 30, 6, 10, 10, 11, 16, 12)
+PRODUCTION_WIDTHS = (10, 34, 6, 11, 11, 11, 60)
+SOURCES_WIDTHS = (10, 34, 6, 15, 9, 30, 11)
+
 HEADER_ROW = 3
 """Rows 0–2: title, company, period; row 3: the column headings; data from row 4."""
 
@@ -64,7 +69,8 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
         fmt = formats(book)
         sheet = book.add_worksheet(title[:31])
         _title(sheet, fmt, master, title, order_list.date_from, order_list.date_to, lang)
-        sheet.write_row(HEADER_ROW, 0, [t(h) for h in heads], fmt.header)
+        widths = set_widths(sheet, ORDER_LIST_WIDTHS[:len(heads)])
+        headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
         row, breaks = HEADER_ROW, []
         for route in order_list.routes:
             if row > HEADER_ROW:
@@ -77,12 +83,11 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
                     values += [vocab_label(r.document_type, lang), STATUS_LABELS[r.status][lang_index]]
                 for col, value in enumerate(values):
                     text(sheet, row, col, value, _format(fmt, heads[col]))
+                fit_row(sheet, row, zip(values, widths))
         if not order_list.routes:
             text(sheet, HEADER_ROW + 1, 0, t("list.empty"))
         sheet.set_h_pagebreaks(breaks)
         _table(sheet, row, len(heads))
-        for col, width in enumerate((8, 20, 9, 28, 30, 15, 10, 9, 30, 5, 10, 10, 11, 16, 12)[:len(heads)]):
-            sheet.set_column(col, col, width)
         book.close()
 
     return write_atomic(target, write)
@@ -100,34 +105,35 @@ def write_production_list(target: Path, master: MasterData, production: Producti
         _title(sheet, fmt, master, title, production.date_from, production.date_to, lang)
         heads = ["doc.item", "doc.description", "doc.unit", "list.required", "list.stock", "list.to_produce",
                  "list.sources"]
-        sheet.write_row(HEADER_ROW, 0, [t(h) for h in heads], fmt.header)
+        widths = set_widths(sheet, PRODUCTION_WIDTHS)
+        headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
         row = HEADER_ROW
         for r in production.rows:
             row += 1
             sources = "; ".join(f"{s.order} {s.customer} ({shown(s.quantity)})" for s in r.sources)
-            for col, value in enumerate((r.item, r.description, r.unit, r.quantity, r.stock, r.to_produce, sources)):
+            values = (r.item, r.description, r.unit, r.quantity, r.stock, r.to_produce, sources)
+            for col, value in enumerate(values):
                 text(sheet, row, col, value, fmt.wrap if col == 6 else _format(fmt, heads[col]))
+            fit_row(sheet, row, zip(values, widths))
         if not production.rows:
             text(sheet, HEADER_ROW + 1, 0, t("list.empty"))
         _table(sheet, row, len(heads))
-        for col, width in enumerate((10, 34, 6, 11, 11, 11, 60)):
-            sheet.set_column(col, col, width)
 
         detail = book.add_worksheet(t("list.sources"))
         _title(detail, fmt, master, title, production.date_from, production.date_to, lang)
         detail_heads = ["doc.item", "doc.description", "doc.unit", "list.order", "doc.customer", "list.customer_name",
                         "doc.quantity"]
-        detail.write_row(HEADER_ROW, 0, [t(h) for h in detail_heads], fmt.header)
+        detail_widths = set_widths(detail, SOURCES_WIDTHS)
+        headings(detail, HEADER_ROW, 0, [t(h) for h in detail_heads], fmt, detail_widths)
         row = HEADER_ROW
         for r in production.rows:
             for s in r.sources:
                 row += 1
-                for col, cell in enumerate((r.item, r.description, r.unit, s.order, s.customer, s.customer_name,
-                                            s.quantity)):
+                cells = (r.item, r.description, r.unit, s.order, s.customer, s.customer_name, s.quantity)
+                for col, cell in enumerate(cells):
                     text(detail, row, col, cell, _format(fmt, detail_heads[col]))
+                fit_row(detail, row, zip(cells, detail_widths))
         _table(detail, row, len(detail_heads))
-        for col, width in enumerate((10, 34, 6, 15, 9, 30, 11)):
-            detail.set_column(col, col, width)
         book.close()
 
     return write_atomic(target, write)
@@ -167,6 +173,4 @@ def _format(fmt: Formats, head: str) -> Format:
         return fmt.quantity
     if head == "doc.date":
         return fmt.date
-    if head in ("list.destination", "doc.description", "list.customer_name"):
-        return fmt.wrap
-    return fmt.text
+    return fmt.wrap

@@ -26,10 +26,10 @@ from toolkit.basics.cells import column_letter, quote_sheet
 from toolkit.basics.files import write_atomic
 from toolkit.model.cells import Kind
 from toolkit.model.sheets import SETTING_HEADERS, SHEETS, Column, Sheet
+from toolkit.writers.printable import MONEY_FORMAT, a4
 
 TABLE_STYLE = "Table Style Medium 2"
 DATE_FORMAT = "dd/mm/yyyy"
-MONEY_FORMAT = "#,##0.00"
 QUANTITY_FORMAT = "General"
 TEXT_FORMAT = "@"
 SPARE_ROWS = 1000
@@ -85,6 +85,9 @@ def write_master(
 
     `vba_project` embeds a `vbaProject.bin` (the target must then be `.xlsm`); `before_sheets`
     lets a caller add its own sheets (a control sheet with buttons) in front of the data.
+
+    Every sheet prints on A4, one page wide (the master sheets in landscape with their headings
+    on every page); a sheet `before_sheets` adds without a paper size gets A4 landscape too.
     """
     target = Path(target)
     unknown = set(rows) - {s.key for s in SHEETS}
@@ -105,6 +108,9 @@ def write_master(
                 raise FileNotFoundError(vba_project)
             if before_sheets is not None:
                 before_sheets(workbook)
+            for added in workbook.worksheets():
+                if not added.paper_size:
+                    a4(added, landscape=True)
             _write_sheets(workbook, rows, lang, constant_memory)
         finally:
             workbook.close()
@@ -132,6 +138,7 @@ def _write_sheets(workbook: xlsxwriter.Workbook, rows: Rows, lang: str, constant
             _write_settings(worksheet, sheet, rows.get(sheet.key, ()), lang, formats)
         else:
             _write_table(worksheet, sheet, rows.get(sheet.key, ()), lang, formats, names, constant_memory)
+        a4(worksheet, landscape=not sheet.key_value, repeat_rows=(0, 0))
 
 
 class _Formats:

@@ -22,12 +22,21 @@ from toolkit.writers.printable import (
     address_lines,
     company_header,
     formats,
+    headings,
     line_cells,
     new_workbook,
     party_lines,
+    set_widths,
     sheet_name,
     text,
 )
+from toolkit.writers.row_heights import fit_row
+
+ORDER_WIDTHS = (12, 42, 6, 16, 14, 14, 10)
+"""Item, description, unit, quantity, unit price, amount, VAT; column D is wide enough for the
+"Tipo documento" label it also holds."""
+PANEL_WIDTHS = (16, 11, 11, 28, 12, 11, 12, 12, 14, 13)
+LINES_WIDTHS = (16, 12, 36, 6, 12, 12, 12, 14, 14)
 
 define({
     "order.title": ("ORDINE CLIENTE", "SALES ORDER"),
@@ -54,6 +63,7 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
         taken: set[str] = set()
         for order in orders or ():
             sheet = book.add_worksheet(sheet_name(order.number, taken))
+            widths = set_widths(sheet, ORDER_WIDTHS)
             customer = customers[order.customer]
             row = company_header(sheet, fmt, master.settings, lang)
             text(sheet, row, 0, f"{t('order.title')} {order.number}", fmt.title)
@@ -89,12 +99,13 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
                 row += 1
             row += 1
             heads = ("doc.item", "doc.description", "doc.unit", "doc.quantity", "doc.unit_price", "doc.amount", "doc.vat_rate")
-            sheet.write_row(row, 0, [t(h) for h in heads], fmt.header)
+            headings(sheet, row, 0, [t(h) for h in heads], fmt, widths)
             first = row
             for line in order.lines:
                 row += 1
-                col = line_cells(sheet, row, 0, line, fmt,
-                                 description=line.description + (f" – {line.note}" if line.note else ""))
+                description = line.description + (f" – {line.note}" if line.note else "")
+                col = line_cells(sheet, row, 0, line, fmt, description=description)
+                fit_row(sheet, row, [(description, widths[1])])
                 text(sheet, row, col, line.amount, fmt.money)
                 text(sheet, row, col + 1, line.vat_nature or line.vat_rate, fmt.percent)
             summary = vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in order.lines)
@@ -104,10 +115,6 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
                 text(sheet, row, 4, t(key), fmt.total_label)
                 text(sheet, row, 5, value, fmt.total)
                 row += 1
-            sheet.set_column(0, 0, 12)
-            sheet.set_column(1, 1, 42)
-            sheet.set_column(2, 2, 6)
-            sheet.set_column(3, 6, 13)
             a4(sheet, repeat_rows=(first, first))
         if not orders:
             book.add_worksheet(t("panel.title"))
@@ -129,16 +136,18 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
         lines = book.add_worksheet(lines_name)
         heads = ["doc.number", "doc.date", "doc.customer", "panel.customer_name", "doc.ship_to", "panel.references",
                  "panel.ordered", "panel.to_ship", "doc.amount", "doc.status"]
-        panel.write_row(0, 0, [t(h) for h in heads], fmt.header)
+        headings(panel, 0, 0, [t(h) for h in heads], fmt, set_widths(panel, PANEL_WIDTHS))
         line_heads = ["doc.number", "doc.item", "doc.description", "doc.unit", "panel.ordered", "panel.shipped",
                       "panel.to_ship", "doc.unit_price", "doc.amount"]
-        lines.write_row(0, 0, [t(h) for h in line_heads], fmt.header)
+        headings(lines, 0, 0, [t(h) for h in line_heads], fmt, set_widths(lines, LINES_WIDTHS))
         line_row = 1
         for i, order in enumerate(orders, start=1):
             panel.write_url(i, 0, f"internal:'{lines_name}'!A{line_row + 1}", fmt.link, order.number)
             text(panel, i, 1, order.order_date, fmt.date)
             text(panel, i, 2, order.customer)
-            text(panel, i, 3, customers[order.customer].name if order.customer in customers else None)
+            name = customers[order.customer].name if order.customer in customers else None
+            text(panel, i, 3, name, fmt.wrap)
+            fit_row(panel, i, [(name, PANEL_WIDTHS[3])])
             text(panel, i, 4, order.ship_to)
             text(panel, i, 5, len(order.lines))
             text(panel, i, 6, order.quantity, fmt.quantity)
@@ -147,7 +156,8 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
             text(panel, i, 9, STATUS_LABELS[order.status][lang_index])
             for line in order.lines:
                 text(lines, line_row, 0, order.number)
-                line_cells(lines, line_row, 1, line, fmt, price=False, wrap=False)
+                line_cells(lines, line_row, 1, line, fmt, price=False)
+                fit_row(lines, line_row, [(line.description, LINES_WIDTHS[2])])
                 text(lines, line_row, 5, line.shipped, fmt.quantity)
                 text(lines, line_row, 6, line.to_ship, fmt.quantity)
                 text(lines, line_row, 7, line.unit_price, fmt.price)
@@ -157,13 +167,6 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
             sheet.freeze_panes(1, 0)
             sheet.autofilter(0, 0, max(count, 1), width - 1)
             a4(sheet, landscape=True, repeat_rows=(0, 0))
-        panel.set_column(0, 0, 16)
-        panel.set_column(1, 2, 11)
-        panel.set_column(3, 4, 28)
-        panel.set_column(5, 9, 13)
-        lines.set_column(0, 1, 16)
-        lines.set_column(2, 2, 36)
-        lines.set_column(3, 8, 12)
         book.close()
 
     return write_atomic(target, write)

@@ -20,7 +20,11 @@ from toolkit.basics.vocab import PaymentMethod
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.payments import PaymentStatus, Receivable
 from toolkit.model.records import MasterData
-from toolkit.writers.printable import a4, formats, new_workbook, sheet_name, text
+from toolkit.writers.printable import a4, formats, headings, new_workbook, set_widths, sheet_name, text
+from toolkit.writers.row_heights import fit_row
+
+STATUS_WIDTHS = (15, 11, 15, 11, 32, 16, 14, 14, 14, 8, 11, 14, 11, 11)
+PAYMENTS_WIDTHS = (16, 11, 11, 14, 18, 24)
 
 define({
     "pay.title": ("Monitoraggio pagamenti", "Payment monitoring"),
@@ -71,17 +75,20 @@ def write_payment_status(target: Path, master: MasterData, rows: Sequence[Paymen
                  "pay.collected", "pay.outstanding", "pay.paid", "pay.next_due", "pay.next_amount", "pay.days",
                  "pay.last_payment"]
         header = 3
-        sheet.write_row(header, 0, [t(h) for h in heads], fmt.header)
+        widths = set_widths(sheet, STATUS_WIDTHS)
+        headings(sheet, header, 0, [t(h) for h in heads], fmt, widths)
         row = header
         for r in rows:
             row += 1
             customer = customers.get(r.customer)
+            wrapped = [(2, t("pay.kind_credit_note" if r.kind == "credit-note" else "pay.kind_invoice")),
+                       (4, customer.name if customer else None), (5, _method(r.payment_method, lang))]
             text(sheet, row, 0, r.number)
             text(sheet, row, 1, r.invoice_date, fmt.date)
-            text(sheet, row, 2, t("pay.kind_credit_note" if r.kind == "credit-note" else "pay.kind_invoice"))
             text(sheet, row, 3, r.customer)
-            text(sheet, row, 4, customer.name if customer else None)
-            text(sheet, row, 5, _method(r.payment_method, lang))
+            for col, words in wrapped:
+                text(sheet, row, col, words, fmt.wrap)
+            fit_row(sheet, row, ((words, widths[col]) for col, words in wrapped))
             text(sheet, row, 6, r.total, fmt.money)
             text(sheet, row, 7, r.collected, fmt.money)
             sheet.write_formula(row, 8, f"={address(row + 1, 7)}-{address(row + 1, 8)}", fmt.money, float(r.outstanding))
@@ -100,15 +107,12 @@ def write_payment_status(target: Path, master: MasterData, rows: Sequence[Paymen
                                                                "format": red})
             sheet.autofilter(header, 0, row, len(heads) - 1)
         sheet.freeze_panes(header + 1, 1)
-        sheet.set_column(0, 0, 15)
-        sheet.set_column(1, 3, 12)
-        sheet.set_column(4, 4, 32)
-        sheet.set_column(5, 13, 13)
         a4(sheet, landscape=True, repeat_rows=(header, header))
 
         paid = book.add_worksheet(sheet_name(t("pay.payments_sheet"), taken))
-        paid.write_row(0, 0, [t("doc.number"), t("doc.customer"), t("doc.date"), t("doc.amount"), t("pay.method"),
-                              t("pay.reference")], fmt.header)
+        paid_widths = set_widths(paid, PAYMENTS_WIDTHS)
+        headings(paid, 0, 0, [t("doc.number"), t("doc.customer"), t("doc.date"), t("doc.amount"), t("pay.method"),
+                              t("pay.reference")], fmt, paid_widths)
         line = 0
         for receivable in receivables:
             if receivable.number not in shown:
@@ -119,11 +123,12 @@ def write_payment_status(target: Path, master: MasterData, rows: Sequence[Paymen
                 text(paid, line, 1, receivable.customer)
                 text(paid, line, 2, payment.payment_date, fmt.date)
                 text(paid, line, 3, payment.amount, fmt.money)
-                text(paid, line, 4, _method(payment.method, lang))
-                text(paid, line, 5, payment.reference)
+                method = _method(payment.method, lang)
+                text(paid, line, 4, method, fmt.wrap)
+                text(paid, line, 5, payment.reference, fmt.wrap)
+                fit_row(paid, line, [(method, paid_widths[4]), (payment.reference, paid_widths[5])])
         paid.freeze_panes(1, 0)
-        paid.set_column(0, 5, 16)
-        a4(paid)
+        a4(paid, repeat_rows=(0, 0))
         book.close()
 
     return write_atomic(target, write)

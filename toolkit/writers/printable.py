@@ -7,6 +7,7 @@ customer called `=HYPERLINK(...)` stays text in every document.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,8 +19,16 @@ from xlsxwriter.worksheet import Worksheet
 
 from toolkit.core.lines import DocumentLine
 from toolkit.model.records import Customer, Settings, ShipTo
+from toolkit.writers.row_heights import fit_row
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+MONEY_FORMAT = '#,##0.00 "€"'
+"""Amounts as Italian documents show them: Excel on an Italian system displays `1.234,50 €`
+(the separators follow the system, so an English one shows `1,234.50 €`); the cell stays a
+number, so formulas and sums keep working."""
+PRICE_FORMAT = '#,##0.00#### "€"'
+"""A unit price: at least cents, up to the six decimals a price list may hold."""
 
 
 class DocumentsWorkbook(Workbook):
@@ -89,13 +98,13 @@ def formats(book: Workbook) -> Formats:
         wrap=f({"text_wrap": True, "valign": "top"}),
         date=f({"num_format": "dd/mm/yyyy", "valign": "top"}),
         quantity=f({"num_format": "General", "valign": "top"}),
-        money=f({"num_format": "#,##0.00", "valign": "top"}),
-        price=f({"num_format": "#,##0.00####", "valign": "top"}),
+        money=f({"num_format": MONEY_FORMAT, "valign": "top"}),
+        price=f({"num_format": PRICE_FORMAT, "valign": "top"}),
         percent=f({"num_format": "0.##", "valign": "top"}),
         total_label=f({"bold": True, "align": "right", "top": 1}),
-        total=f({"bold": True, "num_format": "#,##0.00", "top": 1}),
+        total=f({"bold": True, "num_format": MONEY_FORMAT, "top": 1}),
         shaded=f({"bg_color": "#EDEDED"}),
-        link=f({"font_color": "blue", "underline": 1}),
+        link=f({"font_color": "blue", "underline": 1, "valign": "top"}),
     )
 
 
@@ -119,14 +128,28 @@ def line_cells(sheet: Worksheet, row: int, col: int, line: DocumentLine, fmt: Fo
     and, with `price`, the unit price; returns the next free column. An order adds the line's
     note to the description and a DDT shows the goods that travel (a return's quantity as
     positive): they pass their own `description` or `quantity`."""
-    text(sheet, row, col, line.item)
-    text(sheet, row, col + 1, line.description if description is None else description, fmt.wrap if wrap else None)
-    text(sheet, row, col + 2, line.unit)
+    text(sheet, row, col, line.item, fmt.text)
+    text(sheet, row, col + 1, line.description if description is None else description, fmt.wrap if wrap else fmt.text)
+    text(sheet, row, col + 2, line.unit, fmt.text)
     text(sheet, row, col + 3, line.quantity if quantity is None else quantity, fmt.quantity)
     if not price:
         return col + 4
     text(sheet, row, col + 4, line.unit_price, fmt.price)
     return col + 5
+
+
+def set_widths(sheet: Worksheet, widths: Sequence[float], first: int = 0) -> Sequence[float]:
+    """Columns `first`, `first + 1`… get `widths`; returned, for `fit_row` and `headings`."""
+    for col, width in enumerate(widths, start=first):
+        sheet.set_column(col, col, width)
+    return widths
+
+
+def headings(sheet: Worksheet, row: int, col: int, labels: Sequence[str], fmt: Formats,
+             widths: Sequence[float]) -> None:
+    """A row of column headings (they wrap), tall enough for the longest one."""
+    sheet.write_row(row, col, labels, fmt.header)
+    fit_row(sheet, row, zip(labels, widths), bold=True)
 
 
 def company_header(sheet: Worksheet, fmt: Formats, settings: Settings, lang: str) -> int:
@@ -160,14 +183,19 @@ def address_lines(ship_to: ShipTo | None, customer: Customer) -> list[str]:
 
 
 def a4(sheet: Worksheet, *, landscape: bool = False, repeat_rows: tuple[int, int] | None = None,
-       footer: str = "&R&P / &N") -> None:
-    """A4, fit to the page width, header rows repeated on every page, page numbers in the footer."""
+       footer: str = "&R&P / &N", fit_width: bool = True) -> None:
+    """A4, fit to the page width, header rows repeated on every page, page numbers in the footer.
+
+    Every sheet the toolkit writes goes through here: a sheet without a paper size prints on
+    the spreadsheet's default, Letter in many LibreOffice installations, and one without
+    fit-to-width runs over several pages side by side."""
     sheet.set_paper(9)
     if landscape:
         sheet.set_landscape()
     else:
         sheet.set_portrait()
-    sheet.fit_to_pages(1, 0)
+    if fit_width:
+        sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     sheet.set_footer(footer)
     if repeat_rows is not None:

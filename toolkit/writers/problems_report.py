@@ -14,12 +14,15 @@ import xlsxwriter
 
 from toolkit.basics.files import write_atomic
 from toolkit.basics.problems import Problem, Severity
+from toolkit.writers.printable import a4, set_widths
+from toolkit.writers.row_heights import fit_row
 
 TITLE = {"it": "Controllo dati", "en": "Data check"}
 HEADERS = {
     "it": ("Gravità", "Foglio", "Cella", "Codice", "Messaggio"),
     "en": ("Severity", "Sheet", "Cell", "Code", "Message"),
 }
+WIDTHS = (10, 18, 8, 26, 90)
 SEVERITY = {
     "it": {Severity.ERROR: "Errore", Severity.WARNING: "Avviso"},
     "en": {Severity.ERROR: "Error", Severity.WARNING: "Warning"},
@@ -39,26 +42,26 @@ def write_problems_report(target: Path, problems: Sequence[Problem], workbook: P
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         sheet = book.add_worksheet(TITLE[lang][:31])
         bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        error = book.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
-        warning = book.add_format({"font_color": "#9C5700", "bg_color": "#FFEB9C"})
-        link = book.add_format({"font_color": "blue", "underline": 1})
+        error = book.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "valign": "top"})
+        warning = book.add_format({"font_color": "#9C5700", "bg_color": "#FFEB9C", "valign": "top"})
+        link = book.add_format({"font_color": "blue", "underline": 1, "valign": "top"})
+        top = book.add_format({"valign": "top"})
+        wrap = book.add_format({"valign": "top", "text_wrap": True})
+        widths = set_widths(sheet, WIDTHS)
         sheet.write_row(0, 0, HEADERS[lang], bold)
         for i, (p, row) in enumerate(zip(problems, rows(problems, lang)), start=1):
             sheet.write_string(i, 0, row[0], error if p.is_error else warning)
-            sheet.write_string(i, 1, row[1])
+            sheet.write_string(i, 1, row[1], wrap)
             if p.location is not None and p.cell:
                 sheet.write_url(i, 2, f"external:{link_base}#{p.location.reference()}", link, row[2])
             else:
-                sheet.write_string(i, 2, row[2])
-            sheet.write_string(i, 3, row[3])
-            sheet.write_string(i, 4, row[4])
-        sheet.set_column(0, 0, 10)
-        sheet.set_column(1, 1, 18)
-        sheet.set_column(2, 2, 8)
-        sheet.set_column(3, 3, 26)
-        sheet.set_column(4, 4, 100)
+                sheet.write_string(i, 2, row[2], top)
+            sheet.write_string(i, 3, row[3], wrap)
+            sheet.write_string(i, 4, row[4], wrap)
+            fit_row(sheet, i, [(row[1], widths[1]), (row[3], widths[3]), (row[4], widths[4])])
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(problems), 1), 4)
+        a4(sheet, landscape=True, repeat_rows=(0, 0))
         book.close()
 
     return write_atomic(target, write)

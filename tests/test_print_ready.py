@@ -1,0 +1,246 @@
+"""Every sheet the toolkit writes prints on A4, one page wide, with no text running into other text.
+
+The documents are those of the demo's April on the bundled sample (order documents and DDTs of
+a day, the accountants' workbook and the invoice copies, the panel, the payment schedule, the
+data-check report, the master workbook itself), the distribution, complete and production lists,
+the calendar, and the front-end workbook `workbooks/ordini-ricorrenti.xlsm` (its panel too).
+
+The page setup is read back with openpyxl. The print is checked where users see it: every
+workbook goes through LibreOffice to PDF, and poppler's `pdftotext -bbox-layout` gives each
+word's box. Those boxes span the font's whole ascent and descent, a little taller than the line
+spacing LibreOffice uses inside one wrapped cell, so the lines of one cell overlap by about a
+tenth of their height; text that runs into the next row, or a clipped label under its
+neighbour's value, overlaps most of it. A word overlaps another when they share more than half
+a point across and more than a quarter of the smaller height.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+from xml.etree import ElementTree
+
+import openpyxl
+import pytest
+
+from toolkit.writers.libreoffice import convert_all, soffice
+from toolkit.writers.row_heights import LINE_HEIGHT, fit_row, lines_needed
+
+APRIL = (date(2026, 4, 1), date(2026, 4, 30))
+XLSM = Path(__file__).resolve().parents[1] / "workbooks" / "ordini-ricorrenti.xlsm"
+A4 = (595.3, 841.9)
+"""A4 in points, portrait."""
+INTERNAL_KEY = re.compile(r"^(project|ship-to):")
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> dict[str, Path]:
+    """Document kind → the workbook written for it."""
+    from toolkit.ledger import open_ledger
+    from toolkit.services import calendar, invoicing, lists
+    from toolkit.services.check import check_file
+    from toolkit.services.demo import run_demo
+
+    out = tmp_path_factory.mktemp("print-ready")
+    demo = out / "demo"
+    run_demo(demo)
+    master = check_file(demo / "anagrafiche.xlsx").master
+    assert master is not None
+    ledger = open_ledger(f"sqlite:///{demo / 'anagrafiche.xlsx.ledger.sqlite'}")
+    try:
+        documents = {
+            "orders": demo / "ordini" / "ordini-2026-04-09.xlsx",
+            "ddt": demo / "ddt" / "ddt-2026-04-09.xlsx",
+            "register": demo / "fatture" / "fatture-2026-04.xlsx",
+            "copies": demo / "fatture" / "copie-fatture-2026-04.xlsx",
+            "panel": demo / "pannello.xlsx",
+            "payments": demo / "scadenzario.xlsx",
+            "data-check": demo / "controllo-dati.xlsx",
+            "master": demo / "anagrafiche.xlsx",
+            "distribution": lists.distribution(master, ledger, *APRIL, out / "distribuzione.xlsx", "it"),
+            "complete": lists.distribution(master, ledger, *APRIL, out / "completa.xlsx", "it", complete=True),
+            "production": lists.production(master, ledger, *APRIL, out / "produzione.xlsx", "it"),
+            "calendar": calendar.plan(master, *APRIL, out=out / "calendario.xlsx").file,
+            "front-end": XLSM,
+        }
+        english = invoicing.export_period(master, ledger, *APRIL, out / "en", "en")
+        documents["register-en"] = next(p for p in english if p.suffix == ".xlsx")
+    finally:
+        ledger.engine.dispose()
+    for path in documents.values():
+        assert path is not None and path.exists(), path
+    return documents  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(("text", "width", "lines"), [
+    ("Via Giuseppe Garibaldi 127, 50145 Firenze", 40, 1),
+    ("Via Giuseppe Garibaldi 127, 50145 Firenze", 30, 2),
+    ("Via Giuseppe Garibaldi 127, 50145 Firenze", 20, 3),
+    ("Tipo documento", 13, 2),
+    ("Tipo documento", 16, 1),
+    ("first line\nsecond line", 40, 2),
+    ("DDT-2026-00012", 5, 4),
+    ("", 10, 1),
+])
+def test_lines_a_wrapped_text_needs(text, width, lines):
+    assert lines_needed(text, width) == lines
+
+
+def test_only_a_wrapping_row_gets_a_height(tmp_path):
+    from toolkit.writers.printable import new_workbook
+
+    book = new_workbook(tmp_path / "rows.xlsx")
+    sheet = book.add_worksheet()
+    fit_row(sheet, 0, [("short", 20), (None, 5), (12.5, 3)])
+    fit_row(sheet, 1, [("Via Giuseppe Garibaldi 127, 50145 Firenze", 20)])
+    book.close()
+    read = openpyxl.load_workbook(tmp_path / "rows.xlsx").active
+    assert read.row_dimensions[1].height is None
+    assert read.row_dimensions[2].height == 3 * LINE_HEIGHT
+
+
+def sheets(path: Path):
+    book = openpyxl.load_workbook(path, read_only=False, keep_vba=False)
+    try:
+        yield from book.worksheets
+    finally:
+        book.close()
+
+
+KINDS = ["orders", "ddt", "register", "copies", "panel", "payments", "data-check", "master", "distribution",
+         "complete", "production", "calendar", "front-end", "register-en"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_sheet_is_set_up_for_a4_one_page_wide(written, kind):
+    for sheet in sheets(written[kind]):
+        setup = sheet.page_setup
+        assert int(setup.paperSize) == 9, (kind, sheet.title)
+        assert setup.orientation in ("portrait", "landscape"), (kind, sheet.title)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, (kind, sheet.title)
+        assert int(setup.fitToWidth or 1) == 1 and int(setup.fitToHeight) == 0, (kind, sheet.title)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_internal_key_reaches_a_document(written, kind):
+    for sheet in sheets(written[kind]):
+        for row in sheet.iter_rows(values_only=True):
+            assert not [v for v in row if isinstance(v, str) and INTERNAL_KEY.match(v)], (kind, sheet.title)
+
+
+def test_the_grouping_reads_as_words_in_either_language(written):
+    def groups(path: Path) -> set[str]:
+        lines = openpyxl.load_workbook(path, read_only=True).worksheets[2]  # Righe / Lines
+        rows = lines.iter_rows(values_only=True)
+        column = next(rows).index("Raggruppamento" if "fatture" in path.name else "Grouping")
+        return {row[column] for row in rows if row[column]}
+
+    assert {"Progetto PRJ-B", "Destinazione D019", "Sede del cliente"} <= groups(written["register"])
+    assert {"Project PRJ-B", "Ship to D019", "Customer's address"} <= groups(written["register-en"])
+
+
+def test_amounts_show_the_euro_sign_and_stay_numbers(written):
+    register = openpyxl.load_workbook(written["register"])["Registro"]
+    headings = [c.value for c in register[3]]
+    first = register[4]
+    for heading in ("Imponibile", "IVA", "Totale"):
+        cell = first[headings.index(heading)]
+        assert cell.number_format == '#,##0.00 "€"' and cell.data_type == "f", heading
+    order = openpyxl.load_workbook(written["orders"]).worksheets[0]
+    found = {c.value: c for row in order.iter_rows() for c in row if c.value is not None}
+    heading_row = found["Importo"].row
+    line = {order.cell(heading_row, c.column).value: c for c in order[heading_row + 1]}
+    assert line["Importo"].number_format == '#,##0.00 "€"' and line["Importo"].data_type == "n"
+    assert line["Prezzo unitario"].number_format == '#,##0.00#### "€"'
+    assert line["Quantità"].number_format == "General"
+    prices = openpyxl.load_workbook(written["master"])["Prezzi"]
+    assert prices["D2"].number_format == '#,##0.00 "€"' and prices["D2"].data_type == "n"
+
+
+def words(pdf: Path) -> list[tuple[int, float, float, tuple[float, float, float, float, str]]]:
+    """Per word: its page, the page's width and height, and its box (x0, y0, x1, y1, text)."""
+    html = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", html))
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    found = []
+    for number, page in enumerate(root.iter(f"{xhtml}page"), start=1):
+        width, height = float(page.get("width", 0)), float(page.get("height", 0))
+        for word in page.iter(f"{xhtml}word"):
+            box = tuple(float(word.get(k, 0)) for k in ("xMin", "yMin", "xMax", "yMax"))
+            found.append((number, width, height, (*box, word.text or "")))
+    return found  # type: ignore[return-value]
+
+
+def overlaps(pdf: Path) -> list[tuple[int, str, str]]:
+    """The pairs of words whose boxes overlap (see the module's docstring), with their page."""
+    by_page: dict[int, list] = {}
+    for page, _, _, box in words(pdf):
+        by_page.setdefault(page, []).append(box)
+    found = []
+    for page, boxes in by_page.items():
+        boxes.sort(key=lambda b: b[1])
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                if b[1] >= a[3]:
+                    break
+                across = min(a[2], b[2]) - max(a[0], b[0])
+                down = min(a[3], b[3]) - max(a[1], b[1])
+                if across > 0.5 and down > 0.25 * min(a[3] - a[1], b[3] - b[1]):
+                    found.append((page, a[4], b[4]))
+    return found
+
+
+@pytest.fixture(scope="module")
+def printed(written, tmp_path_factory) -> dict[str, Path]:
+    """Document kind → its PDF, all printed in one LibreOffice run."""
+    if soffice() is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) or pdftotext (poppler-utils) is not installed")
+    folder = tmp_path_factory.mktemp("pdf")
+    sources = []
+    for kind, path in written.items():
+        copy = folder / "in" / f"{kind}{path.suffix}"
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copy(path, copy)
+        sources.append(copy)
+    pdfs = convert_all(sources, "pdf", folder / "out")
+    return {source.stem: pdf for source, pdf in zip(sources, pdfs)}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.libreoffice
+def test_every_page_prints_on_a4(printed, kind):
+    sizes = {(round(min(w, h), 1), round(max(w, h), 1)) for _, w, h, _ in words(printed[kind])}
+    assert sizes == {A4}, kind
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.libreoffice
+def test_no_printed_text_runs_into_other_text(printed, kind):
+    assert overlaps(printed[kind]) == [], kind
+
+
+@pytest.mark.parametrize("fitted", [False, True])
+@pytest.mark.libreoffice
+@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) or pdftotext (poppler-utils) is not installed")
+def test_the_overlap_check_sees_a_row_too_short_for_its_text(tmp_path, fitted):
+    """The check itself: an address wrapped on three lines in a one-line row runs into the next
+    row; with `fit_row` it does not. This is what the writers looked like before row heights."""
+    from toolkit.writers.printable import a4, formats, new_workbook
+
+    book = new_workbook(tmp_path / "rows.xlsx")
+    fmt = formats(book)
+    sheet = book.add_worksheet()
+    sheet.set_column(0, 0, 20)
+    for row in range(4):
+        sheet.write_string(row, 0, "Via Giuseppe Garibaldi 127, 50145 Firenze", fmt.wrap)
+        sheet.write_string(row, 1, f"Riga {row}")
+        if fitted:
+            fit_row(sheet, row, [("Via Giuseppe Garibaldi 127, 50145 Firenze", 20)])
+    a4(sheet)
+    book.close()
+    (pdf,) = convert_all([tmp_path / "rows.xlsx"], "pdf", tmp_path)
+    assert bool(overlaps(pdf)) is not fitted

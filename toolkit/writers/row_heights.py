@@ -1,0 +1,80 @@
+"""Row heights for wrapped cells, estimated from the text and its column's width.
+
+A cell that wraps needs a row tall enough for all its lines, or the printed lines run into
+the next row. XlsxWriter cannot measure text, so it writes no height; Excel sizes such rows
+when the file is opened, but LibreOffice (the toolkit's PDF printer, and many users' office)
+keeps the default height of one line, and an address on two lines overlaps the row below.
+So every writer gives each row with wrapped text the height its longest cell needs, through
+`fit_row`, computed here once for all of them.
+
+The estimate measures text in column-width units (a digit of the default font), with the
+widths of DejaVu Sans, the font LibreOffice prints Calibri with when Calibri is missing: it
+is wider than Calibri, so the estimate errs towards a line too many (some white space), never
+one too few. Lines break at spaces only, as the least a spreadsheet does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+_EM = {
+    **dict.fromkeys(" ,.", 0.318), **dict.fromkeys("il'|", 0.278), **dict.fromkeys("jI", 0.295),
+    **dict.fromkeys("ft", 0.392), "r": 0.411, **dict.fromkeys("!", 0.400), **dict.fromkeys(":;/", 0.337),
+    **dict.fromkeys("()[]{}", 0.390), **dict.fromkeys("-–", 0.500), **dict.fromkeys("0123456789€$", 0.636),
+    **dict.fromkeys("cksvxyz", 0.592), "m": 0.974, "w": 0.818,
+    **dict.fromkeys("BEFLPSTYZ", 0.686), **dict.fromkeys("ACKRVX", 0.700), **dict.fromkeys("DGHNOQU", 0.787),
+    "M": 0.863, "W": 0.989, **dict.fromkeys("%@#&—", 1.0),
+}
+"""Character widths in em (DejaVu Sans, rounded up by class); any other character counts 0.64."""
+_OTHER = 0.64
+_DIGIT = 0.636
+"""The width of a digit, in em: the unit column widths are measured in."""
+BOLD = 1.1
+"""Bold glyphs are about a tenth wider."""
+PADDING = 0.8
+"""What a cell's margins take from its width, in column-width units."""
+LINE_HEIGHT = 15.0
+"""Points per line of 11-point text: Excel's height of a one-line row."""
+SAFETY = 1.08
+"""A margin on every estimate, for fonts a little wider than the one measured."""
+
+
+def text_width(text: str, *, bold: bool = False, size: float = 11) -> float:
+    """How wide `text` prints on one line, in column-width units."""
+    em = sum(_EM.get(ch, _OTHER) for ch in text)
+    return em / _DIGIT * (size / 11) * (BOLD if bold else 1.0) * SAFETY
+
+
+@lru_cache(maxsize=65_536)
+def lines_needed(text: str, width: float, *, bold: bool = False, size: float = 11) -> int:
+    """The lines `text` takes in a wrapping cell `width` units wide (breaks at spaces and at
+    line breaks; a word longer than the line is split)."""
+    room = max(width - PADDING, 1.0)
+    space = text_width(" ", bold=bold, size=size)
+    count = 0
+    for paragraph in text.split("\n"):
+        used, count = 0.0, count + 1
+        for word in paragraph.split(" "):
+            need = text_width(word, bold=bold, size=size)
+            if used and used + space + need > room:
+                count, used = count + 1, 0.0
+            elif used:
+                used += space
+            while need > room:
+                count, need = count + 1, need - room
+            used += need
+    return count
+
+
+def fit_row(sheet: Any, row: int, cells: Iterable[tuple[Any, float]], *, bold: bool = False, size: float = 11,
+            fmt: Any = None) -> None:
+    """Give `row` the height its tallest wrapped cell needs: `cells` are the row's wrapped
+    values with their column widths (merged cells: the widths added up). A row whose text
+    fits on one line keeps the default height. In a constant-memory sheet call it before
+    writing the next row."""
+    lines = max((lines_needed(value, width, bold=bold, size=size) for value, width in cells
+                 if isinstance(value, str) and value), default=1)
+    if lines > 1:
+        sheet.set_row(row, LINE_HEIGHT * size / 11 * lines, fmt)
