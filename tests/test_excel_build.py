@@ -8,6 +8,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import warnings
 import zipfile
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from toolkit.basics.problems import UnusableInput
 from toolkit.cli import workbook as workbook_command
 from toolkit.excel import panel
 from toolkit.excel.build import MACROS, WORKBOOK, build, check, differences, embedded_xlwings
@@ -87,8 +89,25 @@ def test_a_missing_sub_stops_the_build(tmp_path: Path) -> None:
     shutil.copytree(MACROS, macros)
     text = (macros / "Pannello.bas").read_text().replace("x.ship()", "x.spedisci()")
     (macros / "Pannello.bas").write_text(text)
-    with pytest.raises(ValueError, match="Ship"):
+    with pytest.raises(UnusableInput) as stopped:
         build(tmp_path / "out.xlsm", macros)
+    text = stopped.value.problem.render("en")
+    assert "“Spedisci (DDT)”" in text and "Sub Ship()" in text and "x.ship()" in text
+    assert str(macros / "Pannello.bas") in text and "ControlPanel" not in text
+
+
+def test_a_missing_sub_is_a_clear_exit_2_not_an_internal_error(tmp_path: Path) -> None:
+    macros = tmp_path / "macros"
+    shutil.copytree(MACROS, macros)
+    text = (macros / "Pannello.bas").read_text()
+    start = text.index("' Registra incasso")
+    (macros / "Pannello.bas").write_text(text[:start] + text[text.index("End Sub", start) + len("End Sub"):])
+    result = subprocess.run([sys.executable, "-m", "toolkit", "workbook", "build", "--out", str(tmp_path / "w.xlsm"),
+                             "--macros", str(macros)], capture_output=True, text=True, cwd=Path(__file__).parents[1])
+    assert result.returncode == 2, result.stderr
+    assert "«Registra incasso»" in result.stderr and "Sub RecordPayment()" in result.stderr
+    assert "interno" not in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "w.xlsm").exists()
 
 
 def test_build_is_deterministic_and_only_timestamps_are_ignored(tmp_path: Path) -> None:
