@@ -440,6 +440,9 @@ def finalize_run(press: Press) -> None:
     _stop_on_errors(problems)
     _write_runs(press)
     lang = press.language
+    if not count:
+        press.say("\n".join(p.render(lang) for p in problems))
+        return
     press.say(f"Emissione {run_id}: {count} documenti ora definitivi." if lang == "it"
               else f"Run {run_id}: {count} documents are now final.")
 
