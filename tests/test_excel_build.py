@@ -216,6 +216,25 @@ def test_panel_comes_first_with_an_empty_date_cell(opened: openpyxl.Workbook) ->
     assert rule.type == "date" and rule.showInputMessage and rule.prompt
 
 
+def test_the_panel_has_every_input_cell_laid_out_like_the_date(opened: openpyxl.Workbook) -> None:
+    from toolkit.excel import cells
+    from toolkit.excel.inputs import FIELDS
+
+    sheet = opened["Pannello"]
+    rules = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
+    for field in FIELDS:
+        row = field.cell[1:]
+        assert opened.defined_names[field.name].attr_text == f"Pannello!$B${row}", field.name
+        assert sheet[f"A{row}"].value == field.label and sheet[f"C{row}"].value == field.help
+        assert sheet[field.cell].value is None and sheet[field.cell].fill.fgColor.rgb.endswith("FFF2CC")
+        assert rules[field.cell].prompt, field.name
+    assert sheet["B6"].number_format == cells.CURRENCY and sheet["B5"].number_format == "dd/mm/yyyy"
+    assert rules["B7"].type == rules["B9"].type == "list" and "Chiuso" in rules["B9"].formula1
+    first_button = panel.FIRST_BUTTON_ROW + 1
+    assert first_button > int(FIELDS[-1].cell[1:]) + 1
+    assert sheet[f"C{first_button}"].value == BUTTONS[0].help
+
+
 def test_master_sheets_are_tables_with_dropdowns_and_frozen_headers(opened: openpyxl.Workbook) -> None:
     for spec in SHEETS:
         if spec.it not in opened.sheetnames:

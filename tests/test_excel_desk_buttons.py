@@ -338,4 +338,31 @@ def test_record_payment_on_a_draft_invoice_is_refused(tmp_path, may):
 def test_every_button_is_exported_and_named_in_both_languages():
     assert len({b.macro for b in BUTTONS}) == len({b.function for b in BUTTONS}) == len(BUTTONS) == 18
     for b in BUTTONS:
-        assert callable(getattr(x, b.function)) and b.english and b.english != b.caption or b.caption == "Calendario"
+        assert callable(getattr(x, b.function)) and b.english and b.english != b.caption
+
+
+def test_the_new_buttons_cost_the_same_round_trips_at_ten_times_the_data(tmp_path, may):
+    from test_excel_buttons import scaled
+
+    sequence = ("preview_orders", "create_orders", "control_panel", "ship_forced", "month_end_invoicing",
+                "finalize_run", "record_payment", "change_order_status")
+    per_scale = []
+    for factor in (1, 10):
+        folder = tmp_path / str(factor)
+        folder.mkdir()
+        sheets = scaled(minimal.sheets(), factor)
+        book = fake(folder, sheets)
+        book.answers = ["yes"]
+        counts = {}
+        for name in sequence:
+            if name == "record_payment":
+                fill(book, IncassoFattura="FT-2026-00001", IncassoData=datetime(2026, 5, 4), IncassoImporto=10)
+            if name == "change_order_status":
+                fill(book, NumeroOrdine="OC-2026-00001", NuovoStato="Chiuso")
+            shown = press(book, name)
+            assert shown[-1][2] == "info", (name, shown[-1][0])
+            counts[name] = Counter(book.calls)
+        assert len(orders_in(folder)) == factor
+        per_scale.append(counts)
+    for name in sequence:
+        assert per_scale[0][name] == per_scale[1][name], name

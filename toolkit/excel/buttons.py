@@ -34,7 +34,6 @@ from toolkit.excel.press import DATE_NAME, PANEL, Press
 
 if TYPE_CHECKING:
     from toolkit.services.orders import Preview
-    from toolkit.services.session import Session
 
 __all__ = ["BUTTONS", "DATE_NAME", "PANEL", "TITLES", "Button", "Press", "button"]
 
@@ -270,21 +269,20 @@ def ship_forced(press: Press) -> None:
     """As "Spedisci (DDT)", with the customers over their credit limit shipped too, after a
     Yes/No question: `toolkit ship --all --force --out`. The event log records each forced
     DDT. Answering No does nothing and shows nothing more."""
-    session, lang, day = press.session, press.language, press.day
+    lang, day = press.language, press.day
     question = (f"Spedire tutti gli ordini aperti fino al {day:%d/%m/%Y}, anche dei clienti oltre il fido? "
                 "Le spedizioni forzate restano annotate nel registro." if lang == "it" else
                 f"Ship every open order up to {day:%d/%m/%Y}, customers over their credit limit included? "
                 "The ledger records each forced shipment.")
     if not press.ask(question):
         return
-    _ship(press, force=True, session=session)
+    _ship(press, force=True)
 
 
-def _ship(press: Press, force: bool, session: Session | None = None) -> None:
+def _ship(press: Press, force: bool) -> None:
     from toolkit.services.shipping import ship as ship_orders
 
-    session = session or press.session
-    lang, day = press.language, press.day
+    session, lang, day = press.session, press.language, press.day
     result = ship_orders(session.master, session.ledger, day, all_open=True, force=force,
                          out=press.beside(f"ddt-{day:%Y-%m-%d}.xlsx"), lang=lang)
     _stop_on_errors(list(result.problems))
