@@ -22,9 +22,24 @@ Public Sub CreateOrders()
     RunPython "import toolkit.excel as x; x.create_orders()"
 End Sub
 
+' Pannello di controllo
+Public Sub ControlPanel()
+    RunPython "import toolkit.excel as x; x.control_panel()"
+End Sub
+
+' Cambia stato ordine
+Public Sub ChangeOrderStatus()
+    RunPython "import toolkit.excel as x; x.change_order_status()"
+End Sub
+
 ' Spedisci (DDT)
 Public Sub Ship()
     RunPython "import toolkit.excel as x; x.ship()"
+End Sub
+
+' Spedisci anche oltre il fido
+Public Sub ShipForced()
+    RunPython "import toolkit.excel as x; x.ship_forced()"
 End Sub
 
 ' Ristampa DDT
@@ -52,9 +67,24 @@ Public Sub MonthEndInvoicing()
     RunPython "import toolkit.excel as x; x.month_end_invoicing()"
 End Sub
 
+' Rendi definitiva emissione
+Public Sub FinalizeRun()
+    RunPython "import toolkit.excel as x; x.finalize_run()"
+End Sub
+
+' Annulla emissione
+Public Sub UndoRun()
+    RunPython "import toolkit.excel as x; x.undo_run()"
+End Sub
+
 ' Fatture elettroniche
 Public Sub EInvoices()
     RunPython "import toolkit.excel as x; x.einvoices()"
+End Sub
+
+' Registra incasso
+Public Sub RecordPayment()
+    RunPython "import toolkit.excel as x; x.record_payment()"
 End Sub
 
 ' Stato pagamenti

@@ -31,6 +31,9 @@ class FakeBook:
         """Defined names → cell address on the sheet that uses them (e.g. DataOrdini → B3)."""
         self.calls: list[str] = []
         self.alerts: list[tuple[str, str | None, str | None]] = []
+        """Every box shown: (text, title, mode); a question's mode is "yes_no"."""
+        self.answers: list[str] = []
+        """What the user answers the next questions ("yes" / "no"), in order; "no" when empty."""
         self._sheets: list[FakeSheet] = []
         self.active: FakeSheet | None = None
         for sheet_name, rows in (tables or {}).items():
@@ -94,9 +97,14 @@ class FakeApp:
     def __init__(self, book: FakeBook):
         self._book = book
 
-    def alert(self, prompt: str, title: str | None = None, *, mode: str | None = None) -> None:
+    def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None) -> str:
         self._book.count("app.alert")
-        self._book.alerts.append((prompt, title, mode))
+        if buttons == "ok":
+            self._book.alerts.append((prompt, title, mode))
+            return "ok"
+        assert buttons == "yes_no", buttons
+        self._book.alerts.append((prompt, title, buttons))
+        return self._book.answers.pop(0) if self._book.answers else "no"
 
 
 class FakeSheet:
@@ -106,6 +114,8 @@ class FakeSheet:
         self.cells: dict[Cell, Any] = {}
         """Stored values: text, numbers, datetimes, or `("formula", text)`."""
         self.colors: dict[Cell, tuple[int, int, int]] = {}
+        self.formats: dict[Cell, str] = {}
+        """Number formats set by the shim (`range.number_format =`)."""
 
     def load(self, rows: Sequence[Sequence[Any]]) -> None:
         """Fill from A1 as a user would have typed the values (not counted)."""
@@ -157,6 +167,10 @@ class FakeSheet:
     def activate(self) -> None:
         self._book.count("sheet.activate")
         self._book.active = self
+
+    def format(self, ref: str) -> str | None:
+        """For assertions: the number format the shim set on one cell, not counted."""
+        return self.formats.get(_cell(ref))
 
     def value(self, ref: str) -> Any:
         """For assertions: what Excel would show in one cell, not counted."""
@@ -242,6 +256,17 @@ class FakeRange:
                 self._sheet.colors.pop(cell, None)
             else:
                 self._sheet.colors[cell] = color
+
+    @property
+    def number_format(self) -> str:
+        self._count("range.number_format")
+        return self._sheet.formats.get(self._targets()[0], "General")
+
+    @number_format.setter
+    def number_format(self, code: str) -> None:
+        self._count("range.number_format=")
+        for cell in self._targets():
+            self._sheet.formats[cell] = code
 
     def _targets(self) -> list[Cell]:
         if self._cells is not None:

@@ -8,6 +8,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import warnings
 import zipfile
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from toolkit.basics.problems import UnusableInput
 from toolkit.cli import workbook as workbook_command
 from toolkit.excel import panel
 from toolkit.excel.build import MACROS, WORKBOOK, build, check, differences, embedded_xlwings
@@ -87,8 +89,25 @@ def test_a_missing_sub_stops_the_build(tmp_path: Path) -> None:
     shutil.copytree(MACROS, macros)
     text = (macros / "Pannello.bas").read_text().replace("x.ship()", "x.spedisci()")
     (macros / "Pannello.bas").write_text(text)
-    with pytest.raises(ValueError, match="Ship"):
+    with pytest.raises(UnusableInput) as stopped:
         build(tmp_path / "out.xlsm", macros)
+    text = stopped.value.problem.render("en")
+    assert "“Spedisci (DDT)”" in text and "Sub Ship()" in text and "x.ship()" in text
+    assert str(macros / "Pannello.bas") in text and "ControlPanel" not in text
+
+
+def test_a_missing_sub_is_a_clear_exit_2_not_an_internal_error(tmp_path: Path) -> None:
+    macros = tmp_path / "macros"
+    shutil.copytree(MACROS, macros)
+    text = (macros / "Pannello.bas").read_text()
+    start = text.index("' Registra incasso")
+    (macros / "Pannello.bas").write_text(text[:start] + text[text.index("End Sub", start) + len("End Sub"):])
+    result = subprocess.run([sys.executable, "-m", "toolkit", "workbook", "build", "--out", str(tmp_path / "w.xlsm"),
+                             "--macros", str(macros)], capture_output=True, text=True, cwd=Path(__file__).parents[1])
+    assert result.returncode == 2, result.stderr
+    assert "«Registra incasso»" in result.stderr and "Sub RecordPayment()" in result.stderr
+    assert "interno" not in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "w.xlsm").exists()
 
 
 def test_build_is_deterministic_and_only_timestamps_are_ignored(tmp_path: Path) -> None:
@@ -195,6 +214,25 @@ def test_panel_comes_first_with_an_empty_date_cell(opened: openpyxl.Workbook) ->
     assert sheet["B3"].value is None and sheet["B3"].number_format == "dd/mm/yyyy"
     rule = next(dv for dv in sheet.data_validations.dataValidation if "B3" in str(dv.sqref))
     assert rule.type == "date" and rule.showInputMessage and rule.prompt
+
+
+def test_the_panel_has_every_input_cell_laid_out_like_the_date(opened: openpyxl.Workbook) -> None:
+    from toolkit.excel import cells
+    from toolkit.excel.inputs import FIELDS
+
+    sheet = opened["Pannello"]
+    rules = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
+    for field in FIELDS:
+        row = field.cell[1:]
+        assert opened.defined_names[field.name].attr_text == f"Pannello!$B${row}", field.name
+        assert sheet[f"A{row}"].value == field.label and sheet[f"C{row}"].value == field.help
+        assert sheet[field.cell].value is None and sheet[field.cell].fill.fgColor.rgb.endswith("FFF2CC")
+        assert rules[field.cell].prompt, field.name
+    assert sheet["B6"].number_format == cells.CURRENCY and sheet["B5"].number_format == "dd/mm/yyyy"
+    assert rules["B7"].type == rules["B9"].type == "list" and "Chiuso" in rules["B9"].formula1
+    first_button = panel.FIRST_BUTTON_ROW + 1
+    assert first_button > int(FIELDS[-1].cell[1:]) + 1
+    assert sheet[f"C{first_button}"].value == BUTTONS[0].help
 
 
 def test_master_sheets_are_tables_with_dropdowns_and_frozen_headers(opened: openpyxl.Workbook) -> None:

@@ -20,9 +20,11 @@ The calls, and what each is for:
 | `sheet.range(address)`                 | a block's top-left cell, a union `"C3,D7"`, or a defined name (`DataOrdini`) |
 | `range.value = [[...]]`                | writing a block in one call      |
 | `range.color = (r, g, b)` / `None`     | highlighting cells, and un-highlighting them |
+| `range.number_format = "..."`          | `write_table`: one call per format, over a union of columns |
 | `sheet.clear_contents()`               | emptying a report sheet before rewriting it |
 | `sheet.autofit()`, `sheet.activate()`  | showing the report               |
 | `book.app.alert(text, title=, mode=)`  | `message`: the message box       |
+| `book.app.alert(..., buttons="yes_no")`| `ask`: a Yes/No question before a deliberate act |
 
 `xlwings.Book.caller()` (in `toolkit.excel.buttons`) is the only other xlwings call.
 """
@@ -32,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from toolkit.excel.cells import batches, cell_value
+from toolkit.excel.cells import batches, cell_value, column_formats
 from toolkit.model.sheets import match_sheet
 from toolkit.services.check import live_workbook
 
@@ -52,6 +54,7 @@ class Range(Protocol):
 
     value: Any
     color: tuple[int, int, int] | None
+    number_format: str
 
     def options(self, *, ndim: int) -> Range: ...
 
@@ -78,7 +81,7 @@ class Sheets(Protocol):
 
 
 class App(Protocol):
-    def alert(self, prompt: str, title: str | None = None, *, mode: str | None = None) -> Any: ...
+    def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None) -> Any: ...
 
 
 class Book(Protocol):
@@ -130,12 +133,15 @@ def read_values(sheet: Sheet) -> list[list[Any]]:
 
 
 def write_table(book: Book, sheet_name: str, rows: Sequence[Sequence[Any]],
-                sheets: dict[str, Sheet] | None = None, after: str | None = None) -> Sheet:
+                sheets: dict[str, Sheet] | None = None, after: str | None = None,
+                formats: Mapping[int, str] | None = None) -> Sheet:
     """Replace the sheet's contents with `rows` from A1, in one `.value =` call.
 
     The sheet is created when missing (after the sheet `after`, else at the end). Strings
     are written as text whatever they look like and `Formula` values as formulas: see
     `toolkit.excel.cells.cell_value`. Rows are padded to a rectangle, as Excel wants.
+    `formats` gives the number format of the body's columns (0-based index → format code,
+    e.g. `toolkit.excel.cells.CURRENCY`): one `.number_format =` per distinct format.
     """
     sheets = sheets_by_name(book) if sheets is None else sheets
     sheet = find_sheet(sheets, sheet_name)
@@ -151,6 +157,9 @@ def write_table(book: Book, sheet_name: str, rows: Sequence[Sequence[Any]],
         width = max(len(row) for row in rows)
         block = [[cell_value(v) for v in row] + [None] * (width - len(row)) for row in rows]
         sheet.range("A1").value = block
+        if formats and len(rows) > 1:
+            for code, address in column_formats(formats, len(rows)):
+                sheet.range(address).number_format = code
     return sheet
 
 
@@ -178,7 +187,12 @@ def message(book: Book, text: str, title: str = "Ordini ricorrenti", critical: b
     book.app.alert(text, title, mode="critical" if critical else "info")
 
 
+def ask(book: Book, text: str, title: str = "Ordini ricorrenti") -> bool:
+    """A Yes/No box over the book; True when the user answers Yes."""
+    return str(book.app.alert(text, title, buttons="yes_no", mode="info")).casefold() == "yes"
+
+
 __all__ = [
     "Book", "Sheet", "Sheets", "Range", "App", "HIGHLIGHT",
-    "sheets_by_name", "find_sheet", "read_master", "read_values", "write_table", "highlight", "message",
+    "sheets_by_name", "find_sheet", "read_master", "read_values", "write_table", "highlight", "message", "ask",
 ]

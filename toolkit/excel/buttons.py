@@ -17,24 +17,25 @@ import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from toolkit.basics import runtime
-from toolkit.basics.problems import ProblemsFound, UnusableInput
-from toolkit.excel import orders, report
+from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput
+from toolkit.excel import cells, inputs, orders, report
 from toolkit.excel.book import (
     Book,
     find_sheet,
     highlight,
     message,
-    read_master,
     read_values,
-    sheets_by_name,
     write_table,
 )
+from toolkit.excel.press import DATE_NAME, PANEL, Press
 
-PANEL = "Pannello"
-DATE_NAME = "DataOrdini"
-"""The panel's date cell (B3), by its defined name."""
+if TYPE_CHECKING:
+    from toolkit.services.orders import Preview
+
+__all__ = ["BUTTONS", "DATE_NAME", "PANEL", "TITLES", "Button", "Press", "button"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,36 +47,55 @@ class Button:
     function: str
     help: str
     """One line beside the button on the panel, for the user."""
+    english: str
+    """The caption in English: the title of its message boxes in an English workbook."""
 
 
 BUTTONS: tuple[Button, ...] = (
     Button("Controllo dati", "CheckData", "check_data",
-           "Controlla le anagrafiche: ogni problema con il suo foglio e la sua cella."),
+           "Controlla le anagrafiche: ogni problema con il suo foglio e la sua cella.", "Data check"),
     Button("Anteprima ordini", "PreviewOrders", "preview_orders",
-           "Elenca gli ordini previsti per la data indicata sopra."),
+           "Elenca gli ordini previsti per la data indicata sopra.", "Order preview"),
     Button("Crea ordini selezionati", "CreateOrders", "create_orders",
-           "Crea gli ordini contrassegnati nell'anteprima."),
+           "Crea gli ordini contrassegnati nell'anteprima.", "Create selected orders"),
+    Button("Pannello di controllo", "ControlPanel", "control_panel",
+           "Tutti gli ordini del registro, uno per riga con il dettaglio, in un file accanto a questo.",
+           "Control panel"),
+    Button("Cambia stato ordine", "ChangeOrderStatus", "change_order_status",
+           "Porta l'ordine indicato sopra al nuovo stato (es. Chiuso, Annullato).", "Change order status"),
     Button("Spedisci (DDT)", "Ship", "ship",
-           "Registra la spedizione e prepara i documenti di trasporto."),
+           "Registra la spedizione e prepara i documenti di trasporto.", "Ship (DDT)"),
+    Button("Spedisci anche oltre il fido", "ShipForced", "ship_forced",
+           "Come «Spedisci (DDT)», anche per i clienti oltre il fido: chiede conferma, resta nel registro.",
+           "Ship over the credit limit too"),
     Button("Ristampa DDT", "ReprintDeliveryNotes", "reprint_delivery_notes",
-           "Ristampa dal registro tutti i DDT della data indicata sopra."),
+           "Ristampa dal registro tutti i DDT della data indicata sopra.", "Reprint DDTs"),
     Button("Lista di distribuzione", "DistributionList", "distribution_list",
-           "Ordini ancora da spedire, per zona e vettore."),
+           "Ordini ancora da spedire, per zona e vettore.", "Distribution list"),
     Button("Lista completa", "CompleteList", "complete_list",
-           "Tutti gli ordini del giorno, spediti e no."),
+           "Tutti gli ordini del giorno, spediti e no.", "Complete list"),
     Button("Lista di produzione", "ProductionList", "production_list",
-           "Quantità da produrre per articolo."),
+           "Quantità da produrre per articolo.", "Production list"),
     Button("Fatturazione fine mese", "MonthEndInvoicing", "month_end_invoicing",
-           "Fatture differite del mese, con i DDT citati."),
+           "Fatture differite del mese, con i DDT citati.", "Month-end invoicing"),
+    Button("Rendi definitiva emissione", "FinalizeRun", "finalize_run",
+           "Rende definitive le fatture in bozza dell'emissione indicata sopra.", "Finalize invoice run"),
+    Button("Annulla emissione", "UndoRun", "undo_run",
+           "Cancella l'emissione in bozza indicata sopra; la numerazione riprende dal suo primo numero.",
+           "Undo invoice run"),
     Button("Fatture elettroniche", "EInvoices", "einvoices",
-           "File XML FatturaPA delle fatture definitive del mese, e lo zip per lo SDI."),
+           "File XML FatturaPA delle fatture definitive del mese, e lo zip per lo SDI.", "E-invoices"),
+    Button("Registra incasso", "RecordPayment", "record_payment",
+           "Registra l'incasso indicato sopra (fattura, data, importo, modalità).", "Record payment"),
     Button("Stato pagamenti", "PaymentStatus", "payment_status",
-           "Scadenze e pagamenti delle fatture."),
+           "Scadenze e pagamenti delle fatture.", "Payment status"),
     Button("Calendario", "ShowCalendar", "calendar",
-           "Il calendario delle consegne dei modelli ordine."),
+           "Il calendario delle consegne dei modelli ordine.", "Calendar"),
 )
 
 TITLES = {"it": "Ordini ricorrenti", "en": "Recurring orders"}
+RUNS_SHEET = "Emissioni fatture"
+"""Where the invoice buttons list the ledger's runs, so the user can pick one for the panel."""
 
 
 def caller() -> Book:
@@ -88,50 +108,65 @@ def caller() -> Book:
     return xw.Book.caller()  # type: ignore[return-value]
 
 
-def button(caption: str) -> Callable[[Callable[[Book], None]], Callable[..., None]]:
-    """Wrap a button's body: find the book, turn the user's mistakes into a message box."""
+def button(caption: str) -> Callable[[Callable[[Press], None]], Callable[..., None]]:
+    """Wrap a button's body: find the book, turn the user's mistakes into a message box in the
+    workbook's language (both languages when the mistake stops the press before the master
+    data says which)."""
+    found = next((b for b in BUTTONS if b.caption == caption), None)
+    titles = {"it": caption, "en": found.english if found else caption}
 
-    def wrap(body: Callable[[Book], None]) -> Callable[..., None]:
+    def wrap(body: Callable[[Press], None]) -> Callable[..., None]:
         @functools.wraps(body)
         def run(book: Book | None = None) -> None:
             runtime.configure()
-            book = caller() if book is None else book
+            press = Press(caller() if book is None else book, titles)
             try:
-                body(book)
+                body(press)
             except UnusableInput as exc:
-                text = exc.problem.render("it") + "\n\n" + exc.problem.render("en")
-                message(book, text, caption, critical=True)
+                lang = press.lang
+                text = (exc.problem.render(lang) if lang else
+                        exc.problem.render("it") + "\n\n" + exc.problem.render("en"))
+                message(press.book, text, press.title(), critical=True)
             except ProblemsFound as exc:
-                lines = [p.render("it") for p in exc.problems[:10]]
-                message(book, "\n".join([report.summary(exc.problems, "it"), *lines]), caption, critical=True)
+                lang = press.lang or "it"
+                message(press.book, _problems_text(exc.problems, lang), press.title(), critical=True)
             except Exception as exc:
                 from toolkit.services.printing import NotPrinted
 
                 if isinstance(exc, NotPrinted):
                     from pathlib import Path
 
-                    message(book, exc.problem(Path(book.fullname), "it").render("it"), caption, critical=True)
+                    lang = press.lang or "it"
+                    message(press.book, exc.problem(Path(press.book.fullname), lang).render(lang), press.title(),
+                            critical=True)
                     return
                 if os.environ.get("TOOLKIT_DEBUG"):
                     raise
                 from toolkit.basics.failures import described
 
-                message(book, f"Errore interno / internal error: {described(exc)}", caption, critical=True)
+                message(press.book, f"Errore interno / internal error: {described(exc)}", press.title(), critical=True)
 
         return run
 
     return wrap
 
 
+def _problems_text(problems: list[Problem], lang: str) -> str:
+    lines = [p.render(lang) for p in problems[:10]]
+    return "\n".join([report.summary(problems, lang), *lines])
+
+
+def _stop_on_errors(problems: list[Problem]) -> None:
+    if any(p.is_error for p in problems):
+        raise ProblemsFound(problems)
+
+
 @button("Controllo dati")
-def check_data(book: Book) -> None:
+def check_data(press: Press) -> None:
     """Check the live book's master data, list the problems on "Controllo dati", highlight
     their cells and say how many there are: `toolkit check`, from a button."""
-    from toolkit.services.check import check_book
-
-    sheets = sheets_by_name(book)
-    result = check_book(read_master(book, sheets))
-    checked, lang = result.checked, result.lang
+    book, sheets = press.book, press.sheets
+    checked, lang = press.checked.checked, press.language
     old = find_sheet(sheets, report.SHEET)
     previous = report.previous_cells(read_values(old)) if old is not None else {}
     current = report.cells_by_sheet(checked.problems)
@@ -143,191 +178,346 @@ def check_data(book: Book) -> None:
     if checked.problems:
         sheet.activate()
         text += "\n" + report.where_to_look(lang)
-    message(book, text, report.TITLE[lang], critical=bool(checked.errors))
+    press.say(text, critical=bool(checked.errors), title=report.TITLE[lang])
 
 
 @button("Anteprima ordini")
-def preview_orders(book: Book) -> None:
+def preview_orders(press: Press) -> None:
     """Orders due on the panel's date (`DataOrdini`), written to "Anteprima ordini" with a flag
     column: `toolkit orders preview`, from a button."""
-    _preview_orders(book)
-
-
-def _preview_orders(book: Book) -> None:
-    """The preview button's work, which "Crea ordini selezionati" repeats to show the new numbers."""
-    from toolkit.services.orders import preview
-
-    sheets = sheets_by_name(book)
-    session = orders.session_of(book)
-    lang = session.master.settings.language
-    day = orders.order_date(find_sheet(sheets, PANEL), DATE_NAME)
-    result = preview(session.master, session.ledger, day)
-    sheet = write_table(book, orders.SHEET, orders.preview_block(result, lang), sheets, after=PANEL)
-    sheet.autofit()
-    sheet.activate()
+    result = _write_preview(press)
+    lang, day = press.language, press.day
     new = sum(1 for r in result.rows if r.existing is None)
     text = (f"{len(result.rows)} ordini in scadenza il {day:%d/%m/%Y}, {new} da creare: togli la «x» a quelli da "
             "non creare, poi premi «Crea ordini selezionati»." if lang == "it" else
             f"{len(result.rows)} orders due on {day:%d/%m/%Y}, {new} to create: remove the “x” from those not to "
             "create, then press “Crea ordini selezionati”.")
     problems = [p.render(lang) for p in result.problems[:10]]
-    message(book, "\n".join([text, *problems]), "Anteprima ordini", critical=bool(result.problems))
+    press.say("\n".join([text, *problems]), critical=bool(result.problems))
+
+
+def _write_preview(press: Press) -> Preview:
+    """The preview sheet for the panel's date, shown: what "Crea ordini selezionati" repeats,
+    without its message, to show the new numbers."""
+    from toolkit.services.orders import preview
+
+    session = press.session
+    result = preview(session.master, session.ledger, press.day)
+    sheet = write_table(press.book, orders.SHEET, orders.preview_block(result, press.language), press.sheets,
+                        after=PANEL, formats=orders.PREVIEW_FORMATS)
+    sheet.autofit()
+    sheet.activate()
+    return result
 
 
 @button("Crea ordini selezionati")
-def create_orders(book: Book) -> None:
+def create_orders(press: Press) -> None:
     """Create the orders flagged in "Anteprima ordini", then refresh the preview so each shows
     its number: `toolkit orders create --only`, from a button."""
     from toolkit.services.orders import create
 
-    sheets = sheets_by_name(book)
-    session = orders.session_of(book)
-    lang = session.master.settings.language
-    day = orders.order_date(find_sheet(sheets, PANEL), DATE_NAME)
-    preview_sheet = find_sheet(sheets, orders.SHEET)
+    session = press.session
+    preview_sheet = find_sheet(press.sheets, orders.SHEET)
     keys = orders.flagged(read_values(preview_sheet) if preview_sheet is not None else [])
-    result = create(session.master, session.ledger, day, keys=keys)
-    if result.problems and any(p.is_error for p in result.problems):
-        raise ProblemsFound(result.problems)
-    _preview_orders(book)
-    message(book, result.summary(lang), "Crea ordini selezionati")
+    result = create(session.master, session.ledger, press.day, keys=keys)
+    _stop_on_errors(list(result.problems))
+    _write_preview(press)
+    press.say(result.summary(press.language))
+
+
+@button("Pannello di controllo")
+def control_panel(press: Press) -> None:
+    """Every order in the ledger, one row each linked to its lines, in a workbook beside this
+    one: `toolkit panel --out`, from a button."""
+    from toolkit.basics.dates import today_rome
+    from toolkit.services.orders import panel
+
+    session, lang = press.session, press.language
+    target = panel(session.master, session.ledger, press.beside(f"pannello-ordini-{today_rome():%Y-%m-%d}.xlsx"), lang)
+    press.say(f"Pannello di controllo scritto in {target}" if lang == "it" else f"Control panel written to {target}")
+
+
+@button("Cambia stato ordine")
+def change_order_status(press: Press) -> None:
+    """Move the order named on the panel (`NumeroOrdine`) to the status beside it
+    (`NuovoStato`), when the status chart allows it: `toolkit orders status --to`."""
+    from toolkit.core.orders import STATUS_LABELS
+    from toolkit.services.order_status import change_status
+
+    found: list[Problem] = []
+    number = inputs.text(inputs.ORDER, press.cell(inputs.ORDER.name), found)
+    wanted = inputs.status(inputs.STATUS, press.cell(inputs.STATUS.name), found)
+    session, lang = press.session, press.language
+    _stop_on_errors(found)
+    assert wanted is not None
+    _stop_on_errors(change_status(session.ledger, number, wanted))
+    shown = STATUS_LABELS[wanted][0 if lang == "it" else 1]
+    press.say(f"Ordine {number}: ora «{shown}»." if lang == "it" else f"Order {number} is now “{shown}”.")
 
 
 @button("Spedisci (DDT)")
-def ship(book: Book) -> None:
+def ship(press: Press) -> None:
     """Ship every open order up to the panel's date and write the DDTs beside the book:
-    `toolkit ship --all --out`, from a button. A customer over the credit limit is held; forcing
-    it is a deliberate act left to `toolkit ship --force`, which the event log records. A panel
-    date after today is refused, as the command refuses it without `--future`."""
+    `toolkit ship --all --out`, from a button. A customer over the credit limit is held;
+    "Spedisci anche oltre il fido" ships them too. A panel date after today is refused, as the
+    command refuses it without `--future`."""
+    _ship(press, force=False)
+
+
+@button("Spedisci anche oltre il fido")
+def ship_forced(press: Press) -> None:
+    """As "Spedisci (DDT)", with the customers over their credit limit shipped too, after a
+    Yes/No question: `toolkit ship --all --force --out`. The event log records each forced
+    DDT. Answering No does nothing and shows nothing more."""
+    lang, day = press.language, press.day
+    question = (f"Spedire tutti gli ordini aperti fino al {day:%d/%m/%Y}, anche dei clienti oltre il fido? "
+                "Le spedizioni forzate restano annotate nel registro." if lang == "it" else
+                f"Ship every open order up to {day:%d/%m/%Y}, customers over their credit limit included? "
+                "The ledger records each forced shipment.")
+    if not press.ask(question):
+        return
+    _ship(press, force=True)
+
+
+def _ship(press: Press, force: bool) -> None:
     from toolkit.services.shipping import ship as ship_orders
 
-    session = orders.session_of(book)
-    lang = session.master.settings.language
-    day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
-    result = ship_orders(session.master, session.ledger, day, all_open=True,
-                         out=orders.beside(session, f"ddt-{day:%Y-%m-%d}.xlsx"), lang=lang)
-    if any(p.is_error for p in result.problems):
-        raise ProblemsFound(list(result.problems))
+    session, lang, day = press.session, press.language, press.day
+    result = ship_orders(session.master, session.ledger, day, all_open=True, force=force,
+                         out=press.beside(f"ddt-{day:%Y-%m-%d}.xlsx"), lang=lang)
+    _stop_on_errors(list(result.problems))
     lines = [result.summary(lang)]
     if result.written is not None:
         lines.append(str(result.written))
     lines += [p.render(lang) for p in result.problems[:10]]
-    message(book, "\n".join(lines), "Spedisci (DDT)")
+    press.say("\n".join(lines))
 
 
 @button("Ristampa DDT")
-def reprint_delivery_notes(book: Book) -> None:
+def reprint_delivery_notes(press: Press) -> None:
     """Every DDT of the panel's date, printed again from the ledger into the file the ship
     button writes, `ddt-DATE.xlsx` beside the book: `toolkit print ddt --date`, from a button.
     It brings back a day's DDTs whose file was lost, or never written."""
     from toolkit.basics.files import check_output
     from toolkit.services.printing import Selection, print_documents
 
-    session = orders.session_of(book)
-    lang = session.master.settings.language
-    day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
-    target = orders.beside(session, f"ddt-{day:%Y-%m-%d}.xlsx")
+    session, lang, day = press.session, press.language, press.day
+    target = press.beside(f"ddt-{day:%Y-%m-%d}.xlsx")
     check_output(target, inputs=(session.workbook,))
     result = print_documents(session.master, session.ledger, "ddt", Selection(first=day, last=day), target, lang)
     lines = [p.render(lang) for p in result.problems[:10]]
     if result.written is not None:
         lines = [(f"DDT ristampati: {len(result.numbers)}." if lang == "it"
                   else f"DDTs printed again: {len(result.numbers)}."), str(result.written), *lines]
-    message(book, "\n".join(lines), "Ristampa DDT")
+    press.say("\n".join(lines))
 
 
-def _order_list(book: Book, caption: str, name: str, complete: bool) -> None:
+def _order_list(press: Press, name: str, complete: bool) -> None:
     from toolkit.services.lists import distribution
 
-    session = orders.session_of(book)
-    day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
-    target = distribution(session.master, session.ledger, day, day, orders.beside(session, f"{name}-{day:%Y-%m-%d}.xlsx"),
-                          session.master.settings.language, complete=complete)
-    message(book, str(target), caption)
+    session, day = press.session, press.day
+    target = distribution(session.master, session.ledger, day, day, press.beside(f"{name}-{day:%Y-%m-%d}.xlsx"),
+                          press.language, complete=complete)
+    press.say(str(target))
 
 
 @button("Lista di distribuzione")
-def distribution_list(book: Book) -> None:
+def distribution_list(press: Press) -> None:
     """What is not yet fully shipped on the panel's date, by route: `toolkit distribution`."""
-    _order_list(book, "Lista di distribuzione", "lista-distribuzione", complete=False)
+    _order_list(press, "lista-distribuzione", complete=False)
 
 
 @button("Lista completa")
-def complete_list(book: Book) -> None:
+def complete_list(press: Press) -> None:
     """Every order of the panel's date, shipped or not: `toolkit distribution --complete`."""
-    _order_list(book, "Lista completa", "lista-completa", complete=True)
+    _order_list(press, "lista-completa", complete=True)
 
 
 @button("Lista di produzione")
-def production_list(book: Book) -> None:
+def production_list(press: Press) -> None:
     """Quantities to produce per item for the panel's date: `toolkit production`."""
     from toolkit.services.lists import production
 
-    session = orders.session_of(book)
-    day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
+    session, day = press.session, press.day
     target = production(session.master, session.ledger, day, day,
-                        orders.beside(session, f"lista-produzione-{day:%Y-%m-%d}.xlsx"),
-                        session.master.settings.language)
-    message(book, str(target), "Lista di produzione")
+                        press.beside(f"lista-produzione-{day:%Y-%m-%d}.xlsx"), press.language)
+    press.say(str(target))
 
 
 @button("Fatturazione fine mese")
-def month_end_invoicing(book: Book) -> None:
+def month_end_invoicing(press: Press) -> None:
     """Deferred invoices of the panel date's month, as a draft run (it can still be undone),
     with the accountants' workbook and the printable invoices beside the book:
-    `toolkit invoice --month --copies`, from a button."""
+    `toolkit invoice --month --copies`, from a button. The run's id goes into the panel's
+    `Emissione` cell and the runs sheet, ready for "Rendi definitiva emissione"."""
     from toolkit.basics.dates import parse_month, today_rome
     from toolkit.core.invoicing import Period, Request
     from toolkit.services.invoicing import run
 
-    session = orders.session_of(book)
-    lang = session.master.settings.language
-    day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
+    session, lang, day = press.session, press.language, press.day
     first, last = parse_month(f"{day:%Y-%m}")
     result = run(session.ledger, session.master, Request(Period(first, last), today_rome()),
-                 out=orders.beside(session, f"fatture-{day:%Y-%m}"), lang=lang, copies=True)
-    if any(p.is_error for p in result.problems):
-        raise ProblemsFound(list(result.problems))
-    lines = [result.summary(lang, next_step=True), *map(str, result.files),
-             *(p.render(lang) for p in result.problems[:10])]
-    message(book, "\n".join(lines), "Fatturazione fine mese")
+                 out=press.beside(f"fatture-{day:%Y-%m}"), lang=lang, copies=True)
+    _stop_on_errors(list(result.problems))
+    summary = result.summary(lang)
+    if result.run_id is not None:
+        shown = _show_run(press, result.run_id)
+        _write_runs(press)
+        count = len(result.invoices)
+        where = (f", nella cella {inputs.RUN.cell}" if lang == "it" else f", in cell {inputs.RUN.cell}") if shown else ""
+        summary = (f"Emessi {count} documenti in bozza (emissione {result.run_id}{where}): controllali, "
+                   "poi premi «Rendi definitiva emissione»." if lang == "it" else
+                   f"Issued {count} draft documents (run {result.run_id}{where}): check them, then press "
+                   "“Rendi definitiva emissione”.")
+    lines = [summary, *map(str, result.files), *(p.render(lang) for p in result.problems[:10])]
+    press.say("\n".join(lines))
+
+
+def _show_run(press: Press, run_id: str) -> bool:
+    """Put a run's id in the panel's `Emissione` cell, as text; False when the panel has no
+    such cell (a workbook built before it existed: the id is in the message all the same)."""
+    panel = press.panel
+    if panel is None:
+        return False
+    try:
+        target = panel.range(inputs.RUN.name)
+    except Exception:  # Excel's error for an unknown name depends on the platform
+        return False
+    target.value = "'" + run_id
+    return True
+
+
+def _write_runs(press: Press) -> None:
+    """The ledger's invoice runs, latest first, on their own sheet: the ids to choose from."""
+    from toolkit.services.invoicing import runs
+
+    lang = press.language
+    headers = (("Emissione", "Stato", "Dal", "Al", "Fatture", "Numeri", "Totale") if lang == "it" else
+               ("Run", "Status", "From", "To", "Invoices", "Numbers", "Total"))
+    status = {"draft": ("bozza", "draft"), "final": ("definitiva", "final")}
+    rows: list[list[Any]] = [list(headers)]
+    for r in runs(press.session.ledger):
+        words = status.get(r.status.value, (r.status.value, r.status.value))
+        rows.append([r.run_id, words[0 if lang == "it" else 1], r.first_date, r.last_date, r.invoices, r.numbers,
+                     r.total])
+    sheet = write_table(press.book, RUNS_SHEET, rows, press.sheets, after=PANEL, formats=RUNS_FORMATS)
+    sheet.autofit()
+
+
+RUNS_FORMATS = {2: cells.DATE, 3: cells.DATE, 4: cells.INTEGER, 6: cells.CURRENCY}
+
+
+def _run_id(press: Press) -> str | None:
+    """The run named on the panel; when the cell is empty, the runs are listed and the one
+    message says where."""
+    found: list[Problem] = []
+    run_id = inputs.text(inputs.RUN, press.cell(inputs.RUN.name), found)
+    if not found:
+        return run_id
+    lang = press.language
+    _write_runs(press)
+    hint = (f"Le emissioni del registro sono nel foglio «{RUNS_SHEET}»: copia nella cella {inputs.RUN.cell} la "
+            "sigla di quella scelta." if lang == "it" else
+            f"The ledger's runs are on the “{RUNS_SHEET}” sheet: copy the id of the one you want into cell "
+            f"{inputs.RUN.cell}.")
+    press.say("\n".join([*(p.render(lang) for p in found), hint]), critical=True)
+    return None
+
+
+@button("Rendi definitiva emissione")
+def finalize_run(press: Press) -> None:
+    """Make the draft invoices of the run named on the panel (`Emissione`) final:
+    `toolkit invoice finalize`, from a button. The runs sheet is refreshed."""
+    from toolkit.services.invoicing import finalize
+
+    session = press.session
+    run_id = _run_id(press)
+    if run_id is None:
+        return
+    count, problems = finalize(session.ledger, run_id)
+    _stop_on_errors(problems)
+    _write_runs(press)
+    lang = press.language
+    if not count:
+        press.say("\n".join(p.render(lang) for p in problems))
+        return
+    press.say(f"Emissione {run_id}: {count} documenti ora definitivi." if lang == "it"
+              else f"Run {run_id}: {count} documents are now final.")
+
+
+@button("Annulla emissione")
+def undo_run(press: Press) -> None:
+    """Delete the draft run named on the panel (`Emissione`), its numbers given back:
+    `toolkit invoice undo`, from a button. Only the latest draft run of its series, with
+    nothing paid, can go; the service says why otherwise."""
+    from toolkit.services.invoicing import undo
+
+    session = press.session
+    run_id = _run_id(press)
+    if run_id is None:
+        return
+    count, problems = undo(session.ledger, run_id)
+    _stop_on_errors(problems)
+    _write_runs(press)
+    lang = press.language
+    press.say(f"Emissione {run_id} annullata: {count} documenti cancellati; la numerazione riprende dal primo."
+              if lang == "it" else
+              f"Run {run_id} undone: {count} documents deleted; numbering resumes from the first.")
 
 
 @button("Fatture elettroniche")
-def einvoices(book: Book) -> None:
+def einvoices(press: Press) -> None:
     """The FatturaPA files of the panel date's month, final invoices only, with the zip for
     SDI, in a folder beside the book: `toolkit einvoice --month --zip`, from a button."""
     from toolkit.basics.dates import parse_month
     from toolkit.core.invoicing import Period
     from toolkit.services.einvoice import export
 
-    session = orders.session_of(book)
-    lang = session.master.settings.language
-    day = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
+    session, lang, day = press.session, press.language, press.day
     result = export(session.master, session.ledger, month=Period(*parse_month(f"{day:%Y-%m}")),
-                    out=orders.beside(session, f"fatture-elettroniche-{day:%Y-%m}"), zip=True)
+                    out=press.beside(f"fatture-elettroniche-{day:%Y-%m}"), zip=True)
     lines = [result.summary(lang), *map(str, result.archives), *(p.render(lang) for p in result.problems[:10])]
-    message(book, "\n".join(lines), "Fatture elettroniche", critical=any(p.is_error for p in result.problems))
+    press.say("\n".join(lines), critical=any(p.is_error for p in result.problems))
+
+
+@button("Registra incasso")
+def record_payment(press: Press) -> None:
+    """Record the payment written on the panel (invoice, date, amount, method):
+    `toolkit payments record`, from a button. The same payment twice is recorded once."""
+    from toolkit.core.payments import PaymentEntry
+    from toolkit.services.payments import record
+
+    found: list[Problem] = []
+    invoice = inputs.text(inputs.INVOICE, press.cell(inputs.INVOICE.name), found)
+    paid_on = inputs.day(inputs.PAID_ON, press.cell(inputs.PAID_ON.name), found)
+    amount = inputs.amount(inputs.AMOUNT_PAID, press.cell(inputs.AMOUNT_PAID.name), found)
+    method = inputs.method(inputs.METHOD, press.cell(inputs.METHOD.name), found)
+    session, lang = press.session, press.language
+    _stop_on_errors(found)
+    assert paid_on is not None and amount is not None
+    entry = PaymentEntry(invoice, paid_on, amount, method, None, inputs.where(inputs.INVOICE))
+    result = record(session.ledger, [entry], session.master.settings.invoice_series)
+    _stop_on_errors(result.problems)
+    press.say("\n".join([result.summary(lang), *(p.render(lang) for p in result.problems[:10])]))
 
 
 @button("Stato pagamenti")
-def payment_status(book: Book) -> None:
+def payment_status(press: Press) -> None:
     """Every invoice's payments and dues as of today, written beside the book:
     `toolkit payments status --out`, from a button."""
     from toolkit.basics.dates import today_rome
     from toolkit.core.payments import Show
     from toolkit.services.payments import status
 
-    session = orders.session_of(book)
+    session = press.session
     today = today_rome()
     result = status(session.master, session.ledger, today, Show.ALL,
-                    out=orders.beside(session, f"stato-pagamenti-{today:%Y-%m-%d}.xlsx"),
-                    lang=session.master.settings.language)
-    message(book, str(result.file), "Stato pagamenti")
+                    out=press.beside(f"stato-pagamenti-{today:%Y-%m-%d}.xlsx"), lang=press.language)
+    press.say(str(result.file))
 
 
 @button("Calendario")
-def calendar(book: Book) -> None:
+def calendar(press: Press) -> None:
     """The delivery plan for the 31 days from the panel's date, written as a workbook beside
     this one (a shaded grid is many formats: a file costs one round trip, the live book one per
     format): `toolkit calendar`, from a button."""
@@ -335,9 +525,7 @@ def calendar(book: Book) -> None:
 
     from toolkit.services.calendar import plan
 
-    session = orders.session_of(book)
-    lang = session.master.settings.language
-    start = orders.order_date(find_sheet(sheets_by_name(book), PANEL), DATE_NAME)
+    session, lang, start = press.session, press.language, press.day
     target = plan(session.master, start, start + timedelta(days=30),
-                  out=orders.beside(session, f"calendario-{start:%Y-%m-%d}.xlsx"), lang=lang).file
-    message(book, (f"Calendario scritto in {target}" if lang == "it" else f"Calendar written to {target}"), "Calendario")
+                  out=press.beside(f"calendario-{start:%Y-%m-%d}.xlsx"), lang=lang).file
+    press.say(f"Calendario scritto in {target}" if lang == "it" else f"Calendar written to {target}")

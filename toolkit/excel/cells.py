@@ -12,15 +12,26 @@ formulas written are `Formula` values, which this package builds itself.
 '=HYPERLINK("#\\'Righe modello\\'!C2","C2")'
 >>> list(batches(["C3", "D7", "C3", "E9"]))
 ['C3,D7,E9']
+>>> column_formats({1: DATE, 8: CURRENCY, 12: CURRENCY}, 4)
+[('dd/mm/yyyy', 'B2:B4'), ('#,##0.00 "€"', 'I2:I4,M2:M4')]
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from toolkit.basics.cells import column_letter
+
+DATE = "dd/mm/yyyy"
+CURRENCY = '#,##0.00 "€"'
+"""Amounts in euro: Excel shows `1.234,50 €` on an Italian system, `1,234.50 €` on an English one."""
+QUANTITY = "General"
+"""As the master sheets show quantities: `12`, `2,5`, with no trailing zeros."""
+INTEGER = "0"
 
 ADDRESS_LIMIT = 255
 """Excel refuses a range address longer than 255 characters (`Range("C3,D7,...")`)."""
@@ -72,3 +83,13 @@ def batches(cells: Iterable[str], limit: int = ADDRESS_LIMIT) -> Iterator[str]:
         length += extra
     if current:
         yield ",".join(current)
+
+
+def column_formats(formats: Mapping[int, str], rows: int) -> list[tuple[str, str]]:
+    """(format, union address) pairs covering rows 2..`rows` of each formatted column: one
+    round trip per distinct format, whatever the number of rows and columns."""
+    by_code: dict[str, list[str]] = {}
+    for index, code in sorted(formats.items()):
+        letter = column_letter(index + 1)
+        by_code.setdefault(code, []).append(f"{letter}2:{letter}{rows}")
+    return [(code, address) for code, columns in by_code.items() for address in batches(columns)]

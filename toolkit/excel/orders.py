@@ -1,4 +1,4 @@
-"""What the buttons share: the live book's session, the panel's date, where output files go,
+"""What the buttons share: the panel's date, where output files go,
 and the order buttons' sheets: the preview with its flag column, and what "create" reads back.
 
 The preview sheet is the seed's list of orders for a date where the user flags which to
@@ -9,17 +9,16 @@ not exist yet. Create reads the marks back in one call and creates exactly those
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.excel.book import Book, Sheet, read_master
+from toolkit.excel import cells
+from toolkit.excel.book import Sheet
 from toolkit.services.orders import Preview
-from toolkit.services.session import Session, open_book
+from toolkit.services.session import Session
 
 SHEET = "Anteprima ordini"
 HEADERS = {
@@ -28,6 +27,9 @@ HEADERS = {
     "en": ("Create", "Date", "Template", "Customer", "Name", "Ship to", "Lines", "Quantity", "Amount",
            "Existing order", "Moved", "Last order", "Unshipped €", "Open invoices €", "Credit headroom €"),
 }
+PREVIEW_FORMATS = {1: cells.DATE, 6: cells.INTEGER, 7: cells.QUANTITY, 8: cells.CURRENCY, 11: cells.DATE,
+                   12: cells.CURRENCY, 13: cells.CURRENCY, 14: cells.CURRENCY}
+"""Every number and date of the preview: amounts in euro, dates as the panel's."""
 MARKS = {"x", "sì", "si", "s", "yes", "y", "1", "true", "vero", "✓", "✔"}
 
 NO_DATE = define(
@@ -38,13 +40,6 @@ NO_PREVIEW = define(
     "panel-no-preview", "error",
     it="Non c'è l'anteprima: premi prima «Anteprima ordini», spunta gli ordini da creare, poi «Crea ordini selezionati».",
     en="There is no preview: press “Anteprima ordini” first, flag the orders to create, then “Crea ordini selezionati”.")
-
-
-def session_of(book: Book) -> Session:
-    """The live book's checked master data, and its ledger: the team's when TOOLKIT_LEDGER_URL
-    is set, else the SQLite file beside the book (opened when a button first needs it)."""
-    session = open_book(read_master(book), lambda: Path(book.fullname), os.environ.get("TOOLKIT_LEDGER_URL"))
-    return replace(session, action="Excel")
 
 
 def beside(session: Session, name: str) -> Path:

@@ -1,8 +1,11 @@
 """The two sheets the front-end workbook adds to the master sheets: "Pannello" and "xlwings.conf".
 
 "Pannello" comes first: the date the order buttons work on (named `DataOrdini`, left empty:
-a date baked in at build time would be wrong the next day) and one button per entry of
-`toolkit.excel.buttons.BUTTONS`, bound to its Sub in the `Pannello` VBA module.
+a date baked in at build time would be wrong the next day), the other input cells of
+`toolkit.excel.inputs.FIELDS` below it (the payment to record, the order whose status to
+change, the invoice run), each laid out the same way (label, named value cell, help), and one
+button per entry of `toolkit.excel.buttons.BUTTONS`, bound to its Sub in the `Pannello` VBA
+module.
 
 "xlwings.conf" is where the embedded xlwings module looks for its settings before any file
 (xlwings' "workbook configuration"): key/value rows from A1 down to the first empty cell of
@@ -16,12 +19,14 @@ from datetime import date
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from toolkit.excel import cells
 from toolkit.excel.buttons import BUTTONS, DATE_NAME, PANEL, TITLES
+from toolkit.excel.inputs import FIELDS, Field
 
 DATE_CELL = (2, 1)
 """B3, zero-based: the date the order buttons work on."""
 CONFIG_SHEET = "xlwings.conf"
-FIRST_BUTTON_ROW = 5
+FIRST_BUTTON_ROW = DATE_CELL[0] + len(FIELDS) + 1
 BUTTON_WIDTH, BUTTON_HEIGHT, BUTTON_ROW_HEIGHT = 230, 30, 27.0
 
 VENV = "ordini-ricorrenti"
@@ -53,23 +58,26 @@ def add_panel(workbook: xlsxwriter.Workbook, xlwings_version: str) -> Worksheet:
 
     sheet.hide_gridlines(2)
     sheet.set_column(0, 0, 34)
-    sheet.set_column(1, 1, 14)
+    sheet.set_column(1, 1, 18)
     sheet.set_column(2, 2, 70)
     sheet.write_string(0, 0, TITLES["it"], title)
-    row, col = DATE_CELL
-    sheet.set_row(row, 22)
-    sheet.write_string(row, 0, "Data ordini", label)
-    sheet.write_blank(row, col, None, day)
-    sheet.write_string(row, 2, "La data per cui preparare, creare e spedire gli ordini.", help_text)
-    workbook.define_name(DATE_NAME, f"={PANEL}!${chr(65 + col)}${row + 1}")
-    sheet.data_validation(row, col, row, col, {
-        "validate": "date", "criteria": "between",
-        "minimum": date(2000, 1, 1), "maximum": date(2099, 12, 31),
-        "input_title": "Data ordini",
-        "input_message": "Scrivi una data, es. 15/04/2026: i pulsanti degli ordini lavorano su questa data.",
-        "error_title": "Data non valida",
-        "error_message": "Scrivi una data come 15/04/2026 (giorno/mese/anno).",
-    })
+    assert FIELDS[0].name == DATE_NAME
+    formats = {
+        "date": day,
+        "amount": workbook.add_format({"num_format": cells.CURRENCY, "border": 1, "bg_color": "#FFF2CC",
+                                       "valign": "vcenter"}),
+        "text": workbook.add_format({"num_format": "@", "border": 1, "bg_color": "#FFF2CC", "align": "center",
+                                     "valign": "vcenter"}),
+        "list": workbook.add_format({"border": 1, "bg_color": "#FFF2CC", "align": "center", "valign": "vcenter"}),
+    }
+    for row, field in enumerate(FIELDS, start=DATE_CELL[0]):
+        assert field.cell == f"B{row + 1}", field
+        sheet.set_row(row, 22)
+        sheet.write_string(row, 0, field.label, label)
+        sheet.write_blank(row, 1, None, formats[field.kind])
+        sheet.write_string(row, 2, field.help, help_text)
+        workbook.define_name(field.name, f"={PANEL}!$B${row + 1}")
+        sheet.data_validation(row, 1, row, 1, _validation(field))
     for i, button in enumerate(BUTTONS):
         r = FIRST_BUTTON_ROW + i
         sheet.set_row(r, BUTTON_ROW_HEIGHT)
@@ -116,3 +124,29 @@ def add_config(workbook: xlsxwriter.Workbook, xlwings_version: str) -> Worksheet
     for i, line in enumerate(notes[1:], start=first + 1):
         sheet.write_string(i, 0, line, note)
     return sheet
+
+
+def _validation(field: Field) -> dict[str, object]:
+    """What Excel checks as the user types in an input cell, and the hint it shows."""
+    if field.name == DATE_NAME:
+        return {
+            "validate": "date", "criteria": "between",
+            "minimum": date(2000, 1, 1), "maximum": date(2099, 12, 31),
+            "input_title": "Data ordini",
+            "input_message": "Scrivi una data, es. 15/04/2026: i pulsanti degli ordini lavorano su questa data.",
+            "error_title": "Data non valida",
+            "error_message": "Scrivi una data come 15/04/2026 (giorno/mese/anno).",
+        }
+    hint = {"input_title": field.label[:32], "input_message": field.help[:255]}
+    if field.kind == "date":
+        return {"validate": "date", "criteria": "between", "minimum": date(2000, 1, 1),
+                "maximum": date(2099, 12, 31), **hint, "error_title": "Data non valida",
+                "error_message": "Scrivi una data come 15/04/2026 (giorno/mese/anno)."}
+    if field.kind == "amount":
+        return {"validate": "decimal", "criteria": "between", "minimum": -999_999_999.99, "maximum": 999_999_999.99,
+                **hint, "error_title": "Importo non valido", "error_message": "Scrivi un importo in euro, es. 1.234,56."}
+    if field.kind == "list":
+        return {"validate": "list", "source": list(field.options), "ignore_blank": True, **hint,
+                "error_type": "warning", "error_title": field.label[:32],
+                "error_message": "Scegli un valore dall'elenco."}
+    return {"validate": "any", **hint}

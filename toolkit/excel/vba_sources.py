@@ -19,9 +19,17 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
-from toolkit.excel.buttons import BUTTONS, PANEL
+from toolkit.basics.problems import UnusableInput, define
+from toolkit.excel.buttons import BUTTONS, PANEL, Button
 from toolkit.excel.vba import VbaModule
 from toolkit.excel.vba.bas import read_bas, read_cls
+
+MISSING_SUB = define(
+    "workbook-missing-sub", "error",
+    it="{file}: manca la Sub di un pulsante, o non chiama la sua funzione: {subs}. Aggiungila al file .bas "
+       "(come le altre) e ricostruisci con: toolkit workbook build",
+    en="{file}: a button's Sub is missing, or does not call its function: {subs_en}. Add it to the .bas file "
+       "(like the others) and rebuild with: toolkit workbook build")
 
 _VERSION_LINE = re.compile(r"^'Version:\s*(\S+)\s*$", re.MULTILINE)
 
@@ -60,11 +68,17 @@ def our_modules(folder: Path) -> list[VbaModule]:
     panel = next((m for m in modules if m.name == PANEL), None)
     if panel is None:
         raise FileNotFoundError(f"{folder}: no module {PANEL!r} (macros/{PANEL}.bas)")
-    missing = [b.macro for b in BUTTONS if not calls(panel.source, b.macro, b.function)]
+    missing = [b for b in BUTTONS if not calls(panel.source, b.macro, b.function)]
     if missing:
-        raise ValueError(f"macros/{PANEL}.bas: these Subs are missing or do not call their function: "
-                         + ", ".join(missing))
+        raise UnusableInput(MISSING_SUB(None, file=str(Path(folder) / f"{PANEL}.bas"),
+                                        subs="; ".join(_wanted(b, "it") for b in missing),
+                                        subs_en="; ".join(_wanted(b, "en") for b in missing)))
     return modules
+
+
+def _wanted(button: Button, lang: str) -> str:
+    sub = f'Sub {button.macro}() … RunPython "import toolkit.excel as x; x.{button.function}()"'
+    return (f"pulsante «{button.caption}»: {sub}" if lang == "it" else f"button “{button.caption}”: {sub}")
 
 
 def calls(source: str, macro: str, function: str) -> bool:

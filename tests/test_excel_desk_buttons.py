@@ -1,0 +1,368 @@
+"""The buttons a desk needs, on a fake live book: one message box per press, the master read
+once, number formats on what they write, the workbook's language, and what the ledger holds
+after each new button."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import minimal
+import openpyxl
+import pytest
+from fakebook import FakeBook
+from test_excel_buttons import broken_sheets
+
+import toolkit.excel as x
+import toolkit.excel.press
+from toolkit.excel import cells
+from toolkit.excel.buttons import BUTTONS, RUNS_SHEET
+from toolkit.excel.inputs import FIELDS
+from toolkit.ledger import open_ledger
+from toolkit.ledger.db import reading
+from toolkit.ledger.deliveries import load_notes
+from toolkit.ledger.invoices import run_summaries
+from toolkit.ledger.orders import load_orders
+from toolkit.ledger.payments import receivables
+
+BOOK = "ordini-ricorrenti.xlsm"
+NAMES = {field.name: field.cell for field in FIELDS}
+"""The panel's defined names, as the built workbook has them."""
+MASTERS = len(minimal.sheets())
+
+
+def fake(tmp_path: Path, sheets=None, day=datetime(2026, 4, 9)) -> FakeBook:
+    panel = [["Ordini ricorrenti"], [None], ["Data ordini", day]]
+    return FakeBook(BOOK, {"Pannello": panel, **(sheets or minimal.sheets())},
+                    fullname=str(tmp_path / BOOK), names=NAMES)
+
+
+def english(sheets=None):
+    sheets = sheets or minimal.sheets()
+    sheets["Impostazioni"].append(["Lingua", "en"])
+    return sheets
+
+
+def fill(book: FakeBook, **values) -> None:
+    """The user types into the panel's named cells (not counted)."""
+    panel = book.sheet("Pannello")
+    for name, value in values.items():
+        row, col = int(NAMES[name][1:]), 2
+        panel.cells[(row, col)] = value
+
+
+def ledger_of(tmp_path: Path):
+    return open_ledger(None, tmp_path / BOOK)
+
+
+def orders_in(tmp_path: Path):
+    with reading(ledger_of(tmp_path)) as conn:
+        return load_orders(conn)
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """How many times a press read the master sheets."""
+    seen = []
+    real = toolkit.excel.press.read_master
+
+    def counted(book, sheets=None):
+        seen.append(1)
+        return real(book, sheets)
+
+    monkeypatch.setattr(toolkit.excel.press, "read_master", counted)
+    return seen
+
+
+@pytest.fixture
+def may(monkeypatch):
+    import toolkit.basics.dates
+
+    monkeypatch.setattr(toolkit.basics.dates, "today_rome", lambda: date(2026, 5, 4))
+
+
+def press(book: FakeBook, name: str, reads: list[int] | None = None) -> list[tuple[str, str | None, str | None]]:
+    """Press one button; the boxes it showed (each checked to be the only message box)."""
+    before = len(book.alerts)
+    if reads is not None:
+        reads.clear()
+    book.calls.clear()
+    getattr(x, name)(book)
+    shown = book.alerts[before:]
+    assert len([a for a in shown if a[2] != "yes_no"]) == 1, (name, shown)
+    if reads is not None:
+        assert len(reads) == 1, (name, len(reads))
+    return shown
+
+
+def invoiced(tmp_path: Path, sheets=None) -> FakeBook:
+    book = fake(tmp_path, sheets)
+    for name in ("preview_orders", "create_orders", "ship", "month_end_invoicing"):
+        press(book, name)
+    return book
+
+
+# --- Crea ordini selezionati: one box, one read -----------------------------------------------
+
+def test_create_shows_one_message_box_and_reads_the_master_once(tmp_path, reads):
+    book = fake(tmp_path)
+    press(book, "preview_orders", reads)
+    (shown,) = press(book, "create_orders", reads)
+    assert shown == ("Creati 1 ordini, 0 già esistenti.", "Crea ordini selezionati", "info")
+    calls = Counter(book.calls)
+    assert calls["app.alert"] == 1
+    assert calls["range.options"] == MASTERS + 1  # the master sheets, and the preview's flags
+    assert len(book.calls) < 308 // 2
+
+
+def test_the_preview_formats_every_number_it_writes(tmp_path):
+    book = fake(tmp_path)
+    x.preview_orders(book)
+    preview = book.sheet("Anteprima ordini")
+    row = preview.rows()[1]
+    assert row[8] == 252.0 and preview.format("I2") == cells.CURRENCY == '#,##0.00 "€"'
+    assert {col: preview.format(f"{col}2") for col in "BGHILMNO"} == {
+        "B": cells.DATE, "G": cells.INTEGER, "H": cells.QUANTITY, "I": cells.CURRENCY, "L": cells.DATE,
+        "M": cells.CURRENCY, "N": cells.CURRENCY, "O": cells.CURRENCY}
+    numbers = [f"{chr(65 + i)}2" for i, v in enumerate(row) if isinstance(v, float | datetime)]
+    assert numbers and all(preview.format(ref) for ref in numbers)
+    assert preview.format("I1") is None
+    assert Counter(book.calls)["range.number_format="] == 4
+
+
+# --- the workbook's language ------------------------------------------------------------------
+
+def test_data_problems_in_a_message_box_follow_an_english_workbook(tmp_path):
+    sheets = broken_sheets()
+    sheets["Impostazioni"].append(["Lingua", "en"])
+    book = fake(tmp_path, sheets)
+    (shown,) = press(book, "preview_orders")
+    text, title, mode = shown
+    assert text.splitlines()[0] == "1 error" and mode == "critical"
+    assert "“abc” is not a number" in text and "non è" not in text
+    assert title == "Order preview"
+
+
+def test_a_missing_date_in_an_english_workbook_is_english_only(tmp_path):
+    book = fake(tmp_path, english(), day=None)
+    (shown,) = press(book, "ship")
+    assert shown[0].startswith("Write the order date") and "Scrivi" not in shown[0]
+    assert shown[1:] == ("Ship (DDT)", "critical")
+
+
+def test_an_italian_workbook_still_speaks_italian(tmp_path):
+    book = fake(tmp_path, broken_sheets())
+    (shown,) = press(book, "preview_orders")
+    assert shown[0].splitlines()[0] == "1 errore" and shown[1] == "Anteprima ordini"
+
+
+# --- Pannello di controllo --------------------------------------------------------------------
+
+def test_control_panel_writes_every_order_beside_the_book(tmp_path, reads, may):
+    book = fake(tmp_path)
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    (shown,) = press(book, "control_panel", reads)
+    target = tmp_path / "pannello-ordini-2026-05-04.xlsx"
+    assert shown == (f"Pannello di controllo scritto in {target}", "Pannello di controllo", "info")
+    values = [c for s in openpyxl.load_workbook(target).worksheets for row in s.iter_rows(values_only=True) for c in row]
+    assert "OC-2026-00001" in values
+
+
+# --- Cambia stato ordine ----------------------------------------------------------------------
+
+def test_change_order_status_reads_the_panel_and_changes_the_ledger(tmp_path, reads):
+    book = fake(tmp_path)
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    fill(book, NumeroOrdine="OC-2026-00001", NuovoStato="Chiuso")
+    (shown,) = press(book, "change_order_status", reads)
+    assert shown == ("Ordine OC-2026-00001: ora «Chiuso».", "Cambia stato ordine", "info")
+    assert [o.status.value for o in orders_in(tmp_path)] == ["closed"]
+    (refused,) = press(book, "change_order_status", reads)
+    assert refused[2] == "critical" and "OC-2026-00001" in refused[0]
+    assert [o.status.value for o in orders_in(tmp_path)] == ["closed"]
+
+
+def test_change_order_status_names_the_empty_cells(tmp_path):
+    book = fake(tmp_path, english())
+    fill(book, NuovoStato="Sospeso")
+    (shown,) = press(book, "change_order_status")
+    text, title, mode = shown
+    assert mode == "critical" and title == "Change order status"
+    assert "Pannello!B8: Write “Ordine” in cell B8" in text
+    assert "Pannello!B9: “Sospeso” is not one of the choices" in text
+
+
+# --- Spedisci anche oltre il fido -------------------------------------------------------------
+
+def over_the_limit():
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Clienti", "J2", 100)
+    return sheets
+
+
+def test_ship_holds_a_customer_over_the_limit(tmp_path):
+    book = fake(tmp_path, over_the_limit())
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    (shown,) = press(book, "ship")
+    assert shown[0].startswith("DDT emessi: 0, ordini trattenuti: 1.")
+
+
+def test_ship_forced_asks_first_and_no_does_nothing(tmp_path, reads):
+    book = fake(tmp_path, over_the_limit())
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    book.answers = ["no"]
+    before = len(book.alerts)
+    reads.clear()
+    x.ship_forced(book)
+    (question,) = book.alerts[before:]
+    assert question[2] == "yes_no" and "oltre il fido" in question[0] and "09/04/2026" in question[0]
+    assert len(reads) == 1
+    assert [o.to_ship for o in orders_in(tmp_path)] == [36]
+    assert not (tmp_path / "ddt-2026-04-09.xlsx").exists()
+
+
+def test_ship_forced_on_yes_ships_and_the_ledger_says_forced(tmp_path, reads):
+    book = fake(tmp_path, over_the_limit())
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    book.answers = ["yes"]
+    question, shown = press(book, "ship_forced", reads)
+    assert question[2] == "yes_no"
+    assert shown[0].startswith("DDT emessi: 1, ordini trattenuti: 0.")
+    assert shown[1:] == ("Spedisci anche oltre il fido", "info")
+    assert [o.to_ship for o in orders_in(tmp_path)] == [0]
+    with reading(ledger_of(tmp_path)) as conn:
+        assert [n.forced for n in load_notes(conn)] == [True]
+    assert (tmp_path / "ddt-2026-04-09.xlsx").exists()
+
+
+# --- Fatturazione fine mese, Rendi definitiva, Annulla emissione ------------------------------
+
+def runs_in(tmp_path: Path):
+    with reading(ledger_of(tmp_path)) as conn:
+        return run_summaries(conn)
+
+
+def test_month_end_puts_the_run_on_the_panel_and_lists_the_runs(tmp_path, may):
+    book = invoiced(tmp_path)
+    (run,) = runs_in(tmp_path)
+    assert book.sheet("Pannello").value("B10") == run.run_id
+    assert book.alerts[-1][0].startswith(f"Emessi 1 documenti in bozza (emissione {run.run_id}, nella cella B10)")
+    listed = book.sheet(RUNS_SHEET)
+    assert listed.rows()[0] == ["Emissione", "Stato", "Dal", "Al", "Fatture", "Numeri", "Totale"]
+    assert listed.rows()[1][:2] == [run.run_id, "bozza"] and listed.rows()[1][4] == 1.0
+    assert (listed.format("C2"), listed.format("D2"), listed.format("E2"), listed.format("G2")) == (
+        cells.DATE, cells.DATE, cells.INTEGER, cells.CURRENCY)
+    assert listed.rows()[1][6] == float(run.total)
+
+
+def test_finalize_run_makes_the_panel_run_final(tmp_path, may, reads):
+    book = invoiced(tmp_path)
+    (run,) = runs_in(tmp_path)
+    (shown,) = press(book, "finalize_run", reads)
+    assert shown == (f"Emissione {run.run_id}: 1 documenti ora definitivi.", "Rendi definitiva emissione", "info")
+    assert [r.status.value for r in runs_in(tmp_path)] == ["final"]
+    assert book.sheet(RUNS_SHEET).rows()[1][1] == "definitiva"
+    (again,) = press(book, "finalize_run", reads)
+    assert again == (f"Le fatture dell'emissione {run.run_id} erano già definitive.", "Rendi definitiva emissione",
+                     "info")
+    (undo,) = press(book, "undo_run", reads)
+    assert undo[2] == "critical"
+    assert [r.status.value for r in runs_in(tmp_path)] == ["final"]
+
+
+def test_undo_run_deletes_the_draft_run(tmp_path, may, reads):
+    book = invoiced(tmp_path)
+    (run,) = runs_in(tmp_path)
+    (shown,) = press(book, "undo_run", reads)
+    assert shown[0] == f"Emissione {run.run_id} annullata: 1 documenti cancellati; la numerazione riprende dal primo."
+    assert runs_in(tmp_path) == []
+    assert book.sheet(RUNS_SHEET).rows() == [["Emissione", "Stato", "Dal", "Al", "Fatture", "Numeri", "Totale"]]
+
+
+def test_an_empty_run_cell_lists_the_runs_and_says_where(tmp_path, may):
+    book = invoiced(tmp_path)
+    (run,) = runs_in(tmp_path)
+    fill(book, Emissione=None)
+    book.sheet(RUNS_SHEET).cells.clear()
+    (shown,) = press(book, "finalize_run")
+    assert shown[2] == "critical" and "Emissione fatture" in shown[0] and "«Emissioni fatture»" in shown[0]
+    assert book.sheet(RUNS_SHEET).rows()[1][0] == run.run_id
+    assert [r.status.value for r in runs_in(tmp_path)] == ["draft"]
+
+
+# --- Registra incasso ---------------------------------------------------------------------------
+
+def test_record_payment_reads_the_panel_cells_and_records_once(tmp_path, may, reads):
+    book = invoiced(tmp_path)
+    press(book, "finalize_run")
+    fill(book, IncassoFattura="FT-2026-00001", IncassoData=datetime(2026, 5, 4), IncassoImporto=100.5,
+         IncassoModalita="Bonifico")
+    (shown,) = press(book, "record_payment", reads)
+    assert shown == ("Registrati 1 incassi, 0 già presenti.", "Registra incasso", "info")
+    (again,) = press(book, "record_payment", reads)
+    assert again[0] == "Registrati 0 incassi, 1 già presenti."
+    with reading(ledger_of(tmp_path)) as conn:
+        (receivable,) = receivables(conn)
+    assert [(p.payment_date, p.amount, p.method) for p in receivable.payments] == [
+        (date(2026, 5, 4), Decimal("100.50"), "bank-transfer")]
+
+
+def test_record_payment_names_the_bad_cells_and_records_nothing(tmp_path, may):
+    book = invoiced(tmp_path)
+    press(book, "finalize_run")
+    fill(book, IncassoFattura="FT-2026-00001", IncassoData="ieri", IncassoImporto="tanto", IncassoModalita="baratto")
+    (shown,) = press(book, "record_payment")
+    text, _, mode = shown
+    assert mode == "critical" and text.splitlines()[0] == "3 errori"
+    assert {line.split(":")[0] for line in text.splitlines()[1:]} == {"Pannello!B5", "Pannello!B6", "Pannello!B7"}
+    with reading(ledger_of(tmp_path)) as conn:
+        assert [r.payments for r in receivables(conn)] == [()]
+
+
+def test_record_payment_on_a_draft_invoice_is_refused(tmp_path, may):
+    book = invoiced(tmp_path, english())
+    fill(book, IncassoFattura="FT-2026-00001", IncassoData=datetime(2026, 5, 4), IncassoImporto=10)
+    (shown,) = press(book, "record_payment")
+    assert shown[2] == "critical" and "still a draft" in shown[0] and shown[1] == "Record payment"
+
+
+# --- every button -------------------------------------------------------------------------------
+
+def test_every_button_is_exported_and_named_in_both_languages():
+    assert len({b.macro for b in BUTTONS}) == len({b.function for b in BUTTONS}) == len(BUTTONS) == 18
+    for b in BUTTONS:
+        assert callable(getattr(x, b.function)) and b.english and b.english != b.caption
+
+
+def test_the_new_buttons_cost_the_same_round_trips_at_ten_times_the_data(tmp_path, may):
+    from test_excel_buttons import scaled
+
+    sequence = ("preview_orders", "create_orders", "control_panel", "ship_forced", "month_end_invoicing",
+                "finalize_run", "record_payment", "change_order_status")
+    per_scale = []
+    for factor in (1, 10):
+        folder = tmp_path / str(factor)
+        folder.mkdir()
+        sheets = scaled(minimal.sheets(), factor)
+        book = fake(folder, sheets)
+        book.answers = ["yes"]
+        counts = {}
+        for name in sequence:
+            if name == "record_payment":
+                fill(book, IncassoFattura="FT-2026-00001", IncassoData=datetime(2026, 5, 4), IncassoImporto=10)
+            if name == "change_order_status":
+                fill(book, NumeroOrdine="OC-2026-00001", NuovoStato="Chiuso")
+            shown = press(book, name)
+            assert shown[-1][2] == "info", (name, shown[-1][0])
+            counts[name] = Counter(book.calls)
+        assert len(orders_in(folder)) == factor
+        per_scale.append(counts)
+    for name in sequence:
+        assert per_scale[0][name] == per_scale[1][name], name

@@ -1,0 +1,146 @@
+"""The panel's input cells: what the buttons read besides the master data, and how each is read.
+
+Each cell sits on the "Pannello" sheet like the order date: a label in column A, the value in
+column B under a defined name, a line of help in column C. A button reads its cells by name
+(one round trip each) and turns each value into what the service wants; a value it cannot use
+is a problem naming its cell (`Pannello!B6`), in the workbook's language, so the message box
+says which cell to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from toolkit.basics.cells import Location
+from toolkit.basics.dates import NotADate, to_date
+from toolkit.basics.limits import AMOUNT
+from toolkit.basics.money import NotANumber, cents, to_decimal
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import PaymentMethod, choices, normalize, parse
+from toolkit.core.orders import STATUS_LABELS, OrderStatus
+
+PANEL = "Pannello"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """An input cell of the panel."""
+
+    name: str
+    """Its defined name, which the buttons read."""
+    cell: str
+    label: str
+    help: str
+    kind: str
+    """"date", "amount", "text" or "list" (a dropdown of `options`)."""
+    options: tuple[str, ...] = ()
+
+
+ORDER_DATE = Field("DataOrdini", "B3", "Data ordini", "La data per cui preparare, creare e spedire gli ordini.", "date")
+INVOICE = Field("IncassoFattura", "B4", "Fattura incassata",
+                "«Registra incasso»: il numero della fattura, es. FT-2026-00001.", "text")
+PAID_ON = Field("IncassoData", "B5", "Data incasso", "«Registra incasso»: il giorno dell'accredito.", "date")
+AMOUNT_PAID = Field("IncassoImporto", "B6", "Importo incassato",
+                    "«Registra incasso»: in euro, negativo per il rimborso di una nota di credito.", "amount")
+METHOD = Field("IncassoModalita", "B7", "Modalità incasso", "«Registra incasso»: facoltativa.", "list",
+               tuple(choices(PaymentMethod, "it")))
+ORDER = Field("NumeroOrdine", "B8", "Ordine", "«Cambia stato ordine»: il numero, es. OC-2026-00001.", "text")
+STATUS = Field("NuovoStato", "B9", "Nuovo stato", "«Cambia stato ordine»: solo i passaggi ammessi.", "list",
+               tuple(it for status, (it, _en) in STATUS_LABELS.items() if status is not OrderStatus.COMPLETED))
+RUN = Field("Emissione", "B10", "Emissione fatture",
+            "«Rendi definitiva» / «Annulla emissione»: la sigla, scritta qui dalla fatturazione.", "text")
+
+FIELDS: tuple[Field, ...] = (ORDER_DATE, INVOICE, PAID_ON, AMOUNT_PAID, METHOD, ORDER, STATUS, RUN)
+"""In the order of the panel's rows, from B3 down."""
+
+MISSING = define(
+    "panel-missing-value", "error",
+    it="Scrivi «{label}» nella cella {cell} del foglio Pannello, poi riprova.",
+    en="Write “{label}” in cell {cell} of the Pannello sheet, then try again.")
+BAD_DATE = define(
+    "panel-bad-date", "error",
+    it="«{value}» non è una data: scrivila come 09/04/2026.",
+    en="“{value}” is not a date: write it as 09/04/2026.")
+BAD_AMOUNT = define(
+    "panel-bad-amount", "error",
+    it="«{value}» non è un importo: scrivi un importo in euro e centesimi diverso da zero, es. 1.234,56.",
+    en="“{value}” is not an amount: write an amount in euro and cents other than zero, e.g. 1234.56.")
+BAD_CHOICE = define(
+    "panel-bad-choice", "error",
+    it="«{value}» non è tra le scelte di «{label}»: usa una di {options}.",
+    en="“{value}” is not one of the choices for “{label}”: use one of {options}.")
+
+def where(field: Field) -> Location:
+    return Location(PANEL, field.cell)
+
+
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(field: Field, value: Any, problems: list[Problem]) -> str:
+    """A code as typed; a whole number Excel stored as 12.0 reads "12"."""
+    if blank(value):
+        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def day(field: Field, value: Any, problems: list[Problem]) -> date | None:
+    if blank(value):
+        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    try:
+        return to_date(value)
+    except NotADate:
+        problems.append(BAD_DATE(where(field), value=value))
+        return None
+
+
+def amount(field: Field, value: Any, problems: list[Problem]) -> Decimal | None:
+    """Euro and cents, not zero, within the toolkit's bounds."""
+    if blank(value):
+        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
+        return None
+    try:
+        found = to_decimal(value)
+    except NotANumber:
+        problems.append(BAD_AMOUNT(where(field), value=value))
+        return None
+    if found.is_finite() and AMOUNT.admits(found) and found != 0:
+        rounded = cents(found)
+        if abs(rounded - found) < Decimal("0.000001"):
+            return rounded
+    problems.append(BAD_AMOUNT(where(field), value=value))
+    return None
+
+
+def method(field: Field, value: Any, problems: list[Problem]) -> PaymentMethod | None:
+    """A payment method by any of its words; blank is none."""
+    if blank(value):
+        return None
+    try:
+        return parse(PaymentMethod, str(value))
+    except ValueError:
+        problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
+        return None
+
+
+def status(field: Field, value: Any, problems: list[Problem]) -> OrderStatus | None:
+    """An order status by its Italian or English label, or its code (`in-progress`)."""
+    if blank(value):
+        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
+        return None
+    wanted = normalize(str(value))
+    for member, labels in STATUS_LABELS.items():
+        if wanted in {normalize(member.value), *(normalize(word) for word in labels)}:
+            return member
+    problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
+    return None

@@ -1,0 +1,99 @@
+"""One press of a button: what it reads from the book once, the language it answers in, and its
+one message box.
+
+A button's work reads the sheets' names, the master data and the panel's cells; with the
+book behind a COM call each, reading the master twice (as "Crea ordini selezionati" once did,
+preview and create each reading it) doubles the wait. So a press reads each of them at most
+once, on first use, and keeps it. It also learns the workbook's language from the master
+data (its *Lingua* setting, read even when other settings are wrong) so that every message
+the press shows, the data problems included, speaks the workbook's language. And it shows
+one message box: `say` refuses a second one, so a button cannot stack boxes on the user.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from toolkit.excel import orders
+from toolkit.excel.book import Book, Sheet, ask, find_sheet, message, read_master, sheets_by_name
+from toolkit.services.check import BookChecked, check_book
+from toolkit.services.session import Session, start
+
+PANEL = "Pannello"
+DATE_NAME = "DataOrdini"
+"""The panel's date cell (B3), by its defined name."""
+
+
+class Press:
+    """The state of one press: built by the `button` decorator, handed to the button's body."""
+
+    def __init__(self, book: Book, titles: dict[str, str]):
+        self.book = book
+        self.titles = titles
+        """The message box's title per language: the button's caption, in Italian and English."""
+        self.lang: str | None = None
+        """The workbook's language, once the master data was read; None before."""
+        self.said = 0
+
+    @cached_property
+    def sheets(self) -> dict[str, Sheet]:
+        return sheets_by_name(self.book)
+
+    @cached_property
+    def checked(self) -> BookChecked:
+        """The master data's check, read from the live book once per press."""
+        result = check_book(read_master(self.book, self.sheets))
+        self.lang = result.lang
+        return result
+
+    @cached_property
+    def session(self) -> Session:
+        """The checked master data and its ledger: the team's when TOOLKIT_LEDGER_URL is set,
+        else the SQLite file beside the book (opened when the button first needs it).
+        `ProblemsFound` when the master data has errors."""
+        from dataclasses import replace
+
+        checked = self.checked
+        session = start(checked.checked, lambda: Path(self.book.fullname), os.environ.get("TOOLKIT_LEDGER_URL"))
+        return replace(session, action="Excel")
+
+    @property
+    def language(self) -> str:
+        """The workbook's language (the master data is read if it was not yet)."""
+        return self.checked.lang
+
+    @property
+    def panel(self) -> Sheet | None:
+        return find_sheet(self.sheets, PANEL)
+
+    @cached_property
+    def day(self) -> date:
+        """The panel's date (`DataOrdini`)."""
+        return orders.order_date(self.panel, DATE_NAME)
+
+    def cell(self, name: str) -> Any:
+        """The value of one of the panel's named cells (None without a panel)."""
+        panel = self.panel
+        return panel.range(name).value if panel is not None else None
+
+    def beside(self, name: str) -> Path:
+        """Where a button's printable output goes: a file beside the workbook."""
+        return orders.beside(self.session, name)
+
+    def title(self, lang: str | None = None) -> str:
+        return self.titles.get(lang or self.lang or "it", self.titles["it"])
+
+    def say(self, text: str, critical: bool = False, title: str | None = None) -> None:
+        """The press's one message box."""
+        if self.said:
+            raise RuntimeError(f"a second message box in one press: {text[:60]!r}")
+        self.said += 1
+        message(self.book, text, title or self.title(), critical=critical)
+
+    def ask(self, text: str) -> bool:
+        """A Yes/No question before a deliberate act; it is not the press's message box."""
+        return ask(self.book, text, self.title())
