@@ -110,7 +110,7 @@ def test_create_shows_one_message_box_and_reads_the_master_once(tmp_path, reads)
     book = fake(tmp_path)
     press(book, "preview_orders", reads)
     (shown,) = press(book, "create_orders", reads)
-    assert shown == ("Creati 1 ordini, 0 già esistenti.", "Crea ordini selezionati", "info")
+    assert shown == ("Creato 1 ordine, 0 già esistenti.", "Crea ordini selezionati", "info")
     calls = Counter(book.calls)
     assert calls["app.alert"] == 1
     assert calls["range.options"] == MASTERS + 1  # the master sheets, and the preview's flags
@@ -253,7 +253,7 @@ def test_month_end_puts_the_run_on_the_panel_and_lists_the_runs(tmp_path, may):
     book = invoiced(tmp_path)
     (run,) = runs_in(tmp_path)
     assert book.sheet("Pannello").value("B10") == run.run_id
-    assert book.alerts[-1][0].startswith(f"Emessi 1 documenti in bozza (emissione {run.run_id}, nella cella B10)")
+    assert book.alerts[-1][0].startswith(f"Emesso 1 documento in bozza (emissione {run.run_id}, nella cella B10)")
     listed = book.sheet(RUNS_SHEET)
     assert listed.rows()[0] == ["Emissione", "Stato", "Dal", "Al", "Fatture", "Numeri", "Totale"]
     assert listed.rows()[1][:2] == [run.run_id, "bozza"] and listed.rows()[1][4] == 1.0
@@ -305,9 +305,9 @@ def test_record_payment_reads_the_panel_cells_and_records_once(tmp_path, may, re
     fill(book, IncassoFattura="FT-2026-00001", IncassoData=datetime(2026, 5, 4), IncassoImporto=100.5,
          IncassoModalita="Bonifico")
     (shown,) = press(book, "record_payment", reads)
-    assert shown == ("Registrati 1 incassi, 0 già presenti.", "Registra incasso", "info")
+    assert shown == ("Registrato 1 incasso, 0 già presenti.", "Registra incasso", "info")
     (again,) = press(book, "record_payment", reads)
-    assert again[0] == "Registrati 0 incassi, 1 già presenti."
+    assert again[0] == "Registrati 0 incassi, 1 già presente."
     with reading(ledger_of(tmp_path)) as conn:
         (receivable,) = receivables(conn)
     assert [(p.payment_date, p.amount, p.method) for p in receivable.payments] == [

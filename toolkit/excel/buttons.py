@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from toolkit.basics import runtime
+from toolkit.basics import runtime, wording
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput
 from toolkit.excel import cells, inputs, orders, report
 from toolkit.excel.book import (
@@ -365,10 +365,11 @@ def month_end_invoicing(press: Press) -> None:
         _write_runs(press)
         count = len(result.invoices)
         where = (f", nella cella {inputs.RUN.cell}" if lang == "it" else f", in cell {inputs.RUN.cell}") if shown else ""
-        summary = (f"Emessi {count} documenti in bozza (emissione {result.run_id}{where}): controllali, "
-                   "poi premi «Rendi definitiva emissione»." if lang == "it" else
-                   f"Issued {count} draft documents (run {result.run_id}{where}): check them, then press "
-                   "“Rendi definitiva emissione”.")
+        summary = (f"{'Emesso' if count == 1 else 'Emessi'} {wording.count(count, 'documento', 'documenti')} in bozza "
+                   f"(emissione {result.run_id}{where}): controllali, poi premi «Rendi definitiva emissione»."
+                   if lang == "it" else
+                   f"Issued {wording.count(count, 'draft document', 'draft documents')} (run {result.run_id}{where}): "
+                   "check them, then press “Rendi definitiva emissione”.")
     lines = [summary, *map(str, result.files), *(p.render(lang) for p in result.problems[:10])]
     press.say("\n".join(lines))
 
