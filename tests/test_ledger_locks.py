@@ -161,3 +161,17 @@ def test_the_demo_writes_into_the_ledger_it_is_given(tmp_path):
     assert not list((tmp_path / "demo").glob("*.ledger.sqlite"))
     again = toolkit("demo", "--out", str(tmp_path / "demo"), "--ledger", url, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
+
+
+def test_a_team_ledger_without_its_driver_says_what_to_install(monkeypatch):
+    import importlib.util
+
+    from toolkit.basics.problems import UnusableInput
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "psycopg" else real(name, *a))
+    with pytest.raises(UnusableInput) as refused:
+        open_ledger("postgresql://desk:secret@server/ledger")
+    assert refused.value.problem.code == "ledger-no-driver"
+    message = refused.value.problem.message("en")
+    assert 'pip install "recurring-orders-toolkit[postgres]"' in message and "secret" not in message

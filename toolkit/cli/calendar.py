@@ -13,6 +13,7 @@ from toolkit.cli.session import open_master, parse_day
 
 def register(app: typer.Typer) -> None:
     @app.command("calendar")
+    @output.with_progress("Calendario consegne", "Delivery plan")
     def calendar_cmd(
         workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
         date_from: str = typer.Option(..., "--from", help="Primo giorno / first day."),

@@ -18,6 +18,7 @@ from toolkit.cli.session import open_session
 
 def register(app: typer.Typer) -> None:
     @app.command("einvoice")
+    @output.with_progress("Fatture elettroniche", "Writing e-invoices")
     def einvoice(
         workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
         run_id: str | None = typer.Option(None, "--run", help="Le fatture di questa emissione / this run's invoices "

@@ -79,6 +79,7 @@ def _run_json(r: RunSummary) -> dict[str, object]:
 
 
 @invoice_app.command("run")
+@output.with_progress("Fatturazione del mese", "Invoicing the month")
 def run_cmd(
     workbook: Path = WorkbookArg,
     month: str = typer.Option(..., "--month", help="Mese da fatturare / month to invoice: 2026-04."),
@@ -159,6 +160,7 @@ def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg, json: bool = Js
 
 
 @invoice_app.command("finalize")
+@output.with_progress("Fatture definitive", "Finalizing invoices")
 def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
                  out: Path | None = typer.Option(None, "--out", help="Riscrivi qui la cartella per il commercialista / "
                                                  "rewrite the accountants' workbook here."),
@@ -191,6 +193,7 @@ def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
 
 
 @invoice_app.command("export")
+@output.with_progress("Cartella per il commercialista", "Accountants' workbook")
 def export_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
                out: Path = typer.Option(..., "--out", help="Cartella dei risultati / output folder."),
                per_customer: bool = PerCustomerOption, copies: bool = CopiesOption,
@@ -276,6 +279,7 @@ def _report_recorded(result: Recorded, json: bool) -> None:
 
 
 @payments_app.command("import")
+@output.with_progress("Importazione incassi", "Importing payments")
 def import_cmd(workbook: Path = WorkbookArg,
                file: Path = typer.Argument(..., help="Foglio o CSV degli incassi / payments sheet or CSV: "
                                            "Fattura, Data, Importo[, Modalità, Riferimento]."),
@@ -290,6 +294,7 @@ def import_cmd(workbook: Path = WorkbookArg,
 
 
 @payments_app.command("status")
+@output.with_progress("Scadenzario", "Payment status")
 def status_cmd(workbook: Path = WorkbookArg,
                unpaid: bool = typer.Option(False, "--unpaid", help="Solo le non pagate / only those not paid in full."),
                paid: bool = typer.Option(False, "--paid", help="Solo le pagate / only those paid in full."),

@@ -27,6 +27,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(str(write_sample(folder, lang=lang)))
 
     @app.command("check")
+    @output.with_progress("Controllo dati", "Data check")
     def check(
         workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook (.xlsx, .xlsm, .ods, .xls)."),
         json: bool = JsonOption, verbose: bool = VerboseOption,

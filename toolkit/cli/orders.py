@@ -28,6 +28,7 @@ def _it() -> bool:
 
 
 @orders_app.command("preview")
+@output.with_progress("Anteprima ordini", "Previewing orders")
 def preview_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                 catch_up: bool = typer.Option(True, "--catch-up/--no-catch-up",
                                               help="Includi i giorni saltati / include missed days."),
@@ -57,6 +58,7 @@ def _preview_row(row: PreviewRow) -> dict[str, Any]:
 
 
 @orders_app.command("create")
+@output.with_progress("Creazione ordini", "Creating orders")
 def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                only: str | None = typer.Option(None, "--only", help="Solo questi modelli / only these templates: T1,T2."),
                exclude: str | None = typer.Option(None, "--exclude", help="Escludi questi modelli / leave these out: T1,T2."),
@@ -149,6 +151,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(orders_app, name="orders")
 
     @app.command("panel")
+    @output.with_progress("Pannello ordini", "Order panel")
     def panel_cmd(workbook: Path = WorkbookArg,
                   out: Path = typer.Option(..., "--out", help="File .xlsx del pannello / panel workbook to write."),
                   ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:

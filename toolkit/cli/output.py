@@ -11,18 +11,21 @@ the arguments is answered in JSON, and a file that cannot be read in the languag
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 
 import typer
 
 from toolkit.basics.problems import Problem, Severity
+
+P = ParamSpec("P")
 
 LANGUAGES = ("it", "en")
 
@@ -104,6 +107,30 @@ def _verbose_given(value: bool) -> bool:
 
 VerboseOption = typer.Option(False, "--verbose", "-v", callback=_verbose_given,
                              help="Tutti gli avvisi, uno per riga / every warning, one per line.")
+
+
+def with_progress(it: str, en: str) -> Callable[[Callable[P, None]], Callable[P, None]]:
+    """A verb that can take a while shows that it is working: a progress bar on the terminal
+    (spinner, pulsing bar, time elapsed) for as long as it runs, gone when it ends. Only when a
+    person watches — stdout and stderr both a terminal, no --json — so pipes and programs get
+    exactly what they got before."""
+
+    def decorate(verb: Callable[P, None]) -> Callable[P, None]:
+        @functools.wraps(verb)
+        def run(*args: P.args, **kwargs: P.kwargs) -> None:
+            if json_mode() or not (sys.stdout.isatty() and sys.stderr.isatty()):
+                return verb(*args, **kwargs)
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                          console=Console(stderr=True), transient=True) as bar:
+                bar.add_task(it if lang() == "it" else en, total=None)
+                return verb(*args, **kwargs)
+
+        return run
+
+    return decorate
 
 
 def print_problems(problems: Iterable[Problem]) -> None:

@@ -15,6 +15,7 @@ from toolkit.cli.session import codes, open_session, parse_day
 
 def register(app: typer.Typer) -> None:
     @app.command("print")
+    @output.with_progress("Stampa documenti", "Printing documents")
     def print_cmd(
         kind: str = typer.Argument(..., help="orders, ddt, invoices (fatture e note di credito / and credit notes)."),
         workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),

@@ -31,6 +31,7 @@ def _it() -> bool:
 
 def register(app: typer.Typer) -> None:
     @app.command("ship")
+    @output.with_progress("Emissione DDT", "Issuing DDTs")
     def ship_cmd(
         workbook: Path = WorkbookArg,
         date: str = DateOption,
@@ -76,6 +77,7 @@ def register(app: typer.Typer) -> None:
         output.exit_for(result.problems)
 
     @app.command("distribution")
+    @output.with_progress("Lista di distribuzione", "Distribution list")
     def distribution_cmd(
         workbook: Path = WorkbookArg,
         date: str = DateOption,
@@ -97,6 +99,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(str(lists.pdf(path)))
 
     @app.command("production")
+    @output.with_progress("Lista di produzione", "Production list")
     def production_cmd(
         workbook: Path = WorkbookArg,
         date: str = DateOption,

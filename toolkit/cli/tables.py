@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from toolkit.basics.wording import euro, number
 from toolkit.core.invoicing import Invoice, InvoiceKind
@@ -32,12 +34,28 @@ def _console() -> Console:
     return console
 
 
-def _table(title: str | None, heads: Sequence[str], right: Sequence[int] = ()) -> Table:
-    table = Table(title=title, title_justify="left")
+def _show(table: Table, console: Console | None = None) -> None:
+    """Print `table` with its numbers, dates and codes whole: on a narrow terminal only the
+    name columns fold, and the rest keeps the width its longest cell needs."""
+    for column in table.columns:
+        if column.no_wrap:
+            cells = [Text.from_markup(str(c)).cell_len for c in column.cells]
+            column.min_width = max([Text(str(column.header)).cell_len, *cells])
+    (console or _console()).print(table)
+
+
+def _table(title: str | None, heads: Sequence[str], right: Sequence[int] = (), wraps: Sequence[int] = ()) -> Table:
+    """A table with light rules; only the `wraps` columns (names) may fold on a narrow terminal."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for i, head in enumerate(heads):
-        table.add_column(head, justify="right" if i in right else "left", no_wrap=True, overflow="ellipsis",
-                         max_width=32)
+        table.add_column(head, justify="right" if i in right else "left", no_wrap=i not in wraps,
+                         overflow="fold" if i in wraps else "ellipsis", max_width=32 if i in wraps else None)
     return table
+
+
+def _quantity(value: Decimal, lang: str) -> str:
+    """A quantity without the ledger's trailing zeros: 10, 2,5."""
+    return number(value.normalize() if value == value.to_integral() else value.normalize(), lang)
 
 
 def _money(value: Decimal | None, lang: str) -> str:
@@ -50,11 +68,11 @@ def print_preview(preview: Preview, lang: str) -> None:
     console = _console()
     table = _table(("Ordini in scadenza il " if it else "Orders due on ") + preview.day.strftime("%d/%m/%Y"),
                    ("Data", "Modello", "Cliente", "Ragione sociale", "Righe", "Quantità", "Importo", "Ordine") if it
-                   else ("Date", "Template", "Customer", "Name", "Lines", "Quantity", "Amount", "Order"), (4, 5, 6))
+                   else ("Date", "Template", "Customer", "Name", "Lines", "Quantity", "Amount", "Order"), (4, 5, 6), (3,))
     for r in preview.rows:
         table.add_row(f"{r.day:%d/%m/%Y}{'*' if r.changed else ''}", r.template, r.customer, r.customer_name,
-                      str(r.lines), number(r.quantity, lang), euro(r.amount, lang), r.existing or "")
-    console.print(table)
+                      str(r.lines), _quantity(r.quantity, lang), euro(r.amount, lang), r.existing or "")
+    _show(table, console)
     if preview.missed_days:
         days = ", ".join(d.strftime("%d/%m") for d in preview.missed_days)
         console.print(("Giorni recuperati: " if it else "Missed days caught up: ") + days)
@@ -71,7 +89,7 @@ def print_preview(preview: Preview, lang: str) -> None:
                          euro(exposure.last_order_amount, lang) if exposure.last_order_date else "",
                          euro(exposure.unshipped, lang), euro(exposure.outstanding, lang), _money(limit, lang),
                          f"[red]{shown}[/red]" if headroom is not None and headroom < 0 else shown)
-    console.print(position)
+    _show(position, console)
 
 
 def print_orders(orders: Sequence[Order], lang: str) -> None:
@@ -80,8 +98,8 @@ def print_orders(orders: Sequence[Order], lang: str) -> None:
                    else ("Order", "Date", "Template", "Customer", "Status", "Quantity", "To ship", "Amount"), (5, 6, 7))
     for o in orders:
         table.add_row(o.number, f"{o.order_date:%d/%m/%Y}", o.template, o.customer, STATUS_LABELS[o.status][0 if it else 1],
-                      number(o.quantity, lang), number(o.to_ship, lang), euro(o.amount, lang))
-    _console().print(table)
+                      _quantity(o.quantity, lang), _quantity(o.to_ship, lang), euro(o.amount, lang))
+    _show(table)
 
 
 def print_runs(runs: Sequence[RunSummary], lang: str) -> None:
@@ -92,7 +110,7 @@ def print_runs(runs: Sequence[RunSummary], lang: str) -> None:
         status = ("bozza" if r.status.value == "draft" else "definitiva") if it else r.status.value
         table.add_row(r.run_id, status, f"{r.first_date:%d/%m/%Y}–{r.last_date:%d/%m/%Y}", str(r.invoices), r.numbers,
                       euro(r.total, lang))
-    _console().print(table)
+    _show(table)
 
 
 def print_invoices(invoices: Sequence[Invoice], lang: str) -> None:
@@ -103,7 +121,7 @@ def print_invoices(invoices: Sequence[Invoice], lang: str) -> None:
         kind = ("NC" if it else "CN") if x.kind is InvoiceKind.CREDIT_NOTE else ("FT" if it else "INV")
         table.add_row(x.number or ("(anteprima)" if it else "(preview)"), f"{x.invoice_date:%d/%m/%Y}", kind,
                       x.customer, euro(x.taxable, lang), euro(x.vat, lang), euro(x.total, lang), str(len(x.deliveries)))
-    _console().print(table)
+    _show(table)
 
 
 def print_payments(rows: Sequence[PaymentStatus], lang: str) -> None:
@@ -116,4 +134,4 @@ def print_payments(rows: Sequence[PaymentStatus], lang: str) -> None:
                if r.next_due and r.days_to_due is not None else "")
         table.add_row(r.number, f"{r.invoice_date:%d/%m/%Y}", r.customer, euro(r.total, lang), euro(r.collected, lang),
                       euro(r.outstanding, lang), "✓" if r.paid else "", due)
-    _console().print(table)
+    _show(table)

@@ -15,6 +15,7 @@ file appears with the first write.
 from __future__ import annotations
 
 import getpass
+import importlib.util
 import os
 import sqlite3
 from collections import defaultdict
@@ -49,6 +50,13 @@ LEDGER_UNSUPPORTED = define(
        "o in PostgreSQL (postgresql://utente:password@server/database). Correggi --ledger o TOOLKIT_LEDGER_URL.",
     en="The ledger {url} cannot be used: the toolkit keeps its ledger in a SQLite file (sqlite:///path) or in "
        "PostgreSQL (postgresql://user:password@server/database). Fix --ledger or TOOLKIT_LEDGER_URL.")
+
+LEDGER_NO_DRIVER = define(
+    "ledger-no-driver", "error",
+    it="Per il registro {url} serve il driver PostgreSQL, non installato: pip install "
+       "\"recurring-orders-toolkit[postgres]\" (o pip install \"psycopg[binary]\") nello stesso ambiente.",
+    en="The ledger {url} needs the PostgreSQL driver, which is not installed: pip install "
+       "\"recurring-orders-toolkit[postgres]\" (or pip install \"psycopg[binary]\") in the same environment.")
 
 SQLITE_BUSY_MS = 60_000
 """How long a SQLite statement waits for a lock it needs inside a transaction (a reader while a
@@ -117,6 +125,8 @@ def _engine(url: str, holder: Holder) -> Engine:
     shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg2", "psycopg"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+        if importlib.util.find_spec("psycopg") is None:
+            raise UnusableInput(LEDGER_NO_DRIVER(None, url=shown))
         return create_engine(parsed, pool_pre_ping=True, connect_args={"application_name": holder.tag()})
     if parsed.drivername != "sqlite":
         raise UnusableInput(LEDGER_UNSUPPORTED(None, url=shown))
