@@ -34,3 +34,52 @@ def test_verbose_prints_every_warning(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 17
     assert "warning: Order 10 held." in lines
+
+
+def test_version_and_shell_completion_are_offered():
+    import subprocess
+    import sys
+    from importlib.metadata import version
+
+    run = subprocess.run([sys.executable, "-m", "toolkit", "--version"], capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stdout.strip()) == (0, f"toolkit {version('recurring-orders-toolkit')}")
+    shown = subprocess.run([sys.executable, "-m", "toolkit", "--show-completion", "bash"], capture_output=True,
+                           text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "SHELL": "/bin/bash"})
+    assert shown.returncode == 0 and "complete" in shown.stdout
+
+
+def test_a_progress_bar_only_for_a_person_at_a_terminal(monkeypatch, capsys):
+    ran: list[str] = []
+
+    @output.with_progress("Prova", "Test")
+    def verb() -> None:
+        ran.append("done")
+
+    output.reset()
+    verb()
+    assert ran == ["done"] and capsys.readouterr().err == ""
+    shown: list[str] = []
+
+    class Bar:
+        def __init__(self, *columns, **options):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def add_task(self, description, total=None):
+            shown.append(description)
+
+    import rich.progress
+
+    monkeypatch.setattr(rich.progress, "Progress", Bar)
+    monkeypatch.setattr(output.sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(output.sys.stderr, "isatty", lambda: True, raising=False)
+    verb()
+    assert shown == ["Prova"] and ran == ["done", "done"]
+    output.answer_in_json(["--json"])
+    verb()
+    assert shown == ["Prova"] and ran == ["done"] * 3
