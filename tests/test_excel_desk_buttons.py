@@ -266,7 +266,7 @@ def test_finalize_run_makes_the_panel_run_final(tmp_path, may, reads):
     book = invoiced(tmp_path)
     (run,) = runs_in(tmp_path)
     (shown,) = press(book, "finalize_run", reads)
-    assert shown == (f"Emissione {run.run_id}: 1 documenti ora definitivi.", "Rendi definitiva emissione", "info")
+    assert shown == (f"Emissione {run.run_id}: 1 documento ora definitivo.", "Rendi definitiva emissione", "info")
     assert [r.status.value for r in runs_in(tmp_path)] == ["final"]
     assert book.sheet(RUNS_SHEET).rows()[1][1] == "definitiva"
     (again,) = press(book, "finalize_run", reads)
@@ -281,7 +281,7 @@ def test_undo_run_deletes_the_draft_run(tmp_path, may, reads):
     book = invoiced(tmp_path)
     (run,) = runs_in(tmp_path)
     (shown,) = press(book, "undo_run", reads)
-    assert shown[0] == f"Emissione {run.run_id} annullata: 1 documenti cancellati; la numerazione riprende dal primo."
+    assert shown[0] == f"Emissione {run.run_id} annullata: 1 documento cancellato; la numerazione riprende dal primo."
     assert runs_in(tmp_path) == []
     assert book.sheet(RUNS_SHEET).rows() == [["Emissione", "Stato", "Dal", "Al", "Fatture", "Numeri", "Totale"]]
 

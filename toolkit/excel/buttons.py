@@ -442,8 +442,9 @@ def finalize_run(press: Press) -> None:
     if not count:
         press.say("\n".join(p.render(lang) for p in problems))
         return
-    press.say(f"Emissione {run_id}: {count} documenti ora definitivi." if lang == "it"
-              else f"Run {run_id}: {count} documents are now final.")
+    press.say(f"Emissione {run_id}: {wording.count(count, 'documento ora definitivo', 'documenti ora definitivi')}."
+              if lang == "it" else
+              f"Run {run_id}: {wording.count(count, 'document is', 'documents are')} now final.")
 
 
 @button("Annulla emissione")
@@ -461,9 +462,10 @@ def undo_run(press: Press) -> None:
     _stop_on_errors(problems)
     _write_runs(press)
     lang = press.language
-    press.say(f"Emissione {run_id} annullata: {count} documenti cancellati; la numerazione riprende dal primo."
-              if lang == "it" else
-              f"Run {run_id} undone: {count} documents deleted; numbering resumes from the first.")
+    press.say(f"Emissione {run_id} annullata: {wording.count(count, 'documento cancellato', 'documenti cancellati')}; "
+              "la numerazione riprende dal primo." if lang == "it" else
+              f"Run {run_id} undone: {wording.count(count, 'document', 'documents')} deleted; numbering resumes from "
+              "the first.")
 
 
 @button("Fatture elettroniche")
