@@ -51,6 +51,12 @@ INVOICE = record(number=TEXT_OR_NULL, kind={"enum": ["invoice", "credit-note"]},
                  total=DECIMAL, ddts=array(record(number=TEXT, date=DATE)),
                  dues=array(record(date=DATE, amount=DECIMAL)), lines=INT)
 
+REQUEST = record(
+    id=INT, customer=TEXT, kind={"enum": ["complaint", "request", "information", "return", "warranty"]}, text=TEXT,
+    status={"enum": ["open", "closed"]}, opened_at=TEXT, opened_by=TEXT, closed_at=TEXT_OR_NULL, closed_by=TEXT_OR_NULL,
+    history=array(record(at=TEXT, by=TEXT, action={"enum": ["opened", "acted", "closed"]}, text=TEXT_OR_NULL)))
+"""A request and its history; `opened_at`, `closed_at` and `at` are ISO date-times (seconds)."""
+
 PAYMENT = record(invoice=TEXT, date=DATE, amount=DECIMAL, method=TEXT_OR_NULL, reference=TEXT_OR_NULL)
 
 RESULTS: dict[str, dict[str, Schema]] = {
@@ -111,6 +117,10 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "archives": array(PATH),
     },
     "print": {"printed": array(TEXT), "workbook": PATH_OR_NULL, "pdf": PATH_OR_NULL},
+    "requests add": {"request": {"anyOf": [REQUEST, {"type": "null"}]}},
+    "requests act": {"request": {"anyOf": [REQUEST, {"type": "null"}]}},
+    "requests close": {"request": {"anyOf": [REQUEST, {"type": "null"}]}},
+    "requests list": {"requests": array(REQUEST), "file": PATH_OR_NULL},
 }
 """Each verb's result fields, present when the verb got as far as its result."""
 
