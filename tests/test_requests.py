@@ -9,16 +9,8 @@ from sqlalchemy import text
 
 from toolkit.basics.vocab import RequestKind, parse
 from toolkit.core.requests import RequestAction, RequestStatus
-from toolkit.ledger import open_ledger
 from toolkit.ledger.db import writing
 from toolkit.services.requests import act, add, close, listing
-
-
-@pytest.fixture
-def ledger(tmp_path):
-    made = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    yield made
-    made.engine.dispose()
 
 
 def test_kinds_in_both_languages():
