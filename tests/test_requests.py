@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
+from toolkit.basics.dates import rome_time
 from toolkit.basics.vocab import RequestKind, parse
 from toolkit.core.requests import RequestAction, RequestStatus
 from toolkit.ledger.db import writing
@@ -89,6 +90,9 @@ def test_the_workbook_has_the_requests_and_their_history(sample_master, ledger, 
     steps = [(r[0], r[4], r[5]) for r in ([c.value for c in row] for row in history.iter_rows(min_row=2))]
     assert steps == [(opened.id, "Aperta", "Pallet rotto"), (opened.id, "Azione", "Chiamato il vettore"),
                      (opened.id + 1, "Aperta", "Reso di 3 cartoni")]
+    [stored, _] = listing(sample_master, ledger, open_only=True).requests
+    shown = history["C2"].value
+    assert abs((shown - rome_time(stored.history[0].at)).total_seconds()) < 1
     for sheet in (requests, history):
         assert sheet.page_setup.paperSize == 9 and sheet.sheet_properties.pageSetUpPr.fitToPage
 

@@ -13,6 +13,8 @@ from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOpti
 from toolkit.cli.session import open_session
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from toolkit.core.requests import CustomerRequest
     from toolkit.services.requests import RequestDone
 
@@ -28,13 +30,15 @@ def _it() -> bool:
     return output.lang() == "it"
 
 
+def _utc(at: datetime) -> str:
+    return at.isoformat(timespec="seconds") + "Z"
+
+
 def request_json(x: CustomerRequest) -> dict[str, Any]:
     return {"id": x.id, "customer": x.customer, "kind": x.kind.value, "text": x.text, "status": x.status.value,
-            "opened_at": x.opened_at.isoformat(timespec="seconds"), "opened_by": x.opened_by,
-            "closed_at": x.closed_at.isoformat(timespec="seconds") if x.closed_at else None,
-            "closed_by": x.closed_by,
-            "history": [{"at": s.at.isoformat(timespec="seconds"), "by": s.by, "action": s.action.value,
-                         "text": s.text} for s in x.history]}
+            "opened_at": _utc(x.opened_at), "opened_by": x.opened_by,
+            "closed_at": _utc(x.closed_at) if x.closed_at else None, "closed_by": x.closed_by,
+            "history": [{"at": _utc(s.at), "by": s.by, "action": s.action.value, "text": s.text} for s in x.history]}
 
 
 def _report(done: RequestDone, json: bool, problems: list) -> None:
@@ -49,15 +53,16 @@ def _report(done: RequestDone, json: bool, problems: list) -> None:
 
 
 def _echo(x: CustomerRequest) -> None:
+    from toolkit.basics.dates import rome_time
     from toolkit.basics.labels import label
     from toolkit.basics.vocab import label as vocab_label
 
     lang = output.lang()
     status = label("req.status_" + x.status.value, lang)
-    typer.echo(f"{x.id}  {x.customer:<8} {vocab_label(x.kind, lang):<13} {status:<7} {x.opened_at:%d/%m/%Y}  {x.text}")
+    typer.echo(f"{x.id}  {x.customer:<8} {vocab_label(x.kind, lang):<13} {status:<7} {rome_time(x.opened_at):%d/%m/%Y}  {x.text}")
     last = x.last_step
     if last is not None and len(x.history) > 1:
-        typer.echo(f"      {last.at:%d/%m/%Y %H:%M} {last.by}: {label('req.action_' + last.action.value, lang)} "
+        typer.echo(f"      {rome_time(last.at):%d/%m/%Y %H:%M} {last.by}: {label('req.action_' + last.action.value, lang)} "
                    f"{last.text or ''}".rstrip())
 
 

@@ -55,7 +55,7 @@ REQUEST = record(
     id=INT, customer=TEXT, kind={"enum": ["complaint", "request", "information", "return", "warranty"]}, text=TEXT,
     status={"enum": ["open", "closed"]}, opened_at=TEXT, opened_by=TEXT, closed_at=TEXT_OR_NULL, closed_by=TEXT_OR_NULL,
     history=array(record(at=TEXT, by=TEXT, action={"enum": ["opened", "acted", "closed"]}, text=TEXT_OR_NULL)))
-"""A request and its history; `opened_at`, `closed_at` and `at` are ISO date-times (seconds)."""
+"""A request and its history; `opened_at`, `closed_at` and `at` are ISO date-times in UTC (seconds, `Z`)."""
 
 PAYMENT = record(invoice=TEXT, date=DATE, amount=DECIMAL, method=TEXT_OR_NULL, reference=TEXT_OR_NULL)
 

@@ -3,7 +3,7 @@
 Two sheets, A4 like every sheet the toolkit writes: *Richieste*, one row per request (number,
 customer, kind, status, opened and closed with who, the text and the latest step), and
 *Storico*, one row per step of each request's history (when, who, what, the text), the
-seed's "when, why and what was done".
+seed's "when, why and what was done". Times are Rome's; the ledger keeps them in UTC.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from toolkit.basics.dates import rome_time
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
@@ -77,9 +78,9 @@ def write_requests(target: Path, master: MasterData, requests: Sequence[Customer
             text(sheet, row, 1, request.customer, fmt.text)
             text(sheet, row, 3, vocab_label(request.kind, lang), fmt.text)
             text(sheet, row, 4, t("req.status_" + request.status.value), fmt.text)
-            text(sheet, row, 5, request.opened_at, stamp)
+            text(sheet, row, 5, rome_time(request.opened_at), stamp)
             text(sheet, row, 6, request.opened_by, fmt.text)
-            text(sheet, row, 7, request.closed_at, stamp)
+            text(sheet, row, 7, rome_time(request.closed_at) if request.closed_at else None, stamp)
             text(sheet, row, 8, request.closed_by, fmt.text)
             for col, words in wrapped:
                 text(sheet, row, col, words, fmt.wrap)
@@ -101,7 +102,7 @@ def write_requests(target: Path, master: MasterData, requests: Sequence[Customer
                 line += 1
                 text(history, line, 0, request.id, fmt.text)
                 text(history, line, 1, request.customer, fmt.text)
-                text(history, line, 2, step.at, stamp)
+                text(history, line, 2, rome_time(step.at), stamp)
                 text(history, line, 3, step.by, fmt.text)
                 text(history, line, 4, t("req.action_" + step.action.value), fmt.text)
                 text(history, line, 5, step.text, fmt.wrap)
@@ -116,4 +117,4 @@ def write_requests(target: Path, master: MasterData, requests: Sequence[Customer
 
 
 def _day(at: datetime) -> str:
-    return f"{at:%d/%m/%Y}"
+    return f"{rome_time(at):%d/%m/%Y}"
