@@ -82,6 +82,10 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
     if verb == "payments record":
         return ["payments", "record", w, "--invoice", _immediate_invoice(wb, capsys), "--date", "2026-04-15",
                 "--amount", "10,00", "--method", "bonifico"]
+    if verb in ("requests act", "requests close"):
+        code, opened = toolkit(["requests", "add", w, "--customer", "C001", "--kind", "reclamo",
+                                "--text", "Consegna in ritardo"], capsys)
+        return ["requests", verb.split()[1], w, str(opened["request"]["id"]), "--text", "Chiamato il vettore"]
     if verb == "payments import":
         sheet = folder / "incassi.csv"
         sheet.write_text(f"Fattura;Data;Importo\n{_immediate_invoice(wb, capsys)};15/04/2026;10,00\n", encoding="utf-8")
@@ -97,6 +101,8 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
         "invoice list": ["invoice", "list", w],
         "payments status": ["payments", "status", w, "--as-of", "2026-04-30"],
         "print": ["print", "ddt", w, "--date", APRIL_9, "--out", str(folder / "ristampa.xlsx")],
+        "requests add": ["requests", "add", w, "--customer", "C001", "--kind", "complaint", "--text", "Pallet rotto"],
+        "requests list": ["requests", "list", w, "--open", "--out", str(folder / "richieste.xlsx")],
     }[verb]
 
 
@@ -115,6 +121,10 @@ def with_workbook(verb: str, workbook: Path, capsys) -> list[str]:
         "payments status": ["payments", "status", "WB"],
         "einvoice": ["einvoice", "WB", "--month", "2026-04", "--out", str(workbook.with_name("xml"))],
         "print": ["print", "ddt", "WB", "--date", APRIL_9, "--out", str(workbook.with_name("r.xlsx"))],
+        "requests add": ["requests", "add", "WB", "--customer", "C001", "--kind", "reclamo", "--text", "x"],
+        "requests act": ["requests", "act", "WB", "1", "--text", "x"],
+        "requests close": ["requests", "close", "WB", "1"],
+        "requests list": ["requests", "list", "WB"],
     }[verb]
     return [str(workbook) if a == "WB" else a for a in args]
 

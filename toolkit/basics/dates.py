@@ -16,7 +16,7 @@ toolkit.basics.dates.NotADate: 31/02/2026
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 ROME = ZoneInfo("Europe/Rome")
@@ -78,3 +78,13 @@ def parse_month(text: str) -> tuple[date, date]:
     first = date(year, month, 1)
     nxt = date(year + month // 12, month % 12 + 1, 1)
     return first, nxt - timedelta(days=1)
+
+
+def rome_time(at: datetime) -> datetime:
+    """A moment the ledger keeps in UTC (naive), as the clock in Rome showed it (naive): what a
+    person reads in a list or a workbook.
+
+    >>> rome_time(datetime(2026, 4, 9, 8, 30))
+    datetime.datetime(2026, 4, 9, 10, 30)
+    """
+    return at.replace(tzinfo=UTC).astimezone(ROME).replace(tzinfo=None)

@@ -122,6 +122,17 @@ class DeferredInvoiceDate(StrEnum):
     ISSUE = "issue"
 
 
+class RequestKind(StrEnum):
+    """What a customer's request (the seed's CRM) is about: a small closed list, so requests can
+    be counted and filtered by kind."""
+
+    COMPLAINT = "complaint"
+    REQUEST = "request"
+    INFORMATION = "information"
+    RETURN = "return"
+    WARRANTY = "warranty"
+
+
 _WORDS_TABLE: tuple[tuple[StrEnum, tuple[str, ...], tuple[str, ...]], ...] = (
     (ScheduleKind.DAILY, ("Giornaliero", "tutti i giorni", "quotidiano"), ("Daily",)),
     (ScheduleKind.WORKING_DAYS, ("Giorni feriali", "feriali", "lavorativi"), ("Working days", "weekdays")),
@@ -181,6 +192,11 @@ _WORDS_TABLE: tuple[tuple[StrEnum, tuple[str, ...], tuple[str, ...]], ...] = (
     (ExceptionAction.EXTRA, ("Consegna extra", "extra", "aggiuntiva"), ("Extra delivery", "extra")),
     (DeferredInvoiceDate.MONTH_END, ("Fine mese", "ultimo del mese", "fine mese consegne"), ("Month end", "end of month")),
     (DeferredInvoiceDate.ISSUE, ("Emissione", "data di emissione", "data emissione"), ("Issue date", "issue")),
+    (RequestKind.COMPLAINT, ("Reclamo", "lamentela", "denuncia"), ("Complaint",)),
+    (RequestKind.REQUEST, ("Richiesta",), ("Request",)),
+    (RequestKind.INFORMATION, ("Informazione", "informazioni", "info"), ("Information", "info")),
+    (RequestKind.RETURN, ("Reso", "restituzione"), ("Return",)),
+    (RequestKind.WARRANTY, ("Garanzia",), ("Warranty",)),
 )
 
 

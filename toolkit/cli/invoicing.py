@@ -64,7 +64,7 @@ payments_app = typer.Typer(no_args_is_help=True, help=(
     "Incassi e monitoraggio pagamenti. Payments and payment monitoring."))
 
 
-def _invoice_json(x: Invoice) -> dict[str, object]:
+def invoice_json(x: Invoice) -> dict[str, object]:
     return {"number": x.number, "kind": x.kind.value, "deferred": x.deferred, "date": x.invoice_date,
             "customer": x.customer, "group": x.group_key, "period": [x.period.start, x.period.end],
             "status": x.status.value if x.status else None, "taxable": x.taxable, "vat": x.vat, "total": x.total,
@@ -82,7 +82,12 @@ def _run_json(r: RunSummary) -> dict[str, object]:
 @output.with_progress("Fatturazione del mese", "Invoicing the month")
 def run_cmd(
     workbook: Path = WorkbookArg,
-    month: str = typer.Option(..., "--month", help="Mese da fatturare / month to invoice: 2026-04."),
+    month: str | None = typer.Option(None, "--month", help="Mese da fatturare / month to invoice: 2026-04 "
+                                     "(con --orders: predefinito il mese della data / with --orders: by default "
+                                     "the date's month)."),
+    orders: str | None = typer.Option(None, "--orders", help="Solo gli ordini indicati, fatturati ora (il resto "
+                                      "attende fine mese) / only these orders, invoiced now (the rest waits for "
+                                      "month end): N1,N2."),
     date: str | None = typer.Option(None, "--date", help="Data delle fatture (default: Impostazioni › Data fattura "
                                     "differita, fine mese o oggi) / invoice date (default: Settings › Deferred "
                                     "invoice date, the month's end or today)."),
@@ -102,7 +107,14 @@ def run_cmd(
     from toolkit.core.invoicing import Period, Request
     from toolkit.services.invoicing import run
 
+    chosen = sorted(codes(orders) or ())
+    if month is None and not chosen:
+        raise typer.BadParameter("serve il mese da fatturare (oppure --orders) / the month to invoice is needed "
+                                 "(or --orders)", param_hint="--month")
     session = open_session(workbook, ledger, lang, wait)
+    if month is None:
+        day = parse_day(date) if date else today_rome()
+        month = f"{day:%Y-%m}"
     try:
         first, last = parse_month(month)
     except NotADate:
@@ -119,11 +131,11 @@ def run_cmd(
                       frozenset(codes(release) or ()))
     result = run(session.ledger, session.master, request, preview=preview,
                  status=InvoiceStatus.FINAL if final else InvoiceStatus.DRAFT, out=out, lang=output.lang(),
-                 per_customer=per_customer, copies=copies)
+                 per_customer=per_customer, copies=copies, orders=chosen)
     problems = session.warnings + result.problems
     if json:
         output.reply({"run_id": result.run_id, "preview": result.preview,
-                      "invoices": [_invoice_json(x) for x in result.invoices], "files": result.files,
+                      "invoices": [invoice_json(x) for x in result.invoices], "files": result.files,
                       "pending": [asdict(p) for p in result.pending]}, problems)
         output.exit_for(problems)
         return

@@ -42,7 +42,9 @@ def preview_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
     problems = session.warnings + result.problems
     if json:
         output.reply({"date": result.day, "missed_days": result.missed_days, "orders": [_preview_row(r) for r in result.rows],
-                      "customers": {c: {**asdict(e), "credit_limit": limit, "headroom": e.headroom(limit)}
+                      "customers": {c: {**asdict(e), "credit_limit": limit, "headroom": e.headroom(limit),
+                                        "open_requests": result.open_requests(c).count,
+                                        "latest_request": result.open_requests(c).latest}
                                     for c, (e, limit) in result.customers.items()}}, problems)
     else:
         from toolkit.cli.tables import print_preview

@@ -51,6 +51,12 @@ INVOICE = record(number=TEXT_OR_NULL, kind={"enum": ["invoice", "credit-note"]},
                  total=DECIMAL, ddts=array(record(number=TEXT, date=DATE)),
                  dues=array(record(date=DATE, amount=DECIMAL)), lines=INT)
 
+REQUEST = record(
+    id=INT, customer=TEXT, kind={"enum": ["complaint", "request", "information", "return", "warranty"]}, text=TEXT,
+    status={"enum": ["open", "closed"]}, opened_at=TEXT, opened_by=TEXT, closed_at=TEXT_OR_NULL, closed_by=TEXT_OR_NULL,
+    history=array(record(at=TEXT, by=TEXT, action={"enum": ["opened", "acted", "closed"]}, text=TEXT_OR_NULL)))
+"""A request and its history; `opened_at`, `closed_at` and `at` are ISO date-times in UTC (seconds, `Z`)."""
+
 PAYMENT = record(invoice=TEXT, date=DATE, amount=DECIMAL, method=TEXT_OR_NULL, reference=TEXT_OR_NULL)
 
 RESULTS: dict[str, dict[str, Schema]] = {
@@ -68,7 +74,8 @@ RESULTS: dict[str, dict[str, Schema]] = {
             quantity=DECIMAL, amount=DECIMAL, existing=TEXT_OR_NULL, changed=BOOL, catch_up=BOOL)),
         "customers": {"type": "object", "additionalProperties": record(
             customer=TEXT, last_order_date=DATE_OR_NULL, last_order_amount=DECIMAL, unshipped=DECIMAL,
-            outstanding=DECIMAL, credit_limit=DECIMAL_OR_NULL, headroom=DECIMAL_OR_NULL)},
+            outstanding=DECIMAL, credit_limit=DECIMAL_OR_NULL, headroom=DECIMAL_OR_NULL, open_requests=INT,
+            latest_request=TEXT_OR_NULL)},
     },
     "orders create": {
         "created": array(ORDER_MADE), "already_existing": array(ORDER_MADE), "ddts": array(TEXT),
@@ -84,7 +91,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
                                 carrier=TEXT_OR_NULL,
                                 reason=TEXT, forced=BOOL, orders=array(TEXT), lines=INT)),
         "held": array(record(order=TEXT, customer=TEXT, reason=TEXT, items=array(TEXT))),
-        "completed": array(TEXT), "workbook": PATH_OR_NULL,
+        "completed": array(TEXT), "workbook": PATH_OR_NULL, "invoices": array(INVOICE),
     },
     "invoice run": {
         "run_id": TEXT_OR_NULL, "preview": BOOL, "invoices": array(INVOICE), "files": array(PATH),
@@ -111,6 +118,10 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "archives": array(PATH),
     },
     "print": {"printed": array(TEXT), "workbook": PATH_OR_NULL, "pdf": PATH_OR_NULL},
+    "requests add": {"request": {"anyOf": [REQUEST, {"type": "null"}]}},
+    "requests act": {"request": {"anyOf": [REQUEST, {"type": "null"}]}},
+    "requests close": {"request": {"anyOf": [REQUEST, {"type": "null"}]}},
+    "requests list": {"requests": array(REQUEST), "file": PATH_OR_NULL},
 }
 """Each verb's result fields, present when the verb got as far as its result."""
 

@@ -49,6 +49,9 @@ def register(app: typer.Typer) -> None:
         accounting_date: str | None = typer.Option(
             None, "--accounting-date", help="Data contabile dei DDT (predefinita: la data del DDT) / the DDTs' "
             "accounting date (default: the DDT date)."),
+        invoice: bool = typer.Option(False, "--invoice", help="Fattura subito i DDT emessi, con la loro data "
+                                     "(pagamento alla consegna) / invoice the DDTs issued at once, with their date "
+                                     "(payment on delivery)."),
         json: bool = JsonOption,
         verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption,
         lang: str | None = LangOption,
@@ -72,7 +75,7 @@ def register(app: typer.Typer) -> None:
             check_output(out, inputs=(workbook, quantities))
         result = ship(session.master, session.ledger, day, numbers=sorted(codes(orders) or ()), all_open=all_open,
                       quantities=quantities, carrier=carrier, force=force, future=future, out=out,
-                      lang=output.lang(), accounting_date=accounting_day)
+                      lang=output.lang(), accounting_date=accounting_day, invoice=invoice)
         _report(json, result)
         output.exit_for(result.problems)
 
@@ -129,6 +132,8 @@ def _period(date: str, to: str | None) -> tuple[datetime.date, datetime.date]:
 
 
 def _report(json: bool, result: Shipped) -> None:
+    from toolkit.cli.invoicing import invoice_json
+
     if json:
         output.reply({
             "shipped": [{"ddt": n.number, "date": n.day, "accounting_date": n.accounting_day,
@@ -139,11 +144,16 @@ def _report(json: bool, result: Shipped) -> None:
                      for h in result.held],
             "completed": list(result.completed),
             "workbook": result.written,
+            "invoices": [invoice_json(x) for x in result.invoices],
         }, result.problems)
         return
     for n in result.notes:
         typer.echo(f"{n.number}  {n.day:%d/%m/%Y}  {n.customer:<8} {', '.join(n.orders)}  "
                    + (f"{len(n.lines)} righe" if _it() else f"{len(n.lines)} lines"))
+    if result.invoices:
+        from toolkit.cli.tables import print_invoices
+
+        print_invoices(list(result.invoices), output.lang())
     output.print_problems(result.problems)
     if result.written is not None:
         typer.echo(str(result.written))

@@ -22,6 +22,7 @@ from toolkit.core.orders import STATUS_LABELS, Order
 
 if TYPE_CHECKING:
     from toolkit.core.payments import PaymentStatus
+    from toolkit.core.requests import OpenRequests
     from toolkit.services.invoicing import RunSummary
     from toolkit.services.orders import Preview
 
@@ -79,17 +80,28 @@ def print_preview(preview: Preview, lang: str) -> None:
     if not preview.customers:
         return
     position = _table("Situazione dei clienti" if it else "Customers' position",
-                      ("Cliente", "Ultimo ordine", "Importo", "Da spedire", "Fatture aperte", "Fido", "Disponibile")
-                      if it else ("Customer", "Last order", "Amount", "Unshipped", "Open invoices", "Credit limit",
-                                  "Headroom"), (2, 3, 4, 5, 6))
+                      ("Cliente", "Ultimo ordine", "Importo", "Da spedire", "Fatture aperte", "Fido", "Disponibile",
+                       "Richieste aperte") if it
+                      else ("Customer", "Last order", "Amount", "Unshipped", "Open invoices", "Credit limit",
+                            "Headroom", "Open requests"), (2, 3, 4, 5, 6), (7,))
     for code, (exposure, limit) in sorted(preview.customers.items()):
         headroom = exposure.headroom(limit)
         shown = _money(headroom, lang)
         position.add_row(code, f"{exposure.last_order_date:%d/%m/%Y}" if exposure.last_order_date else "",
                          euro(exposure.last_order_amount, lang) if exposure.last_order_date else "",
                          euro(exposure.unshipped, lang), euro(exposure.outstanding, lang), _money(limit, lang),
-                         f"[red]{shown}[/red]" if headroom is not None and headroom < 0 else shown)
+                         f"[red]{shown}[/red]" if headroom is not None and headroom < 0 else shown,
+                         _requests(preview.open_requests(code)))
     _show(position, console)
+
+
+def _requests(found: OpenRequests) -> str:
+    """How many open requests, and the latest one's text, cut short: the table is a glance, the
+    whole text is in `toolkit requests list`."""
+    if not found.count:
+        return ""
+    latest = found.latest or ""
+    return f"{found.count}: {latest if len(latest) <= 40 else latest[:39] + '…'}"
 
 
 def print_orders(orders: Sequence[Order], lang: str) -> None:

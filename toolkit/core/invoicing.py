@@ -237,6 +237,10 @@ class Request:
     released: frozenset[str] = frozenset()
     deferred_date: DeferredInvoiceDate | None = None
     """None: as the settings say (*Impostazioni › Data fattura differita*)."""
+    orders: frozenset[int] | None = None
+    """`--orders`: only these orders' shipped lines, invoiced now whatever the customer's
+    calendar (the period open, the order not delivered in full): the user asked for them.
+    None: every order, each line when its customer's terms say."""
 
     @property
     def limit(self) -> date:
@@ -461,6 +465,8 @@ def _place(customer: Customer, line: Billable, request: Request,
     """The period (and, for immediate invoices, the order) a line goes to; a reason when it
     must wait; None when another path invoices it."""
     terms = customer.invoice_terms
+    if request.orders is not None and line.order_id not in request.orders:
+        return None
     if terms is InvoiceTerms.IMMEDIATE:
         if line.delivery is not None:
             return None  # the order line itself is invoiced, whether shipped or not
@@ -469,6 +475,10 @@ def _place(customer: Customer, line: Billable, request: Request,
         return None
     if terms is InvoiceTerms.DO_NOT_INVOICE and customer.code not in request.released:
         return "held"
+    if request.orders is not None:
+        period = (schedule_period(customer.invoice_schedule, line.day)
+                  if terms is InvoiceTerms.CUSTOMER_SCHEDULE else month_of(line.day))
+        return Period(period.start, min(period.end, request.cutoff)), None
     if terms is InvoiceTerms.AFTER_ORDER_DELIVERED and line.order_id not in delivered_orders:
         return "order-not-delivered"
     if terms is InvoiceTerms.CUSTOMER_SCHEDULE:

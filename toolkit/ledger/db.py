@@ -279,6 +279,15 @@ def _add_references_and_stamp_lines(conn: Connection) -> None:
 MIGRATIONS[5] = _add_references_and_stamp_lines
 
 
+def _add_requests(conn: Connection) -> None:
+    """Customers' requests and complaints, with the history of what was done."""
+    schema.customer_requests.create(conn, checkfirst=True)
+    schema.request_history.create(conn, checkfirst=True)
+
+
+MIGRATIONS[6] = _add_requests
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

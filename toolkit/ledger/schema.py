@@ -23,7 +23,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 metadata = MetaData()
 
@@ -234,3 +234,29 @@ printings = Table(
 `ddt` or `invoice`. A table of its own, not a column of each document, so a document stored
 and never printed (the output could not be written) has no row, and `toolkit print
 --unprinted` finds it."""
+
+customer_requests = Table(
+    "customer_requests", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer", String(40), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("opened_at", DateTime, nullable=False),
+    Column("opened_by", String(100), nullable=False),
+    Column("closed_at", DateTime),
+    Column("closed_by", String(100)),
+    CheckConstraint("status IN ('open', 'closed')", name="ck_customer_request_status"),
+)
+"""Customers' requests and complaints (the seed's CRM): one row each, open until closed."""
+
+request_history = Table(
+    "request_history", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", Integer, ForeignKey("customer_requests.id"), nullable=False, index=True),
+    Column("at", DateTime, nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("action", String(10), nullable=False),
+    Column("text", Text),
+)
+"""What was done on each request, when and by whom: `opened`, `acted`, `closed`."""

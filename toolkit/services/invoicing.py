@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,7 +28,17 @@ from sqlalchemy import Connection
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.vocab import InvoiceTerms
 from toolkit.basics.wording import count
-from toolkit.core.invoicing import Billable, Invoice, InvoiceStatus, Pending, Request, order_invoices, plan
+from toolkit.core.documents import DeliveryNote
+from toolkit.core.invoicing import (
+    Billable,
+    Invoice,
+    InvoiceStatus,
+    Pending,
+    Request,
+    month_of,
+    order_invoices,
+    plan,
+)
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import document_number, reading, writing
 from toolkit.ledger.invoices import (
@@ -50,7 +60,7 @@ from toolkit.ledger.invoices import (
     shipped_not_invoiced,
     store,
 )
-from toolkit.ledger.orders import load_orders
+from toolkit.ledger.orders import load_orders, order_by_number
 from toolkit.ledger.printings import mark_printed
 from toolkit.model.records import MasterData, Settings
 
@@ -94,6 +104,11 @@ ORDER_OUT_OF_SEQUENCE = define(
        "{number} would be dated before {latest_number} of {latest_day}, already issued (series {series} {year}, "
        "where numbers follow dates): no order was created. Create the orders in date order, or leave the template "
        "out with --exclude {template}.")
+
+UNKNOWN_ORDER = define(
+    "invoice-unknown-order", "error",
+    it="Nel registro non c'è l'ordine {number} indicato in --orders: controlla il numero (toolkit orders list).",
+    en="The ledger has no order {number}, named in --orders: check the number (toolkit orders list).")
 
 
 @dataclass(frozen=True)
@@ -174,6 +189,29 @@ def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collectio
     return store(conn, master.settings, invoices, InvoiceStatus.FINAL, new_run_id(day))
 
 
+def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[DeliveryNote], day: date,
+                       today: date) -> tuple[list[Invoice], list[Problem]]:
+    """Invoice these DDTs' lines at once, dated `day` (the DDTs' date), inside the caller's
+    transaction (`toolkit ship --invoice`, for customers who pay on delivery). Final at once:
+    the invoice travels with the goods. Only the lines of these DDTs, so earlier shipments of
+    the same orders keep waiting for month end. Raises `ProblemsFound`, for the caller's
+    transaction to roll back, when the plan has errors or an invoice would be dated before the
+    latest one of its series and year."""
+    ids = {note.id for note in notes}
+    billables = [b for b in shipped_not_invoiced(conn, day)
+                 if b.delivery is not None and b.delivery.id in ids]
+    request = Request(month_of(day), today, day, orders=frozenset(b.order_id for b in billables))
+    result = plan(master, billables, request)
+    problems = list(result.problems)
+    if not errors(problems):
+        problems += chronology_problems(conn, master.settings, result.invoices)
+    if errors(problems):
+        raise ProblemsFound(problems)
+    if not result.invoices:
+        return [], problems
+    return store(conn, master.settings, list(result.invoices), InvoiceStatus.FINAL, new_run_id(day)), problems
+
+
 def chronology_problems(conn: Connection, settings: Settings, invoices: Iterable[Invoice]) -> list[Problem]:
     """An error for each series and year where an invoice would be dated before the latest one
     already issued there (see `_out_of_sequence`)."""
@@ -202,25 +240,49 @@ def _out_of_sequence(conn: Connection, settings: Settings,
     return found
 
 
+def chosen_orders(conn: Connection, request: Request, numbers: Sequence[str]) -> tuple[Request, list[Problem]]:
+    """The request narrowed to the orders named (`--orders`), and an error for each number the
+    ledger does not know; with no number, the request as it is."""
+    if not numbers:
+        return request, []
+    ids: set[int] = set()
+    problems: list[Problem] = []
+    for number in dict.fromkeys(n.strip() for n in numbers):
+        found = order_by_number(conn, number)
+        if found is None:
+            problems.append(UNKNOWN_ORDER(None, number=number))
+        else:
+            ids.add(found.id)
+    return replace(request, orders=frozenset(ids)), problems
+
+
 def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool = False,
         status: InvoiceStatus = InvoiceStatus.DRAFT, out: Path | None = None, lang: str = "it",
-        per_customer: bool = False, copies: bool = False,
+        per_customer: bool = False, copies: bool = False, orders: Sequence[str] = (),
         then: Callable[[list[Invoice], str], object] | None = None) -> RunResult:
     """Invoice what `request` asks, in one write transaction; with `preview`, only compute.
 
     Nothing is written when the plan has errors. A second run for the same month finds the
-    lines already invoiced and issues nothing. With `out`, the accountants' workbook is
-    written there inside the transaction (`then`, likewise, runs inside it): if it fails, the
-    run is rolled back and no number is used.
+    lines already invoiced and issues nothing. With `orders` (order numbers), only those
+    orders' shipped lines are invoiced, now, whatever their customers' calendars: what month
+    end runs later finds them invoiced. With `out`, the accountants' workbook is written there
+    inside the transaction (`then`, likewise, runs inside it): if it fails, the run is rolled
+    back and no number is used.
     """
     if preview:
         with reading(ledger) as conn:
+            request, unknown = chosen_orders(conn, request, orders)
+            if unknown:
+                return RunResult(None, [], unknown, [], preview=True, status=status)
             billables, complete = billables_for(conn, master, request)
             result = plan(master, billables, request, complete)
             problems = list(result.problems) + chronology_problems(conn, master.settings, result.invoices)
         return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True, status=status)
     files: list[Path] = []
     with writing(ledger) as conn:
+        request, unknown = chosen_orders(conn, request, orders)
+        if unknown:
+            return RunResult(None, [], unknown, [], status=status)
         billables, complete = billables_for(conn, master, request)
         result = plan(master, billables, request, complete)
         problems = list(result.problems)

@@ -29,10 +29,12 @@ from toolkit.core.exposure import Exposure
 from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.plan import Due, due_between
+from toolkit.core.requests import OpenRequests
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import existing_numbers, insert_orders, last_generated, load_orders, record_generation
+from toolkit.ledger.requests import open_requests
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import invoice_orders_in
@@ -72,6 +74,8 @@ class PreviewRow:
     catch_up: bool
     """Due on an earlier day that was missed."""
 
+NO_REQUESTS = OpenRequests()
+
 
 @dataclass(frozen=True)
 class Preview:
@@ -81,6 +85,11 @@ class Preview:
     """Per customer: exposure, credit limit."""
     problems: list[Problem]
     missed_days: list[date] = field(default_factory=list)
+    requests: dict[str, OpenRequests] = field(default_factory=dict)
+    """Per customer with open requests or complaints: how many, and the latest one's text."""
+
+    def open_requests(self, customer: str) -> OpenRequests:
+        return self.requests.get(customer, NO_REQUESTS)
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,7 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
     with reading(ledger) as conn:
         existing = existing_numbers(conn, [d.key for d in dues])
         exposure = exposures(conn, sorted({d.customer for d in dues}))
+        requests = open_requests(conn, exposure)
     rows = []
     for due in dues:
         draft = priced.get(due.key)
@@ -145,7 +155,7 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
             draft.amount if draft else Decimal(0), existing.get(due.key), due.changed, due.day < day))
     snapshot = {c: (e, customers[c].credit_limit) for c, e in exposure.items()}
     missed = sorted({d.day for d in dues if d.day < day})
-    return Preview(day, rows, snapshot, problems + draft_problems, missed)
+    return Preview(day, rows, snapshot, problems + draft_problems, missed, requests)
 
 
 def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[str] | None = None,

@@ -25,9 +25,10 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from toolkit.basics import dates
-from toolkit.basics.problems import Problem, define, errors
+from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
+from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.shipping import (
     UNKNOWN_ORDER_ROW,
@@ -70,23 +71,30 @@ class Shipped:
     completed: tuple[str, ...] = ()
     written: Path | None = None
     """The DDT workbook, when one was asked for and there were DDTs to print."""
+    invoices: tuple[Invoice, ...] = ()
+    """With `invoice`: the invoices of these DDTs, issued final with them."""
 
     def summary(self, lang: str) -> str:
         """The line both front ends end with: how many DDTs, how many orders held."""
         held = len({h.order for h in self.held})
+        invoiced = ((f" Fatture emesse con i DDT: {len(self.invoices)}." if lang == "it"
+                     else f" Invoices issued with the DDTs: {len(self.invoices)}.") if self.invoices else "")
         return (f"DDT emessi: {len(self.notes)}, ordini trattenuti: {held}." if lang == "it"
-                else f"DDTs issued: {len(self.notes)}, orders held: {held}.")
+                else f"DDTs issued: {len(self.notes)}, orders held: {held}.") + invoiced
 
 
 def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str] = (), all_open: bool = False,
          chosen: Sequence[ChosenRow] = (), quantities: Path | None = None, carrier: str | None = None,
          force: bool = False, future: bool = False, paid: Collection[int] | None = None, out: Path | None = None,
-         lang: str = "it", accounting_date: date | None = None) -> Shipped:
+         lang: str = "it", accounting_date: date | None = None, invoice: bool = False) -> Shipped:
     """Ship the chosen orders (by number, every open order up to `day`, or those the quantities
     rows or file name) in one transaction; with any error in the input nothing is stored.
     `day` after today is an error unless `future`. With `out`, the DDTs issued are printed
     there, one sheet each, and the path is checked before anything is stored. The DDTs'
-    accounting date (data contabile) is `accounting_date`, else their own date."""
+    accounting date (data contabile) is `accounting_date`, else their own date. With `invoice`,
+    the DDTs' lines are invoiced in the same transaction, dated as the DDTs and final (for
+    customers who pay on delivery); an invoice that would break the series' date order stops
+    the shipment too, so a DDT never goes out without the invoice asked for."""
     today = dates.today_rome()
     if day > today and not future:
         return Shipped((), (), (DATE_IN_FUTURE(None, day=day, today=today),))
@@ -101,7 +109,11 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
         if problems:
             return Shipped((), (), tuple(problems))
         chosen = [*chosen, *read]
-    shipped = _ship(master, ledger, day, numbers, all_open, chosen, carrier, force, paid, accounting_date)
+    try:
+        shipped = _ship(master, ledger, day, numbers, all_open, chosen, carrier, force, paid, accounting_date,
+                        invoice=invoice)
+    except ProblemsFound as refused:
+        return Shipped((), (), tuple(refused.problems))
     if out is not None and shipped.notes:
         from toolkit.services.printing import write_and_mark
 
@@ -111,7 +123,7 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
 
 def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str], all_open: bool,
           chosen: Sequence[ChosenRow], carrier: str | None, force: bool, paid: Collection[int] | None,
-          accounting_date: date | None = None) -> Shipped:
+          accounting_date: date | None = None, *, invoice: bool = False) -> Shipped:
     if not numbers and not all_open and not chosen:
         return Shipped((), (), (NOTHING_SELECTED(None),))
     with writing(ledger) as conn:
@@ -139,7 +151,14 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
                        carrier=carrier, force=force, accounting_date=accounting_date)
         assumed = missing_stock(master) if done.notes else []
-        return Shipped(done.notes, done.held, (*assumed, *problems, *done.problems), done.completed)
+        invoiced: list[Invoice] = []
+        if invoice and done.notes:
+            from toolkit.services.invoicing import invoice_shipped_in
+
+            invoiced, invoice_problems = invoice_shipped_in(conn, master, done.notes, day, dates.today_rome())
+            problems += invoice_problems
+        return Shipped(done.notes, done.held, (*assumed, *problems, *done.problems), done.completed,
+                       invoices=tuple(invoiced))
 
 
 def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: date, *,

@@ -1,0 +1,113 @@
+"""Customers' requests and complaints: opened, acted on, closed, with who/when/what kept; the
+list and its workbook; a ledger made before the requests' tables gains them on first use."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from toolkit.basics.dates import rome_time
+from toolkit.basics.vocab import RequestKind, parse
+from toolkit.core.requests import RequestAction, RequestStatus
+from toolkit.services.requests import act, add, close, listing
+
+
+def test_kinds_in_both_languages():
+    assert parse(RequestKind, "Reclamo") is parse(RequestKind, "complaint") is RequestKind.COMPLAINT
+    assert parse(RequestKind, "informazione") is RequestKind.INFORMATION
+    assert parse(RequestKind, "reso") is parse(RequestKind, "return") is RequestKind.RETURN
+    with pytest.raises(ValueError):
+        parse(RequestKind, "lettera")
+
+
+def test_a_request_keeps_its_history(sample_master, ledger, monkeypatch):
+    import toolkit.ledger.requests
+
+    monkeypatch.setattr(toolkit.ledger.requests, "user", lambda: "anna")
+    opened = add(sample_master, ledger, "C001", RequestKind.COMPLAINT, "Pallet rotto alla consegna").request
+    assert opened is not None and opened.status is RequestStatus.OPEN and opened.opened_by == "anna"
+    monkeypatch.setattr(toolkit.ledger.requests, "user", lambda: "marco")
+    acted = act(ledger, opened.id, "Chiesto il rimborso al vettore").request
+    closed = close(ledger, opened.id, "Nota di credito emessa").request
+    assert acted is not None and closed is not None
+    assert closed.status is RequestStatus.CLOSED and closed.closed_by == "marco" and closed.closed_at
+    assert [(s.action, s.by, s.text) for s in closed.history] == [
+        (RequestAction.OPENED, "anna", "Pallet rotto alla consegna"),
+        (RequestAction.ACTED, "marco", "Chiesto il rimborso al vettore"),
+        (RequestAction.CLOSED, "marco", "Nota di credito emessa")]
+    assert [s.at for s in closed.history] == sorted(s.at for s in closed.history)
+
+
+def test_a_closed_request_takes_no_more_steps(sample_master, ledger):
+    opened = add(sample_master, ledger, "C001", RequestKind.REQUEST, "Campioni").request
+    assert opened is not None
+    close(ledger, opened.id)
+    again = act(ledger, opened.id, "ancora")
+    assert again.request is None and [p.code for p in again.problems] == ["request-closed"]
+    assert [p.code for p in close(ledger, opened.id).problems] == ["request-closed"]
+    [stored] = listing(sample_master, ledger).requests
+    assert len(stored.history) == 2
+
+
+def test_refused_input_stores_nothing(sample_master, ledger):
+    assert [p.code for p in add(sample_master, ledger, "C999", RequestKind.REQUEST, "x").problems] == [
+        "request-unknown-customer"]
+    assert [p.code for p in add(sample_master, ledger, "C001", RequestKind.REQUEST, "  ").problems] == [
+        "request-empty-text"]
+    assert [p.code for p in act(ledger, 42, "x").problems] == ["unknown-request"]
+    assert listing(sample_master, ledger).requests == []
+
+
+def test_the_list_filters_open_and_customer(sample_master, ledger):
+    first = add(sample_master, ledger, "C001", RequestKind.COMPLAINT, "uno").request
+    add(sample_master, ledger, "C002", RequestKind.INFORMATION, "due")
+    add(sample_master, ledger, "C001", RequestKind.WARRANTY, "tre")
+    assert first is not None
+    close(ledger, first.id)
+    assert [x.text for x in listing(sample_master, ledger).requests] == ["uno", "due", "tre"]
+    assert [x.text for x in listing(sample_master, ledger, open_only=True).requests] == ["due", "tre"]
+    assert [x.text for x in listing(sample_master, ledger, open_only=True, customer="C001").requests] == ["tre"]
+
+
+def test_the_workbook_has_the_requests_and_their_history(sample_master, ledger, tmp_path):
+    opened = add(sample_master, ledger, "C001", RequestKind.COMPLAINT, "Pallet rotto").request
+    assert opened is not None
+    act(ledger, opened.id, "Chiamato il vettore")
+    add(sample_master, ledger, "C002", RequestKind.RETURN, "Reso di 3 cartoni")
+    path = listing(sample_master, ledger, open_only=True, out=tmp_path / "richieste.xlsx", lang="it").file
+    assert path is not None
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Richieste", "Storico"]
+    requests, history = book["Richieste"], book["Storico"]
+    assert requests["A1"].value == "Richieste e reclami aperti"
+    rows = [[c.value for c in row] for row in requests.iter_rows(min_row=4)]
+    assert [(r[0], r[1], r[3], r[4], r[9]) for r in rows] == [
+        (opened.id, "C001", "Reclamo", "Aperta", "Pallet rotto"), (opened.id + 1, "C002", "Reso", "Aperta",
+                                                                   "Reso di 3 cartoni")]
+    assert "Chiamato il vettore" in rows[0][10]
+    steps = [(r[0], r[4], r[5]) for r in ([c.value for c in row] for row in history.iter_rows(min_row=2))]
+    assert steps == [(opened.id, "Aperta", "Pallet rotto"), (opened.id, "Azione", "Chiamato il vettore"),
+                     (opened.id + 1, "Aperta", "Reso di 3 cartoni")]
+    [stored, _] = listing(sample_master, ledger, open_only=True).requests
+    shown = history["C2"].value
+    assert abs((shown - rome_time(stored.history[0].at)).total_seconds()) < 1
+    for sheet in (requests, history):
+        assert sheet.page_setup.paperSize == 9 and sheet.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_a_version_5_ledger_gains_the_request_tables(tmp_path, minimal_master):
+    from older_ledgers import older_ledger
+    from sqlalchemy import inspect, select
+
+    from toolkit.ledger import open_ledger, schema
+    from toolkit.ledger.db import reading
+
+    url = older_ledger(tmp_path, minimal_master, 5, "DROP TABLE request_history", "DROP TABLE customer_requests")
+    upgraded = open_ledger(url)
+    with reading(upgraded) as conn:
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
+        assert {"customer_requests", "request_history"} <= set(inspect(conn).get_table_names())
+    assert listing(minimal_master, upgraded).requests == []
+    assert add(minimal_master, upgraded, "C001", RequestKind.REQUEST, "Listino").request is not None
+    assert [x.text for x in listing(minimal_master, upgraded).requests] == ["Listino"]
+    upgraded.engine.dispose()

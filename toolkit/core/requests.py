@@ -1,0 +1,95 @@
+"""Customers' requests and complaints (the seed's CRM): a request is opened for a customer with a
+kind and a text, acted on any number of times, then closed; each step is kept with who did it,
+when and what, so the history answers "when, why and what was done".
+
+A closed request takes no more steps: acting on it or closing it again is refused, so its
+history ends with its closing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from toolkit.basics import labels
+from toolkit.basics.problems import define
+from toolkit.basics.vocab import RequestKind
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class RequestAction(StrEnum):
+    OPENED = "opened"
+    ACTED = "acted"
+    CLOSED = "closed"
+
+
+labels.define({
+    "req.status_open": ("Aperta", "Open"),
+    "req.status_closed": ("Chiusa", "Closed"),
+    "req.action_opened": ("Aperta", "Opened"),
+    "req.action_acted": ("Azione", "Action"),
+    "req.action_closed": ("Chiusa", "Closed"),
+})
+
+UNKNOWN_REQUEST = define(
+    "unknown-request", "error",
+    it="Nel registro non c'è la richiesta {request}: controlla il numero (toolkit requests list).",
+    en="The ledger has no request {request}: check the number (toolkit requests list).")
+REQUEST_CLOSED = define(
+    "request-closed", "error",
+    it="La richiesta {request} è chiusa dal {day} ({by}): non si può aggiornare. Aprine una nuova se serve.",
+    en="Request {request} was closed on {day} ({by}): it cannot be updated. Open a new one if needed.")
+UNKNOWN_REQUEST_CUSTOMER = define(
+    "request-unknown-customer", "error",
+    it="Il cliente {customer} non è nel foglio Clienti: la richiesta non è stata registrata.",
+    en="Customer {customer} is not in the Customers sheet: the request was not recorded.")
+EMPTY_REQUEST_TEXT = define(
+    "request-empty-text", "error",
+    it="Scrivi il testo della richiesta (--text): una richiesta senza testo non dice cosa fare.",
+    en="Write the request's text (--text): a request without text does not say what to do.")
+
+
+@dataclass(frozen=True, slots=True)
+class RequestStep:
+    """One line of a request's history."""
+
+    at: datetime
+    by: str
+    action: RequestAction
+    text: str | None
+
+
+@dataclass(frozen=True)
+class CustomerRequest:
+    id: int
+    customer: str
+    kind: RequestKind
+    text: str
+    status: RequestStatus
+    opened_at: datetime
+    opened_by: str
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    history: tuple[RequestStep, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is RequestStatus.OPEN
+
+    @property
+    def last_step(self) -> RequestStep | None:
+        return self.history[-1] if self.history else None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRequests:
+    """A customer's open requests as the position at order time shows them: how many, and the
+    latest one's text (the one a desk should know of before taking the next order)."""
+
+    count: int = 0
+    latest: str | None = None

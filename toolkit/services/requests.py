@@ -1,0 +1,91 @@
+"""Customers' requests and complaints: open one, act on it, close it, list them.
+
+Each step is one write transaction that records who did it and when (`toolkit.core.requests`);
+the list reads without a lock and, with an output file, writes the requests and their history
+as a workbook to print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.basics.problems import Problem
+from toolkit.basics.vocab import RequestKind
+from toolkit.core.requests import (
+    EMPTY_REQUEST_TEXT,
+    REQUEST_CLOSED,
+    UNKNOWN_REQUEST,
+    UNKNOWN_REQUEST_CUSTOMER,
+    CustomerRequest,
+    RequestAction,
+)
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import reading, writing
+from toolkit.ledger.requests import add_step, load_requests, open_request
+from toolkit.model.records import MasterData
+
+
+@dataclass(frozen=True)
+class RequestDone:
+    """A request as it stands after a step, or None when the step was refused (`problems`)."""
+
+    request: CustomerRequest | None
+    problems: list[Problem]
+
+
+@dataclass(frozen=True)
+class RequestList:
+    requests: list[CustomerRequest]
+    file: Path | None = None
+
+
+def add(master: MasterData, ledger: Ledger, customer: str, kind: RequestKind, text: str) -> RequestDone:
+    """Open a request for a customer of the master data."""
+    customer = customer.strip()
+    if customer not in {c.code for c in master.customers}:
+        return RequestDone(None, [UNKNOWN_REQUEST_CUSTOMER(None, customer=customer)])
+    if not text.strip():
+        return RequestDone(None, [EMPTY_REQUEST_TEXT(None)])
+    with writing(ledger) as conn:
+        request_id = open_request(conn, customer, kind, text.strip())
+        [made] = load_requests(conn, ids=[request_id])
+    return RequestDone(made, [])
+
+
+def act(ledger: Ledger, request_id: int, text: str) -> RequestDone:
+    """Record what was done on an open request."""
+    if not text.strip():
+        return RequestDone(None, [EMPTY_REQUEST_TEXT(None)])
+    return _step(ledger, request_id, RequestAction.ACTED, text.strip())
+
+
+def close(ledger: Ledger, request_id: int, text: str | None = None) -> RequestDone:
+    """Close an open request, with what settled it when given."""
+    return _step(ledger, request_id, RequestAction.CLOSED, text.strip() if text and text.strip() else None)
+
+
+def _step(ledger: Ledger, request_id: int, action: RequestAction, text: str | None) -> RequestDone:
+    with writing(ledger) as conn:
+        found = load_requests(conn, ids=[request_id])
+        if not found:
+            return RequestDone(None, [UNKNOWN_REQUEST(None, request=request_id)])
+        if not found[0].is_open:
+            closed = found[0]
+            return RequestDone(None, [REQUEST_CLOSED(None, request=request_id, day=closed.closed_at,
+                                                     by=closed.closed_by)])
+        add_step(conn, request_id, action, text)
+        [done] = load_requests(conn, ids=[request_id])
+    return RequestDone(done, [])
+
+
+def listing(master: MasterData, ledger: Ledger, *, open_only: bool = False, customer: str | None = None,
+            out: Path | None = None, lang: str = "it") -> RequestList:
+    """The requests (only the open ones, only one customer's), and with `out` their workbook."""
+    with reading(ledger) as conn:
+        found = load_requests(conn, open_only=open_only, customer=customer)
+    if out is None:
+        return RequestList(found)
+    from toolkit.writers.requests import write_requests
+
+    return RequestList(found, write_requests(out, master, found, lang, open_only=open_only))
