@@ -162,10 +162,16 @@ def test_the_command_line_ships_and_invoices(tmp_path, sample_workbook, rome_tod
     workbook = tmp_path / "anagrafiche.xlsx"
     shutil.copy(sample_workbook, workbook)
     assert _toolkit(["orders", "create", str(workbook), "--date", "2026-04-09"], capsys)[0] == 0
-    code, shipped = _toolkit(["ship", str(workbook), "--date", "2026-04-09", "--all", "--invoice"], capsys)
+    code, shipped = _toolkit(["ship", str(workbook), "--date", "2026-04-09", "--all", "--invoice",
+                              "--out", str(tmp_path / "ddt.xlsx")], capsys)
     assert code == 0, shipped["problems"]
     assert {x["date"] for x in valid("ship", shipped)["invoices"]} == {"2026-04-09"}
     assert {x["status"] for x in shipped["invoices"]} == {"final"}
+    import openpyxl
+
+    assert shipped["invoices_workbook"] == str(tmp_path / "ddt-fatture.xlsx")
+    printed = openpyxl.load_workbook(shipped["invoices_workbook"]).sheetnames
+    assert sorted(printed) == sorted(x["number"] for x in shipped["invoices"])
 
 
 def test_invoice_needs_a_month_or_orders(tmp_path, sample_workbook, capsys):

@@ -92,6 +92,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
                                 reason=TEXT, forced=BOOL, orders=array(TEXT), lines=INT)),
         "held": array(record(order=TEXT, customer=TEXT, reason=TEXT, items=array(TEXT))),
         "completed": array(TEXT), "workbook": PATH_OR_NULL, "invoices": array(INVOICE),
+        "invoices_workbook": PATH_OR_NULL,
     },
     "invoice run": {
         "run_id": TEXT_OR_NULL, "preview": BOOL, "invoices": array(INVOICE), "files": array(PATH),

@@ -73,6 +73,10 @@ def register(app: typer.Typer) -> None:
             from toolkit.basics.files import check_output
 
             check_output(out, inputs=(workbook, quantities))
+            if invoice:
+                from toolkit.services.shipping import invoices_beside
+
+                check_output(invoices_beside(out), inputs=(workbook, quantities))
         result = ship(session.master, session.ledger, day, numbers=sorted(codes(orders) or ()), all_open=all_open,
                       quantities=quantities, carrier=carrier, force=force, future=future, out=out,
                       lang=output.lang(), accounting_date=accounting_day, invoice=invoice)
@@ -145,6 +149,7 @@ def _report(json: bool, result: Shipped) -> None:
             "completed": list(result.completed),
             "workbook": result.written,
             "invoices": [invoice_json(x) for x in result.invoices],
+            "invoices_workbook": result.invoices_written,
         }, result.problems)
         return
     for n in result.notes:
@@ -155,6 +160,7 @@ def _report(json: bool, result: Shipped) -> None:
 
         print_invoices(list(result.invoices), output.lang())
     output.print_problems(result.problems)
-    if result.written is not None:
-        typer.echo(str(result.written))
+    for path in (result.written, result.invoices_written):
+        if path is not None:
+            typer.echo(str(path))
     typer.echo(result.summary(output.lang()))

@@ -73,6 +73,8 @@ class Shipped:
     """The DDT workbook, when one was asked for and there were DDTs to print."""
     invoices: tuple[Invoice, ...] = ()
     """With `invoice`: the invoices of these DDTs, issued final with them."""
+    invoices_written: Path | None = None
+    """With `invoice` and `out`: the invoices' workbook beside the DDTs' (`FILE-fatture.xlsx`)."""
 
     def summary(self, lang: str) -> str:
         """The line both front ends end with: how many DDTs, how many orders held."""
@@ -102,6 +104,8 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
         from toolkit.basics.files import check_output
 
         check_output(out, inputs=(quantities,))
+        if invoice:
+            check_output(invoices_beside(out), inputs=(quantities,))
     if quantities is not None:
         from toolkit.intake.quantities import read_quantities
 
@@ -117,8 +121,17 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
     if out is not None and shipped.notes:
         from toolkit.services.printing import write_and_mark
 
-        return replace(shipped, written=write_and_mark(ledger, master, "ddt", shipped.notes, out, lang))
+        shipped = replace(shipped, written=write_and_mark(ledger, master, "ddt", shipped.notes, out, lang))
+        if shipped.invoices:
+            shipped = replace(shipped, invoices_written=write_and_mark(
+                ledger, master, "invoices", shipped.invoices, invoices_beside(out), lang))
     return shipped
+
+
+def invoices_beside(out: Path) -> Path:
+    """Where `ship --invoice --out FILE` prints the invoices issued with the DDTs, as `orders
+    create --out` does: `FILE-fatture.xlsx` beside FILE."""
+    return out.with_name(f"{out.stem}-fatture.xlsx")
 
 
 def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str], all_open: bool,
