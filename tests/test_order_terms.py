@@ -369,7 +369,7 @@ def test_a_version_4_ledger_gains_the_columns_and_keeps_its_invoice_lines(tmp_pa
         "INSERT INTO invoice_lines SELECT * FROM invoice_lines_v5", "DROP TABLE invoice_lines_v5")
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
-        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 5
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 6
         found = inspect(conn)
         assert {"customer_reference", "payment_method"} <= {c["name"] for c in found.get_columns("orders")}
         assert "accounting_date" in {c["name"] for c in found.get_columns("deliveries")}

@@ -106,7 +106,7 @@ def test_a_version_3_ledger_gets_the_printings_table(tmp_path, minimal_master):
     url = older_ledger(tmp_path, minimal_master, 3, "DROP TABLE printings")
     upgraded = open_ledger(url)
     with reading(upgraded) as conn:
-        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 5
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 6
         assert inspect(conn).has_table("printings")
         assert conn.execute(text("SELECT count(*) FROM orders")).scalar() == 1
 

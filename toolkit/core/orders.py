@@ -126,6 +126,8 @@ class Order:
     """The customer's own purchase-order number (riferimento ordine cliente)."""
     payment_method: PaymentMethod | None = None
     """The order's own payment method; None: the customer's."""
+    confirms: str | None = None
+    """The number of the quotation or proposal this order confirms (`toolkit orders confirm`)."""
 
     @property
     def quantity(self) -> Decimal:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
+from toolkit.basics.vocab import DocumentType
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.orders import STATUS_LABELS, Order
 from toolkit.core.vat import totals, vat_summary
@@ -40,6 +41,9 @@ LINES_WIDTHS = (16, 12, 36, 6, 12, 12, 12, 14, 14)
 
 define({
     "order.title": ("ORDINE CLIENTE", "SALES ORDER"),
+    "order.title_quotation": ("OFFERTA", "QUOTATION"),
+    "order.title_proposal": ("PROPOSTA", "PROPOSAL"),
+    "order.confirms": ("Conferma di", "Confirms"),
     "order.delivery_option": ("Consegna", "Delivery"),
     "panel.title": ("Pannello ordini", "Orders panel"),
     "panel.lines_sheet": ("Righe", "Lines"),
@@ -49,6 +53,9 @@ define({
     "panel.shipped": ("Qtà spedita", "Qty shipped"),
     "panel.customer_name": ("Ragione sociale", "Customer name"),
 })
+
+TITLES = {DocumentType.QUOTATION: "order.title_quotation", DocumentType.PROPOSAL: "order.title_proposal"}
+"""A quotation or proposal is not an order yet: it prints as the offer it is."""
 
 
 def write_order_documents(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it") -> Path:
@@ -66,7 +73,7 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
             widths = set_widths(sheet, ORDER_WIDTHS)
             customer = customers[order.customer]
             row = company_header(sheet, fmt, master.settings, lang)
-            text(sheet, row, 0, f"{t('order.title')} {order.number}", fmt.title)
+            text(sheet, row, 0, f"{t(TITLES.get(order.document_type, 'order.title'))} {order.number}", fmt.title)
             text(sheet, row + 1, 0, t("doc.date"), fmt.bold)
             text(sheet, row + 1, 1, order.order_date, fmt.date)
             text(sheet, row + 1, 3, t("doc.document_type"), fmt.bold)
@@ -88,6 +95,10 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
             if order.delivery_option:
                 text(sheet, row, 0, t("order.delivery_option"), fmt.bold)
                 text(sheet, row, 1, order.delivery_option)
+                row += 1
+            if order.confirms:
+                text(sheet, row, 0, t("order.confirms"), fmt.bold)
+                text(sheet, row, 1, order.confirms)
                 row += 1
             if order.customer_reference:
                 text(sheet, row, 0, t("doc.customer_reference"), fmt.bold)
