@@ -4,6 +4,24 @@ The document types and statuses are those of the Openbravo seed. A type's effect
 happens right after the order is created: a warehouse order ships at once, a POS or on-credit
 order ships and is invoiced at once, a prepay order is invoiced first and ships after payment,
 a quotation reserves nothing and never ships.
+
+The seed's statuses of a sales order, and the status that holds each here (the names stay those
+the ledger has kept since its first version):
+
+- draft (*bozza*): `draft`, made by creating a quotation or proposal;
+- booked (*prenotato*) and in progress (*in corso*): `in-progress`, made by creating any other
+  order, by confirming a quotation (`orders confirm`), or by hand from a draft; a booked order
+  is in progress until all of it has shipped;
+- shipped (*spedito*): `completed`, set by shipping when the last line has left, never by hand
+  while something is still to ship;
+- invoiced (*fatturato*): not a status; each line's invoiced quantity is read from the invoices;
+- closed (*chiuso*): `closed`, by hand (what was not shipped is given up) or by confirming a
+  quotation;
+- voided (*annullato*): `voided`, by hand while nothing has shipped.
+
+`not-accepted` (*non accettato*) is the seed's other example: a draft the customer turned down,
+which may be reopened as a draft or voided. Only the steps of `TRANSITIONS` are allowed, and
+every change is logged in the ledger's events with who and when.
 """
 
 from __future__ import annotations
@@ -49,6 +67,12 @@ BAD_TRANSITION = define(
     "bad-status-transition", "error",
     it="L'ordine {number} è «{current_it}» e non può passare a «{wanted_it}».",
     en="Order {number} is “{current_en}” and cannot become “{wanted_en}”.")
+NOT_ALL_SHIPPED = define(
+    "order-not-all-shipped", "error",
+    it="L'ordine {number} ha ancora {to_ship} da spedire: diventa «Completato» quando la spedizione lo evade "
+       "(per rinunciare al resto, chiudilo).",
+    en="Order {number} still has {to_ship} to ship: it becomes “Completed” when shipping fulfils it "
+       "(to give up the rest, close it).")
 VOID_SHIPPED = define(
     "void-shipped-order", "error",
     it="L'ordine {number} ha già merce spedita: non si può annullare, chiudilo invece.",
