@@ -99,13 +99,15 @@ class Effects:
     invoice_at_once: bool = False
     ship_after_payment: bool = False
     reserves: bool = True
+    """Holds its quantities in stock from creation until shipped or closed (`toolkit.core.reservations`);
+    a return brings goods back and a quotation is only a potential sale: neither reserves."""
 
 
 EFFECTS: dict[DocumentType, Effects] = {
     DocumentType.STANDARD: Effects(OrderStatus.IN_PROGRESS, ships=True),
     DocumentType.POS: Effects(OrderStatus.IN_PROGRESS, ships=True, ship_at_once=True, invoice_at_once=True),
     DocumentType.WAREHOUSE: Effects(OrderStatus.IN_PROGRESS, ships=True, ship_at_once=True),
-    DocumentType.RETURN: Effects(OrderStatus.IN_PROGRESS, ships=True),
+    DocumentType.RETURN: Effects(OrderStatus.IN_PROGRESS, ships=True, reserves=False),
     DocumentType.QUOTATION: Effects(OrderStatus.DRAFT, ships=False, reserves=False),
     DocumentType.PROPOSAL: Effects(OrderStatus.DRAFT, ships=False, reserves=True),
     DocumentType.PREPAY: Effects(OrderStatus.IN_PROGRESS, ships=True, invoice_at_once=True, ship_after_payment=True),

@@ -16,7 +16,8 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.drafts import OrderDraft
-from toolkit.core.orders import Order, OrderLine, OrderStatus
+from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus
+from toolkit.core.reservations import HOLDING, NONE, Reservations, reservations_of
 from toolkit.ledger import schema
 from toolkit.ledger.db import (
     document_number,
@@ -187,6 +188,15 @@ def _sums(conn: Connection, line_column, quantity_column, order_ids: list[int]) 
         for line_id, total in rows:
             out[line_id] = total
     return out
+
+
+def reservations(conn: Connection) -> Reservations:
+    """What every open order holds in stock now (`toolkit.core.reservations`): the orders of a
+    type that reserves, while a draft or in progress, with what they still have to ship."""
+    reserving = [t.value for t, effects in EFFECTS.items() if effects.reserves]
+    ids = conn.execute(select(o.id).where(o.status.in_([s.value for s in HOLDING]),
+                                          o.document_type.in_(reserving))).scalars().all()
+    return Reservations(reservations_of(load_orders(conn, ids=list(ids)))) if ids else NONE
 
 
 def order_by_number(conn: Connection, number: str) -> Order | None:
