@@ -121,3 +121,36 @@ def test_shipping_and_closing_release_the_reservation(ledger, desk):
     assert (held("A001"), held("A002")) == (D(0), D(6))
     assert change_status(ledger, second, OrderStatus.CLOSED) == []
     assert held("A002") == D(0)
+
+
+def test_the_panel_shows_reserved_and_available_per_line(ledger, desk, tmp_path):
+    import openpyxl
+
+    from toolkit.services.orders import panel
+
+    master, numbers = desk
+    book = openpyxl.load_workbook(panel(master, ledger, tmp_path / "pannello.xlsx", "it"))
+    rows = list(book["Righe"].iter_rows(values_only=True))
+    head = rows[0]
+    assert head[-2:] == ("Qtà prenotata", "Disponibile")
+    cells = {(r[0], r[1]): (r[head.index("Qtà prenotata")], r[head.index("Disponibile")]) for r in rows[1:]}
+    first, second = numbers["T001"], numbers["T003"]
+    assert cells[first, "A002"] == (24, 24)      # 24 on hand, nothing ahead of it
+    assert cells[second, "A002"] == (6, 0)       # the first order holds all 24
+    assert cells[numbers["T004"], "A001"] == (0, 90)   # the quotation holds nothing; T001 holds 10 of 100
+
+
+def test_production_counts_only_the_stock_the_orders_ahead_leave_free():
+    from toolkit.core.lists import production_list
+
+    m = with_terms(shipping_master(), DeliveryTerms.AVAILABILITY, {"A001": "12"})
+    earlier = order(1, line(1, "A001", "10"))                   # another day's order, still open
+    today = order(2, line(2, "A001", "8"))
+    [row] = production_list([today], m, DAY, stock=stock_levels(m),
+                            reservations=Reservations(reservations_of([earlier, today]))).rows
+    assert (row.quantity, row.stock, row.to_produce) == (D(8), D(12), D(6))
+    [row] = production_list([today], m, DAY, stock=stock_levels(m)).rows
+    assert row.to_produce == D(0)                               # without reservations: stock covers it
+    [row] = production_list([earlier, today], m, DAY, stock=stock_levels(m),
+                            reservations=Reservations(reservations_of([earlier, today]))).rows
+    assert (row.quantity, row.to_produce) == (D(18), D(6))

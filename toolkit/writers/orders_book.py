@@ -8,7 +8,8 @@ order's lines in a second sheet, so it stays two sheets however many orders ther
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from toolkit.basics.files import write_atomic
@@ -16,6 +17,7 @@ from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import DocumentType
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.orders import STATUS_LABELS, Order
+from toolkit.core.reservations import NONE, ZERO, Reservations, holds
 from toolkit.core.vat import totals, vat_summary
 from toolkit.model.records import MasterData
 from toolkit.writers.printable import (
@@ -37,7 +39,7 @@ ORDER_WIDTHS = (12, 42, 6, 16, 14, 14, 10)
 """Item, description, unit, quantity, unit price, amount, VAT; column D is wide enough for the
 "Tipo documento" label it also holds."""
 PANEL_WIDTHS = (16, 11, 11, 28, 12, 11, 12, 12, 14, 13)
-LINES_WIDTHS = (16, 12, 36, 6, 12, 12, 12, 14, 14)
+LINES_WIDTHS = (16, 12, 36, 6, 12, 12, 12, 14, 14, 12, 12)
 
 define({
     "order.title": ("ORDINE CLIENTE", "SALES ORDER"),
@@ -51,6 +53,8 @@ define({
     "panel.ordered": ("Qtà ordinata", "Qty ordered"),
     "panel.to_ship": ("Qtà da spedire", "Qty to ship"),
     "panel.shipped": ("Qtà spedita", "Qty shipped"),
+    "panel.reserved": ("Qtà prenotata", "Qty reserved"),
+    "panel.available": ("Disponibile", "Available"),
     "panel.customer_name": ("Ragione sociale", "Customer name"),
 })
 
@@ -134,7 +138,11 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
     return write_atomic(target, write)
 
 
-def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it") -> Path:
+def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it",
+                stock: Mapping[str, Decimal] | None = None, reservations: Reservations = NONE) -> Path:
+    """The panel; each line shows what its order reserves of the item and what is available to
+    it: the stock on hand (`stock`, None: no stock sheet, the cell stays empty) less what the
+    orders ahead of it reserve (`toolkit.core.reservations`)."""
     customers = {c.code: c for c in master.customers}
     t = labeller(lang)
     lang_index = 0 if lang == "it" else 1
@@ -149,7 +157,7 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
                  "panel.ordered", "panel.to_ship", "doc.amount", "doc.status"]
         headings(panel, 0, 0, [t(h) for h in heads], fmt, set_widths(panel, PANEL_WIDTHS))
         line_heads = ["doc.number", "doc.item", "doc.description", "doc.unit", "panel.ordered", "panel.shipped",
-                      "panel.to_ship", "doc.unit_price", "doc.amount"]
+                      "panel.to_ship", "doc.unit_price", "doc.amount", "panel.reserved", "panel.available"]
         headings(lines, 0, 0, [t(h) for h in line_heads], fmt, set_widths(lines, LINES_WIDTHS))
         line_row = 1
         for i, order in enumerate(orders, start=1):
@@ -173,6 +181,10 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
                 text(lines, line_row, 6, line.to_ship, fmt.quantity)
                 text(lines, line_row, 7, line.unit_price, fmt.price)
                 text(lines, line_row, 8, line.amount, fmt.money)
+                text(lines, line_row, 9, line.to_ship if holds(order) and line.to_ship > 0 else ZERO, fmt.quantity)
+                if stock is not None:
+                    free = stock.get(line.item, ZERO) - reservations.ahead(line.item, order.number)
+                    text(lines, line_row, 10, max(free, ZERO), fmt.quantity)
                 line_row += 1
         for sheet, count, width in ((panel, len(orders), len(heads)), (lines, line_row - 1, len(line_heads))):
             sheet.freeze_panes(1, 0)
