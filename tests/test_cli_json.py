@@ -68,6 +68,13 @@ def _immediate_invoice(workbook: Path, capsys) -> str:
     return invoices["invoices"][0]["number"]
 
 
+def _quotation(workbook: Path, capsys) -> str:
+    """May 15's orders, with the sample's quotation among them: its number."""
+    toolkit(["orders", "create", str(workbook), "--date", "2026-05-15", "--no-catch-up"], capsys)
+    code, listed = toolkit(["orders", "list", str(workbook)], capsys)
+    return next(o["number"] for o in listed["orders"] if o["document_type"] == "quotation")
+
+
 def done_args(verb: str, wb: Path, capsys) -> list[str]:
     """A command line of `verb` that does its work on the desk."""
     w = str(wb)
@@ -79,6 +86,8 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
     if verb == "einvoice":
         assert toolkit(["invoice", "finalize", w, _draft_run(wb, capsys)], capsys)[0] == 0
         return ["einvoice", w, "--month", "2026-04", "--out", str(folder / "xml"), "--zip"]
+    if verb == "orders confirm":
+        return ["orders", "confirm", w, _quotation(wb, capsys), "--date", "2026-05-15"]
     if verb == "payments record":
         return ["payments", "record", w, "--invoice", _immediate_invoice(wb, capsys), "--date", "2026-04-15",
                 "--amount", "10,00", "--method", "bonifico"]
@@ -111,6 +120,7 @@ def with_workbook(verb: str, workbook: Path, capsys) -> list[str]:
     args = done_args(verb, workbook, capsys) if verb in ("check", "orders list", "invoice list", "calendar") else {
         "orders preview": ["orders", "preview", "WB", "--date", APRIL_9],
         "orders create": ["orders", "create", "WB", "--date", APRIL_9],
+        "orders confirm": ["orders", "confirm", "WB", "OC-2026-00001"],
         "ship": ["ship", "WB", "--date", APRIL_9, "--all"],
         "invoice run": ["invoice", "run", "WB", "--month", "2026-04", "--preview"],
         "invoice finalize": ["invoice", "finalize", "WB", "20260430-00000000"],

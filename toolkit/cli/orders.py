@@ -1,4 +1,4 @@
-"""Order verbs: `orders preview`, `orders create`, `orders list`, `orders status`, and `panel`."""
+"""Order verbs: `orders preview`, `orders create`, `orders list`, `orders status`, `orders confirm`, and `panel`."""
 
 from __future__ import annotations
 
@@ -146,6 +146,35 @@ def status_cmd(workbook: Path = WorkbookArg, number: str = typer.Argument(..., h
         raise typer.BadParameter(", ".join(s.value for s in OrderStatus), param_hint="--to") from None
     problems = change_status(session.ledger, number, wanted)
     output.print_problems(problems)
+    output.exit_for(problems)
+
+
+@orders_app.command("confirm")
+def confirm_cmd(workbook: Path = WorkbookArg,
+                quotation: str = typer.Argument(..., help="Numero del preventivo o previsionale / "
+                                                "quotation or proposal number."),
+                date: str | None = typer.Option(None, "--date", help="Data dell'ordine / order date "
+                                                "(default: oggi / today)."),
+                json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
+                wait: float = WaitOption, lang: str | None = LangOption) -> None:
+    """Conferma un preventivo o previsionale: diventa un ordine standard, una volta sola. Confirm a quotation or
+    proposal: it becomes a standard order, once."""
+    from toolkit.basics.dates import today_rome
+    from toolkit.services.order_confirm import confirm
+
+    session = open_session(workbook, ledger, lang, wait)
+    day = parse_day(date) if date else today_rome()
+    result = confirm(session.master, session.ledger, quotation, day)
+    problems = session.warnings + result.problems
+    if json:
+        output.reply({"quotation": result.quotation, "order": result.order,
+                      "invoices": [x.number for x in result.invoices]}, problems)
+    else:
+        if result.order is not None:
+            typer.echo(f"{result.quotation} → {result.order}  {day:%d/%m/%Y}")
+        for invoice in result.invoices:
+            typer.echo(str(invoice.number))
+        output.print_problems(problems)
     output.exit_for(problems)
 
 

@@ -86,6 +86,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
             number=TEXT, date=DATE, template=TEXT, customer=TEXT, ship_to=TEXT_OR_NULL, document_type=TEXT,
             status=TEXT, lines=INT, quantity=DECIMAL, to_ship=DECIMAL, amount=DECIMAL)),
     },
+    "orders confirm": {"quotation": TEXT, "order": TEXT_OR_NULL, "invoices": array(TEXT)},
     "ship": {
         "shipped": array(record(ddt=TEXT, date=DATE, accounting_date=DATE, customer=TEXT, ship_to=TEXT_OR_NULL,
                                 carrier=TEXT_OR_NULL,

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
+from toolkit.core.reservations import NONE, Reservations
 from toolkit.core.shipping import number_key, route_area, route_carrier, stock_levels
 from toolkit.model.records import MasterData
 
@@ -156,18 +157,25 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool) -> tup
 
 
 def production_list(orders: Sequence[Order], master: MasterData, date_from: date,
-                    date_to: date | None = None, stock: dict[str, Decimal] | None = None) -> ProductionList:
+                    date_to: date | None = None, stock: dict[str, Decimal] | None = None,
+                    reservations: Reservations = NONE) -> ProductionList:
     """Per item, what the orders of the period still need, and what stock does not cover.
 
     Quotations and proposals are left out (MRP ignores them, per the Openbravo seed), and so
     are returns: nothing is produced for goods coming back. `stock` is what is on hand now
     (`toolkit.ledger.deliveries.available_stock`); by default the stock sheet as it is.
+
+    Each order of the period is covered by the stock that the orders ahead of it leave free
+    (`reservations`, every open order's: those of other dates and proposals hold stock too),
+    as shipping will cover it; what is not covered is to produce.
     """
     date_to = date_to or date_from
     customers = {c.code: c.name for c in master.customers}
     items = {i.code: i for i in master.items}
     stock = stock if stock is not None else stock_levels(master)
     needed: dict[str, list[ProductionSource]] = {}
+    uncovered: dict[str, Decimal] = {}
+    listed: dict[str, Decimal] = {}
     described: dict[str, tuple[str, str]] = {}
     for order in sorted(orders, key=lambda o: number_key(o.number)):
         if not (date_from <= order.occurrence <= date_to) or order.status is not OrderStatus.IN_PROGRESS \
@@ -178,12 +186,19 @@ def production_list(orders: Sequence[Order], master: MasterData, date_from: date
                 continue
             needed.setdefault(line.item, []).append(
                 ProductionSource(order.number, order.customer, customers.get(order.customer, ""), line.to_ship))
+            if stock is not None:
+                own = sum((x.to_ship for x in order.lines if x.item == line.item and x.line_no < line.line_no
+                           and x.to_ship > 0), ZERO)
+                ahead = max(reservations.ahead(line.item, order.number) + own, listed.get(line.item, ZERO))
+                covered = min(line.to_ship, max(stock.get(line.item, ZERO) - ahead, ZERO))
+                uncovered[line.item] = uncovered.get(line.item, ZERO) + line.to_ship - covered
+                listed[line.item] = listed.get(line.item, ZERO) + line.to_ship
             item = items.get(line.item)
             described[line.item] = (item.description, item.unit) if item else (line.description, line.unit)
     rows = []
     for code in sorted(needed):
         quantity = sum((s.quantity for s in needed[code]), ZERO)
         on_hand = None if stock is None else stock.get(code, ZERO)
-        to_produce = quantity if on_hand is None else max(quantity - max(on_hand, ZERO), ZERO)
+        to_produce = quantity if on_hand is None else uncovered.get(code, ZERO)
         rows.append(ProductionRow(code, *described[code], quantity, on_hand, to_produce, tuple(needed[code])))
     return ProductionList(date_from, date_to, tuple(rows))

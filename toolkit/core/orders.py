@@ -4,6 +4,24 @@ The document types and statuses are those of the Openbravo seed. A type's effect
 happens right after the order is created: a warehouse order ships at once, a POS or on-credit
 order ships and is invoiced at once, a prepay order is invoiced first and ships after payment,
 a quotation reserves nothing and never ships.
+
+The seed's statuses of a sales order, and the status that holds each here (the names stay those
+the ledger has kept since its first version):
+
+- draft (*bozza*): `draft`, made by creating a quotation or proposal;
+- booked (*prenotato*) and in progress (*in corso*): `in-progress`, made by creating any other
+  order, by confirming a quotation (`orders confirm`), or by hand from a draft; a booked order
+  is in progress until all of it has shipped;
+- shipped (*spedito*): `completed`, set by shipping when the last line has left, never by hand
+  while something is still to ship;
+- invoiced (*fatturato*): not a status; each line's invoiced quantity is read from the invoices;
+- closed (*chiuso*): `closed`, by hand (what was not shipped is given up) or by confirming a
+  quotation;
+- voided (*annullato*): `voided`, by hand while nothing has shipped.
+
+`not-accepted` (*non accettato*) is the seed's other example: a draft the customer turned down,
+which may be reopened as a draft or voided. Only the steps of `TRANSITIONS` are allowed, and
+every change is logged in the ledger's events with who and when.
 """
 
 from __future__ import annotations
@@ -49,6 +67,12 @@ BAD_TRANSITION = define(
     "bad-status-transition", "error",
     it="L'ordine {number} è «{current_it}» e non può passare a «{wanted_it}».",
     en="Order {number} is “{current_en}” and cannot become “{wanted_en}”.")
+NOT_ALL_SHIPPED = define(
+    "order-not-all-shipped", "error",
+    it="L'ordine {number} ha ancora {to_ship} da spedire: diventa «Completato» quando la spedizione lo evade "
+       "(per rinunciare al resto, chiudilo).",
+    en="Order {number} still has {to_ship} to ship: it becomes “Completed” when shipping fulfils it "
+       "(to give up the rest, close it).")
 VOID_SHIPPED = define(
     "void-shipped-order", "error",
     it="L'ordine {number} ha già merce spedita: non si può annullare, chiudilo invece.",
@@ -75,13 +99,15 @@ class Effects:
     invoice_at_once: bool = False
     ship_after_payment: bool = False
     reserves: bool = True
+    """Holds its quantities in stock from creation until shipped or closed (`toolkit.core.reservations`);
+    a return brings goods back and a quotation is only a potential sale: neither reserves."""
 
 
 EFFECTS: dict[DocumentType, Effects] = {
     DocumentType.STANDARD: Effects(OrderStatus.IN_PROGRESS, ships=True),
     DocumentType.POS: Effects(OrderStatus.IN_PROGRESS, ships=True, ship_at_once=True, invoice_at_once=True),
     DocumentType.WAREHOUSE: Effects(OrderStatus.IN_PROGRESS, ships=True, ship_at_once=True),
-    DocumentType.RETURN: Effects(OrderStatus.IN_PROGRESS, ships=True),
+    DocumentType.RETURN: Effects(OrderStatus.IN_PROGRESS, ships=True, reserves=False),
     DocumentType.QUOTATION: Effects(OrderStatus.DRAFT, ships=False, reserves=False),
     DocumentType.PROPOSAL: Effects(OrderStatus.DRAFT, ships=False, reserves=True),
     DocumentType.PREPAY: Effects(OrderStatus.IN_PROGRESS, ships=True, invoice_at_once=True, ship_after_payment=True),
@@ -126,6 +152,8 @@ class Order:
     """The customer's own purchase-order number (riferimento ordine cliente)."""
     payment_method: PaymentMethod | None = None
     """The order's own payment method; None: the customer's."""
+    confirms: str | None = None
+    """The number of the quotation or proposal this order confirms (`toolkit orders confirm`)."""
 
     @property
     def quantity(self) -> Decimal:

@@ -15,6 +15,11 @@ The customer's delivery terms (termini di consegna) decide what may leave:
 "Entirely" means the quantity wanted: what is open, or what the user chose for a partial
 shipment. Stock is consumed order by order in order-number order, so two runs on the same data
 decide the same way. Returns (resi) carry negative quantities and consume no stock.
+
+What stock an order may use is what the open orders numbered before it do not reserve
+(`toolkit.core.reservations`), whether or not they ship in this run: shipping a later order
+alone never takes the goods an earlier one is waiting for, and the warning says which orders
+hold them.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
 from toolkit.core.exposure import Exposure
 from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
+from toolkit.core.reservations import NONE, Reservations, rank
 from toolkit.model.memo import per_master
 from toolkit.model.records import Carrier, Customer, MasterData, ShipTo, StockLevel
 
@@ -133,6 +139,12 @@ STOCK_NOT_CHECKED = define(
        "Per spedire solo la merce disponibile aggiungi il foglio Giacenze (Articolo, Quantità).",
     en="The Stock sheet (Giacenze) is missing: stock is not checked and every ordered quantity ships. "
        "To ship only what is available, add the Stock sheet (Item, Quantity).")
+STOCK_RESERVED = define(
+    "stock-reserved", "warning",
+    it="Ordine {number}, articolo {item}: {reserved} della giacenza sono prenotati da ordini precedenti "
+       "({orders}): restano {available} per questo ordine.",
+    en="Order {number}, item {item}: {reserved} of the stock is reserved by earlier orders ({orders}): "
+       "{available} is left for this order.")
 UNKNOWN_ORDER_ROW = define(
     "ship-unknown-order", "error",
     it="L'ordine {number} non esiste nel registro: controlla il numero (es. OC-2026-00001).",
@@ -208,16 +220,8 @@ def shown(quantity: Decimal | None) -> str:
     return "—" if quantity is None else format(quantity.normalize(), "f")
 
 
-def number_key(number: str) -> tuple[int, str, int]:
-    """Sort key of an order number `OC-2026-00007`: year, series, progressive.
-
-    >>> sorted(["OC-2026-00010", "OC-2025-00099", "OC-2026-00002"], key=number_key)
-    ['OC-2025-00099', 'OC-2026-00002', 'OC-2026-00010']
-    """
-    parts = number.rsplit("-", 2)
-    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
-        return int(parts[1]), parts[0], int(parts[2])
-    return 0, number, 0
+number_key = rank
+"""Sort key of an order number: year, series, progressive (`toolkit.core.reservations.rank`)."""
 
 
 def stock_levels(master: MasterData) -> dict[str, Decimal] | None:
@@ -321,22 +325,53 @@ class _Run:
 
     stock: dict[str, Decimal] | None
     master: MasterData
+    reservations: Reservations = NONE
     taken: list[tuple[Order, OrderLine, Decimal]] = field(default_factory=list)
     held: list[Held] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    start: dict[str, Decimal] = field(default_factory=dict)
+    """The stock as the run found it, which the reservations of the orders ahead are counted against."""
+    own: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+    """What this run took per (order id, item)."""
+
+    def __post_init__(self) -> None:
+        self.start = dict(self.stock or {})
 
     def cell(self, item: str) -> Location | None:
         """Where the item's stock level is in the workbook, for a problem's location."""
         level = _stock_levels(self.master).get(item)
         return None if level is None else self.master.locate(level.source, "quantity")
 
-    def available(self, item: str) -> Decimal | None:
-        return None if self.stock is None else max(self.stock.get(item, ZERO), ZERO)
+    def available(self, item: str, order: Order | None = None) -> Decimal | None:
+        """What `order` may take of `item`: the stock as found less what the orders ahead of it
+        reserve (what they took in this run included) and what it took itself, and never more
+        than is left now."""
+        if self.stock is None:
+            return None
+        left = self.stock.get(item, ZERO)
+        if order is not None:
+            free = self.start.get(item, ZERO) - self.reservations.ahead(item, order.number) \
+                - self.own.get((order.id, item), ZERO)
+            left = min(left, free)
+        return max(left, ZERO)
 
     def take(self, order: Order, line: OrderLine, quantity: Decimal) -> None:
         self.taken.append((order, line, quantity))
         if self.stock is not None and quantity > 0:
             self.stock[line.item] = self.stock.get(line.item, ZERO) - quantity
+            self.own[order.id, line.item] = self.own.get((order.id, line.item), ZERO) + quantity
+
+    def short(self, order: Order, item: str) -> None:
+        """Say which earlier orders hold the stock `order` lacks, when reservations are why."""
+        reserved = self.reservations.ahead(item, order.number)
+        if self.stock is None or not reserved:
+            return
+        if self.start.get(item, ZERO) - reserved - self.own.get((order.id, item), ZERO) >= self.stock.get(item, ZERO):
+            return
+        holders = self.reservations.holders_ahead(item, order.number)
+        shown_holders = ", ".join(holders[:3]) + (f" +{len(holders) - 3}" if len(holders) > 3 else "")
+        self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=shown(reserved),
+                                            orders=shown_holders, available=shown(self.available(item, order))))
 
 
 @per_master
@@ -347,19 +382,20 @@ def _stock_levels(master: MasterData) -> dict[str, StockLevel]:
 def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[str, Decimal] | None, day: date, *,
                    quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] = frozenset(),
                    carrier: str | None = None, exposures: Mapping[str, Exposure] | None = None,
-                   force: bool = False) -> ShippingPlan:
+                   force: bool = False, reservations: Reservations = NONE) -> ShippingPlan:
     """Decide what ships on `day`: one draft per (customer, destination, reason), plus what is held.
 
     `quantities` (order-line id → quantity) ships only the chosen lines of the orders it names;
     orders it does not name ship everything open. `paid` holds the ids of the orders whose
     prepayment has arrived. `exposures` (from the ledger) drive the credit check: a customer
-    above the credit limit is held unless `force`.
+    above the credit limit is held unless `force`. `reservations` are every open order's (from
+    the ledger): an order may use only the stock that the orders ahead of it leave free.
     """
     customers = {c.code: c for c in master.customers}
     if carrier is not None and carrier not in {c.code for c in master.carriers}:
         return ShippingPlan((), (), (UNKNOWN_CARRIER(None, code=carrier),))
     quantities = quantities or {}
-    run = _Run(dict(stock) if stock is not None else None, master)
+    run = _Run(dict(stock) if stock is not None else None, master, reservations)
     chosen_orders = {o.id for o in orders if any(line.id in quantities for line in o.lines)}
     candidates = [o for o in sorted(orders, key=lambda o: number_key(o.number)) if _shippable(o, run)]
     blocked, forced = _credit_check(master, candidates, exposures or {}, force, run)
@@ -447,12 +483,14 @@ def _complete_order(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: 
     for line, quantity in wanted:
         needed[line.item] = needed.get(line.item, ZERO) + quantity
     short = [item for item, quantity in needed.items()
-             if (available := run.available(item)) is not None and available < quantity]
+             if (available := run.available(item, order)) is not None and available < quantity]
     if short:
         run.held.append(Held(order.number, order.customer, ORDER_HELD.code, tuple(short)))
         run.problems.append(ORDER_HELD(run.cell(short[0]), number=order.number,
-                                       items=", ".join(f"{i} ({shown(run.available(i))}/{shown(needed[i])})"
+                                       items=", ".join(f"{i} ({shown(run.available(i, order))}/{shown(needed[i])})"
                                                        for i in short)))
+        for item in short:
+            run.short(order, item)
         return
     for line, quantity in wanted:
         run.take(order, line, quantity)
@@ -461,11 +499,12 @@ def _complete_order(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: 
 def _complete_lines(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _Run) -> None:
     short: list[str] = []
     for line, quantity in wanted:
-        available = run.available(line.item)
+        available = run.available(line.item, order)
         if available is not None and available < quantity:
             short.append(line.item)
             run.problems.append(LINE_HELD(run.cell(line.item), number=order.number, line=line.line_no,
                                           item=line.item, available=shown(available), wanted=shown(quantity)))
+            run.short(order, line.item)
             continue
         run.take(order, line, quantity)
     if short:
@@ -475,7 +514,7 @@ def _complete_lines(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: 
 def _as_available(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _Run) -> None:
     short: list[str] = []
     for line, quantity in wanted:
-        available = run.available(line.item)
+        available = run.available(line.item, order)
         shipped = quantity if available is None else min(quantity, available)
         if shipped > 0:
             run.take(order, line, shipped)
@@ -484,6 +523,7 @@ def _as_available(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _R
             run.problems.append(PARTIAL_STOCK(run.cell(line.item), number=order.number, item=line.item,
                                               available=shown(available), wanted=shown(quantity),
                                               shipped=shown(shipped)))
+            run.short(order, line.item)
     if short:
         run.held.append(Held(order.number, order.customer, PARTIAL_STOCK.code, tuple(short)))
 

@@ -288,6 +288,17 @@ def _add_requests(conn: Connection) -> None:
 MIGRATIONS[6] = _add_requests
 
 
+def _add_confirmations(conn: Connection) -> None:
+    """An order may cite the quotation or proposal it confirms, once (a unique index; NULLs,
+    the orders made from templates, never collide)."""
+    if "confirms" not in {c["name"] for c in inspect(conn).get_columns("orders")}:
+        conn.execute(text("ALTER TABLE orders ADD COLUMN confirms INTEGER"))
+    schema.confirms_index.create(conn, checkfirst=True)
+
+
+MIGRATIONS[7] = _add_confirmations
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -16,7 +16,8 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.drafts import OrderDraft
-from toolkit.core.orders import Order, OrderLine, OrderStatus
+from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus
+from toolkit.core.reservations import HOLDING, NONE, Reservations, reservations_of
 from toolkit.ledger import schema
 from toolkit.ledger.db import (
     document_number,
@@ -107,6 +108,7 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
     headers = conn.execute(query.order_by(o.year, o.series, o.number)).all()
     if not headers:
         return []
+    cited = _numbers(conn, {h.confirms for h in headers if h.confirms is not None})
     order_ids = [h.id for h in headers]
     lines = defaultdict(list)
     shipped = _sums(conn, schema.delivery_lines.c.order_line_id, schema.delivery_lines.c.quantity, order_ids)
@@ -125,9 +127,52 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
         Order(h.id, document_number(h.series, h.year, h.number), h.template, h.occurrence, h.order_date, h.customer,
               h.ship_to, h.contact, DocumentType(h.document_type), OrderStatus(h.status), h.price_list,
               h.price_version, h.project, h.delivery_option, tuple(lines[h.id]), h.customer_reference,
-              PaymentMethod(h.payment_method) if h.payment_method else None)
+              PaymentMethod(h.payment_method) if h.payment_method else None, cited.get(h.confirms))
         for h in headers
     ]
+
+
+def _numbers(conn: Connection, ids: set[int]) -> dict[int, str]:
+    """The shown numbers of these orders (the quotations that confirmed orders cite)."""
+    if not ids:
+        return {}
+    rows = conn.execute(select(o.id, o.series, o.year, o.number).where(o.id.in_(sorted(ids))))
+    return {r.id: document_number(r.series, r.year, r.number) for r in rows}
+
+
+def confirmation_of(conn: Connection, quotation: Order) -> str | None:
+    """The number of the order that confirmed this quotation or proposal, if one did."""
+    row = conn.execute(select(o.series, o.year, o.number).where(o.confirms == quotation.id)).first()
+    return document_number(row.series, row.year, row.number) if row else None
+
+
+def insert_confirmation(conn: Connection, quotation: Order, day: date, series: str, status: OrderStatus,
+                        document_type: DocumentType) -> tuple[int, str]:
+    """Store the order that confirms a quotation or proposal: its lines and prices as quoted,
+    dated `day`, due on the quotation's date, citing it (`confirms`), and a "confirmed" event.
+
+    An order is keyed by (template, occurrence) and the quotation keeps its own key, so the
+    confirmed order is keyed by the quotation's number in place of a template code: it is
+    made from that document, and the key is unique to it."""
+    header = conn.execute(select(schema.orders).where(o.id == quotation.id)).one()
+    (number,) = draw_numbers(conn, [(series, day.year)])
+    created_at, created_by = now(), user()
+    (order_id,) = insert_numbered(conn, schema.orders, [dict(
+        series=series, year=day.year, number=number, template=quotation.number, occurrence=quotation.occurrence,
+        order_date=day, customer=header.customer, ship_to=header.ship_to, contact=header.contact,
+        document_type=document_type.value, status=status.value, price_list=header.price_list,
+        price_version=header.price_version, price_type=header.price_type, project=header.project,
+        delivery_option=header.delivery_option, customer_reference=header.customer_reference,
+        payment_method=header.payment_method, confirms=quotation.id, created_at=created_at,
+        created_by=created_by)])
+    insert_rows(conn, schema.order_lines, [
+        dict(order_id=order_id, line_no=line.line_no, item=line.item, description=line.description, unit=line.unit,
+             quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,
+             vat_nature=line.vat_nature, note=line.note)
+        for line in quotation.lines])
+    shown = document_number(series, day.year, number)
+    log_events(conn, [event_row("confirmed", "order", order_id, shown, f"{quotation.number} {day.isoformat()}")])
+    return order_id, shown
 
 
 def _sums(conn: Connection, line_column, quantity_column, order_ids: list[int]) -> dict[int, Decimal]:
@@ -143,6 +188,15 @@ def _sums(conn: Connection, line_column, quantity_column, order_ids: list[int]) 
         for line_id, total in rows:
             out[line_id] = total
     return out
+
+
+def reservations(conn: Connection) -> Reservations:
+    """What every open order holds in stock now (`toolkit.core.reservations`): the orders of a
+    type that reserves, while a draft or in progress, with what they still have to ship."""
+    reserving = [t.value for t, effects in EFFECTS.items() if effects.reserves]
+    ids = conn.execute(select(o.id).where(o.status.in_([s.value for s in HOLDING]),
+                                          o.document_type.in_(reserving))).scalars().all()
+    return Reservations(reservations_of(load_orders(conn, ids=list(ids)))) if ids else NONE
 
 
 def order_by_number(conn: Connection, number: str) -> Order | None:

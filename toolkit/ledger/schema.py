@@ -23,7 +23,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 metadata = MetaData()
 
@@ -68,6 +68,7 @@ orders = Table(
     Column("delivery_option", Text),
     Column("customer_reference", String(60)),
     Column("payment_method", String(30)),
+    Column("confirms", Integer),
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
     UniqueConstraint("template", "occurrence", name="uq_order_occurrence"),
@@ -75,7 +76,12 @@ orders = Table(
 )
 """`customer_reference` is the customer's own purchase-order number and `payment_method` the
 template's payment method when it overrides the customer's (None: the customer's), both as the
-order was created."""
+order was created. `confirms` is the id of the quotation or proposal a confirmed order was made
+from (`toolkit orders confirm`); its unique index lets a quotation be confirmed once only. A plain
+integer, not a foreign key: orders are never deleted, and SQLite cannot drop a foreign-key column,
+which the migration test does to make a version 5 ledger."""
+
+confirms_index = Index("uq_order_confirms", orders.c.confirms, unique=True)
 
 order_lines = Table(
     "order_lines", metadata,

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from toolkit.core.lists import complete_list, distribution_list, production_list
 from toolkit.core.orders import Order
+from toolkit.core.reservations import NONE
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading
 from toolkit.ledger.deliveries import available_stock
-from toolkit.ledger.orders import load_orders
+from toolkit.ledger.orders import load_orders, reservations
 from toolkit.model.records import MasterData
 
 
@@ -36,12 +37,14 @@ def distribution(master: MasterData, ledger: Ledger, start: date, end: date, out
 
 
 def production(master: MasterData, ledger: Ledger, start: date, end: date, out: Path, lang: str) -> Path:
-    """The production list: what to make per item, against the stock on hand."""
+    """The production list: what to make per item, against the stock on hand less what the
+    open orders ahead of each order reserve."""
     from toolkit.writers.lists import write_production_list
 
     with reading(ledger) as conn:
         stock = available_stock(conn, master)
-    made = production_list(orders_between(ledger, start, end), master, start, end, stock)
+        held = reservations(conn) if stock is not None else NONE
+    made = production_list(orders_between(ledger, start, end), master, start, end, stock, held)
     return write_production_list(out, master, made, lang)
 
 

@@ -1,12 +1,22 @@
 """Changing an order's status by hand: only the transitions the status chart allows.
 
-Completion is not done here: an order becomes completed when shipping finds it fully shipped.
+Completion is not done here: an order becomes completed (the seed's *shipped*) when shipping
+finds it fully shipped, so completing by hand is refused while anything is still to ship. Each
+change is logged with who and when (`set_status`). The chart and its mapping onto the seed's
+statuses are in `toolkit.core.orders`.
 """
 
 from __future__ import annotations
 
 from toolkit.basics.problems import Problem, define
-from toolkit.core.orders import BAD_TRANSITION, STATUS_LABELS, VOID_SHIPPED, OrderStatus, can_change
+from toolkit.core.orders import (
+    BAD_TRANSITION,
+    NOT_ALL_SHIPPED,
+    STATUS_LABELS,
+    VOID_SHIPPED,
+    OrderStatus,
+    can_change,
+)
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.orders import order_by_number, set_status
@@ -31,5 +41,7 @@ def change_status(ledger: Ledger, number: str, wanted: OrderStatus) -> list[Prob
                                    wanted_en=STATUS_LABELS[wanted][1])]
         if wanted is OrderStatus.VOIDED and any(line.shipped for line in order.lines):
             return [VOID_SHIPPED(None, number=number)]
+        if wanted is OrderStatus.COMPLETED and any(line.to_ship for line in order.lines):
+            return [NOT_ALL_SHIPPED(None, number=number, to_ship=order.to_ship)]
         set_status(conn, order, wanted, ACTIONS[wanted])
     return []

@@ -30,10 +30,19 @@ from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.plan import Due, due_between
 from toolkit.core.requests import OpenRequests
+from toolkit.core.reservations import NONE
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
+from toolkit.ledger.deliveries import available_stock
 from toolkit.ledger.exposure import exposures
-from toolkit.ledger.orders import existing_numbers, insert_orders, last_generated, load_orders, record_generation
+from toolkit.ledger.orders import (
+    existing_numbers,
+    insert_orders,
+    last_generated,
+    load_orders,
+    record_generation,
+    reservations,
+)
 from toolkit.ledger.requests import open_requests
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
@@ -279,7 +288,11 @@ def list_orders(ledger: Ledger, statuses: Sequence[OrderStatus] | None = None) -
 
 def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequence[Order] | None = None) -> Path:
     """The control panel workbook: one row per order (every order in the ledger unless given),
-    linked to its lines."""
+    linked to its lines, each with what it reserves and what stock is available to it."""
     from toolkit.writers.orders_book import write_panel
 
-    return write_panel(out, master, list_orders(ledger) if orders is None else orders, lang)
+    with reading(ledger) as conn:
+        shown = load_orders(conn) if orders is None else orders
+        stock = available_stock(conn, master)
+        held = reservations(conn) if stock is not None else NONE
+    return write_panel(out, master, shown, lang, stock, held)

@@ -30,6 +30,7 @@ from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
 from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
+from toolkit.core.reservations import NONE
 from toolkit.core.shipping import (
     UNKNOWN_ORDER_ROW,
     ChosenRow,
@@ -43,7 +44,7 @@ from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import available_stock, load_notes, paid_orders, store_drafts
 from toolkit.ledger.exposure import exposures
-from toolkit.ledger.orders import load_orders, order_by_number, set_statuses
+from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
 from toolkit.model.records import MasterData
 
 NOTHING_SELECTED = define(
@@ -187,8 +188,9 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     exposure = exposures(conn, customers)
     if paid is None:
         paid = paid_orders(conn, [order.id for order in fresh])
-    plan = plan_shipments(fresh, master, available_stock(conn, master), day, quantities=quantities, paid=paid,
-                          carrier=carrier, exposures=exposure, force=force)
+    stock = available_stock(conn, master)
+    plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
+                          exposures=exposure, force=force, reservations=reservations(conn) if stock is not None else NONE)
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}

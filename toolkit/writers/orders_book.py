@@ -8,13 +8,16 @@ order's lines in a second sheet, so it stays two sheets however many orders ther
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
+from toolkit.basics.vocab import DocumentType
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.orders import STATUS_LABELS, Order
+from toolkit.core.reservations import NONE, ZERO, Reservations, holds
 from toolkit.core.vat import totals, vat_summary
 from toolkit.model.records import MasterData
 from toolkit.writers.printable import (
@@ -36,10 +39,13 @@ ORDER_WIDTHS = (12, 42, 6, 16, 14, 14, 10)
 """Item, description, unit, quantity, unit price, amount, VAT; column D is wide enough for the
 "Tipo documento" label it also holds."""
 PANEL_WIDTHS = (16, 11, 11, 28, 12, 11, 12, 12, 14, 13)
-LINES_WIDTHS = (16, 12, 36, 6, 12, 12, 12, 14, 14)
+LINES_WIDTHS = (16, 12, 36, 6, 12, 12, 12, 14, 14, 12, 12)
 
 define({
     "order.title": ("ORDINE CLIENTE", "SALES ORDER"),
+    "order.title_quotation": ("OFFERTA", "QUOTATION"),
+    "order.title_proposal": ("PROPOSTA", "PROPOSAL"),
+    "order.confirms": ("Conferma di", "Confirms"),
     "order.delivery_option": ("Consegna", "Delivery"),
     "panel.title": ("Pannello ordini", "Orders panel"),
     "panel.lines_sheet": ("Righe", "Lines"),
@@ -47,8 +53,13 @@ define({
     "panel.ordered": ("Qtà ordinata", "Qty ordered"),
     "panel.to_ship": ("Qtà da spedire", "Qty to ship"),
     "panel.shipped": ("Qtà spedita", "Qty shipped"),
+    "panel.reserved": ("Qtà prenotata", "Qty reserved"),
+    "panel.available": ("Disponibile", "Available"),
     "panel.customer_name": ("Ragione sociale", "Customer name"),
 })
+
+TITLES = {DocumentType.QUOTATION: "order.title_quotation", DocumentType.PROPOSAL: "order.title_proposal"}
+"""A quotation or proposal is not an order yet: it prints as the offer it is."""
 
 
 def write_order_documents(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it") -> Path:
@@ -66,7 +77,7 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
             widths = set_widths(sheet, ORDER_WIDTHS)
             customer = customers[order.customer]
             row = company_header(sheet, fmt, master.settings, lang)
-            text(sheet, row, 0, f"{t('order.title')} {order.number}", fmt.title)
+            text(sheet, row, 0, f"{t(TITLES.get(order.document_type, 'order.title'))} {order.number}", fmt.title)
             text(sheet, row + 1, 0, t("doc.date"), fmt.bold)
             text(sheet, row + 1, 1, order.order_date, fmt.date)
             text(sheet, row + 1, 3, t("doc.document_type"), fmt.bold)
@@ -88,6 +99,10 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
             if order.delivery_option:
                 text(sheet, row, 0, t("order.delivery_option"), fmt.bold)
                 text(sheet, row, 1, order.delivery_option)
+                row += 1
+            if order.confirms:
+                text(sheet, row, 0, t("order.confirms"), fmt.bold)
+                text(sheet, row, 1, order.confirms)
                 row += 1
             if order.customer_reference:
                 text(sheet, row, 0, t("doc.customer_reference"), fmt.bold)
@@ -123,7 +138,11 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
     return write_atomic(target, write)
 
 
-def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it") -> Path:
+def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it",
+                stock: Mapping[str, Decimal] | None = None, reservations: Reservations = NONE) -> Path:
+    """The panel; each line shows what its order reserves of the item and what is available to
+    it: the stock on hand (`stock`, None: no stock sheet, the cell stays empty) less what the
+    orders ahead of it reserve (`toolkit.core.reservations`)."""
     customers = {c.code: c for c in master.customers}
     t = labeller(lang)
     lang_index = 0 if lang == "it" else 1
@@ -138,7 +157,7 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
                  "panel.ordered", "panel.to_ship", "doc.amount", "doc.status"]
         headings(panel, 0, 0, [t(h) for h in heads], fmt, set_widths(panel, PANEL_WIDTHS))
         line_heads = ["doc.number", "doc.item", "doc.description", "doc.unit", "panel.ordered", "panel.shipped",
-                      "panel.to_ship", "doc.unit_price", "doc.amount"]
+                      "panel.to_ship", "doc.unit_price", "doc.amount", "panel.reserved", "panel.available"]
         headings(lines, 0, 0, [t(h) for h in line_heads], fmt, set_widths(lines, LINES_WIDTHS))
         line_row = 1
         for i, order in enumerate(orders, start=1):
@@ -162,6 +181,10 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
                 text(lines, line_row, 6, line.to_ship, fmt.quantity)
                 text(lines, line_row, 7, line.unit_price, fmt.price)
                 text(lines, line_row, 8, line.amount, fmt.money)
+                text(lines, line_row, 9, line.to_ship if holds(order) and line.to_ship > 0 else ZERO, fmt.quantity)
+                if stock is not None:
+                    free = stock.get(line.item, ZERO) - reservations.ahead(line.item, order.number)
+                    text(lines, line_row, 10, max(free, ZERO), fmt.quantity)
                 line_row += 1
         for sheet, count, width in ((panel, len(orders), len(heads)), (lines, line_row - 1, len(line_heads))):
             sheet.freeze_panes(1, 0)

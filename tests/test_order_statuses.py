@@ -1,0 +1,101 @@
+"""The seed's statuses (draft, booked, in progress, shipped, invoiced, closed, voided) as the
+ledger keeps them: only the chart's steps, each logged with who and when (issue 16, point 7)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from toolkit.core.orders import TRANSITIONS, OrderStatus, can_change
+from toolkit.ledger import schema
+from toolkit.ledger.db import reading, user
+from toolkit.ledger.orders import load_orders, order_by_number
+from toolkit.services.order_status import change_status
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+
+MAY_15 = date(2026, 5, 15)
+
+
+@pytest.fixture
+def orders(sample_master, ledger):
+    create(sample_master, ledger, MAY_15, with_catch_up=False)
+    with reading(ledger) as conn:
+        found = load_orders(conn)
+    return {o.document_type.value: o for o in found}
+
+
+def events(ledger, number):
+    e = schema.events.c
+    with reading(ledger) as conn:
+        return conn.execute(select(e.action, e.by, e.at, e.detail).where(e.number == number).order_by(e.id)).all()
+
+
+def status(ledger, number):
+    with reading(ledger) as conn:
+        return order_by_number(conn, number).status
+
+
+def test_every_change_is_logged_with_who_and_when(ledger, orders):
+    quotation = orders["quotation"].number
+    assert change_status(ledger, quotation, OrderStatus.NOT_ACCEPTED) == []
+    assert change_status(ledger, quotation, OrderStatus.DRAFT) == []
+    assert change_status(ledger, quotation, OrderStatus.VOIDED) == []
+    logged = events(ledger, quotation)
+    assert [(a, d) for a, _, _, d in logged] == [
+        ("generated", logged[0].detail), ("rejected", "draft -> not-accepted"), ("reopened", "not-accepted -> draft"),
+        ("voided", "draft -> voided")]
+    assert {by for _, by, _, _ in logged} == {user()} and all(at is not None for _, _, at, _ in logged)
+
+
+def test_shipped_is_reached_by_shipping_never_by_hand(sample_master, ledger, orders):
+    standard = orders["standard"]
+    problems = change_status(ledger, standard.number, OrderStatus.COMPLETED)
+    assert [p.code for p in problems] == ["order-not-all-shipped"]
+    assert standard.number in problems[0].message("en")
+    assert status(ledger, standard.number) is OrderStatus.IN_PROGRESS
+    assert [a for a, *_ in events(ledger, standard.number)] == ["generated"]
+    shipped = ship(sample_master, ledger, MAY_15, numbers=[standard.number], force=True)
+    if status(ledger, standard.number) is not OrderStatus.COMPLETED:
+        pytest.skip(f"the sample's stock holds {standard.number}: {[str(p) for p in shipped.problems]}")
+    assert [a for a, *_ in events(ledger, standard.number)] == ["generated", "completed"]
+    assert change_status(ledger, standard.number, OrderStatus.CLOSED) == []
+    assert [p.code for p in change_status(ledger, standard.number, OrderStatus.VOIDED)] == ["bad-status-transition"]
+    assert [a for a, *_ in events(ledger, standard.number)] == ["generated", "completed", "closed"]
+
+
+def test_the_command_refuses_a_step_off_the_chart(tmp_path, sample_workbook, capsys):
+    import shutil
+
+    from toolkit.cli import app, output
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copy(sample_workbook, workbook)
+
+    def toolkit(*args):
+        app._register()
+        output.reset()
+        code = app.run([*map(str, args)])
+        return code, capsys.readouterr()
+
+    assert toolkit("orders", "create", workbook, "--date", "2026-05-15", "--no-catch-up")[0] == 0
+    code, said = toolkit("orders", "status", workbook, "OC-2026-00001", "--to", "completed")
+    assert code == 1 and "OC-2026-00001" in said.out + said.err
+    code, said = toolkit("orders", "status", workbook, "OC-2026-00001", "--to", "draft")
+    assert code == 1 and "OC-2026-00001" in said.out + said.err
+
+
+@pytest.mark.parametrize("start,wanted", [
+    (s, w) for s in OrderStatus for w in OrderStatus if s is not w])
+def test_the_chart(start, wanted):
+    """Terminal statuses stay; nothing goes back to a draft but a refusal; completion only after progress."""
+    allowed = can_change(start, wanted)
+    if start in (OrderStatus.CLOSED, OrderStatus.VOIDED):
+        assert not allowed
+    if wanted is OrderStatus.COMPLETED:
+        assert allowed is (start is OrderStatus.IN_PROGRESS)
+    if wanted is OrderStatus.DRAFT:
+        assert allowed is (start is OrderStatus.NOT_ACCEPTED)
+    assert allowed is (wanted in TRANSITIONS[start])

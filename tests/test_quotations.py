@@ -1,0 +1,167 @@
+"""Quotations and proposals: confirmed once into a standard order that cites them, printed as
+offers, never shipped themselves (issue 16, point 1)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import select, text
+
+from toolkit.cli import app, output
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading
+
+MAY_15 = "2026-05-15"
+"""The sample's quotation template (plan 4, the 15th of each month) is due; April's is skipped."""
+
+
+def toolkit(capsys, *args) -> tuple[int, dict]:
+    app._register()
+    output.reset()
+    capsys.readouterr()
+    code = app.run([*map(str, args), "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def plain(capsys, *args) -> int:
+    """A verb without --json (`orders status`): its exit code."""
+    app._register()
+    output.reset()
+    code = app.run([*map(str, args)])
+    capsys.readouterr()
+    return code
+
+
+@pytest.fixture
+def desk(tmp_path, sample_workbook, capsys) -> tuple[Path, str]:
+    """The sample with May 15's orders created; returns the workbook and its quotation's number."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copy(sample_workbook, workbook)
+    code, made = toolkit(capsys, "orders", "create", workbook, "--date", MAY_15, "--no-catch-up")
+    assert code == 0, made["problems"]
+    code, listed = toolkit(capsys, "orders", "list", workbook)
+    [quotation] = [o["number"] for o in listed["orders"] if o["document_type"] == "quotation"]
+    return workbook, quotation
+
+
+def orders_by_number(capsys, workbook) -> dict[str, dict]:
+    return {o["number"]: o for o in toolkit(capsys, "orders", "list", workbook)[1]["orders"]}
+
+
+def test_a_confirmed_quotation_ships_and_is_invoiced(desk, capsys):
+    workbook, quotation = desk
+    code, confirmed = toolkit(capsys, "orders", "confirm", workbook, quotation, "--date", MAY_15)
+    assert (code, confirmed["ok"], confirmed["quotation"]) == (0, True, quotation)
+    order = confirmed["order"]
+    listed = orders_by_number(capsys, workbook)
+    assert (listed[quotation]["document_type"], listed[quotation]["status"]) == ("quotation", "closed")
+    made = listed[order]
+    assert (made["document_type"], made["status"], made["customer"]) == ("standard", "in-progress",
+                                                                        listed[quotation]["customer"])
+    assert (made["quantity"], made["amount"]) == (listed[quotation]["quantity"], listed[quotation]["amount"])
+    assert made["date"] == MAY_15 and made["template"] == quotation
+
+    code, shipped = toolkit(capsys, "ship", workbook, "--date", MAY_15, "--orders", order)
+    assert code == 0 and [s["orders"] for s in shipped["shipped"]] == [[order]]
+    assert shipped["completed"] == [order]
+    code, run = toolkit(capsys, "invoice", "run", workbook, "--month", "2026-05", "--date", "2026-05-31",
+                        "--preview")
+    assert code == 0
+    month_end = [i["number"] for i in run["invoices"] if i["customer"] == made["customer"]]
+    assert len(confirmed["invoices"] + month_end) == 1, "invoiced once: at once (Immediato) or at month end"
+    ledger = open_ledger(None, workbook)
+    with reading(ledger) as conn:
+        found = conn.execute(text(
+            "SELECT count(*) FROM invoice_lines il JOIN order_lines ol ON il.order_line_id = ol.id "
+            "JOIN orders o ON ol.order_id = o.id WHERE o.confirms IS NOT NULL")).scalar()
+        cited = conn.execute(select(schema.orders.c.confirms).where(schema.orders.c.confirms.is_not(None))).scalar()
+        quoted_id = conn.execute(select(schema.orders.c.id).where(
+            schema.orders.c.number == int(quotation[-5:]))).scalar()
+        events = conn.execute(select(schema.events.c.action, schema.events.c.number, schema.events.c.by)
+                              .where(schema.events.c.action.in_(["confirmed", "closed"]))).all()
+    ledger.engine.dispose()
+    assert found == made["lines"]
+    assert cited == quoted_id
+    assert {(a, n) for a, n, _ in events} == {("confirmed", order), ("closed", quotation)}
+    assert all(by for _, _, by in events)
+
+
+def test_confirming_twice_names_the_order_made_the_first_time(desk, capsys):
+    workbook, quotation = desk
+    code, first = toolkit(capsys, "orders", "confirm", workbook, quotation, "--date", MAY_15)
+    assert code == 0
+    code, again = toolkit(capsys, "orders", "confirm", workbook, quotation, "--date", MAY_15)
+    assert (code, again["ok"], again["order"]) == (1, False, None)
+    [problem] = again["problems"]
+    assert problem["code"] == "quotation-already-confirmed"
+    assert first["order"] in problem["message"] and quotation in problem["message"]
+    assert sum(o["template"] == quotation for o in orders_by_number(capsys, workbook).values()) == 1
+
+
+def test_only_open_quotations_and_proposals_are_confirmed(desk, capsys):
+    workbook, quotation = desk
+    listed = orders_by_number(capsys, workbook)
+    standard = next(n for n, o in listed.items() if o["document_type"] == "standard")
+    code, refused = toolkit(capsys, "orders", "confirm", workbook, standard)
+    assert code == 1 and [p["code"] for p in refused["problems"]] == ["not-a-quotation"]
+    code, refused = toolkit(capsys, "orders", "confirm", workbook, "OC-2026-00999")
+    assert code == 1 and [p["code"] for p in refused["problems"]] == ["unknown-order"]
+    assert plain(capsys, "orders", "status", workbook, quotation, "--to", "voided") == 0
+    code, refused = toolkit(capsys, "orders", "confirm", workbook, quotation)
+    assert code == 1 and [p["code"] for p in refused["problems"]] == ["quotation-not-open"]
+    assert len(orders_by_number(capsys, workbook)) == len(listed)
+
+
+def test_a_proposal_is_confirmed_too(tmp_path, sample_workbook, capsys):
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copy(sample_workbook, workbook)
+    assert toolkit(capsys, "orders", "create", workbook, "--date", "2026-04-30", "--no-catch-up")[0] == 0
+    proposal = next(n for n, o in orders_by_number(capsys, workbook).items() if o["document_type"] == "proposal")
+    code, confirmed = toolkit(capsys, "orders", "confirm", workbook, proposal, "--date", "2026-04-30")
+    assert code == 0
+    listed = orders_by_number(capsys, workbook)
+    assert listed[proposal]["status"] == "closed" and listed[confirmed["order"]]["document_type"] == "standard"
+
+
+def test_quotations_never_ship(desk, capsys):
+    workbook, quotation = desk
+    code, shipped = toolkit(capsys, "ship", workbook, "--date", MAY_15, "--orders", quotation)
+    assert shipped["shipped"] == [] and [p["code"] for p in shipped["problems"]] == ["order-does-not-ship"]
+    code, shipped = toolkit(capsys, "ship", workbook, "--date", MAY_15, "--all")
+    assert quotation not in {n for s in shipped["shipped"] for n in s["orders"]}
+
+
+def test_quotations_print_as_offers_and_the_order_cites_them(desk, capsys, tmp_path):
+    workbook, quotation = desk
+    order = toolkit(capsys, "orders", "confirm", workbook, quotation, "--date", MAY_15)[1]["order"]
+    out = tmp_path / "ordini.xlsx"
+    code, printed = toolkit(capsys, "print", "orders", workbook, "--numbers", f"{quotation},{order}", "--out", out)
+    assert code == 0, printed["problems"]
+    book = openpyxl.load_workbook(out)
+    cells = {name: [c for row in book[name].iter_rows(values_only=True) for c in row if c is not None]
+             for name in book.sheetnames}
+    assert f"OFFERTA {quotation}" in cells[quotation]
+    assert f"ORDINE CLIENTE {order}" in cells[order]
+    at = cells[order].index("Conferma di")
+    assert cells[order][at + 1] == quotation
+
+
+def test_a_version_6_ledger_gains_the_citation(tmp_path, minimal_master):
+    from older_ledgers import older_ledger
+    from sqlalchemy import inspect
+
+    url = older_ledger(tmp_path, minimal_master, 6, "DROP INDEX uq_order_confirms",
+                       "ALTER TABLE orders DROP COLUMN confirms")
+    upgraded = open_ledger(url)
+    with reading(upgraded) as conn:
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
+        found = inspect(conn)
+        assert "confirms" in {c["name"] for c in found.get_columns("orders")}
+        assert {"name": "uq_order_confirms", "unique": 1}.items() <= {
+            k: v for i in found.get_indexes("orders") if i["name"] == "uq_order_confirms" for k, v in i.items()}.items()
+        assert conn.execute(text("SELECT count(*), count(confirms) FROM orders")).one() == (1, 0)
+    upgraded.engine.dispose()

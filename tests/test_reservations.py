@@ -1,0 +1,156 @@
+"""Stock reservation (issue 16, point 2): open standard orders and proposals hold what they still
+have to ship, from creation until shipped or closed; every other order may use only the stock
+they leave free."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from test_shipping import line, order, shipping_master, with_terms
+
+from toolkit.basics.vocab import DeliveryTerms, DocumentType
+from toolkit.core.orders import OrderStatus
+from toolkit.core.reservations import Reservations, rank, reservations_of
+from toolkit.core.shipping import plan_shipments, stock_levels
+from toolkit.ledger.db import reading
+from toolkit.ledger.orders import load_orders
+from toolkit.services.order_status import change_status
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+
+DAY = date(2026, 4, 9)
+
+
+def test_which_orders_reserve():
+    standard = order(1, line(1, "A001", "10", shipped="4"))
+    proposal = order(2, line(2, "A001", "5"), document_type=DocumentType.PROPOSAL, status=OrderStatus.DRAFT)
+    quotation = order(3, line(3, "A001", "7"), document_type=DocumentType.QUOTATION, status=OrderStatus.DRAFT)
+    ret = order(4, line(4, "A001", "-2"), document_type=DocumentType.RETURN)
+    closed = order(5, line(5, "A001", "9"), status=OrderStatus.CLOSED)
+    shipped = order(6, line(6, "A001", "3", shipped="3"), status=OrderStatus.COMPLETED)
+    turned_down = order(7, line(7, "A001", "1"), document_type=DocumentType.PROPOSAL,
+                        status=OrderStatus.NOT_ACCEPTED)
+    found = reservations_of([standard, proposal, quotation, ret, closed, shipped, turned_down])
+    assert sorted((r.order, r.item, r.quantity) for r in found) == [
+        ("OC-2026-00001", "A001", D(6)), ("OC-2026-00002", "A001", D(5))]
+
+
+def test_the_orders_ahead_hold_their_reservations():
+    held = Reservations(reservations_of([order(n, line(n, "A001", "2"), line(10 + n, "A002", "1")) for n in (1, 2, 3)]))
+    assert [held.ahead("A001", f"OC-2026-{n:05d}") for n in (1, 2, 3, 4)] == [D(0), D(2), D(4), D(6)]
+    assert held.holders_ahead("A002", "OC-2026-00003") == ("OC-2026-00001", "OC-2026-00002")
+    assert held.total("A001") == D(6) and held.ahead("A999", "OC-2026-00009") == D(0)
+    assert rank("OC-2025-00099") < rank("OC-2026-00002")
+
+
+@pytest.mark.parametrize("terms", [DeliveryTerms.AVAILABILITY, DeliveryTerms.COMPLETE_LINE,
+                                   DeliveryTerms.COMPLETE_ORDER])
+def test_a_later_order_shipped_alone_leaves_the_earlier_ones_stock(terms):
+    m = with_terms(shipping_master(), terms, {"A001": "12"})
+    first, second = order(1, line(1, "A001", "10")), order(2, line(2, "A001", "8"))
+    held = Reservations(reservations_of([first, second]))
+    plan = plan_shipments([second], m, stock_levels(m), DAY, reservations=held)
+    shipped = sum((ln.quantity for d in plan.drafts for ln in d.lines), D(0))
+    assert shipped == (D(2) if terms is DeliveryTerms.AVAILABILITY else D(0))
+    [note] = [p for p in plan.problems if p.code == "stock-reserved"]
+    assert "OC-2026-00001" in note.message("en") and note.sheet == "Giacenze"
+    both = plan_shipments([second, first], m, stock_levels(m), DAY, reservations=held)
+    assert [(ln.order_number, ln.quantity) for d in both.drafts for ln in d.lines][0] == ("OC-2026-00001", D(10))
+    assert "stock-reserved" not in {p.code for p in both.problems}
+
+
+def test_an_earlier_order_is_not_held_by_later_reservations():
+    m = with_terms(shipping_master(), DeliveryTerms.AVAILABILITY, {"A001": "12"})
+    first, second = order(1, line(1, "A001", "10")), order(2, line(2, "A001", "8"))
+    plan = plan_shipments([first], m, stock_levels(m), DAY, reservations=Reservations(reservations_of([first, second])))
+    assert [ln.quantity for d in plan.drafts for ln in d.lines] == [D(10)] and plan.problems == ()
+
+
+def test_a_proposal_reserves_a_quotation_does_not():
+    m = with_terms(shipping_master(), DeliveryTerms.AVAILABILITY, {"A001": "10"})
+    later = order(3, line(3, "A001", "10"))
+    for document_type, left in ((DocumentType.PROPOSAL, D(4)), (DocumentType.QUOTATION, D(10))):
+        earlier = order(1, line(1, "A001", "6"), document_type=document_type, status=OrderStatus.DRAFT)
+        plan = plan_shipments([later], m, stock_levels(m), DAY, reservations=Reservations(reservations_of([earlier, later])))
+        assert [ln.quantity for d in plan.drafts for ln in d.lines] == [left], document_type
+
+
+# ---- the issue's test, through the ledger
+
+
+@pytest.fixture
+def desk(ledger):
+    """T001 (C001, OC-2026-00001) orders 24 × A002, T003 (C002, OC-2026-00002) 6 × A002; 24 in stock."""
+    master = shipping_master(stock={"A001": 100, "A002": 24})
+    create(master, ledger, DAY, with_catch_up=False)
+    with reading(ledger) as conn:
+        numbers = {o.template: o.number for o in load_orders(conn)}
+    return master, numbers
+
+
+def test_two_open_orders_for_more_than_the_stock_leave_the_second_waiting(ledger, desk):
+    master, numbers = desk
+    first, second = numbers["T001"], numbers["T003"]
+    done = ship(master, ledger, DAY, numbers=[second])
+    assert done.notes == () and {h.order for h in done.held} == {second}
+    [note] = [p for p in done.problems if p.code == "stock-reserved"]
+    assert first in note.message("it") and second in note.message("it") and "A002" in note.message("it")
+    with reading(ledger) as conn:
+        assert {o.number: o.to_ship for o in load_orders(conn)}[second] == D(6)
+
+    assert change_status(ledger, first, OrderStatus.CLOSED) == []
+    done = ship(master, ledger, DAY, numbers=[second])
+    assert [(ln.order_number, ln.item, ln.quantity) for n in done.notes for ln in n.lines] == [(second, "A002", D(6))]
+    assert done.completed == (second,)
+
+
+def test_shipping_and_closing_release_the_reservation(ledger, desk):
+    from toolkit.ledger.orders import reservations
+
+    master, numbers = desk
+    first, second = numbers["T001"], numbers["T003"]
+
+    def held(item):
+        with reading(ledger) as conn:
+            return reservations(conn).total(item)
+
+    assert (held("A001"), held("A002")) == (D(10), D(30))       # the quotation T004's 3 × A001 reserves nothing
+    assert ship(master, ledger, DAY, numbers=[first]).completed == (first,)
+    assert (held("A001"), held("A002")) == (D(0), D(6))
+    assert change_status(ledger, second, OrderStatus.CLOSED) == []
+    assert held("A002") == D(0)
+
+
+def test_the_panel_shows_reserved_and_available_per_line(ledger, desk, tmp_path):
+    import openpyxl
+
+    from toolkit.services.orders import panel
+
+    master, numbers = desk
+    book = openpyxl.load_workbook(panel(master, ledger, tmp_path / "pannello.xlsx", "it"))
+    rows = list(book["Righe"].iter_rows(values_only=True))
+    head = rows[0]
+    assert head[-2:] == ("Qtà prenotata", "Disponibile")
+    cells = {(r[0], r[1]): (r[head.index("Qtà prenotata")], r[head.index("Disponibile")]) for r in rows[1:]}
+    first, second = numbers["T001"], numbers["T003"]
+    assert cells[first, "A002"] == (24, 24)      # 24 on hand, nothing ahead of it
+    assert cells[second, "A002"] == (6, 0)       # the first order holds all 24
+    assert cells[numbers["T004"], "A001"] == (0, 90)   # the quotation holds nothing; T001 holds 10 of 100
+
+
+def test_production_counts_only_the_stock_the_orders_ahead_leave_free():
+    from toolkit.core.lists import production_list
+
+    m = with_terms(shipping_master(), DeliveryTerms.AVAILABILITY, {"A001": "12"})
+    earlier = order(1, line(1, "A001", "10"))                   # another day's order, still open
+    today = order(2, line(2, "A001", "8"))
+    [row] = production_list([today], m, DAY, stock=stock_levels(m),
+                            reservations=Reservations(reservations_of([earlier, today]))).rows
+    assert (row.quantity, row.stock, row.to_produce) == (D(8), D(12), D(6))
+    [row] = production_list([today], m, DAY, stock=stock_levels(m)).rows
+    assert row.to_produce == D(0)                               # without reservations: stock covers it
+    [row] = production_list([earlier, today], m, DAY, stock=stock_levels(m),
+                            reservations=Reservations(reservations_of([earlier, today]))).rows
+    assert (row.quantity, row.to_produce) == (D(18), D(6))

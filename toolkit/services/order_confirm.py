@@ -1,0 +1,91 @@
+"""Confirming a quotation or proposal: it becomes a standard order that cites it, once.
+
+The seed's quotation (*preventivo*) and proposal (*previsionale*) record a potential sale; when
+the customer accepts, the desk makes the order from it. The order is a new document with its
+own number, the quotation's lines and prices, due on the quotation's date and dated the day of
+the confirmation; the quotation is closed, so it is never confirmed again (the ledger's unique
+index on the citation guards that too, against two colleagues pressing at once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+
+from toolkit.basics.problems import Problem, ProblemsFound, define
+from toolkit.basics.vocab import DocumentType, InvoiceTerms
+from toolkit.basics.vocab import label as vocab_label
+from toolkit.core.invoicing import Invoice
+from toolkit.core.orders import EFFECTS, STATUS_LABELS, OrderStatus
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import writing
+from toolkit.ledger.orders import confirmation_of, insert_confirmation, order_by_number, set_status
+from toolkit.model.records import MasterData
+from toolkit.services.invoicing import invoice_orders_in
+from toolkit.services.order_status import UNKNOWN_ORDER
+
+CONFIRMABLE = (DocumentType.QUOTATION, DocumentType.PROPOSAL)
+OPEN = (OrderStatus.DRAFT, OrderStatus.IN_PROGRESS)
+"""A quotation waiting for the customer: a draft, or one the desk set in progress."""
+
+NOT_A_QUOTATION = define(
+    "not-a-quotation", "error",
+    it="L'ordine {number} è di tipo «{type_it}»: si confermano solo preventivi e previsionali.",
+    en="Order {number} is of type “{type_en}”: only quotations and proposals are confirmed.")
+ALREADY_CONFIRMED = define(
+    "quotation-already-confirmed", "error",
+    it="Il documento {number} è già stato confermato con l'ordine {order}: non si conferma due volte.",
+    en="Document {number} was already confirmed as order {order}: it is not confirmed twice.")
+QUOTATION_NOT_OPEN = define(
+    "quotation-not-open", "error",
+    it="Il documento {number} è «{status_it}»: non si può confermare.",
+    en="Document {number} is “{status_en}”: it cannot be confirmed.")
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmed:
+    quotation: str
+    order: str | None
+    """The standard order made, None when nothing was."""
+    invoices: list[Invoice] = field(default_factory=list)
+    """The immediate invoice of a customer invoiced at once (*Immediato*), as `orders create` issues."""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Confirmed:
+    """Make the standard order of a quotation or proposal on `day` and close the quotation."""
+    try:
+        try:
+            return _confirm(master, ledger, number, day)
+        except IntegrityError:
+            return _confirm(master, ledger, number, day)
+    except ProblemsFound as refused:
+        return Confirmed(number, None, problems=refused.problems)
+
+
+def _confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Confirmed:
+    with writing(ledger) as conn:
+        quotation = order_by_number(conn, number)
+        if quotation is None:
+            return Confirmed(number, None, problems=[UNKNOWN_ORDER(None, number=number)])
+        if quotation.document_type not in CONFIRMABLE:
+            return Confirmed(quotation.number, None, problems=[NOT_A_QUOTATION(
+                None, number=quotation.number, type_it=vocab_label(quotation.document_type, "it"),
+                type_en=vocab_label(quotation.document_type, "en"))])
+        made = confirmation_of(conn, quotation)
+        if made is not None:
+            return Confirmed(quotation.number, None, problems=[ALREADY_CONFIRMED(None, number=quotation.number,
+                                                                                  order=made)])
+        if quotation.status not in OPEN:
+            it, en = STATUS_LABELS[quotation.status]
+            return Confirmed(quotation.number, None, problems=[QUOTATION_NOT_OPEN(
+                None, number=quotation.number, status_it=it, status_en=en)])
+        standard = EFFECTS[DocumentType.STANDARD]
+        order_id, order = insert_confirmation(conn, quotation, day, master.settings.order_series, standard.status,
+                                              DocumentType.STANDARD)
+        set_status(conn, quotation, OrderStatus.CLOSED, "closed")
+        immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
+        invoices = invoice_orders_in(conn, master, [order_id], day) if quotation.customer in immediate else []
+    return Confirmed(quotation.number, order, invoices)
