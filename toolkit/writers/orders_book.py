@@ -91,27 +91,20 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
                 text(sheet, row + 1 + i, 0, left[i] if i < len(left) else None)
                 text(sheet, row + 1 + i, 3, right[i] if i < len(right) else None)
             row += 2 + max(len(left), len(right))
-            if order.contact and order.contact in contacts:
-                contact = contacts[order.contact]
-                text(sheet, row, 0, t("doc.contact"), fmt.bold)
-                text(sheet, row, 1, " – ".join(x for x in (contact.name, contact.phone, contact.email) if x))
-                row += 1
-            if order.delivery_option:
-                text(sheet, row, 0, t("order.delivery_option"), fmt.bold)
-                text(sheet, row, 1, order.delivery_option)
-                row += 1
-            if order.confirms:
-                text(sheet, row, 0, t("order.confirms"), fmt.bold)
-                text(sheet, row, 1, order.confirms)
-                row += 1
-            if order.customer_reference:
-                text(sheet, row, 0, t("doc.customer_reference"), fmt.bold)
-                text(sheet, row, 1, order.customer_reference)
-                row += 1
-            if order.payment_method:
-                text(sheet, row, 0, t("doc.payment_method"), fmt.bold)
-                text(sheet, row, 1, vocab_label(order.payment_method, lang))
-                row += 1
+            contact = contacts.get(order.contact) if order.contact else None
+            extras = (
+                ("doc.contact", " – ".join(x for x in (contact.name, contact.phone, contact.email) if x)
+                 if contact else None),
+                ("order.delivery_option", order.delivery_option or None),
+                ("order.confirms", order.confirms or None),
+                ("doc.customer_reference", order.customer_reference or None),
+                ("doc.payment_method", vocab_label(order.payment_method, lang) if order.payment_method else None),
+            )
+            for key, shown in extras:
+                if shown is not None:
+                    text(sheet, row, 0, t(key), fmt.bold)
+                    text(sheet, row, 1, shown)
+                    row += 1
             row += 1
             heads = ("doc.item", "doc.description", "doc.unit", "doc.quantity", "doc.unit_price", "doc.amount", "doc.vat_rate")
             headings(sheet, row, 0, [t(h) for h in heads], fmt, widths)
