@@ -248,7 +248,9 @@ def _ship_at_once(conn: Connection, master: MasterData,
 def at_once_outputs(out: Path) -> tuple[Path, Path]:
     """Where `orders create --out FILE` prints the DDTs and the invoices issued with the orders:
     beside FILE, `FILE-ddt.xlsx` and `FILE-fatture.xlsx`."""
-    return out.with_name(f"{out.stem}-ddt.xlsx"), out.with_name(f"{out.stem}-fatture.xlsx")
+    from toolkit.services.printing import beside
+
+    return beside(out, "ddt"), beside(out, "fatture")
 
 
 def at_once_documents(master: MasterData, ledger: Ledger, created: Created, out: Path, lang: str) -> list[Path]:

@@ -94,6 +94,17 @@ class NotPrinted(Exception):
                            path=self.out, reason=reason_of(self.cause, lang), command=again)
 
 
+def beside(out: Path, what: str) -> Path:
+    """Where documents issued together with others are printed: `FILE-<what>.xlsx` beside the
+    `--out FILE` asked for (the DDTs and invoices of `orders create`, the invoices of `ship
+    --invoice`), so that every document issued reaches a file.
+
+    >>> beside(Path("giorno/ordini.xlsx"), "fatture").as_posix()
+    'giorno/ordini-fatture.xlsx'
+    """
+    return out.with_name(f"{out.stem}-{what}.xlsx")
+
+
 def reason_of(exc: BaseException, lang: str) -> str:
     """Why a file was not written, in a line."""
     from toolkit.basics.problems import UnusableInput

@@ -132,7 +132,9 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
 def invoices_beside(out: Path) -> Path:
     """Where `ship --invoice --out FILE` prints the invoices issued with the DDTs, as `orders
     create --out` does: `FILE-fatture.xlsx` beside FILE."""
-    return out.with_name(f"{out.stem}-fatture.xlsx")
+    from toolkit.services.printing import beside
+
+    return beside(out, "fatture")
 
 
 def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str], all_open: bool,
