@@ -1,0 +1,146 @@
+"""What a report is, before any ledger or workbook: its kinds, dimensions and comparison
+periods, and the tables it holds (built by `toolkit.services.reports` with pandas, written
+by `toolkit.writers.reports`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from toolkit.basics.problems import Problem, define
+
+
+class Kind(StrEnum):
+    SALES = "sales"
+    SHIPMENTS = "shipments"
+    INVOICES = "invoices"
+    CUSTOMER_PRODUCTS = "customer-products"
+    AGING = "aging"
+
+
+KIND_LABELS: dict[Kind, tuple[str, str]] = {
+    Kind.SALES: ("Vendite (ordinato)", "Sales (ordered)"),
+    Kind.SHIPMENTS: ("Spedizioni (DDT)", "Shipments (DDT)"),
+    Kind.INVOICES: ("Fatturato netto", "Net invoiced"),
+    Kind.CUSTOMER_PRODUCTS: ("Vendite per cliente e articolo", "Sales by customer and product"),
+    Kind.AGING: ("Scadenziario crediti aperti", "Aging of open receivables"),
+}
+"""What the panel's dropdown and the workbook's title call each kind."""
+
+
+class Compare(StrEnum):
+    PREVIOUS = "previous"
+    LAST_YEAR = "last-year"
+
+
+DIMENSIONS = ("customer", "item", "category", "agent", "zone", "month")
+"""What a report can be grouped by (`--by`): the customer's agent and zone (*Zona*) and the
+item's category come from the master data as it is now."""
+AGING_DIMENSIONS = ("customer", "agent", "zone")
+BUCKETS = ("not_due", "d0_30", "d31_60", "d61_90", "d90")
+"""Open receivables by days past due: not yet due, 0–30, 31–60, 61–90, over 90."""
+
+UNKNOWN_DIMENSION = define(
+    "report-unknown-dimension", "error",
+    it="«{value}» non è una dimensione del report: usa {options}.",
+    en="“{value}” is not a report dimension: use {options}.")
+NO_COMPARISON_FOR_AGING = define(
+    "report-aging-no-comparison", "warning",
+    it="Lo scadenziario non si confronta con un altro periodo: il confronto è ignorato.",
+    en="The aging report has no comparison period: the comparison is left out.")
+
+
+@dataclass(frozen=True)
+class Request:
+    kind: Kind
+    start: date
+    end: date
+    by: tuple[str, ...] = ()
+    """Empty: the kind's default (customer; customer and item for customer-products)."""
+    compare: Compare | None = None
+    customers: frozenset[str] | None = None
+    items: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report's tables, amounts in integer cents (pandas int64 columns)."""
+
+    request: Request
+    by: tuple[str, ...]
+    compared: tuple[date, date] | None
+    table: Any
+    """One row per group of `by`: its labels, `quantity` (thousandths), `amount` and
+    `compare_amount` (cents); for aging, one column per bucket and `amount`, the open total."""
+    data: Any
+    """The flat, pivot-ready rows: every dimension, the period, quantity and amount."""
+    timeline: Any
+    """`label`, `amount`, `compare_amount` per month (per day for a period of two months or
+    less), the comparison aligned with the period it is compared to; empty for aging."""
+    total: int
+    compare_total: int | None
+    problems: list[Problem] = field(default_factory=list)
+    file: Path | None = None
+    pdf: Path | None = None
+
+
+def parse_dimensions(text: str | None, kind: Kind) -> tuple[tuple[str, ...], list[Problem]]:
+    """`customer,item` → ("customer", "item"); an unknown word is a problem."""
+    allowed = AGING_DIMENSIONS if kind is Kind.AGING else DIMENSIONS
+    words = [w.strip().lower() for w in (text or "").split(",") if w.strip()]
+    bad = [w for w in words if w not in allowed]
+    problems = [UNKNOWN_DIMENSION(None, value=w, options=", ".join(allowed)) for w in bad]
+    return tuple(dict.fromkeys(w for w in words if w in allowed)), problems
+
+
+def comparison_period(start: date, end: date, compare: Compare | None) -> tuple[date, date] | None:
+    """The period compared with [start, end]: the same number of whole months before it (or of
+    days, for a period that is not whole months), or the same dates a year earlier.
+
+    >>> comparison_period(date(2026, 4, 1), date(2026, 4, 30), Compare.PREVIOUS)
+    (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    >>> comparison_period(date(2026, 4, 6), date(2026, 4, 12), Compare.PREVIOUS)
+    (datetime.date(2026, 3, 30), datetime.date(2026, 4, 5))
+    >>> comparison_period(date(2024, 2, 1), date(2024, 2, 29), Compare.LAST_YEAR)
+    (datetime.date(2023, 2, 1), datetime.date(2023, 2, 28))
+    """
+    if compare is None:
+        return None
+    if compare is Compare.LAST_YEAR:
+        return _shift_months(start, -12), _shift_months(end, -12)
+    months = whole_months(start, end)
+    if months:
+        return _shift_months(start, -months), start - timedelta(days=1)
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def whole_months(start: date, end: date) -> int:
+    """How many whole calendar months [start, end] is, or 0 when it is not whole months."""
+    if start.day != 1 or (end + timedelta(days=1)).day != 1:
+        return 0
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _shift_months(day: date, months: int) -> date:
+    """The same day `months` later (earlier when negative), the month's last day when it is
+    shorter; a month end stays a month end."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = (date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1) - timedelta(days=1)).day
+    month_end = (day + timedelta(days=1)).day == 1
+    return date(year, month + 1, last if month_end else min(day.day, last))
+
+
+
+def bucket(days_past_due: int) -> str:
+    if days_past_due <= 0:
+        return "not_due" if days_past_due < 0 else "d0_30"
+    for limit, name in ((30, "d0_30"), (60, "d31_60"), (90, "d61_90")):
+        if days_past_due <= limit:
+            return name
+    return "d90"

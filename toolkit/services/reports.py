@@ -1,0 +1,231 @@
+"""Reports (the Openbravo seed's Business Intelligence): sales, shipments, invoices, sales by
+customer and product, and the aging of open receivables, grouped by any dimension, compared
+with the period before or the same period a year earlier, written as a workbook with charts.
+
+One ledger query per report (the comparison period is read in the same query), then pandas
+groups, pivots and compares. Money stays exact: amounts arrive as the ledger's integers of
+cents and are summed as integers; they become euro only in the workbook's cells, each an
+amount of whole cents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from toolkit.core.reports import (
+    BUCKETS,
+    NO_COMPARISON_FOR_AGING,
+    Compare,
+    Kind,
+    Report,
+    Request,
+    bucket,
+    comparison_period,
+    whole_months,
+)
+from toolkit.ledger import Ledger
+from toolkit.model.records import MasterData
+
+# --- reading ----------------------------------------------------------------------------------
+
+def _frame(columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> Any:
+    return pd.DataFrame.from_records(rows, columns=list(columns))
+
+
+def _read(ledger: Ledger, kind: Kind, periods: list[tuple[date, date]]) -> Any:
+    """The kind's lines in the periods as a frame: day, customer, item, description, document,
+    quantity (thousandths) and amount (cents)."""
+    from toolkit.ledger import reports as queries
+    from toolkit.ledger.db import reading
+
+    with reading(ledger) as conn:
+        if kind is Kind.SALES:
+            found = queries.sales(conn, periods)
+        elif kind is Kind.SHIPMENTS:
+            found = queries.shipments(conn, periods)
+        else:
+            found = queries.invoiced(conn, periods)
+    frame = _frame(found.columns, found.rows)
+    if kind is Kind.SHIPMENTS:
+        frame["amount"] = _shipped_amounts(frame)
+    frame["document"] = _numbers(frame)
+    return frame[["day", "customer", "item", "description", "document", "quantity", "amount"]]
+
+
+def _shipped_amounts(frame: Any) -> Any:
+    """A DDT line's value: its order line's amount when all of it shipped, else quantity ×
+    unit price rounded half-up to cents, as an invoice would charge it (exact, in `Decimal`,
+    for the few lines shipped in part)."""
+    whole = frame["quantity"] == frame["ordered"]
+    amounts = frame["ordered_amount"].where(whole, 0).astype("int64")
+    part = ~whole
+    if part.any():
+        amounts.loc[part] = [
+            int((Decimal(q).scaleb(-3) * Decimal(p).scaleb(-6)).quantize(Decimal("0.01"), ROUND_HALF_UP).scaleb(2))
+            for q, p in zip(frame.loc[part, "quantity"], frame.loc[part, "unit_price"])]
+    return amounts
+
+
+def _numbers(frame: Any) -> Any:
+    if frame.empty:
+        return pd.Series([], dtype="object")
+    return (frame["series"].astype(str) + "-" + frame["year"].astype(str) + "-"
+            + frame["number"].astype(int).map("{:05d}".format))
+
+
+# --- shaping ----------------------------------------------------------------------------------
+
+def _dimensions(frame: Any, master: MasterData) -> Any:
+    """Add each dimension's column (and the customer's name, the item's description) from the
+    master data; a missing value is the empty string, so it groups as "none"."""
+    customers = {c.code: c for c in master.customers}
+    items = {x.code: x for x in master.items}
+    codes = frame["customer"]
+    frame["customer_name"] = codes.map({k: c.name for k, c in customers.items()}).fillna("").astype(str)
+    frame["zone"] = codes.map({k: c.area or "" for k, c in customers.items()}).fillna("").astype(str)
+    frame["agent"] = codes.map({k: str(getattr(c, "agent", None) or "") for k, c in customers.items()}
+                               ).fillna("").astype(str)
+    if "item" in frame:
+        frame["category"] = frame["item"].map({k: x.category or "" for k, x in items.items()}).fillna("").astype(str)
+    return frame
+
+
+def _filter(frame: Any, request: Request) -> Any:
+    if request.customers:
+        frame = frame[frame["customer"].isin(request.customers)]
+    if request.items and "item" in frame:
+        frame = frame[frame["item"].isin(request.items)]
+    return frame
+
+
+def build(master: MasterData, ledger: Ledger, request: Request) -> Report:
+    """The report's tables from the ledger (no file yet: `write` makes the workbook)."""
+    if request.kind is Kind.AGING:
+        return _aging(master, ledger, request)
+    by = request.by or (("customer", "item") if request.kind is Kind.CUSTOMER_PRODUCTS else ("customer",))
+    compared = comparison_period(request.start, request.end, request.compare)
+    periods = [(request.start, request.end), *([compared] if compared else [])]
+    frame = _filter(_dimensions(_read(ledger, request.kind, periods), master), request)
+    days = pd.to_datetime(frame["day"])
+    current = (days >= pd.Timestamp(request.start)).to_numpy()
+    frame = frame.assign(period=pd.Series(current, index=frame.index).map({True: "current", False: "compare"}),
+                         month=days.dt.strftime("%Y-%m"))
+    now = frame["period"] == "current"
+    table = _grouped(frame, by)
+    timeline = _timeline(frame, request, compared)
+    data = (frame.groupby(["period", "month", "customer", "customer_name", "item", "description", "category",
+                           "agent", "zone"], sort=True, dropna=False)[["quantity", "amount"]].sum().reset_index())
+    total = int(frame.loc[now, "amount"].sum())
+    compare_total = int(frame.loc[~now, "amount"].sum()) if compared else None
+    return Report(request, by, compared, table, data, timeline, total, compare_total)
+
+
+def _grouped(frame: Any, by: tuple[str, ...]) -> Any:
+    """One row per group: the labels, quantity and amount of the period, amount of the
+    comparison; sorted by the labels, so a group's subtotal closes a block of rows."""
+    keys = list(by)
+    now = frame["period"] == "current"
+    current = frame[now].groupby(keys, sort=False)[["quantity", "amount"]].sum()
+    before = frame[~now].groupby(keys, sort=False)["amount"].sum().rename("compare_amount")
+    table = current.join(before, how="outer").fillna(0).astype("int64").reset_index()
+    return table.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def _timeline(frame: Any, request: Request, compared: tuple[date, date] | None) -> Any:
+    """Amounts per month (per day for two months or less), the comparison period's beside
+    the period it is compared to: each of its days moved onto the matching day."""
+    daily = (request.end - request.start).days < 62
+    days = pd.to_datetime(frame["day"])
+    if compared is not None:
+        moved = _moved_days(days, request, compared)
+        days = days.where(frame["period"] == "current", moved)
+    label = days.dt.strftime("%Y-%m-%d" if daily else "%Y-%m")
+    grouped = (frame.assign(label=label, current=frame["amount"].where(frame["period"] == "current", 0),
+                            before=frame["amount"].where(frame["period"] != "current", 0))
+               .groupby("label")[["current", "before"]].sum())
+    stamps = pd.date_range(request.start, request.end, freq="D")
+    labels = list(dict.fromkeys(stamps.strftime("%Y-%m-%d" if daily else "%Y-%m")))
+    grouped = grouped.reindex(labels, fill_value=0)
+    return pd.DataFrame({"label": labels, "amount": grouped["current"].astype("int64").to_numpy(),
+                         "compare_amount": grouped["before"].astype("int64").to_numpy()})
+
+
+def _moved_days(days: Any, request: Request, compared: tuple[date, date]) -> Any:
+    months = 12 if request.compare is Compare.LAST_YEAR else whole_months(request.start, request.end)
+    if months:
+        return days + pd.DateOffset(months=months)
+    return days + pd.Timedelta(days=(request.start - compared[0]).days)
+
+
+# --- aging ------------------------------------------------------------------------------------
+
+def _aging(master: MasterData, ledger: Ledger, request: Request) -> Report:
+    """Open receivables on the period's last day, of the invoices and credit notes dated in the
+    period: what `toolkit payments status` finds outstanding (payments up to that day), by
+    days past the next due date it finds (an invoice due today is 0 days past due)."""
+    from toolkit.core.payments import payment_status
+    from toolkit.services.payments import load_receivables
+
+    as_of = request.end
+    rows = []
+    for receivable in load_receivables(ledger):
+        if not request.start <= receivable.invoice_date <= as_of:
+            continue
+        paid_then = tuple(p for p in receivable.payments if p.payment_date <= as_of)
+        status = payment_status(replace(receivable, payments=paid_then), as_of)
+        if status.paid or status.outstanding == 0:
+            continue
+        due = status.next_due or receivable.invoice_date
+        late = (as_of - due).days
+        rows.append((receivable.customer, status.number, receivable.invoice_date, due, late, bucket(late),
+                     int(status.outstanding.scaleb(2))))
+    frame = _filter(_dimensions(pd.DataFrame.from_records(
+        rows, columns=["customer", "document", "invoice_date", "due_date", "days_past_due", "bucket", "amount"]),
+        master), request)
+    by = request.by or ("customer",)
+    if frame.empty:
+        table = pd.DataFrame(columns=[*by, *BUCKETS, "amount"])
+    else:
+        table = frame.pivot_table(index=list(by), columns="bucket", values="amount", aggfunc="sum", fill_value=0)
+        table = table.reindex(columns=list(BUCKETS), fill_value=0)
+        table["amount"] = table.sum(axis=1)
+        table = table.astype("int64").reset_index().sort_values(list(by), kind="stable").reset_index(drop=True)
+    data = frame[["customer", "customer_name", "agent", "zone", "document", "invoice_date", "due_date",
+                  "days_past_due", "bucket", "amount"]].reset_index(drop=True)
+    problems = [NO_COMPARISON_FOR_AGING(None)] if request.compare else []
+    empty = pd.DataFrame({"label": [], "amount": [], "compare_amount": []})
+    return Report(request, by, None, table, data, empty, int(frame["amount"].sum()), None, problems)
+
+
+# --- the action ---------------------------------------------------------------------------------
+
+def report(master: MasterData, ledger: Ledger, request: Request, out: Path, lang: str = "it", *,
+           pdf: bool = False) -> Report:
+    """Build the report and write its workbook (and, with `pdf`, the PDF beside it)."""
+    from toolkit.writers.reports import write_report
+
+    made = build(master, ledger, request)
+    written = write_report(out, master, made, lang)
+    printed = None
+    if pdf:
+        from toolkit.writers.lists import to_pdf
+
+        printed = to_pdf(written)
+    return replace(made, file=written, pdf=printed)
+
+
+def default_name(kind: Kind, start: date, end: date) -> str:
+    """The file the panel's button writes beside the master: `report-sales-2026-04-01-2026-04-30.xlsx`."""
+    return f"report-{kind.value}-{start:%Y-%m-%d}-{end:%Y-%m-%d}.xlsx"
+
+
+def euro(cents: int | None) -> Decimal | None:
+    """Integer cents as the `Decimal` euro the JSON and the messages show."""
+    return None if cents is None else Decimal(int(cents)).scaleb(-2)

@@ -1,0 +1,570 @@
+"""A report as a workbook: a summary with native charts, the report table, the flat data.
+
+- *Riepilogo* (Summary): the totals (formulas reading the report table), a column chart of the
+  top 20 of the first dimension, a line chart of the period by month (by day for two months or
+  less) with the comparison period beside it, and for sales by customer and product a pie per
+  customer. The charts' data sit at the sheet's right, outside the printed area.
+- *Report*: one row per group, a subtotal per value of the first dimension when there are
+  more, and a total: live `SUBTOTAL` formulas (they skip the subtotals, and follow a filter),
+  variations absolute and in percent as formulas.
+- *Dati* (Data): the flat rows as an Excel table, ready for a pivot table.
+
+Amounts are integers of cents in the report; each cell gets cents / 100, the binary number
+nearest to that amount of euro, so every cell, and every sum a spreadsheet rounds to cents,
+shows the ledger's amount exactly. A4 landscape, fit to the page width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from toolkit.basics.files import write_atomic
+from toolkit.basics.labels import define, labeller
+from toolkit.core.reports import BUCKETS, KIND_LABELS, Kind, Report
+from toolkit.model.records import MasterData
+from toolkit.writers.printable import MONEY_FORMAT, a4, company_header, formats, new_workbook
+
+define({
+    "report.summary": ("Riepilogo", "Summary"),
+    "report.table": ("Report", "Report"),
+    "report.data": ("Dati", "Data"),
+    "report.period": ("Periodo: dal {start} al {end}", "Period: {start} to {end}"),
+    "report.compared": ("Confronto: dal {start} al {end}", "Compared with: {start} to {end}"),
+    "report.as_of": ("Crediti aperti al {end}, fatture dal {start}", "Open receivables on {end}, invoices from {start}"),
+    "report.by": ("Raggruppato per: {by}", "Grouped by: {by}"),
+    "report.amount": ("Importo", "Amount"),
+    "report.compare_amount": ("Confronto", "Comparison"),
+    "report.variation": ("Variazione", "Change"),
+    "report.variation_pct": ("Variazione %", "Change %"),
+    "report.total": ("Totale", "Total"),
+    "report.total_of": ("Totale {value}", "Total {value}"),
+    "report.total_period": ("Totale del periodo", "Period total"),
+    "report.total_compared": ("Totale del confronto", "Comparison total"),
+    "report.top": ("Primi 20 per {dimension}", "Top 20 by {dimension}"),
+    "report.trend_month": ("Andamento per mese", "By month"),
+    "report.trend_day": ("Andamento per giorno", "By day"),
+    "report.pie": ("{customer}: articoli", "{customer}: items"),
+    "report.other": ("Altri", "Others"),
+    "report.none": ("(nessuno)", "(none)"),
+    "report.dim.customer": ("Cliente", "Customer"),
+    "report.dim.customer_name": ("Ragione sociale", "Customer name"),
+    "report.dim.item": ("Articolo", "Item"),
+    "report.dim.description": ("Descrizione", "Description"),
+    "report.dim.category": ("Categoria", "Category"),
+    "report.dim.agent": ("Agente", "Agent"),
+    "report.dim.zone": ("Zona", "Area"),
+    "report.dim.month": ("Mese", "Month"),
+    "report.dim.period": ("Periodo", "Period"),
+    "report.current": ("Periodo", "Period"),
+    "report.compare": ("Confronto", "Comparison"),
+    "report.quantity": ("Quantità", "Quantity"),
+    "report.document": ("Documento", "Document"),
+    "report.invoice_date": ("Data fattura", "Invoice date"),
+    "report.due_date": ("Scadenza", "Due date"),
+    "report.days_past_due": ("Giorni di ritardo", "Days past due"),
+    "report.bucket": ("Fascia", "Bucket"),
+    "report.open": ("Aperto", "Open"),
+    "report.bucket.not_due": ("Non scaduto", "Not yet due"),
+    "report.bucket.d0_30": ("0–30 giorni", "0–30 days"),
+    "report.bucket.d31_60": ("31–60 giorni", "31–60 days"),
+    "report.bucket.d61_90": ("61–90 giorni", "61–90 days"),
+    "report.bucket.d90": ("Oltre 90 giorni", "Over 90 days"),
+    "report.empty": ("Niente nel periodo.", "Nothing in the period."),
+})
+
+TOP = 20
+PIES = 6
+"""Customers with a pie of their items (customer-products): the largest six."""
+PIE_SLICES = 8
+HEADER_ROW = 4
+"""Report and data sheets: rows 0–3 title, period, comparison, grouping; the headings in row 4."""
+CHART_DATA_COLUMN = 12
+"""Summary sheet: the charts' data from column M, right of the printed area (A–K)."""
+NAMED = {"customer": "customer_name", "item": "description"}
+"""A code dimension shown with its name beside it."""
+
+
+def _cents(value: Any) -> float:
+    return int(value) / 100
+
+
+def _day(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+class _Layout:
+    """Where the report table put its columns and its total row, for the summary's formulas."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, int] = {}
+        self.total_row = 0
+
+
+def write_report(target: Path, master: MasterData, report: Report, lang: str = "it") -> Path:
+    return write_atomic(Path(target), lambda tmp: _write(tmp, master, report, lang))
+
+
+def _write(path: Path, master: MasterData, report: Report, lang: str) -> None:
+    t = labeller(lang)
+    book = new_workbook(path)
+    fmt = _Formats(book)
+    summary = book.add_worksheet(t("report.summary"))
+    table = book.add_worksheet(t("report.table"))
+    data = book.add_worksheet(t("report.data"))
+    if report.request.kind is Kind.AGING:
+        layout = _aging_table(table, report, fmt, t, lang)
+        _aging_summary(book, summary, master, report, layout, fmt, t, lang)
+        _aging_data(data, report, fmt, t, lang)
+    else:
+        layout = _table(table, report, fmt, t, lang)
+        _summary(book, summary, master, report, layout, fmt, t, lang)
+        _data(data, report, fmt, t, lang)
+    summary.activate()
+    book.close()
+
+
+class _Formats:
+    def __init__(self, book: Workbook) -> None:
+        base = formats(book)
+        self.base = base
+        self.money = base.money
+        self.header = base.header
+        self.title = base.title
+        self.text = base.text
+        self.date = base.date
+        self.quantity = book.add_format({"num_format": "#,##0.###", "valign": "top"})
+        self.percent = book.add_format({"num_format": "0.0%", "valign": "top"})
+        self.sub_label = book.add_format({"bold": True, "bg_color": "#F2F2F2"})
+        self.sub_money = book.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": MONEY_FORMAT})
+        self.sub_quantity = book.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": "#,##0.###"})
+        self.sub_percent = book.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": "0.0%"})
+        self.total_label = base.total_label
+        self.total = base.total
+        self.total_quantity = book.add_format({"bold": True, "top": 1, "num_format": "#,##0.###"})
+        self.total_percent = book.add_format({"bold": True, "top": 1, "num_format": "0.0%"})
+        self.key_label = book.add_format({"bold": True})
+        self.key_money = book.add_format({"bold": True, "num_format": MONEY_FORMAT, "font_size": 12})
+        self.key_percent = book.add_format({"bold": True, "num_format": "0.0%", "font_size": 12})
+
+
+def _titles(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: str, row: int = 0) -> int:
+    """Title, period, comparison and grouping from `row`; returns the next free row."""
+    request = report.request
+    sheet.write_string(row, 0, KIND_LABELS[request.kind][0 if lang == "it" else 1], fmt.title)
+    key = "report.as_of" if request.kind is Kind.AGING else "report.period"
+    sheet.write_string(row + 1, 0, t(key).format(start=_day(request.start), end=_day(request.end)))
+    if report.compared:
+        sheet.write_string(row + 2, 0, t("report.compared").format(start=_day(report.compared[0]),
+                                                                    end=_day(report.compared[1])))
+    sheet.write_string(row + 3, 0, t("report.by").format(by=", ".join(t(f"report.dim.{b}") for b in report.by)))
+    return row + 4
+
+
+# --- the report table ---------------------------------------------------------------------------
+
+def _label_columns(by: Sequence[str]) -> list[str]:
+    columns: list[str] = []
+    for b in by:
+        columns.append(b)
+        if b in NAMED:
+            columns.append(NAMED[b])
+    return columns
+
+
+def _names(report: Report) -> dict[str, dict[str, str]]:
+    """Customer names and item descriptions by code, from the data rows."""
+    data = report.data
+    found: dict[str, dict[str, str]] = {}
+    for code, name in NAMED.items():
+        if code in data and name in data:
+            pairs = data[[code, name]].drop_duplicates(code)
+            found[code] = dict(zip(pairs[code].astype(str), pairs[name].astype(str)))
+    return found
+
+
+def _table(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: str) -> _Layout:
+    _titles(sheet, report, fmt, t, lang)
+    by = report.by
+    labels = _label_columns(by)
+    compared = report.compared is not None
+    has_quantity = "item" in by
+    values = (["quantity"] if has_quantity else []) + ["amount"] + (
+        ["compare_amount", "variation", "variation_pct"] if compared else [])
+    heads = [t(f"report.dim.{c}") for c in labels] + [
+        t("report.quantity") if v == "quantity" else t(f"report.{v}") for v in values]
+    widths = [12 if c not in NAMED.values() else 30 for c in labels] + [14] * len(values)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    sheet.write_row(HEADER_ROW, 0, heads, fmt.header)
+    layout = _Layout()
+    first_value = len(labels)
+    for i, v in enumerate(values):
+        layout.columns[v] = first_value + i
+    names = _names(report)
+    none = t("report.none")
+    row = HEADER_ROW + 1
+    table = report.table
+    frame_rows = table.itertuples(index=False, name=None)
+    column_index = {name: i for i, name in enumerate(table.columns)}
+    subtotals = len(by) > 1
+    block_start, block_key = row, None
+    data_first = row
+
+    def value_cells(r: int, sums: dict[str, Any] | None, style: str) -> None:
+        money = {"plain": fmt.money, "sub": fmt.sub_money, "total": fmt.total}[style]
+        quantity = {"plain": fmt.quantity, "sub": fmt.sub_quantity, "total": fmt.total_quantity}[style]
+        percent = {"plain": fmt.percent, "sub": fmt.sub_percent, "total": fmt.total_percent}[style]
+        for v in ("quantity", "amount", "compare_amount"):
+            if v not in layout.columns:
+                continue
+            col = layout.columns[v]
+            if sums is None:
+                first, last = sums_range[v]
+                sheet.write_formula(r, col, f"=SUBTOTAL(9,{first}:{last})", money if v != "quantity" else quantity)
+            else:
+                number = sums[v] / 1000 if v == "quantity" else _cents(sums[v])
+                sheet.write_number(r, col, number, money if v != "quantity" else quantity)
+        if compared:
+            now = xl_rowcol_to_cell(r, layout.columns["amount"])
+            before = xl_rowcol_to_cell(r, layout.columns["compare_amount"])
+            sheet.write_formula(r, layout.columns["variation"], f"={now}-{before}", money)
+            change = xl_rowcol_to_cell(r, layout.columns["variation"])
+            sheet.write_formula(r, layout.columns["variation_pct"], f'=IF({before}=0,"",{change}/ABS({before}))',
+                                percent)
+
+    sums_range: dict[str, tuple[str, str]] = {}
+
+    def close_block(key: Any, r: int) -> int:
+        nonlocal sums_range
+        sums_range = {v: (xl_rowcol_to_cell(block_start, c), xl_rowcol_to_cell(r - 1, c))
+                      for v, c in layout.columns.items()}
+        shown = str(key) or none
+        sheet.write_string(r, 0, t("report.total_of").format(value=shown), fmt.sub_label)
+        for col in range(1, len(labels)):
+            sheet.write_blank(r, col, None, fmt.sub_label)
+        value_cells(r, None, "sub")
+        return r + 1
+
+    for record in frame_rows:
+        key = record[column_index[by[0]]]
+        if subtotals and block_key is not None and key != block_key:
+            row = close_block(block_key, row)
+            block_start = row
+        block_key = key
+        col = 0
+        for b in by:
+            code = record[column_index[b]]
+            sheet.write_string(row, col, str(code) if str(code) else none, fmt.text)
+            col += 1
+            if b in NAMED:
+                sheet.write_string(row, col, names.get(b, {}).get(str(code), ""), fmt.text)
+                col += 1
+        value_cells(row, {v: record[column_index[v]] for v in ("quantity", "amount", "compare_amount")
+                          if v in column_index}, "plain")
+        row += 1
+    if subtotals and block_key is not None:
+        row = close_block(block_key, row)
+    if row == data_first:
+        sheet.write_string(row, 0, t("report.empty"))
+        row += 1
+    sums_range = {v: (xl_rowcol_to_cell(data_first, c), xl_rowcol_to_cell(row - 1, c))
+                  for v, c in layout.columns.items()}
+    sheet.write_string(row, 0, t("report.total"), fmt.total_label)
+    value_cells(row, None, "total")
+    layout.total_row = row
+    sheet.autofilter(HEADER_ROW, 0, max(row - 1, HEADER_ROW), len(heads) - 1)
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    a4(sheet, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW))
+    return layout
+
+
+# --- the summary ------------------------------------------------------------------------------
+
+def _ref(sheet_name: str, row: int, col: int, row_end: int | None = None, col_end: int | None = None) -> str:
+    start = xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
+    if row_end is None:
+        return f"={quote_sheetname(sheet_name)}!{start}"
+    end = xl_rowcol_to_cell(row_end, col if col_end is None else col_end, row_abs=True, col_abs=True)
+    return f"={quote_sheetname(sheet_name)}!{start}:{end}"
+
+
+def _key_figures(sheet: Worksheet, report: Report, layout: _Layout, fmt: _Formats, t: Any, row: int) -> int:
+    table_name = t("report.table")
+    figures = [("report.total_period", "amount", fmt.key_money)]
+    if report.compared:
+        figures += [("report.total_compared", "compare_amount", fmt.key_money),
+                    ("report.variation", "variation", fmt.key_money),
+                    ("report.variation_pct", "variation_pct", fmt.key_percent)]
+    for i, (label, column, style) in enumerate(figures):
+        sheet.write_string(row + i, 0, t(label), fmt.key_label)
+        sheet.write_formula(row + i, 3, _ref(table_name, layout.total_row, layout.columns[column]), style)
+    return row + len(figures) + 1
+
+
+def _summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Report, layout: _Layout,
+             fmt: _Formats, t: Any, lang: str) -> None:
+    name = t("report.summary")
+    row = company_header(sheet, fmt.base, master.settings, lang)
+    row = _titles(sheet, report, fmt, t, lang, row) + 1
+    row = _key_figures(sheet, report, layout, fmt, t, row)
+    sheet.set_column(0, 10, 11)
+    sheet.set_column(3, 3, 16)
+    compared = report.compared is not None
+    # the top 20 of the first dimension
+    first = report.by[0]
+    top = (report.table.groupby(first, sort=False)[["amount", "compare_amount"]].sum()
+           .sort_values("amount", ascending=False, kind="stable").head(TOP))
+    col = CHART_DATA_COLUMN
+    sheet.set_column(col, col + 6, 14)
+    sheet.write_row(0, col, [t(f"report.dim.{first}"), t("report.current"), t("report.compare")], fmt.header)
+    none = t("report.none")
+    for i, (key, values) in enumerate(top.iterrows(), start=1):
+        sheet.write_string(i, col, str(key) or none)
+        sheet.write_number(i, col + 1, _cents(values["amount"]), fmt.money)
+        sheet.write_number(i, col + 2, _cents(values["compare_amount"]), fmt.money)
+    last = max(len(top), 1)
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"name": t("report.current"), "categories": _ref(name, 1, col, last),
+                      "values": _ref(name, 1, col + 1, last), "fill": {"color": "#2F5597"}})
+    if compared:
+        chart.add_series({"name": t("report.compare"), "categories": _ref(name, 1, col, last),
+                          "values": _ref(name, 1, col + 2, last), "fill": {"color": "#A6A6A6"}})
+    chart.set_title({"name": t("report.top").format(dimension=t(f"report.dim.{first}").lower())})
+    chart.set_y_axis({"num_format": "#,##0"})
+    chart.set_legend({"position": "bottom" if compared else "none"})
+    chart.set_size({"width": 470, "height": 300})
+    sheet.insert_chart(row, 0, chart)
+    # the period by month (or day), the comparison beside it
+    tcol = col + 4
+    daily = len(report.timeline) and len(str(report.timeline["label"].iloc[0])) == 10
+    sheet.write_row(0, tcol, [t("report.dim.month") if not daily else t("doc.date"), t("report.current"),
+                              t("report.compare")], fmt.header)
+    for i, (label, amount, before) in enumerate(report.timeline[["label", "amount", "compare_amount"]]
+                                                .itertuples(index=False, name=None), start=1):
+        sheet.write_string(i, tcol, str(label))
+        sheet.write_number(i, tcol + 1, _cents(amount), fmt.money)
+        sheet.write_number(i, tcol + 2, _cents(before), fmt.money)
+    last = max(len(report.timeline), 1)
+    line = book.add_chart({"type": "line"})
+    line.add_series({"name": t("report.current"), "categories": _ref(name, 1, tcol, last),
+                     "values": _ref(name, 1, tcol + 1, last), "line": {"color": "#2F5597", "width": 2.25},
+                     "marker": {"type": "circle", "size": 4}})
+    if compared:
+        line.add_series({"name": t("report.compare"), "categories": _ref(name, 1, tcol, last),
+                         "values": _ref(name, 1, tcol + 2, last), "line": {"color": "#A6A6A6", "width": 2.25,
+                                                                          "dash_type": "dash"}})
+    line.set_title({"name": t("report.trend_day" if daily else "report.trend_month")})
+    line.set_y_axis({"num_format": "#,##0"})
+    line.set_legend({"position": "bottom" if compared else "none"})
+    line.set_size({"width": 470, "height": 300})
+    sheet.insert_chart(row, 6, line, {"x_offset": 10})
+    row += 16
+    if report.request.kind is Kind.CUSTOMER_PRODUCTS:
+        row = _pies(book, sheet, report, fmt, t, row, tcol + 4)
+    sheet.print_area(0, 0, row, 11)
+    a4(sheet, landscape=True)
+
+
+def _pies(book: Workbook, sheet: Worksheet, report: Report, fmt: _Formats, t: Any, row: int, col: int) -> int:
+    """A pie of each of the largest customers' items: the eight largest, the rest as "Others"."""
+    name = t("report.summary")
+    table = report.table
+    names = _names(report).get("customer", {})
+    customers = (table.groupby("customer", sort=False)["amount"].sum().sort_values(ascending=False, kind="stable")
+                 .head(PIES).index)
+    data_row = 0
+    for n, customer in enumerate(customers):
+        items = (table[table["customer"] == customer].groupby("item", sort=False)["amount"].sum()
+                 .sort_values(ascending=False, kind="stable"))
+        items = items[items > 0]
+        if items.empty:
+            continue
+        shown = items.head(PIE_SLICES)
+        slices = [(str(k), int(v)) for k, v in shown.items()]
+        rest = int(items.iloc[PIE_SLICES:].sum())
+        if rest:
+            slices.append((t("report.other"), rest))
+        sheet.write_row(data_row, col, [str(customer), t("report.amount")], fmt.header)
+        for i, (label, amount) in enumerate(slices, start=1):
+            sheet.write_string(data_row + i, col, label)
+            sheet.write_number(data_row + i, col + 1, _cents(amount), fmt.money)
+        pie = book.add_chart({"type": "pie"})
+        pie.add_series({"name": str(customer), "categories": _ref(name, data_row + 1, col, data_row + len(slices)),
+                        "values": _ref(name, data_row + 1, col + 1, data_row + len(slices)),
+                        "data_labels": {"percentage": True}})
+        title = names.get(str(customer)) or str(customer)
+        pie.set_title({"name": t("report.pie").format(customer=title[:40])})
+        pie.set_size({"width": 440, "height": 280})
+        sheet.insert_chart(row + (n // 2) * 15, 0 if n % 2 == 0 else 6, pie)
+        data_row += len(slices) + 2
+    sheet.set_column(col, col + 1, 14)
+    return row + ((len(customers) + 1) // 2) * 15
+
+
+# --- the data sheet ---------------------------------------------------------------------------
+
+DATA_COLUMNS = ("period", "month", "customer", "customer_name", "item", "description", "category", "agent", "zone",
+                "quantity", "amount")
+
+
+def _data(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
+    """Every dimension of every line, summed at the finest grain the dimensions have (a line per
+    period, month, customer and item): a pivot table's source of any shape, and a sheet that
+    stays within Excel's rows at a large distributor's month."""
+    _titles(sheet, report, fmt, t, lang)
+    data = report.data
+    periods = {"current": t("report.current"), "compare": t("report.compare")}
+    heads = [t(f"report.dim.{c}") if c not in ("quantity", "amount") else t(f"report.{c}") for c in DATA_COLUMNS]
+    heads[0] = t("report.dim.period")
+    widths = (11, 9, 10, 30, 10, 34, 12, 10, 10, 12, 14)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    row = HEADER_ROW + 1
+    text_columns = [data[c].astype(str).tolist() for c in DATA_COLUMNS[1:9]]
+    period = data["period"].map(periods).tolist()
+    quantities = (data["quantity"] / 1000).tolist()
+    amounts = (data["amount"] / 100).tolist()
+    write_string, write_number = sheet.write_string, sheet.write_number
+    for i in range(len(data)):
+        r = row + i
+        write_string(r, 0, period[i])
+        for c, values in enumerate(text_columns, start=1):
+            write_string(r, c, values[i])
+        write_number(r, 9, quantities[i], fmt.quantity)
+        write_number(r, 10, amounts[i], fmt.money)
+    _as_table(sheet, heads, len(data), fmt, "Dati")
+
+
+def _as_table(sheet: Worksheet, heads: Sequence[str], rows: int, fmt: _Formats, name: str) -> None:
+    last = HEADER_ROW + max(rows, 1)
+    sheet.add_table(HEADER_ROW, 0, last, len(heads) - 1, {
+        "name": name, "style": "Table Style Light 9",
+        "columns": [{"header": h, "header_format": fmt.header} for h in heads]})
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    a4(sheet, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW))
+
+
+# --- aging ------------------------------------------------------------------------------------
+
+def _aging_table(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: str) -> _Layout:
+    _titles(sheet, report, fmt, t, lang)
+    by = report.by
+    labels = _label_columns(by)
+    heads = [t(f"report.dim.{c}") for c in labels] + [t(f"report.bucket.{b}") for b in BUCKETS] + [t("report.open")]
+    widths = [12 if c not in NAMED.values() else 30 for c in labels] + [14] * (len(BUCKETS) + 1)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    sheet.write_row(HEADER_ROW, 0, heads, fmt.header)
+    layout = _Layout()
+    first = len(labels)
+    for i, b in enumerate((*BUCKETS, "amount")):
+        layout.columns[b] = first + i
+    names = _names(report)
+    none = t("report.none")
+    row = data_first = HEADER_ROW + 1
+    table = report.table
+    index = {c: i for i, c in enumerate(table.columns)}
+    for record in table.itertuples(index=False, name=None):
+        col = 0
+        for b in by:
+            code = str(record[index[b]])
+            sheet.write_string(row, col, code or none, fmt.text)
+            col += 1
+            if b in NAMED:
+                sheet.write_string(row, col, names.get(b, {}).get(code, ""), fmt.text)
+                col += 1
+        for b in BUCKETS:
+            sheet.write_number(row, layout.columns[b], _cents(record[index[b]]), fmt.money)
+        sheet.write_formula(row, layout.columns["amount"],
+                            f"=SUM({xl_rowcol_to_cell(row, first)}:{xl_rowcol_to_cell(row, first + len(BUCKETS) - 1)})",
+                            fmt.money)
+        row += 1
+    if row == data_first:
+        sheet.write_string(row, 0, t("report.empty"))
+        row += 1
+    sheet.write_string(row, 0, t("report.total"), fmt.total_label)
+    for col in layout.columns.values():
+        column = xl_col_to_name(col)
+        sheet.write_formula(row, col, f"=SUBTOTAL(9,{column}{data_first + 1}:{column}{row})", fmt.total)
+    layout.total_row = row
+    sheet.autofilter(HEADER_ROW, 0, max(row - 1, HEADER_ROW), len(heads) - 1)
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    a4(sheet, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW))
+    return layout
+
+
+def _aging_summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Report, layout: _Layout,
+                   fmt: _Formats, t: Any, lang: str) -> None:
+    name, table_name = t("report.summary"), t("report.table")
+    row = company_header(sheet, fmt.base, master.settings, lang)
+    row = _titles(sheet, report, fmt, t, lang, row) + 1
+    sheet.set_column(0, 10, 11)
+    sheet.set_column(3, 3, 16)
+    figures_row = row
+    for i, b in enumerate((*BUCKETS, "amount")):
+        sheet.write_string(row + i, 0, t(f"report.bucket.{b}") if b != "amount" else t("report.open"), fmt.key_label)
+        sheet.write_formula(row + i, 3, _ref(table_name, layout.total_row, layout.columns[b]), fmt.key_money)
+    row += len(BUCKETS) + 2
+    buckets = book.add_chart({"type": "column"})
+    buckets.add_series({"name": t("report.open"), "categories": _ref(name, figures_row, 0, figures_row + len(BUCKETS) - 1),
+                        "values": _ref(name, figures_row, 3, figures_row + len(BUCKETS) - 1),
+                        "fill": {"color": "#C00000"}, "data_labels": {"value": True, "num_format": "#,##0"}})
+    buckets.set_title({"name": t("report.bucket")})
+    buckets.set_legend({"position": "none"})
+    buckets.set_y_axis({"num_format": "#,##0"})
+    buckets.set_size({"width": 400, "height": 320})
+    sheet.insert_chart(row, 0, buckets)
+    first = report.by[0]
+    col = CHART_DATA_COLUMN
+    top = (report.table.groupby(first, sort=False)[[*BUCKETS, "amount"]].sum()
+           .sort_values("amount", ascending=False, kind="stable").head(TOP)) if len(report.table) else None
+    sheet.set_column(col, col + len(BUCKETS), 14)
+    sheet.write_row(0, col, [t(f"report.dim.{first}"), *(t(f"report.bucket.{b}") for b in BUCKETS)], fmt.header)
+    count = 0
+    if top is not None:
+        for i, (key, values) in enumerate(top.iterrows(), start=1):
+            sheet.write_string(i, col, str(key) or t("report.none"))
+            for j, b in enumerate(BUCKETS, start=1):
+                sheet.write_number(i, col + j, _cents(values[b]), fmt.money)
+            count = i
+    last = max(count, 1)
+    stacked = book.add_chart({"type": "column", "subtype": "stacked"})
+    colours = ("#A9D18E", "#FFD966", "#F4B183", "#E06666", "#990000")
+    for j in range(1, len(BUCKETS) + 1):
+        stacked.add_series({"name": _ref(name, 0, col + j), "categories": _ref(name, 1, col, last),
+                            "values": _ref(name, 1, col + j, last), "fill": {"color": colours[j - 1]}})
+    stacked.set_title({"name": t("report.top").format(dimension=t(f"report.dim.{first}").lower())})
+    stacked.set_legend({"position": "bottom"})
+    stacked.set_y_axis({"num_format": "#,##0"})
+    stacked.set_size({"width": 540, "height": 320})
+    sheet.insert_chart(row, 5, stacked, {"x_offset": 10})
+    row += 17
+    sheet.print_area(0, 0, row, 11)
+    a4(sheet, landscape=True)
+
+
+def _aging_data(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
+    _titles(sheet, report, fmt, t, lang)
+    data = report.data
+    heads = [t("report.dim.customer"), t("report.dim.customer_name"), t("report.dim.agent"), t("report.dim.zone"),
+             t("report.document"), t("report.invoice_date"), t("report.due_date"), t("report.days_past_due"),
+             t("report.bucket"), t("report.open")]
+    for col, width in enumerate((10, 30, 10, 10, 16, 11, 11, 10, 14, 14)):
+        sheet.set_column(col, col, width)
+    row = HEADER_ROW + 1
+    for i, r in enumerate(data.itertuples(index=False)):
+        for c, value in enumerate((r.customer, r.customer_name, r.agent, r.zone, r.document)):
+            sheet.write_string(row + i, c, str(value))
+        sheet.write_datetime(row + i, 5, r.invoice_date, fmt.date)
+        sheet.write_datetime(row + i, 6, r.due_date, fmt.date)
+        sheet.write_number(row + i, 7, int(r.days_past_due))
+        sheet.write_string(row + i, 8, t(f"report.bucket.{r.bucket}"))
+        sheet.write_number(row + i, 9, _cents(r.amount), fmt.money)
+    _as_table(sheet, heads, len(data), fmt, "Scadenze")
