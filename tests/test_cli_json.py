@@ -110,6 +110,8 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
         "invoice list": ["invoice", "list", w],
         "payments status": ["payments", "status", w, "--as-of", "2026-04-30"],
         "print": ["print", "ddt", w, "--date", APRIL_9, "--out", str(folder / "ristampa.xlsx")],
+        "report": ["report", "sales", w, "--from", "2026-04-01", "--to", "2026-04-30", "--by", "customer,item",
+                   "--compare", "previous", "--out", str(folder / "report.xlsx")],
         "requests add": ["requests", "add", w, "--customer", "C001", "--kind", "complaint", "--text", "Pallet rotto"],
         "requests list": ["requests", "list", w, "--open", "--out", str(folder / "richieste.xlsx")],
     }[verb]
@@ -131,6 +133,8 @@ def with_workbook(verb: str, workbook: Path, capsys) -> list[str]:
         "payments status": ["payments", "status", "WB"],
         "einvoice": ["einvoice", "WB", "--month", "2026-04", "--out", str(workbook.with_name("xml"))],
         "print": ["print", "ddt", "WB", "--date", APRIL_9, "--out", str(workbook.with_name("r.xlsx"))],
+        "report": ["report", "aging", "WB", "--from", "2026-04-01", "--to", "2026-04-30",
+                   "--out", str(workbook.with_name("aging.xlsx"))],
         "requests add": ["requests", "add", "WB", "--customer", "C001", "--kind", "reclamo", "--text", "x"],
         "requests act": ["requests", "act", "WB", "1", "--text", "x"],
         "requests close": ["requests", "close", "WB", "1"],

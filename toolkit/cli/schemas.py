@@ -120,6 +120,12 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "archives": array(PATH),
     },
     "print": {"printed": array(TEXT), "workbook": PATH_OR_NULL, "pdf": PATH_OR_NULL},
+    "report": {
+        "kind": {"enum": ["sales", "shipments", "invoices", "customer-products", "aging"]}, "from": DATE, "to": DATE,
+        "by": array(TEXT), "compare_from": DATE_OR_NULL, "compare_to": DATE_OR_NULL, "total": DECIMAL,
+        "compare_total": DECIMAL_OR_NULL, "buckets": {"type": "object", "additionalProperties": DECIMAL},
+        "groups": INT, "workbook": PATH, "pdf": PATH_OR_NULL,
+    },
     "requests add": {"request": {"anyOf": [REQUEST, {"type": "null"}]}},
     "requests act": {"request": {"anyOf": [REQUEST, {"type": "null"}]}},
     "requests close": {"request": {"anyOf": [REQUEST, {"type": "null"}]}},

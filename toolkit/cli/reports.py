@@ -1,0 +1,80 @@
+"""`toolkit report`: sales, shipments, invoices, sales by customer and product, and the aging
+of open receivables, grouped and compared, as a workbook with charts (and a PDF)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from toolkit.cli import output
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
+from toolkit.cli.session import codes, open_session, parse_day
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("report")
+    @output.with_progress("Report", "Report")
+    def report_cmd(
+        kind: str = typer.Argument(..., help="sales, shipments, invoices, customer-products, aging."),
+        workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
+        date_from: str = typer.Option(..., "--from", help="Primo giorno / first day."),
+        date_to: str = typer.Option(..., "--to", help="Ultimo giorno (aging: la data dei crediti aperti) / last day "
+                                    "(aging: the day receivables are open on)."),
+        by: str | None = typer.Option(None, "--by", help="Raggruppa per / group by: customer, item, category, agent, "
+                                      "zone, month (es. customer,item)."),
+        compare: str | None = typer.Option(None, "--compare", help="Confronta con / compare with: previous, last-year."),
+        customer: str | None = typer.Option(None, "--customer", help="Solo questi clienti / only these customers: "
+                                            "C1,C2."),
+        item: str | None = typer.Option(None, "--item", help="Solo questi articoli / only these items: A1,A2."),
+        out: Path = typer.Option(..., "--out", help="File .xlsx da scrivere / workbook to write."),
+        pdf: bool = typer.Option(False, "--pdf", help="Anche in PDF (LibreOffice) / also as PDF (LibreOffice)."),
+        json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
+        wait: float = WaitOption, lang: str | None = LangOption,
+    ) -> None:
+        """Report con grafici: vendite, spedizioni, fatture, clienti e articoli, scadenziario.
+        Report with charts: sales, shipments, invoices, customers and products, aging."""
+        from toolkit.basics.files import check_output
+        from toolkit.core.reports import BUCKETS, Compare, Kind, Request, parse_dimensions
+        from toolkit.services.reports import euro, report
+
+        try:
+            chosen = Kind(kind)
+        except ValueError:
+            raise typer.BadParameter(", ".join(k.value for k in Kind), param_hint="KIND") from None
+        try:
+            against = Compare(compare) if compare else None
+        except ValueError:
+            raise typer.BadParameter(", ".join(c.value for c in Compare), param_hint="--compare") from None
+        dimensions, unknown = parse_dimensions(by, chosen)
+        if unknown:
+            raise typer.BadParameter(unknown[0].message(output.lang()), param_hint="--by")
+        start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
+        if end < start:
+            raise typer.BadParameter("--to < --from", param_hint="--to")
+        session = open_session(workbook, ledger, lang, wait)
+        check_output(out, inputs=(workbook,))
+        customers, items = codes(customer), codes(item)
+        request = Request(chosen, start, end, dimensions, against, frozenset(customers) if customers else None,
+                          frozenset(items) if items else None)
+        made = report(session.master, session.ledger, request, out, output.lang(), pdf=pdf)
+        problems = session.warnings + made.problems
+        if json:
+            buckets = ({b: euro(int(made.table[b].sum())) for b in BUCKETS}
+                       if made.request.kind is Kind.AGING else {})
+            output.reply({
+                "kind": chosen.value, "from": start, "to": end, "by": list(made.by),
+                "compare_from": made.compared[0] if made.compared else None,
+                "compare_to": made.compared[1] if made.compared else None,
+                "total": euro(made.total), "compare_total": euro(made.compare_total), "buckets": buckets,
+                "groups": len(made.table), "workbook": made.file, "pdf": made.pdf}, problems)
+        else:
+            output.print_problems(problems)
+            it = output.lang() == "it"
+            typer.echo(f"{'Totale' if it else 'Total'}: {euro(made.total)}"
+                       + (f"  ({'confronto' if it else 'comparison'}: {euro(made.compare_total)})"
+                          if made.compare_total is not None else ""))
+            for path in (made.file, made.pdf):
+                if path is not None:
+                    typer.echo(str(path))
+        output.exit_for(problems)
