@@ -1,0 +1,316 @@
+"""Reports (`toolkit report`): every total is the ledger's to the cent, the charts point at
+the cells that hold their data, and the PDF page shows the charts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+from sqlalchemy import select
+
+from toolkit.core.lines import line_amount
+from toolkit.core.payments import Show, monitor
+from toolkit.core.reports import BUCKETS, Compare, Kind, Request, bucket, comparison_period
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading
+from toolkit.ledger.invoices import load_invoices
+from toolkit.ledger.orders import load_orders
+from toolkit.services import check
+from toolkit.services.payments import load_receivables
+from toolkit.services.reports import build, report
+from toolkit.services.session import start
+
+CENT = Decimal("0.01")
+SECOND_HALF = (date(2026, 4, 16), date(2026, 4, 30))
+FIRST_HALF = (date(2026, 4, 1), date(2026, 4, 15))
+AS_OF = date(2026, 7, 15)
+
+
+@pytest.fixture(scope="module")
+def april(tmp_path_factory):
+    """April on the sample (the demo's month), with two payments recorded in June."""
+    from toolkit.services.demo import month
+
+    out = tmp_path_factory.mktemp("reports")
+    from toolkit.services.sample import write_sample
+
+    workbook = write_sample(out)
+    session = start(check.check_file(workbook), workbook, None)
+    month(session.master, session.ledger, out, "it")
+    from toolkit.core.payments import PaymentEntry
+    from toolkit.services.payments import record
+
+    unpaid = [r for r in monitor(load_receivables(session.ledger), AS_OF, Show.UNPAID) if r.total > 0]
+    entries = [PaymentEntry(unpaid[0].number, date(2026, 6, 10), unpaid[0].total),
+               PaymentEntry(unpaid[1].number, date(2026, 6, 12), (unpaid[1].total / 2).quantize(CENT))]
+    assert not any(p.is_error for p in record(session.ledger, entries, "FT").problems)
+    return out, session
+
+
+def _euro(cents: int | None) -> Decimal:
+    assert cents is not None
+    return Decimal(int(cents)).scaleb(-2)
+
+
+def _ledger_sales(ledger, first: date, last: date) -> Decimal:
+    with reading(ledger) as conn:
+        orders = load_orders(conn)
+    return sum((o.amount for o in orders if first <= o.order_date <= last
+                and o.status.value not in ("draft", "not-accepted", "voided")
+                and o.document_type.value not in ("quotation", "proposal")), Decimal(0))
+
+
+def _ledger_shipments(ledger, first: date, last: date) -> Decimal:
+    d, dl, ol = schema.deliveries.c, schema.delivery_lines.c, schema.order_lines.c
+    with reading(ledger) as conn:
+        rows = conn.execute(select(dl.quantity, ol.unit_price).select_from(
+            schema.delivery_lines.join(schema.deliveries, dl.delivery_id == d.id)
+            .join(schema.order_lines, dl.order_line_id == ol.id)).where(d.delivery_date.between(first, last))).all()
+    return sum((line_amount(q, p) for q, p in rows), Decimal(0))
+
+
+def _ledger_invoiced(ledger, first: date, last: date) -> Decimal:
+    with reading(ledger) as conn:
+        invoices = load_invoices(conn)
+    return sum((i.taxable for i in invoices if first <= i.invoice_date <= last), Decimal(0))
+
+
+LEDGER_TOTALS = {Kind.SALES: _ledger_sales, Kind.SHIPMENTS: _ledger_shipments, Kind.INVOICES: _ledger_invoiced,
+                 Kind.CUSTOMER_PRODUCTS: _ledger_invoiced}
+
+
+@pytest.mark.parametrize("kind", list(LEDGER_TOTALS))
+@pytest.mark.parametrize("by", [(), ("item", "customer"), ("zone", "category", "month")])
+def test_every_total_is_the_ledger_s(april, kind, by):
+    _, session = april
+    made = build(session.master, session.ledger, Request(kind, *SECOND_HALF, by, Compare.PREVIOUS))
+    expected = LEDGER_TOTALS[kind](session.ledger, *SECOND_HALF)
+    assert expected != 0
+    assert _euro(made.total) == expected
+    assert _euro(made.compare_total) == LEDGER_TOTALS[kind](session.ledger, *FIRST_HALF)
+    assert int(made.table["amount"].sum()) == made.total
+    assert int(made.table["compare_amount"].sum()) == made.compare_total
+    now = made.data["period"] == "current"
+    assert int(made.data.loc[now, "amount"].sum()) == made.total
+    assert int(made.timeline["amount"].sum()) == made.total
+    assert int(made.timeline["compare_amount"].sum()) == made.compare_total
+
+
+def test_filters_keep_only_the_customers_and_items_asked_for(april):
+    _, session = april
+    whole = build(session.master, session.ledger, Request(Kind.SALES, *SECOND_HALF, ("customer", "item")))
+    first = whole.table.iloc[0]
+    only = build(session.master, session.ledger, Request(Kind.SALES, *SECOND_HALF, ("customer", "item"),
+                                                         customers=frozenset({first["customer"]}),
+                                                         items=frozenset({first["item"]})))
+    assert len(only.table) == 1 and only.total == int(first["amount"])
+
+
+def test_aging_is_what_payment_monitoring_finds_open(april):
+    _, session = april
+    made = build(session.master, session.ledger, Request(Kind.AGING, date(2026, 1, 1), AS_OF))
+    open_now = monitor(load_receivables(session.ledger), AS_OF, Show.UNPAID)
+    assert _euro(made.total) == sum((r.outstanding for r in open_now), Decimal(0))
+    assert len(made.data) == len(open_now)
+    assert int(made.table[list(BUCKETS)].sum().sum()) == made.total
+    assert sorted(made.data["document"]) == sorted(r.number for r in open_now)
+    for row in made.data.itertuples():
+        assert row.bucket == bucket(row.days_past_due)
+
+
+def test_aging_leaves_out_payments_after_its_day(april):
+    _, session = april
+    before = build(session.master, session.ledger, Request(Kind.AGING, date(2026, 1, 1), date(2026, 6, 1)))
+    after = build(session.master, session.ledger, Request(Kind.AGING, date(2026, 1, 1), AS_OF))
+    assert before.total > after.total
+
+
+@pytest.mark.parametrize("days, expected", [(-1, "not_due"), (0, "d0_30"), (30, "d0_30"), (31, "d31_60"),
+                                             (60, "d31_60"), (61, "d61_90"), (90, "d61_90"), (91, "d90")])
+def test_buckets(days, expected):
+    assert bucket(days) == expected
+
+
+@pytest.mark.parametrize("period, compare, expected", [
+    ((date(2026, 1, 1), date(2026, 3, 31)), Compare.PREVIOUS, (date(2025, 10, 1), date(2025, 12, 31))),
+    ((date(2026, 3, 1), date(2026, 3, 31)), Compare.PREVIOUS, (date(2026, 2, 1), date(2026, 2, 28))),
+    ((date(2026, 3, 10), date(2026, 3, 31)), Compare.PREVIOUS, (date(2026, 2, 16), date(2026, 3, 9))),
+    ((date(2026, 2, 1), date(2026, 2, 28)), Compare.LAST_YEAR, (date(2025, 2, 1), date(2025, 2, 28))),
+    ((date(2024, 2, 29), date(2024, 3, 5)), Compare.LAST_YEAR, (date(2023, 2, 28), date(2023, 3, 5))),
+])
+def test_comparison_periods(period, compare, expected):
+    assert comparison_period(*period, compare) == expected
+
+
+# --- the workbook -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sales_book(april):
+    out, session = april
+    return report(session.master, session.ledger, Request(Kind.SALES, *SECOND_HALF, ("customer", "item"),
+                                                          Compare.PREVIOUS), out / "report-vendite.xlsx")
+
+
+def _charts(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n).decode() for n in sorted(z.namelist()) if n.startswith("xl/charts/chart")}
+
+
+def _cells(path: Path, sheet: str) -> list[list[object]]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
+def _range(ref: str) -> tuple[str, int, int, int, int]:
+    """`Riepilogo!$M$2:$M$21` → ("Riepilogo", first row, last row, column), zero-based."""
+    m = re.fullmatch(r"'?([^'!]+)'?!\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?", ref)
+    assert m, ref
+
+    def col(letters: str) -> int:
+        n = 0
+        for ch in letters:
+            n = n * 26 + ord(ch) - 64
+        return n - 1
+
+    return m[1], int(m[3]) - 1, int(m[5] or m[3]) - 1, col(m[2]), col(m[4] or m[2])
+
+
+def test_the_charts_series_point_at_the_top_20_and_the_days(sales_book):
+    made = sales_book
+    charts = list(_charts(made.file).values())
+    column, line = charts[0], charts[1]
+    assert "<c:barChart>" in column and "<c:lineChart>" in line
+    summary = _cells(made.file, "Riepilogo")
+    top = (made.table.groupby("customer")["amount"].sum().sort_values(ascending=False, kind="stable").head(20))
+    previous = made.table.groupby("customer")["compare_amount"].sum()
+    values = re.findall(r"<c:val><c:numRef><c:f>([^<]+)</c:f>", column)
+    categories = re.findall(r"<c:cat><c:strRef><c:f>([^<]+)</c:f>", column)
+    assert len(values) == 2 and len(categories) == 2
+    sheet, first, last, col, _ = _range(values[0])
+    assert sheet == "Riepilogo" and last - first + 1 == len(top)
+    _, cfirst, clast, ccol, _ = _range(categories[0])
+    assert (cfirst, clast) == (first, last)
+    shown = {summary[r][ccol]: Decimal(str(summary[r][col])).quantize(CENT) for r in range(first, last + 1)}
+    assert shown == {k: _euro(v) for k, v in top.items()}
+    _, first2, last2, col2, _ = _range(values[1])
+    assert (first2, last2) == (first, last)
+    assert [Decimal(str(summary[r][col2])).quantize(CENT) for r in range(first, last + 1)] == \
+        [_euro(previous[k]) for k in top.index]
+    days = re.findall(r"<c:val><c:numRef><c:f>([^<]+)</c:f>", line)
+    _, dfirst, dlast, dcol, _ = _range(days[0])
+    assert dlast - dfirst + 1 == 15, "a value per day of the second half of April"
+    assert sum(Decimal(str(summary[r][dcol])).quantize(CENT) for r in range(dfirst, dlast + 1)) == _euro(made.total)
+    _, _, _, pcol, _ = _range(days[1])
+    assert sum(Decimal(str(summary[r][pcol])).quantize(CENT) for r in range(dfirst, dlast + 1)) == \
+        _euro(made.compare_total)
+
+
+def test_customer_products_has_a_pie_per_customer(april):
+    out, session = april
+    made = report(session.master, session.ledger, Request(Kind.CUSTOMER_PRODUCTS, *SECOND_HALF),
+                  out / "clienti-articoli.xlsx")
+    charts = _charts(made.file)
+    pies = [x for x in charts.values() if "<c:pieChart>" in x]
+    assert 1 <= len(pies) <= 6
+    summary = _cells(made.file, "Riepilogo")
+    for pie in pies:
+        (ref,) = re.findall(r"<c:val><c:numRef><c:f>([^<]+)</c:f>", pie)
+        _, first, last, col, _ = _range(ref)
+        customer = summary[first - 1][col - 1]
+        expected = made.table[(made.table["customer"] == customer) & (made.table["amount"] > 0)]["amount"].sum()
+        assert sum(Decimal(str(summary[r][col])).quantize(CENT) for r in range(first, last + 1)) == _euro(expected)
+
+
+def test_the_data_sheet_is_an_excel_table(sales_book):
+    with zipfile.ZipFile(sales_book.file) as z:
+        tables = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/tables/")]
+    assert len(tables) == 1 and 'name="Dati"' in tables[0]
+    rows = _cells(sales_book.file, "Dati")
+    header = rows[4]
+    assert header[0] == "Periodo" and header[-1] == "Importo"
+    body = rows[5:]
+    assert sum(Decimal(str(r[-1])).quantize(CENT) for r in body if r[0] == "Periodo") == _euro(sales_book.total)
+
+
+def _needs_libreoffice() -> None:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
+
+
+@pytest.mark.libreoffice
+def test_totals_recalculated_by_libreoffice_are_the_ledger_s(sales_book, april):
+    _needs_libreoffice()
+    from toolkit.writers.libreoffice import recalculated_values
+
+    _, session = april
+    sheets = recalculated_values(sales_book.file)
+    table = sheets["Report"]
+    total = next(r for r in table if r[0] == "Totale")
+    header = table[4]
+    amount = Decimal(str(total[header.index("Importo")])).quantize(CENT)
+    before = Decimal(str(total[header.index("Confronto")])).quantize(CENT)
+    change = Decimal(str(total[header.index("Variazione")])).quantize(CENT)
+    assert amount == _ledger_sales(session.ledger, *SECOND_HALF)
+    assert before == _ledger_sales(session.ledger, *FIRST_HALF)
+    assert change == amount - before
+    subtotals = [r for r in table if str(r[0]).startswith("Totale ")]
+    assert len(subtotals) == sales_book.table["customer"].nunique()
+    assert sum(Decimal(str(r[header.index("Importo")])).quantize(CENT) for r in subtotals) == amount
+    summary = sheets["Riepilogo"]
+    figures = {r[0]: r[3] for r in summary if r and r[0] in ("Totale del periodo", "Totale del confronto")}
+    assert Decimal(str(figures["Totale del periodo"])).quantize(CENT) == amount
+    assert Decimal(str(figures["Totale del confronto"])).quantize(CENT) == before
+
+
+def _ppm(path: Path) -> tuple[int, int, bytes]:
+    data = path.read_bytes()
+    magic, width, height, _maxval, pixels = data.split(maxsplit=4)
+    assert magic == b"P6"
+    return int(width), int(height), pixels
+
+
+@pytest.mark.libreoffice
+def test_the_pdf_page_shows_the_charts(sales_book, tmp_path):
+    _needs_libreoffice()
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) not installed")
+    from toolkit.writers.lists import to_pdf
+
+    pdf = to_pdf(sales_book.file, tmp_path / "report.pdf")
+    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    (page,) = tmp_path.glob("page*.ppm")
+    width, height, pixels = _ppm(page)
+    assert width > height, "A4 landscape"
+    inked = sum(1 for i in range(0, len(pixels) - 2, 3) if pixels[i] + pixels[i + 1] + pixels[i + 2] < 600)
+    assert inked > width * height * 0.02, "the page is not blank"
+    blue = 0
+    for i in range(0, len(pixels) - 2, 3):
+        r, g, b = pixels[i], pixels[i + 1], pixels[i + 2]
+        if abs(r - 0x2F) < 25 and abs(g - 0x55) < 25 and abs(b - 0x97) < 25:
+            blue += 1
+    assert blue > 200, "the charts' columns and line are drawn in the series' colour"
+    lower = pixels[len(pixels) // 3:]
+    assert sum(1 for i in range(0, len(lower) - 2, 3) if lower[i] + lower[i + 1] + lower[i + 2] < 600) > 1000, \
+        "the charts fill the lower part of the page"
+
+
+def test_the_command_writes_the_workbook_and_answers(april, tmp_path):
+    out, _ = april
+    workbook = tmp_path / "anagrafiche.xlsx"
+    for name in ("anagrafiche.xlsx", "anagrafiche.xlsx.ledger.sqlite"):
+        shutil.copy(out / name, tmp_path / name)
+    from toolkit.cli import app, output
+
+    app._register()
+    output.reset()
+    assert app.run(["report", "aging", str(workbook), "--from", "2026-01-01", "--to", str(AS_OF),
+                    "--out", str(tmp_path / "aging.xlsx")]) == 0
+    cells = _cells(tmp_path / "aging.xlsx", "Report")
+    assert cells[4][:2] == ["Cliente", "Ragione sociale"]
+    assert open_ledger(None, workbook) is not None
