@@ -182,3 +182,37 @@ def test_every_order_and_ddt_of_the_month_has_its_sheet(april):
     assert len(_sheet_names(out / "ordini")) == len(orders)
     sheets = _sheet_names(out / "ddt")
     assert len(sheets) == len(set(sheets)) == len(ddts), "the DDTs issued with their orders too"
+
+
+@pytest.mark.libreoffice
+def test_the_demo_reports_recalculate_to_the_ledger(april):
+    """The sales report (second half of April against the first) and the aging report on the
+    closing day: their live totals, recalculated by LibreOffice, are the ledger's to the cent."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
+    from toolkit.core.payments import Show, monitor
+    from toolkit.ledger.orders import load_orders
+    from toolkit.services.demo import CLOSING_DAY, REPORT_HALVES
+    from toolkit.services.payments import load_receivables
+    from toolkit.writers.libreoffice import recalculated_values
+
+    out, _, ledger = april
+    cent = Decimal("0.01")
+    with reading(ledger) as conn:
+        orders = load_orders(conn)
+
+    def ordered(first, last):
+        """Orders dated in the period, quotations and proposals, drafts and voided orders left out."""
+        return sum((o.amount for o in orders if first <= o.order_date <= last
+                    and o.status.value not in ("draft", "not-accepted", "voided")
+                    and o.document_type.value not in ("quotation", "proposal")), Decimal(0))
+
+    table = recalculated_values(out / "report-vendite.xlsx")["Report"]
+    header, total = table[4], next(r for r in table if r[0] == "Totale")
+    (start, end), (before_start, before_end) = REPORT_HALVES
+    assert Decimal(str(total[header.index("Importo")])).quantize(cent) == ordered(start, end) > 0
+    assert Decimal(str(total[header.index("Confronto")])).quantize(cent) == ordered(before_start, before_end) > 0
+    aging = recalculated_values(out / "report-scadenziario.xlsx")["Report"]
+    header, total = aging[4], next(r for r in aging if r[0] == "Totale")
+    still_open = sum((r.outstanding for r in monitor(load_receivables(ledger), CLOSING_DAY, Show.UNPAID)), Decimal(0))
+    assert Decimal(str(total[header.index("Aperto")])).quantize(cent) == still_open > 0

@@ -187,7 +187,26 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
     tally.files.append(panel(master, ledger, out / "pannello.xlsx", lang, orders))
     schedule = payments.status(master, ledger, CLOSING_DAY, Show.ALL, out=out / "scadenzario.xlsx", lang=lang)
     tally.files += [schedule.file] if schedule.file is not None else []
+    tally.files += demo_reports(master, ledger, out, lang)
     return tally
+
+
+REPORT_HALVES = ((date(2026, 4, 16), date(2026, 4, 30)), (date(2026, 4, 1), date(2026, 4, 15)))
+"""The demo's sales report: the second half of April, compared with the first (the period before)."""
+
+
+def demo_reports(master: MasterData, ledger: Ledger, out: Path, lang: str) -> list[Path]:
+    """Two reports of `toolkit report`: sales by customer and item for the second half of
+    April against the first half, and the receivables still open on the closing day, by how
+    late they are."""
+    from toolkit.core.reports import Compare, Kind, Request
+    from toolkit.services.reports import report
+
+    (start, end), _ = REPORT_HALVES
+    sales = report(master, ledger, Request(Kind.SALES, start, end, ("customer", "item"), Compare.PREVIOUS),
+                   out / "report-vendite.xlsx", lang)
+    aging = report(master, ledger, Request(Kind.AGING, MONTH[0], CLOSING_DAY), out / "report-scadenziario.xlsx", lang)
+    return [p for p in (sales.file, aging.file) if p is not None]
 
 
 def day_files(master: MasterData, ledger: Ledger, day: date, out: Path, lang: str, *, orders: bool,
