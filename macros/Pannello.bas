@@ -96,3 +96,8 @@ End Sub
 Public Sub ShowCalendar()
     RunPython "import toolkit.excel as x; x.calendar()"
 End Sub
+
+' Report
+Public Sub WriteReport()
+    RunPython "import toolkit.excel as x; x.sales_report()"
+End Sub

@@ -333,10 +333,45 @@ def test_record_payment_on_a_draft_invoice_is_refused(tmp_path, may):
     assert shown[2] == "critical" and "still a draft" in shown[0] and shown[1] == "Record payment"
 
 
+# --- Report ----------------------------------------------------------------------------------------
+
+def test_report_reads_the_period_and_kind_and_writes_beside_the_book(tmp_path, may, reads):
+    from python_calamine import CalamineWorkbook
+
+    book = invoiced(tmp_path)
+    fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30), TipoReport="Vendite (ordinato)")
+    (shown,) = press(book, "sales_report", reads)
+    target = tmp_path / "report-sales-2026-04-01-2026-04-30.xlsx"
+    assert shown == (f"Report scritto in {target}", "Report", "info")
+    workbook = CalamineWorkbook.from_path(str(target))
+    assert workbook.sheet_names == ["Riepilogo", "Report", "Dati"]
+    with reading(ledger_of(tmp_path)) as conn:
+        ordered = sum((o.amount for o in load_orders(conn)), Decimal(0))
+    rows = workbook.get_sheet_by_name("Dati").to_python()
+    assert sum(Decimal(str(r[-1])).quantize(Decimal("0.01")) for r in rows[5:]) == ordered
+
+
+def test_report_names_the_bad_cells(tmp_path):
+    book = fake(tmp_path)
+    fill(book, PeriodoDal="ieri", TipoReport="oroscopo")
+    (shown,) = press(book, "sales_report")
+    text, _, mode = shown
+    assert mode == "critical"
+    assert {line.split(":")[0] for line in text.splitlines()[1:]} == {"Pannello!B14", "Pannello!B15", "Pannello!B16"}
+
+
+def test_report_refuses_a_period_that_ends_before_it_starts(tmp_path):
+    book = fake(tmp_path)
+    fill(book, PeriodoDal=datetime(2026, 4, 30), PeriodoAl=datetime(2026, 4, 1), TipoReport="aging")
+    (shown,) = press(book, "sales_report")
+    assert shown[2] == "critical" and "Pannello!B15" in shown[0]
+    assert not list(tmp_path.glob("report-*.xlsx"))
+
+
 # --- every button -------------------------------------------------------------------------------
 
 def test_every_button_is_exported_and_named_in_both_languages():
-    assert len({b.macro for b in BUTTONS}) == len({b.function for b in BUTTONS}) == len(BUTTONS) == 18
+    assert len({b.macro for b in BUTTONS}) == len({b.function for b in BUTTONS}) == len(BUTTONS) == 19
     for b in BUTTONS:
         assert callable(getattr(x, b.function)) and b.english and b.english != b.caption
 

@@ -23,6 +23,7 @@ from toolkit.excel.buttons import (
     production_list,
     record_payment,
     reprint_delivery_notes,
+    sales_report,
     ship,
     ship_forced,
     undo_run,
@@ -31,6 +32,6 @@ from toolkit.excel.buttons import (
 __all__ = [
     "BUTTONS", "Button", "calendar", "change_order_status", "check_data", "complete_list", "control_panel",
     "create_orders", "distribution_list", "einvoices", "finalize_run", "month_end_invoicing",
-    "payment_status", "preview_orders", "production_list", "record_payment", "reprint_delivery_notes", "ship",
+    "payment_status", "preview_orders", "production_list", "record_payment", "reprint_delivery_notes", "sales_report", "ship",
     "ship_forced", "undo_run",
 ]

@@ -91,6 +91,9 @@ BUTTONS: tuple[Button, ...] = (
            "Scadenze e pagamenti delle fatture.", "Payment status"),
     Button("Calendario", "ShowCalendar", "calendar",
            "Il calendario delle consegne dei modelli ordine.", "Calendar"),
+    Button("Report", "WriteReport", "sales_report",
+           "Il report scelto sopra (vendite, spedizioni, fatture, clienti e articoli, scadenziario) per il periodo "
+           "indicato, con i grafici, in un file accanto a questo.", "Reports"),
 )
 
 TITLES = {"it": "Ordini ricorrenti", "en": "Recurring orders"}
@@ -532,3 +535,25 @@ def calendar(press: Press) -> None:
     target = plan(session.master, start, start + timedelta(days=30),
                   out=press.beside(f"calendario-{start:%Y-%m-%d}.xlsx"), lang=lang).file
     press.say(f"Calendario scritto in {target}" if lang == "it" else f"Calendar written to {target}")
+
+
+@button("Report")
+def sales_report(press: Press) -> None:
+    """The report of the kind and period on the panel (`TipoReport`, `PeriodoDal`, `PeriodoAl`),
+    grouped by customer, written beside the book: `toolkit report`, from a button."""
+    from toolkit.core.reports import Request
+    from toolkit.services.reports import default_name, report
+
+    found: list[Problem] = []
+    first = inputs.day(inputs.PERIOD_FROM, press.cell(inputs.PERIOD_FROM.name), found)
+    last = inputs.day(inputs.PERIOD_TO, press.cell(inputs.PERIOD_TO.name), found)
+    kind = inputs.report_kind(inputs.REPORT_KIND, press.cell(inputs.REPORT_KIND.name), found)
+    session, lang = press.session, press.language
+    _stop_on_errors(found)
+    assert first is not None and last is not None and kind is not None
+    if last < first:
+        _stop_on_errors([inputs.PERIOD_BEFORE_START(inputs.where(inputs.PERIOD_TO), first=f"{first:%d/%m/%Y}",
+                                                    last=f"{last:%d/%m/%Y}")])
+    target = report(session.master, session.ledger, Request(kind, first, last),
+                    press.beside(default_name(kind, first, last)), lang).file
+    press.say(f"Report scritto in {target}" if lang == "it" else f"Report written to {target}")

@@ -21,6 +21,7 @@ from toolkit.basics.money import NotANumber, cents, to_decimal
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PaymentMethod, choices, normalize, parse
 from toolkit.core.orders import STATUS_LABELS, OrderStatus
+from toolkit.core.reports import KIND_LABELS, Kind
 
 PANEL = "Pannello"
 
@@ -53,8 +54,16 @@ STATUS = Field("NuovoStato", "B9", "Nuovo stato", "«Cambia stato ordine»: solo
 RUN = Field("Emissione", "B10", "Emissione fatture",
             "«Rendi definitiva» / «Annulla emissione»: la sigla, scritta qui dalla fatturazione.", "text")
 
-FIELDS: tuple[Field, ...] = (ORDER_DATE, INVOICE, PAID_ON, AMOUNT_PAID, METHOD, ORDER, STATUS, RUN)
-"""In the order of the panel's rows, from B3 down."""
+PERIOD_FROM = Field("PeriodoDal", "B14", "Dal", "Il primo giorno del periodo (provvigioni, report).", "date")
+PERIOD_TO = Field("PeriodoAl", "B15", "Al", "L'ultimo giorno del periodo (provvigioni, report).", "date")
+REPORT_KIND = Field("TipoReport", "B16", "Tipo di report",
+                    "«Report»: che cosa riassumere nel periodo (lo scadenziario: i crediti aperti all'ultimo giorno).",
+                    "list", tuple(it for it, _en in KIND_LABELS.values()))
+
+FIELDS: tuple[Field, ...] = (ORDER_DATE, INVOICE, PAID_ON, AMOUNT_PAID, METHOD, ORDER, STATUS, RUN,
+                             PERIOD_FROM, PERIOD_TO, REPORT_KIND)
+"""In the order of the panel's rows, from B3 down; each on the row its cell names (rows no field
+uses stay empty)."""
 
 MISSING = define(
     "panel-missing-value", "error",
@@ -72,6 +81,11 @@ BAD_CHOICE = define(
     "panel-bad-choice", "error",
     it="«{value}» non è tra le scelte di «{label}»: usa una di {options}.",
     en="“{value}” is not one of the choices for “{label}”: use one of {options}.")
+PERIOD_BEFORE_START = define(
+    "panel-period-reversed", "error",
+    it="Il periodo finisce il {last}, prima di cominciare ({first}): correggi le date «Dal» e «Al».",
+    en="The period ends on {last}, before it starts ({first}): correct the “Dal” and “Al” dates.")
+
 
 def where(field: Field) -> Location:
     return Location(PANEL, field.cell)
@@ -142,5 +156,18 @@ def status(field: Field, value: Any, problems: list[Problem]) -> OrderStatus | N
     for member, labels in STATUS_LABELS.items():
         if wanted in {normalize(member.value), *(normalize(word) for word in labels)}:
             return member
+    problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
+    return None
+
+
+def report_kind(field: Field, value: Any, problems: list[Problem]) -> Kind | None:
+    """A report kind by its Italian or English label, or its code (`customer-products`)."""
+    if blank(value):
+        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
+        return None
+    wanted = normalize(str(value))
+    for kind, labels in KIND_LABELS.items():
+        if wanted in {normalize(kind.value), *(normalize(word) for word in labels)}:
+            return kind
     problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
     return None

@@ -339,16 +339,17 @@ def _summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Repor
     chart.set_title({"name": t("report.top").format(dimension=t(f"report.dim.{first}").lower())})
     chart.set_y_axis({"num_format": "#,##0"})
     chart.set_legend({"position": "bottom" if compared else "none"})
-    chart.set_size({"width": 470, "height": 300})
+    chart.set_size({"width": 450, "height": 300})
     sheet.insert_chart(row, 0, chart)
     # the period by month (or day), the comparison beside it
     tcol = col + 4
-    daily = len(report.timeline) and len(str(report.timeline["label"].iloc[0])) == 10
+    daily = bool(len(report.timeline)) and len(str(report.timeline["label"].iloc[0])) == 10
     sheet.write_row(0, tcol, [t("report.dim.month") if not daily else t("doc.date"), t("report.current"),
                               t("report.compare")], fmt.header)
     for i, (label, amount, before) in enumerate(report.timeline[["label", "amount", "compare_amount"]]
                                                 .itertuples(index=False, name=None), start=1):
-        sheet.write_string(i, tcol, str(label))
+        shown = f"{label[8:10]}/{label[5:7]}" if daily else str(label)
+        sheet.write_string(i, tcol, shown)
         sheet.write_number(i, tcol + 1, _cents(amount), fmt.money)
         sheet.write_number(i, tcol + 2, _cents(before), fmt.money)
     last = max(len(report.timeline), 1)
@@ -363,7 +364,7 @@ def _summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Repor
     line.set_title({"name": t("report.trend_day" if daily else "report.trend_month")})
     line.set_y_axis({"num_format": "#,##0"})
     line.set_legend({"position": "bottom" if compared else "none"})
-    line.set_size({"width": 470, "height": 300})
+    line.set_size({"width": 450, "height": 300})
     sheet.insert_chart(row, 6, line, {"x_offset": 10})
     row += 16
     if report.request.kind is Kind.CUSTOMER_PRODUCTS:
