@@ -54,6 +54,16 @@ TARGETS = (
      lambda s: (_ratio(s.get("write_outputs"), s.get("xlsxwriter_floor")), "×"), lambda x: x <= 1.5),
     ("einvoice_vs_floor", "a month's e-invoices written and checked ≤ 20 × calamine floor",
      lambda s: (_ratio(s.get("einvoice"), s.get("calamine_floor")), "×"), lambda x: x <= 20),
+    ("reports_month_time", "every report over a month < 20 s",
+     lambda s: (s.get("reports_month", {}).get("median_s"), "s"), lambda x: x < 20),
+    ("reports_month_memory", "every report over a month < 1.5 GiB peak RSS",
+     lambda s: (s.get("reports_month", {}).get("median_rss_mib"), "MiB"), lambda x: x < 1.5 * GIB),
+    ("reports_month_vs_floor", "every report over a month ≤ 10 × the rows' reading (floor)",
+     lambda s: (_ratio(s.get("reports_month"), s.get("reports_month_floor")), "×"), lambda x: x <= 10),
+    ("reports_year_time", "every report over a year (M) < 10 s",
+     lambda s: (s.get("reports_year", {}).get("median_s"), "s"), lambda x: x < 10),
+    ("reports_year_vs_floor", "every report over a year ≤ 10 × the rows' reading (floor)",
+     lambda s: (_ratio(s.get("reports_year"), s.get("reports_year_floor")), "×"), lambda x: x <= 10),
 )
 
 

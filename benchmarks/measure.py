@@ -433,6 +433,18 @@ def einvoice(workbook: Path, timer: Timer, tmp: Path) -> dict:
             "zip_bytes": sum(p.stat().st_size for p in done.archives)}
 
 
+# --- reports (benchmarks/reports.py) -----------------------------------------------------------
+
+def _register_reports() -> None:
+    from benchmarks import reports
+
+    for name, description, fn in reports.MEASURES:
+        measure(name, description)(fn)
+
+
+_register_reports()
+
+
 # --- entry point --------------------------------------------------------------------------------
 
 def run(name: str, scale: str, profile: Path | None = None) -> dict:

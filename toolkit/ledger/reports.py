@@ -56,8 +56,7 @@ def _run(conn: Connection, query: Select[Any]) -> Rows:
 def sales(conn: Connection, periods: Periods) -> Rows:
     """Order lines of the orders dated in the periods (ordered, whatever shipped since)."""
     return _run(conn, select(
-        o.order_date.label("day"), o.customer, ol.item, ol.description, o.series, o.year, o.number,
-        _raw(ol.quantity, "quantity"), _raw(ol.amount, "amount"))
+        o.order_date.label("day"), o.customer, ol.item, _raw(ol.quantity, "quantity"), _raw(ol.amount, "amount"))
         .select_from(schema.order_lines.join(schema.orders, ol.order_id == o.id))
         .where(_within(o.order_date, periods), o.status.not_in(EXCLUDED_STATUSES),
                o.document_type.not_in(EXCLUDED_TYPES)))
@@ -67,9 +66,8 @@ def shipments(conn: Connection, periods: Periods) -> Rows:
     """DDT lines dated in the periods, with their order line's quantity, price and amount:
     the shipped value is the ordered amount when all of it shipped, else quantity × price."""
     return _run(conn, select(
-        d.delivery_date.label("day"), d.customer, ol.item, ol.description, d.series, d.year, d.number,
-        _raw(dl.quantity, "quantity"), _raw(ol.quantity, "ordered"), _raw(ol.unit_price, "unit_price"),
-        _raw(ol.amount, "ordered_amount"))
+        d.delivery_date.label("day"), d.customer, ol.item, _raw(dl.quantity, "quantity"), _raw(ol.quantity, "ordered"),
+        _raw(ol.unit_price, "unit_price"), _raw(ol.amount, "ordered_amount"))
         .select_from(schema.delivery_lines.join(schema.deliveries, dl.delivery_id == d.id)
                      .join(schema.order_lines, dl.order_line_id == ol.id))
         .where(_within(d.delivery_date, periods)))
@@ -79,7 +77,6 @@ def invoiced(conn: Connection, periods: Periods) -> Rows:
     """Invoice and credit-note lines dated in the periods, drafts included (a draft run is
     the month's invoicing until it is undone); credit notes' amounts are negative."""
     return _run(conn, select(
-        i.invoice_date.label("day"), i.customer, il.item, il.description, i.series, i.year, i.number, i.kind,
-        i.status, _raw(il.quantity, "quantity"), _raw(il.amount, "amount"))
+        i.invoice_date.label("day"), i.customer, il.item, _raw(il.quantity, "quantity"), _raw(il.amount, "amount"))
         .select_from(schema.invoice_lines.join(schema.invoices, il.invoice_id == i.id))
         .where(_within(i.invoice_date, periods)))

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from toolkit.core.reports import (
@@ -40,8 +41,9 @@ def _frame(columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> Any:
 
 
 def _read(ledger: Ledger, kind: Kind, periods: list[tuple[date, date]]) -> Any:
-    """The kind's lines in the periods as a frame: day, customer, item, description, document,
-    quantity (thousandths) and amount (cents)."""
+    """The kind's lines in the periods as a frame: day, customer, item, quantity (thousandths)
+    and amount (cents); customer and item as pandas categories (a few thousand codes over a
+    million lines: mapping their names and grouping by them go through the codes once)."""
     from toolkit.ledger import reports as queries
     from toolkit.ledger.db import reading
 
@@ -55,8 +57,8 @@ def _read(ledger: Ledger, kind: Kind, periods: list[tuple[date, date]]) -> Any:
     frame = _frame(found.columns, found.rows)
     if kind is Kind.SHIPMENTS:
         frame["amount"] = _shipped_amounts(frame)
-    frame["document"] = _numbers(frame)
-    return frame[["day", "customer", "item", "description", "document", "quantity", "amount"]]
+    frame = frame[["day", "customer", "item", "quantity", "amount"]]
+    return frame.astype({"customer": "category", "item": "category", "quantity": "int64", "amount": "int64"})
 
 
 def _shipped_amounts(frame: Any) -> Any:
@@ -73,28 +75,28 @@ def _shipped_amounts(frame: Any) -> Any:
     return amounts
 
 
-def _numbers(frame: Any) -> Any:
-    if frame.empty:
-        return pd.Series([], dtype="object")
-    return (frame["series"].astype(str) + "-" + frame["year"].astype(str) + "-"
-            + frame["number"].astype(int).map("{:05d}".format))
-
-
 # --- shaping ----------------------------------------------------------------------------------
 
-def _dimensions(frame: Any, master: MasterData) -> Any:
-    """Add each dimension's column (and the customer's name, the item's description) from the
-    master data; a missing value is the empty string, so it groups as "none"."""
+def _dimensions(frame: Any, master: MasterData, wanted: Sequence[str] = ("customer_name", "zone", "agent",
+                                                                        "description", "category")) -> Any:
+    """Add the `wanted` dimensions' columns (the customer's name, zone and agent, the item's
+    description and category) from the master data as it is now; a code the master data does
+    not know, or a blank, is the empty string, so it groups as "none"."""
     customers = {c.code: c for c in master.customers}
     items = {x.code: x for x in master.items}
-    codes = frame["customer"]
-    frame["customer_name"] = codes.map({k: c.name for k, c in customers.items()}).fillna("").astype(str)
-    frame["zone"] = codes.map({k: c.area or "" for k, c in customers.items()}).fillna("").astype(str)
-    frame["agent"] = codes.map({k: str(getattr(c, "agent", None) or "") for k, c in customers.items()}
-                               ).fillna("").astype(str)
-    if "item" in frame:
-        frame["category"] = frame["item"].map({k: x.category or "" for k, x in items.items()}).fillna("").astype(str)
-    return frame
+    sources = {
+        "customer_name": ("customer", {k: c.name for k, c in customers.items()}),
+        "zone": ("customer", {k: c.area or "" for k, c in customers.items()}),
+        "agent": ("customer", {k: str(getattr(c, "agent", None) or "") for k, c in customers.items()}),
+        "description": ("item", {k: x.description for k, x in items.items()}),
+        "category": ("item", {k: x.category or "" for k, x in items.items()}),
+    }
+    added = {}
+    for name in wanted:
+        code, values = sources[name]
+        if code in frame:
+            added[name] = frame[code].map(lambda c, v=values: v.get(c, "")).astype(str)
+    return frame.assign(**added)
 
 
 def _filter(frame: Any, request: Request) -> Any:
@@ -112,19 +114,29 @@ def build(master: MasterData, ledger: Ledger, request: Request) -> Report:
     by = request.by or (("customer", "item") if request.kind is Kind.CUSTOMER_PRODUCTS else ("customer",))
     compared = comparison_period(request.start, request.end, request.compare)
     periods = [(request.start, request.end), *([compared] if compared else [])]
-    frame = _filter(_dimensions(_read(ledger, request.kind, periods), master), request)
+    frame = _filter(_read(ledger, request.kind, periods), request)
     days = pd.to_datetime(frame["day"])
     current = (days >= pd.Timestamp(request.start)).to_numpy()
-    frame = frame.assign(period=pd.Series(current, index=frame.index).map({True: "current", False: "compare"}),
-                         month=days.dt.strftime("%Y-%m"))
+    frame = frame.assign(day=days, period=pd.Categorical.from_codes(current.astype("int8"), ["compare", "current"]),
+                         month=_months(days))
     now = frame["period"] == "current"
-    table = _grouped(frame, by)
     timeline = _timeline(frame, request, compared)
-    data = (frame.groupby(["period", "month", "customer", "customer_name", "item", "description", "category",
-                           "agent", "zone"], sort=True, dropna=False)[["quantity", "amount"]].sum().reset_index())
+    data = (frame.groupby(["period", "month", "customer", "item"], sort=True, observed=True)[["quantity", "amount"]]
+            .sum().reset_index())
+    data = _dimensions(data, master)
+    keys = [b for b in by if b not in ("customer", "item", "month")]
+    table = _grouped(_dimensions(frame, master, keys) if keys else frame, by)
     total = int(frame.loc[now, "amount"].sum())
     compare_total = int(frame.loc[~now, "amount"].sum()) if compared else None
     return Report(request, by, compared, table, data, timeline, total, compare_total)
+
+
+def _months(days: Any) -> Any:
+    """`2026-04` for each day, as a category: formatting a million dates one by one would take
+    longer than the rest of the report."""
+    months = days.to_numpy().astype("datetime64[M]")
+    found, codes = np.unique(months, return_inverse=True)
+    return pd.Categorical.from_codes(codes.reshape(-1), [str(m)[:7] for m in found])
 
 
 def _grouped(frame: Any, by: tuple[str, ...]) -> Any:
@@ -132,9 +144,10 @@ def _grouped(frame: Any, by: tuple[str, ...]) -> Any:
     comparison; sorted by the labels, so a group's subtotal closes a block of rows."""
     keys = list(by)
     now = frame["period"] == "current"
-    current = frame[now].groupby(keys, sort=False)[["quantity", "amount"]].sum()
-    before = frame[~now].groupby(keys, sort=False)["amount"].sum().rename("compare_amount")
+    current = frame[now].groupby(keys, sort=False, observed=True)[["quantity", "amount"]].sum()
+    before = frame[~now].groupby(keys, sort=False, observed=True)["amount"].sum().rename("compare_amount")
     table = current.join(before, how="outer").fillna(0).astype("int64").reset_index()
+    table = table.astype({k: str for k in keys})
     return table.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
@@ -142,13 +155,14 @@ def _timeline(frame: Any, request: Request, compared: tuple[date, date] | None) 
     """Amounts per month (per day for two months or less), the comparison period's beside
     the period it is compared to: each of its days moved onto the matching day."""
     daily = (request.end - request.start).days < 62
-    days = pd.to_datetime(frame["day"])
+    by_day = frame.groupby(["day", "period"], observed=True)["amount"].sum().reset_index()
+    days = by_day["day"]
+    current = by_day["period"] == "current"
     if compared is not None:
-        moved = _moved_days(days, request, compared)
-        days = days.where(frame["period"] == "current", moved)
+        days = days.where(current, _moved_days(days, request, compared))
     label = days.dt.strftime("%Y-%m-%d" if daily else "%Y-%m")
-    grouped = (frame.assign(label=label, current=frame["amount"].where(frame["period"] == "current", 0),
-                            before=frame["amount"].where(frame["period"] != "current", 0))
+    grouped = (by_day.assign(label=label, current=by_day["amount"].where(current, 0),
+                             before=by_day["amount"].where(~current, 0))
                .groupby("label")[["current", "before"]].sum())
     stamps = pd.date_range(request.start, request.end, freq="D")
     labels = list(dict.fromkeys(stamps.strftime("%Y-%m-%d" if daily else "%Y-%m")))
@@ -188,7 +202,7 @@ def _aging(master: MasterData, ledger: Ledger, request: Request) -> Report:
                      int(status.outstanding.scaleb(2))))
     frame = _filter(_dimensions(pd.DataFrame.from_records(
         rows, columns=["customer", "document", "invoice_date", "due_date", "days_past_due", "bucket", "amount"]),
-        master), request)
+        master, ("customer_name", "zone", "agent")), request)
     by = request.by or ("customer",)
     if frame.empty:
         table = pd.DataFrame(columns=[*by, *BUCKETS, "amount"])

@@ -1,0 +1,200 @@
+"""Report benchmarks (`toolkit report`): every kind over a month, and over a year.
+
+Ledgers for reports are April's final ledger (`measure._final_month`) multiplied in bulk:
+SQL `INSERT … SELECT` copies its orders, lines, DDTs, invoices and dues with new ids and
+numbers, into other months (a year) or into the same month under other template names (a
+heavier month). Making a year, or a month at L, through the normal daily run takes hours on a
+shared machine; copying takes seconds, and a report reads the same kind of rows either way.
+
+- `reports_month` at M: every report over April of M's ledger. At L: April of M copied ten
+  times — L's volume (about 1.1 million order lines), M's 1,000 customers and 2,000 items
+  (L's master has ten times as many, so the report tables here are shorter than at a real
+  L desk; the rows read and summed are as many).
+- `reports_year` at M: April copied into the other eleven months of 2026, every report over
+  the year.
+- the floors: the same ledger's rows read by the reports' own queries, nothing else.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from benchmarks.measure import Timer
+
+MONTH = (date(2026, 4, 1), date(2026, 4, 30))
+YEAR = (date(2026, 1, 1), date(2026, 12, 31))
+"""As `benchmarks.measure` has them (imported lazily from there: it imports this module)."""
+
+KINDS = ("sales", "shipments", "invoices", "customer-products", "aging")
+ID_STEP = 20_000_000
+NUMBER_STEP = 1_000_000
+COPIES_AT = {"M": 1, "L": 10}
+"""How many times April is in the month ledger at each scale (L is M's April ten times)."""
+
+_SHIFTED = {
+    "orders": {"id": "id", "number": "number", "occurrence": "date", "order_date": "date", "template": "template",
+               "confirms": "null"},
+    "order_lines": {"id": "id", "order_id": "id"},
+    "deliveries": {"id": "id", "number": "number", "delivery_date": "date", "accounting_date": "date"},
+    "delivery_lines": {"id": "id", "delivery_id": "id", "order_line_id": "id"},
+    "invoices": {"id": "id", "number": "number", "invoice_date": "date", "period_start": "date",
+                 "period_end": "date", "run_id": "run"},
+    "invoice_lines": {"id": "id", "invoice_id": "id", "delivery_line_id": "id", "order_line_id": "id"},
+    "invoice_dues": {"id": "id", "invoice_id": "id", "due_date": "date"},
+}
+
+
+def multiply(ledger: Path, copies: int = 1, months: tuple[int, ...] = (0,)) -> None:
+    """Copy the ledger's documents: `copies` times in each month of `months` (offsets from
+    April; copy 0 in month 0 is the original). Dates move by whole months; ids, numbers and
+    template names change so every unique index holds."""
+    db = sqlite3.connect(ledger)
+    n = 0
+    for month in months:
+        for copy in range(copies):
+            if month == 0 and copy == 0:
+                continue
+            n += 1
+            for table, shifted in _SHIFTED.items():
+                columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
+                expressions = []
+                for column in columns:
+                    how = shifted.get(column)
+                    if how == "id":
+                        expressions.append(f"{column} + {n * ID_STEP}")
+                    elif how == "number":
+                        expressions.append(f"{column} + {n * NUMBER_STEP}")
+                    elif how == "date":
+                        expressions.append(f"date({column}, '{month:+d} months')" if month else column)
+                    elif how == "template":
+                        expressions.append(f"{column} || '#{n}'")
+                    elif how == "run":
+                        expressions.append(f"{column} || '#{n}'")
+                    elif how == "null":
+                        expressions.append("NULL")
+                    else:
+                        expressions.append(column)
+                db.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(expressions)} "
+                           f"FROM {table} WHERE id < {ID_STEP}")
+    db.commit()
+    db.close()
+
+
+def _ledger(workbook: Path, tmp: Path, scale: str, year: bool) -> Path:
+    """The report ledger for this measure, made once and kept beside April's."""
+    from benchmarks import DATA
+    from benchmarks.measure import _final_month
+
+    source = _final_month(workbook, tmp)
+    kept = DATA / f"reports-{workbook.stem}-{'year' if year else f'x{COPIES_AT[scale]}'}.sqlite"
+    stamp = kept.with_suffix(".key")
+    key = f"{(DATA / f'month-{workbook.stem}.key').read_text()}:{ID_STEP}:{NUMBER_STEP}"
+    if not kept.exists() or not stamp.exists() or stamp.read_text() != key:
+        partial = kept.with_suffix(".partial")
+        shutil.copyfile(source, partial)
+        if year:
+            multiply(partial, 1, tuple(m - 3 for m in range(12)))
+        else:
+            multiply(partial, COPIES_AT[scale])
+        partial.replace(kept)
+        stamp.write_text(key)
+    copy = tmp / "bench.ledger.sqlite"
+    shutil.copyfile(kept, copy)
+    return copy
+
+
+def _workbook(workbook: Path, scale: str) -> Path:
+    """M's workbook at M and at L (see the module's docstring)."""
+    from benchmarks.generate import workbook_path
+
+    return workbook_path("M") if scale == "L" else workbook
+
+
+def _every_report(workbook: Path, timer: Timer, tmp: Path, period: tuple[date, date]) -> dict:
+    from benchmarks.measure import _master
+    from toolkit.core.reports import Compare, Kind, Request
+    from toolkit.ledger import open_ledger
+    from toolkit.services.reports import report
+
+    master = _master(workbook)
+    ledger = open_ledger(f"sqlite:///{_LEDGER[0]}")
+    out: dict = {}
+    for kind in KINDS:
+        compare = None if kind == "aging" else Compare.PREVIOUS
+        with timer.step(kind):
+            made = report(master, ledger, Request(Kind(kind), *period, (), compare), tmp / f"{kind}.xlsx")
+        out[kind] = {"groups": len(made.table), "data_rows": len(made.data), "total_cents": made.total,
+                     "bytes": made.file.stat().st_size if made.file else 0}
+    return out
+
+
+_LEDGER: list[Path] = []
+
+
+def _floor(timer: Timer, period: tuple[date, date]) -> dict:
+    from toolkit.ledger import open_ledger
+    from toolkit.ledger import reports as queries
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.payments import receivables
+    from toolkit.services.reports import comparison_period
+
+    ledger = open_ledger(f"sqlite:///{_LEDGER[0]}")
+    from toolkit.core.reports import Compare
+
+    periods = [period, comparison_period(*period, Compare.PREVIOUS)]
+    rows = {}
+    with timer.step():
+        with reading(ledger) as conn:
+            rows["sales"] = len(queries.sales(conn, periods).rows)
+            rows["shipments"] = len(queries.shipments(conn, periods).rows)
+            rows["invoices"] = len(queries.invoiced(conn, periods).rows)
+            rows["customer-products"] = len(queries.invoiced(conn, periods).rows)
+            rows["aging"] = len(receivables(conn))
+    return {"rows": rows}
+
+
+def reports_month(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    scale = "L" if workbook.stem.endswith("L") else "M"
+    workbook = _workbook(workbook, scale)
+    _LEDGER[:] = [_ledger(workbook, tmp, scale, year=False)]
+    return _every_report(workbook, timer, tmp, MONTH)
+
+
+def reports_month_floor(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    scale = "L" if workbook.stem.endswith("L") else "M"
+    workbook = _workbook(workbook, scale)
+    _LEDGER[:] = [_ledger(workbook, tmp, scale, year=False)]
+    return _floor(timer, MONTH)
+
+
+def reports_year(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    if workbook.stem.endswith("L") or workbook.stem.endswith("S"):
+        return {"skipped": "measured at M only"}
+    _LEDGER[:] = [_ledger(workbook, tmp, "M", year=True)]
+    return _every_report(workbook, timer, tmp, YEAR)
+
+
+def reports_year_floor(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    if workbook.stem.endswith("L") or workbook.stem.endswith("S"):
+        return {"skipped": "measured at M only"}
+    _LEDGER[:] = [_ledger(workbook, tmp, "M", year=True)]
+    return _floor(timer, YEAR)
+
+
+MEASURES = (
+    ("reports_month", "every report (sales, shipments, invoices, customer-products, aging) over April, workbooks "
+                      "with charts; at L: M's April copied ten times in bulk (L's volume, M's customers)", reports_month),
+    ("reports_month_floor", "the rows every report over April reads, read by the same queries and nothing else "
+                            "(the floor of reports_month)", reports_month_floor),
+    ("reports_year", "every report over 2026, April copied in bulk into the other eleven months (M only)",
+     reports_year),
+    ("reports_year_floor", "the rows every report over 2026 reads, and nothing else (the floor of reports_year)",
+     reports_year_floor),
+)
+"""Registered by `benchmarks.measure` (which runs as `__main__`: registering from here would
+fill another copy of its table)."""
