@@ -29,7 +29,8 @@ from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.core.reports import BUCKETS, KIND_LABELS, Kind, Report
 from toolkit.model.records import MasterData
-from toolkit.writers.printable import MONEY_FORMAT, a4, company_header, formats, new_workbook
+from toolkit.writers.blocks import Column, block_workbook
+from toolkit.writers.printable import MONEY_FORMAT, a4, company_header, formats
 
 define({
     "report.summary": ("Riepilogo", "Summary"),
@@ -113,7 +114,7 @@ def write_report(target: Path, master: MasterData, report: Report, lang: str = "
 
 def _write(path: Path, master: MasterData, report: Report, lang: str) -> None:
     t = labeller(lang)
-    book = new_workbook(path)
+    book = block_workbook(path)
     fmt = _Formats(book)
     summary = book.add_worksheet(t("report.summary"))
     table = book.add_worksheet(t("report.table"))
@@ -189,7 +190,7 @@ def _names(report: Report) -> dict[str, dict[str, str]]:
     return found
 
 
-def _table(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: str) -> _Layout:
+def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Layout:
     _titles(sheet, report, fmt, t, lang)
     by = report.by
     labels = _label_columns(by)
@@ -204,81 +205,80 @@ def _table(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: str) -
         sheet.set_column(col, col, width)
     sheet.write_row(HEADER_ROW, 0, heads, fmt.header)
     layout = _Layout()
-    first_value = len(labels)
     for i, v in enumerate(values):
-        layout.columns[v] = first_value + i
+        layout.columns[v] = len(labels) + i
+    letter = {v: xl_col_to_name(c) for v, c in layout.columns.items()}
+
+    def changes(money: Any, percent: Any) -> list[Column]:
+        if not compared:
+            return []
+        now, before, change = letter["amount"], letter["compare_amount"], letter["variation"]
+        return [Column("formula", money, f"={now}{{row}}-{before}{{row}}"),
+                Column("formula", percent, f'=IF({before}{{row}}=0,"",{change}{{row}}/ABS({before}{{row}}))')]
+
+    plain = ([Column("text", fmt.text)] * len(labels) + ([Column("number", fmt.quantity)] if has_quantity else [])
+             + [Column("number", fmt.money)] + ([Column("number", fmt.money)] if compared else [])
+             + changes(fmt.money, fmt.percent))
+
+    def sums(first: int, last: int, label: str, label_format: Any, money: Any, quantity: Any,
+             percent: Any) -> tuple[list[Column], tuple[Any, ...]]:
+        """A subtotal or total row over rows first..last (zero-based)."""
+        columns = [Column("text", label_format)] + [Column("text", label_format)] * (len(labels) - 1)
+        for v in ("quantity", "amount", "compare_amount"):
+            if v in layout.columns:
+                columns.append(Column("formula", quantity if v == "quantity" else money,
+                                      f"=SUBTOTAL(9,{letter[v]}{first + 1}:{letter[v]}{last + 1})"))
+        columns += changes(money, percent)
+        return columns, (label, *([""] * (len(labels) - 1)))
+
     names = _names(report)
     none = t("report.none")
-    row = HEADER_ROW + 1
     table = report.table
-    frame_rows = table.itertuples(index=False, name=None)
-    column_index = {name: i for i, name in enumerate(table.columns)}
+    label_values = []
+    for b in by:
+        codes = table[b].astype(str).tolist()
+        label_values.append([c or none for c in codes])
+        if b in NAMED:
+            found = names.get(b, {})
+            label_values.append([found.get(c, "") for c in codes])
+    quantities = (table["quantity"] / 1000).tolist() if has_quantity else None
+    amounts = (table["amount"] / 100).tolist()
+    before = (table["compare_amount"] / 100).tolist() if compared else None
+
+    def data_row(i: int) -> tuple[Any, ...]:
+        row: list[Any] = [column[i] for column in label_values]
+        if quantities is not None:
+            row.append(quantities[i])
+        row.append(amounts[i])
+        if before is not None:
+            row.append(before[i])
+        return tuple(row)
+
+    first_keys = table[by[0]].astype(str).tolist()
+    row = data_first = HEADER_ROW + 1
     subtotals = len(by) > 1
-    block_start, block_key = row, None
-    data_first = row
-
-    def value_cells(r: int, sums: dict[str, Any] | None, style: str) -> None:
-        money = {"plain": fmt.money, "sub": fmt.sub_money, "total": fmt.total}[style]
-        quantity = {"plain": fmt.quantity, "sub": fmt.sub_quantity, "total": fmt.total_quantity}[style]
-        percent = {"plain": fmt.percent, "sub": fmt.sub_percent, "total": fmt.total_percent}[style]
-        for v in ("quantity", "amount", "compare_amount"):
-            if v not in layout.columns:
-                continue
-            col = layout.columns[v]
-            if sums is None:
-                first, last = sums_range[v]
-                sheet.write_formula(r, col, f"=SUBTOTAL(9,{first}:{last})", money if v != "quantity" else quantity)
-            else:
-                number = sums[v] / 1000 if v == "quantity" else _cents(sums[v])
-                sheet.write_number(r, col, number, money if v != "quantity" else quantity)
-        if compared:
-            now = xl_rowcol_to_cell(r, layout.columns["amount"])
-            before = xl_rowcol_to_cell(r, layout.columns["compare_amount"])
-            sheet.write_formula(r, layout.columns["variation"], f"={now}-{before}", money)
-            change = xl_rowcol_to_cell(r, layout.columns["variation"])
-            sheet.write_formula(r, layout.columns["variation_pct"], f'=IF({before}=0,"",{change}/ABS({before}))',
-                                percent)
-
-    sums_range: dict[str, tuple[str, str]] = {}
-
-    def close_block(key: Any, r: int) -> int:
-        nonlocal sums_range
-        sums_range = {v: (xl_rowcol_to_cell(block_start, c), xl_rowcol_to_cell(r - 1, c))
-                      for v, c in layout.columns.items()}
-        shown = str(key) or none
-        sheet.write_string(r, 0, t("report.total_of").format(value=shown), fmt.sub_label)
-        for col in range(1, len(labels)):
-            sheet.write_blank(r, col, None, fmt.sub_label)
-        value_cells(r, None, "sub")
-        return r + 1
-
-    for record in frame_rows:
-        key = record[column_index[by[0]]]
-        if subtotals and block_key is not None and key != block_key:
-            row = close_block(block_key, row)
-            block_start = row
-        block_key = key
-        col = 0
-        for b in by:
-            code = record[column_index[b]]
-            sheet.write_string(row, col, str(code) if str(code) else none, fmt.text)
-            col += 1
-            if b in NAMED:
-                sheet.write_string(row, col, names.get(b, {}).get(str(code), ""), fmt.text)
-                col += 1
-        value_cells(row, {v: record[column_index[v]] for v in ("quantity", "amount", "compare_amount")
-                          if v in column_index}, "plain")
-        row += 1
-    if subtotals and block_key is not None:
-        row = close_block(block_key, row)
+    start = 0
+    while start < len(table):
+        end = start
+        if subtotals:
+            while end + 1 < len(table) and first_keys[end + 1] == first_keys[start]:
+                end += 1
+        else:
+            end = len(table) - 1
+        block_first = row
+        row = sheet.write_block(row, 0, plain, (data_row(i) for i in range(start, end + 1)))
+        if subtotals:
+            columns, cells = sums(block_first, row - 1,
+                                  t("report.total_of").format(value=first_keys[start] or none),
+                                  fmt.sub_label, fmt.sub_money, fmt.sub_quantity, fmt.sub_percent)
+            row = sheet.write_block(row, 0, columns, [cells])
+        start = end + 1
     if row == data_first:
-        sheet.write_string(row, 0, t("report.empty"))
-        row += 1
-    sums_range = {v: (xl_rowcol_to_cell(data_first, c), xl_rowcol_to_cell(row - 1, c))
-                  for v, c in layout.columns.items()}
-    sheet.write_string(row, 0, t("report.total"), fmt.total_label)
-    value_cells(row, None, "total")
+        row = sheet.write_block(row, 0, [Column("text")], [(t("report.empty"),)])
+    columns, cells = sums(data_first, row - 1, t("report.total"), fmt.total_label, fmt.total, fmt.total_quantity,
+                          fmt.total_percent)
     layout.total_row = row
+    sheet.write_block(row, 0, columns, [cells])
     sheet.autofilter(HEADER_ROW, 0, max(row - 1, HEADER_ROW), len(heads) - 1)
     sheet.freeze_panes(HEADER_ROW + 1, 0)
     a4(sheet, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW))
@@ -415,7 +415,7 @@ DATA_COLUMNS = ("period", "month", "customer", "customer_name", "item", "descrip
                 "quantity", "amount")
 
 
-def _data(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
+def _data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
     """Every dimension of every line, summed at the finest grain the dimensions have (a line per
     period, month, customer and item): a pivot table's source of any shape, and a sheet that
     stays within Excel's rows at a large distributor's month."""
@@ -427,19 +427,11 @@ def _data(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: str) ->
     widths = (11, 9, 10, 30, 10, 34, 12, 10, 10, 12, 14)
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
-    row = HEADER_ROW + 1
-    text_columns = [data[c].astype(str).tolist() for c in DATA_COLUMNS[1:9]]
-    period = data["period"].map(periods).tolist()
-    quantities = (data["quantity"] / 1000).tolist()
-    amounts = (data["amount"] / 100).tolist()
-    write_string, write_number = sheet.write_string, sheet.write_number
-    for i in range(len(data)):
-        r = row + i
-        write_string(r, 0, period[i])
-        for c, values in enumerate(text_columns, start=1):
-            write_string(r, c, values[i])
-        write_number(r, 9, quantities[i], fmt.quantity)
-        write_number(r, 10, amounts[i], fmt.money)
+    columns = [data["period"].map(periods).astype(str).tolist()]
+    columns += [data[c].astype(str).tolist() for c in DATA_COLUMNS[1:9]]
+    columns += [(data["quantity"] / 1000).tolist(), (data["amount"] / 100).tolist()]
+    shape = [Column("text")] * 9 + [Column("number", fmt.quantity), Column("number", fmt.money)]
+    sheet.write_block(HEADER_ROW + 1, 0, shape, zip(*columns))
     _as_table(sheet, heads, len(data), fmt, "Dati")
 
 
@@ -551,7 +543,7 @@ def _aging_summary(book: Workbook, sheet: Worksheet, master: MasterData, report:
     a4(sheet, landscape=True)
 
 
-def _aging_data(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
+def _aging_data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
     _titles(sheet, report, fmt, t, lang)
     data = report.data
     heads = [t("report.dim.customer"), t("report.dim.customer_name"), t("report.dim.agent"), t("report.dim.zone"),
@@ -559,13 +551,16 @@ def _aging_data(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: s
              t("report.bucket"), t("report.open")]
     for col, width in enumerate((10, 30, 10, 10, 16, 11, 11, 10, 14, 14)):
         sheet.set_column(col, col, width)
-    row = HEADER_ROW + 1
-    for i, r in enumerate(data.itertuples(index=False)):
-        for c, value in enumerate((r.customer, r.customer_name, r.agent, r.zone, r.document)):
-            sheet.write_string(row + i, c, str(value))
-        sheet.write_datetime(row + i, 5, r.invoice_date, fmt.date)
-        sheet.write_datetime(row + i, 6, r.due_date, fmt.date)
-        sheet.write_number(row + i, 7, int(r.days_past_due))
-        sheet.write_string(row + i, 8, t(f"report.bucket.{r.bucket}"))
-        sheet.write_number(row + i, 9, _cents(r.amount), fmt.money)
+    buckets = {b: t(f"report.bucket.{b}") for b in BUCKETS}
+    columns = [data[c].astype(str).tolist() for c in ("customer", "customer_name", "agent", "zone", "document")]
+    columns += [[_serial(d) for d in data[c]] for c in ("invoice_date", "due_date")]
+    columns += [data["days_past_due"].tolist(), data["bucket"].map(buckets).tolist(), (data["amount"] / 100).tolist()]
+    shape = ([Column("text")] * 5 + [Column("number", fmt.date)] * 2 + [Column("number"), Column("text"),
+                                                                         Column("number", fmt.money)])
+    sheet.write_block(HEADER_ROW + 1, 0, shape, zip(*columns))
     _as_table(sheet, heads, len(data), fmt, "Scadenze")
+
+
+def _serial(day: date) -> int:
+    """A date as Excel counts it (days since 30 December 1899)."""
+    return (day - date(1899, 12, 30)).days
