@@ -30,6 +30,7 @@ class Column:
     kind: str
     format: Any = None
     formula: str = ""
+    """A formula column's template; its cells take no value (the rows hold None there)."""
 
 
 class BlockWorksheet(PlainFormulasWorksheet):
@@ -42,6 +43,7 @@ class BlockWorksheet(PlainFormulasWorksheet):
         """Rows from `first_row` (zero-based), one value per column (None: an empty cell; a
         formula column's value is ignored); returns the row after the block."""
         texts = [i for i, c in enumerate(columns) if c.kind == "text"]
+        numbers = [i for i, c in enumerate(columns) if c.kind == "number"]
         index = self.str_table._get_shared_string_index
         kept = []
         for values in rows:
@@ -49,6 +51,9 @@ class BlockWorksheet(PlainFormulasWorksheet):
             for i in texts:
                 if row[i] is not None:
                     row[i] = index(str(row[i]))
+            for i in numbers:
+                if row[i] is not None:
+                    row[i] = float(row[i])
             kept.append(tuple(row))
         if kept:
             self._check_dimensions(first_row, first_col)
@@ -63,13 +68,29 @@ class BlockWorksheet(PlainFormulasWorksheet):
 
 
 def _rows_xml(first_row: int, first_col: int, columns: Sequence[Column], rows: list[tuple[Any, ...]]) -> Iterable[str]:
+    """Each row's XML from one template per block (`str.format` per row is several times
+    faster than building each cell), or cell by cell for a row with empty cells."""
     letters = [xl_col_to_name(first_col + i) for i in range(len(columns))]
     styles = []
     for c in columns:
         xf = c.format._get_xf_index() if c.format is not None else 0
         styles.append(f' s="{xf}"' if xf else "")
+    parts = []
+    for i, column in enumerate(columns):
+        where = f'<c r="{letters[i]}{{0}}"{styles[i]}'
+        if column.kind == "formula":
+            formula = escape(column.formula.lstrip("=")).replace("{", "{{").replace("}", "}}")
+            parts.append(f"{where}><f>{formula.replace('{{row}}', '{0}')}</f><v>0</v></c>")
+        elif column.kind == "text":
+            parts.append(f'{where} t="s"><v>{{{i + 1}}}</v></c>')
+        else:
+            parts.append(f"{where}><v>{{{i + 1}!r}}</v></c>")
+    template = '<row r="{0}">' + "".join(parts) + "</row>"
     for n, values in enumerate(rows):
         r = first_row + n + 1
+        if None not in values:
+            yield template.format(r, *values)
+            continue
         cells = []
         for i, column in enumerate(columns):
             kind = column.kind
