@@ -32,6 +32,12 @@ GIB = 1024  # MiB
 
 # --- targets -------------------------------------------------------------------------------------
 
+def _slowest(summary: dict | None) -> float | None:
+    """The slowest part of a measure made of several (each report of `reports_month`)."""
+    parts = (summary or {}).get("parts") or {}
+    return max(parts.values()) if parts else None
+
+
 def _ratio(a: dict | None, b: dict | None) -> float | None:
     if not a or not b or not a.get("median_s") or not b.get("median_s"):
         return None
@@ -54,14 +60,14 @@ TARGETS = (
      lambda s: (_ratio(s.get("write_outputs"), s.get("xlsxwriter_floor")), "×"), lambda x: x <= 1.5),
     ("einvoice_vs_floor", "a month's e-invoices written and checked ≤ 20 × calamine floor",
      lambda s: (_ratio(s.get("einvoice"), s.get("calamine_floor")), "×"), lambda x: x <= 20),
-    ("reports_month_time", "every report over a month < 20 s",
-     lambda s: (s.get("reports_month", {}).get("median_s"), "s"), lambda x: x < 20),
+    ("reports_month_time", "each report over a month < 20 s (the slowest of the five)",
+     lambda s: (_slowest(s.get("reports_month")), "s"), lambda x: x < 20),
     ("reports_month_memory", "every report over a month < 1.5 GiB peak RSS",
      lambda s: (s.get("reports_month", {}).get("median_rss_mib"), "MiB"), lambda x: x < 1.5 * GIB),
     ("reports_month_vs_floor", "every report over a month ≤ 10 × the rows' reading (floor)",
      lambda s: (_ratio(s.get("reports_month"), s.get("reports_month_floor")), "×"), lambda x: x <= 10),
-    ("reports_year_time", "every report over a year (M) < 10 s",
-     lambda s: (s.get("reports_year", {}).get("median_s"), "s"), lambda x: x < 10),
+    ("reports_year_time", "each report over a year (M) < 10 s (the slowest of the five)",
+     lambda s: (_slowest(s.get("reports_year")), "s"), lambda x: x < 10),
     ("reports_year_vs_floor", "every report over a year ≤ 10 × the rows' reading (floor)",
      lambda s: (_ratio(s.get("reports_year"), s.get("reports_year_floor")), "×"), lambda x: x <= 10),
 )
