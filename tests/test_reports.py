@@ -314,3 +314,22 @@ def test_the_command_writes_the_workbook_and_answers(april, tmp_path):
     cells = _cells(tmp_path / "aging.xlsx", "Report")
     assert cells[4][:2] == ["Cliente", "Ragione sociale"]
     assert open_ledger(None, workbook) is not None
+
+
+def test_reports_read_the_same_on_sqlite_and_postgresql(sample_master, ledger, tmp_path):
+    """The rows come from the driver's cursor as they are (dates as text on SQLite, as dates
+    on PostgreSQL): the totals are the ledger's on both."""
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    eighth, ninth = date(2026, 4, 8), date(2026, 4, 9)
+    for day in (eighth, ninth):
+        create(sample_master, ledger, day, with_catch_up=False)
+        ship(sample_master, ledger, day, all_open=True)
+    for kind in (Kind.SALES, Kind.SHIPMENTS, Kind.INVOICES):
+        made = report(sample_master, ledger, Request(kind, ninth, ninth, ("customer", "month"), Compare.PREVIOUS),
+                      tmp_path / f"{kind.value}.xlsx")
+        assert _euro(made.total) == LEDGER_TOTALS[kind](ledger, ninth, ninth)
+        assert _euro(made.compare_total) == LEDGER_TOTALS[kind](ledger, eighth, eighth)
+        assert list(made.timeline["label"]) == ["2026-04-09"]
+    assert _euro(build(sample_master, ledger, Request(Kind.SALES, ninth, ninth)).total) != 0
