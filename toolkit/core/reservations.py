@@ -10,7 +10,13 @@ Reservations rank as orders do everywhere else, by number (year, series, progres
 may use the stock that the orders numbered before it leave free, so two open orders for more
 than the stock of an item serve the first and leave the second waiting — never the reverse,
 and never both waiting for each other. "Stock − reserved by others" is then, for an order, the
-stock less what the orders ahead of it hold.
+stock less what the orders ahead of it hold. An order confirming a proposal keeps the proposal's
+place (`Order.place`): the proposal held the goods since it was made, and confirming it changes
+the document, not the customer's turn.
+
+An order keeps its reservation while it waits for goods, whatever its delivery terms: a
+*complete order* held back because one item is short still holds all of its items, so later
+orders do not take them meanwhile. Closing the order, or shipping it, frees them.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ class Reservation:
 
     order: str
     key: tuple[int, str, int]
-    """The order's rank (`toolkit.core.shipping.number_key`)."""
+    """The rank of the order's place (`Order.place`, `toolkit.core.shipping.number_key`)."""
     item: str
     quantity: Decimal
 
@@ -55,7 +61,7 @@ def rank(number: str) -> tuple[int, str, int]:
     return 0, number, 0
 
 
-def reservations_of(orders: Iterable[Order]) -> list[Reservation]:
+def reservations_of(orders: Sequence[Order]) -> list[Reservation]:
     """The reservations these orders hold: what is still to ship of each item, while open."""
     held: dict[tuple[str, str], Decimal] = {}
     for order in orders:
@@ -64,7 +70,13 @@ def reservations_of(orders: Iterable[Order]) -> list[Reservation]:
         for line in order.lines:
             if line.to_ship > 0:
                 held[order.number, line.item] = held.get((order.number, line.item), ZERO) + line.to_ship
-    return [Reservation(number, rank(number), item, quantity) for (number, item), quantity in held.items()]
+    places = {order.number: order.place for order in orders if holds(order)}
+    return [Reservation(number, rank(places[number]), item, quantity) for (number, item), quantity in held.items()]
+
+
+def _place(order: Order | str) -> tuple[int, str, int]:
+    """The rank of an order's place; a bare number is an order in its own place."""
+    return rank(order if isinstance(order, str) else order.place)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,19 +105,19 @@ class Reservations:
                 sums.append(sums[-1] + r.quantity)
             self._items[item] = _Item(tuple(r.key for r in found), tuple(r.order for r in found), tuple(sums))
 
-    def ahead(self, item: str, order: str) -> Decimal:
-        """What the orders ranked before `order` hold of `item`."""
+    def ahead(self, item: str, order: Order | str) -> Decimal:
+        """What the orders ranked before `order` (by its place) hold of `item`."""
         found = self._items.get(item)
         if found is None:
             return ZERO
-        return found.before[bisect_left(found.keys, rank(order))]
+        return found.before[bisect_left(found.keys, _place(order))]
 
-    def holders_ahead(self, item: str, order: str) -> Sequence[str]:
-        """The orders ranked before `order` that hold some of `item`, first first."""
+    def holders_ahead(self, item: str, order: Order | str) -> Sequence[str]:
+        """The orders ranked before `order` (by its place) that hold some of `item`, first first."""
         found = self._items.get(item)
         if found is None:
             return ()
-        return found.orders[:bisect_left(found.keys, rank(order))]
+        return found.orders[:bisect_left(found.keys, _place(order))]
 
     def total(self, item: str) -> Decimal:
         found = self._items.get(item)

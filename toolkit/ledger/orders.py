@@ -127,17 +127,18 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
         Order(h.id, document_number(h.series, h.year, h.number), h.template, h.occurrence, h.order_date, h.customer,
               h.ship_to, h.contact, DocumentType(h.document_type), OrderStatus(h.status), h.price_list,
               h.price_version, h.project, h.delivery_option, tuple(lines[h.id]), h.customer_reference,
-              PaymentMethod(h.payment_method) if h.payment_method else None, cited.get(h.confirms))
+              PaymentMethod(h.payment_method) if h.payment_method else None,
+              *cited.get(h.confirms, (None, None)))
         for h in headers
     ]
 
 
-def _numbers(conn: Connection, ids: set[int]) -> dict[int, str]:
-    """The shown numbers of these orders (the quotations that confirmed orders cite)."""
+def _numbers(conn: Connection, ids: set[int]) -> dict[int, tuple[str, DocumentType]]:
+    """The shown numbers and types of these orders (the quotations that confirmed orders cite)."""
     if not ids:
         return {}
-    rows = conn.execute(select(o.id, o.series, o.year, o.number).where(o.id.in_(sorted(ids))))
-    return {r.id: document_number(r.series, r.year, r.number) for r in rows}
+    rows = conn.execute(select(o.id, o.series, o.year, o.number, o.document_type).where(o.id.in_(sorted(ids))))
+    return {r.id: (document_number(r.series, r.year, r.number), DocumentType(r.document_type)) for r in rows}
 
 
 def confirmation_of(conn: Connection, quotation: Order) -> str | None:
@@ -149,16 +150,14 @@ def confirmation_of(conn: Connection, quotation: Order) -> str | None:
 def insert_confirmation(conn: Connection, quotation: Order, day: date, series: str, status: OrderStatus,
                         document_type: DocumentType) -> tuple[int, str]:
     """Store the order that confirms a quotation or proposal: its lines and prices as quoted,
-    dated `day`, due on the quotation's date, citing it (`confirms`), and a "confirmed" event.
-
-    An order is keyed by (template, occurrence) and the quotation keeps its own key, so the
-    confirmed order is keyed by the quotation's number in place of a template code: it is
-    made from that document, and the key is unique to it."""
+    dated `day`, due on the quotation's date, citing it (`confirms`, unique: once only), and a
+    "confirmed" event. It has no template (NULL), which the unique (template, occurrence) of
+    the orders a template makes never confuses with another."""
     header = conn.execute(select(schema.orders).where(o.id == quotation.id)).one()
     (number,) = draw_numbers(conn, [(series, day.year)])
     created_at, created_by = now(), user()
     (order_id,) = insert_numbered(conn, schema.orders, [dict(
-        series=series, year=day.year, number=number, template=quotation.number, occurrence=quotation.occurrence,
+        series=series, year=day.year, number=number, template=None, occurrence=quotation.occurrence,
         order_date=day, customer=header.customer, ship_to=header.ship_to, contact=header.contact,
         document_type=document_type.value, status=status.value, price_list=header.price_list,
         price_version=header.price_version, price_type=header.price_type, project=header.project,
