@@ -19,7 +19,7 @@ from toolkit.basics.dates import NotADate, to_date
 from toolkit.basics.limits import AMOUNT
 from toolkit.basics.money import NotANumber, cents, to_decimal
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.vocab import PaymentMethod, choices, normalize, parse
+from toolkit.basics.vocab import PaymentMethod, RequestKind, choices, normalize, parse
 from toolkit.core.orders import STATUS_LABELS, OrderStatus
 
 PANEL = "Pannello"
@@ -47,13 +47,24 @@ AMOUNT_PAID = Field("IncassoImporto", "B6", "Importo incassato",
                     "«Registra incasso»: in euro, negativo per il rimborso di una nota di credito.", "amount")
 METHOD = Field("IncassoModalita", "B7", "Modalità incasso", "«Registra incasso»: facoltativa.", "list",
                tuple(choices(PaymentMethod, "it")))
-ORDER = Field("NumeroOrdine", "B8", "Ordine", "«Cambia stato ordine»: il numero, es. OC-2026-00001.", "text")
+ORDER = Field("NumeroOrdine", "B8", "Ordine",
+              "«Cambia stato ordine», «Conferma offerta», «Spedisci e fattura»: il numero, es. OC-2026-00001.", "text")
 STATUS = Field("NuovoStato", "B9", "Nuovo stato", "«Cambia stato ordine»: solo i passaggi ammessi.", "list",
                tuple(it for status, (it, _en) in STATUS_LABELS.items() if status is not OrderStatus.COMPLETED))
 RUN = Field("Emissione", "B10", "Emissione fatture",
             "«Rendi definitiva» / «Annulla emissione»: la sigla, scritta qui dalla fatturazione.", "text")
 
-FIELDS: tuple[Field, ...] = (ORDER_DATE, INVOICE, PAID_ON, AMOUNT_PAID, METHOD, ORDER, STATUS, RUN)
+REQUEST = Field("Richiesta", "B11", "Cliente o richiesta",
+                "«Apri richiesta»: il codice del cliente, es. C001; «Registra azione» e «Chiudi richiesta»: il "
+                "numero della richiesta (nell'elenco delle richieste).", "text")
+REQUEST_KIND = Field("TipoRichiesta", "B12", "Tipo richiesta", "«Apri richiesta»: di che cosa si tratta.", "list",
+                     tuple(choices(RequestKind, "it")))
+REQUEST_TEXT = Field("TestoRichiesta", "B13", "Testo richiesta",
+                     "«Apri richiesta»: che cosa chiede il cliente; «Registra azione»: che cosa è stato fatto; "
+                     "«Chiudi richiesta»: come si è risolta (facoltativo).", "text")
+
+FIELDS: tuple[Field, ...] = (ORDER_DATE, INVOICE, PAID_ON, AMOUNT_PAID, METHOD, ORDER, STATUS, RUN, REQUEST,
+                             REQUEST_KIND, REQUEST_TEXT)
 """In the order of the panel's rows, from B3 down."""
 
 MISSING = define(
@@ -72,6 +83,12 @@ BAD_CHOICE = define(
     "panel-bad-choice", "error",
     it="«{value}» non è tra le scelte di «{label}»: usa una di {options}.",
     en="“{value}” is not one of the choices for “{label}”: use one of {options}.")
+
+BAD_REQUEST = define(
+    "panel-bad-request", "error",
+    it="«{value}» non è il numero di una richiesta: scrivi il numero che l'elenco delle richieste mostra, es. 12.",
+    en="“{value}” is not a request number: write the number the list of requests shows, e.g. 12.")
+
 
 def where(field: Field) -> Location:
     return Location(PANEL, field.cell)
@@ -144,3 +161,29 @@ def status(field: Field, value: Any, problems: list[Problem]) -> OrderStatus | N
             return member
     problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
     return None
+
+
+def request_kind(field: Field, value: Any, problems: list[Problem]) -> RequestKind | None:
+    """A request's kind by any of its words, Italian or English (`reclamo`, `complaint`)."""
+    if blank(value):
+        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
+        return None
+    try:
+        return parse(RequestKind, str(value))
+    except ValueError:
+        problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
+        return None
+
+
+def request_number(field: Field, value: Any, problems: list[Problem]) -> int | None:
+    """A request's number, a whole number as the list shows it (Excel may store 12.0)."""
+    if blank(value):
+        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    found = str(value).strip()
+    if isinstance(value, bool) or not found.isdigit() or int(found) == 0:
+        problems.append(BAD_REQUEST(where(field), value=value))
+        return None
+    return int(found)
