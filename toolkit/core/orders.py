@@ -203,9 +203,20 @@ class Order:
 
     @property
     def place(self) -> str:
-        """The number whose place this order keeps in the queue for stock
-        (`toolkit.core.reservations`): the proposal it confirms, which held the goods since it was
-        made, else its own. A quotation held nothing, so its order queues as new."""
-        if self.confirms is not None and self.confirms_type is DocumentType.PROPOSAL:
-            return self.confirms
-        return self.number
+        """The number whose place this order keeps in the queue for stock (`place_of`)."""
+        return place_of(self.number, self.confirms, self.confirms_type)
+
+
+def place_of(number: str, confirms: str | None, confirms_type: DocumentType | None) -> str:
+    """The number whose place an order keeps in the queue for stock (`toolkit.core.reservations`):
+    the proposal it confirms, which held the goods since it was made, else its own. A quotation
+    held nothing, so its order queues as new.
+
+    >>> place_of("OC-2026-00009", "OC-2026-00002", DocumentType.PROPOSAL)
+    'OC-2026-00002'
+    >>> place_of("OC-2026-00009", "OC-2026-00002", DocumentType.QUOTATION)
+    'OC-2026-00009'
+    """
+    if confirms is not None and confirms_type is DocumentType.PROPOSAL:
+        return confirms
+    return number

@@ -61,17 +61,24 @@ def rank(number: str) -> tuple[int, str, int]:
     return 0, number, 0
 
 
-def reservations_of(orders: Sequence[Order]) -> list[Reservation]:
+def reservations_of(orders: Iterable[Order]) -> list[Reservation]:
     """The reservations these orders hold: what is still to ship of each item, while open."""
+    return reserved_lines((order.number, order.place, line.item, line.to_ship)
+                          for order in orders if holds(order) for line in order.lines)
+
+
+def reserved_lines(lines: Iterable[tuple[str, str, str, Decimal]]) -> list[Reservation]:
+    """The reservations of holding orders' lines given as (order number, its place, item, still
+    to ship): what is still to ship, summed per order and item. The ledger reads these four
+    figures in one query rather than whole orders (`toolkit.ledger.orders.reservations`)."""
     held: dict[tuple[str, str], Decimal] = {}
-    for order in orders:
-        if not holds(order):
-            continue
-        for line in order.lines:
-            if line.to_ship > 0:
-                held[order.number, line.item] = held.get((order.number, line.item), ZERO) + line.to_ship
-    places = {order.number: order.place for order in orders if holds(order)}
-    return [Reservation(number, rank(places[number]), item, quantity) for (number, item), quantity in held.items()]
+    ranks: dict[str, tuple[int, str, int]] = {}
+    for number, place, item, to_ship in lines:
+        if to_ship > 0:
+            held[number, item] = held.get((number, item), ZERO) + to_ship
+            if number not in ranks:
+                ranks[number] = rank(place)
+    return [Reservation(number, ranks[number], item, quantity) for (number, item), quantity in held.items()]
 
 
 def _place(order: Order | str) -> tuple[int, str, int]:
