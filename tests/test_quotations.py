@@ -126,13 +126,17 @@ def test_a_proposal_is_confirmed_too(tmp_path, sample_workbook, capsys):
     listed = orders_by_number(capsys, workbook)
     assert listed[proposal]["status"] == "closed" and listed[confirmed["order"]]["document_type"] == "standard"
     assert listed[confirmed["order"]]["origin"] == f"proposal:{proposal}"
-    from toolkit.ledger.orders import order_by_number
+    from toolkit.ledger.orders import order_by_number, reservations
 
     ledger = open_ledger(None, workbook)
     with reading(ledger) as conn:
         made = order_by_number(conn, confirmed["order"])
+        held = reservations(conn)
     ledger.engine.dispose()
     assert made is not None and made.place == proposal, "the order keeps the proposal's place for stock"
+    item = made.lines[0].item
+    assert made.number in held.holders_ahead(item, made.number), "ranked at the proposal's, before its own number"
+    assert held.ahead(item, made) == held.ahead(item, proposal)
 
 
 def test_orders_list_shows_what_a_confirmed_order_confirms_where_a_template_would_be(desk, capsys):
