@@ -58,6 +58,8 @@ TARGETS = (
      lambda s: (s.get("month", {}).get("median_rss_mib"), "MiB"), lambda x: x < 3 * GIB),
     ("write_vs_floor", "output writing ≤ 1.5 × XlsxWriter floor",
      lambda s: (_ratio(s.get("write_outputs"), s.get("xlsxwriter_floor")), "×"), lambda x: x <= 1.5),
+    ("reservations_vs_floor", "open orders' reservations read ≤ 3 × one-query floor",
+     lambda s: (_ratio(s.get("reservations"), s.get("reservations_floor")), "×"), lambda x: x <= 3),
     ("einvoice_vs_floor", "a month's e-invoices written and checked ≤ 20 × calamine floor",
      lambda s: (_ratio(s.get("einvoice"), s.get("calamine_floor")), "×"), lambda x: x <= 20),
     ("reports_month_time", "each report over a month < 20 s (the slowest of the five)",

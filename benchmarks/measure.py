@@ -213,6 +213,69 @@ def orders_one_date(workbook: Path, timer: Timer, tmp: Path) -> dict:
     return {"previewed": len(shown.rows), **_created_summary(created)}
 
 
+# --- stock reservations -------------------------------------------------------------------------
+
+OPEN_DAYS = 5
+"""Working days of orders created and not shipped: the open orders a desk with a week's orders
+in hand has reserving stock when it ships or opens the panel."""
+
+
+def _open_orders(workbook: Path, tmp: Path):
+    """Setup of the reservation measures: the orders of `OPEN_DAYS` working days from 2026-04-09,
+    created and left open."""
+    from toolkit.core.workdays import working_calendar
+    from toolkit.services.orders import create
+
+    master = _master(workbook)
+    ledger = _ledger(tmp)
+    calendar = working_calendar(master.settings, master.closures)
+    day, done = ORDER_DAY, 0
+    while done < OPEN_DAYS:
+        if calendar.is_working(day):
+            _created_summary(create(master, ledger, day, with_catch_up=False))
+            done += 1
+        day += timedelta(1)
+    return ledger
+
+
+@measure("reservations", "reservations(conn): every open reserving order loaded with its lines, shipped and "
+                         "invoiced sums, and indexed per item (what ship, the panel and the production list read "
+                         "first); 5 days of open orders made before")
+def reservations_load(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.orders import reservations
+
+    ledger = _open_orders(workbook, tmp)
+    with reading(ledger) as conn, timer.step():
+        held = reservations(conn)
+    items = held._items
+    return {"items": len(items), "reservations": sum(len(i.orders) for i in items.values())}
+
+
+@measure("reservations_floor", "the floor of `reservations`: one SQL query summing each open reserving order's "
+                               "quantity still to ship per item, rows fetched and nothing built; same ledger")
+def reservations_floor(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from sqlalchemy import func, select
+
+    from toolkit.core.orders import EFFECTS
+    from toolkit.core.reservations import HOLDING
+    from toolkit.ledger import schema
+    from toolkit.ledger.db import reading
+
+    ledger = _open_orders(workbook, tmp)
+    o, ol, dl = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c
+    shipped = select(dl.order_line_id, func.sum(dl.quantity).label("shipped")).group_by(dl.order_line_id).subquery()
+    query = (select(o.series, o.year, o.number, ol.item, func.sum(ol.quantity - func.coalesce(shipped.c.shipped, 0)))
+             .select_from(schema.orders.join(schema.order_lines, ol.order_id == o.id)
+                          .outerjoin(shipped, shipped.c.order_line_id == ol.id))
+             .where(o.status.in_([s.value for s in HOLDING]),
+                    o.document_type.in_([t.value for t, e in EFFECTS.items() if e.reserves]))
+             .group_by(o.series, o.year, o.number, ol.item))
+    with reading(ledger) as conn, timer.step():
+        rows = conn.execute(query).all()
+    return {"items": len({r[3] for r in rows}), "reservations": len(rows)}
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 def _orders_of_the_day(workbook: Path, tmp: Path):

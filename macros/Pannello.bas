@@ -101,3 +101,33 @@ End Sub
 Public Sub WriteReport()
     RunPython "import toolkit.excel as x; x.sales_report()"
 End Sub
+
+' Conferma offerta
+Public Sub ConfirmQuotation()
+    RunPython "import toolkit.excel as x; x.confirm_quotation()"
+End Sub
+
+' Spedisci e fattura
+Public Sub ShipAndInvoice()
+    RunPython "import toolkit.excel as x; x.ship_and_invoice()"
+End Sub
+
+' Apri richiesta
+Public Sub OpenRequest()
+    RunPython "import toolkit.excel as x; x.open_request()"
+End Sub
+
+' Registra azione richiesta
+Public Sub ActOnRequest()
+    RunPython "import toolkit.excel as x; x.act_on_request()"
+End Sub
+
+' Chiudi richiesta
+Public Sub CloseRequest()
+    RunPython "import toolkit.excel as x; x.close_request()"
+End Sub
+
+' Richieste aperte
+Public Sub OpenRequests()
+    RunPython "import toolkit.excel as x; x.open_requests()"
+End Sub

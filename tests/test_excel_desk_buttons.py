@@ -371,7 +371,7 @@ def test_report_refuses_a_period_that_ends_before_it_starts(tmp_path):
 # --- every button -------------------------------------------------------------------------------
 
 def test_every_button_is_exported_and_named_in_both_languages():
-    assert len({b.macro for b in BUTTONS}) == len({b.function for b in BUTTONS}) == len(BUTTONS) == 19
+    assert len({b.macro for b in BUTTONS}) == len({b.function for b in BUTTONS}) == len(BUTTONS) == 25
     for b in BUTTONS:
         assert callable(getattr(x, b.function)) and b.english and b.english != b.caption
 
@@ -401,3 +401,147 @@ def test_the_new_buttons_cost_the_same_round_trips_at_ten_times_the_data(tmp_pat
         per_scale.append(counts)
     for name in sequence:
         assert per_scale[0][name] == per_scale[1][name], name
+
+
+# --- Conferma offerta, Spedisci e fattura (issue 16) -------------------------------------------
+
+def quoted():
+    """The minimal master with T001 a quotation (*Preventivo*): its order is a draft to confirm."""
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Modelli ordine", "M2", "Preventivo")
+    return sheets
+
+
+def test_confirm_quotation_makes_the_order_once(tmp_path, may, reads):
+    book = fake(tmp_path, quoted())
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    fill(book, NumeroOrdine="OC-2026-00001")
+    (shown,) = press(book, "confirm_quotation", reads)
+    assert shown == ("OC-2026-00001 confermato: ordine OC-2026-00002 del 04/05/2026.", "Conferma offerta", "info")
+    quotation, order = orders_in(tmp_path)
+    assert (quotation.document_type.value, quotation.status.value) == ("quotation", "closed")
+    assert (order.document_type.value, order.status.value, order.template, order.confirms) == (
+        "standard", "in-progress", None, "OC-2026-00001")
+    assert order.order_date == date(2026, 5, 4) and order.quantity == quotation.quantity
+    (again,) = press(book, "confirm_quotation")
+    assert again[2] == "critical" and "OC-2026-00002" in again[0]
+    assert len(orders_in(tmp_path)) == 2
+
+
+def test_confirm_quotation_names_the_empty_cell_and_refuses_an_order(tmp_path, may):
+    book = fake(tmp_path, english())
+    (shown,) = press(book, "confirm_quotation")
+    assert shown[2] == "critical" and shown[1] == "Confirm quotation"
+    assert "Pannello!B8: Write “Ordine” in cell B8" in shown[0]
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    fill(book, NumeroOrdine="OC-2026-00001")
+    (refused,) = press(book, "confirm_quotation")
+    assert refused[2] == "critical" and "only quotations and proposals are confirmed" in refused[0]
+    assert [o.status.value for o in orders_in(tmp_path)] == ["in-progress"]
+
+
+def test_ship_and_invoice_ships_the_named_order_and_invoices_it(tmp_path, may, reads):
+    from toolkit.ledger.invoices import load_invoices
+
+    book = fake(tmp_path)
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    fill(book, NumeroOrdine="OC-2026-00001")
+    (shown,) = press(book, "ship_and_invoice", reads)
+    text, title, mode = shown
+    assert (title, mode) == ("Spedisci e fattura", "info")
+    lines = text.splitlines()
+    assert lines[0] == "DDT emessi: 1, ordini trattenuti: 0. Fatture emesse con i DDT: 1."
+    assert lines[1] == "FT-2026-00001"
+    assert lines[2:4] == [str(tmp_path / "ddt-2026-04-09.xlsx"), str(tmp_path / "ddt-2026-04-09-fatture.xlsx")]
+    assert (tmp_path / "ddt-2026-04-09.xlsx").exists() and (tmp_path / "ddt-2026-04-09-fatture.xlsx").exists()
+    assert [o.to_ship for o in orders_in(tmp_path)] == [0]
+    with reading(ledger_of(tmp_path)) as conn:
+        [invoice] = load_invoices(conn)
+        [note] = load_notes(conn)
+    assert (invoice.number, invoice.invoice_date, invoice.status.value) == ("FT-2026-00001", date(2026, 4, 9), "final")
+    assert [d.number for d in invoice.deliveries] == [note.number]
+
+
+def test_ship_and_invoice_wants_an_order_and_ships_nothing_unknown(tmp_path, may):
+    book = fake(tmp_path)
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    (shown,) = press(book, "ship_and_invoice")
+    assert shown[2] == "critical" and "Pannello!B8" in shown[0]
+    fill(book, NumeroOrdine="OC-2026-00009")
+    (shown,) = press(book, "ship_and_invoice")
+    assert shown[2] == "critical" and "OC-2026-00009" in shown[0]
+    assert [o.to_ship for o in orders_in(tmp_path)] == [36]
+
+
+# --- Apri, Registra azione, Chiudi richiesta, Richieste aperte (issue 16) ----------------------
+
+def requests_in(tmp_path: Path):
+    from toolkit.ledger.requests import load_requests
+
+    with reading(ledger_of(tmp_path)) as conn:
+        return load_requests(conn)
+
+
+def test_a_request_is_opened_acted_on_and_closed_from_the_panel(tmp_path, reads):
+    book = fake(tmp_path)
+    fill(book, Richiesta="C001", TipoRichiesta="Reclamo", TestoRichiesta="Latte scaduto nella consegna")
+    (shown,) = press(book, "open_request", reads)
+    assert shown == ("Richiesta 1 (Reclamo, cliente C001): aperta.", "Apri richiesta", "info")
+    [made] = requests_in(tmp_path)
+    assert (made.customer, made.kind.value, made.text, made.is_open) == (
+        "C001", "complaint", "Latte scaduto nella consegna", True)
+
+    fill(book, Richiesta=1.0, TestoRichiesta="Sostituito il latte")   # Excel keeps a typed 1 as 1.0
+    (shown,) = press(book, "act_on_request", reads)
+    assert shown == ("Richiesta 1 (Reclamo, cliente C001): aperta.", "Registra azione richiesta", "info")
+    fill(book, TestoRichiesta=None)
+    (shown,) = press(book, "close_request", reads)
+    assert shown == ("Richiesta 1 (Reclamo, cliente C001): chiusa.", "Chiudi richiesta", "info")
+    [done] = requests_in(tmp_path)
+    assert [(s.action.value, s.text) for s in done.history] == [
+        ("opened", "Latte scaduto nella consegna"), ("acted", "Sostituito il latte"), ("closed", None)]
+    assert all(s.by for s in done.history) and not done.is_open
+
+    (refused,) = press(book, "close_request")
+    assert refused[2] == "critical" and refused[0].splitlines()[1].startswith("Pannello!B11: La richiesta 1 è chiusa")
+
+
+def test_request_buttons_name_the_cell_to_fix(tmp_path):
+    book = fake(tmp_path, english())
+    (shown,) = press(book, "open_request")
+    assert shown[2] == "critical" and shown[1] == "Open request"
+    for cell in ("B11", "B12", "B13"):
+        assert f"Pannello!{cell}: Write" in shown[0]
+    fill(book, Richiesta="C999", TipoRichiesta="Lamentela?", TestoRichiesta="x")
+    (shown,) = press(book, "open_request")
+    assert "Pannello!B12: “Lamentela?” is not one of the choices" in shown[0]
+    fill(book, TipoRichiesta="complaint")
+    (shown,) = press(book, "open_request")
+    assert "Pannello!B11: Customer C999 is not in the Customers sheet" in shown[0]
+    fill(book, Richiesta="R-1", TestoRichiesta="called back")
+    (shown,) = press(book, "act_on_request")
+    assert "Pannello!B11: “R-1” is not a request number" in shown[0]
+    fill(book, Richiesta=7)
+    (shown,) = press(book, "act_on_request")
+    assert "Pannello!B11: The ledger has no request 7" in shown[0]
+    assert requests_in(tmp_path) == []
+
+
+def test_open_requests_are_listed_beside_the_book(tmp_path, may):
+    book = fake(tmp_path)
+    for customer, text in (("C001", "Consegna in ritardo"), ("C002", "Fattura da correggere")):
+        fill(book, Richiesta=customer, TipoRichiesta="Richiesta", TestoRichiesta=text)
+        press(book, "open_request")
+    fill(book, Richiesta=2, TestoRichiesta="Corretta")
+    press(book, "close_request")
+    (shown,) = press(book, "open_requests")
+    target = tmp_path / "richieste-aperte-2026-05-04.xlsx"
+    assert shown == (f"1 richiesta aperta: {target}", "Richieste aperte", "info")
+    listed = openpyxl.load_workbook(target)
+    rows = [r for r in listed[listed.sheetnames[0]].iter_rows(values_only=True) if any(r)]
+    assert any("Consegna in ritardo" in map(str, r) for r in rows)
+    assert not any("Fattura da correggere" in map(str, r) for r in rows)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from toolkit.cli import app, output
 from toolkit.ledger import open_ledger, schema
-from toolkit.ledger.db import reading
+from toolkit.ledger.db import reading, writing
 
 MAY_15 = "2026-05-15"
 """The sample's quotation template (plan 4, the 15th of each month) is due; April's is skipped."""
@@ -63,7 +63,7 @@ def test_a_confirmed_quotation_ships_and_is_invoiced(desk, capsys):
     assert (made["document_type"], made["status"], made["customer"]) == ("standard", "in-progress",
                                                                         listed[quotation]["customer"])
     assert (made["quantity"], made["amount"]) == (listed[quotation]["quantity"], listed[quotation]["amount"])
-    assert made["date"] == MAY_15 and made["template"] == quotation
+    assert made["date"] == MAY_15 and (made["template"], made["origin"]) == (None, f"quotation:{quotation}")
 
     code, shipped = toolkit(capsys, "ship", workbook, "--date", MAY_15, "--orders", order)
     assert code == 0 and [s["orders"] for s in shipped["shipped"]] == [[order]]
@@ -99,7 +99,7 @@ def test_confirming_twice_names_the_order_made_the_first_time(desk, capsys):
     [problem] = again["problems"]
     assert problem["code"] == "quotation-already-confirmed"
     assert first["order"] in problem["message"] and quotation in problem["message"]
-    assert sum(o["template"] == quotation for o in orders_by_number(capsys, workbook).values()) == 1
+    assert sum(o["origin"] == f"quotation:{quotation}" for o in orders_by_number(capsys, workbook).values()) == 1
 
 
 def test_only_open_quotations_and_proposals_are_confirmed(desk, capsys):
@@ -125,6 +125,37 @@ def test_a_proposal_is_confirmed_too(tmp_path, sample_workbook, capsys):
     assert code == 0
     listed = orders_by_number(capsys, workbook)
     assert listed[proposal]["status"] == "closed" and listed[confirmed["order"]]["document_type"] == "standard"
+    assert listed[confirmed["order"]]["origin"] == f"proposal:{proposal}"
+    from toolkit.ledger.orders import order_by_number, reservations
+
+    ledger = open_ledger(None, workbook)
+    with reading(ledger) as conn:
+        made = order_by_number(conn, confirmed["order"])
+        held = reservations(conn)
+    ledger.engine.dispose()
+    assert made is not None and made.place == proposal, "the order keeps the proposal's place for stock"
+    item = made.lines[0].item
+    assert made.number in held.holders_ahead(item, made.number), "ranked at the proposal's, before its own number"
+    assert held.ahead(item, made) == held.ahead(item, proposal)
+
+
+def test_orders_list_shows_what_a_confirmed_order_confirms_where_a_template_would_be(desk, capsys):
+    from toolkit.cli.tables import print_orders
+    from toolkit.ledger.orders import load_orders
+
+    workbook, quotation = desk
+    order = toolkit(capsys, "orders", "confirm", workbook, quotation, "--date", MAY_15)[1]["order"]
+    ledger = open_ledger(None, workbook)
+    with reading(ledger) as conn:
+        found = {o.number: o for o in load_orders(conn)}
+    ledger.engine.dispose()
+    made = found[order]
+    assert (made.template, made.confirms, str(made.origin)) == (None, quotation, f"quotation:{quotation}")
+    for lang, shown in (("it", f"Conferma di {quotation}"), ("en", f"Confirms {quotation}")):
+        print_orders([made], lang)
+        assert shown in capsys.readouterr().out
+    template_made = next(o for o in found.values() if o.template is not None)
+    assert template_made.origin.shown("it") == template_made.template
 
 
 def test_quotations_never_ship(desk, capsys):
@@ -148,6 +179,41 @@ def test_quotations_print_as_offers_and_the_order_cites_them(desk, capsys, tmp_p
     assert f"ORDINE CLIENTE {order}" in cells[order]
     at = cells[order].index("Conferma di")
     assert cells[order][at + 1] == quotation
+
+
+def test_a_version_7_ledger_moves_the_quotation_out_of_the_template(tmp_path, minimal_master):
+    """A confirmed order of a version 7 ledger held its quotation's number in `template`: the
+    upgrade empties it (the citation is in `confirms`), leaves the orders of templates as they
+    were, and the column then takes NULL on SQLite too."""
+    from older_ledgers import older_ledger
+    from sqlalchemy import inspect
+
+    url = older_ledger(tmp_path, minimal_master, 7)
+    ledger = open_ledger(url)
+    with writing(ledger) as conn:
+        conn.execute(text("PRAGMA writable_schema = ON"))
+        version = conn.execute(text("PRAGMA schema_version")).scalar_one()
+        conn.execute(text("UPDATE sqlite_master SET sql = replace(sql, 'template VARCHAR(60),', "
+                          "'template VARCHAR(60) NOT NULL,') WHERE name = 'orders'"))
+        conn.execute(text(f"PRAGMA schema_version = {version + 1}"))
+        conn.execute(text("PRAGMA writable_schema = OFF"))
+        conn.execute(text("INSERT INTO orders (series, year, number, template, occurrence, order_date, customer, "
+                          "document_type, status, price_list, price_version, price_type, confirms, created_at, "
+                          "created_by) SELECT series, year, 99, 'OC-2026-00001', occurrence, order_date, customer, "
+                          "'standard', 'in-progress', price_list, price_version, price_type, id, created_at, "
+                          "created_by FROM orders WHERE number = 1"))
+        conn.execute(update(schema.schema_version).values(version=7))
+        lines = conn.execute(text("SELECT count(*) FROM order_lines")).scalar_one()
+    ledger.engine.dispose()
+    upgraded = open_ledger(url)
+    with reading(upgraded) as conn:
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
+        assert next(c for c in inspect(conn).get_columns("orders") if c["name"] == "template")["nullable"]
+        assert conn.execute(text("SELECT number, template FROM orders ORDER BY number")).all() == [
+            (1, "T001"), (99, None)]
+        assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+        assert conn.execute(text("SELECT count(*) FROM order_lines")).scalar_one() == lines > 0
+    upgraded.engine.dispose()
 
 
 def test_a_version_6_ledger_gains_the_citation(tmp_path, minimal_master):

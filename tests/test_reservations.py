@@ -4,6 +4,7 @@ they leave free."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
@@ -75,6 +76,49 @@ def test_a_proposal_reserves_a_quotation_does_not():
         earlier = order(1, line(1, "A001", "6"), document_type=document_type, status=OrderStatus.DRAFT)
         plan = plan_shipments([later], m, stock_levels(m), DAY, reservations=Reservations(reservations_of([earlier, later])))
         assert [ln.quantity for d in plan.drafts for ln in d.lines] == [left], document_type
+
+
+def test_a_confirmed_proposal_keeps_the_proposals_place_in_the_queue():
+    """The proposal held its goods since it was made: the order that confirms it is served
+    before an order made in between, which waits (a desk expects the customer's turn to stay)."""
+    m = with_terms(shipping_master(), DeliveryTerms.AVAILABILITY, {"A001": "10"})
+    proposal = order(1, line(1, "A001", "10"), document_type=DocumentType.PROPOSAL, status=OrderStatus.CLOSED)
+    between = order(2, line(2, "A001", "10"))
+    confirmed = replace(order(3, line(3, "A001", "10")), confirms=proposal.number,
+                        confirms_type=DocumentType.PROPOSAL)
+    assert confirmed.place == proposal.number and between.place == between.number
+    held = Reservations(reservations_of([proposal, between, confirmed]))
+    assert held.ahead("A001", confirmed) == D(0) and held.ahead("A001", between) == D(10)
+    assert held.holders_ahead("A001", between) == (confirmed.number,)
+    plan = plan_shipments([between, confirmed], m, stock_levels(m), DAY, reservations=held)
+    assert [(ln.order_number, ln.quantity) for d in plan.drafts for ln in d.lines] == [(confirmed.number, D(10))]
+    alone = plan_shipments([between], m, stock_levels(m), DAY, reservations=held)
+    assert alone.drafts == ()
+    [note] = [p for p in alone.problems if p.code == "stock-reserved"]
+    assert confirmed.number in note.message("it")
+
+
+def test_a_confirmed_quotation_queues_as_a_new_order():
+    """A quotation reserved nothing: its order takes its own number's place, after the orders
+    that reserved before it."""
+    quoted = replace(order(3, line(3, "A001", "10")), confirms="OC-2026-00001", confirms_type=DocumentType.QUOTATION)
+    assert quoted.place == quoted.number
+    held = Reservations(reservations_of([order(2, line(2, "A001", "4")), quoted]))
+    assert held.ahead("A001", quoted) == D(4)
+
+
+def test_a_complete_order_held_for_stock_keeps_its_reservation():
+    """Through the ledger (`reservations` given) an earlier complete order waiting for 10 still
+    holds them: the later order does not take the 8 in stock meanwhile. Closing the first frees
+    them. (`test_shipping.test_without_reservations_…` is the planner alone, with no ledger.)"""
+    m = with_terms(shipping_master(), DeliveryTerms.COMPLETE_ORDER, {"A001": "8"})
+    first, second = order(1, line(1, "A001", "10")), order(2, line(2, "A001", "8"))
+    plan = plan_shipments([first, second], m, stock_levels(m), DAY, reservations=Reservations(reservations_of([first, second])))
+    assert plan.drafts == () and {h.order for h in plan.held} == {first.number, second.number}
+    assert "stock-reserved" in {p.code for p in plan.problems}
+    closed = replace(first, status=OrderStatus.CLOSED)
+    plan = plan_shipments([second], m, stock_levels(m), DAY, reservations=Reservations(reservations_of([closed, second])))
+    assert [ln.order_number for d in plan.drafts for ln in d.lines] == [second.number]
 
 
 # ---- the issue's test, through the ledger

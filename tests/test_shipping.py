@@ -163,7 +163,11 @@ def test_stock_is_consumed_in_order_number_order(master):
         ("OC-2026-00001", D(10)), ("OC-2026-00002", D(2))]
 
 
-def test_complete_order_holds_nothing_back_from_later_orders(master):
+def test_without_reservations_a_held_complete_order_takes_nothing_from_later_orders(master):
+    """The planner alone, with no ledger's reservations: a complete order that cannot ship takes
+    nothing in this run, so a later one uses the stock. Through the ledger the earlier order
+    still reserves its goods and the later one waits
+    (`test_reservations.test_a_complete_order_held_for_stock_keeps_its_reservation`)."""
     m = with_terms(master, CO, {"A001": "8"})
     plan = plan_shipments([order(1, line(1, "A001", "10")), order(2, line(2, "A001", "8"))], m, stock_levels(m), DAY)
     assert [ln.order_number for d in plan.drafts for ln in d.lines] == ["OC-2026-00002"]

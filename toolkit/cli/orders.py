@@ -122,7 +122,8 @@ def list_cmd(workbook: Path = WorkbookArg,
     found = list_orders(session.ledger, statuses)
     if json:
         output.reply({"orders": [
-            {"number": o.number, "date": o.order_date, "template": o.template, "customer": o.customer,
+            {"number": o.number, "date": o.order_date, "template": o.template, "origin": str(o.origin),
+             "customer": o.customer,
              "ship_to": o.ship_to, "document_type": o.document_type.value, "status": o.status.value,
              "lines": len(o.lines), "quantity": o.quantity, "to_ship": o.to_ship, "amount": o.amount}
             for o in found]}, session.warnings)

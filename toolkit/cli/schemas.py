@@ -83,8 +83,8 @@ RESULTS: dict[str, dict[str, Schema]] = {
     },
     "orders list": {
         "orders": array(record(
-            number=TEXT, date=DATE, template=TEXT, customer=TEXT, ship_to=TEXT_OR_NULL, document_type=TEXT,
-            status=TEXT, lines=INT, quantity=DECIMAL, to_ship=DECIMAL, amount=DECIMAL)),
+            number=TEXT, date=DATE, template=TEXT_OR_NULL, origin=TEXT, customer=TEXT, ship_to=TEXT_OR_NULL,
+            document_type=TEXT, status=TEXT, lines=INT, quantity=DECIMAL, to_ship=DECIMAL, amount=DECIMAL)),
     },
     "orders confirm": {"quotation": TEXT, "order": TEXT_OR_NULL, "invoices": array(TEXT)},
     "ship": {

@@ -177,7 +177,7 @@ def production_list(orders: Sequence[Order], master: MasterData, date_from: date
     uncovered: dict[str, Decimal] = {}
     listed: dict[str, Decimal] = {}
     described: dict[str, tuple[str, str]] = {}
-    for order in sorted(orders, key=lambda o: number_key(o.number)):
+    for order in sorted(orders, key=lambda o: number_key(o.place)):
         if not (date_from <= order.occurrence <= date_to) or order.status is not OrderStatus.IN_PROGRESS \
                 or not EFFECTS[order.document_type].ships or order.document_type is DocumentType.RETURN:
             continue
@@ -189,7 +189,7 @@ def production_list(orders: Sequence[Order], master: MasterData, date_from: date
             if stock is not None:
                 own = sum((x.to_ship for x in order.lines if x.item == line.item and x.line_no < line.line_no
                            and x.to_ship > 0), ZERO)
-                ahead = max(reservations.ahead(line.item, order.number) + own, listed.get(line.item, ZERO))
+                ahead = max(reservations.ahead(line.item, order) + own, listed.get(line.item, ZERO))
                 covered = min(line.to_ship, max(stock.get(line.item, ZERO) - ahead, ZERO))
                 uncovered[line.item] = uncovered.get(line.item, ZERO) + line.to_ship - covered
                 listed[line.item] = listed.get(line.item, ZERO) + line.to_ship

@@ -132,10 +132,31 @@ class OrderLine(DocumentLine):
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an order comes from: the template that made it (`template:T001`), or the quotation
+    or proposal it confirms (`quotation:OF-2026-00003`, `proposal:…`). Shown where a template's
+    code is shown: the code, or *Conferma di* and the number."""
+
+    kind: str
+    """"template", or the confirmed document's type ("quotation", "proposal")."""
+    reference: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.reference}"
+
+    def shown(self, lang: str) -> str:
+        """`T001`; `Conferma di OF-2026-00003` / `Confirms OF-2026-00003`."""
+        if self.kind == "template":
+            return self.reference
+        return f"{'Conferma di' if lang == 'it' else 'Confirms'} {self.reference}"
+
+
+@dataclass(frozen=True, slots=True)
 class Order:
     id: int
     number: str
-    template: str
+    template: str | None
+    """The template that made the order; None for an order that confirms a quotation or proposal."""
     occurrence: date
     order_date: date
     customer: str
@@ -154,6 +175,8 @@ class Order:
     """The order's own payment method; None: the customer's."""
     confirms: str | None = None
     """The number of the quotation or proposal this order confirms (`toolkit orders confirm`)."""
+    confirms_type: DocumentType | None = None
+    """The type of the document it confirms: a proposal reserved stock, a quotation did not."""
 
     @property
     def quantity(self) -> Decimal:
@@ -168,5 +191,32 @@ class Order:
         return sum((line.amount for line in self.lines), Decimal(0))
 
     @property
-    def key(self) -> tuple[str, date]:
+    def key(self) -> tuple[str | None, date]:
         return self.template, self.occurrence
+
+    @property
+    def origin(self) -> Origin:
+        if self.confirms is not None:
+            kind = self.confirms_type.value if self.confirms_type is not None else DocumentType.QUOTATION.value
+            return Origin(kind, self.confirms)
+        return Origin("template", self.template or "")
+
+    @property
+    def place(self) -> str:
+        """The number whose place this order keeps in the queue for stock (`place_of`)."""
+        return place_of(self.number, self.confirms, self.confirms_type)
+
+
+def place_of(number: str, confirms: str | None, confirms_type: DocumentType | None) -> str:
+    """The number whose place an order keeps in the queue for stock (`toolkit.core.reservations`):
+    the proposal it confirms, which held the goods since it was made, else its own. A quotation
+    held nothing, so its order queues as new.
+
+    >>> place_of("OC-2026-00009", "OC-2026-00002", DocumentType.PROPOSAL)
+    'OC-2026-00002'
+    >>> place_of("OC-2026-00009", "OC-2026-00002", DocumentType.QUOTATION)
+    'OC-2026-00009'
+    """
+    if confirms is not None and confirms_type is DocumentType.PROPOSAL:
+        return confirms
+    return number

@@ -10,7 +10,13 @@ Reservations rank as orders do everywhere else, by number (year, series, progres
 may use the stock that the orders numbered before it leave free, so two open orders for more
 than the stock of an item serve the first and leave the second waiting — never the reverse,
 and never both waiting for each other. "Stock − reserved by others" is then, for an order, the
-stock less what the orders ahead of it hold.
+stock less what the orders ahead of it hold. An order confirming a proposal keeps the proposal's
+place (`Order.place`): the proposal held the goods since it was made, and confirming it changes
+the document, not the customer's turn.
+
+An order keeps its reservation while it waits for goods, whatever its delivery terms: a
+*complete order* held back because one item is short still holds all of its items, so later
+orders do not take them meanwhile. Closing the order, or shipping it, frees them.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ class Reservation:
 
     order: str
     key: tuple[int, str, int]
-    """The order's rank (`toolkit.core.shipping.number_key`)."""
+    """The rank of the order's place (`Order.place`, `toolkit.core.shipping.number_key`)."""
     item: str
     quantity: Decimal
 
@@ -57,14 +63,27 @@ def rank(number: str) -> tuple[int, str, int]:
 
 def reservations_of(orders: Iterable[Order]) -> list[Reservation]:
     """The reservations these orders hold: what is still to ship of each item, while open."""
+    return reserved_lines((order.number, order.place, line.item, line.to_ship)
+                          for order in orders if holds(order) for line in order.lines)
+
+
+def reserved_lines(lines: Iterable[tuple[str, str, str, Decimal]]) -> list[Reservation]:
+    """The reservations of holding orders' lines given as (order number, its place, item, still
+    to ship): what is still to ship, summed per order and item. The ledger reads these four
+    figures in one query rather than whole orders (`toolkit.ledger.orders.reservations`)."""
     held: dict[tuple[str, str], Decimal] = {}
-    for order in orders:
-        if not holds(order):
-            continue
-        for line in order.lines:
-            if line.to_ship > 0:
-                held[order.number, line.item] = held.get((order.number, line.item), ZERO) + line.to_ship
-    return [Reservation(number, rank(number), item, quantity) for (number, item), quantity in held.items()]
+    ranks: dict[str, tuple[int, str, int]] = {}
+    for number, place, item, to_ship in lines:
+        if to_ship > 0:
+            held[number, item] = held.get((number, item), ZERO) + to_ship
+            if number not in ranks:
+                ranks[number] = rank(place)
+    return [Reservation(number, ranks[number], item, quantity) for (number, item), quantity in held.items()]
+
+
+def _place(order: Order | str) -> tuple[int, str, int]:
+    """The rank of an order's place; a bare number is an order in its own place."""
+    return rank(order if isinstance(order, str) else order.place)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,19 +112,19 @@ class Reservations:
                 sums.append(sums[-1] + r.quantity)
             self._items[item] = _Item(tuple(r.key for r in found), tuple(r.order for r in found), tuple(sums))
 
-    def ahead(self, item: str, order: str) -> Decimal:
-        """What the orders ranked before `order` hold of `item`."""
+    def ahead(self, item: str, order: Order | str) -> Decimal:
+        """What the orders ranked before `order` (by its place) hold of `item`."""
         found = self._items.get(item)
         if found is None:
             return ZERO
-        return found.before[bisect_left(found.keys, rank(order))]
+        return found.before[bisect_left(found.keys, _place(order))]
 
-    def holders_ahead(self, item: str, order: str) -> Sequence[str]:
-        """The orders ranked before `order` that hold some of `item`, first first."""
+    def holders_ahead(self, item: str, order: Order | str) -> Sequence[str]:
+        """The orders ranked before `order` (by its place) that hold some of `item`, first first."""
         found = self._items.get(item)
         if found is None:
             return ()
-        return found.orders[:bisect_left(found.keys, rank(order))]
+        return found.orders[:bisect_left(found.keys, _place(order))]
 
     def total(self, item: str) -> Decimal:
         found = self._items.get(item)

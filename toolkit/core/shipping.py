@@ -350,7 +350,7 @@ class _Run:
             return None
         left = self.stock.get(item, ZERO)
         if order is not None:
-            free = self.start.get(item, ZERO) - self.reservations.ahead(item, order.number) \
+            free = self.start.get(item, ZERO) - self.reservations.ahead(item, order) \
                 - self.own.get((order.id, item), ZERO)
             left = min(left, free)
         return max(left, ZERO)
@@ -363,12 +363,12 @@ class _Run:
 
     def short(self, order: Order, item: str) -> None:
         """Say which earlier orders hold the stock `order` lacks, when reservations are why."""
-        reserved = self.reservations.ahead(item, order.number)
+        reserved = self.reservations.ahead(item, order)
         if self.stock is None or not reserved:
             return
         if self.start.get(item, ZERO) - reserved - self.own.get((order.id, item), ZERO) >= self.stock.get(item, ZERO):
             return
-        holders = self.reservations.holders_ahead(item, order.number)
+        holders = self.reservations.holders_ahead(item, order)
         shown_holders = ", ".join(holders[:3]) + (f" +{len(holders) - 3}" if len(holders) > 3 else "")
         self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=shown(reserved),
                                             orders=shown_holders, available=shown(self.available(item, order))))
@@ -397,7 +397,7 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
     quantities = quantities or {}
     run = _Run(dict(stock) if stock is not None else None, master, reservations)
     chosen_orders = {o.id for o in orders if any(line.id in quantities for line in o.lines)}
-    candidates = [o for o in sorted(orders, key=lambda o: number_key(o.number)) if _shippable(o, run)]
+    candidates = [o for o in sorted(orders, key=lambda o: number_key(o.place)) if _shippable(o, run)]
     blocked, forced = _credit_check(master, candidates, exposures or {}, force, run)
     for order in candidates:
         if order.customer in blocked and order.document_type is not DocumentType.RETURN:

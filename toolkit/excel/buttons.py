@@ -34,6 +34,7 @@ from toolkit.excel.press import DATE_NAME, PANEL, Press
 
 if TYPE_CHECKING:
     from toolkit.services.orders import Preview
+    from toolkit.services.requests import RequestDone
 
 __all__ = ["BUTTONS", "DATE_NAME", "PANEL", "TITLES", "Button", "Press", "button"]
 
@@ -63,11 +64,17 @@ BUTTONS: tuple[Button, ...] = (
            "Control panel"),
     Button("Cambia stato ordine", "ChangeOrderStatus", "change_order_status",
            "Porta l'ordine indicato sopra al nuovo stato (es. Chiuso, Annullato).", "Change order status"),
+    Button("Conferma offerta", "ConfirmQuotation", "confirm_quotation",
+           "Il preventivo o previsionale indicato sopra («Ordine») diventa un ordine standard, una volta sola.",
+           "Confirm quotation"),
     Button("Spedisci (DDT)", "Ship", "ship",
            "Registra la spedizione e prepara i documenti di trasporto.", "Ship (DDT)"),
     Button("Spedisci anche oltre il fido", "ShipForced", "ship_forced",
            "Come «Spedisci (DDT)», anche per i clienti oltre il fido: chiede conferma, resta nel registro.",
            "Ship over the credit limit too"),
+    Button("Spedisci e fattura", "ShipAndInvoice", "ship_and_invoice",
+           "Spedisce l'ordine indicato sopra («Ordine») e lo fattura subito, per chi paga alla consegna.",
+           "Ship and invoice"),
     Button("Ristampa DDT", "ReprintDeliveryNotes", "reprint_delivery_notes",
            "Ristampa dal registro tutti i DDT della data indicata sopra.", "Reprint DDTs"),
     Button("Lista di distribuzione", "DistributionList", "distribution_list",
@@ -94,6 +101,14 @@ BUTTONS: tuple[Button, ...] = (
     Button("Report", "WriteReport", "sales_report",
            "Il report scelto sopra (vendite, spedizioni, fatture, clienti e articoli, scadenziario) per il periodo "
            "indicato, con i grafici, in un file accanto a questo.", "Reports"),
+    Button("Apri richiesta", "OpenRequest", "open_request",
+           "Apre una richiesta o un reclamo del cliente indicato sopra, con il suo tipo e il testo.", "Open request"),
+    Button("Registra azione richiesta", "ActOnRequest", "act_on_request",
+           "Annota che cosa è stato fatto sulla richiesta indicata sopra (numero e testo).", "Record action on request"),
+    Button("Chiudi richiesta", "CloseRequest", "close_request",
+           "Chiude la richiesta indicata sopra; il testo, se c'è, dice come si è risolta.", "Close request"),
+    Button("Richieste aperte", "OpenRequests", "open_requests",
+           "Le richieste aperte, con lo storico, in un file accanto a questo.", "Open requests"),
 )
 
 TITLES = {"it": "Ordini ricorrenti", "en": "Recurring orders"}
@@ -258,6 +273,28 @@ def change_order_status(press: Press) -> None:
     press.say(f"Ordine {number}: ora «{shown}»." if lang == "it" else f"Order {number} is now “{shown}”.")
 
 
+@button("Conferma offerta")
+def confirm_quotation(press: Press) -> None:
+    """The customer accepted the quotation or proposal named on the panel (`NumeroOrdine`): it
+    becomes a standard order dated today, once, and is closed: `toolkit orders confirm`."""
+    from toolkit.basics.dates import today_rome
+    from toolkit.services.order_confirm import confirm
+
+    found: list[Problem] = []
+    number = inputs.text(inputs.ORDER, press.cell(inputs.ORDER.name), found)
+    session, lang = press.session, press.language
+    _stop_on_errors(found)
+    day = today_rome()
+    result = confirm(session.master, session.ledger, number, day)
+    _stop_on_errors(result.problems)
+    text = (f"{result.quotation} confermato: ordine {result.order} del {day:%d/%m/%Y}." if lang == "it" else
+            f"{result.quotation} confirmed: order {result.order} of {day:%d/%m/%Y}.")
+    if result.invoices:
+        numbers = ", ".join(str(x.number) for x in result.invoices)
+        text += f"\nFattura emessa: {numbers}." if lang == "it" else f"\nInvoice issued: {numbers}."
+    press.say(text)
+
+
 @button("Spedisci (DDT)")
 def ship(press: Press) -> None:
     """Ship every open order up to the panel's date and write the DDTs beside the book:
@@ -292,6 +329,30 @@ def _ship(press: Press, force: bool) -> None:
     lines = [result.summary(lang)]
     if result.written is not None:
         lines.append(str(result.written))
+    lines += [p.render(lang) for p in result.problems[:10]]
+    press.say("\n".join(lines))
+
+
+@button("Spedisci e fattura")
+def ship_and_invoice(press: Press) -> None:
+    """Ship the order(s) named on the panel (`NumeroOrdine`, several separated by commas) on the
+    panel's date and invoice them at once, the DDTs and the invoices written beside the book:
+    `toolkit ship --orders N --invoice --out`, for customers who pay on delivery. Only the named
+    orders: a customer invoiced at month end is never invoiced at once by a press meant for
+    another."""
+    from toolkit.services.shipping import ship as ship_orders
+
+    found: list[Problem] = []
+    named = inputs.text(inputs.ORDER, press.cell(inputs.ORDER.name), found)
+    session, lang, day = press.session, press.language, press.day
+    _stop_on_errors(found)
+    numbers = [n.strip() for n in named.replace(";", ",").split(",") if n.strip()]
+    result = ship_orders(session.master, session.ledger, day, numbers=numbers, invoice=True,
+                         out=press.beside(f"ddt-{day:%Y-%m-%d}.xlsx"), lang=lang)
+    _stop_on_errors(list(result.problems))
+    lines = [result.summary(lang)]
+    lines += [str(x.number) for x in result.invoices]
+    lines += [str(path) for path in (result.written, result.invoices_written) if path is not None]
     lines += [p.render(lang) for p in result.problems[:10]]
     press.say("\n".join(lines))
 
@@ -557,3 +618,91 @@ def sales_report(press: Press) -> None:
     target = report(session.master, session.ledger, Request(kind, first, last),
                     press.beside(default_name(kind, first, last)), lang).file
     press.say(f"Report scritto in {target}" if lang == "it" else f"Report written to {target}")
+def _request_said(done: RequestDone, lang: str) -> str:
+    from toolkit.basics.vocab import label as vocab_label
+
+    x = done.request
+    assert x is not None
+    status = ("aperta" if x.is_open else "chiusa") if lang == "it" else ("open" if x.is_open else "closed")
+    return (f"Richiesta {x.id} ({vocab_label(x.kind, lang)}, cliente {x.customer}): {status}." if lang == "it" else
+            f"Request {x.id} ({vocab_label(x.kind, lang)}, customer {x.customer}): {status}.")
+
+
+@button("Apri richiesta")
+def open_request(press: Press) -> None:
+    """Open a request or complaint for the customer on the panel (`Richiesta`), of the kind and
+    with the text beside it (`TipoRichiesta`, `TestoRichiesta`): `toolkit requests add`. The
+    message gives its number, for the buttons that act on it."""
+    from toolkit.services.requests import add
+
+    found: list[Problem] = []
+    customer = inputs.text(inputs.REQUEST, press.cell(inputs.REQUEST.name), found)
+    kind = inputs.request_kind(inputs.REQUEST_KIND, press.cell(inputs.REQUEST_KIND.name), found)
+    text = inputs.text(inputs.REQUEST_TEXT, press.cell(inputs.REQUEST_TEXT.name), found)
+    session, lang = press.session, press.language
+    _stop_on_errors(found)
+    assert kind is not None
+    done = add(session.master, session.ledger, customer, kind, text)
+    _stop_on_errors(_at_panel(done.problems, inputs.REQUEST))
+    press.say(_request_said(done, lang))
+
+
+@button("Registra azione richiesta")
+def act_on_request(press: Press) -> None:
+    """Record what was done on the request numbered on the panel (`Richiesta`), the text in
+    `TestoRichiesta`: `toolkit requests act`."""
+    from toolkit.services.requests import act
+
+    found: list[Problem] = []
+    number = inputs.request_number(inputs.REQUEST, press.cell(inputs.REQUEST.name), found)
+    text = inputs.text(inputs.REQUEST_TEXT, press.cell(inputs.REQUEST_TEXT.name), found)
+    session, lang = press.session, press.language
+    _stop_on_errors(found)
+    assert number is not None
+    done = act(session.ledger, number, text)
+    _stop_on_errors(_at_panel(done.problems, inputs.REQUEST))
+    press.say(_request_said(done, lang))
+
+
+@button("Chiudi richiesta")
+def close_request(press: Press) -> None:
+    """Close the request numbered on the panel (`Richiesta`), with how it was settled when
+    `TestoRichiesta` says it: `toolkit requests close`."""
+    from toolkit.services.requests import close
+
+    found: list[Problem] = []
+    number = inputs.request_number(inputs.REQUEST, press.cell(inputs.REQUEST.name), found)
+    text = press.cell(inputs.REQUEST_TEXT.name)
+    session, lang = press.session, press.language
+    _stop_on_errors(found)
+    assert number is not None
+    done = close(session.ledger, number, None if inputs.blank(text) else str(text))
+    _stop_on_errors(_at_panel(done.problems, inputs.REQUEST))
+    press.say(_request_said(done, lang))
+
+
+@button("Richieste aperte")
+def open_requests(press: Press) -> None:
+    """The open requests and their history, in a workbook beside this one:
+    `toolkit requests list --open --out`, from a button."""
+    from toolkit.basics.dates import today_rome
+    from toolkit.services.requests import listing
+
+    session, lang = press.session, press.language
+    result = listing(session.master, session.ledger, open_only=True,
+                     out=press.beside(f"richieste-aperte-{today_rome():%Y-%m-%d}.xlsx"), lang=lang)
+    count = len(result.requests)
+    press.say(f"{wording.count(count, 'richiesta aperta', 'richieste aperte')}: {result.file}"
+               if lang == "it" else
+               f"{wording.count(count, 'open request', 'open requests')}: {result.file}")
+
+
+def _at_panel(problems: list[Problem], field: inputs.Field) -> list[Problem]:
+    """The service's problems about the request, placed at the panel's cell to fix: its text's,
+    or the one that named the request or customer."""
+    from dataclasses import replace
+
+    def cell(p: Problem) -> inputs.Field:
+        return inputs.REQUEST_TEXT if p.code == "request-empty-text" else field
+
+    return [replace(p, location=inputs.where(cell(p))) if p.location is None else p for p in problems]

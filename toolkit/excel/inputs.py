@@ -19,7 +19,7 @@ from toolkit.basics.dates import NotADate, to_date
 from toolkit.basics.limits import AMOUNT
 from toolkit.basics.money import NotANumber, cents, to_decimal
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.vocab import PaymentMethod, choices, normalize, parse
+from toolkit.basics.vocab import PaymentMethod, RequestKind, choices, normalize, parse
 from toolkit.core.orders import STATUS_LABELS, OrderStatus
 from toolkit.core.reports import KIND_LABELS, Kind
 
@@ -48,11 +48,21 @@ AMOUNT_PAID = Field("IncassoImporto", "B6", "Importo incassato",
                     "«Registra incasso»: in euro, negativo per il rimborso di una nota di credito.", "amount")
 METHOD = Field("IncassoModalita", "B7", "Modalità incasso", "«Registra incasso»: facoltativa.", "list",
                tuple(choices(PaymentMethod, "it")))
-ORDER = Field("NumeroOrdine", "B8", "Ordine", "«Cambia stato ordine»: il numero, es. OC-2026-00001.", "text")
+ORDER = Field("NumeroOrdine", "B8", "Ordine",
+              "«Cambia stato ordine», «Conferma offerta», «Spedisci e fattura»: il numero, es. OC-2026-00001.", "text")
 STATUS = Field("NuovoStato", "B9", "Nuovo stato", "«Cambia stato ordine»: solo i passaggi ammessi.", "list",
                tuple(it for status, (it, _en) in STATUS_LABELS.items() if status is not OrderStatus.COMPLETED))
 RUN = Field("Emissione", "B10", "Emissione fatture",
             "«Rendi definitiva» / «Annulla emissione»: la sigla, scritta qui dalla fatturazione.", "text")
+
+REQUEST = Field("Richiesta", "B11", "Cliente o richiesta",
+                "«Apri richiesta»: il codice del cliente, es. C001; «Registra azione» e «Chiudi richiesta»: il "
+                "numero della richiesta (nell'elenco delle richieste).", "text")
+REQUEST_KIND = Field("TipoRichiesta", "B12", "Tipo richiesta", "«Apri richiesta»: di che cosa si tratta.", "list",
+                     tuple(choices(RequestKind, "it")))
+REQUEST_TEXT = Field("TestoRichiesta", "B13", "Testo richiesta",
+                     "«Apri richiesta»: che cosa chiede il cliente; «Registra azione»: che cosa è stato fatto; "
+                     "«Chiudi richiesta»: come si è risolta (facoltativo).", "text")
 
 PERIOD_FROM = Field("PeriodoDal", "B14", "Dal", "Il primo giorno del periodo (provvigioni, report).", "date")
 PERIOD_TO = Field("PeriodoAl", "B15", "Al", "L'ultimo giorno del periodo (provvigioni, report).", "date")
@@ -61,7 +71,7 @@ REPORT_KIND = Field("TipoReport", "B16", "Tipo di report",
                     "list", tuple(it for it, _en in KIND_LABELS.values()))
 
 FIELDS: tuple[Field, ...] = (ORDER_DATE, INVOICE, PAID_ON, AMOUNT_PAID, METHOD, ORDER, STATUS, RUN,
-                             PERIOD_FROM, PERIOD_TO, REPORT_KIND)
+                             REQUEST, REQUEST_KIND, REQUEST_TEXT, PERIOD_FROM, PERIOD_TO, REPORT_KIND)
 """In the order of the panel's rows, from B3 down; each on the row its cell names (rows no field
 uses stay empty)."""
 
@@ -85,6 +95,12 @@ PERIOD_BEFORE_START = define(
     "panel-period-reversed", "error",
     it="Il periodo finisce il {last}, prima di cominciare ({first}): correggi le date «Dal» e «Al».",
     en="The period ends on {last}, before it starts ({first}): correct the “Dal” and “Al” dates.")
+
+
+BAD_REQUEST = define(
+    "panel-bad-request", "error",
+    it="«{value}» non è il numero di una richiesta: scrivi il numero che l'elenco delle richieste mostra, es. 12.",
+    en="“{value}” is not a request number: write the number the list of requests shows, e.g. 12.")
 
 
 def where(field: Field) -> Location:
@@ -171,3 +187,29 @@ def report_kind(field: Field, value: Any, problems: list[Problem]) -> Kind | Non
             return kind
     problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
     return None
+
+
+def request_kind(field: Field, value: Any, problems: list[Problem]) -> RequestKind | None:
+    """A request's kind by any of its words, Italian or English (`reclamo`, `complaint`)."""
+    if blank(value):
+        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
+        return None
+    try:
+        return parse(RequestKind, str(value))
+    except ValueError:
+        problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
+        return None
+
+
+def request_number(field: Field, value: Any, problems: list[Problem]) -> int | None:
+    """A request's number, a whole number as the list shows it (Excel may store 12.0)."""
+    if blank(value):
+        problems.append(MISSING(where(field), label=field.label, cell=field.cell))
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    found = str(value).strip()
+    if isinstance(value, bool) or not found.isdigit() or int(found) == 0:
+        problems.append(BAD_REQUEST(where(field), value=value))
+        return None
+    return int(found)

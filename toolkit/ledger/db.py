@@ -17,6 +17,7 @@ from __future__ import annotations
 import getpass
 import importlib.util
 import os
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -297,6 +298,43 @@ def _add_confirmations(conn: Connection) -> None:
 
 
 MIGRATIONS[7] = _add_confirmations
+
+
+def _confirmations_out_of_template(conn: Connection) -> None:
+    """A confirmed order is no longer keyed by its quotation's number in `template`: that
+    column is a template's code, NULL for an order made from a quotation or proposal, which
+    `confirms` cites already.
+
+    SQLite cannot drop a NOT NULL with ALTER TABLE, and rebuilding `orders` would cascade to its
+    lines (foreign keys are on and cannot be turned off inside the transaction): the column's
+    declaration is edited in the schema table instead, as SQLite documents for removing a NOT
+    NULL (https://sqlite.org/lang_altertable.html#otheralter), which leaves the rows as they are."""
+    found = next(c for c in inspect(conn).get_columns("orders") if c["name"] == "template")
+    if not found["nullable"]:
+        if conn.dialect.name != "sqlite":
+            conn.execute(text("ALTER TABLE orders ALTER COLUMN template DROP NOT NULL"))
+        else:
+            _sqlite_drop_not_null(conn, "orders", "template")
+    conn.execute(text("UPDATE orders SET template = NULL WHERE confirms IS NOT NULL"))
+
+
+def _sqlite_drop_not_null(conn: Connection, table: str, column: str) -> None:
+    sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"), {"t": table}).scalar_one()
+    pattern = re.compile(rf"(\b{column}\s+[A-Z]+(?:\(\d+\))?)\s+NOT NULL", re.IGNORECASE)
+    edited, count = pattern.subn(r"\1", sql, count=1)
+    if count != 1:
+        raise RuntimeError(f"{table}.{column}: declaration not found")
+    schema_version = conn.exec_driver_sql("PRAGMA schema_version").scalar_one()
+    conn.exec_driver_sql("PRAGMA writable_schema = ON")
+    try:
+        conn.execute(text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = :t"),
+                     {"sql": edited, "t": table})
+        conn.exec_driver_sql(f"PRAGMA schema_version = {int(schema_version) + 1}")
+    finally:
+        conn.exec_driver_sql("PRAGMA writable_schema = OFF")
+
+
+MIGRATIONS[8] = _confirmations_out_of_template
 
 
 def version(conn: Connection) -> int | None:

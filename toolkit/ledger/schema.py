@@ -23,7 +23,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 metadata = MetaData()
 
@@ -53,7 +53,7 @@ orders = Table(
     Column("series", String(20), nullable=False),
     Column("year", Integer, nullable=False),
     Column("number", Integer, nullable=False),
-    Column("template", String(60), nullable=False),
+    Column("template", String(60)),
     Column("occurrence", Date, nullable=False),
     Column("order_date", Date, nullable=False),
     Column("customer", String(60), nullable=False, index=True),
@@ -79,7 +79,12 @@ template's payment method when it overrides the customer's (None: the customer's
 order was created. `confirms` is the id of the quotation or proposal a confirmed order was made
 from (`toolkit orders confirm`); its unique index lets a quotation be confirmed once only. A plain
 integer, not a foreign key: orders are never deleted, and SQLite cannot drop a foreign-key column,
-which the migration test does to make a version 5 ledger."""
+which the migration test does to make a version 5 ledger.
+
+Where an order comes from is told by the column that keys it: `template` for an order a template
+made on its `occurrence` (unique together, so a date is never generated twice), `confirms` for
+the order made from a quotation or proposal (its `template` is NULL: NULLs never collide in the
+unique constraint). `toolkit.core.orders.Order.origin` shows either the same way."""
 
 confirms_index = Index("uq_order_confirms", orders.c.confirms, unique=True)
 

@@ -182,7 +182,7 @@ def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collectio
         return []
     refused = _out_of_sequence(conn, master.settings, invoices)
     if refused:
-        templates = {o.number: o.template for o in load_orders(conn, ids=list(order_ids))}
+        templates = {o.number: o.origin.reference for o in load_orders(conn, ids=list(order_ids))}
         raise ProblemsFound([ORDER_OUT_OF_SEQUENCE(None, template=templates[invoice.lines[0].order_number],
                                                    customer=invoice.customer, **found)
                              for invoice, found in refused])

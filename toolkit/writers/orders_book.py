@@ -176,7 +176,7 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
                 text(lines, line_row, 8, line.amount, fmt.money)
                 text(lines, line_row, 9, line.to_ship if holds(order) and line.to_ship > 0 else ZERO, fmt.quantity)
                 if stock is not None:
-                    free = stock.get(line.item, ZERO) - reservations.ahead(line.item, order.number)
+                    free = stock.get(line.item, ZERO) - reservations.ahead(line.item, order)
                     text(lines, line_row, 10, max(free, ZERO), fmt.quantity)
                 line_row += 1
         for sheet, count, width in ((panel, len(orders), len(heads)), (lines, line_row - 1, len(line_heads))):
