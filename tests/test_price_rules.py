@@ -121,7 +121,7 @@ def test_the_most_specific_matching_rule_wins(rank):
     """With a rule of every shape down from `rank`, the one of rank `rank` prices the line."""
     rules = [made(f"R{r}", price=D(r + 1), **SHAPES[SPECIFICITY[r]]) for r in range(rank, len(SPECIFICITY))]
     candidates = index(rules).for_customer("C001", "BAR")
-    assert find(candidates, "A001", "CAFFE", DAY, D(12)).code == f"R{rank}"
+    assert find(candidates, "A001", "CAFFE", DAY, D(12)).rule.code == f"R{rank}"
 
 
 def test_rules_for_other_customers_groups_items_and_categories_do_not_match():
@@ -142,7 +142,7 @@ def test_priority_minimum_quantity_and_period(rules, quantity, day, expected):
     for rule in rules:
         object.__setattr__(rule, "item", "A001")
     found = find(index(rules).for_customer("C001", "BAR"), "A001", "CAFFE", day, quantity)
-    assert (found.code if found else None) == expected
+    assert (found.rule.code if found else None) == expected
 
 
 # --- the data check ---------------------------------------------------------------------------

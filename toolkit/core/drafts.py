@@ -154,10 +154,11 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
                 continue
             item = items[due_line.item]
             unit = unit_price(price, template.price_type, due_line.price)
-            rule = find(candidates, item.code, item.category, due.day, due_line.quantity) \
+            found = find(candidates, item.code, item.category, due.day, due_line.quantity) \
                 if candidates and due_line.price is None else None
-            if rule is not None:
-                ruled = rule_price(rule, unit, book, price_list, item.code, due.day)
+            rule = found.rule if found is not None else None
+            if found is not None and rule is not None:
+                ruled = rule_price(found, unit, book, price, due.day)
                 if ruled is None:
                     trouble.append(RULE_WITHOUT_BASE_PRICE(
                         master.locate(rule.source, "base_list"), template=due.template, day=due.day, rule=rule.code,

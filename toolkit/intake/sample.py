@@ -526,7 +526,7 @@ class _Generator:
                                for pl, _, _ in PRICE_LISTS for v, f, t, _ in PRICE_VERSIONS]
                               + self.derived_versions(),
             "prices": prices,
-            "price_rules": self.price_rules(customer_rows, templates, lines),
+            "price_rules": self.price_rules(customer_rows, items, templates, lines),
             "templates": templates,
             "template_lines": lines,
             "closures": [{"date_from": a, "date_to": b, "description": d} for a, b, d in CLOSURES],
@@ -588,22 +588,24 @@ class _Generator:
         return [{"price_list": code, "version": v, "valid_from": f, "valid_to": t, "base_list": "BASE",
                  "base_version": v, "markup": markup, "rounding": step} for v, f, t, _ in PRICE_VERSIONS]
 
-    def price_rules(self, customers: list[dict], templates: list[dict], lines: list[dict]) -> list[dict]:
+    def price_rules(self, customers: list[dict], items: list[dict], templates: list[dict], lines: list[dict]
+                    ) -> list[dict]:
         """One rule of each kind, above the limit prices by construction (no random draw, so the
         other sheets stay as they were): coffee 8 % off for bars (a category rule, which the
         demo's April shows), a special price for the first customer whose template orders the
         first coffee, water derived from the base list for restaurants, milk 5 % off from 24 litres."""
-        first_coffee = next((r["template"] for r in lines if r["item"] == "A001"), None)
+        coffee, milk = items[0]["code"], items[9]["code"]
+        first_coffee = next((r["template"] for r in lines if r["item"] == coffee), None)
         owner = next((t for t in templates if t["code"] == first_coffee), None)
         return [
             {"code": "R001", "group": "BAR", "category": "CAFFE", "kind": PriceRuleKind.DISCOUNT,
              "discount": Decimal(8), "valid_from": APRIL_1},
-            {"code": "R002", "customer": owner["customer"] if owner else customers[0]["code"], "item": "A001",
+            {"code": "R002", "customer": owner["customer"] if owner else customers[0]["code"], "item": coffee,
              "kind": PriceRuleKind.SPECIAL, "price": Decimal("15.90"), "valid_from": APRIL_1,
              "valid_to": date(2026, 12, 31)},
             {"code": "R003", "group": "RISTORAZIONE", "category": "ACQUA", "kind": PriceRuleKind.DERIVED,
              "base_list": "BASE", "base_price": PriceType.LIST, "markup": Decimal(-12), "rounding": Decimal("0.05")},
-            {"code": "R004", "item": "A010", "kind": PriceRuleKind.DISCOUNT, "discount": Decimal(5),
+            {"code": "R004", "item": milk, "kind": PriceRuleKind.DISCOUNT, "discount": Decimal(5),
              "min_quantity": Decimal(24), "priority": 1},
         ]
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PriceType, label
-from toolkit.core.price_rules import NEEDS, rule_price, ties
+from toolkit.core.price_rules import NEEDS, indexed, rule_price, ties
 from toolkit.core.pricing import CYCLE, PriceBook, derive, price_book, unit_price
 from toolkit.intake.validation.layout import Layout
 from toolkit.model.records import MasterData, PriceRule, Record
@@ -149,7 +149,7 @@ def _lowest(rule: PriceRule, lists: set[str], book: PriceBook) -> Iterator[dict]
             if price is None or price.limit_price is None:
                 continue
             day = max(version.valid_from, rule.valid_from or version.valid_from)
-            ruled = rule_price(rule, unit_price(price, PriceType.STANDARD), book, price_list, rule.item, day)
+            ruled = rule_price(indexed(rule), unit_price(price, PriceType.STANDARD), book, price, day)
             if ruled is not None and ruled < price.limit_price:
                 yield dict(price=ruled.quantize(Decimal("0.000001")).normalize(), limit=price.limit_price,
                            price_list=price_list, version=version.version)
