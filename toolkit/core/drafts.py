@@ -156,8 +156,9 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
             unit = unit_price(price, template.price_type, due_line.price)
             found = find(candidates, item.code, item.category, due.day, due_line.quantity) \
                 if candidates and due_line.price is None else None
-            rule = found.rule if found is not None else None
-            if found is not None and rule is not None:
+            rule = None
+            if found is not None:
+                rule = found.rule
                 ruled = rule_price(found, unit, book, price, due.day)
                 if ruled is None:
                     trouble.append(RULE_WITHOUT_BASE_PRICE(
