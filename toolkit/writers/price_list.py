@@ -1,8 +1,8 @@
 """A price list's prices valid on a day (`toolkit prices`), as a printable sheet.
 
 What a sales desk hands a customer or checks a derived list against: each item with its list,
-standard and limit price, the version's discount, and where the prices come from — the
-version's own rows, or its base version marked up and rounded (a derived version).
+standard and limit price, the version's discount, and where the price comes from — a row of
+the Prices sheet, or computed from the base version named in the heading (a derived version).
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ define({
     "prices.limit_price": ("Prezzo limite", "Limit price"),
     "prices.discount": ("Sconto %", "Discount %"),
     "prices.origin": ("Origine", "Source"),
-    "prices.own": ("Versione {version}", "Version {version}"),
-    "prices.computed": ("Calcolato: {how}", "Computed: {how}"),
+    "prices.own": ("Foglio Prezzi", "Prices sheet"),
+    "prices.computed": ("Calcolato", "Computed"),
     "prices.empty": ("Nessun prezzo in questa versione.", "No prices in this version."),
 })
 
-WIDTHS = (11, 38, 6, 12, 12, 12, 9, 26)
+WIDTHS = (11, 42, 6, 12, 12, 12, 9, 14)
 """Item, description, unit, list, standard and limit price, discount, source: portrait A4."""
 
 
@@ -72,16 +72,16 @@ def write_price_list(target: Path, master: MasterData, price_list: str, day: dat
             p = listed.price
             item = items.get(p.item)
             description = item.description if item else ""
-            origin = filled("prices.computed", how=how or "") if listed.derived else filled("prices.own", version=version.version)
-            text(sheet, row, 0, p.item)
+            origin = t("prices.computed") if listed.derived else t("prices.own")
+            text(sheet, row, 0, p.item, fmt.text)
             text(sheet, row, 1, description, fmt.wrap)
-            text(sheet, row, 2, item.unit if item else None)
+            text(sheet, row, 2, item.unit if item else None, fmt.text)
             text(sheet, row, 3, p.list_price, fmt.price)
             text(sheet, row, 4, p.standard_price, fmt.price)
             text(sheet, row, 5, p.limit_price, fmt.price)
             text(sheet, row, 6, p.discount, fmt.percent)
-            text(sheet, row, 7, origin, fmt.wrap)
-            fit_row(sheet, row, [(description, widths[1]), (origin, widths[7])])
+            text(sheet, row, 7, origin, fmt.text)
+            fit_row(sheet, row, [(description, widths[1])])
         if not prices:
             text(sheet, row + 1, 0, t("prices.empty"))
         sheet.freeze_panes(first + 1, 0)
