@@ -114,6 +114,7 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
                    "--compare", "previous", "--out", str(folder / "report.xlsx")],
         "requests add": ["requests", "add", w, "--customer", "C001", "--kind", "complaint", "--text", "Pallet rotto"],
         "requests list": ["requests", "list", w, "--open", "--out", str(folder / "richieste.xlsx")],
+        "prices": ["prices", w, "--list", "INGROSSO", "--date", APRIL_9, "--out", str(folder / "listino.xlsx")],
     }[verb]
 
 
@@ -139,6 +140,7 @@ def with_workbook(verb: str, workbook: Path, capsys) -> list[str]:
         "requests act": ["requests", "act", "WB", "1", "--text", "x"],
         "requests close": ["requests", "close", "WB", "1"],
         "requests list": ["requests", "list", "WB"],
+        "prices": ["prices", "WB", "--list", "BASE", "--date", APRIL_9],
     }[verb]
     return [str(workbook) if a == "WB" else a for a in args]
 

@@ -216,3 +216,31 @@ def test_the_demo_reports_recalculate_to_the_ledger(april):
     header, total = aging[4], next(r for r in aging if r[0] == "Totale")
     still_open = sum((r.outstanding for r in monitor(load_receivables(ledger), CLOSING_DAY, Show.UNPAID)), Decimal(0))
     assert Decimal(str(total[header.index("Aperto")])).quantize(cent) == still_open > 0
+
+
+def test_the_month_shows_an_order_line_priced_by_a_category_rule(april):
+    """Issue 17: the sample's rule for a category (coffee 8 % off for bars, water from the base
+    list for restaurants) prices lines of April's orders; the ledger records the rule on the
+    line, and the printed order and the panel show it."""
+    import openpyxl
+
+    from toolkit.services.check import check_file
+
+    out, _, ledger = april
+    master = check_file(out / "anagrafiche.xlsx").master
+    by_category = {r.code for r in master.price_rules if r.category and not r.item}
+    o, ol = schema.orders.c, schema.order_lines.c
+    with reading(ledger) as conn:
+        ruled = conn.execute(select(o.occurrence, o.series, o.year, o.number, ol.item, ol.price_rule)
+                             .join_from(schema.order_lines, schema.orders, ol.order_id == o.id)
+                             .where(ol.price_rule.in_(sorted(by_category)))
+                             .order_by(o.occurrence, o.number)).all()
+    assert {r.price_rule for r in ruled} == by_category == {"R001", "R003"}
+    day, number = ruled[0].occurrence, f"{ruled[0].series}-{ruled[0].year}-{ruled[0].number:05d}"
+    printed = openpyxl.load_workbook(out / "ordini" / f"ordini-{day:%Y-%m-%d}.xlsx")[number]
+    assert any(f"(Regola prezzo {ruled[0].price_rule})" in str(c) for row in printed.iter_rows(values_only=True)
+               for c in row)
+    panel = list(openpyxl.load_workbook(out / "pannello.xlsx")["Righe"].iter_rows(values_only=True))
+    column = panel[0].index("Regola prezzo")
+    assert {r[column] for r in panel[1:]} >= by_category
+    assert (out / "listini" / "listino-INGROSSO-2026-04-30.xlsx").exists()

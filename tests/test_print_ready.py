@@ -2,8 +2,8 @@
 
 The documents are those of the demo's April on the bundled sample (order documents and DDTs of
 a day, the accountants' workbook and the invoice copies, the panel, the payment schedule, the
-data-check report, the master workbook itself), the distribution, complete and production lists,
-the calendar, and the front-end workbook `workbooks/ordini-ricorrenti.xlsm` (its panel too).
+data-check report, the master workbook itself, a derived price list), the distribution, complete
+and production lists, the calendar, and the front-end workbook `workbooks/ordini-ricorrenti.xlsm` (its panel too).
 
 The page setup is read back with openpyxl. The print is checked where users see it: every
 workbook goes through LibreOffice to PDF, and poppler's `pdftotext -bbox-layout` gives each
@@ -63,6 +63,7 @@ def written(tmp_path_factory) -> dict[str, Path]:
             "complete": lists.distribution(master, ledger, *APRIL, out / "completa.xlsx", "it", complete=True),
             "production": lists.production(master, ledger, *APRIL, out / "produzione.xlsx", "it"),
             "calendar": calendar.plan(master, *APRIL, out=out / "calendario.xlsx").file,
+            "prices": demo / "listini" / "listino-INGROSSO-2026-04-30.xlsx",
             "front-end": XLSM,
         }
         english = invoicing.export_period(master, ledger, *APRIL, out / "en", "en")

@@ -28,6 +28,7 @@ from toolkit.basics.vocab import (
     InvoiceGrouping,
     InvoiceTerms,
     PaymentMethod,
+    PriceRuleKind,
     PriceType,
     ScheduleKind,
 )
@@ -114,7 +115,11 @@ def test_sample_scale_counts(rows):
     assert len(rows["items"]) == 60
     assert len(rows["templates"]) == 40
     assert {(v["price_list"], v["version"]) for v in rows["price_versions"]} == {
-        ("BASE", "2026A"), ("BASE", "2026B"), ("HORECA", "2026A"), ("HORECA", "2026B")}
+        ("BASE", "2026A"), ("BASE", "2026B"), ("HORECA", "2026A"), ("HORECA", "2026B"),
+        ("INGROSSO", "2026A"), ("INGROSSO", "2026B")}
+    assert {(v["price_list"], v["version"]) for v in rows["price_versions"] if v.get("base_list")} == {
+        ("INGROSSO", "2026A"), ("INGROSSO", "2026B")}, "the derived versions, priced from BASE on reading"
+    assert {r["kind"] for r in rows["price_rules"]} == set(PriceRuleKind)
 
 
 def test_required_columns_are_filled(rows):
@@ -246,7 +251,7 @@ def test_items_vat(rows):
 
 def test_prices_every_item_every_version_in_order(rows):
     items = {i["code"] for i in rows["items"]}
-    for pl, version in {(v["price_list"], v["version"]) for v in rows["price_versions"]}:
+    for pl, version in {(v["price_list"], v["version"]) for v in rows["price_versions"] if not v.get("base_list")}:
         assert {p["item"] for p in rows["prices"] if (p["price_list"], p["version"]) == (pl, version)} == items
     for p in rows["prices"]:
         assert p["list_price"] >= p["standard_price"] >= p["limit_price"] > 0

@@ -122,6 +122,15 @@ class DeferredInvoiceDate(StrEnum):
     ISSUE = "issue"
 
 
+class PriceRuleKind(StrEnum):
+    """How a price rule (regola prezzo) sets a line's price: a price of its own, a discount on the
+    list's price, or a price derived from a list price by a percentage and a rounding step."""
+
+    SPECIAL = "special"
+    DISCOUNT = "discount"
+    DERIVED = "derived"
+
+
 class RequestKind(StrEnum):
     """What a customer's request (the seed's CRM) is about: a small closed list, so requests can
     be counted and filtered by kind."""
@@ -192,6 +201,9 @@ _WORDS_TABLE: tuple[tuple[StrEnum, tuple[str, ...], tuple[str, ...]], ...] = (
     (ExceptionAction.EXTRA, ("Consegna extra", "extra", "aggiuntiva"), ("Extra delivery", "extra")),
     (DeferredInvoiceDate.MONTH_END, ("Fine mese", "ultimo del mese", "fine mese consegne"), ("Month end", "end of month")),
     (DeferredInvoiceDate.ISSUE, ("Emissione", "data di emissione", "data emissione"), ("Issue date", "issue")),
+    (PriceRuleKind.SPECIAL, ("Prezzo speciale", "speciale", "prezzo netto"), ("Special price", "special")),
+    (PriceRuleKind.DISCOUNT, ("Sconto", "sconto %", "sconto percentuale"), ("Discount", "discount %")),
+    (PriceRuleKind.DERIVED, ("Da listino", "derivato", "prezzo derivato"), ("From list", "derived", "derived price")),
     (RequestKind.COMPLAINT, ("Reclamo", "lamentela", "denuncia"), ("Complaint",)),
     (RequestKind.REQUEST, ("Richiesta",), ("Request",)),
     (RequestKind.INFORMATION, ("Informazione", "informazioni", "info"), ("Information", "info")),

@@ -56,7 +56,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 @cache
 def _register() -> None:
-    from toolkit.cli import calendar, einvoice, invoicing, master, orders, printing, reports, requests, shipping, workbook
+    from toolkit.cli import calendar, einvoice, invoicing, master, orders, prices, printing, reports, requests, shipping, workbook
 
     master.register(app)
     orders.register(app)
@@ -68,6 +68,7 @@ def _register() -> None:
     printing.register(app)
     requests.register(app)
     reports.register(app)
+    prices.register(app)
 
 
 def _click_exceptions() -> tuple[type[ClickException], ...]:

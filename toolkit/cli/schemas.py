@@ -130,6 +130,11 @@ RESULTS: dict[str, dict[str, Schema]] = {
     "requests act": {"request": {"anyOf": [REQUEST, {"type": "null"}]}},
     "requests close": {"request": {"anyOf": [REQUEST, {"type": "null"}]}},
     "requests list": {"requests": array(REQUEST), "file": PATH_OR_NULL},
+    "prices": {
+        "price_list": TEXT, "date": DATE, "version": TEXT_OR_NULL, "derived_from": TEXT_OR_NULL, "file": PATH_OR_NULL,
+        "prices": array(record(item=TEXT, list_price=DECIMAL, standard_price=DECIMAL, limit_price=DECIMAL_OR_NULL,
+                               discount=DECIMAL_OR_NULL, derived=BOOL)),
+    },
 }
 """Each verb's result fields, present when the verb got as far as its result."""
 

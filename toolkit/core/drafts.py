@@ -3,6 +3,11 @@
 No IO here: the drafts and problems go to the ledger service, which stores them or refuses.
 Prices come from the version of the price list valid on the order's date, not on the
 template's start: a template written in January is priced with July's prices in July.
+
+Which price a line gets, first match wins (docs/pricing.md): the template line's own price;
+else the most specific price rule matching the customer, item, date and quantity
+(`toolkit.core.price_rules`); else the list's price. Whatever sets it, the list's limit price
+holds: a price below it is a problem naming the line's price or the rule, never a sale.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType, PaymentMethod, PriceType
 from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.plan import Due
+from toolkit.core.price_rules import find, rule_index, rule_price
 from toolkit.core.pricing import PriceBook, below_limit, price_book, template_price_list, unit_price
 from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, Item, MasterData, Template, TemplateLine
@@ -33,6 +39,19 @@ BELOW_LIMIT_ON_DATE = define(
     en="Template {template} on {day}: price {price} of item {item} is below the limit price {limit} of the price "
        "list valid that day: correct the line's price or the price list.")
 
+RULE_BELOW_LIMIT = define(
+    "price-rule-below-limit-on-date", "error",
+    it="Il modello {template} del {day}: la regola prezzo {rule} dà all'articolo {item} il prezzo {price}, sotto il "
+       "prezzo limite {limit} del listino valido quel giorno: correggi la regola o il listino.",
+    en="Template {template} on {day}: price rule {rule} gives item {item} the price {price}, below the limit price "
+       "{limit} of the price list valid that day: correct the rule or the price list.")
+RULE_WITHOUT_BASE_PRICE = define(
+    "price-rule-no-base-price", "error",
+    it="Il modello {template} del {day}: la regola prezzo {rule} parte dal listino {price_list}, che quel giorno non "
+       "ha prezzo per l'articolo {item}: aggiungi il prezzo o correggi il listino base della regola.",
+    en="Template {template} on {day}: price rule {rule} starts from price list {price_list}, which has no price for "
+       "item {item} that day: add the price or correct the rule's base list.")
+
 UNIT_PRICE_PLACES = Decimal("0.000001")
 
 
@@ -42,6 +61,8 @@ class DraftLine(DocumentLine):
 
     line_no: int
     note: str | None
+    price_rule: str | None = None
+    """The code of the price rule that set the unit price (None: the list, or the line's own price)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +132,7 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
     book = book or price_book(master)
     templates, customers, items, line_sources = _lookups(master)
     gross = _vat_included(master)
+    rules = rule_index(master) if master.price_rules else None
     drafts: list[OrderDraft] = []
     problems: list[Problem] = []
     for due in dues:
@@ -120,6 +142,8 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
         lines: list[DraftLine] = []
         trouble: list[Problem] = []
         sign = Decimal(-1) if template.document_type is DocumentType.RETURN else Decimal(1)
+        customer = customers[template.customer]
+        candidates = rules.for_customer(customer.code, customer.group) if rules else ()
         for n, due_line in enumerate(due.lines, start=1):
             source = line_sources.get((due.template, due_line.item))
             price = book.prices.get((price_list, version.version, due_line.item)) if version else None
@@ -128,18 +152,37 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
                 trouble.append(NO_PRICE_ON_DATE(where, template=due.template, day=due.day, item=due_line.item,
                                                 price_list=price_list, version=version.version if version else "—"))
                 continue
-            unit = net_unit_price(unit_price(price, template.price_type, due_line.price))
+            item = items[due_line.item]
+            unit = unit_price(price, template.price_type, due_line.price)
+            found = find(candidates, item.code, item.category, due.day, due_line.quantity) \
+                if candidates and due_line.price is None else None
+            rule = None
+            if found is not None:
+                rule = found.rule
+                ruled = rule_price(found, unit, book, price, due.day)
+                if ruled is None:
+                    trouble.append(RULE_WITHOUT_BASE_PRICE(
+                        master.locate(rule.source, "base_list"), template=due.template, day=due.day, rule=rule.code,
+                        price_list=rule.base_list or price_list, item=item.code))
+                    continue
+                unit = ruled
+            unit = net_unit_price(unit)
             if below_limit(price, unit):
+                if rule is not None:
+                    trouble.append(RULE_BELOW_LIMIT(
+                        master.locate(rule.source, "code"), template=due.template, day=due.day, rule=rule.code,
+                        item=item.code, price=unit, limit=price.limit_price))
+                    continue
                 at = master.locate(source.source, "price") if source else master.locate(template.source, "code")
                 trouble.append(BELOW_LIMIT_ON_DATE(at, template=due.template, day=due.day, item=due_line.item,
                                                    price=unit, limit=price.limit_price))
                 continue
-            item = items[due_line.item]
             quantity = sign * abs(due_line.quantity)
             rate = item.vat_rate or Decimal(0)
             unit, amount = net_of_vat(quantity, unit, rate) if price_list in gross else (unit, line_amount(quantity, unit))
             lines.append(DraftLine(item.code, item.description, item.unit, quantity, unit, amount,
-                                   rate, item.vat_nature.upper() if item.vat_nature else None, n, due_line.note))
+                                   rate, item.vat_nature.upper() if item.vat_nature else None, n, due_line.note,
+                                   rule.code if rule is not None else None))
         problems += trouble
         if not trouble and lines:
             drafts.append(_draft(template, due, price_list, version.version, tuple(lines)))  # type: ignore[union-attr]

@@ -124,6 +124,8 @@ class OrderLine(DocumentLine):
     note: str | None
     shipped: Decimal = Decimal(0)
     invoiced: Decimal = Decimal(0)
+    price_rule: str | None = None
+    """The code of the price rule that set the unit price (None: the list or the line's own price)."""
 
     @property
     def to_ship(self) -> Decimal:

@@ -4,21 +4,30 @@ Built once per run as plain dictionaries, so pricing a 200,000-line month costs 
 scans. Unit prices follow the Openbravo seed: the template's price type chooses the list or
 the standard price, a line's own price overrides both, the version's discount applies, and
 nothing may go below the limit price.
+
+A version may be derived (Openbravo's base list): its prices are another list's version's
+three prices plus a percentage, rounded to a step. They are computed here, when the book is
+made, so everything downstream sees them as ordinary prices; a price row of the derived version
+itself still wins for its item (a correction by hand). A derived version whose base is missing
+or derives, through others, from itself has no derived prices: the data check reports it
+(`broken`) at its cell.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from toolkit.basics.vocab import PriceType
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData, Price, PriceVersion, Template
 
 HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -47,14 +56,95 @@ class PriceBook:
 
 @per_master
 def price_book(master: MasterData) -> PriceBook:
-    """The price lists of the master data as lookups (the same book for the whole session)."""
+    """The price lists of the master data as lookups (the same book for the whole session),
+    derived versions' prices included."""
     versions: dict[str, list[PriceVersion]] = defaultdict(list)
     for v in master.price_versions:
         versions[v.price_list].append(v)
     for vs in versions.values():
         vs.sort(key=lambda v: v.valid_from)
     prices = {(p.price_list, p.version, p.item): p for p in master.prices}
+    if any(v.derived for v in master.price_versions):
+        prices = derive(master.price_versions, prices)[0]
     return PriceBook(dict(versions), prices)
+
+
+def round_to_step(value: Decimal, step: Decimal | None) -> Decimal:
+    """Half-up to a multiple of the step (None or zero: to the cent).
+
+    >>> round_to_step(Decimal("2.0735"), Decimal("0.05")), round_to_step(Decimal("2.075"), None)
+    (Decimal('2.05'), Decimal('2.08'))
+    """
+    step = step or CENT
+    rounded: Decimal = (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+    return rounded
+
+
+def marked_up(base: Decimal, markup: Decimal | None, step: Decimal | None) -> Decimal:
+    """A derived price: the base plus `markup` percent (negative: less), rounded to the step.
+
+    >>> marked_up(Decimal("18.50"), Decimal("10"), Decimal("0.05")), marked_up(Decimal("18.50"), Decimal("-8"), None)
+    (Decimal('20.35'), Decimal('17.02'))
+    """
+    return round_to_step(base * (HUNDRED + (markup or 0)) / HUNDRED, step)
+
+
+MISSING_BASE, CYCLE = "missing-base", "cycle"
+
+
+def derive(versions: Iterable[PriceVersion], prices: dict[tuple[str, str, str], Price]
+           ) -> tuple[dict[tuple[str, str, str], Price], dict[tuple[str, str], str]]:
+    """Every price, the derived versions' included, and the derived versions that could not be
+    computed (`MISSING_BASE` or `CYCLE`), by (list, version).
+
+    A derived version is computed after its base (a chain of derivations is followed to its
+    end); each of its items gets the base's three prices marked up and rounded, and the base's
+    discount. Its own rows win over what it derives."""
+    by_key = {(v.price_list, v.version): v for v in versions}
+    by_version: dict[tuple[str, str], dict[str, Price]] = defaultdict(dict)
+    for (pl, ver, item), p in prices.items():
+        by_version[pl, ver][item] = p
+    broken = {key: found for key, v in by_key.items() if v.derived and (found := _chain_problem(by_key, key))}
+    out = dict(prices)
+    done: set[tuple[str, str]] = set()
+
+    def compute(key: tuple[str, str]) -> None:
+        v = by_key[key]
+        if key in done or not v.derived:
+            return
+        done.add(key)
+        base = (v.base_list or "", v.base_version or "")
+        compute(base)
+        made = by_version[key]
+        for item, p in list(by_version.get(base, {}).items()):
+            if (v.price_list, v.version, item) in prices:
+                continue
+            made[item] = out[v.price_list, v.version, item] = Price(
+                price_list=v.price_list, version=v.version, item=item,
+                list_price=marked_up(p.list_price, v.markup, v.rounding),
+                standard_price=marked_up(p.standard_price, v.markup, v.rounding),
+                limit_price=marked_up(p.limit_price, v.markup, v.rounding) if p.limit_price is not None else None,
+                discount=p.discount, source=v.source)
+
+    for key in by_key:
+        if key not in broken:
+            compute(key)
+    return out, broken
+
+
+def _chain_problem(by_key: dict[tuple[str, str], PriceVersion], start: tuple[str, str]) -> str | None:
+    """What stops a derivation chain from `start` reaching a version of its own prices, if anything."""
+    seen = {start}
+    v = by_key[start]
+    while v.derived:
+        base = (v.base_list or "", v.base_version or "")
+        if base not in by_key:
+            return MISSING_BASE
+        if base in seen:
+            return CYCLE
+        seen.add(base)
+        v = by_key[base]
+    return None
 
 
 def template_price_list(template: Template, customer_price_list: str) -> str:
@@ -81,3 +171,39 @@ def unit_price(price: Price, price_type: PriceType, override: Decimal | None = N
 
 def below_limit(price: Price, unit: Decimal) -> bool:
     return price.limit_price is not None and unit < price.limit_price
+
+
+@dataclass(frozen=True, slots=True)
+class ListedPrice:
+    """One item's prices in a list on a day, and where they come from (`toolkit prices`)."""
+
+    price: Price
+    version: PriceVersion
+    derived: bool
+    """Computed from the version's base (`derive`), not a row of the Prices sheet."""
+
+
+def listed_prices(master: MasterData, price_list: str, day: date) -> tuple[PriceVersion | None, list[ListedPrice]]:
+    """The version of the list valid on `day` and its items' prices, by item code."""
+    book = price_book(master)
+    version = book.version_on(price_list, day)
+    if version is None:
+        return None, []
+    found = sorted((p for (pl, v, _), p in book.prices.items() if pl == price_list and v == version.version),
+                   key=lambda p: p.item)
+    return version, [ListedPrice(p, version, p.source.sheet == version.source.sheet) for p in found]
+
+
+def derivation(version: PriceVersion) -> str | None:
+    """How a derived version is computed, as the listing prints it: `BASE 2026A -10 % ↑ 0.05`.
+
+    >>> from toolkit.model.records import Source
+    >>> derivation(PriceVersion(price_list="I", version="A", valid_from=date(2026, 1, 1), base_list="BASE",
+    ...     base_version="2026A", markup=Decimal(-10), rounding=Decimal("0.05"), source=Source("price_versions", 2)))
+    'BASE 2026A -10 % (0.05)'
+    """
+    if not version.derived:
+        return None
+    markup = version.markup or Decimal(0)
+    sign = "+" if markup >= 0 else "-"
+    return f"{version.base_list} {version.base_version} {sign}{abs(markup)} % ({version.rounding or CENT})"

@@ -30,6 +30,7 @@ from toolkit.basics.vocab import (
     InvoiceSchedule,
     InvoiceTerms,
     PaymentMethod,
+    PriceRuleKind,
     PriceType,
     ScheduleKind,
 )
@@ -127,6 +128,12 @@ BUSINESSES = (
 )
 ASSOCIATION = ("Circolo Ricreativo", "BASE", BAR_GOODS)
 """A non-profit club: no partita IVA, only a numeric codice fiscale."""
+
+GROUPS = {"Bar": "BAR", "Caffè": "BAR", "Pasticceria": "BAR", "Gelateria": "BAR", "Trattoria": "RISTORAZIONE",
+          "Ristorante": "RISTORAZIONE", "Pizzeria": "RISTORAZIONE", "Osteria": "RISTORAZIONE", "Hotel": "HOTEL",
+          "Albergo": "HOTEL", "Enoteca": "NEGOZI", "Alimentari": "NEGOZI", "Minimarket": "NEGOZI",
+          "Panificio": "NEGOZI"}
+"""Shop sign → customer group (Clienti › Gruppo), for the price rules; a club has none."""
 
 SIGNS = (
     "Centrale", "Da Mario", "Da Gino", "Al Duomo", "La Pergola", "Roma", "Stazione", "Il Gabbiano",
@@ -239,6 +246,11 @@ DELIVERY_OPTIONS = ("mattina 7-9", "entro le 10", "pomeriggio 14-17", "scarico d
 PRICE_LISTS = (("BASE", "Listino base", 1.00), ("HORECA", "Listino Ho.Re.Ca.", 0.94))
 PRICE_VERSIONS = (("2026A", date(2026, 1, 1), date(2026, 6, 30), 1.00), ("2026B", date(2026, 7, 1), None, 1.035))
 LIMIT_RATIO = 0.85
+DERIVED_LIST = ("INGROSSO", "Listino ingrosso (base -10 %)", Decimal(-10), Decimal("0.05"))
+"""A list whose versions are derived from BASE's (Openbravo's base list): code, description,
+markup, rounding step. No customer uses it yet; `toolkit prices` shows it."""
+
+APRIL_1 = date(2026, 4, 1)
 SERVICE_STOCK = Decimal(9999)
 """Services are not stocked; a large quantity keeps them from ever holding a shipment back."""
 
@@ -509,10 +521,12 @@ class _Generator:
             "contacts": contacts,
             "items": items,
             "price_lists": [{"code": c, "description": d, "currency": "EUR", "vat_included": False}
-                            for c, d, _ in PRICE_LISTS],
+                            for c, d, _ in PRICE_LISTS] + [self.derived_list()],
             "price_versions": [{"price_list": pl, "version": v, "valid_from": f, "valid_to": t}
-                               for pl, _, _ in PRICE_LISTS for v, f, t, _ in PRICE_VERSIONS],
+                               for pl, _, _ in PRICE_LISTS for v, f, t, _ in PRICE_VERSIONS]
+                              + self.derived_versions(),
             "prices": prices,
+            "price_rules": self.price_rules(customer_rows, items, templates, lines),
             "templates": templates,
             "template_lines": lines,
             "closures": [{"date_from": a, "date_to": b, "description": d} for a, b, d in CLOSURES],
@@ -563,6 +577,37 @@ class _Generator:
                                  "limit_price": _euro(limit),
                                  "discount": Decimal(5) if pl == "HORECA" and i % 17 == 3 else None})
         return rows
+
+    def derived_list(self) -> dict:
+        code, description, _, _ = DERIVED_LIST
+        return {"code": code, "description": description, "currency": "EUR", "vat_included": False}
+
+    def derived_versions(self) -> list[dict]:
+        """One derived version per BASE version: no prices of their own, computed on reading."""
+        code, _, markup, step = DERIVED_LIST
+        return [{"price_list": code, "version": v, "valid_from": f, "valid_to": t, "base_list": "BASE",
+                 "base_version": v, "markup": markup, "rounding": step} for v, f, t, _ in PRICE_VERSIONS]
+
+    def price_rules(self, customers: list[dict], items: list[dict], templates: list[dict], lines: list[dict]
+                    ) -> list[dict]:
+        """One rule of each kind, above the limit prices by construction (no random draw, so the
+        other sheets stay as they were): coffee 8 % off for bars (a category rule, which the
+        demo's April shows), a special price for the first customer whose template orders the
+        first coffee, water derived from the base list for restaurants, milk 5 % off from 24 litres."""
+        coffee, milk = items[0]["code"], items[9]["code"]
+        first_coffee = next((r["template"] for r in lines if r["item"] == coffee), None)
+        owner = next((t for t in templates if t["code"] == first_coffee), None)
+        return [
+            {"code": "R001", "group": "BAR", "category": "CAFFE", "kind": PriceRuleKind.DISCOUNT,
+             "discount": Decimal(8), "valid_from": APRIL_1},
+            {"code": "R002", "customer": owner["customer"] if owner else customers[0]["code"], "item": coffee,
+             "kind": PriceRuleKind.SPECIAL, "price": Decimal("15.90"), "valid_from": APRIL_1,
+             "valid_to": date(2026, 12, 31)},
+            {"code": "R003", "group": "RISTORAZIONE", "category": "ACQUA", "kind": PriceRuleKind.DERIVED,
+             "base_list": "BASE", "base_price": PriceType.LIST, "markup": Decimal(-12), "rounding": Decimal("0.05")},
+            {"code": "R004", "item": milk, "kind": PriceRuleKind.DISCOUNT, "discount": Decimal(5),
+             "min_quantity": Decimal(24), "priority": 1},
+        ]
 
     def override(self, item: int, price_list: str) -> Decimal:
         """A line price at or above the limit price of every version: the highest standard price."""
@@ -629,6 +674,7 @@ class _Generator:
                 "delivery_terms": delivery[i],
                 "credit_limit": rng.choice(CREDIT_LIMITS) if rng.random() < 0.3 else None,
                 "sales_rep": SALES_REPS[i % len(SALES_REPS)],
+                "group": GROUPS.get(business[0].split()[0]),
                 "invoice_grouping": grouping[i],
             })
             row.update(self.e_invoicing(row["name"]))

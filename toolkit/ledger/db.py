@@ -337,6 +337,16 @@ def _sqlite_drop_not_null(conn: Connection, table: str, column: str) -> None:
 MIGRATIONS[8] = _confirmations_out_of_template
 
 
+def _add_price_rules(conn: Connection) -> None:
+    """An order line records the price rule that set its price (Regole prezzo); lines stored
+    before rules existed were priced by their list or their own price, so they stay NULL."""
+    if "price_rule" not in {c["name"] for c in inspect(conn).get_columns("order_lines")}:
+        conn.execute(text("ALTER TABLE order_lines ADD COLUMN price_rule VARCHAR(60)"))
+
+
+MIGRATIONS[9] = _add_price_rules
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
 
 from sqlalchemy import Connection, func, insert, select, update
 
@@ -69,7 +68,7 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
         for i, (d, status) in enumerate(zip(drafts, statuses))])
     lines = [dict(order_id=order_id, line_no=line.line_no, item=line.item, description=line.description,
                   unit=line.unit, quantity=line.quantity, unit_price=line.unit_price, amount=line.amount,
-                  vat_rate=line.vat_rate, vat_nature=line.vat_nature, note=line.note)
+                  vat_rate=line.vat_rate, vat_nature=line.vat_nature, note=line.note, price_rule=line.price_rule)
              for order_id, d in zip(ids, drafts) for line in d.lines]
     insert_rows(conn, schema.order_lines, lines)
     shown = [document_number(series, d.occurrence.year, numbers[i]) for i, d in enumerate(drafts)]
@@ -87,7 +86,7 @@ def record_generation(conn: Connection, day: date) -> None:
 
 
 _LINE_COLUMNS = (ol.item, ol.description, ol.unit, ol.quantity, ol.unit_price, ol.amount, ol.vat_rate, ol.vat_nature,
-                 ol.id, ol.line_no, ol.note)
+                 ol.id, ol.line_no, ol.note, ol.price_rule)
 """The columns an `OrderLine` is built from, in its fields' order."""
 
 
@@ -120,8 +119,7 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
                             .order_by(ol.order_id, ol.line_no))
         for row in rows:
             line_id = row.id
-            # SQLAlchemy types a row of more than nine columns as nine Any, then any number more
-            values = cast(tuple[Any, ...], (*row[1:], shipped.get(line_id, zero), invoiced.get(line_id, zero)))
+            values = (*row[1:-1], shipped.get(line_id, zero), invoiced.get(line_id, zero), row[-1])
             lines[row.order_id].append(OrderLine(*values))
     return [
         Order(h.id, document_number(h.series, h.year, h.number), h.template, h.occurrence, h.order_date, h.customer,
@@ -167,7 +165,7 @@ def insert_confirmation(conn: Connection, quotation: Order, day: date, series: s
     insert_rows(conn, schema.order_lines, [
         dict(order_id=order_id, line_no=line.line_no, item=line.item, description=line.description, unit=line.unit,
              quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,
-             vat_nature=line.vat_nature, note=line.note)
+             vat_nature=line.vat_nature, note=line.note, price_rule=line.price_rule)
         for line in quotation.lines])
     shown = document_number(series, day.year, number)
     log_events(conn, [event_row("confirmed", "order", order_id, shown, f"{quotation.number} {day.isoformat()}")])

@@ -23,7 +23,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 metadata = MetaData()
 
@@ -102,8 +102,12 @@ order_lines = Table(
     Column("vat_rate", Rate(), nullable=False),
     Column("vat_nature", String(10)),
     Column("note", Text),
+    Column("price_rule", String(60)),
     UniqueConstraint("order_id", "line_no", name="uq_order_line"),
 )
+"""`price_rule` is the code of the price rule (Regole prezzo) that set the line's unit price, None
+when the list or the template line's own price did; DDT and invoice lines show it through their
+order line."""
 
 deliveries = Table(
     "deliveries", metadata,

@@ -76,6 +76,10 @@ NOT_A_PERCENT = define(
     "not-a-percent", "error",
     it="«{value}» non è una percentuale fra 0 e 100: scrivi ad es. 22.",
     en="“{value}” is not a percentage between 0 and 100: write e.g. 22.")
+NOT_A_MARKUP = define(
+    "not-a-markup", "error",
+    it="«{value}» non è una variazione percentuale fra -99 e 1000: scrivi ad es. 10 per +10 % o -5 per -5 %.",
+    en="“{value}” is not a percentage change between -99 and 1000: write e.g. 10 for +10 % or -5 for -5 %.")
 BAD_EMAIL = define(
     "bad-email", "error",
     it="«{value}» non è un indirizzo e-mail: scrivi ad es. nome@dominio.it.",
@@ -212,6 +216,20 @@ def _percent(value: Any) -> Decimal:
     return number
 
 
+def _markup(value: Any) -> Decimal:
+    """A signed percentage: a derived price is its base price plus (or minus) this much."""
+    text = value.strip().rstrip("%").strip() if isinstance(value, str) else value
+    try:
+        number = to_decimal(text)
+    except NotANumber:
+        refuse(NOT_A_MARKUP, value=value)
+    if isinstance(value, float) and 0 < abs(number) < 1:
+        number = (number * 100).normalize()
+    if not -99 <= number <= 1000:
+        refuse(NOT_A_MARKUP, value=value)
+    return number
+
+
 def _date(value: Any) -> date:
     try:
         return to_date(value)
@@ -325,6 +343,8 @@ UnitPrice = Annotated[Decimal, Cell(Kind.MONEY, _bounded(PRICE), Decimal, limit=
 price, and a month of them, stay within what the ledger stores."""
 Percent = Annotated[Decimal, Cell(Kind.PERCENT, _percent, Decimal)]
 """0 to 100: `22`, `22%`, or a percent-formatted cell (0.22)."""
+Markup = Annotated[Decimal, Cell(Kind.PERCENT, _markup, Decimal)]
+"""A signed percentage, -99 to 1000: `10` adds 10 %, `-5` takes 5 % off; a percent-formatted cell too."""
 Day = Annotated[date, Cell(Kind.DATE, _date, date)]
 """A date cell, or text written `09/04/2026` (day first) or `2026-04-09`."""
 YesNo = Annotated[bool, Cell(Kind.BOOL, _yes_no, bool)]

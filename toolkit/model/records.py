@@ -42,6 +42,7 @@ from toolkit.basics.vocab import (
     InvoiceSchedule,
     InvoiceTerms,
     PaymentMethod,
+    PriceRuleKind,
     PriceType,
     ScheduleKind,
 )
@@ -53,6 +54,7 @@ from toolkit.model.cells import (
     DayMonth,
     Email,
     Integer,
+    Markup,
     Money,
     Percent,
     Quantity,
@@ -222,6 +224,8 @@ class Customer(Record):
     area: Code | None = column(
         "Zona", "Area", "Delivery area or route, used to pick the carrier", "NORD", default=None)
     price_list: Code = column("Listino", "Price list", "Default price list (listino)", "BASE", refers="price_lists")
+    group: Code | None = column(
+        "Gruppo", "Group", "Customer group, for price rules, volume discounts and commissions", "HORECA", default=None)
     payment_method: Choice[PaymentMethod] = column(
         "Modalità di pagamento", "Payment method", "How the customer pays", "Bonifico bancario")
     payment_terms: Text = column(
@@ -336,7 +340,26 @@ class PriceVersion(Record):
     valid_from: Day = column("Valido dal", "Valid from", "First day of validity", "01/01/2026")
     valid_to: Day | None = column(
         "Valido al", "Valid to", "Last day of validity (inclusive); empty = open", "30/06/2026", default=None)
+    base_list: Code | None = column(
+        "Listino base", "Base list",
+        "For a derived version: the price list its prices are computed from; empty = prices of its own", "BASE",
+        default=None, refers="price_lists")
+    base_version: Code | None = column(
+        "Versione base", "Base version", "For a derived version: the base list's version", "2026A", default=None)
+    markup: Markup | None = column(
+        "Ricarico %", "Markup %",
+        "For a derived version: percent added to each of the base version's three prices (negative: taken off)",
+        "10", default=None, aliases=("Percentuale", "Percent"))
+    rounding: UnitPrice | None = column(
+        "Arrotondamento", "Rounding step",
+        "For a derived version: each price is rounded half-up to a multiple of this step; empty = the cent",
+        "0.05", default=None, aliases=("Passo di arrotondamento",))
     source: InstanceOf[Source]
+
+    @property
+    def derived(self) -> bool:
+        """Whether its prices are computed from another list's version (Openbravo's base list)."""
+        return self.base_list is not None or self.base_version is not None
 
 
 @record
@@ -355,6 +378,64 @@ class Price(Record):
     discount: Percent | None = column(
         "Sconto %", "Discount %", "Discount in percent on the chosen price", "5", default=None)
     """Percentage off the chosen price (5 means 5 %)."""
+    source: InstanceOf[Source]
+
+
+@record
+class PriceRule(Record):
+    """A price rule (regola prezzo, the seed's "adeguamento di prezzo"): a special price, a discount
+    or a derived price for a customer or customer group, an item or item category, or both;
+    applied to every order line it matches, in its period, from its minimum quantity.
+    `toolkit.core.price_rules` says which rule wins when several match."""
+
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "price_rules", "Regole prezzo", "Price rules",
+        "Special prices, discounts and prices derived from a list, for a customer or customer group and an item "
+        "or item category (or only one side); the most specific rule matching an order line sets its price, "
+        "then the higher priority (docs/pricing.md). A template line's own price still wins.",
+        required=False)
+
+    code: Code = column("Codice", "Code", "Unique rule code, recorded on each order line it prices", "R001")
+    customer: Code | None = column(
+        "Cliente", "Customer", "The customer it applies to; empty = any (or the group's)", "C001", default=None,
+        refers="customers")
+    group: Code | None = column(
+        "Gruppo", "Group", "The customer group it applies to (Clienti › Gruppo), instead of a customer", "HORECA",
+        default=None, aliases=("Gruppo clienti", "Customer group"))
+    item: Code | None = column(
+        "Articolo", "Item", "The item it applies to; empty = any (or the category's)", "A001", default=None,
+        refers="items")
+    category: Code | None = column(
+        "Categoria", "Category", "The item category it applies to (Articoli › Categoria), instead of an item",
+        "CAFFE", default=None, aliases=("Categoria articoli", "Item category"))
+    kind: Choice[PriceRuleKind] = column(
+        "Tipo", "Kind", "Special price, discount on the list's price, or price derived from a list", "Sconto")
+    price: UnitPrice | None = column(
+        "Prezzo", "Price", "For a special price: the net unit price", "15.50", default=None)
+    discount: Percent | None = column(
+        "Sconto %", "Discount %", "For a discount: percent off the price the order's list gives", "8", default=None)
+    base_list: Code | None = column(
+        "Listino base", "Base list", "For a derived price: the list whose price it starts from; empty = the "
+        "order's list", "BASE", default=None, refers="price_lists")
+    base_price: Choice[PriceType] = column(
+        "Prezzo base", "Base price", "For a derived price: the base list's list price or standard price",
+        "Prezzo di listino", default=PriceType.LIST)
+    markup: Markup | None = column(
+        "Ricarico %", "Markup %", "For a derived price: percent added to the base price (negative: taken off)",
+        "-10", default=None, aliases=("Percentuale", "Percent"))
+    rounding: UnitPrice | None = column(
+        "Arrotondamento", "Rounding step",
+        "For a derived price: rounded half-up to a multiple of this step; empty = the cent", "0.05", default=None,
+        aliases=("Passo di arrotondamento",))
+    valid_from: Day | None = column(
+        "Valido dal", "Valid from", "First day of validity; empty = always", "01/04/2026", default=None)
+    valid_to: Day | None = column(
+        "Valido al", "Valid to", "Last day of validity (inclusive); empty = open", "30/06/2026", default=None)
+    min_quantity: Quantity | None = column(
+        "Quantità minima", "Minimum quantity", "Applies to lines of at least this quantity; empty = any", "10",
+        default=None, aliases=("Qtà minima", "Min qty"))
+    priority: Integer = column(
+        "Priorità", "Priority", "Between rules equally specific, the higher priority wins", "1", default=0)
     source: InstanceOf[Source]
 
 
@@ -516,6 +597,7 @@ class MasterData(BaseModel):
     price_lists: tuple[PriceList, ...]
     price_versions: tuple[PriceVersion, ...]
     prices: tuple[Price, ...]
+    price_rules: tuple[PriceRule, ...] = ()
     templates: tuple[Template, ...]
     template_lines: tuple[TemplateLine, ...]
     closures: tuple[Closure, ...] = ()

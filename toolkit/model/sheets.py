@@ -143,6 +143,7 @@ ITEMS = Sheet.of(records.Item)
 PRICE_LISTS = Sheet.of(records.PriceList)
 PRICE_VERSIONS = Sheet.of(records.PriceVersion)
 PRICES = Sheet.of(records.Price)
+PRICE_RULES = Sheet.of(records.PriceRule)
 TEMPLATES = Sheet.of(records.Template)
 TEMPLATE_LINES = Sheet.of(records.TemplateLine)
 CLOSURES = Sheet.of(records.Closure)
@@ -151,7 +152,7 @@ CARRIERS = Sheet.of(records.Carrier)
 STOCK = Sheet.of(records.StockLevel)
 
 SHEETS: tuple[Sheet, ...] = (
-    SETTINGS, CUSTOMERS, SHIP_TO, CONTACTS, ITEMS, PRICE_LISTS, PRICE_VERSIONS, PRICES,
+    SETTINGS, CUSTOMERS, SHIP_TO, CONTACTS, ITEMS, PRICE_LISTS, PRICE_VERSIONS, PRICES, PRICE_RULES,
     TEMPLATES, TEMPLATE_LINES, CLOSURES, EXCEPTIONS, CARRIERS, STOCK,
 )
 SETTING_HEADERS = (("Voce", "Setting"), ("Valore", "Value"))

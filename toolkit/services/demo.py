@@ -128,7 +128,7 @@ def _claim(ledger: Ledger) -> None:
             raise UnusableInput(FOREIGN_LEDGER(None, url=ledger.url))
 
 
-FOLDERS = ("ordini", "ddt", "fatture", "fatture-elettroniche")
+FOLDERS = ("ordini", "ddt", "fatture", "fatture-elettroniche", "listini")
 
 
 def sweep(out: Path) -> None:
@@ -188,6 +188,7 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
     schedule = payments.status(master, ledger, CLOSING_DAY, Show.ALL, out=out / "scadenzario.xlsx", lang=lang)
     tally.files += [schedule.file] if schedule.file is not None else []
     tally.files += demo_reports(master, ledger, out, lang)
+    tally.files += derived_lists(master, out, lang)
     return tally
 
 
@@ -207,6 +208,24 @@ def demo_reports(master: MasterData, ledger: Ledger, out: Path, lang: str) -> li
                    out / "report-vendite.xlsx", lang)
     aging = report(master, ledger, Request(Kind.AGING, MONTH[0], CLOSING_DAY), out / "report-scadenziario.xlsx", lang)
     return [p for p in (sales.file, aging.file) if p is not None]
+
+
+
+def derived_lists(master: MasterData, out: Path, lang: str) -> list[Path]:
+    """The prices of each price list derived from another (issue 17), as `toolkit prices` writes
+    them, on the month's last day: `listini/listino-LIST-DAY.xlsx`. The sample's price rules
+    need nothing here: the month's orders record which rule priced each line, and the order
+    documents and the panel show it."""
+    from toolkit.basics.files import inside, safe_name
+    from toolkit.services.prices import prices
+
+    derived = sorted({v.price_list for v in master.price_versions if v.derived})
+    written = []
+    for code in derived:
+        target = inside(out / "listini", f"listino-{safe_name(code)}-{MONTH[1]:%Y-%m-%d}.xlsx")
+        listing = prices(master, code, MONTH[1], out=target, lang=lang)
+        written += [listing.file] if listing.file is not None else []
+    return written
 
 
 def day_files(master: MasterData, ledger: Ledger, day: date, out: Path, lang: str, *, orders: bool,

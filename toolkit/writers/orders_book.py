@@ -1,7 +1,8 @@
 """Order documents and the control panel (the seed's "pannello di controllo").
 
 Order documents: one workbook per date, one printable A4 sheet per order, named by its number
-(a workbook per order would scatter a day's printing over dozens of files). The panel: one row
+(a workbook per order would scatter a day's printing over dozens of files). A line priced by a
+price rule says which after its description, and the panel's lines have a column for it. The panel: one row
 per order with its references, quantities still to ship and status, each linked to the
 order's lines in a second sheet, so it stays two sheets however many orders there are.
 """
@@ -39,7 +40,7 @@ ORDER_WIDTHS = (12, 42, 6, 16, 14, 14, 10)
 """Item, description, unit, quantity, unit price, amount, VAT; column D is wide enough for the
 "Tipo documento" label it also holds."""
 PANEL_WIDTHS = (16, 11, 11, 28, 12, 11, 12, 12, 14, 13)
-LINES_WIDTHS = (16, 12, 36, 6, 12, 12, 12, 14, 14, 12, 12)
+LINES_WIDTHS = (16, 12, 36, 6, 12, 12, 12, 14, 14, 13, 12, 12)
 
 define({
     "order.title": ("ORDINE CLIENTE", "SALES ORDER"),
@@ -56,6 +57,7 @@ define({
     "panel.reserved": ("Qtà prenotata", "Qty reserved"),
     "panel.available": ("Disponibile", "Available"),
     "panel.customer_name": ("Ragione sociale", "Customer name"),
+    "order.price_rule": ("Regola prezzo", "Price rule"),
 })
 
 TITLES = {DocumentType.QUOTATION: "order.title_quotation", DocumentType.PROPOSAL: "order.title_proposal"}
@@ -111,7 +113,8 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
             first = row
             for line in order.lines:
                 row += 1
-                description = line.description + (f" – {line.note}" if line.note else "")
+                description = line.description + (f" – {line.note}" if line.note else "") + (
+                    f" ({t('order.price_rule')} {line.price_rule})" if line.price_rule else "")
                 col = line_cells(sheet, row, 0, line, fmt, description=description)
                 fit_row(sheet, row, [(description, widths[1])])
                 text(sheet, row, col, line.amount, fmt.money)
@@ -150,7 +153,8 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
                  "panel.ordered", "panel.to_ship", "doc.amount", "doc.status"]
         headings(panel, 0, 0, [t(h) for h in heads], fmt, set_widths(panel, PANEL_WIDTHS))
         line_heads = ["doc.number", "doc.item", "doc.description", "doc.unit", "panel.ordered", "panel.shipped",
-                      "panel.to_ship", "doc.unit_price", "doc.amount", "panel.reserved", "panel.available"]
+                      "panel.to_ship", "doc.unit_price", "doc.amount", "order.price_rule", "panel.reserved",
+                      "panel.available"]
         headings(lines, 0, 0, [t(h) for h in line_heads], fmt, set_widths(lines, LINES_WIDTHS))
         line_row = 1
         for i, order in enumerate(orders, start=1):
@@ -174,10 +178,11 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
                 text(lines, line_row, 6, line.to_ship, fmt.quantity)
                 text(lines, line_row, 7, line.unit_price, fmt.price)
                 text(lines, line_row, 8, line.amount, fmt.money)
-                text(lines, line_row, 9, line.to_ship if holds(order) and line.to_ship > 0 else ZERO, fmt.quantity)
+                text(lines, line_row, 9, line.price_rule)
+                text(lines, line_row, 10, line.to_ship if holds(order) and line.to_ship > 0 else ZERO, fmt.quantity)
                 if stock is not None:
                     free = stock.get(line.item, ZERO) - reservations.ahead(line.item, order)
-                    text(lines, line_row, 10, max(free, ZERO), fmt.quantity)
+                    text(lines, line_row, 11, max(free, ZERO), fmt.quantity)
                 line_row += 1
         for sheet, count, width in ((panel, len(orders), len(heads)), (lines, line_row - 1, len(line_heads))):
             sheet.freeze_panes(1, 0)

@@ -78,7 +78,7 @@ def check(raw: RawWorkbook) -> Checked:
             customers=records["customers"], ship_to=records.get("ship_to", ()),
             contacts=records.get("contacts", ()), items=records["items"],
             price_lists=records["price_lists"], price_versions=records["price_versions"],
-            prices=records["prices"], templates=records["templates"],
+            prices=records["prices"], price_rules=records.get("price_rules", ()), templates=records["templates"],
             template_lines=records["template_lines"], closures=records.get("closures", ()),
             exceptions=records.get("exceptions", ()), carriers=records.get("carriers", ()),
             stock=records.get("stock"), layout=layout,

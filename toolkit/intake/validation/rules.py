@@ -18,6 +18,7 @@ from toolkit.core import payment_terms
 from toolkit.core.pricing import below_limit, price_book, template_price_list
 from toolkit.core.shipping import missing_stock
 from toolkit.intake.validation.layout import Layout
+from toolkit.intake.validation.pricing_rules import derived_versions, price_rules
 from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template
 
 Rule = Callable[[MasterData, Layout], Iterable[Problem]]
@@ -163,6 +164,7 @@ def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
         (master.price_lists, attrgetter("code"), "code"),
         (master.price_versions, attrgetter("price_list", "version"), "version"),
         (master.prices, attrgetter("price_list", "version", "item"), "item"),
+        (master.price_rules, attrgetter("code"), "code"),
         (master.templates, attrgetter("code"), "code"),
         (master.carriers, attrgetter("code"), "code"),
         (master.stock or (), attrgetter("item"), "item"),
@@ -207,7 +209,9 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
     yield from unknown(master.customers, ("price_list", lists, "price_lists"))
     yield from unknown(master.ship_to, ("customer", customers, "customers"))
     yield from unknown(master.contacts, ("customer", customers, "customers"))
-    yield from unknown(master.price_versions, ("price_list", lists, "price_lists"))
+    yield from unknown(master.price_versions, ("price_list", lists, "price_lists"), ("base_list", lists, "price_lists"))
+    yield from unknown(master.price_rules, ("customer", customers, "customers"), ("item", items, "items"),
+                       ("base_list", lists, "price_lists"))
     if set(map(attrgetter("price_list", "version"), master.prices)) <= versions and \
             set(map(attrgetter("price_list"), master.prices)) <= lists:
         yield from unknown(master.prices, ("item", items, "items"))
@@ -432,8 +436,8 @@ def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
-    settings, unique_codes, references, customers, items, periods, price_lists, price_versions, prices,
-    templates, template_lines, exceptions, stock,
+    settings, unique_codes, references, customers, items, periods, price_lists, price_versions, derived_versions,
+    prices, price_rules, templates, template_lines, exceptions, stock,
 )
 
 

@@ -1,0 +1,285 @@
+"""Price rules (Regole prezzo) and derived price-list versions: the worked examples of docs/pricing.md.
+
+The minimal workbook's customer C001 (group BAR) orders 12 × A001 (category CAFFE; BASE 2026A:
+list 20.00, standard 18.50, limit 16.00) on Thursday 9 April 2026 at its template's standard
+price; its other line, A002, has a price of its own (1.25), which no rule overrides.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import minimal
+import pytest
+from sqlalchemy import inspect, select, text
+
+from toolkit.basics.vocab import PriceRuleKind
+from toolkit.core.drafts import draft_orders
+from toolkit.core.plan import due_on
+from toolkit.core.price_rules import SPECIFICITY, find, index
+from toolkit.core.pricing import price_book
+from toolkit.intake.validation import check
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading
+from toolkit.model.records import PriceRule, Source
+
+DAY = date(2026, 4, 9)
+D = Decimal
+RULE_HEAD = ["Codice", "Cliente", "Gruppo", "Articolo", "Categoria", "Tipo", "Prezzo", "Sconto %", "Listino base",
+             "Prezzo base", "Ricarico %", "Arrotondamento", "Valido dal", "Valido al", "Quantità minima", "Priorità"]
+
+
+def rule_row(code: str, kind: str, *, customer=None, group=None, item=None, category=None, price=None, discount=None,
+             base_list=None, base_price=None, markup=None, rounding=None, valid_from=None, valid_to=None,
+             min_quantity=None, priority=None) -> list:
+    return [code, customer, group, item, category, kind, price, discount, base_list, base_price, markup, rounding,
+            valid_from, valid_to, min_quantity, priority]
+
+
+def sheets_with(*rules: list, versions: tuple[list, ...] = ()) -> dict:
+    """The minimal workbook with customer C001 in group BAR, A001 in category CAFFE, these rules,
+    and these extra price-list versions (with the derived-version columns)."""
+    sheets = minimal.sheets()
+    sheets["Clienti"][0].append("Gruppo")
+    sheets["Clienti"][1].append("BAR")
+    sheets["Clienti"][2].append(None)
+    sheets["Articoli"][0].append("Categoria")
+    for row, category in zip(sheets["Articoli"][1:], ("CAFFE", "LATTE", None)):
+        row.append(category)
+    sheets["Regole prezzo"] = [RULE_HEAD, *rules]
+    if versions:
+        sheets["Listini"].append(["INGROSSO", "Listino ingrosso"])
+        sheets["Versioni listino"][0] += ["Listino base", "Versione base", "Ricarico %", "Arrotondamento"]
+        for row in sheets["Versioni listino"][1:]:
+            row += [None, None, None, None]
+        sheets["Versioni listino"] += list(versions)
+    return sheets
+
+
+def checked(sheets: dict):
+    return check(minimal.workbook(sheets))
+
+
+def priced(sheets: dict, day: date = DAY):
+    result = checked(sheets)
+    assert result.master is not None, result.errors
+    dues, _ = due_on(result.master, day)
+    return draft_orders(result.master, [d for d in dues if d.template == "T001"])
+
+
+# --- one worked example per kind of rule -----------------------------------------------------
+
+EXAMPLES = [
+    pytest.param(rule_row("R1", "Prezzo speciale", customer="C001", item="A001", price=17),
+                 D("17.00"), D("204.00"), id="special-price"),
+    pytest.param(rule_row("R1", "Sconto", group="BAR", category="CAFFE", discount=8),
+                 D("17.02"), D("204.24"), id="discount"),
+    pytest.param(rule_row("R1", "Da listino", customer="C001", category="CAFFE", base_list="BASE",
+                          base_price="Prezzo di listino", markup=-8.3, rounding=0.05),
+                 D("18.35"), D("220.20"), id="derived-price"),
+]
+
+
+@pytest.mark.parametrize("rule, unit, amount", EXAMPLES)
+def test_a_rule_prices_the_line_it_matches_and_the_line_records_it(rule, unit, amount):
+    drafts, problems = priced(sheets_with(rule))
+    assert problems == []
+    [draft] = drafts
+    coffee, milk = draft.lines
+    assert (coffee.item, coffee.quantity, coffee.unit_price, coffee.amount, coffee.price_rule) == (
+        "A001", D(12), unit, amount, "R1")
+    assert (milk.unit_price, milk.price_rule) == (D("1.25"), None), "the line's own price wins over every rule"
+
+
+def test_without_rules_the_list_prices_the_line():
+    [draft], _ = priced(sheets_with())
+    assert (draft.lines[0].unit_price, draft.lines[0].price_rule) == (D("18.5"), None)
+
+
+# --- which rule wins --------------------------------------------------------------------------
+
+SHAPES = {
+    ("customer", "item"): dict(customer="C001", item="A001"),
+    ("customer", "category"): dict(customer="C001", category="CAFFE"),
+    ("group", "item"): dict(group="BAR", item="A001"),
+    ("group", "category"): dict(group="BAR", category="CAFFE"),
+    ("customer", None): dict(customer="C001"),
+    ("group", None): dict(group="BAR"),
+    (None, "item"): dict(item="A001"),
+    (None, "category"): dict(category="CAFFE"),
+    (None, None): dict(),
+}
+
+
+def made(code: str, row: int = 2, kind: PriceRuleKind = PriceRuleKind.SPECIAL, **fields) -> PriceRule:
+    return PriceRule(code=code, kind=kind, source=Source("price_rules", row), **fields)
+
+
+@pytest.mark.parametrize("rank", range(len(SPECIFICITY)), ids=lambda r: "+".join(map(str, SPECIFICITY[r])))
+def test_the_most_specific_matching_rule_wins(rank):
+    """With a rule of every shape down from `rank`, the one of rank `rank` prices the line."""
+    rules = [made(f"R{r}", price=D(r + 1), **SHAPES[SPECIFICITY[r]]) for r in range(rank, len(SPECIFICITY))]
+    candidates = index(rules).for_customer("C001", "BAR")
+    assert find(candidates, "A001", "CAFFE", DAY, D(12)).rule.code == f"R{rank}"
+
+
+def test_rules_for_other_customers_groups_items_and_categories_do_not_match():
+    rules = [made("X1", customer="C002"), made("X2", group="HOTEL"), made("X3", item="A002"),
+             made("X4", category="LATTE"), made("X5", customer="C001", item="A002")]
+    assert find(index(rules).for_customer("C001", "BAR"), "A001", "CAFFE", DAY, D(12)) is None
+
+
+@pytest.mark.parametrize("rules, quantity, day, expected", [
+    ([made("LOW", priority=0), made("HIGH", priority=5)], D(12), DAY, "HIGH"),
+    ([made("ANY"), made("FROM24", min_quantity=D(24))], D(12), DAY, "ANY"),
+    ([made("ANY"), made("FROM24", min_quantity=D(24))], D(24), DAY, "FROM24"),
+    ([made("ANY", valid_to=date(2026, 3, 31)), made("APRIL", valid_from=date(2026, 4, 1))], D(1), DAY, "APRIL"),
+    ([made("ANY", valid_from=date(2026, 5, 1))], D(1), DAY, None),
+    ([made("RETURN", min_quantity=D(5))], D(-6), DAY, "RETURN"),
+], ids=["priority", "below-minimum", "from-minimum", "period", "not-yet", "return-counts-its-size"])
+def test_priority_minimum_quantity_and_period(rules, quantity, day, expected):
+    for rule in rules:
+        object.__setattr__(rule, "item", "A001")
+    found = find(index(rules).for_customer("C001", "BAR"), "A001", "CAFFE", day, quantity)
+    assert (found.rule.code if found else None) == expected
+
+
+# --- the data check ---------------------------------------------------------------------------
+
+def codes_at(result) -> set[tuple[str, str | None, str]]:
+    return {(p.location.sheet, p.location.cell, p.code) for p in result.problems if p.location is not None}
+
+
+def test_a_tie_is_a_problem_naming_both_rows():
+    result = checked(sheets_with(rule_row("R1", "Sconto", group="BAR", category="CAFFE", discount=5),
+                                 rule_row("R2", "Sconto", group="BAR", category="CAFFE", discount=6,
+                                          valid_from=date(2026, 4, 1))))
+    [tie] = [p for p in result.problems if p.code == "price-rule-tie"]
+    assert (tie.location.sheet, tie.location.cell) == ("Regole prezzo", "A3")
+    assert dict(tie.params) == {"code": "R2", "row": 3, "other": "R1", "other_row": 2}
+
+
+def test_rules_apart_in_time_or_priority_are_no_tie():
+    result = checked(sheets_with(
+        rule_row("R1", "Sconto", group="BAR", category="CAFFE", discount=5, valid_to=date(2026, 3, 31)),
+        rule_row("R2", "Sconto", group="BAR", category="CAFFE", discount=6, valid_from=date(2026, 4, 1)),
+        rule_row("R3", "Sconto", group="BAR", category="CAFFE", discount=7, priority=1)))
+    assert result.errors == []
+
+
+@pytest.mark.parametrize("rule, cell, code", [
+    (rule_row("R1", "Prezzo speciale", customer="C001", item="A001", price=15), "G2", "price-rule-below-limit"),
+    (rule_row("R1", "Sconto", customer="C001", item="A001", discount=20), "H2", "price-rule-below-limit"),
+    (rule_row("R1", "Prezzo speciale", customer="C001", item="A001"), "G2", "price-rule-needs-value"),
+    (rule_row("R1", "Da listino", item="A001", rounding=0.05), "K2", "price-rule-needs-value"),
+    (rule_row("R1", "Sconto", customer="C001", group="BAR", discount=5), "C2", "price-rule-names-both"),
+    (rule_row("R1", "Sconto", item="A001", category="CAFFE", discount=5), "E2", "price-rule-names-both"),
+    (rule_row("R1", "Sconto", customer="C009", discount=5), "B2", "unknown-reference"),
+    (rule_row("R1", "Sconto", group="HOTEL", discount=5), "C2", "unknown-customer-group"),
+    (rule_row("R1", "Sconto", category="VINO", discount=5), "E2", "unknown-item-category"),
+    (rule_row("R1", "Sconto", discount=5, valid_from=date(2026, 5, 1), valid_to=date(2026, 4, 1)), "N2",
+     "ends-before-start"),
+    (rule_row("R1", "Sconto", discount=5, priority="alta"), "P2", "not-a-number"),
+    (rule_row("R1", "Da listino", markup=-120), "K2", "not-a-markup"),
+], ids=["special-below-limit", "discount-below-limit", "special-without-price", "derived-without-markup",
+        "customer-and-group", "item-and-category", "unknown-customer", "unknown-group", "unknown-category",
+        "ends-before-start", "priority-not-a-number", "markup-out-of-range"])
+def test_the_data_check_finds_the_cell(rule, cell, code):
+    assert ("Regole prezzo", cell, code) in codes_at(checked(sheets_with(rule)))
+
+
+def test_a_category_rule_below_the_limit_stops_the_order_at_pricing_naming_the_rule():
+    drafts, problems = priced(sheets_with(rule_row("R1", "Sconto", group="BAR", category="CAFFE", discount=20)))
+    assert drafts == []
+    [problem] = problems
+    assert (problem.code, problem.location.sheet, problem.location.cell) == (
+        "price-rule-below-limit-on-date", "Regole prezzo", "A2")
+    assert (dict(problem.params)["rule"], dict(problem.params)["price"]) == ("R1", D("14.8"))
+
+
+def test_a_derived_rule_whose_base_list_has_no_price_stops_the_order():
+    sheets = sheets_with(rule_row("R1", "Da listino", customer="C001", item="A001", base_list="INGROSSO", markup=5),
+                         versions=(["INGROSSO", "V1", date(2026, 5, 1), None, "BASE", "2026A", -10, 0.05],))
+    drafts, problems = priced(sheets)
+    assert [p.code for p in problems] == ["price-rule-no-base-price"]
+
+
+# --- derived price-list versions --------------------------------------------------------------
+
+def test_a_derived_version_is_its_base_marked_up_and_rounded():
+    """INGROSSO 2026A = BASE 2026A −10 %, to 0.05: A001 20.00 / 18.50 / 16.00 → 18.00 / 16.65 / 14.40;
+    A002 1.50 / 1.20 / 1.00 → 1.35 / 1.10 (1.08 rounded) / 0.90."""
+    sheets = sheets_with(versions=(["INGROSSO", "2026A", date(2026, 1, 1), None, "BASE", "2026A", -10, 0.05],))
+    result = checked(sheets)
+    assert result.errors == []
+    book = price_book(result.master)
+    shown = {item: (p.list_price, p.standard_price, p.limit_price)
+             for item in ("A001", "A002") if (p := book.price_on("INGROSSO", item, DAY))}
+    assert shown == {"A001": (D("18.00"), D("16.65"), D("14.40")), "A002": (D("1.35"), D("1.10"), D("0.90"))}
+
+
+def test_a_price_row_of_the_derived_version_wins_over_the_derivation():
+    sheets = sheets_with(versions=(["INGROSSO", "2026A", date(2026, 1, 1), None, "BASE", "2026A", -10, 0.05],))
+    sheets["Prezzi"].append(["INGROSSO", "2026A", "A001", 19, 17, 16])
+    book = price_book(checked(sheets).master)
+    assert book.price_on("INGROSSO", "A001", DAY).standard_price == 17
+    assert book.price_on("INGROSSO", "A002", DAY).standard_price == D("1.10")
+
+
+@pytest.mark.parametrize("versions, cell, code", [
+    ((["INGROSSO", "2026A", date(2026, 1, 1), None, "BASE", "2099", 5, None],), "F4", "derived-version-no-base"),
+    ((["INGROSSO", "2026A", date(2026, 1, 1), None, None, "2026A", 5, None],), "E4", "derived-version-no-base"),
+    ((["INGROSSO", "2026A", date(2026, 1, 1), date(2026, 6, 30), "INGROSSO", "2026B", 5, None],
+      ["INGROSSO", "2026B", date(2026, 7, 1), None, "INGROSSO", "2026A", 5, None]), "F4", "derived-version-cycle"),
+], ids=["missing-version", "missing-list", "cycle"])
+def test_a_derived_version_without_a_base_is_a_problem_at_its_cell(versions, cell, code):
+    assert ("Versioni listino", cell, code) in codes_at(checked(sheets_with(versions=versions)))
+
+
+# --- the ledger -------------------------------------------------------------------------------
+
+def test_an_order_line_stores_the_rule_that_priced_it(tmp_path):
+    from toolkit.ledger.orders import load_orders
+    from toolkit.services.orders import create
+
+    master = checked(sheets_with(rule_row("R1", "Sconto", group="BAR", category="CAFFE", discount=8))).master
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    create(master, ledger, DAY, with_catch_up=False)
+    with reading(ledger) as conn:
+        [order] = load_orders(conn)
+    assert [(line.item, line.unit_price, line.price_rule) for line in order.lines] == [
+        ("A001", D("17.02"), "R1"), ("A002", D("1.25"), None)]
+    ledger.engine.dispose()
+
+
+def test_a_version_8_ledger_gains_the_price_rule_column(tmp_path, minimal_master):
+    from older_ledgers import older_ledger
+
+    url = older_ledger(tmp_path, minimal_master, 8, "ALTER TABLE order_lines DROP COLUMN price_rule")
+    upgraded = open_ledger(url)
+    with reading(upgraded) as conn:
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
+        assert "price_rule" in {c["name"] for c in inspect(conn).get_columns("order_lines")}
+        assert conn.execute(text("SELECT count(*), count(price_rule) FROM order_lines")).one()[1] == 0
+    upgraded.engine.dispose()
+
+
+# --- toolkit prices ---------------------------------------------------------------------------
+
+def test_prices_lists_a_derived_version_and_writes_it(tmp_path):
+    import openpyxl
+
+    from toolkit.services.prices import prices
+
+    sheets = sheets_with(versions=(["INGROSSO", "2026A", date(2026, 1, 1), None, "BASE", "2026A", -10, 0.05],))
+    master = checked(sheets).master
+    listing = prices(master, "INGROSSO", DAY, out=tmp_path / "listino.xlsx")
+    assert [(x.price.item, x.price.standard_price, x.derived) for x in listing.prices] == [
+        ("A001", D("16.65"), True), ("A002", D("1.10"), True), ("A003", D("9.00"), True)]
+    sheet = openpyxl.load_workbook(listing.file).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert "BASE 2026A -10 % (0.05)" in values and 16.65 in values
+    assert sheet.page_setup.paperSize == 9
+    assert [p.code for p in prices(master, "NOPE", DAY).problems] == ["unknown-price-list"]
+    assert [p.code for p in prices(master, "INGROSSO", date(2025, 1, 1)).problems] == ["no-price-version-on-date"]

@@ -1,0 +1,178 @@
+"""The data check of price rules (Regole prezzo) and derived price-list versions.
+
+A rule must say one thing clearly: a customer or a group, an item or a category, the value its
+kind needs, a period that ends after it starts; two rules that could price the same line
+equally must not exist (a tie names both rows); a rule giving an item a price below its limit
+price is found here whenever the rule names the item — a category rule's prices depend on the
+items ordered, and are checked as each order line is priced. A derived version must name an
+existing base version, and a chain of derivations must not come back to where it started.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import PriceType, label
+from toolkit.core.price_rules import NEEDS, indexed, rule_price, ties
+from toolkit.core.pricing import CYCLE, PriceBook, derive, price_book, unit_price
+from toolkit.intake.validation.layout import Layout
+from toolkit.model.records import MasterData, PriceRule, Record
+
+RULE_NAMES_BOTH = define(
+    "price-rule-names-both", "error",
+    it="La regola {code} indica sia {it_a} sia {it_b}: una regola vale per l'uno o per l'altro, lascia vuota una "
+       "delle due celle (o scrivi due regole).",
+    en="Rule {code} names both {en_a} and {en_b}: a rule is for one or the other, leave one of the cells empty "
+       "(or write two rules).")
+RULE_INCOMPLETE = define(
+    "price-rule-needs-value", "error",
+    it="La regola {code} è di tipo «{kind}» e richiede «{it}»: compila la cella.",
+    en="Rule {code} is of kind “{kind}” and needs “{en}”: fill in the cell.")
+RULE_TIE = define(
+    "price-rule-tie", "error",
+    it="Le regole {code} (riga {row}) e {other} (riga {other_row}) valgono per gli stessi clienti e articoli negli "
+       "stessi giorni, con la stessa priorità e quantità minima: non si sa quale applicare. Cambia la priorità di "
+       "una delle due o fai finire una prima che inizi l'altra.",
+    en="Rules {code} (row {row}) and {other} (row {other_row}) apply to the same customers and items on the same "
+       "days, with the same priority and minimum quantity: nothing says which applies. Change one's priority or "
+       "end one before the other starts.")
+RULE_BELOW_LIMIT = define(
+    "price-rule-below-limit", "error",
+    it="La regola {code} dà all'articolo {item} il prezzo {price}, sotto il prezzo limite {limit} del listino "
+       "{price_list} versione {version}: correggi la regola o il limite.",
+    en="Rule {code} gives item {item} the price {price}, below the limit price {limit} of price list {price_list} "
+       "version {version}: correct the rule or the limit.")
+UNKNOWN_GROUP = define(
+    "unknown-customer-group", "warning",
+    it="Nessun cliente è nel gruppo «{code}»: la regola non si applicherà finché un cliente non avrà questo gruppo "
+       "(Clienti › Gruppo).",
+    en="No customer is in group “{code}”: the rule will not apply until a customer has this group "
+       "(Customers › Group).")
+UNKNOWN_CATEGORY = define(
+    "unknown-item-category", "warning",
+    it="Nessun articolo è nella categoria «{code}»: la regola non si applicherà finché un articolo non avrà questa "
+       "categoria (Articoli › Categoria).",
+    en="No item is in category “{code}”: the rule will not apply until an item has this category "
+       "(Items › Category).")
+DERIVED_WITHOUT_BASE = define(
+    "derived-version-no-base", "error",
+    it="La versione {version} del listino {price_list} deriva da «{base_list} {base_version}», che non esiste: "
+       "indica in «Listino base» e «Versione base» una versione del foglio Versioni listino.",
+    en="Version {version} of price list {price_list} derives from “{base_list} {base_version}”, which does not "
+       "exist: give in “Base list” and “Base version” a version of the Price list versions sheet.")
+DERIVED_CYCLE = define(
+    "derived-version-cycle", "error",
+    it="La versione {version} del listino {price_list} deriva, attraverso altre versioni, da sé stessa: una delle "
+       "versioni della catena deve avere prezzi propri.",
+    en="Version {version} of price list {price_list} derives, through other versions, from itself: one version of "
+       "the chain must have prices of its own.")
+
+_BOTH = (("customer", "group", ("il cliente", "the customer"), ("il gruppo", "the group")),
+         ("item", "category", ("l'articolo", "the item"), ("la categoria", "the category")))
+
+
+def _at(layout: Layout, record: Record, field: str):
+    return layout.locate(record.source.sheet, record.source.row, field)  # type: ignore[attr-defined]
+
+
+def price_rules(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    from toolkit.model.sheets import PRICE_RULES
+
+    groups = {c.group for c in master.customers}
+    categories = {i.category for i in master.items}
+    for rule in master.price_rules:
+        for a, b, (it_a, en_a), (it_b, en_b) in _BOTH:
+            if getattr(rule, a) and getattr(rule, b):
+                yield RULE_NAMES_BOTH(_at(layout, rule, b), code=rule.code, it_a=it_a, it_b=it_b, en_a=en_a, en_b=en_b)
+        needed = NEEDS[rule.kind]
+        if getattr(rule, needed) is None:
+            column = PRICE_RULES.column(needed)
+            yield RULE_INCOMPLETE(_at(layout, rule, needed), code=rule.code, kind=label(rule.kind), it=column.it,
+                                  en=column.en)
+        if rule.price is not None and rule.price < 0:
+            from toolkit.intake.validation.rules import NEGATIVE_AMOUNT
+
+            yield NEGATIVE_AMOUNT(_at(layout, rule, "price"), value=rule.price)
+        if rule.valid_from and rule.valid_to and rule.valid_to < rule.valid_from:
+            from toolkit.intake.validation.rules import ENDS_BEFORE_START
+
+            yield ENDS_BEFORE_START(_at(layout, rule, "valid_to"), start=rule.valid_from, end=rule.valid_to)
+        if rule.group and not rule.customer and rule.group not in groups:
+            yield UNKNOWN_GROUP(_at(layout, rule, "group"), code=rule.group)
+        if rule.category and not rule.item and rule.category not in categories:
+            yield UNKNOWN_CATEGORY(_at(layout, rule, "category"), code=rule.category)
+    for first, second in ties(master.price_rules):
+        yield RULE_TIE(_at(layout, second, "code"), code=second.code, row=second.source.row, other=first.code,
+                       other_row=first.source.row)
+    yield from _below_limit(master, layout)
+
+
+def _below_limit(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    """Each rule naming an item, against the limit price of that item in every version, of the
+    lists its customers are priced by, valid in the rule's period (a discount on the standard
+    price, the lower of the two a template may choose)."""
+    named = [r for r in master.price_rules if r.item and getattr(r, NEEDS[r.kind]) is not None]
+    if not named:
+        return
+    book = price_book(master)
+    lists_of: dict[str | None, set[str]] = defaultdict(set)
+    customers = {c.code: c for c in master.customers}
+    for c in master.customers:
+        lists_of[c.code].add(c.price_list)
+        lists_of["group:" + c.group if c.group else None].add(c.price_list)
+    for t in master.templates:
+        owner = customers.get(t.customer)
+        if t.price_list and owner is not None:
+            lists_of[owner.code].add(t.price_list)
+            if owner.group:
+                lists_of["group:" + owner.group].add(t.price_list)
+    every = set(book.versions)
+    for rule in named:
+        lists = lists_of.get(rule.customer) if rule.customer else \
+            lists_of.get("group:" + rule.group) if rule.group else every
+        for found in _lowest(rule, lists or set(), book):
+            yield RULE_BELOW_LIMIT(_at(layout, rule, NEEDS[rule.kind]), code=rule.code, item=rule.item, **found)
+
+
+def _lowest(rule: PriceRule, lists: set[str], book: PriceBook) -> Iterator[dict]:
+    """The first version of each list in which the rule's price is below the item's limit."""
+    assert rule.item is not None
+    for price_list in sorted(lists):
+        for version in book.versions.get(price_list, ()):
+            if not _overlaps(rule, version.valid_from, version.valid_to):
+                continue
+            price = book.prices.get((price_list, version.version, rule.item))
+            if price is None or price.limit_price is None:
+                continue
+            day = max(version.valid_from, rule.valid_from or version.valid_from)
+            ruled = rule_price(indexed(rule), unit_price(price, PriceType.STANDARD), book, price, day)
+            if ruled is not None and ruled < price.limit_price:
+                yield dict(price=ruled.quantize(Decimal("0.000001")).normalize(), limit=price.limit_price,
+                           price_list=price_list, version=version.version)
+                break
+
+
+def _overlaps(rule: PriceRule, start: date, end: date | None) -> bool:
+    return (rule.valid_from or date.min) <= (end or date.max) and start <= (rule.valid_to or date.max)
+
+
+def derived_versions(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    if not any(v.derived for v in master.price_versions):
+        return
+    explicit = {(p.price_list, p.version, p.item): p for p in master.prices}
+    _, broken = derive(master.price_versions, explicit)
+    for v in master.price_versions:
+        why = broken.get((v.price_list, v.version))
+        if why is None:
+            continue
+        field = "base_list" if not v.base_list else "base_version"
+        if why == CYCLE:
+            yield DERIVED_CYCLE(_at(layout, v, field), version=v.version, price_list=v.price_list)
+        else:
+            yield DERIVED_WITHOUT_BASE(_at(layout, v, field), version=v.version, price_list=v.price_list,
+                                       base_list=v.base_list or "—", base_version=v.base_version or "—")
+
