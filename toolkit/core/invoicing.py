@@ -181,6 +181,18 @@ class Instalment:
 
 
 @dataclass(frozen=True, slots=True)
+class CitedInvoice:
+    """An invoice a credit note reduces (DatiFattureCollegate), as the ledger records it: a
+    volume discount's credit note cites each invoice its discount was counted on, with the base
+    taken from it."""
+
+    id: int
+    number: str
+    day: date
+    base: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Invoice:
     """A sales invoice (fattura) or credit note (nota di credito).
 
@@ -205,6 +217,8 @@ class Invoice:
     number: str | None = None
     status: InvoiceStatus | None = None
     run_id: str | None = None
+    cites: tuple[CitedInvoice, ...] = ()
+    """The invoices a credit note reduces, when the ledger records them (volume discounts)."""
 
     @property
     def deliveries(self) -> tuple[DeliveryRef, ...]:

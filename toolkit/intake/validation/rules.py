@@ -18,6 +18,7 @@ from toolkit.core import payment_terms
 from toolkit.core.pricing import below_limit, price_book, template_price_list
 from toolkit.core.shipping import missing_stock
 from toolkit.intake.validation.layout import Layout
+from toolkit.intake.validation.rebates import discounts_and_commissions
 from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template
 
 Rule = Callable[[MasterData, Layout], Iterable[Problem]]
@@ -433,7 +434,7 @@ def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
 
 RULES: tuple[Rule, ...] = (
     settings, unique_codes, references, customers, items, periods, price_lists, price_versions, prices,
-    templates, template_lines, exceptions, stock,
+    templates, template_lines, exceptions, stock, discounts_and_commissions,
 )
 
 
