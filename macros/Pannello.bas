@@ -96,3 +96,13 @@ End Sub
 Public Sub ShowCalendar()
     RunPython "import toolkit.excel as x; x.calendar()"
 End Sub
+
+' Provvigioni
+Public Sub Commissions()
+    RunPython "import toolkit.excel as x; x.commissions()"
+End Sub
+
+' Liquida sconti volume
+Public Sub SettleVolumeDiscounts()
+    RunPython "import toolkit.excel as x; x.settle_volume_discounts()"
+End Sub

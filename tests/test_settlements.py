@@ -131,7 +131,8 @@ def test_credit_notes_keep_numbers_in_date_order(ledger, sample_master):
 def test_credit_notes_reach_the_e_invoices_and_the_reprint(ledger, sample_master, tmp_path):
     from fatturapa_reading import schema_errors
 
-    from toolkit.services.printing import Selection, select as choose, write_and_mark
+    from toolkit.services.printing import Selection, write_and_mark
+    from toolkit.services.printing import select as choose
 
     done = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY)
     note = done.credit_notes[0]

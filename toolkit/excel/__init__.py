@@ -11,6 +11,7 @@ from toolkit.excel.buttons import (
     calendar,
     change_order_status,
     check_data,
+    commissions,
     complete_list,
     control_panel,
     create_orders,
@@ -23,6 +24,7 @@ from toolkit.excel.buttons import (
     production_list,
     record_payment,
     reprint_delivery_notes,
+    settle_volume_discounts,
     ship,
     ship_forced,
     undo_run,
@@ -32,5 +34,5 @@ __all__ = [
     "BUTTONS", "Button", "calendar", "change_order_status", "check_data", "complete_list", "control_panel",
     "create_orders", "distribution_list", "einvoices", "finalize_run", "month_end_invoicing",
     "payment_status", "preview_orders", "production_list", "record_payment", "reprint_delivery_notes", "ship",
-    "ship_forced", "undo_run",
+    "ship_forced", "undo_run", "commissions", "settle_volume_discounts",
 ]

@@ -53,8 +53,12 @@ STATUS = Field("NuovoStato", "B9", "Nuovo stato", "«Cambia stato ordine»: solo
 RUN = Field("Emissione", "B10", "Emissione fatture",
             "«Rendi definitiva» / «Annulla emissione»: la sigla, scritta qui dalla fatturazione.", "text")
 
-FIELDS: tuple[Field, ...] = (ORDER_DATE, INVOICE, PAID_ON, AMOUNT_PAID, METHOD, ORDER, STATUS, RUN)
-"""In the order of the panel's rows, from B3 down."""
+PERIOD_FROM = Field("PeriodoDal", "B14", "Dal", "Il primo giorno del periodo (provvigioni, report).", "date")
+PERIOD_TO = Field("PeriodoAl", "B15", "Al", "L'ultimo giorno del periodo (provvigioni, report).", "date")
+
+FIELDS: tuple[Field, ...] = (ORDER_DATE, INVOICE, PAID_ON, AMOUNT_PAID, METHOD, ORDER, STATUS, RUN,
+                             PERIOD_FROM, PERIOD_TO)
+"""In the order of the panel's rows, from B3 down; a row no field takes stays empty."""
 
 MISSING = define(
     "panel-missing-value", "error",

@@ -26,7 +26,8 @@ from toolkit.excel.inputs import FIELDS, Field
 DATE_CELL = (2, 1)
 """B3, zero-based: the date the order buttons work on."""
 CONFIG_SHEET = "xlwings.conf"
-FIRST_BUTTON_ROW = DATE_CELL[0] + len(FIELDS) + 1
+FIRST_BUTTON_ROW = max(int(field.cell[1:]) for field in FIELDS) + 1
+"""Zero-based: one empty row below the last input cell."""
 BUTTON_WIDTH, BUTTON_HEIGHT, BUTTON_ROW_HEIGHT = 230, 30, 27.0
 
 VENV = "ordini-ricorrenti"
@@ -70,8 +71,9 @@ def add_panel(workbook: xlsxwriter.Workbook, xlwings_version: str) -> Worksheet:
                                      "valign": "vcenter"}),
         "list": workbook.add_format({"border": 1, "bg_color": "#FFF2CC", "align": "center", "valign": "vcenter"}),
     }
-    for row, field in enumerate(FIELDS, start=DATE_CELL[0]):
-        assert field.cell == f"B{row + 1}", field
+    for field in FIELDS:
+        row = int(field.cell[1:]) - 1
+        assert field.cell == f"B{row + 1}" and row >= DATE_CELL[0], field
         sheet.set_row(row, 22)
         sheet.write_string(row, 0, field.label, label)
         sheet.write_blank(row, 1, None, formats[field.kind])
