@@ -54,6 +54,10 @@ TARGETS = (
      lambda s: (_ratio(s.get("write_outputs"), s.get("xlsxwriter_floor")), "×"), lambda x: x <= 1.5),
     ("einvoice_vs_floor", "a month's e-invoices written and checked ≤ 20 × calamine floor",
      lambda s: (_ratio(s.get("einvoice"), s.get("calamine_floor")), "×"), lambda x: x <= 20),
+    ("discounts_quarter", "a quarter's volume-discount settlement < 10 s",
+     lambda s: (s.get("discounts_quarter", {}).get("median_s"), "s"), lambda x: x < 10),
+    ("commissions_month", "a month's commission statements < 10 s",
+     lambda s: (s.get("commissions_month", {}).get("median_s"), "s"), lambda x: x < 10),
 )
 
 
