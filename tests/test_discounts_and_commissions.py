@@ -201,3 +201,58 @@ def test_the_most_specific_rule_pays():
                          id_=1)]
     [s] = statements(rules(rows), agents_of([shop], ()), {"C001": shop}, ITEMS, invoices, {}, *MARCH_TO_APRIL)
     assert sorted((r.rule, r.commission) for r in s.rows) == [("A001", D("4.00")), ("HORECA", D("6.00"))]
+
+
+# ---- the sheets in the data check
+
+
+def _checked(extra: dict):
+    import minimal
+
+    from toolkit.intake.validation import check
+
+    sheets = minimal.sheets()
+    sheets.update(extra)
+    return check(minimal.workbook(sheets))
+
+
+def test_the_sheets_are_read_into_the_master_data():
+    result = _checked({
+        "Sconti volume": [["Codice", "Gruppo", "Categoria", "Periodo", "Base", "Modalità", "Da", "Sconto %"],
+                          ["SV1", "HORECA", "CAFFE", "Trimestre", "Quantità", "A scaglioni", 0, 1],
+                          ["SV1", "HORECA", "CAFFE", "Trimestre", "Quantità", "A scaglioni", 100, "2,5"]],
+        "Provvigioni": [["Codice", "Agente", "Articolo", "Base", "Da", "Provvigione %"],
+                        ["PV1", "Marco Bianchi", "A001", "Incassato", 0, 5]],
+        "Agenti clienti": [["Cliente", "Agente", "Quota %"], ["C001", "Marco Bianchi", 100]],
+    })
+    assert result.errors == [] and result.master is not None
+    [first, second] = result.master.volume_discounts
+    assert (first.period, first.basis, first.mode, second.percent) == (
+        DiscountPeriod.QUARTER, BracketBasis.QUANTITY, BracketMode.SCALED, D("2.5"))
+    [rule] = result.master.commissions
+    assert (rule.agent, rule.item, rule.base) == ("Marco Bianchi", "A001", CommissionBase.COLLECTED)
+    assert result.master.customer_agents[0].share == D(100)
+
+
+def test_every_mistake_in_the_sheets_is_a_problem_at_its_cell():
+    result = _checked({
+        "Sconti volume": [["Codice", "Cliente", "Periodo", "Modalità", "Da", "Sconto %"],
+                          ["SV1", "C001", "Mese", "Sul totale", 0, 2],
+                          ["SV1", "C001", "Trimestre", "Sul totale", 0, 3],
+                          ["SV2", "C999", "Anno", "Sul totale", -5, 1],
+                          ["SV3", None, "Mese", "Sul totale", 0, 150]],
+        "Provvigioni": [["Codice", "Articolo", "Base", "Da", "Provvigione %"],
+                        ["PV1", "A999", "Fatturato", 0, 5]],
+        "Agenti clienti": [["Cliente", "Agente", "Quota %"], ["C001", "Marco Bianchi", 60],
+                           ["C001", "Laura Colombo", 30]],
+    })
+    found = {(p.location.sheet, p.location.cell, p.code) for p in result.problems}
+    assert {
+        ("Sconti volume", "C3", "bracket-terms-differ"),
+        ("Sconti volume", "E3", "duplicate-bracket"),
+        ("Sconti volume", "F5", "not-a-percent"),
+        ("Sconti volume", "B4", "unknown-reference"),
+        ("Sconti volume", "E4", "negative-threshold"),
+        ("Provvigioni", "B2", "unknown-reference"),
+        ("Agenti clienti", "C2", "agent-shares-not-100"),
+    } <= found, found
