@@ -256,3 +256,19 @@ def test_every_mistake_in_the_sheets_is_a_problem_at_its_cell():
         ("Provvigioni", "B2", "unknown-reference"),
         ("Agenti clienti", "C2", "agent-shares-not-100"),
     } <= found, found
+
+
+def test_a_volume_discount_takes_back_its_share_of_commission_and_the_stamp_duty_earns_none():
+    from toolkit.core import stamp_duty
+
+    shop = replace(customer("C001"), sales_rep="Marco Bianchi")
+    stamp = InvoiceLine("", stamp_duty.CHARGE_DESCRIPTION, "", D(1), D(2), D(2), D(0), "N1", 2, None, None, None, "")
+    rebate = InvoiceLine("", "Sconto volume SV1 2026-04 su fatture FT-2026-00001", "", D(-1), D(100), D(-100), D(22),
+                         None, 1, None, None, None, "")
+    invoices = [_invoice("FT-2026-00001", date(2026, 4, 3), "C001", _line(1, "A001", "100", "10"), stamp, id_=1),
+                _invoice("NC-2026-00002", date(2026, 4, 30), "C001", rebate, id_=2, kind=InvoiceKind.CREDIT_NOTE)]
+    rows = [*_commission_rows("STD", (Bracket(D(0), D(5)),)),
+            *_commission_rows("COFFEE", (Bracket(D(0), D(8)),), category="CAFFE")]
+    [s] = statements(rules(rows), agents_of([shop], ()), {"C001": shop}, ITEMS, invoices, {}, *MARCH_TO_APRIL)
+    assert [(r.invoice.number, r.rule, r.base, r.commission) for r in s.rows] == [
+        ("FT-2026-00001", "COFFEE", D("1000.00"), D("80.00")), ("NC-2026-00002", "STD", D("-100.00"), D("-5.00"))]

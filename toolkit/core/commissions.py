@@ -3,9 +3,11 @@
 Who earns: each customer's agents and their shares (*Agenti clienti*), or the customer's own
 *Agente* column at 100 %. What rule pays: the rows of *Provvigioni* sharing a code are one rule
 — an agent or everyone, criteria by customer, group, item or category, a base, rate brackets —
-and each goods line of an invoice goes, for each of its customer's agents, to the most specific
-rule that fits it (customer, then item, then group, then category, then agent named; then the
-sheet's order). A line no rule fits earns nothing.
+and each line of an invoice goes, for each of its customer's agents, to the most specific rule
+that fits it (customer, then item, then group, then category, then agent named; then the
+sheet's order). A line no rule fits earns nothing. The stamp duty charged to the customer is
+not a sale and earns nothing; a volume discount's credit-note line has no item, so it counts
+under the rules that name no item and no category, and takes its share of commission back.
 
 The base is what the rule says:
 
@@ -16,9 +18,10 @@ The base is what the rule says:
 
 Credit notes count negative, so their commissions are negative. The rate is the bracket the
 agent's whole base for the rule reaches in the period, on the whole base (`BracketMode.WHOLE`),
-so that each invoice's commission is its base × the rate: one row per agent, invoice and rule,
-`commission = ROUND(base × rate / 100, 2)`, and the statement's total is the sum of its rows,
-which is what the statement workbook's live formulas recompute.
+so that each invoice's commission is its base × the rate (a base below zero, returns beyond
+sales, is at the bracket that starts at 0, so the commission comes back); one row per agent,
+invoice and rule, `commission = ROUND(base × rate / 100, 2)`, and the statement's total is the
+sum of its rows, which is what the statement workbook's live formulas recompute.
 """
 
 from __future__ import annotations
@@ -33,7 +36,6 @@ from toolkit.basics.money import cents
 from toolkit.basics.vocab import CommissionBase
 from toolkit.core.brackets import Bracket, reached
 from toolkit.core.invoicing import Invoice, InvoiceKind
-from toolkit.core.volume_discounts import is_goods
 from toolkit.model.records import Commission, Customer, CustomerAgent, Item
 
 ZERO = Decimal(0)
@@ -140,7 +142,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         if invoice.kind is InvoiceKind.INVOICE and invoice.total:
             fraction = collected.get(invoice.id, ZERO) / invoice.total
         for line in invoice.lines:
-            if not is_goods(line):
+            if line.charged_stamp_duty:
                 continue
             item = items.get(line.item)
             category = item.category if item is not None else None
@@ -171,7 +173,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
     per_rule: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for (agent, _, code), base in bases.items():
         per_rule[(agent, code)] += base
-    rates = {k: (b.percent if (b := reached(by_code[k[1]].brackets, v)) is not None and v > 0 else ZERO)
+    rates = {k: (b.percent if (b := reached(by_code[k[1]].brackets, max(v, ZERO))) is not None else ZERO)
              for k, v in per_rule.items()}
     by_agent: dict[str, list[Row]] = defaultdict(list)
     for row_key, base in bases.items():

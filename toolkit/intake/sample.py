@@ -124,10 +124,10 @@ COMMISSIONS = (
     ("PV-CAFFE", None, None, "HORECA", None, "CAFFE", CommissionBase.INVOICED, "0", "5"),
     ("PV-INCASSI", "Silvia Moretti", None, None, None, None, CommissionBase.COLLECTED, "0", "4"),
 )
-# customer, agent, share %: customers followed by two agents
+# agent, share %: the first customer is followed by two agents
 CUSTOMER_AGENTS = (
-    ("C001", "Marco Bianchi", "60"),
-    ("C001", "Laura Colombo", "40"),
+    ("Marco Bianchi", "60"),
+    ("Laura Colombo", "40"),
 )
 
 BAR_GOODS = ("CAFFE", "LATTE", "PASTICCERIA", "ACQUA", "BEVANDE", "DISPENSA", "CONSUMO")
@@ -547,7 +547,7 @@ class _Generator:
             "carriers": [{"code": c, "name": n, "vat_number": vat_number(7_000_000 + i * 1_231, office), "areas": a}
                          for i, (c, n, office, a) in enumerate(CARRIERS)],
             "stock": self.stock(items),
-            **discounts_and_commissions(),
+            **discounts_and_commissions(customer_rows[0]["code"]),
         }
 
     def settings(self) -> dict:
@@ -847,10 +847,11 @@ class _Generator:
         return rows
 
 
-def discounts_and_commissions() -> dict[str, list[dict]]:
+def discounts_and_commissions(first_customer: str) -> dict[str, list[dict]]:
     """The sample's volume discounts, commission rules and customer agents: one discount of each
     bracket mode and basis, and commission rules of each kind of criterion and base (the worked
-    examples of docs/discounts-and-commissions.md are of the same shapes)."""
+    examples of docs/discounts-and-commissions.md are of the same shapes). The first customer
+    (C001 in the sample, C0001 at the benchmarks' scales) is followed by two agents."""
     def rows(keys: tuple[str, ...], values: tuple[tuple, ...]) -> list[dict]:
         return [dict(zip(keys, v)) for v in values]
 
@@ -862,7 +863,7 @@ def discounts_and_commissions() -> dict[str, list[dict]]:
             for code, customer, group, category, period, basis, mode, threshold, percent in VOLUME_DISCOUNTS)),
         "commissions": rows(commission_keys, tuple(
             (*r[:7], Decimal(r[7]), Decimal(r[8])) for r in COMMISSIONS)),
-        "customer_agents": [{"customer": c, "agent": a, "share": Decimal(x)} for c, a, x in CUSTOMER_AGENTS],
+        "customer_agents": [{"customer": first_customer, "agent": a, "share": Decimal(x)} for a, x in CUSTOMER_AGENTS],
     }
 
 
