@@ -156,8 +156,9 @@ class Billable(DocumentLine):
 class InvoiceLine(DocumentLine):
     """A line of an invoice or credit note (its quantity and amount negative, as in the ledger).
 
-    A line with no order line is the stamp duty charged to the customer (`toolkit.core.stamp_duty`)
-    or a volume discount's line (`toolkit.core.volume_discounts`); its order number is empty."""
+    A line with no order line is the stamp duty charged to the customer (`toolkit.core.stamp_duty`),
+    or a volume discount's line (`toolkit.core.volume_discounts.is_rebate` tells them apart); its
+    order number is empty."""
 
     line_no: int
     order_line_id: int | None
@@ -169,7 +170,7 @@ class InvoiceLine(DocumentLine):
 
     @property
     def charged_stamp_duty(self) -> bool:
-        return self.order_line_id is None and self.description == stamp_duty.CHARGE_DESCRIPTION
+        return self.order_line_id is None
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from toolkit.basics import labels
 from toolkit.basics.vocab import BracketBasis, BracketMode, DiscountPeriod
+from toolkit.core import stamp_duty
 from toolkit.core.brackets import Bracket, Share, applied, reached, shares, split
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine, Period
 from toolkit.core.vat import totals, vat_summary
@@ -168,6 +169,11 @@ class Settlement:
 def is_goods(line: InvoiceLine) -> bool:
     """A line of goods sold (or returned): one that comes from an order."""
     return line.order_line_id is not None
+
+
+def is_rebate(line: InvoiceLine) -> bool:
+    """A volume discount's credit-note line: from no order, and not the stamp duty."""
+    return line.order_line_id is None and line.description != stamp_duty.CHARGE_DESCRIPTION
 
 
 def settle(discounts_: Sequence[Discount], customers: Mapping[str, Customer], items: Mapping[str, Item],
