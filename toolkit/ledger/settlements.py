@@ -7,7 +7,6 @@ was collected in a period, and which volume discounts are already settled
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import date
 from decimal import Decimal
@@ -63,11 +62,3 @@ def record_settlements(conn: Connection, rows: Sequence[tuple[str, str, date, da
     insert_rows(conn, schema.volume_settlements, [
         dict(discount=d, customer=c, period_start=s, period_end=e, base=b, quantity=q, amount=a, credit_note_id=n,
              created_at=at, created_by=by) for d, c, s, e, b, q, a, n in rows])
-
-
-def settled_counts(conn: Connection) -> dict[str, int]:
-    """Discount code → how many settlements the ledger records (for reports and tests)."""
-    found: dict[str, int] = defaultdict(int)
-    for code, n in conn.execute(select(vs.discount, func.count()).group_by(vs.discount)):
-        found[code] = n
-    return dict(found)
