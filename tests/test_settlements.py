@@ -85,7 +85,7 @@ def test_settling_issues_credit_notes_citing_the_invoices_once(ledger, sample_ma
         assert conn.execute(select(func.count()).select_from(schema.volume_settlements)).scalar_one() == len(settled)
     names = sorted(p.name for p in done.files)
     assert any(n.startswith("sconto-volume-2026-04-") for n in names)
-    assert "fatture-sconti-2026-04.xlsx" in names and "copie-fatture-sconti-2026-04.xlsx" in names
+    assert "fatture-sconti-2026-04.xlsx" in names
 
     again = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=tmp_path / "again")
     assert again.credit_notes == [] and set(again.already) == set(settled)

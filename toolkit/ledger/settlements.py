@@ -7,18 +7,21 @@ was collected in a period, and which volume discounts are already settled
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
-from toolkit.core.invoicing import Invoice, InvoiceStatus
+from toolkit.basics.vocab import PaymentMethod
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number, insert_rows, now, user
 from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
 
-i, p, vs = schema.invoices.c, schema.payments.c, schema.volume_settlements.c
+i, il, p, vs = schema.invoices.c, schema.invoice_lines.c, schema.payments.c, schema.volume_settlements.c
+ZERO = Decimal(0)
 
 
 def final_invoices_between(conn: Connection, first: date, last: date, *,
@@ -29,6 +32,29 @@ def final_invoices_between(conn: Connection, first: date, last: date, *,
                                               i.status == InvoiceStatus.FINAL.value)).scalars())
     ids |= set(also)
     return load_invoices_in_bulk(conn, sorted(ids))
+
+
+def settling_invoices(conn: Connection, first: date, last: date) -> list[Invoice]:
+    """The final invoices and credit notes dated in [first, last] as a settlement reads them:
+    header and lines, without the DDTs and orders the lines cite nor the dues, which a volume
+    discount does not look at (two plain queries, not `load_invoices`' joins: a quarter at
+    1,000 customers is a hundred thousand lines)."""
+    dated = (i.invoice_date >= first, i.invoice_date <= last, i.status == InvoiceStatus.FINAL.value)
+    lines: dict[int, list[InvoiceLine]] = defaultdict(list)
+    rows = conn.execute(select(il.invoice_id, il.line_no, il.order_line_id, il.item, il.quantity, il.amount,
+                               il.vat_rate, il.vat_nature).join(schema.invoices, i.id == il.invoice_id)
+                        .where(*dated).order_by(il.invoice_id, il.line_no))
+    for r in rows:
+        lines[r.invoice_id].append(InvoiceLine(r.item, "", "", r.quantity, ZERO, r.amount, r.vat_rate, r.vat_nature,
+                                               r.line_no, r.order_line_id, None, None, ""))
+    headers = conn.execute(select(i.id, i.kind, i.series, i.year, i.number, i.invoice_date, i.customer,
+                                  i.taxable, i.vat, i.total, i.payment_method, i.payment_terms, i.run_id)
+                           .where(*dated).order_by(i.invoice_date, i.series, i.year, i.number))
+    return [Invoice(InvoiceKind(h.kind), h.customer, None, Period(h.invoice_date, h.invoice_date), h.invoice_date,
+                    tuple(lines[h.id]), (), h.taxable, h.vat, h.total, PaymentMethod(h.payment_method),
+                    h.payment_terms, (), h.id, document_number(h.series, h.year, h.number), InvoiceStatus.FINAL,
+                    h.run_id)
+            for h in headers]
 
 
 def drafts_between(conn: Connection, first: date, last: date) -> list[str]:

@@ -21,7 +21,7 @@ from toolkit.core.volume_discounts import Settlement, SettlementPeriod, discount
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.invoices import store
-from toolkit.ledger.settlements import drafts_between, final_invoices_between, record_settlements, settled
+from toolkit.ledger.settlements import drafts_between, record_settlements, settled, settling_invoices
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import chronology_problems, new_run_id
 
@@ -106,7 +106,7 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
                                             count=count(len(drafts), "fattura", "fatture") if lang == "it"
                                             else count(len(drafts), "invoice", "invoices")))
         already = settled(conn, period.start)
-        invoices = final_invoices_between(conn, period.start, period.end)
+        invoices = settling_invoices(conn, period.start, period.end)
         planned = [s for s in settle(found, customers, items, invoices, period, day, lang)
                    if (s.discount.code, s.customer) not in already]
         notes = [s.credit_note for s in planned if s.credit_note is not None]
@@ -134,5 +134,5 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
             from toolkit.writers.statements import write_discount_statements
 
             files += write_discount_statements(out, master, [s for s in issued if s.credit_note], lang)
-            files += write_accountants(out, master, stored, f"sconti-{period.name}", lang, copies=True)
+            files += write_accountants(out, master, stored, f"sconti-{period.name}", lang)
     return Settled(period, issued, already, stored, problems, preview, files)
