@@ -72,6 +72,10 @@ TARGETS = (
      lambda s: (_slowest(s.get("reports_year")), "s"), lambda x: x < 10),
     ("reports_year_vs_floor", "every report over a year ≤ 10 × the rows' reading (floor)",
      lambda s: (_ratio(s.get("reports_year"), s.get("reports_year_floor")), "×"), lambda x: x <= 10),
+    ("discounts_quarter", "a quarter's volume-discount settlement < 10 s",
+     lambda s: (s.get("discounts_quarter", {}).get("median_s"), "s"), lambda x: x < 10),
+    ("commissions_month", "a month's commission statements < 10 s",
+     lambda s: (s.get("commissions_month", {}).get("median_s"), "s"), lambda x: x < 10),
 )
 
 

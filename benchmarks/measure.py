@@ -508,6 +508,68 @@ def _register_reports() -> None:
 _register_reports()
 
 
+# --- volume discounts and commissions -----------------------------------------------------------
+
+QUARTER_DAY = date(2026, 7, 3)
+
+
+def _quarter(master, ledger) -> None:
+    """The quarter April to June: April's final invoices and credit notes issued again, final,
+    dated in May and in June, so a quarterly settlement counts three months of invoices."""
+    from dataclasses import replace
+
+    from toolkit.core.invoicing import InvoiceStatus
+    from toolkit.ledger.db import reading, writing
+    from toolkit.ledger.invoices import load_invoices, store
+
+    with reading(ledger) as conn:
+        april = load_invoices(conn)
+    for month in (5, 6):
+        copies = [replace(x, id=None, number=None, status=None, run_id=None,
+                          invoice_date=x.invoice_date.replace(month=month, day=min(x.invoice_date.day, 30)),
+                          lines=tuple(replace(line, delivery_line_id=None, delivery=None) for line in x.lines))
+                  for x in april]
+        copies.sort(key=lambda x: (x.invoice_date, x.kind.value))
+        with writing(ledger) as conn:
+            store(conn, master.settings, copies, InvoiceStatus.FINAL, f"bench-{month}")
+
+
+@measure("discounts_quarter", "a quarter's volume-discount settlement (toolkit discounts settle --period 2026-Q2 "
+                              "--out): April's final invoices and their copies dated in May and June, every "
+                              "discount of the sample made quarterly, credit notes stored, statements written")
+def discounts_quarter(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from dataclasses import replace
+
+    from toolkit.basics.vocab import DiscountPeriod
+    from toolkit.core.volume_discounts import parse_period
+    from toolkit.ledger import open_ledger
+    from toolkit.services.discounts import run
+
+    ledger = open_ledger(f"sqlite:///{_final_month(workbook, tmp)}")
+    master = _master(workbook)
+    master = master.model_copy(update={"volume_discounts": tuple(
+        replace(d, period=DiscountPeriod.QUARTER) for d in master.volume_discounts)})
+    _quarter(master, ledger)
+    with timer.step():
+        done = run(ledger, master, parse_period("2026-Q2"), QUARTER_DAY, QUARTER_DAY, out=tmp / "sconti")
+    return {"settlements": len(done.settlements), "credit_notes": len(done.credit_notes), "files": len(done.files),
+            "errors": sum(p.is_error for p in done.problems)}
+
+
+@measure("commissions_month", "a month's commission statements (toolkit commissions --from 2026-04-01 --to "
+                              "2026-04-30 --out) on April's final ledger: one workbook per agent and the summary")
+def commissions_month(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from toolkit.ledger import open_ledger
+    from toolkit.services.commissions import compute
+
+    ledger = open_ledger(f"sqlite:///{_final_month(workbook, tmp)}")
+    master = _master(workbook)
+    with timer.step():
+        done = compute(ledger, master, *MONTH, out=tmp / "provvigioni")
+    return {"agents": len(done.statements), "rows": sum(len(s.rows) for s in done.statements),
+            "files": len(done.files)}
+
+
 # --- entry point --------------------------------------------------------------------------------
 
 def run(name: str, scale: str, profile: Path | None = None) -> dict:

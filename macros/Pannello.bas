@@ -131,3 +131,13 @@ End Sub
 Public Sub OpenRequests()
     RunPython "import toolkit.excel as x; x.open_requests()"
 End Sub
+
+' Provvigioni
+Public Sub Commissions()
+    RunPython "import toolkit.excel as x; x.commissions()"
+End Sub
+
+' Liquida sconti volume
+Public Sub SettleVolumeDiscounts()
+    RunPython "import toolkit.excel as x; x.settle_volume_discounts()"
+End Sub

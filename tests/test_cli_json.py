@@ -95,6 +95,9 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
         code, opened = toolkit(["requests", "add", w, "--customer", "C001", "--kind", "reclamo",
                                 "--text", "Consegna in ritardo"], capsys)
         return ["requests", verb.split()[1], w, str(opened["request"]["id"]), "--text", "Chiamato il vettore"]
+    if verb == "discounts settle":
+        assert toolkit(["invoice", "finalize", w, _draft_run(wb, capsys)], capsys)[0] == 0
+        return ["discounts", "settle", w, "--period", "2026-04", "--date", "2026-04-30", "--out", str(folder / "sconti")]
     if verb == "payments import":
         sheet = folder / "incassi.csv"
         sheet.write_text(f"Fattura;Data;Importo\n{_immediate_invoice(wb, capsys)};15/04/2026;10,00\n", encoding="utf-8")
@@ -115,6 +118,7 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
         "requests add": ["requests", "add", w, "--customer", "C001", "--kind", "complaint", "--text", "Pallet rotto"],
         "requests list": ["requests", "list", w, "--open", "--out", str(folder / "richieste.xlsx")],
         "prices": ["prices", w, "--list", "INGROSSO", "--date", APRIL_9, "--out", str(folder / "listino.xlsx")],
+        "commissions": ["commissions", w, "--from", "2026-04-01", "--to", "2026-04-30", "--out", str(folder / "prov")],
     }[verb]
 
 
@@ -141,6 +145,9 @@ def with_workbook(verb: str, workbook: Path, capsys) -> list[str]:
         "requests close": ["requests", "close", "WB", "1"],
         "requests list": ["requests", "list", "WB"],
         "prices": ["prices", "WB", "--list", "BASE", "--date", APRIL_9],
+        "discounts settle": ["discounts", "settle", "WB", "--period", "2026-04", "--preview"],
+        "commissions": ["commissions", "WB", "--from", "2026-04-01", "--to", "2026-04-30", "--out",
+                        str(workbook.with_name("prov"))],
     }[verb]
     return [str(workbook) if a == "WB" else a for a in args]
 

@@ -142,6 +142,37 @@ class RequestKind(StrEnum):
     WARRANTY = "warranty"
 
 
+class DiscountPeriod(StrEnum):
+    """The period a volume discount (sconto volume) is counted over and settled for."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+class BracketBasis(StrEnum):
+    """What a volume discount's brackets (scaglioni) measure: the amount bought, or the quantity."""
+
+    AMOUNT = "amount"
+    QUANTITY = "quantity"
+
+
+class BracketMode(StrEnum):
+    """How brackets give a discount: each bracket its own percentage on its share (scaled, a
+    scaglioni), or the reached bracket's percentage on everything (whole, sul totale)."""
+
+    SCALED = "scaled"
+    WHOLE = "whole"
+
+
+class CommissionBase(StrEnum):
+    """What an agent's commission (provvigione) is counted on: the net invoiced, or what was
+    collected of it."""
+
+    INVOICED = "invoiced"
+    COLLECTED = "collected"
+
+
 _WORDS_TABLE: tuple[tuple[StrEnum, tuple[str, ...], tuple[str, ...]], ...] = (
     (ScheduleKind.DAILY, ("Giornaliero", "tutti i giorni", "quotidiano"), ("Daily",)),
     (ScheduleKind.WORKING_DAYS, ("Giorni feriali", "feriali", "lavorativi"), ("Working days", "weekdays")),
@@ -209,6 +240,15 @@ _WORDS_TABLE: tuple[tuple[StrEnum, tuple[str, ...], tuple[str, ...]], ...] = (
     (RequestKind.INFORMATION, ("Informazione", "informazioni", "info"), ("Information", "info")),
     (RequestKind.RETURN, ("Reso", "restituzione"), ("Return",)),
     (RequestKind.WARRANTY, ("Garanzia",), ("Warranty",)),
+    (DiscountPeriod.MONTH, ("Mese", "mensile"), ("Month", "monthly")),
+    (DiscountPeriod.QUARTER, ("Trimestre", "trimestrale"), ("Quarter", "quarterly")),
+    (DiscountPeriod.YEAR, ("Anno", "annuale"), ("Year", "yearly", "annual")),
+    (BracketBasis.AMOUNT, ("Importo", "fatturato", "valore"), ("Amount", "value")),
+    (BracketBasis.QUANTITY, ("Quantità", "quantita", "pezzi"), ("Quantity",)),
+    (BracketMode.SCALED, ("A scaglioni", "scaglioni", "progressivo"), ("Scaled", "progressive", "tiered")),
+    (BracketMode.WHOLE, ("Sul totale", "totale", "tutto"), ("Whole", "on everything", "all")),
+    (CommissionBase.INVOICED, ("Fatturato", "fatture", "netto fatturato"), ("Invoiced", "net invoiced")),
+    (CommissionBase.COLLECTED, ("Incassato", "incassi", "netto incassato"), ("Collected", "net collected")),
 )
 
 

@@ -56,7 +56,20 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 @cache
 def _register() -> None:
-    from toolkit.cli import calendar, einvoice, invoicing, master, orders, prices, printing, reports, requests, shipping, workbook
+    from toolkit.cli import (
+        calendar,
+        einvoice,
+        invoicing,
+        master,
+        orders,
+        prices,
+        printing,
+        rebates,
+        reports,
+        requests,
+        shipping,
+        workbook,
+    )
 
     master.register(app)
     orders.register(app)
@@ -69,6 +82,7 @@ def _register() -> None:
     requests.register(app)
     reports.register(app)
     prices.register(app)
+    rebates.register(app)
 
 
 def _click_exceptions() -> tuple[type[ClickException], ...]:

@@ -135,6 +135,24 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "prices": array(record(item=TEXT, list_price=DECIMAL, standard_price=DECIMAL, limit_price=DECIMAL_OR_NULL,
                                discount=DECIMAL_OR_NULL, derived=BOOL)),
     },
+    "discounts settle": {
+        "period": TEXT, "preview": BOOL,
+        "settlements": array(record(
+            discount=TEXT, customer=TEXT, period=TEXT, base=DECIMAL, quantity=DECIMAL,
+            bracket={"anyOf": [record(**{"from": DECIMAL, "percent": DECIMAL}), {"type": "null"}]},
+            discount_amount=DECIMAL, credit_note=TEXT_OR_NULL, total=DECIMAL_OR_NULL, invoices=array(TEXT))),
+        "already_settled": array(record(discount=TEXT, customer=TEXT, credit_note=TEXT)),
+        "files": array(PATH),
+    },
+    "commissions": {
+        "from": DATE, "to": DATE,
+        "statements": array(record(
+            agent=TEXT, base=DECIMAL, total=DECIMAL,
+            rules=array(record(rule=TEXT, base=DECIMAL, rate=DECIMAL)),
+            rows=array(record(invoice=TEXT, kind={"enum": ["invoice", "credit-note"]}, date=DATE, customer=TEXT,
+                              rule=TEXT, base=DECIMAL, share=DECIMAL, rate=DECIMAL, commission=DECIMAL)))),
+        "files": array(PATH),
+    },
 }
 """Each verb's result fields, present when the verb got as far as its result."""
 

@@ -156,8 +156,9 @@ class Billable(DocumentLine):
 class InvoiceLine(DocumentLine):
     """A line of an invoice or credit note (its quantity and amount negative, as in the ledger).
 
-    A line with no order line is the stamp duty charged to the customer (`toolkit.core.stamp_duty`);
-    its order number is empty."""
+    A line with no order line is the stamp duty charged to the customer (`toolkit.core.stamp_duty`),
+    or a volume discount's line (`toolkit.core.volume_discounts.is_rebate` tells them apart); its
+    order number is empty."""
 
     line_no: int
     order_line_id: int | None
@@ -178,6 +179,18 @@ class Instalment:
 
     due_date: date
     amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CitedInvoice:
+    """An invoice a credit note reduces (DatiFattureCollegate), as the ledger records it: a
+    volume discount's credit note cites each invoice its discount was counted on, with the base
+    taken from it."""
+
+    id: int
+    number: str
+    day: date
+    base: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +218,8 @@ class Invoice:
     number: str | None = None
     status: InvoiceStatus | None = None
     run_id: str | None = None
+    cites: tuple[CitedInvoice, ...] = ()
+    """The invoices a credit note reduces, when the ledger records them (volume discounts)."""
 
     @property
     def deliveries(self) -> tuple[DeliveryRef, ...]:

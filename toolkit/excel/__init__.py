@@ -13,6 +13,7 @@ from toolkit.excel.buttons import (
     change_order_status,
     check_data,
     close_request,
+    commissions,
     complete_list,
     confirm_quotation,
     control_panel,
@@ -29,6 +30,7 @@ from toolkit.excel.buttons import (
     record_payment,
     reprint_delivery_notes,
     sales_report,
+    settle_volume_discounts,
     ship,
     ship_and_invoice,
     ship_forced,
@@ -37,8 +39,9 @@ from toolkit.excel.buttons import (
 
 __all__ = [
     "Button", "BUTTONS", "act_on_request", "calendar", "change_order_status", "check_data", "close_request",
-    "complete_list", "confirm_quotation", "control_panel", "create_orders", "distribution_list",
-    "einvoices", "finalize_run", "month_end_invoicing", "open_request", "open_requests", "payment_status",
-    "preview_orders", "production_list", "record_payment", "reprint_delivery_notes", "sales_report", "ship",
-    "ship_and_invoice", "ship_forced", "undo_run",
+    "commissions", "complete_list", "confirm_quotation", "control_panel", "create_orders",
+    "distribution_list", "einvoices", "finalize_run", "month_end_invoicing", "open_request",
+    "open_requests", "payment_status", "preview_orders", "production_list", "record_payment",
+    "reprint_delivery_notes", "sales_report", "settle_volume_discounts", "ship", "ship_and_invoice",
+    "ship_forced", "undo_run",
 ]

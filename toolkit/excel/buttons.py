@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from toolkit.basics import runtime, wording
-from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput
+from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
 from toolkit.excel import cells, inputs, orders, report
 from toolkit.excel.book import (
     Book,
@@ -33,6 +33,9 @@ from toolkit.excel.book import (
 from toolkit.excel.press import DATE_NAME, PANEL, Press
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from toolkit.core.volume_discounts import SettlementPeriod
     from toolkit.services.orders import Preview
     from toolkit.services.requests import RequestDone
 
@@ -109,6 +112,11 @@ BUTTONS: tuple[Button, ...] = (
            "Chiude la richiesta indicata sopra; il testo, se c'è, dice come si è risolta.", "Close request"),
     Button("Richieste aperte", "OpenRequests", "open_requests",
            "Le richieste aperte, con lo storico, in un file accanto a questo.", "Open requests"),
+    Button("Provvigioni", "Commissions", "commissions",
+           "Estratti provvigioni per agente del periodo Dal–Al, accanto a questa cartella.", "Commissions"),
+    Button("Liquida sconti volume", "SettleVolumeDiscounts", "settle_volume_discounts",
+           "Note di credito degli sconti volume del periodo Dal–Al (un mese, trimestre o anno intero).",
+           "Settle volume discounts"),
 )
 
 TITLES = {"it": "Ordini ricorrenti", "en": "Recurring orders"}
@@ -706,3 +714,70 @@ def _at_panel(problems: list[Problem], field: inputs.Field) -> list[Problem]:
         return inputs.REQUEST_TEXT if p.code == "request-empty-text" else field
 
     return [replace(p, location=inputs.where(cell(p))) if p.location is None else p for p in problems]
+
+
+def _period(press: Press) -> tuple[date, date]:
+    """The panel's *Dal* and *Al* cells (`PeriodoDal`, `PeriodoAl`); a missing or wrong one is a
+    problem at its cell."""
+    found: list[Problem] = []
+    first = inputs.day(inputs.PERIOD_FROM, press.cell(inputs.PERIOD_FROM.name), found)
+    last = inputs.day(inputs.PERIOD_TO, press.cell(inputs.PERIOD_TO.name), found)
+    _stop_on_errors(found)
+    assert first is not None and last is not None
+    return first, last
+
+
+@button("Provvigioni")
+def commissions(press: Press) -> None:
+    """Each agent's commission statement for the panel's period and the summary, in a folder
+    `provvigioni-FROM-TO` beside the book: `toolkit commissions`, from a button."""
+    from toolkit.services.commissions import compute
+
+    first, last = _period(press)
+    session, lang = press.session, press.language
+    result = compute(session.ledger, session.master, first, last,
+                     out=press.beside(f"provvigioni-{first:%Y%m%d}-{last:%Y%m%d}"), lang=lang)
+    _stop_on_errors(result.problems)
+    folder = result.files[-1].parent if result.files else None
+    press.say("\n".join([result.summary(lang), *([str(folder)] if folder else [])]))
+
+
+@button("Liquida sconti volume")
+def settle_volume_discounts(press: Press) -> None:
+    """Settle the volume discounts of the panel's period — a whole month, quarter or year, from
+    *Dal* to *Al* —, dated today, with the statements in a folder `sconti-PERIOD` beside the
+    book: `toolkit discounts settle`, from a button. Settled once: pressing again issues nothing."""
+    from toolkit.basics.dates import today_rome
+    from toolkit.services.discounts import run
+
+    first, last = _period(press)
+    chosen = _settlement_period(first, last)
+    session, lang = press.session, press.language
+    today = today_rome()
+    result = run(session.ledger, session.master, chosen, today, today, out=press.beside(f"sconti-{chosen.name}"),
+                 lang=lang)
+    _stop_on_errors(result.problems)
+    press.say("\n".join([result.summary(lang), *(p.render(lang) for p in result.problems[:5])]))
+
+
+def _settlement_period(first: date, last: date) -> SettlementPeriod:
+    from toolkit.core.volume_discounts import parse_period
+
+    names = [f"{first:%Y}"] if first.year == last.year else []
+    if first.month == last.month:
+        names.append(f"{first:%Y-%m}")
+    if (first.month - 1) // 3 == (last.month - 1) // 3:
+        names.append(f"{first:%Y}-Q{(first.month - 1) // 3 + 1}")
+    for name in names:
+        period = parse_period(name)
+        if (period.start, period.end) == (first, last):
+            return period
+    raise ProblemsFound([NOT_A_PERIOD(inputs.where(inputs.PERIOD_FROM), first=first, last=last)])
+
+
+NOT_A_PERIOD = define(
+    "panel-not-a-discount-period", "error",
+    it="Dal {first} al {last} non è un mese, un trimestre o un anno intero: gli sconti volume si liquidano per "
+       "periodi interi, scrivi in «Dal» e «Al» il primo e l'ultimo giorno del periodo.",
+    en="From {first} to {last} is not a whole month, quarter or year: volume discounts are settled for whole "
+       "periods, write the period's first and last day in “Dal” and “Al”.")

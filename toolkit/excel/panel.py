@@ -27,6 +27,7 @@ DATE_CELL = (2, 1)
 """B3, zero-based: the date the order buttons work on."""
 CONFIG_SHEET = "xlwings.conf"
 FIRST_BUTTON_ROW = max(int(field.cell[1:]) for field in FIELDS) + 1
+"""Zero-based: one empty row below the last input cell."""
 BUTTON_WIDTH, BUTTON_HEIGHT, BUTTON_ROW_HEIGHT = 230, 30, 27.0
 
 VENV = "ordini-ricorrenti"

@@ -22,7 +22,11 @@ from decimal import Decimal
 from typing import ClassVar
 
 from toolkit.basics.vocab import (
+    BracketBasis,
+    BracketMode,
+    CommissionBase,
     DeliveryTerms,
+    DiscountPeriod,
     DocumentType,
     ExceptionAction,
     HolidayPolicy,
@@ -103,6 +107,29 @@ SURNAMES = ("Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colom
 SALES_REPS = ("Marco Bianchi", "Laura Colombo", "Davide Ferrari", "Silvia Moretti")
 
 # --- customers ----------------------------------------------------------------------------
+
+# code, customer, group, category, period, basis, mode, from, percent: one row per bracket
+VOLUME_DISCOUNTS = (
+    ("SV-CAFFE", None, "BAR", "CAFFE", DiscountPeriod.MONTH, BracketBasis.AMOUNT, BracketMode.SCALED, "0", "2"),
+    ("SV-CAFFE", None, "BAR", "CAFFE", DiscountPeriod.MONTH, BracketBasis.AMOUNT, BracketMode.SCALED, "100", "5"),
+    ("SV-ACQUA", None, None, "ACQUA", DiscountPeriod.MONTH, BracketBasis.QUANTITY, BracketMode.WHOLE, "0", "0"),
+    ("SV-ACQUA", None, None, "ACQUA", DiscountPeriod.MONTH, BracketBasis.QUANTITY, BracketMode.WHOLE, "60", "1.5"),
+    ("SV-ACQUA", None, None, "ACQUA", DiscountPeriod.MONTH, BracketBasis.QUANTITY, BracketMode.WHOLE, "150", "3"),
+    ("SV-BASE", None, "NEGOZI", None, DiscountPeriod.QUARTER, BracketBasis.AMOUNT, BracketMode.WHOLE, "10000", "1"),
+    ("SV-BASE", None, "NEGOZI", None, DiscountPeriod.QUARTER, BracketBasis.AMOUNT, BracketMode.WHOLE, "25000", "2"),
+)
+# code, agent, customer, group, item, category, base, from, percent: one row per bracket
+COMMISSIONS = (
+    ("PV-STD", None, None, None, None, None, CommissionBase.INVOICED, "0", "3"),
+    ("PV-STD", None, None, None, None, None, CommissionBase.INVOICED, "5000", "4"),
+    ("PV-CAFFE", None, None, "BAR", None, "CAFFE", CommissionBase.INVOICED, "0", "5"),
+    ("PV-INCASSI", "Silvia Moretti", None, None, None, None, CommissionBase.COLLECTED, "0", "4"),
+)
+# agent, share %: the first customer is followed by two agents
+CUSTOMER_AGENTS = (
+    ("Marco Bianchi", "60"),
+    ("Laura Colombo", "40"),
+)
 
 BAR_GOODS = ("CAFFE", "LATTE", "PASTICCERIA", "ACQUA", "BEVANDE", "DISPENSA", "CONSUMO")
 KITCHEN_GOODS = ("PANE", "VINO", "ACQUA", "DISPENSA", "LATTE", "DETERSIVI", "BEVANDE")
@@ -534,6 +561,7 @@ class _Generator:
             "carriers": [{"code": c, "name": n, "vat_number": vat_number(7_000_000 + i * 1_231, office), "areas": a}
                          for i, (c, n, office, a) in enumerate(CARRIERS)],
             "stock": self.stock(items),
+            **discounts_and_commissions(customer_rows[0]["code"]),
         }
 
     def settings(self) -> dict:
@@ -862,6 +890,26 @@ class _Generator:
                 row.update(item=own[line]["item"], quantity=Decimal(quantity))
             rows.append(row)
         return rows
+
+
+def discounts_and_commissions(first_customer: str) -> dict[str, list[dict]]:
+    """The sample's volume discounts, commission rules and customer agents: one discount of each
+    bracket mode and basis, and commission rules of each kind of criterion and base (the worked
+    examples of docs/discounts-and-commissions.md are of the same shapes). The first customer
+    (C001 in the sample, C0001 at the benchmarks' scales) is followed by two agents."""
+    def rows(keys: tuple[str, ...], values: tuple[tuple, ...]) -> list[dict]:
+        return [dict(zip(keys, v)) for v in values]
+
+    discount_keys = ("code", "customer", "group", "category", "period", "basis", "mode", "threshold", "percent")
+    commission_keys = ("code", "agent", "customer", "group", "item", "category", "base", "threshold", "percent")
+    return {
+        "volume_discounts": rows(discount_keys, tuple(
+            (code, customer, group, category, period, basis, mode, Decimal(threshold), Decimal(percent))
+            for code, customer, group, category, period, basis, mode, threshold, percent in VOLUME_DISCOUNTS)),
+        "commissions": rows(commission_keys, tuple(
+            (*r[:7], Decimal(r[7]), Decimal(r[8])) for r in COMMISSIONS)),
+        "customer_agents": [{"customer": first_customer, "agent": a, "share": Decimal(x)} for a, x in CUSTOMER_AGENTS],
+    }
 
 
 def _weighted(rng: random.Random, weights: dict):

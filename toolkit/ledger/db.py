@@ -347,6 +347,16 @@ def _add_price_rules(conn: Connection) -> None:
 MIGRATIONS[9] = _add_price_rules
 
 
+def _add_volume_settlements(conn: Connection) -> None:
+    """Credit notes cite the invoices they reduce, and volume discounts are settled once per
+    customer and period."""
+    schema.invoice_citations.create(conn, checkfirst=True)
+    schema.volume_settlements.create(conn, checkfirst=True)
+
+
+MIGRATIONS[10] = _add_volume_settlements
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

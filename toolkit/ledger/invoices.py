@@ -20,6 +20,7 @@ from sqlalchemy import Connection, and_, delete, exists, func, select, update
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import (
     Billable,
+    CitedInvoice,
     DeliveryRef,
     Instalment,
     Invoice,
@@ -193,6 +194,9 @@ def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], sta
             for invoice_id, x in zip(ids, invoices) for due in x.dues]
     insert_rows(conn, schema.invoice_lines, lines)
     insert_rows(conn, schema.invoice_dues, dues)
+    insert_rows(conn, schema.invoice_citations, [
+        dict(credit_note_id=invoice_id, invoice_id=cited.id, base=cited.base)
+        for invoice_id, x in zip(ids, invoices) for cited in x.cites])
     shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
     log_events(conn, [
         event_row("invoiced", "invoice" if x.kind is InvoiceKind.INVOICE else "credit-note", invoice_id, number,
@@ -250,6 +254,7 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
                 r.line_no, r.order_line_id, r.delivery_line_id, ref, order, r.customer_reference))
         for r in conn.execute(select(schema.invoice_dues).where(due.invoice_id.in_(chunk)).order_by(due.due_date, due.id)):
             dues[r.invoice_id].append(Instalment(r.due_date, r.amount))
+    cited = citations(conn, invoice_ids)
     invoices = []
     for h in headers:
         summary = tuple(vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in lines[h.id]))
@@ -258,8 +263,25 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
                                                                   h.period_end or h.invoice_date),
             h.invoice_date, tuple(lines[h.id]), summary, h.taxable, h.vat, h.total, PaymentMethod(h.payment_method),
             h.payment_terms, tuple(dues[h.id]), h.id, document_number(h.series, h.year, h.number),
-            InvoiceStatus(h.status), h.run_id))
+            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ())))
     return invoices
+
+
+def citations(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[CitedInvoice, ...]]:
+    """Credit note id → the invoices it cites (`invoice_citations`), in date and number order."""
+    c = schema.invoice_citations.c
+    found: dict[int, list[CitedInvoice]] = defaultdict(list)
+    wanted = list(ids)
+    for start in range(0, len(wanted), 900):
+        rows = conn.execute(
+            select(c.credit_note_id, c.base, i.id, i.series, i.year, i.number, i.invoice_date)
+            .join(schema.invoices, i.id == c.invoice_id)
+            .where(c.credit_note_id.in_(wanted[start:start + 900]))
+            .order_by(c.credit_note_id, i.invoice_date, i.series, i.year, i.number))
+        for r in rows:
+            found[r.credit_note_id].append(
+                CitedInvoice(r.id, document_number(r.series, r.year, r.number), r.invoice_date, r.base))
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def consistent(invoice: Invoice) -> bool:

@@ -25,6 +25,7 @@ from toolkit.core.invoicing import DeliveryRef, Instalment, Invoice, InvoiceKind
 from toolkit.core.vat import vat_summary
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number
+from toolkit.ledger.invoices import citations
 
 i, il, due = schema.invoices.c, schema.invoice_lines.c, schema.invoice_dues.c
 o, ol = schema.orders.c, schema.order_lines.c
@@ -48,6 +49,7 @@ def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]
                               .order_by(due.due_date, due.id)):
             dues[r.invoice_id].append(Instalment(r.due_date, r.amount))
     headers.sort(key=lambda h: (h.invoice_date, h.series, h.year, h.number))
+    cited = citations(conn, [h.id for h in headers if h.kind == InvoiceKind.CREDIT_NOTE.value])
     invoices = []
     for h in headers:
         mine = lines[h.id]
@@ -57,7 +59,7 @@ def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]
                                                                   h.period_end or h.invoice_date),
             h.invoice_date, tuple(mine), summary, h.taxable, h.vat, h.total, PaymentMethod(h.payment_method),
             h.payment_terms, tuple(dues[h.id]), h.id, document_number(h.series, h.year, h.number),
-            InvoiceStatus(h.status), h.run_id))
+            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ())))
     return invoices
 
 

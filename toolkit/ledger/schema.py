@@ -23,7 +23,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 metadata = MetaData()
 
@@ -275,3 +275,33 @@ request_history = Table(
     Column("text", Text),
 )
 """What was done on each request, when and by whom: `opened`, `acted`, `closed`."""
+
+invoice_citations = Table(
+    "invoice_citations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("credit_note_id", Integer, ForeignKey("invoices.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("invoice_id", Integer, ForeignKey("invoices.id"), nullable=False, index=True),
+    Column("base", Money(), nullable=False),
+    UniqueConstraint("credit_note_id", "invoice_id", name="uq_invoice_citation"),
+)
+"""The invoices a credit note reduces (DatiFattureCollegate), and the base of each its amount
+was counted on: a volume discount's credit note cites every invoice of the period it covers.
+Only final invoices are cited, and a final invoice is never deleted."""
+
+volume_settlements = Table(
+    "volume_settlements", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("discount", String(60), nullable=False),
+    Column("customer", String(60), nullable=False, index=True),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("base", Money(), nullable=False),
+    Column("quantity", Quantity(), nullable=False),
+    Column("amount", Money(), nullable=False),
+    Column("credit_note_id", Integer, ForeignKey("invoices.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    UniqueConstraint("discount", "customer", "period_start", name="uq_volume_settlement"),
+)
+"""Each volume discount settled for a customer and period, with the credit note it issued: the
+unique key makes settling twice issue nothing (`toolkit discounts settle`)."""

@@ -33,8 +33,12 @@ from pydantic_core import ArgsKwargs, SchemaValidator, core_schema
 
 from toolkit.basics.cells import Location
 from toolkit.basics.vocab import (
+    BracketBasis,
+    BracketMode,
+    CommissionBase,
     DeferredInvoiceDate,
     DeliveryTerms,
+    DiscountPeriod,
     DocumentType,
     ExceptionAction,
     HolidayPolicy,
@@ -583,6 +587,89 @@ class StockLevel(Record):
     source: InstanceOf[Source]
 
 
+@record
+class VolumeDiscount(Record):
+    """One bracket (scaglione) of a volume discount (sconto volume, the Openbravo seed's *Sconti
+    per volume*): rows sharing a code are one discount, settled per customer at the end of each
+    period as a credit note (`toolkit discounts settle`)."""
+
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "volume_discounts", "Sconti volume", "Volume discounts",
+        "Volume discounts settled at period end as credit notes: one row per bracket, rows with the same code "
+        "are one discount and say the same customer, group, category, period, basis and mode. See "
+        "docs/discounts-and-commissions.md.",
+        required=False)
+
+    code: Code = column("Codice", "Code", "Discount code; one row per bracket", "SV1")
+    customer: Code | None = column(
+        "Cliente", "Customer", "Only this customer; empty = the group's, or every customer", "C001", default=None,
+        refers="customers")
+    group: Code | None = column(
+        "Gruppo", "Group", "Only customers of this group (Clienti › Gruppo)", "HORECA", default=None)
+    category: Code | None = column(
+        "Categoria", "Category", "Only items of this category; empty = every item", "CAFFE", default=None)
+    period: Choice[DiscountPeriod] = column(
+        "Periodo", "Period", "What is counted and settled together: month, quarter or year", "Trimestre")
+    basis: Choice[BracketBasis] = column(
+        "Base", "Basis", "What the brackets measure: the net amount invoiced, or the quantity", "Importo",
+        default=BracketBasis.AMOUNT)
+    mode: Choice[BracketMode] = column(
+        "Modalità", "Mode",
+        "`A scaglioni`: each bracket's % on its share; `Sul totale`: the reached bracket's % on everything",
+        "A scaglioni", default=BracketMode.SCALED)
+    threshold: Money = column(
+        "Da", "From", "Where the bracket starts: amount in euro or quantity (0 for the first)", "5000",
+        aliases=("Soglia", "Threshold"))
+    percent: Percent = column("Sconto %", "Discount %", "The bracket's discount in percent", "2")
+    source: InstanceOf[Source]
+
+
+@record
+class Commission(Record):
+    """One bracket of an agent's commission rule (provvigione, the seed's *Provvigioni*): rows
+    sharing a code are one rule; an invoice line is paid by the most specific rule that matches it."""
+
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "commissions", "Provvigioni", "Commissions",
+        "Agents' commission rules: one row per rate bracket, rows with the same code are one rule and say the "
+        "same agent, criteria and base. A line is paid by the most specific rule (customer, item, group, "
+        "category, agent). See docs/discounts-and-commissions.md.",
+        required=False)
+
+    code: Code = column("Codice", "Code", "Rule code; one row per bracket", "PV1")
+    agent: Text | None = column(
+        "Agente", "Agent", "Only this agent; empty = every agent", "Marco Bianchi", default=None)
+    customer: Code | None = column(
+        "Cliente", "Customer", "Only this customer", "C001", default=None, refers="customers")
+    group: Code | None = column("Gruppo", "Group", "Only customers of this group", "HORECA", default=None)
+    item: Code | None = column("Articolo", "Item", "Only this item", "A001", default=None, refers="items")
+    category: Code | None = column("Categoria", "Category", "Only items of this category", "CAFFE", default=None)
+    base: Choice[CommissionBase] = column(
+        "Base", "Base", "`Fatturato`: net invoiced in the period; `Incassato`: collected in the period",
+        "Fatturato", default=CommissionBase.INVOICED)
+    threshold: Money = column(
+        "Da", "From", "The agent's base for the rule in the period from which the rate applies (0 for the first)",
+        "0", aliases=("Soglia", "Threshold"))
+    percent: Percent = column("Provvigione %", "Commission %", "The rate, on the whole base once reached", "5")
+    source: InstanceOf[Source]
+
+
+@record
+class CustomerAgent(Record):
+    """An agent who follows a customer, and the share of the customer's commissions theirs."""
+
+    sheet: ClassVar[SheetHeading] = SheetHeading(
+        "customer_agents", "Agenti clienti", "Customer agents",
+        "Several agents per customer, each with a share of the commissions; a customer with no row here has "
+        "the agent of its Clienti › Agente column, at 100 %.",
+        required=False)
+
+    customer: Code = column("Cliente", "Customer", "Customer code", "C001", refers="customers")
+    agent: Text = column("Agente", "Agent", "The agent's name, as the Provvigioni sheet writes it", "Marco Bianchi")
+    share: Percent = column("Quota %", "Share %", "The agent's share of the customer's commissions", "60")
+    source: InstanceOf[Source]
+
+
 class MasterData(BaseModel):
     """Everything read from one master workbook, after validation."""
 
@@ -605,6 +692,9 @@ class MasterData(BaseModel):
     carriers: tuple[Carrier, ...] = ()
     stock: tuple[StockLevel, ...] | None = None
     """None when the workbook has no stock sheet: everything counts as available."""
+    volume_discounts: tuple[VolumeDiscount, ...] = ()
+    commissions: tuple[Commission, ...] = ()
+    customer_agents: tuple[CustomerAgent, ...] = ()
     layout: Any = None
     """Where each sheet and column was found (`toolkit.intake.validation.layout.Layout`)."""
 

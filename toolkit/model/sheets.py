@@ -150,10 +150,14 @@ CLOSURES = Sheet.of(records.Closure)
 EXCEPTIONS = Sheet.of(records.CalendarException)
 CARRIERS = Sheet.of(records.Carrier)
 STOCK = Sheet.of(records.StockLevel)
+VOLUME_DISCOUNTS = Sheet.of(records.VolumeDiscount)
+COMMISSIONS = Sheet.of(records.Commission)
+CUSTOMER_AGENTS = Sheet.of(records.CustomerAgent)
 
 SHEETS: tuple[Sheet, ...] = (
     SETTINGS, CUSTOMERS, SHIP_TO, CONTACTS, ITEMS, PRICE_LISTS, PRICE_VERSIONS, PRICES, PRICE_RULES,
     TEMPLATES, TEMPLATE_LINES, CLOSURES, EXCEPTIONS, CARRIERS, STOCK,
+    VOLUME_DISCOUNTS, COMMISSIONS, CUSTOMER_AGENTS,
 )
 SETTING_HEADERS = (("Voce", "Setting"), ("Valore", "Value"))
 

@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,10 @@ class Tally:
     einvoices: int = 0
     """XML files written: every final invoice and credit note of April, written again on a rerun."""
     open_orders: int = 0
+    discount_notes: list[str] = field(default_factory=list)
+    """The credit notes April's volume discounts issued (none on a rerun: settled once)."""
+    commissions: list[tuple[str, Decimal]] = field(default_factory=list)
+    """Each agent's April commissions."""
     warnings: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -73,10 +78,25 @@ class Tally:
              f"Still to ship at month end: {count(self.open_orders, 'order', 'orders')} (stock, prepayment or credit): "
              "see pannello.xlsx."),
         ]
+        lines += self.rebate_lines(lang)
         if self.files:
             where = os.path.commonpath([p.resolve().parent for p in self.files])
             lines.append(("Risultati in: " if it else "Output in: ") + where)
         return lines
+
+
+    def rebate_lines(self, lang: str) -> list[str]:
+        """Volume discounts and commissions: the credit notes issued, the agents' total."""
+        it = lang == "it"
+        total = sum((amount for _, amount in self.commissions), Decimal(0))
+        notes = ", ".join(self.discount_notes) or ("nessuna nuova" if it else "none new")
+        return [
+            (f"Sconti volume di aprile: note di credito {notes} (sconti/)." if it else
+             f"April's volume discounts: credit notes {notes} (sconti/)."),
+            (f"Provvigioni di aprile: {count(len(self.commissions), 'agente', 'agenti')}, {total} € "
+             "(provvigioni/)." if it else
+             f"April's commissions: {count(len(self.commissions), 'agent', 'agents')}, {total} € (provvigioni/)."),
+        ]
 
 
 def sample_line(workbook: Path, lang: str) -> str:
@@ -128,7 +148,7 @@ def _claim(ledger: Ledger) -> None:
             raise UnusableInput(FOREIGN_LEDGER(None, url=ledger.url))
 
 
-FOLDERS = ("ordini", "ddt", "fatture", "fatture-elettroniche", "listini")
+FOLDERS = ("ordini", "ddt", "fatture", "fatture-elettroniche", "listini", "sconti", "provvigioni")
 
 
 def sweep(out: Path) -> None:
@@ -175,6 +195,7 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
     first, last = parse_month(f"{MONTH[0]:%Y-%m}")
     invoiced = invoicing.run(ledger, master, Request(Period(first, last), CLOSING_DAY), status=InvoiceStatus.FINAL)
     tally.warnings += [p for p in invoiced.problems if not p.is_error]
+    discounts_and_commissions(master, ledger, out, lang, tally)
     tell(what, total, total)
     tally.orders, tally.ddts, tally.invoices = (after - earlier for after, earlier in zip(counts(), before))
     xml = einvoice.export(master, ledger, month=Period(first, last), out=out / "fatture-elettroniche", zip=True)
@@ -226,6 +247,24 @@ def derived_lists(master: MasterData, out: Path, lang: str) -> list[Path]:
         listing = prices(master, code, MONTH[1], out=target, lang=lang)
         written += [listing.file] if listing.file is not None else []
     return written
+
+
+def discounts_and_commissions(master: MasterData, ledger: Ledger, out: Path, lang: str, tally: Tally) -> None:
+    """April's volume discounts settled as credit notes dated the month's last day (so they go
+    with April's e-invoices and accountants' workbook), each customer's statement in
+    `sconti/`, and April's commission statements in `provvigioni/`. A rerun settles nothing:
+    the ledger records each settlement."""
+    from toolkit.core.volume_discounts import parse_period
+    from toolkit.services import commissions, discounts
+
+    settled = discounts.run(ledger, master, parse_period(f"{MONTH[0]:%Y-%m}"), MONTH[1], CLOSING_DAY,
+                            out=out / "sconti", lang=lang)
+    tally.warnings += [p for p in settled.problems if not p.is_error]
+    tally.discount_notes = [x.number or "" for x in settled.credit_notes]
+    tally.files += settled.files
+    made = commissions.compute(ledger, master, MONTH[0], MONTH[1], out=out / "provvigioni", lang=lang)
+    tally.commissions = [(s.agent, s.total) for s in made.statements]
+    tally.files += made.files
 
 
 def day_files(master: MasterData, ledger: Ledger, day: date, out: Path, lang: str, *, orders: bool,

@@ -55,6 +55,7 @@ define({
     "inv.deferred": ("FATTURA DIFFERITA", "DEFERRED INVOICE"),
     "inv.invoice": ("FATTURA", "INVOICE"),
     "inv.credit_note": ("NOTA DI CREDITO", "CREDIT NOTE"),
+    "inv.cites": ("Fatture di riferimento", "Invoices credited"),
     "inv.kind_deferred": ("Fattura differita", "Deferred invoice"),
     "inv.kind_invoice": ("Fattura", "Invoice"),
     "inv.kind_credit_note": ("Nota di credito", "Credit note"),
@@ -251,6 +252,13 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
             row += 1
             text(sheet, row, 0, ref.number)
             text(sheet, row, 1, ref.day, fmt.date)
+        row += 2
+    if invoice.cites:
+        text(sheet, row, 0, t("inv.cites"), fmt.bold)
+        for cited in invoice.cites:
+            row += 1
+            text(sheet, row, 0, cited.number)
+            text(sheet, row, 1, cited.day, fmt.date)
         row += 2
     references = customer_references(invoice)
     if references:

@@ -4,7 +4,8 @@ A TD04 credit note should cite the invoice it corrects (DatiFattureCollegate). T
 credit notes come from return orders, which do not yet say which invoice they return goods
 from; until they do, the best the ledger can tell is the customer's latest invoice, dated on
 or before the credit note, that sold at least one of the returned items. The caller may
-always give the link itself instead.
+always give the link itself instead. A credit note whose ledger records the invoices it
+reduces (a volume discount's, `Invoice.cites`) cites exactly those.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ def credited_invoices(note: Invoice, invoices: Iterable[Invoice]) -> tuple[Relat
     """The invoice `note` most likely corrects, among `invoices`; none when nothing fits."""
     if note.kind is not InvoiceKind.CREDIT_NOTE:
         return ()
+    if note.cites:
+        return tuple(RelatedDocument(cited.number, cited.day) for cited in note.cites)
     items = {line.item for line in note.lines}
     candidates = [
         invoice for invoice in invoices

@@ -81,7 +81,9 @@ def check(raw: RawWorkbook) -> Checked:
             prices=records["prices"], price_rules=records.get("price_rules", ()), templates=records["templates"],
             template_lines=records["template_lines"], closures=records.get("closures", ()),
             exceptions=records.get("exceptions", ()), carriers=records.get("carriers", ()),
-            stock=records.get("stock"), layout=layout,
+            stock=records.get("stock"), volume_discounts=records.get("volume_discounts", ()),
+            commissions=records.get("commissions", ()), customer_agents=records.get("customer_agents", ()),
+            layout=layout,
         )
         problems += run_rules(master, layout)
     problems.sort(key=sort_key)

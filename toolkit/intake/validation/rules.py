@@ -19,6 +19,7 @@ from toolkit.core.pricing import below_limit, price_book, template_price_list
 from toolkit.core.shipping import missing_stock
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules
+from toolkit.intake.validation.rebates import discounts_and_commissions
 from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template
 
 Rule = Callable[[MasterData, Layout], Iterable[Problem]]
@@ -437,7 +438,7 @@ def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
 
 RULES: tuple[Rule, ...] = (
     settings, unique_codes, references, customers, items, periods, price_lists, price_versions, derived_versions,
-    prices, price_rules, templates, template_lines, exceptions, stock,
+    prices, price_rules, templates, template_lines, exceptions, stock, discounts_and_commissions,
 )
 
 

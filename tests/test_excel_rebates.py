@@ -1,0 +1,58 @@
+"""The *Provvigioni* and *Liquida sconti volume* buttons on a fake live book: the period from the
+panel's *Dal* and *Al* cells, the files beside the book, a wrong cell named, settled once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import minimal
+from test_excel_desk_buttons import fake, fill, invoiced, ledger_of, may, press  # noqa: F401 - fixture
+
+from toolkit.core.invoicing import InvoiceKind
+from toolkit.excel.inputs import PERIOD_FROM, PERIOD_TO
+from toolkit.ledger.db import reading
+from toolkit.ledger.invoices import load_invoices
+
+
+def with_rebates():
+    sheets = minimal.sheets()
+    sheets["Sconti volume"] = [["Codice", "Cliente", "Periodo", "Base", "Modalità", "Da", "Sconto %"],
+                               ["SV1", "C001", "Mese", "Importo", "Sul totale", 0, 2]]
+    sheets["Provvigioni"] = [["Codice", "Base", "Da", "Provvigione %"], ["PV1", "Fatturato", 0, 5]]
+    sheets["Agenti clienti"] = [["Cliente", "Agente", "Quota %"], ["C001", "Marco Bianchi", 100]]
+    return sheets
+
+
+def test_the_period_cells_are_the_ones_other_buttons_share():
+    assert (PERIOD_FROM.name, PERIOD_FROM.cell, PERIOD_FROM.label) == ("PeriodoDal", "B14", "Dal")
+    assert (PERIOD_TO.name, PERIOD_TO.cell, PERIOD_TO.label) == ("PeriodoAl", "B15", "Al")
+
+
+def test_settle_then_commissions_from_the_panel_period(tmp_path, may):  # noqa: F811 - fixture
+    book = invoiced(tmp_path, with_rebates())
+    press(book, "finalize_run")
+    fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30))
+    (shown,) = press(book, "settle_volume_discounts")
+    assert shown[2] == "info" and "emessa 1 nota di credito" in shown[0], shown
+    with reading(ledger_of(tmp_path)) as conn:
+        [note] = [x for x in load_invoices(conn) if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert note.cites and note.total < 0
+    assert (tmp_path / "sconti-2026-04" / "sconto-volume-2026-04-C001.xlsx").exists()
+    (again,) = press(book, "settle_volume_discounts")
+    assert "emesse 0 note di credito, 1 già liquidati" in again[0]
+    (shown,) = press(book, "commissions")
+    assert shown[2] == "info" and "1 agente" in shown[0], shown
+    folder = tmp_path / "provvigioni-20260401-20260430"
+    assert (folder / "provvigioni-20260401-20260430-Marco_Bianchi.xlsx").exists()
+    assert (folder / "provvigioni-20260401-20260430.xlsx").exists()
+
+
+def test_a_wrong_period_is_named_at_its_cells(tmp_path, may):  # noqa: F811 - fixture
+    book = fake(tmp_path, with_rebates())
+    fill(book, PeriodoDal="ieri", PeriodoAl=None)
+    (shown,) = press(book, "commissions")
+    assert shown[2] == "critical"
+    assert {line.split(":")[0] for line in shown[0].splitlines()[1:]} == {"Pannello!B14", "Pannello!B15"}
+    fill(book, PeriodoDal=datetime(2026, 4, 3), PeriodoAl=datetime(2026, 4, 30))
+    (shown,) = press(book, "settle_volume_discounts")
+    assert shown[2] == "critical" and "Pannello!B14" in shown[0] and "mese, un trimestre" in shown[0]

@@ -1,0 +1,178 @@
+"""Volume discounts settled in the ledger and commissions read from it, on the sample's April:
+credit notes numbered in their series and dated in order, citing the invoices they reduce in the
+ledger, the e-invoice (TD04, DatiFattureCollegate), the accountants' workbook and the reprint;
+settled once; the commission statement's total recalculated by LibreOffice to the cent."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Period, Request
+from toolkit.core.volume_discounts import parse_period
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading
+from toolkit.ledger.invoices import load_invoices
+from toolkit.services import commissions, discounts, einvoice, invoicing
+
+APRIL = parse_period("2026-04")
+TODAY = date(2026, 5, 10)
+
+
+@pytest.fixture(scope="module")
+def april(tmp_path_factory, sample_master):
+    """April ordered, shipped and invoiced final on the sample, with deferred invoices and the
+    return's credit note dated `invoice_day`; the ledger file, to copy."""
+    from toolkit.core.workdays import working_calendar
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    folder = tmp_path_factory.mktemp("april")
+    ledger = open_ledger(f"sqlite:///{folder / 'ledger.sqlite'}")
+    calendar = working_calendar(sample_master.settings, sample_master.closures)
+    day = APRIL.start
+    while day <= APRIL.end:
+        if calendar.is_working(day):
+            create(sample_master, ledger, day, with_catch_up=False)
+            ship(sample_master, ledger, day, all_open=True)
+        day += timedelta(days=1)
+    done = invoicing.run(ledger, sample_master, Request(Period(APRIL.start, APRIL.end), TODAY, APRIL.end),
+                         status=InvoiceStatus.FINAL)
+    assert done.run_id is not None
+    ledger.engine.dispose()
+    return folder / "ledger.sqlite"
+
+
+@pytest.fixture
+def ledger(april, tmp_path):
+    copy = tmp_path / "ledger.sqlite"
+    shutil.copy(april, copy)
+    opened = open_ledger(f"sqlite:///{copy}")
+    yield opened
+    opened.engine.dispose()
+
+
+def _all(ledger):
+    with reading(ledger) as conn:
+        return load_invoices(conn)
+
+
+def test_settling_issues_credit_notes_citing_the_invoices_once(ledger, sample_master, tmp_path):
+    before = _all(ledger)
+    done = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=tmp_path / "sconti")
+    assert not [p for p in done.problems if p.is_error], done.problems
+    assert done.credit_notes, "the sample's April gives volume discounts"
+    after = {x.number: x for x in _all(ledger)}
+    issued = {x.number for x in after.values()} - {x.number for x in before}
+    assert issued == {x.number for x in done.credit_notes}
+    for note in (after[n] for n in sorted(issued)):
+        assert note.kind is InvoiceKind.CREDIT_NOTE and note.status is InvoiceStatus.FINAL
+        assert note.number.startswith(f"{sample_master.settings.credit_note_series}-2026-")
+        assert note.cites and all(after[c.number].customer == note.customer for c in note.cites)
+        assert all(after[c.number].kind is InvoiceKind.INVOICE for c in note.cites)
+        assert note.total == note.taxable + note.vat < 0
+    settled = {(s.discount.code, s.customer): s for s in done.settlements if s.credit_note}
+    for s in settled.values():
+        assert sum((c.base for c in s.credit_note.cites), Decimal(0)) >= s.base  # returns come off the base
+        assert -s.credit_note.taxable == s.amount
+    with reading(ledger) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.volume_settlements)).scalar_one() == len(settled)
+    names = sorted(p.name for p in done.files)
+    assert any(n.startswith("sconto-volume-2026-04-") for n in names)
+    assert "fatture-sconti-2026-04.xlsx" in names
+
+    again = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=tmp_path / "again")
+    assert again.credit_notes == [] and set(again.already) == set(settled)
+    assert {x.number for x in _all(ledger)} == set(after)
+
+
+def test_a_preview_writes_nothing(ledger, sample_master):
+    before = _all(ledger)
+    seen = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True)
+    assert seen.preview and seen.credit_notes and all(x.number is None for x in seen.credit_notes)
+    assert _all(ledger) == before
+
+
+@pytest.mark.parametrize("day, code", [
+    (date(2026, 4, 29), "discount-period-open"),
+    (date(2026, 5, 11), "discount-date-in-future"),
+])
+def test_dates_a_settlement_may_not_take(ledger, sample_master, day, code):
+    done = discounts.run(ledger, sample_master, APRIL, day, TODAY)
+    assert [p.code for p in done.problems if p.is_error] == [code]
+    assert done.credit_notes == []
+
+
+def test_credit_notes_keep_numbers_in_date_order(ledger, sample_master):
+    """A credit note of 5 May already in the series: a settlement dated 30 April is refused,
+    as month-end invoicing refuses it, and stores nothing; dated 5 May it goes through."""
+    from dataclasses import replace
+
+    from toolkit.ledger.db import writing
+    from toolkit.ledger.invoices import store
+
+    [ret] = [x for x in _all(ledger) if x.kind is InvoiceKind.CREDIT_NOTE][:1]
+    with writing(ledger) as conn:
+        store(conn, sample_master.settings, [replace(ret, id=None, number=None, invoice_date=date(2026, 5, 5))],
+              InvoiceStatus.FINAL, "later")
+    before = _all(ledger)
+    refused = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY)
+    assert "invoice-date-out-of-sequence" in [p.code for p in refused.problems if p.is_error]
+    assert refused.credit_notes == [] and _all(ledger) == before
+    assert discounts.run(ledger, sample_master, APRIL, date(2026, 5, 5), TODAY).credit_notes
+
+
+def test_credit_notes_reach_the_e_invoices_and_the_reprint(ledger, sample_master, tmp_path):
+    from fatturapa_reading import schema_errors
+
+    from toolkit.services.printing import Selection, write_and_mark
+    from toolkit.services.printing import select as choose
+
+    done = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY)
+    note = done.credit_notes[0]
+    xml = einvoice.export(sample_master, ledger, month=Period(APRIL.start, APRIL.end), out=tmp_path / "xml")
+    [path] = [p for number, p in xml.files.items() if number == note.number]
+    text = Path(path).read_text(encoding="utf-8")
+    assert "<TipoDocumento>TD04</TipoDocumento>" in text
+    cited = re.findall(r"<DatiFattureCollegate><IdDocumento>([^<]+)</IdDocumento>", text)
+    assert cited == [c.number for c in note.cites]
+    assert not schema_errors(Path(path))
+    documents, _ = choose(ledger, "invoices", Selection(numbers=(note.number,)))
+    printed = write_and_mark(ledger, sample_master, "invoices", documents, tmp_path / "nc.xlsx", "it")
+    assert printed.exists()
+    workbook = invoicing.export_period(sample_master, ledger, APRIL.start, APRIL.end, tmp_path / "fatture", "it")
+    assert any(p.suffix == ".csv" and note.number in p.read_text(encoding="utf-8") for p in workbook)
+
+
+def test_the_commission_statement_recalculates_to_the_ledger_s_figure(ledger, sample_master, tmp_path):
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
+    from toolkit.writers.libreoffice import recalculated_values
+    from toolkit.writers.statements import COMMISSION, commission_file
+
+    discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY)  # its credit notes earn negative
+    made = commissions.compute(ledger, sample_master, APRIL.start, APRIL.end, out=tmp_path)
+    statement = max(made.statements, key=lambda s: len(s.rows))
+    assert any(r.invoice.kind is InvoiceKind.CREDIT_NOTE and r.commission < 0 for s in made.statements
+               for r in s.rows)
+    [rows] = recalculated_values(tmp_path / commission_file(statement.agent, APRIL.start, APRIL.end)).values()
+    [total] = [row[COMMISSION] for row in rows if len(row) > COMMISSION and row[COMMISSION - 1] == "Totale"]
+    assert Decimal(str(total)).quantize(Decimal("0.01")) == statement.total != 0
+
+
+def test_a_version_7_ledger_gains_citations_and_settlements(tmp_path, minimal_master):
+    from older_ledgers import older_ledger
+
+    url = older_ledger(tmp_path, minimal_master, 7, "DROP TABLE invoice_citations", "DROP TABLE volume_settlements")
+    upgraded = open_ledger(url)
+    with reading(upgraded) as conn:
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 10
+        assert {"invoice_citations", "volume_settlements"} <= set(inspect(conn).get_table_names())
+        assert load_invoices(conn) == []
+    upgraded.engine.dispose()

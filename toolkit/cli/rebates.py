@@ -1,0 +1,135 @@
+"""Volume discounts and commissions: `discounts settle` and `commissions`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from toolkit.cli import output
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
+from toolkit.cli.session import open_session, parse_day
+
+if TYPE_CHECKING:
+    from toolkit.core.commissions import Statement
+    from toolkit.core.volume_discounts import Settlement
+
+WorkbookArg = typer.Argument(..., help="Cartella anagrafiche / master workbook.")
+
+discounts_app = typer.Typer(no_args_is_help=True, help=(
+    "Sconti volume liquidati a fine periodo con note di credito. Volume discounts settled at period end with "
+    "credit notes."))
+
+
+def settlement_json(s: Settlement) -> dict[str, Any]:
+    note = s.credit_note
+    return {"discount": s.discount.code, "customer": s.customer, "period": s.period.name,
+            "base": s.base, "quantity": s.quantity,
+            "bracket": ({"from": s.reached.threshold, "percent": s.reached.percent} if s.reached else None),
+            "discount_amount": s.amount, "credit_note": note.number if note else None,
+            "total": note.total if note else None,
+            "invoices": [x.number for x in s.cited]}
+
+
+@discounts_app.command("settle")
+@output.with_progress("Liquidazione sconti volume", "Settling volume discounts")
+def settle_cmd(
+    workbook: Path = WorkbookArg,
+    period: str = typer.Option(..., "--period", help="Periodo / period: 2026-04 (mese / month), 2026-Q2 "
+                               "(trimestre / quarter), 2026 (anno / year)."),
+    date: str | None = typer.Option(None, "--date", help="Data delle note di credito (default oggi) / credit notes' "
+                                    "date (default today)."),
+    preview: bool = typer.Option(False, "--preview", help="Mostra senza scrivere nulla / show, write nothing."),
+    out: Path | None = typer.Option(None, "--out", help="Cartella degli estratti per cliente e delle note di "
+                                    "credito / folder of the statements per customer and the credit notes."),
+    json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
+    wait: float = WaitOption, lang: str | None = LangOption,
+) -> None:
+    """Liquida gli sconti volume di un periodo: note di credito che citano le fatture. Settle a period's volume
+    discounts: credit notes citing the invoices."""
+    from toolkit.basics.dates import today_rome
+    from toolkit.core.volume_discounts import parse_period
+    from toolkit.services.discounts import run
+
+    try:
+        chosen = parse_period(period)
+    except ValueError:
+        raise typer.BadParameter(f"«{period}»: scrivi 2026-04, 2026-Q2 o 2026 / write 2026-04, 2026-Q2 or 2026",
+                                 param_hint="--period") from None
+    day = parse_day(date) if date else today_rome()
+    session = open_session(workbook, ledger, lang, wait)
+    if out is not None and not preview:
+        from toolkit.basics.files import check_output
+
+        check_output(out, inputs=(workbook,), folder=True)
+    result = run(session.ledger, session.master, chosen, day, today_rome(), preview=preview,
+                 out=None if preview else out, lang=output.lang())
+    problems = session.warnings + result.problems
+    if json:
+        output.reply({"period": chosen.name, "preview": result.preview,
+                      "settlements": [settlement_json(s) for s in result.settlements],
+                      "already_settled": [{"discount": d, "customer": c, "credit_note": n}
+                                          for (d, c), n in sorted(result.already.items())],
+                      "files": result.files}, problems)
+        output.exit_for(problems)
+        return
+    it = output.lang() == "it"
+    for s in result.settlements:
+        note = s.credit_note.number if s.credit_note and s.credit_note.number else ("—" if s.amount <= 0 else "")
+        bracket = f"{s.reached.percent} %" if s.reached else "—"
+        typer.echo(f"{s.discount.code:<8} {s.customer:<8} {s.base:>12} {bracket:>8} {s.amount:>10}  {note}")
+    for (code, customer), number in sorted(result.already.items()):
+        typer.echo(f"{code:<8} {customer:<8} " + (f"già liquidato con {number}" if it else f"settled before by {number}"))
+    output.print_problems(problems)
+    typer.echo(result.summary(output.lang()))
+    for path in result.files:
+        typer.echo(str(path))
+    output.exit_for(problems)
+
+
+def statement_json(s: Statement) -> dict[str, Any]:
+    return {"agent": s.agent, "base": s.base, "total": s.total,
+            "rules": [{"rule": code, "base": base, "rate": rate} for code, base, rate in s.rates],
+            "rows": [{"invoice": r.invoice.number, "kind": r.invoice.kind.value, "date": r.invoice.invoice_date,
+                      "customer": r.invoice.customer, "rule": r.rule, "base": r.base, "share": r.share,
+                      "rate": r.rate, "commission": r.commission} for r in s.rows]}
+
+
+@output.with_progress("Provvigioni", "Commissions")
+def commissions_cmd(
+    workbook: Path = WorkbookArg,
+    first: str = typer.Option(..., "--from", help="Primo giorno / first day."),
+    last: str = typer.Option(..., "--to", help="Ultimo giorno / last day."),
+    out: Path = typer.Option(..., "--out", help="Cartella degli estratti per agente e del riepilogo / folder of the "
+                             "statements per agent and the summary."),
+    json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
+    lang: str | None = LangOption,
+) -> None:
+    """Provvigioni degli agenti in un periodo: un estratto per agente e un riepilogo. Agents' commissions over a
+    period: a statement per agent and a summary."""
+    from toolkit.basics.files import check_output
+    from toolkit.services.commissions import compute
+
+    start, end = parse_day(first, "--from"), parse_day(last, "--to")
+    session = open_session(workbook, ledger, lang)
+    check_output(out, inputs=(workbook,), folder=True)
+    result = compute(session.ledger, session.master, start, end, out=out, lang=output.lang())
+    problems = session.warnings + result.problems
+    if json:
+        output.reply({"from": start, "to": end, "statements": [statement_json(s) for s in result.statements],
+                      "files": result.files}, problems)
+        output.exit_for(problems)
+        return
+    for s in result.statements:
+        typer.echo(f"{s.agent:<24} {s.base:>12} {s.total:>10}")
+    output.print_problems(problems)
+    typer.echo(result.summary(output.lang()))
+    for path in result.files:
+        typer.echo(str(path))
+    output.exit_for(problems)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(discounts_app, name="discounts")
+    app.command("commissions")(commissions_cmd)

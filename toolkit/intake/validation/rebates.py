@@ -1,0 +1,100 @@
+"""Rules of the volume-discount, commission and customer-agent sheets, each problem at its cell.
+
+Rows sharing a code are one discount (or rule), one row per bracket: they must say the same
+terms, start at different thresholds, and give percentages from 0 to 100. A customer's agents'
+shares should add up to 100 %.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+
+from toolkit.basics.problems import Problem, define
+from toolkit.intake.validation.layout import Layout
+from toolkit.model.records import CustomerAgent, MasterData, Record
+
+TERMS_DIFFER = define(
+    "bracket-terms-differ", "error",
+    it="Le righe dello stesso codice «{code}» sono un'unica regola: qui «{value}» è diverso da «{first}» della "
+       "riga {row}. Scrivi gli stessi valori su ogni riga del codice.",
+    en="Rows with the same code “{code}” are one rule: here “{value}” differs from “{first}” in row {row}. "
+       "Write the same values on every row of the code.")
+DUPLICATE_BRACKET = define(
+    "duplicate-bracket", "error",
+    it="Il codice «{code}» ha già uno scaglione da {threshold} alla riga {row}: ogni scaglione parte da una "
+       "soglia diversa.",
+    en="Code “{code}” already has a bracket from {threshold} in row {row}: each bracket starts at a different "
+       "threshold.")
+PERCENT_OUT_OF_RANGE = define(
+    "percent-out-of-range", "error",
+    it="La percentuale {value} deve essere tra 0 e 100.",
+    en="Percentage {value} must be between 0 and 100.")
+NEGATIVE_THRESHOLD = define(
+    "negative-threshold", "error",
+    it="La soglia {value} è negativa: uno scaglione parte da 0 o più.",
+    en="Threshold {value} is negative: a bracket starts at 0 or more.")
+SHARES_NOT_100 = define(
+    "agent-shares-not-100", "warning",
+    it="Le quote degli agenti del cliente {customer} sommano {total} %, non 100 %: le provvigioni seguono le "
+       "quote scritte, controllale.",
+    en="The agents' shares of customer {customer} add up to {total} %, not 100 %: commissions follow the shares "
+       "as written, check them.")
+UNKNOWN_REFERENCE = define(
+    "unknown-reference", "error",
+    it="«{code}» non esiste nel foglio {target}: correggi il codice o aggiungilo in {target}.",
+    en="“{code}” does not exist in sheet {target}: correct the code or add it to {target}.")
+
+HUNDRED = Decimal(100)
+DISCOUNT_TERMS = ("customer", "group", "category", "period", "basis", "mode")
+COMMISSION_TERMS = ("agent", "customer", "group", "item", "category", "base")
+
+
+def _at(layout: Layout, record: Record, field: str):
+    return layout.locate(record.source.sheet, record.source.row, field)  # type: ignore[attr-defined]
+
+
+def _brackets(layout: Layout, rows: Sequence, terms: tuple[str, ...]) -> Iterator[Problem]:
+    firsts: dict[str, object] = {}
+    thresholds: dict[tuple[str, Decimal], int] = {}
+    for r in rows:
+        first = firsts.setdefault(r.code, r)
+        for field in terms:
+            value, expected = getattr(r, field), getattr(first, field)
+            if value != expected:
+                yield TERMS_DIFFER(_at(layout, r, field), code=r.code, value=value or "", first=expected or "",
+                                   row=first.source.row)  # type: ignore[attr-defined]
+        seen = thresholds.setdefault((r.code, r.threshold), r.source.row)
+        if seen != r.source.row:
+            yield DUPLICATE_BRACKET(_at(layout, r, "threshold"), code=r.code, threshold=r.threshold, row=seen)
+        if r.threshold < 0:
+            yield NEGATIVE_THRESHOLD(_at(layout, r, "threshold"), value=r.threshold)
+        if not 0 <= r.percent <= HUNDRED:
+            yield PERCENT_OUT_OF_RANGE(_at(layout, r, "percent"), value=r.percent)
+
+
+def discounts_and_commissions(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    customers = {c.code for c in master.customers} | layout.unread_codes.get("customers", frozenset())
+    items = {i.code for i in master.items} | layout.unread_codes.get("items", frozenset())
+    checked: tuple[tuple[Sequence[Record], tuple[tuple[str, set[str], str], ...]], ...] = (
+        (master.volume_discounts, (("customer", customers, "customers"),)),
+        (master.commissions, (("customer", customers, "customers"), ("item", items, "items"))),
+        (master.customer_agents, (("customer", customers, "customers"),)))
+    for records, checks in checked:
+        for r in records:
+            for field, known, target in checks:
+                code = getattr(r, field)
+                if code is not None and code not in known:
+                    yield UNKNOWN_REFERENCE(_at(layout, r, field), code=code, target=layout.locate(target).sheet)
+    yield from _brackets(layout, master.volume_discounts, DISCOUNT_TERMS)
+    yield from _brackets(layout, master.commissions, COMMISSION_TERMS)
+    shares: dict[str, list[CustomerAgent]] = defaultdict(list)
+    for agent in master.customer_agents:
+        shares[agent.customer].append(agent)
+        if not 0 <= agent.share <= HUNDRED:
+            yield PERCENT_OUT_OF_RANGE(_at(layout, agent, "share"), value=agent.share)
+    for customer, agents in shares.items():
+        total = sum((a.share for a in agents), Decimal(0))
+        if total != HUNDRED:
+            yield SHARES_NOT_100(_at(layout, agents[0], "share"), customer=customer, total=total)

@@ -1,0 +1,80 @@
+"""Agents' commission statements for a period: `toolkit commissions WORKBOOK --from D --to D`.
+
+Reads the period's final invoices and credit notes and the payments dated in it, asks the core
+(`toolkit.core.commissions`) for each agent's statement, and writes one workbook per agent and a
+summary. It writes nothing to the ledger: a statement can be made again at any time, and the
+same ledger gives the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.wording import count
+from toolkit.core.commissions import Statement, agents_of, rules, statements
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import reading
+from toolkit.ledger.settlements import collected_between, drafts_between, final_invoices_between
+from toolkit.model.records import MasterData
+
+ENDS_BEFORE_START = define(
+    "commission-period-reversed", "error",
+    it="Il periodo va dal {first} al {last}: la data finale è prima di quella iniziale.",
+    en="The period runs from {first} to {last}: the end is before the start.")
+NO_RULES = define(
+    "no-commission-rules", "warning",
+    it="Il foglio Provvigioni è vuoto o manca: nessuna provvigione da calcolare.",
+    en="The Commissions sheet is empty or missing: no commission to compute.")
+DRAFTS_LEFT_OUT = define(
+    "commission-drafts-left-out", "warning",
+    it="{count} del periodo sono in bozza e non contano ({numbers}): rendile definitive (toolkit invoice finalize).",
+    en="{count} of the period are drafts and do not count ({numbers}): finalize them (toolkit invoice finalize).")
+
+
+@dataclass(frozen=True)
+class Commissions:
+    first: date
+    last: date
+    statements: list[Statement]
+    problems: list[Problem]
+    files: list[Path] = field(default_factory=list)
+
+    def summary(self, lang: str) -> str:
+        n = len(self.statements)
+        total = sum((s.total for s in self.statements), 0)
+        if lang == "it":
+            return (f"Provvigioni dal {self.first:%d/%m/%Y} al {self.last:%d/%m/%Y}: "
+                    f"{count(n, 'agente', 'agenti')}, totale {total} €.")
+        return (f"Commissions from {self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}: "
+                f"{count(n, 'agent', 'agents')}, total {total} €.")
+
+
+def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out: Path | None = None,
+            lang: str = "it") -> Commissions:
+    """Each agent's statement for [first, last]; with `out`, the workbooks written there."""
+    if last < first:
+        return Commissions(first, last, [], [ENDS_BEFORE_START(None, first=first, last=last)])
+    problems: list[Problem] = []
+    found = rules(master.commissions)
+    if not found:
+        problems.append(NO_RULES(None))
+    with reading(ledger) as conn:
+        collected = collected_between(conn, first, last)
+        invoices = final_invoices_between(conn, first, last, also=collected)
+        drafts = drafts_between(conn, first, last)
+    if drafts:
+        shown = ", ".join(drafts[:5]) + (" …" if len(drafts) > 5 else "")
+        problems.append(DRAFTS_LEFT_OUT(None, numbers=shown, count=count(len(drafts), "fattura", "fatture")
+                                        if lang == "it" else count(len(drafts), "invoice", "invoices")))
+    made = statements(found, agents_of(master.customers, master.customer_agents),
+                      {c.code: c for c in master.customers}, {x.code: x for x in master.items}, invoices, collected,
+                      first, last)
+    files: list[Path] = []
+    if out is not None:
+        from toolkit.writers.statements import write_commission_statements
+
+        files = write_commission_statements(out, master, made, first, last, lang)
+    return Commissions(first, last, made, problems, files)

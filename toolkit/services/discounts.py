@@ -1,0 +1,138 @@
+"""Settling volume discounts at period end: `toolkit discounts settle WORKBOOK --period P`.
+
+One write transaction: read the period's final invoices, leave out what is already settled,
+plan the credit notes (`toolkit.core.volume_discounts`), check that their date keeps numbers in
+date order in the credit-note series (the rule month-end invoicing enforces), store them final
+with the invoices they cite, record each settlement, and write the statements. If anything
+fails the transaction rolls back: no number is used, nothing is settled. Settling the same
+period again finds every discount settled and issues nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from toolkit.basics.problems import Problem, define, errors
+from toolkit.basics.wording import count
+from toolkit.core.invoicing import Invoice, InvoiceStatus
+from toolkit.core.volume_discounts import Settlement, SettlementPeriod, discounts, settle
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import reading, writing
+from toolkit.ledger.invoices import store
+from toolkit.ledger.settlements import drafts_between, record_settlements, settled, settling_invoices
+from toolkit.model.records import MasterData
+from toolkit.services.invoicing import chronology_problems, new_run_id
+
+PERIOD_OPEN = define(
+    "discount-period-open", "error",
+    it="Il periodo {period} finisce il {end}: gli sconti volume si liquidano a periodo chiuso, con una data "
+       "(--date) dal {end} in poi.",
+    en="Period {period} ends on {end}: volume discounts are settled once it is over, with a date (--date) from "
+       "{end} on.")
+DATE_IN_FUTURE = define(
+    "discount-date-in-future", "error",
+    it="La data {day} è successiva a oggi ({today}): le note di credito non si datano nel futuro.",
+    en="Date {day} is after today ({today}): credit notes are not dated in the future.")
+NO_DISCOUNTS = define(
+    "no-volume-discounts", "warning",
+    it="Nel foglio Sconti volume non c'è uno sconto per {kind}: niente da liquidare per {period}.",
+    en="The Volume discounts sheet has no discount by {kind}: nothing to settle for {period}.")
+DRAFTS_LEFT_OUT = define(
+    "discount-drafts-left-out", "warning",
+    it="{count} del periodo {period} sono in bozza e non contano ({numbers}): rendile definitive "
+       "(toolkit invoice finalize) prima di liquidare.",
+    en="{count} of period {period} are drafts and do not count ({numbers}): finalize them "
+       "(toolkit invoice finalize) before settling.")
+
+KIND_WORDS = {"month": ("mese", "month"), "quarter": ("trimestre", "quarter"), "year": ("anno", "year")}
+
+
+@dataclass(frozen=True)
+class Settled:
+    period: SettlementPeriod
+    settlements: list[Settlement]
+    """What was settled now (or would be, in a preview), zero discounts included."""
+    already: dict[tuple[str, str], str]
+    """(discount, customer) → the credit note that settled it before."""
+    credit_notes: list[Invoice]
+    problems: list[Problem]
+    preview: bool = False
+    files: list[Path] = field(default_factory=list)
+
+    def summary(self, lang: str) -> str:
+        it, n = lang == "it", len(self.credit_notes)
+        notes = count(n, "nota di credito", "note di credito") if it else count(n, "credit note", "credit notes")
+        if self.preview:
+            return (f"Anteprima {self.period.name}: {notes}, nulla è stato scritto." if it
+                    else f"Preview {self.period.name}: {notes}, nothing was written.")
+        if errors(self.problems):
+            return ("Nessuna nota di credito emessa: correggi i problemi indicati." if it
+                    else "No credit note was issued: fix the problems listed.")
+        done = f", {len(self.already)} già liquidati" if it and self.already else (
+            f", {len(self.already)} settled before" if self.already else "")
+        return (f"Sconti volume {self.period.name}: {'emessa' if n == 1 else 'emesse'} {notes}{done}." if it
+                else f"Volume discounts {self.period.name}: issued {notes}{done}.")
+
+
+def _checks(period: SettlementPeriod, day: date, today: date, master: MasterData) -> list[Problem]:
+    problems = []
+    if day > today:
+        problems.append(DATE_IN_FUTURE(None, day=day, today=today))
+    if day < period.end:
+        problems.append(PERIOD_OPEN(None, period=period.name, end=period.end))
+    if not any(d.period is period.kind for d in discounts(master.volume_discounts)):
+        it, en = KIND_WORDS[period.kind.value]
+        problems.append(NO_DISCOUNTS(None, kind=it, period=period.name))
+    return problems
+
+
+def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date, today: date, *,
+        preview: bool = False, out: Path | None = None, lang: str = "it") -> Settled:
+    """Settle `period`'s volume discounts with credit notes dated `day` (or only plan them)."""
+    problems = _checks(period, day, today, master)
+    if errors(problems):
+        return Settled(period, [], {}, [], problems, preview)
+    customers = {c.code: c for c in master.customers}
+    items = {x.code: x for x in master.items}
+    found = discounts(master.volume_discounts)
+    opened = reading(ledger) if preview else writing(ledger)
+    with opened as conn:
+        drafts = drafts_between(conn, period.start, period.end)
+        if drafts:
+            shown = ", ".join(drafts[:5]) + (" …" if len(drafts) > 5 else "")
+            problems.append(DRAFTS_LEFT_OUT(None, period=period.name, numbers=shown,
+                                            count=count(len(drafts), "fattura", "fatture") if lang == "it"
+                                            else count(len(drafts), "invoice", "invoices")))
+        already = settled(conn, period.start)
+        invoices = settling_invoices(conn, period.start, period.end)
+        planned = [s for s in settle(found, customers, items, invoices, period, day, lang)
+                   if (s.discount.code, s.customer) not in already]
+        notes = [s.credit_note for s in planned if s.credit_note is not None]
+        problems += chronology_problems(conn, master.settings, notes)
+        if errors(problems) or preview or not notes:
+            return Settled(period, planned if not errors(problems) else [], already, notes if preview else [],
+                           problems, preview)
+        stored = store(conn, master.settings, notes, InvoiceStatus.FINAL, new_run_id(day))
+        by_settlement = iter(stored)
+        issued = []
+        rows = []
+        for s in planned:
+            if s.credit_note is None:
+                issued.append(s)
+                continue
+            note = next(by_settlement)
+            issued.append(Settlement(s.discount, s.customer, s.period, s.counted, s.base, s.quantity, s.reached,
+                                     s.shares, s.amount, note))
+            assert note.id is not None
+            rows.append((s.discount.code, s.customer, period.start, period.end, s.base, s.quantity, s.amount, note.id))
+        record_settlements(conn, rows)
+        files: list[Path] = []
+        if out is not None:
+            from toolkit.writers.accountants import write_accountants
+            from toolkit.writers.statements import write_discount_statements
+
+            files += write_discount_statements(out, master, [s for s in issued if s.credit_note], lang)
+            files += write_accountants(out, master, stored, f"sconti-{period.name}", lang)
+    return Settled(period, issued, already, stored, problems, preview, files)

@@ -1,0 +1,246 @@
+"""Statements: a customer's volume-discount settlement, an agent's commissions, the summary.
+
+- `sconto-volume-PERIOD-CUSTOMER.xlsx` (*Sconto volume*): the discount's brackets, the bracket
+  reached, every invoice and credit note counted with its base, the discount given per bracket
+  and the credit note that gives it;
+- `provvigioni-FROM-TO-AGENT.xlsx` (*Provvigioni*): the agent's rows invoice by invoice (base,
+  share, rate, commission = `ROUND(base*rate/100,2)`) and their total `=SUM(...)`, live formulas
+  an accountant can audit; the cached values are the toolkit's own figures, so a spreadsheet
+  that recalculates shows the same;
+- `provvigioni-FROM-TO.xlsx` (*Riepilogo*): one row per agent, base and commission.
+
+A4, as every sheet the toolkit writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from xlsxwriter.utility import xl_rowcol_to_cell as address
+
+from toolkit.basics.files import inside, safe_name, write_atomic
+from toolkit.basics.labels import define, labeller
+from toolkit.basics.vocab import label as vocab_label
+from toolkit.core.commissions import Statement
+from toolkit.core.invoicing import InvoiceKind
+from toolkit.core.volume_discounts import Settlement
+from toolkit.model.records import MasterData
+from toolkit.writers.printable import a4, company_header, formats, headings, new_workbook, set_widths, sheet_name, text
+
+define({
+    "st.discount_sheet": ("Sconto volume", "Volume discount"),
+    "st.discount_title": ("Sconto volume {code} – {period}", "Volume discount {code} – {period}"),
+    "st.customer": ("Cliente", "Customer"),
+    "st.basis": ("Base", "Basis"),
+    "st.mode": ("Modalità", "Mode"),
+    "st.brackets": ("Scaglioni", "Brackets"),
+    "st.from": ("Da", "From"),
+    "st.percent": ("Sconto %", "Discount %"),
+    "st.share": ("Quota nello scaglione", "Share in the bracket"),
+    "st.given": ("Sconto", "Discount"),
+    "st.reached": ("Scaglione raggiunto", "Bracket reached"),
+    "st.none": ("nessuno", "none"),
+    "st.counted": ("Documenti conteggiati", "Documents counted"),
+    "st.number": ("Numero", "Number"),
+    "st.date": ("Data", "Date"),
+    "st.kind": ("Tipo", "Kind"),
+    "st.base": ("Imponibile", "Base"),
+    "st.quantity": ("Quantità", "Quantity"),
+    "st.total": ("Totale", "Total"),
+    "st.discount": ("Sconto", "Discount"),
+    "st.credit_note": ("Nota di credito", "Credit note"),
+    "st.invoice": ("Fattura", "Invoice"),
+    "st.commission_sheet": ("Provvigioni", "Commissions"),
+    "st.commission_title": ("Provvigioni di {agent} dal {first} al {last}",
+                            "Commissions of {agent} from {first} to {last}"),
+    "st.rule": ("Regola", "Rule"),
+    "st.agent_share": ("Quota %", "Share %"),
+    "st.collected": ("Incassato %", "Collected %"),
+    "st.rate": ("Provvigione %", "Commission %"),
+    "st.commission": ("Provvigione", "Commission"),
+    "st.agent": ("Agente", "Agent"),
+    "st.summary_sheet": ("Riepilogo", "Summary"),
+    "st.summary_title": ("Provvigioni dal {first} al {last}", "Commissions from {first} to {last}"),
+    "st.file": ("Estratto", "Statement"),
+})
+
+MONEY_COLUMNS = (14, 11, 12, 24, 14, 11, 11, 12, 14)
+
+
+def _money(sheet, row: int, col: int, formula: str, value: Decimal, fmt) -> None:
+    sheet.write_formula(row, col, formula, fmt, float(value))
+
+
+def discount_file(settlement: Settlement) -> str:
+    return f"sconto-volume-{safe_name(settlement.period.name)}-{safe_name(settlement.customer)}.xlsx"
+
+
+def write_discount_statements(folder: Path, master: MasterData, settlements: Sequence[Settlement],
+                              lang: str = "it") -> list[Path]:
+    """One workbook per settlement (customer and discount) in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    def writer(s: Settlement) -> Callable[[Path], None]:
+        return lambda tmp: _discount_book(tmp, master, s, lang)
+
+    return [write_atomic(inside(folder, discount_file(s)), writer(s)) for s in settlements]
+
+
+def _discount_book(tmp: Path, master: MasterData, s: Settlement, lang: str) -> None:
+    t = labeller(lang)
+    names = {c.code: c.name for c in master.customers}
+    book = new_workbook(tmp)
+    fmt = formats(book)
+    sheet = book.add_worksheet(sheet_name(t("st.discount_sheet"), set()))
+    widths = set_widths(sheet, (16, 12, 16, 16, 14, 14))
+    row = company_header(sheet, fmt, master.settings, lang)
+    text(sheet, row, 0, t("st.discount_title").format(code=s.discount.code, period=s.period.name), fmt.title)
+    row += 2
+    for key, value in (("st.customer", f"{s.customer} – {names.get(s.customer, '')}"),
+                       ("st.basis", vocab_label(s.discount.basis, lang)),
+                       ("st.mode", vocab_label(s.discount.mode, lang)),
+                       ("st.reached", f"{t('st.from')} {s.reached.threshold} – {s.reached.percent} %"
+                        if s.reached else t("st.none"))):
+        text(sheet, row, 0, t(key), fmt.bold)
+        text(sheet, row, 1, value)
+        row += 1
+    row += 1
+    text(sheet, row, 0, t("st.counted"), fmt.bold)
+    row += 1
+    headings(sheet, row, 0, [t(h) for h in ("st.number", "st.date", "st.kind", "st.base", "st.quantity")], fmt,
+             widths)
+    first = row + 1
+    for part in s.counted:
+        row += 1
+        text(sheet, row, 0, part.invoice.number, fmt.text)
+        text(sheet, row, 1, part.invoice.invoice_date, fmt.date)
+        text(sheet, row, 2, t("st.credit_note" if part.invoice.kind is InvoiceKind.CREDIT_NOTE else "st.invoice"))
+        text(sheet, row, 3, part.base, fmt.money)
+        text(sheet, row, 4, part.quantity, fmt.quantity)
+    last = row
+    row += 1
+    text(sheet, row, 2, t("st.total"), fmt.total_label)
+    _money(sheet, row, 3, f"=SUM({address(first, 3)}:{address(last, 3)})", s.base, fmt.total)
+    sheet.write_formula(row, 4, f"=SUM({address(first, 4)}:{address(last, 4)})", fmt.quantity, float(s.quantity))
+    row += 2
+    text(sheet, row, 0, t("st.brackets"), fmt.bold)
+    row += 1
+    headings(sheet, row, 0, [t(h) for h in ("st.from", "st.percent", "st.share", "st.given")], fmt, widths)
+    given = {(x.bracket.threshold, x.bracket.percent): x for x in s.shares}
+    for bracket in s.discount.brackets:
+        row += 1
+        share = given.get((bracket.threshold, bracket.percent))
+        text(sheet, row, 0, bracket.threshold, fmt.quantity)
+        text(sheet, row, 1, bracket.percent, fmt.percent)
+        text(sheet, row, 2, share.measure if share else None, fmt.quantity)
+        text(sheet, row, 3, share.amount.quantize(Decimal("0.01")) if share else None, fmt.money)
+    row += 2
+    text(sheet, row, 2, t("st.discount"), fmt.total_label)
+    text(sheet, row, 3, s.amount, fmt.total)
+    row += 1
+    if s.credit_note is not None:
+        text(sheet, row, 2, t("st.credit_note"), fmt.total_label)
+        text(sheet, row, 3, s.credit_note.number, fmt.text)
+        text(sheet, row, 4, s.credit_note.invoice_date, fmt.date)
+    a4(sheet)
+    book.close()
+
+
+def commission_file(agent: str, first: date, last: date) -> str:
+    return f"provvigioni-{first:%Y%m%d}-{last:%Y%m%d}-{safe_name(agent, 'agente')}.xlsx"
+
+
+def summary_file(first: date, last: date) -> str:
+    return f"provvigioni-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
+
+
+def write_commission_statements(folder: Path, master: MasterData, statements: Sequence[Statement], first: date,
+                                last: date, lang: str = "it") -> list[Path]:
+    """One statement per agent and the summary, in `folder`; the summary comes last."""
+    folder.mkdir(parents=True, exist_ok=True)
+    def writer(s: Statement) -> Callable[[Path], None]:
+        return lambda tmp: _commission_book(tmp, master, s, first, last, lang)
+
+    files = [write_atomic(inside(folder, commission_file(s.agent, first, last)), writer(s)) for s in statements]
+    files.append(write_atomic(inside(folder, summary_file(first, last)),
+                              lambda tmp: _summary_book(tmp, master, statements, first, last, lang)))
+    return files
+
+
+COMMISSION_COLUMNS = ("st.number", "st.date", "st.kind", "st.customer", "st.rule", "st.base", "st.agent_share",
+                      "st.collected", "st.rate", "st.commission")
+BASE, RATE, COMMISSION = 5, 8, 9
+
+
+def total_cell(statement: Statement) -> str:
+    """Where the statement's total is (`Provvigioni!J12`): the test recalculates and reads it."""
+    return address(TOTAL_FIRST_ROW + len(statement.rows), COMMISSION)
+
+
+TOTAL_FIRST_ROW = 4
+"""The row (0-based) of the first statement row; the total follows the last."""
+
+
+def _commission_book(tmp: Path, master: MasterData, s: Statement, first: date, last: date, lang: str) -> None:
+    t = labeller(lang)
+    book = new_workbook(tmp)
+    fmt = formats(book)
+    sheet = book.add_worksheet(sheet_name(t("st.commission_sheet"), set()))
+    widths = set_widths(sheet, (15, 11, 16, 10, 10, 13, 9, 11, 12, 13))
+    text(sheet, 0, 0, t("st.commission_title").format(agent=s.agent, first=f"{first:%d/%m/%Y}",
+                                                      last=f"{last:%d/%m/%Y}"), fmt.title)
+    text(sheet, 1, 0, master.settings.company_name)
+    header = TOTAL_FIRST_ROW - 1
+    headings(sheet, header, 0, [t(h) for h in COMMISSION_COLUMNS], fmt, widths)
+    row = header
+    for r in s.rows:
+        row += 1
+        text(sheet, row, 0, r.invoice.number, fmt.text)
+        text(sheet, row, 1, r.invoice.invoice_date, fmt.date)
+        text(sheet, row, 2, t("st.credit_note" if r.invoice.kind is InvoiceKind.CREDIT_NOTE else "st.invoice"))
+        text(sheet, row, 3, r.invoice.customer, fmt.text)
+        text(sheet, row, 4, r.rule, fmt.text)
+        text(sheet, row, BASE, r.base, fmt.money)
+        text(sheet, row, 6, r.share, fmt.percent)
+        text(sheet, row, 7, (r.collected * 100).quantize(Decimal("0.01")) if r.collected is not None else None,
+             fmt.percent)
+        text(sheet, row, RATE, r.rate, fmt.percent)
+        _money(sheet, row, COMMISSION, f"=ROUND({address(row, BASE)}*{address(row, RATE)}/100,2)", r.commission,
+               fmt.money)
+    total_row = row + 1
+    text(sheet, total_row, RATE, t("st.total"), fmt.total_label)
+    span = f"{address(header + 1, BASE)}:{address(max(row, header + 1), BASE)}"
+    _money(sheet, total_row, BASE, f"=SUM({span})" if s.rows else "=0", s.base, fmt.total)
+    span = f"{address(header + 1, COMMISSION)}:{address(max(row, header + 1), COMMISSION)}"
+    _money(sheet, total_row, COMMISSION, f"=SUM({span})" if s.rows else "=0", s.total, fmt.total)
+    a4(sheet, landscape=True, repeat_rows=(header, header))
+    book.close()
+
+
+def _summary_book(tmp: Path, master: MasterData, statements: Sequence[Statement], first: date, last: date,
+                  lang: str) -> None:
+    t = labeller(lang)
+    book = new_workbook(tmp)
+    fmt = formats(book)
+    sheet = book.add_worksheet(sheet_name(t("st.summary_sheet"), set()))
+    widths = set_widths(sheet, (24, 14, 14, 44))
+    text(sheet, 0, 0, t("st.summary_title").format(first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}"), fmt.title)
+    text(sheet, 1, 0, master.settings.company_name)
+    header = 3
+    headings(sheet, header, 0, [t("st.agent"), t("st.base"), t("st.commission"), t("st.file")], fmt, widths)
+    row = header
+    for s in statements:
+        row += 1
+        text(sheet, row, 0, s.agent, fmt.text)
+        text(sheet, row, 1, s.base, fmt.money)
+        text(sheet, row, 2, s.total, fmt.money)
+        text(sheet, row, 3, commission_file(s.agent, first, last), fmt.text)
+    text(sheet, row + 1, 0, t("st.total"), fmt.total_label)
+    for col, value in ((1, sum((s.base for s in statements), Decimal(0))),
+                       (2, sum((s.total for s in statements), Decimal(0)))):
+        formula = f"=SUM({address(header + 1, col)}:{address(row, col)})" if statements else "=0"
+        _money(sheet, row + 1, col, formula, value, fmt.total)
+    a4(sheet, repeat_rows=(header, header))
+    book.close()
