@@ -244,3 +244,36 @@ def test_the_month_shows_an_order_line_priced_by_a_category_rule(april):
     column = panel[0].index("Regola prezzo")
     assert {r[column] for r in panel[1:]} >= by_category
     assert (out / "listini" / "listino-INGROSSO-2026-04-30.xlsx").exists()
+
+
+@pytest.mark.libreoffice
+def test_the_month_settles_a_volume_discount_and_states_commissions_that_recalculate(april):
+    """Issue 17: April's volume discounts become credit notes citing the invoices they reduce,
+    with each customer's statement in `sconti/`; each agent's commission statement in
+    `provvigioni/` totals, after a LibreOffice recalculation of its live formulas, what the
+    ledger's invoices give the agent."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
+    from toolkit.services import commissions
+    from toolkit.services.check import check_file
+    from toolkit.writers.libreoffice import recalculated_values
+    from toolkit.writers.statements import COMMISSION, commission_file
+
+    out, tally, ledger = april
+    with reading(ledger) as conn:
+        notes = {x.number: x for x in load_invoices(conn) if x.kind.value == "credit-note" and x.cites}
+        settled = conn.execute(select(func.count()).select_from(schema.volume_settlements)).scalar_one()
+    assert notes and set(tally.discount_notes) == set(notes) and settled >= len(notes)
+    for note in notes.values():
+        assert note.invoice_date == date(2026, 4, 30) and note.total < 0
+        assert all(c.number.startswith("FT-2026-") for c in note.cites)
+    assert len(list((out / "sconti").glob("*.xlsx"))) >= len(notes)
+
+    master = check_file(out / "anagrafiche.xlsx").master
+    made = commissions.compute(ledger, master, date(2026, 4, 1), date(2026, 4, 30))
+    assert made.statements and sorted((s.agent, s.total) for s in made.statements) == sorted(tally.commissions)
+    for statement in made.statements:
+        [rows] = recalculated_values(out / "provvigioni" / commission_file(
+            statement.agent, date(2026, 4, 1), date(2026, 4, 30))).values()
+        [total] = [row[COMMISSION] for row in rows if len(row) > COMMISSION and row[COMMISSION - 1] == "Totale"]
+        assert Decimal(str(total)).quantize(Decimal("0.01")) == statement.total != 0
