@@ -56,7 +56,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 @cache
 def _register() -> None:
-    from toolkit.cli import calendar, einvoice, invoicing, master, orders, printing, requests, shipping, workbook
+    from toolkit.cli import calendar, convert, einvoice, invoicing, master, orders, printing, requests, shipping, workbook
 
     master.register(app)
     orders.register(app)
@@ -67,6 +67,7 @@ def _register() -> None:
     workbook.register(app)
     printing.register(app)
     requests.register(app)
+    convert.register(app)
 
 
 def _click_exceptions() -> tuple[type[ClickException], ...]:
