@@ -99,7 +99,11 @@ def price_form(master: MasterData, form: Form) -> tuple[OrderDraft | None, list[
         if price is None and line.price is None:
             problems.append(FORM_NO_PRICE(line.location, item=item.code, price_list=customer.price_list, day=form.day))
             continue
-        unit = net_unit_price(line.price if price is None else unit_price(price, PriceType.STANDARD, line.price))
+        if price is None:
+            assert line.price is not None
+            unit = net_unit_price(line.price)
+        else:
+            unit = net_unit_price(unit_price(price, PriceType.STANDARD, line.price))
         if price is not None and below_limit(price, unit):
             problems.append(FORM_BELOW_LIMIT(line.location, item=item.code, price=unit, limit=price.limit_price))
             continue

@@ -117,12 +117,12 @@ def _header(sheet: Sheet, rows: Sequence[Sequence[Any]], spec: SheetMap | None) 
         candidates = [spec.header_row - 1]
     else:
         candidates = list(range(min(HEADER_SEARCH_ROWS, len(rows))))
-    best, best_found = 0, {}
+    best, best_found = 0, dict[int, str]()
     for i in candidates:
         if i >= len(rows):
             continue
         found: dict[int, str] = {}
-        for j, v in enumerate(rows[i]):
+        for j, v in enumerate(heading_row(rows, i)):
             if isinstance(v, str) and (key := names.get(normalize(v))) and key not in found.values():
                 found[j] = key
         if len(found) > len(best_found):
@@ -130,10 +130,23 @@ def _header(sheet: Sheet, rows: Sequence[Sequence[Any]], spec: SheetMap | None) 
     return best, best_found
 
 
+def heading_row(rows: Sequence[Sequence[Any]], i: int) -> list[Any]:
+    """Row `i` as headings, each empty cell taken from the row above: a heading merged over
+    two rows (`Listino` over A1:A2 beside `Validità` over `Dal` and `Al`) keeps its value in
+    the upper cell only.
+
+    >>> heading_row([["Listino", "Validità", None], [None, "Dal", "Al"]], 1)
+    ['Listino', 'Dal', 'Al']
+    """
+    row = list(rows[i])
+    above = rows[i - 1] if i > 0 else ()
+    return [above[j] if (v is None or v == "") and j < len(above) else v for j, v in enumerate(row)]
+
+
 def _feed(workbook: str, raw: RawSheet, sheet: Sheet, mapping: Mapping) -> Fed:
     spec = mapping.for_sheet(sheet.key)
     index, found = _header(sheet, raw.rows, spec)
-    header = raw.rows[index] if index < len(raw.rows) else ()
+    header = heading_row(raw.rows, index) if index < len(raw.rows) else []
     kinds = {c.key: c.kind for c in sheet.columns}
     rows: list[tuple[dict[str, Any], Location]] = []
     for i in range(index + 1, len(raw.rows)):
@@ -278,8 +291,8 @@ def _lines(workbook: str, sheet: RawSheet, spec: FormMap) -> tuple[list[FormLine
         if item is None and raw_quantity in (None, ""):
             continue
         at = Location(sheet.name, address(sheet.first_row + i, sheet.first_col + found["item"]), workbook)
-        if item is None:
-            continue  # a total row: a quantity with no item
+        if item is None or normalize(item).startswith(("total", "subtotal")):
+            continue  # a total row
         quantity = decimal_text(raw_quantity)
         if quantity is None:
             q_at = Location(sheet.name, address(sheet.first_row + i, sheet.first_col + found["quantity"]), workbook)

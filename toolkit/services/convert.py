@@ -349,14 +349,13 @@ def _import_forms(options: Options, done: list[FileResult], payloads: list[Any],
     results = list(done)
     drafts, positions, files, digests = [], [], [], []
     first_of: dict[str, int] = {}
+    twins: list[tuple[int, int]] = []
     index = {id(r): i for i, r in enumerate(results)}
     pairs = [(r, p) for r, p in zip(done, payloads) if isinstance(p, Form)]
     for result, form in pairs:
         i = index[id(result)]
         if form.digest in first_of:
-            twin = results[first_of[form.digest]].file.name
-            results[i] = FileResult(result.file, "skipped", "already-imported", read=True,
-                                    problems=(SAME_FORM(Location(form.file), order="—", origin=f"form:{twin}"),))
+            twins.append((i, first_of[form.digest]))
             continue
         first_of[form.digest] = i
         draft, problems = price_form(master, form)
@@ -376,13 +375,18 @@ def _import_forms(options: Options, done: list[FileResult], payloads: list[Any],
                     number, origin = known[d]
                     results[positions[k]] = FileResult(
                         results[positions[k]].file, "skipped", "already-imported", read=True, orders=(number,),
-                        problems=(SAME_FORM(Location(files[k]), order=number, origin=origin or "—"),))
+                        problems=(SAME_FORM(None, order=number, origin=origin or "—"),))
             stored = insert_form_orders(conn, [drafts[k] for k in new], [files[k] for k in new],
                                         [digests[k] for k in new], master.settings.order_series,
                                         EFFECTS[drafts[0].document_type].status)
             for k, (_, number) in zip(new, stored):
                 results[positions[k]] = FileResult(results[positions[k]].file, "converted", read=True,
                                                    orders=(number,))
+    for i, first in twins:
+        made = results[first].orders
+        results[i] = FileResult(results[i].file, "skipped", "already-imported", read=True, orders=made, problems=(
+            SAME_FORM(None, order=", ".join(made) or "—",
+                      origin=f"form:{results[first].file.name}"),))
     report = _report(options, results, [], [], lang)
     return Converted("orders", options.out, results, report=report)
 
