@@ -23,13 +23,17 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.exc import IntegrityError
 
 from toolkit.basics.cells import Location
 from toolkit.basics.files import OUTPUT_IS_INPUT, atomic_path, check_output
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define, errors
+from toolkit.basics.vocab import DocumentType, InvoiceTerms
+from toolkit.core.drafts import OrderDraft
 from toolkit.core.forms import Form, price_form
 from toolkit.core.orders import EFFECTS
 from toolkit.intake.guard import describe_exception
@@ -145,7 +149,8 @@ def convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None =
     results: list[FileResult | None] = [
         FileResult(f.path, "skipped", f.skipped) if f.skipped else None for f in found]
     todo = [(i, f) for i, f in enumerate(found) if f.skipped is None]
-    named = _output_names([f.path for _, f in todo], paths, out)
+    named = _output_names([f.path for _, f in todo], paths, out) if to in ("csv", "pdf", "xlsx") else {
+        f.path: out for _, f in todo}
     payloads: list[Any] = [None] * len(found)
     for (i, _), (result, payload) in zip(todo, _run(options, [(f.path, named[f.path]) for _, f in todo], jobs,
                                                     progress)):
@@ -342,9 +347,6 @@ def _plain(value: Any) -> Any:
 # -- orders --------------------------------------------------------------------------------
 
 def _import_forms(options: Options, done: list[FileResult], payloads: list[Any], session: Any, lang: str) -> Converted:
-    from toolkit.ledger.db import writing
-    from toolkit.ledger.forms import imported, insert_form_orders
-
     master = session.master
     results = list(done)
     drafts, positions, files, digests = [], [], [], []
@@ -367,21 +369,25 @@ def _import_forms(options: Options, done: list[FileResult], payloads: list[Any],
         files.append(result.file.name)
         digests.append(form.digest)
     if drafts:
-        with writing(session.ledger) as conn:
-            known = imported(conn, digests)
-            new = [k for k, d in enumerate(digests) if d not in known]
-            for k, d in enumerate(digests):
-                if d in known:
-                    number, origin = known[d]
-                    results[positions[k]] = FileResult(
-                        results[positions[k]].file, "skipped", "already-imported", read=True, orders=(number,),
-                        problems=(SAME_FORM(None, order=number, origin=origin or "—"),))
-            stored = insert_form_orders(conn, [drafts[k] for k in new], [files[k] for k in new],
-                                        [digests[k] for k in new], master.settings.order_series,
-                                        EFFECTS[drafts[0].document_type].status)
-            for k, (_, number) in zip(new, stored):
+        try:
+            try:
+                known, stored = _store_forms(session, drafts, files, digests)
+            except IntegrityError:  # a colleague imported one of these forms a moment ago
+                known, stored = _store_forms(session, drafts, files, digests)
+        except ProblemsFound as refused:
+            for k in range(len(drafts)):
+                results[positions[k]] = FileResult(results[positions[k]].file, "failed", read=True,
+                                                   problems=tuple(refused.problems))
+            known, stored = {}, {}
+        for k, d in enumerate(digests):
+            if d in known:
+                number, origin = known[d]
+                results[positions[k]] = FileResult(
+                    results[positions[k]].file, "skipped", "already-imported", read=True, orders=(number,),
+                    problems=(SAME_FORM(None, order=number, origin=origin or "—"),))
+            elif k in stored:
                 results[positions[k]] = FileResult(results[positions[k]].file, "converted", read=True,
-                                                   orders=(number,))
+                                                   orders=(stored[k],))
     for i, first in twins:
         made = results[first].orders
         results[i] = FileResult(results[i].file, "skipped", "already-imported", read=True, orders=made, problems=(
@@ -389,6 +395,31 @@ def _import_forms(options: Options, done: list[FileResult], payloads: list[Any],
                       origin=f"form:{results[first].file.name}"),))
     report = _report(options, results, [], [], lang)
     return Converted("orders", options.out, results, report=report)
+
+
+def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str],
+                 digests: list[str]) -> tuple[dict[str, tuple[str, str | None]], dict[int, str]]:
+    """In one transaction: the forms already imported (digest → number, origin), and the new
+    ones stored (position → number); a customer invoiced immediately (*Immediato*) gets the
+    invoice with the order, as `orders create` and `orders confirm` do."""
+    from toolkit.ledger.db import writing
+    from toolkit.ledger.forms import imported, insert_form_orders
+    from toolkit.services.invoicing import invoice_orders_in
+
+    master = session.master
+    immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
+    with writing(session.ledger) as conn:
+        known = imported(conn, digests)
+        new = [k for k, d in enumerate(digests) if d not in known]
+        made = insert_form_orders(conn, [drafts[k] for k in new], [files[k] for k in new], [digests[k] for k in new],
+                                  master.settings.order_series, EFFECTS[DocumentType.STANDARD].status)
+        invoice_now: dict[date, list[int]] = {}
+        for k, (order_id, _) in zip(new, made):
+            if drafts[k].customer in immediate:
+                invoice_now.setdefault(drafts[k].occurrence, []).append(order_id)
+        for day, ids in sorted(invoice_now.items()):
+            invoice_orders_in(conn, master, ids, day)
+    return known, {k: number for k, (_, number) in zip(new, made)}
 
 
 # -- report --------------------------------------------------------------------------------
