@@ -100,6 +100,7 @@ def test_order_forms_become_orders_once(desk, tmp_path, capsys):
     order_form(forms / "ordine-2.xlsx", "C002", date(2026, 4, 10), [("A003", 4)])
     shutil.copy(forms / "ordine-2.xlsx", forms / "copia di ordine-2.xlsx")
     order_form(forms / "sbagliato.xlsx", "C001", date(2026, 4, 9), [("NOPE", 1)])
+    order_form(forms / "subito.xlsx", "C004", date(2026, 4, 9), [("A001", 1)])  # C004 is invoiced immediately
     mapping = tmp_path / "moduli.toml"
     mapping.write_text('[orders]\ncustomer = "Cliente:"\ndate = "B4"\nreference = "Vs. riferimento"\n'
                        '[orders.lines]\nitem = "Codice articolo"\nquantity = "Q.tà"\n', encoding="utf-8")
@@ -119,15 +120,20 @@ def test_order_forms_become_orders_once(desk, tmp_path, capsys):
         rows = conn.execute(select(schema.orders.c.origin, schema.orders.c.customer_reference,
                                    schema.orders.c.status)).all()
     assert sorted(rows) == [("form:copia di ordine-2.xlsx", None, "in-progress"),
-                            ("form:ordine-bar-roma.xlsx", "ODA 77", "in-progress")]
+                            ("form:ordine-bar-roma.xlsx", "ODA 77", "in-progress"),
+                            ("form:subito.xlsx", None, "in-progress")]
+    with reading(ledger) as conn:
+        assert conn.execute(select(schema.invoices.c.customer)).scalars().all() == ["C004"]
     shutil.copy(forms / "ordine-bar-roma.xlsx", forms / "rinominato.xlsx")
     code, again = toolkit(args, capsys)
     statuses = {n: f["status"] for n, f in by_name(again).items()}
     assert statuses == {"ordine-bar-roma.xlsx": "skipped", "ordine-2.xlsx": "skipped",
-                        "copia di ordine-2.xlsx": "skipped", "rinominato.xlsx": "skipped", "sbagliato.xlsx": "failed"}
+                        "copia di ordine-2.xlsx": "skipped", "rinominato.xlsx": "skipped", "sbagliato.xlsx": "failed",
+                        "subito.xlsx": "skipped"}
     assert by_name(again)["rinominato.xlsx"]["orders"] == [files["ordine-bar-roma.xlsx"]["orders"][0]]
     with reading(ledger) as conn:
-        assert len(conn.execute(select(schema.orders.c.id).where(schema.orders.c.form_digest.isnot(None))).all()) == 2
+        assert len(conn.execute(select(schema.orders.c.id).where(schema.orders.c.form_digest.isnot(None))).all()) == 3
+        assert len(conn.execute(select(schema.invoices.c.id)).all()) == 1
 
 
 def test_a_form_is_read_by_labels_without_a_mapping(tmp_path):
@@ -209,3 +215,12 @@ def test_a_version_7_ledger_gains_the_form_columns(tmp_path, minimal_master):
         assert "uq_order_form_digest" in {i["name"] for i in found.get_indexes("orders")}
         assert conn.execute(select(schema.orders.c.origin)).scalars().all()[:1] == [None]
     upgraded.engine.dispose()
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_again(tmp_path, sample_workbook, capsys):
+    shutil.copy(sample_workbook, tmp_path / "anagrafiche-vecchie.xlsx")
+    args = ["convert", str(tmp_path), "--to", "master", "--out", str(tmp_path / "nuove"), "--jobs", "1"]
+    first = toolkit(args, capsys)
+    second = toolkit(args, capsys)
+    assert first[0] == second[0] == 0
+    assert [Path(f["file"]).name for f in second[1]["files"]] == ["anagrafiche-vecchie.xlsx"]

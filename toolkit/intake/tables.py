@@ -45,20 +45,23 @@ class Found:
     skipped: str | None = None
 
 
-def find_inputs(paths: Iterable[Path]) -> list[Found]:
+def find_inputs(paths: Iterable[Path], exclude: Path | None = None) -> list[Found]:
     """Every file given, and every file in the folders given (recursively, in name order).
 
     A file named on the command line is always tried, whatever its extension (the guard says
     what it is); in a folder, only spreadsheets are, and Excel's lock files and our own
-    temporary files are skipped with the reason."""
+    temporary files are skipped with the reason. Files in `exclude` (the output folder, when
+    it lies inside an input folder) are not inputs: a second run must not read the first's
+    outputs."""
     found: list[Found] = []
     seen: set[Path] = set()
+    outside = Path(exclude).resolve() if exclude is not None else None
     for given in paths:
         given = Path(given)
         entries = _walk(given) if given.is_dir() else iter([(given, True)])
         for path, named in entries:
             key = path.resolve()
-            if key in seen:
+            if key in seen or (not named and outside is not None and outside in key.parents):
                 continue
             seen.add(key)
             found.append(Found(path, None if named else _why_skipped(path)))

@@ -136,8 +136,8 @@ def convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None =
     """Convert every input; `session` (a `toolkit.services.session.Session`) for `orders`."""
     if to not in TARGETS:
         raise ValueError(to)
-    found = find_inputs(paths)
     out = Path(out)
+    found = find_inputs(paths, exclude=out)
     check_output(out, folder=True)
     inputs = frozenset(f.path.resolve() for f in found)
     if to == "master":
