@@ -19,7 +19,8 @@ from toolkit.basics.vocab import DocumentType, PriceType, normalize
 from toolkit.core.drafts import DraftLine, OrderDraft, net_of_vat, net_unit_price
 from toolkit.core.lines import line_amount
 from toolkit.core.pricing import below_limit, price_book, unit_price
-from toolkit.model.records import MasterData
+from toolkit.model.memo import per_master
+from toolkit.model.records import Customer, Item, MasterData
 
 FORM_UNKNOWN_CUSTOMER = define(
     "form-unknown-customer", "error",
@@ -76,18 +77,25 @@ def form_key(digest: str) -> str:
     return FORM_PREFIX + digest[:24]
 
 
+@per_master
+def _lookups(master: MasterData) -> tuple[dict[str, Customer], dict[str, Customer], dict[str, Item], frozenset[str],
+                                         frozenset[tuple[str, str]]]:
+    """Customers by code and by name, items by code, the VAT-included price lists, and the
+    (destination, customer) pairs: built once for a run's thousand forms."""
+    return ({c.code: c for c in master.customers}, {normalize(c.name): c for c in master.customers},
+            {i.code: i for i in master.items}, frozenset(p.code for p in master.price_lists if p.vat_included),
+            frozenset((s.code, s.customer) for s in master.ship_to))
+
+
 def price_form(master: MasterData, form: Form) -> tuple[OrderDraft | None, list[Problem]]:
     """The order draft of a form, or the problems (at the form's cells) that keep it from one."""
     assert form.day is not None and form.customer is not None
-    customers = {c.code: c for c in master.customers}
-    by_name = {normalize(c.name): c for c in master.customers}
+    customers, by_name, items, gross, destinations = _lookups(master)
     customer = customers.get(form.customer) or by_name.get(normalize(form.customer))
     if customer is None:
         return None, [FORM_UNKNOWN_CUSTOMER(form.where.get("customer"), customer=form.customer)]
-    items = {i.code: i for i in master.items}
     book = price_book(master)
     version = book.version_on(customer.price_list, form.day)
-    gross = {p.code for p in master.price_lists if p.vat_included}
     problems: list[Problem] = []
     lines: list[DraftLine] = []
     for n, line in enumerate(form.lines, start=1):
@@ -116,7 +124,7 @@ def price_form(master: MasterData, form: Form) -> tuple[OrderDraft | None, list[
                                item.vat_nature.upper() if item.vat_nature else None, n, line.note))
     if problems:
         return None, problems
-    ship_to = form.ship_to if form.ship_to in {s.code for s in master.ship_to if s.customer == customer.code} else None
+    ship_to = form.ship_to if (form.ship_to, customer.code) in destinations else None
     return OrderDraft(
         template=form_key(form.digest), occurrence=form.day, customer=customer.code, ship_to=ship_to, contact=None,
         document_type=DocumentType.STANDARD, price_list=customer.price_list,

@@ -9,12 +9,12 @@ the cell it came from, so a clash between two files names both cells.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from toolkit.basics.cells import Location, address
+from toolkit.basics.cells import Location, address, column_letter
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import normalize
 from toolkit.core.forms import Form, FormLine
@@ -148,43 +148,59 @@ def _feed(workbook: str, raw: RawSheet, sheet: Sheet, mapping: Mapping) -> Fed:
     index, found = _header(sheet, raw.rows, spec)
     header = heading_row(raw.rows, index) if index < len(raw.rows) else []
     kinds = {c.key: c.kind for c in sheet.columns}
+    converters = [(j, key, _converter(kinds[key], {**mapping.values, **(spec.values.get(key, {}) if spec else {})}))
+                  for j, key in sorted(found.items())]
+    fixed = spec.fixed if spec else {}
+    letters = column_letter(raw.first_col + (min(found) if found else 0))
     rows: list[tuple[dict[str, Any], Location]] = []
     for i in range(index + 1, len(raw.rows)):
         row = raw.rows[i]
+        width = len(row)
         values: dict[str, Any] = {}
-        for j, key in found.items():
-            value = row[j] if j < len(row) else None
-            if value is None or (isinstance(value, str) and not value.strip()):
-                continue
-            values[key] = _value(value, kinds[key], key, spec, mapping)
+        for j, key, convert in converters:
+            if j < width:
+                value = convert(row[j])
+                if value is not None:
+                    values[key] = value
         if not values:
             continue
-        for key, value in (spec.fixed if spec else {}).items():
+        for key, value in fixed.items():
             values.setdefault(key, value)
-        first = min(found) if found else 0
-        rows.append((values, Location(raw.name, address(raw.first_row + i, raw.first_col + first), workbook)))
+        rows.append((values, Location(raw.name, f"{letters}{raw.first_row + i}", workbook)))
     columns = {str(header[j]).strip(): key for j, key in sorted(found.items())}
     unmatched = tuple(str(v).strip() for j, v in enumerate(header)
                       if j not in found and isinstance(v, str) and v.strip())
     return Fed(raw.name, sheet.key, columns, unmatched, rows)
 
 
-def _value(value: Any, kind: Kind, key: str, spec: SheetMap | None, mapping: Mapping) -> Any:
-    if isinstance(value, str):
-        word = normalize(value)
-        translations = spec.values.get(key, {}) if spec else {}
-        if word in translations:
-            return translations[word]
-        if word in mapping.values:
-            return mapping.values[word]
-        value = value.strip()
-    if kind in NUMERIC and not isinstance(value, bool):
-        number = decimal_text(value)
-        if number is not None:
-            return number
-    if isinstance(value, datetime) and kind is Kind.DATE:
-        return value.date()
-    return value
+def _converter(kind: Kind, words: dict[str, Any]) -> Callable[[Any], Any]:
+    """A column's cell as the format wants it: None for an empty cell, a foreign word
+    translated, text trimmed (as a number when the column is numeric: `12,50`), a date cell as
+    a date. Number cells stay as they are: the writer writes them as numbers. One function per
+    column, chosen once: a merge of 200 workbooks converts millions of cells."""
+    numeric = kind in NUMERIC
+    is_date = kind is Kind.DATE
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return None
+            if words:
+                word = words.get(normalize(text))
+                if word is not None:
+                    return word
+            if numeric:
+                number = decimal_text(text)
+                return text if number is None else number
+            return text
+        if is_date and isinstance(value, datetime):
+            return value.date()
+        return value
+
+    return convert
 
 
 def _settings(sheet: RawSheet) -> dict[str, Any]:

@@ -51,7 +51,7 @@ def find_inputs(paths: Iterable[Path], exclude: Path | None = None) -> list[Foun
     A file named on the command line is always tried, whatever its extension (the guard says
     what it is); in a folder, only spreadsheets are, and Excel's lock files and our own
     temporary files are skipped with the reason. Files in `exclude` (the output folder, when
-    it lies inside an input folder) are not inputs: a second run must not read the first's
+    it lies below a folder given) are not inputs: a second run must not read the first's
     outputs."""
     found: list[Found] = []
     seen: set[Path] = set()
@@ -59,9 +59,10 @@ def find_inputs(paths: Iterable[Path], exclude: Path | None = None) -> list[Foun
     for given in paths:
         given = Path(given)
         entries = _walk(given) if given.is_dir() else iter([(given, True)])
+        below = outside if outside is not None and given.resolve() in outside.parents else None
         for path, named in entries:
             key = path.resolve()
-            if key in seen or (not named and outside is not None and outside in key.parents):
+            if key in seen or (below is not None and below in key.parents):
                 continue
             seen.add(key)
             found.append(Found(path, None if named else _why_skipped(path)))

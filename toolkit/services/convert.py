@@ -44,6 +44,9 @@ from toolkit.services import check as data_check
 
 TARGETS = ("master", "orders", "csv", "pdf", "xlsx")
 MASTER_FILE = "anagrafiche.xlsx"
+STREAM_CELLS = 500_000
+"""Past this many cells the merged workbook is streamed (XlsxWriter's constant memory: plain
+header rows with a filter instead of Excel tables), as the benchmarks' large workbooks are."""
 
 CODE_CLASH = define(
     "convert-code-clash", "error",
@@ -332,7 +335,8 @@ def _merge(options: Options, done: list[FileResult], payloads: list[Any], lang: 
     if any(r.read for r in done):
         from toolkit.writers.master_workbook import write_master
 
-        workbook = write_master(options.out / MASTER_FILE, rows, lang=lang)
+        cells = sum(len(r) for sheet_rows in rows.values() for r in sheet_rows)
+        workbook = write_master(options.out / MASTER_FILE, rows, lang=lang, constant_memory=cells > STREAM_CELLS)
         problems += data_check.check_file(workbook).problems
     report = _report(options, done, matched, problems, lang)
     return Converted("master", options.out, done, problems, workbook, report, matched)
