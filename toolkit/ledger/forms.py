@@ -23,8 +23,11 @@ FORM_ORIGIN = "form:"
 
 
 def form_origin(file: str) -> str:
-    """>>> form_origin("ordine 12.xlsx")
-    'form:ordine 12.xlsx'"""
+    """Where an imported order came from, as `orders.origin` keeps it.
+
+    >>> form_origin("ordine 12.xlsx")
+    'form:ordine 12.xlsx'
+    """
     return FORM_ORIGIN + file
 
 

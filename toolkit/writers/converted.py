@@ -30,8 +30,8 @@ _FORMULA_START = ("=", "+", "-", "@")
 def csv_text(rows: Sequence[Sequence[Any]], *, italian: bool = False) -> str:
     """A sheet's values as CSV text.
 
-    >>> csv_text([["Codice", "Prezzo"], ["A1", 12.5], ["=1+1", None]], italian=True)
-    '\\ufeffCodice;Prezzo\\r\\nA1;12,5\\r\\n\\'=1+1;\\r\\n'
+    >>> csv_text([["Codice", "Prezzo"], ["A1", 12.5], ["=1+1", None]], italian=True).splitlines()
+    ['\\ufeffCodice;Prezzo', 'A1;12,5', "'=1+1;"]
     """
     out = io.StringIO()
     out.write("\ufeff")
