@@ -72,7 +72,13 @@ def register(app: typer.Typer) -> None:
             for m in result.matched:
                 columns = ", ".join(f"{h} → {k}" for h, k in m.columns.items())
                 typer.echo(f"{m.file} [{m.sheet}] → {m.target}: {columns}")
-            output.print_problems(problems)
+            for f in result.files:
+                for p in f.problems:
+                    line = output.problem_line(p)  # the guard's lines name the file already
+                    typer.echo(line if str(f.file) in line else f"{f.file}: {line}")
+            if result.problems and result.workbook:
+                typer.echo(f"{result.workbook}:")
+            output.print_problems(result.problems)
             counts = [result.count(s) for s in ("converted", "skipped", "failed")]
             typer.echo(("Convertiti {}, saltati {}, non riusciti {}." if it else
                         "Converted {}, skipped {}, failed {}.").format(*counts))
