@@ -6,7 +6,10 @@ whoever opens it. Readers fail on these with stack traces, or worse, quietly rea
 (the last saved version of a workbook open in Excel). The guard looks only at headers, the zip
 central directory, the first 4 KB of a few XML parts and the cell references of each sheet,
 read as a stream, so a hostile file (zip bomb, billion laughs, a far cell) is refused before
-anything is decompressed in full and memory stays bounded.
+anything is decompressed in full and memory stays bounded. A package of at most 1 MiB unzipped
+(an order form) is the exception that proves it: its parts are inflated once and read from
+memory (`_Package`), the same checks on the same bytes, because there opening a part costs
+more than reading it.
 
 >>> from pathlib import Path
 >>> try:
