@@ -402,17 +402,17 @@ class _Package(zipfile.ZipFile):
     then its references. On an order form of a few KB each open through zipfile costs more
     than reading the part, and the opens were most of the guard's time.
 
-    When the central directory declares at most `_SMALL_PACKAGE` bytes unzipped in all, a part
-    is read whole at its first open, never past its declared size, and kept (`whole`); every
-    check then reads the same bytes from memory, so it decides as on the stream. Memory stays
-    bounded by the declared sizes, which `_check_expansion` has already weighed. Nothing here
-    trusts a size to skip a check: a part of a hundred bytes can still name XFD1048576.
+    When the central directory declares at most `_SMALL_PACKAGE` bytes in all, zipped or not,
+    a part is read whole at its first open, never past its declared sizes, and kept (`whole`);
+    every check then reads the same bytes from memory, so it decides as on the stream. Memory
+    stays bounded by the declared sizes, which `_check_expansion` has already weighed. Nothing
+    here trusts a size to skip a check: a part of a hundred bytes can still name XFD1048576.
     """
 
     def __init__(self, file: BinaryIO):
         super().__init__(file)
-        self._parts: dict[str, bytes] | None = (
-            {} if sum(i.file_size for i in self.infolist()) <= _SMALL_PACKAGE else None)
+        declared = sum(max(i.file_size, i.compress_size) for i in self.infolist())
+        self._parts: dict[str, bytes] | None = {} if declared <= _SMALL_PACKAGE else None
 
     def whole(self, name: str) -> bytes | None:
         """The part's bytes when the package is small and the part reads cleanly, else None
@@ -452,7 +452,11 @@ def _clean_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
     if len(header) < 30 or header[:4] != _ZIP_MAGIC:
         return None
     name_length, extra_length = struct.unpack_from("<HH", header, 26)
-    if fp.read(name_length) != info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437"):
+    try:
+        stored_name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+    except UnicodeEncodeError:
+        return None
+    if fp.read(name_length) != stored_name:
         return None
     fp.seek(extra_length, 1)
     packed = fp.read(info.compress_size)
