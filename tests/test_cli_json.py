@@ -119,12 +119,14 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
         "requests list": ["requests", "list", w, "--open", "--out", str(folder / "richieste.xlsx")],
         "prices": ["prices", w, "--list", "INGROSSO", "--date", APRIL_9, "--out", str(folder / "listino.xlsx")],
         "commissions": ["commissions", w, "--from", "2026-04-01", "--to", "2026-04-30", "--out", str(folder / "prov")],
+        "convert": ["convert", w, "--to", "master", "--out", str(folder / "convertiti")],
     }[verb]
 
 
 def with_workbook(verb: str, workbook: Path, capsys) -> list[str]:
     """The verb's done command line, on another workbook."""
-    args = done_args(verb, workbook, capsys) if verb in ("check", "orders list", "invoice list", "calendar") else {
+    args = done_args(verb, workbook, capsys) if verb in ("check", "orders list", "invoice list", "calendar",
+                                                                               "convert") else {
         "orders preview": ["orders", "preview", "WB", "--date", APRIL_9],
         "orders create": ["orders", "create", "WB", "--date", APRIL_9],
         "orders confirm": ["orders", "confirm", "WB", "OC-2026-00001"],

@@ -766,3 +766,36 @@ def test_an_xlsb_sheet_is_bounded_by_its_records(tmp_path):
     assert problem.code == "file-sheet-too-large" and "XFD1048576" in problem.message("en")
     lying = xlsb_record(148, struct.pack("<4L", 0, 1048575, 0, 16383)) + rows
     assert refusal(xlsb(tmp_path / "declared.xlsb", lying)).code == "file-sheet-too-large"
+
+
+# -- the small-package path reads parts from memory and decides as the stream does ------------
+
+def _bad_crc_past_the_head(t: Path) -> Path:
+    """A theme part whose checksum is wrong only past its first 4 KB, which is all the guard
+    reads of it: the stream never sees the fault, and neither may the small-package path."""
+    stored = rezip(xlsx(t / "src.xlsx"), t / "Anagrafiche.xlsx", compression=zipfile.ZIP_STORED)
+    data = stored.read_bytes()
+    at = data.index(b"<a:theme") + 6000
+    stored.write_bytes(data[:at] + bytes([data[at] ^ 1]) + data[at + 1:])
+    return stored
+
+
+def _outcome(path: Path, limits: dict[str, int]) -> str:
+    try:
+        return check_workbook(path, **limits)
+    except UnusableInput as exc:
+        return f"{exc.problem.code}: {exc.problem.message('en')}"
+
+
+@pytest.mark.parametrize("build, limits", [pytest.param(p.values[0], p.values[2], id=p.id) for p in REFUSALS]
+                         + [pytest.param(lambda t: xlsx(t / "Anagrafiche.xlsx"), {}, id="passes"),
+                            pytest.param(_bad_crc_past_the_head, {}, id="bad-crc-past-the-head")])
+def test_small_packages_are_decided_as_on_the_stream(tmp_path, monkeypatch, build, limits):
+    """Small files (every one here) are read whole into memory and their parts inflated once;
+    with that path turned off, each file gets exactly the same answer."""
+    from toolkit.intake import guard
+
+    path = build(tmp_path)
+    in_memory = _outcome(path, limits)
+    monkeypatch.setattr(guard, "_SMALL_PACKAGE", -1)
+    assert _outcome(path, limits) == in_memory

@@ -58,6 +58,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 def _register() -> None:
     from toolkit.cli import (
         calendar,
+        convert,
         einvoice,
         invoicing,
         master,
@@ -83,6 +84,7 @@ def _register() -> None:
     reports.register(app)
     prices.register(app)
     rebates.register(app)
+    convert.register(app)
 
 
 def _click_exceptions() -> tuple[type[ClickException], ...]:

@@ -153,6 +153,14 @@ RESULTS: dict[str, dict[str, Schema]] = {
                               rule=TEXT, base=DECIMAL, share=DECIMAL, rate=DECIMAL, commission=DECIMAL)))),
         "files": array(PATH),
     },
+    "convert": {
+        "to": {"enum": ["master", "orders", "csv", "pdf", "xlsx"]}, "folder": PATH, "workbook": PATH_OR_NULL,
+        "report": PATH_OR_NULL, "counts": record(converted=INT, skipped=INT, failed=INT),
+        "files": array(record(file=PATH, status={"enum": ["converted", "skipped", "failed"]}, reason=TEXT_OR_NULL,
+                              outputs=array(PATH), orders=array(TEXT), problems=array(PROBLEM))),
+        "matched": array(record(file=TEXT, sheet=TEXT, target=TEXT,
+                                columns={"type": "object", "additionalProperties": TEXT}, unmatched=array(TEXT))),
+    },
 }
 """Each verb's result fields, present when the verb got as far as its result."""
 

@@ -357,6 +357,18 @@ def _add_volume_settlements(conn: Connection) -> None:
 MIGRATIONS[10] = _add_volume_settlements
 
 
+def _add_form_origins(conn: Connection) -> None:
+    """Orders say where they came from (`origin`), and an imported order form its digest, once."""
+    found = {c["name"] for c in inspect(conn).get_columns("orders")}
+    for column, kind in (("origin", "TEXT"), ("form_digest", "VARCHAR(64)")):
+        if column not in found:
+            conn.execute(text(f"ALTER TABLE orders ADD COLUMN {column} {kind}"))
+    schema.form_digest_index.create(conn, checkfirst=True)
+
+
+MIGRATIONS[11] = _add_form_origins
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -23,7 +23,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 metadata = MetaData()
 
@@ -69,6 +69,8 @@ orders = Table(
     Column("customer_reference", String(60)),
     Column("payment_method", String(30)),
     Column("confirms", Integer),
+    Column("origin", Text),
+    Column("form_digest", String(64)),
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
     UniqueConstraint("template", "occurrence", name="uq_order_occurrence"),
@@ -87,6 +89,11 @@ the order made from a quotation or proposal (its `template` is NULL: NULLs never
 unique constraint). `toolkit.core.orders.Order.origin` shows either the same way."""
 
 confirms_index = Index("uq_order_confirms", orders.c.confirms, unique=True)
+
+form_digest_index = Index("uq_order_form_digest", orders.c.form_digest, unique=True)
+"""An order imported from a customer's order form (`toolkit convert --to orders`) keeps where it
+came from, `origin` = "form:<file name>", and the SHA-256 of the form's bytes, unique: the same
+form, or a renamed copy of it, makes one order however many times it is imported."""
 
 order_lines = Table(
     "order_lines", metadata,

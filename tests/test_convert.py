@@ -1,0 +1,227 @@
+"""`toolkit convert`: a folder of foreign inputs becomes one master workbook that passes the data
+check, order forms become orders once, and bad files are reported without stopping the run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+from sqlalchemy import select
+
+from tests.foreign_inputs import foreign_folder, order_form
+from toolkit.cli import app, output
+from toolkit.intake.mapping import parse_mapping
+from toolkit.intake.reshape import read_form
+from toolkit.intake.tables import read_tables
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading
+from toolkit.services import check
+
+
+def toolkit(args: list[str], capsys) -> tuple[int, dict]:
+    app._register()
+    output.reset()
+    code = app.run([*args, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture(scope="module")
+def foreign(tmp_path_factory) -> tuple[Path, Path]:
+    return foreign_folder(tmp_path_factory.mktemp("foreign"))
+
+
+def by_name(document: dict) -> dict[str, dict]:
+    return {Path(f["file"]).name: f for f in document["files"]}
+
+
+@pytest.mark.libreoffice
+def test_a_folder_of_foreign_inputs_becomes_one_master_workbook_that_passes_the_check(foreign, tmp_path, capsys):
+    folder, mapping = foreign
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    code, document = toolkit(["convert", str(folder), "--to", "master", "--map", str(mapping),
+                              "--out", str(tmp_path / "out"), "--jobs", "2"], capsys)
+    files = by_name(document)
+    assert code == document["exit_code"] == 1  # two files could not be read
+    assert {n: f["status"] for n, f in files.items()} == {
+        "clienti.xls": "converted", "articoli.ods": "converted", "prezzi.csv": "converted",
+        "listini.xlsx": "converted", "modelli.xlsx": "converted", "rotto.xlsx": "failed",
+        "protetto.xlsx": "failed", "leggimi.txt": "skipped"}
+    assert [p["code"] for p in files["rotto.xlsx"]["problems"]] == ["file-corrupt"]
+    assert [p["code"] for p in files["protetto.xlsx"]["problems"]] == ["file-encrypted"]
+    assert document["counts"] == {"converted": 5, "skipped": 1, "failed": 2}
+    merged = Path(document["workbook"])
+    checked = check.check_file(merged)
+    assert checked.master is not None and checked.errors == []
+    master = checked.master
+    assert len(master.customers) == 30 and len(master.items) == 60 and len(master.prices) == 240
+    assert {c.invoice_schedule.value for c in master.customers} >= {"monthly", "weekly"}
+    assert master.prices[0].list_price == master.prices[0].list_price.quantize(master.prices[0].list_price)
+    matched = {(m["file"], m["target"]): m["columns"] for m in document["matched"]}
+    assert matched[("clienti.xls", "customers")]["Cod. cliente"] == "code"
+    assert matched[("listini.xlsx", "price_versions")]["Valido al"] == "valid_to"
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+    report = CalamineWorkbook.from_path(document["report"])
+    listed = report.get_sheet_by_name(report.sheet_names[0]).to_python()
+    assert {Path(r[0]).name for r in listed[1:]} >= set(files)
+
+
+@pytest.mark.libreoffice
+def test_a_code_in_two_files_is_a_clash_naming_both(foreign, tmp_path, capsys):
+    folder, mapping = foreign
+    other = tmp_path / "altro"
+    other.mkdir()
+    book = openpyxl.Workbook()
+    book.active.title = "Articoli"
+    book.active.append(["Codice", "Descrizione", "Unità di misura", "Aliquota IVA"])
+    book.active.append(["A001", "Un altro caffè", "pz", 10])
+    book.save(other / "articoli-bis.xlsx")
+    code, document = toolkit(["convert", str(folder / "vecchio gestionale"), str(other), "--to", "master",
+                              "--map", str(mapping), "--out", str(tmp_path / "out"), "--jobs", "1"], capsys)
+    [clash] = [p for p in document["problems"] if p["code"] == "convert-code-clash"]
+    assert (clash["workbook"], clash["sheet"], clash["cell"]) == ("articoli-bis.xlsx", "Articoli", "A2")
+    assert "articoli.ods" in clash["message"] and "Items!A2" in clash["message"]
+    assert code == 1
+
+
+@pytest.fixture
+def desk(tmp_path, sample_workbook) -> Path:
+    shutil.copy(sample_workbook, tmp_path / "anagrafiche.xlsx")
+    return tmp_path / "anagrafiche.xlsx"
+
+
+def test_order_forms_become_orders_once(desk, tmp_path, capsys):
+    forms = tmp_path / "moduli"
+    order_form(forms / "ordine-bar-roma.xlsx", "C001", date(2026, 4, 9), [("A001", 2), ("A002", 1.5)], "ODA 77")
+    order_form(forms / "ordine-2.xlsx", "C002", date(2026, 4, 10), [("A003", 4)])
+    shutil.copy(forms / "ordine-2.xlsx", forms / "copia di ordine-2.xlsx")
+    order_form(forms / "sbagliato.xlsx", "C001", date(2026, 4, 9), [("NOPE", 1)])
+    order_form(forms / "subito.xlsx", "C004", date(2026, 4, 9), [("A001", 1)])  # C004 is invoiced immediately
+    mapping = tmp_path / "moduli.toml"
+    mapping.write_text('[orders]\ncustomer = "Cliente:"\ndate = "B4"\nreference = "Vs. riferimento"\n'
+                       '[orders.lines]\nitem = "Codice articolo"\nquantity = "Q.tà"\n', encoding="utf-8")
+    args = ["convert", str(forms), "--to", "orders", "--master", str(desk), "--map", str(mapping),
+            "--out", str(tmp_path / "out"), "--jobs", "2"]
+    code, document = toolkit(args, capsys)
+    files = by_name(document)
+    assert code == 1
+    assert files["ordine-bar-roma.xlsx"]["status"] == "converted"
+    assert files["copia di ordine-2.xlsx"]["status"] == "converted"  # the first in name order
+    assert files["ordine-2.xlsx"]["status"] == "skipped"
+    assert "copia di ordine-2.xlsx" in files["ordine-2.xlsx"]["problems"][0]["message"]
+    [bad] = files["sbagliato.xlsx"]["problems"]
+    assert (bad["code"], bad["sheet"], bad["cell"]) == ("form-unknown-item", "Ordine", "A8")
+    ledger = open_ledger(workbook=desk)
+    with reading(ledger) as conn:
+        rows = conn.execute(select(schema.orders.c.origin, schema.orders.c.customer_reference,
+                                   schema.orders.c.status)).all()
+    assert sorted(rows) == [("form:copia di ordine-2.xlsx", None, "in-progress"),
+                            ("form:ordine-bar-roma.xlsx", "ODA 77", "in-progress"),
+                            ("form:subito.xlsx", None, "in-progress")]
+    with reading(ledger) as conn:
+        assert conn.execute(select(schema.invoices.c.customer)).scalars().all() == ["C004"]
+    shutil.copy(forms / "ordine-bar-roma.xlsx", forms / "rinominato.xlsx")
+    code, again = toolkit(args, capsys)
+    statuses = {n: f["status"] for n, f in by_name(again).items()}
+    assert statuses == {"ordine-bar-roma.xlsx": "skipped", "ordine-2.xlsx": "skipped",
+                        "copia di ordine-2.xlsx": "skipped", "rinominato.xlsx": "skipped", "sbagliato.xlsx": "failed",
+                        "subito.xlsx": "skipped"}
+    assert by_name(again)["rinominato.xlsx"]["orders"] == [files["ordine-bar-roma.xlsx"]["orders"][0]]
+    with reading(ledger) as conn:
+        assert len(conn.execute(select(schema.orders.c.id).where(schema.orders.c.form_digest.isnot(None))).all()) == 3
+        assert len(conn.execute(select(schema.invoices.c.id)).all()) == 1
+
+
+def test_a_form_is_read_by_labels_without_a_mapping(tmp_path):
+    path = order_form(tmp_path / "o.xlsx", "C001", date(2026, 4, 9), [("A001", 2)])
+    book = openpyxl.load_workbook(path)
+    book["Ordine"]["C7"] = "Quantità"
+    book.save(path)
+    form, problems = read_form(read_tables(path), parse_mapping({}).orders, "ab" * 32)
+    assert problems == [] and form is not None
+    assert (form.customer, form.day, [(x.item, x.quantity) for x in form.lines]) == ("C001", date(2026, 4, 9),
+                                                                                   [("A001", 2)])
+
+
+def test_csv_and_xlsx_every_sheet_never_over_an_input(tmp_path, sample_workbook, capsys):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(sample_workbook, inputs / "anagrafiche.xlsx")
+    (inputs / "incassi.csv").write_text("Fattura,Importo\nFT-1,\"1,234.50\"\n", encoding="utf-8")
+    code, document = toolkit(["convert", str(inputs), "--to", "csv", "--decimal-comma", "--out",
+                              str(tmp_path / "csv"), "--jobs", "1"], capsys)
+    assert code == 0, document["problems"]
+    outputs = [Path(o) for f in document["files"] for o in f["outputs"]]
+    sheets = openpyxl.load_workbook(sample_workbook, read_only=True).sheetnames
+    assert len(outputs) == len(sheets) + 1
+    prices = (tmp_path / "csv" / "anagrafiche-Prezzi.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert prices[1].startswith("BASE;2026A;A001;18,5;16,65;")
+    assert (tmp_path / "csv" / "incassi.csv").read_text(encoding="utf-8-sig").splitlines()[1] == "FT-1;1234,50"
+    code, document = toolkit(["convert", str(inputs), "--to", "xlsx", "--out", str(inputs), "--jobs", "1"], capsys)
+    files = by_name(document)
+    assert files["anagrafiche.xlsx"]["status"] == "failed"
+    assert files["anagrafiche.xlsx"]["problems"][0]["code"] == "output-is-input"
+    assert files["incassi.csv"]["status"] == "converted"
+    assert CalamineWorkbook.from_path(str(inputs / "incassi.xlsx")).get_sheet_by_index(0).to_python()[1] == [
+        "FT-1", 1234.5]
+    assert code == 1
+    assert not [p for p in inputs.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.libreoffice
+def test_pdf_through_libreoffice(tmp_path, capsys):
+    from toolkit.writers.libreoffice import soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    (tmp_path / "a.csv").write_text("Codice;Prezzo\nA1;12,50\n", encoding="utf-8")
+    code, document = toolkit(["convert", str(tmp_path / "a.csv"), "--to", "pdf", "--out", str(tmp_path / "pdf")],
+                             capsys)
+    assert code == 0, document["problems"]
+    assert (tmp_path / "pdf" / "a.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_nothing_readable_is_exit_2(tmp_path, capsys):
+    (tmp_path / "a.xlsx").write_text("not a workbook", encoding="utf-8")
+    code, document = toolkit(["convert", str(tmp_path / "a.xlsx"), "--to", "csv", "--out", str(tmp_path / "o")],
+                             capsys)
+    assert (code, document["exit_code"], document["counts"]["failed"]) == (2, 2, 1)
+
+
+def test_a_mapping_naming_an_unknown_column_is_refused(tmp_path, capsys):
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[master.customers.columns]\nnickname = "Soprannome"\n', encoding="utf-8")
+    code, document = toolkit(["convert", str(tmp_path), "--to", "master", "--map", str(mapping),
+                              "--out", str(tmp_path / "o")], capsys)
+    assert code == 2
+    assert document["problems"][0]["code"] == "mapping-unknown-name"
+    assert "nickname" in document["problems"][0]["message"]
+
+
+def test_a_version_7_ledger_gains_the_form_columns(tmp_path, minimal_master):
+    from older_ledgers import older_ledger
+    from sqlalchemy import inspect
+
+    url = older_ledger(tmp_path, minimal_master, 7, "DROP INDEX uq_order_form_digest",
+                       "ALTER TABLE orders DROP COLUMN form_digest", "ALTER TABLE orders DROP COLUMN origin")
+    upgraded = open_ledger(url)
+    with reading(upgraded) as conn:
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
+        found = inspect(conn)
+        assert {"origin", "form_digest"} <= {c["name"] for c in found.get_columns("orders")}
+        assert "uq_order_form_digest" in {i["name"] for i in found.get_indexes("orders")}
+        assert conn.execute(select(schema.orders.c.origin)).scalars().all()[:1] == [None]
+    upgraded.engine.dispose()
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_again(tmp_path, sample_workbook, capsys):
+    shutil.copy(sample_workbook, tmp_path / "anagrafiche-vecchie.xlsx")
+    args = ["convert", str(tmp_path), "--to", "master", "--out", str(tmp_path / "nuove"), "--jobs", "1"]
+    first = toolkit(args, capsys)
+    second = toolkit(args, capsys)
+    assert first[0] == second[0] == 0
+    assert [Path(f["file"]).name for f in second[1]["files"]] == ["anagrafiche-vecchie.xlsx"]

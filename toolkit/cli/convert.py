@@ -1,0 +1,114 @@
+"""`toolkit convert`: batch conversion of workbooks (master data, order forms, CSV, PDF, xlsx)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from toolkit.cli import output
+from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("convert")
+    def convert_cmd(
+        inputs: list[Path] = typer.Argument(..., help="File e cartelle (ricorsive) / files and folders (recursive)."),
+        out: Path = typer.Option(..., "--out", help="Cartella dei risultati / output folder."),
+        to: str = typer.Option(..., "--to", metavar="master|orders|csv|pdf|xlsx",
+                               help="master: anagrafiche; orders: moduli d'ordine nel registro; csv, pdf, xlsx."),
+        mapping: Path | None = typer.Option(None, "--map", help="Corrispondenze (TOML) / mapping file (docs/convert.md)."),
+        master: Path | None = typer.Option(None, "--master", help="Cartella anagrafiche per --to orders / master "
+                                           "workbook the orders are priced with."),
+        jobs: int | None = typer.Option(None, "--jobs", min=1, help="Processi in parallelo / parallel processes "
+                                        "(default: the machine's cores)."),
+        italian: bool = typer.Option(False, "--decimal-comma", help="CSV con la virgola decimale e date gg/mm/aaaa / "
+                                     "CSV with decimal commas and day-first dates."),
+        json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
+        wait: float = WaitOption, lang: str | None = LangOption,
+    ) -> None:
+        """Converte cartelle di file in blocco. Convert folders of workbooks in a batch.
+
+        Exit 0 when every file was converted, 1 when some had problems, 2 when none could be read.
+        """
+        from toolkit.services.convert import TARGETS, convert, skip_reason
+
+        if to not in TARGETS:
+            raise typer.BadParameter(f"«{to}»: {', '.join(TARGETS)}", param_hint="--to")
+        session = None
+        if to == "orders":
+            if master is None:
+                raise typer.BadParameter("--to orders vuole --master WORKBOOK / needs --master WORKBOOK",
+                                         param_hint="--master")
+            from toolkit.cli.session import open_session
+
+            session = open_session(master, ledger, lang, wait)
+        else:
+            output.set_lang(lang)
+        bar = _Bar() if not json and sys.stdout.isatty() and sys.stderr.isatty() else None
+        try:
+            result = convert(inputs, out, to, mapping=mapping, jobs=jobs, italian=italian, lang=output.lang(),
+                             session=session, progress=bar)
+        finally:
+            if bar is not None:
+                bar.stop()
+        problems = result.all_problems
+        code = result.exit_code
+        if json:
+            output.print_json({"ok": code == 0, "exit_code": code, "problems": problems, "to": to,
+                               "folder": result.folder, "workbook": result.workbook, "report": result.report,
+                               "counts": {s: result.count(s) for s in ("converted", "skipped", "failed")},
+                               "files": [_file(f, output.lang(), skip_reason) for f in result.files],
+                               "matched": [{"file": m.file, "sheet": m.sheet, "target": m.target,
+                                            "columns": m.columns, "unmatched": list(m.unmatched)}
+                                           for m in result.matched]})
+        else:
+            it = output.lang() == "it"
+            for f in result.files:
+                if f.status == "skipped" and f.reason:
+                    typer.echo(f"{f.file}: {'saltato' if it else 'skipped'} ({skip_reason(f.reason, output.lang())})")
+            for m in result.matched:
+                columns = ", ".join(f"{h} → {k}" for h, k in m.columns.items())
+                typer.echo(f"{m.file} [{m.sheet}] → {m.target}: {columns}")
+            for f in result.files:
+                for p in f.problems:
+                    line = output.problem_line(p)  # the guard's lines name the file already
+                    typer.echo(line if str(f.file) in line else f"{f.file}: {line}")
+            if result.problems and result.workbook:
+                typer.echo(f"{result.workbook}:")
+            output.print_problems(result.problems)
+            counts = [result.count(s) for s in ("converted", "skipped", "failed")]
+            typer.echo(("Convertiti {}, saltati {}, non riusciti {}." if it else
+                        "Converted {}, skipped {}, failed {}.").format(*counts))
+            if result.workbook:
+                typer.echo(str(result.workbook))
+            if result.report:
+                typer.echo(str(result.report))
+        if code:
+            raise typer.Exit(code)
+
+
+def _file(f: Any, lang: str, skip_reason: Any) -> dict[str, Any]:
+    return {"file": f.file, "status": f.status, "reason": skip_reason(f.reason, lang), "outputs": list(f.outputs),
+            "orders": list(f.orders), "problems": list(f.problems)}
+
+
+class _Bar:
+    """Files done / total and the current file, on stderr, gone when the run ends."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                  TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+        self._progress.start()
+        self._task = self._progress.add_task("", total=None)
+
+    def __call__(self, done: int, total: int, current: str) -> None:
+        self._progress.update(self._task, completed=done, total=total, description=current[:40])
+
+    def stop(self) -> None:
+        self._progress.stop()

@@ -1,0 +1,353 @@
+"""Foreign tables reshaped into the master-data format, and order forms read into their fields.
+
+A foreign sheet feeds a sheet of the format when the mapping says so (`from`), when its name is
+one of the format's (Italian, English, any case or accents), or when its headings name every
+required column of one. Its heading row is the one among the first rows that names the most
+columns, so a title row or a merged heading above the table is passed over. Each value keeps
+the cell it came from, so a clash between two files names both cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from toolkit.basics.cells import Location, address, column_letter
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import normalize
+from toolkit.core.forms import Form, FormLine
+from toolkit.intake.mapping import FormMap, Mapping, SheetMap, format_sheets, is_cell
+from toolkit.intake.sources import RawSheet, RawWorkbook
+from toolkit.intake.tables import decimal_text
+from toolkit.model.cells import Kind
+from toolkit.model.sheets import SETTING_HEADERS, SETTINGS, Sheet, match_sheet
+
+HEADER_SEARCH_ROWS = 12
+NUMERIC = (Kind.MONEY, Kind.QUANTITY, Kind.PERCENT, Kind.INTEGER)
+
+FORM_FIELD_MISSING = define(
+    "form-field-missing", "error",
+    it="Il modulo d'ordine non ha «{field}»: {where}.",
+    en="The order form has no “{field}”: {where}.")
+FORM_NO_LINES = define(
+    "form-no-lines", "error",
+    it="Il modulo d'ordine non ha righe: mancano le intestazioni {headings}.",
+    en="The order form has no lines: the headings {headings} are missing.")
+FORM_BAD_VALUE = define(
+    "form-bad-value", "error",
+    it="«{value}» non è {what}.",
+    en="“{value}” is not {what_en}.")
+
+
+@dataclass(frozen=True, slots=True)
+class Fed:
+    """What one foreign sheet gave one sheet of the format."""
+
+    sheet: str
+    """The foreign sheet."""
+    target: str
+    """The format's sheet key."""
+    columns: dict[str, str]
+    """Foreign heading → the format's field."""
+    unmatched: tuple[str, ...]
+    rows: list[tuple[dict[str, Any], Location]]
+    """Each row's values by field, and the location of its first matched cell."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reshaped:
+    fed: list[Fed] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    ignored: tuple[str, ...] = ()
+    """Foreign sheets that feed nothing."""
+
+
+def reshape(raw: RawWorkbook, mapping: Mapping) -> Reshaped:
+    """Every sheet of a foreign workbook, as rows of the format's sheets."""
+    fed: list[Fed] = []
+    settings: dict[str, Any] = {}
+    ignored: list[str] = []
+    for sheet in raw.sheets:
+        target = _target(sheet, mapping)
+        if target is SETTINGS:
+            settings.update(_settings(sheet))
+            continue
+        if target is None:
+            ignored.append(sheet.name)
+            continue
+        fed.append(_feed(raw.name, sheet, target, mapping))
+    return Reshaped(fed, settings, tuple(ignored))
+
+
+def _target(sheet: RawSheet, mapping: Mapping) -> Sheet | None:
+    mapped = mapping.target_of(sheet.name)
+    if mapped is not None:
+        return next(s for s in format_sheets() if s.key == mapped)
+    by_name = match_sheet(sheet.name)
+    if by_name is not None:
+        return by_name
+    best: tuple[int, Sheet | None] = (0, None)
+    for candidate in format_sheets():
+        required = [c for c in candidate.columns if c.required]
+        _, found = _header(candidate, sheet.rows, mapping.for_sheet(candidate.key))
+        if required and all(c.key in found.values() for c in required) and len(found) > best[0]:
+            best = (len(found), candidate)
+    return best[1]
+
+
+def _names(sheet: Sheet, spec: SheetMap | None) -> dict[str, str]:
+    """Normalized heading → field: the mapping's headings first, then the format's names."""
+    names: dict[str, str] = {}
+    if spec is not None:
+        for key, headings in spec.columns.items():
+            for h in headings:
+                names.setdefault(normalize(h), key)
+    for c in sheet.columns:
+        for n in c.names():
+            names.setdefault(normalize(n), c.key)
+    return names
+
+
+def _header(sheet: Sheet, rows: Sequence[Sequence[Any]], spec: SheetMap | None) -> tuple[int, dict[int, str]]:
+    """The heading row (0-based in `rows`) and, per column index, the field it names."""
+    names = _names(sheet, spec)
+    if spec is not None and spec.header_row:
+        candidates = [spec.header_row - 1]
+    else:
+        candidates = list(range(min(HEADER_SEARCH_ROWS, len(rows))))
+    best, best_found = 0, dict[int, str]()
+    for i in candidates:
+        if i >= len(rows):
+            continue
+        found: dict[int, str] = {}
+        for j, v in enumerate(heading_row(rows, i)):
+            if isinstance(v, str) and (key := names.get(normalize(v))) and key not in found.values():
+                found[j] = key
+        if len(found) > len(best_found):
+            best, best_found = i, found
+    return best, best_found
+
+
+def heading_row(rows: Sequence[Sequence[Any]], i: int) -> list[Any]:
+    """Row `i` as headings, each empty cell taken from the row above: a heading merged over
+    two rows (`Listino` over A1:A2 beside `Validità` over `Dal` and `Al`) keeps its value in
+    the upper cell only.
+
+    >>> heading_row([["Listino", "Validità", None], [None, "Dal", "Al"]], 1)
+    ['Listino', 'Dal', 'Al']
+    """
+    row = list(rows[i])
+    above = rows[i - 1] if i > 0 else ()
+    return [above[j] if (v is None or v == "") and j < len(above) else v for j, v in enumerate(row)]
+
+
+def _feed(workbook: str, raw: RawSheet, sheet: Sheet, mapping: Mapping) -> Fed:
+    spec = mapping.for_sheet(sheet.key)
+    index, found = _header(sheet, raw.rows, spec)
+    header = heading_row(raw.rows, index) if index < len(raw.rows) else []
+    kinds = {c.key: c.kind for c in sheet.columns}
+    converters = [(j, key, _converter(kinds[key], {**mapping.values, **(spec.values.get(key, {}) if spec else {})}))
+                  for j, key in sorted(found.items())]
+    fixed = spec.fixed if spec else {}
+    letters = column_letter(raw.first_col + (min(found) if found else 0))
+    rows: list[tuple[dict[str, Any], Location]] = []
+    for i in range(index + 1, len(raw.rows)):
+        row = raw.rows[i]
+        width = len(row)
+        values: dict[str, Any] = {}
+        for j, key, convert in converters:
+            if j < width:
+                value = convert(row[j])
+                if value is not None:
+                    values[key] = value
+        if not values:
+            continue
+        for key, value in fixed.items():
+            values.setdefault(key, value)
+        rows.append((values, Location(raw.name, f"{letters}{raw.first_row + i}", workbook)))
+    columns = {str(header[j]).strip(): key for j, key in sorted(found.items())}
+    unmatched = tuple(str(v).strip() for j, v in enumerate(header)
+                      if j not in found and isinstance(v, str) and v.strip())
+    return Fed(raw.name, sheet.key, columns, unmatched, rows)
+
+
+def _converter(kind: Kind, words: dict[str, Any]) -> Callable[[Any], Any]:
+    """A column's cell as the format wants it: None for an empty cell, a foreign word
+    translated, text trimmed (as a number when the column is numeric: `12,50`), a date cell as
+    a date. Number cells stay as they are: the writer writes them as numbers. One function per
+    column, chosen once: a merge of 200 workbooks converts millions of cells."""
+    numeric = kind in NUMERIC
+    is_date = kind is Kind.DATE
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return None
+            if words:
+                word = words.get(normalize(text))
+                if word is not None:
+                    return word
+            if numeric:
+                number = decimal_text(text)
+                return text if number is None else number
+            return text
+        if is_date and isinstance(value, datetime):
+            return value.date()
+        return value
+
+    return convert
+
+
+def _settings(sheet: RawSheet) -> dict[str, Any]:
+    """A settings sheet's key/value rows, by setting key."""
+    found: dict[str, Any] = {}
+    heads = {normalize(h) for pair in SETTING_HEADERS for h in pair}
+    for row in sheet.rows:
+        if len(row) < 2 or not isinstance(row[0], str) or normalize(row[0]) in heads:
+            continue
+        column = SETTINGS.match_column(row[0])
+        if column is not None and row[1] not in (None, ""):
+            value = row[1]
+            found[column.key] = value.date() if isinstance(value, datetime) else value
+    return found
+
+
+# -- order forms -----------------------------------------------------------------------------
+
+def read_form(raw: RawWorkbook, spec: FormMap, digest: str) -> tuple[Form | None, list[Problem]]:
+    """An order form's heading fields and lines, or the problems that keep it from being one."""
+    sheet = _form_sheet(raw, spec)
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    where: dict[str, Location] = {}
+    for key, names in spec.fields.items():
+        found = _field(sheet, names)
+        if found is not None:
+            values[key], (r, c) = found
+            where[key] = Location(sheet.name, address(sheet.first_row + r, sheet.first_col + c), raw.name)
+    for key in ("customer", "date"):
+        if values.get(key) in (None, ""):
+            problems.append(FORM_FIELD_MISSING(Location(sheet.name, None, raw.name), field=key,
+                                               where=" / ".join(spec.fields[key])))
+    day = _day(values.get("date"))
+    if "date" in values and values["date"] not in (None, "") and day is None:
+        problems.append(FORM_BAD_VALUE(where["date"], value=values["date"], what="una data", what_en="a date"))
+    lines, line_problems = _lines(raw.name, sheet, spec)
+    problems += line_problems
+    if problems:
+        return None, problems
+    return Form(raw.name, digest, _text(values.get("customer")), day, _text(values.get("reference")),
+                _text(values.get("ship_to")), tuple(lines), where), []
+
+
+def _form_sheet(raw: RawWorkbook, spec: FormMap) -> RawSheet:
+    if spec.sheet:
+        wanted = normalize(spec.sheet)
+        for s in raw.sheets:
+            if normalize(s.name) == wanted:
+                return s
+    return raw.sheets[0] if raw.sheets else RawSheet("?", [])
+
+
+def _field(sheet: RawSheet, names: tuple[str, ...]) -> tuple[Any, tuple[int, int]] | None:
+    """A heading field's value: at its cell address, or right of (else below) its label."""
+    for name in names:
+        if is_cell(name):
+            from toolkit.basics.cells import column_index
+
+            letters = "".join(ch for ch in name.upper() if ch.isalpha())
+            r, c = int(name[len(letters):]) - sheet.first_row, column_index(letters) - sheet.first_col
+            value = sheet.rows[r][c] if 0 <= r < len(sheet.rows) and 0 <= c < len(sheet.rows[r]) else None
+            return value, (r, c)
+    labels = {normalize(n).rstrip(":") for n in names}
+    for r, row in enumerate(sheet.rows[:40]):
+        for c, v in enumerate(row):
+            if isinstance(v, str) and normalize(v).rstrip(":") in labels:
+                for cc in range(c + 1, len(row)):
+                    if row[cc] not in (None, ""):
+                        return row[cc], (r, cc)
+                return None, (r, c)
+    return None
+
+
+def _lines(workbook: str, sheet: RawSheet, spec: FormMap) -> tuple[list[FormLine], list[Problem]]:
+    names = {normalize(n): key for key, ns in spec.lines.items() for n in ns}
+    rows = sheet.rows
+    candidates = [spec.header_row - 1] if spec.header_row else range(min(40, len(rows)))
+    header, found = -1, {}
+    for i in candidates:
+        if not 0 <= i < len(rows):
+            continue
+        here: dict[str, int] = {}
+        for j, v in enumerate(rows[i]):
+            if isinstance(v, str) and (key := names.get(normalize(v))) and key not in here:
+                here[key] = j
+        if "item" in here and "quantity" in here:
+            header, found = i, here
+            break
+    if header < 0:
+        missing = " + ".join(f"«{spec.lines[k][0]}»" for k in ("item", "quantity"))
+        return [], [FORM_NO_LINES(Location(sheet.name, None, workbook), headings=missing)]
+    lines: list[FormLine] = []
+    problems: list[Problem] = []
+
+    def cell(row: Sequence[Any], key: str) -> Any:
+        j = found.get(key)
+        return row[j] if j is not None and j < len(row) else None
+
+    for i in range(header + 1, len(rows)):
+        row = rows[i]
+        item = _text(cell(row, "item"))
+        raw_quantity = cell(row, "quantity")
+        if item is None and raw_quantity in (None, ""):
+            continue
+        at = Location(sheet.name, address(sheet.first_row + i, sheet.first_col + found["item"]), workbook)
+        if item is None or normalize(item).startswith(("total", "subtotal")):
+            continue  # a total row
+        quantity = decimal_text(raw_quantity)
+        if quantity is None:
+            q_at = Location(sheet.name, address(sheet.first_row + i, sheet.first_col + found["quantity"]), workbook)
+            problems.append(FORM_BAD_VALUE(q_at, value=raw_quantity, what="una quantità", what_en="a quantity"))
+            continue
+        if not quantity:
+            continue
+        raw_price = cell(row, "price")
+        price = decimal_text(raw_price) if raw_price not in (None, "") else None
+        if raw_price not in (None, "") and price is None:
+            p_at = Location(sheet.name, address(sheet.first_row + i, sheet.first_col + found["price"]), workbook)
+            problems.append(FORM_BAD_VALUE(p_at, value=raw_price, what="un prezzo", what_en="a price"))
+            continue
+        lines.append(FormLine(item, quantity, price, _text(cell(row, "note")), at))
+    if not lines and not problems:
+        problems.append(FORM_NO_LINES(Location(sheet.name, None, workbook),
+                                      headings=" + ".join(f"«{spec.lines[k][0]}»" for k in ("item", "quantity"))))
+    return lines, problems
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _day(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"):
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    return None

@@ -1,0 +1,202 @@
+"""Foreign inputs as raw tables: the files a batch conversion is given, each read the same way.
+
+A desk switching to the toolkit arrives with years of workbooks in every format: xls from an old
+program, ods, csv exports with `;` or `,` and Italian decimals. Each becomes a `RawWorkbook`
+(the same tables the data check reads), so one reshaping step serves them all. Workbooks pass
+the guard (`toolkit.intake.guard`) and are read with python-calamine; a CSV is read with pandas,
+its separator and decimal mark sniffed from its first lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from toolkit.basics.problems import UnusableInput, define
+from toolkit.intake.sources import RawSheet, RawWorkbook, read_workbook
+
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+"""The extensions a folder is searched for; any other file in it is listed as skipped."""
+MAX_CSV_BYTES = 200 * 2**20
+"""The guard's limit on disk, for the text files the guard does not read."""
+
+CSV_UNREADABLE = define(
+    "csv-unreadable", "error",
+    it="Il file {path} non si legge come CSV ({detail}): esportalo di nuovo come CSV UTF-8 con «;».",
+    en="The file {path} cannot be read as CSV ({detail}): export it again as UTF-8 CSV with “;”.")
+CSV_TOO_LARGE = define(
+    "csv-too-large", "error",
+    it="Il file {path} è troppo grande ({size} byte, al massimo {limit}).",
+    en="The file {path} is too large ({size} bytes, at most {limit}).")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """An input file and, when it is not read, why (a folder's other files, lock files)."""
+
+    path: Path
+    skipped: str | None = None
+
+
+def find_inputs(paths: Iterable[Path], exclude: Path | None = None) -> list[Found]:
+    """Every file given, and every file in the folders given (recursively, in name order).
+
+    A file named on the command line is always tried, whatever its extension (the guard says
+    what it is); in a folder, only spreadsheets are, and Excel's lock files and our own
+    temporary files are skipped with the reason. Files in `exclude` (the output folder, when
+    it lies below a folder given) are not inputs: a second run must not read the first's
+    outputs."""
+    found: list[Found] = []
+    seen: set[Path] = set()
+    outside = Path(exclude).resolve() if exclude is not None else None
+    for given in paths:
+        given = Path(given)
+        entries = _walk(given) if given.is_dir() else iter([(given, True)])
+        below = outside if outside is not None and given.resolve() in outside.parents else None
+        for path, named in entries:
+            key = path.resolve()
+            if key in seen or (below is not None and below in key.parents):
+                continue
+            seen.add(key)
+            found.append(Found(path, None if named else _why_skipped(path)))
+    return found
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, bool]]:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            yield path, False
+
+
+def _why_skipped(path: Path) -> str | None:
+    name = path.name
+    if name.startswith("~$") or name.startswith(".~lock."):
+        return "lock"
+    if name.startswith("."):
+        return "hidden"
+    if path.suffix.lower() not in SPREADSHEETS:
+        return "not-a-spreadsheet"
+    return None
+
+
+def digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes: a form's identity, whatever its name."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_tables(path: Path) -> RawWorkbook:
+    """Any input as raw tables; `UnusableInput` with one clear line when it cannot be read."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        return read_csv(path)
+    return read_workbook(path)
+
+
+def read_csv(path: Path) -> RawWorkbook:
+    """A CSV as one sheet named after the file: `;` or `,` (sniffed), UTF-8 (with or without
+    BOM) or Windows-1252, and numbers written the Italian way (`1.234,50`) or the English way.
+
+    Every cell is read as text by pandas and turned into a number only when it is one in the
+    file's own convention, so codes such as `007` keep their zeros."""
+    import pandas as pd
+
+    try:
+        size = path.stat().st_size
+    except OSError:
+        from toolkit.intake.guard import check_workbook
+
+        check_workbook(path)  # the guard's own words for a missing or unreadable file
+        raise
+    if size > MAX_CSV_BYTES:
+        raise UnusableInput(CSV_TOO_LARGE(None, path=path, size=size, limit=MAX_CSV_BYTES))
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise UnusableInput(CSV_UNREADABLE(None, path=path, detail="binary content / contenuto binario"))
+    text = _decode(raw)
+    sep = sniff_separator(text)
+    comma = sep != "," and _italian(text)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="python")
+    except Exception as exc:  # pandas' parser errors have many types
+        raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=str(exc).splitlines()[0][:120])) from None
+    rows = [[number(v, comma) for v in row] for row in frame.itertuples(index=False, name=None)]
+    return RawWorkbook(path.name, (RawSheet(path.stem, rows),))
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def sniff_separator(text: str) -> str:
+    """`;` when the first lines have more of them than commas (the Italian Excel export), else `,`.
+
+    >>> sniff_separator("Codice;Prezzo\\nA1;12,50\\n"), sniff_separator("code,price\\nA1,12.50\\n")
+    (';', ',')
+    """
+    head = text[:4096]
+    return ";" if head.count(";") >= head.count(",") and ";" in head else ("\t" if "\t" in head and "," not in head
+                                                                           else ",")
+
+
+_IT_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+_EN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+def _italian(text: str) -> bool:
+    """Whether the file's numbers use the decimal comma: a `;` file with `12,50` in it."""
+    return bool(re.search(r"(^|;)\s*-?\d+,\d+\s*(;|$)", text[:65536], re.MULTILINE))
+
+
+def number(value: Any, comma: bool) -> Any:
+    """A text cell as a number when it is one in the file's convention, else as it is.
+
+    A code with leading zeros (`007`) stays text, as do empty cells (None).
+
+    >>> number("1.234,50", True), number("12.5", False), number("007", True), number("", True)
+    (Decimal('1234.50'), Decimal('12.5'), '007', None)
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    digits = text.lstrip("+-")
+    if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
+        return value
+    pattern = _IT_NUMBER if comma else _EN_NUMBER
+    if not pattern.match(text):
+        return value
+    plain = text.replace(".", "").replace(",", ".") if comma else text.replace(",", "")
+    try:
+        return Decimal(plain)
+    except InvalidOperation:
+        return value
+
+
+def decimal_text(value: Any) -> Decimal | None:
+    """A cell as an exact number: a number cell, or text written either way (`12,50`, `12.50`).
+
+    >>> decimal_text("12,50"), decimal_text(3.0), decimal_text("abc")
+    (Decimal('12.50'), Decimal('3'), None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)).normalize() if value != int(value) else Decimal(int(value))
+    if isinstance(value, str):
+        found = number(value, "," in value and not _EN_NUMBER.match(value.strip()))
+        return found if isinstance(found, Decimal) else None
+    return None

@@ -1,0 +1,57 @@
+"""Orders imported from customers' order forms: stored once per form's content.
+
+An imported order is stored the way `orders create` stores one (`insert_orders`: numbers drawn
+in the transaction, lines, the "generated" event), then marked with where it came from
+(`origin` = "form:<file name>") and the form's digest, which a unique index keeps to one order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Connection, bindparam, select, update
+
+from toolkit.core.drafts import OrderDraft
+from toolkit.core.orders import OrderStatus
+from toolkit.ledger import schema
+from toolkit.ledger.db import document_number, event_row, log_events
+from toolkit.ledger.orders import insert_orders
+
+o = schema.orders.c
+
+FORM_ORIGIN = "form:"
+
+
+def form_origin(file: str) -> str:
+    """Where an imported order came from, as `orders.origin` keeps it.
+
+    >>> form_origin("ordine 12.xlsx")
+    'form:ordine 12.xlsx'
+    """
+    return FORM_ORIGIN + file
+
+
+def imported(conn: Connection, digests: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """digest → (order number, origin) of the forms already imported."""
+    wanted = sorted(set(digests))
+    found: dict[str, tuple[str, str | None]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = conn.execute(select(o.form_digest, o.series, o.year, o.number, o.origin)
+                            .where(o.form_digest.in_(wanted[start:start + 500])))
+        for r in rows:
+            found[r.form_digest] = (document_number(r.series, r.year, r.number), r.origin)
+    return found
+
+
+def insert_form_orders(conn: Connection, drafts: Sequence[OrderDraft], files: Sequence[str], digests: Sequence[str],
+                       series: str, status: OrderStatus) -> list[tuple[int, str]]:
+    """Store the forms' orders, each with its file name and digest; (id, number) per draft."""
+    stored = insert_orders(conn, drafts, series, [status] * len(drafts))
+    if stored:
+        conn.execute(update(schema.orders).where(o.id == bindparam("order_id"))
+                     .values(origin=bindparam("origin_"), form_digest=bindparam("digest")),
+                     [dict(order_id=order_id, origin_=form_origin(file), digest=digest)
+                      for (order_id, _), file, digest in zip(stored, files, digests)])
+        log_events(conn, [event_row("imported", "order", order_id, number, form_origin(file))
+                          for (order_id, number), file in zip(stored, files)])
+    return stored

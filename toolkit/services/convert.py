@@ -1,0 +1,473 @@
+"""Batch conversion (`toolkit convert`): folders of foreign workbooks into the master-data
+format, customers' order forms into orders, or any workbook into CSV, PDF or a plain xlsx.
+
+Each input is read and converted on its own, in a pool of processes, so one bad file never
+stops the run: it is listed with its problem (file, sheet, cell) and the others go on. Nothing
+is written over an input, and every output is written under a temporary name and renamed when
+complete. The run ends with a report workbook listing every file: converted, skipped (why) or
+failed (the problem).
+
+- master: each input's sheets are reshaped (`toolkit.intake.reshape`), merged into one master
+  workbook with codes kept unique (a clash names both files and cells), and that workbook
+  goes through the data check.
+- orders: each form is read and priced against the master data; the new ones are stored in
+  one transaction, keyed by the form's content, so a form imported again (or a renamed copy)
+  creates nothing.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from toolkit.basics.cells import Location
+from toolkit.basics.files import OUTPUT_IS_INPUT, atomic_path, check_output
+from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define, errors
+from toolkit.basics.vocab import DocumentType, InvoiceTerms
+from toolkit.core.drafts import OrderDraft
+from toolkit.core.forms import Form, price_form
+from toolkit.core.orders import EFFECTS
+from toolkit.intake.guard import describe_exception
+from toolkit.intake.mapping import NO_MAPPING, Mapping, load_mapping
+from toolkit.intake.reshape import Reshaped, read_form, reshape
+from toolkit.intake.tables import digest, find_inputs, read_tables
+from toolkit.services import check as data_check
+
+TARGETS = ("master", "orders", "csv", "pdf", "xlsx")
+MASTER_FILE = "anagrafiche.xlsx"
+STREAM_CELLS = 500_000
+"""Past this many cells the merged workbook is streamed (XlsxWriter's constant memory: plain
+header rows with a filter instead of Excel tables), as the benchmarks' large workbooks are."""
+
+CODE_CLASH = define(
+    "convert-code-clash", "error",
+    it="Il codice {code} di {sheet} è già in {other_file} ({other_cell}) con altri valori: è stata tenuta quella riga.",
+    en="Code {code} of {sheet} is already in {other_file} ({other_cell}) with other values: that row was kept.")
+SAME_FORM = define(
+    "form-already-imported", "warning",
+    it="Questo modulo è già stato importato come ordine {order} ({origin}): non si crea di nuovo.",
+    en="This form was already imported as order {order} ({origin}): it is not created again.")
+NOTHING_TO_CONVERT = define(
+    "convert-no-inputs", "error",
+    it="Nessun file da convertire in {paths}.",
+    en="No file to convert in {paths}.")
+
+SKIP_REASONS = {
+    "lock": ("file di blocco di Excel o LibreOffice", "an Excel or LibreOffice lock file"),
+    "hidden": ("file nascosto", "a hidden file"),
+    "not-a-spreadsheet": ("non è un foglio di calcolo (.xlsx, .xlsm, .xls, .ods, .csv)",
+                          "not a spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv)"),
+    "already-imported": ("modulo già importato", "form already imported"),
+    "no-sheets": ("nessun foglio del formato", "no sheet of the format"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """One input: converted, skipped (why: a key of SKIP_REASONS) or failed (its problems)."""
+
+    file: Path
+    status: str
+    reason: str | None = None
+    outputs: tuple[Path, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    orders: tuple[str, ...] = ()
+    read: bool = False
+    """Whether the file could be read at all (the exit code 2 is for runs where none could)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    file: str
+    sheet: str
+    target: str
+    columns: dict[str, str]
+    unmatched: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Converted:
+    to: str
+    folder: Path
+    files: list[FileResult]
+    problems: list[Problem] = field(default_factory=list)
+    """Problems of the run as a whole: code clashes, the merged workbook's data check."""
+    workbook: Path | None = None
+    report: Path | None = None
+    matched: list[Matched] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def all_problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems] + self.problems
+
+    @property
+    def exit_code(self) -> int:
+        """0 all converted, 1 some had problems, 2 nothing could be read."""
+        tried = [f for f in self.files if f.reason not in ("lock", "hidden", "not-a-spreadsheet")]
+        if not any(f.read for f in tried):
+            return 2
+        return 1 if self.count("failed") or errors(self.all_problems) else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    to: str
+    out: Path
+    mapping: Mapping = NO_MAPPING
+    italian: bool = False
+    inputs: frozenset[Path] = frozenset()
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None = None, jobs: int | None = None,
+            italian: bool = False, lang: str = "it", session: Any = None,
+            progress: Progress | None = None) -> Converted:
+    """Convert every input; `session` (a `toolkit.services.session.Session`) for `orders`."""
+    if to not in TARGETS:
+        raise ValueError(to)
+    out = Path(out)
+    found = find_inputs(paths, exclude=out)
+    check_output(out, folder=True)
+    inputs = frozenset(f.path.resolve() for f in found)
+    if to == "master":
+        check_output(out / MASTER_FILE, inputs=tuple(inputs))
+    rules = load_mapping(mapping) if mapping is not None else NO_MAPPING
+    if to == "orders" and session is not None:
+        session.ledger  # noqa: B018 - an unreachable ledger stops the run before any file is read
+    options = Options(to, out, rules, italian, inputs)
+    results: list[FileResult | None] = [
+        FileResult(f.path, "skipped", f.skipped) if f.skipped else None for f in found]
+    todo = [(i, f) for i, f in enumerate(found) if f.skipped is None]
+    named = _output_names([f.path for _, f in todo], paths, out) if to in ("csv", "pdf", "xlsx") else {
+        f.path: out for _, f in todo}
+    payloads: list[Any] = [None] * len(found)
+    for (i, _), (result, payload) in zip(todo, _run(options, [(f.path, named[f.path]) for _, f in todo], jobs,
+                                                    progress)):
+        results[i], payloads[i] = result, payload
+    done = [r for r in results if r is not None]
+    if not found:
+        nothing = NOTHING_TO_CONVERT(None, paths=", ".join(map(str, paths)))
+        return Converted(to, out, [], [nothing], report=_report(options, [], [], [nothing], lang))
+    if to == "master":
+        return _merge(options, done, payloads, lang)
+    if to == "orders":
+        return _import_forms(options, done, payloads, session, lang)
+    return Converted(to, out, done, report=_report(options, done, [], [], lang))
+
+
+def _output_names(files: Sequence[Path], given: Sequence[Path], out: Path) -> dict[Path, Path]:
+    """Each input's output base (no extension) in `out`: its path below the folder it was found
+    in, so files of the same name in two folders stay apart; the extension is added to a stem
+    two inputs share (`listino.xls`, `listino.ods`)."""
+    folders = [Path(g).resolve() for g in given if Path(g).is_dir()]
+    bases: dict[Path, Path] = {}
+    for f in files:
+        resolved = f.resolve()
+        parent = next((resolved.parent.relative_to(d) for d in folders if d in resolved.parents), Path())
+        bases[f] = parent / f.stem
+    counts: dict[Path, int] = {}
+    for base in bases.values():
+        counts[base] = counts.get(base, 0) + 1
+    return {f: out / (b.with_name(f"{b.name}-{f.suffix.lstrip('.').lower()}") if counts[b] > 1 else b)
+            for f, b in bases.items()}
+
+
+_options: Options | None = None
+
+
+def _init(options: Options) -> None:
+    global _options
+    _options = options
+
+
+def _run(options: Options, work: list[tuple[Path, Path]], jobs: int | None,
+         progress: Progress | None) -> Iterator[tuple[FileResult, Any]]:
+    total = len(work)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if jobs == 1 or total < 2:
+        _init(options)
+        for n, item in enumerate(work, start=1):
+            if progress:
+                progress(n - 1, total, item[0].name)
+            yield _one(item)
+        if progress:
+            progress(total, total, "")
+        return
+    chunk = max(1, min(64, total // (jobs * 8)))
+    with _frozen_heap(), ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_init,
+                                             initargs=(options,)) as pool:
+        for n, result in enumerate(pool.map(_one, work, chunksize=chunk), start=1):
+            if progress:
+                progress(n, total, result[0].file.name)
+            yield result
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """The parent's objects kept out of the workers' garbage collections while the pool runs.
+
+    Workers are forked (Linux): they share the parent's memory page by page until they write
+    to it, and a collection writes to every object it walks. The parent of `--to orders` holds
+    the master data and the ledger session, so each worker's first collections copied all of
+    it, and two workers were slower than one on a thousand small forms. `gc.freeze` moves the
+    parent's objects where no collection looks (the use the Python documentation gives it);
+    they are collected again as usual once the pool is done.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _one(item: tuple[Path, Path]) -> tuple[FileResult, Any]:
+    """Convert one input (in a worker process): never raises for a bad file."""
+    path, base = item
+    options = _options
+    assert options is not None
+    try:
+        return _convert_one(options, path, base)
+    except UnusableInput as exc:
+        return FileResult(path, "failed", problems=(exc.problem,)), None
+    except ProblemsFound as exc:
+        return FileResult(path, "failed", problems=tuple(exc.problems), read=True), None
+    except Exception as exc:  # a reader's failure on a broken file: one line, never a traceback
+        return FileResult(path, "failed", problems=(describe_exception(exc, path).problem,)), None
+
+
+def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, Any]:
+    raw = read_tables(path)
+    if options.to == "master":
+        shaped = reshape(raw, options.mapping)
+        if not shaped.fed and not shaped.settings:
+            return FileResult(path, "skipped", "no-sheets", read=True), shaped
+        return FileResult(path, "converted", read=True), shaped
+    if options.to == "orders":
+        form, problems = read_form(raw, options.mapping.orders, digest(path))
+        if form is None:
+            return FileResult(path, "failed", problems=tuple(problems), read=True), None
+        return FileResult(path, "converted", read=True), form
+    sheets = [(s.name, _grid(s.rows, s.first_row, s.first_col)) for s in raw.sheets]
+    if options.to == "csv":
+        targets = [base.with_suffix(".csv")] if len(sheets) == 1 else [
+            base.with_name(f"{base.name}-{_safe(name)}.csv") for name, _ in sheets]
+        _refuse_inputs(options, targets)
+        from toolkit.writers.converted import write_csv
+
+        for target, (_, rows) in zip(targets, sheets):
+            write_csv(target, rows, italian=options.italian)
+        return FileResult(path, "converted", outputs=tuple(targets), read=True), None
+    target = base.with_suffix(f".{options.to}")
+    _refuse_inputs(options, [target])
+    from toolkit.writers.converted import write_tables
+
+    if options.to == "xlsx":
+        write_tables(target, sheets)
+    else:
+        _pdf(sheets, target)
+    return FileResult(path, "converted", outputs=(target,), read=True), None
+
+
+def _grid(rows: Sequence[Sequence[Any]], first_row: int, first_col: int) -> list[list[Any]]:
+    """A sheet's values from A1, as the user sees them placed."""
+    return [[] for _ in range(first_row - 1)] + [[None] * (first_col - 1) + list(r) for r in rows]
+
+
+def _safe(name: str) -> str:
+    from toolkit.basics.files import safe_name
+
+    return safe_name(name, "foglio")
+
+
+def _refuse_inputs(options: Options, targets: Sequence[Path]) -> None:
+    for target in targets:
+        if target.resolve() in options.inputs:
+            raise UnusableInput(OUTPUT_IS_INPUT(None, path=target))
+
+
+def _pdf(sheets: list[tuple[str, list[list[Any]]]], target: Path) -> None:
+    """Through LibreOffice, from the normalized xlsx: LibreOffice never opens the foreign file,
+    which the guard and the reader have already vetted."""
+    from toolkit.writers.converted import write_tables
+    from toolkit.writers.libreoffice import convert as lo_convert
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="toolkit-convert-") as work:
+        plain = write_tables(Path(work) / f"{target.stem}.xlsx", sheets)
+        made = lo_convert(plain, "pdf", Path(work) / "pdf")
+        with atomic_path(target) as tmp:
+            shutil.copyfile(made, tmp)
+
+
+# -- master --------------------------------------------------------------------------------
+
+KEYS: dict[str, tuple[str, ...]] = {
+    "customers": ("code",), "ship_to": ("code",), "contacts": ("code",), "items": ("code",),
+    "price_lists": ("code",), "templates": ("code",), "carriers": ("code",), "stock": ("item",),
+    "price_versions": ("price_list", "version"), "prices": ("price_list", "version", "item"),
+}
+"""What keeps a row unique in each sheet when inputs are merged (the other sheets are lists)."""
+
+
+def _merge(options: Options, done: list[FileResult], payloads: list[Any], lang: str) -> Converted:
+    rows: dict[str, list[dict[str, Any]]] = {}
+    seen: dict[tuple[str, tuple[Any, ...]], tuple[dict[str, Any], Location]] = {}
+    settings: dict[str, Any] = {}
+    problems: list[Problem] = []
+    matched: list[Matched] = []
+    shaped_payloads = [p for p in payloads if isinstance(p, Reshaped)]
+    for result, shaped in zip([r for r, p in zip(done, payloads) if isinstance(p, Reshaped)], shaped_payloads):
+        for key, value in shaped.settings.items():
+            settings.setdefault(key, value)
+        for fed in shaped.fed:
+            matched.append(Matched(result.file.name, fed.sheet, fed.target, fed.columns, fed.unmatched))
+            keys = KEYS.get(fed.target, ())
+            for values, where in fed.rows:
+                code = tuple(_plain(values.get(k)) for k in keys)
+                if keys and all(c not in (None, "") for c in code):
+                    earlier = seen.get((fed.target, code))
+                    if earlier is not None:
+                        if earlier[0] != values:
+                            problems.append(CODE_CLASH(where, code="/".join(map(str, code)), sheet=fed.target,
+                                                       other_file=earlier[1].workbook, other_cell=str(earlier[1])))
+                        continue
+                    seen[(fed.target, code)] = (values, where)
+                rows.setdefault(fed.target, []).append(values)
+    settings.update(options.mapping.settings)
+    if settings:
+        rows["settings"] = [settings]
+    workbook: Path | None = None
+    if any(r.read for r in done):
+        from toolkit.writers.master_workbook import write_master
+
+        cells = sum(len(r) for sheet_rows in rows.values() for r in sheet_rows)
+        workbook = write_master(options.out / MASTER_FILE, rows, lang=lang, constant_memory=cells > STREAM_CELLS)
+        problems += data_check.check_file(workbook).problems
+    report = _report(options, done, matched, problems, lang)
+    return Converted("master", options.out, done, problems, workbook, report, matched)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip() if value is not None else None
+
+
+# -- orders --------------------------------------------------------------------------------
+
+def _import_forms(options: Options, done: list[FileResult], payloads: list[Any], session: Any, lang: str) -> Converted:
+    master = session.master
+    results = list(done)
+    drafts, positions, files, digests = [], [], [], []
+    first_of: dict[str, int] = {}
+    twins: list[tuple[int, int]] = []
+    index = {id(r): i for i, r in enumerate(results)}
+    pairs = [(r, p) for r, p in zip(done, payloads) if isinstance(p, Form)]
+    for result, form in pairs:
+        i = index[id(result)]
+        if form.digest in first_of:
+            twins.append((i, first_of[form.digest]))
+            continue
+        first_of[form.digest] = i
+        draft, problems = price_form(master, form)
+        if draft is None:
+            results[i] = FileResult(result.file, "failed", problems=tuple(problems), read=True)
+            continue
+        drafts.append(draft)
+        positions.append(i)
+        files.append(result.file.name)
+        digests.append(form.digest)
+    if drafts:
+        try:
+            try:
+                known, stored = _store_forms(session, drafts, files, digests)
+            except IntegrityError:  # a colleague imported one of these forms a moment ago
+                known, stored = _store_forms(session, drafts, files, digests)
+        except ProblemsFound as refused:
+            for k in range(len(drafts)):
+                results[positions[k]] = FileResult(results[positions[k]].file, "failed", read=True,
+                                                   problems=tuple(refused.problems))
+            known, stored = {}, {}
+        for k, d in enumerate(digests):
+            if d in known:
+                number, origin = known[d]
+                results[positions[k]] = FileResult(
+                    results[positions[k]].file, "skipped", "already-imported", read=True, orders=(number,),
+                    problems=(SAME_FORM(None, order=number, origin=origin or "—"),))
+            elif k in stored:
+                results[positions[k]] = FileResult(results[positions[k]].file, "converted", read=True,
+                                                   orders=(stored[k],))
+    for i, first in twins:
+        made = results[first].orders
+        results[i] = FileResult(results[i].file, "skipped", "already-imported", read=True, orders=made, problems=(
+            SAME_FORM(None, order=", ".join(made) or "—",
+                      origin=f"form:{results[first].file.name}"),))
+    report = _report(options, results, [], [], lang)
+    return Converted("orders", options.out, results, report=report)
+
+
+def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str],
+                 digests: list[str]) -> tuple[dict[str, tuple[str, str | None]], dict[int, str]]:
+    """In one transaction: the forms already imported (digest → number, origin), and the new
+    ones stored (position → number); a customer invoiced immediately (*Immediato*) gets the
+    invoice with the order, as `orders create` and `orders confirm` do."""
+    from toolkit.ledger.db import writing
+    from toolkit.ledger.forms import imported, insert_form_orders
+    from toolkit.services.invoicing import invoice_orders_in
+
+    master = session.master
+    immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
+    with writing(session.ledger) as conn:
+        known = imported(conn, digests)
+        new = [k for k, d in enumerate(digests) if d not in known]
+        made = insert_form_orders(conn, [drafts[k] for k in new], [files[k] for k in new], [digests[k] for k in new],
+                                  master.settings.order_series, EFFECTS[DocumentType.STANDARD].status)
+        invoice_now: dict[date, list[int]] = {}
+        for k, (order_id, _) in zip(new, made):
+            if drafts[k].customer in immediate:
+                invoice_now.setdefault(drafts[k].occurrence, []).append(order_id)
+        for day, ids in sorted(invoice_now.items()):
+            invoice_orders_in(conn, master, ids, day)
+    return known, {k: number for k, (_, number) in zip(new, made)}
+
+
+# -- report --------------------------------------------------------------------------------
+
+def _report(options: Options, results: list[FileResult], matched: list[Matched], problems: list[Problem],
+            lang: str) -> Path:
+    from toolkit.writers.converted import ReportRow, write_report
+
+    def reason(r: FileResult) -> str:
+        if r.reason in SKIP_REASONS:
+            it, en = SKIP_REASONS[r.reason]
+            return it if lang == "it" else en
+        return ""
+
+    rows = [ReportRow(str(r.file), r.status, reason(r), tuple(str(o) for o in r.outputs) + r.orders, r.problems)
+            for r in results]
+    columns = [(m.file, m.sheet, m.target, heading, key) for m in matched for heading, key in m.columns.items()]
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return write_report(options.out / f"conversione-{stamp}.xlsx", rows, lang, columns, problems)
+
+
+def skip_reason(code: str | None, lang: str) -> str | None:
+    if code is None:
+        return None
+    it, en = SKIP_REASONS.get(code, (code, code))
+    return it if lang == "it" else en

@@ -1,0 +1,187 @@
+"""What a batch conversion writes: sheets as CSV, workbooks normalized to xlsx, and the run's
+report workbook. Each file is written under a temporary name and renamed when complete.
+
+A CSV is UTF-8 (with a BOM, so Excel on Windows reads the accents) with `;` between values;
+with the Italian option, numbers carry the decimal comma and dates are written day first, as
+an Italian Excel reads them. Text that looks like a formula stays text in the xlsx (it is
+written as a string); in the CSV it is prefixed by an apostrophe (CWE-1236).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from toolkit.basics.files import write_atomic, write_text_atomic
+from toolkit.basics.problems import Problem
+from toolkit.writers.printable import a4, set_widths
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def csv_text(rows: Sequence[Sequence[Any]], *, italian: bool = False) -> str:
+    """A sheet's values as CSV text.
+
+    >>> csv_text([["Codice", "Prezzo"], ["A1", 12.5], ["=1+1", None]], italian=True).splitlines()
+    ['\\ufeffCodice;Prezzo', 'A1;12,5', "'=1+1;"]
+    """
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_shown(v, italian) for v in row])
+    return out.getvalue()
+
+
+def _shown(value: Any, italian: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return ("VERO" if value else "FALSO") if italian else ("TRUE" if value else "FALSE")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (int, float, Decimal)):
+        text = str(value)
+        return text.replace(".", ",") if italian else text
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            value = value.date()
+        else:
+            return value.strftime("%d/%m/%Y %H:%M:%S" if italian else "%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y") if italian else value.isoformat()
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) and len(text) > 1 else text
+
+
+def write_csv(target: Path, rows: Sequence[Sequence[Any]], *, italian: bool = False) -> Path:
+    return write_text_atomic(target, csv_text(rows, italian=italian))
+
+
+def write_tables(target: Path, sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> Path:
+    """Sheets of plain values as an xlsx: numbers as numbers, dates as dates, text as text."""
+
+    def write(tmp: Path) -> None:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                              "strings_to_numbers": False})
+        day = book.add_format({"num_format": "dd/mm/yyyy"})
+        moment = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+        used: set[str] = set()
+        for name, rows in sheets or (("Foglio1", []),):
+            sheet = book.add_worksheet(_sheet_name(name, used))
+            for r, row in enumerate(rows):
+                for c, value in enumerate(row):
+                    _write(sheet, r, c, value, day, moment)
+            a4(sheet, landscape=True)
+        book.close()
+
+    return write_atomic(target, write)
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'")[:31] or "Foglio"
+    candidate, n = clean, 2
+    while candidate.lower() in used:
+        candidate = f"{clean[:28]}~{n}"
+        n += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _write(sheet: Any, r: int, c: int, value: Any, day: Any, moment: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(r, c, value)
+    elif isinstance(value, (int, float, Decimal)):
+        sheet.write_number(r, c, float(value))
+    elif isinstance(value, datetime):
+        sheet.write_datetime(r, c, value, day if value.time() == time(0) else moment)
+    elif isinstance(value, date):
+        sheet.write_datetime(r, c, datetime.combine(value, time(0)), day)
+    else:
+        sheet.write_string(r, c, str(value))
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """One input of the run as the report lists it."""
+
+    file: str
+    status: str
+    reason: str
+    outputs: tuple[str, ...]
+    problems: tuple[Problem, ...]
+
+
+REPORT_TITLE = {"it": "Conversione", "en": "Conversion"}
+STATUS = {"it": {"converted": "Convertito", "skipped": "Saltato", "failed": "Non riuscito"},
+          "en": {"converted": "Converted", "skipped": "Skipped", "failed": "Failed"}}
+HEADERS = {"it": ("File", "Esito", "Motivo", "Foglio", "Cella", "Problema", "Risultato"),
+           "en": ("File", "Outcome", "Reason", "Sheet", "Cell", "Problem", "Output")}
+COUNT_HEADERS = {"it": ("Esito", "File"), "en": ("Outcome", "Files")}
+MATCH_TITLE = {"it": "Colonne", "en": "Columns"}
+MATCH_HEADERS = {"it": ("File", "Foglio", "Foglio del formato", "Colonna", "Campo"),
+                 "en": ("File", "Sheet", "Format sheet", "Column", "Field")}
+
+
+def write_report(target: Path, rows: Sequence[ReportRow], lang: str,
+                 matched: Sequence[tuple[str, str, str, str, str]] = (), run_problems: Sequence[Problem] = ()) -> Path:
+    """The run's report: one row per file (and per problem of a file), the counts, and for a
+    master conversion the columns matched (file, sheet, format sheet, heading, field)."""
+
+    def write(tmp: Path) -> None:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        wrap = book.add_format({"valign": "top", "text_wrap": True})
+        sheet = book.add_worksheet(REPORT_TITLE[lang])
+        set_widths(sheet, (40, 14, 30, 16, 8, 70, 40))
+        sheet.write_row(0, 0, HEADERS[lang], bold)
+        r = 1
+        for row in rows:
+            problems: Sequence[Problem | None] = row.problems or (None,)
+            for p in problems:
+                sheet.write_string(r, 0, row.file, wrap)
+                sheet.write_string(r, 1, STATUS[lang][row.status], wrap)
+                sheet.write_string(r, 2, row.reason, wrap)
+                if p is not None:
+                    sheet.write_string(r, 3, p.sheet or "", wrap)
+                    sheet.write_string(r, 4, p.cell or "", wrap)
+                    sheet.write_string(r, 5, p.message(lang), wrap)
+                sheet.write_string(r, 6, "\n".join(row.outputs), wrap)
+                r += 1
+        for p in run_problems:
+            sheet.write_string(r, 0, p.location.workbook or "" if p.location else "", wrap)
+            sheet.write_string(r, 3, p.sheet or "", wrap)
+            sheet.write_string(r, 4, p.cell or "", wrap)
+            sheet.write_string(r, 5, p.message(lang), wrap)
+            r += 1
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(r - 1, 1), len(HEADERS[lang]) - 1)
+        a4(sheet, landscape=True, repeat_rows=(0, 0))
+        counts = book.add_worksheet("Riepilogo" if lang == "it" else "Summary")
+        set_widths(counts, (20, 10))
+        counts.write_row(0, 0, COUNT_HEADERS[lang], bold)
+        for i, status in enumerate(("converted", "skipped", "failed"), start=1):
+            counts.write_string(i, 0, STATUS[lang][status])
+            counts.write_number(i, 1, sum(1 for x in rows if x.status == status))
+        a4(counts)
+        if matched:
+            columns = book.add_worksheet(MATCH_TITLE[lang])
+            set_widths(columns, (40, 24, 22, 30, 22))
+            columns.write_row(0, 0, MATCH_HEADERS[lang], bold)
+            for i, match in enumerate(matched, start=1):
+                columns.write_row(i, 0, match)
+            columns.freeze_panes(1, 0)
+            a4(columns, landscape=True, repeat_rows=(0, 0))
+        book.close()
+
+    return write_atomic(target, write)
