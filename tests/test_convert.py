@@ -124,6 +124,9 @@ def test_order_forms_become_orders_once(desk, tmp_path, capsys):
                             ("form:subito.xlsx", None, "in-progress")]
     with reading(ledger) as conn:
         assert conn.execute(select(schema.invoices.c.customer)).scalars().all() == ["C004"]
+    code, listed = toolkit(["orders", "list", str(desk), "--json"], capsys)
+    assert sorted(o["origin"] for o in listed["orders"]) == [
+        "form:copia di ordine-2.xlsx", "form:ordine-bar-roma.xlsx", "form:subito.xlsx"]
     shutil.copy(forms / "ordine-bar-roma.xlsx", forms / "rinominato.xlsx")
     code, again = toolkit(args, capsys)
     statuses = {n: f["status"] for n, f in by_name(again).items()}

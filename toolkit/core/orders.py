@@ -135,12 +135,13 @@ class OrderLine(DocumentLine):
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """Where an order comes from: the template that made it (`template:T001`), or the quotation
-    or proposal it confirms (`quotation:OF-2026-00003`, `proposal:…`). Shown where a template's
-    code is shown: the code, or *Conferma di* and the number."""
+    """Where an order comes from: the template that made it (`template:T001`), the quotation or
+    proposal it confirms (`quotation:OF-2026-00003`, `proposal:…`), or the customer's order form
+    it was imported from (`form:ordine 12.xlsx`, `toolkit convert --to orders`). Shown where a
+    template's code is shown: the code, *Conferma di* and the number, or *Modulo* and the file."""
 
     kind: str
-    """"template", or the confirmed document's type ("quotation", "proposal")."""
+    """"template", "form", or the confirmed document's type ("quotation", "proposal")."""
     reference: str
 
     def __str__(self) -> str:
@@ -150,6 +151,8 @@ class Origin:
         """`T001`; `Conferma di OF-2026-00003` / `Confirms OF-2026-00003`."""
         if self.kind == "template":
             return self.reference
+        if self.kind == "form":
+            return f"{'Modulo' if lang == 'it' else 'Form'} {self.reference}"
         return f"{'Conferma di' if lang == 'it' else 'Confirms'} {self.reference}"
 
 
@@ -179,6 +182,9 @@ class Order:
     """The number of the quotation or proposal this order confirms (`toolkit orders confirm`)."""
     confirms_type: DocumentType | None = None
     """The type of the document it confirms: a proposal reserved stock, a quotation did not."""
+    form: str | None = None
+    """The file name of the customer's order form it was imported from; its `template` is then a
+    key made from the form's content, not a template's code."""
 
     @property
     def quantity(self) -> Decimal:
@@ -198,6 +204,8 @@ class Order:
 
     @property
     def origin(self) -> Origin:
+        if self.form is not None:
+            return Origin("form", self.form)
         if self.confirms is not None:
             kind = self.confirms_type.value if self.confirms_type is not None else DocumentType.QUOTATION.value
             return Origin(kind, self.confirms)

@@ -15,21 +15,9 @@ from toolkit.core.drafts import OrderDraft
 from toolkit.core.orders import OrderStatus
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number, event_row, log_events
-from toolkit.ledger.orders import insert_orders
+from toolkit.ledger.orders import form_origin, insert_orders
 
 o = schema.orders.c
-
-FORM_ORIGIN = "form:"
-
-
-def form_origin(file: str) -> str:
-    """Where an imported order came from, as `orders.origin` keeps it.
-
-    >>> form_origin("ordine 12.xlsx")
-    'form:ordine 12.xlsx'
-    """
-    return FORM_ORIGIN + file
-
 
 def imported(conn: Connection, digests: Iterable[str]) -> dict[str, tuple[str, str | None]]:
     """digest → (order number, origin) of the forms already imported."""

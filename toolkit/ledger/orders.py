@@ -126,9 +126,33 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
               h.ship_to, h.contact, DocumentType(h.document_type), OrderStatus(h.status), h.price_list,
               h.price_version, h.project, h.delivery_option, tuple(lines[h.id]), h.customer_reference,
               PaymentMethod(h.payment_method) if h.payment_method else None,
-              *cited.get(h.confirms, (None, None)))
+              *cited.get(h.confirms, NOT_CITED), imported_from(h.origin))
         for h in headers
     ]
+
+
+NOT_CITED: tuple[str | None, DocumentType | None] = (None, None)
+"""An order that confirms no quotation: no number, no type."""
+
+FORM_ORIGIN = "form:"
+
+
+def form_origin(file: str) -> str:
+    """Where an order imported from a customer's form came from, as `orders.origin` keeps it.
+
+    >>> form_origin("ordine 12.xlsx")
+    'form:ordine 12.xlsx'
+    """
+    return FORM_ORIGIN + file
+
+
+def imported_from(origin: str | None) -> str | None:
+    """The form's file name in an imported order's `origin`.
+
+    >>> imported_from("form:ordine 12.xlsx"), imported_from(None)
+    ('ordine 12.xlsx', None)
+    """
+    return origin.removeprefix(FORM_ORIGIN) if origin is not None and origin.startswith(FORM_ORIGIN) else None
 
 
 def _numbers(conn: Connection, ids: set[int]) -> dict[int, tuple[str, DocumentType]]:

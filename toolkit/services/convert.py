@@ -42,6 +42,7 @@ from toolkit.intake.guard import describe_exception
 from toolkit.intake.mapping import NO_MAPPING, Mapping, load_mapping
 from toolkit.intake.reshape import Reshaped, read_form, reshape
 from toolkit.intake.tables import digest, find_inputs, read_tables
+from toolkit.ledger.orders import form_origin
 from toolkit.services import check as data_check
 
 TARGETS = ("master", "orders", "csv", "pdf", "xlsx")
@@ -417,7 +418,7 @@ def _import_forms(options: Options, done: list[FileResult], payloads: list[Any],
         made = results[first].orders
         results[i] = FileResult(results[i].file, "skipped", "already-imported", read=True, orders=made, problems=(
             SAME_FORM(None, order=", ".join(made) or "—",
-                      origin=f"form:{results[first].file.name}"),))
+                      origin=form_origin(results[first].file.name)),))
     report = _report(options, results, [], [], lang)
     return Converted("orders", options.out, results, report=report)
 
