@@ -396,3 +396,34 @@ def test_reports_read_the_same_on_sqlite_and_postgresql(sample_master, ledger, t
         assert list(spring.timeline["label"]) == ["2026-03", "2026-04", "2026-05"]
         assert set(spring.data["month"].astype(str)) == {"2026-04"}
     assert _euro(build(sample_master, ledger, Request(Kind.SALES, ninth, ninth)).total) != 0
+
+
+def test_part_shipped_lines_are_worth_quantity_times_price(sample_master, ledger, tmp_path):
+    """A DDT line that ships part of its order line comes from the query alone, to be rounded
+    in `Decimal`; the lines shipped whole are summed by the database: by day and by month,
+    on SQLite and PostgreSQL, the total is the lines' one by one."""
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    tenth = date(2026, 4, 10)
+    create(sample_master, ledger, tenth, with_catch_up=False)
+    with reading(ledger) as conn:
+        number, item = next((order.number, line.item) for order in load_orders(conn) if order.order_date == tenth
+                            and order.document_type.value == "standard" for line in order.lines if line.quantity > 1)
+    ol = schema.order_lines.c
+    (tmp_path / "q.csv").write_text(f"Ordine;Articolo;Quantità\n{number};{item};0,337\n", encoding="utf-8")
+    shipped = ship(sample_master, ledger, tenth, quantities=tmp_path / "q.csv")
+    assert not any(p.is_error for p in shipped.problems), shipped.problems
+    ship(sample_master, ledger, tenth, all_open=True)
+    d, dl = schema.deliveries.c, schema.delivery_lines.c
+    with reading(ledger) as conn:
+        part = conn.execute(select(dl.quantity).select_from(
+            schema.delivery_lines.join(schema.deliveries, dl.delivery_id == d.id)
+            .join(schema.order_lines, dl.order_line_id == ol.id)).where(
+            d.delivery_date == tenth, dl.quantity != ol.quantity)).scalars().all()
+    assert part
+    expected = LEDGER_TOTALS[Kind.SHIPMENTS](ledger, tenth, tenth)
+    for period in ((tenth, tenth), (date(2026, 2, 1), date(2026, 4, 30))):
+        made = build(sample_master, ledger, Request(Kind.SHIPMENTS, *period, ("customer", "item")))
+        assert _euro(made.total) == expected
+        assert int(made.data["amount"].sum()) == made.total
