@@ -103,6 +103,64 @@ def test_every_total_is_the_ledger_s(april, kind, by):
     assert int(made.timeline["compare_amount"].sum()) == made.compare_total
 
 
+def _ledger_lines(ledger, kind: Kind, first: date, last: date) -> list[tuple[date, str, str, Decimal, Decimal]]:
+    """Every line the kind sums, one by one, as the rest of the toolkit reads them (`Decimal`):
+    day, customer, item, quantity, amount."""
+    o, ol = schema.orders.c, schema.order_lines.c
+    d, dl = schema.deliveries.c, schema.delivery_lines.c
+    i, il = schema.invoices.c, schema.invoice_lines.c
+    with reading(ledger) as conn:
+        if kind is Kind.SALES:
+            rows = conn.execute(select(o.order_date, o.customer, ol.item, ol.quantity, ol.amount).select_from(
+                schema.order_lines.join(schema.orders, ol.order_id == o.id)).where(
+                o.order_date.between(first, last), o.status.not_in(("draft", "not-accepted", "voided")),
+                o.document_type.not_in(("quotation", "proposal")))).all()
+        elif kind is Kind.SHIPMENTS:
+            rows = [(day, customer, item, q, line_amount(q, p)) for day, customer, item, q, p in conn.execute(
+                select(d.delivery_date, d.customer, ol.item, dl.quantity, ol.unit_price).select_from(
+                    schema.delivery_lines.join(schema.deliveries, dl.delivery_id == d.id)
+                    .join(schema.order_lines, dl.order_line_id == ol.id))
+                .where(d.delivery_date.between(first, last))).all()]
+        else:
+            rows = conn.execute(select(i.invoice_date, i.customer, il.item, il.quantity, il.amount).select_from(
+                schema.invoice_lines.join(schema.invoices, il.invoice_id == i.id)).where(
+                i.invoice_date.between(first, last))).all()
+    return [tuple(r) for r in rows]
+
+
+@pytest.mark.parametrize("kind", [Kind.SALES, Kind.SHIPMENTS, Kind.INVOICES])
+@pytest.mark.parametrize("period, compare, expected_grain", [
+    ((date(2026, 4, 16), date(2026, 7, 31)), Compare.LAST_YEAR, "month"),
+    ((date(2026, 3, 1), date(2026, 5, 31)), Compare.PREVIOUS, "month"),
+    ((date(2026, 4, 16), date(2026, 7, 31)), Compare.PREVIOUS, "day"),
+    (SECOND_HALF, Compare.PREVIOUS, "day"),
+])
+def test_the_sums_the_database_makes_are_the_lines_sums(april, kind, period, compare, expected_grain):
+    """The query sums the lines to the grain the report shows (by month over a long period):
+    every row of the data sheet, both periods', is the sum of its lines read one by one."""
+    from toolkit.services.reports import grain
+
+    _, session = april
+    request = Request(kind, *period, ("customer", "item", "month"), compare)
+    compared = comparison_period(*period, compare)
+    assert grain(request, compared) == expected_grain
+    made = build(session.master, session.ledger, request)
+    expected: dict[tuple[str, str, str, str], list[Decimal]] = {}
+    for name, (first, last) in (("current", period), ("compare", compared)):
+        for day, customer, item, quantity, amount in _ledger_lines(session.ledger, kind, first, last):
+            sums = expected.setdefault((name, f"{day:%Y-%m}", customer, item), [Decimal(0), Decimal(0)])
+            sums[0] += quantity
+            sums[1] += amount
+    found = {(str(r.period), str(r.month), str(r.customer), str(r.item)):
+             [Decimal(int(r.quantity)).scaleb(-3), Decimal(int(r.amount)).scaleb(-2)]
+             for r in made.data.itertuples()}
+    assert found == expected
+    assert any(key[0] == "current" for key in found)
+    assert _euro(made.total) == sum((v[1] for k, v in expected.items() if k[0] == "current"), Decimal(0))
+    assert int(made.timeline["amount"].sum()) == made.total
+    assert int(made.timeline["compare_amount"].sum()) == made.compare_total
+
+
 def test_filters_keep_only_the_customers_and_items_asked_for(april):
     _, session = april
     whole = build(session.master, session.ledger, Request(Kind.SALES, *SECOND_HALF, ("customer", "item")))
@@ -332,4 +390,40 @@ def test_reports_read_the_same_on_sqlite_and_postgresql(sample_master, ledger, t
         assert _euro(made.total) == LEDGER_TOTALS[kind](ledger, ninth, ninth)
         assert _euro(made.compare_total) == LEDGER_TOTALS[kind](ledger, eighth, eighth)
         assert list(made.timeline["label"]) == ["2026-04-09"]
+        spring = build(sample_master, ledger, Request(kind, date(2026, 3, 1), date(2026, 5, 31), ("customer", "month"),
+                                                      Compare.PREVIOUS))
+        assert _euro(spring.total) == LEDGER_TOTALS[kind](ledger, eighth, ninth)
+        assert list(spring.timeline["label"]) == ["2026-03", "2026-04", "2026-05"]
+        assert set(spring.data["month"].astype(str)) == {"2026-04"}
     assert _euro(build(sample_master, ledger, Request(Kind.SALES, ninth, ninth)).total) != 0
+
+
+def test_part_shipped_lines_are_worth_quantity_times_price(sample_master, ledger, tmp_path):
+    """A DDT line that ships part of its order line comes from the query alone, to be rounded
+    in `Decimal`; the lines shipped whole are summed by the database: by day and by month,
+    on SQLite and PostgreSQL, the total is the lines' one by one."""
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    tenth = date(2026, 4, 10)
+    create(sample_master, ledger, tenth, with_catch_up=False)
+    with reading(ledger) as conn:
+        number, item = next((order.number, line.item) for order in load_orders(conn) if order.order_date == tenth
+                            and order.document_type.value == "standard" for line in order.lines if line.quantity > 1)
+    ol = schema.order_lines.c
+    (tmp_path / "q.csv").write_text(f"Ordine;Articolo;Quantità\n{number};{item};0,337\n", encoding="utf-8")
+    shipped = ship(sample_master, ledger, tenth, quantities=tmp_path / "q.csv")
+    assert not any(p.is_error for p in shipped.problems), shipped.problems
+    ship(sample_master, ledger, tenth, all_open=True)
+    d, dl = schema.deliveries.c, schema.delivery_lines.c
+    with reading(ledger) as conn:
+        part = conn.execute(select(dl.quantity).select_from(
+            schema.delivery_lines.join(schema.deliveries, dl.delivery_id == d.id)
+            .join(schema.order_lines, dl.order_line_id == ol.id)).where(
+            d.delivery_date == tenth, dl.quantity != ol.quantity)).scalars().all()
+    assert part
+    expected = LEDGER_TOTALS[Kind.SHIPMENTS](ledger, tenth, tenth)
+    for period in ((tenth, tenth), (date(2026, 2, 1), date(2026, 4, 30))):
+        made = build(sample_master, ledger, Request(Kind.SHIPMENTS, *period, ("customer", "item")))
+        assert _euro(made.total) == expected
+        assert int(made.data["amount"].sum()) == made.total

@@ -3,6 +3,10 @@
 Amounts come back as the ledger keeps them — integers of cents, quantities of thousandths,
 prices of millionths — not as `Decimal`: a month at a large distributor is a million lines,
 and pandas sums integers exactly and fast, where a column of `Decimal` objects is neither.
+
+The database sums the lines to the grain a report shows — day or month, customer, item, and
+whether the day is the period's or the comparison's — so a year's million lines arrive as a
+few hundred thousand sums. The sums are of the stored integers, so they are exact.
 `toolkit.services.reports` turns them into tables.
 """
 
@@ -11,9 +15,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import BigInteger, Connection, Select, or_, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Select,
+    String,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 
 from toolkit.ledger import schema
 
@@ -60,30 +78,85 @@ def _run(conn: Connection, query: Select[Any]) -> Rows:
         result.close()
 
 
-def sales(conn: Connection, periods: Periods) -> Rows:
-    """Order lines of the orders dated in the periods (ordered, whatever shipped since)."""
-    return _run(conn, select(
-        o.order_date.label("day"), o.customer, ol.item, _raw(ol.quantity, "quantity"), _raw(ol.amount, "amount"))
+Grain = Literal["day", "month"]
+"""What the lines are summed by, besides customer and item: each day, or each month (`2026-04`)."""
+
+
+class _month_of(FunctionElement[str]):
+    """A date's month as `YYYY-MM` text: the first seven characters of the ISO text SQLite
+    keeps, `to_char` on PostgreSQL."""
+
+    type = String()
+    inherit_cache = True
+    name = "month_of"
+
+
+@compiles(_month_of)
+def _month_text(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+@compiles(_month_of, "sqlite")
+def _month_text_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
+
+
+def _keys(day: Any, customer: Any, item: Any, periods: Periods, grain: Grain) -> list[Any]:
+    """The grain's columns: `day` (a date, or `YYYY-MM` by month), `current` (1 in the
+    report's period, 0 in the comparison's: the first of `periods` is the report's), customer
+    and item."""
+    return [(day if grain == "day" else _month_of(day)).label("day"),
+            case((day >= periods[0][0], 1), else_=0).label("current"), customer.label("customer"),
+            item.label("item")]
+
+
+def _positions(keys: Sequence[Any]) -> list[Any]:
+    """`GROUP BY 1, 2, …`: PostgreSQL takes an expression with a bound value (the period's
+    first day) in the select list and the same one in GROUP BY as two different expressions."""
+    return [literal_column(str(n)) for n in range(1, len(keys) + 1)]
+
+
+def _sum(column: Any, name: str) -> Any:
+    """The exact sum of the stored integers, as an integer (PostgreSQL sums `bigint` as
+    `numeric`, which the driver would make `Decimal`)."""
+    return cast(func.sum(type_coerce(column, BigInteger)), BigInteger).label(name)
+
+
+def sales(conn: Connection, periods: Periods, grain: Grain = "day") -> Rows:
+    """Order lines of the orders dated in the periods (ordered, whatever shipped since),
+    summed to the grain: quantity and amount."""
+    keys = _keys(o.order_date, o.customer, ol.item, periods, grain)
+    return _run(conn, select(*keys, _sum(ol.quantity, "quantity"), _sum(ol.amount, "amount"))
         .select_from(schema.order_lines.join(schema.orders, ol.order_id == o.id))
         .where(_within(o.order_date, periods), o.status.not_in(EXCLUDED_STATUSES),
-               o.document_type.not_in(EXCLUDED_TYPES)))
+               o.document_type.not_in(EXCLUDED_TYPES))
+        .group_by(*_positions(keys)))
 
 
-def shipments(conn: Connection, periods: Periods) -> Rows:
-    """DDT lines dated in the periods, with their order line's quantity, price and amount:
-    the shipped value is the ordered amount when all of it shipped, else quantity × price."""
+def shipments(conn: Connection, periods: Periods, grain: Grain = "day") -> Rows:
+    """DDT lines dated in the periods, summed to the grain: a line that shipped all its order
+    line is worth the ordered amount, summed here; a line shipped in part (`part`, its id) is
+    worth quantity × unit price rounded as an invoice would, which `toolkit.services.reports`
+    works out exactly — so it comes alone, with its `unit_price`, and `amount` 0."""
+    whole = type_coerce(dl.quantity, BigInteger) == type_coerce(ol.quantity, BigInteger)
+    keys = [*_keys(d.delivery_date, d.customer, ol.item, periods, grain),
+            case((whole, None), else_=dl.id).label("part")]
     return _run(conn, select(
-        d.delivery_date.label("day"), d.customer, ol.item, _raw(dl.quantity, "quantity"), _raw(ol.quantity, "ordered"),
-        _raw(ol.unit_price, "unit_price"), _raw(ol.amount, "ordered_amount"))
+        *keys, _sum(dl.quantity, "quantity"), _sum(case((whole, type_coerce(ol.amount, BigInteger)), else_=0),
+                                                    "amount"),
+        cast(func.max(type_coerce(ol.unit_price, BigInteger)), BigInteger).label("unit_price"))
         .select_from(schema.delivery_lines.join(schema.deliveries, dl.delivery_id == d.id)
                      .join(schema.order_lines, dl.order_line_id == ol.id))
-        .where(_within(d.delivery_date, periods)))
+        .where(_within(d.delivery_date, periods))
+        .group_by(*_positions(keys)))
 
 
-def invoiced(conn: Connection, periods: Periods) -> Rows:
+def invoiced(conn: Connection, periods: Periods, grain: Grain = "day") -> Rows:
     """Invoice and credit-note lines dated in the periods, drafts included (a draft run is
-    the month's invoicing until it is undone); credit notes' amounts are negative."""
-    return _run(conn, select(
-        i.invoice_date.label("day"), i.customer, il.item, _raw(il.quantity, "quantity"), _raw(il.amount, "amount"))
+    the month's invoicing until it is undone), summed to the grain; credit notes' amounts are
+    negative."""
+    keys = _keys(i.invoice_date, i.customer, il.item, periods, grain)
+    return _run(conn, select(*keys, _sum(il.quantity, "quantity"), _sum(il.amount, "amount"))
         .select_from(schema.invoice_lines.join(schema.invoices, il.invoice_id == i.id))
-        .where(_within(i.invoice_date, periods)))
+        .where(_within(i.invoice_date, periods))
+        .group_by(*_positions(keys)))

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -34,43 +34,60 @@ from toolkit.core.reports import (
 from toolkit.ledger import Ledger
 from toolkit.model.records import MasterData
 
+if TYPE_CHECKING:
+    from toolkit.ledger.reports import Grain
+
 # --- reading ----------------------------------------------------------------------------------
 
 def _frame(columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> Any:
     return pd.DataFrame.from_records(rows, columns=list(columns))
 
 
-def _read(ledger: Ledger, kind: Kind, periods: list[tuple[date, date]]) -> Any:
-    """The kind's lines in the periods as a frame: day, customer, item, quantity (thousandths)
-    and amount (cents); customer and item as pandas categories (a few thousand codes over a
-    million lines: mapping their names and grouping by them go through the codes once)."""
+def _read(ledger: Ledger, kind: Kind, periods: list[tuple[date, date]], grain: Grain = "day") -> Any:
+    """The kind's lines in the periods summed to the grain, as a frame: day (a date, or
+    `YYYY-MM` by month), current (1 in the period, 0 in the comparison), customer, item,
+    quantity (thousandths) and amount (cents); customer and item as pandas categories (a few
+    thousand codes over up to a million rows: mapping their names and grouping by them go
+    through the codes once)."""
     from toolkit.ledger import reports as queries
     from toolkit.ledger.db import reading
 
     with reading(ledger) as conn:
         if kind is Kind.SALES:
-            found = queries.sales(conn, periods)
+            found = queries.sales(conn, periods, grain)
         elif kind is Kind.SHIPMENTS:
-            found = queries.shipments(conn, periods)
+            found = queries.shipments(conn, periods, grain)
         else:
-            found = queries.invoiced(conn, periods)
+            found = queries.invoiced(conn, periods, grain)
     frame = _frame(found.columns, found.rows)
     if kind is Kind.SHIPMENTS:
         frame["amount"] = _shipped_amounts(frame)
-    frame = frame[["day", "customer", "item", "quantity", "amount"]]
-    return frame.astype({"customer": "category", "item": "category", "quantity": "int64", "amount": "int64"})
+    frame = frame[["day", "current", "customer", "item", "quantity", "amount"]]
+    return frame.astype({"current": "int8", "customer": "category", "item": "category", "quantity": "int64",
+                         "amount": "int64"})
+
+
+def grain(request: Request, compared: tuple[date, date] | None) -> Grain:
+    """The finest the report shows: by day when its timeline is by day, or when the
+    comparison's days move onto the period's by a number of days (a period of whole months
+    compared, or compared with last year, moves by whole months); else by month."""
+    if (request.end - request.start).days < 62:
+        return "day"
+    if compared is None or request.compare is Compare.LAST_YEAR or whole_months(request.start, request.end):
+        return "month"
+    return "day"
 
 
 def _shipped_amounts(frame: Any) -> Any:
-    """A DDT line's value: its order line's amount when all of it shipped, else quantity ×
-    unit price rounded half-up to cents, as an invoice would charge it (exact, in `Decimal`,
-    for the few lines shipped in part)."""
-    whole = frame["quantity"] == frame["ordered"]
-    amounts = frame["ordered_amount"].where(whole, 0).astype("int64")
-    part = ~whole
+    """A DDT line's value: its order line's amount when all of it shipped (summed by the
+    query), else quantity × unit price rounded half-up to cents, as an invoice would charge
+    it (exact, in `Decimal`, for the few lines shipped in part, which come one per row)."""
+    amounts = frame["amount"].astype("int64")
+    part = frame["part"].notna()
     if part.any():
         amounts.loc[part] = [
-            int((Decimal(q).scaleb(-3) * Decimal(p).scaleb(-6)).quantize(Decimal("0.01"), ROUND_HALF_UP).scaleb(2))
+            int((Decimal(int(q)).scaleb(-3) * Decimal(int(p)).scaleb(-6))
+                .quantize(Decimal("0.01"), ROUND_HALF_UP).scaleb(2))
             for q, p in zip(frame.loc[part, "quantity"], frame.loc[part, "unit_price"])]
     return amounts
 
@@ -114,11 +131,11 @@ def build(master: MasterData, ledger: Ledger, request: Request) -> Report:
     by = request.by or (("customer", "item") if request.kind is Kind.CUSTOMER_PRODUCTS else ("customer",))
     compared = comparison_period(request.start, request.end, request.compare)
     periods = [(request.start, request.end), *([compared] if compared else [])]
-    frame = _filter(_read(ledger, request.kind, periods), request)
-    days = pd.to_datetime(frame["day"])
-    current = (days >= pd.Timestamp(request.start)).to_numpy()
-    frame = frame.assign(day=days, period=pd.Categorical.from_codes(current.astype("int8"), ["compare", "current"]),
-                         month=_months(days))
+    by_month = grain(request, compared) == "month"
+    frame = _filter(_read(ledger, request.kind, periods, "month" if by_month else "day"), request)
+    days = pd.to_datetime(frame["day"], format="%Y-%m" if by_month else None)
+    frame = frame.assign(day=days, period=pd.Categorical.from_codes(frame["current"].to_numpy(), ["compare", "current"]),
+                         month=_months(days)).drop(columns="current")
     now = frame["period"] == "current"
     timeline = _timeline(frame, request, compared)
     data = (frame.groupby(["period", "month", "customer", "item"], sort=True, observed=True)[["quantity", "amount"]]
