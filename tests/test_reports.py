@@ -427,3 +427,17 @@ def test_part_shipped_lines_are_worth_quantity_times_price(sample_master, ledger
         made = build(sample_master, ledger, Request(Kind.SHIPMENTS, *period, ("customer", "item")))
         assert _euro(made.total) == expected
         assert int(made.data["amount"].sum()) == made.total
+
+
+def test_by_agent_groups_customers_under_their_agents(april):
+    """The sample gives most customers one *Agente* and its first customer two agents sharing
+    it (*Agenti clienti*): `--by agent` groups under those names, and the groups add up to the
+    whole."""
+    _, session = april
+    by_agent = build(session.master, session.ledger, Request(Kind.SALES, *SECOND_HALF, ("agent",)))
+    whole = build(session.master, session.ledger, Request(Kind.SALES, *SECOND_HALF, ("customer",)))
+    agents = set(by_agent.table["agent"])
+    assert {c.sales_rep for c in session.master.customers if c.sales_rep} & agents
+    shared = {f"{a.agent} {a.share.normalize():f} %" for a in session.master.customer_agents}
+    assert any(all(part in shared for part in name.split(", ")) for name in agents if "," in name)
+    assert sum(int(x) for x in by_agent.table["amount"]) == by_agent.total == whole.total

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from toolkit.core.commissions import agents_of
 from toolkit.core.reports import (
     BUCKETS,
     NO_COMPARISON_FOR_AGING,
@@ -94,6 +95,18 @@ def _shipped_amounts(frame: Any) -> Any:
 
 # --- shaping ----------------------------------------------------------------------------------
 
+def agent_names(master: MasterData) -> dict[str, str]:
+    """Customer → the agents a report groups it under: its *Agente*, or the agents *Agenti
+    clienti* gives it with their shares ("Marco Bianchi 60 %, Laura Colombo 40 %"), as the
+    commissions read them; a report counts a customer's whole amount under that one label.
+
+    """
+    found = agents_of(master.customers, master.customer_agents)
+    return {code: agents[0][0] if len(agents) == 1 else
+            ", ".join(f"{name} {share.normalize():f} %" for name, share in agents)
+            for code, agents in found.items()}
+
+
 def _dimensions(frame: Any, master: MasterData, wanted: Sequence[str] = ("customer_name", "zone", "agent",
                                                                         "description", "category")) -> Any:
     """Add the `wanted` dimensions' columns (the customer's name, zone and agent, the item's
@@ -104,7 +117,7 @@ def _dimensions(frame: Any, master: MasterData, wanted: Sequence[str] = ("custom
     sources = {
         "customer_name": ("customer", {k: c.name for k, c in customers.items()}),
         "zone": ("customer", {k: c.area or "" for k, c in customers.items()}),
-        "agent": ("customer", {k: str(getattr(c, "agent", None) or "") for k, c in customers.items()}),
+        "agent": ("customer", agent_names(master)),
         "description": ("item", {k: x.description for k, x in items.items()}),
         "category": ("item", {k: x.category or "" for k, x in items.items()}),
     }
