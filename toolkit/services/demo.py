@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
-from toolkit.basics.wording import count
+from toolkit.basics.wording import count, euro
 
 if TYPE_CHECKING:
     from toolkit.ledger import Ledger
@@ -93,9 +93,10 @@ class Tally:
         return [
             (f"Sconti volume di aprile: note di credito {notes} (sconti/)." if it else
              f"April's volume discounts: credit notes {notes} (sconti/)."),
-            (f"Provvigioni di aprile: {count(len(self.commissions), 'agente', 'agenti')}, {total} € "
+            (f"Provvigioni di aprile: {count(len(self.commissions), 'agente', 'agenti')}, {euro(total, lang)} "
              "(provvigioni/)." if it else
-             f"April's commissions: {count(len(self.commissions), 'agent', 'agents')}, {total} € (provvigioni/)."),
+             f"April's commissions: {count(len(self.commissions), 'agent', 'agents')}, {euro(total, lang)} "
+             "(provvigioni/)."),
         ]
 
 
