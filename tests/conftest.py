@@ -106,3 +106,13 @@ def ledger(ledger_url):
     opened = open_ledger(ledger_url)
     yield opened
     opened.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cli_state():
+    """Each test starts as a new command does: a test that invokes the CLI with `--lang en`
+    (in-process, through CliRunner) must not leave the next test's messages in English."""
+    from toolkit.cli import output
+
+    output.reset()
+    yield
