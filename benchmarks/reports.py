@@ -7,9 +7,11 @@ heavier month). Making a year, or a month at L, through the normal daily run tak
 shared machine; copying takes seconds, and a report reads the same kind of rows either way.
 
 - `reports_month` at M: every report over April of M's ledger. At L: April of M copied ten
-  times — L's volume (about 1.1 million order lines), M's 1,000 customers and 2,000 items
-  (L's master has ten times as many, so the report tables here are shorter than at a real
-  L desk; the rows read and summed are as many).
+  times — L's volume (about 1.1 million order lines) — each copy under customer and item
+  codes of its own (`own_codes`: M's customer k in copy n is L's customer n × 1,000 + k, its
+  item j L's item n × 2,000 + j), so the ledger names L's 10,000 customers and 20,000 items
+  and the reports run with L's master (names, zones, agents, categories): the rows a real L
+  desk's month would group, not M's repeated ten times.
 - `reports_year` at M: April copied into the other eleven months of 2026, every report over
   the year.
 - the floors: the reports' own queries on the same ledger (the database summing the lines
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from benchmarks.measure import Timer
+    from toolkit.intake.sample import Scale
 
 MONTH = (date(2026, 4, 1), date(2026, 4, 30))
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
@@ -87,15 +90,44 @@ def multiply(ledger: Path, copies: int = 1, months: tuple[int, ...] = (0,)) -> N
     db.close()
 
 
-def _ledger(workbook: Path, tmp: Path, scale: str, year: bool) -> Path:
-    """The report ledger for this measure, made once and kept beside April's."""
-    from benchmarks import DATA
-    from benchmarks.measure import _final_month
+OWN_CODES = "own-codes-1"
+"""Part of the L month ledger's key: bump when `own_codes` changes what it writes."""
 
+
+def own_codes(ledger: Path, copied: Scale, into: Scale) -> None:
+    """Give each copy `multiply` made (copy n: ids from n × ID_STEP) customer and item codes of
+    its own: customer k of `copied` (`C0042` at M) becomes customer n × `copied.customers` + k
+    of `into` (`C05042` at L for copy 5), item j likewise — the copies of M's April become a
+    month of L's 10,000 customers and 20,000 items, under the codes of L's master
+    (`toolkit.intake.sample._codes`). Copy 0 is renamed too: L's master knows no four-digit code."""
+    db = sqlite3.connect(ledger)
+    customers, items = ("C", copied.customers, into.customers), ("A", copied.items, into.items)
+    for table, column, (prefix, per_copy, total) in (
+            ("orders", "customer", customers), ("deliveries", "customer", customers),
+            ("invoices", "customer", customers), ("order_lines", "item", items), ("invoice_lines", "item", items)):
+        width = max(3, len(str(total)))
+        db.execute(f"UPDATE {table} SET {column} = '{prefix}' || printf('%0{width}d', "
+                   f"CAST(substr({column}, 2) AS INTEGER) + (id / {ID_STEP}) * {per_copy}) "
+                   f"WHERE {column} GLOB '{prefix}[0-9]*'")
+    db.commit()
+    db.close()
+
+
+def _ledger(workbook: Path, tmp: Path, scale: str, year: bool) -> Path:
+    """The report ledger for this measure, made once and kept beside April's: from M's April
+    at M and at L (see the module's docstring)."""
+    from benchmarks import DATA
+    from benchmarks.generate import workbook_path
+    from benchmarks.measure import _final_month
+    from toolkit.intake.sample import Scale
+
+    workbook = workbook_path("M") if scale == "L" else workbook
     source = _final_month(workbook, tmp)
     kept = DATA / f"reports-{workbook.stem}-{'year' if year else f'x{COPIES_AT[scale]}'}.sqlite"
     stamp = kept.with_suffix(".key")
     key = f"{(DATA / f'month-{workbook.stem}.key').read_text()}:{ID_STEP}:{NUMBER_STEP}"
+    if scale == "L":
+        key += f":{OWN_CODES}"
     if not kept.exists() or not stamp.exists() or stamp.read_text() != key:
         partial = kept.with_suffix(".partial")
         shutil.copyfile(source, partial)
@@ -103,18 +135,13 @@ def _ledger(workbook: Path, tmp: Path, scale: str, year: bool) -> Path:
             multiply(partial, 1, tuple(m - 3 for m in range(12)))
         else:
             multiply(partial, COPIES_AT[scale])
+        if scale == "L":
+            own_codes(partial, Scale.M, Scale.L)
         partial.replace(kept)
         stamp.write_text(key)
     copy = tmp / "bench.ledger.sqlite"
     shutil.copyfile(kept, copy)
     return copy
-
-
-def _workbook(workbook: Path, scale: str) -> Path:
-    """M's workbook at M and at L (see the module's docstring)."""
-    from benchmarks.generate import workbook_path
-
-    return workbook_path("M") if scale == "L" else workbook
 
 
 def _every_report(workbook: Path, timer: Timer, tmp: Path, period: tuple[date, date]) -> dict:
@@ -165,14 +192,12 @@ def _floor(timer: Timer, period: tuple[date, date]) -> dict:
 
 def reports_month(workbook: Path, timer: Timer, tmp: Path) -> dict:
     scale = "L" if workbook.stem.endswith("L") else "M"
-    workbook = _workbook(workbook, scale)
     _LEDGER[:] = [_ledger(workbook, tmp, scale, year=False)]
     return _every_report(workbook, timer, tmp, MONTH)
 
 
 def reports_month_floor(workbook: Path, timer: Timer, tmp: Path) -> dict:
     scale = "L" if workbook.stem.endswith("L") else "M"
-    workbook = _workbook(workbook, scale)
     _LEDGER[:] = [_ledger(workbook, tmp, scale, year=False)]
     return _floor(timer, MONTH)
 
@@ -193,7 +218,8 @@ def reports_year_floor(workbook: Path, timer: Timer, tmp: Path) -> dict:
 
 MEASURES = (
     ("reports_month", "every report (sales, shipments, invoices, customer-products, aging) over April, workbooks "
-                      "with charts; at L: M's April copied ten times in bulk (L's volume, M's customers)", reports_month),
+                      "with charts; at L: M's April copied ten times in bulk, each copy under customer and item codes of its "
+                      "own (L's volume, customers and items; L's master)", reports_month),
     ("reports_month_floor", "the rows every report over April reads, read (summed by day) by the same queries "
                             "and nothing else (the floor of reports_month)", reports_month_floor),
     ("reports_year", "every report over 2026, April copied in bulk into the other eleven months (M only)",
