@@ -18,7 +18,6 @@ earlier discounts) are not goods and are not counted.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,6 +26,7 @@ from datetime import date
 from decimal import Decimal
 
 from toolkit.basics import labels
+from toolkit.basics.dates import NotADate, parse_month
 from toolkit.basics.vocab import BracketBasis, BracketMode, DiscountPeriod
 from toolkit.core import stamp_duty
 from toolkit.core.brackets import Bracket, Share, applied, reached, shares, split
@@ -65,21 +65,34 @@ def parse_period(text: str) -> SettlementPeriod:
     (datetime.date(2026, 4, 30), <DiscountPeriod.YEAR: 'year'>)
     """
     text = text.strip().upper()
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-        year, month = int(m[1]), int(m[2])
-        if not 1 <= month <= 12:
-            raise ValueError(text)
-        end = date(year, month, calendar.monthrange(year, month)[1])
-        return SettlementPeriod(DiscountPeriod.MONTH, date(year, month, 1), end, f"{year}-{month:02d}")
+    if re.fullmatch(r"\d{4}-\d{1,2}", text):
+        try:
+            start, end = parse_month(text)
+        except NotADate as exc:
+            raise ValueError(text) from exc
+        return SettlementPeriod(DiscountPeriod.MONTH, start, end, f"{start:%Y-%m}")
     if m := re.fullmatch(r"(\d{4})-?[QT]([1-4])", text):
         year, quarter = int(m[1]), int(m[2])
         first = 3 * quarter - 2
-        end = date(year, first + 2, calendar.monthrange(year, first + 2)[1])
+        _, end = parse_month(f"{year}-{first + 2}")
         return SettlementPeriod(DiscountPeriod.QUARTER, date(year, first, 1), end, f"{year}-Q{quarter}")
     if re.fullmatch(r"\d{4}", text):
         year = int(text)
         return SettlementPeriod(DiscountPeriod.YEAR, date(year, 1, 1), date(year, 12, 31), str(year))
     raise ValueError(text)
+
+
+def whole_period(first: date, last: date) -> SettlementPeriod | None:
+    """The month, quarter or year that runs exactly from `first` to `last`, if one does: what
+    the panel's *Dal* and *Al* cells name for a settlement.
+
+    >>> whole_period(date(2026, 4, 1), date(2026, 6, 30)).name, whole_period(date(2026, 4, 1), date(2026, 4, 30)).name
+    ('2026-Q2', '2026-04')
+    >>> whole_period(date(2026, 4, 2), date(2026, 4, 30)) is None
+    True
+    """
+    names = (f"{first:%Y-%m}", f"{first:%Y}-Q{(first.month - 1) // 3 + 1}", f"{first:%Y}")
+    return next((p for p in map(parse_period, names) if (p.start, p.end) == (first, last)), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,6 @@ from toolkit.excel.press import DATE_NAME, PANEL, Press
 if TYPE_CHECKING:
     from datetime import date
 
-    from toolkit.core.volume_discounts import SettlementPeriod
     from toolkit.services.orders import Preview
     from toolkit.services.requests import RequestDone
 
@@ -748,31 +747,19 @@ def settle_volume_discounts(press: Press) -> None:
     *Dal* to *Al* —, dated today, with the statements in a folder `sconti-PERIOD` beside the
     book: `toolkit discounts settle`, from a button. Settled once: pressing again issues nothing."""
     from toolkit.basics.dates import today_rome
+    from toolkit.core.volume_discounts import whole_period
     from toolkit.services.discounts import run
 
     first, last = _period(press)
-    chosen = _settlement_period(first, last)
+    chosen = whole_period(first, last)
+    if chosen is None:
+        raise ProblemsFound([NOT_A_PERIOD(inputs.where(inputs.PERIOD_FROM), first=first, last=last)])
     session, lang = press.session, press.language
     today = today_rome()
     result = run(session.ledger, session.master, chosen, today, today, out=press.beside(f"sconti-{chosen.name}"),
                  lang=lang)
     _stop_on_errors(result.problems)
     press.say("\n".join([result.summary(lang), *(p.render(lang) for p in result.problems[:5])]))
-
-
-def _settlement_period(first: date, last: date) -> SettlementPeriod:
-    from toolkit.core.volume_discounts import parse_period
-
-    names = [f"{first:%Y}"] if first.year == last.year else []
-    if first.month == last.month:
-        names.append(f"{first:%Y-%m}")
-    if (first.month - 1) // 3 == (last.month - 1) // 3:
-        names.append(f"{first:%Y}-Q{(first.month - 1) // 3 + 1}")
-    for name in names:
-        period = parse_period(name)
-        if (period.start, period.end) == (first, last):
-            return period
-    raise ProblemsFound([NOT_A_PERIOD(inputs.where(inputs.PERIOD_FROM), first=first, last=last)])
 
 
 NOT_A_PERIOD = define(
