@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -81,6 +82,12 @@ class Timer:
             if part:
                 self.parts[part] = self.parts.get(part, 0.0) + spent
 
+    def split(self, part: str, into: str, seconds: float) -> None:
+        """Report `seconds` of the finished step `part` as a part of their own, `into` (the
+        accountants' workbook written inside the invoicing run's transaction)."""
+        self.parts[part] -= seconds
+        self.parts[into] = self.parts.get(into, 0.0) + seconds
+
     def dump_profile(self, top: int = 30) -> None:
         if self._sampler is not None:
             if self.profile.suffix == ".html":
@@ -97,6 +104,10 @@ class Timer:
         stats = pstats.Stats(self._profiler, stream=sys.stderr)
         stats.strip_dirs().sort_stats("cumulative").print_stats(top)
         stats.sort_stats("tottime").print_stats(top)
+
+
+class Skip(Exception):
+    """A measure that cannot run here (no PostgreSQL server named): reported as skipped."""
 
 
 Measure = Callable[[Path, Timer, Path], dict]
@@ -380,33 +391,59 @@ def xlsxwriter_floor(workbook: Path, timer: Timer, tmp: Path) -> dict:
 
 # --- a month ----------------------------------------------------------------------------------
 
-def _invoice(master, ledger, folder: Path) -> dict:
+def _invoice(master, ledger, folder: Path, timer: Timer) -> dict:
     """Month-end invoicing as `toolkit invoice run --out` does it: the run and the accountants'
-    workbook in one transaction."""
+    workbook in one transaction, the workbook timed as its own part (`workbook`), so the
+    month's ledger work can be judged without it."""
     from toolkit.core.invoicing import Period, Request
     from toolkit.services.invoicing import run
     from toolkit.writers.accountants import write_accountants
 
     folder.mkdir(exist_ok=True)
-    done = run(ledger, master, Request(Period(*MONTH), today=INVOICE_DAY),
-               then=lambda invoices, run_id: write_accountants(folder, master, invoices, run_id))
+    writing = [0.0]
+
+    def workbook(invoices, run_id):
+        began = time.perf_counter()
+        try:
+            return write_accountants(folder, master, invoices, run_id)
+        finally:
+            writing[0] += time.perf_counter() - began
+
+    with timer.step("invoice"):
+        done = run(ledger, master, Request(Period(*MONTH), today=INVOICE_DAY), then=workbook)
+    timer.split("invoice", "workbook", writing[0])
     return {"invoices": len(done.invoices), "invoice_errors": sum(p.is_error for p in done.problems),
             "invoice_pending": len(done.pending)}
 
 
-@measure("month", "every working day of April 2026: preview + create, ship every open order (DDTs); "
-                  "then month-end invoicing and the accountants' workbook; fresh SQLite ledger")
-def month(workbook: Path, timer: Timer, tmp: Path) -> dict:
+def unit_seconds() -> float | None:
+    """The unit issue 20's targets are stated in: python-calamine reading every value of the L
+    workbook, timed in a child process (so its memory does not count in the caller's peak).
+    None when the L workbook has not been generated."""
+    import subprocess
+
+    from benchmarks.generate import workbook_path
+
+    if not workbook_path("L").exists():
+        return None
+    done = subprocess.run([sys.executable, "-m", "benchmarks.measure", "calamine_floor", "L"], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.splitlines()[-1])["seconds"]
+
+
+def _month(workbook: Path, ledger, timer: Timer, tmp: Path) -> dict:
+    """April day by day on `ledger`, then the month end; the calamine floor at L (the unit) is
+    measured before and after, so the month's parts can be read as units of the same run."""
     from toolkit.core.workdays import working_calendar
     from toolkit.services.orders import create, preview
     from toolkit.services.shipping import ship
 
     master = _master(workbook)
-    ledger = _ledger(tmp)
+    units = [unit_seconds()]
     calendar = working_calendar(master.settings, master.closures)
     days = [MONTH[0] + timedelta(n) for n in range((MONTH[1] - MONTH[0]).days + 1)]
     days = [d for d in days if calendar.is_working(d)]
-    out = {"working_days": len(days), "orders": 0, "lines": 0, "ddts": 0, "ship_errors": 0}
+    out: dict = {"working_days": len(days), "orders": 0, "lines": 0, "ddts": 0, "ship_errors": 0}
     for done, day in enumerate(days, 1):
         with timer.step("preview"):
             preview(master, ledger, day)
@@ -421,10 +458,63 @@ def month(workbook: Path, timer: Timer, tmp: Path) -> dict:
         out["ship_errors"] += sum(p.is_error for p in shipped.problems)
         progress(day=day.isoformat(), done=done, of=len(days), seconds=round(timer.seconds, 1),
                  parts={k: round(v, 1) for k, v in timer.parts.items()}, peak_rss_mib=round(peak_rss_mib(), 1))
-    with timer.step("invoice"):
-        out.update(_invoice(master, ledger, tmp / "accountants"))
+    out.update(_invoice(master, ledger, tmp / "accountants", timer))
+    out["peak_rss_mib_month"] = round(peak_rss_mib(), 1)
+    units.append(unit_seconds())
+    measured = [u for u in units if u is not None]
+    if len(measured) == len(units):
+        out["unit_s"] = round(statistics.median(measured), 4)
+        out["unit_runs_s"] = measured
+    return out
+
+
+@measure("month", "every working day of April 2026: preview + create, ship every open order (DDTs); "
+                  "then month-end invoicing, the accountants' workbook its own part; fresh SQLite ledger; "
+                  "the calamine floor at L (the unit) measured before and after")
+def month(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    out = _month(workbook, _ledger(tmp), timer, tmp)
     out["ledger_bytes"] = (tmp / "bench.ledger.sqlite").stat().st_size
     return out
+
+
+PG_URL = "TOOLKIT_BENCH_PG_URL"
+"""The PostgreSQL server `month_pg` runs on (a URL whose user may create databases); without
+it the measure is skipped. `TOOLKIT_TEST_PG_URL`, the tests' server, is used when it is unset."""
+
+
+@contextmanager
+def _pg_ledger():
+    """A ledger in a database of its own on the benchmark's PostgreSQL server, dropped after."""
+    import os
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from toolkit.ledger import open_ledger
+
+    url = os.environ.get(PG_URL) or os.environ.get("TOOLKIT_TEST_PG_URL")
+    if not url:
+        raise Skip(f"no PostgreSQL server: set {PG_URL}")
+    name = f"bench_month_{os.getpid()}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    ledger = open_ledger(make_url(url).set(database=name).render_as_string(hide_password=False))
+    try:
+        yield ledger
+    finally:
+        ledger.engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@measure("month_pg", "the same month as `month`, the ledger on PostgreSQL (a fresh database on the server "
+                     "TOOLKIT_BENCH_PG_URL names; skipped without one)")
+def month_pg(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    with _pg_ledger() as ledger:
+        return _month(workbook, ledger, timer, tmp)
 
 
 # --- electronic invoices ----------------------------------------------------------------------
@@ -585,7 +675,10 @@ def run(name: str, scale: str, profile: Path | None = None) -> dict:
     runtime.configure()  # as the commands and the buttons do when they start
     timer = Timer(profile)
     with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
-        detail = MEASURES[name](workbook, timer, Path(tmp))
+        try:
+            detail = MEASURES[name](workbook, timer, Path(tmp))
+        except Skip as reason:
+            return {"measure": name, "scale": scale, "skipped": str(reason), "seconds": None}
     timer.dump_profile()
     return {"measure": name, "scale": scale, "seconds": round(timer.seconds, 4),
             "parts": {k: round(v, 4) for k, v in timer.parts.items()},
