@@ -56,3 +56,11 @@ def test_a_wrong_period_is_named_at_its_cells(tmp_path, may):  # noqa: F811 - fi
     fill(book, PeriodoDal=datetime(2026, 4, 3), PeriodoAl=datetime(2026, 4, 30))
     (shown,) = press(book, "settle_volume_discounts")
     assert shown[2] == "critical" and "Pannello!B14" in shown[0] and "mese, un trimestre" in shown[0]
+
+
+def test_commissions_refuse_a_period_that_ends_before_it_starts_at_its_cell(tmp_path, may):  # noqa: F811 - fixture
+    book = fake(tmp_path, with_rebates())
+    fill(book, PeriodoDal=datetime(2026, 4, 30), PeriodoAl=datetime(2026, 4, 1))
+    (shown,) = press(book, "commissions")
+    assert shown[2] == "critical" and "Pannello!B15" in shown[0], shown
+    assert not list(tmp_path.glob("provvigioni-*"))

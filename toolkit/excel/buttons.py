@@ -613,15 +613,10 @@ def sales_report(press: Press) -> None:
     from toolkit.services.reports import default_name, report
 
     found: list[Problem] = []
-    first = inputs.day(inputs.PERIOD_FROM, press.cell(inputs.PERIOD_FROM.name), found)
-    last = inputs.day(inputs.PERIOD_TO, press.cell(inputs.PERIOD_TO.name), found)
     kind = inputs.report_kind(inputs.REPORT_KIND, press.cell(inputs.REPORT_KIND.name), found)
+    first, last = _period(press, found)
+    assert kind is not None
     session, lang = press.session, press.language
-    _stop_on_errors(found)
-    assert first is not None and last is not None and kind is not None
-    if last < first:
-        _stop_on_errors([inputs.PERIOD_BEFORE_START(inputs.where(inputs.PERIOD_TO), first=f"{first:%d/%m/%Y}",
-                                                    last=f"{last:%d/%m/%Y}")])
     target = report(session.master, session.ledger, Request(kind, first, last),
                     press.beside(default_name(kind, first, last)), lang).file
     press.say(f"Report scritto in {target}" if lang == "it" else f"Report written to {target}")
@@ -715,14 +710,18 @@ def _at_panel(problems: list[Problem], field: inputs.Field) -> list[Problem]:
     return [replace(p, location=inputs.where(cell(p))) if p.location is None else p for p in problems]
 
 
-def _period(press: Press) -> tuple[date, date]:
+def _period(press: Press, found: list[Problem] | None = None) -> tuple[date, date]:
     """The panel's *Dal* and *Al* cells (`PeriodoDal`, `PeriodoAl`); a missing or wrong one is a
-    problem at its cell."""
-    found: list[Problem] = []
+    problem at its cell, and so is an end before the start (at *Al*). Problems the caller
+    `found` in its own cells are shown with them."""
+    found = [] if found is None else found
     first = inputs.day(inputs.PERIOD_FROM, press.cell(inputs.PERIOD_FROM.name), found)
     last = inputs.day(inputs.PERIOD_TO, press.cell(inputs.PERIOD_TO.name), found)
     _stop_on_errors(found)
     assert first is not None and last is not None
+    if last < first:
+        _stop_on_errors([inputs.PERIOD_BEFORE_START(inputs.where(inputs.PERIOD_TO), first=f"{first:%d/%m/%Y}",
+                                                    last=f"{last:%d/%m/%Y}")])
     return first, last
 
 
