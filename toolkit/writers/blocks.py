@@ -40,6 +40,12 @@ class Column:
     format: Any = None
     formula: str = ""
     """A formula column's template; its cells take no value (the rows hold None there)."""
+    blanks: bool = True
+    """In a streamed block, whether a None value with a format makes a formatted blank cell
+    (as `printable.text` writes one) or no cell."""
+    text_format: Any = None
+    """In a streamed block, the format of a value that is text, when not `format` (a number
+    column showing what is not a number as text)."""
 
 
 class BlockWorksheet(PlainFormulasWorksheet):
@@ -218,7 +224,7 @@ STRINGS_KEPT = 100_000
 class _CellWriter:
     """One column's cells as XlsxWriter's constant-memory writer makes them."""
 
-    __slots__ = ("col", "letter", "format", "style", "blank", "kind", "sheet", "dates")
+    __slots__ = ("col", "letter", "format", "style", "blank", "kind", "sheet", "dates", "text")
 
     def __init__(self, sheet: StreamedWorksheet, col: int, column: Column):
         self.col, self.letter, self.kind, self.sheet = col, xl_col_to_name(col), column.kind, sheet
@@ -228,7 +234,10 @@ class _CellWriter:
         self.style: str | None = None
         """` s="…"`, once the first cell is written: XlsxWriter numbers formats in the order
         cells first use them."""
-        self.blank = column.format is not None
+        self.text = _CellWriter(sheet, col, Column(column.kind, column.text_format, blanks=column.blanks)) \
+            if column.text_format is not None else self
+        """Who writes a text value."""
+        self.blank = column.format is not None and column.blanks
         """A None value still makes a cell (a formatted blank)."""
         self.dates: dict[Any, float] = {}
         if self.kind not in ("value", "formula"):
@@ -241,6 +250,8 @@ class _CellWriter:
     def __call__(self, r: int, value: Any) -> str:
         if value is None and not self.blank and self.kind == "value":
             return ""
+        if self.text is not self and isinstance(value, str):
+            return self.text(r, value)
         where = f'<c r="{self.letter}{r}"{self._style() if self.style is None else self.style}'
         if self.kind == "formula":
             formula, result = value
