@@ -586,6 +586,98 @@ def einvoice(workbook: Path, timer: Timer, tmp: Path) -> dict:
             "zip_bytes": sum(p.stat().st_size for p in done.archives)}
 
 
+# --- the accountants' workbook ----------------------------------------------------------------
+
+def _april_invoices(workbook: Path, tmp: Path):
+    """Setup of the accountants' measures: April's final invoices (every run's), loaded."""
+    from toolkit.core.invoicing import InvoiceStatus
+    from toolkit.ledger import open_ledger
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.invoices import load_invoices
+
+    ledger = open_ledger(f"sqlite:///{_final_month(workbook, tmp)}")
+    with reading(ledger) as conn:
+        invoices = load_invoices(conn, statuses=[InvoiceStatus.FINAL])
+    ledger.engine.dispose()
+    return invoices
+
+
+@measure("accountants", "write_accountants (register, VAT summary, lines, register CSV) on April's final "
+                        "invoices (ledger of a final April made before, invoices loaded before)")
+def accountants(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from toolkit.writers.accountants import write_accountants
+
+    master = _master(workbook)
+    invoices = _april_invoices(workbook, tmp)
+    with timer.step():
+        written = write_accountants(tmp / "out", master, invoices, "20260430-bench")
+    return {"invoices": len(invoices), "lines": sum(len(x.lines) for x in invoices),
+            "bytes": sum(p.stat().st_size for p in written)}
+
+
+@measure("accountants_floor", "XlsxWriter in constant_memory mode writing the cells of the accountants' "
+                              "workbook (values only: formulas as their cached values, no formats), sheet by sheet "
+                              "(the floor of `accountants`)")
+def accountants_floor(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    """The cost of putting the accountants' cells in a file at all: the workbook is written
+    once (untimed) and read back sheet by sheet; the timed step writes those values into the
+    same sheets at the same places, with XlsxWriter's own constant-memory writer. The register
+    CSV is not part of the floor."""
+    from datetime import datetime
+
+    import xlsxwriter
+    from python_calamine import CalamineWorkbook
+
+    from toolkit.writers.accountants import write_workbook
+
+    master = _master(workbook)
+    invoices = _april_invoices(workbook, tmp)
+    source = write_workbook(tmp / "source.xlsx", master, invoices, "20260430-bench")
+    del invoices, master
+    book = CalamineWorkbook.from_path(str(source))
+    epoch, strings = datetime(1899, 12, 30), {}
+    sheets: list[tuple[str, list[tuple[int, tuple]]]] = []
+    cells = 0
+    for name in book.sheet_names:
+        sheet = book.get_sheet_by_name(name)
+        r0, c0 = sheet.start or (0, 0)
+        rows = []
+        for r, values in enumerate(sheet.iter_rows(), start=r0):
+            row = []
+            for v in values:
+                if isinstance(v, str):
+                    v = strings.setdefault(v, v) if v else None
+                elif isinstance(v, datetime):
+                    v = (v - epoch).total_seconds() / 86400
+                elif isinstance(v, date):
+                    v = float((v - epoch.date()).days)
+                row.append(v)
+            cells += sum(v is not None for v in row)
+            rows.append((r, tuple(row)))
+        sheets.append((name, [(r, c0, row) for r, row in rows]))
+    del book, strings
+    target = tmp / "floor.xlsx"
+    with timer.step():
+        out = xlsxwriter.Workbook(str(target), {"constant_memory": True, "tmpdir": str(tmp),
+                                                "strings_to_formulas": False, "strings_to_urls": False,
+                                                "strings_to_numbers": False})
+        for name, rows in sheets:
+            ws = out.add_worksheet(name)
+            write_string, write_number, write_boolean = ws.write_string, ws.write_number, ws.write_boolean
+            for r, c0, values in rows:
+                for c, v in enumerate(values, start=c0):
+                    if v is None:
+                        continue
+                    if isinstance(v, str):
+                        write_string(r, c, v)
+                    elif isinstance(v, bool):
+                        write_boolean(r, c, v)
+                    else:
+                        write_number(r, c, v)
+        out.close()
+    return {"cells": cells, "sheets": len(sheets), "bytes": target.stat().st_size}
+
+
 # --- reports (benchmarks/reports.py) -----------------------------------------------------------
 
 def _register_reports() -> None:

@@ -26,6 +26,8 @@ from toolkit.basics.cells import column_letter, quote_sheet
 from toolkit.basics.files import write_atomic
 from toolkit.model.cells import Kind
 from toolkit.model.sheets import SETTING_HEADERS, SHEETS, Column, Sheet
+from toolkit.writers.blocks import Column as Block
+from toolkit.writers.blocks import StreamedWorkbook
 from toolkit.writers.printable import MONEY_FORMAT, a4
 
 TABLE_STYLE = "Table Style Medium 2"
@@ -97,7 +99,7 @@ def write_master(
         raise ValueError(f"a workbook with macros must be .xlsm, not {target.name}")
 
     def write(path: Path) -> None:
-        workbook = xlsxwriter.Workbook(str(path), {
+        workbook = (StreamedWorkbook if constant_memory else xlsxwriter.Workbook)(str(path), {
             "constant_memory": constant_memory,
             "strings_to_formulas": False,
             "strings_to_urls": False,
@@ -207,18 +209,58 @@ def _write_table(worksheet: Worksheet, sheet: Sheet, rows: Sequence[Mapping[str,
         for j, header in enumerate(headers):
             worksheet.write_string(0, j, header, formats.header)
         worksheet.autofilter(0, 0, max(len(rows), 1), last)
+        _stream_rows(worksheet, columns, rows, lang, formats)
     else:
         worksheet.add_table(0, 0, max(len(rows), 1), last, {
             "name": table_name(sheet), "style": TABLE_STYLE,
             "columns": [{"header": h} for h in headers],
         })
-    writers = [(j, c.key, _cell_writer(c, lang, formats)) for j, c in enumerate(columns)]
-    for i, row in enumerate(rows, start=1):
-        for j, key, write in writers:
-            value = row.get(key)
-            if value is not None:
-                write(worksheet, i, j, value)
+        writers = [(j, c.key, _cell_writer(c, lang, formats)) for j, c in enumerate(columns)]
+        for i, row in enumerate(rows, start=1):
+            for j, key, write in writers:
+                value = row.get(key)
+                if value is not None:
+                    write(worksheet, i, j, value)
     _add_dropdowns(worksheet, sheet, len(rows), lang, names)
+
+
+def _stream_rows(worksheet: Worksheet, columns: Sequence[Column], rows: Sequence[Mapping[str, object]], lang: str,
+                 formats: _Formats) -> None:
+    """A streamed sheet's rows as one block (`blocks.StreamedWorksheet`): the cells
+    `_cell_writer` would write, in the same XML, without XlsxWriter's work per cell (a merged
+    workbook of 200 desks, or the benchmarks' large one, has millions)."""
+    spelled = [_block_value(c, lang, formats) for c in columns]
+    blocks = [column for column, _ in spelled]
+    shows = [(c.key, show) for c, (_, show) in zip(columns, spelled)]
+    worksheet.write_rows(1, 0, blocks, ((tuple(None if (v := row.get(key)) is None else show(v) for key, show in shows),
+                                         None) for row in rows))
+
+
+def _block_value(column: Column, lang: str, formats: _Formats) -> tuple[Block, Callable[[Any], object]]:
+    """What `_cell_writer` writes for `column`, as a block column and the value it takes: a
+    number (numbers and dates, as day numbers) in the column's number format, else text."""
+    kind = column.kind
+    if kind is Kind.DATE:
+        return Block("value", formats.date, blanks=False, text_format=formats.text), _date_value
+    if kind in (Kind.MONEY, Kind.QUANTITY, Kind.PERCENT, Kind.INTEGER):
+        return Block("value", formats.number(kind), blanks=False, text_format=formats.text), _number_value
+    writer = _cell_writer(column, lang, formats)
+    show = writer.show  # type: ignore[attr-defined]
+    return Block("value", formats.text, blanks=False), show
+
+
+def _number_value(value: object) -> object:
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return float(value)
+    return str(value)
+
+
+def _date_value(value: object) -> object:
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return (value - _EXCEL_EPOCH).days
+    return str(value)
 
 
 def _write_settings(worksheet: Worksheet, sheet: Sheet, rows: Sequence[Mapping[str, object]], lang: str,
@@ -296,6 +338,7 @@ def _cell_writer(column: Column, lang: str, formats: _Formats) -> CellWriter:
 def _text_writer(show: Callable[[Any], str], fmt: Format) -> CellWriter:
     def write(ws: Worksheet, row: int, col: int, value: object) -> None:
         ws.write_string(row, col, show(value), fmt)
+    write.show = show  # type: ignore[attr-defined]  # what a streamed block writes
     return write
 
 

@@ -74,7 +74,13 @@ def fit_row(sheet: Any, row: int, cells: Iterable[tuple[Any, float]], *, bold: b
     values with their column widths (merged cells: the widths added up). A row whose text
     fits on one line keeps the default height. In a constant-memory sheet call it before
     writing the next row."""
+    height = row_height(cells, bold=bold, size=size)
+    if height is not None:
+        sheet.set_row(row, height, fmt)
+
+
+def row_height(cells: Iterable[tuple[Any, float]], *, bold: bool = False, size: float = 11) -> float | None:
+    """The height `fit_row` gives a row, in points; None when its text fits on one line."""
     lines = max((lines_needed(value, width, bold=bold, size=size) for value, width in cells
                  if isinstance(value, str) and value), default=1)
-    if lines > 1:
-        sheet.set_row(row, LINE_HEIGHT * size / 11 * lines, fmt)
+    return LINE_HEIGHT * size / 11 * lines if lines > 1 else None

@@ -46,12 +46,13 @@ class StreamingWorkbook(Workbook):
 
 
 @contextmanager
-def streaming_workbook(path: Path) -> Iterator[Workbook]:
+def streaming_workbook(path: Path, book_class: type[StreamingWorkbook] = StreamingWorkbook) -> Iterator[Workbook]:
     """A constant-memory workbook, saved when the block ends without an error; its temporary
-    files live in a directory of their own, removed even when writing fails half-way."""
+    files live in a directory of their own, removed even when writing fails half-way.
+    (`blocks.StreamedWorkbook`'s sheets also take blocks of rows.)"""
     _sweep_stale_folders()
     with tempfile.TemporaryDirectory(prefix=TEMPORARY_PREFIX, ignore_cleanup_errors=True) as tmpdir:
-        book = StreamingWorkbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": tmpdir})
+        book = book_class(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": tmpdir})
         book.set_properties({"creator": "toolkit"})
         try:
             yield book
