@@ -1,0 +1,153 @@
+"""The month-end run as it was before it became a set operation: one `Billable` record per
+line read from the ledger, one invoice built per customer group in Python
+(`toolkit.core.invoicing.build_invoice`, still the product's rule for single invoices), stored
+by `toolkit.ledger.invoices.store`. The reference `tests/test_invoicing_setwise.py` and
+`benchmarks/invoice_month.py` compare the product's run with: same invoices, numbers, dates,
+lines, amounts, VAT per rate, dues and cited DDTs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import date
+
+from sqlalchemy import Connection, exists, select
+
+from toolkit.basics.problems import errors
+from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
+from toolkit.core.invoicing import (
+    HELD,
+    UNKNOWN_CUSTOMER,
+    Billable,
+    DeliveryRef,
+    InvoiceKind,
+    InvoiceStatus,
+    Pending,
+    Period,
+    Plan,
+    Request,
+    _place,
+    _request_problems,
+    build_invoice,
+    deferred_invoice_day,
+    group_key,
+    late_problems,
+    numbering_order,
+    payment_method,
+)
+from toolkit.core.lines import line_amount
+from toolkit.ledger import Ledger, schema
+from toolkit.ledger.db import document_number, reading, writing
+from toolkit.ledger.invoices import _invoiced_at_order, delivered_orders, ordered_not_invoiced, store
+from toolkit.model.records import MasterData
+from toolkit.services.invoicing import RunResult, chosen_orders, chronology_problems, new_run_id
+
+o, ol = schema.orders.c, schema.order_lines.c
+d, dl = schema.deliveries.c, schema.delivery_lines.c
+il = schema.invoice_lines.c
+
+
+def shipped_not_invoiced(conn: Connection, cutoff: date, *, customer: str | None = None) -> list[Billable]:
+    """DDT lines dated up to `cutoff` that no invoice covers yet, one record each."""
+    query = (
+        select(dl.id.label("delivery_line_id"), dl.quantity, d.id.label("delivery_id"), d.series, d.year,
+               d.number, d.delivery_date, d.ship_to, d.accounting_date, ol.id.label("order_line_id"),
+               o.id.label("order_id"), o.series.label("o_series"), o.year.label("o_year"),
+               o.number.label("o_number"), o.order_date, o.customer, o.ship_to.label("o_ship_to"), o.project,
+               ol.item, ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature, o.payment_method,
+               o.customer_reference)
+        .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
+                     .join(schema.order_lines, ol.id == dl.order_line_id).join(schema.orders, o.id == ol.order_id))
+        .where(d.delivery_date <= cutoff, ~exists().where(il.delivery_line_id == dl.id), ~_invoiced_at_order())
+        .order_by(d.delivery_date, d.series, d.year, d.number, ol.order_id, ol.line_no)
+    )
+    if customer is not None:
+        query = query.where(o.customer == customer)
+    return [
+        Billable(r.item, r.description, r.unit, r.quantity, r.unit_price, line_amount(r.quantity, r.unit_price),
+                 r.vat_rate, r.vat_nature, r.order_line_id, r.delivery_line_id,
+                 DeliveryRef(r.delivery_id, document_number(r.series, r.year, r.number), r.delivery_date,
+                             r.accounting_date),
+                 r.order_id, document_number(r.o_series, r.o_year, r.o_number), r.order_date, r.customer,
+                 r.ship_to or r.o_ship_to, r.project,
+                 PaymentMethod(r.payment_method) if r.payment_method else None, r.customer_reference)
+        for r in conn.execute(query)
+    ]
+
+
+def billables_for(conn: Connection, master: MasterData, request: Request) -> tuple[list[Billable], frozenset[int]]:
+    customers = [c for c in master.customers if not request.customer or c.code == request.customer]
+    immediate = {c.code for c in customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
+    after_order = {c.code for c in customers if c.invoice_terms is InvoiceTerms.AFTER_ORDER_DELIVERED}
+    shipped = shipped_not_invoiced(conn, request.cutoff, customer=request.customer)
+    ordered = ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff)
+    complete = delivered_orders(conn, {b.order_id for b in shipped if b.customer in after_order}, request.cutoff)
+    return shipped + ordered, complete
+
+
+def plan(master: MasterData, billables: Iterable[Billable], request: Request,
+         delivered: Collection[int] = frozenset()) -> Plan:
+    customers = {c.code: c for c in master.customers}
+    problems = _request_problems(master, request, customers)
+    if any(p.is_error for p in problems):
+        return Plan((), tuple(problems))
+    buckets: dict[tuple, list[Billable]] = defaultdict(list)
+    waiting: dict[tuple[str, str], int] = defaultdict(int)
+    unknown: set[str] = set()
+    for line in billables:
+        if request.customer and line.customer != request.customer:
+            continue
+        if line.day > request.cutoff or line.quantity == 0:
+            continue
+        customer = customers.get(line.customer)
+        if customer is None:
+            unknown.add(line.customer)
+            continue
+        placed = _place(customer, line, request, delivered)
+        if isinstance(placed, str):
+            waiting[(customer.code, placed)] += 1
+        elif placed is not None:
+            period, split = placed
+            kind = InvoiceKind.CREDIT_NOTE if line.quantity < 0 else InvoiceKind.INVOICE
+            buckets[(customer.code, group_key(customer.invoice_grouping, line), period, kind, split,
+                     payment_method(customer, line))].append(line)
+    problems += [UNKNOWN_CUSTOMER(None, customer=c) for c in sorted(unknown)]
+    if unknown:
+        return Plan((), tuple(problems))
+    deferred_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
+    invoices = []
+    charge = master.settings.stamp_duty_customer
+    for (code, key, period, kind, split, _), lines in buckets.items():
+        day = request.limit if split is not None else deferred_day
+        invoices.append(build_invoice(customers[code], kind, key, period, day, lines, charge_stamp_duty=charge))
+    invoices.sort(key=numbering_order)
+    for (code, reason), n in sorted(waiting.items()):
+        if reason == "held":
+            problems.append(HELD(master.locate(customers[code].source, "invoice_terms"), customer=code, lines=n))
+    problems += late_problems(invoices, request.today)
+    pending = tuple(Pending(c, r, n) for (c, r), n in sorted(waiting.items()))
+    return Plan(tuple(invoices), tuple(problems), pending)
+
+
+def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool = False,
+        status: InvoiceStatus = InvoiceStatus.DRAFT, orders=()) -> RunResult:
+    """`toolkit.services.invoicing.run` without the workbook, row by row."""
+    with (reading if preview else writing)(ledger) as conn:
+        request, unknown = chosen_orders(conn, request, orders)
+        if unknown:
+            return RunResult(None, [], unknown, [], preview=preview, status=status)
+        billables, complete = billables_for(conn, master, request)
+        result = plan(master, billables, request, complete)
+        problems = list(result.problems)
+        if preview:
+            problems += chronology_problems(conn, master.settings, result.invoices)
+            return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True,
+                             status=status)
+        if not errors(problems):
+            problems += chronology_problems(conn, master.settings, result.invoices)
+        if errors(problems) or not result.invoices:
+            return RunResult(None, [], problems, list(result.pending), status=status)
+        run_id = new_run_id(request.invoice_date or request.month.end)
+        stored = store(conn, master.settings, result.invoices, status, run_id)
+    return RunResult(run_id, stored, problems, list(result.pending), status=status)
