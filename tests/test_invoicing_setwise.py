@@ -58,7 +58,7 @@ def fill(ledger, master, rng: random.Random) -> None:
     for day in days:  # in date order, so that orders invoiced at once keep numbers in date order
         customer = rng.choice(customers)
         lines = []
-        for n in range(rng.randint(1, 6)):
+        for _n in range(rng.randint(1, 6)):
             rate, nature = rng.choice(RATES)
             quantity = rng.choice(["1", "2", "3", "7", "10", "0.5", "1.333", "120", "-2", "-1"])
             lines.append((f"A{rng.randint(1, 9):03d}", quantity, price(rng), rate, nature))
@@ -117,7 +117,7 @@ def same_run(tmp_path, seed: int, make_request, **options) -> int:
 
 @pytest.mark.parametrize("seed", range(8))
 def test_a_month_run_is_the_row_by_row_run(tmp_path, seed):
-    held = lambda master: frozenset(  # noqa: E731
+    held = lambda master: frozenset(
         c.code for c in master.customers if c.invoice_terms is InvoiceTerms.DO_NOT_INVOICE and c.code < "C006")
     assert same_run(tmp_path, seed, lambda m: Request(APRIL, AFTER_APRIL, released=held(m))) > 0
 

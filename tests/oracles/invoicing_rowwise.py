@@ -9,19 +9,23 @@ lines, amounts, VAT per rate, dues and cited DDTs.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import Connection, exists, select
 
 from toolkit.basics.problems import errors
 from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
+from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.invoicing import (
     HELD,
     UNKNOWN_CUSTOMER,
     Billable,
     DeliveryRef,
+    Instalment,
+    Invoice,
     InvoiceKind,
+    InvoiceLine,
     InvoiceStatus,
     Pending,
     Period,
@@ -29,18 +33,19 @@ from toolkit.core.invoicing import (
     Request,
     _place,
     _request_problems,
-    build_invoice,
     deferred_invoice_day,
     group_key,
     late_problems,
     numbering_order,
     payment_method,
+    stamp_duty_line,
 )
 from toolkit.core.lines import line_amount
+from toolkit.core.vat import totals, vat_summary
 from toolkit.ledger import Ledger, schema
 from toolkit.ledger.db import document_number, reading, writing
 from toolkit.ledger.invoices import _invoiced_at_order, delivered_orders, ordered_not_invoiced, store
-from toolkit.model.records import MasterData
+from toolkit.model.records import Customer, MasterData
 from toolkit.services.invoicing import RunResult, chosen_orders, chronology_problems, new_run_id
 
 o, ol = schema.orders.c, schema.order_lines.c
@@ -74,6 +79,37 @@ def shipped_not_invoiced(conn: Connection, cutoff: date, *, customer: str | None
                  PaymentMethod(r.payment_method) if r.payment_method else None, r.customer_reference)
         for r in conn.execute(query)
     ]
+
+
+def build_invoice(customer: Customer, kind: InvoiceKind, key: str | None, period: Period, invoice_date: date,
+                  billables: Sequence[Billable], *, charge_stamp_duty: bool = False) -> Invoice:
+    """One invoice from its lines: amounts per line, the VAT summary per rate, and the dues.
+
+    The lines share one payment method (`payment_method`), the order's own or the customer's;
+    the terms are the customer's. With `charge_stamp_duty` (*Bollo a carico del cliente*) an
+    invoice that owes the stamp duty gains the line that charges it (`stamp_duty_line`) before
+    its totals and dues are made. A credit note has no due dates: it is money owed to the customer.
+    """
+    ordered = sorted(billables, key=lambda b: (b.day, b.delivery.number if b.delivery else "",
+                                               b.order_number, b.order_line_id))
+    lines = tuple(
+        InvoiceLine(b.item, b.description, b.unit, b.quantity, b.unit_price, b.amount, b.vat_rate, b.vat_nature,
+                    n, b.order_line_id, b.delivery_line_id, b.delivery, b.order_number, b.customer_reference)
+        for n, b in enumerate(ordered, start=1)
+    )
+    summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))
+    if (charge_stamp_duty and kind is InvoiceKind.INVOICE
+            and stamp_duty.due((s.rate, s.taxable, s.nature) for s in summary)):
+        lines += (stamp_duty_line(len(lines) + 1),)
+        summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))
+    taxable, vat, total = totals(summary)
+    dues: tuple[Instalment, ...] = ()
+    if kind is InvoiceKind.INVOICE:
+        terms = payment_terms.parse(customer.payment_terms)
+        dues = tuple(Instalment(d, a) for d, a in payment_terms.instalments(terms, invoice_date, total))
+    method = payment_method(customer, billables[0]) if billables else customer.payment_method
+    return Invoice(kind, customer.code, key, period, invoice_date, lines, summary, taxable, vat, total,
+                   method, customer.payment_terms, dues)
 
 
 def billables_for(conn: Connection, master: MasterData, request: Request) -> tuple[list[Billable], frozenset[int]]:
