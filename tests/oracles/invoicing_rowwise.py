@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import Connection, exists, select
@@ -43,9 +44,20 @@ from toolkit.core.invoicing import (
 from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
 from toolkit.ledger import Ledger, schema
-from toolkit.ledger.db import document_number, reading, writing
-from toolkit.ledger.invoices import _invoiced_at_order, delivered_orders, ordered_not_invoiced, store
-from toolkit.model.records import Customer, MasterData
+from toolkit.ledger.db import (
+    document_number,
+    draw_numbers,
+    event_row,
+    insert_numbered,
+    insert_rows,
+    log_events,
+    now,
+    reading,
+    user,
+    writing,
+)
+from toolkit.ledger.invoices import _invoiced_at_order, delivered_orders, ordered_not_invoiced, series_for
+from toolkit.model.records import Customer, MasterData, Settings
 from toolkit.services.invoicing import RunResult, chosen_orders, chronology_problems, new_run_id
 
 o, ol = schema.orders.c, schema.order_lines.c
@@ -164,6 +176,41 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
     problems += late_problems(invoices, request.today)
     pending = tuple(Pending(c, r, n) for (c, r), n in sorted(waiting.items()))
     return Plan(tuple(invoices), tuple(problems), pending)
+
+
+def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], status: InvoiceStatus,
+          run_id: str) -> list[Invoice]:
+    """Number and insert planned invoices in the caller's transaction, in the order given
+    (numbers follow that order within each series); one statement per table, not per invoice."""
+    keys = [(series_for(settings, x.kind), x.invoice_date.year) for x in invoices]
+    numbers = draw_numbers(conn, keys)
+    created_at, created_by = now(), user()
+    ids = insert_numbered(conn, schema.invoices, [
+        dict(kind=x.kind.value, series=series, year=year, number=numbers[n], invoice_date=x.invoice_date,
+             customer=x.customer, group_key=x.group_key, status=status.value, run_id=run_id,
+             period_start=x.period.start, period_end=x.period.end, taxable=x.taxable, vat=x.vat, total=x.total,
+             payment_method=x.payment_method.value, payment_terms=x.payment_terms, created_at=created_at,
+             created_by=created_by)
+        for n, (x, (series, year)) in enumerate(zip(invoices, keys))])
+    lines = [dict(invoice_id=invoice_id, line_no=line.line_no, delivery_line_id=line.delivery_line_id,
+                  order_line_id=line.order_line_id, item=line.item, description=line.description, unit=line.unit,
+                  quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,
+                  vat_nature=line.vat_nature)
+             for invoice_id, x in zip(ids, invoices) for line in x.lines]
+    dues = [dict(invoice_id=invoice_id, due_date=due.due_date, amount=due.amount)
+            for invoice_id, x in zip(ids, invoices) for due in x.dues]
+    insert_rows(conn, schema.invoice_lines, lines)
+    insert_rows(conn, schema.invoice_dues, dues)
+    insert_rows(conn, schema.invoice_citations, [
+        dict(credit_note_id=invoice_id, invoice_id=cited.id, base=cited.base)
+        for invoice_id, x in zip(ids, invoices) for cited in x.cites])
+    shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
+    log_events(conn, [
+        event_row("invoiced", "invoice" if x.kind is InvoiceKind.INVOICE else "credit-note", invoice_id, number,
+                  f"run {run_id}; {x.customer}; total {x.total}")
+        for invoice_id, number, x in zip(ids, shown, invoices)])
+    return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id)
+            for invoice_id, number, x in zip(ids, shown, invoices)]
 
 
 def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool = False,
