@@ -135,3 +135,38 @@ def test_a_run_mid_month_by_customer_and_by_date_is_the_row_by_row_one(tmp_path,
     (tmp_path / "c").mkdir()
     same_run(tmp_path / "c", 200 + seed, lambda m: Request(APRIL, AFTER_APRIL, customer="C003",
                                                            invoice_date=date(2026, 5, 1)))
+
+
+def test_the_demo_month_is_invoiced_as_the_row_by_row_run_did(tmp_path):
+    """The bundled sample's April, created and shipped day by day as `toolkit demo` does, then
+    invoiced at month end by both runs on two copies of the ledger."""
+    import shutil
+
+    from toolkit.core.invoicing import Period
+    from toolkit.core.workdays import working_calendar
+    from toolkit.services.check import check_file
+    from toolkit.services.demo import CLOSING_DAY, MONTH
+    from toolkit.services.orders import create
+    from toolkit.services.sample import write_sample
+    from toolkit.services.shipping import ship as ship_day
+
+    master = check_file(write_sample(tmp_path)).master
+    assert master is not None
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'new.sqlite'}")
+    calendar = working_calendar(master.settings, master.closures)
+    days = [MONTH[0] + timedelta(days=n) for n in range((MONTH[1] - MONTH[0]).days + 1)]
+    for day in (d for d in days if calendar.is_working(d)):
+        create(master, ledger, day, with_catch_up=False)
+        ship_day(master, ledger, day, all_open=True)
+    ledger.engine.dispose()
+    shutil.copyfile(tmp_path / "new.sqlite", tmp_path / "old.sqlite")
+    new, old = (open_ledger(f"sqlite:///{tmp_path / f'{name}.sqlite'}") for name in ("new", "old"))
+    request = Request(Period(*MONTH), CLOSING_DAY)
+    got = run(new, master, request, status=InvoiceStatus.FINAL)
+    expected = invoicing_rowwise.run(old, master, request, status=InvoiceStatus.FINAL)
+    assert len(expected.invoices) > 10
+    assert outcome(got) == outcome(expected)
+    with reading(new) as a, reading(old) as b:
+        assert [comparable(x) for x in load_invoices(a)] == [comparable(x) for x in load_invoices(b)]
+    new.engine.dispose()
+    old.engine.dispose()
