@@ -276,9 +276,10 @@ class Invoice:
     @property
     def deadline(self) -> date | None:
         """The 15th of the month after the deliveries, for a deferred invoice."""
-        if not self.deferred:
+        if self.kind is not InvoiceKind.INVOICE:
             return None
-        return deadline_for(max(d.day for d in self.deliveries))
+        last = max((line.delivery.day for line in self.lines if line.delivery is not None), default=None)
+        return None if last is None else deadline_for(last)
 
 
 @dataclass(frozen=True, slots=True)
@@ -523,9 +524,12 @@ def plan_shipments(master: MasterData, shipments: Iterable[Shipment], request: R
         elif placed is not None:
             period, split = placed
             key, method = group_key(customer.invoice_grouping, shipment), payment_method(customer, shipment)
-            for g in goods:
-                kind = InvoiceKind.CREDIT_NOTE if g[3] < 0 else InvoiceKind.INVOICE
-                buckets[(customer.code, key, period, kind, split, method)].append((shipment, g))
+            sold = [(shipment, g) for g in goods if g[3] > 0]
+            returned = [(shipment, g) for g in goods if g[3] < 0]
+            kinds = ((InvoiceKind.INVOICE, sold), (InvoiceKind.CREDIT_NOTE, returned))
+            for kind, some in (kinds if goods[0][3] > 0 else kinds[::-1]):
+                if some:
+                    buckets[(customer.code, key, period, kind, split, method)].extend(some)
     problems += [UNKNOWN_CUSTOMER(None, customer=c) for c in sorted(unknown)]
     if unknown:
         return Plan((), tuple(problems))

@@ -164,7 +164,7 @@ class _Refs:
                 (r.id, DeliveryRef(r.id, document_number(r.series, r.year, r.number), r.delivery_date,
                                    r.accounting_date))
                 for r in conn.execute(select(d.id, d.series, d.year, d.number, d.delivery_date, d.accounting_date)
-                                      .where(d.id.in_(wanted[start:start + 900]))))
+                                      .where(d.id.in_(wanted[start:start + 900]))).all())
         wanted = sorted(order_ids)
         for start in range(0, len(wanted), 900):
             self.orders.update(
@@ -172,7 +172,7 @@ class _Refs:
                         PaymentMethod(r.payment_method) if r.payment_method else None, r.customer_reference))
                 for r in conn.execute(select(o.id, o.series, o.year, o.number, o.order_date, o.customer, o.ship_to,
                                              o.project, o.payment_method, o.customer_reference)
-                                      .where(o.id.in_(wanted[start:start + 900]))))
+                                      .where(o.id.in_(wanted[start:start + 900]))).all())
 
 
 def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None = None,
@@ -225,7 +225,7 @@ def delivered_orders(conn: Connection, order_ids: Collection[int], cutoff: date)
             select(ol.order_id, o.status, ol.quantity, func.coalesce(shipped.c.quantity, 0))
             .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id)
                          .outerjoin(shipped, shipped.c.order_line_id == ol.id))
-            .where(ol.order_id.in_(chunk)))
+            .where(ol.order_id.in_(chunk))).all()
         lines: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
         statuses: dict[int, str] = {}
         for order_id, status, quantity, done in rows:
