@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -152,6 +153,46 @@ class Billable(DocumentLine):
         return self.delivery.day if self.delivery else self.order_date
 
 
+BillableGoods = tuple[str, str, str, Decimal, Decimal, Decimal, Decimal, "str | None", int, "int | None"]
+"""One line of a `Shipment`: item, description, unit, quantity, unit price, amount, VAT rate,
+nature, order line id, DDT line id (None for an order line invoiced at the order)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    """The billable lines of one order on one DDT (or, for immediate invoicing, of one order):
+    what a month-end run places as one, since every rule that decides where a line goes (its
+    customer's terms, its day, its order, project, destination and payment method) is the same
+    for all of them. A month has a million lines but a few hundred thousand of these, and the
+    lines stay plain tuples (`BillableGoods`) until they become invoice lines."""
+
+    delivery: DeliveryRef | None
+    order_id: int
+    order_number: str
+    order_date: date
+    customer: str
+    ship_to: str | None
+    project: str | None
+    payment_method: PaymentMethod | None
+    customer_reference: str | None
+    lines: tuple[BillableGoods, ...]
+
+    @property
+    def day(self) -> date:
+        """The day that decides the period: the DDT's date, or the order's."""
+        return self.delivery.day if self.delivery else self.order_date
+
+
+def shipments_of(billables: Iterable[Billable]) -> list[Shipment]:
+    """Billable records as one-line shipments, in their order: `plan` over records is
+    `plan_shipments` over these."""
+    return [Shipment(b.delivery, b.order_id, b.order_number, b.order_date, b.customer, b.ship_to, b.project,
+                     b.payment_method, b.customer_reference,
+                     ((b.item, b.description, b.unit, b.quantity, b.unit_price, b.amount, b.vat_rate, b.vat_nature,
+                       b.order_line_id, b.delivery_line_id),))
+            for b in billables]
+
+
 @dataclass(frozen=True, slots=True)
 class InvoiceLine(DocumentLine):
     """A line of an invoice or credit note (its quantity and amount negative, as in the ledger).
@@ -235,9 +276,10 @@ class Invoice:
     @property
     def deadline(self) -> date | None:
         """The 15th of the month after the deliveries, for a deferred invoice."""
-        if not self.deferred:
+        if self.kind is not InvoiceKind.INVOICE:
             return None
-        return deadline_for(max(d.day for d in self.deliveries))
+        last = max((line.delivery.day for line in self.lines if line.delivery is not None), default=None)
+        return None if last is None else deadline_for(last)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +343,10 @@ def deferred_invoice_day(request: Request, rule: DeferredInvoiceDate) -> date:
     return request.today if rule is DeferredInvoiceDate.ISSUE else request.cutoff
 
 
+@lru_cache(maxsize=4096)
 def month_of(day: date) -> Period:
+    """The calendar month holding `day`. Remembered per day: a month-end run asks it for each
+    of a million lines, which share a few dozen days."""
     return Period(day.replace(day=1), day + relativedelta(day=31))
 
 
@@ -315,11 +360,13 @@ def deadline_for(delivery_day: date) -> date:
     return deadline
 
 
+@lru_cache(maxsize=4096)
 def schedule_period(schedule: InvoiceSchedule, day: date) -> Period:
     """The invoicing period of the customer's calendar that holds `day`.
 
     Weeks run Monday to Sunday and fortnights 1–15 and 16–end; both are cut at the month's
-    end, because one deferred invoice may not gather two months' deliveries.
+    end, because one deferred invoice may not gather two months' deliveries. Remembered, as
+    `month_of` is.
 
     >>> schedule_period(InvoiceSchedule.WEEKLY, date(2026, 4, 1))
     Period(start=datetime.date(2026, 4, 1), end=datetime.date(2026, 4, 5))
@@ -336,7 +383,7 @@ def schedule_period(schedule: InvoiceSchedule, day: date) -> Period:
     return Period(max(monday, month.start), min(monday + timedelta(days=6), month.end))
 
 
-def group_key(grouping: InvoiceGrouping, line: Billable) -> str | None:
+def group_key(grouping: InvoiceGrouping, line: Billable | Shipment) -> str | None:
     """Which lines of one customer may share an invoice: all, those of one project (the
     order's), or those shipped to one address (the DDT's destination)."""
     if grouping is InvoiceGrouping.PROJECT:
@@ -391,12 +438,24 @@ def build_invoice(customer: Customer, kind: InvoiceKind, key: str | None, period
     invoice that owes the stamp duty gains the line that charges it (`stamp_duty_line`) before
     its totals and dues are made. A credit note has no due dates: it is money owed to the customer.
     """
-    ordered = sorted(billables, key=lambda b: (b.day, b.delivery.number if b.delivery else "",
-                                               b.order_number, b.order_line_id))
+    shipments = shipments_of(billables)
+    method = payment_method(customer, billables[0]) if billables else customer.payment_method
+    return invoice_of(customer, kind, key, period, invoice_date, [(x, x.lines[0]) for x in shipments], method,
+                      charge_stamp_duty=charge_stamp_duty)
+
+
+def invoice_of(customer: Customer, kind: InvoiceKind, key: str | None, period: Period, invoice_date: date,
+               goods: Sequence[tuple[Shipment, BillableGoods]], method: PaymentMethod, *,
+               charge_stamp_duty: bool = False) -> Invoice:
+    """`build_invoice` over (shipment, line) pairs, paid by `method`: the lines in DDT date,
+    DDT number, order number and order line order."""
+    ordered = sorted(goods, key=lambda g: (g[0].day, g[0].delivery.number if g[0].delivery else "",
+                                           g[0].order_number, g[1][8]))
     lines = tuple(
-        InvoiceLine(b.item, b.description, b.unit, b.quantity, b.unit_price, b.amount, b.vat_rate, b.vat_nature,
-                    n, b.order_line_id, b.delivery_line_id, b.delivery, b.order_number, b.customer_reference)
-        for n, b in enumerate(ordered, start=1)
+        InvoiceLine(item, description, unit, quantity, unit_price, amount, rate, nature, n, order_line_id,
+                    delivery_line_id, shipment.delivery, shipment.order_number, shipment.customer_reference)
+        for n, (shipment, (item, description, unit, quantity, unit_price, amount, rate, nature, order_line_id,
+                           delivery_line_id)) in enumerate(ordered, start=1)
     )
     summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))
     if (charge_stamp_duty and kind is InvoiceKind.INVOICE
@@ -408,12 +467,11 @@ def build_invoice(customer: Customer, kind: InvoiceKind, key: str | None, period
     if kind is InvoiceKind.INVOICE:
         terms = payment_terms.parse(customer.payment_terms)
         dues = tuple(Instalment(d, a) for d, a in payment_terms.instalments(terms, invoice_date, total))
-    method = payment_method(customer, billables[0]) if billables else customer.payment_method
     return Invoice(kind, customer.code, key, period, invoice_date, lines, summary, taxable, vat, total,
                    method, customer.payment_terms, dues)
 
 
-def payment_method(customer: Customer, line: Billable) -> PaymentMethod:
+def payment_method(customer: Customer, line: Billable | Shipment) -> PaymentMethod:
     """How a line is paid: its order's own method, else the customer's. An invoice gathers only
     lines paid the same way, since it states one method for all its dues."""
     return line.payment_method or customer.payment_method
@@ -432,40 +490,56 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
     `billables` are what the ledger has not invoiced yet, up to `request.cutoff`;
     `delivered_orders` are the orders delivered in full by then (for after-order-delivered).
     """
+    return plan_shipments(master, shipments_of(billables), request, delivered_orders)
+
+
+def plan_shipments(master: MasterData, shipments: Iterable[Shipment], request: Request,
+                   delivered_orders: Collection[int] = frozenset()) -> Plan:
+    """`plan` over shipments: each is placed once (customer's terms, period, order, grouping,
+    payment method), then its lines go to the invoice or to the credit note of its place."""
     customers = {c.code: c for c in master.customers}
     problems = _request_problems(master, request, customers)
     if any(p.is_error for p in problems):
         return Plan((), tuple(problems))
-    buckets: dict[tuple[str, str | None, Period, InvoiceKind, int | None, PaymentMethod], list[Billable]] = (
-        defaultdict(list))
+    buckets: dict[tuple[str, str | None, Period, InvoiceKind, int | None, PaymentMethod],
+                  list[tuple[Shipment, BillableGoods]]] = defaultdict(list)
     waiting: dict[tuple[str, str], int] = defaultdict(int)
     unknown: set[str] = set()
-    for line in billables:
-        if request.customer and line.customer != request.customer:
+    cutoff = request.cutoff
+    for shipment in shipments:
+        if request.customer and shipment.customer != request.customer:
             continue
-        if line.day > request.cutoff or line.quantity == 0:
+        if shipment.day > cutoff:
             continue
-        customer = customers.get(line.customer)
+        goods = [g for g in shipment.lines if g[3]]
+        if not goods:
+            continue
+        customer = customers.get(shipment.customer)
         if customer is None:
-            unknown.add(line.customer)
+            unknown.add(shipment.customer)
             continue
-        placed = _place(customer, line, request, delivered_orders)
+        placed = _place(customer, shipment, request, delivered_orders)
         if isinstance(placed, str):
-            waiting[(customer.code, placed)] += 1
+            waiting[(customer.code, placed)] += len(goods)
         elif placed is not None:
             period, split = placed
-            kind = InvoiceKind.CREDIT_NOTE if line.quantity < 0 else InvoiceKind.INVOICE
-            buckets[(customer.code, group_key(customer.invoice_grouping, line), period, kind, split,
-                     payment_method(customer, line))].append(line)
+            key, method = group_key(customer.invoice_grouping, shipment), payment_method(customer, shipment)
+            sold = [(shipment, g) for g in goods if g[3] > 0]
+            returned = [(shipment, g) for g in goods if g[3] < 0]
+            kinds = ((InvoiceKind.INVOICE, sold), (InvoiceKind.CREDIT_NOTE, returned))
+            for kind, some in (kinds if goods[0][3] > 0 else kinds[::-1]):
+                if some:
+                    buckets[(customer.code, key, period, kind, split, method)].extend(some)
     problems += [UNKNOWN_CUSTOMER(None, customer=c) for c in sorted(unknown)]
     if unknown:
         return Plan((), tuple(problems))
     deferred_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
     invoices = []
     charge = master.settings.stamp_duty_customer
-    for (code, key, period, kind, split, _), lines in buckets.items():
+    for (code, key, period, kind, split, method), goods_of in buckets.items():
         day = request.limit if split is not None else deferred_day
-        invoices.append(build_invoice(customers[code], kind, key, period, day, lines, charge_stamp_duty=charge))
+        invoices.append(invoice_of(customers[code], kind, key, period, day, goods_of, method,
+                                   charge_stamp_duty=charge))
     invoices.sort(key=numbering_order)
     for (code, reason), count in sorted(waiting.items()):
         if reason == "held":
@@ -475,7 +549,7 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
     return Plan(tuple(invoices), tuple(problems), pending)
 
 
-def _place(customer: Customer, line: Billable, request: Request,
+def _place(customer: Customer, line: Billable | Shipment, request: Request,
            delivered_orders: Collection[int]) -> tuple[Period, int | None] | str | None:
     """The period (and, for immediate invoices, the order) a line goes to; a reason when it
     must wait; None when another path invoices it."""

@@ -14,12 +14,14 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, func, select, update
+from sqlalchemy import Connection, Integer, and_, delete, exists, func, insert, select, type_coerce, update
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import (
     Billable,
+    BillableGoods,
     CitedInvoice,
     DeliveryRef,
     Instalment,
@@ -28,6 +30,7 @@ from toolkit.core.invoicing import (
     InvoiceLine,
     InvoiceStatus,
     Period,
+    Shipment,
     is_fully_delivered,
 )
 from toolkit.core.lines import line_amount
@@ -92,11 +95,19 @@ def _invoiced_at_order():
     return exists().where(at_order.c.order_line_id == ol.id, at_order.c.delivery_line_id.is_(None))
 
 
-def shipped_not_invoiced(conn: Connection, cutoff: date, *, customer: str | None = None) -> list[Billable]:
-    """DDT lines dated up to `cutoff` that no invoice covers yet."""
+def shipments_not_invoiced(conn: Connection, cutoff: date, *, customer: str | None = None) -> list[Shipment]:
+    """DDT lines dated up to `cutoff` that no invoice covers yet, in DDT and line order, as one
+    `Shipment` per order on each DDT.
+
+    A month's run reads a million of these lines: quantities, prices and rates come as the
+    scaled integers the ledger keeps and become `Decimal` once per distinct value, each line's
+    amount is `line_amount` once per distinct quantity and price, and each DDT's and order's
+    own fields are read once, not joined onto every line (`_Refs`)."""
+    raw = Integer()
     query = (
-        select(dl.id.label("delivery_line_id"), dl.quantity, d.id.label("delivery_id"), d.series, d.year,
-               d.number, d.delivery_date, d.ship_to, d.accounting_date, *_billable_columns())
+        select(dl.delivery_id, ol.order_id, d.ship_to, ol.item, ol.description, ol.unit,
+               type_coerce(dl.quantity, raw), type_coerce(ol.unit_price, raw), type_coerce(ol.vat_rate, raw),
+               ol.vat_nature, ol.id, dl.id)
         .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
                      .join(schema.order_lines, ol.id == dl.order_line_id).join(schema.orders, o.id == ol.order_id))
         .where(d.delivery_date <= cutoff, ~exists().where(il.delivery_line_id == dl.id), ~_invoiced_at_order())
@@ -104,13 +115,64 @@ def shipped_not_invoiced(conn: Connection, cutoff: date, *, customer: str | None
     )
     if customer is not None:
         query = query.where(o.customer == customer)
-    return [
-        _billable(r, r.quantity, r.delivery_line_id,
-                  DeliveryRef(r.delivery_id, document_number(r.series, r.year, r.number), r.delivery_date,
-                              r.accounting_date),
-                  r.ship_to or r.o_ship_to)
-        for r in conn.execute(query)
-    ]
+    rows = conn.execute(query).all()
+    refs = _Refs(conn, {r[0] for r in rows}, {r[1] for r in rows})
+    quantities, prices, rates = _Scaled(3), _Scaled(6), _Scaled(2)
+    amounts: dict[tuple[int, int], Decimal] = {}
+    found: list[Shipment] = []
+    goods: list[BillableGoods] = []
+    for n, (delivery_id, order_id, ship_to, item, description, unit, quantity, unit_price, vat_rate, nature,
+            order_line_id, delivery_line_id) in enumerate(rows):
+        amount = amounts.get((quantity, unit_price))
+        if amount is None:
+            amount = amounts[quantity, unit_price] = line_amount(quantities[quantity], prices[unit_price])
+        goods.append((item, description, unit, quantities[quantity], prices[unit_price], amount, rates[vat_rate],
+                      nature, order_line_id, delivery_line_id))
+        following = rows[n + 1] if n + 1 < len(rows) else None
+        if following is None or following[0] != delivery_id or following[1] != order_id:
+            number, day, code, own_ship_to, project, method, reference = refs.orders[order_id]
+            found.append(Shipment(refs.deliveries[delivery_id], order_id, number, day, code, ship_to or own_ship_to,
+                                  project, method, reference, tuple(goods)))
+            goods = []
+    return found
+
+
+class _Scaled(dict[int, Decimal]):
+    """Scaled integer → its `Decimal`, exactly as the column type gives it (same digits, same
+    exponent), made once per distinct integer."""
+
+    def __init__(self, places: int):
+        super().__init__()
+        self.exponent = -places
+
+    def __missing__(self, value: int) -> Decimal:
+        number = self[value] = Decimal(value).scaleb(self.exponent)
+        return number
+
+
+class _Refs:
+    """The DDTs and orders a set of billable lines cite, read once each in chunks of ids:
+    a DDT as `DeliveryRef`; an order as (number, date, customer, ship-to, project, payment
+    method, customer reference)."""
+
+    def __init__(self, conn: Connection, delivery_ids: Collection[int], order_ids: Collection[int]):
+        self.deliveries: dict[int, DeliveryRef] = {}
+        self.orders: dict[int, tuple] = {}
+        wanted = sorted(delivery_ids)
+        for start in range(0, len(wanted), 900):
+            self.deliveries.update(
+                (r.id, DeliveryRef(r.id, document_number(r.series, r.year, r.number), r.delivery_date,
+                                   r.accounting_date))
+                for r in conn.execute(select(d.id, d.series, d.year, d.number, d.delivery_date, d.accounting_date)
+                                      .where(d.id.in_(wanted[start:start + 900]))).all())
+        wanted = sorted(order_ids)
+        for start in range(0, len(wanted), 900):
+            self.orders.update(
+                (r.id, (document_number(r.series, r.year, r.number), r.order_date, r.customer, r.ship_to, r.project,
+                        PaymentMethod(r.payment_method) if r.payment_method else None, r.customer_reference))
+                for r in conn.execute(select(o.id, o.series, o.year, o.number, o.order_date, o.customer, o.ship_to,
+                                             o.project, o.payment_method, o.customer_reference)
+                                      .where(o.id.in_(wanted[start:start + 900]))).all())
 
 
 def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None = None,
@@ -146,19 +208,24 @@ def _billable(r, quantity: Decimal, delivery_line_id: int | None, delivery: Deli
 
 
 def delivered_orders(conn: Connection, order_ids: Collection[int], cutoff: date) -> frozenset[int]:
-    """The orders delivered in full by `cutoff` (or completed or closed: nothing more will ship)."""
+    """The orders delivered in full by `cutoff` (or completed or closed: nothing more will ship).
+
+    Each chunk sums only its own orders' DDT lines (the sum reached through the order lines),
+    rather than every DDT line of the ledger once per chunk."""
     wanted = sorted(set(order_ids))
     found: set[int] = set()
     for start in range(0, len(wanted), 900):
         chunk = wanted[start:start + 900]
         shipped = (select(dl.order_line_id, func.sum(dl.quantity).label("quantity"))
-                   .join(schema.deliveries, d.id == dl.delivery_id).where(d.delivery_date <= cutoff)
+                   .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
+                                .join(schema.order_lines, ol.id == dl.order_line_id))
+                   .where(d.delivery_date <= cutoff, ol.order_id.in_(chunk))
                    .group_by(dl.order_line_id).subquery())
         rows = conn.execute(
             select(ol.order_id, o.status, ol.quantity, func.coalesce(shipped.c.quantity, 0))
             .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id)
                          .outerjoin(shipped, shipped.c.order_line_id == ol.id))
-            .where(ol.order_id.in_(chunk)))
+            .where(ol.order_id.in_(chunk))).all()
         lines: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
         statuses: dict[int, str] = {}
         for order_id, status, quantity, done in rows:
@@ -185,14 +252,9 @@ def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], sta
              payment_method=x.payment_method.value, payment_terms=x.payment_terms, created_at=created_at,
              created_by=created_by)
         for n, (x, (series, year)) in enumerate(zip(invoices, keys))])
-    lines = [dict(invoice_id=invoice_id, line_no=line.line_no, delivery_line_id=line.delivery_line_id,
-                  order_line_id=line.order_line_id, item=line.item, description=line.description, unit=line.unit,
-                  quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,
-                  vat_nature=line.vat_nature)
-             for invoice_id, x in zip(ids, invoices) for line in x.lines]
+    _insert_lines(conn, ids, invoices)
     dues = [dict(invoice_id=invoice_id, due_date=due.due_date, amount=due.amount)
             for invoice_id, x in zip(ids, invoices) for due in x.dues]
-    insert_rows(conn, schema.invoice_lines, lines)
     insert_rows(conn, schema.invoice_dues, dues)
     insert_rows(conn, schema.invoice_citations, [
         dict(credit_note_id=invoice_id, invoice_id=cited.id, base=cited.base)
@@ -204,6 +266,56 @@ def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], sta
         for invoice_id, number, x in zip(ids, shown, invoices)])
     return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id)
             for invoice_id, number, x in zip(ids, shown, invoices)]
+
+
+def _insert_lines(conn: Connection, ids: Sequence[int], invoices: Sequence[Invoice]) -> None:
+    """The invoices' lines in one executemany, their amounts, quantities, prices and rates
+    handed to the driver as the scaled integers the ledger keeps, each distinct value scaled
+    once (`_Unscaled`): at a month's million lines, the column type's conversion of every value
+    took as long as the database's own work."""
+    quantities, prices, amounts, rates = _Unscaled(3), _Unscaled(6), _Unscaled(2), _Unscaled(2)
+    rows: list[tuple[Any, ...]] = [
+        (invoice_id, line.line_no, line.delivery_line_id, line.order_line_id, line.item, line.description, line.unit,
+         quantities[line.quantity], prices[line.unit_price], amounts[line.amount], rates[line.vat_rate],
+         line.vat_nature)
+        for invoice_id, x in zip(ids, invoices) for line in x.lines]
+    if not rows:
+        return
+    table, dialect = schema.invoice_lines, conn.dialect
+    columns = ("invoice_id", "line_no", "delivery_line_id", "order_line_id", "item", "description", "unit",
+               "quantity", "unit_price", "amount", "vat_rate", "vat_nature")
+    compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(columns))
+    for n, name in enumerate(columns):
+        convert = None if name in _SCALED_LINE else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if convert is not None:
+            rows = [(*r[:n], None if r[n] is None else convert(r[n]), *r[n + 1:]) for r in rows]
+    if compiled.positional:
+        where = {name: n for n, name in enumerate(columns)}
+        order = [where[k] for k in compiled.positiontup or ()]
+        conn.exec_driver_sql(str(compiled), rows if order == sorted(order) else
+                             [tuple(r[n] for n in order) for r in rows])
+    else:
+        conn.exec_driver_sql(str(compiled), [dict(zip(columns, r)) for r in rows])
+
+
+_SCALED_LINE = frozenset({"quantity", "unit_price", "amount", "vat_rate"})
+
+
+class _Unscaled(dict[Decimal, int]):
+    """`Decimal` → the scaled integer its column keeps (`toolkit.ledger.types.Scaled`), made
+    once per distinct value; refuses, as the column does, a value with more decimals."""
+
+    def __init__(self, places: int):
+        super().__init__()
+        self.places = places
+
+    def __missing__(self, value: Decimal) -> int:
+        scaled = value.scaleb(self.places)
+        number = int(scaled)
+        if number != scaled:
+            raise ValueError(f"{value} has more than {self.places} decimals")
+        self[value] = number
+        return number
 
 
 def latest_issued(conn: Connection, series: str, year: int) -> tuple[str, date] | None:

@@ -30,14 +30,15 @@ from toolkit.basics.vocab import InvoiceTerms
 from toolkit.basics.wording import count
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import (
-    Billable,
     Invoice,
     InvoiceStatus,
     Pending,
     Request,
+    Shipment,
     month_of,
     order_invoices,
-    plan,
+    plan_shipments,
+    shipments_of,
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import document_number, reading, writing
@@ -57,7 +58,7 @@ from toolkit.ledger.invoices import (
     run_documents,
     run_summaries,
     series_for,
-    shipped_not_invoiced,
+    shipments_not_invoiced,
     store,
 )
 from toolkit.ledger.orders import load_orders, order_by_number
@@ -159,14 +160,15 @@ def new_run_id(day: date) -> str:
     return f"{day:%Y%m%d}-{uuid.uuid4().hex[:8]}"
 
 
-def billables_for(conn: Connection, master: MasterData, request: Request) -> tuple[list[Billable], frozenset[int]]:
-    """Everything a run may invoice, and which of its orders are delivered in full."""
+def billables_for(conn: Connection, master: MasterData, request: Request) -> tuple[list[Shipment], frozenset[int]]:
+    """Everything a run may invoice, as shipments (the lines of one order on one DDT, or of
+    one order invoiced immediately), and which of its orders are delivered in full."""
     customers = [c for c in master.customers if not request.customer or c.code == request.customer]
     immediate = {c.code for c in customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
     after_order = {c.code for c in customers if c.invoice_terms is InvoiceTerms.AFTER_ORDER_DELIVERED}
-    shipped = shipped_not_invoiced(conn, request.cutoff, customer=request.customer)
-    ordered = ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff)
-    complete = delivered_orders(conn, {b.order_id for b in shipped if b.customer in after_order}, request.cutoff)
+    shipped = shipments_not_invoiced(conn, request.cutoff, customer=request.customer)
+    ordered = shipments_of(ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff))
+    complete = delivered_orders(conn, {s.order_id for s in shipped if s.customer in after_order}, request.cutoff)
     return shipped + ordered, complete
 
 
@@ -198,10 +200,9 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     transaction to roll back, when the plan has errors or an invoice would be dated before the
     latest one of its series and year."""
     ids = {note.id for note in notes}
-    billables = [b for b in shipped_not_invoiced(conn, day)
-                 if b.delivery is not None and b.delivery.id in ids]
-    request = Request(month_of(day), today, day, orders=frozenset(b.order_id for b in billables))
-    result = plan(master, billables, request)
+    shipments = [s for s in shipments_not_invoiced(conn, day) if s.delivery is not None and s.delivery.id in ids]
+    request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments))
+    result = plan_shipments(master, shipments, request)
     problems = list(result.problems)
     if not errors(problems):
         problems += chronology_problems(conn, master.settings, result.invoices)
@@ -274,8 +275,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             request, unknown = chosen_orders(conn, request, orders)
             if unknown:
                 return RunResult(None, [], unknown, [], preview=True, status=status)
-            billables, complete = billables_for(conn, master, request)
-            result = plan(master, billables, request, complete)
+            shipments, complete = billables_for(conn, master, request)
+            result = plan_shipments(master, shipments, request, complete)
             problems = list(result.problems) + chronology_problems(conn, master.settings, result.invoices)
         return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True, status=status)
     files: list[Path] = []
@@ -283,8 +284,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         request, unknown = chosen_orders(conn, request, orders)
         if unknown:
             return RunResult(None, [], unknown, [], status=status)
-        billables, complete = billables_for(conn, master, request)
-        result = plan(master, billables, request, complete)
+        shipments, complete = billables_for(conn, master, request)
+        result = plan_shipments(master, shipments, request, complete)
         problems = list(result.problems)
         if not errors(problems):
             problems += chronology_problems(conn, master.settings, result.invoices)

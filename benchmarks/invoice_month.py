@@ -1,0 +1,136 @@
+"""Month-end invoicing alone, on a kept ledger of April shipped but not invoiced.
+
+`python -m benchmarks.invoice_month SCALE [--compare] [--profile F.txt]`: makes April (create
+and ship every working day, no invoicing) once per workbook and schema version in
+`benchmarks/data/preinvoice-bench-SCALE.sqlite`, then times the month-end run on a copy,
+without the accountants' workbook, beside the python-calamine floor at L measured in the same
+process. With `--compare`, the run is also made by the row-by-row reference code
+(`tests/oracles/invoicing_rowwise.py`) on another copy and every invoice is compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from benchmarks import DATA
+from benchmarks.measure import INVOICE_DAY, MONTH, ROOT, _created_summary, _master
+
+
+def preinvoice_ledger(workbook: Path, target: Path) -> None:
+    """April created and shipped every working day, nothing invoiced, into `target`."""
+    from toolkit.core.workdays import working_calendar
+    from toolkit.ledger import open_ledger
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    master = _master(workbook)
+    ledger = open_ledger(f"sqlite:///{target}")
+    calendar = working_calendar(master.settings, master.closures)
+    days = [MONTH[0] + timedelta(n) for n in range((MONTH[1] - MONTH[0]).days + 1)]
+    for day in (d for d in days if calendar.is_working(d)):
+        _created_summary(create(master, ledger, day))
+        ship(master, ledger, day, all_open=True)
+    ledger.engine.dispose()
+
+
+def kept_ledger(workbook: Path) -> Path:
+    from toolkit.ledger.schema import SCHEMA_VERSION
+
+    stat = workbook.stat()
+    key = f"{workbook.name}:{stat.st_size}:{stat.st_mtime_ns}:v{SCHEMA_VERSION}"
+    kept, stamp = DATA / f"preinvoice-{workbook.stem}.sqlite", DATA / f"preinvoice-{workbook.stem}.key"
+    if not kept.exists() or not stamp.exists() or stamp.read_text() != key:
+        partial = kept.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        code = ("import sys; from pathlib import Path; from benchmarks.invoice_month import preinvoice_ledger; "
+                "preinvoice_ledger(*map(Path, sys.argv[1:]))")
+        subprocess.run([sys.executable, "-c", code, str(workbook), str(partial)], cwd=ROOT, check=True)
+        partial.replace(kept)
+        stamp.write_text(key)
+    return kept
+
+
+def calamine_floor() -> float:
+    from python_calamine import CalamineWorkbook
+
+    start = time.perf_counter()
+    book = CalamineWorkbook.from_path(str(DATA / "bench-L.xlsx"))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scale")
+    parser.add_argument("--compare", action="store_true")
+    parser.add_argument("--profile")
+    args = parser.parse_args()
+    from toolkit.core.invoicing import Period, Request
+    from toolkit.ledger import open_ledger
+    from toolkit.services.invoicing import run
+
+    workbook = DATA / f"bench-{args.scale}.xlsx"
+    kept = kept_ledger(workbook)
+    master = _master(workbook)
+    request = Request(Period(*MONTH), today=INVOICE_DAY)
+    tmp = DATA / f"invoice-run-{os.getpid()}"
+    tmp.mkdir()
+    try:
+        shutil.copyfile(kept, tmp / "new.sqlite")
+        floor = calamine_floor()
+        ledger = open_ledger(f"sqlite:///{tmp / 'new.sqlite'}")
+        profiler = None
+        if args.profile:
+            from pyinstrument import Profiler
+            profiler = Profiler()
+            profiler.start()
+        start = time.perf_counter()
+        done = run(ledger, master, request)
+        seconds = time.perf_counter() - start
+        if profiler is not None:
+            profiler.stop()
+            Path(args.profile).write_text(profiler.output_text(unicode=True, show_all=False))
+        floor = min(floor, calamine_floor())
+        out = {"scale": args.scale, "invoices": len(done.invoices),
+               "lines": sum(len(x.lines) for x in done.invoices), "seconds": round(seconds, 2),
+               "floor_L": round(floor, 2), "units": round(seconds / floor, 2), "load": os.getloadavg()}
+        if args.compare:
+            sys.path.insert(0, str(ROOT / "tests"))
+            from oracles.invoicing_rowwise import run as reference
+
+            from toolkit.ledger.db import reading
+            from toolkit.ledger.invoices import load_invoices
+
+            shutil.copyfile(kept, tmp / "old.sqlite")
+            old_ledger = open_ledger(f"sqlite:///{tmp / 'old.sqlite'}")
+            start = time.perf_counter()
+            old = reference(old_ledger, master, request)
+            out["reference_seconds"] = round(time.perf_counter() - start, 2)
+            strip = _comparable
+            assert [strip(x) for x in done.invoices] == [strip(x) for x in old.invoices], "returned invoices differ"
+            with reading(ledger) as a, reading(old_ledger) as b:
+                assert [strip(x) for x in load_invoices(a)] == [strip(x) for x in load_invoices(b)], \
+                    "stored invoices differ"
+            out["compared"] = len(old.invoices)
+        print(json.dumps(out))
+    finally:
+        shutil.rmtree(tmp)
+
+
+def _comparable(invoice):
+    from dataclasses import replace
+
+    return replace(invoice, run_id=None)
+
+
+if __name__ == "__main__":
+    main()

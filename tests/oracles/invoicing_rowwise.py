@@ -1,0 +1,236 @@
+"""The month-end run as it was before it became a set operation: one `Billable` record per
+line read from the ledger, one invoice built per customer group in Python
+(`toolkit.core.invoicing.build_invoice`, still the product's rule for single invoices), stored
+by `toolkit.ledger.invoices.store`. The reference `tests/test_invoicing_setwise.py` and
+`benchmarks/invoice_month.py` compare the product's run with: same invoices, numbers, dates,
+lines, amounts, VAT per rate, dues and cited DDTs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import Connection, exists, select
+
+from toolkit.basics.problems import errors
+from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
+from toolkit.core import payment_terms, stamp_duty
+from toolkit.core.invoicing import (
+    HELD,
+    UNKNOWN_CUSTOMER,
+    Billable,
+    DeliveryRef,
+    Instalment,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    Pending,
+    Period,
+    Plan,
+    Request,
+    _place,
+    _request_problems,
+    deferred_invoice_day,
+    group_key,
+    late_problems,
+    numbering_order,
+    payment_method,
+    stamp_duty_line,
+)
+from toolkit.core.lines import line_amount
+from toolkit.core.vat import totals, vat_summary
+from toolkit.ledger import Ledger, schema
+from toolkit.ledger.db import (
+    document_number,
+    draw_numbers,
+    event_row,
+    insert_numbered,
+    insert_rows,
+    log_events,
+    now,
+    reading,
+    user,
+    writing,
+)
+from toolkit.ledger.invoices import _invoiced_at_order, delivered_orders, ordered_not_invoiced, series_for
+from toolkit.model.records import Customer, MasterData, Settings
+from toolkit.services.invoicing import RunResult, chosen_orders, chronology_problems, new_run_id
+
+o, ol = schema.orders.c, schema.order_lines.c
+d, dl = schema.deliveries.c, schema.delivery_lines.c
+il = schema.invoice_lines.c
+
+
+def shipped_not_invoiced(conn: Connection, cutoff: date, *, customer: str | None = None) -> list[Billable]:
+    """DDT lines dated up to `cutoff` that no invoice covers yet, one record each."""
+    query = (
+        select(dl.id.label("delivery_line_id"), dl.quantity, d.id.label("delivery_id"), d.series, d.year,
+               d.number, d.delivery_date, d.ship_to, d.accounting_date, ol.id.label("order_line_id"),
+               o.id.label("order_id"), o.series.label("o_series"), o.year.label("o_year"),
+               o.number.label("o_number"), o.order_date, o.customer, o.ship_to.label("o_ship_to"), o.project,
+               ol.item, ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature, o.payment_method,
+               o.customer_reference)
+        .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
+                     .join(schema.order_lines, ol.id == dl.order_line_id).join(schema.orders, o.id == ol.order_id))
+        .where(d.delivery_date <= cutoff, ~exists().where(il.delivery_line_id == dl.id), ~_invoiced_at_order())
+        .order_by(d.delivery_date, d.series, d.year, d.number, ol.order_id, ol.line_no)
+    )
+    if customer is not None:
+        query = query.where(o.customer == customer)
+    return [
+        Billable(r.item, r.description, r.unit, r.quantity, r.unit_price, line_amount(r.quantity, r.unit_price),
+                 r.vat_rate, r.vat_nature, r.order_line_id, r.delivery_line_id,
+                 DeliveryRef(r.delivery_id, document_number(r.series, r.year, r.number), r.delivery_date,
+                             r.accounting_date),
+                 r.order_id, document_number(r.o_series, r.o_year, r.o_number), r.order_date, r.customer,
+                 r.ship_to or r.o_ship_to, r.project,
+                 PaymentMethod(r.payment_method) if r.payment_method else None, r.customer_reference)
+        for r in conn.execute(query)
+    ]
+
+
+def build_invoice(customer: Customer, kind: InvoiceKind, key: str | None, period: Period, invoice_date: date,
+                  billables: Sequence[Billable], *, charge_stamp_duty: bool = False) -> Invoice:
+    """One invoice from its lines: amounts per line, the VAT summary per rate, and the dues.
+
+    The lines share one payment method (`payment_method`), the order's own or the customer's;
+    the terms are the customer's. With `charge_stamp_duty` (*Bollo a carico del cliente*) an
+    invoice that owes the stamp duty gains the line that charges it (`stamp_duty_line`) before
+    its totals and dues are made. A credit note has no due dates: it is money owed to the customer.
+    """
+    ordered = sorted(billables, key=lambda b: (b.day, b.delivery.number if b.delivery else "",
+                                               b.order_number, b.order_line_id))
+    lines = tuple(
+        InvoiceLine(b.item, b.description, b.unit, b.quantity, b.unit_price, b.amount, b.vat_rate, b.vat_nature,
+                    n, b.order_line_id, b.delivery_line_id, b.delivery, b.order_number, b.customer_reference)
+        for n, b in enumerate(ordered, start=1)
+    )
+    summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))
+    if (charge_stamp_duty and kind is InvoiceKind.INVOICE
+            and stamp_duty.due((s.rate, s.taxable, s.nature) for s in summary)):
+        lines += (stamp_duty_line(len(lines) + 1),)
+        summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))
+    taxable, vat, total = totals(summary)
+    dues: tuple[Instalment, ...] = ()
+    if kind is InvoiceKind.INVOICE:
+        terms = payment_terms.parse(customer.payment_terms)
+        dues = tuple(Instalment(d, a) for d, a in payment_terms.instalments(terms, invoice_date, total))
+    method = payment_method(customer, billables[0]) if billables else customer.payment_method
+    return Invoice(kind, customer.code, key, period, invoice_date, lines, summary, taxable, vat, total,
+                   method, customer.payment_terms, dues)
+
+
+def billables_for(conn: Connection, master: MasterData, request: Request) -> tuple[list[Billable], frozenset[int]]:
+    customers = [c for c in master.customers if not request.customer or c.code == request.customer]
+    immediate = {c.code for c in customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
+    after_order = {c.code for c in customers if c.invoice_terms is InvoiceTerms.AFTER_ORDER_DELIVERED}
+    shipped = shipped_not_invoiced(conn, request.cutoff, customer=request.customer)
+    ordered = ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff)
+    complete = delivered_orders(conn, {b.order_id for b in shipped if b.customer in after_order}, request.cutoff)
+    return shipped + ordered, complete
+
+
+def plan(master: MasterData, billables: Iterable[Billable], request: Request,
+         delivered: Collection[int] = frozenset()) -> Plan:
+    customers = {c.code: c for c in master.customers}
+    problems = _request_problems(master, request, customers)
+    if any(p.is_error for p in problems):
+        return Plan((), tuple(problems))
+    buckets: dict[tuple, list[Billable]] = defaultdict(list)
+    waiting: dict[tuple[str, str], int] = defaultdict(int)
+    unknown: set[str] = set()
+    for line in billables:
+        if request.customer and line.customer != request.customer:
+            continue
+        if line.day > request.cutoff or line.quantity == 0:
+            continue
+        customer = customers.get(line.customer)
+        if customer is None:
+            unknown.add(line.customer)
+            continue
+        placed = _place(customer, line, request, delivered)
+        if isinstance(placed, str):
+            waiting[(customer.code, placed)] += 1
+        elif placed is not None:
+            period, split = placed
+            kind = InvoiceKind.CREDIT_NOTE if line.quantity < 0 else InvoiceKind.INVOICE
+            buckets[(customer.code, group_key(customer.invoice_grouping, line), period, kind, split,
+                     payment_method(customer, line))].append(line)
+    problems += [UNKNOWN_CUSTOMER(None, customer=c) for c in sorted(unknown)]
+    if unknown:
+        return Plan((), tuple(problems))
+    deferred_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
+    invoices = []
+    charge = master.settings.stamp_duty_customer
+    for (code, key, period, kind, split, _), lines in buckets.items():
+        day = request.limit if split is not None else deferred_day
+        invoices.append(build_invoice(customers[code], kind, key, period, day, lines, charge_stamp_duty=charge))
+    invoices.sort(key=numbering_order)
+    for (code, reason), n in sorted(waiting.items()):
+        if reason == "held":
+            problems.append(HELD(master.locate(customers[code].source, "invoice_terms"), customer=code, lines=n))
+    problems += late_problems(invoices, request.today)
+    pending = tuple(Pending(c, r, n) for (c, r), n in sorted(waiting.items()))
+    return Plan(tuple(invoices), tuple(problems), pending)
+
+
+def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], status: InvoiceStatus,
+          run_id: str) -> list[Invoice]:
+    """Number and insert planned invoices in the caller's transaction, in the order given
+    (numbers follow that order within each series); one statement per table, not per invoice."""
+    keys = [(series_for(settings, x.kind), x.invoice_date.year) for x in invoices]
+    numbers = draw_numbers(conn, keys)
+    created_at, created_by = now(), user()
+    ids = insert_numbered(conn, schema.invoices, [
+        dict(kind=x.kind.value, series=series, year=year, number=numbers[n], invoice_date=x.invoice_date,
+             customer=x.customer, group_key=x.group_key, status=status.value, run_id=run_id,
+             period_start=x.period.start, period_end=x.period.end, taxable=x.taxable, vat=x.vat, total=x.total,
+             payment_method=x.payment_method.value, payment_terms=x.payment_terms, created_at=created_at,
+             created_by=created_by)
+        for n, (x, (series, year)) in enumerate(zip(invoices, keys))])
+    lines = [dict(invoice_id=invoice_id, line_no=line.line_no, delivery_line_id=line.delivery_line_id,
+                  order_line_id=line.order_line_id, item=line.item, description=line.description, unit=line.unit,
+                  quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,
+                  vat_nature=line.vat_nature)
+             for invoice_id, x in zip(ids, invoices) for line in x.lines]
+    dues = [dict(invoice_id=invoice_id, due_date=due.due_date, amount=due.amount)
+            for invoice_id, x in zip(ids, invoices) for due in x.dues]
+    insert_rows(conn, schema.invoice_lines, lines)
+    insert_rows(conn, schema.invoice_dues, dues)
+    insert_rows(conn, schema.invoice_citations, [
+        dict(credit_note_id=invoice_id, invoice_id=cited.id, base=cited.base)
+        for invoice_id, x in zip(ids, invoices) for cited in x.cites])
+    shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
+    log_events(conn, [
+        event_row("invoiced", "invoice" if x.kind is InvoiceKind.INVOICE else "credit-note", invoice_id, number,
+                  f"run {run_id}; {x.customer}; total {x.total}")
+        for invoice_id, number, x in zip(ids, shown, invoices)])
+    return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id)
+            for invoice_id, number, x in zip(ids, shown, invoices)]
+
+
+def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool = False,
+        status: InvoiceStatus = InvoiceStatus.DRAFT, orders=()) -> RunResult:
+    """`toolkit.services.invoicing.run` without the workbook, row by row."""
+    with (reading if preview else writing)(ledger) as conn:
+        request, unknown = chosen_orders(conn, request, orders)
+        if unknown:
+            return RunResult(None, [], unknown, [], preview=preview, status=status)
+        billables, complete = billables_for(conn, master, request)
+        result = plan(master, billables, request, complete)
+        problems = list(result.problems)
+        if preview:
+            problems += chronology_problems(conn, master.settings, result.invoices)
+            return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True,
+                             status=status)
+        if not errors(problems):
+            problems += chronology_problems(conn, master.settings, result.invoices)
+        if errors(problems) or not result.invoices:
+            return RunResult(None, [], problems, list(result.pending), status=status)
+        run_id = new_run_id(request.invoice_date or request.month.end)
+        stored = store(conn, master.settings, result.invoices, status, run_id)
+    return RunResult(run_id, stored, problems, list(result.pending), status=status)
