@@ -98,3 +98,13 @@ def test_derived_prices_are_their_base_marked_up_one_by_one(tmp_path):
                 assert str(getattr(p, field)) == str(expected), (pl, ver, item, field)
             checked += 1
     assert checked > 100
+
+
+def test_sources_are_the_named_tuples_the_constructor_makes():
+    from toolkit.intake.validation.records import _sources
+    from toolkit.model.records import Source
+
+    made = _sources("template_lines", [2, 3, 700_000])
+    assert made == [Source("template_lines", 2), Source("template_lines", 3), Source("template_lines", 700_000)]
+    assert all(type(s) is Source and s.sheet == "template_lines" for s in made)
+    assert [s.row for s in made] == [2, 3, 700_000]
