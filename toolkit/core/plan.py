@@ -130,12 +130,13 @@ def due_between(master: MasterData, start: date, end: date, *, calendar: Working
     dues: list[Due] = []
     problems: list[Problem] = []
     shared: dict[RuleGroup, tuple[list[Group], list[Group]]] = {}
+    wstart, wend = window(calendar, start, end)
     for i in index.candidates(calendar, start, end):
         template = index.templates[i]
         lines = index.lines.get(template.code, ())
         exceptions = index.exceptions.get(template.code, ())
         group = index.group_of[i]
-        if group is not None and not exceptions and covers_window(template, calendar, start, end):
+        if group is not None and not exceptions and covers_window(template, wstart, wend):
             if group not in shared:
                 shared[group] = group_deliveries(group, calendar, start, end)
             found, trouble = _group_dues(template, lines, *shared[group], locate)

@@ -212,10 +212,9 @@ def group_deliveries(group: RuleGroup, calendar: WorkingCalendar, start: date,
     return groups, [g for g in groups if len(g[1]) > 1]
 
 
-def covers_window(template: Template, calendar: WorkingCalendar, start: date, end: date) -> bool:
-    """Whether the template is valid on every day of the window [start, end] is planned over,
-    so that `group_deliveries` gives its deliveries."""
-    wstart, wend = window(calendar, start, end)
+def covers_window(template: Template, wstart: date, wend: date) -> bool:
+    """Whether the template is valid on every day of the window [wstart, wend] a range is planned
+    over (`window`), so that `group_deliveries` gives its deliveries."""
     return template.valid_from <= wstart and (template.valid_to is None or template.valid_to >= wend)
 
 
