@@ -1,6 +1,6 @@
 """The orders created for a date against the line-by-line pricing (`tests/oracles/drafts.py`):
 the same drafts (lines, prices, rules, amounts) and problems, on the sample and on randomized
-master data with randomized price rules (issue 20: pricing from a precomputed price book)."""
+master data with randomized price rules (issue 20: pricing a date at L)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Order drafts priced line by line: what `toolkit.core.drafts.draft_orders` gave before the
-price book was precomputed (each line looked up its price, worked out its unit price, rule and
-limit on its own). The fast path must give exactly these drafts and problems."""
+"""Order drafts priced line by line, every lookup built on the spot: the reference that
+`toolkit.core.drafts.draft_orders` (memoized lookups, template lines by item only when a
+problem needs its cell) and any faster pricing of a date must match, drafts and problems."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from toolkit.core.plan import Due
 from toolkit.core.price_rules import find, rule_index, rule_price
 from toolkit.core.pricing import PriceBook, below_limit, price_book, template_price_list, unit_price
 from toolkit.model.memo import per_master
-from toolkit.model.records import Customer, Item, MasterData, Price, PriceVersion, Template, TemplateLine
+from toolkit.model.records import Customer, Item, MasterData, Template, TemplateLine
 
 NO_PRICE_ON_DATE = define(
     "no-price-on-date", "error",
@@ -129,55 +129,45 @@ def net_of_vat(quantity: Decimal, gross_unit: Decimal, rate: Decimal) -> tuple[D
 
 
 def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = None) -> tuple[list[OrderDraft], list[Problem]]:
-    """The dues priced on their dates, and the problems of those that cannot be (none of their
-    lines is stored then). Lines without their own price and without a price rule cost a lookup
-    in the day's listed prices (`_Listed`), worked out once per price, not once per line."""
     book = book or price_book(master)
     templates, customers, items = _lookups(master)
     gross = _vat_included(master)
     rules = rule_index(master) if master.price_rules else None
-    listed = _Listed(book, items)
     drafts: list[OrderDraft] = []
     problems: list[Problem] = []
     for due in dues:
         template = templates[due.template]
-        customer = customers[template.customer]
-        price_list = template_price_list(template, customer.price_list)
-        version = listed.version_on(price_list, due.day)
+        price_list = template_price_list(template, customers[template.customer].price_list)
+        version = book.version_on(price_list, due.day)
         lines: list[DraftLine] = []
         trouble: list[Problem] = []
         sign = Decimal(-1) if template.document_type is DocumentType.RETURN else Decimal(1)
+        customer = customers[template.customer]
         candidates = rules.for_customer(customer.code, customer.group) if rules else ()
-        units = listed.units(price_list, version.version, template.price_type) if version else {}
-        vat_included = price_list in gross
         for n, due_line in enumerate(due.lines, start=1):
-            entry = units.get(due_line.item) or listed.entry(units, price_list, version, template.price_type,
-                                                             due_line.item)
-            if entry is None:
+            price = book.prices.get((price_list, version.version, due_line.item)) if version else None
+            if price is None:
                 source = _line_sources(master).get((due.template, due_line.item))
                 where = master.locate(source.source, "item") if source else master.locate(template.source, "code")
                 trouble.append(NO_PRICE_ON_DATE(where, template=due.template, day=due.day, item=due_line.item,
                                                 price_list=price_list, version=version.version if version else "—"))
                 continue
-            price, item, unit, below = entry
+            item = items[due_line.item]
+            unit = unit_price(price, template.price_type, due_line.price)
+            found = find(candidates, item.code, item.category, due.day, due_line.quantity) \
+                if candidates and due_line.price is None else None
             rule = None
-            if due_line.price is not None or candidates:
-                found = find(candidates, item.code, item.category, due.day, due_line.quantity) \
-                    if candidates and due_line.price is None else None
-                if due_line.price is not None or found is not None:
-                    unit = unit_price(price, template.price_type, due_line.price)
-                    if found is not None:
-                        rule = found.rule
-                        ruled = rule_price(found, unit, book, price, due.day)
-                        if ruled is None:
-                            trouble.append(RULE_WITHOUT_BASE_PRICE(
-                                master.locate(rule.source, "base_list"), template=due.template, day=due.day,
-                                rule=rule.code, price_list=rule.base_list or price_list, item=item.code))
-                            continue
-                        unit = ruled
-                    unit = net_unit_price(unit)
-                    below = below_limit(price, unit)
-            if below:
+            if found is not None:
+                rule = found.rule
+                ruled = rule_price(found, unit, book, price, due.day)
+                if ruled is None:
+                    trouble.append(RULE_WITHOUT_BASE_PRICE(
+                        master.locate(rule.source, "base_list"), template=due.template, day=due.day, rule=rule.code,
+                        price_list=rule.base_list or price_list, item=item.code))
+                    continue
+                unit = ruled
+            unit = net_unit_price(unit)
+            if below_limit(price, unit):
                 if rule is not None:
                     trouble.append(RULE_BELOW_LIMIT(
                         master.locate(rule.source, "code"), template=due.template, day=due.day, rule=rule.code,
@@ -190,7 +180,7 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
                 continue
             quantity = sign * abs(due_line.quantity)
             rate = item.vat_rate or Decimal(0)
-            unit, amount = net_of_vat(quantity, unit, rate) if vat_included else (unit, line_amount(quantity, unit))
+            unit, amount = net_of_vat(quantity, unit, rate) if price_list in gross else (unit, line_amount(quantity, unit))
             lines.append(DraftLine(item.code, item.description, item.unit, quantity, unit, amount,
                                    rate, item.vat_nature.upper() if item.vat_nature else None, n, due_line.note,
                                    rule.code if rule is not None else None))
@@ -198,51 +188,6 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
         if not trouble and lines:
             drafts.append(_draft(template, due, price_list, version.version, tuple(lines)))  # type: ignore[union-attr]
     return drafts, problems
-
-
-ListedEntry = tuple[Price, Item, Decimal, bool]
-"""An item's price in a list's version, the item, the unit price the list gives it (net of the
-version's discount, six decimals) and whether that is below the limit price."""
-
-
-class _Listed:
-    """The price book as a day's lines ask it: the version of each list valid on each day, and
-    per (list, version, price type) the unit price of each item, filled in as lines ask for them.
-
-    A date at L prices 50,000 lines with a few thousand distinct prices: each unit price and
-    limit check is worked out once here and looked up by the other lines that share it."""
-
-    def __init__(self, book: PriceBook, items: dict[str, Item]):
-        self.book = book
-        self.items = items
-        self._versions: dict[tuple[str, date], PriceVersion | None] = {}
-        self._units: dict[tuple[str, str, PriceType], dict[str, ListedEntry | None]] = {}
-
-    def version_on(self, price_list: str, day: date) -> PriceVersion | None:
-        key = (price_list, day)
-        if key not in self._versions:
-            self._versions[key] = self.book.version_on(price_list, day)
-        return self._versions[key]
-
-    def units(self, price_list: str, version: str, price_type: PriceType) -> dict[str, ListedEntry | None]:
-        key = (price_list, version, price_type)
-        found = self._units.get(key)
-        if found is None:
-            found = self._units[key] = {}
-        return found
-
-    def entry(self, units: dict[str, ListedEntry | None], price_list: str, version: PriceVersion | None,
-              price_type: PriceType, item: str) -> ListedEntry | None:
-        """The item's entry, worked out and kept in `units` (None: no price in that version)."""
-        if item in units or version is None:
-            return units.get(item)
-        price = self.book.prices.get((price_list, version.version, item))
-        entry = None
-        if price is not None:
-            unit = net_unit_price(unit_price(price, price_type))
-            entry = (price, self.items[item], unit, below_limit(price, unit))
-        units[item] = entry
-        return entry
 
 
 @per_master
@@ -254,7 +199,8 @@ def _lookups(master: MasterData) -> tuple[dict[str, Template], dict[str, Custome
 
 @per_master
 def _line_sources(master: MasterData) -> dict[tuple[str, str], TemplateLine]:
-    """Template lines by (template, item): where a pricing problem points, built only when one is found."""
+    """Template lines by (template, item): where a pricing problem points, built only when one
+    is found (200,000 lines at L, for a day that usually has no problem)."""
     return {(x.template, x.item): x for x in master.template_lines}
 
 
