@@ -27,9 +27,13 @@ from typing import NamedTuple
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import ExceptionAction
 from toolkit.core.recurrence import (
+    OCCURRENCES_MERGED,
+    Group,
     Locate,
     Occurrence,
     RuleGroup,
+    covers_window,
+    group_deliveries,
     group_delivers,
     near_edges,
     occurrences,
@@ -125,10 +129,19 @@ def due_between(master: MasterData, start: date, end: date, *, calendar: Working
     index = _plan_index(master, calendar.saturday_working)
     dues: list[Due] = []
     problems: list[Problem] = []
+    shared: dict[RuleGroup, tuple[list[Group], list[Group]]] = {}
+    wstart, wend = window(calendar, start, end)
     for i in index.candidates(calendar, start, end):
         template = index.templates[i]
-        found, trouble = _template_dues(template, index.lines.get(template.code, ()),
-                                        index.exceptions.get(template.code, ()), start, end, calendar, locate)
+        lines = index.lines.get(template.code, ())
+        exceptions = index.exceptions.get(template.code, ())
+        group = index.group_of[i]
+        if group is not None and not exceptions and covers_window(template, wstart, wend):
+            if group not in shared:
+                shared[group] = group_deliveries(group, calendar, start, end)
+            found, trouble = _group_dues(template, lines, *shared[group], locate)
+        else:
+            found, trouble = _template_dues(template, lines, exceptions, start, end, calendar, locate)
         dues += found
         problems += trouble
     dues.sort(key=lambda d: (d.day, d.template))
@@ -148,6 +161,8 @@ class _PlanIndex:
     unusable rule must be reported."""
     edges: list[tuple[date, int]]
     """First and last valid days, sorted: near them a delivery may be brought back inside."""
+    group_of: list[RuleGroup | None]
+    """Each template's rule group (None: its rule is unusable)."""
 
     def candidates(self, calendar: WorkingCalendar, start: date, end: date) -> list[int]:
         """The positions of the templates that may have a delivery in [start, end], in order."""
@@ -169,8 +184,12 @@ def _plan_index(master: MasterData, saturday_working: bool) -> _PlanIndex:
         exceptions[exc.template].append(exc)
     groups, unusable = rule_groups(templates, saturday_working)
     excepted = [i for i, t in enumerate(templates) if t.code in exceptions]
+    group_of: list[RuleGroup | None] = [None] * len(templates)
+    for group, members in groups.items():
+        for i in members:
+            group_of[i] = group
     return _PlanIndex(templates, {k: tuple(v) for k, v in lines.items()}, {k: tuple(v) for k, v in exceptions.items()},
-                      groups, sorted({*unusable, *excepted}), validity_edges(templates))
+                      groups, sorted({*unusable, *excepted}), validity_edges(templates), group_of)
 
 
 def due_on(master: MasterData, day: date, *, calendar: WorkingCalendar | None = None,
@@ -211,6 +230,25 @@ def _template_dues(template: Template, lines: Sequence[TemplateLine], exceptions
             problems += trouble
     dues = [d for d in pool.values() if start <= d.day <= end and d.lines]
     return sorted(dues, key=lambda d: d.day), problems
+
+
+def _group_dues(template: Template, lines: Sequence[TemplateLine], deliveries: list[Group], merged: list[Group],
+                locate: Locate) -> tuple[list[Due], list[Problem]]:
+    """The dues of a template without exceptions whose validity covers the planned window: its
+    rule group's deliveries (`group_deliveries`), what `_template_dues` would find one by one."""
+    code = template.code
+    problems = [OCCURRENCES_MERGED(locate(template.source, "holiday_policy"), template=code, dates=nominal, date=d)
+                for d, nominal, _ in merged]
+    if not lines:
+        return [], problems
+    regular = tuple(DueLine(x.item, x.quantity, x.price, x.note) for x in lines)
+    customer = template.customer
+    dues = []
+    for d, nominal, moved in deliveries:
+        times = len(nominal)
+        found = regular if times == 1 else tuple(x._replace(quantity=x.quantity * times) for x in regular)
+        dues.append(Due(code, customer, d, found, nominal, moved))
+    return dues, problems
 
 
 def _dated_within(problem: Problem, start: date, end: date) -> bool:

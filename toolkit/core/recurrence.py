@@ -197,6 +197,27 @@ def group_delivers(group: RuleGroup, calendar: WorkingCalendar, start: date, end
     return bisect_left(days, start) < bisect_right(days, end)
 
 
+def group_deliveries(group: RuleGroup, calendar: WorkingCalendar, start: date,
+                     end: date) -> tuple[list[Group], list[Group]]:
+    """The deliveries of a rule group in [start, end] after its holiday policy, and those of them
+    that stand for more than one rule date (each worth an `occurrences-merged` warning).
+
+    Every template of the group whose validity covers the whole window (`covers_window`) has
+    exactly these: its validity clips nothing and brings nothing back inside the range. The
+    planner computes them once per group and date range, not once per template (issue 20: a
+    date at L has thousands of such templates in a few dozen groups)."""
+    key, policy = group
+    moves = _moves(key, policy, calendar, *window(calendar, start, end))
+    groups = moves.groups[bisect_left(moves.days, start):bisect_right(moves.days, end)]
+    return groups, [g for g in groups if len(g[1]) > 1]
+
+
+def covers_window(template: Template, wstart: date, wend: date) -> bool:
+    """Whether the template is valid on every day of the window [wstart, wend] a range is planned
+    over (`window`), so that `group_deliveries` gives its deliveries."""
+    return template.valid_from <= wstart and (template.valid_to is None or template.valid_to >= wend)
+
+
 def validity_edges(templates: Sequence[Template]) -> list[tuple[date, int]]:
     """The validity edges a holiday policy can move a delivery across, with the templates'
     positions, sorted: the first valid day of the templates that move to the previous working

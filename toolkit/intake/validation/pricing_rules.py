@@ -18,7 +18,7 @@ from decimal import Decimal
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PriceType, label
 from toolkit.core.price_rules import NEEDS, indexed, rule_price, ties
-from toolkit.core.pricing import CYCLE, PriceBook, derive, price_book, unit_price
+from toolkit.core.pricing import CYCLE, PriceBook, derived_prices, price_book, unit_price
 from toolkit.intake.validation.layout import Layout
 from toolkit.model.records import MasterData, PriceRule, Record
 
@@ -163,8 +163,7 @@ def _overlaps(rule: PriceRule, start: date, end: date | None) -> bool:
 def derived_versions(master: MasterData, layout: Layout) -> Iterator[Problem]:
     if not any(v.derived for v in master.price_versions):
         return
-    explicit = {(p.price_list, p.version, p.item): p for p in master.prices}
-    _, broken = derive(master.price_versions, explicit)
+    _, broken = derived_prices(master)
     for v in master.price_versions:
         why = broken.get((v.price_list, v.version))
         if why is None:

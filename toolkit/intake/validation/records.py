@@ -57,7 +57,7 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
 def _records(record_type: type[model.Record], sheet_key: str, numbers: list[int],
              fields: dict[str, Iterable[Any]], failed: set[int]) -> list[model.Record]:
     """One record per row read without mistakes, from each field's values down the rows."""
-    sources = list(map(model.Source, repeat(sheet_key), numbers))
+    sources = _sources(sheet_key, numbers)
     columns = [sources if f.name == "source" else fields[f.name] for f in dataclasses.fields(record_type)]
     rows: Iterator[tuple[Any, ...]] = zip(*columns)
     if failed:
@@ -66,6 +66,12 @@ def _records(record_type: type[model.Record], sheet_key: str, numbers: list[int]
     while batch := list(islice(rows, BATCH)):
         made += model.from_values(record_type, batch)
     return made
+
+
+def _sources(sheet_key: str, numbers: list[int]) -> list[model.Source]:
+    """Each row's `Source`, made by `tuple.__new__` over the rows in C: the named tuple's own
+    constructor is a Python call per row, a third of a second for the 380,000 rows at L."""
+    return list(map(tuple.__new__, repeat(model.Source), zip(repeat(sheet_key), numbers)))
 
 
 def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | None, dict[str, str], list[Problem]]:

@@ -20,7 +20,7 @@ from toolkit.core.shipping import missing_stock
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules
 from toolkit.intake.validation.rebates import discounts_and_commissions
-from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template
+from toolkit.model.records import MasterData, PriceVersion, Record, Template
 
 Rule = Callable[[MasterData, Layout], Iterable[Problem]]
 
@@ -363,29 +363,25 @@ def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
     templates_by_code = {t.code: t for t in master.templates}
     customers_by_code = {c.code: c for c in master.customers}
     known_items = {i.code for i in master.items}
-    item_prices: dict[tuple[str, str], dict[str, Price]] = defaultdict(dict)
-    for (list_code, version_code, item), item_price in book.prices.items():
-        item_prices[list_code, version_code][item] = item_price
+    prices = book.prices
 
     @cache
-    def priced_by(code: str) -> tuple[Template | None, bool, str | None, PriceVersion | None, dict[str, Price]]:
+    def priced_by(code: str) -> tuple[Template | None, bool, str | None, PriceVersion | None]:
         """A template, whether it is a return, the price list its lines are checked against (None:
-        not checked), that list's version on the template's first day and its prices by item:
-        once per template."""
+        not checked) and that list's version on the template's first day: once per template."""
         t = templates_by_code.get(code)
         is_return = t is not None and t.document_type is DocumentType.RETURN
         customer = customers_by_code.get(t.customer) if t else None
         if t is None or customer is None:
-            return t, is_return, None, None, {}
+            return t, is_return, None, None
         price_list = template_price_list(t, customer.price_list)
         if price_list not in book.versions and price_list not in known_lists:
-            return t, is_return, None, None, {}
-        version = book.version_on(price_list, t.valid_from)
-        return t, is_return, price_list, version, item_prices.get((price_list, version.version), {}) if version else {}
+            return t, is_return, None, None
+        return t, is_return, price_list, book.version_on(price_list, t.valid_from)
 
     reported_versions: set[tuple[str, str]] = set()
     for line in master.template_lines:
-        t, is_return, price_list, version, prices = priced_by(line.template)
+        t, is_return, price_list, version = priced_by(line.template)
         if line.quantity <= 0:
             if is_return and line.quantity == 0:
                 yield QUANTITY_ZERO(_at(layout, line, "quantity"))
@@ -400,7 +396,7 @@ def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
                 reported_versions.add((t.code, price_list))
                 yield NO_PRICE_VERSION(_at(layout, t, "valid_from"), price_list=price_list, day=t.valid_from)
             continue
-        price = prices.get(line.item)
+        price = prices.get((price_list, version.version, line.item))
         if price is None:
             yield NO_PRICE(_at(layout, line, "item"), item=line.item, price_list=price_list,
                            version=version.version, day=t.valid_from)

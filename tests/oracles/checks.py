@@ -1,0 +1,93 @@
+"""Data-check rules as they were before the price book was shared and looked up directly:
+`template_lines` regrouped every price by version, `derived_versions` derived every version's
+prices a second time. The faster rules must report exactly these problems."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from functools import cache
+
+from toolkit.basics.problems import Problem
+from toolkit.basics.vocab import DocumentType
+from toolkit.core.pricing import CYCLE, below_limit, derive, price_book, template_price_list
+from toolkit.intake.validation.layout import Layout
+from toolkit.intake.validation.pricing_rules import DERIVED_CYCLE, DERIVED_WITHOUT_BASE
+from toolkit.intake.validation.rules import (
+    NEGATIVE_AMOUNT,
+    NO_PRICE,
+    NO_PRICE_VERSION,
+    PRICE_BELOW_LIMIT,
+    QUANTITY_NOT_POSITIVE,
+    QUANTITY_ZERO,
+    _at,
+)
+from toolkit.model.records import MasterData, Price, PriceVersion, Template
+
+
+def derived_versions(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    if not any(v.derived for v in master.price_versions):
+        return
+    explicit = {(p.price_list, p.version, p.item): p for p in master.prices}
+    _, broken = derive(master.price_versions, explicit)
+    for v in master.price_versions:
+        why = broken.get((v.price_list, v.version))
+        if why is None:
+            continue
+        field = "base_list" if not v.base_list else "base_version"
+        if why == CYCLE:
+            yield DERIVED_CYCLE(_at(layout, v, field), version=v.version, price_list=v.price_list)
+        else:
+            yield DERIVED_WITHOUT_BASE(_at(layout, v, field), version=v.version, price_list=v.price_list,
+                                       base_list=v.base_list or "—", base_version=v.base_version or "—")
+
+
+def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    book = price_book(master)
+    known_lists = {p.code for p in master.price_lists}
+    templates_by_code = {t.code: t for t in master.templates}
+    customers_by_code = {c.code: c for c in master.customers}
+    known_items = {i.code for i in master.items}
+    item_prices: dict[tuple[str, str], dict[str, Price]] = defaultdict(dict)
+    for (list_code, version_code, item), item_price in book.prices.items():
+        item_prices[list_code, version_code][item] = item_price
+
+    @cache
+    def priced_by(code: str) -> tuple[Template | None, bool, str | None, PriceVersion | None, dict[str, Price]]:
+        """A template, whether it is a return, the price list its lines are checked against (None:
+        not checked), that list's version on the template's first day and its prices by item:
+        once per template."""
+        t = templates_by_code.get(code)
+        is_return = t is not None and t.document_type is DocumentType.RETURN
+        customer = customers_by_code.get(t.customer) if t else None
+        if t is None or customer is None:
+            return t, is_return, None, None, {}
+        price_list = template_price_list(t, customer.price_list)
+        if price_list not in book.versions and price_list not in known_lists:
+            return t, is_return, None, None, {}
+        version = book.version_on(price_list, t.valid_from)
+        return t, is_return, price_list, version, item_prices.get((price_list, version.version), {}) if version else {}
+
+    reported_versions: set[tuple[str, str]] = set()
+    for line in master.template_lines:
+        t, is_return, price_list, version, prices = priced_by(line.template)
+        if line.quantity <= 0:
+            if is_return and line.quantity == 0:
+                yield QUANTITY_ZERO(_at(layout, line, "quantity"))
+            elif not is_return:
+                yield QUANTITY_NOT_POSITIVE(_at(layout, line, "quantity"), value=line.quantity)
+        if line.price is not None and line.price < 0:
+            yield NEGATIVE_AMOUNT(_at(layout, line, "price"), value=line.price)
+        if price_list is None or t is None or line.item not in known_items:
+            continue
+        if version is None:
+            if (t.code, price_list) not in reported_versions:
+                reported_versions.add((t.code, price_list))
+                yield NO_PRICE_VERSION(_at(layout, t, "valid_from"), price_list=price_list, day=t.valid_from)
+            continue
+        price = prices.get(line.item)
+        if price is None:
+            yield NO_PRICE(_at(layout, line, "item"), item=line.item, price_list=price_list,
+                           version=version.version, day=t.valid_from)
+        elif line.price is not None and below_limit(price, line.price):
+            yield PRICE_BELOW_LIMIT(_at(layout, line, "price"), price=line.price, limit=price.limit_price, item=line.item)

@@ -1,0 +1,110 @@
+"""The data check against its earlier rules (`tests/oracles/checks.py`): the same master data
+and the same problems (code, cell, message) on the sample, on the benchmark's S workbook and
+on randomly broken workbooks (issue 20: load and validate at L within 1.5 × calamine)."""
+
+from __future__ import annotations
+
+import copy
+import random
+from datetime import date
+
+import minimal
+import pytest
+from oracles import checks as oracle
+
+from toolkit.intake.sample import Scale, sample_rows
+from toolkit.intake.sources import from_values, read_workbook
+from toolkit.intake.validation import check
+from toolkit.intake.validation import rules as rules_module
+from toolkit.writers.master_workbook import write_master
+
+JUNK = (None, "", " ", "abc", "-3", -3, 0, 0.5, "31/02/2026", date(2026, 4, 9), "BASE", "2026A", "A001", "T001",
+        "C001", "Listino base", "1e400", 10**12, "Reso", "FREQ=DAILY", 1.0)
+
+
+def _oracle_rules():
+    swap = {"derived_versions": oracle.derived_versions, "template_lines": oracle.template_lines}
+    return tuple(swap.get(rule.__name__, rule) for rule in rules_module.RULES)
+
+
+def _same(raw, monkeypatch) -> None:
+    now = check(raw)
+    with monkeypatch.context() as m:
+        m.setattr(rules_module, "RULES", _oracle_rules())
+        before = check(raw)
+    assert [(p.code, p.location, p.message("en")) for p in now.problems] == \
+        [(p.code, p.location, p.message("en")) for p in before.problems]
+    assert now.problems == before.problems
+    assert now.master == before.master
+
+
+def _broken(sheets: dict, rng: random.Random, edits: int) -> dict:
+    sheets = copy.deepcopy(sheets)
+    names = sorted(sheets)
+    for _ in range(edits):
+        rows = sheets[rng.choice(names)]
+        if len(rows) < 2:
+            continue
+        row = rows[rng.randrange(1, len(rows))]
+        row[rng.randrange(len(row))] = rng.choice(JUNK)
+    return sheets
+
+
+def test_the_sample(sample_workbook, monkeypatch):
+    _same(read_workbook(sample_workbook), monkeypatch)
+
+
+def test_the_benchmark_s_workbook(tmp_path, monkeypatch):
+    path = write_master(tmp_path / "bench-S.xlsx", sample_rows(Scale.S), lang="it", constant_memory=True)
+    _same(read_workbook(path), monkeypatch)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_broken_minimal_workbooks(seed, monkeypatch):
+    rng = random.Random(seed)
+    _same(minimal.workbook(_broken(minimal.sheets(), rng, rng.randint(1, 8))), monkeypatch)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_broken_samples(sample_workbook, seed, monkeypatch):
+    raw = read_workbook(sample_workbook)
+    sheets = {s.name: [list(r) for r in s.rows] for s in raw.sheets}
+    rng = random.Random(seed)
+    _same(from_values(raw.name, _broken(sheets, rng, rng.randint(5, 60))), monkeypatch)
+
+
+def test_derived_prices_are_their_base_marked_up_one_by_one(tmp_path):
+    """Derived prices are worked out once per distinct base price: each must be exactly
+    (digits and exponent) what `marked_up` gives its own base."""
+    from toolkit.core.pricing import derived_prices, marked_up
+    from toolkit.intake.validation import check_file
+
+    path = write_master(tmp_path / "bench-S.xlsx", sample_rows(Scale.S), lang="it", constant_memory=True)
+    master = check_file(path).master
+    assert master is not None
+    prices, broken = derived_prices(master)
+    explicit = {(p.price_list, p.version, p.item) for p in master.prices}
+    checked = 0
+    for v in master.price_versions:
+        if not v.derived or (v.price_list, v.version) in broken:
+            continue
+        for (pl, ver, item), p in prices.items():
+            if (pl, ver) != (v.price_list, v.version) or (pl, ver, item) in explicit:
+                continue
+            base = prices[v.base_list, v.base_version, item]
+            for field in ("list_price", "standard_price", "limit_price"):
+                value = getattr(base, field)
+                expected = None if value is None else marked_up(value, v.markup, v.rounding)
+                assert str(getattr(p, field)) == str(expected), (pl, ver, item, field)
+            checked += 1
+    assert checked > 100
+
+
+def test_sources_are_the_named_tuples_the_constructor_makes():
+    from toolkit.intake.validation.records import _sources
+    from toolkit.model.records import Source
+
+    made = _sources("template_lines", [2, 3, 700_000])
+    assert made == [Source("template_lines", 2), Source("template_lines", 3), Source("template_lines", 700_000)]
+    assert all(type(s) is Source and s.sheet == "template_lines" for s in made)
+    assert [s.row for s in made] == [2, 3, 700_000]
