@@ -3,6 +3,8 @@
 An imported order is stored the way `orders create` stores one (`insert_orders`: numbers drawn
 in the transaction, lines, the "generated" event), then marked with where it came from
 (`origin` = "form:<file name>") and the form's digest, which a unique index keeps to one order.
+Its `template` is NULL, as a confirmed order's: the digest keys it, and the draft's `form_key`
+(which keyed it up to schema 14) stays only in the "generated" event's detail.
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ def imported(conn: Connection, digests: Iterable[str]) -> dict[str, tuple[str, s
 
 def insert_form_orders(conn: Connection, drafts: Sequence[OrderDraft], files: Sequence[str], digests: Sequence[str],
                        series: str, status: OrderStatus) -> list[tuple[int, str]]:
-    """Store the forms' orders, each with its file name and digest; (id, number) per draft."""
+    """Store the forms' orders, each with its file name and digest and no template; (id, number)
+    per draft."""
     stored = insert_orders(conn, drafts, series, [status] * len(drafts))
     if stored:
         conn.execute(update(schema.orders).where(o.id == bindparam("order_id"))
-                     .values(origin=bindparam("origin_"), form_digest=bindparam("digest")),
+                     .values(template=None, origin=bindparam("origin_"), form_digest=bindparam("digest")),
                      [dict(order_id=order_id, origin_=form_origin(file), digest=digest)
                       for (order_id, _), file, digest in zip(stored, files, digests)])
         log_events(conn, [event_row("imported", "order", order_id, number, form_origin(file))
