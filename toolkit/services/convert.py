@@ -36,7 +36,7 @@ from toolkit.basics.files import OUTPUT_IS_INPUT, atomic_path, check_output
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define, errors
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
 from toolkit.core.drafts import OrderDraft
-from toolkit.core.forms import Form, price_form
+from toolkit.core.forms import price_form
 from toolkit.core.orders import EFFECTS
 from toolkit.intake.guard import describe_exception
 from toolkit.intake.mapping import NO_MAPPING, Mapping, load_mapping
@@ -138,11 +138,12 @@ class Options:
 
 @dataclass(frozen=True, slots=True)
 class PricedForm:
-    """A form as a worker returns it: read, and priced (its draft, or the problems that keep it
-    from one). Pricing is pure and the workers hold the master data (forked, or passed once per
-    worker), so it runs in parallel with the reading instead of after it in the main process."""
+    """A form as a worker returns it: read and priced, its digest with its draft or the problems
+    that keep it from one. Pricing is pure and the workers hold the master data (forked, or
+    passed once per worker), so it runs in parallel with the reading instead of after it in the
+    main process; the form itself stays in the worker (only its digest is needed after)."""
 
-    form: Form
+    digest: str
     draft: OrderDraft | None
     problems: tuple[Problem, ...]
 
@@ -279,7 +280,7 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
             return FileResult(path, "failed", problems=tuple(problems), read=True), None
         assert options.master is not None
         draft, problems = price_form(options.master, form)
-        return FileResult(path, "converted", read=True), PricedForm(form, draft, tuple(problems))
+        return FileResult(path, "converted", read=True), PricedForm(form.digest, draft, tuple(problems))
     sheets = [(s.name, _grid(s.rows, s.first_row, s.first_col)) for s in raw.sheets]
     if options.to == "csv":
         targets = [base.with_suffix(".csv")] if len(sheets) == 1 else [
@@ -397,18 +398,18 @@ def _import_forms(options: Options, done: list[FileResult], payloads: list[Any],
     pairs = [(r, p) for r, p in zip(done, payloads) if isinstance(p, PricedForm)]
     for result, priced in pairs:
         i = index[id(result)]
-        form, draft, problems = priced.form, priced.draft, priced.problems
-        if form.digest in first_of:
-            twins.append((i, first_of[form.digest]))
+        key, draft, problems = priced.digest, priced.draft, priced.problems
+        if key in first_of:
+            twins.append((i, first_of[key]))
             continue
-        first_of[form.digest] = i
+        first_of[key] = i
         if draft is None:
             results[i] = FileResult(result.file, "failed", problems=tuple(problems), read=True)
             continue
         drafts.append(draft)
         positions.append(i)
         files.append(result.file.name)
-        digests.append(form.digest)
+        digests.append(key)
     if drafts:
         try:
             try:
