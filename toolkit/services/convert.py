@@ -160,7 +160,7 @@ def convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None =
     out = Path(out)
     found = find_inputs(paths, exclude=out)
     check_output(out, folder=True)
-    inputs = frozenset(f.path.resolve() for f in found)
+    inputs = frozenset(f.resolved or f.path.resolve() for f in found)
     if to == "master":
         check_output(out / MASTER_FILE, inputs=tuple(inputs))
     rules = load_mapping(mapping) if mapping is not None else NO_MAPPING
