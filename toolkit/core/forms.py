@@ -1,10 +1,11 @@
 """A customer's order form, priced into an order draft: the pure part of importing forms.
 
 A form names a customer, a date and lines of item and quantity (a price where the customer
-wrote one). It is priced as a template's order is: the customer's price list in the version
-valid on the form's date, its standard price, VAT from the item. Its key in the ledger is the
-form's content (`form_key`), so the same form imported twice, or a renamed copy of it, makes
-one order.
+wrote one). It is priced as a template's order is (docs/pricing.md): a price written on the
+form is the line's own price; else the price rules (*Regole prezzo*); else the customer's
+price list in the version valid on the form's date, its standard price; VAT from the item. Its
+key is the form's content (`form_key` in memory, the digest in the ledger), so the same form
+imported twice, or a renamed copy of it, makes one order.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType, PriceType, normalize
 from toolkit.core.drafts import DraftLine, OrderDraft, net_of_vat, net_unit_price
 from toolkit.core.lines import line_amount
-from toolkit.core.pricing import below_limit, price_book, unit_price
+from toolkit.core.price_rules import find, rule_index, rule_price
+from toolkit.core.pricing import PriceBook, below_limit, price_book, unit_price
 from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, Item, MasterData
 
@@ -40,6 +42,19 @@ FORM_BELOW_LIMIT = define(
     "form-price-below-limit", "error",
     it="Il prezzo {price} dell'articolo {item} è sotto il prezzo limite {limit} del listino.",
     en="Price {price} of item {item} is below the price list's limit price {limit}.")
+
+FORM_RULE_BELOW_LIMIT = define(
+    "form-price-rule-below-limit", "error",
+    it="La regola prezzo {rule} dà all'articolo {item} del modulo il prezzo {price}, sotto il prezzo limite {limit} "
+       "del listino: correggi la regola o il listino.",
+    en="Price rule {rule} gives the form's item {item} the price {price}, below the price list's limit price "
+       "{limit}: correct the rule or the price list.")
+FORM_RULE_NO_BASE_PRICE = define(
+    "form-price-rule-no-base-price", "error",
+    it="La regola prezzo {rule} parte dal listino {price_list}, che il {day} non ha prezzo per l'articolo {item} del "
+       "modulo: aggiungi il prezzo o correggi il listino base della regola.",
+    en="Price rule {rule} starts from price list {price_list}, which has no price for the form's item {item} on "
+       "{day}: add the price or correct the rule's base list.")
 
 FORM_PREFIX = "form-"
 
@@ -69,7 +84,9 @@ class Form:
 
 
 def form_key(digest: str) -> str:
-    """The key an imported form's order takes in place of a template code: unique to its content.
+    """The key an imported form's draft takes in place of a template code while it is priced and
+    stored (`OrderDraft.key`, the "generated" event): unique to its content. The stored order has
+    no template (NULL, as a confirmed order): its `form_digest` keys it.
 
     >>> form_key("ab" * 32)
     'form-abababababababababababab'
@@ -87,15 +104,26 @@ def _lookups(master: MasterData) -> tuple[dict[str, Customer], dict[str, Custome
             frozenset((s.code, s.customer) for s in master.ship_to))
 
 
-def price_form(master: MasterData, form: Form) -> tuple[OrderDraft | None, list[Problem]]:
-    """The order draft of a form, or the problems (at the form's cells) that keep it from one."""
+def price_form(master: MasterData, form: Form, book: PriceBook | None = None) -> tuple[OrderDraft | None, list[Problem]]:
+    """The order draft of a form, or the problems (at the form's cells, or at the price rule to
+    correct) that keep it from one.
+
+    A line is priced as `toolkit.core.drafts.draft_orders` prices a template's line, first match
+    wins (docs/pricing.md): a price written on the form is the line's own price, as a template
+    line's own price is; else the most specific price rule for the customer, item, date and
+    quantity; else the customer's list, standard price, in the version valid on the form's date.
+    The list's limit price holds whatever set the price. One difference stays, as before rules:
+    a line with a price of its own needs no price in the list (nothing then to limit it).
+    """
     assert form.day is not None and form.customer is not None
     customers, by_name, items, gross, destinations = _lookups(master)
     customer = customers.get(form.customer) or by_name.get(normalize(form.customer))
     if customer is None:
         return None, [FORM_UNKNOWN_CUSTOMER(form.where.get("customer"), customer=form.customer)]
-    book = price_book(master)
+    book = book or price_book(master)
     version = book.version_on(customer.price_list, form.day)
+    rules = rule_index(master) if master.price_rules else None
+    candidates = rules.for_customer(customer.code, customer.group) if rules else ()
     problems: list[Problem] = []
     lines: list[DraftLine] = []
     for n, line in enumerate(form.lines, start=1):
@@ -107,13 +135,30 @@ def price_form(master: MasterData, form: Form) -> tuple[OrderDraft | None, list[
         if price is None and line.price is None:
             problems.append(FORM_NO_PRICE(line.location, item=item.code, price_list=customer.price_list, day=form.day))
             continue
+        rule = None
         if price is None:
             assert line.price is not None
             unit = net_unit_price(line.price)
         else:
-            unit = net_unit_price(unit_price(price, PriceType.STANDARD, line.price))
+            unit = unit_price(price, PriceType.STANDARD, line.price)
+            found = find(candidates, item.code, item.category, form.day, line.quantity) \
+                if candidates and line.price is None else None
+            if found is not None:
+                rule = found.rule
+                ruled = rule_price(found, unit, book, price, form.day)
+                if ruled is None:
+                    problems.append(FORM_RULE_NO_BASE_PRICE(master.locate(rule.source, "base_list"), rule=rule.code,
+                                                            price_list=rule.base_list or customer.price_list,
+                                                            item=item.code, day=form.day))
+                    continue
+                unit = ruled
+            unit = net_unit_price(unit)
         if price is not None and below_limit(price, unit):
-            problems.append(FORM_BELOW_LIMIT(line.location, item=item.code, price=unit, limit=price.limit_price))
+            if rule is not None:
+                problems.append(FORM_RULE_BELOW_LIMIT(master.locate(rule.source, "code"), rule=rule.code,
+                                                      item=item.code, price=unit, limit=price.limit_price))
+            else:
+                problems.append(FORM_BELOW_LIMIT(line.location, item=item.code, price=unit, limit=price.limit_price))
             continue
         rate = item.vat_rate or Decimal(0)
         if customer.price_list in gross:
@@ -121,7 +166,8 @@ def price_form(master: MasterData, form: Form) -> tuple[OrderDraft | None, list[
         else:
             amount = line_amount(line.quantity, unit)
         lines.append(DraftLine(item.code, item.description, item.unit, line.quantity, unit, amount, rate,
-                               item.vat_nature.upper() if item.vat_nature else None, n, line.note))
+                               item.vat_nature.upper() if item.vat_nature else None, n, line.note,
+                               rule.code if rule is not None else None))
     if problems:
         return None, problems
     ship_to = form.ship_to if (form.ship_to, customer.code) in destinations else None

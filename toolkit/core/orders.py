@@ -161,7 +161,8 @@ class Order:
     id: int
     number: str
     template: str | None
-    """The template that made the order; None for an order that confirms a quotation or proposal."""
+    """The template that made the order; None for an order that confirms a quotation or proposal,
+    or that was imported from an order form."""
     occurrence: date
     order_date: date
     customer: str
@@ -183,8 +184,7 @@ class Order:
     confirms_type: DocumentType | None = None
     """The type of the document it confirms: a proposal reserved stock, a quotation did not."""
     form: str | None = None
-    """The file name of the customer's order form it was imported from; its `template` is then a
-    key made from the form's content, not a template's code."""
+    """The file name of the customer's order form it was imported from; its `template` is then None."""
 
     @property
     def quantity(self) -> Decimal:

@@ -43,6 +43,8 @@ class Found:
 
     path: Path
     skipped: str | None = None
+    resolved: Path | None = None
+    """The path with its links resolved (what two names of one file share), once per file."""
 
 
 def find_inputs(paths: Iterable[Path], exclude: Path | None = None) -> list[Found]:
@@ -65,7 +67,7 @@ def find_inputs(paths: Iterable[Path], exclude: Path | None = None) -> list[Foun
             if key in seen or (below is not None and below in key.parents):
                 continue
             seen.add(key)
-            found.append(Found(path, None if named else _why_skipped(path)))
+            found.append(Found(path, None if named else _why_skipped(path), key))
     return found
 
 

@@ -1,15 +1,17 @@
 """Orders imported from customers' order forms: stored once per form's content.
 
 An imported order is stored the way `orders create` stores one (`insert_orders`: numbers drawn
-in the transaction, lines, the "generated" event), then marked with where it came from
-(`origin` = "form:<file name>") and the form's digest, which a unique index keeps to one order.
+in the transaction, lines, the "generated" event), with where it came from (`origin` =
+"form:<file name>") and the form's digest, which a unique index keeps to one order.
+Its `template` is NULL, as a confirmed order's: the digest keys it, and the draft's `form_key`
+(which keyed it up to schema 14) stays only in the "generated" event's detail.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, select
 
 from toolkit.core.drafts import OrderDraft
 from toolkit.core.orders import OrderStatus
@@ -33,13 +35,11 @@ def imported(conn: Connection, digests: Iterable[str]) -> dict[str, tuple[str, s
 
 def insert_form_orders(conn: Connection, drafts: Sequence[OrderDraft], files: Sequence[str], digests: Sequence[str],
                        series: str, status: OrderStatus) -> list[tuple[int, str]]:
-    """Store the forms' orders, each with its file name and digest; (id, number) per draft."""
-    stored = insert_orders(conn, drafts, series, [status] * len(drafts))
+    """Store the forms' orders, each with its file name and digest and no template; (id, number)
+    per draft."""
+    stored = insert_orders(conn, drafts, series, [status] * len(drafts), [
+        dict(template=None, origin=form_origin(file), form_digest=digest) for file, digest in zip(files, digests)])
     if stored:
-        conn.execute(update(schema.orders).where(o.id == bindparam("order_id"))
-                     .values(origin=bindparam("origin_"), form_digest=bindparam("digest")),
-                     [dict(order_id=order_id, origin_=form_origin(file), digest=digest)
-                      for (order_id, _), file, digest in zip(stored, files, digests)])
         log_events(conn, [event_row("imported", "order", order_id, number, form_origin(file))
                           for (order_id, number), file in zip(stored, files)])
     return stored

@@ -7,9 +7,10 @@ and invoice lines, so they can never disagree with the documents.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
@@ -52,12 +53,15 @@ def existing_numbers(conn: Connection, keys: Iterable[tuple[str, date]]) -> dict
 
 
 def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
-                  statuses: Sequence[OrderStatus]) -> list[tuple[int, str]]:
+                  statuses: Sequence[OrderStatus], marks: Sequence[Mapping[str, Any]] | None = None
+                  ) -> list[tuple[int, str]]:
     """Number and store the drafts (orders, lines, one "generated" event each) in a few
-    executemany statements; returns (id, number) per draft, in order."""
+    executemany statements; returns (id, number) per draft, in order. `marks`, one per draft,
+    are columns set on the stored order in place of the draft's (an imported form's origin,
+    digest and empty template), in the same insert rather than an update after it."""
     numbers = draw_numbers(conn, [(series, d.occurrence.year) for d in drafts])
     created_at, created_by = now(), user()
-    ids = insert_numbered(conn, schema.orders, [
+    rows = [
         dict(series=series, year=d.occurrence.year, number=numbers[i], template=d.template, occurrence=d.occurrence,
              order_date=d.occurrence, customer=d.customer, ship_to=d.ship_to, contact=d.contact,
              document_type=d.document_type.value, status=status.value, price_list=d.price_list,
@@ -65,7 +69,10 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
              delivery_option=d.delivery_option, customer_reference=d.customer_reference,
              payment_method=d.payment_method.value if d.payment_method else None, created_at=created_at,
              created_by=created_by)
-        for i, (d, status) in enumerate(zip(drafts, statuses))])
+        for i, (d, status) in enumerate(zip(drafts, statuses))]
+    for row, mark in zip(rows, marks or ()):
+        row.update(mark)
+    ids = insert_numbered(conn, schema.orders, rows)
     lines = [dict(order_id=order_id, line_no=line.line_no, item=line.item, description=line.description,
                   unit=line.unit, quantity=line.quantity, unit_price=line.unit_price, amount=line.amount,
                   vat_rate=line.vat_rate, vat_nature=line.vat_nature, note=line.note, price_rule=line.price_rule)

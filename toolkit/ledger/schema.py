@@ -23,7 +23,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 15
 
 metadata = MetaData()
 
@@ -86,7 +86,8 @@ which the migration test does to make a version 5 ledger.
 Where an order comes from is told by the column that keys it: `template` for an order a template
 made on its `occurrence` (unique together, so a date is never generated twice), `confirms` for
 the order made from a quotation or proposal (its `template` is NULL: NULLs never collide in the
-unique constraint). `toolkit.core.orders.Order.origin` shows either the same way."""
+unique constraint), `form_digest` for the order imported from a customer's order form (its
+`template` NULL too). `toolkit.core.orders.Order.origin` shows each the same way."""
 
 confirms_index = Index("uq_order_confirms", orders.c.confirms, unique=True)
 

@@ -36,13 +36,14 @@ from toolkit.basics.files import OUTPUT_IS_INPUT, atomic_path, check_output
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define, errors
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
 from toolkit.core.drafts import OrderDraft
-from toolkit.core.forms import Form, price_form
+from toolkit.core.forms import price_form
 from toolkit.core.orders import EFFECTS
 from toolkit.intake.guard import describe_exception
 from toolkit.intake.mapping import NO_MAPPING, Mapping, load_mapping
 from toolkit.intake.reshape import Reshaped, read_form, reshape
 from toolkit.intake.tables import digest, find_inputs, read_tables
 from toolkit.ledger.orders import form_origin
+from toolkit.model.records import MasterData
 from toolkit.services import check as data_check
 
 TARGETS = ("master", "orders", "csv", "pdf", "xlsx")
@@ -131,6 +132,20 @@ class Options:
     mapping: Mapping = NO_MAPPING
     italian: bool = False
     inputs: frozenset[Path] = frozenset()
+    master: MasterData | None = None
+    """For `orders`: the master data each form is priced with, in the worker that read it."""
+
+
+@dataclass(frozen=True, slots=True)
+class PricedForm:
+    """A form as a worker returns it: read and priced, its digest with its draft or the problems
+    that keep it from one. Pricing is pure and the workers hold the master data (forked, or
+    passed once per worker), so it runs in parallel with the reading instead of after it in the
+    main process; the form itself stays in the worker (only its digest is needed after)."""
+
+    digest: str
+    draft: OrderDraft | None
+    problems: tuple[Problem, ...]
 
 
 Progress = Callable[[int, int, str], None]
@@ -145,13 +160,13 @@ def convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None =
     out = Path(out)
     found = find_inputs(paths, exclude=out)
     check_output(out, folder=True)
-    inputs = frozenset(f.path.resolve() for f in found)
+    inputs = frozenset(f.resolved or f.path.resolve() for f in found)
     if to == "master":
         check_output(out / MASTER_FILE, inputs=tuple(inputs))
     rules = load_mapping(mapping) if mapping is not None else NO_MAPPING
     if to == "orders" and session is not None:
         session.ledger  # noqa: B018 - an unreachable ledger stops the run before any file is read
-    options = Options(to, out, rules, italian, inputs)
+    options = Options(to, out, rules, italian, inputs, session.master if to == "orders" and session is not None else None)
     results: list[FileResult | None] = [
         FileResult(f.path, "skipped", f.skipped) if f.skipped else None for f in found]
     todo = [(i, f) for i, f in enumerate(found) if f.skipped is None]
@@ -263,7 +278,9 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
         form, problems = read_form(raw, options.mapping.orders, digest(path))
         if form is None:
             return FileResult(path, "failed", problems=tuple(problems), read=True), None
-        return FileResult(path, "converted", read=True), form
+        assert options.master is not None
+        draft, problems = price_form(options.master, form)
+        return FileResult(path, "converted", read=True), PricedForm(form.digest, draft, tuple(problems))
     sheets = [(s.name, _grid(s.rows, s.first_row, s.first_col)) for s in raw.sheets]
     if options.to == "csv":
         targets = [base.with_suffix(".csv")] if len(sheets) == 1 else [
@@ -373,27 +390,26 @@ def _plain(value: Any) -> Any:
 # -- orders --------------------------------------------------------------------------------
 
 def _import_forms(options: Options, done: list[FileResult], payloads: list[Any], session: Any, lang: str) -> Converted:
-    master = session.master
     results = list(done)
     drafts, positions, files, digests = [], [], [], []
     first_of: dict[str, int] = {}
     twins: list[tuple[int, int]] = []
     index = {id(r): i for i, r in enumerate(results)}
-    pairs = [(r, p) for r, p in zip(done, payloads) if isinstance(p, Form)]
-    for result, form in pairs:
+    pairs = [(r, p) for r, p in zip(done, payloads) if isinstance(p, PricedForm)]
+    for result, priced in pairs:
         i = index[id(result)]
-        if form.digest in first_of:
-            twins.append((i, first_of[form.digest]))
+        key, draft, problems = priced.digest, priced.draft, priced.problems
+        if key in first_of:
+            twins.append((i, first_of[key]))
             continue
-        first_of[form.digest] = i
-        draft, problems = price_form(master, form)
+        first_of[key] = i
         if draft is None:
             results[i] = FileResult(result.file, "failed", problems=tuple(problems), read=True)
             continue
         drafts.append(draft)
         positions.append(i)
         files.append(result.file.name)
-        digests.append(form.digest)
+        digests.append(key)
     if drafts:
         try:
             try:
