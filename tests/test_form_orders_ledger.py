@@ -1,5 +1,5 @@
 """An order imported from an order form has no template, as a confirmed order has none: its
-`form_digest` keys it. Version 15 of the ledger moves the forms imported before it (whose
+`form_digest` keys it. Version 12 of the ledger moves the forms imported before it (whose
 `template` held `form-<digest>`) the same way; template orders keep theirs."""
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def test_a_version_11_ledger_moves_its_forms_out_of_template(ledger_url, minimal
     ledger.engine.dispose()
     upgraded = open_ledger(ledger_url)
     with reading(upgraded) as conn:
-        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 15
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION == 12
         assert conn.execute(select(o.template).where(o.form_digest == DIGEST)).scalar_one() is None
         assert conn.execute(select(o.template, o.occurrence).where(o.form_digest.is_(None))).all() == before
         assert before and all(t is not None for t, _ in before)

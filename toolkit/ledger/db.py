@@ -376,7 +376,7 @@ def _forms_out_of_template(conn: Connection) -> None:
     conn.execute(text("UPDATE orders SET template = NULL WHERE form_digest IS NOT NULL"))
 
 
-MIGRATIONS[15] = _forms_out_of_template
+MIGRATIONS[12] = _forms_out_of_template
 
 
 def version(conn: Connection) -> int | None:
@@ -407,8 +407,7 @@ def _create_or_upgrade(conn: Connection) -> int:
     if found > schema.SCHEMA_VERSION:
         raise UnusableInput(LEDGER_NEWER(None, found=found, supported=schema.SCHEMA_VERSION))
     for step in range(found + 1, schema.SCHEMA_VERSION + 1):
-        if step in MIGRATIONS:  # versions 12-14 are other branches' steps until they are merged
-            MIGRATIONS[step](conn)
+        MIGRATIONS[step](conn)
         conn.execute(update(schema.schema_version).values(version=step))
     return schema.SCHEMA_VERSION
 

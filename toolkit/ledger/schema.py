@@ -23,7 +23,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 12
 
 metadata = MetaData()
 
