@@ -69,7 +69,7 @@ def seen(done) -> tuple:
                   for n in done.notes)
     problems = tuple((p.code, p.sheet, p.cell, tuple(sorted((k, str(v)) for k, v in dict(p.params).items())))
                      for p in done.problems)
-    return notes, tuple(done.held), problems, tuple(done.completed)
+    return repr(notes), tuple(done.held), problems, tuple(done.completed)
 
 
 def ledger_rows(ledger) -> tuple:

@@ -29,8 +29,8 @@ from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
 from toolkit.core.invoicing import Invoice
-from toolkit.core.orders import EFFECTS, Order, OrderStatus
-from toolkit.core.reservations import NONE
+from toolkit.core.orders import Order, OrderStatus
+from toolkit.core.reservations import NONE, Reservations
 from toolkit.core.shipping import (
     UNKNOWN_ORDER_ROW,
     ChosenRow,
@@ -42,9 +42,10 @@ from toolkit.core.shipping import (
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
-from toolkit.ledger.deliveries import available_stock, load_notes, paid_orders, store_drafts
+from toolkit.ledger.deliveries import available_stock, paid_orders, store_drafts
 from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
+from toolkit.ledger.shipments import open_to_ship, stored_notes
 from toolkit.model.records import MasterData
 
 NOTHING_SELECTED = define(
@@ -145,10 +146,10 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
     with writing(ledger) as conn:
         selected: dict[int, Order] = {}
         problems: list[Problem] = []
+        held_stock: Reservations | None = None
         if all_open:
-            for order in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=day):
-                if EFFECTS[order.document_type].ships:
-                    selected[order.id] = order
+            due, held_stock = open_to_ship(conn, day, reserve=master.stock is not None)
+            selected.update((order.id, order) for order in due)
         named: list[int] = []
         for number in numbers:
             found = order_by_number(conn, number)
@@ -165,7 +166,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         if errors(problems):
             return Shipped((), (), tuple(problems))
         done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
-                       carrier=carrier, force=force, accounting_date=accounting_date)
+                       carrier=carrier, force=force, accounting_date=accounting_date, held_stock=held_stock)
         assumed = missing_stock(master) if done.notes else []
         invoiced: list[Invoice] = []
         if invoice and done.notes:
@@ -179,10 +180,13 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
 
 def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: date, *,
             quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] | None = None,
-            carrier: str | None = None, force: bool = False, accounting_date: date | None = None) -> Shipped:
+            carrier: str | None = None, force: bool = False, accounting_date: date | None = None,
+            held_stock: Reservations | None = None) -> Shipped:
     """Ship inside the caller's write transaction (order creation uses it for the orders that
     ship at once). `orders` must be read in that transaction, so their figures are the ledger's
-    current ones; drafts that would ship more than is open are refused all the same."""
+    current ones; drafts that would ship more than is open are refused all the same.
+    `held_stock`: the open orders' reservations when the caller read them with the orders
+    (`toolkit.ledger.shipments.open_to_ship`), else they are read here."""
     fresh = list(orders)
     if not fresh:
         return Shipped((), (), ())
@@ -192,7 +196,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
         paid = paid_orders(conn, [order.id for order in fresh])
     stock = available_stock(conn, master)
     plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
-                          exposures=exposure, force=force, reservations=reservations(conn) if stock is not None else NONE)
+                          exposures=exposure, force=force, reservations=_reservations(conn, stock, held_stock))
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}
@@ -200,7 +204,18 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
                        forced_detail={c: _forced_detail(exposure[c], limits.get(c)) for c in customers},
                        accounting_date=accounting_date)
     completed = complete_orders(conn, fresh, plan.drafts)
-    return Shipped(tuple(load_notes(conn, ids=ids)), plan.held, plan.problems, tuple(completed))
+    notes = stored_notes(conn, ids, master.settings.ddt_series, plan.drafts, {order.id: order for order in fresh},
+                         accounting_date)
+    return Shipped(tuple(notes), plan.held, plan.problems, tuple(completed))
+
+
+def _reservations(conn: Connection, stock: Mapping[str, Decimal] | None,
+                  held_stock: Reservations | None) -> Reservations:
+    """What the open orders hold, read now unless the caller read it with the orders; none
+    without a stock sheet (nothing to hold)."""
+    if stock is None:
+        return NONE
+    return held_stock if held_stock is not None else reservations(conn)
 
 
 def _forced_detail(exposure: Exposure, limit: Decimal | None) -> str:

@@ -1,0 +1,143 @@
+"""What a day's shipping reads and writes, in a few statements whatever the number of orders.
+
+`toolkit ship --all` at L read every open order whole (headers, lines, then the shipped and the
+invoiced sums apart), then every holding order's lines again for the stock reservations, and
+read each DDT back after storing it: most of a day's 20 seconds. Here one query brings the
+lines of every order that holds stock or may ship by the day, with what each line shipped and
+invoiced summed by the database, and both the orders to plan and the reservations are built
+from it; the DDTs stored are returned as built from their drafts, with the ids and numbers the
+ledger gave them, instead of being read back. The rules stay in `toolkit.core.shipping`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection, Row, and_, func, or_, select
+
+from toolkit.basics.vocab import DocumentType, PaymentMethod
+from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
+from toolkit.core.lines import line_amount
+from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus, place_of
+from toolkit.core.reservations import HOLDING, NONE, Reservations, reserved_lines
+from toolkit.core.shipping import ShipmentDraft
+from toolkit.ledger import schema
+from toolkit.ledger.db import document_number
+from toolkit.ledger.orders import imported_from
+
+o, ol, dl, il = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c, schema.invoice_lines.c
+ZERO = Decimal(0)
+
+
+def open_to_ship(conn: Connection, day: date, *, reserve: bool = True) -> tuple[list[Order], Reservations]:
+    """The orders in progress that ship and are due by `day` (as `load_orders` builds them), and
+    the reservations of every holding order (`toolkit.ledger.orders.reservations`), from one
+    query over the holding orders' lines. Without `reserve` (no stock sheet) no reservations."""
+    reserving = [t.value for t, effects in EFFECTS.items() if effects.reserves]
+    shipping = [t.value for t, effects in EFFECTS.items() if effects.ships]
+    due = and_(o.status == OrderStatus.IN_PROGRESS.value, o.occurrence <= day, o.document_type.in_(shipping))
+    wanted = or_(and_(o.status.in_([s.value for s in HOLDING]), o.document_type.in_(reserving)), due) if reserve \
+        else due
+    shipped = select(func.sum(dl.quantity)).where(dl.order_line_id == ol.id).scalar_subquery()
+    invoiced = select(func.sum(il.quantity)).where(il.order_line_id == ol.id).scalar_subquery()
+    cited = schema.orders.alias("cited")
+    rows = conn.execute(
+        select(o.id.label("order_id"), o.series, o.year, o.number, o.template, o.occurrence, o.order_date, o.customer, o.ship_to,
+               o.contact, o.document_type, o.status, o.price_list, o.price_version, o.project, o.delivery_option,
+               o.customer_reference, o.payment_method, o.origin,
+               cited.c.series.label("cited_series"), cited.c.year.label("cited_year"),
+               cited.c.number.label("cited_number"), cited.c.document_type.label("cited_type"),
+               ol.item, ol.description, ol.unit, ol.quantity, ol.unit_price, ol.amount, ol.vat_rate, ol.vat_nature,
+               ol.id.label("line_id"), ol.line_no, ol.note, ol.price_rule, shipped.label("shipped"),
+               invoiced.label("invoiced"))
+        .select_from(schema.orders.join(schema.order_lines, ol.order_id == o.id)
+                     .outerjoin(cited, cited.c.id == o.confirms))
+        .where(wanted).order_by(o.year, o.series, o.number, ol.line_no)).all()
+    return _orders(rows, day), (Reservations(reserved_lines(_reserved(rows, reserving))) if reserve else NONE)
+
+
+def _orders(rows: Sequence[Row], day: date) -> list[Order]:
+    shipping = {t.value for t, effects in EFFECTS.items() if effects.ships}
+    orders: list[Order] = []
+    header = None
+    lines: list[OrderLine] = []
+    for r in rows:
+        if not (r.status == OrderStatus.IN_PROGRESS.value and r.occurrence <= day and r.document_type in shipping):
+            continue
+        if header is None or header.order_id != r.order_id:
+            if header is not None:
+                orders.append(_order(header, lines))
+            header, lines = r, []
+        lines.append(OrderLine(r.item, r.description, r.unit, r.quantity, r.unit_price, r.amount, r.vat_rate,
+                               r.vat_nature, r.line_id, r.line_no, r.note, ZERO if r.shipped is None else r.shipped,
+                               ZERO if r.invoiced is None else r.invoiced, r.price_rule))
+    if header is not None:
+        orders.append(_order(header, lines))
+    return orders
+
+
+def _order(h: Row, lines: list[OrderLine]) -> Order:
+    return Order(h.order_id, document_number(h.series, h.year, h.number), h.template, h.occurrence, h.order_date,
+                 h.customer, h.ship_to, h.contact, DocumentType(h.document_type), OrderStatus(h.status), h.price_list,
+                 h.price_version, h.project, h.delivery_option, tuple(lines), h.customer_reference,
+                 PaymentMethod(h.payment_method) if h.payment_method else None, _cited(h),
+                 DocumentType(h.cited_type) if h.cited_type is not None else None, imported_from(h.origin))
+
+
+def _cited(r: Row) -> str | None:
+    """The number of the quotation or proposal the row's order confirms."""
+    return document_number(r.cited_series, r.cited_year, r.cited_number) if r.cited_series is not None else None
+
+
+def _reserved(rows: Sequence[Row], reserving: list[str]) -> Iterator[tuple[str, str, str, Decimal]]:
+    holding = {s.value for s in HOLDING}
+    kinds = set(reserving)
+    for r in rows:
+        if r.status in holding and r.document_type in kinds:
+            number = document_number(r.series, r.year, r.number)
+            place = place_of(number, _cited(r), DocumentType(r.cited_type) if r.cited_type else None)
+            yield number, place, r.item, r.quantity - (r.shipped if r.shipped is not None else ZERO)
+
+
+def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order],
+                 accounting_date: date | None) -> list[DeliveryNote]:
+    """The DDTs just stored from `drafts` (ids and numbers as the ledger gave them), as
+    `load_notes` would read them back: their lines' ids are read in one query, the rest is
+    what was stored, each quantity and amount as the ledger's scaled integers give it back."""
+    line_ids: dict[int, list[int]] = {i: [] for i in ids}
+    numbers: dict[int, int] = {}
+    if ids:
+        d = schema.deliveries.c
+        numbers.update(conn.execute(select(d.id, d.number).where(d.id.between(min(ids), max(ids)))).all())
+        for line_id, delivery_id in conn.execute(
+                select(dl.id, dl.delivery_id).where(dl.delivery_id.between(min(ids), max(ids))).order_by(dl.id)):
+            if delivery_id in line_ids:
+                line_ids[delivery_id].append(line_id)
+    notes = []
+    for delivery_id, draft in zip(ids, drafts):
+        number = numbers[delivery_id]
+        lines = []
+        for line_id, line in zip(line_ids[delivery_id], draft.lines):
+            order = orders[line.order_id]
+            quantity = as_stored(line.quantity, 3)
+            lines.append(DeliveryNoteLine(
+                line.item, line.description, line.unit, quantity, line.unit_price, line_amount(quantity, line.unit_price),
+                line.vat_rate, line.vat_nature, line_id, line.order_line_id, line.order_id, line.order_number,
+                line.line_no, order.customer_reference, order.payment_method))
+        notes.append(DeliveryNote(
+            delivery_id, document_number(series, draft.day.year, number), series, draft.day.year, number, draft.day,
+            draft.customer, draft.ship_to, draft.carrier, draft.reason, draft.packages,
+            None if draft.weight is None else as_stored(draft.weight, 3), draft.forced, tuple(lines),
+            accounting_date or draft.day))
+    return notes
+
+
+def as_stored(value: Decimal, places: int) -> Decimal:
+    """A decimal as the ledger gives it back (`toolkit.ledger.types.Scaled`): `7` → `7.000`.
+
+    >>> as_stored(Decimal("7"), 3), as_stored(Decimal("2.50"), 3)
+    (Decimal('7.000'), Decimal('2.500'))
+    """
+    return Decimal(int(value.scaleb(places))).scaleb(-places)
