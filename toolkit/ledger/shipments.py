@@ -1,27 +1,26 @@
 """What a day's shipping reads and writes, in a few statements whatever the number of orders.
 
-`toolkit ship --all` at L read every open order whole (headers, lines, then the shipped and the
-invoiced sums apart), then every holding order's lines again for the stock reservations, and
-read each DDT back after storing it: most of a day's 20 seconds. Here one query brings the
-lines of every order that holds stock or may ship by the day, with what each line shipped and
-invoiced summed by the database, and both the orders to plan and the reservations are built
-from it; the DDTs stored are returned as built from their drafts, with the ids and numbers the
-ledger gave them, instead of being read back. The rules stay in `toolkit.core.shipping`.
+`toolkit ship --all` at L read every open order whole every day (headers, lines, then the
+shipped and the invoiced sums apart), the held ones too, and read each DDT back after storing
+it: most of a day's 20 seconds. Here the due orders come as headers, with whether anything is
+still open on them; only the orders the core may ship get their lines, in one query with the
+sums done by the database; the DDTs stored are returned as built from their drafts, with the
+ids and numbers the ledger gave them. The rules stay in `toolkit.core.shipping`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, Row, and_, func, or_, select
+from sqlalchemy import Connection, func, select
 
 from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
-from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus, place_of
-from toolkit.core.reservations import HOLDING, NONE, Reservations, reserved_lines
+from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus
 from toolkit.core.shipping import ShipmentDraft
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number
@@ -31,75 +30,60 @@ o, ol, dl, il = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c, 
 ZERO = Decimal(0)
 
 
-def open_to_ship(conn: Connection, day: date, *, reserve: bool = True) -> tuple[list[Order], Reservations]:
-    """The orders in progress that ship and are due by `day` (as `load_orders` builds them), and
-    the reservations of every holding order (`toolkit.ledger.orders.reservations`), from one
-    query over the holding orders' lines. Without `reserve` (no stock sheet) no reservations."""
-    reserving = [t.value for t, effects in EFFECTS.items() if effects.reserves]
+def due_orders(conn: Connection, day: date) -> tuple[list[Order], set[int]]:
+    """The orders in progress that ship and are due by `day`, without their lines (`lines`
+    empty: `with_lines` reads them for the orders that need them), in number order; and the
+    ids of those with something still to ship on some line, which the database finds.
+
+    At L most of the open orders are held day after day (a prepayment not in, a customer over
+    the credit limit) and the core holds them without looking at their lines
+    (`toolkit.core.shipping.held_unread`): building each of their lines every day was most of
+    a day's shipping."""
     shipping = [t.value for t, effects in EFFECTS.items() if effects.ships]
-    due = and_(o.status == OrderStatus.IN_PROGRESS.value, o.occurrence <= day, o.document_type.in_(shipping))
-    wanted = or_(and_(o.status.in_([s.value for s in HOLDING]), o.document_type.in_(reserving)), due) if reserve \
-        else due
-    shipped = select(func.sum(dl.quantity)).where(dl.order_line_id == ol.id).scalar_subquery()
-    invoiced = select(func.sum(il.quantity)).where(il.order_line_id == ol.id).scalar_subquery()
+    line = schema.order_lines.alias("line")
+    sent = select(func.coalesce(func.sum(dl.quantity), 0)).where(dl.order_line_id == line.c.id).scalar_subquery()
+    still_open = select(line.c.id).where(line.c.order_id == o.id, line.c.quantity != sent).exists()
     cited = schema.orders.alias("cited")
     rows = conn.execute(
-        select(o.id.label("order_id"), o.series, o.year, o.number, o.template, o.occurrence, o.order_date, o.customer, o.ship_to,
+        select(o.id, o.series, o.year, o.number, o.template, o.occurrence, o.order_date, o.customer, o.ship_to,
                o.contact, o.document_type, o.status, o.price_list, o.price_version, o.project, o.delivery_option,
-               o.customer_reference, o.payment_method, o.origin,
-               cited.c.series.label("cited_series"), cited.c.year.label("cited_year"),
-               cited.c.number.label("cited_number"), cited.c.document_type.label("cited_type"),
-               ol.item, ol.description, ol.unit, ol.quantity, ol.unit_price, ol.amount, ol.vat_rate, ol.vat_nature,
-               ol.id.label("line_id"), ol.line_no, ol.note, ol.price_rule, shipped.label("shipped"),
-               invoiced.label("invoiced"))
-        .select_from(schema.orders.join(schema.order_lines, ol.order_id == o.id)
-                     .outerjoin(cited, cited.c.id == o.confirms))
-        .where(wanted).order_by(o.year, o.series, o.number, ol.line_no)).all()
-    return _built(rows, day, reserving if reserve else [])
-
-
-def _built(rows: Sequence[Row], day: date, reserving: list[str]) -> tuple[list[Order], Reservations]:
-    """The orders due and the reservations, in one pass over the rows (unpacked as tuples:
-    naming each row's fields cost more than the query at M)."""
-    due = {t.value for t, effects in EFFECTS.items() if effects.ships}
-    kinds, holding = set(reserving), {s.value for s in HOLDING}
-    in_progress = OrderStatus.IN_PROGRESS.value
-    orders: list[Order] = []
-    reserved: list[tuple[str, str, str, Decimal]] = []
-    header: tuple | None = None
-    lines: list[OrderLine] = []
-    number = place = ""
+               o.customer_reference, o.payment_method, o.origin, cited.c.series, cited.c.year, cited.c.number,
+               cited.c.document_type, still_open)
+        .select_from(schema.orders.outerjoin(cited, cited.c.id == o.confirms))
+        .where(o.status == OrderStatus.IN_PROGRESS.value, o.occurrence <= day, o.document_type.in_(shipping))
+        .order_by(o.year, o.series, o.number)).all()
+    orders, pending = [], set()
     for (order_id, series, year, seq, template, occurrence, order_date, customer, ship_to, contact, kind, status,
          price_list, price_version, project, delivery_option, reference, payment, origin, c_series, c_year, c_seq,
-         c_type, item, description, unit, quantity, unit_price, amount, vat_rate, vat_nature, line_id, line_no, note,
-         price_rule, shipped, invoiced) in rows:
-        if header is None or header[0] != order_id:
-            if header is not None and lines:
-                orders.append(_order(header, number, lines))
-            cited = document_number(c_series, c_year, c_seq) if c_series is not None else None
-            header = (order_id, template, occurrence, order_date, customer, ship_to, contact, kind, status, price_list,
-                      price_version, project, delivery_option, reference, payment, cited, c_type, origin)
-            number = document_number(series, year, seq)
-            place = place_of(number, cited, DocumentType(c_type) if c_type else None)
-            lines = []
-        sent = ZERO if shipped is None else shipped
-        if status in holding and kind in kinds:
-            reserved.append((number, place, item, quantity - sent))
-        if status == in_progress and occurrence <= day and kind in due:
-            lines.append(OrderLine(item, description, unit, quantity, unit_price, amount, vat_rate, vat_nature, line_id,
-                                   line_no, note, sent, ZERO if invoiced is None else invoiced, price_rule))
-    if header is not None and lines:
-        orders.append(_order(header, number, lines))
-    return orders, (Reservations(reserved_lines(reserved)) if reserved else NONE)
+         c_type, has_open) in rows:
+        cited_number = document_number(c_series, c_year, c_seq) if c_series is not None else None
+        orders.append(Order(order_id, document_number(series, year, seq), template, occurrence, order_date, customer,
+                            ship_to, contact, DocumentType(kind), OrderStatus(status), price_list, price_version,
+                            project, delivery_option, (), reference, PaymentMethod(payment) if payment else None,
+                            cited_number, DocumentType(c_type) if c_type is not None else None, imported_from(origin)))
+        if has_open:
+            pending.add(order_id)
+    return orders, pending
 
 
-def _order(h: tuple, number: str, lines: list[OrderLine]) -> Order:
-    (order_id, template, occurrence, order_date, customer, ship_to, contact, kind, status, price_list, price_version,
-     project, delivery_option, reference, payment, cited, c_type, origin) = h
-    return Order(order_id, number, template, occurrence, order_date, customer, ship_to, contact, DocumentType(kind),
-                 OrderStatus(status), price_list, price_version, project, delivery_option, tuple(lines), reference,
-                 PaymentMethod(payment) if payment else None, cited, DocumentType(c_type) if c_type is not None else None,
-                 imported_from(origin))
+def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
+    """These orders (from `due_orders`) with their lines, as `load_orders` builds them, the
+    shipped and invoiced quantities summed by the database, in one query per 900 orders."""
+    lines: dict[int, list[OrderLine]] = {order.id: [] for order in orders}
+    shipped = select(func.sum(dl.quantity)).where(dl.order_line_id == ol.id).scalar_subquery()
+    invoiced = select(func.sum(il.quantity)).where(il.order_line_id == ol.id).scalar_subquery()
+    ids = list(lines)
+    for start in range(0, len(ids), 900):
+        rows = conn.execute(
+            select(ol.order_id, ol.item, ol.description, ol.unit, ol.quantity, ol.unit_price, ol.amount, ol.vat_rate,
+                   ol.vat_nature, ol.id, ol.line_no, ol.note, ol.price_rule, shipped, invoiced)
+            .where(ol.order_id.in_(ids[start:start + 900])).order_by(ol.order_id, ol.line_no))
+        for (order_id, item, description, unit, quantity, unit_price, amount, vat_rate, vat_nature, line_id, line_no,
+             note, price_rule, sent, billed) in rows:
+            lines[order_id].append(OrderLine(item, description, unit, quantity, unit_price, amount, vat_rate,
+                                             vat_nature, line_id, line_no, note, ZERO if sent is None else sent,
+                                             ZERO if billed is None else billed, price_rule))
+    return [replace(order, lines=tuple(lines[order.id])) for order in orders]
 
 
 def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order],
