@@ -27,8 +27,9 @@ from toolkit.core.shipping import ChosenRow
 from toolkit.core.workdays import working_calendar
 from toolkit.intake.sample import Scale, sample_rows
 from toolkit.intake.validation import check_file
-from toolkit.ledger import open_ledger, schema
+from toolkit.ledger import exposure, open_ledger, schema
 from toolkit.ledger.db import reading, writing
+from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import load_orders
 from toolkit.model.records import MasterData
 from toolkit.services import orders as order_service
@@ -159,9 +160,21 @@ def twin_days(master: MasterData, folder: Path, rng: random.Random, days: int, *
             notes += len(got[0])
             done += 1
         day += timedelta(1)
+    same_exposures(master, product, monkeypatch)
     product.engine.dispose()
     reference.engine.dispose()
     return notes
+
+
+def same_exposures(master: MasterData, ledger, monkeypatch) -> None:
+    """The customers' exposures summed for all customers at once (as for thousands of them)
+    are those summed for the customers asked."""
+    codes = [c.code for c in master.customers]
+    with reading(ledger) as conn:
+        asked = exposures(conn, codes)
+        monkeypatch.setattr(exposure, "ALL_AT_ONCE", 3)
+        assert exposures(conn, codes) == asked
+        assert exposures(conn, codes[:2]) == {c: asked[c] for c in codes[:2]}
 
 
 def seen_created(created) -> tuple:

@@ -486,7 +486,11 @@ def _credit_check(master: MasterData, orders: Sequence[Order], exposures: Mappin
     customers = {c.code: c for c in master.customers}
     held: set[str] = set()
     forced: set[str] = set()
-    for code in dict.fromkeys(o.customer for o in orders if o.document_type is not DocumentType.RETURN):
+    sales: dict[str, list[Order]] = {}
+    for order in orders:
+        if order.document_type is not DocumentType.RETURN:
+            sales.setdefault(order.customer, []).append(order)
+    for code, theirs in sales.items():
         limit, exposure = customers[code].credit_limit, exposures.get(code)
         if not over_limit(customers[code], exposure) or limit is None or exposure is None:
             continue
@@ -499,9 +503,7 @@ def _credit_check(master: MasterData, orders: Sequence[Order], exposures: Mappin
             continue
         held.add(code)
         run.problems.append(CREDIT_HELD(where, **figures))
-        for order in orders:
-            if order.customer == code and order.document_type is not DocumentType.RETURN:
-                run.held.append(Held(order.number, code, CREDIT_HELD.code))
+        run.held.extend(Held(order.number, code, CREDIT_HELD.code) for order in theirs)
     return held, forced
 
 
