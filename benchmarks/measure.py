@@ -517,6 +517,35 @@ def month_pg(workbook: Path, timer: Timer, tmp: Path) -> dict:
         return _month(workbook, ledger, timer, tmp)
 
 
+SHIP_DAYS = 5
+"""Working days of `ship_days`: enough for held orders (credit, prepayment, stock) to pile up."""
+
+
+@measure("ship_days", "every working day from 2026-04-09 for 5 days: create (not timed), then ship every open "
+                      "order (timed: `ship --all`); fresh SQLite ledger")
+def ship_days(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from toolkit.core.workdays import working_calendar
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    master = _master(workbook)
+    ledger = _ledger(tmp)
+    calendar = working_calendar(master.settings, master.closures)
+    day, done = ORDER_DAY, 0
+    out = {"days": SHIP_DAYS, "ddts": 0, "held": 0, "ship_errors": 0}
+    while done < SHIP_DAYS:
+        if calendar.is_working(day):
+            _created_summary(create(master, ledger, day, with_catch_up=False))
+            with timer.step("ship"):
+                shipped = ship(master, ledger, day, all_open=True)
+            out["ddts"] += len(shipped.notes)
+            out["held"] += len(shipped.held)
+            out["ship_errors"] += sum(p.is_error for p in shipped.problems)
+            done += 1
+        day += timedelta(1)
+    return out
+
+
 # --- electronic invoices ----------------------------------------------------------------------
 
 def month_ledger(workbook: Path, target: Path) -> None:

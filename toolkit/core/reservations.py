@@ -25,6 +25,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 
@@ -83,7 +84,13 @@ def reserved_lines(lines: Iterable[tuple[str, str, str, Decimal]]) -> list[Reser
 
 def _place(order: Order | str) -> tuple[int, str, int]:
     """The rank of an order's place; a bare number is an order in its own place."""
-    return rank(order if isinstance(order, str) else order.place)
+    return _rank_of(order if isinstance(order, str) else order.place)
+
+
+@lru_cache(maxsize=65536)
+def _rank_of(place: str) -> tuple[int, str, int]:
+    """`rank`, remembered: a day's planning asks it for every line of every order it looks at."""
+    return rank(place)
 
 
 @dataclass(frozen=True, slots=True)

@@ -382,7 +382,8 @@ def _stock_levels(master: MasterData) -> dict[str, StockLevel]:
 def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[str, Decimal] | None, day: date, *,
                    quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] = frozenset(),
                    carrier: str | None = None, exposures: Mapping[str, Exposure] | None = None,
-                   force: bool = False, reservations: Reservations = NONE) -> ShippingPlan:
+                   force: bool = False, reservations: Reservations = NONE,
+                   unread: Collection[int] = frozenset()) -> ShippingPlan:
     """Decide what ships on `day`: one draft per (customer, destination, reason), plus what is held.
 
     `quantities` (order-line id → quantity) ships only the chosen lines of the orders it names;
@@ -390,6 +391,8 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
     prepayment has arrived. `exposures` (from the ledger) drive the credit check: a customer
     above the credit limit is held unless `force`. `reservations` are every open order's (from
     the ledger): an order may use only the stock that the orders ahead of it leave free.
+    `unread` names orders passed without their lines that have something still to ship: the
+    ones `held_unread` holds whatever their lines say.
     """
     customers = {c.code: c for c in master.customers}
     if carrier is not None and carrier not in {c.code for c in master.carriers}:
@@ -405,15 +408,14 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
         wanted = [(line, quantities.get(line.id, ZERO) if order.id in chosen_orders else line.to_ship)
                   for line in order.lines]
         wanted = [(line, q) for line, q in wanted if q != 0 and _within(order, line, q, run)]
-        if not wanted:
+        if not wanted and order.id not in unread:
             continue
         if order.document_type is DocumentType.RETURN:
             for line, quantity in wanted:
                 run.take(order, line, quantity)
             continue
         terms = customers[order.customer].delivery_terms
-        if (terms is DeliveryTerms.AFTER_RECEIPT or EFFECTS[order.document_type].ship_after_payment) \
-                and order.id not in paid:
+        if awaits_payment(order, customers[order.customer], paid):
             run.held.append(Held(order.number, order.customer, AWAITING_PAYMENT.code))
             run.problems.append(AWAITING_PAYMENT(master.locate(customers[order.customer].source, "delivery_terms"),
                                                  number=order.number, customer=order.customer))
@@ -426,6 +428,31 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
             _as_available(order, wanted, run)
     drafts = _drafts(master, run.taken, day, carrier, forced)
     return ShippingPlan(tuple(drafts), tuple(run.held), tuple(run.problems))
+
+
+def awaits_payment(order: Order, customer: Customer, paid: Collection[int]) -> bool:
+    """Whether the order waits for its prepayment: after-receipt terms or a type that ships
+    after payment, and its payment not in."""
+    return (customer.delivery_terms is DeliveryTerms.AFTER_RECEIPT or EFFECTS[order.document_type].ship_after_payment) \
+        and order.id not in paid
+
+
+def over_limit(customer: Customer, exposure: Exposure | None) -> bool:
+    """Whether the customer's exposure is above the credit limit (fido)."""
+    limit = customer.credit_limit
+    return limit is not None and exposure is not None and exposure.total > limit
+
+
+def held_unread(orders: Sequence[Order], master: MasterData, exposures: Mapping[str, Exposure],
+                paid: Collection[int], force: bool) -> set[int]:
+    """The orders `plan_shipments` holds before looking at their lines: a sale of a customer
+    over the credit limit (unless `force`), or one waiting for its prepayment. Their lines need
+    not be read to ship a day (`unread`): at L they are most of the open orders, held day after
+    day until the payment comes in."""
+    customers = {c.code: c for c in master.customers}
+    return {order.id for order in orders if order.document_type is not DocumentType.RETURN
+            and ((not force and over_limit(customers[order.customer], exposures.get(order.customer)))
+                 or awaits_payment(order, customers[order.customer], paid))}
 
 
 def _within(order: Order, line: OrderLine, quantity: Decimal, run: _Run) -> bool:
@@ -459,9 +486,13 @@ def _credit_check(master: MasterData, orders: Sequence[Order], exposures: Mappin
     customers = {c.code: c for c in master.customers}
     held: set[str] = set()
     forced: set[str] = set()
-    for code in dict.fromkeys(o.customer for o in orders if o.document_type is not DocumentType.RETURN):
+    sales: dict[str, list[Order]] = {}
+    for order in orders:
+        if order.document_type is not DocumentType.RETURN:
+            sales.setdefault(order.customer, []).append(order)
+    for code, theirs in sales.items():
         limit, exposure = customers[code].credit_limit, exposures.get(code)
-        if limit is None or exposure is None or exposure.total <= limit:
+        if not over_limit(customers[code], exposure) or limit is None or exposure is None:
             continue
         figures = dict(customer=code, total=exposure.total, outstanding=exposure.outstanding,
                        unshipped=exposure.unshipped, limit=limit)
@@ -472,9 +503,7 @@ def _credit_check(master: MasterData, orders: Sequence[Order], exposures: Mappin
             continue
         held.add(code)
         run.problems.append(CREDIT_HELD(where, **figures))
-        for order in orders:
-            if order.customer == code and order.document_type is not DocumentType.RETURN:
-                run.held.append(Held(order.number, code, CREDIT_HELD.code))
+        run.held.extend(Held(order.number, code, CREDIT_HELD.code) for order in theirs)
     return held, forced
 
 

@@ -70,12 +70,14 @@ def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> None:
         for line in draft.lines:
             wanted[line.order_line_id] += line.quantity
     ids = list(wanted)
+    sent = select(func.sum(dl.quantity)).where(dl.order_line_id == ol.id).scalar_subquery()
     for start in range(0, len(ids), 900):
         chunk = ids[start:start + 900]
-        ordered = dict(conn.execute(select(ol.id, ol.quantity).where(ol.id.in_(chunk))).all())
-        shipped = shipped_quantities(conn, chunk)
+        figures = {line_id: (quantity, shipped) for line_id, quantity, shipped
+                   in conn.execute(select(ol.id, ol.quantity, sent).where(ol.id.in_(chunk)))}
         for line_id in chunk:
-            quantity, done = ordered.get(line_id), shipped.get(line_id, Decimal(0))
+            quantity, done = figures.get(line_id, (None, None))
+            done = Decimal(0) if done is None else done
             after = done + wanted[line_id]
             if quantity is None or abs(after) > abs(quantity) or (after != 0 and (after < 0) != (quantity < 0)):
                 raise OverShipment(f"order line {line_id}: {quantity} ordered, {done} shipped, {wanted[line_id]} more")

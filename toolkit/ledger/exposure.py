@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Connection, func, select, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, Connection, func, select, true, type_coerce
 
 from toolkit.basics.money import cents
 from toolkit.core.exposure import Exposure
@@ -17,6 +17,8 @@ from toolkit.ledger.types import Scaled
 
 ZERO = Decimal(0)
 OPEN_STATUSES = ("in-progress",)
+ALL_AT_ONCE = 900
+"""From how many customers their figures are summed for every customer in one pass."""
 
 
 def exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposure]:
@@ -29,10 +31,9 @@ def exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposur
     last: dict[str, tuple[date | None, Decimal]] = {}
     unshipped: dict[str, Decimal] = {}
     outstanding: dict[str, Decimal] = {}
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start:start + 900]
+    for chunk in _chunks(wanted):
         latest = (select(o.customer, func.max(o.order_date).label("day"))
-                  .where(o.customer.in_(chunk), o.status != "voided").group_by(o.customer).subquery())
+                  .where(_among(o.customer, chunk), o.status != "voided").group_by(o.customer).subquery())
         rows = conn.execute(
             select(o.customer, o.order_date, func.sum(ol.amount))
             .join(latest, (latest.c.customer == o.customer) & (latest.c.day == o.order_date))
@@ -47,7 +48,20 @@ def exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposur
     }
 
 
-def _unshipped(conn: Connection, customers: list[str]) -> dict[str, Decimal]:
+def _chunks(wanted: list[str]) -> list[list[str] | None]:
+    """The customers asked for a few hundred at a time, or all at once (None) when they are
+    many: a day's shipping at L asks for thousands, and each chunk scanned the open lines again."""
+    if len(wanted) > ALL_AT_ONCE:
+        return [None]
+    return [wanted]
+
+
+def _among(column: ColumnElement[Any], customers: list[str] | None) -> ColumnElement[bool]:
+    """The rows of these customers; every row when `customers` is None."""
+    return true() if customers is None else column.in_(customers)
+
+
+def _unshipped(conn: Connection, customers: list[str] | None) -> dict[str, Decimal]:
     """Σ (ordered − shipped) × unit price over the open order lines, exact: the ledger keeps
     quantities and prices as scaled integers, so their products add up as integers.
 
@@ -58,7 +72,7 @@ def _unshipped(conn: Connection, customers: list[str]) -> dict[str, Decimal]:
     thousands of lines before the limit."""
     o, ol, dl = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c
     open_lines = (select(ol.id, o.customer, ol.quantity, ol.unit_price).join(schema.orders, o.id == ol.order_id)
-                  .where(o.customer.in_(customers), o.status.in_(OPEN_STATUSES)).subquery())
+                  .where(_among(o.customer, customers), o.status.in_(OPEN_STATUSES)).subquery())
     shipped = (select(dl.order_line_id, func.sum(dl.quantity).label("quantity"))
                .where(dl.order_line_id.in_(select(open_lines.c.id))).group_by(dl.order_line_id).subquery())
     left = _scaled(open_lines.c.quantity) - func.coalesce(_scaled(shipped.c.quantity), 0)
@@ -83,12 +97,12 @@ def _places(column: ColumnElement[Any]) -> int:
     return kind.places
 
 
-def _outstanding(conn: Connection, customers: list[str]) -> dict[str, Decimal]:
+def _outstanding(conn: Connection, customers: list[str] | None) -> dict[str, Decimal]:
     i, p = schema.invoices.c, schema.payments.c
     invoiced = dict(conn.execute(
-        select(i.customer, func.sum(i.total)).where(i.customer.in_(customers), i.status == "final")
+        select(i.customer, func.sum(i.total)).where(_among(i.customer, customers), i.status == "final")
         .group_by(i.customer)).all())
     paid = dict(conn.execute(
         select(i.customer, func.sum(p.amount)).join(schema.invoices, i.id == p.invoice_id)
-        .where(i.customer.in_(customers), i.status == "final").group_by(i.customer)).all())
+        .where(_among(i.customer, customers), i.status == "final").group_by(i.customer)).all())
     return {c: invoiced[c] - (paid.get(c) or ZERO) for c in invoiced}

@@ -242,11 +242,14 @@ def reservations(conn: Connection) -> Reservations:
         return NONE
     zero = Decimal(0)
     lines = []
+    shown: dict[tuple, tuple[str, str]] = {}
     for series, year, seq, c_series, c_year, c_seq, c_type, item, quantity, sent in rows:
-        number = document_number(series, year, seq)
-        confirms = document_number(c_series, c_year, c_seq) if c_series is not None else None
-        place = place_of(number, confirms, DocumentType(c_type) if c_type else None)
-        lines.append((number, place, item, quantity - (sent if sent is not None else zero)))
+        key = (series, year, seq, c_series, c_year, c_seq, c_type)
+        if (known := shown.get(key)) is None:
+            number = document_number(series, year, seq)
+            confirms = document_number(c_series, c_year, c_seq) if c_series is not None else None
+            known = shown[key] = (number, place_of(number, confirms, DocumentType(c_type) if c_type else None))
+        lines.append((*known, item, quantity - (sent if sent is not None else zero)))
     return Reservations(reserved_lines(lines))
 
 

@@ -29,7 +29,7 @@ from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
 from toolkit.core.invoicing import Invoice
-from toolkit.core.orders import EFFECTS, Order, OrderStatus
+from toolkit.core.orders import Order, OrderStatus
 from toolkit.core.reservations import NONE
 from toolkit.core.shipping import (
     UNKNOWN_ORDER_ROW,
@@ -37,14 +37,16 @@ from toolkit.core.shipping import (
     Held,
     ShipmentDraft,
     choose_quantities,
+    held_unread,
     missing_stock,
     plan_shipments,
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
-from toolkit.ledger.deliveries import available_stock, load_notes, paid_orders, store_drafts
+from toolkit.ledger.deliveries import available_stock, paid_orders, store_drafts
 from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
+from toolkit.ledger.shipments import due_orders, stored_notes, with_lines
 from toolkit.model.records import MasterData
 
 NOTHING_SELECTED = define(
@@ -145,10 +147,11 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
     with writing(ledger) as conn:
         selected: dict[int, Order] = {}
         problems: list[Problem] = []
+        pending: dict[int, bool] = {}
         if all_open:
-            for order in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=day):
-                if EFFECTS[order.document_type].ships:
-                    selected[order.id] = order
+            due, still_open = due_orders(conn, day)
+            selected.update((order.id, order) for order in due)
+            pending = {order.id: order.id in still_open for order in due}
         named: list[int] = []
         for number in numbers:
             found = order_by_number(conn, number)
@@ -159,13 +162,15 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         for number in dict.fromkeys(str(row.order).strip() for row in chosen):
             if (found := order_by_number(conn, number)) is not None:
                 named.append(found.id)
-        selected.update((order.id, order) for order in load_orders(conn, ids=named))
+        for order in load_orders(conn, ids=named):
+            selected[order.id] = order
+            pending.pop(order.id, None)
         quantities, choice_problems = choose_quantities(chosen, list(selected.values()))
         problems += choice_problems
         if errors(problems):
             return Shipped((), (), tuple(problems))
         done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
-                       carrier=carrier, force=force, accounting_date=accounting_date)
+                       carrier=carrier, force=force, accounting_date=accounting_date, unread=pending)
         assumed = missing_stock(master) if done.notes else []
         invoiced: list[Invoice] = []
         if invoice and done.notes:
@@ -179,10 +184,14 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
 
 def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: date, *,
             quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] | None = None,
-            carrier: str | None = None, force: bool = False, accounting_date: date | None = None) -> Shipped:
+            carrier: str | None = None, force: bool = False, accounting_date: date | None = None,
+            unread: Mapping[int, bool] | None = None) -> Shipped:
     """Ship inside the caller's write transaction (order creation uses it for the orders that
     ship at once). `orders` must be read in that transaction, so their figures are the ledger's
-    current ones; drafts that would ship more than is open are refused all the same."""
+    current ones; drafts that would ship more than is open are refused all the same.
+    `unread`: the orders passed without their lines (`toolkit.ledger.shipments.due_orders`),
+    each with whether it has something still to ship; their lines are read here unless the
+    core holds them whatever their lines say (`held_unread`)."""
     fresh = list(orders)
     if not fresh:
         return Shipped((), (), ())
@@ -190,9 +199,13 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     exposure = exposures(conn, customers)
     if paid is None:
         paid = paid_orders(conn, [order.id for order in fresh])
+    held: set[int] = set()
+    if unread:
+        fresh, held = _read_lines(conn, master, fresh, unread, exposure, paid, force)
     stock = available_stock(conn, master)
     plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
-                          exposures=exposure, force=force, reservations=reservations(conn) if stock is not None else NONE)
+                          exposures=exposure, force=force, reservations=reservations(conn) if stock is not None else NONE,
+                          unread=held)
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}
@@ -200,7 +213,21 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
                        forced_detail={c: _forced_detail(exposure[c], limits.get(c)) for c in customers},
                        accounting_date=accounting_date)
     completed = complete_orders(conn, fresh, plan.drafts)
-    return Shipped(tuple(load_notes(conn, ids=ids)), plan.held, plan.problems, tuple(completed))
+    notes = stored_notes(conn, ids, master.settings.ddt_series, plan.drafts, {order.id: order for order in fresh},
+                         accounting_date)
+    return Shipped(tuple(notes), plan.held, plan.problems, tuple(completed))
+
+
+def _read_lines(conn: Connection, master: MasterData, orders: list[Order], unread: Mapping[int, bool],
+                exposure: Mapping[str, Exposure], paid: Collection[int], force: bool) -> tuple[list[Order], set[int]]:
+    """The orders with their lines read, but for those the core holds whatever their lines say
+    (`held_unread`): a day at L holds thousands of orders waiting for a payment, and building
+    their lines every day was most of its time. Returns the orders (same order) and the ids of
+    the held ones with something still to ship, which `plan_shipments` holds without lines."""
+    light = [order for order in orders if order.id in unread]
+    held = held_unread(light, master, exposure, paid, force)
+    read = {order.id: order for order in with_lines(conn, [order for order in light if order.id not in held])}
+    return [read.get(order.id, order) for order in orders], {i for i in held if unread[i]}
 
 
 def _forced_detail(exposure: Exposure, limit: Decimal | None) -> str:

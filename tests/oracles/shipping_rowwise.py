@@ -1,0 +1,96 @@
+"""The row-by-row shipping of the first releases: the reference the set-based shipping is compared with.
+
+Every open order up to the day was loaded whole (lines, shipped and invoiced sums) every day,
+held ones included; the stock, the reservations, the exposures and the paid orders were read
+apart; the core planned; the DDTs were stored and read back one by one from the ledger. Slow at
+L, but plain: `tests/test_shipping_setbased.py` asserts that `toolkit.services.shipping` gives
+exactly what this gives (DDTs, numbers, held orders, problems, completed orders).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection
+
+from toolkit.basics.problems import Problem, errors
+from toolkit.core.orders import EFFECTS, Order, OrderStatus
+from toolkit.core.reservations import NONE
+from toolkit.core.shipping import UNKNOWN_ORDER_ROW, ChosenRow, ShipmentDraft, choose_quantities, missing_stock, plan_shipments
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import writing
+from toolkit.ledger.deliveries import available_stock, load_notes, paid_orders, store_drafts
+from toolkit.ledger.exposure import exposures
+from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
+from toolkit.model.records import MasterData
+from toolkit.services.shipping import NOTHING_SELECTED, Shipped, _forced_detail
+
+
+def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str] = (), all_open: bool = False,
+         chosen: Sequence[ChosenRow] = (), carrier: str | None = None, force: bool = False) -> Shipped:
+    """`toolkit.services.shipping.ship` without the date check, the files and `--invoice`."""
+    if not numbers and not all_open and not chosen:
+        return Shipped((), (), (NOTHING_SELECTED(None),))
+    with writing(ledger) as conn:
+        selected: dict[int, Order] = {}
+        problems: list[Problem] = []
+        if all_open:
+            for order in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=day):
+                if EFFECTS[order.document_type].ships:
+                    selected[order.id] = order
+        named: list[int] = []
+        for number in numbers:
+            found = order_by_number(conn, number)
+            if found is None:
+                problems.append(UNKNOWN_ORDER_ROW(None, number=number))
+            else:
+                named.append(found.id)
+        for number in dict.fromkeys(str(row.order).strip() for row in chosen):
+            if (found := order_by_number(conn, number)) is not None:
+                named.append(found.id)
+        selected.update((order.id, order) for order in load_orders(conn, ids=named))
+        quantities, choice_problems = choose_quantities(chosen, list(selected.values()))
+        problems += choice_problems
+        if errors(problems):
+            return Shipped((), (), tuple(problems))
+        done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, carrier=carrier, force=force)
+        assumed = missing_stock(master) if done.notes else []
+        return Shipped(done.notes, done.held, (*assumed, *problems, *done.problems), done.completed)
+
+
+def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: date, *,
+            quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] | None = None,
+            carrier: str | None = None, force: bool = False, accounting_date: date | None = None) -> Shipped:
+    fresh = list(orders)
+    if not fresh:
+        return Shipped((), (), ())
+    customers = sorted({order.customer for order in fresh})
+    exposure = exposures(conn, customers)
+    if paid is None:
+        paid = paid_orders(conn, [order.id for order in fresh])
+    stock = available_stock(conn, master)
+    plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
+                          exposures=exposure, force=force, reservations=reservations(conn) if stock is not None else NONE)
+    if errors(plan.problems) or not plan.drafts:
+        return Shipped((), plan.held, plan.problems)
+    limits = {c.code: c.credit_limit for c in master.customers}
+    ids = store_drafts(conn, plan.drafts, master.settings.ddt_series,
+                       forced_detail={c: _forced_detail(exposure[c], limits.get(c)) for c in customers},
+                       accounting_date=accounting_date)
+    completed = complete_orders(conn, fresh, plan.drafts)
+    return Shipped(tuple(load_notes(conn, ids=ids)), plan.held, plan.problems, tuple(completed))
+
+
+def complete_orders(conn: Connection, orders: Sequence[Order], drafts: Sequence[ShipmentDraft]) -> list[str]:
+    shipping: dict[int, Decimal] = defaultdict(Decimal)
+    for draft in drafts:
+        for line in draft.lines:
+            shipping[line.order_line_id] += line.quantity
+    done = [order for order in orders
+            if order.status is OrderStatus.IN_PROGRESS and any(line.id in shipping for line in order.lines)
+            and all(line.to_ship == shipping.get(line.id, 0) for line in order.lines)]
+    set_statuses(conn, done, OrderStatus.COMPLETED, "completed")
+    return [order.number for order in done]

@@ -1,0 +1,194 @@
+"""Set-based shipping gives exactly what the row-by-row shipping gave (`tests/oracles/shipping_rowwise.py`).
+
+Two ledgers live the same days side by side: orders created alike in both, then shipped by the
+product in one and by the reference in the other (order creation's immediate shipping too), and
+every step must give the same DDTs (numbers, dates, customers, destinations, carriers, weights,
+lines, quantities, amounts), the same held orders with their reasons, the same problems and the
+same completed orders. The ledgers are randomized over several seeds: the sample's generator
+for templates and quantities, then random delivery terms, credit limits, short stock, prepaid
+orders paid or not, partial shipments from a quantities list, orders named by number, force.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from oracles import shipping_rowwise
+from sqlalchemy import insert, select
+
+from toolkit.basics.vocab import DeliveryTerms
+from toolkit.core.orders import OrderStatus
+from toolkit.core.shipping import ChosenRow
+from toolkit.core.workdays import working_calendar
+from toolkit.intake.sample import Scale, sample_rows
+from toolkit.intake.validation import check_file
+from toolkit.ledger import exposure, open_ledger, schema
+from toolkit.ledger.db import reading, writing
+from toolkit.ledger.exposure import exposures
+from toolkit.ledger.orders import load_orders
+from toolkit.model.records import MasterData
+from toolkit.services import orders as order_service
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+from toolkit.writers.master_workbook import write_master
+
+D = Decimal
+START = date(2026, 4, 1)
+
+
+def master_of(folder: Path, seed: int) -> MasterData:
+    path = write_master(folder / f"seed-{seed}.xlsx", sample_rows(Scale.SAMPLE, seed=seed))
+    checked = check_file(path)
+    assert checked.master is not None
+    return checked.master
+
+
+def randomized(master: MasterData, rng: random.Random) -> MasterData:
+    """Delivery terms, credit limits and stock drawn again, so that every rule gets its turn."""
+    terms = list(DeliveryTerms)
+    customers = tuple(replace(c, delivery_terms=rng.choice(terms),
+                              credit_limit=rng.choice([None, None, D(50), D(400), D(3000)]))
+                      if rng.random() < 0.7 else c for c in master.customers)
+    stock = None if master.stock is None else tuple(
+        replace(level, quantity=D(rng.choice([0, 1, 3, 8, 20, 60, 500]))) if rng.random() < 0.6 else level
+        for level in master.stock)
+    return master.model_copy(update={"customers": customers, "stock": stock})
+
+
+def seen(done) -> tuple:
+    """What a shipping action did, as values both ledgers can be compared on."""
+    notes = tuple((n.number, n.day, n.customer, n.ship_to, n.carrier, n.reason, n.packages, n.weight, n.forced,
+                   n.accounting_date,
+                   tuple((ln.item, ln.description, ln.unit, ln.quantity, ln.unit_price, ln.amount, ln.vat_rate,
+                          ln.vat_nature, ln.order_line_id, ln.order_id, ln.order_number, ln.line_no,
+                          ln.customer_reference, ln.payment_method) for ln in n.lines))
+                  for n in done.notes)
+    problems = tuple((p.code, p.sheet, p.cell, tuple(sorted((k, str(v)) for k, v in dict(p.params).items())))
+                     for p in done.problems)
+    return repr(notes), tuple(done.held), problems, tuple(done.completed)
+
+
+def ledger_rows(ledger) -> tuple:
+    """The DDT rows, their lines and the orders' statuses as stored."""
+    with reading(ledger) as conn:
+        out = []
+        for table in (schema.deliveries, schema.delivery_lines):
+            rows = conn.execute(select(table).order_by(table.c.id)).all()
+            out.append([tuple(v for k, v in r._mapping.items() if k not in ("created_at",)) for r in rows])
+        c = schema.orders.c
+        out.append(conn.execute(select(c.id, c.status).order_by(c.id)).all())
+        e = schema.events.c
+        out.append(conn.execute(select(e.action, e.document, e.document_id, e.number, e.detail)
+                                .where(e.action.in_(["shipped", "completed"])).order_by(e.id)).all())
+    return tuple(out)
+
+
+def pay_some(ledger, rng: random.Random, counter: list[int]) -> None:
+    """A final invoice for some orders still waiting to ship, paid in full or in part (the
+    prepayments the after-receipt terms wait for)."""
+    with writing(ledger) as conn:
+        waiting = [o for o in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS]) if o.lines]
+        for order in waiting:
+            if rng.random() >= 0.3:
+                continue
+            total = sum((line.amount for line in order.lines), D(0))
+            counter[0] += 1
+            invoice_id = conn.execute(insert(schema.invoices).values(
+                kind="invoice", series="TT", year=2026, number=counter[0], invoice_date=START,
+                customer=order.customer, status="final", run_id="test", taxable=total, vat=D(0), total=total,
+                payment_method="bank-transfer", payment_terms="0", created_at=datetime(2026, 4, 1),
+                created_by="test").returning(schema.invoices.c.id)).scalar_one()
+            for n, line in enumerate(order.lines, 1):
+                conn.execute(insert(schema.invoice_lines).values(
+                    invoice_id=invoice_id, line_no=n, order_line_id=line.id, item=line.item,
+                    description=line.description, unit=line.unit, quantity=line.quantity,
+                    unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate))
+            paid = total if rng.random() < 0.7 else (total / 2).quantize(D("0.01"))
+            conn.execute(insert(schema.payments).values(invoice_id=invoice_id, payment_date=START, amount=paid,
+                                                        created_at=datetime(2026, 4, 2), created_by="test"))
+
+
+def open_numbers(ledger) -> list:
+    with reading(ledger) as conn:
+        return [(o.number, [(ln.line_no, ln.item, ln.to_ship) for ln in o.lines if ln.to_ship])
+                for o in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS])]
+
+
+def twin_days(master: MasterData, folder: Path, rng: random.Random, days: int, *, monkeypatch,
+              actions: bool = True) -> int:
+    """Live `days` working days in two ledgers, product and reference; returns the DDTs issued."""
+    product = open_ledger(f"sqlite:///{folder / 'product.sqlite'}")
+    reference = open_ledger(f"sqlite:///{folder / 'reference.sqlite'}")
+    calendar = working_calendar(master.settings, master.closures)
+    day, done, notes, counter = START, 0, 0, [[0], [0]]
+    while done < days:
+        if calendar.is_working(day):
+            made = []
+            for ledger, ship_in in ((product, order_service.ship_in), (reference, shipping_rowwise.ship_in)):
+                with monkeypatch.context() as m:
+                    m.setattr(order_service, "ship_in", ship_in)
+                    created = create(master, ledger, day, with_catch_up=False)
+                made.append(([r["number"] for r in created.created], seen_created(created)))
+            assert made[0] == made[1]
+            seed = rng.random()
+            pay_some(product, random.Random(seed), counter[0])
+            pay_some(reference, random.Random(seed), counter[1])
+            action = rng.choice(["all", "all", "all", "chosen", "numbers"]) if actions else "all"
+            force = actions and rng.random() < 0.25
+            kwargs: dict = {"force": force}
+            if action == "all":
+                kwargs["all_open"] = True
+            else:
+                still = open_numbers(product)
+                picked = rng.sample(still, min(len(still), rng.randint(1, 6)))
+                if action == "numbers":
+                    kwargs["numbers"] = [n for n, _ in picked] + (["OC-2026-99999"] if rng.random() < 0.2 else [])
+                else:
+                    kwargs["chosen"] = [ChosenRow(n, rng.choice([str(no), item]), str(rng.choice(
+                        [q, max(q / 2, D("0.001")).quantize(D("0.001")), D(1), q + 1])))
+                        for n, lines in picked for no, item, q in lines[:rng.randint(1, 3)] if q > 0]
+                    kwargs["all_open"] = rng.random() < 0.3
+            got = seen(ship(master, product, day, **kwargs))
+            want = seen(shipping_rowwise.ship(master, reference, day, **kwargs))
+            assert got == want, (day, action)
+            assert ledger_rows(product) == ledger_rows(reference)
+            notes += len(got[0])
+            done += 1
+        day += timedelta(1)
+    same_exposures(master, product, monkeypatch)
+    product.engine.dispose()
+    reference.engine.dispose()
+    return notes
+
+
+def same_exposures(master: MasterData, ledger, monkeypatch) -> None:
+    """The customers' exposures summed for all customers at once (as for thousands of them)
+    are those summed for the customers asked."""
+    codes = [c.code for c in master.customers]
+    with reading(ledger) as conn:
+        asked = exposures(conn, codes)
+        monkeypatch.setattr(exposure, "ALL_AT_ONCE", 3)
+        assert exposures(conn, codes) == asked
+        assert exposures(conn, codes[:2]) == {c: asked[c] for c in codes[:2]}
+
+
+def seen_created(created) -> tuple:
+    return (tuple(sorted(str(r) for r in created.created)), tuple(p.code for p in created.problems),
+            tuple(n.number for n in getattr(created, "notes", ()) or ()))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_randomized_ledgers_ship_as_the_reference(tmp_path, seed, monkeypatch):
+    rng = random.Random(seed)
+    master = randomized(master_of(tmp_path, seed), rng)
+    assert twin_days(master, tmp_path, rng, 7, monkeypatch=monkeypatch) > 0
+
+
+def test_the_sample_month_ships_as_the_reference(tmp_path, monkeypatch):
+    master = master_of(tmp_path, 2026)
+    assert twin_days(master, tmp_path, random.Random(0), 21, monkeypatch=monkeypatch, actions=False) > 0

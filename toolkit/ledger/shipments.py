@@ -1,0 +1,128 @@
+"""What a day's shipping reads and writes, in a few statements whatever the number of orders.
+
+`toolkit ship --all` at L read every open order whole every day (headers, lines, then the
+shipped and the invoiced sums apart), the held ones too, and read each DDT back after storing
+it: most of a day's 20 seconds. Here the due orders come as headers, with whether anything is
+still open on them; only the orders the core may ship get their lines, in one query with the
+sums done by the database; the DDTs stored are returned as built from their drafts, with the
+ids and numbers the ledger gave them. The rules stay in `toolkit.core.shipping`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection, func, select
+
+from toolkit.basics.vocab import DocumentType, PaymentMethod
+from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
+from toolkit.core.lines import line_amount
+from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus
+from toolkit.core.shipping import ShipmentDraft
+from toolkit.ledger import schema
+from toolkit.ledger.db import document_number
+from toolkit.ledger.orders import imported_from
+
+o, ol, dl, il = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c, schema.invoice_lines.c
+ZERO = Decimal(0)
+
+
+def due_orders(conn: Connection, day: date) -> tuple[list[Order], set[int]]:
+    """The orders in progress that ship and are due by `day`, without their lines (`lines`
+    empty: `with_lines` reads them for the orders that need them), in number order; and the
+    ids of those with something still to ship on some line, which the database finds.
+
+    At L most of the open orders are held day after day (a prepayment not in, a customer over
+    the credit limit) and the core holds them without looking at their lines
+    (`toolkit.core.shipping.held_unread`): building each of their lines every day was most of
+    a day's shipping."""
+    shipping = [t.value for t, effects in EFFECTS.items() if effects.ships]
+    line = schema.order_lines.alias("line")
+    sent = select(func.coalesce(func.sum(dl.quantity), 0)).where(dl.order_line_id == line.c.id).scalar_subquery()
+    still_open = select(line.c.id).where(line.c.order_id == o.id, line.c.quantity != sent).exists()
+    cited = schema.orders.alias("cited")
+    rows = conn.execute(
+        select(o.id, o.series, o.year, o.number, o.template, o.occurrence, o.order_date, o.customer, o.ship_to,
+               o.contact, o.document_type, o.status, o.price_list, o.price_version, o.project, o.delivery_option,
+               o.customer_reference, o.payment_method, o.origin, cited.c.series, cited.c.year, cited.c.number,
+               cited.c.document_type, still_open)
+        .select_from(schema.orders.outerjoin(cited, cited.c.id == o.confirms))
+        .where(o.status == OrderStatus.IN_PROGRESS.value, o.occurrence <= day, o.document_type.in_(shipping))
+        .order_by(o.year, o.series, o.number)).all()
+    orders, pending = [], set()
+    for (order_id, series, year, seq, template, occurrence, order_date, customer, ship_to, contact, kind, status,
+         price_list, price_version, project, delivery_option, reference, payment, origin, c_series, c_year, c_seq,
+         c_type, has_open) in rows:
+        cited_number = document_number(c_series, c_year, c_seq) if c_series is not None else None
+        orders.append(Order(order_id, document_number(series, year, seq), template, occurrence, order_date, customer,
+                            ship_to, contact, DocumentType(kind), OrderStatus(status), price_list, price_version,
+                            project, delivery_option, (), reference, PaymentMethod(payment) if payment else None,
+                            cited_number, DocumentType(c_type) if c_type is not None else None, imported_from(origin)))
+        if has_open:
+            pending.add(order_id)
+    return orders, pending
+
+
+def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
+    """These orders (from `due_orders`) with their lines, as `load_orders` builds them, the
+    shipped and invoiced quantities summed by the database, in one query per 900 orders."""
+    lines: dict[int, list[OrderLine]] = {order.id: [] for order in orders}
+    shipped = select(func.sum(dl.quantity)).where(dl.order_line_id == ol.id).scalar_subquery()
+    invoiced = select(func.sum(il.quantity)).where(il.order_line_id == ol.id).scalar_subquery()
+    ids = list(lines)
+    for start in range(0, len(ids), 900):
+        rows = conn.execute(
+            select(ol.order_id, ol.item, ol.description, ol.unit, ol.quantity, ol.unit_price, ol.amount, ol.vat_rate,
+                   ol.vat_nature, ol.id, ol.line_no, ol.note, ol.price_rule, shipped, invoiced)
+            .where(ol.order_id.in_(ids[start:start + 900])).order_by(ol.order_id, ol.line_no))
+        for (order_id, item, description, unit, quantity, unit_price, amount, vat_rate, vat_nature, line_id, line_no,
+             note, price_rule, sent, billed) in rows:
+            lines[order_id].append(OrderLine(item, description, unit, quantity, unit_price, amount, vat_rate,
+                                             vat_nature, line_id, line_no, note, ZERO if sent is None else sent,
+                                             ZERO if billed is None else billed, price_rule))
+    return [replace(order, lines=tuple(lines[order.id])) for order in orders]
+
+
+def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order],
+                 accounting_date: date | None) -> list[DeliveryNote]:
+    """The DDTs just stored from `drafts` (ids and numbers as the ledger gave them), as
+    `load_notes` would read them back: their lines' ids are read in one query, the rest is
+    what was stored, each quantity and amount as the ledger's scaled integers give it back."""
+    line_ids: dict[int, list[int]] = {i: [] for i in ids}
+    numbers: dict[int, int] = {}
+    if ids:
+        d = schema.deliveries.c
+        numbers.update(conn.execute(select(d.id, d.number).where(d.id.between(min(ids), max(ids)))).all())
+        for line_id, delivery_id in conn.execute(
+                select(dl.id, dl.delivery_id).where(dl.delivery_id.between(min(ids), max(ids))).order_by(dl.id)):
+            if delivery_id in line_ids:
+                line_ids[delivery_id].append(line_id)
+    notes = []
+    for delivery_id, draft in zip(ids, drafts):
+        number = numbers[delivery_id]
+        lines = []
+        for line_id, line in zip(line_ids[delivery_id], draft.lines):
+            order = orders[line.order_id]
+            quantity = as_stored(line.quantity, 3)
+            lines.append(DeliveryNoteLine(
+                line.item, line.description, line.unit, quantity, line.unit_price, line_amount(quantity, line.unit_price),
+                line.vat_rate, line.vat_nature, line_id, line.order_line_id, line.order_id, line.order_number,
+                line.line_no, order.customer_reference, order.payment_method))
+        notes.append(DeliveryNote(
+            delivery_id, document_number(series, draft.day.year, number), series, draft.day.year, number, draft.day,
+            draft.customer, draft.ship_to, draft.carrier, draft.reason, draft.packages,
+            None if draft.weight is None else as_stored(draft.weight, 3), draft.forced, tuple(lines),
+            accounting_date or draft.day))
+    return notes
+
+
+def as_stored(value: Decimal, places: int) -> Decimal:
+    """A decimal as the ledger gives it back (`toolkit.ledger.types.Scaled`): `7` → `7.000`.
+
+    >>> as_stored(Decimal("7"), 3), as_stored(Decimal("2.50"), 3)
+    (Decimal('7.000'), Decimal('2.500'))
+    """
+    return Decimal(int(value.scaleb(places))).scaleb(-places)
