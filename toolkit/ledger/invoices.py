@@ -47,6 +47,7 @@ from toolkit.ledger.db import (
     now,
     user,
 )
+from toolkit.ledger.types import ScaledValues
 from toolkit.model.records import Settings
 
 o, ol = schema.orders.c, schema.order_lines.c
@@ -117,7 +118,7 @@ def shipments_not_invoiced(conn: Connection, cutoff: date, *, customer: str | No
         query = query.where(o.customer == customer)
     rows = conn.execute(query).all()
     refs = _Refs(conn, {r[0] for r in rows}, {r[1] for r in rows})
-    quantities, prices, rates = _Scaled(3), _Scaled(6), _Scaled(2)
+    quantities, prices, rates = ScaledValues(3), ScaledValues(6), ScaledValues(2)
     amounts: dict[tuple[int, int], Decimal] = {}
     found: list[Shipment] = []
     goods: list[BillableGoods] = []
@@ -135,19 +136,6 @@ def shipments_not_invoiced(conn: Connection, cutoff: date, *, customer: str | No
                                   project, method, reference, tuple(goods)))
             goods = []
     return found
-
-
-class _Scaled(dict[int, Decimal]):
-    """Scaled integer → its `Decimal`, exactly as the column type gives it (same digits, same
-    exponent), made once per distinct integer."""
-
-    def __init__(self, places: int):
-        super().__init__()
-        self.exponent = -places
-
-    def __missing__(self, value: int) -> Decimal:
-        number = self[value] = Decimal(value).scaleb(self.exponent)
-        return number
 
 
 class _Refs:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Integer, Row, select, type_coerce
@@ -26,6 +25,7 @@ from toolkit.core.vat import vat_summary
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number
 from toolkit.ledger.invoices import citations
+from toolkit.ledger.types import ScaledValues
 
 i, il, due = schema.invoices.c, schema.invoice_lines.c, schema.invoice_dues.c
 o, ol = schema.orders.c, schema.order_lines.c
@@ -80,7 +80,7 @@ def _read_lines(conn: Connection, chunk: list[int], into: dict[int, list[Invoice
         .where(il.invoice_id.in_(chunk)).order_by(il.invoice_id, il.line_no)).all()
     ddts = _deliveries(conn, {r[12] for r in rows if r[12] is not None})
     orders = _orders(conn, {r[13] for r in rows if r[13] is not None})
-    quantities, prices, amounts, rates = _Scaled(3), _Scaled(6), _Scaled(2), _Scaled(2)
+    quantities, prices, amounts, rates = ScaledValues(3), ScaledValues(6), ScaledValues(2), ScaledValues(2)
     for (invoice_id, line_no, delivery_line_id, order_line_id, item, description, unit, quantity, unit_price, amount,
          vat_rate, nature, delivery_id, order_id) in rows:
         into[invoice_id].append(InvoiceLine(
@@ -116,14 +116,3 @@ def _orders(conn: Connection, ids: set[int]) -> dict[int, tuple[str, str | None]
     return found
 
 
-class _Scaled(dict[int, Decimal]):
-    """Scaled integer → its `Decimal`, exactly as the column type gives it (same digits, same
-    exponent), made once per distinct integer."""
-
-    def __init__(self, places: int):
-        super().__init__()
-        self.exponent = -places
-
-    def __missing__(self, value: int) -> Decimal:
-        number = self[value] = Decimal(value).scaleb(self.exponent)
-        return number

@@ -62,3 +62,17 @@ def UnitPrice() -> Scaled:
 
 def Rate() -> Scaled:
     return Scaled(2)
+
+
+class ScaledValues(dict[int, Decimal]):
+    """Scaled integer → its `Decimal`, exactly as `Scaled` gives it (same digits, same
+    exponent), made once per distinct integer: bulk readers fetch the raw integers of a month's
+    lines, where most values repeat, and convert each distinct one once."""
+
+    def __init__(self, places: int):
+        super().__init__()
+        self.exponent = -places
+
+    def __missing__(self, value: int) -> Decimal:
+        number = self[value] = Decimal(value).scaleb(self.exponent)
+        return number
