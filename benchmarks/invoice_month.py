@@ -14,48 +14,21 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from benchmarks import DATA
-from benchmarks.measure import INVOICE_DAY, MONTH, ROOT, _created_summary, _master
+from benchmarks.measure import INVOICE_DAY, MONTH, ROOT, _master, kept_ledger, shipped_april
 
 
 def preinvoice_ledger(workbook: Path, target: Path) -> None:
     """April created and shipped every working day, nothing invoiced, into `target`."""
-    from toolkit.core.workdays import working_calendar
     from toolkit.ledger import open_ledger
-    from toolkit.services.orders import create
-    from toolkit.services.shipping import ship
 
-    master = _master(workbook)
     ledger = open_ledger(f"sqlite:///{target}")
-    calendar = working_calendar(master.settings, master.closures)
-    days = [MONTH[0] + timedelta(n) for n in range((MONTH[1] - MONTH[0]).days + 1)]
-    for day in (d for d in days if calendar.is_working(d)):
-        _created_summary(create(master, ledger, day))
-        ship(master, ledger, day, all_open=True)
+    shipped_april(_master(workbook), ledger)
     ledger.engine.dispose()
-
-
-def kept_ledger(workbook: Path) -> Path:
-    from toolkit.ledger.schema import SCHEMA_VERSION
-
-    stat = workbook.stat()
-    key = f"{workbook.name}:{stat.st_size}:{stat.st_mtime_ns}:v{SCHEMA_VERSION}"
-    kept, stamp = DATA / f"preinvoice-{workbook.stem}.sqlite", DATA / f"preinvoice-{workbook.stem}.key"
-    if not kept.exists() or not stamp.exists() or stamp.read_text() != key:
-        partial = kept.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        code = ("import sys; from pathlib import Path; from benchmarks.invoice_month import preinvoice_ledger; "
-                "preinvoice_ledger(*map(Path, sys.argv[1:]))")
-        subprocess.run([sys.executable, "-c", code, str(workbook), str(partial)], cwd=ROOT, check=True)
-        partial.replace(kept)
-        stamp.write_text(key)
-    return kept
 
 
 def calamine_floor() -> float:
@@ -79,7 +52,7 @@ def main() -> None:
     from toolkit.services.invoicing import run
 
     workbook = DATA / f"bench-{args.scale}.xlsx"
-    kept = kept_ledger(workbook)
+    kept = kept_ledger(workbook, "preinvoice", "benchmarks.invoice_month:preinvoice_ledger")
     master = _master(workbook)
     request = Request(Period(*MONTH), today=INVOICE_DAY)
     tmp = DATA / f"invoice-run-{os.getpid()}"

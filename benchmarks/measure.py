@@ -548,35 +548,42 @@ def ship_days(workbook: Path, timer: Timer, tmp: Path) -> dict:
 
 # --- electronic invoices ----------------------------------------------------------------------
 
-def month_ledger(workbook: Path, target: Path) -> None:
-    """April as `month` makes it, the month-end run issued final (no accountants' workbook),
-    into the SQLite ledger `target`. Run in a child process by `_final_month`, so that its
-    memory does not count in the e-invoice measure's peak."""
-    from toolkit.core.invoicing import InvoiceStatus, Period, Request
+def shipped_april(master, ledger) -> None:
+    """April's orders created and shipped every working day, as the desk does (untimed setup of
+    the measures that start from a month's ledger)."""
     from toolkit.core.workdays import working_calendar
-    from toolkit.ledger import open_ledger
-    from toolkit.services.invoicing import run
     from toolkit.services.orders import create
     from toolkit.services.shipping import ship
 
-    master = _master(workbook)
-    ledger = open_ledger(f"sqlite:///{target}")
     calendar = working_calendar(master.settings, master.closures)
     days = [MONTH[0] + timedelta(n) for n in range((MONTH[1] - MONTH[0]).days + 1)]
     for day in (d for d in days if calendar.is_working(d)):
         _created_summary(create(master, ledger, day))
         ship(master, ledger, day, all_open=True)
+
+
+def month_ledger(workbook: Path, target: Path) -> None:
+    """April as `month` makes it, the month-end run issued final (no accountants' workbook),
+    into the SQLite ledger `target`. Run in a child process by `_final_month`, so that its
+    memory does not count in the e-invoice measure's peak."""
+    from toolkit.core.invoicing import InvoiceStatus, Period, Request
+    from toolkit.ledger import open_ledger
+    from toolkit.services.invoicing import run
+
+    master = _master(workbook)
+    ledger = open_ledger(f"sqlite:///{target}")
+    shipped_april(master, ledger)
     done = run(ledger, master, Request(Period(*MONTH), today=INVOICE_DAY), status=InvoiceStatus.FINAL)
     if not done.run_id or any(p.is_error for p in done.problems):
         raise SystemExit(f"month-end run failed: {sorted({p.code for p in done.problems if p.is_error})}")
     ledger.engine.dispose()
 
 
-def _final_month(workbook: Path, tmp: Path) -> Path:
-    """A copy of April's final ledger for this workbook, made once per workbook and schema
-    version and kept in `benchmarks/data/` (a month at L takes a quarter of an hour to make;
-    delete `month-*.sqlite` there to make it again)."""
-    import shutil
+def kept_ledger(workbook: Path, name: str, maker: str) -> Path:
+    """The ledger `maker` ("module:function", called as function(workbook, target) in a child
+    process, so its memory does not count in a measure's peak) makes for this workbook, made
+    once per workbook and schema version and kept in `benchmarks/data/NAME-bench-SCALE.sqlite`
+    (a month at L takes a quarter of an hour to make; delete the file to make it again)."""
     import subprocess
 
     from benchmarks import DATA
@@ -584,15 +591,24 @@ def _final_month(workbook: Path, tmp: Path) -> Path:
 
     stat = workbook.stat()
     key = f"{workbook.name}:{stat.st_size}:{stat.st_mtime_ns}:v{SCHEMA_VERSION}"
-    kept, stamp = DATA / f"month-{workbook.stem}.sqlite", DATA / f"month-{workbook.stem}.key"
+    kept, stamp = DATA / f"{name}-{workbook.stem}.sqlite", DATA / f"{name}-{workbook.stem}.key"
     if not kept.exists() or not stamp.exists() or stamp.read_text() != key:
         partial = kept.with_suffix(".partial")
         partial.unlink(missing_ok=True)
-        code = ("import sys; from pathlib import Path; from benchmarks.measure import month_ledger; "
-                "month_ledger(*map(Path, sys.argv[1:]))")
+        module, function = maker.split(":")
+        code = (f"import sys; from pathlib import Path; from {module} import {function}; "
+                f"{function}(*map(Path, sys.argv[1:]))")
         subprocess.run([sys.executable, "-c", code, str(workbook), str(partial)], cwd=ROOT, check=True)
         partial.replace(kept)
         stamp.write_text(key)
+    return kept
+
+
+def _final_month(workbook: Path, tmp: Path) -> Path:
+    """A copy of April's final ledger for this workbook (`month_ledger`, kept as `month-*.sqlite`)."""
+    import shutil
+
+    kept = kept_ledger(workbook, "month", "benchmarks.measure:month_ledger")
     copy = tmp / "bench.ledger.sqlite"
     shutil.copyfile(kept, copy)
     return copy
