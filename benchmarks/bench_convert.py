@@ -37,7 +37,7 @@ from toolkit.services.sample import write_sample
 from toolkit.services.session import open_session
 from toolkit.writers.master_workbook import write_master
 
-OWN = ("customers", "items", "templates", "ship_to", "contacts")
+OWN = ("customers", "items", "templates", "ship_to", "contacts", "price_rules", "volume_discounts", "commissions")
 """The sheets whose codes each desk has of its own; price lists, carriers and settings are shared."""
 
 
@@ -85,6 +85,8 @@ def desks(folder: Path, count: int) -> None:
             if k and sheet in ("closures", "exceptions"):
                 continue
             keys = refers.get(sheet, set())
+            if k and sheet == "price_rules":  # a rule for a whole group or category is the firm's, stated once
+                sheet_rows = [row for row in sheet_rows if row.get("customer") or row.get("item")]
             rows[sheet] = [{f: (f"{v}-{k:03d}" if f in keys and v else v) for f, v in row.items()} for row in sheet_rows]
         write_master(folder / f"anagrafiche-{k:03d}.xlsx", rows)
 

@@ -228,3 +228,35 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_again(tmp_path, sa
     second = toolkit(args, capsys)
     assert first[0] == second[0] == 0
     assert [Path(f["file"]).name for f in second[1]["files"]] == ["anagrafiche-vecchie.xlsx"]
+
+
+def test_the_same_desk_twice_merges_into_itself_and_a_changed_rule_clashes(tmp_path, capsys):
+    """Price rules, volume-discount and commission brackets and agents' shares are keyed like
+    customers and items: the same row from two inputs is kept once, a different one under the
+    same key is a clash naming both files, not a duplicate the data check finds afterwards."""
+    from toolkit.intake.sample import sample_rows
+    from toolkit.writers.master_workbook import write_master
+
+    rows = sample_rows()
+    assert rows["price_rules"] and rows["volume_discounts"] and rows["commissions"] and rows["customer_agents"]
+    (tmp_path / "in").mkdir()
+    write_master(tmp_path / "in" / "sede.xlsx", rows)
+    write_master(tmp_path / "in" / "filiale.xlsx", rows)
+    code, document = toolkit(["convert", str(tmp_path / "in"), "--to", "master", "--out", str(tmp_path / "out"),
+                              "--jobs", "1"], capsys)
+    assert code == 0, document["problems"]
+    master = check.check_file(Path(document["workbook"])).master
+    assert master is not None
+    assert (len(master.price_rules), len(master.volume_discounts), len(master.commissions),
+            len(master.customer_agents)) == (len(rows["price_rules"]), len(rows["volume_discounts"]),
+                                             len(rows["commissions"]), len(rows["customer_agents"]))
+
+    changed = [dict(row) for row in rows["commissions"]]
+    changed[0]["percent"] = changed[0]["percent"] + 1
+    write_master(tmp_path / "in" / "filiale.xlsx", {**rows, "commissions": changed})
+    code, document = toolkit(["convert", str(tmp_path / "in"), "--to", "master", "--out", str(tmp_path / "out2"),
+                              "--jobs", "1"], capsys)
+    clashes = [p for p in document["problems"] if p["code"] == "convert-code-clash"]
+    assert code == 1 and len(clashes) == 1, document["problems"]
+    assert {clashes[0]["workbook"], *[n for n in ("sede.xlsx", "filiale.xlsx") if n in clashes[0]["message"]]} \
+        == {"sede.xlsx", "filiale.xlsx"}

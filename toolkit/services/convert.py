@@ -339,6 +339,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "customers": ("code",), "ship_to": ("code",), "contacts": ("code",), "items": ("code",),
     "price_lists": ("code",), "templates": ("code",), "carriers": ("code",), "stock": ("item",),
     "price_versions": ("price_list", "version"), "prices": ("price_list", "version", "item"),
+    "price_rules": ("code",), "volume_discounts": ("code", "threshold"), "commissions": ("code", "threshold"),
+    "customer_agents": ("customer", "agent"),
 }
 """What keeps a row unique in each sheet when inputs are merged (the other sheets are lists)."""
 
