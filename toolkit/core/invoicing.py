@@ -185,7 +185,7 @@ class Shipment:
 
 def shipments_of(billables: Iterable[Billable]) -> list[Shipment]:
     """Billable records as one-line shipments, in their order: `plan` over records is
-    `plan_shipments` over these."""
+    `plan_invoices` over these."""
     return [Shipment(b.delivery, b.order_id, b.order_number, b.order_date, b.customer, b.ship_to, b.project,
                      b.payment_method, b.customer_reference,
                      ((b.item, b.description, b.unit, b.quantity, b.unit_price, b.amount, b.vat_rate, b.vat_nature,
@@ -490,10 +490,10 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
     `billables` are what the ledger has not invoiced yet, up to `request.cutoff`;
     `delivered_orders` are the orders delivered in full by then (for after-order-delivered).
     """
-    return plan_shipments(master, shipments_of(billables), request, delivered_orders)
+    return plan_invoices(master, shipments_of(billables), request, delivered_orders)
 
 
-def plan_shipments(master: MasterData, shipments: Iterable[Shipment], request: Request,
+def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Request,
                    delivered_orders: Collection[int] = frozenset()) -> Plan:
     """`plan` over shipments: each is placed once (customer's terms, period, order, grouping,
     payment method), then its lines go to the invoice or to the credit note of its place."""

@@ -37,7 +37,7 @@ from toolkit.core.invoicing import (
     Shipment,
     month_of,
     order_invoices,
-    plan_shipments,
+    plan_invoices,
     shipments_of,
 )
 from toolkit.ledger import Ledger
@@ -202,7 +202,7 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     ids = {note.id for note in notes}
     shipments = [s for s in shipments_not_invoiced(conn, day) if s.delivery is not None and s.delivery.id in ids]
     request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments))
-    result = plan_shipments(master, shipments, request)
+    result = plan_invoices(master, shipments, request)
     problems = list(result.problems)
     if not errors(problems):
         problems += chronology_problems(conn, master.settings, result.invoices)
@@ -276,7 +276,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             if unknown:
                 return RunResult(None, [], unknown, [], preview=True, status=status)
             shipments, complete = billables_for(conn, master, request)
-            result = plan_shipments(master, shipments, request, complete)
+            result = plan_invoices(master, shipments, request, complete)
             problems = list(result.problems) + chronology_problems(conn, master.settings, result.invoices)
         return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True, status=status)
     files: list[Path] = []
@@ -285,7 +285,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         if unknown:
             return RunResult(None, [], unknown, [], status=status)
         shipments, complete = billables_for(conn, master, request)
-        result = plan_shipments(master, shipments, request, complete)
+        result = plan_invoices(master, shipments, request, complete)
         problems = list(result.problems)
         if not errors(problems):
             problems += chronology_problems(conn, master.settings, result.invoices)
