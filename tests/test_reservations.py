@@ -198,3 +198,19 @@ def test_production_counts_only_the_stock_the_orders_ahead_leave_free():
     [row] = production_list([earlier, today], m, DAY, stock=stock_levels(m),
                             reservations=Reservations(reservations_of([earlier, today]))).rows
     assert (row.quantity, row.to_produce) == (D(18), D(6))
+
+
+def test_the_reservations_of_some_items_are_those_items_of_every_reservation(ledger, desk):
+    """Shipping reads only the items it plans (`reservations(conn, items)`): each item's queue is
+    its own, so they must answer as the whole ledger's do, and know nothing of the others."""
+    from toolkit.ledger.orders import reservations
+
+    master, numbers = desk
+    first, second = numbers["T001"], numbers["T003"]
+    with reading(ledger) as conn:
+        every, some = reservations(conn), reservations(conn, {"A002"})
+    assert every.total("A001") == D(10) and some.total("A001") == D(0)
+    for order in (first, second, "OC-2099-00001"):
+        assert some.ahead("A002", order) == every.ahead("A002", order)
+        assert some.holders_ahead("A002", order) == every.holders_ahead("A002", order)
+    assert some.total("A002") == every.total("A002") == D(30)

@@ -30,7 +30,7 @@ from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
 from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order, OrderStatus
-from toolkit.core.reservations import NONE
+from toolkit.core.reservations import NONE, Reservations
 from toolkit.core.shipping import (
     UNKNOWN_ORDER_ROW,
     ChosenRow,
@@ -204,7 +204,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
         fresh, held = _read_lines(conn, master, fresh, unread, exposure, paid, force)
     stock = available_stock(conn, master)
     plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
-                          exposures=exposure, force=force, reservations=reservations(conn) if stock is not None else NONE,
+                          exposures=exposure, force=force, reservations=_reservations(conn, fresh) if stock is not None else NONE,
                           unread=held)
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
@@ -228,6 +228,11 @@ def _read_lines(conn: Connection, master: MasterData, orders: list[Order], unrea
     held = held_unread(light, master, exposure, paid, force)
     read = {order.id: order for order in with_lines(conn, [order for order in light if order.id not in held])}
     return [read.get(order.id, order) for order in orders], {i for i in held if unread[i]}
+
+
+def _reservations(conn: Connection, orders: Sequence[Order]) -> Reservations:
+    """The reservations the plan of these orders can ask about: only their items'."""
+    return reservations(conn, {line.item for order in orders for line in order.lines})
 
 
 def _forced_detail(exposure: Exposure, limit: Decimal | None) -> str:
