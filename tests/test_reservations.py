@@ -210,7 +210,7 @@ def test_the_reservations_of_some_items_are_those_items_of_every_reservation(led
     with reading(ledger) as conn:
         every, some = reservations(conn), reservations(conn, {"A002"})
     assert every.total("A001") == D(10) and some.total("A001") == D(0)
-    for order in (first, second, "OC-2099-00001"):
-        assert some.ahead("A002", order) == every.ahead("A002", order)
-        assert some.holders_ahead("A002", order) == every.holders_ahead("A002", order)
+    for number in (first, second, "OC-2099-00001"):
+        assert some.ahead("A002", number) == every.ahead("A002", number)
+        assert some.holders_ahead("A002", number) == every.holders_ahead("A002", number)
     assert some.total("A002") == every.total("A002") == D(30)
