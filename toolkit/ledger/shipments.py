@@ -25,6 +25,7 @@ from toolkit.core.shipping import ShipmentDraft
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number
 from toolkit.ledger.orders import imported_from
+from toolkit.ledger.types import as_stored
 
 o, ol, dl, il = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c, schema.invoice_lines.c
 ZERO = Decimal(0)
@@ -118,11 +119,3 @@ def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequ
             accounting_date or draft.day))
     return notes
 
-
-def as_stored(value: Decimal, places: int) -> Decimal:
-    """A decimal as the ledger gives it back (`toolkit.ledger.types.Scaled`): `7` → `7.000`.
-
-    >>> as_stored(Decimal("7"), 3), as_stored(Decimal("2.50"), 3)
-    (Decimal('7.000'), Decimal('2.500'))
-    """
-    return Decimal(int(value.scaleb(places))).scaleb(-places)

@@ -48,6 +48,15 @@ class Scaled(TypeDecorator[Decimal]):
         return process
 
 
+def as_stored(value: Decimal, places: int) -> Decimal:
+    """A decimal as a `Scaled` column of `places` gives it back: `7` → `7.000`.
+
+    >>> as_stored(Decimal("7"), 3), as_stored(Decimal("2.50"), 3)
+    (Decimal('7.000'), Decimal('2.500'))
+    """
+    return Decimal(int(value.scaleb(places))).scaleb(-places)
+
+
 def Money() -> Scaled:
     return Scaled(2)
 
