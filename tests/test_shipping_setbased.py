@@ -18,19 +18,21 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from oracles import shipping_rowwise
+from oracles import reservations_rowwise, shipping_rowwise
 from sqlalchemy import insert, select
 
 from toolkit.basics.vocab import DeliveryTerms
 from toolkit.core.orders import OrderStatus
-from toolkit.core.shipping import ChosenRow
+from toolkit.core.shipping import ChosenRow, ShipmentDraft, ShipmentLine
 from toolkit.core.workdays import working_calendar
 from toolkit.intake.sample import Scale, sample_rows
 from toolkit.intake.validation import check_file
-from toolkit.ledger import exposure, open_ledger, schema
+from toolkit.ledger import deliveries, exposure, open_ledger, schema
+from toolkit.ledger import orders as ledger_orders
 from toolkit.ledger.db import reading, writing
+from toolkit.ledger.deliveries import OverShipment
 from toolkit.ledger.exposure import exposures
-from toolkit.ledger.orders import load_orders
+from toolkit.ledger.orders import load_orders, reservations
 from toolkit.model.records import MasterData
 from toolkit.services import orders as order_service
 from toolkit.services.orders import create
@@ -157,6 +159,8 @@ def twin_days(master: MasterData, folder: Path, rng: random.Random, days: int, *
             want = seen(shipping_rowwise.ship(master, reference, day, **kwargs))
             assert got == want, (day, action)
             assert ledger_rows(product) == ledger_rows(reference)
+            same_reservations(product, rng, monkeypatch)
+            same_open_check(product, random.Random(seed))
             notes += len(got[0])
             done += 1
         day += timedelta(1)
@@ -175,6 +179,57 @@ def same_exposures(master: MasterData, ledger, monkeypatch) -> None:
         monkeypatch.setattr(exposure, "ALL_AT_ONCE", 3)
         assert exposures(conn, codes) == asked
         assert exposures(conn, codes[:2]) == {c: asked[c] for c in codes[:2]}
+
+
+def queues(held) -> dict:
+    """Every item's queue of a `Reservations`: (ranks, holders, sums before each) per item."""
+    return {item: (q.keys, q.orders, q.before) for item, q in held._items.items()}
+
+
+def same_reservations(ledger, rng: random.Random, monkeypatch) -> None:
+    """The reservations the ledger sums per order and item are those the line-by-line read
+    summed (`tests/oracles/reservations_rowwise.py`): every item's, a few items', and the
+    many items' path (past `FEW_ITEMS`) taken for a handful."""
+    with reading(ledger) as conn:
+        every = queues(reservations_rowwise.reservations(conn))
+        assert queues(reservations(conn)) == every
+        known = sorted(every) + ["NO-SUCH-ITEM"]
+        some = set(rng.sample(known, min(len(known), rng.randint(1, 5))))
+        want = {i: q for i, q in every.items() if i in some}
+        assert queues(reservations(conn, some)) == want
+        with monkeypatch.context() as m:
+            m.setattr(ledger_orders, "FEW_ITEMS", 1)
+            got = reservations(conn, some)
+        assert {i: q for i, q in queues(got).items() if i in some} == want
+        for item in some:
+            for number in rng.sample(sorted({o for q in every.values() for o in q[1]}) or ["OC-2026-00001"], 1):
+                assert got.ahead(item, number) == reservations_rowwise.reservations(conn).ahead(item, number)
+
+
+def same_open_check(ledger, rng: random.Random) -> None:
+    """`store_drafts` refuses exactly the drafts the line-by-line check refused: drafts of
+    random order lines for what is open, a little more, a little less, the wrong sign, twice
+    over two drafts, or a line that does not exist."""
+    with reading(ledger) as conn:
+        lines = [(o, ln) for o in load_orders(conn) for ln in o.lines]
+        for _ in range(6):
+            picked = rng.sample(lines, min(len(lines), rng.randint(1, 8)))
+            drafts = []
+            for o, ln in picked:
+                quantity = rng.choice([ln.to_ship, ln.to_ship + D("0.001"), ln.to_ship - D("0.001"), -ln.to_ship,
+                                       ln.quantity, D("0.001")])
+                line_id = ln.id if rng.random() < 0.95 else 10 ** 9
+                shipped = ShipmentLine(ln.item, ln.description, ln.unit, quantity, ln.unit_price, D(0), ln.vat_rate,
+                                       ln.vat_nature, o.id, o.number, line_id, ln.line_no)
+                drafts.append(ShipmentDraft(START, o.customer, None, None, "sale", (shipped,) * rng.choice([1, 1, 2])))
+            outcomes = []
+            for check in (reservations_rowwise.check_open, deliveries._check_open):
+                try:
+                    check(conn, drafts)
+                    outcomes.append(None)
+                except OverShipment as refused:
+                    outcomes.append(str(refused))
+            assert outcomes[0] == outcomes[1]
 
 
 def seen_created(created) -> tuple:
