@@ -12,12 +12,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import BigInteger, Connection, func, insert, select, type_coerce, update
 
 from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.drafts import OrderDraft
 from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus, place_of
-from toolkit.core.reservations import HOLDING, NONE, Reservations, reserved_lines
+from toolkit.core.reservations import HOLDING, NONE, Reservations, rank
 from toolkit.ledger import schema
 from toolkit.ledger.db import (
     document_number,
@@ -230,36 +230,59 @@ def reservations(conn: Connection, items: Collection[str] | None = None) -> Rese
     so they are the same, and creating a day's orders that ship at once at L read 17 s of
     every open order's lines to plan a few hundred items.
 
-    One query of the four figures a reservation needs per order line (number, place, item,
-    still to ship), not whole orders: loading every open order with its lines, descriptions and
-    invoiced sums took 1.25 s at M with a week's orders open, 8.6 times a one-query floor
-    (`python -m benchmarks --only reservations,reservations_floor`). What shipped is summed per
-    open line through the index on the DDT lines, so the ledger's shipped history does not
-    weigh on it."""
+    The database sums what each order still has to ship of each item (its lines' ordered less
+    shipped, lines with nothing left skipped) and gives the sums as the stored integers: a
+    day's shipping at L holds hundreds of thousands of open lines, and bringing each back as
+    decimals to sum it here was a quarter of the day. What shipped is summed per open line
+    through the index on the DDT lines, so the ledger's shipped history does not weigh on it.
+    The line-by-line read is the test oracle `tests/oracles/reservations_rowwise.py`."""
     reserving = [t.value for t, effects in EFFECTS.items() if effects.reserves]
     dl = schema.delivery_lines.c
-    shipped = select(func.sum(dl.quantity)).where(dl.order_line_id == ol.id).scalar_subquery()
-    cited = schema.orders.alias("cited")
-    rows = conn.execute(
-        select(o.series, o.year, o.number, cited.c.series, cited.c.year, cited.c.number, cited.c.document_type,
-               ol.item, ol.quantity, shipped)
-        .select_from(schema.orders.join(schema.order_lines, ol.order_id == o.id)
-                     .outerjoin(cited, cited.c.id == o.confirms))
-        .where(o.status.in_([s.value for s in HOLDING]), o.document_type.in_(reserving),
-               *([ol.item.in_(sorted(items))] if items is not None and len(items) <= FEW_ITEMS else []))).all()
+    shipped = select(func.sum(_raw(dl.quantity))).where(dl.order_line_id == ol.id).scalar_subquery()
+    holding = [o.status.in_([s.value for s in HOLDING]), o.document_type.in_(reserving)]
+    lines = (select(ol.order_id, ol.item, (_raw(ol.quantity) - func.coalesce(shipped, 0)).label("left"))
+             .join(schema.orders, o.id == ol.order_id)
+             .where(*holding,
+                    *([ol.item.in_(sorted(items))] if items is not None and len(items) <= FEW_ITEMS else []))
+             .subquery())
+    held = (select(lines.c.order_id, lines.c.item, func.sum(lines.c.left))
+            .where(lines.c.left > 0).group_by(lines.c.order_id, lines.c.item))
+    rows = conn.execute(held).all()
     if not rows:
         return NONE
-    zero = Decimal(0)
-    lines = []
-    shown: dict[tuple, tuple[str, str]] = {}
-    for series, year, seq, c_series, c_year, c_seq, c_type, item, quantity, sent in rows:
-        key = (series, year, seq, c_series, c_year, c_seq, c_type)
-        if (known := shown.get(key)) is None:
+    places = _places_of(conn, {order_id for order_id, _, _ in rows}, holding)
+    queues: dict[str, list[tuple[tuple[int, str, int], str, int]]] = defaultdict(list)
+    for order_id, item, left in rows:
+        queues[item].append((*places[order_id], left))
+    return Reservations.of_queues(queues, _scale(ol.quantity))
+
+
+def _places_of(conn: Connection, ids: set[int], holding: list[Any]) -> dict[int, tuple[tuple[int, str, int], str]]:
+    """The rank of each of these orders' place (`toolkit.core.orders.place_of`) and its number:
+    asked by id when they are few, else every holding order's at once."""
+    cited = schema.orders.alias("cited")
+    query = (select(o.id, o.series, o.year, o.number, cited.c.series, cited.c.year, cited.c.number,
+                    cited.c.document_type).select_from(schema.orders.outerjoin(cited, cited.c.id == o.confirms)))
+    wanted = sorted(ids)
+    chunks = ([query.where(o.id.in_(wanted[i:i + 900])) for i in range(0, len(wanted), 900)]
+              if len(wanted) <= 4 * 900 else [query.where(*holding)])
+    places = {}
+    for chunk in chunks:
+        for order_id, series, year, seq, c_series, c_year, c_seq, c_type in conn.execute(chunk):
             number = document_number(series, year, seq)
             confirms = document_number(c_series, c_year, c_seq) if c_series is not None else None
-            known = shown[key] = (number, place_of(number, confirms, DocumentType(c_type) if c_type else None))
-        lines.append((*known, item, quantity - (sent if sent is not None else zero)))
-    return Reservations(reserved_lines(lines))
+            places[order_id] = (rank(place_of(number, confirms, DocumentType(c_type) if c_type else None)), number)
+    return places
+
+
+def _raw(column: Any) -> Any:
+    """The column's stored integer (`toolkit.ledger.types.Scaled`), not the decimal it stands for."""
+    return type_coerce(column, BigInteger)
+
+
+def _scale(column: Any) -> int:
+    """How many decimals the column's stored integer carries."""
+    return column.type.places
 
 
 def order_by_number(conn: Connection, number: str) -> Order | None:
