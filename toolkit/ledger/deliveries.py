@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import BigInteger, Connection, func, select, type_coerce
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
@@ -65,22 +65,30 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
 
 
 def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> None:
+    """Refuse the first order line (in the drafts' order) that these drafts would take past
+    what is open. The figures come as the stored integers, each line's shipped quantity summed
+    by the database: a day at L checks tens of thousands of lines, and making each figure a
+    decimal cost more than the check. The line-by-line check is the test oracle
+    `tests/oracles/reservations_rowwise.py`."""
     wanted: dict[int, Decimal] = defaultdict(Decimal)
     for draft in drafts:
         for line in draft.lines:
             wanted[line.order_line_id] += line.quantity
     ids = list(wanted)
-    sent = select(func.sum(dl.quantity)).where(dl.order_line_id == ol.id).scalar_subquery()
+    raw = type_coerce(dl.quantity, BigInteger)
+    sent = select(func.sum(raw)).where(dl.order_line_id == ol.id).scalar_subquery()
+    figures: dict[int, tuple[int, int | None]] = {}
     for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
-        figures = {line_id: (quantity, shipped) for line_id, quantity, shipped
-                   in conn.execute(select(ol.id, ol.quantity, sent).where(ol.id.in_(chunk)))}
-        for line_id in chunk:
-            quantity, done = figures.get(line_id, (None, None))
-            done = Decimal(0) if done is None else done
-            after = done + wanted[line_id]
-            if quantity is None or abs(after) > abs(quantity) or (after != 0 and (after < 0) != (quantity < 0)):
-                raise OverShipment(f"order line {line_id}: {quantity} ordered, {done} shipped, {wanted[line_id]} more")
+        figures.update((line_id, (quantity, shipped)) for line_id, quantity, shipped in conn.execute(
+            select(ol.id, type_coerce(ol.quantity, BigInteger), sent).where(ol.id.in_(ids[start:start + 900]))))
+    places = dl.quantity.type.places
+    for line_id, more in wanted.items():
+        quantity, done = figures.get(line_id, (None, None))
+        after = (done or 0) + more.scaleb(places)
+        if quantity is None or abs(after) > abs(quantity) or (after != 0 and (after < 0) != (quantity < 0)):
+            ordered = None if quantity is None else Decimal(quantity).scaleb(-places)
+            shown = Decimal(0) if done is None else Decimal(done).scaleb(-places)
+            raise OverShipment(f"order line {line_id}: {ordered} ordered, {shown} shipped, {more} more")
 
 
 def available_stock(conn: Connection, master: MasterData) -> dict[str, Decimal] | None:
