@@ -33,6 +33,7 @@ from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import OverShipment
 from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import load_orders, reservations
+from toolkit.ledger.shipments import due_orders, with_lines
 from toolkit.model.records import MasterData
 from toolkit.services import orders as order_service
 from toolkit.services.orders import create
@@ -161,6 +162,7 @@ def twin_days(master: MasterData, folder: Path, rng: random.Random, days: int, *
             assert ledger_rows(product) == ledger_rows(reference)
             same_reservations(product, rng, monkeypatch)
             same_open_check(product, random.Random(seed))
+            same_lines(product, day)
             notes += len(got[0])
             done += 1
         day += timedelta(1)
@@ -204,6 +206,15 @@ def same_reservations(ledger, rng: random.Random, monkeypatch) -> None:
         for item in some:
             for number in rng.sample(sorted({o for q in every.values() for o in q[1]}) or ["OC-2026-00001"], 1):
                 assert got.ahead(item, number) == reservations_rowwise.reservations(conn).ahead(item, number)
+
+
+def same_lines(ledger, day: date) -> None:
+    """The due orders with their lines read in bulk (`with_lines`) are those `load_orders`
+    reads, digits and exponents alike (the reference reads orders whole)."""
+    with reading(ledger) as conn:
+        due, _ = due_orders(conn, day)
+        whole = {o.id: o for o in load_orders(conn, ids=[o.id for o in due])}
+        assert repr(with_lines(conn, due)) == repr([whole[o.id] for o in due])
 
 
 def same_open_check(ledger, rng: random.Random) -> None:

@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import BigInteger, Connection, func, select, type_coerce
 
 from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
@@ -25,7 +26,7 @@ from toolkit.core.shipping import ShipmentDraft
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number
 from toolkit.ledger.orders import imported_from
-from toolkit.ledger.types import as_stored
+from toolkit.ledger.types import ScaledValues, as_stored
 
 o, ol, dl, il = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c, schema.invoice_lines.c
 ZERO = Decimal(0)
@@ -69,22 +70,36 @@ def due_orders(conn: Connection, day: date) -> tuple[list[Order], set[int]]:
 
 def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
     """These orders (from `due_orders`) with their lines, as `load_orders` builds them, the
-    shipped and invoiced quantities summed by the database, in one query per 900 orders."""
+    shipped and invoiced quantities summed by the database, in one query per 900 orders.
+
+    Quantities, prices, amounts and rates come as the stored integers and each distinct value
+    becomes a `Decimal` once (`ScaledValues`, the same digits and exponent as the column gives):
+    at L the orders held for stock are read again every day, tens of thousands of lines, where
+    most values repeat."""
     lines: dict[int, list[OrderLine]] = {order.id: [] for order in orders}
-    shipped = select(func.sum(dl.quantity)).where(dl.order_line_id == ol.id).scalar_subquery()
-    invoiced = select(func.sum(il.quantity)).where(il.order_line_id == ol.id).scalar_subquery()
+    shipped = select(func.sum(_raw(dl.quantity))).where(dl.order_line_id == ol.id).scalar_subquery()
+    invoiced = select(func.sum(_raw(il.quantity))).where(il.order_line_id == ol.id).scalar_subquery()
+    quantities, prices, amounts, rates = (ScaledValues(c.type.places) for c in (ol.quantity, ol.unit_price,
+                                                                                ol.amount, ol.vat_rate))
     ids = list(lines)
     for start in range(0, len(ids), 900):
         rows = conn.execute(
-            select(ol.order_id, ol.item, ol.description, ol.unit, ol.quantity, ol.unit_price, ol.amount, ol.vat_rate,
-                   ol.vat_nature, ol.id, ol.line_no, ol.note, ol.price_rule, shipped, invoiced)
+            select(ol.order_id, ol.item, ol.description, ol.unit, _raw(ol.quantity), _raw(ol.unit_price),
+                   _raw(ol.amount), _raw(ol.vat_rate), ol.vat_nature, ol.id, ol.line_no, ol.note, ol.price_rule,
+                   shipped, invoiced)
             .where(ol.order_id.in_(ids[start:start + 900])).order_by(ol.order_id, ol.line_no))
         for (order_id, item, description, unit, quantity, unit_price, amount, vat_rate, vat_nature, line_id, line_no,
              note, price_rule, sent, billed) in rows:
-            lines[order_id].append(OrderLine(item, description, unit, quantity, unit_price, amount, vat_rate,
-                                             vat_nature, line_id, line_no, note, ZERO if sent is None else sent,
-                                             ZERO if billed is None else billed, price_rule))
+            lines[order_id].append(OrderLine(
+                item, description, unit, quantities[quantity], prices[unit_price], amounts[amount], rates[vat_rate],
+                vat_nature, line_id, line_no, note, ZERO if sent is None else quantities[sent],
+                ZERO if billed is None else quantities[billed], price_rule))
     return [replace(order, lines=tuple(lines[order.id])) for order in orders]
+
+
+def _raw(column: Any) -> Any:
+    """The column's stored integer (`toolkit.ledger.types.Scaled`), not the decimal it stands for."""
+    return type_coerce(column, BigInteger)
 
 
 def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order],
