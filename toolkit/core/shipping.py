@@ -431,10 +431,15 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
 
 
 def awaits_payment(order: Order, customer: Customer, paid: Collection[int]) -> bool:
-    """Whether the order waits for its prepayment: after-receipt terms or a type that ships
-    after payment, and its payment not in."""
-    return (customer.delivery_terms is DeliveryTerms.AFTER_RECEIPT or EFFECTS[order.document_type].ship_after_payment) \
-        and order.id not in paid
+    """Whether the order waits for its prepayment: it ships after payment
+    (`ships_after_payment`) and its payment is not in."""
+    return ships_after_payment(order, customer) and order.id not in paid
+
+
+def ships_after_payment(order: Order, customer: Customer) -> bool:
+    """Whether the order leaves only once paid: after-receipt terms or a type that ships after
+    payment. Only these orders' payments are asked of the ledger (`paid` matters for no other)."""
+    return customer.delivery_terms is DeliveryTerms.AFTER_RECEIPT or EFFECTS[order.document_type].ship_after_payment
 
 
 def over_limit(customer: Customer, exposure: Exposure | None) -> bool:
