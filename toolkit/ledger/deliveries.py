@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import BigInteger, Connection, func, select, type_coerce
 
@@ -24,6 +25,7 @@ from toolkit.core.lines import line_amount
 from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_events, now, user
+from toolkit.ledger.types import Scaled
 from toolkit.model.records import MasterData
 
 d, dl = schema.deliveries.c, schema.delivery_lines.c
@@ -81,7 +83,7 @@ def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> None:
     for start in range(0, len(ids), 900):
         figures.update((line_id, (quantity, shipped)) for line_id, quantity, shipped in conn.execute(
             select(ol.id, type_coerce(ol.quantity, BigInteger), sent).where(ol.id.in_(ids[start:start + 900]))))
-    places = dl.quantity.type.places
+    places = cast(Scaled, dl.quantity.type).places
     for line_id, more in wanted.items():
         quantity, done = figures.get(line_id, (None, None))
         after = (done or 0) + more.scaleb(places)

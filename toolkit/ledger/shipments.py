@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import BigInteger, Connection, func, select, type_coerce
 
@@ -26,7 +26,7 @@ from toolkit.core.shipping import ShipmentDraft
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number
 from toolkit.ledger.orders import imported_from
-from toolkit.ledger.types import ScaledValues, as_stored
+from toolkit.ledger.types import Scaled, ScaledValues, as_stored
 
 o, ol, dl, il = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c, schema.invoice_lines.c
 ZERO = Decimal(0)
@@ -79,7 +79,7 @@ def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
     lines: dict[int, list[OrderLine]] = {order.id: [] for order in orders}
     shipped = select(func.sum(_raw(dl.quantity))).where(dl.order_line_id == ol.id).scalar_subquery()
     invoiced = select(func.sum(_raw(il.quantity))).where(il.order_line_id == ol.id).scalar_subquery()
-    quantities, prices, amounts, rates = (ScaledValues(c.type.places) for c in (ol.quantity, ol.unit_price,
+    quantities, prices, amounts, rates = (ScaledValues(cast(Scaled, c.type).places) for c in (ol.quantity, ol.unit_price,
                                                                                 ol.amount, ol.vat_rate))
     ids = list(lines)
     for start in range(0, len(ids), 900):
