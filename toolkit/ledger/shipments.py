@@ -117,14 +117,20 @@ def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequ
             if delivery_id in line_ids:
                 line_ids[delivery_id].append(line_id)
     notes = []
+    # (quantity, unit price) → the stored quantity and the line's amount, worked out once for a
+    # day's thousands of lines that repeat them: equal decimals give equal results.
+    figures: dict[tuple[Decimal, Decimal], tuple[Decimal, Decimal]] = {}
     for delivery_id, draft in zip(ids, drafts):
         number = numbers[delivery_id]
         lines = []
         for line_id, line in zip(line_ids[delivery_id], draft.lines):
             order = orders[line.order_id]
-            quantity = as_stored(line.quantity, 3)
+            if (known := figures.get((line.quantity, line.unit_price))) is None:
+                stored = as_stored(line.quantity, 3)
+                known = figures[line.quantity, line.unit_price] = (stored, line_amount(stored, line.unit_price))
+            quantity, amount = known
             lines.append(DeliveryNoteLine(
-                line.item, line.description, line.unit, quantity, line.unit_price, line_amount(quantity, line.unit_price),
+                line.item, line.description, line.unit, quantity, line.unit_price, amount,
                 line.vat_rate, line.vat_nature, line_id, line.order_line_id, line.order_id, line.order_number,
                 line.line_no, order.customer_reference, order.payment_method))
         notes.append(DeliveryNote(
