@@ -16,15 +16,17 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
+from oracles import reservations_rowwise
+from oracles.shipping_plan import plan_shipments
 from toolkit.basics.problems import Problem, errors
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.reservations import NONE
-from toolkit.core.shipping import UNKNOWN_ORDER_ROW, ChosenRow, ShipmentDraft, choose_quantities, missing_stock, plan_shipments
+from toolkit.core.shipping import UNKNOWN_ORDER_ROW, ChosenRow, ShipmentDraft, choose_quantities, missing_stock
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import available_stock, load_notes, paid_orders, store_drafts
 from toolkit.ledger.exposure import exposures
-from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
+from toolkit.ledger.orders import load_orders, order_by_number, set_statuses
 from toolkit.model.records import MasterData
 from toolkit.services.shipping import NOTHING_SELECTED, Shipped, _forced_detail
 
@@ -72,8 +74,9 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     if paid is None:
         paid = paid_orders(conn, [order.id for order in fresh])
     stock = available_stock(conn, master)
+    held = reservations_rowwise.reservations(conn) if stock is not None else NONE
     plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
-                          exposures=exposure, force=force, reservations=reservations(conn) if stock is not None else NONE)
+                          exposures=exposure, force=force, reservations=held)
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}

@@ -405,9 +405,11 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
     for order in candidates:
         if order.customer in blocked and order.document_type is not DocumentType.RETURN:
             continue
-        wanted = [(line, quantities.get(line.id, ZERO) if order.id in chosen_orders else line.to_ship)
-                  for line in order.lines]
-        wanted = [(line, q) for line, q in wanted if q != 0 and _within(order, line, q, run)]
+        if order.id in chosen_orders:
+            wanted = [(line, quantities.get(line.id, ZERO)) for line in order.lines]
+            wanted = [(line, q) for line, q in wanted if q != 0 and _within(order, line, q, run)]
+        else:
+            wanted = [(line, line.to_ship) for line in order.lines if line.to_ship != 0]
         if not wanted and order.id not in unread:
             continue
         if order.document_type is DocumentType.RETURN:
@@ -568,10 +570,13 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
     ship_to = {s.code: s for s in master.ship_to}
     weights = {i.code: i.weight for i in master.items}
     groups: dict[tuple[str, str | None, Reason], list[ShipmentLine]] = {}
+    amounts: dict[tuple[Decimal, Decimal], Decimal] = {}
     for order, line, quantity in taken:
         reason = Reason.RETURN if order.document_type is DocumentType.RETURN else Reason.SALE
+        if (amount := amounts.get((quantity, line.unit_price))) is None:
+            amount = amounts[quantity, line.unit_price] = line_amount(quantity, line.unit_price)
         groups.setdefault((order.customer, order.ship_to, reason), []).append(ShipmentLine(
-            line.item, line.description, line.unit, quantity, line.unit_price, line_amount(quantity, line.unit_price),
+            line.item, line.description, line.unit, quantity, line.unit_price, amount,
             line.vat_rate, line.vat_nature, order.id, order.number, line.id, line.line_no))
     drafts = []
     for (code, destination, reason), lines in groups.items():
