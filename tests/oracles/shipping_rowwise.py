@@ -1,8 +1,9 @@
 """The row-by-row shipping of the first releases: the reference the set-based shipping is compared with.
 
 Every open order up to the day was loaded whole (lines, shipped and invoiced sums) every day,
-held ones included; the stock, the reservations, the exposures and the paid orders were read
-apart; the core planned; the DDTs were stored and read back one by one from the ledger. Slow at
+held ones included; the stock, the reservations (line by line: `reservations_rowwise`), the
+exposures and every order's payment were read apart; the first releases' planner planned
+(`shipping_plan`); the DDTs were stored and read back one by one from the ledger. Slow at
 L, but plain: `tests/test_shipping_setbased.py` asserts that `toolkit.services.shipping` gives
 exactly what this gives (DDTs, numbers, held orders, problems, completed orders).
 """
