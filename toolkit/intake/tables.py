@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.intake.sources import RawSheet, RawWorkbook, read_workbook
+from toolkit.intake.sources import RawSheet, RawWorkbook, read_vetted, read_workbook
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 """The extensions a folder is searched for; any other file in it is listed as skipped."""
@@ -91,6 +91,18 @@ def _why_skipped(path: Path) -> str | None:
 def digest(path: Path) -> str:
     """The SHA-256 of a file's bytes: a form's identity, whatever its name."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_form_tables(path: Path) -> tuple[RawWorkbook, str]:
+    """An order form as raw tables, and its digest (`digest`) from the bytes the guard and the
+    reader saw: one read of the file instead of a second one for the digest."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        raw, data = read_vetted(path)
+        if data is not None:
+            return raw, hashlib.sha256(data).hexdigest()
+        return raw, digest(path)
+    return read_csv(path), digest(path)
 
 
 def read_tables(path: Path) -> RawWorkbook:
