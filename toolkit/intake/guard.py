@@ -497,8 +497,9 @@ def _clean_member(raw: bytes, at: int, info: zipfile.ZipInfo) -> bytes | None:
     name_length, extra_length = struct.unpack_from("<HH", header, 26)
     if (local_flags ^ info.flag_bits) & 0x800:
         return None
-    try:
-        stored_name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+    name = info.orig_filename
+    try:  # an ASCII name is the same bytes either way, and "ascii" skips cp437's Python codec
+        stored_name = name.encode("utf-8" if info.flag_bits & 0x800 else "ascii" if name.isascii() else "cp437")
     except UnicodeEncodeError:
         return None
     at += 30
