@@ -239,6 +239,31 @@ def check_workbook(
     should pick its reader by this result. Raises `UnusableInput` with one clear line when the
     file cannot or should not be read.
     """
+    return vet_workbook(path, max_bytes=max_bytes, max_unzipped=max_unzipped, max_ratio=max_ratio).format
+
+
+@dataclass(frozen=True, slots=True)
+class Vetted:
+    """A workbook that passed the guard: its format, and the bytes the checks ran on when the
+    file was small enough to be read whole (`_SMALL_PACKAGE`), else None."""
+
+    format: str
+    data: bytes | None = None
+
+
+def vet_workbook(
+    path: Path,
+    *,
+    max_bytes: int = 200 * 2**20,
+    max_unzipped: int = MAX_UNZIPPED,
+    max_ratio: int = 200,
+) -> Vetted:
+    """`check_workbook`, keeping the bytes of a small file for its reader.
+
+    A batch of order forms opened each file three times: the guard, the reader and the digest
+    of the form. Reading and hashing the bytes the guard has vetted costs one read, and the
+    reader then sees exactly what was checked, even if the file changes on disk meanwhile.
+    """
     path = Path(path)
     size = _present_size(path)
     if lock := open_elsewhere(path):
@@ -249,10 +274,11 @@ def check_workbook(
     try:
         with _open_file(path, size) as f:
             head = f.read(1024)
+            held = f.getvalue() if isinstance(f, io.BytesIO) else None
             if head.startswith(_ZIP_MAGIC):
-                return _check_zip(f, path, limits)
+                return Vetted(_check_zip(f, path, limits), held)
             if head.startswith(_CFB_MAGIC):
-                return _check_cfb(f, path)
+                return Vetted(_check_cfb(f, path), held)
     except PermissionError:
         raise _refuse(FILE_NO_ACCESS, path) from None
     except (_Broken, OSError, struct.error):
@@ -413,6 +439,7 @@ class _Package(zipfile.ZipFile):
         super().__init__(file)
         declared = sum(max(i.file_size, i.compress_size) for i in self.infolist())
         self._parts: dict[str, bytes] | None = {} if declared <= _SMALL_PACKAGE else None
+        self._raw = file.getvalue() if self._parts is not None and isinstance(file, io.BytesIO) else None
 
     def whole(self, name: str) -> bytes | None:
         """The part's bytes when the package is small and the part reads cleanly, else None
@@ -420,11 +447,24 @@ class _Package(zipfile.ZipFile):
         if self._parts is None:
             return None
         if name not in self._parts:
-            data = _clean_member(self, self.getinfo(name))
+            info = self.getinfo(name)
+            if self._raw is not None:
+                data = _clean_member(self._raw, info.header_offset, info)
+            else:
+                data = _clean_member(self._span(info), 0, info)
             if data is None:
                 return None
             self._parts[name] = data
         return self._parts[name]
+
+    def _span(self, info: zipfile.ZipInfo) -> bytes:
+        """A member's local header, name, extra field and data, read from the file (a package
+        small by its declared sizes in a file too large to have been read whole)."""
+        assert self.fp is not None
+        self.fp.seek(info.header_offset)
+        header = self.fp.read(30)
+        extra = struct.unpack_from("<HH", header, 26) if len(header) == 30 else (0, 0)
+        return header + self.fp.read(sum(extra) + info.compress_size)
 
     def open(self, name: str | zipfile.ZipInfo, mode: Literal["r", "w"] = "r", pwd: bytes | None = None, *,
              force_zip64: bool = False) -> IO[bytes]:
@@ -433,33 +473,40 @@ class _Package(zipfile.ZipFile):
         return super().open(name, mode, pwd, force_zip64=force_zip64)
 
 
-def _clean_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+_UNUSUAL_FLAGS = 0x1 | 0x20 | 0x40
+"""Encrypted, compressed patched data, strong encryption: zipfile asks for a password or
+refuses these, so they go back to it."""
+
+
+def _clean_member(raw: bytes, at: int, info: zipfile.ZipInfo) -> bytes | None:
     """A stored or deflated member read straight from its local header with zlib, or None
     when anything about it is unusual (encrypted, another method, a local header that does
     not match, data that inflates past or short of its size, a wrong CRC).
 
+    The local header starts at `at` in `raw`: the whole file, or the member's own span.
     zipfile's own open costs about 40 µs a part in bookkeeping, more than inflating a small
     part; None sends the part back to zipfile, so only a member zipfile would read to the
     same bytes without complaint is read here.
     """
-    if info.flag_bits & 1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+    if info.flag_bits & _UNUSUAL_FLAGS or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         return None
-    fp = zf.fp
-    if fp is None:
-        return None
-    fp.seek(info.header_offset)
-    header = fp.read(30)
+    header = raw[at:at + 30]
     if len(header) < 30 or header[:4] != _ZIP_MAGIC:
         return None
+    local_flags, = struct.unpack_from("<H", header, 6)
     name_length, extra_length = struct.unpack_from("<HH", header, 26)
-    try:
-        stored_name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+    if (local_flags ^ info.flag_bits) & 0x800:
+        return None
+    name = info.orig_filename
+    try:  # an ASCII name is the same bytes either way, and "ascii" skips cp437's Python codec
+        stored_name = name.encode("utf-8" if info.flag_bits & 0x800 else "ascii" if name.isascii() else "cp437")
     except UnicodeEncodeError:
         return None
-    if fp.read(name_length) != stored_name:
+    at += 30
+    if raw[at:at + name_length] != stored_name:
         return None
-    fp.seek(extra_length, 1)
-    packed = fp.read(info.compress_size)
+    at += name_length + extra_length
+    packed = raw[at:at + info.compress_size]
     if info.compress_type == zipfile.ZIP_STORED:
         data = packed
     else:
@@ -567,8 +614,7 @@ def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, workbook: str) -> None:
         raise _refuse(FILE_TOO_MANY_SHEETS, path, count=len(sheets), limit=MAX_SHEETS)
     names: dict[str, str] | None = None
     for part in sheets:
-        with zf.open(part) as stream:
-            declared = _DIMENSION.search(stream.read(_HEAD))
+        declared = _DIMENSION.search(_head(zf, part))
         rows, columns = (int(declared[2]), _column_number(declared[1])) if declared else (1, 1)
         if rows * columns <= MAX_SHEET_CELLS:
             found = _farthest_cell(zf, part) if part.lower().endswith(".xml") else _xlsb_extent(zf, part)
@@ -676,6 +722,10 @@ def _xlsb_header(buffer: bytes, at: int) -> tuple[int, int, int] | None:
 def _chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
     """The part decompressed in chunks, each starting with the end of the one before, so a
     reference cut in two is whole in one of them."""
+    if isinstance(zf, _Package) and (data := zf.whole(part)) is not None and len(data) <= _CHUNK:
+        if data:  # the one chunk the stream would give
+            yield data
+        return
     carried = b""
     with zf.open(part) as stream:
         while chunk := stream.read(_CHUNK):
@@ -747,8 +797,7 @@ def _office_kind(content_type: str) -> str:
 
 def _check_odf(zf: zipfile.ZipFile, path: Path, mimetype_member: str) -> str:
     names = zf.namelist()
-    with zf.open(mimetype_member) as stream:
-        mimetype = stream.read(200).decode("ascii", "replace").strip()
+    mimetype = _head(zf, mimetype_member, 200).decode("ascii", "replace").strip()
     if mimetype != _ODS_MIMETYPE:
         kind = "odf" if mimetype.startswith("application/vnd.oasis.opendocument") else "zip"
         raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind(kind))
@@ -841,6 +890,15 @@ def _member(names: list[str], name: str) -> str | None:
     return next((n for n in names if n.casefold() == wanted), None)
 
 
+def _head(zf: zipfile.ZipFile, name: str, size: int = _HEAD) -> bytes:
+    """A part's first `size` bytes: a slice of the part in a small package (what reading the
+    stream that `_Package.open` gives would return), else read from zipfile's stream."""
+    if isinstance(zf, _Package) and (data := zf.whole(name)) is not None:
+        return data[:size]
+    with zf.open(name) as stream:
+        return stream.read(size)
+
+
 def _xml_members(zf: zipfile.ZipFile) -> list[str]:
     return [n for n in zf.namelist() if n.lower().endswith((".xml", ".rels"))]
 
@@ -854,17 +912,17 @@ def _refuse_unsafe_heads(zf: zipfile.ZipFile, path: Path, names: list[str]) -> N
     still running after 4 KB (padding to push the DOCTYPE out of sight) is refused too.
     """
     for name in names:
-        with zf.open(name) as stream:
-            head = stream.read(_HEAD)
+        head = _head(zf, name)
         if _unsafe_head(head, complete=len(head) < _HEAD):
             raise _refuse(FILE_UNSAFE_XML, path, part=name)
 
 
 def _unsafe_head(head: bytes, *, complete: bool) -> bool:
     text = _decode_head(head)
-    upper = text.upper()
-    if "<!DOCTYPE" in upper or "<!ENTITY" in upper:
-        return True
+    if "<!" in text:  # upper-casing never makes a `<` or a `!`: without `<!` neither can match
+        upper = text.upper()
+        if "<!DOCTYPE" in upper or "<!ENTITY" in upper:
+            return True
     return not _prolog_ends(text, complete)
 
 

@@ -225,8 +225,9 @@ def read_form(raw: RawWorkbook, spec: FormMap, digest: str) -> tuple[Form | None
     problems: list[Problem] = []
     values: dict[str, Any] = {}
     where: dict[str, Location] = {}
+    labels = _labels(sheet)
     for key, names in spec.fields.items():
-        found = _field(sheet, names)
+        found = _field(sheet, names, labels)
         if found is not None:
             values[key], (r, c) = found
             where[key] = Location(sheet.name, address(sheet.first_row + r, sheet.first_col + c), raw.name)
@@ -254,8 +255,29 @@ def _form_sheet(raw: RawWorkbook, spec: FormMap) -> RawSheet:
     return raw.sheets[0] if raw.sheets else RawSheet("?", [])
 
 
-def _field(sheet: RawSheet, names: tuple[str, ...]) -> tuple[Any, tuple[int, int]] | None:
-    """A heading field's value: at its cell address, or right of (else below) its label."""
+LABEL_ROWS = 40
+"""The rows a heading field's label is looked for in."""
+
+
+def _labels(sheet: RawSheet) -> dict[str, tuple[int, int]]:
+    """Where each text of the first `LABEL_ROWS` rows first appears (row by row), normalized as
+    a label is (`normalize`, no trailing colon).
+
+    A form's four fields each looked for their label through every cell, normalizing each cell
+    four times; the sheet is indexed once instead, and the first cell of any of a field's
+    labels is the earliest of their places (`tests/oracles/form_fields.py` is the scan)."""
+    first: dict[str, tuple[int, int]] = {}
+    for r, row in enumerate(sheet.rows[:LABEL_ROWS]):
+        for c, v in enumerate(row):
+            if isinstance(v, str):
+                first.setdefault(normalize(v).rstrip(":"), (r, c))
+    return first
+
+
+def _field(sheet: RawSheet, names: tuple[str, ...],
+           labels: dict[str, tuple[int, int]]) -> tuple[Any, tuple[int, int]] | None:
+    """A heading field's value: at its cell address, or right of (else below) its label;
+    `labels` is the sheet's `_labels`."""
     for name in names:
         if is_cell(name):
             from toolkit.basics.cells import column_index
@@ -264,15 +286,15 @@ def _field(sheet: RawSheet, names: tuple[str, ...]) -> tuple[Any, tuple[int, int
             r, c = int(name[len(letters):]) - sheet.first_row, column_index(letters) - sheet.first_col
             value = sheet.rows[r][c] if 0 <= r < len(sheet.rows) and 0 <= c < len(sheet.rows[r]) else None
             return value, (r, c)
-    labels = {normalize(n).rstrip(":") for n in names}
-    for r, row in enumerate(sheet.rows[:40]):
-        for c, v in enumerate(row):
-            if isinstance(v, str) and normalize(v).rstrip(":") in labels:
-                for cc in range(c + 1, len(row)):
-                    if row[cc] not in (None, ""):
-                        return row[cc], (r, cc)
-                return None, (r, c)
-    return None
+    places = [labels[k] for k in {normalize(n).rstrip(":") for n in names} if k in labels]
+    if not places:
+        return None
+    r, c = min(places)
+    row = sheet.rows[r]
+    for cc in range(c + 1, len(row)):
+        if row[cc] not in (None, ""):
+            return row[cc], (r, cc)
+    return None, (r, c)
 
 
 def _lines(workbook: str, sheet: RawSheet, spec: FormMap) -> tuple[list[FormLine], list[Problem]]:

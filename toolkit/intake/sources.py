@@ -39,15 +39,27 @@ def read_workbook(path: Path) -> RawWorkbook:
     The reader is chosen from the content, not the extension: an `.xlsx` exported under an
     `.xls` name is common.
     """
+    return read_vetted(path)[0]
+
+
+def read_vetted(path: Path) -> tuple[RawWorkbook, bytes | None]:
+    """`read_workbook`, and the file's bytes when it was small enough for the guard to read
+    whole (None otherwise): calamine reads those same bytes instead of opening the file again,
+    and a caller that needs them (a form's digest) has them without a third read."""
+    import io
+
     from python_calamine import CalamineWorkbook
 
-    from toolkit.intake.guard import check_workbook, describe_exception
+    from toolkit.intake.guard import describe_exception, vet_workbook
 
     path = Path(path)
-    check_workbook(path)
+    data = vet_workbook(path).data
     try:
-        with path.open("rb") as handle:
-            book = CalamineWorkbook.from_filelike(handle)
+        if data is not None:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        else:
+            with path.open("rb") as handle:
+                book = CalamineWorkbook.from_filelike(handle)
         sheets = []
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
@@ -56,7 +68,7 @@ def read_workbook(path: Path) -> RawWorkbook:
             sheets.append(RawSheet(name, rows, start[0] + 1, start[1] + 1))
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise describe_exception(exc, path) from None
-    return RawWorkbook(path.name, tuple(sheets))
+    return RawWorkbook(path.name, tuple(sheets)), data
 
 
 def from_values(name: str, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> RawWorkbook:

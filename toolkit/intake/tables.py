@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.intake.sources import RawSheet, RawWorkbook, read_workbook
+from toolkit.intake.sources import RawSheet, RawWorkbook, read_vetted, read_workbook
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 """The extensions a folder is searched for; any other file in it is listed as skipped."""
@@ -60,10 +61,9 @@ def find_inputs(paths: Iterable[Path], exclude: Path | None = None) -> list[Foun
     outside = Path(exclude).resolve() if exclude is not None else None
     for given in paths:
         given = Path(given)
-        entries = _walk(given) if given.is_dir() else iter([(given, True)])
+        entries = _walk(given) if given.is_dir() else iter([(given, given.resolve(), True)])
         below = outside if outside is not None and given.resolve() in outside.parents else None
-        for path, named in entries:
-            key = path.resolve()
+        for path, key, named in entries:
             if key in seen or (below is not None and below in key.parents):
                 continue
             seen.add(key)
@@ -71,10 +71,31 @@ def find_inputs(paths: Iterable[Path], exclude: Path | None = None) -> list[Foun
     return found
 
 
-def _walk(folder: Path) -> Iterator[tuple[Path, bool]]:
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            yield path, False
+def _walk(folder: Path) -> Iterator[tuple[Path, Path, bool]]:
+    """Every file below `folder` in name order (`sorted(folder.rglob("*"))`), with its path
+    resolved.
+
+    Resolving a path asks the file system about each folder on it, five questions a file on a
+    folder of a thousand forms. The walk, like `rglob`, does not enter a linked folder, so it
+    meets only real folders below the resolved `folder`: a file's resolved path is its folder's
+    joined with its name, and only a file that is itself a link is resolved on its own."""
+    files: list[tuple[Path, Path]] = []
+    pending = [(folder, folder.resolve())]
+    while pending:
+        here, real = pending.pop()
+        try:
+            with os.scandir(here) as listing:
+                entries = list(listing)
+        except PermissionError:
+            continue
+        for entry in entries:
+            path = here / entry.name
+            if entry.is_dir() and not entry.is_symlink():
+                pending.append((path, real / entry.name))
+            elif entry.is_file():
+                files.append((path, path.resolve() if entry.is_symlink() else real / entry.name))
+    for path, resolved in sorted(files):
+        yield path, resolved, False
 
 
 def _why_skipped(path: Path) -> str | None:
@@ -91,6 +112,18 @@ def _why_skipped(path: Path) -> str | None:
 def digest(path: Path) -> str:
     """The SHA-256 of a file's bytes: a form's identity, whatever its name."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_form_tables(path: Path) -> tuple[RawWorkbook, str]:
+    """An order form as raw tables, and its digest (`digest`) from the bytes the guard and the
+    reader saw: one read of the file instead of a second one for the digest."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        raw, data = read_vetted(path)
+        if data is not None:
+            return raw, hashlib.sha256(data).hexdigest()
+        return raw, digest(path)
+    return read_csv(path), digest(path)
 
 
 def read_tables(path: Path) -> RawWorkbook:

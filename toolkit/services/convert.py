@@ -41,7 +41,7 @@ from toolkit.core.orders import EFFECTS
 from toolkit.intake.guard import describe_exception
 from toolkit.intake.mapping import NO_MAPPING, Mapping, load_mapping
 from toolkit.intake.reshape import Reshaped, read_form, reshape
-from toolkit.intake.tables import digest, find_inputs, read_tables
+from toolkit.intake.tables import find_inputs, read_form_tables, read_tables
 from toolkit.ledger.orders import form_origin
 from toolkit.model.records import MasterData
 from toolkit.services import check as data_check
@@ -268,19 +268,14 @@ def _one(item: tuple[Path, Path]) -> tuple[FileResult, Any]:
 
 
 def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, Any]:
+    if options.to == "orders":
+        return _form_one(options, path)
     raw = read_tables(path)
     if options.to == "master":
         shaped = reshape(raw, options.mapping)
         if not shaped.fed and not shaped.settings:
             return FileResult(path, "skipped", "no-sheets", read=True), shaped
         return FileResult(path, "converted", read=True), shaped
-    if options.to == "orders":
-        form, problems = read_form(raw, options.mapping.orders, digest(path))
-        if form is None:
-            return FileResult(path, "failed", problems=tuple(problems), read=True), None
-        assert options.master is not None
-        draft, problems = price_form(options.master, form)
-        return FileResult(path, "converted", read=True), PricedForm(form.digest, draft, tuple(problems))
     sheets = [(s.name, _grid(s.rows, s.first_row, s.first_col)) for s in raw.sheets]
     if options.to == "csv":
         targets = [base.with_suffix(".csv")] if len(sheets) == 1 else [
@@ -300,6 +295,16 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
     else:
         _pdf(sheets, target)
     return FileResult(path, "converted", outputs=(target,), read=True), None
+
+
+def _form_one(options: Options, path: Path) -> tuple[FileResult, Any]:
+    raw, key = read_form_tables(path)
+    form, problems = read_form(raw, options.mapping.orders, key)
+    if form is None:
+        return FileResult(path, "failed", problems=tuple(problems), read=True), None
+    assert options.master is not None
+    draft, problems = price_form(options.master, form)
+    return FileResult(path, "converted", read=True), PricedForm(form.digest, draft, tuple(problems))
 
 
 def _grid(rows: Sequence[Sequence[Any]], first_row: int, first_col: int) -> list[list[Any]]:
