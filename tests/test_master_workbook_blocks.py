@@ -9,6 +9,7 @@ formats by first use shows."""
 
 from __future__ import annotations
 
+import gc
 import random
 import re
 from datetime import date, datetime
@@ -181,6 +182,7 @@ def test_a_merge_of_desks_streams_as_before(tmp_path, monkeypatch):
     assert merged.workbook is not None and expected.workbook is not None
     assert [str(p) for p in merged.problems] == [str(p) for p in expected.problems]
     assert_same_workbook(merged.workbook, expected.workbook)
+    assert gc.isenabled()  # paused for the merge only
     if soffice() is not None:
         csv = libreoffice_convert(merged.workbook, "csv:Text - txt - csv (StarCalc):44,34,76,1", tmp_path / "lo")
         assert csv.read_text(encoding="utf-8").strip()
