@@ -1,11 +1,17 @@
 """A streamed (constant-memory) master workbook written as blocks of rows is, part for part and
 byte for byte, the workbook the cell-by-cell writer made (`tests/oracles/master_workbook.py`):
 on the sample's rows and on randomized rows with awkward values (text in number and date
-columns, datetimes, formula-looking and spaced text, missing values), in both languages."""
+columns, datetimes, formula-looking and spaced text, missing values), in both languages, with
+the rows made into XML a few at a time or many, and on what `convert --to master` merges from
+several desks (the merged workbook of 200 desks is streamed). Rows of values, a column at a
+time, are also held to `printable.text` cell by cell on a fresh workbook, where the numbering of
+formats by first use shows."""
 
 from __future__ import annotations
 
+import gc
 import random
+import re
 from datetime import date, datetime
 from decimal import Decimal as D
 
@@ -17,8 +23,13 @@ from test_accountants_blocks import assert_same_workbook
 from toolkit.intake.sample import sample_rows
 from toolkit.model.cells import Kind
 from toolkit.model.sheets import SHEETS
-from toolkit.writers import master_workbook
+from toolkit.services import convert as converting
+from toolkit.writers import blocks, master_workbook
+from toolkit.writers.blocks import Column as Block
+from toolkit.writers.libreoffice import convert as libreoffice_convert
+from toolkit.writers.libreoffice import soffice
 from toolkit.writers.master_workbook import write_master
+from toolkit.writers.printable import text
 
 ODD = ("", "  spaced ", "=HYPERLINK(\"x\")", "a & b <c>", "_x0041_", "two\nlines", "città", "12,5", "n/a")
 
@@ -66,3 +77,112 @@ def test_odd_values_stream_as_before(tmp_path, monkeypatch, seed):
 def test_empty_sheets_stream_as_before(tmp_path, monkeypatch):
     rows = {k: [] for k in sample_rows()}
     assert_same_workbook(*written_both_ways(tmp_path, monkeypatch, rows, "it"))
+
+
+def late_firsts(rows: dict[str, list[dict]], rng: random.Random) -> dict[str, list[dict]]:
+    """Some columns empty in their first rows, and empty rows here and there."""
+    out = {}
+    for sheet, sheet_rows in rows.items():
+        sheet_rows = [dict(row) for row in sheet_rows]
+        keys = sorted({k for row in sheet_rows for k in row})
+        for key in rng.sample(keys, len(keys) // 2):
+            for row in sheet_rows[:rng.randrange(len(sheet_rows) + 1)]:
+                row.pop(key, None)
+        for _ in range(rng.randrange(3)):
+            sheet_rows.insert(rng.randrange(len(sheet_rows) + 1), {})
+        out[sheet] = sheet_rows
+    return out
+
+
+@pytest.mark.parametrize("at_once", [1, 2, 7, 64])
+def test_rows_made_a_column_at_a_time_stream_as_before(tmp_path, monkeypatch, at_once):
+    monkeypatch.setattr(blocks, "ROWS_AT_ONCE", at_once)
+    rng = random.Random(at_once)
+    rows = late_firsts(shaken(sample_rows(), rng), rng)
+    assert_same_workbook(*written_both_ways(tmp_path, monkeypatch, rows, rng.choice(("it", "en"))))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_streamed_rows_number_formats_as_the_cells_first_use_them(tmp_path, monkeypatch, seed):
+    """`write_rows` against `printable.text` cell by cell: columns whose formats are first used
+    far down and out of column order, text in number columns, blanks kept or not, rows made
+    into XML one at a time or many."""
+    rng = random.Random(seed)
+    monkeypatch.setattr(blocks, "ROWS_AT_ONCE", rng.choice((1, 3, 16, 4096)))
+    specs = [(rng.random() < 0.3, rng.random() < 0.5) for _ in range(rng.randrange(1, 9))]
+    pools = [(None, "x", " a ", "_x0041_", "A&B", 1.5, 0, -2, D("3.10"), date(2026, 4, 9), "è" * 3),
+             (None, None, None, "late"), (None, 7.25), (None, "", "plain")]
+    rows = [tuple(rng.choice(pools[(i * 7 + j) % len(pools)] if rng.random() < 0.7 else pools[0])
+                  for j in range(len(specs))) for i in range(rng.randrange(1, 60))]
+
+    def book(path, cells):
+        made = (xlsxwriter.Workbook if cells else blocks.StreamedWorkbook)(str(path), {"constant_memory": True})
+        formats = [made.add_format({"num_format": f"0.{'0' * (j + 1)}"}) for j in range(len(specs))]
+        texts = [made.add_format({"num_format": "@", "bold": j % 2 == 0}) for j in range(len(specs))]
+        sheet = made.add_worksheet()
+        sheet.write_string(0, 0, "head")
+        columns = [Block("value", formats[j], blanks=blanks, text_format=texts[j] if own_text else None)
+                   for j, (own_text, blanks) in enumerate(specs)]
+        if cells:
+            for i, values in enumerate(rows, start=2):
+                for j, (value, column) in enumerate(zip(values, columns)):
+                    fmt = column.text_format if isinstance(value, str) and column.text_format else column.format
+                    if value is not None or column.blanks:
+                        text(sheet, i, j, value, fmt)
+        else:
+            sheet.write_rows(2, 0, columns, ((values, None) for values in rows))
+        sheet.write_string(len(rows) + 3, 0, "foot")
+        made.close()
+        return path
+
+    assert_same_workbook(book(tmp_path / "rows.xlsx", False), book(tmp_path / "cells.xlsx", True))
+
+
+def test_plain_text_is_written_as_xlsxwriter_writes_it(tmp_path, monkeypatch):
+    """Text with nothing to escape skips XlsxWriter's escapes: the same XML for any text."""
+    rng = random.Random(19)
+    alphabet = "aZ09 _x41&<>\"'\n\t\r\x01\x1f\x7f\x85\xa0\u2003\u3000èé€😀"
+    texts = ["", " ", "a", "_x0041_", "a_x0041_b", "<r>x</r>", "x" * 20_000, "😀" * 20_000, *ODD]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 8))) for _ in range(3000)]
+    sheet = blocks.StreamedWorkbook(str(tmp_path / "t.xlsx"), {"constant_memory": True}).add_worksheet()
+    fast = [blocks._inline_string(sheet, t) for t in texts]
+    monkeypatch.setattr(blocks, "_PLAIN_TEXT", re.compile("(?!)"))
+    assert fast == [blocks._inline_string(sheet, t) for t in texts]
+
+
+def desks(folder, count: int) -> None:
+    """`count` desks with codes of their own (`C001-1`), the last sharing a customer's code
+    with different values (a clash, reported and not merged)."""
+    base = sample_rows()
+    own = {"customers", "items", "templates", "ship_to", "contacts", "price_rules", "volume_discounts", "commissions"}
+    folder.mkdir()
+    for k in range(count):
+        rows = {}
+        for sheet, sheet_rows in base.items():
+            keys = {c.key for s in SHEETS if s.key == sheet for c in s.columns
+                    if c.refers in own or (sheet in own and c.key == "code")}
+            rows[sheet] = [{f: (f"{v}-{k}" if k and f in keys and v else v) for f, v in row.items()}
+                           for row in sheet_rows]
+        if k == count - 1:
+            rows["customers"][0] = {**rows["customers"][0], "code": base["customers"][0]["code"], "name": "Altro"}
+        write_master(folder / f"anagrafiche-{k}.xlsx", rows)
+
+
+def test_a_merge_of_desks_streams_as_before(tmp_path, monkeypatch):
+    """`convert --to master` streams a merge as large as 200 desks': the same workbook as the
+    cell-by-cell writer's, the same problems, and LibreOffice opens it."""
+    desks(tmp_path / "desks", 3)
+    monkeypatch.setattr(converting, "STREAM_CELLS", 0)
+    merged = converting.convert([tmp_path / "desks"], tmp_path / "blocks", "master", jobs=1)
+    assert merged.count("converted") == 3 and any(p.code == "convert-code-clash" for p in merged.problems)
+    with monkeypatch.context() as patched:
+        patched.setattr(master_workbook, "_write_table", oracle._write_table)
+        patched.setattr(master_workbook, "StreamedWorkbook", xlsxwriter.Workbook)
+        expected = converting.convert([tmp_path / "desks"], tmp_path / "cells", "master", jobs=1)
+    assert merged.workbook is not None and expected.workbook is not None
+    assert [str(p) for p in merged.problems] == [str(p) for p in expected.problems]
+    assert_same_workbook(merged.workbook, expected.workbook)
+    assert gc.isenabled()  # paused for the merge only
+    if soffice() is not None:
+        csv = libreoffice_convert(merged.workbook, "csv:Text - txt - csv (StarCalc):44,34,76,1", tmp_path / "lo")
+        assert csv.read_text(encoding="utf-8").strip()

@@ -159,9 +159,14 @@ def _feed(workbook: str, raw: RawSheet, sheet: Sheet, mapping: Mapping) -> Fed:
         values: dict[str, Any] = {}
         for j, key, convert in converters:
             if j < width:
-                value = convert(row[j])
-                if value is not None:
-                    values[key] = value
+                value = row[j]
+                if type(value) is not float:  # a number cell is kept as it is (`_converter`)
+                    if value == "" or value is None:
+                        continue
+                    value = convert(value)
+                    if value is None:
+                        continue
+                values[key] = value
         if not values:
             continue
         for key, value in fixed.items():
@@ -177,7 +182,8 @@ def _converter(kind: Kind, words: dict[str, Any]) -> Callable[[Any], Any]:
     """A column's cell as the format wants it: None for an empty cell, a foreign word
     translated, text trimmed (as a number when the column is numeric: `12,50`), a date cell as
     a date. Number cells stay as they are: the writer writes them as numbers. One function per
-    column, chosen once: a merge of 200 workbooks converts millions of cells."""
+    column, chosen once: a merge of 200 workbooks converts millions of cells, and `_feed` takes
+    number cells and empty ones without calling it."""
     numeric = kind in NUMERIC
     is_date = kind is Kind.DATE
 

@@ -15,11 +15,12 @@ same row heights), so a workbook written this way is the one written cell by cel
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from math import isinf, isnan
+from math import inf, isinf, isnan
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -174,13 +175,49 @@ class StreamedWorksheet(PlainFormulasWorksheet):
         if first_row > self.previous_row:
             self._write_single_row(first_row)  # what XlsxWriter still holds of earlier rows
         cells = [_CellWriter(self, first_col + i, column) for i, column in enumerate(columns)]
-        row, held = first_row, first
+        row, pending = first_row, [first]
         for later in rows:
-            self._block_row(cells, row, *held)
-            row, held = row + 1, later
-        self._held = (cells, row, *held)
+            pending.append(later)
+            if len(pending) > ROWS_AT_ONCE:
+                row = self._block_rows(cells, row, pending[:-1])
+                del pending[:-1]
+        row = self._block_rows(cells, row, pending[:-1])
+        self._held = (cells, row, *pending[-1])
         self.previous_row = row
         return row + 1
+
+    def _block_rows(self, cells: list[_CellWriter], row: int, rows: list[tuple[Sequence[Any], float | None]]) -> int:
+        """`rows` from `row` (zero-based), written now; returns the row after them.
+
+        Rows of values only (no formula, no row height; a master workbook's tables) are made
+        column by column (`_columns_xml`), the cells of a column in one list comprehension: a
+        merged master workbook has millions of cells, and a Python call per cell was most of
+        its time. Any other rows go one by one through `_block_row`."""
+        if all(height is None for _, height in rows) and all(c.kind == "value" for c in cells):
+            self._columns_xml(cells, row, [values for values, _ in rows])
+        else:
+            for n, (values, height) in enumerate(rows):
+                self._block_row(cells, row + n, values, height)
+        return row + len(rows)
+
+    def _columns_xml(self, cells: list[_CellWriter], row: int, rows: list[Sequence[Any]]) -> None:
+        """What `_block_row` writes for each of `rows`, made a column at a time: formats are
+        numbered first (in the order the row-by-row writer first uses them), then each
+        column's cells, then the rows joined."""
+        if not rows:
+            return
+        columns = list(zip(*rows))
+        _number_styles(cells, columns)
+        numbers = range(row + 1, row + len(rows) + 1)
+        made = [cell.cells(numbers, values) for cell, values in zip(cells, columns)]
+        joined = list(map("".join, zip(*made)))
+        filled = [i for i, xml in enumerate(joined) if xml]
+        if not filled:
+            return
+        used = [cell.col for cell, column in zip(cells, made) if any(column)]
+        self._check_dimensions(row + filled[0], used[0])
+        self._check_dimensions(row + filled[-1], used[-1])
+        self.fh.write("".join([f'<row r="{r}">{xml}</row>' for r, xml in zip(numbers, joined) if xml]))
 
     def _write_single_row(self, current_row_num: int = 0) -> None:
         """XlsxWriter writes a row when a later one begins, and numbers the formats its cells
@@ -217,8 +254,14 @@ class StreamedWorksheet(PlainFormulasWorksheet):
         return ""
 
 
+ROWS_AT_ONCE = 4096
+"""How many rows of a block are made into XML together (`_columns_xml`): memory stays flat."""
+
 STRINGS_KEPT = 100_000
 """How many strings' XML a streamed sheet keeps before it starts afresh (memory stays flat)."""
+
+
+_LOWEST, _HIGHEST = -inf, inf
 
 
 class _CellWriter:
@@ -246,6 +289,40 @@ class _CellWriter:
     def _style(self) -> str:
         self.style = f' s="{self.format._get_xf_index()}"' if self.format is not None else ""
         return self.style
+
+    def users(self, values: Sequence[Any]) -> list[tuple[_CellWriter, list[int]]]:
+        """Who writes this column's `values`, and the first of them each writes (at most one
+        index each, found without a call per value)."""
+        if self.text is self:
+            if self.blank:
+                return [(self, [0])]
+            return [(self, [i for i, v in enumerate(values) if v is not None][:1])]
+        if self.text.style is not None:  # only where this writer is first used matters
+            texts: list[int] = []
+        else:
+            texts = [i for i, v in enumerate(values) if isinstance(v, str)][:1]
+        if self.style is not None:
+            others: list[int] = []
+        elif self.blank:
+            others = [i for i, v in enumerate(values) if not isinstance(v, str)][:1]
+        else:
+            others = [i for i, v in enumerate(values) if v is not None and not isinstance(v, str)][:1]
+        return [(self.text, texts), (self, others)]
+
+    def cells(self, rows: range, values: Sequence[Any]) -> list[str]:
+        """`self(r, value)` for each row and value, its common cases (no cell, known text, a
+        finite float) made in place once the styles are numbered (`_number_styles`)."""
+        where = f'<c r="{self.letter}'
+        blank = self.blank
+        strings = self.sheet._strings
+        text = self.text.style
+        number = self.style
+        return [
+            "" if v is None and not blank
+            else f'{where}{r}"{text}{xml}' if type(v) is str and (xml := strings.get(v)) is not None
+            else f'{where}{r}"{number}><v>{v:.16G}</v></c>' if type(v) is float and _LOWEST < v < _HIGHEST
+            else self(r, v)
+            for r, v in zip(rows, values)]
 
     def __call__(self, r: int, value: Any) -> str:
         if value is None and not self.blank and self.kind == "value":
@@ -282,8 +359,28 @@ class _CellWriter:
         return f"{where}{_inline_string(self.sheet, str(value))}"
 
 
+def _number_styles(cells: list[_CellWriter], columns: list[tuple[Any, ...]]) -> None:
+    """Give each cell writer of the rows its ` s="…"` in the order a row-by-row pass first
+    uses it (row by row, left to right), as XlsxWriter numbers formats by first use."""
+    first: list[tuple[int, int, _CellWriter]] = []
+    for j, (cell, values) in enumerate(zip(cells, columns)):
+        for writer, used in cell.users(values):
+            if writer.style is None and used:
+                first.append((used[0], j, writer))
+    for _, _, writer in sorted(first, key=lambda f: f[:2]):
+        if writer.style is None:
+            writer._style()
+
+
+_PLAIN_TEXT = re.compile(r"[^\x00-\x1f&<>_\s](?:[^\x00-\x1f&<>_]*[^\x00-\x1f&<>_\s])?")
+"""Text `_write_cell` writes as it is: no control character or its escape (`_x0041_`), nothing
+XML escapes, no space at either end that would need `xml:space`."""
+
+
 def _inline_string(sheet: StreamedWorksheet, string: str) -> str:
     """The rest of an inline-string cell after its reference and style, as `_write_cell` makes it."""
+    if len(string) <= sheet.xls_strmax // 2 and _PLAIN_TEXT.fullmatch(string):
+        return f' t="inlineStr"><is><t>{string}</t></is></c>'
     if len(string) > sheet.xls_strmax // 2 and _utf16_len(string) > sheet.xls_strmax:
         string = _utf16_truncate(string, sheet.xls_strmax)
     string = sheet._escape_control_characters(string)
