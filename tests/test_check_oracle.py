@@ -73,6 +73,34 @@ def test_broken_samples(sample_workbook, seed, monkeypatch):
     _same(from_values(raw.name, _broken(sheets, rng, rng.randint(5, 60))), monkeypatch)
 
 
+PRICING_SHEETS = ("Righe modello", "Prezzi", "Versioni listino", "Modelli ordine", "Clienti", "Listini")
+
+
+def _shuffled(sheets: dict, rng: random.Random, edits: int) -> dict:
+    """Cells of the pricing sheets set to another row's value of the same column, to a number
+    around zero, or to junk: codes that exist but do not fit, prices below their limit,
+    versions that do not cover a template's first day."""
+    sheets = copy.deepcopy(sheets)
+    for _ in range(edits):
+        rows = sheets[rng.choice(PRICING_SHEETS)]
+        if len(rows) < 3:
+            continue
+        row = rows[rng.randrange(1, len(rows))]
+        col = rng.randrange(len(row))
+        row[col] = rng.choice((
+            rows[rng.randrange(1, len(rows))][col], rows[rng.randrange(1, len(rows))][col],
+            rng.choice((-1, 0, 0.001, 1.5, -0.5, 2, 1000)), rng.choice(JUNK)))
+    return sheets
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_broken_pricing_of_samples(sample_workbook, seed, monkeypatch):
+    raw = read_workbook(sample_workbook)
+    sheets = {s.name: [list(r) for r in s.rows] for s in raw.sheets}
+    rng = random.Random(1000 + seed)
+    _same(from_values(raw.name, _shuffled(sheets, rng, rng.randint(3, 80))), monkeypatch)
+
+
 def test_derived_prices_are_their_base_marked_up_one_by_one(tmp_path):
     """Derived prices are worked out once per distinct base price: each must be exactly
     (digits and exponent) what `marked_up` gives its own base."""
