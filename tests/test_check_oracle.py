@@ -1,6 +1,7 @@
-"""The data check against its earlier rules (`tests/oracles/checks.py`): the same master data
-and the same problems (code, cell, message) on the sample, on the benchmark's S workbook and
-on randomly broken workbooks (issue 20: load and validate at L within 1.5 × calamine)."""
+"""The data check against its earlier rules (`tests/oracles/checks.py`) and its earlier way of
+making records (`tests/oracles/records_rowwise.py`): the same master data and the same problems
+(code, cell, message) on the sample, on the benchmark's S workbook and on randomly broken
+workbooks (issue 20: load and validate at L within 1.5 × calamine)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from datetime import date
 import minimal
 import pytest
 from oracles import checks as oracle
+from oracles import records_rowwise
 
 from toolkit.intake.sample import Scale, sample_rows
 from toolkit.intake.sources import from_values, read_workbook
 from toolkit.intake.validation import check
+from toolkit.intake.validation import records as records_module
 from toolkit.intake.validation import rules as rules_module
 from toolkit.writers.master_workbook import write_master
 
@@ -31,11 +34,13 @@ def _same(raw, monkeypatch) -> None:
     now = check(raw)
     with monkeypatch.context() as m:
         m.setattr(rules_module, "RULES", _oracle_rules())
+        m.setattr(records_module, "_records", records_rowwise.records)
         before = check(raw)
     assert [(p.code, p.location, p.message("en")) for p in now.problems] == \
         [(p.code, p.location, p.message("en")) for p in before.problems]
     assert now.problems == before.problems
     assert now.master == before.master
+    assert repr(now.master) == repr(before.master)
 
 
 def _broken(sheets: dict, rng: random.Random, edits: int) -> dict:
