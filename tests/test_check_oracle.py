@@ -141,3 +141,30 @@ def test_sources_are_the_named_tuples_the_constructor_makes():
     assert made == [Source("template_lines", 2), Source("template_lines", 3), Source("template_lines", 700_000)]
     assert all(type(s) is Source and s.sheet == "template_lines" for s in made)
     assert [s.row for s in made] == [2, 3, 700_000]
+
+
+BLANKS = (None, "", " ", "\t", 0, 0.0, False, "x", " y ", 3.5, date(2026, 4, 9))
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_table_data_picks_the_rows_and_cells_the_row_wise_way_picked(seed):
+    """`Table.data` (a column at a time) against the row-wise picking (`tests/oracles/table_rowwise.py`)
+    on tables with blank rows, blank-looking cells (spaces, zero, False), short rows and columns
+    in any order."""
+    from oracles import table_rowwise
+
+    from toolkit.intake.validation.layout import find_tables
+
+    rng = random.Random(seed)
+    sheets = minimal.sheets()
+    for rows in sheets.values():
+        for _ in range(rng.randint(0, 12)):
+            at = rng.randrange(1, len(rows) + 1)
+            width = rng.randint(0, len(rows[0]) + 1)
+            rows.insert(at, [rng.choice(BLANKS[:4]) if rng.random() < 0.8 else rng.choice(BLANKS)
+                             for _ in range(width)])
+    tables, _, _ = find_tables(minimal.workbook(sheets))
+    for table in tables.values():
+        keys = list(table.columns)
+        for picked in (keys, keys[::-1], rng.sample(keys, rng.randint(0, len(keys))), keys[:1]):
+            assert table.data(picked) == table_rowwise.data(table, picked), (table.name, picked)
