@@ -111,3 +111,16 @@ def test_records_made_from_columns_equal_those_made_from_rows(sample_master):
             from_values(type(records[0]), zip(*wrong.values()))
         with pytest.raises(ValidationError):
             from_columns(type(records[0]), wrong)
+
+
+def test_codes_are_shared_across_sheets(sample_master):
+    """A code read in any sheet is one string object (`columns._shared`), text or number cell."""
+    templates = {t.code: t for t in sample_master.templates}
+    items = {i.code: i for i in sample_master.items}
+    for line in sample_master.template_lines:
+        assert line.template is templates[line.template].code
+        assert line.item is items[line.item].code
+    for price in sample_master.prices:
+        assert price.item is items[price.item].code
+    values, _ = read_column(schema.TEMPLATE_LINES.column("item"), [1001.0, "1001", " 1001 ", 1001], None)
+    assert values == ["1001"] * 4 and all(v is values[0] for v in values)
