@@ -1,6 +1,7 @@
-"""The data check against its earlier rules (`tests/oracles/checks.py`): the same master data
-and the same problems (code, cell, message) on the sample, on the benchmark's S workbook and
-on randomly broken workbooks (issue 20: load and validate at L within 1.5 × calamine)."""
+"""The data check against its earlier rules (`tests/oracles/checks.py`) and its earlier way of
+making records (`tests/oracles/records_rowwise.py`): the same master data and the same problems
+(code, cell, message) on the sample, on the benchmark's S workbook and on randomly broken
+workbooks (issue 20: load and validate at L within 1.5 × calamine)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from datetime import date
 import minimal
 import pytest
 from oracles import checks as oracle
+from oracles import records_rowwise
 
 from toolkit.intake.sample import Scale, sample_rows
 from toolkit.intake.sources import from_values, read_workbook
 from toolkit.intake.validation import check
+from toolkit.intake.validation import records as records_module
 from toolkit.intake.validation import rules as rules_module
 from toolkit.writers.master_workbook import write_master
 
@@ -31,11 +34,13 @@ def _same(raw, monkeypatch) -> None:
     now = check(raw)
     with monkeypatch.context() as m:
         m.setattr(rules_module, "RULES", _oracle_rules())
+        m.setattr(records_module, "_records", records_rowwise.records)
         before = check(raw)
     assert [(p.code, p.location, p.message("en")) for p in now.problems] == \
         [(p.code, p.location, p.message("en")) for p in before.problems]
     assert now.problems == before.problems
     assert now.master == before.master
+    assert repr(now.master) == repr(before.master)
 
 
 def _broken(sheets: dict, rng: random.Random, edits: int) -> dict:
@@ -73,6 +78,34 @@ def test_broken_samples(sample_workbook, seed, monkeypatch):
     _same(from_values(raw.name, _broken(sheets, rng, rng.randint(5, 60))), monkeypatch)
 
 
+PRICING_SHEETS = ("Righe modello", "Prezzi", "Versioni listino", "Modelli ordine", "Clienti", "Listini")
+
+
+def _shuffled(sheets: dict, rng: random.Random, edits: int) -> dict:
+    """Cells of the pricing sheets set to another row's value of the same column, to a number
+    around zero, or to junk: codes that exist but do not fit, prices below their limit,
+    versions that do not cover a template's first day."""
+    sheets = copy.deepcopy(sheets)
+    for _ in range(edits):
+        rows = sheets[rng.choice(PRICING_SHEETS)]
+        if len(rows) < 3:
+            continue
+        row = rows[rng.randrange(1, len(rows))]
+        col = rng.randrange(len(row))
+        row[col] = rng.choice((
+            rows[rng.randrange(1, len(rows))][col], rows[rng.randrange(1, len(rows))][col],
+            rng.choice((-1, 0, 0.001, 1.5, -0.5, 2, 1000)), rng.choice(JUNK)))
+    return sheets
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_broken_pricing_of_samples(sample_workbook, seed, monkeypatch):
+    raw = read_workbook(sample_workbook)
+    sheets = {s.name: [list(r) for r in s.rows] for s in raw.sheets}
+    rng = random.Random(1000 + seed)
+    _same(from_values(raw.name, _shuffled(sheets, rng, rng.randint(3, 80))), monkeypatch)
+
+
 def test_derived_prices_are_their_base_marked_up_one_by_one(tmp_path):
     """Derived prices are worked out once per distinct base price: each must be exactly
     (digits and exponent) what `marked_up` gives its own base."""
@@ -108,3 +141,30 @@ def test_sources_are_the_named_tuples_the_constructor_makes():
     assert made == [Source("template_lines", 2), Source("template_lines", 3), Source("template_lines", 700_000)]
     assert all(type(s) is Source and s.sheet == "template_lines" for s in made)
     assert [s.row for s in made] == [2, 3, 700_000]
+
+
+BLANKS = (None, "", " ", "\t", 0, 0.0, False, "x", " y ", 3.5, date(2026, 4, 9))
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_table_data_picks_the_rows_and_cells_the_row_wise_way_picked(seed):
+    """`Table.data` (a column at a time) against the row-wise picking (`tests/oracles/table_rowwise.py`)
+    on tables with blank rows, blank-looking cells (spaces, zero, False), short rows and columns
+    in any order."""
+    from oracles import table_rowwise
+
+    from toolkit.intake.validation.layout import find_tables
+
+    rng = random.Random(seed)
+    sheets = minimal.sheets()
+    for rows in sheets.values():
+        for _ in range(rng.randint(0, 12)):
+            at = rng.randrange(1, len(rows) + 1)
+            width = rng.randint(0, len(rows[0]) + 1)
+            rows.insert(at, [rng.choice(BLANKS[:4]) if rng.random() < 0.8 else rng.choice(BLANKS)
+                             for _ in range(width)])
+    tables, _, _ = find_tables(minimal.workbook(sheets))
+    for table in tables.values():
+        keys = list(table.columns)
+        for picked in (keys, keys[::-1], rng.sample(keys, rng.randint(0, len(keys))), keys[:1]):
+            assert table.data(picked) == table_rowwise.data(table, picked), (table.name, picked)

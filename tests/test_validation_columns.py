@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from toolkit.basics.problems import problem_type
 from toolkit.intake.validation import check
 from toolkit.intake.validation.columns import REQUIRED_VALUE, is_empty, read_column
 from toolkit.model import sheets as schema
-from toolkit.model.records import from_values, validate
+from toolkit.model.records import from_columns, from_values, validate
 
 COLUMNS = [c for s in schema.SHEETS for c in s.columns]
 REPEATED = st.sampled_from([0.0, -0.0, 1, 1.0, True, Decimal("1"), Decimal("1.0"), float("nan"), "1", " 1 ", "", None])
@@ -85,3 +86,41 @@ def test_records_are_made_only_from_validated_values():
         from_values(type(line), [tuple({**fields, "quantity": str(line.quantity)}.values())])
     with pytest.raises(ValidationError):
         from_values(type(line), [tuple({**fields, "item": 1}.values())])
+
+
+def test_records_made_from_columns_equal_those_made_from_rows(sample_master):
+    """`from_columns` against `from_values` (the rows' way, the oracle) on every sheet of the
+    sample, in random orders and subsets; a value of the wrong type fails in both."""
+    rng = random.Random(20)
+    for sheet in schema.SHEETS:
+        records = list(getattr(sample_master, sheet.key, None) or ()) if sheet.record and not sheet.key_value else []
+        if not records:
+            continue
+        names = [f.name for f in dataclasses.fields(records[0])]
+        for _ in range(5):
+            picked = rng.sample(records, rng.randint(0, len(records)))
+            rows = [tuple(getattr(r, n) for n in names) for r in picked]
+            columns = {n: [row[i] for row in rows] for i, n in enumerate(names)}
+            made = from_columns(type(records[0]), columns)
+            assert made == from_values(type(records[0]), rows) == picked
+            assert [repr(r) for r in made] == [repr(r) for r in picked]
+            assert all(type(r) is type(records[0]) for r in made)
+        wrong = {n: [getattr(r, n) for r in records] for n in names}
+        wrong[names[0]][-1] = object()
+        with pytest.raises(ValidationError):
+            from_values(type(records[0]), zip(*wrong.values()))
+        with pytest.raises(ValidationError):
+            from_columns(type(records[0]), wrong)
+
+
+def test_codes_are_shared_across_sheets(sample_master):
+    """A code read in any sheet is one string object (`columns._shared`), text or number cell."""
+    templates = {t.code: t for t in sample_master.templates}
+    items = {i.code: i for i in sample_master.items}
+    for line in sample_master.template_lines:
+        assert line.template is templates[line.template].code
+        assert line.item is items[line.item].code
+    for price in sample_master.prices:
+        assert price.item is items[price.item].code
+    values, _ = read_column(schema.TEMPLATE_LINES.column("item"), [1001.0, "1001", " 1001 ", 1001], None)
+    assert values == ["1001"] * 4 and all(v is values[0] for v in values)

@@ -14,8 +14,8 @@ They are dataclasses with slots that pydantic validates (`validate`), not pydant
 large workbook has hundreds of thousands of rows, a model carries its own dictionary and set of
 set fields (three to five times the size of a slotted record), and a pydantic dataclass runs
 its whole validator again whenever pydantic makes one. So the reader validates each distinct
-cell value once through its field's `TypeAdapter`, then makes the records with `from_values`,
-whose pydantic schema only checks each value's type. A record made in code (`Template(...)`)
+cell value once through its field's `TypeAdapter`, then makes the records with `from_columns`,
+whose pydantic check only looks at each value's type. A record made in code (`Template(...)`)
 is trusted to hold typed values, as any dataclass.
 """
 
@@ -24,11 +24,13 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar, dataclass_transform
 
-from pydantic import BaseModel, ConfigDict, InstanceOf, TypeAdapter
+from pydantic import BaseModel, ConfigDict, InstanceOf, TypeAdapter, ValidationError
 from pydantic_core import ArgsKwargs, SchemaValidator, core_schema
 
 from toolkit.basics.cells import Location
@@ -108,6 +110,40 @@ def from_values(record_type: type[R], rows: Iterable[tuple[Any, ...]]) -> list[R
     needs no dictionary per row. A value of the wrong type still fails."""
     # a class is hashable, but mypy checks type[R] against Hashable through R's own __hash__
     return _typed(record_type).validate_python(list(map(ArgsKwargs, rows)))  # type: ignore[arg-type]
+
+
+def from_columns(record_type: type[R], columns: Mapping[str, Sequence[Any]]) -> list[R]:
+    """The records `from_values` makes, from each field's column of values instead of rows.
+
+    Each column is checked by pydantic's core as `from_values` checks each row's values (of
+    the type its cell type holds, or None where the field may be empty), all of it in one
+    call; then the records are made empty and each field's column is set into them through
+    its slot, one C-level loop a field, with no row tuple and no argument object per record
+    (at L, 385,000 records, about a fifth less time than `from_values`). A column with a value
+    of the wrong type goes to `from_values`, which refuses it as before."""
+    names = [f.name for f in dataclasses.fields(record_type)]
+    count = len(columns[names[0]])
+    if any(len(columns[name]) != count for name in names):
+        raise ValueError(f"{record_type.__name__}: columns of different lengths")
+    # a class is hashable, but mypy checks type[R] against Hashable through R's own __hash__
+    checks = _column_checks(record_type)  # type: ignore[arg-type]
+    try:
+        for name in names:
+            checks[name].validate_python(columns[name])
+    except ValidationError:
+        return from_values(record_type, zip(*(columns[name] for name in names)))
+    made = list(map(object.__new__, repeat(record_type, count)))
+    for name in names:
+        deque(map(getattr(record_type, name).__set__, made, columns[name]), maxlen=0)
+    return made
+
+
+@cache
+def _column_checks(record_type: type[Record]) -> dict[str, SchemaValidator]:
+    """Per field, pydantic's check of a list of its values: the field's check in `_typed`."""
+    hints = typing.get_type_hints(record_type, include_extras=True)
+    return {f.name: SchemaValidator(core_schema.list_schema(_type_check(hints[f.name])))
+            for f in dataclasses.fields(record_type)}
 
 
 @cache

@@ -11,6 +11,7 @@ becomes the problem whose code it carries (`toolkit.model.cells`).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from toolkit.basics.problems import ProblemType, define, problem_type
+from toolkit.model.cells import Kind
 from toolkit.model.sheets import Column
 
 REQUIRED_VALUE = define(
@@ -45,6 +47,8 @@ def read_column(column: Column, cells: Sequence[Any], empty: Any) -> tuple[list[
     distinct = dict(zip(keys, cells))
     filled = [key for key, cell in distinct.items() if not is_empty(cell)]
     typed = dict(zip(filled, _validate(column, [distinct[key] for key in filled])))
+    if column.kind is Kind.CODE:
+        typed = {key: _shared(value) for key, value in typed.items()}
     if len(filled) < len(distinct):
         blank = _FAILED if column.required else empty
         typed.update((key, blank) for key in distinct.keys() - typed.keys())
@@ -72,6 +76,8 @@ def _mistake(column: Column, cell: Any) -> Mistake:
 def _texts(column: Column, cells: Sequence[str], empty: Any) -> tuple[list[Any], dict[int, Mistake]]:
     """A text column of text cells: validated whole, a blank cell being one that strips to nothing."""
     values: list[Any] = column.adapter_many.validate_python(cells)
+    if column.kind is Kind.CODE:
+        values = list(map(sys.intern, values))  # each a str: `_shared` without a call per cell
     mistakes: dict[int, Mistake] = {}
     if "" in values:
         for i, value in enumerate(values):
@@ -93,6 +99,15 @@ def _validate(column: Column, cells: list[Any]) -> list[Any]:
     for i, value in zip(good, column.adapter_many.validate_python([cells[i] for i in good])):
         values[i] = value
     return values
+
+
+def _shared(value: Any) -> Any:
+    """A code as the one string object every sheet's cells of that code share (`sys.intern`).
+
+    A code is written once per row that names it (an item in thousands of template lines and
+    prices, a template in each of its lines): one object instead of one per cell saves about
+    a hundred bytes a template line, and a lookup by code then finds its key by identity."""
+    return sys.intern(value) if value.__class__ is str else value
 
 
 def _problem(bad: ValidationError) -> Mistake:

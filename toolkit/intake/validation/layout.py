@@ -95,8 +95,9 @@ class Table:
     def data(self, keys: Sequence[str]) -> tuple[list[int], list[tuple[Any, ...]]]:
         """The numbers of the data rows with anything in those columns, and each column's cells on them.
 
-        The hot loop of reading a large workbook, so a column at a time: picking the cells and
-        turning rows into columns are C-level passes (`itemgetter`, `zip`), not a step per cell.
+        The hot loop of reading a large workbook, so C-level passes (`itemgetter`, `zip`)
+        rather than a step per cell, and whether a row is filled is decided a column at a
+        time (`_empty_rows`), not by a call per row.
         """
         if not keys:
             return [], []
@@ -107,19 +108,28 @@ class Table:
         if rows and min(map(len, rows)) < width:
             rows = [(*r, *(None,) * (width - len(r))) if len(r) < width else r for r in rows]
         pick = itemgetter(*offsets) if len(offsets) > 1 else lambda r: (r[offsets[0]],)
-        picked = list(map(pick, rows))
-        filled = list(map(_any_filled, picked))
+        columns = list(zip(*map(pick, rows))) or [() for _ in keys]
         first = self.raw.first_row + self.header_index + 1
-        numbers = list(compress(range(first, first + len(picked)), filled))
-        kept = list(compress(picked, filled))
-        return numbers, list(zip(*kept)) if kept else [() for _ in keys]
+        numbers = range(first, first + len(rows))
+        empty = _empty_rows(columns)
+        if not empty:
+            return list(numbers), columns
+        filled = [True] * len(rows)
+        for i in empty:
+            filled[i] = False
+        return list(compress(numbers, filled)), [tuple(compress(column, filled)) for column in columns]
 
 
-def _any_filled(cells: tuple[Any, ...]) -> bool:
-    for v in cells:
-        if v is not None and v != "" and (v.__class__ is not str or v.strip()):
-            return True
-    return False
+def _empty_rows(columns: Sequence[Sequence[Any]]) -> list[int]:
+    """The rows (by index) with nothing in any of the columns: those blank in the first column,
+    then those of them blank in the next, and so on; the first column, a code that every row
+    has, usually leaves none to look at."""
+    empty: Sequence[int] = range(len(columns[0])) if columns else ()
+    for column in columns:
+        empty = [i for i in empty if (v := column[i]) is None or v == "" or (v.__class__ is str and not v.strip())]
+        if not empty:
+            break
+    return list(empty)
 
 
 def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Problem]]:

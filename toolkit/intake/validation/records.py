@@ -2,14 +2,14 @@
 
 A row with any error becomes no record (so later rules never see half-read data), but the
 other rows go on being read: the user gets the whole list at once. The cells are validated a
-column at a time (`columns.read_column`); the records are then made from those values by
-pydantic with a check of each value's type (`toolkit.model.records.from_values`).
+column at a time (`columns.read_column`); the records are then made from those columns,
+each checked whole by pydantic for its values' type (`toolkit.model.records.from_columns`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from itertools import compress, islice, repeat
 from typing import Any
 
@@ -27,10 +27,6 @@ MISSING_SETTING = define(
 
 RECORDS: dict[str, type[model.Record]] = {s.key: s.record for s in SHEETS if not s.key_value and s.record}
 """The record class of each table sheet's rows, by sheet key, in the format's order."""
-
-BATCH = 20_000
-"""Rows made into records per call, so that their argument tuples are never all there at once."""
-
 
 def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[Problem], frozenset[str]]:
     """The sheet's records, its problems, and the codes of the rows that could not be read."""
@@ -57,15 +53,13 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
 def _records(record_type: type[model.Record], sheet_key: str, numbers: list[int],
              fields: dict[str, Iterable[Any]], failed: set[int]) -> list[model.Record]:
     """One record per row read without mistakes, from each field's values down the rows."""
-    sources = _sources(sheet_key, numbers)
-    columns = [sources if f.name == "source" else fields[f.name] for f in dataclasses.fields(record_type)]
-    rows: Iterator[tuple[Any, ...]] = zip(*columns)
-    if failed:
-        rows = compress(rows, (i not in failed for i in range(len(numbers))))
-    made: list[model.Record] = []
-    while batch := list(islice(rows, BATCH)):
-        made += model.from_values(record_type, batch)
-    return made
+    kept = len(numbers) - len(failed)
+    keep = [i not in failed for i in range(len(numbers))] if failed else None
+    columns: dict[str, list[Any]] = {}
+    for f in dataclasses.fields(record_type):
+        values = _sources(sheet_key, numbers) if f.name == "source" else fields[f.name]
+        columns[f.name] = list(islice(compress(values, keep) if keep is not None else values, kept))
+    return model.from_columns(record_type, columns)
 
 
 def _sources(sheet_key: str, numbers: list[int]) -> list[model.Source]:
