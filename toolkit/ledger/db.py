@@ -475,9 +475,9 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     for k in keys:
         values = [r[k] for r in rows]
         column_type = table.c[k].type
-        convert = column_type.dialect_impl(dialect).bind_processor(dialect)
-        if convert is not None and isinstance(column_type, Scaled):
-            convert = ScaledBinds(convert).__getitem__
+        process = column_type.dialect_impl(dialect).bind_processor(dialect)
+        convert: Callable[[Any], Any] | None = (
+            ScaledBinds(process).__getitem__ if process is not None and isinstance(column_type, Scaled) else process)
         columns.append(values if convert is None else [None if v is None else convert(v) for v in values])
     params: list[tuple[Any, ...]] | list[dict[str, Any]] = (
         list(zip(*columns)) if compiled.positional else [dict(zip(keys, t)) for t in zip(*columns)])
