@@ -152,8 +152,9 @@ def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None 
                          order_ids: Collection[int] | None = None, cutoff: date | None = None) -> list[Billable]:
     """What of each order line no invoice covers yet, shipped or not (immediate invoicing).
 
-    Creating a day's orders at L invoices thousands of them at once: the invoiced quantities
-    are summed over the asked orders' lines only (not over every invoice line of the ledger),
+    Creating a day's orders at L invoices thousands of them at once: each asked line's invoiced
+    quantity is summed through the index on `invoice_lines.order_line_id` (not every invoice
+    line of the ledger grouped first, nor the asked orders' list bound twice),
     quantities and prices come as the ledger's scaled integers made `Decimal` once per distinct
     value, each amount is `line_amount` once per distinct quantity and price, and each order's
     number and payment method are made once (`_OrderFields`)."""
@@ -168,17 +169,12 @@ def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None 
         asked.append(o.order_date <= cutoff)
     asked.append(o.document_type.notin_(("quotation", "proposal")))
     raw = Integer()
-    mine = schema.order_lines.alias("mine")
-    invoiced = (select(il.order_line_id, func.sum(type_coerce(il.quantity, raw)).label("quantity"))
-                .select_from(schema.invoice_lines.join(mine, mine.c.id == il.order_line_id)
-                             .join(schema.orders, o.id == mine.c.order_id))
-                .where(*asked).group_by(il.order_line_id).subquery())
-    done = func.coalesce(invoiced.c.quantity, 0)
+    done = func.coalesce(select(func.sum(type_coerce(il.quantity, raw))).where(il.order_line_id == ol.id)
+                         .scalar_subquery(), 0)
     query = (
         select(type_coerce(ol.quantity, raw), done, type_coerce(ol.unit_price, raw), type_coerce(ol.vat_rate, raw),
                ol.id, o.id, ol.item, ol.description, ol.unit, ol.vat_nature)
-        .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id)
-                     .outerjoin(invoiced, invoiced.c.order_line_id == ol.id))
+        .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id))
         .where(type_coerce(ol.quantity, raw) != done, *asked)
         .order_by(o.order_date, o.series, o.year, o.number, ol.line_no)
     )
