@@ -36,6 +36,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.ledger import lock, schema
 from toolkit.ledger.lock import Holder, Patience
+from toolkit.ledger.types import Scaled, ScaledBinds
 
 LEDGER_NEWER = define(
     "ledger-newer-than-toolkit", "error",
@@ -473,7 +474,10 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     columns = []
     for k in keys:
         values = [r[k] for r in rows]
-        convert = table.c[k].type.dialect_impl(dialect).bind_processor(dialect)
+        column_type = table.c[k].type
+        process = column_type.dialect_impl(dialect).bind_processor(dialect)
+        convert: Callable[[Any], Any] | None = (
+            ScaledBinds(process).__getitem__ if process is not None and isinstance(column_type, Scaled) else process)
         columns.append(values if convert is None else [None if v is None else convert(v) for v in values])
     params: list[tuple[Any, ...]] | list[dict[str, Any]] = (
         list(zip(*columns)) if compiled.positional else [dict(zip(keys, t)) for t in zip(*columns)])

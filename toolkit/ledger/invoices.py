@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, delete, exists, func, insert, select, type_coerce, update
+from sqlalchemy import ColumnElement, Connection, Integer, and_, delete, exists, func, insert, select, type_coerce, update
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import (
@@ -83,13 +83,6 @@ def series_for(settings: Settings, kind: InvoiceKind) -> str:
 # ---- what is still to invoice
 
 
-def _billable_columns():
-    return (ol.id.label("order_line_id"), o.id.label("order_id"), o.series.label("o_series"),
-            o.year.label("o_year"), o.number.label("o_number"), o.order_date, o.customer, o.ship_to.label("o_ship_to"),
-            o.project, ol.item, ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature,
-            o.payment_method, o.customer_reference)
-
-
 def _invoiced_at_order():
     """Order lines invoiced at the order: their DDT lines are never invoiced again."""
     at_order = schema.invoice_lines.alias("at_order")
@@ -145,7 +138,6 @@ class _Refs:
 
     def __init__(self, conn: Connection, delivery_ids: Collection[int], order_ids: Collection[int]):
         self.deliveries: dict[int, DeliveryRef] = {}
-        self.orders: dict[int, tuple] = {}
         wanted = sorted(delivery_ids)
         for start in range(0, len(wanted), 900):
             self.deliveries.update(
@@ -153,46 +145,71 @@ class _Refs:
                                    r.accounting_date))
                 for r in conn.execute(select(d.id, d.series, d.year, d.number, d.delivery_date, d.accounting_date)
                                       .where(d.id.in_(wanted[start:start + 900]))).all())
+        self.orders = _OrderFields(conn, order_ids)
+
+
+def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None = None,
+                         order_ids: Collection[int] | None = None, cutoff: date | None = None) -> list[Billable]:
+    """What of each order line no invoice covers yet, shipped or not (immediate invoicing).
+
+    Creating a day's orders at L invoices thousands of them at once: each asked line's invoiced
+    quantity is summed through the index on `invoice_lines.order_line_id` (not every invoice
+    line of the ledger grouped first, nor the asked orders' list bound twice),
+    quantities and prices come as the ledger's scaled integers made `Decimal` once per distinct
+    value, each amount is `line_amount` once per distinct quantity and price, and each order's
+    number and payment method are made once (`_OrderFields`)."""
+    if (customers is not None and not customers) or (order_ids is not None and not order_ids):
+        return []
+    asked: list[ColumnElement[bool]] = []
+    if customers is not None:
+        asked += [o.customer.in_(list(customers)), o.status.in_(INVOICEABLE_ORDER_STATUSES)]
+    if order_ids is not None:
+        asked += [o.id.in_(list(order_ids)), o.status != "voided"]
+    if cutoff is not None:
+        asked.append(o.order_date <= cutoff)
+    asked.append(o.document_type.notin_(("quotation", "proposal")))
+    raw = Integer()
+    done = func.coalesce(select(func.sum(type_coerce(il.quantity, raw))).where(il.order_line_id == ol.id)
+                         .scalar_subquery(), 0)
+    query = (
+        select(type_coerce(ol.quantity, raw), done, type_coerce(ol.unit_price, raw), type_coerce(ol.vat_rate, raw),
+               ol.id, o.id, ol.item, ol.description, ol.unit, ol.vat_nature)
+        .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id))
+        .where(type_coerce(ol.quantity, raw) != done, *asked)
+        .order_by(o.order_date, o.series, o.year, o.number, ol.line_no)
+    )
+    rows = conn.execute(query).all()
+    orders = _OrderFields(conn, {r[5] for r in rows})
+    quantities, prices, rates = ScaledValues(3), ScaledValues(6), ScaledValues(2)
+    amounts: dict[tuple[int, int], Decimal] = {}
+    found = []
+    for quantity, invoiced_quantity, unit_price, vat_rate, order_line_id, order_id, item, description, unit, nature \
+            in rows:
+        left = quantity - invoiced_quantity
+        amount = amounts.get((left, unit_price))
+        if amount is None:
+            amount = amounts[left, unit_price] = line_amount(quantities[left], prices[unit_price])
+        number, day, customer, ship_to, project, method, reference = orders[order_id]
+        found.append(Billable(item, description, unit, quantities[left], prices[unit_price], amount,
+                              rates[vat_rate], nature, order_line_id, None, None, order_id, number, day, customer,
+                              ship_to, project, method, reference))
+    return found
+
+
+class _OrderFields(dict[int, tuple]):
+    """The orders' own fields a `Billable` cites, read once per order in chunks of ids: number,
+    date, customer, ship-to, project, payment method, customer reference."""
+
+    def __init__(self, conn: Connection, order_ids: Collection[int]):
+        super().__init__()
         wanted = sorted(order_ids)
         for start in range(0, len(wanted), 900):
-            self.orders.update(
+            self.update(
                 (r.id, (document_number(r.series, r.year, r.number), r.order_date, r.customer, r.ship_to, r.project,
                         PaymentMethod(r.payment_method) if r.payment_method else None, r.customer_reference))
                 for r in conn.execute(select(o.id, o.series, o.year, o.number, o.order_date, o.customer, o.ship_to,
                                              o.project, o.payment_method, o.customer_reference)
                                       .where(o.id.in_(wanted[start:start + 900]))).all())
-
-
-def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None = None,
-                         order_ids: Collection[int] | None = None, cutoff: date | None = None) -> list[Billable]:
-    """What of each order line no invoice covers yet, shipped or not (immediate invoicing)."""
-    if (customers is not None and not customers) or (order_ids is not None and not order_ids):
-        return []
-    invoiced = (select(il.order_line_id, func.sum(il.quantity).label("quantity"))
-                .group_by(il.order_line_id).subquery())
-    done = func.coalesce(invoiced.c.quantity, 0)
-    query = (
-        select(ol.quantity, done.label("invoiced"), *_billable_columns())
-        .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id)
-                     .outerjoin(invoiced, invoiced.c.order_line_id == ol.id))
-        .where(ol.quantity != done, o.document_type.notin_(("quotation", "proposal")))
-        .order_by(o.order_date, o.series, o.year, o.number, ol.line_no)
-    )
-    if customers is not None:
-        query = query.where(o.customer.in_(list(customers)), o.status.in_(INVOICEABLE_ORDER_STATUSES))
-    if order_ids is not None:
-        query = query.where(o.id.in_(list(order_ids)), o.status != "voided")
-    if cutoff is not None:
-        query = query.where(o.order_date <= cutoff)
-    return [_billable(r, r.quantity - (r.invoiced or 0), None, None, r.o_ship_to) for r in conn.execute(query)]
-
-
-def _billable(r, quantity: Decimal, delivery_line_id: int | None, delivery: DeliveryRef | None,
-              ship_to: str | None) -> Billable:
-    return Billable(r.item, r.description, r.unit, quantity, r.unit_price, line_amount(quantity, r.unit_price),
-                    r.vat_rate, r.vat_nature, r.order_line_id, delivery_line_id, delivery, r.order_id,
-                    document_number(r.o_series, r.o_year, r.o_number), r.order_date, r.customer, ship_to, r.project,
-                    PaymentMethod(r.payment_method) if r.payment_method else None, r.customer_reference)
 
 
 def delivered_orders(conn: Connection, order_ids: Collection[int], cutoff: date) -> frozenset[int]:

@@ -85,3 +85,19 @@ class ScaledValues(dict[int, Decimal]):
     def __missing__(self, value: int) -> Decimal:
         number = self[value] = Decimal(value).scaleb(self.exponent)
         return number
+
+
+class ScaledBinds(dict[Any, Any]):
+    """A value → what its `Scaled` column hands the driver, made by the column's own bind
+    processor once per distinct value: a day's order lines repeat a few quantities and prices
+    thousands of times, and converting each one again was a third of storing them. Equal values
+    give equal integers whatever their form (`1.0`, `1.00`, `1`), so the cache cannot change what
+    is stored; a value the column refuses raises on every row that carries it."""
+
+    def __init__(self, convert: Callable[[Any], Any]):
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        number = self[value] = self.convert(value)
+        return number
