@@ -24,6 +24,7 @@ from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
 from toolkit.ledger import schema
+from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_events, now, user
 from toolkit.ledger.types import Scaled
 from toolkit.model.records import MasterData
@@ -80,9 +81,9 @@ def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> None:
     raw = type_coerce(dl.quantity, BigInteger)
     sent = select(func.sum(raw)).where(dl.order_line_id == ol.id).scalar_subquery()
     figures: dict[int, tuple[int, int | None]] = {}
-    for start in range(0, len(ids), 900):
+    for chunk in in_batches(ids):
         figures.update((line_id, (quantity, shipped)) for line_id, quantity, shipped in conn.execute(
-            select(ol.id, type_coerce(ol.quantity, BigInteger), sent).where(ol.id.in_(ids[start:start + 900]))))
+            select(ol.id, type_coerce(ol.quantity, BigInteger), sent).where(ol.id.in_(chunk))))
     places = cast(Scaled, dl.quantity.type).places
     for line_id, more in wanted.items():
         quantity, done = figures.get(line_id, (None, None))
@@ -115,9 +116,9 @@ def shipped_quantities(conn: Connection, line_ids: Collection[int]) -> dict[int,
     """Order-line id → quantity shipped so far (the sum of its delivery lines)."""
     ids = list(line_ids)
     out: dict[int, Decimal] = {}
-    for start in range(0, len(ids), 900):
+    for chunk in in_batches(ids):
         out.update(conn.execute(
-            select(dl.order_line_id, func.sum(dl.quantity)).where(dl.order_line_id.in_(ids[start:start + 900]))
+            select(dl.order_line_id, func.sum(dl.quantity)).where(dl.order_line_id.in_(chunk))
             .group_by(dl.order_line_id)).all())
     return out
 
@@ -127,18 +128,17 @@ def paid_orders(conn: Connection, order_ids: Collection[int]) -> set[int]:
     i, il, p = schema.invoices.c, schema.invoice_lines.c, schema.payments.c
     wanted = list(order_ids)
     invoices_of: dict[int, set[int]] = defaultdict(set)
-    for start in range(0, len(wanted), 900):
+    for chunk in in_batches(wanted):
         rows = conn.execute(
             select(ol.order_id, i.id).distinct()
             .select_from(schema.invoice_lines.join(schema.order_lines, ol.id == il.order_line_id)
                          .join(schema.invoices, i.id == il.invoice_id))
-            .where(ol.order_id.in_(wanted[start:start + 900]), i.status == "final"))
+            .where(ol.order_id.in_(chunk), i.status == "final"))
         for order_id, invoice_id in rows:
             invoices_of[order_id].add(invoice_id)
     invoice_ids = sorted({x for ids in invoices_of.values() for x in ids})
     settled: set[int] = set()
-    for start in range(0, len(invoice_ids), 900):
-        chunk = invoice_ids[start:start + 900]
+    for chunk in in_batches(invoice_ids):
         totals = dict(conn.execute(select(i.id, i.total).where(i.id.in_(chunk))).all())
         paid = dict(conn.execute(
             select(p.invoice_id, func.sum(p.amount)).where(p.invoice_id.in_(chunk)).group_by(p.invoice_id)).all())
@@ -161,14 +161,14 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
     headers = conn.execute(query.order_by(d.year, d.series, d.number)).all()
     lines: dict[int, list[DeliveryNoteLine]] = defaultdict(list)
     delivery_ids = [h.id for h in headers]
-    for start in range(0, len(delivery_ids), 900):
+    for chunk in in_batches(delivery_ids):
         rows = conn.execute(
             select(dl.id, dl.delivery_id, dl.order_line_id, dl.quantity, ol.order_id, ol.line_no, ol.item,
                    ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature, o.series, o.year, o.number,
                    o.customer_reference, o.payment_method)
             .select_from(schema.delivery_lines.join(schema.order_lines, ol.id == dl.order_line_id)
                          .join(schema.orders, o.id == ol.order_id))
-            .where(dl.delivery_id.in_(delivery_ids[start:start + 900]))
+            .where(dl.delivery_id.in_(chunk))
             .order_by(dl.delivery_id, dl.id))
         for r in rows:
             lines[r.delivery_id].append(DeliveryNoteLine(

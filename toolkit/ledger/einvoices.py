@@ -21,12 +21,11 @@ from sqlalchemy import Connection, func, select
 from toolkit.core.einvoice.names import progressive
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
 from toolkit.ledger import schema
+from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number, event_row, insert_rows, log_events, now, user
 from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
 
 i, f = schema.invoices.c, schema.einvoice_files.c
-CHUNK = 900
-"""Ids per `IN (…)`: below SQLite's old limit of 999 parameters."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +61,8 @@ def final_invoices_of(conn: Connection, customers: Collection[str]) -> list[Invo
     customer's in number order: what a credit note may correct."""
     wanted = sorted(customers)
     ids: list[int] = []
-    for start in range(0, len(wanted), CHUNK):
-        ids += conn.execute(select(i.id).where(i.customer.in_(wanted[start:start + CHUNK]),
+    for chunk in in_batches(wanted):
+        ids += conn.execute(select(i.id).where(i.customer.in_(chunk),
                                                i.status == InvoiceStatus.FINAL.value)).scalars()
     return sorted(load_invoices_in_bulk(conn, ids), key=lambda invoice: invoice.customer)
 
@@ -72,8 +71,8 @@ def progressives(conn: Connection, invoice_ids: Iterable[int]) -> dict[int, str]
     """Invoice id → the progressive of its file, for those that have one."""
     wanted = sorted(set(invoice_ids))
     found: dict[int, str] = {}
-    for start in range(0, len(wanted), CHUNK):
-        rows = conn.execute(select(f.invoice_id, f.progressive).where(f.invoice_id.in_(wanted[start:start + CHUNK])))
+    for chunk in in_batches(wanted):
+        rows = conn.execute(select(f.invoice_id, f.progressive).where(f.invoice_id.in_(chunk)))
         found.update((r.invoice_id, r.progressive) for r in rows)
     return found
 

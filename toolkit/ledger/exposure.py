@@ -12,11 +12,12 @@ from sqlalchemy import BigInteger, ColumnElement, Connection, func, select, true
 from toolkit.basics.money import cents
 from toolkit.core.exposure import Exposure
 from toolkit.ledger import schema
+from toolkit.ledger.batches import IN_LIST
 from toolkit.ledger.types import Scaled
 
 ZERO = Decimal(0)
 OPEN_STATUSES = ("in-progress",)
-ALL_AT_ONCE = 900
+ALL_AT_ONCE = IN_LIST
 """From how many customers their figures are summed for every customer in one pass."""
 
 

@@ -36,6 +36,7 @@ from toolkit.core.invoicing import (
 from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
 from toolkit.ledger import schema
+from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import (
     document_number,
     draw_numbers,
@@ -139,12 +140,12 @@ class _Refs:
     def __init__(self, conn: Connection, delivery_ids: Collection[int], order_ids: Collection[int]):
         self.deliveries: dict[int, DeliveryRef] = {}
         wanted = sorted(delivery_ids)
-        for start in range(0, len(wanted), 900):
+        for chunk in in_batches(wanted):
             self.deliveries.update(
                 (r.id, DeliveryRef(r.id, document_number(r.series, r.year, r.number), r.delivery_date,
                                    r.accounting_date))
                 for r in conn.execute(select(d.id, d.series, d.year, d.number, d.delivery_date, d.accounting_date)
-                                      .where(d.id.in_(wanted[start:start + 900]))).all())
+                                      .where(d.id.in_(chunk))).all())
         self.orders = _OrderFields(conn, order_ids)
 
 
@@ -203,13 +204,13 @@ class _OrderFields(dict[int, tuple]):
     def __init__(self, conn: Connection, order_ids: Collection[int]):
         super().__init__()
         wanted = sorted(order_ids)
-        for start in range(0, len(wanted), 900):
+        for chunk in in_batches(wanted):
             self.update(
                 (r.id, (document_number(r.series, r.year, r.number), r.order_date, r.customer, r.ship_to, r.project,
                         PaymentMethod(r.payment_method) if r.payment_method else None, r.customer_reference))
                 for r in conn.execute(select(o.id, o.series, o.year, o.number, o.order_date, o.customer, o.ship_to,
                                              o.project, o.payment_method, o.customer_reference)
-                                      .where(o.id.in_(wanted[start:start + 900]))).all())
+                                      .where(o.id.in_(chunk))).all())
 
 
 def delivered_orders(conn: Connection, order_ids: Collection[int], cutoff: date) -> frozenset[int]:
@@ -219,8 +220,7 @@ def delivered_orders(conn: Connection, order_ids: Collection[int], cutoff: date)
     rather than every DDT line of the ledger once per chunk."""
     wanted = sorted(set(order_ids))
     found: set[int] = set()
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start:start + 900]
+    for chunk in in_batches(wanted):
         shipped = (select(dl.order_line_id, func.sum(dl.quantity).label("quantity"))
                    .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
                                 .join(schema.order_lines, ol.id == dl.order_line_id))
@@ -350,8 +350,7 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
     lines: dict[int, list[InvoiceLine]] = defaultdict(list)
     dues: dict[int, list[Instalment]] = defaultdict(list)
     invoice_ids = [h.id for h in headers]
-    for start in range(0, len(invoice_ids), 900):
-        chunk = invoice_ids[start:start + 900]
+    for chunk in in_batches(invoice_ids):
         rows = conn.execute(
             select(*il, d.id.label("delivery_id"), d.series.label("d_series"), d.year.label("d_year"),
                    d.number.label("d_number"), d.delivery_date, o.series.label("o_series"),
@@ -389,11 +388,11 @@ def citations(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[CitedInvo
     c = schema.invoice_citations.c
     found: dict[int, list[CitedInvoice]] = defaultdict(list)
     wanted = list(ids)
-    for start in range(0, len(wanted), 900):
+    for chunk in in_batches(wanted):
         rows = conn.execute(
             select(c.credit_note_id, c.base, i.id, i.series, i.year, i.number, i.invoice_date)
             .join(schema.invoices, i.id == c.invoice_id)
-            .where(c.credit_note_id.in_(wanted[start:start + 900]))
+            .where(c.credit_note_id.in_(chunk))
             .order_by(c.credit_note_id, i.invoice_date, i.series, i.year, i.number))
         for r in rows:
             found[r.credit_note_id].append(

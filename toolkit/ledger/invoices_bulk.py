@@ -23,6 +23,7 @@ from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import DeliveryRef, Instalment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period
 from toolkit.core.vat import vat_summary
 from toolkit.ledger import schema
+from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
 from toolkit.ledger.invoices import citations
 from toolkit.ledger.types import ScaledValues
@@ -30,8 +31,6 @@ from toolkit.ledger.types import ScaledValues
 i, il, due = schema.invoices.c, schema.invoice_lines.c, schema.invoice_dues.c
 o, ol = schema.orders.c, schema.order_lines.c
 d, dl = schema.deliveries.c, schema.delivery_lines.c
-CHUNK = 900
-"""Ids per `IN (…)`: below SQLite's old limit of 999 parameters."""
 
 
 def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]:
@@ -41,8 +40,7 @@ def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]
     lines: dict[int, list[InvoiceLine]] = defaultdict(list)
     dues: dict[int, list[Instalment]] = defaultdict(list)
     wanted = list(ids)
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start:start + CHUNK]
+    for chunk in in_batches(wanted):
         headers += conn.execute(select(schema.invoices).where(i.id.in_(chunk))).all()
         _read_lines(conn, chunk, lines)
         for r in conn.execute(select(due.invoice_id, due.due_date, due.amount).where(due.invoice_id.in_(chunk))
@@ -63,7 +61,7 @@ def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]
     return invoices
 
 
-def _read_lines(conn: Connection, chunk: list[int], into: dict[int, list[InvoiceLine]]) -> None:
+def _read_lines(conn: Connection, chunk: Sequence[int], into: dict[int, list[InvoiceLine]]) -> None:
     """The chunk's lines in line order, each appended to its invoice's list.
 
     Amounts, quantities, prices and rates are read as the scaled integers the ledger keeps
@@ -92,9 +90,9 @@ def _read_lines(conn: Connection, chunk: list[int], into: dict[int, list[Invoice
 def _deliveries(conn: Connection, ids: set[int]) -> dict[int, DeliveryRef]:
     found: dict[int, DeliveryRef] = {}
     wanted = sorted(ids)
-    for start in range(0, len(wanted), CHUNK):
+    for chunk in in_batches(wanted):
         rows = conn.execute(select(d.id, d.series, d.year, d.number, d.delivery_date, d.accounting_date)
-                            .where(d.id.in_(wanted[start:start + CHUNK])))
+                            .where(d.id.in_(chunk)))
         found.update((r.id, DeliveryRef(r.id, document_number(r.series, r.year, r.number), r.delivery_date,
                                         r.accounting_date))
                      for r in rows)
@@ -109,9 +107,9 @@ def _orders(conn: Connection, ids: set[int]) -> dict[int, tuple[str, str | None]
     """Order id → its number and the customer's order reference."""
     found: dict[int, tuple[str, str | None]] = {}
     wanted = sorted(ids)
-    for start in range(0, len(wanted), CHUNK):
+    for chunk in in_batches(wanted):
         rows = conn.execute(select(o.id, o.series, o.year, o.number, o.customer_reference)
-                            .where(o.id.in_(wanted[start:start + CHUNK])))
+                            .where(o.id.in_(chunk)))
         found.update((r.id, (document_number(r.series, r.year, r.number), r.customer_reference)) for r in rows)
     return found
 

@@ -19,6 +19,7 @@ from toolkit.core.drafts import OrderDraft
 from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus, place_of
 from toolkit.core.reservations import HOLDING, NONE, Reservations, rank
 from toolkit.ledger import schema
+from toolkit.ledger.batches import IN_LIST, in_batches
 from toolkit.ledger.db import (
     document_number,
     draw_numbers,
@@ -120,8 +121,7 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
     shipped = _sums(conn, schema.delivery_lines.c.order_line_id, schema.delivery_lines.c.quantity, order_ids)
     invoiced = _sums(conn, schema.invoice_lines.c.order_line_id, schema.invoice_lines.c.quantity, order_ids)
     zero = Decimal(0)
-    for start in range(0, len(order_ids), 900):
-        chunk = order_ids[start:start + 900]
+    for chunk in in_batches(order_ids):
         rows = conn.execute(select(ol.order_id, *_LINE_COLUMNS).where(ol.order_id.in_(chunk))
                             .order_by(ol.order_id, ol.line_no))
         for row in rows:
@@ -207,8 +207,7 @@ def _sums(conn: Connection, line_column, quantity_column, order_ids: list[int]) 
     """Per order line, the sum of a document's quantities (SUM keeps the column's exact type)."""
     out: dict[int, Decimal] = {}
     table = line_column.table
-    for start in range(0, len(order_ids), 900):
-        chunk = order_ids[start:start + 900]
+    for chunk in in_batches(order_ids):
         rows = conn.execute(
             select(line_column, func.sum(quantity_column))
             .select_from(table.join(schema.order_lines, line_column == ol.id))
@@ -218,7 +217,7 @@ def _sums(conn: Connection, line_column, quantity_column, order_ids: list[int]) 
     return out
 
 
-FEW_ITEMS = 900
+FEW_ITEMS = IN_LIST
 """Up to how many items `reservations` reads only their lines; past that, one pass over every
 open line costs less than a long IN list (and SQLite's bound parameters are limited)."""
 
@@ -264,8 +263,8 @@ def _places_of(conn: Connection, ids: set[int], holding: list[Any]) -> dict[int,
     query = (select(o.id, o.series, o.year, o.number, cited.c.series, cited.c.year, cited.c.number,
                     cited.c.document_type).select_from(schema.orders.outerjoin(cited, cited.c.id == o.confirms)))
     wanted = sorted(ids)
-    chunks = ([query.where(o.id.in_(wanted[i:i + 900])) for i in range(0, len(wanted), 900)]
-              if len(wanted) <= 4 * 900 else [query.where(*holding)])
+    chunks = ([query.where(o.id.in_(batch)) for batch in in_batches(wanted)]
+              if len(wanted) <= 4 * IN_LIST else [query.where(*holding)])
     places = {}
     for chunk in chunks:
         for order_id, series, year, seq, c_series, c_year, c_seq, c_type in conn.execute(chunk):
@@ -307,8 +306,8 @@ def set_status(conn: Connection, order: Order, status: OrderStatus, action: str)
 def set_statuses(conn: Connection, orders: Sequence[Order], status: OrderStatus, action: str) -> None:
     """Move orders to `status`, logging each move (one statement per table for a day's shipments)."""
     ids = [order.id for order in orders]
-    for start in range(0, len(ids), 900):
-        conn.execute(update(schema.orders).where(o.id.in_(ids[start:start + 900])).values(status=status.value))
+    for chunk in in_batches(ids):
+        conn.execute(update(schema.orders).where(o.id.in_(chunk)).values(status=status.value))
     log_events(conn, [event_row(action, "order", order.id, order.number, f"{order.status.value} -> {status.value}")
                       for order in orders])
 

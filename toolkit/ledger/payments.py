@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Row, func, insert, select
 
 from toolkit.core.payments import Collected, PaymentEntry, Receivable
 from toolkit.ledger import schema
+from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number, log_event, now, user
 
 i, p, due = schema.invoices.c, schema.payments.c, schema.invoice_dues.c
@@ -59,8 +60,7 @@ def receivables(conn: Connection, *, customer: str | None = None) -> list[Receiv
     ids = [h.id for h in headers]
     dues: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
     payments: dict[int, list[Collected]] = defaultdict(list)
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
+    for chunk in in_batches(ids):
         for r in conn.execute(select(schema.invoice_dues).where(due.invoice_id.in_(chunk))):
             dues[r.invoice_id].append((r.due_date, r.amount))
         for r in conn.execute(select(schema.payments).where(p.invoice_id.in_(chunk)).order_by(p.payment_date, p.id)):

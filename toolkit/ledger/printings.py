@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, or_, select
 
 from toolkit.ledger import schema
+from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import insert_rows, now, user
 
 p = schema.printings.c
@@ -21,8 +22,7 @@ def mark_printed(conn: Connection, document: str, ids: Collection[int], at: date
     if not wanted:
         return
     stamp, by = at or now(), user()
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start:start + 900]
+    for chunk in in_batches(wanted):
         conn.execute(delete(schema.printings).where(p.document == document, p.document_id.in_(chunk)))
         insert_rows(conn, schema.printings, [dict(document=document, document_id=i, printed_at=stamp, printed_by=by)
                                              for i in chunk])
@@ -35,8 +35,8 @@ def last_printed(conn: Connection, document: str, ids: Collection[int] | None = 
         return {i: at for i, at in conn.execute(query)}
     found: dict[int, datetime] = {}
     wanted = list(ids)
-    for start in range(0, len(wanted), 900):
-        found.update((i, at) for i, at in conn.execute(query.where(p.document_id.in_(wanted[start:start + 900]))))
+    for chunk in in_batches(wanted):
+        found.update((i, at) for i, at in conn.execute(query.where(p.document_id.in_(chunk))))
     return found
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from toolkit.basics.vocab import RequestKind
 from toolkit.core.requests import CustomerRequest, OpenRequests, RequestAction, RequestStatus, RequestStep
 from toolkit.ledger import schema
+from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import now, user
 
 r = schema.customer_requests.c
@@ -56,9 +57,9 @@ def load_requests(conn: Connection, *, ids: Collection[int] | None = None, open_
         return []
     steps: dict[int, list[RequestStep]] = {row.id: [] for row in rows}
     wanted = list(steps)
-    for start in range(0, len(wanted), 900):
+    for chunk in in_batches(wanted):
         for step in conn.execute(select(schema.request_history)
-                                 .where(h.request_id.in_(wanted[start:start + 900])).order_by(h.at, h.id)):
+                                 .where(h.request_id.in_(chunk)).order_by(h.at, h.id)):
             steps[step.request_id].append(RequestStep(step.at, step.by, RequestAction(step.action), step.text))
     return [CustomerRequest(row.id, row.customer, RequestKind(row.kind), row.text, RequestStatus(row.status),
                             row.opened_at, row.opened_by, row.closed_at, row.closed_by, tuple(steps[row.id]))
@@ -71,8 +72,7 @@ def open_requests(conn: Connection, customers: Collection[str]) -> dict[str, Ope
         return {}
     wanted = sorted(set(customers))
     found: dict[str, OpenRequests] = {}
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start:start + 900]
+    for chunk in in_batches(wanted):
         counts: dict[str, int] = dict(conn.execute(select(r.customer, func.count()).where(
             r.status == RequestStatus.OPEN.value, r.customer.in_(chunk)).group_by(r.customer)).all())
         latest: dict[str, str] = {}

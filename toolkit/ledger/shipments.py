@@ -24,6 +24,7 @@ from toolkit.core.lines import line_amount
 from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus
 from toolkit.core.shipping import ShipmentDraft
 from toolkit.ledger import schema
+from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
 from toolkit.ledger.orders import imported_from
 from toolkit.ledger.types import Scaled, ScaledValues, as_stored
@@ -70,7 +71,7 @@ def due_orders(conn: Connection, day: date) -> tuple[list[Order], set[int]]:
 
 def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
     """These orders (from `due_orders`) with their lines, as `load_orders` builds them, the
-    shipped and invoiced quantities summed by the database, in one query per 900 orders.
+    shipped and invoiced quantities summed by the database, in one query per `IN_LIST` orders.
 
     Quantities, prices, amounts and rates come as the stored integers and each distinct value
     becomes a `Decimal` once (`ScaledValues`, the same digits and exponent as the column gives):
@@ -82,12 +83,12 @@ def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
     quantities, prices, amounts, rates = (ScaledValues(cast(Scaled, c.type).places) for c in (ol.quantity, ol.unit_price,
                                                                                 ol.amount, ol.vat_rate))
     ids = list(lines)
-    for start in range(0, len(ids), 900):
+    for chunk in in_batches(ids):
         rows = conn.execute(
             select(ol.order_id, ol.item, ol.description, ol.unit, _raw(ol.quantity), _raw(ol.unit_price),
                    _raw(ol.amount), _raw(ol.vat_rate), ol.vat_nature, ol.id, ol.line_no, ol.note, ol.price_rule,
                    shipped, invoiced)
-            .where(ol.order_id.in_(ids[start:start + 900])).order_by(ol.order_id, ol.line_no))
+            .where(ol.order_id.in_(chunk)).order_by(ol.order_id, ol.line_no))
         for (order_id, item, description, unit, quantity, unit_price, amount, vat_rate, vat_nature, line_id, line_no,
              note, price_rule, sent, billed) in rows:
             lines[order_id].append(OrderLine(
