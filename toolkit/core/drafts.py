@@ -21,10 +21,10 @@ from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType, PaymentMethod, PriceType
 from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.plan import Due
-from toolkit.core.price_rules import find, rule_index, rule_price
+from toolkit.core.price_rules import Candidates, find, rule_index, rule_price
 from toolkit.core.pricing import PriceBook, below_limit, price_book, template_price_list, unit_price
 from toolkit.model.memo import per_master
-from toolkit.model.records import Customer, Item, MasterData, Template, TemplateLine
+from toolkit.model.records import Customer, Item, MasterData, Price, PriceRule, Template, TemplateLine
 
 NO_PRICE_ON_DATE = define(
     "no-price-on-date", "error",
@@ -128,6 +128,37 @@ def net_of_vat(quantity: Decimal, gross_unit: Decimal, rate: Decimal) -> tuple[D
     return unit, line_amount(quantity, unit)
 
 
+LinePrice = tuple[Decimal | None, PriceRule | None, str | None]
+"""What a line's price came to: (net unit price, the rule that set it, why it cannot be sold
+at it: "rule-no-base-price", "rule-below-limit", "below-limit" or None). The caller names the
+cell to correct, a template's or a form's. A plain tuple: one is made for every line of a day."""
+
+
+def price_line(price: Price, price_type: PriceType, own: Decimal | None, candidates: Candidates, item: Item,
+               day: date, quantity: Decimal, book: PriceBook) -> LinePrice:
+    """A line's net unit price, first match wins (docs/pricing.md): the line's own price (`own`);
+    else the most specific price rule for the customer (`candidates`), item, date and quantity;
+    else the list's `price` of the version valid on `day`. The list's limit price holds
+    whatever set it. Template lines and order forms are priced by this one function."""
+    unit = unit_price(price, price_type, own)
+    found = find(candidates, item.code, item.category, day, quantity) if candidates and own is None else None
+    rule = found.rule if found is not None else None
+    if found is not None:
+        ruled = rule_price(found, unit, book, price, day)
+        if ruled is None:
+            return None, rule, "rule-no-base-price"
+        unit = ruled
+    unit = net_unit_price(unit)
+    if below_limit(price, unit):
+        return unit, rule, "below-limit" if rule is None else "rule-below-limit"
+    return unit, rule, None
+
+
+def line_money(quantity: Decimal, unit: Decimal, rate: Decimal, vat_included: bool) -> tuple[Decimal, Decimal]:
+    """(unit price, amount) as documents show them: net of VAT when the list includes it."""
+    return net_of_vat(quantity, unit, rate) if vat_included else (unit, line_amount(quantity, unit))
+
+
 def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = None) -> tuple[list[OrderDraft], list[Problem]]:
     book = book or price_book(master)
     templates, customers, items = _lookups(master)
@@ -153,34 +184,30 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
                                                 price_list=price_list, version=version.version if version else "—"))
                 continue
             item = items[due_line.item]
-            unit = unit_price(price, template.price_type, due_line.price)
-            found = find(candidates, item.code, item.category, due.day, due_line.quantity) \
-                if candidates and due_line.price is None else None
-            rule = None
-            if found is not None:
-                rule = found.rule
-                ruled = rule_price(found, unit, book, price, due.day)
-                if ruled is None:
-                    trouble.append(RULE_WITHOUT_BASE_PRICE(
-                        master.locate(rule.source, "base_list"), template=due.template, day=due.day, rule=rule.code,
-                        price_list=rule.base_list or price_list, item=item.code))
-                    continue
-                unit = ruled
-            unit = net_unit_price(unit)
-            if below_limit(price, unit):
-                if rule is not None:
-                    trouble.append(RULE_BELOW_LIMIT(
-                        master.locate(rule.source, "code"), template=due.template, day=due.day, rule=rule.code,
-                        item=item.code, price=unit, limit=price.limit_price))
-                    continue
+            unit, rule, refused = price_line(price, template.price_type, due_line.price, candidates, item, due.day,
+                                             due_line.quantity, book)
+            if refused == "rule-no-base-price":
+                assert rule is not None
+                trouble.append(RULE_WITHOUT_BASE_PRICE(
+                    master.locate(rule.source, "base_list"), template=due.template, day=due.day, rule=rule.code,
+                    price_list=rule.base_list or price_list, item=item.code))
+                continue
+            if refused == "rule-below-limit":
+                assert rule is not None
+                trouble.append(RULE_BELOW_LIMIT(
+                    master.locate(rule.source, "code"), template=due.template, day=due.day, rule=rule.code,
+                    item=item.code, price=unit, limit=price.limit_price))
+                continue
+            if refused == "below-limit":
                 source = _line_sources(master).get((due.template, due_line.item))
                 at = master.locate(source.source, "price") if source else master.locate(template.source, "code")
                 trouble.append(BELOW_LIMIT_ON_DATE(at, template=due.template, day=due.day, item=due_line.item,
                                                    price=unit, limit=price.limit_price))
                 continue
+            assert unit is not None
             quantity = sign * abs(due_line.quantity)
             rate = item.vat_rate or Decimal(0)
-            unit, amount = net_of_vat(quantity, unit, rate) if price_list in gross else (unit, line_amount(quantity, unit))
+            unit, amount = line_money(quantity, unit, rate, price_list in gross)
             lines.append(DraftLine(item.code, item.description, item.unit, quantity, unit, amount,
                                    rate, item.vat_nature.upper() if item.vat_nature else None, n, due_line.note,
                                    rule.code if rule is not None else None))

@@ -17,10 +17,9 @@ from decimal import Decimal
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType, PriceType, normalize
-from toolkit.core.drafts import DraftLine, OrderDraft, net_of_vat, net_unit_price
-from toolkit.core.lines import line_amount
-from toolkit.core.price_rules import find, rule_index, rule_price
-from toolkit.core.pricing import PriceBook, below_limit, price_book, unit_price
+from toolkit.core.drafts import DraftLine, LinePrice, OrderDraft, line_money, net_unit_price, price_line
+from toolkit.core.price_rules import rule_index
+from toolkit.core.pricing import PriceBook, price_book
 from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, Item, MasterData
 
@@ -108,7 +107,7 @@ def price_form(master: MasterData, form: Form, book: PriceBook | None = None) ->
     """The order draft of a form, or the problems (at the form's cells, or at the price rule to
     correct) that keep it from one.
 
-    A line is priced as `toolkit.core.drafts.draft_orders` prices a template's line, first match
+    A line is priced by `toolkit.core.drafts.price_line`, as a template's line is, first match
     wins (docs/pricing.md): a price written on the form is the line's own price, as a template
     line's own price is; else the most specific price rule for the customer, item, date and
     quantity; else the customer's list, standard price, in the version valid on the form's date.
@@ -135,36 +134,29 @@ def price_form(master: MasterData, form: Form, book: PriceBook | None = None) ->
         if price is None and line.price is None:
             problems.append(FORM_NO_PRICE(line.location, item=item.code, price_list=customer.price_list, day=form.day))
             continue
-        rule = None
         if price is None:
             assert line.price is not None
-            unit = net_unit_price(line.price)
+            priced: LinePrice = (net_unit_price(line.price), None, None)
         else:
-            unit = unit_price(price, PriceType.STANDARD, line.price)
-            found = find(candidates, item.code, item.category, form.day, line.quantity) \
-                if candidates and line.price is None else None
-            if found is not None:
-                rule = found.rule
-                ruled = rule_price(found, unit, book, price, form.day)
-                if ruled is None:
-                    problems.append(FORM_RULE_NO_BASE_PRICE(master.locate(rule.source, "base_list"), rule=rule.code,
-                                                            price_list=rule.base_list or customer.price_list,
-                                                            item=item.code, day=form.day))
-                    continue
-                unit = ruled
-            unit = net_unit_price(unit)
-        if price is not None and below_limit(price, unit):
+            priced = price_line(price, PriceType.STANDARD, line.price, candidates, item, form.day, line.quantity, book)
+        unit, rule, refused = priced
+        if refused == "rule-no-base-price":
+            assert rule is not None
+            problems.append(FORM_RULE_NO_BASE_PRICE(master.locate(rule.source, "base_list"), rule=rule.code,
+                                                    price_list=rule.base_list or customer.price_list,
+                                                    item=item.code, day=form.day))
+            continue
+        if refused is not None:
+            assert price is not None
             if rule is not None:
                 problems.append(FORM_RULE_BELOW_LIMIT(master.locate(rule.source, "code"), rule=rule.code,
                                                       item=item.code, price=unit, limit=price.limit_price))
             else:
                 problems.append(FORM_BELOW_LIMIT(line.location, item=item.code, price=unit, limit=price.limit_price))
             continue
+        assert unit is not None
         rate = item.vat_rate or Decimal(0)
-        if customer.price_list in gross:
-            unit, amount = net_of_vat(line.quantity, unit, rate)
-        else:
-            amount = line_amount(line.quantity, unit)
+        unit, amount = line_money(line.quantity, unit, rate, customer.price_list in gross)
         lines.append(DraftLine(item.code, item.description, item.unit, line.quantity, unit, amount, rate,
                                item.vat_nature.upper() if item.vat_nature else None, n, line.note,
                                rule.code if rule is not None else None))
