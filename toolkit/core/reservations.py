@@ -70,8 +70,8 @@ def reservations_of(orders: Iterable[Order]) -> list[Reservation]:
 
 def reserved_lines(lines: Iterable[tuple[str, str, str, Decimal]]) -> list[Reservation]:
     """The reservations of holding orders' lines given as (order number, its place, item, still
-    to ship): what is still to ship, summed per order and item. The ledger reads these four
-    figures in one query rather than whole orders (`toolkit.ledger.orders.reservations`)."""
+    to ship): what is still to ship, summed per order and item. (The ledger has the database
+    sum them and builds the index with `Reservations.of_queues`.)"""
     held: dict[tuple[str, str], Decimal] = {}
     ranks: dict[str, tuple[int, str, int]] = {}
     for number, place, item, to_ship in lines:

@@ -15,9 +15,8 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import cast
 
-from sqlalchemy import BigInteger, Connection, func, select, type_coerce
+from sqlalchemy import Connection, func, select
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
@@ -26,7 +25,7 @@ from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_events, now, user
-from toolkit.ledger.types import Scaled
+from toolkit.ledger.types import places_of, stored_integer
 from toolkit.model.records import MasterData
 
 d, dl = schema.deliveries.c, schema.delivery_lines.c
@@ -78,13 +77,12 @@ def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> None:
         for line in draft.lines:
             wanted[line.order_line_id] += line.quantity
     ids = list(wanted)
-    raw = type_coerce(dl.quantity, BigInteger)
-    sent = select(func.sum(raw)).where(dl.order_line_id == ol.id).scalar_subquery()
+    sent = select(func.sum(stored_integer(dl.quantity))).where(dl.order_line_id == ol.id).scalar_subquery()
     figures: dict[int, tuple[int, int | None]] = {}
     for chunk in in_batches(ids):
         figures.update((line_id, (quantity, shipped)) for line_id, quantity, shipped in conn.execute(
-            select(ol.id, type_coerce(ol.quantity, BigInteger), sent).where(ol.id.in_(chunk))))
-    places = cast(Scaled, dl.quantity.type).places
+            select(ol.id, stored_integer(ol.quantity), sent).where(ol.id.in_(chunk))))
+    places = places_of(dl.quantity)
     for line_id, more in wanted.items():
         quantity, done = figures.get(line_id, (None, None))
         after = (done or 0) + more.scaleb(places)

@@ -7,13 +7,13 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Connection, func, select, true, type_coerce
+from sqlalchemy import ColumnElement, Connection, func, select, true
 
 from toolkit.basics.money import cents
 from toolkit.core.exposure import Exposure
 from toolkit.ledger import schema
 from toolkit.ledger.batches import IN_LIST
-from toolkit.ledger.types import Scaled
+from toolkit.ledger.types import places_of, stored_integer
 
 ZERO = Decimal(0)
 OPEN_STATUSES = ("in-progress",)
@@ -72,26 +72,13 @@ def _unshipped(conn: Connection, customers: list[str] | None) -> dict[str, Decim
                   .where(_among(o.customer, customers), o.status.in_(OPEN_STATUSES)).subquery())
     shipped = (select(dl.order_line_id, func.sum(dl.quantity).label("quantity"))
                .where(dl.order_line_id.in_(select(open_lines.c.id))).group_by(dl.order_line_id).subquery())
-    left = _scaled(open_lines.c.quantity) - func.coalesce(_scaled(shipped.c.quantity), 0)
-    price, unit = _scaled(open_lines.c.unit_price), 10 ** _places(ol.unit_price)
+    left = stored_integer(open_lines.c.quantity) - func.coalesce(stored_integer(shipped.c.quantity), 0)
+    price, unit = stored_integer(open_lines.c.unit_price), 10 ** places_of(ol.unit_price)
     euros, millionths = func.sum(left * (price // unit)), func.sum(left * (price % unit))
-    places = _places(ol.quantity) + _places(ol.unit_price)
+    places = places_of(ol.quantity) + places_of(ol.unit_price)
     rows = conn.execute(select(open_lines.c.customer, euros, millionths)
                         .outerjoin(shipped, shipped.c.order_line_id == open_lines.c.id).group_by(open_lines.c.customer))
     return {customer: (Decimal(whole) * unit + Decimal(part)).scaleb(-places) for customer, whole, part in rows}
-
-
-def _scaled(column: ColumnElement[Any]) -> ColumnElement[int]:
-    """The column's stored integer, not the decimal it stands for."""
-    return type_coerce(column, BigInteger)
-
-
-def _places(column: ColumnElement[Any]) -> int:
-    """How many decimals the column's stored integer carries."""
-    kind = column.type
-    if not isinstance(kind, Scaled):
-        raise TypeError(f"{column} is not stored as a scaled integer")
-    return kind.places
 
 
 def _outstanding(conn: Connection, customers: list[str] | None) -> dict[str, Decimal]:

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, func, insert, select, type_coerce, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.drafts import OrderDraft
@@ -30,6 +30,7 @@ from toolkit.ledger.db import (
     now,
     user,
 )
+from toolkit.ledger.types import places_of, stored_integer
 
 o, ol = schema.orders.c, schema.order_lines.c
 
@@ -237,9 +238,9 @@ def reservations(conn: Connection, items: Collection[str] | None = None) -> Rese
     The line-by-line read is the test oracle `tests/oracles/reservations_rowwise.py`."""
     reserving = [t.value for t, effects in EFFECTS.items() if effects.reserves]
     dl = schema.delivery_lines.c
-    shipped = select(func.sum(_raw(dl.quantity))).where(dl.order_line_id == ol.id).scalar_subquery()
+    shipped = select(func.sum(stored_integer(dl.quantity))).where(dl.order_line_id == ol.id).scalar_subquery()
     holding = [o.status.in_([s.value for s in HOLDING]), o.document_type.in_(reserving)]
-    lines = (select(ol.order_id, ol.item, (_raw(ol.quantity) - func.coalesce(shipped, 0)).label("left"))
+    lines = (select(ol.order_id, ol.item, (stored_integer(ol.quantity) - func.coalesce(shipped, 0)).label("left"))
              .join(schema.orders, o.id == ol.order_id)
              .where(*holding,
                     *([ol.item.in_(sorted(items))] if items is not None and len(items) <= FEW_ITEMS else []))
@@ -253,7 +254,7 @@ def reservations(conn: Connection, items: Collection[str] | None = None) -> Rese
     queues: dict[str, list[tuple[tuple[int, str, int], str, int]]] = defaultdict(list)
     for order_id, item, left in rows:
         queues[item].append((*places[order_id], left))
-    return Reservations.of_queues(queues, _scale(ol.quantity))
+    return Reservations.of_queues(queues, places_of(ol.quantity))
 
 
 def _places_of(conn: Connection, ids: set[int], holding: list[Any]) -> dict[int, tuple[tuple[int, str, int], str]]:
@@ -272,16 +273,6 @@ def _places_of(conn: Connection, ids: set[int], holding: list[Any]) -> dict[int,
             confirms = document_number(c_series, c_year, c_seq) if c_series is not None else None
             places[order_id] = (rank(place_of(number, confirms, DocumentType(c_type) if c_type else None)), number)
     return places
-
-
-def _raw(column: Any) -> Any:
-    """The column's stored integer (`toolkit.ledger.types.Scaled`), not the decimal it stands for."""
-    return type_coerce(column, BigInteger)
-
-
-def _scale(column: Any) -> int:
-    """How many decimals the column's stored integer carries."""
-    return column.type.places
 
 
 def order_by_number(conn: Connection, number: str) -> Order | None:

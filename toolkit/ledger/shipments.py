@@ -14,9 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
 
-from sqlalchemy import BigInteger, Connection, func, select, type_coerce
+from sqlalchemy import Connection, func, select
 
 from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
@@ -27,7 +26,7 @@ from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
 from toolkit.ledger.orders import imported_from
-from toolkit.ledger.types import Scaled, ScaledValues, as_stored
+from toolkit.ledger.types import ScaledValues, as_stored, places_of, stored_integer
 
 o, ol, dl, il = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c, schema.invoice_lines.c
 ZERO = Decimal(0)
@@ -78,16 +77,16 @@ def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
     at L the orders held for stock are read again every day, tens of thousands of lines, where
     most values repeat."""
     lines: dict[int, list[OrderLine]] = {order.id: [] for order in orders}
-    shipped = select(func.sum(_raw(dl.quantity))).where(dl.order_line_id == ol.id).scalar_subquery()
-    invoiced = select(func.sum(_raw(il.quantity))).where(il.order_line_id == ol.id).scalar_subquery()
-    quantities, prices, amounts, rates = (ScaledValues(cast(Scaled, c.type).places) for c in (ol.quantity, ol.unit_price,
+    shipped = select(func.sum(stored_integer(dl.quantity))).where(dl.order_line_id == ol.id).scalar_subquery()
+    invoiced = select(func.sum(stored_integer(il.quantity))).where(il.order_line_id == ol.id).scalar_subquery()
+    quantities, prices, amounts, rates = (ScaledValues(places_of(c)) for c in (ol.quantity, ol.unit_price,
                                                                                 ol.amount, ol.vat_rate))
     ids = list(lines)
     for chunk in in_batches(ids):
         rows = conn.execute(
-            select(ol.order_id, ol.item, ol.description, ol.unit, _raw(ol.quantity), _raw(ol.unit_price),
-                   _raw(ol.amount), _raw(ol.vat_rate), ol.vat_nature, ol.id, ol.line_no, ol.note, ol.price_rule,
-                   shipped, invoiced)
+            select(ol.order_id, ol.item, ol.description, ol.unit,
+                   *(stored_integer(c) for c in (ol.quantity, ol.unit_price, ol.amount, ol.vat_rate)),
+                   ol.vat_nature, ol.id, ol.line_no, ol.note, ol.price_rule, shipped, invoiced)
             .where(ol.order_id.in_(chunk)).order_by(ol.order_id, ol.line_no))
         for (order_id, item, description, unit, quantity, unit_price, amount, vat_rate, vat_nature, line_id, line_no,
              note, price_rule, sent, billed) in rows:
@@ -96,11 +95,6 @@ def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
                 vat_nature, line_id, line_no, note, ZERO if sent is None else quantities[sent],
                 ZERO if billed is None else quantities[billed], price_rule))
     return [replace(order, lines=tuple(lines[order.id])) for order in orders]
-
-
-def _raw(column: Any) -> Any:
-    """The column's stored integer (`toolkit.ledger.types.Scaled`), not the decimal it stands for."""
-    return type_coerce(column, BigInteger)
 
 
 def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order],

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Dialect
+from sqlalchemy import BigInteger, Dialect, type_coerce
 from sqlalchemy.types import TypeDecorator
 
 
@@ -55,6 +55,21 @@ def as_stored(value: Decimal, places: int) -> Decimal:
     (Decimal('7.000'), Decimal('2.500'))
     """
     return Decimal(int(value.scaleb(places))).scaleb(-places)
+
+
+def stored_integer(column: Any) -> Any:
+    """A `Scaled` column as the integer it stores, in SQL: sums and comparisons of quantities
+    and prices stay exact integers, and a bulk reader makes each distinct value a `Decimal`
+    once (`ScaledValues`) instead of every row's."""
+    return type_coerce(column, BigInteger)
+
+
+def places_of(column: Any) -> int:
+    """How many decimals a `Scaled` column's stored integer carries."""
+    kind = column.type
+    if not isinstance(kind, Scaled):
+        raise TypeError(f"{column} is not stored as a scaled integer")
+    return kind.places
 
 
 def Money() -> Scaled:
