@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Integer, and_, delete, exists, func, insert, select, type_coerce, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, exists, func, insert, select, update
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import (
@@ -48,7 +48,7 @@ from toolkit.ledger.db import (
     now,
     user,
 )
-from toolkit.ledger.types import ScaledValues
+from toolkit.ledger.types import ScaledValues, stored_integer
 from toolkit.model.records import Settings
 
 o, ol = schema.orders.c, schema.order_lines.c
@@ -98,10 +98,9 @@ def shipments_not_invoiced(conn: Connection, cutoff: date, *, customer: str | No
     scaled integers the ledger keeps and become `Decimal` once per distinct value, each line's
     amount is `line_amount` once per distinct quantity and price, and each DDT's and order's
     own fields are read once, not joined onto every line (`_Refs`)."""
-    raw = Integer()
     query = (
         select(dl.delivery_id, ol.order_id, d.ship_to, ol.item, ol.description, ol.unit,
-               type_coerce(dl.quantity, raw), type_coerce(ol.unit_price, raw), type_coerce(ol.vat_rate, raw),
+               stored_integer(dl.quantity), stored_integer(ol.unit_price), stored_integer(ol.vat_rate),
                ol.vat_nature, ol.id, dl.id)
         .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
                      .join(schema.order_lines, ol.id == dl.order_line_id).join(schema.orders, o.id == ol.order_id))
@@ -112,7 +111,7 @@ def shipments_not_invoiced(conn: Connection, cutoff: date, *, customer: str | No
         query = query.where(o.customer == customer)
     rows = conn.execute(query).all()
     refs = _Refs(conn, {r[0] for r in rows}, {r[1] for r in rows})
-    quantities, prices, rates = ScaledValues(3), ScaledValues(6), ScaledValues(2)
+    quantities, prices, rates = map(ScaledValues.of, (dl.quantity, ol.unit_price, ol.vat_rate))
     amounts: dict[tuple[int, int], Decimal] = {}
     found: list[Shipment] = []
     goods: list[BillableGoods] = []
@@ -169,19 +168,18 @@ def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None 
     if cutoff is not None:
         asked.append(o.order_date <= cutoff)
     asked.append(o.document_type.notin_(("quotation", "proposal")))
-    raw = Integer()
-    done = func.coalesce(select(func.sum(type_coerce(il.quantity, raw))).where(il.order_line_id == ol.id)
+    done = func.coalesce(select(func.sum(stored_integer(il.quantity))).where(il.order_line_id == ol.id)
                          .scalar_subquery(), 0)
     query = (
-        select(type_coerce(ol.quantity, raw), done, type_coerce(ol.unit_price, raw), type_coerce(ol.vat_rate, raw),
+        select(stored_integer(ol.quantity), done, stored_integer(ol.unit_price), stored_integer(ol.vat_rate),
                ol.id, o.id, ol.item, ol.description, ol.unit, ol.vat_nature)
         .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id))
-        .where(type_coerce(ol.quantity, raw) != done, *asked)
+        .where(stored_integer(ol.quantity) != done, *asked)
         .order_by(o.order_date, o.series, o.year, o.number, ol.line_no)
     )
     rows = conn.execute(query).all()
     orders = _OrderFields(conn, {r[5] for r in rows})
-    quantities, prices, rates = ScaledValues(3), ScaledValues(6), ScaledValues(2)
+    quantities, prices, rates = map(ScaledValues.of, (ol.quantity, ol.unit_price, ol.vat_rate))
     amounts: dict[tuple[int, int], Decimal] = {}
     found = []
     for quantity, invoiced_quantity, unit_price, vat_rate, order_line_id, order_id, item, description, unit, nature \

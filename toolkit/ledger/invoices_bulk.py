@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Row, select, type_coerce
+from sqlalchemy import Connection, Row, select
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import DeliveryRef, Instalment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period
@@ -26,7 +26,7 @@ from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
 from toolkit.ledger.invoices import citations
-from toolkit.ledger.types import ScaledValues
+from toolkit.ledger.types import ScaledValues, stored_integer
 
 i, il, due = schema.invoices.c, schema.invoice_lines.c, schema.invoice_dues.c
 o, ol = schema.orders.c, schema.order_lines.c
@@ -68,17 +68,16 @@ def _read_lines(conn: Connection, chunk: Sequence[int], into: dict[int, list[Inv
     (`toolkit.ledger.types.Scaled`) and turned into `Decimal` here, once per distinct value of
     the chunk: quantities, prices and rates repeat on most lines. The DDTs and orders cited
     are read once each, in two queries of their own, rather than joined onto every line."""
-    raw = Integer()
     rows = conn.execute(
         select(il.invoice_id, il.line_no, il.delivery_line_id, il.order_line_id, il.item, il.description, il.unit,
-               type_coerce(il.quantity, raw), type_coerce(il.unit_price, raw), type_coerce(il.amount, raw),
-               type_coerce(il.vat_rate, raw), il.vat_nature, dl.delivery_id, ol.order_id)
+               stored_integer(il.quantity), stored_integer(il.unit_price), stored_integer(il.amount),
+               stored_integer(il.vat_rate), il.vat_nature, dl.delivery_id, ol.order_id)
         .select_from(schema.invoice_lines.outerjoin(schema.order_lines, ol.id == il.order_line_id)
                      .outerjoin(schema.delivery_lines, dl.id == il.delivery_line_id))
         .where(il.invoice_id.in_(chunk)).order_by(il.invoice_id, il.line_no)).all()
     ddts = _deliveries(conn, {r[12] for r in rows if r[12] is not None})
     orders = _orders(conn, {r[13] for r in rows if r[13] is not None})
-    quantities, prices, amounts, rates = ScaledValues(3), ScaledValues(6), ScaledValues(2), ScaledValues(2)
+    quantities, prices, amounts, rates = map(ScaledValues.of, (il.quantity, il.unit_price, il.amount, il.vat_rate))
     for (invoice_id, line_no, delivery_line_id, order_line_id, item, description, unit, quantity, unit_price, amount,
          vat_rate, nature, delivery_id, order_id) in rows:
         into[invoice_id].append(InvoiceLine(

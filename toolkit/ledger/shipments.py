@@ -26,7 +26,7 @@ from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
 from toolkit.ledger.orders import imported_from
-from toolkit.ledger.types import ScaledValues, as_stored, places_of, stored_integer
+from toolkit.ledger.types import ScaledValues, as_stored, stored_integer
 
 o, ol, dl, il = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c, schema.invoice_lines.c
 ZERO = Decimal(0)
@@ -79,8 +79,7 @@ def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
     lines: dict[int, list[OrderLine]] = {order.id: [] for order in orders}
     shipped = select(func.sum(stored_integer(dl.quantity))).where(dl.order_line_id == ol.id).scalar_subquery()
     invoiced = select(func.sum(stored_integer(il.quantity))).where(il.order_line_id == ol.id).scalar_subquery()
-    quantities, prices, amounts, rates = (ScaledValues(places_of(c)) for c in (ol.quantity, ol.unit_price,
-                                                                                ol.amount, ol.vat_rate))
+    quantities, prices, amounts, rates = map(ScaledValues.of, (ol.quantity, ol.unit_price, ol.amount, ol.vat_rate))
     ids = list(lines)
     for chunk in in_batches(ids):
         rows = conn.execute(

@@ -101,6 +101,11 @@ class ScaledValues(dict[int, Decimal]):
         number = self[value] = Decimal(value).scaleb(self.exponent)
         return number
 
+    @classmethod
+    def of(cls, column: Any) -> ScaledValues:
+        """The values of a `Scaled` column, read through `stored_integer`."""
+        return cls(places_of(column))
+
 
 class ScaledBinds(dict[Any, Any]):
     """A value → what its `Scaled` column hands the driver, made by the column's own bind
