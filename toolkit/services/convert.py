@@ -23,7 +23,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from toolkit.basics.cells import Location
 from toolkit.basics.files import OUTPUT_IS_INPUT, atomic_path, check_output
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define, errors
+from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
 from toolkit.core.drafts import OrderDraft
 from toolkit.core.forms import price_form
@@ -155,27 +156,9 @@ def convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None =
             italian: bool = False, lang: str = "it", session: Any = None,
             progress: Progress | None = None) -> Converted:
     """Convert every input; `session` (a `toolkit.services.session.Session`) for `orders`."""
-    with _collections_paused(to == "master"):
+    with collector_paused() if to == "master" else nullcontext():
         return _convert(paths, out, to, mapping=mapping, jobs=jobs, italian=italian, lang=lang, session=session,
                         progress=progress)
-
-
-@contextmanager
-def _collections_paused(pause: bool) -> Iterator[None]:
-    """No cyclic garbage collection while a merge gathers, writes and checks its rows.
-
-    A merge of 200 desks holds millions of rows' dicts, none of them in a cycle, all kept to
-    the end: each full collection walked every one of them again, a quarter of the main
-    process's time. Reference counting still frees what is dropped; collections resume after.
-    """
-    if not pause or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None, jobs: int | None,

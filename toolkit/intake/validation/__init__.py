@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.basics.problems import Problem, UnusableInput, define, errors, sort_key
+from toolkit.basics.runtime import collector_paused
 from toolkit.intake.sources import RawWorkbook, read_workbook
 from toolkit.intake.validation.layout import Layout, find_tables
 from toolkit.intake.validation.records import RECORDS, read_records, read_settings
@@ -19,23 +17,6 @@ EMPTY_WORKBOOK = define(
     "file-empty-workbook", "error",
     it="La cartella di lavoro {name} è vuota: parti dall'esempio (toolkit sample) e inserisci i tuoi dati.",
     en="Workbook {name} is empty: start from the sample (toolkit sample) and enter your data.")
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Reading builds a million objects and no reference cycles: Python's cycle collector would
-    walk all of them again every few thousand, more than half of the reading time. They are
-    long-lived too, so they go to the oldest generation at once (`freeze` then `unfreeze`),
-    not through the young collections on the way."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 @dataclass(frozen=True)
