@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape
 from xlsxwriter.utility import _preserve_whitespace, _utf16_len, _utf16_truncate, xl_col_to_name
 from xlsxwriter.workbook import Workbook
 
-from toolkit.writers.printable import WORKBOOK_OPTIONS
+from toolkit.writers.printable import PROPERTIES, WORKBOOK_OPTIONS
 from toolkit.writers.streaming import PlainFormulasWorksheet, StreamingWorkbook
 
 
@@ -131,7 +131,7 @@ class BlockWorkbook(Workbook):
 def block_workbook(path: Any) -> Workbook:
     """An in-memory workbook whose sheets take blocks; user text stays text."""
     book = BlockWorkbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})
-    book.set_properties({"creator": "toolkit"})
+    book.set_properties(PROPERTIES)
     return book
 
 

@@ -20,7 +20,7 @@ from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from toolkit.writers.printable import WORKBOOK_OPTIONS
+from toolkit.writers.printable import PROPERTIES, WORKBOOK_OPTIONS
 
 PLAIN_FUNCTIONS = frozenset({"ROUND", "SUM", "SUMIF", "SUMIFS"})
 FUNCTION = re.compile(r"([A-Za-z_][\w.]*)\(")
@@ -53,7 +53,7 @@ def streaming_workbook(path: Path, book_class: type[StreamingWorkbook] = Streami
     _sweep_stale_folders()
     with tempfile.TemporaryDirectory(prefix=TEMPORARY_PREFIX, ignore_cleanup_errors=True) as tmpdir:
         book = book_class(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": tmpdir})
-        book.set_properties({"creator": "toolkit"})
+        book.set_properties(PROPERTIES)
         try:
             yield book
         except BaseException:
