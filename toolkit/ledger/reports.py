@@ -28,12 +28,12 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    type_coerce,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from toolkit.ledger import schema
+from toolkit.ledger.types import stored_integer
 
 o, ol = schema.orders.c, schema.order_lines.c
 d, dl = schema.deliveries.c, schema.delivery_lines.c
@@ -52,11 +52,6 @@ class Rows:
 
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
-
-
-def _raw(column: Any, name: str) -> Any:
-    """The stored integer, not the `Decimal` the column type would make of it."""
-    return type_coerce(column, BigInteger).label(name)
 
 
 Periods = Sequence[tuple[date, date]]
@@ -119,7 +114,7 @@ def _positions(keys: Sequence[Any]) -> list[Any]:
 def _sum(column: Any, name: str) -> Any:
     """The exact sum of the stored integers, as an integer (PostgreSQL sums `bigint` as
     `numeric`, which the driver would make `Decimal`)."""
-    return cast(func.sum(type_coerce(column, BigInteger)), BigInteger).label(name)
+    return cast(func.sum(stored_integer(column)), BigInteger).label(name)
 
 
 def sales(conn: Connection, periods: Periods, grain: Grain = "day") -> Rows:
@@ -138,13 +133,13 @@ def shipments(conn: Connection, periods: Periods, grain: Grain = "day") -> Rows:
     line is worth the ordered amount, summed here; a line shipped in part (`part`, its id) is
     worth quantity × unit price rounded as an invoice would, which `toolkit.services.reports`
     works out exactly — so it comes alone, with its `unit_price`, and `amount` 0."""
-    whole = type_coerce(dl.quantity, BigInteger) == type_coerce(ol.quantity, BigInteger)
+    whole = stored_integer(dl.quantity) == stored_integer(ol.quantity)
     keys = [*_keys(d.delivery_date, d.customer, ol.item, periods, grain),
             case((whole, None), else_=dl.id).label("part")]
     return _run(conn, select(
-        *keys, _sum(dl.quantity, "quantity"), _sum(case((whole, type_coerce(ol.amount, BigInteger)), else_=0),
+        *keys, _sum(dl.quantity, "quantity"), _sum(case((whole, stored_integer(ol.amount)), else_=0),
                                                     "amount"),
-        cast(func.max(type_coerce(ol.unit_price, BigInteger)), BigInteger).label("unit_price"))
+        cast(func.max(stored_integer(ol.unit_price)), BigInteger).label("unit_price"))
         .select_from(schema.delivery_lines.join(schema.deliveries, dl.delivery_id == d.id)
                      .join(schema.order_lines, dl.order_line_id == ol.id))
         .where(_within(d.delivery_date, periods))
