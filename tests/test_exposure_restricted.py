@@ -1,5 +1,5 @@
-"""Exposures summed for the customers asked about, in batches, are exactly those summed over
-every customer at once (`tests/oracles/exposure_everyone.py`): randomized ledgers (orders
+"""Exposures summed for the customers asked about, in batches (or for every customer when they
+are most of them), are exactly those summed over every customer at once (`tests/oracles/exposure_everyone.py`): randomized ledgers (orders
 created, shipped in part, invoiced at once, paid in part, some voided), SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ def test_restricted_exposures_equal_everyone_s(ledger, tmp_path, monkeypatch, se
                    for f in ("last_order_date", "unshipped", "outstanding"))
         assert exposures(conn, codes) == every
         monkeypatch.setattr(exposure, "BATCH", 2)
-        for _ in range(5):
-            some = rng.sample(codes, rng.randint(1, len(codes)))
-            assert exposures(conn, some) == {c: every[c] for c in some}
+        for most in (0.0, 0.6, 2.0):
+            monkeypatch.setattr(exposure, "MOST", most)
+            for _ in range(5):
+                some = rng.sample(codes, rng.randint(1, len(codes)))
+                assert exposures(conn, some) == {c: every[c] for c in some}
         assert exposures(conn, []) == {}
