@@ -1,6 +1,7 @@
 """Exposures summed for the customers asked about, in batches (or for every customer when they
-are most of them), are exactly those summed over every customer at once (`tests/oracles/exposure_everyone.py`): randomized ledgers (orders
-created, shipped in part, invoiced at once, paid in part, some voided), SQLite and PostgreSQL."""
+are most of them), are exactly those summed over every customer at once
+(`tests/oracles/exposure_everyone.py`): randomized ledgers (orders created, shipped in part,
+invoiced at once, paid in part, some voided), SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
