@@ -178,7 +178,7 @@ def same_exposures(master: MasterData, ledger, monkeypatch) -> None:
     codes = [c.code for c in master.customers]
     with reading(ledger) as conn:
         asked = exposures(conn, codes)
-        monkeypatch.setattr(exposure, "ALL_AT_ONCE", 3)
+        monkeypatch.setattr(exposure, "BATCH", 3)
         assert exposures(conn, codes) == asked
         assert exposures(conn, codes[:2]) == {c: asked[c] for c in codes[:2]}
 

@@ -4,58 +4,75 @@ an order or loading a van (the Openbravo seed's CRM and credit-limit points)."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, select, true
+from sqlalchemy import ColumnElement, Connection, and_, func, select, true
 
 from toolkit.basics.money import cents
 from toolkit.core.exposure import Exposure
 from toolkit.ledger import schema
-from toolkit.ledger.batches import IN_LIST
+from toolkit.ledger.batches import IN_LIST, in_batches
 from toolkit.ledger.types import places_of, stored_integer
 
 ZERO = Decimal(0)
 OPEN_STATUSES = ("in-progress",)
-ALL_AT_ONCE = IN_LIST
-"""From how many customers their figures are summed for every customer in one pass."""
+BATCH = IN_LIST
+"""Customers summed in one pass of the queries."""
+MOST = 0.5
+"""From which share of the ledger's customers every customer is summed in one pass."""
 
 
 def exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposure]:
     """Each customer's figures, summed by the database: shipping a month asks for them daily,
-    and bringing every open line back to multiply it here was a third of the shipping time."""
+    and bringing every open line back to multiply it here was a third of the shipping time.
+
+    Only the customers asked about are summed, a batch of them at a time, through the customer
+    index: on April's final L ledger 3,000 customers of 9,837 took 1.3 s of CPU, against
+    2.3 s for every customer's figures summed in one pass and most of them thrown away (4,500:
+    2.8 s against 3.4 s). Past `MOST` of the ledger's customers the one pass is the cheaper (a
+    day's 5,345: 3.5-3.9 s in batches against 2.7-2.9 s; all of them: 5.5 s against 3.7 s),
+    and is taken."""
     wanted = list(customers)
-    if not wanted:
-        return {}
-    o, ol = schema.orders.c, schema.order_lines.c
-    asked = _asked(wanted)
-    latest = (select(o.customer, func.max(o.order_date).label("day"))
-              .where(_among(o.customer, asked), o.status != "voided").group_by(o.customer).subquery())
-    rows = conn.execute(
-        select(o.customer, o.order_date, func.sum(ol.amount))
-        .join(latest, (latest.c.customer == o.customer) & (latest.c.day == o.order_date))
-        .join(schema.order_lines, ol.order_id == o.id)
-        .where(o.status != "voided").group_by(o.customer, o.order_date))
-    last = {customer: (day, amount) for customer, day, amount in rows}
-    unshipped = _unshipped(conn, asked)
-    outstanding = _outstanding(conn, asked)
+    asked = sorted(set(wanted))
+    passes: list[list[str] | None] = (
+        [None] if len(asked) > BATCH and _most(conn, len(asked)) else [list(b) for b in in_batches(asked, BATCH)])
+    last: dict[str, tuple[date | None, Decimal]] = {}
+    unshipped: dict[str, Decimal] = {}
+    outstanding: dict[str, Decimal] = {}
+    for batch in passes:
+        last.update(_last_orders(conn, batch))
+        unshipped.update(_unshipped(conn, batch))
+        outstanding.update(_outstanding(conn, batch))
     return {
         c: Exposure(c, *last.get(c, (None, ZERO)), cents(unshipped.get(c, ZERO)), outstanding.get(c, ZERO))
         for c in wanted
     }
 
 
-def _asked(wanted: list[str]) -> list[str] | None:
-    """The customers to filter on, or None (every customer) when they are many: a day's
-    shipping at L asks for thousands, and summing every customer's figures in one pass costs
-    less than a long IN list, or one pass per chunk of them (SQLite's bound parameters are
-    limited)."""
-    return None if len(wanted) > ALL_AT_ONCE else wanted
+def _most(conn: Connection, asked: int) -> bool:
+    """Whether `asked` customers are `MOST` of those with orders in the ledger."""
+    o = schema.orders.c
+    return asked >= MOST * (conn.execute(select(func.count(func.distinct(o.customer)))).scalar() or 0)
 
 
 def _among(column: ColumnElement[Any], customers: list[str] | None) -> ColumnElement[bool]:
     """The rows of these customers; every row when `customers` is None."""
     return true() if customers is None else column.in_(customers)
+
+
+def _last_orders(conn: Connection, customers: list[str] | None) -> dict[str, tuple[date | None, Decimal]]:
+    """Each customer's latest order date and the amount ordered that day (voided orders aside)."""
+    o, ol = schema.orders.c, schema.order_lines.c
+    latest = (select(o.customer, func.max(o.order_date).label("day"))
+              .where(_among(o.customer, customers), o.status != "voided").group_by(o.customer).subquery())
+    rows = conn.execute(
+        select(o.customer, o.order_date, func.sum(ol.amount))
+        .join(latest, (latest.c.customer == o.customer) & (latest.c.day == o.order_date))
+        .join(schema.order_lines, ol.order_id == o.id)
+        .where(o.status != "voided").group_by(o.customer, o.order_date))
+    return {customer: (day, amount) for customer, day, amount in rows}
 
 
 def _unshipped(conn: Connection, customers: list[str] | None) -> dict[str, Decimal]:
@@ -69,7 +86,7 @@ def _unshipped(conn: Connection, customers: list[str] | None) -> dict[str, Decim
     thousands of lines before the limit."""
     o, ol, dl = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c
     open_lines = (select(ol.id, o.customer, ol.quantity, ol.unit_price).join(schema.orders, o.id == ol.order_id)
-                  .where(_among(o.customer, customers), o.status.in_(OPEN_STATUSES)).subquery())
+                  .where(_open_orders_of(customers)).subquery())
     shipped = (select(dl.order_line_id, func.sum(dl.quantity).label("quantity"))
                .where(dl.order_line_id.in_(select(open_lines.c.id))).group_by(dl.order_line_id).subquery())
     left = stored_integer(open_lines.c.quantity) - func.coalesce(stored_integer(shipped.c.quantity), 0)
@@ -79,6 +96,17 @@ def _unshipped(conn: Connection, customers: list[str] | None) -> dict[str, Decim
     rows = conn.execute(select(open_lines.c.customer, euros, millionths)
                         .outerjoin(shipped, shipped.c.order_line_id == open_lines.c.id).group_by(open_lines.c.customer))
     return {customer: (Decimal(whole) * unit + Decimal(part)).scaleb(-places) for customer, whole, part in rows}
+
+
+def _open_orders_of(customers: list[str] | None) -> ColumnElement[bool]:
+    """The open orders of these customers (None: of every customer). For a batch of customers
+    the status is tested on each of their orders, not looked up in its index: SQLite, without
+    statistics, would take the status index, read most of a month's orders (most are open) and
+    test the customer of each, where the customer index reads only the asked customers' orders."""
+    o = schema.orders.c
+    if customers is None:
+        return o.status.in_(OPEN_STATUSES)
+    return and_(o.customer.in_(customers), func.coalesce(o.status, "").in_(OPEN_STATUSES))
 
 
 def _outstanding(conn: Connection, customers: list[str] | None) -> dict[str, Decimal]:

@@ -24,6 +24,7 @@ from toolkit.ledger.db import (
     document_number,
     draw_numbers,
     event_row,
+    insert_columns,
     insert_numbered,
     insert_rows,
     log_events,
@@ -75,15 +76,24 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
     for row, mark in zip(rows, marks or ()):
         row.update(mark)
     ids = insert_numbered(conn, schema.orders, rows)
-    lines = [dict(order_id=order_id, line_no=line.line_no, item=line.item, description=line.description,
-                  unit=line.unit, quantity=line.quantity, unit_price=line.unit_price, amount=line.amount,
-                  vat_rate=line.vat_rate, vat_nature=line.vat_nature, note=line.note, price_rule=line.price_rule)
-             for order_id, d in zip(ids, drafts) for line in d.lines]
-    insert_rows(conn, schema.order_lines, lines)
+    insert_columns(conn, schema.order_lines, _line_columns(ids, drafts))
     shown = [document_number(series, d.occurrence.year, numbers[i]) for i, d in enumerate(drafts)]
     log_events(conn, [event_row("generated", "order", order_id, number, f"{d.template} {d.occurrence.isoformat()}")
                       for order_id, number, d in zip(ids, shown, drafts)])
     return list(zip(ids, shown))
+
+
+def _line_columns(ids: Sequence[int], drafts: Sequence[OrderDraft]) -> dict[str, list[Any]]:
+    """The drafts' lines as the order_lines table's columns: a day's 50,000 lines go to the
+    database without a dictionary each (`insert_columns`)."""
+    lines = [line for d in drafts for line in d.lines]
+    return dict(order_id=[order_id for order_id, d in zip(ids, drafts) for _ in d.lines],
+                line_no=[x.line_no for x in lines], item=[x.item for x in lines],
+                description=[x.description for x in lines], unit=[x.unit for x in lines],
+                quantity=[x.quantity for x in lines], unit_price=[x.unit_price for x in lines],
+                amount=[x.amount for x in lines], vat_rate=[x.vat_rate for x in lines],
+                vat_nature=[x.vat_nature for x in lines], note=[x.note for x in lines],
+                price_rule=[x.price_rule for x in lines])
 
 
 def last_generated(conn: Connection) -> date | None:
