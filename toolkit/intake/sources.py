@@ -8,7 +8,7 @@ same on both.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,13 +46,37 @@ def read_vetted(path: Path) -> tuple[RawWorkbook, bytes | None]:
     """`read_workbook`, and the file's bytes when it was small enough for the guard to read
     whole (None otherwise): calamine reads those same bytes instead of opening the file again,
     and a caller that needs them (a form's digest) has them without a third read."""
+    path = Path(path)
+    sheets, data = _vetted_sheets(path)
+    return RawWorkbook(path.name, tuple(sheets)), data
+
+
+def read_sheets(path: Path) -> Iterator[RawSheet]:
+    """`read_workbook`'s sheets one by one, in the workbook's order, the next one parsed while
+    the caller works on this one.
+
+    The file is vetted and opened before this returns (an unusable one raises `UnusableInput`
+    here); a sheet that calamine cannot parse raises it when its turn comes. python-calamine
+    lets go of the interpreter while it parses a sheet, so on a machine with two cores the data
+    check reads one sheet's records while the next is parsed: at L about a second of the
+    reading happens beside the parsing instead of after it."""
+    return _vetted_sheets(Path(path), ahead=AHEAD)[0]
+
+
+AHEAD = 2
+"""Sheets parsed ahead of the one being read: enough to keep the parser busy, few enough that
+calamine's own copies of the cells do not pile up while a large sheet is read."""
+
+
+def _vetted_sheets(path: Path, ahead: int = 0) -> tuple[Iterator[RawSheet], bytes | None]:
+    """The guard, then calamine's workbook opened (both at once), then its sheets as they are
+    asked for: parsed in a second thread `ahead` sheets ahead (0: in this thread, then)."""
     import io
 
     from python_calamine import CalamineWorkbook
 
     from toolkit.intake.guard import describe_exception, vet_workbook
 
-    path = Path(path)
     data = vet_workbook(path).data
     try:
         if data is not None:
@@ -60,15 +84,43 @@ def read_vetted(path: Path) -> tuple[RawWorkbook, bytes | None]:
         else:
             with path.open("rb") as handle:
                 book = CalamineWorkbook.from_filelike(handle)
-        sheets = []
-        for name in book.sheet_names:
-            sheet = book.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=True)
-            start = sheet.start or (0, 0)
-            sheets.append(RawSheet(name, rows, start[0] + 1, start[1] + 1))
+        names = list(book.sheet_names)
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise describe_exception(exc, path) from None
-    return RawWorkbook(path.name, tuple(sheets)), data
+
+    def sheets() -> Iterator[RawSheet]:
+        parsed = _parsed_ahead(book, names, ahead) if ahead else map(book.get_sheet_by_name, names)
+        try:
+            for name, sheet in zip(names, parsed):
+                rows = sheet.to_python(skip_empty_area=True)
+                start = sheet.start or (0, 0)
+                yield RawSheet(name, rows, start[0] + 1, start[1] + 1)
+        except Exception as exc:  # calamine raises several unrelated types for broken files
+            raise describe_exception(exc, path) from None
+
+    return sheets(), data
+
+
+def _parsed_ahead(book: Any, names: Sequence[str], ahead: int) -> Iterator[Any]:
+    """`book.get_sheet_by_name` for each name in turn, run by one worker thread at most
+    `ahead` sheets before the one asked for (calamine's workbook is read by one thread at a
+    time, and in the names' order as before)."""
+    from collections import deque
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine") as pool:
+        pending: deque[Future] = deque(pool.submit(book.get_sheet_by_name, n) for n in names[:ahead])
+        rest = iter(names[ahead:])
+        try:
+            while pending:
+                done = pending.popleft().result()
+                for name in rest:
+                    pending.append(pool.submit(book.get_sheet_by_name, name))
+                    break
+                yield done
+        finally:
+            for waiting in pending:
+                waiting.cancel()
 
 
 def from_values(name: str, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> RawWorkbook:

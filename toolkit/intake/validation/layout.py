@@ -165,6 +165,11 @@ def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Proble
     return tables, layout, problems
 
 
+def table_of(spec: Sheet, sheet: RawSheet, workbook: str) -> Table:
+    """The table `find_tables` finds in this sheet for this spec (without its problems)."""
+    return _read_header(spec, sheet, workbook)[0]
+
+
 def _read_header(spec: Sheet, sheet: RawSheet, workbook: str) -> tuple[Table, list[Problem]]:
     headers = SETTINGS_COLUMNS if spec.key_value else spec
     index = _header_row(headers, sheet.rows)
