@@ -205,3 +205,21 @@ def test_table_data_picks_the_rows_and_cells_the_row_wise_way_picked(seed):
         keys = list(table.columns)
         for picked in (keys, keys[::-1], rng.sample(keys, rng.randint(0, len(keys))), keys[:1]):
             assert table.data(picked) == table_rowwise.data(table, picked), (table.name, picked)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_column_is_blank_free_exactly_when_no_cell_reads_as_blank(seed):
+    """`_blank_free` (passes in C) against the row-wise test of each cell, on columns of text,
+    numbers, dates and every kind of white space (no-break, em space, file separator…)."""
+    from toolkit.intake.validation.layout import _blank_free
+
+    rng = random.Random(seed)
+    cells = ("A001", "x y", 0, 0.0, 1.5, False, date(2026, 4, 9), "\xa0", "\u2003 ", "\x1c", " a ", "\t\n", "", None,
+             " ", "0", "\u200b")
+    for _ in range(50):
+        column = [rng.choice(cells[:7]) for _ in range(rng.randint(0, 30))]
+        if rng.random() < 0.5 and column:
+            column[rng.randrange(len(column))] = rng.choice(cells)
+        expected = not any(v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in column)
+        assert _blank_free(column) == expected, column
+        assert _blank_free(tuple(column)) == expected, column
