@@ -63,9 +63,10 @@ def read_sheets(path: Path) -> Iterator[RawSheet]:
     return _vetted_sheets(Path(path), ahead=AHEAD)[0]
 
 
-AHEAD = 2
-"""Sheets parsed ahead of the one being read: enough to keep the parser busy, few enough that
-calamine's own copies of the cells do not pile up while a large sheet is read."""
+AHEAD = 4
+"""Sheets parsed ahead of the one being read: enough that a few small sheets waiting their turn
+do not hold the parser back from the next large one, few enough that calamine's own copies of
+the cells do not pile up while a large sheet is read."""
 
 
 def _vetted_sheets(path: Path, ahead: int = 0) -> tuple[Iterator[RawSheet], bytes | None]:
