@@ -116,3 +116,16 @@ def test_a_broken_file_is_refused_alike(tmp_path):
     with pytest.raises(UnusableInput) as now:
         check_file(path)
     assert str(now.value) == str(before.value)
+
+
+def test_the_meanwhile_tasks_all_run_once_and_a_failing_one_is_no_fault_of_the_file(sample_workbook):
+    ran: list[int] = []
+
+    def fails() -> None:
+        ran.append(0)
+        raise ImportError("not here")
+
+    tasks = [fails, *(lambda i=i: ran.append(i) for i in range(1, 30))]
+    sheets = tuple(read_sheets(sample_workbook, meanwhile=tasks))
+    assert sheets == read_workbook(sample_workbook).sheets
+    assert ran == list(range(30))

@@ -8,7 +8,7 @@ same on both.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ def read_vetted(path: Path) -> tuple[RawWorkbook, bytes | None]:
     return RawWorkbook(path.name, tuple(sheets)), data
 
 
-def read_sheets(path: Path) -> Iterator[RawSheet]:
+def read_sheets(path: Path, meanwhile: Iterable[Callable[[], object]] = ()) -> Iterator[RawSheet]:
     """`read_workbook`'s sheets one by one, in the workbook's order, the next one parsed while
     the caller works on this one.
 
@@ -59,8 +59,10 @@ def read_sheets(path: Path) -> Iterator[RawSheet]:
     here); a sheet that calamine cannot parse raises it when its turn comes. python-calamine
     lets go of the interpreter while it parses a sheet, so on a machine with two cores the data
     check reads one sheet's records while the next is parsed: at L about a second of the
-    reading happens beside the parsing instead of after it."""
-    return _vetted_sheets(Path(path), ahead=AHEAD)[0]
+    reading happens beside the parsing instead of after it. The `meanwhile` tasks run in this
+    thread, one by one, whenever the next sheet is asked for before it is parsed (any left run
+    at the end): work the caller will need anyway, done while it would wait (`_attempt`)."""
+    return _vetted_sheets(Path(path), ahead=AHEAD, meanwhile=meanwhile)[0]
 
 
 AHEAD = 4
@@ -69,9 +71,11 @@ do not hold the parser back from the next large one, few enough that calamine's 
 the cells do not pile up while a large sheet is read."""
 
 
-def _vetted_sheets(path: Path, ahead: int = 0) -> tuple[Iterator[RawSheet], bytes | None]:
-    """The guard, then calamine's workbook opened (both at once), then its sheets as they are
-    asked for: parsed in a second thread `ahead` sheets ahead (0: in this thread, then)."""
+def _vetted_sheets(path: Path, ahead: int = 0,
+                   meanwhile: Iterable[Callable[[], object]] = ()) -> tuple[Iterator[RawSheet], bytes | None]:
+    """The guard and calamine's opening of the workbook, done now (an unusable file raises here),
+    then its sheets as they are asked for: parsed in a second thread up to `ahead` sheets ahead
+    (0: in this thread, when asked for)."""
     import io
 
     from python_calamine import CalamineWorkbook
@@ -90,7 +94,7 @@ def _vetted_sheets(path: Path, ahead: int = 0) -> tuple[Iterator[RawSheet], byte
         raise describe_exception(exc, path) from None
 
     def sheets() -> Iterator[RawSheet]:
-        parsed = _parsed_ahead(book, names, ahead) if ahead else map(book.get_sheet_by_name, names)
+        parsed = _parsed_ahead(book, names, ahead, iter(meanwhile)) if ahead else map(book.get_sheet_by_name, names)
         try:
             for name, sheet in zip(names, parsed):
                 rows = sheet.to_python(skip_empty_area=True)
@@ -102,10 +106,11 @@ def _vetted_sheets(path: Path, ahead: int = 0) -> tuple[Iterator[RawSheet], byte
     return sheets(), data
 
 
-def _parsed_ahead(book: Any, names: Sequence[str], ahead: int) -> Iterator[Any]:
+def _parsed_ahead(book: Any, names: Sequence[str], ahead: int, meanwhile: Iterator[Callable[[], object]]) -> Iterator[Any]:
     """`book.get_sheet_by_name` for each name in turn, run by one worker thread at most
     `ahead` sheets before the one asked for (calamine's workbook is read by one thread at a
-    time, and in the names' order as before)."""
+    time, and in the names' order as before); while the one asked for is not parsed yet, the
+    next `meanwhile` task runs here."""
     from collections import deque
     from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -114,6 +119,8 @@ def _parsed_ahead(book: Any, names: Sequence[str], ahead: int) -> Iterator[Any]:
         rest = iter(names[ahead:])
         try:
             while pending:
+                while not pending[0].done() and (task := next(meanwhile, None)) is not None:
+                    _attempt(task)
                 done = pending.popleft().result()
                 for name in rest:
                     pending.append(pool.submit(book.get_sheet_by_name, name))
@@ -122,6 +129,17 @@ def _parsed_ahead(book: Any, names: Sequence[str], ahead: int) -> Iterator[Any]:
         finally:
             for waiting in pending:
                 waiting.cancel()
+    for task in meanwhile:
+        _attempt(task)
+
+
+def _attempt(task: Callable[[], object]) -> None:
+    """A `meanwhile` task is work the caller does anyway: one that fails is left for the caller
+    to meet in its own time, not reported as a fault of the workbook."""
+    from contextlib import suppress
+
+    with suppress(Exception):
+        task()
 
 
 def from_values(name: str, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> RawWorkbook:

@@ -48,10 +48,16 @@ def check_file(path: Path) -> Checked:
     path = Path(path)
     sheets: list[RawSheet] = []
     early: dict[str, Early] = {}
-    for sheet in read_sheets(path):
+    for sheet in read_sheets(path, meanwhile=(_import_the_calendar,)):
         sheets.append(sheet)
         _read_early(sheet, path.name, early)
     return _check(RawWorkbook(path.name, tuple(sheets)), early)
+
+
+def _import_the_calendar() -> None:
+    """The settings rule checks the holiday region against the `holidays` package, whose import
+    takes a third of a second: done while the next sheet is being parsed, it costs nothing."""
+    import toolkit.core.workdays  # noqa: F401
 
 
 Read = tuple[list, list[Problem], frozenset[str]]
