@@ -106,6 +106,43 @@ def test_broken_pricing_of_samples(sample_workbook, seed, monkeypatch):
     _same(from_values(raw.name, _shuffled(sheets, rng, rng.randint(3, 80))), monkeypatch)
 
 
+@pytest.fixture(scope="module")
+def bench_s_sheets(tmp_path_factory):
+    path = write_master(tmp_path_factory.mktemp("bench") / "bench-S.xlsx", sample_rows(Scale.S), lang="it",
+                        constant_memory=True)
+    raw = read_workbook(path)
+    return raw.name, {s.name: [list(r) for r in s.rows] for s in raw.sheets}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_broken_pricing_of_the_benchmark_s_workbook(bench_s_sheets, seed, monkeypatch):
+    """Hundreds of template lines over several versions: the lines `template_lines` looks at
+    (`_lines_to_look_at`) must be all those with a problem, wherever the breakage falls (half
+    the seeds also shuffle the pricing sheets, which leaves many templates unchecked)."""
+    name, sheets = bench_s_sheets
+    rng = random.Random(2000 + seed)
+    if seed % 2:
+        sheets = _shuffled(sheets, rng, rng.randint(20, 400))
+    _same(from_values(name, _repriced(copy.deepcopy(sheets), rng)), monkeypatch)
+
+
+def _repriced(sheets: dict, rng: random.Random) -> dict:
+    """Template lines given their own price (some below the limit, some negative) or a
+    quantity of zero or less, and prices taken away: the problems only a line's own price
+    record can tell."""
+    lines, prices = sheets["Righe modello"], sheets["Prezzi"]
+    quantity, price = lines[0].index("Quantità"), lines[0].index("Prezzo")
+    for row in rng.sample(lines[1:], len(lines) // 8):
+        if len(row) > price:
+            row[price] = rng.choice((0.01, 1, 5, 15, 17.5, 1000, -2))
+    for row in rng.sample(lines[1:], 5):
+        if len(row) > quantity:
+            row[quantity] = rng.choice((0, -1, 0.5))
+    for _ in range(rng.randint(0, 20)):
+        del prices[rng.randrange(1, len(prices))]
+    return sheets
+
+
 def test_derived_prices_are_their_base_marked_up_one_by_one(tmp_path):
     """Derived prices are worked out once per distinct base price: each must be exactly
     (digits and exponent) what `marked_up` gives its own base."""
@@ -168,3 +205,21 @@ def test_table_data_picks_the_rows_and_cells_the_row_wise_way_picked(seed):
         keys = list(table.columns)
         for picked in (keys, keys[::-1], rng.sample(keys, rng.randint(0, len(keys))), keys[:1]):
             assert table.data(picked) == table_rowwise.data(table, picked), (table.name, picked)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_column_is_blank_free_exactly_when_no_cell_reads_as_blank(seed):
+    """`_blank_free` (passes in C) against the row-wise test of each cell, on columns of text,
+    numbers, dates and every kind of white space (no-break, em space, file separator…)."""
+    from toolkit.intake.validation.layout import _blank_free
+
+    rng = random.Random(seed)
+    cells = ("A001", "x y", 0, 0.0, 1.5, False, date(2026, 4, 9), "\xa0", "\u2003 ", "\x1c", " a ", "\t\n", "", None,
+             " ", "0", "\u200b")
+    for _ in range(50):
+        column = [rng.choice(cells[:7]) for _ in range(rng.randint(0, 30))]
+        if rng.random() < 0.5 and column:
+            column[rng.randrange(len(column))] = rng.choice(cells)
+        expected = not any(v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in column)
+        assert _blank_free(column) == expected, column
+        assert _blank_free(tuple(column)) == expected, column

@@ -1,6 +1,7 @@
 """Data-check rules as they were before the price book was shared and looked up directly:
-`template_lines` regrouped every price by version, `derived_versions` derived every version's
-prices a second time. The faster rules must report exactly these problems."""
+`template_lines` regrouped every price by version and looked at every line (the later row-by-row
+form, one `(list, version, item)` lookup a line, reported the same), `derived_versions` derived
+every version's prices a second time. The faster rules must report exactly these problems."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ same on both.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,13 +46,42 @@ def read_vetted(path: Path) -> tuple[RawWorkbook, bytes | None]:
     """`read_workbook`, and the file's bytes when it was small enough for the guard to read
     whole (None otherwise): calamine reads those same bytes instead of opening the file again,
     and a caller that needs them (a form's digest) has them without a third read."""
+    path = Path(path)
+    sheets, data = _vetted_sheets(path)
+    return RawWorkbook(path.name, tuple(sheets)), data
+
+
+def read_sheets(path: Path, meanwhile: Iterable[Callable[[], object]] = ()) -> Iterator[RawSheet]:
+    """`read_workbook`'s sheets one by one, in the workbook's order, the next one parsed while
+    the caller works on this one.
+
+    The file is vetted and opened before this returns (an unusable one raises `UnusableInput`
+    here); a sheet that calamine cannot parse raises it when its turn comes. python-calamine
+    lets go of the interpreter while it parses a sheet, so on a machine with two cores the data
+    check reads one sheet's records while the next is parsed: at L about a second of the
+    reading happens beside the parsing instead of after it. The `meanwhile` tasks run in this
+    thread, one by one, whenever the next sheet is asked for before it is parsed (any left run
+    at the end): work the caller will need anyway, done while it would wait (`_attempt`)."""
+    return _vetted_sheets(Path(path), ahead=AHEAD, meanwhile=meanwhile)[0]
+
+
+AHEAD = 4
+"""Sheets parsed ahead of the one being read: enough that a few small sheets waiting their turn
+do not hold the parser back from the next large one, few enough that calamine's own copies of
+the cells do not pile up while a large sheet is read."""
+
+
+def _vetted_sheets(path: Path, ahead: int = 0,
+                   meanwhile: Iterable[Callable[[], object]] = ()) -> tuple[Iterator[RawSheet], bytes | None]:
+    """The guard and calamine's opening of the workbook, done now (an unusable file raises here),
+    then its sheets as they are asked for: parsed in a second thread up to `ahead` sheets ahead
+    (0: in this thread, when asked for)."""
     import io
 
     from python_calamine import CalamineWorkbook
 
     from toolkit.intake.guard import describe_exception, vet_workbook
 
-    path = Path(path)
     data = vet_workbook(path).data
     try:
         if data is not None:
@@ -60,15 +89,57 @@ def read_vetted(path: Path) -> tuple[RawWorkbook, bytes | None]:
         else:
             with path.open("rb") as handle:
                 book = CalamineWorkbook.from_filelike(handle)
-        sheets = []
-        for name in book.sheet_names:
-            sheet = book.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=True)
-            start = sheet.start or (0, 0)
-            sheets.append(RawSheet(name, rows, start[0] + 1, start[1] + 1))
+        names = list(book.sheet_names)
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise describe_exception(exc, path) from None
-    return RawWorkbook(path.name, tuple(sheets)), data
+
+    def sheets() -> Iterator[RawSheet]:
+        parsed = _parsed_ahead(book, names, ahead, iter(meanwhile)) if ahead else map(book.get_sheet_by_name, names)
+        try:
+            for name, sheet in zip(names, parsed):
+                rows = sheet.to_python(skip_empty_area=True)
+                start = sheet.start or (0, 0)
+                yield RawSheet(name, rows, start[0] + 1, start[1] + 1)
+        except Exception as exc:  # calamine raises several unrelated types for broken files
+            raise describe_exception(exc, path) from None
+
+    return sheets(), data
+
+
+def _parsed_ahead(book: Any, names: Sequence[str], ahead: int, meanwhile: Iterator[Callable[[], object]]) -> Iterator[Any]:
+    """`book.get_sheet_by_name` for each name in turn, run by one worker thread at most
+    `ahead` sheets before the one asked for (calamine's workbook is read by one thread at a
+    time, and in the names' order as before); while the one asked for is not parsed yet, the
+    next `meanwhile` task runs here."""
+    from collections import deque
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine") as pool:
+        pending: deque[Future] = deque(pool.submit(book.get_sheet_by_name, n) for n in names[:ahead])
+        rest = iter(names[ahead:])
+        try:
+            while pending:
+                while not pending[0].done() and (task := next(meanwhile, None)) is not None:
+                    _attempt(task)
+                done = pending.popleft().result()
+                for name in rest:
+                    pending.append(pool.submit(book.get_sheet_by_name, name))
+                    break
+                yield done
+        finally:
+            for waiting in pending:
+                waiting.cancel()
+    for task in meanwhile:
+        _attempt(task)
+
+
+def _attempt(task: Callable[[], object]) -> None:
+    """A `meanwhile` task is work the caller does anyway: one that fails is left for the caller
+    to meet in its own time, not reported as a fault of the workbook."""
+    from contextlib import suppress
+
+    with suppress(Exception):
+        task()
 
 
 def from_values(name: str, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> RawWorkbook:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from toolkit.basics.problems import Problem, UnusableInput, define, errors, sort_key
 from toolkit.basics.runtime import collector_paused
-from toolkit.intake.sources import RawWorkbook, read_workbook
-from toolkit.intake.validation.layout import Layout, find_tables
+from toolkit.intake.sources import RawSheet, RawWorkbook, read_sheets
+from toolkit.intake.validation.layout import Layout, Table, find_tables, table_of
 from toolkit.intake.validation.records import RECORDS, read_records, read_settings
 from toolkit.intake.validation.rules import run_rules
 from toolkit.model.records import MasterData
+from toolkit.model.sheets import match_sheet
 
 EMPTY_WORKBOOK = define(
     "file-empty-workbook", "error",
@@ -35,18 +36,70 @@ class Checked:
 
 @collector_paused()
 def check(raw: RawWorkbook) -> Checked:
-    if not any(any(v not in (None, "") for row in sheet.rows for v in row) for sheet in raw.sheets):
+    return _check(raw, {})
+
+
+@collector_paused()
+def check_file(path: Path) -> Checked:
+    """Read and check a master workbook; `UnusableInput` when it cannot be read at all.
+
+    Each sheet's records are read as soon as the sheet is (`read_sheets` parses the next one
+    meanwhile): `_check` then finds them read."""
+    path = Path(path)
+    sheets: list[RawSheet] = []
+    early: dict[str, Early] = {}
+    for sheet in read_sheets(path, meanwhile=(_import_the_calendar,)):
+        sheets.append(sheet)
+        _read_early(sheet, path.name, early)
+    return _check(RawWorkbook(path.name, tuple(sheets)), early)
+
+
+def _import_the_calendar() -> None:
+    """The settings rule checks the holiday region against the `holidays` package, whose import
+    takes a third of a second: done while the next sheet is being parsed, it costs nothing."""
+    import toolkit.core.workdays  # noqa: F401
+
+
+Read = tuple[list, list[Problem], frozenset[str]]
+"""What `read_records` gives: the records, their problems, the codes of the rows not read."""
+Early = tuple[RawSheet, Read | None]
+"""The first sheet of a kind as it arrived, and its `read_records` if it was read then."""
+
+
+def _read_early(sheet: RawSheet, workbook: str, early: dict[str, Early]) -> None:
+    """`read_records` of the table this sheet is, if it is the first sheet of its kind (the one
+    `find_tables` keeps), has something in it and has every required column; `_check` reads
+    any other in its turn."""
+    spec = match_sheet(sheet.name)
+    if spec is None or spec.key not in RECORDS or spec.key in early:
+        return
+    table = table_of(spec, sheet, workbook)
+    early[spec.key] = (sheet, read_records(table, workbook) if _filled(sheet) and not _incomplete(table) else None)
+
+
+def _filled(sheet: RawSheet) -> bool:
+    return any(any(v not in (None, "") for v in row) for row in sheet.rows)
+
+
+def _incomplete(table: Table) -> bool:
+    return not table.spec.key_value and any(c.required and c.key not in table.columns for c in table.spec.columns)
+
+
+def _check(raw: RawWorkbook, early: dict[str, Early]) -> Checked:
+    if not any(map(_filled, raw.sheets)):
         raise UnusableInput(EMPTY_WORKBOOK(None, name=raw.name))
     tables, layout, problems = find_tables(raw)
     settings, settings_cells, settings_problems = read_settings(tables.get("settings"), raw.name)
     problems += settings_problems
     records: dict[str, tuple] = {}
     unread: dict[str, frozenset[str]] = {}
-    incomplete = {key for key, t in tables.items() if not t.spec.key_value and
-                  any(c.required and c.key not in t.columns for c in t.spec.columns)}
+    incomplete = {key for key, t in tables.items() if _incomplete(t)}
     for key in RECORDS:
         if key in tables and key not in incomplete:
-            found, found_problems, unread[key] = read_records(tables[key], raw.name)
+            sheet, read = early.get(key, (None, None))
+            if read is None or sheet is not tables[key].raw:
+                read = read_records(tables[key], raw.name)
+            found, found_problems, unread[key] = read
             records[key] = tuple(found)
             problems += found_problems
     layout = layout.model_copy(update={"settings_cells": settings_cells, "unread_codes": unread})
@@ -71,8 +124,3 @@ def check(raw: RawWorkbook) -> Checked:
     usable = master if master is not None and not errors(problems) else None
     return Checked(usable, problems, layout)
 
-
-@collector_paused()
-def check_file(path: Path) -> Checked:
-    """Read and check a master workbook; `UnusableInput` when it cannot be read at all."""
-    return check(read_workbook(Path(path)))

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import compress
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -124,12 +124,27 @@ def _empty_rows(columns: Sequence[Sequence[Any]]) -> list[int]:
     """The rows (by index) with nothing in any of the columns: those blank in the first column,
     then those of them blank in the next, and so on; the first column, a code that every row
     has, usually leaves none to look at."""
-    empty: Sequence[int] = range(len(columns[0])) if columns else ()
+    if not columns or _blank_free(columns[0]):
+        return []
+    empty: Sequence[int] = range(len(columns[0]))
     for column in columns:
         empty = [i for i in empty if (v := column[i]) is None or v == "" or (v.__class__ is str and not v.strip())]
         if not empty:
             break
     return list(empty)
+
+
+def _blank_free(column: Sequence[Any]) -> bool:
+    """Whether no cell of the column is blank (None, or text that strips to nothing), found by
+    passes in C: a cell is blank text exactly when it is "" or all `isspace`. The code column
+    of a large sheet is, and then no row needs a look of its own."""
+    if None in column or "" in column:
+        return False
+    kinds = set(map(type, column))
+    if str not in kinds:
+        return True
+    texts = column if kinds == {str} else compress(column, map(is_, map(type, column), repeat(str)))
+    return not any(map(str.isspace, texts))
 
 
 def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Problem]]:
@@ -163,6 +178,11 @@ def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Proble
         columns={k: dict(t.columns) for k, t in tables.items()},
     )
     return tables, layout, problems
+
+
+def table_of(spec: Sheet, sheet: RawSheet, workbook: str) -> Table:
+    """The table `find_tables` finds in this sheet for this spec (without its problems)."""
+    return _read_header(spec, sheet, workbook)[0]
 
 
 def _read_header(spec: Sheet, sheet: RawSheet, workbook: str) -> tuple[Table, list[Problem]]:
