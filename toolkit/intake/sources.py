@@ -46,14 +46,51 @@ def read_vetted(path: Path) -> tuple[RawWorkbook, bytes | None]:
     """`read_workbook`, and the file's bytes when it was small enough for the guard to read
     whole (None otherwise): calamine reads those same bytes instead of opening the file again,
     and a caller that needs them (a form's digest) has them without a third read."""
+    from toolkit.intake.guard import vet_workbook
+
+    path = Path(path)
+    data = vet_workbook(path).data
+    return _calamine(path, data), data
+
+
+def read_vetted_stepwise(paths: Sequence[Path]) -> list[tuple[RawWorkbook, bytes | None] | Exception]:
+    """`read_vetted` over several files a step at a time: every file through the guard, then
+    every file it passed through calamine. Each file's result, or the exception reading it alone
+    would have raised (for the caller to raise in its place), in the order given.
+
+    The guard (Python: zipfile, zlib, expat) and calamine (Rust) each run much code over a small
+    file; alternated file after file, each pushes the other out of the processor's caches, and a
+    batch of order forms took a third more CPU that way than with each step run over the whole
+    batch (1.33 against 0.86 ms a form, guard to pricing, one process).
+    """
+    from toolkit.intake.guard import vet_workbook
+
+    vetted: list[bytes | None | Exception] = []
+    for path in paths:
+        try:
+            vetted.append(vet_workbook(Path(path)).data)
+        except Exception as exc:  # the file's own refusal, raised by the caller in its turn
+            vetted.append(exc)
+    read: list[tuple[RawWorkbook, bytes | None] | Exception] = []
+    for path, data in zip(paths, vetted):
+        if isinstance(data, Exception):
+            read.append(data)
+            continue
+        try:
+            read.append((_calamine(Path(path), data), data))
+        except Exception as exc:
+            read.append(exc)
+    return read
+
+
+def _calamine(path: Path, data: bytes | None) -> RawWorkbook:
+    """Every sheet's values, by calamine, from the bytes the guard held (else from the file)."""
     import io
 
     from python_calamine import CalamineWorkbook
 
-    from toolkit.intake.guard import describe_exception, vet_workbook
+    from toolkit.intake.guard import describe_exception
 
-    path = Path(path)
-    data = vet_workbook(path).data
     try:
         if data is not None:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -68,7 +105,7 @@ def read_vetted(path: Path) -> tuple[RawWorkbook, bytes | None]:
             sheets.append(RawSheet(name, rows, start[0] + 1, start[1] + 1))
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise describe_exception(exc, path) from None
-    return RawWorkbook(path.name, tuple(sheets)), data
+    return RawWorkbook(path.name, tuple(sheets))
 
 
 def from_values(name: str, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> RawWorkbook:
