@@ -79,3 +79,15 @@ def test_forms_read_a_step_at_a_time_are_what_each_read_alone_was(seed, sample_w
     for jobs in (1, 2):
         got = [outcome(*made) for made in convert._run(options, [(p, tmp_path / "out") for p in paths], jobs, None)]
         assert got == wanted, jobs
+
+
+def test_forms_are_read_together_up_to_a_megabyte_a_larger_file_alone(tmp_path):
+    sizes = [300_000, 300_000, 300_000, 300_000, 3_000_000, 10, 700_000, 400_000]
+    items = []
+    for n, size in enumerate(sizes):
+        (tmp_path / f"{n}.xlsx").write_bytes(b"x" * size)
+        items.append((tmp_path / f"{n}.xlsx", tmp_path))
+    items.insert(2, (tmp_path / "missing.xlsx", tmp_path))
+    runs = [[path.name for path, _ in run] for run in convert._up_to(items, convert.FORMS_READ_TOGETHER)]
+    assert runs == [["0.xlsx", "1.xlsx", "missing.xlsx", "2.xlsx"], ["3.xlsx"], ["4.xlsx"], ["5.xlsx", "6.xlsx"],
+                    ["7.xlsx"]]

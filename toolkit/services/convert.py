@@ -332,8 +332,34 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
 def _forms(options: Options, items: list[tuple[Path, Path]]) -> list[tuple[FileResult, Any]]:
     """A batch of order forms: their workbooks read a step at a time (`read_forms_tables`, a
     third less CPU than form after form), then each form's fields, lines and prices."""
-    read = read_forms_tables([path for path, _ in items])
-    return [_settled(path, partial(_form_one, options, path, got)) for (path, _), got in zip(items, read)]
+    made: list[tuple[FileResult, Any]] = []
+    for part in _up_to(items, FORMS_READ_TOGETHER):
+        read = read_forms_tables([path for path, _ in part])
+        made += [_settled(path, partial(_form_one, options, path, got)) for (path, _), got in zip(part, read)]
+    return made
+
+
+FORMS_READ_TOGETHER = 2**20
+"""At most this many bytes of files (as on disk) read a step at a time, their tables held
+together: a few hundred order forms, or one large workbook alone, as before."""
+
+
+def _up_to(items: list[tuple[Path, Path]], size: int) -> Iterator[list[tuple[Path, Path]]]:
+    """The items in order, in runs of at most `size` bytes of files (a larger file alone)."""
+    run: list[tuple[Path, Path]] = []
+    held = 0
+    for item in items:
+        try:
+            on_disk = item[0].stat().st_size
+        except OSError:  # the guard says why, in its turn
+            on_disk = 0
+        if run and held + on_disk > size:
+            yield run
+            run, held = [], 0
+        run.append(item)
+        held += on_disk
+    if run:
+        yield run
 
 
 def _form_one(options: Options, path: Path, read: tuple[RawWorkbook, str] | Exception) -> tuple[FileResult, Any]:
