@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.intake.sources import RawSheet, RawWorkbook, read_vetted, read_vetted_stepwise, read_workbook
+from toolkit.intake.sources import RawSheet, RawWorkbook, read_vetted_stepwise, read_workbook
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 """The extensions a folder is searched for; any other file in it is listed as skipped."""
@@ -117,13 +117,10 @@ def digest(path: Path) -> str:
 def read_form_tables(path: Path) -> tuple[RawWorkbook, str]:
     """An order form as raw tables, and its digest (`digest`) from the bytes the guard and the
     reader saw: one read of the file instead of a second one for the digest."""
-    path = Path(path)
-    if path.suffix.lower() != ".csv":
-        raw, data = read_vetted(path)
-        if data is not None:
-            return raw, hashlib.sha256(data).hexdigest()
-        return raw, digest(path)
-    return read_csv(path), digest(path)
+    read = read_forms_tables([path])[0]
+    if isinstance(read, Exception):
+        raise read
+    return read
 
 
 def read_forms_tables(paths: Sequence[Path]) -> list[tuple[RawWorkbook, str] | Exception]:

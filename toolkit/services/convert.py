@@ -301,7 +301,7 @@ def _settled(path: Path, convert_it: Callable[[], tuple[FileResult, Any]]) -> tu
 
 def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, Any]:
     if options.to == "orders":
-        return _form_one(options, path, read_forms_tables([path])[0])
+        return _forms(options, [(path, base)])[0]
     raw = read_tables(path)
     if options.to == "master":
         shaped = reshape(raw, options.mapping)
