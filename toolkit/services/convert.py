@@ -231,6 +231,8 @@ def _run(options: Options, work: list[tuple[Path, Path]], jobs: int | None,
     if jobs == 1 or total < 2:
         _init(options)
         done = 0
+        if options.to != "orders":  # one at a time, so the bar moves file by file (a PDF takes seconds)
+            batches = [[item] for item in work]
         for batch in batches:
             if progress:
                 progress(done, total, batch[0][0].name)
