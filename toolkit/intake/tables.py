@@ -14,14 +14,14 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.intake.sources import RawSheet, RawWorkbook, read_vetted, read_workbook
+from toolkit.intake.sources import RawSheet, RawWorkbook, read_vetted_stepwise, read_workbook
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 """The extensions a folder is searched for; any other file in it is listed as skipped."""
@@ -117,13 +117,33 @@ def digest(path: Path) -> str:
 def read_form_tables(path: Path) -> tuple[RawWorkbook, str]:
     """An order form as raw tables, and its digest (`digest`) from the bytes the guard and the
     reader saw: one read of the file instead of a second one for the digest."""
-    path = Path(path)
-    if path.suffix.lower() != ".csv":
-        raw, data = read_vetted(path)
-        if data is not None:
-            return raw, hashlib.sha256(data).hexdigest()
-        return raw, digest(path)
-    return read_csv(path), digest(path)
+    read = read_forms_tables([path])[0]
+    if isinstance(read, Exception):
+        raise read
+    return read
+
+
+def read_forms_tables(paths: Sequence[Path]) -> list[tuple[RawWorkbook, str] | Exception]:
+    """`read_form_tables` over a batch of forms, the workbooks read a step at a time
+    (`read_vetted_stepwise`: the guard over all of them, then calamine); each form's tables and
+    digest, or the exception reading it alone would have raised, in the order given."""
+    paths = [Path(p) for p in paths]
+    vetted = iter(read_vetted_stepwise([p for p in paths if p.suffix.lower() != ".csv"]))
+    read: list[tuple[RawWorkbook, str] | Exception] = []
+    for path in paths:
+        got = (None, None) if path.suffix.lower() == ".csv" else next(vetted)
+        if isinstance(got, Exception):
+            read.append(got)
+            continue
+        try:
+            if got[0] is None:
+                read.append((read_csv(path), digest(path)))
+            else:
+                raw, data = got
+                read.append((raw, hashlib.sha256(data).hexdigest() if data is not None else digest(path)))
+        except Exception as exc:  # the form's own failure, raised by the caller in its turn
+            read.append(exc)
+    return read
 
 
 def read_tables(path: Path) -> RawWorkbook:

@@ -26,6 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,8 @@ from toolkit.core.orders import EFFECTS
 from toolkit.intake.guard import describe_exception
 from toolkit.intake.mapping import NO_MAPPING, Mapping, load_mapping
 from toolkit.intake.reshape import Reshaped, read_form, reshape
-from toolkit.intake.tables import find_inputs, read_form_tables, read_tables
+from toolkit.intake.sources import RawWorkbook
+from toolkit.intake.tables import find_inputs, read_forms_tables, read_tables
 from toolkit.ledger.orders import form_origin
 from toolkit.model.records import MasterData
 from toolkit.services import check as data_check
@@ -224,22 +226,31 @@ def _run(options: Options, work: list[tuple[Path, Path]], jobs: int | None,
          progress: Progress | None) -> Iterator[tuple[FileResult, Any]]:
     total = len(work)
     jobs = max(1, jobs or os.cpu_count() or 1)
+    chunk = max(1, min(64, total // (jobs * 8)))
+    batches = [work[start:start + chunk] for start in range(0, total, chunk)]
     if jobs == 1 or total < 2:
         _init(options)
-        for n, item in enumerate(work, start=1):
+        done = 0
+        if options.to != "orders":  # one at a time, so the bar moves file by file (a PDF takes seconds)
+            batches = [[item] for item in work]
+        for batch in batches:
             if progress:
-                progress(n - 1, total, item[0].name)
-            yield _one(item)
+                progress(done, total, batch[0][0].name)
+            for result in _batch(batch):
+                done += 1
+                yield result
         if progress:
             progress(total, total, "")
         return
-    chunk = max(1, min(64, total // (jobs * 8)))
     with _frozen_heap(), ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_init,
                                              initargs=(options,)) as pool:
-        for n, result in enumerate(pool.map(_one, work, chunksize=chunk), start=1):
-            if progress:
-                progress(n, total, result[0].file.name)
-            yield result
+        n = 0
+        for results in pool.map(_batch, batches):
+            for result in results:
+                n += 1
+                if progress:
+                    progress(n, total, result[0].file.name)
+                yield result
 
 
 @contextmanager
@@ -260,13 +271,28 @@ def _frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
+def _batch(items: list[tuple[Path, Path]]) -> list[tuple[FileResult, Any]]:
+    """Convert a batch of inputs (in a worker process), each on its own; order forms are read a
+    step at a time (`_forms`)."""
+    options = _options
+    assert options is not None
+    if options.to == "orders":
+        return _forms(options, items)
+    return [_one(item) for item in items]
+
+
 def _one(item: tuple[Path, Path]) -> tuple[FileResult, Any]:
     """Convert one input (in a worker process): never raises for a bad file."""
     path, base = item
     options = _options
     assert options is not None
+    return _settled(path, lambda: _convert_one(options, path, base))
+
+
+def _settled(path: Path, convert_it: Callable[[], tuple[FileResult, Any]]) -> tuple[FileResult, Any]:
+    """An input's result, a failure of its own turned into its problems."""
     try:
-        return _convert_one(options, path, base)
+        return convert_it()
     except UnusableInput as exc:
         return FileResult(path, "failed", problems=(exc.problem,)), None
     except ProblemsFound as exc:
@@ -277,7 +303,7 @@ def _one(item: tuple[Path, Path]) -> tuple[FileResult, Any]:
 
 def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, Any]:
     if options.to == "orders":
-        return _form_one(options, path)
+        return _forms(options, [(path, base)])[0]
     raw = read_tables(path)
     if options.to == "master":
         shaped = reshape(raw, options.mapping)
@@ -305,8 +331,43 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
     return FileResult(path, "converted", outputs=(target,), read=True), None
 
 
-def _form_one(options: Options, path: Path) -> tuple[FileResult, Any]:
-    raw, key = read_form_tables(path)
+def _forms(options: Options, items: list[tuple[Path, Path]]) -> list[tuple[FileResult, Any]]:
+    """A batch of order forms: their workbooks read a step at a time (`read_forms_tables`, a
+    third less CPU than form after form), then each form's fields, lines and prices."""
+    made: list[tuple[FileResult, Any]] = []
+    for part in _up_to(items, FORMS_READ_TOGETHER):
+        read = read_forms_tables([path for path, _ in part])
+        made += [_settled(path, partial(_form_one, options, path, got)) for (path, _), got in zip(part, read)]
+    return made
+
+
+FORMS_READ_TOGETHER = 2**20
+"""At most this many bytes of files (as on disk) read a step at a time, their tables held
+together: a few hundred order forms, or one large workbook alone, as before."""
+
+
+def _up_to(items: list[tuple[Path, Path]], size: int) -> Iterator[list[tuple[Path, Path]]]:
+    """The items in order, in runs of at most `size` bytes of files (a larger file alone)."""
+    run: list[tuple[Path, Path]] = []
+    held = 0
+    for item in items:
+        try:
+            on_disk = item[0].stat().st_size
+        except OSError:  # the guard says why, in its turn
+            on_disk = 0
+        if run and held + on_disk > size:
+            yield run
+            run, held = [], 0
+        run.append(item)
+        held += on_disk
+    if run:
+        yield run
+
+
+def _form_one(options: Options, path: Path, read: tuple[RawWorkbook, str] | Exception) -> tuple[FileResult, Any]:
+    if isinstance(read, Exception):
+        raise read
+    raw, key = read
     form, problems = read_form(raw, options.mapping.orders, key)
     if form is None:
         return FileResult(path, "failed", problems=tuple(problems), read=True), None
