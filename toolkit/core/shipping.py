@@ -368,8 +368,8 @@ class _Run:
             return
         if self.start.get(item, ZERO) - reserved - self.own.get((order.id, item), ZERO) >= self.stock.get(item, ZERO):
             return
-        holders = self.reservations.holders_ahead(item, order)
-        shown_holders = ", ".join(holders[:3]) + (f" +{len(holders) - 3}" if len(holders) > 3 else "")
+        holders, many = self.reservations.first_holders_ahead(item, order, 3)
+        shown_holders = ", ".join(holders) + (f" +{many - 3}" if many > 3 else "")
         self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=shown(reserved),
                                             orders=shown_holders, available=shown(self.available(item, order))))
 
