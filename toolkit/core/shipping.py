@@ -333,14 +333,32 @@ class _Run:
     """The stock as the run found it, which the reservations of the orders ahead are counted against."""
     own: dict[tuple[int, str], Decimal] = field(default_factory=dict)
     """What this run took per (order id, item)."""
+    reserved_ahead: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+    """`Reservations.ahead` per (order id, item), as `ahead` worked it out once."""
+    cells: dict[str, Location | None] = field(default_factory=dict)
+    """`cell` per item, as worked out once."""
 
     def __post_init__(self) -> None:
         self.start = dict(self.stock or {})
 
     def cell(self, item: str) -> Location | None:
-        """Where the item's stock level is in the workbook, for a problem's location."""
-        level = _stock_levels(self.master).get(item)
-        return None if level is None else self.master.locate(level.source, "quantity")
+        """Where the item's stock level is in the workbook, for a problem's location; found once
+        per item and run (a day at L warns about the same few thousand items again and again)."""
+        if item not in self.cells:
+            level = _stock_levels(self.master).get(item)
+            self.cells[item] = None if level is None else self.master.locate(level.source, "quantity")
+        return self.cells[item]
+
+    def ahead(self, item: str, order: Order) -> Decimal:
+        """What the orders ahead of `order` reserve of `item` (`Reservations.ahead`), worked out
+        once per order and item: a line short of stock asks it three or four times (what it may
+        take, whether reservations are why, the warning's figures), and a day at L plans
+        hundreds of thousands of such lines. The reservations do not change during a run."""
+        key = (order.id, item)
+        found = self.reserved_ahead.get(key)
+        if found is None:
+            found = self.reserved_ahead[key] = self.reservations.ahead(item, order)
+        return found
 
     def available(self, item: str, order: Order | None = None) -> Decimal | None:
         """What `order` may take of `item`: the stock as found less what the orders ahead of it
@@ -350,7 +368,7 @@ class _Run:
             return None
         left = self.stock.get(item, ZERO)
         if order is not None:
-            free = self.start.get(item, ZERO) - self.reservations.ahead(item, order) \
+            free = self.start.get(item, ZERO) - self.ahead(item, order) \
                 - self.own.get((order.id, item), ZERO)
             left = min(left, free)
         return max(left, ZERO)
@@ -363,8 +381,10 @@ class _Run:
 
     def short(self, order: Order, item: str) -> None:
         """Say which earlier orders hold the stock `order` lacks, when reservations are why."""
-        reserved = self.reservations.ahead(item, order)
-        if self.stock is None or not reserved:
+        if self.stock is None:
+            return
+        reserved = self.ahead(item, order)
+        if not reserved:
             return
         if self.start.get(item, ZERO) - reserved - self.own.get((order.id, item), ZERO) >= self.stock.get(item, ZERO):
             return
