@@ -30,6 +30,11 @@ from toolkit.ledger.types import ScaledValues, as_stored, stored_integer
 
 o, ol, dl, il = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c, schema.invoice_lines.c
 ZERO = Decimal(0)
+TYPES = {kind.value: kind for kind in DocumentType}
+STATUSES = {status.value: status for status in OrderStatus}
+PAYMENTS = {method.value: method for method in PaymentMethod}
+"""The enums by stored value, looked up: a day at L builds 120,000 order headers, and calling
+each enum by its value was a tenth of that."""
 
 
 def due_orders(conn: Connection, day: date) -> tuple[list[Order], set[int]]:
@@ -59,9 +64,9 @@ def due_orders(conn: Connection, day: date) -> tuple[list[Order], set[int]]:
          c_type, has_open) in rows:
         cited_number = document_number(c_series, c_year, c_seq) if c_series is not None else None
         orders.append(Order(order_id, document_number(series, year, seq), template, occurrence, order_date, customer,
-                            ship_to, contact, DocumentType(kind), OrderStatus(status), price_list, price_version,
-                            project, delivery_option, (), reference, PaymentMethod(payment) if payment else None,
-                            cited_number, DocumentType(c_type) if c_type is not None else None, imported_from(origin)))
+                            ship_to, contact, TYPES[kind], STATUSES[status], price_list, price_version,
+                            project, delivery_option, (), reference, PAYMENTS[payment] if payment else None,
+                            cited_number, TYPES[c_type] if c_type is not None else None, imported_from(origin)))
         if has_open:
             pending.add(order_id)
     return orders, pending
