@@ -333,8 +333,6 @@ class _Run:
     """The stock as the run found it, which the reservations of the orders ahead are counted against."""
     own: dict[tuple[int, str], Decimal] = field(default_factory=dict)
     """What this run took per (order id, item)."""
-    reserved_ahead: dict[tuple[int, str], Decimal] = field(default_factory=dict)
-    """`Reservations.ahead` per (order id, item), as `ahead` worked it out once."""
     cells: dict[str, Location | None] = field(default_factory=dict)
     """`cell` per item, as worked out once."""
 
@@ -349,17 +347,6 @@ class _Run:
             self.cells[item] = None if level is None else self.master.locate(level.source, "quantity")
         return self.cells[item]
 
-    def ahead(self, item: str, order: Order) -> Decimal:
-        """What the orders ahead of `order` reserve of `item` (`Reservations.ahead`), worked out
-        once per order and item: a line short of stock asks it three or four times (what it may
-        take, whether reservations are why, the warning's figures), and a day at L plans
-        hundreds of thousands of such lines. The reservations do not change during a run."""
-        key = (order.id, item)
-        found = self.reserved_ahead.get(key)
-        if found is None:
-            found = self.reserved_ahead[key] = self.reservations.ahead(item, order)
-        return found
-
     def available(self, item: str, order: Order | None = None) -> Decimal | None:
         """What `order` may take of `item`: the stock as found less what the orders ahead of it
         reserve (what they took in this run included) and what it took itself, and never more
@@ -368,7 +355,7 @@ class _Run:
             return None
         left = self.stock.get(item, ZERO)
         if order is not None:
-            free = self.start.get(item, ZERO) - self.ahead(item, order) \
+            free = self.start.get(item, ZERO) - self.reservations.ahead(item, order) \
                 - self.own.get((order.id, item), ZERO)
             left = min(left, free)
         return max(left, ZERO)
@@ -383,7 +370,7 @@ class _Run:
         """Say which earlier orders hold the stock `order` lacks, when reservations are why."""
         if self.stock is None:
             return
-        reserved = self.ahead(item, order)
+        reserved = self.reservations.ahead(item, order)
         if not reserved:
             return
         if self.start.get(item, ZERO) - reserved - self.own.get((order.id, item), ZERO) >= self.stock.get(item, ZERO):
