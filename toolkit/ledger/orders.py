@@ -241,7 +241,8 @@ def reservations(conn: Connection, items: Collection[str] | None = None) -> Rese
     order's place (`toolkit.core.orders.place_of`: the proposal it confirms, else its own
     number) as the parts of its rank, so 120,000 numbers are not formatted and parsed again
     here to rank them; the core sorts each item's queue (ordering the rows in the database
-    cost as much as the sort it saved).
+    cost as much as the sort it saved). The rows are read as they come, not gathered first:
+    half a million rows of nine values held at once were 150 MB at L.
     The line-by-line read is the test oracle `tests/oracles/reservations_rowwise.py`."""
     reserving = [t.value for t, effects in EFFECTS.items() if effects.reserves]
     holding = [o.status.in_([s.value for s in HOLDING]), o.document_type.in_(reserving)]
@@ -256,18 +257,17 @@ def reservations(conn: Connection, items: Collection[str] | None = None) -> Rese
     proposal = cited.c.document_type == DocumentType.PROPOSAL.value
     place = [case((proposal, theirs), else_=own)
              for theirs, own in ((cited.c.year, o.year), (cited.c.series, o.series), (cited.c.number, o.number))]
-    rows: Sequence[Any] = conn.execute(
+    rows: Iterable[Any] = conn.execute(
         select(held.c.item, held.c.order_id, *place, o.series, o.year, o.number, held.c.held)
-        .select_from(held.join(schema.orders, o.id == held.c.order_id).outerjoin(cited, cited.c.id == o.confirms))
-        ).all()
-    if not rows:
-        return NONE
+        .select_from(held.join(schema.orders, o.id == held.c.order_id).outerjoin(cited, cited.c.id == o.confirms)))
     ranked: dict[int, tuple[tuple[int, str, int], str]] = {}
     queues: dict[str, list[tuple[tuple[int, str, int], str, int]]] = defaultdict(list)
     for item, order_id, year, series, seq, own_series, own_year, own_seq, left in rows:
         if (known := ranked.get(order_id)) is None:
             known = ranked[order_id] = ((year, series, seq), document_number(own_series, own_year, own_seq))
         queues[item].append((known[0], known[1], left))
+    if not queues:
+        return NONE
     return Reservations.of_queues(queues, places_of(ol.quantity))
 
 
