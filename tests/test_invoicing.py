@@ -404,7 +404,7 @@ def make_order(ledger, customer: str, day: date, lines, *, template: str | None 
 
 def ship(ledger, customer: str, day: date, lines, *, ship_to: str | None = None, series: str = "DDT") -> str:
     """A DDT straight into the ledger: `lines` are (order line id, quantity). Returns its number."""
-    from sqlalchemy import insert
+    from sqlalchemy import insert, update
 
     from toolkit.ledger import schema
     from toolkit.ledger.db import document_number, draw_numbers, writing
@@ -417,6 +417,9 @@ def ship(ledger, customer: str, day: date, lines, *, ship_to: str | None = None,
         ).returning(schema.deliveries.c.id)).scalar_one()
         conn.execute(insert(schema.delivery_lines), [
             dict(delivery_id=delivery_id, order_line_id=line_id, quantity=D(qty)) for line_id, qty in lines])
+        ol = schema.order_lines.c
+        for line_id, qty in lines:  # the kept sum of the line's DDT lines, as store_drafts keeps it
+            conn.execute(update(schema.order_lines).where(ol.id == line_id).values(shipped=ol.shipped + D(qty)))
     return document_number(series, day.year, number)
 
 

@@ -46,6 +46,18 @@ def test_the_orders_ahead_hold_their_reservations():
     assert rank("OC-2025-00099") < rank("OC-2026-00002")
 
 
+def test_the_first_holders_ahead_are_those_of_every_holder_ahead():
+    """A warning names the first three holders ahead and how many there are (`first_holders_ahead`):
+    the same as cutting `holders_ahead`, for every place in the queue and every count."""
+    held = Reservations(reservations_of([order(n, line(n, "A001", "1")) for n in range(1, 8)]))
+    for n in range(1, 10):
+        number = f"OC-2026-{n:05d}"
+        every = held.holders_ahead("A001", number)
+        for count in (0, 1, 3, 9):
+            assert held.first_holders_ahead("A001", number, count) == (every[:count], len(every))
+        assert held.first_holders_ahead("A999", number, 3) == ((), 0)
+
+
 @pytest.mark.parametrize("terms", [DeliveryTerms.AVAILABILITY, DeliveryTerms.COMPLETE_LINE,
                                    DeliveryTerms.COMPLETE_ORDER])
 def test_a_later_order_shipped_alone_leaves_the_earlier_ones_stock(terms):

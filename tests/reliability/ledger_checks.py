@@ -40,6 +40,8 @@ def consistent(ledger) -> dict[str, tuple[int, int, int]]:
         shipped = conn.execute(select(schema.delivery_lines.c.order_line_id, func.sum(schema.delivery_lines.c.quantity))
                                .group_by(schema.delivery_lines.c.order_line_id)).all()
         assert all(abs(total) <= abs(ordered[line]) for line, total in shipped), "a line shipped past its order"
+        kept = dict(conn.execute(select(schema.order_lines.c.id, schema.order_lines.c.shipped)).all())
+        assert kept == {line: dict(shipped).get(line, 0) for line in kept}, "a line's kept shipped is not its DDTs' sum"
         invoiced = conn.execute(select(schema.invoice_lines.c.delivery_line_id)
                                 .where(schema.invoice_lines.c.delivery_line_id.is_not(None))).scalars().all()
         assert len(invoiced) == len(set(invoiced)), "a DDT line invoiced twice"

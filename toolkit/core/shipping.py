@@ -333,14 +333,19 @@ class _Run:
     """The stock as the run found it, which the reservations of the orders ahead are counted against."""
     own: dict[tuple[int, str], Decimal] = field(default_factory=dict)
     """What this run took per (order id, item)."""
+    cells: dict[str, Location | None] = field(default_factory=dict)
+    """`cell` per item, as worked out once."""
 
     def __post_init__(self) -> None:
         self.start = dict(self.stock or {})
 
     def cell(self, item: str) -> Location | None:
-        """Where the item's stock level is in the workbook, for a problem's location."""
-        level = _stock_levels(self.master).get(item)
-        return None if level is None else self.master.locate(level.source, "quantity")
+        """Where the item's stock level is in the workbook, for a problem's location; found once
+        per item and run (a day at L warns about the same few thousand items again and again)."""
+        if item not in self.cells:
+            level = _stock_levels(self.master).get(item)
+            self.cells[item] = None if level is None else self.master.locate(level.source, "quantity")
+        return self.cells[item]
 
     def available(self, item: str, order: Order | None = None) -> Decimal | None:
         """What `order` may take of `item`: the stock as found less what the orders ahead of it
@@ -363,13 +368,15 @@ class _Run:
 
     def short(self, order: Order, item: str) -> None:
         """Say which earlier orders hold the stock `order` lacks, when reservations are why."""
+        if self.stock is None:
+            return
         reserved = self.reservations.ahead(item, order)
-        if self.stock is None or not reserved:
+        if not reserved:
             return
         if self.start.get(item, ZERO) - reserved - self.own.get((order.id, item), ZERO) >= self.stock.get(item, ZERO):
             return
-        holders = self.reservations.holders_ahead(item, order)
-        shown_holders = ", ".join(holders[:3]) + (f" +{len(holders) - 3}" if len(holders) > 3 else "")
+        holders, many = self.reservations.first_holders_ahead(item, order, 3)
+        shown_holders = ", ".join(holders) + (f" +{many - 3}" if many > 3 else "")
         self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=shown(reserved),
                                             orders=shown_holders, available=shown(self.available(item, order))))
 

@@ -380,6 +380,20 @@ def _forms_out_of_template(conn: Connection) -> None:
 MIGRATIONS[12] = _forms_out_of_template
 
 
+def _add_shipped_per_line(conn: Connection) -> None:
+    """Order lines keep what their DDT lines shipped (`order_lines.shipped`), summed once here
+    from the DDT lines the ledger holds; the lines never shipped keep the column's 0 as they are
+    (rewriting every row of a large ledger would only grow it)."""
+    if "shipped" not in {c["name"] for c in inspect(conn).get_columns("order_lines")}:
+        conn.execute(text("ALTER TABLE order_lines ADD COLUMN shipped BIGINT NOT NULL DEFAULT 0"))
+    conn.execute(text("UPDATE order_lines SET shipped = (SELECT SUM(delivery_lines.quantity) FROM delivery_lines "
+                      "WHERE delivery_lines.order_line_id = order_lines.id) "
+                      "WHERE id IN (SELECT order_line_id FROM delivery_lines)"))
+
+
+MIGRATIONS[13] = _add_shipped_per_line
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

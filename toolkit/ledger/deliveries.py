@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import BigInteger, Connection, bindparam, func, select, update
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
@@ -55,6 +55,7 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
     lines = [dict(delivery_id=delivery_id, order_line_id=line.order_line_id, quantity=line.quantity)
              for delivery_id, draft in zip(ids, drafts) for line in draft.lines]
     insert_rows(conn, schema.delivery_lines, lines)
+    _add_shipped(conn, _wanted(drafts))
     events = []
     for i, (delivery_id, draft) in enumerate(zip(ids, drafts)):
         detail = f"{draft.customer} {','.join(draft.orders)}"
@@ -68,20 +69,16 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
 
 def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> None:
     """Refuse the first order line (in the drafts' order) that these drafts would take past
-    what is open. The figures come as the stored integers, each line's shipped quantity summed
-    by the database: a day at L checks tens of thousands of lines, and making each figure a
-    decimal cost more than the check. The line-by-line check is the test oracle
-    `tests/oracles/reservations_rowwise.py`."""
-    wanted: dict[int, Decimal] = defaultdict(Decimal)
-    for draft in drafts:
-        for line in draft.lines:
-            wanted[line.order_line_id] += line.quantity
+    what is open. The figures come as the stored integers, each line's shipped quantity its
+    kept sum (`order_lines.shipped`, 0 when nothing shipped): a day at L checks tens of
+    thousands of lines, and making each figure a decimal cost more than the check. The
+    line-by-line check is the test oracle `tests/oracles/reservations_rowwise.py`."""
+    wanted = _wanted(drafts)
     ids = list(wanted)
-    sent = select(func.sum(stored_integer(dl.quantity))).where(dl.order_line_id == ol.id).scalar_subquery()
     figures: dict[int, tuple[int, int | None]] = {}
     for chunk in in_batches(ids):
-        figures.update((line_id, (quantity, shipped)) for line_id, quantity, shipped in conn.execute(
-            select(ol.id, stored_integer(ol.quantity), sent).where(ol.id.in_(chunk))))
+        figures.update((line_id, (quantity, shipped or None)) for line_id, quantity, shipped in conn.execute(
+            select(ol.id, stored_integer(ol.quantity), stored_integer(ol.shipped)).where(ol.id.in_(chunk))))
     places = places_of(dl.quantity)
     for line_id, more in wanted.items():
         quantity, done = figures.get(line_id, (None, None))
@@ -90,6 +87,27 @@ def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> None:
             ordered = None if quantity is None else Decimal(quantity).scaleb(-places)
             shown = Decimal(0) if done is None else Decimal(done).scaleb(-places)
             raise OverShipment(f"order line {line_id}: {ordered} ordered, {shown} shipped, {more} more")
+
+
+def _wanted(drafts: Sequence[ShipmentDraft]) -> dict[int, Decimal]:
+    """Order-line id → what these drafts ship of it, in the drafts' order."""
+    wanted: dict[int, Decimal] = defaultdict(Decimal)
+    for draft in drafts:
+        for line in draft.lines:
+            wanted[line.order_line_id] += line.quantity
+    return wanted
+
+
+def _add_shipped(conn: Connection, shipping: Mapping[int, Decimal]) -> None:
+    """Each order line's kept sum of its DDT lines (`order_lines.shipped`) grows by what the
+    DDT lines just stored ship of it: one statement, executed for every line."""
+    if not shipping:
+        return
+    places = places_of(ol.shipped)
+    more = bindparam("more", type_=BigInteger)
+    conn.execute(update(schema.order_lines).where(ol.id == bindparam("line"))
+                 .values(shipped=stored_integer(ol.shipped) + more),
+                 [dict(line=line_id, more=int(quantity.scaleb(places))) for line_id, quantity in shipping.items()])
 
 
 def available_stock(conn: Connection, master: MasterData) -> dict[str, Decimal] | None:
