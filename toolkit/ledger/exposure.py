@@ -77,24 +77,21 @@ def _last_orders(conn: Connection, customers: list[str] | None) -> dict[str, tup
 
 def _unshipped(conn: Connection, customers: list[str] | None) -> dict[str, Decimal]:
     """Σ (ordered − shipped) × unit price over the open order lines, exact: the ledger keeps
-    quantities and prices as scaled integers, so their products add up as integers.
+    quantities and prices as scaled integers, so their products add up as integers; what shipped
+    is each line's kept sum of its DDT lines (`order_lines.shipped`).
 
     A quantity in thousandths times a price in millionths passes a 64-bit integer from 9.2
     billion euros on, where SQLite turns it into a float (a hundred lines at the limits came out
     16 cents off), so each price is split into its whole euros and its millionths, and the two
     products are summed apart: each at most 10^15 a line within `toolkit.basics.limits`,
     thousands of lines before the limit."""
-    o, ol, dl = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c
-    open_lines = (select(ol.id, o.customer, ol.quantity, ol.unit_price).join(schema.orders, o.id == ol.order_id)
-                  .where(_open_orders_of(customers)).subquery())
-    shipped = (select(dl.order_line_id, func.sum(dl.quantity).label("quantity"))
-               .where(dl.order_line_id.in_(select(open_lines.c.id))).group_by(dl.order_line_id).subquery())
-    left = stored_integer(open_lines.c.quantity) - func.coalesce(stored_integer(shipped.c.quantity), 0)
-    price, unit = stored_integer(open_lines.c.unit_price), 10 ** places_of(ol.unit_price)
+    o, ol = schema.orders.c, schema.order_lines.c
+    left = stored_integer(ol.quantity) - stored_integer(ol.shipped)
+    price, unit = stored_integer(ol.unit_price), 10 ** places_of(ol.unit_price)
     euros, millionths = func.sum(left * (price // unit)), func.sum(left * (price % unit))
     places = places_of(ol.quantity) + places_of(ol.unit_price)
-    rows = conn.execute(select(open_lines.c.customer, euros, millionths)
-                        .outerjoin(shipped, shipped.c.order_line_id == open_lines.c.id).group_by(open_lines.c.customer))
+    rows = conn.execute(select(o.customer, euros, millionths).join(schema.orders, o.id == ol.order_id)
+                        .where(_open_orders_of(customers)).group_by(o.customer))
     return {customer: (Decimal(whole) * unit + Decimal(part)).scaleb(-places) for customer, whole, part in rows}
 
 
