@@ -150,7 +150,7 @@ def test_migration_13_sums_what_each_line_shipped(tmp_path):
     ledger.engine.dispose()
     migrated = open_ledger(url)
     with reading(migrated) as conn:
-        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == 13
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
     kept, summed = kept_and_summed(migrated)
     assert kept == summed and any(kept.values())
     migrated.engine.dispose()

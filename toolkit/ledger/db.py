@@ -394,6 +394,16 @@ def _add_shipped_per_line(conn: Connection) -> None:
 MIGRATIONS[13] = _add_shipped_per_line
 
 
+def _drop_order_id_index(conn: Connection) -> None:
+    """The index on `order_lines.order_id` repeats the first column of the unique key
+    `(order_id, line_no)`, which answers the same lookups: dropped, storing a day's lines writes
+    one index fewer."""
+    conn.execute(text("DROP INDEX IF EXISTS ix_order_lines_order_id"))
+
+
+MIGRATIONS[14] = _drop_order_id_index
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""
