@@ -302,8 +302,7 @@ def _settled(path: Path, convert_it: Callable[[], tuple[FileResult, Any]]) -> tu
 
 
 def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, Any]:
-    if options.to == "orders":
-        return _forms(options, [(path, base)])[0]
+    """Any input but an order form (`_batch` sends those to `_forms`)."""
     raw = read_tables(path)
     if options.to == "master":
         shaped = reshape(raw, options.mapping)
