@@ -43,7 +43,7 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
 
     Refuses (OverShipment) drafts that would ship more than the ledger says is open.
     """
-    _check_open(conn, drafts)
+    shipping = _check_open(conn, drafts)
     numbers = draw_numbers(conn, [(series, draft.day.year) for draft in drafts])
     created_at, created_by = now(), user()
     ids = insert_numbered(conn, schema.deliveries, [
@@ -55,7 +55,7 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
     lines = [dict(delivery_id=delivery_id, order_line_id=line.order_line_id, quantity=line.quantity)
              for delivery_id, draft in zip(ids, drafts) for line in draft.lines]
     insert_rows(conn, schema.delivery_lines, lines)
-    _add_shipped(conn, _wanted(drafts))
+    _add_shipped(conn, shipping)
     events = []
     for i, (delivery_id, draft) in enumerate(zip(ids, drafts)):
         detail = f"{draft.customer} {','.join(draft.orders)}"
@@ -67,9 +67,10 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
     return ids
 
 
-def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> None:
+def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> dict[int, Decimal]:
     """Refuse the first order line (in the drafts' order) that these drafts would take past
-    what is open. The figures come as the stored integers, each line's shipped quantity its
+    what is open; else return what they ship of each order line (`_wanted`), for
+    `_add_shipped`. The figures come as the stored integers, each line's shipped quantity its
     kept sum (`order_lines.shipped`, 0 when nothing shipped): a day at L checks tens of
     thousands of lines, and making each figure a decimal cost more than the check. The
     line-by-line check is the test oracle `tests/oracles/reservations_rowwise.py`."""
@@ -87,6 +88,7 @@ def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> None:
             ordered = None if quantity is None else Decimal(quantity).scaleb(-places)
             shown = Decimal(0) if done is None else Decimal(done).scaleb(-places)
             raise OverShipment(f"order line {line_id}: {ordered} ordered, {shown} shipped, {more} more")
+    return wanted
 
 
 def _wanted(drafts: Sequence[ShipmentDraft]) -> dict[int, Decimal]:
