@@ -30,6 +30,7 @@ from toolkit.basics.vocab import InvoiceTerms
 from toolkit.basics.wording import count
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import (
+    Billable,
     Invoice,
     InvoiceStatus,
     Pending,
@@ -179,7 +180,14 @@ def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collectio
     already invoiced are left out, so a second call adds nothing. Raises `ProblemsFound`, for
     the caller's transaction to roll back, when an invoice would be dated before the latest
     one of its series and year."""
-    invoices = order_invoices(master, ordered_not_invoiced(conn, order_ids=order_ids), day)
+    return invoice_billables_in(conn, master, ordered_not_invoiced(conn, order_ids=order_ids), order_ids, day)
+
+
+def invoice_billables_in(conn: Connection, master: MasterData, billables: Sequence[Billable],
+                         order_ids: Collection[int], day: date) -> list[Invoice]:
+    """`invoice_orders_in` over the orders' billables already gathered (order creation builds
+    them from the drafts it has just stored: `ledger.orders.stored_billables`)."""
+    invoices = order_invoices(master, billables, day)
     if not invoices:
         return []
     refused = _out_of_sequence(conn, master.settings, invoices)
