@@ -3,7 +3,8 @@ immediately) are exactly those the orders read back from the ledger gave
 (`tests/oracles/invoice_at_creation.py`): the billables built from the drafts just stored are
 what `ordered_not_invoiced` reads back, to each `Decimal`'s form, on odd quantities and prices,
 returns and zero lines (SQLite and PostgreSQL); and `create` over randomized master data and
-the sample issues the same invoices, numbers, amounts, dues and ledger rows either way."""
+the sample issues the same invoices, numbers, amounts, dues and ledger rows either way; and
+`order_invoices` over records plans what it planned before."""
 
 from __future__ import annotations
 
@@ -19,12 +20,13 @@ from test_shipping_setbased import master_of
 
 from toolkit.basics.vocab import DocumentType, InvoiceTerms, PaymentMethod
 from toolkit.core.drafts import draft_orders
+from toolkit.core.invoicing import invoices_at_order, order_invoices, order_shipments
 from toolkit.core.orders import OrderStatus
 from toolkit.core.plan import due_between
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import migrate, reading
 from toolkit.ledger.invoices import ordered_not_invoiced
-from toolkit.ledger.orders import insert_orders, stored_billables
+from toolkit.ledger.orders import insert_orders, stored_shipments
 from toolkit.services import orders as orders_service
 from toolkit.services.orders import create
 
@@ -56,14 +58,19 @@ def test_the_stored_drafts_bill_what_the_ledger_reads_back(ledger, tmp_path, see
         stored = insert_orders(conn, drafts, "OC", [rng.choice(list(OrderStatus)) for _ in drafts])
         chosen = rng.sample(range(len(drafts)), len(drafts) // 2)
         orders = [(stored[i][0], stored[i][1], drafts[i]) for i in sorted(chosen)]
-        got = stored_billables(conn, orders)
-        expected = ordered_not_invoiced(conn, order_ids=[order_id for order_id, _, _ in orders])
+        got = stored_shipments(conn, orders)
+        billables = ordered_not_invoiced(conn, order_ids=[order_id for order_id, _, _ in orders])
         voided = {r[0] for r in conn.execute(select(schema.orders.c.id).where(schema.orders.c.status == "voided"))}
-        got = [b for b in got if b.order_id not in voided]  # `create` never stores a voided order
+        got = [s for s in got if s.order_id not in voided]  # `create` never stores a voided order
         transaction.rollback()
+    expected = order_shipments(billables)
     assert got == expected
     assert repr(got) == repr(expected)
-    assert len(got) > 20
+    assert len(billables) > 20
+    master = _randomized(master_of(tmp_path, seed), rng)
+    day = date(2026, 4, 9)
+    for invoices in (order_invoices(master, billables, day), invoices_at_order(master, got, day)):
+        assert repr(invoices) == repr(invoice_at_creation.order_invoices(master, billables, day))
 
 
 def _randomized(master, rng: random.Random):

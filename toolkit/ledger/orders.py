@@ -18,7 +18,7 @@ from sqlalchemy import Connection, case, func, insert, select, update
 
 from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.drafts import OrderDraft
-from toolkit.core.invoicing import Billable
+from toolkit.core.invoicing import BillableGoods, Shipment
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus
 from toolkit.core.reservations import HOLDING, NONE, Reservations
@@ -104,21 +104,23 @@ StoredOrder = tuple[int, str, OrderDraft]
 """An order `insert_orders` just stored: its id, its number and the draft it was stored from."""
 
 
-def stored_billables(conn: Connection, orders: Sequence[StoredOrder]) -> list[Billable]:
+def stored_shipments(conn: Connection, orders: Sequence[StoredOrder]) -> list[Shipment]:
     """What `invoices.ordered_not_invoiced(conn, order_ids=…)` reads back for orders just stored
-    and not yet voided, built from their drafts: the same lines in the same order, each value in
-    the form its column gives back. Only the lines' ids are read.
+    and not yet voided, as one shipment per order (`core.invoicing.order_shipments` of it),
+    built from their drafts: the same lines in the same order, each value in the form its
+    column gives back. Only the lines' ids are read.
 
     Creating a day's orders at L invoices thousands of them at once, and reading them back (the
-    lines joined to their orders, every value converted again) took as long as storing them.
-    `tests/test_invoice_at_creation.py` holds the two equal, to each `Decimal`'s form."""
+    lines joined to their orders, every value converted again, a record per line) took as long
+    as storing them. `tests/test_invoice_at_creation.py` holds the two equal, to each
+    `Decimal`'s form."""
     wanted = [x for x in orders if x[2].document_type not in (DocumentType.QUOTATION, DocumentType.PROPOSAL)]
     ids = _line_ids(conn, [order_id for order_id, _, _ in wanted])
-    quantities, prices, rates = _StoredForm(places_of(ol.quantity)), _StoredForm(places_of(ol.unit_price)), \
-        _StoredForm(places_of(ol.vat_rate))
+    quantities, prices, rates = (_StoredForm(places_of(c)) for c in (ol.quantity, ol.unit_price, ol.vat_rate))
     amounts: dict[tuple[Decimal, Decimal], Decimal] = {}
     found = []
     for order_id, number, d in sorted(wanted, key=lambda x: (x[2].occurrence, x[0])):
+        lines: list[BillableGoods] = []
         for x in d.lines:
             quantity, price = quantities[x.quantity], prices[x.unit_price]
             if not quantity:
@@ -126,9 +128,11 @@ def stored_billables(conn: Connection, orders: Sequence[StoredOrder]) -> list[Bi
             amount = amounts.get((quantity, price))
             if amount is None:
                 amount = amounts[quantity, price] = line_amount(quantity, price)
-            found.append(Billable(x.item, x.description, x.unit, quantity, price, amount, rates[x.vat_rate],
-                                  x.vat_nature, ids[order_id, x.line_no], None, None, order_id, number, d.occurrence,
-                                  d.customer, d.ship_to, d.project, d.payment_method, d.customer_reference))
+            lines.append((x.item, x.description, x.unit, quantity, price, amount, rates[x.vat_rate], x.vat_nature,
+                          ids[order_id, x.line_no], None))
+        if lines:
+            found.append(Shipment(None, order_id, number, d.occurrence, d.customer, d.ship_to, d.project,
+                                  d.payment_method, d.customer_reference, tuple(lines)))
     return found
 
 

@@ -26,7 +26,7 @@ from toolkit.basics.wording import count
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.exposure import Exposure
-from toolkit.core.invoicing import Invoice
+from toolkit.core.invoicing import Invoice, invoices_at_order
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.plan import Due, due_between
 from toolkit.core.requests import OpenRequests
@@ -43,12 +43,12 @@ from toolkit.ledger.orders import (
     load_orders,
     record_generation,
     reservations,
-    stored_billables,
+    stored_shipments,
 )
 from toolkit.ledger.requests import open_requests
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
-from toolkit.services.invoicing import invoice_billables_in
+from toolkit.services.invoicing import issue_at_order
 from toolkit.services.shipping import ship_in
 
 UNKNOWN_SELECTION = define(
@@ -177,7 +177,7 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
 
     Writes nothing if any chosen order has a problem (a missing price, say): fix it or leave
     that template out with `exclude`. Nor if an order invoiced at once would date its invoice
-    before the latest one already issued in the series (`invoice_billables_in`).
+    before the latest one already issued in the series (`issue_at_order`).
     """
     dues, problems, drafts, draft_problems = _priced(master, _start(ledger, day, with_catch_up), day)
     chosen, selection_problems = _select(dues, only, exclude, keys)
@@ -228,11 +228,11 @@ def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[dat
     (termini di fatturazione *Immediato*), are invoiced in the transaction that creates them,
     dated with the order: an immediate invoice is issued when its order is, never at month end
     (a prepay order then waits for its payment before it ships). Billed from the drafts just
-    stored (`stored_billables`), not read back."""
+    stored (`stored_shipments`), not read back."""
     invoices: list[Invoice] = []
     for day, orders in sorted(invoice_now.items()):
         ids = [order_id for order_id, _, _ in orders]
-        invoices += invoice_billables_in(conn, master, stored_billables(conn, orders), ids, day)
+        invoices += issue_at_order(conn, master, invoices_at_order(master, stored_shipments(conn, orders), day), ids, day)
     return invoices
 
 
