@@ -465,10 +465,17 @@ def invoice_of(customer: Customer, kind: InvoiceKind, key: str | None, period: P
     taxable, vat, total = totals(summary)
     dues: tuple[Instalment, ...] = ()
     if kind is InvoiceKind.INVOICE:
-        terms = payment_terms.parse(customer.payment_terms)
-        dues = tuple(Instalment(d, a) for d, a in payment_terms.instalments(terms, invoice_date, total))
+        dues = tuple(Instalment(d, a) for d, a in payment_terms.instalments(_terms(customer.payment_terms),
+                                                                             invoice_date, total))
     return Invoice(kind, customer.code, key, period, invoice_date, lines, summary, taxable, vat, total,
                    method, customer.payment_terms, dues)
+
+
+@lru_cache(maxsize=1024)
+def _terms(code: str) -> payment_terms.PaymentTerms:
+    """A customer's payment terms, read once per code: a day's or a month's thousands of
+    invoices share a few codes, and reading one takes a few regular expressions."""
+    return payment_terms.parse(code)
 
 
 def payment_method(customer: Customer, line: Billable | Shipment) -> PaymentMethod:
