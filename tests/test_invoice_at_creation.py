@@ -98,8 +98,11 @@ def _rows(ledger) -> tuple:
         return tuple(out)
 
 
-def _both_ways(tmp_path, master, days, monkeypatch, name: str) -> int:
+def _both_ways(tmp_path, master, days, monkeypatch, name: str) -> tuple[int, set[str]]:
+    """Creates the orders of `days` on two ledgers, invoiced either way; returns how many
+    invoice lines they hold and the out-of-sequence refusals seen."""
     seen = []
+    refused: set[str] = set()
     for way in ("oracle", "new"):
         ledger = open_ledger(f"sqlite:///{tmp_path / f'{name}-{way}.sqlite'}")
         with monkeypatch.context() as patched:
@@ -108,9 +111,10 @@ def _both_ways(tmp_path, master, days, monkeypatch, name: str) -> int:
                     invoice_at_creation.invoice_at_once(conn, master, {d: [o[0] for o in xs] for d, xs in now.items()})))
             made = [_seen(create(master, ledger, day)) for day in days]
         seen.append((made, _rows(ledger)))
+        refused.update(p for _, _, _, codes in made for p in codes if p.endswith("out-of-sequence"))
         ledger.engine.dispose()
     assert seen[0] == seen[1]
-    return len(seen[1][1][1])
+    return len(seen[1][1][1]), refused
 
 
 @pytest.mark.parametrize("seed", [1, 8, 23])
@@ -119,9 +123,15 @@ def test_create_issues_the_invoices_the_read_back_issued(tmp_path, monkeypatch, 
     master = _randomized(master_of(tmp_path, seed), rng)
     start = date(2026, 4, rng.randint(1, 8))
     days = [start, start + timedelta(days=rng.randint(1, 3)), start + timedelta(days=rng.randint(5, 12))]
-    assert _both_ways(tmp_path, master, days, monkeypatch, f"seed-{seed}") > 0
+    assert _both_ways(tmp_path, master, days, monkeypatch, f"seed-{seed}")[0] > 0
 
 
 def test_the_sample_month_issues_the_invoices_the_read_back_issued(tmp_path, monkeypatch, sample_master):
     days = [date(2026, 4, 1) + timedelta(days=n) for n in range(0, 30, 3)]
-    assert _both_ways(tmp_path, sample_master, days, monkeypatch, "sample") > 0
+    assert _both_ways(tmp_path, sample_master, days, monkeypatch, "sample")[0] > 0
+
+
+def test_an_invoice_out_of_sequence_is_refused_as_before(tmp_path, monkeypatch, sample_master):
+    days = [date(2026, 4, 20), date(2026, 4, 10), date(2026, 4, 21)]
+    lines, refused = _both_ways(tmp_path, sample_master, days, monkeypatch, "sequence")
+    assert lines > 0 and refused
