@@ -584,6 +584,21 @@ def ship_backlog(workbook: Path, timer: Timer, tmp: Path) -> dict:
             "problems": len(shipped.problems), "ship_errors": sum(p.is_error for p in shipped.problems)}
 
 
+@measure("create_late", "`create` for 2026-05-04 on a copy of April's final ledger (master loaded before): "
+                        "the late-month day's creating, with a month of orders, DDTs and invoices already in the "
+                        "ledger (ledger of a final April made before, in another process)")
+def create_late(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from toolkit.ledger import open_ledger
+    from toolkit.services.orders import create
+
+    master = _master(workbook)
+    ledger = open_ledger(f"sqlite:///{_kept_month_copy(workbook, tmp)}")
+    with timer.step():
+        created = create(master, ledger, BACKLOG_DAY)
+    ledger.engine.dispose()
+    return {**_created_summary(created), "ddts": len(created.notes), "invoices": len(created.invoices)}
+
+
 # --- electronic invoices ----------------------------------------------------------------------
 
 def shipped_april(master, ledger) -> None:

@@ -465,10 +465,17 @@ def invoice_of(customer: Customer, kind: InvoiceKind, key: str | None, period: P
     taxable, vat, total = totals(summary)
     dues: tuple[Instalment, ...] = ()
     if kind is InvoiceKind.INVOICE:
-        terms = payment_terms.parse(customer.payment_terms)
-        dues = tuple(Instalment(d, a) for d, a in payment_terms.instalments(terms, invoice_date, total))
+        dues = tuple(Instalment(d, a) for d, a in payment_terms.instalments(_terms(customer.payment_terms),
+                                                                             invoice_date, total))
     return Invoice(kind, customer.code, key, period, invoice_date, lines, summary, taxable, vat, total,
                    method, customer.payment_terms, dues)
+
+
+@lru_cache(maxsize=1024)
+def _terms(code: str) -> payment_terms.PaymentTerms:
+    """A customer's payment terms, read once per code: a day's or a month's thousands of
+    invoices share a few codes, and reading one takes a few regular expressions."""
+    return payment_terms.parse(code)
 
 
 def payment_method(customer: Customer, line: Billable | Shipment) -> PaymentMethod:
@@ -621,18 +628,42 @@ def numbering_order(invoice: Invoice) -> tuple[date, str, str, date, bool, str]:
 
 
 def order_invoices(master: MasterData, billables: Iterable[Billable], day: date) -> list[Invoice]:
+    """`invoices_at_order` over billable records of orders (no DDT)."""
+    return invoices_at_order(master, order_shipments(billables), day)
+
+
+def order_shipments(billables: Iterable[Billable]) -> list[Shipment]:
+    """Billable lines of orders invoiced at the order (no DDT) as one shipment per order, in the
+    order of their first lines: every field a shipment carries is the order's own."""
+    orders: dict[int, tuple[Billable, list[BillableGoods]]] = {}
+    for b in billables:
+        found = orders.get(b.order_id)
+        if found is None:
+            found = orders[b.order_id] = (b, [])
+        found[1].append((b.item, b.description, b.unit, b.quantity, b.unit_price, b.amount, b.vat_rate,
+                         b.vat_nature, b.order_line_id, b.delivery_line_id))
+    return [Shipment(b.delivery, b.order_id, b.order_number, b.order_date, b.customer, b.ship_to, b.project,
+                     b.payment_method, b.customer_reference, tuple(lines)) for b, lines in orders.values()]
+
+
+def invoices_at_order(master: MasterData, shipments: Iterable[Shipment], day: date) -> list[Invoice]:
     """Invoices at the order (POS, on-credit and prepay orders whatever the customer's terms,
-    and every order of a customer invoiced immediately): one per order, a credit note beside it
-    for negative lines, dated `day`, the order's date."""
+    and every order of a customer invoiced immediately): one per order (`shipments`, one per
+    order), a credit note beside it for negative lines, dated `day`, the order's date. Lines
+    of no quantity bill nothing."""
     customers = {c.code: c for c in master.customers}
-    buckets: dict[tuple[int, InvoiceKind], list[Billable]] = defaultdict(list)
-    for line in billables:
-        if line.quantity:
-            buckets[(line.order_id, InvoiceKind.CREDIT_NOTE if line.quantity < 0 else InvoiceKind.INVOICE)].append(line)
+    charge = master.settings.stamp_duty_customer
     invoices = []
-    for (_, kind), lines in buckets.items():
-        customer = customers[lines[0].customer]
-        invoices.append(build_invoice(customer, kind, group_key(customer.invoice_grouping, lines[0]),
-                                      Period(day, day), day, lines,
-                                      charge_stamp_duty=master.settings.stamp_duty_customer))
+    for shipment in shipments:
+        kinds: dict[InvoiceKind, list[tuple[Shipment, BillableGoods]]] = {}
+        for line in shipment.lines:
+            if line[3]:
+                kinds.setdefault(InvoiceKind.CREDIT_NOTE if line[3] < 0 else InvoiceKind.INVOICE, []).append(
+                    (shipment, line))
+        if not kinds:
+            continue
+        customer = customers[shipment.customer]
+        key, method = group_key(customer.invoice_grouping, shipment), payment_method(customer, shipment)
+        invoices += [invoice_of(customer, kind, key, Period(day, day), day, goods, method, charge_stamp_duty=charge)
+                     for kind, goods in kinds.items()]
     return sorted(invoices, key=numbering_order)

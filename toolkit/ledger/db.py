@@ -507,12 +507,29 @@ def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequenc
         values = columns[k]
         column_type = table.c[k].type
         process = column_type.dialect_impl(dialect).bind_processor(dialect)
-        convert: Callable[[Any], Any] | None = (
-            ScaledBinds(process).__getitem__ if process is not None and isinstance(column_type, Scaled) else process)
-        converted.append(values if convert is None else [None if v is None else convert(v) for v in values])
+        if process is None:
+            converted.append(values)
+        elif isinstance(column_type, Scaled):
+            converted.append(list(map(ScaledBinds(process).__getitem__, values)))
+        else:
+            converted.append(_bound(process, values))
     params: list[tuple[Any, ...]] | list[dict[str, Any]] = (
         list(zip(*converted)) if compiled.positional else [dict(zip(keys, t)) for t in zip(*converted)])
     conn.exec_driver_sql(str(compiled), params)
+
+
+def _bound(process: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
+    """`process` of each value (None stays None), worked out again only when the value is not
+    the very object the row before had: a batch's rows share one timestamp and a few dates, and
+    the same object always gives the same result."""
+    out: list[Any] = []
+    last: Any = None
+    done: Any = None
+    for v in values:
+        if v is not last:
+            last, done = v, None if v is None else process(v)
+        out.append(done)
+    return out
 
 
 def insert_numbered(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:

@@ -18,6 +18,8 @@ from sqlalchemy import Connection, case, func, insert, select, update
 
 from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.drafts import OrderDraft
+from toolkit.core.invoicing import BillableGoods, Shipment
+from toolkit.core.lines import line_amount
 from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus
 from toolkit.core.reservations import HOLDING, NONE, Reservations
 from toolkit.ledger import schema
@@ -33,7 +35,7 @@ from toolkit.ledger.db import (
     now,
     user,
 )
-from toolkit.ledger.types import places_of, stored_integer
+from toolkit.ledger.types import as_stored, places_of, stored_integer
 
 o, ol = schema.orders.c, schema.order_lines.c
 
@@ -96,6 +98,65 @@ def _line_columns(ids: Sequence[int], drafts: Sequence[OrderDraft]) -> dict[str,
                 amount=[x.amount for x in lines], vat_rate=[x.vat_rate for x in lines],
                 vat_nature=[x.vat_nature for x in lines], note=[x.note for x in lines],
                 price_rule=[x.price_rule for x in lines])
+
+
+StoredOrder = tuple[int, str, OrderDraft]
+"""An order `insert_orders` just stored: its id, its number and the draft it was stored from."""
+
+
+def stored_shipments(conn: Connection, orders: Sequence[StoredOrder]) -> list[Shipment]:
+    """What `invoices.ordered_not_invoiced(conn, order_ids=…)` reads back for orders just stored
+    and not yet voided, as one shipment per order (`core.invoicing.order_shipments` of it),
+    built from their drafts: the same lines in the same order, each value in the form its
+    column gives back. Only the lines' ids are read.
+
+    Creating a day's orders at L invoices thousands of them at once, and reading them back (the
+    lines joined to their orders, every value converted again, a record per line) took as long
+    as storing them. `tests/test_invoice_at_creation.py` holds the two equal, to each
+    `Decimal`'s form."""
+    wanted = [x for x in orders if x[2].document_type not in (DocumentType.QUOTATION, DocumentType.PROPOSAL)]
+    ids = _line_ids(conn, [order_id for order_id, _, _ in wanted])
+    quantities, prices, rates = (_StoredForm(places_of(c)) for c in (ol.quantity, ol.unit_price, ol.vat_rate))
+    amounts: dict[tuple[Decimal, Decimal], Decimal] = {}
+    found = []
+    for order_id, number, d in sorted(wanted, key=lambda x: (x[2].occurrence, x[0])):
+        lines: list[BillableGoods] = []
+        for x in d.lines:
+            quantity, price = quantities[x.quantity], prices[x.unit_price]
+            if not quantity:
+                continue
+            amount = amounts.get((quantity, price))
+            if amount is None:
+                amount = amounts[quantity, price] = line_amount(quantity, price)
+            lines.append((x.item, x.description, x.unit, quantity, price, amount, rates[x.vat_rate], x.vat_nature,
+                          ids[order_id, x.line_no], None))
+        if lines:
+            found.append(Shipment(None, order_id, number, d.occurrence, d.customer, d.ship_to, d.project,
+                                  d.payment_method, d.customer_reference, tuple(lines)))
+    return found
+
+
+def _line_ids(conn: Connection, order_ids: Sequence[int]) -> dict[tuple[int, int], int]:
+    """The stored lines' ids by (order id, line number)."""
+    found: dict[tuple[int, int], int] = {}
+    for chunk in in_batches(sorted(order_ids)):
+        found.update(((order_id, line_no), id_) for order_id, line_no, id_ in
+                     conn.execute(select(ol.order_id, ol.line_no, ol.id).where(ol.order_id.in_(chunk))))
+    return found
+
+
+class _StoredForm(dict[Decimal, Decimal]):
+    """A `Decimal` → the same value as its `Scaled` column of `places` gives it back (`7` →
+    `7.000`), made once per distinct value: equal values store the same integer whatever their
+    form, so the cache cannot change what is given back."""
+
+    def __init__(self, places: int):
+        super().__init__()
+        self.places = places
+
+    def __missing__(self, value: Decimal) -> Decimal:
+        number = self[value] = as_stored(value, self.places)
+        return number
 
 
 def last_generated(conn: Connection) -> date | None:

@@ -112,10 +112,11 @@ class ScaledBinds(dict[Any, Any]):
     processor once per distinct value: a day's order lines repeat a few quantities and prices
     thousands of times, and converting each one again was a third of storing them. Equal values
     give equal integers whatever their form (`1.0`, `1.00`, `1`), so the cache cannot change what
-    is stored; a value the column refuses raises on every row that carries it."""
+    is stored; a value the column refuses raises on every row that carries it, and None stays
+    None (a NULL)."""
 
     def __init__(self, convert: Callable[[Any], Any]):
-        super().__init__()
+        super().__init__({None: None})
         self.convert = convert
 
     def __missing__(self, value: Any) -> Any:

@@ -179,7 +179,15 @@ def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collectio
     already invoiced are left out, so a second call adds nothing. Raises `ProblemsFound`, for
     the caller's transaction to roll back, when an invoice would be dated before the latest
     one of its series and year."""
-    invoices = order_invoices(master, ordered_not_invoiced(conn, order_ids=order_ids), day)
+    return issue_at_order(conn, master, order_invoices(master, ordered_not_invoiced(conn, order_ids=order_ids), day),
+                          order_ids, day)
+
+
+def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invoice],
+                   order_ids: Collection[int], day: date) -> list[Invoice]:
+    """`invoice_orders_in` for the invoices already planned of these orders (order creation
+    plans them from the drafts it has just stored: `ledger.orders.stored_shipments`), each
+    dated its order's day."""
     if not invoices:
         return []
     refused = _out_of_sequence(conn, master.settings, invoices)

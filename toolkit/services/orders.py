@@ -26,7 +26,7 @@ from toolkit.basics.wording import count
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.exposure import Exposure
-from toolkit.core.invoicing import Invoice
+from toolkit.core.invoicing import Invoice, invoices_at_order
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.plan import Due, due_between
 from toolkit.core.requests import OpenRequests
@@ -36,17 +36,19 @@ from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import available_stock
 from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import (
+    StoredOrder,
     existing_numbers,
     insert_orders,
     last_generated,
     load_orders,
     record_generation,
     reservations,
+    stored_shipments,
 )
 from toolkit.ledger.requests import open_requests
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
-from toolkit.services.invoicing import invoice_orders_in
+from toolkit.services.invoicing import issue_at_order
 from toolkit.services.shipping import ship_in
 
 UNKNOWN_SELECTION = define(
@@ -175,7 +177,7 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
 
     Writes nothing if any chosen order has a problem (a missing price, say): fix it or leave
     that template out with `exclude`. Nor if an order invoiced at once would date its invoice
-    before the latest one already issued in the series (`invoice_orders_in`).
+    before the latest one already issued in the series (`issue_at_order`).
     """
     dues, problems, drafts, draft_problems = _priced(master, _start(ledger, day, with_catch_up), day)
     chosen, selection_problems = _select(dues, only, exclude, keys)
@@ -202,7 +204,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
     immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
     created: list[OrderRow] = []
     at_once: dict[date, list[int]] = defaultdict(list)
-    invoice_now: dict[date, list[int]] = defaultdict(list)
+    invoice_now: dict[date, list[StoredOrder]] = defaultdict(list)
     with writing(ledger) as conn:
         existing = existing_numbers(conn, [d.key for d in drafts])
         existing_rows = [_row(d, existing[d.key]) for d in drafts if d.key in existing]
@@ -214,21 +216,23 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
             if effects.ship_at_once:
                 at_once[draft.occurrence].append(order_id)
             if effects.invoice_at_once or (effects.ships and draft.customer in immediate):
-                invoice_now[draft.occurrence].append(order_id)
+                invoice_now[draft.occurrence].append((order_id, number, draft))
         ship_problems, notes = _ship_at_once(conn, master, at_once)
         invoices = _invoice_at_once(conn, master, invoice_now)
         record_generation(conn, day)
     return Created(created, existing_rows, problems + ship_problems, notes, invoices)
 
 
-def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[int]]) -> list[Invoice]:
+def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[StoredOrder]]) -> list[Invoice]:
     """POS, on-credit and prepay orders, and every order of a customer invoiced immediately
     (termini di fatturazione *Immediato*), are invoiced in the transaction that creates them,
     dated with the order: an immediate invoice is issued when its order is, never at month end
-    (a prepay order then waits for its payment before it ships)."""
+    (a prepay order then waits for its payment before it ships). Billed from the drafts just
+    stored (`stored_shipments`), not read back."""
     invoices: list[Invoice] = []
-    for day, ids in sorted(invoice_now.items()):
-        invoices += invoice_orders_in(conn, master, ids, day)
+    for day, orders in sorted(invoice_now.items()):
+        ids = [order_id for order_id, _, _ in orders]
+        invoices += issue_at_order(conn, master, invoices_at_order(master, stored_shipments(conn, orders), day), ids, day)
     return invoices
 
 
