@@ -728,11 +728,28 @@ def _chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
         return
     carried = b""
     with zf.open(part) as stream:
-        while chunk := stream.read(_CHUNK):
+        for chunk in _inflated_ahead(stream):
             text = carried + chunk
             yield text
             end = len(text.rstrip())
             carried = text[max(0, end - _TAIL):end] + (b" " if end < len(text) else b"")
+
+
+def _inflated_ahead(stream: IO[bytes]) -> Iterator[bytes]:
+    """`stream.read(_CHUNK)` until the part ends, the next chunk read by a second thread while
+    the caller searches this one.
+
+    zlib inflates, and checks the CRC, without holding the interpreter, so on a second core a
+    large workbook's parts are inflated beside the search for far references instead of before
+    it: at L about a quarter of a second of the guard, which calamine waits for. The chunks, and
+    an error reading one (raised when that chunk is asked for), are those of the plain loop."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="guard") as pool:
+        pending = pool.submit(stream.read, _CHUNK)
+        while chunk := pending.result():
+            pending = pool.submit(stream.read, _CHUNK)
+            yield chunk
 
 
 def _sheet_names(zf: zipfile.ZipFile, workbook: str) -> dict[str, str]:
