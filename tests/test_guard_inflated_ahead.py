@@ -75,3 +75,29 @@ def test_a_part_that_does_not_inflate_fails_as_before(monkeypatch, chunk):
         outcomes.append(got)
     assert outcomes[0] == outcomes[1]
     assert isinstance(outcomes[0][-1], tuple)
+
+
+NEAR = (b"r", b"=", b'"', b"'", b" ", b"\t", b"\n", b"A", b"Q", b"z", b"$", b"0", b"1", b"2", b"3", b"7", b"9",
+        b"<", b">", b"c", b'r="', b'<c r="', b"<row r='", b"xmlns:r=")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_far_search_matches_where_its_plain_spelling_does(seed):
+    """`_FAR`, spelt for speed, against its first spelling (`tests/oracles/guard_chunks.FAR`): on
+    strings made of what a reference is made of, a match in one is a match in the other."""
+    rng = random.Random(seed)
+    found = 0
+    for _ in range(5000):
+        text = b"".join(rng.choice(NEAR) for _ in range(rng.randint(1, 16)))
+        want = guard_chunks.FAR.search(text) is not None
+        assert (guard._FAR.search(text) is not None) == want, text
+        found += want
+    assert 50 < found < 4950
+
+
+@pytest.mark.parametrize("reference", [b"A1", b"Z299999", b"AA1", b"XFD1048576", b"A300000", b"299999", b"300000",
+                                       b"1000000", b"A0999999", b"$A$1", b"ab", b"abc1", b"abcd1", b"a1234567"])
+@pytest.mark.parametrize("spelling", [b'<c r="{}"', b"<c r='{}'", b'<c r ="{}"', b'<c r= "{}"', b'<c r\t=\n"{}"'])
+def test_the_far_search_on_references(reference, spelling):
+    text = spelling.replace(b"{}", reference)
+    assert (guard._FAR.search(text) is not None) == (guard_chunks.FAR.search(text) is not None)
