@@ -26,7 +26,8 @@ JUNK = (None, "", " ", "abc", "-3", -3, 0, 0.5, "31/02/2026", date(2026, 4, 9), 
 
 
 def _oracle_rules():
-    swap = {"derived_versions": oracle.derived_versions, "template_lines": oracle.template_lines}
+    swap = {"derived_versions": oracle.derived_versions, "template_lines": oracle.template_lines,
+            "references": oracle.references, "prices": oracle.prices}
     return tuple(swap.get(rule.__name__, rule) for rule in rules_module.RULES)
 
 

@@ -129,3 +129,29 @@ def test_the_meanwhile_tasks_all_run_once_and_a_failing_one_is_no_fault_of_the_f
     sheets = tuple(read_sheets(sample_workbook, meanwhile=tasks))
     assert sheets == read_workbook(sample_workbook).sheets
     assert ran == list(range(30))
+
+
+@pytest.mark.parametrize("scale", ["sample", "S"])
+def test_the_derived_prices_are_worked_out_once_while_the_sheets_are_read(sample_workbook, tmp_path, monkeypatch,
+                                                                         scale):
+    """`check_file` works the derived prices out as soon as the versions and prices are read
+    (a `meanwhile` task), from the records the master is then made of: the rules find them
+    done, and they are what `derive` gives on the master's own records."""
+    from toolkit.core import pricing
+    from toolkit.intake import validation
+
+    path = sample_workbook if scale == "sample" else \
+        write_master(tmp_path / "bench-S.xlsx", sample_rows(Scale.S), lang="it", constant_memory=True)
+    derive, run_rules = pricing.derive, validation.run_rules
+    calls: list[str] = []
+    monkeypatch.setattr(pricing, "derive", lambda *a: calls.append("derive") or derive(*a))
+    monkeypatch.setattr(validation, "run_rules", lambda *a: calls.append("rules") or run_rules(*a))
+    monkeypatch.setattr(pricing, "_last_sheets", [None, None, None])
+    master = check_file(path).master
+    assert master is not None and any(v.derived for v in master.price_versions)
+    prices, broken = pricing.derived_prices(master)
+    assert pricing.price_book(master).prices is prices
+    assert calls == ["derive", "rules"]
+    by_key = {(p.price_list, p.version, p.item): p for p in master.prices}
+    assert (prices, broken) == derive(master.price_versions, by_key)
+    assert len(prices) > len(by_key)

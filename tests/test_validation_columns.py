@@ -99,6 +99,7 @@ def test_records_made_from_columns_equal_those_made_from_rows(sample_master):
         names = [f.name for f in dataclasses.fields(records[0])]
         for _ in range(5):
             picked = rng.sample(records, rng.randint(0, len(records)))
+            picked *= rng.choice((1, 1, 3, 100))  # thousands of records too, each repeated
             rows = [tuple(getattr(r, n) for n in names) for r in picked]
             columns = {n: [row[i] for row in rows] for i, n in enumerate(names)}
             made = from_columns(type(records[0]), columns)

@@ -1,13 +1,15 @@
 """Data-check rules as they were before the price book was shared and looked up directly:
 `template_lines` regrouped every price by version and looked at every line (the later row-by-row
 form, one `(list, version, item)` lookup a line, reported the same), `derived_versions` derived
-every version's prices a second time. The faster rules must report exactly these problems."""
+every version's prices a second time; `references` and `prices` looked at every template and
+every price one by one. The faster rules must report exactly these problems."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
+from operator import attrgetter
 
 from toolkit.basics.problems import Problem
 from toolkit.basics.vocab import DocumentType
@@ -15,15 +17,19 @@ from toolkit.core.pricing import CYCLE, below_limit, derive, price_book, templat
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.pricing_rules import DERIVED_CYCLE, DERIVED_WITHOUT_BASE
 from toolkit.intake.validation.rules import (
+    LIMIT_ABOVE_STANDARD,
     NEGATIVE_AMOUNT,
     NO_PRICE,
     NO_PRICE_VERSION,
     PRICE_BELOW_LIMIT,
     QUANTITY_NOT_POSITIVE,
     QUANTITY_ZERO,
+    UNKNOWN_REFERENCE,
+    WRONG_OWNER,
     _at,
+    _sheet,
 )
-from toolkit.model.records import MasterData, Price, PriceVersion, Template
+from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template
 
 
 def derived_versions(master: MasterData, layout: Layout) -> Iterator[Problem]:
@@ -92,3 +98,67 @@ def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
                            version=version.version, day=t.valid_from)
         elif line.price is not None and below_limit(price, line.price):
             yield PRICE_BELOW_LIMIT(_at(layout, line, "price"), price=line.price, limit=price.limit_price, item=line.item)
+
+
+def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    unread = layout.unread_codes
+    customers = {c.code for c in master.customers} | unread.get("customers", frozenset())
+    ship_to = {s.code: s.customer for s in master.ship_to} | dict.fromkeys(unread.get("ship_to", ()))
+    contacts = {c.code: c.customer for c in master.contacts} | dict.fromkeys(unread.get("contacts", ()))
+    items = {i.code for i in master.items} | unread.get("items", frozenset())
+    lists = {p.code for p in master.price_lists} | unread.get("price_lists", frozenset())
+    versions = {(v.price_list, v.version) for v in master.price_versions}
+    templates = {t.code for t in master.templates} | unread.get("templates", frozenset())
+
+    def unknown_of(record: Record, *checks: tuple[str, set, str]) -> Iterator[Problem]:
+        """UNKNOWN_REFERENCE for each (field, known codes, target sheet) of the record, in order."""
+        for field, known, target in checks:
+            code = getattr(record, field)
+            if code is not None and code not in known:
+                yield UNKNOWN_REFERENCE(_at(layout, record, field), code=code, target=_sheet(layout, target))
+
+    def unknown(records: Sequence[Record], *checks: tuple[str, set, str]) -> Iterator[Problem]:
+        """The same for each record of a sheet; one whose codes are all known, the usual case,
+        costs set operations, not a loop."""
+        if any(set(map(attrgetter(field), records)) - known - {None} for field, known, _ in checks):
+            for record in records:
+                yield from unknown_of(record, *checks)
+
+    yield from unknown(master.customers, ("price_list", lists, "price_lists"))
+    yield from unknown(master.ship_to, ("customer", customers, "customers"))
+    yield from unknown(master.contacts, ("customer", customers, "customers"))
+    yield from unknown(master.price_versions, ("price_list", lists, "price_lists"), ("base_list", lists, "price_lists"))
+    yield from unknown(master.price_rules, ("customer", customers, "customers"), ("item", items, "items"),
+                       ("base_list", lists, "price_lists"))
+    if set(map(attrgetter("price_list", "version"), master.prices)) <= versions and \
+            set(map(attrgetter("price_list"), master.prices)) <= lists:
+        yield from unknown(master.prices, ("item", items, "items"))
+    else:
+        for p in master.prices:
+            yield from unknown_of(p, ("price_list", lists, "price_lists"))
+            if p.price_list in lists and (p.price_list, p.version) not in versions and not unread.get("price_versions"):
+                yield UNKNOWN_REFERENCE(_at(layout, p, "version"), code=p.version, target=_sheet(layout, "price_versions"))
+            yield from unknown_of(p, ("item", items, "items"))
+    for t in master.templates:
+        yield from unknown_of(t, ("customer", customers, "customers"), ("price_list", lists, "price_lists"))
+        for field, owners, target in (("ship_to", ship_to, "ship_to"), ("contact", contacts, "contacts")):
+            code = getattr(t, field)
+            if code is None:
+                continue
+            if code not in owners:
+                yield UNKNOWN_REFERENCE(_at(layout, t, field), code=code, target=_sheet(layout, target))
+            elif owners[code] is not None and owners[code] != t.customer and t.customer in customers:
+                yield WRONG_OWNER(_at(layout, t, field), code=code, owner=owners[code], customer=t.customer)
+    yield from unknown(master.template_lines, ("template", templates, "templates"), ("item", items, "items"))
+    yield from unknown(master.exceptions, ("template", templates, "templates"), ("item", items, "items"))
+    yield from unknown(master.stock or (), ("item", items, "items"))
+
+
+def prices(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    for p in master.prices:
+        for field in ("list_price", "standard_price", "limit_price"):
+            value = getattr(p, field)
+            if value is not None and value < 0:
+                yield NEGATIVE_AMOUNT(_at(layout, p, field), value=value)
+        if p.limit_price is not None and p.limit_price > p.standard_price:
+            yield LIMIT_ABOVE_STANDARD(_at(layout, p, "limit_price"), limit=p.limit_price, standard=p.standard_price)

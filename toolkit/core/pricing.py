@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from toolkit.basics.vocab import PriceType
 from toolkit.model.memo import per_master
@@ -66,14 +67,34 @@ def price_book(master: MasterData) -> PriceBook:
     return PriceBook(dict(versions), derived_prices(master)[0])
 
 
-@per_master
-def derived_prices(master: MasterData) -> tuple[dict[tuple[str, str, str], Price], dict[tuple[str, str], str]]:
+Derived = tuple[dict[tuple[str, str, str], Price], dict[tuple[str, str], str]]
+"""Every price by (list, version, item), the derived versions' included, and the derived
+versions that could not be computed (`derive`)."""
+
+
+def derived_prices(master: MasterData) -> Derived:
     """`derive` over the master's prices, once per master: the price book and the data check's
     report of broken derived versions both need it, and at L it costs a second."""
-    prices = {(p.price_list, p.version, p.item): p for p in master.prices}
-    if not any(v.derived for v in master.price_versions):
-        return prices, {}
-    return derive(master.price_versions, prices)
+    return prices_of_sheets(master.price_versions, master.prices)
+
+
+_last_sheets: list[Any] = [None, None, None]
+
+
+def prices_of_sheets(versions: Sequence[PriceVersion], prices: Sequence[Price]) -> Derived:
+    """`derived_prices` from the two sheets it reads, remembered for the last pair of sequences
+    (by identity: records are frozen, and a master keeps the sequences it was made with).
+
+    They are all the derived prices need, so the data check works them out while calamine still
+    parses the sheets after Prices (`toolkit.intake.validation.check_file`), from the very
+    sequences the master is then made with: its `price_book` finds them done instead of
+    costing the main thread a quarter of a second at L."""
+    if _last_sheets[0] is not versions or _last_sheets[1] is not prices:
+        by_key = {(p.price_list, p.version, p.item): p for p in prices}
+        found = derive(versions, by_key) if any(v.derived for v in versions) else (by_key, {})
+        _last_sheets[:] = [versions, prices, found]
+    result: Derived = _last_sheets[2]
+    return result
 
 
 def round_to_step(value: Decimal, step: Decimal | None) -> Decimal:

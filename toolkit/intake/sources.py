@@ -8,6 +8,7 @@ same on both.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +64,8 @@ def read_sheets(path: Path, meanwhile: Iterable[Callable[[], object]] = ()) -> I
     check reads one sheet's records while the next is parsed: at L about a second of the
     reading happens beside the parsing instead of after it. The `meanwhile` tasks run in this
     thread, one by one, whenever the next sheet is asked for before it is parsed (any left run
-    at the end): work the caller will need anyway, done while it would wait (`_attempt`)."""
+    at the end): work the caller will need anyway, done while it would wait (`_attempt`). Given
+    a deque, the caller may add tasks to it while it reads, as the sheets a task needs arrive."""
     from toolkit.intake.guard import vet_workbook
 
     path = Path(path)
@@ -128,9 +130,10 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
         raise describe_exception(exc, path) from None
 
     def sheets() -> Iterator[RawSheet]:
-        parsed = _parsed_ahead(book, names, ahead, iter(meanwhile)) if ahead else map(book.get_sheet_by_name, names)
+        tasks = meanwhile if isinstance(meanwhile, deque) else deque(meanwhile)
+        parsed = _parsed_ahead(book, names, ahead, tasks) if ahead else map(book.get_sheet_by_name, names)
         try:
-            for name, sheet in zip(names, parsed):
+            for sheet, name in zip(parsed, names):  # the parser first: at its end, the tasks left run
                 rows = sheet.to_python(skip_empty_area=True)
                 start = sheet.start or (0, 0)
                 yield RawSheet(name, rows, start[0] + 1, start[1] + 1)
@@ -140,12 +143,12 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
     return sheets()
 
 
-def _parsed_ahead(book: Any, names: Sequence[str], ahead: int, meanwhile: Iterator[Callable[[], object]]) -> Iterator[Any]:
+def _parsed_ahead(book: Any, names: Sequence[str], ahead: int, meanwhile: deque[Callable[[], object]]) -> Iterator[Any]:
     """`book.get_sheet_by_name` for each name in turn, run by one worker thread at most
     `ahead` sheets before the one asked for (calamine's workbook is read by one thread at a
     time, and in the names' order as before); while the one asked for is not parsed yet, the
-    next `meanwhile` task runs here."""
-    from collections import deque
+    next `meanwhile` task runs here (taken from the left of the queue, so tasks added later
+    run too)."""
     from concurrent.futures import Future, ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine") as pool:
@@ -153,8 +156,8 @@ def _parsed_ahead(book: Any, names: Sequence[str], ahead: int, meanwhile: Iterat
         rest = iter(names[ahead:])
         try:
             while pending:
-                while not pending[0].done() and (task := next(meanwhile, None)) is not None:
-                    _attempt(task)
+                while not pending[0].done() and meanwhile:
+                    _attempt(meanwhile.popleft())
                 done = pending.popleft().result()
                 for name in rest:
                     pending.append(pool.submit(book.get_sheet_by_name, name))
@@ -163,8 +166,8 @@ def _parsed_ahead(book: Any, names: Sequence[str], ahead: int, meanwhile: Iterat
         finally:
             for waiting in pending:
                 waiting.cancel()
-    for task in meanwhile:
-        _attempt(task)
+    while meanwhile:
+        _attempt(meanwhile.popleft())
 
 
 def _attempt(task: Callable[[], object]) -> None:

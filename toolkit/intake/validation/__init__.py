@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from toolkit.basics.problems import Problem, UnusableInput, define, errors, sort_key
@@ -48,9 +51,12 @@ def check_file(path: Path) -> Checked:
     path = Path(path)
     sheets: list[RawSheet] = []
     early: dict[str, Early] = {}
-    for sheet in read_sheets(path, meanwhile=(_import_the_calendar,)):
+    meanwhile: deque[Callable[[], object]] = deque([_import_the_calendar])
+    for sheet in read_sheets(path, meanwhile=meanwhile):
         sheets.append(sheet)
         _read_early(sheet, path.name, early)
+        if _pricing_sheets_read(sheet, early):
+            meanwhile.append(partial(_derive_prices, early))
     return _check(RawWorkbook(path.name, tuple(sheets)), early)
 
 
@@ -60,8 +66,28 @@ def _import_the_calendar() -> None:
     import toolkit.core.workdays  # noqa: F401
 
 
-Read = tuple[list, list[Problem], frozenset[str]]
-"""What `read_records` gives: the records, their problems, the codes of the rows not read."""
+def _pricing_sheets_read(sheet: RawSheet, early: dict[str, Early]) -> bool:
+    """Whether this sheet completed the pair the derived prices are worked out from (versions
+    and prices, both read early)."""
+    keys = ("price_versions", "prices")
+    return any(early.get(k, (None,))[0] is sheet for k in keys) and \
+        all(k in early and early[k][1] is not None for k in keys)
+
+
+def _derive_prices(early: dict[str, Early]) -> None:
+    """The derived prices of the versions and prices read early (`core.pricing.prices_of_sheets`),
+    worked out while the parser is still busy: the rules then find them done, if the master is
+    made of those same records (`_check` keeps the tuples read early)."""
+    from toolkit.core.pricing import prices_of_sheets
+
+    versions, prices = (early[k][1] for k in ("price_versions", "prices"))
+    assert versions is not None and prices is not None
+    prices_of_sheets(versions[0], prices[0])
+
+
+Read = tuple[tuple, list[Problem], frozenset[str]]
+"""What `read_records` gives (its records as a tuple): the records, their problems, the codes
+of the rows not read."""
 Early = tuple[RawSheet, Read | None]
 """The first sheet of a kind as it arrived, and its `read_records` if it was read then."""
 
@@ -74,7 +100,11 @@ def _read_early(sheet: RawSheet, workbook: str, early: dict[str, Early]) -> None
     if spec is None or spec.key not in RECORDS or spec.key in early:
         return
     table = table_of(spec, sheet, workbook)
-    early[spec.key] = (sheet, read_records(table, workbook) if _filled(sheet) and not _incomplete(table) else None)
+    read = None
+    if _filled(sheet) and not _incomplete(table):
+        found, problems, unread = read_records(table, workbook)
+        read = (tuple(found), problems, unread)
+    early[spec.key] = (sheet, read)
 
 
 def _filled(sheet: RawSheet) -> bool:
@@ -98,9 +128,10 @@ def _check(raw: RawWorkbook, early: dict[str, Early]) -> Checked:
         if key in tables and key not in incomplete:
             sheet, read = early.get(key, (None, None))
             if read is None or sheet is not tables[key].raw:
-                read = read_records(tables[key], raw.name)
-            found, found_problems, unread[key] = read
-            records[key] = tuple(found)
+                found, found_problems, unread[key] = read_records(tables[key], raw.name)
+                records[key] = tuple(found)
+            else:
+                records[key], found_problems, unread[key] = read
             problems += found_problems
     layout = layout.model_copy(update={"settings_cells": settings_cells, "unread_codes": unread})
     master = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 from operator import is_, itemgetter
 from typing import Any
 
@@ -107,8 +107,7 @@ class Table:
         width = max(offsets) + 1
         if rows and min(map(len, rows)) < width:
             rows = [(*r, *(None,) * (width - len(r))) if len(r) < width else r for r in rows]
-        pick = itemgetter(*offsets) if len(offsets) > 1 else lambda r: (r[offsets[0]],)
-        columns = list(zip(*map(pick, rows))) or [() for _ in keys]
+        columns = _columns(rows, offsets) or [() for _ in keys]
         first = self.raw.first_row + self.header_index + 1
         numbers = range(first, first + len(rows))
         empty = _empty_rows(columns)
@@ -118,6 +117,18 @@ class Table:
         for i in empty:
             filled[i] = False
         return list(compress(numbers, filled)), [tuple(compress(column, filled)) for column in columns]
+
+
+def _columns(rows: Sequence[Sequence[Any]], offsets: list[int]) -> list[tuple[Any, ...]]:
+    """The cells at these offsets of rows at least that wide, a column each.
+
+    When the offsets are the rows' first columns in order, the usual table (its columns where
+    the sample puts them), the rows are turned into columns by `zip` alone: picking each row's
+    cells first made a tuple per row, a third of the time at L."""
+    if offsets == list(range(len(offsets))):
+        return list(islice(zip(*rows), len(offsets)))
+    pick = itemgetter(*offsets) if len(offsets) > 1 else lambda r: (r[offsets[0]],)
+    return list(zip(*map(pick, rows)))
 
 
 def _empty_rows(columns: Sequence[Sequence[Any]]) -> list[int]:

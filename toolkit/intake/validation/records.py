@@ -58,7 +58,10 @@ def _records(record_type: type[model.Record], sheet_key: str, numbers: list[int]
     columns: dict[str, list[Any]] = {}
     for f in dataclasses.fields(record_type):
         values = _sources(sheet_key, numbers) if f.name == "source" else fields[f.name]
-        columns[f.name] = list(islice(compress(values, keep) if keep is not None else values, kept))
+        if keep is None and values.__class__ is list and len(values) == kept:
+            columns[f.name] = values  # read_column's own list, every row kept: no copy
+        else:
+            columns[f.name] = list(islice(compress(values, keep) if keep is not None else values, kept))
     return model.from_columns(record_type, columns)
 
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import compress, filterfalse, repeat
-from operator import attrgetter, is_, is_not
+from operator import and_, attrgetter, gt, is_, is_not, ne
 
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType, ExceptionAction, ScheduleKind
@@ -223,7 +223,7 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
             if p.price_list in lists and (p.price_list, p.version) not in versions and not unread.get("price_versions"):
                 yield UNKNOWN_REFERENCE(_at(layout, p, "version"), code=p.version, target=_sheet(layout, "price_versions"))
             yield from unknown_of(p, ("item", items, "items"))
-    for t in master.templates:
+    for t in _templates_with_unknowns(master.templates, customers, lists, ship_to, contacts):
         yield from unknown_of(t, ("customer", customers, "customers"), ("price_list", lists, "price_lists"))
         for field, owners, target in (("ship_to", ship_to, "ship_to"), ("contact", contacts, "contacts")):
             code = getattr(t, field)
@@ -236,6 +236,25 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
     yield from unknown(master.template_lines, ("template", templates, "templates"), ("item", items, "items"))
     yield from unknown(master.exceptions, ("template", templates, "templates"), ("item", items, "items"))
     yield from unknown(master.stock or (), ("item", items, "items"))
+
+
+def _templates_with_unknowns(templates: Sequence[Template], customers: set[str], lists: set[str],
+                             ship_to: Mapping[str, str | None], contacts: Mapping[str, str | None]) -> Sequence[Template]:
+    """The templates `references` must look at one by one: all of them when any names a
+    customer or list not known, or a delivery address or contact not known or another known
+    customer's; none otherwise, the usual case, found with passes in C over the columns."""
+    names = list(map(attrgetter("customer"), templates))
+    if set(names) - customers or set(map(attrgetter("price_list"), templates)) - lists - {None}:
+        return templates
+    for field, owners in (("ship_to", ship_to), ("contact", contacts)):
+        codes = list(map(attrgetter(field), templates))
+        if set(codes) - owners.keys() - {None}:
+            return templates
+        owned_by = list(map(owners.get, codes))
+        other = map(and_, map(is_not, owned_by, repeat(None)), map(ne, owned_by, names))
+        if any(map(customers.__contains__, compress(names, other))):
+            return templates
+    return ()
 
 
 def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
@@ -297,13 +316,28 @@ def price_lists(master: MasterData, layout: Layout) -> Iterator[Problem]:
 
 
 def prices(master: MasterData, layout: Layout) -> Iterator[Problem]:
-    for p in master.prices:
+    for p in _prices_to_look_at(master.prices):
         for field in ("list_price", "standard_price", "limit_price"):
             value = getattr(p, field)
             if value is not None and value < 0:
                 yield NEGATIVE_AMOUNT(_at(layout, p, field), value=value)
         if p.limit_price is not None and p.limit_price > p.standard_price:
             yield LIMIT_ABOVE_STANDARD(_at(layout, p, "limit_price"), limit=p.limit_price, standard=p.standard_price)
+
+
+def _prices_to_look_at(prices: Sequence[Price]) -> Sequence[Price]:
+    """The prices `prices` must look at one by one: all of them when any of the three is
+    negative or a limit is above its standard price, none otherwise (the usual case), found a
+    column at a time: at L, 80,000 prices without a Python step each."""
+    columns = {field: list(map(attrgetter(field), prices)) for field in ("list_price", "standard_price", "limit_price")}
+    limits = columns["limit_price"]
+    given = list(map(is_not, limits, repeat(None)))
+    for values in columns.values():
+        if min(compress(values, given) if values is limits else values, default=0) < 0:
+            return prices
+    if any(map(gt, compress(limits, given), compress(columns["standard_price"], given))):
+        return prices
+    return ()
 
 
 _SCHEDULE_NEEDS = {
