@@ -347,18 +347,20 @@ class _Run:
             self.cells[item] = None if level is None else self.master.locate(level.source, "quantity")
         return self.cells[item]
 
-    def available(self, item: str, order: Order | None = None) -> Decimal | None:
+    def available(self, item: str, order: Order) -> Decimal | None:
         """What `order` may take of `item`: the stock as found less what the orders ahead of it
-        reserve (what they took in this run included) and what it took itself, and never more
-        than is left now."""
+        reserve and what it took itself. It does not depend on what this run shipped before:
+        every order that takes stock is in progress and reserves what it still has to ship, at
+        least what it takes, and the orders are planned in rank order, so what the orders
+        planned before took is within what they reserve (`tests/test_shipping_ahead.py`). The
+        planner alone, without the ledger's reservations (`NONE`), has only this run to go by:
+        what the orders before took is gone."""
         if self.stock is None:
             return None
-        left = self.stock.get(item, ZERO)
-        if order is not None:
-            free = self.start.get(item, ZERO) - self.reservations.ahead(item, order) \
-                - self.own.get((order.id, item), ZERO)
-            left = min(left, free)
-        return max(left, ZERO)
+        if self.reservations is NONE:
+            return max(self.stock.get(item, ZERO), ZERO)
+        return max(self.start.get(item, ZERO) - self.reservations.ahead(item, order)
+                   - self.own.get((order.id, item), ZERO), ZERO)
 
     def take(self, order: Order, line: OrderLine, quantity: Decimal) -> None:
         self.taken.append((order, line, quantity))
