@@ -8,6 +8,11 @@ stock is in progress and so reserves at least what it takes, so what the orders 
 it took is at most what they reserve. Each order's decision is then its own, a computation
 over its lines, the stock as found and what the orders ahead hold.
 
+So an order whose items' stock the orders ahead hold entirely can take nothing, known before
+planning (`takes_nothing`), and the day's shipping reads only its lines still to ship for its
+messages (`OpenLine`). The twin ledgers compare every DDT, held order and problem with the
+reference, which reads every order whole; the last test checks that they do meet such orders.
+
 These tests check the claim on the twin ledgers of `test_shipping_setbased` (random delivery
 terms, credit limits, short stock, prepayments, chosen quantities, orders by number, force,
 and the orders shipped at once when they are created): every time the reference planner asks
@@ -17,12 +22,16 @@ what an order may take, "left" is at least "free".
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 from oracles import shipping_plan
+from test_shipping import line, order
 from test_shipping_setbased import master_of, randomized, twin_days
 
-from toolkit.core.reservations import NONE
+from toolkit.basics.vocab import DocumentType
+from toolkit.core.reservations import NONE, Reservations, reservations_of
+from toolkit.services import shipping as shipping_service
 
 ZERO = shipping_plan.ZERO
 
@@ -59,3 +68,43 @@ def test_the_stock_left_never_binds_on_the_sample(tmp_path, monkeypatch):
     master = master_of(tmp_path, 2026)
     assert twin_days(master, tmp_path, random.Random(0), 8, monkeypatch=monkeypatch, actions=False) > 0
     assert asked[0] > 0
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_orders_that_take_nothing_are_planned_by_their_open_lines(tmp_path, seed, monkeypatch):
+    judged = {True: 0, False: 0}
+    original = shipping_service.takes_nothing
+
+    def takes_nothing(*args):
+        found = original(*args)
+        judged[found] += 1
+        return found
+
+    monkeypatch.setattr(shipping_service, "takes_nothing", takes_nothing)
+    rng = random.Random(seed)
+    master = randomized(master_of(tmp_path, seed), rng)
+    assert twin_days(master, tmp_path, rng, 6, monkeypatch=monkeypatch) > 0
+    assert judged[True] > 0 and judged[False] > 0, judged
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_holder_stands_where_its_place_ranks(seed):
+    """`Reservations` answers for a holder from where it stands in the item's queue, found
+    once; the answer is the one its place's rank gives, orders sharing a place (an open
+    proposal and the order that confirms it) standing together."""
+    rng = random.Random(seed)
+    orders = []
+    for n in range(1, 40):
+        lines = [line(100 * n + k, rng.choice(["A001", "A002", "A003"]), str(rng.randint(1, 9)))
+                 for k in range(rng.randint(1, 3))]
+        made = order(n, *lines)
+        if orders and rng.random() < 0.2:
+            proposal = rng.choice(orders)
+            made = replace(made, confirms=proposal.number, confirms_type=DocumentType.PROPOSAL)
+        orders.append(made)
+    rng.shuffle(orders)
+    held = Reservations(reservations_of(orders))
+    for made in orders:
+        for item in ("A001", "A002", "A003", "A999"):
+            assert held.ahead(item, made) == held.ahead(item, made.place)
+            assert held.first_holders_ahead(item, made, 3) == held.first_holders_ahead(item, made.place, 3)
