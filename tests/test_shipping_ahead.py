@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from oracles import shipping_plan
@@ -108,3 +109,21 @@ def test_a_holder_stands_where_its_place_ranks(seed):
         for item in ("A001", "A002", "A003", "A999"):
             assert held.ahead(item, made) == held.ahead(item, made.place)
             assert held.first_holders_ahead(item, made, 3) == held.first_holders_ahead(item, made.place, 3)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_only_the_items_short_of_stock_are_queued(seed):
+    """With the stock found (`short_of`), the queues of the items whose stock covers every
+    holder are left out, and the others are the whole index's."""
+    rng = random.Random(seed)
+    queues = {f"A{i:03d}": [((2026, "OC", n), f"OC-2026-{n:05d}", rng.randint(1, 9) * 1000)
+                            for n in rng.sample(range(1, 60), rng.randint(1, 8))] for i in range(20)}
+    stock = {item: Decimal(rng.randint(0, 40)) for item in queues if rng.random() < 0.9}
+    whole = Reservations.of_queues({i: list(q) for i, q in queues.items()}, 3)
+    short = Reservations.of_queues({i: list(q) for i, q in queues.items()}, 3, stock)
+    for item, queue in queues.items():
+        wanted = Decimal(sum(q for _, _, q in queue)).scaleb(-3)
+        if wanted <= stock.get(item, Decimal(0)):
+            assert item not in short._items
+        else:
+            assert short._items[item] == whole._items[item]

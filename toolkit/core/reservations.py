@@ -145,15 +145,24 @@ class Reservations:
 
     @classmethod
     def of_queues(cls, queues: Mapping[str, list[tuple[tuple[int, str, int], str, int]]],
-                  places: int) -> Reservations:
+                  places: int, short_of: Mapping[str, Decimal] | None = None) -> Reservations:
         """The reservations given per item as (rank, order number, quantity still to ship), the
         quantity a scaled integer of `places` decimals (as the ledger stores it), one entry per
         order and item. The same index as from `Reservation`s, built without one record per
         entry: a day's shipping at L reads hundreds of thousands of them, and the sums are
-        added as integers, each made a `Decimal` once."""
+        added as integers, each made a `Decimal` once.
+
+        With `short_of` (the stock found per item), only the items its holders together want
+        more of: of an item whose stock covers every holder, each gets all it still has to
+        ship whatever the orders ahead hold, so a shipping plan never asks (it takes the
+        queue as empty, which decides the same). At the end of a month at L more than half
+        the queues' entries are of such items."""
         made = cls(())
         exponent = -places
         for item, queue in queues.items():
+            if short_of is not None and \
+                    Decimal(sum(entry[2] for entry in queue)).scaleb(exponent) <= short_of.get(item, ZERO):
+                continue
             queue.sort()
             sums, total = [ZERO], 0
             for _, _, quantity in queue:

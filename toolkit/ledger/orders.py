@@ -235,7 +235,8 @@ FEW_ITEMS = IN_LIST
 open line costs less than a long IN list (and SQLite's bound parameters are limited)."""
 
 
-def reservations(conn: Connection, items: Collection[str] | None = None) -> Reservations:
+def reservations(conn: Connection, items: Collection[str] | None = None, *,
+                 short_of: Mapping[str, Decimal] | None = None) -> Reservations:
     """What every open order holds in stock now (`toolkit.core.reservations`): the orders of a
     type that reserves, while a draft or in progress, with what they still have to ship. With
     `items` (at most `FEW_ITEMS`), only those items' reservations: each item's queue is its own,
@@ -252,7 +253,8 @@ def reservations(conn: Connection, items: Collection[str] | None = None) -> Rese
     number) as the parts of its rank, so 120,000 numbers are not formatted and parsed again
     here to rank them; the core sorts each item's queue (ordering the rows in the database
     cost as much as the sort it saved). The rows are read as they come, not gathered first:
-    half a million rows of nine values held at once were 150 MB at L.
+    half a million rows of nine values held at once were 150 MB at L. With `short_of` (the
+    stock found), only the items the stock does not cover (`Reservations.of_queues`).
     The line-by-line read is the test oracle `tests/oracles/reservations_rowwise.py`."""
     reserving = [t.value for t, effects in EFFECTS.items() if effects.reserves]
     holding = [o.status.in_([s.value for s in HOLDING]), o.document_type.in_(reserving)]
@@ -278,7 +280,7 @@ def reservations(conn: Connection, items: Collection[str] | None = None) -> Rese
         queues[item].append((known[0], known[1], left))
     if not queues:
         return NONE
-    return Reservations.of_queues(queues, places_of(ol.quantity))
+    return Reservations.of_queues(queues, places_of(ol.quantity), short_of)
 
 
 def order_by_number(conn: Connection, number: str) -> Order | None:

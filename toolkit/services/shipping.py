@@ -209,7 +209,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     if unread:
         fresh, held, waiting, reserved = _read_lines(conn, master, fresh, unread, exposure, paid, force, stock)
     elif stock is not None:
-        reserved = _reservations(conn, fresh)
+        reserved = _reservations(conn, fresh, stock)
     plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
                           exposures=exposure, force=force, reservations=reserved, unread=held, open_lines=waiting)
     if errors(plan.problems) or not plan.drafts:
@@ -243,7 +243,7 @@ def _read_lines(conn: Connection, master: MasterData, orders: list[Order], unrea
     named = [order for order in orders if order.id not in unread]
     reserved = NONE if stock is None else reservations(
         conn, {line.item for order in named for line in order.lines}
-        | {line.item for lines in waiting.values() for line in lines})
+        | {line.item for lines in waiting.values() for line in lines}, short_of=stock)
     terms = {c.code: c.delivery_terms for c in master.customers}
     waiting = {order.id: waiting[order.id] for order in others
                if takes_nothing(order, waiting[order.id], terms[order.customer], stock, reserved)}
@@ -259,9 +259,10 @@ def _prepaid(master: MasterData, orders: Sequence[Order]) -> list[int]:
     return [order.id for order in orders if ships_after_payment(order, customers[order.customer])]
 
 
-def _reservations(conn: Connection, orders: Sequence[Order]) -> Reservations:
-    """The reservations the plan of these orders can ask about: only their items'."""
-    return reservations(conn, {line.item for order in orders for line in order.lines})
+def _reservations(conn: Connection, orders: Sequence[Order], stock: Mapping[str, Decimal]) -> Reservations:
+    """The reservations the plan of these orders can ask about: only their items', and of
+    those only the items `stock` does not cover for every holder (`Reservations.of_queues`)."""
+    return reservations(conn, {line.item for order in orders for line in order.lines}, short_of=stock)
 
 
 def _forced_detail(exposure: Exposure, limit: Decimal | None) -> str:
