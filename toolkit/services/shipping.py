@@ -231,9 +231,10 @@ def _read_lines(conn: Connection, master: MasterData, orders: list[Order], unrea
     """The orders with their lines read, but for those the core holds whatever their lines say
     (`held_unread`): a day at L holds thousands of orders waiting for a payment, and building
     their lines every day was most of its time. Of the rest, the orders that can take nothing
-    (`takes_nothing`: the orders ahead hold all the stock of every item they still want) get
-    only their lines still to ship (`open_lines`), which their messages need: at L tens of
-    thousands of orders wait for stock day after day. Returns the orders (same order), the ids
+    (`takes_nothing`: under the customer's delivery terms, the orders ahead of it leave it too
+    little of its items) get only their lines still to ship (`open_lines`), which their
+    messages need: at L tens of thousands of orders wait for stock day after day, and building
+    their whole lines was a quarter of the day. Returns the orders (same order), the ids
     of the held ones with something still to ship, which `plan_shipments` holds without lines,
     the open lines of those that take nothing, and the reservations of their items."""
     light = [order for order in orders if order.id in unread]
