@@ -23,7 +23,7 @@ from sqlalchemy import insert, select
 
 from toolkit.basics.vocab import DeliveryTerms
 from toolkit.core.orders import OrderStatus
-from toolkit.core.shipping import ChosenRow, ShipmentDraft, ShipmentLine
+from toolkit.core.shipping import ChosenRow, OpenLine, ShipmentDraft, ShipmentLine
 from toolkit.core.workdays import working_calendar
 from toolkit.intake.sample import Scale, sample_rows
 from toolkit.intake.validation import check_file
@@ -33,7 +33,7 @@ from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import OverShipment
 from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import load_orders, reservations
-from toolkit.ledger.shipments import due_orders, with_lines
+from toolkit.ledger.shipments import due_orders, open_lines, with_lines
 from toolkit.model.records import MasterData
 from toolkit.services import orders as order_service
 from toolkit.services.orders import create
@@ -210,11 +210,15 @@ def same_reservations(ledger, rng: random.Random, monkeypatch) -> None:
 
 def same_lines(ledger, day: date) -> None:
     """The due orders with their lines read in bulk (`with_lines`) are those `load_orders`
-    reads, digits and exponents alike (the reference reads orders whole)."""
+    reads, digits and exponents alike (the reference reads orders whole), and their lines
+    still to ship read alone (`open_lines`) are those of the whole lines."""
     with reading(ledger) as conn:
         due, _ = due_orders(conn, day)
         whole = {o.id: o for o in load_orders(conn, ids=[o.id for o in due])}
         assert repr(with_lines(conn, due)) == repr([whole[o.id] for o in due])
+        still = {o.id: tuple(OpenLine(ln.id, ln.line_no, ln.item, ln.to_ship) for ln in whole[o.id].lines
+                             if ln.to_ship != 0) for o in due}
+        assert repr(open_lines(conn, due)) == repr(still)
 
 
 def same_open_check(ledger, rng: random.Random) -> None:

@@ -3,23 +3,38 @@ steps (`toolkit.core.shipping.plan_shipments`), which `tests/oracles/shipping_ro
 with, so `tests/test_shipping_setbased.py` compares every DDT, held order and problem with it.
 
 Every order's wanted quantities went through `_within`, chosen or not, and every line's amount
-was worked out again; the steps between (stock, reservations, terms, credit) are the product's.
+was worked out again. What an order could take of an item was the stock less what the orders
+ahead of it reserve and what it took itself, and never more than this run had left
+(`_Run.available`): the product drops the last bound, which the reservations make redundant
+(`tests/test_shipping_ahead.py` checks it is never the one that binds).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from toolkit.basics.vocab import DeliveryTerms, DocumentType
+from toolkit.basics.cells import Location
+from toolkit.basics.problems import Problem
+from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
 from toolkit.core.exposure import Exposure
 from toolkit.core.lines import line_amount
-from toolkit.core.orders import Order, OrderLine
+from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
 from toolkit.core.reservations import NONE, Reservations
 from toolkit.core.shipping import (
     AWAITING_PAYMENT,
+    CREDIT_FORCED,
+    CREDIT_HELD,
+    DOES_NOT_SHIP,
+    LINE_HELD,
+    NOT_OPEN,
+    ORDER_HELD,
+    PARTIAL_STOCK,
     QUANTITY_PLACES,
+    QUANTITY_TOO_LARGE,
+    STOCK_RESERVED,
     UNKNOWN_CARRIER,
     ZERO,
     Held,
@@ -27,18 +42,14 @@ from toolkit.core.shipping import (
     ShipmentDraft,
     ShipmentLine,
     ShippingPlan,
-    _as_available,
-    _complete_lines,
-    _complete_order,
-    _credit_check,
-    _Run,
-    _shippable,
-    _within,
     awaits_payment,
     number_key,
+    over_limit,
     route_carrier,
+    shown,
 )
-from toolkit.model.records import MasterData
+from toolkit.model.memo import per_master
+from toolkit.model.records import MasterData, StockLevel
 
 
 def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[str, Decimal] | None, day: date, *,
@@ -115,3 +126,172 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
         drafts.append(ShipmentDraft(day, code, destination, chosen, reason, tuple(lines), weight, None,
                                     forced=code in forced and reason is Reason.SALE))
     return drafts
+
+
+@dataclass
+class _Run:
+    """The state one planning run threads through its steps: stock left, lines taken, findings."""
+
+    stock: dict[str, Decimal] | None
+    master: MasterData
+    reservations: Reservations = NONE
+    taken: list[tuple[Order, OrderLine, Decimal]] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    start: dict[str, Decimal] = field(default_factory=dict)
+    """The stock as the run found it, which the reservations of the orders ahead are counted against."""
+    own: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+    """What this run took per (order id, item)."""
+    cells: dict[str, Location | None] = field(default_factory=dict)
+    """`cell` per item, as worked out once."""
+
+    def __post_init__(self) -> None:
+        self.start = dict(self.stock or {})
+
+    def cell(self, item: str) -> Location | None:
+        """Where the item's stock level is in the workbook, for a problem's location; found once
+        per item and run (a day at L warns about the same few thousand items again and again)."""
+        if item not in self.cells:
+            level = _stock_levels(self.master).get(item)
+            self.cells[item] = None if level is None else self.master.locate(level.source, "quantity")
+        return self.cells[item]
+
+    def available(self, item: str, order: Order | None = None) -> Decimal | None:
+        """What `order` may take of `item`: the stock as found less what the orders ahead of it
+        reserve (what they took in this run included) and what it took itself, and never more
+        than is left now."""
+        if self.stock is None:
+            return None
+        left = self.stock.get(item, ZERO)
+        if order is not None:
+            free = self.start.get(item, ZERO) - self.reservations.ahead(item, order) \
+                - self.own.get((order.id, item), ZERO)
+            left = min(left, free)
+        return max(left, ZERO)
+
+    def take(self, order: Order, line: OrderLine, quantity: Decimal) -> None:
+        self.taken.append((order, line, quantity))
+        if self.stock is not None and quantity > 0:
+            self.stock[line.item] = self.stock.get(line.item, ZERO) - quantity
+            self.own[order.id, line.item] = self.own.get((order.id, line.item), ZERO) + quantity
+
+    def short(self, order: Order, item: str) -> None:
+        """Say which earlier orders hold the stock `order` lacks, when reservations are why."""
+        if self.stock is None:
+            return
+        reserved = self.reservations.ahead(item, order)
+        if not reserved:
+            return
+        if self.start.get(item, ZERO) - reserved - self.own.get((order.id, item), ZERO) >= self.stock.get(item, ZERO):
+            return
+        holders, many = self.reservations.first_holders_ahead(item, order, 3)
+        shown_holders = ", ".join(holders) + (f" +{many - 3}" if many > 3 else "")
+        self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=shown(reserved),
+                                            orders=shown_holders, available=shown(self.available(item, order))))
+
+
+@per_master
+def _stock_levels(master: MasterData) -> dict[str, StockLevel]:
+    return {level.item: level for level in master.stock or ()}
+
+
+def _within(order: Order, line: OrderLine, quantity: Decimal, run: _Run) -> bool:
+    """A chosen quantity fits what is still open (the quantities file was checked already; this
+    guards callers that pass quantities of their own)."""
+    if abs(quantity) <= abs(line.to_ship) and (quantity < 0) == (line.to_ship < 0):
+        return True
+    run.problems.append(QUANTITY_TOO_LARGE(None, number=order.number, line=line.line_no, item=line.item,
+                                           quantity=shown(abs(quantity)), open=shown(abs(line.to_ship))))
+    return False
+
+
+def _shippable(order: Order, run: _Run) -> bool:
+    """Quotations and proposals never ship; other orders only while in progress."""
+    if not EFFECTS[order.document_type].ships:
+        run.held.append(Held(order.number, order.customer, DOES_NOT_SHIP.code))
+        run.problems.append(DOES_NOT_SHIP(None, number=order.number, type_it=label(order.document_type, "it").lower(),
+                                          type_en=label(order.document_type, "en").lower()))
+        return False
+    if order.status is not OrderStatus.IN_PROGRESS:
+        it, en = STATUS_LABELS[order.status]
+        run.held.append(Held(order.number, order.customer, NOT_OPEN.code))
+        run.problems.append(NOT_OPEN(None, number=order.number, status_it=it, status_en=en))
+        return False
+    return True
+
+
+def _credit_check(master: MasterData, orders: Sequence[Order], exposures: Mapping[str, Exposure], force: bool,
+                  run: _Run) -> tuple[set[str], set[str]]:
+    """Customers above their credit limit (fido), warned once each: (held, shipped anyway by force)."""
+    customers = {c.code: c for c in master.customers}
+    held: set[str] = set()
+    forced: set[str] = set()
+    sales: dict[str, list[Order]] = {}
+    for order in orders:
+        if order.document_type is not DocumentType.RETURN:
+            sales.setdefault(order.customer, []).append(order)
+    for code, theirs in sales.items():
+        limit, exposure = customers[code].credit_limit, exposures.get(code)
+        if not over_limit(customers[code], exposure) or limit is None or exposure is None:
+            continue
+        figures = dict(customer=code, total=exposure.total, outstanding=exposure.outstanding,
+                       unshipped=exposure.unshipped, limit=limit)
+        where = master.locate(customers[code].source, "credit_limit")
+        if force:
+            forced.add(code)
+            run.problems.append(CREDIT_FORCED(where, **figures))
+            continue
+        held.add(code)
+        run.problems.append(CREDIT_HELD(where, **figures))
+        run.held.extend(Held(order.number, code, CREDIT_HELD.code) for order in theirs)
+    return held, forced
+
+
+def _complete_order(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _Run) -> None:
+    needed: dict[str, Decimal] = {}
+    for line, quantity in wanted:
+        needed[line.item] = needed.get(line.item, ZERO) + quantity
+    short = [item for item, quantity in needed.items()
+             if (available := run.available(item, order)) is not None and available < quantity]
+    if short:
+        run.held.append(Held(order.number, order.customer, ORDER_HELD.code, tuple(short)))
+        run.problems.append(ORDER_HELD(run.cell(short[0]), number=order.number,
+                                       items=", ".join(f"{i} ({shown(run.available(i, order))}/{shown(needed[i])})"
+                                                       for i in short)))
+        for item in short:
+            run.short(order, item)
+        return
+    for line, quantity in wanted:
+        run.take(order, line, quantity)
+
+
+def _complete_lines(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _Run) -> None:
+    short: list[str] = []
+    for line, quantity in wanted:
+        available = run.available(line.item, order)
+        if available is not None and available < quantity:
+            short.append(line.item)
+            run.problems.append(LINE_HELD(run.cell(line.item), number=order.number, line=line.line_no,
+                                          item=line.item, available=shown(available), wanted=shown(quantity)))
+            run.short(order, line.item)
+            continue
+        run.take(order, line, quantity)
+    if short:
+        run.held.append(Held(order.number, order.customer, LINE_HELD.code, tuple(short)))
+
+
+def _as_available(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _Run) -> None:
+    short: list[str] = []
+    for line, quantity in wanted:
+        available = run.available(line.item, order)
+        shipped = quantity if available is None else min(quantity, available)
+        if shipped > 0:
+            run.take(order, line, shipped)
+        if shipped < quantity:
+            short.append(line.item)
+            run.problems.append(PARTIAL_STOCK(run.cell(line.item), number=order.number, item=line.item,
+                                              available=shown(available), wanted=shown(quantity),
+                                              shipped=shown(shipped)))
+            run.short(order, line.item)
+    if short:
+        run.held.append(Held(order.number, order.customer, PARTIAL_STOCK.code, tuple(short)))

@@ -103,47 +103,79 @@ class _Item:
 
 class Reservations:
     """Every open order's reservations, indexed per item by rank, to answer "how much do the
-    orders ahead of this one hold" in logarithmic time for a day's thousands of lines."""
+    orders ahead of this one hold" in logarithmic time for a day's thousands of lines, and at
+    once for a holder asked about an item it holds (`_ahead`)."""
 
-    __slots__ = ("_items",)
+    __slots__ = ("_items", "_ahead")
 
     def __init__(self, reservations: Iterable[Reservation]) -> None:
         per_item: dict[str, list[Reservation]] = {}
         for r in reservations:
             per_item.setdefault(r.item, []).append(r)
         self._items: dict[str, _Item] = {}
+        self._ahead: dict[tuple[str, str], int] = {}
         for item, found in per_item.items():
             found.sort(key=lambda r: r.key)
             sums = [ZERO]
             for r in found:
                 sums.append(sums[-1] + r.quantity)
             self._items[item] = _Item(tuple(r.key for r in found), tuple(r.order for r in found), tuple(sums))
+            self._index(item, self._items[item])
+
+    def _index(self, item: str, queue: _Item) -> None:
+        """Where each holder of `item` stands in its queue: the number of holders ranked before
+        it (`bisect_left` of its own rank, so holders sharing a place stand together). A day at
+        L asks about each line of tens of thousands of orders waiting for stock, each one a
+        holder of its items, and the ranks parsed and bisected for each were a tenth of the day."""
+        at = self._ahead
+        start = 0
+        for i, (key, order) in enumerate(zip(queue.keys, queue.orders)):
+            if i and key != queue.keys[i - 1]:
+                start = i
+            at[item, order] = start
+
+    def _before(self, item: str, order: Order | str) -> tuple[_Item, int] | None:
+        """The item's queue and how many of its holders rank before `order`."""
+        found = self._items.get(item)
+        if found is None:
+            return None
+        if not isinstance(order, str) and (at := self._ahead.get((item, order.number))) is not None:
+            return found, at
+        return found, bisect_left(found.keys, _place(order))
 
     @classmethod
     def of_queues(cls, queues: Mapping[str, list[tuple[tuple[int, str, int], str, int]]],
-                  places: int) -> Reservations:
+                  places: int, short_of: Mapping[str, Decimal] | None = None) -> Reservations:
         """The reservations given per item as (rank, order number, quantity still to ship), the
         quantity a scaled integer of `places` decimals (as the ledger stores it), one entry per
         order and item. The same index as from `Reservation`s, built without one record per
         entry: a day's shipping at L reads hundreds of thousands of them, and the sums are
-        added as integers, each made a `Decimal` once."""
+        added as integers, each made a `Decimal` once.
+
+        With `short_of` (the stock found per item), only the items its holders together want
+        more of: of an item whose stock covers every holder, each gets all it still has to
+        ship whatever the orders ahead hold, so a shipping plan never asks (it takes the
+        queue as empty, which decides the same). At the end of a month at L more than half
+        the queues' entries are of such items."""
         made = cls(())
         exponent = -places
         for item, queue in queues.items():
+            if short_of is not None and \
+                    Decimal(sum(entry[2] for entry in queue)).scaleb(exponent) <= short_of.get(item, ZERO):
+                continue
             queue.sort()
             sums, total = [ZERO], 0
             for _, _, quantity in queue:
                 total += quantity
                 sums.append(Decimal(total).scaleb(exponent))
             made._items[item] = _Item(tuple(r[0] for r in queue), tuple(r[1] for r in queue), tuple(sums))
+            made._index(item, made._items[item])
         return made
 
     def ahead(self, item: str, order: Order | str) -> Decimal:
         """What the orders ranked before `order` (by its place) hold of `item`."""
-        found = self._items.get(item)
-        if found is None:
-            return ZERO
-        return found.before[bisect_left(found.keys, _place(order))]
+        found = self._before(item, order)
+        return ZERO if found is None else found[0].before[found[1]]
 
     def holders_ahead(self, item: str, order: Order | str) -> Sequence[str]:
         """The orders ranked before `order` (by its place) that hold some of `item`, first first."""
@@ -156,11 +188,11 @@ class Reservations:
         """The first `count` of `holders_ahead` and how many there are in all: a warning names
         three. Copying an item's whole queue up to each held order (at the end of a month at L
         thousands of orders wait behind one short item) made a day's warnings quadratic."""
-        found = self._items.get(item)
+        found = self._before(item, order)
         if found is None:
             return (), 0
-        ahead = bisect_left(found.keys, _place(order))
-        return found.orders[:min(count, ahead)], ahead
+        queue, ahead = found
+        return queue.orders[:min(count, ahead)], ahead
 
     def total(self, item: str) -> Decimal:
         found = self._items.get(item)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from toolkit.basics.cells import Location
 from toolkit.basics.labels import define as define_labels
@@ -184,6 +185,21 @@ class ShipmentDraft:
         return tuple(dict.fromkeys(line.order_number for line in self.lines))
 
 
+class OpenLine(NamedTuple):
+    """A line still to ship of an order that can take nothing today (`takes_nothing`): what
+    its messages need, and no more. At the end of a month at L tens of thousands of orders wait
+    for stock with hundreds of thousands of lines, planned again every day only to say so."""
+
+    id: int
+    line_no: int
+    item: str
+    to_ship: Decimal
+
+
+Line = OrderLine | OpenLine
+"""An order line as the planner looks at it: whole, or only what a held order's messages need."""
+
+
 @dataclass(frozen=True, slots=True)
 class Held:
     """An order, or part of one, that this run does not ship, and why (a problem code)."""
@@ -214,10 +230,26 @@ class ChosenRow:
 def shown(quantity: Decimal | None) -> str:
     """A quantity as a message shows it: `10`, `7.5`, not `10.000`.
 
-    >>> shown(Decimal("10.000")), shown(Decimal("7.500")), shown(None)
-    ('10', '7.5', '—')
+    Each value is written once and remembered (`_SHOWN`): a day at L words 228,000 held
+    lines' messages from a few hundred distinct quantities. Equal values show alike whatever
+    their exponent; a zero is written each time, as it keeps its sign.
+
+    >>> shown(Decimal("10.000")), shown(Decimal("7.500")), shown(None), shown(Decimal("10"))
+    ('10', '7.5', '—', '10')
     """
-    return "—" if quantity is None else format(quantity.normalize(), "f")
+    if quantity is None:
+        return "—"
+    if not quantity:
+        return format(quantity.normalize(), "f")
+    found = _SHOWN.get(quantity)
+    if found is None:
+        if len(_SHOWN) >= 4096:
+            _SHOWN.clear()
+        found = _SHOWN[quantity] = format(quantity.normalize(), "f")
+    return found
+
+
+_SHOWN: dict[Decimal, str] = {}
 
 
 number_key = rank
@@ -347,27 +379,32 @@ class _Run:
             self.cells[item] = None if level is None else self.master.locate(level.source, "quantity")
         return self.cells[item]
 
-    def available(self, item: str, order: Order | None = None) -> Decimal | None:
+    def available(self, item: str, order: Order) -> Decimal | None:
         """What `order` may take of `item`: the stock as found less what the orders ahead of it
-        reserve (what they took in this run included) and what it took itself, and never more
-        than is left now."""
+        reserve and what it took itself. It does not depend on what this run shipped before:
+        every order that takes stock is in progress and reserves what it still has to ship, at
+        least what it takes, and the orders are planned in rank order, so what the orders
+        planned before took is within what they reserve (`tests/test_shipping_ahead.py`). The
+        planner alone, without the ledger's reservations (`NONE`), has only this run to go by:
+        what the orders before took is gone."""
         if self.stock is None:
             return None
-        left = self.stock.get(item, ZERO)
-        if order is not None:
-            free = self.start.get(item, ZERO) - self.reservations.ahead(item, order) \
-                - self.own.get((order.id, item), ZERO)
-            left = min(left, free)
-        return max(left, ZERO)
+        if self.reservations is NONE:
+            return max(self.stock.get(item, ZERO), ZERO)
+        return max(self.start.get(item, ZERO) - self.reservations.ahead(item, order)
+                   - self.own.get((order.id, item), ZERO), ZERO)
 
-    def take(self, order: Order, line: OrderLine, quantity: Decimal) -> None:
+    def take(self, order: Order, line: Line, quantity: Decimal) -> None:
+        if not isinstance(line, OrderLine):
+            raise ValueError(f"order {order.number} was given by its open lines (it takes nothing) but takes {line.item}")
         self.taken.append((order, line, quantity))
         if self.stock is not None and quantity > 0:
             self.stock[line.item] = self.stock.get(line.item, ZERO) - quantity
             self.own[order.id, line.item] = self.own.get((order.id, line.item), ZERO) + quantity
 
-    def short(self, order: Order, item: str) -> None:
-        """Say which earlier orders hold the stock `order` lacks, when reservations are why."""
+    def short(self, order: Order, item: str, available: Decimal | None = None) -> None:
+        """Say which earlier orders hold the stock `order` lacks, when reservations are why.
+        `available`: what it may take of the item now, when the caller has it."""
         if self.stock is None:
             return
         reserved = self.reservations.ahead(item, order)
@@ -377,8 +414,10 @@ class _Run:
             return
         holders, many = self.reservations.first_holders_ahead(item, order, 3)
         shown_holders = ", ".join(holders) + (f" +{many - 3}" if many > 3 else "")
+        if available is None:
+            available = self.available(item, order)
         self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=shown(reserved),
-                                            orders=shown_holders, available=shown(self.available(item, order))))
+                                            orders=shown_holders, available=shown(available)))
 
 
 @per_master
@@ -390,7 +429,8 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
                    quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] = frozenset(),
                    carrier: str | None = None, exposures: Mapping[str, Exposure] | None = None,
                    force: bool = False, reservations: Reservations = NONE,
-                   unread: Collection[int] = frozenset()) -> ShippingPlan:
+                   unread: Collection[int] = frozenset(),
+                   open_lines: Mapping[int, Sequence[OpenLine]] | None = None) -> ShippingPlan:
     """Decide what ships on `day`: one draft per (customer, destination, reason), plus what is held.
 
     `quantities` (order-line id → quantity) ships only the chosen lines of the orders it names;
@@ -399,12 +439,15 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
     above the credit limit is held unless `force`. `reservations` are every open order's (from
     the ledger): an order may use only the stock that the orders ahead of it leave free.
     `unread` names orders passed without their lines that have something still to ship: the
-    ones `held_unread` holds whatever their lines say.
+    ones `held_unread` holds whatever their lines say. `open_lines` gives, per order passed
+    without its lines, its lines still to ship, for orders that can take nothing
+    (`takes_nothing`): they are held with the messages their lines call for.
     """
     customers = {c.code: c for c in master.customers}
     if carrier is not None and carrier not in {c.code for c in master.carriers}:
         return ShippingPlan((), (), (UNKNOWN_CARRIER(None, code=carrier),))
     quantities = quantities or {}
+    open_lines = open_lines or {}
     run = _Run(dict(stock) if stock is not None else None, master, reservations)
     chosen_orders = {o.id for o in orders if any(line.id in quantities for line in o.lines)}
     candidates = [o for o in sorted(orders, key=lambda o: number_key(o.place)) if _shippable(o, run)]
@@ -412,11 +455,12 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
     for order in candidates:
         if order.customer in blocked and order.document_type is not DocumentType.RETURN:
             continue
+        wanted: list[tuple[Line, Decimal]]
         if order.id in chosen_orders:
-            wanted = [(line, quantities.get(line.id, ZERO)) for line in order.lines]
-            wanted = [(line, q) for line, q in wanted if q != 0 and _within(order, line, q, run)]
+            asked = [(line, quantities.get(line.id, ZERO)) for line in order.lines]
+            wanted = [(line, q) for line, q in asked if q != 0 and _within(order, line, q, run)]
         else:
-            wanted = [(line, line.to_ship) for line in order.lines if line.to_ship != 0]
+            wanted = [(line, line.to_ship) for line in open_lines.get(order.id, order.lines) if line.to_ship != 0]
         if not wanted and order.id not in unread:
             continue
         if order.document_type is DocumentType.RETURN:
@@ -455,6 +499,32 @@ def over_limit(customer: Customer, exposure: Exposure | None) -> bool:
     """Whether the customer's exposure is above the credit limit (fido)."""
     limit = customer.credit_limit
     return limit is not None and exposure is not None and exposure.total > limit
+
+
+def takes_nothing(order: Order, lines: Sequence[OpenLine], terms: DeliveryTerms, stock: Mapping[str, Decimal] | None,
+                  reservations: Reservations) -> bool:
+    """Whether `plan_shipments` takes nothing of this in-progress sale under the customer's
+    delivery `terms`, from its lines still to ship alone. What an order may take of an item is
+    the stock found less what the orders ahead of it hold and what it took itself
+    (`_Run.available`), whatever the orders planned before it did, so this is known before
+    planning: a complete order with an item short, complete lines each short, or nothing free of
+    any item. At L most of the orders due wait for stock day after day, and their whole lines
+    need not be read (`OpenLine`). A return, a line to ship back (negative), or no stock sheet:
+    it may ship."""
+    if stock is None or order.document_type is DocumentType.RETURN:
+        return False
+    needed: dict[str, Decimal] = {}
+    for line in lines:
+        if line.to_ship < 0:
+            return False
+        if line.to_ship > 0:
+            needed[line.item] = needed.get(line.item, ZERO) + line.to_ship
+    free = {item: stock.get(item, ZERO) - reservations.ahead(item, order) for item in needed}
+    if terms is DeliveryTerms.COMPLETE_ORDER:
+        return not needed or any(free[item] < quantity for item, quantity in needed.items())
+    if terms is DeliveryTerms.COMPLETE_LINE:
+        return all(free[line.item] < line.to_ship for line in lines if line.to_ship > 0)
+    return all(room <= 0 for room in free.values())
 
 
 def held_unread(orders: Sequence[Order], master: MasterData, exposures: Mapping[str, Exposure],
@@ -521,25 +591,24 @@ def _credit_check(master: MasterData, orders: Sequence[Order], exposures: Mappin
     return held, forced
 
 
-def _complete_order(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _Run) -> None:
+def _complete_order(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run) -> None:
     needed: dict[str, Decimal] = {}
     for line, quantity in wanted:
         needed[line.item] = needed.get(line.item, ZERO) + quantity
-    short = [item for item, quantity in needed.items()
-             if (available := run.available(item, order)) is not None and available < quantity]
+    room = {item: run.available(item, order) for item in needed}
+    short = [item for item, quantity in needed.items() if (available := room[item]) is not None and available < quantity]
     if short:
         run.held.append(Held(order.number, order.customer, ORDER_HELD.code, tuple(short)))
         run.problems.append(ORDER_HELD(run.cell(short[0]), number=order.number,
-                                       items=", ".join(f"{i} ({shown(run.available(i, order))}/{shown(needed[i])})"
-                                                       for i in short)))
+                                       items=", ".join(f"{i} ({shown(room[i])}/{shown(needed[i])})" for i in short)))
         for item in short:
-            run.short(order, item)
+            run.short(order, item, room[item])
         return
     for line, quantity in wanted:
         run.take(order, line, quantity)
 
 
-def _complete_lines(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _Run) -> None:
+def _complete_lines(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run) -> None:
     short: list[str] = []
     for line, quantity in wanted:
         available = run.available(line.item, order)
@@ -547,14 +616,14 @@ def _complete_lines(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: 
             short.append(line.item)
             run.problems.append(LINE_HELD(run.cell(line.item), number=order.number, line=line.line_no,
                                           item=line.item, available=shown(available), wanted=shown(quantity)))
-            run.short(order, line.item)
+            run.short(order, line.item, available)
             continue
         run.take(order, line, quantity)
     if short:
         run.held.append(Held(order.number, order.customer, LINE_HELD.code, tuple(short)))
 
 
-def _as_available(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _Run) -> None:
+def _as_available(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run) -> None:
     short: list[str] = []
     for line, quantity in wanted:
         available = run.available(line.item, order)

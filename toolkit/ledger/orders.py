@@ -296,7 +296,8 @@ FEW_ITEMS = IN_LIST
 open line costs less than a long IN list (and SQLite's bound parameters are limited)."""
 
 
-def reservations(conn: Connection, items: Collection[str] | None = None) -> Reservations:
+def reservations(conn: Connection, items: Collection[str] | None = None, *,
+                 short_of: Mapping[str, Decimal] | None = None) -> Reservations:
     """What every open order holds in stock now (`toolkit.core.reservations`): the orders of a
     type that reserves, while a draft or in progress, with what they still have to ship. With
     `items` (at most `FEW_ITEMS`), only those items' reservations: each item's queue is its own,
@@ -313,7 +314,9 @@ def reservations(conn: Connection, items: Collection[str] | None = None) -> Rese
     number) as the parts of its rank, so 120,000 numbers are not formatted and parsed again
     here to rank them; the core sorts each item's queue (ordering the rows in the database
     cost as much as the sort it saved). The rows are read as they come, not gathered first:
-    half a million rows of nine values held at once were 150 MB at L.
+    half a million rows of nine values held at once were 150 MB at L. With `short_of` (the
+    stock found), only the items the stock does not cover (`Reservations.of_queues`).
+    Each holder's place and number are read once (`_ranks`), not with each of its items.
     The line-by-line read is the test oracle `tests/oracles/reservations_rowwise.py`."""
     reserving = [t.value for t, effects in EFFECTS.items() if effects.reserves]
     holding = [o.status.in_([s.value for s in HOLDING]), o.document_type.in_(reserving)]
@@ -324,22 +327,37 @@ def reservations(conn: Connection, items: Collection[str] | None = None) -> Rese
              .subquery())
     held = (select(lines.c.order_id, lines.c.item, func.sum(lines.c.left).label("held"))
             .where(lines.c.left > 0).group_by(lines.c.order_id, lines.c.item).subquery())
+    entries: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for item, order_id, left in conn.execute(select(held.c.item, held.c.order_id, held.c.held)):
+        entries[item].append((order_id, left))
+    if not entries:
+        return NONE
+    places = places_of(ol.quantity)
+    if short_of is not None:
+        entries = {item: found for item, found in entries.items()
+                   if Decimal(sum(left for _, left in found)).scaleb(-places) > short_of.get(item, Decimal(0))}
+    ranked = _ranks(conn, {order_id for found in entries.values() for order_id, _ in found}, holding)
+    queues = {item: [(*ranked[order_id], left) for order_id, left in found] for item, found in entries.items()}
+    return Reservations.of_queues(queues, places, short_of)
+
+
+def _ranks(conn: Connection, ids: Collection[int], holding: Sequence[Any]) -> dict[int, tuple[tuple[int, str, int], str]]:
+    """Per holding order among `ids`, the rank of its place (`toolkit.core.orders.place_of`:
+    the proposal it confirms, else its own number, as the database gives its parts) and its
+    number: asked once per order, not with each of its items' rows (half a million at L)."""
     cited = schema.orders.alias("cited")
     proposal = cited.c.document_type == DocumentType.PROPOSAL.value
     place = [case((proposal, theirs), else_=own)
              for theirs, own in ((cited.c.year, o.year), (cited.c.series, o.series), (cited.c.number, o.number))]
-    rows: Iterable[Any] = conn.execute(
-        select(held.c.item, held.c.order_id, *place, o.series, o.year, o.number, held.c.held)
-        .select_from(held.join(schema.orders, o.id == held.c.order_id).outerjoin(cited, cited.c.id == o.confirms)))
+    query = select(o.id, *place, o.series, o.year, o.number).select_from(
+        schema.orders.outerjoin(cited, cited.c.id == o.confirms))
+    chunks = in_batches(sorted(ids)) if len(ids) <= FEW_ITEMS else [None]
     ranked: dict[int, tuple[tuple[int, str, int], str]] = {}
-    queues: dict[str, list[tuple[tuple[int, str, int], str, int]]] = defaultdict(list)
-    for item, order_id, year, series, seq, own_series, own_year, own_seq, left in rows:
-        if (known := ranked.get(order_id)) is None:
-            known = ranked[order_id] = ((year, series, seq), document_number(own_series, own_year, own_seq))
-        queues[item].append((known[0], known[1], left))
-    if not queues:
-        return NONE
-    return Reservations.of_queues(queues, places_of(ol.quantity))
+    for chunk in chunks:
+        rows: Iterable[Any] = conn.execute(query.where(o.id.in_(chunk)) if chunk is not None else query.where(*holding))
+        for order_id, year, series, seq, own_series, own_year, own_seq in rows:
+            ranked[order_id] = ((year, series, seq), document_number(own_series, own_year, own_seq))
+    return ranked
 
 
 def order_by_number(conn: Connection, number: str) -> Order | None:

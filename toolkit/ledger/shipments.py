@@ -21,7 +21,7 @@ from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus
-from toolkit.core.shipping import ShipmentDraft
+from toolkit.core.shipping import OpenLine, ShipmentDraft
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
@@ -99,6 +99,27 @@ def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
                 vat_nature, line_id, line_no, note, ZERO if not sent else quantities[sent],
                 ZERO if billed is None else quantities[billed], price_rule))
     return [replace(order, lines=tuple(lines[order.id])) for order in orders]
+
+
+def open_lines(conn: Connection, orders: Sequence[Order]) -> dict[int, tuple[OpenLine, ...]]:
+    """Per order (from `due_orders`), its lines still to ship as `OpenLine`s (id, number, item,
+    what is still to ship), in line order, in one query per `IN_LIST` orders: all that deciding
+    whether an order can take anything today (`toolkit.core.shipping.takes_nothing`) and the
+    messages of one that cannot need. At the end of a month at L, 58,700 orders wait for stock
+    with 410,000 lines: reading each whole every day (`with_lines`) was a quarter of the day.
+    What is still to ship comes as the stored integers' difference, each distinct value made a
+    `Decimal` once, as `with_lines` makes `OrderLine.to_ship`."""
+    found: dict[int, list[OpenLine]] = {order.id: [] for order in orders}
+    quantities = ScaledValues.of(ol.quantity)
+    left = stored_integer(ol.quantity) - stored_integer(ol.shipped)
+    for chunk in in_batches(list(found)):
+        rows = conn.execute(
+            select(ol.order_id, ol.id, ol.line_no, ol.item, left)
+            .where(ol.order_id.in_(chunk), stored_integer(ol.quantity) != stored_integer(ol.shipped))
+            .order_by(ol.order_id, ol.line_no))
+        for order_id, line_id, line_no, item, still in rows:
+            found[order_id].append(OpenLine(line_id, line_no, item, quantities[still]))
+    return {order_id: tuple(lines) for order_id, lines in found.items()}
 
 
 def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order],

@@ -35,19 +35,21 @@ from toolkit.core.shipping import (
     UNKNOWN_ORDER_ROW,
     ChosenRow,
     Held,
+    OpenLine,
     ShipmentDraft,
     choose_quantities,
     held_unread,
     missing_stock,
     plan_shipments,
     ships_after_payment,
+    takes_nothing,
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import available_stock, paid_orders, store_drafts
 from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
-from toolkit.ledger.shipments import due_orders, stored_notes, with_lines
+from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
 from toolkit.model.records import MasterData
 
 NOTHING_SELECTED = define(
@@ -201,12 +203,15 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     if paid is None:
         paid = paid_orders(conn, _prepaid(master, fresh))
     held: set[int] = set()
-    if unread:
-        fresh, held = _read_lines(conn, master, fresh, unread, exposure, paid, force)
     stock = available_stock(conn, master)
+    reserved = NONE
+    waiting: dict[int, tuple[OpenLine, ...]] = {}
+    if unread:
+        fresh, held, waiting, reserved = _read_lines(conn, master, fresh, unread, exposure, paid, force, stock)
+    elif stock is not None:
+        reserved = _reservations(conn, fresh, stock)
     plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
-                          exposures=exposure, force=force, reservations=_reservations(conn, fresh) if stock is not None else NONE,
-                          unread=held)
+                          exposures=exposure, force=force, reservations=reserved, unread=held, open_lines=waiting)
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}
@@ -220,15 +225,31 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
 
 
 def _read_lines(conn: Connection, master: MasterData, orders: list[Order], unread: Mapping[int, bool],
-                exposure: Mapping[str, Exposure], paid: Collection[int], force: bool) -> tuple[list[Order], set[int]]:
+                exposure: Mapping[str, Exposure], paid: Collection[int], force: bool,
+                stock: Mapping[str, Decimal] | None
+                ) -> tuple[list[Order], set[int], dict[int, tuple[OpenLine, ...]], Reservations]:
     """The orders with their lines read, but for those the core holds whatever their lines say
     (`held_unread`): a day at L holds thousands of orders waiting for a payment, and building
-    their lines every day was most of its time. Returns the orders (same order) and the ids of
-    the held ones with something still to ship, which `plan_shipments` holds without lines."""
+    their lines every day was most of its time. Of the rest, the orders that can take nothing
+    (`takes_nothing`: under the customer's delivery terms, the orders ahead of it leave it too
+    little of its items) get only their lines still to ship (`open_lines`), which their
+    messages need: at L tens of thousands of orders wait for stock day after day, and building
+    their whole lines was a quarter of the day. Returns the orders (same order), the ids
+    of the held ones with something still to ship, which `plan_shipments` holds without lines,
+    the open lines of those that take nothing, and the reservations of their items."""
     light = [order for order in orders if order.id in unread]
     held = held_unread(light, master, exposure, paid, force)
-    read = {order.id: order for order in with_lines(conn, [order for order in light if order.id not in held])}
-    return [read.get(order.id, order) for order in orders], {i for i in held if unread[i]}
+    others = [order for order in light if order.id not in held]
+    waiting = open_lines(conn, others)
+    named = [order for order in orders if order.id not in unread]
+    reserved = NONE if stock is None else reservations(
+        conn, {line.item for order in named for line in order.lines}
+        | {line.item for lines in waiting.values() for line in lines}, short_of=stock)
+    terms = {c.code: c.delivery_terms for c in master.customers}
+    waiting = {order.id: waiting[order.id] for order in others
+               if takes_nothing(order, waiting[order.id], terms[order.customer], stock, reserved)}
+    read = {order.id: order for order in with_lines(conn, [order for order in others if order.id not in waiting])}
+    return [read.get(order.id, order) for order in orders], {i for i in held if unread[i]}, waiting, reserved
 
 
 def _prepaid(master: MasterData, orders: Sequence[Order]) -> list[int]:
@@ -239,9 +260,10 @@ def _prepaid(master: MasterData, orders: Sequence[Order]) -> list[int]:
     return [order.id for order in orders if ships_after_payment(order, customers[order.customer])]
 
 
-def _reservations(conn: Connection, orders: Sequence[Order]) -> Reservations:
-    """The reservations the plan of these orders can ask about: only their items'."""
-    return reservations(conn, {line.item for order in orders for line in order.lines})
+def _reservations(conn: Connection, orders: Sequence[Order], stock: Mapping[str, Decimal]) -> Reservations:
+    """The reservations the plan of these orders can ask about: only their items', and of
+    those only the items `stock` does not cover for every holder (`Reservations.of_queues`)."""
+    return reservations(conn, {line.item for order in orders for line in order.lines}, short_of=stock)
 
 
 def _forced_detail(exposure: Exposure, limit: Decimal | None) -> str:
