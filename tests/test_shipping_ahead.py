@@ -31,7 +31,7 @@ from test_shipping import line, order
 from test_shipping_setbased import master_of, randomized, twin_days
 
 from toolkit.basics.vocab import DocumentType
-from toolkit.core.reservations import NONE, Reservations, reservations_of
+from toolkit.core.reservations import NONE, Reservations, covered_by_stock, reservations_of
 from toolkit.services import shipping as shipping_service
 
 ZERO = shipping_plan.ZERO
@@ -113,14 +113,16 @@ def test_a_holder_stands_where_its_place_ranks(seed):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_only_the_items_short_of_stock_are_queued(seed):
-    """With the stock found (`short_of`), the queues of the items whose stock covers every
-    holder are left out, and the others are the whole index's."""
+    """With the stock found (`covered_by_stock`, as the ledger's `short_of` filters), the queues
+    of the items whose stock covers every holder are left out, and the others are the whole
+    index's."""
     rng = random.Random(seed)
     queues = {f"A{i:03d}": [((2026, "OC", n), f"OC-2026-{n:05d}", rng.randint(1, 9) * 1000)
                             for n in rng.sample(range(1, 60), rng.randint(1, 8))] for i in range(20)}
     stock = {item: Decimal(rng.randint(0, 40)) for item in queues if rng.random() < 0.9}
     whole = Reservations.of_queues({i: list(q) for i, q in queues.items()}, 3)
-    short = Reservations.of_queues({i: list(q) for i, q in queues.items()}, 3, stock)
+    short = Reservations.of_queues({i: list(q) for i, q in queues.items()
+                                    if not covered_by_stock(sum(n for _, _, n in q), 3, stock.get(i, Decimal(0)))}, 3)
     for item, queue in queues.items():
         wanted = Decimal(sum(q for _, _, q in queue)).scaleb(-3)
         if wanted <= stock.get(item, Decimal(0)):

@@ -145,24 +145,15 @@ class Reservations:
 
     @classmethod
     def of_queues(cls, queues: Mapping[str, list[tuple[tuple[int, str, int], str, int]]],
-                  places: int, short_of: Mapping[str, Decimal] | None = None) -> Reservations:
+                  places: int) -> Reservations:
         """The reservations given per item as (rank, order number, quantity still to ship), the
         quantity a scaled integer of `places` decimals (as the ledger stores it), one entry per
         order and item. The same index as from `Reservation`s, built without one record per
         entry: a day's shipping at L reads hundreds of thousands of them, and the sums are
-        added as integers, each made a `Decimal` once.
-
-        With `short_of` (the stock found per item), only the items its holders together want
-        more of: of an item whose stock covers every holder, each gets all it still has to
-        ship whatever the orders ahead hold, so a shipping plan never asks (it takes the
-        queue as empty, which decides the same). At the end of a month at L more than half
-        the queues' entries are of such items."""
+        added as integers, each made a `Decimal` once."""
         made = cls(())
         exponent = -places
         for item, queue in queues.items():
-            if short_of is not None and \
-                    Decimal(sum(entry[2] for entry in queue)).scaleb(exponent) <= short_of.get(item, ZERO):
-                continue
             queue.sort()
             sums, total = [ZERO], 0
             for _, _, quantity in queue:
@@ -197,6 +188,19 @@ class Reservations:
     def total(self, item: str) -> Decimal:
         found = self._items.get(item)
         return ZERO if found is None else found.before[-1]
+
+
+def covered_by_stock(held: int, places: int, stock: Decimal) -> bool:
+    """Whether `stock` covers what every holder of an item still has to ship (`held`, their
+    sum as a scaled integer of `places` decimals). Then each holder gets all it wants whatever
+    the orders ahead of it hold, so a shipping plan need not queue the item: it takes the queue
+    as empty, which decides the same. At the end of a month at L more than half the queues'
+    entries are of such items.
+
+    >>> covered_by_stock(12000, 3, Decimal(12)), covered_by_stock(12001, 3, Decimal(12))
+    (True, False)
+    """
+    return Decimal(held).scaleb(-places) <= stock
 
 
 NONE = Reservations(())

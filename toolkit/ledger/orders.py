@@ -21,7 +21,7 @@ from toolkit.core.drafts import OrderDraft
 from toolkit.core.invoicing import BillableGoods, Shipment
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus
-from toolkit.core.reservations import HOLDING, NONE, Reservations
+from toolkit.core.reservations import HOLDING, NONE, Reservations, covered_by_stock
 from toolkit.ledger import schema
 from toolkit.ledger.batches import IN_LIST, in_batches
 from toolkit.ledger.db import (
@@ -335,10 +335,10 @@ def reservations(conn: Connection, items: Collection[str] | None = None, *,
     places = places_of(ol.quantity)
     if short_of is not None:
         entries = {item: found for item, found in entries.items()
-                   if Decimal(sum(left for _, left in found)).scaleb(-places) > short_of.get(item, Decimal(0))}
+                   if not covered_by_stock(sum(left for _, left in found), places, short_of.get(item, Decimal(0)))}
     ranked = _ranks(conn, {order_id for found in entries.values() for order_id, _ in found}, holding)
     queues = {item: [(*ranked[order_id], left) for order_id, left in found] for item, found in entries.items()}
-    return Reservations.of_queues(queues, places, short_of)
+    return Reservations.of_queues(queues, places)
 
 
 def _ranks(conn: Connection, ids: Collection[int], holding: Sequence[Any]) -> dict[int, tuple[tuple[int, str, int], str]]:
