@@ -431,9 +431,35 @@ def unit_seconds() -> float | None:
     return json.loads(done.stdout.splitlines()[-1])["seconds"]
 
 
-def _month(workbook: Path, ledger, timer: Timer, tmp: Path) -> dict:
+def restocked(master, ledger, day: date):
+    """The master as the desk has it on `day` once the goods ordered from suppliers are in:
+    the stock counted again that morning (Impostazioni › Data giacenze = `day`), each item at
+    its level on the stock sheet plus what the open orders still need of it, as a desk records
+    a delivery by updating the sheet and its date."""
+    from dataclasses import replace
+
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.orders import reservations
+
+    with reading(ledger) as conn:
+        needed = reservations(conn)
+    stock = tuple(replace(level, quantity=level.quantity + needed.total(level.item)) for level in master.stock)
+    return master.model_copy(update={"stock": stock, "settings": replace(master.settings, stock_date=day)})
+
+
+def _goods_in(days: list[date]) -> set[date]:
+    """The days goods come in for `month_restocked`: the first working day of each week after
+    the first (the stock sheet is counted on 1 April)."""
+    weeks: dict[tuple[int, int], date] = {}
+    for day in days:
+        weeks.setdefault(day.isocalendar()[:2], day)
+    return set(sorted(weeks.values())[1:])
+
+
+def _month(workbook: Path, ledger, timer: Timer, tmp: Path, *, restock: bool = False) -> dict:
     """April day by day on `ledger`, then the month end; the calamine floor at L (the unit) is
-    measured before and after, so the month's parts can be read as units of the same run."""
+    measured before and after, so the month's parts can be read as units of the same run. With
+    `restock`, goods come in each week (`restocked`) instead of never."""
     from toolkit.core.workdays import working_calendar
     from toolkit.services.orders import create, preview
     from toolkit.services.shipping import ship
@@ -443,8 +469,13 @@ def _month(workbook: Path, ledger, timer: Timer, tmp: Path) -> dict:
     calendar = working_calendar(master.settings, master.closures)
     days = [MONTH[0] + timedelta(n) for n in range((MONTH[1] - MONTH[0]).days + 1)]
     days = [d for d in days if calendar.is_working(d)]
+    goods_in = _goods_in(days) if restock else set()
     out: dict = {"working_days": len(days), "orders": 0, "lines": 0, "ddts": 0, "ship_errors": 0}
+    if restock:
+        out["goods_in"] = [d.isoformat() for d in sorted(goods_in)]
     for done, day in enumerate(days, 1):
+        if day in goods_in:
+            master = restocked(master, ledger, day)
         with timer.step("preview"):
             preview(master, ledger, day)
         with timer.step("create"):
@@ -456,6 +487,7 @@ def _month(workbook: Path, ledger, timer: Timer, tmp: Path) -> dict:
             shipped = ship(master, ledger, day, all_open=True)
         out["ddts"] += len(shipped.notes)
         out["ship_errors"] += sum(p.is_error for p in shipped.problems)
+        out["held_last_day"] = len({h.order for h in shipped.held})
         progress(day=day.isoformat(), done=done, of=len(days), seconds=round(timer.seconds, 1),
                  parts={k: round(v, 1) for k, v in timer.parts.items()}, peak_rss_mib=round(peak_rss_mib(), 1))
     out.update(_invoice(master, ledger, tmp / "accountants", timer))
@@ -475,6 +507,13 @@ def month(workbook: Path, timer: Timer, tmp: Path) -> dict:
     out = _month(workbook, _ledger(tmp), timer, tmp)
     out["ledger_bytes"] = (tmp / "bench.ledger.sqlite").stat().st_size
     return out
+
+
+@measure("month_restocked", "the same month as `month`, but goods come in: on each week's first working day "
+                            "the stock is counted again, each item at its sheet level plus what the open orders "
+                            "still need of it (not timed); fresh SQLite ledger")
+def month_restocked(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    return _month(workbook, _ledger(tmp), timer, tmp, restock=True)
 
 
 PG_URL = "TOOLKIT_BENCH_PG_URL"
