@@ -329,9 +329,9 @@ def latest_issued(conn: Connection, series: str, year: int) -> tuple[str, date] 
     any invoice of any series is dated after it (`dated_after`). When none is, that invoice is
     the answer: no invoice of its series is later, and it has the highest number of its date.
     Only when one is (numbers and dates out of step, or another series issued later) is the
-    series and year sorted by date (`latest_dated`). The sort alone took a fifth of a second of
-    a late-month day's creating at L, for a series and year of 50,000 invoices; each seek takes
-    microseconds. `tests/test_latest_issued.py` holds it to the sort on random ledgers."""
+    series and year sorted by date (`latest_dated`). On April's final ledger at L, a series and
+    year of 53,000 invoices, the sort took 15 ms of CPU a call and the seeks take 0.3 ms.
+    `tests/test_latest_issued.py` holds it to the sort on random ledgers."""
     row = conn.execute(last_numbered(series, year)).first()
     if row is None:
         return None

@@ -145,7 +145,7 @@ def stored_orders(orders: Sequence[StoredOrder], statuses: Sequence[OrderStatus]
     back; in number order. Only the lines' ids come from the ledger (`stored_line_ids`).
 
     The orders that ship as they are created (warehouse, POS, on-credit) were read back whole
-    to be shipped: at L a quarter of a second for a day's, to learn what was just written.
+    to be shipped: 0.1–0.15 s of CPU for a day's at L, to learn what had just been written.
     `tests/test_orders_from_drafts.py` holds the two equal, to each `Decimal`'s form."""
     quantities, prices, amounts, rates = (_StoredForm(places_of(c))
                                           for c in (ol.quantity, ol.unit_price, ol.amount, ol.vat_rate))

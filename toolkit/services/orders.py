@@ -220,8 +220,9 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
                 at_once[draft.occurrence].append(((order_id, number, draft), status))
             if effects.invoice_at_once or (effects.ships and draft.customer in immediate):
                 invoice_now[draft.occurrence].append((order_id, number, draft))
-        line_ids = stored_line_ids(conn, sorted({order_id for orders in at_once.values() for (order_id, _, _), _ in orders}
-                                                | {order_id for orders in invoice_now.values() for order_id, _, _ in orders}))
+        shipping = [order for orders in at_once.values() for order, _ in orders]
+        invoicing = [order for orders in invoice_now.values() for order in orders]
+        line_ids = stored_line_ids(conn, sorted({order_id for order_id, _, _ in (*shipping, *invoicing)}))
         ship_problems, notes = _ship_at_once(conn, master, at_once, line_ids)
         invoices = _invoice_at_once(conn, master, invoice_now, line_ids)
         record_generation(conn, day)
