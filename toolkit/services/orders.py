@@ -10,7 +10,7 @@ and create nothing twice (the ledger's unique key is (template, occurrence date)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -43,6 +43,8 @@ from toolkit.ledger.orders import (
     load_orders,
     record_generation,
     reservations,
+    stored_line_ids,
+    stored_orders,
     stored_shipments,
 )
 from toolkit.ledger.requests import open_requests
@@ -203,27 +205,32 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
     series = master.settings.order_series
     immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
     created: list[OrderRow] = []
-    at_once: dict[date, list[int]] = defaultdict(list)
+    at_once: dict[date, list[tuple[StoredOrder, OrderStatus]]] = defaultdict(list)
     invoice_now: dict[date, list[StoredOrder]] = defaultdict(list)
     with writing(ledger) as conn:
         existing = existing_numbers(conn, [d.key for d in drafts])
         existing_rows = [_row(d, existing[d.key]) for d in drafts if d.key in existing]
         new = [d for d in drafts if d.key not in existing]
-        stored = insert_orders(conn, new, series, [EFFECTS[d.document_type].status for d in new])
-        for draft, (order_id, number) in zip(new, stored):
+        statuses = [EFFECTS[d.document_type].status for d in new]
+        stored = insert_orders(conn, new, series, statuses)
+        for draft, (order_id, number), status in zip(new, stored, statuses):
             effects = EFFECTS[draft.document_type]
             created.append({**_row(draft, number), "lines": len(draft.lines), "amount": draft.amount})
             if effects.ship_at_once:
-                at_once[draft.occurrence].append(order_id)
+                at_once[draft.occurrence].append(((order_id, number, draft), status))
             if effects.invoice_at_once or (effects.ships and draft.customer in immediate):
                 invoice_now[draft.occurrence].append((order_id, number, draft))
-        ship_problems, notes = _ship_at_once(conn, master, at_once)
-        invoices = _invoice_at_once(conn, master, invoice_now)
+        shipping = [order for orders in at_once.values() for order, _ in orders]
+        invoicing = [order for orders in invoice_now.values() for order in orders]
+        line_ids = stored_line_ids(conn, sorted({order_id for order_id, _, _ in (*shipping, *invoicing)}))
+        ship_problems, notes = _ship_at_once(conn, master, at_once, line_ids)
+        invoices = _invoice_at_once(conn, master, invoice_now, line_ids)
         record_generation(conn, day)
     return Created(created, existing_rows, problems + ship_problems, notes, invoices)
 
 
-def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[StoredOrder]]) -> list[Invoice]:
+def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[StoredOrder]],
+                     line_ids: Mapping[tuple[int, int], int]) -> list[Invoice]:
     """POS, on-credit and prepay orders, and every order of a customer invoiced immediately
     (termini di fatturazione *Immediato*), are invoiced in the transaction that creates them,
     dated with the order: an immediate invoice is issued when its order is, never at month end
@@ -232,18 +239,21 @@ def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[dat
     invoices: list[Invoice] = []
     for day, orders in sorted(invoice_now.items()):
         ids = [order_id for order_id, _, _ in orders]
-        invoices += issue_at_order(conn, master, invoices_at_order(master, stored_shipments(conn, orders), day), ids, day)
+        invoices += issue_at_order(conn, master, invoices_at_order(master, stored_shipments(conn, orders, line_ids), day),
+                                   ids, day)
     return invoices
 
 
-def _ship_at_once(conn: Connection, master: MasterData,
-                  at_once: dict[date, list[int]]) -> tuple[list[Problem], list[DeliveryNote]]:
+def _ship_at_once(conn: Connection, master: MasterData, at_once: dict[date, list[tuple[StoredOrder, OrderStatus]]],
+                  line_ids: Mapping[tuple[int, int], int]) -> tuple[list[Problem], list[DeliveryNote]]:
     """Warehouse, POS and on-credit orders ship in the transaction that creates them: the goods
-    leave with the order, so the customer's delivery terms and credit limit do not hold them."""
+    leave with the order, so the customer's delivery terms and credit limit do not hold them.
+    Shipped as built from the drafts just stored (`stored_orders`), not read back."""
     problems: list[Problem] = []
     notes: list[DeliveryNote] = []
-    for day, ids in sorted(at_once.items()):
-        shipped = ship_in(conn, master, load_orders(conn, ids=ids), day, paid=set(ids), force=True)
+    for day, orders in sorted(at_once.items()):
+        fresh = stored_orders([order for order, _ in orders], [status for _, status in orders], line_ids)
+        shipped = ship_in(conn, master, fresh, day, paid={order.id for order in fresh}, force=True)
         problems += shipped.problems
         notes += shipped.notes
     return problems, notes
