@@ -34,6 +34,18 @@ def exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposur
     2.8 s against 3.4 s). Past `MOST` of the ledger's customers the one pass is the cheaper (a
     day's 5,345: 3.5-3.9 s in batches against 2.7-2.9 s; all of them: 5.5 s against 3.7 s),
     and is taken."""
+    return _summed(conn, customers, last_orders=True)
+
+
+def credit_exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposure]:
+    """Each customer's figures as `exposures` sums them, without the latest order's date and
+    amount (left as `Exposure`'s defaults): the credit check reads only what is ordered and not
+    shipped and what is invoiced and not paid. On April's final ledger at L the latest orders
+    were half of the 1.2 s of CPU that shipping's exposures took."""
+    return _summed(conn, customers, last_orders=False)
+
+
+def _summed(conn: Connection, customers: Collection[str], *, last_orders: bool) -> dict[str, Exposure]:
     wanted = list(customers)
     asked = sorted(set(wanted))
     passes: list[list[str] | None] = (
@@ -42,7 +54,8 @@ def exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposur
     unshipped: dict[str, Decimal] = {}
     outstanding: dict[str, Decimal] = {}
     for batch in passes:
-        last.update(_last_orders(conn, batch))
+        if last_orders:
+            last.update(_last_orders(conn, batch))
         unshipped.update(_unshipped(conn, batch))
         outstanding.update(_outstanding(conn, batch))
     return {

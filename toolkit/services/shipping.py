@@ -38,6 +38,7 @@ from toolkit.core.shipping import (
     OpenLine,
     ShipmentDraft,
     choose_quantities,
+    credit_limited,
     held_unread,
     missing_stock,
     plan_shipments,
@@ -47,7 +48,7 @@ from toolkit.core.shipping import (
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import available_stock, paid_orders, store_drafts
-from toolkit.ledger.exposure import exposures
+from toolkit.ledger.exposure import credit_exposures
 from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
 from toolkit.model.records import MasterData
@@ -198,8 +199,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     fresh = list(orders)
     if not fresh:
         return Shipped((), (), ())
-    customers = sorted({order.customer for order in fresh})
-    exposure = exposures(conn, customers)
+    exposure = credit_exposures(conn, credit_limited(master, sorted({order.customer for order in fresh})))
     if paid is None:
         paid = paid_orders(conn, _prepaid(master, fresh))
     held: set[int] = set()
@@ -216,7 +216,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}
     ids = store_drafts(conn, plan.drafts, master.settings.ddt_series,
-                       forced_detail={c: _forced_detail(exposure[c], limits.get(c)) for c in customers},
+                       forced_detail={c: _forced_detail(figures, limits.get(c)) for c, figures in exposure.items()},
                        accounting_date=accounting_date)
     completed = complete_orders(conn, fresh, plan.drafts)
     notes = stored_notes(conn, ids, master.settings.ddt_series, plan.drafts, {order.id: order for order in fresh},
