@@ -4,6 +4,7 @@ they leave free."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
@@ -56,6 +57,33 @@ def test_the_first_holders_ahead_are_those_of_every_holder_ahead():
         for count in (0, 1, 3, 9):
             assert held.first_holders_ahead("A001", number, count) == (every[:count], len(every))
         assert held.first_holders_ahead("A999", number, 3) == ((), 0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_holder_is_answered_as_its_place_is(seed):
+    """A holder asked about by its order is answered from where it stands in the item's queue,
+    kept when the index is built (`Reservations._index`); anyone else, and a bare number, by
+    bisecting the ranks. Both answers are the same for every holder and item, by records or
+    by the ledger's queues, with holders sharing a place (an order and the proposal it confirms)."""
+    rng = random.Random(seed)
+    items = ["A001", "A002", "A003"]
+    orders = []
+    for n in range(1, 40):
+        made = order(n, *(line(10 * n + k, item, str(rng.choice([1, 2, 5]))) for k, item in
+                          enumerate(rng.sample(items, rng.randint(1, 3)))))
+        if orders and rng.random() < 0.3:
+            cited = rng.choice(orders)
+            made = replace(made, confirms=cited.number, confirms_type=DocumentType.PROPOSAL)
+        orders.append(made)
+    by_records = Reservations(reservations_of(orders))
+    queues: dict = {}
+    for r in reservations_of(orders):
+        queues.setdefault(r.item, []).append((r.key, r.order, int(r.quantity * 1000)))
+    for held in (by_records, Reservations.of_queues(queues, 3)):
+        for asked in orders:
+            for item in [*items, "A999"]:
+                assert held.ahead(item, asked) == held.ahead(item, asked.place) == by_records.ahead(item, asked.place)
+                assert held.first_holders_ahead(item, asked, 3) == held.first_holders_ahead(item, asked.place, 3)
 
 
 @pytest.mark.parametrize("terms", [DeliveryTerms.AVAILABILITY, DeliveryTerms.COMPLETE_LINE,
