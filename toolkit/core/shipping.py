@@ -460,7 +460,7 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
             asked = [(line, quantities.get(line.id, ZERO)) for line in order.lines]
             wanted = [(line, q) for line, q in asked if q != 0 and _within(order, line, q, run)]
         else:
-            wanted = [(line, line.to_ship) for line in open_lines.get(order.id, order.lines) if line.to_ship != 0]
+            wanted = [(line, left) for line in open_lines.get(order.id, order.lines) if (left := line.to_ship) != 0]
         if not wanted and order.id not in unread:
             continue
         if order.document_type is DocumentType.RETURN:
