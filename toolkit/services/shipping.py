@@ -26,6 +26,7 @@ from sqlalchemy import Connection
 
 from toolkit.basics import dates
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
+from toolkit.basics.runtime import collector_paused
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
 from toolkit.core.invoicing import Invoice
@@ -143,9 +144,15 @@ def invoices_beside(out: Path) -> Path:
     return beside(out, "fatture")
 
 
+@collector_paused()
 def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str], all_open: bool,
           chosen: Sequence[ChosenRow], carrier: str | None, force: bool, paid: Collection[int] | None,
           accounting_date: date | None = None, *, invoice: bool = False) -> Shipped:
+    """The shipping action in its write transaction, with the cycle collector paused
+    (`collector_paused`): a day at L builds a million small records that form no cycles (the
+    due orders, their open lines, the queues, a message per held line), and even at the
+    commands' thresholds the collector walked them for a tenth of the CPU of the day after
+    April at L (8.9 s against 8.05 s paused, medians of 3)."""
     if not numbers and not all_open and not chosen:
         return Shipped((), (), (NOTHING_SELECTED(None),))
     with writing(ledger) as conn:
