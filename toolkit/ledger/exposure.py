@@ -40,8 +40,9 @@ def exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposur
 def credit_exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposure]:
     """Each customer's figures as `exposures` sums them, without the latest order's date and
     amount (left as `Exposure`'s defaults): the credit check reads only what is ordered and not
-    shipped and what is invoiced and not paid. On April's final ledger at L the latest orders
-    were half of the 1.2 s of CPU that shipping's exposures took."""
+    shipped and what is invoiced and not paid. On the day after April at L the 2,768 customers
+    with a limit took 0.34 s of CPU without the latest orders and 0.55 s with them, where
+    shipping summed all 9,321 customers' figures in 1.2 s (medians of 3)."""
     return _summed(conn, customers, last_orders=False)
 
 
