@@ -1,11 +1,13 @@
 """Exposures summed for the customers asked about, in batches (or for every customer when they
 are most of them), are exactly those summed over every customer at once
-(`tests/oracles/exposure_everyone.py`): randomized ledgers (orders created, shipped in part,
+(`tests/oracles/exposure_everyone.py`), and the credit check's (`credit_exposures`) are the
+same but for the latest order's figures: randomized ledgers (orders created, shipped in part,
 invoiced at once, paid in part, some voided), SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -16,7 +18,7 @@ from test_shipping_setbased import START, master_of, pay_some, randomized
 from toolkit.core.workdays import working_calendar
 from toolkit.ledger import exposure, schema
 from toolkit.ledger.db import reading, writing
-from toolkit.ledger.exposure import exposures
+from toolkit.ledger.exposure import ZERO, credit_exposures, exposures
 from toolkit.services.orders import create
 from toolkit.services.shipping import ship
 
@@ -53,3 +55,7 @@ def test_restricted_exposures_equal_everyone_s(ledger, tmp_path, monkeypatch, se
                 some = rng.sample(codes, rng.randint(1, len(codes)))
                 assert exposures(conn, some) == {c: every[c] for c in some}
         assert exposures(conn, []) == {}
+        for _ in range(3):
+            some = rng.sample(codes, rng.randint(1, len(codes)))
+            assert credit_exposures(conn, some) == {
+                c: replace(every[c], last_order_date=None, last_order_amount=ZERO) for c in some}

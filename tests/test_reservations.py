@@ -4,8 +4,9 @@ they leave free."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -56,6 +57,33 @@ def test_the_first_holders_ahead_are_those_of_every_holder_ahead():
         for count in (0, 1, 3, 9):
             assert held.first_holders_ahead("A001", number, count) == (every[:count], len(every))
         assert held.first_holders_ahead("A999", number, 3) == ((), 0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_holder_is_answered_as_its_place_is(seed):
+    """A holder asked about by its order is answered from where it stands in the item's queue,
+    kept when the index is built (`Reservations._index`); anyone else, and a bare number, by
+    bisecting the ranks. Both answers are the same for every holder and item, by records or
+    by the ledger's queues, with holders sharing a place (an order and the proposal it confirms)."""
+    rng = random.Random(seed)
+    items = ["A001", "A002", "A003"]
+    orders = []
+    for n in range(1, 40):
+        made = order(n, *(line(10 * n + k, item, str(rng.choice([1, 2, 5]))) for k, item in
+                          enumerate(rng.sample(items, rng.randint(1, 3)))))
+        if orders and rng.random() < 0.3:
+            cited = rng.choice(orders)
+            made = replace(made, confirms=cited.number, confirms_type=DocumentType.PROPOSAL)
+        orders.append(made)
+    by_records = Reservations(reservations_of(orders))
+    queues: dict = {}
+    for r in reservations_of(orders):
+        queues.setdefault(r.item, []).append((r.key, r.order, int(r.quantity * 1000)))
+    for held in (by_records, Reservations.of_queues(queues, 3)):
+        for asked in orders:
+            for item in [*items, "A999"]:
+                assert held.ahead(item, asked) == held.ahead(item, asked.place) == by_records.ahead(item, asked.place)
+                assert held.first_holders_ahead(item, asked, 3) == held.first_holders_ahead(item, asked.place, 3)
 
 
 @pytest.mark.parametrize("terms", [DeliveryTerms.AVAILABILITY, DeliveryTerms.COMPLETE_LINE,
@@ -226,3 +254,36 @@ def test_the_reservations_of_some_items_are_those_items_of_every_reservation(led
         assert some.ahead("A002", number) == every.ahead("A002", number)
         assert some.holders_ahead("A002", number) == every.holders_ahead("A002", number)
     assert some.total("A002") == every.total("A002") == D(30)
+
+
+@pytest.mark.parametrize("seed", [5, 23])
+def test_the_ledger_queues_the_short_items_as_the_line_by_line_read(ledger, tmp_path, seed):
+    """The ledger reads its queues an item at a time, in the order its grouping gives them
+    (`toolkit.ledger.orders._queued`), on either database: with a random stock, the queues of
+    the items it does not cover are those of the line-by-line read
+    (`tests/oracles/reservations_rowwise.py`), and no others."""
+    from oracles import reservations_rowwise
+    from test_shipping_setbased import START, master_of, randomized
+
+    from toolkit.core.workdays import working_calendar
+    from toolkit.ledger.orders import reservations
+
+    rng = random.Random(seed)
+    master = randomized(master_of(tmp_path, seed), rng)
+    calendar = working_calendar(master.settings, master.closures)
+    day, done = START, 0
+    while done < 3:
+        if calendar.is_working(day):
+            create(master, ledger, day, with_catch_up=False)
+            if rng.random() < 0.7:
+                ship(master, ledger, day, all_open=True)
+            done += 1
+        day += timedelta(1)
+    with reading(ledger) as conn:
+        every = reservations_rowwise.reservations(conn)._items
+        assert len(every) > 3
+        for _ in range(4):
+            stock = {item: rng.choice([D(0), D(1), q.before[-1], q.before[-1] - D("0.001"), q.before[-1] + 1])
+                     for item, q in every.items() if rng.random() < 0.9}
+            got = reservations(conn, short_of=stock)._items
+            assert got == {i: q for i, q in every.items() if q.before[-1] > stock.get(i, D(0))}

@@ -3,6 +3,7 @@ numbers, completion, the credit check and its override, payments, returns, trans
 
 from __future__ import annotations
 
+import gc
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -95,6 +96,25 @@ def test_ship_all_groups_by_customer_and_destination(master, ledger, orders):
     events = [(e.action, e.document, e.number) for e in table(ledger, "events") if e.action == "shipped"]
     assert events == [("shipped", "delivery", "DDT-2026-00001"), ("shipped", "delivery", "DDT-2026-00002")]
     assert ship(master, ledger, DAY, all_open=True).notes == ()
+
+
+def test_the_collector_is_paused_while_shipping_and_runs_again_after(master, ledger, orders, monkeypatch):
+    """`ship` plans and stores with the cycle collector paused (a day at L builds a million
+    records in no cycle), and leaves it running, whether DDTs were issued or there was nothing to ship."""
+    from toolkit.services import shipping as shipping_service
+
+    seen = []
+    planner = shipping_service.plan_shipments
+
+    def planning(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return planner(*args, **kwargs)
+
+    monkeypatch.setattr(shipping_service, "plan_shipments", planning)
+    assert gc.isenabled()
+    assert ship(master, ledger, DAY, all_open=True).notes
+    assert ship(master, ledger, DAY, all_open=True).notes == ()
+    assert seen == [False] and gc.isenabled()
 
 
 def test_notes_read_back_with_the_order_lines(master, ledger, orders):

@@ -23,6 +23,7 @@ from sqlalchemy import insert, select
 
 from toolkit.basics.vocab import DeliveryTerms
 from toolkit.core.orders import OrderStatus
+from toolkit.core.reservations import NONE
 from toolkit.core.shipping import ChosenRow, OpenLine, ShipmentDraft, ShipmentLine
 from toolkit.core.workdays import working_calendar
 from toolkit.intake.sample import Scale, sample_rows
@@ -190,8 +191,9 @@ def queues(held) -> dict:
 
 def same_reservations(ledger, rng: random.Random, monkeypatch) -> None:
     """The reservations the ledger sums per order and item are those the line-by-line read
-    summed (`tests/oracles/reservations_rowwise.py`): every item's, a few items', and the
-    many items' path (past `FEW_ITEMS`) taken for a handful."""
+    summed (`tests/oracles/reservations_rowwise.py`): every item's, a few items', the
+    many items' path (past `FEW_ITEMS`) taken for a handful, and only the items a random stock
+    does not cover (`short_of`), none when it covers them all (yet not `NONE`)."""
     with reading(ledger) as conn:
         every = queues(reservations_rowwise.reservations(conn))
         assert queues(reservations(conn)) == every
@@ -203,6 +205,13 @@ def same_reservations(ledger, rng: random.Random, monkeypatch) -> None:
             m.setattr(ledger_orders, "FEW_ITEMS", 1)
             got = reservations(conn, some)
         assert {i: q for i, q in queues(got).items() if i in some} == want
+        pick = random.Random(len(every))
+        stock = {item: pick.choice([D(0), D(1), q[2][-1], q[2][-1] - D("0.001"), q[2][-1] + 1])
+                 for item, q in every.items() if pick.random() < 0.9}
+        short = {i: q for i, q in every.items() if q[2][-1] > stock.get(i, D(0))}
+        assert queues(reservations(conn, short_of=stock)) == short
+        covered = reservations(conn, short_of={i: q[2][-1] for i, q in every.items()})
+        assert queues(covered) == {} and (covered is NONE) == (not every)
         for item in some:
             for number in rng.sample(sorted({o for q in every.values() for o in q[1]}) or ["OC-2026-00001"], 1):
                 assert got.ahead(item, number) == reservations_rowwise.reservations(conn).ahead(item, number)

@@ -34,6 +34,19 @@ def exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposur
     2.8 s against 3.4 s). Past `MOST` of the ledger's customers the one pass is the cheaper (a
     day's 5,345: 3.5-3.9 s in batches against 2.7-2.9 s; all of them: 5.5 s against 3.7 s),
     and is taken."""
+    return _summed(conn, customers, last_orders=True)
+
+
+def credit_exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposure]:
+    """Each customer's figures as `exposures` sums them, without the latest order's date and
+    amount (left as `Exposure`'s defaults): the credit check reads only what is ordered and not
+    shipped and what is invoiced and not paid. On the day after April at L the 2,768 customers
+    with a limit took 0.34 s of CPU without the latest orders and 0.55 s with them, where
+    shipping summed all 9,321 customers' figures in 1.2 s (medians of 3)."""
+    return _summed(conn, customers, last_orders=False)
+
+
+def _summed(conn: Connection, customers: Collection[str], *, last_orders: bool) -> dict[str, Exposure]:
     wanted = list(customers)
     asked = sorted(set(wanted))
     passes: list[list[str] | None] = (
@@ -42,7 +55,8 @@ def exposures(conn: Connection, customers: Collection[str]) -> dict[str, Exposur
     unshipped: dict[str, Decimal] = {}
     outstanding: dict[str, Decimal] = {}
     for batch in passes:
-        last.update(_last_orders(conn, batch))
+        if last_orders:
+            last.update(_last_orders(conn, batch))
         unshipped.update(_unshipped(conn, batch))
         outstanding.update(_outstanding(conn, batch))
     return {

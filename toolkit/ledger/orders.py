@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, case, func, insert, select, update
@@ -345,9 +347,10 @@ def reservations(conn: Connection, items: Collection[str] | None = None, *,
     order's place (`toolkit.core.orders.place_of`: the proposal it confirms, else its own
     number) as the parts of its rank, so 120,000 numbers are not formatted and parsed again
     here to rank them; the core sorts each item's queue (ordering the rows in the database
-    cost as much as the sort it saved). The rows are read as they come, not gathered first:
+    cost as much as the sort it saved; ordering them by item, as the grouping leaves them,
+    costs nothing). The rows are read as they come, an item at a time, not gathered first:
     half a million rows of nine values held at once were 150 MB at L. With `short_of` (the
-    stock found), only the items the stock does not cover (`Reservations.of_queues`).
+    stock found), only the items the stock does not cover (`_queued`).
     Each holder's place and number are read once (`_ranks`), not with each of its items.
     The line-by-line read is the test oracle `tests/oracles/reservations_rowwise.py`."""
     reserving = [t.value for t, effects in EFFECTS.items() if effects.reserves]
@@ -357,20 +360,35 @@ def reservations(conn: Connection, items: Collection[str] | None = None, *,
              .where(*holding,
                     *([ol.item.in_(sorted(items))] if items is not None and len(items) <= FEW_ITEMS else []))
              .subquery())
-    held = (select(lines.c.order_id, lines.c.item, func.sum(lines.c.left).label("held"))
-            .where(lines.c.left > 0).group_by(lines.c.order_id, lines.c.item).subquery())
-    entries: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for item, order_id, left in conn.execute(select(held.c.item, held.c.order_id, held.c.held)):
-        entries[item].append((order_id, left))
-    if not entries:
-        return NONE
+    per_order = (lines.c.item, lines.c.order_id)
+    held = conn.execute(select(*per_order, func.sum(lines.c.left)).where(lines.c.left > 0)
+                        .group_by(*per_order).order_by(*per_order))
     places = places_of(ol.quantity)
-    if short_of is not None:
-        entries = {item: found for item, found in entries.items()
-                   if not covered_by_stock(sum(left for _, left in found), places, short_of.get(item, Decimal(0)))}
-    ranked = _ranks(conn, {order_id for found in entries.values() for order_id, _ in found}, holding)
-    queues = {item: [(*ranked[order_id], left) for order_id, left in found] for item, found in entries.items()}
+    entries, found = _queued(held, places, short_of)
+    if not found:
+        return NONE
+    ranked = _ranks(conn, {order_id for rows in entries.values() for _, order_id, _ in rows}, holding)
+    queues = {item: [(*ranked[order_id], left) for _, order_id, left in rows] for item, rows in entries.items()}
     return Reservations.of_queues(queues, places)
+
+
+def _queued(held: Iterable[Any], places: int, short_of: Mapping[str, Decimal] | None
+            ) -> tuple[dict[str, list[Any]], bool]:
+    """The rows (item, order id, held) of the items to queue, per item: every item's, or with
+    `short_of` only those the stock does not cover (`covered_by_stock`); and whether there was
+    any row at all. The rows come ordered by item, grouped and summed a whole item at a time
+    without a Python step per row: on April's final ledger at L, 567,000 rows of which 244,000
+    are queued, the whole read took 2.2 s of CPU against 2.75 s when each row was sorted into
+    its item's list here (medians of 3). `tests/test_shipping_setbased.py` and
+    `tests/test_reservations.py` compare the queues with the line-by-line read."""
+    entries: dict[str, list[Any]] = {}
+    found = False
+    for item, rows in groupby(held, key=itemgetter(0)):
+        kept = list(rows)
+        found = True
+        if short_of is None or not covered_by_stock(sum(map(itemgetter(2), kept)), places, short_of.get(item, Decimal(0))):
+            entries[item] = kept
+    return entries, found
 
 
 def _ranks(conn: Connection, ids: Collection[int], holding: Sequence[Any]) -> dict[int, tuple[tuple[int, str, int], str]]:

@@ -26,6 +26,7 @@ from sqlalchemy import Connection
 
 from toolkit.basics import dates
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
+from toolkit.basics.runtime import collector_paused
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
 from toolkit.core.invoicing import Invoice
@@ -38,6 +39,7 @@ from toolkit.core.shipping import (
     OpenLine,
     ShipmentDraft,
     choose_quantities,
+    credit_limited,
     held_unread,
     missing_stock,
     plan_shipments,
@@ -47,7 +49,7 @@ from toolkit.core.shipping import (
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import available_stock, paid_orders, store_drafts
-from toolkit.ledger.exposure import exposures
+from toolkit.ledger.exposure import credit_exposures
 from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
 from toolkit.model.records import MasterData
@@ -142,9 +144,15 @@ def invoices_beside(out: Path) -> Path:
     return beside(out, "fatture")
 
 
+@collector_paused()
 def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str], all_open: bool,
           chosen: Sequence[ChosenRow], carrier: str | None, force: bool, paid: Collection[int] | None,
           accounting_date: date | None = None, *, invoice: bool = False) -> Shipped:
+    """The shipping action in its write transaction, with the cycle collector paused
+    (`collector_paused`): a day at L builds a million small records that form no cycles (the
+    due orders, their open lines, the queues, a message per held line), and even at the
+    commands' thresholds the collector walked them for a tenth of the CPU of the day after
+    April at L (8.9 s against 8.05 s paused, medians of 3)."""
     if not numbers and not all_open and not chosen:
         return Shipped((), (), (NOTHING_SELECTED(None),))
     with writing(ledger) as conn:
@@ -198,8 +206,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     fresh = list(orders)
     if not fresh:
         return Shipped((), (), ())
-    customers = sorted({order.customer for order in fresh})
-    exposure = exposures(conn, customers)
+    exposure = credit_exposures(conn, credit_limited(master, sorted({order.customer for order in fresh})))
     if paid is None:
         paid = paid_orders(conn, _prepaid(master, fresh))
     held: set[int] = set()
@@ -216,7 +223,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}
     ids = store_drafts(conn, plan.drafts, master.settings.ddt_series,
-                       forced_detail={c: _forced_detail(exposure[c], limits.get(c)) for c in customers},
+                       forced_detail={c: _forced_detail(figures, limits.get(c)) for c, figures in exposure.items()},
                        accounting_date=accounting_date)
     completed = complete_orders(conn, fresh, plan.drafts)
     notes = stored_notes(conn, ids, master.settings.ddt_series, plan.drafts, {order.id: order for order in fresh},
