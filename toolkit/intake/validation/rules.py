@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import compress, filterfalse, repeat
-from operator import and_, attrgetter, gt, is_, is_not, ne
+from operator import add, and_, attrgetter, gt, is_not, lt, ne, or_
 
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType, ExceptionAction, ScheduleKind
@@ -449,21 +449,21 @@ def _lines_to_look_at(lines: Sequence[TemplateLine], priced_by: Callable[[str], 
     or without a version, or an item without a price in that version. Any other line has none,
     so `template_lines` looks at these alone (at L, a few of 200,000).
 
-    Set-shaped, a column at a time: the lines are split by their template's (list, version),
-    a handful at L, and each version's distinct items are looked up once; a Python step is
-    taken only for a line with its own price (the limit needs its price record)."""
+    Set-shaped, a column at a time: each template's (list, version) is found once, the lines'
+    distinct items are looked up once in each of those versions, a handful at L, and the lines
+    are gone through again only for an item one of them lacks; the lines with a price of
+    their own are checked against their limits over columns too."""
     codes = list(map(attrgetter("template"), lines))
     items = list(map(attrgetter("item"), lines))
-    checked: dict[str, tuple[str, str] | None] = {}
-    one: dict[tuple[str, str], tuple[str, str]] = {}
+    of_code: dict[str, tuple[str, str] | None] = {}
     for code in set(codes):
         _, _, price_list, version = priced_by(code)
-        key = (price_list, version.version) if price_list is not None and version is not None else None
-        checked[code] = one.setdefault(key, key) if key is not None else None
-    keys = list(map(checked.__getitem__, codes))
-    look = {i for i, key in enumerate(keys) if key is None} if None in checked.values() else set()
-    for key in one:
-        distinct = set(compress(items, map(is_, keys, repeat(key))))
+        of_code[code] = (price_list, version.version) if price_list is not None and version is not None else None
+    keys = list(map(of_code.__getitem__, codes))
+    look = {i for i, key in enumerate(keys) if key is None} if None in of_code.values() else set()
+    distinct = set(items)
+    for key in set(of_code.values()) - {None}:
+        assert key is not None
         unpriced = {item for *_, item in filterfalse(prices.__contains__, zip(repeat(key[0]), repeat(key[1]), distinct))}
         if unpriced:
             look.update(i for i, (k, item) in enumerate(zip(keys, items)) if item in unpriced and k == key)
@@ -471,10 +471,11 @@ def _lines_to_look_at(lines: Sequence[TemplateLine], priced_by: Callable[[str], 
     if quantities and min(quantities) <= 0:
         look.update(i for i, q in enumerate(quantities) if q <= 0)
     owns = list(map(attrgetter("price"), lines))
-    for i in compress(range(len(owns)), map(is_not, owns, repeat(None))):
-        own = owns[i]
-        if i not in look and (own < 0 or below_limit(prices[(*keys[i], items[i])], own)):  # type: ignore[misc]
-            look.add(i)
+    owned = [i for i in compress(range(len(owns)), map(is_not, owns, repeat(None))) if i not in look]
+    if owned:
+        own = list(map(owns.__getitem__, owned))
+        listed = map(prices.__getitem__, map(add, map(keys.__getitem__, owned), zip(map(items.__getitem__, owned))))
+        look.update(compress(owned, map(or_, map(lt, own, repeat(0)), map(below_limit, listed, own))))
     return sorted(look)
 
 
