@@ -13,7 +13,7 @@ from toolkit.basics.problems import Problem, UnusableInput, define, errors, sort
 from toolkit.basics.runtime import collector_paused
 from toolkit.intake.sources import RawSheet, RawWorkbook, read_sheets
 from toolkit.intake.validation.layout import Layout, Table, find_tables, table_of
-from toolkit.intake.validation.records import RECORDS, read_records, read_settings
+from toolkit.intake.validation.records import RECORDS, Columns, columns_read, read_records, read_settings
 from toolkit.intake.validation.rules import run_rules
 from toolkit.model.records import MasterData
 from toolkit.model.sheets import match_sheet
@@ -88,9 +88,9 @@ def _derive_prices(early: dict[str, Early], derived: list[DerivedEarly]) -> None
     derived.append((versions[0], prices[0], prices_of_sheets(versions[0], prices[0])))
 
 
-Read = tuple[tuple, list[Problem], frozenset[str]]
+Read = tuple[tuple, list[Problem], frozenset[str], Columns]
 """What `read_records` gives (its records as a tuple): the records, their problems, the codes
-of the rows not read."""
+of the rows not read, the columns the records were made from."""
 Early = tuple[RawSheet, Read | None]
 """The first sheet of a kind as it arrived, and its `read_records` if it was read then."""
 DerivedEarly = tuple[tuple, tuple, Any]
@@ -108,8 +108,8 @@ def _read_early(sheet: RawSheet, workbook: str, early: dict[str, Early]) -> None
     table = table_of(spec, sheet, workbook)
     read = None
     if _filled(sheet) and not _incomplete(table):
-        found, problems, unread = read_records(table, workbook)
-        read = (tuple(found), problems, unread)
+        found, problems, unread, columns = read_records(table, workbook)
+        read = (tuple(found), problems, unread, columns)
     early[spec.key] = (sheet, read)
 
 
@@ -138,16 +138,18 @@ def _check(raw: RawWorkbook, early: dict[str, Early], derived: list[DerivedEarly
     settings, settings_cells, settings_problems = read_settings(tables.get("settings"), raw.name)
     problems += settings_problems
     records: dict[str, tuple] = {}
+    read_columns: list[tuple[tuple, Columns]] = []
     unread: dict[str, frozenset[str]] = {}
     incomplete = {key for key, t in tables.items() if _incomplete(t)}
     for key in RECORDS:
         if key in tables and key not in incomplete:
             sheet, read = early.get(key, (None, None))
             if read is None or sheet is not tables[key].raw:
-                found, found_problems, unread[key] = read_records(tables[key], raw.name)
+                found, found_problems, unread[key], made_of = read_records(tables[key], raw.name)
                 records[key] = tuple(found)
             else:
-                records[key], found_problems, unread[key] = read
+                records[key], found_problems, unread[key], made_of = read
+            read_columns.append((records[key], made_of))
             problems += found_problems
     layout = layout.model_copy(update={"settings_cells": settings_cells, "unread_codes": unread})
     master = None
@@ -167,7 +169,8 @@ def _check(raw: RawWorkbook, early: dict[str, Early], derived: list[DerivedEarly
             layout=layout,
         )
         _remember_derived(master, derived)
-        problems += run_rules(master, layout)
+        with columns_read(read_columns):
+            problems += run_rules(master, layout)
     problems.sort(key=sort_key)
     usable = master if master is not None and not errors(problems) else None
     return Checked(usable, problems, layout)

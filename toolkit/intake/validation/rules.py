@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import compress, filterfalse, repeat
-from operator import add, and_, attrgetter, gt, is_not, lt, ne, or_
+from operator import add, and_, gt, is_not, lt, ne, or_
 
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType, ExceptionAction, ScheduleKind
@@ -21,6 +21,7 @@ from toolkit.core.shipping import missing_stock
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules
 from toolkit.intake.validation.rebates import discounts_and_commissions
+from toolkit.intake.validation.records import column
 from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template, TemplateLine
 
 Rule = Callable[[MasterData, Layout], Iterable[Problem]]
@@ -158,27 +159,27 @@ def _sheet(layout: Layout, key: str) -> str:
 
 
 def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
-    keyed: Sequence[tuple[Sequence[Record], Callable[[Record], object], str]] = (
-        (master.customers, attrgetter("code"), "code"),
-        (master.ship_to, attrgetter("code"), "code"),
-        (master.contacts, attrgetter("code"), "code"),
-        (master.items, attrgetter("code"), "code"),
-        (master.price_lists, attrgetter("code"), "code"),
-        (master.price_versions, attrgetter("price_list", "version"), "version"),
-        (master.prices, attrgetter("price_list", "version", "item"), "item"),
-        (master.price_rules, attrgetter("code"), "code"),
-        (master.templates, attrgetter("code"), "code"),
-        (master.carriers, attrgetter("code"), "code"),
-        (master.stock or (), attrgetter("item"), "item"),
+    keyed: Sequence[tuple[Sequence[Record], tuple[str, ...], str]] = (
+        (master.customers, ("code",), "code"),
+        (master.ship_to, ("code",), "code"),
+        (master.contacts, ("code",), "code"),
+        (master.items, ("code",), "code"),
+        (master.price_lists, ("code",), "code"),
+        (master.price_versions, ("price_list", "version"), "version"),
+        (master.prices, ("price_list", "version", "item"), "item"),
+        (master.price_rules, ("code",), "code"),
+        (master.templates, ("code",), "code"),
+        (master.carriers, ("code",), "code"),
+        (master.stock or (), ("item",), "item"),
     )
-    for records, key, field in keyed:
-        keys = list(map(key, records))
+    for records, fields, field in keyed:
+        keys = column(records, fields[0]) if len(fields) == 1 else list(zip(*(column(records, f) for f in fields)))
         if len(set(keys)) == len(keys):
             continue
         first: dict[object, int] = {}
         for r, k in zip(records, keys):
             if k in first:
-                shown = k if isinstance(k, str) else " / ".join(k)  # type: ignore[arg-type]
+                shown = k if isinstance(k, str) else " / ".join(k)
                 yield DUPLICATE_CODE(_at(layout, r, field), code=shown, first=first[k])
             else:
                 first[k] = r.source.row  # type: ignore[attr-defined]
@@ -186,13 +187,13 @@ def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
 
 def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
     unread = layout.unread_codes
-    customers = {c.code for c in master.customers} | unread.get("customers", frozenset())
-    ship_to = {s.code: s.customer for s in master.ship_to} | dict.fromkeys(unread.get("ship_to", ()))
-    contacts = {c.code: c.customer for c in master.contacts} | dict.fromkeys(unread.get("contacts", ()))
-    items = {i.code for i in master.items} | unread.get("items", frozenset())
+    customers = set(column(master.customers, "code")) | unread.get("customers", frozenset())
+    ship_to = _owners(master.ship_to) | dict.fromkeys(unread.get("ship_to", ()))
+    contacts = _owners(master.contacts) | dict.fromkeys(unread.get("contacts", ()))
+    items = set(column(master.items, "code")) | unread.get("items", frozenset())
     lists = {p.code for p in master.price_lists} | unread.get("price_lists", frozenset())
     versions = {(v.price_list, v.version) for v in master.price_versions}
-    templates = {t.code for t in master.templates} | unread.get("templates", frozenset())
+    templates = set(column(master.templates, "code")) | unread.get("templates", frozenset())
 
     def unknown_of(record: Record, *checks: tuple[str, set, str]) -> Iterator[Problem]:
         """UNKNOWN_REFERENCE for each (field, known codes, target sheet) of the record, in order."""
@@ -204,7 +205,7 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
     def unknown(records: Sequence[Record], *checks: tuple[str, set, str]) -> Iterator[Problem]:
         """The same for each record of a sheet; one whose codes are all known, the usual case,
         costs set operations, not a loop."""
-        if any(set(map(attrgetter(field), records)) - known - {None} for field, known, _ in checks):
+        if any(set(column(records, field)) - known - {None} for field, known, _ in checks):
             for record in records:
                 yield from unknown_of(record, *checks)
 
@@ -214,8 +215,8 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
     yield from unknown(master.price_versions, ("price_list", lists, "price_lists"), ("base_list", lists, "price_lists"))
     yield from unknown(master.price_rules, ("customer", customers, "customers"), ("item", items, "items"),
                        ("base_list", lists, "price_lists"))
-    if set(map(attrgetter("price_list", "version"), master.prices)) <= versions and \
-            set(map(attrgetter("price_list"), master.prices)) <= lists:
+    if set(zip(column(master.prices, "price_list"), column(master.prices, "version"))) <= versions and \
+            set(column(master.prices, "price_list")) <= lists:
         yield from unknown(master.prices, ("item", items, "items"))
     else:
         for p in master.prices:
@@ -243,11 +244,11 @@ def _templates_with_unknowns(templates: Sequence[Template], customers: set[str],
     """The templates `references` must look at one by one: all of them when any names a
     customer or list not known, or a delivery address or contact not known or another known
     customer's; none otherwise, the usual case, found with passes in C over the columns."""
-    names = list(map(attrgetter("customer"), templates))
-    if set(names) - customers or set(map(attrgetter("price_list"), templates)) - lists - {None}:
+    names = column(templates, "customer")
+    if set(names) - customers or set(column(templates, "price_list")) - lists - {None}:
         return templates
     for field, owners in (("ship_to", ship_to), ("contact", contacts)):
-        codes = list(map(attrgetter(field), templates))
+        codes = column(templates, field)
         if set(codes) - owners.keys() - {None}:
             return templates
         owned_by = list(map(owners.get, codes))
@@ -255,6 +256,11 @@ def _templates_with_unknowns(templates: Sequence[Template], customers: set[str],
         if any(map(customers.__contains__, compress(names, other))):
             return templates
     return ()
+
+
+def _owners(records: Sequence[Record]) -> dict[str, str | None]:
+    """Each code's customer (a delivery address's or a contact's)."""
+    return dict(zip(column(records, "code"), column(records, "customer")))
 
 
 def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
@@ -329,7 +335,7 @@ def _prices_to_look_at(prices: Sequence[Price]) -> Sequence[Price]:
     """The prices `prices` must look at one by one: all of them when any of the three is
     negative or a limit is above its standard price, none otherwise (the usual case), found a
     column at a time: at L, 80,000 prices without a Python step each."""
-    columns = {field: list(map(attrgetter(field), prices)) for field in ("list_price", "standard_price", "limit_price")}
+    columns = {field: column(prices, field) for field in ("list_price", "standard_price", "limit_price")}
     limits = columns["limit_price"]
     given = list(map(is_not, limits, repeat(None)))
     for values in columns.values():
@@ -377,13 +383,13 @@ def _schedule_value_ok(t, field: str) -> bool:
 def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
     from toolkit.model.sheets import TEMPLATES
 
-    with_lines = {line.template for line in master.template_lines}
+    with_lines = set(column(master.template_lines, "template"))
     for t in master.templates:
         for field in _SCHEDULE_NEEDS.get(t.schedule, ()):
             if not _schedule_value_ok(t, field):
-                column = TEMPLATES.column(field)
+                needed = TEMPLATES.column(field)
                 hint_it, hint_en = _HINTS[field]
-                yield SCHEDULE_PARAMETER(_at(layout, t, field), kind=t.schedule.value, it=column.it, en=column.en,
+                yield SCHEDULE_PARAMETER(_at(layout, t, field), kind=t.schedule.value, it=needed.it, en=needed.en,
                                          hint_it=hint_it, hint_en=hint_en)
         if t.code not in with_lines:
             yield TEMPLATE_WITHOUT_LINES(_at(layout, t, "code"), code=t.code)
@@ -453,8 +459,8 @@ def _lines_to_look_at(lines: Sequence[TemplateLine], priced_by: Callable[[str], 
     distinct items are looked up once in each of those versions, a handful at L, and the lines
     are gone through again only for an item one of them lacks; the lines with a price of
     their own are checked against their limits over columns too."""
-    codes = list(map(attrgetter("template"), lines))
-    items = list(map(attrgetter("item"), lines))
+    codes = column(lines, "template")
+    items = column(lines, "item")
     of_code: dict[str, tuple[str, str] | None] = {}
     for code in set(codes):
         _, _, price_list, version = priced_by(code)
@@ -467,10 +473,10 @@ def _lines_to_look_at(lines: Sequence[TemplateLine], priced_by: Callable[[str], 
         unpriced = {item for *_, item in filterfalse(prices.__contains__, zip(repeat(key[0]), repeat(key[1]), distinct))}
         if unpriced:
             look.update(i for i, (k, item) in enumerate(zip(keys, items)) if item in unpriced and k == key)
-    quantities = list(map(attrgetter("quantity"), lines))
+    quantities = column(lines, "quantity")
     if quantities and min(quantities) <= 0:
         look.update(i for i, q in enumerate(quantities) if q <= 0)
-    owns = list(map(attrgetter("price"), lines))
+    owns = column(lines, "price")
     owned = [i for i in compress(range(len(owns)), map(is_not, owns, repeat(None))) if i not in look]
     if owned:
         own = list(map(owns.__getitem__, owned))
