@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import cache
+from functools import cache, partial
 from itertools import compress, filterfalse, repeat
 from operator import add, and_, gt, is_not, lt, ne, or_
+from typing import cast
 
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType, ExceptionAction, ScheduleKind
@@ -401,9 +402,9 @@ def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
 def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
     book = price_book(master)
     known_lists = {p.code for p in master.price_lists}
-    templates_by_code = {t.code: t for t in master.templates}
-    customers_by_code = {c.code: c for c in master.customers}
-    known_items = {i.code for i in master.items}
+    templates_by_code = dict(zip(column(master.templates, "code"), master.templates))
+    customers_by_code = dict(zip(column(master.customers, "code"), master.customers))
+    known_items = set(column(master.items, "code"))
     prices = book.prices
 
     @cache
@@ -423,7 +424,7 @@ def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
     version_on = cache(book.version_on)
     lines = master.template_lines
     reported_versions: set[tuple[str, str]] = set()
-    for i in _lines_to_look_at(lines, priced_by, prices):
+    for i in _lines_to_look_at(lines, partial(_versions_checked, master, priced_by), prices):
         line = lines[i]
         t, is_return, price_list, version = priced_by(line.template)
         if line.quantity <= 0:
@@ -448,23 +449,21 @@ def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield PRICE_BELOW_LIMIT(_at(layout, line, "price"), price=line.price, limit=price.limit_price, item=line.item)
 
 
-def _lines_to_look_at(lines: Sequence[TemplateLine], priced_by: Callable[[str], tuple],
+def _lines_to_look_at(lines: Sequence[TemplateLine], checked: Callable[[list[str]], dict[str, Version | None]],
                       prices: Mapping[tuple[str, str, str], Price]) -> list[int]:
     """The indexes, in order, of the template lines that may have a problem: those with a
     quantity of zero or less, a negative price or one below its limit, a template not checked
     or without a version, or an item without a price in that version. Any other line has none,
     so `template_lines` looks at these alone (at L, a few of 200,000).
 
-    Set-shaped, a column at a time: each template's (list, version) is found once, the lines'
-    distinct items are looked up once in each of those versions, a handful at L, and the lines
-    are gone through again only for an item one of them lacks; the lines with a price of
-    their own are checked against their limits over columns too."""
+    Set-shaped, a column at a time: each template's (list, version) is found once
+    (`_versions_checked`), the lines' distinct items are looked up once in each of those
+    versions, a handful at L, and the lines are gone through again only for an item one of
+    them lacks; the lines with a price of their own are checked against their limits over
+    columns too."""
     codes = column(lines, "template")
     items = column(lines, "item")
-    of_code: dict[str, tuple[str, str] | None] = {}
-    for code in set(codes):
-        _, _, price_list, version = priced_by(code)
-        of_code[code] = (price_list, version.version) if price_list is not None and version is not None else None
+    of_code = checked(list(set(codes)))
     keys = list(map(of_code.__getitem__, codes))
     look = {i for i, key in enumerate(keys) if key is None} if None in of_code.values() else set()
     distinct = set(items)
@@ -483,6 +482,38 @@ def _lines_to_look_at(lines: Sequence[TemplateLine], priced_by: Callable[[str], 
         listed = map(prices.__getitem__, map(add, map(keys.__getitem__, owned), zip(map(items.__getitem__, owned))))
         look.update(compress(owned, map(or_, map(lt, own, repeat(0)), map(below_limit, listed, own))))
     return sorted(look)
+
+
+Version = tuple[str, str]
+"""A price list and one of its versions."""
+
+
+def _versions_checked(master: MasterData, priced_by: Callable[[str], tuple], codes: list[str]) -> dict[str, Version | None]:
+    """Each template's (list, version) its lines are checked against, None when they are not:
+    `priced_by`'s, asked once for each distinct own list, customer's list and first day (at L
+    a few dozen for 30,000 templates, which it would each read from their records), all else
+    from the templates' and customers' columns. A code of no template, or a template of no
+    customer, is asked about on its own."""
+    templates = master.templates
+    at = dict(zip(column(templates, "code"), range(len(templates))))
+    found = list(map(at.get, codes))
+    if not all(map(is_not, found, repeat(None))):
+        return {code: _version_checked(priced_by(code)) for code in codes}
+    places = cast("list[int]", found)
+    lists_of = dict(zip(column(master.customers, "code"), column(master.customers, "price_list")))
+    customer_lists = list(map(lists_of.get, map(column(templates, "customer").__getitem__, places)))
+    if not all(map(is_not, customer_lists, repeat(None))):
+        return {code: _version_checked(priced_by(code)) for code in codes}
+    alike = list(zip(map(column(templates, "price_list").__getitem__, places), customer_lists,
+                     map(column(templates, "valid_from").__getitem__, places)))
+    version_of = {same: _version_checked(priced_by(code)) for same, code in dict(zip(alike, codes)).items()}
+    return dict(zip(codes, map(version_of.__getitem__, alike)))
+
+
+def _version_checked(priced: tuple) -> Version | None:
+    """`priced_by`'s list and version, as the key of the version's prices."""
+    _, _, price_list, version = priced
+    return (price_list, version.version) if price_list is not None and version is not None else None
 
 
 def exceptions(master: MasterData, layout: Layout) -> Iterator[Problem]:
