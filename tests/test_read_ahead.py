@@ -146,7 +146,6 @@ def test_the_derived_prices_are_worked_out_once_while_the_sheets_are_read(sample
     calls: list[str] = []
     monkeypatch.setattr(pricing, "derive", lambda *a: calls.append("derive") or derive(*a))
     monkeypatch.setattr(validation, "run_rules", lambda *a: calls.append("rules") or run_rules(*a))
-    monkeypatch.setattr(pricing, "_last_sheets", [None, None, None])
     master = check_file(path).master
     assert master is not None and any(v.derived for v in master.price_versions)
     prices, broken = pricing.derived_prices(master)

@@ -2,12 +2,14 @@
 `template_lines` regrouped every price by version and looked at every line (the later row-by-row
 form, one `(list, version, item)` lookup a line, reported the same), `derived_versions` derived
 every version's prices a second time; `references` and `prices` looked at every template and
-every price one by one. The faster rules must report exactly these problems."""
+every price one by one; `unique_codes` and `templates` read each value from its record (before
+the rules read the columns the records were made from, `records.column`). The faster rules must
+report exactly these problems."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from operator import attrgetter
 
@@ -17,6 +19,9 @@ from toolkit.core.pricing import CYCLE, below_limit, derive, price_book, templat
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.pricing_rules import DERIVED_CYCLE, DERIVED_WITHOUT_BASE
 from toolkit.intake.validation.rules import (
+    _HINTS,
+    _SCHEDULE_NEEDS,
+    DUPLICATE_CODE,
     LIMIT_ABOVE_STANDARD,
     NEGATIVE_AMOUNT,
     NO_PRICE,
@@ -24,9 +29,14 @@ from toolkit.intake.validation.rules import (
     PRICE_BELOW_LIMIT,
     QUANTITY_NOT_POSITIVE,
     QUANTITY_ZERO,
+    REFERENCE_LIMIT,
+    REFERENCE_TOO_LONG,
+    SCHEDULE_PARAMETER,
+    TEMPLATE_WITHOUT_LINES,
     UNKNOWN_REFERENCE,
     WRONG_OWNER,
     _at,
+    _schedule_value_ok,
     _sheet,
 )
 from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template
@@ -162,3 +172,48 @@ def prices(master: MasterData, layout: Layout) -> Iterator[Problem]:
                 yield NEGATIVE_AMOUNT(_at(layout, p, field), value=value)
         if p.limit_price is not None and p.limit_price > p.standard_price:
             yield LIMIT_ABOVE_STANDARD(_at(layout, p, "limit_price"), limit=p.limit_price, standard=p.standard_price)
+
+
+def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    keyed: Sequence[tuple[Sequence[Record], Callable[[Record], object], str]] = (
+        (master.customers, attrgetter("code"), "code"),
+        (master.ship_to, attrgetter("code"), "code"),
+        (master.contacts, attrgetter("code"), "code"),
+        (master.items, attrgetter("code"), "code"),
+        (master.price_lists, attrgetter("code"), "code"),
+        (master.price_versions, attrgetter("price_list", "version"), "version"),
+        (master.prices, attrgetter("price_list", "version", "item"), "item"),
+        (master.price_rules, attrgetter("code"), "code"),
+        (master.templates, attrgetter("code"), "code"),
+        (master.carriers, attrgetter("code"), "code"),
+        (master.stock or (), attrgetter("item"), "item"),
+    )
+    for records, key, field in keyed:
+        keys = list(map(key, records))
+        if len(set(keys)) == len(keys):
+            continue
+        first: dict[object, int] = {}
+        for r, k in zip(records, keys):
+            if k in first:
+                shown = k if isinstance(k, str) else " / ".join(k)  # type: ignore[arg-type]
+                yield DUPLICATE_CODE(_at(layout, r, field), code=shown, first=first[k])
+            else:
+                first[k] = r.source.row  # type: ignore[attr-defined]
+
+
+def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    from toolkit.model.sheets import TEMPLATES
+
+    with_lines = {line.template for line in master.template_lines}
+    for t in master.templates:
+        for field in _SCHEDULE_NEEDS.get(t.schedule, ()):
+            if not _schedule_value_ok(t, field):
+                column = TEMPLATES.column(field)
+                hint_it, hint_en = _HINTS[field]
+                yield SCHEDULE_PARAMETER(_at(layout, t, field), kind=t.schedule.value, it=column.it, en=column.en,
+                                         hint_it=hint_it, hint_en=hint_en)
+        if t.code not in with_lines:
+            yield TEMPLATE_WITHOUT_LINES(_at(layout, t, "code"), code=t.code)
+        if t.customer_reference and len(t.customer_reference) > REFERENCE_LIMIT:
+            yield REFERENCE_TOO_LONG(_at(layout, t, "customer_reference"), value=t.customer_reference,
+                                     length=len(t.customer_reference), limit=REFERENCE_LIMIT)

@@ -20,9 +20,10 @@ one master; reading the workbook again gives a new object and a fresh index.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from functools import update_wrapper, wraps
+from typing import Any, Generic, TypeVar
 
 R = TypeVar("R")
 
@@ -39,3 +40,49 @@ def per_master(fn: Callable[..., R]) -> Callable[..., R]:
         return result
 
     return memoized
+
+
+class per_master_weakly(Generic[R]):
+    """Memoize `fn(master)` for each master object alive, by identity, holding the master weakly:
+    when it is gone, so is what was computed from it (for a result that keeps much of a workbook
+    alive, such as its prices). `remember` stores a result worked out before the master was made.
+
+    >>> class Master: pass
+    >>> calls = []
+    >>> @per_master_weakly
+    ... def named(master):
+    ...     calls.append(1)
+    ...     return [id(master)]
+    >>> m = Master()
+    >>> named(m) is named(m), len(calls), len(named)
+    (True, 1, 1)
+    >>> del m
+    >>> len(named)
+    0
+    """
+
+    def __init__(self, fn: Callable[[Any], R]):
+        self._fn = fn
+        self._memo: dict[int, tuple[weakref.ref[Any], R]] = {}
+        update_wrapper(self, fn)
+
+    def __call__(self, master: Any) -> R:
+        found = self._memo.get(id(master))
+        if found is not None and found[0]() is master:
+            return found[1]
+        result = self._fn(master)
+        self.remember(master, result)
+        return result
+
+    def remember(self, master: Any, result: R) -> None:
+        """Take `result` as `fn(master)` from now on, while the master lives."""
+        key, memo = id(master), self._memo
+
+        def forget(ref: weakref.ref[Any]) -> None:
+            if memo.get(key, (None,))[0] is ref:
+                del memo[key]
+
+        memo[key] = (weakref.ref(master, forget), result)
+
+    def __len__(self) -> int:
+        return len(self._memo)

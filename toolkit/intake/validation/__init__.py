@@ -7,12 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from toolkit.basics.problems import Problem, UnusableInput, define, errors, sort_key
 from toolkit.basics.runtime import collector_paused
 from toolkit.intake.sources import RawSheet, RawWorkbook, read_sheets
 from toolkit.intake.validation.layout import Layout, Table, find_tables, table_of
-from toolkit.intake.validation.records import RECORDS, read_records, read_settings
+from toolkit.intake.validation.records import RECORDS, Columns, columns_read, read_records, read_settings
 from toolkit.intake.validation.rules import run_rules
 from toolkit.model.records import MasterData
 from toolkit.model.sheets import match_sheet
@@ -39,7 +40,7 @@ class Checked:
 
 @collector_paused()
 def check(raw: RawWorkbook) -> Checked:
-    return _check(raw, {})
+    return _check(raw, {}, [])
 
 
 @collector_paused()
@@ -51,13 +52,14 @@ def check_file(path: Path) -> Checked:
     path = Path(path)
     sheets: list[RawSheet] = []
     early: dict[str, Early] = {}
+    derived: list[DerivedEarly] = []
     meanwhile: deque[Callable[[], object]] = deque([_import_the_calendar])
     for sheet in read_sheets(path, meanwhile=meanwhile):
         sheets.append(sheet)
         _read_early(sheet, path.name, early)
         if _pricing_sheets_read(sheet, early):
-            meanwhile.append(partial(_derive_prices, early))
-    return _check(RawWorkbook(path.name, tuple(sheets)), early)
+            meanwhile.append(partial(_derive_prices, early, derived))
+    return _check(RawWorkbook(path.name, tuple(sheets)), early, derived)
 
 
 def _import_the_calendar() -> None:
@@ -74,22 +76,26 @@ def _pricing_sheets_read(sheet: RawSheet, early: dict[str, Early]) -> bool:
         all(k in early and early[k][1] is not None for k in keys)
 
 
-def _derive_prices(early: dict[str, Early]) -> None:
+def _derive_prices(early: dict[str, Early], derived: list[DerivedEarly]) -> None:
     """The derived prices of the versions and prices read early (`core.pricing.prices_of_sheets`),
-    worked out while the parser is still busy: the rules then find them done, if the master is
-    made of those same records (`_check` keeps the tuples read early)."""
+    worked out while the parser is still busy: if the master is made of those same records
+    (`_check` keeps the tuples read early), it hands them to `core.pricing.derived_prices`, and
+    the rules find them done."""
     from toolkit.core.pricing import prices_of_sheets
 
     versions, prices = (early[k][1] for k in ("price_versions", "prices"))
     assert versions is not None and prices is not None
-    prices_of_sheets(versions[0], prices[0])
+    derived.append((versions[0], prices[0], prices_of_sheets(versions[0], prices[0])))
 
 
-Read = tuple[tuple, list[Problem], frozenset[str]]
+Read = tuple[tuple, list[Problem], frozenset[str], Columns]
 """What `read_records` gives (its records as a tuple): the records, their problems, the codes
-of the rows not read."""
+of the rows not read, the columns the records were made from."""
 Early = tuple[RawSheet, Read | None]
 """The first sheet of a kind as it arrived, and its `read_records` if it was read then."""
+DerivedEarly = tuple[tuple, tuple, Any]
+"""The versions and prices read early, and the derived prices worked out from them
+(`core.pricing.Derived`)."""
 
 
 def _read_early(sheet: RawSheet, workbook: str, early: dict[str, Early]) -> None:
@@ -102,8 +108,8 @@ def _read_early(sheet: RawSheet, workbook: str, early: dict[str, Early]) -> None
     table = table_of(spec, sheet, workbook)
     read = None
     if _filled(sheet) and not _incomplete(table):
-        found, problems, unread = read_records(table, workbook)
-        read = (tuple(found), problems, unread)
+        found, problems, unread, columns = read_records(table, workbook)
+        read = (tuple(found), problems, unread, columns)
     early[spec.key] = (sheet, read)
 
 
@@ -111,27 +117,39 @@ def _filled(sheet: RawSheet) -> bool:
     return any(any(v not in (None, "") for v in row) for row in sheet.rows)
 
 
+def _remember_derived(master: MasterData, derived: list[DerivedEarly]) -> None:
+    """The derived prices worked out early are the master's, if it is made of the very tuples
+    they were worked out from (records are frozen)."""
+    from toolkit.core.pricing import derived_prices
+
+    for versions, prices, found in derived:
+        if master.price_versions is versions and master.prices is prices:
+            derived_prices.remember(master, found)
+
+
 def _incomplete(table: Table) -> bool:
     return not table.spec.key_value and any(c.required and c.key not in table.columns for c in table.spec.columns)
 
 
-def _check(raw: RawWorkbook, early: dict[str, Early]) -> Checked:
+def _check(raw: RawWorkbook, early: dict[str, Early], derived: list[DerivedEarly]) -> Checked:
     if not any(map(_filled, raw.sheets)):
         raise UnusableInput(EMPTY_WORKBOOK(None, name=raw.name))
     tables, layout, problems = find_tables(raw)
     settings, settings_cells, settings_problems = read_settings(tables.get("settings"), raw.name)
     problems += settings_problems
     records: dict[str, tuple] = {}
+    read_columns: list[tuple[tuple, Columns]] = []
     unread: dict[str, frozenset[str]] = {}
     incomplete = {key for key, t in tables.items() if _incomplete(t)}
     for key in RECORDS:
         if key in tables and key not in incomplete:
             sheet, read = early.get(key, (None, None))
             if read is None or sheet is not tables[key].raw:
-                found, found_problems, unread[key] = read_records(tables[key], raw.name)
+                found, found_problems, unread[key], made_of = read_records(tables[key], raw.name)
                 records[key] = tuple(found)
             else:
-                records[key], found_problems, unread[key] = read
+                records[key], found_problems, unread[key], made_of = read
+            read_columns.append((records[key], made_of))
             problems += found_problems
     layout = layout.model_copy(update={"settings_cells": settings_cells, "unread_codes": unread})
     master = None
@@ -150,7 +168,9 @@ def _check(raw: RawWorkbook, early: dict[str, Early]) -> Checked:
             commissions=records.get("commissions", ()), customer_agents=records.get("customer_agents", ()),
             layout=layout,
         )
-        problems += run_rules(master, layout)
+        _remember_derived(master, derived)
+        with columns_read(read_columns):
+            problems += run_rules(master, layout)
     problems.sort(key=sort_key)
     usable = master if master is not None and not errors(problems) else None
     return Checked(usable, problems, layout)

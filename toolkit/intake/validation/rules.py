@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import cache
+from functools import cache, partial
 from itertools import compress, filterfalse, repeat
-from operator import and_, attrgetter, gt, is_, is_not, ne
+from operator import add, and_, gt, is_not, lt, ne, or_
+from typing import cast
 
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType, ExceptionAction, ScheduleKind
@@ -21,6 +22,7 @@ from toolkit.core.shipping import missing_stock
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules
 from toolkit.intake.validation.rebates import discounts_and_commissions
+from toolkit.intake.validation.records import column
 from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template, TemplateLine
 
 Rule = Callable[[MasterData, Layout], Iterable[Problem]]
@@ -158,27 +160,27 @@ def _sheet(layout: Layout, key: str) -> str:
 
 
 def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
-    keyed: Sequence[tuple[Sequence[Record], Callable[[Record], object], str]] = (
-        (master.customers, attrgetter("code"), "code"),
-        (master.ship_to, attrgetter("code"), "code"),
-        (master.contacts, attrgetter("code"), "code"),
-        (master.items, attrgetter("code"), "code"),
-        (master.price_lists, attrgetter("code"), "code"),
-        (master.price_versions, attrgetter("price_list", "version"), "version"),
-        (master.prices, attrgetter("price_list", "version", "item"), "item"),
-        (master.price_rules, attrgetter("code"), "code"),
-        (master.templates, attrgetter("code"), "code"),
-        (master.carriers, attrgetter("code"), "code"),
-        (master.stock or (), attrgetter("item"), "item"),
+    keyed: Sequence[tuple[Sequence[Record], tuple[str, ...], str]] = (
+        (master.customers, ("code",), "code"),
+        (master.ship_to, ("code",), "code"),
+        (master.contacts, ("code",), "code"),
+        (master.items, ("code",), "code"),
+        (master.price_lists, ("code",), "code"),
+        (master.price_versions, ("price_list", "version"), "version"),
+        (master.prices, ("price_list", "version", "item"), "item"),
+        (master.price_rules, ("code",), "code"),
+        (master.templates, ("code",), "code"),
+        (master.carriers, ("code",), "code"),
+        (master.stock or (), ("item",), "item"),
     )
-    for records, key, field in keyed:
-        keys = list(map(key, records))
+    for records, fields, field in keyed:
+        keys = column(records, fields[0]) if len(fields) == 1 else list(zip(*(column(records, f) for f in fields)))
         if len(set(keys)) == len(keys):
             continue
         first: dict[object, int] = {}
         for r, k in zip(records, keys):
             if k in first:
-                shown = k if isinstance(k, str) else " / ".join(k)  # type: ignore[arg-type]
+                shown = k if isinstance(k, str) else " / ".join(k)
                 yield DUPLICATE_CODE(_at(layout, r, field), code=shown, first=first[k])
             else:
                 first[k] = r.source.row  # type: ignore[attr-defined]
@@ -186,13 +188,13 @@ def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
 
 def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
     unread = layout.unread_codes
-    customers = {c.code for c in master.customers} | unread.get("customers", frozenset())
-    ship_to = {s.code: s.customer for s in master.ship_to} | dict.fromkeys(unread.get("ship_to", ()))
-    contacts = {c.code: c.customer for c in master.contacts} | dict.fromkeys(unread.get("contacts", ()))
-    items = {i.code for i in master.items} | unread.get("items", frozenset())
+    customers = set(column(master.customers, "code")) | unread.get("customers", frozenset())
+    ship_to = _owners(master.ship_to) | dict.fromkeys(unread.get("ship_to", ()))
+    contacts = _owners(master.contacts) | dict.fromkeys(unread.get("contacts", ()))
+    items = set(column(master.items, "code")) | unread.get("items", frozenset())
     lists = {p.code for p in master.price_lists} | unread.get("price_lists", frozenset())
     versions = {(v.price_list, v.version) for v in master.price_versions}
-    templates = {t.code for t in master.templates} | unread.get("templates", frozenset())
+    templates = set(column(master.templates, "code")) | unread.get("templates", frozenset())
 
     def unknown_of(record: Record, *checks: tuple[str, set, str]) -> Iterator[Problem]:
         """UNKNOWN_REFERENCE for each (field, known codes, target sheet) of the record, in order."""
@@ -204,7 +206,7 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
     def unknown(records: Sequence[Record], *checks: tuple[str, set, str]) -> Iterator[Problem]:
         """The same for each record of a sheet; one whose codes are all known, the usual case,
         costs set operations, not a loop."""
-        if any(set(map(attrgetter(field), records)) - known - {None} for field, known, _ in checks):
+        if any(set(column(records, field)) - known - {None} for field, known, _ in checks):
             for record in records:
                 yield from unknown_of(record, *checks)
 
@@ -214,8 +216,8 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
     yield from unknown(master.price_versions, ("price_list", lists, "price_lists"), ("base_list", lists, "price_lists"))
     yield from unknown(master.price_rules, ("customer", customers, "customers"), ("item", items, "items"),
                        ("base_list", lists, "price_lists"))
-    if set(map(attrgetter("price_list", "version"), master.prices)) <= versions and \
-            set(map(attrgetter("price_list"), master.prices)) <= lists:
+    if set(zip(column(master.prices, "price_list"), column(master.prices, "version"))) <= versions and \
+            set(column(master.prices, "price_list")) <= lists:
         yield from unknown(master.prices, ("item", items, "items"))
     else:
         for p in master.prices:
@@ -243,11 +245,11 @@ def _templates_with_unknowns(templates: Sequence[Template], customers: set[str],
     """The templates `references` must look at one by one: all of them when any names a
     customer or list not known, or a delivery address or contact not known or another known
     customer's; none otherwise, the usual case, found with passes in C over the columns."""
-    names = list(map(attrgetter("customer"), templates))
-    if set(names) - customers or set(map(attrgetter("price_list"), templates)) - lists - {None}:
+    names = column(templates, "customer")
+    if set(names) - customers or set(column(templates, "price_list")) - lists - {None}:
         return templates
     for field, owners in (("ship_to", ship_to), ("contact", contacts)):
-        codes = list(map(attrgetter(field), templates))
+        codes = column(templates, field)
         if set(codes) - owners.keys() - {None}:
             return templates
         owned_by = list(map(owners.get, codes))
@@ -255,6 +257,11 @@ def _templates_with_unknowns(templates: Sequence[Template], customers: set[str],
         if any(map(customers.__contains__, compress(names, other))):
             return templates
     return ()
+
+
+def _owners(records: Sequence[Record]) -> dict[str, str | None]:
+    """Each code's customer (a delivery address's or a contact's)."""
+    return dict(zip(column(records, "code"), column(records, "customer")))
 
 
 def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
@@ -329,7 +336,7 @@ def _prices_to_look_at(prices: Sequence[Price]) -> Sequence[Price]:
     """The prices `prices` must look at one by one: all of them when any of the three is
     negative or a limit is above its standard price, none otherwise (the usual case), found a
     column at a time: at L, 80,000 prices without a Python step each."""
-    columns = {field: list(map(attrgetter(field), prices)) for field in ("list_price", "standard_price", "limit_price")}
+    columns = {field: column(prices, field) for field in ("list_price", "standard_price", "limit_price")}
     limits = columns["limit_price"]
     given = list(map(is_not, limits, repeat(None)))
     for values in columns.values():
@@ -377,13 +384,13 @@ def _schedule_value_ok(t, field: str) -> bool:
 def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
     from toolkit.model.sheets import TEMPLATES
 
-    with_lines = {line.template for line in master.template_lines}
+    with_lines = set(column(master.template_lines, "template"))
     for t in master.templates:
         for field in _SCHEDULE_NEEDS.get(t.schedule, ()):
             if not _schedule_value_ok(t, field):
-                column = TEMPLATES.column(field)
+                needed = TEMPLATES.column(field)
                 hint_it, hint_en = _HINTS[field]
-                yield SCHEDULE_PARAMETER(_at(layout, t, field), kind=t.schedule.value, it=column.it, en=column.en,
+                yield SCHEDULE_PARAMETER(_at(layout, t, field), kind=t.schedule.value, it=needed.it, en=needed.en,
                                          hint_it=hint_it, hint_en=hint_en)
         if t.code not in with_lines:
             yield TEMPLATE_WITHOUT_LINES(_at(layout, t, "code"), code=t.code)
@@ -395,9 +402,9 @@ def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
 def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
     book = price_book(master)
     known_lists = {p.code for p in master.price_lists}
-    templates_by_code = {t.code: t for t in master.templates}
-    customers_by_code = {c.code: c for c in master.customers}
-    known_items = {i.code for i in master.items}
+    templates_by_code = dict(zip(column(master.templates, "code"), master.templates))
+    customers_by_code = dict(zip(column(master.customers, "code"), master.customers))
+    known_items = set(column(master.items, "code"))
     prices = book.prices
 
     @cache
@@ -417,7 +424,7 @@ def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
     version_on = cache(book.version_on)
     lines = master.template_lines
     reported_versions: set[tuple[str, str]] = set()
-    for i in _lines_to_look_at(lines, priced_by, prices):
+    for i in _lines_to_look_at(lines, partial(_versions_checked, master, priced_by), prices):
         line = lines[i]
         t, is_return, price_list, version = priced_by(line.template)
         if line.quantity <= 0:
@@ -442,40 +449,71 @@ def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield PRICE_BELOW_LIMIT(_at(layout, line, "price"), price=line.price, limit=price.limit_price, item=line.item)
 
 
-def _lines_to_look_at(lines: Sequence[TemplateLine], priced_by: Callable[[str], tuple],
+def _lines_to_look_at(lines: Sequence[TemplateLine], checked: Callable[[list[str]], dict[str, Version | None]],
                       prices: Mapping[tuple[str, str, str], Price]) -> list[int]:
     """The indexes, in order, of the template lines that may have a problem: those with a
     quantity of zero or less, a negative price or one below its limit, a template not checked
     or without a version, or an item without a price in that version. Any other line has none,
     so `template_lines` looks at these alone (at L, a few of 200,000).
 
-    Set-shaped, a column at a time: the lines are split by their template's (list, version),
-    a handful at L, and each version's distinct items are looked up once; a Python step is
-    taken only for a line with its own price (the limit needs its price record)."""
-    codes = list(map(attrgetter("template"), lines))
-    items = list(map(attrgetter("item"), lines))
-    checked: dict[str, tuple[str, str] | None] = {}
-    one: dict[tuple[str, str], tuple[str, str]] = {}
-    for code in set(codes):
-        _, _, price_list, version = priced_by(code)
-        key = (price_list, version.version) if price_list is not None and version is not None else None
-        checked[code] = one.setdefault(key, key) if key is not None else None
-    keys = list(map(checked.__getitem__, codes))
-    look = {i for i, key in enumerate(keys) if key is None} if None in checked.values() else set()
-    for key in one:
-        distinct = set(compress(items, map(is_, keys, repeat(key))))
+    Set-shaped, a column at a time: each template's (list, version) is found once
+    (`_versions_checked`), the lines' distinct items are looked up once in each of those
+    versions, a handful at L, and the lines are gone through again only for an item one of
+    them lacks; the lines with a price of their own are checked against their limits over
+    columns too."""
+    codes = column(lines, "template")
+    items = column(lines, "item")
+    of_code = checked(list(set(codes)))
+    keys = list(map(of_code.__getitem__, codes))
+    look = {i for i, key in enumerate(keys) if key is None} if None in of_code.values() else set()
+    distinct = set(items)
+    for key in set(of_code.values()) - {None}:
+        assert key is not None
         unpriced = {item for *_, item in filterfalse(prices.__contains__, zip(repeat(key[0]), repeat(key[1]), distinct))}
         if unpriced:
             look.update(i for i, (k, item) in enumerate(zip(keys, items)) if item in unpriced and k == key)
-    quantities = list(map(attrgetter("quantity"), lines))
+    quantities = column(lines, "quantity")
     if quantities and min(quantities) <= 0:
         look.update(i for i, q in enumerate(quantities) if q <= 0)
-    owns = list(map(attrgetter("price"), lines))
-    for i in compress(range(len(owns)), map(is_not, owns, repeat(None))):
-        own = owns[i]
-        if i not in look and (own < 0 or below_limit(prices[(*keys[i], items[i])], own)):  # type: ignore[misc]
-            look.add(i)
+    owns = column(lines, "price")
+    owned = [i for i in compress(range(len(owns)), map(is_not, owns, repeat(None))) if i not in look]
+    if owned:
+        own = list(map(owns.__getitem__, owned))
+        listed = map(prices.__getitem__, map(add, map(keys.__getitem__, owned), zip(map(items.__getitem__, owned))))
+        look.update(compress(owned, map(or_, map(lt, own, repeat(0)), map(below_limit, listed, own))))
     return sorted(look)
+
+
+Version = tuple[str, str]
+"""A price list and one of its versions."""
+
+
+def _versions_checked(master: MasterData, priced_by: Callable[[str], tuple], codes: list[str]) -> dict[str, Version | None]:
+    """Each template's (list, version) its lines are checked against, None when they are not:
+    `priced_by`'s, asked once for each distinct own list, customer's list and first day (at L
+    a few dozen for 30,000 templates, which it would each read from their records), all else
+    from the templates' and customers' columns. A code of no template, or a template of no
+    customer, is asked about on its own."""
+    templates = master.templates
+    at = dict(zip(column(templates, "code"), range(len(templates))))
+    found = list(map(at.get, codes))
+    if not all(map(is_not, found, repeat(None))):
+        return {code: _version_checked(priced_by(code)) for code in codes}
+    places = cast("list[int]", found)
+    lists_of = dict(zip(column(master.customers, "code"), column(master.customers, "price_list")))
+    customer_lists = list(map(lists_of.get, map(column(templates, "customer").__getitem__, places)))
+    if not all(map(is_not, customer_lists, repeat(None))):
+        return {code: _version_checked(priced_by(code)) for code in codes}
+    alike = list(zip(map(column(templates, "price_list").__getitem__, places), customer_lists,
+                     map(column(templates, "valid_from").__getitem__, places)))
+    version_of = {same: _version_checked(priced_by(code)) for same, code in dict(zip(alike, codes)).items()}
+    return dict(zip(codes, map(version_of.__getitem__, alike)))
+
+
+def _version_checked(priced: tuple) -> Version | None:
+    """`priced_by`'s list and version, as the key of the version's prices."""
+    _, _, price_list, version = priced
+    return (price_list, version.version) if price_list is not None and version is not None else None
 
 
 def exceptions(master: MasterData, layout: Layout) -> Iterator[Problem]:
