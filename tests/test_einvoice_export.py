@@ -171,6 +171,28 @@ def test_zips_stay_within_the_limit_each_with_a_name_of_its_own(tmp_path):
     assert not [p for p in (tmp_path / "zips").iterdir() if p.name.startswith(".")], "no temporary file is left"
 
 
+def test_a_zip_being_written_is_named_so_a_later_sweep_removes_it_if_killed(tmp_path):
+    """A zip is written under a temporary name and renamed when complete: a run killed
+    half-way leaves that file, and only names `sweep_stale` knows are ever swept (a
+    `.fatture-….zip` once stayed in the folder for good after a kill)."""
+    from toolkit.basics.files import TEMPORARY_NAME, sweep_stale
+
+    source = tmp_path / "IT00743110157_00001.xml"
+    source.write_bytes(b"<p/>")
+    folder = tmp_path / "zips"
+    seen = []
+
+    def name(members):
+        seen.extend(p.name for p in folder.iterdir() if p.name.startswith("."))
+        return "IT00743110157_Z0001.zip"
+
+    write_archives([source], folder, name)
+    assert len(seen) == 1 and TEMPORARY_NAME.match(seen[0]), seen
+    left = folder / seen[0]
+    left.write_bytes(b"half a zip")
+    assert sweep_stale(folder, older_than=-1) == [left] and not left.exists()
+
+
 def test_a_refused_invoice_keeps_its_progressive_until_it_is_fixed(minimal_master, tmp_path):
     """The minimal workbook's customers have no postcode (CAP), which FatturaPA requires: every
     file is refused, naming the invoice and the field; once the CAP is given, the same

@@ -51,16 +51,23 @@ def atomic_path(target: Path) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     refuse_if_open(target)
     sweep_stale(target.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
-    tmp_path = Path(tmp)
+    tmp_path = temporary_file(target.parent, target.stem, target.suffix)
     try:
-        os.close(fd)
-        os.chmod(tmp_path, 0o666 & ~_umask())
         yield tmp_path
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def temporary_file(folder: Path, stem: str, suffix: str) -> Path:
+    """A new empty file in `folder` named as every temporary file of ours is
+    (`.STEM.<8 random characters>SUFFIX`, `TEMPORARY_NAME`), with a normal file's permissions:
+    a writer killed half-way leaves it, and only a name `sweep_stale` knows is ever swept."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=suffix, dir=folder)
+    os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())
+    return Path(tmp)
 
 
 TEMPORARY_NAME = re.compile(r"^\.[^/\\]+\.[a-z0-9_]{8}\.[A-Za-z0-9]{1,5}$")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
@@ -32,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from toolkit.basics.files import atomic_path, inside, sweep_stale, write_atomic
+from toolkit.basics.files import atomic_path, inside, sweep_stale, temporary_file, write_atomic
 from toolkit.basics.problems import Problem
 from toolkit.core.einvoice import Context, names, prepare_all
 from toolkit.core.einvoice.fields import decimals
@@ -103,13 +102,6 @@ def _put(folder: Path, name: str, data: bytes) -> Path:
 
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-
-
-def _file_mode() -> int:
-    """Permissions of a new file under the process umask (mkstemp makes it owner-only)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def _target(folder: Path, name: str) -> Path:
@@ -188,9 +180,7 @@ def write_archives(files: Iterable[Path], folder: Path, name: Callable[[tuple[st
                 done.append(_finish(bundle, tmp, folder, name, members))
                 bundle, tmp, members, size = None, None, [], _ZIP_END
             if bundle is None:
-                fd, raw = tempfile.mkstemp(prefix=".fatture-", suffix=".zip", dir=folder)
-                os.close(fd)
-                tmp = Path(raw)
+                tmp = temporary_file(folder, "fatture", ".zip")
                 bundle = zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED)
             info = zipfile.ZipInfo(entry, date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16
@@ -213,7 +203,6 @@ def _finish(bundle: zipfile.ZipFile, tmp: Path | None, folder: Path, name: Calla
     bundle.close()
     assert tmp is not None
     target = _target(folder, name(tuple(members)))
-    os.chmod(tmp, _file_mode())
     os.replace(tmp, target)
     return target
 
