@@ -3,7 +3,8 @@ from the drafts just stored (`ledger.orders.stored_orders`), and that is exactly
 them back gave (`tests/oracles/ship_at_once_readback.py`): the orders built equal what
 `load_orders` reads back, to each `Decimal`'s form, on odd quantities, prices, amounts and rates,
 returns, zero lines and every status (SQLite and PostgreSQL); and `create` over randomized master
-data and the sample issues the same DDTs, invoices, problems and ledger rows either way."""
+data and the sample issues the same DDTs, invoices, problems and ledger rows either way (the
+days read back one by one, or shipped in turn from the stock and reservations read once)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from test_shipping_setbased import master_of, randomized
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
 from toolkit.core.orders import OrderStatus
 from toolkit.ledger import open_ledger, schema
+from toolkit.ledger import orders as ledger_orders
 from toolkit.ledger.db import migrate, reading
 from toolkit.ledger.orders import insert_orders, load_orders, stored_line_ids, stored_orders
 from toolkit.services import orders as orders_service
@@ -93,8 +95,12 @@ def _both_ways(tmp_path, master, days, monkeypatch, name: str) -> int:
     return len(seen_ways[1][1][3])
 
 
+@pytest.mark.parametrize("few", [None, 1])
 @pytest.mark.parametrize("seed", [2, 13, 29])
-def test_create_ships_at_once_what_the_read_back_shipped(tmp_path, monkeypatch, seed):
+def test_create_ships_at_once_what_the_read_back_shipped(tmp_path, monkeypatch, seed, few):
+    """`few`: the reservations read past `FEW_ITEMS` (every item's queue) from one item up."""
+    if few is not None:
+        monkeypatch.setattr(ledger_orders, "FEW_ITEMS", few)
     rng = random.Random(seed)
     master = _at_once(master_of(tmp_path, seed), rng)
     start = date(2026, 4, rng.randint(1, 8))

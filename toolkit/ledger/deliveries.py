@@ -25,7 +25,7 @@ from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_events, now, user
-from toolkit.ledger.types import places_of, stored_integer
+from toolkit.ledger.types import as_stored, places_of, stored_integer
 from toolkit.model.records import MasterData
 
 d, dl = schema.deliveries.c, schema.delivery_lines.c
@@ -128,6 +128,22 @@ def available_stock(conn: Connection, master: MasterData) -> dict[str, Decimal] 
     for item, shipped in rows:
         levels[item] = levels.get(item, Decimal(0)) - shipped
     return levels
+
+
+def stock_after(stock: Mapping[str, Decimal], notes: Sequence[DeliveryNote], counted: date | None) -> dict[str, Decimal]:
+    """`stock` as `available_stock` gave it, less what these DDTs, stored since it was read,
+    shipped (returns added back): what `available_stock` would read now, to each `Decimal`'s
+    form, without summing every DDT line since the count date again (0.4 s of CPU each time
+    on April's final ledger at L). Without a count date the sheet is today's stock, unchanged."""
+    after = dict(stock)
+    if counted is None:
+        return after
+    places = places_of(dl.quantity)
+    for note in notes:
+        if note.day >= counted:
+            for line in note.lines:
+                after[line.item] = after.get(line.item, Decimal(0)) - as_stored(line.quantity, places)
+    return after
 
 
 def shipped_quantities(conn: Connection, line_ids: Collection[int]) -> dict[int, Decimal]:

@@ -52,6 +52,7 @@ from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import issue_at_order
 from toolkit.services.shipping import ship_in
+from toolkit.services.shipping_days import ShippingDays
 
 UNKNOWN_SELECTION = define(
     "unknown-template-selection", "error",
@@ -248,12 +249,19 @@ def _ship_at_once(conn: Connection, master: MasterData, at_once: dict[date, list
                   line_ids: Mapping[tuple[int, int], int]) -> tuple[list[Problem], list[DeliveryNote]]:
     """Warehouse, POS and on-credit orders ship in the transaction that creates them: the goods
     leave with the order, so the customer's delivery terms and credit limit do not hold them.
-    Shipped as built from the drafts just stored (`stored_orders`), not read back."""
+    Shipped as built from the drafts just stored (`stored_orders`), not read back, each
+    occurrence day in turn, from the stock and reservations read once (`ShippingDays`)."""
     problems: list[Problem] = []
     notes: list[DeliveryNote] = []
-    for day, orders in sorted(at_once.items()):
-        fresh = stored_orders([order for order, _ in orders], [status for _, status in orders], line_ids)
-        shipped = ship_in(conn, master, fresh, day, paid={order.id for order in fresh}, force=True)
+    days = {day: stored_orders([order for order, _ in orders], [status for _, status in orders], line_ids)
+            for day, orders in sorted(at_once.items())}
+    if not days:
+        return problems, notes
+    kept = ShippingDays(conn, master, [order for fresh in days.values() for order in fresh])
+    for day, fresh in days.items():
+        shipped = ship_in(conn, master, fresh, day, paid={order.id for order in fresh}, force=True,
+                          on_hand=kept.on_hand(fresh))
+        kept.shipped(shipped.notes)
         problems += shipped.problems
         notes += shipped.notes
     return problems, notes

@@ -193,16 +193,27 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
                        invoices=tuple(invoiced))
 
 
+@dataclass(frozen=True)
+class OnHand:
+    """What a plan starts from: the stock found (`available_stock`, None: not tracked) and the
+    reservations of the plan's items (`NONE` without stock)."""
+
+    stock: dict[str, Decimal] | None
+    reserved: Reservations
+
+
 def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: date, *,
             quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] | None = None,
             carrier: str | None = None, force: bool = False, accounting_date: date | None = None,
-            unread: Mapping[int, bool] | None = None) -> Shipped:
+            unread: Mapping[int, bool] | None = None, on_hand: OnHand | None = None) -> Shipped:
     """Ship inside the caller's write transaction (order creation uses it for the orders that
     ship at once). `orders` must be read in that transaction, so their figures are the ledger's
     current ones; drafts that would ship more than is open are refused all the same.
     `unread`: the orders passed without their lines (`toolkit.ledger.shipments.due_orders`),
     each with whether it has something still to ship; their lines are read here unless the
-    core holds them whatever their lines say (`held_unread`)."""
+    core holds them whatever their lines say (`held_unread`). `on_hand`: the stock and the
+    reservations as the ledger holds them now, kept by a caller shipping several days in one
+    transaction (`toolkit.services.shipping_days`) instead of read here."""
     fresh = list(orders)
     if not fresh:
         return Shipped((), (), ())
@@ -210,11 +221,15 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     if paid is None:
         paid = paid_orders(conn, _prepaid(master, fresh))
     held: set[int] = set()
-    stock = available_stock(conn, master)
+    stock = available_stock(conn, master) if on_hand is None else on_hand.stock
     reserved = NONE
     waiting: dict[int, tuple[OpenLine, ...]] = {}
     if unread:
+        if on_hand is not None:
+            raise ValueError("orders without their lines are planned with the reservations read here")
         fresh, held, waiting, reserved = _read_lines(conn, master, fresh, unread, exposure, paid, force, stock)
+    elif on_hand is not None:
+        reserved = on_hand.reserved
     elif stock is not None:
         reserved = _reservations(conn, fresh, stock)
     plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,

@@ -1,0 +1,49 @@
+"""The orders that ship as they are created, one occurrence day after another in the same
+transaction: the stock and the reservations are read once and kept up to date with each day's
+DDTs, not read again for each day.
+
+On April's final ledger at L, `create` for 2026-05-04 ships four days (three missed ones and
+the day itself); each read of the reservations scanned every open line of the ledger and each
+read of the stock every DDT line since the count date: 6.8 s of CPU of the four days' shipping.
+`tests/test_orders_from_drafts.py` compares the outcome with the days read one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection
+
+from toolkit.core.documents import DeliveryNote
+from toolkit.core.orders import Order
+from toolkit.core.reservations import NONE
+from toolkit.ledger.deliveries import available_stock, stock_after
+from toolkit.ledger.orders import HeldQueues, held_queues
+from toolkit.model.records import MasterData
+from toolkit.services.shipping import OnHand
+
+
+class ShippingDays:
+    """The stock and the reservations of the items of some orders, read once (after the
+    orders were stored, before any of them ships), then less what each day ships."""
+
+    def __init__(self, conn: Connection, master: MasterData, orders: Sequence[Order]):
+        self._counted = master.settings.stock_date
+        self._stock = available_stock(conn, master)
+        self._queues: HeldQueues | None = None
+        if self._stock is not None:
+            self._queues = held_queues(conn, {line.item for order in orders for line in order.lines})
+
+    def on_hand(self, orders: Sequence[Order]) -> OnHand:
+        """What `ship_in` would read now to plan these orders (among those given at the start)."""
+        if self._stock is None or self._queues is None:
+            return OnHand(None, NONE)
+        stock = dict(self._stock)
+        return OnHand(stock, self._queues.reservations({line.item for order in orders for line in order.lines}, stock))
+
+    def shipped(self, notes: Sequence[DeliveryNote]) -> None:
+        """These DDTs were just stored."""
+        if self._stock is None or self._queues is None:
+            return
+        self._stock = stock_after(self._stock, notes, self._counted)
+        self._queues.shipped(notes)
