@@ -354,10 +354,7 @@ def reservations(conn: Connection, items: Collection[str] | None = None, *,
     stock found), only the items the stock does not cover (`_queued`).
     Each holder's place and number are read once (`_ranks`), not with each of its items.
     The line-by-line read is the test oracle `tests/oracles/reservations_rowwise.py`."""
-    lines, holding = _open_lines(items)
-    per_order = (lines.c.item, lines.c.order_id)
-    held = conn.execute(select(*per_order, func.sum(lines.c.left)).where(lines.c.left > 0)
-                        .group_by(*per_order).order_by(*per_order))
+    held, holding = _held_rows(conn, items)
     places = places_of(ol.quantity)
     entries, found = _queued(held, places, short_of)
     if not found:
@@ -412,10 +409,7 @@ class HeldQueues:
 def held_queues(conn: Connection, items: Collection[str]) -> HeldQueues:
     """The holders of these items and what each still has to ship, read in one pass (see
     `HeldQueues`, and `reservations` for the query)."""
-    lines, holding = _open_lines(items)
-    per_order = (lines.c.item, lines.c.order_id)
-    rows = conn.execute(select(*per_order, func.sum(lines.c.left)).where(lines.c.left > 0)
-                        .group_by(*per_order).order_by(*per_order))
+    rows, holding = _held_rows(conn, items)
     wanted = set(items)
     held: dict[str, dict[int, int]] = {}
     elsewhere = False
@@ -426,6 +420,17 @@ def held_queues(conn: Connection, items: Collection[str]) -> HeldQueues:
             elsewhere = True
     ranked = _ranks(conn, {order_id for holders in held.values() for order_id in holders}, holding)
     return HeldQueues(held, ranked, places_of(ol.quantity), elsewhere)
+
+
+def _held_rows(conn: Connection, items: Collection[str] | None) -> tuple[Iterable[Any], list[Any]]:
+    """What each reserving holder (of `items` when they are few) still has to ship of each
+    item, as rows (item, order id, stored integer) ordered by item and order, lines with nothing
+    left skipped; and the conditions of holding."""
+    lines, holding = _open_lines(items)
+    per_order = (lines.c.item, lines.c.order_id)
+    rows = conn.execute(select(*per_order, func.sum(lines.c.left)).where(lines.c.left > 0)
+                        .group_by(*per_order).order_by(*per_order))
+    return rows, holding
 
 
 def _open_lines(items: Collection[str] | None) -> tuple[Any, list[Any]]:
