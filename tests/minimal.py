@@ -99,3 +99,16 @@ _SHEETS: dict[str, list[list[Any]]] = {
         ["T002", "A003", 1, None, None],
     ],
 }
+
+
+def broken(sheets_: dict[str, list[list[Any]]], rng: Any, edits: int, junk: tuple[Any, ...]) -> dict[str, list[list[Any]]]:
+    """A copy of `sheets_` with `edits` random cells below the headers set to random `junk`."""
+    sheets_ = copy.deepcopy(sheets_)
+    names = sorted(sheets_)
+    for _ in range(edits):
+        rows = sheets_[rng.choice(names)]
+        if len(rows) < 2:
+            continue
+        row = rows[rng.randrange(1, len(rows))]
+        row[rng.randrange(len(row))] = rng.choice(junk)
+    return sheets_

@@ -45,18 +45,6 @@ def _same(raw, monkeypatch) -> None:
     assert repr(now.master) == repr(before.master)
 
 
-def _broken(sheets: dict, rng: random.Random, edits: int) -> dict:
-    sheets = copy.deepcopy(sheets)
-    names = sorted(sheets)
-    for _ in range(edits):
-        rows = sheets[rng.choice(names)]
-        if len(rows) < 2:
-            continue
-        row = rows[rng.randrange(1, len(rows))]
-        row[rng.randrange(len(row))] = rng.choice(JUNK)
-    return sheets
-
-
 def test_the_sample(sample_workbook, monkeypatch):
     _same(read_workbook(sample_workbook), monkeypatch)
 
@@ -69,7 +57,7 @@ def test_the_benchmark_s_workbook(tmp_path, monkeypatch):
 @pytest.mark.parametrize("seed", range(40))
 def test_broken_minimal_workbooks(seed, monkeypatch):
     rng = random.Random(seed)
-    _same(minimal.workbook(_broken(minimal.sheets(), rng, rng.randint(1, 8))), monkeypatch)
+    _same(minimal.workbook(minimal.broken(minimal.sheets(), rng, rng.randint(1, 8), JUNK)), monkeypatch)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -77,7 +65,7 @@ def test_broken_samples(sample_workbook, seed, monkeypatch):
     raw = read_workbook(sample_workbook)
     sheets = {s.name: [list(r) for r in s.rows] for s in raw.sheets}
     rng = random.Random(seed)
-    _same(from_values(raw.name, _broken(sheets, rng, rng.randint(5, 60))), monkeypatch)
+    _same(from_values(raw.name, minimal.broken(sheets, rng, rng.randint(5, 60), JUNK)), monkeypatch)
 
 
 PRICING_SHEETS = ("Righe modello", "Prezzi", "Versioni listino", "Modelli ordine", "Clienti", "Listini")

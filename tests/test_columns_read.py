@@ -6,7 +6,6 @@ it did not read, `column` reads the records."""
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import random
 
@@ -66,31 +65,19 @@ def test_the_benchmark_s_workbook(tmp_path, monkeypatch):
     assert _holds(path, monkeypatch) > 1000
 
 
-def _broken(sheets: dict, rng: random.Random, edits: int) -> dict:
-    sheets = copy.deepcopy(sheets)
-    names = sorted(sheets)
-    for _ in range(edits):
-        rows = sheets[rng.choice(names)]
-        if len(rows) < 2:
-            continue
-        row = rows[rng.randrange(1, len(rows))]
-        row[rng.randrange(len(row))] = rng.choice(JUNK)
-    return sheets
-
-
 @pytest.mark.parametrize("seed", range(12))
 def test_broken_samples(sample_workbook, seed, monkeypatch):
     """Rows refused for a bad cell leave the records made of the others, and their columns."""
     raw = read_workbook(sample_workbook)
     sheets = {s.name: [list(r) for r in s.rows] for s in raw.sheets}
     rng = random.Random(seed)
-    _holds(from_values(raw.name, _broken(sheets, rng, rng.randint(5, 60))), monkeypatch)
+    _holds(from_values(raw.name, minimal.broken(sheets, rng, rng.randint(5, 60), JUNK)), monkeypatch)
 
 
 @pytest.mark.parametrize("seed", range(12))
 def test_broken_minimal_workbooks(seed, monkeypatch):
     rng = random.Random(seed)
-    _holds(minimal.workbook(_broken(minimal.sheets(), rng, rng.randint(1, 8))), monkeypatch)
+    _holds(minimal.workbook(minimal.broken(minimal.sheets(), rng, rng.randint(1, 8), JUNK)), monkeypatch)
 
 
 def test_records_not_read_by_the_check_are_read_one_by_one(sample_workbook):
