@@ -28,7 +28,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, inspect, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    select,
+    text,
+    type_coerce,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
@@ -515,6 +530,28 @@ def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequenc
             converted.append(_bound(process, values))
     params: list[tuple[Any, ...]] | list[dict[str, Any]] = (
         list(zip(*converted)) if compiled.positional else [dict(zip(keys, t)) for t in zip(*converted)])
+    conn.exec_driver_sql(str(compiled), params)
+
+
+def add_by_id(conn: Connection, column: Column[Any], increments: Mapping[int, int]) -> None:
+    """Add to `column` (a `Scaled` column, as the integer it stores) of each row, by id, its
+    integer in `increments`: one UPDATE compiled once and executed for every row at the driver
+    level. A day at L grows tens of thousands of order lines' kept shipped figures: with
+    SQLAlchemy building and converting each row's parameters that took 0.84 s of CPU over five
+    days at L (`ship_days`), this way 0.47 s."""
+    if not increments:
+        return
+    table = column.table
+    more, row = bindparam("more", type_=BigInteger), bindparam("row", type_=BigInteger)
+    compiled = (update(table).where(table.c.id == row)
+                .values({column.name: type_coerce(column, BigInteger) + more}).compile(dialect=conn.dialect))
+    params: list[tuple[int, int]] | list[dict[str, int]]
+    if compiled.positional:
+        if list(compiled.positiontup or ()) != ["more", "row"]:
+            raise AssertionError(f"unexpected parameter order {compiled.positiontup}")
+        params = [(int(by), int(id_)) for id_, by in increments.items()]
+    else:
+        params = [dict(more=int(by), row=int(id_)) for id_, by in increments.items()]
     conn.exec_driver_sql(str(compiled), params)
 
 

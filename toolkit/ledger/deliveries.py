@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Connection, bindparam, func, select, update
+from sqlalchemy import Connection, func, select
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
@@ -24,7 +24,17 @@ from toolkit.core.lines import line_amount
 from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
-from toolkit.ledger.db import document_number, draw_numbers, event_row, insert_numbered, insert_rows, log_events, now, user
+from toolkit.ledger.db import (
+    add_by_id,
+    document_number,
+    draw_numbers,
+    event_row,
+    insert_numbered,
+    insert_rows,
+    log_events,
+    now,
+    user,
+)
 from toolkit.ledger.types import as_stored, places_of, stored_integer
 from toolkit.model.records import MasterData
 
@@ -102,14 +112,11 @@ def _wanted(drafts: Sequence[ShipmentDraft]) -> dict[int, Decimal]:
 
 def _add_shipped(conn: Connection, shipping: Mapping[int, Decimal]) -> None:
     """Each order line's kept sum of its DDT lines (`order_lines.shipped`) grows by what the
-    DDT lines just stored ship of it: one statement, executed for every line."""
-    if not shipping:
-        return
+    DDT lines just stored ship of it (`add_by_id`: one statement, executed for every line by
+    the driver). The statement as SQLAlchemy executed it is the test oracle
+    `tests/oracles/shipped_added.py`."""
     places = places_of(ol.shipped)
-    more = bindparam("more", type_=BigInteger)
-    conn.execute(update(schema.order_lines).where(ol.id == bindparam("line"))
-                 .values(shipped=stored_integer(ol.shipped) + more),
-                 [dict(line=line_id, more=int(quantity.scaleb(places))) for line_id, quantity in shipping.items()])
+    add_by_id(conn, ol.shipped, {line_id: int(quantity.scaleb(places)) for line_id, quantity in shipping.items()})
 
 
 def available_stock(conn: Connection, master: MasterData) -> dict[str, Decimal] | None:
