@@ -515,22 +515,17 @@ def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequenc
         return
     dialect = conn.dialect
     compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(columns))
-    order = compiled.positiontup if compiled.positional else None
-    keys = list(columns) if order is None else list(order)
-    converted = []
-    for k in keys:
-        values = columns[k]
+    converted: dict[str, Sequence[Any]] = {}
+    for k, values in columns.items():
         column_type = table.c[k].type
         process = column_type.dialect_impl(dialect).bind_processor(dialect)
         if process is None:
-            converted.append(values)
+            converted[k] = values
         elif isinstance(column_type, Scaled):
-            converted.append(list(map(ScaledBinds(process).__getitem__, values)))
+            converted[k] = list(map(ScaledBinds(process).__getitem__, values))
         else:
-            converted.append(_bound(process, values))
-    params: list[tuple[Any, ...]] | list[dict[str, Any]] = (
-        list(zip(*converted)) if compiled.positional else [dict(zip(keys, t)) for t in zip(*converted)])
-    conn.exec_driver_sql(str(compiled), params)
+            converted[k] = _bound(process, values)
+    _execute_many(conn, compiled, converted)
 
 
 def add_by_id(conn: Connection, column: Column[Any], increments: Mapping[int, int]) -> None:
@@ -545,13 +540,17 @@ def add_by_id(conn: Connection, column: Column[Any], increments: Mapping[int, in
     more, row = bindparam("more", type_=BigInteger), bindparam("row", type_=BigInteger)
     compiled = (update(table).where(table.c.id == row)
                 .values({column.name: type_coerce(column, BigInteger) + more}).compile(dialect=conn.dialect))
-    params: list[tuple[int, int]] | list[dict[str, int]]
+    _execute_many(conn, compiled, {"more": list(map(int, increments.values())), "row": list(map(int, increments))})
+
+
+def _execute_many(conn: Connection, compiled: Any, columns: Mapping[str, Sequence[Any]]) -> None:
+    """Run `compiled` once per row of `columns` (its parameters' values, already as the driver
+    takes them, by parameter name) in one executemany at the driver level, in the order or
+    by the names the dialect compiled the statement with."""
     if compiled.positional:
-        if list(compiled.positiontup or ()) != ["more", "row"]:
-            raise AssertionError(f"unexpected parameter order {compiled.positiontup}")
-        params = [(int(by), int(id_)) for id_, by in increments.items()]
+        params: list[tuple[Any, ...]] | list[dict[str, Any]] = list(zip(*(columns[k] for k in compiled.positiontup)))
     else:
-        params = [dict(more=int(by), row=int(id_)) for id_, by in increments.items()]
+        params = [dict(zip(columns, values)) for values in zip(*columns.values())]
     conn.exec_driver_sql(str(compiled), params)
 
 
