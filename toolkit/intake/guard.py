@@ -268,7 +268,7 @@ def vet_workbook(
 
 
 SheetStage = Callable[[BinaryIO, zipfile.ZipFile, Path, str, str], bool]
-"""Takes over the rest of an OOXML package's checks (`_check_ooxml_sheets`) once everything
+"""Takes over the rest of an OOXML package's checks (`check_ooxml_sheets`) once everything
 before them has passed: given the file, the package, the path, the format and the workbook
 part, it returns True when it now owns the file and the package (and will close them), False
 to leave the checks to the guard, done now as ever."""
