@@ -264,6 +264,26 @@ def vet_workbook(
     of the form. Reading and hashing the bytes the guard has vetted costs one read, and the
     reader then sees exactly what was checked, even if the file changes on disk meanwhile.
     """
+    return vet_in_stages(path, None, max_bytes=max_bytes, max_unzipped=max_unzipped, max_ratio=max_ratio)
+
+
+SheetStage = Callable[[BinaryIO, zipfile.ZipFile, Path, str, str], bool]
+"""Takes over the rest of an OOXML package's checks (`check_ooxml_sheets`) once everything
+before them has passed: given the file, the package, the path, the format and the workbook
+part, it returns True when it now owns the file and the package (and will close them), False
+to leave the checks to the guard, done now as ever."""
+
+
+def vet_in_stages(
+    path: Path,
+    stage: SheetStage | None,
+    *,
+    max_bytes: int = 200 * 2**20,
+    max_unzipped: int = MAX_UNZIPPED,
+    max_ratio: int = 200,
+) -> Vetted:
+    """`vet_workbook`, whose sheet checks `stage` may take over (see `SheetStage`): every
+    other check, and every refusal they make, comes first and is as `vet_workbook`'s."""
     path = Path(path)
     size = _present_size(path)
     if lock := open_elsewhere(path):
@@ -271,14 +291,20 @@ def vet_workbook(
     if size > max_bytes:
         raise _refuse(FILE_TOO_LARGE, path, size=_size(size), limit=_size(max_bytes))
     limits = _Limits(max_unzipped, max_ratio)
+    handed_over = False
     try:
-        with _open_file(path, size) as f:
+        f = _open_file(path, size)
+        try:
             head = f.read(1024)
             held = f.getvalue() if isinstance(f, io.BytesIO) else None
             if head.startswith(_ZIP_MAGIC):
-                return Vetted(_check_zip(f, path, limits), held)
+                fmt, handed_over = _check_zip(f, path, limits, stage)
+                return Vetted(fmt, held)
             if head.startswith(_CFB_MAGIC):
                 return Vetted(_check_cfb(f, path), held)
+        finally:
+            if not handed_over:
+                f.close()
     except PermissionError:
         raise _refuse(FILE_NO_ACCESS, path) from None
     except (_Broken, OSError, struct.error):
@@ -397,20 +423,35 @@ def _decode_text(head: bytes) -> str:
 
 # -- zip packages (xlsx, xlsm, xlsb, ods) ----------------------------------------------------
 
-def _check_zip(f: BinaryIO, path: Path, limits: _Limits) -> str:
+ZIP_FAULTS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError,
+              struct.error, ValueError)
+"""What zipfile, zlib and the parsers raise on a package that does not hold together:
+reported as `file-corrupt`."""
+
+
+def _check_zip(f: BinaryIO, path: Path, limits: _Limits, stage: SheetStage | None = None) -> tuple[str, bool]:
+    """The package's format, and whether `stage` took its sheet checks over (with the file)."""
     members, directory_size = _zip_directory(f)
     if members > MAX_MEMBERS or directory_size > _MAX_DIRECTORY:
         raise _refuse(FILE_TOO_MANY_PARTS, path, limit=MAX_MEMBERS)
     try:
-        with _Package(f) as zf:
+        zf = _Package(f)
+        handed_over = False
+        try:
             _check_expansion(zf, path, limits)
             names = zf.namelist()
             if mimetype := _member(names, "mimetype"):
-                return _check_odf(zf, path, mimetype)
+                return _check_odf(zf, path, mimetype), False
             if content_types := _member(names, "[Content_Types].xml"):
-                return _check_ooxml(zf, path, content_types)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError,
-            struct.error, ValueError):
+                fmt, workbook = _check_ooxml_package(zf, path, content_types)
+                handed_over = stage is not None and stage(f, zf, path, fmt, workbook)
+                if not handed_over:
+                    check_ooxml_sheets(zf, path, fmt, workbook)
+                return fmt, handed_over
+        finally:
+            if not handed_over:
+                zf.close()
+    except ZIP_FAULTS:
         raise _refuse(FILE_CORRUPT, path) from None
     raise _refuse(FILE_NOT_A_WORKBOOK, path, **_kind("zip"))
 
@@ -585,6 +626,14 @@ def _check_expansion(zf: zipfile.ZipFile, path: Path, limits: _Limits) -> None:
 
 
 def _check_ooxml(zf: zipfile.ZipFile, path: Path, content_types: str) -> str:
+    fmt, workbook = _check_ooxml_package(zf, path, content_types)
+    check_ooxml_sheets(zf, path, fmt, workbook)
+    return fmt
+
+
+def _check_ooxml_package(zf: zipfile.ZipFile, path: Path, content_types: str) -> tuple[str, str]:
+    """Everything checked of an OOXML package before its sheets (`check_ooxml_sheets`): its
+    format and its workbook part."""
     _refuse_unsafe_heads(zf, path, [content_types])
     part, content_type = _main_part(zf, path, content_types)
     fmt = _SPREADSHEET_MAIN.get(content_type)
@@ -594,10 +643,24 @@ def _check_ooxml(zf: zipfile.ZipFile, path: Path, content_types: str) -> str:
     workbook = _member(zf.namelist(), part.lstrip("/"))
     if workbook is None:
         raise _refuse(FILE_CORRUPT, path)
+    return fmt, workbook
+
+
+def check_ooxml_sheets(zf: zipfile.ZipFile, path: Path, fmt: str, workbook: str) -> None:
+    """The last of an OOXML package's checks: the sheets' number and extent, then that the
+    workbook names a sheet at all."""
     _check_sheet_sizes(zf, path, workbook)
+    check_names_a_sheet(zf, path, fmt, workbook)
+
+
+def check_names_a_sheet(zf: zipfile.ZipFile, path: Path, fmt: str, workbook: str) -> None:
     if fmt != "xlsb" and not _any_start(zf, path, workbook, lambda e: _local(e) == "sheet"):
         raise _refuse(FILE_NO_SHEETS, path)
-    return fmt
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> list[str]:
+    """The package's worksheet parts (and chart, dialog and macro sheets), in the zip's order."""
+    return [n for n in zf.namelist() if _WORKSHEET.fullmatch(n.casefold())]
 
 
 def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, workbook: str) -> None:
@@ -609,23 +672,30 @@ def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, workbook: str) -> None:
     XFD1048576) must be caught by its cells: `_farthest_cell` finds them in an XML part,
     `_xlsb_extent` in a binary one (.xlsb), each reading the part as a stream.
     """
-    sheets = [n for n in zf.namelist() if _WORKSHEET.fullmatch(n.casefold())]
+    sheets = sheet_parts(zf)
+    check_sheet_count(path, sheets)
+    for part in sheets:
+        check_sheet_part(zf, path, workbook, part)
+
+
+def check_sheet_count(path: Path, sheets: list[str]) -> None:
     if len(sheets) > MAX_SHEETS:
         raise _refuse(FILE_TOO_MANY_SHEETS, path, count=len(sheets), limit=MAX_SHEETS)
-    names: dict[str, str] | None = None
-    for part in sheets:
-        declared = _DIMENSION.search(_head(zf, part))
-        rows, columns = (int(declared[2]), _column_number(declared[1])) if declared else (1, 1)
-        if rows * columns <= MAX_SHEET_CELLS:
-            found = _farthest_cell(zf, part) if part.lower().endswith(".xml") else _xlsb_extent(zf, part)
-            rows, columns = max((rows, columns), found, key=lambda rc: rc[0] * rc[1])
-        if rows * columns > MAX_SHEET_CELLS:
-            if names is None:
-                names = _sheet_names(zf, workbook)
-            raise _refuse(
-                FILE_SHEET_TOO_LARGE, path, sheet=names.get(part, part), cell=address(rows, columns),
-                cells=f"{rows * columns:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
-            )
+
+
+def check_sheet_part(zf: zipfile.ZipFile, path: Path, workbook: str, part: str) -> None:
+    """Refuse one worksheet part whose declared or found extent reaches past `MAX_SHEET_CELLS`
+    (`_check_sheet_sizes`)."""
+    declared = _DIMENSION.search(_head(zf, part))
+    rows, columns = (int(declared[2]), _column_number(declared[1])) if declared else (1, 1)
+    if rows * columns <= MAX_SHEET_CELLS:
+        found = _farthest_cell(zf, part) if part.lower().endswith(".xml") else _xlsb_extent(zf, part)
+        rows, columns = max((rows, columns), found, key=lambda rc: rc[0] * rc[1])
+    if rows * columns > MAX_SHEET_CELLS:
+        raise _refuse(
+            FILE_SHEET_TOO_LARGE, path, sheet=_sheet_names(zf, workbook).get(part, part), cell=address(rows, columns),
+            cells=f"{rows * columns:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
+        )
 
 
 _WORKSHEET = re.compile(r"xl/(worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.(xml|bin)")
@@ -1031,6 +1101,21 @@ def _small_tree(zf: zipfile.ZipFile, name: str) -> Iterator[Element] | None:
     except (_Doctype, ParseError):
         return None
     return root.iter()
+
+
+def xml_starts(zf: zipfile.ZipFile, name: str) -> Iterator[Element]:
+    """A part's elements as they open, read as the guard reads any part (`_starts`): a part
+    that declares a DTD or does not parse raises `UnusableInput`."""
+    return _starts(zf, Path(), name)
+
+
+def local_name(elem: Element) -> str:
+    return _local(elem)
+
+
+def corrupt(path: Path) -> UnusableInput:
+    """The refusal of a package that does not hold together (`ZIP_FAULTS`)."""
+    return _refuse(FILE_CORRUPT, path)
 
 
 def _any_start(zf: zipfile.ZipFile, path: Path, name: str, wanted: Callable[[Element], bool]) -> bool:

@@ -9,10 +9,13 @@ same on both.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from toolkit.basics.problems import UnusableInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +68,16 @@ def read_sheets(path: Path, meanwhile: Iterable[Callable[[], object]] = ()) -> I
     reading happens beside the parsing instead of after it. The `meanwhile` tasks run in this
     thread, one by one, whenever the next sheet is asked for before it is parsed (any left run
     at the end): work the caller will need anyway, done while it would wait (`_attempt`). Given
-    a deque, the caller may add tasks to it while it reads, as the sheets a task needs arrive."""
-    from toolkit.intake.guard import vet_workbook
+    a deque, the caller may add tasks to it while it reads, as the sheets a task needs arrive.
+
+    The guard's search of the sheets for far cells runs beside the parser, a sheet cleared
+    before calamine may parse it (`sheet_clearance`): a file refused for a sheet's extent
+    raises when the sheets are asked for, before the last one is given."""
+    from toolkit.intake.sheet_clearance import vet_beside_the_parser
 
     path = Path(path)
-    return _calamine_sheets(path, vet_workbook(path).data, ahead=AHEAD, meanwhile=meanwhile)
+    vetted, clearance = vet_beside_the_parser(path)
+    return _calamine_sheets(path, vetted.data, ahead=AHEAD, meanwhile=meanwhile, clearance=clearance)
 
 
 AHEAD = 4
@@ -109,16 +117,20 @@ def read_vetted_stepwise(paths: Sequence[Path]) -> list[tuple[RawWorkbook, bytes
 
 
 def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
-                     meanwhile: Iterable[Callable[[], object]] = ()) -> Iterator[RawSheet]:
+                     meanwhile: Iterable[Callable[[], object]] = (),
+                     clearance: Clearance | None = None) -> Iterator[RawSheet]:
     """calamine's opening of a vetted workbook, from the bytes the guard held (else from the
     file), done now (an unusable file raises here), then its sheets as they are asked for:
-    parsed in a second thread up to `ahead` sheets ahead (0: in this thread, when asked for)."""
+    parsed in a second thread up to `ahead` sheets ahead (0: in this thread, when asked for),
+    each once `clearance` lets it (given one, the guard's refusal comes before calamine's)."""
     import io
 
     from python_calamine import CalamineWorkbook
 
     from toolkit.intake.guard import describe_exception
+    from toolkit.intake.sheet_clearance import AllCleared
 
+    cleared = clearance or AllCleared()
     try:
         if data is not None:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -127,32 +139,55 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                 book = CalamineWorkbook.from_filelike(handle)
         names = list(book.sheet_names)
     except Exception as exc:  # calamine raises several unrelated types for broken files
-        raise describe_exception(exc, path) from None
+        raise (cleared.verdict() or describe_exception(exc, path)) from None
+    cleared.expect(names)
+
+    def parse(name: str) -> Any:
+        cleared.wait(name)
+        return book.get_sheet_by_name(name)
 
     def sheets() -> Iterator[RawSheet]:
         tasks = meanwhile if isinstance(meanwhile, deque) else deque(meanwhile)
-        parsed = _parsed_ahead(book, names, ahead, tasks) if ahead else map(book.get_sheet_by_name, names)
+        parsed = _parsed_ahead(parse, names, ahead, tasks) if ahead else map(parse, names)
         try:
-            for sheet, name in zip(parsed, names):  # the parser first: at its end, the tasks left run
+            for count, (sheet, name) in enumerate(zip(parsed, names), 1):  # the parser first: at its end, the tasks left run
                 rows = sheet.to_python(skip_empty_area=True)
                 start = sheet.start or (0, 0)
+                if count == len(names) and (refusal := cleared.verdict()):
+                    raise refusal
                 yield RawSheet(name, rows, start[0] + 1, start[1] + 1)
+            if not names and (refusal := cleared.verdict()):
+                raise refusal
         except Exception as exc:  # calamine raises several unrelated types for broken files
-            raise describe_exception(exc, path) from None
+            raise (cleared.verdict() or describe_exception(exc, path)) from None
+        finally:
+            cleared.abandon()
+            if isinstance(parsed, Generator):
+                parsed.close()
 
     return sheets()
 
 
-def _parsed_ahead(book: Any, names: Sequence[str], ahead: int, meanwhile: deque[Callable[[], object]]) -> Iterator[Any]:
-    """`book.get_sheet_by_name` for each name in turn, run by one worker thread at most
-    `ahead` sheets before the one asked for (calamine's workbook is read by one thread at a
-    time, and in the names' order as before); while the one asked for is not parsed yet, the
-    next `meanwhile` task runs here (taken from the left of the queue, so tasks added later
-    run too)."""
+class Clearance(Protocol):
+    """Which sheets calamine may parse yet (`sheet_clearance.SheetClearance`)."""
+
+    def expect(self, names: list[str]) -> None: ...
+    def wait(self, sheet: str) -> None: ...
+    def verdict(self) -> UnusableInput | None: ...
+    def abandon(self) -> None: ...
+
+
+def _parsed_ahead(parse: Callable[[str], Any], names: Sequence[str], ahead: int,
+                  meanwhile: deque[Callable[[], object]]) -> Iterator[Any]:
+    """`parse` (calamine's `get_sheet_by_name`) for each name in turn, run by one worker
+    thread at most `ahead` sheets before the one asked for (calamine's workbook is read by one
+    thread at a time, and in the names' order as before); while the one asked for is not
+    parsed yet, the next `meanwhile` task runs here (taken from the left of the queue, so tasks
+    added later run too)."""
     from concurrent.futures import Future, ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine") as pool:
-        pending: deque[Future] = deque(pool.submit(book.get_sheet_by_name, n) for n in names[:ahead])
+        pending: deque[Future] = deque(pool.submit(parse, n) for n in names[:ahead])
         rest = iter(names[ahead:])
         try:
             while pending:
@@ -160,7 +195,7 @@ def _parsed_ahead(book: Any, names: Sequence[str], ahead: int, meanwhile: deque[
                     _attempt(meanwhile.popleft())
                 done = pending.popleft().result()
                 for name in rest:
-                    pending.append(pool.submit(book.get_sheet_by_name, name))
+                    pending.append(pool.submit(parse, name))
                     break
                 yield done
         finally:
