@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import math
+import posixpath
 import re
 import stat
 import struct
@@ -649,7 +650,7 @@ def _check_ooxml_package(zf: zipfile.ZipFile, path: Path, content_types: str) ->
 def check_ooxml_sheets(zf: zipfile.ZipFile, path: Path, fmt: str, workbook: str) -> None:
     """The last of an OOXML package's checks: the sheets' number and extent, then that the
     workbook names a sheet at all."""
-    _check_sheet_sizes(zf, path, workbook)
+    _check_sheet_sizes(zf, path, fmt, workbook)
     check_names_a_sheet(zf, path, fmt, workbook)
 
 
@@ -659,11 +660,53 @@ def check_names_a_sheet(zf: zipfile.ZipFile, path: Path, fmt: str, workbook: str
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> list[str]:
-    """The package's worksheet parts (and chart, dialog and macro sheets), in the zip's order."""
-    return [n for n in zf.namelist() if _WORKSHEET.fullmatch(n.casefold())]
+    """The package's worksheet parts (and chart, dialog and macro sheets), in the zip's order:
+    what `MAX_SHEETS` counts."""
+    return [n for n in zf.namelist() if _WORKSHEET.fullmatch(n.casefold()) or _WORKSHEET.fullmatch(_part_key(n))]
 
 
-def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, workbook: str) -> None:
+def readable_as_sheets(zf: zipfile.ZipFile) -> list[str]:
+    """Every part calamine could be made to read as a sheet, in the zip's order: the worksheet
+    parts by name, and whatever a relationship anywhere in the package points to, looked up as
+    calamine looks a part up (ASCII case aside, a backslash read as a slash).
+
+    A sheet is read from wherever the workbook's relationship for it points, not only under
+    `xl/worksheets/`: a far cell kept in `xl/other/sheet1.xml`, in `xl/media/sheet1.png` or in
+    a member stored as `xl\\worksheets\\sheet1.xml` passed the guard, and calamine's grid for it
+    aborted the process. Every relationship counts, whatever its type and source, so the guard
+    need not read the workbook exactly as calamine does to know what it may read; when a
+    relationships part cannot be read, or a target is spelt so that its raw and decoded forms
+    differ, every part of the package is searched."""
+    members = zf.namelist()
+    wanted = {_part_key(n) for n in sheet_parts(zf)}
+    for rels in (n for n in members if _part_key(n).endswith(".rels")):
+        folder = _part_key(rels).rpartition("_rels/")[0]
+        targets = _relationship_targets(zf, rels)
+        if targets is None:
+            return members
+        for target in targets:
+            if any(ch in target for ch in "&<>\"'"):
+                return members
+            joined = target[1:] if target.startswith("/") else folder + target
+            wanted.update((_part_key(joined), _part_key(posixpath.normpath(joined))))
+    return [n for n in members if _part_key(n) in wanted]
+
+
+def _part_key(name: str) -> str:
+    """A member's name as calamine matches it: backslashes as slashes, ASCII letters lower."""
+    return name.replace("\\", "/").encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+
+
+def _relationship_targets(zf: zipfile.ZipFile, rels: str) -> list[str] | None:
+    """The targets a relationships part names, or None when it cannot be read."""
+    try:
+        return [str(elem.get("Target")) for elem in _starts(zf, Path(), rels)
+                if _local(elem) == "Relationship" and elem.get("Target") is not None]
+    except (UnusableInput, *ZIP_FAULTS):
+        return None
+
+
+def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, fmt: str, workbook: str) -> None:
     """Refuse too many worksheets, or one whose cells reach past `MAX_SHEET_CELLS`.
 
     Both what a sheet declares and what it holds count: calamine reserves room for the declared
@@ -672,10 +715,9 @@ def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, workbook: str) -> None:
     XFD1048576) must be caught by its cells: `_farthest_cell` finds them in an XML part,
     `_xlsb_extent` in a binary one (.xlsb), each reading the part as a stream.
     """
-    sheets = sheet_parts(zf)
-    check_sheet_count(path, sheets)
-    for part in sheets:
-        check_sheet_part(zf, path, workbook, part)
+    check_sheet_count(path, sheet_parts(zf))
+    for part in readable_as_sheets(zf):
+        check_sheet_part(zf, path, workbook, part, records=fmt == "xlsb" and part.lower().endswith(".bin"))
 
 
 def check_sheet_count(path: Path, sheets: list[str]) -> None:
@@ -683,13 +725,16 @@ def check_sheet_count(path: Path, sheets: list[str]) -> None:
         raise _refuse(FILE_TOO_MANY_SHEETS, path, count=len(sheets), limit=MAX_SHEETS)
 
 
-def check_sheet_part(zf: zipfile.ZipFile, path: Path, workbook: str, part: str) -> None:
-    """Refuse one worksheet part whose declared or found extent reaches past `MAX_SHEET_CELLS`
-    (`_check_sheet_sizes`)."""
+def check_sheet_part(zf: zipfile.ZipFile, path: Path, workbook: str, part: str, *, records: bool = False) -> None:
+    """Refuse one part calamine may read as a sheet whose declared or found extent reaches past
+    `MAX_SHEET_CELLS` (`_check_sheet_sizes`): read as XML, or with `records` as an .xlsb
+    sheet's binary records. The xlsx reader reads whatever part a sheet points to as XML,
+    whatever its name: an .xlsm's `vbaProject.bin` read as records would find cells in
+    compiled macros."""
     declared = _DIMENSION.search(_head(zf, part))
     rows, columns = (int(declared[2]), _column_number(declared[1])) if declared else (1, 1)
     if rows * columns <= MAX_SHEET_CELLS:
-        found = _farthest_cell(zf, part) if part.lower().endswith(".xml") else _xlsb_extent(zf, part)
+        found = _xlsb_extent(zf, part) if records else _farthest_cell(zf, part)
         rows, columns = max((rows, columns), found, key=lambda rc: rc[0] * rc[1])
     if rows * columns > MAX_SHEET_CELLS:
         raise _refuse(
@@ -832,6 +877,7 @@ def _sheet_names(zf: zipfile.ZipFile, workbook: str) -> dict[str, str]:
     relationships; empty when they cannot be read (the part name is used instead)."""
     folder, _, base = workbook.rpartition("/")
     rels = _member(zf.namelist(), f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels")
+    by_key = {_part_key(name): name for name in zf.namelist()}
     try:
         targets: dict[str, str] = {}
         if rels is not None:
@@ -845,7 +891,7 @@ def _sheet_names(zf: zipfile.ZipFile, workbook: str) -> dict[str, str]:
             if _local(elem) == "sheet":
                 rid = next((v for k, v in elem.attrib.items() if k.rpartition("}")[2] == "id"), None)
                 if rid in targets and elem.get("name"):
-                    names[_member(zf.namelist(), targets[rid]) or targets[rid]] = str(elem.get("name"))
+                    names[by_key.get(_part_key(targets[rid]), targets[rid])] = str(elem.get("name"))
         return names
     except UnusableInput:
         return {}

@@ -99,7 +99,7 @@ class SheetClearance:
         self._done = False
         self._changed = threading.Condition()
         planned = list(dict.fromkeys(p for p in parts.values() if p is not None))
-        order = planned + [p for p in guard.sheet_parts(zf) if p not in set(planned)]
+        order = planned + [p for p in guard.readable_as_sheets(zf) if p not in set(planned)]
         threading.Thread(target=self._check, args=(order,), name="guard-sheets", daemon=True).start()
 
     def expect(self, names: list[str]) -> None:
@@ -211,7 +211,7 @@ def calamine_sheet_parts(zf: zipfile.ZipFile, fmt: str, workbook: str) -> dict[s
         targets = {rid: target for rid, _, target in relationships}
         if len(targets) != len(relationships):
             return None
-        sheets = guard.sheet_parts(zf)
+        sheets = guard.readable_as_sheets(zf)
         parts: dict[str, str | None] = {}
         for elem in guard.xml_starts(zf, workbook):
             if guard.local_name(elem) != "sheet":
