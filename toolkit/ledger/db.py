@@ -20,19 +20,21 @@ import os
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
+    Dialect,
     Engine,
+    Select,
     Table,
     bindparam,
     create_engine,
@@ -45,8 +47,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
+from sqlalchemy.types import TypeEngine
 
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.ledger import lock, schema
@@ -74,6 +77,8 @@ LEDGER_NO_DRIVER = define(
        "\"recurring-orders-toolkit[postgres]\" (o pip install \"psycopg[binary]\") nello stesso ambiente.",
     en="The ledger {url} needs the PostgreSQL driver, which is not installed: pip install "
        "\"recurring-orders-toolkit[postgres]\" (or pip install \"psycopg[binary]\") in the same environment.")
+
+T = TypeVar("T")
 
 SQLITE_BUSY_MS = 60_000
 """How long a SQLite statement waits for a lock it needs inside a transaction (a reader while a
@@ -547,11 +552,118 @@ def _execute_many(conn: Connection, compiled: Any, columns: Mapping[str, Sequenc
     """Run `compiled` once per row of `columns` (its parameters' values, already as the driver
     takes them, by parameter name) in one executemany at the driver level, in the order or
     by the names the dialect compiled the statement with."""
-    if compiled.positional:
-        params: list[tuple[Any, ...]] | list[dict[str, Any]] = list(zip(*(columns[k] for k in compiled.positiontup)))
+    arranged = _as_the_driver_takes(compiled.positiontup if compiled.positional else None, columns)
+    if isinstance(arranged, Mapping):
+        params: list[tuple[Any, ...]] | list[dict[str, Any]] = [
+            dict(zip(arranged, values)) for values in zip(*arranged.values())]
     else:
-        params = [dict(zip(columns, values)) for values in zip(*columns.values())]
+        params = list(zip(*arranged))
     conn.exec_driver_sql(str(compiled), params)
+
+
+def _as_the_driver_takes(positions: Sequence[str] | None, by_name: Mapping[str, T]) -> list[T] | Mapping[str, T]:
+    """A statement's parameters (their values, or columns of values), given by name, as the
+    driver takes them: in the order the dialect compiled them (`positions`) when its paramstyle
+    is positional (SQLite's `?`), else by name (psycopg's `%(name)s`)."""
+    return by_name if positions is None else [by_name[k] for k in positions]
+
+
+def driver_rows(conn: Connection, statement: Select[Any], params: Mapping[str, Any] | None = None
+                ) -> Iterator[tuple[Any, ...]]:
+    """The rows of `statement` as plain tuples, each value as `conn.execute(statement)` gives it,
+    read from the driver's cursor: the statement is compiled once per dialect and kept, and
+    only the columns whose type converts what the driver returns (dates on SQLite, `Scaled`
+    decimals, booleans) go through their type's result processor, a column at a time.
+
+    SQLAlchemy makes a `Row` of each row and looks at each value on its way out: for a day's
+    shipping at L, hundreds of thousands of rows of plain integers and strings, that was about
+    a quarter of the day's CPU (`ship_backlog`, see `docs/performance.md`). The statement is
+    executed now, inside the connection's transaction (begun if it was not); the rows are
+    fetched as they are iterated, in batches.
+
+    `statement` is kept as the key of its compiled form: build it once (a module-level
+    constant or a cached builder) and give what changes from call to call as `params`, by
+    the names of its `bindparam`s (`expanding=True` ones take a list: an `IN`).
+    """
+    prepared = _prepared(statement, conn.dialect)
+    sql, parameters = prepared.bound(params or {})
+    if not conn.in_transaction():
+        conn.begin()
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cursor = dbapi.cursor()
+    try:
+        cursor.execute(sql, parameters)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        cursor.close()
+        raise DBAPIError.instance(sql, parameters, exc, conn.dialect.loaded_dbapi.Error) from exc
+    except BaseException:
+        cursor.close()
+        raise
+    return _fetched(cursor, prepared.processors(tuple(column[1] for column in cursor.description)))
+
+
+DRIVER_BATCH = 10_000
+"""Rows fetched from the driver's cursor at a time by `driver_rows`."""
+
+
+def _fetched(cursor: Any, processors: Sequence[tuple[int, Callable[[Any], Any]]]) -> Iterator[tuple[Any, ...]]:
+    try:
+        while batch := cursor.fetchmany(DRIVER_BATCH):
+            if not processors:
+                yield from batch
+                continue
+            columns: list[Iterable[Any]] = list(zip(*batch))
+            for position, process in processors:
+                columns[position] = map(process, columns[position])
+            yield from zip(*columns)
+    finally:
+        cursor.close()
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A statement compiled for one dialect, with what turns parameters into the driver's and
+    the driver's values into what SQLAlchemy would give."""
+
+    compiled: Any
+    dialect: Dialect
+    types: tuple[TypeEngine[Any], ...]
+    binds: Mapping[str, Callable[[Any], Any]]
+    _processors: dict[tuple[Any, ...], list[tuple[int, Callable[[Any], Any]]]] = field(default_factory=dict)
+
+    def bound(self, params: Mapping[str, Any]) -> tuple[str, Any]:
+        """The SQL (its `IN` lists expanded) and the parameters, converted, as the driver takes them."""
+        state = self.compiled.construct_expanded_state(params, escape_names=False)
+        processors: Mapping[str, Callable[[Any], Any]] = {**self.binds, **state.processors} if state.processors else self.binds
+        values = {k: processors[k](v) if k in processors else v for k, v in state.parameters.items()}
+        return state.statement, _as_the_driver_takes(state.positiontup if self.compiled.positional else None, values)
+
+    def processors(self, driver_types: tuple[Any, ...]) -> list[tuple[int, Callable[[Any], Any]]]:
+        """(position, result processor) of the columns that have one, for the driver's column
+        types (psycopg's type codes; SQLite gives none)."""
+        if (known := self._processors.get(driver_types)) is not None:
+            return known
+        if len(driver_types) != len(self.types):
+            raise ValueError(f"the driver returned {len(driver_types)} columns, the statement selects {len(self.types)}")
+        found: list[tuple[int, Callable[[Any], Any]]] = [
+            (position, process) for position, (kind, coltype) in enumerate(zip(self.types, driver_types))
+            if (process := kind.dialect_impl(self.dialect).result_processor(self.dialect, coltype)) is not None]
+        self._processors[driver_types] = found
+        return found
+
+
+@lru_cache(maxsize=256)
+def _prepared(statement: Select[Any], dialect: Dialect) -> _Prepared:
+    """`statement` compiled for `dialect`, kept: see `driver_rows`."""
+    compiled = statement.compile(dialect=dialect)
+    if compiled.escaped_bind_names:
+        raise ValueError(f"driver_rows: bound parameter names that need escaping: {sorted(compiled.escaped_bind_names)}")
+    if compiled.literal_execute_params:
+        raise ValueError("driver_rows: literal_execute parameters are not supported")
+    binds = {name: process for name, bind in compiled.binds.items()
+             if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None}
+    return _Prepared(compiled, dialect, tuple(column.type for column in statement.selected_columns), binds)
 
 
 def _bound(process: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
