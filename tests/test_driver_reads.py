@@ -7,15 +7,13 @@ shipping every open order, chosen quantities, orders named by number, with or wi
 prepayments paid in full or in part, status changes, confirmations of proposals and
 quotations), and after each action every moved reader is asked the same questions both ways:
 the holders' rows of every item and of a few, their ranks (a few orders, and past `FEW_ITEMS`
-every holder's, the limit lowered to reach it), the due orders with those still open, their
-open lines, the unshipped figures of every customer and of some, the stock since its count
-date, and which prepaid orders are paid. On SQLite and PostgreSQL.
+every holder's, the limit lowered to reach it), the due orders with those still open on three
+days, and the open lines of some of them. On SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -23,9 +21,8 @@ from oracles import driver_reads as old
 from test_shipped_kept import START, act, with_offers
 from test_shipping_setbased import master_of, pay_some, randomized
 
-from toolkit.core.orders import OrderStatus
 from toolkit.core.workdays import working_calendar
-from toolkit.ledger import deliveries, exposure, open_ledger, orders, shipments
+from toolkit.ledger import open_ledger, orders, shipments
 from toolkit.ledger.db import reading
 from toolkit.services.orders import create
 
@@ -34,9 +31,9 @@ def listed(rows) -> str:
     return repr([tuple(row) for row in rows])
 
 
-def same_reads(conn, master, day, rng: random.Random, monkeypatch) -> int:
+def same_reads(conn, day, rng: random.Random, monkeypatch) -> int:
     """Every moved reader's answer, old and new, to the same random questions; returns how
-    many rows the holders' read gave (for the test to know it looked at something)."""
+    many holders' rows and open lines were compared (for the test to know it looked at something)."""
     every = listed(old._held_rows(conn, None)[0])
     assert listed(orders._held_rows(conn, None)) == every
     held = [tuple(row) for row in old._held_rows(conn, None)[0]]
@@ -53,35 +50,25 @@ def same_reads(conn, master, day, rng: random.Random, monkeypatch) -> int:
         assert repr(orders._ranks(conn, set(holders) | {10**9})) == repr(old._ranks(conn, set(holders) | {10**9}, holding))
         assert listed(orders._held_rows(conn, some)) == listed(old._held_rows(conn, some)[0])
 
+    looked = len(held)
     for when in (day, day - timedelta(3), day + timedelta(10)):
         due, still_open = shipments.due_orders(conn, when)
         was_due, was_open = old.due_orders(conn, when)
         assert repr(due) == repr(was_due) and still_open == was_open, when
         asked = rng.sample(due, min(len(due), rng.randint(0, len(due))))
-        assert repr(shipments.open_lines(conn, asked)) == repr(old.open_lines(conn, asked)), when
-
-    customers = sorted({c.code for c in master.customers})
-    for among in (None, rng.sample(customers, min(len(customers), rng.randint(1, 8))) + ["NO-SUCH-CUSTOMER"]):
-        assert repr(exposure._unshipped(conn, among)) == repr(old._unshipped(conn, among)), among
-
-    for counted in (START, day, day + timedelta(1)):
-        counting = master.model_copy(update={"settings": replace(master.settings, stock_date=counted)})
-        assert repr(deliveries.available_stock(conn, counting)) == repr(old.available_stock(conn, counting)), counted
-
-    open_orders = [o.id for o in old.due_orders(conn, day + timedelta(60))[0]]
-    asked_ids = rng.sample(open_orders, min(len(open_orders), rng.randint(0, len(open_orders)))) + [10**9]
-    assert deliveries.paid_orders(conn, asked_ids) == old.paid_orders(conn, asked_ids)
-    return len(held)
+        lines = shipments.open_lines(conn, asked)
+        assert repr(lines) == repr(old.open_lines(conn, asked)), when
+        looked += sum(map(len, lines.values()))
+    return looked
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_driver_reads_are_the_sqlalchemy_reads(ledger_url, seed, monkeypatch):
+def test_driver_reads_are_the_sqlalchemy_reads(ledger_url, seed, monkeypatch, tmp_path):
     rng = random.Random(seed)
-    master = with_offers(randomized(master_of_seed(seed), rng), rng)
+    master = with_offers(randomized(master_of(tmp_path, seed), rng), rng)
     ledger = open_ledger(ledger_url)
     calendar = working_calendar(master.settings, master.closures)
     day, done, counter, looked = START, 0, [0], 0
-    paid_seen = 0
     while done < 5:
         if calendar.is_working(day):
             create(master, ledger, day, with_catch_up=False)
@@ -89,23 +76,8 @@ def test_driver_reads_are_the_sqlalchemy_reads(ledger_url, seed, monkeypatch):
             for _ in range(rng.randint(1, 3)):
                 act(master, ledger, day, rng, counter)
                 with reading(ledger) as conn:
-                    looked += same_reads(conn, master, day, rng, monkeypatch)
-                    prepaid = [o.id for o in old.due_orders(conn, day + timedelta(60))[0]]
-                    paid_seen += len(old.paid_orders(conn, prepaid))
+                    looked += same_reads(conn, day, rng, monkeypatch)
             done += 1
         day += timedelta(1)
-    assert looked > 0 and paid_seen > 0
+    assert looked > 100
     ledger.engine.dispose()
-
-
-def master_of_seed(seed: int):
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as folder:
-        return master_of(Path(folder), seed)
-
-
-def test_the_statuses_read_are_those_stored():
-    """`due_orders` reads orders in progress only: the oracle and the product name the same."""
-    assert OrderStatus.IN_PROGRESS.value == "in-progress"

@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, Date, bindparam, func, select
+from sqlalchemy import Connection, func, select
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
@@ -28,7 +28,6 @@ from toolkit.ledger.db import (
     add_by_id,
     document_number,
     draw_numbers,
-    driver_rows,
     event_row,
     insert_numbered,
     insert_rows,
@@ -128,16 +127,14 @@ def available_stock(conn: Connection, master: MasterData) -> dict[str, Decimal] 
     counted = master.settings.stock_date
     if levels is None or counted is None:
         return levels
-    for item, shipped in driver_rows(conn, _SHIPPED_SINCE, {"counted": counted}):
+    rows = conn.execute(
+        select(ol.item, func.sum(dl.quantity)).select_from(
+            schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
+            .join(schema.order_lines, ol.id == dl.order_line_id))
+        .where(d.delivery_date >= counted).group_by(ol.item))
+    for item, shipped in rows:
         levels[item] = levels.get(item, Decimal(0)) - shipped
     return levels
-
-
-_SHIPPED_SINCE = (select(ol.item, func.sum(dl.quantity)).select_from(
-    schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id).join(schema.order_lines, ol.id == dl.order_line_id))
-    .where(d.delivery_date >= bindparam("counted", type_=Date)).group_by(ol.item))
-"""What each item shipped from the day bound as `counted` on (returns netted), for
-`available_stock`: read at the driver level (`driver_rows`)."""
 
 
 def stock_after(stock: Mapping[str, Decimal], notes: Sequence[DeliveryNote], counted: date | None) -> dict[str, Decimal]:
@@ -169,30 +166,25 @@ def shipped_quantities(conn: Connection, line_ids: Collection[int]) -> dict[int,
 
 def paid_orders(conn: Connection, order_ids: Collection[int]) -> set[int]:
     """Orders whose prepayment has arrived: invoiced (final invoices), and every such invoice paid."""
+    i, il, p = schema.invoices.c, schema.invoice_lines.c, schema.payments.c
     wanted = list(order_ids)
     invoices_of: dict[int, set[int]] = defaultdict(set)
     for chunk in in_batches(wanted):
-        for order_id, invoice_id in driver_rows(conn, _INVOICED, {"orders": chunk}):
+        rows = conn.execute(
+            select(ol.order_id, i.id).distinct()
+            .select_from(schema.invoice_lines.join(schema.order_lines, ol.id == il.order_line_id)
+                         .join(schema.invoices, i.id == il.invoice_id))
+            .where(ol.order_id.in_(chunk), i.status == "final"))
+        for order_id, invoice_id in rows:
             invoices_of[order_id].add(invoice_id)
     invoice_ids = sorted({x for ids in invoices_of.values() for x in ids})
     settled: set[int] = set()
     for chunk in in_batches(invoice_ids):
-        totals = dict(driver_rows(conn, _TOTALS, {"invoices": chunk}))
-        paid = dict(driver_rows(conn, _PAID, {"invoices": chunk}))
+        totals = dict(conn.execute(select(i.id, i.total).where(i.id.in_(chunk))).all())
+        paid = dict(conn.execute(
+            select(p.invoice_id, func.sum(p.amount)).where(p.invoice_id.in_(chunk)).group_by(p.invoice_id)).all())
         settled |= {x for x in chunk if paid.get(x, Decimal(0)) >= totals[x]}
     return {order_id for order_id, ids in invoices_of.items() if ids <= settled}
-
-
-_i, _il, _p = schema.invoices.c, schema.invoice_lines.c, schema.payments.c
-_INVOICED = (select(ol.order_id, _i.id).distinct()
-             .select_from(schema.invoice_lines.join(schema.order_lines, ol.id == _il.order_line_id)
-                          .join(schema.invoices, _i.id == _il.invoice_id))
-             .where(ol.order_id.in_(bindparam("orders", expanding=True)), _i.status == "final"))
-_TOTALS = select(_i.id, _i.total).where(_i.id.in_(bindparam("invoices", expanding=True)))
-_PAID = (select(_p.invoice_id, func.sum(_p.amount)).where(_p.invoice_id.in_(bindparam("invoices", expanding=True)))
-         .group_by(_p.invoice_id))
-"""`paid_orders`' statements (the final invoices of the orders bound as `orders`; the totals
-and the payments of the invoices bound as `invoices`), read at the driver level (`driver_rows`)."""
 
 
 def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: date | None = None,

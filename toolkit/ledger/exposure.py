@@ -6,16 +6,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Connection, Select, and_, bindparam, func, select, true
+from sqlalchemy import ColumnElement, Connection, and_, func, select, true
 
 from toolkit.basics.money import cents
 from toolkit.core.exposure import Exposure
 from toolkit.ledger import schema
 from toolkit.ledger.batches import IN_LIST, in_batches
-from toolkit.ledger.db import driver_rows
 from toolkit.ledger.types import places_of, stored_integer
 
 ZERO = Decimal(0)
@@ -101,28 +99,18 @@ def _unshipped(conn: Connection, customers: list[str] | None) -> dict[str, Decim
     16 cents off), so each price is split into its whole euros and its millionths, and the two
     products are summed apart: each at most 10^15 a line within `toolkit.basics.limits`,
     thousands of lines before the limit."""
-    ol = schema.order_lines.c
-    unit = 10 ** places_of(ol.unit_price)
-    places = places_of(ol.quantity) + places_of(ol.unit_price)
-    among = customers is not None
-    rows = driver_rows(conn, _unshipped_statement(among), {"customers": customers} if among else {})
-    return {customer: (Decimal(whole) * unit + Decimal(part)).scaleb(-places) for customer, whole, part in rows}
-
-
-@cache
-def _unshipped_statement(among: bool) -> Select[Any]:
-    """`_unshipped`'s statement: of the customers bound as `customers` when `among`, else of
-    every customer; read at the driver level (`driver_rows`)."""
     o, ol = schema.orders.c, schema.order_lines.c
     left = stored_integer(ol.quantity) - stored_integer(ol.shipped)
     price, unit = stored_integer(ol.unit_price), 10 ** places_of(ol.unit_price)
     euros, millionths = func.sum(left * (price // unit)), func.sum(left * (price % unit))
-    return (select(o.customer, euros, millionths).join(schema.orders, o.id == ol.order_id)
-            .where(_open_orders_of(bindparam("customers", expanding=True) if among else None)).group_by(o.customer))
+    places = places_of(ol.quantity) + places_of(ol.unit_price)
+    rows = conn.execute(select(o.customer, euros, millionths).join(schema.orders, o.id == ol.order_id)
+                        .where(_open_orders_of(customers)).group_by(o.customer))
+    return {customer: (Decimal(whole) * unit + Decimal(part)).scaleb(-places) for customer, whole, part in rows}
 
 
-def _open_orders_of(customers: list[str] | BindParameter[Any] | None) -> ColumnElement[bool]:
-    """The open orders of these customers (a list, or bound as a parameter; None: of every customer). For a batch of customers
+def _open_orders_of(customers: list[str] | None) -> ColumnElement[bool]:
+    """The open orders of these customers (None: of every customer). For a batch of customers
     the status is tested on each of their orders, not looked up in its index: SQLite, without
     statistics, would take the status index, read most of a month's orders (most are open) and
     test the customer of each, where the customer index reads only the asked customers' orders."""
