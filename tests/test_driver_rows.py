@@ -2,7 +2,8 @@
 the same rows in the same order, each value of the same type and, for decimals, the same digits
 and exponent (compared as `repr`s), on SQLite and PostgreSQL: dates and timestamps (text on
 SQLite), `Scaled` decimals and their stored integers, `Numeric`, booleans, NULLs in every
-column, sums and maxima, bound parameters, `IN` lists (empty too), literals in the statement.
+column, sums and maxima, bound parameters, `IN` lists (empty too, the same length again with
+other values, other lengths), literals in the statement, literal `IN` lists beside bound ones.
 """
 
 from __future__ import annotations
@@ -83,7 +84,11 @@ STATEMENTS = {
     "case and outer join": select(p.id, case((p.flag, p.day), else_=None), other.c.name, other.c.amount)
     .select_from(probe.outerjoin(other, other.c.id == p.id + 1)).order_by(p.id),
 }
+STATEMENTS["literal IN lists beside a bound one"] = (
+    select(p.id, p.name, p.price).where(p.name.in_(["alpha", "", "δέλτα"]), p.id.in_(IDS), p.quantity.in_([Decimal(7)]))
+    .order_by(p.id))
 PARAMS = {"dates and ids bound": lambda rng: {"day": date(2026, 3, 1), "ids": rng.sample(range(1, 400), 120)},
+          "literal IN lists beside a bound one": lambda rng: {"ids": rng.sample(range(1, 400), rng.choice([300, 60]))},
           "names bound, a literal": lambda rng: {"names": rng.sample(["alpha", "beta", "gamma", "δέλτα", ""], 3)}}
 
 
@@ -100,7 +105,7 @@ def test_driver_rows_are_what_sqlalchemy_gives(ledger_url, seed):
         conn.execute(insert(probe), random_rows(rng, 300))
     with reading(ledger) as conn:
         for name, statement in STATEMENTS.items():
-            for _ in range(3):  # the kept compiled form, with other values each time
+            for _ in range(4):  # the kept compiled form, with other values (and lengths of lists) each time
                 params = PARAMS[name](rng) if name in PARAMS else {}
                 got = repr(list(driver_rows(conn, statement, params)))
                 assert got == as_sqlalchemy_gives(conn, statement, params), name

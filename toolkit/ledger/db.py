@@ -633,6 +633,22 @@ def _batches(cursor: Any, processors: Sequence[tuple[int, Callable[[Any], Any]]]
 
 
 @dataclass(frozen=True)
+class _Expanded:
+    """A prepared statement's SQL for given lengths of its `IN` lists, and where each of the
+    driver's parameters comes from."""
+
+    sql: str
+    sources: tuple[tuple[str, int | None], ...]
+    """Per driver parameter: the name of a parameter given to `driver_rows` (and the index in
+    its list, for an `IN` list's element), or of a value the statement carries (`fixed`)."""
+    names: tuple[str, ...] | None
+    """The driver's parameter names (psycopg's `%(name)s`); None when positional (SQLite's `?`)."""
+    processors: tuple[Callable[[Any], Any] | None, ...]
+    fixed: Mapping[str, Any]
+    """The values the statement carries itself (its literals), by parameter name."""
+
+
+@dataclass(frozen=True)
 class _Prepared:
     """A statement compiled for one dialect, with what turns parameters into the driver's and
     the driver's values into what SQLAlchemy would give."""
@@ -641,14 +657,37 @@ class _Prepared:
     dialect: Dialect
     types: tuple[TypeEngine[Any], ...]
     binds: Mapping[str, Callable[[Any], Any]]
+    expanding: tuple[str, ...]
+    _expanded: dict[tuple[tuple[str, int], ...], _Expanded] = field(default_factory=dict)
     _processors: dict[tuple[Any, ...], list[tuple[int, Callable[[Any], Any]]]] = field(default_factory=dict)
 
     def bound(self, params: Mapping[str, Any]) -> tuple[str, Any]:
         """The SQL (its `IN` lists expanded) and the parameters, converted, as the driver takes them."""
+        lengths = tuple((name, len(params[name])) for name in self.expanding if name in params)
+        expanded = self._expanded.get(lengths) or self._expand(params, lengths)
+        given = {**expanded.fixed, **params}
+        values = [given[name] if index is None else given[name][index] for name, index in expanded.sources]
+        values = [v if process is None else process(v) for v, process in zip(values, expanded.processors)]
+        return expanded.sql, values if expanded.names is None else dict(zip(expanded.names, values))
+
+    def _expand(self, params: Mapping[str, Any], lengths: tuple[tuple[str, int], ...]) -> _Expanded:
+        """The SQL and the parameters' sources for these lengths of the `IN` lists, as SQLAlchemy
+        expands them, kept: expanding a list of 900 order ids again for each batch was a
+        millisecond a call (`ledger.shipments.open_lines` asks 130 times on the day after April at L)."""
         state = self.compiled.construct_expanded_state(params, escape_names=False)
-        processors: Mapping[str, Callable[[Any], Any]] = {**self.binds, **state.processors} if state.processors else self.binds
-        values = {k: processors[k](v) if k in processors else v for k, v in state.parameters.items()}
-        return state.statement, _as_the_driver_takes(state.positiontup if self.compiled.positional else None, values)
+        element = {expanded: (name, index) for name, names in state.parameter_expansion.items()
+                   for index, expanded in enumerate(names)}
+        processors = {**self.binds, **state.processors}
+        arranged = _as_the_driver_takes(state.positiontup if self.compiled.positional else None,
+                                        {key: key for key in state.parameters})
+        keys = list(arranged)
+        sources = [given if (given := element.get(key, (key, None)))[0] in params else (key, None) for key in keys]
+        expanded = _Expanded(
+            state.statement, tuple(sources), tuple(keys) if isinstance(arranged, Mapping) else None,
+            tuple(processors.get(key) for key in keys),
+            {key: state.parameters[key] for key, (name, _) in zip(keys, sources) if name not in params})
+        self._expanded[lengths] = expanded
+        return expanded
 
     def processors(self, driver_types: tuple[Any, ...]) -> list[tuple[int, Callable[[Any], Any]]]:
         """(position, result processor) of the columns that have one, for the driver's column
@@ -674,7 +713,8 @@ def _prepared(statement: Select[Any], dialect: Dialect) -> _Prepared:
         raise ValueError("driver_rows: literal_execute parameters are not supported")
     binds = {name: process for name, bind in compiled.binds.items()
              if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None}
-    return _Prepared(compiled, dialect, tuple(column.type for column in statement.selected_columns), binds)
+    expanding = tuple(sorted(name for name, bind in compiled.binds.items() if bind.expanding))
+    return _Prepared(compiled, dialect, tuple(column.type for column in statement.selected_columns), binds, expanding)
 
 
 def _bound(process: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
