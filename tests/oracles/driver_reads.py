@@ -1,27 +1,25 @@
 """The big reads of a day's shipping as they were before they went to the driver
 (`toolkit.ledger.db.driver_rows`): each statement executed by SQLAlchemy, its rows read as
 `Row`s. Copied unchanged from `toolkit.ledger.orders` (`_held_rows`, `_open_lines`, `_ranks`),
-and `toolkit.ledger.shipments` (`due_orders`, `open_lines`). The reference
+and `toolkit.ledger.shipments` (`open_lines`). The reference
 `tests/test_driver_reads.py` compares the readers with.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, case, func, select
 
 from toolkit.basics.vocab import DocumentType
-from toolkit.core.orders import EFFECTS, Order, OrderStatus
+from toolkit.core.orders import EFFECTS, Order
 from toolkit.core.reservations import HOLDING
 from toolkit.core.shipping import OpenLine
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
-from toolkit.ledger.orders import FEW_ITEMS, imported_from
-from toolkit.ledger.shipments import PAYMENTS, STATUSES, TYPES
+from toolkit.ledger.orders import FEW_ITEMS
 from toolkit.ledger.types import ScaledValues, stored_integer
 
 o, ol = schema.orders.c, schema.order_lines.c
@@ -71,39 +69,6 @@ def _ranks(conn: Connection, ids: Collection[int], holding: Sequence[Any]) -> di
     return ranked
 
 
-def due_orders(conn: Connection, day: date) -> tuple[list[Order], set[int]]:
-    """The orders in progress that ship and are due by `day`, without their lines (`lines`
-    empty: `with_lines` reads them for the orders that need them), in number order; and the
-    ids of those with something still to ship on some line, which the database finds.
-
-    At L most of the open orders are held day after day (a prepayment not in, a customer over
-    the credit limit) and the core holds them without looking at their lines
-    (`toolkit.core.shipping.held_unread`): building each of their lines every day was most of
-    a day's shipping."""
-    shipping = [t.value for t, effects in EFFECTS.items() if effects.ships]
-    line = schema.order_lines.alias("line")
-    still_open = select(line.c.id).where(line.c.order_id == o.id, line.c.quantity != line.c.shipped).exists()
-    cited = schema.orders.alias("cited")
-    rows = conn.execute(
-        select(o.id, o.series, o.year, o.number, o.template, o.occurrence, o.order_date, o.customer, o.ship_to,
-               o.contact, o.document_type, o.status, o.price_list, o.price_version, o.project, o.delivery_option,
-               o.customer_reference, o.payment_method, o.origin, cited.c.series, cited.c.year, cited.c.number,
-               cited.c.document_type, still_open)
-        .select_from(schema.orders.outerjoin(cited, cited.c.id == o.confirms))
-        .where(o.status == OrderStatus.IN_PROGRESS.value, o.occurrence <= day, o.document_type.in_(shipping))
-        .order_by(o.year, o.series, o.number)).all()
-    orders, pending = [], set()
-    for (order_id, series, year, seq, template, occurrence, order_date, customer, ship_to, contact, kind, status,
-         price_list, price_version, project, delivery_option, reference, payment, origin, c_series, c_year, c_seq,
-         c_type, has_open) in rows:
-        cited_number = document_number(c_series, c_year, c_seq) if c_series is not None else None
-        orders.append(Order(order_id, document_number(series, year, seq), template, occurrence, order_date, customer,
-                            ship_to, contact, TYPES[kind], STATUSES[status], price_list, price_version,
-                            project, delivery_option, (), reference, PAYMENTS[payment] if payment else None,
-                            cited_number, TYPES[c_type] if c_type is not None else None, imported_from(origin)))
-        if has_open:
-            pending.add(order_id)
-    return orders, pending
 
 
 def open_lines(conn: Connection, orders: Sequence[Order]) -> dict[int, tuple[OpenLine, ...]]:

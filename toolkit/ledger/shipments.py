@@ -14,10 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from functools import cache
-from typing import Any
 
-from sqlalchemy import Connection, Date, Select, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
@@ -48,7 +46,18 @@ def due_orders(conn: Connection, day: date) -> tuple[list[Order], set[int]]:
     the credit limit) and the core holds them without looking at their lines
     (`toolkit.core.shipping.held_unread`): building each of their lines every day was most of
     a day's shipping."""
-    rows = driver_rows(conn, _due_statement(), {"day": day})
+    shipping = [t.value for t, effects in EFFECTS.items() if effects.ships]
+    line = schema.order_lines.alias("line")
+    still_open = select(line.c.id).where(line.c.order_id == o.id, line.c.quantity != line.c.shipped).exists()
+    cited = schema.orders.alias("cited")
+    rows = conn.execute(
+        select(o.id, o.series, o.year, o.number, o.template, o.occurrence, o.order_date, o.customer, o.ship_to,
+               o.contact, o.document_type, o.status, o.price_list, o.price_version, o.project, o.delivery_option,
+               o.customer_reference, o.payment_method, o.origin, cited.c.series, cited.c.year, cited.c.number,
+               cited.c.document_type, still_open)
+        .select_from(schema.orders.outerjoin(cited, cited.c.id == o.confirms))
+        .where(o.status == OrderStatus.IN_PROGRESS.value, o.occurrence <= day, o.document_type.in_(shipping))
+        .order_by(o.year, o.series, o.number)).all()
     orders, pending = [], set()
     for (order_id, series, year, seq, template, occurrence, order_date, customer, ship_to, contact, kind, status,
          price_list, price_version, project, delivery_option, reference, payment, origin, c_series, c_year, c_seq,
@@ -61,24 +70,6 @@ def due_orders(conn: Connection, day: date) -> tuple[list[Order], set[int]]:
         if has_open:
             pending.add(order_id)
     return orders, pending
-
-
-@cache
-def _due_statement() -> Select[Any]:
-    """`due_orders`' statement, the day bound as `day`: read at the driver level (`driver_rows`),
-    120,000 headers at the end of a month at L."""
-    shipping = [t.value for t, effects in EFFECTS.items() if effects.ships]
-    line = schema.order_lines.alias("line")
-    still_open = select(line.c.id).where(line.c.order_id == o.id, line.c.quantity != line.c.shipped).exists()
-    cited = schema.orders.alias("cited")
-    return (select(o.id, o.series, o.year, o.number, o.template, o.occurrence, o.order_date, o.customer, o.ship_to,
-                   o.contact, o.document_type, o.status, o.price_list, o.price_version, o.project, o.delivery_option,
-                   o.customer_reference, o.payment_method, o.origin, cited.c.series, cited.c.year, cited.c.number,
-                   cited.c.document_type, still_open)
-            .select_from(schema.orders.outerjoin(cited, cited.c.id == o.confirms))
-            .where(o.status == OrderStatus.IN_PROGRESS.value, o.occurrence <= bindparam("day", type_=Date),
-                   o.document_type.in_(shipping))
-            .order_by(o.year, o.series, o.number))
 
 
 def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
@@ -131,7 +122,7 @@ _OPEN_LINES = (select(ol.order_id, ol.id, ol.line_no, ol.item, stored_integer(ol
                       stored_integer(ol.quantity) != stored_integer(ol.shipped))
                .order_by(ol.order_id, ol.line_no))
 """`open_lines`' statement, the orders bound as `orders`: read at the driver level
-(`driver_rows`), 410,000 lines at the end of a month at L."""
+(`driver_rows`), 0.78 → 0.57 s of CPU on the day after April at L."""
 
 
 def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order],
