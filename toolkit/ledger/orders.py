@@ -12,11 +12,12 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, case, func, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, case, func, insert, select, update
 
 from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.documents import DeliveryNote
@@ -30,6 +31,7 @@ from toolkit.ledger.batches import IN_LIST, in_batches
 from toolkit.ledger.db import (
     document_number,
     draw_numbers,
+    driver_rows,
     event_row,
     insert_columns,
     insert_numbered,
@@ -354,12 +356,12 @@ def reservations(conn: Connection, items: Collection[str] | None = None, *,
     stock found), only the items the stock does not cover (`_queued`).
     Each holder's place and number are read once (`_ranks`), not with each of its items.
     The line-by-line read is the test oracle `tests/oracles/reservations_rowwise.py`."""
-    held, holding = _held_rows(conn, items)
+    held = _held_rows(conn, items)
     places = places_of(ol.quantity)
     entries, found = _queued(held, places, short_of)
     if not found:
         return NONE
-    ranked = _ranks(conn, {order_id for rows in entries.values() for _, order_id, _ in rows}, holding)
+    ranked = _ranks(conn, {order_id for rows in entries.values() for _, order_id, _ in rows})
     queues = {item: [(*ranked[order_id], left) for _, order_id, left in rows] for item, rows in entries.items()}
     return Reservations.of_queues(queues, places)
 
@@ -409,7 +411,7 @@ class HeldQueues:
 def held_queues(conn: Connection, items: Collection[str]) -> HeldQueues:
     """The holders of these items and what each still has to ship, read in one pass (see
     `HeldQueues`, and `reservations` for the query)."""
-    rows, holding = _held_rows(conn, items)
+    rows = _held_rows(conn, items)
     wanted = set(items)
     held: dict[str, dict[int, int]] = {}
     elsewhere = False
@@ -418,32 +420,40 @@ def held_queues(conn: Connection, items: Collection[str]) -> HeldQueues:
             held[item] = {order_id: left for _, order_id, left in kept}
         else:
             elsewhere = True
-    ranked = _ranks(conn, {order_id for holders in held.values() for order_id in holders}, holding)
+    ranked = _ranks(conn, {order_id for holders in held.values() for order_id in holders})
     return HeldQueues(held, ranked, places_of(ol.quantity), elsewhere)
 
 
-def _held_rows(conn: Connection, items: Collection[str] | None) -> tuple[Iterable[Any], list[Any]]:
+def _held_rows(conn: Connection, items: Collection[str] | None) -> Iterable[tuple[Any, ...]]:
     """What each reserving holder (of `items` when they are few) still has to ship of each
     item, as rows (item, order id, stored integer) ordered by item and order, lines with nothing
-    left skipped; and the conditions of holding."""
-    lines, holding = _open_lines(items)
+    left skipped. Read at the driver level (`driver_rows`): 567,000 rows on April's final
+    ledger at L."""
+    few = items is not None and len(items) <= FEW_ITEMS
+    return driver_rows(conn, _held_statement(few), {"items": sorted(items)} if few and items is not None else {})
+
+
+_RESERVING = [t.value for t, effects in EFFECTS.items() if effects.reserves]
+_HOLDING = [o.status.in_([s.value for s in HOLDING]), o.document_type.in_(_RESERVING)]
+"""The conditions of holding stock: a reserving type's order while a draft or in progress."""
+
+
+@cache
+def _held_statement(few: bool) -> Select[Any]:
+    """`_held_rows`' statement, of the items bound as `items` when `few`, else of every item."""
+    lines = _open_lines(few)
     per_order = (lines.c.item, lines.c.order_id)
-    rows = conn.execute(select(*per_order, func.sum(lines.c.left)).where(lines.c.left > 0)
-                        .group_by(*per_order).order_by(*per_order))
-    return rows, holding
+    return (select(*per_order, func.sum(lines.c.left)).where(lines.c.left > 0)
+            .group_by(*per_order).order_by(*per_order))
 
 
-def _open_lines(items: Collection[str] | None) -> tuple[Any, list[Any]]:
-    """The open lines of the reserving holders (of `items` when they are few) as a subquery
-    (order id, item, what is left as the stored integer), and the conditions of holding."""
-    reserving = [t.value for t, effects in EFFECTS.items() if effects.reserves]
-    holding = [o.status.in_([s.value for s in HOLDING]), o.document_type.in_(reserving)]
-    lines = (select(ol.order_id, ol.item, (stored_integer(ol.quantity) - stored_integer(ol.shipped)).label("left"))
-             .join(schema.orders, o.id == ol.order_id)
-             .where(*holding,
-                    *([ol.item.in_(sorted(items))] if items is not None and len(items) <= FEW_ITEMS else []))
-             .subquery())
-    return lines, holding
+def _open_lines(few: bool) -> Any:
+    """The open lines of the reserving holders (of the items bound as `items` when `few`) as a
+    subquery (order id, item, what is left as the stored integer)."""
+    return (select(ol.order_id, ol.item, (stored_integer(ol.quantity) - stored_integer(ol.shipped)).label("left"))
+            .join(schema.orders, o.id == ol.order_id)
+            .where(*_HOLDING, *([ol.item.in_(bindparam("items", expanding=True))] if few else []))
+            .subquery())
 
 
 def _queued(held: Iterable[Any], places: int, short_of: Mapping[str, Decimal] | None
@@ -465,23 +475,31 @@ def _queued(held: Iterable[Any], places: int, short_of: Mapping[str, Decimal] | 
     return entries, found
 
 
-def _ranks(conn: Connection, ids: Collection[int], holding: Sequence[Any]) -> dict[int, tuple[tuple[int, str, int], str]]:
+def _ranks(conn: Connection, ids: Collection[int]) -> dict[int, tuple[tuple[int, str, int], str]]:
     """Per holding order among `ids`, the rank of its place (`toolkit.core.orders.place_of`:
     the proposal it confirms, else its own number, as the database gives its parts) and its
-    number: asked once per order, not with each of its items' rows (half a million at L)."""
+    number: asked once per order, not with each of its items' rows (half a million at L).
+    Past `FEW_ITEMS` orders, every holding order's is read at once; at the driver level
+    (`driver_rows`)."""
+    few = len(ids) <= FEW_ITEMS
+    batches: Iterable[dict[str, Any]] = ({"ids": chunk} for chunk in in_batches(sorted(ids))) if few else [{}]
+    ranked: dict[int, tuple[tuple[int, str, int], str]] = {}
+    for params in batches:
+        for order_id, year, series, seq, own_series, own_year, own_seq in driver_rows(conn, _ranks_statement(few), params):
+            ranked[order_id] = ((year, series, seq), document_number(own_series, own_year, own_seq))
+    return ranked
+
+
+@cache
+def _ranks_statement(few: bool) -> Select[Any]:
+    """`_ranks`' statement: of the orders bound as `ids` when `few`, else of every holding order."""
     cited = schema.orders.alias("cited")
     proposal = cited.c.document_type == DocumentType.PROPOSAL.value
     place = [case((proposal, theirs), else_=own)
              for theirs, own in ((cited.c.year, o.year), (cited.c.series, o.series), (cited.c.number, o.number))]
     query = select(o.id, *place, o.series, o.year, o.number).select_from(
         schema.orders.outerjoin(cited, cited.c.id == o.confirms))
-    chunks = in_batches(sorted(ids)) if len(ids) <= FEW_ITEMS else [None]
-    ranked: dict[int, tuple[tuple[int, str, int], str]] = {}
-    for chunk in chunks:
-        rows: Iterable[Any] = conn.execute(query.where(o.id.in_(chunk)) if chunk is not None else query.where(*holding))
-        for order_id, year, series, seq, own_series, own_year, own_seq in rows:
-            ranked[order_id] = ((year, series, seq), document_number(own_series, own_year, own_seq))
-    return ranked
+    return query.where(o.id.in_(bindparam("ids", expanding=True))) if few else query.where(*_HOLDING)
 
 
 def order_by_number(conn: Connection, number: str) -> Order | None:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
@@ -24,7 +24,7 @@ from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus
 from toolkit.core.shipping import OpenLine, ShipmentDraft
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
-from toolkit.ledger.db import document_number
+from toolkit.ledger.db import document_number, driver_rows
 from toolkit.ledger.orders import imported_from
 from toolkit.ledger.types import ScaledValues, as_stored, stored_integer
 
@@ -111,15 +111,18 @@ def open_lines(conn: Connection, orders: Sequence[Order]) -> dict[int, tuple[Ope
     `Decimal` once, as `with_lines` makes `OrderLine.to_ship`."""
     found: dict[int, list[OpenLine]] = {order.id: [] for order in orders}
     quantities = ScaledValues.of(ol.quantity)
-    left = stored_integer(ol.quantity) - stored_integer(ol.shipped)
     for chunk in in_batches(list(found)):
-        rows = conn.execute(
-            select(ol.order_id, ol.id, ol.line_no, ol.item, left)
-            .where(ol.order_id.in_(chunk), stored_integer(ol.quantity) != stored_integer(ol.shipped))
-            .order_by(ol.order_id, ol.line_no))
-        for order_id, line_id, line_no, item, still in rows:
+        for order_id, line_id, line_no, item, still in driver_rows(conn, _OPEN_LINES, {"orders": chunk}):
             found[order_id].append(OpenLine(line_id, line_no, item, quantities[still]))
     return {order_id: tuple(lines) for order_id, lines in found.items()}
+
+
+_OPEN_LINES = (select(ol.order_id, ol.id, ol.line_no, ol.item, stored_integer(ol.quantity) - stored_integer(ol.shipped))
+               .where(ol.order_id.in_(bindparam("orders", expanding=True)),
+                      stored_integer(ol.quantity) != stored_integer(ol.shipped))
+               .order_by(ol.order_id, ol.line_no))
+"""`open_lines`' statement, the orders bound as `orders`: read at the driver level
+(`driver_rows`), 0.78 → 0.57 s of CPU on the day after April at L."""
 
 
 def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order],
