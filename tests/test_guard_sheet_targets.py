@@ -112,3 +112,53 @@ def test_a_macro_project_is_not_read_as_binary_sheet_records(tmp_path):
 
     path = rezip(src, tmp_path / "macros.xlsx", {"xl/_rels/workbook.xml.rels": rels, "xl/vbaProject.bin": records})
     assert check_workbook(path) == "xlsx"
+
+
+def _xlsb_naming(tmp_path: Path, name: str, sheet_member: str, sheet: bytes, theme: bytes) -> Path:
+    """An .xlsb whose workbook names one sheet (`BrtBundleSh`, relationship rId1) stored as
+    `sheet_member`, beside an XML theme."""
+    import struct
+
+    from test_guard import write_zip, xlsb_record
+
+    rid, tab = "rId1".encode("utf-16-le"), "Clienti".encode("utf-16-le")
+    bundle = xlsb_record(156, struct.pack("<LLL", 0, 1, 4) + rid + struct.pack("<L", 7) + tab)
+    types = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             '<Override PartName="/xl/workbook.bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+             "</Types>")
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="worksheet" Target="{sheet_member.removeprefix("xl/")}"/>'
+            '<Relationship Id="rId2" Type="theme" Target="theme/theme1.xml"/></Relationships>')
+    return write_zip(tmp_path / name, {"[Content_Types].xml": types, "xl/workbook.bin": bundle,
+                                       "xl/_rels/workbook.bin.rels": rels, sheet_member: sheet,
+                                       "xl/theme/theme1.xml": theme})
+
+
+def test_an_xlsb_sheet_is_read_as_records_whatever_its_name(tmp_path):
+    """calamine's .xlsb reader reads the part a sheet's relationship names as binary records,
+    even one named like XML; the theme beside it is XML, and read as records its line breaks
+    and tabs would look like cells anywhere."""
+    import struct
+
+    from test_guard import xlsb_record
+
+    far = xlsb_record(0, struct.pack("<L", 1048575) + bytes(13)) + xlsb_record(5, struct.pack("<LLd", 16383, 0, 2.0))
+    fits = xlsb_record(0, struct.pack("<L", 3) + bytes(13)) + xlsb_record(5, struct.pack("<LLd", 2, 0, 2.0))
+    theme = (b'\n\t<a:theme xmlns:a="x">\n\t<a:themeElements>\n\t\t<a:clrScheme name="Office"/>'
+             b"\n\t</a:themeElements>\n</a:theme>\n")
+    assert _records_of(theme)[0][0] == 10  # a line break: "a cell"
+    problem = refusal(_xlsb_naming(tmp_path, "far.xlsb", "xl/worksheets/sheet1.xml", far, theme))
+    assert problem.code == "file-sheet-too-large" and "XFD1048576" in problem.message("en")
+    assert check_workbook(_xlsb_naming(tmp_path, "fits.xlsb", "xl/worksheets/sheet1.xml", fits, theme)) == "xlsb"
+
+
+def _records_of(data: bytes) -> list[tuple[int, bytes]]:
+    """`data` read as .xlsb records, as the guard reads a binary part."""
+    import io
+
+    from toolkit.intake import guard
+
+    with zipfile.ZipFile(buffer := io.BytesIO(), "w") as zf:
+        zf.writestr("part", data)
+    with zipfile.ZipFile(buffer) as zf:
+        return list(guard._xlsb_records(zf, "part"))

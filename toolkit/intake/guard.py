@@ -692,6 +692,27 @@ def readable_as_sheets(zf: zipfile.ZipFile) -> list[str]:
     return [n for n in members if _part_key(n) in wanted]
 
 
+def _xlsb_sheets(zf: zipfile.ZipFile, workbook: str) -> set[str]:
+    """The parts of an .xlsb that calamine reads as binary sheet records: those named `.bin`,
+    and those the workbook names as its sheets (`BrtBundleSh`, record 156, by relationship
+    id), whatever their names say. Other parts (the theme is XML) are searched as XML: read as
+    records, any line break would look like a cell."""
+    found = {name for name in zf.namelist() if name.lower().endswith(".bin")}
+    folder, _, base = _part_key(workbook).rpartition("/")
+    rels = next((n for n in zf.namelist() if _part_key(n) == f"{folder}/_rels/{base}.rels".lstrip("/")), None)
+    try:
+        targets = {str(elem.get("Id")): str(elem.get("Target")) for elem in _starts(zf, Path(), rels)
+                   if _local(elem) == "Relationship" and elem.get("Target") is not None} if rels else {}
+        ids = [body[12:12 + 2 * _u32(body, 8)].decode("utf-16-le", "replace")
+               for kind, body in _xlsb_records(zf, workbook) if kind == 156 and len(body) >= 12]
+    except (UnusableInput, *ZIP_FAULTS):
+        return found
+    joined = [targets[i][1:] if targets[i].startswith("/") else f"{folder}/{targets[i]}".lstrip("/")
+              for i in ids if i in targets]
+    keys = {_part_key(j) for j in joined} | {_part_key(posixpath.normpath(j)) for j in joined}
+    return found | {name for name in zf.namelist() if _part_key(name) in keys}
+
+
 def _part_key(name: str) -> str:
     """A member's name as calamine matches it: backslashes as slashes, ASCII letters lower."""
     return name.replace("\\", "/").encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
@@ -716,8 +737,9 @@ def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, fmt: str, workbook: str)
     `_xlsb_extent` in a binary one (.xlsb), each reading the part as a stream.
     """
     check_sheet_count(path, sheet_parts(zf))
+    records = _xlsb_sheets(zf, workbook) if fmt == "xlsb" else set()
     for part in readable_as_sheets(zf):
-        check_sheet_part(zf, path, workbook, part, records=fmt == "xlsb" and part.lower().endswith(".bin"))
+        check_sheet_part(zf, path, workbook, part, records=part in records)
 
 
 def check_sheet_count(path: Path, sheets: list[str]) -> None:
