@@ -23,7 +23,7 @@ from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
 from toolkit.ledger import schema
-from toolkit.ledger.batches import in_batches
+from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import (
     add_by_id,
     document_number,
@@ -83,13 +83,14 @@ def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> dict[int, 
     `_add_shipped`. The figures come as the stored integers, each line's shipped quantity its
     kept sum (`order_lines.shipped`, 0 when nothing shipped): a day at L checks tens of
     thousands of lines, and making each figure a decimal cost more than the check. The
-    line-by-line check is the test oracle `tests/oracles/reservations_rowwise.py`."""
+    line-by-line check is the test oracle `tests/oracles/reservations_rowwise.py`; the lines are
+    asked in one statement on PostgreSQL (`among`; the IN-lists of `IN_LIST` lines are the
+    oracle `tests/oracles/in_lists.py`)."""
     wanted = _wanted(drafts)
-    ids = list(wanted)
     figures: dict[int, tuple[int, int | None]] = {}
-    for chunk in in_batches(ids):
+    for condition in among(conn, ol.id, list(wanted)):
         figures.update((line_id, (quantity, shipped or None)) for line_id, quantity, shipped in conn.execute(
-            select(ol.id, stored_integer(ol.quantity), stored_integer(ol.shipped)).where(ol.id.in_(chunk))))
+            select(ol.id, stored_integer(ol.quantity), stored_integer(ol.shipped)).where(condition)))
     places = places_of(dl.quantity)
     for line_id, more in wanted.items():
         quantity, done = figures.get(line_id, (None, None))

@@ -27,7 +27,7 @@ from toolkit.core.lines import line_amount
 from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus
 from toolkit.core.reservations import HOLDING, NONE, Reservations, covered_by_stock
 from toolkit.ledger import schema
-from toolkit.ledger.batches import IN_LIST, in_batches
+from toolkit.ledger.batches import IN_LIST, among, in_batches
 from toolkit.ledger.db import (
     document_number,
     draw_numbers,
@@ -174,11 +174,12 @@ def _number_order(number: str) -> tuple[int, str, int]:
 
 
 def stored_line_ids(conn: Connection, order_ids: Sequence[int]) -> dict[tuple[int, int], int]:
-    """The stored lines' ids by (order id, line number)."""
+    """The stored lines' ids by (order id, line number), in one statement on PostgreSQL
+    (`among`)."""
     found: dict[tuple[int, int], int] = {}
-    for chunk in in_batches(sorted(order_ids)):
+    for condition in among(conn, ol.order_id, sorted(order_ids)):
         found.update(((order_id, line_no), id_) for order_id, line_no, id_ in
-                     conn.execute(select(ol.order_id, ol.line_no, ol.id).where(ol.order_id.in_(chunk))))
+                     conn.execute(select(ol.order_id, ol.line_no, ol.id).where(condition)))
     return found
 
 

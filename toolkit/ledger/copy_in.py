@@ -1,0 +1,60 @@
+"""PostgreSQL's bulk writes: rows streamed in by COPY, kept figures grown by one UPDATE.
+
+psycopg runs an executemany as one statement per row: pipelined, so without a round trip
+each, but every row is bound and executed on the server on its own and dumped on its own in
+Python. The month at M on PostgreSQL stored 113,851 order lines, their DDT and invoice lines
+and the events that way, and the inserts and the kept shipped figures' update were the largest
+share of its statements' time. Here the same rows go in as one COPY per table and the kept
+figures grow in one UPDATE over two arrays. (On SQLite an executemany is a loop inside the
+process, and it stays: `toolkit.ledger.db`.) The executemany forms are the test oracle
+`tests/oracles/driver_executemany.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Column, Connection, Table
+from sqlalchemy.exc import DBAPIError
+
+
+def is_postgresql(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def copy_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert `rows` (tuples in the order of `columns`, each value as the driver takes it) with
+    one COPY, in the caller's transaction. Column defaults are applied as an INSERT applies them
+    (the serial ids in the rows' order). A database error is raised as SQLAlchemy raises it
+    (`IntegrityError` for a broken constraint), and leaves the transaction to roll back."""
+    quote = conn.dialect.identifier_preparer
+    statement = (f"COPY {quote.format_table(table)} ({', '.join(quote.quote(c) for c in columns)}) "
+                 f"FROM STDIN")
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, conn.dialect.loaded_dbapi.Error,
+                                  dialect=conn.dialect) from exc
+
+
+def add_by_id(conn: Connection, column: Column[Any], increments: Mapping[int, int]) -> None:
+    """Add to `column` of each row, by id, its integer in `increments`: one UPDATE joined to the
+    ids and increments unnested from two arrays (the table aliased, so that no table's name
+    can meet the arrays' alias).
+
+    The ids are named to the table a second time (`= ANY`): joined to the arrays alone, the
+    planner knows the arrays' length and hashes the whole table to meet them, a scan of every
+    order line each day (on 114,000 lines, 2,450 increments took 90 ms that way, 48 ms through
+    the primary key's index)."""
+    quote = conn.dialect.identifier_preparer
+    name = quote.quote(column.name)
+    conn.exec_driver_sql(
+        f"UPDATE {quote.format_table(column.table)} AS target SET {name} = target.{name} + grown.more "
+        f"FROM unnest(%(rows)s::BIGINT[], %(more)s::BIGINT[]) AS grown(row_id, more) "
+        f"WHERE target.id = grown.row_id AND target.id = ANY(%(rows)s::BIGINT[])",
+        {"rows": list(map(int, increments)), "more": list(map(int, increments.values()))})
