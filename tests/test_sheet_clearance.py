@@ -13,25 +13,14 @@ from pathlib import Path
 import minimal
 import pytest
 import python_calamine
-from openpyxl import Workbook
 from oracles import read_sheets_guard_first
+from test_shipping import write_book
 
 from toolkit.basics.problems import UnusableInput
 from toolkit.intake import guard, sheet_clearance, sources, validation
 from toolkit.intake.validation import check_file
 
 FAR_ROW = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
-
-
-def _workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 def _rewritten(path: Path, change: dict[str, bytes], extra: dict[str, bytes] | None = None) -> Path:
@@ -113,7 +102,7 @@ def test_calamine_reads_no_sheet_part_when_it_opens(tmp_path):
     """What the clearance rests on (calamine 0.37): opening a workbook parses none of its
     sheet parts, and parsing one sheet reads no other sheet's part. Every sheet part is made
     unparsable here but one at a time."""
-    path = _workbook(tmp_path / "a.xlsx", SHEETS)
+    path = write_book(tmp_path / "a.xlsx", SHEETS)
     with zipfile.ZipFile(path) as zf:
         parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/")]
     everything = tmp_path / "all.xlsx"
@@ -133,7 +122,7 @@ def test_calamine_reads_no_sheet_part_when_it_opens(tmp_path):
 
 @pytest.mark.parametrize("hostile", ["far-cell", "declared-far", "doctype", "zip-bomb"])
 def test_a_hostile_last_sheet_is_refused_as_before_and_never_parsed(tmp_path, spy, hostile):
-    path = _workbook(tmp_path / "Anagrafiche.xlsx", SHEETS)
+    path = write_book(tmp_path / "Anagrafiche.xlsx", SHEETS)
     last = _sheet_part(path, len(SHEETS))
     with zipfile.ZipFile(path) as zf:
         xml = zf.read(last)
@@ -156,7 +145,7 @@ def test_a_hostile_last_sheet_is_refused_as_before_and_never_parsed(tmp_path, sp
 def test_the_guard_clears_the_sheets_beside_the_parser(tmp_path, spy):
     """A far cell in the last sheet of a workbook the clearance takes on: calamine parses the
     sheets before it, and not that one."""
-    path = _workbook(tmp_path / "Anagrafiche.xlsx", SHEETS)
+    path = write_book(tmp_path / "Anagrafiche.xlsx", SHEETS)
     last = _sheet_part(path, len(SHEETS))
     with zipfile.ZipFile(path) as zf:
         _rewritten(path, {last: _far(zf.read(last))})
@@ -177,7 +166,7 @@ def test_random_hostile_and_broken_sheets(tmp_path, spy, seed):
     as the guard-first reading, and no far sheet ever parsed."""
     rng = random.Random(seed)
     sheets = minimal.sheets() if seed % 2 else dict(SHEETS)
-    path = _workbook(tmp_path / "Anagrafiche.xlsx", sheets)
+    path = write_book(tmp_path / "Anagrafiche.xlsx", sheets)
     change: dict[str, bytes] = {}
     far: set[str] = set()
     with zipfile.ZipFile(path) as zf:
@@ -202,7 +191,7 @@ def test_random_hostile_and_broken_sheets(tmp_path, spy, seed):
 
 @pytest.mark.parametrize("trouble", ["ampersand", "backslash", "case-twins", "xlsb-beside"])
 def test_parts_calamine_could_read_otherwise_leave_the_guard_first(tmp_path, trouble):
-    path = _workbook(tmp_path / "a.xlsx", SHEETS)
+    path = write_book(tmp_path / "a.xlsx", SHEETS)
     extra = {"ampersand": {"xl/worksheets/a&b.xml": b"<x/>"}, "backslash": {"xl\\worksheets\\sheet9.xml": b"<x/>"},
              "case-twins": {"XL/worksheets/sheet1.xml": b"<x/>"}, "xlsb-beside": {"xl/workbook.bin": b""}}[trouble]
     _rewritten(path, {}, extra)
