@@ -114,9 +114,10 @@ def test_a_macro_project_is_not_read_as_binary_sheet_records(tmp_path):
     assert check_workbook(path) == "xlsx"
 
 
-def _xlsb_naming(tmp_path: Path, name: str, sheet_member: str, sheet: bytes, theme: bytes) -> Path:
+def _xlsb_naming(tmp_path: Path, name: str, sheet_member: str, sheet: bytes, theme: bytes,
+                 main: str = "xl/workbook.bin") -> Path:
     """An .xlsb whose workbook names one sheet (`BrtBundleSh`, relationship rId1) stored as
-    `sheet_member`, beside an XML theme."""
+    `sheet_member`, beside an XML theme; the content types name `main` as the workbook."""
     import struct
 
     from test_guard import write_zip, xlsb_record
@@ -124,14 +125,14 @@ def _xlsb_naming(tmp_path: Path, name: str, sheet_member: str, sheet: bytes, the
     rid, tab = "rId1".encode("utf-16-le"), "Clienti".encode("utf-16-le")
     bundle = xlsb_record(156, struct.pack("<LLL", 0, 1, 4) + rid + struct.pack("<L", 7) + tab)
     types = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-             '<Override PartName="/xl/workbook.bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+             f'<Override PartName="/{main}" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
              "</Types>")
     rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f'<Relationship Id="rId1" Type="worksheet" Target="{sheet_member.removeprefix("xl/")}"/>'
             '<Relationship Id="rId2" Type="theme" Target="theme/theme1.xml"/></Relationships>')
-    return write_zip(tmp_path / name, {"[Content_Types].xml": types, "xl/workbook.bin": bundle,
-                                       "xl/_rels/workbook.bin.rels": rels, sheet_member: sheet,
-                                       "xl/theme/theme1.xml": theme})
+    parts = {"[Content_Types].xml": types, "xl/workbook.bin": bundle, "xl/_rels/workbook.bin.rels": rels,
+             sheet_member: sheet, "xl/theme/theme1.xml": theme}
+    return write_zip(tmp_path / name, {main: b"", **parts})
 
 
 def test_an_xlsb_sheet_is_read_as_records_whatever_its_name(tmp_path):
@@ -162,3 +163,16 @@ def _records_of(data: bytes) -> list[tuple[int, bytes]]:
         zf.writestr("part", data)
     with zipfile.ZipFile(buffer) as zf:
         return list(guard._xlsb_records(zf, "part"))
+
+
+def test_an_xlsb_sheet_is_found_where_calamine_looks_whatever_the_content_types_say(tmp_path):
+    """calamine's .xlsb reader reads `xl/workbook.bin` and its relationships, not the part the
+    content types name as the workbook: the sheets that workbook names are searched as records."""
+    import struct
+
+    from test_guard import xlsb_record
+
+    far = xlsb_record(0, struct.pack("<L", 1048575) + bytes(13)) + xlsb_record(5, struct.pack("<LLd", 16383, 0, 2.0))
+    path = _xlsb_naming(tmp_path, "elsewhere.xlsb", "xl/worksheets/sheet1.xml", far, b"<a/>", main="xl/book.bin")
+    problem = refusal(path)
+    assert problem.code == "file-sheet-too-large" and "XFD1048576" in problem.message("en")

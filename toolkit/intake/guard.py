@@ -687,30 +687,43 @@ def readable_as_sheets(zf: zipfile.ZipFile) -> list[str]:
         for target in targets:
             if any(ch in target for ch in "&<>\"'"):
                 return members
-            joined = target[1:] if target.startswith("/") else folder + target
-            wanted.update((_part_key(joined), _part_key(posixpath.normpath(joined))))
+            wanted |= _target_keys(folder, target)
     return [n for n in members if _part_key(n) in wanted]
+
+
+def _target_keys(folder: str, target: str) -> set[str]:
+    """The member keys (`_part_key`) a relationship's target may name, read from a part in
+    `folder` (ending in a slash, or empty): joined to the folder as it is, or from the
+    package's root when it starts with a slash, each also with `..` resolved."""
+    joined = [folder + target, *([target[1:]] if target.startswith("/") else [])]
+    return {_part_key(j) for j in joined} | {_part_key(posixpath.normpath(j)) for j in joined}
 
 
 def _xlsb_sheets(zf: zipfile.ZipFile, workbook: str) -> set[str]:
     """The parts of an .xlsb that calamine reads as binary sheet records: those named `.bin`,
     and those the workbook names as its sheets (`BrtBundleSh`, record 156, by relationship
-    id), whatever their names say. Other parts (the theme is XML) are searched as XML: read as
-    records, any line break would look like a cell."""
-    found = {name for name in zf.namelist() if name.lower().endswith(".bin")}
-    folder, _, base = _part_key(workbook).rpartition("/")
-    rels = next((n for n in zf.namelist() if _part_key(n) == f"{folder}/_rels/{base}.rels".lstrip("/")), None)
-    try:
-        targets = {str(elem.get("Id")): str(elem.get("Target")) for elem in _starts(zf, Path(), rels)
-                   if _local(elem) == "Relationship" and elem.get("Target") is not None} if rels else {}
-        ids = [body[12:12 + 2 * _u32(body, 8)].decode("utf-16-le", "replace")
-               for kind, body in _xlsb_records(zf, workbook) if kind == 156 and len(body) >= 12]
-    except (UnusableInput, *ZIP_FAULTS):
-        return found
-    joined = [targets[i][1:] if targets[i].startswith("/") else f"{folder}/{targets[i]}".lstrip("/")
-              for i in ids if i in targets]
-    keys = {_part_key(j) for j in joined} | {_part_key(posixpath.normpath(j)) for j in joined}
-    return found | {name for name in zf.namelist() if _part_key(name) in keys}
+    id), whatever their names say. calamine reads `xl/workbook.bin` and
+    `xl/_rels/workbook.bin.rels` whatever the content types name, so both the named workbook
+    and that one are read. Other parts (the theme is XML) are searched as XML: read as records,
+    any line break would look like a cell."""
+    names = zf.namelist()
+    by_key = {_part_key(name): name for name in names}
+    keys: set[str] = set()
+    for book in {workbook, by_key.get("xl/workbook.bin")} - {None}:
+        folder, _, base = _part_key(str(book)).rpartition("/")
+        folder = f"{folder}/" if folder else ""
+        rels = by_key.get(f"{folder}_rels/{base}.rels")
+        try:
+            targets = {str(elem.get("Id")): str(elem.get("Target")) for elem in _starts(zf, Path(), rels)
+                       if _local(elem) == "Relationship" and elem.get("Target") is not None} if rels else {}
+            ids = [body[12:12 + 2 * _u32(body, 8)].decode("utf-16-le", "replace")
+                   for kind, body in _xlsb_records(zf, str(book)) if kind == 156 and len(body) >= 12]
+        except (UnusableInput, *ZIP_FAULTS):
+            continue
+        for rid in ids:
+            if rid in targets:
+                keys |= _target_keys(folder, targets[rid]) | _target_keys("xl/", targets[rid])
+    return {name for name in names if name.lower().endswith(".bin") or _part_key(name) in keys}
 
 
 def _part_key(name: str) -> str:
