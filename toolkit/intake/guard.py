@@ -714,8 +714,7 @@ def _xlsb_sheets(zf: zipfile.ZipFile, workbook: str) -> set[str]:
         folder = f"{folder}/" if folder else ""
         rels = by_key.get(f"{folder}_rels/{base}.rels")
         try:
-            targets = {str(elem.get("Id")): str(elem.get("Target")) for elem in _starts(zf, Path(), rels)
-                       if _local(elem) == "Relationship" and elem.get("Target") is not None} if rels else {}
+            targets = {rid: target for rid, _, target in relationships(zf, rels) if rid and target} if rels else {}
             ids = [body[12:12 + 2 * _u32(body, 8)].decode("utf-16-le", "replace")
                    for kind, body in _xlsb_records(zf, str(book)) if kind == 156 and len(body) >= 12]
         except (UnusableInput, *ZIP_FAULTS):
@@ -731,11 +730,17 @@ def _part_key(name: str) -> str:
     return name.replace("\\", "/").encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
+def relationships(zf: zipfile.ZipFile, part: str) -> list[tuple[str | None, str, str | None]]:
+    """(Id, Type, Target) of each relationship in a relationships part, read as the guard reads
+    any part (`_starts`: a DTD or a part that does not parse raises `UnusableInput`)."""
+    return [(elem.get("Id"), elem.get("Type") or "", elem.get("Target")) for elem in _starts(zf, Path(), part)
+            if _local(elem) == "Relationship"]
+
+
 def _relationship_targets(zf: zipfile.ZipFile, rels: str) -> list[str] | None:
     """The targets a relationships part names, or None when it cannot be read."""
     try:
-        return [str(elem.get("Target")) for elem in _starts(zf, Path(), rels)
-                if _local(elem) == "Relationship" and elem.get("Target") is not None]
+        return [target for _, _, target in relationships(zf, rels) if target is not None]
     except (UnusableInput, *ZIP_FAULTS):
         return None
 
@@ -916,11 +921,9 @@ def _sheet_names(zf: zipfile.ZipFile, workbook: str) -> dict[str, str]:
     try:
         targets: dict[str, str] = {}
         if rels is not None:
-            for elem in _starts(zf, Path(), rels):
-                if _local(elem) == "Relationship" and elem.get("Id") and elem.get("Target"):
-                    target = str(elem.get("Target"))
-                    full = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}".lstrip("/")
-                    targets[str(elem.get("Id"))] = full
+            for rid, _, target in relationships(zf, rels):
+                if rid and target:
+                    targets[rid] = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}".lstrip("/")
         names: dict[str, str] = {}
         for elem in _starts(zf, Path(), workbook):
             if _local(elem) == "sheet":

@@ -231,14 +231,10 @@ def calamine_sheet_parts(zf: zipfile.ZipFile, fmt: str, workbook: str) -> dict[s
 
 
 def _relationships(zf: zipfile.ZipFile, part: str | None) -> list[tuple[str, str, str]]:
-    """(Id, Type, Target) of each relationship in a relationships part."""
+    """(Id, Type, Target) of each relationship with an id in a relationships part."""
     if part is None:
         raise ValueError("no relationships part")
-    found = []
-    for elem in guard.xml_starts(zf, part):
-        if guard.local_name(elem) == "Relationship" and elem.get("Id") is not None:
-            found.append((str(elem.get("Id")), elem.get("Type") or "", elem.get("Target") or ""))
-    return found
+    return [(rid, kind, target or "") for rid, kind, target in guard.relationships(zf, part) if rid is not None]
 
 
 def _ascii_lower(name: str) -> str:
