@@ -626,12 +626,6 @@ def _check_expansion(zf: zipfile.ZipFile, path: Path, limits: _Limits) -> None:
         raise _refuse(FILE_ZIP_BOMB, path, size=_size(total), packed=_size(packed))
 
 
-def _check_ooxml(zf: zipfile.ZipFile, path: Path, content_types: str) -> str:
-    fmt, workbook = _check_ooxml_package(zf, path, content_types)
-    check_ooxml_sheets(zf, path, fmt, workbook)
-    return fmt
-
-
 def _check_ooxml_package(zf: zipfile.ZipFile, path: Path, content_types: str) -> tuple[str, str]:
     """Everything checked of an OOXML package before its sheets (`check_ooxml_sheets`): its
     format and its workbook part."""
@@ -662,7 +656,7 @@ def check_names_a_sheet(zf: zipfile.ZipFile, path: Path, fmt: str, workbook: str
 def sheet_parts(zf: zipfile.ZipFile) -> list[str]:
     """The package's worksheet parts (and chart, dialog and macro sheets), in the zip's order:
     what `MAX_SHEETS` counts."""
-    return [n for n in zf.namelist() if _WORKSHEET.fullmatch(n.casefold()) or _WORKSHEET.fullmatch(_part_key(n))]
+    return [n for n in zf.namelist() if _WORKSHEET.fullmatch(n.casefold()) or _WORKSHEET.fullmatch(part_key(n))]
 
 
 def readable_as_sheets(zf: zipfile.ZipFile) -> list[str]:
@@ -678,9 +672,9 @@ def readable_as_sheets(zf: zipfile.ZipFile) -> list[str]:
     relationships part cannot be read, or a target is spelt so that its raw and decoded forms
     differ, every part of the package is searched."""
     members = zf.namelist()
-    wanted = {_part_key(n) for n in sheet_parts(zf)}
-    for rels in (n for n in members if _part_key(n).endswith(".rels")):
-        folder = _part_key(rels).rpartition("_rels/")[0]
+    wanted = {part_key(n) for n in sheet_parts(zf)}
+    for rels in (n for n in members if part_key(n).endswith(".rels")):
+        folder = part_key(rels).rpartition("_rels/")[0]
         targets = _relationship_targets(zf, rels)
         if targets is None:
             return members
@@ -688,15 +682,15 @@ def readable_as_sheets(zf: zipfile.ZipFile) -> list[str]:
             if any(ch in target for ch in "&<>\"'"):
                 return members
             wanted |= _target_keys(folder, target)
-    return [n for n in members if _part_key(n) in wanted]
+    return [n for n in members if part_key(n) in wanted]
 
 
 def _target_keys(folder: str, target: str) -> set[str]:
-    """The member keys (`_part_key`) a relationship's target may name, read from a part in
+    """The member keys (`part_key`) a relationship's target may name, read from a part in
     `folder` (ending in a slash, or empty): joined to the folder as it is, or from the
     package's root when it starts with a slash, each also with `..` resolved."""
     joined = [folder + target, *([target[1:]] if target.startswith("/") else [])]
-    return {_part_key(j) for j in joined} | {_part_key(posixpath.normpath(j)) for j in joined}
+    return {part_key(j) for j in joined} | {part_key(posixpath.normpath(j)) for j in joined}
 
 
 def _xlsb_sheets(zf: zipfile.ZipFile, workbook: str) -> set[str]:
@@ -707,10 +701,10 @@ def _xlsb_sheets(zf: zipfile.ZipFile, workbook: str) -> set[str]:
     and that one are read. Other parts (the theme is XML) are searched as XML: read as records,
     any line break would look like a cell."""
     names = zf.namelist()
-    by_key = {_part_key(name): name for name in names}
+    by_key = {part_key(name): name for name in names}
     keys: set[str] = set()
     for book in {workbook, by_key.get("xl/workbook.bin")} - {None}:
-        folder, _, base = _part_key(str(book)).rpartition("/")
+        folder, _, base = part_key(str(book)).rpartition("/")
         folder = f"{folder}/" if folder else ""
         rels = by_key.get(f"{folder}_rels/{base}.rels")
         try:
@@ -722,11 +716,12 @@ def _xlsb_sheets(zf: zipfile.ZipFile, workbook: str) -> set[str]:
         for rid in ids:
             if rid in targets:
                 keys |= _target_keys(folder, targets[rid]) | _target_keys("xl/", targets[rid])
-    return {name for name in names if name.lower().endswith(".bin") or _part_key(name) in keys}
+    return {name for name in names if name.lower().endswith(".bin") or part_key(name) in keys}
 
 
-def _part_key(name: str) -> str:
-    """A member's name as calamine matches it: backslashes as slashes, ASCII letters lower."""
+def part_key(name: str) -> str:
+    """A member's name as calamine matches it: backslashes as slashes, ASCII letters lower (as
+    Rust's `to_ascii_lowercase`: no other letter changes)."""
     return name.replace("\\", "/").encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
@@ -754,13 +749,13 @@ def _check_sheet_sizes(zf: zipfile.ZipFile, path: Path, fmt: str, workbook: str)
     XFD1048576) must be caught by its cells: `_farthest_cell` finds them in an XML part,
     `_xlsb_extent` in a binary one (.xlsb), each reading the part as a stream.
     """
-    check_sheet_count(path, sheet_parts(zf))
+    _check_sheet_count(path, sheet_parts(zf))
     records = _xlsb_sheets(zf, workbook) if fmt == "xlsb" else set()
     for part in readable_as_sheets(zf):
         check_sheet_part(zf, path, workbook, part, records=part in records)
 
 
-def check_sheet_count(path: Path, sheets: list[str]) -> None:
+def _check_sheet_count(path: Path, sheets: list[str]) -> None:
     if len(sheets) > MAX_SHEETS:
         raise _refuse(FILE_TOO_MANY_SHEETS, path, count=len(sheets), limit=MAX_SHEETS)
 
@@ -917,7 +912,7 @@ def _sheet_names(zf: zipfile.ZipFile, workbook: str) -> dict[str, str]:
     relationships; empty when they cannot be read (the part name is used instead)."""
     folder, _, base = workbook.rpartition("/")
     rels = _member(zf.namelist(), f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels")
-    by_key = {_part_key(name): name for name in zf.namelist()}
+    by_key = {part_key(name): name for name in zf.namelist()}
     try:
         targets: dict[str, str] = {}
         if rels is not None:
@@ -929,7 +924,7 @@ def _sheet_names(zf: zipfile.ZipFile, workbook: str) -> dict[str, str]:
             if _local(elem) == "sheet":
                 rid = next((v for k, v in elem.attrib.items() if k.rpartition("}")[2] == "id"), None)
                 if rid in targets and elem.get("name"):
-                    names[by_key.get(_part_key(targets[rid]), targets[rid])] = str(elem.get("name"))
+                    names[by_key.get(part_key(targets[rid]), targets[rid])] = str(elem.get("name"))
         return names
     except UnusableInput:
         return {}

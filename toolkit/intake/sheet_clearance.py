@@ -187,12 +187,12 @@ def calamine_sheet_parts(zf: zipfile.ZipFile, fmt: str, workbook: str) -> dict[s
     members = zf.namelist()
     if any(ch in name for name in members for ch in "&\\\t\n\r"):
         return None
-    by_key = {_ascii_lower(name): name for name in members}
+    by_key = {guard.part_key(name): name for name in members}
     if len(by_key) != len(members):
         return None
 
     def member(name: str) -> str | None:
-        return by_key.get(_ascii_lower(name))
+        return by_key.get(guard.part_key(name))
 
     if any(member(name) is not None for name in _OTHER_READERS):
         return None
@@ -235,8 +235,3 @@ def _relationships(zf: zipfile.ZipFile, part: str | None) -> list[tuple[str, str
     if part is None:
         raise ValueError("no relationships part")
     return [(rid, kind, target or "") for rid, kind, target in guard.relationships(zf, part) if rid is not None]
-
-
-def _ascii_lower(name: str) -> str:
-    """Lower case as Rust's `to_ascii_lowercase`: only ASCII letters change."""
-    return name.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
