@@ -36,8 +36,35 @@ def among(conn: Connection, column: Any, ids: Sequence[int]) -> Iterator[ColumnE
     IN-list per `in_batches` slice. Nothing for no ids."""
     if not ids:
         return
-    if conn.dialect.name == "postgresql":
+    if one_array(conn):
         yield column == any_(bindparam("ids", list(ids), type_=ARRAY(BigInteger), unique=True))
         return
     for chunk in in_batches(ids):
         yield column.in_(chunk)
+
+
+def one_array(conn: Connection) -> bool:
+    """Whether `conn` is asked for a long list of ids in one statement, bound as one array:
+    PostgreSQL's way (`among`, `bound_among`)."""
+    return conn.dialect.name == "postgresql"
+
+
+def bound_among(column: Any, name: str, *, as_array: bool) -> ColumnElement[bool]:
+    """"`column` is one of the ids bound as `name`", for a statement built once and run with its
+    parameters by `ledger.db.driver_rows`: with `as_array` (`one_array`) the ids are one array
+    (`= ANY(:name)`), else an expanding `IN` list. Give `name` the lists `id_lists` makes."""
+    if as_array:
+        return column == any_(bindparam(name, type_=ARRAY(BigInteger)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def id_lists(conn: Connection, ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    """`ids` in the lists a statement with `bound_among(..., as_array=one_array(conn))` takes,
+    one per statement: on PostgreSQL all of them at once, elsewhere `in_batches` slices.
+    Nothing for no ids."""
+    if not ids:
+        return
+    if one_array(conn):
+        yield list(ids)
+        return
+    yield from in_batches(ids)
