@@ -66,3 +66,21 @@ def test_columns_store_what_rows_stored(ledger, tmp_path, seed):
     marks = [dict(template=None, origin=f"form-{i}.xlsx", form_digest=f"{seed}-{i}") for i in range(len(odd))]
     both_ways(ledger, odd, "OF", statuses, marks)
     both_ways(ledger, [], "OC", [])
+
+
+def test_a_batch_is_logged_at_one_time(ledger, tmp_path):
+    """The orders stored together are logged as one batch (`log_batch`): an event per order, in
+    the orders' order, all with the batch's one timestamp and signature."""
+    migrate(ledger)
+    master = master_of(tmp_path, 5)
+    dues, _ = due_between(master, date(2026, 4, 1), date(2026, 4, 10))
+    drafts, _ = draft_orders(master, dues)
+    with ledger.engine.begin() as conn:
+        returned = insert_orders(conn, drafts, "OC", [OrderStatus.IN_PROGRESS] * len(drafts))
+        e = schema.events.c
+        events = conn.execute(select(e.at, e.by, e.action, e.document, e.document_id, e.number, e.detail)
+                              .order_by(e.id)).all()
+    assert len(drafts) > 10
+    assert [(r.document_id, r.number) for r in events] == returned
+    assert [r.detail for r in events] == [f"{d.template} {d.occurrence.isoformat()}" for d in drafts]
+    assert {(r.at, r.by, r.action, r.document) for r in events} == {(events[0].at, events[0].by, "generated", "order")}

@@ -34,3 +34,31 @@ def test_a_button_configures_the_collector_before_its_work(default_collector):
     seen = []
     button("Prova")(lambda book: seen.append(gc.get_threshold()))(object())
     assert seen == [runtime.GC_THRESHOLDS]
+
+
+def test_a_pause_resumes_the_collector_at_its_outermost_end():
+    assert gc.isenabled()
+    with runtime.collector_paused():
+        assert not gc.isenabled()
+        with runtime.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_date_is_planned_and_priced_with_the_collector_paused(sample_master, tmp_path, monkeypatch):
+    from datetime import date
+
+    from toolkit.ledger import open_ledger
+    from toolkit.services import orders
+
+    seen = []
+    plan = orders.due_between
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(orders, "due_between", watched)
+    shown = orders.preview(sample_master.model_copy(), open_ledger(f"sqlite:///{tmp_path / 'l.sqlite'}"), date(2026, 4, 9))
+    assert shown.rows and seen == [False] and gc.isenabled()

@@ -40,11 +40,10 @@ from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import (
     document_number,
     draw_numbers,
-    event_row,
     insert_numbered,
     insert_rows,
+    log_batch,
     log_event,
-    log_events,
     now,
     user,
 )
@@ -263,10 +262,8 @@ def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], sta
         dict(credit_note_id=invoice_id, invoice_id=cited.id, base=cited.base)
         for invoice_id, x in zip(ids, invoices) for cited in x.cites])
     shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
-    log_events(conn, [
-        event_row("invoiced", "invoice" if x.kind is InvoiceKind.INVOICE else "credit-note", invoice_id, number,
-                  f"run {run_id}; {x.customer}; total {x.total}")
-        for invoice_id, number, x in zip(ids, shown, invoices)])
+    log_batch(conn, "invoiced", ["invoice" if x.kind is InvoiceKind.INVOICE else "credit-note" for x in invoices], ids,
+              shown, [f"run {run_id}; {x.customer}; total {x.total}" for x in invoices])
     return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id)
             for invoice_id, number, x in zip(ids, shown, invoices)]
 

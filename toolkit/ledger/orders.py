@@ -35,7 +35,9 @@ from toolkit.ledger.db import (
     event_row,
     insert_columns,
     insert_numbered,
+    insert_numbered_columns,
     insert_rows,
+    log_batch,
     log_events,
     now,
     user,
@@ -71,25 +73,36 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
     executemany statements; returns (id, number) per draft, in order. `marks`, one per draft,
     are columns set on the stored order in place of the draft's (an imported form's origin,
     digest and empty template), in the same insert rather than an update after it."""
-    numbers = draw_numbers(conn, [(series, d.occurrence.year) for d in drafts])
-    created_at, created_by = now(), user()
-    rows = [
-        dict(series=series, year=d.occurrence.year, number=numbers[i], template=d.template, occurrence=d.occurrence,
-             order_date=d.occurrence, customer=d.customer, ship_to=d.ship_to, contact=d.contact,
-             document_type=d.document_type.value, status=status.value, price_list=d.price_list,
-             price_version=d.price_version, price_type=d.price_type.value, project=d.project,
-             delivery_option=d.delivery_option, customer_reference=d.customer_reference,
-             payment_method=d.payment_method.value if d.payment_method else None, created_at=created_at,
-             created_by=created_by)
-        for i, (d, status) in enumerate(zip(drafts, statuses))]
-    for row, mark in zip(rows, marks or ()):
-        row.update(mark)
-    ids = insert_numbered(conn, schema.orders, rows)
+    years = [d.occurrence.year for d in drafts]
+    numbers = draw_numbers(conn, [(series, year) for year in years])
+    columns = _order_columns(drafts, series, years, numbers, statuses)
+    for i, mark in enumerate(marks or ()):
+        for key, value in mark.items():
+            columns.setdefault(key, [None] * len(drafts))[i] = value
+    ids = insert_numbered_columns(conn, schema.orders, columns)
     insert_columns(conn, schema.order_lines, _line_columns(ids, drafts))
-    shown = [document_number(series, d.occurrence.year, numbers[i]) for i, d in enumerate(drafts)]
-    log_events(conn, [event_row("generated", "order", order_id, number, f"{d.template} {d.occurrence.isoformat()}")
-                      for order_id, number, d in zip(ids, shown, drafts)])
+    shown = [document_number(series, year, number) for year, number in zip(years, numbers)]
+    log_batch(conn, "generated", ["order"] * len(ids), ids, shown,
+              [f"{d.template} {d.occurrence.isoformat()}" for d in drafts])
     return list(zip(ids, shown))
+
+
+def _order_columns(drafts: Sequence[OrderDraft], series: str, years: list[int], numbers: list[int],
+                   statuses: Sequence[OrderStatus]) -> dict[str, list[Any]]:
+    """The drafts as the orders table's columns: a day's 8,000 orders go to the database
+    without a dictionary each (`insert_numbered_columns`)."""
+    count = len(drafts)
+    return dict(
+        series=[series] * count, year=years, number=numbers, template=[d.template for d in drafts],
+        occurrence=[d.occurrence for d in drafts], order_date=[d.occurrence for d in drafts],
+        customer=[d.customer for d in drafts], ship_to=[d.ship_to for d in drafts], contact=[d.contact for d in drafts],
+        document_type=[d.document_type.value for d in drafts], status=[status.value for status in statuses],
+        price_list=[d.price_list for d in drafts], price_version=[d.price_version for d in drafts],
+        price_type=[d.price_type.value for d in drafts], project=[d.project for d in drafts],
+        delivery_option=[d.delivery_option for d in drafts],
+        customer_reference=[d.customer_reference for d in drafts],
+        payment_method=[d.payment_method.value if d.payment_method else None for d in drafts],
+        created_at=[now()] * count, created_by=[user()] * count)
 
 
 def _line_columns(ids: Sequence[int], drafts: Sequence[OrderDraft]) -> dict[str, list[Any]]:

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
+from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import InvoiceTerms
 from toolkit.basics.wording import count
 from toolkit.core.documents import DeliveryNote
@@ -137,9 +138,14 @@ def _start(ledger: Ledger, day: date, with_catch_up: bool) -> date:
 @per_master
 def _priced(master: MasterData, start: date, day: date) -> tuple[list[Due], list[Problem], list[OrderDraft], list[Problem]]:
     """What is due from `start` to `day`, priced: a session that previews and then creates
-    the same day plans and prices it once. Callers must not change the lists."""
-    dues, problems = due_between(master, start, day, locate=master.locate)
-    drafts, draft_problems = draft_orders(master, dues)
+    the same day plans and prices it once. Callers must not change the lists.
+
+    The plan and the drafts are a few hundred thousand records, kept for the session and with
+    no reference cycles, so the cycle collector is paused while they are made
+    (`collector_paused`): at L it walked them all once, finding nothing, for 0.06 s of CPU."""
+    with collector_paused():
+        dues, problems = due_between(master, start, day, locate=master.locate)
+        drafts, draft_problems = draft_orders(master, dues)
     return dues, problems, drafts, draft_problems
 
 
