@@ -11,7 +11,7 @@ thousand values plans no better than a hundred lists of 900.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Sized
 from typing import Any, TypeVar
 
 from sqlalchemy import BigInteger, ColumnElement, Connection, any_, bindparam
@@ -21,6 +21,20 @@ IN_LIST = 900
 """Values in one `IN (...)` list."""
 
 T = TypeVar("T")
+
+ONE_LIST = 30_000
+"""Values in one `IN (...)` list of a statement that scans its table whatever the list
+(`fits_one_list`): below SQLite's 32,766 bound parameters (from 3.32 on)."""
+
+
+def fits_one_list(conn: Connection, values: Sized) -> bool:
+    """Whether `values` go in a single `IN (...)` list on this connection (`ONE_LIST`, but not
+    past `IN_LIST` on a SQLite before 3.32): for a statement that scans its table anyway, where
+    each list would cost a scan."""
+    import sqlite3
+
+    old = conn.dialect.name == "sqlite" and sqlite3.sqlite_version_info < (3, 32)
+    return len(values) <= (IN_LIST if old else ONE_LIST)
 
 
 def in_batches(values: Sequence[T], size: int = IN_LIST) -> Iterator[Sequence[T]]:
