@@ -2,8 +2,10 @@
 
 A query that names thousands of orders or invoices (`WHERE id IN (...)`) is sent in batches of
 `IN_LIST` values: SQLite before 3.32 accepts at most 999 bound parameters in one statement, and
-a desk's Python may link such a SQLite; PostgreSQL has no such limit, but one list of a hundred
-thousand values plans no better than a hundred lists of 900.
+a desk's Python may link such a SQLite. PostgreSQL has no such limit: there a long list of ids
+goes as one array (`among`, `bound_among`), because each `IN` list of a statement that scans a
+table costs a scan; the same holds for a statement that scans anyway on a SQLite that binds
+many values (`fits_one_list`).
 
 >>> [list(batch) for batch in in_batches(list(range(5)), size=2)]
 [[0, 1], [2, 3], [4]]

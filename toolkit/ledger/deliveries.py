@@ -154,17 +154,6 @@ def stock_after(stock: Mapping[str, Decimal], notes: Sequence[DeliveryNote], cou
     return after
 
 
-def shipped_quantities(conn: Connection, line_ids: Collection[int]) -> dict[int, Decimal]:
-    """Order-line id → quantity shipped so far (the sum of its delivery lines)."""
-    ids = list(line_ids)
-    out: dict[int, Decimal] = {}
-    for chunk in in_batches(ids):
-        out.update(conn.execute(
-            select(dl.order_line_id, func.sum(dl.quantity)).where(dl.order_line_id.in_(chunk))
-            .group_by(dl.order_line_id)).all())
-    return out
-
-
 def paid_orders(conn: Connection, order_ids: Collection[int]) -> set[int]:
     """Orders whose prepayment has arrived: invoiced (final invoices), and every such invoice paid.
 

@@ -343,8 +343,10 @@ def _sums(conn: Connection, line_column, quantity_column, order_ids: list[int]) 
 
 
 FEW_ITEMS = IN_LIST
-"""Up to how many items `reservations` reads only their lines; past that, one pass over every
-open line costs less than a long IN list (and SQLite's bound parameters are limited)."""
+"""Up to how many items `reservations` reads only their lines; past that it reads every open
+line in one pass. (`held_queues` reads a few thousand items' lines in one long list where the
+driver binds them all: at L a single list of 7,157 items took 0.69 s against 1.1 s for the
+whole pass, where a list per `IN_LIST` items would scan the lines once per list.)"""
 
 
 def reservations(conn: Connection, items: Collection[str] | None = None, *,
