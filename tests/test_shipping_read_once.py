@@ -1,0 +1,171 @@
+"""The day's shipping takes the figures it read in its own write transaction for the ledger's,
+and gives exactly what it gave when it read them again (`tests/oracles/ship_read_again.py`):
+
+- the open check answered from the shipped lines as read (`open_as_read`) refuses exactly the
+  drafts the ledger's check (`_check_open`) refuses, with its message, and a plan that would
+  ship more than is open is still refused by `ship`;
+- the due orders given their lines by position (`with_lines`) are those `replace` gave, and a
+  field added to `Order` cannot be missed;
+- the completed orders are found as before;
+- whole days, on random ledgers on SQLite and PostgreSQL, give the DDTs, held records, messages
+  in both languages, completed orders and tables of the row-by-row reference
+  (`tests/oracles/shipping_rowwise.py`, through `test_shipping_setbased.twin_days`).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import uuid
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from oracles import reservations_rowwise
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+from test_among import outcome
+from test_shipping_setbased import master_of, randomized, twin_days
+
+from toolkit.core.shipping import Reason, ShipmentDraft, ShipmentLine, plan_shipments
+from toolkit.core.workdays import working_calendar
+from toolkit.ledger import deliveries, schema
+from toolkit.ledger.db import writing
+from toolkit.ledger.deliveries import OverShipment, open_as_read, store_drafts
+from toolkit.ledger.orders import load_orders
+from toolkit.services import shipping
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+
+D = Decimal
+START = date(2026, 4, 1)
+PG_URL = os.environ.get("TOOLKIT_TEST_PG_URL")
+
+
+def lived(master, ledger, rng: random.Random, days: int) -> date:
+    """Some working days of orders, every open order shipped (some with force) or a few named
+    ones; returns the last day."""
+    calendar = working_calendar(master.settings, master.closures)
+    day, done = START, 0
+    while done < days:
+        if calendar.is_working(day):
+            create(master, ledger, day, with_catch_up=False)
+            if rng.random() < 0.6:
+                ship(master, ledger, day, all_open=True, force=rng.random() < 0.3)
+            done += 1
+        day += timedelta(1)
+    return day
+
+
+def random_drafts(rng: random.Random, lines: list) -> list[ShipmentDraft]:
+    """Drafts of random order lines: what is open, a little more or less, the wrong sign, the
+    whole ordered quantity, twice over two drafts, or a line that does not exist."""
+    picked = rng.sample(lines, min(len(lines), rng.choice([1, 4, 30, len(lines)])))
+    drafts = []
+    for o, ln in picked:
+        quantity = rng.choice([ln.to_ship + D("0.001"), ln.to_ship - D("0.001"), -ln.to_ship, ln.quantity,
+                               D("0.001")]) if rng.random() < 0.15 else ln.to_ship
+        line_id = ln.id if rng.random() < 0.98 else 10 ** 9
+        shipped = ShipmentLine(ln.item, ln.description, ln.unit, quantity, ln.unit_price, D(0), ln.vat_rate,
+                               ln.vat_nature, o.id, o.number, line_id, ln.line_no)
+        drafts.append(ShipmentDraft(START, o.customer, None, None, Reason.SALE, (shipped,) * rng.choice([1, 1, 1, 2])))
+    return drafts
+
+
+def stored(conn, drafts, **options) -> str | None:
+    """`store_drafts` in a savepoint rolled back: its refusal's message, or None (stored)."""
+    savepoint = conn.begin_nested()
+    try:
+        store_drafts(conn, drafts, "TST", **options)
+    except OverShipment as refused:
+        return str(refused)
+    finally:
+        savepoint.rollback()
+    return None
+
+
+@pytest.mark.parametrize("seed", [5, 11])
+def test_the_open_check_as_read_refuses_what_the_ledger_refuses(ledger, tmp_path, seed):
+    rng = random.Random(seed)
+    master = randomized(master_of(tmp_path, seed), rng)
+    lived(master, ledger, rng, 4)
+    with writing(ledger) as conn:
+        orders = load_orders(conn)
+        read = {ln.id: ln for o in orders for ln in o.lines}
+        lines = [(o, ln) for o in orders for ln in o.lines if ln.to_ship != 0]
+        assert len(lines) > 10
+        refused = answered = 0
+        for _ in range(25):
+            drafts = random_drafts(rng, lines)
+            want = outcome(deliveries._check_open, conn, drafts)
+            assert outcome(reservations_rowwise.check_open, conn, drafts) == want
+            assert stored(conn, drafts, read=read) == want
+            assert stored(conn, drafts, read={i: ln for i, ln in read.items() if rng.random() < 0.9}) == want
+            assert stored(conn, drafts) == want
+            if (quick := open_as_read(drafts, read)) is not None:
+                assert want is None and quick == deliveries._wanted(drafts)
+                answered += 1
+            refused += want is not None
+        assert 0 < refused < 25 and answered > 0
+        whole = [ShipmentDraft(START, o.customer, None, None, Reason.SALE, (ShipmentLine(
+            ln.item, ln.description, ln.unit, ln.to_ship, ln.unit_price, D(0), ln.vat_rate, ln.vat_nature, o.id,
+            o.number, ln.id, ln.line_no),)) for o, ln in lines]
+        assert open_as_read(whole, read) == deliveries._check_open(conn, whole)
+        conn.rollback()
+
+
+@pytest.mark.parametrize("how", ["more", "twice", "wrong-sign"])
+def test_a_plan_shipping_more_than_is_open_is_still_refused(ledger, tmp_path, monkeypatch, how):
+    master = master_of(tmp_path, 7)
+    day = lived(master, ledger, random.Random(7), 2)
+    planned = []
+
+    def stale(*args, **kwargs):
+        plan = plan_shipments(*args, **kwargs)
+        first, *rest = plan.drafts
+        line = first.lines[0]
+        if how == "more":
+            wrong = (replace(line, quantity=line.quantity + D("0.001")), *first.lines[1:])
+        elif how == "twice":
+            wrong = (*first.lines, line)
+        else:
+            wrong = (replace(line, quantity=-line.quantity), *first.lines[1:])
+        planned.append([replace(first, lines=wrong), *rest])
+        return replace(plan, drafts=tuple(planned[-1]))
+
+    with writing(ledger) as conn:
+        before = conn.execute(select(schema.deliveries.c.id)).all()
+    monkeypatch.setattr(shipping, "plan_shipments", stale)
+    with pytest.raises(OverShipment) as refused:
+        ship(master, ledger, day, all_open=True)
+    with writing(ledger) as conn:
+        assert conn.execute(select(schema.deliveries.c.id)).all() == before
+        assert outcome(deliveries._check_open, conn, planned[-1]) == str(refused.value)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def twin_urls(request, tmp_path):
+    """Two empty ledgers' URLs, product and reference, on the backend of the parameter."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'product.sqlite'}", f"sqlite:///{tmp_path / 'reference.sqlite'}"
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL not available: set TOOLKIT_TEST_PG_URL")
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    names = [f"toolkit_{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    with admin.connect() as conn:
+        for name in names:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield tuple(make_url(PG_URL).set(database=name).render_as_string(hide_password=False) for name in names)
+    with admin.connect() as conn:
+        for name in names:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.parametrize("seed", [4, 9])
+def test_randomized_days_ship_as_the_reference(twin_urls, tmp_path, seed, monkeypatch):
+    rng = random.Random(seed)
+    master = randomized(master_of(tmp_path, seed), rng)
+    assert twin_days(master, tmp_path, rng, 6, monkeypatch=monkeypatch, urls=twin_urls) > 0
