@@ -17,26 +17,28 @@ from __future__ import annotations
 import os
 import random
 import uuid
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from oracles import reservations_rowwise
+from oracles import reservations_rowwise, ship_read_again
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from test_among import outcome
 from test_shipping_setbased import master_of, randomized, twin_days
 
+from toolkit.core.orders import Order, OrderStatus
 from toolkit.core.shipping import Reason, ShipmentDraft, ShipmentLine, plan_shipments
 from toolkit.core.workdays import working_calendar
-from toolkit.ledger import deliveries, schema
+from toolkit.ledger import deliveries, schema, shipments
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import OverShipment, open_as_read, store_drafts
 from toolkit.ledger.orders import load_orders
+from toolkit.ledger.shipments import due_orders, with_lines
 from toolkit.services import shipping
 from toolkit.services.orders import create
-from toolkit.services.shipping import ship
+from toolkit.services.shipping import complete_orders, lines_shipped, ship
 
 D = Decimal
 START = date(2026, 4, 1)
@@ -142,6 +144,41 @@ def test_a_plan_shipping_more_than_is_open_is_still_refused(ledger, tmp_path, mo
     with writing(ledger) as conn:
         assert conn.execute(select(schema.deliveries.c.id)).all() == before
         assert outcome(deliveries._check_open, conn, planned[-1]) == str(refused.value)
+
+
+def test_orders_get_their_lines_as_replace_gives():
+    order = Order(*(object() for _ in fields(Order)))
+    lines = (object(),)
+    assert shipments._with(order, lines) == replace(order, lines=lines)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", [5, 11])
+def test_lines_and_completed_orders_as_before(ledger, tmp_path, seed):
+    rng = random.Random(seed)
+    master = randomized(master_of(tmp_path, seed), rng)
+    day = lived(master, ledger, rng, 5)
+    with writing(ledger) as conn:
+        due, _ = due_orders(conn, day)
+        read = with_lines(conn, due)
+        assert repr(read) == repr(ship_read_again.with_lines(conn, due))
+        lines = [(o, ln) for o in read for ln in o.lines if ln.to_ship != 0]
+        completed = 0
+        for _ in range(10):
+            drafts = random_drafts(rng, lines)
+            got, want = [], []
+            for complete, out in ((complete_orders, got), (ship_read_again.complete_orders, want)):
+                savepoint = conn.begin_nested()
+                out.append(complete(conn, read, drafts))
+                o = schema.orders.c
+                out.append(conn.execute(select(o.id, o.status).order_by(o.id)).all())
+                savepoint.rollback()
+            assert got == want
+            completed += len(got[0])
+            assert set(lines_shipped(drafts, {o.id: o for o in read})) >= {
+                ln.order_line_id for d in drafts for ln in d.lines if ln.order_line_id != 10 ** 9}
+        assert completed > 0
+        assert all(o.status is OrderStatus.IN_PROGRESS for o in read)
+        conn.rollback()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

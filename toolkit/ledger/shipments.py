@@ -11,7 +11,6 @@ ids and numbers the ledger gave them. The rules stay in `toolkit.core.shipping`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -98,7 +97,18 @@ def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
                 item, description, unit, quantities[quantity], prices[unit_price], amounts[amount], rates[vat_rate],
                 vat_nature, line_id, line_no, note, ZERO if not sent else quantities[sent],
                 ZERO if billed is None else quantities[billed], price_rule))
-    return [replace(order, lines=tuple(lines[order.id])) for order in orders]
+    return [_with(order, tuple(lines[order.id])) for order in orders]
+
+
+def _with(order: Order, lines: tuple[OrderLine, ...]) -> Order:
+    """`replace(order, lines=lines)`, each field passed by position: `replace` looks the
+    fields up for every order, 0.25 s of the 14.7 s of five days at L (`ship_days`, profiled)
+    against a third of that. `tests/test_shipping_setbased.py` compares the orders with
+    `load_orders`', so a field added to `Order` and missed here fails it."""
+    return Order(order.id, order.number, order.template, order.occurrence, order.order_date, order.customer,
+                 order.ship_to, order.contact, order.document_type, order.status, order.price_list,
+                 order.price_version, order.project, order.delivery_option, lines, order.customer_reference,
+                 order.payment_method, order.confirms, order.confirms_type, order.form)
 
 
 def open_lines(conn: Connection, orders: Sequence[Order]) -> dict[int, tuple[OpenLine, ...]]:
