@@ -7,6 +7,8 @@ and gives exactly what it gave when it read them again (`tests/oracles/ship_read
 - the due orders given their lines by position (`with_lines`) are those `replace` gave, and a
   field added to `Order` cannot be missed;
 - the completed orders are found as before;
+- the DDTs just stored, built from their drafts (`stored_notes`), are those built before and
+  those `load_notes` reads back, whatever places the drafts' quantities are written with;
 - whole days, on random ledgers on SQLite and PostgreSQL, give the DDTs, held records, messages
   in both languages, completed orders and tables of the row-by-row reference
   (`tests/oracles/shipping_rowwise.py`, through `test_shipping_setbased.twin_days`).
@@ -28,12 +30,13 @@ from sqlalchemy.engine import make_url
 from test_among import outcome
 from test_shipping_setbased import master_of, randomized, twin_days
 
+from toolkit.core.lines import line_amount
 from toolkit.core.orders import Order, OrderStatus
 from toolkit.core.shipping import Reason, ShipmentDraft, ShipmentLine, plan_shipments
 from toolkit.core.workdays import working_calendar
 from toolkit.ledger import deliveries, schema, shipments
 from toolkit.ledger.db import writing
-from toolkit.ledger.deliveries import OverShipment, open_as_read, store_drafts
+from toolkit.ledger.deliveries import OverShipment, load_notes, open_as_read, store_drafts
 from toolkit.ledger.orders import load_orders
 from toolkit.ledger.shipments import due_orders, with_lines
 from toolkit.services import shipping
@@ -159,6 +162,7 @@ def test_lines_and_completed_orders_as_before(ledger, tmp_path, seed):
     day = lived(master, ledger, rng, 5)
     with writing(ledger) as conn:
         due, _ = due_orders(conn, day)
+        assert due
         read = with_lines(conn, due)
         assert repr(read) == repr(ship_read_again.with_lines(conn, due))
         lines = [(o, ln) for o in read for ln in o.lines if ln.to_ship != 0]
@@ -178,6 +182,41 @@ def test_lines_and_completed_orders_as_before(ledger, tmp_path, seed):
                 ln.order_line_id for d in drafts for ln in d.lines if ln.order_line_id != 10 ** 9}
         assert completed > 0
         assert all(o.status is OrderStatus.IN_PROGRESS for o in read)
+        conn.rollback()
+
+
+def same_value(rng: random.Random, quantity: Decimal) -> Decimal:
+    """`quantity` as it is, or written with more places or none."""
+    return rng.choice([quantity, quantity.quantize(D("0.00001")),
+                       D(int(quantity)) if quantity == int(quantity) else quantity])
+
+
+@pytest.mark.parametrize("seed", [5, 11])
+def test_stored_notes_as_before_and_as_read_back(ledger, tmp_path, seed):
+    rng = random.Random(seed)
+    master = randomized(master_of(tmp_path, seed), rng)
+    lived(master, ledger, rng, 4)
+    with writing(ledger) as conn:
+        orders = {o.id: o for o in load_orders(conn)}
+        lines = [(o, ln) for o in orders.values() for ln in o.lines if ln.to_ship > 0]
+        assert lines
+        for _ in range(4):
+            drafts, picked = [], rng.sample(lines, min(len(lines), rng.choice([1, 5, 40])))
+            for o, ln in picked:
+                quantity = same_value(rng, rng.choice([ln.to_ship, ln.to_ship, min(ln.to_ship, D("0.001")),
+                                                       ln.to_ship - min(ln.to_ship, D(1)) or ln.to_ship]))
+                drafts.append(ShipmentDraft(
+                    START, o.customer, None, None, Reason.SALE, (ShipmentLine(
+                        ln.item, ln.description, ln.unit, quantity, ln.unit_price, line_amount(quantity, ln.unit_price),
+                        ln.vat_rate, ln.vat_nature, o.id, o.number, ln.id, ln.line_no),),
+                    weight=rng.choice([None, D("1.5"), D("0.25000")])))
+            accounting = rng.choice([None, START + timedelta(2)])
+            savepoint = conn.begin_nested()
+            ids = store_drafts(conn, drafts, "TST", accounting_date=accounting)
+            got = shipments.stored_notes(conn, ids, "TST", drafts, orders, accounting)
+            assert repr(got) == repr(ship_read_again.stored_notes(conn, ids, "TST", drafts, orders, accounting))
+            assert repr(got) == repr(load_notes(conn, ids=ids))
+            savepoint.rollback()
         conn.rollback()
 
 

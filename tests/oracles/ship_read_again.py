@@ -1,26 +1,31 @@
 """The day's shipping as it was before it took what it read in its transaction for what it
 read (`tests/test_shipping_read_once.py` compares): the due orders given their lines by
-`dataclasses.replace`, and every order passed looked at for completion, not only those the
-drafts ship from. (The open check before is `toolkit.ledger.deliveries._check_open`, which
+`dataclasses.replace`, every order passed looked at for completion, not only those the drafts
+ship from, and the DDTs stored built back with their lines' ids read through SQLAlchemy's rows
+and each line's quantity and amount worked out again. (The open check before is `toolkit.ledger.deliveries._check_open`, which
 `store_drafts` still runs for any caller that does not vouch for its orders.)"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
+from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
+from toolkit.core.lines import line_amount
 from toolkit.core.orders import Order, OrderLine, OrderStatus
 from toolkit.core.shipping import ShipmentDraft
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
+from toolkit.ledger.db import document_number
 from toolkit.ledger.orders import set_statuses
-from toolkit.ledger.types import ScaledValues, stored_integer
+from toolkit.ledger.types import ScaledValues, as_stored, stored_integer
 
-ol, il = schema.order_lines.c, schema.invoice_lines.c
+o, ol, dl, il = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c, schema.invoice_lines.c
 ZERO = Decimal(0)
 
 
@@ -54,3 +59,43 @@ def complete_orders(conn: Connection, orders: Sequence[Order], drafts: Sequence[
             and all(line.to_ship == shipping.get(line.id, 0) for line in order.lines)]
     set_statuses(conn, done, OrderStatus.COMPLETED, "completed")
     return [order.number for order in done]
+
+
+def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order],
+                 accounting_date: date | None) -> list[DeliveryNote]:
+    """The DDTs just stored from `drafts` (ids and numbers as the ledger gave them), as
+    `load_notes` would read them back: their lines' ids are read in one query, the rest is
+    what was stored, each quantity and amount as the ledger's scaled integers give it back."""
+    line_ids: dict[int, list[int]] = {i: [] for i in ids}
+    numbers: dict[int, int] = {}
+    if ids:
+        d = schema.deliveries.c
+        numbers.update(conn.execute(select(d.id, d.number).where(d.id.between(min(ids), max(ids)))).all())
+        for line_id, delivery_id in conn.execute(
+                select(dl.id, dl.delivery_id).where(dl.delivery_id.between(min(ids), max(ids))).order_by(dl.id)):
+            if delivery_id in line_ids:
+                line_ids[delivery_id].append(line_id)
+    notes = []
+    # (quantity, unit price) → the stored quantity and the line's amount, worked out once for a
+    # day's thousands of lines that repeat them: equal decimals give equal results.
+    figures: dict[tuple[Decimal, Decimal], tuple[Decimal, Decimal]] = {}
+    for delivery_id, draft in zip(ids, drafts):
+        number = numbers[delivery_id]
+        lines = []
+        for line_id, line in zip(line_ids[delivery_id], draft.lines):
+            order = orders[line.order_id]
+            if (known := figures.get((line.quantity, line.unit_price))) is None:
+                stored = as_stored(line.quantity, 3)
+                known = figures[line.quantity, line.unit_price] = (stored, line_amount(stored, line.unit_price))
+            quantity, amount = known
+            lines.append(DeliveryNoteLine(
+                line.item, line.description, line.unit, quantity, line.unit_price, amount,
+                line.vat_rate, line.vat_nature, line_id, line.order_line_id, line.order_id, line.order_number,
+                line.line_no, order.customer_reference, order.payment_method))
+        notes.append(DeliveryNote(
+            delivery_id, document_number(series, draft.day.year, number), series, draft.day.year, number, draft.day,
+            draft.customer, draft.ship_to, draft.carrier, draft.reason, draft.packages,
+            None if draft.weight is None else as_stored(draft.weight, 3), draft.forced, tuple(lines),
+            accounting_date or draft.day))
+    return notes
+
