@@ -21,6 +21,7 @@ from sqlalchemy import Connection, func, select
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
+from toolkit.core.orders import OrderLine
 from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
 from toolkit.ledger import schema
 from toolkit.ledger.batches import among, in_batches
@@ -47,13 +48,18 @@ class OverShipment(RuntimeError):
 
 
 def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str, *,
-                 forced_detail: Mapping[str, str] | None = None, accounting_date: date | None = None) -> list[int]:
+                 forced_detail: Mapping[str, str] | None = None, accounting_date: date | None = None,
+                 read: Mapping[int, OrderLine] | None = None) -> list[int]:
     """Number and store the DDTs, log one "shipped" event each; returns their ids. Each DDT's
     accounting date is `accounting_date`, else its own date.
 
-    Refuses (OverShipment) drafts that would ship more than the ledger says is open.
+    Refuses (OverShipment) drafts that would ship more than the ledger says is open. `read`:
+    order lines by id that the caller read in this same write transaction, whose figures are
+    then the ledger's: the check is answered from them where it can (`open_as_read`).
     """
-    shipping = _check_open(conn, drafts)
+    shipping = open_as_read(drafts, read) if read is not None else None
+    if shipping is None:
+        shipping = _check_open(conn, drafts)
     numbers = draw_numbers(conn, [(series, draft.day.year) for draft in drafts])
     created_at, created_by = now(), user()
     ids = insert_numbered(conn, schema.deliveries, [
@@ -95,11 +101,42 @@ def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> dict[int, 
     for line_id, more in wanted.items():
         quantity, done = figures.get(line_id, (None, None))
         after = (done or 0) + more.scaleb(places)
-        if quantity is None or abs(after) > abs(quantity) or (after != 0 and (after < 0) != (quantity < 0)):
+        if quantity is None or past_open(after, Decimal(quantity)):
             ordered = None if quantity is None else Decimal(quantity).scaleb(-places)
             shown = Decimal(0) if done is None else Decimal(done).scaleb(-places)
             raise OverShipment(f"order line {line_id}: {ordered} ordered, {shown} shipped, {more} more")
     return wanted
+
+
+def open_as_read(drafts: Sequence[ShipmentDraft], read: Mapping[int, OrderLine]) -> dict[int, Decimal] | None:
+    """What these drafts ship of each order line (`_wanted`), when every line is among `read`
+    and none of them would go past what it had open as read; else None, and the ledger is asked
+    (`_check_open`), which refuses with the figures it holds.
+
+    `read` must come from the same write transaction as the storing: under the ledger's write
+    lock nothing else ships meanwhile, so its figures are those `_check_open` would read again.
+    The day's shipping reads its orders that way (`toolkit.services.shipping._ship`), and
+    reading the shipped lines' figures again was 0.93 s of the 14.7 s of five days at L
+    (`ship_days`, profiled). Any line it cannot vouch for goes to the ledger, so what is refused
+    and its message are `_check_open`'s."""
+    wanted = _wanted(drafts)
+    for line_id, more in wanted.items():
+        line = read.get(line_id)
+        if line is None:
+            return None
+        if past_open(line.shipped + more, line.quantity):
+            return None
+    return wanted
+
+
+def past_open(shipped: Decimal, ordered: Decimal) -> bool:
+    """Whether a line that ordered `ordered` would have shipped more than that once it has
+    shipped `shipped` in all, or shipped the other way (a return line ships negative figures).
+
+    >>> [past_open(Decimal(s), Decimal(o)) for s, o in ((5, 5), (6, 5), (-1, 5), (-2, -3), (0, -3))]
+    [False, True, True, False, False]
+    """
+    return abs(shipped) > abs(ordered) or (shipped != 0 and (shipped < 0) != (ordered < 0))
 
 
 def _wanted(drafts: Sequence[ShipmentDraft]) -> dict[int, Decimal]:

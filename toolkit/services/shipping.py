@@ -30,7 +30,7 @@ from toolkit.basics.runtime import collector_paused
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
 from toolkit.core.invoicing import Invoice
-from toolkit.core.orders import Order, OrderStatus
+from toolkit.core.orders import Order, OrderLine, OrderStatus
 from toolkit.core.reservations import NONE, Reservations
 from toolkit.core.shipping import (
     UNKNOWN_ORDER_ROW,
@@ -181,7 +181,8 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         if errors(problems):
             return Shipped((), (), tuple(problems))
         done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
-                       carrier=carrier, force=force, accounting_date=accounting_date, unread=pending)
+                       carrier=carrier, force=force, accounting_date=accounting_date, unread=pending,
+                       read_here=True)
         assumed = missing_stock(master) if done.notes else []
         invoiced: list[Invoice] = []
         if invoice and done.notes:
@@ -205,7 +206,8 @@ class OnHand:
 def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: date, *,
             quantities: Mapping[int, Decimal] | None = None, paid: Collection[int] | None = None,
             carrier: str | None = None, force: bool = False, accounting_date: date | None = None,
-            unread: Mapping[int, bool] | None = None, on_hand: OnHand | None = None) -> Shipped:
+            unread: Mapping[int, bool] | None = None, on_hand: OnHand | None = None,
+            read_here: bool = False) -> Shipped:
     """Ship inside the caller's write transaction (order creation uses it for the orders that
     ship at once). `orders` must be read in that transaction, so their figures are the ledger's
     current ones; drafts that would ship more than is open are refused all the same.
@@ -213,7 +215,10 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     each with whether it has something still to ship; their lines are read here unless the
     core holds them whatever their lines say (`held_unread`). `on_hand`: the stock and the
     reservations as the ledger holds them now, kept by a caller shipping several days in one
-    transaction (`toolkit.services.shipping_days`) instead of read here."""
+    transaction (`toolkit.services.shipping_days`) instead of read here. `read_here`: the
+    caller read `orders` in this transaction, after taking its write lock (as `_ship` does), so
+    the open check may take their lines' figures as the ledger's (`open_as_read`); orders that
+    may come from elsewhere are checked against the ledger."""
     fresh = list(orders)
     if not fresh:
         return Shipped((), (), ())
@@ -237,13 +242,20 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}
+    by_id = {order.id: order for order in fresh}
     ids = store_drafts(conn, plan.drafts, master.settings.ddt_series,
                        forced_detail={c: _forced_detail(figures, limits.get(c)) for c, figures in exposure.items()},
-                       accounting_date=accounting_date)
+                       accounting_date=accounting_date, read=lines_shipped(plan.drafts, by_id) if read_here else None)
     completed = complete_orders(conn, fresh, plan.drafts)
-    notes = stored_notes(conn, ids, master.settings.ddt_series, plan.drafts, {order.id: order for order in fresh},
-                         accounting_date)
+    notes = stored_notes(conn, ids, master.settings.ddt_series, plan.drafts, by_id, accounting_date)
     return Shipped(tuple(notes), plan.held, plan.problems, tuple(completed))
+
+
+def lines_shipped(drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order]) -> dict[int, OrderLine]:
+    """The lines, by id, of the orders these drafts ship from, as `orders` holds them (an order
+    passed without its lines gives none)."""
+    return {line.id: line for order_id in {line.order_id for draft in drafts for line in draft.lines}
+            for line in orders[order_id].lines}
 
 
 def _read_lines(conn: Connection, master: MasterData, orders: list[Order], unread: Mapping[int, bool],
@@ -295,13 +307,18 @@ def _forced_detail(exposure: Exposure, limit: Decimal | None) -> str:
 
 def complete_orders(conn: Connection, orders: Sequence[Order], drafts: Sequence[ShipmentDraft]) -> list[str]:
     """The orders in progress that these stored drafts leave with nothing to ship become
-    completed; returns their numbers. `orders` are as read before the drafts were stored."""
+    completed; returns their numbers. `orders` are as read before the drafts were stored. Only
+    the orders the drafts ship from are looked at: a day at L passes tens of thousands of orders
+    held without their lines, and asking each whether any of its lines shipped added up."""
     shipping: dict[int, Decimal] = defaultdict(Decimal)
+    touched: set[int] = set()
     for draft in drafts:
         for line in draft.lines:
             shipping[line.order_line_id] += line.quantity
+            touched.add(line.order_id)
     done = [order for order in orders
-            if order.status is OrderStatus.IN_PROGRESS and any(line.id in shipping for line in order.lines)
+            if order.id in touched and order.status is OrderStatus.IN_PROGRESS
+            and any(line.id in shipping for line in order.lines)
             and all(line.to_ship == shipping.get(line.id, 0) for line in order.lines)]
     set_statuses(conn, done, OrderStatus.COMPLETED, "completed")
     return [order.number for order in done]
