@@ -33,7 +33,7 @@ from toolkit.ledger.db import insert_columns, reading, writing
 from toolkit.ledger.types import Money, Quantity, UnitPrice
 from toolkit.services.invoicing import run
 from toolkit.services.orders import create
-from toolkit.services.shipping import ship
+from toolkit.services.shipping import Shipped, ship
 
 AWKWARD = ("", " ", "a\tb", "line\nbreak", "back\\slash", "\\N", "quote ' and \"", "perché è così", "x" * 60,
            "\r\n", "comma, semi; pipe|", None)
@@ -153,29 +153,38 @@ def _through_oracle(monkeypatch) -> None:
 def test_a_month_stored_by_copy_is_the_month_executemany_stored(tmp_path, twin_urls, seed,  # noqa: F811
                                                                  monkeypatch):
     rng = random.Random(seed)
-    master = randomized(master_of(tmp_path, seed), rng)
-    product, reference = ledgers = [open_ledger(url) for url in twin_urls]
+    twin_month(randomized(master_of(tmp_path, seed), rng), twin_urls, rng, monkeypatch, _through_oracle)
+
+
+def twin_month(master, urls, rng, monkeypatch, as_before) -> list[tuple[Shipped, Shipped]]:
+    """Two ledgers live six random working days of April (the day's orders, some prepayments
+    paid, `ship --all`, past the credit limit at random) and the month's invoicing, the second
+    with `as_before(monkeypatch)` putting back the code a change replaced; after each day and
+    at the end every table the month writes must hold the same rows in both, and each has
+    some. Returns each day's two shipping outcomes (this code's, the code before's)."""
+    product, reference = ledgers = [open_ledger(url) for url in urls]
     counters: list[list[int]] = [[0], [0]]
     calendar = working_calendar(master.settings, master.closures)
-    day, done = date(2026, 4, 1), 0
+    day, shipped = date(2026, 4, 1), []
     try:
-        while done < 6:
+        while len(shipped) < 6:
             if calendar.is_working(day):
                 paid, force = rng.random(), rng.random() < 0.3
+                outcomes = []
                 for ledger, counter in zip(ledgers, counters):
                     with monkeypatch.context() as m:
                         if ledger is reference:
-                            _through_oracle(m)
+                            as_before(m)
                         create(master, ledger, day, with_catch_up=False)
                         pay_some(ledger, random.Random(paid), counter)
-                        ship(master, ledger, day, all_open=True, force=force)
+                        outcomes.append(ship(master, ledger, day, all_open=True, force=force))
+                shipped.append((outcomes[0], outcomes[1]))
                 assert _month_rows(product) == _month_rows(reference), day
-                done += 1
             day += timedelta(1)
         for ledger in ledgers:
             with monkeypatch.context() as m:
                 if ledger is reference:
-                    _through_oracle(m)
+                    as_before(m)
                 run(ledger, master, Request(Period(date(2026, 4, 1), date(2026, 4, 30)), today=date(2026, 5, 4)))
         rows = _month_rows(product)
         assert rows == _month_rows(reference)
@@ -183,3 +192,4 @@ def test_a_month_stored_by_copy_is_the_month_executemany_stored(tmp_path, twin_u
     finally:
         product.engine.dispose()
         reference.engine.dispose()
+    return shipped

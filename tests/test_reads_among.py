@@ -17,19 +17,17 @@ from functools import partial
 
 import pytest
 from oracles import reads_in_lists
-from test_copy_in import MONTH_TABLES, _month_rows
+from test_copy_in import twin_month
 from test_shipped_added import twin_urls  # noqa: F401 (a fixture)
 from test_shipping_setbased import master_of, pay_some, randomized, seen
 
-from toolkit.core.invoicing import Period, Request
 from toolkit.core.workdays import working_calendar
-from toolkit.ledger import batches, open_ledger
+from toolkit.ledger import batches
 from toolkit.ledger.db import reading
 from toolkit.ledger.deliveries import paid_orders
 from toolkit.ledger.orders import load_orders
 from toolkit.ledger.shipments import due_orders, open_lines
 from toolkit.services import shipping as shipping_service
-from toolkit.services.invoicing import run
 from toolkit.services.orders import create
 from toolkit.services.shipping import ship
 
@@ -86,37 +84,7 @@ def _old_reads(monkeypatch) -> None:
 def test_a_month_shipped_with_one_array_is_the_month_in_lists_shipped(tmp_path, twin_urls, seed,  # noqa: F811
                                                                       monkeypatch):
     rng = random.Random(seed)
-    master = randomized(master_of(tmp_path, seed), rng)
-    product, reference = ledgers = [open_ledger(url) for url in twin_urls]
-    counters: list[list[int]] = [[0], [0]]
-    calendar = working_calendar(master.settings, master.closures)
-    day, done, held = date(2026, 4, 1), 0, 0
-    try:
-        while done < 6:
-            if calendar.is_working(day):
-                paid, force = rng.random(), rng.random() < 0.3
-                outcomes = []
-                for ledger, counter in zip(ledgers, counters):
-                    with monkeypatch.context() as m:
-                        if ledger is reference:
-                            _old_reads(m)
-                        create(master, ledger, day, with_catch_up=False)
-                        pay_some(ledger, random.Random(paid), counter)
-                        outcomes.append(seen(ship(master, ledger, day, all_open=True, force=force)))
-                assert outcomes[0] == outcomes[1], day
-                held += len(outcomes[0][1])
-                assert _month_rows(product) == _month_rows(reference), day
-                done += 1
-            day += timedelta(1)
-        assert held, "some orders were held"
-        for ledger in ledgers:
-            with monkeypatch.context() as m:
-                if ledger is reference:
-                    _old_reads(m)
-                run(ledger, master, Request(Period(date(2026, 4, 1), date(2026, 4, 30)), today=date(2026, 5, 4)))
-        rows = _month_rows(product)
-        assert rows == _month_rows(reference)
-        assert all(rows[n] for n in range(len(MONTH_TABLES))), "every table the month writes has rows"
-    finally:
-        product.engine.dispose()
-        reference.engine.dispose()
+    days = twin_month(randomized(master_of(tmp_path, seed), rng), twin_urls, rng, monkeypatch, _old_reads)
+    for n, (now, before) in enumerate(days):
+        assert seen(now) == seen(before), n
+    assert any(now.held for now, _ in days), "some orders were held"
