@@ -436,19 +436,17 @@ def held_queues(conn: Connection, items: Collection[str]) -> HeldQueues:
     (`create_late`'s read, both ways alternated five times in its transaction, medians).
     `tests/test_held_queues_listed.py` compares the two."""
     wanted = set(items)
+    listed = sorted(items) if len(items) > FEW_ITEMS and fits_one_list(conn, items) else None
+    rows = _held_rows(conn, items) if listed is None else driver_rows(conn, _held_statement(True), {"items": listed})
     held: dict[str, dict[int, int]] = {}
     elsewhere = False
-    if len(items) > FEW_ITEMS and fits_one_list(conn, items):
-        listed = sorted(items)
-        for item, kept in groupby(driver_rows(conn, _held_statement(True), {"items": listed}), key=itemgetter(0)):
+    for item, kept in groupby(rows, key=itemgetter(0)):
+        if item in wanted:
             held[item] = {order_id: left for _, order_id, left in kept}
+        else:
+            elsewhere = True
+    if listed is not None:
         elsewhere = conn.execute(_held_elsewhere(), {"items": listed}).first() is not None
-    else:
-        for item, kept in groupby(_held_rows(conn, items), key=itemgetter(0)):
-            if item in wanted:
-                held[item] = {order_id: left for _, order_id, left in kept}
-            else:
-                elsewhere = True
     ranked = _ranks(conn, {order_id for holders in held.values() for order_id in holders})
     return HeldQueues(held, ranked, places_of(ol.quantity), elsewhere)
 
