@@ -62,3 +62,34 @@ def test_a_date_is_planned_and_priced_with_the_collector_paused(sample_master, t
     monkeypatch.setattr(orders, "due_between", watched)
     shown = orders.preview(sample_master.model_copy(), open_ledger(f"sqlite:///{tmp_path / 'l.sqlite'}"), date(2026, 4, 9))
     assert shown.rows and seen == [False] and gc.isenabled()
+
+
+def test_a_date_is_stored_shipped_and_invoiced_with_the_collector_paused(sample_master, ledger, monkeypatch):
+    """`create`'s write transaction (the orders stored, those that ship and are invoiced at once
+    shipped and invoiced) runs with the collector paused, on both backends, and leaves it
+    running, whether it stored orders or found them all made already."""
+    from datetime import date
+
+    from toolkit.services import orders
+
+    seen: dict[str, list[bool]] = {"stored": [], "shipped": [], "invoiced": []}
+
+    def watching(name, step):
+        def watched(*args, **kwargs):
+            seen[name].append(gc.isenabled())
+            return step(*args, **kwargs)
+        return watched
+
+    monkeypatch.setattr(orders, "insert_orders", watching("stored", orders.insert_orders))
+    monkeypatch.setattr(orders, "ship_in", watching("shipped", orders.ship_in))
+    monkeypatch.setattr(orders, "issue_at_order", watching("invoiced", orders.issue_at_order))
+    master = sample_master.model_copy()
+    day = date(2026, 4, 9)
+    created = orders.create(master, ledger, day)
+    assert created.created and created.notes and created.invoices
+    assert gc.isenabled()
+    again = orders.create(master, ledger, day)
+    assert not again.created and again.already_existing
+    assert {name: set(states) for name, states in seen.items()} == {
+        "stored": {False}, "shipped": {False}, "invoiced": {False}}
+    assert gc.isenabled()
