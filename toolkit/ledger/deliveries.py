@@ -23,7 +23,7 @@ from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import OrderLine
 from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
-from toolkit.ledger import schema
+from toolkit.ledger import schema, shipped_by_day
 from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import (
     add_by_id,
@@ -51,7 +51,8 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
                  forced_detail: Mapping[str, str] | None = None, accounting_date: date | None = None,
                  read: Mapping[int, OrderLine] | None = None) -> list[int]:
     """Number and store the DDTs, log one "shipped" event each; returns their ids. Each DDT's
-    accounting date is `accounting_date`, else its own date.
+    accounting date is `accounting_date`, else its own date. The kept sums of what shipped
+    (`order_lines.shipped`, `shipped_by_day`) grow with the DDT lines, in the same transaction.
 
     Refuses (OverShipment) drafts that would ship more than the ledger says is open. `read`:
     order lines by id that the caller read in this same write transaction, whose figures are
@@ -72,6 +73,7 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
              for delivery_id, draft in zip(ids, drafts) for line in draft.lines]
     insert_rows(conn, schema.delivery_lines, lines)
     _add_shipped(conn, shipping)
+    shipped_by_day.add_deliveries(conn, ids)
     events = []
     for i, (delivery_id, draft) in enumerate(zip(ids, drafts)):
         detail = f"{draft.customer} {','.join(draft.orders)}"
