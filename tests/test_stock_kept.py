@@ -136,9 +136,12 @@ def drafts_of(conn, rng: random.Random) -> list[ShipmentDraft]:
     return drafts
 
 
-def test_drafts_stored_any_way_keep_the_sums(ledger, tmp_path, monkeypatch):
+@pytest.mark.parametrize("added", ["as stored", "picked"])
+def test_drafts_stored_any_way_keep_the_sums(ledger, tmp_path, monkeypatch, added):
     """`store_drafts` called as any caller might (not the day's planner): the kept rows are
-    still the DDT lines' sums, the DDTs' lines summed a few DDTs per statement."""
+    still the DDT lines' sums. "picked": the DDTs stored without their sums, which are then
+    added for DDTs picked at random, some runs of ids and some scattered (named in lists of
+    two), as `add_deliveries` may be asked."""
     rng, master = desk(tmp_path, 9)
     for day in (START, START + timedelta(1)):
         create(master, ledger, day, with_catch_up=False)
@@ -146,8 +149,20 @@ def test_drafts_stored_any_way_keep_the_sums(ledger, tmp_path, monkeypatch):
         column.in_(ids[i:i + 2]) for i in range(0, len(ids), 2)))
     with writing(ledger) as conn:
         drafts = drafts_of(conn, rng)
-        store_drafts(conn, drafts[:len(drafts) // 2], "TST")
-        store_drafts(conn, drafts[len(drafts) // 2:], "TST")
+        with monkeypatch.context() as m:
+            if added == "picked":
+                m.setattr(shipped_by_day, "add_deliveries", lambda conn, ids: None)
+            ids = store_drafts(conn, drafts[:len(drafts) // 2], "TST") + store_drafts(conn, drafts[len(drafts) // 2:], "TST")
+        if added == "picked":
+            left = list(ids)
+            while left:
+                if rng.random() < 0.5:
+                    start = rng.randrange(len(left))
+                    picked = left[start:start + rng.randint(1, 6)]
+                else:
+                    picked = rng.sample(left, min(len(left), rng.randint(2, 6)))
+                shipped_by_day.add_deliveries(conn, picked)
+                left = [i for i in left if i not in picked]
     assert len(drafts) > 20
     assert same_stock(master, ledger) > 0
     with reading(ledger) as conn:
