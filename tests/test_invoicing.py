@@ -406,7 +406,7 @@ def ship(ledger, customer: str, day: date, lines, *, ship_to: str | None = None,
     """A DDT straight into the ledger: `lines` are (order line id, quantity). Returns its number."""
     from sqlalchemy import insert, update
 
-    from toolkit.ledger import schema
+    from toolkit.ledger import schema, shipped_by_day
     from toolkit.ledger.db import document_number, draw_numbers, writing
 
     with writing(ledger) as conn:
@@ -418,8 +418,9 @@ def ship(ledger, customer: str, day: date, lines, *, ship_to: str | None = None,
         conn.execute(insert(schema.delivery_lines), [
             dict(delivery_id=delivery_id, order_line_id=line_id, quantity=D(qty)) for line_id, qty in lines])
         ol = schema.order_lines.c
-        for line_id, qty in lines:  # the kept sum of the line's DDT lines, as store_drafts keeps it
+        for line_id, qty in lines:  # the kept sums of the DDT lines, as store_drafts keeps them
             conn.execute(update(schema.order_lines).where(ol.id == line_id).values(shipped=ol.shipped + D(qty)))
+        shipped_by_day.add_deliveries(conn, [delivery_id])
     return document_number(series, day.year, number)
 
 

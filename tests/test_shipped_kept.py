@@ -6,7 +6,8 @@ check). Here random sequences of every action that touches orders — creating a
 (those that ship at once too), shipping every open order, chosen quantities, orders named by
 number, with or without force, prepayments arriving, orders closed, voided, turned down,
 completed, quotations and proposals confirmed — must leave every line's stored figure equal to
-the one summed from scratch, on SQLite and on PostgreSQL, and the reservations the database
+the one summed from scratch (and what shipped per item and day, `shipped_by_day`, the DDT lines'
+sums per item and date), on SQLite and on PostgreSQL, and the reservations the database
 ranks (confirmed proposals keep their place) equal to those summed line by line
 (`tests/oracles/reservations_rowwise.py`); and a ledger of schema 12 gets the figures summed by
 the migration.
@@ -23,7 +24,7 @@ from decimal import Decimal
 
 import pytest
 from older_ledgers import older_ledger
-from oracles import reservations_rowwise
+from oracles import reservations_rowwise, stock_summed
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from test_shipping_setbased import master_of, pay_some, queues, randomized
@@ -60,6 +61,12 @@ def kept_and_summed(ledger) -> tuple[dict, dict]:
         kept = dict(conn.execute(select(ol.id, ol.shipped)).all())
         sums = dict(conn.execute(select(dl.order_line_id, func.sum(dl.quantity)).group_by(dl.order_line_id)).all())
     return kept, {line_id: sums.get(line_id, 0) for line_id in kept}
+
+
+def kept_by_day(conn) -> dict:
+    """The kept rows of what shipped per item and DDT date (schema v15)."""
+    sb = schema.shipped_by_day.c
+    return {(r.item, r.delivery_date): r.quantity for r in conn.execute(select(sb.item, sb.delivery_date, sb.quantity))}
 
 
 def act(master, ledger, day: date, rng: random.Random, counter: list[int]) -> None:
@@ -104,6 +111,8 @@ def live(master, ledger, rng: random.Random, days: int) -> int:
                 act(master, ledger, day, rng, counter)
                 kept, summed = kept_and_summed(ledger)
                 assert kept == summed, day
+                with reading(ledger) as conn:  # and what shipped per item and day (`shipped_by_day`)
+                    assert kept_by_day(conn) == stock_summed.shipped_by_day(conn), day
                 with reading(ledger) as conn:  # the queues ranked by the database, as summed line by line
                     assert queues(reservations(conn)) == queues(reservations_rowwise.reservations(conn)), day
             shipped += sum(1 for v in kept.values() if v)

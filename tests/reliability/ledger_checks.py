@@ -1,11 +1,13 @@
 """What a consistent ledger looks like after races and kills: every series' numbers run from 1
 without a gap or a repeat and match their counter, each order (template, date) exists once, no
-line ships more than was ordered, and no DDT line is invoiced twice."""
+line ships more than was ordered (and each line's kept `shipped`, and what shipped per item and
+day, `shipped_by_day`, are their DDT lines' sums), and no DDT line is invoiced twice."""
 
 from __future__ import annotations
 
 from collections import Counter
 
+from oracles import stock_summed
 from sqlalchemy import func, select
 
 from toolkit.ledger import schema
@@ -42,6 +44,9 @@ def consistent(ledger) -> dict[str, tuple[int, int, int]]:
         assert all(abs(total) <= abs(ordered[line]) for line, total in shipped), "a line shipped past its order"
         kept = dict(conn.execute(select(schema.order_lines.c.id, schema.order_lines.c.shipped)).all())
         assert kept == {line: dict(shipped).get(line, 0) for line in kept}, "a line's kept shipped is not its DDTs' sum"
+        sb = schema.shipped_by_day.c
+        by_day = {(r.item, r.delivery_date): r.quantity for r in conn.execute(select(sb.item, sb.delivery_date, sb.quantity))}
+        assert by_day == stock_summed.shipped_by_day(conn), "what shipped per item and day is not its DDT lines' sum"
         invoiced = conn.execute(select(schema.invoice_lines.c.delivery_line_id)
                                 .where(schema.invoice_lines.c.delivery_line_id.is_not(None))).scalars().all()
         assert len(invoiced) == len(set(invoiced)), "a DDT line invoiced twice"

@@ -53,7 +53,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.types import TypeEngine
 
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.ledger import copy_in, lock, schema
+from toolkit.ledger import copy_in, lock, schema, shipped_by_day
 from toolkit.ledger.lock import Holder, Patience
 from toolkit.ledger.types import Scaled, ScaledBinds
 
@@ -423,6 +423,16 @@ def _drop_order_id_index(conn: Connection) -> None:
 
 
 MIGRATIONS[14] = _drop_order_id_index
+
+
+def _add_shipped_by_day(conn: Connection) -> None:
+    """What shipped of each item on each DDT date is kept (`shipped_by_day`), summed once here
+    from the DDT lines the ledger holds (`shipped_by_day.recount`)."""
+    schema.shipped_by_day.create(conn, checkfirst=True)
+    shipped_by_day.recount(conn)
+
+
+MIGRATIONS[15] = _add_shipped_by_day
 
 
 def version(conn: Connection) -> int | None:

@@ -23,7 +23,7 @@ from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import OrderLine
 from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
-from toolkit.ledger import schema
+from toolkit.ledger import schema, shipped_by_day
 from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import (
     add_by_id,
@@ -51,7 +51,8 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
                  forced_detail: Mapping[str, str] | None = None, accounting_date: date | None = None,
                  read: Mapping[int, OrderLine] | None = None) -> list[int]:
     """Number and store the DDTs, log one "shipped" event each; returns their ids. Each DDT's
-    accounting date is `accounting_date`, else its own date.
+    accounting date is `accounting_date`, else its own date. The kept sums of what shipped
+    (`order_lines.shipped`, `shipped_by_day`) grow with the DDT lines, in the same transaction.
 
     Refuses (OverShipment) drafts that would ship more than the ledger says is open. `read`:
     order lines by id that the caller read in this same write transaction, whose figures are
@@ -72,6 +73,7 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
              for delivery_id, draft in zip(ids, drafts) for line in draft.lines]
     insert_rows(conn, schema.delivery_lines, lines)
     _add_shipped(conn, shipping)
+    shipped_by_day.add_deliveries(conn, ids)
     events = []
     for i, (delivery_id, draft) in enumerate(zip(ids, drafts)):
         detail = f"{draft.customer} {','.join(draft.orders)}"
@@ -160,17 +162,18 @@ def _add_shipped(conn: Connection, shipping: Mapping[int, Decimal]) -> None:
 def available_stock(conn: Connection, master: MasterData) -> dict[str, Decimal] | None:
     """What is on hand now: the stock sheet, less what the ledger shipped from the day it was
     counted (Impostazioni › Data giacenze), returns added back. Without a count date the sheet
-    is taken as today's stock, as the user keeps it."""
+    is taken as today's stock, as the user keeps it.
+
+    What shipped is read from the sums kept per item and DDT date (`shipped_by_day`), not from
+    the DDT lines: on April's final ledger at L, counted on 1 April, the 548,010 DDT lines
+    joined to their order lines took 0.44 s of CPU each time (twice a working day), the 279,001
+    kept rows take 0.08 s (fresh processes, alternated, medians of 5). Summing the DDT lines is
+    the test oracle `tests/oracles/stock_summed.py`."""
     levels = stock_levels(master)
     counted = master.settings.stock_date
     if levels is None or counted is None:
         return levels
-    rows = conn.execute(
-        select(ol.item, func.sum(dl.quantity)).select_from(
-            schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
-            .join(schema.order_lines, ol.id == dl.order_line_id))
-        .where(d.delivery_date >= counted).group_by(ol.item))
-    for item, shipped in rows:
+    for item, shipped in shipped_by_day.shipped_since(conn, counted):
         levels[item] = levels.get(item, Decimal(0)) - shipped
     return levels
 
@@ -178,8 +181,8 @@ def available_stock(conn: Connection, master: MasterData) -> dict[str, Decimal] 
 def stock_after(stock: Mapping[str, Decimal], notes: Sequence[DeliveryNote], counted: date | None) -> dict[str, Decimal]:
     """`stock` as `available_stock` gave it, less what these DDTs, stored since it was read,
     shipped (returns added back): what `available_stock` would read now, to each `Decimal`'s
-    form, without summing every DDT line since the count date again (0.4 s of CPU each time
-    on April's final ledger at L). Without a count date the sheet is today's stock, unchanged."""
+    form, without reading what shipped since the count date again. Without a count date the
+    sheet is today's stock, unchanged."""
     after = dict(stock)
     if counted is None:
         return after

@@ -24,7 +24,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 metadata = MetaData()
 
@@ -157,6 +157,26 @@ delivery_lines = Table(
     Column("order_line_id", Integer, ForeignKey("order_lines.id"), nullable=False, index=True),
     Column("quantity", Quantity(), nullable=False),
 )
+
+shipped_by_day = Table(
+    "shipped_by_day", metadata,
+    Column("item", String(60), primary_key=True),
+    Column("delivery_date", Date, primary_key=True),
+    Column("quantity", Quantity(), nullable=False),
+    sqlite_with_rowid=False,
+)
+"""What the DDTs of each date shipped of each item (the order lines' item; returns negative):
+the sum of those DDT lines, a row for every item and date that has any, even when they sum to
+nothing. Kept by the one writer of DDT lines (`toolkit.ledger.deliveries.store_drafts`) in
+the same transaction, filled by migration 15 from the DDT lines a ledger held. The stock on
+hand is the stock sheet less what shipped since its count date, which summed the 548,010 DDT
+lines of a month at L each time it was read; here it is the rows of the dates since the count
+date, one per item shipped that day. The DDT lines stay the record; the table is their sum.
+
+On SQLite the rows are stored in their key's order (`WITHOUT ROWID`), so the stock's read is
+one pass over them, item by item, with each quantity beside its key: on April's final ledger at
+L (279,001 rows) the query took 0.058–0.074 s of CPU so, 0.088–0.098 s with a rowid table and
+its key's index (medians of 5, alternated)."""
 
 invoices = Table(
     "invoices", metadata,

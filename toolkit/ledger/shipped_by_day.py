@@ -1,0 +1,74 @@
+"""What shipped of each item on each DDT date, kept (`schema.shipped_by_day`): the stock on
+hand without summing every DDT line since the count date.
+
+The rows are sums of the DDT lines, grouped by the order line's item and the DDT's date, worked
+out by the database from the DDT lines themselves: as the DDTs are stored (`add_deliveries`,
+by their one writer, in the same transaction) and once from scratch for a ledger that had DDTs
+before the table existed (`recount`, migration 15). An item and date whose lines sum to
+nothing keep their row, as the sum of the DDT lines names the item with 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, delete, func, select, true
+from sqlalchemy.dialects import postgresql, sqlite
+
+from toolkit.ledger import schema
+from toolkit.ledger.batches import among
+from toolkit.ledger.types import stored_integer
+
+d, dl, ol = schema.deliveries.c, schema.delivery_lines.c, schema.order_lines.c
+sb = schema.shipped_by_day.c
+
+
+def add_deliveries(conn: Connection, delivery_ids: Sequence[int]) -> None:
+    """The kept sums grow by the DDT lines of these DDTs, just stored in this transaction: one
+    statement sums their lines per item and date and adds each sum to its row (made if it is
+    the item's first on that date). The DDTs are named by `among` lists, or by their range of
+    ids when it holds them and nothing else (`_only`)."""
+    ids = list(delivery_ids)
+    for condition in _only(ids) or among(conn, dl.delivery_id, ids):
+        _add(conn, condition)
+
+
+def _only(ids: Sequence[int]) -> list[ColumnElement[bool]]:
+    """"Of these DDTs" as one range of ids, when the ids, all different, fill their range (as
+    a day's DDTs stored in one statement do); else nothing. The DDT lines of 30 April at L
+    (4,764 DDTs, 27,351 lines) were summed and added in 0.14 s of CPU with the ids in lists of
+    `IN_LIST`, 0.064 s by their range (medians of 5, alternated, on a copy of April's ledger)."""
+    if not ids or len(set(ids)) != len(ids) or max(ids) - min(ids) + 1 != len(ids):
+        return []
+    return [dl.delivery_id.between(min(ids), max(ids))]
+
+
+def recount(conn: Connection) -> None:
+    """The kept sums worked out again from every DDT line the ledger holds."""
+    conn.execute(delete(schema.shipped_by_day))
+    _add(conn, true())
+
+
+def shipped_since(conn: Connection, day: date) -> Iterable[tuple[str, Decimal]]:
+    """(item, what the DDTs from `day` on shipped of it, returns taken off) for every item a DDT
+    line of those dates names, as the DDT lines' sum gives it (a quantity's `Decimal`)."""
+    return conn.execute(select(sb.item, func.sum(sb.quantity)).where(sb.delivery_date >= day).group_by(sb.item))
+
+
+def _add(conn: Connection, which: ColumnElement[bool]) -> None:
+    """Add to the kept rows the sums per item and date of the DDT lines `which` selects.
+
+    `INSERT … SELECT … ON CONFLICT DO UPDATE` on both databases (SQLite since 3.24); the
+    SELECT always has a WHERE, which SQLite needs to tell the join's ON from the upsert's."""
+    grouped = (select(ol.item, d.delivery_date, func.sum(stored_integer(dl.quantity)))
+               .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
+                            .join(schema.order_lines, ol.id == dl.order_line_id))
+               .where(which).group_by(ol.item, d.delivery_date))
+    dialect: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(schema.shipped_by_day).from_select(["item", "delivery_date", "quantity"], grouped)
+    conn.execute(statement.on_conflict_do_update(
+        index_elements=[sb.item, sb.delivery_date],
+        set_={"quantity": stored_integer(sb.quantity) + stored_integer(statement.excluded.quantity)}))
