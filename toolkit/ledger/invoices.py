@@ -123,20 +123,29 @@ def shipments_not_invoiced(conn: Connection, cutoff: date, *, customer: str | No
     amounts: dict[tuple[int, int], Decimal] = {}
     found: list[Shipment] = []
     goods: list[BillableGoods] = []
-    for n, (delivery_id, order_id, ship_to, item, description, unit, quantity, unit_price, vat_rate, nature,
-            order_line_id, delivery_line_id) in enumerate(rows):
+    on_ddt, of_order, to = None, None, None
+    for delivery_id, order_id, ship_to, item, description, unit, quantity, unit_price, vat_rate, nature, \
+            order_line_id, delivery_line_id in rows:
+        if delivery_id != on_ddt or order_id != of_order:
+            if goods:
+                found.append(_shipment(refs, on_ddt, of_order, to, goods))
+            on_ddt, of_order, to, goods = delivery_id, order_id, ship_to, []
         amount = amounts.get((quantity, unit_price))
         if amount is None:
             amount = amounts[quantity, unit_price] = line_amount(quantities[quantity], prices[unit_price])
         goods.append((item, description, unit, quantities[quantity], prices[unit_price], amount, rates[vat_rate],
                       nature, order_line_id, delivery_line_id))
-        following = rows[n + 1] if n + 1 < len(rows) else None
-        if following is None or following[0] != delivery_id or following[1] != order_id:
-            number, day, code, own_ship_to, project, method, reference = refs.orders[order_id]
-            found.append(Shipment(refs.deliveries[delivery_id], order_id, number, day, code, ship_to or own_ship_to,
-                                  project, method, reference, tuple(goods)))
-            goods = []
+    if goods:
+        found.append(_shipment(refs, on_ddt, of_order, to, goods))
     return found
+
+
+def _shipment(refs: _Refs, delivery_id: Any, order_id: Any, ship_to: str | None,
+              goods: list[BillableGoods]) -> Shipment:
+    """The lines of one order on one DDT as a `Shipment`, with the DDT's and the order's fields."""
+    number, day, code, own_ship_to, project, method, reference = refs.orders[order_id]
+    return Shipment(refs.deliveries[delivery_id], order_id, number, day, code, ship_to or own_ship_to, project,
+                    method, reference, tuple(goods))
 
 
 @cache
