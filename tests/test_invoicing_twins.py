@@ -78,3 +78,29 @@ def test_a_run_for_one_customer_is_the_row_by_row_one(twin_urls):  # noqa: F811
 
 def test_a_preview_is_the_row_by_row_one(twin_urls):  # noqa: F811
     twin_runs(twin_urls, 501, lambda m: Request(APRIL, AFTER_APRIL), preview=True)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_orders_delivered_in_full_are_the_row_by_row_ones(ledger_url, seed):
+    """Every order of a random ledger, asked at several cutoffs: the orders delivered in full
+    (or completed or closed) by each, read as stored integers, are those the `Decimal` reading
+    found."""
+    from sqlalchemy import select
+
+    from toolkit.ledger import schema
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.invoices import delivered_orders
+
+    rng = random.Random(600 + seed)
+    master = random_master(rng)
+    ledger = open_ledger(ledger_url)
+    try:
+        fill(ledger, master, rng)
+        with reading(ledger) as conn:
+            ids = list(conn.execute(select(schema.orders.c.id)).scalars())
+            for cutoff in (date(2026, 3, 31), date(2026, 4, 10), date(2026, 4, 30), date(2026, 5, 5)):
+                found = delivered_orders(conn, ids, cutoff)
+                assert found == invoicing_rowwise.delivered_orders(conn, ids, cutoff)
+            assert 0 < len(found) < len(ids)
+    finally:
+        ledger.engine.dispose()

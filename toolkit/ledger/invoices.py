@@ -262,28 +262,40 @@ def _order_fields(as_array: bool) -> Select[Any]:
 def delivered_orders(conn: Connection, order_ids: Collection[int], cutoff: date) -> frozenset[int]:
     """The orders delivered in full by `cutoff` (or completed or closed: nothing more will ship).
 
-    Each chunk sums only its own orders' DDT lines (the sum reached through the order lines),
-    rather than every DDT line of the ledger once per chunk."""
+    Each list of orders (`id_lists`) sums only its own orders' DDT lines (the sum reached
+    through the order lines), rather than every DDT line of the ledger once per list. Read at
+    the driver level (`driver_rows`), ordered and shipped quantities as the stored integers,
+    compared as they are (one scale for both): the 17,600 orders of the end of April at L
+    took 0.71 and 0.94 s of CPU through SQLAlchemy, 0.51 and 0.61 s so (alternated)."""
     wanted = sorted(set(order_ids))
+    statement = _order_deliveries(one_array(conn))
     found: set[int] = set()
-    for chunk in in_batches(wanted):
-        shipped = (select(dl.order_line_id, func.sum(dl.quantity).label("quantity"))
-                   .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
-                                .join(schema.order_lines, ol.id == dl.order_line_id))
-                   .where(d.delivery_date <= cutoff, ol.order_id.in_(chunk))
-                   .group_by(dl.order_line_id).subquery())
-        rows = conn.execute(
-            select(ol.order_id, o.status, ol.quantity, func.coalesce(shipped.c.quantity, 0))
-            .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id)
-                         .outerjoin(shipped, shipped.c.order_line_id == ol.id))
-            .where(ol.order_id.in_(chunk))).all()
-        lines: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    for asked in id_lists(conn, wanted):
+        lines: dict[int, list[tuple[int, int]]] = defaultdict(list)
         statuses: dict[int, str] = {}
-        for order_id, status, quantity, done in rows:
-            lines[order_id].append((quantity, Decimal(done)))
+        for order_id, status, quantity, done in driver_rows(conn, statement,
+                                                            {"cutoff": cutoff, "ids": asked, "shipped_of": asked}):
+            lines[order_id].append((quantity, done))
             statuses[order_id] = status
         found |= {k for k, v in lines.items() if statuses[k] in DONE_ORDER_STATUSES or is_fully_delivered(v)}
     return frozenset(found)
+
+
+@cache
+def _order_deliveries(as_array: bool) -> Select[Any]:
+    """`delivered_orders`' statement, built once: each line of the orders bound as `ids` (and
+    again as `shipped_of`) with its status, its quantity and what DDTs up to `cutoff` shipped
+    of it, as stored integers."""
+    shipped = (select(dl.order_line_id, func.sum(stored_integer(dl.quantity)).label("quantity"))
+               .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
+                            .join(schema.order_lines, ol.id == dl.order_line_id))
+               .where(d.delivery_date <= bindparam("cutoff", type_=Date),
+                      bound_among(ol.order_id, "shipped_of", as_array=as_array))
+               .group_by(dl.order_line_id).subquery())
+    return (select(ol.order_id, o.status, stored_integer(ol.quantity), func.coalesce(shipped.c.quantity, 0))
+            .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id)
+                         .outerjoin(shipped, shipped.c.order_line_id == ol.id))
+            .where(bound_among(ol.order_id, "ids", as_array=as_array)))
 
 
 # ---- storing
