@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import Connection, exists, select
+from sqlalchemy import Connection, exists, func, select
 
 from toolkit.basics.problems import errors
 from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
@@ -36,6 +37,7 @@ from toolkit.core.invoicing import (
     _request_problems,
     deferred_invoice_day,
     group_key,
+    is_fully_delivered,
     late_problems,
     numbering_order,
     payment_method,
@@ -44,6 +46,7 @@ from toolkit.core.invoicing import (
 from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
 from toolkit.ledger import Ledger, schema
+from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import (
     document_number,
     draw_numbers,
@@ -56,7 +59,7 @@ from toolkit.ledger.db import (
     user,
     writing,
 )
-from toolkit.ledger.invoices import _invoiced_at_order, delivered_orders, ordered_not_invoiced, series_for
+from toolkit.ledger.invoices import DONE_ORDER_STATUSES, _invoiced_at_order, ordered_not_invoiced, series_for
 from toolkit.model.records import Customer, MasterData, Settings
 from toolkit.services.invoicing import RunResult, chosen_orders, chronology_problems, new_run_id
 
@@ -91,6 +94,33 @@ def shipped_not_invoiced(conn: Connection, cutoff: date, *, customer: str | None
                  PaymentMethod(r.payment_method) if r.payment_method else None, r.customer_reference)
         for r in conn.execute(query)
     ]
+
+
+def delivered_orders(conn: Connection, order_ids: Collection[int], cutoff: date) -> frozenset[int]:
+    """The orders delivered in full by `cutoff` (or completed or closed: nothing more will ship).
+
+    Each chunk sums only its own orders' DDT lines (the sum reached through the order lines),
+    rather than every DDT line of the ledger once per chunk."""
+    wanted = sorted(set(order_ids))
+    found: set[int] = set()
+    for chunk in in_batches(wanted):
+        shipped = (select(dl.order_line_id, func.sum(dl.quantity).label("quantity"))
+                   .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
+                                .join(schema.order_lines, ol.id == dl.order_line_id))
+                   .where(d.delivery_date <= cutoff, ol.order_id.in_(chunk))
+                   .group_by(dl.order_line_id).subquery())
+        rows = conn.execute(
+            select(ol.order_id, o.status, ol.quantity, func.coalesce(shipped.c.quantity, 0))
+            .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id)
+                         .outerjoin(shipped, shipped.c.order_line_id == ol.id))
+            .where(ol.order_id.in_(chunk))).all()
+        lines: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+        statuses: dict[int, str] = {}
+        for order_id, status, quantity, done in rows:
+            lines[order_id].append((quantity, Decimal(done)))
+            statuses[order_id] = status
+        found |= {k for k, v in lines.items() if statuses[k] in DONE_ORDER_STATUSES or is_fully_delivered(v)}
+    return frozenset(found)
 
 
 def build_invoice(customer: Customer, kind: InvoiceKind, key: str | None, period: Period, invoice_date: date,

@@ -42,6 +42,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -60,6 +61,7 @@ from toolkit.core.vat import VatLine, totals, vat_summary
 from toolkit.model.records import Customer, MasterData
 
 ZERO = Decimal(0)
+Quantity = TypeVar("Quantity", Decimal, int)
 
 DATE_IN_FUTURE = define(
     "invoice-date-in-future", "error",
@@ -418,8 +420,9 @@ def group_label(key: str | None, lang: str = "it") -> str | None:
     return value or kind
 
 
-def is_fully_delivered(lines: Iterable[tuple[Decimal, Decimal]]) -> bool:
+def is_fully_delivered(lines: Iterable[tuple[Quantity, Quantity]]) -> bool:
     """Whether every (ordered, shipped) pair of an order is shipped in full (returns count by size).
+    Quantities of one scale: decimals, or the integers the ledger stores them as.
 
     >>> is_fully_delivered([(Decimal(10), Decimal(10)), (Decimal(-2), Decimal(-2))])
     True

@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
+from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import InvoiceTerms
 from toolkit.basics.wording import count
 from toolkit.core.documents import DeliveryNote
@@ -277,14 +278,20 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
     end runs later finds them invoiced. With `out`, the accountants' workbook is written there
     inside the transaction (`then`, likewise, runs inside it): if it fails, the run is rolled
     back and no number is used.
+
+    The cycle collector is paused while the billable lines are read, planned and stored
+    (`collector_paused`): a month at L makes 400,000 lines and 250,000 invoice lines, none in a
+    cycle, and the collector walked them again and again (CPU at L, medians of 3 alternated:
+    9.7 → 9.0 s). The accountants' workbook is written with it running.
     """
     if preview:
         with reading(ledger) as conn:
             request, unknown = chosen_orders(conn, request, orders)
             if unknown:
                 return RunResult(None, [], unknown, [], preview=True, status=status)
-            shipments, complete = billables_for(conn, master, request)
-            result = plan_invoices(master, shipments, request, complete)
+            with collector_paused():
+                shipments, complete = billables_for(conn, master, request)
+                result = plan_invoices(master, shipments, request, complete)
             problems = list(result.problems) + chronology_problems(conn, master.settings, result.invoices)
         return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True, status=status)
     files: list[Path] = []
@@ -292,15 +299,16 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         request, unknown = chosen_orders(conn, request, orders)
         if unknown:
             return RunResult(None, [], unknown, [], status=status)
-        shipments, complete = billables_for(conn, master, request)
-        result = plan_invoices(master, shipments, request, complete)
-        problems = list(result.problems)
-        if not errors(problems):
-            problems += chronology_problems(conn, master.settings, result.invoices)
-        if errors(problems) or not result.invoices:
-            return RunResult(None, [], problems, list(result.pending), status=status)
-        run_id = new_run_id(request.invoice_date or request.month.end)
-        stored = store(conn, master.settings, result.invoices, status, run_id)
+        with collector_paused():
+            shipments, complete = billables_for(conn, master, request)
+            result = plan_invoices(master, shipments, request, complete)
+            problems = list(result.problems)
+            if not errors(problems):
+                problems += chronology_problems(conn, master.settings, result.invoices)
+            if errors(problems) or not result.invoices:
+                return RunResult(None, [], problems, list(result.pending), status=status)
+            run_id = new_run_id(request.invoice_date or request.month.end)
+            stored = store(conn, master.settings, result.invoices, status, run_id)
         if out is not None:
             month = with_month(conn, stored, request.month.start, request.month.end, request.customer)
             files += write_workbook(out, master, month, run_id, lang, per_customer=per_customer, copies=copies)
