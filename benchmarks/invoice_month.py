@@ -47,9 +47,12 @@ def main() -> None:
     parser.add_argument("--compare", action="store_true")
     parser.add_argument("--profile")
     args = parser.parse_args()
+    from toolkit.basics import runtime
     from toolkit.core.invoicing import Period, Request
     from toolkit.ledger import open_ledger
     from toolkit.services.invoicing import run
+
+    runtime.configure()  # as the commands, the buttons and `benchmarks.measure` do
 
     workbook = DATA / f"bench-{args.scale}.xlsx"
     kept = kept_ledger(workbook, "preinvoice", "benchmarks.invoice_month:preinvoice_ledger")
