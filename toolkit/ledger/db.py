@@ -435,6 +435,17 @@ def _add_shipped_by_day(conn: Connection) -> None:
 MIGRATIONS[15] = _add_shipped_by_day
 
 
+def _customer_date_index(conn: Connection) -> None:
+    """The index of the orders' customer becomes one of customer, date and status
+    (`schema.customer_index`): it answers the same lookups by customer, and a customer's latest
+    order from the index alone."""
+    conn.execute(text("DROP INDEX IF EXISTS ix_orders_customer"))
+    schema.customer_index.create(conn, checkfirst=True)
+
+
+MIGRATIONS[16] = _customer_date_index
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -24,7 +24,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 metadata = MetaData()
 
@@ -57,7 +57,7 @@ orders = Table(
     Column("template", String(60)),
     Column("occurrence", Date, nullable=False),
     Column("order_date", Date, nullable=False),
-    Column("customer", String(60), nullable=False, index=True),
+    Column("customer", String(60), nullable=False),
     Column("ship_to", String(60)),
     Column("contact", String(60)),
     Column("document_type", String(20), nullable=False),
@@ -91,6 +91,13 @@ unique constraint), `form_digest` for the order imported from a customer's order
 `template` NULL too). `toolkit.core.orders.Order.origin` shows each the same way."""
 
 confirms_index = Index("uq_order_confirms", orders.c.confirms, unique=True)
+
+customer_index = Index("ix_orders_customer_date", orders.c.customer, orders.c.order_date, orders.c.status)
+"""A customer's orders by date, with their status: what a lookup by customer reads, and all
+that a customer's latest order needs (`toolkit.ledger.exposure`, beside each order of a
+preview) without visiting the orders themselves. On April's final ledger at L every
+customer's latest order took 0.61–0.66 s of CPU through an index of the customer alone,
+0.14 s through this one (schema 16, which replaces that index)."""
 
 form_digest_index = Index("uq_order_form_digest", orders.c.form_digest, unique=True)
 """An order imported from a customer's order form (`toolkit convert --to orders`) keeps where it
