@@ -49,14 +49,11 @@ def among(conn: Connection, column: Any, ids: Sequence[int]) -> Iterator[ColumnE
     """Conditions "`column` is one of `ids`", one per statement to run: on PostgreSQL one
     condition, the ids bound as a single array (`= ANY(...)`), so that a day's tens of thousands
     of order lines are asked in one round trip instead of one per `IN_LIST`; elsewhere one
-    IN-list per `in_batches` slice. Nothing for no ids."""
-    if not ids:
-        return
-    if one_array(conn):
-        yield column == any_(bindparam("ids", list(ids), type_=ARRAY(BigInteger), unique=True))
-        return
-    for chunk in in_batches(ids):
-        yield column.in_(chunk)
+    IN-list per `in_batches` slice (the lists `id_lists` makes). Nothing for no ids."""
+    as_array = one_array(conn)
+    for asked in id_lists(conn, ids):
+        yield (column == any_(bindparam("ids", list(asked), type_=ARRAY(BigInteger), unique=True)) if as_array
+               else column.in_(asked))
 
 
 def one_array(conn: Connection) -> bool:
