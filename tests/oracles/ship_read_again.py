@@ -1,13 +1,13 @@
 """The day's shipping as it was before it took what it read in its transaction for what it
 read (`tests/test_shipping_read_once.py` compares): the due orders given their lines by
 `dataclasses.replace`, every order passed looked at for completion, not only those the drafts
-ship from, and the DDTs stored built back with their lines' ids read through SQLAlchemy's rows
-and each line's quantity and amount worked out again. (The open check before is `toolkit.ledger.deliveries._check_open`, which
-`store_drafts` still runs for any caller that does not vouch for its orders.)"""
+ship from (`complete_orders`, the row-by-row oracle's, which it had not changed), and the DDTs
+stored built back with their lines' ids read through SQLAlchemy's rows and each line's quantity
+and amount worked out again. (The open check before is `toolkit.ledger.deliveries._check_open`,
+which `store_drafts` still runs for any caller that does not vouch for its orders.)"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -15,14 +15,14 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
+from oracles.shipping_rowwise import complete_orders  # noqa: F401 (re-exported)
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
-from toolkit.core.orders import Order, OrderLine, OrderStatus
+from toolkit.core.orders import Order, OrderLine
 from toolkit.core.shipping import ShipmentDraft
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
-from toolkit.ledger.orders import set_statuses
 from toolkit.ledger.types import ScaledValues, as_stored, stored_integer
 
 o, ol, dl, il = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c, schema.invoice_lines.c
@@ -47,18 +47,6 @@ def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:
                 vat_nature, line_id, line_no, note, ZERO if not sent else quantities[sent],
                 ZERO if billed is None else quantities[billed], price_rule))
     return [replace(order, lines=tuple(lines[order.id])) for order in orders]
-
-
-def complete_orders(conn: Connection, orders: Sequence[Order], drafts: Sequence[ShipmentDraft]) -> list[str]:
-    shipping: dict[int, Decimal] = defaultdict(Decimal)
-    for draft in drafts:
-        for line in draft.lines:
-            shipping[line.order_line_id] += line.quantity
-    done = [order for order in orders
-            if order.status is OrderStatus.IN_PROGRESS and any(line.id in shipping for line in order.lines)
-            and all(line.to_ship == shipping.get(line.id, 0) for line in order.lines)]
-    set_statuses(conn, done, OrderStatus.COMPLETED, "completed")
-    return [order.number for order in done]
 
 
 def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order],
