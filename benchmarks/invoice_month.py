@@ -1,8 +1,9 @@
 """Month-end invoicing alone, on a kept ledger of April shipped but not invoiced.
 
-`python -m benchmarks.invoice_month SCALE [--compare] [--profile F.txt]`: makes April (create
-and ship every working day, no invoicing) once per workbook and schema version in
-`benchmarks/data/preinvoice-bench-SCALE.sqlite`, then times the month-end run on a copy,
+`python -m benchmarks.invoice_month SCALE [--restocked] [--compare] [--profile F.txt]`: makes
+April (create and ship every working day, no invoicing; with `--restocked` goods come in each
+week, as in `month_restocked`) once per workbook and schema version in
+`benchmarks/data/preinvoice[-restocked]-bench-SCALE.sqlite`, then times the month-end run on a copy,
 without the accountants' workbook, beside the python-calamine floor at L measured in the same
 process. With `--compare`, the run is also made by the row-by-row reference code
 (`tests/oracles/invoicing_rowwise.py`) on another copy and every invoice is compared.
@@ -22,13 +23,19 @@ from benchmarks import DATA
 from benchmarks.measure import INVOICE_DAY, MONTH, ROOT, _master, kept_ledger, shipped_april
 
 
-def preinvoice_ledger(workbook: Path, target: Path) -> None:
-    """April created and shipped every working day, nothing invoiced, into `target`."""
+def preinvoice_ledger(workbook: Path, target: Path, *, restock: bool = False) -> None:
+    """April created and shipped every working day, nothing invoiced, into `target`; with
+    `restock`, goods come in each week as in `month_restocked`."""
     from toolkit.ledger import open_ledger
 
     ledger = open_ledger(f"sqlite:///{target}")
-    shipped_april(_master(workbook), ledger)
+    shipped_april(_master(workbook), ledger, restock=restock)
     ledger.engine.dispose()
+
+
+def restocked_ledger(workbook: Path, target: Path) -> None:
+    """`preinvoice_ledger` with goods coming in each week: more orders ship, more lines to invoice."""
+    preinvoice_ledger(workbook, target, restock=True)
 
 
 def calamine_floor() -> float:
@@ -46,6 +53,7 @@ def main() -> None:
     parser.add_argument("scale")
     parser.add_argument("--compare", action="store_true")
     parser.add_argument("--profile")
+    parser.add_argument("--restocked", action="store_true", help="April with goods coming in each week")
     args = parser.parse_args()
     from toolkit.basics import runtime
     from toolkit.core.invoicing import Period, Request
@@ -55,7 +63,8 @@ def main() -> None:
     runtime.configure()  # as the commands, the buttons and `benchmarks.measure` do
 
     workbook = DATA / f"bench-{args.scale}.xlsx"
-    kept = kept_ledger(workbook, "preinvoice", "benchmarks.invoice_month:preinvoice_ledger")
+    kept = (kept_ledger(workbook, "preinvoice-restocked", "benchmarks.invoice_month:restocked_ledger")
+            if args.restocked else kept_ledger(workbook, "preinvoice", "benchmarks.invoice_month:preinvoice_ledger"))
     master = _master(workbook)
     request = Request(Period(*MONTH), today=INVOICE_DAY)
     tmp = DATA / f"invoice-run-{os.getpid()}"
@@ -76,7 +85,7 @@ def main() -> None:
             profiler.stop()
             Path(args.profile).write_text(profiler.output_text(unicode=True, show_all=False))
         floor = min(floor, calamine_floor())
-        out = {"scale": args.scale, "invoices": len(done.invoices),
+        out = {"scale": args.scale, "restocked": args.restocked, "invoices": len(done.invoices),
                "lines": sum(len(x.lines) for x in done.invoices), "seconds": round(seconds, 2),
                "floor_L": round(floor, 2), "units": round(seconds / floor, 2), "load": os.getloadavg()}
         if args.compare:

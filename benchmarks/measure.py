@@ -640,16 +640,21 @@ def create_late(workbook: Path, timer: Timer, tmp: Path) -> dict:
 
 # --- electronic invoices ----------------------------------------------------------------------
 
-def shipped_april(master, ledger) -> None:
+def shipped_april(master, ledger, *, restock: bool = False) -> None:
     """April's orders created and shipped every working day, as the desk does (untimed setup of
-    the measures that start from a month's ledger)."""
+    the measures that start from a month's ledger); with `restock`, goods come in each week as
+    in `month_restocked`."""
     from toolkit.core.workdays import working_calendar
     from toolkit.services.orders import create
     from toolkit.services.shipping import ship
 
     calendar = working_calendar(master.settings, master.closures)
     days = [MONTH[0] + timedelta(n) for n in range((MONTH[1] - MONTH[0]).days + 1)]
-    for day in (d for d in days if calendar.is_working(d)):
+    days = [d for d in days if calendar.is_working(d)]
+    goods_in = _goods_in(days) if restock else set()
+    for day in days:
+        if day in goods_in:
+            master = restocked(master, ledger, day)
         _created_summary(create(master, ledger, day))
         ship(master, ledger, day, all_open=True)
 
