@@ -108,44 +108,61 @@ def _invoiced_at_order():
 
 def shipments_not_invoiced(conn: Connection, cutoff: date, *, customer: str | None = None) -> list[Shipment]:
     """DDT lines dated up to `cutoff` that no invoice covers yet, in DDT and line order, as one
-    `Shipment` per order on each DDT.
+    `Shipment` per order on each DDT (`shipments_counting`, every customer's read)."""
+    return shipments_counting(conn, cutoff, frozenset(), customer=customer)[0]
+
+
+def shipments_counting(conn: Connection, cutoff: date, counted: Collection[str], *,
+                       customer: str | None = None) -> tuple[list[Shipment], dict[str, int]]:
+    """`shipments_not_invoiced`, but the lines of the `counted` customers only counted, those
+    with a quantity, per customer: the shipments of everyone else, and those counts.
 
     A month's run reads a million of these lines: quantities, prices and rates come as the
     scaled integers the ledger keeps and become `Decimal` once per distinct value, each line's
     amount is `line_amount` once per distinct quantity and price, and each DDT's and order's
-    own fields are read once, not joined onto every line (`_Refs`). The lines, DDTs and orders
-    are read at the driver level (`driver_rows`, `_not_invoiced`)."""
+    own fields are read once, not joined onto every line (`_OrderFields`, `_delivery_refs`).
+    The lines, DDTs and orders are read at the driver level (`driver_rows`, `_not_invoiced`).
+    A run counts the lines of the customers it holds whatever they are (`core.invoicing.
+    held_customers`): 149,600 of the 579,500 lines of April with goods coming in at L."""
     params: dict[str, Any] = {"cutoff": cutoff}
     if customer is not None:
         params["customer"] = customer
     rows = list(driver_rows(conn, _not_invoiced(customer is not None), params))
-    refs = _Refs(conn, {r[0] for r in rows}, {r[1] for r in rows})
+    orders = _OrderFields(conn, {r[1] for r in rows})
     quantities, prices, rates = map(ScaledValues.of, (dl.quantity, ol.unit_price, ol.vat_rate))
     amounts: dict[tuple[int, int], Decimal] = {}
-    found: list[Shipment] = []
+    kept: list[tuple[Any, Any, str | None, list[BillableGoods]]] = []
+    held: dict[str, int] = defaultdict(int)
     goods: list[BillableGoods] = []
-    on_ddt, of_order, to = None, None, None
+    on_ddt, of_order, to, who, counting = None, None, None, "", False
     for delivery_id, order_id, ship_to, item, description, unit, quantity, unit_price, vat_rate, nature, \
             order_line_id, delivery_line_id in rows:
         if delivery_id != on_ddt or order_id != of_order:
             if goods:
-                found.append(_shipment(refs, on_ddt, of_order, to, goods))
+                kept.append((on_ddt, of_order, to, goods))
             on_ddt, of_order, to, goods = delivery_id, order_id, ship_to, []
+            who = orders[order_id][2]
+            counting = who in counted
+        if counting:
+            if quantity:
+                held[who] += 1
+            continue
         amount = amounts.get((quantity, unit_price))
         if amount is None:
             amount = amounts[quantity, unit_price] = line_amount(quantities[quantity], prices[unit_price])
         goods.append((item, description, unit, quantities[quantity], prices[unit_price], amount, rates[vat_rate],
                       nature, order_line_id, delivery_line_id))
     if goods:
-        found.append(_shipment(refs, on_ddt, of_order, to, goods))
-    return found
+        kept.append((on_ddt, of_order, to, goods))
+    deliveries = _DeliveryRefs(conn, {k[0] for k in kept})
+    return [_shipment(deliveries, orders, *k) for k in kept], dict(held)
 
 
-def _shipment(refs: _Refs, delivery_id: Any, order_id: Any, ship_to: str | None,
-              goods: list[BillableGoods]) -> Shipment:
+def _shipment(deliveries: _DeliveryRefs, orders: _OrderFields, delivery_id: Any, order_id: Any,
+              ship_to: str | None, goods: list[BillableGoods]) -> Shipment:
     """The lines of one order on one DDT as a `Shipment`, with the DDT's and the order's fields."""
-    number, day, code, own_ship_to, project, method, reference = refs.orders[order_id]
-    return Shipment(refs.deliveries[delivery_id], order_id, number, day, code, ship_to or own_ship_to, project,
+    number, day, code, own_ship_to, project, method, reference = orders[order_id]
+    return Shipment(deliveries[delivery_id], order_id, number, day, code, ship_to or own_ship_to, project,
                     method, reference, tuple(goods))
 
 
@@ -167,25 +184,23 @@ def _not_invoiced(by_customer: bool) -> Select[Any]:
     return query.where(o.customer == bindparam("customer", type_=String)) if by_customer else query
 
 
-class _Refs:
-    """The DDTs and orders a set of billable lines cite, read once each in lists of ids
-    (`id_lists`) at the driver level: a DDT as `DeliveryRef`; an order as (number, date,
-    customer, ship-to, project, payment method, customer reference)."""
+class _DeliveryRefs(dict[int, DeliveryRef]):
+    """The DDTs a set of billable lines cite, as `DeliveryRef`, read once each in lists of ids
+    (`id_lists`) at the driver level."""
 
-    def __init__(self, conn: Connection, delivery_ids: Collection[int], order_ids: Collection[int]):
+    def __init__(self, conn: Connection, delivery_ids: Collection[int]):
+        super().__init__()
         statement = _delivery_refs(one_array(conn))
-        self.deliveries: dict[int, DeliveryRef] = {}
         for asked in id_lists(conn, sorted(delivery_ids)):
-            self.deliveries.update(
+            self.update(
                 (delivery_id, DeliveryRef(delivery_id, document_number(series, year, number), day, accounting_day))
                 for delivery_id, series, year, number, day, accounting_day
                 in driver_rows(conn, statement, {"ids": asked}))
-        self.orders = _OrderFields(conn, order_ids)
 
 
 @cache
 def _delivery_refs(as_array: bool) -> Select[Any]:
-    """`_Refs`' DDTs, their ids bound as `ids` (`bound_among`), built once."""
+    """`_DeliveryRefs`' statement, their ids bound as `ids` (`bound_among`), built once."""
     return select(d.id, d.series, d.year, d.number, d.delivery_date, d.accounting_date).where(
         bound_among(d.id, "ids", as_array=as_array))
 
