@@ -358,8 +358,11 @@ def month_of(day: date) -> Period:
     return Period(day.replace(day=1), day + relativedelta(day=31))
 
 
+@lru_cache(maxsize=4096)
 def deadline_for(delivery_day: date) -> date:
     """The fattura differita's legal deadline: the 15th of the month after the delivery.
+    Remembered per day, as `month_of` is: a month-end run asks it for each of its 9,500
+    invoices at L, and `relativedelta` took 0.2 s of CPU for them.
 
     >>> deadline_for(date(2026, 12, 3))
     datetime.date(2027, 1, 15)
