@@ -34,8 +34,10 @@ from toolkit.core.invoicing import (
     Invoice,
     InvoiceStatus,
     Pending,
+    Plan,
     Request,
     Shipment,
+    held_customers,
     month_of,
     order_invoices,
     plan_invoices,
@@ -59,6 +61,7 @@ from toolkit.ledger.invoices import (
     run_documents,
     run_summaries,
     series_for,
+    shipments_counting,
     shipments_not_invoiced,
     store,
 )
@@ -161,16 +164,30 @@ def new_run_id(day: date) -> str:
     return f"{day:%Y%m%d}-{uuid.uuid4().hex[:8]}"
 
 
-def billables_for(conn: Connection, master: MasterData, request: Request) -> tuple[list[Shipment], frozenset[int]]:
-    """Everything a run may invoice, as shipments (the lines of one order on one DDT, or of
-    one order invoiced immediately), and which of its orders are delivered in full."""
+@dataclass(frozen=True)
+class Billables:
+    """What a run may invoice: shipments (the lines of one order on one DDT, or of one order
+    invoiced immediately), which of their orders are delivered in full, and how many lines
+    the customers it holds have (`core.invoicing.held_customers`), counted, not read."""
+
+    shipments: list[Shipment]
+    complete: frozenset[int]
+    held_lines: dict[str, int]
+
+    def plan(self, master: MasterData, request: Request) -> Plan:
+        return plan_invoices(master, self.shipments, request, self.complete, self.held_lines)
+
+
+def billables_for(conn: Connection, master: MasterData, request: Request) -> Billables:
+    """Everything a run may invoice (`Billables`)."""
     customers = [c for c in master.customers if not request.customer or c.code == request.customer]
     immediate = {c.code for c in customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
     after_order = {c.code for c in customers if c.invoice_terms is InvoiceTerms.AFTER_ORDER_DELIVERED}
-    shipped = shipments_not_invoiced(conn, request.cutoff, customer=request.customer)
+    shipped, held = shipments_counting(conn, request.cutoff, held_customers(master, request),
+                                       customer=request.customer)
     ordered = shipments_of(ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff))
     complete = delivered_orders(conn, {s.order_id for s in shipped if s.customer in after_order}, request.cutoff)
-    return shipped + ordered, complete
+    return Billables(shipped + ordered, complete, held)
 
 
 def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collection[int], day: date) -> list[Invoice]:
@@ -290,8 +307,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             if unknown:
                 return RunResult(None, [], unknown, [], preview=True, status=status)
             with collector_paused():
-                shipments, complete = billables_for(conn, master, request)
-                result = plan_invoices(master, shipments, request, complete)
+                result = billables_for(conn, master, request).plan(master, request)
             problems = list(result.problems) + chronology_problems(conn, master.settings, result.invoices)
         return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True, status=status)
     files: list[Path] = []
@@ -300,8 +316,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         if unknown:
             return RunResult(None, [], unknown, [], status=status)
         with collector_paused():
-            shipments, complete = billables_for(conn, master, request)
-            result = plan_invoices(master, shipments, request, complete)
+            result = billables_for(conn, master, request).plan(master, request)
             problems = list(result.problems)
             if not errors(problems):
                 problems += chronology_problems(conn, master.settings, result.invoices)
