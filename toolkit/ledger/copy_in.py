@@ -63,7 +63,7 @@ def keep_statistics(conn: Connection, table: Table) -> None:
     (`deliveries.paid_orders`) then met its invoices, guessed at four rows, by a nested loop
     over every invoice line (0.56 s on the last day of April, 0.04 s analyzed), and the
     month's statements spent 4.1-7.1 s there and 1.7-3.0 s reading the lines to ship
-    (`shipments.with_lines`), against 0.5-0.8 s and 0.3-0.6 s analyzed as it fills (one
+    (`shipments.with_lines`), against 0.4-0.8 s and 0.3-0.6 s analyzed as it fills (one
     run each, statements timed at the driver). Analyzing costs that month 23 ANALYZEs, 0.84 s,
     and a size check per COPY, 0.26 s. A table its user does not own is left to autovacuum
     (PostgreSQL warns and goes on)."""
