@@ -1,0 +1,83 @@
+"""PostgreSQL's bulk writes analyze the tables they grew (`copy_in.keep_statistics`): a table
+is analyzed once it passes `FEW_PAGES` and again each time it doubles, not before nor between,
+and a ledger whose tables are analyzed as it fills lives the same random days and the same
+month's invoicing as one whose COPY analyzed nothing (`tests/oracles/copy_unanalyzed.py`):
+the same rows in every table the month writes and the same shipping outcomes each day, while
+the planner worked from other statistics.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from oracles import copy_unanalyzed
+from sqlalchemy import text
+from test_copy_in import _columns, _probe, twin_month
+from test_shipped_added import twin_urls  # noqa: F401 (a fixture)
+from test_shipping_setbased import master_of, randomized
+
+from toolkit.ledger import copy_in, open_ledger
+from toolkit.ledger.db import insert_columns, writing
+
+
+def _analyzed(conn, table: str) -> tuple[int, float]:
+    """How many times `table` was analyzed by hand (autovacuum's are not counted), and the
+    rows the planner believes it holds (-1: never analyzed nor vacuumed)."""
+    count = conn.execute(text("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = :t"), {"t": table})
+    rows = conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = CAST(:t AS regclass)"), {"t": table})
+    return count.scalar_one(), rows.scalar_one()
+
+
+def _pages(conn, table: str) -> int:
+    return conn.execute(text("SELECT pg_relation_size(CAST(:t AS regclass)) / 8192"), {"t": table}).scalar_one()
+
+
+def test_a_table_is_analyzed_past_few_pages_and_again_when_it_doubles(ledger):
+    if ledger.is_sqlite:
+        pytest.skip("COPY and its statistics are PostgreSQL's")
+    table = _probe("grown")
+    table.create(ledger.engine)
+    rng = random.Random(7)
+    with writing(ledger) as conn:
+        insert_columns(conn, table, _columns(rng, 50))
+        assert _pages(conn, "grown") < copy_in.FEW_PAGES
+        assert _analyzed(conn, "grown")[1] == -1, "a few rows are left to autovacuum"
+        n = 50
+        while _pages(conn, "grown") < copy_in.FEW_PAGES:
+            more = _columns(rng, 500)
+            more["n"] = [n + i for i in range(500)]
+            n += 500
+            insert_columns(conn, table, more)
+        first = _analyzed(conn, "grown")
+        assert first[1] == n, "analyzed with every row it holds"
+        pages = _pages(conn, "grown")
+        while _pages(conn, "grown") < copy_in.GROWN * pages:
+            assert _analyzed(conn, "grown")[1] == first[1], "not analyzed before it doubled"
+            more = _columns(rng, 500)
+            more["n"] = [n + i for i in range(500)]
+            n += 500
+            insert_columns(conn, table, more)
+        assert _analyzed(conn, "grown")[1] == n, "analyzed again once doubled"
+    with ledger.engine.connect() as conn:
+        assert _analyzed(conn, "grown")[1] == n, "the statistics are committed with the rows"
+
+
+@pytest.mark.parametrize("seed", [5, 23])
+def test_a_month_analyzed_as_it_fills_is_the_month_left_to_autovacuum(tmp_path, twin_urls, seed,  # noqa: F811
+                                                                       monkeypatch):
+    if twin_urls[0].startswith("sqlite"):
+        pytest.skip("COPY and its statistics are PostgreSQL's")
+    monkeypatch.setattr(copy_in, "FEW_PAGES", 1)  # a small month's tables analyzed as they grow
+    rng = random.Random(seed)
+    shipped = twin_month(randomized(master_of(tmp_path, seed), rng), twin_urls, rng, monkeypatch,
+                         lambda m: m.setattr(copy_in, "copy_rows", copy_unanalyzed.copy_rows))
+    for product, reference in shipped:
+        assert product == reference
+    counts = []
+    for url in twin_urls:
+        ledger = open_ledger(url)
+        with ledger.engine.connect() as conn:
+            counts.append(_analyzed(conn, "order_lines")[0])
+        ledger.engine.dispose()
+    assert counts[0] > 1 and counts[1] == 0, counts
