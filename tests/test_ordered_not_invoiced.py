@@ -49,3 +49,54 @@ def test_ordered_not_invoiced_is_the_row_by_row_reader(ledger, seed):
             seen += _same(conn, customers=picked, cutoff=date(2026, 4, rng.randint(1, 30)))
         seen += _same(conn, order_ids=ids)
     assert seen > 0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_lines_read_in_slices_come_back_in_order(ledger, seed, monkeypatch):
+    """The customers and orders asked are read a slice at a time (`_asked_lists`): with slices
+    of three, every order's lines come back where one statement put them."""
+    from toolkit.ledger import batches, invoices
+
+    rng = random.Random(100 + seed)
+    master = random_master(rng)
+    fill(ledger, master, rng)
+    with reading(ledger) as conn:
+        ids = [r[0] for r in conn.execute(select(schema.orders.c.id))]
+        customers = [c.code for c in master.customers]
+        expected = [ordered_rowwise.ordered_not_invoiced(conn, order_ids=ids),
+                    ordered_rowwise.ordered_not_invoiced(conn, customers=customers),
+                    ordered_rowwise.ordered_not_invoiced(conn, customers=customers, order_ids=ids[::2])]
+        monkeypatch.setattr(invoices, "in_batches", lambda values: batches.in_batches(values, size=3))
+        got = [ordered_not_invoiced(conn, order_ids=ids), ordered_not_invoiced(conn, customers=customers),
+               ordered_not_invoiced(conn, customers=customers, order_ids=ids[::2])]
+    assert got == expected
+    assert len(got[0]) > 3 and len(got[1]) > 3
+
+
+def test_thousands_asked_fit_an_old_sqlite(tmp_path):
+    """A SQLite before 3.32 binds at most 999 parameters in a statement (`ledger.batches`): with
+    that limit set, asking for more customers and orders than that (a month-end run at L asks
+    for 1,947 customers invoiced immediately) gives what the row-by-row reader gave without it."""
+    import sqlite3
+
+    from toolkit.ledger import open_ledger
+
+    rng = random.Random(7)
+    master = random_master(rng)
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    try:
+        fill(ledger, master, rng)
+        with reading(ledger) as conn:
+            ids = [r[0] for r in conn.execute(select(schema.orders.c.id))]
+            customers = [c.code for c in master.customers]
+            many_ids = ids + list(range(max(ids) + 1, max(ids) + 2_000))
+            many_customers = customers + [f"NOBODY{n}" for n in range(2_000)]
+            expected = (ordered_rowwise.ordered_not_invoiced(conn, order_ids=ids),
+                        ordered_rowwise.ordered_not_invoiced(conn, customers=customers))
+            conn.connection.dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+            with pytest.raises(Exception, match="too many SQL variables"):
+                ordered_rowwise.ordered_not_invoiced(conn, customers=many_customers)
+            got = (ordered_not_invoiced(conn, order_ids=many_ids), ordered_not_invoiced(conn, customers=many_customers))
+        assert got == expected and all(got)
+    finally:
+        ledger.engine.dispose()
