@@ -11,14 +11,28 @@ from __future__ import annotations
 import random
 
 import pytest
+from conftest import PG_REASON, PG_URL, _pg_database
 from oracles import copy_unanalyzed
 from sqlalchemy import text
 from test_copy_in import _columns, _probe, twin_month
-from test_shipped_added import twin_urls  # noqa: F401 (a fixture)
 from test_shipping_setbased import master_of, randomized
 
 from toolkit.ledger import copy_in, open_ledger
 from toolkit.ledger.db import insert_columns, writing
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_urls():
+    """Two empty PostgreSQL ledgers (the product's and the reference's): COPY and the planner's
+    statistics are PostgreSQL's, so these tests have no SQLite half to skip."""
+    if not PG_URL:
+        pytest.skip(PG_REASON)
+    made = [_pg_database(), _pg_database()]
+    yield [url for url, _ in made]
+    for _, drop in made:
+        drop()
 
 
 def _analyzed(conn, table: str) -> tuple[int, float]:
@@ -33,9 +47,15 @@ def _pages(conn, table: str) -> int:
     return conn.execute(text("SELECT pg_relation_size(CAST(:t AS regclass)) / 8192"), {"t": table}).scalar_one()
 
 
-def test_a_table_is_analyzed_past_few_pages_and_again_when_it_doubles(ledger):
-    if ledger.is_sqlite:
-        pytest.skip("COPY and its statistics are PostgreSQL's")
+def test_a_table_is_analyzed_past_few_pages_and_again_when_it_doubles(pg_urls):
+    ledger = open_ledger(pg_urls[0])
+    try:
+        _grown_and_analyzed(ledger)
+    finally:
+        ledger.engine.dispose()
+
+
+def _grown_and_analyzed(ledger) -> None:
     table = _probe("grown")
     table.create(ledger.engine)
     rng = random.Random(7)
@@ -64,10 +84,8 @@ def test_a_table_is_analyzed_past_few_pages_and_again_when_it_doubles(ledger):
 
 
 @pytest.mark.parametrize("seed", [5, 23])
-def test_a_month_analyzed_as_it_fills_is_the_month_left_to_autovacuum(tmp_path, twin_urls, seed,  # noqa: F811
-                                                                       monkeypatch):
-    if twin_urls[0].startswith("sqlite"):
-        pytest.skip("COPY and its statistics are PostgreSQL's")
+def test_a_month_analyzed_as_it_fills_is_the_month_left_to_autovacuum(tmp_path, pg_urls, seed, monkeypatch):
+    twin_urls = pg_urls
     monkeypatch.setattr(copy_in, "FEW_PAGES", 1)  # a small month's tables analyzed as they grow
     rng = random.Random(seed)
     shipped = twin_month(randomized(master_of(tmp_path, seed), rng), twin_urls, rng, monkeypatch,
