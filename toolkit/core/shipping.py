@@ -186,7 +186,7 @@ class ShipmentDraft:
 
 
 class OpenLine(NamedTuple):
-    """A line still to ship of an order that can take nothing today (`judge_waiting`): what
+    """A line still to ship of an order that can take nothing today (`takes_nothing`): what
     its messages need, and no more. At the end of a month at L tens of thousands of orders wait
     for stock with hundreds of thousands of lines, planned again every day only to say so."""
 
@@ -367,9 +367,6 @@ class _Run:
     """What this run took per (order id, item)."""
     cells: dict[str, Location | None] = field(default_factory=dict)
     """`cell` per item, as worked out once."""
-    moved: set[str] = field(default_factory=set)
-    """The items whose stock this run took some of: a waiting order's judgement (`Waiting`)
-    stands while none of its items moved."""
 
     def __post_init__(self) -> None:
         self.start = dict(self.stock or {})
@@ -404,7 +401,6 @@ class _Run:
         if self.stock is not None and quantity > 0:
             self.stock[line.item] = self.stock.get(line.item, ZERO) - quantity
             self.own[order.id, line.item] = self.own.get((order.id, line.item), ZERO) + quantity
-            self.moved.add(line.item)
 
     def short(self, order: Order, item: str, available: Decimal | None = None) -> None:
         """Say which earlier orders hold the stock `order` lacks, when reservations are why.
@@ -434,7 +430,7 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
                    carrier: str | None = None, exposures: Mapping[str, Exposure] | None = None,
                    force: bool = False, reservations: Reservations = NONE,
                    unread: Collection[int] = frozenset(),
-                   waiting: Mapping[int, Waiting] | None = None) -> ShippingPlan:
+                   open_lines: Mapping[int, Sequence[OpenLine]] | None = None) -> ShippingPlan:
     """Decide what ships on `day`: one draft per (customer, destination, reason), plus what is held.
 
     `quantities` (order-line id → quantity) ships only the chosen lines of the orders it names;
@@ -443,16 +439,15 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
     above the credit limit is held unless `force`. `reservations` are every open order's (from
     the ledger): an order may use only the stock that the orders ahead of it leave free.
     `unread` names orders passed without their lines that have something still to ship: the
-    ones `held_unread` holds whatever their lines say. `waiting` gives, per order passed
-    without its lines that can take nothing (`judge_waiting`), its lines still to ship and what
-    its delivery terms say of them: it is held with those messages, worked out again only if
-    this run took stock of one of its items before it.
+    ones `held_unread` holds whatever their lines say. `open_lines` gives, per order passed
+    without its lines, its lines still to ship, for orders that can take nothing
+    (`takes_nothing`): they are held with the messages their lines call for.
     """
     customers = {c.code: c for c in master.customers}
     if carrier is not None and carrier not in {c.code for c in master.carriers}:
         return ShippingPlan((), (), (UNKNOWN_CARRIER(None, code=carrier),))
     quantities = quantities or {}
-    waiting = waiting or {}
+    open_lines = open_lines or {}
     run = _Run(dict(stock) if stock is not None else None, master, reservations)
     chosen_orders = {o.id for o in orders if any(line.id in quantities for line in o.lines)}
     candidates = [o for o in sorted(orders, key=lambda o: number_key(o.place)) if _shippable(o, run)]
@@ -461,14 +456,11 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
         if order.customer in blocked and order.document_type is not DocumentType.RETURN:
             continue
         wanted: list[tuple[Line, Decimal]]
-        judged = None
         if order.id in chosen_orders:
             asked = [(line, quantities.get(line.id, ZERO)) for line in order.lines]
             wanted = [(line, q) for line, q in asked if q != 0 and _within(order, line, q, run)]
         else:
-            judged = waiting.get(order.id)
-            wanted = [(line, left) for line in (order.lines if judged is None else judged.lines)
-                      if (left := line.to_ship) != 0]
+            wanted = [(line, left) for line in open_lines.get(order.id, order.lines) if (left := line.to_ship) != 0]
         if not wanted and order.id not in unread:
             continue
         if order.document_type is DocumentType.RETURN:
@@ -481,11 +473,12 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
             run.problems.append(AWAITING_PAYMENT(master.locate(customers[order.customer].source, "delivery_terms"),
                                                  number=order.number, customer=order.customer))
             continue
-        if judged is not None and judged.stands(run):
-            run.held.extend(judged.held)
-            run.problems.extend(judged.problems)
+        if terms is DeliveryTerms.COMPLETE_ORDER:
+            _complete_order(order, wanted, run)
+        elif terms is DeliveryTerms.COMPLETE_LINE:
+            _complete_lines(order, wanted, run)
         else:
-            _by_terms(order, wanted, terms, run)
+            _as_available(order, wanted, run)
     drafts = _drafts(master, run.taken, day, carrier, forced)
     return ShippingPlan(tuple(drafts), tuple(run.held), tuple(run.problems))
 
@@ -521,69 +514,30 @@ def _limited(master: MasterData) -> frozenset[str]:
     return frozenset(c.code for c in master.customers if c.credit_limit is not None)
 
 
-@dataclass(frozen=True, slots=True)
-class Waiting:
-    """An in-progress sale passed by its lines still to ship that takes nothing today under its
-    customer's delivery terms (`judge_waiting`), and what `plan_shipments` says of it: the held
-    entry and the messages its terms give, found by the plan's own per-terms step."""
-
-    lines: tuple[OpenLine, ...]
-    held: tuple[Held, ...]
-    problems: tuple[Problem, ...]
-
-    def stands(self, run: _Run) -> bool:
-        """Whether the plan would find the same now: what an order may take does not depend
-        on what the run took before it (`_Run.available`), but the warning on the orders ahead
-        that each item it is short of gets (`_Run.short`) looks at the stock the run has left,
-        so a judgement stands while the run took none of those items (`Held.items`). On the
-        day after April at L the day's DDTs took some of the items that 3,724 of the 58,525
-        orders found waiting are short of: those alone are planned again."""
-        return not run.moved or all(run.moved.isdisjoint(held.items) for held in self.held)
-
-
-@dataclass
-class _Trial(_Run):
-    """A run that plans one order at a time against the stock as found and keeps nothing it
-    would take, only whether it would (`judge_waiting`)."""
-
-    took: bool = False
-
-    def take(self, order: Order, line: Line, quantity: Decimal) -> None:
-        self.took = True
-
-
-def judge_waiting(orders: Iterable[tuple[Order, Sequence[OpenLine]]], master: MasterData,
-                  stock: Mapping[str, Decimal] | None, reservations: Reservations) -> dict[int, Waiting]:
-    """Of these in-progress sales, each given by its lines still to ship, those `plan_shipments`
-    makes take nothing under their customer's delivery terms, with what it says of them. What
-    an order may take of an item is the stock found less what the orders ahead of it hold and
-    what it took itself (`_Run.available`), whatever the orders planned before it did, so this
-    is known before planning: the plan's per-terms step (`_by_terms`) is run here on each
-    order's open lines, once, and the plan takes its findings (`Waiting.stands`) instead of
-    walking the order's lines against the queues a second time. At L most of the orders due
-    wait for stock day after day, and their whole lines need not be read (`OpenLine`). A
-    return, a line to ship back (negative), or no stock sheet: it may ship, and is left out.
-    On the day after April at L the judgement and the plan take 3.67 s of CPU against 4.05 s
-    when a judgement of its own (`tests/oracles/takes_nothing.py`) came first and the plan
-    walked the 58,500 waiting orders again (alternated in one process, the collector paused as
-    `ship` pauses it, medians of 8)."""
-    if stock is None:
-        return {}
-    terms = {c.code: c.delivery_terms for c in master.customers}
-    trial = _Trial(dict(stock), master, reservations)
-    found: dict[int, Waiting] = {}
-    for order, lines in orders:
-        if order.document_type is DocumentType.RETURN or any(line.to_ship < 0 for line in lines):
-            continue
-        trial.took = False
-        wanted: list[tuple[Line, Decimal]] = [(line, line.to_ship) for line in lines if line.to_ship != 0]
-        if wanted:
-            _by_terms(order, wanted, terms[order.customer], trial)
-        if not trial.took:
-            found[order.id] = Waiting(tuple(lines), tuple(trial.held), tuple(trial.problems))
-        trial.held.clear()
-        trial.problems.clear()
-    return found
+def takes_nothing(order: Order, lines: Sequence[OpenLine], terms: DeliveryTerms, stock: Mapping[str, Decimal] | None,
+                  reservations: Reservations) -> bool:
+    """Whether `plan_shipments` takes nothing of this in-progress sale under the customer's
+    delivery `terms`, from its lines still to ship alone. What an order may take of an item is
+    the stock found less what the orders ahead of it hold and what it took itself
+    (`_Run.available`), whatever the orders planned before it did, so this is known before
+    planning: a complete order with an item short, complete lines each short, or nothing free of
+    any item. At L most of the orders due wait for stock day after day, and their whole lines
+    need not be read (`OpenLine`). A return, a line to ship back (negative), or no stock sheet:
+    it may ship."""
+    if stock is None or order.document_type is DocumentType.RETURN:
+        return False
+    needed: dict[str, Decimal] = {}
+    for line in lines:
+        if line.to_ship < 0:
+            return False
+        if line.to_ship > 0:
+            needed[line.item] = needed.get(line.item, ZERO) + line.to_ship
+    free = {item: stock.get(item, ZERO) - reservations.ahead(item, order) for item in needed}
+    if terms is DeliveryTerms.COMPLETE_ORDER:
+        return not needed or any(free[item] < quantity for item, quantity in needed.items())
+    if terms is DeliveryTerms.COMPLETE_LINE:
+        return all(free[line.item] < line.to_ship for line in lines if line.to_ship > 0)
+    return all(room <= 0 for room in free.values())
 
 
 def held_unread(orders: Sequence[Order], master: MasterData, exposures: Mapping[str, Exposure],
@@ -648,16 +602,6 @@ def _credit_check(master: MasterData, orders: Sequence[Order], exposures: Mappin
         run.problems.append(CREDIT_HELD(where, **figures))
         run.held.extend(Held(order.number, code, CREDIT_HELD.code) for order in theirs)
     return held, forced
-
-
-def _by_terms(order: Order, wanted: list[tuple[Line, Decimal]], terms: DeliveryTerms, run: _Run) -> None:
-    """What a sale that may ship takes of its `wanted` lines under its customer's delivery terms."""
-    if terms is DeliveryTerms.COMPLETE_ORDER:
-        _complete_order(order, wanted, run)
-    elif terms is DeliveryTerms.COMPLETE_LINE:
-        _complete_lines(order, wanted, run)
-    else:
-        _as_available(order, wanted, run)
 
 
 def _complete_order(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run) -> None:

@@ -116,7 +116,7 @@ def _with(order: Order, lines: tuple[OrderLine, ...]) -> Order:
 def open_lines(conn: Connection, orders: Sequence[Order]) -> dict[int, tuple[OpenLine, ...]]:
     """Per order (from `due_orders`), its lines still to ship as `OpenLine`s (id, number, item,
     what is still to ship), in line order: all that deciding whether an order can take anything
-    today (`toolkit.core.shipping.judge_waiting`) and the messages of one that cannot need. At
+    today (`toolkit.core.shipping.takes_nothing`) and the messages of one that cannot need. At
     the end of a month at L, 58,700 orders wait for stock with 410,000 lines: reading each whole
     every day (`with_lines`) was a quarter of the day. What is still to ship comes as the stored
     integers' difference, each distinct value made a `Decimal` once, as `with_lines` makes

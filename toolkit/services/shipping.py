@@ -36,15 +36,15 @@ from toolkit.core.shipping import (
     UNKNOWN_ORDER_ROW,
     ChosenRow,
     Held,
+    OpenLine,
     ShipmentDraft,
-    Waiting,
     choose_quantities,
     credit_limited,
     held_unread,
-    judge_waiting,
     missing_stock,
     plan_shipments,
     ships_after_payment,
+    takes_nothing,
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
@@ -228,7 +228,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     held: set[int] = set()
     stock = available_stock(conn, master) if on_hand is None else on_hand.stock
     reserved = NONE
-    waiting: dict[int, Waiting] = {}
+    waiting: dict[int, tuple[OpenLine, ...]] = {}
     if unread:
         if on_hand is not None:
             raise ValueError("orders without their lines are planned with the reservations read here")
@@ -238,7 +238,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     elif stock is not None:
         reserved = _reservations(conn, fresh, stock)
     plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
-                          exposures=exposure, force=force, reservations=reserved, unread=held, waiting=waiting)
+                          exposures=exposure, force=force, reservations=reserved, unread=held, open_lines=waiting)
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}
@@ -261,17 +261,16 @@ def lines_shipped(drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order]) 
 def _read_lines(conn: Connection, master: MasterData, orders: list[Order], unread: Mapping[int, bool],
                 exposure: Mapping[str, Exposure], paid: Collection[int], force: bool,
                 stock: Mapping[str, Decimal] | None
-                ) -> tuple[list[Order], set[int], dict[int, Waiting], Reservations]:
+                ) -> tuple[list[Order], set[int], dict[int, tuple[OpenLine, ...]], Reservations]:
     """The orders with their lines read, but for those the core holds whatever their lines say
     (`held_unread`): a day at L holds thousands of orders waiting for a payment, and building
     their lines every day was most of its time. Of the rest, the orders that can take nothing
-    (`judge_waiting`: under the customer's delivery terms, the orders ahead of it leave it too
+    (`takes_nothing`: under the customer's delivery terms, the orders ahead of it leave it too
     little of its items) get only their lines still to ship (`open_lines`), which their
     messages need: at L tens of thousands of orders wait for stock day after day, and building
     their whole lines was a quarter of the day. Returns the orders (same order), the ids
     of the held ones with something still to ship, which `plan_shipments` holds without lines,
-    those that take nothing with what the plan says of them, and the reservations of their
-    items."""
+    the open lines of those that take nothing, and the reservations of their items."""
     light = [order for order in orders if order.id in unread]
     held = held_unread(light, master, exposure, paid, force)
     others = [order for order in light if order.id not in held]
@@ -280,9 +279,11 @@ def _read_lines(conn: Connection, master: MasterData, orders: list[Order], unrea
     reserved = NONE if stock is None else reservations(
         conn, {line.item for order in named for line in order.lines}
         | {line.item for lines in waiting.values() for line in lines}, short_of=stock)
-    judged = judge_waiting(((order, waiting[order.id]) for order in others), master, stock, reserved)
-    read = {order.id: order for order in with_lines(conn, [order for order in others if order.id not in judged])}
-    return [read.get(order.id, order) for order in orders], {i for i in held if unread[i]}, judged, reserved
+    terms = {c.code: c.delivery_terms for c in master.customers}
+    waiting = {order.id: waiting[order.id] for order in others
+               if takes_nothing(order, waiting[order.id], terms[order.customer], stock, reserved)}
+    read = {order.id: order for order in with_lines(conn, [order for order in others if order.id not in waiting])}
+    return [read.get(order.id, order) for order in orders], {i for i in held if unread[i]}, waiting, reserved
 
 
 def _prepaid(master: MasterData, orders: Sequence[Order]) -> list[int]:
