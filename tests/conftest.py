@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -85,6 +87,17 @@ def _pg_database():
         admin.dispose()
 
     return url, drop
+
+
+@contextmanager
+def pg_databases(count: int) -> Iterator[list[str]]:
+    """The URLs of `count` empty PostgreSQL databases (twin ledgers), dropped afterwards."""
+    made = [_pg_database() for _ in range(count)]
+    try:
+        yield [url for url, _ in made]
+    finally:
+        for _, drop in made:
+            drop()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

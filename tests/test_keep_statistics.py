@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import PG_REASON, PG_URL, _pg_database
+from conftest import PG_REASON, PG_URL, pg_databases
 from oracles import copy_unanalyzed
 from sqlalchemy import text
 from test_copy_in import _columns, _probe, twin_month
@@ -29,10 +29,8 @@ def pg_urls():
     statistics are PostgreSQL's, so these tests have no SQLite half to skip."""
     if not PG_URL:
         pytest.skip(PG_REASON)
-    made = [_pg_database(), _pg_database()]
-    yield [url for url, _ in made]
-    for _, drop in made:
-        drop()
+    with pg_databases(2) as urls:
+        yield urls
 
 
 def _analyzed(conn, table: str) -> tuple[int, float]:

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import PG_REASON, PG_URL, _pg_database
+from conftest import PG_REASON, PG_URL, pg_databases
 from oracles import shipped_added
 from sqlalchemy import select
 from test_shipped_kept import act, with_offers
@@ -41,10 +41,8 @@ def twin_urls(request, tmp_path):
         return
     if not PG_URL:
         pytest.skip(PG_REASON)
-    made = [_pg_database(), _pg_database()]
-    yield [url for url, _ in made]
-    for _, drop in made:
-        drop()
+    with pg_databases(2) as urls:
+        yield urls
 
 
 def order_lines(conn) -> list:
