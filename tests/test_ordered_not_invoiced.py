@@ -53,8 +53,9 @@ def test_ordered_not_invoiced_is_the_row_by_row_reader(ledger, seed):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_lines_read_in_slices_come_back_in_order(ledger, seed, monkeypatch):
-    """The customers and orders asked are read a slice at a time (`_asked_lists`): with slices
-    of three, every order's lines come back where one statement put them."""
+    """The customers and orders asked are read a slice at a time (`_asked_lists`; the orders in
+    one array on PostgreSQL): with slices of three, every order's lines come back where one
+    statement put them."""
     from toolkit.ledger import batches, invoices
 
     rng = random.Random(100 + seed)
@@ -66,7 +67,9 @@ def test_lines_read_in_slices_come_back_in_order(ledger, seed, monkeypatch):
         expected = [ordered_rowwise.ordered_not_invoiced(conn, order_ids=ids),
                     ordered_rowwise.ordered_not_invoiced(conn, customers=customers),
                     ordered_rowwise.ordered_not_invoiced(conn, customers=customers, order_ids=ids[::2])]
-        monkeypatch.setattr(invoices, "in_batches", lambda values: batches.in_batches(values, size=3))
+        sliced = batches.in_batches
+        monkeypatch.setattr(invoices, "in_batches", lambda values: sliced(values, size=3))
+        monkeypatch.setattr(batches, "in_batches", lambda values: sliced(values, size=3))
         got = [ordered_not_invoiced(conn, order_ids=ids), ordered_not_invoiced(conn, customers=customers),
                ordered_not_invoiced(conn, customers=customers, order_ids=ids[::2])]
     assert got == expected

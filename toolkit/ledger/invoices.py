@@ -52,7 +52,7 @@ from toolkit.core.invoicing import (
 from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
 from toolkit.ledger import copy_in, schema
-from toolkit.ledger.batches import bound_among, id_lists, in_batches, one_array
+from toolkit.ledger.batches import among, bound_among, id_lists, in_batches, one_array
 from toolkit.ledger.db import (
     document_number,
     draw_numbers,
@@ -219,16 +219,17 @@ def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None 
     value, each amount is `line_amount` once per distinct quantity and price, and each order's
     number and payment method are made once (`_OrderFields`).
 
-    The customers and orders asked are bound in lists of at most `IN_LIST` (`_asked_lists`),
-    each read apart and the lines put back in order: at L a month-end run asks for 1,947
-    customers invoiced immediately, past the 999 parameters of a SQLite before 3.32."""
+    The customers asked are bound in lists of at most `IN_LIST`, the orders as `among` gives
+    them (`_asked_lists`), each read apart and the lines put back in order: at L a month-end run
+    asks for 1,947 customers invoiced immediately, past the 999 parameters of a SQLite before
+    3.32."""
     if (customers is not None and not customers) or (order_ids is not None and not order_ids):
         return []
     done = func.coalesce(select(func.sum(stored_integer(il.quantity))).where(il.order_line_id == ol.id)
                          .scalar_subquery(), 0)
     in_order = (o.order_date, o.series, o.year, o.number, ol.line_no)
     rows: list[Any] = []
-    for asked in _asked_lists(customers, order_ids):
+    for asked in _asked_lists(conn, customers, order_ids):
         if cutoff is not None:
             asked.append(o.order_date <= cutoff)
         asked.append(o.document_type.notin_(("quotation", "proposal")))
@@ -255,14 +256,14 @@ def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None 
     return found
 
 
-def _asked_lists(customers: Collection[str] | None, order_ids: Collection[int] | None
+def _asked_lists(conn: Connection, customers: Collection[str] | None, order_ids: Collection[int] | None
                  ) -> Iterator[list[ColumnElement[bool]]]:
     """The conditions of `ordered_not_invoiced`'s statements: the customers (whose orders may
-    be invoiced) and the orders (not voided) asked, each in slices of `in_batches`, every
-    slice of one with every slice of the other."""
+    be invoiced) in slices of `in_batches`, and the orders (not voided) as `among` asks for
+    them, every slice of one with every slice of the other."""
     by_customer = ([[o.customer.in_(chunk), o.status.in_(INVOICEABLE_ORDER_STATUSES)]
                     for chunk in in_batches(sorted(customers))] if customers is not None else [[]])
-    by_order = ([[o.id.in_(chunk), o.status != "voided"] for chunk in in_batches(sorted(order_ids))]
+    by_order = ([[listed, o.status != "voided"] for listed in among(conn, o.id, sorted(order_ids))]
                 if order_ids is not None else [[]])
     for first in by_customer:
         for second in by_order:
