@@ -623,6 +623,25 @@ def ship_backlog(workbook: Path, timer: Timer, tmp: Path) -> dict:
             "problems": len(shipped.problems), "ship_errors": sum(p.is_error for p in shipped.problems)}
 
 
+@measure("ship_backlog_kept", "one `ship --all` on 2026-05-05 on a copy of April's final ledger, after the "
+                              "day before shipped the same way (untimed): the orders it held whole kept on hold, "
+                              "nothing since that moves them (ledger of a final April made before, in another "
+                              "process)")
+def ship_backlog_kept(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    from toolkit.ledger import open_ledger
+    from toolkit.services.shipping import ship
+
+    master = _master(workbook)
+    ledger = open_ledger(f"sqlite:///{_kept_month_copy(workbook, tmp)}")
+    ship(master, ledger, BACKLOG_DAY, all_open=True, future=True)
+    with timer.step():
+        shipped = ship(master, ledger, BACKLOG_DAY + timedelta(1), all_open=True, future=True)
+    ledger.engine.dispose()
+    return {"ddts": len(shipped.notes), "lines": sum(len(n.lines) for n in shipped.notes),
+            "held_orders": len({h.order for h in shipped.held}),
+            "kept": sum(h.since is not None for h in shipped.held), "problems": len(shipped.problems)}
+
+
 @measure("create_late", "`create` for 2026-05-04 on a copy of April's final ledger (master loaded before): "
                         "the late-month day's creating, with a month of orders, DDTs and invoices already in the "
                         "ledger (ledger of a final April made before, in another process)")

@@ -52,6 +52,8 @@ def register(app: typer.Typer) -> None:
         invoice: bool = typer.Option(False, "--invoice", help="Fattura subito i DDT emessi, con la loro data "
                                      "(pagamento alla consegna) / invoice the DDTs issued at once, with their date "
                                      "(payment on delivery)."),
+        replan: bool = typer.Option(False, "--replan", help="Con --all, ripianifica anche gli ordini trattenuti nei "
+                                    "giorni precedenti / with --all, plan again the orders held on earlier days."),
         json: bool = JsonOption,
         verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption,
         lang: str | None = LangOption,
@@ -79,7 +81,7 @@ def register(app: typer.Typer) -> None:
                 check_output(invoices_beside(out), inputs=(workbook, quantities))
         result = ship(session.master, session.ledger, day, numbers=sorted(codes(orders) or ()), all_open=all_open,
                       quantities=quantities, carrier=carrier, force=force, future=future, out=out,
-                      lang=output.lang(), accounting_date=accounting_day, invoice=invoice)
+                      lang=output.lang(), accounting_date=accounting_day, invoice=invoice, replan=replan)
         _report(json, result)
         output.exit_for(result.problems)
 
@@ -144,8 +146,8 @@ def _report(json: bool, result: Shipped) -> None:
                          "customer": n.customer, "ship_to": n.ship_to,
                          "carrier": n.carrier, "reason": n.reason.value, "forced": n.forced,
                          "orders": list(n.orders), "lines": len(n.lines)} for n in result.notes],
-            "held": [{"order": h.order, "customer": h.customer, "reason": h.reason, "items": list(h.items)}
-                     for h in result.held],
+            "held": [{"order": h.order, "customer": h.customer, "reason": h.reason, "items": list(h.items),
+                      "since": h.since} for h in result.held],
             "completed": list(result.completed),
             "workbook": result.written,
             "invoices": [invoice_json(x) for x in result.invoices],

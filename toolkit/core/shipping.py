@@ -208,6 +208,9 @@ class Held:
     customer: str
     reason: str
     items: tuple[str, ...] = ()
+    since: date | None = None
+    """For an order kept on hold from an earlier day (`toolkit.core.holds`), the first day it
+    was held; None: held by this run's plan."""
 
 
 @dataclass(frozen=True)
@@ -492,7 +495,12 @@ def awaits_payment(order: Order, customer: Customer, paid: Collection[int]) -> b
 def ships_after_payment(order: Order, customer: Customer) -> bool:
     """Whether the order leaves only once paid: after-receipt terms or a type that ships after
     payment. Only these orders' payments are asked of the ledger (`paid` matters for no other)."""
-    return customer.delivery_terms is DeliveryTerms.AFTER_RECEIPT or EFFECTS[order.document_type].ship_after_payment
+    return pays_first(order.document_type, customer)
+
+
+def pays_first(kind: DocumentType, customer: Customer) -> bool:
+    """`ships_after_payment` of an order of this type."""
+    return customer.delivery_terms is DeliveryTerms.AFTER_RECEIPT or EFFECTS[kind].ship_after_payment
 
 
 def over_limit(customer: Customer, exposure: Exposure | None) -> bool:

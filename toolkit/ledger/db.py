@@ -446,6 +446,16 @@ def _customer_date_index(conn: Connection) -> None:
 MIGRATIONS[16] = _customer_date_index
 
 
+def _add_holds(conn: Connection) -> None:
+    """Orders held whole are kept on hold between shipping days (`schema.holds`); a ledger
+    upgraded has none kept yet, so its next day plans every order, as before."""
+    schema.holds.create(conn, checkfirst=True)
+    schema.hold_marks.create(conn, checkfirst=True)
+
+
+MIGRATIONS[17] = _add_holds
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

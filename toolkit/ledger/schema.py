@@ -24,7 +24,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 
 metadata = MetaData()
 
@@ -351,3 +351,30 @@ volume_settlements = Table(
 )
 """Each volume discount settled for a customer and period, with the credit note it issued: the
 unique key makes settling twice issue nothing (`toolkit discounts settle`)."""
+
+holds = Table(
+    "holds", metadata,
+    Column("order_id", Integer, ForeignKey("orders.id"), primary_key=True, autoincrement=False),
+    Column("kind", String(10), nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("items", Text, nullable=False),
+    Column("since", Date, nullable=False),
+)
+"""The orders `toolkit ship --all` held whole, kept on hold until something that holds them may
+have moved (`toolkit.core.holds`): `kind` is what holds it (payment, credit, stock), `reason`
+the code of the warning it was held with, `items` the items short (one per line), `since` the
+first day it was held. Rows are only ever a cache of the plan: deleting them all makes the next
+day plan every order again (`toolkit ship --all --replan`)."""
+
+hold_marks = Table(
+    "hold_marks", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("master_key", String(64), nullable=False),
+    Column("event_id", Integer, nullable=False),
+    Column("delivery_id", Integer, nullable=False),
+    Column("invoice_id", Integer, nullable=False),
+    Column("payment_id", Integer, nullable=False),
+)
+"""One row: what the ledger and the master data were when the holds were last judged (the
+highest event, DDT, invoice and payment ids then, and `toolkit.core.holds.master_key`), so the
+next day asks only what came after."""

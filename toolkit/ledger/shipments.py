@@ -38,10 +38,11 @@ PAYMENTS = {method.value: method for method in PaymentMethod}
 each enum by its value was a tenth of that."""
 
 
-def due_orders(conn: Connection, day: date) -> tuple[list[Order], set[int]]:
+def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False) -> tuple[list[Order], set[int]]:
     """The orders in progress that ship and are due by `day`, without their lines (`lines`
     empty: `with_lines` reads them for the orders that need them), in number order; and the
-    ids of those with something still to ship on some line, which the database finds.
+    ids of those with something still to ship on some line, which the database finds. With
+    `leave_out_held`, not the orders kept on hold (`schema.holds`).
 
     At L most of the open orders are held day after day (a prepayment not in, a customer over
     the credit limit) and the core holds them without looking at their lines
@@ -57,7 +58,9 @@ def due_orders(conn: Connection, day: date) -> tuple[list[Order], set[int]]:
                o.customer_reference, o.payment_method, o.origin, cited.c.series, cited.c.year, cited.c.number,
                cited.c.document_type, still_open)
         .select_from(schema.orders.outerjoin(cited, cited.c.id == o.confirms))
-        .where(o.status == OrderStatus.IN_PROGRESS.value, o.occurrence <= day, o.document_type.in_(shipping))
+        .where(o.status == OrderStatus.IN_PROGRESS.value, o.occurrence <= day, o.document_type.in_(shipping),
+               *([~select(schema.holds.c.order_id).where(schema.holds.c.order_id == o.id).exists()]
+                 if leave_out_held else []))
         .order_by(o.year, o.series, o.number)).all()
     orders, pending = [], set()
     for (order_id, series, year, seq, template, occurrence, order_date, customer, ship_to, contact, kind, status,

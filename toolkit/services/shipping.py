@@ -29,6 +29,7 @@ from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
+from toolkit.core.holds import as_before
 from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order, OrderLine, OrderStatus
 from toolkit.core.reservations import NONE, Reservations
@@ -47,12 +48,14 @@ from toolkit.core.shipping import (
     takes_nothing,
 )
 from toolkit.ledger import Ledger
+from toolkit.ledger import holds as ledger_holds
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import available_stock, paid_orders, store_drafts
 from toolkit.ledger.exposure import credit_exposures
 from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
 from toolkit.model.records import MasterData
+from toolkit.services import holds
 
 NOTHING_SELECTED = define(
     "ship-nothing-selected", "error",
@@ -96,7 +99,8 @@ class Shipped:
 def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str] = (), all_open: bool = False,
          chosen: Sequence[ChosenRow] = (), quantities: Path | None = None, carrier: str | None = None,
          force: bool = False, future: bool = False, paid: Collection[int] | None = None, out: Path | None = None,
-         lang: str = "it", accounting_date: date | None = None, invoice: bool = False) -> Shipped:
+         lang: str = "it", accounting_date: date | None = None, invoice: bool = False,
+         replan: bool = False) -> Shipped:
     """Ship the chosen orders (by number, every open order up to `day`, or those the quantities
     rows or file name) in one transaction; with any error in the input nothing is stored.
     `day` after today is an error unless `future`. With `out`, the DDTs issued are printed
@@ -104,7 +108,11 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
     accounting date (data contabile) is `accounting_date`, else their own date. With `invoice`,
     the DDTs' lines are invoiced in the same transaction, dated as the DDTs and final (for
     customers who pay on delivery); an invoice that would break the series' date order stops
-    the shipment too, so a DDT never goes out without the invoice asked for."""
+    the shipment too, so a DDT never goes out without the invoice asked for.
+
+    With `all_open`, the orders held whole stay on hold from day to day until something that
+    holds them may have moved (`toolkit.core.holds`): they are reported held, with the day they
+    were first held, and not planned again; `replan` plans every one of them again."""
     today = dates.today_rome()
     if day > today and not future:
         return Shipped((), (), (DATE_IN_FUTURE(None, day=day, today=today),))
@@ -123,7 +131,7 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
         chosen = [*chosen, *read]
     try:
         shipped = _ship(master, ledger, day, numbers, all_open, chosen, carrier, force, paid, accounting_date,
-                        invoice=invoice)
+                        invoice=invoice, replan=replan)
     except ProblemsFound as refused:
         return Shipped((), (), tuple(refused.problems))
     if out is not None and shipped.notes:
@@ -147,7 +155,7 @@ def invoices_beside(out: Path) -> Path:
 @collector_paused()
 def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str], all_open: bool,
           chosen: Sequence[ChosenRow], carrier: str | None, force: bool, paid: Collection[int] | None,
-          accounting_date: date | None = None, *, invoice: bool = False) -> Shipped:
+          accounting_date: date | None = None, *, invoice: bool = False, replan: bool = False) -> Shipped:
     """The shipping action in its write transaction, with the cycle collector paused
     (`collector_paused`): a day at L builds a million small records that form no cycles (the
     due orders, their open lines, the queues, a message per held line), and even at the
@@ -159,8 +167,10 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         selected: dict[int, Order] = {}
         problems: list[Problem] = []
         pending: dict[int, bool] = {}
+        on_hold = None
         if all_open:
-            due, still_open = due_orders(conn, day)
+            on_hold = holds.wake(conn, master, force=force, paid=paid, replan=replan)
+            due, still_open = due_orders(conn, day, leave_out_held=True)
             selected.update((order.id, order) for order in due)
             pending = {order.id: order.id in still_open for order in due}
         named: list[int] = []
@@ -180,9 +190,14 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         problems += choice_problems
         if errors(problems):
             return Shipped((), (), tuple(problems))
+        ledger_holds.forget(conn, named)
         done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
                        carrier=carrier, force=force, accounting_date=accounting_date, unread=pending,
                        read_here=True)
+        if on_hold is not None and not errors(done.problems):
+            planned = set(named)
+            done = _held_as_before(conn, on_hold.without(planned), day, done,
+                                   [order for order_id, order in selected.items() if order_id not in planned])
         assumed = missing_stock(master) if done.notes else []
         invoiced: list[Invoice] = []
         if invoice and done.notes:
@@ -192,6 +207,16 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             problems += invoice_problems
         return Shipped(done.notes, done.held, (*assumed, *problems, *done.problems), done.completed,
                        invoices=tuple(invoiced))
+
+
+def _held_as_before(conn: Connection, on_hold: holds.OnHold, day: date, done: Shipped,
+                    asked: Sequence[Order]) -> Shipped:
+    """Keep on hold the orders of `asked` this day held whole, and report the orders kept from
+    earlier days beside those it held, with the one warning that says so (`as_before`)."""
+    holds.keep_held(conn, on_hold, day, done.held, done.notes, asked)
+    still = on_hold.due(day)
+    return replace(done, held=(*done.held, *(hold.held() for hold in still)),
+                   problems=(*done.problems, *as_before(still)))
 
 
 @dataclass(frozen=True)

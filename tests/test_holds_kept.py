@@ -1,0 +1,252 @@
+"""Orders kept on hold between shipping days ship exactly as when every order is planned again.
+
+Two ledgers live the same days: in one `ship --all` keeps the orders it held whole on hold
+(`toolkit.core.holds`), in the other every day plans every order again (`--replan`, the
+behaviour before holds were kept). Between the days, what can wake a hold happens at random:
+prepayments invoiced and paid, orders closed or voided, goods counted again (a new stock
+sheet), credit limits moved, shipping past the limit (`--force`), orders named by number.
+Every day must issue the same DDTs, complete the same orders and hold the same orders for the
+same reasons and items; the warnings differ only by what a kept order does not repeat.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from conftest import PG_REASON, PG_URL, pg_databases
+from older_ledgers import older_ledger
+from sqlalchemy import select
+from test_shipping_setbased import START, ledger_rows, master_of, open_numbers, pay_some, randomized, seen
+
+from toolkit.basics.vocab import DocumentType
+from toolkit.core.holds import HELD_AS_BEFORE, LEAVES_STOCK, Changes, Hold, HoldKind, held_whole, master_key, woken
+from toolkit.core.orders import OrderStatus
+from toolkit.core.shipping import AWAITING_PAYMENT, CREDIT_HELD, LINE_HELD, ORDER_HELD, PARTIAL_STOCK, Held
+from toolkit.core.workdays import working_calendar
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import migrate, reading
+from toolkit.model.records import MasterData
+from toolkit.services.order_status import change_status
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+
+D = Decimal
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def twin_urls(request, tmp_path):
+    if request.param == "sqlite":
+        yield [f"sqlite:///{tmp_path / f'{name}.sqlite'}" for name in ("kept", "replanned")]
+        return
+    if not PG_URL:
+        pytest.skip(PG_REASON)
+    with pg_databases(2) as urls:
+        yield urls
+
+
+def recounted(master: MasterData, rng: random.Random) -> MasterData:
+    """Goods counted again: some items' stock moves up or down (a new stock sheet)."""
+    if master.stock is None:
+        return master
+    stock = tuple(replace(level, quantity=level.quantity + D(rng.choice([-5, 2, 10, 40])))
+                  if rng.random() < 0.3 else level for level in master.stock)
+    return master.model_copy(update={"stock": stock})
+
+
+def relimited(master: MasterData, rng: random.Random) -> MasterData:
+    """A few customers' credit limits moved."""
+    customers = tuple(replace(c, credit_limit=rng.choice([None, D(100), D(5000)])) if rng.random() < 0.1 else c
+                      for c in master.customers)
+    return master.model_copy(update={"customers": customers})
+
+
+def held_of(done) -> list:
+    return sorted((h.order, h.customer, h.reason, h.items) for h in done.held)
+
+
+def problems_of(done) -> set:
+    return {(p.code, p.message("en")) for p in done.problems if p.code != HELD_AS_BEFORE.code}
+
+
+def kept_numbers(done) -> set[str]:
+    return {h.order for h in done.held if h.since is not None}
+
+
+def blockers(ledger) -> list[str]:
+    """The oldest open orders holding an item that an order kept on hold for stock is short
+    of: closing one of them is what can free its stock."""
+    with reading(ledger) as conn:
+        short = {item for items in conn.execute(select(schema.holds.c["items"]).where(schema.holds.c.kind == "stock"))
+                 .scalars() for item in items.split("\n")}
+    return [number for number, lines in open_numbers(ledger) if any(item in short for _, item, _ in lines)][:6]
+
+
+def close_some(ledgers, rng: random.Random) -> None:
+    """A few orders closed or voided by hand, alike in both ledgers (what frees their stock),
+    mostly among those holding an item an order kept on hold is short of."""
+    ahead = blockers(ledgers[0]) if rng.random() < 0.7 else [n for n, _ in open_numbers(ledgers[0])]
+    for number in rng.sample(ahead, min(len(ahead), rng.choice([0, 1, 1, 2]))):
+        wanted = rng.choice([OrderStatus.CLOSED, OrderStatus.VOIDED])
+        outcomes = [change_status(ledger, number, wanted) for ledger in ledgers]
+        assert [[p.code for p in found] for found in outcomes] == [[p.code for p in outcomes[0]]] * 2
+
+
+def twin_days(master: MasterData, urls: list[str], rng: random.Random, days: int) -> tuple[int, int]:
+    """Live `days` working days in the two ledgers; returns how many orders the kept ledger
+    left out of a day's plan, and how many DDTs were issued."""
+    kept, replanned = (open_ledger(url) for url in urls)
+    calendar = working_calendar(master.settings, master.closures)
+    day, done, rested, notes, counters = START, 0, 0, 0, [[0], [0]]
+    try:
+        while done < days:
+            if calendar.is_working(day):
+                made = [create(master, ledger, day, with_catch_up=False) for ledger in (kept, replanned)]
+                assert [len(m.created) for m in made] == [len(made[0].created)] * 2
+                if rng.random() < 0.4:
+                    seed = rng.random()
+                    for ledger, counter in zip((kept, replanned), counters):
+                        pay_some(ledger, random.Random(seed), counter)
+                close_some((kept, replanned), rng)
+                if rng.random() < 0.2:
+                    master = recounted(master, rng)
+                if rng.random() < 0.1:
+                    master = relimited(master, rng)
+                kwargs: dict = {"force": rng.random() < 0.15, "all_open": True}
+                if rng.random() < 0.2 and (still := open_numbers(kept)):
+                    kwargs["numbers"] = [n for n, _ in rng.sample(still, min(len(still), 2))]
+                    kwargs["all_open"] = rng.random() < 0.5
+                got = ship(master, kept, day, **kwargs)
+                want = ship(master, replanned, day, replan=True, **kwargs)
+                assert seen(got)[0] == seen(want)[0], day
+                assert got.completed == want.completed, day
+                assert held_of(got) == held_of(want), day
+                assert problems_of(got) <= problems_of(want), day
+                quiet = kept_numbers(got)
+                for code, message in problems_of(want) - problems_of(got):
+                    assert any(number in message for number in quiet) or code == CREDIT_HELD.code, (day, message)
+                assert ledger_rows(kept) == ledger_rows(replanned), day
+                rested += len(quiet)
+                notes += len(got.notes)
+                done += 1
+            day += timedelta(1)
+    finally:
+        kept.engine.dispose()
+        replanned.engine.dispose()
+    return rested, notes
+
+
+@pytest.mark.parametrize("seed", [1, 4, 5, 8])
+def test_kept_holds_ship_as_planning_every_order_again(tmp_path, twin_urls, seed):
+    rng = random.Random(seed)
+    master = randomized(master_of(tmp_path, seed), rng)
+    rested, notes = twin_days(master, twin_urls, rng, 9)
+    assert rested > 0 and notes > 0
+
+
+def test_the_sample_month_keeps_holds_as_planned(tmp_path):
+    master = master_of(tmp_path, 2026)
+    urls = [f"sqlite:///{tmp_path / f'{name}.sqlite'}" for name in ("kept", "replanned")]
+    rested, notes = twin_days(master, urls, random.Random(0), 15)
+    assert notes > 0
+
+
+def test_a_day_reports_kept_holds_in_one_warning(tmp_path):
+    """The next day names the orders held whole with the day they were first held, says so in
+    one warning, and repeats none of their messages; `--replan` plans them and gives the
+    messages again, and they keep the day they were first held."""
+    rng = random.Random(7)
+    master = randomized(master_of(tmp_path, 7), rng)
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    create(master, ledger, START, with_catch_up=False)
+    first = ship(master, ledger, START, all_open=True)
+    whole = {h.order for h in first.held} - {n for note in first.notes for n in note.orders}
+    assert whole and all(h.since is None for h in first.held)
+    later = START + timedelta(1)
+    second = ship(master, ledger, later, all_open=True)
+    assert {h.order for h in second.held if h.since == START} == whole
+    (warning,) = [p for p in second.problems if p.code == HELD_AS_BEFORE.code]
+    assert dict(warning.params) == {"count": len(whole), "since": START}
+    assert not [p for p in second.problems if any(number in p.message("en") for number in whole)]
+    assert f"orders held: {len({h.order for h in second.held})}." in second.summary("en")
+    again = ship(master, ledger, later, all_open=True, replan=True)
+    assert whole <= {h.order for h in again.held} and all(h.since is None for h in again.held)
+    assert HELD_AS_BEFORE.code not in {p.code for p in again.problems}
+    assert {p.message("en") for p in first.problems if any(n in p.message("en") for n in whole)} <= {
+        p.message("en") for p in again.problems}
+    with reading(ledger) as conn:
+        since = dict(conn.execute(select(schema.orders.c.id, schema.holds.c.since)
+                                  .join(schema.holds, schema.holds.c.order_id == schema.orders.c.id)).all())
+    assert len(since) >= len(whole) and START in since.values()
+
+
+HOLD = Hold(1, "OC-2026-00001", "C1", START, DocumentType.STANDARD, HoldKind.STOCK, ORDER_HELD.code, ("A",), START)
+QUIET = Changes(frozenset({"shipped", "completed", "paid"}), frozenset(), False, False)
+
+
+def test_stock_holds_wake_only_on_what_can_free_stock(tmp_path):
+    master = master_of(tmp_path, 1)
+    hold = replace(HOLD, customer=master.customers[0].code)
+    rule = dict(exposures={}, paid=set(), force=False)
+    assert woken([hold], QUIET, master, **rule) == []
+    assert woken([hold], replace(QUIET, returns=True), master, **rule) == [hold]
+    for action in ("closed", "voided", "reopened", "rejected", "something-new"):
+        assert woken([hold], replace(QUIET, actions=QUIET.actions | {action}), master, **rule) == [hold]
+    assert {"shipped", "completed", "generated", "invoiced"} <= LEAVES_STOCK and "closed" not in LEAVES_STOCK
+    assert woken([hold], replace(QUIET, orders=frozenset({1})), master, **rule) == [hold]
+
+
+def test_payment_and_credit_holds_wake_on_their_own_figures(tmp_path):
+    master = master_of(tmp_path, 1)
+    customer = master.customers[0]
+    limited = master.model_copy(update={"customers": (replace(customer, credit_limit=D(100)),
+                                                      *master.customers[1:])})
+    payment = replace(HOLD, kind=HoldKind.PAYMENT, reason=AWAITING_PAYMENT.code, customer=customer.code)
+    credit = replace(HOLD, order_id=2, kind=HoldKind.CREDIT, reason=CREDIT_HELD.code, customer=customer.code)
+    from toolkit.core.exposure import Exposure
+
+    over = {customer.code: Exposure(customer.code, outstanding=D(80), unshipped=D(30))}
+    under = {customer.code: Exposure(customer.code, outstanding=D(60), unshipped=D(30))}
+    stock = replace(HOLD, order_id=3, customer=customer.code)
+    rule = dict(paid=set(), force=False)
+    assert woken([payment, credit, stock], QUIET, limited, exposures=under, **rule) == [credit]
+    assert woken([payment, credit, stock], QUIET, limited, exposures=under, paid={1}, force=False) == [payment,
+                                                                                                     credit]
+    assert woken([payment, credit, stock], QUIET, limited, exposures=over, **rule) == [payment, stock]
+    assert woken([credit], QUIET, limited, exposures=over, **rule) == []
+    assert woken([payment, credit, stock], QUIET, limited, exposures=over, paid=set(), force=True) == [credit]
+
+
+def test_only_orders_held_whole_for_a_kept_reason_are_kept():
+    held = [Held("A", "C", ORDER_HELD.code, ("X",)), Held("B", "C", LINE_HELD.code, ("Y",)),
+            Held("C", "C", PARTIAL_STOCK.code, ("Z",)), Held("D", "C", "order-does-not-ship"),
+            Held("E", "C", AWAITING_PAYMENT.code), Held("F", "C", CREDIT_HELD.code)]
+    assert set(held_whole(held, shipping={"B"}, asked={"A", "B", "C", "D", "E"})) == {"A", "C", "E"}
+
+
+def test_the_master_key_moves_with_what_decides_a_hold(tmp_path):
+    master = master_of(tmp_path, 1)
+    same = master.model_copy()
+    assert master_key(same) == master_key(master)
+    assert master_key(recounted(master, random.Random(1))) != master_key(master)
+    assert master_key(relimited(master, random.Random(3))) != master_key(master)
+    later = master.model_copy(update={"settings": replace(master.settings, stock_date=date(2026, 5, 1))})
+    assert master_key(later) != master_key(master)
+
+
+def test_a_ledger_of_schema_16_keeps_holds_from_its_next_day(tmp_path):
+    """Migration 17 adds the holds' tables empty: the first `ship --all` after it plans every
+    order, as before, and keeps those it holds whole."""
+    master = randomized(master_of(tmp_path, 7), random.Random(7))
+    url = older_ledger(tmp_path, master, 16, "DROP TABLE holds", "DROP TABLE hold_marks")
+    ledger = open_ledger(url)
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 17
+    with reading(ledger) as conn:
+        assert conn.execute(select(schema.holds)).all() == [] and conn.execute(select(schema.hold_marks)).all() == []
+    first = ship(master, ledger, date(2026, 4, 9), all_open=True)
+    assert first.held and all(h.since is None for h in first.held)
+    with reading(ledger) as conn:
+        assert conn.execute(select(schema.holds)).all() and len(conn.execute(select(schema.hold_marks)).all()) == 1

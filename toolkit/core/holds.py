@@ -1,0 +1,192 @@
+"""Orders kept on hold from one shipping day to the next, and what wakes them.
+
+At the end of a month at L, `toolkit ship --all` held 116,000 orders a day: waiting for a
+prepayment, their customer over the credit limit, or short of stock. Each was planned again
+every day only to be held again, with a message per line, and that was most of the day. So an
+order held whole by `ship --all` is kept on hold in the ledger (`toolkit.ledger.holds`), and
+the next days leave it out of the plan until something that holds it may have moved:
+
+- waiting for its prepayment: an invoice or a payment recorded since (then the ledger is asked
+  whether it is paid; an order that ships after payment and is held for stock wakes if an
+  invoice added since leaves it unpaid);
+- its customer over the credit limit: the customer is no longer over it (the exposure is read
+  every day, one figure per customer), or the user ships past the limit (`--force`); and a hold
+  for another reason wakes when its customer goes over the limit, which the plan says first;
+- short of stock: anything since that can give stock back. What an order may take is the stock
+  less what the orders ahead of it still hold. An order ahead that ships lowers both alike, and
+  an order behind it cannot take what it waits for (the orders ahead of that one include it),
+  so only what frees a reservation or brings goods back moves it: an order closed or voided, a
+  return shipped, or any ledger event not known to leave stock alone (`LEAVES_STOCK`);
+- any of them: the master data that decide a hold changed (customers, stock sheet, its count
+  date: `master_key`), or a status change of the order itself.
+
+Woken orders are planned with the day's others; held again, they keep the day they were first
+held (`since`). A day reports the orders still on hold with one warning, not a message per line
+(`HELD_AS_BEFORE`); their messages were given the day they were held.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import DocumentType
+from toolkit.core.exposure import Exposure
+from toolkit.core.shipping import (
+    AWAITING_PAYMENT,
+    CREDIT_HELD,
+    LINE_HELD,
+    ORDER_HELD,
+    PARTIAL_STOCK,
+    Held,
+    over_limit,
+    pays_first,
+)
+from toolkit.model.memo import per_master
+from toolkit.model.records import MasterData
+
+
+class HoldKind(StrEnum):
+    """What keeps an order on hold, which decides what wakes it."""
+
+    PAYMENT = "payment"
+    CREDIT = "credit"
+    STOCK = "stock"
+
+
+KIND_OF = {AWAITING_PAYMENT.code: HoldKind.PAYMENT, CREDIT_HELD.code: HoldKind.CREDIT,
+           ORDER_HELD.code: HoldKind.STOCK, LINE_HELD.code: HoldKind.STOCK, PARTIAL_STOCK.code: HoldKind.STOCK}
+"""The reasons an order held whole is kept on hold for; any other reason plans it every day."""
+
+LEAVES_STOCK = frozenset({"shipped", "completed", "generated", "imported", "confirmed", "invoiced", "finalized",
+                          "undone", "paid", "einvoice-file", "einvoice-zip"})
+"""The ledger's events that give no stock back to an order held for stock: a DDT (a return's
+lines are looked at apart), an order completed by shipping, a new order (it queues behind, or
+takes from what the held order could not use), invoices, payments and e-invoice files. Any
+other event, known or new, wakes every order held for stock."""
+
+HELD_AS_BEFORE = define(
+    "ship-held-as-before", "warning",
+    it="{count} ordini restano trattenuti come nei giorni precedenti (il più vecchio dal {since}): non è cambiato "
+       "nulla di ciò che li tratteneva (pagamento, fido, giacenza, anagrafiche), quindi non sono stati "
+       "ripianificati e i loro avvisi non sono ripetuti. L'elenco è tra i trattenuti (--json); per ripianificarli "
+       "tutti aggiungi --replan.",
+    en="{count} orders stay held as on previous days (the oldest since {since}): nothing that held them changed "
+       "(payment, credit, stock, master data), so they were not planned again and their warnings are not "
+       "repeated. They are listed among the held orders (--json); to plan them all again add --replan.")
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """An order kept on hold: why (`kind`, and the warning's `reason` code), the items it is
+    short of, and the first day it was held."""
+
+    order_id: int
+    number: str
+    customer: str
+    occurrence: date
+    """The order's date (due from)."""
+    document_type: DocumentType
+    kind: HoldKind
+    reason: str
+    items: tuple[str, ...]
+    since: date
+
+    def held(self) -> Held:
+        return Held(self.number, self.customer, self.reason, self.items, self.since)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What the ledger recorded since the holds were last judged, as the ledger gathers it."""
+
+    actions: frozenset[str]
+    """The events' actions."""
+    orders: frozenset[int]
+    """The orders whose status changed."""
+    returns: bool
+    """A DDT line shipped back (negative)."""
+    billing: bool
+    """An invoice or a payment recorded."""
+
+
+def master_key(master: MasterData) -> str:
+    """A digest of what the plan's holds read of the master data: each customer's delivery terms
+    and credit limit, the stock sheet and its count date. Any change there wakes every hold. (The
+    customers' whole records took half a second to spell at L, at every shipping command.)"""
+    return _master_key(master)
+
+
+@per_master
+def _master_key(master: MasterData) -> str:
+    digest = hashlib.sha256(repr(master.settings.stock_date).encode())
+    for c in master.customers:
+        digest.update(f"{c.code}\t{c.delivery_terms}\t{c.credit_limit}\n".encode())
+    digest.update(b"stock" if master.stock is not None else b"no stock")
+    for level in master.stock or ():
+        digest.update(f"{level.item}\t{level.quantity}\n".encode())
+    return digest.hexdigest()
+
+
+def held_whole(held: Iterable[Held], shipping: Collection[str], asked: Collection[str]) -> dict[str, Held]:
+    """The orders, by number, that a day's plan held whole for a reason kept on hold
+    (`KIND_OF`): among `asked`, none of their lines in a DDT (`shipping`), every warning of
+    theirs such a reason. The first of each order's holds says why."""
+    found: dict[str, Held] = {}
+    others: set[str] = set()
+    for h in held:
+        if h.order not in asked or h.order in shipping:
+            continue
+        if h.reason not in KIND_OF:
+            others.add(h.order)
+        found.setdefault(h.order, h)
+    return {number: h for number, h in found.items() if number not in others}
+
+
+def woken(holds: Sequence[Hold], changes: Changes, master: MasterData, *, exposures: Mapping[str, Exposure],
+          paid: Collection[int] | None, force: bool) -> list[Hold]:
+    """The holds that may no longer hold: see the module's docstring. A customer's credit comes
+    first, as in the plan: a hold for another reason wakes when its customer goes over the limit
+    (the plan would hold it for credit now). `exposures` are the customers' with a credit limit,
+    read now. `paid`: of the orders kept on hold that ship after payment (`payment_asked`), those
+    whose payment is in; None when nothing was billed since, so no payment moved. An order held
+    for stock that ships after payment wakes when it is no longer paid (an invoice added), as the
+    plan would hold it for its payment first."""
+    customers = {c.code: c for c in master.customers}
+    freed = changes.returns or not changes.actions <= LEAVES_STOCK
+    found = []
+    for hold in holds:
+        over = not force and over_limit(customers[hold.customer], exposures.get(hold.customer))
+        if hold.order_id in changes.orders:
+            wakes = True
+        elif hold.kind is HoldKind.CREDIT:
+            wakes = not over
+        elif over:
+            wakes = True
+        elif paid is not None and hold.kind is HoldKind.PAYMENT:
+            wakes = hold.order_id in paid
+        elif paid is not None and pays_first(hold.document_type, customers[hold.customer]):
+            wakes = hold.order_id not in paid
+        else:
+            wakes = freed
+        if wakes:
+            found.append(hold)
+    return found
+
+
+def payment_asked(holds: Sequence[Hold], master: MasterData) -> list[int]:
+    """The orders kept on hold whose payment `woken` looks at: those that ship after payment."""
+    customers = {c.code: c for c in master.customers}
+    return [hold.order_id for hold in holds if hold.kind is HoldKind.PAYMENT
+            or pays_first(hold.document_type, customers[hold.customer])]
+
+
+def as_before(holds: Sequence[Hold]) -> list[Problem]:
+    """The one warning of the orders still held as on previous days (none without any)."""
+    if not holds:
+        return []
+    return [HELD_AS_BEFORE(None, count=len(holds), since=min(h.since for h in holds))]

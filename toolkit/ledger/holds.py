@@ -1,0 +1,102 @@
+"""The orders kept on hold between shipping days, and what the ledger recorded since they were
+judged. What wakes a hold is decided in `toolkit.core.holds`; here it is only kept and read."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from toolkit.basics.vocab import DocumentType
+from toolkit.core.holds import Changes, Hold, HoldKind
+from toolkit.ledger import schema
+from toolkit.ledger.batches import in_batches
+from toolkit.ledger.db import document_number, insert_columns
+
+h, o, m = schema.holds.c, schema.orders.c, schema.hold_marks.c
+ITEMS_APART = "\n"
+CREATED = ("generated", "imported")
+"""The events of an order made: a new order has no hold to forget (thousands a day at L)."""
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The highest event, DDT, invoice and payment ids when the holds were judged, and the
+    master data's key then."""
+
+    master_key: str
+    event_id: int
+    delivery_id: int
+    invoice_id: int
+    payment_id: int
+
+
+def marks_now(conn: Connection, master_key: str) -> Marks:
+    """The ledger's marks as it stands (inside the write transaction, before the day writes)."""
+    highest = [conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+               for table in (schema.events, schema.deliveries, schema.invoices, schema.payments)]
+    return Marks(master_key, *highest)
+
+
+def last_marks(conn: Connection) -> Marks | None:
+    row = conn.execute(select(m.master_key, m.event_id, m.delivery_id, m.invoice_id, m.payment_id)).first()
+    return Marks(*row) if row is not None else None
+
+
+def set_marks(conn: Connection, marks: Marks) -> None:
+    conn.execute(delete(schema.hold_marks))
+    conn.execute(insert(schema.hold_marks).values(id=1, master_key=marks.master_key, event_id=marks.event_id,
+                                                  delivery_id=marks.delivery_id, invoice_id=marks.invoice_id,
+                                                  payment_id=marks.payment_id))
+
+
+def changes_since(conn: Connection, marks: Marks) -> Changes:
+    """What was recorded after `marks`: the events' actions, the orders whose status moved, and
+    whether a return shipped or anything was billed."""
+    e, dl = schema.events.c, schema.delivery_lines.c
+    actions = frozenset(conn.execute(select(e.action).distinct().where(e.id > marks.event_id)).scalars())
+    orders = frozenset(conn.execute(select(e.document_id).where(
+        e.id > marks.event_id, e.document == "order", e.action.not_in(CREATED), e.document_id.is_not(None))).scalars())
+    returns = conn.execute(select(dl.id).where(dl.delivery_id > marks.delivery_id, dl.quantity < 0)
+                           .limit(1)).first() is not None
+    billed = conn.execute(select(e.id).where(e.id > marks.event_id, e.document == "invoice").limit(1)).first()
+    newer = [conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+             for table in (schema.invoices, schema.payments)]
+    billing = billed is not None or newer[0] > marks.invoice_id or newer[1] > marks.payment_id
+    return Changes(actions, orders, returns, billing)
+
+
+def kept_holds(conn: Connection) -> list[Hold]:
+    """Every hold kept, in number order (due or not, whatever its order's status now: what
+    happened since the marks is looked at for each, before the marks move on)."""
+    rows = conn.execute(
+        select(h.order_id, o.series, o.year, o.number, o.customer, o.occurrence, o.document_type, h.kind,
+               h.reason, h["items"], h.since)
+        .join(schema.orders, o.id == h.order_id)
+        .order_by(o.year, o.series, o.number)).all()
+    kinds = {kind.value: kind for kind in HoldKind}
+    types = {kind.value: kind for kind in DocumentType}
+    return [Hold(order_id, document_number(series, year, number), customer, occurrence, types[document_type],
+                 kinds[kind], reason, tuple(items.split(ITEMS_APART)) if items else (), since)
+            for order_id, series, year, number, customer, occurrence, document_type, kind, reason, items, since
+            in rows]
+
+
+def forget(conn: Connection, order_ids: Collection[int]) -> None:
+    """These orders are no longer kept on hold: the next plan looks at them again."""
+    for chunk in in_batches(sorted(order_ids)):
+        conn.execute(delete(schema.holds).where(h.order_id.in_(chunk)))
+
+
+def forget_all(conn: Connection) -> None:
+    conn.execute(delete(schema.holds))
+
+
+def keep(conn: Connection, holds: Sequence[Hold]) -> None:
+    """Keep these orders on hold (none of them is kept yet), a column at a time
+    (`insert_columns`): the first day a ledger keeps holds, at L, is 116,000 rows."""
+    insert_columns(conn, schema.holds, {
+        "order_id": [x.order_id for x in holds], "kind": [x.kind.value for x in holds],
+        "reason": [x.reason for x in holds], "items": [ITEMS_APART.join(x.items) for x in holds],
+        "since": [x.since for x in holds]})
