@@ -119,6 +119,36 @@ def test_credit_limit_then_force_from_the_command_line(tmp_path, ledger_url, app
     ledger.engine.dispose()
 
 
+def test_an_order_held_over_the_credit_limit_stays_held_until_force(tmp_path, ledger_url, app):
+    """`--all` holds C001 over its limit; the next day keeps it on hold (since 9 April, one
+    warning, exit 0), `--replan` plans it again with its message, and `--force` wakes it."""
+    workbook, ledger, numbers = setup(tmp_path, ledger_url, credit_limit=100)
+    args = ["ship", workbook, "--all", "--json", "--ledger", ledger_url]
+    code, out = run(app, *args, "--date", "2026-04-09")
+    assert code == 0 and [s["customer"] for s in out["shipped"]] == ["C002"]
+    assert [(h["order"], h["reason"], h["since"]) for h in out["held"]] == [
+        (numbers["T001"], "credit-limit-exceeded", None)]
+    code, out = run(app, *args, "--date", "2026-04-10")
+    assert code == 0 and out["shipped"] == []
+    assert [(h["order"], h["reason"], h["since"]) for h in out["held"]] == [
+        (numbers["T001"], "credit-limit-exceeded", "2026-04-09")]
+    assert [(p["code"], p["severity"]) for p in out["problems"]] == [("ship-held-as-before", "warning")]
+    assert out["problems"][0]["message"].startswith("Ordini ancora trattenuti come nei giorni precedenti: 1 (il più "
+                                                    "vecchio dal 09/04/2026).")
+    code, out = run(app, *args, "--date", "2026-04-10", "--replan")
+    assert code == 0 and [p["code"] for p in out["problems"]] == ["credit-limit-exceeded"]
+    assert [h["since"] for h in out["held"]] == [None]
+    code, out = run(app, "ship", workbook, "--orders", numbers["T003"], "--replan", "--date", "2026-04-10",
+                    "--ledger", ledger_url)
+    assert code == 2 and "--replan" in out
+    code, out = run(app, *args, "--date", "2026-04-10", "--force")
+    assert code == 0 and [(s["customer"], s["forced"]) for s in out["shipped"]] == [("C001", True)]
+    assert out["held"] == []
+    with reading(ledger) as conn:
+        assert conn.execute(select(schema.holds)).all() == []
+    ledger.engine.dispose()
+
+
 def test_a_date_after_today_stops_unless_future_is_given(tmp_path, ledger_url, app, rome_today):
     workbook, ledger, numbers = setup(tmp_path, ledger_url)
     rome_today(date(2026, 4, 8))

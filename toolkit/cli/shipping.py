@@ -68,6 +68,8 @@ def register(app: typer.Typer) -> None:
 
         if orders and all_open:
             raise typer.BadParameter("--orders / --all: scegline uno / choose one", param_hint="--orders")
+        if replan and not all_open:
+            raise typer.BadParameter("--replan va con --all / goes with --all", param_hint="--replan")
         session = open_session(workbook, ledger, lang, wait)
         day = parse_day(date)
         accounting_day = parse_day(accounting_date, "--accounting-date") if accounting_date else None

@@ -71,13 +71,13 @@ other event, known or new, wakes every order held for stock."""
 
 HELD_AS_BEFORE = define(
     "ship-held-as-before", "warning",
-    it="{count} ordini restano trattenuti come nei giorni precedenti (il più vecchio dal {since}): non è cambiato "
+    it="Ordini ancora trattenuti come nei giorni precedenti: {count} (il più vecchio dal {since}). Non è cambiato "
        "nulla di ciò che li tratteneva (pagamento, fido, giacenza, anagrafiche), quindi non sono stati "
-       "ripianificati e i loro avvisi non sono ripetuti. L'elenco è tra i trattenuti (--json); per ripianificarli "
+       "ripianificati e i loro avvisi non sono ripetuti; l'elenco è tra i trattenuti (--json). Per ripianificarli "
        "tutti aggiungi --replan.",
-    en="{count} orders stay held as on previous days (the oldest since {since}): nothing that held them changed "
+    en="Orders still held as on previous days: {count} (the oldest since {since}). Nothing that held them changed "
        "(payment, credit, stock, master data), so they were not planned again and their warnings are not "
-       "repeated. They are listed among the held orders (--json); to plan them all again add --replan.")
+       "repeated; they are listed among the held orders (--json). To plan them all again add --replan.")
 
 
 @dataclass(frozen=True, slots=True)
