@@ -15,8 +15,9 @@ the next days leave it out of the plan until something that holds it may have mo
 - short of stock: anything since that can give stock back. What an order may take is the stock
   less what the orders ahead of it still hold. An order ahead that ships lowers both alike, and
   an order behind it cannot take what it waits for (the orders ahead of that one include it),
-  so only what frees a reservation or brings goods back moves it: an order closed or voided, a
-  return shipped, or any ledger event not known to leave stock alone (`LEAVES_STOCK`);
+  so only what frees a reservation or brings goods back moves it, and only for the items it
+  frees: an order closed or voided (its items, `FREES_ITEMS`), a return shipped (the items it
+  brings back), and any ledger event not known to leave stock alone (`LEAVES_STOCK`: every item);
 - any of them: the master data that decide a hold changed (customers, stock sheet, its count
   date: `master_key`), or a status change of the order itself.
 
@@ -67,7 +68,11 @@ LEAVES_STOCK = frozenset({"shipped", "completed", "generated", "imported", "conf
 """The ledger's events that give no stock back to an order held for stock: a DDT (a return's
 lines are looked at apart), an order completed by shipping, a new order (it queues behind, or
 takes from what the held order could not use), invoices, payments and e-invoice files. Any
-other event, known or new, wakes every order held for stock."""
+other event, known or new, but `FREES_ITEMS`, wakes every order held for stock."""
+
+FREES_ITEMS = frozenset({"closed", "voided", "rejected", "reopened"})
+"""The events of an order's status moved by hand that free at most that order's own items: they
+wake the orders held for stock short of one of them."""
 
 HELD_AS_BEFORE = define(
     "ship-held-as-before", "warning",
@@ -108,8 +113,9 @@ class Changes:
     """The events' actions."""
     orders: frozenset[int]
     """The orders whose status changed."""
-    returns: bool
-    """A DDT line shipped back (negative)."""
+    freed: frozenset[str]
+    """The items shipped back (a DDT line below zero), and those of the orders whose status
+    moved by one of `FREES_ITEMS`."""
     billing: bool
     """An invoice or a payment recorded."""
 
@@ -157,7 +163,7 @@ def woken(holds: Sequence[Hold], changes: Changes, master: MasterData, *, exposu
     for stock that ships after payment wakes when it is no longer paid (an invoice added), as the
     plan would hold it for its payment first."""
     customers = {c.code: c for c in master.customers}
-    freed = changes.returns or not changes.actions <= LEAVES_STOCK
+    anything = not changes.actions <= LEAVES_STOCK | FREES_ITEMS
     found = []
     for hold in holds:
         over = not force and over_limit(customers[hold.customer], exposures.get(hold.customer))
@@ -172,7 +178,7 @@ def woken(holds: Sequence[Hold], changes: Changes, master: MasterData, *, exposu
         elif paid is not None and pays_first(hold.document_type, customers[hold.customer]):
             wakes = hold.order_id not in paid
         else:
-            wakes = freed
+            wakes = anything or not hold.items or not changes.freed.isdisjoint(hold.items)
         if wakes:
             found.append(hold)
     return found

@@ -51,20 +51,25 @@ def set_marks(conn: Connection, marks: Marks) -> None:
                                                   payment_id=marks.payment_id))
 
 
-def changes_since(conn: Connection, marks: Marks) -> Changes:
-    """What was recorded after `marks`: the events' actions, the orders whose status moved, and
-    whether a return shipped or anything was billed."""
-    e, dl = schema.events.c, schema.delivery_lines.c
-    actions = frozenset(conn.execute(select(e.action).distinct().where(e.id > marks.event_id)).scalars())
+def changes_since(conn: Connection, marks: Marks, freeing: Collection[str]) -> Changes:
+    """What was recorded after `marks`: the events' actions, the orders whose status moved, the
+    items shipped back and those of the orders whose status moved by one of `freeing`, and
+    whether anything was billed."""
+    e, dl, ol = schema.events.c, schema.delivery_lines.c, schema.order_lines.c
+    later = e.id > marks.event_id
+    actions = frozenset(conn.execute(select(e.action).distinct().where(later)).scalars())
     orders = frozenset(conn.execute(select(e.document_id).where(
-        e.id > marks.event_id, e.document == "order", e.action.not_in(CREATED), e.document_id.is_not(None))).scalars())
-    returns = conn.execute(select(dl.id).where(dl.delivery_id > marks.delivery_id, dl.quantity < 0)
-                           .limit(1)).first() is not None
-    billed = conn.execute(select(e.id).where(e.id > marks.event_id, e.document == "invoice").limit(1)).first()
+        later, e.document == "order", e.action.not_in(CREATED), e.document_id.is_not(None))).scalars())
+    returned = select(ol.item).join(schema.delivery_lines, dl.order_line_id == ol.id).where(
+        dl.delivery_id > marks.delivery_id, dl.quantity < 0)
+    released = select(ol.item).join(schema.events, e.document_id == ol.order_id).where(
+        later, e.document == "order", e.action.in_(sorted(freeing)))
+    freed = frozenset(conn.execute(returned.union(released)).scalars())
+    billed = conn.execute(select(e.id).where(later, e.document == "invoice").limit(1)).first()
     newer = [conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
              for table in (schema.invoices, schema.payments)]
     billing = billed is not None or newer[0] > marks.invoice_id or newer[1] > marks.payment_id
-    return Changes(actions, orders, returns, billing)
+    return Changes(actions, orders, freed, billing)
 
 
 def kept_holds(conn: Connection) -> list[Hold]:

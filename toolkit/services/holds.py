@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from toolkit.core.documents import DeliveryNote
-from toolkit.core.holds import KIND_OF, Hold, held_whole, master_key, payment_asked, woken
+from toolkit.core.holds import FREES_ITEMS, KIND_OF, Hold, held_whole, master_key, payment_asked, woken
 from toolkit.core.orders import Order
 from toolkit.core.shipping import Held, credit_limited
 from toolkit.ledger import holds as ledger
@@ -53,7 +53,7 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
     if replan or last is None or last.master_key != key:
         ledger.forget_all(conn)
         return OnHold((), {x.order_id: x.since for x in holds}, now)
-    changes = ledger.changes_since(conn, last)
+    changes = ledger.changes_since(conn, last, FREES_ITEMS)
     credit = credit_limited(master, sorted({x.customer for x in holds}))
     if paid is None and changes.billing:
         paid = paid_orders(conn, payment_asked(holds, master))
