@@ -226,3 +226,40 @@ def test_ship_invoice_stores_what_the_whole_read_stored(twin_urls, seed):  # noq
         test_invoicing._ids = counted
         for ledger in ledgers:
             ledger.engine.dispose()
+
+
+def test_ship_invoice_of_the_sample_stores_what_the_whole_read_stored(twin_urls, sample_master, rome_today,  # noqa: F811
+                                                                      monkeypatch):
+    """`toolkit ship --invoice` itself on twin ledgers of the sample: April 9's orders created and
+    some shipped without invoices (lines waiting for month end), April 10's created, then every
+    open order shipped with its invoice, the reference invoicing as the whole read did. The same
+    DDTs, invoices and problems, and the same rows in every table."""
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship as ship_orders
+
+    rome_today(date(2026, 4, 30))
+    ledgers = [open_ledger(url) for url in twin_urls]
+    called: list[int] = []
+
+    def reference_invoicing(*args, **kwargs):
+        called.append(1)
+        return ship_invoice_filtered.invoice_shipped_in(*args, **kwargs)
+
+    try:
+        outcomes = []
+        for n, ledger in enumerate(ledgers):
+            if n == 1:
+                monkeypatch.setattr(invoicing, "invoice_shipped_in", reference_invoicing)
+            created = create(sample_master, ledger, date(2026, 4, 9), with_catch_up=False)
+            numbers = sorted(row["number"] for row in created.created)
+            first = ship_orders(sample_master, ledger, date(2026, 4, 9), numbers=numbers[::2])
+            create(sample_master, ledger, date(2026, 4, 10), with_catch_up=False)
+            done = ship_orders(sample_master, ledger, date(2026, 4, 10), all_open=True, invoice=True)
+            outcomes.append((first.notes, done.notes, [replace(x, run_id=None) for x in done.invoices],
+                             sorted((p.code, str(p.message("en"))) for p in done.problems)))
+        assert called and outcomes[0] == outcomes[1]
+        assert outcomes[0][0] and outcomes[0][2]
+        assert table_digests(ledgers[0]) == table_digests(ledgers[1])
+    finally:
+        for ledger in ledgers:
+            ledger.engine.dispose()
