@@ -62,7 +62,7 @@ from toolkit.ledger.invoices import (
     run_summaries,
     series_for,
     shipments_counting,
-    shipments_not_invoiced,
+    shipments_on,
     store,
 )
 from toolkit.ledger.orders import load_orders, order_by_number
@@ -225,8 +225,7 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     the same orders keep waiting for month end. Raises `ProblemsFound`, for the caller's
     transaction to roll back, when the plan has errors or an invoice would be dated before the
     latest one of its series and year."""
-    ids = {note.id for note in notes}
-    shipments = [s for s in shipments_not_invoiced(conn, day) if s.delivery is not None and s.delivery.id in ids]
+    shipments = shipments_on(conn, [note.id for note in notes], day)
     request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments))
     result = plan_invoices(master, shipments, request)
     problems = list(result.problems)
