@@ -108,18 +108,26 @@ def _unshipped(conn: Connection, customers: list[str] | None) -> dict[str, Decim
     euros, millionths = func.sum(left * (price // unit)), func.sum(left * (price % unit))
     places = places_of(ol.quantity) + places_of(ol.unit_price)
     rows = conn.execute(select(o.customer, euros, millionths).join(schema.orders, o.id == ol.order_id)
-                        .where(_open_orders_of(customers)).group_by(o.customer))
+                        .where(_open_orders_of(conn, customers)).group_by(o.customer))
     return {customer: (Decimal(whole) * unit + Decimal(part)).scaleb(-places) for customer, whole, part in rows}
 
 
-def _open_orders_of(customers: list[str] | None) -> ColumnElement[bool]:
+def _open_orders_of(conn: Connection, customers: list[str] | None) -> ColumnElement[bool]:
     """The open orders of these customers (None: of every customer). For a batch of customers
-    the status is tested on each of their orders, not looked up in its index: SQLite, without
-    statistics, would take the status index, read most of a month's orders (most are open) and
-    test the customer of each, where the customer index reads only the asked customers' orders."""
+    on SQLite the status is tested on each of their orders, not looked up in its index: SQLite,
+    without statistics, would take the status index, read most of a month's orders (most are
+    open) and test the customer of each, where the customer index reads only the asked
+    customers' orders.
+
+    PostgreSQL keeps statistics (`copy_in.keep_statistics`) and is given the status as it is:
+    behind the coalesce it guessed 51 of the 7,166 open orders of 600 customers on the month's
+    final ledger at M, and took a nested loop over the lines' index and a sort spilled to disk,
+    92 ms (median of 7) against 46 ms with the hash join it takes when it sees the status."""
     o = schema.orders.c
     if customers is None:
         return o.status.in_(OPEN_STATUSES)
+    if conn.dialect.name == "postgresql":
+        return and_(o.customer.in_(customers), o.status.in_(OPEN_STATUSES))
     return and_(o.customer.in_(customers), func.coalesce(o.status, "").in_(OPEN_STATUSES))
 
 
