@@ -236,6 +236,19 @@ def test_payment_and_credit_holds_wake_on_their_own_figures(tmp_path):
     assert woken([payment, credit, stock], QUIET, limited, exposures=over, **rule) == [payment, stock]
     assert woken([credit], QUIET, limited, exposures=over, **rule) == []
     assert woken([payment, credit, stock], QUIET, limited, exposures=over, paid=set(), force=True) == [credit]
+    assert woken([payment], QUIET, limited, exposures=under, paid=None, force=False) == []
+
+
+def test_a_stock_hold_of_an_order_paid_first_wakes_for_its_stock_or_its_payment(tmp_path):
+    master = master_of(tmp_path, 1)
+    customer = master.customers[0]
+    prepaid = replace(HOLD, customer=customer.code, document_type=DocumentType.PREPAY)
+    rule = dict(exposures={}, force=False)
+    freed = replace(QUIET, freed=frozenset({"A"}), billing=True)
+    assert woken([prepaid], QUIET, master, paid=None, **rule) == []
+    assert woken([prepaid], QUIET, master, paid={prepaid.order_id}, **rule) == []
+    assert woken([prepaid], QUIET, master, paid=set(), **rule) == [prepaid]
+    assert woken([prepaid], freed, master, paid={prepaid.order_id}, **rule) == [prepaid]
 
 
 def test_only_orders_held_whole_for_a_kept_reason_are_kept():

@@ -166,19 +166,19 @@ def woken(holds: Sequence[Hold], changes: Changes, master: MasterData, *, exposu
     anything = not changes.actions <= LEAVES_STOCK | FREES_ITEMS
     found = []
     for hold in holds:
-        over = not force and over_limit(customers[hold.customer], exposures.get(hold.customer))
+        customer = customers[hold.customer]
+        over = not force and over_limit(customer, exposures.get(hold.customer))
         if hold.order_id in changes.orders:
             wakes = True
         elif hold.kind is HoldKind.CREDIT:
             wakes = not over
         elif over:
             wakes = True
-        elif paid is not None and hold.kind is HoldKind.PAYMENT:
-            wakes = hold.order_id in paid
-        elif paid is not None and pays_first(hold.document_type, customers[hold.customer]):
-            wakes = hold.order_id not in paid
+        elif hold.kind is HoldKind.PAYMENT:
+            wakes = paid is not None and hold.order_id in paid
         else:
-            wakes = anything or not hold.items or not changes.freed.isdisjoint(hold.items)
+            unpaid = paid is not None and pays_first(hold.document_type, customer) and hold.order_id not in paid
+            wakes = unpaid or anything or not hold.items or not changes.freed.isdisjoint(hold.items)
         if wakes:
             found.append(hold)
     return found
