@@ -101,6 +101,19 @@ def pg_databases(count: int) -> Iterator[list[str]]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def twin_urls(request, tmp_path) -> Iterator[list[str]]:
+    """Two empty ledgers on the same database engine, for tests that live the same days twice
+    (the product's and a reference's)."""
+    if request.param == "sqlite":
+        yield [f"sqlite:///{tmp_path / f'{name}.sqlite'}" for name in ("product", "reference")]
+        return
+    if not PG_URL:
+        pytest.skip(PG_REASON)
+    with pg_databases(2) as urls:
+        yield urls
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def ledger_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ledger.sqlite'}"

@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import PG_REASON, PG_URL, pg_databases
 from older_ledgers import older_ledger
 from sqlalchemy import select
 from test_shipping_setbased import START, ledger_rows, master_of, open_numbers, pay_some, randomized, seen
@@ -35,17 +34,6 @@ from toolkit.services.orders import create
 from toolkit.services.shipping import ship
 
 D = Decimal
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def twin_urls(request, tmp_path):
-    if request.param == "sqlite":
-        yield [f"sqlite:///{tmp_path / f'{name}.sqlite'}" for name in ("kept", "replanned")]
-        return
-    if not PG_URL:
-        pytest.skip(PG_REASON)
-    with pg_databases(2) as urls:
-        yield urls
 
 
 def recounted(master: MasterData, rng: random.Random) -> MasterData:

@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import PG_REASON, PG_URL, pg_databases
 from oracles import shipped_added
 from sqlalchemy import select
 from test_shipped_kept import act, with_offers
@@ -31,18 +30,6 @@ from toolkit.services.orders import create
 from toolkit.services.shipping import ship
 
 START = date(2026, 4, 1)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def twin_urls(request, tmp_path):
-    """Two empty ledgers on the same database engine: the product's and the reference's."""
-    if request.param == "sqlite":
-        yield [f"sqlite:///{tmp_path / f'{name}.sqlite'}" for name in ("product", "reference")]
-        return
-    if not PG_URL:
-        pytest.skip(PG_REASON)
-    with pg_databases(2) as urls:
-        yield urls
 
 
 def order_lines(conn) -> list:

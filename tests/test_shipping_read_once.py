@@ -16,17 +16,14 @@ and gives exactly what it gave when it read them again (`tests/oracles/ship_read
 
 from __future__ import annotations
 
-import os
 import random
-import uuid
 from dataclasses import fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from oracles import reservations_rowwise, ship_read_again
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 from test_among import outcome
 from test_shipping_setbased import master_of, randomized, twin_days
 
@@ -45,7 +42,6 @@ from toolkit.services.shipping import complete_orders, lines_shipped, ship
 
 D = Decimal
 START = date(2026, 4, 1)
-PG_URL = os.environ.get("TOOLKIT_TEST_PG_URL")
 
 
 def lived(master, ledger, rng: random.Random, days: int) -> date:
@@ -218,26 +214,6 @@ def test_stored_notes_as_before_and_as_read_back(ledger, tmp_path, seed):
             assert repr(got) == repr(load_notes(conn, ids=ids))
             savepoint.rollback()
         conn.rollback()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def twin_urls(request, tmp_path):
-    """Two empty ledgers' URLs, product and reference, on the backend of the parameter."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'product.sqlite'}", f"sqlite:///{tmp_path / 'reference.sqlite'}"
-        return
-    if not PG_URL:
-        pytest.skip("PostgreSQL not available: set TOOLKIT_TEST_PG_URL")
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    names = [f"toolkit_{uuid.uuid4().hex[:12]}" for _ in range(2)]
-    with admin.connect() as conn:
-        for name in names:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield tuple(make_url(PG_URL).set(database=name).render_as_string(hide_password=False) for name in names)
-    with admin.connect() as conn:
-        for name in names:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.mark.parametrize("seed", [4, 9])
