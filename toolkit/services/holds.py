@@ -5,12 +5,13 @@ write transaction, kept again at its end with the marks the next day starts from
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Connection
 
 from toolkit.core.documents import DeliveryNote
+from toolkit.core.exposure import Exposure
 from toolkit.core.holds import FREES_ITEMS, KIND_OF, Hold, held_whole, master_key, payment_asked, woken
 from toolkit.core.orders import Order
 from toolkit.core.shipping import Held, credit_limited
@@ -28,6 +29,9 @@ class OnHold:
     kept: tuple[Hold, ...]
     since: Mapping[int, date]
     marks: ledger.Marks
+    exposures: Mapping[str, Exposure] = field(default_factory=dict)
+    """The credit figures read to wake the holds, of their customers with a limit: nothing the
+    day writes before it plans moves them, so the plan takes them as read (`ship_in`'s `read`)."""
 
     def due(self, day: date) -> list[Hold]:
         """The holds of the orders due by `day`: those the day reports as held."""
@@ -37,7 +41,8 @@ class OnHold:
         """The same, with these orders no longer kept (named by the user: planned now)."""
         gone = set(order_ids)
         return OnHold(tuple(x for x in self.kept if x.order_id not in gone),
-                      {**self.since, **{x.order_id: x.since for x in self.kept if x.order_id in gone}}, self.marks)
+                      {**self.since, **{x.order_id: x.since for x in self.kept if x.order_id in gone}}, self.marks,
+                      self.exposures)
 
 
 def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[int] | None,
@@ -57,11 +62,12 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
     credit = credit_limited(master, sorted({x.customer for x in holds}))
     if paid is None and changes.billing:
         paid = paid_orders(conn, payment_asked(holds, master))
-    up = woken(holds, changes, master, exposures=credit_exposures(conn, credit) if credit else {}, paid=paid,
-               force=force)
+    exposures = credit_exposures(conn, credit) if credit else {}
+    up = woken(holds, changes, master, exposures=exposures, paid=paid, force=force)
     ledger.forget(conn, [x.order_id for x in up])
     gone = {x.order_id for x in up}
-    return OnHold(tuple(x for x in holds if x.order_id not in gone), {x.order_id: x.since for x in up}, now)
+    return OnHold(tuple(x for x in holds if x.order_id not in gone), {x.order_id: x.since for x in up}, now,
+                  exposures)
 
 
 def keep_held(conn: Connection, start: OnHold, day: date, held: Sequence[Held], notes: Sequence[DeliveryNote],
