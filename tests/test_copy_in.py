@@ -22,7 +22,6 @@ import pytest
 from oracles import driver_executemany
 from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
-from test_shipped_added import twin_urls  # noqa: F401 (a fixture)
 from test_shipping_setbased import master_of, pay_some, randomized
 
 from toolkit.core.invoicing import Period, Request
@@ -150,7 +149,7 @@ def _through_oracle(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("seed", [5, 23])
-def test_a_month_stored_by_copy_is_the_month_executemany_stored(tmp_path, twin_urls, seed,  # noqa: F811
+def test_a_month_stored_by_copy_is_the_month_executemany_stored(tmp_path, twin_urls, seed,
                                                                  monkeypatch):
     rng = random.Random(seed)
     twin_month(randomized(master_of(tmp_path, seed), rng), twin_urls, rng, monkeypatch, _through_oracle)

@@ -18,7 +18,6 @@ import test_invoicing
 from oracles import invoicing_rowwise
 from test_invoicing import AFTER_APRIL, APRIL
 from test_invoicing_setwise import fill, random_master
-from test_shipped_added import twin_urls  # noqa: F401 (a fixture)
 from test_shipping_setbased import table_digests
 
 from toolkit.basics.vocab import InvoiceTerms
@@ -64,27 +63,27 @@ def _released(master) -> frozenset[str]:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_a_month_run_leaves_the_ledger_the_row_by_row_run_left(twin_urls, seed):  # noqa: F811
+def test_a_month_run_leaves_the_ledger_the_row_by_row_run_left(twin_urls, seed):
     result = twin_runs(twin_urls, 300 + seed, lambda m: Request(APRIL, AFTER_APRIL, released=_released(m)))
     assert result.invoices
 
 
 @pytest.mark.parametrize("seed", range(2))
-def test_a_final_run_mid_month_is_the_row_by_row_one(twin_urls, seed):  # noqa: F811
+def test_a_final_run_mid_month_is_the_row_by_row_one(twin_urls, seed):
     twin_runs(twin_urls, 400 + seed, lambda m: Request(APRIL, date(2026, 4, 20)), status=InvoiceStatus.FINAL)
 
 
-def test_a_run_for_one_customer_is_the_row_by_row_one(twin_urls):  # noqa: F811
+def test_a_run_for_one_customer_is_the_row_by_row_one(twin_urls):
     twin_runs(twin_urls, 500, lambda m: Request(APRIL, AFTER_APRIL, customer="C003", invoice_date=date(2026, 5, 1)))
 
 
-def test_a_preview_is_the_row_by_row_one(twin_urls):  # noqa: F811
+def test_a_preview_is_the_row_by_row_one(twin_urls):
     result = twin_runs(twin_urls, 501, lambda m: Request(APRIL, AFTER_APRIL), preview=True)
     assert result.invoices and any(p.reason == "held" for p in result.pending)
 
 
 @pytest.mark.parametrize("seed", range(2))
-def test_a_run_for_one_held_customer_is_the_row_by_row_one(twin_urls, seed):  # noqa: F811
+def test_a_run_for_one_held_customer_is_the_row_by_row_one(twin_urls, seed):
     """The lines of a customer on hold are counted by the ledger, not read (`held_customers`):
     asked for that customer alone, the run leaves them waiting and warns as the reference does."""
     def held_one(master):

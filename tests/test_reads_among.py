@@ -18,7 +18,6 @@ from functools import partial
 import pytest
 from oracles import reads_in_lists
 from test_copy_in import twin_month
-from test_shipped_added import twin_urls  # noqa: F401 (a fixture)
 from test_shipping_setbased import master_of, pay_some, randomized, seen
 
 from toolkit.core.workdays import working_calendar
@@ -81,7 +80,7 @@ def _old_reads(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("seed", [6, 17])
-def test_a_month_shipped_with_one_array_is_the_month_in_lists_shipped(tmp_path, twin_urls, seed,  # noqa: F811
+def test_a_month_shipped_with_one_array_is_the_month_in_lists_shipped(tmp_path, twin_urls, seed,
                                                                       monkeypatch):
     rng = random.Random(seed)
     days = twin_month(randomized(master_of(tmp_path, seed), rng), twin_urls, rng, monkeypatch, _old_reads)

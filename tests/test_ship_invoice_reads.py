@@ -19,7 +19,6 @@ from oracles import ship_invoice_filtered
 from sqlalchemy import insert, select, update
 from test_invoicing import APRIL, ship
 from test_invoicing_setwise import fill, random_master
-from test_shipped_added import twin_urls  # noqa: F401 (a fixture)
 from test_shipping_setbased import table_digests
 
 from toolkit.basics.problems import ProblemsFound
@@ -197,7 +196,7 @@ def _outcome(ledger, master, shipper, day: date) -> tuple:
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_ship_invoice_stores_what_the_whole_read_stored(twin_urls, seed):  # noqa: F811
+def test_ship_invoice_stores_what_the_whole_read_stored(twin_urls, seed):
     """Twin ledgers lived alike; each day's DDTs from the middle of April on invoiced as `ship
     --invoice` invoices them, day after day: the same invoices (or refusals) and the same rows
     in every table."""
@@ -228,7 +227,7 @@ def test_ship_invoice_stores_what_the_whole_read_stored(twin_urls, seed):  # noq
             ledger.engine.dispose()
 
 
-def test_ship_invoice_of_the_sample_stores_what_the_whole_read_stored(twin_urls, sample_master, rome_today,  # noqa: F811
+def test_ship_invoice_of_the_sample_stores_what_the_whole_read_stored(twin_urls, sample_master, rome_today,
                                                                       monkeypatch):
     """`toolkit ship --invoice` itself on twin ledgers of the sample: April 9's orders created and
     some shipped without invoices (lines waiting for month end), April 10's created, then every
