@@ -51,10 +51,10 @@ def set_marks(conn: Connection, marks: Marks) -> None:
                                                   payment_id=marks.payment_id))
 
 
-def changes_since(conn: Connection, marks: Marks, freeing: Collection[str]) -> Changes:
-    """What was recorded after `marks`: the events' actions, the orders whose status moved, the
-    items shipped back and those of the orders whose status moved by one of `freeing`, and
-    whether anything was billed."""
+def changes_since(conn: Connection, marks: Marks, now: Marks, freeing: Collection[str]) -> Changes:
+    """What was recorded after `marks` up to `now` (`marks_now`, read in this transaction): the
+    events' actions, the orders whose status moved, the items shipped back and those of the
+    orders whose status moved by one of `freeing`, and whether anything was billed."""
     e, dl, ol = schema.events.c, schema.delivery_lines.c, schema.order_lines.c
     later = e.id > marks.event_id
     actions = frozenset(conn.execute(select(e.action).distinct().where(later)).scalars())
@@ -66,9 +66,7 @@ def changes_since(conn: Connection, marks: Marks, freeing: Collection[str]) -> C
         later, e.document == "order", e.action.in_(sorted(freeing)))
     freed = frozenset(conn.execute(returned.union(released)).scalars())
     billed = conn.execute(select(e.id).where(later, e.document == "invoice").limit(1)).first()
-    newer = [conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-             for table in (schema.invoices, schema.payments)]
-    billing = billed is not None or newer[0] > marks.invoice_id or newer[1] > marks.payment_id
+    billing = billed is not None or now.invoice_id > marks.invoice_id or now.payment_id > marks.payment_id
     return Changes(actions, orders, freed, billing)
 
 

@@ -58,7 +58,7 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
     if replan or last is None or last.master_key != key:
         ledger.forget_all(conn)
         return OnHold((), {x.order_id: x.since for x in holds}, now)
-    changes = ledger.changes_since(conn, last, FREES_ITEMS)
+    changes = ledger.changes_since(conn, last, now, FREES_ITEMS)
     credit = credit_limited(master, sorted({x.customer for x in holds}))
     if paid is None and changes.billing:
         paid = paid_orders(conn, payment_asked(holds, master))
