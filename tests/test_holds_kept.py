@@ -13,21 +13,33 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from older_ledgers import older_ledger
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from test_shipping_setbased import START, ledger_rows, master_of, open_numbers, pay_some, randomized, seen
 
 from toolkit.basics.vocab import DocumentType
-from toolkit.core.holds import HELD_AS_BEFORE, LEAVES_STOCK, Changes, Hold, HoldKind, held_whole, master_key, woken
+from toolkit.core.holds import (
+    FREES_ITEMS,
+    HELD_AS_BEFORE,
+    LEAVES_STOCK,
+    Changes,
+    Hold,
+    HoldKind,
+    held_whole,
+    master_key,
+    payment_asked,
+    woken,
+)
 from toolkit.core.orders import OrderStatus
 from toolkit.core.shipping import AWAITING_PAYMENT, CREDIT_FORCED, CREDIT_HELD, LINE_HELD, ORDER_HELD, PARTIAL_STOCK, Held
 from toolkit.core.workdays import working_calendar
 from toolkit.ledger import open_ledger, schema
-from toolkit.ledger.db import migrate, reading
+from toolkit.ledger.db import log_event, migrate, reading, writing
+from toolkit.ledger.holds import changes_since, marks_now
 from toolkit.model.records import MasterData
 from toolkit.services.order_status import change_status
 from toolkit.services.orders import create
@@ -90,6 +102,20 @@ def close_some(ledgers, rng: random.Random) -> None:
         assert [[p.code for p in found] for found in outcomes] == [[p.code for p in outcomes[0]]] * 2
 
 
+def pay_rest(ledger, rng: random.Random) -> None:
+    """Some invoices paid in part on an earlier day paid in full now: a payment whose invoice
+    was recorded before the holds were last judged."""
+    i, p = schema.invoices.c, schema.payments.c
+    with writing(ledger) as conn:
+        owed = conn.execute(select(i.id, i.total - func.coalesce(func.sum(p.amount), 0))
+                            .outerjoin(schema.payments, p.invoice_id == i.id).group_by(i.id, i.total)
+                            .having(i.total > func.coalesce(func.sum(p.amount), 0)).order_by(i.id)).all()
+        for invoice_id, rest in owed:
+            if rng.random() < 0.5:
+                conn.execute(insert(schema.payments).values(invoice_id=invoice_id, payment_date=START, amount=rest,
+                                                            created_at=datetime(2026, 4, 3), created_by="test"))
+
+
 CUSTOMER_WIDE = {CREDIT_HELD.code, CREDIT_FORCED.code}
 """The credit warnings, one per customer among the orders planned: a customer whose orders are
 all kept on hold is not among them."""
@@ -110,6 +136,10 @@ def twin_days(master: MasterData, urls: list[str], rng: random.Random, days: int
                     seed = rng.random()
                     for ledger, counter in zip((kept, replanned), counters):
                         pay_some(ledger, random.Random(seed), counter)
+                if rng.random() < 0.3:
+                    seed = rng.random()
+                    for ledger in (kept, replanned):
+                        pay_rest(ledger, random.Random(seed))
                 close_some((kept, replanned), rng)
                 if rng.random() < 0.2:
                     master = recounted(master, rng)
@@ -186,7 +216,7 @@ def test_a_day_reports_kept_holds_in_one_warning(tmp_path):
 
 
 HOLD = Hold(1, "OC-2026-00001", "C1", START, DocumentType.STANDARD, HoldKind.STOCK, ORDER_HELD.code, ("A",), START)
-QUIET = Changes(frozenset({"shipped", "completed", "paid"}), frozenset(), frozenset(), False)
+QUIET = Changes(frozenset({"shipped", "completed", "paid"}), frozenset(), frozenset(), frozenset())
 
 
 def test_stock_holds_wake_only_on_what_can_free_stock(tmp_path):
@@ -232,11 +262,69 @@ def test_a_stock_hold_of_an_order_paid_first_wakes_for_its_stock_or_its_payment(
     customer = master.customers[0]
     prepaid = replace(HOLD, customer=customer.code, document_type=DocumentType.PREPAY)
     rule = dict(exposures={}, force=False)
-    freed = replace(QUIET, freed=frozenset({"A"}), billing=True)
+    freed = replace(QUIET, freed=frozenset({"A"}), billed=frozenset({prepaid.order_id}))
     assert woken([prepaid], QUIET, master, paid=None, **rule) == []
     assert woken([prepaid], QUIET, master, paid={prepaid.order_id}, **rule) == []
     assert woken([prepaid], QUIET, master, paid=set(), **rule) == [prepaid]
     assert woken([prepaid], freed, master, paid={prepaid.order_id}, **rule) == [prepaid]
+    assert woken([prepaid], QUIET, master, paid=set(), asked=[prepaid.order_id], **rule) == [prepaid]
+    assert woken([prepaid], QUIET, master, paid=set(), asked=[], **rule) == []
+
+
+def test_only_the_orders_billed_since_are_asked_whether_paid(tmp_path):
+    master = master_of(tmp_path, 1)
+    customer = master.customers[0]
+    payment = replace(HOLD, kind=HoldKind.PAYMENT, reason=AWAITING_PAYMENT.code, customer=customer.code)
+    prepaid = replace(HOLD, order_id=2, customer=customer.code, document_type=DocumentType.PREPAY)
+    stock = replace(HOLD, order_id=3, customer=customer.code)
+    holds = [payment, prepaid, stock]
+    assert payment_asked(holds, master, None) == [1, 2]
+    assert payment_asked(holds, master, frozenset({2, 3, 9})) == [2]
+    assert payment_asked(holds, master, frozenset()) == []
+
+
+def test_the_orders_billed_since_the_marks(tmp_path, twin_urls):
+    """An invoice recorded, a payment of an older invoice, an event naming an invoice: their
+    orders' payment may have moved. An invoice undone takes its lines along: any order's may."""
+    master = master_of(tmp_path, 1)
+    ledger = open_ledger(twin_urls[0])
+    try:
+        create(master, ledger, START)
+
+        def billed_since(marks):
+            with writing(ledger) as conn:
+                return changes_since(conn, marks, marks_now(conn, "key"), FREES_ITEMS).billed, marks_now(conn, "key")
+
+        def orders_of(invoice_id):
+            with reading(ledger) as conn:
+                return {o for o, in conn.execute(
+                    select(schema.order_lines.c.order_id).join(schema.invoice_lines,
+                                                              schema.invoice_lines.c.order_line_id == schema.order_lines.c.id)
+                    .where(schema.invoice_lines.c.invoice_id == invoice_id))}
+
+        with reading(ledger) as conn:
+            start = marks_now(conn, "key")
+        pay_some(ledger, random.Random(2), [0])
+        billed, after_invoices = billed_since(start)
+        with reading(ledger) as conn:
+            invoices = list(conn.execute(select(schema.invoices.c.id).where(schema.invoices.c.id > start.invoice_id))
+                            .scalars())
+        assert invoices and billed == set().union(*(orders_of(x) for x in invoices))
+        assert billed_since(after_invoices)[0] == frozenset()
+        with writing(ledger) as conn:
+            conn.execute(insert(schema.payments).values(invoice_id=invoices[0], payment_date=START, amount=D(1),
+                                                        created_at=datetime(2026, 4, 3), created_by="test"))
+        billed, after_payment = billed_since(after_invoices)
+        assert billed == orders_of(invoices[0])
+        with writing(ledger) as conn:
+            log_event(conn, "finalized", "invoice", invoices[-1], "TT-2026-9")
+        billed, after_event = billed_since(after_payment)
+        assert billed == orders_of(invoices[-1])
+        with writing(ledger) as conn:
+            log_event(conn, "undone", "invoice", None, "TT-2026-9")
+        assert billed_since(after_event)[0] is None
+    finally:
+        ledger.engine.dispose()
 
 
 def test_only_orders_held_whole_for_a_kept_reason_are_kept():

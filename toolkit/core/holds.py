@@ -6,9 +6,9 @@ every day only to be held again, with a message per line, and that was most of t
 order held whole by `ship --all` is kept on hold in the ledger (`toolkit.ledger.holds`), and
 the next days leave it out of the plan until something that holds it may have moved:
 
-- waiting for its prepayment: an invoice or a payment recorded since (then the ledger is asked
-  whether it is paid; an order that ships after payment and is held for stock wakes if an
-  invoice added since leaves it unpaid);
+- waiting for its prepayment: an invoice or a payment of its own recorded since (then the ledger
+  is asked whether it is paid; an order that ships after payment and is held for stock wakes if
+  an invoice added since leaves it unpaid);
 - its customer over the credit limit: the customer is no longer over it (the exposure is read
   every day, one figure per customer), or the user ships past the limit (`--force`); and a hold
   for another reason wakes when its customer goes over the limit, which the plan says first;
@@ -116,8 +116,10 @@ class Changes:
     freed: frozenset[str]
     """The items shipped back (a DDT line below zero), and those of the orders whose status
     moved by one of `FREES_ITEMS`."""
-    billing: bool
-    """An invoice or a payment recorded."""
+    billed: frozenset[int] | None
+    """The orders with an invoice line, or with an invoice paid or moved, recorded since: the
+    only orders whose payment may have moved. None: an invoice was undone, and which orders it
+    billed is gone with it, so any order's may have."""
 
 
 def master_key(master: MasterData) -> str:
@@ -154,41 +156,45 @@ def held_whole(held: Iterable[Held], shipping: Collection[str], asked: Collectio
 
 
 def woken(holds: Sequence[Hold], changes: Changes, master: MasterData, *, exposures: Mapping[str, Exposure],
-          paid: Collection[int] | None, force: bool) -> list[Hold]:
+          paid: Collection[int] | None, force: bool, asked: Collection[int] | None = None) -> list[Hold]:
     """The holds that may no longer hold: see the module's docstring. A customer's credit comes
     first, as in the plan: a hold for another reason wakes when its customer goes over the limit
     (the plan would hold it for credit now). `exposures` are the customers' with a credit limit,
-    read now. `paid`: of the orders kept on hold that ship after payment (`payment_asked`), those
-    whose payment is in; None when nothing was billed since, so no payment moved. An order held
-    for stock that ships after payment wakes when it is no longer paid (an invoice added), as the
+    read now. `paid`: of the orders whose payment was asked (`asked`, the orders `payment_asked`
+    names; None: every order kept, as when the caller says which orders are paid), those whose
+    payment is in; None when nothing was billed since, so no payment moved. An order held for
+    stock that ships after payment wakes when it is no longer paid (an invoice added), as the
     plan would hold it for its payment first."""
     customers = {c.code: c for c in master.customers}
+    over = {code for code in {hold.customer for hold in holds}
+            if not force and over_limit(customers[code], exposures.get(code))}
     anything = not changes.actions <= LEAVES_STOCK | FREES_ITEMS
     found = []
     for hold in holds:
-        customer = customers[hold.customer]
-        over = not force and over_limit(customer, exposures.get(hold.customer))
         if hold.order_id in changes.orders:
             wakes = True
         elif hold.kind is HoldKind.CREDIT:
-            wakes = not over
-        elif over:
+            wakes = hold.customer not in over
+        elif hold.customer in over:
             wakes = True
         elif hold.kind is HoldKind.PAYMENT:
             wakes = paid is not None and hold.order_id in paid
         else:
-            unpaid = paid is not None and pays_first(hold.document_type, customer) and hold.order_id not in paid
+            unpaid = (paid is not None and (asked is None or hold.order_id in asked) and hold.order_id not in paid
+                      and pays_first(hold.document_type, customers[hold.customer]))
             wakes = unpaid or anything or not hold.items or not changes.freed.isdisjoint(hold.items)
         if wakes:
             found.append(hold)
     return found
 
 
-def payment_asked(holds: Sequence[Hold], master: MasterData) -> list[int]:
-    """The orders kept on hold whose payment `woken` looks at: those that ship after payment."""
+def payment_asked(holds: Sequence[Hold], master: MasterData, billed: Collection[int] | None) -> list[int]:
+    """The orders kept on hold whose payment `woken` looks at: those that ship after payment,
+    of those `billed` (`Changes.billed`; None: all of them). At L 34,000 orders kept wait for
+    their prepayment, and their invoices were looked up every day for the few billed since."""
     customers = {c.code: c for c in master.customers}
-    return [hold.order_id for hold in holds if hold.kind is HoldKind.PAYMENT
-            or pays_first(hold.document_type, customers[hold.customer])]
+    return [hold.order_id for hold in holds if (billed is None or hold.order_id in billed)
+            and (hold.kind is HoldKind.PAYMENT or pays_first(hold.document_type, customers[hold.customer]))]
 
 
 def as_before(holds: Sequence[Hold]) -> list[Problem]:

@@ -49,8 +49,8 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
          replan: bool = False) -> OnHold:
     """Read the holds, forget those something may have moved (all of them with `replan`, when
     the master data changed, or on a ledger whose holds were never judged) and return the rest.
-    `paid`: the orders the caller says are paid, else the ledger is asked when anything was
-    billed since."""
+    `paid`: the orders the caller says are paid, else the ledger is asked about the orders billed
+    since (`Changes.billed`)."""
     key = master_key(master)
     now = ledger.marks_now(conn, key)
     last = ledger.last_marks(conn)
@@ -60,10 +60,12 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
         return OnHold((), {x.order_id: x.since for x in holds}, now)
     changes = ledger.changes_since(conn, last, now, FREES_ITEMS)
     credit = credit_limited(master, sorted({x.customer for x in holds}))
-    if paid is None and changes.billing:
-        paid = paid_orders(conn, payment_asked(holds, master))
+    asked = None
+    if paid is None and (changes.billed is None or changes.billed):
+        asked = payment_asked(holds, master, changes.billed)
+        paid = paid_orders(conn, asked)
     exposures = credit_exposures(conn, credit) if credit else {}
-    up = woken(holds, changes, master, exposures=exposures, paid=paid, force=force)
+    up = woken(holds, changes, master, exposures=exposures, paid=paid, force=force, asked=asked)
     ledger.forget(conn, [x.order_id for x in up])
     gone = {x.order_id for x in up}
     return OnHold(tuple(x for x in holds if x.order_id not in gone), {x.order_id: x.since for x in up}, now,
