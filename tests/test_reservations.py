@@ -62,9 +62,10 @@ def test_the_first_holders_ahead_are_those_of_every_holder_ahead():
 @pytest.mark.parametrize("seed", range(6))
 def test_a_holder_is_answered_as_its_place_is(seed):
     """A holder asked about by its order is answered from where it stands in the item's queue,
-    kept when the index is built (`Reservations._index`); anyone else, and a bare number, by
-    bisecting the ranks. Both answers are the same for every holder and item, by records or
-    by the ledger's queues, with holders sharing a place (an order and the proposal it confirms)."""
+    kept when the index is built (`Reservations._index`, for every holder or only those asked
+    about); anyone else, and a bare number, by bisecting the ranks. Both answers are the same
+    for every holder and item, by records or by the ledger's queues, with holders sharing a
+    place (an order and the proposal it confirms)."""
     rng = random.Random(seed)
     items = ["A001", "A002", "A003"]
     orders = []
@@ -79,11 +80,16 @@ def test_a_holder_is_answered_as_its_place_is(seed):
     queues: dict = {}
     for r in reservations_of(orders):
         queues.setdefault(r.item, []).append((r.key, r.order, int(r.quantity * 1000)))
-    for held in (by_records, Reservations.of_queues(queues, 3)):
+    some = {o.number for o in rng.sample(orders, 10)}
+    indexed = [by_records, Reservations.of_queues(queues, 3), Reservations.of_queues(queues, 3, asked=some)]
+    assert len(indexed[2]._ahead) < len(indexed[1]._ahead)
+    for held in indexed:
         for asked in orders:
             for item in [*items, "A999"]:
                 assert held.ahead(item, asked) == held.ahead(item, asked.place) == by_records.ahead(item, asked.place)
                 assert held.first_holders_ahead(item, asked, 3) == held.first_holders_ahead(item, asked.place, 3)
+                assert held.first_holders_ahead(item, asked, 3) == by_records.first_holders_ahead(item, asked, 3)
+            assert held.total(items[0]) == by_records.total(items[0])
 
 
 @pytest.mark.parametrize("terms", [DeliveryTerms.AVAILABILITY, DeliveryTerms.COMPLETE_LINE,
@@ -265,7 +271,7 @@ def test_the_ledger_queues_the_short_items_as_the_line_by_line_read(ledger, tmp_
     grouping, so it is told to group by hashing, as it may on a large ledger: only the query's
     own ORDER BY then keeps an item's rows together."""
     from oracles import reservations_rowwise
-    from test_shipping_setbased import START, master_of, randomized
+    from test_shipping_setbased import START, master_of, queues, randomized
 
     from toolkit.core.workdays import working_calendar
     from toolkit.ledger.orders import reservations
@@ -284,10 +290,10 @@ def test_the_ledger_queues_the_short_items_as_the_line_by_line_read(ledger, tmp_
     with reading(ledger) as conn:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("SET LOCAL enable_sort = off")  # grouped by hashing: rows come unordered
-        every = reservations_rowwise.reservations(conn)._items
-        assert len(every) > 3
+        every = reservations_rowwise.reservations(conn)
+        assert len(every._items) > 3
         for _ in range(4):
             stock = {item: rng.choice([D(0), D(1), q.before[-1], q.before[-1] - D("0.001"), q.before[-1] + 1])
-                     for item, q in every.items() if rng.random() < 0.9}
-            got = reservations(conn, short_of=stock)._items
-            assert got == {i: q for i, q in every.items() if q.before[-1] > stock.get(i, D(0))}
+                     for item, q in every._items.items() if rng.random() < 0.9}
+            got = queues(reservations(conn, short_of=stock))
+            assert got == {i: q for i, q in queues(every).items() if q[2][-1] > stock.get(i, D(0))}

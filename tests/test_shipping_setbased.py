@@ -226,8 +226,10 @@ def same_exposures(master: MasterData, ledger, monkeypatch) -> None:
 
 
 def queues(held) -> dict:
-    """Every item's queue of a `Reservations`: (ranks, holders, sums before each) per item."""
-    return {item: (q.keys, q.orders, q.before) for item, q in held._items.items()}
+    """Every item's queue of a `Reservations`: (ranks, holders, sums before each) per item,
+    however the index keeps the sums."""
+    return {item: (q.keys, q.orders, tuple(q.sum_before(i) for i in range(len(q.before))))
+            for item, q in held._items.items()}
 
 
 def same_reservations(ledger, rng: random.Random, monkeypatch) -> None:

@@ -350,7 +350,8 @@ whole pass, where a list per `IN_LIST` items would scan the lines once per list.
 
 
 def reservations(conn: Connection, items: Collection[str] | None = None, *,
-                 short_of: Mapping[str, Decimal] | None = None) -> Reservations:
+                 short_of: Mapping[str, Decimal] | None = None, asked: Collection[str] | None = None
+                 ) -> Reservations:
     """What every open order holds in stock now (`toolkit.core.reservations`): the orders of a
     type that reserves, while a draft or in progress, with what they still have to ship. With
     `items` (at most `FEW_ITEMS`), only those items' reservations: each item's queue is its own,
@@ -371,6 +372,7 @@ def reservations(conn: Connection, items: Collection[str] | None = None, *,
     half a million rows of nine values held at once were 150 MB at L. With `short_of` (the
     stock found), only the items the stock does not cover (`_queued`).
     Each holder's place and number are read once (`_ranks`), not with each of its items.
+    `asked`: the numbers of the orders the caller will ask about (`Reservations.of_queues`).
     The line-by-line read is the test oracle `tests/oracles/reservations_rowwise.py`."""
     held = _held_rows(conn, items)
     places = places_of(ol.quantity)
@@ -379,7 +381,7 @@ def reservations(conn: Connection, items: Collection[str] | None = None, *,
         return NONE
     ranked = _ranks(conn, {order_id for rows in entries.values() for _, order_id, _ in rows})
     queues = {item: [(*ranked[order_id], left) for _, order_id, left in rows] for item, rows in entries.items()}
-    return Reservations.of_queues(queues, places)
+    return Reservations.of_queues(queues, places, asked)
 
 
 class HeldQueues:
@@ -394,10 +396,12 @@ class HeldQueues:
                  places: int, elsewhere: bool):
         self._held, self._ranks, self._places, self._elsewhere = held, ranks, places, elsewhere
 
-    def reservations(self, items: Collection[str], short_of: Mapping[str, Decimal]) -> Reservations:
-        """As `reservations(conn, items, short_of=short_of)` reads them now (among `items` kept):
-        `NONE` when it finds no holder at all, where it looks (the items, or past `FEW_ITEMS`
-        the whole ledger); else the queues of those of `items` the stock does not cover."""
+    def reservations(self, items: Collection[str], short_of: Mapping[str, Decimal],
+                     asked: Collection[str] | None = None) -> Reservations:
+        """As `reservations(conn, items, short_of=short_of, asked=asked)` reads them now (among
+        `items` kept): `NONE` when it finds no holder at all, where it looks (the items, or past
+        `FEW_ITEMS` the whole ledger); else the queues of those of `items` the stock does not
+        cover."""
         few = len(items) <= FEW_ITEMS
         if not (any(item in self._held for item in items) if few else self._held or self._elsewhere):
             return NONE
@@ -405,7 +409,7 @@ class HeldQueues:
                   for item in sorted(items) if item in self._held
                   and not covered_by_stock(sum(self._held[item].values()), self._places,
                                            short_of.get(item, Decimal(0)))}
-        return Reservations.of_queues(queues, self._places)
+        return Reservations.of_queues(queues, self._places, asked)
 
     def shipped(self, notes: Iterable[DeliveryNote]) -> None:
         """Less what these DDTs, just stored, ship of each holder's lines: a line ships at most

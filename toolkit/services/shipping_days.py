@@ -39,7 +39,8 @@ class ShippingDays:
         if self._stock is None or self._queues is None:
             return OnHand(None, NONE)
         stock = dict(self._stock)
-        return OnHand(stock, self._queues.reservations({line.item for order in orders for line in order.lines}, stock))
+        return OnHand(stock, self._queues.reservations({line.item for order in orders for line in order.lines}, stock,
+                                                       {order.number for order in orders}))
 
     def shipped(self, notes: Sequence[DeliveryNote]) -> None:
         """These DDTs were just stored."""
