@@ -53,7 +53,8 @@ def test_the_kept_stock_and_reservations_are_what_the_ledger_reads(ledger, tmp_p
         assert repr(None if kept.stock is None else sorted(kept.stock.items())) == \
             repr(None if stock is None else sorted(stock.items()))
         items = {line.item for order in orders for line in order.lines}
-        read = NONE if stock is None else reservations(conn, items, short_of=stock)
+        read = NONE if stock is None else reservations(conn, items, short_of=stock,
+                                                       asked={order.number for order in orders})
         assert (kept.reserved is NONE) == (read is NONE)
         assert [_queue(kept.reserved, item) for item in sorted(items)] == [_queue(read, item) for item in sorted(items)]
         seen["days"] += 1

@@ -3,9 +3,9 @@
 The ledger keeps amounts, quantities and unit prices as 64-bit integers of cents, thousandths
 and millionths (`toolkit.ledger.types`), on SQLite and PostgreSQL alike. A signed 64-bit integer
 holds up to 9,223,372,036,854,775,807: about 92 million billion euros in cents, but only 9.2
-billion euros once a quantity in thousandths is multiplied by a price in millionths, as the
-customer's unshipped value is summed in SQL (`toolkit.ledger.exposure`, which therefore sums the
-euros and the millionths of each price apart). So the limits are chosen from the products and
+billion euros once a quantity in thousandths is multiplied by a price in millionths, as each
+order's value still to ship is kept and a customer's summed in SQL (`toolkit.ledger.unshipped`,
+which therefore keeps the euros and the millionths of each price apart). So the limits are chosen from the products and
 the month's sums, not from one stored value, and kept round:
 
 - a **quantity** (ordered, in stock, shipped; an item's weight) is at most 1,000,000 either

@@ -53,7 +53,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.types import TypeEngine
 
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.ledger import copy_in, lock, schema, shipped_by_day
+from toolkit.ledger import copy_in, lock, schema, shipped_by_day, unshipped
 from toolkit.ledger.lock import Holder, Patience
 from toolkit.ledger.types import Scaled, ScaledBinds
 
@@ -454,6 +454,19 @@ def _add_holds(conn: Connection) -> None:
 
 
 MIGRATIONS[17] = _add_holds
+
+
+def _add_unshipped(conn: Connection) -> None:
+    """Orders keep the value they still have to ship (`toolkit.ledger.unshipped`), set here
+    from their lines; an order with nothing left keeps the columns' 0."""
+    present = {c["name"] for c in inspect(conn).get_columns("orders")}
+    for column in ("unshipped_euros", "unshipped_micros"):
+        if column not in present:
+            conn.execute(text(f"ALTER TABLE orders ADD COLUMN {column} BIGINT NOT NULL DEFAULT 0"))
+    unshipped.recount(conn)
+
+
+MIGRATIONS[18] = _add_unshipped
 
 
 def version(conn: Connection) -> int | None:

@@ -12,9 +12,8 @@ from sqlalchemy import ColumnElement, Connection, and_, func, select, true
 
 from toolkit.basics.money import cents
 from toolkit.core.exposure import Exposure
-from toolkit.ledger import schema
+from toolkit.ledger import schema, unshipped
 from toolkit.ledger.batches import IN_LIST, in_batches
-from toolkit.ledger.types import places_of, stored_integer
 
 ZERO = Decimal(0)
 OPEN_STATUSES = ("in-progress",)
@@ -93,23 +92,14 @@ def _last_orders(conn: Connection, customers: list[str] | None) -> dict[str, tup
 
 
 def _unshipped(conn: Connection, customers: list[str] | None) -> dict[str, Decimal]:
-    """Σ (ordered − shipped) × unit price over the open order lines, exact: the ledger keeps
-    quantities and prices as scaled integers, so their products add up as integers; what shipped
-    is each line's kept sum of its DDT lines (`order_lines.shipped`).
-
-    A quantity in thousandths times a price in millionths passes a 64-bit integer from 9.2
-    billion euros on, where SQLite turns it into a float (a hundred lines at the limits came out
-    16 cents off), so each price is split into its whole euros and its millionths, and the two
-    products are summed apart: each at most 10^15 a line within `toolkit.basics.limits`,
-    thousands of lines before the limit."""
-    o, ol = schema.orders.c, schema.order_lines.c
-    left = stored_integer(ol.quantity) - stored_integer(ol.shipped)
-    price, unit = stored_integer(ol.unit_price), 10 ** places_of(ol.unit_price)
-    euros, millionths = func.sum(left * (price // unit)), func.sum(left * (price % unit))
-    places = places_of(ol.quantity) + places_of(ol.unit_price)
-    rows = conn.execute(select(o.customer, euros, millionths).join(schema.orders, o.id == ol.order_id)
+    """Σ (ordered − shipped) × unit price over the open orders, exact: each order keeps that
+    value as two integers (`toolkit.ledger.unshipped`), summed here apart, a customer's orders
+    at a time, not their lines. The sum over the open order lines is the test oracle
+    `tests/oracles/exposure_everyone.py`."""
+    o = schema.orders.c
+    rows = conn.execute(select(o.customer, func.sum(o.unshipped_euros), func.sum(o.unshipped_micros))
                         .where(_open_orders_of(conn, customers)).group_by(o.customer))
-    return {customer: (Decimal(whole) * unit + Decimal(part)).scaleb(-places) for customer, whole, part in rows}
+    return {customer: unshipped.value(euros, micros) for customer, euros, micros in rows}
 
 
 def _open_orders_of(conn: Connection, customers: list[str] | None) -> ColumnElement[bool]:

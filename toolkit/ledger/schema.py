@@ -7,6 +7,7 @@ occurrence date), one number per (series, year, number), each shipped line invoi
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     Date,
@@ -24,7 +25,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 
 metadata = MetaData()
 
@@ -74,6 +75,8 @@ orders = Table(
     Column("form_digest", String(64)),
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
+    Column("unshipped_euros", BigInteger, nullable=False, server_default="0"),
+    Column("unshipped_micros", BigInteger, nullable=False, server_default="0"),
     UniqueConstraint("template", "occurrence", name="uq_order_occurrence"),
     UniqueConstraint("series", "year", "number", name="uq_order_number"),
 )
@@ -88,7 +91,10 @@ Where an order comes from is told by the column that keys it: `template` for an 
 made on its `occurrence` (unique together, so a date is never generated twice), `confirms` for
 the order made from a quotation or proposal (its `template` is NULL: NULLs never collide in the
 unique constraint), `form_digest` for the order imported from a customer's order form (its
-`template` NULL too). `toolkit.core.orders.Order.origin` shows each the same way."""
+`template` NULL too). `toolkit.core.orders.Order.origin` shows each the same way.
+
+`unshipped_euros` and `unshipped_micros` keep the value the order still has to ship, for the
+customers' credit figures (`toolkit.ledger.unshipped`)."""
 
 confirms_index = Index("uq_order_confirms", orders.c.confirms, unique=True)
 

@@ -1,0 +1,115 @@
+"""Each order keeps the value it still has to ship (`toolkit.ledger.unshipped`): after every day
+of a randomized life (orders created, quotations confirmed, returns, DDTs shipped in part, orders
+closed, voided and reopened) the two kept integers of every order add up to Σ (ordered −
+shipped) × unit price over its lines, on SQLite and PostgreSQL; recounted from the lines they
+are the same; and a ledger of schema 17 gets them from its lines when it is migrated. The
+customers' figures summed from them are compared with the sum over the lines in
+`tests/test_exposure_restricted.py`."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select, text, update
+from test_shipping_setbased import START, master_of, pay_some, randomized
+
+from toolkit.basics.vocab import DocumentType
+from toolkit.core.orders import OrderStatus
+from toolkit.core.workdays import working_calendar
+from toolkit.ledger import open_ledger, schema, unshipped
+from toolkit.ledger.db import migrate, reading, writing
+from toolkit.model.records import MasterData
+from toolkit.services.order_confirm import confirm
+from toolkit.services.order_status import change_status
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+
+o, ol = schema.orders.c, schema.order_lines.c
+
+
+def kept_and_summed(conn) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """Per order, the value kept on it and the value summed from its lines (as Decimals)."""
+    kept = {order_id: unshipped.value(euros, micros) for order_id, euros, micros in
+            conn.execute(select(o.id, o.unshipped_euros, o.unshipped_micros))}
+    summed = dict.fromkeys(kept, Decimal(0))
+    for order_id, quantity, shipped, price in conn.execute(select(ol.order_id, ol.quantity, ol.shipped, ol.unit_price)):
+        summed[order_id] += (quantity - shipped) * price
+    return kept, summed
+
+
+def quoting(master: MasterData, rng: random.Random) -> MasterData:
+    """Some templates make quotations or proposals, others returns."""
+    kinds = [DocumentType.QUOTATION, DocumentType.PROPOSAL, DocumentType.RETURN, DocumentType.RETURN]
+    templates = tuple(replace(t, document_type=rng.choice(kinds)) if rng.random() < 0.3 else t
+                      for t in master.templates)
+    return master.model_copy(update={"templates": templates})
+
+
+def statuses(ledger) -> dict[str, OrderStatus]:
+    with reading(ledger) as conn:
+        return {f"{s}-{y}-{n:05d}": OrderStatus(st) for s, y, n, st in
+                conn.execute(select(o.series, o.year, o.number, o.status))}
+
+
+@pytest.mark.parametrize("seed", [2, 9])
+def test_every_order_keeps_its_lines_value(ledger, tmp_path, seed):
+    rng = random.Random(seed)
+    master = quoting(randomized(master_of(tmp_path, seed), rng), rng)
+    calendar = working_calendar(master.settings, master.closures)
+    day, done, counter, confirmed, moved, left = START, 0, [0], 0, set(), False
+    while done < 5:
+        if calendar.is_working(day):
+            create(master, ledger, day, with_catch_up=False)
+            pay_some(ledger, rng, counter)
+            now = statuses(ledger)
+            drafts = sorted(number for number, status in now.items() if status is OrderStatus.DRAFT)
+            for number in rng.sample(drafts, min(len(drafts), 2)):
+                confirmed += confirm(master, ledger, number, day).order is not None
+            for number, status in rng.sample(sorted(now.items()), min(len(now), 6)):
+                if status is OrderStatus.IN_PROGRESS:
+                    change_status(ledger, number, rng.choice([OrderStatus.CLOSED, OrderStatus.VOIDED]))
+                elif status in (OrderStatus.CLOSED, OrderStatus.VOIDED):
+                    change_status(ledger, number, OrderStatus.IN_PROGRESS)
+                moved.add(status)
+            if rng.random() < 0.7:
+                ship(master, ledger, day, all_open=True, force=rng.random() < 0.3)
+            with reading(ledger) as conn:
+                kept, summed = kept_and_summed(conn)
+            assert kept == summed, day
+            left |= any(value > 0 for value in kept.values())
+            done += 1
+        day += timedelta(1)
+    with reading(ledger) as conn:
+        returned = conn.execute(select(schema.delivery_lines.c.id).where(schema.delivery_lines.c.quantity < 0)).first()
+    assert left and returned, "orders left to ship, and returns shipped"
+    assert confirmed and {OrderStatus.IN_PROGRESS, OrderStatus.CLOSED} <= moved
+    with writing(ledger) as conn:
+        conn.execute(update(schema.orders).values(unshipped_euros=0, unshipped_micros=0))
+        unshipped.recount(conn)
+        assert kept_and_summed(conn) == (kept, summed)
+
+
+def test_a_ledger_of_schema_17_gets_its_orders_values(tmp_path):
+    """Migration 18 adds the two columns and fills them from the lines, shipped in part."""
+    master = randomized(master_of(tmp_path, 5), random.Random(5))
+    url = f"sqlite:///{tmp_path / 'v17.sqlite'}"
+    ledger = open_ledger(url)
+    create(master, ledger, START)
+    ship(master, ledger, START, all_open=True)
+    with reading(ledger) as conn:
+        before = kept_and_summed(conn)
+    with writing(ledger) as conn:
+        conn.execute(text("ALTER TABLE orders DROP COLUMN unshipped_euros"))
+        conn.execute(text("ALTER TABLE orders DROP COLUMN unshipped_micros"))
+        conn.execute(update(schema.schema_version).values(version=17))
+    ledger.engine.dispose()
+    ledger = open_ledger(url)
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 18
+    with reading(ledger) as conn:
+        after = kept_and_summed(conn)
+    assert after == before and after[0] == after[1] and any(after[0].values())
+    ledger.engine.dispose()
