@@ -38,7 +38,7 @@ def parts(quantity: Decimal, unit_price: Decimal) -> tuple[int, int]:
     >>> parts(Decimal("2.5"), Decimal("1.000001"))
     (2500, 2500)
     >>> value(*parts(Decimal("2.5"), Decimal("1.000001")))
-    Decimal('2.5000025')
+    Decimal('2.500002500')
     """
     euros, micros = divmod(int(unit_price.scaleb(PRICE_PLACES)), EURO)
     stored = int(quantity.scaleb(QUANTITY_PLACES))
