@@ -72,6 +72,11 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
                   exposures)
 
 
+def forget(conn: Connection, order_ids: Collection[int]) -> None:
+    """These orders, named by number, are planned now whatever held them: no longer kept."""
+    ledger.forget(conn, order_ids)
+
+
 def keep_held(conn: Connection, start: OnHold, day: date, held: Sequence[Held], notes: Sequence[DeliveryNote],
               asked: Sequence[Order]) -> None:
     """Keep on hold the orders of `asked` the day's plan held whole (`held_whole`), and leave

@@ -48,7 +48,6 @@ from toolkit.core.shipping import (
     takes_nothing,
 )
 from toolkit.ledger import Ledger
-from toolkit.ledger import holds as ledger_holds
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import available_stock, paid_orders, store_drafts
 from toolkit.ledger.exposure import credit_exposures
@@ -190,7 +189,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         problems += choice_problems
         if errors(problems):
             return Shipped((), (), tuple(problems))
-        ledger_holds.forget(conn, named)
+        holds.forget(conn, named)
         done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
                        carrier=carrier, force=force, accounting_date=accounting_date, unread=pending,
                        read_here=True, exposures=on_hold.exposures if on_hold is not None else None)
