@@ -5,8 +5,8 @@ and millionths (`toolkit.ledger.types`), on SQLite and PostgreSQL alike. A signe
 holds up to 9,223,372,036,854,775,807: about 92 million billion euros in cents, but only 9.2
 billion euros once a quantity in thousandths is multiplied by a price in millionths, as each
 order's value still to ship is kept and a customer's summed in SQL (`toolkit.ledger.unshipped`,
-which therefore keeps the euros and the millionths of each price apart). So the limits are chosen from the products and
-the month's sums, not from one stored value, and kept round:
+which therefore keeps the euros and the millionths of each price apart). So the limits are
+chosen from the products and the month's sums, not from one stored value, and kept round:
 
 - a **quantity** (ordered, in stock, shipped; an item's weight) is at most 1,000,000 either
   way, stored as at most 10^9 thousandths;

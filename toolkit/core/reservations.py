@@ -172,7 +172,7 @@ class Reservations:
         integers, each made a `Decimal` when asked, and only the holders `asked` about (the
         orders being planned; None: all) are indexed (`_index`): late in a month at L, 620,000
         of the 657,000 entries are of orders kept on hold, which nobody asks about, and making
-        a `Decimal` and an index entry of each took 0.65 s of CPU a day."""
+        a `Decimal` and an index entry of each took half a second of CPU a day."""
         made = cls(())
         for item, queue in queues.items():
             queue.sort()
