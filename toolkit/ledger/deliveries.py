@@ -53,7 +53,7 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
     """Number and store the DDTs, log one "shipped" event each; returns their ids. Each DDT's
     accounting date is `accounting_date`, else its own date. The kept sums of what shipped
     (`order_lines.shipped`, `shipped_by_day`) grow with the DDT lines, and the orders' kept
-    value still to ship (`toolkit.ledger.unshipped`) falls, in the same transaction.
+    value still to ship (`toolkit.ledger.unshipped`) is summed again, in the same transaction.
 
     Refuses (OverShipment) drafts that would ship more than the ledger says is open. `read`:
     order lines by id that the caller read in this same write transaction, whose figures are
@@ -74,9 +74,7 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
              for delivery_id, draft in zip(ids, drafts) for line in draft.lines]
     insert_rows(conn, schema.delivery_lines, lines)
     _add_shipped(conn, shipping)
-    for column, lowered in zip((o.unshipped_euros, o.unshipped_micros), unshipped.lowered(
-            (line.order_id, line.quantity, line.unit_price) for draft in drafts for line in draft.lines)):
-        add_by_id(conn, column, lowered)
+    unshipped.recount(conn, {line.order_id for draft in drafts for line in draft.lines})
     shipped_by_day.add_deliveries(conn, ids)
     events = []
     for i, (delivery_id, draft) in enumerate(zip(ids, drafts)):

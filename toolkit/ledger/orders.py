@@ -81,6 +81,7 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
             columns.setdefault(key, [None] * len(drafts))[i] = value
     ids = insert_numbered_columns(conn, schema.orders, columns)
     insert_columns(conn, schema.order_lines, _line_columns(ids, drafts))
+    unshipped.recount(conn, ids)
     shown = [document_number(series, year, number) for year, number in zip(years, numbers)]
     log_batch(conn, "generated", ["order"] * len(ids), ids, shown,
               [f"{d.template} {d.occurrence.isoformat()}" for d in drafts])
@@ -92,7 +93,6 @@ def _order_columns(drafts: Sequence[OrderDraft], series: str, years: list[int], 
     """The drafts as the orders table's columns: a day's 8,000 orders go to the database
     without a dictionary each (`insert_numbered_columns`)."""
     count = len(drafts)
-    values = [unshipped.of_lines((line.quantity, line.unit_price) for line in d.lines) for d in drafts]
     return dict(
         series=[series] * count, year=years, number=numbers, template=[d.template for d in drafts],
         occurrence=[d.occurrence for d in drafts], order_date=[d.occurrence for d in drafts],
@@ -103,8 +103,7 @@ def _order_columns(drafts: Sequence[OrderDraft], series: str, years: list[int], 
         delivery_option=[d.delivery_option for d in drafts],
         customer_reference=[d.customer_reference for d in drafts],
         payment_method=[d.payment_method.value if d.payment_method else None for d in drafts],
-        created_at=[now()] * count, created_by=[user()] * count,
-        unshipped_euros=[euros for euros, _ in values], unshipped_micros=[micros for _, micros in values])
+        created_at=[now()] * count, created_by=[user()] * count)
 
 
 def _line_columns(ids: Sequence[int], drafts: Sequence[OrderDraft]) -> dict[str, list[Any]]:
@@ -319,21 +318,16 @@ def insert_confirmation(conn: Connection, quotation: Order, day: date, series: s
         price_version=header.price_version, price_type=header.price_type, project=header.project,
         delivery_option=header.delivery_option, customer_reference=header.customer_reference,
         payment_method=header.payment_method, confirms=quotation.id, created_at=created_at,
-        created_by=created_by, **_unshipped_of(quotation.lines))])
+        created_by=created_by)])
     insert_rows(conn, schema.order_lines, [
         dict(order_id=order_id, line_no=line.line_no, item=line.item, description=line.description, unit=line.unit,
              quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,
              vat_nature=line.vat_nature, note=line.note, price_rule=line.price_rule)
         for line in quotation.lines])
+    unshipped.recount(conn, [order_id])
     shown = document_number(series, day.year, number)
     log_events(conn, [event_row("confirmed", "order", order_id, shown, f"{quotation.number} {day.isoformat()}")])
     return order_id, shown
-
-
-def _unshipped_of(lines: Sequence[OrderLine]) -> dict[str, int]:
-    """The kept value still to ship (`toolkit.ledger.unshipped`) of a new order of these lines."""
-    euros, micros = unshipped.of_lines((line.quantity, line.unit_price) for line in lines)
-    return {"unshipped_euros": euros, "unshipped_micros": micros}
 
 
 def _sums(conn: Connection, line_column, quantity_column, order_ids: list[int]) -> dict[int, Decimal]:
