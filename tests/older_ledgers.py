@@ -15,14 +15,18 @@ from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import writing
 from toolkit.model.records import MasterData
 from toolkit.services.orders import create
+from toolkit.services.shipping import ship
 
 
-def older_ledger(folder: Path, master: MasterData, version: int, *undo: str) -> str:
+def older_ledger(folder: Path, master: MasterData, version: int, *undo: str, shipped: bool = False) -> str:
     """The URL of a SQLite ledger holding 9 April 2026's orders, run back to `version` by the
-    SQL statements `undo` (dropping what the later migrations add)."""
+    SQL statements `undo` (dropping what the later migrations add). With `shipped`, the day's
+    open orders are shipped first, for a migration that reads what shipped."""
     url = f"sqlite:///{folder / f'v{version}.sqlite'}"
     ledger = open_ledger(url)
     create(master, ledger, date(2026, 4, 9))
+    if shipped:
+        ship(master, ledger, date(2026, 4, 9), all_open=True)
     with writing(ledger) as conn:
         for statement in undo:
             conn.execute(text(statement))
