@@ -25,7 +25,7 @@ from test_shipping_setbased import master_of
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.orders import OrderStatus
 from toolkit.core.reservations import NONE
-from toolkit.ledger import batches, open_ledger, schema
+from toolkit.ledger import batches, open_ledger, reserved, schema
 from toolkit.ledger import orders as ledger_orders
 from toolkit.ledger.db import document_number, migrate, reading
 from toolkit.services import orders as orders_service
@@ -75,13 +75,13 @@ def test_the_listed_holders_are_those_every_holder_read_gave(ledger, tmp_path, m
         monkeypatch.setattr(batches, "ONE_LIST", one_list)
     codes = sorted({item.code for item in master.items})
     seen = {"elsewhere": 0, "alone": 0, "fewer ranks": 0, "listed": 0}
-    asked_elsewhere = ledger_orders._held_elsewhere
+    asked_elsewhere = reserved.elsewhere
 
     def listed():
         seen["listed"] += 1
         return asked_elsewhere()
 
-    monkeypatch.setattr(ledger_orders, "_held_elsewhere", listed)
+    monkeypatch.setattr(reserved, "elsewhere", listed)
     with ledger.engine.connect() as conn:
         held_items = sorted({item for item, in conn.execute(select(schema.order_lines.c.item).distinct())})
         for few in (1, 3, 8):

@@ -32,7 +32,7 @@ from toolkit.basics.vocab import DocumentType
 from toolkit.core.orders import OrderStatus
 from toolkit.core.shipping import Reason, ShipmentDraft, ShipmentLine
 from toolkit.core.workdays import working_calendar
-from toolkit.ledger import schema, shipped_by_day
+from toolkit.ledger import batches, schema, shipped_by_day
 from toolkit.ledger.db import migrate, reading, writing
 from toolkit.ledger.deliveries import available_stock, store_drafts
 from toolkit.ledger.orders import load_orders
@@ -145,7 +145,7 @@ def test_drafts_stored_any_way_keep_the_sums(ledger, tmp_path, monkeypatch, adde
     rng, master = desk(tmp_path, 9)
     for day in (START, START + timedelta(1)):
         create(master, ledger, day, with_catch_up=False)
-    monkeypatch.setattr(shipped_by_day, "among", lambda conn, column, ids: (
+    monkeypatch.setattr(batches, "among", lambda conn, column, ids: (
         column.in_(ids[i:i + 2]) for i in range(0, len(ids), 2)))
     with writing(ledger) as conn:
         drafts = drafts_of(conn, rng)
@@ -181,7 +181,7 @@ def test_migration_15_sums_what_shipped_per_item_and_day(ledger, tmp_path, ship_
     with ledger.engine.begin() as conn:
         conn.execute(text("DROP TABLE shipped_by_day"))
         conn.execute(text("UPDATE schema_version SET version = 14"))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 18
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 19
     with reading(ledger) as conn:
         assert bool(kept(conn)) == bool(ship_days)
     assert (same_stock(master, ledger) > 0) == bool(ship_days)

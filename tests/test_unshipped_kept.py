@@ -1,27 +1,30 @@
-"""Each order keeps the value it still has to ship (`toolkit.ledger.unshipped`): after every day
-of a randomized life (orders created, quotations confirmed, returns, DDTs shipped in part, orders
-closed, voided and reopened) the two kept integers of every order add up to Σ (ordered −
-shipped) × unit price over its lines, on SQLite and PostgreSQL; recounted from the lines they
-are the same; and a ledger of schema 17 gets them from its lines when it is migrated. The
-customers' figures summed from them are compared with the sum over the lines in
-`tests/test_exposure_restricted.py`."""
+"""Each order keeps the value it still has to ship (`toolkit.ledger.unshipped`) and what it
+reserves of each item (`toolkit.ledger.reserved`): after every day of a randomized life (orders
+created, quotations confirmed, returns, DDTs shipped in part, orders closed, voided and
+reopened) the two kept integers of every order add up to Σ (ordered − shipped) × unit price over
+its lines, and the kept reservations are the holding orders' open lines summed per item, on
+SQLite and PostgreSQL; recounted from the lines they are the same; and a ledger of schema 17
+(18) gets them from its lines when it is migrated. The customers' figures summed from them are
+compared with the sum over the lines in `tests/test_exposure_restricted.py`."""
 
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from older_ledgers import older_ledger
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from test_shipping_setbased import START, master_of, pay_some, randomized
 
 from toolkit.basics.vocab import DocumentType
-from toolkit.core.orders import OrderStatus
+from toolkit.core.orders import EFFECTS, OrderStatus
+from toolkit.core.reservations import HOLDING
 from toolkit.core.workdays import working_calendar
-from toolkit.ledger import open_ledger, schema, unshipped
+from toolkit.ledger import open_ledger, reserved, schema, unshipped
 from toolkit.ledger.db import migrate, reading, writing
 from toolkit.model.records import MasterData
 from toolkit.services.order_confirm import confirm
@@ -29,7 +32,7 @@ from toolkit.services.order_status import change_status
 from toolkit.services.orders import create
 from toolkit.services.shipping import ship
 
-o, ol = schema.orders.c, schema.order_lines.c
+o, ol, dl = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c
 
 
 def kept_and_summed(conn) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
@@ -40,6 +43,22 @@ def kept_and_summed(conn) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
     for order_id, quantity, shipped, price in conn.execute(select(ol.order_id, ol.quantity, ol.shipped, ol.unit_price)):
         summed[order_id] += (quantity - shipped) * price
     return kept, summed
+
+
+def reserved_and_summed(conn) -> tuple[dict[tuple[str, int], Decimal], dict[tuple[str, int], Decimal]]:
+    """Per (item, order), what the ledger keeps reserved, and the sum of the holding orders'
+    lines of the item still to ship, shipped counted from the DDT lines themselves."""
+    kept = {(item, order_id): quantity for item, order_id, quantity in
+            conn.execute(select(schema.reserved.c.item, schema.reserved.c.order_id, schema.reserved.c.quantity))}
+    holding = {order_id for order_id, kind, status in conn.execute(select(o.id, o.document_type, o.status))
+               if EFFECTS[DocumentType(kind)].reserves and OrderStatus(status) in HOLDING}
+    shipped = dict(conn.execute(select(dl.order_line_id, func.sum(dl.quantity)).group_by(dl.order_line_id)).all())
+    summed: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    for line_id, order_id, item, quantity in conn.execute(select(ol.id, ol.order_id, ol.item, ol.quantity)):
+        left = quantity - shipped.get(line_id, 0)
+        if order_id in holding and left > 0:
+            summed[item, order_id] += left
+    return kept, dict(summed)
 
 
 def quoting(master: MasterData, rng: random.Random) -> MasterData:
@@ -80,7 +99,9 @@ def test_every_order_keeps_its_lines_value(ledger, tmp_path, seed):
                 ship(master, ledger, day, all_open=True, force=rng.random() < 0.3)
             with reading(ledger) as conn:
                 kept, summed = kept_and_summed(conn)
+                held, held_summed = reserved_and_summed(conn)
             assert kept == summed, day
+            assert held == held_summed, day
             left |= any(value > 0 for value in kept.values())
             done += 1
         day += timedelta(1)
@@ -92,6 +113,10 @@ def test_every_order_keeps_its_lines_value(ledger, tmp_path, seed):
         conn.execute(update(schema.orders).values(unshipped_euros=0, unshipped_micros=0))
         unshipped.recount(conn)
         assert kept_and_summed(conn) == (kept, summed)
+        conn.execute(delete(schema.reserved))
+        reserved.recount(conn)
+        assert reserved_and_summed(conn) == (held, held_summed)
+    assert held and len({order_id for _, order_id in held}) > 1, "orders held stock at the end"
 
 
 def test_a_ledger_of_schema_17_gets_its_orders_values(tmp_path):
@@ -100,9 +125,23 @@ def test_a_ledger_of_schema_17_gets_its_orders_values(tmp_path):
     url = older_ledger(tmp_path, master, 17, "ALTER TABLE orders DROP COLUMN unshipped_euros",
                        "ALTER TABLE orders DROP COLUMN unshipped_micros", shipped=True)
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 18
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 19
     with reading(ledger) as conn:
         kept, summed = kept_and_summed(conn)
         shipped = conn.execute(select(schema.delivery_lines.c.id)).first()
     assert kept == summed and any(kept.values()) and shipped is not None
+    ledger.engine.dispose()
+
+
+def test_a_ledger_of_schema_18_gets_what_its_orders_reserve(tmp_path):
+    """Migration 19 adds the table of what orders reserve and fills it from the lines, shipped
+    in part."""
+    master = randomized(master_of(tmp_path, 5), random.Random(5))
+    url = older_ledger(tmp_path, master, 18, "DROP TABLE reserved", shipped=True)
+    ledger = open_ledger(url)
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 19
+    with reading(ledger) as conn:
+        held, summed = reserved_and_summed(conn)
+        partly = conn.execute(select(ol.id).where(ol.shipped > 0, ol.shipped < ol.quantity)).first()
+    assert held == summed and held and partly is not None
     ledger.engine.dispose()

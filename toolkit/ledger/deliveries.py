@@ -23,7 +23,7 @@ from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import OrderLine
 from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
-from toolkit.ledger import schema, shipped_by_day, unshipped
+from toolkit.ledger import reserved, schema, shipped_by_day, unshipped
 from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import (
     add_by_id,
@@ -53,7 +53,8 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
     """Number and store the DDTs, log one "shipped" event each; returns their ids. Each DDT's
     accounting date is `accounting_date`, else its own date. The kept sums of what shipped
     (`order_lines.shipped`, `shipped_by_day`) grow with the DDT lines, and the orders' kept
-    value still to ship (`toolkit.ledger.unshipped`) is summed again, in the same transaction.
+    value still to ship (`toolkit.ledger.unshipped`) and what they reserve
+    (`toolkit.ledger.reserved`) are summed again, in the same transaction.
 
     Refuses (OverShipment) drafts that would ship more than the ledger says is open. `read`:
     order lines by id that the caller read in this same write transaction, whose figures are
@@ -75,6 +76,7 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
     insert_rows(conn, schema.delivery_lines, lines)
     _add_shipped(conn, shipping)
     unshipped.recount(conn, {line.order_id for draft in drafts for line in draft.lines})
+    reserved.shipped(conn, ids)
     shipped_by_day.add_deliveries(conn, ids)
     events = []
     for i, (delivery_id, draft) in enumerate(zip(ids, drafts)):

@@ -24,9 +24,9 @@ from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft
 from toolkit.core.invoicing import BillableGoods, Shipment
 from toolkit.core.lines import line_amount
-from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus
-from toolkit.core.reservations import HOLDING, NONE, Reservations, covered_by_stock
-from toolkit.ledger import schema, unshipped
+from toolkit.core.orders import Order, OrderLine, OrderStatus
+from toolkit.core.reservations import NONE, Reservations, covered_by_stock
+from toolkit.ledger import reserved, schema, unshipped
 from toolkit.ledger.batches import IN_LIST, among, fits_one_list, in_batches
 from toolkit.ledger.db import (
     document_number,
@@ -42,7 +42,7 @@ from toolkit.ledger.db import (
     now,
     user,
 )
-from toolkit.ledger.types import as_stored, places_of, stored_integer
+from toolkit.ledger.types import as_stored, places_of
 
 o, ol = schema.orders.c, schema.order_lines.c
 
@@ -82,6 +82,7 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
     ids = insert_numbered_columns(conn, schema.orders, columns)
     insert_columns(conn, schema.order_lines, _line_columns(ids, drafts))
     unshipped.recount(conn, ids)
+    reserved.recount(conn, ids)
     shown = [document_number(series, year, number) for year, number in zip(years, numbers)]
     log_batch(conn, "generated", ["order"] * len(ids), ids, shown,
               [f"{d.template} {d.occurrence.isoformat()}" for d in drafts])
@@ -325,6 +326,7 @@ def insert_confirmation(conn: Connection, quotation: Order, day: date, series: s
              vat_nature=line.vat_nature, note=line.note, price_rule=line.price_rule)
         for line in quotation.lines])
     unshipped.recount(conn, [order_id])
+    reserved.recount(conn, [order_id])
     shown = document_number(series, day.year, number)
     log_events(conn, [event_row("confirmed", "order", order_id, shown, f"{quotation.number} {day.isoformat()}")])
     return order_id, shown
@@ -360,25 +362,26 @@ def reservations(conn: Connection, items: Collection[str] | None = None, *,
     so they are the same, and creating a day's orders that ship at once at L read 17 s of
     every open order's lines to plan a few hundred items.
 
-    The database sums what each order still has to ship of each item (its lines' ordered less
-    shipped, lines with nothing left skipped) and gives the sums as the stored integers: a
-    day's shipping at L holds hundreds of thousands of open lines, and bringing each back as
-    decimals to sum it here was a quarter of the day. What shipped is each line's kept sum of
-    its DDT lines (`order_lines.shipped`): summing them again for 800,000 open lines at the
-    end of a month at L took a second of every day's shipping. The database also gives each
-    order's place (`toolkit.core.orders.place_of`: the proposal it confirms, else its own
-    number) as the parts of its rank, so 120,000 numbers are not formatted and parsed again
-    here to rank them; the core sorts each item's queue (ordering the rows in the database
-    cost as much as the sort it saved; ordering them by item, as the grouping leaves them,
-    costs nothing). The rows are read as they come, an item at a time, not gathered first:
-    half a million rows of nine values held at once were 150 MB at L. With `short_of` (the
-    stock found), only the items the stock does not cover (`_queued`).
+    The ledger keeps what each order still has to ship of each item (`toolkit.ledger.reserved`)
+    as stored integers, and they are read as such: a day's shipping at L holds hundreds of
+    thousands of open lines, and bringing each back as decimals to sum it here was a quarter of
+    the day, and grouping them in the database on every read was 1.9 s of CPU late in a month.
+    The database also gives each order's place (`toolkit.core.orders.place_of`: the proposal it
+    confirms, else its own number) as the parts of its rank, so 120,000 numbers are not
+    formatted and parsed again here to rank them; the core sorts each item's queue (ordering
+    the rows in the database cost as much as the sort it saved; ordering them by item, as the
+    table keeps them, costs nothing). The rows are read as they come, an item at a time, not
+    gathered first: half a million rows of nine values held at once were 150 MB at L. With
+    `short_of` (the stock found), only the items the stock does not cover (`_short_rows`).
     Each holder's place and number are read once (`_ranks`), not with each of its items.
     `asked`: the numbers of the orders the caller will ask about (`Reservations.of_queues`).
     The line-by-line read is the test oracle `tests/oracles/reservations_rowwise.py`."""
-    held = _held_rows(conn, items)
     places = places_of(ol.quantity)
-    entries, found = _queued(held, places, short_of)
+    if short_of is None:
+        entries, found = _queued(_held_rows(conn, items), places, None)
+    else:
+        rows, found = _short_rows(conn, items, places, short_of)
+        entries = _queued(rows, places, short_of)[0]
     if not found:
         return NONE
     ranked = _ranks(conn, {order_id for rows in entries.values() for _, order_id, _ in rows})
@@ -443,7 +446,7 @@ def held_queues(conn: Connection, items: Collection[str]) -> HeldQueues:
     `tests/test_held_queues_listed.py` compares the two."""
     wanted = set(items)
     listed = sorted(items) if len(items) > FEW_ITEMS and fits_one_list(conn, items) else None
-    rows = _held_rows(conn, items) if listed is None else driver_rows(conn, _held_statement(True), {"items": listed})
+    rows = _held_rows(conn, items) if listed is None else driver_rows(conn, reserved.rows(True), {"items": listed})
     held: dict[str, dict[int, int]] = {}
     elsewhere = False
     for item, kept in groupby(rows, key=itemgetter(0)):
@@ -452,50 +455,43 @@ def held_queues(conn: Connection, items: Collection[str]) -> HeldQueues:
         else:
             elsewhere = True
     if listed is not None:
-        elsewhere = conn.execute(_held_elsewhere(), {"items": listed}).first() is not None
+        elsewhere = conn.execute(reserved.elsewhere(), {"items": listed}).first() is not None
     ranked = _ranks(conn, {order_id for holders in held.values() for order_id in holders})
     return HeldQueues(held, ranked, places_of(ol.quantity), elsewhere)
 
 
-@cache
-def _held_elsewhere() -> Select[Any]:
-    """A row if a reserving holder still has to ship an item other than those bound as `items`."""
-    lines = (select(ol.item).join(schema.orders, o.id == ol.order_id)
-             .where(*_HOLDING, stored_integer(ol.quantity) > stored_integer(ol.shipped),
-                    ol.item.not_in(bindparam("items", expanding=True))))
-    return lines.limit(1)
+def _short_rows(conn: Connection, items: Collection[str] | None, places: int, short_of: Mapping[str, Decimal]
+                ) -> tuple[Iterable[tuple[Any, ...]], bool]:
+    """`_held_rows` of only the items `short_of` (the stock found) does not cover for every
+    holder (`covered_by_stock`), judged on each item's sum, which the database gives from the
+    kept rows in one pass: late in a month at L, 400,000 of the 657,000 holders' rows are of
+    covered items, which the plan takes as free and which were read only to be summed. Also
+    whether any order holds any of `items` (any item, when they are not few)."""
+    few = items is not None and len(items) <= FEW_ITEMS
+    summed = driver_rows(conn, reserved.totals(few), {"items": sorted(items)} if few and items is not None else {})
+    found = False
+    short = []
+    for item, held in summed:
+        found = True
+        if not covered_by_stock(held, places, short_of.get(item, Decimal(0))):
+            short.append(item)
+    short.sort()
+    if not short:
+        return [], found
+    if len(short) <= FEW_ITEMS:
+        return _held_rows(conn, short), found
+    if fits_one_list(conn, short):
+        return driver_rows(conn, reserved.rows(True), {"items": short}), found
+    return _held_rows(conn, None), found
 
 
 def _held_rows(conn: Connection, items: Collection[str] | None) -> Iterable[tuple[Any, ...]]:
     """What each reserving holder (of `items` when they are few) still has to ship of each
-    item, as rows (item, order id, stored integer) ordered by item and order, lines with nothing
-    left skipped. Read at the driver level (`driver_rows`): 567,000 rows on April's final
-    ledger at L."""
+    item, as rows (item, order id, stored integer) ordered by item and order, as the ledger
+    keeps them (`toolkit.ledger.reserved`). Read at the driver level (`driver_rows`): 657,000
+    rows late in a month at L."""
     few = items is not None and len(items) <= FEW_ITEMS
-    return driver_rows(conn, _held_statement(few), {"items": sorted(items)} if few and items is not None else {})
-
-
-_RESERVING = [t.value for t, effects in EFFECTS.items() if effects.reserves]
-_HOLDING = [o.status.in_([s.value for s in HOLDING]), o.document_type.in_(_RESERVING)]
-"""The conditions of holding stock: a reserving type's order while a draft or in progress."""
-
-
-@cache
-def _held_statement(few: bool) -> Select[Any]:
-    """`_held_rows`' statement, of the items bound as `items` when `few`, else of every item."""
-    lines = _open_lines(few)
-    per_order = (lines.c.item, lines.c.order_id)
-    return (select(*per_order, func.sum(lines.c.left)).where(lines.c.left > 0)
-            .group_by(*per_order).order_by(*per_order))
-
-
-def _open_lines(few: bool) -> Any:
-    """The open lines of the reserving holders (of the items bound as `items` when `few`) as a
-    subquery (order id, item, what is left as the stored integer)."""
-    return (select(ol.order_id, ol.item, (stored_integer(ol.quantity) - stored_integer(ol.shipped)).label("left"))
-            .join(schema.orders, o.id == ol.order_id)
-            .where(*_HOLDING, *([ol.item.in_(bindparam("items", expanding=True))] if few else []))
-            .subquery())
+    return driver_rows(conn, reserved.rows(few), {"items": sorted(items)} if few and items is not None else {})
 
 
 def _queued(held: Iterable[Any], places: int, short_of: Mapping[str, Decimal] | None
@@ -542,7 +538,7 @@ def _ranks_statement(few: bool) -> Select[Any]:
              for theirs, own in ((cited.c.year, o.year), (cited.c.series, o.series), (cited.c.number, o.number))]
     query = select(o.id, *place, o.series, o.year, o.number).select_from(
         schema.orders.outerjoin(cited, cited.c.id == o.confirms))
-    return query.where(o.id.in_(bindparam("ids", expanding=True))) if few else query.where(*_HOLDING)
+    return query.where(o.id.in_(bindparam("ids", expanding=True))) if few else query.where(*reserved.HOLDING_ORDER)
 
 
 def order_by_number(conn: Connection, number: str) -> Order | None:
@@ -569,6 +565,7 @@ def set_statuses(conn: Connection, orders: Sequence[Order], status: OrderStatus,
     ids = [order.id for order in orders]
     for chunk in in_batches(ids):
         conn.execute(update(schema.orders).where(o.id.in_(chunk)).values(status=status.value))
+    reserved.recount(conn, ids)
     log_events(conn, [event_row(action, "order", order.id, order.number, f"{order.status.value} -> {status.value}")
                       for order in orders])
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
 
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 
 metadata = MetaData()
 
@@ -190,6 +190,23 @@ On SQLite the rows are stored in their key's order (`WITHOUT ROWID`), so the sto
 one pass over them, item by item, with each quantity beside its key: on April's final ledger at
 L (279,001 rows) the query took 0.058–0.074 s of CPU so, 0.088–0.098 s with a rowid table and
 its key's index (medians of 5, alternated)."""
+
+reserved = Table(
+    "reserved", metadata,
+    Column("item", String(60), primary_key=True),
+    Column("order_id", Integer, ForeignKey("orders.id"), primary_key=True, autoincrement=False),
+    Column("quantity", Quantity(), nullable=False),
+    sqlite_with_rowid=False,
+)
+"""What each order holding stock (`toolkit.core.reservations.holds`) still has to ship of each
+item, above nothing: the sum of its open lines of the item, kept (`toolkit.ledger.reserved`).
+The order lines stay the record; the table is their sum, so it can always be summed again.
+
+Keyed by item first and stored in the key's order on SQLite (`WITHOUT ROWID`), the queues of a
+day's shipping are one pass over it, item by item; grouping the open lines each time took 1.9 s
+of CPU late in a month at L (657,000 holders' rows), this read 0.5 s."""
+
+reserved_order_index = Index("ix_reserved_order", reserved.c.order_id)
 
 invoices = Table(
     "invoices", metadata,

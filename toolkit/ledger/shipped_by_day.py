@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Connection, delete, func, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
 from toolkit.ledger import schema
-from toolkit.ledger.batches import among
+from toolkit.ledger.batches import spanned_or_among
 from toolkit.ledger.types import stored_integer
 
 d, dl, ol = schema.deliveries.c, schema.delivery_lines.c, schema.order_lines.c
@@ -29,21 +29,9 @@ sb = schema.shipped_by_day.c
 def add_deliveries(conn: Connection, delivery_ids: Sequence[int]) -> None:
     """The kept sums grow by the DDT lines of these DDTs, just stored in this transaction: one
     statement sums their lines per item and date and adds each sum to its row (made if it is
-    the item's first on that date). The DDTs are named by `among` lists, or by their range of
-    ids when it holds them and nothing else (`_only`)."""
-    ids = list(delivery_ids)
-    for condition in _only(ids) or among(conn, dl.delivery_id, ids):
+    the item's first on that date). The DDTs are named by `spanned_or_among`."""
+    for condition in spanned_or_among(conn, dl.delivery_id, list(delivery_ids)):
         _add(conn, condition)
-
-
-def _only(ids: Sequence[int]) -> list[ColumnElement[bool]]:
-    """"Of these DDTs" as one range of ids, when the ids, all different, fill their range (as
-    a day's DDTs stored in one statement do); else nothing. The DDT lines of 30 April at L
-    (4,764 DDTs, 27,351 lines) were summed and added in 0.14 s of CPU with the ids in lists of
-    `IN_LIST`, 0.064 s by their range (medians of 5, alternated, on a copy of April's ledger)."""
-    if not ids or len(set(ids)) != len(ids) or max(ids) - min(ids) + 1 != len(ids):
-        return []
-    return [dl.delivery_id.between(min(ids), max(ids))]
 
 
 def recount(conn: Connection) -> None:
