@@ -471,9 +471,8 @@ MIGRATIONS[18] = _add_unshipped
 
 def _add_reserved(conn: Connection) -> None:
     """Orders keep what they reserve of each item (`toolkit.ledger.reserved`), summed here from
-    their lines."""
+    their lines (the table's index on the order comes with it)."""
     schema.reserved.create(conn, checkfirst=True)
-    schema.reserved_order_index.create(conn, checkfirst=True)
     reserved.recount(conn)
 
 
