@@ -430,6 +430,10 @@ def main(argv: list[str] | None = None) -> int:
                     text = f"{name} at {scale} timed out after {args.timeout:.0f} s: not run again"
                     notes.append(text)
                     say(f"[{scale}] {text}")
+                elif result.get("skipped"):
+                    given_up.add(name)
+                    notes.append(f"{name} at {scale} skipped: {result['skipped']}")
+                    say(f"[{scale}] {name} skipped: {result['skipped']}")
                 elif result.get("failed"):
                     given_up.add(name)
                     notes.append(f"{name} at {scale} failed: {result['error'].splitlines()[-1]}")
