@@ -66,7 +66,7 @@ def shipped(conn: Connection, delivery_ids: Collection[int]) -> None:
 def _insert(conn: Connection, which: ColumnElement[bool], *, kept: bool = False) -> None:
     """Insert the rows summed from the order lines `which` selects, of the orders that hold;
     with `kept`, leaving as they are the rows already there, which are those sums already."""
-    left = stored_integer(ol.quantity) - stored_integer(ol.shipped)
+    left = schema.left_to_ship
     held = (select(ol.item, ol.order_id, func.sum(left))
             .join(schema.orders, o.id == ol.order_id)
             .where(which, *HOLDING_ORDER, left > 0)

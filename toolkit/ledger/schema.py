@@ -23,7 +23,7 @@ from sqlalchemy import (
     text,
 )
 
-from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice
+from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
 SCHEMA_VERSION = 19
 
@@ -140,6 +140,10 @@ day was most of the reservations' read. The DDT lines stay the record; the colum
 `order_id` has no index of its own: the unique key `(order_id, line_no)` begins with it, and
 serves every lookup by order on SQLite and PostgreSQL alike; a second index only made each of a
 day's 50,000 stored lines cost one more insertion (migration 14 drops it from older ledgers)."""
+
+left_to_ship = stored_integer(order_lines.c.quantity) - stored_integer(order_lines.c.shipped)
+"""What an order line still has to ship, ordered less shipped, as the stored integer: the open
+lines' reads, the orders' kept value still to ship and their kept reservations all start here."""
 
 deliveries = Table(
     "deliveries", metadata,

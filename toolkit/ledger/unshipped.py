@@ -53,7 +53,7 @@ def recount(conn: Connection, order_ids: Collection[int] | None = None) -> None:
               "unshipped_micros": _summed(stored_integer(ol.unit_price) % EURO)}
     if order_ids is None:
         conn.execute(update(schema.orders).where(o.id.in_(
-            select(ol.order_id).where(stored_integer(ol.quantity) != stored_integer(ol.shipped)))).values(values))
+            select(ol.order_id).where(schema.left_to_ship != 0))).values(values))
         return
     for condition in among(conn, o.id, sorted(set(order_ids))):
         conn.execute(update(schema.orders).where(condition).values(values))
@@ -61,6 +61,5 @@ def recount(conn: Connection, order_ids: Collection[int] | None = None) -> None:
 
 def _summed(part: Any) -> Any:
     """Σ (ordered − shipped) × `part` of the updated order's lines, 0 when nothing is left."""
-    left = stored_integer(ol.quantity) - stored_integer(ol.shipped)
-    return (select(func.coalesce(func.sum(left * part), 0)).where(ol.order_id == o.id)
+    return (select(func.coalesce(func.sum(schema.left_to_ship * part), 0)).where(ol.order_id == o.id)
             .scalar_subquery())
