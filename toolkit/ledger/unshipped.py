@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, update
 
 from toolkit.ledger import schema
-from toolkit.ledger.batches import among
+from toolkit.ledger.batches import spanned_or_among
 from toolkit.ledger.types import places_of, stored_integer
 
 o, ol = schema.orders.c, schema.order_lines.c
@@ -43,19 +43,20 @@ def value(euros: int | Decimal, micros: int | Decimal) -> Decimal:
 
 def recount(conn: Connection, order_ids: Collection[int] | None = None) -> None:
     """Set the kept value of these orders (None: of every order with something left to ship)
-    from their lines, in one statement per `among` list: after their lines are stored (a
-    day's new orders), after a DDT ships from them, and in the migration that adds the
-    columns. The database does the sums, a few lines per order through the order-line index:
-    a first version worked each written line's products out in Python (a day at L stores
-    50,000 order lines and ships 30,000), which cost at M about what the reads saved, and
-    needed a second formula beside the migration's."""
+    from their lines, in one statement per `spanned_or_among` condition (a day's new orders,
+    stored in one statement, are one range of ids): after their lines are stored, after a DDT
+    ships from them, and in the migration that adds the columns. The database does the sums, a
+    few lines per order through the order-line index: a first version worked each written
+    line's products out in Python (a day at L stores 50,000 order lines and ships 30,000),
+    which cost at M about what the reads saved, and needed a second formula beside the
+    migration's."""
     values = {"unshipped_euros": _summed(stored_integer(ol.unit_price) // EURO),
               "unshipped_micros": _summed(stored_integer(ol.unit_price) % EURO)}
     if order_ids is None:
         conn.execute(update(schema.orders).where(o.id.in_(
             select(ol.order_id).where(schema.left_to_ship != 0))).values(values))
         return
-    for condition in among(conn, o.id, sorted(set(order_ids))):
+    for condition in spanned_or_among(conn, o.id, sorted(set(order_ids))):
         conn.execute(update(schema.orders).where(condition).values(values))
 
 
