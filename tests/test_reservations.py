@@ -77,11 +77,17 @@ def test_a_holder_is_answered_as_its_place_is(seed):
             made = replace(made, confirms=cited.number, confirms_type=DocumentType.PROPOSAL)
         orders.append(made)
     by_records = Reservations(reservations_of(orders))
+    ids = {o.number: o.id for o in orders}
     queues: dict = {}
     for r in reservations_of(orders):
-        queues.setdefault(r.item, []).append((r.key, r.order, int(r.quantity * 1000)))
-    some = {o.number for o in rng.sample(orders, 10)}
-    indexed = [by_records, Reservations.of_queues(queues, 3), Reservations.of_queues(queues, 3, asked=some)]
+        queues.setdefault(r.item, []).append((r.key, ids[r.order], int(r.quantity * 1000)))
+    for queue in queues.values():
+        queue.sort()
+    names = {o.id: o.number for o in orders}
+    firsts = {order_id: names[order_id] for queue in queues.values() for _, order_id, _ in queue[:3]}
+    some = {o.id for o in rng.sample(orders, 10)}
+    indexed = [by_records, Reservations.of_queues(queues, 3, names),
+               Reservations.of_queues(queues, 3, firsts, asked=some)]
     assert len(indexed[2]._ahead) < len(indexed[1]._ahead)
     for held in indexed:
         for asked in orders:

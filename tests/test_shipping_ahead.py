@@ -117,12 +117,14 @@ def test_only_the_items_short_of_stock_are_queued(seed):
     of the items whose stock covers every holder are left out, and the others are the whole
     index's."""
     rng = random.Random(seed)
-    queues = {f"A{i:03d}": [((2026, "OC", n), f"OC-2026-{n:05d}", rng.randint(1, 9) * 1000)
+    queues = {f"A{i:03d}": [((2026, "OC", n), n, rng.randint(1, 9) * 1000)
                             for n in rng.sample(range(1, 60), rng.randint(1, 8))] for i in range(20)}
+    names = {n: f"OC-2026-{n:05d}" for n in range(1, 60)}
     stock = {item: Decimal(rng.randint(0, 40)) for item in queues if rng.random() < 0.9}
-    whole = Reservations.of_queues({i: list(q) for i, q in queues.items()}, 3)
+    whole = Reservations.of_queues({i: list(q) for i, q in queues.items()}, 3, names)
     short = Reservations.of_queues({i: list(q) for i, q in queues.items()
-                                    if not covered_by_stock(sum(n for _, _, n in q), 3, stock.get(i, Decimal(0)))}, 3)
+                                    if not covered_by_stock(sum(n for _, _, n in q), 3, stock.get(i, Decimal(0)))},
+                                   3, names)
     for item, queue in queues.items():
         wanted = Decimal(sum(q for _, _, q in queue)).scaleb(-3)
         if wanted <= stock.get(item, Decimal(0)):

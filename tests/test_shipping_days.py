@@ -16,7 +16,7 @@ import pytest
 from test_orders_from_drafts import _at_once
 from test_shipping_setbased import master_of
 
-from toolkit.core.reservations import NONE, Reservations
+from toolkit.core.reservations import NAMED, NONE, Reservations
 from toolkit.ledger import orders as ledger_orders
 from toolkit.ledger.db import migrate
 from toolkit.ledger.deliveries import available_stock
@@ -26,8 +26,11 @@ from toolkit.services.orders import create
 
 
 def _queue(found: Reservations, item: str) -> str:
-    """An item's queue as the plan reads it: ranks, holders, running sums, each holder's place."""
-    return repr((found._items.get(item), sorted((k, v) for k, v in found._ahead.items() if k[0] == item)))
+    """An item's queue as the plan reads it: ranks, holders, running sums, each holder's place,
+    and the numbers of the holders a warning names."""
+    queue = found._items.get(item)
+    named = found._named(queue.holders[:NAMED]) if queue is not None else ()
+    return repr((queue, named, sorted((k, v) for k, v in found._ahead.items() if k[0] == item)))
 
 
 @pytest.mark.parametrize(("seed", "counted", "few"), [
@@ -54,7 +57,7 @@ def test_the_kept_stock_and_reservations_are_what_the_ledger_reads(ledger, tmp_p
             repr(None if stock is None else sorted(stock.items()))
         items = {line.item for order in orders for line in order.lines}
         read = NONE if stock is None else reservations(conn, items, short_of=stock,
-                                                       asked={order.number for order in orders})
+                                                       asked={order.id for order in orders})
         assert (kept.reserved is NONE) == (read is NONE)
         assert [_queue(kept.reserved, item) for item in sorted(items)] == [_queue(read, item) for item in sorted(items)]
         seen["days"] += 1

@@ -228,7 +228,7 @@ def same_exposures(master: MasterData, ledger, monkeypatch) -> None:
 def queues(held) -> dict:
     """Every item's queue of a `Reservations`: (ranks, holders, sums before each) per item,
     however the index keeps the sums."""
-    return {item: (q.keys, q.orders, tuple(q.sum_before(i) for i in range(len(q.before))))
+    return {item: (q.keys, held._named(q.holders), tuple(q.sum_before(i) for i in range(len(q.before))))
             for item, q in held._items.items()}
 
 

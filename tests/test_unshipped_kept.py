@@ -21,11 +21,11 @@ from sqlalchemy import delete, func, select, text, update
 from test_shipping_setbased import START, master_of, pay_some, randomized
 
 from toolkit.basics.vocab import DocumentType
-from toolkit.core.orders import EFFECTS, OrderStatus
-from toolkit.core.reservations import HOLDING
+from toolkit.core.orders import EFFECTS, OrderStatus, place_of
+from toolkit.core.reservations import HOLDING, rank
 from toolkit.core.workdays import working_calendar
 from toolkit.ledger import open_ledger, reserved, schema, unshipped
-from toolkit.ledger.db import migrate, reading, writing
+from toolkit.ledger.db import document_number, migrate, reading, writing
 from toolkit.model.records import MasterData
 from toolkit.services.order_confirm import confirm
 from toolkit.services.order_status import change_status
@@ -45,20 +45,27 @@ def kept_and_summed(conn) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
     return kept, summed
 
 
-def reserved_and_summed(conn) -> tuple[dict[tuple[str, int], Decimal], dict[tuple[str, int], Decimal]]:
-    """Per (item, order), what the ledger keeps reserved, and the sum of the holding orders'
-    lines of the item still to ship, shipped counted from the DDT lines themselves."""
-    kept = {(item, order_id): quantity for item, order_id, quantity in
-            conn.execute(select(schema.reserved.c.item, schema.reserved.c.order_id, schema.reserved.c.quantity))}
-    holding = {order_id for order_id, kind, status in conn.execute(select(o.id, o.document_type, o.status))
-               if EFFECTS[DocumentType(kind)].reserves and OrderStatus(status) in HOLDING}
+def reserved_and_summed(conn) -> tuple[dict[tuple[str, int], tuple], dict[tuple[str, int], tuple]]:
+    """Per (item, order), what the ledger keeps reserved with the order's place in the queue,
+    and the sum of the holding orders' lines of the item still to ship, shipped counted from
+    the DDT lines themselves, with the place the core gives the order (`Order.place`, ranked)."""
+    r = schema.reserved.c
+    kept = {(item, order_id): ((year, series, number), quantity) for item, year, series, number, order_id, quantity in
+            conn.execute(select(r.item, r.place_year, r.place_series, r.place_number, r.order_id, r.quantity))}
+    orders = {order_id: (document_number(series, year, number), kind, status, confirms) for
+              order_id, series, year, number, kind, status, confirms in
+              conn.execute(select(o.id, o.series, o.year, o.number, o.document_type, o.status, o.confirms))}
+    places = {order_id: rank(place_of(number, orders[confirms][0] if confirms else None,
+                                      DocumentType(orders[confirms][1]) if confirms else None))
+              for order_id, (number, kind, status, confirms) in orders.items()
+              if EFFECTS[DocumentType(kind)].reserves and OrderStatus(status) in HOLDING}
     shipped = dict(conn.execute(select(dl.order_line_id, func.sum(dl.quantity)).group_by(dl.order_line_id)).all())
     summed: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     for line_id, order_id, item, quantity in conn.execute(select(ol.id, ol.order_id, ol.item, ol.quantity)):
         left = quantity - shipped.get(line_id, 0)
-        if order_id in holding and left > 0:
+        if order_id in places and left > 0:
             summed[item, order_id] += left
-    return kept, dict(summed)
+    return kept, {key: (places[key[1]], quantity) for key, quantity in summed.items()}
 
 
 def quoting(master: MasterData, rng: random.Random) -> MasterData:
@@ -125,7 +132,7 @@ def test_a_ledger_of_schema_17_gets_its_orders_values(tmp_path):
     url = older_ledger(tmp_path, master, 17, "ALTER TABLE orders DROP COLUMN unshipped_euros",
                        "ALTER TABLE orders DROP COLUMN unshipped_micros", shipped=True)
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 19
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 20
     with reading(ledger) as conn:
         kept, summed = kept_and_summed(conn)
         shipped = conn.execute(select(schema.delivery_lines.c.id)).first()
@@ -143,8 +150,42 @@ def test_a_ledger_of_schema_18_gets_what_its_orders_reserve(ledger, tmp_path):
     with ledger.engine.begin() as conn:
         conn.execute(text("DROP TABLE reserved"))
         conn.execute(text("UPDATE schema_version SET version = 18"))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 19
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 20
     with reading(ledger) as conn:
         held, summed = reserved_and_summed(conn)
         partly = conn.execute(select(ol.id).where(ol.shipped > 0, ol.shipped < ol.quantity)).first()
     assert held == summed and held and partly is not None
+
+
+def test_a_ledger_of_schema_19_gets_its_reservations_placed(ledger, tmp_path):
+    """Migration 20 makes the kept reservations again with each order's place in the queue, on
+    both backends, on a ledger with proposals confirmed (their orders keep the proposal's
+    place) and lines shipped in part; the rows of the old shape, some wrong on purpose, are
+    summed again from the lines."""
+    rng = random.Random(7)
+    master = quoting(randomized(master_of(tmp_path, 7), rng), rng)
+    confirmed = 0
+    for day in (START, START + timedelta(1)):
+        create(master, ledger, day, with_catch_up=False)
+        ship(master, ledger, day, all_open=True)
+        drafts = sorted(number for number, status in statuses(ledger).items() if status is OrderStatus.DRAFT)
+        for number in rng.sample(drafts, min(len(drafts), 4)):
+            confirmed += confirm(master, ledger, number, day).order is not None
+    with ledger.engine.begin() as conn:
+        old = list(conn.execute(select(schema.reserved.c.item, schema.reserved.c.order_id, schema.reserved.c.quantity)))
+        conn.execute(text("DROP TABLE reserved"))
+        conn.execute(text("CREATE TABLE reserved (item VARCHAR(60) NOT NULL, order_id INTEGER NOT NULL, "
+                          "quantity BIGINT NOT NULL, PRIMARY KEY (item, order_id))"))
+        conn.execute(text("CREATE INDEX ix_reserved_order ON reserved (order_id)"))
+        for item, order_id, _ in old[1:]:
+            conn.execute(text("INSERT INTO reserved VALUES (:item, :order_id, :quantity)"),
+                         {"item": item, "order_id": order_id, "quantity": 7})
+        conn.execute(text("UPDATE schema_version SET version = 19"))
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 20
+    with reading(ledger) as conn:
+        held, summed = reserved_and_summed(conn)
+        partly = conn.execute(select(ol.id).where(ol.shipped > 0, ol.shipped < ol.quantity)).first()
+        own = {i: (year, series, number) for i, series, year, number in conn.execute(select(o.id, o.series, o.year, o.number))}
+    assert held == summed and len(held) == len(old) and partly is not None
+    assert confirmed and any(place != own[order_id] for (_, order_id), (place, _) in held.items()), \
+        "an order confirming a proposal holds at the proposal's place"

@@ -34,6 +34,10 @@ from toolkit.core.orders import EFFECTS, Order, OrderStatus
 ZERO = Decimal(0)
 HOLDING = (OrderStatus.DRAFT, OrderStatus.IN_PROGRESS)
 """The statuses in which an order holds its reservation."""
+NAMED = 3
+"""How many of the holders ahead of an order a warning names (`Reservations.first_holders_ahead`)."""
+Holder = int | str
+"""A holder in a queue: its order's number, or the ledger's id of the order (`Reservations.of_queues`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +102,8 @@ def _rank_of(place: str) -> tuple[int, str, int]:
 @dataclass(frozen=True, slots=True)
 class _Item:
     keys: tuple[tuple[int, str, int], ...]
-    orders: tuple[str, ...]
+    holders: tuple[Holder, ...]
+    """The holders in rank order: their numbers, or the ledger's order ids (`Reservations.of_queues`)."""
     before: tuple[Decimal | int, ...]
     """before[i]: the sum of the quantities ranked before i (one more entry: the total), as
     decimals, or as scaled integers of `places` decimals (`Reservations.of_queues`; whole
@@ -117,14 +122,15 @@ class Reservations:
     orders ahead of this one hold" in logarithmic time for a day's thousands of lines, and at
     once for a holder asked about an item it holds (`_ahead`)."""
 
-    __slots__ = ("_items", "_ahead")
+    __slots__ = ("_items", "_ahead", "_names")
 
     def __init__(self, reservations: Iterable[Reservation]) -> None:
         per_item: dict[str, list[Reservation]] = {}
         for r in reservations:
             per_item.setdefault(r.item, []).append(r)
         self._items: dict[str, _Item] = {}
-        self._ahead: dict[tuple[str, str], tuple[int, Decimal]] = {}
+        self._ahead: dict[tuple[str, Holder], tuple[int, Decimal]] = {}
+        self._names: Mapping[int, str] | None = None
         for item, found in per_item.items():
             found.sort(key=lambda r: r.key)
             sums = [ZERO]
@@ -133,7 +139,7 @@ class Reservations:
             self._items[item] = _Item(tuple(r.key for r in found), tuple(r.order for r in found), tuple(sums))
             self._index(item, self._items[item])
 
-    def _index(self, item: str, queue: _Item, asked: Collection[str] | None = None) -> None:
+    def _index(self, item: str, queue: _Item, asked: Collection[Holder] | None = None) -> None:
         """Where each holder of `item` stands in its queue: the number of holders ranked before
         it (`bisect_left` of its own rank, so holders sharing a place stand together), and what
         they hold. A day at L asks about each line of tens of thousands of orders waiting for
@@ -143,37 +149,52 @@ class Reservations:
         index (None: all); any other is answered by bisecting its rank."""
         at = self._ahead
         if asked is not None:
-            for i in [i for i, order in enumerate(queue.orders) if order in asked]:
+            for i in [i for i, holder in enumerate(queue.holders) if holder in asked]:
                 start = bisect_left(queue.keys, queue.keys[i])
-                at[item, queue.orders[i]] = start, queue.sum_before(start)
+                at[item, queue.holders[i]] = start, queue.sum_before(start)
             return
         start = 0
-        for i, (key, order) in enumerate(zip(queue.keys, queue.orders)):
+        for i, (key, holder) in enumerate(zip(queue.keys, queue.holders)):
             if i and key != queue.keys[i - 1]:
                 start = i
-            at[item, order] = start, queue.sum_before(start)
+            at[item, holder] = start, queue.sum_before(start)
+
+    def _indexed(self, item: str, order: Order | str) -> tuple[int, Decimal] | None:
+        """Where `order` stands in the item's queue, if it is a holder indexed (`_index`)."""
+        if isinstance(order, str):
+            return None
+        return self._ahead.get((item, order.number if self._names is None else order.id))
 
     def _before(self, item: str, order: Order | str) -> tuple[_Item, int] | None:
         """The item's queue and how many of its holders rank before `order`."""
         found = self._items.get(item)
         if found is None:
             return None
-        if not isinstance(order, str) and (at := self._ahead.get((item, order.number))) is not None:
+        if (at := self._indexed(item, order)) is not None:
             return found, at[0]
         return found, bisect_left(found.keys, _place(order))
 
+    def _named(self, holders: Sequence[Holder]) -> tuple[str, ...]:
+        names = self._names
+        return tuple(cast(Sequence[str], holders)) if names is None else tuple(names[cast(int, h)] for h in holders)
+
     @classmethod
-    def of_queues(cls, queues: Mapping[str, list[tuple[tuple[int, str, int], str, int]]],
-                  places: int, asked: Collection[str] | None = None) -> Reservations:
-        """The reservations given per item as (rank, order number, quantity still to ship), the
-        quantity a scaled integer of `places` decimals (as the ledger stores it), one entry per
-        order and item. The same index as from `Reservation`s, built without one record per
-        entry: a day's shipping at L reads hundreds of thousands of them. The sums stay
-        integers, each made a `Decimal` when asked, and only the holders `asked` about (the
-        orders being planned; None: all) are indexed (`_index`): late in a month at L, 620,000
-        of the 657,000 entries are of orders kept on hold, which nobody asks about, and making
-        a `Decimal` and an index entry of each took half a second of CPU a day."""
+    def of_queues(cls, queues: Mapping[str, list[tuple[tuple[int, str, int], int, int]]], places: int,
+                  names: Mapping[int, str], asked: Collection[int] | None = None) -> Reservations:
+        """The reservations given per item as (rank, order id, quantity still to ship), the
+        quantity a scaled integer of `places` decimals, one entry per order and item, each
+        item's sorted here (the ledger gives them in rank order already, so the sort is one
+        pass, but ranks by its own rules whatever the database's collation of the series).
+        `names`: the holders' numbers, of every holder, or when the holders `asked` about are
+        given, of at least the first `NAMED` of each queue (those a warning names). The same
+        index as from `Reservation`s, built without one record per entry: a day's shipping at
+        L reads hundreds of thousands of them. The sums stay integers, each made a `Decimal`
+        when asked, and only the holders `asked` about (the orders being planned, by id; None:
+        all) are indexed (`_index`): late in a month at L, 620,000 of the 657,000 entries are
+        of orders kept on hold, which nobody asks about, and making a `Decimal` and an index
+        entry of each took half a second of CPU a day."""
         made = cls(())
+        made._names = names
         for item, queue in queues.items():
             queue.sort()
             made._items[item] = _Item(tuple(r[0] for r in queue), tuple(r[1] for r in queue),
@@ -183,19 +204,20 @@ class Reservations:
 
     def ahead(self, item: str, order: Order | str) -> Decimal:
         """What the orders ranked before `order` (by its place) hold of `item`."""
-        if not isinstance(order, str) and (at := self._ahead.get((item, order.number))) is not None:
+        if (at := self._indexed(item, order)) is not None:
             return at[1]
         found = self._before(item, order)
         return ZERO if found is None else found[0].sum_before(found[1])
 
     def holders_ahead(self, item: str, order: Order | str) -> Sequence[str]:
-        """The orders ranked before `order` (by its place) that hold some of `item`, first first."""
+        """The orders ranked before `order` (by its place) that hold some of `item`, first first
+        (of reservations whose every holder is named)."""
         found = self._items.get(item)
         if found is None:
             return ()
-        return found.orders[:bisect_left(found.keys, _place(order))]
+        return self._named(found.holders[:bisect_left(found.keys, _place(order))])
 
-    def first_holders_ahead(self, item: str, order: Order | str, count: int) -> tuple[Sequence[str], int]:
+    def first_holders_ahead(self, item: str, order: Order | str, count: int = NAMED) -> tuple[Sequence[str], int]:
         """The first `count` of `holders_ahead` and how many there are in all: a warning names
         three. Copying an item's whole queue up to each held order (at the end of a month at L
         thousands of orders wait behind one short item) made a day's warnings quadratic."""
@@ -203,11 +225,11 @@ class Reservations:
         if found is None:
             return (), 0
         queue, ahead = found
-        return queue.orders[:min(count, ahead)], ahead
+        return self._named(queue.holders[:min(count, ahead)]), ahead
 
     def total(self, item: str) -> Decimal:
         found = self._items.get(item)
-        return ZERO if found is None else found.sum_before(len(found.orders))
+        return ZERO if found is None else found.sum_before(len(found.holders))
 
 
 def covered_by_stock(held: int, places: int, stock: Decimal) -> bool:

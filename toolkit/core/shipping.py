@@ -40,7 +40,7 @@ from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
 from toolkit.core.exposure import Exposure
 from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
-from toolkit.core.reservations import NONE, Reservations, rank
+from toolkit.core.reservations import NAMED, NONE, Reservations, rank
 from toolkit.model.memo import per_master
 from toolkit.model.records import Carrier, Customer, MasterData, ShipTo, StockLevel
 
@@ -415,8 +415,8 @@ class _Run:
             return
         if self.start.get(item, ZERO) - reserved - self.own.get((order.id, item), ZERO) >= self.stock.get(item, ZERO):
             return
-        holders, many = self.reservations.first_holders_ahead(item, order, 3)
-        shown_holders = ", ".join(holders) + (f" +{many - 3}" if many > 3 else "")
+        holders, many = self.reservations.first_holders_ahead(item, order, NAMED)
+        shown_holders = ", ".join(holders) + (f" +{many - NAMED}" if many > NAMED else "")
         if available is None:
             available = self.available(item, order)
         self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=shown(reserved),

@@ -479,6 +479,21 @@ def _add_reserved(conn: Connection) -> None:
 MIGRATIONS[19] = _add_reserved
 
 
+def _place_reserved(conn: Connection) -> None:
+    """The kept reservations carry each order's place in the queue (`schema.reserved`): the
+    table is made again in its new shape and summed again from the lines. A ledger that came
+    through migration 19 just now has it in that shape already."""
+    if "place_year" in {c["name"] for c in inspect(conn).get_columns("reserved")}:
+        return
+    conn.execute(text("DROP INDEX IF EXISTS ix_reserved_order"))
+    conn.execute(text("DROP TABLE reserved"))
+    schema.reserved.create(conn)
+    reserved.recount(conn)
+
+
+MIGRATIONS[20] = _place_reserved
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -12,12 +12,11 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from functools import cache
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, case, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.documents import DeliveryNote
@@ -25,7 +24,7 @@ from toolkit.core.drafts import OrderDraft
 from toolkit.core.invoicing import BillableGoods, Shipment
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import Order, OrderLine, OrderStatus
-from toolkit.core.reservations import NONE, Reservations, covered_by_stock
+from toolkit.core.reservations import NAMED, NONE, Reservations, covered_by_stock
 from toolkit.ledger import reserved, schema, unshipped
 from toolkit.ledger.batches import IN_LIST, among, fits_one_list, in_batches
 from toolkit.ledger.db import (
@@ -354,7 +353,7 @@ whole pass, where a list per `IN_LIST` items would scan the lines once per list.
 
 
 def reservations(conn: Connection, items: Collection[str] | None = None, *,
-                 short_of: Mapping[str, Decimal] | None = None, asked: Collection[str] | None = None
+                 short_of: Mapping[str, Decimal] | None = None, asked: Collection[int] | None = None
                  ) -> Reservations:
     """What every open order holds in stock now (`toolkit.core.reservations`): the orders of a
     type that reserves, while a draft or in progress, with what they still have to ship. With
@@ -362,19 +361,17 @@ def reservations(conn: Connection, items: Collection[str] | None = None, *,
     so they are the same, and creating a day's orders that ship at once at L read 17 s of
     every open order's lines to plan a few hundred items.
 
-    The ledger keeps what each order still has to ship of each item (`toolkit.ledger.reserved`)
-    as stored integers, and they are read as such: a day's shipping at L holds hundreds of
-    thousands of open lines, and bringing each back as decimals to sum it here was a quarter of
-    the day, and grouping them in the database on every read was 1.9 s of CPU late in a month.
-    The database also gives each order's place (`toolkit.core.orders.place_of`: the proposal it
-    confirms, else its own number) as the parts of its rank, so 120,000 numbers are not
-    formatted and parsed again here to rank them; the core sorts each item's queue (ordering
-    the rows in the database cost as much as the sort it saved; ordering them by item, as the
-    table keeps them, costs nothing). The rows are read as they come, an item at a time, not
+    The ledger keeps what each order still has to ship of each item, with the order's place in
+    the item's queue (`toolkit.ledger.reserved`), as stored integers, and they are read as
+    such: a day's shipping at L holds hundreds of thousands of open lines, and bringing each
+    back as decimals to sum it here was a quarter of the day, and grouping them in the database
+    on every read was 1.9 s of CPU late in a month. Each item's rows come with their places,
+    in rank order: reading every holder's place apart and sorting each queue from scratch was
+    0.6 s more. The rows are read as they come, an item at a time, not
     gathered first: half a million rows of nine values held at once were 150 MB at L. With
     `short_of` (the stock found), only the items the stock does not cover (`_short_rows`).
-    Each holder's place and number are read once (`_ranks`), not with each of its items.
-    `asked`: the numbers of the orders the caller will ask about (`Reservations.of_queues`).
+    `asked`: the ids of the orders the caller will ask about (`Reservations.of_queues`); then
+    only the first holders of each queue are named (`NAMED`), else every holder.
     The line-by-line read is the test oracle `tests/oracles/reservations_rowwise.py`."""
     places = places_of(ol.quantity)
     if short_of is None:
@@ -384,9 +381,8 @@ def reservations(conn: Connection, items: Collection[str] | None = None, *,
         entries = _queued(rows, places, short_of)[0]
     if not found:
         return NONE
-    ranked = _ranks(conn, {order_id for rows in entries.values() for _, order_id, _ in rows})
-    queues = {item: [(*ranked[order_id], left) for _, order_id, left in rows] for item, rows in entries.items()}
-    return Reservations.of_queues(queues, places, asked)
+    queues = {item: [(row[1:4], row[4], row[5]) for row in rows] for item, rows in entries.items()}
+    return Reservations.of_queues(queues, places, _names(conn, queues, every=asked is None), asked)
 
 
 class HeldQueues:
@@ -395,14 +391,15 @@ class HeldQueues:
     the reservations for each day (`reservations`) scanned every open line of the ledger each
     time (no index on the item): on April's final ledger at L, four days of `create_late`
     read them four times, 5.2 s of CPU. The queues of a day are those `reservations` reads
-    after the days before it shipped (`tests/test_orders_from_drafts.py`)."""
+    after the days before it shipped (`tests/test_orders_from_drafts.py`). The holders' names
+    are read as the queues need them, in the caller's transaction (`conn`)."""
 
-    def __init__(self, held: dict[str, dict[int, int]], ranks: Mapping[int, tuple[tuple[int, str, int], str]],
+    def __init__(self, conn: Connection, held: dict[str, dict[int, tuple[tuple[int, str, int], int]]],
                  places: int, elsewhere: bool):
-        self._held, self._ranks, self._places, self._elsewhere = held, ranks, places, elsewhere
+        self._conn, self._held, self._places, self._elsewhere = conn, held, places, elsewhere
 
     def reservations(self, items: Collection[str], short_of: Mapping[str, Decimal],
-                     asked: Collection[str] | None = None) -> Reservations:
+                     asked: Collection[int] | None = None) -> Reservations:
         """As `reservations(conn, items, short_of=short_of, asked=asked)` reads them now (among
         `items` kept): `NONE` when it finds no holder at all, where it looks (the items, or past
         `FEW_ITEMS` the whole ledger); else the queues of those of `items` the stock does not
@@ -410,11 +407,11 @@ class HeldQueues:
         few = len(items) <= FEW_ITEMS
         if not (any(item in self._held for item in items) if few else self._held or self._elsewhere):
             return NONE
-        queues = {item: [(*self._ranks[order_id], left) for order_id, left in self._held[item].items()]
+        queues = {item: [(place, order_id, left) for order_id, (place, left) in self._held[item].items()]
                   for item in sorted(items) if item in self._held
-                  and not covered_by_stock(sum(self._held[item].values()), self._places,
+                  and not covered_by_stock(sum(left for _, left in self._held[item].values()), self._places,
                                            short_of.get(item, Decimal(0)))}
-        return Reservations.of_queues(queues, self._places, asked)
+        return Reservations.of_queues(queues, self._places, _names(self._conn, queues, every=asked is None), asked)
 
     def shipped(self, notes: Iterable[DeliveryNote]) -> None:
         """Less what these DDTs, just stored, ship of each holder's lines: a line ships at most
@@ -424,9 +421,10 @@ class HeldQueues:
                 holders = self._held.get(line.item)
                 if holders is None or line.order_id not in holders:
                     continue
-                left = holders[line.order_id] - int(line.quantity.scaleb(self._places))
+                place, held = holders[line.order_id]
+                left = held - int(line.quantity.scaleb(self._places))
                 if left > 0:
-                    holders[line.order_id] = left
+                    holders[line.order_id] = place, left
                 else:
                     del holders[line.order_id]
                     if not holders:
@@ -447,17 +445,16 @@ def held_queues(conn: Connection, items: Collection[str]) -> HeldQueues:
     wanted = set(items)
     listed = sorted(items) if len(items) > FEW_ITEMS and fits_one_list(conn, items) else None
     rows = _held_rows(conn, items) if listed is None else driver_rows(conn, reserved.rows(True), {"items": listed})
-    held: dict[str, dict[int, int]] = {}
+    held: dict[str, dict[int, tuple[tuple[int, str, int], int]]] = {}
     elsewhere = False
     for item, kept in groupby(rows, key=itemgetter(0)):
         if item in wanted:
-            held[item] = {order_id: left for _, order_id, left in kept}
+            held[item] = {row[4]: (row[1:4], row[5]) for row in kept}
         else:
             elsewhere = True
     if listed is not None:
         elsewhere = conn.execute(reserved.elsewhere(), {"items": listed}).first() is not None
-    ranked = _ranks(conn, {order_id for holders in held.values() for order_id in holders})
-    return HeldQueues(held, ranked, places_of(ol.quantity), elsewhere)
+    return HeldQueues(conn, held, places_of(ol.quantity), elsewhere)
 
 
 def _short_rows(conn: Connection, items: Collection[str] | None, places: int, short_of: Mapping[str, Decimal]
@@ -487,16 +484,15 @@ def _short_rows(conn: Connection, items: Collection[str] | None, places: int, sh
 
 def _held_rows(conn: Connection, items: Collection[str] | None) -> Iterable[tuple[Any, ...]]:
     """What each reserving holder (of `items` when they are few) still has to ship of each
-    item, as rows (item, order id, stored integer) ordered by item and order, as the ledger
-    keeps them (`toolkit.ledger.reserved`). Read at the driver level (`driver_rows`): 657,000
-    rows late in a month at L."""
+    item, as the ledger keeps them (`toolkit.ledger.reserved.rows`): by item, each item's in
+    rank order. Read at the driver level (`driver_rows`): 657,000 rows late in a month at L."""
     few = items is not None and len(items) <= FEW_ITEMS
     return driver_rows(conn, reserved.rows(few), {"items": sorted(items)} if few and items is not None else {})
 
 
 def _queued(held: Iterable[Any], places: int, short_of: Mapping[str, Decimal] | None
             ) -> tuple[dict[str, list[Any]], bool]:
-    """The rows (item, order id, held) of the items to queue, per item: every item's, or with
+    """The kept rows (`_held_rows`) of the items to queue, per item: every item's, or with
     `short_of` only those the stock does not cover (`covered_by_stock`); and whether there was
     any row at all. The rows come ordered by item, grouped and summed a whole item at a time
     without a Python step per row: on April's final ledger at L, 567,000 rows of which 244,000
@@ -508,37 +504,22 @@ def _queued(held: Iterable[Any], places: int, short_of: Mapping[str, Decimal] | 
     for item, rows in groupby(held, key=itemgetter(0)):
         kept = list(rows)
         found = True
-        if short_of is None or not covered_by_stock(sum(map(itemgetter(2), kept)), places, short_of.get(item, Decimal(0))):
+        if short_of is None or not covered_by_stock(sum(map(itemgetter(5), kept)), places, short_of.get(item, Decimal(0))):
             entries[item] = kept
     return entries, found
 
 
-def _ranks(conn: Connection, ids: Collection[int]) -> dict[int, tuple[tuple[int, str, int], str]]:
-    """Per holding order among `ids`, the rank of its place (`toolkit.core.orders.place_of`:
-    the proposal it confirms, else its own number, as the database gives its parts) and its
-    number: asked once per order, not with each of its items' rows (half a million at L).
-    Past `FEW_ITEMS` orders, every holding order's is read at once, and only those of `ids`
-    kept; at the driver level (`driver_rows`)."""
-    few = len(ids) <= FEW_ITEMS
-    batches: Iterable[dict[str, Any]] = ({"ids": chunk} for chunk in in_batches(sorted(ids))) if few else [{}]
-    ranked: dict[int, tuple[tuple[int, str, int], str]] = {}
-    for params in batches:
-        for order_id, year, series, seq, own_series, own_year, own_seq in driver_rows(conn, _ranks_statement(few), params):
-            if order_id in ids:
-                ranked[order_id] = ((year, series, seq), document_number(own_series, own_year, own_seq))
-    return ranked
-
-
-@cache
-def _ranks_statement(few: bool) -> Select[Any]:
-    """`_ranks`' statement: of the orders bound as `ids` when `few`, else of every holding order."""
-    cited = schema.orders.alias("cited")
-    proposal = cited.c.document_type == DocumentType.PROPOSAL.value
-    place = [case((proposal, theirs), else_=own)
-             for theirs, own in ((cited.c.year, o.year), (cited.c.series, o.series), (cited.c.number, o.number))]
-    query = select(o.id, *place, o.series, o.year, o.number).select_from(
-        schema.orders.outerjoin(cited, cited.c.id == o.confirms))
-    return query.where(o.id.in_(bindparam("ids", expanding=True))) if few else query.where(*reserved.HOLDING_ORDER)
+def _names(conn: Connection, queues: Mapping[str, Sequence[tuple[Any, int, int]]], *, every: bool) -> dict[int, str]:
+    """The numbers of the holders in `queues` (entries (rank, order id, left)): of every one
+    with `every`, else of the first `NAMED` of each queue, the only ones a warning names: late
+    in a month at L the queues hold 137,000 orders, and formatting each one's number on every
+    read was a tenth of the reservations' time. Asked by id in one statement per `among` list."""
+    ids = sorted({order_id for queue in queues.values() for _, order_id, _ in (queue if every else queue[:NAMED])})
+    named: dict[int, str] = {}
+    for condition in among(conn, o.id, ids):
+        for order_id, series, year, number in conn.execute(select(o.id, o.series, o.year, o.number).where(condition)):
+            named[order_id] = document_number(series, year, number)
+    return named
 
 
 def order_by_number(conn: Connection, number: str) -> Order | None:

@@ -3,9 +3,10 @@ queues a shipping day plans with (`toolkit.ledger.orders.reservations`), read in
 
 A row is an order that holds stock (`toolkit.core.reservations.holds`: a reserving type, a
 draft or in progress) and an item it still has to ship some of: the sum of its lines' ordered
-less shipped, lines with nothing left skipped. What a row holds changes only with the order's
-lines (stored, or shipped from by a DDT, returns included) and with its status, so the
-database sums the rows of an order again (`recount`) in the same transaction as each of
+less shipped, lines with nothing left skipped, with the order's place in the item's queue
+(`PLACE`), so each item's rows come in rank order. What a row holds changes only with the
+order's lines (stored, or shipped from by a DDT, returns included) and with its status, so
+the database sums the rows of an order again (`recount`) in the same transaction as each of
 those writes: `insert_orders`, `insert_confirmation` and `set_statuses`, and from scratch in
 the migration that adds the table; after `store_drafts`, only the rows its DDTs ship
 (`shipped`). Quantities of a stored line never change, and nothing deletes orders or DDTs.
@@ -21,9 +22,10 @@ from collections.abc import Collection
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, delete, func, insert, select, true, tuple_
+from sqlalchemy import ColumnElement, Connection, bindparam, case, delete, func, insert, select, true, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
+from toolkit.basics.vocab import DocumentType
 from toolkit.core.orders import EFFECTS
 from toolkit.core.reservations import HOLDING
 from toolkit.ledger import schema
@@ -35,6 +37,14 @@ o, ol, r, dl = schema.orders.c, schema.order_lines.c, schema.reserved.c, schema.
 _RESERVING = [t.value for t, effects in EFFECTS.items() if effects.reserves]
 HOLDING_ORDER = (o.status.in_([s.value for s in HOLDING]), o.document_type.in_(_RESERVING))
 """The conditions of holding stock: a reserving type's order while a draft or in progress."""
+
+_cited = schema.orders.alias("cited")
+PLACE = [case((_cited.c.document_type == DocumentType.PROPOSAL.value, theirs), else_=own)
+         for theirs, own in ((_cited.c.year, o.year), (_cited.c.series, o.series), (_cited.c.number, o.number))]
+"""An order's place in the queues as the parts of its rank (`toolkit.core.orders.place_of`:
+the proposal it confirms, else its own number), from the orders joined with `PLACED`."""
+PLACED = schema.orders.outerjoin(_cited, _cited.c.id == o.confirms)
+KEY = [r.item, r.place_year, r.place_series, r.place_number, r.order_id]
 
 
 def recount(conn: Connection, order_ids: Collection[int] | None = None) -> None:
@@ -67,23 +77,24 @@ def _insert(conn: Connection, which: ColumnElement[bool], *, kept: bool = False)
     """Insert the rows summed from the order lines `which` selects, of the orders that hold;
     with `kept`, leaving as they are the rows already there, which are those sums already."""
     left = schema.left_to_ship
-    held = (select(ol.item, ol.order_id, func.sum(left))
-            .join(schema.orders, o.id == ol.order_id)
+    held = (select(ol.item, *PLACE, ol.order_id, func.sum(left))
+            .select_from(schema.order_lines.join(PLACED, o.id == ol.order_id))
             .where(which, *HOLDING_ORDER, left > 0)
-            .group_by(ol.item, ol.order_id))
+            .group_by(ol.item, ol.order_id, *PLACE))
+    columns = [column.name for column in KEY] + ["quantity"]
     if not kept:
-        conn.execute(insert(schema.reserved).from_select(["item", "order_id", "quantity"], held))
+        conn.execute(insert(schema.reserved).from_select(columns, held))
         return
     dialect: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(schema.reserved).from_select(["item", "order_id", "quantity"], held)
-                 .on_conflict_do_nothing(index_elements=[r.item, r.order_id]))
+    conn.execute(dialect.insert(schema.reserved).from_select(columns, held).on_conflict_do_nothing(index_elements=KEY))
 
 
 @cache
 def rows(few: bool) -> Any:
-    """The statement of the kept rows (item, order id, stored integer) ordered by item and
-    order: of the items bound as `items` when `few`, else of every item."""
-    query = select(r.item, r.order_id, stored_integer(r.quantity)).order_by(r.item, r.order_id)
+    """The statement of the kept rows (item, place year, place series, place number, order id,
+    stored integer) in the key's order: by item, and each item's in rank order. Of the items
+    bound as `items` when `few`, else of every item."""
+    query = select(*KEY, stored_integer(r.quantity)).order_by(*KEY)
     return query.where(r.item.in_(bindparam("items", expanding=True))) if few else query
 
 

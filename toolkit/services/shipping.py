@@ -314,7 +314,7 @@ def _read_lines(conn: Connection, master: MasterData, orders: list[Order], unrea
     reserved = NONE if stock is None else reservations(
         conn, {line.item for order in named for line in order.lines}
         | {line.item for lines in waiting.values() for line in lines}, short_of=stock,
-        asked={order.number for order in orders})
+        asked={order.id for order in orders})
     terms = {c.code: c.delivery_terms for c in master.customers}
     waiting = {order.id: waiting[order.id] for order in others
                if takes_nothing(order, waiting[order.id], terms[order.customer], stock, reserved)}
@@ -334,7 +334,7 @@ def _reservations(conn: Connection, orders: Sequence[Order], stock: Mapping[str,
     """The reservations the plan of these orders can ask about: only their items', and of
     those only the items `stock` does not cover for every holder (`Reservations.of_queues`)."""
     return reservations(conn, {line.item for order in orders for line in order.lines}, short_of=stock,
-                        asked={order.number for order in orders})
+                        asked={order.id for order in orders})
 
 
 def _forced_detail(exposure: Exposure, limit: Decimal | None) -> str:

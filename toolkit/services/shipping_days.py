@@ -40,7 +40,7 @@ class ShippingDays:
             return OnHand(None, NONE)
         stock = dict(self._stock)
         return OnHand(stock, self._queues.reservations({line.item for order in orders for line in order.lines}, stock,
-                                                       {order.number for order in orders}))
+                                                       {order.id for order in orders}))
 
     def shipped(self, notes: Sequence[DeliveryNote]) -> None:
         """These DDTs were just stored."""
