@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from toolkit.basics.bulk_records import maker
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.exposure import Exposure
@@ -102,7 +103,11 @@ class Hold:
     since: date
 
     def held(self) -> Held:
-        return Held(self.number, self.customer, self.reason, self.items, self.since)
+        """The hold as a day reports it: every order kept, every day (`_held`)."""
+        return _held(self.number, self.customer, self.reason, self.items, self.since)
+
+
+_held = maker(Held)
 
 
 @dataclass(frozen=True)
