@@ -17,7 +17,7 @@ from decimal import Decimal as D
 import pytest
 from conftest import PG_REASON, PG_URL, _pg_database
 from oracles import held_queues_whole
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from test_orders_from_drafts import _at_once, _rows
 from test_shipping_days import _queue
 from test_shipping_setbased import master_of
@@ -27,7 +27,8 @@ from toolkit.core.orders import OrderStatus
 from toolkit.core.reservations import NONE
 from toolkit.ledger import batches, open_ledger, reserved, schema
 from toolkit.ledger import orders as ledger_orders
-from toolkit.ledger.db import document_number, migrate, reading
+from toolkit.ledger.db import document_number, driver_rows, migrate, reading, writing
+from toolkit.ledger.types import stored_integer
 from toolkit.services import orders as orders_service
 from toolkit.services import shipping_days
 from toolkit.services.order_confirm import confirm
@@ -172,3 +173,42 @@ def test_create_ships_at_once_as_with_every_holder_read(two_ledgers, tmp_path, m
     assert new == oracle
     assert new_rows == oracle_rows
     assert confirmed > 2 and warned > 0 and len(new_rows[3]) > 20
+
+
+def test_the_queues_rank_as_the_core_whatever_order_the_database_gives_the_series(ledger, tmp_path, monkeypatch):
+    """The kept rows come in the database's order of the places' parts; under a collation other
+    than the code points' (PostgreSQL's locale) the series of one item's holders could come in
+    another order than the core's `rank` (orders and the proposals they confirm, `OC` and `PV`
+    here). Read with the series given backwards, the queues, their first holders' names and
+    every warning's answers are the same, by `reservations` and by `held_queues`. (The ledger's
+    orders are moved to two series, as a desk that changed its series at some point has them.)"""
+    migrate(ledger)
+    rng = random.Random(31)
+    master = _with_proposals(_at_once(master_of(tmp_path, 31), rng), rng)
+    assert _month(master, ledger, [date(2026, 4, 1) + timedelta(days=n) for n in (0, 2, 6, 9)], rng) > 2
+    with writing(ledger) as conn:
+        conn.execute(update(schema.orders).where(schema.orders.c.id % 2 == 1).values(series="OA"))
+        reserved.recount(conn)
+    r = schema.reserved.c
+    backwards = (select(*reserved.KEY, stored_integer(r.quantity))
+                 .order_by(r.item, r.place_year, r.place_series.desc(), r.place_number, r.order_id))
+    with ledger.engine.connect() as conn:
+        items = sorted({item.code for item in master.items})
+        orders = ledger_orders.load_orders(conn, statuses=[OrderStatus.IN_PROGRESS, OrderStatus.DRAFT])
+        asked = {order.id for order in orders}
+        short = {item: D(rng.choice([0, 1, 4])) for item in items}
+        straight = [ledger_orders.reservations(conn, items, short_of=short, asked=asked),
+                    ledger_orders.held_queues(conn, items).reservations(items, short, asked)]
+        with monkeypatch.context() as m:
+            m.setattr(reserved, "rows", lambda few: backwards if not few else
+                      backwards.where(r.item.in_(bindparam("items", expanding=True))))
+            rows = list(driver_rows(conn, reserved.rows(False)))
+            crossed = [ledger_orders.reservations(conn, items, short_of=short, asked=asked),
+                       ledger_orders.held_queues(conn, items).reservations(items, short, asked)]
+    assert any(a[0] == b[0] and a[2] != b[2] for a, b in zip(rows, rows[1:])), "an item held by two series"
+    for read, want in zip(crossed, straight):
+        assert [_queue(read, item) for item in items] == [_queue(want, item) for item in items]
+        for order in orders:
+            for line in order.lines:
+                assert read.first_holders_ahead(line.item, order) == want.first_holders_ahead(line.item, order)
+                assert read.ahead(line.item, order) == want.ahead(line.item, order)

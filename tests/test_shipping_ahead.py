@@ -118,7 +118,7 @@ def test_only_the_items_short_of_stock_are_queued(seed):
     index's."""
     rng = random.Random(seed)
     queues = {f"A{i:03d}": [((2026, "OC", n), n, rng.randint(1, 9) * 1000)
-                            for n in rng.sample(range(1, 60), rng.randint(1, 8))] for i in range(20)}
+                            for n in sorted(rng.sample(range(1, 60), rng.randint(1, 8)))] for i in range(20)}
     names = {n: f"OC-2026-{n:05d}" for n in range(1, 60)}
     stock = {item: Decimal(rng.randint(0, 40)) for item in queues if rng.random() < 0.9}
     whole = Reservations.of_queues({i: list(q) for i, q in queues.items()}, 3, names)

@@ -181,14 +181,12 @@ class Reservations:
     @classmethod
     def of_queues(cls, queues: Mapping[str, list[tuple[tuple[int, str, int], int, int]]], places: int,
                   names: Mapping[int, str], asked: Collection[int] | None = None) -> Reservations:
-        """The reservations given per item as (rank, order id, quantity still to ship), the
-        quantity a scaled integer of `places` decimals, one entry per order and item, each
-        item's sorted here (the ledger gives them in rank order already, so the sort is one
-        pass, but ranks by its own rules whatever the database's collation of the series).
-        `names`: the holders' numbers, of every holder, or when the holders `asked` about are
-        given, of at least the first `NAMED` of each queue (those a warning names). The same
-        index as from `Reservation`s, built without one record per entry: a day's shipping at
-        L reads hundreds of thousands of them. The sums stay integers, each made a `Decimal`
+        """The reservations given per item as (rank, order id, quantity still to ship) in rank
+        order (sorted, ties by order id), the quantity a scaled integer of `places` decimals,
+        one entry per order and item. `names`: the holders' numbers, of every holder, or when
+        the holders `asked` about are given, of at least the first `NAMED` of each queue (those
+        a warning names). The same index as from `Reservation`s, built without one record per
+        entry: a day's shipping at L reads hundreds of thousands of them. The sums stay integers, each made a `Decimal`
         when asked, and only the holders `asked` about (the orders being planned, by id; None:
         all) are indexed (`_index`): late in a month at L, 620,000 of the 657,000 entries are
         of orders kept on hold, which nobody asks about, and making a `Decimal` and an index
@@ -196,7 +194,6 @@ class Reservations:
         made = cls(())
         made._names = names
         for item, queue in queues.items():
-            queue.sort()
             made._items[item] = _Item(tuple(r[0] for r in queue), tuple(r[1] for r in queue),
                                       tuple(accumulate((r[2] for r in queue), initial=0)), places)
             made._index(item, made._items[item], asked)

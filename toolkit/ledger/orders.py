@@ -41,6 +41,7 @@ from toolkit.ledger.db import (
     now,
     user,
 )
+from toolkit.ledger.reserved import HOLDER_AT, LEFT_AT, PLACE_AT
 from toolkit.ledger.types import as_stored, places_of
 
 o, ol = schema.orders.c, schema.order_lines.c
@@ -366,9 +367,9 @@ def reservations(conn: Connection, items: Collection[str] | None = None, *,
     such: a day's shipping at L holds hundreds of thousands of open lines, and bringing each
     back as decimals to sum it here was a quarter of the day, and grouping them in the database
     on every read was 1.9 s of CPU late in a month. Each item's rows come with their places,
-    in rank order: reading every holder's place apart and sorting each queue from scratch was
-    0.6 s more. The rows are read as they come, an item at a time, not
-    gathered first: half a million rows of nine values held at once were 150 MB at L. With
+    in rank order (`_ranked`): reading every holder's place apart and sorting each queue from
+    scratch was 0.6 s more. The rows are read as they come, an item at a time, not gathered
+    first: half a million rows of nine values held at once were 150 MB at L. With
     `short_of` (the stock found), only the items the stock does not cover (`_short_rows`).
     `asked`: the ids of the orders the caller will ask about (`Reservations.of_queues`); then
     only the first holders of each queue are named (`NAMED`), else every holder.
@@ -381,7 +382,8 @@ def reservations(conn: Connection, items: Collection[str] | None = None, *,
         entries = _queued(rows, places, short_of)[0]
     if not found:
         return NONE
-    queues = {item: [(row[1:4], row[4], row[5]) for row in rows] for item, rows in entries.items()}
+    queues = _ranked({item: [(row[PLACE_AT], row[HOLDER_AT], row[LEFT_AT]) for row in rows]
+                      for item, rows in entries.items()})
     return Reservations.of_queues(queues, places, _names(conn, queues, every=asked is None), asked)
 
 
@@ -407,10 +409,10 @@ class HeldQueues:
         few = len(items) <= FEW_ITEMS
         if not (any(item in self._held for item in items) if few else self._held or self._elsewhere):
             return NONE
-        queues = {item: [(place, order_id, left) for order_id, (place, left) in self._held[item].items()]
-                  for item in sorted(items) if item in self._held
-                  and not covered_by_stock(sum(left for _, left in self._held[item].values()), self._places,
-                                           short_of.get(item, Decimal(0)))}
+        queues = _ranked({item: [(place, order_id, left) for order_id, (place, left) in self._held[item].items()]
+                          for item in sorted(items) if item in self._held
+                          and not covered_by_stock(sum(left for _, left in self._held[item].values()), self._places,
+                                                   short_of.get(item, Decimal(0)))})
         return Reservations.of_queues(queues, self._places, _names(self._conn, queues, every=asked is None), asked)
 
     def shipped(self, notes: Iterable[DeliveryNote]) -> None:
@@ -449,7 +451,7 @@ def held_queues(conn: Connection, items: Collection[str]) -> HeldQueues:
     elsewhere = False
     for item, kept in groupby(rows, key=itemgetter(0)):
         if item in wanted:
-            held[item] = {row[4]: (row[1:4], row[5]) for row in kept}
+            held[item] = {row[HOLDER_AT]: (row[PLACE_AT], row[LEFT_AT]) for row in kept}
         else:
             elsewhere = True
     if listed is not None:
@@ -504,14 +506,24 @@ def _queued(held: Iterable[Any], places: int, short_of: Mapping[str, Decimal] | 
     for item, rows in groupby(held, key=itemgetter(0)):
         kept = list(rows)
         found = True
-        if short_of is None or not covered_by_stock(sum(map(itemgetter(5), kept)), places, short_of.get(item, Decimal(0))):
+        if short_of is None or not covered_by_stock(sum(map(itemgetter(LEFT_AT), kept)), places, short_of.get(item, Decimal(0))):
             entries[item] = kept
     return entries, found
 
 
+def _ranked(queues: dict[str, list[tuple[Any, int, int]]]) -> dict[str, list[tuple[Any, int, int]]]:
+    """The queues (entries (rank, order id, left)) each sorted in place as the core ranks: the
+    rows come in the database's order of the places' parts, which is Python's but for the
+    series under a collation other than the code points' (PostgreSQL's locale may put `oc`
+    before `PV`). On rows already in order the sort is one pass."""
+    for queue in queues.values():
+        queue.sort()
+    return queues
+
+
 def _names(conn: Connection, queues: Mapping[str, Sequence[tuple[Any, int, int]]], *, every: bool) -> dict[int, str]:
-    """The numbers of the holders in `queues` (entries (rank, order id, left)): of every one
-    with `every`, else of the first `NAMED` of each queue, the only ones a warning names: late
+    """The numbers of the holders in ranked `queues` (`_ranked`): of every one with `every`,
+    else of the first `NAMED` of each queue, the only ones a warning names: late
     in a month at L the queues hold 137,000 orders, and formatting each one's number on every
     read was a tenth of the reservations' time. Asked by id in one statement per `among` list."""
     ids = sorted({order_id for queue in queues.values() for _, order_id, _ in (queue if every else queue[:NAMED])})

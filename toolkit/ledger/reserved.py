@@ -45,6 +45,9 @@ PLACE = [case((_cited.c.document_type == DocumentType.PROPOSAL.value, theirs), e
 the proposal it confirms, else its own number), from the orders joined with `PLACED`."""
 PLACED = schema.orders.outerjoin(_cited, _cited.c.id == o.confirms)
 KEY = [r.item, r.place_year, r.place_series, r.place_number, r.order_id]
+PLACE_AT, HOLDER_AT, LEFT_AT = slice(1, 4), 4, 5
+"""Where a row of `rows` keeps the parts of its holder's place, the holder's order id, and what
+it still has to ship."""
 
 
 def recount(conn: Connection, order_ids: Collection[int] | None = None) -> None:
