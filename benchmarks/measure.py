@@ -260,7 +260,7 @@ def reservations_load(workbook: Path, timer: Timer, tmp: Path) -> dict:
     with reading(ledger) as conn, timer.step():
         held = reservations(conn)
     items = held._items
-    return {"items": len(items), "reservations": sum(len(i.orders) for i in items.values())}
+    return {"items": len(items), "reservations": sum(len(i.holders) for i in items.values())}
 
 
 @measure("reservations_floor", "the floor of `reservations`: one SQL query summing each open reserving order's "
