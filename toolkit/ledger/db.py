@@ -655,10 +655,11 @@ def driver_rows(conn: Connection, statement: Select[Any], params: Mapping[str, A
     SQLAlchemy makes a `Row` of each row and looks at each value on its way out, and expands
     an `IN` list again at every call (here once per length of the lists, `_Prepared._expand`).
     The reads of shipping's reservations on the day after April at L (567,000 rows of plain
-    integers and strings, `ledger.orders._held_rows` and `_ranks`) took 2.71 s of CPU that way
-    and 2.38 s here, its open lines (`ledger.shipments.open_lines`) 0.78 and 0.57 s (fresh
-    processes of `ship_backlog`, alternated, medians of 3). Reads of a few thousand rows, whose
-    time is the database's, gain nothing measurable and stay with SQLAlchemy. The statement is
+    integers and strings, `ledger.orders._held_rows` and the holders' ranks, then read apart)
+    took 2.71 s of CPU that way and 2.38 s here, its open lines (`ledger.shipments.open_lines`)
+    0.78 and 0.57 s (fresh processes of `ship_backlog`, alternated, medians of 3). Reads of a
+    few thousand rows, whose time is the database's, gain nothing measurable and stay with
+    SQLAlchemy. The statement is
     executed now, inside the connection's transaction (begun if it was not); the rows are
     fetched as they are iterated, in batches.
 
