@@ -289,12 +289,15 @@ def imported_from(origin: str | None) -> str | None:
     return origin.removeprefix(FORM_ORIGIN) if origin is not None and origin.startswith(FORM_ORIGIN) else None
 
 
-def _numbers(conn: Connection, ids: set[int]) -> dict[int, tuple[str, DocumentType]]:
-    """The shown numbers and types of these orders (the quotations that confirmed orders cite)."""
-    if not ids:
-        return {}
-    rows = conn.execute(select(o.id, o.series, o.year, o.number, o.document_type).where(o.id.in_(sorted(ids))))
-    return {r.id: (document_number(r.series, r.year, r.number), DocumentType(r.document_type)) for r in rows}
+def _numbers(conn: Connection, ids: Collection[int]) -> dict[int, tuple[str, DocumentType]]:
+    """The shown numbers and types of these orders (the quotations that confirmed orders cite,
+    the holders a stock warning names), asked by id in one statement per `among` list."""
+    found: dict[int, tuple[str, DocumentType]] = {}
+    for condition in among(conn, o.id, sorted(ids)):
+        for order_id, series, year, number, kind in conn.execute(
+                select(o.id, o.series, o.year, o.number, o.document_type).where(condition)):
+            found[order_id] = document_number(series, year, number), DocumentType(kind)
+    return found
 
 
 def confirmation_of(conn: Connection, quotation: Order) -> str | None:
@@ -523,15 +526,11 @@ def _ranked(queues: dict[str, list[tuple[Any, int, int]]]) -> dict[str, list[tup
 
 def _names(conn: Connection, queues: Mapping[str, Sequence[tuple[Any, int, int]]], *, every: bool) -> dict[int, str]:
     """The numbers of the holders in ranked `queues` (`_ranked`): of every one with `every`,
-    else of the first `NAMED` of each queue, the only ones a warning names: late
-    in a month at L the queues hold 137,000 orders, and formatting each one's number on every
-    read was a tenth of the reservations' time. Asked by id in one statement per `among` list."""
-    ids = sorted({order_id for queue in queues.values() for _, order_id, _ in (queue if every else queue[:NAMED])})
-    named: dict[int, str] = {}
-    for condition in among(conn, o.id, ids):
-        for order_id, series, year, number in conn.execute(select(o.id, o.series, o.year, o.number).where(condition)):
-            named[order_id] = document_number(series, year, number)
-    return named
+    else of the first `NAMED` of each queue, the only ones a warning names: late in a month at
+    L the queues hold 137,000 orders, and formatting each one's number on every read was a
+    tenth of the reservations' time (`_numbers`)."""
+    ids = {order_id for queue in queues.values() for _, order_id, _ in (queue if every else queue[:NAMED])}
+    return {order_id: number for order_id, (number, _) in _numbers(conn, ids).items()}
 
 
 def order_by_number(conn: Connection, number: str) -> Order | None:

@@ -214,9 +214,9 @@ proposal it confirms, else its own number, which never change), and stored in th
 on SQLite (`WITHOUT ROWID`), the queues of a day's shipping are one pass over it, item by item,
 each already in rank order: grouping the open lines each time took 1.9 s of CPU late in a month
 at L (657,000 holders' rows), this read 0.5 s; and the holders' places, read apart and sorted
-in by each read, were 0.6 s more. No foreign key: the rows
-are written only from the orders' own lines, orders are never deleted, and checking each row's
-order cost a fifth of storing a day's new orders' rows."""
+in by each read, were 0.6 s more. No foreign key: the rows are written only from the orders'
+own lines, orders are never deleted, and checking each row's order cost a fifth of storing a
+day's new orders' rows."""
 
 reserved_order_index = Index("ix_reserved_order", reserved.c.order_id)
 
