@@ -341,11 +341,24 @@ def _confirmations_out_of_template(conn: Connection) -> None:
 
 
 def _sqlite_drop_not_null(conn: Connection, table: str, column: str) -> None:
-    sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"), {"t": table}).scalar_one()
+    sql = _sqlite_table_sql(conn, table)
     pattern = re.compile(rf"(\b{column}\s+[A-Z]+(?:\(\d+\))?)\s+NOT NULL", re.IGNORECASE)
     edited, count = pattern.subn(r"\1", sql, count=1)
     if count != 1:
         raise RuntimeError(f"{table}.{column}: declaration not found")
+    _sqlite_rewrite(conn, table, edited)
+
+
+def _sqlite_table_sql(conn: Connection, table: str) -> str:
+    sql: str = conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"),
+                            {"t": table}).scalar_one()
+    return sql
+
+
+def _sqlite_rewrite(conn: Connection, table: str, edited: str) -> None:
+    """Give `table` the declaration `edited`, which must store its rows as before (a constraint
+    taken away), in the schema table, as SQLite documents for such changes
+    (https://sqlite.org/lang_altertable.html#otheralter): the rows stay as they are."""
     schema_version = conn.exec_driver_sql("PRAGMA schema_version").scalar_one()
     conn.exec_driver_sql("PRAGMA writable_schema = ON")
     try:
@@ -492,6 +505,30 @@ def _place_reserved(conn: Connection) -> None:
 
 
 MIGRATIONS[20] = _place_reserved
+
+
+def _uncite_lines(conn: Connection) -> None:
+    """A line that cites another document's line keeps its id without a foreign key
+    (`schema.CITED_LINES`; why in `toolkit.ledger.schema`). PostgreSQL drops the constraints by
+    the names it gave them; SQLite's are clauses of the tables' declarations, taken out of them
+    (`_sqlite_rewrite`). A ledger without them is left as it is."""
+    for column, cited in schema.CITED_LINES:
+        table = column.table.name
+        for key in inspect(conn).get_foreign_keys(table):
+            if key["constrained_columns"] != [column.name] or key["referred_table"] != cited.name:
+                continue
+            if conn.dialect.name != "sqlite":
+                conn.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{key["name"]}"'))
+                continue
+            clause = re.compile(rf',\s*FOREIGN KEY\s*\(\s*"?{column.name}"?\s*\)\s*REFERENCES\s*"?{cited.name}"?'
+                                rf'\s*\(\s*"?id"?\s*\)', re.IGNORECASE)
+            edited, count = clause.subn("", _sqlite_table_sql(conn, table), count=1)
+            if count != 1:
+                raise RuntimeError(f"{table}.{column.name}: foreign key not found")
+            _sqlite_rewrite(conn, table, edited)
+
+
+MIGRATIONS[21] = _uncite_lines
 
 
 def version(conn: Connection) -> int | None:
