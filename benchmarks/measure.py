@@ -23,7 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -431,11 +431,12 @@ def unit_seconds() -> float | None:
     return json.loads(done.stdout.splitlines()[-1])["seconds"]
 
 
-def restocked(master, ledger, day: date):
-    """The master as the desk has it on `day` once the goods ordered from suppliers are in:
-    the stock counted again that morning (Impostazioni › Data giacenze = `day`), each item at
-    its level on the stock sheet plus what the open orders still need of it, as a desk records
-    a delivery by updating the sheet and its date."""
+def restocked(master, ledger, day: date | None, items: Collection[str] | None = None):
+    """The master as the desk has it once the goods ordered from suppliers are in: each item
+    (of `items`, else every item) at its level on the stock sheet plus what the open orders
+    still need of it. With `day`, the stock counted again that morning (Impostazioni › Data
+    giacenze = `day`), as a desk records a delivery by updating the sheet and its date; without,
+    the count date kept, as a desk adds a delivery's few items to the sheet."""
     from dataclasses import replace
 
     from toolkit.ledger.db import reading
@@ -443,8 +444,10 @@ def restocked(master, ledger, day: date):
 
     with reading(ledger) as conn:
         needed = reservations(conn)
-    stock = tuple(replace(level, quantity=level.quantity + needed.total(level.item)) for level in master.stock)
-    return master.model_copy(update={"stock": stock, "settings": replace(master.settings, stock_date=day)})
+    stock = tuple(replace(level, quantity=level.quantity + needed.total(level.item))
+                  if items is None or level.item in items else level for level in master.stock)
+    settings = master.settings if day is None else replace(master.settings, stock_date=day)
+    return master.model_copy(update={"stock": stock, "settings": settings})
 
 
 def _goods_in(days: list[date]) -> set[date]:
@@ -628,18 +631,42 @@ def ship_backlog(workbook: Path, timer: Timer, tmp: Path) -> dict:
                               "nothing since that moves them (ledger of a final April made before, in another "
                               "process)")
 def ship_backlog_kept(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    return _day_after_backlog(workbook, timer, tmp, goods_in_every=None)
+
+
+def _day_after_backlog(workbook: Path, timer: Timer, tmp: Path, *, goods_in_every: int | None) -> dict:
+    """2026-05-05 shipped on a copy of April's final ledger after 2026-05-04 (untimed); with
+    `goods_in_every`, goods came in between for one item in that many (`restocked`, the count
+    date kept)."""
     from toolkit.ledger import open_ledger
     from toolkit.services.shipping import ship
 
     master = _master(workbook)
     ledger = open_ledger(f"sqlite:///{_kept_month_copy(workbook, tmp)}")
     ship(master, ledger, BACKLOG_DAY, all_open=True, future=True)
+    out = {}
+    if goods_in_every is not None:
+        arrived = sorted(level.item for level in master.stock)[::goods_in_every]
+        master = restocked(master, ledger, None, set(arrived))
+        out["items_in"] = len(arrived)
     with timer.step():
         shipped = ship(master, ledger, BACKLOG_DAY + timedelta(1), all_open=True, future=True)
     ledger.engine.dispose()
-    return {"ddts": len(shipped.notes), "lines": sum(len(n.lines) for n in shipped.notes),
+    return {**out, "ddts": len(shipped.notes), "lines": sum(len(n.lines) for n in shipped.notes),
             "held_orders": len({h.order for h in shipped.held}),
             "kept": sum(h.since is not None for h in shipped.held), "problems": len(shipped.problems)}
+
+
+@measure("ship_goods_in", "as `ship_backlog_kept`, but goods came in for one item in fifty before 2026-05-05: "
+                          "their levels on the stock sheet raised by what the open orders need of them, the count "
+                          "date kept, as a desk adds a delivery to the sheet; the orders kept on hold short of those "
+                          "items are planned again, the others stay kept")
+def ship_goods_in(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    return _day_after_backlog(workbook, timer, tmp, goods_in_every=GOODS_IN_EVERY)
+
+
+GOODS_IN_EVERY = 50
+"""`ship_goods_in`: goods come in for one item in this many (by code)."""
 
 
 @measure("create_late", "`create` for 2026-05-04 on a copy of April's final ledger (master loaded before): "

@@ -32,15 +32,27 @@ from toolkit.core.holds import (
     held_whole,
     master_key,
     payment_asked,
+    stock_key,
     woken,
 )
 from toolkit.core.orders import OrderStatus
-from toolkit.core.shipping import AWAITING_PAYMENT, CREDIT_FORCED, CREDIT_HELD, LINE_HELD, ORDER_HELD, PARTIAL_STOCK, Held
+from toolkit.core.shipping import (
+    AWAITING_PAYMENT,
+    CREDIT_FORCED,
+    CREDIT_HELD,
+    LINE_HELD,
+    ORDER_HELD,
+    PARTIAL_STOCK,
+    Held,
+    stock_levels,
+)
 from toolkit.core.workdays import working_calendar
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import log_event, migrate, reading, writing
 from toolkit.ledger.holds import changes_since, marks_now
+from toolkit.ledger.shipped_by_day import shipped_since
 from toolkit.model.records import MasterData
+from toolkit.services import holds
 from toolkit.services.order_status import change_status
 from toolkit.services.orders import create
 from toolkit.services.shipping import ship
@@ -49,12 +61,16 @@ D = Decimal
 
 
 def recounted(master: MasterData, rng: random.Random) -> MasterData:
-    """Goods counted again: some items' stock moves up or down (a new stock sheet)."""
+    """Goods counted again: some items' stock moves up or down (a new stock sheet), and at
+    times the count date moves too (or goes: the sheet is then the stock as it stands)."""
     if master.stock is None:
         return master
     stock = tuple(replace(level, quantity=level.quantity + D(rng.choice([-5, 2, 10, 40])))
                   if rng.random() < 0.3 else level for level in master.stock)
-    return master.model_copy(update={"stock": stock})
+    settings = master.settings
+    if rng.random() < 0.4:
+        settings = replace(settings, stock_date=rng.choice([None, START + timedelta(rng.randint(-3, 6))]))
+    return master.model_copy(update={"stock": stock, "settings": settings})
 
 
 def relimited(master: MasterData, rng: random.Random) -> MasterData:
@@ -177,6 +193,17 @@ def test_kept_holds_ship_as_planning_every_order_again(tmp_path, twin_urls, seed
     assert rested > 0 and notes > 0
 
 
+@pytest.mark.parametrize("seed", [2, 6])
+def test_without_a_count_date_kept_holds_ship_as_planning_every_order_again(tmp_path, twin_urls, seed):
+    """Without a count date the stock sheet is the stock as the desk keeps it: a DDT lowers the
+    queue ahead of an order on hold, not the stock, so it can free the order."""
+    rng = random.Random(seed)
+    master = randomized(master_of(tmp_path, seed), rng)
+    master = master.model_copy(update={"settings": replace(master.settings, stock_date=None)})
+    rested, notes = twin_days(master, twin_urls, rng, 9)
+    assert rested > 0 and notes > 0
+
+
 def test_the_sample_month_keeps_holds_as_planned(tmp_path):
     master = master_of(tmp_path, 2026)
     urls = [f"sqlite:///{tmp_path / f'{name}.sqlite'}" for name in ("kept", "replanned")]
@@ -293,7 +320,8 @@ def test_the_orders_billed_since_the_marks(tmp_path, twin_urls):
 
         def billed_since(marks):
             with writing(ledger) as conn:
-                return changes_since(conn, marks, marks_now(conn, "key"), FREES_ITEMS).billed, marks_now(conn, "key")
+                now = marks_now(conn, "key", "stock", None)
+                return changes_since(conn, marks, now, FREES_ITEMS).billed, now
 
         def orders_of(invoice_id):
             with reading(ledger) as conn:
@@ -303,7 +331,7 @@ def test_the_orders_billed_since_the_marks(tmp_path, twin_urls):
                     .where(schema.invoice_lines.c.invoice_id == invoice_id))}
 
         with reading(ledger) as conn:
-            start = marks_now(conn, "key")
+            start = marks_now(conn, "key", "stock", None)
         pay_some(ledger, random.Random(2), [0])
         billed, after_invoices = billed_since(start)
         with reading(ledger) as conn:
@@ -337,11 +365,55 @@ def test_only_orders_held_whole_for_a_kept_reason_are_kept():
 def test_the_master_key_moves_with_what_decides_a_hold(tmp_path):
     master = master_of(tmp_path, 1)
     same = master.model_copy()
-    assert master_key(same) == master_key(master)
-    assert master_key(recounted(master, random.Random(1))) != master_key(master)
+    assert (master_key(same), stock_key(same)) == (master_key(master), stock_key(master))
     assert master_key(relimited(master, random.Random(3))) != master_key(master)
+    untracked = master.model_copy(update={"stock": None})
+    assert master_key(untracked) != master_key(master)
+    recount = recounted(master, random.Random(1))
     later = master.model_copy(update={"settings": replace(master.settings, stock_date=date(2026, 5, 1))})
-    assert master_key(later) != master_key(master)
+    for sheet in (recount, later):
+        assert master_key(sheet) == master_key(master) and stock_key(sheet) != stock_key(master)
+
+
+def woken_by(ledger, master: MasterData) -> set[int]:
+    """The orders kept on hold that `holds.wake` would plan again with this master, in a
+    transaction rolled back."""
+    with ledger.engine.connect() as conn, conn.begin() as transaction:
+        on_hold = holds.wake(conn, master, force=False, paid=set())
+        transaction.rollback()
+    return set(on_hold.since)
+
+
+def test_a_new_stock_sheet_wakes_only_the_holds_of_the_items_it_raises(tmp_path):
+    """Goods in for one item: only the orders kept on hold short of it are planned again; the
+    same item counted lower, or a sheet counted again on a later date with what shipped in
+    between taken off, wakes none."""
+    rng = random.Random(3)
+    master = randomized(master_of(tmp_path, 3), rng)
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    calendar = working_calendar(master.settings, master.closures)
+    for day in [START + timedelta(n) for n in range(6) if calendar.is_working(START + timedelta(n))]:
+        create(master, ledger, day, with_catch_up=False)
+        ship(master, ledger, day, all_open=True)
+    with reading(ledger) as conn:
+        kept = conn.execute(select(schema.holds.c.order_id, schema.holds.c.kind, schema.holds.c["items"])).all()
+        shipped = {item: quantity for item, quantity in shipped_since(conn, master.settings.stock_date)}
+    short = {order_id: set(items.split("\n")) for order_id, kind, items in kept if kind == HoldKind.STOCK}
+    item = sorted(set.union(*short.values()))[0]
+    assert len(short) > 2 and len([o for o, items in short.items() if item in items]) < len(short)
+
+    def moved(change, stock_date=master.settings.stock_date) -> MasterData:
+        stock = tuple(replace(level, quantity=change(level)) for level in master.stock or ())
+        return master.model_copy(update={"stock": stock, "settings": replace(master.settings, stock_date=stock_date)})
+
+    others = woken_by(ledger, master)
+    assert not others & set(short)
+    raised = moved(lambda level: level.quantity + (100 if level.item == item else 0))
+    assert woken_by(ledger, raised) - others == {o for o, items in short.items() if item in items}
+    lowered = moved(lambda level: level.quantity - (1 if level.item == item else 0))
+    assert woken_by(ledger, lowered) == others
+    counted = moved(lambda level: level.quantity - shipped.get(level.item, 0), START + timedelta(30))
+    assert woken_by(ledger, counted) == others
 
 
 def test_a_ledger_of_schema_16_keeps_holds_from_its_next_day(tmp_path):
@@ -350,10 +422,32 @@ def test_a_ledger_of_schema_16_keeps_holds_from_its_next_day(tmp_path):
     master = randomized(master_of(tmp_path, 7), random.Random(7))
     url = older_ledger(tmp_path, master, 16, "DROP TABLE holds", "DROP TABLE hold_marks")
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 21
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 22
     with reading(ledger) as conn:
         assert conn.execute(select(schema.holds)).all() == [] and conn.execute(select(schema.hold_marks)).all() == []
     first = ship(master, ledger, date(2026, 4, 9), all_open=True)
     assert first.held and all(h.since is None for h in first.held)
     with reading(ledger) as conn:
         assert conn.execute(select(schema.holds)).all() and len(conn.execute(select(schema.hold_marks)).all()) == 1
+
+
+def test_a_ledger_of_schema_21_judges_its_holds_again_then_keeps_the_stock_sheet(tmp_path):
+    """Migration 22 makes the marks again empty, with the stock sheet's key and date, beside the
+    sheet kept per item: the next `ship --all` plans every order, as after any change of the
+    master data, and keeps the sheet it judged by."""
+    master = randomized(master_of(tmp_path, 7), random.Random(7))
+    url = older_ledger(tmp_path, master, 21, "DROP TABLE hold_stock", "ALTER TABLE hold_marks DROP COLUMN stock_key",
+                       "ALTER TABLE hold_marks DROP COLUMN stock_date", shipped=True)
+    ledger = open_ledger(url)
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 22
+    with reading(ledger) as conn:
+        assert conn.execute(select(schema.holds)).all() and conn.execute(select(schema.hold_marks)).all() == []
+        assert conn.execute(select(schema.hold_stock)).all() == []
+    again = ship(master, ledger, date(2026, 4, 10), all_open=True)
+    assert again.held and all(h.since is None or h.since == date(2026, 4, 9) for h in again.held)
+    assert HELD_AS_BEFORE.code not in {p.code for p in again.problems}
+    with reading(ledger) as conn:
+        (marks,) = conn.execute(select(schema.hold_marks.c.stock_key, schema.hold_marks.c.stock_date)).all()
+        sheet = dict(conn.execute(select(schema.hold_stock.c.item, schema.hold_stock.c.quantity)).all())
+    assert tuple(marks) == (stock_key(master), master.settings.stock_date)
+    assert sheet == stock_levels(master) and sheet

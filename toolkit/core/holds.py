@@ -17,9 +17,15 @@ the next days leave it out of the plan until something that holds it may have mo
   an order behind it cannot take what it waits for (the orders ahead of that one include it),
   so only what frees a reservation or brings goods back moves it, and only for the items it
   frees: an order closed or voided (its items, `FREES_ITEMS`), a return shipped (the items it
-  brings back), and any ledger event not known to leave stock alone (`LEAVES_STOCK`: every item);
-- any of them: the master data that decide a hold changed (customers, stock sheet, its count
-  date: `master_key`), or a status change of the order itself.
+  brings back), a DDT the stock sheet does not count (dated before its count date, or any when
+  it has none: the sheet is then the stock as the desk keeps it, and a DDT lowers only the
+  queue), and any ledger event not known to leave stock alone (`LEAVES_STOCK`: every item);
+- short of stock, too: a new stock sheet (or count date) that leaves more of one of its items on
+  hand than the sheet it was judged by (`restocked`); a desk updates the sheet whenever goods
+  come in, and each update woke every hold, a hundred thousand at L;
+- any of them: the master data that decide a hold changed (the customers' terms and credit
+  limits, whether stock is tracked at all: `master_key`), or a status change of the order
+  itself.
 
 Woken orders are planned with the day's others; held again, they keep the day they were first
 held (`since`). A day reports the orders still on hold with one warning, not a message per line
@@ -32,6 +38,7 @@ import hashlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from toolkit.basics.bulk_records import maker
@@ -119,8 +126,10 @@ class Changes:
     orders: frozenset[int]
     """The orders whose status changed."""
     freed: frozenset[str]
-    """The items shipped back (a DDT line below zero), and those of the orders whose status
-    moved by one of `FREES_ITEMS`."""
+    """The items shipped back (a DDT line below zero), those shipped by DDTs the stock sheet
+    does not count (dated before its count date, or any without one: the stock on hand stays,
+    the queue ahead shrinks), and those of the orders whose status moved by one of
+    `FREES_ITEMS`."""
     billed: frozenset[int] | None
     """The orders with an invoice line, or with an invoice paid or moved, recorded since: the
     only orders whose payment may have moved. None: an invoice was undone, and which orders it
@@ -128,21 +137,58 @@ class Changes:
 
 
 def master_key(master: MasterData) -> str:
-    """A digest of what the plan's holds read of the master data: each customer's delivery terms
-    and credit limit, the stock sheet and its count date. Any change there wakes every hold. (The
-    customers' whole records took half a second to spell at L, at every shipping command.)"""
+    """A digest of what the plan's holds read of the master data but the stock levels: each
+    customer's delivery terms and credit limit, and whether stock is tracked. Any change there
+    wakes every hold. (The customers' whole records took half a second to spell at L, at every
+    shipping command.)"""
     return _master_key(master)
 
 
 @per_master
 def _master_key(master: MasterData) -> str:
-    digest = hashlib.sha256(repr(master.settings.stock_date).encode())
+    digest = hashlib.sha256(b"stock" if master.stock is not None else b"no stock")
     for c in master.customers:
         digest.update(f"{c.code}\t{c.delivery_terms}\t{c.credit_limit}\n".encode())
-    digest.update(b"stock" if master.stock is not None else b"no stock")
+    return digest.hexdigest()
+
+
+def stock_key(master: MasterData) -> str:
+    """A digest of the stock sheet and its count date: when it moves, the sheet the holds were
+    judged by is compared with this one item by item (`restocked`)."""
+    return _stock_key(master)
+
+
+@per_master
+def _stock_key(master: MasterData) -> str:
+    digest = hashlib.sha256(repr(master.settings.stock_date).encode())
     for level in master.stock or ():
         digest.update(f"{level.item}\t{level.quantity}\n".encode())
     return digest.hexdigest()
+
+
+def restocked(before: Mapping[str, Decimal], shipped_before: Mapping[str, Decimal],
+              now: Mapping[str, Decimal], shipped_now: Mapping[str, Decimal]) -> frozenset[str]:
+    """The items a new stock sheet leaves more of on hand than the sheet the holds were judged
+    by: the only ones whose holds it can wake. Each sheet's stock on hand is its level less
+    what shipped from its count date (`shipped_before`, `shipped_now`: what the ledger's DDTs
+    shipped of each item from each sheet's count date, as it stands now; nothing without a
+    date), so both are read against the same DDTs and the difference is the sheet's alone. An
+    order ahead that shipped since lowers every sheet's figure alike.
+
+    >>> D = Decimal
+    >>> sorted(restocked({"A": D(5), "B": D(5)}, {}, {"A": D(9), "B": D(5), "C": D(1)}, {}))
+    ['A', 'C']
+
+    Counted again on a later date, with what shipped in between taken off the level, the
+    stock on hand is the same: nothing wakes.
+
+    >>> restocked({"A": D(10)}, {"A": D(4)}, {"A": D(7)}, {"A": D(1)})
+    frozenset()
+    """
+    zero = Decimal(0)
+    return frozenset(item for item in before.keys() | now.keys() | shipped_before.keys() | shipped_now.keys()
+                     if now.get(item, zero) - shipped_now.get(item, zero)
+                     > before.get(item, zero) - shipped_before.get(item, zero))
 
 
 def held_whole(held: Iterable[Held], shipping: Collection[str], asked: Collection[str]) -> dict[str, Held]:

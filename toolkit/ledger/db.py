@@ -531,6 +531,18 @@ def _uncite_lines(conn: Connection) -> None:
 MIGRATIONS[21] = _uncite_lines
 
 
+def _judge_stock_by_item(conn: Connection) -> None:
+    """The holds' marks keep the stock sheet they were judged by (`schema.hold_stock`): the
+    marks are made again empty, so the next `ship --all` plans every order, as after any change
+    of the master data, and keeps the sheet from then on."""
+    schema.hold_marks.drop(conn, checkfirst=True)
+    schema.hold_marks.create(conn)
+    schema.hold_stock.create(conn, checkfirst=True)
+
+
+MIGRATIONS[22] = _judge_stock_by_item
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -3,10 +3,12 @@ judged. What wakes a hold is decided in `toolkit.core.holds`; here it is only ke
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import Connection, delete, func, insert, select, union
+from sqlalchemy import ColumnElement, Connection, delete, func, insert, or_, select, true, union
 
 from toolkit.basics.bulk_records import maker
 from toolkit.basics.vocab import DocumentType
@@ -32,42 +34,67 @@ class Marks:
     delivery_id: int
     invoice_id: int
     payment_id: int
+    stock_key: str
+    stock_date: date | None
 
 
-def marks_now(conn: Connection, master_key: str) -> Marks:
-    """The ledger's marks as it stands (inside the write transaction, before the day writes)."""
-    highest = [conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-               for table in (schema.events, schema.deliveries, schema.invoices, schema.payments)]
-    return Marks(master_key, *highest)
+def marks_now(conn: Connection, master_key: str, stock_key: str, stock_date: date | None) -> Marks:
+    """The ledger's marks as it stands (inside the write transaction, before the day writes),
+    with the master data's keys and count date as the caller reads them."""
+    event, delivery, invoice, payment = (conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+                                         for table in (schema.events, schema.deliveries, schema.invoices, schema.payments))
+    return Marks(master_key, event, delivery, invoice, payment, stock_key, stock_date)
 
 
 def last_marks(conn: Connection) -> Marks | None:
-    row = conn.execute(select(m.master_key, m.event_id, m.delivery_id, m.invoice_id, m.payment_id)).first()
+    row = conn.execute(select(m.master_key, m.event_id, m.delivery_id, m.invoice_id, m.payment_id, m.stock_key,
+                              m.stock_date)).first()
     return Marks(*row) if row is not None else None
 
 
-def set_marks(conn: Connection, marks: Marks) -> None:
+def set_marks(conn: Connection, marks: Marks, sheet: Mapping[str, Decimal]) -> None:
+    """Leave the marks for the next day; `sheet`, the stock levels the holds were judged by
+    (`marks.stock_key` their digest), is kept when it is not the one kept already."""
+    last = last_marks(conn)
     conn.execute(delete(schema.hold_marks))
     conn.execute(insert(schema.hold_marks).values(id=1, master_key=marks.master_key, event_id=marks.event_id,
                                                   delivery_id=marks.delivery_id, invoice_id=marks.invoice_id,
-                                                  payment_id=marks.payment_id))
+                                                  payment_id=marks.payment_id, stock_key=marks.stock_key,
+                                                  stock_date=marks.stock_date))
+    if last is None or last.stock_key != marks.stock_key:
+        conn.execute(delete(schema.hold_stock))
+        insert_columns(conn, schema.hold_stock, {"item": list(sheet), "quantity": list(sheet.values())})
+
+
+def judged_sheet(conn: Connection) -> dict[str, Decimal]:
+    """The stock levels the holds were last judged by (`set_marks`)."""
+    return dict(conn.execute(select(schema.hold_stock.c.item, schema.hold_stock.c.quantity)).all())
 
 
 def changes_since(conn: Connection, marks: Marks, now: Marks, freeing: Collection[str]) -> Changes:
     """What was recorded after `marks` up to `now` (`marks_now`, read in this transaction): the
-    events' actions, the orders whose status moved, the items shipped back and those of the
-    orders whose status moved by one of `freeing`, and the orders billed (`_billed`)."""
-    e, dl, ol = schema.events.c, schema.delivery_lines.c, schema.order_lines.c
+    events' actions, the orders whose status moved, the items shipped back, those shipped that
+    the stock sheet of the marks does not count (`_uncounted`) and those of the orders whose
+    status moved by one of `freeing`, and the orders billed (`_billed`)."""
+    e, d, dl, ol = schema.events.c, schema.deliveries.c, schema.delivery_lines.c, schema.order_lines.c
     later = e.id > marks.event_id
     actions = frozenset(conn.execute(select(e.action).distinct().where(later)).scalars())
     orders = frozenset(conn.execute(select(e.document_id).where(
         later, e.document == "order", e.action.not_in(CREATED), e.document_id.is_not(None))).scalars())
-    returned = select(ol.item).join(schema.delivery_lines, dl.order_line_id == ol.id).where(
-        dl.delivery_id > marks.delivery_id, dl.quantity < 0)
+    returned = (select(ol.item).select_from(schema.delivery_lines.join(schema.order_lines, dl.order_line_id == ol.id)
+                                            .join(schema.deliveries, d.id == dl.delivery_id))
+                .where(dl.delivery_id > marks.delivery_id, or_(dl.quantity < 0, _uncounted(marks.stock_date))))
     released = select(ol.item).join(schema.events, e.document_id == ol.order_id).where(
         later, e.document == "order", e.action.in_(sorted(freeing)))
     freed = frozenset(conn.execute(returned.union(released)).scalars())
     return Changes(actions, orders, freed, _billed(conn, marks, now))
+
+
+def _uncounted(counted: date | None) -> ColumnElement[bool]:
+    """The DDTs the stock on hand is not lowered by: those dated before the sheet's count date,
+    every one without a date (the sheet is the stock as it stands). Such a DDT of an order
+    ahead lowers the queue and leaves the stock, so it frees room for the orders behind."""
+    return true() if counted is None else schema.deliveries.c.delivery_date < counted
 
 
 def _billed(conn: Connection, marks: Marks, now: Marks) -> frozenset[int] | None:

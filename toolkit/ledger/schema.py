@@ -34,7 +34,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 21
+SCHEMA_VERSION = 22
 
 metadata = MetaData()
 
@@ -423,7 +423,19 @@ hold_marks = Table(
     Column("delivery_id", Integer, nullable=False),
     Column("invoice_id", Integer, nullable=False),
     Column("payment_id", Integer, nullable=False),
+    Column("stock_key", String(64), nullable=False),
+    Column("stock_date", Date),
 )
 """One row: what the ledger and the master data were when the holds were last judged (the
-highest event, DDT, invoice and payment ids then, and `toolkit.core.holds.master_key`), so the
-next day asks only what came after."""
+highest event, DDT, invoice and payment ids then, `toolkit.core.holds.master_key`, and the
+stock sheet's `stock_key` and count date), so the next day asks only what came after."""
+
+hold_stock = Table(
+    "hold_stock", metadata,
+    Column("item", String(60), primary_key=True),
+    Column("quantity", Quantity(), nullable=False),
+    sqlite_with_rowid=False,
+)
+"""The stock sheet the holds were last judged by, a row per item (`hold_marks.stock_key` is its
+digest): a new sheet wakes only the holds of the items it leaves more of on hand
+(`toolkit.core.holds.restocked`). Written again only when the sheet moved."""

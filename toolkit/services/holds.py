@@ -5,19 +5,31 @@ write transaction, kept again at its end with the marks the next day starts from
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Connection
 
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
-from toolkit.core.holds import FREES_ITEMS, KIND_OF, Hold, held_whole, master_key, payment_asked, woken
+from toolkit.core.holds import (
+    FREES_ITEMS,
+    KIND_OF,
+    Hold,
+    held_whole,
+    master_key,
+    payment_asked,
+    restocked,
+    stock_key,
+    woken,
+)
 from toolkit.core.orders import Order
-from toolkit.core.shipping import Held, credit_limited
+from toolkit.core.shipping import Held, credit_limited, stock_levels
 from toolkit.ledger import holds as ledger
 from toolkit.ledger.deliveries import paid_orders
 from toolkit.ledger.exposure import credit_exposures
+from toolkit.ledger.shipped_by_day import shipped_since
 from toolkit.model.records import MasterData
 
 
@@ -29,6 +41,8 @@ class OnHold:
     kept: tuple[Hold, ...]
     since: Mapping[int, date]
     marks: ledger.Marks
+    sheet: Mapping[str, Decimal]
+    """The stock levels the day judges by (none without a stock sheet), kept with the marks."""
     exposures: Mapping[str, Exposure] = field(default_factory=dict)
     """The credit figures read to wake the holds, of their customers with a limit: nothing the
     day writes before it plans moves them, so the plan takes them as read (`ship_in`'s `read`)."""
@@ -40,9 +54,8 @@ class OnHold:
     def without(self, order_ids: Collection[int]) -> OnHold:
         """The same, with these orders no longer kept (named by the user: planned now)."""
         gone = set(order_ids)
-        return OnHold(tuple(x for x in self.kept if x.order_id not in gone),
-                      {**self.since, **{x.order_id: x.since for x in self.kept if x.order_id in gone}}, self.marks,
-                      self.exposures)
+        return replace(self, kept=tuple(x for x in self.kept if x.order_id not in gone),
+                       since={**self.since, **{x.order_id: x.since for x in self.kept if x.order_id in gone}})
 
 
 def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[int] | None,
@@ -52,13 +65,17 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
     `paid`: the orders the caller says are paid, else the ledger is asked about the orders billed
     since (`Changes.billed`)."""
     key = master_key(master)
-    now = ledger.marks_now(conn, key)
+    now = ledger.marks_now(conn, key, stock_key(master), master.settings.stock_date)
+    sheet = stock_levels(master) or {}
     last = ledger.last_marks(conn)
     holds = ledger.kept_holds(conn)
     if replan or last is None or last.master_key != key:
         ledger.forget_all(conn)
-        return OnHold((), {x.order_id: x.since for x in holds}, now)
+        return OnHold((), {x.order_id: x.since for x in holds}, now, sheet)
     changes = ledger.changes_since(conn, last, now, FREES_ITEMS)
+    if last.stock_key != now.stock_key:
+        changes = replace(changes, freed=changes.freed | restocked(
+            ledger.judged_sheet(conn), _shipped_from(conn, last.stock_date), sheet, _shipped_from(conn, now.stock_date)))
     credit = credit_limited(master, sorted({x.customer for x in holds}))
     asked = None
     if paid is None and (changes.billed is None or changes.billed):
@@ -68,8 +85,14 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
     up = woken(holds, changes, master, exposures=exposures, paid=paid, force=force, asked=asked)
     ledger.forget(conn, [x.order_id for x in up])
     gone = {x.order_id for x in up}
-    return OnHold(tuple(x for x in holds if x.order_id not in gone), {x.order_id: x.since for x in up}, now,
+    return OnHold(tuple(x for x in holds if x.order_id not in gone), {x.order_id: x.since for x in up}, now, sheet,
                   exposures)
+
+
+def _shipped_from(conn: Connection, counted: date | None) -> dict[str, Decimal]:
+    """What the ledger's DDTs shipped of each item from a stock sheet's count date (nothing
+    without one: the sheet is the stock as it stands)."""
+    return {} if counted is None else {item: shipped for item, shipped in shipped_since(conn, counted)}
 
 
 def forget(conn: Connection, order_ids: Collection[int]) -> None:
@@ -86,4 +109,4 @@ def keep_held(conn: Connection, start: OnHold, day: date, held: Sequence[Held], 
     ledger.keep(conn, [Hold(order.id, number, h.customer, order.occurrence, order.document_type, KIND_OF[h.reason],
                             h.reason, h.items, start.since.get(order.id, day))
                        for number, h in whole.items() for order in (orders[number],)])
-    ledger.set_marks(conn, start.marks)
+    ledger.set_marks(conn, start.marks, start.sheet)
