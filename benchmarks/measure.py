@@ -631,24 +631,21 @@ def ship_backlog(workbook: Path, timer: Timer, tmp: Path) -> dict:
                               "nothing since that moves them (ledger of a final April made before, in another "
                               "process)")
 def ship_backlog_kept(workbook: Path, timer: Timer, tmp: Path) -> dict:
-    return _day_after_backlog(workbook, timer, tmp, goods_in_every=None)
+    return _day_after_backlog(workbook, timer, tmp, None)
 
 
-def _day_after_backlog(workbook: Path, timer: Timer, tmp: Path, *, goods_in_every: int | None) -> dict:
+def _day_after_backlog(workbook: Path, timer: Timer, tmp: Path, change: Callable | None) -> dict:
     """2026-05-05 shipped on a copy of April's final ledger after 2026-05-04 (untimed); with
-    `goods_in_every`, goods came in between for one item in that many (`restocked`, the count
-    date kept)."""
+    `change` (master, ledger → master, detail), the master data changed in between."""
     from toolkit.ledger import open_ledger
     from toolkit.services.shipping import ship
 
     master = _master(workbook)
     ledger = open_ledger(f"sqlite:///{_kept_month_copy(workbook, tmp)}")
     ship(master, ledger, BACKLOG_DAY, all_open=True, future=True)
-    out = {}
-    if goods_in_every is not None:
-        arrived = sorted(level.item for level in master.stock)[::goods_in_every]
-        master = restocked(master, ledger, None, set(arrived))
-        out["items_in"] = len(arrived)
+    out: dict = {}
+    if change is not None:
+        master, out = change(master, ledger)
     with timer.step():
         shipped = ship(master, ledger, BACKLOG_DAY + timedelta(1), all_open=True, future=True)
     ledger.engine.dispose()
@@ -662,11 +659,36 @@ def _day_after_backlog(workbook: Path, timer: Timer, tmp: Path, *, goods_in_ever
                           "date kept, as a desk adds a delivery to the sheet; the orders kept on hold short of those "
                           "items are planned again, the others stay kept")
 def ship_goods_in(workbook: Path, timer: Timer, tmp: Path) -> dict:
-    return _day_after_backlog(workbook, timer, tmp, goods_in_every=GOODS_IN_EVERY)
+    return _day_after_backlog(workbook, timer, tmp, _goods_in)
 
 
-GOODS_IN_EVERY = 50
-"""`ship_goods_in`: goods come in for one item in this many (by code)."""
+def _goods_in(master, ledger):
+    arrived = sorted(level.item for level in master.stock)[::EVERY]
+    return restocked(master, ledger, None, set(arrived)), {"items_in": len(arrived)}
+
+
+@measure("ship_customers_moved", "as `ship_backlog_kept`, but the customers sheet changed before 2026-05-05: one "
+                                 "customer in fifty given a credit limit 1,000 EUR higher (or one of 1,000 EUR), ten "
+                                 "customers added; the orders kept on hold of the customers moved are planned again, "
+                                 "the others stay kept")
+def ship_customers_moved(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    return _day_after_backlog(workbook, timer, tmp, _customers_moved)
+
+
+def _customers_moved(master, ledger):
+    from dataclasses import replace
+    from decimal import Decimal
+
+    moved = {c.code for c in master.customers[::EVERY]}
+    customers = tuple(replace(c, credit_limit=(c.credit_limit or Decimal(0)) + 1000) if c.code in moved else c
+                      for c in master.customers)
+    added = tuple(replace(c, code=f"{c.code}-NEW") for c in master.customers[:10])
+    return master.model_copy(update={"customers": customers + added}), {"customers_moved": len(moved),
+                                                                         "customers_added": len(added)}
+
+
+EVERY = 50
+"""`ship_goods_in` and `ship_customers_moved`: one item, one customer in this many (by code)."""
 
 
 @measure("create_late", "`create` for 2026-05-04 on a copy of April's final ledger (master loaded before): "

@@ -21,16 +21,18 @@ from older_ledgers import older_ledger
 from sqlalchemy import func, insert, select
 from test_shipping_setbased import START, ledger_rows, master_of, open_numbers, pay_some, randomized, seen
 
-from toolkit.basics.vocab import DocumentType
+from toolkit.basics.vocab import DeliveryTerms, DocumentType
 from toolkit.core.holds import (
     FREES_ITEMS,
     HELD_AS_BEFORE,
     LEAVES_STOCK,
+    NO_STOCK,
     Changes,
     Hold,
     HoldKind,
+    customer_terms,
+    customers_key,
     held_whole,
-    master_key,
     payment_asked,
     stock_key,
     woken,
@@ -74,9 +76,12 @@ def recounted(master: MasterData, rng: random.Random) -> MasterData:
 
 
 def relimited(master: MasterData, rng: random.Random) -> MasterData:
-    """A few customers' credit limits moved."""
-    customers = tuple(replace(c, credit_limit=rng.choice([None, D(100), D(5000)])) if rng.random() < 0.1 else c
+    """A few customers' credit limits or delivery terms moved, and at times a new customer."""
+    customers = tuple(replace(c, credit_limit=rng.choice([None, D(100), D(5000)])) if rng.random() < 0.1
+                      else replace(c, delivery_terms=rng.choice(list(DeliveryTerms))) if rng.random() < 0.05 else c
                       for c in master.customers)
+    if rng.random() < 0.3:
+        customers += (replace(rng.choice(customers), code=f"NEW{len(customers)}"),)
     return master.model_copy(update={"customers": customers})
 
 
@@ -362,17 +367,17 @@ def test_only_orders_held_whole_for_a_kept_reason_are_kept():
     assert set(held_whole(held, shipping={"B"}, asked={"A", "B", "C", "D", "E"})) == {"A", "C", "E"}
 
 
-def test_the_master_key_moves_with_what_decides_a_hold(tmp_path):
+def test_the_keys_move_with_what_decides_a_hold(tmp_path):
     master = master_of(tmp_path, 1)
     same = master.model_copy()
-    assert (master_key(same), stock_key(same)) == (master_key(master), stock_key(master))
-    assert master_key(relimited(master, random.Random(3))) != master_key(master)
-    untracked = master.model_copy(update={"stock": None})
-    assert master_key(untracked) != master_key(master)
+    assert (customers_key(same), stock_key(same)) == (customers_key(master), stock_key(master))
+    limits = relimited(master, random.Random(3))
+    assert customers_key(limits) != customers_key(master) and stock_key(limits) == stock_key(master)
+    assert stock_key(master.model_copy(update={"stock": None})) == NO_STOCK != stock_key(master)
     recount = recounted(master, random.Random(1))
     later = master.model_copy(update={"settings": replace(master.settings, stock_date=date(2026, 5, 1))})
     for sheet in (recount, later):
-        assert master_key(sheet) == master_key(master) and stock_key(sheet) != stock_key(master)
+        assert customers_key(sheet) == customers_key(master) and stock_key(sheet) != stock_key(master)
 
 
 def woken_by(ledger, master: MasterData) -> set[int]:
@@ -384,17 +389,23 @@ def woken_by(ledger, master: MasterData) -> set[int]:
     return set(on_hold.since)
 
 
+def days_kept(folder, seed: int, days: int):
+    """A randomized master and a SQLite ledger that lived its first `days` calendar days from
+    `START` (orders created, `ship --all`), keeping the orders it held whole on hold."""
+    master = randomized(master_of(folder, seed), random.Random(seed))
+    ledger = open_ledger(f"sqlite:///{folder / 'ledger.sqlite'}")
+    calendar = working_calendar(master.settings, master.closures)
+    for day in [START + timedelta(n) for n in range(days) if calendar.is_working(START + timedelta(n))]:
+        create(master, ledger, day, with_catch_up=False)
+        ship(master, ledger, day, all_open=True)
+    return master, ledger
+
+
 def test_a_new_stock_sheet_wakes_only_the_holds_of_the_items_it_raises(tmp_path):
     """Goods in for one item: only the orders kept on hold short of it are planned again; the
     same item counted lower, or a sheet counted again on a later date with what shipped in
     between taken off, wakes none."""
-    rng = random.Random(3)
-    master = randomized(master_of(tmp_path, 3), rng)
-    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    calendar = working_calendar(master.settings, master.closures)
-    for day in [START + timedelta(n) for n in range(6) if calendar.is_working(START + timedelta(n))]:
-        create(master, ledger, day, with_catch_up=False)
-        ship(master, ledger, day, all_open=True)
+    master, ledger = days_kept(tmp_path, 3, 6)
     with reading(ledger) as conn:
         kept = conn.execute(select(schema.holds.c.order_id, schema.holds.c.kind, schema.holds.c["items"])).all()
         shipped = {item: quantity for item, quantity in shipped_since(conn, master.settings.stock_date)}
@@ -416,6 +427,28 @@ def test_a_new_stock_sheet_wakes_only_the_holds_of_the_items_it_raises(tmp_path)
     assert woken_by(ledger, counted) == others
 
 
+def test_a_customer_moved_wakes_only_the_holds_of_that_customer(tmp_path):
+    """A customer's delivery terms or credit limit changed: only its orders kept on hold are
+    planned again. A customer added wakes none."""
+    master, ledger = days_kept(tmp_path, 5, 4)
+    with reading(ledger) as conn:
+        kept = conn.execute(select(schema.holds.c.order_id, schema.orders.c.customer)
+                            .join(schema.orders, schema.orders.c.id == schema.holds.c.order_id)).all()
+    customers = sorted({customer for _, customer in kept})
+    assert len(customers) > 2
+    others = woken_by(ledger, master)
+    terms_of = {c.code: c.delivery_terms for c in master.customers}
+    moved = customers[1]
+    theirs = {order_id for order_id, customer in kept if customer == moved}
+    for change in ([{"delivery_terms": t} for t in DeliveryTerms if t is not terms_of[moved]]
+                   + [{"credit_limit": D(1)}]):
+        changed = master.model_copy(update={"customers": tuple(
+            replace(c, **change) if c.code == moved else c for c in master.customers)})
+        assert woken_by(ledger, changed) - others == theirs - others and theirs - others
+    added = master.model_copy(update={"customers": (*master.customers, replace(master.customers[0], code="NEW"))})
+    assert woken_by(ledger, added) == others
+
+
 def test_a_ledger_of_schema_16_keeps_holds_from_its_next_day(tmp_path):
     """Migration 17 adds the holds' tables empty: the first `ship --all` after it plans every
     order, as before, and keeps those it holds whole."""
@@ -431,10 +464,11 @@ def test_a_ledger_of_schema_16_keeps_holds_from_its_next_day(tmp_path):
         assert conn.execute(select(schema.holds)).all() and len(conn.execute(select(schema.hold_marks)).all()) == 1
 
 
-def test_a_ledger_of_schema_21_judges_its_holds_again_then_keeps_the_stock_sheet(tmp_path):
-    """Migration 22 makes the marks again empty, with the stock sheet's key and date, beside the
-    sheet kept per item: the next `ship --all` plans every order, as after any change of the
-    master data, and keeps the sheet it judged by."""
+def test_a_ledger_of_schema_21_judges_its_holds_again_then_keeps_what_it_judged_by(tmp_path):
+    """Migration 22 makes the marks again empty, with the keys of the customers' terms and of
+    the stock sheet and its date, beside the terms kept per customer and the sheet per item: the
+    next `ship --all` plans every order, as after any change of the master data, and keeps what
+    it judged by."""
     master = randomized(master_of(tmp_path, 7), random.Random(7))
     url = older_ledger(tmp_path, master, 21, "DROP TABLE hold_stock", "ALTER TABLE hold_marks DROP COLUMN stock_key",
                        "ALTER TABLE hold_marks DROP COLUMN stock_date", shipped=True)
@@ -449,5 +483,7 @@ def test_a_ledger_of_schema_21_judges_its_holds_again_then_keeps_the_stock_sheet
     with reading(ledger) as conn:
         (marks,) = conn.execute(select(schema.hold_marks.c.stock_key, schema.hold_marks.c.stock_date)).all()
         sheet = dict(conn.execute(select(schema.hold_stock.c.item, schema.hold_stock.c.quantity)).all())
+        terms = dict(conn.execute(select(schema.hold_customers.c.customer, schema.hold_customers.c.terms)).all())
     assert tuple(marks) == (stock_key(master), master.settings.stock_date)
     assert sheet == stock_levels(master) and sheet
+    assert terms == customer_terms(master) and len(terms) == len(master.customers)

@@ -23,9 +23,10 @@ the next days leave it out of the plan until something that holds it may have mo
 - short of stock, too: a new stock sheet (or count date) that leaves more of one of its items on
   hand than the sheet it was judged by (`restocked`); a desk updates the sheet whenever goods
   come in, and each update woke every hold, a hundred thousand at L;
-- any of them: the master data that decide a hold changed (the customers' terms and credit
-  limits, whether stock is tracked at all: `master_key`), or a status change of the order
-  itself.
+- any of them: its customer's delivery terms or credit limit changed (`moved_customers`: a
+  desk adds customers and moves limits every week, and each change woke every hold), stock
+  tracked or no longer tracked (a stock sheet added or taken away: every hold), or a status
+  change of the order itself.
 
 Woken orders are planned with the day's others; held again, they keep the day they were first
 held (`since`). A day reports the orders still on hold with one warning, not a message per line
@@ -134,32 +135,61 @@ class Changes:
     """The orders with an invoice line, or with an invoice paid or moved, recorded since: the
     only orders whose payment may have moved. None: an invoice was undone, and which orders it
     billed is gone with it, so any order's may have."""
+    customers: frozenset[str] = frozenset()
+    """The customers whose terms or limit moved (`moved_customers`)."""
 
 
-def master_key(master: MasterData) -> str:
-    """A digest of what the plan's holds read of the master data but the stock levels: each
-    customer's delivery terms and credit limit, and whether stock is tracked. Any change there
-    wakes every hold. (The customers' whole records took half a second to spell at L, at every
-    shipping command.)"""
-    return _master_key(master)
+def customer_terms(master: MasterData) -> dict[str, str]:
+    """What the plan's holds read of each customer, by code: the delivery terms and the credit
+    limit, spelt as the ledger keeps them (`moved_customers`). (The customers' whole records
+    took half a second to spell at L, at every shipping command.)"""
+    return _customer_terms(master)
 
 
 @per_master
-def _master_key(master: MasterData) -> str:
-    digest = hashlib.sha256(b"stock" if master.stock is not None else b"no stock")
-    for c in master.customers:
-        digest.update(f"{c.code}\t{c.delivery_terms}\t{c.credit_limit}\n".encode())
+def _customer_terms(master: MasterData) -> dict[str, str]:
+    return {c.code: f"{c.delivery_terms}\t{c.credit_limit}" for c in master.customers}
+
+
+def customers_key(master: MasterData) -> str:
+    """A digest of `customer_terms`: when it moves, the terms the holds were judged by are
+    compared with these customer by customer (`moved_customers`)."""
+    return _customers_key(master)
+
+
+@per_master
+def _customers_key(master: MasterData) -> str:
+    digest = hashlib.sha256()
+    for code, terms in customer_terms(master).items():
+        digest.update(f"{code}\t{terms}\n".encode())
     return digest.hexdigest()
 
 
+def moved_customers(before: Mapping[str, str], now: Mapping[str, str]) -> frozenset[str]:
+    """The customers whose terms or limit are not those the holds were judged by, added and
+    taken away included: only their holds wake.
+
+    >>> sorted(moved_customers({"C1": "a", "C2": "b", "C3": "c"}, {"C1": "a", "C2": "x", "C4": "d"}))
+    ['C2', 'C3', 'C4']
+    """
+    return frozenset(code for code in before.keys() | now.keys() if before.get(code) != now.get(code))
+
+
+NO_STOCK = "no stock"
+"""The `stock_key` of master data without a stock sheet: stock is not tracked."""
+
+
 def stock_key(master: MasterData) -> str:
-    """A digest of the stock sheet and its count date: when it moves, the sheet the holds were
-    judged by is compared with this one item by item (`restocked`)."""
+    """A digest of the stock sheet and its count date (`NO_STOCK` without a sheet): when it
+    moves, the sheet the holds were judged by is compared with this one item by item
+    (`restocked`)."""
     return _stock_key(master)
 
 
 @per_master
 def _stock_key(master: MasterData) -> str:
+    if master.stock is None:
+        return NO_STOCK
     digest = hashlib.sha256(repr(master.settings.stock_date).encode())
     for level in master.stock or ():
         digest.update(f"{level.item}\t{level.quantity}\n".encode())
@@ -222,7 +252,7 @@ def woken(holds: Sequence[Hold], changes: Changes, master: MasterData, *, exposu
     anything = not changes.actions <= LEAVES_STOCK | FREES_ITEMS
     found = []
     for hold in holds:
-        if hold.order_id in changes.orders:
+        if hold.order_id in changes.orders or hold.customer in changes.customers:
             wakes = True
         elif hold.kind is HoldKind.CREDIT:
             wakes = hold.customer not in over

@@ -531,16 +531,18 @@ def _uncite_lines(conn: Connection) -> None:
 MIGRATIONS[21] = _uncite_lines
 
 
-def _judge_stock_by_item(conn: Connection) -> None:
-    """The holds' marks keep the stock sheet they were judged by (`schema.hold_stock`): the
-    marks are made again empty, so the next `ship --all` plans every order, as after any change
-    of the master data, and keeps the sheet from then on."""
+def _judge_by_customer_and_item(conn: Connection) -> None:
+    """The holds' marks keep the customers' terms and the stock sheet they were judged by
+    (`schema.hold_customers`, `schema.hold_stock`): the marks are made again empty, so the next
+    `ship --all` plans every order, as after any change of the master data, and keeps them
+    from then on."""
     schema.hold_marks.drop(conn, checkfirst=True)
     schema.hold_marks.create(conn)
+    schema.hold_customers.create(conn, checkfirst=True)
     schema.hold_stock.create(conn, checkfirst=True)
 
 
-MIGRATIONS[22] = _judge_stock_by_item
+MIGRATIONS[22] = _judge_by_customer_and_item
 
 
 def version(conn: Connection) -> int | None:

@@ -27,9 +27,9 @@ CREATED = ("generated", "imported")
 @dataclass(frozen=True)
 class Marks:
     """The highest event, DDT, invoice and payment ids when the holds were judged, and the
-    master data's key then."""
+    master data's keys and the stock sheet's count date then."""
 
-    master_key: str
+    customers_key: str
     event_id: int
     delivery_id: int
     invoice_id: int
@@ -38,32 +38,41 @@ class Marks:
     stock_date: date | None
 
 
-def marks_now(conn: Connection, master_key: str, stock_key: str, stock_date: date | None) -> Marks:
+def marks_now(conn: Connection, customers_key: str, stock_key: str, stock_date: date | None) -> Marks:
     """The ledger's marks as it stands (inside the write transaction, before the day writes),
     with the master data's keys and count date as the caller reads them."""
     event, delivery, invoice, payment = (conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
                                          for table in (schema.events, schema.deliveries, schema.invoices, schema.payments))
-    return Marks(master_key, event, delivery, invoice, payment, stock_key, stock_date)
+    return Marks(customers_key, event, delivery, invoice, payment, stock_key, stock_date)
 
 
 def last_marks(conn: Connection) -> Marks | None:
-    row = conn.execute(select(m.master_key, m.event_id, m.delivery_id, m.invoice_id, m.payment_id, m.stock_key,
+    row = conn.execute(select(m.customers_key, m.event_id, m.delivery_id, m.invoice_id, m.payment_id, m.stock_key,
                               m.stock_date)).first()
     return Marks(*row) if row is not None else None
 
 
-def set_marks(conn: Connection, marks: Marks, sheet: Mapping[str, Decimal]) -> None:
-    """Leave the marks for the next day; `sheet`, the stock levels the holds were judged by
-    (`marks.stock_key` their digest), is kept when it is not the one kept already."""
+def set_marks(conn: Connection, marks: Marks, terms: Mapping[str, str], sheet: Mapping[str, Decimal]) -> None:
+    """Leave the marks for the next day, with the customers' `terms` and the stock `sheet` the
+    holds were judged by (`marks.customers_key` and `marks.stock_key` their digests), each
+    written when it is not the one kept already."""
     last = last_marks(conn)
     conn.execute(delete(schema.hold_marks))
-    conn.execute(insert(schema.hold_marks).values(id=1, master_key=marks.master_key, event_id=marks.event_id,
+    conn.execute(insert(schema.hold_marks).values(id=1, customers_key=marks.customers_key, event_id=marks.event_id,
                                                   delivery_id=marks.delivery_id, invoice_id=marks.invoice_id,
                                                   payment_id=marks.payment_id, stock_key=marks.stock_key,
                                                   stock_date=marks.stock_date))
+    if last is None or last.customers_key != marks.customers_key:
+        conn.execute(delete(schema.hold_customers))
+        insert_columns(conn, schema.hold_customers, {"customer": list(terms), "terms": list(terms.values())})
     if last is None or last.stock_key != marks.stock_key:
         conn.execute(delete(schema.hold_stock))
         insert_columns(conn, schema.hold_stock, {"item": list(sheet), "quantity": list(sheet.values())})
+
+
+def judged_terms(conn: Connection) -> dict[str, str]:
+    """The customers' terms the holds were last judged by (`set_marks`)."""
+    return dict(conn.execute(select(schema.hold_customers.c.customer, schema.hold_customers.c.terms)).all())
 
 
 def judged_sheet(conn: Connection) -> dict[str, Decimal]:

@@ -418,7 +418,7 @@ day plan every order again (`toolkit ship --all --replan`)."""
 hold_marks = Table(
     "hold_marks", metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("master_key", String(64), nullable=False),
+    Column("customers_key", String(64), nullable=False),
     Column("event_id", Integer, nullable=False),
     Column("delivery_id", Integer, nullable=False),
     Column("invoice_id", Integer, nullable=False),
@@ -427,8 +427,20 @@ hold_marks = Table(
     Column("stock_date", Date),
 )
 """One row: what the ledger and the master data were when the holds were last judged (the
-highest event, DDT, invoice and payment ids then, `toolkit.core.holds.master_key`, and the
-stock sheet's `stock_key` and count date), so the next day asks only what came after."""
+highest event, DDT, invoice and payment ids then, the digests of the customers' terms and of
+the stock sheet, `toolkit.core.holds.customers_key` and `stock_key`, and the sheet's count
+date), so the next day asks only what came after."""
+
+hold_customers = Table(
+    "hold_customers", metadata,
+    Column("customer", String(60), primary_key=True),
+    Column("terms", String(80), nullable=False),
+    sqlite_with_rowid=False,
+)
+"""The customers' delivery terms and credit limits the holds were last judged by
+(`toolkit.core.holds.customer_terms`; `hold_marks.customers_key` is their digest): a change
+wakes only the holds of the customers it moved (`moved_customers`). Written again only when
+they moved."""
 
 hold_stock = Table(
     "hold_stock", metadata,

@@ -16,9 +16,12 @@ from toolkit.core.exposure import Exposure
 from toolkit.core.holds import (
     FREES_ITEMS,
     KIND_OF,
+    NO_STOCK,
     Hold,
+    customer_terms,
+    customers_key,
     held_whole,
-    master_key,
+    moved_customers,
     payment_asked,
     restocked,
     stock_key,
@@ -41,6 +44,8 @@ class OnHold:
     kept: tuple[Hold, ...]
     since: Mapping[int, date]
     marks: ledger.Marks
+    terms: Mapping[str, str]
+    """The customers' terms and limits the day judges by (`customer_terms`), kept with the marks."""
     sheet: Mapping[str, Decimal]
     """The stock levels the day judges by (none without a stock sheet), kept with the marks."""
     exposures: Mapping[str, Exposure] = field(default_factory=dict)
@@ -61,18 +66,20 @@ class OnHold:
 def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[int] | None,
          replan: bool = False) -> OnHold:
     """Read the holds, forget those something may have moved (all of them with `replan`, when
-    the master data changed, or on a ledger whose holds were never judged) and return the rest.
+    stock is tracked and was not or the other way round, or on a ledger whose holds were never
+    judged) and return the rest.
     `paid`: the orders the caller says are paid, else the ledger is asked about the orders billed
     since (`Changes.billed`)."""
-    key = master_key(master)
-    now = ledger.marks_now(conn, key, stock_key(master), master.settings.stock_date)
-    sheet = stock_levels(master) or {}
+    now = ledger.marks_now(conn, customers_key(master), stock_key(master), master.settings.stock_date)
+    terms, sheet = customer_terms(master), stock_levels(master) or {}
     last = ledger.last_marks(conn)
     holds = ledger.kept_holds(conn)
-    if replan or last is None or last.master_key != key:
+    if replan or last is None or (last.stock_key == NO_STOCK) != (now.stock_key == NO_STOCK):
         ledger.forget_all(conn)
-        return OnHold((), {x.order_id: x.since for x in holds}, now, sheet)
+        return OnHold((), {x.order_id: x.since for x in holds}, now, terms, sheet)
     changes = ledger.changes_since(conn, last, now, FREES_ITEMS)
+    if last.customers_key != now.customers_key:
+        changes = replace(changes, customers=moved_customers(ledger.judged_terms(conn), terms))
     if last.stock_key != now.stock_key:
         changes = replace(changes, freed=changes.freed | restocked(
             ledger.judged_sheet(conn), _shipped_from(conn, last.stock_date), sheet, _shipped_from(conn, now.stock_date)))
@@ -85,8 +92,8 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
     up = woken(holds, changes, master, exposures=exposures, paid=paid, force=force, asked=asked)
     ledger.forget(conn, [x.order_id for x in up])
     gone = {x.order_id for x in up}
-    return OnHold(tuple(x for x in holds if x.order_id not in gone), {x.order_id: x.since for x in up}, now, sheet,
-                  exposures)
+    return OnHold(tuple(x for x in holds if x.order_id not in gone), {x.order_id: x.since for x in up}, now, terms,
+                  sheet, exposures)
 
 
 def _shipped_from(conn: Connection, counted: date | None) -> dict[str, Decimal]:
@@ -109,4 +116,4 @@ def keep_held(conn: Connection, start: OnHold, day: date, held: Sequence[Held], 
     ledger.keep(conn, [Hold(order.id, number, h.customer, order.occurrence, order.document_type, KIND_OF[h.reason],
                             h.reason, h.items, start.since.get(order.id, day))
                        for number, h in whole.items() for order in (orders[number],)])
-    ledger.set_marks(conn, start.marks, start.sheet)
+    ledger.set_marks(conn, start.marks, start.terms, start.sheet)
