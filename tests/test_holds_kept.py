@@ -42,6 +42,7 @@ from toolkit.core.shipping import (
     AWAITING_PAYMENT,
     CREDIT_FORCED,
     CREDIT_HELD,
+    CUSTOMER_GONE,
     LINE_HELD,
     ORDER_HELD,
     PARTIAL_STOCK,
@@ -447,6 +448,28 @@ def test_a_customer_moved_wakes_only_the_holds_of_that_customer(tmp_path):
         assert woken_by(ledger, changed) - others == theirs - others and theirs - others
     added = master.model_copy(update={"customers": (*master.customers, replace(master.customers[0], code="NEW"))})
     assert woken_by(ledger, added) == others
+
+
+def test_a_customer_taken_off_the_sheet_holds_its_orders_with_a_warning(tmp_path):
+    """Its orders kept on hold and its orders due are held with a warning that names the
+    order and says what to do; the others ship as before. Put back, it is planned again."""
+    master, ledger = days_kept(tmp_path, 5, 4)
+    with reading(ledger) as conn:
+        kept = conn.execute(select(schema.orders.c.customer).join(
+            schema.holds, schema.holds.c.order_id == schema.orders.c.id)).scalars().all()
+    gone = max(set(kept), key=kept.count)
+    without = master.model_copy(update={"customers": tuple(c for c in master.customers if c.code != gone)})
+    day = START + timedelta(6)
+    done = ship(without, ledger, day, all_open=True)
+    theirs = {h.order for h in done.held if h.customer == gone}
+    assert len(theirs) >= kept.count(gone) and {h.reason for h in done.held if h.customer == gone} == {
+        CUSTOMER_GONE.code}
+    assert {p.message("en") for p in done.problems if p.code == CUSTOMER_GONE.code} == {
+        CUSTOMER_GONE(None, number=n, customer=gone).message("en") for n in theirs}
+    assert all(note.customer != gone for note in done.notes)
+    back = ship(master, ledger, day, all_open=True)
+    assert not {h.order for h in back.held if h.reason == CUSTOMER_GONE.code}
+    assert theirs <= {h.order for h in back.held} | {n for note in back.notes for n in note.orders}
 
 
 def test_a_ledger_of_schema_16_keeps_holds_from_its_next_day(tmp_path):

@@ -248,7 +248,7 @@ def woken(holds: Sequence[Hold], changes: Changes, master: MasterData, *, exposu
     plan would hold it for its payment first."""
     customers = {c.code: c for c in master.customers}
     over = {code for code in {hold.customer for hold in holds}
-            if not force and over_limit(customers[code], exposures.get(code))}
+            if not force and code in customers and over_limit(customers[code], exposures.get(code))}
     anything = not changes.actions <= LEAVES_STOCK | FREES_ITEMS
     found = []
     for hold in holds:
@@ -275,7 +275,8 @@ def payment_asked(holds: Sequence[Hold], master: MasterData, billed: Collection[
     their prepayment, and their invoices were looked up every day for the few billed since."""
     customers = {c.code: c for c in master.customers}
     return [hold.order_id for hold in holds if (billed is None or hold.order_id in billed)
-            and (hold.kind is HoldKind.PAYMENT or pays_first(hold.document_type, customers[hold.customer]))]
+            and (hold.kind is HoldKind.PAYMENT
+                 or (hold.customer in customers and pays_first(hold.document_type, customers[hold.customer])))]
 
 
 def as_before(holds: Sequence[Hold]) -> list[Problem]:

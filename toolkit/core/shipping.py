@@ -78,6 +78,12 @@ DOES_NOT_SHIP = define(
     "order-does-not-ship", "warning",
     it="L'ordine {number} è un {type_it}: non si spedisce (confermalo come ordine per spedirlo).",
     en="Order {number} is a {type_en}: it does not ship (confirm it as an order to ship it).")
+CUSTOMER_GONE = define(
+    "ship-customer-not-in-workbook", "warning",
+    it="Ordine {number}: il cliente {customer} non è più nel foglio Clienti, quindi l'ordine non è stato "
+       "spedito. Rimetti il cliente nel foglio, oppure chiudi o annulla l'ordine.",
+    en="Order {number}: customer {customer} is no longer on the Customers sheet, so the order was not shipped. "
+       "Put the customer back on the sheet, or close or void the order.")
 AWAITING_PAYMENT = define(
     "ship-awaiting-payment", "warning",
     it="Ordine {number} del cliente {customer}: la merce parte dopo l'incasso e il pagamento non risulta "
@@ -484,6 +490,24 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
             _as_available(order, wanted, run)
     drafts = _drafts(master, run.taken, day, carrier, forced)
     return ShippingPlan(tuple(drafts), tuple(run.held), tuple(run.problems))
+
+
+def of_known_customers(orders: Sequence[Order], master: MasterData) -> tuple[list[Order], ShippingPlan]:
+    """The orders whose customer is on the Customers sheet, and what the others are: held,
+    each with the warning that says why and what to do. Every rule of a shipment reads the
+    customer's terms, and a customer taken off the sheet can still have open orders."""
+    known = _customer_codes(master)
+    gone = [order for order in orders if order.customer not in known]
+    if not gone:
+        return list(orders), ShippingPlan((), (), ())
+    return [order for order in orders if order.customer in known], ShippingPlan(
+        (), tuple(Held(order.number, order.customer, CUSTOMER_GONE.code) for order in gone),
+        tuple(CUSTOMER_GONE(None, number=order.number, customer=order.customer) for order in gone))
+
+
+@per_master
+def _customer_codes(master: MasterData) -> frozenset[str]:
+    return frozenset(c.code for c in master.customers)
 
 
 def awaits_payment(order: Order, customer: Customer, paid: Collection[int]) -> bool:

@@ -43,6 +43,7 @@ from toolkit.core.shipping import (
     credit_limited,
     held_unread,
     missing_stock,
+    of_known_customers,
     plan_shipments,
     ships_after_payment,
     takes_nothing,
@@ -243,8 +244,23 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     caller read `orders` in this transaction, after taking its write lock (as `_ship` does), so
     the open check may take their lines' figures as the ledger's (`open_as_read`); orders that
     may come from elsewhere are checked against the ledger. `exposures`: customers' credit
-    figures the caller read in this transaction, taken as they are (`holds.OnHold.exposures`)."""
-    fresh = list(orders)
+    figures the caller read in this transaction, taken as they are (`holds.OnHold.exposures`).
+    An order whose customer is no longer on the Customers sheet is held with a warning
+    (`of_known_customers`)."""
+    fresh, apart = of_known_customers(orders, master)
+    done = _ship_known(conn, master, fresh, day, quantities=quantities, paid=paid, carrier=carrier, force=force,
+                       accounting_date=accounting_date, unread=unread, on_hand=on_hand, read_here=read_here,
+                       exposures=exposures)
+    if not apart.held:
+        return done
+    return replace(done, held=(*apart.held, *done.held), problems=(*apart.problems, *done.problems))
+
+
+def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: date, *,
+                quantities: Mapping[int, Decimal] | None, paid: Collection[int] | None, carrier: str | None,
+                force: bool, accounting_date: date | None, unread: Mapping[int, bool] | None,
+                on_hand: OnHand | None, read_here: bool, exposures: Mapping[str, Exposure] | None) -> Shipped:
+    """`ship_in` of orders whose customers are all on the Customers sheet."""
     if not fresh:
         return Shipped((), (), ())
     exposure = _exposures(conn, credit_limited(master, sorted({order.customer for order in fresh})), exposures)
