@@ -659,10 +659,10 @@ def _day_after_backlog(workbook: Path, timer: Timer, tmp: Path, change: Callable
                           "date kept, as a desk adds a delivery to the sheet; the orders kept on hold short of those "
                           "items are planned again, the others stay kept")
 def ship_goods_in(workbook: Path, timer: Timer, tmp: Path) -> dict:
-    return _day_after_backlog(workbook, timer, tmp, _goods_in)
+    return _day_after_backlog(workbook, timer, tmp, _goods_in_for_few)
 
 
-def _goods_in(master, ledger):
+def _goods_in_for_few(master, ledger):
     arrived = sorted(level.item for level in master.stock)[::EVERY]
     return restocked(master, ledger, None, set(arrived)), {"items_in": len(arrived)}
 
