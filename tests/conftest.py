@@ -17,7 +17,36 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import reliability_figures
+
 PG_URL = os.environ.get("TOOLKIT_TEST_PG_URL")
+
+
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_FiguresFromWorkers(), "reliability-figures-from-workers")
+
+
+class _FiguresFromWorkers:
+    """The reliability figures a worker process counted, taken in by the process that prints."""
+
+    def pytest_testnodedown(self, node, error):
+        reliability_figures.handed_over(getattr(node, "workeroutput", {}))
+
+
+def pytest_runtest_logreport(report):
+    if "reliability/" in report.nodeid:
+        reliability_figures.SECONDS[0] += report.duration
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        reliability_figures.hand_over(workeroutput)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    reliability_figures.summary(terminalreporter)
 PG_REASON = "PostgreSQL not available: set TOOLKIT_TEST_PG_URL (bash .ci/run starts a server and sets it)"
 
 
