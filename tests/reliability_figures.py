@@ -3,9 +3,9 @@ duplicates, gaps, fuzz examples, peak memory), and at the end of the run pytest 
 and writes them to `tests/reliability/last-run.json` (git-ignored), so a person reads them
 after a CI run. The README's "Reliability" section quotes them.
 
-The suite runs in worker processes (pytest-xdist), all of it in one of them (the group
-`reliability`); that worker hands its figures to the process that prints the summary
-(`tests/conftest.py` calls `handed_over` and `summary`)."""
+The suite runs in worker processes (pytest-xdist), its tests shared among them; each worker
+hands its figures to the process that prints the summary, which adds them up, peaks kept at
+their largest (`tests/conftest.py` calls `hand_over`, `handed_over` and `summary`)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 LAST_RUN = Path(__file__).parent / "reliability" / "last-run.json"
-GROUP = "reliability"
 KEY = "reliability-figures"
 
 FIGURES: dict[str, dict[str, Any]] = defaultdict(dict)
+PEAKS: set[str] = set()
+"""The figures kept at their largest (`Figures.peak`); the other numbers are added up."""
 SECONDS = [0.0]
 
 
@@ -35,6 +36,7 @@ class Figures:
 
     def peak(self, **values: float) -> None:
         for key, value in values.items():
+            PEAKS.add(key)
             self.area[key] = max(self.area.get(key, value), value)
 
     def note(self, **values: Any) -> None:
@@ -44,13 +46,22 @@ class Figures:
 def hand_over(workeroutput: dict[str, Any]) -> None:
     """In a worker: the figures it counted, for the summary's process."""
     if FIGURES:
-        workeroutput[KEY] = json.dumps(FIGURES)
+        workeroutput[KEY] = json.dumps({"figures": FIGURES, "peaks": sorted(PEAKS)})
 
 
 def handed_over(workeroutput: dict[str, Any]) -> None:
-    """In the summary's process: the figures a worker counted."""
-    for area, counts in json.loads(workeroutput.get(KEY, "{}")).items():
-        FIGURES[area].update(counts)
+    """In the summary's process: the figures a worker counted, added to those of the others,
+    peaks kept at their largest."""
+    given = json.loads(workeroutput.get(KEY, '{"figures": {}, "peaks": []}'))
+    for area, counts in given["figures"].items():
+        kept = FIGURES[area]
+        for key, value in counts.items():
+            if key not in kept or not isinstance(value, (int, float)):
+                kept[key] = value
+            elif key in given["peaks"]:
+                kept[key] = max(kept[key], value)
+            else:
+                kept[key] += value
 
 
 def summary(terminalreporter) -> None:

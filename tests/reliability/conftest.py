@@ -1,18 +1,11 @@
-"""The reliability suite's figures (`tests/reliability_figures.py`), and its tests kept in one
-worker process so that they are counted in one place."""
+"""The reliability suite's figures: see `tests/reliability_figures.py`."""
 
 from __future__ import annotations
 
 import pytest
-from reliability_figures import GROUP, Figures
+from reliability_figures import Figures
 
 
 @pytest.fixture(scope="session")
 def figures():
     return Figures
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "reliability/" in item.nodeid:
-            item.add_marker(pytest.mark.xdist_group(GROUP))
