@@ -118,10 +118,13 @@ def try_advisory(conn: Connection) -> bool:
 
 
 def advisory_holder(conn: Connection) -> Holder:
-    """The PostgreSQL session holding the advisory lock, as its `application_name` tells."""
+    """The PostgreSQL session holding the advisory lock of this ledger's database, as its
+    `application_name` tells: the lock's key is the same in every ledger on the server, and
+    `pg_locks` lists them all."""
     row = conn.execute(text(
         "SELECT a.application_name, a.xact_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = :k AND l.objsubid = 1 LIMIT 1"),
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = :k AND l.objsubid = 1 "
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1"),
         {"k": ADVISORY_KEY}).first()
     if row is None:
         return UNKNOWN
