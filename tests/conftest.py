@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import reliability_figures
 
 PG_URL = os.environ.get("TOOLKIT_TEST_PG_URL")
+PG_REASON = "PostgreSQL not available: set TOOLKIT_TEST_PG_URL (bash .ci/run starts a server and sets it)"
 
 
 def pytest_configure(config):
@@ -47,7 +48,6 @@ def pytest_sessionfinish(session):
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     reliability_figures.summary(terminalreporter)
-PG_REASON = "PostgreSQL not available: set TOOLKIT_TEST_PG_URL (bash .ci/run starts a server and sets it)"
 
 
 @pytest.fixture(scope="session")
