@@ -179,7 +179,7 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in PACKAGES:
         try:
             versions[name] = metadata.version(name)
@@ -220,8 +220,8 @@ def run_once(name: str, scale: str, timeout: float) -> dict:
     except subprocess.TimeoutExpired as stopped:
         result = {"measure": name, "scale": scale, "timed_out": True, "seconds": None,
                   "process_seconds": round(time.perf_counter() - began, 1), "timeout_s": timeout}
-        err = stopped.stderr or b""
-        err = err.decode(errors="replace") if isinstance(err, bytes) else err
+        raw = stopped.stderr or b""
+        err = raw.decode(errors="replace") if isinstance(raw, bytes) else raw
         reached = [line for line in err.splitlines() if line.startswith("PROGRESS ")]
         if reached:
             result["progress"] = json.loads(reached[-1][len("PROGRESS "):])

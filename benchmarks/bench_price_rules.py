@@ -25,6 +25,7 @@ import sys
 import time
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from benchmarks.generate import ensure
 
@@ -49,7 +50,7 @@ def rules_for(master, dues, count: int = RULES, seed: int = 2026):
         shape = "customer-item" if n % 2 == 0 else rng.choice(
             ("customer-item", "customer-category", "group-item", "group-category", "customer", "item", "category"))
         customer, item = rng.choice(ordered)
-        fields: dict = {}
+        fields: dict[str, Any] = {}
         if shape.startswith("customer"):
             fields["customer"] = customer if rng.random() < 0.7 else rng.choice(list(customers))
         if shape.startswith("group"):
@@ -62,6 +63,7 @@ def rules_for(master, dues, count: int = RULES, seed: int = 2026):
             fields["valid_from"] = date(2026, rng.choice((1, 3, 5)), 1)
         if rng.random() < 0.2:
             fields["min_quantity"] = Decimal(rng.choice((2, 5, 10, 24)))
+        value: dict[str, Any]
         if rng.random() < 0.8:
             kind, value = PriceRuleKind.DISCOUNT, {"discount": Decimal(rng.randint(1, 4))}
         else:

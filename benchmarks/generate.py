@@ -15,9 +15,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks import DATA, ROOT, SCALES
 
@@ -74,7 +74,7 @@ def ensure(scale: str, *, force: bool = False, log=print) -> Path:
     built = time.perf_counter()
     path = write_master(workbook_path(scale), rows, constant_memory=True)
     written = time.perf_counter()
-    manifest = {
+    manifest: dict[str, Any] = {
         "version": version(),
         "scale": scale,
         "seed": SEED,
@@ -106,4 +106,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -90,7 +90,7 @@ def main() -> None:
                "floor_L": round(floor, 2), "units": round(seconds / floor, 2), "load": os.getloadavg()}
         if args.compare:
             sys.path.insert(0, str(ROOT / "tests"))
-            from oracles.invoicing_rowwise import run as reference
+            from oracles.invoicing_rowwise import run as reference  # type: ignore[import-not-found]
 
             from toolkit.ledger.db import reading
             from toolkit.ledger.invoices import load_invoices

@@ -89,7 +89,7 @@ class Timer:
         self.parts[into] = self.parts.get(into, 0.0) + seconds
 
     def dump_profile(self, top: int = 30) -> None:
-        if self._sampler is not None:
+        if self._sampler is not None and self.profile is not None:
             if self.profile.suffix == ".html":
                 self.profile.write_text(self._sampler.output_html())
             else:
@@ -329,8 +329,8 @@ def _cells_of(path: Path) -> list[tuple[str, list[tuple[int, int, object]]]]:
     for name in book.sheet_names:
         sheet = book.get_sheet_by_name(name)
         r0, c0 = sheet.start or (0, 0)
-        cells = [(r0 + i, c0 + j, v) for i, row in enumerate(sheet.to_python()) for j, v in enumerate(row)
-                 if v != "" and v is not None]
+        cells: list[tuple[int, int, object]] = [(r0 + i, c0 + j, v) for i, row in enumerate(sheet.to_python())
+                                                for j, v in enumerate(row) if v != "" and v is not None]
         out.append((name, cells))
     return out
 
@@ -845,23 +845,24 @@ def accountants_floor(workbook: Path, timer: Timer, tmp: Path) -> dict:
     source = write_workbook(tmp / "source.xlsx", master, invoices, "20260430-bench")
     del invoices, master
     book = CalamineWorkbook.from_path(str(source))
-    epoch, strings = datetime(1899, 12, 30), {}
-    sheets: list[tuple[str, list[tuple[int, tuple]]]] = []
+    epoch, strings = datetime(1899, 12, 30), dict[str, str]()
+    sheets: list[tuple[str, list[tuple[int, int, tuple[object, ...]]]]] = []
     cells = 0
     for name in book.sheet_names:
         sheet = book.get_sheet_by_name(name)
         r0, c0 = sheet.start or (0, 0)
         rows = []
         for r, values in enumerate(sheet.iter_rows(), start=r0):
-            row = []
+            row: list[object] = []
             for v in values:
+                cell: object = v
                 if isinstance(v, str):
-                    v = strings.setdefault(v, v) if v else None
+                    cell = strings.setdefault(v, v) if v else None
                 elif isinstance(v, datetime):
-                    v = (v - epoch).total_seconds() / 86400
+                    cell = (v - epoch).total_seconds() / 86400
                 elif isinstance(v, date):
-                    v = float((v - epoch.date()).days)
-                row.append(v)
+                    cell = float((v - epoch.date()).days)
+                row.append(cell)
             cells += sum(v is not None for v in row)
             rows.append((r, tuple(row)))
         sheets.append((name, [(r, c0, row) for r, row in rows]))
@@ -871,19 +872,19 @@ def accountants_floor(workbook: Path, timer: Timer, tmp: Path) -> dict:
         out = xlsxwriter.Workbook(str(target), {"constant_memory": True, "tmpdir": str(tmp),
                                                 "strings_to_formulas": False, "strings_to_urls": False,
                                                 "strings_to_numbers": False})
-        for name, rows in sheets:
+        for name, placed in sheets:
             ws = out.add_worksheet(name)
             write_string, write_number, write_boolean = ws.write_string, ws.write_number, ws.write_boolean
-            for r, c0, values in rows:
-                for c, v in enumerate(values, start=c0):
-                    if v is None:
+            for r, c0, written in placed:
+                for c, value in enumerate(written, start=c0):
+                    if value is None:
                         continue
-                    if isinstance(v, str):
-                        write_string(r, c, v)
-                    elif isinstance(v, bool):
-                        write_boolean(r, c, v)
+                    if isinstance(value, str):
+                        write_string(r, c, value)
+                    elif isinstance(value, bool):
+                        write_boolean(r, c, value)
                     else:
-                        write_number(r, c, v)
+                        write_number(r, c, value)
         out.close()
     return {"cells": cells, "sheets": len(sheets), "bytes": target.stat().st_size}
 
