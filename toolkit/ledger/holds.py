@@ -15,7 +15,7 @@ from toolkit.basics.vocab import DocumentType
 from toolkit.core.holds import Changes, Hold, HoldKind
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
-from toolkit.ledger.db import document_number, insert_columns
+from toolkit.ledger.db import document_number, driver_rows, insert_columns
 
 h, o, m = schema.holds.c, schema.orders.c, schema.hold_marks.c
 _hold = maker(Hold)
@@ -128,18 +128,25 @@ def _billed(conn: Connection, marks: Marks, now: Marks) -> frozenset[int] | None
 def kept_holds(conn: Connection) -> list[Hold]:
     """Every hold kept, in number order (due or not, whatever its order's status now: what
     happened since the marks is looked at for each, before the marks move on). Late in a month
-    at L that is 128,000 records every shipping day, made through their slots (`_hold`)."""
-    rows = conn.execute(
-        select(h.order_id, o.series, o.year, o.number, o.customer, o.occurrence, o.document_type, h.kind,
-               h.reason, h["items"], h.since)
-        .join(schema.orders, o.id == h.order_id)
-        .order_by(o.year, o.series, o.number)).all()
+    at L that is 128,000 records every shipping day, read at the driver level (`driver_rows`)
+    and made through their slots (`_hold`)."""
     kinds = {kind.value: kind for kind in HoldKind}
     types = {kind.value: kind for kind in DocumentType}
     return [_hold(order_id, document_number(series, year, number), customer, occurrence, types[document_type],
                   kinds[kind], reason, tuple(items.split(ITEMS_APART)) if items else (), since)
             for order_id, series, year, number, customer, occurrence, document_type, kind, reason, items, since
-            in rows]
+            in driver_rows(conn, _KEPT)]
+
+
+_KEPT = (select(h.order_id, o.series, o.year, o.number, o.customer, o.occurrence, o.document_type, h.kind, h.reason,
+                h["items"], h.since)
+         .select_from(schema.holds.outerjoin(schema.orders, o.id == h.order_id))
+         .order_by(o.year, o.series, o.number))
+"""`kept_holds`' statement. Every hold has its order; the outer join keeps SQLite, which has no
+statistics of a ledger, reading the holds and each one's order, where an inner join led it
+through every order the ledger ever had (by their number's index, for the order): as fast
+after 22 days at L (71,583 holds of 117,992 orders: 0.27 s either way), but a year's orders
+would be read every shipping day."""
 
 
 def forget(conn: Connection, order_ids: Collection[int]) -> None:

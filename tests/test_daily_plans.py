@@ -1,0 +1,100 @@
+"""No statement of a desk's day reads the ledger's history, but those named here.
+
+SQLite keeps no statistics of a ledger, so it plans a statement the same way on a small ledger
+as after a year at L: a plan that scans a table of documents (orders, their lines, DDTs,
+invoices, payments, events) reads more every day the ledger lives, on every shipping day. Here
+the statements of a few days' previews, orders and `ship --all` (holds kept between days,
+payments in between) are traced by sqlite3 as they run and explained afterwards; the scans of
+documents found are exactly those of `KNOWN`, each with why it stays. The holds' own read once
+went through every order by its number's index (`toolkit.ledger.holds._KEPT`).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+from datetime import timedelta
+
+from sqlalchemy import event
+from test_shipping_setbased import START, master_of, pay_some, randomized
+
+from toolkit.core.workdays import working_calendar
+from toolkit.ledger import exposure, open_ledger
+from toolkit.services.orders import create, preview
+from toolkit.services.shipping import ship
+
+DOCUMENTS = ("orders", "order_lines", "deliveries", "delivery_lines", "invoices", "invoice_lines", "invoice_dues",
+             "payments", "events", "shipped_by_day")
+"""The tables that grow with every day the ledger lives (the kept holds and reservations grow
+only with the orders still open)."""
+
+KNOWN = {
+    r"^SELECT shipped_by_day\.item, sum\(shipped_by_day\.quantity\) .* WHERE shipped_by_day\.delivery_date >=":
+        "the stock on hand: what shipped of each item since the stock sheet's count date, read in one pass in "
+        "the key's order (item, date); an index by date would read only the days since the count, but sort them",
+    r"^SELECT count\(\*\) .* FROM \(SELECT orders\.customer .* GROUP BY orders\.customer\)":
+        "how many customers have orders (`exposure.customers_with_orders`), from the customers' index alone: "
+        "whether a day asks for most of them",
+    r"^SELECT orders\.customer, orders\.order_date, sum\(order_lines\.amount\) .* GROUP BY orders\.customer\)":
+        "every customer's latest order, from the customers' index alone, when a day asks for most customers' "
+        "figures (`exposure._last_orders`)",
+    r"^SELECT invoices\.customer, sum\(invoices\.total\) .* GROUP BY invoices\.customer":
+        "every customer's invoiced total, when a day asks for most customers' figures (what is invoiced and "
+        "not paid); a kept open figure per customer would bound it",
+    r"^SELECT invoices\.customer, sum\(payments\.amount\) .* GROUP BY invoices\.customer":
+        "every customer's payments, the other half of the same figure",
+}
+"""The scans of documents a day still makes, each with what it reads: the growth of each is
+named in docs/performance.md (*What remains*)."""
+
+
+def _traced_day_statements(tmp_path) -> dict[str, str]:
+    """Each distinct statement (numbers and quoted values folded) → its SQL as run. The
+    customers' figures are asked in batches of one (`exposure.BATCH`), so that the days take
+    both ways of reading them: a batch at a time, and every customer in one pass when most are
+    asked, as at L."""
+    rng = random.Random(11)
+    master = randomized(master_of(tmp_path, 11), rng)
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    seen: dict[str, str] = {}
+
+    @event.listens_for(ledger.engine, "connect")
+    def _trace(dbapi, _record):
+        dbapi.set_trace_callback(lambda sql: seen.setdefault(_folded(sql), sql))
+
+    ledger.engine.dispose()
+    calendar, day, done, counter = working_calendar(master.settings, master.closures), START, 0, [0]
+    while done < 4:
+        if calendar.is_working(day):
+            preview(master, ledger, day)
+            create(master, ledger, day)
+            pay_some(ledger, rng, counter)
+            ship(master, ledger, day, all_open=True)
+            done += 1
+        day += timedelta(1)
+    ledger.engine.dispose()
+    return seen
+
+
+def _folded(sql: str) -> str:
+    return re.sub(r"'[^']*'|\b\d+\b", "N", " ".join(sql.split()))
+
+
+def test_a_day_reads_no_history_but_what_is_known(tmp_path, monkeypatch):
+    monkeypatch.setattr(exposure, "BATCH", 1)
+    statements = _traced_day_statements(tmp_path)
+    raw = sqlite3.connect(tmp_path / "ledger.sqlite")
+    scans: dict[str, list[str]] = {}
+    for folded, sql in statements.items():
+        if not folded.startswith(("SELECT", "WITH", "UPDATE", "DELETE", "INSERT")):
+            continue
+        plan = [row[-1] for row in raw.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        read = [step for step in plan if re.match(rf"SCAN ({'|'.join(DOCUMENTS)})\b", step)]
+        if read:
+            scans[folded] = read
+    raw.close()
+    unknown = {sql: read for sql, read in scans.items() if not any(re.search(k, sql) for k in KNOWN)}
+    assert not unknown, "\n".join(f"{read}: {sql[:300]}" for sql, read in unknown.items())
+    assert all(any(re.search(k, sql) for sql in scans) for k in KNOWN), "a known scan is gone: drop it from KNOWN"
+    assert any("FROM holds LEFT OUTER JOIN orders" in sql for sql in statements), "the holds were read"
