@@ -6,7 +6,9 @@ invoices, payments, events) reads more every day the ledger lives, on every ship
 the statements of a few days' previews, orders and `ship --all` (holds kept between days,
 payments in between) are traced by sqlite3 as they run and explained afterwards; the scans of
 documents found are exactly those of `KNOWN`, each with why it stays. The holds' own read once
-went through every order by its number's index (`toolkit.ledger.holds._KEPT`).
+went through every order by its number's index (`toolkit.ledger.holds._KEPT`), and every
+customer's latest order through every order's entry in the customers' index
+(`toolkit.ledger.exposure._last_orders`).
 """
 
 from __future__ import annotations
@@ -36,9 +38,6 @@ KNOWN = {
     r"^SELECT count\(\*\) .* FROM \(SELECT orders\.customer .* GROUP BY orders\.customer\)":
         "how many customers have orders (`exposure.customers_with_orders`), from the customers' index alone: "
         "whether a day asks for most of them",
-    r"^SELECT orders\.customer, orders\.order_date, sum\(order_lines\.amount\) .* GROUP BY orders\.customer\)":
-        "every customer's latest order, from the customers' index alone, when a day asks for most customers' "
-        "figures (`exposure._last_orders`)",
     r"^SELECT invoices\.customer, sum\(invoices\.total\) .* GROUP BY invoices\.customer":
         "every customer's invoiced total, when a day asks for most customers' figures (what is invoiced and "
         "not paid); a kept open figure per customer would bound it",

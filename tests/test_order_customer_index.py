@@ -8,7 +8,7 @@ import sqlite3
 from datetime import date
 
 from older_ledgers import older_ledger
-from sqlalchemy import event, inspect, select
+from sqlalchemy import inspect, select
 from test_shipping_setbased import master_of
 
 from toolkit.ledger import exposure, open_ledger, schema
@@ -22,31 +22,25 @@ def _indexes(conn) -> dict[str, list[str]]:
     return {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("orders")}
 
 
-def _latest_orders_plan(conn) -> str:
-    """SQLite's plan for the statement `exposure._last_orders` runs, caught as it runs."""
-    seen: list[tuple[str, tuple]] = []
-
-    def catch(_conn, _cursor, statement, parameters, _context, _many):
-        seen.append((statement, parameters))
-
-    event.listen(conn, "before_cursor_execute", catch)
-    try:
-        exposure._last_orders(conn, None)
-    finally:
-        event.remove(conn, "before_cursor_execute", catch)
-    (statement, parameters), = seen
-    return " | ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
+def _latest_orders_plan(conn, customers: list[str]) -> str:
+    """SQLite's plan for the statement `exposure._last_orders` runs for these customers."""
+    compiled = exposure._latest_of(len(customers)).compile(conn)
+    parameters = compiled.construct_params({f"c{n}": c for n, c in enumerate(customers)})
+    ordered = tuple(parameters[name] for name in compiled.positiontup or ())
+    return " | ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", ordered))
 
 
 def test_the_latest_orders_are_read_from_the_index_alone(tmp_path):
     ledger = open_ledger(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
-    create(master_of(tmp_path, 2026), ledger, date(2026, 4, 9))
+    master = master_of(tmp_path, 2026)
+    create(master, ledger, date(2026, 4, 9))
     with reading(ledger) as conn:
         indexes = _indexes(conn)
-        plan = _latest_orders_plan(conn)
+        plan = _latest_orders_plan(conn, sorted(c.code for c in master.customers))
     assert indexes[NEW_INDEX] == ["customer", "order_date", "status"] and OLD_INDEX not in indexes
-    assert f"COVERING INDEX {NEW_INDEX}" in plan, plan
-    assert "SCAN orders USING INDEX" not in plan and "SEARCH orders USING INDEX" not in plan, plan
+    assert f"SEARCH orders USING COVERING INDEX {NEW_INDEX} (customer=?)" in plan, plan
+    assert f"SEARCH orders USING COVERING INDEX {NEW_INDEX} (customer=? AND order_date=?)" in plan, plan
+    assert "SCAN orders" not in plan and "SEARCH orders USING INDEX" not in plan, plan
     ledger.engine.dispose()
 
 
