@@ -24,8 +24,8 @@ def _indexes(conn) -> dict[str, list[str]]:
 
 def _latest_orders_plan(conn, customers: list[str]) -> str:
     """SQLite's plan for the statement `exposure._last_orders` runs for these customers."""
-    compiled = exposure._latest_of(len(customers)).compile(conn)
-    parameters = compiled.construct_params({f"c{n}": c for n, c in enumerate(customers)})
+    compiled = exposure._latest_of(exposure.BATCH).compile(conn)
+    parameters = compiled.construct_params(exposure._asked(customers, exposure.BATCH))
     ordered = tuple(parameters[name] for name in compiled.positiontup or ())
     return " | ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", ordered))
 

@@ -97,15 +97,27 @@ def _last_orders(conn: Connection, customers: Sequence[str]) -> dict[str, tuple[
     the ledger ever had, every day a preview asked for most customers."""
     if not customers:
         return {}
-    rows = driver_rows(conn, _latest_of(len(customers)), {f"c{n}": c for n, c in enumerate(customers)})
-    return {customer: (day, amount) for customer, day, amount in rows}
+    return {customer: (day, amount)
+            for customer, day, amount in driver_rows(conn, _latest_of(BATCH), _asked(customers, BATCH))}
+
+
+def _asked(customers: Sequence[str], count: int) -> dict[str, str | None]:
+    """The customers as `_latest_of(count)` binds them, the places left over NULL (which no
+    order's customer equals): every batch, the last one's rest too, runs the one statement.
+
+    >>> _asked(["C1", "C2"], 3)
+    {'c0': 'C1', 'c1': 'C2', 'c2': None}
+    """
+    if len(customers) > count:
+        raise ValueError(f"{len(customers)} customers asked at once, more than {count}")
+    return {f"c{n}": customers[n] if n < len(customers) else None for n in range(count)}
 
 
 @cache
 def _latest_of(count: int) -> Select[Any]:
-    """`_last_orders`' statement for `count` customers, bound as `c0`, `c1`, …: built and
-    compiled once per count (a batch, and the last one's rest), where customers given as the
-    rows' values were a new statement to compile at every call."""
+    """`_last_orders`' statement for `count` customers, bound as `c0`, `c1`, … (`_asked`):
+    built and compiled once, where customers given as the rows' values were a new statement to
+    compile at every call, and one per length would keep a statement for each batch's rest."""
     o, ol = schema.orders.c, schema.order_lines.c
     asked = values(column("customer", String), name="asked").data(
         [(bindparam(f"c{n}", type_=String),) for n in range(count)]).cte("asked")
