@@ -490,7 +490,7 @@ def _month(workbook: Path, ledger, timer: Timer, tmp: Path, *, restock: bool = F
             shipped = ship(master, ledger, day, all_open=True)
         out["ddts"] += len(shipped.notes)
         out["ship_errors"] += sum(p.is_error for p in shipped.problems)
-        out["held_last_day"] = len({h.order for h in shipped.held})
+        out["held_last_day"] = _held_orders(shipped)
         progress(day=day.isoformat(), done=done, of=len(days), seconds=round(timer.seconds, 1),
                  parts={k: round(v, 1) for k, v in timer.parts.items()}, peak_rss_mib=round(peak_rss_mib(), 1))
     out.update(_invoice(master, ledger, tmp / "accountants", timer))
@@ -581,7 +581,7 @@ def ship_days(workbook: Path, timer: Timer, tmp: Path) -> dict:
             with timer.step("ship"):
                 shipped = ship(master, ledger, day, all_open=True)
             out["ddts"] += len(shipped.notes)
-            out["held"] += len(shipped.held)
+            out["held"] += len(shipped.held) + shipped.kept
             out["ship_errors"] += sum(p.is_error for p in shipped.problems)
             done += 1
         day += timedelta(1)
@@ -622,7 +622,7 @@ def ship_backlog(workbook: Path, timer: Timer, tmp: Path) -> dict:
         shipped = ship(master, ledger, BACKLOG_DAY, all_open=True, future=True)
     ledger.engine.dispose()
     return {"ddts": len(shipped.notes), "lines": sum(len(n.lines) for n in shipped.notes),
-            "held": len(shipped.held), "held_orders": len({h.order for h in shipped.held}),
+            "held": len(shipped.held) + shipped.kept, "held_orders": _held_orders(shipped),
             "problems": len(shipped.problems), "ship_errors": sum(p.is_error for p in shipped.problems)}
 
 
@@ -650,8 +650,12 @@ def _day_after_backlog(workbook: Path, timer: Timer, tmp: Path, change: Callable
         shipped = ship(master, ledger, BACKLOG_DAY + timedelta(1), all_open=True, future=True)
     ledger.engine.dispose()
     return {**out, "ddts": len(shipped.notes), "lines": sum(len(n.lines) for n in shipped.notes),
-            "held_orders": len({h.order for h in shipped.held}),
-            "kept": sum(h.since is not None for h in shipped.held), "problems": len(shipped.problems)}
+            "held_orders": _held_orders(shipped), "kept": shipped.kept, "problems": len(shipped.problems)}
+
+
+def _held_orders(shipped) -> int:
+    """The orders a `ship --all` held, those kept from earlier days counted, not listed."""
+    return len({h.order for h in shipped.held}) + shipped.kept
 
 
 @measure("ship_goods_in", "as `ship_backlog_kept`, but goods came in for one item in fifty before 2026-05-05: "

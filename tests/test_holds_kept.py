@@ -12,6 +12,7 @@ same reasons and items; the warnings differ only by what a kept order does not r
 from __future__ import annotations
 
 import random
+import sqlite3
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -167,7 +168,7 @@ def twin_days(master: MasterData, urls: list[str], rng: random.Random, days: int
                     master = recounted(master, rng)
                 if rng.random() < 0.1:
                     master = relimited(master, rng)
-                kwargs: dict = {"force": rng.random() < 0.15, "all_open": True}
+                kwargs: dict = {"force": rng.random() < 0.15, "all_open": True, "list_kept": True}
                 if rng.random() < 0.2 and (still := open_numbers(kept)):
                     kwargs["numbers"] = [n for n, _ in rng.sample(still, min(len(still), 2))]
                     kwargs["all_open"] = rng.random() < 0.5
@@ -229,14 +230,18 @@ def test_a_day_reports_kept_holds_in_one_warning(tmp_path):
     whole = {h.order for h in first.held} - {n for note in first.notes for n in note.orders}
     assert whole and all(h.since is None for h in first.held)
     later = START + timedelta(1)
-    second = ship(master, ledger, later, all_open=True)
+    second = ship(master, ledger, later, all_open=True, list_kept=True)
     kept = {h.order for h in second.held if h.since is not None}
-    assert whole <= {h.order for h in second.held} and kept and kept <= whole
+    assert whole <= {h.order for h in second.held} and kept and kept <= whole and second.kept == len(kept)
     assert {h.since for h in second.held if h.order in kept} == {START}
     (warning,) = [p for p in second.problems if p.code == HELD_AS_BEFORE.code]
     assert dict(warning.params) == {"count": len(kept), "since": START}
     assert not [p for p in second.problems if any(number in p.message("en") for number in kept)]
     assert f"orders held: {len({h.order for h in second.held})}." in second.summary("en")
+    unlisted = ship(master, ledger, later, all_open=True)
+    assert unlisted.notes == () and all(h.since is None for h in unlisted.held) and unlisted.kept >= len(kept)
+    assert len({h.order for h in unlisted.held}) + unlisted.kept == len({h.order for h in second.held})
+    assert unlisted.summary("en") == second.summary("en")
     again = ship(master, ledger, later, all_open=True, replan=True)
     assert whole <= {h.order for h in again.held} and all(h.since is None for h in again.held)
     assert HELD_AS_BEFORE.code not in {p.code for p in again.problems}
@@ -476,9 +481,9 @@ def test_a_ledger_of_schema_16_keeps_holds_from_its_next_day(tmp_path):
     """Migration 17 adds the holds' tables empty: the first `ship --all` after it plans every
     order, as before, and keeps those it holds whole."""
     master = randomized(master_of(tmp_path, 7), random.Random(7))
-    url = older_ledger(tmp_path, master, 16, "DROP TABLE holds", "DROP TABLE hold_marks")
+    url = older_ledger(tmp_path, master, 16, "DROP TABLE hold_items", "DROP TABLE holds", "DROP TABLE hold_marks")
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 22
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 23
     with reading(ledger) as conn:
         assert conn.execute(select(schema.holds)).all() == [] and conn.execute(select(schema.hold_marks)).all() == []
     first = ship(master, ledger, date(2026, 4, 9), all_open=True)
@@ -496,10 +501,10 @@ def test_a_ledger_of_schema_21_judges_its_holds_again_then_keeps_what_it_judged_
     url = older_ledger(tmp_path, master, 21, "DROP TABLE hold_stock", "ALTER TABLE hold_marks DROP COLUMN stock_key",
                        "ALTER TABLE hold_marks DROP COLUMN stock_date", shipped=True)
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 22
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 23
     with reading(ledger) as conn:
-        assert conn.execute(select(schema.holds)).all() and conn.execute(select(schema.hold_marks)).all() == []
-        assert conn.execute(select(schema.hold_stock)).all() == []
+        assert conn.execute(select(schema.hold_marks)).all() == [] and conn.execute(select(schema.hold_stock)).all() == []
+        assert conn.execute(select(schema.holds)).all() == []  # migration 23 after it
     again = ship(master, ledger, date(2026, 4, 10), all_open=True)
     assert again.held and all(h.since is None or h.since == date(2026, 4, 9) for h in again.held)
     assert HELD_AS_BEFORE.code not in {p.code for p in again.problems}
@@ -510,3 +515,109 @@ def test_a_ledger_of_schema_21_judges_its_holds_again_then_keeps_what_it_judged_
     assert tuple(marks) == (stock_key(master), master.settings.stock_date)
     assert sheet == stock_levels(master) and sheet
     assert terms == customer_terms(master) and len(terms) == len(master.customers)
+
+
+def test_a_ledger_of_schema_22_keeps_its_holds_by_customer_and_item_from_its_next_day(tmp_path):
+    """Migration 23 makes the holds again, keeping each one's customer and date and its items
+    one per row, empty with their marks: the next `ship --all` plans every order, as on a
+    ledger's first day, keeps what it holds whole in the new shape, and the day after reports
+    them kept."""
+    master = randomized(master_of(tmp_path, 7), random.Random(7))
+    url = older_ledger(tmp_path, master, 22, "DROP TABLE hold_items", "DROP INDEX ix_holds_customer",
+                       "ALTER TABLE holds DROP COLUMN customer", "ALTER TABLE holds DROP COLUMN occurrence",
+                       shipped=True)
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
+        assert raw.execute("SELECT count(*) FROM holds").fetchone()[0] > 0
+    ledger = open_ledger(url)
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 23
+    with reading(ledger) as conn:
+        assert conn.execute(select(schema.holds)).all() == [] and conn.execute(select(schema.hold_marks)).all() == []
+    again = ship(master, ledger, date(2026, 4, 10), all_open=True)
+    assert again.held and again.kept == 0 and HELD_AS_BEFORE.code not in {p.code for p in again.problems}
+    h, o, i = schema.holds.c, schema.orders.c, schema.hold_items.c
+    with reading(ledger) as conn:
+        kept = conn.execute(select(h.order_id, h.customer, h.occurrence, o.customer, o.occurrence, h.kind, h["items"])
+                            .join(schema.orders, o.id == h.order_id)).all()
+        short = {(order_id, item) for order_id, item in conn.execute(select(i.order_id, i.item))}
+    assert kept and all(row[1:3] == row[3:5] for row in kept)
+    assert short == {(row[0], item) for row in kept if row[5] == "stock" for item in row[6].split("\n")} and short
+    after = ship(master, ledger, date(2026, 4, 13), all_open=True)
+    assert after.kept > 0 and HELD_AS_BEFORE.code in {p.code for p in after.problems}
+
+
+def random_holds(master: MasterData, rng: random.Random, count: int) -> list[Hold]:
+    """Holds of every kind, of a few customers (one taken off the sheet since: its holds are
+    among the customers moved), short of a few items."""
+    codes = [c.code for c in master.customers[:6]] + ["GONE"]
+    kinds = {HoldKind.PAYMENT: AWAITING_PAYMENT.code, HoldKind.CREDIT: CREDIT_HELD.code, HoldKind.STOCK: ORDER_HELD.code}
+    holds = []
+    for order_id in range(1, count + 1):
+        kind = rng.choice(list(kinds))
+        items = tuple(rng.sample("ABCDEF", rng.randint(1, 3))) if kind is HoldKind.STOCK else ()
+        holds.append(Hold(order_id, f"OC-2026-{order_id:05d}", rng.choice(codes), START,
+                          rng.choice([DocumentType.STANDARD, DocumentType.PREPAY]), kind, kinds[kind], items, START))
+    return holds
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_holds_that_may_wake_hold_every_one_that_wakes(tmp_path, seed):
+    """`may_wake` selects by order, customer and item what `woken` decides hold by hold: on
+    random holds and random changes every hold woken is selected, whatever the credit figures,
+    payments asked and paid, `--force`."""
+    from toolkit.core.exposure import Exposure
+    from toolkit.core.holds import may_wake
+
+    rng = random.Random(seed)
+    master = master_of(tmp_path, 1)
+    customers = tuple(replace(c, credit_limit=rng.choice([None, D(100)])) for c in master.customers)
+    master = master.model_copy(update={"customers": customers})
+    holds = random_holds(master, rng, 60)
+    ids = [h.order_id for h in holds]
+    changes = Changes(frozenset(rng.sample(sorted(LEAVES_STOCK | FREES_ITEMS | {"something-new"}), 3)),
+                      frozenset(rng.sample(ids, rng.randint(0, 3))), frozenset(rng.sample("ABCDEFG", rng.randint(0, 2))),
+                      None, frozenset(["GONE", *rng.sample([c.code for c in customers[:8]], rng.randint(0, 1))]))
+    exposures = {c.code: Exposure(c.code, outstanding=D(rng.choice([0, 60, 90])), unshipped=D(30))
+                 for c in customers[:6] if c.credit_limit is not None}
+    asked = rng.choice([None, rng.sample(ids, 10)])
+    paid = rng.choice([None, set(rng.sample(ids, 8)) & set(asked or ids)])
+    force = rng.random() < 0.2
+    kinds: dict[str, set[HoldKind]] = {}
+    for hold in holds:
+        kinds.setdefault(hold.customer, set()).add(hold.kind)
+    rule = dict(exposures=exposures, paid=paid, force=force, asked=asked)
+    may = may_wake(changes, master, kinds, **rule)
+    up = woken(holds, changes, master, **rule)
+    assert all(may.covers(hold) for hold in up)
+    assert woken([hold for hold in holds if may.covers(hold)], changes, master, **rule) == up
+    assert len([hold for hold in holds if may.covers(hold)]) < len(holds) or may.stock or force
+
+
+def test_the_ledger_reads_the_holds_a_selection_covers(tmp_path, twin_urls):
+    """`waking` reads, by index, exactly the kept holds `Waking.covers` selects."""
+    from toolkit.core.holds import Waking
+    from toolkit.ledger import holds as kept
+
+    rng = random.Random(3)
+    master = randomized(master_of(tmp_path, 3), rng)
+    ledger = open_ledger(twin_urls[0])
+    try:
+        calendar = working_calendar(master.settings, master.closures)
+        for day in [START + timedelta(n) for n in range(6) if calendar.is_working(START + timedelta(n))]:
+            create(master, ledger, day, with_catch_up=False)
+            ship(master, ledger, day, all_open=True)
+        with reading(ledger) as conn:
+            every = kept.kept_holds(conn)
+            customers = sorted({h.customer for h in every})
+            items = sorted({item for h in every for item in h.items})
+            assert every and {h.kind for h in every} >= {HoldKind.STOCK}
+            for _ in range(30):
+                may = Waking(orders=frozenset(rng.sample([h.order_id for h in every], rng.randint(0, 5))),
+                             customers=frozenset(rng.sample(customers, rng.randint(0, 1))),
+                             credit_of=frozenset(rng.sample(customers, rng.randint(0, 2))),
+                             others_of=frozenset(rng.sample(customers, rng.randint(0, 2))),
+                             items=frozenset(rng.sample(items, min(len(items), rng.randint(0, 3)))),
+                             stock=rng.random() < 0.1, every=rng.random() < 0.05)
+                assert kept.waking(conn, may) == [h for h in every if may.covers(h)]
+            assert kept.held_kinds(conn) == {c: frozenset(h.kind for h in every if h.customer == c) for c in customers}
+    finally:
+        ledger.engine.dispose()

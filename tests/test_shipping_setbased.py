@@ -102,9 +102,10 @@ that lived the same days must be equal, but for the invoicing runs' random ids (
 RUN_ID = re.compile(r"\b\d{8}-[0-9a-f]{8}\b")
 
 
-KEPT_PLANS = {"holds", "hold_marks", "hold_customers", "hold_stock"}
-"""The tables that keep a plan's outcome between days (the orders on hold, the marks, the
-customers' terms and the stock sheet they were judged by), which only the product writes."""
+KEPT_PLANS = {"holds", "hold_items", "hold_marks", "hold_customers", "hold_stock"}
+"""The tables that keep a plan's outcome between days (the orders on hold and their items, the
+marks, the customers' terms and the stock sheet they were judged by), which only the product
+writes."""
 
 
 def table_digests(ledger) -> dict[str, str]:

@@ -83,7 +83,8 @@ def register(app: typer.Typer) -> None:
                 check_output(invoices_beside(out), inputs=(workbook, quantities))
         result = ship(session.master, session.ledger, day, numbers=sorted(codes(orders) or ()), all_open=all_open,
                       quantities=quantities, carrier=carrier, force=force, future=future, out=out,
-                      lang=output.lang(), accounting_date=accounting_day, invoice=invoice, replan=replan)
+                      lang=output.lang(), accounting_date=accounting_day, invoice=invoice, replan=replan,
+                      list_kept=json)
         _report(json, result)
         output.exit_for(result.problems)
 

@@ -247,8 +247,7 @@ def woken(holds: Sequence[Hold], changes: Changes, master: MasterData, *, exposu
     stock that ships after payment wakes when it is no longer paid (an invoice added), as the
     plan would hold it for its payment first."""
     customers = {c.code: c for c in master.customers}
-    over = {code for code in {hold.customer for hold in holds}
-            if not force and code in customers and over_limit(customers[code], exposures.get(code))}
+    over = over_customers(master, {hold.customer for hold in holds}, exposures, force)
     anything = not changes.actions <= LEAVES_STOCK | FREES_ITEMS
     found = []
     for hold in holds:
@@ -269,6 +268,77 @@ def woken(holds: Sequence[Hold], changes: Changes, master: MasterData, *, exposu
     return found
 
 
+def over_customers(master: MasterData, codes: Iterable[str], exposures: Mapping[str, Exposure],
+                   force: bool) -> frozenset[str]:
+    """Of these customers, those over their credit limit now (none when the user ships past it)."""
+    if force:
+        return frozenset()
+    customers = {c.code: c for c in master.customers}
+    return frozenset(code for code in codes if code in customers and over_limit(customers[code], exposures.get(code)))
+
+
+@dataclass(frozen=True)
+class Waking:
+    """The kept holds `woken` may wake, in the terms the ledger selects them by
+    (`toolkit.ledger.holds.waking`), so that a day reads those and not every hold: late in a
+    month at L 116,000 holds are kept and a day wakes a few hundred of them. `may_wake` says
+    which; `covers` is the same selection for one hold."""
+
+    every: bool = False
+    """Every hold."""
+    orders: frozenset[int] = frozenset()
+    """The holds of these orders."""
+    customers: frozenset[str] = frozenset()
+    """Every hold of these customers."""
+    credit_of: frozenset[str] = frozenset()
+    """The credit holds of these customers."""
+    others_of: frozenset[str] = frozenset()
+    """The holds of these customers for a reason other than credit."""
+    items: frozenset[str] = frozenset()
+    """The stock holds short of one of these items."""
+    stock: bool = False
+    """Every stock hold."""
+
+    def covers(self, hold: Hold) -> bool:
+        """Whether the selection holds `hold`.
+
+        >>> stock = Hold(7, "OC-2026-7", "C1", date(2026, 4, 9), DocumentType.STANDARD, HoldKind.STOCK,
+        ...              "ship-line-held", ("A", "B"), date(2026, 4, 9))
+        >>> Waking(items=frozenset({"B"})).covers(stock), Waking(credit_of=frozenset({"C1"})).covers(stock)
+        (True, False)
+        """
+        return (self.every or hold.order_id in self.orders or hold.customer in self.customers
+                or hold.customer in (self.credit_of if hold.kind is HoldKind.CREDIT else self.others_of)
+                or (hold.kind is HoldKind.STOCK and (self.stock or not self.items.isdisjoint(hold.items))))
+
+
+def may_wake(changes: Changes, master: MasterData, kinds: Mapping[str, Collection[HoldKind]], *,
+             exposures: Mapping[str, Exposure], paid: Collection[int] | None, force: bool,
+             asked: Collection[int] | None = None) -> Waking:
+    """The holds `woken` may wake, given the same `changes`, `exposures`, `paid`, `force` and
+    `asked`, and the kinds of the holds kept of each customer (`kinds`): a selection of them
+    all the ledger can read by index (`Waking`). Each branch of `woken` has its part: the
+    orders whose status moved or whose payment was asked, the customers moved, the credit holds
+    of the customers no longer over the limit and the other holds of those over it, the stock
+    holds short of an item freed, and every stock hold when any of them may wake (an event that
+    may give stock back, or the caller naming the orders paid). A stock hold short of no item,
+    which wakes whatever happened, is never kept (`keepable`)."""
+    over = over_customers(master, kinds, exposures, force)
+    return Waking(
+        orders=changes.orders | frozenset(paid or ()) | frozenset(asked or ()),
+        customers=changes.customers,
+        credit_of=frozenset(code for code, held in kinds.items() if HoldKind.CREDIT in held and code not in over),
+        others_of=frozenset(code for code in over if set(kinds[code]) - {HoldKind.CREDIT}),
+        items=changes.freed,
+        stock=not changes.actions <= LEAVES_STOCK | FREES_ITEMS or (paid is not None and asked is None))
+
+
+def keepable(hold: Hold) -> bool:
+    """Whether a day keeps `hold`: not a stock hold short of no item, which `woken` wakes the
+    next day whatever happened (and `may_wake` does not look for)."""
+    return hold.kind is not HoldKind.STOCK or bool(hold.items)
+
+
 def payment_asked(holds: Sequence[Hold], master: MasterData, billed: Collection[int] | None) -> list[int]:
     """The orders kept on hold whose payment `woken` looks at: those that ship after payment,
     of those `billed` (`Changes.billed`; None: all of them). At L 34,000 orders kept wait for
@@ -279,8 +349,9 @@ def payment_asked(holds: Sequence[Hold], master: MasterData, billed: Collection[
                  or (hold.customer in customers and pays_first(hold.document_type, customers[hold.customer])))]
 
 
-def as_before(holds: Sequence[Hold]) -> list[Problem]:
-    """The one warning of the orders still held as on previous days (none without any)."""
-    if not holds:
+def as_before(count: int, oldest: date | None) -> list[Problem]:
+    """The one warning of the `count` orders still held as on previous days, the `oldest` held
+    since that day (none without any)."""
+    if not count:
         return []
-    return [HELD_AS_BEFORE(None, count=len(holds), since=min(h.since for h in holds))]
+    return [HELD_AS_BEFORE(None, count=count, since=oldest)]

@@ -545,6 +545,22 @@ def _judge_by_customer_and_item(conn: Connection) -> None:
 MIGRATIONS[22] = _judge_by_customer_and_item
 
 
+def _holds_by_customer_and_item(conn: Connection) -> None:
+    """The holds keep their order's customer and date, and their items one per row
+    (`schema.holds`, `schema.hold_items`): the holds are made again empty, with the marks, so
+    the next `ship --all` plans every order, as on a ledger's first day, and keeps them from
+    then on."""
+    schema.hold_items.drop(conn, checkfirst=True)
+    schema.holds.drop(conn, checkfirst=True)
+    schema.holds.create(conn)
+    schema.hold_items.create(conn)
+    schema.hold_marks.drop(conn, checkfirst=True)
+    schema.hold_marks.create(conn)
+
+
+MIGRATIONS[23] = _holds_by_customer_and_item
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -3,21 +3,22 @@ judged. What wakes a hold is decided in `toolkit.core.holds`; here it is only ke
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, delete, func, insert, or_, select, true, union
+from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, or_, select, true, union
 
 from toolkit.basics.bulk_records import maker
 from toolkit.basics.vocab import DocumentType
-from toolkit.core.holds import Changes, Hold, HoldKind
+from toolkit.core.holds import Changes, Hold, HoldKind, Waking
 from toolkit.ledger import schema
-from toolkit.ledger.batches import in_batches
+from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import document_number, driver_rows, insert_columns
 
-h, o, m = schema.holds.c, schema.orders.c, schema.hold_marks.c
+h, hi, o, m = schema.holds.c, schema.hold_items.c, schema.orders.c, schema.hold_marks.c
 _hold = maker(Hold)
 ITEMS_APART = "\n"
 CREATED = ("generated", "imported")
@@ -126,36 +127,87 @@ def _billed(conn: Connection, marks: Marks, now: Marks) -> frozenset[int] | None
 
 
 def kept_holds(conn: Connection) -> list[Hold]:
-    """Every hold kept, in number order (due or not, whatever its order's status now: what
-    happened since the marks is looked at for each, before the marks move on). Late in a month
-    at L that is 128,000 records every shipping day, read at the driver level (`driver_rows`)
-    and made through their slots (`_hold`)."""
+    """Every hold kept, in number order (due or not, whatever its order's status now). Read
+    whole only when every hold may wake (`Waking.every`, `--replan` aside) or to list them
+    (`kept_due` counts them): late in a month at L that is 116,000 records, read at the driver
+    level (`driver_rows`) and made through their slots (`_hold`)."""
+    return _holds(driver_rows(conn, _IN_ORDER))
+
+
+def _holds(rows: Iterable[Sequence[Any]]) -> list[Hold]:
     kinds = {kind.value: kind for kind in HoldKind}
     types = {kind.value: kind for kind in DocumentType}
     return [_hold(order_id, document_number(series, year, number), customer, occurrence, types[document_type],
                   kinds[kind], reason, tuple(items.split(ITEMS_APART)) if items else (), since)
             for order_id, series, year, number, customer, occurrence, document_type, kind, reason, items, since
-            in driver_rows(conn, _KEPT)]
+            in rows]
 
 
-_KEPT = (select(h.order_id, o.series, o.year, o.number, o.customer, o.occurrence, o.document_type, h.kind, h.reason,
+_KEPT = (select(h.order_id, o.series, o.year, o.number, h.customer, h.occurrence, o.document_type, h.kind, h.reason,
                 h["items"], h.since)
-         .select_from(schema.holds.outerjoin(schema.orders, o.id == h.order_id))
-         .order_by(o.year, o.series, o.number))
-"""`kept_holds`' statement. Every hold has its order; the outer join keeps SQLite, which has no
-statistics of a ledger, reading the holds and each one's order, where an inner join led it
-through every order the ledger ever had (by their number's index, for the order): as fast
-after 22 days at L (71,583 holds of 117,992 orders: 0.27 s either way), but a year's orders
-would be read every shipping day."""
+         .select_from(schema.holds.outerjoin(schema.orders, o.id == h.order_id)))
+"""The holds with their orders' numbers. Every hold has its order; the outer join keeps SQLite,
+which has no statistics of a ledger, reading the holds and each one's order, where an inner
+join led it through every order the ledger ever had (by their number's index, for the order):
+as fast after 22 days at L (71,583 holds of 117,992 orders: 0.27 s either way), but a year's
+orders would be read every shipping day."""
+
+_IN_ORDER = _KEPT.order_by(o.year, o.series, o.number)
+
+
+def waking(conn: Connection, may: Waking) -> list[Hold]:
+    """The holds `may` selects (`toolkit.core.holds.Waking`), in number order: each part asked
+    by its index (the order's id, the customer, the item short), so a day reads the few holds
+    that may wake instead of every one kept (`kept_holds`)."""
+    if may.every:
+        return kept_holds(conn)
+    credit = h.kind == HoldKind.CREDIT.value
+    wheres: list[ColumnElement[bool]] = [*among(conn, h.order_id, sorted(may.orders))]
+    wheres += [and_(h.customer.in_(chunk), kind)
+               for codes, kind in ((may.customers, true()), (may.credit_of, credit), (may.others_of, ~credit))
+               for chunk in in_batches(sorted(codes))]
+    if may.stock:
+        wheres.append(h.kind == HoldKind.STOCK.value)
+    else:
+        wheres += [h.order_id.in_(select(hi.order_id).where(hi.item.in_(chunk))) for chunk in in_batches(sorted(may.items))]
+    found = {row[0]: row for where in wheres for row in conn.execute(_KEPT.where(where))}
+    return _holds(sorted(found.values(), key=lambda row: (row[2], row[1], row[3])))
+
+
+def held_kinds(conn: Connection) -> dict[str, frozenset[HoldKind]]:
+    """The customers with holds kept, each with the kinds of its holds (by the customer's
+    index: a day at L reads 10,000 pairs, not 116,000 holds)."""
+    kinds: dict[str, set[HoldKind]] = {}
+    for customer, kind in conn.execute(select(h.customer, h.kind).distinct()):
+        kinds.setdefault(customer, set()).add(HoldKind(kind))
+    return {customer: frozenset(found) for customer, found in kinds.items()}
+
+
+def kept_due(conn: Connection, day: date) -> tuple[int, date | None]:
+    """How many holds kept are of orders due by `day`, and the first day the oldest was held:
+    what a day reports of the orders still held as before (`toolkit.core.holds.as_before`)."""
+    count, oldest = conn.execute(select(func.count(), func.min(h.since)).where(h.occurrence <= day)).one()
+    return count, oldest
+
+
+def kept_since(conn: Connection, order_ids: Collection[int] | None = None) -> dict[int, date]:
+    """The first day each hold kept (of these orders) was held."""
+    if order_ids is None:
+        return {order_id: since for order_id, since in conn.execute(select(h.order_id, h.since))}
+    return {order_id: since for where in among(conn, h.order_id, sorted(order_ids))
+            for order_id, since in conn.execute(select(h.order_id, h.since).where(where))}
 
 
 def forget(conn: Connection, order_ids: Collection[int]) -> None:
     """These orders are no longer kept on hold: the next plan looks at them again."""
-    for chunk in in_batches(sorted(order_ids)):
-        conn.execute(delete(schema.holds).where(h.order_id.in_(chunk)))
+    ids = sorted(order_ids)
+    for table in (schema.hold_items, schema.holds):
+        for where in among(conn, table.c.order_id, ids):
+            conn.execute(delete(table).where(where))
 
 
 def forget_all(conn: Connection) -> None:
+    conn.execute(delete(schema.hold_items))
     conn.execute(delete(schema.holds))
 
 
@@ -163,6 +215,10 @@ def keep(conn: Connection, holds: Sequence[Hold]) -> None:
     """Keep these orders on hold (none of them is kept yet), a column at a time
     (`insert_columns`): the first day a ledger keeps holds, at L, is 116,000 rows."""
     insert_columns(conn, schema.holds, {
-        "order_id": [x.order_id for x in holds], "kind": [x.kind.value for x in holds],
+        "order_id": [x.order_id for x in holds], "customer": [x.customer for x in holds],
+        "occurrence": [x.occurrence for x in holds], "kind": [x.kind.value for x in holds],
         "reason": [x.reason for x in holds], "items": [ITEMS_APART.join(x.items) for x in holds],
         "since": [x.since for x in holds]})
+    short = [(item, x.order_id) for x in holds for item in dict.fromkeys(x.items)]
+    insert_columns(conn, schema.hold_items, {"item": [item for item, _ in short],
+                                             "order_id": [order_id for _, order_id in short]})

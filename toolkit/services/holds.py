@@ -18,9 +18,12 @@ from toolkit.core.holds import (
     KIND_OF,
     NO_STOCK,
     Hold,
+    Waking,
     customer_terms,
     customers_key,
     held_whole,
+    keepable,
+    may_wake,
     moved_customers,
     payment_asked,
     restocked,
@@ -38,10 +41,10 @@ from toolkit.model.records import MasterData
 
 @dataclass(frozen=True)
 class OnHold:
-    """What a day of `ship --all` starts from: the holds still kept, the first day each woken
-    one was held (kept if it is held again), and the marks to leave for the next day."""
+    """What a day of `ship --all` starts from, the holds still kept staying in the ledger: the
+    first day each woken one was held (kept if it is held again), and the marks to leave for
+    the next day."""
 
-    kept: tuple[Hold, ...]
     since: Mapping[int, date]
     marks: ledger.Marks
     terms: Mapping[str, str]
@@ -52,48 +55,55 @@ class OnHold:
     """The credit figures read to wake the holds, of their customers with a limit: nothing the
     day writes before it plans moves them, so the plan takes them as read (`ship_in`'s `read`)."""
 
-    def due(self, day: date) -> list[Hold]:
-        """The holds of the orders due by `day`: those the day reports as held."""
-        return [hold for hold in self.kept if hold.occurrence <= day]
-
-    def without(self, order_ids: Collection[int]) -> OnHold:
-        """The same, with these orders no longer kept (named by the user: planned now)."""
-        gone = set(order_ids)
-        return replace(self, kept=tuple(x for x in self.kept if x.order_id not in gone),
-                       since={**self.since, **{x.order_id: x.since for x in self.kept if x.order_id in gone}})
+    def with_since(self, since: Mapping[int, date]) -> OnHold:
+        """The same, with the first days of these orders too (named by the user: planned now)."""
+        return replace(self, since={**self.since, **since})
 
 
 def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[int] | None,
          replan: bool = False) -> OnHold:
-    """Read the holds, forget those something may have moved (all of them with `replan`, when
-    stock is tracked and was not or the other way round, or on a ledger whose holds were never
-    judged) and return the rest.
+    """Forget the holds something may have moved (all of them with `replan`, when stock is
+    tracked and was not or the other way round, or on a ledger whose holds were never judged)
+    and return what the day starts from. Only the holds that may wake are read
+    (`may_wake`); the others stay in the ledger, counted when the day reports them
+    (`kept_as_before`).
     `paid`: the orders the caller says are paid, else the ledger is asked about the orders billed
     since (`Changes.billed`)."""
     now = ledger.marks_now(conn, customers_key(master), stock_key(master), master.settings.stock_date)
     terms, sheet = customer_terms(master), stock_levels(master) or {}
     last = ledger.last_marks(conn)
-    holds = ledger.kept_holds(conn)
     if replan or last is None or (last.stock_key == NO_STOCK) != (now.stock_key == NO_STOCK):
+        since = ledger.kept_since(conn)
         ledger.forget_all(conn)
-        return OnHold((), {x.order_id: x.since for x in holds}, now, terms, sheet)
+        return OnHold(since, now, terms, sheet)
     changes = ledger.changes_since(conn, last, now, FREES_ITEMS)
     if last.customers_key != now.customers_key:
         changes = replace(changes, customers=moved_customers(ledger.judged_terms(conn), terms))
     if last.stock_key != now.stock_key:
         changes = replace(changes, freed=changes.freed | restocked(
             ledger.judged_sheet(conn), _shipped_from(conn, last.stock_date), sheet, _shipped_from(conn, now.stock_date)))
-    credit = credit_limited(master, sorted({x.customer for x in holds}))
+    kinds = ledger.held_kinds(conn)
+    credit = credit_limited(master, sorted(kinds))
     asked = None
     if paid is None and (changes.billed is None or changes.billed):
-        asked = payment_asked(holds, master, changes.billed)
+        billed = (ledger.kept_holds(conn) if changes.billed is None
+                  else ledger.waking(conn, Waking(orders=changes.billed)))
+        asked = payment_asked(billed, master, changes.billed)
         paid = paid_orders(conn, asked)
     exposures = credit_exposures(conn, credit) if credit else {}
-    up = woken(holds, changes, master, exposures=exposures, paid=paid, force=force, asked=asked)
+    may = may_wake(changes, master, kinds, exposures=exposures, paid=paid, force=force, asked=asked)
+    up = woken(ledger.waking(conn, may), changes, master, exposures=exposures, paid=paid, force=force, asked=asked)
     ledger.forget(conn, [x.order_id for x in up])
-    gone = {x.order_id for x in up}
-    return OnHold(tuple(x for x in holds if x.order_id not in gone), {x.order_id: x.since for x in up}, now, terms,
-                  sheet, exposures)
+    return OnHold({x.order_id: x.since for x in up}, now, terms, sheet, exposures)
+
+
+def kept_as_before(conn: Connection, day: date, *, listed: bool) -> tuple[int, date | None, list[Held]]:
+    """The holds still kept of the orders due by `day`, after the day woke and forgot its own
+    (before it keeps what it held): how many, the first day the oldest was held, and, when
+    `listed`, each as the day reports it. A day at L keeps 116,000 of them late in a month;
+    making a record of each for a report that only counts them was a tenth of the day."""
+    count, oldest = ledger.kept_due(conn, day)
+    return count, oldest, [x.held() for x in ledger.kept_holds(conn) if x.occurrence <= day] if listed else []
 
 
 def _shipped_from(conn: Connection, counted: date | None) -> dict[str, Decimal]:
@@ -102,9 +112,12 @@ def _shipped_from(conn: Connection, counted: date | None) -> dict[str, Decimal]:
     return {} if counted is None else {item: shipped for item, shipped in shipped_since(conn, counted)}
 
 
-def forget(conn: Connection, order_ids: Collection[int]) -> None:
-    """These orders, named by number, are planned now whatever held them: no longer kept."""
+def forget(conn: Connection, order_ids: Collection[int]) -> dict[int, date]:
+    """These orders, named by number, are planned now whatever held them: no longer kept.
+    Returns the first day each one kept was held."""
+    since = ledger.kept_since(conn, order_ids) if order_ids else {}
     ledger.forget(conn, order_ids)
+    return since
 
 
 def keep_held(conn: Connection, start: OnHold, day: date, held: Sequence[Held], notes: Sequence[DeliveryNote],
@@ -113,7 +126,7 @@ def keep_held(conn: Connection, start: OnHold, day: date, held: Sequence[Held], 
     the marks for the next day."""
     orders = {order.number: order for order in asked}
     whole = held_whole(held, {number for note in notes for number in note.orders}, orders)
-    ledger.keep(conn, [Hold(order.id, number, h.customer, order.occurrence, order.document_type, KIND_OF[h.reason],
-                            h.reason, h.items, start.since.get(order.id, day))
-                       for number, h in whole.items() for order in (orders[number],)])
+    found = [Hold(order.id, number, h.customer, order.occurrence, order.document_type, KIND_OF[h.reason], h.reason,
+                  h.items, start.since.get(order.id, day)) for number, h in whole.items() for order in (orders[number],)]
+    ledger.keep(conn, [hold for hold in found if keepable(hold)])
     ledger.set_marks(conn, start.marks, start.terms, start.sheet)

@@ -78,6 +78,8 @@ class Shipped:
 
     notes: tuple[DeliveryNote, ...]
     held: tuple[Held, ...]
+    """The orders this action held, and with `ship(list_kept=True)` those still kept on hold
+    from earlier days (each with the day it was first held, `Held.since`)."""
     problems: tuple[Problem, ...]
     completed: tuple[str, ...] = ()
     written: Path | None = None
@@ -86,10 +88,12 @@ class Shipped:
     """With `invoice`: the invoices of these DDTs, issued final with them."""
     invoices_written: Path | None = None
     """With `invoice` and `out`: the invoices' workbook beside the DDTs' (`FILE-fatture.xlsx`)."""
+    kept: int = 0
+    """With `all_open`: how many orders due stayed on hold as on earlier days, listed or not."""
 
     def summary(self, lang: str) -> str:
         """The line both front ends end with: how many DDTs, how many orders held."""
-        held = len({h.order for h in self.held})
+        held = len({h.order for h in self.held if h.since is None}) + self.kept
         invoiced = ((f" Fatture emesse con i DDT: {len(self.invoices)}." if lang == "it"
                      else f" Invoices issued with the DDTs: {len(self.invoices)}.") if self.invoices else "")
         return (f"DDT emessi: {len(self.notes)}, ordini trattenuti: {held}." if lang == "it"
@@ -100,7 +104,7 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
          chosen: Sequence[ChosenRow] = (), quantities: Path | None = None, carrier: str | None = None,
          force: bool = False, future: bool = False, paid: Collection[int] | None = None, out: Path | None = None,
          lang: str = "it", accounting_date: date | None = None, invoice: bool = False,
-         replan: bool = False) -> Shipped:
+         replan: bool = False, list_kept: bool = False) -> Shipped:
     """Ship the chosen orders (by number, every open order up to `day`, or those the quantities
     rows or file name) in one transaction; with any error in the input nothing is stored.
     `day` after today is an error unless `future`. With `out`, the DDTs issued are printed
@@ -112,7 +116,9 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
 
     With `all_open`, the orders held whole stay on hold from day to day until something that
     holds them may have moved (`toolkit.core.holds`): they are reported held, with the day they
-    were first held, and not planned again; `replan` plans every one of them again."""
+    were first held, and not planned again; `replan` plans every one of them again. They are
+    counted (`Shipped.kept`); `list_kept` lists them among the held too (`toolkit ship --all
+    --json`), which late in a month at L is a hundred thousand records."""
     today = dates.today_rome()
     if day > today and not future:
         return Shipped((), (), (DATE_IN_FUTURE(None, day=day, today=today),))
@@ -131,7 +137,7 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
         chosen = [*chosen, *read]
     try:
         shipped = _ship(master, ledger, day, numbers, all_open, chosen, carrier, force, paid, accounting_date,
-                        invoice=invoice, replan=replan)
+                        invoice=invoice, replan=replan, list_kept=list_kept)
     except ProblemsFound as refused:
         return Shipped((), (), tuple(refused.problems))
     if out is not None and shipped.notes:
@@ -155,7 +161,8 @@ def invoices_beside(out: Path) -> Path:
 @collector_paused()
 def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str], all_open: bool,
           chosen: Sequence[ChosenRow], carrier: str | None, force: bool, paid: Collection[int] | None,
-          accounting_date: date | None = None, *, invoice: bool = False, replan: bool = False) -> Shipped:
+          accounting_date: date | None = None, *, invoice: bool = False, replan: bool = False,
+          list_kept: bool = False) -> Shipped:
     """The shipping action in its write transaction, with the cycle collector paused
     (`collector_paused`): a day at L builds a million small records that form no cycles (the
     due orders, their open lines, the queues, a message per held line), and even at the
@@ -190,14 +197,15 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         problems += choice_problems
         if errors(problems):
             return Shipped((), (), tuple(problems))
-        holds.forget(conn, named)
+        named_since = holds.forget(conn, named)
         done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
                        carrier=carrier, force=force, accounting_date=accounting_date, unread=pending,
                        read_here=True, exposures=on_hold.exposures if on_hold is not None else None)
         if on_hold is not None and not errors(done.problems):
             planned = set(named)
-            done = _held_as_before(conn, on_hold.without(planned), day, done,
-                                   [order for order_id, order in selected.items() if order_id not in planned])
+            done = _held_as_before(conn, on_hold.with_since(named_since), day, done,
+                                   [order for order_id, order in selected.items() if order_id not in planned],
+                                   list_kept)
         assumed = missing_stock(master) if done.notes else []
         invoiced: list[Invoice] = []
         if invoice and done.notes:
@@ -206,17 +214,17 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             invoiced, invoice_problems = invoice_shipped_in(conn, master, done.notes, day, dates.today_rome())
             problems += invoice_problems
         return Shipped(done.notes, done.held, (*assumed, *problems, *done.problems), done.completed,
-                       invoices=tuple(invoiced))
+                       invoices=tuple(invoiced), kept=done.kept)
 
 
 def _held_as_before(conn: Connection, on_hold: holds.OnHold, day: date, done: Shipped,
-                    asked: Sequence[Order]) -> Shipped:
+                    asked: Sequence[Order], listed: bool) -> Shipped:
     """Keep on hold the orders of `asked` this day held whole, and report the orders kept from
-    earlier days beside those it held, with the one warning that says so (`as_before`)."""
+    earlier days beside those it held (counted, and listed if `listed`), with the one warning
+    that says so (`as_before`)."""
+    count, oldest, kept = holds.kept_as_before(conn, day, listed=listed)
     holds.keep_held(conn, on_hold, day, done.held, done.notes, asked)
-    still = on_hold.due(day)
-    return replace(done, held=(*done.held, *(hold.held() for hold in still)),
-                   problems=(*done.problems, *as_before(still)))
+    return replace(done, held=(*done.held, *kept), kept=count, problems=(*done.problems, *as_before(count, oldest)))
 
 
 @dataclass(frozen=True)
