@@ -616,7 +616,7 @@ def test_the_ledger_reads_the_holds_a_selection_covers(tmp_path, twin_urls):
                              credit_of=frozenset(rng.sample(customers, rng.randint(0, 2))),
                              others_of=frozenset(rng.sample(customers, rng.randint(0, 2))),
                              items=frozenset(rng.sample(items, min(len(items), rng.randint(0, 3)))),
-                             stock=rng.random() < 0.1, every=rng.random() < 0.05)
+                             stock=rng.random() < 0.1)
                 assert kept.waking(conn, may) == [h for h in every if may.covers(h)]
             assert kept.held_kinds(conn) == {c: frozenset(h.kind for h in every if h.customer == c) for c in customers}
     finally:

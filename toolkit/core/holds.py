@@ -284,8 +284,6 @@ class Waking:
     month at L 116,000 holds are kept and a day wakes a few hundred of them. `may_wake` says
     which; `covers` is the same selection for one hold."""
 
-    every: bool = False
-    """Every hold."""
     orders: frozenset[int] = frozenset()
     """The holds of these orders."""
     customers: frozenset[str] = frozenset()
@@ -307,7 +305,7 @@ class Waking:
         >>> Waking(items=frozenset({"B"})).covers(stock), Waking(credit_of=frozenset({"C1"})).covers(stock)
         (True, False)
         """
-        return (self.every or hold.order_id in self.orders or hold.customer in self.customers
+        return (hold.order_id in self.orders or hold.customer in self.customers
                 or hold.customer in (self.credit_of if hold.kind is HoldKind.CREDIT else self.others_of)
                 or (hold.kind is HoldKind.STOCK and (self.stock or not self.items.isdisjoint(hold.items))))
 

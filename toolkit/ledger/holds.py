@@ -128,8 +128,8 @@ def _billed(conn: Connection, marks: Marks, now: Marks) -> frozenset[int] | None
 
 def kept_holds(conn: Connection) -> list[Hold]:
     """Every hold kept, in number order (due or not, whatever its order's status now). Read
-    whole only when every hold may wake (`Waking.every`, `--replan` aside) or to list them
-    (`kept_due` counts them): late in a month at L that is 116,000 records, read at the driver
+    whole only to list them (`kept_due` counts them) or when an invoice was undone (any order's
+    payment may have moved): late in a month at L that is 116,000 records, read at the driver
     level (`driver_rows`) and made through their slots (`_hold`)."""
     return _holds(driver_rows(conn, _IN_ORDER))
 
@@ -159,8 +159,6 @@ def waking(conn: Connection, may: Waking) -> list[Hold]:
     """The holds `may` selects (`toolkit.core.holds.Waking`), in number order: each part asked
     by its index (the order's id, the customer, the item short), so a day reads the few holds
     that may wake instead of every one kept (`kept_holds`)."""
-    if may.every:
-        return kept_holds(conn)
     credit = h.kind == HoldKind.CREDIT.value
     wheres: list[ColumnElement[bool]] = [*among(conn, h.order_id, sorted(may.orders))]
     wheres += [and_(h.customer.in_(chunk), kind)
