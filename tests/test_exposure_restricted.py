@@ -62,3 +62,9 @@ def test_restricted_exposures_equal_everyone_s(ledger, tmp_path, monkeypatch, se
             some = rng.sample(codes, rng.randint(1, len(codes)))
             assert credit_exposures(conn, some) == {
                 c: replace(every[c], last_order_date=None, last_order_amount=ZERO) for c in some}
+
+
+def test_an_empty_ledger_has_no_customers_with_orders(ledger):
+    """The walk over the customers' index starts from nothing on a ledger without orders."""
+    with reading(ledger) as conn:
+        assert exposure.customers_with_orders(conn) == 0

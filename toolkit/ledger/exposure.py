@@ -73,13 +73,23 @@ def _most(conn: Connection, asked: int) -> bool:
 
 
 def customers_with_orders(conn: Connection) -> int:
-    """How many customers the ledger has orders of, counted over their groups: PostgreSQL
-    sorted every order for `count(DISTINCT customer)` and hashes the groups, on April's final
-    ledger at L 0.08 s against 0.26 s (medians of 9, alternated), asked twice a shipping day;
-    SQLite reads its customer index either way (0.028 against 0.021 s)."""
+    """How many customers the ledger has orders of, counted by walking the customers' index
+    from each customer to the next (`_WALKED`): one entry read per customer, so the count does
+    not grow with the orders the ledger keeps. Counted over the index's groups it read every
+    order the ledger ever had, asked twice a shipping day (PostgreSQL sorted every order for
+    `count(DISTINCT customer)`: 0.26 s on April's final ledger at L, 0.08 s over the groups)."""
+    return conn.execute(_WALKED).scalar_one()
+
+
+def _walked() -> Select[Any]:
     o = schema.orders.c
-    return conn.execute(select(func.count()).select_from(select(o.customer).group_by(o.customer).subquery())
-                        ).scalar_one()
+    walked = select(func.min(o.customer).label("customer")).cte("walked", recursive=True)
+    following = select(func.min(o.customer)).where(o.customer > walked.c.customer).scalar_subquery()
+    walked = walked.union_all(select(following).where(walked.c.customer.is_not(None)))
+    return select(func.count(walked.c.customer))
+
+
+_WALKED = _walked()
 
 
 def _among(column: ColumnElement[Any], customers: list[str] | None) -> ColumnElement[bool]:
