@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, or
 from toolkit.basics.bulk_records import maker
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.holds import Changes, Hold, HoldKind, Waking
+from toolkit.core.reservations import rank
 from toolkit.ledger import schema
 from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import document_number, driver_rows, insert_columns
@@ -169,7 +170,7 @@ def waking(conn: Connection, may: Waking) -> list[Hold]:
     else:
         wheres += [h.order_id.in_(select(hi.order_id).where(hi.item.in_(chunk))) for chunk in in_batches(sorted(may.items))]
     found = {row[0]: row for where in wheres for row in conn.execute(_KEPT.where(where))}
-    return _holds(sorted(found.values(), key=lambda row: (row[2], row[1], row[3])))
+    return sorted(_holds(found.values()), key=lambda hold: rank(hold.number))
 
 
 def held_kinds(conn: Connection) -> dict[str, frozenset[HoldKind]]:
