@@ -94,7 +94,16 @@ def spanned_or_among(conn: Connection, column: Any, ids: Sequence[int]) -> Itera
     >>> [str(c) for c in spanned_or_among(None, column("id"), [3, 5, 4])]
     ['id BETWEEN :id_1 AND :id_2']
     """
-    if ids and len(set(ids)) == len(ids) and max(ids) - min(ids) + 1 == len(ids):
+    if spans(ids):
         yield column.between(min(ids), max(ids))
         return
     yield from among(conn, column, ids)
+
+
+def spans(ids: Sequence[int]) -> bool:
+    """Whether these ids, all different, fill their range (`spanned_or_among` names them by it).
+
+    >>> spans([3, 5, 4]), spans([3, 5]), spans([3, 3, 4]), spans([])
+    (True, False, False, False)
+    """
+    return bool(ids) and len(set(ids)) == len(ids) and max(ids) - min(ids) + 1 == len(ids)

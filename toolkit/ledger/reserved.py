@@ -22,14 +22,14 @@ from collections.abc import Collection
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, case, delete, func, insert, select, true, tuple_
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, case, delete, func, insert, select, true, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.orders import EFFECTS
 from toolkit.core.reservations import HOLDING
 from toolkit.ledger import schema
-from toolkit.ledger.batches import spanned_or_among
+from toolkit.ledger.batches import one_array, spanned_or_among, spans
 from toolkit.ledger.types import stored_integer
 
 o, ol, r, dl = schema.orders.c, schema.order_lines.c, schema.reserved.c, schema.delivery_lines.c
@@ -53,7 +53,14 @@ it still has to ship."""
 def recount(conn: Connection, order_ids: Collection[int] | None = None) -> None:
     """Sum again the rows of these orders (None: of every order) from their lines, in one
     statement per `spanned_or_among` condition each to delete and to insert: a day's new
-    orders, stored in one statement, are one range of ids."""
+    orders, stored in one statement, are one range of ids.
+
+    The orders are named to the database twice, by their lines' order id and by their own id,
+    where that costs one range or one array: PostgreSQL does not carry a range or an array
+    across the join, and given the lines' alone it read and hashed every holding order. On the
+    ledger of 1-22 April at L, the 8,048 orders of the 23rd took 367 ms of the server's time,
+    183 ms named both ways (EXPLAIN ANALYZE). SQLite carries the range itself; its IN-lists,
+    which old versions cap at 999 values a statement, are not doubled."""
     if order_ids is None:
         conn.execute(delete(schema.reserved))
         _insert(conn, true())
@@ -61,8 +68,8 @@ def recount(conn: Connection, order_ids: Collection[int] | None = None) -> None:
     ids = sorted(set(order_ids))
     for condition in spanned_or_among(conn, r.order_id, ids):
         conn.execute(delete(schema.reserved).where(condition))
-    for condition in spanned_or_among(conn, ol.order_id, ids):
-        _insert(conn, condition)
+    for lines, orders in zip(spanned_or_among(conn, ol.order_id, ids), spanned_or_among(conn, o.id, ids)):
+        _insert(conn, and_(lines, orders) if one_array(conn) or spans(ids) else lines)
 
 
 def shipped(conn: Connection, delivery_ids: Collection[int]) -> None:
