@@ -10,7 +10,8 @@ caches and imports done before the timer starts, the way a user's command does.
 
 `--profile FILE` wraps the measured step in cProfile, writes FILE (open it with
 `python -m pstats FILE` or snakeviz) and prints the top entries by cumulative and own time on
-stderr. `--profile FILE.txt` (or `.html`) uses pyinstrument instead (`pip install pyinstrument`):
+stderr; the JSON line then carries the SQLite driver's own time per part too (`database_s`,
+`Timer.database_seconds`). `--profile FILE.txt` (or `.html`) uses pyinstrument instead (`pip install pyinstrument`):
 a sampling profiler, so its shares are closer to an unprofiled run than cProfile's.
 """
 
@@ -27,6 +28,7 @@ from collections.abc import Callable, Collection
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from benchmarks import ROOT
 
@@ -50,23 +52,26 @@ class Timer:
         self.parts: dict[str, float] = {}
         self.rss_before: float | None = None
         self.profile = profile
-        self._profiler = None
+        self._profilers: dict[str, Any] | None = None
+        """With cProfile, one profile per part (the unnamed steps' under "")."""
         self._sampler = None
         if profile is not None and profile.suffix in (".txt", ".html"):
             from pyinstrument import Profiler
 
             self._sampler = Profiler(interval=0.001)
         elif profile is not None:
-            import cProfile
-
-            self._profiler = cProfile.Profile()
+            self._profilers = {}
 
     @contextmanager
     def step(self, part: str | None = None):
         if self.rss_before is None:
             self.rss_before = peak_rss_mib()
-        if self._profiler is not None:
-            self._profiler.enable()
+        profiler = None
+        if self._profilers is not None:
+            import cProfile
+
+            profiler = self._profilers.setdefault(part or "", cProfile.Profile())
+            profiler.enable()
         if self._sampler is not None:
             self._sampler.start()
         began = time.perf_counter()
@@ -74,8 +79,8 @@ class Timer:
             yield
         finally:
             spent = time.perf_counter() - began
-            if self._profiler is not None:
-                self._profiler.disable()
+            if profiler is not None:
+                profiler.disable()
             if self._sampler is not None:
                 self._sampler.stop()
             self.seconds += spent
@@ -96,14 +101,29 @@ class Timer:
                 self.profile.write_text(self._sampler.output_text(unicode=True, show_all=False))
             print(self._sampler.output_text(unicode=True), file=sys.stderr)
             return
-        if self._profiler is None:
+        if not self._profilers:
             return
         import pstats
 
-        self._profiler.dump_stats(str(self.profile))
-        stats = pstats.Stats(self._profiler, stream=sys.stderr)
+        stats = pstats.Stats(*self._profilers.values(), stream=sys.stderr)
+        stats.dump_stats(str(self.profile))
         stats.strip_dirs().sort_stats("cumulative").print_stats(top)
         stats.sort_stats("tottime").print_stats(top)
+
+    def database_seconds(self) -> dict[str, float] | None:
+        """With cProfile, per part ("" for the unnamed steps), the own time of the SQLite
+        driver's calls (executing, fetching, committing): the database engine's work, which
+        no Python above it can make shorter. A profiled run's Python is slower than an
+        unprofiled one's; the driver's calls, in C, are not, so this share is read against the
+        unprofiled run's seconds."""
+        if not self._profilers:
+            return None
+        import pstats
+
+        return {part: round(sum(tottime for (_, _, name), (_, _, tottime, _, _) in
+                                pstats.Stats(profiler).stats.items()  # type: ignore[attr-defined]
+                                if "sqlite3." in name), 4)
+                for part, profiler in self._profilers.items()}
 
 
 class Skip(Exception):
@@ -710,18 +730,61 @@ def create_late(workbook: Path, timer: Timer, tmp: Path) -> dict:
     return {**_created_summary(created), "ddts": len(created.notes), "invoices": len(created.invoices)}
 
 
+MID_DAY = date(2026, 4, 23)
+"""The day of `mid_month_day`: the sixteenth of April's 21 working days."""
+
+
+@measure("mid_month_day", "preview, create and `ship --all` for 2026-04-23, each a part, on a copy of a ledger of "
+                          "1-22 April made as `month` makes it (in another process, kept): a late day of the month, "
+                          "alone; with --profile, the SQLite driver's own time too (`database_s`)")
+def mid_month_day(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    """The month's measures take a quarter of an hour at L and give a day's shipping only as an
+    average; this one day of the month's second half, with 69,000 orders kept on hold and a
+    third of a million holders' rows in the reservations, takes a few seconds."""
+    import shutil
+
+    from toolkit.ledger import open_ledger
+    from toolkit.services.orders import create, preview
+    from toolkit.services.shipping import ship
+
+    copy = tmp / "bench.ledger.sqlite"
+    shutil.copyfile(kept_ledger(workbook, "mid-month", "benchmarks.measure:mid_month_ledger"), copy)
+    master = _master(workbook)
+    ledger = open_ledger(f"sqlite:///{copy}")
+    with timer.step("preview"):
+        preview(master, ledger, MID_DAY)
+    with timer.step("create"):
+        created = create(master, ledger, MID_DAY)
+    with timer.step("ship"):
+        shipped = ship(master, ledger, MID_DAY, all_open=True)
+    ledger.engine.dispose()
+    return {**_created_summary(created), "ddts_at_once": len(created.notes), "invoices_at_once": len(created.invoices),
+            "ddts": len(shipped.notes), "ddt_lines": sum(len(n.lines) for n in shipped.notes),
+            "held_orders": _held_orders(shipped), "kept": shipped.kept}
+
+
+def mid_month_ledger(workbook: Path, target: Path) -> None:
+    """April from the 1st to the day before `MID_DAY`, created and shipped as `month` does, into
+    the SQLite ledger `target` (run in a child process by `kept_ledger`)."""
+    from toolkit.ledger import open_ledger
+
+    ledger = open_ledger(f"sqlite:///{target}")
+    shipped_april(_master(workbook), ledger, until=MID_DAY - timedelta(1))
+    ledger.engine.dispose()
+
+
 # --- electronic invoices ----------------------------------------------------------------------
 
-def shipped_april(master, ledger, *, restock: bool = False) -> None:
+def shipped_april(master, ledger, *, restock: bool = False, until: date = MONTH[1]) -> None:
     """April's orders created and shipped every working day, as the desk does (untimed setup of
-    the measures that start from a month's ledger); with `restock`, goods come in each week as
-    in `month_restocked`."""
+    the measures that start from a month's ledger), up to `until`; with `restock`, goods come
+    in each week as in `month_restocked`."""
     from toolkit.core.workdays import working_calendar
     from toolkit.services.orders import create
     from toolkit.services.shipping import ship
 
     calendar = working_calendar(master.settings, master.closures)
-    days = [MONTH[0] + timedelta(n) for n in range((MONTH[1] - MONTH[0]).days + 1)]
+    days = [MONTH[0] + timedelta(n) for n in range((until - MONTH[0]).days + 1)]
     days = [d for d in days if calendar.is_working(d)]
     goods_in = _goods_in(days) if restock else set()
     for day in days:
@@ -987,10 +1050,12 @@ def run(name: str, scale: str, profile: Path | None = None) -> dict:
         except Skip as reason:
             return {"measure": name, "scale": scale, "skipped": str(reason), "seconds": None}
     timer.dump_profile()
+    database = timer.database_seconds()
     return {"measure": name, "scale": scale, "seconds": round(timer.seconds, 4),
             "parts": {k: round(v, 4) for k, v in timer.parts.items()},
             "peak_rss_mib": round(peak_rss_mib(), 1),
-            "rss_before_step_mib": round(timer.rss_before or 0.0, 1), "detail": detail}
+            "rss_before_step_mib": round(timer.rss_before or 0.0, 1), "detail": detail,
+            **({"database_s": database} if database is not None else {})}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,39 @@
+"""The benchmark's profiled runs report the SQLite driver's own time per part
+(`benchmarks.measure.Timer.database_seconds`): the share of a day no Python above the
+database can make shorter, read beside the unprofiled seconds in docs/performance.md."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from benchmarks.measure import Timer
+
+
+def test_a_profiled_step_reports_the_time_spent_in_the_sqlite_driver(tmp_path):
+    timer = Timer(tmp_path / "run.prof")
+    connection = sqlite3.connect(tmp_path / "ledger.sqlite")
+    with timer.step("database"):
+        connection.execute("CREATE TABLE t (n INTEGER)")
+        connection.executemany("INSERT INTO t VALUES (?)", ((n,) for n in range(200_000)))
+        connection.commit()
+        assert connection.execute("SELECT sum(n * n % 7) FROM t, (SELECT 1 UNION ALL SELECT 2)").fetchone()
+    with timer.step("python"):
+        began = time.perf_counter()
+        while time.perf_counter() - began < 0.05:
+            sum(range(1000))
+    with timer.step():
+        pass
+    timer.dump_profile(top=1)
+    spent = timer.database_seconds()
+    assert spent is not None and set(spent) == {"database", "python", ""}
+    assert 0 < spent["database"] <= timer.parts["database"]
+    assert spent["python"] == spent[""] == 0
+    assert (tmp_path / "run.prof").stat().st_size > 0
+
+
+def test_an_unprofiled_run_reports_no_database_time():
+    timer = Timer()
+    with timer.step("anything"):
+        pass
+    assert timer.database_seconds() is None
