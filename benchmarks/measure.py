@@ -738,9 +738,9 @@ MID_DAY = date(2026, 4, 23)
                           "1-22 April made as `month` makes it (in another process, kept): a late day of the month, "
                           "alone; with --profile, the SQLite driver's own time too (`database_s`)")
 def mid_month_day(workbook: Path, timer: Timer, tmp: Path) -> dict:
-    """The month's measures take a quarter of an hour at L and give a day's shipping only as an
-    average; this one day of the month's second half, with 69,000 orders kept on hold and a
-    third of a million holders' rows in the reservations, takes a few seconds."""
+    """The month's measures take minutes at L and give a day's shipping only as an average; this
+    one day of the month's second half, with 69,000 orders kept on hold and 395,000 holders'
+    rows in the reservations, takes a few seconds."""
     import shutil
 
     from toolkit.ledger import open_ledger
