@@ -10,7 +10,7 @@ caches and imports done before the timer starts, the way a user's command does.
 
 `--profile FILE` wraps the measured step in cProfile, writes FILE (open it with
 `python -m pstats FILE` or snakeviz) and prints the top entries by cumulative and own time on
-stderr; the JSON line then carries the SQLite driver's own time per part too (`database_s`,
+stderr; the JSON line then carries the time spent in the database per part too (`database_s`,
 `Timer.database_seconds`). `--profile FILE.txt` (or `.html`) uses pyinstrument instead (`pip install pyinstrument`):
 a sampling profiler, so its shares are closer to an unprofiled run than cProfile's.
 """
@@ -111,19 +111,32 @@ class Timer:
         stats.sort_stats("tottime").print_stats(top)
 
     def database_seconds(self) -> dict[str, float] | None:
-        """With cProfile, per part ("" for the unnamed steps), the own time of the SQLite
-        driver's calls (executing, fetching, committing): the database engine's work, which
-        no Python above it can make shorter. A profiled run's Python is slower than an
-        unprofiled one's; the driver's calls, in C, are not, so this share is read against the
-        unprofiled run's seconds."""
+        """With cProfile, per part ("" for the unnamed steps), the time spent in the database
+        (`in_the_database`): work no Python above it can make shorter. A profiled run's Python
+        is slower than an unprofiled one's; these calls, in C or waiting on a socket, are not,
+        so this share is read against the unprofiled run's seconds."""
         if not self._profilers:
             return None
         import pstats
 
-        return {part: round(sum(tottime for (_, _, name), (_, _, tottime, _, _) in
+        return {part: round(sum(tottime for (path, _, name), (_, _, tottime, _, _) in
                                 pstats.Stats(profiler).stats.items()  # type: ignore[attr-defined]
-                                if "sqlite3." in name), 4)
+                                if in_the_database(path, name)), 4)
                 for part, profiler in self._profilers.items()}
+
+
+def in_the_database(path: str, name: str) -> bool:
+    """Whether a profiled function's own time is the database's: the SQLite driver's calls
+    (executing, fetching, committing: the engine runs inside them), or psycopg waiting for
+    PostgreSQL's answers (the server's work and the round trips; turning the rows it sends into
+    Python values is not counted).
+
+    >>> in_the_database("~", "<method 'execute' of 'sqlite3.Cursor' objects>")
+    True
+    >>> in_the_database(".../site-packages/psycopg/connection.py", "wait"), in_the_database("x.py", "wait")
+    (True, False)
+    """
+    return "sqlite3." in name or (name == "wait" and "psycopg" in path)
 
 
 class Skip(Exception):

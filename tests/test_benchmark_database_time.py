@@ -1,11 +1,16 @@
-"""The benchmark's profiled runs report the SQLite driver's own time per part
-(`benchmarks.measure.Timer.database_seconds`): the share of a day no Python above the
-database can make shorter, read beside the unprofiled seconds in docs/performance.md."""
+"""The benchmark's profiled runs report the time spent in the database per part
+(`benchmarks.measure.Timer.database_seconds`): the SQLite driver's own time, or psycopg
+waiting for PostgreSQL; the share of a day no Python above the database can make shorter,
+read beside the unprofiled seconds in docs/performance.md."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
+
+import pytest
+from sqlalchemy.engine import make_url
 
 from benchmarks.measure import Timer
 
@@ -37,3 +42,22 @@ def test_an_unprofiled_run_reports_no_database_time():
     with timer.step("anything"):
         pass
     assert timer.database_seconds() is None
+
+
+def test_a_profiled_step_reports_the_time_waiting_for_postgresql(tmp_path):
+    """On PostgreSQL the database's time is psycopg waiting for the server's answers."""
+    url = os.environ.get("TOOLKIT_TEST_PG_URL")
+    if not url:
+        pytest.skip("no PostgreSQL server: set TOOLKIT_TEST_PG_URL")
+    import psycopg
+
+    timer = Timer(tmp_path / "run.prof")
+    with psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)) as conn:
+        with timer.step("server"):
+            conn.execute("SELECT pg_sleep(0.2)").fetchall()
+        with timer.step("python"):
+            sum(range(100_000))
+    spent = timer.database_seconds()
+    assert spent is not None
+    assert 0.2 <= spent["server"] <= timer.parts["server"]
+    assert spent["python"] == 0
