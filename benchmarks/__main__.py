@@ -121,14 +121,17 @@ TARGETS = (
      lambda s, u: (_slowest(s.get("reports_year")), "s"), lambda x: x < 10),
     ("reports_year_vs_floor", "every report over a year ≤ 10 × the rows' reading (floor)",
      lambda s, u: (_ratio(s.get("reports_year"), s.get("reports_year_floor")), "×"), lambda x: x <= 10),
-    ("discounts_quarter", "a quarter's volume-discount settlement < 10 s",
+    ("discounts_quarter", "a quarter's volume-discount settlement (M) < 10 s",
      lambda s, u: (s.get("discounts_quarter", {}).get("median_s"), "s"), lambda x: x < 10),
-    ("commissions_month", "a month's commission statements < 10 s",
+    ("commissions_month", "a month's commission statements (M) < 10 s",
      lambda s, u: (s.get("commissions_month", {}).get("median_s"), "s"), lambda x: x < 10),
 )
 UNIT_TARGETS_AT = ("L",)
 """Issue 20's targets in units are set for the large distributor; at S and M the same figures
 are printed (in the measures table) but not judged."""
+SET_AT = {"discounts_quarter": "M", "commissions_month": "M"}
+"""Targets set for one scale only (issue 17: a quarter's settlement and a month's commissions
+"at M each in under 10 s"); at the other scales the figures are printed but not judged."""
 
 
 def judge(summary: dict) -> dict:
@@ -139,9 +142,9 @@ def judge(summary: dict) -> dict:
         unit = unit_of(summary, scale)
         for key, text, value, ok in TARGETS:
             number, sign = value(measures, unit)
-            if sign == "u" and scale not in UNIT_TARGETS_AT:
-                out[scale][key] = {"target": text, "value": None, "unit": sign, "verdict": "set for L",
-                                   "at_least": False}
+            if (sign == "u" and scale not in UNIT_TARGETS_AT) or SET_AT.get(key, scale) != scale:
+                out[scale][key] = {"target": text, "value": None, "unit": sign,
+                                   "verdict": f"set for {SET_AT.get(key, UNIT_TARGETS_AT[0])}", "at_least": False}
                 continue
             month = measures.get("month", {})
             timed_out = key.startswith("month") and month.get("timed_out") and number is None
