@@ -68,8 +68,9 @@ def recount(conn: Connection, order_ids: Collection[int] | None = None) -> None:
     ids = sorted(set(order_ids))
     for condition in spanned_or_among(conn, r.order_id, ids):
         conn.execute(delete(schema.reserved).where(condition))
+    both = one_array(conn) or spans(ids)
     for lines, orders in zip(spanned_or_among(conn, ol.order_id, ids), spanned_or_among(conn, o.id, ids)):
-        _insert(conn, and_(lines, orders) if one_array(conn) or spans(ids) else lines)
+        _insert(conn, and_(lines, orders) if both else lines)
 
 
 def shipped(conn: Connection, delivery_ids: Collection[int]) -> None:
