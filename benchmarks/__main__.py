@@ -134,6 +134,12 @@ SET_AT = {"discounts_quarter": "M", "commissions_month": "M"}
 "at M each in under 10 s"); at the other scales the figures are printed but not judged."""
 
 
+def set_for(key: str, sign: str) -> str | None:
+    """The one scale a target is judged at (`SET_AT`, and `UNIT_TARGETS_AT` for the targets in
+    units); None: every scale."""
+    return SET_AT.get(key) or (UNIT_TARGETS_AT[0] if sign == "u" else None)
+
+
 def judge(summary: dict) -> dict:
     """Per scale: each target's value, unit and verdict (met / missed / not run)."""
     out: dict = {}
@@ -142,9 +148,10 @@ def judge(summary: dict) -> dict:
         unit = unit_of(summary, scale)
         for key, text, value, ok in TARGETS:
             number, sign = value(measures, unit)
-            if (sign == "u" and scale not in UNIT_TARGETS_AT) or SET_AT.get(key, scale) != scale:
-                out[scale][key] = {"target": text, "value": None, "unit": sign,
-                                   "verdict": f"set for {SET_AT.get(key, UNIT_TARGETS_AT[0])}", "at_least": False}
+            only = set_for(key, sign)
+            if only is not None and scale != only:
+                out[scale][key] = {"target": text, "value": None, "unit": sign, "verdict": f"set for {only}",
+                                   "at_least": False}
                 continue
             month = measures.get("month", {})
             timed_out = key.startswith("month") and month.get("timed_out") and number is None

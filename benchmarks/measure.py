@@ -754,14 +754,11 @@ def mid_month_day(workbook: Path, timer: Timer, tmp: Path) -> dict:
     """The month's measures take minutes at L and give a day's shipping only as an average; this
     one day of the month's second half, with 69,000 orders kept on hold and 395,000 holders'
     rows in the reservations, takes a few seconds."""
-    import shutil
-
     from toolkit.ledger import open_ledger
     from toolkit.services.orders import create, preview
     from toolkit.services.shipping import ship
 
-    copy = tmp / "bench.ledger.sqlite"
-    shutil.copyfile(kept_ledger(workbook, "mid-month", "benchmarks.measure:mid_month_ledger"), copy)
+    copy = _kept_copy(workbook, tmp, "mid-month", "benchmarks.measure:mid_month_ledger")
     master = _master(workbook)
     ledger = open_ledger(f"sqlite:///{copy}")
     with timer.step("preview"):
@@ -851,11 +848,15 @@ def kept_ledger(workbook: Path, name: str, maker: str) -> Path:
 
 def _final_month(workbook: Path, tmp: Path) -> Path:
     """A copy of April's final ledger for this workbook (`month_ledger`, kept as `month-*.sqlite`)."""
+    return _kept_copy(workbook, tmp, "month", "benchmarks.measure:month_ledger")
+
+
+def _kept_copy(workbook: Path, tmp: Path, name: str, maker: str) -> Path:
+    """A copy in `tmp` of the ledger `kept_ledger` keeps for this workbook, to measure on."""
     import shutil
 
-    kept = kept_ledger(workbook, "month", "benchmarks.measure:month_ledger")
     copy = tmp / "bench.ledger.sqlite"
-    shutil.copyfile(kept, copy)
+    shutil.copyfile(kept_ledger(workbook, name, maker), copy)
     return copy
 
 
