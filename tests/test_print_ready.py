@@ -25,9 +25,11 @@ from xml.etree import ElementTree
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.writers.libreoffice import convert_all, soffice
-from toolkit.writers.row_heights import LINE_HEIGHT, fit_row, lines_needed
+from toolkit.writers.row_heights import LINE_HEIGHT, PADDING, fit_row, lines_needed, text_width
 
 APRIL = (date(2026, 4, 1), date(2026, 4, 30))
 XLSM = Path(__file__).resolve().parents[1] / "workbooks" / "ordini-ricorrenti.xlsm"
@@ -87,6 +89,22 @@ def written(tmp_path_factory) -> dict[str, Path]:
 ])
 def test_lines_a_wrapped_text_needs(text, width, lines):
     assert lines_needed(text, width) == lines
+
+
+WORDS = st.lists(st.text(alphabet="aiMW0.-€ç", min_size=1, max_size=12), min_size=1, max_size=10).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(paragraphs=st.lists(WORDS, min_size=1, max_size=3), ratio=st.floats(0.2, 1.3), bold=st.booleans(),
+       size=st.sampled_from([9, 11, 14]))
+def test_lines_needed_counts_as_word_by_word(paragraphs, ratio, bold, size):
+    """The count that measures a fitting paragraph whole is the word-by-word count, for
+    columns from a fifth of the text's width to a little wider than it."""
+    from tests.oracles.lines_word_by_word import lines_needed as word_by_word
+
+    text = "\n".join(paragraphs)
+    width = max(text_width(p, bold=bold, size=size) for p in paragraphs) * ratio + PADDING
+    assert lines_needed(text, width, bold, size) == word_by_word(text, width, bold, size)
 
 
 def test_only_a_wrapping_row_gets_a_height(tmp_path):

@@ -112,8 +112,14 @@ def formats(book: Workbook) -> Formats:
 
 
 def text(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
-    """Write any value with its proper type; text always as a string, never a formula."""
-    if value is None:
+    """Write any value with its proper type; text always as a string, never a formula. Strings
+    and numbers, most of a document's cells, are told by their exact type first."""
+    kind = type(value)
+    if kind is str:
+        sheet.write_string(row, col, value, fmt)
+    elif kind is Decimal or kind is int:
+        sheet.write_number(row, col, float(value), fmt)
+    elif value is None:
         sheet.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
         sheet.write_boolean(row, col, value, fmt)

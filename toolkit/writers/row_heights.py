@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 _EM = {
@@ -43,21 +44,34 @@ SAFETY = 1.08
 
 def text_width(text: str, *, bold: bool = False, size: float = 11) -> float:
     """How wide `text` prints on one line, in column-width units."""
-    em = sum(_EM.get(ch, _OTHER) for ch in text)
-    return em / _DIGIT * (size / 11) * (BOLD if bold else 1.0) * SAFETY
+    return _ems(text) * _units_per_em(bold, size)
+
+
+def _ems(text: str) -> float:
+    return sum(map(_EM.get, text, repeat(_OTHER)))
+
+
+def _units_per_em(bold: bool, size: float) -> float:
+    return (size / 11) * (BOLD if bold else 1.0) * SAFETY / _DIGIT
 
 
 @lru_cache(maxsize=65_536)
-def lines_needed(text: str, width: float, *, bold: bool = False, size: float = 11) -> int:
+def lines_needed(text: str, width: float, bold: bool = False, size: float = 11) -> int:
     """The lines `text` takes in a wrapping cell `width` units wide (breaks at spaces and at
-    line breaks; a word longer than the line is split)."""
+    line breaks; a word longer than the line is split). A paragraph that fits is measured
+    once, not word by word: the writers ask about every wrapped cell they write, a day's
+    panel at L about 100,000 of them."""
     room = max(width - PADDING, 1.0)
-    space = text_width(" ", bold=bold, size=size)
+    scale = _units_per_em(bold, size)
+    space = _ems(" ") * scale
     count = 0
     for paragraph in text.split("\n"):
-        used, count = 0.0, count + 1
+        count += 1
+        if _ems(paragraph) * scale <= room:
+            continue
+        used = 0.0
         for word in paragraph.split(" "):
-            need = text_width(word, bold=bold, size=size)
+            need = _ems(word) * scale
             if used and used + space + need > room:
                 count, used = count + 1, 0.0
             elif used:
@@ -81,6 +95,6 @@ def fit_row(sheet: Any, row: int, cells: Iterable[tuple[Any, float]], *, bold: b
 
 def row_height(cells: Iterable[tuple[Any, float]], *, bold: bool = False, size: float = 11) -> float | None:
     """The height `fit_row` gives a row, in points; None when its text fits on one line."""
-    lines = max((lines_needed(value, width, bold=bold, size=size) for value, width in cells
-                 if isinstance(value, str) and value), default=1)
+    lines = max([lines_needed(value, width, bold, size) for value, width in cells
+                 if value and isinstance(value, str)], default=1)
     return LINE_HEIGHT * size / 11 * lines if lines > 1 else None
