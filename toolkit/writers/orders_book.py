@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import DocumentType
 from toolkit.basics.vocab import label as vocab_label
@@ -33,6 +32,7 @@ from toolkit.writers.printable import (
     set_widths,
     sheet_name,
     text,
+    write_book,
 )
 from toolkit.writers.row_heights import fit_row
 
@@ -131,7 +131,7 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
             book.add_worksheet(t("panel.title"))
         book.close()
 
-    return write_atomic(target, write)
+    return write_book(target, write)
 
 
 def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it",
@@ -190,4 +190,4 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
             a4(sheet, landscape=True, repeat_rows=(0, 0))
         book.close()
 
-    return write_atomic(target, write)
+    return write_book(target, write)
