@@ -42,7 +42,7 @@ KNOWN = {
         "every customer's payments, the other half of the same figure",
 }
 """The scans of documents a day still makes, each with what it reads: the growth of each is
-named in docs/performance.md (*What remains*)."""
+named in docs/performance.md (*What grows with the ledger's history*)."""
 
 
 def _traced_day_statements(tmp_path) -> dict[str, str]:
