@@ -149,6 +149,20 @@ def test_no_internal_key_reaches_a_document(written, kind):
             assert not [v for v in row if isinstance(v, str) and INTERNAL_KEY.match(v)], (kind, sheet.title)
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_row_made_taller_for_wrapped_text_starts_every_cell_at_the_top(written, kind):
+    """A row `fit_row` made taller prints its wrapped text from the top; a cell beside it (a
+    customer's code, an order's status) must start there too, not sit on the row's bottom
+    line."""
+    for sheet in sheets(written[kind]):
+        for number, dimension in sheet.row_dimensions.items():
+            if not dimension.customHeight or not dimension.height or dimension.height <= LINE_HEIGHT:
+                continue
+            low = [cell.coordinate for cell in sheet[number]
+                   if cell.value is not None and cell.alignment.vertical in (None, "bottom")]
+            assert not low, (kind, sheet.title, number, low)
+
+
 def test_the_grouping_reads_as_words_in_either_language(written):
     def groups(path: Path) -> set[str]:
         lines = openpyxl.load_workbook(path, read_only=True).worksheets[2]  # Righe / Lines

@@ -22,7 +22,7 @@ from toolkit.basics.vocab import WEEKDAYS_EN, WEEKDAYS_IT, label
 from toolkit.core.plan import Due
 from toolkit.core.workdays import WorkingCalendar, weekday_name
 from toolkit.model.records import MasterData, Template
-from toolkit.writers.printable import a4, set_widths
+from toolkit.writers.printable import WORKBOOK_OPTIONS, a4, set_widths
 from toolkit.writers.row_heights import fit_row
 
 SHEETS = {"it": ("Calendario", "Elenco"), "en": ("Calendar", "List")}
@@ -60,7 +60,7 @@ def write_calendar(target: Path, master: MasterData, dues: Sequence[Due], start:
     lang = lang if lang in SHEETS else "it"
 
     def write(tmp: Path) -> None:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         _grid(book, master, dues, days, calendar, lang)
         _list(book, master, dues, lang)
         book.close()

@@ -24,7 +24,11 @@ from toolkit.core.lines import DocumentLine
 from toolkit.model.records import Customer, Settings, ShipTo
 from toolkit.writers.row_heights import fit_row
 
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+                    "default_format_properties": {"font_name": "Calibri", "font_size": 11, "valign": "top"}}
+"""Every cell is aligned to the top unless its format says otherwise: a row made taller for a
+wrapped cell (`fit_row`) had its other unformatted cells (a customer's code, an order's
+status) printed at the bottom, beside text that starts at the top."""
 PROPERTIES = {"author": "toolkit"}
 """The document properties every written workbook carries: Excel's File › Info shows the
 author, so a file found in a folder says what made it."""

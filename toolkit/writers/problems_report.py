@@ -14,7 +14,7 @@ import xlsxwriter
 
 from toolkit.basics.files import write_atomic
 from toolkit.basics.problems import Problem, Severity
-from toolkit.writers.printable import a4, set_widths
+from toolkit.writers.printable import WORKBOOK_OPTIONS, a4, set_widths
 from toolkit.writers.row_heights import fit_row
 
 TITLE = {"it": "Controllo dati", "en": "Data check"}
@@ -39,7 +39,7 @@ def write_problems_report(target: Path, problems: Sequence[Problem], workbook: P
     link_base = os.path.relpath(Path(workbook).resolve(), target.resolve().parent)
 
     def write(tmp: Path) -> None:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         sheet = book.add_worksheet(TITLE[lang][:31])
         bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         error = book.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "valign": "top"})
