@@ -29,7 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.writers.libreoffice import convert_all, soffice
-from toolkit.writers.row_heights import LINE_HEIGHT, PADDING, fit_row, lines_needed, text_width
+from toolkit.writers.row_heights import LINE_HEIGHT, PADDING, SAFETY, fit_row, lines_needed, text_width
 
 APRIL = (date(2026, 4, 1), date(2026, 4, 30))
 XLSM = Path(__file__).resolve().parents[1] / "workbooks" / "ordini-ricorrenti.xlsm"
@@ -66,6 +66,9 @@ def written(tmp_path_factory) -> dict[str, Path]:
             "production": lists.production(master, ledger, *APRIL, out / "produzione.xlsx", "it"),
             "calendar": calendar.plan(master, *APRIL, out=out / "calendario.xlsx").file,
             "prices": demo / "listini" / "listino-INGROSSO-2026-04-30.xlsx",
+            "discount": sorted((demo / "sconti").glob("sconto-volume-*.xlsx"))[0],
+            "commissions": sorted((demo / "provvigioni").glob("provvigioni-*-*-*_*.xlsx"))[0],
+            "commissions-summary": demo / "provvigioni" / "provvigioni-20260401-20260430.xlsx",
             "front-end": XLSM,
         }
         english = invoicing.export_period(master, ledger, *APRIL, out / "en", "en")
@@ -129,7 +132,8 @@ def sheets(path: Path):
 
 
 KINDS = ["orders", "ddt", "register", "copies", "panel", "payments", "data-check", "master", "distribution",
-         "complete", "production", "calendar", "front-end", "register-en"]
+         "complete", "production", "calendar", "front-end", "register-en", "discount", "commissions",
+         "commissions-summary"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -161,6 +165,29 @@ def test_a_row_made_taller_for_wrapped_text_starts_every_cell_at_the_top(written
             low = [cell.coordinate for cell in sheet[number]
                    if cell.value is not None and cell.alignment.vertical in (None, "bottom")]
             assert not low, (kind, sheet.title, number, low)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_text_is_cut_off_by_the_cell_beside_it(written, kind):
+    """A text that does not wrap prints whole only if its column is wide enough: the next cell,
+    when it has a value, cuts it off (a bold label "Scaglione raggiunto" printed as "Scaglione
+    raggiunt"). Measured with the row heights' estimate of a text's width without its safety
+    margin (DejaVu Sans, wider than the fonts LibreOffice and Excel print with), and a text
+    that starts at the left only (a right-aligned one runs to the left)."""
+    for sheet in sheets(written[kind]):
+        widths = {col: dimension.width for dimension in sheet.column_dimensions.values() if dimension.customWidth
+                  for col in range(dimension.min, dimension.max + 1)}
+        merged = {cell for cells in sheet.merged_cells.ranges for cell in cells.cells}
+        for row in sheet.iter_rows():
+            for cell, beside in zip(row, row[1:]):
+                if (not isinstance(cell.value, str) or cell.data_type == "f" or beside.value in (None, "")
+                        or cell.alignment.wrap_text or cell.alignment.horizontal not in (None, "general", "left")
+                        or (cell.row, cell.column) in merged):
+                    continue
+                width = widths.get(cell.column, 8.43)
+                size = float(cell.font.sz or 11)
+                needed = text_width(cell.value, bold=bool(cell.font.b), size=size) / SAFETY + PADDING
+                assert needed <= width * 1.05, (kind, sheet.title, cell.coordinate, cell.value, round(needed, 1), width)
 
 
 def test_the_grouping_reads_as_words_in_either_language(written):

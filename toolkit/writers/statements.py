@@ -29,6 +29,7 @@ from toolkit.core.invoicing import InvoiceKind
 from toolkit.core.volume_discounts import Settlement
 from toolkit.model.records import MasterData
 from toolkit.writers.printable import a4, company_header, formats, headings, new_workbook, set_widths, sheet_name, text
+from toolkit.writers.row_heights import PADDING, text_width
 
 define({
     "st.discount_sheet": ("Sconto volume", "Volume discount"),
@@ -94,15 +95,17 @@ def _discount_book(tmp: Path, master: MasterData, s: Settlement, lang: str) -> N
     book = new_workbook(tmp)
     fmt = formats(book)
     sheet = book.add_worksheet(sheet_name(t("st.discount_sheet"), set()))
-    widths = set_widths(sheet, (16, 12, 16, 16, 14, 14))
+    facts = (("st.customer", f"{s.customer} – {names.get(s.customer, '')}"),
+             ("st.basis", vocab_label(s.discount.basis, lang)),
+             ("st.mode", vocab_label(s.discount.mode, lang)),
+             ("st.reached", f"{t('st.from')} {s.reached.threshold} – {s.reached.percent} %"
+              if s.reached else t("st.none")))
+    labels = max(text_width(t(key), bold=True) + PADDING for key, _ in facts)
+    widths = set_widths(sheet, (max(16, labels), 12, 16, 16, 14, 14))
     row = company_header(sheet, fmt, master.settings, lang)
     text(sheet, row, 0, t("st.discount_title").format(code=s.discount.code, period=s.period.name), fmt.title)
     row += 2
-    for key, value in (("st.customer", f"{s.customer} – {names.get(s.customer, '')}"),
-                       ("st.basis", vocab_label(s.discount.basis, lang)),
-                       ("st.mode", vocab_label(s.discount.mode, lang)),
-                       ("st.reached", f"{t('st.from')} {s.reached.threshold} – {s.reached.percent} %"
-                        if s.reached else t("st.none"))):
+    for key, value in facts:
         text(sheet, row, 0, t(key), fmt.bold)
         text(sheet, row, 1, value)
         row += 1
