@@ -326,6 +326,34 @@ def test_totals_recalculated_by_libreoffice_are_the_ledger_s(sales_book, april):
     assert Decimal(str(figures["Totale del confronto"])).quantize(CENT) == before
 
 
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("kind", ["sales", "aging"])
+def test_what_a_reader_sees_before_recalculating_is_what_recalculating_gives(sales_book, april, kind):
+    """Every formula's result is written with it, so a workbook shows its totals before any
+    recalculation: LibreOffice as installed never recalculates on opening (its totals read 0
+    when the results were not written), nor do file previews. Every cell of every sheet as
+    written equals the cell LibreOffice computes."""
+    _needs_libreoffice()
+    from toolkit.writers.libreoffice import recalculated_values
+
+    out, session = april
+    made = sales_book if kind == "sales" else report(
+        session.master, session.ledger, Request(Kind.AGING, date(2026, 1, 1), AS_OF), out / "report-scadenze.xlsx")
+    written = CalamineWorkbook.from_path(str(made.file))
+    computed = recalculated_values(made.file)
+    differ = []
+    for name, rows in computed.items():
+        mine = written.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for r, row in enumerate(rows):
+            for c, theirs in enumerate(row):
+                ours = mine[r][c] if r < len(mine) and c < len(mine[r]) else ""
+                same = (ours == theirs if not isinstance(theirs, float) or not isinstance(ours, float)
+                        else abs(ours - theirs) <= 1e-9 * max(1.0, abs(theirs)))
+                if not same:
+                    differ.append((name, r, c, ours, theirs))
+    assert not differ, differ[:10]
+
+
 def _ppm(path: Path) -> tuple[int, int, bytes]:
     data = path.read_bytes()
     magic, width, height, _maxval, pixels = data.split(maxsplit=4)

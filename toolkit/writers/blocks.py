@@ -56,19 +56,26 @@ class BlockWorksheet(PlainFormulasWorksheet):
 
     def write_block(self, first_row: int, first_col: int, columns: Sequence[Column],
                     rows: Iterable[Sequence[Any]]) -> int:
-        """Rows from `first_row` (zero-based), one value per column (None: an empty cell; a
-        formula column's value is ignored); returns the row after the block."""
+        """Rows from `first_row` (zero-based), one value per column (None: an empty cell), a
+        row shorter than the columns ending in empty cells; returns the row after the block.
+
+        A formula column's value is the formula's result as the writer computed it: a number, a
+        text, or None for none (0, as XlsxWriter writes a formula without one). It is what a
+        spreadsheet shows until it recalculates, and LibreOffice as installed never
+        recalculates a workbook on opening: without it, a report's totals read 0 there."""
         texts = [i for i, c in enumerate(columns) if c.kind == "text"]
-        numbers = [i for i, c in enumerate(columns) if c.kind == "number"]
+        numbers = [i for i, c in enumerate(columns) if c.kind != "text"]
         index = self.str_table._get_shared_string_index
+        width = len(columns)
         kept = []
         for values in rows:
             row = list(values)
+            row += [None] * (width - len(row))
             for i in texts:
                 if row[i] is not None:
                     row[i] = index(str(row[i]))
             for i in numbers:
-                if row[i] is not None:
+                if row[i] is not None and not isinstance(row[i], str):
                     row[i] = float(row[i])
             kept.append(tuple(row))
         if kept:
@@ -96,25 +103,27 @@ def _rows_xml(first_row: int, first_col: int, columns: Sequence[Column], rows: l
         where = f'<c r="{letters[i]}{{0}}"{styles[i]}'
         if column.kind == "formula":
             formula = escape(column.formula.lstrip("=")).replace("{", "{{").replace("}", "}}")
-            parts.append(f"{where}><f>{formula.replace('{{row}}', '{0}')}</f><v>0</v></c>")
+            parts.append(f"{where}><f>{formula.replace('{{row}}', '{0}')}</f><v>{{{i + 1}!r}}</v></c>")
         elif column.kind == "text":
             parts.append(f'{where} t="s"><v>{{{i + 1}}}</v></c>')
         else:
             parts.append(f"{where}><v>{{{i + 1}!r}}</v></c>")
     template = '<row r="{0}">' + "".join(parts) + "</row>"
+    formulas = [i for i, c in enumerate(columns) if c.kind == "formula"]
     for n, values in enumerate(rows):
         r = first_row + n + 1
-        if None not in values:
+        if None not in values and not any(isinstance(values[i], str) for i in formulas):
             yield template.format(r, *values)
             continue
         cells = []
         for i, column in enumerate(columns):
             kind = column.kind
+            value = values[i]
             if kind == "formula":
                 formula = escape(column.formula.format(row=r).lstrip("="))
-                cells.append(f'<c r="{letters[i]}{r}"{styles[i]}><f>{formula}</f><v>0</v></c>')
+                kind_attribute, result = _result(value)
+                cells.append(f'<c r="{letters[i]}{r}"{styles[i]}{kind_attribute}><f>{formula}</f><v>{result}</v></c>')
                 continue
-            value = values[i]
             if value is None:
                 continue
             if kind == "text":
@@ -122,6 +131,14 @@ def _rows_xml(first_row: int, first_col: int, columns: Sequence[Column], rows: l
             else:
                 cells.append(f'<c r="{letters[i]}{r}"{styles[i]}><v>{float(value)!r}</v></c>')
         yield f'<row r="{r}">{"".join(cells)}</row>'
+
+
+def _result(value: Any) -> tuple[str, str]:
+    """A formula cell's type attribute and its result's text, as XlsxWriter writes
+    `write_formula` with this result (None: 0; an empty text: no type)."""
+    if isinstance(value, str):
+        return (' t="str"' if value else ""), escape(value)
+    return "", "0" if value is None else repr(value)
 
 
 class BlockWorkbook(Workbook):

@@ -101,11 +101,20 @@ def _day(day: date) -> str:
 
 
 class _Layout:
-    """Where the report table put its columns and its total row, for the summary's formulas."""
+    """Where the report table put its columns and its total row, for the summary's formulas,
+    and the totals those formulas give (`totals`, their results as written)."""
 
     def __init__(self) -> None:
         self.columns: dict[str, int] = {}
         self.total_row = 0
+        self.totals: dict[str, float | str] = {}
+
+
+def _changes(now: float, before: float) -> tuple[float, float | str]:
+    """The variation and the variation in percent that the table's formulas compute (the
+    percent is empty when there is nothing to compare with), as their written results."""
+    change = now - before
+    return change, ("" if before == 0 else change / abs(before))
 
 
 def write_report(target: Path, master: MasterData, report: Report, lang: str = "it") -> Path:
@@ -221,15 +230,20 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
              + changes(fmt.money, fmt.percent))
 
     def sums(first: int, last: int, label: str, label_format: Any, money: Any, quantity: Any,
-             percent: Any) -> tuple[list[Column], tuple[Any, ...]]:
-        """A subtotal or total row over rows first..last (zero-based)."""
+             percent: Any, rows: range) -> tuple[list[Column], tuple[Any, ...]]:
+        """A subtotal or total row over rows first..last (zero-based) of the sheet, which hold
+        the table's `rows`: its formulas' results are theirs summed."""
         columns = [Column("text", label_format)] + [Column("text", label_format)] * (len(labels) - 1)
-        for v in ("quantity", "amount", "compare_amount"):
-            if v in layout.columns:
+        results: list[Any] = []
+        for v, found in (("quantity", quantities), ("amount", amounts), ("compare_amount", before)):
+            if v in layout.columns and found is not None:
                 columns.append(Column("formula", quantity if v == "quantity" else money,
                                       f"=SUBTOTAL(9,{letter[v]}{first + 1}:{letter[v]}{last + 1})"))
+                results.append(sum(found[i] for i in rows))
         columns += changes(money, percent)
-        return columns, (label, *([""] * (len(labels) - 1)))
+        if compared:
+            results += _changes(results[-2], results[-1])
+        return columns, (label, *([""] * (len(labels) - 1)), *results)
 
     names = _names(report)
     none = t("report.none")
@@ -251,7 +265,7 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
             row.append(quantities[i])
         row.append(amounts[i])
         if before is not None:
-            row.append(before[i])
+            row += [before[i], *_changes(amounts[i], before[i])]
         return tuple(row)
 
     first_keys = table[by[0]].astype(str).tolist()
@@ -270,14 +284,16 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
         if subtotals:
             columns, cells = sums(block_first, row - 1,
                                   t("report.total_of").format(value=first_keys[start] or none),
-                                  fmt.sub_label, fmt.sub_money, fmt.sub_quantity, fmt.sub_percent)
+                                  fmt.sub_label, fmt.sub_money, fmt.sub_quantity, fmt.sub_percent,
+                                  range(start, end + 1))
             row = sheet.write_block(row, 0, columns, [cells])
         start = end + 1
     if row == data_first:
         row = sheet.write_block(row, 0, [Column("text")], [(t("report.empty"),)])
     columns, cells = sums(data_first, row - 1, t("report.total"), fmt.total_label, fmt.total, fmt.total_quantity,
-                          fmt.total_percent)
+                          fmt.total_percent, range(len(table)))
     layout.total_row = row
+    layout.totals = {v: cells[col] for v, col in layout.columns.items()}
     sheet.write_block(row, 0, columns, [cells])
     sheet.autofilter(HEADER_ROW, 0, max(row - 1, HEADER_ROW), len(heads) - 1)
     sheet.freeze_panes(HEADER_ROW + 1, 0)
@@ -304,7 +320,8 @@ def _key_figures(sheet: Worksheet, report: Report, layout: _Layout, fmt: _Format
                     ("report.variation_pct", "variation_pct", fmt.key_percent)]
     for i, (label, column, style) in enumerate(figures):
         sheet.write_string(row + i, 0, t(label), fmt.key_label)
-        sheet.write_formula(row + i, 3, _ref(table_name, layout.total_row, layout.columns[column]), style)
+        sheet.write_formula(row + i, 3, _ref(table_name, layout.total_row, layout.columns[column]), style,
+                            layout.totals[column])
     return row + len(figures) + 1
 
 
@@ -474,6 +491,7 @@ def _aging_table(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: 
     row = data_first = HEADER_ROW + 1
     table = report.table
     index = {c: i for i, c in enumerate(table.columns)}
+    totals = dict.fromkeys(layout.columns, 0.0)
     for record in table.itertuples(index=False, name=None):
         col = 0
         for b in by:
@@ -483,20 +501,25 @@ def _aging_table(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: 
             if b in NAMED:
                 sheet.write_string(row, col, names.get(b, {}).get(code, ""), fmt.text)
                 col += 1
-        for b in BUCKETS:
-            sheet.write_number(row, layout.columns[b], _cents(record[index[b]]), fmt.money)
+        buckets = [_cents(record[index[b]]) for b in BUCKETS]
+        for b, amount in zip(BUCKETS, buckets):
+            sheet.write_number(row, layout.columns[b], amount, fmt.money)
+            totals[b] += amount
+        owed = sum(buckets)
         sheet.write_formula(row, layout.columns["amount"],
                             f"=SUM({xl_rowcol_to_cell(row, first)}:{xl_rowcol_to_cell(row, first + len(BUCKETS) - 1)})",
-                            fmt.money)
+                            fmt.money, owed)
+        totals["amount"] += owed
         row += 1
     if row == data_first:
         sheet.write_string(row, 0, t("report.empty"))
         row += 1
     sheet.write_string(row, 0, t("report.total"), fmt.total_label)
-    for col in layout.columns.values():
+    for name, col in layout.columns.items():
         column = xl_col_to_name(col)
-        sheet.write_formula(row, col, f"=SUBTOTAL(9,{column}{data_first + 1}:{column}{row})", fmt.total)
+        sheet.write_formula(row, col, f"=SUBTOTAL(9,{column}{data_first + 1}:{column}{row})", fmt.total, totals[name])
     layout.total_row = row
+    layout.totals = dict(totals)
     sheet.autofilter(HEADER_ROW, 0, max(row - 1, HEADER_ROW), len(heads) - 1)
     sheet.freeze_panes(HEADER_ROW + 1, 0)
     a4(sheet, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW))
@@ -513,7 +536,8 @@ def _aging_summary(book: Workbook, sheet: Worksheet, master: MasterData, report:
     figures_row = row
     for i, b in enumerate((*BUCKETS, "amount")):
         sheet.write_string(row + i, 0, t(f"report.bucket.{b}") if b != "amount" else t("report.open"), fmt.key_label)
-        sheet.write_formula(row + i, 3, _ref(table_name, layout.total_row, layout.columns[b]), fmt.key_money)
+        sheet.write_formula(row + i, 3, _ref(table_name, layout.total_row, layout.columns[b]), fmt.key_money,
+                            layout.totals[b])
     row += len(BUCKETS) + 2
     buckets = book.add_chart({"type": "column"})
     buckets.add_series({"name": t("report.open"), "categories": _ref(name, figures_row, 0, figures_row + len(BUCKETS) - 1),
