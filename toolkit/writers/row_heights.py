@@ -40,6 +40,10 @@ LINE_HEIGHT = 15.0
 """Points per line of 11-point text: Excel's height of a one-line row."""
 SAFETY = 1.08
 """A margin on every estimate, for fonts a little wider than the one measured."""
+FITS_CLEARLY = 1e-9
+"""How far under its column's room a paragraph measured whole must be to count as one line
+without being measured word by word: the whole's sum and the words' running sum round
+differently, and at the very edge the words' count decides."""
 
 
 def text_width(text: str, *, bold: bool = False, size: float = 11) -> float:
@@ -67,7 +71,7 @@ def lines_needed(text: str, width: float, bold: bool = False, size: float = 11) 
     count = 0
     for paragraph in text.split("\n"):
         count += 1
-        if _ems(paragraph) * scale <= room:
+        if _ems(paragraph) * scale <= room - FITS_CLEARLY:
             continue
         used = 0.0
         for word in paragraph.split(" "):
