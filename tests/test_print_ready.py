@@ -41,9 +41,10 @@ INTERNAL_KEY = re.compile(r"^(project|ship-to):")
 def written(tmp_path_factory) -> dict[str, Path]:
     """Document kind → the workbook written for it."""
     from toolkit.ledger import open_ledger
-    from toolkit.services import calendar, invoicing, lists
+    from toolkit.services import calendar, invoicing, lists, printing
     from toolkit.services.check import check_file
     from toolkit.services.demo import run_demo
+    from toolkit.services.printing import Selection
 
     out = tmp_path_factory.mktemp("print-ready")
     demo = out / "demo"
@@ -66,6 +67,8 @@ def written(tmp_path_factory) -> dict[str, Path]:
             "production": lists.production(master, ledger, *APRIL, out / "produzione.xlsx", "it"),
             "calendar": calendar.plan(master, *APRIL, out=out / "calendario.xlsx").file,
             "prices": demo / "listini" / "listino-INGROSSO-2026-04-30.xlsx",
+            "sales-report": demo / "report-vendite.xlsx",
+            "aging-report": demo / "report-scadenziario.xlsx",
             "discount": sorted((demo / "sconti").glob("sconto-volume-*.xlsx"))[0],
             "commissions": sorted((demo / "provvigioni").glob("provvigioni-*-*-*_*.xlsx"))[0],
             "commissions-summary": demo / "provvigioni" / "provvigioni-20260401-20260430.xlsx",
@@ -73,6 +76,10 @@ def written(tmp_path_factory) -> dict[str, Path]:
         }
         english = invoicing.export_period(master, ledger, *APRIL, out / "en", "en")
         documents["register-en"] = next(p for p in english if p.suffix == ".xlsx")
+        day = Selection(first=date(2026, 4, 9), last=date(2026, 4, 9))
+        for kind in ("orders", "ddt"):
+            documents[f"{kind}-en"] = printing.print_documents(master, ledger, kind, day,
+                                                               out / f"{kind}-en.xlsx", "en").written
     finally:
         ledger.engine.dispose()
     for path in documents.values():
@@ -132,8 +139,8 @@ def sheets(path: Path):
 
 
 KINDS = ["orders", "ddt", "register", "copies", "panel", "payments", "data-check", "master", "distribution",
-         "complete", "production", "calendar", "front-end", "register-en", "discount", "commissions",
-         "commissions-summary"]
+         "complete", "production", "calendar", "front-end", "register-en", "orders-en", "ddt-en", "sales-report",
+         "aging-report", "discount", "commissions", "commissions-summary"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

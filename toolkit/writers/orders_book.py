@@ -26,6 +26,7 @@ from toolkit.writers.printable import (
     company_header,
     formats,
     headings,
+    label_width,
     line_cells,
     new_workbook,
     party_lines,
@@ -39,6 +40,9 @@ from toolkit.writers.row_heights import fit_row
 ORDER_WIDTHS = (12, 42, 6, 16, 14, 14, 10)
 """Item, description, unit, quantity, unit price, amount, VAT; column D is wide enough for the
 "Tipo documento" label it also holds."""
+ORDER_LABELS = ("doc.date", "doc.contact", "order.delivery_option", "order.confirms", "doc.customer_reference",
+                "doc.payment_method")
+"""The bold labels of column A with a value beside them."""
 PANEL_WIDTHS = (16, 11, 11, 28, 12, 11, 12, 12, 14, 13)
 LINES_WIDTHS = (16, 12, 36, 6, 12, 12, 12, 14, 14, 13, 12, 12)
 
@@ -70,13 +74,15 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
     contacts = {c.code: c for c in master.contacts}
     t = labeller(lang)
 
+    label_column = label_width((t(key) for key in ORDER_LABELS), ORDER_WIDTHS[0])
+
     def write(tmp: Path) -> None:
         book = new_workbook(tmp)
         fmt = formats(book)
         taken: set[str] = set()
         for order in orders or ():
             sheet = book.add_worksheet(sheet_name(order.number, taken))
-            widths = set_widths(sheet, ORDER_WIDTHS)
+            widths = set_widths(sheet, (label_column, *ORDER_WIDTHS[1:]))
             customer = customers[order.customer]
             row = company_header(sheet, fmt, master.settings, lang)
             text(sheet, row, 0, f"{t(TITLES.get(order.document_type, 'order.title'))} {order.number}", fmt.title)

@@ -7,7 +7,7 @@ customer called `=HYPERLINK(...)` stays text in every document.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,7 +22,7 @@ from toolkit.basics.files import write_atomic
 from toolkit.basics.runtime import collector_paused
 from toolkit.core.lines import DocumentLine
 from toolkit.model.records import Customer, Settings, ShipTo
-from toolkit.writers.row_heights import fit_row
+from toolkit.writers.row_heights import PADDING, fit_row, text_width
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
                     "default_format_properties": {"font_name": "Calibri", "font_size": 11, "valign": "top"}}
@@ -168,6 +168,13 @@ def set_widths(sheet: Worksheet, widths: Sequence[float], first: int = 0) -> Seq
     for col, width in enumerate(widths, start=first):
         sheet.set_column(col, col, width)
     return widths
+
+
+def label_width(labels: Iterable[str], at_least: float) -> float:
+    """A column of bold labels (Cliente, Data, Scaglione raggiunto) as wide as the widest of
+    them, and `at_least`: a label wider than its column is cut off in print by the value
+    beside it, and the labels' widths change with the language."""
+    return max(at_least, *(text_width(label, bold=True) + PADDING for label in labels))
 
 
 def headings(sheet: Worksheet, row: int, col: int, labels: Sequence[str], fmt: Formats,

@@ -31,6 +31,7 @@ from toolkit.core.reports import BUCKETS, KIND_LABELS, Kind, Report
 from toolkit.model.records import MasterData
 from toolkit.writers.blocks import Column, block_workbook
 from toolkit.writers.printable import MONEY_FORMAT, a4, company_header, formats
+from toolkit.writers.row_heights import PADDING, text_width
 
 define({
     "report.summary": ("Riepilogo", "Summary"),
@@ -209,9 +210,6 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
         ["compare_amount", "variation", "variation_pct"] if compared else [])
     heads = [t(f"report.dim.{c}") for c in labels] + [
         t("report.quantity") if v == "quantity" else t(f"report.{v}") for v in values]
-    widths = [12 if c not in NAMED.values() else 30 for c in labels] + [14] * len(values)
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, width)
     sheet.write_row(HEADER_ROW, 0, heads, fmt.header)
     layout = _Layout()
     for i, v in enumerate(values):
@@ -255,6 +253,9 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
         if b in NAMED:
             found = names.get(b, {})
             label_values.append([found.get(c, "") for c in codes])
+    widths = [12 if c not in NAMED.values() else _fitting(column, 30) for c, column in zip(labels, label_values)]
+    for col, width in enumerate([*widths, *[14] * len(values)]):
+        sheet.set_column(col, col, width)
     quantities = (table["quantity"] / 1000).tolist() if has_quantity else None
     amounts = (table["amount"] / 100).tolist()
     before = (table["compare_amount"] / 100).tolist() if compared else None
@@ -430,6 +431,17 @@ def _pies(book: Workbook, sheet: Worksheet, report: Report, fmt: _Formats, t: An
 
 DATA_COLUMNS = ("period", "month", "customer", "customer_name", "item", "description", "category", "agent", "zone",
                 "quantity", "amount")
+DATA_NAMES = {3, 5, 6, 7, 8}
+"""The data sheet's columns of names (customer, item, category, agents, zone), as wide as
+their longest values (`_fitting`); the others hold codes, dates and numbers of known width."""
+
+
+def _fitting(values: Sequence[str], at_least: float, at_most: float = 48) -> float:
+    """A column of text as wide as its longest values, from `at_least` to `at_most`: a name
+    wider than its column is cut off by the next cell. Only the twenty longest distinct
+    values are measured, a large distributor's report having tens of thousands."""
+    longest = sorted(set(values), key=len)[-20:]
+    return min(at_most, max([at_least, *(text_width(v) + PADDING for v in longest)]))
 
 
 def _data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
@@ -441,11 +453,11 @@ def _data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
     periods = {"current": t("report.current"), "compare": t("report.compare")}
     heads = [t(f"report.dim.{c}") if c not in ("quantity", "amount") else t(f"report.{c}") for c in DATA_COLUMNS]
     heads[0] = t("report.dim.period")
-    widths = (11, 9, 10, 30, 10, 34, 12, 10, 10, 12, 14)
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, width)
     columns = [data["period"].map(periods).astype(str).tolist()]
     columns += [data[c].astype(str).tolist() for c in DATA_COLUMNS[1:9]]
+    widths = (11, 9, 10, 30, 10, 34, 12, 10, 10, 12, 14)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, _fitting(columns[col], width) if col in DATA_NAMES else width)
     columns += [(data["quantity"] / 1000).tolist(), (data["amount"] / 100).tolist()]
     shape = [Column("text")] * 9 + [Column("number", fmt.quantity), Column("number", fmt.money)]
     sheet.write_block(HEADER_ROW + 1, 0, shape, zip(*columns))
@@ -583,10 +595,10 @@ def _aging_data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) ->
     heads = [t("report.dim.customer"), t("report.dim.customer_name"), t("report.dim.agent"), t("report.dim.zone"),
              t("report.document"), t("report.invoice_date"), t("report.due_date"), t("report.days_past_due"),
              t("report.bucket"), t("report.open")]
-    for col, width in enumerate((10, 30, 10, 10, 16, 11, 11, 10, 14, 14)):
-        sheet.set_column(col, col, width)
     buckets = {b: t(f"report.bucket.{b}") for b in BUCKETS}
     columns = [data[c].astype(str).tolist() for c in ("customer", "customer_name", "agent", "zone", "document")]
+    for col, width in enumerate((10, 30, 10, 10, 16, 11, 11, 10, 14, 14)):
+        sheet.set_column(col, col, _fitting(columns[col], width) if col in (1, 2, 3) else width)
     columns += [[_serial(d) for d in data[c]] for c in ("invoice_date", "due_date")]
     columns += [data["days_past_due"].tolist(), data["bucket"].map(buckets).tolist(), (data["amount"] / 100).tolist()]
     shape = ([Column("text")] * 5 + [Column("number", fmt.date)] * 2 + [Column("number"), Column("text"),

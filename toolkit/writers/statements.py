@@ -28,8 +28,17 @@ from toolkit.core.commissions import Statement
 from toolkit.core.invoicing import InvoiceKind
 from toolkit.core.volume_discounts import Settlement
 from toolkit.model.records import MasterData
-from toolkit.writers.printable import a4, company_header, formats, headings, new_workbook, set_widths, sheet_name, text
-from toolkit.writers.row_heights import PADDING, text_width
+from toolkit.writers.printable import (
+    a4,
+    company_header,
+    formats,
+    headings,
+    label_width,
+    new_workbook,
+    set_widths,
+    sheet_name,
+    text,
+)
 
 define({
     "st.discount_sheet": ("Sconto volume", "Volume discount"),
@@ -100,8 +109,7 @@ def _discount_book(tmp: Path, master: MasterData, s: Settlement, lang: str) -> N
              ("st.mode", vocab_label(s.discount.mode, lang)),
              ("st.reached", f"{t('st.from')} {s.reached.threshold} – {s.reached.percent} %"
               if s.reached else t("st.none")))
-    labels = max(text_width(t(key), bold=True) + PADDING for key, _ in facts)
-    widths = set_widths(sheet, (max(16, labels), 12, 16, 16, 14, 14))
+    widths = set_widths(sheet, (label_width((t(key) for key, _ in facts), 16), 12, 16, 16, 14, 14))
     row = company_header(sheet, fmt, master.settings, lang)
     text(sheet, row, 0, t("st.discount_title").format(code=s.discount.code, period=s.period.name), fmt.title)
     row += 2
