@@ -24,9 +24,9 @@ from toolkit.writers.printable import (
     a4,
     address_lines,
     company_header,
+    fitting_width,
     formats,
     headings,
-    label_width,
     line_cells,
     new_workbook,
     party_lines,
@@ -74,7 +74,7 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
     contacts = {c.code: c for c in master.contacts}
     t = labeller(lang)
 
-    label_column = label_width((t(key) for key in ORDER_LABELS), ORDER_WIDTHS[0])
+    label_column = fitting_width((t(key) for key in ORDER_LABELS), ORDER_WIDTHS[0], bold=True)
 
     def write(tmp: Path) -> None:
         book = new_workbook(tmp)

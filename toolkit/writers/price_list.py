@@ -15,7 +15,7 @@ from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.core.pricing import ListedPrice, derivation
 from toolkit.model.records import MasterData, PriceVersion
-from toolkit.writers.printable import a4, company_header, formats, headings, label_width, new_workbook, set_widths, text
+from toolkit.writers.printable import a4, company_header, fitting_width, formats, headings, new_workbook, set_widths, text
 from toolkit.writers.row_heights import fit_row
 
 define({
@@ -35,9 +35,9 @@ define({
 })
 
 WIDTHS = (11, 42, 6, 12, 12, 12, 9, 14)
+"""Item, description, unit, list, standard and limit price, discount, source: portrait A4."""
 LABELS = ("prices.version", "prices.derived")
 """The bold labels of column A, above the items' codes."""
-"""Item, description, unit, list, standard and limit price, discount, source: portrait A4."""
 
 
 def write_price_list(target: Path, master: MasterData, price_list: str, day: date, version: PriceVersion,
@@ -54,7 +54,7 @@ def write_price_list(target: Path, master: MasterData, price_list: str, day: dat
         book = new_workbook(tmp)
         fmt = formats(book)
         sheet = book.add_worksheet(price_list[:31] or "Listino")
-        widths = set_widths(sheet, (label_width((t(k) for k in LABELS), WIDTHS[0]), *WIDTHS[1:]))
+        widths = set_widths(sheet, (fitting_width((t(k) for k in LABELS), WIDTHS[0], bold=True), *WIDTHS[1:]))
         row = company_header(sheet, fmt, master.settings, lang)
         text(sheet, row, 0, filled("prices.title", code=price_list, day=f"{day:%d/%m/%Y}"), fmt.title)
         valid = filled("prices.valid", start=f"{version.valid_from:%d/%m/%Y}", end=f"{version.valid_to:%d/%m/%Y}") \

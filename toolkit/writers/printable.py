@@ -170,11 +170,14 @@ def set_widths(sheet: Worksheet, widths: Sequence[float], first: int = 0) -> Seq
     return widths
 
 
-def label_width(labels: Iterable[str], at_least: float) -> float:
-    """A column of bold labels (Cliente, Data, Scaglione raggiunto) as wide as the widest of
-    them, and `at_least`: a label wider than its column is cut off in print by the value
-    beside it, and the labels' widths change with the language."""
-    return max(at_least, *(text_width(label, bold=True) + PADDING for label in labels))
+def fitting_width(texts: Iterable[str], at_least: float, *, bold: bool = False, at_most: float = 48) -> float:
+    """A column as wide as the widest of `texts`, from `at_least` to `at_most`: a text wider
+    than its column is cut off in print by the cell beside it (a bold label such as
+    "Scaglione raggiunto", whose width changes with the language; a customer's name in a
+    report). Only the twenty longest distinct texts are measured, a large distributor's
+    report having tens of thousands."""
+    longest = sorted(set(texts), key=len)[-20:]
+    return min(at_most, max([at_least, *(text_width(text, bold=bold) + PADDING for text in longest)]))
 
 
 def headings(sheet: Worksheet, row: int, col: int, labels: Sequence[str], fmt: Formats,

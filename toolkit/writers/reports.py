@@ -30,8 +30,7 @@ from toolkit.basics.labels import define, labeller
 from toolkit.core.reports import BUCKETS, KIND_LABELS, Kind, Report
 from toolkit.model.records import MasterData
 from toolkit.writers.blocks import Column, block_workbook
-from toolkit.writers.printable import MONEY_FORMAT, a4, company_header, formats
-from toolkit.writers.row_heights import PADDING, text_width
+from toolkit.writers.printable import MONEY_FORMAT, a4, company_header, fitting_width, formats
 
 define({
     "report.summary": ("Riepilogo", "Summary"),
@@ -253,7 +252,7 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
         if b in NAMED:
             found = names.get(b, {})
             label_values.append([found.get(c, "") for c in codes])
-    widths = [12 if c not in NAMED.values() else _fitting(column, 30) for c, column in zip(labels, label_values)]
+    widths = [12 if c not in NAMED.values() else fitting_width(column, 30) for c, column in zip(labels, label_values)]
     for col, width in enumerate([*widths, *[14] * len(values)]):
         sheet.set_column(col, col, width)
     quantities = (table["quantity"] / 1000).tolist() if has_quantity else None
@@ -433,15 +432,7 @@ DATA_COLUMNS = ("period", "month", "customer", "customer_name", "item", "descrip
                 "quantity", "amount")
 DATA_NAMES = {3, 5, 6, 7, 8}
 """The data sheet's columns of names (customer, item, category, agents, zone), as wide as
-their longest values (`_fitting`); the others hold codes, dates and numbers of known width."""
-
-
-def _fitting(values: Sequence[str], at_least: float, at_most: float = 48) -> float:
-    """A column of text as wide as its longest values, from `at_least` to `at_most`: a name
-    wider than its column is cut off by the next cell. Only the twenty longest distinct
-    values are measured, a large distributor's report having tens of thousands."""
-    longest = sorted(set(values), key=len)[-20:]
-    return min(at_most, max([at_least, *(text_width(v) + PADDING for v in longest)]))
+their longest values (`fitting_width`); the others hold codes, dates and numbers of known width."""
 
 
 def _data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
@@ -457,7 +448,7 @@ def _data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
     columns += [data[c].astype(str).tolist() for c in DATA_COLUMNS[1:9]]
     widths = (11, 9, 10, 30, 10, 34, 12, 10, 10, 12, 14)
     for col, width in enumerate(widths):
-        sheet.set_column(col, col, _fitting(columns[col], width) if col in DATA_NAMES else width)
+        sheet.set_column(col, col, fitting_width(columns[col], width) if col in DATA_NAMES else width)
     columns += [(data["quantity"] / 1000).tolist(), (data["amount"] / 100).tolist()]
     shape = [Column("text")] * 9 + [Column("number", fmt.quantity), Column("number", fmt.money)]
     sheet.write_block(HEADER_ROW + 1, 0, shape, zip(*columns))
@@ -598,7 +589,7 @@ def _aging_data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) ->
     buckets = {b: t(f"report.bucket.{b}") for b in BUCKETS}
     columns = [data[c].astype(str).tolist() for c in ("customer", "customer_name", "agent", "zone", "document")]
     for col, width in enumerate((10, 30, 10, 10, 16, 11, 11, 10, 14, 14)):
-        sheet.set_column(col, col, _fitting(columns[col], width) if col in (1, 2, 3) else width)
+        sheet.set_column(col, col, fitting_width(columns[col], width) if col in (1, 2, 3) else width)
     columns += [[_serial(d) for d in data[c]] for c in ("invoice_date", "due_date")]
     columns += [data["days_past_due"].tolist(), data["bucket"].map(buckets).tolist(), (data["amount"] / 100).tolist()]
     shape = ([Column("text")] * 5 + [Column("number", fmt.date)] * 2 + [Column("number"), Column("text"),

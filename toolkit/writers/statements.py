@@ -31,9 +31,9 @@ from toolkit.model.records import MasterData
 from toolkit.writers.printable import (
     a4,
     company_header,
+    fitting_width,
     formats,
     headings,
-    label_width,
     new_workbook,
     set_widths,
     sheet_name,
@@ -109,7 +109,7 @@ def _discount_book(tmp: Path, master: MasterData, s: Settlement, lang: str) -> N
              ("st.mode", vocab_label(s.discount.mode, lang)),
              ("st.reached", f"{t('st.from')} {s.reached.threshold} – {s.reached.percent} %"
               if s.reached else t("st.none")))
-    widths = set_widths(sheet, (label_width((t(key) for key, _ in facts), 16), 12, 16, 16, 14, 14))
+    widths = set_widths(sheet, (fitting_width((t(key) for key, _ in facts), 16, bold=True), 12, 16, 16, 14, 14))
     row = company_header(sheet, fmt, master.settings, lang)
     text(sheet, row, 0, t("st.discount_title").format(code=s.discount.code, period=s.period.name), fmt.title)
     row += 2
