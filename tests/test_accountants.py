@@ -70,9 +70,9 @@ def test_amounts_are_formulas_with_the_ledger_values_cached(tmp_path, tricky):
     for invoice in invoices:
         sheet = copies[invoice.number]
         texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
-        assert any(t.startswith("=ROUND(F") and "*G" in t for t in texts)
+        assert any(t.startswith("=ROUND(D") and "*E" in t for t in texts)  # quantity × unit price
         assert any(t.startswith("=SUMIF") for t in texts)
-        assert any(t.startswith("=ROUND(H") and "/100,2)" in t for t in texts)
+        assert any(t.startswith("=ROUND(E") and "/100,2)" in t for t in texts)  # taxable × rate
         assert totals_in(cached_copies.get_sheet_by_name(invoice.number).to_python()) == ledger_totals(invoice)
     formulas = openpyxl.load_workbook(book_path)
     cached = CalamineWorkbook.from_path(str(book_path))
@@ -319,15 +319,15 @@ def check_copies(copies: dict, invoices) -> None:
     for invoice in invoices:
         rows = copies[invoice.number]
         assert totals_in(rows) == ledger_totals(invoice), invoice.number
-        header = next(i for i, row in enumerate(rows) if row[:1] == ["Rif. DDT / ordine"])
-        amounts = [to_cents(row[7]) for row in rows[header + 1:header + 1 + len(invoice.lines)]]
-        assert amounts == [x.amount for x in invoice.lines], invoice.number
+        header = next(i for i, row in enumerate(rows) if row[:2] == ["Articolo", "Descrizione"])
         summary = next(i for i, row in enumerate(rows) if "Riepilogo IVA" in row) + 1
-        per_rate = [(to_cents(row[7]), to_cents(row[8])) for row in rows[summary + 1:summary + 1 + len(invoice.summary)]]
+        amounts = [to_cents(row[5]) for row in rows[header + 1:summary] if row[5] != ""]
+        assert amounts == [x.amount for x in invoice.lines], invoice.number
+        per_rate = [(to_cents(row[4]), to_cents(row[5])) for row in rows[summary + 1:summary + 1 + len(invoice.summary)]]
         assert per_rate == [(v.taxable, v.vat) for v in invoice.summary], invoice.number
         if invoice.dues:
-            due_header = next(i for i, row in enumerate(rows) if row[:2] == ["Scadenza", "Importo"])
-            dues = [to_cents(row[1]) for row in rows[due_header + 1:due_header + 1 + len(invoice.dues)]]
+            due_header = next(i for i, row in enumerate(rows) if row[4:6] == ["Scadenza", "Importo"])
+            dues = [to_cents(row[5]) for row in rows[due_header + 1:due_header + 1 + len(invoice.dues)]]
             assert dues == [x.amount for x in invoice.dues], invoice.number
 
 

@@ -197,6 +197,32 @@ def test_no_text_is_cut_off_by_the_cell_beside_it(written, kind):
                 assert needed <= width * 1.05, (kind, sheet.title, cell.coordinate, cell.value, round(needed, 1), width)
 
 
+READ_BY_CUSTOMERS = ["orders", "ddt", "copies", "prices", "discount", "commissions", "orders-en", "ddt-en"]
+SMALLEST_PRINT = 8.0
+"""Points: the smallest print a document the customer receives may have."""
+
+
+def printed_points(sheet) -> float:
+    """The size Excel prints an 11-point text at once it fits the sheet's columns to the page's
+    width: a column `w` characters wide takes `int(w * 7 + 0.5) + 5` pixels in the default font
+    (XlsxWriter's conversion), the page's width less its margins at 96 pixels an inch."""
+    widths = {col: dimension.width for dimension in sheet.column_dimensions.values() if dimension.customWidth
+              for col in range(dimension.min, dimension.max + 1)}
+    pixels = sum(int(widths.get(col, 8.43) * 7 + 0.5) + 5 for col in range(1, sheet.max_column + 1))
+    paper = A4[1] if sheet.page_setup.orientation == "landscape" else A4[0]
+    room = (paper / 72 - sheet.page_margins.left - sheet.page_margins.right) * 96
+    return 11 * min(1.0, room / pixels)
+
+
+@pytest.mark.parametrize("kind", READ_BY_CUSTOMERS)
+def test_a_document_for_the_customer_prints_large_enough_to_read(written, kind):
+    """Fitting a sheet to the page's width shrinks its print: the invoice copies' ten columns
+    printed at 7 points in Excel, 6 in LibreOffice, before their DDTs moved to a row above
+    their lines."""
+    for sheet in sheets(written[kind]):
+        assert printed_points(sheet) >= SMALLEST_PRINT, (kind, sheet.title, round(printed_points(sheet), 1))
+
+
 def test_the_grouping_reads_as_words_in_either_language(written):
     def groups(path: Path) -> set[str]:
         lines = openpyxl.load_workbook(path, read_only=True).worksheets[2]  # Righe / Lines

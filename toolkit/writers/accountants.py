@@ -69,7 +69,9 @@ define({
     "inv.ddts": ("Documenti di trasporto", "Delivery notes (DDT)"),
     "inv.ddt": ("DDT", "DDT"),
     "inv.ddt_date": ("Data DDT", "DDT date"),
-    "inv.reference": ("Rif. DDT / ordine", "DDT / order ref."),
+    "inv.from_ddt": ("Rif. DDT n. {number} del {day}", "DDT no. {number} of {day}"),
+    "inv.from_order": ("Rif. ordine n. {number}", "Order no. {number}"),
+    "inv.dated": ("del", "dated"),
     "inv.order": ("Ordine", "Order"),
     "inv.project": ("Progetto", "Project"),
     "inv.group": ("Raggruppamento", "Grouping"),
@@ -102,11 +104,16 @@ define({
     "inv.accounting_date": ("data contabile", "accounting date"),
 })
 
-LINE_COLUMNS = ("inv.reference", "inv.ddt_date", "doc.item", "doc.description", "doc.unit", "doc.quantity",
-                "doc.unit_price", "doc.amount", "doc.vat_rate", "doc.nature")
-ITEM, QTY, PRICE, AMOUNT, RATE, NATURE = 2, 5, 6, 7, 8, 9
+LINE_COLUMNS = ("doc.item", "doc.description", "doc.unit", "doc.quantity", "doc.unit_price", "doc.amount",
+                "doc.vat_rate", "doc.nature")
+ITEM, QTY, PRICE, AMOUNT, RATE, NATURE = 0, 3, 4, 5, 6, 7
 """Columns (0-based) of the invoice sheet's lines that formulas refer to."""
-COPY_WIDTHS = (17, 11, 10, 38, 6, 12, 14, 14, 10, 10)
+SUMMARY = 2
+"""The VAT summary's first column: rate, nature, taxable, then VAT under the lines' amounts."""
+COPY_WIDTHS = (11, 38, 7, 10, 13, 14, 7, 8)
+"""Eight columns, 108 characters: an invoice prints on A4 portrait at about 88 %, near 10
+points. The DDT or order a group of lines comes from is a row above them, not two columns
+beside each line (which took the copy to 142 characters and its print to 6–7 points)."""
 REGISTER_WIDTHS = (15, 11, 16, 11, 11, 32, 14, 17, 15, 15, 15, 30, 18, 20, 23, 40, 25)
 
 
@@ -229,11 +236,10 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
     title = {InvoiceKind.CREDIT_NOTE: t("inv.credit_note")}.get(
         invoice.kind, t("inv.deferred") if invoice.deferred else t("inv.invoice"))
     draft = f" – {t('inv.draft')}" if invoice.status is InvoiceStatus.DRAFT else ""
-    text(sheet, row, 0, f"{title} {t('inv.number_short')} {invoice.number}{draft}", fmt.title)
-    text(sheet, row + 1, 0, t("doc.date"), fmt.bold)
-    text(sheet, row + 1, 1, invoice.invoice_date, fmt.date)
-    text(sheet, row + 1, 3, t("inv.period"), fmt.bold)
-    text(sheet, row + 1, 4, f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}")
+    text(sheet, row, 0, f"{title} {t('inv.number_short')} {invoice.number} {t('inv.dated')} "
+                        f"{invoice.invoice_date:%d/%m/%Y}{draft}", fmt.title)
+    text(sheet, row + 1, 0, t("inv.period"), fmt.bold)
+    text(sheet, row + 1, 1, f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}")
     row += 3
     text(sheet, row, 0, t("doc.customer"), fmt.bold)
     left = party_lines(customer, lang) if customer else [invoice.customer]
@@ -243,24 +249,16 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
         left.append(f"{t('inv.pec')}: {customer.pec}")
     right = _group_lines(master, customer, invoice, lang)
     if right:
-        text(sheet, row, 3, right[0], fmt.bold)
+        text(sheet, row, QTY, right[0], fmt.bold)
     for n in range(max(len(left), len(right) - 1)):
         text(sheet, row + 1 + n, 0, left[n] if n < len(left) else None)
-        text(sheet, row + 1 + n, 3, right[n + 1] if n + 1 < len(right) else None)
+        text(sheet, row + 1 + n, QTY, right[n + 1] if n + 1 < len(right) else None)
     row += 2 + max(len(left), len(right) - 1)
-    if invoice.deliveries:
-        text(sheet, row, 0, t("inv.ddts"), fmt.bold)
-        for ref in invoice.deliveries:
-            row += 1
-            text(sheet, row, 0, ref.number)
-            text(sheet, row, 1, ref.day, fmt.date)
-        row += 2
     if invoice.cites:
         text(sheet, row, 0, t("inv.cites"), fmt.bold)
         for cited in invoice.cites:
             row += 1
-            text(sheet, row, 0, cited.number)
-            text(sheet, row, 1, cited.day, fmt.date)
+            text(sheet, row, 0, f"{cited.number} {t('inv.dated')} {cited.day:%d/%m/%Y}")
         row += 2
     references = customer_references(invoice)
     if references:
@@ -269,33 +267,40 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
         row += 2
     header = row
     headings(sheet, header, 0, [t(h) for h in LINE_COLUMNS], fmt, widths)
-    first = header + 1
+    line_rows = []
+    source = None
     for line in invoice.lines:
         row += 1
-        text(sheet, row, 0, line_reference(line, lang))
-        text(sheet, row, 1, line.delivery.day if line.delivery else None, fmt.date)
+        here = line_source(line, lang)
+        if here != source:
+            source = here
+            if source:
+                text(sheet, row, 0, source, fmt.bold)
+                row += 1
+        line_rows.append(row)
         _line_cells(sheet, row, ITEM, line, fmt, wrap=True)
         fit_row(sheet, row, [(line.description, widths[ITEM + 1])])
-    last = row
+    lines = Rows("", header + 1, row)
     row += 2
-    text(sheet, row, QTY, t("inv.vat_summary"), fmt.bold)
+    text(sheet, row, SUMMARY, t("inv.vat_summary"), fmt.bold)
     row += 1
-    headings(sheet, row, QTY, [t("doc.vat_rate"), t("doc.nature"), t("doc.taxable"), t("inv.vat_amount")], fmt,
-             widths[QTY:])
+    headings(sheet, row, SUMMARY, [t("doc.vat_rate"), t("doc.nature"), t("doc.taxable"), t("inv.vat_amount")], fmt,
+             widths[SUMMARY:])
     first_summary = row + 1
     for vat_line in invoice.summary:
         row += 1
-        text(sheet, row, QTY, vat_line.rate, fmt.percent)
-        text(sheet, row, QTY + 1, vat_line.nature)
-        taxable_formula = _taxable_formula(invoice, vat_line, Rows("", first, last), (AMOUNT, RATE, NATURE),
-                                           address(row + 1, QTY + 1), address(row + 1, QTY + 2))
-        _money(sheet, row, AMOUNT, taxable_formula, vat_line.taxable, fmt.money)
-        taxable_cell, rate_cell = address(row + 1, AMOUNT + 1), address(row + 1, QTY + 1)
-        _money(sheet, row, AMOUNT + 1, f"=ROUND({taxable_cell}*{rate_cell}/100,2)", vat_line.vat, fmt.money)
+        rate_cell, nature_cell = address(row + 1, SUMMARY + 1), address(row + 1, SUMMARY + 2)
+        text(sheet, row, SUMMARY, vat_line.rate, fmt.percent)
+        text(sheet, row, SUMMARY + 1, vat_line.nature)
+        taxable_formula = _taxable_formula(invoice, vat_line, lines, (AMOUNT, RATE, NATURE), rate_cell, nature_cell,
+                                           line_rows)
+        _money(sheet, row, SUMMARY + 2, taxable_formula, vat_line.taxable, fmt.money)
+        taxable_cell = address(row + 1, SUMMARY + 3)
+        _money(sheet, row, SUMMARY + 3, f"=ROUND({taxable_cell}*{rate_cell}/100,2)", vat_line.vat, fmt.money)
     last_summary = row
     row += 2
-    taxable_range = _range(first_summary, last_summary, AMOUNT)
-    vat_range = _range(first_summary, last_summary, AMOUNT + 1)
+    taxable_range = _range(first_summary, last_summary, SUMMARY + 2)
+    vat_range = _range(first_summary, last_summary, SUMMARY + 3)
     totals_at = {}
     for key, formula, value in (
         ("inv.total_taxable", f"=SUM({taxable_range})", invoice.taxable),
@@ -314,11 +319,13 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
     a4(sheet, repeat_rows=(header, header))
 
 
-def line_reference(line: InvoiceLine, lang: str) -> str | None:
-    """What a printed invoice line cites: its DDT, else its order; the stamp duty's line nothing."""
+def line_source(line: InvoiceLine, lang: str) -> str | None:
+    """The row above a printed invoice's lines that names where they come from, as a deferred
+    invoice must: their DDT with its date, else their order; the stamp duty's line nothing."""
+    t = labeller(lang)
     if line.delivery:
-        return line.delivery.number
-    return f"{labeller(lang)('inv.order')} {line.order_number}" if line.order_number else None
+        return t("inv.from_ddt").format(number=line.delivery.number, day=f"{line.delivery.day:%d/%m/%Y}")
+    return t("inv.from_order").format(number=line.order_number) if line.order_number else None
 
 
 def customer_references(invoice: Invoice) -> str | None:
@@ -354,10 +361,11 @@ def _group_lines(master: MasterData, customer: Customer | None, invoice: Invoice
 
 
 def _taxable_formula(invoice: Invoice, vat_line: VatLine, lines: Rows, columns: tuple[int, int, int],
-                     rate_cell: str, nature_cell: str) -> str:
+                     rate_cell: str, nature_cell: str, line_rows: Sequence[int] | None = None) -> str:
     """SUMIF over the invoice's lines of the rate (`columns`: amount, rate, nature); by rate
     and nature for exempt lines. A 0 rate without nature (which the data check refuses) falls
-    back to summing its cells."""
+    back to summing its cells, found at `line_rows` where rows without amounts come between
+    them (the printed invoice's DDT rows)."""
     amount, rate, nature = columns
     if lines.last < lines.first:
         return "=0"
@@ -365,7 +373,8 @@ def _taxable_formula(invoice: Invoice, vat_line: VatLine, lines: Rows, columns: 
         return f"=SUMIF({lines.range(rate)},{rate_cell},{lines.range(amount)})"
     if vat_line.nature:
         return f"=SUMIFS({lines.range(amount)},{lines.range(rate)},{rate_cell},{lines.range(nature)},{nature_cell})"
-    cells = [lines.cell(lines.first + n, amount) for n, line in enumerate(invoice.lines)
+    rows = range(lines.first, lines.last + 1) if line_rows is None else line_rows
+    cells = [lines.cell(at, amount) for at, line in zip(rows, invoice.lines, strict=True)
              if not line.vat_rate and not line.vat_nature]
     return f"=SUM({','.join(cells)})" if cells else "=0"
 
@@ -394,19 +403,19 @@ def _payment_block(sheet, fmt: Formats, master: MasterData, invoice: Invoice, to
     if not invoice.dues:
         return row
     row += 1
-    sheet.write_row(row, 0, [t("inv.due_date"), t("doc.amount")], fmt.header)
+    sheet.write_row(row, PRICE, [t("inv.due_date"), t("doc.amount")], fmt.header)
     first = row + 1
     count = len(invoice.dues)
     for n, instalment in enumerate(invoice.dues):
         row += 1
-        text(sheet, row, 0, instalment.due_date, fmt.date)
+        text(sheet, row, PRICE, instalment.due_date, fmt.date)
         if n < count - 1:
             formula = f"=ROUND({total_cell}/{count},2)"
         elif count == 1:
             formula = f"={total_cell}"
         else:
-            formula = f"={total_cell}-SUM({_range(first, row - 1, 1)})"
-        _money(sheet, row, 1, formula, instalment.amount, fmt.money)
+            formula = f"={total_cell}-SUM({_range(first, row - 1, AMOUNT)})"
+        _money(sheet, row, AMOUNT, formula, instalment.amount, fmt.money)
     return row + 1
 
 
