@@ -252,8 +252,10 @@ def test_every_output_shows_the_same_stamp_line_and_total(month, tmp_path):
     invoice = month.invoice_citing("PO-77")
     workbook, copies, csv_file = write_accountants(tmp_path, month.master, [invoice], "r", copies=True)
     sheet = openpyxl.load_workbook(copies, data_only=True).active
-    [row] = [r for r in cells(sheet) if "Imposta di bollo assolta in modo virtuale" in r]
-    assert row[0] is None and row[7] == 2.0 and row[9] == "N1"
+    rows = cells(sheet)
+    [at] = [n for n, r in enumerate(rows) if "Imposta di bollo assolta in modo virtuale" in r]
+    assert rows[at][5] == 2.0 and rows[at][7] == "N1"
+    assert not any(rows[at - 1]) and isinstance(rows[at - 2][5], float)  # a row apart from the goods
     assert right_of(sheet, "Totale documento", 1) == float(invoice.total)
     register = openpyxl.load_workbook(workbook, data_only=True)["Registro"]
     assert (register.cell(4, 1).value, register.cell(4, 11).value) == (invoice.number, float(invoice.total))

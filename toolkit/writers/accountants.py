@@ -276,7 +276,7 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
             source = here
             if source:
                 text(sheet, row, 0, source, fmt.bold)
-                row += 1
+            row += 1
         line_rows.append(row)
         _line_cells(sheet, row, ITEM, line, fmt, wrap=True)
         fit_row(sheet, row, [(line.description, widths[ITEM + 1])])
@@ -321,7 +321,8 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
 
 def line_source(line: InvoiceLine, lang: str) -> str | None:
     """The row above a printed invoice's lines that names where they come from, as a deferred
-    invoice must: their DDT with its date, else their order; the stamp duty's line nothing."""
+    invoice must: their DDT with its date, else their order. The stamp duty's line comes from
+    neither: an empty row sets it apart from the goods above it."""
     t = labeller(lang)
     if line.delivery:
         return t("inv.from_ddt").format(number=line.delivery.number, day=f"{line.delivery.day:%d/%m/%Y}")
@@ -467,7 +468,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
             _money(sheet, row + 1, col, f"=SUM({_range(header + 1, row, col)})", value, fmt.total)
         sheet.autofilter(header, 0, row, len(heads) - 1)
     sheet.freeze_panes(header + 1, 1)
-    a4(sheet, landscape=True, repeat_rows=(header, header))
+    a4(sheet, landscape=True, repeat_rows=(header, header), widths=widths)
 
 
 DETAIL_RATE, DETAIL_NATURE, DETAIL_TAXABLE, DETAIL_VAT = 3, 4, 5, 6
@@ -578,7 +579,7 @@ def _lines_sheet(sheet: StreamedWorksheet, fmt: Formats, customers: dict[str, Cu
         row += len(invoice.lines)
     sheet.write_rows(1, 0, _lines_columns(fmt), _lines_rows(customers, invoices, lang, widths))
     sheet.freeze_panes(1, 0)
-    a4(sheet, landscape=True, repeat_rows=(0, 0))
+    a4(sheet, landscape=True, repeat_rows=(0, 0), widths=widths)
     return lines_at
 
 
