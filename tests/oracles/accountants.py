@@ -108,7 +108,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
             _money(sheet, row + 1, col, f"=SUM({_range(header + 1, row, col)})", value, fmt.total)
         sheet.autofilter(header, 0, row, len(heads) - 1)
     sheet.freeze_panes(header + 1, 1)
-    a4(sheet, landscape=True, repeat_rows=(header, header))
+    a4(sheet, landscape=True, repeat_rows=(header, header), widths=widths)
 
 
 def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: list[Rows], lang: str) -> list[Rows]:
@@ -201,5 +201,5 @@ def _lines_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: 
             fit_row(sheet, row, ((kind, widths[2]), (name, widths[4]), (group, widths[5]),
                                  (line.description, widths[LINES_ITEM + 1])))
     sheet.freeze_panes(1, 0)
-    a4(sheet, landscape=True, repeat_rows=(0, 0))
+    a4(sheet, landscape=True, repeat_rows=(0, 0), widths=widths)
     return lines_at

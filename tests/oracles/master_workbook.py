@@ -13,12 +13,13 @@ from toolkit.writers.master_workbook import TABLE_STYLE, _add_dropdowns, _cell_w
 
 
 def _write_table(worksheet: Worksheet, sheet: Sheet, rows: Sequence[Mapping[str, object]], lang: str,
-                 formats: _Formats, names: dict[str, str], constant_memory: bool) -> None:
+                 formats: _Formats, names: dict[str, str], constant_memory: bool) -> list[int]:
     columns = sheet.columns
     headers = [c.label(lang) for c in columns]
     last = len(columns) - 1
-    for j, column in enumerate(columns):
-        worksheet.set_column(j, j, _width(column, rows, lang), formats.column(column.kind))
+    widths = [_width(column, rows, lang) for column in columns]
+    for j, (column, width) in enumerate(zip(columns, widths)):
+        worksheet.set_column(j, j, width, formats.column(column.kind))
     worksheet.freeze_panes(1, 0)
     if constant_memory:
         for j, header in enumerate(headers):
@@ -36,3 +37,4 @@ def _write_table(worksheet: Worksheet, sheet: Sheet, rows: Sequence[Mapping[str,
             if value is not None:
                 write(worksheet, i, j, value)
     _add_dropdowns(worksheet, sheet, len(rows), lang, names)
+    return widths

@@ -138,9 +138,10 @@ def _write_sheets(workbook: xlsxwriter.Workbook, rows: Rows, lang: str, constant
         worksheet = workbook.add_worksheet(sheet.label(lang))
         if sheet.key_value:
             _write_settings(worksheet, sheet, rows.get(sheet.key, ()), lang, formats)
+            a4(worksheet, repeat_rows=(0, 0))
         else:
-            _write_table(worksheet, sheet, rows.get(sheet.key, ()), lang, formats, names, constant_memory)
-        a4(worksheet, landscape=not sheet.key_value, repeat_rows=(0, 0))
+            widths = _write_table(worksheet, sheet, rows.get(sheet.key, ()), lang, formats, names, constant_memory)
+            a4(worksheet, landscape=True, repeat_rows=(0, 0), widths=widths)
 
 
 class _Formats:
@@ -198,12 +199,13 @@ def _column_index(sheet: Sheet, key: str) -> int:
 
 
 def _write_table(worksheet: Worksheet, sheet: Sheet, rows: Sequence[Mapping[str, object]], lang: str,
-                 formats: _Formats, names: dict[str, str], constant_memory: bool) -> None:
+                 formats: _Formats, names: dict[str, str], constant_memory: bool) -> list[int]:
     columns = sheet.columns
     headers = [c.label(lang) for c in columns]
     last = len(columns) - 1
-    for j, column in enumerate(columns):
-        worksheet.set_column(j, j, _width(column, rows, lang), formats.column(column.kind))
+    widths = [_width(column, rows, lang) for column in columns]
+    for j, (column, width) in enumerate(zip(columns, widths)):
+        worksheet.set_column(j, j, width, formats.column(column.kind))
     worksheet.freeze_panes(1, 0)
     if constant_memory:
         for j, header in enumerate(headers):
@@ -222,6 +224,7 @@ def _write_table(worksheet: Worksheet, sheet: Sheet, rows: Sequence[Mapping[str,
                 if value is not None:
                     write(worksheet, i, j, value)
     _add_dropdowns(worksheet, sheet, len(rows), lang, names)
+    return widths
 
 
 def _stream_rows(worksheet: Worksheet, columns: Sequence[Column], rows: Sequence[Mapping[str, object]], lang: str,

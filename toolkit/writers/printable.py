@@ -7,6 +7,7 @@ customer called `=HYPERLINK(...)` stays text in every document.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -218,23 +219,50 @@ def address_lines(ship_to: ShipTo | None, customer: Customer) -> list[str]:
 
 
 def a4(sheet: Worksheet, *, landscape: bool = False, repeat_rows: tuple[int, int] | None = None,
-       footer: str = "&R&P / &N", fit_width: bool = True) -> None:
+       footer: str = "&R&P / &N", fit_width: bool = True, widths: Sequence[float] | None = None) -> None:
     """A4, fit to the page width, header rows repeated on every page, page numbers in the footer.
 
     Every sheet the toolkit writes goes through here: a sheet without a paper size prints on
     the spreadsheet's default, Letter in many LibreOffice installations, and one without
-    fit-to-width runs over several pages side by side."""
+    fit-to-width runs over several pages side by side. A table whose column `widths` would
+    print too small on one page prints on `pages_wide` pages side by side, its first column
+    (the invoice's number, the customer's code) on each, left to right before going down."""
     sheet.set_paper(9)
     if landscape:
         sheet.set_landscape()
     else:
         sheet.set_portrait()
     if fit_width:
-        sheet.fit_to_pages(1, 0)
+        pages = pages_wide(widths, landscape=landscape) if widths else 1
+        sheet.fit_to_pages(pages, 0)
+        if pages > 1:
+            sheet.repeat_columns(0)
+            sheet.print_across()
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     sheet.set_footer(footer)
     if repeat_rows is not None:
         sheet.repeat_rows(*repeat_rows)
+
+
+SMALLEST_SCALE = 0.55
+"""Below this a sheet fit to one page's width prints its 11-point text under 6 points, too
+small to read (the accountants' register of 17 columns printed at 4.6)."""
+PAGE_ROOM = {False: (8.27 - 1.0) * 96, True: (11.69 - 1.0) * 96}
+"""Pixels across an A4 page, portrait and landscape, inside `a4`'s half-inch margins."""
+
+
+def pages_wide(widths: Sequence[float], *, landscape: bool) -> int:
+    """The pages side by side that columns of `widths` (in characters) print on at
+    `SMALLEST_SCALE` or more; a column takes `int(width * 7 + 0.5) + 5` pixels in the default
+    font, as Excel reckons it.
+
+    >>> pages_wide([12] * 10, landscape=True)
+    1
+    >>> pages_wide([20] * 17, landscape=True)
+    2
+    """
+    pixels = sum(int(width * 7 + 0.5) + 5 for width in widths)
+    return max(1, math.ceil(pixels * SMALLEST_SCALE / PAGE_ROOM[landscape]))
 
 
 def sheet_name(text_: str, taken: set[str]) -> str:
