@@ -152,6 +152,15 @@ def test_a_missing_date_in_an_english_workbook_is_english_only(tmp_path):
     assert shown[1:] == ("Ship (DDT)", "critical")
 
 
+def test_a_day_its_month_has_not_is_named_with_the_days_it_has(tmp_path):
+    """Excel keeps 31/04/2026 typed into the panel as text: the message says the month has 30
+    days, where "write it as 09/04/2026" would puzzle someone who did."""
+    book = fake(tmp_path, english(), day="31/04/2026")
+    (shown,) = press(book, "ship")
+    assert shown[0].startswith("The order date “31/04/2026” does not exist: month 04/2026 has 30 days."), shown[0]
+    assert "“Data ordini” cell of the Pannello sheet" in shown[0] and shown[2] == "critical"
+
+
 def test_an_italian_workbook_still_speaks_italian(tmp_path):
     book = fake(tmp_path, broken_sheets())
     (shown,) = press(book, "preview_orders")
@@ -324,6 +333,15 @@ def test_record_payment_names_the_bad_cells_and_records_nothing(tmp_path, may):
     assert {line.split(":")[0] for line in text.splitlines()[1:]} == {"Pannello!B5", "Pannello!B6", "Pannello!B7"}
     with reading(ledger_of(tmp_path)) as conn:
         assert [r.payments for r in receivables(conn)] == [()]
+
+
+def test_record_payment_names_a_day_its_month_has_not(tmp_path, may):
+    book = invoiced(tmp_path, english())
+    press(book, "finalize_run")
+    fill(book, IncassoFattura="FT-2026-00001", IncassoData="30/02/2026", IncassoImporto=10, IncassoModalita="bonifico")
+    (shown,) = press(book, "record_payment")
+    assert shown[0].splitlines()[1] == "Pannello!B5: “30/02/2026” does not exist: month 02/2026 has 28 days. " \
+                                       "Correct the day.", shown[0]
 
 
 def test_record_payment_on_a_draft_invoice_is_refused(tmp_path, may):

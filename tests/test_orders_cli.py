@@ -126,6 +126,7 @@ def test_an_impossible_date_is_a_usage_error_not_an_internal_error(workbook, tmp
     result = toolkit("orders", "preview", str(workbook), "--date", "31/02/2026", cwd=tmp_path)
     assert result.returncode == 2
     assert "--date" in result.stderr and "errore interno" not in result.stderr and "Traceback" not in result.stderr
+    assert "02/2026 has 28 days" in result.stderr
 
 
 def test_preview_as_json_lists_the_orders_and_each_customers_position(workbook, tmp_path):

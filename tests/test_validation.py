@@ -32,7 +32,8 @@ CASES = [
     # types
     ("Righe modello", "C2", "abc", "Righe modello", "C2", "not-a-number"),
     ("Righe modello", "C2", None, "Righe modello", "C2", "required-value"),
-    ("Modelli ordine", "K2", "31/02/2026", "Modelli ordine", "K2", "not-a-date"),
+    ("Modelli ordine", "K2", "31/02/2026", "Modelli ordine", "K2", "no-such-day"),
+    ("Modelli ordine", "K2", "sabato", "Modelli ordine", "K2", "not-a-date"),
     ("Modelli ordine", "E2", "ogni tanto", "Modelli ordine", "E2", "not-a-choice"),
     ("Modelli ordine", "F2", "lun,xyz", "Modelli ordine", "F2", "not-weekdays"),
     ("Modelli ordine", "H3", 2.5, "Modelli ordine", "H3", "not-an-integer"),

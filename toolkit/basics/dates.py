@@ -7,14 +7,15 @@ Day-first text ("09/04/2026", "9.4.26") is accepted beside ISO dates and real da
 (datetime.date(2026, 4, 9), datetime.date(2026, 4, 9), datetime.date(2026, 4, 9))
 >>> to_date(46121.0)
 datetime.date(2026, 4, 9)
->>> to_date("31/02/2026")  # doctest: +IGNORE_EXCEPTION_DETAIL
+>>> to_date("sabato")  # doctest: +IGNORE_EXCEPTION_DETAIL
 Traceback (most recent call last):
 ...
-toolkit.basics.dates.NotADate: 31/02/2026
+toolkit.basics.dates.NotADate: sabato
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -27,6 +28,27 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00)?)?$")
 
 class NotADate(ValueError):
     """The cell holds something that is not a date, or an impossible one (31 February)."""
+
+
+class ImpossibleDate(NotADate):
+    """Written as a date, but its month has fewer days (31/04/2026): the message can say how
+    many, where "write the date as 09/04/2026" would puzzle someone who did.
+
+    >>> to_date("31/04/2026")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ...
+    toolkit.basics.dates.ImpossibleDate: 31/04/2026
+    >>> ImpossibleDate("29/02/2027", 2027, 2).days
+    28
+    """
+
+    def __init__(self, original: object, year: int, month: int):
+        super().__init__(original)
+        self.year, self.month = year, month
+
+    @property
+    def days(self) -> int:
+        return calendar.monthrange(self.year, self.month)[1]
 
 
 def today_rome() -> date:
@@ -59,6 +81,8 @@ def _parse_text(text: str, original: object) -> date:
     try:
         return date(y, mo, d)
     except ValueError:
+        if 1 <= mo <= 12 and 1 <= y <= 9999 and d > 0:
+            raise ImpossibleDate(original, y, mo) from None
         raise NotADate(original) from None
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from toolkit.basics.dates import NotADate, to_date
+from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
 from toolkit.cli import output
 from toolkit.cli.output import DEFAULT_WAIT
 from toolkit.services import check
@@ -51,6 +51,9 @@ def _command() -> str:
 def parse_day(text: str, option: str = "--date") -> date:
     try:
         return to_date(text)
+    except ImpossibleDate as wrong:
+        raise typer.BadParameter(f"«{text}»: il mese {wrong.month:02}/{wrong.year} ha {wrong.days} giorni / "
+                                 f"month {wrong.month:02}/{wrong.year} has {wrong.days} days", param_hint=option) from None
     except NotADate:
         raise typer.BadParameter(f"«{text}»: scrivi la data come 2026-04-09 o 09/04/2026 / "
                                  f"write the date as 2026-04-09 or 09/04/2026", param_hint=option) from None

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from toolkit.basics.cells import Location
-from toolkit.basics.dates import NotADate, to_date
+from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
 from toolkit.basics.limits import AMOUNT
 from toolkit.basics.money import NotANumber, cents, to_decimal
 from toolkit.basics.problems import Problem, define
@@ -83,6 +83,10 @@ BAD_DATE = define(
     "panel-bad-date", "error",
     it="«{value}» non è una data: scrivila come 09/04/2026.",
     en="“{value}” is not a date: write it as 09/04/2026.")
+NO_SUCH_DAY = define(
+    "panel-no-such-day", "error",
+    it="«{value}» non esiste: il mese {month} ha {days} giorni. Correggi il giorno.",
+    en="“{value}” does not exist: month {month} has {days} days. Correct the day.")
 BAD_AMOUNT = define(
     "panel-bad-amount", "error",
     it="«{value}» non è un importo: scrivi un importo in euro e centesimi diverso da zero, es. 1.234,56.",
@@ -129,9 +133,11 @@ def day(field: Field, value: Any, problems: list[Problem]) -> date | None:
         return value.date()
     try:
         return to_date(value)
+    except ImpossibleDate as wrong:
+        problems.append(NO_SUCH_DAY(where(field), value=value, month=f"{wrong.month:02}/{wrong.year}", days=wrong.days))
     except NotADate:
         problems.append(BAD_DATE(where(field), value=value))
-        return None
+    return None
 
 
 def amount(field: Field, value: Any, problems: list[Problem]) -> Decimal | None:

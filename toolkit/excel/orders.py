@@ -38,6 +38,12 @@ NO_DATE = define(
     "panel-no-date", "error",
     it="Scrivi la data degli ordini nella cella «Data ordini» del foglio Pannello (es. 09/04/2026), poi riprova.",
     en="Write the order date in the “Data ordini” cell of the Pannello sheet (e.g. 09/04/2026), then try again.")
+NO_SUCH_DAY = define(
+    "panel-date-no-such-day", "error",
+    it="La data degli ordini «{value}» non esiste: il mese {month} ha {days} giorni. "
+       "Correggila nella cella «Data ordini» del foglio Pannello, poi riprova.",
+    en="The order date “{value}” does not exist: month {month} has {days} days. "
+       "Correct it in the “Data ordini” cell of the Pannello sheet, then try again.")
 NO_PREVIEW = define(
     "panel-no-preview", "error",
     it="Non c'è l'anteprima: premi prima «Anteprima ordini», spunta gli ordini da creare, poi «Crea ordini selezionati».",
@@ -55,10 +61,13 @@ def order_date(panel: Sheet | None, name: str) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    from toolkit.basics.dates import NotADate, to_date
+    from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
 
     try:
         return to_date(value)
+    except ImpossibleDate as wrong:
+        raise UnusableInput(NO_SUCH_DAY(None, value=value, month=f"{wrong.month:02}/{wrong.year}",
+                                        days=wrong.days)) from None
     except NotADate:
         raise UnusableInput(NO_DATE(None)) from None
 

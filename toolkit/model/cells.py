@@ -43,7 +43,7 @@ from stdnum.exceptions import ValidationError as NotAnId
 from stdnum.it import codicefiscale, iva
 
 from toolkit.basics import vocab
-from toolkit.basics.dates import NotADate, to_date
+from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
 from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, Limit
 from toolkit.basics.money import NotANumber, to_decimal
 from toolkit.basics.problems import ProblemType, define
@@ -60,6 +60,10 @@ NOT_A_DATE = define(
     "not-a-date", "error",
     it="«{value}» non è una data valida: scrivi una data come 09/04/2026.",
     en="“{value}” is not a valid date: write a date such as 09/04/2026.")
+NO_SUCH_DAY = define(
+    "no-such-day", "error",
+    it="«{value}» non esiste: il mese {month} ha {days} giorni. Correggi il giorno.",
+    en="“{value}” does not exist: month {month} has {days} days. Correct the day.")
 NOT_A_CHOICE = define(
     "not-a-choice", "error",
     it="«{value}» non è un valore ammesso: scegli uno fra {allowed_it}.",
@@ -233,6 +237,8 @@ def _markup(value: Any) -> Decimal:
 def _date(value: Any) -> date:
     try:
         return to_date(value)
+    except ImpossibleDate as wrong:
+        refuse(NO_SUCH_DAY, value=value, month=f"{wrong.month:02}/{wrong.year}", days=wrong.days)
     except NotADate:
         refuse(NOT_A_DATE, value=value)
 
