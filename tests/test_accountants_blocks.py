@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from oracles import accountants as oracle
 from oracles.accountants import write_workbook as write_workbook_cell_by_cell
+from reads import Reads
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import (
@@ -115,3 +116,13 @@ def test_tiny_runs_are_written_as_before(tmp_path, sample_master, seed):
         invoices = [replace(x, lines=(), summary=()) for x in invoices]
     assert_same_workbook(write_workbook(tmp_path / "a.xlsx", sample_master, invoices, "run"),
                          write_workbook_cell_by_cell(tmp_path / "b.xlsx", sample_master, invoices, "run"))
+
+
+def test_the_printed_invoices_look_their_destinations_up_once(tmp_path, sample_master):
+    """An invoice grouped by destination prints the destination's address: searched for each
+    invoice, a month's copies at L went through every destination tens of thousands of times."""
+    invoices = random_invoices(random.Random(7), [c.code for c in sample_master.customers], 60)
+    assert sum(x.group_key == "ship-to:D1" for x in invoices) > 1
+    counted = sample_master.model_copy(update={"ship_to": Reads(sample_master.ship_to)})
+    accountants.write_copies(tmp_path / "copie.xlsx", counted, invoices)
+    assert counted.ship_to.reads == 1

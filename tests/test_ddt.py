@@ -7,6 +7,7 @@ from datetime import date, datetime
 import minimal
 import openpyxl
 import pytest
+from reads import Reads
 from test_shipping import shipping_master, shipping_sheets
 
 from toolkit.intake.validation import check
@@ -124,3 +125,16 @@ def test_user_text_stays_text(tmp_path, ledger):
 def test_no_ddt_still_makes_a_workbook(tmp_path):
     book = openpyxl.load_workbook(write_delivery_notes(tmp_path / "none.xlsx", shipping_master(), []))
     assert book.active["A1"].value == "Nessun DDT emesso."
+
+
+def test_a_days_ddts_look_their_customers_up_once(tmp_path, ledger):
+    """Looked up again for each DDT, the customers, destinations and carriers took half the
+    writing of a mid-month day's 3,126 DDTs at L (6 s of 12 with 10,000 customers)."""
+    master = shipping_master()
+    create(master, ledger, DAY, with_catch_up=False)
+    notes = ship(master, ledger, DAY, all_open=True).notes
+    assert len(notes) >= 2
+    counted = master.model_copy(update={"customers": Reads(master.customers), "ship_to": Reads(master.ship_to),
+                                        "carriers": Reads(master.carriers)})
+    write_delivery_notes(tmp_path / "ddt.xlsx", counted, notes)
+    assert [counted.customers.reads, counted.ship_to.reads, counted.carriers.reads] == [1, 1, 1]

@@ -71,9 +71,10 @@ def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[Deliv
         book = new_workbook(tmp)
         fmt = formats(book)
         extra = _Extra(book)
+        parties = _Parties(master)
         taken: set[str] = set()
         for note in notes:
-            _note_sheet(book.add_worksheet(sheet_name(note.number, taken)), fmt, extra, master, note, lang)
+            _note_sheet(book.add_worksheet(sheet_name(note.number, taken)), fmt, extra, master, parties, note, lang)
         if not notes:
             sheet = book.add_worksheet(labeller(lang)("ddt.sheet"))
             text(sheet, 0, 0, labeller(lang)("ddt.none"))
@@ -94,13 +95,23 @@ class _Extra:
         self.signature = book.add_format({"border": 1, "valign": "top", "font_size": 8, "bold": True})
 
 
-def _note_sheet(sheet, fmt, extra: _Extra, master: MasterData, note: DeliveryNote, lang: str) -> None:
+class _Parties:
+    """The customers, destinations and carriers by code, looked up once per workbook: built
+    again for each DDT they took half the writing of a day's DDTs at L (6 s of 12 for 3,126
+    DDTs and 10,000 customers)."""
+
+    def __init__(self, master: MasterData) -> None:
+        self.customers = {c.code: c for c in master.customers}
+        self.ship_to = {s.code: s for s in master.ship_to}
+        self.carriers = {c.code: c for c in master.carriers}
+
+
+def _note_sheet(sheet, fmt, extra: _Extra, master: MasterData, parties: _Parties, note: DeliveryNote,
+                lang: str) -> None:
     t = labeller(lang)
     widths = set_widths(sheet, _WIDTHS)
-    customers = {c.code: c for c in master.customers}
-    ship_to = {s.code: s for s in master.ship_to}
-    carriers = {c.code: c for c in master.carriers}
-    customer = customers.get(note.customer)
+    ship_to, carriers = parties.ship_to, parties.carriers
+    customer = parties.customers.get(note.customer)
     row = company_header(sheet, fmt, master.settings, lang)
     text(sheet, row, 0, t("ddt.title"), fmt.title)
     text(sheet, row, 3, t("ddt.law"))

@@ -14,7 +14,7 @@ A4, as every sheet the toolkit writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -90,17 +90,19 @@ def discount_file(settlement: Settlement) -> str:
 
 def write_discount_statements(folder: Path, master: MasterData, settlements: Sequence[Settlement],
                               lang: str = "it") -> list[Path]:
-    """One workbook per settlement (customer and discount) in `folder`."""
+    """One workbook per settlement (customer and discount) in `folder`; the customers' names
+    looked up once, not once per statement."""
     folder.mkdir(parents=True, exist_ok=True)
+    names = {c.code: c.name for c in master.customers}
+
     def writer(s: Settlement) -> Callable[[Path], None]:
-        return lambda tmp: _discount_book(tmp, master, s, lang)
+        return lambda tmp: _discount_book(tmp, master, names, s, lang)
 
     return [write_atomic(inside(folder, discount_file(s)), writer(s)) for s in settlements]
 
 
-def _discount_book(tmp: Path, master: MasterData, s: Settlement, lang: str) -> None:
+def _discount_book(tmp: Path, master: MasterData, names: Mapping[str, str], s: Settlement, lang: str) -> None:
     t = labeller(lang)
-    names = {c.code: c.name for c in master.customers}
     book = new_workbook(tmp)
     fmt = formats(book)
     sheet = book.add_worksheet(sheet_name(t("st.discount_sheet"), set()))
