@@ -773,6 +773,28 @@ def mid_month_day(workbook: Path, timer: Timer, tmp: Path) -> dict:
             "held_orders": _held_orders(shipped), "kept": shipped.kept}
 
 
+@measure("mid_month_ddts", "the DDT workbook of 2026-04-23's `ship --all` (one sheet per DDT, as `ship --out` writes "
+                           "it), the day created and shipped before on a copy of the mid-month ledger")
+def mid_month_ddts(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    """What a desk waits for after `mid_month_day`'s shipping: the day's DDTs to print (3,126 at
+    L). Issue 20's shipping targets leave the documents out; this is the rest of *Spedisci*."""
+    from toolkit.ledger import open_ledger
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+    from toolkit.writers.ddt import write_delivery_notes
+
+    copy = _kept_copy(workbook, tmp, "mid-month", "benchmarks.measure:mid_month_ledger")
+    master = _master(workbook)
+    ledger = open_ledger(f"sqlite:///{copy}")
+    create(master, ledger, MID_DAY)
+    notes = ship(master, ledger, MID_DAY, all_open=True).notes
+    ledger.engine.dispose()
+    target = tmp / "ddt.xlsx"
+    with timer.step():
+        write_delivery_notes(target, master, notes)
+    return {"ddts": len(notes), "lines": sum(len(n.lines) for n in notes), "bytes": target.stat().st_size}
+
+
 def mid_month_ledger(workbook: Path, target: Path) -> None:
     """April from the 1st to the day before `MID_DAY`, created and shipped as `month` does, into
     the SQLite ledger `target` (run in a child process by `kept_ledger`)."""
