@@ -43,7 +43,7 @@ def _create_twice_and_panel(workbook: Path, extra: tuple[str, ...]) -> None:
     assert f"ORDINE CLIENTE {first_number}" in cells
     assert sheet.page_setup.paperSize == 9
 
-    panel_run = toolkit("panel", str(workbook), "--out", "pannello.xlsx", *extra, cwd=cwd)
+    panel_run = toolkit("panel", str(workbook), "--out", "pannello.xlsx", "--all", *extra, cwd=cwd)
     assert panel_run.returncode == 0, panel_run.stderr
     panel = openpyxl.load_workbook(cwd / "pannello.xlsx")
     rows = list(panel["Pannello ordini"].iter_rows(min_row=2, values_only=True))
@@ -61,6 +61,11 @@ def _create_twice_and_panel(workbook: Path, extra: tuple[str, ...]) -> None:
     assert link.location == "'Righe'!A2"
     lines = list(panel["Righe"].iter_rows(min_row=2, values_only=True))
     assert len(lines) == sum(o["lines"] for o in listing)
+
+    default = toolkit("panel", str(workbook), "--out", "aperti.xlsx", *extra, cwd=cwd)
+    assert default.returncode == 0, default.stderr
+    still_open = [r[0] for r in openpyxl.load_workbook(cwd / "aperti.xlsx").worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert still_open == [r[0] for r in rows if r[9] == "In corso"] and len(still_open) < len(rows)
 
 
 def test_create_twice_then_panel_on_sqlite(workbook):

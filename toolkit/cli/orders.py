@@ -186,9 +186,18 @@ def register(app: typer.Typer) -> None:
     @output.with_progress("Pannello ordini", "Order panel")
     def panel_cmd(workbook: Path = WorkbookArg,
                   out: Path = typer.Option(..., "--out", help="File .xlsx del pannello / panel workbook to write."),
+                  every: bool = typer.Option(False, "--all", help="Anche gli ordini completati, chiusi e annullati / "
+                                                                  "completed, closed and voided orders too."),
+                  date_from: str | None = typer.Option(None, "--from", help="Ordini in consegna da / orders due from."),
+                  date_to: str | None = typer.Option(None, "--to", help="Fino a / up to."),
                   ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
-        """Pannello di controllo: una riga per ordine, con il dettaglio. Control panel: one row per order, with details."""
+        """Pannello di controllo: una riga per ordine aperto, con il dettaglio. Control panel: one row per open order,
+        with details."""
         from toolkit.services.orders import panel
 
+        first = parse_day(date_from, "--from") if date_from else None
+        last = parse_day(date_to, "--to") if date_to else None
+        if first and last and last < first:
+            raise typer.BadParameter("--to < --from", param_hint="--to")
         session = open_session(workbook, ledger, lang)
-        typer.echo(str(panel(session.master, session.ledger, out, output.lang())))
+        typer.echo(str(panel(session.master, session.ledger, out, output.lang(), every=every, first=first, last=last)))

@@ -252,8 +252,8 @@ def create_orders(press: Press) -> None:
 
 @button("Pannello di controllo")
 def control_panel(press: Press) -> None:
-    """Every order in the ledger, one row each linked to its lines, in a workbook beside this
-    one: `toolkit panel --out`, from a button."""
+    """The orders still open in the ledger, one row each linked to its lines, in a workbook
+    beside this one: `toolkit panel --out`, from a button."""
     from toolkit.basics.dates import today_rome
     from toolkit.services.orders import panel
 

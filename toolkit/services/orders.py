@@ -323,13 +323,32 @@ def list_orders(ledger: Ledger, statuses: Sequence[OrderStatus] | None = None) -
         return load_orders(conn, statuses=statuses)
 
 
-def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequence[Order] | None = None) -> Path:
-    """The control panel workbook: one row per order (every order in the ledger unless given),
-    linked to its lines, each with what it reserves and what stock is available to it."""
+OPEN = (OrderStatus.DRAFT, OrderStatus.NOT_ACCEPTED, OrderStatus.IN_PROGRESS)
+"""The orders the panel shows unless asked for every one: those still to confirm or to ship."""
+PANEL_TOO_LARGE = define(
+    "panel-too-large", "error",
+    it="Il pannello avrebbe {lines} righe d'ordine, più di quante ne tiene un foglio di Excel ({limit}): "
+       "scegli meno ordini, per esempio un periodo più corto (toolkit panel --from D --to D). Non è stato scritto.",
+    en="The panel would have {lines} order lines, more than an Excel sheet holds ({limit}): choose fewer "
+       "orders, a shorter period for example (toolkit panel --from D --to D). Nothing was written.")
+
+
+def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequence[Order] | None = None, *,
+          every: bool = False, first: date | None = None, last: date | None = None) -> Path:
+    """The control panel workbook: one row per order, linked to its lines, each with what it
+    reserves and what stock is available to it. Unless given the orders, it shows those still
+    open (`OPEN`), or with `every` all of them, due from `first` to `last` when given: a large
+    distributor's ledger gains 8,000 orders a day, and a panel of every order it ever had took
+    3 minutes and 5 GB mid-month, with more order lines than a sheet holds a few months on."""
     from toolkit.writers.orders_book import write_panel
+    from toolkit.writers.printable import ROWS_PER_SHEET
 
     with reading(ledger) as conn:
-        shown = load_orders(conn) if orders is None else orders
+        shown = orders if orders is not None else load_orders(
+            conn, statuses=None if every else OPEN, occurrence_from=first, occurrence_to=last)
+        lines = sum(len(order.lines) for order in shown)
+        if lines >= ROWS_PER_SHEET:
+            raise ProblemsFound([PANEL_TOO_LARGE(None, lines=lines, limit=ROWS_PER_SHEET - 1)])
         stock = available_stock(conn, master)
         held = reservations(conn) if stock is not None else NONE
     return write_panel(out, master, shown, lang, stock, held)

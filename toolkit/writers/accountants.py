@@ -38,6 +38,7 @@ from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, MasterData, ShipTo
 from toolkit.writers.blocks import Column, StreamedWorkbook, StreamedWorksheet
 from toolkit.writers.printable import (
+    LINKS_PER_SHEET,
     Formats,
     a4,
     address_lines,
@@ -425,10 +426,6 @@ def _payment_block(sheet, fmt: Formats, master: MasterData, invoice: Invoice, to
             formula = f"={total_cell}-SUM({_range(first, row - 1, AMOUNT)})"
         _money(sheet, row, AMOUNT, formula, instalment.amount, fmt.money)
     return row + 1
-
-
-LINKS_PER_SHEET = 65_530
-"""Excel's limit of links in a sheet: the register's later invoice numbers are plain text."""
 
 
 def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: Sequence[Invoice],

@@ -21,6 +21,7 @@ from toolkit.core.reservations import NONE, ZERO, Reservations, holds
 from toolkit.core.vat import totals, vat_summary
 from toolkit.model.records import MasterData
 from toolkit.writers.printable import (
+    LINKS_PER_SHEET,
     a4,
     address_lines,
     company_header,
@@ -144,7 +145,9 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
                 stock: Mapping[str, Decimal] | None = None, reservations: Reservations = NONE) -> Path:
     """The panel; each line shows what its order reserves of the item and what is available to
     it: the stock on hand (`stock`, None: no stock sheet, the cell stays empty) less what the
-    orders ahead of it reserve (`toolkit.core.reservations`)."""
+    orders ahead of it reserve (`toolkit.core.reservations`). An order's number links to its
+    lines up to Excel's links in a sheet, and is plain text past them. The caller keeps the
+    orders and their lines within a sheet's rows (`services.orders.panel`)."""
     customers = {c.code: c for c in master.customers}
     t = labeller(lang)
     lang_index = 0 if lang == "it" else 1
@@ -164,7 +167,10 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
         headings(lines, 0, 0, [t(h) for h in line_heads], fmt, set_widths(lines, LINES_WIDTHS))
         line_row = 1
         for i, order in enumerate(orders, start=1):
-            panel.write_url(i, 0, f"internal:'{lines_name}'!A{line_row + 1}", fmt.link, order.number)
+            if i <= LINKS_PER_SHEET:
+                panel.write_url(i, 0, f"internal:'{lines_name}'!A{line_row + 1}", fmt.link, order.number)
+            else:
+                text(panel, i, 0, order.number)
             text(panel, i, 1, order.order_date, fmt.date)
             text(panel, i, 2, order.customer)
             name = customers[order.customer].name if order.customer in customers else None

@@ -244,6 +244,12 @@ def a4(sheet: Worksheet, *, landscape: bool = False, repeat_rows: tuple[int, int
         sheet.repeat_rows(*repeat_rows)
 
 
+ROWS_PER_SHEET = 1_048_576
+"""Excel's rows in a sheet: XlsxWriter leaves out, with no error, a cell written below them."""
+LINKS_PER_SHEET = 65_530
+"""Excel's links in a sheet: XlsxWriter leaves out a link past them, its cell with it."""
+
+
 SMALLEST_SCALE = 0.55
 """Below this a sheet fit to one page's width prints its 11-point text under 6 points, too
 small to read (the accountants' register of 17 columns printed at 4.6)."""
