@@ -73,5 +73,6 @@ def test_a_panel_with_more_lines_than_a_sheet_holds_is_refused_and_not_written(l
     with pytest.raises(ProblemsFound) as refused:
         panel(master, ledger, tmp_path / "p.xlsx", "en")
     [problem] = refused.value.problems
-    assert problem.code == "panel-too-large" and "--from D --to D" in problem.message("en")
+    assert problem.code == "too-many-rows" and problem.message("en").startswith("Orders panel: ")
+    assert "rows, more than an Excel sheet holds (2). Choose a shorter period (--from/--to)" in problem.message("en")
     assert not (tmp_path / "p.xlsx").exists()

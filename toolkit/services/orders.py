@@ -20,6 +20,7 @@ from typing import NotRequired, TypedDict
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from toolkit.basics.labels import labeller
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import InvoiceTerms
@@ -325,12 +326,6 @@ def list_orders(ledger: Ledger, statuses: Sequence[OrderStatus] | None = None) -
 
 OPEN = (OrderStatus.DRAFT, OrderStatus.NOT_ACCEPTED, OrderStatus.IN_PROGRESS)
 """The orders the panel shows unless asked for every one: those still to confirm or to ship."""
-PANEL_TOO_LARGE = define(
-    "panel-too-large", "error",
-    it="Il pannello avrebbe {lines} righe d'ordine, più di quante ne tiene un foglio di Excel ({limit}): "
-       "scegli meno ordini, per esempio un periodo più corto (toolkit panel --from D --to D). Non è stato scritto.",
-    en="The panel would have {lines} order lines, more than an Excel sheet holds ({limit}): choose fewer "
-       "orders, a shorter period for example (toolkit panel --from D --to D). Nothing was written.")
 
 
 def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequence[Order] | None = None, *,
@@ -341,14 +336,12 @@ def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequ
     distributor's ledger gains 8,000 orders a day, and a panel of every order it ever had took
     3 minutes and 5 GB mid-month, with more order lines than a sheet holds a few months on."""
     from toolkit.writers.orders_book import write_panel
-    from toolkit.writers.printable import ROWS_PER_SHEET
+    from toolkit.writers.printable import check_rows
 
     with reading(ledger) as conn:
         shown = orders if orders is not None else load_orders(
             conn, statuses=None if every else OPEN, occurrence_from=first, occurrence_to=last)
-        lines = sum(len(order.lines) for order in shown)
-        if lines >= ROWS_PER_SHEET:
-            raise ProblemsFound([PANEL_TOO_LARGE(None, lines=lines, limit=ROWS_PER_SHEET - 1)])
+        check_rows(1 + sum(len(order.lines) for order in shown), labeller(lang)("panel.title"))
         stock = available_stock(conn, master)
         held = reservations(conn) if stock is not None else NONE
     return write_panel(out, master, shown, lang, stock, held)

@@ -39,6 +39,7 @@ from toolkit.model.records import Customer, MasterData, ShipTo
 from toolkit.writers.blocks import Column, StreamedWorkbook, StreamedWorksheet
 from toolkit.writers.printable import (
     LINKS_PER_SHEET,
+    ROWS_PER_SHEET,
     Formats,
     a4,
     address_lines,
@@ -543,8 +544,8 @@ def _detail_rows(invoices: Sequence[Invoice], detail_at: list[Rows],
                    None)
 
 
-LINES_PER_SHEET = 1_048_575
-"""Excel's last row, less the header: the lines table goes on in another sheet after it."""
+LINES_PER_SHEET = ROWS_PER_SHEET - 1
+"""Excel's rows, less the header: the lines table goes on in another sheet after them."""
 
 
 def lines_parts(invoices: Sequence[Invoice]) -> list[Sequence[Invoice]]:

@@ -22,7 +22,7 @@ from toolkit.basics.vocab import WEEKDAYS_EN, WEEKDAYS_IT, label
 from toolkit.core.plan import Due
 from toolkit.core.workdays import WorkingCalendar, weekday_name
 from toolkit.model.records import MasterData, Template
-from toolkit.writers.printable import WORKBOOK_OPTIONS, a4, set_widths
+from toolkit.writers.printable import WORKBOOK_OPTIONS, a4, check_rows, set_widths
 from toolkit.writers.row_heights import fit_row
 
 SHEETS = {"it": ("Calendario", "Elenco"), "en": ("Calendar", "List")}
@@ -58,6 +58,7 @@ def write_calendar(target: Path, master: MasterData, dues: Sequence[Due], start:
     if len(days) > MAX_DAYS:
         raise ValueError(f"{len(days)} days do not fit in one sheet (at most {MAX_DAYS})")
     lang = lang if lang in SHEETS else "it"
+    check_rows(1 + sum(len(due.lines) for due in dues), " – ".join(SHEETS[lang]))
 
     def write(tmp: Path) -> None:
         book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)

@@ -22,7 +22,7 @@ from toolkit.core.lists import OrderList, ProductionList
 from toolkit.core.orders import STATUS_LABELS
 from toolkit.core.shipping import shown
 from toolkit.model.records import MasterData
-from toolkit.writers.printable import Formats, a4, formats, headings, new_workbook, set_widths, text
+from toolkit.writers.printable import Formats, a4, check_rows, formats, headings, new_workbook, set_widths, text
 from toolkit.writers.row_heights import fit_row
 
 define({
@@ -63,6 +63,7 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
     if order_list.complete:
         heads += ["doc.document_type", "doc.status"]
     title = t("list.complete" if order_list.complete else "list.distribution")
+    check_rows(HEADER_ROW + 1 + sum(len(route.rows) for route in order_list.routes), title)
 
     def write(tmp: Path) -> None:
         book = new_workbook(tmp)
@@ -97,6 +98,7 @@ def write_production_list(target: Path, master: MasterData, production: Producti
     """Per item what to produce, then a second sheet with the orders each quantity comes from."""
     t = labeller(lang)
     title = t("list.production")
+    check_rows(HEADER_ROW + 1 + sum(len(r.sources) for r in production.rows), f"{title} – {t('list.sources')}")
 
     def write(tmp: Path) -> None:
         book = new_workbook(tmp)

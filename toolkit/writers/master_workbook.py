@@ -28,7 +28,7 @@ from toolkit.model.cells import Kind
 from toolkit.model.sheets import SETTING_HEADERS, SHEETS, Column, Sheet
 from toolkit.writers.blocks import Column as Block
 from toolkit.writers.blocks import StreamedWorkbook
-from toolkit.writers.printable import MONEY_FORMAT, a4
+from toolkit.writers.printable import MONEY_FORMAT, ROWS_PER_SHEET, a4
 
 TABLE_STYLE = "Table Style Medium 2"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -36,7 +36,6 @@ QUANTITY_FORMAT = "General"
 TEXT_FORMAT = "@"
 SPARE_ROWS = 1000
 """Rows below the data that dropdowns and reference ranges still cover, for the user's new rows."""
-EXCEL_MAX_ROW = 1_048_576
 
 YES_NO = {"it": ("sì", "no"), "en": ("yes", "no")}
 
@@ -170,7 +169,7 @@ class _Formats:
 
 def _last_row(count: int) -> int:
     """1-based last row that dropdowns and code ranges cover for a sheet of `count` rows."""
-    return min(count + 1 + SPARE_ROWS, EXCEL_MAX_ROW)
+    return min(count + 1 + SPARE_ROWS, ROWS_PER_SHEET)
 
 
 def _define_code_ranges(workbook: xlsxwriter.Workbook, sheets: list[Sheet], counts: dict[str, int],

@@ -30,7 +30,7 @@ from toolkit.basics.labels import define, labeller
 from toolkit.core.reports import BUCKETS, KIND_LABELS, Kind, Report
 from toolkit.model.records import MasterData
 from toolkit.writers.blocks import Column, block_workbook
-from toolkit.writers.printable import MONEY_FORMAT, a4, company_header, fitting_width, formats
+from toolkit.writers.printable import MONEY_FORMAT, a4, check_rows, company_header, fitting_width, formats
 
 define({
     "report.summary": ("Riepilogo", "Summary"),
@@ -123,6 +123,10 @@ def write_report(target: Path, master: MasterData, report: Report, lang: str = "
 
 def _write(path: Path, master: MasterData, report: Report, lang: str) -> None:
     t = labeller(lang)
+    check_rows(HEADER_ROW + 1 + len(report.data), t("report.data"))
+    if report.request.kind is not Kind.AGING:
+        groups = report.table[report.by[0]].nunique() if len(report.by) > 1 and len(report.table) else 0
+        check_rows(HEADER_ROW + 2 + len(report.table) + groups, t("report.table"))  # a subtotal per group, the total
     book = block_workbook(path)
     fmt = _Formats(book)
     summary = book.add_worksheet(t("report.summary"))
