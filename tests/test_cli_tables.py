@@ -1,55 +1,30 @@
-"""What a person reads at the terminal: amounts and counts in their language, with headings."""
+"""The terminal's tables: a long one is printed as plain aligned text, fast, with the same
+columns, the numbers right-aligned and the colours' markup left out."""
 
 from __future__ import annotations
 
-import json
-import shutil
-
-import pytest
-
-from toolkit.cli import app, output
+from toolkit.cli import tables
 
 
-def toolkit(args, capsys) -> tuple[int, str]:
-    app._register()
-    output.reset()
-    code = app.run([str(a) for a in args])
-    return code, capsys.readouterr().out
+def test_a_long_table_prints_as_plain_aligned_text(monkeypatch, capsys):
+    table = tables._table("Ordini", ("Ordine", "Cliente", "Importo"), right=(2,), wraps=(1,))
+    rows = [("OC-2026-00001", "Bar Italia", "1.234,50 €"), ("OC-2026-00002", "Caffè Nazionale", "[red]-5,00 €[/red]"),
+            ("OC-2026-00003", "B", "0,00 €")]
+    for row in rows:
+        table.add_row(*row)
+    monkeypatch.setattr(tables, "LONG_TABLE", len(rows) - 1)
+    tables._show(table)
+    title, head, rule, *lines = capsys.readouterr().out.splitlines()
+    assert title == "Ordini" and head.split() == ["Ordine", "Cliente", "Importo"] and set(rule) == {"─", " "}
+    assert [line.split("  ")[0] for line in lines] == [r[0] for r in rows]
+    assert lines[1].endswith("-5,00 €") and "[red]" not in lines[1]
+    assert len({len(line) for line in [head, rule, *lines]}) == 1  # the amounts end where the heading does
+    assert lines[1].index("Caffè Nazionale") == head.index("Cliente")
 
 
-@pytest.fixture
-def workbook(tmp_path, sample_workbook):
-    copy = tmp_path / "anagrafiche.xlsx"
-    shutil.copy(sample_workbook, copy)
-    return copy
-
-
-def test_the_preview_shows_italian_amounts_and_each_customers_position(workbook, capsys):
-    code, text = toolkit(["orders", "preview", workbook, "--date", "2026-04-13"], capsys)
-    assert code == 0
-    code, data = toolkit(["orders", "preview", workbook, "--date", "2026-04-13", "--json"], capsys)
-    row = next(r for r in json.loads(data)["orders"] if r["template"] == "T003")
-    whole, cents = row["amount"].split(".")
-    assert f"{int(whole):,}".replace(",", ".") + f",{cents} €" in text
-    assert row["amount"] not in text.replace(row["amount"] + " ", "")
-    assert "Situazione dei clienti" in text and "Da spedire" in text and "Disponibile" in text
-    for customer in json.loads(data)["customers"]:
-        assert customer in text
-
-
-def test_english_tables_read_as_english(workbook, capsys):
-    assert toolkit(["orders", "create", workbook, "--date", "2026-04-09"], capsys)[0] == 0
-    code, text = toolkit(["orders", "list", workbook, "--lang", "en"], capsys)
-    assert code == 0 and "Order" in text and "To ship" in text
-    code, data = toolkit(["orders", "list", workbook, "--json"], capsys)
-    amount = json.loads(data)["orders"][0]["amount"]
-    assert f"€{amount}" in text
-
-
-def test_one_order_is_one_order(workbook, capsys):
-    code, data = toolkit(["orders", "preview", workbook, "--date", "2026-04-09", "--no-catch-up", "--json"], capsys)
-    template = json.loads(data)["orders"][0]["template"]
-    code, text = toolkit(["orders", "create", workbook, "--date", "2026-04-09", "--no-catch-up", "--only", template],
-                         capsys)
-    assert code == 0
-    assert text.strip().splitlines()[-1] == "Creato 1 ordine, 0 già esistenti."
+def test_a_short_table_is_still_laid_out_by_rich(capsys):
+    table = tables._table(None, ("Ordine", "Importo"), right=(1,))
+    table.add_row("OC-2026-00001", "[red]-5,00 €[/red]")
+    tables._show(table)
+    out = capsys.readouterr().out
+    assert "OC-2026-00001" in out and "-5,00 €" in out and "─" in out and "[red]" not in out

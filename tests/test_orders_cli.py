@@ -225,3 +225,23 @@ def test_distribution_lists_on_the_sample_after_shipping_two_orders(workbook, tm
     for expected in ("DOCUMENTO DI TRASPORTO", "DDT n.", "Cessionario", "Luogo di destinazione", "Causale del trasporto",
                      "Forniture Rossi S.r.l.", "Firma del conducente"):
         assert any(expected in str(c) for c in cells), expected
+
+
+def test_orders_list_keeps_a_period_and_a_customer(workbook, tmp_path):
+    cwd = workbook.parent
+    for day in ("2026-04-09", "2026-04-10"):
+        assert toolkit("orders", "create", str(workbook), "--date", day, cwd=cwd).returncode == 0
+
+    def listed(*options: str) -> list[dict]:
+        run = toolkit("orders", "list", str(workbook), "--json", *options, cwd=cwd)
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout)["orders"]
+
+    every = listed()
+    assert {o["date"] for o in every} == {"2026-04-09", "2026-04-10"}
+    assert listed("--from", "2026-04-10") == [o for o in every if o["date"] == "2026-04-10"]
+    assert listed("--to", "09/04/2026") == [o for o in every if o["date"] == "2026-04-09"]
+    customer = every[-1]["customer"]
+    assert listed("--customer", customer) == [o for o in every if o["customer"] == customer]
+    backwards = toolkit("orders", "list", str(workbook), "--from", "2026-04-10", "--to", "2026-04-09", cwd=cwd)
+    assert backwards.returncode == 2 and "--to < --from" in backwards.stderr

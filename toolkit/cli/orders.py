@@ -107,19 +107,26 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
 def list_cmd(workbook: Path = WorkbookArg,
              status: str | None = typer.Option(None, "--status", help="Filtra per stato / filter by status: "
                                                + ", ".join(s.value for s in OrderStatus)),
+             date_from: str | None = typer.Option(None, "--from", help="Ordini in consegna da / orders due from."),
+             date_to: str | None = typer.Option(None, "--to", help="Fino a / up to."),
+             customer: str | None = typer.Option(None, "--customer", help="Di un cliente / of one customer."),
              json: bool = JsonOption,
              verbose: bool = VerboseOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Elenco degli ordini nel registro. The orders in the ledger."""
     from toolkit.services.orders import list_orders
 
-    session = open_session(workbook, ledger, lang)
     statuses = None
     if status:
         try:
             statuses = [OrderStatus(status)]
         except ValueError:
             raise typer.BadParameter(", ".join(s.value for s in OrderStatus), param_hint="--status") from None
-    found = list_orders(session.ledger, statuses)
+    first = parse_day(date_from, "--from") if date_from else None
+    last = parse_day(date_to, "--to") if date_to else None
+    if first and last and last < first:
+        raise typer.BadParameter("--to < --from", param_hint="--to")
+    session = open_session(workbook, ledger, lang)
+    found = list_orders(session.ledger, statuses, first=first, last=last, customer=customer)
     if json:
         output.reply({"orders": [
             {"number": o.number, "date": o.order_date, "template": o.template, "origin": str(o.origin),

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -35,14 +36,41 @@ def _console() -> Console:
     return console
 
 
+LONG_TABLE = 2_000
+"""Rows from which a table is printed as plain aligned text (`_show_plain`)."""
+
+
 def _show(table: Table, console: Console | None = None) -> None:
     """Print `table` with its numbers, dates and codes whole: on a narrow terminal only the
     name columns fold, and the rest keeps the width its longest cell needs."""
+    if table.row_count > LONG_TABLE:
+        _show_plain(table, console or _console())
+        return
     for column in table.columns:
         if column.no_wrap:
             cells = [Text.from_markup(str(c)).cell_len for c in column.cells]
             column.min_width = max([Text(str(column.header)).cell_len, *cells])
     (console or _console()).print(table)
+
+
+def _show_plain(table: Table, console: Console) -> None:
+    """A long table as plain text, each column as wide as its widest cell, nothing folded:
+    rich laid out a large distributor's 126,000 orders in a minute (`orders list` took 79 s
+    at L), and nobody reads such a list on a terminal but through `grep` or a file."""
+    columns = [[Text.from_markup(c).plain if "[" in c else c for c in map(str, column.cells)]
+               for column in table.columns]
+    heads = [str(column.header) for column in table.columns]
+    widths = [max(cell_len(head), *map(cell_len, cells)) for head, cells in zip(heads, columns)]
+    right = [column.justify == "right" for column in table.columns]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join((" " * (w - cell_len(c)) + c) if r else (c + " " * (w - cell_len(c)))
+                         for c, w, r in zip(cells, widths, right)).rstrip()
+
+    out = [str(table.title)] if table.title else []
+    out += [line(heads), "  ".join("─" * w for w in widths)]
+    out += [line(row) for row in zip(*columns)]
+    console.file.write("\n".join(out) + "\n")
 
 
 def _table(title: str | None, heads: Sequence[str], right: Sequence[int] = (), wraps: Sequence[int] = ()) -> Table:

@@ -318,10 +318,12 @@ def order_documents(master: MasterData, ledger: Ledger, rows: Sequence[OrderRow]
     return write_and_mark(ledger, master, "orders", printed, out, lang)
 
 
-def list_orders(ledger: Ledger, statuses: Sequence[OrderStatus] | None = None) -> list[Order]:
-    """The orders in the ledger, all or those in the given statuses."""
+def list_orders(ledger: Ledger, statuses: Sequence[OrderStatus] | None = None, *, first: date | None = None,
+                last: date | None = None, customer: str | None = None) -> list[Order]:
+    """The orders in the ledger, all or those in the given statuses, due from `first` to `last`,
+    of one `customer`."""
     with reading(ledger) as conn:
-        return load_orders(conn, statuses=statuses)
+        return load_orders(conn, statuses=statuses, occurrence_from=first, occurrence_to=last, customer=customer)
 
 
 OPEN = (OrderStatus.DRAFT, OrderStatus.NOT_ACCEPTED, OrderStatus.IN_PROGRESS)
