@@ -69,7 +69,7 @@ def test_past_excels_links_an_order_number_is_written_as_text(ledger, desk, tmp_
 
 def test_a_panel_with_more_lines_than_a_sheet_holds_is_refused_and_not_written(ledger, desk, tmp_path, monkeypatch):
     master, _, _ = desk
-    monkeypatch.setattr("toolkit.writers.printable.ROWS_PER_SHEET", 2)  # the headings and one line
+    monkeypatch.setattr("toolkit.writers.sheet_limits.ROWS_PER_SHEET", 2)  # the headings and one line
     with pytest.raises(ProblemsFound) as refused:
         panel(master, ledger, tmp_path / "p.xlsx", "en")
     [problem] = refused.value.problems

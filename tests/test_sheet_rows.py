@@ -14,7 +14,7 @@ from toolkit.basics.problems import ProblemsFound
 from toolkit.core.reports import Kind, Request
 from toolkit.services import calendar, lists, reports
 from toolkit.services.orders import create
-from toolkit.writers import printable
+from toolkit.writers import sheet_limits
 
 DAY = date(2026, 4, 9)
 
@@ -45,7 +45,7 @@ def test_a_document_longer_than_a_sheet_is_refused_and_not_written(desk, ledger,
     WRITERS[kind](desk, ledger, out)
     assert out.exists()
     out.unlink()
-    monkeypatch.setattr(printable, "ROWS_PER_SHEET", 4)
+    monkeypatch.setattr(sheet_limits, "ROWS_PER_SHEET", 4)
     with pytest.raises(ProblemsFound) as refused:
         WRITERS[kind](desk, ledger, out)
     [problem] = refused.value.problems

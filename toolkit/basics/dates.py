@@ -38,13 +38,18 @@ class ImpossibleDate(NotADate):
     Traceback (most recent call last):
     ...
     toolkit.basics.dates.ImpossibleDate: 31/04/2026
-    >>> ImpossibleDate("29/02/2027", 2027, 2).days
-    28
+    >>> wrong = ImpossibleDate("29/02/2027", 2027, 2)
+    >>> wrong.month_shown, wrong.days
+    ('02/2027', 28)
     """
 
     def __init__(self, original: object, year: int, month: int):
         super().__init__(original)
         self.year, self.month = year, month
+
+    @property
+    def month_shown(self) -> str:
+        return f"{self.month:02}/{self.year}"
 
     @property
     def days(self) -> int:

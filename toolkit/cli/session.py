@@ -52,8 +52,8 @@ def parse_day(text: str, option: str = "--date") -> date:
     try:
         return to_date(text)
     except ImpossibleDate as wrong:
-        raise typer.BadParameter(f"«{text}»: il mese {wrong.month:02}/{wrong.year} ha {wrong.days} giorni / "
-                                 f"month {wrong.month:02}/{wrong.year} has {wrong.days} days", param_hint=option) from None
+        raise typer.BadParameter(f"«{text}»: il mese {wrong.month_shown} ha {wrong.days} giorni / "
+                                 f"month {wrong.month_shown} has {wrong.days} days", param_hint=option) from None
     except NotADate:
         raise typer.BadParameter(f"«{text}»: scrivi la data come 2026-04-09 o 09/04/2026 / "
                                  f"write the date as 2026-04-09 or 09/04/2026", param_hint=option) from None

@@ -134,7 +134,7 @@ def day(field: Field, value: Any, problems: list[Problem]) -> date | None:
     try:
         return to_date(value)
     except ImpossibleDate as wrong:
-        problems.append(NO_SUCH_DAY(where(field), value=value, month=f"{wrong.month:02}/{wrong.year}", days=wrong.days))
+        problems.append(NO_SUCH_DAY(where(field), value=value, month=wrong.month_shown, days=wrong.days))
     except NotADate:
         problems.append(BAD_DATE(where(field), value=value))
     return None

@@ -66,7 +66,7 @@ def order_date(panel: Sheet | None, name: str) -> date:
     try:
         return to_date(value)
     except ImpossibleDate as wrong:
-        raise UnusableInput(NO_SUCH_DAY(None, value=value, month=f"{wrong.month:02}/{wrong.year}",
+        raise UnusableInput(NO_SUCH_DAY(None, value=value, month=wrong.month_shown,
                                         days=wrong.days)) from None
     except NotADate:
         raise UnusableInput(NO_DATE(None)) from None

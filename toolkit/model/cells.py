@@ -238,7 +238,7 @@ def _date(value: Any) -> date:
     try:
         return to_date(value)
     except ImpossibleDate as wrong:
-        refuse(NO_SUCH_DAY, value=value, month=f"{wrong.month:02}/{wrong.year}", days=wrong.days)
+        refuse(NO_SUCH_DAY, value=value, month=wrong.month_shown, days=wrong.days)
     except NotADate:
         refuse(NOT_A_DATE, value=value)
 

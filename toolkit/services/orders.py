@@ -338,7 +338,7 @@ def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequ
     distributor's ledger gains 8,000 orders a day, and a panel of every order it ever had took
     3 minutes and 5 GB mid-month, with more order lines than a sheet holds a few months on."""
     from toolkit.writers.orders_book import write_panel
-    from toolkit.writers.printable import check_rows
+    from toolkit.writers.sheet_limits import check_rows
 
     with reading(ledger) as conn:
         shown = orders if orders is not None else load_orders(

@@ -38,8 +38,6 @@ from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, MasterData, ShipTo
 from toolkit.writers.blocks import Column, StreamedWorkbook, StreamedWorksheet
 from toolkit.writers.printable import (
-    LINKS_PER_SHEET,
-    ROWS_PER_SHEET,
     Formats,
     a4,
     address_lines,
@@ -54,6 +52,7 @@ from toolkit.writers.printable import (
     text,
 )
 from toolkit.writers.row_heights import fit_row, row_height, text_width
+from toolkit.writers.sheet_limits import LINKS_PER_SHEET, ROWS_PER_SHEET
 from toolkit.writers.streaming import add_table, streaming_workbook
 
 define({

@@ -22,8 +22,9 @@ from toolkit.basics.vocab import WEEKDAYS_EN, WEEKDAYS_IT, label
 from toolkit.core.plan import Due
 from toolkit.core.workdays import WorkingCalendar, weekday_name
 from toolkit.model.records import MasterData, Template
-from toolkit.writers.printable import WORKBOOK_OPTIONS, a4, check_rows, set_widths
+from toolkit.writers.printable import WORKBOOK_OPTIONS, a4, set_widths
 from toolkit.writers.row_heights import fit_row
+from toolkit.writers.sheet_limits import check_rows
 
 SHEETS = {"it": ("Calendario", "Elenco"), "en": ("Calendar", "List")}
 GRID_HEADERS = {"it": ("Modello", "Cliente", "Ragione sociale"), "en": ("Template", "Customer", "Name")}

@@ -22,8 +22,9 @@ from toolkit.core.lists import OrderList, ProductionList
 from toolkit.core.orders import STATUS_LABELS
 from toolkit.core.shipping import shown
 from toolkit.model.records import MasterData
-from toolkit.writers.printable import Formats, a4, check_rows, formats, headings, new_workbook, set_widths, text
+from toolkit.writers.printable import Formats, a4, formats, headings, new_workbook, set_widths, text
 from toolkit.writers.row_heights import fit_row
+from toolkit.writers.sheet_limits import check_rows
 
 define({
     "list.distribution": ("Lista di distribuzione", "Distribution list"),

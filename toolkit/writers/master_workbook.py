@@ -28,7 +28,8 @@ from toolkit.model.cells import Kind
 from toolkit.model.sheets import SETTING_HEADERS, SHEETS, Column, Sheet
 from toolkit.writers.blocks import Column as Block
 from toolkit.writers.blocks import StreamedWorkbook
-from toolkit.writers.printable import MONEY_FORMAT, ROWS_PER_SHEET, a4
+from toolkit.writers.printable import MONEY_FORMAT, a4
+from toolkit.writers.sheet_limits import ROWS_PER_SHEET
 
 TABLE_STYLE = "Table Style Medium 2"
 DATE_FORMAT = "dd/mm/yyyy"

@@ -21,7 +21,6 @@ from toolkit.core.reservations import NONE, ZERO, Reservations, holds
 from toolkit.core.vat import totals, vat_summary
 from toolkit.model.records import MasterData
 from toolkit.writers.printable import (
-    LINKS_PER_SHEET,
     a4,
     address_lines,
     company_header,
@@ -37,6 +36,7 @@ from toolkit.writers.printable import (
     write_book,
 )
 from toolkit.writers.row_heights import fit_row
+from toolkit.writers.sheet_limits import LINKS_PER_SHEET
 
 ORDER_WIDTHS = (12, 42, 6, 16, 14, 14, 10)
 """Item, description, unit, quantity, unit price, amount, VAT; column D is wide enough for the

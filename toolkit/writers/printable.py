@@ -20,7 +20,6 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from toolkit.basics.files import write_atomic
-from toolkit.basics.problems import ProblemsFound, define
 from toolkit.basics.runtime import collector_paused
 from toolkit.core.lines import DocumentLine
 from toolkit.model.records import Customer, Settings, ShipTo
@@ -243,33 +242,6 @@ def a4(sheet: Worksheet, *, landscape: bool = False, repeat_rows: tuple[int, int
     sheet.set_footer(footer)
     if repeat_rows is not None:
         sheet.repeat_rows(*repeat_rows)
-
-
-ROWS_PER_SHEET = 1_048_576
-"""Excel's rows in a sheet: XlsxWriter leaves out, with no error, a cell written below them."""
-TOO_MANY_ROWS = define(
-    "too-many-rows", "error",
-    it="{document}: {rows} righe, più di quante ne tiene un foglio di Excel ({limit}). Scegli un periodo più "
-       "corto (--from/--to) o meno ordini; non è stato scritto nulla.",
-    en="{document}: {rows} rows, more than an Excel sheet holds ({limit}). Choose a shorter period "
-       "(--from/--to) or fewer orders; nothing was written.")
-
-
-def check_rows(rows: int, document: str) -> None:
-    """Refuse a sheet of `rows` rows (its headings included) that Excel cannot hold, before a
-    cell is written: past the last row the rest would be left out without a word (a month's
-    delivery calendar at L has 1.1 million lines).
-
-    >>> check_rows(ROWS_PER_SHEET, "Calendario")
-    >>> check_rows(ROWS_PER_SHEET + 1, "Calendario")
-    Traceback (most recent call last):
-    ...
-    toolkit.basics.problems.ProblemsFound: 1 problem(s) in the input
-    """
-    if rows > ROWS_PER_SHEET:
-        raise ProblemsFound([TOO_MANY_ROWS(None, document=document, rows=rows, limit=ROWS_PER_SHEET)])
-LINKS_PER_SHEET = 65_530
-"""Excel's links in a sheet: XlsxWriter leaves out a link past them, its cell with it."""
 
 
 SMALLEST_SCALE = 0.55

@@ -30,7 +30,8 @@ from toolkit.basics.labels import define, labeller
 from toolkit.core.reports import BUCKETS, KIND_LABELS, Kind, Report
 from toolkit.model.records import MasterData
 from toolkit.writers.blocks import Column, block_workbook
-from toolkit.writers.printable import MONEY_FORMAT, a4, check_rows, company_header, fitting_width, formats
+from toolkit.writers.printable import MONEY_FORMAT, a4, company_header, fitting_width, formats
+from toolkit.writers.sheet_limits import check_rows
 
 define({
     "report.summary": ("Riepilogo", "Summary"),
