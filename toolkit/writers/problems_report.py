@@ -16,6 +16,7 @@ from toolkit.basics.files import write_atomic
 from toolkit.basics.problems import Problem, Severity
 from toolkit.writers.printable import WORKBOOK_OPTIONS, a4, set_widths
 from toolkit.writers.row_heights import fit_row
+from toolkit.writers.sheet_limits import LINKS_PER_SHEET
 
 TITLE = {"it": "Controllo dati", "en": "Data check"}
 HEADERS = {
@@ -35,6 +36,8 @@ def rows(problems: Sequence[Problem], lang: str) -> list[tuple[str, str, str, st
 
 
 def write_problems_report(target: Path, problems: Sequence[Problem], workbook: Path, lang: str = "it") -> Path:
+    """One row per problem; its cell links into the workbook, up to a sheet's links (a broken
+    column of a large master gives tens of thousands of problems), then is plain text."""
     target = Path(target)
     link_base = os.path.relpath(Path(workbook).resolve(), target.resolve().parent)
 
@@ -52,7 +55,7 @@ def write_problems_report(target: Path, problems: Sequence[Problem], workbook: P
         for i, (p, row) in enumerate(zip(problems, rows(problems, lang)), start=1):
             sheet.write_string(i, 0, row[0], error if p.is_error else warning)
             sheet.write_string(i, 1, row[1], wrap)
-            if p.location is not None and p.cell:
+            if p.location is not None and p.cell and i <= LINKS_PER_SHEET:
                 sheet.write_url(i, 2, f"external:{link_base}#{p.location.reference()}", link, row[2])
             else:
                 sheet.write_string(i, 2, row[2], top)
