@@ -1,7 +1,8 @@
 """A document with more rows than an Excel sheet holds is refused before anything is written:
-XlsxWriter leaves out a cell written past the last row without a word, so a month's delivery
-calendar at L (1.1 million lines) lost its last days. Each writer is held to a sheet a few rows
-long here (`ROWS_PER_SHEET` patched), and writes as before at the real limit."""
+XlsxWriter leaves out a cell written past the last row without a word, so a month's
+distribution list at L (1.1 million lines) lost its last days. Each writer is held to a sheet a few rows
+long here (`ROWS_PER_SHEET` patched), and writes as before at the real limit. The calendar's
+list, which a month at L or a year at M fills past a sheet, goes on in further sheets."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ WRITERS = {
     "production": lambda master, ledger, out: lists.production(master, ledger, DAY, DAY, out, "en"),
     "report": lambda master, ledger, out: reports.report(master, ledger, Request(Kind.SALES, DAY, DAY), out, "en"),
 }
-DOCUMENTS = {"calendar": "Calendar – List", "distribution": "Distribution list", "complete": "Distribution list (complete)",
+DOCUMENTS = {"calendar": "Calendar", "distribution": "Distribution list", "complete": "Distribution list (complete)",
              "production": "Production list – Orders", "report": "Data"}
 
 
@@ -52,3 +53,21 @@ def test_a_document_longer_than_a_sheet_is_refused_and_not_written(desk, ledger,
     assert problem.code == "too-many-rows", kind
     assert problem.message("en").startswith(f"{DOCUMENTS[kind]}: "), problem.message("en")
     assert list(folder.iterdir()) == []
+
+
+def test_the_calendars_list_goes_on_in_further_sheets(desk, tmp_path, monkeypatch):
+    """A delivery's lines stay together, and every line is listed once, in the plan's order."""
+    import openpyxl
+
+    from toolkit.writers import calendar_sheet
+
+    end = date(2026, 4, 30)
+    whole = calendar.plan(desk, DAY, end, out=tmp_path / "whole.xlsx", lang="en")
+    expected = [row for row in openpyxl.load_workbook(whole.file)["List"].iter_rows(min_row=2, values_only=True)]
+    per_delivery = max(len(due.lines) for due in whole.dues)
+    monkeypatch.setattr(calendar_sheet, "ROWS_PER_SHEET", per_delivery + 2)
+    split = openpyxl.load_workbook(calendar.plan(desk, DAY, end, out=tmp_path / "split.xlsx", lang="en").file)
+    lists = [sheet for sheet in split.worksheets if sheet.title.startswith("List")]
+    assert [s.title for s in lists[:3]] == ["List", "List 2", "List 3"]
+    assert all(s.max_row <= per_delivery + 2 for s in lists)
+    assert [row for s in lists for row in s.iter_rows(min_row=2, values_only=True)] == expected

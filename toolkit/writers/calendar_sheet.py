@@ -24,7 +24,7 @@ from toolkit.core.workdays import WorkingCalendar, weekday_name
 from toolkit.model.records import MasterData, Template
 from toolkit.writers.printable import WORKBOOK_OPTIONS, a4, set_widths
 from toolkit.writers.row_heights import fit_row
-from toolkit.writers.sheet_limits import check_rows
+from toolkit.writers.sheet_limits import ROWS_PER_SHEET, check_rows
 
 SHEETS = {"it": ("Calendario", "Elenco"), "en": ("Calendar", "List")}
 GRID_HEADERS = {"it": ("Modello", "Cliente", "Ragione sociale"), "en": ("Template", "Customer", "Name")}
@@ -59,12 +59,13 @@ def write_calendar(target: Path, master: MasterData, dues: Sequence[Due], start:
     if len(days) > MAX_DAYS:
         raise ValueError(f"{len(days)} days do not fit in one sheet (at most {MAX_DAYS})")
     lang = lang if lang in SHEETS else "it"
-    check_rows(1 + sum(len(due.lines) for due in dues), " – ".join(SHEETS[lang]))
+    check_rows(HEADER_ROWS + len(grid_templates(master, dues, start, end)), SHEETS[lang][0])
 
     def write(tmp: Path) -> None:
         book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         _grid(book, master, dues, days, calendar, lang)
-        _list(book, master, dues, lang)
+        for n, part in enumerate(list_parts(dues), start=1):
+            _list(book, master, part, lang, SHEETS[lang][1] + (f" {n}" if n > 1 else ""))
         book.close()
 
     return write_atomic(target, write)
@@ -159,8 +160,23 @@ def _grid(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], da
     sheet.autofilter(DATE_ROW, 0, DATE_ROW + max(len(rows), 1), FIXED_COLUMNS + len(days) - 1)
 
 
-def _list(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], lang: str) -> None:
-    sheet = book.add_worksheet(SHEETS[lang][1])
+def list_parts(dues: Sequence[Due]) -> list[Sequence[Due]]:
+    """The dues in runs whose lines fit a sheet below its headings: the list goes on in `Elenco
+    2`, `Elenco 3` past Excel's rows (a month at a large distributor has 1.1 million lines, a
+    year at M 1.3 million), a delivery's lines never split between two sheets."""
+    parts: list[Sequence[Due]] = []
+    start, rows = 0, 0
+    for n, due in enumerate(dues):
+        if rows + len(due.lines) > ROWS_PER_SHEET - 1 and n > start:
+            parts.append(dues[start:n])
+            start, rows = n, 0
+        rows += len(due.lines)
+    parts.append(dues[start:])
+    return parts
+
+
+def _list(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], lang: str, name: str) -> None:
+    sheet = book.add_worksheet(name)
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     day = book.add_format({"num_format": "dd/mm/yyyy", "valign": "top"})
     top = book.add_format({"valign": "top"})

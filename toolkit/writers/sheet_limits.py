@@ -23,7 +23,7 @@ TOO_MANY_ROWS = define(
 
 def check_rows(rows: int, document: str) -> None:
     """Refuse a sheet of `rows` rows (its headings included) before a cell is written (a
-    month's delivery calendar at L has 1.1 million lines).
+    month's distribution list at L has 1.1 million lines).
 
     >>> check_rows(ROWS_PER_SHEET, "Calendario")
     >>> check_rows(ROWS_PER_SHEET + 1, "Calendario")
