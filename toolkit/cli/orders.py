@@ -10,7 +10,7 @@ import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import codes, open_session, parse_day
+from toolkit.cli.session import codes, open_session, parse_day, parse_period
 from toolkit.core.orders import OrderStatus
 
 if TYPE_CHECKING:
@@ -21,6 +21,8 @@ orders_app = typer.Typer(help="Ordini: anteprima, creazione, elenco. Orders: pre
 
 WorkbookArg = typer.Argument(..., help="Cartella anagrafiche / master workbook.")
 DateOption = typer.Option(..., "--date", help="Data degli ordini / order date (2026-04-09 or 09/04/2026).")
+DueFromOption = typer.Option(None, "--from", help="Ordini in consegna da / orders due from.")
+DueToOption = typer.Option(None, "--to", help="Fino a / up to.")
 
 
 def _it() -> bool:
@@ -107,8 +109,8 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
 def list_cmd(workbook: Path = WorkbookArg,
              status: str | None = typer.Option(None, "--status", help="Filtra per stato / filter by status: "
                                                + ", ".join(s.value for s in OrderStatus)),
-             date_from: str | None = typer.Option(None, "--from", help="Ordini in consegna da / orders due from."),
-             date_to: str | None = typer.Option(None, "--to", help="Fino a / up to."),
+             date_from: str | None = DueFromOption,
+             date_to: str | None = DueToOption,
              customer: str | None = typer.Option(None, "--customer", help="Di un cliente / of one customer."),
              json: bool = JsonOption,
              verbose: bool = VerboseOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
@@ -121,10 +123,7 @@ def list_cmd(workbook: Path = WorkbookArg,
             statuses = [OrderStatus(status)]
         except ValueError:
             raise typer.BadParameter(", ".join(s.value for s in OrderStatus), param_hint="--status") from None
-    first = parse_day(date_from, "--from") if date_from else None
-    last = parse_day(date_to, "--to") if date_to else None
-    if first and last and last < first:
-        raise typer.BadParameter("--to < --from", param_hint="--to")
+    first, last = parse_period(date_from, date_to)
     session = open_session(workbook, ledger, lang)
     found = list_orders(session.ledger, statuses, first=first, last=last, customer=customer)
     if json:
@@ -195,16 +194,13 @@ def register(app: typer.Typer) -> None:
                   out: Path = typer.Option(..., "--out", help="File .xlsx del pannello / panel workbook to write."),
                   every: bool = typer.Option(False, "--all", help="Anche gli ordini completati, chiusi e annullati / "
                                                                   "completed, closed and voided orders too."),
-                  date_from: str | None = typer.Option(None, "--from", help="Ordini in consegna da / orders due from."),
-                  date_to: str | None = typer.Option(None, "--to", help="Fino a / up to."),
+                  date_from: str | None = DueFromOption,
+                  date_to: str | None = DueToOption,
                   ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
         """Pannello di controllo: una riga per ordine aperto, con il dettaglio. Control panel: one row per open order,
         with details."""
         from toolkit.services.orders import panel
 
-        first = parse_day(date_from, "--from") if date_from else None
-        last = parse_day(date_to, "--to") if date_to else None
-        if first and last and last < first:
-            raise typer.BadParameter("--to < --from", param_hint="--to")
+        first, last = parse_period(date_from, date_to)
         session = open_session(workbook, ledger, lang)
         typer.echo(str(panel(session.master, session.ledger, out, output.lang(), every=every, first=first, last=last)))

@@ -59,6 +59,15 @@ def parse_day(text: str, option: str = "--date") -> date:
                                  f"write the date as 2026-04-09 or 09/04/2026", param_hint=option) from None
 
 
+def parse_period(date_from: str | None, date_to: str | None) -> tuple[date | None, date | None]:
+    """`--from` and `--to`, either of which may be left out; refused when they run backwards."""
+    first = parse_day(date_from, "--from") if date_from else None
+    last = parse_day(date_to, "--to") if date_to else None
+    if first and last and last < first:
+        raise typer.BadParameter("--to < --from", param_hint="--to")
+    return first, last
+
+
 def codes(text: str | None) -> set[str] | None:
     if not text:
         return None

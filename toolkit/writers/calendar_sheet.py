@@ -59,11 +59,12 @@ def write_calendar(target: Path, master: MasterData, dues: Sequence[Due], start:
     if len(days) > MAX_DAYS:
         raise ValueError(f"{len(days)} days do not fit in one sheet (at most {MAX_DAYS})")
     lang = lang if lang in SHEETS else "it"
-    check_rows(HEADER_ROWS + len(grid_templates(master, dues, start, end)), SHEETS[lang][0])
+    templates = grid_templates(master, dues, start, end)
+    check_rows(HEADER_ROWS + len(templates), SHEETS[lang][0])
 
     def write(tmp: Path) -> None:
         book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
-        _grid(book, master, dues, days, calendar, lang)
+        _grid(book, master, templates, dues, days, calendar, lang)
         for n, part in enumerate(list_parts(dues), start=1):
             _list(book, master, part, lang, SHEETS[lang][1] + (f" {n}" if n > 1 else ""))
         book.close()
@@ -101,8 +102,8 @@ def _dates(days: Iterable[date]) -> str:
     return ", ".join(d.strftime("%d/%m/%Y") for d in days)
 
 
-def _grid(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], days: list[date], calendar: WorkingCalendar,
-          lang: str) -> None:
+def _grid(book: xlsxwriter.Workbook, master: MasterData, rows: Sequence[Template], dues: Sequence[Due],
+          days: list[date], calendar: WorkingCalendar, lang: str) -> None:
     sheet = book.add_worksheet(SHEETS[lang][0])
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     day_head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "num_format": "dd/mm", "align": "center"})
@@ -130,7 +131,6 @@ def _grid(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], da
 
     start = days[0]
     customers = {c.code: c.name for c in master.customers}
-    rows = grid_templates(master, dues, days[0], days[-1])
     row_of = {t.code: HEADER_ROWS + i for i, t in enumerate(rows)}
     for t in rows:
         row = row_of[t.code]
