@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import factories as f
 import openpyxl
@@ -130,3 +130,26 @@ def test_refuses_a_workbook_open_in_excel(tmp_path):
     with pytest.raises(UnusableInput):
         write_calendar(target, master, [], START, END, f.calendar())
     assert target.read_bytes() == b"old"
+
+
+def test_long_names_and_notes_get_rows_tall_enough(tmp_path):
+    """A name wider than its column wraps on the grid and on the list; a long note makes its
+    own line's row taller than its neighbours'."""
+    long_name = "Società Cooperativa Agricola Produttori Latte della Valle Alta S.c.a.r.l."
+    note = ("Consegnare dal retro prima delle sette, suonare al citofono del magazzino e attendere "
+            "il responsabile; lasciare le casse vuote accanto alla porta e ritirare la bolla firmata")
+    master = f.master((f.template(K.WEEKLY, weekdays=(0,)),),
+                      (f.line(item="A001"), f.line(item="A002", row=3, note=note)),
+                      customers=(f.customer("C001", long_name),))
+    calendar = f.calendar()
+    monday = date(2026, 4, 13)
+    dues, _ = due_between(master, monday, monday + timedelta(days=6), calendar=calendar)
+    wb = openpyxl.load_workbook(write_calendar(tmp_path / "piano.xlsx", master, dues, monday,
+                                               monday + timedelta(days=6), calendar))
+    grid, listed = wb["Calendario"], wb["Elenco"]
+    assert grid["C3"].value == long_name and grid.row_dimensions[3].height == 45
+    assert [listed[f"E{r}"].value for r in (2, 3)] == ["A001", "A002"]
+    assert listed["G2"].value is None and listed["G3"].value == note
+    assert listed.row_dimensions[2].height == 45
+    assert listed.row_dimensions[3].height > 45
+    assert listed["A2"].value == datetime(2026, 4, 13) and listed["A2"].number_format == "dd/mm/yyyy"

@@ -105,8 +105,9 @@ def test_rows_made_a_column_at_a_time_stream_as_before(tmp_path, monkeypatch, at
 @pytest.mark.parametrize("seed", range(6))
 def test_streamed_rows_number_formats_as_the_cells_first_use_them(tmp_path, monkeypatch, seed):
     """`write_rows` against `printable.text` cell by cell: columns whose formats are first used
-    far down and out of column order, text in number columns, blanks kept or not, rows made
-    into XML one at a time or many."""
+    far down and out of column order, text in number columns, blanks kept or not, rows of
+    their own heights (`set_row`) among rows of the default one, rows made into XML one at a
+    time or many."""
     rng = random.Random(seed)
     monkeypatch.setattr(blocks, "ROWS_AT_ONCE", rng.choice((1, 3, 16, 4096)))
     specs = [(rng.random() < 0.3, rng.random() < 0.5) for _ in range(rng.randrange(1, 9))]
@@ -114,6 +115,8 @@ def test_streamed_rows_number_formats_as_the_cells_first_use_them(tmp_path, monk
              (None, None, None, "late"), (None, 7.25), (None, "", "plain")]
     rows = [tuple(rng.choice(pools[(i * 7 + j) % len(pools)] if rng.random() < 0.7 else pools[0])
                   for j in range(len(specs))) for i in range(rng.randrange(1, 60))]
+    written = [any(v is not None or blanks for v, (_, blanks) in zip(values, specs)) for values in rows]
+    heights = [rng.choice((None, None, 15, 30, 45.75)) if cells else None for cells in written]
 
     def book(path, cells):
         made = (xlsxwriter.Workbook if cells else blocks.StreamedWorkbook)(str(path), {"constant_memory": True})
@@ -124,13 +127,15 @@ def test_streamed_rows_number_formats_as_the_cells_first_use_them(tmp_path, monk
         columns = [Block("value", formats[j], blanks=blanks, text_format=texts[j] if own_text else None)
                    for j, (own_text, blanks) in enumerate(specs)]
         if cells:
-            for i, values in enumerate(rows, start=2):
+            for i, (values, height) in enumerate(zip(rows, heights), start=2):
+                if height is not None:
+                    sheet.set_row(i, height)
                 for j, (value, column) in enumerate(zip(values, columns)):
                     fmt = column.text_format if isinstance(value, str) and column.text_format else column.format
                     if value is not None or column.blanks:
                         text(sheet, i, j, value, fmt)
         else:
-            sheet.write_rows(2, 0, columns, ((values, None) for values in rows))
+            sheet.write_rows(2, 0, columns, zip(rows, heights))
         sheet.write_string(len(rows) + 3, 0, "foot")
         made.close()
         return path

@@ -206,21 +206,22 @@ class StreamedWorksheet(PlainFormulasWorksheet):
     def _block_rows(self, cells: list[_CellWriter], row: int, rows: list[tuple[Sequence[Any], float | None]]) -> int:
         """`rows` from `row` (zero-based), written now; returns the row after them.
 
-        Rows of values only (no formula, no row height; a master workbook's tables) are made
-        column by column (`_columns_xml`), the cells of a column in one list comprehension: a
-        merged master workbook has millions of cells, and a Python call per cell was most of
-        its time. Any other rows go one by one through `_block_row`."""
-        if all(height is None for _, height in rows) and all(c.kind == "value" for c in cells):
-            self._columns_xml(cells, row, [values for values, _ in rows])
+        Rows of values only (no formula; a master workbook's tables, a calendar's list) are
+        made column by column (`_columns_xml`), the cells of a column in one list
+        comprehension: a merged master workbook has millions of cells, and a Python call per
+        cell was most of its time. Rows with a formula go one by one through `_block_row`."""
+        if all(c.kind == "value" for c in cells):
+            self._columns_xml(cells, row, [values for values, _ in rows], [height for _, height in rows])
         else:
             for n, (values, height) in enumerate(rows):
                 self._block_row(cells, row + n, values, height)
         return row + len(rows)
 
-    def _columns_xml(self, cells: list[_CellWriter], row: int, rows: list[Sequence[Any]]) -> None:
+    def _columns_xml(self, cells: list[_CellWriter], row: int, rows: list[Sequence[Any]],
+                     heights: list[float | None]) -> None:
         """What `_block_row` writes for each of `rows`, made a column at a time: formats are
         numbered first (in the order the row-by-row writer first uses them), then each
-        column's cells, then the rows joined."""
+        column's cells, then the rows joined with their heights."""
         if not rows:
             return
         columns = list(zip(*rows))
@@ -228,13 +229,20 @@ class StreamedWorksheet(PlainFormulasWorksheet):
         numbers = range(row + 1, row + len(rows) + 1)
         made = [cell.cells(numbers, values) for cell, values in zip(cells, columns)]
         joined = list(map("".join, zip(*made)))
-        filled = [i for i, xml in enumerate(joined) if xml]
+        tall = [self._height_attributes(h) if h is not None else "" for h in heights]
+        filled = [i for i, (xml, attributes) in enumerate(zip(joined, tall)) if xml or attributes]
         if not filled:
             return
         used = [cell.col for cell, column in zip(cells, made) if any(column)]
-        self._check_dimensions(row + filled[0], used[0])
-        self._check_dimensions(row + filled[-1], used[-1])
-        self.fh.write("".join([f'<row r="{r}">{xml}</row>' for r, xml in zip(numbers, joined) if xml]))
+        if used:
+            self._check_dimensions(row + filled[0], used[0])
+            self._check_dimensions(row + filled[-1], used[-1])
+        if not all(joined[i] for i in filled):
+            empty = [i for i in filled if not joined[i]]
+            self._check_dimensions(row + empty[0], self.dim_colmin or 0)
+            self._check_dimensions(row + empty[-1], self.dim_colmin or 0)
+        self.fh.write("".join([f'<row r="{r}"{attributes}>{xml}</row>' if xml else f'<row r="{r}"{attributes}/>'
+                               for r, xml, attributes in zip(numbers, joined, tall) if xml or attributes]))
 
     def _write_single_row(self, current_row_num: int = 0) -> None:
         """XlsxWriter writes a row when a later one begins, and numbers the formats its cells
@@ -328,16 +336,19 @@ class _CellWriter:
 
     def cells(self, rows: range, values: Sequence[Any]) -> list[str]:
         """`self(r, value)` for each row and value, its common cases (no cell, known text, a
-        finite float) made in place once the styles are numbered (`_number_styles`)."""
+        finite float, a date met before) made in place once the styles are numbered
+        (`_number_styles`)."""
         where = f'<c r="{self.letter}'
         blank = self.blank
         strings = self.sheet._strings
+        dates = self.dates
         text = self.text.style
         number = self.style
         return [
             "" if v is None and not blank
             else f'{where}{r}"{text}{xml}' if type(v) is str and (xml := strings.get(v)) is not None
             else f'{where}{r}"{number}><v>{v:.16G}</v></c>' if type(v) is float and _LOWEST < v < _HIGHEST
+            else f'{where}{r}"{number}><v>{serial:.16G}</v></c>' if type(v) is date and (serial := dates.get(v))
             else self(r, v)
             for r, v in zip(rows, values)]
 

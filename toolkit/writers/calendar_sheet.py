@@ -7,24 +7,33 @@ comment. Sheet "Elenco" lists the same orders line by line, for the autofilter.
 
 Everything that comes from the user's data is written as text, so a customer called
 `=HYPERLINK(...)` stays a name.
+
+The workbook is written row after row (`streaming`): a month's list at a large distributor has
+a million lines, which XlsxWriter kept in memory cell by cell (1.5 GB) and wrote a cell at a
+time. The list goes to its sheet as one block of rows (`blocks.StreamedWorksheet.write_rows`),
+and the grid is written top to bottom, each template's row with its days.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
-import xlsxwriter
+from xlsxwriter.workbook import Workbook
 
 from toolkit.basics.files import write_atomic
 from toolkit.basics.vocab import WEEKDAYS_EN, WEEKDAYS_IT, label
 from toolkit.core.plan import Due
 from toolkit.core.workdays import WorkingCalendar, weekday_name
 from toolkit.model.records import MasterData, Template
-from toolkit.writers.printable import WORKBOOK_OPTIONS, a4, set_widths
-from toolkit.writers.row_heights import fit_row
+from toolkit.writers.blocks import Column, StreamedWorkbook
+from toolkit.writers.printable import a4, set_widths
+from toolkit.writers.row_heights import fit_row, row_height
 from toolkit.writers.sheet_limits import ROWS_PER_SHEET, check_rows
+from toolkit.writers.streaming import streaming_workbook
 
 SHEETS = {"it": ("Calendario", "Elenco"), "en": ("Calendar", "List")}
 GRID_HEADERS = {"it": ("Modello", "Cliente", "Ragione sociale"), "en": ("Template", "Customer", "Name")}
@@ -63,11 +72,10 @@ def write_calendar(target: Path, master: MasterData, dues: Sequence[Due], start:
     check_rows(HEADER_ROWS + len(templates), SHEETS[lang][0])
 
     def write(tmp: Path) -> None:
-        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
-        _grid(book, master, templates, dues, days, calendar, lang)
-        for n, part in enumerate(list_parts(dues), start=1):
-            _list(book, master, part, lang, SHEETS[lang][1] + (f" {n}" if n > 1 else ""))
-        book.close()
+        with streaming_workbook(tmp, StreamedWorkbook) as book:
+            _grid(book, master, templates, dues, days, calendar, lang)
+            for n, part in enumerate(list_parts(dues), start=1):
+                _list(book, master, part, lang, SHEETS[lang][1] + (f" {n}" if n > 1 else ""))
 
     return write_atomic(target, write)
 
@@ -102,7 +110,7 @@ def _dates(days: Iterable[date]) -> str:
     return ", ".join(d.strftime("%d/%m/%Y") for d in days)
 
 
-def _grid(book: xlsxwriter.Workbook, master: MasterData, rows: Sequence[Template], dues: Sequence[Due],
+def _grid(book: Workbook, master: MasterData, rows: Sequence[Template], dues: Sequence[Due],
           days: list[date], calendar: WorkingCalendar, lang: str) -> None:
     sheet = book.add_worksheet(SHEETS[lang][0])
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
@@ -115,42 +123,42 @@ def _grid(book: xlsxwriter.Workbook, master: MasterData, rows: Sequence[Template
     name = book.add_format({"text_wrap": True, "valign": "top"})
 
     names = WEEKDAYS_IT if lang == "it" else WEEKDAYS_EN
-    for col, title in enumerate(GRID_HEADERS[lang]):
+    reasons = {FIXED_COLUMNS + i: (day, calendar.why_closed(day, lang)) for i, day in enumerate(days)}
+    closed_cols = {col for col, (_, reason) in reasons.items() if reason}
+    for col in range(FIXED_COLUMNS):
         sheet.write_blank(WEEKDAY_ROW, col, None, head)
-        sheet.write_string(DATE_ROW, col, title, head)
-    closed_cols: set[int] = set()
-    for i, day in enumerate(days):
-        col = FIXED_COLUMNS + i
-        reason = calendar.why_closed(day, lang)
+    for col, (day, reason) in reasons.items():
         sheet.write_string(WEEKDAY_ROW, col, names[day.weekday()], closed_weekday if reason else weekday_head)
+    for col, title in enumerate(GRID_HEADERS[lang]):
+        sheet.write_string(DATE_ROW, col, title, head)
+    for col, (day, reason) in reasons.items():
         sheet.write_datetime(DATE_ROW, col, day, closed_head if reason else day_head)
-        if reason:
-            closed_cols.add(col)
-            if reason != weekday_name(day, lang):
-                sheet.write_comment(DATE_ROW, col, reason)
+        if reason and reason != weekday_name(day, lang):
+            sheet.write_comment(DATE_ROW, col, reason)
 
     start = days[0]
     customers = {c.code: c.name for c in master.customers}
     row_of = {t.code: HEADER_ROWS + i for i, t in enumerate(rows)}
-    for t in rows:
-        row = row_of[t.code]
-        sheet.write_string(row, 0, t.code)
-        sheet.write_string(row, 1, t.customer)
-        sheet.write_string(row, 2, customers.get(t.customer, ""), name)
-        fit_row(sheet, row, [(customers.get(t.customer, ""), GRID_WIDTHS[2])])
-        for col in closed_cols:
-            sheet.write_blank(row, col, None, closed)
+    days_of: dict[int, list[tuple[int, Due]]] = defaultdict(list)
     for due in dues:
         due_row = row_of.get(due.template)
         offset = (due.day - start).days
-        if due_row is None or not 0 <= offset < len(days):
-            continue
-        col = FIXED_COLUMNS + offset
-        if due.changed:
-            sheet.write_number(due_row, col, float(due.total_quantity), changed)
-            sheet.write_comment(due_row, col, change_note(due, lang))
-        else:
-            sheet.write_number(due_row, col, float(due.total_quantity), closed if col in closed_cols else None)
+        if due_row is not None and 0 <= offset < len(days):
+            days_of[due_row].append((FIXED_COLUMNS + offset, due))
+    for t in rows:
+        row = row_of[t.code]
+        fit_row(sheet, row, [(customers.get(t.customer, ""), GRID_WIDTHS[2])])
+        sheet.write_string(row, 0, t.code)
+        sheet.write_string(row, 1, t.customer)
+        sheet.write_string(row, 2, customers.get(t.customer, ""), name)
+        for col in closed_cols:
+            sheet.write_blank(row, col, None, closed)
+        for col, due in days_of[row]:
+            if due.changed:
+                sheet.write_number(row, col, float(due.total_quantity), changed)
+                sheet.write_comment(row, col, change_note(due, lang))
+            else:
+                sheet.write_number(row, col, float(due.total_quantity), closed if col in closed_cols else None)
 
     set_widths(sheet, GRID_WIDTHS)
     sheet.set_column(FIXED_COLUMNS, FIXED_COLUMNS + len(days) - 1, 6.5)
@@ -175,30 +183,30 @@ def list_parts(dues: Sequence[Due]) -> list[Sequence[Due]]:
     return parts
 
 
-def _list(book: xlsxwriter.Workbook, master: MasterData, dues: Sequence[Due], lang: str, name: str) -> None:
+def _list(book: Workbook, master: MasterData, dues: Sequence[Due], lang: str, name: str) -> None:
     sheet = book.add_worksheet(name)
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     day = book.add_format({"num_format": "dd/mm/yyyy", "valign": "top"})
     top = book.add_format({"valign": "top"})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    customers = {c.code: c.name for c in master.customers}
     headers = LIST_HEADERS[lang]
     for col, title in enumerate(headers):
         sheet.write_string(0, col, title, head)
-    row = 0
-    for due in dues:
-        for line in due.lines:
-            row += 1
-            sheet.write_datetime(row, 0, due.day, day)
-            sheet.write_string(row, 1, due.template, top)
-            sheet.write_string(row, 2, due.customer, top)
-            sheet.write_string(row, 3, customers.get(due.customer, ""), wrap)
-            sheet.write_string(row, 4, line.item, top)
-            sheet.write_number(row, 5, float(line.quantity), top)
-            if line.note:
-                sheet.write_string(row, 6, line.note, wrap)
-            fit_row(sheet, row, [(customers.get(due.customer, ""), LIST_WIDTHS[3]), (line.note, LIST_WIDTHS[6])])
+    columns = [Column("value", f) for f in (day, top, top, wrap, top, top)] + [Column("value", wrap, blanks=False)]
+    last = sheet.write_rows(1, 0, columns, _list_rows(master, dues)) - 1
     set_widths(sheet, LIST_WIDTHS)
     sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(row, 1), len(headers) - 1)
+    sheet.autofilter(0, 0, max(last, 1), len(headers) - 1)
     a4(sheet, repeat_rows=(0, 0))
+
+
+def _list_rows(master: MasterData, dues: Sequence[Due]) -> Iterator[tuple[tuple[Any, ...], float | None]]:
+    """The list's rows, a line each, with their heights: the name and the note wrap."""
+    customers = {c.code: c.name for c in master.customers}
+    for due in dues:
+        customer = customers.get(due.customer, "")
+        name = [(customer, LIST_WIDTHS[3])]
+        plain = row_height(name)
+        for line in due.lines:
+            yield ((due.day, due.template, due.customer, customer, line.item, line.quantity, line.note or None),
+                   row_height([*name, (line.note, LIST_WIDTHS[6])]) if line.note else plain)
