@@ -230,3 +230,15 @@ def test_payments_commands_end_to_end(tmp_path, sample_workbook):
     by_number = {r[0]: r for r in rows[4:] if r[0]}
     for r in shown["invoices"]:
         assert D(str(by_number[r["number"]][8])).quantize(D("0.01")) == D(r["outstanding"])
+    everything = tmp_path / "scadenzario-tutto.xlsx"
+    result = runner.invoke(app, ["payments", "status", str(sample_workbook), "--as-of", "2026-06-01",
+                                 "--out", str(everything), *common])
+    assert result.exit_code == 0, result.output
+    book = CalamineWorkbook.from_path(str(everything))
+    status = {r[0]: r for r in book.get_sheet_by_name("Scadenzario").to_python()[4:] if r[0]}
+    assert status[number][9] == "Sì" and D(str(status[number][8])) == 0
+    received = book.get_sheet_by_name("Incassi").to_python()
+    assert received[0][:4] == ["Numero", "Cliente", "Data", "Importo"]
+    assert [r[0] for r in received[1:]] == [number]
+    assert received[1][2] == date(2026, 5, 15) and D(str(received[1][3])) == total
+    assert received[1][4] == "Bonifico bancario" and received[1][5] == "TRN-1"

@@ -3,14 +3,20 @@
 Each list is one sheet the warehouse prints and the office filters: A4 landscape, fit to the
 page width, the column headings frozen, filtered and repeated on every printed page. The
 distribution lists start a new page for each route, so each driver gets his own pages.
+
+A month's list at a large distributor has hundreds of thousands of lines: the workbook is
+written row after row (`streaming`), the lines as one block of rows (`blocks`), each row as
+tall as its wrapped texts need.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
@@ -18,13 +24,15 @@ from xlsxwriter.worksheet import Worksheet
 from toolkit.basics.files import atomic_path, write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.core.lists import OrderList, ProductionList
+from toolkit.core.lists import ListRow, OrderList, ProductionList
 from toolkit.core.orders import STATUS_LABELS
 from toolkit.core.shipping import shown
 from toolkit.model.records import MasterData
-from toolkit.writers.printable import Formats, a4, formats, headings, new_workbook, set_widths, text
-from toolkit.writers.row_heights import fit_row
+from toolkit.writers.blocks import Column, StreamedWorkbook, StreamedWorksheet
+from toolkit.writers.printable import Formats, a4, formats, headings, set_widths, text
+from toolkit.writers.row_heights import row_height
 from toolkit.writers.sheet_limits import check_rows
+from toolkit.writers.streaming import streaming_workbook
 
 define({
     "list.distribution": ("Lista di distribuzione", "Distribution list"),
@@ -58,41 +66,45 @@ HEADER_ROW = 3
 def write_order_list(target: Path, master: MasterData, order_list: OrderList, lang: str = "it") -> Path:
     """The distribution list, or the complete list with each order's state."""
     t = labeller(lang)
-    lang_index = 0 if lang == "it" else 1
     heads = ["list.area", "list.carrier", "doc.customer", "list.customer_name", "list.destination", "list.order",
              "doc.date", "doc.item", "doc.description", "doc.unit", "list.ordered", "list.shipped", "list.remaining"]
     if order_list.complete:
         heads += ["doc.document_type", "doc.status"]
     title = t("list.complete" if order_list.complete else "list.distribution")
+    sender = t("ddt.sender")
     check_rows(HEADER_ROW + 1 + sum(len(route.rows) for route in order_list.routes), title)
 
     def write(tmp: Path) -> None:
-        book = new_workbook(tmp)
-        fmt = formats(book)
-        sheet = book.add_worksheet(title[:31])
-        _title(sheet, fmt, master, title, order_list.date_from, order_list.date_to, lang)
-        widths = set_widths(sheet, ORDER_LIST_WIDTHS[:len(heads)])
-        headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
-        row, breaks = HEADER_ROW, []
-        for route in order_list.routes:
-            if row > HEADER_ROW:
-                breaks.append(row + 1)
-            for r in route.rows:
-                row += 1
-                values = [r.area, r.carrier_name or t("ddt.sender"), r.customer, r.customer_name, r.destination,
-                          r.order, r.order_date, r.item, r.description, r.unit, r.ordered, r.shipped, r.remaining]
-                if order_list.complete:
-                    values += [vocab_label(r.document_type, lang), STATUS_LABELS[r.status][lang_index]]
-                for col, value in enumerate(values):
-                    text(sheet, row, col, value, _format(fmt, heads[col]))
-                fit_row(sheet, row, zip(values, widths))
-        if not order_list.routes:
-            text(sheet, HEADER_ROW + 1, 0, t("list.empty"))
-        sheet.set_h_pagebreaks(breaks)
-        _table(sheet, row, len(heads))
-        book.close()
+        with streaming_workbook(tmp, StreamedWorkbook) as book:
+            fmt = formats(book)
+            sheet = book.add_worksheet(title[:31])
+            _title(sheet, fmt, master, title, order_list.date_from, order_list.date_to, lang)
+            widths = set_widths(sheet, ORDER_LIST_WIDTHS[:len(heads)])
+            headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
+            breaks, row = [], HEADER_ROW
+            for route in order_list.routes:
+                if row > HEADER_ROW:
+                    breaks.append(row + 1)
+                row += len(route.rows)
+            row = _rows(sheet, HEADER_ROW + 1, [_format(fmt, h) for h in heads], widths,
+                        (_order_values(r, order_list.complete, sender, lang)
+                         for route in order_list.routes for r in route.rows))
+            if not order_list.routes:
+                text(sheet, HEADER_ROW + 1, 0, t("list.empty"))
+            sheet.set_h_pagebreaks(breaks)
+            _table(sheet, row - 1, len(heads))
 
     return write_atomic(target, write)
+
+
+def _order_values(r: ListRow, complete: bool, sender: str, lang: str) -> list[Any]:
+    """A line of the distribution list (`sender` for goods the seller carries), with its
+    document's kind and state on the complete one."""
+    values = [r.area, r.carrier_name or sender, r.customer, r.customer_name, r.destination,
+              r.order, r.order_date, r.item, r.description, r.unit, r.ordered, r.shipped, r.remaining]
+    if complete:
+        values += [vocab_label(r.document_type, lang), STATUS_LABELS[r.status][0 if lang == "it" else 1]]
+    return values
 
 
 def write_production_list(target: Path, master: MasterData, production: ProductionList, lang: str = "it") -> Path:
@@ -102,44 +114,42 @@ def write_production_list(target: Path, master: MasterData, production: Producti
     check_rows(HEADER_ROW + 1 + sum(len(r.sources) for r in production.rows), f"{title} – {t('list.sources')}")
 
     def write(tmp: Path) -> None:
-        book = new_workbook(tmp)
-        fmt = formats(book)
-        sheet = book.add_worksheet(title[:31])
-        _title(sheet, fmt, master, title, production.date_from, production.date_to, lang)
-        heads = ["doc.item", "doc.description", "doc.unit", "list.required", "list.stock", "list.to_produce",
-                 "list.sources"]
-        widths = set_widths(sheet, PRODUCTION_WIDTHS)
-        headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
-        row = HEADER_ROW
-        for r in production.rows:
-            row += 1
-            sources = "; ".join(f"{s.order} {s.customer} ({shown(s.quantity)})" for s in r.sources)
-            values = (r.item, r.description, r.unit, r.quantity, r.stock, r.to_produce, sources)
-            for col, value in enumerate(values):
-                text(sheet, row, col, value, fmt.wrap if col == 6 else _format(fmt, heads[col]))
-            fit_row(sheet, row, zip(values, widths))
-        if not production.rows:
-            text(sheet, HEADER_ROW + 1, 0, t("list.empty"))
-        _table(sheet, row, len(heads))
+        with streaming_workbook(tmp, StreamedWorkbook) as book:
+            fmt = formats(book)
+            sheet = book.add_worksheet(title[:31])
+            _title(sheet, fmt, master, title, production.date_from, production.date_to, lang)
+            heads = ["doc.item", "doc.description", "doc.unit", "list.required", "list.stock", "list.to_produce",
+                     "list.sources"]
+            widths = set_widths(sheet, PRODUCTION_WIDTHS)
+            headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
+            row = _rows(sheet, HEADER_ROW + 1, [_format(fmt, h) for h in heads[:-1]] + [fmt.wrap], widths,
+                        ((r.item, r.description, r.unit, r.quantity, r.stock, r.to_produce,
+                          "; ".join(f"{s.order} {s.customer} ({shown(s.quantity)})" for s in r.sources))
+                         for r in production.rows))
+            if not production.rows:
+                text(sheet, HEADER_ROW + 1, 0, t("list.empty"))
+            _table(sheet, row - 1, len(heads))
 
-        detail = book.add_worksheet(t("list.sources"))
-        _title(detail, fmt, master, title, production.date_from, production.date_to, lang)
-        detail_heads = ["doc.item", "doc.description", "doc.unit", "list.order", "doc.customer", "list.customer_name",
-                        "doc.quantity"]
-        detail_widths = set_widths(detail, SOURCES_WIDTHS)
-        headings(detail, HEADER_ROW, 0, [t(h) for h in detail_heads], fmt, detail_widths)
-        row = HEADER_ROW
-        for r in production.rows:
-            for s in r.sources:
-                row += 1
-                cells = (r.item, r.description, r.unit, s.order, s.customer, s.customer_name, s.quantity)
-                for col, cell in enumerate(cells):
-                    text(detail, row, col, cell, _format(fmt, detail_heads[col]))
-                fit_row(detail, row, zip(cells, detail_widths))
-        _table(detail, row, len(detail_heads))
-        book.close()
+            detail = book.add_worksheet(t("list.sources"))
+            _title(detail, fmt, master, title, production.date_from, production.date_to, lang)
+            detail_heads = ["doc.item", "doc.description", "doc.unit", "list.order", "doc.customer",
+                            "list.customer_name", "doc.quantity"]
+            detail_widths = set_widths(detail, SOURCES_WIDTHS)
+            headings(detail, HEADER_ROW, 0, [t(h) for h in detail_heads], fmt, detail_widths)
+            row = _rows(detail, HEADER_ROW + 1, [_format(fmt, h) for h in detail_heads], detail_widths,
+                        ((r.item, r.description, r.unit, s.order, s.customer, s.customer_name, s.quantity)
+                         for r in production.rows for s in r.sources))
+            _table(detail, row - 1, len(detail_heads))
 
     return write_atomic(target, write)
+
+
+def _rows(sheet: StreamedWorksheet, first_row: int, formats: Sequence[Format], widths: Sequence[float],
+          rows: Iterable[Sequence[Any]]) -> int:
+    """Rows of a list from `first_row`, each cell as `printable.text` writes it with its column's
+    format, each row as tall as its longest text needs; returns the row after them."""
+    columns = [Column("value", f) for f in formats]
+    return sheet.write_rows(first_row, 0, columns, ((values, row_height(zip(values, widths))) for values in rows))
 
 
 def to_pdf(workbook: Path, target: Path | None = None) -> Path:
