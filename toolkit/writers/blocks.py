@@ -203,6 +203,17 @@ class StreamedWorksheet(PlainFormulasWorksheet):
         self.previous_row = row
         return row + 1
 
+    def add_links(self, links: Iterable[tuple[int, int, str, str]]) -> None:
+        """Hyperlinks on text cells a block will write (with a link format): `(row, col, url,
+        text)`, recorded as `write_url` records them when the cell's text is written apart.
+        Before the block: a constant-memory sheet takes no link on a row it has written."""
+        self.ignore_write_string = True
+        try:
+            for row, col, url, text in links:
+                self.write_url(row, col, url, None, text)
+        finally:
+            self.ignore_write_string = False
+
     def _block_rows(self, cells: list[_CellWriter], row: int, rows: list[tuple[Sequence[Any], float | None]]) -> int:
         """`rows` from `row` (zero-based), written now; returns the row after them.
 

@@ -9,9 +9,11 @@ order's lines in a second sheet, so it stays two sheets however many orders ther
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
+from itertools import accumulate
 from pathlib import Path
+from typing import Any
 
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import DocumentType
@@ -20,7 +22,9 @@ from toolkit.core.orders import STATUS_LABELS, Order
 from toolkit.core.reservations import NONE, ZERO, Reservations, holds
 from toolkit.core.vat import totals, vat_summary
 from toolkit.model.records import MasterData
+from toolkit.writers.blocks import Column, StreamedWorkbook
 from toolkit.writers.printable import (
+    Formats,
     a4,
     address_lines,
     company_header,
@@ -35,8 +39,9 @@ from toolkit.writers.printable import (
     text,
     write_book,
 )
-from toolkit.writers.row_heights import fit_row
+from toolkit.writers.row_heights import fit_row, row_height
 from toolkit.writers.sheet_limits import LINKS_PER_SHEET
+from toolkit.writers.streaming import streaming_workbook
 
 ORDER_WIDTHS = (12, 42, 6, 16, 14, 14, 10)
 """Item, description, unit, quantity, unit price, amount, VAT; column D is wide enough for the
@@ -147,59 +152,76 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
     it: the stock on hand (`stock`, None: no stock sheet, the cell stays empty) less what the
     orders ahead of it reserve (`toolkit.core.reservations`). An order's number links to its
     lines up to Excel's links in a sheet, and is plain text past them. The caller keeps the
-    orders and their lines within a sheet's rows (`services.orders.panel`)."""
-    customers = {c.code: c for c in master.customers}
+    orders and their lines within a sheet's rows (`services.orders.panel`).
+
+    A desk at a large distributor has tens of thousands of orders open: the two sheets are
+    written row after row (`streaming`), their rows as blocks (`blocks`)."""
     t = labeller(lang)
-    lang_index = 0 if lang == "it" else 1
 
     def write(tmp: Path) -> None:
-        book = new_workbook(tmp)
-        fmt = formats(book)
-        panel = book.add_worksheet(t("panel.title"))
-        lines_name = t("panel.lines_sheet")
-        lines = book.add_worksheet(lines_name)
-        heads = ["doc.number", "doc.date", "doc.customer", "panel.customer_name", "doc.ship_to", "panel.references",
-                 "panel.ordered", "panel.to_ship", "doc.amount", "doc.status"]
-        headings(panel, 0, 0, [t(h) for h in heads], fmt, set_widths(panel, PANEL_WIDTHS))
-        line_heads = ["doc.number", "doc.item", "doc.description", "doc.unit", "panel.ordered", "panel.shipped",
-                      "panel.to_ship", "doc.unit_price", "doc.amount", "order.price_rule", "panel.reserved",
-                      "panel.available"]
-        headings(lines, 0, 0, [t(h) for h in line_heads], fmt, set_widths(lines, LINES_WIDTHS))
-        line_row = 1
-        for i, order in enumerate(orders, start=1):
-            if i <= LINKS_PER_SHEET:
-                panel.write_url(i, 0, f"internal:'{lines_name}'!A{line_row + 1}", fmt.link, order.number)
-            else:
-                text(panel, i, 0, order.number)
-            text(panel, i, 1, order.order_date, fmt.date)
-            text(panel, i, 2, order.customer)
-            name = customers[order.customer].name if order.customer in customers else None
-            text(panel, i, 3, name, fmt.wrap)
-            fit_row(panel, i, [(name, PANEL_WIDTHS[3])])
-            text(panel, i, 4, order.ship_to)
-            text(panel, i, 5, len(order.lines))
-            text(panel, i, 6, order.quantity, fmt.quantity)
-            text(panel, i, 7, order.to_ship, fmt.quantity)
-            text(panel, i, 8, order.amount, fmt.money)
-            text(panel, i, 9, STATUS_LABELS[order.status][lang_index])
-            for line in order.lines:
-                text(lines, line_row, 0, order.number)
-                line_cells(lines, line_row, 1, line, fmt, price=False)
-                fit_row(lines, line_row, [(line.description, LINES_WIDTHS[2])])
-                text(lines, line_row, 5, line.shipped, fmt.quantity)
-                text(lines, line_row, 6, line.to_ship, fmt.quantity)
-                text(lines, line_row, 7, line.unit_price, fmt.price)
-                text(lines, line_row, 8, line.amount, fmt.money)
-                text(lines, line_row, 9, line.price_rule)
-                text(lines, line_row, 10, line.to_ship if holds(order) and line.to_ship > 0 else ZERO, fmt.quantity)
-                if stock is not None:
-                    free = stock.get(line.item, ZERO) - reservations.ahead(line.item, order)
-                    text(lines, line_row, 11, max(free, ZERO), fmt.quantity)
-                line_row += 1
-        for sheet, count, width in ((panel, len(orders), len(heads)), (lines, line_row - 1, len(line_heads))):
-            sheet.freeze_panes(1, 0)
-            sheet.autofilter(0, 0, max(count, 1), width - 1)
-            a4(sheet, landscape=True, repeat_rows=(0, 0))
-        book.close()
+        with streaming_workbook(tmp, StreamedWorkbook) as book:
+            fmt = formats(book)
+            panel = book.add_worksheet(t("panel.title"))
+            lines_name = t("panel.lines_sheet")
+            lines = book.add_worksheet(lines_name)
+            heads = ["doc.number", "doc.date", "doc.customer", "panel.customer_name", "doc.ship_to",
+                     "panel.references", "panel.ordered", "panel.to_ship", "doc.amount", "doc.status"]
+            headings(panel, 0, 0, [t(h) for h in heads], fmt, set_widths(panel, PANEL_WIDTHS))
+            line_heads = ["doc.number", "doc.item", "doc.description", "doc.unit", "panel.ordered", "panel.shipped",
+                          "panel.to_ship", "doc.unit_price", "doc.amount", "order.price_rule", "panel.reserved",
+                          "panel.available"]
+            headings(lines, 0, 0, [t(h) for h in line_heads], fmt, set_widths(lines, LINES_WIDTHS))
+            rows = list(_panel_rows(master, orders, lang))
+            first_lines = list(accumulate((len(o.lines) for o in orders), initial=1))
+            linked = min(len(orders), LINKS_PER_SHEET)
+            panel.add_links((i, 0, f"internal:'{lines_name}'!A{first_lines[i - 1] + 1}", orders[i - 1].number)
+                            for i in range(1, linked + 1))
+            for first, last, number_format in ((0, linked, fmt.link), (linked, len(orders), None)):
+                panel.write_rows(1 + first, 0, _panel_columns(fmt, number_format), rows[first:last])
+            lines.write_rows(1, 0, _lines_columns(fmt), _lines_rows(orders, stock, reservations))
+            for sheet, count, width in ((panel, len(orders), len(heads)),
+                                        (lines, first_lines[-1] - 1, len(line_heads))):
+                sheet.freeze_panes(1, 0)
+                sheet.autofilter(0, 0, max(count, 1), width - 1)
+                a4(sheet, landscape=True, repeat_rows=(0, 0))
 
     return write_book(target, write)
+
+
+def _panel_columns(fmt: Formats, number_format: Any) -> list[Column]:
+    """The panel's columns with their formats; the order's number takes `number_format`, the
+    link's where it links to the order's lines."""
+    return [Column("value", f) for f in (number_format, fmt.date, None, fmt.wrap, None, None, fmt.quantity,
+                                         fmt.quantity, fmt.money, None)]
+
+
+def _panel_rows(master: MasterData, orders: Sequence[Order], lang: str) -> Iterator[tuple[tuple[Any, ...], float | None]]:
+    """A row per order, as tall as the customer's name needs."""
+    names = {c.code: c.name for c in master.customers}
+    lang_index = 0 if lang == "it" else 1
+    for order in orders:
+        name = names.get(order.customer)
+        yield ((order.number, order.order_date, order.customer, name, order.ship_to, len(order.lines), order.quantity,
+                order.to_ship, order.amount, STATUS_LABELS[order.status][lang_index]),
+               row_height([(name, PANEL_WIDTHS[3])]))
+
+
+def _lines_columns(fmt: Formats) -> list[Column]:
+    """The lines sheet's columns: the order's number, the line as `printable.line_cells` prints
+    it without its price, then what is shipped, to ship, reserved and available (no cell
+    without a stock sheet)."""
+    return [Column("value", f) for f in (None, fmt.text, fmt.wrap, fmt.text, fmt.quantity, fmt.quantity,
+                                         fmt.quantity, fmt.price, fmt.money, None, fmt.quantity)] + \
+        [Column("value", fmt.quantity, blanks=False)]
+
+
+def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None,
+                reservations: Reservations) -> Iterator[tuple[tuple[Any, ...], float | None]]:
+    """A row per order line, as tall as its description needs."""
+    for order in orders:
+        held = holds(order)
+        for line in order.lines:
+            free = None if stock is None else max(stock.get(line.item, ZERO) - reservations.ahead(line.item, order), ZERO)
+            yield ((order.number, line.item, line.description, line.unit, line.quantity, line.shipped, line.to_ship,
+                    line.unit_price, line.amount, line.price_rule, line.to_ship if held and line.to_ship > 0 else ZERO,
+                    free), row_height([(line.description, LINES_WIDTHS[2])]))
