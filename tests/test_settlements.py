@@ -92,6 +92,25 @@ def test_settling_issues_credit_notes_citing_the_invoices_once(ledger, sample_ma
     assert {x.number for x in _all(ledger)} == set(after)
 
 
+def test_the_discount_statements_look_the_customers_up_once(ledger, sample_master, tmp_path):
+    """One statement per customer and discount, each naming its customer: looked up for each
+    statement, a quarter at L went through 10,000 customers thousands of times."""
+    import openpyxl
+    from reads import Reads
+
+    from toolkit.writers.statements import write_discount_statements
+
+    settlements = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True).settlements
+    assert len(settlements) > 1
+    counted = sample_master.model_copy(update={"customers": Reads(sample_master.customers)})
+    files = write_discount_statements(tmp_path / "sconti", counted, settlements)
+    assert counted.customers.reads == 1 and len(files) == len(settlements)
+    names = {c.code: c.name for c in sample_master.customers}
+    for path, s in zip(files, settlements):
+        sheet = openpyxl.load_workbook(path).worksheets[0]
+        assert f"{s.customer} – {names[s.customer]}" in [c.value for row in sheet.iter_rows() for c in row]
+
+
 def test_a_preview_writes_nothing(ledger, sample_master):
     before = _all(ledger)
     seen = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True)
