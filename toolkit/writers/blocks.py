@@ -27,8 +27,9 @@ from xml.sax.saxutils import escape
 from xlsxwriter.utility import _preserve_whitespace, _utf16_len, _utf16_truncate, xl_col_to_name
 from xlsxwriter.workbook import Workbook
 
+from toolkit.writers.formulas import PlainFormulasWorksheet
 from toolkit.writers.printable import PROPERTIES, WORKBOOK_OPTIONS
-from toolkit.writers.streaming import PlainFormulasWorksheet, StreamingWorkbook
+from toolkit.writers.streaming import StreamingWorkbook
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ files, which suits a few large sheets, not thousands of small ones. XlsxWriter r
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,25 +19,8 @@ from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from toolkit.writers.formulas import PlainFormulasWorksheet
 from toolkit.writers.printable import PROPERTIES, WORKBOOK_OPTIONS
-
-PLAIN_FUNCTIONS = frozenset({"ROUND", "SUM", "SUMIF", "SUMIFS"})
-FUNCTION = re.compile(r"([A-Za-z_][\w.]*)\(")
-
-
-class PlainFormulasWorksheet(Worksheet):
-    """A worksheet that writes formulas made only of Excel's oldest functions as they are.
-
-    XlsxWriter runs about 30 regular-expression substitutions on every formula to prefix newer
-    functions (`_xlfn.XLOOKUP`): with a `=ROUND(M2*N2,2)` per invoice line, 30 % of the time
-    the accountants' workbook took.
-    """
-
-    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
-        if formula.startswith("=") and PLAIN_FUNCTIONS.issuperset(FUNCTION.findall(formula)):
-            return formula[1:]
-        prepared: str = super()._prepare_formula(formula, expand_future_functions)
-        return prepared
 
 
 class StreamingWorkbook(Workbook):
