@@ -81,18 +81,18 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
             _title(sheet, fmt, master, title, order_list.date_from, order_list.date_to, lang)
             widths = set_widths(sheet, ORDER_LIST_WIDTHS[:len(heads)])
             headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
-            breaks, row = [], HEADER_ROW
+            breaks, end = [], HEADER_ROW
             for route in order_list.routes:
-                if row > HEADER_ROW:
-                    breaks.append(row + 1)
-                row += len(route.rows)
-            row = _rows(sheet, HEADER_ROW + 1, [_format(fmt, h) for h in heads], widths,
-                        (_order_values(r, order_list.complete, sender, lang)
-                         for route in order_list.routes for r in route.rows))
+                if end > HEADER_ROW:
+                    breaks.append(end + 1)
+                end += len(route.rows)
+            last = _rows(sheet, HEADER_ROW + 1, [_format(fmt, h) for h in heads], widths,
+                         (_order_values(r, order_list.complete, sender, lang)
+                          for route in order_list.routes for r in route.rows))
             if not order_list.routes:
                 text(sheet, HEADER_ROW + 1, 0, t("list.empty"))
             sheet.set_h_pagebreaks(breaks)
-            _table(sheet, row - 1, len(heads))
+            _table(sheet, last, len(heads))
 
     return write_atomic(target, write)
 
@@ -122,13 +122,13 @@ def write_production_list(target: Path, master: MasterData, production: Producti
                      "list.sources"]
             widths = set_widths(sheet, PRODUCTION_WIDTHS)
             headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
-            row = _rows(sheet, HEADER_ROW + 1, [_format(fmt, h) for h in heads[:-1]] + [fmt.wrap], widths,
-                        ((r.item, r.description, r.unit, r.quantity, r.stock, r.to_produce,
-                          "; ".join(f"{s.order} {s.customer} ({shown(s.quantity)})" for s in r.sources))
-                         for r in production.rows))
+            last = _rows(sheet, HEADER_ROW + 1, [_format(fmt, h) for h in heads[:-1]] + [fmt.wrap], widths,
+                         ((r.item, r.description, r.unit, r.quantity, r.stock, r.to_produce,
+                           "; ".join(f"{s.order} {s.customer} ({shown(s.quantity)})" for s in r.sources))
+                          for r in production.rows))
             if not production.rows:
                 text(sheet, HEADER_ROW + 1, 0, t("list.empty"))
-            _table(sheet, row - 1, len(heads))
+            _table(sheet, last, len(heads))
 
             detail = book.add_worksheet(t("list.sources"))
             _title(detail, fmt, master, title, production.date_from, production.date_to, lang)
@@ -136,10 +136,10 @@ def write_production_list(target: Path, master: MasterData, production: Producti
                             "list.customer_name", "doc.quantity"]
             detail_widths = set_widths(detail, SOURCES_WIDTHS)
             headings(detail, HEADER_ROW, 0, [t(h) for h in detail_heads], fmt, detail_widths)
-            row = _rows(detail, HEADER_ROW + 1, [_format(fmt, h) for h in detail_heads], detail_widths,
-                        ((r.item, r.description, r.unit, s.order, s.customer, s.customer_name, s.quantity)
-                         for r in production.rows for s in r.sources))
-            _table(detail, row - 1, len(detail_heads))
+            last = _rows(detail, HEADER_ROW + 1, [_format(fmt, h) for h in detail_heads], detail_widths,
+                         ((r.item, r.description, r.unit, s.order, s.customer, s.customer_name, s.quantity)
+                          for r in production.rows for s in r.sources))
+            _table(detail, last, len(detail_heads))
 
     return write_atomic(target, write)
 
@@ -147,9 +147,11 @@ def write_production_list(target: Path, master: MasterData, production: Producti
 def _rows(sheet: StreamedWorksheet, first_row: int, formats: Sequence[Format], widths: Sequence[float],
           rows: Iterable[Sequence[Any]]) -> int:
     """Rows of a list from `first_row`, each cell as `printable.text` writes it with its column's
-    format, each row as tall as its longest text needs; returns the row after them."""
+    format, each row as tall as its longest text needs; returns the last row written (the one
+    above `first_row` when there is none)."""
     columns = [Column("value", f) for f in formats]
-    return sheet.write_rows(first_row, 0, columns, ((values, row_height(zip(values, widths))) for values in rows))
+    return sheet.write_rows(first_row, 0, columns,
+                            ((values, row_height(zip(values, widths))) for values in rows)) - 1
 
 
 def to_pdf(workbook: Path, target: Path | None = None) -> Path:
