@@ -69,3 +69,16 @@ def test_printable_invoices_save_as_xlsxwriter_saves_them(tmp_path, sample_maste
         str(path), {**printable.WORKBOOK_OPTIONS, "in_memory": True}))
     expected = accountants.write_copies(tmp_path / "own.xlsx", sample_master, invoices)
     assert_same_workbook(made, expected)
+
+
+def test_a_finished_sheet_lets_its_cells_go_and_takes_no_more(tmp_path):
+    """Each document's sheet is made into XML when the next begins, its cells let go; a cell
+    written to it afterwards stops the saving instead of going missing."""
+    book = new_workbook(tmp_path / "d.xlsx")
+    first = book.add_worksheet("A")
+    text(first, 0, 0, "uno")
+    book.add_worksheet("B")
+    assert not any(first.table.values())
+    text(first, 1, 0, "tardi")
+    with pytest.raises(RuntimeError, match="after it was finished"):
+        book.close()

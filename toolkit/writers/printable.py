@@ -49,7 +49,8 @@ class DocumentsWorkbook(Workbook):
     XlsxWriter compares each new sheet name with every earlier one: 8,000 order sheets took
     36 s of a 60 s profile in that check alone. Here its name rules still apply, and the
     case-insensitive uniqueness is looked up in a set. Its sheets write their cells' XML with
-    less work per cell, the same bytes (`document_sheets`).
+    less work per cell, the same bytes, each as soon as the next sheet begins
+    (`document_sheets`).
     """
 
     worksheet_class = DocumentWorksheet
@@ -60,6 +61,13 @@ class DocumentsWorkbook(Workbook):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._taken: set[str] = set()
+
+    def add_worksheet(self, name=None, worksheet_class=None):
+        """A new sheet, the one before it finished (`DocumentWorksheet.finish`): each document
+        is written whole before the next begins."""
+        if self.worksheets_objs and isinstance(self.worksheets_objs[-1], DocumentWorksheet):
+            self.worksheets_objs[-1].finish()
+        return super().add_worksheet(name, worksheet_class)
 
     def _check_sheetname(self, sheetname, is_chartsheet=False):
         earlier = self.worksheets_objs
