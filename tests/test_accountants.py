@@ -344,3 +344,23 @@ def check_register_and_summary(values: dict, invoices) -> None:
     found = {(row[0], row[1] or ""): [to_cents(row[2]), to_cents(row[3])]
              for row in summary[3:3 + len(expected)]}
     assert found == expected
+
+
+@pytest.mark.parametrize("lang, part", [("it", "parte"), ("en", "part")])
+def test_a_run_s_copies_go_on_in_further_workbooks(tmp_path, sample_master, monkeypatch, lang, part):
+    """Past `COPIES_PER_WORKBOOK` invoices the printable copies go on in `…-parte-2.xlsx` beside
+    the first workbook: every invoice once, in order, none in a workbook too large to open."""
+    import random
+
+    from test_accountants_blocks import random_invoices
+
+    from toolkit.writers import accountants
+
+    monkeypatch.setattr(accountants, "COPIES_PER_WORKBOOK", 4)
+    invoices = random_invoices(random.Random(11), [c.code for c in sample_master.customers], 10)
+    files = write_accountants(tmp_path, sample_master, invoices, "r", lang, copies=True)
+    copies = "copie-fatture" if lang == "it" else "invoice-copies"
+    assert [f.name for f in files[1:-1]] == [f"{copies}-r.xlsx", f"{copies}-r-{part}-2.xlsx", f"{copies}-r-{part}-3.xlsx"]
+    sheets = [CalamineWorkbook.from_path(str(f)).sheet_names for f in files[1:-1]]
+    assert [len(names) for names in sheets] == [4, 4, 2]
+    assert [name for names in sheets for name in names] == [x.number for x in invoices]

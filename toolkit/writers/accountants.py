@@ -101,6 +101,7 @@ define({
     "inv.file_workbook": ("fatture", "invoices"),
     "inv.file_register": ("registro", "register"),
     "inv.file_copies": ("copie-fatture", "invoice-copies"),
+    "inv.file_part": ("parte", "part"),
     "inv.details": ("Dettaglio per fattura", "Per invoice"),
     "inv.xml_file": ("File XML", "XML file"),
     "inv.accounting_date": ("data contabile", "accounting date"),
@@ -172,8 +173,8 @@ def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoi
         written.append(write_workbook(inside(folder, f"{t('inv.file_workbook')}-{run}{suffix}.xlsx"), master, group,
                                       run_id, lang, xml_files))
         if copies:
-            written.append(write_copies(inside(folder, f"{t('inv.file_copies')}-{run}{suffix}.xlsx"), master, group,
-                                        lang))
+            written += write_copies_in_parts(inside(folder, f"{t('inv.file_copies')}-{run}{suffix}.xlsx"), master,
+                                             group, lang)
     written.append(write_register_csv(inside(folder, f"{t('inv.file_register')}-{run}.csv"), master, invoices, lang))
     return written
 
@@ -224,6 +225,23 @@ def write_copies(target: Path, master: MasterData, invoices: Sequence[Invoice], 
         book.close()
 
     return write_atomic(target, write)
+
+
+COPIES_PER_WORKBOOK = 5_000
+"""The most printable invoices a run's copies put in one workbook: a large distributor's month
+has 54,000, which Excel opens slowly, LibreOffice does not convert to PDF, and which took 4 GB
+to write at once."""
+
+
+def write_copies_in_parts(target: Path, master: MasterData, invoices: Sequence[Invoice],
+                          lang: str = "it") -> list[Path]:
+    """`write_copies` in workbooks of at most `COPIES_PER_WORKBOOK` invoices, in their order:
+    `target`, then `copie-fatture-RUN-parte-2.xlsx` and on beside it; returns them all."""
+    parts = [invoices[i:i + COPIES_PER_WORKBOOK] for i in range(0, len(invoices), COPIES_PER_WORKBOOK)] or [invoices]
+    part = labeller(lang)("inv.file_part")
+    return [write_copies(target if n == 1 else target.with_name(f"{target.stem}-{part}-{n}{target.suffix}"), master,
+                         invoices_of_part, lang)
+            for n, invoices_of_part in enumerate(parts, start=1)]
 
 
 def _money(sheet, row: int, col: int, formula: str, value: Decimal, fmt) -> None:
