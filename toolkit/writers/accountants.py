@@ -229,8 +229,7 @@ def write_copies(target: Path, master: MasterData, invoices: Sequence[Invoice], 
 
 COPIES_PER_WORKBOOK = 5_000
 """The most printable invoices a run's copies put in one workbook: a large distributor's month
-has 54,000, which Excel opens slowly, LibreOffice does not convert to PDF, and which took 4 GB
-to write at once."""
+has 54,000, a workbook Excel opens slowly and LibreOffice does not convert to PDF."""
 
 
 def write_copies_in_parts(target: Path, master: MasterData, invoices: Sequence[Invoice],
