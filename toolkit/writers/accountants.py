@@ -229,8 +229,8 @@ def write_copies(target: Path, master: MasterData, invoices: Sequence[Invoice], 
 
 COPIES_PER_WORKBOOK = 5_000
 """The most printable invoices a run's copies put in one workbook: a large distributor's month
-has 54,000, one workbook of 54,000 sheets, which LibreOffice does not convert (one of 10,050
-small sheets gave no file after 8.5 minutes)."""
+has 54,000, and one workbook of 54,000 sheets is more than LibreOffice converts (one of 10,050
+small sheets gave it no file after 8.5 minutes)."""
 
 
 def write_copies_in_parts(target: Path, master: MasterData, invoices: Sequence[Invoice],
