@@ -366,7 +366,7 @@ def test_the_pdf_page_shows_the_charts(sales_book, tmp_path):
     _needs_libreoffice()
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) not installed")
-    from toolkit.writers.lists import to_pdf
+    from toolkit.writers.pdf import to_pdf
 
     pdf = to_pdf(sales_book.file, tmp_path / "report.pdf")
     subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)

@@ -50,6 +50,6 @@ def production(master: MasterData, ledger: Ledger, start: date, end: date, out: 
 
 def pdf(workbook: Path) -> Path:
     """A list printed to PDF by LibreOffice, beside its workbook."""
-    from toolkit.writers.lists import to_pdf
+    from toolkit.writers.pdf import to_pdf
 
     return to_pdf(workbook)

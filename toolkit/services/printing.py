@@ -28,6 +28,7 @@ from toolkit.ledger.invoices import load_invoices
 from toolkit.ledger.orders import load_orders
 from toolkit.ledger.printings import document_ids, last_printed, mark_printed
 from toolkit.model.records import MasterData
+from toolkit.writers.pdf import MOST_IN_A_PDF, documents_to_pdf
 
 Document = Order | DeliveryNote | Invoice
 
@@ -49,6 +50,12 @@ NOTHING_TO_PRINT = define(
     "print-nothing", "warning",
     it="Nessun documento da stampare con questa scelta.",
     en="No document to print for this choice.")
+TOO_MANY_FOR_PDF = define(
+    "print-too-many-for-pdf", "error",
+    it="Troppi documenti per un PDF: {count}, al massimo {most} alla volta. Stampali in più volte "
+       "(--date e --to più vicine, o --numbers).",
+    en="Too many documents for one PDF: {count}, at most {most} at a time. Print them in several goes "
+       "(a shorter --date to --to, or --numbers).")
 NOT_PRINTED = define(
     "document-not-printed", "error",
     it="Registrati nel registro: {what} {numbers}. Il file {path} non è stato scritto ({reason}). "
@@ -190,11 +197,12 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
         return Printed((), None, tuple(problems))
     if not documents:
         return Printed((), None, (*problems, NOTHING_TO_PRINT(None)))
+    if pdf and len(documents) > MOST_IN_A_PDF:
+        return Printed((), None, (*problems, TOO_MANY_FOR_PDF(None, count=len(documents), most=MOST_IN_A_PDF)))
     written = write(kind, out, master, documents, lang)
     mark(ledger, kind, documents)
     made_pdf = None
     if pdf:
-        from toolkit.writers.lists import to_pdf
-
-        made_pdf = to_pdf(written)
+        made_pdf = documents_to_pdf(written.with_suffix(".pdf"), documents,
+                                    lambda path, one: write(kind, path, master, one, lang))
     return Printed(tuple(d.number or "?" for d in documents), written, tuple(problems), made_pdf)

@@ -259,7 +259,7 @@ def report(master: MasterData, ledger: Ledger, request: Request, out: Path, lang
     written = write_report(out, master, made, lang)
     printed = None
     if pdf:
-        from toolkit.writers.lists import to_pdf
+        from toolkit.writers.pdf import to_pdf
 
         printed = to_pdf(written)
     return replace(made, file=written, pdf=printed)

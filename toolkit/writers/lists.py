@@ -11,8 +11,6 @@ tall as its wrapped texts need.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import Any
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from toolkit.basics.files import atomic_path, write_atomic
+from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.lists import ListRow, OrderList, ProductionList
@@ -152,19 +150,6 @@ def _rows(sheet: StreamedWorksheet, first_row: int, formats: Sequence[Format], w
     columns = [Column("value", f) for f in formats]
     return sheet.write_rows(first_row, 0, columns,
                             ((values, row_height(zip(values, widths))) for values in rows)) - 1
-
-
-def to_pdf(workbook: Path, target: Path | None = None) -> Path:
-    """The workbook printed to PDF by LibreOffice, beside it unless `target` says otherwise."""
-    from toolkit.writers.libreoffice import convert
-
-    workbook = Path(workbook)
-    target = Path(target) if target is not None else workbook.with_suffix(".pdf")
-    with tempfile.TemporaryDirectory(prefix="toolkit-pdf-") as out:
-        converted = convert(workbook, "pdf", Path(out))
-        with atomic_path(target) as tmp:
-            shutil.copyfile(converted, tmp)
-    return target
 
 
 def _title(sheet: Worksheet, fmt: Formats, master: MasterData, title: str, start: date, end: date, lang: str) -> None:

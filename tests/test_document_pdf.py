@@ -1,0 +1,101 @@
+"""`toolkit print … --pdf`: every document in one PDF, in number order, each numbering its own
+pages as the sheet does when Excel prints it, however the documents are split among
+LibreOffice's runs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from toolkit.writers import pdf
+from toolkit.writers.libreoffice import soffice
+
+FOOTER = re.compile(r"^(\d+) / (\d+)$")
+
+
+def footer(text: str) -> tuple[int, int]:
+    """The page's number and the pages it is one of, as its footer prints them."""
+    return next((int(m[1]), int(m[2])) for m in map(FOOTER.match, text.splitlines()) if m)
+
+
+def test_join_keeps_every_page_in_the_files_order(tmp_path):
+    parts = []
+    for i, widths in enumerate(([100], [200, 300], [400])):
+        part = PdfWriter()
+        for width in widths:
+            part.add_blank_page(width, 500)
+        parts.append(tmp_path / f"{i}.pdf")
+        part.write(parts[-1])
+
+    joined = pdf.join(parts, tmp_path / "out" / "joined.pdf")
+
+    assert [int(p.mediabox.width) for p in PdfReader(joined).pages] == [100, 200, 300, 400]
+    assert [p.name for p in joined.parent.iterdir()] == ["joined.pdf"]
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_a_document_of_several_pages_numbers_them_from_one(tmp_path, monkeypatch):
+    import xlsxwriter
+
+    from toolkit.writers.printable import a4
+
+    def write(path: Path, one: Sequence[tuple[str, int]]) -> Path:
+        (name, pages), = one
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with xlsxwriter.Workbook(path) as book:
+            sheet = book.add_worksheet(name)
+            a4(sheet)
+            for row in range(pages * 10):
+                sheet.write(row, 0, f"{name} {row}")
+            sheet.set_h_pagebreaks([10 * p for p in range(1, pages)])
+        return path
+
+    monkeypatch.setattr(pdf, "PER_RUN", 2)
+    documents = [("A", 1), ("B", 3), ("C", 1), ("D", 2), ("E", 1)]
+
+    printed = pdf.documents_to_pdf(tmp_path / "all.pdf", documents, write, workers=2)
+
+    pages = [page.extract_text() for page in PdfReader(printed).pages]
+    assert [(text.splitlines()[-1].split()[0], *footer(text)) for text in pages] == [
+        ("A", 1, 1), ("B", 1, 3), ("B", 2, 3), ("B", 3, 3), ("C", 1, 1), ("D", 1, 2), ("D", 2, 2), ("E", 1, 1)]
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("kind", ["ddt", "invoices"])
+def test_printed_pdf_holds_each_document_with_its_own_page_numbers(capsys, tmp_path, sample_workbook, monkeypatch,
+                                                                    kind):
+    from test_printing import cli, numbers
+
+    from toolkit.ledger import schema
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    for day in ("2026-04-09", "2026-04-10"):
+        assert cli(capsys, "orders", "create", workbook, "--date", day, "--ledger", url)[0] == 0
+        assert cli(capsys, "ship", workbook, "--date", day, "--all", "--ledger", url)[0] == 0
+    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", tmp_path / "run", "--ledger", url)[0] == 0
+    monkeypatch.setattr(pdf, "PER_RUN", 3)
+
+    code, said = cli(capsys, "print", kind, workbook, "--date", "2026-04-09", "--to", "2026-04-30",
+                     "--out", tmp_path / "print" / f"{kind}.xlsx", "--pdf", "--ledger", url)
+
+    assert code == 0, said
+    expected = sorted(numbers(url, schema.deliveries if kind == "ddt" else schema.invoices))
+    assert len(expected) > 2 * 3, "too few documents to cross LibreOffice's runs"
+    documents: list[list[tuple[int, int, str]]] = []
+    for page in PdfReader(tmp_path / "print" / f"{kind}.pdf").pages:
+        text = page.extract_text()
+        page_number, pages = footer(text)
+        if page_number == 1:
+            documents.append([])
+        documents[-1].append((page_number, pages, text))
+    assert [[(k, n) for k, n, _ in d] for d in documents] == [[(k, len(d)) for k in range(1, len(d) + 1)]
+                                                              for d in documents]
+    assert [next(n for n in expected if n in d[0][2]) for d in documents] == expected
+    assert sorted(p.name for p in (tmp_path / "print").iterdir()) == [f"{kind}.pdf", f"{kind}.xlsx"]
