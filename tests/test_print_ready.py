@@ -356,3 +356,19 @@ def test_the_overlap_check_sees_a_row_too_short_for_its_text(tmp_path, fitted):
     book.close()
     (pdf,) = convert_all([tmp_path / "rows.xlsx"], "pdf", tmp_path)
     assert bool(overlaps(pdf)) is not fitted
+
+
+@pytest.mark.parametrize("kind", ["register", "register-en"])
+@pytest.mark.libreoffice
+def test_a_register_printed_side_by_side_has_its_whole_title_on_every_page(written, printed, kind):
+    """Its first column is repeated on the page beside, and a title in a cell above the table
+    printed there cut off at that column's edge (*Registro fattu*; text extraction still reads
+    it whole): the title prints in the page header, and the print starts at the headings."""
+    sheet = openpyxl.load_workbook(written[kind]).worksheets[0]
+    title = str(sheet["A1"].value)
+    assert sheet.oddHeader.left.text == title and sheet.print_area == f"'{sheet.title}'!$A$3:$Q${sheet.max_row}"
+    pages: dict[int, list[str]] = {}
+    for page, _, _, box in words(printed[kind]):
+        pages.setdefault(page, []).append(box[4])
+    registers = [found for found in pages.values() if found[0] == title.split()[0]]
+    assert len(registers) > 1 and all(found[:len(title.split())] == title.split() for found in registers), kind

@@ -39,7 +39,7 @@ from toolkit.writers.accountants import (
     kind_label,
     lines_parts,
 )
-from toolkit.writers.printable import Formats, a4, formats, headings, set_widths, text
+from toolkit.writers.printable import Formats, a4, formats, headings, set_widths, text, title_on_every_page
 from toolkit.writers.row_heights import fit_row, text_width
 from toolkit.writers.streaming import add_table, streaming_workbook
 
@@ -70,7 +70,8 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
     """One row per invoice; its number links to its first line, its taxable and VAT sum its
     rows of the VAT detail; the last column names its e-invoice file, once it has one."""
     t = labeller(lang)
-    text(sheet, 0, 0, t("inv.register_title").format(run=run_id), fmt.title)
+    title = t("inv.register_title").format(run=run_id)
+    text(sheet, 0, 0, title, fmt.title)
     heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
              "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
              "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.xml_file"]
@@ -109,6 +110,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
         sheet.autofilter(header, 0, row, len(heads) - 1)
     sheet.freeze_panes(header + 1, 1)
     a4(sheet, landscape=True, repeat_rows=(header, header), widths=widths)
+    title_on_every_page(sheet, title, header, row + 1 if invoices else header, len(heads) - 1)
 
 
 def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: list[Rows], lang: str) -> list[Rows]:

@@ -256,6 +256,15 @@ def a4(sheet: Worksheet, *, landscape: bool = False, repeat_rows: tuple[int, int
         sheet.repeat_rows(*repeat_rows)
 
 
+def title_on_every_page(sheet: Worksheet, title: str, first_row: int, last_row: int, last_col: int) -> None:
+    """A table printed on pages side by side repeats its first column on each, and its title,
+    written in a cell above the table, printed cut off at that column's edge on every page but
+    the first (*Registro fattu*). The title goes in the page header instead, on every page,
+    and the print starts at the table's `first_row`; on screen the title stays in its cell."""
+    sheet.set_header(f'&L&"-,Bold"&12{title.replace("&", "&&")}')
+    sheet.print_area(first_row, 0, max(last_row, first_row), last_col)
+
+
 SMALLEST_SCALE = 0.55
 """Below this a sheet fit to one page's width prints its 11-point text under 6 points, too
 small to read (the accountants' register of 17 columns printed at 4.6)."""
