@@ -554,7 +554,8 @@ def _aging_summary(book: Workbook, sheet: Worksheet, master: MasterData, report:
     buckets.set_title({"name": t("report.bucket")})
     buckets.set_legend({"position": "none"})
     buckets.set_y_axis({"num_format": "#,##0"})
-    buckets.set_size({"width": 400, "height": 320})
+    buckets.set_x_axis({"num_font": {"size": 9}})
+    buckets.set_size({"width": 440, "height": 320})
     sheet.insert_chart(row, 0, buckets)
     first = report.by[0]
     col = CHART_DATA_COLUMN
@@ -578,6 +579,7 @@ def _aging_summary(book: Workbook, sheet: Worksheet, master: MasterData, report:
     stacked.set_title({"name": t("report.top").format(dimension=t(f"report.dim.{first}").lower())})
     stacked.set_legend({"position": "bottom"})
     stacked.set_y_axis({"num_format": "#,##0"})
+    stacked.set_x_axis({"label_position": "low"})
     stacked.set_size({"width": 540, "height": 320})
     sheet.insert_chart(row, 5, stacked, {"x_offset": 10})
     row += 17
