@@ -193,6 +193,7 @@ class Reservations:
         entry of each took half a second of CPU a day."""
         made = cls(())
         made._names = names
+        asked = None if asked is None else frozenset(asked)
         for item, queue in queues.items():
             made._items[item] = _Item(tuple(r[0] for r in queue), tuple(r[1] for r in queue),
                                       tuple(accumulate((r[2] for r in queue), initial=0)), places)

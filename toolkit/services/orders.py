@@ -345,5 +345,5 @@ def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequ
             conn, statuses=None if every else OPEN, occurrence_from=first, occurrence_to=last)
         check_rows(1 + sum(len(order.lines) for order in shown), labeller(lang)("panel.title"))
         stock = available_stock(conn, master)
-        held = reservations(conn) if stock is not None else NONE
+        held = NONE if stock is None else reservations(conn, asked={o.id for o in shown if o.id})
     return write_panel(out, master, shown, lang, stock, held)
