@@ -795,6 +795,36 @@ def mid_month_ddts(workbook: Path, timer: Timer, tmp: Path) -> dict:
     return {"ddts": len(notes), "lines": sum(len(n.lines) for n in notes), "bytes": target.stat().st_size}
 
 
+@measure("mid_month_ddts_pdf", "the same day's DDTs printed to one PDF as `toolkit print ddt --pdf` prints them: "
+                               "each DDT a workbook of its own, LibreOffice runs side by side, the pages joined "
+                               "(skipped without LibreOffice)")
+def mid_month_ddts_pdf(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    """The PDF of a day's DDTs (`writers.pdf.documents_to_pdf`). LibreOffice converting them as
+    one workbook took a time that grew faster than the DDTs (400 in 147 s at M); one by one it
+    grows with them: `ms_per_ddt` stays flat from S to L."""
+    from toolkit.ledger import open_ledger
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+    from toolkit.writers.ddt import write_delivery_notes
+    from toolkit.writers.libreoffice import soffice
+    from toolkit.writers.pdf import documents_to_pdf
+
+    if soffice() is None:
+        raise Skip("LibreOffice (soffice) is not installed")
+    copy = _kept_copy(workbook, tmp, "mid-month", "benchmarks.measure:mid_month_ledger")
+    master = _master(workbook)
+    ledger = open_ledger(f"sqlite:///{copy}")
+    create(master, ledger, MID_DAY)
+    notes = ship(master, ledger, MID_DAY, all_open=True).notes
+    ledger.engine.dispose()
+    with timer.step():
+        printed = documents_to_pdf(tmp / "ddt.pdf", notes, lambda path, one: write_delivery_notes(path, master, one))
+    from pypdf import PdfReader
+
+    return {"ddts": len(notes), "pages": len(PdfReader(printed).pages), "bytes": printed.stat().st_size,
+            "ms_per_ddt": round(timer.seconds / max(len(notes), 1) * 1000, 1)}
+
+
 def mid_month_ledger(workbook: Path, target: Path) -> None:
     """April from the 1st to the day before `MID_DAY`, created and shipped as `month` does, into
     the SQLite ledger `target` (run in a child process by `kept_ledger`)."""
