@@ -7,6 +7,7 @@ other's lock, and a profile setting makes LibreOffice recalculate every formula 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -17,8 +18,10 @@ from toolkit.basics.problems import UnusableInput, define
 
 NO_LIBREOFFICE = define(
     "libreoffice-missing", "error",
-    it="LibreOffice non è installato (serve per il PDF): installa LibreOffice o usa il file .xlsx.",
-    en="LibreOffice is not installed (needed for the PDF): install LibreOffice or use the .xlsx file.")
+    it="LibreOffice non è installato (serve per il PDF): installa LibreOffice, o scrivi dov'è il suo "
+       "programma soffice nella variabile TOOLKIT_SOFFICE, o usa il file .xlsx.",
+    en="LibreOffice is not installed (needed for the PDF): install LibreOffice, or set TOOLKIT_SOFFICE to its "
+       "soffice program, or use the .xlsx file.")
 CONVERSION_FAILED = define(
     "libreoffice-conversion-failed", "error",
     it="LibreOffice non è riuscito a convertire {name}: {reason}.",
@@ -36,7 +39,23 @@ _RECALC_PROFILE = (
 
 
 def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """LibreOffice's program: the one `TOOLKIT_SOFFICE` names, else `soffice` or `libreoffice`
+    on the PATH, else where LibreOffice's installer puts it on Windows and macOS. Those
+    installers leave it off the PATH, so a desk with Excel on Windows that installed LibreOffice
+    for the PDFs was told it had none."""
+    named = os.environ.get("TOOLKIT_SOFFICE")
+    if named:
+        return named if Path(named).is_file() else None
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    return found or next((str(place) for place in installed_places() if place.is_file()), None)
+
+
+def installed_places() -> list[Path]:
+    """Where LibreOffice's installers put its program: under each Windows program folder, and
+    in macOS's Applications."""
+    folders = {os.environ.get(name) for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")}
+    return [*(Path(folder) / "LibreOffice" / "program" / "soffice.exe" for folder in sorted(f for f in folders if f)),
+            Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")]
 
 
 def convert(source: Path, target_format: str, outdir: Path, *, timeout: int = 180) -> Path:
