@@ -5,8 +5,8 @@ that grows faster than its sheets (a day's DDTs at M: 50 in 6 s, 400 in 147 s; a
 invoices did not finish in ten minutes), and it numbers the pages across the whole workbook,
 so the seventeenth DDT said "17 / 400" at its foot. Each document is written as a workbook of
 its own instead, the workbooks converted a hundred to a LibreOffice run by a few runs side by
-side, and the pages joined in the documents' order: 400 DDTs take about 10 s on two cores,
-and each says "1 / 1", as Excel prints a sheet.
+side, and the pages joined in the documents' order: 62-70 ms a DDT on two cores, from a day
+at M (296 DDTs) to one at L (3,126), and each says "1 / 1", as Excel prints a sheet.
 """
 
 from __future__ import annotations
