@@ -818,7 +818,7 @@ def mid_month_ddts_pdf(workbook: Path, timer: Timer, tmp: Path) -> dict:
     notes = ship(master, ledger, MID_DAY, all_open=True).notes
     ledger.engine.dispose()
     with timer.step():
-        printed = documents_to_pdf(tmp / "ddt.pdf", notes, lambda path, one: write_delivery_notes(path, master, one))
+        [printed] = documents_to_pdf(tmp / "ddt.pdf", notes, lambda path, one: write_delivery_notes(path, master, one))
     from pypdf import PdfReader
 
     return {"ddts": len(notes), "pages": len(PdfReader(printed).pages), "bytes": printed.stat().st_size,

@@ -58,7 +58,7 @@ def test_a_document_of_several_pages_numbers_them_from_one(tmp_path, monkeypatch
     monkeypatch.setattr(pdf, "PER_RUN", 2)
     documents = [("A", 1), ("B", 3), ("C", 1), ("D", 2), ("E", 1)]
 
-    printed = pdf.documents_to_pdf(tmp_path / "all.pdf", documents, write, workers=2)
+    [printed] = pdf.documents_to_pdf(tmp_path / "all.pdf", documents, write, workers=2)
 
     pages = [page.extract_text() for page in PdfReader(printed).pages]
     assert [(text.splitlines()[-1].split()[0], *footer(text)) for text in pages] == [
@@ -81,21 +81,27 @@ def test_printed_pdf_holds_each_document_with_its_own_page_numbers(capsys, tmp_p
         assert cli(capsys, "ship", workbook, "--date", day, "--all", "--ledger", url)[0] == 0
     assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", tmp_path / "run", "--ledger", url)[0] == 0
     monkeypatch.setattr(pdf, "PER_RUN", 3)
+    monkeypatch.setattr(pdf, "MOST_IN_A_PDF", 5)
 
     code, said = cli(capsys, "print", kind, workbook, "--date", "2026-04-09", "--to", "2026-04-30",
                      "--out", tmp_path / "print" / f"{kind}.xlsx", "--pdf", "--ledger", url)
 
     assert code == 0, said
     expected = sorted(numbers(url, schema.deliveries if kind == "ddt" else schema.invoices))
-    assert len(expected) > 2 * 3, "too few documents to cross LibreOffice's runs"
+    assert len(expected) > 2 * 5, "too few documents to cross LibreOffice's runs and the PDFs' parts"
+    parts = [tmp_path / "print" / (f"{kind}.pdf" if n == 1 else f"{kind}-parte-{n}.pdf")
+             for n in range(1, (len(expected) + 4) // 5 + 1)]
+    assert sorted(p.name for p in (tmp_path / "print").iterdir()) == sorted([f"{kind}.xlsx", *(p.name for p in parts)])
+    assert all(str(part) in said for part in parts)
     documents: list[list[tuple[int, int, str]]] = []
-    for page in PdfReader(tmp_path / "print" / f"{kind}.pdf").pages:
-        text = page.extract_text()
-        page_number, pages = footer(text)
-        if page_number == 1:
-            documents.append([])
-        documents[-1].append((page_number, pages, text))
+    for number, part in enumerate(parts, start=1):
+        for page in PdfReader(part).pages:
+            text = page.extract_text()
+            page_number, pages = footer(text)
+            if page_number == 1:
+                documents.append([])
+            documents[-1].append((page_number, pages, text))
+        assert len(documents) == min(5 * number, len(expected)), part.name
     assert [[(k, n) for k, n, _ in d] for d in documents] == [[(k, len(d)) for k in range(1, len(d) + 1)]
                                                               for d in documents]
     assert [next(n for n in expected if n in d[0][2]) for d in documents] == expected
-    assert sorted(p.name for p in (tmp_path / "print").iterdir()) == [f"{kind}.pdf", f"{kind}.xlsx"]

@@ -328,21 +328,3 @@ def test_stale_temporary_files_are_swept_at_the_next_write(tmp_path, monkeypatch
         book.add_worksheet("A")
     assert [p.name for p in system_temp.iterdir()] == ["other-program"]
 
-
-def test_a_pdf_of_too_many_documents_is_refused_before_anything_is_written(capsys, tmp_path, desk, monkeypatch):
-    from toolkit.services import printing
-
-    workbook, url = desk
-    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
-    ddts = numbers(url, schema.deliveries)
-    monkeypatch.setattr(printing, "MOST_IN_A_PDF", len(ddts) - 1)
-
-    code, said = cli(capsys, "print", "ddt", workbook, "--unprinted", "--out", tmp_path / "ddt.xlsx", "--pdf",
-                     "--ledger", url)
-
-    assert code == 1 and f"Troppi documenti per un PDF: {len(ddts)}, al massimo {len(ddts) - 1}" in said
-    assert list(tmp_path.glob("ddt*")) == []
-    import openpyxl
-
-    code, said = cli(capsys, "print", "ddt", workbook, "--unprinted", "--out", tmp_path / "ddt.xlsx", "--ledger", url)
-    assert code == 0 and openpyxl.load_workbook(tmp_path / "ddt.xlsx").sheetnames == ddts

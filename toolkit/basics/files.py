@@ -118,6 +118,16 @@ def write_text_atomic(target: Path, text: str, encoding: str = "utf-8") -> Path:
     return write_atomic(target, lambda p: p.write_text(text, encoding=encoding, newline=""))
 
 
+def part_path(target: Path, part: str, number: int) -> Path:
+    """Where part `number` of a file written in parts goes: `target` itself for the first, the
+    others beside it, `part` the word for a part in the user's language.
+
+    >>> [part_path(Path("out/copie.xlsx"), "parte", n).as_posix() for n in (1, 2)]
+    ['out/copie.xlsx', 'out/copie-parte-2.xlsx']
+    """
+    return target if number == 1 else target.with_name(f"{target.stem}-{part}-{number}{target.suffix}")
+
+
 def safe_name(text: str, default: str = "file") -> str:
     """A file-name part built from user data that cannot leave the output folder.
 

@@ -57,4 +57,5 @@ define({
     "doc.page": ("Pagina", "Page"),
     "doc.customer_reference": ("Vs. ordine", "Your order ref."),
     "doc.payment_method": ("Pagamento", "Payment"),
+    "doc.file_part": ("parte", "part"),
 })

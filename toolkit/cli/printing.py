@@ -53,11 +53,12 @@ def register(app: typer.Typer) -> None:
         selection = Selection(tuple(sorted(codes(numbers) or ())), first, last, run, unprinted)
         result = print_documents(session.master, session.ledger, kind, selection, out, output.lang(), pdf=pdf)
         if json:
-            output.reply({"printed": list(result.numbers), "workbook": result.written, "pdf": result.pdf},
+            output.reply({"printed": list(result.numbers), "workbook": result.written,
+                          "pdf": result.pdfs[0] if result.pdfs else None, "pdfs": list(result.pdfs)},
                          result.problems)
         else:
             output.print_problems(result.problems)
-            for path in (result.written, result.pdf):
+            for path in (result.written, *result.pdfs):
                 if path is not None:
                     typer.echo(str(path))
             if result.written is not None:

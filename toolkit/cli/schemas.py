@@ -119,7 +119,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "refused": array(record(invoice=TEXT, problems=array(PROBLEM))),
         "archives": array(PATH),
     },
-    "print": {"printed": array(TEXT), "workbook": PATH_OR_NULL, "pdf": PATH_OR_NULL},
+    "print": {"printed": array(TEXT), "workbook": PATH_OR_NULL, "pdf": PATH_OR_NULL, "pdfs": array(PATH)},
     "report": {
         "kind": {"enum": ["sales", "shipments", "invoices", "customer-products", "aging"]}, "from": DATE, "to": DATE,
         "by": array(TEXT), "compare_from": DATE_OR_NULL, "compare_to": DATE_OR_NULL, "total": DECIMAL,

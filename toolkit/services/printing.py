@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from toolkit.basics.labels import label
 from toolkit.basics.problems import Problem, define
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import Invoice
@@ -28,7 +29,7 @@ from toolkit.ledger.invoices import load_invoices
 from toolkit.ledger.orders import load_orders
 from toolkit.ledger.printings import document_ids, last_printed, mark_printed
 from toolkit.model.records import MasterData
-from toolkit.writers.pdf import MOST_IN_A_PDF, documents_to_pdf
+from toolkit.writers.pdf import documents_to_pdf
 
 Document = Order | DeliveryNote | Invoice
 
@@ -50,12 +51,6 @@ NOTHING_TO_PRINT = define(
     "print-nothing", "warning",
     it="Nessun documento da stampare con questa scelta.",
     en="No document to print for this choice.")
-TOO_MANY_FOR_PDF = define(
-    "print-too-many-for-pdf", "error",
-    it="Troppi documenti per un PDF: {count}, al massimo {most} alla volta. Stampali in più volte "
-       "(--date e --to più vicine, o --numbers).",
-    en="Too many documents for one PDF: {count}, at most {most} at a time. Print them in several goes "
-       "(a shorter --date to --to, or --numbers).")
 NOT_PRINTED = define(
     "document-not-printed", "error",
     it="Registrati nel registro: {what} {numbers}. Il file {path} non è stato scritto ({reason}). "
@@ -81,7 +76,8 @@ class Printed:
     numbers: tuple[str, ...]
     written: Path | None
     problems: tuple[Problem, ...]
-    pdf: Path | None = None
+    pdfs: tuple[Path, ...] = ()
+    """With `--pdf`: the PDF, and past `writers.pdf.MOST_IN_A_PDF` documents its further parts."""
 
 
 class NotPrinted(Exception):
@@ -197,12 +193,8 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
         return Printed((), None, tuple(problems))
     if not documents:
         return Printed((), None, (*problems, NOTHING_TO_PRINT(None)))
-    if pdf and len(documents) > MOST_IN_A_PDF:
-        return Printed((), None, (*problems, TOO_MANY_FOR_PDF(None, count=len(documents), most=MOST_IN_A_PDF)))
     written = write(kind, out, master, documents, lang)
     mark(ledger, kind, documents)
-    made_pdf = None
-    if pdf:
-        made_pdf = documents_to_pdf(written.with_suffix(".pdf"), documents,
-                                    lambda path, one: write(kind, path, master, one, lang))
-    return Printed(tuple(d.number or "?" for d in documents), written, tuple(problems), made_pdf)
+    pdfs = documents_to_pdf(written.with_suffix(".pdf"), documents, lambda path, one: write(kind, path, master, one, lang),
+                            part=label("doc.file_part", lang)) if pdf else []
+    return Printed(tuple(d.number or "?" for d in documents), written, tuple(problems), tuple(pdfs))

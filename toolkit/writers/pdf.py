@@ -6,7 +6,8 @@ invoices did not finish in ten minutes), and it numbers the pages across the who
 so the seventeenth DDT said "17 / 400" at its foot. Each document is written as a workbook of
 its own instead, the workbooks converted a hundred to a LibreOffice run by a few runs side by
 side, and the pages joined in the documents' order: 62-70 ms a DDT on two cores, from a day
-at M (296 DDTs) to one at L (3,126), and each says "1 / 1", as Excel prints a sheet.
+at M (296 DDTs) to one at L (3,126), and each says "1 / 1", as Excel prints a sheet. Past
+`MOST_IN_A_PDF` documents the pages go on in further PDFs, so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from toolkit.basics.files import atomic_path
+from toolkit.basics.files import atomic_path, part_path
 from toolkit.writers.libreoffice import convert, convert_all
 
 Document = TypeVar("Document")
@@ -29,9 +30,11 @@ PER_RUN = 100
 past about 250 files one run stopped converting, exiting as if it had succeeded."""
 
 MOST_IN_A_PDF = 5_000
-"""Documents in one PDF at most: joining the pages holds about 110 KB of each document in memory
-(a day's 3,591 DDTs at L took 0.4 GB more than printing the workbook alone), and each page
-takes about 20 KB of the file, its fonts' letters embedded with it."""
+"""Documents in one PDF at most; more go on in further PDFs beside it. Joining the pages holds
+about 110 KB of each document in memory (a day's 3,591 DDTs at L took 0.4 GB more than
+printing the workbook alone), and each page takes about 20 KB of the file, its fonts' letters
+embedded with it: a day's 8,443 orders at L in one PDF would take 1.5 GB, a month's 54,000
+invoices 6 GB."""
 
 
 def to_pdf(workbook: Path, target: Path | None = None) -> Path:
@@ -45,24 +48,34 @@ def to_pdf(workbook: Path, target: Path | None = None) -> Path:
     return target
 
 
-def documents_to_pdf(target: Path, documents: Sequence[Document],
-                     write: Callable[[Path, Sequence[Document]], Path], *, workers: int | None = None) -> Path:
-    """`documents` printed to one PDF at `target`, in their order, each document's pages
-    numbered on their own: `write(path, [document])` writes a document's workbook as its
-    printing does, and LibreOffice prints each one."""
+def documents_to_pdf(target: Path, documents: Sequence[Document], write: Callable[[Path, Sequence[Document]], Path],
+                     *, part: str = "parte", workers: int | None = None) -> list[Path]:
+    """`documents` printed to PDF at `target`, in their order, each document's pages numbered on
+    their own: `write(path, [document])` writes a document's workbook as its printing does, and
+    LibreOffice prints each one. Past `MOST_IN_A_PDF` documents they go on in further PDFs beside
+    it (`basics.files.part_path`, `part` the word for a part); returns every PDF written."""
+    parts = [documents[i:i + MOST_IN_A_PDF] for i in range(0, len(documents), MOST_IN_A_PDF)] or [documents]
+    written = []
+    for number, documents_of_part in enumerate(parts, start=1):
+        with tempfile.TemporaryDirectory(prefix="toolkit-pdf-") as work:
+            each = _each_printed(documents_of_part, write, Path(work), workers)
+            written.append(join(each, part_path(target, part, number)))
+    return written
+
+
+def _each_printed(documents: Sequence[Document], write: Callable[[Path, Sequence[Document]], Path], folder: Path,
+                  workers: int | None) -> list[Path]:
+    """Each document's PDF in `folder`, in the documents' order: a hundred to a LibreOffice run,
+    as many runs side by side as `workers` (by default the cores, up to four)."""
     batches = [documents[i:i + PER_RUN] for i in range(0, len(documents), PER_RUN)]
-    workers = workers or min(4, os.cpu_count() or 1, len(batches))
-    with tempfile.TemporaryDirectory(prefix="toolkit-pdf-") as work:
-        folder = Path(work)
 
-        def print_batch(number: int) -> list[Path]:
-            first = number * PER_RUN
-            books = [write(folder / "xlsx" / f"{first + i:06d}.xlsx", [d]) for i, d in enumerate(batches[number])]
-            return convert_all(books, "pdf", folder / "pdf")
+    def print_batch(number: int) -> list[Path]:
+        first = number * PER_RUN
+        books = [write(folder / "xlsx" / f"{first + i:06d}.xlsx", [d]) for i, d in enumerate(batches[number])]
+        return convert_all(books, "pdf", folder / "pdf")
 
-        with ThreadPoolExecutor(max(workers, 1)) as pool:
-            printed = [pdf for batch in pool.map(print_batch, range(len(batches))) for pdf in batch]
-        return join(printed, target)
+    with ThreadPoolExecutor(max(workers or min(4, os.cpu_count() or 1, len(batches)), 1)) as pool:
+        return [pdf for batch in pool.map(print_batch, range(len(batches))) for pdf in batch]
 
 
 def join(pdfs: Sequence[Path], target: Path) -> Path:
