@@ -12,6 +12,7 @@ at M (296 DDTs) to one at L (3,126), and each says "1 / 1", as Excel prints a sh
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -79,7 +80,9 @@ def _each_printed(documents: Sequence[Document], write: Callable[[Path, Sequence
 
 
 def join(pdfs: Sequence[Path], target: Path) -> Path:
-    """The PDFs' pages one after the other in one file, what they share (fonts, images) once."""
+    """The PDFs' pages one after the other in one file, what they share (fonts, images) once.
+    pypdf's objects refer to each other, so they are collected as soon as the file is written:
+    left to the collector, a second part's pages piled up on the first's."""
     from pypdf import PdfWriter
 
     joined = PdfWriter()
@@ -89,4 +92,6 @@ def join(pdfs: Sequence[Path], target: Path) -> Path:
     with atomic_path(target) as tmp:
         with tmp.open("wb") as out:
             joined.write(out)
+    del joined
+    gc.collect()
     return target
