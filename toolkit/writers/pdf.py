@@ -32,10 +32,10 @@ past about 250 files one run stopped converting, exiting as if it had succeeded.
 
 MOST_IN_A_PDF = 5_000
 """Documents in one PDF at most; more go on in further PDFs beside it. Joining the pages holds
-about 110 KB of each document in memory (a day's 3,591 DDTs at L took 0.4 GB more than
-printing the workbook alone), and each page takes about 20 KB of the file, its fonts' letters
-embedded with it: a day's 8,443 orders at L in one PDF would take 1.5 GB, a month's 54,000
-invoices 6 GB."""
+110-170 KB of each document in memory (a day's 3,591 DDTs at L took 0.4 GB more than the
+workbook alone, 1,000 orders at M 168 MB), and each page takes 20-25 KB of the file, its
+fonts' letters embedded with it: a day's 7,571 orders at L print to two PDFs with 1.46 GB at
+the peak; a month's 54,000 invoices in one would hold some 8 GB."""
 
 
 def to_pdf(workbook: Path, target: Path | None = None) -> Path:
