@@ -105,3 +105,40 @@ def test_printed_pdf_holds_each_document_with_its_own_page_numbers(capsys, tmp_p
     assert [[(k, n) for k, n, _ in d] for d in documents] == [[(k, len(d)) for k in range(1, len(d) + 1)]
                                                               for d in documents]
     assert [next(n for n in expected if n in d[0][2]) for d in documents] == expected
+
+
+def test_a_failed_run_drops_the_runs_not_yet_started(tmp_path, monkeypatch):
+    """Twenty runs of one document, one at a time, the second failing: the command stops after
+    it, instead of converting the eighteen others first (a day at L has dozens of runs). A
+    run takes 0.2 s here, long enough for the failure to be seen before the third ends."""
+    import time
+
+    from toolkit.basics.problems import UnusableInput
+    from toolkit.writers.libreoffice import CONVERSION_FAILED
+
+    def convert_all(books, _format, outdir):
+        if any(book.stem == "000001" for book in books):
+            raise UnusableInput(CONVERSION_FAILED(None, name=books[0].name, reason="test"))
+        time.sleep(0.2)
+        outdir.mkdir(parents=True, exist_ok=True)
+        made = []
+        for book in books:
+            page = PdfWriter()
+            page.add_blank_page(100, 100)
+            made.append(outdir / f"{book.stem}.pdf")
+            page.write(made[-1])
+        return made
+
+    written: list[int] = []
+
+    def write(path: Path, one: Sequence[int]) -> Path:
+        written.extend(one)
+        return path
+
+    monkeypatch.setattr(pdf, "PER_RUN", 1)
+    monkeypatch.setattr(pdf, "convert_all", convert_all)
+
+    with pytest.raises(UnusableInput):
+        pdf.documents_to_pdf(tmp_path / "all.pdf", list(range(20)), write, workers=1)
+
+    assert len(written) < 5 and not (tmp_path / "all.pdf").exists()

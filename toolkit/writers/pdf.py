@@ -67,7 +67,8 @@ def documents_to_pdf(target: Path, documents: Sequence[Document], write: Callabl
 def _each_printed(documents: Sequence[Document], write: Callable[[Path, Sequence[Document]], Path], folder: Path,
                   workers: int | None) -> list[Path]:
     """Each document's PDF in `folder`, in the documents' order: a hundred to a LibreOffice run,
-    as many runs side by side as `workers` (by default the cores, up to four)."""
+    as many runs side by side as `workers` (by default the cores, up to four). When a run fails,
+    or the user presses Ctrl-C, `map` cancels the runs not yet started: a day at L has dozens."""
     batches = [documents[i:i + PER_RUN] for i in range(0, len(documents), PER_RUN)]
 
     def print_batch(number: int) -> list[Path]:
