@@ -107,6 +107,32 @@ def test_printed_pdf_holds_each_document_with_its_own_page_numbers(capsys, tmp_p
     assert [next(n for n in expected if n in d[0][2]) for d in documents] == expected
 
 
+def blank_pdfs(books, _format, outdir):
+    """LibreOffice's place in a test that needs no print: a one-page PDF per workbook."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    made = []
+    for book in books:
+        page = PdfWriter()
+        page.add_blank_page(100, 100)
+        made.append(outdir / f"{book.stem}.pdf")
+        page.write(made[-1])
+    return made
+
+
+def test_past_the_most_in_a_pdf_further_pdfs_follow_and_progress_counts_every_document(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "PER_RUN", 2)
+    monkeypatch.setattr(pdf, "MOST_IN_A_PDF", 3)
+    monkeypatch.setattr(pdf, "convert_all", blank_pdfs)
+    told: list[tuple[int, int]] = []
+
+    printed = pdf.documents_to_pdf(tmp_path / "all.pdf", list(range(7)), lambda path, one: path, part="part",
+                                   workers=2, progress=lambda done, total: told.append((done, total)))
+
+    assert [p.name for p in printed] == ["all.pdf", "all-part-2.pdf", "all-part-3.pdf"]
+    assert [len(PdfReader(p).pages) for p in printed] == [3, 3, 1]
+    assert told == [(2, 7), (3, 7), (5, 7), (6, 7), (7, 7)]
+
+
 def test_a_failed_run_drops_the_runs_not_yet_started(tmp_path, monkeypatch):
     """Twenty runs of one document, one at a time, the second failing: the command stops after
     it, instead of converting the eighteen others first (a day at L has dozens of runs). A
@@ -120,14 +146,7 @@ def test_a_failed_run_drops_the_runs_not_yet_started(tmp_path, monkeypatch):
         if any(book.stem == "000001" for book in books):
             raise UnusableInput(CONVERSION_FAILED(None, name=books[0].name, reason="test"))
         time.sleep(0.2)
-        outdir.mkdir(parents=True, exist_ok=True)
-        made = []
-        for book in books:
-            page = PdfWriter()
-            page.add_blank_page(100, 100)
-            made.append(outdir / f"{book.stem}.pdf")
-            page.write(made[-1])
-        return made
+        return blank_pdfs(books, _format, outdir)
 
     written: list[int] = []
 
@@ -142,3 +161,21 @@ def test_a_failed_run_drops_the_runs_not_yet_started(tmp_path, monkeypatch):
         pdf.documents_to_pdf(tmp_path / "all.pdf", list(range(20)), write, workers=1)
 
     assert len(written) < 5 and not (tmp_path / "all.pdf").exists()
+
+
+def test_a_verb_that_counts_fills_its_bar_only_while_a_person_watches(monkeypatch):
+    from toolkit.cli import output
+
+    seen = []
+
+    @output.with_progress("Stampa", "Printing")
+    def verb() -> None:
+        seen.append("advance" in output._state)
+        output.advance(3, 10)
+
+    verb()
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    verb()
+    output.advance(1, 2)
+    assert seen == [False, True] and "advance" not in output._state

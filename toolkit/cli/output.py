@@ -125,12 +125,26 @@ def with_progress(it: str, en: str) -> Callable[[Callable[P, None]], Callable[P,
 
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                           console=Console(stderr=True), transient=True) as bar:
-                bar.add_task(it if lang() == "it" else en, total=None)
-                return verb(*args, **kwargs)
+                what = it if lang() == "it" else en
+                task = bar.add_task(what, total=None)
+                _state["advance"] = lambda done, total: bar.update(task, completed=done, total=total,
+                                                                   description=f"{what} {done:,}/{total:,}")
+                try:
+                    return verb(*args, **kwargs)
+                finally:
+                    _state.pop("advance", None)
 
         return run
 
     return decorate
+
+
+def advance(done: int, total: int) -> None:
+    """How far a verb shown by `with_progress` has got, when it can count (the documents of
+    `print --pdf`): the pulsing bar becomes a bar that fills, with the counts beside it.
+    Nothing when no person watches."""
+    if (shown := _state.get("advance")) is not None:
+        shown(done, total)
 
 
 def print_problems(problems: Iterable[Problem]) -> None:

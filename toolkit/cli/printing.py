@@ -51,7 +51,8 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("--to < --date", param_hint="--to")
         check_output(out, inputs=(workbook,))
         selection = Selection(tuple(sorted(codes(numbers) or ())), first, last, run, unprinted)
-        result = print_documents(session.master, session.ledger, kind, selection, out, output.lang(), pdf=pdf)
+        result = print_documents(session.master, session.ledger, kind, selection, out, output.lang(), pdf=pdf,
+                                 progress=output.advance)
         if json:
             output.reply({"printed": list(result.numbers), "workbook": result.written,
                           "pdf": result.pdfs[0] if result.pdfs else None, "pdfs": list(result.pdfs)},

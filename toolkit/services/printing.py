@@ -10,7 +10,7 @@ documents are stored, `NotPrinted` says what was recorded and the command that p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -186,8 +186,9 @@ def write_and_mark(ledger: Ledger, master: MasterData, kind: str, documents: Seq
 
 
 def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Selection, out: Path, lang: str, *,
-                    pdf: bool = False) -> Printed:
-    """`toolkit print`: the chosen documents written again from the ledger, and marked printed."""
+                    pdf: bool = False, progress: Callable[[int, int], None] | None = None) -> Printed:
+    """`toolkit print`: the chosen documents written again from the ledger, and marked printed;
+    with `pdf`, printed to PDF too, `progress(done, total)` told of the documents printed."""
     documents, problems = select(ledger, kind, selection)
     if any(p.is_error for p in problems):
         return Printed((), None, tuple(problems))
@@ -196,5 +197,5 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
     written = write(kind, out, master, documents, lang)
     mark(ledger, kind, documents)
     pdfs = documents_to_pdf(written.with_suffix(".pdf"), documents, lambda path, one: write(kind, path, master, one, lang),
-                            part=label("doc.file_part", lang)) if pdf else []
+                            part=label("doc.file_part", lang), progress=progress) if pdf else []
     return Printed(tuple(d.number or "?" for d in documents), written, tuple(problems), tuple(pdfs))

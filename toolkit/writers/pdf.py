@@ -50,22 +50,34 @@ def to_pdf(workbook: Path, target: Path | None = None) -> Path:
 
 
 def documents_to_pdf(target: Path, documents: Sequence[Document], write: Callable[[Path, Sequence[Document]], Path],
-                     *, part: str = "parte", workers: int | None = None) -> list[Path]:
+                     *, part: str = "parte", workers: int | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """`documents` printed to PDF at `target`, in their order, each document's pages numbered on
     their own: `write(path, [document])` writes a document's workbook as its printing does, and
     LibreOffice prints each one. Past `MOST_IN_A_PDF` documents they go on in further PDFs beside
-    it (`basics.files.part_path`, `part` the word for a part); returns every PDF written."""
+    it (`basics.files.part_path`, `part` the word for a part); returns every PDF written.
+    `progress(done, total)` hears of the documents printed as each run ends: a day at L takes
+    minutes."""
     parts = [documents[i:i + MOST_IN_A_PDF] for i in range(0, len(documents), MOST_IN_A_PDF)] or [documents]
-    written = []
+    written: list[Path] = []
     for number, documents_of_part in enumerate(parts, start=1):
         with tempfile.TemporaryDirectory(prefix="toolkit-pdf-") as work:
-            each = _each_printed(documents_of_part, write, Path(work), workers)
+            told = _counted_from(progress, (number - 1) * MOST_IN_A_PDF, len(documents))
+            each = _each_printed(documents_of_part, write, Path(work), workers, told)
             written.append(join(each, part_path(target, part, number)))
     return written
 
 
+def _counted_from(progress: Callable[[int, int], None] | None, before: int,
+                  total: int) -> Callable[[int], None] | None:
+    """A part's `progress`, its documents counted after the `before` of the parts before it."""
+    if progress is None:
+        return None
+    return lambda done: progress(before + done, total)
+
+
 def _each_printed(documents: Sequence[Document], write: Callable[[Path, Sequence[Document]], Path], folder: Path,
-                  workers: int | None) -> list[Path]:
+                  workers: int | None, progress: Callable[[int], None] | None = None) -> list[Path]:
     """Each document's PDF in `folder`, in the documents' order: a hundred to a LibreOffice run,
     as many runs side by side as `workers` (by default the cores, up to four). When a run fails,
     or the user presses Ctrl-C, `map` cancels the runs not yet started: a day at L has dozens."""
@@ -76,8 +88,13 @@ def _each_printed(documents: Sequence[Document], write: Callable[[Path, Sequence
         books = [write(folder / "xlsx" / f"{first + i:06d}.xlsx", [d]) for i, d in enumerate(batches[number])]
         return convert_all(books, "pdf", folder / "pdf")
 
+    printed: list[Path] = []
     with ThreadPoolExecutor(max(workers or min(4, os.cpu_count() or 1, len(batches)), 1)) as pool:
-        return [pdf for batch in pool.map(print_batch, range(len(batches))) for pdf in batch]
+        for batch in pool.map(print_batch, range(len(batches))):
+            printed += batch
+            if progress:
+                progress(len(printed))
+    return printed
 
 
 def join(pdfs: Sequence[Path], target: Path) -> Path:
