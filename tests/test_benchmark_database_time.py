@@ -45,7 +45,9 @@ def test_an_unprofiled_run_reports_no_database_time():
 
 
 def test_a_profiled_step_reports_the_time_waiting_for_postgresql(tmp_path):
-    """On PostgreSQL the database's time is psycopg waiting for the server's answers."""
+    """On PostgreSQL the database's time is psycopg waiting for the server's answers: the
+    0.2 s the server sleeps, within a hundredth (the profiler counted 0.1998 s of it once, the
+    rest of the wait falling in the frames around the driver's call)."""
     url = os.environ.get("TOOLKIT_TEST_PG_URL")
     if not url:
         pytest.skip("no PostgreSQL server: set TOOLKIT_TEST_PG_URL")
@@ -59,5 +61,5 @@ def test_a_profiled_step_reports_the_time_waiting_for_postgresql(tmp_path):
             sum(range(100_000))
     spent = timer.database_seconds()
     assert spent is not None
-    assert 0.2 <= spent["server"] <= timer.parts["server"]
+    assert 0.19 <= spent["server"] <= timer.parts["server"]
     assert spent["python"] == 0
