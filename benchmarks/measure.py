@@ -773,15 +773,12 @@ def mid_month_day(workbook: Path, timer: Timer, tmp: Path) -> dict:
             "held_orders": _held_orders(shipped), "kept": shipped.kept}
 
 
-@measure("mid_month_ddts", "the DDT workbook of 2026-04-23's `ship --all` (one sheet per DDT, as `ship --out` writes "
-                           "it), the day created and shipped before on a copy of the mid-month ledger")
-def mid_month_ddts(workbook: Path, timer: Timer, tmp: Path) -> dict:
-    """What a desk waits for after `mid_month_day`'s shipping: the day's DDTs to print (3,126 at
-    L). Issue 20's shipping targets leave the documents out; this is the rest of *Spedisci*."""
+def _mid_month_shipped(workbook: Path, tmp: Path):
+    """The master and the DDTs of `MID_DAY`, its orders created and every open order shipped on a
+    copy of the mid-month ledger (untimed: the setup of the day's documents' measures)."""
     from toolkit.ledger import open_ledger
     from toolkit.services.orders import create
     from toolkit.services.shipping import ship
-    from toolkit.writers.ddt import write_delivery_notes
 
     copy = _kept_copy(workbook, tmp, "mid-month", "benchmarks.measure:mid_month_ledger")
     master = _master(workbook)
@@ -789,6 +786,17 @@ def mid_month_ddts(workbook: Path, timer: Timer, tmp: Path) -> dict:
     create(master, ledger, MID_DAY)
     notes = ship(master, ledger, MID_DAY, all_open=True).notes
     ledger.engine.dispose()
+    return master, notes
+
+
+@measure("mid_month_ddts", "the DDT workbook of 2026-04-23's `ship --all` (one sheet per DDT, as `ship --out` writes "
+                           "it), the day created and shipped before on a copy of the mid-month ledger")
+def mid_month_ddts(workbook: Path, timer: Timer, tmp: Path) -> dict:
+    """What a desk waits for after `mid_month_day`'s shipping: the day's DDTs to print (3,126 at
+    L). Issue 20's shipping targets leave the documents out; this is the rest of *Spedisci*."""
+    from toolkit.writers.ddt import write_delivery_notes
+
+    master, notes = _mid_month_shipped(workbook, tmp)
     target = tmp / "ddt.xlsx"
     with timer.step():
         write_delivery_notes(target, master, notes)
@@ -802,21 +810,13 @@ def mid_month_ddts_pdf(workbook: Path, timer: Timer, tmp: Path) -> dict:
     """The PDF of a day's DDTs (`writers.pdf.documents_to_pdf`). LibreOffice converting them as
     one workbook took a time that grew faster than the DDTs (400 in 147 s at M); one by one it
     grows with them: `ms_per_ddt` stays flat from S to L."""
-    from toolkit.ledger import open_ledger
-    from toolkit.services.orders import create
-    from toolkit.services.shipping import ship
     from toolkit.writers.ddt import write_delivery_notes
     from toolkit.writers.libreoffice import soffice
     from toolkit.writers.pdf import documents_to_pdf
 
     if soffice() is None:
         raise Skip("LibreOffice (soffice) is not installed")
-    copy = _kept_copy(workbook, tmp, "mid-month", "benchmarks.measure:mid_month_ledger")
-    master = _master(workbook)
-    ledger = open_ledger(f"sqlite:///{copy}")
-    create(master, ledger, MID_DAY)
-    notes = ship(master, ledger, MID_DAY, all_open=True).notes
-    ledger.engine.dispose()
+    master, notes = _mid_month_shipped(workbook, tmp)
     with timer.step():
         [printed] = documents_to_pdf(tmp / "ddt.pdf", notes, lambda path, one: write_delivery_notes(path, master, one))
     from pypdf import PdfReader
