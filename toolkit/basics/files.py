@@ -11,11 +11,14 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from toolkit.basics.problems import UnusableInput, define
+
+T = TypeVar("T")
 
 FILE_OPEN_IN_EXCEL = define(
     "file-open-in-excel", "error",
@@ -116,6 +119,16 @@ def write_atomic(target: Path, write: Callable[[Path], object]) -> Path:
 
 def write_text_atomic(target: Path, text: str, encoding: str = "utf-8") -> Path:
     return write_atomic(target, lambda p: p.write_text(text, encoding=encoding, newline=""))
+
+
+def in_parts(items: Sequence[T], most: int) -> list[Sequence[T]]:
+    """`items` in parts of at most `most`, in order, for a file written in parts (`part_path`):
+    one part even when there are none, so the file is still written.
+
+    >>> in_parts("abcde", 2), in_parts("", 2)
+    (['ab', 'cd', 'e'], [''])
+    """
+    return [items[i:i + most] for i in range(0, len(items), most)] or [items]
 
 
 def part_path(target: Path, part: str, number: int) -> Path:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.basics.cells import address, column_letter, quote_sheet
-from toolkit.basics.files import inside, part_path, safe_name, write_atomic
+from toolkit.basics.files import in_parts, inside, part_path, safe_name, write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, group_label
@@ -237,10 +237,9 @@ def write_copies_in_parts(target: Path, master: MasterData, invoices: Sequence[I
                           lang: str = "it") -> list[Path]:
     """`write_copies` in workbooks of at most `COPIES_PER_WORKBOOK` invoices, in their order:
     `target`, then `copie-fatture-RUN-parte-2.xlsx` and on beside it; returns them all."""
-    parts = [invoices[i:i + COPIES_PER_WORKBOOK] for i in range(0, len(invoices), COPIES_PER_WORKBOOK)] or [invoices]
     part = labeller(lang)("doc.file_part")
     return [write_copies(part_path(target, part, n), master, invoices_of_part, lang)
-            for n, invoices_of_part in enumerate(parts, start=1)]
+            for n, invoices_of_part in enumerate(in_parts(invoices, COPIES_PER_WORKBOOK), start=1)]
 
 
 def _money(sheet, row: int, col: int, formula: str, value: Decimal, fmt) -> None:

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from toolkit.basics.files import atomic_path, part_path
+from toolkit.basics.files import atomic_path, in_parts, part_path
 from toolkit.writers.libreoffice import convert, convert_all
 
 Document = TypeVar("Document")
@@ -58,9 +58,8 @@ def documents_to_pdf(target: Path, documents: Sequence[Document], write: Callabl
     it (`basics.files.part_path`, `part` the word for a part); returns every PDF written.
     `progress(done, total)` hears of the documents printed as each run ends: a day at L takes
     minutes."""
-    parts = [documents[i:i + MOST_IN_A_PDF] for i in range(0, len(documents), MOST_IN_A_PDF)] or [documents]
     written: list[Path] = []
-    for number, documents_of_part in enumerate(parts, start=1):
+    for number, documents_of_part in enumerate(in_parts(documents, MOST_IN_A_PDF), start=1):
         with tempfile.TemporaryDirectory(prefix="toolkit-pdf-") as work:
             told = _counted_from(progress, (number - 1) * MOST_IN_A_PDF, len(documents))
             each = _each_printed(documents_of_part, write, Path(work), workers, told)
