@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 from test_invoicing import APRIL, make_order, master_with, ship, ship_open_orders
 
 from toolkit.basics.vocab import InvoiceGrouping, InvoiceTerms
-from toolkit.core.invoicing import InvoiceKind, Request
+from toolkit.core.invoicing import InvoiceKind, Request, as_stated
 from toolkit.ledger.db import reading
 from toolkit.ledger.invoices import load_invoices
 from toolkit.services.invoicing import run
@@ -73,7 +73,8 @@ def test_amounts_are_formulas_with_the_ledger_values_cached(tmp_path, tricky):
         assert any(t.startswith("=ROUND(D") and "*E" in t for t in texts)  # quantity × unit price
         assert any(t.startswith("=SUMIF") for t in texts)
         assert any(t.startswith("=ROUND(E") and "/100,2)" in t for t in texts)  # taxable × rate
-        assert totals_in(cached_copies.get_sheet_by_name(invoice.number).to_python()) == ledger_totals(invoice)
+        assert totals_in(cached_copies.get_sheet_by_name(invoice.number).to_python()) == ledger_totals(
+            as_stated(invoice))
     formulas = openpyxl.load_workbook(book_path)
     cached = CalamineWorkbook.from_path(str(book_path))
     assert formulas.sheetnames == ["Registro", "Riepilogo IVA", "Righe"]
@@ -315,8 +316,9 @@ def check_recalculated(values: dict, copies: dict, invoices) -> None:
 
 
 def check_copies(copies: dict, invoices) -> None:
-    """Every printable invoice: its totals, line amounts, per-rate figures and dues."""
-    for invoice in invoices:
+    """Every printable invoice: its totals, line amounts, per-rate figures and dues, a credit
+    note's positive (the register keeps them negative: `check_register_and_summary`)."""
+    for invoice in map(as_stated, invoices):
         rows = copies[invoice.number]
         assert totals_in(rows) == ledger_totals(invoice), invoice.number
         header = next(i for i, row in enumerate(rows) if row[:2] == ["Articolo", "Descrizione"])

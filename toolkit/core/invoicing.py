@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -288,6 +288,21 @@ class Invoice:
             return None
         last = max((line.delivery.day for line in self.lines if line.delivery is not None), default=None)
         return None if last is None else deadline_for(last)
+
+
+def as_stated(invoice: Invoice) -> Invoice:
+    """The invoice as the documents the customer receives state it: a credit note's quantities,
+    amounts and totals positive under its title, as Italian practice and the FatturaPA's TD04
+    want. The ledger, the register and the sums over them keep them negative, so they net out;
+    only what is printed or sent turns them round, here and nowhere else."""
+    if invoice.kind is not InvoiceKind.CREDIT_NOTE:
+        return invoice
+    return replace(
+        invoice,
+        lines=tuple(replace(line, quantity=-line.quantity, amount=-line.amount) for line in invoice.lines),
+        summary=tuple(replace(s, taxable=-s.taxable, vat=-s.vat) for s in invoice.summary),
+        taxable=-invoice.taxable, vat=-invoice.vat, total=-invoice.total,
+        dues=tuple(replace(due, amount=-due.amount) for due in invoice.dues))
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from toolkit.basics.cells import address, column_letter, quote_sheet
 from toolkit.basics.files import in_parts, inside, part_path, safe_name, write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, group_label
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, as_stated, group_label
 from toolkit.core.vat import VatLine
 from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, MasterData, ShipTo
@@ -248,7 +248,9 @@ def _money(sheet, row: int, col: int, formula: str, value: Decimal, fmt) -> None
 
 def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer | None, invoice: Invoice,
                    lang: str) -> None:
+    """One printable invoice; a credit note's amounts positive under its title (`as_stated`)."""
     t = labeller(lang)
+    invoice = as_stated(invoice)
     widths = set_widths(sheet, COPY_WIDTHS)
     row = company_header(sheet, fmt, master.settings, lang)
     title = {InvoiceKind.CREDIT_NOTE: t("inv.credit_note")}.get(

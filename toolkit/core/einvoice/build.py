@@ -8,8 +8,9 @@ the workbook does not say yet comes in as arguments: the customers' order refere
 progressive, and `Options` (tax regime, transmitter, legal references).
 
 A credit note is stored with negative amounts, so sums over a register net out; the file
-carries them positive, as TD04 means "to be taken off". A line's quantity is never negative
-in the format: a negative line moves its sign to the unit price.
+carries them positive (`as_stated`, as the printed copy does), as TD04 means "to be taken
+off". A line's quantity is never negative in the format: a negative line moves its sign to the
+unit price.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from toolkit.core.einvoice.records import (
     Transmission,
     VatSummary,
 )
-from toolkit.core.invoicing import DeliveryRef, Invoice, InvoiceKind, InvoiceLine
+from toolkit.core.invoicing import DeliveryRef, Invoice, InvoiceKind, InvoiceLine, as_stated
 from toolkit.model.records import Customer, Settings
 
 ZERO = Decimal(0)
@@ -68,26 +69,27 @@ def build(invoice: Invoice, seller: Settings, buyer: Customer, progressive: str,
     purchase order number), beside the references the invoice's lines carry from their orders;
     `linked` are the invoices a credit note corrects.
     """
-    sign = -1 if invoice.kind is InvoiceKind.CREDIT_NOTE else 1
-    lines = tuple(_line(line, sign) for line in invoice.lines)
+    credit_note = invoice.kind is InvoiceKind.CREDIT_NOTE
+    invoice = as_stated(invoice)
+    lines = tuple(_line(line) for line in invoice.lines)
     summary = tuple(
-        VatSummary(s.rate, s.taxable * sign, s.vat * sign, s.nature,
+        VatSummary(s.rate, s.taxable, s.vat, s.nature,
                    options.legal_references.get(s.nature) if s.nature else None)
         for s in invoice.summary)
     delivery_notes = _delivery_notes(invoice)
     body = Body(
-        kind=codes.document_kind(invoice.kind is InvoiceKind.CREDIT_NOTE, bool(delivery_notes)),
+        kind=codes.document_kind(credit_note, bool(delivery_notes)),
         currency=options.currency,
         day=invoice.invoice_date,
         number=invoice.number or "",
-        total=invoice.total * sign,
+        total=invoice.total,
         lines=lines,
         summary=summary,
         stamp_duty=codes.STAMP_DUTY if stamp_duty_due(summary) else None,
         purchase_orders=_purchase_orders(invoice, purchase_orders or {}),
         linked_invoices=tuple(linked),
         delivery_notes=delivery_notes,
-        payment=_payment(invoice, seller, sign),
+        payment=_payment(invoice, seller),
     )
     seller_vat = seller_id(seller)
     return FatturaPA(_transmission(buyer, progressive, options.transmitter or seller_vat),
@@ -123,15 +125,13 @@ def stamp_duty_due(summary: Iterable[VatSummary]) -> bool:
     return stamp_duty.due((s.rate, s.taxable, s.nature) for s in summary)
 
 
-def _line(line: InvoiceLine, sign: int) -> Line:
-    quantity, price, total = line.quantity, line.unit_price, line.amount
+def _line(line: InvoiceLine) -> Line:
+    quantity, price = line.quantity, line.unit_price
     if quantity < 0:
         quantity, price = -quantity, -price
-    if sign < 0:
-        price, total = -price, -total
     item = fold(line.item)
     return Line(line.line_no, item, fold(line.description) or item or "", quantity, fold(line.unit, ascii_only=True),
-                price, total, line.vat_rate, line.vat_nature or None)
+                price, line.amount, line.vat_rate, line.vat_nature or None)
 
 
 def _purchase_orders(invoice: Invoice, given: Mapping[str, str]) -> tuple[RelatedDocument, ...]:
@@ -148,12 +148,12 @@ def _purchase_orders(invoice: Invoice, given: Mapping[str, str]) -> tuple[Relate
                  for order, numbers in lines.items())
 
 
-def _payment(invoice: Invoice, seller: Settings, sign: int) -> Payment | None:
+def _payment(invoice: Invoice, seller: Settings) -> Payment | None:
     if not invoice.dues:
         return None
     method = payment_code(invoice.payment_method)
     iban = "".join(seller.iban.split()).upper() if seller.iban and method in codes.IBAN_METHODS else None
-    instalments = tuple(Instalment(method, due.due_date, due.amount * sign, iban) for due in invoice.dues)
+    instalments = tuple(Instalment(method, due.due_date, due.amount, iban) for due in invoice.dues)
     return Payment(codes.INSTALMENTS if len(instalments) > 1 else codes.SINGLE_PAYMENT, instalments)
 
 
