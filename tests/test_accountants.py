@@ -88,6 +88,22 @@ def test_amounts_are_formulas_with_the_ledger_values_cached(tmp_path, tricky):
         x.number: ledger_totals(x) for x in invoices}
 
 
+def test_the_vat_summary_totals_its_rates_names_its_month_and_repeats_the_detail_headings(tmp_path, tricky):
+    master, run_id, invoices = tricky
+    book_path = write_accountants(tmp_path, master, invoices, run_id)[0]
+    sheet = openpyxl.load_workbook(book_path)["Riepilogo IVA"]
+    cached = CalamineWorkbook.from_path(str(book_path)).get_sheet_by_name("Riepilogo IVA").to_python()
+    assert sheet["A1"].value == "Riepilogo IVA – aprile 2026"
+    rates = len({(v.rate, v.nature) for x in invoices for v in x.summary})
+    total = 4 + rates
+    assert [sheet.cell(total, c).value for c in range(2, 6)] == [
+        "Totali", f"=SUM(C4:C{total - 1})", f"=SUM(D4:D{total - 1})", f"=SUM(E4:E{total - 1})"]
+    assert [to_cents(x) for x in cached[total - 1][2:5]] == [sum((getattr(x, a) for x in invoices), D(0))
+                                                             for a in ("taxable", "vat", "total")]
+    headings = next(n for n, row in enumerate(sheet.iter_rows(values_only=True), start=1) if row[0] == "Numero")
+    assert sheet.print_title_rows == f"${headings}:${headings}"
+
+
 def test_lines_beyond_a_sheet_go_on_in_the_next_without_splitting_an_invoice(tmp_path, tricky, monkeypatch):
     from toolkit.writers import accountants
 
@@ -346,6 +362,10 @@ def check_register_and_summary(values: dict, invoices) -> None:
     found = {(row[0], row[1] or ""): [to_cents(row[2]), to_cents(row[3])]
              for row in summary[3:3 + len(expected)]}
     assert found == expected
+    total = summary[3 + len(expected)]
+    assert total[1] == "Totali"
+    assert [to_cents(x) for x in total[2:5]] == [sum((getattr(x, a) for x in invoices), D(0))
+                                                 for a in ("taxable", "vat", "total")]
 
 
 @pytest.mark.parametrize("lang, part", [("it", "parte"), ("en", "part")])

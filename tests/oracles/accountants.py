@@ -28,7 +28,6 @@ from toolkit.writers.accountants import (
     LINES_WIDTHS,
     LINKS_PER_SHEET,
     REGISTER_WIDTHS,
-    SUMMARY_WIDTHS,
     Rows,
     _line_cells,
     _money,
@@ -38,6 +37,7 @@ from toolkit.writers.accountants import (
     dues_text,
     kind_label,
     lines_parts,
+    summary_by_rate,
 )
 from toolkit.writers.printable import Formats, a4, formats, headings, set_widths, text, title_on_every_page
 from toolkit.writers.row_heights import fit_row, text_width
@@ -114,46 +114,9 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
 
 
 def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: list[Rows], lang: str) -> list[Rows]:
-    """Per rate: the sums of each invoice's taxable and VAT of that rate (VAT is rounded per
-    invoice, never on the run's total); below, the detail per invoice and rate that those sums
-    read, itself summing the invoice's lines. Returns where each invoice's detail rows are."""
-    t = labeller(lang)
-    text(sheet, 0, 0, t("inv.vat_summary"), fmt.title)
-    rates = sorted({(v.rate, v.nature) for x in invoices for v in x.summary}, key=lambda k: (k[0], k[1] or ""))
-    top = 2
-    widths = set_widths(sheet, SUMMARY_WIDTHS)
-    headings(sheet, top, 0, [t("doc.vat_rate"), t("doc.nature"), t("doc.taxable"), t("inv.vat_amount"),
-                             t("doc.total")], fmt, widths)
-    detail_header = top + len(rates) + 4
-    first = detail_header + 1
-    detail_at, row = [], first
-    for invoice in invoices:
-        detail_at.append(Rows(sheet.name, row, row + len(invoice.summary) - 1))
-        row += len(invoice.summary)
-    last = max(row - 1, first)
-    rate_col, nature_col, taxable_col, vat_col = (
-        _range(first, last, c, absolute=True) for c in (DETAIL_RATE, DETAIL_NATURE, DETAIL_TAXABLE, DETAIL_VAT))
-    for n, (rate, nature) in enumerate(rates):
-        row = top + 1 + n
-        text(sheet, row, 0, rate, fmt.percent)
-        text(sheet, row, 1, nature)
-        rate_cell, nature_cell = address(row + 1, 1), address(row + 1, 2)
-        mine = [(at.first + k, v) for x, at in zip(invoices, detail_at) for k, v in enumerate(x.summary)
-                if (v.rate, v.nature) == (rate, nature)]
-        taxable = sum((v.taxable for _, v in mine), Decimal(0))
-        vat = sum((v.vat for _, v in mine), Decimal(0))
-        for col, detail_col, source, value in ((2, DETAIL_TAXABLE, taxable_col, taxable), (3, DETAIL_VAT, vat_col, vat)):
-            if rate:
-                formula = f"=SUMIF({rate_col},{rate_cell},{source})"
-            elif nature:
-                formula = f"=SUMIFS({source},{rate_col},{rate_cell},{nature_col},{nature_cell})"
-            else:
-                formula = "=SUM(" + ",".join(address(r + 1, detail_col + 1) for r, _ in mine) + ")"
-            _money(sheet, row, col, formula, value, fmt.money)
-        _money(sheet, row, 4, f"={address(row + 1, 3)}+{address(row + 1, 4)}", taxable + vat, fmt.money)
-    text(sheet, detail_header - 1, 0, t("inv.details"), fmt.bold)
-    headings(sheet, detail_header, 0, [t("doc.number"), t("doc.date"), t("doc.customer"), t("doc.vat_rate"),
-                                       t("doc.nature"), t("doc.taxable"), t("inv.vat_amount")], fmt, widths)
+    """The writer's rates and totals (`summary_by_rate`), then its detail per invoice and rate
+    cell by cell."""
+    detail_at, detail_header = summary_by_rate(sheet, fmt, invoices, lang)
     for invoice, at, lines in zip(invoices, detail_at, lines_at):
         for row, vat_line in enumerate(invoice.summary, start=at.first):
             text(sheet, row, 0, invoice.number)
@@ -166,7 +129,7 @@ def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: l
             _money(sheet, row, DETAIL_TAXABLE, formula, vat_line.taxable, fmt.money)
             _money(sheet, row, DETAIL_VAT, f"=ROUND({address(row + 1, DETAIL_TAXABLE + 1)}*"
                    f"{address(row + 1, DETAIL_RATE + 1)}/100,2)", vat_line.vat, fmt.money)
-    a4(sheet)
+    a4(sheet, repeat_rows=(detail_header, detail_header))
     return detail_at
 
 

@@ -22,8 +22,9 @@ The CSV is for accounting programs' imports: UTF-8 with BOM, `;` between fields,
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,11 @@ define({
     "inv.details": ("Dettaglio per fattura", "Per invoice"),
     "inv.xml_file": ("File XML", "XML file"),
     "inv.accounting_date": ("data contabile", "accounting date"),
+    **{f"inv.month_{n}": names for n, names in enumerate((
+        ("gennaio", "January"), ("febbraio", "February"), ("marzo", "March"), ("aprile", "April"),
+        ("maggio", "May"), ("giugno", "June"), ("luglio", "July"), ("agosto", "August"),
+        ("settembre", "September"), ("ottobre", "October"), ("novembre", "November"),
+        ("dicembre", "December")), start=1)},
 })
 
 LINE_COLUMNS = ("doc.item", "doc.description", "doc.unit", "doc.quantity", "doc.unit_price", "doc.amount",
@@ -502,10 +508,25 @@ SUMMARY_WIDTHS = (16, 14, 15, 15, 15, 15, 15)
 
 def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: list[Rows], lang: str) -> list[Rows]:
     """Per rate: the sums of each invoice's taxable and VAT of that rate (VAT is rounded per
-    invoice, never on the run's total); below, the detail per invoice and rate that those sums
-    read, itself summing the invoice's lines. Returns where each invoice's detail rows are."""
+    invoice, never on the run's total) and their total; below, the detail per invoice and rate
+    that those sums read, itself summing the invoice's lines. Returns where each invoice's
+    detail rows are."""
+    detail_at, detail_header = summary_by_rate(sheet, fmt, invoices, lang)
+    columns = [Column("value"), Column("value", fmt.date), Column("value"), Column("value", fmt.percent),
+               Column("value"), Column("formula", fmt.money), Column("formula", fmt.money)]
+    sheet.write_rows(detail_header + 1, 0, columns, _detail_rows(invoices, detail_at, lines_at))
+    a4(sheet, repeat_rows=(detail_header, detail_header))
+    return detail_at
+
+
+def summary_by_rate(sheet, fmt: Formats, invoices: Sequence[Invoice], lang: str) -> tuple[list[Rows], int]:
+    """The VAT summary sheet down to its detail's headings: the title with the invoices' month,
+    a row per rate summing the detail's rows of that rate, the total of all rates (what the
+    register's totals say), and the detail's headings, which a page of the detail repeats.
+    Returns where each invoice's detail rows will be, and the headings' row."""
     t = labeller(lang)
-    text(sheet, 0, 0, t("inv.vat_summary"), fmt.title)
+    month = months_text((x.invoice_date for x in invoices), lang)
+    text(sheet, 0, 0, f"{t('inv.vat_summary')} – {month}" if month else t("inv.vat_summary"), fmt.title)
     rates = sorted({(v.rate, v.nature) for x in invoices for v in x.summary}, key=lambda k: (k[0], k[1] or ""))
     top = 2
     widths = set_widths(sheet, SUMMARY_WIDTHS)
@@ -538,14 +559,27 @@ def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: l
                 formula = "=SUM(" + ",".join(address(r + 1, detail_col + 1) for r, _ in mine) + ")"
             _money(sheet, row, col, formula, value, fmt.money)
         _money(sheet, row, 4, f"={address(row + 1, 3)}+{address(row + 1, 4)}", taxable + vat, fmt.money)
+    if rates:
+        row = top + 1 + len(rates)
+        text(sheet, row, 1, t("inv.run_totals"), fmt.total_label)
+        for col, attr in ((2, "taxable"), (3, "vat"), (4, "total")):
+            value = sum((getattr(x, attr) for x in invoices), Decimal(0))
+            _money(sheet, row, col, f"=SUM({_range(top + 1, row - 1, col)})", value, fmt.total)
     text(sheet, detail_header - 1, 0, t("inv.details"), fmt.bold)
     headings(sheet, detail_header, 0, [t("doc.number"), t("doc.date"), t("doc.customer"), t("doc.vat_rate"),
                                        t("doc.nature"), t("doc.taxable"), t("inv.vat_amount")], fmt, widths)
-    columns = [Column("value"), Column("value", fmt.date), Column("value"), Column("value", fmt.percent),
-               Column("value"), Column("formula", fmt.money), Column("formula", fmt.money)]
-    sheet.write_rows(first, 0, columns, _detail_rows(invoices, detail_at, lines_at))
-    a4(sheet)
-    return detail_at
+    return detail_at, detail_header
+
+
+def months_text(days: Iterable[date], lang: str) -> str | None:
+    """The months `days` fall in, as a title says them: `aprile 2026`, `marzo 2026 – aprile 2026`;
+    None without days."""
+    months = sorted({(d.year, d.month) for d in days})
+    if not months:
+        return None
+    t = labeller(lang)
+    named = [f"{t(f'inv.month_{month}')} {year}" for year, month in (months[0], months[-1])]
+    return named[0] if len(months) == 1 else " – ".join(named)
 
 
 def _detail_rows(invoices: Sequence[Invoice], detail_at: list[Rows],
