@@ -27,22 +27,34 @@ def numbered(invoice: Invoice, number: str) -> Invoice:
     return replace(invoice, number=number, status=InvoiceStatus.FINAL)
 
 
+IBAN = "IT60X0542811101000000123456"
+PAID = {"FT-2026-00001": (PaymentMethod.BANK_TRANSFER, "30/60/90"), "FT-2026-00002": (PaymentMethod.RIBA, "FM+30"),
+        "FT-2026-00003": (PaymentMethod.CARD, "IMM"), "FT-2026-00004": (PaymentMethod.DIRECT_DEBIT, "MS10")}
+"""Invoices paid in the ways the copies tell apart: number → method and terms."""
+
+
+def master():
+    base = master_with(payment_terms="FM+30", payment_method=PaymentMethod.RIBA)
+    return base.model_copy(update={"settings": replace(base.settings, iban=IBAN)})
+
+
 def documents() -> list[Invoice]:
-    """A return's credit note, and invoices paid in the ways the copies tell apart."""
-    master = master_with(payment_terms="FM+30", payment_method=PaymentMethod.RIBA)
-    customer = master.customers[0]
+    """A return's credit note (its customer pays by Ri.Ba.), and the invoices of `PAID`."""
+    customer = master().customers[0]
     returned = [line(date(2026, 4, 9), qty="-5", price="1.28", rate="10"),
                 line(date(2026, 4, 9), qty="-12", price="8.01", rate="4")]
     note = build_invoice(customer, InvoiceKind.CREDIT_NOTE, None, APRIL, END, returned)
-    return [numbered(note, "NC-2026-00001")]
+    invoices = [build_invoice(replace(customer, payment_method=method, payment_terms=terms), InvoiceKind.INVOICE,
+                              None, APRIL, END, [line(date(2026, 4, 9))])
+                for method, terms in PAID.values()]
+    return [numbered(note, "NC-2026-00001"), *map(numbered, invoices, PAID)]
 
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory) -> str:
     """The copies' text as printed, one invoice per page."""
     out = tmp_path_factory.mktemp("invoice-print")
-    master = master_with(payment_terms="FM+30", payment_method=PaymentMethod.RIBA)
-    return pdf_text(to_pdf(write_copies(out / "copie.xlsx", master, documents())))
+    return pdf_text(to_pdf(write_copies(out / "copie.xlsx", master(), documents())))
 
 
 def page(printed: str, number: str) -> str:
@@ -61,3 +73,16 @@ def test_a_credit_note_prints_its_amounts_positive_under_its_title(printed):
 def after(text: str, label: str) -> str:
     """The first word printed after `label`."""
     return text.split(label, 1)[1].split()[0]
+
+
+@pytest.mark.parametrize("number, words", [
+    ("FT-2026-00001", "30/60/90 gg data fattura"), ("FT-2026-00002", "Fine mese data fattura + 30 gg"),
+    ("FT-2026-00003", "Rimessa diretta"), ("FT-2026-00004", "Giorno 10 mese successivo")])
+def test_payment_terms_print_in_words(printed, number, words):
+    assert " ".join(page(printed, number).split("Termini di pagamento", 1)[1].split()[:len(words.split())]) == words
+
+
+@pytest.mark.parametrize("number, iban", [("FT-2026-00001", True), ("FT-2026-00002", False), ("FT-2026-00003", False),
+                                          ("FT-2026-00004", False), ("NC-2026-00001", False)])
+def test_the_iban_prints_only_where_the_customer_pays_by_transfer(printed, number, iban):
+    assert (IBAN in page(printed, number)) is iban

@@ -16,6 +16,9 @@ end; `FM+30` goes to the end of the invoice's month and then adds 30 days.
 ([datetime.date(2026, 2, 10)], [datetime.date(2026, 1, 31)])
 >>> due_dates(parse("30FM+10"), date(2026, 4, 15))
 [datetime.date(2026, 6, 10)]
+
+A printed invoice states the terms in words (`in_words`), read from the rule the code stands
+for, so any code the workbook's customers use reads right in either language.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from toolkit.basics import labels
 from toolkit.basics.money import cents
 
 
@@ -70,6 +75,51 @@ def parse(text: str) -> PaymentTerms:
         eom = EndOfMonth.AFTER_DAYS if m[2] else EndOfMonth.NONE
         return PaymentTerms(str(text).strip(), _split(m[1]), eom, int(m[3] or 0))
     raise ValueError(text)
+
+
+labels.define({
+    "terms.immediate": ("Rimessa diretta", "Payment on receipt"),
+    "terms.fixed_day": ("Giorno {day} mese successivo", "Day {day} of the following month"),
+    "terms.days": ("{days} gg data fattura", "{days} days from invoice date"),
+    "terms.days_end_of_month": ("{days} gg data fattura fine mese", "{days} days from invoice date, end of month"),
+    "terms.end_of_month_days": ("Fine mese data fattura + {days} gg", "End of invoice month + {days} days"),
+    "terms.extra_days": (" + {days} gg", " + {days} days"),
+})
+
+
+def in_words(terms: PaymentTerms, lang: str = "it") -> str:
+    """The terms as an invoice states them, from their rule: `FM+30` and `30FM` say different
+    things, as they fall due on different days.
+
+    >>> [in_words(parse(code)) for code in ("IMM", "60", "30/60/90", "MS10")]
+    ['Rimessa diretta', '60 gg data fattura', '30/60/90 gg data fattura', 'Giorno 10 mese successivo']
+    >>> [in_words(parse(code)) for code in ("30FM", "30FM+10", "FM+30")]
+    ['30 gg data fattura fine mese', '30 gg data fattura fine mese + 10 gg', 'Fine mese data fattura + 30 gg']
+    >>> in_words(parse("FM+30"), "en")
+    'End of invoice month + 30 days'
+    """
+    def say(key: str, **words: object) -> str:
+        return labels.label(key, lang).format(**words)
+
+    days = "/".join(str(d) for d in terms.days)
+    if terms.fixed_day is not None:
+        return say("terms.fixed_day", day=terms.fixed_day)
+    if terms.end_of_month is EndOfMonth.BEFORE_DAYS:
+        return say("terms.end_of_month_days", days=days)
+    if terms.end_of_month is EndOfMonth.AFTER_DAYS:
+        extra = say("terms.extra_days", days=terms.extra_days) if terms.extra_days else ""
+        return say("terms.days_end_of_month", days=days) + extra
+    return say("terms.immediate") if terms.days == (0,) else say("terms.days", days=days)
+
+
+@lru_cache(maxsize=256)
+def code_in_words(code: str, lang: str = "it") -> str:
+    """`in_words` of a code as an invoice stored it; the code itself when it no longer reads
+    (an invoice keeps the terms it was issued with)."""
+    try:
+        return in_words(parse(code), lang)
+    except ValueError:
+        return code
 
 
 def _split(days: str) -> tuple[int, ...]:

@@ -33,7 +33,9 @@ from toolkit.basics.cells import address, column_letter, quote_sheet
 from toolkit.basics.files import in_parts, inside, part_path, safe_name, write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
+from toolkit.core.einvoice.codes import pays_into_account
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, as_stated, group_label
+from toolkit.core.payment_terms import code_in_words
 from toolkit.core.vat import VatLine
 from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, MasterData, ShipTo
@@ -422,14 +424,17 @@ def _range(first: int, last: int, col: int, *, absolute: bool = False) -> str:
 
 def _payment_block(sheet, fmt: Formats, master: MasterData, invoice: Invoice, total_cell: str, row: int,
                    lang: str) -> int:
+    """How and when the invoice is paid: the method, the terms in words, the seller's IBAN
+    only where the customer pays by transfer into it (not on a credit note: the seller pays
+    that back), and the dues."""
     t = labeller(lang)
     text(sheet, row, 0, t("inv.payment_method"), fmt.bold)
     text(sheet, row, 2, vocab_label(invoice.payment_method, lang))
     row += 1
     text(sheet, row, 0, t("inv.payment_terms"), fmt.bold)
-    text(sheet, row, 2, invoice.payment_terms)
+    text(sheet, row, 2, code_in_words(invoice.payment_terms, lang))
     row += 1
-    if master.settings.iban:
+    if master.settings.iban and invoice.kind is InvoiceKind.INVOICE and pays_into_account(invoice.payment_method):
         text(sheet, row, 0, t("inv.iban"), fmt.bold)
         text(sheet, row, 2, master.settings.iban)
         row += 1

@@ -152,7 +152,8 @@ def _payment(invoice: Invoice, seller: Settings) -> Payment | None:
     if not invoice.dues:
         return None
     method = payment_code(invoice.payment_method)
-    iban = "".join(seller.iban.split()).upper() if seller.iban and method in codes.IBAN_METHODS else None
+    iban = ("".join(seller.iban.split()).upper() if seller.iban and codes.pays_into_account(invoice.payment_method)
+            else None)
     instalments = tuple(Instalment(method, due.due_date, due.amount, iban) for due in invoice.dues)
     return Payment(codes.INSTALMENTS if len(instalments) > 1 else codes.SINGLE_PAYMENT, instalments)
 

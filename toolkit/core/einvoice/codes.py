@@ -61,6 +61,17 @@ FatturaPA has no code for cash on delivery; the carrier collects cash, so it is 
 IBAN_METHODS = frozenset({"MP05"})
 """Methods where the buyer pays into the seller's account, so the file gives its IBAN."""
 
+
+def pays_into_account(method: PaymentMethod) -> bool:
+    """Whether the buyer pays by transferring to the seller's account (bonifico): the only way
+    of paying for which an invoice, printed or electronic, gives the seller's IBAN. Ri.Ba.,
+    direct debits, cards and cash are collected by the seller, who needs no IBAN from its buyer.
+
+    >>> pays_into_account(PaymentMethod.BANK_TRANSFER), pays_into_account(PaymentMethod.RIBA)
+    (True, False)
+    """
+    return PAYMENT_METHODS[method] in IBAN_METHODS
+
 LEGAL_REFERENCES: MappingProxyType[str, str] = MappingProxyType({
     "N1": "Escluse ex art. 15 DPR 633/72",
     "N2.1": "Non soggette ad IVA ex artt. da 7 a 7-septies DPR 633/72",
