@@ -12,6 +12,7 @@ from test_distribution import pdf_text
 from test_invoicing import APRIL, line, master_with
 
 from toolkit.basics.vocab import PaymentMethod
+from toolkit.core.einvoice.codes import LEGAL_REFERENCES
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus, build_invoice
 from toolkit.writers.accountants import write_copies
 from toolkit.writers.libreoffice import soffice
@@ -29,7 +30,8 @@ def numbered(invoice: Invoice, number: str) -> Invoice:
 
 IBAN = "IT60X0542811101000000123456"
 PAID = {"FT-2026-00001": (PaymentMethod.BANK_TRANSFER, "30/60/90"), "FT-2026-00002": (PaymentMethod.RIBA, "FM+30"),
-        "FT-2026-00003": (PaymentMethod.CARD, "IMM"), "FT-2026-00004": (PaymentMethod.DIRECT_DEBIT, "MS10")}
+        "FT-2026-00003": (PaymentMethod.CARD, "IMM"), "FT-2026-00004": (PaymentMethod.DIRECT_DEBIT, "MS10"),
+        "FT-2026-00005": (PaymentMethod.BANK_TRANSFER, "60")}
 """Invoices paid in the ways the copies tell apart: number → method and terms."""
 
 
@@ -46,7 +48,10 @@ def documents() -> list[Invoice]:
     note = build_invoice(customer, InvoiceKind.CREDIT_NOTE, None, APRIL, END, returned)
     invoices = [build_invoice(replace(customer, payment_method=method, payment_terms=terms), InvoiceKind.INVOICE,
                               None, APRIL, END, [line(date(2026, 4, 9))])
-                for method, terms in PAID.values()]
+                for method, terms in list(PAID.values())[:-1]]
+    exempt = [line(date(2026, 4, 9), qty="10", price="12", rate="0", nature="N4"), line(date(2026, 4, 9))]
+    invoices.append(build_invoice(replace(customer, payment_method=PaymentMethod.BANK_TRANSFER, payment_terms="60"),
+                                  InvoiceKind.INVOICE, None, APRIL, END, exempt, charge_stamp_duty=True))
     return [numbered(note, "NC-2026-00001"), *map(numbered, invoices, PAID)]
 
 
@@ -86,3 +91,10 @@ def test_payment_terms_print_in_words(printed, number, words):
                                           ("FT-2026-00004", False), ("NC-2026-00001", False)])
 def test_the_iban_prints_only_where_the_customer_pays_by_transfer(printed, number, iban):
     assert (IBAN in page(printed, number)) is iban
+
+
+def test_an_exempt_invoice_prints_the_law_of_each_nature_as_its_xml_says_it(printed):
+    text = " ".join(page(printed, "FT-2026-00005").split())
+    assert f"N4: {LEGAL_REFERENCES['N4']}" in text and "N4: Esenti ex art. 10 DPR 633/72" in text
+    assert f"N1: {LEGAL_REFERENCES['N1']}" in text  # the stamp duty charged to the customer
+    assert "Imposta di bollo assolta in modo virtuale ai" in text and "sensi del DM 17/06/2014" in text  # wrapped

@@ -24,6 +24,7 @@ from fatturapa_reading import read, schema_errors
 from sqlalchemy import select, text
 
 from toolkit.basics.vocab import PaymentMethod
+from toolkit.core import stamp_duty
 from toolkit.core.einvoice import FiscalId, Options
 from toolkit.core.invoicing import Invoice, InvoiceStatus, Period, Request
 from toolkit.intake.validation import check
@@ -234,7 +235,7 @@ def test_the_customer_pays_the_stamp_duty_by_default_as_a_line_excluded_from_vat
     invoice = month.invoice_citing("PO-77")
     stamp = invoice.lines[-1]
     assert (stamp.charged_stamp_duty, stamp.description, stamp.quantity, stamp.amount, stamp.vat_rate,
-            stamp.vat_nature) == (True, "Imposta di bollo assolta in modo virtuale", D(1), D("2.00"), D(0), "N1")
+            stamp.vat_nature) == (True, stamp_duty.CHARGE_DESCRIPTION, D(1), D("2.00"), D(0), "N1")
     assert [line.line_no for line in invoice.lines] == list(range(1, len(invoice.lines) + 1))
     goods = sum((line.amount for line in invoice.lines if not line.charged_stamp_duty), D(0))
     vat = sum((s.vat for s in invoice.summary), D(0))
@@ -253,14 +254,14 @@ def test_every_output_shows_the_same_stamp_line_and_total(month, tmp_path):
     workbook, copies, csv_file = write_accountants(tmp_path, month.master, [invoice], "r", copies=True)
     sheet = openpyxl.load_workbook(copies, data_only=True).active
     rows = cells(sheet)
-    [at] = [n for n, r in enumerate(rows) if "Imposta di bollo assolta in modo virtuale" in r]
+    [at] = [n for n, r in enumerate(rows) if stamp_duty.CHARGE_DESCRIPTION in r]
     assert rows[at][5] == 2.0 and rows[at][7] == "N1"
     assert not any(rows[at - 1]) and isinstance(rows[at - 2][5], float)  # a row apart from the goods
     assert right_of(sheet, "Totale documento", 1) == float(invoice.total)
     register = openpyxl.load_workbook(workbook, data_only=True)["Registro"]
     assert (register.cell(4, 1).value, register.cell(4, 11).value) == (invoice.number, float(invoice.total))
     lines = openpyxl.load_workbook(workbook)["Righe"]
-    assert any(r[10] == "Imposta di bollo assolta in modo virtuale" and r[16] == "N1" for r in cells(lines))
+    assert any(r[10] == stamp_duty.CHARGE_DESCRIPTION and r[16] == "N1" for r in cells(lines))
     assert f"{invoice.total:.2f}".replace(".", ",") in csv_file.read_text(encoding="utf-8-sig")
     done = einvoice.export(month.master, month.ledger, out=tmp_path / "xml", month=APRIL)
     got = read(done.files[invoice.number])
@@ -268,7 +269,7 @@ def test_every_output_shows_the_same_stamp_line_and_total(month, tmp_path):
     assert got.stamp_duty == D("2.00") and got.total == invoice.total
     last = got.lines[-1]
     assert (last.description, last.total, last.rate, last.nature) == (
-        "Imposta di bollo assolta in modo virtuale", D("2.00"), D("0.00"), "N1")
+        stamp_duty.CHARGE_DESCRIPTION, D("2.00"), D("0.00"), "N1")
     assert ("N1" in {nature for _, nature, _, _, _ in got.summary})
     assert sum((amount for _, _, amount in got.dues), D(0)) == invoice.total
 

@@ -29,8 +29,22 @@ paid in another EU state (N7) do not."""
 
 CHARGE_NATURE = "N1"
 """The nature of the line that charges the duty to the customer: excluded from VAT (art. 15)."""
-CHARGE_DESCRIPTION = "Imposta di bollo assolta in modo virtuale"
-"""What the charged line says, on every copy of the invoice."""
+CHARGE_WORDS = "Imposta di bollo assolta in modo virtuale"
+"""How the charged line begins, on every invoice that has one, older ones included."""
+CHARGE_DESCRIPTION = f"{CHARGE_WORDS} ai sensi del DM 17/06/2014"
+"""What the charged line says, on every copy of the invoice: the duty and the decree under
+which it is paid virtually on electronic invoices (art. 6 DM 17/06/2014), since the settings
+carry no authorisation of the seller's own."""
+
+
+def is_charge(description: str) -> bool:
+    """Whether a line without an order is the charged duty: invoices issued before the line
+    cited its decree say `CHARGE_WORDS` alone.
+
+    >>> is_charge("Imposta di bollo assolta in modo virtuale"), is_charge(CHARGE_DESCRIPTION), is_charge("Sconto")
+    (True, True, False)
+    """
+    return description.startswith(CHARGE_WORDS)
 
 
 def due(summary: Iterable[tuple[Decimal, Decimal, str | None]]) -> bool:

@@ -186,7 +186,7 @@ def is_goods(line: InvoiceLine) -> bool:
 
 def is_rebate(line: InvoiceLine) -> bool:
     """A volume discount's credit-note line: from no order, and not the stamp duty."""
-    return line.order_line_id is None and line.description != stamp_duty.CHARGE_DESCRIPTION
+    return line.order_line_id is None and not stamp_duty.is_charge(line.description)
 
 
 def settle(discounts_: Sequence[Discount], customers: Mapping[str, Customer], items: Mapping[str, Item],

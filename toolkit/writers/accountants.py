@@ -33,7 +33,7 @@ from toolkit.basics.cells import address, column_letter, quote_sheet
 from toolkit.basics.files import in_parts, inside, part_path, safe_name, write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.core.einvoice.codes import pays_into_account
+from toolkit.core.einvoice.codes import LEGAL_REFERENCES, pays_into_account
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, as_stated, group_label
 from toolkit.core.payment_terms import code_in_words
 from toolkit.core.vat import VatLine
@@ -326,6 +326,9 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
         taxable_cell = address(row + 1, SUMMARY + 3)
         _money(sheet, row, SUMMARY + 3, f"=ROUND({taxable_cell}*{rate_cell}/100,2)", vat_line.vat, fmt.money)
     last_summary = row
+    for nature in dict.fromkeys(v.nature for v in invoice.summary if v.nature):
+        row += 1
+        text(sheet, row, SUMMARY, f"{nature}: {legal_reference(nature)}")
     row += 2
     taxable_range = _range(first_summary, last_summary, SUMMARY + 2)
     vat_range = _range(first_summary, last_summary, SUMMARY + 3)
@@ -345,6 +348,13 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
     row += 2
     row = _payment_block(sheet, fmt, master, invoice, total_cell, row, lang)
     a4(sheet, repeat_rows=(header, header))
+
+
+def legal_reference(nature: str) -> str:
+    """The law that exempts a nature's amounts, as an invoice without VAT must state it: the
+    RiferimentoNormativo the FatturaPA gives it (`codes.LEGAL_REFERENCES`), so the printed
+    copy and the file say the same. A retired code (N2, N3, N6) has none: its code alone."""
+    return LEGAL_REFERENCES.get(nature, nature)
 
 
 def line_source(line: InvoiceLine, lang: str) -> str | None:
