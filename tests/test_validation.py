@@ -169,6 +169,21 @@ def test_italian_text_numbers_and_dates_are_read():
     assert result.master.templates[0].valid_from == date(2026, 3, 2)
 
 
+def test_an_sdi_code_excel_took_for_a_number_gets_its_zeros_back():
+    """`0000000` typed into a General cell arrives as 0; typed as text it stays as typed."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Clienti", "K1", "Codice SDI")
+    minimal.set_cell(sheets, "Clienti", "K2", 0.0)
+    minimal.set_cell(sheets, "Clienti", "K3", 12345)
+    result = check(minimal.workbook(sheets))
+    assert result.problems == []
+    assert [c.sdi_code for c in result.master.customers[:2]] == ["0000000", "0012345"]
+
+    minimal.set_cell(sheets, "Clienti", "K3", "12345")
+    found = {(p.sheet, p.cell, p.code) for p in check(minimal.workbook(sheets)).problems}
+    assert found == {("Clienti", "K3", "bad-sdi-code")}
+
+
 def test_every_problem_type_speaks_both_languages_in_one_line():
     for kind in all_problem_types():
         assert set(kind.templates) == {"it", "en"}, kind.code

@@ -308,6 +308,19 @@ def _tax_code(value: Any) -> str:
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def _recipient_code(value: Any) -> str:
+    """An SDI recipient code typed into a cell Excel took for a number: `0000000`, the code of
+    every buyer who receives by PEC or in their tax drawer, arrives as 0, and `0012345` as
+    12345. Seven characters, so a number of fewer than six digits had its zeros cut off; six
+    digits may be a public body's code as it is.
+
+    >>> _recipient_code(0.0), _recipient_code(12345), _recipient_code("M5UXCR1")
+    ('0000000', '0012345', 'M5UXCR1')
+    """
+    text = to_text(value)
+    return text.zfill(7) if not isinstance(value, str) and text.isdigit() and len(text) < 6 else text
+
+
 def _email(value: Any) -> str:
     text = to_text(value)
     if not _EMAIL.match(text):
@@ -355,6 +368,8 @@ Text = Annotated[str, Cell(Kind.TEXT, to_text, str, read_str=str.strip)]
 """Any text, trimmed; a number or date cell becomes its text (`12`, `09/04/2026`)."""
 Code = Annotated[str, Cell(Kind.CODE, to_text, str, read_str=str.strip)]
 """An identifier, text or number, trimmed."""
+RecipientCode = Annotated[str, Cell(Kind.TEXT, _recipient_code, str, read_str=str.strip)]
+"""An SDI recipient code: text, or a number given back its leading zeros."""
 Integer = Annotated[int, Cell(Kind.INTEGER, _integer, int)]
 Quantity = Annotated[Decimal, Cell(Kind.QUANTITY, _quantity, Decimal, limit=QUANTITY)]
 """At most 1,000,000 either way, with three decimals at most."""

@@ -64,6 +64,7 @@ from toolkit.model.cells import (
     Money,
     Percent,
     Quantity,
+    RecipientCode,
     TaxCode,
     Text,
     UnitPrice,
@@ -289,8 +290,10 @@ class Customer(Record):
     invoice_grouping: Choice[InvoiceGrouping] = column(
         "Raggruppamento fatture", "Invoice grouping", "One invoice per customer, per project or per shipping address",
         "Cliente", default=InvoiceGrouping.CUSTOMER)
-    sdi_code: Text | None = column(
-        "Codice SDI", "SDI code", "7-character recipient code for e-invoices", "M5UXCR1", default=None,
+    sdi_code: RecipientCode | None = column(
+        "Codice SDI", "SDI code",
+        "7-character recipient code for e-invoices; typed as a number, it gets its leading zeros back", "M5UXCR1",
+        default=None,
         aliases=("Codice destinatario",))
     pec: Email | None = column(
         "PEC", "PEC", "Certified e-mail, when there is no SDI code", "bar.centrale@pec.it", default=None)
