@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import minimal
 import openpyxl
 import pytest
 from test_shipping import shipping_master, shipping_sheets, write_book
@@ -17,6 +19,7 @@ from toolkit.basics.vocab import DocumentType
 from toolkit.core.lists import complete_list, distribution_list, production_list
 from toolkit.core.orders import OrderStatus
 from toolkit.core.shipping import ChosenRow
+from toolkit.intake.validation import check
 from toolkit.ledger.db import reading
 from toolkit.ledger.orders import load_orders
 from toolkit.services.orders import create
@@ -106,24 +109,63 @@ def test_distribution_workbook_prints_by_route(tmp_path, master, ledger, numbers
     path = write_order_list(tmp_path / "dist.xlsx", master, distribution_list(orders_of(ledger), master, DAY))
     sheet = openpyxl.load_workbook(path).active
     assert sheet.title == "Lista di distribuzione"
-    assert sheet["A1"].value == "Lista di distribuzione – Del 09/04/2026"
+    assert sheet["A1"].value == "Lista di distribuzione – del 09/04/2026"
     assert [c.value for c in sheet[4]] == ["Zona", "Vettore", "Cliente", "Ragione sociale", "Indirizzo di consegna",
                                            "Ordine", "Data", "Articolo", "Descrizione", "UM", "Ordinata", "Spedita",
                                            "Da spedire"]
     rows = values(sheet)
-    assert [(r[0], r[1], r[2], r[3], r[5], r[7], r[10], r[11], r[12]) for r in rows] == [
-        ("NORD", "Trasporti Veloci S.r.l.", "C001", "Bar Centrale S.n.c.", numbers["T001"], "A001", 10, 0, 10),
-        ("NORD", "Trasporti Veloci S.r.l.", "C001", "Bar Centrale S.n.c.", numbers["T001"], "A002", 24, 0, 24),
-        ("SUD", "Mittente", "C002", "Mario Rossi", numbers["T003"], "A002", 6, 0, 6),
+    assert [(r[0], r[1], r[2], r[3], r[5], r[7], r[9], r[10], r[11], r[12]) for r in rows] == [
+        ("NORD", "Trasporti Veloci S.r.l.", "C001", "Bar Centrale S.n.c.", numbers["T001"], "A001", "pz", 10, 0, 10),
+        ("NORD", "Trasporti Veloci S.r.l.", "C001", "Bar Centrale S.n.c.", numbers["T001"], "A002", "pz", 24, 0, 24),
+        ("NORD", "Trasporti Veloci S.r.l.", None, "Totale del giro", None, None, "pz",
+         "=SUMIFS(K5:K6,$J5:$J6,$J7)", "=SUMIFS(L5:L6,$J5:$J6,$J7)", "=SUMIFS(M5:M6,$J5:$J6,$J7)"),
+        ("SUD", "Mittente", "C002", "Mario Rossi", numbers["T003"], "A002", "pz", 6, 0, 6),
+        ("SUD", "Mittente", None, "Totale del giro", None, None, "pz",
+         "=SUMIFS(K8:K8,$J8:$J8,$J9)", "=SUMIFS(L8:L8,$J8:$J8,$J9)", "=SUMIFS(M8:M8,$J8:$J8,$J9)"),
     ]
     assert rows[0][4] == "Piazza Castello 1, Torino" and rows[0][6].date() == DAY
-    assert [b.id for b in sheet.row_breaks.brk] == [6]  # zero-based: a new page above row 7, the SUD route
+    assert [b.id for b in sheet.row_breaks.brk] == [7]  # zero-based: a new page above row 8, the SUD route
     assert sheet.freeze_panes == "A5"
-    assert sheet.auto_filter.ref == "A4:M7"
+    assert sheet.auto_filter.ref == "A4:M9"
     assert sheet.print_title_rows == "$4:$4"
+    assert (sheet.oddHeader.left.text, sheet.oddHeader.right.text) == (
+        "Lista di distribuzione – del 09/04/2026", "Forniture Rossi S.r.l.")
     setup = sheet.page_setup
     assert (setup.paperSize, setup.orientation, setup.fitToWidth or 1, int(setup.fitToHeight)) == (9, "landscape", 1, 0)
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_route_totals_add_each_unit_apart(ledger):
+    """Kilos and pieces are never added: a route has a total per unit of measure, the units
+    in the order they first appear, each summing its own lines."""
+    sheets = shipping_sheets()
+    sheets["Articoli"][2][2] = "kg"
+    master = check(minimal.workbook(sheets)).master
+    create(master, ledger, DAY, with_catch_up=False)
+    made = distribution_list(orders_of(ledger), master, DAY)
+    assert [[(u.unit, u.ordered, u.shipped, u.remaining) for u in route.totals] for route in made.routes] == [
+        [("pz", D(10), D(0), D(10)), ("kg", D(24), D(0), D(24))], [("kg", D(6), D(0), D(6))]]
+
+
+def test_distribution_list_for_a_period_in_english(tmp_path, master, ledger, numbers):
+    made = distribution_list(orders_of(ledger), master, DAY, date(2026, 4, 13))
+    sheet = openpyxl.load_workbook(write_order_list(tmp_path / "dist.xlsx", master, made, "en")).active
+    assert sheet["A1"].value == "Distribution list – from 09/04/2026 to 13/04/2026"
+    assert sheet.oddHeader.left.text == "Distribution list – from 09/04/2026 to 13/04/2026"
+    assert [r[3] for r in values(sheet) if r[2] is None] == ["Route total", "Route total"]
+
+
+def test_rows_are_one_line_tall_when_their_texts_fit(tmp_path, master, ledger, numbers):
+    """The free-text columns are as wide as their values (up to a limit), so a line whose
+    carrier, name, address and description fit is one line tall; a longer text still wraps."""
+    long_name = "Autotrasporti Bianchi & C. S.n.c. di Settimo Torinese"
+    carriers = tuple(replace(c, name=long_name) if c.code == "V01" else c for c in master.carriers)
+    narrow = master.model_copy(update={"carriers": carriers})
+    sheet = openpyxl.load_workbook(write_order_list(tmp_path / "dist.xlsx", narrow,
+                                                    distribution_list(orders_of(ledger), narrow, DAY))).active
+    heights = {row[0].row: sheet.row_dimensions[row[0].row].height for row in sheet.iter_rows(min_row=5)}
+    assert heights == {5: 30, 6: 30, 7: None, 8: None, 9: None}  # row 7: the route's total
+    assert 30 < sheet.column_dimensions["B"].width < 32
 
 
 def test_complete_workbook_has_the_state_columns(tmp_path, master, ledger, numbers):
@@ -192,4 +234,7 @@ def test_distribution_pdf_from_the_command_line(tmp_path, ledger_url):
     assert re.search(r"A001\s.*\s10\s+7\s+3\s*$", pages[0], re.M)
     assert re.search(r"A002\s.*\s24\s+0\s+24\s*$", pages[0], re.M)
     assert re.search(r"A002\s.*\s6\s+0\s+6\s*$", pages[1], re.M)
+    assert all(page.lstrip().startswith("Lista di distribuzione – del 09/04/2026") for page in pages)
+    assert re.search(r"Totale del giro\s+pz\s+34\s+7\s+27\s*$", pages[0], re.M)
+    assert re.search(r"Totale del giro\s+pz\s+6\s+0\s+6\s*$", pages[1], re.M)
     ledger.engine.dispose()

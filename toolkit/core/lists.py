@@ -54,6 +54,16 @@ class ListRow:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitTotal:
+    """A route's quantities of one unit of measure added up."""
+
+    unit: str
+    ordered: Decimal
+    shipped: Decimal
+    remaining: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     """A van's run: an area and the carrier serving it (giro)."""
 
@@ -65,6 +75,16 @@ class Route:
     @property
     def customers(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(row.customer for row in self.rows))
+
+    @property
+    def totals(self) -> tuple[UnitTotal, ...]:
+        """What the van carries, one total per unit of measure in the order the units first
+        appear: kilos and pieces added together would be a number that counts nothing."""
+        sums: dict[str, list[Decimal]] = {}
+        for row in self.rows:
+            ordered, shipped, remaining = sums.setdefault(row.unit, [ZERO, ZERO, ZERO])
+            sums[row.unit] = [ordered + row.ordered, shipped + row.shipped, remaining + row.remaining]
+        return tuple(UnitTotal(unit, *quantities) for unit, quantities in sums.items())
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,12 @@ from xlsxwriter.worksheet import Worksheet
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.core.lists import ListRow, OrderList, ProductionList
+from toolkit.core.lists import ListRow, OrderList, ProductionList, Route
 from toolkit.core.orders import STATUS_LABELS
 from toolkit.core.shipping import shown
 from toolkit.model.records import MasterData
 from toolkit.writers.blocks import Column, StreamedWorkbook, StreamedWorksheet
-from toolkit.writers.printable import Formats, a4, formats, headings, set_widths, text
+from toolkit.writers.printable import Formats, a4, fitting_width, formats, headings, page_header, set_widths, text
 from toolkit.writers.row_heights import row_height
 from toolkit.writers.sheet_limits import check_rows
 from toolkit.writers.streaming import streaming_workbook
@@ -37,8 +37,9 @@ define({
     "list.complete": ("Lista di distribuzione (completa)", "Distribution list (complete)"),
     "list.production": ("Lista di produzione", "Production list"),
     "list.sources": ("Ordini", "Orders"),
-    "list.period": ("Dal {start} al {end}", "From {start} to {end}"),
-    "list.day": ("Del {start}", "For {start}"),
+    "list.period": ("dal {start} al {end}", "from {start} to {end}"),
+    "list.day": ("del {start}", "for {start}"),
+    "list.route_total": ("Totale del giro", "Route total"),
     "list.area": ("Zona", "Area"),
     "list.carrier": ("Vettore", "Carrier"),
     "list.customer_name": ("Ragione sociale", "Customer name"),
@@ -62,7 +63,8 @@ HEADER_ROW = 3
 
 
 def write_order_list(target: Path, master: MasterData, order_list: OrderList, lang: str = "it") -> Path:
-    """The distribution list, or the complete list with each order's state."""
+    """The distribution list, or the complete list with each order's state. The distribution
+    list closes each route with its totals per unit of measure: what the van carries."""
     t = labeller(lang)
     heads = ["list.area", "list.carrier", "doc.customer", "list.customer_name", "list.destination", "list.order",
              "doc.date", "doc.item", "doc.description", "doc.unit", "list.ordered", "list.shipped", "list.remaining"]
@@ -70,29 +72,80 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
         heads += ["doc.document_type", "doc.status"]
     title = t("list.complete" if order_list.complete else "list.distribution")
     sender = t("ddt.sender")
-    check_rows(HEADER_ROW + 1 + sum(len(route.rows) for route in order_list.routes), title)
+    totals = not order_list.complete
+    check_rows(HEADER_ROW + 1 + sum(len(route.rows) + (len(route.totals) if totals else 0)
+                                    for route in order_list.routes), title)
 
     def write(tmp: Path) -> None:
         with streaming_workbook(tmp, StreamedWorkbook) as book:
             fmt = formats(book)
             sheet = book.add_worksheet(title[:31])
             _title(sheet, fmt, master, title, order_list.date_from, order_list.date_to, lang)
-            widths = set_widths(sheet, ORDER_LIST_WIDTHS[:len(heads)])
+            widths = set_widths(sheet, _order_widths(order_list, sender)[:len(heads)])
             headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
-            breaks, end = [], HEADER_ROW
+            line_formats = [_format(fmt, h) for h in heads]
+            total_formats = _TotalFormats(book)
+            breaks, row = [], HEADER_ROW + 1
             for route in order_list.routes:
-                if end > HEADER_ROW:
-                    breaks.append(end + 1)
-                end += len(route.rows)
-            last = _rows(sheet, HEADER_ROW + 1, [_format(fmt, h) for h in heads], widths,
-                         (_order_values(r, order_list.complete, sender, lang)
-                          for route in order_list.routes for r in route.rows))
+                if row > HEADER_ROW + 1:
+                    breaks.append(row)
+                first = row
+                row = _rows(sheet, row, line_formats, widths,
+                            (_order_values(r, order_list.complete, sender, lang) for r in route.rows)) + 1
+                if totals:
+                    row = _route_totals(sheet, total_formats, route, first, row, t, sender)
             if not order_list.routes:
                 text(sheet, HEADER_ROW + 1, 0, t("list.empty"))
             sheet.set_h_pagebreaks(breaks)
-            _table(sheet, last, len(heads))
+            _table(sheet, row - 1, len(heads))
 
     return write_atomic(target, write)
+
+
+ORDER_TEXTS = {1: 30, 3: 34, 4: 38, 8: 38}
+"""The order list's columns of free text (carrier, customer's name, address, description) by
+index, with the widest each grows to: as wide as their longest values, so that a row whose texts
+fit on a line prints one line tall (`row_height`), and no wider than the page can spare."""
+
+
+def _order_widths(order_list: OrderList, sender: str) -> list[float]:
+    """`ORDER_LIST_WIDTHS`, the free-text columns grown to fit their values (`ORDER_TEXTS`)."""
+    rows = order_list.rows
+    values = {1: [r.carrier_name or sender for r in rows], 3: [r.customer_name for r in rows],
+              4: [r.destination for r in rows], 8: [r.description for r in rows]}
+    return [fitting_width(values[col], width, at_most=ORDER_TEXTS[col]) if col in ORDER_TEXTS else width
+            for col, width in enumerate(ORDER_LIST_WIDTHS)]
+
+
+class _TotalFormats:
+    """A route's total rows: bold, a rule above the first."""
+
+    def __init__(self, book: Any) -> None:
+        self.first_text = book.add_format({"bold": True, "top": 1, "valign": "top"})
+        self.first_quantity = book.add_format({"bold": True, "top": 1, "valign": "top", "num_format": "General"})
+        self.text = book.add_format({"bold": True, "valign": "top"})
+        self.quantity = book.add_format({"bold": True, "valign": "top", "num_format": "General"})
+
+    def columns(self, first: bool) -> list[Column]:
+        """The columns of a total row (area to unit, then three sums as live formulas)."""
+        text_format, quantity_format = (self.first_text, self.first_quantity) if first else (self.text, self.quantity)
+        return [Column("value", text_format)] * 10 + [Column("formula", quantity_format)] * 3
+
+
+def _route_totals(sheet: StreamedWorksheet, formats: _TotalFormats, route: Route, first: int, row: int,
+                  t: Any, sender: str) -> int:
+    """Below a route's lines (rows `first` to `row - 1`), its totals per unit of measure
+    (`Route.totals`) as SUMIFS over the route's lines by the unit beside them, so an edited
+    quantity is counted; returns the row after them."""
+    label = t("list.route_total")
+    for n, total in enumerate(route.totals):
+        unit = f"$J{row + n + 1}"
+        sums = [(f"=SUMIFS({col}{first + 1}:{col}{row},$J{first + 1}:$J{row},{unit})", value)
+                for col, value in (("K", total.ordered), ("L", total.shipped), ("M", total.remaining))]
+        values = [route.area, route.carrier_name or sender, None, label, None, None, None, None, None, total.unit,
+                  *sums]
+        sheet.write_rows(row + n, 0, formats.columns(n == 0), [(values, None)])
+    return row + len(route.totals)
 
 
 def _order_values(r: ListRow, complete: bool, sender: str, lang: str) -> list[Any]:
@@ -158,6 +211,7 @@ def _title(sheet: Worksheet, fmt: Formats, master: MasterData, title: str, start
         start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y"))
     text(sheet, 0, 0, f"{title} – {period}", fmt.title)
     text(sheet, 1, 0, master.settings.company_name)
+    page_header(sheet, f"{title} – {period}", master.settings.company_name)
 
 
 def _table(sheet: Worksheet, last_row: int, width: int) -> None:

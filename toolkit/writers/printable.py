@@ -188,9 +188,12 @@ def fitting_width(texts: Iterable[str], at_least: float, *, bold: bool = False, 
     than its column is cut off in print by the cell beside it (a bold label such as
     "Scaglione raggiunto", whose width changes with the language; a customer's name in a
     report). Only the twenty longest distinct texts are measured, a large distributor's
-    report having tens of thousands."""
+    report having tens of thousands. The width is rounded up to a tenth: at the exact width
+    the longest text measured word by word (`lines_needed`) could come out a hair too wide,
+    and its row two lines tall."""
     longest = sorted(set(texts), key=len)[-20:]
-    return min(at_most, max([at_least, *(text_width(text, bold=bold) + PADDING for text in longest)]))
+    widest = max([at_least, *(text_width(text, bold=bold) + PADDING for text in longest)])
+    return min(at_most, math.ceil(widest * 10) / 10)
 
 
 def headings(sheet: Worksheet, row: int, col: int, labels: Sequence[str], fmt: Formats,
@@ -256,12 +259,21 @@ def a4(sheet: Worksheet, *, landscape: bool = False, repeat_rows: tuple[int, int
         sheet.repeat_rows(*repeat_rows)
 
 
+def page_header(sheet: Worksheet, title: str, detail: str = "") -> None:
+    """`title` in bold at the left of every printed page's header, `detail` (the company, a
+    period) at the right: the rows at the top of a sheet print on its first page only, and a
+    list's second page (a driver's route, a customer's overdue invoices) must still say what
+    it is and for when. An `&` in either stays an ampersand."""
+    right = f"&R{detail.replace('&', '&&')}" if detail else ""
+    sheet.set_header(f'&L&"-,Bold"&12{title.replace("&", "&&")}{right}')
+
+
 def title_on_every_page(sheet: Worksheet, title: str, first_row: int, last_row: int, last_col: int) -> None:
     """A table printed on pages side by side repeats its first column on each, and its title,
     written in a cell above the table, printed cut off at that column's edge on every page but
     the first (*Registro fattu*). The title goes in the page header instead, on every page,
     and the print starts at the table's `first_row`; on screen the title stays in its cell."""
-    sheet.set_header(f'&L&"-,Bold"&12{title.replace("&", "&&")}')
+    page_header(sheet, title)
     sheet.print_area(first_row, 0, max(last_row, first_row), last_col)
 
 
