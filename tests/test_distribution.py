@@ -86,13 +86,29 @@ def test_complete_list_shows_every_order_with_its_state(master, ledger, numbers)
 def test_production_list_totals_per_item_with_its_orders(ledger, numbers):
     master = shipping_master(stock={"A001": 4, "A002": 100})
     made = production_list(orders_of(ledger), master, DAY)
-    assert [(r.item, r.quantity, r.stock, r.to_produce, [(s.order, s.customer, s.quantity) for s in r.sources])
-            for r in made.rows] == [
-        ("A001", D(10), D(4), D(6), [(numbers["T001"], "C001", D(10))]),
-        ("A002", D(30), D(100), D(0), [(numbers["T001"], "C001", D(24)), (numbers["T003"], "C002", D(6))]),
+    assert [(r.item, r.quantity, r.stock, r.from_stock, r.to_produce,
+             [(s.order, s.customer, s.quantity) for s in r.sources]) for r in made.rows] == [
+        ("A001", D(10), D(4), D(4), D(6), [(numbers["T001"], "C001", D(10))]),
+        ("A002", D(30), D(100), D(30), D(0), [(numbers["T001"], "C001", D(24)), (numbers["T003"], "C002", D(6))]),
     ]
     without_stock = production_list(orders_of(ledger), shipping_master(), DAY)
-    assert [(r.item, r.stock, r.to_produce) for r in without_stock.rows] == [("A001", None, D(10)), ("A002", None, D(30))]
+    assert [(r.item, r.stock, r.from_stock, r.to_produce) for r in without_stock.rows] == [
+        ("A001", None, None, D(10)), ("A002", None, None, D(30))]
+
+
+def service_sheets(**options):
+    """`shipping_sheets` with A002 a service (Articoli › Servizio: sì)."""
+    sheets = shipping_sheets(**options)
+    for row, service in zip(sheets["Articoli"], ("Servizio", "no", "sì", "no")):
+        row.append(service)
+    return sheets
+
+
+def test_production_list_leaves_services_out(ledger):
+    """Nothing is produced for a service: its lines are not on the production list."""
+    master = check(minimal.workbook(service_sheets(stock={"A001": 4, "A002": 9999}))).master
+    create(master, ledger, DAY, with_catch_up=False)
+    assert [r.item for r in production_list(orders_of(ledger), master, DAY).rows] == ["A001"]
 
 
 def test_production_list_needs_only_what_is_left_to_ship(master, ledger, numbers):
@@ -188,10 +204,11 @@ def test_production_workbook(tmp_path, ledger, numbers):
     book = openpyxl.load_workbook(path)
     main, detail = book.worksheets
     assert main.title == "Lista di produzione" and detail.title == "Ordini"
-    assert [c.value for c in main[4]] == ["Articolo", "Descrizione", "UM", "Richiesta", "Giacenza", "Da produrre", "Ordini"]
+    assert [c.value for c in main[4]] == ["Articolo", "Descrizione", "UM", "Richiesta", "Giacenza",
+                                          "Da giacenza libera", "Da produrre", "Ordini"]
     assert values(main) == [
-        ("A001", "Caffè in grani 1 kg", "pz", 10, 4, 6, f"{numbers['T001']} C001 (10)"),
-        ("A002", "Latte fresco 1 l", "pz", 30, 100, 0, f"{numbers['T001']} C001 (24); {numbers['T003']} C002 (6)"),
+        ("A001", "Caffè in grani 1 kg", "pz", 10, 4, 4, 6, f"{numbers['T001']} C001 (10)"),
+        ("A002", "Latte fresco 1 l", "pz", 30, 100, 30, 0, f"{numbers['T001']} C001 (24); {numbers['T003']} C002 (6)"),
     ]
     assert [(r[0], r[3], r[4], r[6]) for r in values(detail)] == [
         ("A001", numbers["T001"], "C001", 10), ("A002", numbers["T001"], "C001", 24), ("A002", numbers["T003"], "C002", 6)]

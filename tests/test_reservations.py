@@ -244,7 +244,7 @@ def test_production_counts_only_the_stock_the_orders_ahead_leave_free():
     today = order(2, line(2, "A001", "8"))
     [row] = production_list([today], m, DAY, stock=stock_levels(m),
                             reservations=Reservations(reservations_of([earlier, today]))).rows
-    assert (row.quantity, row.stock, row.to_produce) == (D(8), D(12), D(6))
+    assert (row.quantity, row.stock, row.from_stock, row.to_produce) == (D(8), D(12), D(2), D(6))
     [row] = production_list([today], m, DAY, stock=stock_levels(m)).rows
     assert row.to_produce == D(0)                               # without reservations: stock covers it
     [row] = production_list([earlier, today], m, DAY, stock=stock_levels(m),

@@ -117,6 +117,10 @@ class ProductionRow:
     """Still to ship on the orders of the period."""
     stock: Decimal | None
     """On hand per the stock sheet; None without one."""
+    from_stock: Decimal | None
+    """What the stock left free by the orders ahead covers of `quantity`; None without a stock
+    sheet. With `to_produce` it makes up `quantity`: stock on hand that covers nothing here is
+    held by orders ahead."""
     to_produce: Decimal
     """What stock does not cover (the whole quantity without a stock sheet)."""
     sources: tuple[ProductionSource, ...]
@@ -182,7 +186,7 @@ def production_list(orders: Sequence[Order], master: MasterData, date_from: date
     """Per item, what the orders of the period still need, and what stock does not cover.
 
     Quotations and proposals are left out (MRP ignores them, per the Openbravo seed), and so
-    are returns: nothing is produced for goods coming back. `stock` is what is on hand now
+    are returns and services: nothing is produced for goods coming back, nor for an insurance. `stock` is what is on hand now
     (`toolkit.ledger.deliveries.available_stock`); by default the stock sheet as it is.
 
     Each order of the period is covered by the stock that the orders ahead of it leave free
@@ -192,6 +196,7 @@ def production_list(orders: Sequence[Order], master: MasterData, date_from: date
     date_to = date_to or date_from
     customers = {c.code: c.name for c in master.customers}
     items = {i.code: i for i in master.items}
+    services = {i.code for i in master.items if i.service}
     stock = stock if stock is not None else stock_levels(master)
     needed: dict[str, list[ProductionSource]] = {}
     uncovered: dict[str, Decimal] = {}
@@ -202,7 +207,7 @@ def production_list(orders: Sequence[Order], master: MasterData, date_from: date
                 or not EFFECTS[order.document_type].ships or order.document_type is DocumentType.RETURN:
             continue
         for line in order.lines:
-            if line.to_ship <= 0:
+            if line.to_ship <= 0 or line.item in services:
                 continue
             needed.setdefault(line.item, []).append(
                 ProductionSource(order.number, order.customer, customers.get(order.customer, ""), line.to_ship))
@@ -220,5 +225,7 @@ def production_list(orders: Sequence[Order], master: MasterData, date_from: date
         quantity = sum((s.quantity for s in needed[code]), ZERO)
         on_hand = None if stock is None else stock.get(code, ZERO)
         to_produce = quantity if on_hand is None else uncovered.get(code, ZERO)
-        rows.append(ProductionRow(code, *described[code], quantity, on_hand, to_produce, tuple(needed[code])))
+        from_stock = None if on_hand is None else quantity - to_produce
+        rows.append(ProductionRow(code, *described[code], quantity, on_hand, from_stock, to_produce,
+                                  tuple(needed[code])))
     return ProductionList(date_from, date_to, tuple(rows))

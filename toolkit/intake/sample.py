@@ -582,7 +582,7 @@ class _Generator:
                 cents = round(cents * self.rng.uniform(0.8, 1.3))
             rows.append({"code": code, "description": desc, "unit": unit, "vat_rate": Decimal(rate),
                          "vat_nature": nature, "category": category,
-                         "weight": Decimal(weight) if weight else None})
+                         "weight": Decimal(weight) if weight else None, "service": unit == "serv"})
             self.base_cents.append(cents)
         self.standard_ratio = [self.rng.choice((0.90, 0.92, 0.94, 0.95, 0.97)) for _ in rows]
         return rows

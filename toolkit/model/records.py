@@ -353,6 +353,10 @@ class Item(Record):
         aliases=("Natura IVA",))
     category: Code | None = column("Categoria", "Category", "Item category", "CAFFE", default=None)
     weight: Weight | None = column("Peso", "Weight", "Weight of one unit in kg (for the DDT)", "1.05", default=None)
+    service: YesNo = column(
+        "Servizio", "Service",
+        "A service (insurance, a course): invoiced, but not goods that travel, so left off the DDT's goods and "
+        "the production list", "no", default=False)
     source: InstanceOf[Source]
 
 

@@ -50,12 +50,13 @@ define({
     "list.remaining": ("Da spedire", "To ship"),
     "list.required": ("Richiesta", "Required"),
     "list.stock": ("Giacenza", "In stock"),
+    "list.from_stock": ("Da giacenza libera", "From free stock"),
     "list.to_produce": ("Da produrre", "To produce"),
     "list.empty": ("Niente da elencare per il periodo.", "Nothing to list for the period."),
 })
 
 ORDER_LIST_WIDTHS = (9, 20, 9, 28, 30, 15, 11, 9, 30, 6, 10, 10, 11, 16, 12)
-PRODUCTION_WIDTHS = (10, 34, 6, 11, 11, 11, 60)
+PRODUCTION_WIDTHS = (10, 34, 6, 11, 11, 13, 11, 60)
 SOURCES_WIDTHS = (10, 34, 6, 15, 9, 30, 11)
 
 HEADER_ROW = 3
@@ -169,12 +170,12 @@ def write_production_list(target: Path, master: MasterData, production: Producti
             fmt = formats(book)
             sheet = book.add_worksheet(title[:31])
             _title(sheet, fmt, master, title, production.date_from, production.date_to, lang)
-            heads = ["doc.item", "doc.description", "doc.unit", "list.required", "list.stock", "list.to_produce",
-                     "list.sources"]
+            heads = ["doc.item", "doc.description", "doc.unit", "list.required", "list.stock", "list.from_stock",
+                     "list.to_produce", "list.sources"]
             widths = set_widths(sheet, PRODUCTION_WIDTHS)
             headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
             last = _rows(sheet, HEADER_ROW + 1, [_format(fmt, h) for h in heads[:-1]] + [fmt.wrap], widths,
-                         ((r.item, r.description, r.unit, r.quantity, r.stock, r.to_produce,
+                         ((r.item, r.description, r.unit, r.quantity, r.stock, r.from_stock, r.to_produce,
                            "; ".join(f"{s.order} {s.customer} ({shown(s.quantity)})" for s in r.sources))
                           for r in production.rows))
             if not production.rows:
@@ -222,8 +223,8 @@ def _table(sheet: Worksheet, last_row: int, width: int) -> None:
 
 
 def _format(fmt: Formats, head: str) -> Format:
-    if head in ("list.ordered", "list.shipped", "list.remaining", "list.required", "list.stock", "list.to_produce",
-                "doc.quantity"):
+    if head in ("list.ordered", "list.shipped", "list.remaining", "list.required", "list.stock", "list.from_stock",
+                "list.to_produce", "doc.quantity"):
         return fmt.quantity
     if head == "doc.date":
         return fmt.date
