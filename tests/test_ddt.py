@@ -11,6 +11,8 @@ from reads import Reads
 from test_shipping import shipping_master, shipping_sheets
 
 from toolkit.intake.validation import check
+from toolkit.ledger.db import reading
+from toolkit.ledger.deliveries import load_notes
 from toolkit.services.orders import create
 from toolkit.services.shipping import ship
 from toolkit.writers.ddt import write_delivery_notes
@@ -78,10 +80,46 @@ def test_the_ddt_carries_what_the_law_asks(printed):
     assert [c.value for c in sheet[find(sheet, "Articolo")[0]]][:5] == [
         "Articolo", "Descrizione", "UM", "Quantità", "Rif. ordine"]
     assert goods(sheet) == [("A001", "Caffè in grani 1 kg", "pz", 10, "OC-2026-00001"),
-                            ("A002", "Latte fresco 1 l", "pz", 24, "OC-2026-00001")]
+                            ("A002", "Latte fresco 1 l\nal retro", "pz", 24, "OC-2026-00001")]
     find(sheet, "Firma del conducente")
     find(sheet, "Firma del destinatario")
     assert sheet.page_setup.paperSize == 9 and sheet.print_title_rows
+
+
+def test_the_weight_never_ends_in_a_bare_decimal_point(printed):
+    """`#,##0.###` showed 45 kg as "45." in Excel; at least one decimal shows "45.0"."""
+    row, col = find(printed["DDT-2026-00001"], "Peso (kg)")
+    assert printed["DDT-2026-00001"].cell(row + 1, col).number_format == "#,##0.0##"
+
+
+def test_an_order_lines_note_prints_under_its_goods_and_again_when_reprinted(tmp_path, ledger):
+    """T001's A002 line says "al retro": the driver reads it under the description, on the
+    DDT shipping prints and on the one read back from the ledger."""
+    master = shipping_master()
+    create(master, ledger, DAY, with_catch_up=False)
+    shipped = ship(master, ledger, DAY, all_open=True).notes
+    with reading(ledger) as conn:
+        stored = load_notes(conn)
+    for notes in (shipped, stored):
+        assert [(ln.item, ln.note) for ln in notes[0].lines] == [("A001", None), ("A002", "al retro")]
+    sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "again.xlsx", master, stored))["DDT-2026-00001"]
+    row, _ = find(sheet, "Latte fresco 1 l\nal retro")
+    assert sheet.row_dimensions[row].height == 30
+
+
+def test_services_are_invoiced_but_not_printed_as_goods(tmp_path, ledger):
+    """A DDT documents goods in transport: A002 made a service stays on the stored DDT (it is
+    invoiced from there) and leaves the printed goods."""
+    sheets = shipping_sheets()
+    for row, service in zip(sheets["Articoli"], ("Servizio", "no", "sì", "no")):
+        row.append(service)
+    master = check(minimal.workbook(sheets)).master
+    create(master, ledger, DAY, with_catch_up=False)
+    notes = ship(master, ledger, DAY, all_open=True).notes
+    assert [ln.item for ln in notes[0].lines] == ["A001", "A002"]
+    book = openpyxl.load_workbook(write_delivery_notes(tmp_path / "ddt.xlsx", master, notes))
+    assert goods(book["DDT-2026-00001"]) == [("A001", "Caffè in grani 1 kg", "pz", 10, "OC-2026-00001")]
+    assert goods(book["DDT-2026-00002"]) == []
 
 
 def test_the_seller_delivers_when_no_carrier_serves_the_area(printed):

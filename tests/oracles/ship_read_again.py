@@ -79,7 +79,8 @@ def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequ
             lines.append(DeliveryNoteLine(
                 line.item, line.description, line.unit, quantity, line.unit_price, amount,
                 line.vat_rate, line.vat_nature, line_id, line.order_line_id, line.order_id, line.order_number,
-                line.line_no, order.customer_reference, order.payment_method))
+                line.line_no, order.customer_reference, order.payment_method,
+                next(ol.note for ol in order.lines if ol.id == line.order_line_id)))
         notes.append(DeliveryNote(
             delivery_id, document_number(series, draft.day.year, number), series, draft.day.year, number, draft.day,
             draft.customer, draft.ship_to, draft.carrier, draft.reason, draft.packages,

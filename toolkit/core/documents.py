@@ -30,6 +30,8 @@ class DeliveryNoteLine(DocumentLine):
     """The order's customer reference (their purchase-order number)."""
     payment_method: PaymentMethod | None = None
     """The order's own payment method; None: the customer's."""
+    note: str | None = None
+    """The order line's note (read from the order line, not stored on the DDT line)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -246,7 +246,7 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
         rows = conn.execute(
             select(dl.id, dl.delivery_id, dl.order_line_id, dl.quantity, ol.order_id, ol.line_no, ol.item,
                    ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature, o.series, o.year, o.number,
-                   o.customer_reference, o.payment_method)
+                   o.customer_reference, o.payment_method, ol.note)
             .select_from(schema.delivery_lines.join(schema.order_lines, ol.id == dl.order_line_id)
                          .join(schema.orders, o.id == ol.order_id))
             .where(dl.delivery_id.in_(chunk))
@@ -256,7 +256,7 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
                 r.item, r.description, r.unit, r.quantity, r.unit_price, line_amount(r.quantity, r.unit_price),
                 r.vat_rate, r.vat_nature, r.id, r.order_line_id, r.order_id,
                 document_number(r.series, r.year, r.number), r.line_no, r.customer_reference,
-                PaymentMethod(r.payment_method) if r.payment_method else None))
+                PaymentMethod(r.payment_method) if r.payment_method else None, r.note))
     return [
         DeliveryNote(h.id, document_number(h.series, h.year, h.number), h.series, h.year, h.number, h.delivery_date,
                      h.customer, h.ship_to, h.carrier, Reason(h.reason), h.packages, h.weight, bool(h.forced),

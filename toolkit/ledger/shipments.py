@@ -162,6 +162,7 @@ def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequ
                 line_ids[delivery_id].append(line_id)
     notes = []
     stored_of: dict[Decimal, Decimal] = {}
+    remarks = _line_notes(drafts, orders)
     for delivery_id, draft in zip(ids, drafts):
         number = numbers[delivery_id]
         lines = []
@@ -171,13 +172,20 @@ def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequ
             lines.append(DeliveryNoteLine(
                 line.item, line.description, line.unit, quantity, line.unit_price, amount,
                 line.vat_rate, line.vat_nature, line_id, line.order_line_id, line.order_id, line.order_number,
-                line.line_no, order.customer_reference, order.payment_method))
+                line.line_no, order.customer_reference, order.payment_method, remarks.get(line.order_line_id)))
         notes.append(DeliveryNote(
             delivery_id, document_number(series, draft.day.year, number), series, draft.day.year, number, draft.day,
             draft.customer, draft.ship_to, draft.carrier, draft.reason, draft.packages,
             None if draft.weight is None else as_stored(draft.weight, 3), draft.forced, tuple(lines),
             accounting_date or draft.day))
     return notes
+
+
+def _line_notes(drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order]) -> dict[int, str]:
+    """The notes of the shipped orders' lines by order line id: the DDT prints them under the
+    goods, as `load_notes` reads them from the order lines."""
+    shipped = {line.order_id for draft in drafts for line in draft.lines}
+    return {line.id: line.note for order_id in shipped for line in orders[order_id].lines if line.note}
 
 
 _DDT_LINES = select(dl.id, dl.delivery_id).where(dl.delivery_id.between(bindparam("first"), bindparam("last"))).order_by(dl.id)

@@ -8,18 +8,20 @@ transport are printed when known and left as boxes to fill in otherwise, followe
 driver's and the recipient's signature boxes.
 
 A return (reso) is stored with negative quantities; the paper shows the goods that travel,
-so it prints them as positive quantities under the reason "Reso".
+so it prints them as positive quantities under the reason "Reso". Services (an insurance, a
+course) stay on the stored DDT, which invoicing charges, but are not goods: the paper leaves
+them off. An order line's note is printed under its description, for the driver.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from pathlib import Path
 
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.core.documents import DeliveryNote
+from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.shipping import reason_label
 from toolkit.model.records import MasterData
 from toolkit.writers.printable import (
@@ -60,6 +62,9 @@ define({
 })
 
 _WIDTHS = (14, 38, 7, 12, 26)
+WEIGHT_FORMAT = "#,##0.0##"
+"""A weight in kilos with up to three decimals and never a bare decimal point: `#,##0.###`
+showed 36 kg as "36." in Excel."""
 _BOX_SPANS = ((0, 0), (1, 2), (3, 4))
 """The three framed fields of a row of transport data: columns A, B–C, D–E."""
 
@@ -91,7 +96,7 @@ class _Extra:
                                           "valign": "top"})
         self.box = book.add_format({"bottom": 1, "left": 1, "right": 1, "valign": "top", "text_wrap": True})
         self.box_number = book.add_format({"bottom": 1, "left": 1, "right": 1, "valign": "top",
-                                           "num_format": "#,##0.###", "align": "left"})
+                                           "num_format": WEIGHT_FORMAT, "align": "left"})
         self.signature = book.add_format({"border": 1, "valign": "top", "font_size": 8, "bold": True})
 
 
@@ -104,6 +109,7 @@ class _Parties:
         self.customers = {c.code: c for c in master.customers}
         self.ship_to = {s.code: s for s in master.ship_to}
         self.carriers = {c.code: c for c in master.carriers}
+        self.services = {i.code for i in master.items if i.service}
 
 
 def _note_sheet(sheet, fmt, extra: _Extra, master: MasterData, parties: _Parties, note: DeliveryNote,
@@ -154,15 +160,23 @@ def _note_sheet(sheet, fmt, extra: _Extra, master: MasterData, parties: _Parties
     heads = ("doc.item", "doc.description", "doc.unit", "doc.quantity", "ddt.order")
     headings(sheet, row, 0, [t(h) for h in heads], fmt, widths)
     header_row = row
-    for line in note.lines:
+    for line in goods(note, parties.services):
         row += 1
-        col = line_cells(sheet, row, 0, line, fmt, price=False, quantity=abs(line.quantity))
-        fit_row(sheet, row, [(line.description, widths[1])])
+        description = f"{line.description}\n{line.note}" if line.note else line.description
+        col = line_cells(sheet, row, 0, line, fmt, price=False, description=description, quantity=abs(line.quantity))
+        fit_row(sheet, row, [(description, widths[1])])
         text(sheet, row, col, line.order_number)
     row += 3
     sheet.merge_range(row, 0, row + 3, 1, t("ddt.driver_signature"), extra.signature)
     sheet.merge_range(row, 3, row + 3, 4, t("ddt.recipient_signature"), extra.signature)
     a4(sheet, repeat_rows=(header_row, header_row))
+
+
+def goods(note: DeliveryNote, services: Container[str]) -> list[DeliveryNoteLine]:
+    """The DDT's lines that are goods: a DDT documents goods in transport, and a service
+    (an insurance, a course; `Item.service`) travels with no van. Its line stays on the stored
+    DDT, which is what invoicing charges; only the paper leaves it off."""
+    return [line for line in note.lines if line.item not in services]
 
 
 def _order_terms(sheet, fmt, note: DeliveryNote, row: int, lang: str, widths) -> int:
