@@ -47,6 +47,14 @@ def test_the_panel_shows_the_orders_still_open(ledger, desk, tmp_path):
     assert shown == sorted(set(made) - set(done))
 
 
+def test_every_printed_page_of_the_panel_says_whose_and_when(ledger, desk, tmp_path, monkeypatch):
+    monkeypatch.setattr(orders_book, "today_rome", lambda: FIRST)
+    book = openpyxl.load_workbook(panel(desk[0], ledger, tmp_path / "p.xlsx", "en"))
+    assert [(s.oddHeader.left.text, s.oddHeader.right.text) for s in book.worksheets] == [
+        ("Orders panel", "Forniture Rossi S.r.l. – as of 09/04/2026"),
+        ("Orders panel – Lines", "Forniture Rossi S.r.l. – as of 09/04/2026")]
+
+
 def test_every_order_on_request_and_a_period(ledger, desk, tmp_path):
     master, made, done = desk
     assert numbers_in(panel(master, ledger, tmp_path / "all.xlsx", "it", every=True)) == sorted(made)

@@ -197,6 +197,25 @@ def test_monitoring_from_the_ledger(ledger, issued):
 # ---- the monitoring workbook and the commands
 
 
+def test_the_status_pages_say_whose_and_when_and_no_payment_is_said_so(tmp_path, ledger, issued):
+    """Without a payment the payments' sheet printed a bare heading; it now says there is none."""
+    from openpyxl import load_workbook
+
+    from toolkit.writers.payments_status import write_payment_status
+
+    master, _ = issued
+    with reading(ledger) as conn:
+        found = receivables(conn)
+    day = date(2026, 6, 1)
+    book = load_workbook(write_payment_status(tmp_path / "s.xlsx", master, monitor(found, day), found, day))
+    status, paid = book.worksheets
+    assert [(s.oddHeader.left.text, s.oddHeader.right.text) for s in (status, paid)] == [
+        ("Monitoraggio pagamenti", "Forniture Rossi S.r.l. – situazione al 01/06/2026"),
+        ("Monitoraggio pagamenti – Incassi", "Forniture Rossi S.r.l. – situazione al 01/06/2026")]
+    assert [row for row in paid.iter_rows(min_row=2, values_only=True)] == [
+        ("Nessun incasso registrato sui documenti elencati.", None, None, None, None, None)]
+
+
 def test_payments_commands_end_to_end(tmp_path, sample_workbook):
     import test_accountants
     from typer.testing import CliRunner

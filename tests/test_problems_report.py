@@ -3,12 +3,22 @@ has links to give, then plain text: never a cell left out."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import openpyxl
 
 from toolkit.basics.cells import Location
 from toolkit.model.cells import NOT_A_DATE
 from toolkit.writers import problems_report
 from toolkit.writers.problems_report import write_problems_report
+
+
+def test_every_printed_page_says_what_was_checked_and_when(tmp_path):
+    problems = [NOT_A_DATE(Location("Modelli ordine", "K2"), value="sabato")]
+    path = write_problems_report(tmp_path / "controllo.xlsx", problems, tmp_path / "anagrafiche.xlsx", "it",
+                                 date(2026, 4, 9))
+    header = openpyxl.load_workbook(path).worksheets[0].oddHeader
+    assert (header.left.text, header.right.text) == ("Controllo dati – anagrafiche.xlsx", "situazione al 09/04/2026")
 
 
 def test_past_a_sheets_links_a_problems_cell_is_plain_text(tmp_path, monkeypatch):

@@ -10,11 +10,13 @@ order's lines in a second sheet, so it stays two sheets however many orders ther
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from toolkit.basics.dates import today_rome
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import DocumentType
 from toolkit.basics.vocab import label as vocab_label
@@ -27,12 +29,14 @@ from toolkit.writers.printable import (
     Formats,
     a4,
     address_lines,
+    as_of,
     company_header,
     fitting_width,
     formats,
     headings,
     line_cells,
     new_workbook,
+    page_header,
     party_lines,
     set_widths,
     sheet_name,
@@ -147,10 +151,12 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
 
 
 def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it",
-                stock: Mapping[str, Decimal] | None = None, reservations: Reservations = NONE) -> Path:
-    """The panel; each line shows what its order reserves of the item and what is available to
-    it: the stock on hand (`stock`, None: no stock sheet, the cell stays empty) less what the
-    orders ahead of it reserve (`toolkit.core.reservations`). An order's number links to its
+                stock: Mapping[str, Decimal] | None = None, reservations: Reservations = NONE,
+                day: date | None = None) -> Path:
+    """The panel as of `day` (today), its title, company and day in every page's header; each
+    line shows what its order reserves of the item and what is available to it: the stock on
+    hand (`stock`, None: no stock sheet, the cell stays empty) less what the orders ahead of
+    it reserve (`toolkit.core.reservations`). An order's number links to its
     lines up to Excel's links in a sheet, and is plain text past them. The caller keeps the
     orders and their lines within a sheet's rows (`services.orders.panel`).
 
@@ -184,6 +190,9 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
                 sheet.freeze_panes(1, 0)
                 sheet.autofilter(0, 0, max(count, 1), width - 1)
                 a4(sheet, landscape=True, repeat_rows=(0, 0))
+            detail = f"{master.settings.company_name} – {as_of(day or today_rome(), lang)}"
+            page_header(panel, t("panel.title"), detail)
+            page_header(lines, f"{t('panel.title')} – {lines_name}", detail)
 
     return write_book(target, write)
 

@@ -25,7 +25,7 @@ from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.payments import PaymentStatus, Receivable
 from toolkit.model.records import Customer, MasterData
 from toolkit.writers.blocks import Column, StreamedWorkbook
-from toolkit.writers.printable import Formats, a4, formats, headings, set_widths, sheet_name, text
+from toolkit.writers.printable import Formats, a4, as_of, formats, headings, page_header, set_widths, sheet_name, text
 from toolkit.writers.row_heights import row_height
 from toolkit.writers.streaming import streaming_workbook
 
@@ -52,6 +52,7 @@ define({
     "pay.customer_name": ("Ragione sociale", "Customer name"),
     "pay.kind_invoice": ("Fattura", "Invoice"),
     "pay.kind_credit_note": ("Nota di credito", "Credit note"),
+    "pay.none": ("Nessun incasso registrato sui documenti elencati.", "No payment recorded on the documents listed."),
 })
 
 
@@ -63,7 +64,10 @@ def _method(value: str | None, lang: str) -> str | None:
 
 
 def write_payment_status(target: Path, master: MasterData, rows: Sequence[PaymentStatus],
-                         receivables: Sequence[Receivable], as_of: date, lang: str = "it") -> Path:
+                         receivables: Sequence[Receivable], as_of_day: date, lang: str = "it") -> Path:
+    """The status of each invoice and the payments recorded on them; the title, company and
+    day in every page's header, and a line saying so when no payment is recorded (the
+    payments' sheet printed as a bare heading)."""
     customers = {c.code: c for c in master.customers}
     t = labeller(lang)
     shown = {r.number for r in rows}
@@ -76,7 +80,7 @@ def write_payment_status(target: Path, master: MasterData, rows: Sequence[Paymen
             sheet = book.add_worksheet(sheet_name(t("pay.sheet"), taken))
             text(sheet, 0, 0, t("pay.title"), fmt.title)
             text(sheet, 1, 0, t("pay.as_of"), fmt.bold)
-            text(sheet, 1, 1, as_of, fmt.date)
+            text(sheet, 1, 1, as_of_day, fmt.date)
             heads = ["doc.number", "doc.date", "doc.document_type", "doc.customer", "pay.customer_name", "pay.method",
                      "doc.total", "pay.collected", "pay.outstanding", "pay.paid", "pay.next_due", "pay.next_amount",
                      "pay.days", "pay.last_payment"]
@@ -97,15 +101,20 @@ def write_payment_status(target: Path, master: MasterData, rows: Sequence[Paymen
                 sheet.autofilter(header, 0, row, len(heads) - 1)
             sheet.freeze_panes(header + 1, 1)
             a4(sheet, landscape=True, repeat_rows=(header, header))
+            detail = f"{master.settings.company_name} – {as_of(as_of_day, lang)}"
+            page_header(sheet, t("pay.title"), detail)
 
             paid = book.add_worksheet(sheet_name(t("pay.payments_sheet"), taken))
             paid_widths = set_widths(paid, PAYMENTS_WIDTHS)
             headings(paid, 0, 0, [t("doc.number"), t("doc.customer"), t("doc.date"), t("doc.amount"), t("pay.method"),
                                   t("pay.reference")], fmt, paid_widths)
-            paid.write_rows(1, 0, [Column("value", f) for f in (None, None, fmt.date, fmt.money, fmt.wrap, fmt.wrap)],
-                            _payment_rows(receivables, shown, paid_widths, lang))
+            payments = _payment_rows(receivables, shown, paid_widths, lang)
+            if paid.write_rows(1, 0, [Column("value", f) for f in (None, None, fmt.date, fmt.money, fmt.wrap,
+                                                                   fmt.wrap)], payments) == 1:
+                text(paid, 1, 0, t("pay.none"))
             paid.freeze_panes(1, 0)
             a4(paid, repeat_rows=(0, 0))
+            page_header(paid, f"{t('pay.title')} – {t('pay.payments_sheet')}", detail)
 
     return write_atomic(target, write)
 

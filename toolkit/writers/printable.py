@@ -20,6 +20,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from toolkit.basics.files import write_atomic
+from toolkit.basics.labels import define, labeller
 from toolkit.basics.runtime import collector_paused
 from toolkit.core.lines import DocumentLine
 from toolkit.model.records import Customer, Settings, ShipTo
@@ -266,6 +267,14 @@ def page_header(sheet: Worksheet, title: str, detail: str = "") -> None:
     it is and for when. An `&` in either stays an ampersand."""
     right = f"&R{detail.replace('&', '&&')}" if detail else ""
     sheet.set_header(f'&L&"-,Bold"&12{title.replace("&", "&&")}{right}')
+
+
+define({"print.as_of": ("situazione al {day}", "as of {day}")})
+
+
+def as_of(day: date, lang: str) -> str:
+    """"situazione al 09/04/2026": the day a snapshot (the panel, a check, the payments) shows."""
+    return labeller(lang)("print.as_of").format(day=day.strftime("%d/%m/%Y"))
 
 
 def title_on_every_page(sheet: Worksheet, title: str, first_row: int, last_row: int, last_col: int) -> None:

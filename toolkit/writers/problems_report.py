@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import xlsxwriter
 
+from toolkit.basics.dates import today_rome
 from toolkit.basics.files import write_atomic
 from toolkit.basics.problems import Problem, Severity
-from toolkit.writers.printable import WORKBOOK_OPTIONS, a4, set_widths
+from toolkit.writers.printable import WORKBOOK_OPTIONS, a4, as_of, page_header, set_widths
 from toolkit.writers.row_heights import fit_row
 from toolkit.writers.sheet_limits import LINKS_PER_SHEET
 
@@ -35,8 +37,10 @@ def rows(problems: Sequence[Problem], lang: str) -> list[tuple[str, str, str, st
     return [(SEVERITY[lang][p.severity], p.sheet or "", p.cell or "", p.code, p.message(lang)) for p in problems]
 
 
-def write_problems_report(target: Path, problems: Sequence[Problem], workbook: Path, lang: str = "it") -> Path:
-    """One row per problem; its cell links into the workbook, up to a sheet's links (a broken
+def write_problems_report(target: Path, problems: Sequence[Problem], workbook: Path, lang: str = "it",
+                          day: date | None = None) -> Path:
+    """One row per problem, the report's title, the workbook checked and the day (today) in
+    every page's header; its cell links into the workbook, up to a sheet's links (a broken
     column of a large master gives tens of thousands of problems), then is plain text."""
     target = Path(target)
     link_base = os.path.relpath(Path(workbook).resolve(), target.resolve().parent)
@@ -65,6 +69,7 @@ def write_problems_report(target: Path, problems: Sequence[Problem], workbook: P
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(problems), 1), 4)
         a4(sheet, landscape=True, repeat_rows=(0, 0))
+        page_header(sheet, f"{TITLE[lang]} – {Path(workbook).name}", as_of(day or today_rome(), lang))
         book.close()
 
     return write_atomic(target, write)
