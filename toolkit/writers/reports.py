@@ -396,15 +396,17 @@ def _summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Repor
 
 
 def _pies(book: Workbook, sheet: Worksheet, report: Report, fmt: _Formats, t: Any, row: int, col: int) -> int:
-    """A pie of each of the largest customers' items: the eight largest, the rest as "Others"."""
+    """A pie of each of the largest customers' items: the eight largest, the rest as "Others".
+    Read from the data rows, which hold every customer and item whatever the table is grouped
+    by (`--by item` has no customer column, `--by customer` no item column)."""
     name = t("report.summary")
-    table = report.table
+    lines = report.data[report.data["period"] == "current"]
     names = _names(report).get("customer", {})
-    customers = (table.groupby("customer", sort=False)["amount"].sum().sort_values(ascending=False, kind="stable")
-                 .head(PIES).index)
+    customers = (lines.groupby("customer", sort=False, observed=True)["amount"].sum()
+                 .sort_values(ascending=False, kind="stable").head(PIES).index)
     data_row = 0
     for n, customer in enumerate(customers):
-        items = (table[table["customer"] == customer].groupby("item", sort=False)["amount"].sum()
+        items = (lines[lines["customer"] == customer].groupby("item", sort=False, observed=True)["amount"].sum()
                  .sort_values(ascending=False, kind="stable"))
         items = items[items > 0]
         if items.empty:
