@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -189,7 +189,38 @@ def test_aging_is_what_payment_monitoring_finds_open(april):
     assert int(made.table[list(BUCKETS)].sum().sum()) == made.total
     assert sorted(made.data["document"]) == sorted(r.number for r in open_now)
     for row in made.data.itertuples():
-        assert row.bucket == bucket(row.days_past_due)
+        assert row.bucket == ("credit" if row.amount < 0 else bucket(row.days_past_due))
+
+
+def test_an_invoice_due_on_the_report_day_is_not_yet_overdue(april):
+    """Due today is not late: 0 days past due is "not yet due", the day after is 1–30."""
+    _, session = april
+    invoice = next(r for r in load_receivables(session.ledger) if r.kind == "invoice" and r.dues and not r.payments)
+    due = invoice.dues[0][0]
+    for day, expected in ((due, (0, "not_due")), (due + timedelta(days=1), (1, "d1_30"))):
+        made = build(session.master, session.ledger, Request(Kind.AGING, invoice.invoice_date, day))
+        row = made.data[made.data["document"] == invoice.number].iloc[0]
+        assert (row.days_past_due, row.bucket) == expected
+
+
+def test_credit_notes_are_credits_that_lower_the_balance_not_overdue_amounts(april):
+    """A credit note falls due on no day: it is in the credits' column, with no due date and
+    no days, and the customer's open amount is its invoices' less its credit notes', as
+    `toolkit payments status` sums them."""
+    _, session = april
+    made = build(session.master, session.ledger, Request(Kind.AGING, date(2026, 1, 1), AS_OF))
+    open_now = monitor(load_receivables(session.ledger), AS_OF, Show.UNPAID)
+    notes = {r.number: r for r in open_now if r.kind == "credit-note"}
+    assert notes
+    credits = made.data[made.data["bucket"] == "credit"]
+    assert set(credits["document"]) == set(notes)
+    assert credits["days_past_due"].isna().all() and credits["due_date"].isna().all()
+    table = made.table.set_index("customer")
+    for customer in {r.customer for r in notes.values()}:
+        assert _euro(table.loc[customer, "credit"]) == sum(r.outstanding for r in notes.values()
+                                                           if r.customer == customer)
+        assert _euro(table.loc[customer, "amount"]) == sum(r.outstanding for r in open_now if r.customer == customer)
+    assert _euro(int(made.table["credit"].sum())) < 0
 
 
 def test_aging_leaves_out_payments_after_its_day(april):
@@ -199,7 +230,7 @@ def test_aging_leaves_out_payments_after_its_day(april):
     assert before.total > after.total
 
 
-@pytest.mark.parametrize("days, expected", [(-1, "not_due"), (0, "d0_30"), (30, "d0_30"), (31, "d31_60"),
+@pytest.mark.parametrize("days, expected", [(-1, "not_due"), (0, "not_due"), (1, "d1_30"), (30, "d1_30"), (31, "d31_60"),
                                              (60, "d31_60"), (61, "d61_90"), (90, "d61_90"), (91, "d90")])
 def test_buckets(days, expected):
     assert bucket(days) == expected
@@ -305,6 +336,36 @@ def test_the_data_sheet_is_an_excel_table(sales_book):
     assert sum(Decimal(str(r[-1])).quantize(CENT) for r in body if r[0] == "Periodo") == _euro(sales_book.total)
 
 
+@pytest.fixture(scope="module")
+def aging_book(april):
+    out, session = april
+    return report(session.master, session.ledger, Request(Kind.AGING, date(2026, 1, 1), AS_OF),
+                  out / "report-scadenze.xlsx")
+
+
+def test_the_headings_rows_are_as_tall_as_their_wrapped_headings(aging_book):
+    """"Giorni di ritardo" wraps in its column: its row is two lines tall, or LibreOffice
+    prints the second line over the first invoice."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(aging_book.file)
+    data = book["Dati"]
+    assert data.cell(5, 8).value == "Giorni di ritardo"
+    assert data.row_dimensions[5].height == 30
+    assert book["Report"].row_dimensions[5].height >= 15
+
+
+def test_the_buckets_chart_colours_not_yet_due_apart_from_the_overdue(aging_book):
+    """Not yet due in green, the overdue buckets warmer the later, the credits in blue: one
+    colour per column of the buckets chart, in the order of the buckets."""
+    from toolkit.writers.reports import BUCKET_COLOURS
+
+    chart = next(x for x in _charts(aging_book.file).values() if "<c:dPt>" in x)
+    colours = re.findall(r"<c:dPt><c:idx val=\"(\d+)\"/>.*?<a:srgbClr val=\"([0-9A-F]{6})\"", chart)
+    assert [(int(i), c) for i, c in colours] == [(i, BUCKET_COLOURS[b].lstrip("#")) for i, b in enumerate(BUCKETS)]
+    assert BUCKET_COLOURS["not_due"] == "#A9D18E"
+
+
 def _needs_libreoffice() -> None:
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
@@ -337,7 +398,7 @@ def test_totals_recalculated_by_libreoffice_are_the_ledger_s(sales_book, april):
 
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("kind", ["sales", "aging"])
-def test_what_a_reader_sees_before_recalculating_is_what_recalculating_gives(sales_book, april, kind):
+def test_what_a_reader_sees_before_recalculating_is_what_recalculating_gives(sales_book, aging_book, kind):
     """Every formula's result is written with it, so a workbook shows its totals before any
     recalculation: LibreOffice as installed never recalculates on opening (its totals read 0
     when the results were not written), nor do file previews. Every cell of every sheet as
@@ -345,9 +406,7 @@ def test_what_a_reader_sees_before_recalculating_is_what_recalculating_gives(sal
     _needs_libreoffice()
     from toolkit.writers.libreoffice import recalculated_values
 
-    out, session = april
-    made = sales_book if kind == "sales" else report(
-        session.master, session.ledger, Request(Kind.AGING, date(2026, 1, 1), AS_OF), out / "report-scadenze.xlsx")
+    made = sales_book if kind == "sales" else aging_book
     written = CalamineWorkbook.from_path(str(made.file))
     computed = recalculated_values(made.file)
     differ = []

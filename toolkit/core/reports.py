@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.basics.problems import Problem, define
+from toolkit.core.payments import PaymentStatus
 
 
 class Kind(StrEnum):
@@ -41,8 +42,11 @@ DIMENSIONS = ("customer", "item", "category", "agent", "zone", "month")
 """What a report can be grouped by (`--by`): the customer's agent and zone (*Zona*) and the
 item's category come from the master data as it is now."""
 AGING_DIMENSIONS = ("customer", "agent", "zone")
-BUCKETS = ("not_due", "d0_30", "d31_60", "d61_90", "d90")
-"""Open receivables by days past due: not yet due, 0–30, 31–60, 61–90, over 90."""
+BUCKETS = ("not_due", "d1_30", "d31_60", "d61_90", "d90", "credit")
+"""Open receivables by days past due: not yet due (due today or later), 1–30, 31–60, 61–90,
+over 90; and the credits owed to the customer (credit notes), which fall due on no day and
+lower the customer's open balance as they do in `toolkit payments status`."""
+OVERDUE = BUCKETS[1:5]
 
 UNKNOWN_DIMENSION = define(
     "report-unknown-dimension", "error",
@@ -138,9 +142,26 @@ def _shift_months(day: date, months: int) -> date:
 
 
 def bucket(days_past_due: int) -> str:
+    """A receivable due on the report's day is not yet overdue: 0 days past due is not due.
+
+    >>> bucket(0), bucket(1), bucket(30), bucket(31), bucket(91)
+    ('not_due', 'd1_30', 'd1_30', 'd31_60', 'd90')
+    """
     if days_past_due <= 0:
-        return "not_due" if days_past_due < 0 else "d0_30"
-    for limit, name in ((30, "d0_30"), (60, "d31_60"), (90, "d61_90")):
+        return "not_due"
+    for limit, name in ((30, "d1_30"), (60, "d31_60"), (90, "d61_90")):
         if days_past_due <= limit:
             return name
     return "d90"
+
+
+def aged(status: PaymentStatus) -> tuple[date | None, int | None, str]:
+    """The due date an open receivable is aged from on `status.as_of`, its days past it and
+    its bucket: an invoice counts from its next due date (its date when it has none); a credit
+    owed to the customer (a credit note, negative) falls due on no day, so it has no due date,
+    no days, and a bucket of its own."""
+    if status.outstanding < 0:
+        return None, None, "credit"
+    due = status.next_due or status.invoice_date
+    days = (status.as_of - due).days
+    return due, days, bucket(days)

@@ -28,7 +28,7 @@ from toolkit.core.reports import (
     Kind,
     Report,
     Request,
-    bucket,
+    aged,
     comparison_period,
     whole_months,
 )
@@ -213,7 +213,8 @@ def _moved_days(days: Any, request: Request, compared: tuple[date, date]) -> Any
 def _aging(master: MasterData, ledger: Ledger, request: Request) -> Report:
     """Open receivables on the period's last day, of the invoices and credit notes dated in the
     period: what `toolkit payments status` finds outstanding (payments up to that day), by
-    days past the next due date it finds (an invoice due today is 0 days past due)."""
+    days past the next due date it finds (`aged`: an invoice due today is not yet due, a
+    credit note is a credit)."""
     from toolkit.core.payments import payment_status
     from toolkit.services.payments import load_receivables
 
@@ -226,13 +227,11 @@ def _aging(master: MasterData, ledger: Ledger, request: Request) -> Report:
         status = payment_status(replace(receivable, payments=paid_then), as_of)
         if status.paid or status.outstanding == 0:
             continue
-        due = status.next_due or receivable.invoice_date
-        late = (as_of - due).days
-        rows.append((receivable.customer, status.number, receivable.invoice_date, due, late, bucket(late),
+        rows.append((receivable.customer, status.number, receivable.invoice_date, *aged(status),
                      int(status.outstanding.scaleb(2))))
     frame = _filter(_dimensions(pd.DataFrame.from_records(
         rows, columns=["customer", "document", "invoice_date", "due_date", "days_past_due", "bucket", "amount"]),
-        master, ("customer_name", "zone", "agent")), request)
+        master, ("customer_name", "zone", "agent")), request).astype({"days_past_due": "Int64"})
     by = request.by or ("customer",)
     if frame.empty:
         table = pd.DataFrame(columns=[*by, *BUCKETS, "amount"])

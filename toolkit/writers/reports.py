@@ -30,7 +30,15 @@ from toolkit.basics.labels import define, labeller
 from toolkit.core.reports import BUCKETS, KIND_LABELS, Kind, Report
 from toolkit.model.records import MasterData
 from toolkit.writers.blocks import Column, block_workbook
-from toolkit.writers.printable import MONEY_FORMAT, a4, company_header, fitting_width, formats
+from toolkit.writers.printable import (
+    MONEY_FORMAT,
+    a4,
+    company_header,
+    fitting_width,
+    formats,
+    headings,
+    set_widths,
+)
 from toolkit.writers.sheet_limits import check_rows
 
 define({
@@ -74,10 +82,11 @@ define({
     "report.bucket": ("Fascia", "Bucket"),
     "report.open": ("Aperto", "Open"),
     "report.bucket.not_due": ("Non scaduto", "Not yet due"),
-    "report.bucket.d0_30": ("0–30 giorni", "0–30 days"),
+    "report.bucket.d1_30": ("1–30 giorni", "1–30 days"),
     "report.bucket.d31_60": ("31–60 giorni", "31–60 days"),
     "report.bucket.d61_90": ("61–90 giorni", "61–90 days"),
     "report.bucket.d90": ("Oltre 90 giorni", "Over 90 days"),
+    "report.bucket.credit": ("Note di credito", "Credit notes"),
     "report.empty": ("Niente nel periodo.", "Nothing in the period."),
 })
 
@@ -91,6 +100,9 @@ CHART_DATA_COLUMN = 12
 """Summary sheet: the charts' data from column M, right of the printed area (A–K)."""
 NAMED = {"customer": "customer_name", "item": "description"}
 """A code dimension shown with its name beside it."""
+BUCKET_COLOURS = {"not_due": "#A9D18E", "d1_30": "#FFD966", "d31_60": "#F4B183", "d61_90": "#E06666",
+                  "d90": "#990000", "credit": "#9DC3E6"}
+"""Aging's charts: green for what is not yet due, warmer the later it is, blue for the credits."""
 
 
 def _cents(value: Any) -> float:
@@ -214,7 +226,6 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
         ["compare_amount", "variation", "variation_pct"] if compared else [])
     heads = [t(f"report.dim.{c}") for c in labels] + [
         t("report.quantity") if v == "quantity" else t(f"report.{v}") for v in values]
-    sheet.write_row(HEADER_ROW, 0, heads, fmt.header)
     layout = _Layout()
     for i, v in enumerate(values):
         layout.columns[v] = len(labels) + i
@@ -257,9 +268,9 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
         if b in NAMED:
             found = names.get(b, {})
             label_values.append([found.get(c, "") for c in codes])
-    widths = [12 if c not in NAMED.values() else fitting_width(column, 30) for c, column in zip(labels, label_values)]
-    for col, width in enumerate([*widths, *[14] * len(values)]):
-        sheet.set_column(col, col, width)
+    widths = set_widths(sheet, [*(12 if c not in NAMED.values() else fitting_width(column, 30)
+                                  for c, column in zip(labels, label_values)), *[14] * len(values)])
+    headings(sheet, HEADER_ROW, 0, heads, fmt.base, widths)
     quantities = (table["quantity"] / 1000).tolist() if has_quantity else None
     amounts = (table["amount"] / 100).tolist()
     before = (table["compare_amount"] / 100).tolist() if compared else None
@@ -453,21 +464,22 @@ def _data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
     heads[0] = t("report.dim.period")
     columns = [data["period"].map(periods).astype(str).tolist()]
     columns += [data[c].astype(str).tolist() for c in DATA_COLUMNS[1:9]]
-    widths = (11, 9, 10, 30, 10, 34, 12, 10, 10, 12, 14)
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, fitting_width(columns[col], width) if col in DATA_NAMES else width)
+    widths = set_widths(sheet, [fitting_width(columns[col], width) if col in DATA_NAMES else width
+                                for col, width in enumerate((11, 9, 10, 30, 10, 34, 12, 10, 10, 12, 14))])
     columns += [(data["quantity"] / 1000).tolist(), (data["amount"] / 100).tolist()]
     shape = [Column("text")] * 9 + [Column("number", fmt.quantity), Column("number", fmt.money)]
     sheet.write_block(HEADER_ROW + 1, 0, shape, zip(*columns))
-    _as_table(sheet, heads, len(data), fmt, "Dati")
+    _as_table(sheet, heads, widths, len(data), fmt, "Dati")
 
 
-def _as_table(sheet: Any, heads: Sequence[str], rows: int, fmt: _Formats, name: str) -> None:
-    """An Excel table over the headings and the rows below them. Registered as
+def _as_table(sheet: Any, heads: Sequence[str], widths: Sequence[float], rows: int, fmt: _Formats,
+              name: str) -> None:
+    """An Excel table over the headings (their row as tall as the longest needs) and the rows
+    below them. Registered as
     `toolkit.writers.streaming.add_table` does: XlsxWriter's own `add_table` records every cell
     of the range to find overlaps, a second per report at a large desk."""
     last = HEADER_ROW + max(rows, 1)
-    sheet.write_row(HEADER_ROW, 0, heads, fmt.header)
+    headings(sheet, HEADER_ROW, 0, heads, fmt.base, widths)
     cells = xl_range(HEADER_ROW, 0, last, len(heads) - 1)
     sheet.tables.append({
         "show_first_col": False, "show_last_col": False, "show_row_stripes": True, "show_col_stripes": False,
@@ -488,10 +500,8 @@ def _aging_table(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: 
     by = report.by
     labels = _label_columns(by)
     heads = [t(f"report.dim.{c}") for c in labels] + [t(f"report.bucket.{b}") for b in BUCKETS] + [t("report.open")]
-    widths = [12 if c not in NAMED.values() else 30 for c in labels] + [14] * (len(BUCKETS) + 1)
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, width)
-    sheet.write_row(HEADER_ROW, 0, heads, fmt.header)
+    widths = set_widths(sheet, [12 if c not in NAMED.values() else 30 for c in labels] + [14] * (len(BUCKETS) + 1))
+    headings(sheet, HEADER_ROW, 0, heads, fmt.base, widths)
     layout = _Layout()
     first = len(labels)
     for i, b in enumerate((*BUCKETS, "amount")):
@@ -552,11 +562,12 @@ def _aging_summary(book: Workbook, sheet: Worksheet, master: MasterData, report:
     buckets = book.add_chart({"type": "column"})
     buckets.add_series({"name": t("report.open"), "categories": _ref(name, figures_row, 0, figures_row + len(BUCKETS) - 1),
                         "values": _ref(name, figures_row, 3, figures_row + len(BUCKETS) - 1),
-                        "fill": {"color": "#C00000"}, "data_labels": {"value": True, "num_format": "#,##0"}})
+                        "points": [{"fill": {"color": BUCKET_COLOURS[b]}} for b in BUCKETS],
+                        "data_labels": {"value": True, "num_format": "#,##0"}})
     buckets.set_title({"name": t("report.bucket")})
     buckets.set_legend({"position": "none"})
     buckets.set_y_axis({"num_format": "#,##0"})
-    buckets.set_x_axis({"num_font": {"size": 9}})
+    buckets.set_x_axis({"num_font": {"size": 9}, "label_position": "low"})
     buckets.set_size({"width": 440, "height": 320})
     sheet.insert_chart(row, 0, buckets)
     first = report.by[0]
@@ -574,10 +585,9 @@ def _aging_summary(book: Workbook, sheet: Worksheet, master: MasterData, report:
             count = i
     last = max(count, 1)
     stacked = book.add_chart({"type": "column", "subtype": "stacked"})
-    colours = ("#A9D18E", "#FFD966", "#F4B183", "#E06666", "#990000")
-    for j in range(1, len(BUCKETS) + 1):
+    for j, b in enumerate(BUCKETS, start=1):
         stacked.add_series({"name": _ref(name, 0, col + j), "categories": _ref(name, 1, col, last),
-                            "values": _ref(name, 1, col + j, last), "fill": {"color": colours[j - 1]}})
+                            "values": _ref(name, 1, col + j, last), "fill": {"color": BUCKET_COLOURS[b]}})
     stacked.set_title({"name": t("report.top").format(dimension=t(f"report.dim.{first}").lower())})
     stacked.set_legend({"position": "bottom"})
     stacked.set_y_axis({"num_format": "#,##0"})
@@ -597,16 +607,18 @@ def _aging_data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) ->
              t("report.bucket"), t("report.open")]
     buckets = {b: t(f"report.bucket.{b}") for b in BUCKETS}
     columns = [data[c].astype(str).tolist() for c in ("customer", "customer_name", "agent", "zone", "document")]
-    for col, width in enumerate((10, 30, 10, 10, 16, 11, 11, 10, 14, 14)):
-        sheet.set_column(col, col, fitting_width(columns[col], width) if col in (1, 2, 3) else width)
+    widths = set_widths(sheet, [fitting_width(columns[col], width) if col in (1, 2, 3) else width
+                                for col, width in enumerate((10, 30, 10, 10, 16, 11, 11, 10, 14, 14))])
+    days = data["days_past_due"]
     columns += [[_serial(d) for d in data[c]] for c in ("invoice_date", "due_date")]
-    columns += [data["days_past_due"].tolist(), data["bucket"].map(buckets).tolist(), (data["amount"] / 100).tolist()]
+    columns += [days.astype(object).where(days.notna(), None).tolist(), data["bucket"].map(buckets).tolist(),
+                (data["amount"] / 100).tolist()]
     shape = ([Column("text")] * 5 + [Column("number", fmt.date)] * 2 + [Column("number"), Column("text"),
                                                                          Column("number", fmt.money)])
     sheet.write_block(HEADER_ROW + 1, 0, shape, zip(*columns))
-    _as_table(sheet, heads, len(data), fmt, "Scadenze")
+    _as_table(sheet, heads, widths, len(data), fmt, "Scadenze")
 
 
-def _serial(day: date) -> int:
-    """A date as Excel counts it (days since 30 December 1899)."""
-    return (day - date(1899, 12, 30)).days
+def _serial(day: date | None) -> int | None:
+    """A date as Excel counts it (days since 30 December 1899); none for a credit's due date."""
+    return None if day is None else (day - date(1899, 12, 30)).days
