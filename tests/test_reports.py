@@ -10,6 +10,7 @@ import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -309,20 +310,70 @@ def test_the_charts_series_point_at_the_top_20_and_the_days(sales_book):
         _euro(made.compare_total)
 
 
-def test_customer_products_has_a_pie_per_customer(april):
+@pytest.fixture(scope="module")
+def products_book(april):
     out, session = april
-    made = report(session.master, session.ledger, Request(Kind.CUSTOMER_PRODUCTS, *SECOND_HALF),
+    return report(session.master, session.ledger, Request(Kind.CUSTOMER_PRODUCTS, *SECOND_HALF),
                   out / "clienti-articoli.xlsx")
-    charts = _charts(made.file)
-    pies = [x for x in charts.values() if "<c:pieChart>" in x]
+
+
+def _pies(path: Path) -> list[tuple[str, list[str], Any]]:
+    """Each pie's title, its legend's labels (the cells its categories point at) and its values' range."""
+    summary = _cells(path, "Riepilogo")
+    found = []
+    for chart in _charts(path).values():
+        if "<c:pieChart>" not in chart:
+            continue
+        title = "".join(re.findall(r"<a:t>([^<]*)</a:t>", chart.split("</c:title>")[0]))
+        (ref,) = re.findall(r"<c:cat><c:strRef><c:f>([^<]+)</c:f>", chart)
+        _, first, last, col, _ = _range(ref)
+        found.append((title, [str(summary[r][col]) for r in range(first, last + 1)],
+                      re.findall(r"<c:val><c:numRef><c:f>([^<]+)</c:f>", chart)[0]))
+    return found
+
+
+def test_customer_products_has_a_pie_per_customer(products_book):
+    made = products_book
+    pies = _pies(made.file)
     assert 1 <= len(pies) <= 6
     summary = _cells(made.file, "Riepilogo")
-    for pie in pies:
-        (ref,) = re.findall(r"<c:val><c:numRef><c:f>([^<]+)</c:f>", pie)
+    for _, _, ref in pies:
         _, first, last, col, _ = _range(ref)
         customer = summary[first - 1][col - 1]
         expected = made.table[(made.table["customer"] == customer) & (made.table["amount"] > 0)]["amount"].sum()
         assert sum(Decimal(str(summary[r][col])).quantize(CENT) for r in range(first, last + 1)) == _euro(expected)
+
+
+def test_the_pies_legends_name_the_items(products_book, april):
+    """A legend reads "A007 Orzo solubile 500 g", not "A007": the code and as much of the
+    description as fits 26 characters."""
+    _, session = april
+    descriptions = {x.code: x.description for x in session.master.items}
+    labels = [label for _, legend, _ in _pies(products_book.file) for label in legend if label != "Altri"]
+    assert labels
+    for label in labels:
+        code = label.split(" ")[0]
+        whole = f"{code} {descriptions[code]}"
+        assert label == whole or (len(label) <= 26 and label.endswith("…") and whole.startswith(label[:-1]))
+    assert any(label.endswith("…") for label in labels) and any(not label.endswith("…") for label in labels)
+
+
+def test_no_pie_straddles_a_page_break(products_book):
+    """The pies' summary has manual page breaks (and a print scale, not fit to the page, which
+    would make Excel drop them); a break falls above or below every chart, never inside one."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(products_book.file)["Riepilogo"]
+    breaks = [b.id for b in sheet.row_breaks.brk]
+    assert breaks and not sheet.sheet_properties.pageSetUpPr.fitToPage and 50 <= sheet.page_setup.scale < 100
+    with zipfile.ZipFile(products_book.file) as z:
+        drawing = z.read("xl/drawings/drawing1.xml").decode()
+    spans = [(int(a), int(b)) for a, b in re.findall(
+        r"<xdr:from><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>.*?"
+        r"<xdr:to><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>", drawing, re.S)]
+    assert len(spans) == len(_pies(products_book.file)) + 2
+    for top, bottom in spans:
+        assert not any(top < b <= bottom for b in breaks), (top, bottom, breaks)
 
 
 def test_the_data_sheet_is_an_excel_table(sales_book):
@@ -452,6 +503,28 @@ def test_the_pdf_page_shows_the_charts(sales_book, tmp_path):
     lower = pixels[len(pixels) // 3:]
     assert sum(1 for i in range(0, len(lower) - 2, 3) if lower[i] + lower[i + 1] + lower[i + 2] < 600) > 1000, \
         "the charts fill the lower part of the page"
+
+
+@pytest.mark.libreoffice
+def test_each_printed_pie_is_whole_on_one_page(products_book, tmp_path):
+    """In the PDF each pie's title and its whole legend are on one page, and what is only in
+    its legend is on no other page (a pie cut by a page break printed part of its legend on
+    each)."""
+    _needs_libreoffice()
+    from toolkit.writers.pdf import to_pdf
+
+    pdf = to_pdf(products_book.file, tmp_path / "clienti-articoli.pdf")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                           text=True).stdout.split("\f")
+    pies = _pies(products_book.file)
+    for title, legend, _ in pies:
+        words = title.split()
+        (page,) = [n for n, text in enumerate(pages) if all(w in text for w in words)]
+        assert all(label in pages[page] for label in legend), (title, legend)
+        others = {label for other, labels, _ in pies if other != title for label in labels}
+        for label in set(legend) - others:
+            assert [n for n, text in enumerate(pages) if label in text] == [page], label
+    assert not any(w in pages[0] for w in pies[0][0].split()[:1]), "the pies start on a page of their own"
 
 
 def test_the_command_writes_the_workbook_and_answers(april, tmp_path):

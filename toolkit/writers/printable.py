@@ -291,20 +291,43 @@ SMALLEST_SCALE = 0.55
 small to read (the accountants' register of 17 columns printed at 4.6)."""
 PAGE_ROOM = {False: (8.27 - 1.0) * 96, True: (11.69 - 1.0) * 96}
 """Pixels across an A4 page, portrait and landscape, inside `a4`'s half-inch margins."""
+COLUMN_SPREAD = 1.1
+"""How much wider than Excel's reckoning columns may print: LibreOffice needs 97 % to print
+columns Excel puts at 1,001 pixels on the 1,026 of an A4 landscape page (3–6 % wider); a
+tenth leaves room for other fonts."""
 
 
 def pages_wide(widths: Sequence[float], *, landscape: bool) -> int:
     """The pages side by side that columns of `widths` (in characters) print on at
-    `SMALLEST_SCALE` or more; a column takes `int(width * 7 + 0.5) + 5` pixels in the default
-    font, as Excel reckons it.
+    `SMALLEST_SCALE` or more (`_pixels` wide).
 
     >>> pages_wide([12] * 10, landscape=True)
     1
     >>> pages_wide([20] * 17, landscape=True)
     2
     """
-    pixels = sum(int(width * 7 + 0.5) + 5 for width in widths)
+    pixels = _pixels(widths)
     return max(1, math.ceil(pixels * SMALLEST_SCALE / PAGE_ROOM[landscape]))
+
+
+def fitting_scale(widths: Sequence[float], *, landscape: bool) -> int:
+    """The print scale, in percent, at which columns of `widths` fit one page's width, for a
+    sheet with manual page breaks: Excel ignores them on a sheet fit to the page. Columns
+    may print wider than Excel reckons them (`COLUMN_SPREAD`).
+
+    >>> fitting_scale([11] * 11 + [16], landscape=True)
+    91
+    >>> fitting_scale([10] * 3, landscape=False)
+    100
+    """
+    pixels = _pixels(widths) * COLUMN_SPREAD
+    return min(100, math.floor(PAGE_ROOM[landscape] / pixels * 100))
+
+
+def _pixels(widths: Sequence[float]) -> int:
+    """How wide columns of `widths` (in characters) are in pixels, as Excel reckons a column in
+    the default font: `int(width * 7 + 0.5) + 5`."""
+    return sum(int(width * 7 + 0.5) + 5 for width in widths)
 
 
 def sheet_name(text_: str, taken: set[str]) -> str:

@@ -34,6 +34,7 @@ from toolkit.writers.printable import (
     MONEY_FORMAT,
     a4,
     company_header,
+    fitting_scale,
     fitting_width,
     formats,
     headings,
@@ -94,10 +95,21 @@ TOP = 20
 PIES = 6
 """Customers with a pie of their items (customer-products): the largest six."""
 PIE_SLICES = 8
+PIE_ROWS = 16
+"""Rows of the summary a row of two pies takes (a pie 300 pixels tall, 20 a row)."""
+PIE_ROWS_PER_PAGE = 2
+"""Rows of pies on an A4 landscape page: 32 rows of 15 points, of the 509 points between
+its margins at 100 % (more at the summary's smaller scale)."""
+LEGEND_WIDTH = 26
+"""Characters of a pie's legend entry: a code and the start of its description."""
 HEADER_ROW = 4
 """Report and data sheets: rows 0–3 title, period, comparison, grouping; the headings in row 4."""
 CHART_DATA_COLUMN = 12
-"""Summary sheet: the charts' data from column M, right of the printed area (A–K)."""
+"""Summary sheet: the charts' data from column M, right of the printed area (A–L)."""
+SUMMARY_WIDTHS = (11, 11, 11, 16, 11, 11, 11, 11, 11, 11, 11, 11)
+"""Summary sheet: the printed columns A–L, the key figures' amounts in D. With pies it prints
+at the scale that fits them to the page's width (`fitting_scale`), not fit to the page:
+Excel drops a sheet's manual page breaks when it fits the sheet to the page."""
 NAMED = {"customer": "customer_name", "item": "description"}
 """A code dimension shown with its name beside it."""
 BUCKET_COLOURS = {"not_due": "#A9D18E", "d1_30": "#FFD966", "d31_60": "#F4B183", "d61_90": "#E06666",
@@ -347,8 +359,7 @@ def _summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Repor
     row = company_header(sheet, fmt.base, master.settings, lang)
     row = _titles(sheet, report, fmt, t, lang, row) + 1
     row = _key_figures(sheet, report, layout, fmt, t, row)
-    sheet.set_column(0, 10, 11)
-    sheet.set_column(3, 3, 16)
+    set_widths(sheet, SUMMARY_WIDTHS)
     compared = report.compared is not None
     # the top 20 of the first dimension
     first = report.by[0]
@@ -400,48 +411,71 @@ def _summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Repor
     line.set_size({"width": 450, "height": 300})
     sheet.insert_chart(row, 6, line, {"x_offset": 10})
     row += 16
-    if report.request.kind is Kind.CUSTOMER_PRODUCTS:
+    pies = report.request.kind is Kind.CUSTOMER_PRODUCTS
+    if pies:
         row = _pies(book, sheet, report, fmt, t, row, tcol + 4)
     sheet.print_area(0, 0, row, 11)
-    a4(sheet, landscape=True)
+    if pies:
+        a4(sheet, landscape=True, fit_width=False)
+        sheet.set_print_scale(fitting_scale(SUMMARY_WIDTHS, landscape=True))
+    else:
+        a4(sheet, landscape=True)
 
 
 def _pies(book: Workbook, sheet: Worksheet, report: Report, fmt: _Formats, t: Any, row: int, col: int) -> int:
-    """A pie of each of the largest customers' items: the eight largest, the rest as "Others".
-    Read from the data rows, which hold every customer and item whatever the table is grouped
-    by (`--by item` has no customer column, `--by customer` no item column)."""
+    """A pie of each of the largest customers' items: the eight largest, the rest as "Others",
+    each labelled with its code and description. Read from the data rows, which hold every
+    customer and item whatever the table is grouped by (`--by item` has no customer column,
+    `--by customer` no item column). The pies start on a page of their own, two rows of two
+    to a page, each inside its `PIE_ROWS` rows (a pie that started on a page break would
+    print its top edge at the foot of the page before): a page break between two rows of
+    pies, never across one."""
     name = t("report.summary")
     lines = report.data[report.data["period"] == "current"]
-    names = _names(report).get("customer", {})
+    names = _names(report)
     customers = (lines.groupby("customer", sort=False, observed=True)["amount"].sum()
                  .sort_values(ascending=False, kind="stable").head(PIES).index)
-    data_row = 0
-    for n, customer in enumerate(customers):
+    pies = []
+    for customer in customers:
         items = (lines[lines["customer"] == customer].groupby("item", sort=False, observed=True)["amount"].sum()
                  .sort_values(ascending=False, kind="stable"))
         items = items[items > 0]
-        if items.empty:
-            continue
-        shown = items.head(PIE_SLICES)
-        slices = [(str(k), int(v)) for k, v in shown.items()]
+        if not items.empty:
+            pies.append((str(customer), items))
+    descriptions = names.get("item", {})
+    data_row = 0
+    for n, (customer, items) in enumerate(pies):
+        slices = [(_labelled(str(k), descriptions.get(str(k), ""), LEGEND_WIDTH), int(v))
+                  for k, v in items.head(PIE_SLICES).items()]
         rest = int(items.iloc[PIE_SLICES:].sum())
         if rest:
             slices.append((t("report.other"), rest))
-        sheet.write_row(data_row, col, [str(customer), t("report.amount")], fmt.header)
+        sheet.write_row(data_row, col, [customer, t("report.amount")], fmt.header)
         for i, (label, amount) in enumerate(slices, start=1):
             sheet.write_string(data_row + i, col, label)
             sheet.write_number(data_row + i, col + 1, _cents(amount), fmt.money)
         pie = book.add_chart({"type": "pie"})
-        pie.add_series({"name": str(customer), "categories": _ref(name, data_row + 1, col, data_row + len(slices)),
+        pie.add_series({"name": customer, "categories": _ref(name, data_row + 1, col, data_row + len(slices)),
                         "values": _ref(name, data_row + 1, col + 1, data_row + len(slices)),
                         "data_labels": {"percentage": True}})
-        title = names.get(str(customer)) or str(customer)
+        title = names.get("customer", {}).get(customer) or customer
         pie.set_title({"name": t("report.pie").format(customer=title[:40])})
-        pie.set_size({"width": 440, "height": 280})
-        sheet.insert_chart(row + (n // 2) * 15, 0 if n % 2 == 0 else 6, pie)
+        pie.set_legend({"font": {"size": 8}})
+        pie.set_size({"width": 440, "height": PIE_ROWS * 20 - 20})
+        sheet.insert_chart(row + (n // 2) * PIE_ROWS, 0 if n % 2 == 0 else 6, pie, {"y_offset": 10})
         data_row += len(slices) + 2
-    sheet.set_column(col, col + 1, 14)
-    return row + ((len(customers) + 1) // 2) * 15
+    sheet.set_column(col, col, 30)
+    sheet.set_column(col + 1, col + 1, 14)
+    pages = range(row, row + ((len(pies) + 1) // 2) * PIE_ROWS, PIE_ROWS * PIE_ROWS_PER_PAGE)
+    sheet.set_h_pagebreaks(list(pages))
+    return row + ((len(pies) + 1) // 2) * PIE_ROWS
+
+
+def _labelled(code: str, name: str, width: int) -> str:
+    """A code with its name, cut to `width` characters with "…": a chart's label a reader
+    knows without the code list at hand ("A033 Acqua minerale nat…")."""
+    text = f"{code} {name}" if name else code
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
 
 # --- the data sheet ---------------------------------------------------------------------------
@@ -551,8 +585,7 @@ def _aging_summary(book: Workbook, sheet: Worksheet, master: MasterData, report:
     name, table_name = t("report.summary"), t("report.table")
     row = company_header(sheet, fmt.base, master.settings, lang)
     row = _titles(sheet, report, fmt, t, lang, row) + 1
-    sheet.set_column(0, 10, 11)
-    sheet.set_column(3, 3, 16)
+    set_widths(sheet, SUMMARY_WIDTHS)
     figures_row = row
     for i, b in enumerate((*BUCKETS, "amount")):
         sheet.write_string(row + i, 0, t(f"report.bucket.{b}") if b != "amount" else t("report.open"), fmt.key_label)
