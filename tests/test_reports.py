@@ -280,7 +280,8 @@ def _range(ref: str) -> tuple[str, int, int, int, int]:
     return m[1], int(m[3]) - 1, int(m[5] or m[3]) - 1, col(m[2]), col(m[4] or m[2])
 
 
-def test_the_charts_series_point_at_the_top_20_and_the_days(sales_book):
+def test_the_charts_series_point_at_the_top_20_and_the_days(sales_book, april):
+    """The column chart's customers are labelled by code and the start of their name."""
     made = sales_book
     charts = list(_charts(made.file).values())
     column, line = charts[0], charts[1]
@@ -296,7 +297,12 @@ def test_the_charts_series_point_at_the_top_20_and_the_days(sales_book):
     _, cfirst, clast, ccol, _ = _range(categories[0])
     assert (cfirst, clast) == (first, last)
     shown = {summary[r][ccol]: Decimal(str(summary[r][col])).quantize(CENT) for r in range(first, last + 1)}
-    assert shown == {k: _euro(v) for k, v in top.items()}
+    assert list(shown.values()) == [_euro(v) for v in top.values]
+    names = {c.code: c.name for c in april[1].master.customers}
+    for label, code in zip(shown, top.index):
+        whole = f"{code} {names[code]}"
+        assert label == whole or (len(label) <= 18 and label.endswith("…") and whole.startswith(label[:-1])), label
+    assert any(label.endswith("…") for label in shown)
     _, first2, last2, col2, _ = _range(values[1])
     assert (first2, last2) == (first, last)
     assert [Decimal(str(summary[r][col2])).quantize(CENT) for r in range(first, last + 1)] == \
@@ -384,7 +390,36 @@ def test_the_data_sheet_is_an_excel_table(sales_book):
     header = rows[4]
     assert header[0] == "Periodo" and header[-1] == "Importo"
     body = rows[5:]
-    assert sum(Decimal(str(r[-1])).quantize(CENT) for r in body if r[0] == "Periodo") == _euro(sales_book.total)
+    assert {r[0] for r in body} == {"16/04/2026–30/04/2026", "01/04/2026–15/04/2026"}
+    for period, total in (("16/04/2026–30/04/2026", sales_book.total), ("01/04/2026–15/04/2026",
+                                                                        sales_book.compare_total)):
+        assert sum(Decimal(str(r[-1])).quantize(CENT) for r in body if r[0] == period) == _euro(total)
+
+
+def test_every_chart_prints_its_categories_at_the_foot(sales_book, aging_book):
+    """A negative column (a credit) draws below the zero line: categories printed at the
+    axis would collide with it and with "-1,000"; every chart puts them low."""
+    charts = [*_charts(sales_book.file).values(), *_charts(aging_book.file).values()]
+    axes = [axis for chart in charts for axis in re.findall(r"<c:catAx>.*?</c:catAx>", chart, re.S)]
+    assert len(axes) == 4
+    assert all('<c:tickLblPos val="low"/>' in axis for axis in axes)
+
+
+@pytest.mark.parametrize("lang, no_base", [("it", "n.d."), ("en", "n/a")])
+def test_a_change_against_nothing_reads_not_available(april, tmp_path, lang, no_base):
+    """A group with nothing in the comparison period has no change in percent: the table and
+    the summary say "n.d." ("n/a"), not an empty cell."""
+    _, session = april
+    made = report(session.master, session.ledger, Request(Kind.SALES, date(2026, 4, 1), date(2026, 4, 30),
+                                                          ("customer",), Compare.PREVIOUS), tmp_path / "r.xlsx", lang)
+    assert made.compare_total == 0
+    rows = _cells(made.file, "Report")
+    header = rows[4]
+    column = header.index("Variazione %" if lang == "it" else "Change %")
+    body = rows[5:]
+    assert body and all(r[column] == no_base for r in body if r[0])
+    summary = _cells(made.file, "Riepilogo" if lang == "it" else "Summary")
+    assert [r[3] for r in summary if r[0] in ("Variazione %", "Change %")] == [no_base]
 
 
 @pytest.fixture(scope="module")

@@ -54,6 +54,7 @@ define({
     "report.compare_amount": ("Confronto", "Comparison"),
     "report.variation": ("Variazione", "Change"),
     "report.variation_pct": ("Variazione %", "Change %"),
+    "report.no_base": ("n.d.", "n/a"),
     "report.total": ("Totale", "Total"),
     "report.total_of": ("Totale {value}", "Total {value}"),
     "report.total_period": ("Totale del periodo", "Period total"),
@@ -102,6 +103,8 @@ PIE_ROWS_PER_PAGE = 2
 its margins at 100 % (more at the summary's smaller scale)."""
 LEGEND_WIDTH = 26
 """Characters of a pie's legend entry: a code and the start of its description."""
+BAR_LABEL_WIDTH = 18
+"""Characters of a column's label under the top 20: a code and the start of its name."""
 HEADER_ROW = 4
 """Report and data sheets: rows 0–3 title, period, comparison, grouping; the headings in row 4."""
 CHART_DATA_COLUMN = 12
@@ -125,6 +128,10 @@ def _day(day: date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
+def _span(start: date, end: date) -> str:
+    return f"{_day(start)}–{_day(end)}"
+
+
 class _Layout:
     """Where the report table put its columns and its total row, for the summary's formulas,
     and the totals those formulas give (`totals`, their results as written)."""
@@ -135,11 +142,12 @@ class _Layout:
         self.totals: dict[str, float | str] = {}
 
 
-def _changes(now: float, before: float) -> tuple[float, float | str]:
-    """The variation and the variation in percent that the table's formulas compute (the
-    percent is empty when there is nothing to compare with), as their written results."""
+def _changes(now: float, before: float, no_base: str) -> tuple[float, float | str]:
+    """The variation and the variation in percent that the table's formulas compute, as their
+    written results: with nothing to compare with (a customer new in the period) the percent
+    is `no_base` ("n.d."), which says so where an empty cell looked like a missing figure."""
     change = now - before
-    return change, ("" if before == 0 else change / abs(before))
+    return change, (no_base if before == 0 else change / abs(before))
 
 
 def write_report(target: Path, master: MasterData, report: Report, lang: str = "it") -> Path:
@@ -179,18 +187,19 @@ class _Formats:
         self.text = base.text
         self.date = base.date
         self.quantity = book.add_format({"num_format": "#,##0.###", "valign": "top"})
-        self.percent = book.add_format({"num_format": "0.0%", "valign": "top"})
+        self.percent = book.add_format({"num_format": "0.0%", "valign": "top", "align": "right"})
         self.sub_label = book.add_format({"bold": True, "bg_color": "#F2F2F2"})
         self.sub_money = book.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": MONEY_FORMAT})
         self.sub_quantity = book.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": "#,##0.###"})
-        self.sub_percent = book.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": "0.0%"})
+        self.sub_percent = book.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": "0.0%",
+                                            "align": "right"})
         self.total_label = base.total_label
         self.total = base.total
         self.total_quantity = book.add_format({"bold": True, "top": 1, "num_format": "#,##0.###"})
-        self.total_percent = book.add_format({"bold": True, "top": 1, "num_format": "0.0%"})
+        self.total_percent = book.add_format({"bold": True, "top": 1, "num_format": "0.0%", "align": "right"})
         self.key_label = book.add_format({"bold": True})
         self.key_money = book.add_format({"bold": True, "num_format": MONEY_FORMAT, "font_size": 12})
-        self.key_percent = book.add_format({"bold": True, "num_format": "0.0%", "font_size": 12})
+        self.key_percent = book.add_format({"bold": True, "num_format": "0.0%", "font_size": 12, "align": "right"})
 
 
 def _titles(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: str, row: int = 0) -> int:
@@ -242,13 +251,14 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
     for i, v in enumerate(values):
         layout.columns[v] = len(labels) + i
     letter = {v: xl_col_to_name(c) for v, c in layout.columns.items()}
+    no_base = t("report.no_base")
 
     def changes(money: Any, percent: Any) -> list[Column]:
         if not compared:
             return []
         now, before, change = letter["amount"], letter["compare_amount"], letter["variation"]
         return [Column("formula", money, f"={now}{{row}}-{before}{{row}}"),
-                Column("formula", percent, f'=IF({before}{{row}}=0,"",{change}{{row}}/ABS({before}{{row}}))')]
+                Column("formula", percent, f'=IF({before}{{row}}=0,"{no_base}",{change}{{row}}/ABS({before}{{row}}))')]
 
     plain = ([Column("text", fmt.text)] * len(labels) + ([Column("number", fmt.quantity)] if has_quantity else [])
              + [Column("number", fmt.money)] + ([Column("number", fmt.money)] if compared else [])
@@ -267,7 +277,7 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
                 results.append(sum(found[i] for i in rows))
         columns += changes(money, percent)
         if compared:
-            results += _changes(results[-2], results[-1])
+            results += _changes(results[-2], results[-1], no_base)
         return columns, (label, *([""] * (len(labels) - 1)), *results)
 
     names = _names(report)
@@ -293,7 +303,7 @@ def _table(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> _Lay
             row.append(quantities[i])
         row.append(amounts[i])
         if before is not None:
-            row += [before[i], *_changes(amounts[i], before[i])]
+            row += [before[i], *_changes(amounts[i], before[i], no_base)]
         return tuple(row)
 
     first_keys = table[by[0]].astype(str).tolist()
@@ -339,6 +349,23 @@ def _ref(sheet_name: str, row: int, col: int, row_end: int | None = None, col_en
     return f"={quote_sheetname(sheet_name)}!{start}:{end}"
 
 
+def _axes(chart: Any) -> None:
+    """Euro without cents up the side, and the categories' labels at the foot of the chart
+    ("low"): at the zero line, where Excel puts them, a negative column (a credit) and its
+    axis' "-1,000" print over them."""
+    chart.set_y_axis({"num_format": "#,##0"})
+    chart.set_x_axis({"label_position": "low", "num_font": {"size": 8}})
+
+
+def _bar_labels(report: Report, dimension: str, keys: Any, t: Any) -> list[str]:
+    """The columns' labels: a customer or an item by its code and the start of its name
+    ("C012 Circolo Ricr…"), which a reader knows without the code list; other dimensions as
+    they are."""
+    names = _names(report).get(dimension, {}) if dimension in NAMED else {}
+    return [_labelled(str(key), names.get(str(key), ""), BAR_LABEL_WIDTH) if str(key) else t("report.none")
+            for key in keys]
+
+
 def _key_figures(sheet: Worksheet, report: Report, layout: _Layout, fmt: _Formats, t: Any, row: int) -> int:
     table_name = t("report.table")
     figures = [("report.total_period", "amount", fmt.key_money)]
@@ -368,9 +395,8 @@ def _summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Repor
     col = CHART_DATA_COLUMN
     sheet.set_column(col, col + 6, 14)
     sheet.write_row(0, col, [t(f"report.dim.{first}"), t("report.current"), t("report.compare")], fmt.header)
-    none = t("report.none")
-    for i, (key, values) in enumerate(top.iterrows(), start=1):
-        sheet.write_string(i, col, str(key) or none)
+    for i, (label, (_, values)) in enumerate(zip(_bar_labels(report, first, top.index, t), top.iterrows()), start=1):
+        sheet.write_string(i, col, label)
         sheet.write_number(i, col + 1, _cents(values["amount"]), fmt.money)
         sheet.write_number(i, col + 2, _cents(values["compare_amount"]), fmt.money)
     last = max(len(top), 1)
@@ -381,9 +407,9 @@ def _summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Repor
         chart.add_series({"name": t("report.compare"), "categories": _ref(name, 1, col, last),
                           "values": _ref(name, 1, col + 2, last), "fill": {"color": "#A6A6A6"}})
     chart.set_title({"name": t("report.top").format(dimension=t(f"report.dim.{first}").lower())})
-    chart.set_y_axis({"num_format": "#,##0"})
+    _axes(chart)
     chart.set_legend({"position": "bottom" if compared else "none"})
-    chart.set_size({"width": 450, "height": 300})
+    chart.set_size({"width": 450, "height": 340})
     sheet.insert_chart(row, 0, chart)
     # the period by month (or day), the comparison beside it
     tcol = col + 4
@@ -406,11 +432,11 @@ def _summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Repor
                          "values": _ref(name, 1, tcol + 2, last), "line": {"color": "#A6A6A6", "width": 2.25,
                                                                           "dash_type": "dash"}})
     line.set_title({"name": t("report.trend_day" if daily else "report.trend_month")})
-    line.set_y_axis({"num_format": "#,##0"})
+    _axes(line)
     line.set_legend({"position": "bottom" if compared else "none"})
-    line.set_size({"width": 450, "height": 300})
+    line.set_size({"width": 450, "height": 340})
     sheet.insert_chart(row, 6, line, {"x_offset": 10})
-    row += 16
+    row += 18
     pies = report.request.kind is Kind.CUSTOMER_PRODUCTS
     if pies:
         row = _pies(book, sheet, report, fmt, t, row, tcol + 4)
@@ -490,16 +516,20 @@ their longest values (`fitting_width`); the others hold codes, dates and numbers
 def _data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
     """Every dimension of every line, summed at the finest grain the dimensions have (a line per
     period, month, customer and item): a pivot table's source of any shape, and a sheet that
-    stays within Excel's rows at a large distributor's month."""
+    stays within Excel's rows at a large distributor's month. Each row says its period by its
+    dates ("01/04/2026–30/04/2026"), which a pivot table shows as they are."""
     _titles(sheet, report, fmt, t, lang)
     data = report.data
-    periods = {"current": t("report.current"), "compare": t("report.compare")}
+    request = report.request
+    periods = {"current": _span(request.start, request.end)}
+    if report.compared:
+        periods["compare"] = _span(*report.compared)
     heads = [t(f"report.dim.{c}") if c not in ("quantity", "amount") else t(f"report.{c}") for c in DATA_COLUMNS]
     heads[0] = t("report.dim.period")
     columns = [data["period"].map(periods).astype(str).tolist()]
     columns += [data[c].astype(str).tolist() for c in DATA_COLUMNS[1:9]]
     widths = set_widths(sheet, [fitting_width(columns[col], width) if col in DATA_NAMES else width
-                                for col, width in enumerate((11, 9, 10, 30, 10, 34, 12, 10, 10, 12, 14))])
+                                for col, width in enumerate((22, 9, 10, 30, 10, 34, 12, 10, 10, 12, 14))])
     columns += [(data["quantity"] / 1000).tolist(), (data["amount"] / 100).tolist()]
     shape = [Column("text")] * 9 + [Column("number", fmt.quantity), Column("number", fmt.money)]
     sheet.write_block(HEADER_ROW + 1, 0, shape, zip(*columns))
@@ -599,9 +629,8 @@ def _aging_summary(book: Workbook, sheet: Worksheet, master: MasterData, report:
                         "data_labels": {"value": True, "num_format": "#,##0"}})
     buckets.set_title({"name": t("report.bucket")})
     buckets.set_legend({"position": "none"})
-    buckets.set_y_axis({"num_format": "#,##0"})
-    buckets.set_x_axis({"num_font": {"size": 9}, "label_position": "low"})
-    buckets.set_size({"width": 440, "height": 320})
+    _axes(buckets)
+    buckets.set_size({"width": 440, "height": 360})
     sheet.insert_chart(row, 0, buckets)
     first = report.by[0]
     col = CHART_DATA_COLUMN
@@ -611,8 +640,9 @@ def _aging_summary(book: Workbook, sheet: Worksheet, master: MasterData, report:
     sheet.write_row(0, col, [t(f"report.dim.{first}"), *(t(f"report.bucket.{b}") for b in BUCKETS)], fmt.header)
     count = 0
     if top is not None:
-        for i, (key, values) in enumerate(top.iterrows(), start=1):
-            sheet.write_string(i, col, str(key) or t("report.none"))
+        for i, (label, (_, values)) in enumerate(zip(_bar_labels(report, first, top.index, t), top.iterrows()),
+                                                  start=1):
+            sheet.write_string(i, col, label)
             for j, b in enumerate(BUCKETS, start=1):
                 sheet.write_number(i, col + j, _cents(values[b]), fmt.money)
             count = i
@@ -623,11 +653,10 @@ def _aging_summary(book: Workbook, sheet: Worksheet, master: MasterData, report:
                             "values": _ref(name, 1, col + j, last), "fill": {"color": BUCKET_COLOURS[b]}})
     stacked.set_title({"name": t("report.top").format(dimension=t(f"report.dim.{first}").lower())})
     stacked.set_legend({"position": "bottom"})
-    stacked.set_y_axis({"num_format": "#,##0"})
-    stacked.set_x_axis({"label_position": "low"})
-    stacked.set_size({"width": 540, "height": 320})
+    _axes(stacked)
+    stacked.set_size({"width": 540, "height": 360})
     sheet.insert_chart(row, 5, stacked, {"x_offset": 10})
-    row += 17
+    row += 19
     sheet.print_area(0, 0, row, 11)
     a4(sheet, landscape=True)
 
