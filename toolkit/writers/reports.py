@@ -492,9 +492,9 @@ def _pies(book: Workbook, sheet: Worksheet, report: Report, fmt: _Formats, t: An
         data_row += len(slices) + 2
     sheet.set_column(col, col, 30)
     sheet.set_column(col + 1, col + 1, 14)
-    pages = range(row, row + ((len(pies) + 1) // 2) * PIE_ROWS, PIE_ROWS * PIE_ROWS_PER_PAGE)
-    sheet.set_h_pagebreaks(list(pages))
-    return row + ((len(pies) + 1) // 2) * PIE_ROWS
+    end = row + (len(pies) + 1) // 2 * PIE_ROWS
+    sheet.set_h_pagebreaks(list(range(row, end, PIE_ROWS * PIE_ROWS_PER_PAGE)))
+    return end
 
 
 def _labelled(code: str, name: str, width: int) -> str:
