@@ -349,12 +349,20 @@ def _ref(sheet_name: str, row: int, col: int, row_end: int | None = None, col_en
     return f"={quote_sheetname(sheet_name)}!{start}:{end}"
 
 
-def _axes(chart: Any) -> None:
+def _axes(chart: Any, *, named: bool = False) -> None:
     """Euro without cents up the side, and the categories' labels at the foot of the chart
     ("low"): at the zero line, where Excel puts them, a negative column (a credit) and its
-    axis' "-1,000" print over them."""
+    axis' "-1,000" print over them. `named` categories (a code and the start of a name, twenty
+    of them) stand upright, or they print over each other."""
     chart.set_y_axis({"num_format": "#,##0"})
-    chart.set_x_axis({"label_position": "low", "num_font": {"size": 8}})
+    chart.set_x_axis({"label_position": "low", "num_font": {"size": 8, **({"rotation": -90} if named else {})}})
+
+
+def _chart_data(sheet: Worksheet, col: int, labels: Sequence[str], figures: int) -> None:
+    """The columns a summary's chart reads: its labels as wide as the longest, then `figures`
+    columns of amounts."""
+    sheet.set_column(col, col, fitting_width(labels, 14))
+    sheet.set_column(col + 1, col + figures, 14)
 
 
 def _bar_labels(report: Report, dimension: str, keys: Any, t: Any) -> list[str]:
@@ -393,9 +401,10 @@ def _summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Repor
     top = (report.table.groupby(first, sort=False)[["amount", "compare_amount"]].sum()
            .sort_values("amount", ascending=False, kind="stable").head(TOP))
     col = CHART_DATA_COLUMN
-    sheet.set_column(col, col + 6, 14)
+    labels = _bar_labels(report, first, top.index, t)
+    _chart_data(sheet, col, labels, 6)
     sheet.write_row(0, col, [t(f"report.dim.{first}"), t("report.current"), t("report.compare")], fmt.header)
-    for i, (label, (_, values)) in enumerate(zip(_bar_labels(report, first, top.index, t), top.iterrows()), start=1):
+    for i, (label, (_, values)) in enumerate(zip(labels, top.iterrows()), start=1):
         sheet.write_string(i, col, label)
         sheet.write_number(i, col + 1, _cents(values["amount"]), fmt.money)
         sheet.write_number(i, col + 2, _cents(values["compare_amount"]), fmt.money)
@@ -407,7 +416,7 @@ def _summary(book: Workbook, sheet: Worksheet, master: MasterData, report: Repor
         chart.add_series({"name": t("report.compare"), "categories": _ref(name, 1, col, last),
                           "values": _ref(name, 1, col + 2, last), "fill": {"color": "#A6A6A6"}})
     chart.set_title({"name": t("report.top").format(dimension=t(f"report.dim.{first}").lower())})
-    _axes(chart)
+    _axes(chart, named=first in NAMED)
     chart.set_legend({"position": "bottom" if compared else "none"})
     chart.set_size({"width": 450, "height": 340})
     sheet.insert_chart(row, 0, chart)
@@ -636,12 +645,12 @@ def _aging_summary(book: Workbook, sheet: Worksheet, master: MasterData, report:
     col = CHART_DATA_COLUMN
     top = (report.table.groupby(first, sort=False)[[*BUCKETS, "amount"]].sum()
            .sort_values("amount", ascending=False, kind="stable").head(TOP)) if len(report.table) else None
-    sheet.set_column(col, col + len(BUCKETS), 14)
+    labels = _bar_labels(report, first, top.index, t) if top is not None else []
+    _chart_data(sheet, col, labels, len(BUCKETS))
     sheet.write_row(0, col, [t(f"report.dim.{first}"), *(t(f"report.bucket.{b}") for b in BUCKETS)], fmt.header)
     count = 0
     if top is not None:
-        for i, (label, (_, values)) in enumerate(zip(_bar_labels(report, first, top.index, t), top.iterrows()),
-                                                  start=1):
+        for i, (label, (_, values)) in enumerate(zip(labels, top.iterrows()), start=1):
             sheet.write_string(i, col, label)
             for j, b in enumerate(BUCKETS, start=1):
                 sheet.write_number(i, col + j, _cents(values[b]), fmt.money)
@@ -653,7 +662,7 @@ def _aging_summary(book: Workbook, sheet: Worksheet, master: MasterData, report:
                             "values": _ref(name, 1, col + j, last), "fill": {"color": BUCKET_COLOURS[b]}})
     stacked.set_title({"name": t("report.top").format(dimension=t(f"report.dim.{first}").lower())})
     stacked.set_legend({"position": "bottom"})
-    _axes(stacked)
+    _axes(stacked, named=first in NAMED)
     stacked.set_size({"width": 540, "height": 360})
     sheet.insert_chart(row, 5, stacked, {"x_offset": 10})
     row += 19
