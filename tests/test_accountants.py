@@ -282,7 +282,8 @@ def test_sample_month_end_recalculates_in_libreoffice(tmp_path, sample_workbook)
     from toolkit.ledger import open_ledger
 
     url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    document = invoice_sample_april(CliRunner(), cli_app(), sample_workbook, url, tmp_path / "out", "--copies")
+    runner, app = CliRunner(), cli_app()
+    document = invoice_sample_april(runner, app, sample_workbook, url, tmp_path / "out", "--copies")
     ledger = open_ledger(url)
     with reading(ledger) as conn:
         run_invoices = load_invoices(conn, run_id=document["run_id"])
@@ -290,7 +291,13 @@ def test_sample_month_end_recalculates_in_libreoffice(tmp_path, sample_workbook)
     assert len(run_invoices) >= 10 and len(invoices) > len(run_invoices)  # the month's: POS invoices too
     workbook, copies = (next(Path(f) for f in document["files"] if Path(f).name.startswith(prefix))
                         for prefix in ("fatture-", "copie-fatture-"))
-    check_recalculated(recalculated_values(workbook), recalculated_values(copies), invoices)
+    check_recalculated(recalculated_values(workbook), recalculated_values(copies), run_invoices)
+    month = runner.invoke(app, ["invoice", "export", str(sample_workbook), "--month", "2026-04", "--copies",
+                                "--out", str(tmp_path / "month"), "--ledger", url])
+    assert month.exit_code == 0, month.output
+    folder = tmp_path / "month"
+    check_recalculated(recalculated_values(folder / "fatture-2026-04.xlsx"),
+                       recalculated_values(folder / "copie-fatture-2026-04.xlsx"), invoices)
 
 
 # ---- reading figures back

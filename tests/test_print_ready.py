@@ -42,6 +42,7 @@ INTERNAL_KEY = re.compile(r"^(project|ship-to):")
 @pytest.fixture(scope="module")
 def written(tmp_path_factory) -> dict[str, Path]:
     """Document kind → the workbook written for it."""
+    from toolkit.core.invoicing import Period
     from toolkit.ledger import open_ledger
     from toolkit.services import calendar, invoicing, lists, printing
     from toolkit.services.check import check_file
@@ -76,7 +77,7 @@ def written(tmp_path_factory) -> dict[str, Path]:
             "commissions-summary": demo / "provvigioni" / "provvigioni-20260401-20260430.xlsx",
             "front-end": XLSM,
         }
-        english = invoicing.export_period(master, ledger, *APRIL, out / "en", "en")
+        english = invoicing.export_month(master, ledger, Period(*APRIL), out / "en", "en").files
         documents["register-en"] = next(p for p in english if p.suffix == ".xlsx")
         day = Selection(first=date(2026, 4, 9), last=date(2026, 4, 9))
         for kind in ("orders", "ddt"):

@@ -66,8 +66,7 @@ def test_a_reprint_is_the_first_printing(capsys, tmp_path, desk):
     again = tmp_path / "again"
     for kind, chosen, printed in (("orders", ["--numbers", ",".join(orders)], first / "ordini.xlsx"),
                                   ("ddt", ["--date", "2026-04-10"], first / "ddt.xlsx"),
-                                  ("invoices", ["--date", "2026-04-01", "--to", "2026-04-30"],
-                                   first / f"copie-fatture-{run_id}.xlsx")):
+                                  ("invoices", ["--run", run_id], first / f"copie-fatture-{run_id}.xlsx")):
         code, said = cli(capsys, "print", kind, workbook, *chosen, "--out", again / f"{kind}.xlsx", "--ledger", url)
         assert code == 0, said
         assert differences(again / f"{kind}.xlsx", printed) is None, kind
@@ -253,14 +252,17 @@ def test_the_months_register_holds_every_invoice_dated_in_it(capsys, tmp_path, d
     workbook, url = desk
     assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
     assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
-    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", tmp_path / "fatture", "--ledger", url)
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", tmp_path / "run", "--ledger", url)
+    assert code == 0, said
+    code, said = cli(capsys, "invoice", "export", workbook, "--month", "2026-04", "--out", tmp_path / "fatture",
+                     "--ledger", url)
     assert code == 0, said
     every = numbers(url, schema.invoices)
-    register = next((tmp_path / "fatture").glob("fatture-*.xlsx"))
+    register = tmp_path / "fatture" / "fatture-2026-04.xlsx"
     rows = [r[0] for r in openpyxl.load_workbook(register)["Registro"].iter_rows(min_row=4, values_only=True)
             if r[0] and str(r[0]).startswith(("FT-", "NC-"))]
     assert rows[0] == "FT-2026-00001" and sorted(rows) == sorted(every)
-    with open(next((tmp_path / "fatture").glob("registro-*.csv")), encoding="utf-8-sig") as f:
+    with open(tmp_path / "fatture" / "registro-2026-04.csv", encoding="utf-8-sig") as f:
         listed = [r[0] for r in csv.reader(f, delimiter=";")][1:]
     assert listed[0] == "FT-2026-00001" and sorted(listed) == sorted(every)
 

@@ -90,7 +90,7 @@ def test_document_matches_its_approved_reference(documents, kind):
 
 
 TITLES = {"ordini": "ORDINE CLIENTE OC-2026-", "ddt": "DOCUMENTO DI TRASPORTO",
-          "fatture": f"Registro fatture – emissione {RUN_ID}", "copie-fatture": "FATTURA DIFFERITA n. FT-2026-"}
+          "fatture": f"Fatture dell'emissione {RUN_ID} – solo questa emissione", "copie-fatture": "FATTURA DIFFERITA n. FT-2026-"}
 """What each reference's first sheet shows near its top."""
 CSV_UTF8 = "csv:Text - txt - csv (StarCalc):44,34,76,1"
 """LibreOffice's CSV filter: comma, double quotes, UTF-8, from the first line."""

@@ -165,7 +165,8 @@ def test_credit_notes_reach_the_e_invoices_and_the_reprint(ledger, sample_master
     documents, _ = choose(ledger, "invoices", Selection(numbers=(note.number,)))
     printed = write_and_mark(ledger, sample_master, "invoices", documents, tmp_path / "nc.xlsx", "it")
     assert printed.exists()
-    workbook = invoicing.export_period(sample_master, ledger, APRIL.start, APRIL.end, tmp_path / "fatture", "it")
+    workbook = invoicing.export_month(sample_master, ledger, Period(APRIL.start, APRIL.end), tmp_path / "fatture",
+                                      "it").files
     assert any(p.suffix == ".csv" and note.number in p.read_text(encoding="utf-8") for p in workbook)
 
 

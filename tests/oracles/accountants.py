@@ -37,6 +37,7 @@ from toolkit.writers.accountants import (
     dues_text,
     kind_label,
     lines_parts,
+    register_title,
     summary_by_rate,
 )
 from toolkit.writers.printable import Formats, a4, formats, headings, set_widths, text, title_on_every_page
@@ -70,7 +71,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
     """One row per invoice; its number links to its first line, its taxable and VAT sum its
     rows of the VAT detail; the last column names its e-invoice file, once it has one."""
     t = labeller(lang)
-    title = t("inv.register_title").format(run=run_id)
+    title = register_title(run_id, lang)
     text(sheet, 0, 0, title, fmt.title)
     heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
              "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",

@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 from toolkit.basics.labels import define, label
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import codes, open_session, parse_day
+from toolkit.cli.session import codes, open_session, parse_day, parse_month_option
 from toolkit.core.invoicing import Invoice, InvoiceStatus
 
 if TYPE_CHECKING:
@@ -103,8 +103,8 @@ def run_cmd(
 ) -> None:
     """Fatture del mese: differite con i DDT, note di credito per i resi. Invoice the month: deferred invoices citing
     the DDTs, credit notes for returns."""
-    from toolkit.basics.dates import NotADate, parse_month, today_rome
-    from toolkit.core.invoicing import Period, Request
+    from toolkit.basics.dates import today_rome
+    from toolkit.core.invoicing import Request
     from toolkit.services.invoicing import run
 
     chosen = sorted(codes(orders) or ())
@@ -115,11 +115,7 @@ def run_cmd(
     if month is None:
         day = parse_day(date) if date else today_rome()
         month = f"{day:%Y-%m}"
-    try:
-        first, last = parse_month(month)
-    except NotADate:
-        raise typer.BadParameter(f"«{month}»: scrivi il mese come 2026-04 / write the month as 2026-04",
-                                 param_hint="--month") from None
+    period = parse_month_option(month)
     if out is None and not preview:
         raise typer.BadParameter("serve la cartella dei risultati / the output folder is needed (or use --preview)",
                                  param_hint="--out")
@@ -127,7 +123,7 @@ def run_cmd(
         from toolkit.basics.files import check_output
 
         check_output(out, inputs=(workbook,), folder=True)
-    request = Request(Period(first, last), today_rome(), parse_day(date) if date else None, customer,
+    request = Request(period, today_rome(), parse_day(date) if date else None, customer,
                       frozenset(codes(release) or ()))
     result = run(session.ledger, session.master, request, preview=preview,
                  status=InvoiceStatus.FINAL if final else InvoiceStatus.DRAFT, out=out, lang=output.lang(),
@@ -206,17 +202,31 @@ def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
 
 @invoice_app.command("export")
 @output.with_progress("Cartella per il commercialista", "Accountants' workbook")
-def export_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
+def export_cmd(workbook: Path = WorkbookArg,
+               run_id: str | None = typer.Argument(None, help="Identificativo dell'emissione / run id (toolkit "
+                                                   "invoice list); oppure / or --month."),
+               month: str | None = typer.Option(None, "--month", help="Il registro del mese: ogni fattura e nota di "
+                                                "credito datata nel mese / the month's register: every invoice and "
+                                                "credit note dated in it: 2026-04."),
                out: Path = typer.Option(..., "--out", help="Cartella dei risultati / output folder."),
                per_customer: bool = PerCustomerOption, copies: bool = CopiesOption,
                ledger: str | None = LedgerOption,
                lang: str | None = LangOption) -> None:
-    """Riscrive la cartella per il commercialista di un'emissione. Write a run's accountants' workbook again."""
-    from toolkit.services.invoicing import export
+    """Cartella per il commercialista: il registro del mese (--month) o i documenti di un'emissione. The accountants'
+    workbook: the month's register (--month) or one run's documents."""
+    from toolkit.services.invoicing import export, export_month
 
+    if (run_id is None) == (month is None):
+        raise typer.BadParameter("indica l'emissione oppure --month / give the run or --month", param_hint="--month")
+    period = parse_month_option(month) if month is not None else None
     session = open_session(workbook, ledger, lang)
-    result = export(session.master, session.ledger, run_id, out, output.lang(), per_customer=per_customer,
-                    copies=copies)
+    if period is not None:
+        result = export_month(session.master, session.ledger, period, out, output.lang(), per_customer=per_customer,
+                              copies=copies)
+    else:
+        assert run_id is not None
+        result = export(session.master, session.ledger, run_id, out, output.lang(), per_customer=per_customer,
+                        copies=copies)
     if result.problems:
         output.print_problems(result.problems)
         output.exit_for(result.problems)

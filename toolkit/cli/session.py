@@ -14,9 +14,10 @@ from pathlib import Path
 
 import typer
 
-from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
+from toolkit.basics.dates import ImpossibleDate, NotADate, parse_month, to_date
 from toolkit.cli import output
 from toolkit.cli.output import DEFAULT_WAIT
+from toolkit.core.invoicing import Period
 from toolkit.services import check
 from toolkit.services import session as sessions
 from toolkit.services.session import Session
@@ -57,6 +58,15 @@ def parse_day(text: str, option: str = "--date") -> date:
     except NotADate:
         raise typer.BadParameter(f"«{text}»: scrivi la data come 2026-04-09 o 09/04/2026 / "
                                  f"write the date as 2026-04-09 or 09/04/2026", param_hint=option) from None
+
+
+def parse_month_option(text: str) -> Period:
+    """`--month 2026-04` as its first and last day."""
+    try:
+        return Period(*parse_month(text))
+    except NotADate:
+        raise typer.BadParameter(f"«{text}»: scrivi il mese come 2026-04 / write the month as 2026-04",
+                                 param_hint="--month") from None
 
 
 def parse_period(date_from: str | None, date_to: str | None) -> tuple[date | None, date | None]:

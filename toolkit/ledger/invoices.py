@@ -493,9 +493,15 @@ def latest_dated(series: str, year: int) -> Select[tuple[int, date]]:
 
 
 def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[int] | None = None,
-                  statuses: Sequence[InvoiceStatus] | None = None, customer: str | None = None) -> list[Invoice]:
-    """Invoices with their lines (and the DDTs and orders they cite) and dues, in number order."""
+                  statuses: Sequence[InvoiceStatus] | None = None, customer: str | None = None,
+                  first: date | None = None, last: date | None = None) -> list[Invoice]:
+    """Invoices with their lines (and the DDTs and orders they cite) and dues, in number order;
+    `first` and `last` keep those dated between them."""
     query = select(schema.invoices)
+    if first is not None:
+        query = query.where(i.invoice_date >= first)
+    if last is not None:
+        query = query.where(i.invoice_date <= last)
     if run_id is not None:
         query = query.where(i.run_id == run_id)
     if ids is not None:

@@ -204,7 +204,7 @@ def month(master: MasterData, ledger: Ledger, out: Path, lang: str, progress: Pr
     tally.warnings += xml.problems
     tally.files += [*xml.files.values(), *xml.archives]
     orders = list_orders(ledger)
-    tally.files += invoicing.export_period(master, ledger, first, last, out / "fatture", lang, copies=True)
+    tally.files += invoicing.export_month(master, ledger, Period(first, last), out / "fatture", lang, copies=True).files
     tally.open_orders = sum(1 for o in orders if o.to_ship and o.status.value == "in-progress")
     tally.files.append(panel(master, ledger, out / "pannello.xlsx", lang, orders))
     schedule = payments.status(master, ledger, CLOSING_DAY, Show.ALL, out=out / "scadenzario.xlsx", lang=lang)

@@ -20,7 +20,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -34,6 +34,7 @@ from toolkit.core.invoicing import (
     Invoice,
     InvoiceStatus,
     Pending,
+    Period,
     Plan,
     Request,
     Shipment,
@@ -110,6 +111,10 @@ ORDER_OUT_OF_SEQUENCE = define(
        "where numbers follow dates): no order was created. Create the orders in date order, or leave the template "
        "out with --exclude {template}.")
 
+NO_INVOICES_IN_MONTH = define(
+    "no-invoices-in-month", "warning",
+    it="Nessuna fattura o nota di credito datata nel mese {month}: nessun registro scritto.",
+    en="No invoice or credit note dated in {month}: no register written.")
 UNKNOWN_ORDER = define(
     "invoice-unknown-order", "error",
     it="Nel registro non c'è l'ordine {number} indicato in --orders: controlla il numero (toolkit orders list).",
@@ -324,52 +329,24 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             run_id = new_run_id(request.invoice_date or request.month.end)
             stored = store(conn, master.settings, result.invoices, status, run_id)
         if out is not None:
-            month = with_month(conn, stored, request.month.start, request.month.end, request.customer)
-            files += write_workbook(out, master, month, run_id, lang, per_customer=per_customer, copies=copies)
+            files += write_workbook(out, master, stored, run_id, lang, per_customer=per_customer, copies=copies)
             if copies:
-                mark_printed(conn, "invoice", [x.id for x in month if x.id is not None])
+                mark_printed(conn, "invoice", [x.id for x in stored if x.id is not None])
         if then is not None:
             then(stored, run_id)
     return RunResult(run_id, stored, problems, list(result.pending), status=status, files=files)
 
 
-def with_month(conn: Connection, invoices: list[Invoice], first: date | None = None, last: date | None = None,
-               customer: str | None = None) -> list[Invoice]:
-    """These invoices and every other invoice or credit note dated in their month (from `first`
-    to `last`, by default the months their dates span), whatever issued it — the immediate
-    invoices of POS and on-credit orders too —, in register order: the accountants' workbook
-    is the month's, not only one run's."""
-    from toolkit.ledger.printings import document_ids
-
-    if not invoices and first is None:
-        return invoices
-    days = [x.invoice_date for x in invoices]
-    first = first or min(days).replace(day=1)
-    last = last or _month_end(max(days))
-    have = {x.id for x in invoices}
-    ids, _ = document_ids(conn, "invoice", first=first, last=last)
-    others = [x for x in load_invoices(conn, ids=[i for i in ids if i not in have], customer=customer)] \
-        if any(i not in have for i in ids) else []
-    if not others:
-        return invoices
-    return sorted([*invoices, *others], key=lambda x: (x.invoice_date, x.number or ""))
-
-
-def _month_end(day: date) -> date:
-    following = day.replace(day=28) + timedelta(days=4)
-    return following - timedelta(days=following.day)
-
-
 def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name: str, lang: str, *,
                    per_customer: bool = False, copies: bool = False,
-                   xml_files: Mapping[str, str] | None = None) -> list[Path]:
+                   xml_files: Mapping[str, str] | None = None, month: date | None = None) -> list[Path]:
     """The accountants' workbook `fatture-NAME.xlsx` (one per customer on request), the
     register as CSV, and with `copies` the printable invoices; `xml_files` names the
-    invoices' e-invoice files."""
+    invoices' e-invoice files; `month` (its first day) titles it that month's register."""
     from toolkit.writers.accountants import write_accountants
 
     return write_accountants(out, master, invoices, name, lang, per_customer=per_customer, copies=copies,
-                             xml_files=xml_files)
+                             xml_files=xml_files, month=month)
 
 
 def output_names(run_id: str, lang: str, *, copies: bool = False) -> tuple[str, ...]:
@@ -381,19 +358,43 @@ def output_names(run_id: str, lang: str, *, copies: bool = False) -> tuple[str, 
 
 def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str, *, per_customer: bool = False,
            copies: bool = False, redo: str | None = None) -> Exported:
-    """A run's accountants' workbook, written again from the ledger. With `redo` (the command
-    that writes it again), a failure to write is `NotPrinted`: the caller stored something first."""
+    """A run's workbook, its documents only, written again from the ledger. With `redo` (the
+    command that writes it again), a failure to write is `NotPrinted`: the caller stored
+    something first."""
+    with reading(ledger) as conn:
+        invoices = load_invoices(conn, run_id=run_id)
+    if not invoices:
+        return Exported([], [UNKNOWN_RUN(None, run_id=run_id)])
+    return Exported(_write_again(master, ledger, invoices, run_id, out, lang, per_customer=per_customer,
+                                 copies=copies, redo=redo), [])
+
+
+def export_month(master: MasterData, ledger: Ledger, month: Period, out: Path, lang: str, *,
+                 per_customer: bool = False, copies: bool = False) -> Exported:
+    """The month's register `fatture-2026-04.xlsx`: every invoice and credit note dated in the
+    month, whatever issued it (month-end runs, `--orders`, orders invoiced when created or
+    shipped), drafts too, in date and number order. Italian VAT registers go by invoice date
+    and number, so a month-end run dated in the next month is in that month's register, and
+    each document is in one month's register only: the workbook to hand the accountant."""
+    with reading(ledger) as conn:
+        invoices = load_invoices(conn, first=month.start, last=month.end)
+    if not invoices:
+        return Exported([], [NO_INVOICES_IN_MONTH(None, month=f"{month.start:%m/%Y}")])
+    return Exported(_write_again(master, ledger, invoices, f"{month.start:%Y-%m}", out, lang,
+                                 per_customer=per_customer, copies=copies, month=month.start), [])
+
+
+def _write_again(master: MasterData, ledger: Ledger, invoices: list[Invoice], name: str, out: Path, lang: str, *,
+                 per_customer: bool, copies: bool, redo: str | None = None, month: date | None = None) -> list[Path]:
+    """Stored invoices written into an accountants' workbook, with their e-invoice files' names;
+    with `copies`, recorded as printed."""
     from toolkit.services.einvoice import xml_names
 
     with reading(ledger) as conn:
-        invoices = load_invoices(conn, run_id=run_id)
-        if not invoices:
-            return Exported([], [UNKNOWN_RUN(None, run_id=run_id)])
-        invoices = with_month(conn, invoices)
         names = xml_names(conn, master.settings, invoices)
     try:
-        files = write_workbook(out, master, invoices, run_id, lang, per_customer=per_customer, copies=copies,
-                               xml_files=names)
+        files = write_workbook(out, master, invoices, name, lang, per_customer=per_customer, copies=copies,
+                               xml_files=names, month=month)
     except Exception as exc:
         if redo is None:
             raise
@@ -404,19 +405,7 @@ def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str
         from toolkit.services.printing import mark
 
         mark(ledger, "invoices", invoices)
-    return Exported(files, [])
-
-
-def export_period(master: MasterData, ledger: Ledger, first: date, last: date, out: Path, lang: str, *,
-                  copies: bool = False) -> list[Path]:
-    """Every invoice dated in [first, last], whatever its run, in one accountants' workbook
-    named after the month: what the demo hands the accountant."""
-    from toolkit.services.einvoice import xml_names
-
-    with reading(ledger) as conn:
-        invoices = [x for x in load_invoices(conn) if first <= x.invoice_date <= last]
-        names = xml_names(conn, master.settings, invoices)
-    return write_workbook(out, master, invoices, f"{first:%Y-%m}", lang, copies=copies, xml_files=names)
+    return files
 
 
 def runs(ledger: Ledger) -> list[RunSummary]:

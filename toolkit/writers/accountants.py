@@ -99,7 +99,10 @@ define({
     "inv.vat_number": ("Partita IVA", "VAT number"),
     "inv.tax_code": ("Codice fiscale", "Tax code"),
     "inv.register": ("Registro", "Register"),
-    "inv.register_title": ("Registro fatture – emissione {run}", "Invoice register – run {run}"),
+    "inv.run_title": ("Fatture dell'emissione {run} – solo questa emissione, non è il registro del mese",
+                      "Invoices of run {run} – this run only, not the month's register"),
+    "inv.month_title": ("Registro fatture emesse {month} – fatture e note di credito datate nel mese",
+                        "Register of invoices issued {month} – invoices and credit notes dated in the month"),
     "inv.lines": ("Righe", "Lines"),
     "inv.run_totals": ("Totali", "Totals"),
     "inv.file_workbook": ("fatture", "invoices"),
@@ -167,10 +170,11 @@ def kind_label(invoice: Invoice, lang: str) -> str:
 
 def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoice], run_id: str, lang: str = "it",
                       *, per_customer: bool = False, copies: bool = False,
-                      xml_files: Mapping[str, str] | None = None) -> list[Path]:
+                      xml_files: Mapping[str, str] | None = None, month: date | None = None) -> list[Path]:
     """The run's workbook (or one per customer), with `copies` the printable invoices beside
     each, and the register CSV; returns the paths written. `xml_files` names each invoice's
-    e-invoice file (invoice number → file name), for those that have one."""
+    e-invoice file (invoice number → file name), for those that have one; `month` (its first
+    day) says the invoices are that month's register rather than one run's documents."""
     t = labeller(lang)
     run = safe_name(run_id, "run")
     groups: dict[str, list[Invoice]] = {} if per_customer else {"": list(invoices)}
@@ -179,7 +183,7 @@ def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoi
     written = []
     for suffix, group in groups.items():
         written.append(write_workbook(inside(folder, f"{t('inv.file_workbook')}-{run}{suffix}.xlsx"), master, group,
-                                      run_id, lang, xml_files))
+                                      run_id, lang, xml_files, month=month))
         if copies:
             written += write_copies_in_parts(inside(folder, f"{t('inv.file_copies')}-{run}{suffix}.xlsx"), master,
                                              group, lang)
@@ -197,8 +201,17 @@ def file_names(run_id: str, lang: str = "it", *, copies: bool = False) -> tuple[
     return (*names, f"{t('inv.file_register')}-{run}.csv")
 
 
+def register_title(run_id: str, lang: str, month: date | None = None) -> str:
+    """What the register sheet says it holds: a month's register (every document dated in the
+    month, whatever issued it: what the accountant sums) or one run's documents. A run's
+    invoices may be dated in the next month, and the month's own immediate invoices are in no
+    run of its, so a run's workbook summed with a register would count invoices twice or miss them."""
+    t = labeller(lang)
+    return t("inv.month_title").format(month=f"{month:%m/%Y}") if month else t("inv.run_title").format(run=run_id)
+
+
 def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice], run_id: str, lang: str = "it",
-                   xml_files: Mapping[str, str] | None = None) -> Path:
+                   xml_files: Mapping[str, str] | None = None, *, month: date | None = None) -> Path:
     customers = {c.code: c for c in master.customers}
     t = labeller(lang)
 
@@ -212,7 +225,8 @@ def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice]
                 flat = book.add_worksheet(t("inv.lines") + (f" {n}" if n > 1 else ""))
                 lines_at += _lines_sheet(flat, fmt, customers, part, lang, n)
             detail_at = _summary_sheet(summary, fmt, invoices, lines_at, lang)
-            _register_sheet(register, fmt, customers, invoices, lines_at, detail_at, run_id, lang, xml_files or {})
+            _register_sheet(register, fmt, customers, invoices, lines_at, detail_at,
+                            register_title(run_id, lang, month), lang, xml_files or {})
 
     return write_atomic(target, write)
 
@@ -468,12 +482,11 @@ def _payment_block(sheet, fmt: Formats, master: MasterData, invoice: Invoice, to
 
 
 def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: Sequence[Invoice],
-                    lines_at: list[Rows], detail_at: list[Rows], run_id: str, lang: str,
+                    lines_at: list[Rows], detail_at: list[Rows], title: str, lang: str,
                     xml_files: Mapping[str, str]) -> None:
     """One row per invoice; its number links to its first line, its taxable and VAT sum its
     rows of the VAT detail; the last column names its e-invoice file, once it has one."""
     t = labeller(lang)
-    title = t("inv.register_title").format(run=run_id)
     text(sheet, 0, 0, title, fmt.title)
     heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
              "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
