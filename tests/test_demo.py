@@ -116,7 +116,8 @@ def test_the_month_s_files_and_zip_are_those_the_plain_code_writes(april, monkey
     monkeypatch.setattr(fatturapa, "_party_text", plain_party)
     monkeypatch.setattr(checks, "_sound", lambda line: not any(True for _ in checks._line_values(line)))
     monkeypatch.setattr(checks, "_party_values", lambda block, party, seller: checks._party(block, party, seller=seller))
-    again = einvoice.export(master, ledger, month=Period(date(2026, 4, 1), date(2026, 4, 30)), out=tmp_path, zip=True)
+    again = einvoice.export(master, ledger, month=Period(date(2026, 4, 1), date(2026, 4, 30)), out=tmp_path, zip=True,
+                            resend=True)
     written = sorted((out / "fatture-elettroniche").iterdir())
     assert again.files and [p.name for p in sorted(tmp_path.iterdir())] == [p.name for p in written]
     assert {p.name: p.read_bytes() for p in sorted(tmp_path.iterdir())} == {p.name: p.read_bytes() for p in written}

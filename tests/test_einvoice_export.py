@@ -142,7 +142,7 @@ def test_the_zip_holds_the_files_written_and_keeps_its_name(sample_master, ledge
         assert bundle.namelist() == [p.name for p in result.files.values()]
         assert all(bundle.read(p.name) == p.read_bytes() for p in result.files.values())
     kept = _kept(ledger)
-    again = einvoice.export(sample_master, ledger, month=APRIL, out=tmp_path, zip=True)
+    again = einvoice.export(sample_master, ledger, month=APRIL, out=tmp_path, zip=True, resend=True)
     assert again.archives == [archive] and _kept(ledger) == kept
     assert "1 zip" in again.summary("it") and str(tmp_path) in again.summary("en")
 
@@ -302,7 +302,8 @@ def _export_worker(workbook: str, url: str, out: str, start, results) -> None:
     ledger.engine.dispose()
 
 
-def test_two_exports_at_once_give_each_invoice_one_progressive(sample_workbook, sample_master, ledger, made, tmp_path):
+def test_two_exports_at_once_give_each_invoice_one_progressive_and_one_zip(sample_workbook, sample_master, ledger,
+                                                                         made, tmp_path):
     import multiprocessing
 
     invoicing.finalize(ledger, made.run_id)
@@ -317,5 +318,8 @@ def test_two_exports_at_once_give_each_invoice_one_progressive(sample_workbook, 
     for worker in workers:
         worker.join(timeout=60)
     (names, zips, problems), (other_names, other_zips, other_problems) = got
-    assert names == other_names and zips == other_zips and problems == other_problems == []
+    assert names == other_names and len({*zips, *other_zips}) == 1
+    for found, wrong in ((zips, problems), (other_zips, other_problems)):
+        # the later one finds the files zipped already (else both zips have the same name, and SDI takes one)
+        assert wrong == ([] if found else ["einvoice-already-zipped"])
     assert len(_kept(ledger)) == len(names) + 1, "one progressive per invoice, one for the zip"

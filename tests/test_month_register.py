@@ -1,6 +1,7 @@
 """The accountant never counts an invoice twice: a run's workbook holds that run's documents and
 says so, each month's register (`toolkit invoice export --month`) the invoices and credit notes
-dated in the month.
+dated in the month, and an e-invoice already zipped for SDI goes into no other zip unless
+`einvoice --resend` asks.
 
 The desk is the audit's: November's immediate invoices exist before October's month end, so
 October's run is dated 02/11 (as the refusal advises), and November's run follows."""
@@ -11,12 +12,15 @@ import contextlib
 import io
 import json
 import shutil
+import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+
+from tests.test_cli_json import valid
 
 
 def command(*args: str) -> tuple[int, dict]:
@@ -135,3 +139,43 @@ def test_a_month_of_immediate_invoices_only_has_its_register(sample_workbook, tm
     assert december and {d for d, _ in december.values()} == {date(2026, 12, 1)}
     code, shown = plain("invoice", "export", w, "--month", "2027-01", "--out", str(tmp_path / "gen"))
     assert "Nessuna fattura o nota di credito datata nel mese 01/2027: nessun registro scritto." in shown
+
+
+def zipped_numbers(reply: dict) -> list[str]:
+    """The invoice numbers of the files the reply's zips hold."""
+    by_file = {Path(f["file"]).name: f["invoice"] for f in reply["files"]}
+    return sorted(by_file[name] for archive in reply["archives"] for name in zipfile.ZipFile(archive).namelist())
+
+
+def test_an_e_invoice_already_zipped_goes_into_no_other_zip_unless_resent(desk, tmp_path):
+    folder = tmp_path / "desk"
+    shutil.copytree(desk["folder"], folder)
+    w, october = str(folder / "anagrafiche.xlsx"), desk["october"]
+    code, run_zip = command("einvoice", w, "--run", october["run_id"], "--out", str(tmp_path / "oct"), "--zip")
+    assert code == 0 and zipped_numbers(valid("einvoice", run_zip)) == sorted(numbers(october))
+    code, month_zip = command("einvoice", w, "--month", "2026-11", "--out", str(tmp_path / "nov"), "--zip")
+    assert code == 0
+    written = {f["invoice"] for f in valid("einvoice", month_zip)["files"]}
+    assert zipped_numbers(month_zip) == sorted(written - numbers(october))
+    october_zip = Path(run_zip["archives"][0]).name
+    assert month_zip["left_out"] == [{"invoice": n, "zip": october_zip} for n in sorted(numbers(october))]
+    [warning] = [p for p in month_zip["problems"] if p["code"] == "einvoice-already-zipped"]
+    assert warning["message"] == (
+        f"Già in uno zip per lo SDI ({october_zip}), quindi lasciati fuori da questo: "
+        f"{', '.join(sorted(numbers(october)))} — {len(numbers(october))} in tutto. Inviarli di nuovo li farebbe "
+        "ricevere due volte allo SDI; per reinviarli di proposito aggiungi --resend.")
+    code, again = command("einvoice", w, "--month", "2026-11", "--out", str(tmp_path / "again"), "--zip")
+    assert code == 0 and again["archives"] == [] and len(again["left_out"]) == len(written)
+    code, resent = command("einvoice", w, "--month", "2026-11", "--out", str(tmp_path / "resent"), "--zip",
+                           "--resend")
+    assert code == 0 and zipped_numbers(resent) == sorted(written) and resent["left_out"] == []
+
+
+def test_a_month_zipped_first_keeps_its_invoices_out_of_the_runs_zip(desk, tmp_path):
+    folder = tmp_path / "desk"
+    shutil.copytree(desk["folder"], folder)
+    w, october = str(folder / "anagrafiche.xlsx"), desk["october"]
+    assert command("einvoice", w, "--month", "2026-11", "--out", str(tmp_path / "nov"), "--zip")[0] == 0
+    code, run_zip = command("einvoice", w, "--run", october["run_id"], "--out", str(tmp_path / "oct"), "--zip")
+    assert code == 0 and run_zip["archives"] == []
+    assert sorted(x["invoice"] for x in run_zip["left_out"]) == sorted(numbers(october))

@@ -13,7 +13,7 @@ import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import open_session
+from toolkit.cli.session import open_session, parse_month_option
 
 
 def register(app: typer.Typer) -> None:
@@ -28,6 +28,9 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", help="Cartella dei file XML / folder for the XML files."),
         zip: bool = typer.Option(False, "--zip", help="Anche lo zip per lo SDI (più zip oltre i 5 MB) / also the zip "
                                  "for SDI (several past 5 MB)."),
+        resend: bool = typer.Option(False, "--resend", help="Rimetti nello zip anche le fatture già inviate in uno zip "
+                                    "precedente, per reinviarle di proposito / zip again the invoices an earlier zip "
+                                    "held, to send them again on purpose."),
         transmitter: str | None = typer.Option(
             None, "--transmitter", help="Codice fiscale dell'intermediario che trasmette, col paese (IdTrasmittente): "
             "IT01234567890 / the transmitting intermediary's tax id, with its country."),
@@ -37,21 +40,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fatture elettroniche FatturaPA delle fatture definitive, controllate come fa lo SDI. FatturaPA e-invoices
         of the final invoices, checked as SDI does."""
-        from toolkit.basics.dates import NotADate, parse_month
         from toolkit.core.einvoice import Options
         from toolkit.core.einvoice.names import parse_transmitter
-        from toolkit.core.invoicing import Period
         from toolkit.services.einvoice import export
 
         if (run_id is None) == (month is None):
             raise typer.BadParameter("indica --run oppure --month / give --run or --month", param_hint="--run")
-        period = None
-        if month is not None:
-            try:
-                period = Period(*parse_month(month))
-            except NotADate:
-                raise typer.BadParameter(f"«{month}»: scrivi il mese come 2026-04 / write the month as 2026-04",
-                                         param_hint="--month") from None
+        period = parse_month_option(month) if month is not None else None
         options = Options()
         if transmitter is not None:
             found = parse_transmitter(transmitter)
@@ -62,14 +57,15 @@ def register(app: typer.Typer) -> None:
             options = Options(transmitter=found)
         session = open_session(workbook, ledger, lang, wait)
         result = export(session.master, session.ledger, out=out, run_id=run_id, month=period, zip=zip,
-                        options=options)
+                        resend=resend, options=options)
         problems = session.warnings + result.problems
         if json:
             output.reply({
                 "run_id": run_id, "month": month, "folder": result.folder,
                 "files": [{"invoice": number, "file": path} for number, path in result.files.items()],
                 "refused": [{"invoice": number, "problems": found} for number, found in result.refused.items()],
-                "archives": result.archives}, problems)
+                "archives": result.archives,
+                "left_out": [{"invoice": number, "zip": name} for number, name in result.left_out.items()]}, problems)
             output.exit_for(problems)
             return
         output.print_problems(problems)

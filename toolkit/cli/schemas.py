@@ -118,6 +118,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "files": array(record(invoice=TEXT, file=PATH)),
         "refused": array(record(invoice=TEXT, problems=array(PROBLEM))),
         "archives": array(PATH),
+        "left_out": array(record(invoice=TEXT, zip=TEXT)),
     },
     "print": {"printed": array(TEXT), "workbook": PATH_OR_NULL, "pdf": PATH_OR_NULL, "pdfs": array(PATH)},
     "report": {

@@ -561,6 +561,17 @@ def _holds_by_customer_and_item(conn: Connection) -> None:
 MIGRATIONS[23] = _holds_by_customer_and_item
 
 
+def _add_zipped_in(conn: Connection) -> None:
+    """An invoice's e-invoice file keeps the first zip for SDI that held it
+    (`einvoice_files.zipped_in`). Zips made before stay unknown: their names' digest does not
+    say which files they held."""
+    if "zipped_in" not in {c["name"] for c in inspect(conn).get_columns("einvoice_files")}:
+        conn.execute(text("ALTER TABLE einvoice_files ADD COLUMN zipped_in INTEGER"))
+
+
+MIGRATIONS[24] = _add_zipped_in
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, update
 
 from toolkit.core.einvoice.names import progressive
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
@@ -95,19 +95,36 @@ def assign(conn: Connection, documents: Sequence[Exportable]) -> dict[int, str]:
     return {**known, **drawn}
 
 
-def archive_progressive(conn: Connection, members: Sequence[str]) -> str:
+def archive_progressive(conn: Connection, members: Sequence[str], invoice_ids: Collection[int] = ()) -> str:
     """The progressive of the zip holding exactly these files: the one it had, if the same
-    files were zipped before, else a new one (caller's write transaction)."""
+    files were zipped before, else a new one (caller's write transaction). The invoices
+    `invoice_ids` (the members' invoices) are recorded as zipped, for those zipped the first time."""
     digest = hashlib.sha256("\n".join(sorted(members)).encode("utf-8")).hexdigest()
-    kept = conn.execute(select(f.progressive).where(f.archive == digest)).scalar_one_or_none()
+    kept = conn.execute(select(f.number, f.progressive).where(f.archive == digest)).one_or_none()
     if kept is not None:
-        return str(kept)
-    number = _next_number(conn)
-    value = progressive(number)
-    insert_rows(conn, schema.einvoice_files, [dict(number=number, progressive=value, invoice_id=None, archive=digest,
-                                                   created_at=now(), created_by=user())])
-    log_events(conn, [event_row("einvoice-zip", "einvoice-zip", None, value, f"{len(members)} files")])
+        number, value = kept.number, str(kept.progressive)
+    else:
+        number = _next_number(conn)
+        value = progressive(number)
+        insert_rows(conn, schema.einvoice_files, [dict(number=number, progressive=value, invoice_id=None,
+                                                       archive=digest, created_at=now(), created_by=user())])
+        log_events(conn, [event_row("einvoice-zip", "einvoice-zip", None, value, f"{len(members)} files")])
+    for chunk in in_batches(sorted(invoice_ids)):
+        conn.execute(update(schema.einvoice_files).where(f.invoice_id.in_(chunk), f.zipped_in.is_(None))
+                     .values(zipped_in=number))
     return value
+
+
+def zipped(conn: Connection, invoice_ids: Iterable[int]) -> dict[int, str]:
+    """Invoice id → the progressive of the first zip for SDI that held its file, for those
+    already zipped."""
+    zips = schema.einvoice_files.alias("zips")
+    found: dict[int, str] = {}
+    for chunk in in_batches(sorted(set(invoice_ids))):
+        rows = conn.execute(select(f.invoice_id, zips.c.progressive)
+                            .join(zips, zips.c.number == f.zipped_in).where(f.invoice_id.in_(chunk)))
+        found.update((r.invoice_id, r.progressive) for r in rows)
+    return found
 
 
 def _next_number(conn: Connection) -> int:

@@ -34,7 +34,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 23
+SCHEMA_VERSION = 24
 
 metadata = MetaData()
 
@@ -300,13 +300,16 @@ einvoice_files = Table(
     Column("archive", String(64), unique=True),
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
+    Column("zipped_in", Integer),
     CheckConstraint("(invoice_id IS NULL) <> (archive IS NULL)", name="ck_einvoice_file_for_one_thing"),
 )
 """The e-invoice files' progressives (ProgressivoInvio, `IT<partita IVA>_<progressive>.xml`):
 one per final invoice or credit note, drawn the first time its file is written and kept for
 ever, and one per zip meant for SDI (`archive`: a digest of the names it holds, so the same
 files make the same zip). Numbers are never reused: an invoice with a file cannot be deleted
-(no cascade), and nothing deletes these rows."""
+(no cascade), and nothing deletes these rows. An invoice's file keeps the number of the first
+zip that held it (`zipped_in`): a zip is what goes to SDI, so a later zip leaves that file out
+unless asked to send it again."""
 
 payments = Table(
     "payments", metadata,

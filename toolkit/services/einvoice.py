@@ -19,7 +19,7 @@ field.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +32,15 @@ from toolkit.core.einvoice.names import file_name, seller_id
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus, Period
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
-from toolkit.ledger.einvoices import Exportable, archive_progressive, assign, exportable, final_invoices_of, progressives
+from toolkit.ledger.einvoices import (
+    Exportable,
+    archive_progressive,
+    assign,
+    exportable,
+    final_invoices_of,
+    progressives,
+    zipped,
+)
 from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
 from toolkit.model.records import MasterData, Settings
 from toolkit.services.invoicing import UNKNOWN_RUN
@@ -47,6 +55,12 @@ DRAFT_RUN = define(
        "fatture definitive. Controllala, rendila definitiva con «toolkit invoice finalize» e riprova.",
     en="Run {run_id} is a draft ({count} documents): e-invoices are written for final invoices only. "
        "Check it, make it final with “toolkit invoice finalize” and try again.")
+ALREADY_ZIPPED = define(
+    "einvoice-already-zipped", "warning",
+    it="Già in uno zip per lo SDI ({zips}), quindi lasciati fuori da questo: {numbers} — {count} in tutto. "
+       "Inviarli di nuovo li farebbe ricevere due volte allo SDI; per reinviarli di proposito aggiungi --resend.",
+    en="Already in a zip for SDI ({zips}), so left out of this one: {numbers} — {count} in all. Sending them "
+       "again would deliver them to SDI twice; to send them again on purpose add --resend.")
 NOTHING_TO_WRITE = define(
     "einvoice-nothing-to-write", "warning",
     it="Nessuna fattura o nota di credito definitiva dal {first} al {last}: nessun file scritto.",
@@ -66,6 +80,8 @@ class Exported:
     """The zips for SDI (with `zip`): one, or several when the files pass SDI's 5 MB."""
     problems: list[Problem] = field(default_factory=list)
     """Every problem: the refused invoices', draft runs left out, nothing to write."""
+    left_out: dict[str, str] = field(default_factory=dict)
+    """Invoice number → the zip that already held its file, for the files left out of the zips."""
 
     def summary(self, lang: str) -> str:
         """One line for both front ends: how many files, where, and what was refused."""
@@ -89,9 +105,10 @@ class Exported:
 
 
 def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None = None, month: Period | None = None,
-           zip: bool = False, options: Options = Options()) -> Exported:
+           zip: bool = False, resend: bool = False, options: Options = Options()) -> Exported:
     """Write the e-invoice of every final document of run `run_id`, or dated in `month` (its
-    first and last day), into `out`; with `zip`, the files written also go into zips for SDI.
+    first and last day), into `out`; with `zip`, the files written also go into zips for SDI,
+    but those an earlier zip held only with `resend` (`_zip`).
     `options.transmitter` is an intermediary's id (IdTrasmittente); files keep the seller's name."""
     if (run_id is None) == (month is None):
         raise ValueError("export a run or a month, one of the two")
@@ -119,15 +136,34 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         if owner in refused:
             refused[owner].append(problem)
     archives: list[Path] = []
+    left_out: dict[str, str] = {}
     if zip and written.files:
-        seller = seller_id(master.settings)
+        archives, left_out = _zip(master, ledger, {d.number: d.id for d in finals}, written.files, out, resend)
+    if left_out:
+        problems.append(ALREADY_ZIPPED(None, count=len(left_out), numbers=list(left_out),
+                                       zips=sorted(set(left_out.values()))))
+    return Exported(out, dict(written.files), refused, archives, problems + written.problems, left_out)
 
-        def zip_name(members: tuple[str, ...]) -> str:
-            with writing(ledger) as conn:
-                return file_name(seller, archive_progressive(conn, members), "zip")
 
-        archives = write_archives(written.files.values(), out, zip_name)
-    return Exported(out, dict(written.files), refused, archives, problems + written.problems)
+def _zip(master: MasterData, ledger: Ledger, ids: Mapping[str, int], files: Mapping[str, Path], out: Path,
+         resend: bool) -> tuple[list[Path], dict[str, str]]:
+    """The zips for SDI of these files (invoice number → file), and the files left out because
+    an earlier zip held them (invoice number → that zip's name). A zip is what is sent: the
+    same invoice in two zips reaches SDI twice, as when a run's zip and its month's are both
+    sent; so only `resend`, a deliberate choice, zips a file again. Each zip records the
+    files it holds the first time."""
+    seller = seller_id(master.settings)
+    with reading(ledger) as conn:
+        earlier = zipped(conn, [ids[n] for n in files])
+    left_out = {} if resend else {n: file_name(seller, earlier[ids[n]], "zip") for n in files if ids[n] in earlier}
+    chosen = {path.name: ids[n] for n, path in files.items() if n not in left_out}
+
+    def zip_name(members: tuple[str, ...]) -> str:
+        with writing(ledger) as conn:
+            return file_name(seller, archive_progressive(conn, members, [chosen[m] for m in members]), "zip")
+
+    paths = [path for n, path in files.items() if n not in left_out]
+    return (write_archives(paths, out, zip_name) if paths else []), left_out
 
 
 def _invoices(ledger: Ledger, documents: Sequence[Exportable]) -> Iterator[Invoice]:
