@@ -70,6 +70,9 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                                              help="Includi i giorni saltati / include missed days."),
                out: Path | None = typer.Option(None, "--out", help="Scrivi gli ordini stampabili in questo .xlsx / "
                                                "write the printable orders here (one sheet per order)."),
+               future: bool = typer.Option(False, "--future", help="Accetta una data oltre 31 giorni da oggi e "
+                                           "fatture o DDT immediati datati dopo oggi / accept a date more than 31 days "
+                                           "ahead, and immediate invoices or DDTs dated after today."),
                json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
                wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Crea gli ordini in scadenza (tutti o quelli scelti), mai due volte. Create the due orders, never twice."""
@@ -84,7 +87,7 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
         for target in (out, *at_once_outputs(out)):
             check_output(target, inputs=(workbook,))
     result = create(session.master, session.ledger, day, only=codes(only), exclude=codes(exclude),
-                    with_catch_up=catch_up)
+                    with_catch_up=catch_up, future=future)
     problems = session.warnings + result.problems
     written = []
     if out is not None and not output.has_errors(problems):

@@ -20,8 +20,9 @@ from typing import NotRequired, TypedDict
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from toolkit.basics import dates
 from toolkit.basics.labels import labeller
-from toolkit.basics.problems import Problem, ProblemsFound, define, errors
+from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import InvoiceTerms
 from toolkit.basics.wording import count
@@ -60,6 +61,37 @@ UNKNOWN_SELECTION = define(
     "unknown-template-selection", "error",
     it="Il modello {code} indicato in --only/--exclude non è fra quelli in scadenza: controlla il codice.",
     en="Template {code} given to --only/--exclude is not among those due: check the code.")
+FAR_AHEAD = 31
+"""Days after today beyond which an order date reads as a typo (2027-10-02 for 2026-10-02):
+a desk creates tomorrow's or next week's orders today, not next year's."""
+ORDER_DATE_FAR_AHEAD = define(
+    "order-date-far-ahead", "error",
+    it="La data degli ordini {day} è più di 31 giorni dopo oggi ({today}): sembra un errore di battitura, nessun "
+       "ordine è stato creato. Correggi la data; se è proprio voluta, aggiungi --future.",
+    en="The order date {day} is more than 31 days after today ({today}): it looks like a typo, no order was "
+       "created. Correct the date; if it is really meant, add --future.")
+ORDER_DATE_FAR_AHEAD_PREVIEW = define(
+    "order-date-far-ahead-preview", "warning",
+    it="La data {day} è più di 31 giorni dopo oggi ({today}): controlla che non sia un errore di battitura. "
+       "La creazione degli ordini per questa data chiederà --future.",
+    en="The date {day} is more than 31 days after today ({today}): check it is not a typo. Creating the orders "
+       "for this date will need --future.")
+DOCUMENTS_AT_ORDER_IN_FUTURE = define(
+    "documents-at-order-in-future", "error",
+    it="{orders} degli ordini da creare (modelli {templates}) si fatturano o si spediscono subito, con la data "
+       "dell'ordine, il primo il {day}, dopo oggi ({today}). Una fattura o un DDT non si datano nel futuro e una "
+       "fattura futura bloccherebbe la numerazione: nessun ordine è stato creato. Crea questi ordini nel loro "
+       "giorno (oggi lasciali fuori con --exclude {templates}); se la data futura è voluta, aggiungi --future.",
+    en="{orders} of the orders to create (templates {templates}) are invoiced or shipped at once, with the "
+       "order's date, the first on {day}, after today ({today}). An invoice or a DDT is not dated in the future "
+       "and a future invoice would block the numbering: no order was created. Create these orders on their day "
+       "(leave them out today with --exclude {templates}); if the future date is intended, add --future.")
+
+
+def far_ahead(day: date, kind: ProblemType = ORDER_DATE_FAR_AHEAD) -> Problem | None:
+    """The typo guard: `day` more than `FAR_AHEAD` days after today, as a problem of `kind`."""
+    today = dates.today_rome()
+    return kind(None, day=day, today=today) if (day - today).days > FAR_AHEAD else None
 
 
 class OrderRow(TypedDict):
@@ -176,19 +208,26 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
             draft.amount if draft else Decimal(0), existing.get(due.key), due.changed, due.day < day))
     snapshot = {c: (e, customers[c].credit_limit) for c, e in exposure.items()}
     missed = sorted({d.day for d in dues if d.day < day})
-    return Preview(day, rows, snapshot, problems + draft_problems, missed, requests)
+    typo = far_ahead(day, ORDER_DATE_FAR_AHEAD_PREVIEW)
+    return Preview(day, rows, snapshot, [*problems, *draft_problems, *([typo] if typo else [])], missed, requests)
 
 
 def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[str] | None = None,
            exclude: Collection[str] | None = None, keys: Collection[tuple[str, date]] | None = None,
-           with_catch_up: bool = True) -> Created:
+           with_catch_up: bool = True, future: bool = False) -> Created:
     """Create the orders due on `day` (and missed days), or only the chosen templates, or only
     the chosen (template, date) pairs (the flags of the preview sheet).
 
     Writes nothing if any chosen order has a problem (a missing price, say): fix it or leave
     that template out with `exclude`. Nor if an order invoiced at once would date its invoice
-    before the latest one already issued in the series (`issue_at_order`).
+    before the latest one already issued in the series (`issue_at_order`). Nor, unless
+    `future`, if `day` is more than `FAR_AHEAD` days after today (a typo that would create
+    every day's orders up to it), or if an order invoiced or shipped at once would date its
+    invoice or DDT after today: invoice numbers follow dates, so one future invoice refuses
+    every earlier one after it, and issued invoices are not undone.
     """
+    if not future and (typo := far_ahead(day)):
+        return Created([], [], [typo])
     dues, problems, drafts, draft_problems = _priced(master, _start(ledger, day, with_catch_up), day)
     chosen, selection_problems = _select(dues, only, exclude, keys)
     if len(chosen) < len(dues):
@@ -198,9 +237,9 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
         return Created([], [], problems)
     try:
         try:
-            return _store(master, ledger, day, drafts, problems)
+            return _store(master, ledger, day, drafts, problems, future)
         except IntegrityError:
-            return _store(master, ledger, day, drafts, problems)
+            return _store(master, ledger, day, drafts, problems, future)
     except ProblemsFound as refused:
         return Created([], [], problems + refused.problems)
 
@@ -210,7 +249,8 @@ def _row(draft: OrderDraft, number: str) -> OrderRow:
 
 
 @collector_paused()
-def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraft], problems: list[Problem]) -> Created:
+def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraft], problems: list[Problem],
+           future: bool) -> Created:
     """The orders stored, shipped and invoiced at once in one write transaction, with the cycle
     collector paused (`collector_paused`), as shipping pauses it: the holders read for the
     orders that ship at once and the records of the day's orders, DDTs and invoices are
@@ -237,11 +277,24 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
                 invoice_now[draft.occurrence].append((order_id, number, draft))
         shipping = [order for orders in at_once.values() for order, _ in orders]
         invoicing = [order for orders in invoice_now.values() for order in orders]
+        if not future:
+            _refuse_future_documents([draft for _, _, draft in (*shipping, *invoicing)])
         line_ids = stored_line_ids(conn, sorted({order_id for order_id, _, _ in (*shipping, *invoicing)}))
         ship_problems, notes = _ship_at_once(conn, master, at_once, line_ids)
         invoices = _invoice_at_once(conn, master, invoice_now, line_ids)
         record_generation(conn, day)
     return Created(created, existing_rows, problems + ship_problems, notes, invoices)
+
+
+def _refuse_future_documents(issued_at_once: Sequence[OrderDraft]) -> None:
+    """Stop the creation (raising `ProblemsFound`, which rolls its transaction back) if an
+    order shipped or invoiced at once would date its DDT or invoice after today."""
+    today = dates.today_rome()
+    ahead = {(d.template, d.occurrence) for d in issued_at_once if d.occurrence > today}
+    if ahead:
+        raise ProblemsFound([DOCUMENTS_AT_ORDER_IN_FUTURE(
+            None, orders=len(ahead), day=min(day for _, day in ahead), today=today,
+            templates=",".join(sorted({template for template, _ in ahead})))])
 
 
 def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[StoredOrder]],
