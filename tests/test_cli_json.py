@@ -88,6 +88,8 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
         return ["einvoice", w, "--month", "2026-04", "--out", str(folder / "xml"), "--zip"]
     if verb == "orders confirm":
         return ["orders", "confirm", w, _quotation(wb, capsys), "--date", "2026-05-15"]
+    if verb == "orders status":
+        return ["orders", "status", w, _quotation(wb, capsys), "--to", "not-accepted"]
     if verb == "payments record":
         return ["payments", "record", w, "--invoice", _immediate_invoice(wb, capsys), "--date", "2026-04-15",
                 "--amount", "10,00", "--method", "bonifico"]
@@ -130,6 +132,7 @@ def with_workbook(verb: str, workbook: Path, capsys) -> list[str]:
         "orders preview": ["orders", "preview", "WB", "--date", APRIL_9],
         "orders create": ["orders", "create", "WB", "--date", APRIL_9],
         "orders confirm": ["orders", "confirm", "WB", "OC-2026-00001"],
+        "orders status": ["orders", "status", "WB", "OC-2026-00001", "--to", "closed"],
         "ship": ["ship", "WB", "--date", APRIL_9, "--all"],
         "invoice run": ["invoice", "run", "WB", "--month", "2026-04", "--preview"],
         "invoice finalize": ["invoice", "finalize", "WB", "20260430-00000000"],

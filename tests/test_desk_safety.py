@@ -71,3 +71,43 @@ def test_orders_invoiced_at_once_are_not_created_after_today_unless_future(capsy
     assert code == 0 and out["invoices"]
     with reading(open_ledger(url)) as conn:
         assert conn.execute(select(func.max(schema.invoices.c.invoice_date))).scalar_one() == date(2026, 10, 2)
+
+
+def _invoiced_not_shipped(url: str) -> tuple[str, str]:
+    """An order the creation invoiced at once and did not ship, and its invoice's number."""
+    from toolkit.ledger.db import document_number
+
+    o, ol, i, il = (schema.orders.c, schema.order_lines.c, schema.invoices.c, schema.invoice_lines.c)
+    with reading(open_ledger(url)) as conn:
+        row = conn.execute(
+            select(o.series, o.year, o.number, i.series, i.year, i.number)
+            .join(schema.order_lines, ol.order_id == o.id).join(schema.invoice_lines, il.order_line_id == ol.id)
+            .join(schema.invoices, i.id == il.invoice_id)
+            .where(o.status == "in-progress", ol.shipped == 0).order_by(o.id)).first()
+    return document_number(*row[:3]), document_number(*row[3:])
+
+
+def test_an_order_invoiced_at_once_is_not_voided_and_the_message_names_its_invoice(capsys, today):
+    workbook, url = today
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-10-01", "--ledger", url)[0] == 0
+    order, invoice = _invoiced_not_shipped(url)
+    code, said = cli(capsys, "orders", "status", workbook, order, "--to", "voided", "--ledger", url)
+    assert code == 1
+    assert (f"L'ordine {order} è già fatturato ({invoice}) e non è stato annullato" in " ".join(said.split())
+            and "nota di credito" in said)
+    code, out = reply(capsys, "orders", "status", workbook, order, "--to", "voided", "--ledger", url)
+    assert (code, out["status"], [p["code"] for p in out["problems"]]) == (1, None, ["void-invoiced-order"])
+    code, out = reply(capsys, "orders", "list", workbook, "--ledger", url)
+    assert next(o["status"] for o in out["orders"] if o["number"] == order) == "in-progress"
+    code, said = cli(capsys, "orders", "status", workbook, order, "--to", "closed", "--ledger", url)
+    assert code == 0 and f"Ordine {order}: ora «Chiuso»." in said
+
+
+def test_a_status_change_says_what_it_did(capsys, today):
+    workbook, url = today
+    code, out = reply(capsys, "orders", "create", workbook, "--date", "2026-10-01", "--ledger", url)
+    invoiced = {_invoiced_not_shipped(url)[0]}
+    code, out = reply(capsys, "orders", "list", workbook, "--status", "in-progress", "--ledger", url)
+    order = next(o["number"] for o in out["orders"] if o["number"] not in invoiced and o["to_ship"] == o["quantity"])
+    code, said = cli(capsys, "orders", "status", workbook, order, "--to", "voided", "--lang", "en", "--ledger", url)
+    assert code == 0 and f"Order {order}: now “Voided”." in said

@@ -145,9 +145,10 @@ def list_cmd(workbook: Path = WorkbookArg,
 @orders_app.command("status")
 def status_cmd(workbook: Path = WorkbookArg, number: str = typer.Argument(..., help="Numero ordine / order number."),
                to: str = typer.Option(..., "--to", help="Nuovo stato / new status: " + ", ".join(s.value for s in OrderStatus)),
-               ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption) -> None:
+               json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption,
+               lang: str | None = LangOption) -> None:
     """Cambia lo stato di un ordine (solo i passaggi ammessi). Change an order's status (allowed steps only)."""
-    from toolkit.services.order_status import change_status
+    from toolkit.services.order_status import change_status, changed
 
     session = open_session(workbook, ledger, lang, wait)
     try:
@@ -155,7 +156,13 @@ def status_cmd(workbook: Path = WorkbookArg, number: str = typer.Argument(..., h
     except ValueError:
         raise typer.BadParameter(", ".join(s.value for s in OrderStatus), param_hint="--to") from None
     problems = change_status(session.ledger, number, wanted)
-    output.print_problems(problems)
+    done = not output.has_errors(problems)
+    if json:
+        output.reply({"order": number, "status": wanted.value if done else None}, problems)
+    else:
+        output.print_problems(problems)
+        if done:
+            typer.echo(changed(number, wanted, output.lang()))
     output.exit_for(problems)
 
 

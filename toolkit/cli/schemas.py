@@ -86,6 +86,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
             number=TEXT, date=DATE, template=TEXT_OR_NULL, origin=TEXT, customer=TEXT, ship_to=TEXT_OR_NULL,
             document_type=TEXT, status=TEXT, lines=INT, quantity=DECIMAL, to_ship=DECIMAL, amount=DECIMAL)),
     },
+    "orders status": {"order": TEXT, "status": TEXT_OR_NULL},
     "orders confirm": {"quotation": TEXT, "order": TEXT_OR_NULL, "invoices": array(TEXT)},
     "ship": {
         "shipped": array(record(ddt=TEXT, date=DATE, accounting_date=DATE, customer=TEXT, ship_to=TEXT_OR_NULL,

@@ -77,6 +77,14 @@ VOID_SHIPPED = define(
     "void-shipped-order", "error",
     it="L'ordine {number} ha già merce spedita: non si può annullare, chiudilo invece.",
     en="Order {number} already has goods shipped: it cannot be voided, close it instead.")
+VOID_INVOICED = define(
+    "void-invoiced-order", "error",
+    it="L'ordine {number} è già fatturato ({invoices}) e non è stato annullato: la fattura resterebbe da incassare "
+       "per merce che non partirà. Se l'ordine non si farà, emetti una nota di credito per {invoices} e poi chiudi "
+       "l'ordine (--to closed); se la merce partirà, spediscilo.",
+    en="Order {number} is already invoiced ({invoices}) and was not voided: the invoice would stay due for goods "
+       "that will not leave. If the order is off, issue a credit note for {invoices}, then close the order "
+       "(--to closed); if the goods will leave, ship it.")
 
 
 def can_change(current: OrderStatus, wanted: OrderStatus) -> bool:

@@ -3,7 +3,8 @@
 Completion is not done here: an order becomes completed (the seed's *shipped*) when shipping
 finds it fully shipped, so completing by hand is refused while anything is still to ship. Each
 change is logged with who and when (`set_status`). The chart and its mapping onto the seed's
-statuses are in `toolkit.core.orders`.
+statuses are in `toolkit.core.orders`. An order invoiced before it shipped is not voided: its
+invoice would stay due for goods that never leave (`VOID_INVOICED`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from toolkit.core.orders import (
     BAD_TRANSITION,
     NOT_ALL_SHIPPED,
     STATUS_LABELS,
+    VOID_INVOICED,
     VOID_SHIPPED,
     OrderStatus,
     can_change,
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
+from toolkit.ledger.invoices import invoiced_before_shipping
 from toolkit.ledger.orders import order_by_number, set_status
 
 UNKNOWN_ORDER = define(
@@ -41,7 +44,15 @@ def change_status(ledger: Ledger, number: str, wanted: OrderStatus) -> list[Prob
                                    wanted_en=STATUS_LABELS[wanted][1])]
         if wanted is OrderStatus.VOIDED and any(line.shipped for line in order.lines):
             return [VOID_SHIPPED(None, number=number)]
+        if wanted is OrderStatus.VOIDED and (invoices := invoiced_before_shipping(conn, order.id)):
+            return [VOID_INVOICED(None, number=number, invoices=", ".join(invoices))]
         if wanted is OrderStatus.COMPLETED and any(line.to_ship for line in order.lines):
             return [NOT_ALL_SHIPPED(None, number=number, to_ship=order.to_ship)]
         set_status(conn, order, wanted, ACTIONS[wanted])
     return []
+
+
+def changed(number: str, wanted: OrderStatus, lang: str) -> str:
+    """What a status change did, in the words of the status chart, for the front ends to show."""
+    label = STATUS_LABELS[wanted][0 if lang == "it" else 1]
+    return f"Ordine {number}: ora «{label}»." if lang == "it" else f"Order {number}: now “{label}”."
