@@ -90,6 +90,11 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
         return ["orders", "confirm", w, _quotation(wb, capsys), "--date", "2026-05-15"]
     if verb == "orders status":
         return ["orders", "status", w, _quotation(wb, capsys), "--to", "not-accepted"]
+    if verb == "payments void":
+        invoice = _immediate_invoice(wb, capsys)
+        assert toolkit(["payments", "record", w, "--invoice", invoice, "--date", "2026-04-15", "--amount", "10"],
+                       capsys)[0] == 0
+        return ["payments", "void", w, "--invoice", invoice, "--date", "2026-04-15", "--amount", "10,00"]
     if verb == "payments record":
         return ["payments", "record", w, "--invoice", _immediate_invoice(wb, capsys), "--date", "2026-04-15",
                 "--amount", "10,00", "--method", "bonifico"]
@@ -140,6 +145,7 @@ def with_workbook(verb: str, workbook: Path, capsys) -> list[str]:
         "payments record": ["payments", "record", "WB", "--invoice", "FT-2026-00001", "--date", APRIL_9,
                             "--amount", "1"],
         "payments import": ["payments", "import", "WB", str(workbook.with_name("incassi.csv"))],
+        "payments void": ["payments", "void", "WB", "--invoice", "FT-2026-00001", "--date", APRIL_9, "--amount", "1"],
         "payments status": ["payments", "status", "WB"],
         "einvoice": ["einvoice", "WB", "--month", "2026-04", "--out", str(workbook.with_name("xml"))],
         "print": ["print", "ddt", "WB", "--date", APRIL_9, "--out", str(workbook.with_name("r.xlsx"))],

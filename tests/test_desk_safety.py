@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -111,3 +112,88 @@ def test_a_status_change_says_what_it_did(capsys, today):
     order = next(o["number"] for o in out["orders"] if o["number"] not in invoiced and o["to_ship"] == o["quantity"])
     code, said = cli(capsys, "orders", "status", workbook, order, "--to", "voided", "--lang", "en", "--ledger", url)
     assert code == 0 and f"Order {order}: now “Voided”." in said
+
+
+def _immediate_invoice(capsys, desk) -> tuple[str, Decimal]:  # noqa: F811
+    """October 1st's orders created: the first invoice issued with them, and its total."""
+    workbook, url = desk
+    code, out = reply(capsys, "orders", "create", workbook, "--date", "2026-10-01", "--ledger", url)
+    code, status = reply(capsys, "payments", "status", workbook, "--ledger", url)
+    row = next(r for r in status["invoices"] if r["number"] == out["invoices"][0])
+    return row["number"], Decimal(row["total"])
+
+
+def _position(capsys, desk, invoice: str) -> tuple[Decimal, Decimal]:  # noqa: F811
+    workbook, url = desk
+    code, status = reply(capsys, "payments", "status", workbook, "--ledger", url)
+    row = next(r for r in status["invoices"] if r["number"] == invoice)
+    return Decimal(row["collected"]), Decimal(row["outstanding"])
+
+
+def test_a_payment_typed_wrong_is_voided_by_a_reversal_and_the_right_one_recorded(capsys, today):
+    workbook, url = today
+    invoice, total = _immediate_invoice(capsys, today)
+    slip = total * 10
+    pay = ("payments", "record", workbook, "--invoice", invoice, "--date", "2026-10-01", "--ledger", url)
+    code, out = reply(capsys, *pay, "--amount", str(slip))
+    assert code == 0 and [p["code"] for p in out["problems"]] == ["payment-exceeds-outstanding"]
+    assert "toolkit payments void" in out["problems"][0]["message"]
+    code, said = cli(capsys, *pay, "--amount", str(total - slip))
+    assert code == 1 and "annullalo con toolkit payments void" in " ".join(said.split())
+    assert _position(capsys, today, invoice) == (slip, total - slip)
+
+    void = ("payments", "void", workbook, "--invoice", invoice, "--date", "2026-10-01", "--ledger", url)
+    code, said = cli(capsys, *void, "--amount", str(slip + 1))
+    assert code == 1 and f"incassi registrati: 01/10/2026 {slip}" in said
+    code, out = reply(capsys, *void, "--amount", str(slip))
+    assert code == 0 and out["voided"] == [
+        {"invoice": invoice, "date": "2026-10-01", "amount": str(slip), "method": None, "reference": None}]
+    assert _position(capsys, today, invoice) == (0, total)
+    code, said = cli(capsys, *void, "--amount", str(slip))
+    assert code == 1 and "è già annullato: nulla è cambiato" in said
+    code, said = cli(capsys, *pay, "--amount", str(slip))
+    assert code == 1 and "--reference" in said
+    assert cli(capsys, *pay, "--amount", str(total))[0] == 0
+    assert _position(capsys, today, invoice) == (total, 0)
+    with reading(open_ledger(url)) as conn:
+        rows = conn.execute(select(schema.payments.c.amount, schema.payments.c.reverses)
+                            .order_by(schema.payments.c.id)).all()
+        logged = conn.execute(select(func.count()).select_from(schema.events)
+                              .where(schema.events.c.action == "payment-voided")).scalar_one()
+    assert [r.amount for r in rows] == [slip, -slip, total] and rows[1].reverses is not None and logged == 1
+
+
+def test_a_payment_dated_before_its_invoice_or_after_today_is_recorded_with_a_warning(capsys, today):
+    workbook, url = today
+    invoice, total = _immediate_invoice(capsys, today)
+    pay = ("payments", "record", workbook, "--invoice", invoice, "--amount", "1", "--ledger", url)
+    code, out = reply(capsys, *pay, "--date", "2026-09-30")
+    assert code == 0 and [p["message"] for p in out["problems"]] == [
+        f"L'incasso del 30/09/2026 su {invoice} è precedente alla data della fattura (01/10/2026): controlla la data."]
+    code, out = reply(capsys, *pay, "--date", "2026-10-02")
+    assert code == 0 and [p["code"] for p in out["problems"]] == ["payment-in-future"]
+    assert _position(capsys, today, invoice)[0] == 2
+
+
+def test_payments_void_keeps_to_what_the_help_says(capsys):
+    code, said = cli(capsys, "payments", "record", "--help")
+    assert "negativo solo per il rimborso di una nota di credito" in " ".join(said.replace("│", " ").split())
+    code, said = cli(capsys, "payments", "void", "--help")
+    assert code == 0 and "storno" in said
+
+
+def test_a_ledger_of_schema_23_gains_payment_reversals(capsys, today):
+    import sqlite3
+
+    workbook, url = today
+    invoice, total = _immediate_invoice(capsys, today)
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
+        raw.execute("DROP INDEX uq_payments_reverses")
+        raw.execute("ALTER TABLE payments DROP COLUMN reverses")
+        raw.execute("UPDATE schema_version SET version = 23")
+    pay = ("--invoice", invoice, "--date", "2026-10-01", "--amount", str(total), "--ledger", url)
+    assert cli(capsys, "payments", "record", workbook, *pay)[0] == 0
+    assert cli(capsys, "payments", "void", workbook, *pay)[0] == 0
+    assert _position(capsys, today, invoice) == (0, total)
+    with reading(open_ledger(url)) as conn:
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION

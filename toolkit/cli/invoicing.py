@@ -9,6 +9,7 @@ not be called `undo` — a small price for the short form users type every month
 from __future__ import annotations
 
 from dataclasses import asdict
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -259,28 +260,20 @@ def record_cmd(
     workbook: Path = WorkbookArg,
     invoice: str = typer.Option(..., "--invoice", help="Numero fattura / invoice number: FT-2026-00001."),
     date: str = typer.Option(..., "--date", help="Data dell'incasso / payment date."),
-    amount: str = typer.Option(..., "--amount", help="Importo / amount: 1234,56 (negativo per un rimborso)."),
+    amount: str = typer.Option(..., "--amount", help="Importo / amount: 1234,56 (negativo solo per il rimborso di "
+                               "una nota di credito; un incasso sbagliato si annulla con payments void / negative only "
+                               "to refund a credit note; a wrong payment is undone with payments void)."),
     method: str | None = typer.Option(None, "--method", help="Modalità / method: bonifico, riba, contanti, carta, rid."),
     reference: str | None = typer.Option(None, "--reference", help="Riferimento (CRO, TRN) / reference."),
     json: bool = JsonOption,
     verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
 ) -> None:
     """Registra un incasso su una fattura. Record a payment on an invoice."""
-    from toolkit.basics.limits import AMOUNT
-    from toolkit.basics.money import NotANumber, cents, to_decimal
     from toolkit.basics.vocab import PaymentMethod, parse
     from toolkit.core.payments import PaymentEntry
 
     session = open_session(workbook, ledger, lang, wait)
-    try:
-        value = to_decimal(amount)
-    except NotANumber:
-        raise typer.BadParameter(f"«{amount}»: scrivi un importo come 1234,56 / write an amount like 1234.56",
-                                 param_hint="--amount") from None
-    if not AMOUNT.admits(value) or value != cents(value):
-        raise typer.BadParameter(f"«{amount}»: scrivi un importo in euro e centesimi fino a {AMOUNT.shown('it')} / "
-                                 f"write an amount in euro and cents up to {AMOUNT.shown('en')}",
-                                 param_hint="--amount")
+    value = _amount(amount)
     try:
         chosen = parse(PaymentMethod, method) if method else None
     except ValueError:
@@ -289,6 +282,50 @@ def record_cmd(
 
     entry = PaymentEntry(invoice, parse_day(date), value, chosen, reference)
     _report_recorded(record(session.ledger, [entry], session.master.settings.invoice_series), json)
+
+
+def _amount(text: str) -> Decimal:
+    """`--amount` as euro and cents, or a usage error saying how to write it."""
+    from toolkit.basics.limits import AMOUNT
+    from toolkit.basics.money import NotANumber, cents, to_decimal
+
+    try:
+        value = to_decimal(text)
+    except NotANumber:
+        raise typer.BadParameter(f"«{text}»: scrivi un importo come 1234,56 / write an amount like 1234.56",
+                                 param_hint="--amount") from None
+    if not AMOUNT.admits(value) or value != cents(value):
+        raise typer.BadParameter(f"«{text}»: scrivi un importo in euro e centesimi fino a {AMOUNT.shown('it')} / "
+                                 f"write an amount in euro and cents up to {AMOUNT.shown('en')}",
+                                 param_hint="--amount")
+    return value
+
+
+@payments_app.command("void")
+def void_cmd(
+    workbook: Path = WorkbookArg,
+    invoice: str = typer.Option(..., "--invoice", help="Numero fattura / invoice number: FT-2026-00001."),
+    date: str = typer.Option(..., "--date", help="Data dell'incasso come registrata / payment date as recorded."),
+    amount: str = typer.Option(..., "--amount", help="Importo come registrato / amount as recorded: 1234,56."),
+    reference: str | None = typer.Option(None, "--reference", help="Riferimento, se due incassi uguali / reference, "
+                                         "when two payments are alike."),
+    json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
+) -> None:
+    """Annulla un incasso registrato male: registra lo storno, la storia resta. Void a payment recorded wrong: its
+    reversal is recorded, the history stays."""
+    from toolkit.core.payments import PaymentEntry
+    from toolkit.services.payments import void
+
+    session = open_session(workbook, ledger, lang, wait)
+    entry = PaymentEntry(invoice, parse_day(date), _amount(amount), reference=reference)
+    result = void(session.ledger, entry, session.master.settings.invoice_series)
+    problems = session.warnings + result.problems
+    if json:
+        output.reply({"voided": result.voided}, problems)
+    else:
+        output.print_problems(problems)
+        typer.echo(result.summary(output.lang()))
+    output.exit_for(problems)
 
 
 def _report_recorded(result: Recorded, json: bool) -> None:

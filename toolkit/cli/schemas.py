@@ -108,6 +108,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
     },
     "payments record": {"recorded": array(PAYMENT), "duplicates": array(PAYMENT)},
     "payments import": {"recorded": array(PAYMENT), "duplicates": array(PAYMENT)},
+    "payments void": {"voided": array(PAYMENT)},
     "payments status": {
         "as_of": DATE, "file": PATH_OR_NULL,
         "invoices": array(record(

@@ -572,6 +572,16 @@ def _add_zipped_in(conn: Connection) -> None:
 MIGRATIONS[24] = _add_zipped_in
 
 
+def _add_payment_reversals(conn: Connection) -> None:
+    """A payment may reverse another (`payments.reverses`), once (a unique index)."""
+    if "reverses" not in {c["name"] for c in inspect(conn).get_columns("payments")}:
+        conn.execute(text("ALTER TABLE payments ADD COLUMN reverses INTEGER"))
+    schema.reverses_index.create(conn, checkfirst=True)
+
+
+MIGRATIONS[25] = _add_payment_reversals
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

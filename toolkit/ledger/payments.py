@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, Row, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Row, and_, func, insert, select
 
 from toolkit.core.payments import Collected, PaymentEntry, Receivable
 from toolkit.ledger import schema
@@ -17,12 +17,15 @@ from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number, log_event, now, user
 
 i, p, due = schema.invoices.c, schema.payments.c, schema.invoice_dues.c
+PaymentRow = Row[int, date, Decimal, str | None, str | None, int | None, bool]
+"""A payment as `payments_on` reads it: (id, payment_date, amount, method, reference, reverses, reversed)."""
 
 
 def find_invoice(conn: Connection, series: str, year: int, number: int
-                 ) -> Row[int, str, int, int, str, Decimal, str] | None:
-    """The invoice with this number, as (id, series, year, number, status, total, kind), or None."""
-    return conn.execute(select(i.id, i.series, i.year, i.number, i.status, i.total, i.kind)
+                 ) -> Row[int, str, int, int, str, Decimal, str, date] | None:
+    """The invoice with this number, as (id, series, year, number, status, total, kind,
+    invoice_date), or None."""
+    return conn.execute(select(i.id, i.series, i.year, i.number, i.status, i.total, i.kind, i.invoice_date)
                         .where(i.series == series, i.year == year, i.number == number)).first()
 
 
@@ -37,11 +40,47 @@ def insert_payment(conn: Connection, invoice_id: int, shown: str, entry: Payment
     return payment_id
 
 
+def payments_on(conn: Connection, invoice_id: int) -> list[PaymentRow]:
+    """The invoice's payments and reversals in date order, as (id, payment_date, amount, method,
+    reference, reverses, reversed): `reversed` when a later row reverses the payment."""
+    reversal = schema.payments.alias("reversal")
+    is_reversed = select(reversal.c.id).where(reversal.c.reverses == p.id).exists()
+    return list(conn.execute(select(p.id, p.payment_date, p.amount, p.method, p.reference, p.reverses,
+                                    is_reversed.label("reversed"))
+                             .where(p.invoice_id == invoice_id).order_by(p.payment_date, p.id)).all())
+
+
+def reverse_payment(conn: Connection, invoice_id: int, shown: str, payment: PaymentRow) -> int:
+    """Record the reversal of `payment` (a row of `payments_on`): the opposite amount on its
+    invoice, date, method and reference, citing it; logged. The payment itself stays."""
+    reversal_id: int = conn.execute(insert(schema.payments).values(
+        invoice_id=invoice_id, payment_date=payment.payment_date, amount=-payment.amount, method=payment.method,
+        reference=payment.reference, reverses=payment.id, created_at=now(), created_by=user())
+        .returning(p.id)).scalar_one()
+    log_event(conn, "payment-voided", "invoice", invoice_id, shown,
+              f"payment {payment.id}: {payment.amount} on {payment.payment_date.isoformat()} "
+              f"reversed by payment {reversal_id}")
+    return reversal_id
+
+
+def _same_payment(invoice_id: int, day: date, amount: Decimal, reference: str) -> ColumnElement[bool]:
+    """The row with these (invoice, date, amount, reference): the key no two payments share."""
+    return and_(p.invoice_id == invoice_id, p.payment_date == day, p.amount == amount,
+                func.coalesce(p.reference, "") == reference)
+
+
 def payment_exists(conn: Connection, invoice_id: int, day: date, amount: Decimal, reference: str) -> bool:
     """Whether the same payment (invoice, date, amount, reference) is already recorded."""
-    return conn.execute(select(func.count()).select_from(schema.payments).where(
-        p.invoice_id == invoice_id, p.payment_date == day, p.amount == amount,
-        func.coalesce(p.reference, "") == reference)).scalar_one() > 0
+    return conn.execute(select(func.count()).select_from(schema.payments)
+                        .where(_same_payment(invoice_id, day, amount, reference))).scalar_one() > 0
+
+
+def payment_reversed(conn: Connection, invoice_id: int, day: date, amount: Decimal, reference: str) -> bool:
+    """Whether the same payment was recorded and then reversed (`payments void`)."""
+    reversal = schema.payments.alias("reversal")
+    return conn.execute(select(func.count()).select_from(schema.payments)
+                        .join(reversal, reversal.c.reverses == p.id)
+                        .where(_same_payment(invoice_id, day, amount, reference))).scalar_one() > 0
 
 
 def collected(conn: Connection, invoice_id: int) -> Decimal:

@@ -34,7 +34,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 24
+SCHEMA_VERSION = 25
 
 metadata = MetaData()
 
@@ -321,8 +321,15 @@ payments = Table(
     Column("reference", Text),
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
+    Column("reverses", Integer),
     UniqueConstraint("invoice_id", "payment_date", "amount", "reference", name="uq_payment"),
 )
+"""A payment typed wrong is never deleted: `payments void` records its reversal, the opposite
+amount on the same invoice, date, method and reference, citing it in `reverses` (NULL on a
+payment). Every sum of the payments nets the two, and the pair stays in the ledger."""
+
+reverses_index = Index("uq_payments_reverses", payments.c.reverses, unique=True)
+"""A payment is reversed once (NULLs, the payments themselves, never collide)."""
 
 events = Table(
     "events", metadata,

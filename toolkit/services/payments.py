@@ -5,6 +5,11 @@ whole file, so fixing it and importing again is always safe. Importing is idempo
 payment with the same invoice, date, amount and reference as one already recorded (or as an
 earlier row of the same file) is recorded once, so the bank's export can be imported every
 day without sorting out what was new.
+
+A payment typed wrong (a zero too many, the wrong invoice) is voided, never deleted: `void`
+records its reversal, the opposite amount citing it, so every total nets the two and the
+ledger keeps what was typed and when it was undone. A negative amount is a refund of a credit
+note only; on an invoice it is refused, and the message points to `payments void`.
 """
 
 from __future__ import annotations
@@ -18,12 +23,22 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Row
 
+from toolkit.basics import dates
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import count
 from toolkit.core.payments import PaymentEntry, PaymentStatus, Receivable, Show, monitor, parse_invoice_number
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import document_number, reading, writing
-from toolkit.ledger.payments import collected, find_invoice, insert_payment, payment_exists, receivables
+from toolkit.ledger.payments import (
+    collected,
+    find_invoice,
+    insert_payment,
+    payment_exists,
+    payment_reversed,
+    payments_on,
+    receivables,
+    reverse_payment,
+)
 from toolkit.model.records import MasterData
 
 UNKNOWN_INVOICE = define(
@@ -37,13 +52,47 @@ DRAFT_INVOICE = define(
 WRONG_SIGN = define(
     "payment-wrong-sign", "error",
     it="L'importo {amount} per {number} ha il segno sbagliato: positivo per una fattura, negativo (rimborso) "
-       "per una nota di credito.",
+       "per una nota di credito. Per correggere un incasso registrato male, annullalo con toolkit payments void "
+       "e registra quello giusto.",
     en="Amount {amount} for {number} has the wrong sign: positive for an invoice, negative (a refund) for a "
-       "credit note.")
+       "credit note. To correct a payment recorded wrong, void it with toolkit payments void and record the "
+       "right one.")
 OVERPAID = define(
     "payment-exceeds-outstanding", "warning",
-    it="Con {amount} la fattura {number} risulta pagata oltre il totale ({total}): controlla l'importo.",
-    en="With {amount} invoice {number} is paid beyond its total ({total}): check the amount.")
+    it="Con {amount} la fattura {number} risulta pagata oltre il totale ({total}): controlla l'importo; se è "
+       "sbagliato, annulla l'incasso con toolkit payments void.",
+    en="With {amount} invoice {number} is paid beyond its total ({total}): check the amount; if it is wrong, "
+       "void the payment with toolkit payments void.")
+BEFORE_INVOICE = define(
+    "payment-before-invoice", "warning",
+    it="L'incasso del {day} su {number} è precedente alla data della fattura ({invoiced}): controlla la data.",
+    en="The payment of {day} on {number} is dated before the invoice ({invoiced}): check the date.")
+IN_FUTURE = define(
+    "payment-in-future", "warning",
+    it="L'incasso del {day} su {number} è datato dopo oggi ({today}): controlla la data.",
+    en="The payment of {day} on {number} is dated after today ({today}): check the date.")
+VOIDED_BEFORE = define(
+    "payment-voided-before", "error",
+    it="Un incasso di {amount} del {day} su {number} con lo stesso riferimento è stato annullato: per registrarlo "
+       "di nuovo indica un riferimento diverso (--reference, es. il CRO del bonifico). Nulla è stato registrato.",
+    en="A payment of {amount} on {day} on {number} with the same reference was voided: to record it again give "
+       "another reference (--reference, e.g. the transfer's CRO). Nothing was recorded.")
+NO_SUCH_PAYMENT = define(
+    "payment-not-found", "error",
+    it="Su {number} non c'è un incasso di {amount} del {day} da annullare; incassi registrati: {recorded}. "
+       "Indica data, importo (e riferimento) come registrati.",
+    en="{number} has no payment of {amount} on {day} to void; payments recorded: {recorded}. Give the date, "
+       "amount (and reference) as recorded.")
+ALREADY_VOIDED = define(
+    "payment-already-voided", "error",
+    it="L'incasso di {amount} del {day} su {number} è già annullato: nulla è cambiato.",
+    en="The payment of {amount} on {day} on {number} is already voided: nothing changed.")
+WHICH_PAYMENT = define(
+    "payment-ambiguous", "error",
+    it="Su {number} ci sono più incassi di {amount} del {day} (riferimenti: {references}): indica quale con "
+       "--reference. Nulla è stato annullato.",
+    en="{number} has several payments of {amount} on {day} (references: {references}): say which with "
+       "--reference. Nothing was voided.")
 
 
 @dataclass(frozen=True)
@@ -71,7 +120,7 @@ class Monitored:
 
 
 def _find(conn: Connection, entry: PaymentEntry, default_series: str
-          ) -> Row[int, str, int, int, str, Decimal, str] | None:
+          ) -> Row[int, str, int, int, str, Decimal, str, date] | None:
     parsed = parse_invoice_number(entry.invoice, default_series)
     return None if parsed is None else find_invoice(conn, *parsed)
 
@@ -90,8 +139,12 @@ def record(ledger: Ledger, entries: Sequence[PaymentEntry], default_series: str)
                 problems.append(DRAFT_INVOICE(entry.location, number=shown))
             elif (entry.amount > 0) != (invoice.total >= 0):
                 problems.append(WRONG_SIGN(entry.location, amount=entry.amount, number=shown))
+            elif payment_reversed(conn, invoice.id, entry.payment_date, entry.amount, entry.reference or ""):
+                problems.append(VOIDED_BEFORE(entry.location, amount=entry.amount, day=entry.payment_date,
+                                              number=shown))
             else:
                 rows.append((entry, invoice, shown))
+                problems += _odd_date(entry, invoice.invoice_date, shown)
         if any(x.is_error for x in problems):
             return Recorded([], [], problems)
         recorded, duplicates = [], []
@@ -113,6 +166,58 @@ def record(ledger: Ledger, entries: Sequence[PaymentEntry], default_series: str)
             insert_payment(conn, invoice.id, shown, entry)
             recorded.append(row)
     return Recorded(recorded, duplicates, problems)
+
+
+def _odd_date(entry: PaymentEntry, invoiced: date, shown: str) -> list[Problem]:
+    """A payment dated before its invoice or after today is recorded, but worth a second look:
+    a typed date, more often than a customer paying ahead."""
+    today = dates.today_rome()
+    if entry.payment_date < invoiced:
+        return [BEFORE_INVOICE(entry.location, day=entry.payment_date, number=shown, invoiced=invoiced)]
+    if entry.payment_date > today:
+        return [IN_FUTURE(entry.location, day=entry.payment_date, number=shown, today=today)]
+    return []
+
+
+@dataclass(frozen=True)
+class Voided:
+    """What `void` did: the payment reversed (none when refused)."""
+
+    voided: list[dict[str, object]]
+    problems: list[Problem]
+
+    def summary(self, lang: str) -> str:
+        if not self.voided:
+            return "Nessun incasso annullato." if lang == "it" else "No payment voided."
+        if lang == "it":
+            return f"Incassi annullati: {len(self.voided)} (lo storno resta nel registro)."
+        return f"Payments voided: {len(self.voided)} (the reversal stays in the ledger)."
+
+
+def void(ledger: Ledger, entry: PaymentEntry, default_series: str) -> Voided:
+    """Void the payment `entry` names by its invoice, date, amount and, when the same amount
+    was paid twice on a day, its reference: record its reversal (`reverse_payment`), in one
+    transaction. A payment is voided once."""
+    with writing(ledger) as conn:
+        invoice = _find(conn, entry, default_series)
+        if invoice is None:
+            return Voided([], [UNKNOWN_INVOICE(None, number=entry.invoice)])
+        shown = document_number(invoice.series, invoice.year, invoice.number)
+        recorded = [r for r in payments_on(conn, invoice.id) if r.reverses is None]
+        same = [r for r in recorded if r.payment_date == entry.payment_date and r.amount == entry.amount
+                and (entry.reference is None or (r.reference or "") == entry.reference)]
+        live = [r for r in same if not r.reversed]
+        named = {"amount": entry.amount, "day": entry.payment_date, "number": shown}
+        if not live:
+            return Voided([], [ALREADY_VOIDED(None, **named) if same else NO_SUCH_PAYMENT(
+                None, **named, recorded=[f"{r.payment_date:%d/%m/%Y} {r.amount}" for r in recorded if not r.reversed]
+                or "—")])
+        if len(live) > 1:
+            return Voided([], [WHICH_PAYMENT(None, **named, references=[r.reference or "—" for r in live])])
+        [payment] = live
+        reverse_payment(conn, invoice.id, shown, payment)
+    return Voided([{"invoice": shown, "date": payment.payment_date, "amount": payment.amount,
+                    "method": payment.method, "reference": payment.reference}], [])
 
 
 def import_file(master: MasterData, ledger: Ledger, path: Path) -> Recorded:
