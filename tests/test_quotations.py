@@ -65,6 +65,10 @@ def test_a_confirmed_quotation_ships_and_is_invoiced(desk, capsys):
     assert (made["quantity"], made["amount"]) == (listed[quotation]["quantity"], listed[quotation]["amount"])
     assert made["date"] == MAY_15 and (made["template"], made["origin"]) == (None, f"quotation:{quotation}")
 
+    code, status = toolkit(capsys, "payments", "status", workbook, "--as-of", MAY_15)
+    for invoice in (i for i in status["invoices"] if i["number"] in confirmed["invoices"]):
+        assert toolkit(capsys, "payments", "record", workbook, "--invoice", invoice["number"], "--date", MAY_15,
+                       "--amount", invoice["outstanding"])[0] == 0, "invoiced at once, its goods may wait for it"
     code, shipped = toolkit(capsys, "ship", workbook, "--date", MAY_15, "--orders", order)
     assert code == 0 and [s["orders"] for s in shipped["shipped"]] == [[order]]
     assert shipped["completed"] == [order]

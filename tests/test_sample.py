@@ -240,6 +240,15 @@ def test_customer_choices_cover_every_member(rows):
     assert grouped <= {s["customer"] for s in rows["ship_to"]}
 
 
+@pytest.mark.parametrize("scale", ["SAMPLE", "S", "M"])
+def test_customers_paid_before_shipping_are_invoiced_at_once_at_every_scale(scale):
+    """The benchmarks' workbooks come from the same generator: none may hold a customer whose
+    orders wait for a payment of an invoice that waits for the delivery."""
+    customers = sample_rows(getattr(Scale, scale))["customers"]
+    paid_first = [c for c in customers if c["delivery_terms"] is DeliveryTerms.AFTER_RECEIPT]
+    assert paid_first and {c["invoice_terms"] for c in paid_first} == {InvoiceTerms.IMMEDIATE}
+
+
 def test_items_vat(rows):
     for item in rows["items"]:
         assert item["vat_rate"] in (Decimal(4), Decimal(10), Decimal(22), Decimal(0))

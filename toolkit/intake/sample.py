@@ -528,6 +528,25 @@ def _spread(rng: random.Random, members: list | tuple, count: int) -> list:
     return values
 
 
+def _paid_ones_invoiced_at_once(terms: list[InvoiceTerms], delivery: list[DeliveryTerms]) -> list[DeliveryTerms]:
+    """The delivery terms with *Dopo l'incasso* (goods leave once paid) only on customers
+    invoiced *Immediato*: with any other invoice terms their orders would wait for a payment
+    of an invoice that waits for the delivery (the data check's
+    `ships-after-payment-invoiced-after-delivery`). Each such customer swaps terms with an
+    immediately invoiced one, so every delivery term stays in the sample; any left over ship
+    by availability."""
+    delivery = list(delivery)
+    waiting = [i for i, d in enumerate(delivery)
+               if d is DeliveryTerms.AFTER_RECEIPT and terms[i] is not InvoiceTerms.IMMEDIATE]
+    free = [i for i, d in enumerate(delivery)
+            if d is not DeliveryTerms.AFTER_RECEIPT and terms[i] is InvoiceTerms.IMMEDIATE]
+    for i, j in zip(waiting, free):
+        delivery[i], delivery[j] = delivery[j], delivery[i]
+    for i in waiting[len(free):]:
+        delivery[i] = DeliveryTerms.AVAILABILITY
+    return delivery
+
+
 class _Generator:
     def __init__(self, scale: Scale, rng: random.Random):
         self.scale = scale
@@ -672,7 +691,7 @@ class _Generator:
     def customers(self) -> tuple[list[_Customer], list[dict]]:
         rng, n = self.rng, self.scale.customers
         terms = _spread(rng, list(InvoiceTerms), n)
-        delivery = _spread(rng, list(DeliveryTerms), n)
+        delivery = _paid_ones_invoiced_at_once(terms, _spread(rng, list(DeliveryTerms), n))
         grouping = _spread(rng, list(InvoiceGrouping), n)
         methods = _spread(rng, SAMPLE_PAYMENT_METHODS, n)
         never_invoiced = [i for i, t in enumerate(terms) if t is InvoiceTerms.DO_NOT_INVOICE]

@@ -282,7 +282,8 @@ class Customer(Record):
         "For the customer-schedule terms: weekly, every two weeks or monthly", "Mensile",
         default=InvoiceSchedule.MONTHLY)
     delivery_terms: Choice[DeliveryTerms] = column(
-        "Termini di consegna", "Delivery terms", "When goods may ship", "Disponibilità",
+        "Termini di consegna", "Delivery terms",
+        "When goods may ship; after receipt needs the invoice terms Immediate (an invoice to pay)", "Disponibilità",
         default=DeliveryTerms.AVAILABILITY)
     credit_limit: Money | None = column(
         "Fido", "Credit limit", "Credit limit in euro; empty for none", "5000", default=None)
