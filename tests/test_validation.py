@@ -104,6 +104,22 @@ def test_a_price_list_not_in_euro_is_refused():
     assert check(minimal.workbook(sheets)).problems == []
 
 
+def test_a_customer_paid_before_shipping_but_invoiced_after_delivery_is_flagged_with_the_fix():
+    """Such a customer's orders wait for a payment of an invoice that waits for the delivery."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Clienti", "K1", "Termini di consegna")
+    minimal.set_cell(sheets, "Clienti", "K2", "Dopo l'incasso")
+    minimal.set_cell(sheets, "Clienti", "L1", "Termini di fatturazione")
+    minimal.set_cell(sheets, "Clienti", "L2", "Dopo la consegna")
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Clienti", "L2", "ships-after-payment-invoiced-after-delivery", Severity.WARNING)]
+    assert problems[0].message("en").endswith("Set the invoice terms to “Immediate”, or change the delivery terms.")
+    assert "«Dopo la consegna»" in problems[0].message("it")
+    minimal.set_cell(sheets, "Clienti", "L2", "Immediato")
+    assert check(minimal.workbook(sheets)).problems == []
+
+
 def test_rrule_and_nth_parameters():
     sheets = minimal.sheets()
     minimal.set_cell(sheets, "Modelli ordine", "E3", "RRULE")

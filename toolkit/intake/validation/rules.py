@@ -15,7 +15,7 @@ from operator import add, and_, gt, is_not, lt, ne, or_
 from typing import cast
 
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.vocab import DocumentType, ExceptionAction, ScheduleKind
+from toolkit.basics.vocab import DeliveryTerms, DocumentType, ExceptionAction, InvoiceTerms, ScheduleKind, label
 from toolkit.core import payment_terms
 from toolkit.core.pricing import below_limit, price_book, template_price_list
 from toolkit.core.shipping import missing_stock
@@ -140,6 +140,17 @@ BAD_LANGUAGE = define(
     "bad-language", "error",
     it="La lingua «{value}» non è gestita: scrivi «it» o «en».",
     en="Language “{value}” is not supported: write “it” or “en”.")
+
+PAID_BEFORE_INVOICED = define(
+    "ships-after-payment-invoiced-after-delivery", "warning",
+    it="Cliente {code}: con i termini di consegna «Dopo l'incasso» la merce parte solo a fattura pagata, ma con i "
+       "termini di fatturazione «{terms_it}» la fattura arriva solo dopo la consegna: i suoi ordini (tranne "
+       "anticipati, POS e a credito, fatturati subito) non partono né si fatturano mai. Metti «Immediato» nei "
+       "termini di fatturazione, oppure cambia i termini di consegna.",
+    en="Customer {code}: with delivery terms “After receipt” goods leave only once the invoice is paid, but with "
+       "invoice terms “{terms_en}” the invoice comes only after delivery: their orders (except prepay, POS and "
+       "on-credit ones, invoiced at once) never ship nor get invoiced. Set the invoice terms to “Immediate”, or "
+       "change the delivery terms.")
 
 REFERENCE_LIMIT = 20
 """FatturaPA's IdDocumento (String20Type): the customer's order reference goes there as written,
@@ -277,6 +288,9 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield BAD_SDI_CODE(_at(layout, c, "sdi_code"), value=c.sdi_code)
         if c.credit_limit is not None and c.credit_limit < 0:
             yield NEGATIVE_AMOUNT(_at(layout, c, "credit_limit"), value=c.credit_limit)
+        if c.delivery_terms is DeliveryTerms.AFTER_RECEIPT and c.invoice_terms is not InvoiceTerms.IMMEDIATE:
+            yield PAID_BEFORE_INVOICED(_at(layout, c, "invoice_terms"), code=c.code,
+                                       terms_it=label(c.invoice_terms, "it"), terms_en=label(c.invoice_terms, "en"))
 
 
 def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
