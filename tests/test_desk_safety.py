@@ -40,7 +40,8 @@ def test_an_order_date_a_year_ahead_is_refused_as_a_typo_unless_future(capsys, t
     code, said = cli(capsys, "orders", "create", workbook, "--date", "2027-10-02", "--ledger", url)
     assert code == 1
     assert ("La data degli ordini 02/10/2027 è più di 31 giorni dopo oggi (01/10/2026): sembra un errore di "
-            "battitura, nessun ordine è stato creato. Correggi la data; se è proprio voluta, aggiungi --future."
+            "battitura, nessun ordine è stato creato. Correggi la data; se è proprio voluta, dalla riga di comando "
+            "aggiungi --future."
             in " ".join(said.split()))
     assert (count(url, schema.orders), count(url, schema.invoices)) == (orders, invoices)
     code, out = reply(capsys, "orders", "preview", workbook, "--date", "2027-10-02", "--ledger", url)

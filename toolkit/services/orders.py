@@ -67,9 +67,9 @@ a desk creates tomorrow's or next week's orders today, not next year's."""
 ORDER_DATE_FAR_AHEAD = define(
     "order-date-far-ahead", "error",
     it="La data degli ordini {day} è più di 31 giorni dopo oggi ({today}): sembra un errore di battitura, nessun "
-       "ordine è stato creato. Correggi la data; se è proprio voluta, aggiungi --future.",
+       "ordine è stato creato. Correggi la data; se è proprio voluta, dalla riga di comando aggiungi --future.",
     en="The order date {day} is more than 31 days after today ({today}): it looks like a typo, no order was "
-       "created. Correct the date; if it is really meant, add --future.")
+       "created. Correct the date; if it is really meant, add --future on the command line.")
 ORDER_DATE_FAR_AHEAD_PREVIEW = define(
     "order-date-far-ahead-preview", "warning",
     it="La data {day} è più di 31 giorni dopo oggi ({today}): controlla che non sia un errore di battitura. "
@@ -81,11 +81,12 @@ DOCUMENTS_AT_ORDER_IN_FUTURE = define(
     it="{orders} degli ordini da creare (modelli {templates}) si fatturano o si spediscono subito, con la data "
        "dell'ordine, il primo il {day}, dopo oggi ({today}). Una fattura o un DDT non si datano nel futuro e una "
        "fattura futura bloccherebbe la numerazione: nessun ordine è stato creato. Crea questi ordini nel loro "
-       "giorno (oggi lasciali fuori con --exclude {templates}); se la data futura è voluta, aggiungi --future.",
+       "giorno (oggi lasciali fuori con --exclude {templates}); se la data futura è voluta, dalla riga di comando "
+       "aggiungi --future.",
     en="{orders} of the orders to create (templates {templates}) are invoiced or shipped at once, with the "
        "order's date, the first on {day}, after today ({today}). An invoice or a DDT is not dated in the future "
        "and a future invoice would block the numbering: no order was created. Create these orders on their day "
-       "(leave them out today with --exclude {templates}); if the future date is intended, add --future.")
+       "(leave them out today with --exclude {templates}); if the future date is intended, add --future on the command line.")
 
 
 def far_ahead(day: date, kind: ProblemType = ORDER_DATE_FAR_AHEAD) -> Problem | None:
