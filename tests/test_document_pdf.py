@@ -179,3 +179,38 @@ def test_a_verb_that_counts_fills_its_bar_only_while_a_person_watches(monkeypatc
     verb()
     output.advance(1, 2)
     assert seen == [False, True] and "advance" not in output._state
+
+
+@pytest.fixture(scope="module")
+def month_end_invoices(tmp_path_factory) -> str:
+    """The text pdftotext reads from the demo's invoices of 30 April printed to PDF by the
+    `toolkit` command run as a separate process in the C locale, as on a server or a CI runner:
+    page after page, split at the form feed."""
+    import os
+    import subprocess
+    import sys
+
+    from toolkit.services.demo import run_demo
+
+    if soffice() is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) or pdftotext (poppler-utils) is not installed")
+    out = tmp_path_factory.mktemp("month-end")
+    run_demo(out)
+    unset = {name: value for name, value in os.environ.items() if not name.startswith(("LC_", "LANG"))}
+    printed = out / "print" / "fatture.xlsx"
+    done = subprocess.run([sys.executable, "-m", "toolkit", "print", "invoices", str(out / "anagrafiche.xlsx"),
+                           "--date", "2026-04-30", "--out", str(printed), "--pdf"],
+                          env={**unset, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return subprocess.run(["pdftotext", "-layout", str(printed.with_suffix(".pdf")), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.libreoffice
+def test_a_pdf_prints_italian_figures_whatever_the_machines_locale(month_end_invoices):
+    """`1.206,48 €`, as an Italian reads it, from a process in the C locale, which printed
+    `1,206.48 €` (and `10.222 €` for ten thousand and some)."""
+    totals = re.findall(r"Totale documento +(-?[\d.,]+) €", month_end_invoices)
+    assert any(re.fullmatch(r"\d{1,3}(\.\d{3})+,\d\d", total) for total in totals), totals
+    assert all(re.fullmatch(r"-?\d{1,3}(\.\d{3})*,\d\d", total) for total in totals), totals

@@ -1,8 +1,9 @@
 """LibreOffice, the real spreadsheet client here: convert to PDF/CSV/ODS and recalculate formulas.
 
 Each call uses its own throw-away user profile, so runs never share state or wait on each
-other's lock, and a profile setting makes LibreOffice recalculate every formula on load
-(files written by XlsxWriter carry no cached values, or cached zeros).
+other's lock. The profile makes LibreOffice recalculate every formula on load (files written
+by XlsxWriter carry no cached values, or cached zeros) and gives it an Italian locale
+(`LOCALE`), so a PDF prints `1.234,50 €` on any machine.
 """
 
 from __future__ import annotations
@@ -27,7 +28,17 @@ CONVERSION_FAILED = define(
     it="LibreOffice non è riuscito a convertire {name}: {reason}.",
     en="LibreOffice could not convert {name}: {reason}.")
 
-_RECALC_PROFILE = (
+LOCALE = "it-IT"
+"""The locale LibreOffice formats numbers in, whatever the machine's: the cells' formats
+(`#,##0.00 "€"`) leave the separators to the locale, and LibreOffice took the process's, so a
+server, a CI runner or an English Windows (C.UTF-8, en-US) printed `6,045.70 €` and
+`10.222 €` (ten thousand to an Italian reader) on an Italian seller's papers. English
+documents print Italian figures too: the seller, its currency and its tax documents are
+Italian, and one rule keeps an amount the same on both copies of an invoice. Set in the
+profile (`ooSetupSystemLocale`, the "Locale setting" of Tools › Options › Languages) rather
+than by `LC_ALL`, which LibreOffice on Windows does not read."""
+
+_PROFILE = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"'
     ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
@@ -35,6 +46,8 @@ _RECALC_PROFILE = (
     '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
     '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
     '<prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
+    '<item oor:path="/org.openoffice.Setup/L10N">'
+    f'<prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>{LOCALE}</value></prop></item>\n'
     '</oor:items>\n')
 
 
@@ -75,7 +88,7 @@ def convert_all(sources: Sequence[Path], target_format: str, outdir: Path, *, ti
     with tempfile.TemporaryDirectory(prefix="toolkit-lo-") as profile:
         user = Path(profile) / "user"
         user.mkdir()
-        (user / "registrymodifications.xcu").write_text(_RECALC_PROFILE, encoding="utf-8")
+        (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
         done = subprocess.run(
             [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
              "--convert-to", target_format, "--outdir", str(outdir), *map(str, sources)],

@@ -38,8 +38,9 @@ author, so a file found in a folder says what made it."""
 
 MONEY_FORMAT = '#,##0.00 "€"'
 """Amounts as Italian documents show them: Excel on an Italian system displays `1.234,50 €`
-(the separators follow the system, so an English one shows `1,234.50 €`); the cell stays a
-number, so formulas and sums keep working."""
+(the separators follow the system, so an English one shows `1,234.50 €`; a PDF always prints
+them the Italian way, `libreoffice.LOCALE`); the cell stays a number, so formulas and sums
+keep working."""
 PRICE_FORMAT = '#,##0.00#### "€"'
 """A unit price: at least cents, up to the six decimals a price list may hold."""
 
