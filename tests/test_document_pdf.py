@@ -214,3 +214,18 @@ def test_a_pdf_prints_italian_figures_whatever_the_machines_locale(month_end_inv
     totals = re.findall(r"Totale documento +(-?[\d.,]+) €", month_end_invoices)
     assert any(re.fullmatch(r"\d{1,3}(\.\d{3})+,\d\d", total) for total in totals), totals
     assert all(re.fullmatch(r"-?\d{1,3}(\.\d{3})*,\d\d", total) for total in totals), totals
+
+
+@pytest.mark.libreoffice
+def test_every_page_of_a_document_names_it(month_end_invoices):
+    """The pages after the first of a three-page invoice repeated only the column headings: a
+    loose page said nothing of whose it was. Every page now begins with the invoice's kind,
+    number, date and customer; its footer still counts its pages."""
+    identity = re.compile(r"^(?:Fattura differita|Fattura|Nota di credito) n\. (FT-2026-\d{5}|NC-2026-\d{5}) "
+                          r"del 30/04/2026 – \S")
+    pages = [page for page in month_end_invoices.split("\f") if page.strip()]
+    named = [identity.match(page.lstrip()) for page in pages]
+    assert all(named), [page.lstrip().splitlines()[0] for page, found in zip(pages, named) if not found]
+    counted = [tuple(map(int, page.split()[-1].split("/"))) for page in pages]
+    several = [(found[1], count) for found, count in zip(named, counted) if found and count[1] > 1]
+    assert ("FT-2026-00050", (3, 3)) in several and len(several) >= 3, several

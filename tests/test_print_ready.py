@@ -373,3 +373,16 @@ def test_a_register_printed_side_by_side_has_its_whole_title_on_every_page(writt
         pages.setdefault(page, []).append(box[4])
     registers = [found for found in pages.values() if found[0] == title.split()[0]]
     assert len(registers) > 1 and all(found[:len(title.split())] == title.split() for found in registers), kind
+
+
+@pytest.mark.parametrize("kind", ["orders", "orders-en", "ddt", "ddt-en", "copies"])
+def test_every_document_names_itself_in_its_page_header(written, kind):
+    """Orders, DDTs and invoices repeat their column headings on each page, and their page
+    header names the document: its kind, number (the sheet's name), date and customer."""
+    number, dated = ("n.", "del") if not kind.endswith("-en") else ("no.", "dated")
+    documents = list(sheets(written[kind]))
+    assert documents
+    for sheet in documents:
+        header = sheet.oddHeader.left.text or ""
+        assert re.search(rf"\w {re.escape(number)} {re.escape(sheet.title)} {dated} \d\d/\d\d/2026 – \w", header), \
+            (kind, sheet.title, header)

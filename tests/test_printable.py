@@ -24,3 +24,37 @@ def test_many_sheets_keep_excels_name_rules(tmp_path):
     read = openpyxl.load_workbook(tmp_path / "docs.xlsx")
     assert len(read.sheetnames) == 301 and read.sheetnames[-1].startswith("Sheet")
     assert read["OC-2026-00300"]["A1"].value == "order 300"
+
+
+
+def document_header(tmp_path, customer: str) -> tuple[str, str]:
+    """The header an invoice's sheet is given for `customer`, as written and as read back."""
+    from datetime import date
+
+    from toolkit.writers.printable import document_on_every_page
+
+    book = new_workbook(tmp_path / "doc.xlsx")
+    sheet = book.add_worksheet("FT-2026-00050")
+    document_on_every_page(sheet, "Fattura", "FT-2026-00050", date(2026, 4, 30), customer, None, lang="it")
+    written = sheet.header
+    book.close()
+    return written, openpyxl.load_workbook(tmp_path / "doc.xlsx")["FT-2026-00050"].oddHeader.left.text
+
+
+def test_a_documents_page_header_names_it_and_keeps_an_ampersand(tmp_path):
+    """An `&` in a name is doubled: alone, `&P` would print the page number in its place."""
+    written, _ = document_header(tmp_path, "Rossi & Figli &P S.n.c.")
+    assert written == "&L&9Fattura n. FT-2026-00050 del 30/04/2026 – Rossi && Figli &&P S.n.c."
+
+
+@pytest.mark.parametrize("customer", ["Ristorante " * 30, "&" * 300, "😀 Caffè " * 40])
+def test_a_name_too_long_for_excels_header_is_cut_short_not_dropped(tmp_path, customer):
+    """Past 255 characters (UTF-16 units, codes and doubled `&` included) XlsxWriter drops
+    the header, and every page printed without it."""
+    from toolkit.writers.printable import HEADER_LIMIT
+
+    written, read = document_header(tmp_path, customer)
+    assert len(written.encode("utf-16-le")) // 2 <= HEADER_LIMIT
+    assert read.startswith("Fattura n. FT-2026-00050 del 30/04/2026 – ") and read.endswith("…")
+    kept = read.removesuffix("…")
+    assert (len(kept) - len(kept.rstrip("&"))) % 2 == 0, "no lone & left to swallow the …"

@@ -45,6 +45,7 @@ from toolkit.writers.printable import (
     a4,
     address_lines,
     company_header,
+    document_on_every_page,
     formats,
     headings,
     line_cells,
@@ -362,6 +363,9 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
     row += 2
     row = _payment_block(sheet, fmt, master, invoice, total_cell, row, lang)
     a4(sheet, repeat_rows=(header, header))
+    document_on_every_page(sheet, kind_label(invoice, lang), invoice.number or "?", invoice.invoice_date,
+                           customer.name if customer else invoice.customer,
+                           t("inv.draft") if invoice.status is InvoiceStatus.DRAFT else None, lang=lang)
 
 
 def legal_reference(nature: str) -> str:

@@ -28,6 +28,7 @@ from toolkit.writers.printable import (
     a4,
     address_lines,
     company_header,
+    document_on_every_page,
     formats,
     headings,
     line_cells,
@@ -43,6 +44,7 @@ define({
     "ddt.title": ("DOCUMENTO DI TRASPORTO", "DELIVERY NOTE"),
     "ddt.law": ("D.d.T. – D.P.R. 472/1996", "DDT – Italian D.P.R. 472/1996"),
     "ddt.number": ("DDT n.", "DDT no."),
+    "ddt.kind": ("DDT", "Delivery note"),
     "ddt.seller": ("Cedente", "Seller"),
     "ddt.buyer": ("Cessionario", "Buyer"),
     "ddt.destination": ("Luogo di destinazione", "Destination"),
@@ -170,6 +172,8 @@ def _note_sheet(sheet, fmt, extra: _Extra, master: MasterData, parties: _Parties
     sheet.merge_range(row, 0, row + 3, 1, t("ddt.driver_signature"), extra.signature)
     sheet.merge_range(row, 3, row + 3, 4, t("ddt.recipient_signature"), extra.signature)
     a4(sheet, repeat_rows=(header_row, header_row))
+    document_on_every_page(sheet, t("ddt.kind"), note.number, note.day, customer.name if customer else note.customer,
+                           lang=lang)
 
 
 def goods(note: DeliveryNote, services: Container[str]) -> list[DeliveryNoteLine]:

@@ -31,6 +31,7 @@ from toolkit.writers.printable import (
     address_lines,
     as_of,
     company_header,
+    document_on_every_page,
     fitting_width,
     formats,
     headings,
@@ -143,6 +144,8 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
                 text(sheet, row, 5, value, fmt.total)
                 row += 1
             a4(sheet, repeat_rows=(first, first))
+            document_on_every_page(sheet, vocab_label(order.document_type, lang), order.number, order.order_date,
+                                   customer.name, lang=lang)
         if not orders:
             book.add_worksheet(t("panel.title"))
         book.close()

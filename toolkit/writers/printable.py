@@ -20,7 +20,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from toolkit.basics.files import write_atomic
-from toolkit.basics.labels import define, labeller
+from toolkit.basics.labels import define, label, labeller
 from toolkit.basics.runtime import collector_paused
 from toolkit.core.lines import DocumentLine
 from toolkit.model.records import Customer, Settings, ShipTo
@@ -35,6 +35,8 @@ status) printed at the bottom, beside text that starts at the top."""
 PROPERTIES = {"author": "toolkit"}
 """The document properties every written workbook carries: Excel's File › Info shows the
 author, so a file found in a folder says what made it."""
+
+define({"doc.identity": ("{kind} n. {number} del {day}", "{kind} no. {number} dated {day}")})
 
 MONEY_FORMAT = '#,##0.00 "€"'
 """Amounts as Italian documents show them: Excel on an Italian system displays `1.234,50 €`
@@ -266,8 +268,8 @@ def page_header(sheet: Worksheet, title: str, detail: str = "") -> None:
     period) at the right: the rows at the top of a sheet print on its first page only, and a
     list's second page (a driver's route, a customer's overdue invoices) must still say what
     it is and for when. An `&` in either stays an ampersand."""
-    right = f"&R{detail.replace('&', '&&')}" if detail else ""
-    sheet.set_header(f'&L&"-,Bold"&12{title.replace("&", "&&")}{right}')
+    right = header_text("&R", detail[:DETAIL_MOST]) if detail else ""
+    sheet.set_header(header_text('&L&"-,Bold"&12', title, right))
 
 
 define({"print.as_of": ("situazione al {day}", "as of {day}")})
@@ -285,6 +287,47 @@ def title_on_every_page(sheet: Worksheet, title: str, first_row: int, last_row: 
     and the print starts at the table's `first_row`; on screen the title stays in its cell."""
     page_header(sheet, title)
     sheet.print_area(first_row, 0, max(last_row, first_row), last_col)
+
+
+def document_on_every_page(sheet: Worksheet, kind: str, number: str, day: date, *more: str | None,
+                           lang: str) -> None:
+    """The document's identity in the page header: *Fattura differita n. FT-2026-00050 del
+    30/04/2026 – Bar Al Duomo S.p.A.*, then `more` (a draft's *BOZZA*). Only the first page
+    of a document shows its number, date and customer in cells; its headings repeat on the
+    pages after, and a loose second page of a three-page invoice said nothing of whose it was."""
+    day_shown = f"{day:%d/%m/%Y}"
+    identity = label("doc.identity", lang).format(kind=kind, number=number, day=day_shown)
+    sheet.set_header(header_text("&L&9", " – ".join([identity, *(m for m in more if m)])))
+
+
+HEADER_LIMIT = 255
+"""Excel's longest page header, codes included, in UTF-16 units: XlsxWriter drops a longer one
+with a warning, and the page prints without it."""
+DETAIL_MOST = 100
+"""The most of a page header's right-hand detail (a company, a period) printed: the title keeps
+the rest of `HEADER_LIMIT`."""
+
+
+def header_text(codes: str, words: str, then: str = "") -> str:
+    """A section of a page header: `codes` (position, font) and `words`, its `&` doubled (Excel
+    reads `&P`, `&D`… in a header as codes: *Rossi & Figli* printed *Rossi* and the page
+    number), cut short with `…` to fit `HEADER_LIMIT` with `then`, the section after it, kept
+    whole (a long company name beside a document's number). `words` must not begin with a
+    digit, which Excel would read as the font's size."""
+    escaped = words.replace("&", "&&")
+    limit = HEADER_LIMIT - _utf16_length(then)
+    if _utf16_length(codes + escaped) <= limit:
+        return codes + escaped + then
+    room = limit - _utf16_length(codes) - 1
+    escaped = escaped[:room]
+    while _utf16_length(escaped) > room:
+        escaped = escaped[:-1]
+    trailing = len(escaped) - len(escaped.rstrip("&"))
+    return f"{codes}{escaped[:len(escaped) - trailing % 2]}…{then}"
+
+
+def _utf16_length(words: str) -> int:
+    return len(words.encode("utf-16-le")) // 2
 
 
 SMALLEST_SCALE = 0.55
