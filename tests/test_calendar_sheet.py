@@ -152,4 +152,4 @@ def test_long_names_and_notes_get_rows_tall_enough(tmp_path):
     assert listed["G2"].value is None and listed["G3"].value == note
     assert listed.row_dimensions[2].height == 45
     assert listed.row_dimensions[3].height > 45
-    assert listed["A2"].value == datetime(2026, 4, 13) and listed["A2"].number_format == "dd/mm/yyyy"
+    assert listed["A2"].value == datetime(2026, 4, 13) and listed["A2"].number_format == "dd/mm/yyyy_0"

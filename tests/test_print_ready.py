@@ -260,14 +260,14 @@ def test_amounts_show_the_euro_sign_and_stay_numbers(written):
     first = register[4]
     for heading in ("Imponibile", "IVA", "Totale"):
         cell = first[headings.index(heading)]
-        assert cell.number_format == '#,##0.00 "€"' and cell.data_type == "f", heading
+        assert cell.number_format == '#,##0.00 "€"_0' and cell.data_type == "f", heading
     order = openpyxl.load_workbook(written["orders"]).worksheets[0]
     found = {c.value: c for row in order.iter_rows() for c in row if c.value is not None}
     heading_row = found["Importo"].row
     line = {order.cell(heading_row, c.column).value: c for c in order[heading_row + 1]}
-    assert line["Importo"].number_format == '#,##0.00 "€"' and line["Importo"].data_type == "n"
-    assert line["Prezzo unitario"].number_format == '#,##0.00#### "€"'
-    assert line["Quantità"].number_format == "General"
+    assert line["Importo"].number_format == '#,##0.00 "€"_0' and line["Importo"].data_type == "n"
+    assert line["Prezzo unitario"].number_format == '#,##0.00#### "€"_0'
+    assert line["Quantità"].number_format == "General_0"
     prices = openpyxl.load_workbook(written["master"])["Prezzi"]
     assert prices["D2"].number_format == '#,##0.00 "€"' and prices["D2"].data_type == "n"
 
@@ -386,3 +386,55 @@ def test_every_document_names_itself_in_its_page_header(written, kind):
         header = sheet.oddHeader.left.text or ""
         assert re.search(rf"\w {re.escape(number)} {re.escape(sheet.title)} {dated} \d\d/\d\d/2026 – \w", header), \
             (kind, sheet.title, header)
+
+
+def figure_against_text(cell, after) -> bool:
+    """`cell` prints a figure flush against its right edge and `after`, the cell to its right,
+    text flush against its left: no blank at the end of the figure's format
+    (`printable.FIGURE_ROOM`), no indent on either."""
+    from toolkit.writers.printable import FIGURE_ROOM
+
+    figure = cell.data_type in ("n", "d") or (cell.data_type == "f" and cell.number_format != "General")
+    flush_right = (cell.alignment.horizontal or "general") in ("general", "right") and not cell.alignment.indent \
+        and not cell.number_format.endswith(FIGURE_ROOM)
+    flush_left = (after.alignment.horizontal or "general") in ("general", "left") and not after.alignment.indent
+    return figure and flush_right and after.data_type == "s" and bool(after.value) and flush_left
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k not in ("master", "front-end")])
+def test_no_figure_runs_into_the_text_beside_it(written, kind):
+    """A figure (amount, quantity, date) right-aligned in its cell printed under a point from
+    the text of the next column: every figure's format ends with a blank a digit wide."""
+    touching = [f"{sheet.title}!{cell.coordinate}: {cell.value!r} {after.value!r}"
+                for sheet in sheets(written[kind]) for row in sheet.iter_rows()
+                for cell, after in zip(row, row[1:]) if cell.value is not None and figure_against_text(cell, after)]
+    assert touching == [], touching[:5]
+
+
+def gaps_before(pdf: Path, pattern: str) -> list[float]:
+    """Before each printed word `pattern` finds, the room from the word before it on its line,
+    in the word's heights; 0 when the two were read as one word."""
+    found = []
+    line: list[tuple[float, float, float, float, str]] = []
+    for *_, box in words(pdf) + [(0, 0.0, 0.0, (0.0, -1.0, 0.0, 0.0, ""))]:
+        if line and abs(box[1] - line[-1][1]) > 0.5:
+            for before, word in zip(line, line[1:]):
+                match = re.search(pattern, word[4])
+                if match:
+                    found.append(0.0 if match.start() else (word[0] - before[2]) / (word[3] - word[1]))
+            line = []
+        line.append(box)
+    return found
+
+
+@pytest.mark.parametrize(("kind", "pattern"), [
+    ("ddt", r"OC-2026-\d{5}$"), ("complete", r"Ordine$"), ("panel", r"(Completato|In corso|Bozza)$"),
+    ("payments", r"^(Sì|No)$")])
+@pytest.mark.libreoffice
+def test_printed_figures_stand_apart_from_the_next_column(printed, kind, pattern):
+    """The audit's cases: a DDT's quantity before its order's number, the complete list's
+    remaining quantity before the document type, the panel's amount before the status, the
+    payment schedule's outstanding amount before *Sì*/*No*: under a sixth of the line's height
+    apart (a space is about that), now more than two fifths."""
+    gaps = gaps_before(printed[kind], pattern)
+    assert gaps and min(gaps) > 0.4, sorted(gaps)[:5]

@@ -30,7 +30,7 @@ from toolkit.core.plan import Due
 from toolkit.core.workdays import WorkingCalendar, weekday_name
 from toolkit.model.records import MasterData, Template
 from toolkit.writers.blocks import Column, StreamedWorkbook
-from toolkit.writers.printable import a4, set_widths
+from toolkit.writers.printable import a4, figure, set_widths
 from toolkit.writers.row_heights import fit_row, row_height
 from toolkit.writers.sheet_limits import ROWS_PER_SHEET, check_rows
 from toolkit.writers.streaming import streaming_workbook
@@ -186,13 +186,14 @@ def list_parts(dues: Sequence[Due]) -> list[Sequence[Due]]:
 def _list(book: Workbook, master: MasterData, dues: Sequence[Due], lang: str, name: str) -> None:
     sheet = book.add_worksheet(name)
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    day = book.add_format({"num_format": "dd/mm/yyyy", "valign": "top"})
+    day = book.add_format({"num_format": figure("dd/mm/yyyy"), "valign": "top"})
     top = book.add_format({"valign": "top"})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     headers = LIST_HEADERS[lang]
     for col, title in enumerate(headers):
         sheet.write_string(0, col, title, head)
-    columns = [Column("value", f) for f in (day, top, top, wrap, top, top)] + [Column("value", wrap, blanks=False)]
+    quantity = book.add_format({"num_format": figure("General"), "valign": "top"})
+    columns = [Column("value", f) for f in (day, top, top, wrap, top, quantity)] + [Column("value", wrap, blanks=False)]
     last = sheet.write_rows(1, 0, columns, _list_rows(master, dues)) - 1
     set_widths(sheet, LIST_WIDTHS)
     sheet.freeze_panes(1, 0)

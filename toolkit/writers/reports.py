@@ -34,6 +34,7 @@ from toolkit.writers.printable import (
     MONEY_FORMAT,
     a4,
     company_header,
+    figure,
     fitting_scale,
     fitting_width,
     formats,
@@ -186,20 +187,20 @@ class _Formats:
         self.title = base.title
         self.text = base.text
         self.date = base.date
-        self.quantity = book.add_format({"num_format": "#,##0.###", "valign": "top"})
-        self.percent = book.add_format({"num_format": "0.0%", "valign": "top", "align": "right"})
+        self.quantity = book.add_format({"num_format": figure("#,##0.###"), "valign": "top"})
+        self.percent = book.add_format({"num_format": figure("0.0%"), "valign": "top", "align": "right"})
         self.sub_label = book.add_format({"bold": True, "bg_color": "#F2F2F2"})
-        self.sub_money = book.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": MONEY_FORMAT})
-        self.sub_quantity = book.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": "#,##0.###"})
-        self.sub_percent = book.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": "0.0%",
+        self.sub_money = book.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": figure(MONEY_FORMAT)})
+        self.sub_quantity = book.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": figure("#,##0.###")})
+        self.sub_percent = book.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": figure("0.0%"),
                                             "align": "right"})
         self.total_label = base.total_label
         self.total = base.total
-        self.total_quantity = book.add_format({"bold": True, "top": 1, "num_format": "#,##0.###"})
-        self.total_percent = book.add_format({"bold": True, "top": 1, "num_format": "0.0%", "align": "right"})
+        self.total_quantity = book.add_format({"bold": True, "top": 1, "num_format": figure("#,##0.###")})
+        self.total_percent = book.add_format({"bold": True, "top": 1, "num_format": figure("0.0%"), "align": "right"})
         self.key_label = book.add_format({"bold": True})
-        self.key_money = book.add_format({"bold": True, "num_format": MONEY_FORMAT, "font_size": 12})
-        self.key_percent = book.add_format({"bold": True, "num_format": "0.0%", "font_size": 12, "align": "right"})
+        self.key_money = book.add_format({"bold": True, "num_format": figure(MONEY_FORMAT), "font_size": 12})
+        self.key_percent = book.add_format({"bold": True, "num_format": figure("0.0%"), "font_size": 12, "align": "right"})
 
 
 def _titles(sheet: Worksheet, report: Report, fmt: _Formats, t: Any, lang: str, row: int = 0) -> int:
@@ -684,7 +685,7 @@ def _aging_data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) ->
     columns += [[_serial(d) for d in data[c]] for c in ("invoice_date", "due_date")]
     columns += [days.astype(object).where(days.notna(), None).tolist(), data["bucket"].map(buckets).tolist(),
                 (data["amount"] / 100).tolist()]
-    shape = ([Column("text")] * 5 + [Column("number", fmt.date)] * 2 + [Column("number"), Column("text"),
+    shape = ([Column("text")] * 5 + [Column("number", fmt.date)] * 2 + [Column("number", fmt.quantity), Column("text"),
                                                                          Column("number", fmt.money)])
     sheet.write_block(HEADER_ROW + 1, 0, shape, zip(*columns))
     _as_table(sheet, heads, widths, len(data), fmt, "Scadenze")

@@ -18,7 +18,7 @@ from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.requests import CustomerRequest
 from toolkit.model.records import MasterData
-from toolkit.writers.printable import a4, formats, headings, new_workbook, set_widths, sheet_name, text
+from toolkit.writers.printable import a4, figure, formats, headings, new_workbook, set_widths, sheet_name, text
 from toolkit.writers.row_heights import fit_row
 
 REQUEST_WIDTHS = (8, 11, 26, 13, 10, 16, 14, 16, 14, 44, 40)
@@ -57,7 +57,7 @@ def write_requests(target: Path, master: MasterData, requests: Sequence[Customer
     def write(tmp: Path) -> None:
         book = new_workbook(tmp)
         fmt = formats(book)
-        stamp = book.add_format({"num_format": STAMP, "valign": "top"})
+        stamp = book.add_format({"num_format": figure(STAMP), "valign": "top"})
         taken: set[str] = set()
         sheet = book.add_worksheet(sheet_name(t("req.sheet"), taken))
         text(sheet, 0, 0, t("req.title_open" if open_only else "req.title"), fmt.title)
