@@ -70,8 +70,8 @@ def page(printed: str, number: str) -> str:
 def test_a_credit_note_prints_its_amounts_positive_under_its_title(printed):
     text = page(printed, "NC-2026-00001")
     assert "NOTA DI CREDITO n. NC-2026-00001" in text
-    assert after(text, "Totale documento") == "107.00"
-    assert after(text, "Totale imponibile") == "102.52"
+    assert after(text, "Totale documento") == "107,00"
+    assert after(text, "Totale imponibile") == "102,52"
     assert not any(word.startswith("-") and word[1:2].isdigit() for word in text.split()), text
 
 
