@@ -27,7 +27,17 @@ from toolkit.core.orders import STATUS_LABELS
 from toolkit.core.shipping import shown
 from toolkit.model.records import MasterData
 from toolkit.writers.blocks import Column, StreamedWorkbook, StreamedWorksheet
-from toolkit.writers.printable import Formats, a4, fitting_width, formats, headings, page_header, set_widths, text
+from toolkit.writers.printable import (
+    Formats,
+    a4,
+    fitting_width,
+    formats,
+    headings,
+    page_header,
+    period,
+    set_widths,
+    text,
+)
 from toolkit.writers.row_heights import row_height
 from toolkit.writers.sheet_limits import check_rows
 from toolkit.writers.streaming import streaming_workbook
@@ -37,8 +47,6 @@ define({
     "list.complete": ("Lista di distribuzione (completa)", "Distribution list (complete)"),
     "list.production": ("Lista di produzione", "Production list"),
     "list.sources": ("Ordini", "Orders"),
-    "list.period": ("dal {start} al {end}", "from {start} to {end}"),
-    "list.day": ("del {start}", "for {start}"),
     "list.route_total": ("Totale del giro", "Route total"),
     "list.area": ("Zona", "Area"),
     "list.carrier": ("Vettore", "Carrier"),
@@ -207,12 +215,10 @@ def _rows(sheet: StreamedWorksheet, first_row: int, formats: Sequence[Format], w
 
 
 def _title(sheet: Worksheet, fmt: Formats, master: MasterData, title: str, start: date, end: date, lang: str) -> None:
-    t = labeller(lang)
-    period = (t("list.day") if start == end else t("list.period")).format(
-        start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y"))
-    text(sheet, 0, 0, f"{title} – {period}", fmt.title)
+    heading = f"{title} – {period(start, end, lang)}"
+    text(sheet, 0, 0, heading, fmt.title)
     text(sheet, 1, 0, master.settings.company_name)
-    page_header(sheet, f"{title} – {period}", master.settings.company_name)
+    page_header(sheet, heading, master.settings.company_name)
 
 
 def _table(sheet: Worksheet, last_row: int, width: int) -> None:

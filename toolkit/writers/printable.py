@@ -286,12 +286,24 @@ def page_header(sheet: Worksheet, title: str, detail: str = "") -> None:
     sheet.set_header(header_text('&L&"-,Bold"&12', title, right))
 
 
-define({"print.as_of": ("situazione al {day}", "as of {day}")})
+define({
+    "print.as_of": ("situazione al {day}", "as of {day}"),
+    "print.period": ("dal {start} al {end}", "from {start} to {end}"),
+    "print.day": ("del {start}", "for {start}"),
+})
 
 
 def as_of(day: date, lang: str) -> str:
     """"situazione al 09/04/2026": the day a snapshot (the panel, a check, the payments) shows."""
     return labeller(lang)("print.as_of").format(day=day.strftime("%d/%m/%Y"))
+
+
+def period(start: date, end: date, lang: str) -> str:
+    """"dal 01/05/2026 al 31/05/2026", or "del 09/04/2026" for one day: the days a list or a
+    plan covers, as its title says them."""
+    t = labeller(lang)
+    words = t("print.day") if start == end else t("print.period")
+    return words.format(start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y"))
 
 
 def title_on_every_page(sheet: Worksheet, title: str, first_row: int, last_row: int, last_col: int) -> None:
