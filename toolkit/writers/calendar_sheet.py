@@ -1,9 +1,12 @@
 """The planning calendar as a workbook (calendario ordini ricorrenti): who gets what, on which day.
 
-Sheet "Calendario" is a grid, one row per template and one column per day, holding the total
-quantity of that day's order. Days nobody works are grey, with the reason in a comment on the
-date; orders a holiday policy or an exception changed are coloured, with what changed in a
-comment. Sheet "Elenco" lists the same orders line by line, for the autofilter.
+Sheet "Calendario" is a grid, one row per template and one column per day, holding what that
+day's order is: its quantity with the unit when all its lines share one unit ("12 kg"), else
+its number of lines ("6 righe"), since cartons and pieces do not add up. Days nobody works are
+grey, with the reason in a comment on the date; orders a holiday policy or an exception changed
+are coloured, with what changed in a comment; a legend above the grid says so. Sheet "Elenco"
+lists the same orders line by line with their units, for the autofilter: the exact detail.
+Both print with the plan's title, period and company in the page header.
 
 Everything that comes from the user's data is written as text, so a customer called
 `=HYPERLINK(...)` stays a name.
@@ -17,20 +20,22 @@ and the grid is written top to bottom, each template's row with its days.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
 from toolkit.basics.files import write_atomic
+from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import WEEKDAYS_EN, WEEKDAYS_IT, label
 from toolkit.core.plan import Due
 from toolkit.core.workdays import WorkingCalendar, weekday_name
 from toolkit.model.records import MasterData, Template
 from toolkit.writers.blocks import Column, StreamedWorkbook
-from toolkit.writers.printable import a4, figure, set_widths
+from toolkit.writers.printable import a4, figure, fitting_width, page_header, period, set_widths
 from toolkit.writers.row_heights import fit_row, row_height
 from toolkit.writers.sheet_limits import ROWS_PER_SHEET, check_rows
 from toolkit.writers.streaming import streaming_workbook
@@ -38,9 +43,24 @@ from toolkit.writers.streaming import streaming_workbook
 SHEETS = {"it": ("Calendario", "Elenco"), "en": ("Calendar", "List")}
 GRID_HEADERS = {"it": ("Modello", "Cliente", "Ragione sociale"), "en": ("Template", "Customer", "Name")}
 LIST_HEADERS = {
-    "it": ("Data", "Modello", "Cliente", "Ragione sociale", "Articolo", "Quantità", "Nota"),
-    "en": ("Date", "Template", "Customer", "Name", "Item", "Quantity", "Note"),
+    "it": ("Data", "Modello", "Cliente", "Ragione sociale", "Articolo", "UM", "Quantità", "Nota"),
+    "en": ("Date", "Template", "Customer", "Name", "Item", "Unit", "Quantity", "Note"),
 }
+define({
+    "calendar.title": ("Calendario consegne", "Delivery plan"),
+    "calendar.lines": ("righe", "lines"),
+    "calendar.legend_closed": (
+        "Giorno di chiusura: domenica, sabato, festività o chiusura (il motivo nel commento sulla data)",
+        "Closed day: Sunday, Saturday, holiday or closure (the reason in the comment on the date)"),
+    "calendar.legend_changed": (
+        "Consegna spostata per una festività o cambiata da un'eccezione (cosa cambia nel commento)",
+        "Delivery moved off a holiday or changed by an exception (what changed in the comment)"),
+    "calendar.legend_quantity": (
+        "12 kg: quantità dell'ordine, righe tutte nella stessa unità · 6 righe: righe in unità diverse "
+        "(il dettaglio nel foglio {sheet})",
+        "12 kg: the order's quantity, all its lines in one unit · 6 lines: lines in different units "
+        "(the detail on the {sheet} sheet)"),
+})
 NOTES = {
     "it": {"moved": "Spostato dal {dates}", "merged": "Unisce le consegne del {dates}",
            "exception": "Eccezione: {actions}", "extra": "Consegna extra"},
@@ -50,11 +70,15 @@ NOTES = {
 CLOSED_FILL = "#D9D9D9"
 CHANGED_FILL = "#FFE699"
 FIXED_COLUMNS = 3
-WEEKDAY_ROW, DATE_ROW = 0, 1
-HEADER_ROWS = 2
+LEGEND = ("calendar.legend_closed", "calendar.legend_changed", "calendar.legend_quantity")
+"""The legend's rows, at the top of the grid: the first sheet a user prints starts with them."""
+WEEKDAY_ROW, DATE_ROW = len(LEGEND), len(LEGEND) + 1
+HEADER_ROWS = DATE_ROW + 1
 MAX_DAYS = 16384 - FIXED_COLUMNS
 GRID_WIDTHS = (12, 12, 26)
-LIST_WIDTHS = (11, 12, 12, 30, 14, 10, 40)
+DAY_WIDTH = 6.5
+"""A day's column, at least: a month prints one page wide, wider only for a longer "12,5 conf"."""
+LIST_WIDTHS = (11, 12, 12, 30, 14, 6, 10, 40)
 PRINT_ONE_PAGE_WIDE = 31
 """Up to a month prints one page wide; longer plans print at full size over several pages."""
 
@@ -70,12 +94,17 @@ def write_calendar(target: Path, master: MasterData, dues: Sequence[Due], start:
     lang = lang if lang in SHEETS else "it"
     templates = grid_templates(master, dues, start, end)
     check_rows(HEADER_ROWS + len(templates), SHEETS[lang][0])
+    units = {item.code: item.unit for item in master.items}
+    title = f"{labeller(lang)('calendar.title')} – {period(start, end, lang)}"
 
     def write(tmp: Path) -> None:
         with streaming_workbook(tmp, StreamedWorkbook) as book:
-            _grid(book, master, templates, dues, days, calendar, lang)
+            sheet = _grid(book, master, templates, dues, days, calendar, units, lang)
+            page_header(sheet, title, master.settings.company_name)
             for n, part in enumerate(list_parts(dues), start=1):
-                _list(book, master, part, lang, SHEETS[lang][1] + (f" {n}" if n > 1 else ""))
+                name = SHEETS[lang][1] + (f" {n}" if n > 1 else "")
+                sheet = _list(book, master, part, units, lang, name)
+                page_header(sheet, f"{title} – {name}", master.settings.company_name)
 
     return write_atomic(target, write)
 
@@ -110,8 +139,44 @@ def _dates(days: Iterable[date]) -> str:
     return ", ".join(d.strftime("%d/%m/%Y") for d in days)
 
 
+def grid_value(due: Due, units: Mapping[str, str]) -> tuple[Decimal | int, str | None]:
+    """What the grid shows of an order: its quantity and their unit when all its lines share
+    one (an item the master does not know counts as a unit of its own, ""), else its number of
+    lines and None: quantities in cartons, pieces and packs added up (33 for six lines of
+    T008) mean nothing."""
+    shared = {units.get(line.item, "") for line in due.lines}
+    if len(shared) > 1:
+        return len(due.lines), None
+    return due.total_quantity, next(iter(shared), "")
+
+
+def shown(value: Decimal | int, unit: str | None, lang: str) -> str:
+    """How a grid cell reads with `number_format(unit)`, Excel's General: "12.5 kg", "6 righe"."""
+    number = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+    suffix = labeller(lang)("calendar.lines") if unit is None else unit
+    return f"{number} {suffix}".rstrip()
+
+
+def number_format(unit: str | None, lang: str) -> str:
+    """The cell keeps a number (it sorts and filters) and shows its unit, or "righe"."""
+    if unit is None:
+        return f'0" {labeller(lang)("calendar.lines")}"'
+    quoted = unit.replace('"', "")
+    return f'General" {quoted}"' if quoted else "General"
+
+
+def _legend(sheet: Any, closed: Any, changed: Any, lang: str) -> None:
+    """The grid's key, a row each: the grey, the yellow and what a number counts; its words run
+    on across the empty cells to their right."""
+    t = labeller(lang)
+    for row, (key, swatch) in enumerate(zip(LEGEND, (closed, changed, None))):
+        sheet.write_blank(row, 0, None, swatch)
+        sheet.write_string(row, 1, t(key).format(sheet=SHEETS[lang][1]))
+
+
 def _grid(book: Workbook, master: MasterData, rows: Sequence[Template], dues: Sequence[Due],
-          days: list[date], calendar: WorkingCalendar, lang: str) -> None:
+          days: list[date], calendar: WorkingCalendar, units: Mapping[str, str], lang: str) -> Any:
+    """The grid sheet, returned: its legend, the days and a row per template."""
     sheet = book.add_worksheet(SHEETS[lang][0])
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     day_head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "num_format": "dd/mm", "align": "center"})
@@ -121,6 +186,7 @@ def _grid(book: Workbook, master: MasterData, rows: Sequence[Template], dues: Se
     closed = book.add_format({"bg_color": CLOSED_FILL})
     changed = book.add_format({"bg_color": CHANGED_FILL, "bold": True})
     name = book.add_format({"text_wrap": True, "valign": "top"})
+    _legend(sheet, closed, changed, lang)
 
     names = WEEKDAYS_IT if lang == "it" else WEEKDAYS_EN
     reasons = {FIXED_COLUMNS + i: (day, calendar.why_closed(day, lang)) for i, day in enumerate(days)}
@@ -139,12 +205,14 @@ def _grid(book: Workbook, master: MasterData, rows: Sequence[Template], dues: Se
     start = days[0]
     customers = {c.code: c.name for c in master.customers}
     row_of = {t.code: HEADER_ROWS + i for i, t in enumerate(rows)}
-    days_of: dict[int, list[tuple[int, Due]]] = defaultdict(list)
+    days_of: dict[int, list[tuple[int, Due, Decimal | int, str | None]]] = defaultdict(list)
     for due in dues:
         due_row = row_of.get(due.template)
         offset = (due.day - start).days
         if due_row is not None and 0 <= offset < len(days):
-            days_of[due_row].append((FIXED_COLUMNS + offset, due))
+            days_of[due_row].append((FIXED_COLUMNS + offset, due, *grid_value(due, units)))
+    values = {(value, unit) for cells in days_of.values() for _, _, value, unit in cells}
+    cell_format = _cell_formats(book, lang)
     for t in rows:
         row = row_of[t.code]
         fit_row(sheet, row, [(customers.get(t.customer, ""), GRID_WIDTHS[2])])
@@ -153,19 +221,40 @@ def _grid(book: Workbook, master: MasterData, rows: Sequence[Template], dues: Se
         sheet.write_string(row, 2, customers.get(t.customer, ""), name)
         for col in closed_cols:
             sheet.write_blank(row, col, None, closed)
-        for col, due in days_of[row]:
+        for col, due, value, unit in days_of[row]:
             if due.changed:
-                sheet.write_number(row, col, float(due.total_quantity), changed)
+                sheet.write_number(row, col, float(value), cell_format(CHANGED_FILL, unit))
                 sheet.write_comment(row, col, change_note(due, lang))
             else:
-                sheet.write_number(row, col, float(due.total_quantity), closed if col in closed_cols else None)
+                sheet.write_number(row, col, float(value), cell_format(CLOSED_FILL if col in closed_cols else None, unit))
 
     set_widths(sheet, GRID_WIDTHS)
-    sheet.set_column(FIXED_COLUMNS, FIXED_COLUMNS + len(days) - 1, 6.5)
+    width = fitting_width((shown(value, unit, lang) for value, unit in values), DAY_WIDTH, bold=True, at_most=14)
+    sheet.set_column(FIXED_COLUMNS, FIXED_COLUMNS + len(days) - 1, width)
     sheet.freeze_panes(HEADER_ROWS, FIXED_COLUMNS)
     a4(sheet, landscape=True, repeat_rows=(WEEKDAY_ROW, DATE_ROW), fit_width=len(days) <= PRINT_ONE_PAGE_WIDE)
     sheet.repeat_columns(0, FIXED_COLUMNS - 1)
     sheet.autofilter(DATE_ROW, 0, DATE_ROW + max(len(rows), 1), FIXED_COLUMNS + len(days) - 1)
+    return sheet
+
+
+def _cell_formats(book: Workbook, lang: str) -> Any:
+    """The grid cells' formats by fill (None, closed or changed) and unit, each made once: a
+    plan has a few units, and a format per cell would be one per cell in the file."""
+    made: dict[tuple[str | None, str | None], Any] = {}
+
+    def cell_format(fill: str | None, unit: str | None) -> Any:
+        key = (fill, unit)
+        if key not in made:
+            spec: dict[str, Any] = {"num_format": number_format(unit, lang)}
+            if fill is not None:
+                spec["bg_color"] = fill
+            if fill == CHANGED_FILL:
+                spec["bold"] = True
+            made[key] = book.add_format(spec)
+        return made[key]
+
+    return cell_format
 
 
 def list_parts(dues: Sequence[Due]) -> list[Sequence[Due]]:
@@ -183,7 +272,9 @@ def list_parts(dues: Sequence[Due]) -> list[Sequence[Due]]:
     return parts
 
 
-def _list(book: Workbook, master: MasterData, dues: Sequence[Due], lang: str, name: str) -> None:
+def _list(book: Workbook, master: MasterData, dues: Sequence[Due], units: Mapping[str, str], lang: str,
+          name: str) -> Any:
+    """A list sheet, returned: a row per line of `dues`."""
     sheet = book.add_worksheet(name)
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     day = book.add_format({"num_format": figure("dd/mm/yyyy"), "valign": "top"})
@@ -193,15 +284,17 @@ def _list(book: Workbook, master: MasterData, dues: Sequence[Due], lang: str, na
     for col, title in enumerate(headers):
         sheet.write_string(0, col, title, head)
     quantity = book.add_format({"num_format": figure("General"), "valign": "top"})
-    columns = [Column("value", f) for f in (day, top, top, wrap, top, quantity)] + [Column("value", wrap, blanks=False)]
-    last = sheet.write_rows(1, 0, columns, _list_rows(master, dues)) - 1
+    columns = [Column("value", f) for f in (day, top, top, wrap, top, top, quantity)] + [Column("value", wrap, blanks=False)]
+    last = sheet.write_rows(1, 0, columns, _list_rows(master, dues, units)) - 1
     set_widths(sheet, LIST_WIDTHS)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(last, 1), len(headers) - 1)
     a4(sheet, repeat_rows=(0, 0))
+    return sheet
 
 
-def _list_rows(master: MasterData, dues: Sequence[Due]) -> Iterator[tuple[tuple[Any, ...], float | None]]:
+def _list_rows(master: MasterData, dues: Sequence[Due],
+               units: Mapping[str, str]) -> Iterator[tuple[tuple[Any, ...], float | None]]:
     """The list's rows, a line each, with their heights: the name and the note wrap."""
     customers = {c.code: c.name for c in master.customers}
     for due in dues:
@@ -209,5 +302,6 @@ def _list_rows(master: MasterData, dues: Sequence[Due]) -> Iterator[tuple[tuple[
         name = [(customer, LIST_WIDTHS[3])]
         plain = row_height(name)
         for line in due.lines:
-            yield ((due.day, due.template, due.customer, customer, line.item, line.quantity, line.note or None),
-                   row_height([*name, (line.note, LIST_WIDTHS[6])]) if line.note else plain)
+            yield ((due.day, due.template, due.customer, customer, line.item, units.get(line.item), line.quantity,
+                    line.note or None),
+                   row_height([*name, (line.note, LIST_WIDTHS[7])]) if line.note else plain)
