@@ -23,8 +23,11 @@ def register(app: typer.Typer) -> None:
         lang: str | None = LangOption,
     ) -> None:
         """Piano delle consegne fra due date: griglia ed elenco. The delivery plan between two dates: grid and list."""
+        from toolkit.basics.files import check_output
         from toolkit.services.calendar import plan
 
+        if out is not None:
+            check_output(out, inputs=(workbook,))
         session = open_master(workbook, lang)
         start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
         if end < start:

@@ -365,11 +365,14 @@ def status_cmd(workbook: Path = WorkbookArg,
                verbose: bool = VerboseOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Monitoraggio pagamenti: pagato, incassato, da incassare, prossima scadenza. Payment monitoring."""
     from toolkit.basics.dates import today_rome
+    from toolkit.basics.files import check_output
     from toolkit.core.payments import Show
     from toolkit.services.payments import status
 
     if paid and unpaid:
         raise typer.BadParameter("--paid o --unpaid, non entrambi / not both", param_hint="--paid")
+    if out is not None:
+        check_output(out, inputs=(workbook,))
     session = open_session(workbook, ledger, lang)
     day = parse_day(as_of, "--as-of") if as_of else today_rome()
     result = status(session.master, session.ledger, day, Show.UNPAID if unpaid else Show.PAID if paid else Show.ALL,

@@ -209,8 +209,10 @@ def register(app: typer.Typer) -> None:
                   ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
         """Pannello di controllo: una riga per ordine aperto, con il dettaglio. Control panel: one row per open order,
         with details."""
+        from toolkit.basics.files import check_output
         from toolkit.services.orders import panel
 
         first, last = parse_period(date_from, date_to)
+        check_output(out, inputs=(workbook,))
         session = open_session(workbook, ledger, lang)
         typer.echo(str(panel(session.master, session.ledger, out, output.lang(), every=every, first=first, last=last)))

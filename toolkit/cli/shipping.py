@@ -101,8 +101,10 @@ def register(app: typer.Typer) -> None:
         ledger: str | None = LedgerOption, lang: str | None = LangOption,
     ) -> None:
         """Lista di distribuzione (da spedire) o completa. Distribution list (still to ship) or complete list."""
+        from toolkit.basics.files import check_output
         from toolkit.services import lists
 
+        check_output(out, inputs=(workbook,))
         session = open_session(workbook, ledger, lang)
         start, end = _period(date, to)
         path = lists.distribution(session.master, session.ledger, start, end, out, output.lang(), complete=complete)
@@ -122,8 +124,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Lista di produzione: quantità per articolo, con gli ordini.
         Production list: quantity per item, with the orders."""
+        from toolkit.basics.files import check_output
         from toolkit.services import lists
 
+        check_output(out, inputs=(workbook,))
         session = open_session(workbook, ledger, lang)
         start, end = _period(date, to)
         path = lists.production(session.master, session.ledger, start, end, out, output.lang())
