@@ -17,6 +17,7 @@ from toolkit.ledger import schema
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import OverShipment, load_notes, store_drafts
 from toolkit.ledger.orders import load_orders
+from toolkit.model.parties import party_book
 from toolkit.services.orders import create
 from toolkit.services.shipping import ship, ship_in
 
@@ -228,7 +229,7 @@ def test_stale_drafts_are_refused(master, ledger, orders):
     ship(master, ledger, DAY, numbers=[orders["T001"].number])
     with pytest.raises(OverShipment):
         with writing(ledger) as conn:
-            store_drafts(conn, stale, "DDT")
+            store_drafts(conn, stale, "DDT", party_book(master))
     assert len(table(ledger, "deliveries")) == 1
 
 

@@ -36,6 +36,7 @@ from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import OverShipment, load_notes, open_as_read, store_drafts
 from toolkit.ledger.orders import load_orders
 from toolkit.ledger.shipments import due_orders, with_lines
+from toolkit.model.parties import party_book
 from toolkit.services import shipping
 from toolkit.services.orders import create
 from toolkit.services.shipping import complete_orders, lines_shipped, ship
@@ -74,11 +75,11 @@ def random_drafts(rng: random.Random, lines: list) -> list[ShipmentDraft]:
     return drafts
 
 
-def stored(conn, drafts, **options) -> str | None:
+def stored(conn, master, drafts, **options) -> str | None:
     """`store_drafts` in a savepoint rolled back: its refusal's message, or None (stored)."""
     savepoint = conn.begin_nested()
     try:
-        store_drafts(conn, drafts, "TST", **options)
+        store_drafts(conn, drafts, "TST", party_book(master), **options)
     except OverShipment as refused:
         return str(refused)
     finally:
@@ -101,9 +102,9 @@ def test_the_open_check_as_read_refuses_what_the_ledger_refuses(ledger, tmp_path
             drafts = random_drafts(rng, lines)
             want = outcome(deliveries._check_open, conn, drafts)
             assert outcome(reservations_rowwise.check_open, conn, drafts) == want
-            assert stored(conn, drafts, read=read) == want
-            assert stored(conn, drafts, read={i: ln for i, ln in read.items() if rng.random() < 0.9}) == want
-            assert stored(conn, drafts) == want
+            assert stored(conn, master, drafts, read=read) == want
+            assert stored(conn, master, drafts, read={i: ln for i, ln in read.items() if rng.random() < 0.9}) == want
+            assert stored(conn, master, drafts) == want
             if (quick := open_as_read(drafts, read)) is not None:
                 assert want is None and quick == deliveries._wanted(drafts)
                 answered += 1
@@ -208,9 +209,10 @@ def test_stored_notes_as_before_and_as_read_back(ledger, tmp_path, seed):
                     weight=rng.choice([None, D("1.5"), D("0.25000")])))
             accounting = rng.choice([None, START + timedelta(2)])
             savepoint = conn.begin_nested()
-            ids = store_drafts(conn, drafts, "TST", accounting_date=accounting)
-            got = shipments.stored_notes(conn, ids, "TST", drafts, orders, accounting)
-            assert repr(got) == repr(ship_read_again.stored_notes(conn, ids, "TST", drafts, orders, accounting))
+            book = party_book(master)
+            ids = store_drafts(conn, drafts, "TST", book, accounting_date=accounting)
+            got = shipments.stored_notes(conn, ids, "TST", drafts, orders, accounting, book)
+            assert repr(got) == repr(ship_read_again.stored_notes(conn, ids, "TST", drafts, orders, accounting, book))
             assert repr(got) == repr(load_notes(conn, ids=ids))
             savepoint.rollback()
         conn.rollback()

@@ -36,6 +36,7 @@ from toolkit.ledger import batches, schema, shipped_by_day
 from toolkit.ledger.db import migrate, reading, writing
 from toolkit.ledger.deliveries import available_stock, store_drafts
 from toolkit.ledger.orders import load_orders
+from toolkit.model.parties import party_book
 from toolkit.services.orders import create
 from toolkit.services.shipping import ship
 
@@ -152,7 +153,9 @@ def test_drafts_stored_any_way_keep_the_sums(ledger, tmp_path, monkeypatch, adde
         with monkeypatch.context() as m:
             if added == "picked":
                 m.setattr(shipped_by_day, "add_deliveries", lambda conn, ids: None)
-            ids = store_drafts(conn, drafts[:len(drafts) // 2], "TST") + store_drafts(conn, drafts[len(drafts) // 2:], "TST")
+            book = party_book(master)
+            ids = (store_drafts(conn, drafts[:len(drafts) // 2], "TST", book)
+                   + store_drafts(conn, drafts[len(drafts) // 2:], "TST", book))
         if added == "picked":
             left = list(ids)
             while left:
@@ -181,7 +184,7 @@ def test_migration_15_sums_what_shipped_per_item_and_day(ledger, tmp_path, ship_
     with ledger.engine.begin() as conn:
         conn.execute(text("DROP TABLE shipped_by_day"))
         conn.execute(text("UPDATE schema_version SET version = 14"))
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 23
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 24
     with reading(ledger) as conn:
         assert bool(kept(conn)) == bool(ship_days)
     assert (same_stock(master, ledger) > 0) == bool(ship_days)

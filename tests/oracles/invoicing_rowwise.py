@@ -45,7 +45,7 @@ from toolkit.core.invoicing import (
 )
 from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
-from toolkit.ledger import Ledger, schema
+from toolkit.ledger import Ledger, parties, schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import (
     document_number,
@@ -60,7 +60,8 @@ from toolkit.ledger.db import (
     writing,
 )
 from toolkit.ledger.invoices import DONE_ORDER_STATUSES, _invoiced_at_order, ordered_not_invoiced, series_for
-from toolkit.model.records import Customer, MasterData, Settings
+from toolkit.model.parties import party_book
+from toolkit.model.records import Customer, MasterData
 from toolkit.services.invoicing import RunResult, chosen_orders, chronology_problems, new_run_id
 
 o, ol = schema.orders.c, schema.order_lines.c
@@ -208,19 +209,22 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
     return Plan(tuple(invoices), tuple(problems), pending)
 
 
-def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], status: InvoiceStatus,
+def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], status: InvoiceStatus,
           run_id: str) -> list[Invoice]:
     """Number and insert planned invoices in the caller's transaction, in the order given
-    (numbers follow that order within each series); one statement per table, not per invoice."""
-    keys = [(series_for(settings, x.kind), x.invoice_date.year) for x in invoices]
+    (numbers follow that order within each series); one statement per table, not per invoice.
+    Each invoice's parties kept one at a time."""
+    keys = [(series_for(master.settings, x.kind), x.invoice_date.year) for x in invoices]
     numbers = draw_numbers(conn, keys)
     created_at, created_by = now(), user()
+    issued = [x.parties_in(party_book(master)) for x in invoices]
+    parties_ids = [parties.keep(conn, [one])[0] for one in issued]
     ids = insert_numbered(conn, schema.invoices, [
         dict(kind=x.kind.value, series=series, year=year, number=numbers[n], invoice_date=x.invoice_date,
              customer=x.customer, group_key=x.group_key, status=status.value, run_id=run_id,
              period_start=x.period.start, period_end=x.period.end, taxable=x.taxable, vat=x.vat, total=x.total,
              payment_method=x.payment_method.value, payment_terms=x.payment_terms, created_at=created_at,
-             created_by=created_by)
+             created_by=created_by, parties_id=parties_ids[n])
         for n, (x, (series, year)) in enumerate(zip(invoices, keys))])
     lines = [dict(invoice_id=invoice_id, line_no=line.line_no, delivery_line_id=line.delivery_line_id,
                   order_line_id=line.order_line_id, item=line.item, description=line.description, unit=line.unit,
@@ -239,8 +243,8 @@ def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], sta
         event_row("invoiced", "invoice" if x.kind is InvoiceKind.INVOICE else "credit-note", invoice_id, number,
                   f"run {run_id}; {x.customer}; total {x.total}")
         for invoice_id, number, x in zip(ids, shown, invoices)])
-    return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id)
-            for invoice_id, number, x in zip(ids, shown, invoices)]
+    return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id, parties=kept)
+            for invoice_id, number, x, kept in zip(ids, shown, invoices, issued)]
 
 
 def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool = False,
@@ -262,5 +266,5 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         if errors(problems) or not result.invoices:
             return RunResult(None, [], problems, list(result.pending), status=status)
         run_id = new_run_id(request.invoice_date or request.month.end)
-        stored = store(conn, master.settings, result.invoices, status, run_id)
+        stored = store(conn, master, result.invoices, status, run_id)
     return RunResult(run_id, stored, problems, list(result.pending), status=status)

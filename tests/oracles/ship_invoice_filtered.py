@@ -36,4 +36,4 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
         raise ProblemsFound(problems)
     if not result.invoices:
         return [], problems
-    return store(conn, master.settings, list(result.invoices), InvoiceStatus.FINAL, new_run_id(day)), problems
+    return store(conn, master, list(result.invoices), InvoiceStatus.FINAL, new_run_id(day)), problems

@@ -28,6 +28,7 @@ from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import available_stock, load_notes, paid_orders, store_drafts
 from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import load_orders, order_by_number, set_statuses
+from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services.shipping import NOTHING_SELECTED, Shipped, _forced_detail
 
@@ -81,7 +82,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}
-    ids = store_drafts(conn, plan.drafts, master.settings.ddt_series,
+    ids = store_drafts(conn, plan.drafts, master.settings.ddt_series, party_book(master),
                        forced_detail={c: _forced_detail(exposure[c], limits.get(c)) for c in customers},
                        accounting_date=accounting_date)
     completed = complete_orders(conn, fresh, plan.drafts)

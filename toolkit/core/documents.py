@@ -13,6 +13,7 @@ from decimal import Decimal
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.lines import DocumentLine
 from toolkit.core.shipping import Reason
+from toolkit.model.parties import Parties, PartyBook
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,13 @@ class DeliveryNote:
     lines: tuple[DeliveryNoteLine, ...]
     accounting_date: date | None = None
     """The day the DDT counts from in the accounts (data contabile); None: the DDT's date."""
+    parties: Parties | None = None
+    """The seller, buyer, destination and carrier as the DDT printed them, kept by the ledger
+    when it stores it; None for a DDT of a ledger made before they were kept."""
+
+    def parties_in(self, book: PartyBook) -> Parties:
+        """The parties as issued, else (a DDT of an older ledger) as the master says today."""
+        return self.parties or book.parties(self.customer, self.ship_to, self.carrier)
 
     @property
     def orders(self) -> tuple[str, ...]:

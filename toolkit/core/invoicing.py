@@ -59,6 +59,7 @@ from toolkit.basics.vocab import (
 from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.lines import DocumentLine
 from toolkit.core.vat import VatLine, totals, vat_summary
+from toolkit.model.parties import Parties, PartyBook
 from toolkit.model.records import Customer, MasterData
 
 ZERO = Decimal(0)
@@ -269,6 +270,19 @@ class Invoice:
     run_id: str | None = None
     cites: tuple[CitedInvoice, ...] = ()
     """The invoices a credit note reduces, when the ledger records them (volume discounts)."""
+    parties: Parties | None = None
+    """The seller, buyer and destination as the invoice printed them, kept by the ledger when
+    it stores it; None for a planned invoice and one of a ledger made before they were kept."""
+
+    @property
+    def ship_to(self) -> str | None:
+        """The destination the invoice gathers, when it is grouped by shipping address."""
+        kind, _, value = (self.group_key or "").partition(":")
+        return value or None if kind == "ship-to" else None
+
+    def parties_in(self, book: PartyBook) -> Parties:
+        """The parties as issued, else (an invoice of an older ledger) as the master says today."""
+        return self.parties or book.parties(self.customer, self.ship_to)
 
     @property
     def deliveries(self) -> tuple[DeliveryRef, ...]:

@@ -582,6 +582,19 @@ def _add_payment_reversals(conn: Connection) -> None:
 MIGRATIONS[25] = _add_payment_reversals
 
 
+def _keep_issued_parties(conn: Connection) -> None:
+    """Invoices and DDTs cite the parties they printed (`schema.issued_parties`). Those stored
+    before have none to cite (NULL): they are printed with the master data of the day, as they
+    always were."""
+    schema.issued_parties.create(conn, checkfirst=True)
+    for table in ("invoices", "deliveries"):
+        if "parties_id" not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN parties_id INTEGER"))
+
+
+MIGRATIONS[26] = _keep_issued_parties
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

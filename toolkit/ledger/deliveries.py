@@ -23,7 +23,7 @@ from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import OrderLine
 from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
-from toolkit.ledger import reserved, schema, shipped_by_day, unshipped
+from toolkit.ledger import parties, reserved, schema, shipped_by_day, unshipped
 from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import (
     add_by_id,
@@ -37,6 +37,7 @@ from toolkit.ledger.db import (
     user,
 )
 from toolkit.ledger.types import as_stored, places_of, stored_integer
+from toolkit.model.parties import PartyBook
 from toolkit.model.records import MasterData
 
 d, dl = schema.deliveries.c, schema.delivery_lines.c
@@ -47,14 +48,15 @@ class OverShipment(RuntimeError):
     """A draft would ship more than is open: it was planned on stale figures. Nothing is stored."""
 
 
-def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str, *,
+def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str, book: PartyBook, *,
                  forced_detail: Mapping[str, str] | None = None, accounting_date: date | None = None,
                  read: Mapping[int, OrderLine] | None = None) -> list[int]:
     """Number and store the DDTs, log one "shipped" event each; returns their ids. Each DDT's
     accounting date is `accounting_date`, else its own date. The kept sums of what shipped
     (`order_lines.shipped`, `shipped_by_day`) grow with the DDT lines, and the orders' kept
     value still to ship (`toolkit.ledger.unshipped`) and what they reserve
-    (`toolkit.ledger.reserved`) are summed again, in the same transaction.
+    (`toolkit.ledger.reserved`) are summed again, in the same transaction. Each DDT keeps the
+    parties it prints, as `book` (the master's) says them now (`toolkit.ledger.parties`).
 
     Refuses (OverShipment) drafts that would ship more than the ledger says is open. `read`:
     order lines by id that the caller read in this same write transaction, whose figures are
@@ -65,11 +67,12 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
         shipping = _check_open(conn, drafts)
     numbers = draw_numbers(conn, [(series, draft.day.year) for draft in drafts])
     created_at, created_by = now(), user()
+    parties_ids = parties.keep(conn, [book.parties(draft.customer, draft.ship_to, draft.carrier) for draft in drafts])
     ids = insert_numbered(conn, schema.deliveries, [
         dict(series=series, year=draft.day.year, number=numbers[i], delivery_date=draft.day, customer=draft.customer,
              ship_to=draft.ship_to, carrier=draft.carrier, reason=draft.reason.value, packages=draft.packages,
              weight=draft.weight, forced=int(draft.forced), accounting_date=accounting_date or draft.day,
-             created_at=created_at, created_by=created_by)
+             created_at=created_at, created_by=created_by, parties_id=parties_ids[i])
         for i, draft in enumerate(drafts)])
     lines = [dict(delivery_id=delivery_id, order_line_id=line.order_line_id, quantity=line.quantity)
              for delivery_id, draft in zip(ids, drafts) for line in draft.lines]
@@ -240,6 +243,7 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
     if customer is not None:
         query = query.where(d.customer == customer)
     headers = conn.execute(query.order_by(d.year, d.series, d.number)).all()
+    issued = parties.read(conn, [h.parties_id for h in headers])
     lines: dict[int, list[DeliveryNoteLine]] = defaultdict(list)
     delivery_ids = [h.id for h in headers]
     for chunk in in_batches(delivery_ids):
@@ -260,6 +264,6 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
     return [
         DeliveryNote(h.id, document_number(h.series, h.year, h.number), h.series, h.year, h.number, h.delivery_date,
                      h.customer, h.ship_to, h.carrier, Reason(h.reason), h.packages, h.weight, bool(h.forced),
-                     tuple(lines[h.id]), h.accounting_date)
+                     tuple(lines[h.id]), h.accounting_date, issued.get(h.parties_id))
         for h in headers
     ]

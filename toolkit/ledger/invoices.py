@@ -52,7 +52,7 @@ from toolkit.core.invoicing import (
 )
 from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
-from toolkit.ledger import copy_in, schema
+from toolkit.ledger import copy_in, parties, schema
 from toolkit.ledger.batches import among, bound_among, id_lists, in_batches, one_array
 from toolkit.ledger.db import (
     document_number,
@@ -66,7 +66,8 @@ from toolkit.ledger.db import (
     user,
 )
 from toolkit.ledger.types import ScaledValues, stored_integer
-from toolkit.model.records import Settings
+from toolkit.model.parties import party_book
+from toolkit.model.records import MasterData, Settings
 
 o, ol = schema.orders.c, schema.order_lines.c
 d, dl = schema.deliveries.c, schema.delivery_lines.c
@@ -369,19 +370,23 @@ def _order_deliveries(as_array: bool) -> Select[Any]:
 # ---- storing
 
 
-def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], status: InvoiceStatus,
+def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], status: InvoiceStatus,
           run_id: str) -> list[Invoice]:
     """Number and insert planned invoices in the caller's transaction, in the order given
-    (numbers follow that order within each series); one statement per table, not per invoice."""
-    keys = [(series_for(settings, x.kind), x.invoice_date.year) for x in invoices]
+    (numbers follow that order within each series); one statement per table, not per invoice.
+    Each keeps the parties it prints, as the master says them now (`toolkit.ledger.parties`)."""
+    keys = [(series_for(master.settings, x.kind), x.invoice_date.year) for x in invoices]
     numbers = draw_numbers(conn, keys)
     created_at, created_by = now(), user()
+    book = party_book(master)
+    issued = [x.parties_in(book) for x in invoices]
+    parties_ids = parties.keep(conn, issued)
     ids = insert_numbered(conn, schema.invoices, [
         dict(kind=x.kind.value, series=series, year=year, number=numbers[n], invoice_date=x.invoice_date,
              customer=x.customer, group_key=x.group_key, status=status.value, run_id=run_id,
              period_start=x.period.start, period_end=x.period.end, taxable=x.taxable, vat=x.vat, total=x.total,
              payment_method=x.payment_method.value, payment_terms=x.payment_terms, created_at=created_at,
-             created_by=created_by)
+             created_by=created_by, parties_id=parties_ids[n])
         for n, (x, (series, year)) in enumerate(zip(invoices, keys))])
     _insert_lines(conn, ids, invoices)
     dues = [dict(invoice_id=invoice_id, due_date=due.due_date, amount=due.amount)
@@ -393,8 +398,8 @@ def store(conn: Connection, settings: Settings, invoices: Sequence[Invoice], sta
     shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
     log_batch(conn, "invoiced", ["invoice" if x.kind is InvoiceKind.INVOICE else "credit-note" for x in invoices], ids,
               shown, [f"run {run_id}; {x.customer}; total {x.total}" for x in invoices])
-    return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id)
-            for invoice_id, number, x in zip(ids, shown, invoices)]
+    return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id, parties=kept)
+            for invoice_id, number, x, kept in zip(ids, shown, invoices, issued)]
 
 
 def _insert_lines(conn: Connection, ids: Sequence[int], invoices: Sequence[Invoice]) -> None:
@@ -535,6 +540,7 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
         for r in conn.execute(select(schema.invoice_dues).where(due.invoice_id.in_(chunk)).order_by(due.due_date, due.id)):
             dues[r.invoice_id].append(Instalment(r.due_date, r.amount))
     cited = citations(conn, invoice_ids)
+    issued = parties.read(conn, [h.parties_id for h in headers])
     invoices = []
     for h in headers:
         summary = tuple(vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in lines[h.id]))
@@ -543,7 +549,7 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
                                                                   h.period_end or h.invoice_date),
             h.invoice_date, tuple(lines[h.id]), summary, h.taxable, h.vat, h.total, PaymentMethod(h.payment_method),
             h.payment_terms, tuple(dues[h.id]), h.id, document_number(h.series, h.year, h.number),
-            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ())))
+            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ()), issued.get(h.parties_id)))
     return invoices
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Row, select
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import DeliveryRef, Instalment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period
 from toolkit.core.vat import vat_summary
-from toolkit.ledger import schema
+from toolkit.ledger import parties, schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
 from toolkit.ledger.invoices import citations
@@ -48,6 +48,7 @@ def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]
             dues[r.invoice_id].append(Instalment(r.due_date, r.amount))
     headers.sort(key=lambda h: (h.invoice_date, h.series, h.year, h.number))
     cited = citations(conn, [h.id for h in headers if h.kind == InvoiceKind.CREDIT_NOTE.value])
+    issued = parties.read(conn, [h.parties_id for h in headers])
     invoices = []
     for h in headers:
         mine = lines[h.id]
@@ -57,7 +58,7 @@ def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]
                                                                   h.period_end or h.invoice_date),
             h.invoice_date, tuple(mine), summary, h.taxable, h.vat, h.total, PaymentMethod(h.payment_method),
             h.payment_terms, tuple(dues[h.id]), h.id, document_number(h.series, h.year, h.number),
-            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ())))
+            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ()), issued.get(h.parties_id)))
     return invoices
 
 

@@ -34,7 +34,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 25
+SCHEMA_VERSION = 26
 
 metadata = MetaData()
 
@@ -171,10 +171,12 @@ deliveries = Table(
     Column("accounting_date", Date),
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
+    Column("parties_id", Integer),
     UniqueConstraint("series", "year", "number", name="uq_delivery_number"),
 )
 """`accounting_date` is the day the DDT counts from in the accounts (data contabile); None:
-the DDT's own date."""
+the DDT's own date. `parties_id`: the parties it printed (`issued_parties`); NULL on a DDT
+stored before schema 26."""
 
 delivery_lines = Table(
     "delivery_lines", metadata,
@@ -250,8 +252,25 @@ invoices = Table(
     Column("payment_terms", String(40), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
+    Column("parties_id", Integer),
     UniqueConstraint("series", "year", "number", name="uq_invoice_number"),
 )
+"""`parties_id`: the parties the invoice or credit note printed (`issued_parties`); NULL on
+one stored before schema 26."""
+
+issued_parties = Table(
+    "issued_parties", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("parties", Text, nullable=False),
+)
+"""The parties issued documents printed (seller, buyer, destination, carrier:
+`toolkit.model.parties.Parties`), as JSON, each distinct one once (`digest`, its SHA-256):
+documents cite theirs by `parties_id`, so a day's 3,000 DDTs for the same customers add no
+row but for a customer whose data changed, and a month's invoices a few thousand at most.
+A plain integer, not a foreign key, as the lines' citations: nothing deletes these rows, and
+a row is written, when new, in the transaction that stores its first document. Reprints,
+exports and e-invoices read them (`toolkit.ledger.parties`), never today's master data."""
 
 invoice_lines = Table(
     "invoice_lines", metadata,

@@ -28,6 +28,7 @@ from toolkit.ledger.batches import bound_among, id_lists, in_batches, one_array
 from toolkit.ledger.db import document_number, driver_rows
 from toolkit.ledger.orders import imported_from
 from toolkit.ledger.types import ScaledValues, as_stored, stored_integer
+from toolkit.model.parties import PartyBook
 
 o, ol, dl, il = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c, schema.invoice_lines.c
 ZERO = Decimal(0)
@@ -147,7 +148,7 @@ def _open_lines(as_array: bool) -> Select[Any]:
 
 
 def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequence[ShipmentDraft], orders: Mapping[int, Order],
-                 accounting_date: date | None) -> list[DeliveryNote]:
+                 accounting_date: date | None, book: PartyBook) -> list[DeliveryNote]:
     """The DDTs just stored from `drafts` (ids and numbers as the ledger gave them), as
     `load_notes` would read them back: their lines' ids are read in one query (`_DDT_LINES`),
     the rest is what was stored, each quantity and amount as the ledger's scaled integers give
@@ -177,7 +178,7 @@ def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequ
             delivery_id, document_number(series, draft.day.year, number), series, draft.day.year, number, draft.day,
             draft.customer, draft.ship_to, draft.carrier, draft.reason, draft.packages,
             None if draft.weight is None else as_stored(draft.weight, 3), draft.forced, tuple(lines),
-            accounting_date or draft.day))
+            accounting_date or draft.day, book.parties(draft.customer, draft.ship_to, draft.carrier)))
     return notes
 
 

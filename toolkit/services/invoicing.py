@@ -219,7 +219,7 @@ def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invo
         raise ProblemsFound([ORDER_OUT_OF_SEQUENCE(None, template=templates[invoice.lines[0].order_number],
                                                    customer=invoice.customer, **found)
                              for invoice, found in refused])
-    return store(conn, master.settings, invoices, InvoiceStatus.FINAL, new_run_id(day))
+    return store(conn, master, invoices, InvoiceStatus.FINAL, new_run_id(day))
 
 
 def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[DeliveryNote], day: date,
@@ -240,7 +240,7 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
         raise ProblemsFound(problems)
     if not result.invoices:
         return [], problems
-    return store(conn, master.settings, list(result.invoices), InvoiceStatus.FINAL, new_run_id(day)), problems
+    return store(conn, master, list(result.invoices), InvoiceStatus.FINAL, new_run_id(day)), problems
 
 
 def chronology_problems(conn: Connection, settings: Settings, invoices: Iterable[Invoice]) -> list[Problem]:
@@ -327,7 +327,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             if errors(problems) or not result.invoices:
                 return RunResult(None, [], problems, list(result.pending), status=status)
             run_id = new_run_id(request.invoice_date or request.month.end)
-            stored = store(conn, master.settings, result.invoices, status, run_id)
+            stored = store(conn, master, result.invoices, status, run_id)
         if out is not None:
             files += write_workbook(out, master, stored, run_id, lang, per_customer=per_customer, copies=copies)
             if copies:

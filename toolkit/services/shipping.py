@@ -54,6 +54,7 @@ from toolkit.ledger.deliveries import available_stock, paid_orders, store_drafts
 from toolkit.ledger.exposure import credit_exposures
 from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
+from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services import holds
 
@@ -292,11 +293,12 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}
     by_id = {order.id: order for order in fresh}
-    ids = store_drafts(conn, plan.drafts, master.settings.ddt_series,
+    book = party_book(master)
+    ids = store_drafts(conn, plan.drafts, master.settings.ddt_series, book,
                        forced_detail={c: _forced_detail(figures, limits.get(c)) for c, figures in exposure.items()},
                        accounting_date=accounting_date, read=lines_shipped(plan.drafts, by_id) if read_here else None)
     completed = complete_orders(conn, fresh, plan.drafts)
-    notes = stored_notes(conn, ids, master.settings.ddt_series, plan.drafts, by_id, accounting_date)
+    notes = stored_notes(conn, ids, master.settings.ddt_series, plan.drafts, by_id, accounting_date, book)
     return Shipped(tuple(notes), plan.held, plan.problems, tuple(completed))
 
 

@@ -1,0 +1,187 @@
+"""The parties an issued document names, as it named them: kept with the document for ever.
+
+An invoice, a credit note or a DDT is a legal document: printed again, exported to the
+accountants or written as a FatturaPA file, it must say what it said when it was issued, even
+after the customer changed name, moved, or the seller's settings changed. So the ledger keeps,
+with each one, the `Parties` it printed (`toolkit.ledger.parties`), and every later printing
+reads them from there. Documents stored before the ledger kept them have none; for those the
+master data of today stands in (`PartyBook.parties`), as it always did.
+
+Each record holds only what a document prints of its party, under the names the master records
+use (`Customer`, `ShipTo`, `Carrier`, `Settings`), so the writers read either alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from toolkit.model.memo import per_master
+from toolkit.model.records import Carrier, Customer, MasterData, Settings, ShipTo
+
+P = TypeVar("P")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Seller:
+    """The seller (cedente) as the document's header printed it: *Impostazioni*'s company data."""
+
+    company_name: str
+    vat_number: str
+    tax_code: str | None = None
+    address: str
+    postcode: str
+    city: str
+    province: str | None = None
+    country: str = "IT"
+    iban: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Buyer:
+    """The customer (cessionario) as the document printed it, with where its e-invoice goes."""
+
+    code: str
+    name: str
+    vat_number: str | None = None
+    tax_code: str | None = None
+    address: str
+    postcode: str | None = None
+    city: str
+    province: str | None = None
+    country: str = "IT"
+    sdi_code: str | None = None
+    pec: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Destination:
+    """The shipping address (destinazione) the document printed."""
+
+    code: str
+    name: str | None = None
+    address: str
+    postcode: str | None = None
+    city: str
+    province: str | None = None
+    country: str = "IT"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Haulier:
+    """The carrier (vettore) a DDT printed."""
+
+    code: str
+    name: str
+    vat_number: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Parties:
+    """Everyone an issued document names. `buyer` is None only for a document of an old ledger
+    whose customer is no longer in the master data."""
+
+    seller: Seller
+    buyer: Buyer | None
+    destination: Destination | None = None
+    carrier: Haulier | None = None
+
+    def text(self) -> str:
+        """The JSON the ledger keeps: keys sorted, no spaces, so equal parties give equal text.
+
+        >>> Parties(seller=_SELLER, buyer=None).text()[:40]
+        '{"buyer":null,"carrier":null,"destinatio'
+        """
+        parts = {name: _values(getattr(self, name)) for name in _names(Parties)}
+        return json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def from_text(cls, stored: str) -> Parties:
+        """The parties from the ledger's JSON; a key a later version added is left to its default.
+
+        >>> Parties.from_text(Parties(seller=_SELLER, buyer=None).text()) == Parties(seller=_SELLER, buyer=None)
+        True
+        """
+        found = json.loads(stored)
+        return cls(seller=_made(Seller, found["seller"]), buyer=_made(Buyer, found.get("buyer")),
+                   destination=_made(Destination, found.get("destination")),
+                   carrier=_made(Haulier, found.get("carrier")))
+
+
+_SELLER = Seller(company_name="Forniture Rossi S.r.l.", vat_number="01234560157", address="Via Roma 10",
+                 postcode="20121", city="Milano")
+
+
+def _names(kind: type) -> tuple[str, ...]:
+    """A record's field names, read once per class."""
+    names: tuple[str, ...] | None = _NAMES.get(kind)
+    if names is None:
+        names = _NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _values(part: object) -> dict[str, Any] | None:
+    """A part's fields by name (`dataclasses.asdict` copies deeply: five times slower)."""
+    return None if part is None else {name: getattr(part, name) for name in _names(type(part))}
+
+
+def _made(kind: type[P], values: dict[str, Any] | None) -> Any:
+    if values is None:
+        return None
+    names = _names(kind)
+    return kind(**{k: v for k, v in values.items() if k in names})
+
+
+def _copied(kind: type[P], record: object) -> P:
+    """The fields of `kind` read from a master record of the same field names."""
+    return kind(**{name: getattr(record, name) for name in _names(kind)})
+
+
+class PartyBook:
+    """The master data's parties by code, each snapshot made once: a day's 3,000 DDTs for the
+    same few hundred customers share their records (and the ledger stores each once)."""
+
+    def __init__(self, master: MasterData) -> None:
+        self.seller = _copied(Seller, master.settings)
+        self._customers = {c.code: c for c in master.customers}
+        self._ship_to = {s.code: s for s in master.ship_to}
+        self._carriers = {c.code: c for c in master.carriers}
+        self._made: dict[tuple[str, str | None, str | None], Parties] = {}
+
+    def parties(self, customer: str, ship_to: str | None = None, carrier: str | None = None) -> Parties:
+        """The parties a document of this customer, destination and carrier prints today."""
+        key = (customer, ship_to, carrier)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = Parties(
+                seller=self.seller, buyer=self._buyer(customer), destination=self._destination(ship_to),
+                carrier=self._haulier(carrier))
+        return made
+
+    def _buyer(self, code: str) -> Buyer | None:
+        found: Customer | None = self._customers.get(code)
+        return _copied(Buyer, found) if found else None
+
+    def _destination(self, code: str | None) -> Destination | None:
+        found: ShipTo | None = self._ship_to.get(code) if code else None
+        return _copied(Destination, found) if found else None
+
+    def _haulier(self, code: str | None) -> Haulier | None:
+        found: Carrier | None = self._carriers.get(code) if code else None
+        return _copied(Haulier, found) if found else None
+
+
+@per_master
+def party_book(master: MasterData) -> PartyBook:
+    """The master's `PartyBook`, made once per master."""
+    return PartyBook(master)
+
+
+def seller_of(settings: Settings) -> Seller:
+    """The seller as the settings say it today."""
+    return _copied(Seller, settings)
