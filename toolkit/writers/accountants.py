@@ -37,8 +37,8 @@ from toolkit.core.einvoice.codes import LEGAL_REFERENCES, pays_into_account
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, as_stated, group_label
 from toolkit.core.payment_terms import code_in_words
 from toolkit.core.vat import VatLine
-from toolkit.model.memo import per_master
-from toolkit.model.records import Customer, MasterData, ShipTo
+from toolkit.model.parties import Parties, PartyBook, Seller, party_book
+from toolkit.model.records import MasterData
 from toolkit.writers.blocks import Column, StreamedWorkbook, StreamedWorksheet
 from toolkit.writers.printable import (
     Formats,
@@ -213,7 +213,7 @@ def register_title(run_id: str, lang: str, month: date | None = None) -> str:
 
 def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice], run_id: str, lang: str = "it",
                    xml_files: Mapping[str, str] | None = None, *, month: date | None = None) -> Path:
-    customers = {c.code: c for c in master.customers}
+    master_parties = party_book(master)
     t = labeller(lang)
 
     def write(tmp: Path) -> None:
@@ -224,9 +224,9 @@ def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice]
             lines_at: list[Rows] = []
             for n, part in enumerate(lines_parts(invoices), start=1):
                 flat = book.add_worksheet(t("inv.lines") + (f" {n}" if n > 1 else ""))
-                lines_at += _lines_sheet(flat, fmt, customers, part, lang, n)
+                lines_at += _lines_sheet(flat, fmt, master_parties, part, lang, n)
             detail_at = _summary_sheet(summary, fmt, invoices, lines_at, lang)
-            _register_sheet(register, fmt, customers, invoices, lines_at, detail_at,
+            _register_sheet(register, fmt, master_parties, invoices, lines_at, detail_at,
                             register_title(run_id, lang, month), lang, xml_files or {})
 
     return write_atomic(target, write)
@@ -235,8 +235,9 @@ def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice]
 def write_copies(target: Path, master: MasterData, invoices: Sequence[Invoice], lang: str = "it") -> Path:
     """The printable invoices, one sheet each, in a workbook of their own. Assembled in memory
     like the other documents' workbooks: in constant-memory mode each sheet costs two
-    temporary files, slower than its data (36,760 sheets took 14 minutes instead of 7.5)."""
-    customers = {c.code: c for c in master.customers}
+    temporary files, slower than its data (36,760 sheets took 14 minutes instead of 7.5).
+    Each invoice shows its parties as issued (`Invoice.parties_in`)."""
+    master_parties = party_book(master)
 
     def write(tmp: Path) -> None:
         book = new_workbook(tmp)
@@ -244,7 +245,7 @@ def write_copies(target: Path, master: MasterData, invoices: Sequence[Invoice], 
         taken: set[str] = set()
         for invoice in invoices:
             sheet = book.add_worksheet(sheet_name(invoice.number or "?", taken))
-            _invoice_sheet(sheet, fmt, master, customers.get(invoice.customer), invoice, lang)
+            _invoice_sheet(sheet, fmt, invoice.parties_in(master_parties), invoice, lang)
         book.close()
 
     return write_atomic(target, write)
@@ -269,13 +270,14 @@ def _money(sheet, row: int, col: int, formula: str, value: Decimal, fmt) -> None
     sheet.write_formula(row, col, formula, fmt, float(value))
 
 
-def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer | None, invoice: Invoice,
-                   lang: str) -> None:
-    """One printable invoice; a credit note's amounts positive under its title (`as_stated`)."""
+def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang: str) -> None:
+    """One printable invoice, its parties as issued (`Invoice.parties_in`); a credit note's
+    amounts positive under its title (`as_stated`)."""
     t = labeller(lang)
     invoice = as_stated(invoice)
     widths = set_widths(sheet, COPY_WIDTHS)
-    row = company_header(sheet, fmt, master.settings, lang)
+    customer = parties.buyer
+    row = company_header(sheet, fmt, parties.seller, lang)
     title = {InvoiceKind.CREDIT_NOTE: t("inv.credit_note")}.get(
         invoice.kind, t("inv.deferred") if invoice.deferred else t("inv.invoice"))
     draft = f" – {t('inv.draft')}" if invoice.status is InvoiceStatus.DRAFT else ""
@@ -290,7 +292,7 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
         left.append(f"{t('inv.sdi_code')}: {customer.sdi_code}")
     elif customer and customer.pec:
         left.append(f"{t('inv.pec')}: {customer.pec}")
-    right = _group_lines(master, customer, invoice, lang)
+    right = _group_lines(parties, invoice, lang)
     if right:
         text(sheet, row, QTY, right[0], fmt.bold)
     for n in range(max(len(left), len(right) - 1)):
@@ -361,7 +363,7 @@ def _invoice_sheet(sheet, fmt: Formats, master: MasterData, customer: Customer |
            fmt.total)
     total_cell = address(row + 1, AMOUNT + 1)
     row += 2
-    row = _payment_block(sheet, fmt, master, invoice, total_cell, row, lang)
+    row = _payment_block(sheet, fmt, parties.seller, invoice, total_cell, row, lang)
     a4(sheet, repeat_rows=(header, header))
     document_on_every_page(sheet, kind_label(invoice, lang), invoice.number or "?", invoice.invoice_date,
                            customer.name if customer else invoice.customer,
@@ -403,24 +405,17 @@ def _line_cells(sheet, row: int, col: int, line: InvoiceLine, fmt: Formats, *, w
     text(sheet, row, amount + 2, line.vat_nature)
 
 
-def _group_lines(master: MasterData, customer: Customer | None, invoice: Invoice, lang: str) -> list[str]:
+def _group_lines(parties: Parties, invoice: Invoice, lang: str) -> list[str]:
     """What the grouping adds beside the buyer: the destination or the project."""
     t = labeller(lang)
-    if not invoice.group_key or customer is None:
+    if not invoice.group_key or parties.buyer is None:
         return []
     kind, _, value = invoice.group_key.partition(":")
     if kind == "ship-to":
-        return [t("doc.ship_to"), *address_lines(_ship_to_by_code(master).get(value), customer)]
+        return [t("doc.ship_to"), *address_lines(parties.destination, parties.buyer)]
     if kind == "project":
         return [t("inv.project"), value or "—"]
     return []
-
-
-@per_master
-def _ship_to_by_code(master: MasterData) -> dict[str, ShipTo]:
-    """The destinations by code, once per master: searched for each invoice, the printed copies
-    of a month at L went through every destination 36,000 times."""
-    return {s.code: s for s in master.ship_to}
 
 
 def _taxable_formula(invoice: Invoice, vat_line: VatLine, lines: Rows, columns: tuple[int, int, int],
@@ -450,7 +445,7 @@ def _range(first: int, last: int, col: int, *, absolute: bool = False) -> str:
     return f"{letter}{first + 1}:{letter}{last + 1}"
 
 
-def _payment_block(sheet, fmt: Formats, master: MasterData, invoice: Invoice, total_cell: str, row: int,
+def _payment_block(sheet, fmt: Formats, seller: Seller, invoice: Invoice, total_cell: str, row: int,
                    lang: str) -> int:
     """How and when the invoice is paid: the method, the terms in words, the seller's IBAN
     only where the customer pays by transfer into it (not on a credit note: the seller pays
@@ -462,9 +457,9 @@ def _payment_block(sheet, fmt: Formats, master: MasterData, invoice: Invoice, to
     text(sheet, row, 0, t("inv.payment_terms"), fmt.bold)
     text(sheet, row, 2, code_in_words(invoice.payment_terms, lang))
     row += 1
-    if master.settings.iban and invoice.kind is InvoiceKind.INVOICE and pays_into_account(invoice.payment_method):
+    if seller.iban and invoice.kind is InvoiceKind.INVOICE and pays_into_account(invoice.payment_method):
         text(sheet, row, 0, t("inv.iban"), fmt.bold)
-        text(sheet, row, 2, master.settings.iban)
+        text(sheet, row, 2, seller.iban)
         row += 1
     if not invoice.dues:
         return row
@@ -485,7 +480,7 @@ def _payment_block(sheet, fmt: Formats, master: MasterData, invoice: Invoice, to
     return row + 1
 
 
-def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoices: Sequence[Invoice],
+def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Invoice],
                     lines_at: list[Rows], detail_at: list[Rows], title: str, lang: str,
                     xml_files: Mapping[str, str]) -> None:
     """One row per invoice; its number links to its first line, its taxable and VAT sum its
@@ -501,7 +496,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
     row = header
     for invoice, lines, detail in zip(invoices, lines_at, detail_at):
         row += 1
-        customer = customers.get(invoice.customer)
+        customer = invoice.parties_in(book).buyer
         wrapped = [(2, kind_label(invoice, lang)), (5, customer.name if customer else None),
                    (11, dues_text(invoice)), (12, vocab_label(invoice.payment_method, lang)),
                    (13, invoice.payment_terms), (15, ddts_text(invoice, lang)), (16, xml_files.get(invoice.number or ""))]
@@ -647,7 +642,7 @@ def lines_parts(invoices: Sequence[Invoice]) -> list[Sequence[Invoice]]:
     return parts
 
 
-def _lines_sheet(sheet: StreamedWorksheet, fmt: Formats, customers: dict[str, Customer],
+def _lines_sheet(sheet: StreamedWorksheet, fmt: Formats, book: PartyBook,
                  invoices: Sequence[Invoice], lang: str, part: int = 1) -> list[Rows]:
     """One row per invoice line with its invoice's data, as an Excel table: ready for a pivot.
     A run with more lines than a sheet holds continues in `Righe 2`, `Righe 3`. Returns where
@@ -667,7 +662,7 @@ def _lines_sheet(sheet: StreamedWorksheet, fmt: Formats, customers: dict[str, Cu
     for invoice in invoices:
         lines_at.append(Rows(sheet.name, row + 1, row + len(invoice.lines)))
         row += len(invoice.lines)
-    sheet.write_rows(1, 0, _lines_columns(fmt), _lines_rows(customers, invoices, lang, widths))
+    sheet.write_rows(1, 0, _lines_columns(fmt), _lines_rows(book, invoices, lang, widths))
     sheet.freeze_panes(1, 0)
     a4(sheet, landscape=True, repeat_rows=(0, 0), widths=widths)
     return lines_at
@@ -681,13 +676,13 @@ def _lines_columns(fmt: Formats) -> list[Column]:
             Column("value")]
 
 
-def _lines_rows(customers: dict[str, Customer], invoices: Sequence[Invoice], lang: str,
+def _lines_rows(book: PartyBook, invoices: Sequence[Invoice], lang: str,
                 widths: Sequence[float]) -> Iterator[tuple[tuple[Any, ...], float | None]]:
     """The lines table's rows from its second, with their heights."""
     quantity, price = column_letter(LINES_AMOUNT - 1), column_letter(LINES_AMOUNT)  # the two cells left, 1-based
     row = 1
     for invoice in invoices:
-        customer = customers.get(invoice.customer)
+        customer = invoice.parties_in(book).buyer
         kind = kind_label(invoice, lang)
         name = customer.name if customer else None
         group = group_label(invoice.group_key, lang)
@@ -727,7 +722,7 @@ def _csv_text(value: str | None) -> str:
 
 
 def write_register_csv(target: Path, master: MasterData, invoices: Sequence[Invoice], lang: str = "it") -> Path:
-    customers = {c.code: c for c in master.customers}
+    book = party_book(master)
     t = labeller(lang)
     heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name", "inv.vat_number",
              "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues", "inv.payment_method",
@@ -738,7 +733,7 @@ def write_register_csv(target: Path, master: MasterData, invoices: Sequence[Invo
             out = csv.writer(handle, delimiter=";", lineterminator="\r\n")
             out.writerow([t(h) for h in heads])
             for x in invoices:
-                customer = customers.get(x.customer)
+                customer = x.parties_in(book).buyer
                 out.writerow([
                     x.number, f"{x.invoice_date:%d/%m/%Y}", kind_label(x, lang),
                     t(f"inv.status_{x.status.value}") if x.status else "", _csv_text(x.customer),

@@ -23,6 +23,7 @@ from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, label, labeller
 from toolkit.basics.runtime import collector_paused
 from toolkit.core.lines import DocumentLine
+from toolkit.model.parties import Buyer, Destination, Seller
 from toolkit.model.records import Customer, Settings, ShipTo
 from toolkit.writers.document_sheets import DocumentWorksheet
 from toolkit.writers.row_heights import PADDING, fit_row, text_width
@@ -221,7 +222,7 @@ def headings(sheet: Worksheet, row: int, col: int, labels: Sequence[str], fmt: F
     fit_row(sheet, row, zip(labels, widths), bold=True)
 
 
-def company_header(sheet: Worksheet, fmt: Formats, settings: Settings, lang: str) -> int:
+def company_header(sheet: Worksheet, fmt: Formats, settings: Settings | Seller, lang: str) -> int:
     """The seller's name, address and VAT number in rows 0–2; returns the next free row."""
     vat = "P. IVA" if lang == "it" else "VAT no."
     text(sheet, 0, 0, settings.company_name, fmt.title)
@@ -232,7 +233,7 @@ def company_header(sheet: Worksheet, fmt: Formats, settings: Settings, lang: str
     return 4
 
 
-def party_lines(customer: Customer, lang: str) -> list[str]:
+def party_lines(customer: Customer | Buyer, lang: str) -> list[str]:
     vat = "P. IVA" if lang == "it" else "VAT no."
     lines = [customer.name, customer.address,
              " ".join(x for x in (customer.postcode, customer.city,
@@ -244,7 +245,7 @@ def party_lines(customer: Customer, lang: str) -> list[str]:
     return lines
 
 
-def address_lines(ship_to: ShipTo | None, customer: Customer) -> list[str]:
+def address_lines(ship_to: ShipTo | Destination | None, customer: Customer | Buyer) -> list[str]:
     """The destination: a shipping address, or the customer's own when there is none."""
     if ship_to is None:
         return [customer.name, customer.address, " ".join(x for x in (customer.postcode, customer.city) if x)]

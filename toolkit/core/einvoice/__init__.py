@@ -26,6 +26,7 @@ from toolkit.core.einvoice.checks import check
 from toolkit.core.einvoice.links import credited_invoices
 from toolkit.core.einvoice.records import FatturaPA, FiscalId, RelatedDocument
 from toolkit.core.invoicing import Invoice
+from toolkit.model.parties import Buyer, Seller
 from toolkit.model.records import Customer, Settings
 
 __all__ = ["Context", "FatturaPA", "FiscalId", "Options", "Prepared", "RelatedDocument", "build", "check",
@@ -52,11 +53,13 @@ REPEATED_PROGRESSIVE = define(
 
 @dataclass(frozen=True)
 class Context:
-    """What every file of a run shares: the seller, the buyers, and what the ledger keeps
-    beside the invoices (file progressives, order references, credit notes' links)."""
+    """What every file of a run shares: the seller and the buyers as the master says them today
+    (for invoices the ledger keeps no parties of: `Invoice.parties` is what a file says when
+    there), and what the ledger keeps beside the invoices (file progressives, order
+    references, credit notes' links)."""
 
-    seller: Settings
-    customers: Mapping[str, Customer]
+    seller: Settings | Seller
+    customers: Mapping[str, Customer | Buyer]
     progressives: Mapping[str, str]
     """Invoice number → the progressive of its file (five letters or digits)."""
     purchase_orders: Mapping[str, str] = field(default_factory=dict)
@@ -82,7 +85,9 @@ class Prepared:
 def prepare(invoice: Invoice, context: Context) -> Prepared:
     """Build the invoice's FatturaPA and run every check on it."""
     number = invoice.number or "?"
-    customer = context.customers.get(invoice.customer)
+    issued = invoice.parties
+    seller = issued.seller if issued else context.seller
+    customer = issued.buyer if issued else context.customers.get(invoice.customer)
     progressive = context.progressives.get(invoice.number or "")
     problems = []
     if customer is None:
@@ -91,7 +96,7 @@ def prepare(invoice: Invoice, context: Context) -> Prepared:
         problems.append(NO_PROGRESSIVE(None, invoice=number))
     if customer is None or progressive is None:
         return Prepared(invoice, None, tuple(problems))
-    document = build(invoice, context.seller, customer, progressive, purchase_orders=context.purchase_orders,
+    document = build(invoice, seller, customer, progressive, purchase_orders=context.purchase_orders,
                      linked=context.linked.get(invoice.number or "", ()), options=context.options)
     return Prepared(invoice, document, tuple(check(document)))
 

@@ -41,6 +41,7 @@ from toolkit.core.einvoice.records import (
     VatSummary,
 )
 from toolkit.core.invoicing import DeliveryRef, Invoice, InvoiceKind, InvoiceLine, as_stated
+from toolkit.model.parties import Buyer, Seller
 from toolkit.model.records import Customer, Settings
 
 ZERO = Decimal(0)
@@ -60,7 +61,7 @@ class Options:
     currency: str = "EUR"
 
 
-def build(invoice: Invoice, seller: Settings, buyer: Customer, progressive: str, *,
+def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, progressive: str, *,
           purchase_orders: Mapping[str, str] | None = None, linked: Sequence[RelatedDocument] = (),
           options: Options = Options()) -> FatturaPA:
     """The FatturaPA of one invoice or credit note.
@@ -148,7 +149,7 @@ def _purchase_orders(invoice: Invoice, given: Mapping[str, str]) -> tuple[Relate
                  for order, numbers in lines.items())
 
 
-def _payment(invoice: Invoice, seller: Settings) -> Payment | None:
+def _payment(invoice: Invoice, seller: Settings | Seller) -> Payment | None:
     if not invoice.dues:
         return None
     method = payment_code(invoice.payment_method)
@@ -167,7 +168,7 @@ def payment_code(method: PaymentMethod) -> str:
     return codes.PAYMENT_METHODS[method]
 
 
-def _transmission(buyer: Customer, progressive: str, transmitter: FiscalId) -> Transmission:
+def _transmission(buyer: Customer | Buyer, progressive: str, transmitter: FiscalId) -> Transmission:
     country = (buyer.country or "IT").strip().upper()
     code = (fold(buyer.sdi_code, ascii_only=True) or "").upper()
     if not code:
@@ -176,7 +177,7 @@ def _transmission(buyer: Customer, progressive: str, transmitter: FiscalId) -> T
     return Transmission(transmitter, progressive, codes.transmission_format(code), code, pec)
 
 
-def _seller(settings: Settings, vat_id: FiscalId, options: Options) -> Party:
+def _seller(settings: Settings | Seller, vat_id: FiscalId, options: Options) -> Party:
     return Party(
         name=fold(settings.company_name) or "",
         address=_address(settings.address, settings.postcode, settings.city, settings.province, vat_id.country),
@@ -186,7 +187,7 @@ def _seller(settings: Settings, vat_id: FiscalId, options: Options) -> Party:
     )
 
 
-def _buyer(customer: Customer) -> Party:
+def _buyer(customer: Customer | Buyer) -> Party:
     country = (customer.country or "IT").strip().upper()
     return Party(
         name=fold(customer.name) or "",

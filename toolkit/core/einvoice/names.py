@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from toolkit.core.einvoice.records import FiscalId
+from toolkit.model.parties import Seller
 from toolkit.model.records import Settings
 
 DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -53,7 +54,7 @@ def vat_code(number: str, country: str) -> str:
     return code[2:] if code.startswith(country.upper()) and len(code) > 2 else code
 
 
-def seller_id(seller: Settings) -> FiscalId:
+def seller_id(seller: Settings | Seller) -> FiscalId:
     """The seller's IdFiscaleIVA: its country (Italy unless the settings say otherwise) and
     partita IVA; also the transmitter when the seller sends its own files."""
     country = (seller.country or "IT").strip().upper()

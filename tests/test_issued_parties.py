@@ -1,0 +1,192 @@
+"""An issued document is reproduced as issued: after the customers were renamed and moved, their
+VAT numbers and SDI codes, the destinations, the carriers and the seller's own data changed in
+the master workbook, reprinting the DDTs and invoices, exporting the accountants' workbook and
+writing the e-invoices again give what the first time gave, the XML files byte for byte
+(`toolkit.model.parties`, kept by `toolkit.ledger.parties`)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select, text, update
+from test_distribution import pdf_text
+from test_printing import cli
+from xlsx_reference import differences
+
+from toolkit.intake.validation import check_file
+from toolkit.ledger import open_ledger, parties, schema
+from toolkit.ledger.db import migrate, reading, writing
+from toolkit.model.parties import party_book
+from toolkit.services.printing import Selection, print_documents
+from toolkit.writers.libreoffice import soffice
+
+NEW_VAT = "02047290222"
+"""A partita IVA with a right check digit that no sample customer has."""
+
+
+def moved(workbook: Path) -> None:
+    """Every customer renamed and moved, with another SDI code, the first one another VAT
+    number; every destination moved, every carrier renamed, the seller renamed and moved."""
+    book = openpyxl.load_workbook(workbook)
+    for sheet, changes in (("Clienti", {"Ragione sociale": "{} NUOVO", "Indirizzo": "Via Altrove 1",
+                                        "Codice SDI": "ZZZZZZ9"}),
+                           ("Destinazioni", {"Indirizzo": "Piazza Nuova 2"}),
+                           ("Vettori", {"Ragione sociale": "{} NUOVO"})):
+        ws = book[sheet]
+        heads = [c.value for c in ws[1]]
+        for row in range(2, ws.max_row + 1):
+            if ws.cell(row, 1).value is None:
+                continue
+            for head, value in changes.items():
+                cell = ws.cell(row, heads.index(head) + 1)
+                cell.value = value.format(cell.value)
+        if sheet == "Clienti":
+            ws.cell(2, heads.index("Partita IVA") + 1).value = NEW_VAT
+    settings = book["Impostazioni"]
+    for row in settings.iter_rows(min_row=2):
+        if row[0].value in ("Ragione sociale", "Indirizzo"):
+            row[1].value = {"Ragione sociale": "Venditore Rinominato S.p.A.", "Indirizzo": "Via Trasloco 9"}[row[0].value]
+    book.save(workbook)
+
+
+@pytest.fixture
+def first_month(capsys, tmp_path, sample_workbook, ledger_url) -> tuple[Path, str, Path, str]:
+    """A month issued on the sample desk (orders, DDTs, final invoices with copies, e-invoices,
+    the run exported with their files' names): the workbook, the ledger, the outputs' folder
+    and the run."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    first = tmp_path / "first"
+    for args in (("orders", "create", workbook, "--date", "2026-04-09"),
+                 ("ship", workbook, "--date", "2026-04-10", "--all", "--out", first / "ddt.xlsx"),
+                 ("invoice", workbook, "--month", "2026-04", "--final", "--copies", "--out", first),
+                 ("einvoice", workbook, "--month", "2026-04", "--out", first / "fe")):
+        code, said = cli(capsys, *args, "--ledger", ledger_url)
+        assert code == 0, said
+    run_id = next(p.name.removeprefix("copie-fatture-").removesuffix(".xlsx") for p in first.glob("copie-fatture-*"))
+    code, said = cli(capsys, "invoice", "export", workbook, run_id, "--out", first / "export", "--ledger", ledger_url)
+    assert code == 0, said
+    return workbook, ledger_url, first, run_id
+
+
+@pytest.fixture
+def issued(first_month) -> tuple[Path, str, Path, str]:
+    """`first_month`, then the master moved on (`moved`)."""
+    moved(first_month[0])
+    return first_month
+
+
+def as_first(capsys, tmp_path, issued) -> None:
+    """Reprinting the DDTs and invoices, exporting the run and writing the e-invoices again
+    give what the first time gave: the workbooks cell for cell, the XML files byte for byte."""
+    workbook, url, first, run_id = issued
+    again = tmp_path / "again"
+    month = ["--date", "2026-04-01", "--to", "2026-04-30"]
+    for kind, chosen, printed in (("ddt", ["--date", "2026-04-10"], first / "ddt.xlsx"),
+                                  ("invoices", month, first / f"copie-fatture-{run_id}.xlsx")):
+        code, said = cli(capsys, "print", kind, workbook, *chosen, "--out", again / f"{kind}.xlsx", "--ledger", url)
+        assert code == 0, said
+        assert differences(again / f"{kind}.xlsx", printed) is None, kind
+
+    code, said = cli(capsys, "invoice", "export", workbook, run_id, "--out", again / "export", "--ledger", url)
+    assert code == 0, said
+    exported = sorted((again / "export").iterdir())
+    assert [p.name for p in exported] == sorted(p.name for p in (first / "export").iterdir())
+    for path in exported:
+        if path.suffix == ".xlsx":
+            assert differences(path, first / "export" / path.name) is None, path.name
+        else:
+            assert path.read_bytes() == (first / "export" / path.name).read_bytes(), path.name
+
+    code, said = cli(capsys, "einvoice", workbook, "--month", "2026-04", "--out", again / "fe", "--ledger", url)
+    assert code == 0, said
+    files = sorted(p.name for p in (first / "fe").glob("*.xml"))
+    assert files and files == sorted(p.name for p in (again / "fe").glob("*.xml"))
+    for name in files:
+        assert (again / "fe" / name).read_bytes() == (first / "fe" / name).read_bytes(), name
+
+
+def test_the_master_moved_on(issued):
+    """The edits are real: the master now says the new names, so what follows is not vacuous."""
+    workbook = issued[0]
+    master = check_file(workbook).master
+    assert master is not None
+    assert all(c.name.endswith(" NUOVO") and c.address == "Via Altrove 1" for c in master.customers)
+    assert master.customers[0].vat_number == NEW_VAT and master.settings.address == "Via Trasloco 9"
+    assert master.ship_to and all(s.address == "Piazza Nuova 2" for s in master.ship_to)
+
+
+def test_reprints_exports_and_einvoices_are_as_issued(capsys, tmp_path, issued):
+    as_first(capsys, tmp_path, issued)
+    assert not any(b"NUOVO" in p.read_bytes() for p in (tmp_path / "again" / "fe").glob("*.xml"))
+
+
+def test_documents_issued_after_the_change_carry_the_new_data(capsys, tmp_path, issued):
+    """The snapshot is the master of the day a document is issued: a DDT of a later day names
+    the customers as the master now does."""
+    workbook, url, _, _ = issued
+    out = tmp_path / "later" / "ddt.xlsx"
+    for args in (("orders", "create", workbook, "--date", "2026-05-04", "--no-catch-up"),
+                 ("ship", workbook, "--date", "2026-05-05", "--all", "--out", out)):
+        code, said = cli(capsys, *args, "--ledger", url)
+        assert code == 0, said
+    cells = [c for ws in openpyxl.load_workbook(out).worksheets for r in ws.iter_rows(values_only=True) for c in r]
+    assert any(str(c).endswith(" NUOVO") for c in cells) and "Venditore Rinominato S.p.A." in cells
+
+
+def test_equal_parties_are_kept_once(ledger, sample_master):
+    """A day's DDTs for the same customers add one row per distinct set of parties, and none
+    for a set the ledger already holds."""
+    book = party_book(sample_master)
+    codes = [c.code for c in sample_master.customers[:3]]
+    day = [book.parties(code) for code in codes * 100]
+    with writing(ledger) as conn:
+        ids = parties.keep(conn, day)
+        assert parties.keep(conn, [book.parties(codes[1]), book.parties(codes[0])]) == [ids[1], ids[0]]
+    with reading(ledger) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.issued_parties)).scalar_one() == 3
+        assert parties.read(conn, [*ids[:3], None]) == {i: p for i, p in zip(ids[:3], day[:3])}
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) or pdftotext (poppler-utils) is not installed")
+def test_the_reprinted_invoice_pdf_names_the_customer_as_issued(tmp_path, issued):
+    workbook, url, _, run_id = issued
+    master = check_file(workbook).master
+    assert master is not None
+    with reading(open_ledger(url)) as conn:
+        number = conn.execute(select(schema.invoices.c.series, schema.invoices.c.year, schema.invoices.c.number)
+                              .order_by(schema.invoices.c.id).limit(1)).one()
+    chosen = Selection(numbers=(f"{number.series}-{number.year}-{number.number:05d}",))
+    printed = print_documents(master, open_ledger(url), "invoices", chosen, tmp_path / "one.xlsx", "it", pdf=True)
+    text = pdf_text(printed.pdfs[0])
+    assert "NUOVO" not in text and "Venditore Rinominato" not in text and "Via Altrove" not in text
+    assert "Forniture" in text or "P. IVA" in text
+
+
+def test_a_ledger_from_before_prints_as_before_with_todays_master(capsys, tmp_path, first_month):
+    """A ledger of schema 23 kept no parties: migrated, its documents cite none, and print,
+    export and write their e-invoices from the master data of the day, as they always did."""
+    workbook, url, _, _ = first_month
+    with writing(open_ledger(url)) as conn:
+        for statement in ("DROP TABLE issued_parties", "ALTER TABLE deliveries DROP COLUMN parties_id",
+                          "ALTER TABLE invoices DROP COLUMN parties_id"):
+            conn.execute(text(statement))
+        conn.execute(update(schema.schema_version).values(version=23))
+    ledger = open_ledger(url)
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 24
+    with reading(ledger) as conn:
+        for table in (schema.deliveries, schema.invoices):
+            assert set(conn.execute(select(table.c.parties_id)).scalars()) == {None}, table.name
+    as_first(capsys, tmp_path, first_month)
+
+    moved(workbook)
+    out = tmp_path / "today" / "ddt.xlsx"
+    code, said = cli(capsys, "print", "ddt", workbook, "--date", "2026-04-10", "--out", out, "--ledger", url)
+    assert code == 0, said
+    cells = [c for ws in openpyxl.load_workbook(out).worksheets for r in ws.iter_rows(values_only=True) for c in r]
+    assert any(str(c).endswith(" NUOVO") for c in cells)
