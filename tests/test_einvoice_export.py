@@ -224,6 +224,10 @@ def test_a_refused_invoice_keeps_its_progressive_until_it_is_fixed(minimal_maste
     written = einvoice.export(fixed, ledger, run_id=run.run_id, out=tmp_path / "xml")
     assert not written.problems and written.files[invoice.number].name.endswith(f"_{kept[0][1]}.xml")
     assert _kept(ledger) == kept
+    with reading(ledger) as conn:
+        (stored,) = load_invoices(conn, ids=[invoice.id])
+    assert stored.parties and stored.parties.buyer and stored.parties.buyer.postcode == "10121", \
+        "the invoice keeps the parties its corrected file carries, so its reprint says the same"
     ledger.engine.dispose()
 
 

@@ -10,7 +10,7 @@ never be invoiced twice, whatever the code above does.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -66,7 +66,7 @@ from toolkit.ledger.db import (
     user,
 )
 from toolkit.ledger.types import ScaledValues, stored_integer
-from toolkit.model.parties import party_book
+from toolkit.model.parties import Parties, party_book
 from toolkit.model.records import MasterData, Settings
 
 o, ol = schema.orders.c, schema.order_lines.c
@@ -624,6 +624,14 @@ def invoiced_before_shipping(conn: Connection, order_id: int) -> list[str]:
                                i.kind == InvoiceKind.INVOICE.value)
                         .order_by(i.series, i.year, i.number)).all()
     return [document_number(*row) for row in rows]
+
+
+def reissue_parties(conn: Connection, by_id: Mapping[int, Parties]) -> None:
+    """Invoices given the parties their corrected e-invoice carries (`services.einvoice`)."""
+    if by_id:
+        kept = parties.keep(conn, list(by_id.values()))
+        conn.execute(update(schema.invoices).where(i.id == bindparam("invoice")).values(parties_id=bindparam("kept")),
+                     [dict(invoice=invoice_id, kept=k) for invoice_id, k in zip(by_id, kept)])
 
 
 def paid_any(conn: Connection, invoice_ids: Sequence[int]) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -41,10 +41,12 @@ from toolkit.ledger.einvoices import (
     progressives,
     zipped,
 )
+from toolkit.ledger.invoices import reissue_parties
 from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
+from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, Settings
 from toolkit.services.invoicing import UNKNOWN_RUN
-from toolkit.writers.fatturapa import write_archives, write_invoices
+from toolkit.writers.fatturapa import Written, write_archives, write_invoices
 
 CHUNK = 500
 """Invoices read back from the ledger at a time."""
@@ -130,6 +132,8 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
     context = Context(master.settings, {c.code: c for c in master.customers},
                       {d.number: kept[d.id] for d in finals}, linked=_credited(ledger, finals), options=options)
     written = write_invoices(_invoices(ledger, finals), context, out)
+    if written.refused:
+        written = _corrected(master, ledger, finals, written, context, out)
     refused: dict[str, list[Problem]] = {number: [] for number in written.refused}
     for problem in written.problems:
         owner = dict(problem.params).get("invoice")
@@ -174,6 +178,28 @@ def _invoices(ledger: Ledger, documents: Sequence[Exportable]) -> Iterator[Invoi
         with reading(ledger) as conn:
             batch = load_invoices_in_bulk(conn, [d.id for d in documents[start:start + CHUNK]])
         yield from batch
+
+
+def _corrected(master: MasterData, ledger: Ledger, finals: Sequence[Exportable], written: Written, context: Context,
+               out: Path) -> Written:
+    """The refused invoices tried again with their parties as the master says them today, and
+    those then written keep them in the ledger (`reissue_parties`): a file the checks refuse
+    was never sent, so fixing the customer in the workbook (a postcode left out, say) and
+    writing again corrects it, as SDI lets an invoice it discarded be sent again corrected, and
+    reprints follow. Files already written never change: their parties passed the checks."""
+    refused = set(written.refused)
+    book = party_book(master)
+    retaken = [replace(x, parties=book.parties(x.customer, x.ship_to))
+               for x in _invoices(ledger, [d for d in finals if d.number in refused])]
+    again = write_invoices(retaken, context, out)
+    if again.files:
+        with writing(ledger) as conn:
+            reissue_parties(conn, {x.id: x.parties for x in retaken
+                                   if x.number in again.files and x.id is not None and x.parties is not None})
+    files = {**written.files, **again.files}
+    return Written({d.number: files[d.number] for d in finals if d.number in files},
+                   [p for p in written.problems if dict(p.params).get("invoice") not in refused] + again.problems,
+                   list(again.refused))
 
 
 def _credited(ledger: Ledger, documents: Sequence[Exportable]) -> dict[str, tuple[RelatedDocument, ...]]:
