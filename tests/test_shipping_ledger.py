@@ -4,6 +4,7 @@ numbers, completion, the credit check and its override, payments, returns, trans
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,11 +12,13 @@ import pytest
 from sqlalchemy import func, insert, select
 from test_shipping import shipping_master
 
+from toolkit.basics.vocab import InvoiceTerms
 from toolkit.core.orders import OrderStatus
 from toolkit.core.shipping import ChosenRow, Reason, plan_shipments
 from toolkit.ledger import schema
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import OverShipment, load_notes, store_drafts
+from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import load_orders
 from toolkit.model.parties import party_book
 from toolkit.services.orders import create
@@ -164,7 +167,7 @@ def test_credit_limit_warning_then_force_is_recorded(ledger):
     (problem,) = held.problems
     assert (problem.code, problem.sheet, problem.cell) == ("credit-limit-exceeded", "Clienti", "J2")
     assert dict(problem.params) == {"customer": "C001", "total": D("215.00"), "outstanding": D(0),
-                                    "unshipped": D("215.00"), "limit": D(100)}
+                                    "uninvoiced": D(0), "unshipped": D("215.00"), "limit": D(100)}
     assert table(ledger, "deliveries") == [] and not [e for e in table(ledger, "events") if e.action == "shipped"]
 
     forced = ship(master, ledger, DAY, numbers=[number], force=True)
@@ -174,6 +177,23 @@ def test_credit_limit_warning_then_force_is_recorded(ledger):
     (event,) = [e for e in table(ledger, "events") if e.action == "shipped"]
     assert event.number == "DDT-2026-00001"
     assert "forced: credit limit 100" in event.detail and "exposure 215.00" in event.detail
+
+
+def test_an_order_invoiced_at_the_order_counts_once_in_the_exposure(ledger):
+    """C001 invoiced immediately owes its order's invoice, 256.90 with VAT, from the day it is
+    made: neither the order still to ship nor, once shipped, its DDT counts the 215.00 again
+    (before, the exposure was 471.90 until the order shipped)."""
+    master = shipping_master()
+    customers = tuple(replace(c, invoice_terms=InvoiceTerms.IMMEDIATE) if c.code == "C001" else c
+                      for c in master.customers)
+    master = master.model_copy(update={"customers": customers})
+    assert [x.total for x in create(master, ledger, DAY, with_catch_up=False).invoices] == [D("256.90")]
+    with reading(ledger) as conn:
+        assert exposures(conn, ["C001"])["C001"].total == D("256.90")
+    ship(master, ledger, DAY, all_open=True)
+    with reading(ledger) as conn:
+        after = exposures(conn, ["C001"])["C001"]
+    assert (after.unshipped, after.uninvoiced, after.outstanding) == (0, 0, D("256.90"))
 
 
 def _invoice(ledger, order, total: str, paid: str | None) -> None:

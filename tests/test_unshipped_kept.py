@@ -1,10 +1,13 @@
-"""Each order keeps the value it still has to ship (`toolkit.ledger.unshipped`) and what it
+"""Each order keeps the value it still has to ship (`toolkit.ledger.unshipped`), each DDT the
+value of its lines not yet invoiced (`toolkit.ledger.uninvoiced`), and each order what it
 reserves of each item (`toolkit.ledger.reserved`): after every day of a randomized life (orders
-created, quotations confirmed, returns, DDTs shipped in part, orders closed, voided and
-reopened) the two kept integers of every order add up to Σ (ordered − shipped) × unit price over
-its lines, and the kept reservations are the holding orders' open lines summed per item, on
-SQLite and PostgreSQL; recounted from the lines they are the same; and a ledger of schema 17
-(18) gets them from its lines when it is migrated. The customers' figures summed from them are
+created, invoiced at the order and paid, quotations confirmed, returns, DDTs shipped in part,
+orders closed, voided and reopened, chosen orders invoiced in draft runs then finalized, undone
+or left) the two kept integers of every order add up to Σ (ordered − shipped) × unit price over
+its lines not invoiced at the order, those of every DDT to Σ quantity × unit price over its
+lines on no final invoice, and the kept reservations are the holding orders' open lines summed
+per item, on SQLite and PostgreSQL; recounted from the lines they are the same; and a ledger of
+schema 17 (18, 23) gets them from its lines when it is migrated. The customers' figures summed from them are
 compared with the sum over the lines in `tests/test_exposure_restricted.py`."""
 
 from __future__ import annotations
@@ -17,16 +20,18 @@ from decimal import Decimal
 
 import pytest
 from older_ledgers import older_ledger
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, inspect, select, text, true, update
 from test_shipping_setbased import START, master_of, pay_some, randomized
 
 from toolkit.basics.vocab import DocumentType
+from toolkit.core.invoicing import Request, month_of
 from toolkit.core.orders import EFFECTS, OrderStatus, place_of
 from toolkit.core.reservations import HOLDING, rank
 from toolkit.core.workdays import working_calendar
-from toolkit.ledger import open_ledger, reserved, schema, unshipped
+from toolkit.ledger import open_ledger, reserved, schema, uninvoiced, unshipped
 from toolkit.ledger.db import document_number, migrate, reading, writing
 from toolkit.model.records import MasterData
+from toolkit.services.invoicing import finalize, run, undo
 from toolkit.services.order_confirm import confirm
 from toolkit.services.order_status import change_status
 from toolkit.services.orders import create
@@ -36,13 +41,59 @@ o, ol, dl = schema.orders.c, schema.order_lines.c, schema.delivery_lines.c
 
 
 def kept_and_summed(conn) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
-    """Per order, the value kept on it and the value summed from its lines (as Decimals)."""
+    """Per order, the value kept on it and the value summed from its lines not on a final
+    invoice at the order (as Decimals)."""
     kept = {order_id: unshipped.value(euros, micros) for order_id, euros, micros in
             conn.execute(select(o.id, o.unshipped_euros, o.unshipped_micros))}
     summed = dict.fromkeys(kept, Decimal(0))
-    for order_id, quantity, shipped, price in conn.execute(select(ol.order_id, ol.quantity, ol.shipped, ol.unit_price)):
-        summed[order_id] += (quantity - shipped) * price
+    at_order = finally_invoiced(conn, at_order=True)
+    for line_id, order_id, quantity, shipped, price in conn.execute(
+            select(ol.id, ol.order_id, ol.quantity, ol.shipped, ol.unit_price)):
+        if line_id not in at_order:
+            summed[order_id] += (quantity - shipped) * price
     return kept, summed
+
+
+def uninvoiced_and_summed(conn) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """Per DDT, the value kept on it and the value summed from its lines on no final invoice,
+    neither citing them nor their order lines at the order (as Decimals)."""
+    d = schema.deliveries.c
+    kept = {delivery_id: unshipped.value(euros, micros) for delivery_id, euros, micros in
+            conn.execute(select(d.id, d.uninvoiced_euros, d.uninvoiced_micros))}
+    summed = dict.fromkeys(kept, Decimal(0))
+    cited, at_order = finally_invoiced(conn, at_order=False), finally_invoiced(conn, at_order=True)
+    for line_id, delivery_id, order_line_id, quantity, price in conn.execute(
+            select(dl.id, dl.delivery_id, dl.order_line_id, dl.quantity, ol.unit_price)
+            .join(schema.order_lines, ol.id == dl.order_line_id)):
+        if line_id not in cited and order_line_id not in at_order:
+            summed[delivery_id] += quantity * price
+    return kept, summed
+
+
+def finally_invoiced(conn, *, at_order: bool) -> set[int]:
+    """The DDT lines final invoices cite, or (`at_order`) the order lines they invoice at the order."""
+    il, i = schema.invoice_lines.c, schema.invoices.c
+    cited = il.order_line_id if at_order else il.delivery_line_id
+    return {line for (line,) in conn.execute(
+        select(cited).join(schema.invoices, i.id == il.invoice_id)
+        .where(i.status == "final", cited.is_not(None), il.delivery_line_id.is_(None) if at_order else true()))}
+
+
+def invoice_some(master: MasterData, ledger, day, rng: random.Random, runs: set[str]) -> None:
+    """Some in-progress orders' shipped lines invoiced now in a draft run, then the run made
+    final, undone or left a draft for a later day to finalize; `runs` keeps what each did."""
+    now = statuses(ledger)
+    chosen = rng.sample(sorted(n for n, s in now.items() if s is OrderStatus.IN_PROGRESS),
+                        min(3, sum(s is OrderStatus.IN_PROGRESS for s in now.values())))
+    done = run(ledger, master, Request(month_of(day), day), orders=chosen)
+    if not done.invoices:
+        return
+    ending = rng.choice(["final", "undone", "draft"])
+    if ending == "final":
+        finalize(ledger, done.run_id)
+    elif ending == "undone":
+        undo(ledger, done.run_id)
+    runs.add(ending)
 
 
 def reserved_and_summed(conn) -> tuple[dict[tuple[str, int], tuple], dict[tuple[str, int], tuple]]:
@@ -87,8 +138,8 @@ def test_every_order_keeps_its_lines_value(ledger, tmp_path, seed):
     rng = random.Random(seed)
     master = quoting(randomized(master_of(tmp_path, seed), rng), rng)
     calendar = working_calendar(master.settings, master.closures)
-    day, done, counter, confirmed, moved, left = START, 0, [0], 0, set(), False
-    while done < 5:
+    day, done, counter, confirmed, moved, left, runs = START, 0, [0], 0, set(), False, set()
+    while done < 6:
         if calendar.is_working(day):
             create(master, ledger, day, with_catch_up=False)
             pay_some(ledger, rng, counter)
@@ -104,10 +155,13 @@ def test_every_order_keeps_its_lines_value(ledger, tmp_path, seed):
                 moved.add(status)
             if rng.random() < 0.7:
                 ship(master, ledger, day, all_open=True, force=rng.random() < 0.3)
+            invoice_some(master, ledger, day, rng, runs)
             with reading(ledger) as conn:
                 kept, summed = kept_and_summed(conn)
+                waiting, waiting_summed = uninvoiced_and_summed(conn)
                 held, held_summed = reserved_and_summed(conn)
             assert kept == summed, day
+            assert waiting == waiting_summed, day
             assert held == held_summed, day
             left |= any(value > 0 for value in kept.values())
             done += 1
@@ -116,10 +170,14 @@ def test_every_order_keeps_its_lines_value(ledger, tmp_path, seed):
         returned = conn.execute(select(schema.delivery_lines.c.id).where(schema.delivery_lines.c.quantity < 0)).first()
     assert left and returned, "orders left to ship, and returns shipped"
     assert confirmed and {OrderStatus.IN_PROGRESS, OrderStatus.CLOSED} <= moved
+    assert any(waiting.values()) and not all(waiting.values()) and runs, "DDTs waiting, DDTs invoiced, runs"
     with writing(ledger) as conn:
         conn.execute(update(schema.orders).values(unshipped_euros=0, unshipped_micros=0))
         unshipped.recount(conn)
         assert kept_and_summed(conn) == (kept, summed)
+        conn.execute(update(schema.deliveries).values(uninvoiced_euros=0, uninvoiced_micros=0))
+        uninvoiced.recount(conn)
+        assert uninvoiced_and_summed(conn) == (waiting, waiting_summed)
         conn.execute(delete(schema.reserved))
         reserved.recount(conn)
         assert reserved_and_summed(conn) == (held, held_summed)
@@ -189,3 +247,36 @@ def test_a_ledger_of_schema_19_gets_its_reservations_placed(ledger, tmp_path):
     assert held == summed and len(held) == len(old) and partly is not None
     assert confirmed and any(place != own[order_id] for (_, order_id), (place, _) in held.items()), \
         "an order confirming a proposal holds at the proposal's place"
+
+
+def test_a_ledger_of_schema_23_gets_its_ddts_values(ledger, tmp_path):
+    """Migration 24 adds the DDTs' value not yet invoiced, with its index, and fills it from the
+    lines, on both backends, on a ledger with DDTs waiting, on a draft run and on a final one,
+    and orders invoiced at the order; and it sums the orders' value still to ship again without
+    the lines invoiced at the order, which schema 23 counted twice (here: one euro too many on
+each order with something left to ship)."""
+    rng = random.Random(11)
+    master = randomized(master_of(tmp_path, 11), rng)
+    runs: set[str] = set()
+    for day in (START, START + timedelta(1), START + timedelta(2)):
+        create(master, ledger, day, with_catch_up=False)
+        pay_some(ledger, rng, [day.day * 100])
+        ship(master, ledger, day, all_open=True)
+        invoice_some(master, ledger, day, rng, runs)
+    with reading(ledger) as conn:
+        waiting, summed = uninvoiced_and_summed(conn)
+        kept, kept_summed = kept_and_summed(conn)
+    with ledger.engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_deliveries_uninvoiced"))
+        conn.execute(text("ALTER TABLE deliveries DROP COLUMN uninvoiced_euros"))
+        conn.execute(text("ALTER TABLE deliveries DROP COLUMN uninvoiced_micros"))
+        conn.execute(update(schema.orders).where(o.id.in_(select(ol.order_id).where(schema.left_to_ship != 0)))
+                     .values(unshipped_euros=o.unshipped_euros + 1))
+        conn.execute(text("UPDATE schema_version SET version = 23"))
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 24
+    with reading(ledger) as conn:
+        assert uninvoiced_and_summed(conn) == (waiting, summed)
+        assert kept_and_summed(conn) == (kept, kept_summed)
+        indexes = {index["name"] for index in inspect(conn).get_indexes("deliveries")}
+    assert waiting == summed and any(waiting.values()) and not all(waiting.values())
+    assert "ix_deliveries_uninvoiced" in indexes

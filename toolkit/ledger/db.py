@@ -53,7 +53,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.types import TypeEngine
 
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.ledger import copy_in, lock, reserved, schema, shipped_by_day, unshipped
+from toolkit.ledger import copy_in, lock, reserved, schema, shipped_by_day, uninvoiced, unshipped
 from toolkit.ledger.lock import Holder, Patience
 from toolkit.ledger.types import Scaled, ScaledBinds
 
@@ -593,6 +593,22 @@ def _keep_issued_parties(conn: Connection) -> None:
 
 
 MIGRATIONS[26] = _keep_issued_parties
+
+
+def _add_uninvoiced(conn: Connection) -> None:
+    """DDTs keep the value of their lines not yet on a final invoice (`toolkit.ledger.uninvoiced`),
+    set here from their lines, with the index the credit figures read them by; and the orders'
+    value still to ship is summed again without the lines invoiced at the order, which the open
+    invoices count already."""
+    if "uninvoiced_euros" not in {c["name"] for c in inspect(conn).get_columns("deliveries")}:
+        for column in ("uninvoiced_euros", "uninvoiced_micros"):
+            conn.execute(text(f"ALTER TABLE deliveries ADD COLUMN {column} BIGINT NOT NULL DEFAULT 0"))
+    uninvoiced.recount(conn)
+    schema.uninvoiced_index.create(conn, checkfirst=True)
+    unshipped.recount(conn)
+
+
+MIGRATIONS[27] = _add_uninvoiced
 
 
 def version(conn: Connection) -> int | None:

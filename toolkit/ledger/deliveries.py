@@ -23,7 +23,7 @@ from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import OrderLine
 from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
-from toolkit.ledger import parties, reserved, schema, shipped_by_day, unshipped
+from toolkit.ledger import parties, reserved, schema, shipped_by_day, uninvoiced, unshipped
 from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import (
     add_by_id,
@@ -54,8 +54,9 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
     """Number and store the DDTs, log one "shipped" event each; returns their ids. Each DDT's
     accounting date is `accounting_date`, else its own date. The kept sums of what shipped
     (`order_lines.shipped`, `shipped_by_day`) grow with the DDT lines, and the orders' kept
-    value still to ship (`toolkit.ledger.unshipped`) and what they reserve
-    (`toolkit.ledger.reserved`) are summed again, in the same transaction. Each DDT keeps the
+    value still to ship (`toolkit.ledger.unshipped`), what they reserve
+    (`toolkit.ledger.reserved`) and the new DDTs' value not yet invoiced
+    (`toolkit.ledger.uninvoiced`) are summed again, in the same transaction. Each DDT keeps the
     parties it prints, as `book` (the master's) says them now (`toolkit.ledger.parties`).
 
     Refuses (OverShipment) drafts that would ship more than the ledger says is open. `read`:
@@ -79,6 +80,7 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
     insert_rows(conn, schema.delivery_lines, lines)
     _add_shipped(conn, shipping)
     unshipped.recount(conn, {line.order_id for draft in drafts for line in draft.lines})
+    uninvoiced.recount(conn, ids)
     reserved.shipped(conn, ids)
     shipped_by_day.add_deliveries(conn, ids)
     events = []

@@ -13,9 +13,10 @@ from sqlalchemy import ColumnElement, Connection, Select, String, and_, bindpara
 
 from toolkit.basics.money import cents
 from toolkit.core.exposure import Exposure
-from toolkit.ledger import schema, unshipped
+from toolkit.ledger import schema
 from toolkit.ledger.batches import IN_LIST, in_batches
 from toolkit.ledger.db import driver_rows
+from toolkit.ledger.unshipped import value
 
 ZERO = Decimal(0)
 OPEN_STATUSES = ("in-progress",)
@@ -54,15 +55,18 @@ def _summed(conn: Connection, customers: Collection[str], *, last_orders: bool) 
         [None] if len(asked) > BATCH and _most(conn, len(asked)) else [list(b) for b in in_batches(asked, BATCH)])
     last: dict[str, tuple[date | None, Decimal]] = {}
     unshipped: dict[str, Decimal] = {}
+    uninvoiced: dict[str, Decimal] = {}
     outstanding: dict[str, Decimal] = {}
     if last_orders:
         for some in in_batches(asked, BATCH):
             last.update(_last_orders(conn, some))
     for batch in passes:
         unshipped.update(_unshipped(conn, batch))
+        uninvoiced.update(_uninvoiced(conn, batch))
         outstanding.update(_outstanding(conn, batch))
     return {
-        c: Exposure(c, *last.get(c, (None, ZERO)), cents(unshipped.get(c, ZERO)), outstanding.get(c, ZERO))
+        c: Exposure(c, *last.get(c, (None, ZERO)), cents(unshipped.get(c, ZERO)), outstanding.get(c, ZERO),
+                    cents(uninvoiced.get(c, ZERO)))
         for c in wanted
     }
 
@@ -147,7 +151,17 @@ def _unshipped(conn: Connection, customers: list[str] | None) -> dict[str, Decim
     o = schema.orders.c
     rows = conn.execute(select(o.customer, func.sum(o.unshipped_euros), func.sum(o.unshipped_micros))
                         .where(_open_orders_of(conn, customers)).group_by(o.customer))
-    return {customer: unshipped.value(euros, micros) for customer, euros, micros in rows}
+    return {customer: value(euros, micros) for customer, euros, micros in rows}
+
+
+def _uninvoiced(conn: Connection, customers: list[str] | None) -> dict[str, Decimal]:
+    """Σ quantity × unit price over the DDT lines on no final invoice, exact: each DDT keeps
+    that value as two integers (`toolkit.ledger.uninvoiced`), read with its customer from the
+    index of the DDTs still to invoice (`schema.uninvoiced_index`, whose condition this repeats)."""
+    d = schema.deliveries.c
+    rows = conn.execute(select(d.customer, func.sum(d.uninvoiced_euros), func.sum(d.uninvoiced_micros))
+                        .where(_among(d.customer, customers), schema.uninvoiced_kept).group_by(d.customer))
+    return {customer: value(euros, micros) for customer, euros, micros in rows}
 
 
 def _open_orders_of(conn: Connection, customers: list[str] | None) -> ColumnElement[bool]:

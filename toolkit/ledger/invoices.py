@@ -52,7 +52,7 @@ from toolkit.core.invoicing import (
 )
 from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
-from toolkit.ledger import copy_in, parties, schema
+from toolkit.ledger import copy_in, parties, schema, uninvoiced
 from toolkit.ledger.batches import among, bound_among, id_lists, in_batches, one_array
 from toolkit.ledger.db import (
     document_number,
@@ -374,7 +374,9 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
           run_id: str) -> list[Invoice]:
     """Number and insert planned invoices in the caller's transaction, in the order given
     (numbers follow that order within each series); one statement per table, not per invoice.
-    Each keeps the parties it prints, as the master says them now (`toolkit.ledger.parties`)."""
+    Each keeps the parties it prints, as the master says them now (`toolkit.ledger.parties`).
+    Final ones take what their lines cover out of the kept figures still to ship and to invoice
+    (`uninvoiced.invoiced`)."""
     keys = [(series_for(master.settings, x.kind), x.invoice_date.year) for x in invoices]
     numbers = draw_numbers(conn, keys)
     created_at, created_by = now(), user()
@@ -389,6 +391,8 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
              created_by=created_by, parties_id=parties_ids[n])
         for n, (x, (series, year)) in enumerate(zip(invoices, keys))])
     _insert_lines(conn, ids, invoices)
+    if status is InvoiceStatus.FINAL:
+        uninvoiced.invoiced(conn, ids)
     dues = [dict(invoice_id=invoice_id, due_date=due.due_date, amount=due.amount)
             for invoice_id, x in zip(ids, invoices) for due in x.dues]
     insert_rows(conn, schema.invoice_dues, dues)
@@ -607,9 +611,11 @@ def run_documents(conn: Connection, run_id: str) -> list:
 
 
 def make_final(conn: Connection, run_id: str, drafts: Sequence) -> None:
-    """Turn a run's draft invoices (rows of `run_documents`) final, one event each."""
+    """Turn a run's draft invoices (rows of `run_documents`) final, one event each; what their
+    lines cover no longer counts as shipped and not invoiced (`uninvoiced.invoiced`)."""
     conn.execute(update(schema.invoices).where(i.run_id == run_id, i.status == InvoiceStatus.DRAFT.value)
                  .values(status=InvoiceStatus.FINAL.value))
+    uninvoiced.invoiced(conn, [r.id for r in drafts])
     for r in drafts:
         log_event(conn, "finalized", "invoice", r.id, document_number(r.series, r.year, r.number), f"run {run_id}")
 

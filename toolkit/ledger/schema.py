@@ -29,12 +29,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    literal_column,
+    or_,
     text,
 )
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 26
+SCHEMA_VERSION = 27
 
 metadata = MetaData()
 
@@ -172,11 +174,29 @@ deliveries = Table(
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
     Column("parties_id", Integer),
+    Column("uninvoiced_euros", BigInteger, nullable=False, server_default="0"),
+    Column("uninvoiced_micros", BigInteger, nullable=False, server_default="0"),
     UniqueConstraint("series", "year", "number", name="uq_delivery_number"),
 )
 """`accounting_date` is the day the DDT counts from in the accounts (data contabile); None:
 the DDT's own date. `parties_id`: the parties it printed (`issued_parties`); NULL on a DDT
-stored before schema 26."""
+stored before schema 26.
+
+`uninvoiced_euros` and `uninvoiced_micros` keep the value of the DDT's lines not yet on a final
+invoice, for the customers' credit figures (`toolkit.ledger.uninvoiced`)."""
+
+uninvoiced_kept = or_(deliveries.c.uninvoiced_euros != literal_column("0"),
+                      deliveries.c.uninvoiced_micros != literal_column("0"))
+"""The DDTs with something shipped and not yet on a final invoice: the condition of
+`uninvoiced_index`, which a query must repeat as it is (the zeros written out, not bound) for
+SQLite and PostgreSQL to read the index."""
+
+uninvoiced_index = Index("ix_deliveries_uninvoiced", deliveries.c.customer, deliveries.c.uninvoiced_euros,
+                         deliveries.c.uninvoiced_micros, sqlite_where=uninvoiced_kept,
+                         postgresql_where=uninvoiced_kept)
+"""The DDTs still to invoice, by customer, with their kept value: a customer's figure is read from
+the index alone, and only from the DDTs of the month not yet invoiced (about 60,000 at a month's
+end at L), not from every DDT the customer ever had (schema 27)."""
 
 delivery_lines = Table(
     "delivery_lines", metadata,

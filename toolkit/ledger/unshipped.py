@@ -1,12 +1,14 @@
 """Each order's value still to ship, kept on the order: what a customer has ordered and not yet
-received, the half of the credit exposure that is not invoiced (`toolkit.ledger.exposure`).
+received nor been invoiced for, one of the credit exposure's three parts (`toolkit.ledger.exposure`;
+what shipped and is not invoiced is kept on the DDTs, `toolkit.ledger.uninvoiced`).
 
-The value is Σ (ordered − shipped) × unit price over the order's lines, exact: the ledger keeps
+The value is Σ (ordered − shipped) × unit price over the order's lines not on a final invoice at
+the order (`invoiced_at_order`: those count among the customer's invoices, with VAT), exact: the ledger keeps
 quantities (thousandths) and prices (millionths) as scaled integers, and each price is split
 into its whole euros and its millionths, summed into two columns (`orders.unshipped_euros`,
 `orders.unshipped_micros`), so that no product passes a 64-bit integer within
 `toolkit.basics.limits`. The database sums them from the order's lines whenever its lines are
-stored or shipped from (`recount`), in the same transaction; quantities and prices of a stored
+stored or shipped from, or invoiced at the order (`recount`), in the same transaction; quantities and prices of a stored
 line never change, and what shipped is the line's kept sum (`order_lines.shipped`).
 
 Summed from the lines every time, a customer's figure read every open order line: on 5 May at
@@ -20,7 +22,7 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import ColumnElement, Connection, exists, func, select, update
 
 from toolkit.ledger import schema
 from toolkit.ledger.batches import spanned_or_among
@@ -61,6 +63,17 @@ def recount(conn: Connection, order_ids: Collection[int] | None = None) -> None:
 
 
 def _summed(part: Any) -> Any:
-    """Σ (ordered − shipped) × `part` of the updated order's lines, 0 when nothing is left."""
-    return (select(func.coalesce(func.sum(schema.left_to_ship * part), 0)).where(ol.order_id == o.id)
-            .scalar_subquery())
+    """Σ (ordered − shipped) × `part` of the updated order's lines not invoiced at the order, 0
+    when nothing is left."""
+    return (select(func.coalesce(func.sum(schema.left_to_ship * part), 0))
+            .where(ol.order_id == o.id, ~invoiced_at_order(ol.id)).scalar_subquery())
+
+
+def invoiced_at_order(order_line_id: Any) -> ColumnElement[bool]:
+    """Whether the order line is on a final invoice at the order (an invoice line citing it and
+    no DDT line: immediate, POS, prepay and on-credit orders): the customer's open invoices
+    count its value, with VAT, so neither what it has still to ship nor its DDT lines count it
+    again. One seek in the invoice lines' index of order line and DDT line."""
+    at_order, invoice = schema.invoice_lines.alias("at_order"), schema.invoices.alias("at_order_invoice")
+    return exists().where(at_order.c.order_line_id == order_line_id, at_order.c.delivery_line_id.is_(None),
+                          invoice.c.id == at_order.c.invoice_id, invoice.c.status == "final")

@@ -1,0 +1,78 @@
+"""Each DDT's value shipped and not yet on a final invoice, kept on the DDT: goods the customer
+has received and will be invoiced for (a deferred invoice waits for the month's end, a draft
+run for its finalizing), one of the credit exposure's three parts (`toolkit.ledger.exposure`).
+
+The value is Σ quantity × unit price over the DDT's lines that no final invoice covers, neither
+citing the line nor its order line at the order (`unshipped.invoiced_at_order`), exact, as two
+scaled integers like the orders' value still to ship (`toolkit.ledger.unshipped`, whose
+`value` reads both): `deliveries.uninvoiced_euros`, `deliveries.uninvoiced_micros`. The
+database sums them from the DDT's lines (`recount`), in the same transaction, when the DDT is
+stored and when an invoice covering its lines becomes final (`invoiced`: stored final, or its
+draft run finalized). Undoing a run deletes draft invoices only, which covered nothing yet.
+
+Summed from the lines at every read, a customer's figure would read every DDT line waiting for
+the month's end, 400,000 by then at L, in every preview and shipping day; kept, it is read from
+the DDTs still to invoice (`schema.uninvoiced_index`). The sum over the lines is the test
+oracle `tests/oracles/exposure_everyone.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, select, update
+
+from toolkit.ledger import schema, unshipped
+from toolkit.ledger.batches import spanned_or_among
+from toolkit.ledger.types import stored_integer
+
+d, dl, ol = schema.deliveries.c, schema.delivery_lines.c, schema.order_lines.c
+il, i = schema.invoice_lines.c, schema.invoices.c
+
+
+def recount(conn: Connection, delivery_ids: Collection[int] | None = None) -> None:
+    """Set the kept value of these DDTs (None: of every DDT with a line not invoiced, in the
+    migration that adds the columns: the rest keep their 0 as they are) from their lines, in
+    one statement per `spanned_or_among` condition (a day's DDTs, stored in one statement, are
+    one range)."""
+    if delivery_ids is None:
+        waiting = select(dl.delivery_id).join(schema.order_lines, ol.id == dl.order_line_id).where(_not_invoiced())
+        conn.execute(update(schema.deliveries).where(d.id.in_(waiting)).values(_values()))
+        return
+    for condition in spanned_or_among(conn, d.id, sorted(set(delivery_ids))):
+        conn.execute(update(schema.deliveries).where(condition).values(_values()))
+
+
+def invoiced(conn: Connection, invoice_ids: Collection[int]) -> None:
+    """These invoices have just become final: the DDTs whose lines they cite, and the DDTs and
+    orders of the order lines they invoice at the order, are summed again. The database finds
+    them from the invoices' lines, a run's at a time (its invoices are one range of ids)."""
+    for condition in spanned_or_among(conn, il.invoice_id, sorted(set(invoice_ids))):
+        at_order = select(il.order_line_id).where(condition, il.delivery_line_id.is_(None),
+                                                  il.order_line_id.is_not(None))
+        cited = select(dl.delivery_id).join(schema.invoice_lines, il.delivery_line_id == dl.id).where(condition)
+        shipped_at_order = select(dl.delivery_id).where(dl.order_line_id.in_(at_order))
+        conn.execute(update(schema.deliveries).where(d.id.in_(cited.union(shipped_at_order))).values(_values()))
+        orders = [order_id for (order_id,) in conn.execute(
+            select(ol.order_id).where(ol.id.in_(at_order)).distinct())]
+        if orders:
+            unshipped.recount(conn, orders)
+
+
+def _values() -> dict[str, Any]:
+    return {"uninvoiced_euros": _summed(stored_integer(ol.unit_price) // unshipped.EURO),
+            "uninvoiced_micros": _summed(stored_integer(ol.unit_price) % unshipped.EURO)}
+
+
+def _summed(part: Any) -> Any:
+    """Σ quantity × `part` of the updated DDT's lines no final invoice covers, 0 when none."""
+    return (select(func.coalesce(func.sum(stored_integer(dl.quantity) * part), 0))
+            .select_from(schema.delivery_lines.join(schema.order_lines, ol.id == dl.order_line_id))
+            .where(dl.delivery_id == d.id, _not_invoiced()).scalar_subquery())
+
+
+def _not_invoiced() -> ColumnElement[bool]:
+    """The DDT line is on no final invoice: neither one citing it nor one at its order."""
+    on_final = exists().where(il.delivery_line_id == dl.id, i.id == il.invoice_id, i.status == "final")
+    return and_(~on_final, ~unshipped.invoiced_at_order(ol.id))
