@@ -237,14 +237,16 @@ def test_quotations_and_closed_orders_do_not_ship(master):
 
 def test_credit_limit_holds_the_customer_unless_forced(master):
     o = order(1, line(1, "A001", "1"))
-    over = {"C001": Exposure("C001", unshipped=D("4000.00"), outstanding=D("1500.50"))}
+    over = {"C001": Exposure("C001", unshipped=D("3000.00"), outstanding=D("1500.50"), uninvoiced=D("1000.00"))}
     plan = plan_shipments([o], master, None, DAY, exposures=over)
     assert plan.drafts == () and [h.reason for h in plan.held] == ["credit-limit-exceeded"]
     problem = plan.problems[0]
     assert (problem.code, problem.sheet, problem.cell, problem.is_error) == ("credit-limit-exceeded", "Clienti", "J2", False)
     assert dict(problem.params) == {"customer": "C001", "total": D("5500.50"), "outstanding": D("1500.50"),
-                                    "unshipped": D("4000.00"), "limit": D(5000)}
+                                    "uninvoiced": D("1000.00"), "unshipped": D("3000.00"), "limit": D(5000)}
     assert "5500.50" in problem.message("it") and "5000" in problem.message("en")
+    assert "spedito da fatturare 1000.00" in problem.message("it")
+    assert "shipped not invoiced 1000.00" in problem.message("en")
     plan = plan_shipments([o], master, None, DAY, exposures=over, force=True)
     assert [d.forced for d in plan.drafts] == [True]
     assert [p.code for p in plan.problems] == ["credit-limit-forced"]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from test_shipping import shipping_master, shipping_sheets, write_book
 from typer.testing import CliRunner
 
-from toolkit.cli import shipping
+from toolkit.cli import orders, shipping
 from toolkit.ledger import open_ledger, schema
 from toolkit.ledger.db import reading
 from toolkit.ledger.orders import load_orders
@@ -184,4 +184,28 @@ def test_production_command(tmp_path, ledger_url, app):
     sheet = openpyxl.load_workbook(tmp_path / "prod.xlsx").worksheets[0]
     assert sheet.title == "Production list"
     assert [(r[0], r[3]) for r in sheet.iter_rows(min_row=5, values_only=True)] == [("A001", 10), ("A002", 30)]
+    ledger.engine.dispose()
+
+
+def test_goods_shipped_and_not_yet_invoiced_count_against_the_credit_limit(tmp_path, ledger_url, app):
+    """C001 (limit 300) receives T001's 215.00 on Thursday 9 April, to be invoiced at month end:
+    the preview of Monday 13 April shows it waiting to be invoiced and 85.00 available, and
+    Monday's second 215.00 is held for credit, the message naming what shipped and is not yet
+    invoiced. Counting only open invoices and orders still to ship, Monday's order shipped too
+    (the audit's customer received 2,830 € on a 300 € limit in a month)."""
+    orders.register(app)
+    workbook, ledger, numbers = setup(tmp_path, ledger_url, credit_limit=300)
+    code, out = run(app, "ship", workbook, "--all", "--date", "2026-04-09", "--json", "--ledger", ledger_url)
+    assert code == 0 and [s["customer"] for s in out["shipped"]] == ["C001", "C002"]
+    code, out = run(app, "orders", "preview", workbook, "--date", "2026-04-13", "--json", "--ledger", ledger_url)
+    position = out["customers"]["C001"]
+    assert {k: position[k] for k in ("unshipped", "uninvoiced", "outstanding", "credit_limit", "headroom")} == {
+        "unshipped": "0.00", "uninvoiced": "215.00", "outstanding": "0", "credit_limit": "300", "headroom": "85.00"}
+    create(shipping_master(credit_limit=300), ledger, date(2026, 4, 13), with_catch_up=False)
+    code, out = run(app, "ship", workbook, "--all", "--date", "2026-04-13", "--json", "--ledger", ledger_url)
+    assert code == 0 and [s["customer"] for s in out["shipped"]] == ["C002"]
+    assert [h["reason"] for h in out["held"]] == ["credit-limit-exceeded"]
+    (message,) = [p["message"] for p in out["problems"] if p["code"] == "credit-limit-exceeded"]
+    assert message.startswith("Cliente C001: esposizione 430.00 (fatture aperte 0 + spedito da fatturare 215.00 "
+                              "+ ordinato da spedire 215.00) oltre il fido 300")
     ledger.engine.dispose()

@@ -235,7 +235,7 @@ def _credit_check(master: MasterData, orders: Sequence[Order], exposures: Mappin
         if not over_limit(customers[code], exposure) or limit is None or exposure is None:
             continue
         figures = dict(customer=code, total=exposure.total, outstanding=exposure.outstanding,
-                       unshipped=exposure.unshipped, limit=limit)
+                       uninvoiced=exposure.uninvoiced, unshipped=exposure.unshipped, limit=limit)
         where = master.locate(customers[code].source, "credit_limit")
         if force:
             forced.add(code)

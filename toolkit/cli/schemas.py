@@ -74,7 +74,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
             quantity=DECIMAL, amount=DECIMAL, existing=TEXT_OR_NULL, changed=BOOL, catch_up=BOOL)),
         "customers": {"type": "object", "additionalProperties": record(
             customer=TEXT, last_order_date=DATE_OR_NULL, last_order_amount=DECIMAL, unshipped=DECIMAL,
-            outstanding=DECIMAL, credit_limit=DECIMAL_OR_NULL, headroom=DECIMAL_OR_NULL, open_requests=INT,
+            outstanding=DECIMAL, uninvoiced=DECIMAL, credit_limit=DECIMAL_OR_NULL, headroom=DECIMAL_OR_NULL, open_requests=INT,
             latest_request=TEXT_OR_NULL)},
     },
     "orders create": {

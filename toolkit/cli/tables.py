@@ -108,16 +108,17 @@ def print_preview(preview: Preview, lang: str) -> None:
     if not preview.customers:
         return
     position = _table("Situazione dei clienti" if it else "Customers' position",
-                      ("Cliente", "Ultimo ordine", "Importo", "Da spedire", "Fatture aperte", "Fido", "Disponibile",
-                       "Richieste aperte") if it
-                      else ("Customer", "Last order", "Amount", "Unshipped", "Open invoices", "Credit limit",
-                            "Headroom", "Open requests"), (2, 3, 4, 5, 6), (7,))
+                      ("Cliente", "Ultimo ordine", "Importo", "Da spedire", "Da fatturare", "Fatture aperte", "Fido",
+                       "Disponibile", "Richieste aperte") if it
+                      else ("Customer", "Last order", "Amount", "Unshipped", "Not invoiced", "Open invoices",
+                            "Credit limit", "Headroom", "Open requests"), (2, 3, 4, 5, 6, 7), (8,))
     for code, (exposure, limit) in sorted(preview.customers.items()):
         headroom = exposure.headroom(limit)
         shown = _money(headroom, lang)
         position.add_row(code, f"{exposure.last_order_date:%d/%m/%Y}" if exposure.last_order_date else "",
                          euro(exposure.last_order_amount, lang) if exposure.last_order_date else "",
-                         euro(exposure.unshipped, lang), euro(exposure.outstanding, lang), _money(limit, lang),
+                         euro(exposure.unshipped, lang), euro(exposure.uninvoiced, lang),
+                         euro(exposure.outstanding, lang), _money(limit, lang),
                          f"[red]{shown}[/red]" if headroom is not None and headroom < 0 else shown,
                          _requests(preview.open_requests(code)))
     _show(position, console)

@@ -108,16 +108,18 @@ ORDER_HELD = define(
     en="Order {number}: not enough stock of {items}; the customer wants complete orders: order not shipped.")
 CREDIT_HELD = define(
     "credit-limit-exceeded", "warning",
-    it="Cliente {customer}: esposizione {total} (fatture aperte {outstanding} + ordinato da spedire {unshipped}) "
-       "oltre il fido {limit}: merce non spedita. Per spedire comunque usa --force.",
-    en="Customer {customer}: exposure {total} (open invoices {outstanding} + ordered not shipped {unshipped}) "
-       "above the credit limit {limit}: goods not shipped. To ship anyway use --force.")
+    it="Cliente {customer}: esposizione {total} (fatture aperte {outstanding} + spedito da fatturare {uninvoiced} "
+       "+ ordinato da spedire {unshipped}) oltre il fido {limit}: merce non spedita. Per spedire comunque usa --force.",
+    en="Customer {customer}: exposure {total} (open invoices {outstanding} + shipped not invoiced {uninvoiced} "
+       "+ ordered not shipped {unshipped}) above the credit limit {limit}: goods not shipped. "
+       "To ship anyway use --force.")
 CREDIT_FORCED = define(
     "credit-limit-forced", "warning",
-    it="Cliente {customer}: esposizione {total} (fatture aperte {outstanding} + ordinato da spedire {unshipped}) "
-       "oltre il fido {limit}: spedito comunque (--force), annotato nel registro.",
-    en="Customer {customer}: exposure {total} (open invoices {outstanding} + ordered not shipped {unshipped}) "
-       "above the credit limit {limit}: shipped anyway (--force), noted in the ledger.")
+    it="Cliente {customer}: esposizione {total} (fatture aperte {outstanding} + spedito da fatturare {uninvoiced} "
+       "+ ordinato da spedire {unshipped}) oltre il fido {limit}: spedito comunque (--force), annotato nel registro.",
+    en="Customer {customer}: exposure {total} (open invoices {outstanding} + shipped not invoiced {uninvoiced} "
+       "+ ordered not shipped {unshipped}) above the credit limit {limit}: shipped anyway (--force), "
+       "noted in the ledger.")
 QUANTITY_TOO_LARGE = define(
     "ship-quantity-too-large", "error",
     it="Ordine {number}, riga {line} ({item}): quantità {quantity} oltre il residuo da spedire {open}: "
@@ -624,7 +626,7 @@ def _credit_check(master: MasterData, orders: Sequence[Order], exposures: Mappin
         if not over_limit(customers[code], exposure) or limit is None or exposure is None:
             continue
         figures = dict(customer=code, total=exposure.total, outstanding=exposure.outstanding,
-                       unshipped=exposure.unshipped, limit=limit)
+                       uninvoiced=exposure.uninvoiced, unshipped=exposure.unshipped, limit=limit)
         where = master.locate(customers[code].source, "credit_limit")
         if force:
             forced.add(code)

@@ -23,14 +23,14 @@ from toolkit.services.session import Session
 SHEET = "Anteprima ordini"
 HEADERS = {
     "it": ("Crea", "Data", "Modello", "Cliente", "Ragione sociale", "Destinazione", "Righe", "Quantità", "Importo",
-           "Ordine esistente", "Spostato", "Ultimo ordine", "Da spedire €", "Fatture aperte €", "Fido residuo €",
-           "Richieste aperte", "Ultima richiesta"),
+           "Ordine esistente", "Spostato", "Ultimo ordine", "Da spedire €", "Da fatturare €", "Fatture aperte €",
+           "Fido residuo €", "Richieste aperte", "Ultima richiesta"),
     "en": ("Create", "Date", "Template", "Customer", "Name", "Ship to", "Lines", "Quantity", "Amount",
-           "Existing order", "Moved", "Last order", "Unshipped €", "Open invoices €", "Credit headroom €",
+           "Existing order", "Moved", "Last order", "Unshipped €", "Not invoiced €", "Open invoices €", "Credit headroom €",
            "Open requests", "Latest request"),
 }
 PREVIEW_FORMATS = {1: cells.DATE, 6: cells.INTEGER, 7: cells.QUANTITY, 8: cells.CURRENCY, 11: cells.DATE,
-                   12: cells.CURRENCY, 13: cells.CURRENCY, 14: cells.CURRENCY, 15: cells.INTEGER}
+                   12: cells.CURRENCY, 13: cells.CURRENCY, 14: cells.CURRENCY, 15: cells.CURRENCY, 16: cells.INTEGER}
 """Every number and date of the preview: amounts in euro, dates as the panel's."""
 MARKS = {"x", "sì", "si", "s", "yes", "y", "1", "true", "vero", "✓", "✔"}
 
@@ -81,7 +81,7 @@ def preview_block(preview: Preview, lang: str) -> list[list[Any]]:
         rows.append([
             None if r.existing else "x", r.day, r.template, r.customer, r.customer_name, r.ship_to, r.lines,
             float(r.quantity), float(r.amount), r.existing, ("sì" if lang == "it" else "yes") if r.changed else None,
-            exposure.last_order_date, float(exposure.unshipped), float(exposure.outstanding),
+            exposure.last_order_date, float(exposure.unshipped), float(exposure.uninvoiced), float(exposure.outstanding),
             float(headroom) if headroom is not None else None,
             requests.count, requests.latest,
         ])

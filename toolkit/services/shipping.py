@@ -365,7 +365,7 @@ def _reservations(conn: Connection, orders: Sequence[Order], stock: Mapping[str,
 
 def _forced_detail(exposure: Exposure, limit: Decimal | None) -> str:
     return (f"forced: credit limit {limit}, exposure {exposure.total} "
-            f"(outstanding {exposure.outstanding}, unshipped {exposure.unshipped})")
+            f"(outstanding {exposure.outstanding}, uninvoiced {exposure.uninvoiced}, unshipped {exposure.unshipped})")
 
 
 def complete_orders(conn: Connection, orders: Sequence[Order], drafts: Sequence[ShipmentDraft]) -> list[str]:
