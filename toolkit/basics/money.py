@@ -6,14 +6,15 @@ the Italian exchange system checks invoices against).
 
 >>> to_decimal(0.1) + to_decimal(0.2)
 Decimal('0.3')
->>> to_decimal("1.234,56"), to_decimal("1234.56"), to_decimal("€ 12,5")
-(Decimal('1234.56'), Decimal('1234.56'), Decimal('12.5'))
+>>> to_decimal("1.234,56"), to_decimal("1234.56"), to_decimal("€ 12,5"), to_decimal("1,234.56")
+(Decimal('1234.56'), Decimal('1234.56'), Decimal('12.5'), Decimal('1234.56'))
 >>> cents(Decimal("399.364")), cents(Decimal("0.005")), cents(Decimal("-0.005"))
 (Decimal('399.36'), Decimal('0.01'), Decimal('-0.01'))
 """
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -23,6 +24,10 @@ ZERO = Decimal("0")
 
 class NotANumber(ValueError):
     """The cell holds something that is not a number (text like "abc", a date, a bool)."""
+
+
+class AmbiguousNumber(NotANumber):
+    """Text like "1.500": 1500 to an Italian reader, 1.5 to an English one."""
 
 
 def to_decimal(value: object) -> Decimal:
@@ -46,11 +51,26 @@ def to_decimal(value: object) -> Decimal:
 
 
 def _parse_text(text: str) -> Decimal:
+    """A number written as text, in either convention, never guessed between the two.
+
+    With both separators the last one marks the decimals and the other groups thousands by
+    three ("1.234,56", "1,234.56"); a lone comma marks decimals (Italian), as does a lone dot
+    ("12.50"), except before exactly three digits after 1 to 3 others ("1.500"), which an
+    Italian desk writes for fifteen hundred: that one raises `AmbiguousNumber`."""
     cleaned = text.strip().replace("€", "").replace("\u00a0", "").replace(" ", "").replace("'", "")
     if not cleaned:
         raise NotANumber(text)
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
+    comma, dot = cleaned.rfind(","), cleaned.rfind(".")
+    if comma >= 0 and dot >= 0:
+        decimal_mark, grouping = (",", ".") if comma > dot else (".", ",")
+        whole, _, fraction = cleaned.rpartition(decimal_mark)
+        cleaned = _ungrouped(whole, grouping, text) + "." + fraction
+    elif comma >= 0:
+        cleaned = cleaned.replace(",", ".")
+    elif cleaned.count(".") > 1:
+        cleaned = _ungrouped(cleaned, ".", text)
+    elif _THOUSANDS_OR_DECIMALS.fullmatch(cleaned):
+        raise AmbiguousNumber(text)
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
@@ -58,6 +78,18 @@ def _parse_text(text: str) -> Decimal:
     if not number.is_finite():
         raise NotANumber(text)
     return number
+
+
+_LEADING_GROUP = re.compile(r"[+-]?\d{1,3}")
+_THOUSANDS_OR_DECIMALS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
+
+
+def _ungrouped(whole: str, grouping: str, text: str) -> str:
+    """The whole part without its thousands marks, which must group the digits by three."""
+    head, *groups = whole.split(grouping)
+    if not _LEADING_GROUP.fullmatch(head) or any(len(g) != 3 or not g.isdigit() for g in groups):
+        raise NotANumber(text)
+    return head + "".join(groups)
 
 
 def cents(amount: Decimal) -> Decimal:

@@ -45,13 +45,19 @@ from stdnum.it import codicefiscale, iva
 from toolkit.basics import vocab
 from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
 from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, Limit
-from toolkit.basics.money import NotANumber, to_decimal
+from toolkit.basics.money import AmbiguousNumber, NotANumber, to_decimal
 from toolkit.basics.problems import ProblemType, define
 
 NOT_A_NUMBER = define(
     "not-a-number", "error",
     it="«{value}» non è un numero: scrivi un numero (es. 12 o 12,50).",
     en="“{value}” is not a number: write a number (e.g. 12 or 12.50).")
+AMBIGUOUS_NUMBER = define(
+    "ambiguous-number", "error",
+    it="«{value}» si legge in due modi (millecinquecento o uno virgola cinque per «1.500»): scrivilo senza punto "
+       "(es. 1500) o con la virgola per i decimali (es. 1,5).",
+    en="“{value}” reads two ways (fifteen hundred or one point five for “1.500”): write it without the dot "
+       "(e.g. 1500) or with a decimal comma (e.g. 1,5).")
 NOT_AN_INTEGER = define(
     "not-an-integer", "error",
     it="«{value}» non è un numero intero: scrivi un numero senza decimali (es. 2).",
@@ -168,6 +174,8 @@ def to_text(value: Any) -> str:
 def _number(value: Any) -> Decimal:
     try:
         return to_decimal(value)
+    except AmbiguousNumber:
+        refuse(AMBIGUOUS_NUMBER, value=value)
     except NotANumber:
         refuse(NOT_A_NUMBER, value=value)
 
