@@ -403,3 +403,16 @@ def test_calendar_default_for_rule_dates_is_national():
     found = rule_dates(f.template(K.MONTHLY_LAST_WORKING_DAY), D(2026, 4, 1), D(2026, 4, 30))
     assert found == days("2026-04-30")
     assert WorkingCalendar().is_working(D(2026, 4, 30))
+
+
+def test_a_closure_of_years_is_stepped_over_not_walked_day_by_day_for_each_delivery(monkeypatch):
+    """Each nominal day of a closure used to walk to its end: planning grew with its length squared."""
+    decade = f.closure(D(2027, 1, 1), D(2036, 12, 31), "Ristrutturazione")
+    cal = f.calendar(closures=(decade,))
+    looked_up = []
+    real = WorkingCalendar.is_working
+    monkeypatch.setattr(WorkingCalendar, "is_working", lambda self, d: looked_up.append(d) or real(self, d))
+    found, _ = occurrences(weekly(0, policy=HolidayPolicy.NEXT), D(2037, 1, 2), D(2037, 1, 2), cal)
+    mondays = [decade.date_from + timedelta(days=3 + 7 * w) for w in range(522)]
+    assert [(o.day, o.nominal) for o in found] == [(D(2037, 1, 2), tuple(mondays))]
+    assert len(looked_up) < 4 * (decade.date_to - decade.date_from).days

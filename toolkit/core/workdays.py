@@ -18,6 +18,7 @@ kept: the planner asks about the same few hundred days hundreds of thousands of 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -84,18 +85,31 @@ class WorkingCalendar:
         return d not in self._closed_days(d.year, "it")
 
     def next_working(self, d: date) -> date:
-        """The first working day strictly after `d`."""
+        """The first working day strictly after `d`: a closure is stepped over in one go, so
+        the cost does not grow with its length (each of its days may be a delivery to move)."""
         d += _ONE_DAY
         while not self.is_working(d):
-            d += _ONE_DAY
+            d = self._closure_around(d)[1] + _ONE_DAY
         return d
 
     def previous_working(self, d: date) -> date:
-        """The last working day strictly before `d`."""
+        """The last working day strictly before `d`, a closure stepped over in one go."""
         d -= _ONE_DAY
         while not self.is_working(d):
-            d -= _ONE_DAY
+            d = self._closure_around(d)[0] - _ONE_DAY
         return d
+
+    def _closure_around(self, d: date) -> tuple[date, date]:
+        """The first and last day of the run of closures (touching or overlapping) holding `d`;
+        (d, d) when no closure holds it."""
+        found = self._memo.get("runs")
+        if found is None:
+            found = self._memo["runs"] = _runs(self.closures)
+        firsts, runs = found
+        i = bisect_right(firsts, d) - 1
+        if i >= 0 and runs[i][1] >= d:
+            return runs[i]
+        return d, d
 
     def why_closed(self, d: date, lang: str = "it") -> str | None:
         """Why nobody works on `d` (holiday name, closure, weekday), shown on the plan; None if open.
@@ -173,6 +187,17 @@ def _longest_stretch(closures: Sequence[tuple[date, date, str | None]]) -> int:
             stretch = (stretch[0], max(stretch[1], b))
         longest = max(longest, (stretch[1] - stretch[0]).days + 1)
     return longest
+
+
+def _runs(closures: Sequence[tuple[date, date, str | None]]) -> tuple[list[date], list[tuple[date, date]]]:
+    """The closures merged into runs of consecutive closed days, sorted, with their first days."""
+    runs: list[tuple[date, date]] = []
+    for a, b, _ in sorted(closures, key=_span):
+        if runs and a <= runs[-1][1] + _ONE_DAY:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], b))
+        elif a <= b:
+            runs.append((a, b))
+    return [r[0] for r in runs], runs
 
 
 def _span(closure: tuple[date, date, str | None]) -> tuple[date, date]:
