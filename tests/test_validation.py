@@ -206,3 +206,13 @@ def test_every_problem_type_speaks_both_languages_in_one_line():
         for text in kind.templates.values():
             assert text and "\n" not in text, kind.code
         assert kind.severity in (Severity.ERROR, Severity.WARNING)
+
+
+def test_a_closure_ending_in_a_mistyped_year_is_refused_at_its_end_date():
+    """06/01/2207 for 06/01/2027 passed, then every day's planning ran for minutes."""
+    sheets = with_stock_sheet(minimal.sheets())
+    sheets["Chiusure"] = [["Dal", "Al", "Descrizione"], [date(2026, 12, 24), date(2207, 1, 6), "Natale"],
+                          [date(2027, 8, 1), date(2028, 7, 31), "Un anno esatto / a whole year"]]
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.sheet, p.cell, p.code) for p in problems] == [("Chiusure", "B2", "closure-too-long")]
+    assert "65757 giorni" in problems[0].message("it") and "end date's year" in problems[0].message("en")

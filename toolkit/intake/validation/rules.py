@@ -79,6 +79,15 @@ ENDS_BEFORE_START = define(
     "ends-before-start", "error",
     it="La data finale {end} è prima di quella iniziale {start}: correggi una delle due.",
     en="End date {end} is before start date {start}: correct one of them.")
+CLOSURE_TOO_LONG = define(
+    "closure-too-long", "error",
+    it="La chiusura dal {start} al {end} dura {days} giorni, più di un anno: correggi l'anno della data finale "
+       "(una chiusura più lunga è un'attività ferma, non un calendario).",
+    en="The closure from {start} to {end} lasts {days} days, more than a year: correct the end date's year "
+       "(a longer closure is a business at a standstill, not a calendar).")
+LONGEST_CLOSURE_DAYS = 366
+"""A closure longer than a year is a typed year (06/01/2207 for 2027), and every day's planning
+widens its window by the longest closure."""
 OVERLAPPING_VERSIONS = define(
     "overlapping-versions", "error",
     it="La versione {version} del listino {price_list} si sovrappone alla versione {other} (dal {start}): "
@@ -315,6 +324,10 @@ def periods(master: MasterData, layout: Layout) -> Iterator[Problem]:
         start, end = getattr(r, start_field), getattr(r, end_field)
         if end is not None and end < start:
             yield ENDS_BEFORE_START(_at(layout, r, end_field), start=start, end=end)
+    for c in master.closures:
+        days = (c.date_to - c.date_from).days + 1
+        if days > LONGEST_CLOSURE_DAYS:
+            yield CLOSURE_TOO_LONG(_at(layout, c, "date_to"), start=c.date_from, end=c.date_to, days=days)
 
 
 def price_versions(master: MasterData, layout: Layout) -> Iterator[Problem]:
