@@ -570,7 +570,10 @@ class Closure(Record):
     """A company closure period (chiusura), both ends inclusive."""
 
     sheet: ClassVar[SheetHeading] = SheetHeading(
-        "closures", "Chiusure", "Closures", "Company closure periods: no deliveries.", required=False)
+        "closures", "Chiusure", "Closures",
+        "Company closure periods: no deliveries. A closure lasts at most a year (366 days): a longer one is a "
+        "mistyped year (`06/01/2207` for `06/01/2027`), refused as `closure-too-long` at its end date.",
+        required=False)
 
     date_from: Day = column("Dal", "From", "First closed day", "24/12/2026")
     date_to: Day = column("Al", "To", "Last closed day (inclusive)", "06/01/2027")
