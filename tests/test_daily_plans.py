@@ -40,6 +40,9 @@ KNOWN = {
         "not paid); a kept open figure per customer would bound it",
     r"^SELECT invoices\.customer, sum\(payments\.amount\) .* GROUP BY invoices\.customer":
         "every customer's payments, the other half of the same figure",
+    r"^SELECT deliveries\.customer, sum\(deliveries\.uninvoiced_euros\) .* GROUP BY deliveries\.customer":
+        "every customer's goods shipped and not yet on a final invoice, when a day asks for most customers: "
+        "the partial index of the DDTs still to invoice alone, a month's at most, not the DDTs' history",
 }
 """The scans of documents a day still makes, each with what it reads: the growth of each is
 named in docs/performance.md (*What grows with the ledger's history*)."""

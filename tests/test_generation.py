@@ -17,6 +17,7 @@ import minimal
 import pytest
 from sqlalchemy import func, select
 
+from toolkit.basics.vocab import InvoiceTerms
 from toolkit.core.orders import EFFECTS, OrderStatus
 from toolkit.core.plan import due_on
 from toolkit.intake.validation import check
@@ -55,15 +56,22 @@ def test_second_run_creates_nothing(sample_master, ledger):
 
 
 def test_preview_marks_existing_orders_and_customer_figures(sample_master, ledger):
+    """An order invoiced at the order counts in the open invoices, not again as still to ship:
+    the first template here is one whose order waits for its DDT and its invoice."""
     before = preview(sample_master, ledger, APRIL_9)
     assert before.rows and all(r.existing is None for r in before.rows)
-    create(sample_master, ledger, APRIL_9, only={before.rows[0].template})
+    customers = {c.code: c for c in sample_master.customers}
+    templates = {t.code: t for t in sample_master.templates}
+    first = next(r for r in before.rows if customers[r.customer].invoice_terms is not InvoiceTerms.IMMEDIATE
+                 and not EFFECTS[templates[r.template].document_type].invoice_at_once)
+    create(sample_master, ledger, APRIL_9, only={first.template})
     after = preview(sample_master, ledger, APRIL_9)
-    assert after.rows[0].existing == "OC-2026-00001"
-    assert all(r.existing is None for r in after.rows[1:])
-    exposure, _limit = after.customers[after.rows[0].customer]
+    made = next(r for r in after.rows if r.template == first.template)
+    assert made.existing == "OC-2026-00001"
+    assert all(r.existing is None for r in after.rows if r is not made)
+    exposure, _limit = after.customers[made.customer]
     assert exposure.last_order_date == APRIL_9
-    assert exposure.unshipped == after.rows[0].amount == exposure.last_order_amount
+    assert exposure.unshipped == made.amount == exposure.last_order_amount
 
 
 def test_a_session_that_previews_and_creates_a_day_prices_it_once(sample_master, ledger, monkeypatch):
