@@ -105,8 +105,7 @@ def parse_month(text: str) -> tuple[date, date]:
     if not 1 <= month <= 12:
         raise NotADate(text)
     first = date(year, month, 1)
-    nxt = date(year + month // 12, month % 12 + 1, 1)
-    return first, nxt - timedelta(days=1)
+    return first, first.replace(day=calendar.monthrange(year, month)[1])
 
 
 def rome_time(at: datetime) -> datetime:

@@ -49,9 +49,15 @@ def _command() -> str:
     return " ".join(["toolkit", *words])
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+"""The days a date option accepts: a business's documents fall in this century, and a year
+like 0001 or 9999 (a typo, or a test of limits) would otherwise plan or count across
+millennia for minutes, or overflow the calendar, instead of being refused at once."""
+
+
 def parse_day(text: str, option: str = "--date") -> date:
     try:
-        return to_date(text)
+        return within_range(to_date(text), text, option)
     except ImpossibleDate as wrong:
         raise typer.BadParameter(f"«{text}»: il mese {wrong.month_shown} ha {wrong.days} giorni / "
                                  f"month {wrong.month_shown} has {wrong.days} days", param_hint=option) from None
@@ -63,10 +69,19 @@ def parse_day(text: str, option: str = "--date") -> date:
 def parse_month_option(text: str) -> Period:
     """`--month 2026-04` as its first and last day."""
     try:
-        return Period(*parse_month(text))
+        first, last = parse_month(text)
     except NotADate:
         raise typer.BadParameter(f"«{text}»: scrivi il mese come 2026-04 / write the month as 2026-04",
                                  param_hint="--month") from None
+    return Period(within_range(first, text, "--month"), last)
+
+
+def within_range(day: date, text: str, option: str) -> date:
+    """`day`, refused as a usage mistake outside `FIRST_DAY`..`LAST_DAY`."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise typer.BadParameter(f"«{text}»: solo date dal {FIRST_DAY.year} al {LAST_DAY.year} / "
+                                 f"only dates from {FIRST_DAY.year} to {LAST_DAY.year}", param_hint=option)
+    return day
 
 
 def parse_period(date_from: str | None, date_to: str | None) -> tuple[date | None, date | None]:
