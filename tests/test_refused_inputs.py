@@ -67,3 +67,59 @@ def test_a_date_outside_the_century_is_a_usage_mistake(args, desk, capsys):
     assert "solo date dal 2000 al 2099" in message(answer)
     assert ledger_of(desk).read_bytes() == before
     assert sorted(p.name for p in desk.parent.iterdir()) == ["anagrafiche.xlsx", "anagrafiche.xlsx.ledger.sqlite"]
+
+
+def _not_a_database(ledger: Path) -> None:
+    ledger.write_text("not a database")
+
+
+def _truncated(ledger: Path) -> None:
+    ledger.write_bytes(ledger.read_bytes()[:100_000])
+
+
+def _another_programs(ledger: Path) -> None:
+    import sqlite3
+
+    ledger.unlink()
+    with sqlite3.connect(ledger) as conn:
+        conn.execute("create table orders(x)")
+
+
+@pytest.mark.parametrize("spoil, says", [
+    (_not_a_database, "is not a usable toolkit ledger (file is not a database)"),
+    (_truncated, "is not a usable toolkit ledger (database disk image is malformed)"),
+    (_another_programs, "is another program's database, not a toolkit ledger"),
+])
+@pytest.mark.parametrize("verb", [["orders", "list"], ["invoice", "list"],
+                                  ["orders", "create", "{wb}", "--date", "2026-05-04"]])
+def test_a_ledger_that_is_not_ours_is_named_with_the_way_out(spoil, says, verb, desk, capsys):
+    ledger = ledger_of(desk)
+    spoil(ledger)
+    before = ledger.read_bytes()
+    args = [a.format(wb=desk) for a in verb] if "{wb}" in verb else [*verb, str(desk)]
+    code, answer, err = toolkit([*args, "--lang", "en"], capsys)
+    assert code == 2
+    assert f"The file {ledger} {says}" in message(answer)
+    assert "--ledger" in message(answer) and "Traceback" not in err
+    assert ledger.read_bytes() == before
+
+
+def test_a_ledger_locked_by_another_program_says_so(desk, capsys):
+    import sqlite3
+
+    holder = sqlite3.connect(ledger_of(desk), isolation_level=None)
+    holder.execute("PRAGMA busy_timeout=0")
+    holder.execute("begin exclusive")
+    try:
+        from toolkit.ledger import db
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(db, "SQLITE_BUSY_MS", 100)
+            code, answer, _ = toolkit(["orders", "create", str(desk), "--date", "2026-05-04", "--wait", "0.5",
+                                       "--lang", "en"], capsys)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert code == 2
+    assert f"The ledger {ledger_of(desk)} is locked by another program" in message(answer)
+    assert "Check the address" not in message(answer)

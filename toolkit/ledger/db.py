@@ -48,7 +48,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.types import TypeEngine
 
@@ -65,6 +65,26 @@ LEDGER_UNREACHABLE = define(
     "ledger-unreachable", "error",
     it="Non riesco ad aprire il registro {url}: {reason}. Controlla l'indirizzo (--ledger o TOOLKIT_LEDGER_URL).",
     en="Cannot open the ledger {url}: {reason}. Check the address (--ledger or TOOLKIT_LEDGER_URL).")
+LEDGER_NOT_A_LEDGER = define(
+    "ledger-not-a-ledger", "error",
+    it="Il file {path} non è un registro del toolkit utilizzabile ({reason}): non ho scritto nulla. Ripristinalo "
+       "da una copia di sicurezza, o indica il registro giusto con --ledger (o TOOLKIT_LEDGER_URL).",
+    en="The file {path} is not a usable toolkit ledger ({reason}): nothing was written. Restore it from a "
+       "backup, or point --ledger (or TOOLKIT_LEDGER_URL) at the right ledger.")
+LEDGER_HELD_ELSEWHERE = define(
+    "ledger-held-elsewhere", "error",
+    it="Il registro {path} è bloccato da un altro programma (un visualizzatore di database, un backup, una "
+       "sincronizzazione?): non ho scritto nulla. Chiudi quel programma e riprova.",
+    en="The ledger {path} is locked by another program (a database viewer, a backup, a sync tool?): nothing "
+       "was written. Close that program and try again.")
+LEDGER_OF_ANOTHER_PROGRAM = define(
+    "ledger-of-another-program", "error",
+    it="Il file {path} è il database di un altro programma, non un registro del toolkit: non ho scritto nulla. "
+       "Indica il registro giusto con --ledger (o TOOLKIT_LEDGER_URL), o ripristinalo da una copia di sicurezza.",
+    en="The file {path} is another program's database, not a toolkit ledger: nothing was written. Point "
+       "--ledger (or TOOLKIT_LEDGER_URL) at the right ledger, or restore it from a backup.")
+DAMAGED_SQLITE = ("file is not a database", "database disk image is malformed")
+"""What SQLite says of a file that is not a database, or a truncated or damaged one."""
 LEDGER_UNSUPPORTED = define(
     "ledger-unsupported", "error",
     it="Il registro {url} non è utilizzabile: il toolkit tiene il registro in un file SQLite (sqlite:///percorso) "
@@ -136,8 +156,23 @@ def open_ledger(url: str | None = None, workbook: Path | None = None, *, patienc
             _upgrade(ledger)
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+        if ledger.is_sqlite and "locked" in reason:
+            raise UnusableInput(LEDGER_HELD_ELSEWHERE(None, path=ledger.file or ledger.url)) from None
         raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)) from None
     return ledger
+
+
+@contextmanager
+def _damage_told(ledger: Ledger) -> Iterator[None]:
+    """A SQLite file that is not a database, or is truncated or damaged, is the user's file to
+    restore, not a bug: it is named, with the way out, wherever SQLite first notices."""
+    try:
+        yield
+    except DatabaseError as exc:
+        reason = str(exc.orig).strip()
+        if ledger.is_sqlite and reason in DAMAGED_SQLITE:
+            raise UnusableInput(LEDGER_NOT_A_LEDGER(None, path=ledger.file or ledger.url, reason=reason)) from None
+        raise
 
 
 def _engine(url: str, holder: Holder) -> Engine:
@@ -187,7 +222,7 @@ def writing(ledger: Ledger) -> Iterator[Connection]:
 def reading(ledger: Ledger) -> Iterator[Connection]:
     """A read transaction: no lock, one consistent view; an empty ledger if none exists yet."""
     if ledger.exists:
-        with ledger.engine.connect() as conn:
+        with _damage_told(ledger), ledger.engine.connect() as conn:
             if not ledger.is_sqlite or version(conn) is not None:
                 yield conn
                 return
@@ -199,7 +234,7 @@ def reading(ledger: Ledger) -> Iterator[Connection]:
 def _locked(ledger: Ledger) -> Iterator[Connection]:
     waiting = lock.Waiting(ledger.patience)
     if ledger.is_sqlite:
-        with _sqlite_locked(ledger, waiting) as conn:
+        with _damage_told(ledger), _sqlite_locked(ledger, waiting) as conn:
             yield conn
         return
     with ledger.engine.begin() as conn:
@@ -632,6 +667,8 @@ def _upgrade(ledger: Ledger) -> None:
 
 def _create_or_upgrade(conn: Connection) -> int:
     found = version(conn)
+    if found is None and inspect(conn).get_table_names():
+        raise UnusableInput(LEDGER_OF_ANOTHER_PROGRAM(None, path=conn.engine.url.database))
     if found is None:
         schema.metadata.create_all(conn)
         conn.execute(insert(schema.schema_version).values(version=schema.SCHEMA_VERSION))
