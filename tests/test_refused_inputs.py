@@ -123,3 +123,14 @@ def test_a_ledger_locked_by_another_program_says_so(desk, capsys):
     assert code == 2
     assert f"The ledger {ledger_of(desk)} is locked by another program" in message(answer)
     assert "Check the address" not in message(answer)
+
+
+def test_workbook_build_out_an_xlsx_is_a_usage_mistake(tmp_path, capsys):
+    """`workbook build` has no --json: its usage mistake is click's, on stderr."""
+    app._register()
+    output.reset()
+    code = app.run(["workbook", "build", "--out", str(tmp_path / "wb-out.xlsx")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "the workbook with macros is an .xlsm" in err and "errore interno" not in err
+    assert list(tmp_path.iterdir()) == []
