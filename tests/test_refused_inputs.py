@@ -134,3 +134,19 @@ def test_workbook_build_out_an_xlsx_is_a_usage_mistake(tmp_path, capsys):
     assert code == 2
     assert "the workbook with macros is an .xlsm" in err and "errore interno" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [
+    ["ship", "{wb}", "--date", "2026-04-09", "--all", "--quantities", "{csv}"],
+    ["payments", "import", "{wb}", "{csv}"],
+])
+def test_a_csv_field_longer_than_the_csv_module_reads_is_the_files_problem(args, desk, capsys):
+    """A field of 200,000 characters stopped Python's csv module ("field larger than field
+    limit"), which the user saw as an internal error."""
+    spoilt = desk.with_name("righe.csv")
+    spoilt.write_text("Ordine;Articolo;Quantità\nOC-2026-00001;A001;" + "9" * 200_000 + "\n", encoding="utf-8")
+    before = ledger_of(desk).read_bytes()
+    code, answer, err = toolkit([a.format(wb=desk, csv=spoilt) for a in args], capsys)
+    assert code == 2 and [p["code"] for p in answer["problems"]] == ["csv-unreadable"], answer
+    assert "righe.csv" in message(answer) and "Traceback" not in err
+    assert ledger_of(desk).read_bytes() == before

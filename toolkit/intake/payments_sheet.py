@@ -7,8 +7,6 @@ with a problem (`toolkit.services.payments` records the entries in one transacti
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +20,7 @@ from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PaymentMethod, normalize, parse
 from toolkit.core.payments import PaymentEntry
 from toolkit.intake.sources import RawSheet, RawWorkbook, read_workbook
+from toolkit.intake.tables import text_rows
 
 MISSING_COLUMN = define(
     "payments-missing-column", "error",
@@ -149,14 +148,5 @@ def read_file(path: Path) -> RawWorkbook:
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".txt"):
         return read_workbook(path)
-    raw = path.read_bytes()
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = raw.decode("cp1252")
-    first = content.splitlines()[0] if content else ""
-    delimiter = max(";,\t", key=first.count) if first else ";"
-    rows: Sequence[Sequence[Any]] = [
-        [cell if cell.strip() else None for cell in row] for row in csv.reader(io.StringIO(content), delimiter=delimiter)
-    ]
+    rows: Sequence[Sequence[Any]] = [[cell if cell.strip() else None for cell in row] for row in text_rows(path)]
     return RawWorkbook(path.name, (RawSheet(path.stem, rows),))

@@ -8,8 +8,6 @@ the cell of its quantity, so a problem with it names that cell.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from toolkit.basics.cells import Location, address
 from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.basics.vocab import normalize
 from toolkit.core.shipping import ChosenRow
+from toolkit.intake.tables import text_rows
 
 QUANTITIES_HEADER = define(
     "quantities-bad-header", "error",
@@ -44,7 +43,7 @@ def read_quantities(path: Path) -> tuple[list[ChosenRow], list[Problem]]:
     if path.suffix.lower() in (".csv", ".txt"):
         if not path.is_file():
             raise UnusableInput(QUANTITIES_FILE_MISSING(None, path=path))
-        return quantity_rows(path.name, path.stem, _csv_rows(path.read_bytes()))
+        return quantity_rows(path.name, path.stem, text_rows(path))
     from toolkit.intake.sources import read_workbook
 
     raw = read_workbook(path)
@@ -53,17 +52,6 @@ def read_quantities(path: Path) -> tuple[list[ChosenRow], list[Problem]]:
         return [], [QUANTITIES_HEADER(Location(raw.sheets[0].name if raw.sheets else path.name, "A1", path.name),
                                       missing="Ordine, Articolo, Quantità")]
     return quantity_rows(path.name, sheet.name, sheet.rows, sheet.first_row, sheet.first_col)
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    """Excel's CSV exports: UTF-8 (with or without BOM) or Windows-1252, `;` or `,` separated."""
-    try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = data.decode("cp1252", errors="replace")
-    first = content.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    return [row for row in csv.reader(io.StringIO(content), delimiter=delimiter)]
 
 
 def quantity_rows(workbook: str, sheet: str, rows: Sequence[Sequence[Any]], first_row: int = 1,

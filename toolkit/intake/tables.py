@@ -186,6 +186,20 @@ def read_csv(path: Path) -> RawWorkbook:
     return RawWorkbook(path.name, (RawSheet(path.stem, rows),))
 
 
+def text_rows(path: Path) -> list[list[str]]:
+    """The rows of a small CSV a desk exports from Excel (quantities to ship, payments):
+    UTF-8 with or without BOM, else Windows-1252, split on the separator its first line holds
+    most of (`;`, `,` or tab). A file the csv module cannot split (a field of 200,000
+    characters) is the file's problem, told as such: it was an internal error."""
+    content = _decode(path.read_bytes())
+    first = content.split("\n", 1)[0]
+    delimiter = max(";,\t", key=first.count) if first else ";"
+    try:
+        return list(csv.reader(io.StringIO(content), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=str(exc).splitlines()[0][:120])) from None
+
+
 def _decode(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
