@@ -150,3 +150,25 @@ def test_a_csv_field_longer_than_the_csv_module_reads_is_the_files_problem(args,
     assert code == 2 and [p["code"] for p in answer["problems"]] == ["csv-unreadable"], answer
     assert "righe.csv" in message(answer) and "Traceback" not in err
     assert ledger_of(desk).read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "{wb}", "--report", "{out}/c.xlsx"],
+    ["panel", "{wb}", "--out", "{out}/p.xlsx"],
+    ["calendar", "{wb}", "--from", "2026-04-06", "--to", "2026-04-10", "--out", "{out}/k.xlsx"],
+    ["distribution", "{wb}", "--date", "2026-04-09", "--out", "{out}/d.xlsx"],
+    ["payments", "status", "{wb}", "--out", "{out}/s.xlsx"],
+    ["einvoice", "{wb}", "--month", "2026-04", "--out", "{out}/fe"],
+])
+def test_an_output_folder_that_cannot_be_made_is_refused_before_anything_is_done(args, desk, capsys):
+    """A folder that cannot be written (here under a file, which even root cannot make a folder
+    of) gave an OSError as an internal error from six verbs, after their work."""
+    blocker = desk.with_name("not-a-folder")
+    blocker.write_text("a file")
+    before = ledger_of(desk).read_bytes()
+    app._register()
+    output.reset()
+    code = app.run([a.format(wb=desk, out=blocker) for a in args])
+    said = capsys.readouterr()
+    assert code == 2 and "Scegli un'altra cartella per --out" in said.out + said.err, said
+    assert "Traceback" not in said.err and ledger_of(desk).read_bytes() == before
