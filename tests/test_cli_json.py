@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from desks import copied_desk
 from jsonschema import Draft202012Validator
 
 from toolkit.cli import app, output
@@ -52,9 +53,7 @@ def month_so_far(tmp_path_factory, sample_workbook) -> Path:
 @pytest.fixture
 def desk(tmp_path, month_so_far, capsys) -> Path:
     capsys.readouterr()
-    for name in ("anagrafiche.xlsx", "anagrafiche.xlsx.ledger.sqlite"):
-        shutil.copy(month_so_far / name, tmp_path / name)
-    return tmp_path / "anagrafiche.xlsx"
+    return copied_desk(month_so_far, tmp_path)
 
 
 def _draft_run(workbook: Path, capsys) -> str:

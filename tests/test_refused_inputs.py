@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from desks import copied_desk
 
 from toolkit.cli import app, output
 
@@ -40,9 +41,7 @@ def ordered(tmp_path_factory, sample_workbook) -> Path:
 @pytest.fixture
 def desk(tmp_path, ordered, capsys) -> Path:
     capsys.readouterr()
-    for name in ("anagrafiche.xlsx", "anagrafiche.xlsx.ledger.sqlite"):
-        shutil.copy(ordered / name, tmp_path / name)
-    return tmp_path / "anagrafiche.xlsx"
+    return copied_desk(ordered, tmp_path)
 
 
 def ledger_of(workbook: Path) -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from desks import copied_desk
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
@@ -564,9 +565,7 @@ def test_each_printed_pie_is_whole_on_one_page(products_book, tmp_path):
 
 def test_the_command_writes_the_workbook_and_answers(april, tmp_path):
     out, _ = april
-    workbook = tmp_path / "anagrafiche.xlsx"
-    for name in ("anagrafiche.xlsx", "anagrafiche.xlsx.ledger.sqlite"):
-        shutil.copy(out / name, tmp_path / name)
+    workbook = copied_desk(out, tmp_path)
     from toolkit.cli import app, output
 
     app._register()
@@ -582,10 +581,7 @@ def test_the_command_writes_the_workbook_and_answers(april, tmp_path):
 def desk(april, tmp_path_factory):
     """A copy of April's workbook and ledger for the command to read."""
     out, _ = april
-    here = tmp_path_factory.mktemp("desk")
-    for name in ("anagrafiche.xlsx", "anagrafiche.xlsx.ledger.sqlite"):
-        shutil.copy(out / name, here / name)
-    return here / "anagrafiche.xlsx"
+    return copied_desk(out, tmp_path_factory.mktemp("desk"))
 
 
 def _run(*args: str) -> int:
