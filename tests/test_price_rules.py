@@ -237,6 +237,62 @@ def test_a_derived_version_without_a_base_is_a_problem_at_its_cell(versions, cel
     assert ("Versioni listino", cell, code) in codes_at(checked(sheets_with(versions=versions)))
 
 
+def ingrosso(step) -> list:
+    """INGROSSO 2026A = BASE 2026A −10 %, rounded to `step` (row 4 of Versioni listino, step in H4)."""
+    return ["INGROSSO", "2026A", date(2026, 1, 1), None, "BASE", "2026A", -10, step]
+
+
+@pytest.mark.parametrize("step, code, shown", [
+    (-0.05, "rounding-step-negative", "-0.05"), (1e-9, "rounding-step-too-fine", "0.000000001"),
+    (0.0000005, "rounding-step-too-fine", "0.0000005"),
+], ids=["negative", "nine-decimals", "seven-decimals"])
+def test_a_rounding_step_prices_cannot_keep_is_an_error_at_its_cell(step, code, shown):
+    result = checked(sheets_with(versions=(ingrosso(step),)))
+    [problem] = [p for p in result.errors if p.code == code]
+    assert (problem.location.sheet, problem.location.cell) == ("Versioni listino", "H4")
+    assert problem.message("it").startswith(f"Il passo di arrotondamento {shown} ")
+    assert problem.message("en").startswith(f"Rounding step {shown} ")
+
+
+def test_a_price_rules_rounding_step_is_checked_the_same():
+    result = checked(sheets_with(rule_row("R1", "Da listino", item="A001", markup=-5, rounding=-0.05)))
+    assert ("Regole prezzo", "L2", "rounding-step-negative") in codes_at(result)
+
+
+@pytest.mark.parametrize("step", [None, 0, 0.05, 0.000001, 1])
+def test_a_sensible_rounding_step_is_no_problem(step):
+    """0 and an empty cell both round to the cent; 1 rounds 1.35 / 1.08 / 0.90 to 1, less than half off."""
+    result = checked(sheets_with(versions=(ingrosso(step),)))
+    assert [p.code for p in result.problems if p.code.startswith("rounding-step")] == []
+
+
+@pytest.mark.parametrize("step, item, field, exact, rounded", [
+    (999999, "A001", "Prezzo di listino", "18", "0"),
+    (5, "A002", "Prezzo di listino", "1.35", "0"),
+    (2, "A002", "Prezzo standard", "1.08", "2"),
+], ids=["to-zero", "typed-5-for-0.05", "more-than-half-up"])
+def test_a_step_that_ruins_a_derived_price_is_a_warning_naming_the_first(step, item, field, exact, rounded):
+    """A001 20.00 / 18.50 / 16.00 and A002 1.50 / 1.20 / 1.00, less 10 %: a step of 2 gives A001
+    18 / 16 / 14 (fine) and A002 2 / 2 / 0 — its list price 1.35 up to 2 is less than half off, its
+    standard price 1.08 up to 2 is more."""
+    result = checked(sheets_with(versions=(ingrosso(step),)))
+    [warning] = [p for p in result.problems if p.code == "rounding-step-ruins-price"]
+    assert not warning.is_error
+    assert (warning.location.sheet, warning.location.cell) == ("Versioni listino", "H4")
+    assert warning.message("it") == (
+        f"Il passo di arrotondamento {step} della versione 2026A del listino INGROSSO porta il «{field}» "
+        f"dell'articolo {item} da {exact} a {rounded}: controlla il passo (0.05 arrotonda ai 5 centesimi, vuoto al "
+        "centesimo).")
+    assert f"of item {item} from {exact} into {rounded}" in warning.message("en")
+    assert result.errors == []
+
+
+def test_the_sample_has_no_rounding_problem(sample_workbook):
+    from toolkit.intake.validation import check_file
+
+    assert [p.code for p in check_file(sample_workbook).problems if p.code.startswith("rounding-step")] == []
+
+
 # --- the ledger -------------------------------------------------------------------------------
 
 def test_an_order_line_stores_the_rule_that_priced_it(tmp_path):

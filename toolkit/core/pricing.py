@@ -30,6 +30,7 @@ from toolkit.model.records import MasterData, Price, PriceVersion, Template, fro
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+PRICE_FIELDS = ("list_price", "standard_price", "limit_price")
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,58 @@ def marked_up(base: Decimal, markup: Decimal | None, step: Decimal | None) -> De
     >>> marked_up(Decimal("18.50"), Decimal("10"), Decimal("0.05")), marked_up(Decimal("18.50"), Decimal("-8"), None)
     (Decimal('20.35'), Decimal('17.02'))
     """
-    return round_to_step(base * (HUNDRED + (markup or 0)) / HUNDRED, step)
+    return round_to_step(before_rounding(base, markup), step)
+
+
+def before_rounding(base: Decimal, markup: Decimal | None) -> Decimal:
+    """The base plus `markup` percent, exact: what a derived price is before its rounding step."""
+    return base * (HUNDRED + (markup or 0)) / HUNDRED
+
+
+def ruined_by_rounding(exact: Decimal, rounded: Decimal) -> bool:
+    """Whether the rounding step turned a positive price into 0 or moved it by more than half of
+    it: a step typed for another (5 for 0.05, 999999), and orders would go out at that price.
+
+    >>> ruined_by_rounding(Decimal("1.08"), Decimal("1.10")), ruined_by_rounding(Decimal("1.08"), Decimal("0"))
+    (False, True)
+    >>> ruined_by_rounding(Decimal("3.2"), Decimal("5")), ruined_by_rounding(Decimal("0"), Decimal("0"))
+    (True, False)
+    """
+    return exact > 0 and (rounded == 0 or abs(rounded - exact) * 2 > exact)
+
+
+@dataclass(frozen=True, slots=True)
+class RuinedPrice:
+    """A derived version's first price its rounding step ruins (`ruined_by_rounding`)."""
+
+    item: str
+    field: str
+    exact: Decimal
+    rounded: Decimal
+
+
+def ruined_prices(versions: Iterable[PriceVersion], prices: dict[tuple[str, str, str], Price]
+                  ) -> dict[tuple[str, str], RuinedPrice]:
+    """Each derived version's first price its rounding step ruins, among the prices `derive` gave
+    (each derived price carries its version's source; the version's own rows do not). Rounding
+    moves a price by half a step at most, so only a price of at most one step can lose half of
+    itself: the others are passed over without looking at their base."""
+    by_source = {v.source: v for v in versions if v.derived}
+    found: dict[tuple[str, str], RuinedPrice] = {}
+    for (price_list, version, item), price in prices.items():
+        v = by_source.get(price.source)
+        if v is None or (price_list, version) in found:
+            continue
+        step = abs(v.rounding or CENT)
+        for field in PRICE_FIELDS:
+            rounded = getattr(price, field)
+            if rounded is None or rounded > step:
+                continue
+            exact = before_rounding(getattr(prices[(v.base_list or "", v.base_version or "", item)], field), v.markup)
+            if ruined_by_rounding(exact, rounded):
+                found[(price_list, version)] = RuinedPrice(item, field, exact, rounded)
+                break
+    return found
 
 
 MISSING_BASE, CYCLE = "missing-base", "cycle"
@@ -171,7 +223,7 @@ def _derived_records(v: PriceVersion, bases: list[Price], items: list[str]) -> l
     (`from_columns`): each distinct base price is marked up once (a derived version of 20,000
     items repeats a few thousand prices), and no record's own constructor runs, which made
     the 40,000 derived prices of L cost twice as much."""
-    columns = {field: list(map(attrgetter(field), bases)) for field in ("list_price", "standard_price", "limit_price")}
+    columns = {field: list(map(attrgetter(field), bases)) for field in PRICE_FIELDS}
     marked = _marked_up(chain.from_iterable(columns.values()), v.markup, v.rounding)
     count = len(bases)
     return from_columns(Price, {

@@ -400,7 +400,8 @@ class PriceVersion(Record):
         "10", default=None, aliases=("Percentuale", "Percent"))
     rounding: UnitPrice | None = column(
         "Arrotondamento", "Rounding step",
-        "For a derived version: each price is rounded half-up to a multiple of this step; empty = the cent",
+        "For a derived version: each price is rounded half-up to a multiple of this step, positive with at most 6 "
+        "decimals; empty or 0 = the cent",
         "0.05", default=None, aliases=("Passo di arrotondamento",))
     source: InstanceOf[Source]
 
@@ -473,7 +474,8 @@ class PriceRule(Record):
         "-10", default=None, aliases=("Percentuale", "Percent"))
     rounding: UnitPrice | None = column(
         "Arrotondamento", "Rounding step",
-        "For a derived price: rounded half-up to a multiple of this step; empty = the cent", "0.05", default=None,
+        "For a derived price: rounded half-up to a multiple of this step, positive with at most 6 decimals; "
+        "empty or 0 = the cent", "0.05", default=None,
         aliases=("Passo di arrotondamento",))
     valid_from: Day | None = column(
         "Valido dal", "Valid from", "First day of validity; empty = always", "01/04/2026", default=None)

@@ -6,6 +6,9 @@ equally must not exist (a tie names both rows); a rule giving an item a price be
 price is found here whenever the rule names the item — a category rule's prices depend on the
 items ordered, and are checked as each order line is priced. A derived version must name an
 existing base version, and a chain of derivations must not come back to where it started.
+A rounding step, of a derived version or a derived-price rule, is a positive amount prices can
+keep (six decimals); one that ruins a derived version's price (to 0, or by more than half) is
+a warning: it is most likely 5 typed for 0.05.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from decimal import Decimal
 
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PriceType, label
+from toolkit.core.drafts import UNIT_PRICE_PLACES
 from toolkit.core.price_rules import NEEDS, indexed, rule_price, ties
-from toolkit.core.pricing import CYCLE, PriceBook, derived_prices, price_book, unit_price
+from toolkit.core.pricing import CENT, CYCLE, PriceBook, derived_prices, price_book, ruined_prices, unit_price
 from toolkit.intake.validation.layout import Layout
-from toolkit.model.records import MasterData, PriceRule, Record
+from toolkit.model.records import MasterData, PriceRule, PriceVersion, Record
 
 RULE_NAMES_BOTH = define(
     "price-rule-names-both", "error",
@@ -70,6 +74,26 @@ DERIVED_CYCLE = define(
        "versioni della catena deve avere prezzi propri.",
     en="Version {version} of price list {price_list} derives, through other versions, from itself: one version of "
        "the chain must have prices of its own.")
+
+STEP_NEGATIVE = define(
+    "rounding-step-negative", "error",
+    it="Il passo di arrotondamento {step} è negativo: scrivi un passo positivo (0.05 arrotonda ai 5 centesimi) o "
+       "lascia la cella vuota per arrotondare al centesimo.",
+    en="Rounding step {step} is negative: write a positive step (0.05 rounds to 5 cents) or leave the cell empty "
+       "to round to the cent.")
+STEP_TOO_FINE = define(
+    "rounding-step-too-fine", "error",
+    it="Il passo di arrotondamento {step} ha più di 6 decimali, più di quanti ne tengono i prezzi: scrivi un passo "
+       "di almeno 0.000001 (0.05 arrotonda ai 5 centesimi) o lascia la cella vuota per arrotondare al centesimo.",
+    en="Rounding step {step} has more than 6 decimals, more than prices keep: write a step of at least 0.000001 "
+       "(0.05 rounds to 5 cents) or leave the cell empty to round to the cent.")
+STEP_RUINS_PRICE = define(
+    "rounding-step-ruins-price", "warning",
+    it="Il passo di arrotondamento {step} della versione {version} del listino {price_list} porta il «{field_it}» "
+       "dell'articolo {item} da {exact} a {rounded}: controlla il passo (0.05 arrotonda ai 5 centesimi, vuoto al "
+       "centesimo).",
+    en="Rounding step {step} of version {version} of price list {price_list} turns the “{field_en}” of item {item} "
+       "from {exact} into {rounded}: check the step (0.05 rounds to 5 cents, empty to the cent).")
 
 _BOTH = (("customer", "group", ("il cliente", "the customer"), ("il gruppo", "the group")),
          ("item", "category", ("l'articolo", "the item"), ("la categoria", "the category")))
@@ -175,3 +199,46 @@ def derived_versions(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield DERIVED_WITHOUT_BASE(_at(layout, v, field), version=v.version, price_list=v.price_list,
                                        base_list=v.base_list or "—", base_version=v.base_version or "—")
 
+
+def rounding_steps(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    """Every rounding step given, of a price version or a price rule, is one prices can be
+    rounded to; a derived version's step that ruins one of its prices is named with the price."""
+    stepped: list[PriceVersion | PriceRule] = [*master.price_versions, *master.price_rules]
+    for record in stepped:
+        if record.rounding is not None:
+            yield from _step_problems(layout, record)
+    yield from _ruined_prices(master, layout)
+
+
+def _step_problems(layout: Layout, record: PriceVersion | PriceRule) -> Iterator[Problem]:
+    """A negative step, or one finer than the millionth a price is kept to (`UNIT_PRICE_PLACES`):
+    1e-9 would give prices nine decimals the ledger cannot store."""
+    step = record.rounding
+    assert step is not None
+    if step < 0:
+        yield STEP_NEGATIVE(_at(layout, record, "rounding"), step=_plain(step))
+    elif step != step.quantize(UNIT_PRICE_PLACES):
+        yield STEP_TOO_FINE(_at(layout, record, "rounding"), step=_plain(step))
+
+
+def _ruined_prices(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    """`core.pricing.ruined_prices` of the derived prices the check has already worked out."""
+    from toolkit.model.sheets import PRICES
+
+    if not any(v.derived for v in master.price_versions):
+        return
+    prices, _ = derived_prices(master)
+    ruined = ruined_prices(master.price_versions, prices)
+    for v in master.price_versions:
+        found = ruined.get((v.price_list, v.version))
+        if found is None:
+            continue
+        column = PRICES.column(found.field)
+        yield STEP_RUINS_PRICE(_at(layout, v, "rounding"), step=_plain(v.rounding or CENT), version=v.version,
+                               price_list=v.price_list, field_it=column.it, field_en=column.en, item=found.item,
+                               exact=_plain(found.exact.quantize(UNIT_PRICE_PLACES)), rounded=_plain(found.rounded))
+
+
+def _plain(value: Decimal) -> str:
+    """A number as written in a cell, without an exponent or trailing zeros: 1E-9 as 0.000000001."""
+    return f"{value.normalize():f}"

@@ -20,7 +20,7 @@ from toolkit.core import payment_terms
 from toolkit.core.pricing import below_limit, price_book, template_price_list
 from toolkit.core.shipping import missing_stock
 from toolkit.intake.validation.layout import Layout
-from toolkit.intake.validation.pricing_rules import derived_versions, price_rules
+from toolkit.intake.validation.pricing_rules import derived_versions, price_rules, rounding_steps
 from toolkit.intake.validation.rebates import discounts_and_commissions
 from toolkit.intake.validation.records import column
 from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template, TemplateLine
@@ -573,7 +573,7 @@ def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
 
 RULES: tuple[Rule, ...] = (
     settings, unique_codes, references, customers, items, periods, price_lists, price_versions, derived_versions,
-    prices, price_rules, templates, template_lines, exceptions, stock, discounts_and_commissions,
+    rounding_steps, prices, price_rules, templates, template_lines, exceptions, stock, discounts_and_commissions,
 )
 
 
