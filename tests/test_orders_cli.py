@@ -165,6 +165,26 @@ def test_calendar_for_april_respects_easter_monday(workbook, tmp_path):
     assert len(grid.sheetnames) == 2
 
 
+def test_the_calendar_in_the_terminal_counts_lines_across_units_as_its_grid_does(workbook, tmp_path):
+    """The grid shows an order's quantity with its unit, or its number of lines when the lines
+    are in different units; the terminal listing said the sum of them all (33 for T008)."""
+    from toolkit.intake.validation import check_file
+
+    master = check_file(workbook).master
+    units = {item.code: item.unit for item in master.items}
+    lines = {}
+    for line in master.template_lines:
+        lines.setdefault(line.template, []).append(line)
+    result = toolkit("calendar", str(workbook), "--from", "2026-04-08", "--to", "2026-04-08", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    shown = {row.split()[2]: row.split()[4:6] for row in result.stdout.splitlines() if row.startswith("08/04/2026")}
+    mixed = [t for t in shown if len({units[line.item] for line in lines[t]}) > 1]
+    single = [t for t in shown if len({units[line.item] for line in lines[t]}) == 1]
+    assert mixed and single
+    assert all(shown[t][1] == "righe" and int(shown[t][0]) > 1 for t in mixed), shown
+    assert all(shown[t][1] == units[lines[t][0].item] for t in single), shown
+
+
 def _list_rows(path: Path) -> list[dict]:
     sheet = openpyxl.load_workbook(path).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))

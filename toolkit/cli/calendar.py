@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Piano delle consegne fra due date: griglia ed elenco. The delivery plan between two dates: grid and list."""
         from toolkit.basics.files import check_output
+        from toolkit.core.due_quantity import due_quantity, shown
         from toolkit.services.calendar import plan
 
         if out is not None:
@@ -42,9 +43,11 @@ def register(app: typer.Typer) -> None:
                  "lines": [{"item": line.item, "quantity": line.quantity} for line in d.lines]}
                 for d in result.dues]}, problems)
         else:
+            units = {item.code: item.unit for item in session.master.items}
             for d in result.dues:
                 note = " *" if d.changed else ""
-                typer.echo(f"{d.day:%d/%m/%Y} {d.day:%a}  {d.template:<8} {d.customer:<8} {d.total_quantity:>8}{note}")
+                quantity = shown(*due_quantity(d, units), output.lang())
+                typer.echo(f"{d.day:%d/%m/%Y} {d.day:%a}  {d.template:<8} {d.customer:<8} {quantity:>10}{note}")
             output.print_problems(problems)
             if result.file is not None:
                 typer.echo(str(result.file))

@@ -31,6 +31,7 @@ from xlsxwriter.workbook import Workbook
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import WEEKDAYS_EN, WEEKDAYS_IT, label
+from toolkit.core.due_quantity import due_quantity, shown
 from toolkit.core.plan import Due
 from toolkit.core.workdays import WorkingCalendar, weekday_name
 from toolkit.model.records import MasterData, Template
@@ -48,7 +49,6 @@ LIST_HEADERS = {
 }
 define({
     "calendar.title": ("Calendario consegne", "Delivery plan"),
-    "calendar.lines": ("righe", "lines"),
     "calendar.legend_closed": (
         "Giorno di chiusura: domenica, sabato, festività o chiusura (il motivo nel commento sulla data)",
         "Closed day: Sunday, Saturday, holiday or closure (the reason in the comment on the date)"),
@@ -139,24 +139,6 @@ def _dates(days: Iterable[date]) -> str:
     return ", ".join(d.strftime("%d/%m/%Y") for d in days)
 
 
-def grid_value(due: Due, units: Mapping[str, str]) -> tuple[Decimal | int, str | None]:
-    """What the grid shows of an order: its quantity and their unit when all its lines share
-    one (an item the master does not know counts as a unit of its own, ""), else its number of
-    lines and None: quantities in cartons, pieces and packs added up (33 for six lines of
-    T008) mean nothing."""
-    shared = {units.get(line.item, "") for line in due.lines}
-    if len(shared) > 1:
-        return len(due.lines), None
-    return due.total_quantity, next(iter(shared), "")
-
-
-def shown(value: Decimal | int, unit: str | None, lang: str) -> str:
-    """How a grid cell reads with `number_format(unit)`, Excel's General: "12.5 kg", "6 righe"."""
-    number = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
-    suffix = labeller(lang)("calendar.lines") if unit is None else unit
-    return f"{number} {suffix}".rstrip()
-
-
 def number_format(unit: str | None, lang: str) -> str:
     """The cell keeps a number (it sorts and filters) and shows its unit, or "righe"."""
     if unit is None:
@@ -210,7 +192,7 @@ def _grid(book: Workbook, master: MasterData, rows: Sequence[Template], dues: Se
         due_row = row_of.get(due.template)
         offset = (due.day - start).days
         if due_row is not None and 0 <= offset < len(days):
-            days_of[due_row].append((FIXED_COLUMNS + offset, due, *grid_value(due, units)))
+            days_of[due_row].append((FIXED_COLUMNS + offset, due, *due_quantity(due, units)))
     values = {(value, unit) for cells in days_of.values() for _, _, value, unit in cells}
     cell_format = _cell_formats(book, lang)
     for t in rows:

@@ -1,0 +1,34 @@
+"""What a due order's quantity reads as in a plan: its total in its one unit ("12 kg"), or its
+number of lines ("6 righe") when they are in different units, since cartons, pieces and packs
+added up (33 for six lines of T008) mean nothing. The calendar's grid and its terminal listing
+say the same."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from toolkit.basics.labels import define, labeller
+from toolkit.core.plan import Due
+
+define({"calendar.lines": ("righe", "lines")})
+
+
+def due_quantity(due: Due, units: Mapping[str, str]) -> tuple[Decimal | int, str | None]:
+    """The order's quantity and their unit when all its lines share one (an item the master
+    does not know counts as a unit of its own, ""), else its number of lines and None."""
+    shared = {units.get(line.item, "") for line in due.lines}
+    if len(shared) > 1:
+        return len(due.lines), None
+    return due.total_quantity, next(iter(shared), "")
+
+
+def shown(value: Decimal | int, unit: str | None, lang: str) -> str:
+    """`due_quantity` as text, as Excel's General shows it with its unit: "12.5 kg", "6 righe".
+
+    >>> shown(Decimal("12.500"), "kg", "it"), shown(6, None, "it"), shown(6, None, "en")
+    ('12.5 kg', '6 righe', '6 lines')
+    """
+    number = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+    suffix = labeller(lang)("calendar.lines") if unit is None else unit
+    return f"{number} {suffix}".rstrip()
