@@ -282,6 +282,15 @@ def _empty() -> Engine:
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def _add_columns(conn: Connection, table: str, columns: Mapping[str, str]) -> None:
+    """Add to `table` those of `columns` (name → SQL type) it lacks: like every migration step,
+    skipped when already done, so a migration interrupted half-way can run again."""
+    present = {c["name"] for c in inspect(conn).get_columns(table)}
+    for column, kind in columns.items():
+        if column not in present:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
 """version → the step that upgrades a ledger from version-1 to version."""
 
 
@@ -314,12 +323,9 @@ def _add_references_and_stamp_lines(conn: Connection) -> None:
     Each step is skipped when already done, as in the steps before. SQLite cannot drop a NOT
     NULL: its invoice lines move to a table made anew, with the same rows and indexes (no other
     table refers to them)."""
+    _add_columns(conn, "orders", {"customer_reference": "VARCHAR(60)", "payment_method": "VARCHAR(30)"})
+    _add_columns(conn, "deliveries", {"accounting_date": "DATE"})
     found = inspect(conn)
-    for table, column, kind in (("orders", "customer_reference", "VARCHAR(60)"),
-                                ("orders", "payment_method", "VARCHAR(30)"),
-                                ("deliveries", "accounting_date", "DATE")):
-        if column not in {c["name"] for c in found.get_columns(table)}:
-            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
     if next(c for c in found.get_columns("invoice_lines") if c["name"] == "order_line_id")["nullable"]:
         return
     if conn.dialect.name != "sqlite":
@@ -349,8 +355,7 @@ MIGRATIONS[6] = _add_requests
 def _add_confirmations(conn: Connection) -> None:
     """An order may cite the quotation or proposal it confirms, once (a unique index; NULLs,
     the orders made from templates, never collide)."""
-    if "confirms" not in {c["name"] for c in inspect(conn).get_columns("orders")}:
-        conn.execute(text("ALTER TABLE orders ADD COLUMN confirms INTEGER"))
+    _add_columns(conn, "orders", {"confirms": "INTEGER"})
     schema.confirms_index.create(conn, checkfirst=True)
 
 
@@ -410,8 +415,7 @@ MIGRATIONS[8] = _confirmations_out_of_template
 def _add_price_rules(conn: Connection) -> None:
     """An order line records the price rule that set its price (Regole prezzo); lines stored
     before rules existed were priced by their list or their own price, so they stay NULL."""
-    if "price_rule" not in {c["name"] for c in inspect(conn).get_columns("order_lines")}:
-        conn.execute(text("ALTER TABLE order_lines ADD COLUMN price_rule VARCHAR(60)"))
+    _add_columns(conn, "order_lines", {"price_rule": "VARCHAR(60)"})
 
 
 MIGRATIONS[9] = _add_price_rules
@@ -429,10 +433,7 @@ MIGRATIONS[10] = _add_volume_settlements
 
 def _add_form_origins(conn: Connection) -> None:
     """Orders say where they came from (`origin`), and an imported order form its digest, once."""
-    found = {c["name"] for c in inspect(conn).get_columns("orders")}
-    for column, kind in (("origin", "TEXT"), ("form_digest", "VARCHAR(64)")):
-        if column not in found:
-            conn.execute(text(f"ALTER TABLE orders ADD COLUMN {column} {kind}"))
+    _add_columns(conn, "orders", {"origin": "TEXT", "form_digest": "VARCHAR(64)"})
     schema.form_digest_index.create(conn, checkfirst=True)
 
 
@@ -453,8 +454,7 @@ def _add_shipped_per_line(conn: Connection) -> None:
     """Order lines keep what their DDT lines shipped (`order_lines.shipped`), summed once here
     from the DDT lines the ledger holds; the lines never shipped keep the column's 0 as they are
     (rewriting every row of a large ledger would only grow it)."""
-    if "shipped" not in {c["name"] for c in inspect(conn).get_columns("order_lines")}:
-        conn.execute(text("ALTER TABLE order_lines ADD COLUMN shipped BIGINT NOT NULL DEFAULT 0"))
+    _add_columns(conn, "order_lines", {"shipped": "BIGINT NOT NULL DEFAULT 0"})
     conn.execute(text("UPDATE order_lines SET shipped = (SELECT SUM(delivery_lines.quantity) FROM delivery_lines "
                       "WHERE delivery_lines.order_line_id = order_lines.id) "
                       "WHERE id IN (SELECT order_line_id FROM delivery_lines)"))
@@ -507,10 +507,7 @@ MIGRATIONS[17] = _add_holds
 def _add_unshipped(conn: Connection) -> None:
     """Orders keep the value they still have to ship (`toolkit.ledger.unshipped`), set here
     from their lines; an order with nothing left keeps the columns' 0."""
-    present = {c["name"] for c in inspect(conn).get_columns("orders")}
-    for column in ("unshipped_euros", "unshipped_micros"):
-        if column not in present:
-            conn.execute(text(f"ALTER TABLE orders ADD COLUMN {column} BIGINT NOT NULL DEFAULT 0"))
+    _add_columns(conn, "orders", dict.fromkeys(("unshipped_euros", "unshipped_micros"), "BIGINT NOT NULL DEFAULT 0"))
     unshipped.recount(conn)
 
 
@@ -600,8 +597,7 @@ def _add_zipped_in(conn: Connection) -> None:
     """An invoice's e-invoice file keeps the first zip for SDI that held it
     (`einvoice_files.zipped_in`). Zips made before stay unknown: their names' digest does not
     say which files they held."""
-    if "zipped_in" not in {c["name"] for c in inspect(conn).get_columns("einvoice_files")}:
-        conn.execute(text("ALTER TABLE einvoice_files ADD COLUMN zipped_in INTEGER"))
+    _add_columns(conn, "einvoice_files", {"zipped_in": "INTEGER"})
 
 
 MIGRATIONS[24] = _add_zipped_in
@@ -609,8 +605,7 @@ MIGRATIONS[24] = _add_zipped_in
 
 def _add_payment_reversals(conn: Connection) -> None:
     """A payment may reverse another (`payments.reverses`), once (a unique index)."""
-    if "reverses" not in {c["name"] for c in inspect(conn).get_columns("payments")}:
-        conn.execute(text("ALTER TABLE payments ADD COLUMN reverses INTEGER"))
+    _add_columns(conn, "payments", {"reverses": "INTEGER"})
     schema.reverses_index.create(conn, checkfirst=True)
 
 
@@ -623,8 +618,7 @@ def _keep_issued_parties(conn: Connection) -> None:
     always were."""
     schema.issued_parties.create(conn, checkfirst=True)
     for table in ("invoices", "deliveries"):
-        if "parties_id" not in {c["name"] for c in inspect(conn).get_columns(table)}:
-            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN parties_id INTEGER"))
+        _add_columns(conn, table, {"parties_id": "INTEGER"})
 
 
 MIGRATIONS[26] = _keep_issued_parties
@@ -635,9 +629,7 @@ def _add_uninvoiced(conn: Connection) -> None:
     set here from their lines, with the index the credit figures read them by; and the orders'
     value still to ship is summed again without the lines invoiced at the order, which the open
     invoices count already."""
-    if "uninvoiced_euros" not in {c["name"] for c in inspect(conn).get_columns("deliveries")}:
-        for column in ("uninvoiced_euros", "uninvoiced_micros"):
-            conn.execute(text(f"ALTER TABLE deliveries ADD COLUMN {column} BIGINT NOT NULL DEFAULT 0"))
+    _add_columns(conn, "deliveries", dict.fromkeys(("uninvoiced_euros", "uninvoiced_micros"), "BIGINT NOT NULL DEFAULT 0"))
     uninvoiced.recount(conn)
     schema.uninvoiced_index.create(conn, checkfirst=True)
     unshipped.recount(conn)
