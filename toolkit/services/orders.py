@@ -66,15 +66,15 @@ FAR_AHEAD = 31
 a desk creates tomorrow's or next week's orders today, not next year's."""
 ORDER_DATE_FAR_AHEAD = define(
     "order-date-far-ahead", "error",
-    it="La data degli ordini {day} è più di 31 giorni dopo oggi ({today}): sembra un errore di battitura, nessun "
+    it="La data degli ordini {day} è più di {most} giorni dopo oggi ({today}): sembra un errore di battitura, nessun "
        "ordine è stato creato. Correggi la data; se è proprio voluta, dalla riga di comando aggiungi --future.",
-    en="The order date {day} is more than 31 days after today ({today}): it looks like a typo, no order was "
+    en="The order date {day} is more than {most} days after today ({today}): it looks like a typo, no order was "
        "created. Correct the date; if it is really meant, add --future on the command line.")
 ORDER_DATE_FAR_AHEAD_PREVIEW = define(
     "order-date-far-ahead-preview", "warning",
-    it="La data {day} è più di 31 giorni dopo oggi ({today}): controlla che non sia un errore di battitura. "
+    it="La data {day} è più di {most} giorni dopo oggi ({today}): controlla che non sia un errore di battitura. "
        "La creazione degli ordini per questa data chiederà --future.",
-    en="The date {day} is more than 31 days after today ({today}): check it is not a typo. Creating the orders "
+    en="The date {day} is more than {most} days after today ({today}): check it is not a typo. Creating the orders "
        "for this date will need --future.")
 DOCUMENTS_AT_ORDER_IN_FUTURE = define(
     "documents-at-order-in-future", "error",
@@ -92,7 +92,7 @@ DOCUMENTS_AT_ORDER_IN_FUTURE = define(
 def far_ahead(day: date, kind: ProblemType = ORDER_DATE_FAR_AHEAD) -> Problem | None:
     """The typo guard: `day` more than `FAR_AHEAD` days after today, as a problem of `kind`."""
     today = dates.today_rome()
-    return kind(None, day=day, today=today) if (day - today).days > FAR_AHEAD else None
+    return kind(None, day=day, today=today, most=FAR_AHEAD) if (day - today).days > FAR_AHEAD else None
 
 
 class OrderRow(TypedDict):
