@@ -60,6 +60,15 @@ def today_rome() -> date:
     return datetime.now(ROME).date()
 
 
+def excel_serial(day: date) -> int:
+    """The day as Excel counts it in a cell: days since 30 December 1899 (`to_date` reads it back).
+
+    >>> excel_serial(date(2026, 4, 9)), to_date(excel_serial(date(2026, 4, 9)))
+    (46121, datetime.date(2026, 4, 9))
+    """
+    return (day - _EXCEL_EPOCH).days
+
+
 def to_date(value: object) -> date:
     if isinstance(value, datetime):
         return value.date()

@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from toolkit.basics import vocab
 from toolkit.basics.cells import column_letter, quote_sheet
+from toolkit.basics.dates import excel_serial
 from toolkit.basics.files import write_atomic
 from toolkit.model.cells import Kind
 from toolkit.model.sheets import SETTING_HEADERS, SHEETS, Column, Sheet
@@ -56,7 +57,6 @@ MESSAGES = {
     "en": ("Value not in the list", "Pick a value from the list: the data check will verify it anyway."),
 }
 
-_EXCEL_EPOCH = date(1899, 12, 30)
 
 Rows = Mapping[str, Sequence[Mapping[str, object]]]
 CellWriter = Callable[[Worksheet, int, int, object], None]
@@ -277,7 +277,7 @@ def _date_value(value: object) -> object:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return (value - _EXCEL_EPOCH).days
+        return excel_serial(value)
     return str(value)
 
 
@@ -374,7 +374,7 @@ def _date_writer(fmt: Format, text: Format) -> CellWriter:
         if isinstance(value, datetime):
             value = value.date()
         if isinstance(value, date):
-            ws.write_number(row, col, (value - _EXCEL_EPOCH).days, fmt)
+            ws.write_number(row, col, excel_serial(value), fmt)
         else:
             ws.write_string(row, col, str(value), text)
     return write

@@ -25,6 +25,7 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_range, xl_row
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from toolkit.basics.dates import excel_serial
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.core.reports import BUCKETS, KIND_LABELS, Kind, Report
@@ -693,4 +694,4 @@ def _aging_data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) ->
 
 def _serial(day: date | None) -> int | None:
     """A date as Excel counts it (days since 30 December 1899); none for a credit's due date."""
-    return None if day is None else (day - date(1899, 12, 30)).days
+    return None if day is None else excel_serial(day)
