@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Piano delle consegne fra due date: griglia ed elenco. The delivery plan between two dates: grid and list."""
         from toolkit.basics.files import check_output
-        from toolkit.core.due_quantity import due_quantity, shown
+        from toolkit.core.due_quantity import due_quantity, item_units, shown
         from toolkit.services.calendar import plan
 
         if out is not None:
@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
                  "lines": [{"item": line.item, "quantity": line.quantity} for line in d.lines]}
                 for d in result.dues]}, problems)
         else:
-            units = {item.code: item.unit for item in session.master.items}
+            units = item_units(session.master)
             for d in result.dues:
                 note = " *" if d.changed else ""
                 quantity = shown(*due_quantity(d, units), output.lang())

@@ -10,8 +10,16 @@ from decimal import Decimal
 
 from toolkit.basics.labels import define, labeller
 from toolkit.core.plan import Due
+from toolkit.model.memo import per_master
+from toolkit.model.records import MasterData
 
 define({"calendar.lines": ("righe", "lines")})
+
+
+@per_master
+def item_units(master: MasterData) -> dict[str, str]:
+    """Each item's unit of measure by code: what `due_quantity` compares an order's lines by."""
+    return {item.code: item.unit for item in master.items}
 
 
 def due_quantity(due: Due, units: Mapping[str, str]) -> tuple[Decimal | int, str | None]:

@@ -31,7 +31,7 @@ from xlsxwriter.workbook import Workbook
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import WEEKDAYS_EN, WEEKDAYS_IT, label
-from toolkit.core.due_quantity import due_quantity, shown
+from toolkit.core.due_quantity import due_quantity, item_units, shown
 from toolkit.core.plan import Due
 from toolkit.core.workdays import WorkingCalendar, weekday_name
 from toolkit.model.records import MasterData, Template
@@ -94,7 +94,7 @@ def write_calendar(target: Path, master: MasterData, dues: Sequence[Due], start:
     lang = lang if lang in SHEETS else "it"
     templates = grid_templates(master, dues, start, end)
     check_rows(HEADER_ROWS + len(templates), SHEETS[lang][0])
-    units = {item.code: item.unit for item in master.items}
+    units = item_units(master)
     title = f"{labeller(lang)('calendar.title')} – {period(start, end, lang)}"
 
     def write(tmp: Path) -> None:
