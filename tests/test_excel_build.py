@@ -19,6 +19,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from toolkit.basics.dates import FIRST_DAY, LAST_DAY, excel_serial
 from toolkit.basics.problems import UnusableInput
 from toolkit.cli import workbook as workbook_command
 from toolkit.excel import panel
@@ -230,6 +231,11 @@ def test_the_panel_has_every_input_cell_laid_out_like_the_date(opened: openpyxl.
         assert rules[field.cell].prompt, field.name
     assert sheet["B6"].number_format == cells.CURRENCY and sheet["B5"].number_format == "dd/mm/yyyy"
     assert rules["B7"].type == rules["B9"].type == "list" and "Chiuso" in rules["B9"].formula1
+    dates = [field.cell for field in FIELDS if field.kind == "date"]
+    assert dates == ["B3", "B5", "B14", "B15"]
+    for cell in dates:
+        assert (rules[cell].formula1, rules[cell].formula2) == (str(excel_serial(FIRST_DAY)), str(excel_serial(LAST_DAY)))
+        assert "dal 2000 al 2099" in rules[cell].error
     first_button = panel.FIRST_BUTTON_ROW + 1
     assert first_button > int(FIELDS[-1].cell[1:]) + 1
     assert sheet[f"C{first_button}"].value == BUTTONS[0].help

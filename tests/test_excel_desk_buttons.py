@@ -563,3 +563,46 @@ def test_open_requests_are_listed_beside_the_book(tmp_path, may):
     rows = [r for r in listed[listed.sheetnames[0]].iter_rows(values_only=True) if any(r)]
     assert any("Consegna in ritardo" in map(str, r) for r in rows)
     assert not any("Fattura da correggere" in map(str, r) for r in rows)
+
+
+# --- the panel's dates take the command line's years (basics.dates.in_range) --------------------
+
+@pytest.mark.parametrize(("button", "typed", "shown"), [
+    ("preview_orders", "0001-01-01", "01/01/0001"),
+    ("calendar", datetime(9999, 12, 31), "31/12/9999"),
+    ("month_end_invoicing", 2958465.0, "31/12/9999"),
+    ("ship", 1.0, "31/12/1899"),
+])
+def test_an_order_date_outside_2000_2099_is_refused_at_its_cell(tmp_path, may, button, typed, shown):
+    """A year 0001 or 9999 planned across millennia or overflowed the calendar; a number Excel
+    shows as a date far away is one too. The message names the cell and the days it takes."""
+    book = fake(tmp_path, day=typed)
+    (box,) = press(book, button)
+    assert box[0] == (f"Pannello!B3: «{shown}» è fuori dalle date ammesse: scrivi in «Data ordini» una data fra "
+                      "il 01/01/2000 e il 31/12/2099, es. 09/04/2026."), box[0]
+    assert box[2] == "critical"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_an_english_workbook_is_told_in_english(tmp_path):
+    book = fake(tmp_path, english(), day=datetime(2100, 1, 1))
+    (box,) = press(book, "production_list")
+    assert box[0] == ("Pannello!B3: “01/01/2100” is out of range: write in “Data ordini” a date between 01/01/2000 "
+                      "and 31/12/2099, e.g. 09/04/2026.")
+
+
+def test_a_payment_or_period_date_outside_2000_2099_is_named_with_its_cell(tmp_path, may):
+    book = invoiced(tmp_path)
+    press(book, "finalize_run")
+    fill(book, IncassoFattura="FT-2026-00001", IncassoData="31/12/9999", IncassoImporto=10)
+    (shown,) = press(book, "record_payment")
+    assert shown[0].splitlines()[1] == ("Pannello!B5: «31/12/9999» è fuori dalle date ammesse: scrivi in «Data "
+                                        "incasso» una data fra il 01/01/2000 e il 31/12/2099, es. 09/04/2026.")
+    with reading(ledger_of(tmp_path)) as conn:
+        assert [r.payments for r in receivables(conn)] == [()]
+    fill(book, PeriodoDal=datetime(1, 1, 1), PeriodoAl=datetime(2026, 4, 30), TipoReport="aging")
+    for button in ("sales_report", "commissions", "settle_volume_discounts"):
+        (shown,) = press(book, button)
+        assert shown[2] == "critical" and shown[0].splitlines()[1].startswith(
+            "Pannello!B14: «01/01/0001» è fuori dalle date ammesse"), (button, shown[0])
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(("report-", "provvigioni-", "sconti-"))]

@@ -56,6 +56,23 @@ class ImpossibleDate(NotADate):
         return calendar.monthrange(self.year, self.month)[1]
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+"""The days a date the user gives an action may name (an option, a panel cell): a business's
+documents fall in this century, and a year like 0001 or 9999 (a typo, a test of limits, a
+number Excel shows as a date far away) would otherwise plan or count across millennia for
+minutes, or overflow the calendar, instead of being refused at once."""
+
+
+def in_range(day: date) -> bool:
+    """Whether `day` is one an action may name: `FIRST_DAY` to `LAST_DAY`. The one rule the
+    command line's date options and the Excel panel's date cells apply.
+
+    >>> in_range(date(2026, 4, 9)), in_range(date(1, 1, 1)), in_range(to_date(2958465))
+    (True, False, False)
+    """
+    return FIRST_DAY <= day <= LAST_DAY
+
+
 def today_rome() -> date:
     return datetime.now(ROME).date()
 

@@ -111,7 +111,7 @@ def _show(value: Any) -> str:
     from datetime import date
 
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return f"{value.day:02}/{value.month:02}/{value.year:04}"  # strftime's %Y drops the zeros of year 0001
     if isinstance(value, (list, tuple)):
         return ", ".join(_show(v) for v in value)
     return str(value)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from toolkit.basics.dates import ImpossibleDate, NotADate, parse_month, to_date
+from toolkit.basics.dates import FIRST_DAY, LAST_DAY, ImpossibleDate, NotADate, in_range, parse_month, to_date
 from toolkit.cli import output
 from toolkit.cli.output import DEFAULT_WAIT
 from toolkit.core.invoicing import Period
@@ -49,12 +49,6 @@ def _command() -> str:
     return " ".join(["toolkit", *words])
 
 
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
-"""The days a date option accepts: a business's documents fall in this century, and a year
-like 0001 or 9999 (a typo, or a test of limits) would otherwise plan or count across
-millennia for minutes, or overflow the calendar, instead of being refused at once."""
-
-
 def parse_day(text: str, option: str = "--date") -> date:
     try:
         return within_range(to_date(text), text, option)
@@ -77,8 +71,8 @@ def parse_month_option(text: str) -> Period:
 
 
 def within_range(day: date, text: str, option: str) -> date:
-    """`day`, refused as a usage mistake outside `FIRST_DAY`..`LAST_DAY`."""
-    if not FIRST_DAY <= day <= LAST_DAY:
+    """`day`, refused as a usage mistake outside `FIRST_DAY`..`LAST_DAY` (`dates.in_range`)."""
+    if not in_range(day):
         raise typer.BadParameter(f"«{text}»: solo date dal {FIRST_DAY.year} al {LAST_DAY.year} / "
                                  f"only dates from {FIRST_DAY.year} to {LAST_DAY.year}", param_hint=option)
     return day

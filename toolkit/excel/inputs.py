@@ -10,12 +10,12 @@ says which cell to fix.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from toolkit.basics.cells import Location
-from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
+from toolkit.basics.dates import FIRST_DAY, LAST_DAY, ImpossibleDate, NotADate, in_range, to_date
 from toolkit.basics.limits import AMOUNT
 from toolkit.basics.money import NotANumber, cents, to_decimal
 from toolkit.basics.problems import Problem, define
@@ -95,6 +95,10 @@ BAD_CHOICE = define(
     "panel-bad-choice", "error",
     it="«{value}» non è tra le scelte di «{label}»: usa una di {options}.",
     en="“{value}” is not one of the choices for “{label}”: use one of {options}.")
+OUT_OF_RANGE = define(
+    "panel-date-out-of-range", "error",
+    it="«{value}» è fuori dalle date ammesse: scrivi in «{label}» una data fra il {first} e il {last}, es. 09/04/2026.",
+    en="“{value}” is out of range: write in “{label}” a date between {first} and {last}, e.g. 09/04/2026.")
 PERIOD_BEFORE_START = define(
     "panel-period-reversed", "error",
     it="Il periodo finisce il {last}, prima di cominciare ({first}): correggi le date «Dal» e «Al».",
@@ -126,18 +130,25 @@ def text(field: Field, value: Any, problems: list[Problem]) -> str:
 
 
 def day(field: Field, value: Any, problems: list[Problem]) -> date | None:
+    """A date cell, within the days the command line's date options take (`dates.in_range`)."""
     if blank(value):
         problems.append(MISSING(where(field), label=field.label, cell=field.cell))
         return None
-    if isinstance(value, datetime):
-        return value.date()
     try:
-        return to_date(value)
+        found = to_date(value)
+        if in_range(found):
+            return found
+        problems.append(out_of_range(field, found))
     except ImpossibleDate as wrong:
         problems.append(NO_SUCH_DAY(where(field), value=value, month=wrong.month_shown, days=wrong.days))
     except NotADate:
         problems.append(BAD_DATE(where(field), value=value))
     return None
+
+
+def out_of_range(field: Field, found: date) -> Problem:
+    """A date outside `FIRST_DAY`..`LAST_DAY` in `field`: at its cell, saying what it may hold."""
+    return OUT_OF_RANGE(where(field), value=found, label=field.label, first=FIRST_DAY, last=LAST_DAY)
 
 
 def amount(field: Field, value: Any, problems: list[Problem]) -> Decimal | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.excel import cells
+from toolkit.excel import cells, inputs
 from toolkit.excel.book import Sheet
 from toolkit.services.orders import Preview
 from toolkit.services.session import Session
@@ -55,21 +55,21 @@ def beside(session: Session, name: str) -> Path:
     return session.workbook.with_name(name)
 
 
-def order_date(panel: Sheet | None, name: str) -> date:
-    value = panel.range(name).value if panel is not None else None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
+def order_date(panel: Sheet | None) -> date:
+    """The panel's date (`DataOrdini`), within the days the command line's `--date` takes."""
+    from toolkit.basics.dates import ImpossibleDate, NotADate, in_range, to_date
 
+    value = panel.range(inputs.ORDER_DATE.name).value if panel is not None else None
     try:
-        return to_date(value)
+        found = to_date(value)
     except ImpossibleDate as wrong:
         raise UnusableInput(NO_SUCH_DAY(None, value=value, month=wrong.month_shown,
                                         days=wrong.days)) from None
     except NotADate:
         raise UnusableInput(NO_DATE(None)) from None
+    if not in_range(found):
+        raise UnusableInput(inputs.out_of_range(inputs.ORDER_DATE, found))
+    return found
 
 
 def preview_block(preview: Preview, lang: str) -> list[list[Any]]:

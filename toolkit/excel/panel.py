@@ -14,11 +14,10 @@ column A, keys case-insensitive. Notes go below a blank row, where xlwings stops
 
 from __future__ import annotations
 
-from datetime import date
-
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from toolkit.basics.dates import FIRST_DAY, LAST_DAY
 from toolkit.excel import cells
 from toolkit.excel.buttons import BUTTONS, DATE_NAME, PANEL, TITLES
 from toolkit.excel.inputs import FIELDS, Field
@@ -128,22 +127,26 @@ def add_config(workbook: xlsxwriter.Workbook, xlwings_version: str) -> Worksheet
     return sheet
 
 
+DATES: dict[str, object] = {
+    "validate": "date", "criteria": "between", "minimum": FIRST_DAY, "maximum": LAST_DAY,
+    "error_title": "Data non valida",
+    "error_message": f"Scrivi una data dal {FIRST_DAY.year} al {LAST_DAY.year} come 15/04/2026 (giorno/mese/anno).",
+}
+"""Excel's own check of a date cell as it is typed: the days the buttons take (`dates.in_range`).
+A pasted value escapes it, so the buttons check again."""
+
+
 def _validation(field: Field) -> dict[str, object]:
     """What Excel checks as the user types in an input cell, and the hint it shows."""
     if field.name == DATE_NAME:
         return {
-            "validate": "date", "criteria": "between",
-            "minimum": date(2000, 1, 1), "maximum": date(2099, 12, 31),
+            **DATES,
             "input_title": "Data ordini",
             "input_message": "Scrivi una data, es. 15/04/2026: i pulsanti degli ordini lavorano su questa data.",
-            "error_title": "Data non valida",
-            "error_message": "Scrivi una data come 15/04/2026 (giorno/mese/anno).",
         }
     hint = {"input_title": field.label[:32], "input_message": field.help[:255]}
     if field.kind == "date":
-        return {"validate": "date", "criteria": "between", "minimum": date(2000, 1, 1),
-                "maximum": date(2099, 12, 31), **hint, "error_title": "Data non valida",
-                "error_message": "Scrivi una data come 15/04/2026 (giorno/mese/anno)."}
+        return {**DATES, **hint}
     if field.kind == "amount":
         return {"validate": "decimal", "criteria": "between", "minimum": -999_999_999.99, "maximum": 999_999_999.99,
                 **hint, "error_title": "Importo non valido", "error_message": "Scrivi un importo in euro, es. 1.234,56."}

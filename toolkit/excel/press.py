@@ -18,13 +18,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from toolkit.excel import orders
+from toolkit.excel import inputs, orders
 from toolkit.excel.book import Book, Sheet, ask, find_sheet, message, read_master, sheets_by_name
 from toolkit.services.check import BookChecked, check_book
 from toolkit.services.session import Session, start
 
 PANEL = "Pannello"
-DATE_NAME = "DataOrdini"
+DATE_NAME = inputs.ORDER_DATE.name
 """The panel's date cell (B3), by its defined name."""
 
 
@@ -73,7 +73,7 @@ class Press:
     @cached_property
     def day(self) -> date:
         """The panel's date (`DataOrdini`)."""
-        return orders.order_date(self.panel, DATE_NAME)
+        return orders.order_date(self.panel)
 
     def cell(self, name: str) -> Any:
         """The value of one of the panel's named cells (None without a panel)."""
