@@ -77,6 +77,11 @@ Public Sub UndoRun()
     RunPython "import toolkit.excel as x; x.undo_run()"
 End Sub
 
+' Registro fatture del mese
+Public Sub InvoiceRegister()
+    RunPython "import toolkit.excel as x; x.invoice_register()"
+End Sub
+
 ' Fatture elettroniche
 Public Sub EInvoices()
     RunPython "import toolkit.excel as x; x.einvoices()"

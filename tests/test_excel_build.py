@@ -138,6 +138,22 @@ def test_olevba_extracts_every_macro_exactly() -> None:
         assert code_lines(code) == code_lines(path.read_text(encoding="utf-8")), module.name
 
 
+def test_every_button_is_drawn_on_the_panel_bound_to_its_sub() -> None:
+    """Without LibreOffice: the panel's drawing holds each button of `BUTTONS` in order, with
+    its caption and its Sub, and the VBA olevba reads back has that Sub calling its function;
+    the month's register (`InvoiceRegister`) among them."""
+    with zipfile.ZipFile(WORKBOOK) as archive:
+        vml = archive.read("xl/drawings/vmlDrawing1.vml").decode()
+    drawn = [(html.unescape(caption), macro) for caption, macro in re.findall(
+        r"<font [^>]*>([^<]*)</font>.*?<x:FmlaMacro>\[0\]!Pannello\.(\w+)</x:FmlaMacro>", vml, re.S)]
+    assert drawn == [(b.caption, b.macro) for b in BUTTONS]
+    assert ("Registro fatture del mese", "InvoiceRegister") in drawn
+    _, code = extracted(WORKBOOK)["Pannello"]
+    for b in BUTTONS:
+        assert re.search(rf'Public Sub {b.macro}\(\)\s+RunPython "import toolkit\.excel as x; x\.{b.function}\(\)"'
+                         r"\s+End Sub", code), b.macro
+
+
 def test_xlwings_modules_are_embedded_as_shipped_with_their_licence() -> None:
     found = extracted(WORKBOOK)
     shipped = (xlwings_dir() / "xlwings.bas").read_text(encoding="cp1252")

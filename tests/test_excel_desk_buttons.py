@@ -389,7 +389,7 @@ def test_report_refuses_a_period_that_ends_before_it_starts(tmp_path):
 # --- every button -------------------------------------------------------------------------------
 
 def test_every_button_is_exported_and_named_in_both_languages():
-    assert len({b.macro for b in BUTTONS}) == len({b.function for b in BUTTONS}) == len(BUTTONS) == 27
+    assert len({b.macro for b in BUTTONS}) == len({b.function for b in BUTTONS}) == len(BUTTONS) == 28
     for b in BUTTONS:
         assert callable(getattr(x, b.function)) and b.english and b.english != b.caption
 
@@ -398,7 +398,7 @@ def test_the_new_buttons_cost_the_same_round_trips_at_ten_times_the_data(tmp_pat
     from test_excel_buttons import scaled
 
     sequence = ("preview_orders", "create_orders", "control_panel", "ship_forced", "month_end_invoicing",
-                "finalize_run", "record_payment", "change_order_status")
+                "finalize_run", "invoice_register", "record_payment", "change_order_status")
     per_scale = []
     for factor in (1, 10):
         folder = tmp_path / str(factor)
@@ -565,12 +565,74 @@ def test_open_requests_are_listed_beside_the_book(tmp_path, may):
     assert not any("Fattura da correggere" in map(str, r) for r in rows)
 
 
+# --- Registro fatture del mese: the month's register, as the accountant audits it ---------------
+
+def register_rows(path: Path, sheet_name: str = "Registro") -> dict[str, tuple[date, Decimal, str]]:
+    """Invoice number → (date, total, status) of a register sheet (the formulas' cached values)."""
+    sheet = openpyxl.load_workbook(path, data_only=True)[sheet_name]
+    heads = [str(v) for v in next(sheet.iter_rows(min_row=3, max_row=3, values_only=True))]
+    status = heads.index("Stato" if sheet_name == "Registro" else "Status")
+    return {row[0]: (row[1].date(), Decimal(str(row[10])), row[status])
+            for row in sheet.iter_rows(min_row=4, values_only=True) if row[0] and str(row[0])[:3] in ("FT-", "NC-")}
+
+
+def test_the_register_button_writes_the_months_register_beside_the_runs_files(tmp_path, may, reads):
+    from toolkit.ledger.invoices import load_invoices
+
+    book = invoiced(tmp_path)
+    (shown,) = press(book, "invoice_register", reads)
+    folder = tmp_path / "fatture-2026-04"
+    workbook, csv = folder / "fatture-2026-04.xlsx", folder / "registro-2026-04.csv"
+    assert shown == ("\n".join(["Registro fatture 04/2026: 1 documento, di cui 1 in bozza: rendilo definitivo, poi "
+                                "scrivi di nuovo il registro.", str(workbook), str(csv)]),
+                     "Registro fatture del mese", "info")
+    with reading(ledger_of(tmp_path)) as conn:
+        (stored,) = load_invoices(conn)
+    assert register_rows(workbook) == {stored.number: (date(2026, 4, 30), stored.total, "Bozza")}
+    title = openpyxl.load_workbook(workbook)["Registro"]["A1"].value
+    assert title == "Registro fatture emesse 04/2026 – fatture e note di credito datate nel mese"
+    assert stored.number in csv.read_text(encoding="utf-8-sig")
+
+    press(book, "finalize_run")
+    (again,) = press(book, "invoice_register", reads)
+    assert again[0].splitlines()[0] == "Registro fatture 04/2026: 1 documento, definitivo."
+    assert register_rows(workbook)[stored.number][2] == "Definitiva"
+
+
+def test_an_invoice_issued_with_its_ddt_is_in_the_register_with_no_run(tmp_path, may):
+    """No month-end run, so no folder yet: the invoice "Spedisci e fattura" issued is the month's
+    register all the same, in an English workbook's words."""
+    book = fake(tmp_path, english())
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    fill(book, NumeroOrdine="OC-2026-00001")
+    press(book, "ship_and_invoice")
+    (shown,) = press(book, "invoice_register")
+    lines = shown[0].splitlines()
+    assert lines[0] == "Invoice register 04/2026: 1 document, final." and shown[1:] == (
+        "Month's invoice register", "info")
+    (workbook,) = (tmp_path / "fatture-2026-04").glob("*.xlsx")
+    assert lines[1] == str(workbook)
+    assert [(number, day) for number, (day, _, _) in register_rows(workbook, "Register").items()] == [
+        ("FT-2026-00001", date(2026, 4, 9))]
+
+
+def test_a_month_without_invoices_writes_no_register_and_says_so(tmp_path, may):
+    book = invoiced(tmp_path, english())
+    fill(book, DataOrdini=datetime(2026, 6, 1))
+    (shown,) = press(book, "invoice_register")
+    assert shown == ("No invoice or credit note dated in 06/2026: no register written.",
+                     "Month's invoice register", "info")
+    assert not (tmp_path / "fatture-2026-06").exists()
+
+
 # --- the panel's dates take the command line's years (basics.dates.in_range) --------------------
 
 @pytest.mark.parametrize(("button", "typed", "shown"), [
     ("preview_orders", "0001-01-01", "01/01/0001"),
     ("calendar", datetime(9999, 12, 31), "31/12/9999"),
     ("month_end_invoicing", 2958465.0, "31/12/9999"),
+    ("invoice_register", 2958465.0, "31/12/9999"),
     ("ship", 1.0, "31/12/1899"),
 ])
 def test_an_order_date_outside_2000_2099_is_refused_at_its_cell(tmp_path, may, button, typed, shown):

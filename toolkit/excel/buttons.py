@@ -34,6 +34,7 @@ from toolkit.excel.press import DATE_NAME, PANEL, Press
 
 if TYPE_CHECKING:
     from datetime import date
+    from pathlib import Path
 
     from toolkit.services.orders import Preview
     from toolkit.services.requests import RequestDone
@@ -92,6 +93,9 @@ BUTTONS: tuple[Button, ...] = (
     Button("Annulla emissione", "UndoRun", "undo_run",
            "Cancella l'emissione in bozza indicata sopra; la numerazione riprende dal suo primo numero.",
            "Undo invoice run"),
+    Button("Registro fatture del mese", "InvoiceRegister", "invoice_register",
+           "Per il commercialista: ogni fattura e nota di credito datata nel mese della data indicata sopra, "
+           "bozze comprese, con il riepilogo IVA.", "Month's invoice register"),
     Button("Fatture elettroniche", "EInvoices", "einvoices",
            "File XML FatturaPA delle fatture definitive del mese, e lo zip per lo SDI.", "E-invoices"),
     Button("Registra incasso", "RecordPayment", "record_payment",
@@ -421,14 +425,13 @@ def month_end_invoicing(press: Press) -> None:
     with the accountants' workbook and the printable invoices beside the book:
     `toolkit invoice --month --copies`, from a button. The run's id goes into the panel's
     `Emissione` cell and the runs sheet, ready for "Rendi definitiva emissione"."""
-    from toolkit.basics.dates import parse_month, today_rome
-    from toolkit.core.invoicing import Period, Request
+    from toolkit.basics.dates import today_rome
+    from toolkit.core.invoicing import Request
     from toolkit.services.invoicing import run
 
-    session, lang, day = press.session, press.language, press.day
-    first, last = parse_month(f"{day:%Y-%m}")
-    result = run(session.ledger, session.master, Request(Period(first, last), today_rome()),
-                 out=press.beside(f"fatture-{day:%Y-%m}"), lang=lang, copies=True)
+    session, lang, month = press.session, press.language, press.month
+    result = run(session.ledger, session.master, Request(month, today_rome()), out=_invoices_folder(press),
+                 lang=lang, copies=True)
     _stop_on_errors(list(result.problems))
     summary = result.summary(lang)
     if result.run_id is not None:
@@ -442,6 +445,29 @@ def month_end_invoicing(press: Press) -> None:
                    f"Issued {wording.count(count, 'draft document', 'draft documents')} (run {result.run_id}{where}): "
                    "check them, then press “Rendi definitiva emissione”.")
     lines = [summary, *map(str, result.files), *(p.render(lang) for p in result.problems[:10])]
+    press.say("\n".join(lines))
+
+
+def _invoices_folder(press: Press) -> Path:
+    """The month's invoicing folder beside the book, `fatture-YYYY-MM`: the run's files and the
+    month's register side by side, for the accountant."""
+    return press.beside(f"fatture-{press.month.start:%Y-%m}")
+
+
+@button("Registro fatture del mese")
+def invoice_register(press: Press) -> None:
+    """The register the accountant audits for the panel date's month: every invoice and credit
+    note dated in it, whatever issued it (month-end runs, invoices at the order or with the DDT,
+    credit notes), drafts too, in the month's invoicing folder beside the book:
+    `toolkit invoice export --month`, from a button. It only reads the ledger: press it again
+    after finalizing, and the register says so."""
+    from toolkit.services.invoicing import export_month
+
+    session, lang, month = press.session, press.language, press.month
+    result = export_month(session.master, session.ledger, month, _invoices_folder(press), lang)
+    _stop_on_errors(result.problems)
+    written = [result.summary(month.start, lang), *map(str, result.files)] if result.files else []
+    lines = [*written, *(p.render(lang) for p in result.problems)]
     press.say("\n".join(lines))
 
 
@@ -543,13 +569,11 @@ def undo_run(press: Press) -> None:
 def einvoices(press: Press) -> None:
     """The FatturaPA files of the panel date's month, final invoices only, with the zip for
     SDI, in a folder beside the book: `toolkit einvoice --month --zip`, from a button."""
-    from toolkit.basics.dates import parse_month
-    from toolkit.core.invoicing import Period
     from toolkit.services.einvoice import export
 
-    session, lang, day = press.session, press.language, press.day
-    result = export(session.master, session.ledger, month=Period(*parse_month(f"{day:%Y-%m}")),
-                    out=press.beside(f"fatture-elettroniche-{day:%Y-%m}"), zip=True)
+    session, lang, month = press.session, press.language, press.month
+    result = export(session.master, session.ledger, month=month,
+                    out=press.beside(f"fatture-elettroniche-{month.start:%Y-%m}"), zip=True)
     lines = [result.summary(lang), *map(str, result.archives), *(p.render(lang) for p in result.problems[:10])]
     press.say("\n".join(lines), critical=any(p.is_error for p in result.problems))
 

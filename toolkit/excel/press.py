@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from toolkit.core.invoicing import Period
 from toolkit.excel import inputs, orders
 from toolkit.excel.book import Book, Sheet, ask, find_sheet, message, read_master, sheets_by_name
 from toolkit.services.check import BookChecked, check_book
@@ -74,6 +75,13 @@ class Press:
     def day(self) -> date:
         """The panel's date (`DataOrdini`)."""
         return orders.order_date(self.panel)
+
+    @property
+    def month(self) -> Period:
+        """The panel date's month: what the invoicing buttons work on, as `--month` does."""
+        from toolkit.basics.dates import parse_month
+
+        return Period(*parse_month(f"{self.day:%Y-%m}"))
 
     def cell(self, name: str) -> Any:
         """The value of one of the panel's named cells (None without a panel)."""

@@ -160,8 +160,30 @@ class RunResult:
 
 @dataclass(frozen=True)
 class Exported:
+    """An accountants' workbook written again from the ledger: its files, or the problem why none."""
+
     files: list[Path]
     problems: list[Problem]
+    documents: int = 0
+    drafts: int = 0
+    """Of the documents, those still drafts: a register shows them, marked, until their run is final."""
+
+    def summary(self, month: date, lang: str) -> str:
+        """The month's register as the panel's button reports it: how many documents, and
+        whether any is still a draft (the accountant should have it again once final)."""
+        it = lang == "it"
+        documents = count(self.documents, "documento", "documenti") if it else count(
+            self.documents, "document", "documents")
+        if not self.drafts:
+            final = ("tutti definitivi" if it else "all final") if self.documents > 1 else (
+                "definitivo" if it else "final")
+            return (f"Registro fatture {month:%m/%Y}: {documents}, {final}." if it else
+                    f"Invoice register {month:%m/%Y}: {documents}, {final}.")
+        one = self.drafts == 1
+        return (f"Registro fatture {month:%m/%Y}: {documents}, di cui {self.drafts} in bozza: "
+                f"{'rendilo definitivo' if one else 'rendili definitivi'}, poi scrivi di nuovo il registro." if it else
+                f"Invoice register {month:%m/%Y}: {documents}, {self.drafts} of them {'a draft' if one else 'drafts'}: "
+                f"make {'it' if one else 'them'} final, then write the register again.")
 
 
 def new_run_id(day: date) -> str:
@@ -380,8 +402,10 @@ def export_month(master: MasterData, ledger: Ledger, month: Period, out: Path, l
         invoices = load_invoices(conn, first=month.start, last=month.end)
     if not invoices:
         return Exported([], [NO_INVOICES_IN_MONTH(None, month=f"{month.start:%m/%Y}")])
-    return Exported(_write_again(master, ledger, invoices, f"{month.start:%Y-%m}", out, lang,
-                                 per_customer=per_customer, copies=copies, month=month.start), [])
+    files = _write_again(master, ledger, invoices, f"{month.start:%Y-%m}", out, lang, per_customer=per_customer,
+                         copies=copies, month=month.start)
+    drafts = sum(1 for x in invoices if x.status is InvoiceStatus.DRAFT)
+    return Exported(files, [], len(invoices), drafts)
 
 
 def _write_again(master: MasterData, ledger: Ledger, invoices: list[Invoice], name: str, out: Path, lang: str, *,
