@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from toolkit.core.invoicing import Period
+from toolkit.core.invoicing import Period, month_of
 from toolkit.excel import inputs, orders
 from toolkit.excel.book import Book, Sheet, ask, find_sheet, message, read_master, sheets_by_name
 from toolkit.services.check import BookChecked, check_book
@@ -79,9 +79,7 @@ class Press:
     @property
     def month(self) -> Period:
         """The panel date's month: what the invoicing buttons work on, as `--month` does."""
-        from toolkit.basics.dates import parse_month
-
-        return Period(*parse_month(f"{self.day:%Y-%m}"))
+        return month_of(self.day)
 
     def cell(self, name: str) -> Any:
         """The value of one of the panel's named cells (None without a panel)."""
