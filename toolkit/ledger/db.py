@@ -9,7 +9,9 @@ saying who holds it, and gives up after a while (`toolkit.ledger.lock`).
 
 Reading takes no lock: a list or a preview runs while a colleague's month-end is writing. And
 reading never creates: a SQLite ledger that does not exist yet reads as an empty one, and the
-file appears with the first write.
+file appears with the first write, whole: its schema is made in a temporary file beside it,
+which takes the ledger's name only once complete and only if no file has it by then (a
+colleague's, made at the same moment, is used instead).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, Operational
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.types import TypeEngine
 
+from toolkit.basics.files import new_file_path
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.ledger import copy_in, lock, reserved, schema, shipped_by_day, uninvoiced, unshipped
 from toolkit.ledger.lock import Holder, Patience
@@ -209,9 +212,9 @@ def _engine(url: str, holder: Holder) -> Engine:
 def writing(ledger: Ledger) -> Iterator[Connection]:
     """A write transaction holding the ledger's write lock; committed on success, else rolled back.
 
-    The first write to a SQLite ledger creates it. The schema is made inside the same locked
-    transaction, since a colleague's command may have created the file a moment ago and not yet
-    its tables (a PostgreSQL ledger is made when it is opened)."""
+    The first write to a SQLite ledger creates it (`_create_file`). Its version is checked again
+    inside the locked transaction, since a colleague's newer toolkit may have upgraded it since
+    it was opened (a PostgreSQL ledger is made and upgraded when it is opened)."""
     with _locked(ledger) as conn:
         if ledger.is_sqlite:
             _create_or_upgrade(conn)
@@ -234,6 +237,8 @@ def reading(ledger: Ledger) -> Iterator[Connection]:
 def _locked(ledger: Ledger) -> Iterator[Connection]:
     waiting = lock.Waiting(ledger.patience)
     if ledger.is_sqlite:
+        if ledger.file is not None and not ledger.file.exists():
+            _create_file(ledger.file)
         with _damage_told(ledger), _sqlite_locked(ledger, waiting) as conn:
             yield conn
         return
@@ -271,6 +276,26 @@ def _sqlite_locked(ledger: Ledger, waiting: lock.Waiting) -> Iterator[Connection
         if ledger.file:
             lock.clear_holder(ledger.file)
         conn.close()
+
+
+def _create_file(file: Path) -> None:
+    """A new SQLite ledger at `file`, whole or not at all: SQLite makes a file as soon as it
+    connects and writes the schema later, so a failure, a crash or a colleague's first write
+    in between would leave at the ledger's name a file with nothing in it. The schema is made
+    in a file beside it that takes the name only once complete, and never over a file a
+    colleague put there meanwhile (then theirs is used).
+    Its journal is kept in memory: a creation that fails leaves no journal file to sweep."""
+    with new_file_path(file) as made:
+        engine = _engine(f"sqlite:///{made}", Holder(user(), "toolkit"))
+        try:
+            with engine.connect() as conn:
+                raw = conn.connection.driver_connection
+                assert raw is not None
+                raw.execute("PRAGMA journal_mode=MEMORY")
+                with conn.begin():
+                    _create(conn)
+        finally:
+            engine.dispose()
 
 
 @lru_cache(maxsize=1)
@@ -658,18 +683,24 @@ def _upgrade(ledger: Ledger) -> None:
 
 
 def _create_or_upgrade(conn: Connection) -> int:
+    """Bring the ledger's schema to this toolkit's version, under the write lock."""
     found = version(conn)
     if found is None and inspect(conn).get_table_names():
         raise UnusableInput(LEDGER_OF_ANOTHER_PROGRAM(None, path=conn.engine.url.database))
     if found is None:
-        schema.metadata.create_all(conn)
-        conn.execute(insert(schema.schema_version).values(version=schema.SCHEMA_VERSION))
-        return schema.SCHEMA_VERSION
+        return _create(conn)
     if found > schema.SCHEMA_VERSION:
         raise UnusableInput(LEDGER_NEWER(None, found=found, supported=schema.SCHEMA_VERSION))
     for step in range(found + 1, schema.SCHEMA_VERSION + 1):
         MIGRATIONS[step](conn)
         conn.execute(update(schema.schema_version).values(version=step))
+    return schema.SCHEMA_VERSION
+
+
+def _create(conn: Connection) -> int:
+    """The schema of a new ledger, at the latest version."""
+    schema.metadata.create_all(conn)
+    conn.execute(insert(schema.schema_version).values(version=schema.SCHEMA_VERSION))
     return schema.SCHEMA_VERSION
 
 

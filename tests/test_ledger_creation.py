@@ -1,0 +1,154 @@
+"""A new SQLite ledger appears whole or not at all: its schema is made in a file beside it that
+takes the ledger's name only once complete, never over a file a colleague put there meanwhile.
+So an empty file at a ledger's name is never the toolkit's, and can be refused (see
+`test_refused_inputs.py`) without a failed or concurrent creation ever tripping on it."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from toolkit.basics.files import TEMPORARY_NAME
+from toolkit.ledger import db, open_ledger, schema
+from toolkit.ledger.db import draw_numbers, reading, writing
+
+
+def url_of(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def next_invoice_number(url: str) -> int:
+    """Draw the next invoice number of 2026 in a write of its own, as an action would."""
+    ledger = open_ledger(url)
+    try:
+        with writing(ledger) as conn:
+            return draw_numbers(conn, [("FT", 2026)])[0]
+    finally:
+        ledger.engine.dispose()
+
+
+def schema_version(path: Path) -> int | None:
+    ledger = open_ledger(url_of(path))
+    try:
+        with reading(ledger) as conn:
+            return conn.execute(select(schema.schema_version.c.version)).scalar_one_or_none()
+    finally:
+        ledger.engine.dispose()
+
+
+def test_a_ledger_made_where_none_is_starts_numbering_at_one_and_leaves_nothing_beside(tmp_path):
+    path = tmp_path / "ledger.sqlite"
+    assert next_invoice_number(url_of(path)) == 1
+    assert next_invoice_number(url_of(path)) == 2
+    assert schema_version(path) == schema.SCHEMA_VERSION
+    assert [p.name for p in tmp_path.iterdir()] == ["ledger.sqlite"]
+
+
+def test_a_creation_that_fails_half_way_leaves_no_file_at_the_ledgers_name(tmp_path, monkeypatch):
+    path = tmp_path / "ledger.sqlite"
+    create_all = schema.metadata.create_all
+
+    def failing(conn, **kw):
+        create_all(conn, **kw)
+        raise RuntimeError("the disk gave up")
+
+    monkeypatch.setattr(schema.metadata, "create_all", failing)
+    with pytest.raises(RuntimeError, match="the disk gave up"):
+        next_invoice_number(url_of(path))
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    assert next_invoice_number(url_of(path)) == 1
+
+
+KILLED = textwrap.dedent("""
+    import os, sys
+    from toolkit.ledger import db, open_ledger, schema
+
+    create_all = schema.metadata.create_all
+
+    def killed(conn, **kw):
+        create_all(conn, **kw)
+        os._exit(9)
+
+    schema.metadata.create_all = killed
+    with db.writing(open_ledger(sys.argv[1])):
+        pass
+""")
+
+
+def test_a_process_killed_while_creating_leaves_no_file_at_the_ledgers_name(tmp_path):
+    path = tmp_path / "ledger.sqlite"
+    run = subprocess.run([sys.executable, "-c", KILLED, url_of(path)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 9, run.stderr
+    assert not path.exists()
+    left = [p.name for p in tmp_path.iterdir()]
+    assert len(left) == 1 and TEMPORARY_NAME.match(left[0]), left
+    assert next_invoice_number(url_of(path)) == 1
+
+
+def test_two_colleagues_creating_at_once_share_one_ledger(tmp_path, monkeypatch):
+    """Both make their schema before either puts it in place: one gets the name, the other's
+    file is dropped and it writes into the winner's ledger."""
+    path = tmp_path / "ledger.sqlite"
+    both_made = threading.Barrier(2, timeout=60)
+    create = db._create
+
+    def in_step(conn):
+        made = create(conn)
+        both_made.wait()
+        return made
+
+    monkeypatch.setattr(db, "_create", in_step)
+    drawn: list[int] = []
+    failed: list[BaseException] = []
+
+    def colleague() -> None:
+        try:
+            drawn.append(next_invoice_number(url_of(path)))
+        except BaseException as exc:  # handed to the test's thread
+            failed.append(exc)
+
+    threads = [threading.Thread(target=colleague) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failed, failed
+    assert sorted(drawn) == [1, 2]
+    assert [p.name for p in tmp_path.iterdir()] == ["ledger.sqlite"]
+
+
+def _no_hard_links(made, target):
+    raise PermissionError(errno.EPERM, "Operation not permitted")
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["hard-links", "no-hard-links"])
+def test_a_ledger_put_in_place_meanwhile_is_used_not_replaced(tmp_path, monkeypatch, links):
+    """While this creation makes its schema, a colleague's creation finishes and draws invoice
+    1: this one finds the name taken, drops its own file and draws 2 from the colleague's."""
+    path = tmp_path / "ledger.sqlite"
+    if not links:
+        monkeypatch.setattr(os, "link", _no_hard_links)
+    create = db._create
+    overtook: list[bool] = []
+    colleagues: list[int] = []
+
+    def overtaken(conn):
+        made = create(conn)
+        if not overtook:
+            overtook.append(True)
+            colleagues.append(next_invoice_number(url_of(path)))
+        return made
+
+    monkeypatch.setattr(db, "_create", overtaken)
+    assert next_invoice_number(url_of(path)) == 2
+    assert colleagues == [1]
+    assert [p.name for p in tmp_path.iterdir()] == ["ledger.sqlite"]
