@@ -103,6 +103,50 @@ def test_a_ledger_that_is_not_ours_is_named_with_the_way_out(spoil, says, verb, 
     assert ledger.read_bytes() == before
 
 
+@pytest.mark.parametrize("given", [False, True], ids=["beside-the-workbook", "--ledger"])
+@pytest.mark.parametrize("verb", [["orders", "list"], ["invoice", "list"],
+                                  ["orders", "create", "{wb}", "--date", "2026-05-04"]])
+def test_an_empty_ledger_file_is_refused_not_started_afresh(verb, given, desk, capsys):
+    """A ledger a sync tool or a failed copy left with 0 bytes became a new ledger: its invoice
+    and DDT numbers started again at 1, numbers already sent to SDI."""
+    ledger = desk.with_name("copia.sqlite") if given else ledger_of(desk)
+    ledger.write_bytes(b"")
+    args = [a.format(wb=desk) for a in verb] if "{wb}" in verb else [*verb, str(desk)]
+    code, answer, err = toolkit([*args, *(["--ledger", f"sqlite:///{ledger}"] if given else [])], capsys)
+    assert code == 2 and [p["code"] for p in answer["problems"]] == ["ledger-empty"], answer
+    said = message(answer)
+    assert f"Il registro {ledger} è vuoto: la numerazione di fatture e DDT non può ripartire da 1" in said
+    assert "Ripristina il registro da una copia di sicurezza" in said and "cancella il file vuoto" in said
+    assert "Traceback" not in err
+    assert ledger.stat().st_size == 0
+    assert sorted(p.name for p in desk.parent.iterdir()) == sorted(
+        ["anagrafiche.xlsx", "anagrafiche.xlsx.ledger.sqlite", *(["copia.sqlite"] if given else [])])
+
+
+def test_an_empty_ledger_is_named_in_english_with_the_way_out(desk, capsys):
+    ledger_of(desk).write_bytes(b"")
+    code, answer, _ = toolkit(["orders", "create", str(desk), "--date", "2026-05-04", "--lang", "en"], capsys)
+    assert code == 2
+    assert message(answer) == (
+        f"The ledger {ledger_of(desk)} is empty: the numbering of invoices and DDTs cannot safely restart from 1, "
+        "as it could issue numbers already used, so nothing was written. Restore the ledger from a backup or, if "
+        "this really is a new desk that never issued a document, delete the empty file.")
+
+
+def test_a_sqlite_file_with_no_tables_is_an_empty_ledger_too(desk, capsys):
+    """The toolkit never leaves a ledger file without its schema, so one is not its to fill."""
+    import sqlite3
+
+    ledger = ledger_of(desk)
+    ledger.unlink()
+    with sqlite3.connect(ledger) as conn:
+        conn.execute("PRAGMA user_version = 7")
+    before = ledger.read_bytes()
+    code, answer, _ = toolkit(["orders", "create", str(desk), "--date", "2026-05-04"], capsys)
+    assert code == 2 and [p["code"] for p in answer["problems"]] == ["ledger-empty"], answer
+    assert ledger.read_bytes() == before
+
+
 def test_a_ledger_locked_by_another_program_says_so(desk, capsys):
     import sqlite3
 

@@ -11,7 +11,9 @@ Reading takes no lock: a list or a preview runs while a colleague's month-end is
 reading never creates: a SQLite ledger that does not exist yet reads as an empty one, and the
 file appears with the first write, whole: its schema is made in a temporary file beside it,
 which takes the ledger's name only once complete and only if no file has it by then (a
-colleague's, made at the same moment, is used instead).
+colleague's, made at the same moment, is used instead). So a ledger file with no schema in it
+is never one the toolkit made, but one emptied by a sync tool, a failed copy or a disk: it is
+refused, since starting it afresh would issue again invoice and DDT numbers already sent.
 """
 
 from __future__ import annotations
@@ -86,6 +88,14 @@ LEDGER_OF_ANOTHER_PROGRAM = define(
        "Indica il registro giusto con --ledger (o TOOLKIT_LEDGER_URL), o ripristinalo da una copia di sicurezza.",
     en="The file {path} is another program's database, not a toolkit ledger: nothing was written. Point "
        "--ledger (or TOOLKIT_LEDGER_URL) at the right ledger, or restore it from a backup.")
+LEDGER_EMPTY = define(
+    "ledger-empty", "error",
+    it="Il registro {path} è vuoto: la numerazione di fatture e DDT non può ripartire da 1 senza rischiare "
+       "numeri già emessi, quindi non ho scritto nulla. Ripristina il registro da una copia di sicurezza o, se "
+       "è davvero un registro nuovo che non ha mai emesso documenti, cancella il file vuoto.",
+    en="The ledger {path} is empty: the numbering of invoices and DDTs cannot safely restart from 1, as it "
+       "could issue numbers already used, so nothing was written. Restore the ledger from a backup or, if "
+       "this really is a new desk that never issued a document, delete the empty file.")
 DAMAGED_SQLITE = ("file is not a database", "database disk image is malformed")
 """What SQLite says of a file that is not a database, or a truncated or damaged one."""
 LEDGER_UNSUPPORTED = define(
@@ -217,7 +227,7 @@ def writing(ledger: Ledger) -> Iterator[Connection]:
     it was opened (a PostgreSQL ledger is made and upgraded when it is opened)."""
     with _locked(ledger) as conn:
         if ledger.is_sqlite:
-            _create_or_upgrade(conn)
+            _create_or_upgrade(ledger, conn)
         yield conn
 
 
@@ -281,9 +291,9 @@ def _sqlite_locked(ledger: Ledger, waiting: lock.Waiting) -> Iterator[Connection
 def _create_file(file: Path) -> None:
     """A new SQLite ledger at `file`, whole or not at all: SQLite makes a file as soon as it
     connects and writes the schema later, so a failure, a crash or a colleague's first write
-    in between would leave at the ledger's name a file with nothing in it. The schema is made
-    in a file beside it that takes the name only once complete, and never over a file a
-    colleague put there meanwhile (then theirs is used).
+    in between would leave at the ledger's name a file with nothing in it, which is refused
+    (`LEDGER_EMPTY`). The schema is made in a file beside it that takes the name only once
+    complete, and never over a file a colleague put there meanwhile (then theirs is used).
     Its journal is kept in memory: a creation that fails leaves no journal file to sweep."""
     with new_file_path(file) as made:
         engine = _engine(f"sqlite:///{made}", Holder(user(), "toolkit"))
@@ -679,14 +689,18 @@ def _upgrade(ledger: Ledger) -> None:
         raise UnusableInput(LEDGER_NEWER(None, found=found, supported=schema.SCHEMA_VERSION))
     if found != schema.SCHEMA_VERSION:
         with _locked(ledger) as conn:
-            _create_or_upgrade(conn)
+            _create_or_upgrade(ledger, conn)
 
 
-def _create_or_upgrade(conn: Connection) -> int:
-    """Bring the ledger's schema to this toolkit's version, under the write lock."""
+def _create_or_upgrade(ledger: Ledger, conn: Connection) -> int:
+    """Bring the ledger's schema to this toolkit's version, under the write lock. A SQLite file
+    gets its schema before it has the ledger's name (`_create_file`), never here: one found
+    without any is empty, refused rather than started afresh."""
     found = version(conn)
     if found is None and inspect(conn).get_table_names():
         raise UnusableInput(LEDGER_OF_ANOTHER_PROGRAM(None, path=conn.engine.url.database))
+    if found is None and ledger.file is not None:
+        raise UnusableInput(LEDGER_EMPTY(None, path=ledger.file))
     if found is None:
         return _create(conn)
     if found > schema.SCHEMA_VERSION:
@@ -707,7 +721,7 @@ def _create(conn: Connection) -> int:
 def migrate(ledger: Ledger) -> int:
     """Create or upgrade the ledger's schema now, under the write lock."""
     with _locked(ledger) as conn:
-        return _create_or_upgrade(conn)
+        return _create_or_upgrade(ledger, conn)
 
 
 @lru_cache(maxsize=1)
