@@ -14,3 +14,28 @@ def copied_desk(source: Path, target: Path) -> Path:
     for name in (WORKBOOK, f"{WORKBOOK}.ledger.sqlite"):
         shutil.copy(source / name, target / name)
     return target / WORKBOOK
+
+
+def without_customer(workbook: Path, code: str) -> None:
+    """The customer `code` taken off the master workbook as a desk would: its row on *Clienti*,
+    its contacts, destinations and agents, its order templates with their lines and exceptions."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+
+    def drop(sheet: str, column: str, values: set[str]) -> set[str]:
+        ws = book[sheet]
+        at = [c.value for c in ws[1]].index(column) + 1
+        gone = {ws.cell(r, 1).value for r in range(2, ws.max_row + 1) if ws.cell(r, at).value in values}
+        for r in range(ws.max_row, 1, -1):
+            if ws.cell(r, at).value in values:
+                ws.delete_rows(r)
+        return gone
+
+    drop("Clienti", "Codice", {code})
+    for sheet in ("Contatti", "Destinazioni", "Agenti clienti"):
+        drop(sheet, "Cliente", {code})
+    templates = drop("Modelli ordine", "Cliente", {code})
+    for sheet in ("Righe modello", "Eccezioni"):
+        drop(sheet, "Modello", templates)
+    book.save(workbook)

@@ -27,7 +27,9 @@ from toolkit.core.invoicing import (
     deadline_for,
     group_key,
     plan,
+    plan_invoices,
     schedule_period,
+    shipments_of,
 )
 from toolkit.core.lines import line_amount
 from toolkit.intake.validation import check
@@ -354,10 +356,35 @@ def test_releasing_a_customer_that_is_not_held_is_a_warning():
     assert len(result.invoices) == 1
 
 
-def test_lines_of_customers_missing_from_the_master_stop_the_run():
-    result = plan(master_with(invoice_terms=T.AFTER_DELIVERY), [line(), line(customer="C404")], request())
-    assert [p.code for p in result.problems] == ["invoice-unknown-customer"]
-    assert result.invoices == ()
+def test_customers_missing_from_the_master_are_left_out_and_the_rest_invoiced():
+    gone = [line(date(2026, 4, 8), customer="C404", ddt=7), line(date(2026, 4, 3), customer="C404", ddt=5),
+            line(date(2026, 4, 8), customer="C404", ddt=7)]
+    result = plan_invoices(master_with(invoice_terms=T.AFTER_DELIVERY), shipments_of([line(), *gone]), request(),
+                           issued_names={"C404": "Trattoria Sparita S.r.l."})
+    assert [(x.customer, x.total) for x in result.invoices] == [("C001", D("12.20"))]
+    (left,) = result.left_out
+    assert (left.customer, left.name, [d.number for d in left.deliveries], left.lines) == (
+        "C404", "Trattoria Sparita S.r.l.", ["DDT-2026-00005", "DDT-2026-00007"], 3)
+    (problem,) = result.problems
+    assert problem.code == "invoice-unknown-customer" and problem.is_error and result.stopping == []
+    assert problem.message("it").startswith(
+        "Il cliente C404 (Trattoria Sparita S.r.l.) non è più nel foglio Clienti ma ha DDT da fatturare "
+        "(DDT-2026-00005, DDT-2026-00007): resta fuori da questa fatturazione, gli altri clienti no. "
+        "Rimetti la sua riga in Clienti finché i suoi DDT non sono fatturati")
+    assert problem.message("en").startswith("Customer C404 (Trattoria Sparita S.r.l.) is no longer on the Customers")
+
+
+def test_a_customer_missing_whose_ddts_kept_no_parties_is_named_by_code():
+    result = plan(master_with(invoice_terms=T.AFTER_DELIVERY), [line(customer="C404", ddt=3)], request())
+    assert result.invoices == () and [x.name for x in result.left_out] == [None]
+    assert result.problems[0].message("en").startswith(
+        "Customer C404 is no longer on the Customers sheet but has DDTs to invoice (DDT-2026-00003)")
+
+
+def test_an_error_of_the_request_still_stops_the_run_whoever_is_left_out():
+    result = plan(master_with(invoice_terms=T.AFTER_DELIVERY), [line(customer="C404")],
+                  request(invoice_date=date(2026, 3, 31)))
+    assert [p.code for p in result.stopping] == ["invoice-date-before-month"]
 
 
 def test_customer_option_restricts_the_run():

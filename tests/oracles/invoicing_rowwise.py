@@ -21,7 +21,6 @@ from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
 from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.invoicing import (
     HELD,
-    UNKNOWN_CUSTOMER,
     Billable,
     DeliveryRef,
     Instalment,
@@ -173,7 +172,6 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
         return Plan((), tuple(problems))
     buckets: dict[tuple, list[Billable]] = defaultdict(list)
     waiting: dict[tuple[str, str], int] = defaultdict(int)
-    unknown: set[str] = set()
     for line in billables:
         if request.customer and line.customer != request.customer:
             continue
@@ -181,8 +179,7 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
             continue
         customer = customers.get(line.customer)
         if customer is None:
-            unknown.add(line.customer)
-            continue
+            continue  # no longer in the master: left out, the rest invoiced (the product names it)
         placed = _place(customer, line, request, delivered)
         if isinstance(placed, str):
             waiting[(customer.code, placed)] += 1
@@ -191,9 +188,6 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
             kind = InvoiceKind.CREDIT_NOTE if line.quantity < 0 else InvoiceKind.INVOICE
             buckets[(customer.code, group_key(customer.invoice_grouping, line), period, kind, split,
                      payment_method(customer, line))].append(line)
-    problems += [UNKNOWN_CUSTOMER(None, customer=c) for c in sorted(unknown)]
-    if unknown:
-        return Plan((), tuple(problems))
     deferred_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
     invoices = []
     charge = master.settings.stamp_duty_customer

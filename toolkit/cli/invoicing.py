@@ -20,7 +20,7 @@ from toolkit.basics.labels import define, label
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, open_session, parse_day, parse_month_option
-from toolkit.core.invoicing import Invoice, InvoiceStatus
+from toolkit.core.invoicing import Invoice, InvoiceStatus, LeftOut
 
 if TYPE_CHECKING:
     from toolkit.services.invoicing import RunSummary
@@ -71,6 +71,12 @@ def invoice_json(x: Invoice) -> dict[str, object]:
             "status": x.status.value if x.status else None, "taxable": x.taxable, "vat": x.vat, "total": x.total,
             "ddts": [{"number": d.number, "date": d.day} for d in x.deliveries],
             "dues": [{"date": d.due_date, "amount": d.amount} for d in x.dues], "lines": len(x.lines)}
+
+
+def left_out_json(x: LeftOut) -> dict[str, object]:
+    """A customer the run left out, no longer on the Customers sheet, and its DDTs waiting."""
+    return {"customer": x.customer, "name": x.name, "lines": x.lines,
+            "ddts": [{"number": d.number, "date": d.day} for d in x.deliveries]}
 
 
 def _run_json(r: RunSummary) -> dict[str, object]:
@@ -133,7 +139,8 @@ def run_cmd(
     if json:
         output.reply({"run_id": result.run_id, "preview": result.preview,
                       "invoices": [invoice_json(x) for x in result.invoices], "files": result.files,
-                      "pending": [asdict(p) for p in result.pending]}, problems)
+                      "pending": [asdict(p) for p in result.pending],
+                      "left_out": [left_out_json(x) for x in result.left_out]}, problems)
         output.exit_for(problems)
         return
     from toolkit.cli.tables import print_invoices

@@ -77,10 +77,14 @@ DATE_BEFORE_MONTH = define(
     en="Invoice date {day} is before the month to invoice ({month}): use a date from {start} on.")
 UNKNOWN_CUSTOMER = define(
     "invoice-unknown-customer", "error",
-    it="Il registro ha consegne da fatturare per il cliente {customer}, che non è più nel foglio Clienti: "
-       "rimetti il cliente (servono i suoi dati per la fattura).",
-    en="The ledger has deliveries to invoice for customer {customer}, who is no longer on the Customers sheet: "
-       "put the customer back (the invoice needs their data).")
+    it="Il cliente {customer}{name} non è più nel foglio Clienti ma ha DDT da fatturare ({ddts}): resta fuori da "
+       "questa fatturazione, gli altri clienti no. Rimetti la sua riga in Clienti finché i suoi DDT non sono "
+       "fatturati (la fattura prende da lì termini di pagamento, IVA, codice SDI e raggruppamento), poi fattura di "
+       "nuovo il mese: si aggiungono solo le sue fatture.",
+    en="Customer {customer}{name} is no longer on the Customers sheet but has DDTs to invoice ({ddts}): it is left "
+       "out of this run, the other customers are not. Put its row back on the Customers sheet until its DDTs are "
+       "invoiced (the invoice takes payment terms, VAT, SDI code and grouping from it), then invoice the month "
+       "again: only its invoices are added.")
 UNKNOWN_FILTER = define(
     "invoice-unknown-customer-option", "error",
     it="Il cliente {customer} indicato in {option} non esiste nel foglio Clienti: controlla il codice.",
@@ -357,11 +361,41 @@ class Pending:
     lines: int
 
 
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A customer no longer on the Customers sheet whose DDTs wait to be invoiced. The run
+    invoices everyone else and leaves these for a run after the row is back: an invoice takes
+    its payment terms, VAT treatment, SDI code and grouping from the row, which the DDTs' kept
+    parties (`model.parties`) do not hold. `name` is the customer's as its latest DDT printed
+    it; None for DDTs of a ledger from before they kept their parties."""
+
+    customer: str
+    name: str | None
+    deliveries: tuple[DeliveryRef, ...]
+    """In date and number order."""
+    lines: int
+
+    @property
+    def problem(self) -> Problem:
+        """The error that names the customer, its DDTs and the fix."""
+        return UNKNOWN_CUSTOMER(None, customer=self.customer, name=f" ({self.name})" if self.name else "",
+                                ddts=tuple(d.number for d in self.deliveries))
+
+
 @dataclass(frozen=True)
 class Plan:
     invoices: tuple[Invoice, ...]
     problems: tuple[Problem, ...]
     pending: tuple[Pending, ...] = field(default=())
+    left_out: tuple[LeftOut, ...] = field(default=())
+    """Customers no longer in the master whose DDTs wait: their errors are among `problems`."""
+
+    @property
+    def stopping(self) -> list[Problem]:
+        """The errors that stop the run: all but those of the customers `left_out`, which the
+        run reports while it invoices everyone else."""
+        left = {x.problem for x in self.left_out}
+        return [p for p in self.problems if p.is_error and p not in left]
 
 
 def deferred_invoice_day(request: Request, rule: DeferredInvoiceDate) -> date:
@@ -543,11 +577,14 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
 
 def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Request,
                   delivered_orders: Collection[int] = frozenset(),
-                  held_lines: Mapping[str, int] | None = None) -> Plan:
+                  held_lines: Mapping[str, int] | None = None,
+                  issued_names: Mapping[str, str] | None = None) -> Plan:
     """`plan` over shipments: each is placed once (customer's terms, period, order, grouping,
     payment method), then its lines go to the invoice or to the credit note of its place.
     `held_lines`: how many lines with a quantity each of the `held_customers` has, counted
-    rather than given as shipments; they wait as those shipments' lines would."""
+    rather than given as shipments; they wait as those shipments' lines would. A shipment of a
+    customer no longer in the master is left out (`LeftOut`), named as `issued_names` says
+    (the names its DDTs printed), and the rest is planned."""
     customers = {c.code: c for c in master.customers}
     problems = _request_problems(master, request, customers)
     if any(p.is_error for p in problems):
@@ -555,7 +592,7 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
     buckets: dict[tuple[str, str | None, Period, InvoiceKind, int | None, PaymentMethod],
                   list[tuple[Shipment, BillableGoods]]] = defaultdict(list)
     waiting: dict[tuple[str, str], int] = defaultdict(int)
-    unknown: set[str] = set()
+    unknown: dict[str, list[Shipment]] = defaultdict(list)
     cutoff = request.cutoff
     for shipment in shipments:
         if request.customer and shipment.customer != request.customer:
@@ -567,7 +604,7 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
             continue
         customer = customers.get(shipment.customer)
         if customer is None:
-            unknown.add(shipment.customer)
+            unknown[shipment.customer].append(shipment)
             continue
         placed = _place(customer, shipment, request, delivered_orders)
         if isinstance(placed, str):
@@ -584,9 +621,8 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
     for code, lines in (held_lines or {}).items():
         if lines:
             waiting[(code, "held")] += lines
-    problems += [UNKNOWN_CUSTOMER(None, customer=c) for c in sorted(unknown)]
-    if unknown:
-        return Plan((), tuple(problems))
+    left_out = tuple(left_out_of(code, unknown[code], (issued_names or {}).get(code)) for code in sorted(unknown))
+    problems += [x.problem for x in left_out]
     deferred_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
     invoices = []
     charge = master.settings.stamp_duty_customer
@@ -600,7 +636,15 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
             problems.append(HELD(master.locate(customers[code].source, "invoice_terms"), customer=code, lines=count))
     problems += late_problems(invoices, request.today)
     pending = tuple(Pending(c, r, n) for (c, r), n in sorted(waiting.items()))
-    return Plan(tuple(invoices), tuple(problems), pending)
+    return Plan(tuple(invoices), tuple(problems), pending, left_out)
+
+
+def left_out_of(customer: str, shipments: Sequence[Shipment], name: str | None) -> LeftOut:
+    """A customer no longer in the master, with the DDTs of its shipments still to invoice and
+    how many lines with a quantity they have."""
+    deliveries = {s.delivery for s in shipments if s.delivery is not None}
+    return LeftOut(customer, name, tuple(sorted(deliveries, key=lambda d: (d.day, d.number))),
+                   sum(1 for s in shipments for g in s.lines if g[3]))
 
 
 def _place(customer: Customer, line: Billable | Shipment, request: Request,

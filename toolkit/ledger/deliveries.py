@@ -269,3 +269,20 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
                      tuple(lines[h.id]), h.accounting_date, issued.get(h.parties_id))
         for h in headers
     ]
+
+
+def buyer_names(conn: Connection, delivery_ids: Collection[int]) -> dict[str, str]:
+    """The customers' names as these DDTs printed them (their kept parties), by customer code,
+    the latest DDT's for each: who a customer was once the master no longer lists it. DDTs
+    stored before the ledger kept their parties name nobody."""
+    rows: list[tuple[int, str, int | None]] = []
+    for condition in among(conn, d.id, sorted(set(delivery_ids))):
+        rows += [(r.id, r.customer, r.parties_id) for r in conn.execute(select(d.id, d.customer, d.parties_id)
+                                                                           .where(condition))]
+    issued = parties.read(conn, [parties_id for _, _, parties_id in rows])
+    names: dict[str, str] = {}
+    for _, customer, parties_id in sorted(rows):
+        found = issued.get(parties_id) if parties_id is not None else None
+        if found is not None and found.buyer is not None:
+            names[customer] = found.buyer.name
+    return names

@@ -33,6 +33,7 @@ from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import (
     Invoice,
     InvoiceStatus,
+    LeftOut,
     Pending,
     Period,
     Plan,
@@ -46,6 +47,7 @@ from toolkit.core.invoicing import (
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import document_number, reading, writing
+from toolkit.ledger.deliveries import buyer_names
 from toolkit.ledger.invoices import (
     RunSummary as RunSummary,
 )
@@ -133,10 +135,24 @@ class RunResult:
     """The status the run asked for its invoices."""
     files: list[Path] = field(default_factory=list)
     """The accountants' workbook and what goes with it, when an output folder was given."""
+    left_out: list[LeftOut] = field(default_factory=list)
+    """Customers no longer in the master whose DDTs wait: the run invoiced everyone else."""
 
     def summary(self, lang: str, *, next_step: bool = False) -> str:
-        """The line that ends a run: a preview, nothing to invoice, or what was issued. With
-        `next_step`, a draft run also says how to make it final (the button's wording)."""
+        """The line that ends a run: a preview, nothing to invoice, or what was issued, and the
+        customers left out. With `next_step`, a draft run also says how to make it final (the
+        button's wording)."""
+        return self._outcome(lang, next_step=next_step) + self.left_out_sentence(lang)
+
+    def left_out_sentence(self, lang: str) -> str:
+        """The customers left out, after what was issued: empty when there are none."""
+        if not self.left_out or (self.run_id is None and not self.preview):
+            return ""
+        codes = ", ".join(x.customer for x in self.left_out)
+        return (f" Fuori da questa fatturazione, perché non più nel foglio Clienti: {codes}." if lang == "it"
+                else f" Left out of this run, being no longer on the Customers sheet: {codes}.")
+
+    def _outcome(self, lang: str, *, next_step: bool) -> str:
         it, issued = lang == "it", len(self.invoices)
         documents = count(issued, "documento", "documenti") if it else count(issued, "document", "documents")
         verb = "Emesso" if issued == 1 else "Emessi"
@@ -200,9 +216,11 @@ class Billables:
     shipments: list[Shipment]
     complete: frozenset[int]
     held_lines: dict[str, int]
+    issued_names: dict[str, str] = field(default_factory=dict)
+    """The names the DDTs of customers no longer in the master printed (`former_customers`)."""
 
     def plan(self, master: MasterData, request: Request) -> Plan:
-        return plan_invoices(master, self.shipments, request, self.complete, self.held_lines)
+        return plan_invoices(master, self.shipments, request, self.complete, self.held_lines, self.issued_names)
 
 
 def billables_for(conn: Connection, master: MasterData, request: Request) -> Billables:
@@ -214,7 +232,15 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> Bil
                                        customer=request.customer)
     ordered = shipments_of(ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff))
     complete = delivered_orders(conn, {s.order_id for s in shipped if s.customer in after_order}, request.cutoff)
-    return Billables(shipped + ordered, complete, held)
+    return Billables(shipped + ordered, complete, held, former_customers(conn, master, shipped))
+
+
+def former_customers(conn: Connection, master: MasterData, shipped: Iterable[Shipment]) -> dict[str, str]:
+    """Who the customers no longer on the Customers sheet were, as their DDTs waiting to be
+    invoiced printed them: the run leaves them out and its problem names them."""
+    listed = {c.code for c in master.customers}
+    waiting = {s.delivery.id for s in shipped if s.customer not in listed and s.delivery is not None}
+    return buyer_names(conn, waiting) if waiting else {}
 
 
 def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collection[int], day: date) -> list[Invoice]:
@@ -315,8 +341,10 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         then: Callable[[list[Invoice], str], object] | None = None) -> RunResult:
     """Invoice what `request` asks, in one write transaction; with `preview`, only compute.
 
-    Nothing is written when the plan has errors. A second run for the same month finds the
-    lines already invoiced and issues nothing. With `orders` (order numbers), only those
+    Nothing is written when the plan has errors, but for customers no longer on the Customers
+    sheet: their DDTs are left out with an error each (`LeftOut`), everyone else is invoiced,
+    and a run after their rows are back invoices them. A second run for the same month finds
+    the lines already invoiced and issues nothing else. With `orders` (order numbers), only those
     orders' shipped lines are invoiced, now, whatever their customers' calendars: what month
     end runs later finds them invoiced. With `out`, the accountants' workbook is written there
     inside the transaction (`then`, likewise, runs inside it): if it fails, the run is rolled
@@ -335,7 +363,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             with collector_paused():
                 result = billables_for(conn, master, request).plan(master, request)
             problems = list(result.problems) + chronology_problems(conn, master.settings, result.invoices)
-        return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True, status=status)
+        return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True, status=status,
+                         left_out=list(result.left_out))
     files: list[Path] = []
     with writing(ledger) as conn:
         request, unknown = chosen_orders(conn, request, orders)
@@ -343,11 +372,13 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             return RunResult(None, [], unknown, [], status=status)
         with collector_paused():
             result = billables_for(conn, master, request).plan(master, request)
-            problems = list(result.problems)
-            if not errors(problems):
-                problems += chronology_problems(conn, master.settings, result.invoices)
-            if errors(problems) or not result.invoices:
-                return RunResult(None, [], problems, list(result.pending), status=status)
+            problems, refused = list(result.problems), result.stopping
+            if not refused:
+                refused = chronology_problems(conn, master.settings, result.invoices)
+                problems += refused
+            if refused or not result.invoices:
+                return RunResult(None, [], problems, list(result.pending), status=status,
+                                 left_out=list(result.left_out))
             run_id = new_run_id(request.invoice_date or request.month.end)
             stored = store(conn, master, result.invoices, status, run_id)
         if out is not None:
@@ -356,7 +387,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                 mark_printed(conn, "invoice", [x.id for x in stored if x.id is not None])
         if then is not None:
             then(stored, run_id)
-    return RunResult(run_id, stored, problems, list(result.pending), status=status, files=files)
+    return RunResult(run_id, stored, problems, list(result.pending), status=status, files=files,
+                     left_out=list(result.left_out))
 
 
 def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name: str, lang: str, *,

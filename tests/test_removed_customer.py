@@ -1,0 +1,135 @@
+"""A customer taken off the master workbook before month end, its DDTs still to invoice: the
+month-end run invoices every other customer, leaves it out with an error that names it (code,
+name as its DDTs printed it, the DDTs waiting) and the fix, and exits 1 as a partial run does;
+once its row is back, a run for the same month invoices it, dated the same month end."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from desks import copied_desk, without_customer
+from sqlalchemy import update
+from test_cli_json import valid
+
+from toolkit.cli import app, output
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import writing
+
+GONE, GONE_NAME = "C019", "Albergo Il Borgo S.r.l."
+MONTH = ["--month", "2026-04", "--date", "2026-04-30"]
+
+
+def toolkit(capsys, *args: object) -> tuple[int, str]:
+    """One command line in this process: its exit code and what it printed."""
+    app._register()
+    output.reset()
+    code = app.run([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def answer(capsys, *args: object) -> tuple[int, dict]:
+    code, said = toolkit(capsys, *args, "--json")
+    return code, json.loads(said)
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory, sample_workbook) -> Path:
+    """The sample with three days ordered and shipped, nothing invoiced at month end yet."""
+    folder = tmp_path_factory.mktemp("shipped")
+    shutil.copy(sample_workbook, folder / "anagrafiche.xlsx")
+    for day in ("2026-04-07", "2026-04-08", "2026-04-09"):
+        for verb in (["orders", "create"], ["ship"]):
+            app._register()
+            output.reset()
+            extra = ["--all"] if verb == ["ship"] else []
+            assert app.run([*verb, str(folder / "anagrafiche.xlsx"), "--date", day, *extra]) == 0, (verb, day)
+    return folder
+
+
+@pytest.fixture
+def desk(tmp_path, shipped, capsys) -> Path:
+    capsys.readouterr()
+    return copied_desk(shipped, tmp_path)
+
+
+@pytest.fixture
+def whole(desk, capsys) -> list[dict]:
+    """What the month-end run would issue with every customer on the sheet (a preview)."""
+    code, previewed = answer(capsys, "invoice", desk, *MONTH, "--preview")
+    assert code == 0 and any(x["customer"] == GONE for x in previewed["invoices"])
+    return previewed["invoices"]
+
+
+@pytest.fixture
+def removed(desk, whole) -> Path:
+    """The desk with the customer taken off its master workbook; the intact one kept beside."""
+    shutil.copy(desk, desk.with_name("intatto.xlsx"))
+    without_customer(desk, GONE)
+    return desk
+
+
+def shown(invoices: list[dict]) -> list[tuple[str, str, str]]:
+    return sorted((x["customer"], x["kind"], x["total"]) for x in invoices)
+
+
+def test_the_run_invoices_everyone_else_and_names_the_customer_left_out(capsys, removed, whole):
+    code, ran = answer(capsys, "invoice", removed, *MONTH, "--out", removed.parent / "fatture")
+    assert (code, valid("invoice run", ran)["ok"], ran["exit_code"]) == (1, False, 1)
+    others = [x for x in whole if x["customer"] != GONE]
+    assert ran["run_id"] is not None and len(ran["invoices"]) == len(others) > 5
+    assert shown(ran["invoices"]) == shown(others)
+    assert sum(float(x["total"]) for x in ran["invoices"]) == pytest.approx(sum(float(x["total"]) for x in others))
+    ddts = sorted({(d["number"], d["date"]) for x in whole if x["customer"] == GONE for d in x["ddts"]})
+    (left,) = ran["left_out"]
+    assert (left["customer"], left["name"], [(d["number"], d["date"]) for d in left["ddts"]]) == (
+        GONE, GONE_NAME, ddts)
+    (problem,) = [p for p in ran["problems"] if p["severity"] == "error"]
+    assert problem["code"] == "invoice-unknown-customer"
+    assert problem["message"].startswith(f"Il cliente {GONE} ({GONE_NAME}) non è più nel foglio Clienti ma ha DDT "
+                                         f"da fatturare ({', '.join(n for n, _ in ddts)}): resta fuori")
+    assert "Rimetti la sua riga in Clienti finché i suoi DDT non sono fatturati" in problem["message"]
+    code, listed = answer(capsys, "invoice", "list", removed)
+    assert [r["invoices"] for r in listed["runs"] if r["run_id"] == ran["run_id"]] == [len(others)]
+
+
+def test_the_terminal_says_who_was_left_out_and_exits_1(capsys, removed):
+    code, said = toolkit(capsys, "invoice", removed, *MONTH, "--out", removed.parent / "fatture", "--lang", "en")
+    assert code == 1
+    assert f"Customer {GONE} ({GONE_NAME}) is no longer on the Customers sheet but has DDTs to invoice" in said
+    assert "Put its row back on the Customers sheet until its DDTs are invoiced" in said
+    assert f"Left out of this run, being no longer on the Customers sheet: {GONE}." in said
+    assert "Issued " in said
+
+
+def test_a_run_after_the_row_is_back_invoices_the_customer_at_the_same_month_end(capsys, removed, whole):
+    code, first = answer(capsys, "invoice", removed, *MONTH, "--out", removed.parent / "fatture")
+    assert code == 1
+    shutil.copy(removed.with_name("intatto.xlsx"), removed)
+    code, again = answer(capsys, "invoice", removed, *MONTH, "--out", removed.parent / "fatture-2")
+    assert (code, again["problems"] and [p for p in again["problems"] if p["severity"] == "error"]) == (0, [])
+    assert shown(again["invoices"]) == shown([x for x in whole if x["customer"] == GONE])
+    assert {x["date"] for x in again["invoices"]} == {"2026-04-30"} and again["left_out"] == []
+    assert min(x["number"] for x in again["invoices"]) > max(x["number"] for x in first["invoices"]
+                                                              if x["kind"] == "invoice")
+    code, third = answer(capsys, "invoice", removed, *MONTH, "--out", removed.parent / "fatture-3")
+    assert (code, third["invoices"], third["run_id"]) == (0, [], None)
+
+
+def test_the_preview_names_the_customer_too(capsys, removed):
+    code, previewed = answer(capsys, "invoice", removed, *MONTH, "--preview")
+    assert code == 1 and previewed["run_id"] is None and previewed["invoices"]
+    assert [x["customer"] for x in previewed["left_out"]] == [GONE]
+
+
+def test_ddts_stored_before_their_parties_were_kept_name_the_customer_by_code(capsys, removed):
+    ledger = open_ledger(None, removed)
+    with writing(ledger) as conn:
+        conn.execute(update(schema.deliveries).values(parties_id=None))
+    ledger.engine.dispose()
+    code, ran = answer(capsys, "invoice", removed, *MONTH, "--out", removed.parent / "fatture")
+    assert code == 1 and ran["left_out"][0]["name"] is None
+    assert any(p["message"].startswith(f"Il cliente {GONE} non è più nel foglio Clienti") for p in ran["problems"])
