@@ -306,6 +306,31 @@ def test_an_empty_run_cell_lists_the_runs_and_says_where(tmp_path, may):
     assert [r.status.value for r in runs_in(tmp_path)] == ["draft"]
 
 
+
+def test_month_end_leaves_out_a_customer_no_longer_on_the_sheet_then_invoices_it_once_back(tmp_path, may):
+    """Both customers ship on 9 April; C002 is then taken off the sheet: the button invoices C001,
+    names C002 and its DDT in a critical box, and invoices C002 once its row is back."""
+    both = minimal.sheets()
+    both["Modelli ordine"][2][4:6] = ["Settimanale", "gio"]
+    both["Modelli ordine"][2][12] = None
+    shipping = fake(tmp_path, both)
+    for name in ("preview_orders", "create_orders", "ship"):
+        press(shipping, name)
+    without = minimal.sheets()
+    without["Clienti"] = [row for row in without["Clienti"] if row[0] != "C002"]
+    without["Modelli ordine"] = [row for row in without["Modelli ordine"] if row[1] != "C002"]
+    without["Righe modello"] = [row for row in without["Righe modello"] if row[0] != "T002"]
+    (shown,) = press(fake(tmp_path, without), "month_end_invoicing")
+    (run,) = runs_in(tmp_path)
+    text, _, mode = shown
+    assert mode == "critical" and run.invoices == 1
+    assert text.startswith(f"Emesso 1 documento in bozza (emissione {run.run_id}, nella cella B10)")
+    assert "Fuori da questa fatturazione, perché non più nel foglio Clienti: C002." in text.splitlines()[0]
+    assert "Il cliente C002 (Mario Rossi) non è più nel foglio Clienti ma ha DDT da fatturare (DDT-2026-" in text
+    (again,) = press(fake(tmp_path, both), "month_end_invoicing")
+    assert again[2] == "info" and again[0].startswith("Emesso 1 documento in bozza")
+    assert sorted(r.invoices for r in runs_in(tmp_path)) == [1, 1]
+
 # --- Registra incasso ---------------------------------------------------------------------------
 
 def test_record_payment_reads_the_panel_cells_and_records_once(tmp_path, may, reads):

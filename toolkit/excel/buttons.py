@@ -424,7 +424,9 @@ def month_end_invoicing(press: Press) -> None:
     """Deferred invoices of the panel date's month, as a draft run (it can still be undone),
     with the accountants' workbook and the printable invoices beside the book:
     `toolkit invoice --month --copies`, from a button. The run's id goes into the panel's
-    `Emissione` cell and the runs sheet, ready for "Rendi definitiva emissione"."""
+    `Emissione` cell and the runs sheet, ready for "Rendi definitiva emissione". Customers no
+    longer on the Customers sheet are left out and named, the box critical, as the command
+    exits 1: the others are invoiced all the same."""
     from toolkit.basics.dates import today_rome
     from toolkit.core.invoicing import Request
     from toolkit.services.invoicing import run
@@ -432,7 +434,8 @@ def month_end_invoicing(press: Press) -> None:
     session, lang, month = press.session, press.language, press.month
     result = run(session.ledger, session.master, Request(month, today_rome()), out=_invoices_folder(press),
                  lang=lang, copies=True)
-    _stop_on_errors(list(result.problems))
+    if result.run_id is None:
+        _stop_on_errors(list(result.problems))
     summary = result.summary(lang)
     if result.run_id is not None:
         shown = _show_run(press, result.run_id)
@@ -443,9 +446,9 @@ def month_end_invoicing(press: Press) -> None:
                    f"(emissione {result.run_id}{where}): controllali, poi premi «Rendi definitiva emissione»."
                    if lang == "it" else
                    f"Issued {wording.count(count, 'draft document', 'draft documents')} (run {result.run_id}{where}): "
-                   "check them, then press “Rendi definitiva emissione”.")
+                   "check them, then press “Rendi definitiva emissione”.") + result.left_out_sentence(lang)
     lines = [summary, *map(str, result.files), *(p.render(lang) for p in result.problems[:10])]
-    press.say("\n".join(lines))
+    press.say("\n".join(lines), critical=any(p.is_error for p in result.problems))
 
 
 def _invoices_folder(press: Press) -> Path:
