@@ -175,8 +175,68 @@ def test_workbook_build_out_an_xlsx_is_a_usage_mistake(tmp_path, capsys):
     code = app.run(["workbook", "build", "--out", str(tmp_path / "wb-out.xlsx")])
     err = capsys.readouterr().err
     assert code == 2
-    assert "the workbook with macros is an .xlsm" in err and "errore interno" not in err
+    assert "--out cannot write a .xlsx file, only .xlsm" in err and "errore interno" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+FOLDERS = {"demo", "einvoice", "invoice run", "invoice finalize", "invoice export", "discounts settle", "commissions",
+           "convert"}
+"""The verbs whose --out is a folder they fill: any suffix is a folder's name."""
+
+
+def file_outputs() -> list[tuple[str, str]]:
+    """Every (verb, option) naming one file the verb writes: each --out or --report of every
+    command but the folders'. A new verb writing a file is found here without being listed."""
+    import typer.main
+
+    app._register()
+    found = []
+
+    def walk(command, words):
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*words, name])
+        for param in getattr(command, "params", ()):
+            for option in {"--out", "--report"} & set(param.opts):
+                if " ".join(words) not in FOLDERS:
+                    found.append((" ".join(words), option))
+
+    walk(typer.main.get_command(app.app), [])
+    return sorted(found)
+
+
+def test_every_verb_writing_a_file_is_found():
+    assert {verb for verb, _ in file_outputs()} >= {"print", "report", "ship", "check", "calendar", "panel",
+                                                    "payments status", "workbook build"}
+
+
+@pytest.mark.parametrize(("verb", "option"), file_outputs())
+def test_an_output_file_the_verb_cannot_write_is_refused_before_anything_is_read(verb, option, tmp_path, capsys):
+    """`print ddt … --out p.txt` wrote an .xlsx workbook under a .txt name. The refusal comes
+    while parsing, before the workbook (here not even given) is read: exit 2, nothing written."""
+    output.reset()
+    code = app.run([*verb.split(), option, str(tmp_path / "p.txt")])
+    err = capsys.readouterr().err
+    accepted = ".xlsm" if verb == "workbook build" else ".xlsx"
+    assert code == 2
+    assert f"Invalid value for {option}: «p.txt»: {option} non scrive file .txt, solo {accepted} / " in err
+    assert f"{option} cannot write a .txt file, only {accepted}" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_print_to_a_pdf_name_says_how_to_get_the_pdf(desk, capsys):
+    """The PDF comes beside the workbook with --pdf; --out names the workbook."""
+    code, answer, _ = toolkit(["print", "orders", str(desk), "--date", "2026-04-09", "--out",
+                               str(desk.parent / "ordini.pdf")], capsys)
+    assert code == 2
+    assert "--out cannot write a .pdf file, only .xlsx (il PDF: --out FILE.xlsx --pdf" in message(answer)
+    assert not (desk.parent / "ordini.pdf").exists()
+
+
+def test_an_output_suffix_in_capitals_is_the_same_suffix(desk, capsys):
+    code, answer, _ = toolkit(["print", "orders", str(desk), "--date", "2026-04-09", "--out",
+                               str(desk.parent / "ORDINI.XLSX")], capsys)
+    assert code == 0, answer
+    assert (desk.parent / "ORDINI.XLSX").exists()
 
 
 @pytest.mark.parametrize("args", [

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
         workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
         date_from: str = typer.Option(..., "--from", help="Primo giorno / first day."),
         date_to: str = typer.Option(..., "--to", help="Ultimo giorno / last day."),
-        out: Path | None = typer.Option(None, "--out", help="Scrivi il calendario in questo .xlsx / write the plan here."),
+        out: Path | None = output.out_file(None, help="Scrivi il calendario in questo .xlsx / write the plan here."),
         json: bool = JsonOption, verbose: bool = VerboseOption,
         lang: str | None = LangOption,
     ) -> None:

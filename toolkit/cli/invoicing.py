@@ -367,7 +367,7 @@ def status_cmd(workbook: Path = WorkbookArg,
                customer: str | None = typer.Option(None, "--customer", help="Solo questo cliente / only this customer."),
                as_of: str | None = typer.Option(None, "--as-of", help="Situazione a questa data (default oggi) / "
                                                 "status as of this date (default today)."),
-               out: Path | None = typer.Option(None, "--out", help="Scadenzario .xlsx da scrivere / workbook to write."),
+               out: Path | None = output.out_file(None, help="Scadenzario .xlsx da scrivere / workbook to write."),
                json: bool = JsonOption,
                verbose: bool = VerboseOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Monitoraggio pagamenti: pagato, incassato, da incassare, prossima scadenza. Payment monitoring."""

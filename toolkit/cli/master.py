@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
     def check(
         workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook (.xlsx, .xlsm, .ods, .xls)."),
         json: bool = JsonOption, verbose: bool = VerboseOption,
-        report: Path | None = typer.Option(None, "--report", help="Scrivi il «Controllo dati» in questo .xlsx / "
+        report: Path | None = output.out_file(None, name="--report", help="Scrivi il «Controllo dati» in questo .xlsx / "
                                            "write the data-check workbook here."),
         lang: str | None = LangOption,
     ) -> None:

@@ -68,7 +68,7 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                exclude: str | None = typer.Option(None, "--exclude", help="Escludi questi modelli / leave these out: T1,T2."),
                catch_up: bool = typer.Option(True, "--catch-up/--no-catch-up",
                                              help="Includi i giorni saltati / include missed days."),
-               out: Path | None = typer.Option(None, "--out", help="Scrivi gli ordini stampabili in questo .xlsx / "
+               out: Path | None = output.out_file(None, help="Scrivi gli ordini stampabili in questo .xlsx / "
                                                "write the printable orders here (one sheet per order)."),
                future: bool = typer.Option(False, "--future", help="Accetta una data oltre 31 giorni da oggi e "
                                            "fatture o DDT immediati datati dopo oggi / accept a date more than 31 days "
@@ -201,7 +201,7 @@ def register(app: typer.Typer) -> None:
     @app.command("panel")
     @output.with_progress("Pannello ordini", "Order panel")
     def panel_cmd(workbook: Path = WorkbookArg,
-                  out: Path = typer.Option(..., "--out", help="File .xlsx del pannello / panel workbook to write."),
+                  out: Path = output.out_file(..., help="File .xlsx del pannello / panel workbook to write."),
                   every: bool = typer.Option(False, "--all", help="Anche gli ordini completati, chiusi e annullati / "
                                                                   "completed, closed and voided orders too."),
                   date_from: str | None = DueFromOption,

@@ -60,6 +60,49 @@ WaitOption = typer.Option(DEFAULT_WAIT, "--wait", min=0, metavar="SECONDS",
                                "colleague writes to the ledger.")
 
 
+WORKBOOK = (".xlsx",)
+"""What an --out naming a file gets from every verb but `workbook build`: an Excel workbook
+(a PDF, where the verb prints one, goes beside it with --pdf)."""
+
+
+def out_file(default: Any, help: str, *, suffixes: tuple[str, ...] = WORKBOOK, name: str = "--out") -> Any:
+    """The option naming the file a verb writes, refused at parsing when its suffix is not one
+    the verb writes: `--out p.txt` got an .xlsx workbook under a name no program opens as one.
+    Every verb writing one file declares it here, so the refusal comes before any work."""
+    return typer.Option(default, name, callback=_writes(suffixes), metavar=f"FILE{suffixes[0]}", help=help)
+
+
+def _writes(suffixes: tuple[str, ...]) -> Callable[[typer.Context, typer.CallbackParam, Path | None], Path | None]:
+    def written_as(ctx: typer.Context, param: typer.CallbackParam, value: Path | None) -> Path | None:
+        if value is None or value.suffix.lower() in suffixes:
+            return value
+        option = param.opts[0]
+        raise typer.BadParameter(unwritable(value, option, suffixes, pdf_beside=_prints_pdf(ctx)), param_hint=option)
+
+    return written_as
+
+
+def unwritable(path: Path, option: str, suffixes: tuple[str, ...], *, pdf_beside: bool = False) -> str:
+    """Why `path` is refused, in both languages (the workbook's language is not known yet).
+
+    >>> unwritable(Path("p.txt"), "--out", (".xlsx",))
+    '«p.txt»: --out non scrive file .txt, solo .xlsx / --out cannot write a .txt file, only .xlsx'
+    >>> unwritable(Path("stampa"), "--out", (".xlsx",))
+    '«stampa»: --out non scrive file senza estensione, solo .xlsx / --out cannot write a file without a suffix, only .xlsx'
+    """
+    accepted = ", ".join(suffixes)
+    it_kind, en_kind = (f"file {path.suffix}", f"a {path.suffix} file") if path.suffix else (
+        "file senza estensione", "a file without a suffix")
+    why = f"«{path.name}»: {option} non scrive {it_kind}, solo {accepted} / {option} cannot write {en_kind}, only {accepted}"
+    if pdf_beside and path.suffix.lower() == ".pdf":
+        why += f" (il PDF: {option} FILE.xlsx --pdf / for the PDF: {option} FILE.xlsx --pdf)"
+    return why
+
+
+def _prints_pdf(ctx: typer.Context) -> bool:
+    return any("--pdf" in getattr(p, "opts", ()) for p in ctx.command.params)
+
+
 def reset() -> None:
     """A fresh start for one command (the tests run several in one process)."""
     _state.update(lang="it", chosen=None, json=False, verbose=False)

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
         workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
         price_list: str = typer.Option(..., "--list", help="Codice del listino / price-list code."),
         day: str = typer.Option(..., "--date", help="Prezzi validi in questo giorno / prices valid on this day."),
-        out: Path | None = typer.Option(None, "--out", help="Scrivi il listino in questo .xlsx / write the list here."),
+        out: Path | None = output.out_file(None, help="Scrivi il listino in questo .xlsx / write the list here."),
         json: bool = JsonOption, verbose: bool = VerboseOption,
         lang: str | None = LangOption,
     ) -> None:

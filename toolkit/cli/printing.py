@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         run: str | None = typer.Option(None, "--run", help="Le fatture di un'emissione / a run's invoices."),
         unprinted: bool = typer.Option(False, "--unprinted", help="Solo quelli mai stampati / only those never "
                                        "printed."),
-        out: Path = typer.Option(..., "--out", help="File .xlsx da scrivere / workbook to write."),
+        out: Path = output.out_file(..., help="File .xlsx da scrivere / workbook to write."),
         pdf: bool = typer.Option(False, "--pdf", help="Anche in PDF (LibreOffice) / also as PDF (LibreOffice)."),
         json: bool = JsonOption,
         verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,

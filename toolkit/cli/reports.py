@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
         customer: str | None = typer.Option(None, "--customer", help="Solo questi clienti / only these customers: "
                                             "C1,C2."),
         item: str | None = typer.Option(None, "--item", help="Solo questi articoli / only these items: A1,A2."),
-        out: Path = typer.Option(..., "--out", help="File .xlsx da scrivere / workbook to write."),
+        out: Path = output.out_file(..., help="File .xlsx da scrivere / workbook to write."),
         pdf: bool = typer.Option(False, "--pdf", help="Anche in PDF (LibreOffice) / also as PDF (LibreOffice)."),
         json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
         wait: float = WaitOption, lang: str | None = LangOption,

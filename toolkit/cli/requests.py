@@ -113,7 +113,7 @@ def close_cmd(workbook: Path = WorkbookArg, request_id: int = IdArg,
 def list_cmd(workbook: Path = WorkbookArg,
              open_only: bool = typer.Option(False, "--open", help="Solo quelle aperte / only the open ones."),
              customer: str | None = typer.Option(None, "--customer", help="Solo questo cliente / only this customer."),
-             out: Path | None = typer.Option(None, "--out", help="Scrivi le richieste e lo storico in questo .xlsx / "
+             out: Path | None = output.out_file(None, help="Scrivi le richieste e lo storico in questo .xlsx / "
                                              "write the requests and their history here."),
              json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
              lang: str | None = LangOption) -> None:

@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
                                    "ship past the credit limit (logged)."),
         future: bool = typer.Option(False, "--future", help="Accetta una data successiva a oggi / accept a date "
                                     "after today."),
-        out: Path | None = typer.Option(None, "--out", help="Scrivi i DDT in questo .xlsx / write the DDTs here."),
+        out: Path | None = output.out_file(None, help="Scrivi i DDT in questo .xlsx / write the DDTs here."),
         accounting_date: str | None = typer.Option(
             None, "--accounting-date", help="Data contabile dei DDT (predefinita: la data del DDT) / the DDTs' "
             "accounting date (default: the DDT date)."),
@@ -96,7 +96,7 @@ def register(app: typer.Typer) -> None:
         to: str | None = typer.Option(None, "--to", help="Fino a questa data / up to this date."),
         complete: bool = typer.Option(False, "--complete", help="Lista completa: tutti gli ordini con il loro stato / "
                                       "complete list: every order with its state."),
-        out: Path = typer.Option(..., "--out", help="File .xlsx da scrivere / workbook to write."),
+        out: Path = output.out_file(..., help="File .xlsx da scrivere / workbook to write."),
         pdf: bool = typer.Option(False, "--pdf", help="Anche in PDF (LibreOffice) / also as PDF (LibreOffice)."),
         ledger: str | None = LedgerOption, lang: str | None = LangOption,
     ) -> None:
@@ -118,7 +118,7 @@ def register(app: typer.Typer) -> None:
         workbook: Path = WorkbookArg,
         date: str = DateOption,
         to: str | None = typer.Option(None, "--to", help="Fino a questa data / up to this date."),
-        out: Path = typer.Option(..., "--out", help="File .xlsx da scrivere / workbook to write."),
+        out: Path = output.out_file(..., help="File .xlsx da scrivere / workbook to write."),
         pdf: bool = typer.Option(False, "--pdf", help="Anche in PDF (LibreOffice) / also as PDF (LibreOffice)."),
         ledger: str | None = LedgerOption, lang: str | None = LangOption,
     ) -> None:

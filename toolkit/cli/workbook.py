@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from toolkit.cli import output
 from toolkit.excel import build as workbook_build
 
 workbook_app = typer.Typer(
@@ -14,20 +15,13 @@ workbook_app = typer.Typer(
 )
 
 
-def _xlsm(out: Path) -> Path:
-    """The workbook keeps its buttons' macros, which Excel opens only from an .xlsm file."""
-    if out.suffix.lower() != ".xlsm":
-        raise typer.BadParameter(f"«{out.name}»: il file con le macro è un .xlsm / the workbook with macros is an .xlsm",
-                                 param_hint="--out")
-    return out
-
-
 @workbook_app.command("build")
 def build(
     check: bool = typer.Option(False, "--check", help="Non scrivere: verifica che il file nel repository sia "
                                "aggiornato / write nothing: verify the committed workbook is up to date."),
-    out: Path = typer.Option(workbook_build.WORKBOOK, "--out", callback=_xlsm,
-                          help="Dove scrivere (.xlsm) / where to write the workbook (.xlsm)."),
+    out: Path = output.out_file(workbook_build.WORKBOOK, suffixes=(".xlsm",),
+                                help="Dove scrivere (.xlsm: il file tiene le macro) / where to write the workbook "
+                                     "(.xlsm: it keeps its macros)."),
     macros: Path = typer.Option(workbook_build.MACROS, "--macros", help="Cartella dei .bas / folder of the .bas files."),
 ) -> None:
     """Ricostruisce il file Excel da macros/*.bas, xlwings e lo schema. Rebuild the workbook from
