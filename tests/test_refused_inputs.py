@@ -275,3 +275,36 @@ def test_an_output_folder_that_cannot_be_made_is_refused_before_anything_is_done
     said = capsys.readouterr()
     assert code == 2 and "Scegli un'altra cartella per --out" in said.out + said.err, said
     assert "Traceback" not in said.err and ledger_of(desk).read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [
+    ["report", "sales", "{wb}", "--from", "2026-04-01", "--to", "2026-04-30", "--customer", "C001,c002",
+     "--out", "{dir}/r.xlsx"],
+    ["orders", "list", "{wb}", "--customer", "c002"],
+    ["payments", "status", "{wb}", "--customer", "c002", "--out", "{dir}/s.xlsx"],
+    ["requests", "list", "{wb}", "--customer", "c002", "--out", "{dir}/q.xlsx"],
+])
+def test_a_filter_naming_a_customer_not_in_the_master_is_refused(args, desk, capsys):
+    """A typo in a filter gave an empty report or list and exit 0: now exit 2, the option and
+    the code named, the closest customer suggested, nothing written."""
+    before = sorted(desk.parent.iterdir())
+    code, answer, err = toolkit([a.format(wb=desk, dir=desk.parent) for a in args] + ["--lang", "en"], capsys)
+    assert code == 2 and answer["problems"][0]["code"] == "option-unknown-code"
+    assert message(answer) == "--customer: c002 not found on the Customers sheet. Did you mean C002?"
+    assert "toolkit: --customer: c002 not found" in err
+    assert sorted(desk.parent.iterdir()) == before
+
+
+def test_a_report_filter_names_every_unknown_item_and_says_so_in_italian(desk, capsys):
+    code, answer, _ = toolkit(["report", "sales", str(desk), "--from", "2026-04-01", "--to", "2026-04-30",
+                               "--item", "XYZ,A001,A0015", "--out", str(desk.parent / "r.xlsx")], capsys)
+    assert code == 2
+    assert message(answer) == "--item: nel foglio Articoli non trovo A0015, XYZ. Forse: A015, A005, A001?"
+    assert not (desk.parent / "r.xlsx").exists()
+
+
+def test_a_filter_naming_known_codes_still_reports(desk, capsys):
+    code, answer, _ = toolkit(["report", "sales", str(desk), "--from", "2026-04-01", "--to", "2026-04-30",
+                               "--customer", "C001,C002", "--out", str(desk.parent / "r.xlsx")], capsys)
+    assert code == 0, answer
+    assert answer["groups"] >= 1

@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 from toolkit.basics.labels import define, label
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import codes, open_session, parse_day, parse_month_option
+from toolkit.cli.session import codes, customer_codes, open_session, parse_day, parse_month_option
 from toolkit.core.invoicing import Invoice, InvoiceStatus, LeftOut
 
 if TYPE_CHECKING:
@@ -381,6 +381,7 @@ def status_cmd(workbook: Path = WorkbookArg,
     if out is not None:
         check_output(out, inputs=(workbook,))
     session = open_session(workbook, ledger, lang)
+    customer_codes(session.master, customer)
     day = parse_day(as_of, "--as-of") if as_of else today_rome()
     result = status(session.master, session.ledger, day, Show.UNPAID if unpaid else Show.PAID if paid else Show.ALL,
                     customer=customer, out=out, lang=output.lang())

@@ -10,7 +10,7 @@ import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import codes, open_session, parse_day, parse_period
+from toolkit.cli.session import codes, customer_codes, open_session, parse_day, parse_period
 from toolkit.core.orders import OrderStatus
 
 if TYPE_CHECKING:
@@ -128,6 +128,7 @@ def list_cmd(workbook: Path = WorkbookArg,
             raise typer.BadParameter(", ".join(s.value for s in OrderStatus), param_hint="--status") from None
     first, last = parse_period(date_from, date_to)
     session = open_session(workbook, ledger, lang)
+    customer_codes(session.master, customer)
     found = list_orders(session.ledger, statuses, first=first, last=last, customer=customer)
     if json:
         output.reply({"orders": [

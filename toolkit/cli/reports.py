@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import codes, open_session, parse_day
+from toolkit.cli.session import customer_codes, item_codes, open_session, parse_day
 
 
 def register(app: typer.Typer) -> None:
@@ -54,7 +54,7 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("--to < --from", param_hint="--to")
         session = open_session(workbook, ledger, lang, wait)
         check_output(out, inputs=(workbook,))
-        customers, items = codes(customer), codes(item)
+        customers, items = customer_codes(session.master, customer), item_codes(session.master, item)
         request = Request(chosen, start, end, dimensions, against, frozenset(customers) if customers else None,
                           frozenset(items) if items else None)
         made = report(session.master, session.ledger, request, out, output.lang(), pdf=pdf)

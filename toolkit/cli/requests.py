@@ -10,7 +10,7 @@ import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import open_session
+from toolkit.cli.session import customer_codes, open_session
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -121,6 +121,7 @@ def list_cmd(workbook: Path = WorkbookArg,
     from toolkit.services.requests import listing
 
     session = open_session(workbook, ledger, lang)
+    customer_codes(session.master, customer)
     if out is not None:
         from toolkit.basics.files import check_output
 

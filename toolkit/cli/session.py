@@ -8,16 +8,21 @@ arguments every verb shares are parsed.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
+from difflib import get_close_matches
 from pathlib import Path
 
 import typer
 
 from toolkit.basics.dates import FIRST_DAY, LAST_DAY, ImpossibleDate, NotADate, in_range, parse_month, to_date
+from toolkit.basics.problems import UnusableInput, define
 from toolkit.cli import output
 from toolkit.cli.output import DEFAULT_WAIT
 from toolkit.core.invoicing import Period
+from toolkit.model.headings import SheetHeading
+from toolkit.model.records import Customer, Item, MasterData
 from toolkit.services import check
 from toolkit.services import session as sessions
 from toolkit.services.session import Session
@@ -91,3 +96,38 @@ def codes(text: str | None) -> set[str] | None:
     if not text:
         return None
     return {c.strip() for c in text.split(",") if c.strip()}
+
+
+UNKNOWN_CODES = define(
+    "option-unknown-code", "error",
+    it="{option}: nel foglio {sheet_it} non trovo {codes}. {hint_it}",
+    en="{option}: {codes} not found on the {sheet_en} sheet. {hint_en}")
+NEAREST = 3
+"""Codes of the master suggested for each one not found (difflib's closest)."""
+
+
+def customer_codes(master: MasterData, text: str | None, option: str = "--customer") -> set[str] | None:
+    """The customers a filter names (`codes`), each one on the Customers sheet."""
+    return known_codes(text, option, Customer.sheet, (c.code for c in master.customers))
+
+
+def item_codes(master: MasterData, text: str | None, option: str = "--item") -> set[str] | None:
+    """The items a filter names (`codes`), each one on the Items sheet."""
+    return known_codes(text, option, Item.sheet, (i.code for i in master.items))
+
+
+def known_codes(text: str | None, option: str, sheet: SheetHeading, known: Iterable[str]) -> set[str] | None:
+    """`codes(text)`, refused (exit 2) when one is not a code of `sheet`: a filter naming a
+    customer that does not exist (a typo, C01 for C001) gave an empty report or list and
+    exit 0, which reads as "nothing happened". The closest codes are suggested."""
+    chosen = codes(text)
+    if not chosen:
+        return chosen
+    existing = set(known)
+    unknown = sorted(chosen - existing)
+    if unknown:
+        near = list(dict.fromkeys(c for code in unknown for c in get_close_matches(code, existing, NEAREST)))
+        raise UnusableInput(UNKNOWN_CODES(None, option=option, codes=unknown, sheet_it=sheet.it, sheet_en=sheet.en,
+                                          hint_it=f"Forse: {', '.join(near)}?" if near else "Controlla il codice.",
+                                          hint_en=f"Did you mean {', '.join(near)}?" if near else "Check the code."))
+    return chosen
