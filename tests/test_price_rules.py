@@ -287,6 +287,55 @@ def test_a_step_that_ruins_a_derived_price_is_a_warning_naming_the_first(step, i
     assert result.errors == []
 
 
+def latte_rule(step, base_price="Prezzo di listino", **more) -> list:
+    """R1: the LATTE items (A002: list 1.50, standard 1.20) at BASE less 10 %, rounded to `step` (in L2)."""
+    return rule_row("R1", "Da listino", category="LATTE", base_list="BASE", base_price=base_price, markup=-10,
+                    rounding=step, **more)
+
+
+@pytest.mark.parametrize("rule, field, exact, rounded", [
+    (latte_rule(999999), "Prezzo di listino", "1.35", "0"),
+    (latte_rule(5), "Prezzo di listino", "1.35", "0"),
+    (latte_rule(2, "Prezzo standard"), "Prezzo standard", "1.08", "2"),
+    (rule_row("R1", "Da listino", customer="C001", markup=-10, rounding=5), "Prezzo di listino", "1.35", "0"),
+], ids=["to-zero", "typed-5-for-0.05", "more-than-half-up", "the-customers-own-list"])
+def test_a_step_that_ruins_a_rules_price_is_the_same_warning_at_the_rules_cell(rule, field, exact, rounded):
+    """A price rule's step priced a line at 0 with no word, where a version's step was warned of:
+    the same rule (`pricing.ruined_by_rounding`) now speaks for both."""
+    result = checked(sheets_with(rule))
+    [warning] = [p for p in result.problems if p.code == "price-rule-rounding-ruins-price"]
+    assert not warning.is_error and result.errors == []
+    assert (warning.location.sheet, warning.location.cell) == ("Regole prezzo", "L2")
+    step = rule[11]
+    assert warning.message("it") == (
+        f"Il passo di arrotondamento {step} della regola R1 porta il prezzo dell'articolo A002, derivato dal "
+        f"«{field}» del listino BASE, da {exact} a {rounded}: controlla il passo (0.05 arrotonda ai 5 centesimi, "
+        "vuoto al centesimo).")
+    assert f"Rounding step {step} of rule R1 turns the price of item A002" in warning.message("en")
+
+
+def test_a_line_such_a_rule_prices_at_0_is_what_the_warning_is_for():
+    """A003 has no limit price to stop it: a step of 999999 prices its line at 0."""
+    result = checked(sheets_with(rule_row("R1", "Da listino", item="A003", base_list="BASE", markup=-10,
+                                          rounding=999999)))
+    assert [p.code for p in result.problems if "ruins" in p.code] == ["price-rule-rounding-ruins-price"]
+    dues, _ = due_on(result.master, date(2026, 3, 31))
+    [draft], problems = draft_orders(result.master, [d for d in dues if d.template == "T002"])
+    assert problems == [] and (draft.lines[0].unit_price, draft.lines[0].price_rule) == (D(0), "R1")
+
+
+@pytest.mark.parametrize("rule", [
+    latte_rule(0.05), latte_rule(1), latte_rule(None),
+    latte_rule(5, valid_to=date(2025, 12, 31)),
+    rule_row("R1", "Da listino", category="CAFFE", base_list="BASE", markup=-10, rounding=5),
+], ids=["five-cents", "one-euro-less-than-half-off", "the-cent", "before-any-version", "dear-items-only"])
+def test_a_rules_step_that_ruins_nothing_it_prices_is_no_warning(rule):
+    """A step of 5 on CAFFE (A001 at 18) moves no price by half; nor does one on a period no
+    version of the base list covers."""
+    result = checked(sheets_with(rule))
+    assert [p.code for p in result.problems if "ruins" in p.code] == []
+
+
 def test_the_sample_has_no_rounding_problem(sample_workbook):
     from toolkit.intake.validation import check_file
 

@@ -18,15 +18,17 @@ at most a quarter slower than without).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import NamedTuple
 
 from toolkit.basics.vocab import PriceRuleKind, PriceType
-from toolkit.core.pricing import HUNDRED, PriceBook, round_to_step
+from toolkit.core.pricing import CENT, HUNDRED, PriceBook, RuinedPrice, round_to_step, ruined_by_rounding
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData, Price, PriceRule
 
@@ -182,6 +184,75 @@ def rule_price(found: Indexed, list_unit: Decimal, book: PriceBook, price: Price
         return None
     start = base.list_price if rule.base_price is PriceType.LIST else base.standard_price
     return round_to_step(start * found.factor, rule.rounding)
+
+
+BASE_FIELD = {PriceType.LIST: "list_price", PriceType.STANDARD: "standard_price"}
+"""The price a derived rule starts from, by its *Prezzo base*."""
+
+
+@dataclass(frozen=True)
+class CheapestFirst:
+    """A price book's positive prices below some amount per (list, price field), cheapest first,
+    with the version and item of each: a rounding step can only ruin a price below the step, and
+    these are found by bisection rather than by walking every price for every rule."""
+
+    values: dict[tuple[str, str], list[Decimal]]
+    where: dict[tuple[str, str], list[tuple[str, str]]]
+    """(version, item) of each value, in the same order."""
+    periods: dict[tuple[str, str], tuple[date, date]]
+    """(list, version) → its first and last day."""
+
+    @classmethod
+    def of(cls, book: PriceBook, below: Decimal) -> CheapestFirst:
+        """The prices below `below` (the largest any rule's step can ruin): a handful, where
+        sorting all of a large book's prices took a second."""
+        rows: dict[tuple[str, str], list[tuple[Decimal, str, str]]] = defaultdict(list)
+        for field in BASE_FIELD.values():
+            value_of = attrgetter(field)
+            for (price_list, version, item), price in book.prices.items():
+                value = value_of(price)
+                if value is not None and 0 < value < below:
+                    rows[(price_list, field)].append((value, version, item))
+        for found in rows.values():
+            found.sort()
+        return cls({key: [value for value, _, _ in found] for key, found in rows.items()},
+                   {key: [(version, item) for _, version, item in found] for key, found in rows.items()},
+                   {(v.price_list, v.version): (v.valid_from, v.valid_to or date.max)
+                    for versions in book.versions.values() for v in versions})
+
+
+def ruinable_below(rule: PriceRule) -> Decimal:
+    """The base price below which `rule`'s rounding step may ruin its price (0 for a rule no step
+    ruins): rounding moves a price by half a step at most, so only a price below the step, a
+    base below step ÷ (100 + markup) %, can lose half of itself."""
+    factor, step = indexed(rule).factor, rule.rounding or CENT
+    if rule.kind is not PriceRuleKind.DERIVED or factor <= 0 or step < 0:
+        return ZERO
+    return step / factor
+
+
+def ruined_by_step(rule: PriceRule, lists: Iterable[str], cheapest: CheapestFirst,
+                   sells: Callable[[str], bool]) -> tuple[str, RuinedPrice] | None:
+    """The first price a derived-price rule's rounding step ruins (`pricing.ruined_by_rounding`,
+    the rule price versions' steps answer to), and the list it starts from: its base list, else
+    each of `lists` (those its customers' lines are priced by), in the versions valid in its
+    period, for the items it `sells`; `cheapest` must hold the prices below `ruinable_below`."""
+    below = ruinable_below(rule)
+    if not below:
+        return None
+    found, field = indexed(rule), BASE_FIELD[rule.base_price]
+    for price_list in sorted({rule.base_list} if rule.base_list else set(lists)):
+        values = cheapest.values.get((price_list, field), [])
+        for i in range(bisect_left(values, below)):
+            version, item = cheapest.where[(price_list, field)][i]
+            start, end = cheapest.periods[(price_list, version)]
+            if not (sells(item) and start <= found.end and found.start <= end):
+                continue
+            exact = values[i] * found.factor
+            rounded = round_to_step(exact, rule.rounding)
+            if ruined_by_rounding(exact, rounded):
+                return price_list, RuinedPrice(item, field, exact, rounded)
+    return None
 
 
 NEEDS: dict[PriceRuleKind, str] = {

@@ -7,21 +7,21 @@ price is found here whenever the rule names the item — a category rule's price
 items ordered, and are checked as each order line is priced. A derived version must name an
 existing base version, and a chain of derivations must not come back to where it started.
 A rounding step, of a derived version or a derived-price rule, is a positive amount prices can
-keep (six decimals); one that ruins a derived version's price (to 0, or by more than half) is
-a warning: it is most likely 5 typed for 0.05.
+keep (six decimals); one that ruins a price the version or rule derives (to 0, or by more than
+half) is a warning: it is most likely 5 typed for 0.05.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.vocab import PriceType, label
+from toolkit.basics.vocab import PriceRuleKind, PriceType, label
 from toolkit.core.drafts import UNIT_PRICE_PLACES
-from toolkit.core.price_rules import NEEDS, indexed, rule_price, ties
+from toolkit.core.price_rules import NEEDS, CheapestFirst, indexed, ruinable_below, ruined_by_step, rule_price, ties
 from toolkit.core.pricing import CENT, CYCLE, PriceBook, derived_prices, price_book, ruined_prices, unit_price
 from toolkit.intake.validation.layout import Layout
 from toolkit.model.records import MasterData, PriceRule, PriceVersion, Record
@@ -95,6 +95,14 @@ STEP_RUINS_PRICE = define(
     en="Rounding step {step} of version {version} of price list {price_list} turns the “{field_en}” of item {item} "
        "from {exact} into {rounded}: check the step (0.05 rounds to 5 cents, empty to the cent).")
 
+RULE_STEP_RUINS_PRICE = define(
+    "price-rule-rounding-ruins-price", "warning",
+    it="Il passo di arrotondamento {step} della regola {code} porta il prezzo dell'articolo {item}, derivato dal "
+       "«{field_it}» del listino {price_list}, da {exact} a {rounded}: controlla il passo (0.05 arrotonda ai 5 "
+       "centesimi, vuoto al centesimo).",
+    en="Rounding step {step} of rule {code} turns the price of item {item}, derived from the “{field_en}” of price "
+       "list {price_list}, from {exact} into {rounded}: check the step (0.05 rounds to 5 cents, empty to the cent).")
+
 _BOTH = (("customer", "group", ("il cliente", "the customer"), ("il gruppo", "the group")),
          ("item", "category", ("l'articolo", "the item"), ("la categoria", "the category")))
 
@@ -143,6 +151,15 @@ def _below_limit(master: MasterData, layout: Layout) -> Iterator[Problem]:
     if not named:
         return
     book = price_book(master)
+    lists_of = _lists_pricing(master)
+    for rule in named:
+        for found in _lowest(rule, lists_of(rule), book):
+            yield RULE_BELOW_LIMIT(_at(layout, rule, NEEDS[rule.kind]), code=rule.code, item=rule.item, **found)
+
+
+def _lists_pricing(master: MasterData) -> Callable[[PriceRule], set[str]]:
+    """The price lists whose prices a rule's lines have: those of its customer, of the customers
+    of its group (their own and their templates'), every list for a rule naming neither."""
     lists_of: dict[str | None, set[str]] = defaultdict(set)
     customers = {c.code: c for c in master.customers}
     for c in master.customers:
@@ -154,12 +171,14 @@ def _below_limit(master: MasterData, layout: Layout) -> Iterator[Problem]:
             lists_of[owner.code].add(t.price_list)
             if owner.group:
                 lists_of["group:" + owner.group].add(t.price_list)
-    every = set(book.versions)
-    for rule in named:
-        lists = lists_of.get(rule.customer) if rule.customer else \
-            lists_of.get("group:" + rule.group) if rule.group else every
-        for found in _lowest(rule, lists or set(), book):
-            yield RULE_BELOW_LIMIT(_at(layout, rule, NEEDS[rule.kind]), code=rule.code, item=rule.item, **found)
+    every = set(price_book(master).versions)
+
+    def lists(rule: PriceRule) -> set[str]:
+        if rule.customer:
+            return lists_of.get(rule.customer, set())
+        return lists_of.get("group:" + rule.group, set()) if rule.group else every
+
+    return lists
 
 
 def _lowest(rule: PriceRule, lists: set[str], book: PriceBook) -> Iterator[dict]:
@@ -208,6 +227,7 @@ def rounding_steps(master: MasterData, layout: Layout) -> Iterator[Problem]:
         if record.rounding is not None:
             yield from _step_problems(layout, record)
     yield from _ruined_prices(master, layout)
+    yield from _ruined_by_rules(master, layout)
 
 
 def _step_problems(layout: Layout, record: PriceVersion | PriceRule) -> Iterator[Problem]:
@@ -219,6 +239,38 @@ def _step_problems(layout: Layout, record: PriceVersion | PriceRule) -> Iterator
         yield STEP_NEGATIVE(_at(layout, record, "rounding"), step=_plain(step))
     elif step != step.quantize(UNIT_PRICE_PLACES):
         yield STEP_TOO_FINE(_at(layout, record, "rounding"), step=_plain(step))
+
+
+def _ruined_by_rules(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    """`core.price_rules.ruined_by_step` of each derived-price rule: the same warning a price
+    version's step gets, at the rule's *Arrotondamento* cell."""
+    from toolkit.model.sheets import PRICES
+
+    derived = [r for r in master.price_rules if r.kind is PriceRuleKind.DERIVED]
+    if not derived:
+        return
+    cheapest = CheapestFirst.of(price_book(master), max(map(ruinable_below, derived)))
+    lists_of = _lists_pricing(master)
+    category = {i.code: i.category for i in master.items}
+    for rule in derived:
+        found = ruined_by_step(rule, lists_of(rule), cheapest, _sold_by(rule, category))
+        if found is None:
+            continue
+        price_list, ruined = found
+        column = PRICES.column(ruined.field)
+        yield RULE_STEP_RUINS_PRICE(_at(layout, rule, "rounding"), step=_plain(rule.rounding or CENT), code=rule.code,
+                                    item=ruined.item, price_list=price_list, field_it=column.it, field_en=column.en,
+                                    exact=_plain(ruined.exact.quantize(UNIT_PRICE_PLACES)),
+                                    rounded=_plain(ruined.rounded))
+
+
+def _sold_by(rule: PriceRule, category: dict[str, str | None]) -> Callable[[str], bool]:
+    """Whether an item is one a rule prices: the item it names, those of its category, or any."""
+    if rule.item:
+        return rule.item.__eq__
+    if rule.category:
+        return lambda item: category.get(item) == rule.category
+    return lambda item: True
 
 
 def _ruined_prices(master: MasterData, layout: Layout) -> Iterator[Problem]:
