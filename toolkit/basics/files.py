@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import traceback
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TypeVar
 
@@ -48,7 +49,8 @@ def refuse_if_open(path: Path) -> None:
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it replaces `target` in one rename.
 
-    If the body raises, the temporary file is removed and `target` is untouched.
+    If the body raises, the temporary file is removed, any zip archive left open on it
+    abandoned (`abandon_archives`), and `target` is untouched.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -58,6 +60,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         yield tmp_path
         os.replace(tmp_path, target)
+    except BaseException as failed:
+        abandon_archives(failed, tmp_path)
+        raise
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
@@ -98,6 +103,31 @@ def _place_unless_taken(made: Path, target: Path) -> None:
                 os.rename(made, target)
             except FileExistsError:
                 return
+
+
+def abandon_archives(failed: BaseException, path: Path) -> None:
+    """Close, unfinished, the zip archives that writing `path` left open when it `failed`.
+
+    A workbook is a zip archive. When its writing fails half-way (a full disk), XlsxWriter
+    leaves its `ZipFile` open, and Python finishes it when it is collected: the archive's
+    directory, written to the same full disk, fails again, and "Exception ignored in
+    ZipFile.__del__" and a traceback are printed beside the toolkit's one-line message. The
+    archive is found among the locals of the frames the failure came through (its own, and
+    those of the errors it was raised from), and closed without its directory: the file is
+    being removed anyway."""
+    from zipfile import ZipFile
+
+    error: BaseException | None = failed
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        for frame, _ in traceback.walk_tb(error.__traceback__):
+            for value in list(frame.f_locals.values()):
+                if isinstance(value, ZipFile) and value.fp is not None and value.filename == str(path):
+                    fp, value.fp = value.fp, None
+                    with suppress(OSError, ValueError):
+                        fp.close()
+        error = error.__cause__ or error.__context__
 
 
 def temporary_file(folder: Path, stem: str, suffix: str) -> Path:
