@@ -20,6 +20,8 @@ driver's first line (`orig`), never its statement; `TOOLKIT_DEBUG=1` still gives
 
 from __future__ import annotations
 
+import errno
+
 LONGEST = 200
 """Characters of the reason shown; the rest is in the traceback."""
 
@@ -38,3 +40,37 @@ def _first_line(text: str) -> str:
     lines = text.strip().splitlines()
     first = lines[0].strip() if lines else ""
     return first if len(first) <= LONGEST else first[:LONGEST - 1] + "…"
+
+
+FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+"""What a write to a full disk, or past the user's quota, fails with."""
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether `exc`, or an error it came from, is a disk that filled up: the operating
+    system's ENOSPC (or a quota's EDQUOT), or SQLite's "database or disk is full". Not a bug
+    to report but a system to tend, and every write is atomic, so nothing was left half-done.
+
+    >>> disk_full(OSError(errno.ENOSPC, "No space left on device"))
+    True
+    >>> try:
+    ...     raise RuntimeError("writing failed") from OSError(errno.ENOSPC, "No space left on device")
+    ... except RuntimeError as failed:
+    ...     disk_full(failed)
+    True
+    >>> import sqlite3
+    >>> disk_full(sqlite3.OperationalError("database or disk is full"))
+    True
+    >>> disk_full(OSError(errno.EACCES, "Permission denied")), disk_full(ValueError("no"))
+    (False, False)
+    """
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        seen.add(id(found))
+        if isinstance(found, OSError) and found.errno in FULL:
+            return True
+        if "database or disk is full" in str(getattr(found, "orig", None) or found):
+            return True
+        found = getattr(found, "orig", None) or found.__cause__ or found.__context__
+    return False
