@@ -187,6 +187,20 @@ def test_an_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     assert book.alerts[-1][0].startswith("Errore interno / internal error: ZeroDivisionError")
 
 
+def test_a_full_disk_is_what_to_do_not_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    def full(raw):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("toolkit.intake.validation.check", full)
+    book = fake(minimal.sheets())
+    x.check_data(book)
+    text, _, mode = book.alerts[-1]
+    assert text.startswith("Il disco è pieno") and "Libera spazio" in text
+    assert "interno" not in text and mode == "critical"
+
+
 def test_every_button_has_its_sub_and_its_function() -> None:
     our_modules(MACROS)
     for button in BUTTONS:

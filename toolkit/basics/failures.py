@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import errno
 
+from toolkit.basics.problems import define
+
 LONGEST = 200
 """Characters of the reason shown; the rest is in the traceback."""
 
@@ -42,6 +44,12 @@ def _first_line(text: str) -> str:
     return first if len(first) <= LONGEST else first[:LONGEST - 1] + "…"
 
 
+DISK_FULL = define(
+    "disk-full", "error",
+    it="Il disco è pieno: l'operazione si è fermata senza lasciare nulla a metà, né file né documenti nel "
+       "registro. Libera spazio sul disco (o nella cartella di rete) e ripetila.",
+    en="The disk is full: the action stopped and left nothing half-done, neither a file nor documents in the "
+       "ledger. Free some space on the disk (or the network folder) and run it again.")
 FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 """What a write to a full disk, or past the user's quota, fails with."""
 

@@ -38,13 +38,6 @@ INTERNAL = define(
     "internal-error", "error",
     it="errore interno: {reason} (TOOLKIT_DEBUG=1 per i dettagli; segnalalo con il comando che l'ha prodotto)",
     en="internal error: {reason} (TOOLKIT_DEBUG=1 for details; report it with the command that caused it)")
-DISK_FULL = define(
-    "disk-full", "error",
-    it="Il disco è pieno: il comando si è fermato e non ha lasciato nulla a metà, né file né documenti nel "
-       "registro. Libera spazio sul disco (o nella cartella di rete) e ripeti il comando.",
-    en="The disk is full: the command stopped and left nothing half-done, neither a file nor documents in the "
-       "ledger. Free some space on the disk (or the network folder) and run the command again.")
-
 
 def _version(value: bool) -> None:
     if value:
@@ -139,7 +132,7 @@ def run(args: list[str]) -> int:
 
         if isinstance(exc, NotPrinted):
             return _stopped(4, exc.problem(output.workbook(), output.lang()))
-        from toolkit.basics.failures import described, disk_full
+        from toolkit.basics.failures import DISK_FULL, described, disk_full
 
         if disk_full(exc):
             return _stopped(2, DISK_FULL(None))

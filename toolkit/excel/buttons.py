@@ -169,10 +169,13 @@ def button(caption: str) -> Callable[[Callable[[Press], None]], Callable[..., No
                     message(press.book, exc.problem(Path(press.book.fullname), lang).render(lang), press.title(),
                             critical=True)
                     return
+                from toolkit.basics.failures import DISK_FULL, described, disk_full
+
+                if disk_full(exc):
+                    message(press.book, DISK_FULL(None).render(press.lang or "it"), press.title(), critical=True)
+                    return
                 if os.environ.get("TOOLKIT_DEBUG"):
                     raise
-                from toolkit.basics.failures import described
-
                 message(press.book, f"Errore interno / internal error: {described(exc)}", press.title(), critical=True)
 
         return run
