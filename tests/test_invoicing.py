@@ -16,7 +16,7 @@ import minimal
 import pytest
 
 from toolkit.basics.money import cents
-from toolkit.basics.vocab import DeferredInvoiceDate, InvoiceGrouping, InvoiceSchedule, InvoiceTerms
+from toolkit.basics.vocab import DeferredInvoiceDate, InvoiceGrouping, InvoiceSchedule, InvoiceTerms, PaymentMethod
 from toolkit.core.invoicing import (
     Billable,
     DeliveryRef,
@@ -334,6 +334,52 @@ def test_dues_follow_the_customer_payment_terms(code, dues):
     assert [(x.due_date, x.amount) for x in invoice.dues] == [(d, D(a)) for d, a in dues]
     assert sum(x.amount for x in invoice.dues) == invoice.total
 
+
+
+COD = PaymentMethod.CASH_ON_DELIVERY
+
+
+@pytest.mark.parametrize("terms", ["30FM", "MS10", "30/60/90", "IMM"])
+def test_cash_on_delivery_falls_due_on_each_deliverys_day_whatever_the_terms(terms):
+    """The driver collects each DDT's amount when it arrives: a month's deferred invoice is due
+    on the DDTs' days (two on the 9th make one due), each with its own VAT, not a month after
+    the invoice; the stamp duty it charges and VAT's rounding cent go with the last."""
+    customer = master_with(payment_method=COD, payment_terms=terms).customers[0]
+    lines = [line(date(2026, 4, 9), qty="1", price="10.00", ddt=1), line(date(2026, 4, 9), qty="1", price="0.07", ddt=2),
+             line(date(2026, 4, 16), qty="1", price="0.07", ddt=3),
+             line(date(2026, 4, 16), qty="1", price="90", rate="0", nature="N4", ddt=3)]
+    invoice = build_invoice(customer, InvoiceKind.INVOICE, None, APRIL, APRIL.end, lines, charge_stamp_duty=True)
+    assert (invoice.payment_method, invoice.payment_terms) == (COD, "CONSEGNA")
+    assert (invoice.vat, invoice.total) == (D("2.23"), D("104.37"))       # 22% of 10.14, 2.00 of stamp duty
+    assert [(x.due_date, x.amount) for x in invoice.dues] == [
+        (date(2026, 4, 9), D("12.29")),     # 10.07 and its 2.22 of VAT
+        (date(2026, 4, 16), D("92.08"))]    # 0.07 + 90 + 2.00, and 0.01 of VAT: 22% of the whole is a cent less
+    assert sum(x.amount for x in invoice.dues) == invoice.total
+
+
+def test_a_template_paid_cash_on_delivery_leaves_the_customer_terms_to_their_other_orders():
+    customer = master_with(payment_terms="30FM").customers[0]
+    paid_on_delivery = replace(line(date(2026, 4, 9), qty="1", price="100", rate="0", nature="N4"), payment_method=COD)
+    [cod] = build_invoice(customer, InvoiceKind.INVOICE, None, APRIL, APRIL.end, [paid_on_delivery]).dues
+    [usual] = build_invoice(customer, InvoiceKind.INVOICE, None, APRIL, APRIL.end,
+                            [line(date(2026, 4, 9), qty="1", price="100", rate="0", nature="N4")]).dues
+    assert (cod.due_date, usual.due_date) == (date(2026, 4, 9), date(2026, 5, 31))
+
+
+def test_terms_at_delivery_fall_due_on_the_deliveries_whatever_the_method_and_keep_their_words():
+    """*Alla consegna* with cash the driver takes: the terms say when, the method how."""
+    customer = master_with(payment_method=PaymentMethod.CASH, payment_terms="Alla consegna").customers[0]
+    invoice = build_invoice(customer, InvoiceKind.INVOICE, None, APRIL, APRIL.end,
+                            [line(date(2026, 4, 9), qty="1", price="100", rate="0", nature="N4")])
+    assert invoice.payment_terms == "Alla consegna"
+    assert [(x.due_date, x.amount) for x in invoice.dues] == [(date(2026, 4, 9), D("100.00"))]
+
+
+def test_cash_on_delivery_invoiced_at_the_order_falls_due_on_the_orders_day():
+    customer = master_with(payment_method=COD, payment_terms="60").customers[0]
+    invoice = build_invoice(customer, InvoiceKind.INVOICE, None, APRIL, date(2026, 4, 14),
+                            [line(None, order_date=date(2026, 4, 14))])
+    assert [(x.due_date, x.amount) for x in invoice.dues] == [(date(2026, 4, 14), invoice.total)]
 
 # ---- what the user asked
 

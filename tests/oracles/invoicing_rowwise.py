@@ -145,13 +145,23 @@ def build_invoice(customer: Customer, kind: InvoiceKind, key: str | None, period
         lines += (stamp_duty_line(len(lines) + 1),)
         summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))
     taxable, vat, total = totals(summary)
+    method = payment_method(customer, billables[0]) if billables else customer.payment_method
+    code = customer.payment_terms
+    if method is PaymentMethod.CASH_ON_DELIVERY and not payment_terms.parse(code).on_delivery:
+        code = payment_terms.AT_DELIVERY
     dues: tuple[Instalment, ...] = ()
     if kind is InvoiceKind.INVOICE:
-        terms = payment_terms.parse(customer.payment_terms)
-        dues = tuple(Instalment(d, a) for d, a in payment_terms.instalments(terms, invoice_date, total))
-    method = payment_method(customer, billables[0]) if billables else customer.payment_method
+        terms = payment_terms.parse(code)
+        if terms.on_delivery:
+            days = sorted({b.day for b in ordered})
+            delivered = {day: totals(vat_summary((b.amount, b.vat_rate, b.vat_nature) for b in ordered if b.day == day))[2]
+                         for day in days}
+            found = payment_terms.at_delivery(delivered, invoice_date, total)
+        else:
+            found = payment_terms.instalments(terms, invoice_date, total)
+        dues = tuple(Instalment(d, a) for d, a in found)
     return Invoice(kind, customer.code, key, period, invoice_date, lines, summary, taxable, vat, total,
-                   method, customer.payment_terms, dues)
+                   method, code, dues)
 
 
 def billables_for(conn: Connection, master: MasterData, request: Request) -> tuple[list[Billable], frozenset[int]]:

@@ -3,7 +3,8 @@
 The customer's invoice terms (termini di fatturazione, from the Openbravo seed) decide when a
 line may be invoiced; the customer's grouping decides which lines share an invoice, and lines
 of orders paid differently (a template's own payment method) never share one, since an invoice
-states one payment method and one set of dues (the terms are always the customer's):
+states one payment method and one set of dues (the terms are the customer's, but cash on delivery
+falls due at delivery, `terms_of`):
 
 - after-delivery (dopo la consegna): whatever has been delivered, at every run;
 - after-order-delivered (dopo aver evaso l'ordine): only lines of orders delivered in full;
@@ -16,7 +17,9 @@ A deferred invoice (fattura differita) cites the DDTs it covers and may only gat
 deliveries of one calendar month, to be issued by the 15th of the following month: so every
 period is cut at the month's end, and a later issue is reported. Returns (negative quantities)
 go to a credit note (nota di credito) of their own. Amounts follow `toolkit.core.vat`, dues
-`toolkit.core.payment_terms`. Nothing here touches the ledger or files.
+`toolkit.core.payment_terms`: counted from the invoice's date, or on each delivery's day for
+terms paid at delivery (`CONSEGNA`, and every invoice paid cash on delivery). Nothing here
+touches the ledger or files.
 
 Dates, so that numbers follow them (numbering is progressive in time within a series and
 year, and the ledger refuses a run that would break it):
@@ -509,9 +512,10 @@ def build_invoice(customer: Customer, kind: InvoiceKind, key: str | None, period
     """One invoice from its lines: amounts per line, the VAT summary per rate, and the dues.
 
     The lines share one payment method (`payment_method`), the order's own or the customer's;
-    the terms are the customer's. With `charge_stamp_duty` (*Bollo a carico del cliente*) an
-    invoice that owes the stamp duty gains the line that charges it (`stamp_duty_line`) before
-    its totals and dues are made. A credit note has no due dates: it is money owed to the customer.
+    the terms are the customer's (`terms_of`: cash on delivery falls due at delivery). With
+    `charge_stamp_duty` (*Bollo a carico del cliente*) an invoice that owes the stamp duty gains
+    the line that charges it (`stamp_duty_line`) before its totals and dues are made. A credit
+    note has no due dates: it is money owed to the customer.
     """
     shipments = shipments_of(billables)
     method = payment_method(customer, billables[0]) if billables else customer.payment_method
@@ -538,12 +542,37 @@ def invoice_of(customer: Customer, kind: InvoiceKind, key: str | None, period: P
         lines += (stamp_duty_line(len(lines) + 1),)
         summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))
     taxable, vat, total = totals(summary)
+    code = terms_of(customer, method)
     dues: tuple[Instalment, ...] = ()
     if kind is InvoiceKind.INVOICE:
-        dues = tuple(Instalment(d, a) for d, a in payment_terms.instalments(_terms(customer.payment_terms),
-                                                                             invoice_date, total))
+        terms = _terms(code)
+        found = (payment_terms.at_delivery(delivered_by_day(lines, [g[0].day for g in ordered]), invoice_date, total)
+                 if terms.on_delivery else payment_terms.instalments(terms, invoice_date, total))
+        dues = tuple(Instalment(d, a) for d, a in found)
     return Invoice(kind, customer.code, key, period, invoice_date, lines, summary, taxable, vat, total,
-                   method, customer.payment_terms, dues)
+                   method, code, dues)
+
+
+def terms_of(customer: Customer, method: PaymentMethod) -> str:
+    """The terms an invoice states and falls due by: the customer's, except that cash on delivery
+    is paid when the goods arrive (the driver collects), so whatever days or month's end the
+    customer's terms count, its invoices are due at delivery (`CONSEGNA`). A template paid cash
+    on delivery leaves the customer's terms to their other orders; the data check warns of a
+    customer paying so whose terms count days."""
+    if method is PaymentMethod.CASH_ON_DELIVERY and not _terms(customer.payment_terms).on_delivery:
+        return payment_terms.AT_DELIVERY
+    return customer.payment_terms
+
+
+def delivered_by_day(lines: Sequence[InvoiceLine], days: Sequence[date]) -> dict[date, Decimal]:
+    """What each day's deliveries cost with their VAT, `days[n]` being the day of `lines[n]` (its
+    DDT's, or its order's for an invoice made at the order); lines beyond `days` (the stamp duty
+    charged) belong to no delivery."""
+    by_day: dict[date, list[InvoiceLine]] = defaultdict(list)
+    for line, day in zip(lines, days):
+        by_day[day].append(line)
+    return {day: totals(vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in mine))[2]
+            for day, mine in by_day.items()}
 
 
 @lru_cache(maxsize=1024)

@@ -19,11 +19,16 @@ end; `FM+30` goes to the end of the invoice's month and then adds 30 days.
 
 A printed invoice states the terms in words (`in_words`), read from the rule the code stands
 for, so any code the workbook's customers use reads right in either language.
+
+`CONSEGNA` (*alla consegna*) is paid when the goods arrive, whatever the invoice's date: its dues
+are the deliveries' days (`at_delivery`), not dates counted from the invoice. Cash on delivery
+(contrassegno) is paid that way whatever a customer's terms say: the driver collects.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -54,9 +59,21 @@ class PaymentTerms:
     """Days added after the month's end (`30FM+10`: the 10th of the following month)."""
     fixed_day: int | None = None
     """`MS10`: day 10 of the month after the invoice."""
+    on_delivery: bool = False
+    """`CONSEGNA`: due on each delivery's day, not counted from the invoice (`at_delivery`)."""
+
+    @property
+    def defers(self) -> bool:
+        """Whether the terms put a due after the invoice's date: days, a month's end, a fixed day.
+        Cash on delivery ignores them (the check warns)."""
+        return (self.days != (0,) or self.end_of_month is not EndOfMonth.NONE or self.fixed_day is not None
+                or bool(self.extra_days))
 
 
 _IMMEDIATE = {"IMM", "IMMEDIATO", "IMMEDIATE", "VISTA", "AVISTA", "RD", "RIMESSADIRETTA"}
+AT_DELIVERY = "CONSEGNA"
+"""The code of terms paid on delivery, as an invoice paid cash on delivery stores it."""
+_AT_DELIVERY = {AT_DELIVERY, "ALLACONSEGNA", "ONDELIVERY", "ATDELIVERY"}
 _DAYS = r"(\d{1,3}(?:/\d{1,3})*)"
 
 
@@ -65,6 +82,8 @@ def parse(text: str) -> PaymentTerms:
     code = re.sub(r"[\s.]+", "", str(text)).upper().replace("GG", "").replace("DF", "")
     if code in _IMMEDIATE or code == "0":
         return PaymentTerms(str(text).strip())
+    if code in _AT_DELIVERY:
+        return PaymentTerms(str(text).strip(), on_delivery=True)
     if m := re.fullmatch(r"MS(\d{1,2})", code):
         day = int(m[1])
         if 1 <= day <= 31:
@@ -79,6 +98,7 @@ def parse(text: str) -> PaymentTerms:
 
 labels.define({
     "terms.immediate": ("Rimessa diretta", "Payment on receipt"),
+    "terms.at_delivery": ("Alla consegna", "On delivery"),
     "terms.fixed_day": ("Giorno {day} mese successivo", "Day {day} of the following month"),
     "terms.days": ("{days} gg data fattura", "{days} days from invoice date"),
     "terms.days_end_of_month": ("{days} gg data fattura fine mese", "{days} days from invoice date, end of month"),
@@ -95,13 +115,15 @@ def in_words(terms: PaymentTerms, lang: str = "it") -> str:
     ['Rimessa diretta', '60 gg data fattura', '30/60/90 gg data fattura', 'Giorno 10 mese successivo']
     >>> [in_words(parse(code)) for code in ("30FM", "30FM+10", "FM+30")]
     ['30 gg data fattura fine mese', '30 gg data fattura fine mese + 10 gg', 'Fine mese data fattura + 30 gg']
-    >>> in_words(parse("FM+30"), "en")
-    'End of invoice month + 30 days'
+    >>> in_words(parse("FM+30"), "en"), in_words(parse("Alla consegna"), "en")
+    ('End of invoice month + 30 days', 'On delivery')
     """
     def say(key: str, **words: object) -> str:
         return labels.label(key, lang).format(**words)
 
     days = "/".join(str(d) for d in terms.days)
+    if terms.on_delivery:
+        return say("terms.at_delivery")
     if terms.fixed_day is not None:
         return say("terms.fixed_day", day=terms.fixed_day)
     if terms.end_of_month is EndOfMonth.BEFORE_DAYS:
@@ -120,6 +142,16 @@ def code_in_words(code: str, lang: str = "it") -> str:
         return in_words(parse(code), lang)
     except ValueError:
         return code
+
+
+@lru_cache(maxsize=256)
+def due_on_delivery(code: str) -> bool:
+    """Whether an invoice's stored terms fall due at delivery; False for a code that no longer
+    reads (an invoice keeps the terms it was issued with)."""
+    try:
+        return parse(code).on_delivery
+    except ValueError:
+        return False
 
 
 def _split(days: str) -> tuple[int, ...]:
@@ -159,3 +191,22 @@ def instalments(terms: PaymentTerms, invoice_date: date, total: Decimal) -> list
     share = cents(total / len(dates))
     amounts = [share] * (len(dates) - 1) + [total - share * (len(dates) - 1)]
     return list(zip(dates, amounts))
+
+
+def at_delivery(delivered: Mapping[date, Decimal], invoice_date: date, total: Decimal) -> list[tuple[date, Decimal]]:
+    """Dues of goods paid when they arrive: each delivery day's amount (with its VAT) falls due
+    that day, in day order, so a deferred invoice gathering a month of cash-on-delivery DDTs
+    shows each as due when the driver collected it. The last due takes what the invoice adds
+    beyond its deliveries (the stamp duty it charges, a cent of VAT rounded on the whole), so
+    the dues sum to the total. Lines invoiced at the order count on the order's day, the
+    delivery it plans; with nothing delivered the invoice falls due on its own date.
+
+    >>> at_delivery({date(2026, 4, 16): Decimal("12.20"), date(2026, 4, 9): Decimal("24.40")},
+    ...             date(2026, 4, 30), Decimal("38.60"))
+    [(datetime.date(2026, 4, 9), Decimal('24.40')), (datetime.date(2026, 4, 16), Decimal('14.20'))]
+    >>> at_delivery({}, date(2026, 4, 9), Decimal("10.00"))
+    [(datetime.date(2026, 4, 9), Decimal('10.00'))]
+    """
+    days = sorted(day for day, amount in delivered.items() if amount) or [max(delivered, default=invoice_date)]
+    dues = [(day, delivered[day]) for day in days[:-1]]
+    return dues + [(days[-1], total - sum((amount for _, amount in dues), Decimal(0)))]

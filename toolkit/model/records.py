@@ -272,7 +272,8 @@ class Customer(Record):
     payment_terms: Text = column(
         "Termini di pagamento", "Payment terms",
         "When invoices fall due: `IMM`, `30` (days), `30FM` (30 days then month end), `FM+30` (month end "
-        "then 30 days), `30/60/90`, `MS10` (day 10 of next month)",
+        "then 30 days), `30/60/90`, `MS10` (day 10 of next month), `CONSEGNA` (on each delivery's day; "
+        "always so for *Contrassegno*)",
         "30FM")
     invoice_terms: Choice[InvoiceTerms] = column(
         "Termini di fatturazione", "Invoice terms", "When to invoice", "Schedulazione del cliente",

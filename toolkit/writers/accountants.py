@@ -35,7 +35,7 @@ from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.einvoice.codes import LEGAL_REFERENCES, pays_into_account
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, as_stated, group_label
-from toolkit.core.payment_terms import code_in_words
+from toolkit.core.payment_terms import code_in_words, due_on_delivery
 from toolkit.core.vat import VatLine
 from toolkit.model.parties import Parties, PartyBook, Seller, party_book
 from toolkit.model.records import MasterData
@@ -449,7 +449,8 @@ def _payment_block(sheet, fmt: Formats, seller: Seller, invoice: Invoice, total_
                    lang: str) -> int:
     """How and when the invoice is paid: the method, the terms in words, the seller's IBAN
     only where the customer pays by transfer into it (not on a credit note: the seller pays
-    that back), and the dues."""
+    that back), and the dues: equal shares of the total, or each delivery's amount for terms
+    paid at delivery, the last due the total less the others."""
     t = labeller(lang)
     text(sheet, row, 0, t("inv.payment_method"), fmt.bold)
     text(sheet, row, 2, vocab_label(invoice.payment_method, lang))
@@ -467,9 +468,13 @@ def _payment_block(sheet, fmt: Formats, seller: Seller, invoice: Invoice, total_
     sheet.write_row(row, PRICE, [t("inv.due_date"), t("doc.amount")], fmt.header)
     first = row + 1
     count = len(invoice.dues)
+    by_delivery = due_on_delivery(invoice.payment_terms)
     for n, instalment in enumerate(invoice.dues):
         row += 1
         text(sheet, row, PRICE, instalment.due_date, fmt.date)
+        if n < count - 1 and by_delivery:
+            sheet.write_number(row, AMOUNT, float(instalment.amount), fmt.money)
+            continue
         if n < count - 1:
             formula = f"=ROUND({total_cell}/{count},2)"
         elif count == 1:
