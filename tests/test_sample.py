@@ -233,7 +233,7 @@ def test_customer_choices_cover_every_member(rows):
     for key, enum in (("invoice_terms", InvoiceTerms), ("delivery_terms", DeliveryTerms),
                       ("invoice_grouping", InvoiceGrouping), ("payment_method", PaymentMethod)):
         assert {c[key] for c in customers} == set(enum), key
-    assert {c["payment_terms"] for c in customers} == {"IMM", "30", "60", "30FM", "FM+30", "30/60/90", "MS10"}
+    assert {c["payment_terms"] for c in customers} == {"IMM", "30", "60", "30FM", "FM+30", "30/60/90", "MS10", "CONSEGNA"}
     assert any(c.get("credit_limit") for c in customers)
     assert any(c.get("credit_limit") is None for c in customers)
     grouped = {c["code"] for c in customers if c["invoice_grouping"] is InvoiceGrouping.SHIPPING_ADDRESS}

@@ -120,6 +120,22 @@ def test_a_customer_paid_before_shipping_but_invoiced_after_delivery_is_flagged_
     assert check(minimal.workbook(sheets)).problems == []
 
 
+
+@pytest.mark.parametrize("terms", ["30FM", "60", "MS10", "FM+30"])
+def test_a_customer_paying_cash_on_delivery_with_terms_that_count_days_is_warned_at_the_terms(terms):
+    """Cash on delivery falls due at delivery: the days the terms count would be ignored."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Clienti", "H2", "Contrassegno")
+    minimal.set_cell(sheets, "Clienti", "I2", terms)
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Clienti", "I2", "terms-ignored-cash-on-delivery", Severity.WARNING)]
+    assert f"the terms “{terms}” count for nothing. Write CONSEGNA in the payment terms" in problems[0].message("en")
+    assert f"i termini «{terms}» non contano. Scrivi CONSEGNA" in problems[0].message("it")
+    for fine in ("CONSEGNA", "Alla consegna", "IMM"):
+        minimal.set_cell(sheets, "Clienti", "I2", fine)
+        assert check(minimal.workbook(sheets)).problems == []
+
 def test_rrule_and_nth_parameters():
     sheets = minimal.sheets()
     minimal.set_cell(sheets, "Modelli ordine", "E3", "RRULE")

@@ -38,6 +38,7 @@ from toolkit.basics.vocab import (
     PriceType,
     ScheduleKind,
 )
+from toolkit.core.payment_terms import AT_DELIVERY
 
 SAMPLE_FILE = "anagrafiche.xlsx"
 SAMPLE_CREATED = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
@@ -518,7 +519,9 @@ SAMPLE_PAYMENT_METHODS = (PaymentMethod.BANK_TRANSFER, PaymentMethod.RIBA, Payme
 the same random numbers as before methods were added to the vocabulary."""
 LATER_PAYMENT_METHODS = tuple(m for m in PaymentMethod if m not in SAMPLE_PAYMENT_METHODS)
 """The methods added since, given without a draw to customers never invoiced (all but the first
-of them): the sample then offers every method while its documents stay as approved."""
+of them): the sample then offers every method while its documents stay as approved. One paying
+cash on delivery is due at delivery (`CONSEGNA`): the terms drawn for it go to the first customer
+never invoiced, so that the sample still shows every code."""
 
 
 def _spread(rng: random.Random, members: list | tuple, count: int) -> list:
@@ -698,6 +701,9 @@ class _Generator:
         for i, method in zip(never_invoiced[1:], LATER_PAYMENT_METHODS):
             methods[i] = method
         payment = _spread(rng, PAYMENT_TERMS, n)
+        for i in never_invoiced[1:]:
+            if methods[i] is PaymentMethod.CASH_ON_DELIVERY:
+                payment[never_invoiced[0]], payment[i] = payment[i], AT_DELIVERY
         schedules = list(InvoiceSchedule)
         businesses, weights = BUSINESSES, [b[3] for b in BUSINESSES]
         forms, form_weights = [f for f, _ in LEGAL_FORMS], [w for _, w in LEGAL_FORMS]

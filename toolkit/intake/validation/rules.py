@@ -15,7 +15,15 @@ from operator import add, and_, gt, is_not, lt, ne, or_
 from typing import cast
 
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.vocab import DeliveryTerms, DocumentType, ExceptionAction, InvoiceTerms, ScheduleKind, label
+from toolkit.basics.vocab import (
+    DeliveryTerms,
+    DocumentType,
+    ExceptionAction,
+    InvoiceTerms,
+    PaymentMethod,
+    ScheduleKind,
+    label,
+)
 from toolkit.core import payment_terms
 from toolkit.core.pricing import below_limit, price_book, template_price_list
 from toolkit.core.shipping import missing_stock
@@ -45,8 +53,8 @@ MISSING_FISCAL_ID = define(
     en="Customer {code} has neither VAT number nor tax code: fill in at least one (invoices need it).")
 BAD_PAYMENT_TERMS = define(
     "bad-payment-terms", "error",
-    it="Termini di pagamento «{value}» non riconosciuti: usa IMM, 30, 60, 30FM, FM+30, 30/60/90 o MS10.",
-    en="Payment terms “{value}” not recognised: use IMM, 30, 60, 30FM, FM+30, 30/60/90 or MS10.")
+    it="Termini di pagamento «{value}» non riconosciuti: usa IMM, 30, 60, 30FM, FM+30, 30/60/90, MS10 o CONSEGNA.",
+    en="Payment terms “{value}” not recognised: use IMM, 30, 60, 30FM, FM+30, 30/60/90, MS10 or CONSEGNA.")
 BAD_SDI_CODE = define(
     "bad-sdi-code", "error",
     it="Il codice SDI «{value}» deve avere 7 caratteri (lettere e cifre; 6 per la PA).",
@@ -160,6 +168,14 @@ PAID_BEFORE_INVOICED = define(
        "invoice terms “{terms_en}” the invoice comes only after delivery: their orders (except prepay, POS and "
        "on-credit ones, invoiced at once) never ship nor get invoiced. Set the invoice terms to “Immediate”, or "
        "change the delivery terms.")
+TERMS_IGNORED_ON_DELIVERY = define(
+    "terms-ignored-cash-on-delivery", "warning",
+    it="Cliente {code}: paga in contrassegno, quindi le sue fatture scadono alla consegna (l'autista incassa) e i "
+       "termini «{value}» non contano. Scrivi CONSEGNA nei termini di pagamento, oppure cambia la modalità di "
+       "pagamento se il cliente paga davvero con quei termini.",
+    en="Customer {code}: pays cash on delivery, so their invoices fall due at delivery (the driver collects) and "
+       "the terms “{value}” count for nothing. Write CONSEGNA in the payment terms, or change the payment method "
+       "if the customer really pays on those terms.")
 
 REFERENCE_LIMIT = 20
 """FatturaPA's IdDocumento (String20Type): the customer's order reference goes there as written,
@@ -290,9 +306,12 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
         if not c.vat_number and not c.tax_code:
             yield MISSING_FISCAL_ID(_at(layout, c, "vat_number"), code=c.code)
         try:
-            terms(c.payment_terms)
+            deferred = terms(c.payment_terms).defers
         except ValueError:
             yield BAD_PAYMENT_TERMS(_at(layout, c, "payment_terms"), value=c.payment_terms)
+        else:
+            if deferred and c.payment_method is PaymentMethod.CASH_ON_DELIVERY:
+                yield TERMS_IGNORED_ON_DELIVERY(_at(layout, c, "payment_terms"), code=c.code, value=c.payment_terms)
         if c.sdi_code and not re.fullmatch(r"[A-Za-z0-9]{6,7}", c.sdi_code):
             yield BAD_SDI_CODE(_at(layout, c, "sdi_code"), value=c.sdi_code)
         if c.credit_limit is not None and c.credit_limit < 0:
