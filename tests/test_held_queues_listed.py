@@ -127,7 +127,7 @@ def two_ledgers(request, tmp_path):
 
 
 def _seen(done, held) -> tuple:
-    problems = tuple((p.code, p.sheet, p.cell, sorted((k, str(v)) for k, v in dict(p.params).items()),
+    problems = tuple((p.code, p.sheet, p.cell, sorted(dict(p.params).items()),
                       p.message("it"), p.message("en")) for p in done.problems)
     return (repr(done.notes), repr([replace(x, run_id=None) for x in done.invoices]), repr(done.created), problems,
             repr(held))

@@ -244,9 +244,9 @@ def test_credit_limit_holds_the_customer_unless_forced(master):
     assert (problem.code, problem.sheet, problem.cell, problem.is_error) == ("credit-limit-exceeded", "Clienti", "J2", False)
     assert dict(problem.params) == {"customer": "C001", "total": D("5500.50"), "outstanding": D("1500.50"),
                                     "uninvoiced": D("1000.00"), "unshipped": D("3000.00"), "limit": D(5000)}
-    assert "5500.50" in problem.message("it") and "5000" in problem.message("en")
-    assert "spedito da fatturare 1000.00" in problem.message("it")
-    assert "shipped not invoiced 1000.00" in problem.message("en")
+    assert "esposizione 5.500,50" in problem.message("it") and "limit 5,000.00" in problem.message("en")
+    assert "spedito da fatturare 1.000,00" in problem.message("it")
+    assert "shipped not invoiced 1,000.00" in problem.message("en")
     plan = plan_shipments([o], master, None, DAY, exposures=over, force=True)
     assert [d.forced for d in plan.drafts] == [True]
     assert [p.code for p in plan.problems] == ["credit-limit-forced"]
@@ -313,7 +313,8 @@ def test_choose_quantities_checks_what_is_still_open():
     orders = [order(1, line(1, "A001", "10", shipped="7"))]
     found, problems = choose_quantities([ChosenRow("OC-2026-00001", "A001", "4", _where(2))], orders)
     assert found == {} and problems[0].code == "ship-quantity-too-large"
-    assert dict(problems[0].params)["open"] == "3"
+    assert dict(problems[0].params)["open"] == D(3)
+    assert "residuo da spedire 3:" in problems[0].message("it")
 
 
 def write_book(path, sheets: dict[str, list[list[Any]]]):

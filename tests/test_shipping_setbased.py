@@ -74,7 +74,7 @@ def seen(done) -> tuple:
                           ln.vat_nature, ln.order_line_id, ln.order_id, ln.order_number, ln.line_no,
                           ln.customer_reference, ln.payment_method) for ln in n.lines))
                   for n in done.notes)
-    problems = tuple((p.code, p.sheet, p.cell, tuple(sorted((k, str(v)) for k, v in dict(p.params).items())),
+    problems = tuple((p.code, p.sheet, p.cell, tuple(sorted(dict(p.params).items())),
                       p.message("it"), p.message("en"))
                      for p in done.problems)
     return repr(notes), tuple(done.held), problems, tuple(done.completed)

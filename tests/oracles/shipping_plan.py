@@ -17,6 +17,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from toolkit.basics.cells import Location
+from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem
 from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
 from toolkit.core.exposure import Exposure
@@ -42,11 +43,11 @@ from toolkit.core.shipping import (
     ShipmentDraft,
     ShipmentLine,
     ShippingPlan,
+    Shortfall,
     awaits_payment,
     number_key,
     over_limit,
     route_carrier,
-    shown,
 )
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData, StockLevel
@@ -186,8 +187,8 @@ class _Run:
             return
         holders, many = self.reservations.first_holders_ahead(item, order, 3)
         shown_holders = ", ".join(holders) + (f" +{many - 3}" if many > 3 else "")
-        self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=shown(reserved),
-                                            orders=shown_holders, available=shown(self.available(item, order))))
+        self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=reserved,
+                                            orders=shown_holders, available=self.available(item, order)))
 
 
 @per_master
@@ -201,7 +202,7 @@ def _within(order: Order, line: OrderLine, quantity: Decimal, run: _Run) -> bool
     if abs(quantity) <= abs(line.to_ship) and (quantity < 0) == (line.to_ship < 0):
         return True
     run.problems.append(QUANTITY_TOO_LARGE(None, number=order.number, line=line.line_no, item=line.item,
-                                           quantity=shown(abs(quantity)), open=shown(abs(line.to_ship))))
+                                           quantity=abs(quantity), open=abs(line.to_ship)))
     return False
 
 
@@ -235,7 +236,7 @@ def _credit_check(master: MasterData, orders: Sequence[Order], exposures: Mappin
         if not over_limit(customers[code], exposure) or limit is None or exposure is None:
             continue
         figures = dict(customer=code, total=exposure.total, outstanding=exposure.outstanding,
-                       uninvoiced=exposure.uninvoiced, unshipped=exposure.unshipped, limit=limit)
+                       uninvoiced=exposure.uninvoiced, unshipped=exposure.unshipped, limit=cents(limit))
         where = master.locate(customers[code].source, "credit_limit")
         if force:
             forced.add(code)
@@ -256,8 +257,7 @@ def _complete_order(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: 
     if short:
         run.held.append(Held(order.number, order.customer, ORDER_HELD.code, tuple(short)))
         run.problems.append(ORDER_HELD(run.cell(short[0]), number=order.number,
-                                       items=", ".join(f"{i} ({shown(run.available(i, order))}/{shown(needed[i])})"
-                                                       for i in short)))
+                                       items=tuple(Shortfall(i, run.available(i, order), needed[i]) for i in short)))
         for item in short:
             run.short(order, item)
         return
@@ -272,7 +272,7 @@ def _complete_lines(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: 
         if available is not None and available < quantity:
             short.append(line.item)
             run.problems.append(LINE_HELD(run.cell(line.item), number=order.number, line=line.line_no,
-                                          item=line.item, available=shown(available), wanted=shown(quantity)))
+                                          item=line.item, available=available, wanted=quantity))
             run.short(order, line.item)
             continue
         run.take(order, line, quantity)
@@ -290,8 +290,7 @@ def _as_available(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _R
         if shipped < quantity:
             short.append(line.item)
             run.problems.append(PARTIAL_STOCK(run.cell(line.item), number=order.number, item=line.item,
-                                              available=shown(available), wanted=shown(quantity),
-                                              shipped=shown(shipped)))
+                                              available=available, wanted=quantity, shipped=shipped))
             run.short(order, line.item)
     if short:
         run.held.append(Held(order.number, order.customer, PARTIAL_STOCK.code, tuple(short)))

@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from toolkit.basics.cells import Location
+from toolkit.basics.wording import shown
 
 LANGUAGES = ("it", "en")
 
@@ -88,7 +89,7 @@ class Problem:
 
     def message(self, lang: str = "it") -> str:
         template = _REGISTRY[self.code].templates.get(lang) or _REGISTRY[self.code].templates["it"]
-        return template.format(**{k: _show(v) for k, v in self.params})
+        return template.format(**{k: shown(v, lang) for k, v in self.params})
 
     def render(self, lang: str = "it") -> str:
         return f"{self.location}: {self.message(lang)}" if self.location else self.message(lang)
@@ -105,16 +106,6 @@ class Problem:
             "cell": self.cell,
             "message": self.message(lang),
         }
-
-
-def _show(value: Any) -> str:
-    from datetime import date
-
-    if isinstance(value, date):
-        return f"{value.day:02}/{value.month:02}/{value.year:04}"  # strftime's %Y drops the zeros of year 0001
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_show(v) for v in value)
-    return str(value)
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:

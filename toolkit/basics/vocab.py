@@ -286,6 +286,11 @@ def label(member: StrEnum, lang: str = "it") -> str:
     return (it if lang == "it" else en)[0]
 
 
+def has_label(member: StrEnum) -> bool:
+    """Whether the member is one of these vocabularies' (a status of the core's is not)."""
+    return (type(member), member.value) in _WORDS
+
+
 def choices(enum: type[StrEnum], lang: str = "it") -> list[str]:
     """The labels a dropdown offers, in the user's language."""
     return [label(m, lang) for m in enum]

@@ -1,4 +1,4 @@
-"""Numbers and counts as a person reads them, in Italian or English.
+"""Numbers, counts and values as a person reads them, in Italian or English.
 
 Python prints `1234.5` the same in every language, and f-strings make "1 ordini". A sales
 assistant reads `1.234,50 €` and "1 ordine"; an English reader `€1,234.50` and "1 order". Only
@@ -8,7 +8,16 @@ decimals.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from toolkit.basics import vocab
+
+_EMPTY = {"it": "(vuoto)", "en": "(empty)"}
+_YES_NO = {"it": ("sì", "no"), "en": ("yes", "no")}
 
 
 def count(n: int, one: str, many: str) -> str:
@@ -43,3 +52,58 @@ def euro(value: Decimal | int, lang: str) -> str:
     if lang == "it":
         return f"{shown} €"
     return f"-€{shown[1:]}" if shown.startswith("-") else f"€{shown}"
+
+
+def shown(value: Any, lang: str) -> str:
+    """A value inside a message, the way the desk wrote or reads it: the one rendering every
+    problem's parameters go through, so no message shows Python's forms.
+
+    A number typed as 3 arrives from the cell as 3.0 and is shown 3, a decimal with the reader's
+    comma; an empty cell is "(vuoto)", not None; a vocabulary's member is its word in the
+    sheet's language (`Ogni N settimane`), not the code the program keeps (`every-n-weeks`);
+    a date is dd/mm/yyyy in both languages, as the workbook prints it. A number too large or
+    small to read in full keeps its exponent (`1e+20`). A value of the domain
+    that knows how it reads (an order's origin, a shortfall) has a `shown(lang)` of its own.
+
+    >>> from toolkit.basics.vocab import ScheduleKind
+    >>> shown(3.0, "it"), shown(Decimal("7.500"), "it"), shown(Decimal("-1234.50"), "it"), shown(12, "it")
+    ('3', '7,5', '-1.234,50', '12')
+    >>> shown(None, "it"), shown(True, "en"), shown(ScheduleKind.EVERY_N_WEEKS, "it")
+    ('(vuoto)', 'yes', 'Ogni N settimane')
+    >>> shown(date(2026, 4, 1), "en"), shown([date(2026, 4, 1), 2.0], "it")
+    ('01/04/2026', '01/04/2026, 2')
+    """
+    if value is None:
+        return _EMPTY.get(lang, _EMPTY["it"])
+    if isinstance(value, bool):
+        yes, no = _YES_NO.get(lang, _YES_NO["it"])
+        return yes if value else no
+    if isinstance(value, StrEnum):
+        return vocab.label(value, lang) if vocab.has_label(value) else value.value
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return f"{value.day:02}/{value.month:02}/{value.year:04}"  # strftime's %Y drops the zeros of year 0001
+    if isinstance(value, float):
+        typed = repr(value)
+        return typed if "e" in typed else shown(Decimal(typed), lang)
+    if isinstance(value, Decimal):
+        return number(_as_typed(value), lang) if value.is_finite() else str(value)
+    if (own := getattr(type(value), "shown", None)) is not None:
+        return str(own(value, lang))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return _joined(value, lang)
+    return str(value)
+
+
+def _as_typed(value: Decimal) -> Decimal:
+    """Trailing zeros dropped, as the number was typed (3.0 and 3.000 read 3, 7.500 reads 7.5),
+    except an amount in cents, which keeps them (1000.00, 2.50): `money.cents` gives every
+    amount two places."""
+    if value.as_tuple().exponent == -2:
+        return value
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def _joined(values: Iterable[Any], lang: str) -> str:
+    return ", ".join(shown(v, lang) for v in values)

@@ -31,10 +31,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from toolkit.basics import wording
 from toolkit.basics.cells import Location
 from toolkit.basics.labels import define as define_labels
 from toolkit.basics.labels import label as catalogue
 from toolkit.basics.limits import QUANTITY
+from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
 from toolkit.core.exposure import Exposure
@@ -238,6 +240,19 @@ class ChosenRow:
     location: Location | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Shortfall:
+    """An item a complete order lacks, as its message names it: `A001 (3/5)`, what is there of
+    what the order needs, each number read in the message's language."""
+
+    item: str
+    available: Decimal | None
+    needed: Decimal
+
+    def shown(self, lang: str) -> str:
+        return f"{self.item} ({wording.shown(self.available, lang)}/{wording.shown(self.needed, lang)})"
+
+
 def shown(quantity: Decimal | None) -> str:
     """A quantity as a message shows it: `10`, `7.5`, not `10.000`.
 
@@ -340,7 +355,7 @@ def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order]) -> tup
             continue
         if abs(quantity) > abs(line.to_ship):
             problems.append(QUANTITY_TOO_LARGE(row.location, number=order.number, line=line.line_no, item=line.item,
-                                               quantity=shown(abs(quantity)), open=shown(abs(line.to_ship))))
+                                               quantity=abs(quantity), open=abs(line.to_ship)))
             continue
         chosen[line.id] = quantity
     return chosen, problems
@@ -427,8 +442,8 @@ class _Run:
         shown_holders = ", ".join(holders) + (f" +{many - NAMED}" if many > NAMED else "")
         if available is None:
             available = self.available(item, order)
-        self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=shown(reserved),
-                                            orders=shown_holders, available=shown(available)))
+        self.problems.append(STOCK_RESERVED(self.cell(item), number=order.number, item=item, reserved=reserved,
+                                            orders=shown_holders, available=available))
 
 
 @per_master
@@ -592,7 +607,7 @@ def _within(order: Order, line: OrderLine, quantity: Decimal, run: _Run) -> bool
     if abs(quantity) <= abs(line.to_ship) and (quantity < 0) == (line.to_ship < 0):
         return True
     run.problems.append(QUANTITY_TOO_LARGE(None, number=order.number, line=line.line_no, item=line.item,
-                                           quantity=shown(abs(quantity)), open=shown(abs(line.to_ship))))
+                                           quantity=abs(quantity), open=abs(line.to_ship)))
     return False
 
 
@@ -626,7 +641,7 @@ def _credit_check(master: MasterData, orders: Sequence[Order], exposures: Mappin
         if not over_limit(customers[code], exposure) or limit is None or exposure is None:
             continue
         figures = dict(customer=code, total=exposure.total, outstanding=exposure.outstanding,
-                       uninvoiced=exposure.uninvoiced, unshipped=exposure.unshipped, limit=limit)
+                       uninvoiced=exposure.uninvoiced, unshipped=exposure.unshipped, limit=cents(limit))
         where = master.locate(customers[code].source, "credit_limit")
         if force:
             forced.add(code)
@@ -647,7 +662,7 @@ def _complete_order(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run)
     if short:
         run.held.append(Held(order.number, order.customer, ORDER_HELD.code, tuple(short)))
         run.problems.append(ORDER_HELD(run.cell(short[0]), number=order.number,
-                                       items=", ".join(f"{i} ({shown(room[i])}/{shown(needed[i])})" for i in short)))
+                                       items=tuple(Shortfall(i, room[i], needed[i]) for i in short)))
         for item in short:
             run.short(order, item, room[item])
         return
@@ -662,7 +677,7 @@ def _complete_lines(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run)
         if available is not None and available < quantity:
             short.append(line.item)
             run.problems.append(LINE_HELD(run.cell(line.item), number=order.number, line=line.line_no,
-                                          item=line.item, available=shown(available), wanted=shown(quantity)))
+                                          item=line.item, available=available, wanted=quantity))
             run.short(order, line.item, available)
             continue
         run.take(order, line, quantity)
@@ -680,8 +695,7 @@ def _as_available(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run) -
         if shipped < quantity:
             short.append(line.item)
             run.problems.append(PARTIAL_STOCK(run.cell(line.item), number=order.number, item=line.item,
-                                              available=shown(available), wanted=shown(quantity),
-                                              shipped=shown(shipped)))
+                                              available=available, wanted=quantity, shipped=shipped))
             run.short(order, line.item)
     if short:
         run.held.append(Held(order.number, order.customer, PARTIAL_STOCK.code, tuple(short)))

@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.vocab import PriceRuleKind, PriceType, label
+from toolkit.basics.vocab import PriceRuleKind, PriceType
 from toolkit.core.drafts import UNIT_PRICE_PLACES
 from toolkit.core.price_rules import NEEDS, CheapestFirst, indexed, ruinable_below, ruined_by_step, rule_price, ties
 from toolkit.core.pricing import CENT, CYCLE, PriceBook, derived_prices, price_book, ruined_prices, unit_price
@@ -123,7 +123,7 @@ def price_rules(master: MasterData, layout: Layout) -> Iterator[Problem]:
         needed = NEEDS[rule.kind]
         if getattr(rule, needed) is None:
             column = PRICE_RULES.column(needed)
-            yield RULE_INCOMPLETE(_at(layout, rule, needed), code=rule.code, kind=label(rule.kind), it=column.it,
+            yield RULE_INCOMPLETE(_at(layout, rule, needed), code=rule.code, kind=rule.kind, it=column.it,
                                   en=column.en)
         if rule.price is not None and rule.price < 0:
             from toolkit.intake.validation.rules import NEGATIVE_AMOUNT

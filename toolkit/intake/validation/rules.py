@@ -22,7 +22,6 @@ from toolkit.basics.vocab import (
     InvoiceTerms,
     PaymentMethod,
     ScheduleKind,
-    label,
 )
 from toolkit.core import payment_terms
 from toolkit.core.pricing import below_limit, price_book, template_price_list
@@ -161,11 +160,11 @@ BAD_LANGUAGE = define(
 PAID_BEFORE_INVOICED = define(
     "ships-after-payment-invoiced-after-delivery", "warning",
     it="Cliente {code}: con i termini di consegna «Dopo l'incasso» la merce parte solo a fattura pagata, ma con i "
-       "termini di fatturazione «{terms_it}» la fattura arriva solo dopo la consegna: i suoi ordini (tranne "
+       "termini di fatturazione «{terms}» la fattura arriva solo dopo la consegna: i suoi ordini (tranne "
        "anticipati, POS e a credito, fatturati subito) non partono né si fatturano mai. Metti «Immediato» nei "
        "termini di fatturazione, oppure cambia i termini di consegna.",
     en="Customer {code}: with delivery terms “After receipt” goods leave only once the invoice is paid, but with "
-       "invoice terms “{terms_en}” the invoice comes only after delivery: their orders (except prepay, POS and "
+       "invoice terms “{terms}” the invoice comes only after delivery: their orders (except prepay, POS and "
        "on-credit ones, invoiced at once) never ship nor get invoiced. Set the invoice terms to “Immediate”, or "
        "change the delivery terms.")
 TERMS_IGNORED_ON_DELIVERY = define(
@@ -318,7 +317,7 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield NEGATIVE_AMOUNT(_at(layout, c, "credit_limit"), value=c.credit_limit)
         if c.delivery_terms is DeliveryTerms.AFTER_RECEIPT and c.invoice_terms is not InvoiceTerms.IMMEDIATE:
             yield PAID_BEFORE_INVOICED(_at(layout, c, "invoice_terms"), code=c.code,
-                                       terms_it=label(c.invoice_terms, "it"), terms_en=label(c.invoice_terms, "en"))
+                                       terms=c.invoice_terms)
 
 
 def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
@@ -436,7 +435,7 @@ def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
             if not _schedule_value_ok(t, field):
                 needed = TEMPLATES.column(field)
                 hint_it, hint_en = _HINTS[field]
-                yield SCHEDULE_PARAMETER(_at(layout, t, field), kind=t.schedule.value, it=needed.it, en=needed.en,
+                yield SCHEDULE_PARAMETER(_at(layout, t, field), kind=t.schedule, it=needed.it, en=needed.en,
                                          hint_it=hint_it, hint_en=hint_en)
         if t.code not in with_lines:
             yield TEMPLATE_WITHOUT_LINES(_at(layout, t, "code"), code=t.code)
@@ -563,7 +562,6 @@ def _version_checked(priced: tuple) -> Version | None:
 
 
 def exceptions(master: MasterData, layout: Layout) -> Iterator[Problem]:
-    from toolkit.basics.vocab import label
     from toolkit.core.plan import EXCEPTION_NEEDS
     from toolkit.model.sheets import EXCEPTIONS
 
@@ -571,7 +569,7 @@ def exceptions(master: MasterData, layout: Layout) -> Iterator[Problem]:
         for field in EXCEPTION_NEEDS.get(e.action, ()):
             if getattr(e, field) is None:
                 column = EXCEPTIONS.column(field)
-                yield EXCEPTION_INCOMPLETE(_at(layout, e, field), action=label(e.action), it=column.it, en=column.en)
+                yield EXCEPTION_INCOMPLETE(_at(layout, e, field), action=e.action, it=column.it, en=column.en)
         if e.quantity is not None and (e.quantity < 0 or (e.action is ExceptionAction.EXTRA and e.quantity == 0)):
             yield QUANTITY_NOT_POSITIVE(_at(layout, e, "quantity"), value=e.quantity)
 

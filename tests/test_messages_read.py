@@ -1,0 +1,85 @@
+"""Messages as an Italian desk reads them: the sheet's words and numbers, never Python's forms.
+
+A cell holds 3 and the reader gets 3.0 back from it; an empty cell is None to the program; a
+schedule is `every-n-weeks` to the code. A message shows none of these: each of its values goes
+through `toolkit.basics.wording.shown`, in the message's language.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal as D
+
+import minimal
+import pytest
+from conftest import with_stock_sheet
+
+from toolkit.basics import vocab
+from toolkit.basics.problems import Problem
+from toolkit.core.shipping import ORDER_HELD, Shortfall
+from toolkit.intake.validation import check
+
+CODES = sorted({m.value for enum in vars(vocab).values() if isinstance(enum, type) and issubclass(enum, vocab.StrEnum)
+                and enum is not vocab.StrEnum for m in enum if "-" in m.value})
+"""The vocabularies' program codes that are no word of either language (`every-n-weeks`)."""
+
+
+def broken(*edits: tuple[str, str, object]) -> list[Problem]:
+    sheets = with_stock_sheet(minimal.sheets())
+    sheets["Regole prezzo"] = [["Codice", "Cliente", "Articolo", "Tipo", "Sconto %"],
+                               ["R1", "C001", "A001", "Sconto", None]]
+    sheets["Eccezioni"] = [["Modello", "Data", "Azione", "Nuova data"], ["T001", date(2026, 3, 5), "Sposta", None]]
+    for edit in edits:
+        minimal.set_cell(sheets, *edit)
+    return check(minimal.workbook(sheets)).problems
+
+
+def read_well(text: str, codes: list[str] = CODES) -> None:
+    assert "None" not in text and "Decimal(" not in text and not re.search(r"\b(True|False)\b", text), text
+    assert not re.search(r"\d\.0\b", text), text
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), text
+    assert not [c for c in codes if re.search(rf"[«“]{re.escape(c)}[»”]", text)], text
+
+
+SAMPLED = [
+    # (edits, cell, the Italian text, the English text)
+    ((("Articoli", "D2", 122.0),), "D2", "«122» non è una percentuale", "“122” is not a percentage"),
+    ((("Modelli ordine", "H3", 2.5),), "H3", "«2,5» non è un numero intero", "“2.5” is not a whole number"),
+    ((("Righe modello", "C2", -3.0),), "C2", "La quantità -3 deve essere", "Quantity -3 must be"),
+    ((("Prezzi", "F2", 19.0),), "F2", "limite 19 è sopra il prezzo standard 18,5",
+     "Limit price 19 is above standard price 18.5"),
+    ((("Modelli ordine", "E2", "Ogni N settimane"),), "G2", "La pianificazione «Ogni N settimane» richiede",
+     "Schedule “Every N weeks” needs"),
+    ((), "E2", "La regola R1 è di tipo «Sconto» e richiede «Sconto %»", "Rule R1 is of kind “Discount” and needs"),
+    ((), "D2", "L'eccezione «Sposta» richiede anche «Nuova data»", "Exception “Move” also needs “New date”"),
+]
+
+
+@pytest.mark.parametrize("edits,cell,it,en", SAMPLED, ids=[s[2] for s in SAMPLED])
+def test_a_broken_cell_is_told_in_the_desks_words(edits, cell, it, en):
+    problems = [p for p in broken(*edits) if p.cell == cell]
+    assert problems, broken(*edits)
+    assert it in problems[0].message("it")
+    assert en in problems[0].message("en")
+    for p in problems:
+        read_well(p.message("it"))
+        read_well(p.message("en"))
+
+
+def test_every_message_of_a_badly_broken_workbook_reads_well():
+    problems = broken(("Articoli", "D2", 122.0), ("Modelli ordine", "E2", "Ogni N settimane"),
+                      ("Righe modello", "C2", 0.0), ("Clienti", "J2", -100.0), ("Modelli ordine", "L2", "28/02/2026"),
+                      ("Modelli ordine", "H3", None), ("Prezzi", "D2", -2.0))
+    assert len(problems) >= 7
+    for p in problems:
+        read_well(p.message("it"))
+        read_well(p.message("en"))
+
+
+def test_a_complete_order_short_of_stock_names_its_items_with_the_readers_decimals():
+    held = ORDER_HELD(None, number="OC-2026-00001", items=(Shortfall("A001", D("7.500"), D("10.000")),
+                                                           Shortfall("A002", D("0.000"), D("2.250"))))
+    assert "giacenza insufficiente per A001 (7,5/10), A002 (0/2,25)" in held.message("it")
+    assert "not enough stock of A001 (7.5/10), A002 (0/2.25)" in held.message("en")
+
