@@ -83,3 +83,49 @@ def test_a_complete_order_short_of_stock_names_its_items_with_the_readers_decima
     assert "giacenza insufficiente per A001 (7,5/10), A002 (0/2,25)" in held.message("it")
     assert "not enough stock of A001 (7.5/10), A002 (0/2.25)" in held.message("en")
 
+
+def command_line(args: list[str], capsys) -> tuple[int, str]:
+    from toolkit.cli import app, output
+
+    app._register()
+    output.reset()
+    code = app.run(args)
+    return code, capsys.readouterr().err
+
+
+USAGE_MISTAKES = [
+    (["check", "--nope"], "Error: No such option: --nope", "Errore: Opzione sconosciuta: --nope."),
+    (["ship", "anagrafiche.xlsx"], "Error: Missing option '--date'.", "Errore: Manca l'opzione --date, obbligatoria"),
+    (["ship"], "Error: Missing argument 'workbook'.", "Errore: Manca l'argomento workbook, obbligatorio"),
+    (["ship", "anagrafiche.xlsx", "--date", "2026-13-01"], "Error: Invalid value for --date:",
+     "Errore: Valore non valido per --date: «2026-13-01»: scrivi la data come 2026-04-09 o 09/04/2026\n"),
+    (["ship", "anagrafiche.xlsx", "--date", "2026-04-01", "--wait", "abc"], "Error: Invalid value for '--wait'",
+     "Errore: Valore non valido per --wait: serve un numero\n"),
+    (["ship", "anagrafiche.xlsx", "--date"], "Error: Option '--date' requires an argument.",
+     "Errore: L'opzione --date vuole un valore."),
+    (["frobnicate"], "Error: No such command 'frobnicate'.", "Errore: Comando sconosciuto: «frobnicate»."),
+    (["check", "anagrafiche.xlsx", "extra"], "Error: Got unexpected extra argument(s) (extra)",
+     "Errore: Argomenti in più, non previsti: extra."),
+]
+
+
+@pytest.mark.parametrize("args,english,italian", USAGE_MISTAKES, ids=[" ".join(m[0]) for m in USAGE_MISTAKES])
+def test_a_mistake_in_the_command_line_is_told_in_italian_beside_clicks_english(args, english, italian, capsys,
+                                                                                 sample_workbook):
+    code, err = command_line([str(sample_workbook) if a == "anagrafiche.xlsx" else a for a in args], capsys)
+    assert code == 2
+    assert english in err and italian in err
+    assert err.index(english) < err.index(italian)
+
+
+def test_a_usage_mistake_in_json_is_worded_in_the_language_asked(capsys):
+    import json
+
+    from toolkit.cli import app, output
+
+    for lang, words in (("it", "Opzione sconosciuta: --nope."), ("en", "No such option: --nope")):
+        app._register()
+        output.reset()
+        assert app.run(["check", "--lang", lang, "--nope", "--json"]) == 2
+        [problem] = json.loads(capsys.readouterr().out)["problems"]
+        assert (problem["code"], problem["message"]) == ("usage-error", words)

@@ -31,7 +31,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-USAGE = define("usage-error", "error", it="{reason}", en="{reason}")
+USAGE = define("usage-error", "error", it="{reason_it}", en="{reason_en}")
 INTERRUPTED = define("interrupted", "error", it="Interrotto: ogni azione già confermata resta nel registro.",
                      en="Interrupted: every action already committed stays in the ledger.")
 INTERNAL = define(
@@ -124,10 +124,7 @@ def run(args: list[str]) -> int:
         return _stopped(130, INTERRUPTED(None))
     except Exception as exc:  # click's usage errors and our own bugs alike end in one line
         if isinstance(exc, _click_exceptions()):
-            if not output.json_mode():
-                exc.show()
-                return 2
-            return _stopped(2, USAGE(None, reason=exc.format_message()))
+            return _usage_error(exc)
         from toolkit.services.printing import NotPrinted
 
         if isinstance(exc, NotPrinted):
@@ -139,6 +136,22 @@ def run(args: list[str]) -> int:
         if os.environ.get("TOOLKIT_DEBUG"):
             raise
         return _stopped(3, INTERNAL(None, reason=described(exc)))
+
+
+def _usage_error(exc: ClickException) -> int:
+    """click's English message, as click shows it, with its Italian line beneath (`--help`
+    given no arguments is help, not an error: shown as it is)."""
+    from toolkit.cli.usage import italian
+
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        exc.show()
+        return 2
+    reason = USAGE(None, reason_it=italian(exc), reason_en=exc.format_message())
+    if output.json_mode():
+        return _stopped(2, reason)
+    exc.show()
+    typer.echo(f"Errore: {reason.message('it')}", err=True)
+    return 2
 
 
 def _stopped(code: int, problem: Problem) -> int:

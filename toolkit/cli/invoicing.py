@@ -276,7 +276,7 @@ def record_cmd(
     verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
 ) -> None:
     """Registra un incasso su una fattura. Record a payment on an invoice."""
-    from toolkit.basics.vocab import PaymentMethod, parse
+    from toolkit.basics.vocab import PaymentMethod, choices, parse
     from toolkit.core.payments import PaymentEntry
 
     session = open_session(workbook, ledger, lang, wait)
@@ -284,7 +284,8 @@ def record_cmd(
     try:
         chosen = parse(PaymentMethod, method) if method else None
     except ValueError:
-        raise typer.BadParameter(", ".join(m.value for m in PaymentMethod), param_hint="--method") from None
+        raise typer.BadParameter(f"«{method}»: {', '.join(choices(PaymentMethod, 'it'))} / "
+                                 f"{', '.join(choices(PaymentMethod, 'en'))}", param_hint="--method") from None
     from toolkit.services.payments import record
 
     entry = PaymentEntry(invoice, parse_day(date), value, chosen, reference)

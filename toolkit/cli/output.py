@@ -42,8 +42,21 @@ def choose_language(value: str | None) -> str | None:
 
 
 def answer_in_json(args: list[str]) -> None:
-    """Settled from the raw arguments, before parsing: a mistake in them is answered in JSON too."""
+    """Settled from the raw arguments, before parsing: a mistake in them is answered in JSON too,
+    and in the language asked for."""
     _state["json"] = "--json" in args
+    asked = _asked_language(args)
+    if asked is not None and asked.lower() in LANGUAGES:
+        _state["chosen"] = _state["lang"] = asked.lower()
+
+
+def _asked_language(args: list[str]) -> str | None:
+    for at, arg in enumerate(args):
+        if arg == "--lang" and at + 1 < len(args):
+            return args[at + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
 
 
 LangOption = typer.Option(None, "--lang", is_eager=True, callback=choose_language, metavar="it|en",
