@@ -107,7 +107,7 @@ def test_credit_limit_then_force_from_the_command_line(tmp_path, ledger_url, app
     assert [(h["order"], h["reason"]) for h in out["held"]] == [(numbers["T001"], "credit-limit-exceeded")]
     assert [(p["code"], p["severity"], p["sheet"], p["cell"]) for p in out["problems"]] == [
         ("credit-limit-exceeded", "warning", "Clienti", "J2")]
-    assert "215.00" in out["problems"][0]["message"] and "100" in out["problems"][0]["message"]
+    assert "esposizione 215,00" in out["problems"][0]["message"] and "fido 100,00" in out["problems"][0]["message"]
 
     code, out = run(app, *args, "--force")
     assert code == 0 and [(s["ddt"], s["forced"]) for s in out["shipped"]] == [("DDT-2026-00001", True)]
@@ -206,6 +206,6 @@ def test_goods_shipped_and_not_yet_invoiced_count_against_the_credit_limit(tmp_p
     assert code == 0 and [s["customer"] for s in out["shipped"]] == ["C002"]
     assert [h["reason"] for h in out["held"]] == ["credit-limit-exceeded"]
     (message,) = [p["message"] for p in out["problems"] if p["code"] == "credit-limit-exceeded"]
-    assert message.startswith("Cliente C001: esposizione 430.00 (fatture aperte 0 + spedito da fatturare 215.00 "
-                              "+ ordinato da spedire 215.00) oltre il fido 300")
+    assert message.startswith("Cliente C001: esposizione 430,00 (fatture aperte 0,00 + spedito da fatturare 215,00 "
+                              "+ ordinato da spedire 215,00) oltre il fido 300,00")
     ledger.engine.dispose()

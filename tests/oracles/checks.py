@@ -210,7 +210,7 @@ def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
             if not _schedule_value_ok(t, field):
                 column = TEMPLATES.column(field)
                 hint_it, hint_en = _HINTS[field]
-                yield SCHEDULE_PARAMETER(_at(layout, t, field), kind=t.schedule.value, it=column.it, en=column.en,
+                yield SCHEDULE_PARAMETER(_at(layout, t, field), kind=t.schedule, it=column.it, en=column.en,
                                          hint_it=hint_it, hint_en=hint_en)
         if t.code not in with_lines:
             yield TEMPLATE_WITHOUT_LINES(_at(layout, t, "code"), code=t.code)

@@ -235,8 +235,8 @@ def _credit_check(master: MasterData, orders: Sequence[Order], exposures: Mappin
         limit, exposure = customers[code].credit_limit, exposures.get(code)
         if not over_limit(customers[code], exposure) or limit is None or exposure is None:
             continue
-        figures = dict(customer=code, total=exposure.total, outstanding=exposure.outstanding,
-                       uninvoiced=exposure.uninvoiced, unshipped=exposure.unshipped, limit=cents(limit))
+        figures = dict(customer=code, total=cents(exposure.total), outstanding=cents(exposure.outstanding),
+                       uninvoiced=cents(exposure.uninvoiced), unshipped=cents(exposure.unshipped), limit=cents(limit))
         where = master.locate(customers[code].source, "credit_limit")
         if force:
             forced.add(code)
