@@ -62,8 +62,10 @@ def test_a_date_outside_the_century_is_a_usage_mistake(args, desk, capsys):
     filled = [a.format(wb=desk, dir=desk.parent) for a in args]
     code, answer, _ = toolkit(filled, capsys)
     assert code == 2
-    assert "only dates from 2000 to 2099" in message(answer)
     assert "solo date dal 2000 al 2099" in message(answer)
+    code, answer, _ = toolkit([*filled, "--lang", "en"], capsys)
+    assert code == 2
+    assert "only dates from 2000 to 2099" in message(answer)
     assert ledger_of(desk).read_bytes() == before
     assert sorted(p.name for p in desk.parent.iterdir()) == ["anagrafiche.xlsx", "anagrafiche.xlsx.ledger.sqlite"]
 
