@@ -36,7 +36,7 @@ from toolkit.basics.money import cents
 from toolkit.basics.vocab import CommissionBase
 from toolkit.core.brackets import Bracket, reached
 from toolkit.core.invoicing import Invoice, InvoiceKind
-from toolkit.core.volume_discounts import is_rebate
+from toolkit.core.volume_discounts import is_goods, is_rebate
 from toolkit.model.records import Commission, Customer, CustomerAgent, Item
 
 ZERO = Decimal(0)
@@ -143,7 +143,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         if invoice.kind is InvoiceKind.INVOICE and invoice.total:
             fraction = collected.get(invoice.id, ZERO) / invoice.total
         for line in invoice.lines:
-            if line.order_line_id is None and not is_rebate(line):
+            if not is_goods(line) and not is_rebate(line):
                 continue  # the stamp duty charged to the customer
             item = items.get(line.item)
             category = item.category if item is not None else None

@@ -209,8 +209,9 @@ class InvoiceLine(DocumentLine):
     """A line of an invoice or credit note (its quantity and amount negative, as in the ledger).
 
     A line with no order line is the stamp duty charged to the customer (`toolkit.core.stamp_duty`),
-    or a volume discount's line (`toolkit.core.volume_discounts.is_rebate` tells them apart); its
-    order number is empty."""
+    a volume discount's line, or a credit note's line taking back an invoice's line
+    (`credits_line_id`; `toolkit.core.volume_discounts.is_goods` and `is_rebate` tell them
+    apart); its order number is empty."""
 
     line_no: int
     order_line_id: int | None
@@ -219,10 +220,13 @@ class InvoiceLine(DocumentLine):
     order_number: str
     customer_reference: str | None = None
     """The order's customer reference (their purchase-order number): DatiOrdineAcquisto."""
+    credits_line_id: int | None = None
+    """The invoice line a credit note's line takes back (`toolkit invoice credit`): such a line
+    cites no order or DDT line, so its goods stay invoiced once."""
 
     @property
     def charged_stamp_duty(self) -> bool:
-        return self.order_line_id is None
+        return self.order_line_id is None and self.credits_line_id is None
 
 
 _invoice_line = maker(InvoiceLine)
@@ -276,10 +280,13 @@ class Invoice:
     status: InvoiceStatus | None = None
     run_id: str | None = None
     cites: tuple[CitedInvoice, ...] = ()
-    """The invoices a credit note reduces, when the ledger records them (volume discounts)."""
+    """The invoices a credit note reduces, when the ledger records them (volume discounts,
+    `toolkit invoice credit`)."""
     parties: Parties | None = None
     """The seller, buyer and destination as the invoice printed them, kept by the ledger when
     it stores it; None for a planned invoice and one of a ledger made before they were kept."""
+    reason: str | None = None
+    """Why a credit note issued against an invoice was issued (`toolkit invoice credit --reason`)."""
 
     @property
     def ship_to(self) -> str | None:
@@ -532,7 +539,8 @@ def invoice_of(customer: Customer, kind: InvoiceKind, key: str | None, period: P
                                            g[0].order_number, g[1][8]))
     lines = tuple(
         _invoice_line(item, description, unit, quantity, unit_price, amount, rate, nature, n, order_line_id,
-                      delivery_line_id, shipment.delivery, shipment.order_number, shipment.customer_reference)
+                      delivery_line_id, shipment.delivery, shipment.order_number, shipment.customer_reference,
+                      None)
         for n, (shipment, (item, description, unit, quantity, unit_price, amount, rate, nature, order_line_id,
                            delivery_line_id)) in enumerate(ordered, start=1)
     )

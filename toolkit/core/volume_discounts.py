@@ -180,13 +180,16 @@ class Settlement:
 
 
 def is_goods(line: InvoiceLine) -> bool:
-    """A line of goods sold (or returned): one that comes from an order."""
+    """A line of goods sold, returned, or credited: one that comes from an order, or that takes
+    back an invoice's line of goods (`toolkit invoice credit`; the stamp duty's is no goods)."""
+    if line.credits_line_id is not None:
+        return not stamp_duty.is_charge(line.description)
     return line.order_line_id is not None
 
 
 def is_rebate(line: InvoiceLine) -> bool:
-    """A volume discount's credit-note line: from no order, and not the stamp duty."""
-    return line.order_line_id is None and not stamp_duty.is_charge(line.description)
+    """A volume discount's credit-note line: from no order, crediting no line, not the stamp duty."""
+    return line.order_line_id is None and line.credits_line_id is None and not stamp_duty.is_charge(line.description)
 
 
 def settle(discounts_: Sequence[Discount], customers: Mapping[str, Customer], items: Mapping[str, Item],

@@ -368,9 +368,10 @@ def _add_references_and_stamp_lines(conn: Connection) -> None:
         return
     for index in found.get_indexes("invoice_lines"):
         conn.execute(text(f'DROP INDEX "{index["name"]}"'))
+    kept = {c["name"] for c in found.get_columns("invoice_lines")}
     conn.execute(text("ALTER TABLE invoice_lines RENAME TO invoice_lines_v4"))
     schema.invoice_lines.create(conn)
-    columns = ", ".join(c.name for c in schema.invoice_lines.columns)
+    columns = ", ".join(c.name for c in schema.invoice_lines.columns if c.name in kept)
     conn.execute(text(f"INSERT INTO invoice_lines ({columns}) SELECT {columns} FROM invoice_lines_v4"))
     conn.execute(text("DROP TABLE invoice_lines_v4"))
 
@@ -671,6 +672,18 @@ def _add_uninvoiced(conn: Connection) -> None:
 
 
 MIGRATIONS[27] = _add_uninvoiced
+
+
+def _add_credited_lines(conn: Connection) -> None:
+    """A credit note's line may cite the invoice line it takes back (`invoice_lines.
+    credits_line_id`, with its index) and a credit note say why it was issued
+    (`invoices.reason`): `toolkit invoice credit`. Lines and notes stored before cite nothing."""
+    _add_columns(conn, "invoice_lines", {"credits_line_id": "INTEGER"})
+    _add_columns(conn, "invoices", {"reason": "TEXT"})
+    schema.credits_line_index.create(conn, checkfirst=True)
+
+
+MIGRATIONS[28] = _add_credited_lines
 
 
 def version(conn: Connection) -> int | None:

@@ -388,7 +388,7 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
              customer=x.customer, group_key=x.group_key, status=status.value, run_id=run_id,
              period_start=x.period.start, period_end=x.period.end, taxable=x.taxable, vat=x.vat, total=x.total,
              payment_method=x.payment_method.value, payment_terms=x.payment_terms, created_at=created_at,
-             created_by=created_by, parties_id=parties_ids[n])
+             created_by=created_by, parties_id=parties_ids[n], reason=x.reason)
         for n, (x, (series, year)) in enumerate(zip(invoices, keys))])
     _insert_lines(conn, ids, invoices)
     if status is InvoiceStatus.FINAL:
@@ -416,13 +416,13 @@ def _insert_lines(conn: Connection, ids: Sequence[int], invoices: Sequence[Invoi
     rows: list[tuple[Any, ...]] = [
         (invoice_id, line.line_no, line.delivery_line_id, line.order_line_id, line.item, line.description, line.unit,
          quantities[line.quantity], prices[line.unit_price], amounts[line.amount], rates[line.vat_rate],
-         line.vat_nature)
+         line.vat_nature, line.credits_line_id)
         for invoice_id, x in zip(ids, invoices) for line in x.lines]
     if not rows:
         return
     table, dialect = schema.invoice_lines, conn.dialect
     columns = ("invoice_id", "line_no", "delivery_line_id", "order_line_id", "item", "description", "unit",
-               "quantity", "unit_price", "amount", "vat_rate", "vat_nature")
+               "quantity", "unit_price", "amount", "vat_rate", "vat_nature", "credits_line_id")
     compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(columns))
     for n, name in enumerate(columns):
         convert = None if name in _SCALED_LINE else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
@@ -540,7 +540,7 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
             order = document_number(r.o_series, r.o_year, r.o_number) if r.o_number is not None else ""
             lines[r.invoice_id].append(InvoiceLine(
                 r.item, r.description, r.unit, r.quantity, r.unit_price, r.amount, r.vat_rate, r.vat_nature,
-                r.line_no, r.order_line_id, r.delivery_line_id, ref, order, r.customer_reference))
+                r.line_no, r.order_line_id, r.delivery_line_id, ref, order, r.customer_reference, r.credits_line_id))
         for r in conn.execute(select(schema.invoice_dues).where(due.invoice_id.in_(chunk)).order_by(due.due_date, due.id)):
             dues[r.invoice_id].append(Instalment(r.due_date, r.amount))
     cited = citations(conn, invoice_ids)
@@ -553,7 +553,7 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
                                                                   h.period_end or h.invoice_date),
             h.invoice_date, tuple(lines[h.id]), summary, h.taxable, h.vat, h.total, PaymentMethod(h.payment_method),
             h.payment_terms, tuple(dues[h.id]), h.id, document_number(h.series, h.year, h.number),
-            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ()), issued.get(h.parties_id)))
+            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ()), issued.get(h.parties_id), h.reason))
     return invoices
 
 

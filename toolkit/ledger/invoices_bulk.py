@@ -58,7 +58,7 @@ def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]
                                                                   h.period_end or h.invoice_date),
             h.invoice_date, tuple(mine), summary, h.taxable, h.vat, h.total, PaymentMethod(h.payment_method),
             h.payment_terms, tuple(dues[h.id]), h.id, document_number(h.series, h.year, h.number),
-            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ()), issued.get(h.parties_id)))
+            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ()), issued.get(h.parties_id), h.reason))
     return invoices
 
 
@@ -72,7 +72,7 @@ def _read_lines(conn: Connection, chunk: Sequence[int], into: dict[int, list[Inv
     rows = conn.execute(
         select(il.invoice_id, il.line_no, il.delivery_line_id, il.order_line_id, il.item, il.description, il.unit,
                stored_integer(il.quantity), stored_integer(il.unit_price), stored_integer(il.amount),
-               stored_integer(il.vat_rate), il.vat_nature, dl.delivery_id, ol.order_id)
+               stored_integer(il.vat_rate), il.vat_nature, dl.delivery_id, ol.order_id, il.credits_line_id)
         .select_from(schema.invoice_lines.outerjoin(schema.order_lines, ol.id == il.order_line_id)
                      .outerjoin(schema.delivery_lines, dl.id == il.delivery_line_id))
         .where(il.invoice_id.in_(chunk)).order_by(il.invoice_id, il.line_no)).all()
@@ -80,11 +80,11 @@ def _read_lines(conn: Connection, chunk: Sequence[int], into: dict[int, list[Inv
     orders = _orders(conn, {r[13] for r in rows if r[13] is not None})
     quantities, prices, amounts, rates = map(ScaledValues.of, (il.quantity, il.unit_price, il.amount, il.vat_rate))
     for (invoice_id, line_no, delivery_line_id, order_line_id, item, description, unit, quantity, unit_price, amount,
-         vat_rate, nature, delivery_id, order_id) in rows:
+         vat_rate, nature, delivery_id, order_id, credits_line_id) in rows:
         into[invoice_id].append(InvoiceLine(
             item, description, unit, quantities[quantity], prices[unit_price], amounts[amount], rates[vat_rate],
             nature, line_no, order_line_id, delivery_line_id, None if delivery_id is None else ddts[delivery_id],
-            *(NO_ORDER if order_id is None else orders[order_id])))
+            *(NO_ORDER if order_id is None else orders[order_id]), credits_line_id))
 
 
 def _deliveries(conn: Connection, ids: set[int]) -> dict[int, DeliveryRef]:

@@ -36,7 +36,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 27
+SCHEMA_VERSION = 28
 
 metadata = MetaData()
 
@@ -273,10 +273,12 @@ invoices = Table(
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(100), nullable=False),
     Column("parties_id", Integer),
+    Column("reason", Text),
     UniqueConstraint("series", "year", "number", name="uq_invoice_number"),
 )
 """`parties_id`: the parties the invoice or credit note printed (`issued_parties`); NULL on
-one stored before schema 26."""
+one stored before schema 26. `reason`: why a credit note was issued against an invoice
+(`toolkit invoice credit --reason`, the FatturaPA's Causale); NULL on every other document."""
 
 issued_parties = Table(
     "issued_parties", metadata,
@@ -307,13 +309,20 @@ invoice_lines = Table(
     Column("amount", Money(), nullable=False),
     Column("vat_rate", Rate(), nullable=False),
     Column("vat_nature", String(10)),
+    Column("credits_line_id", Integer),
 )
 """`delivery_line_id` is unique: a shipped line is invoiced at most once. Lines invoiced
 before shipping (immediate, prepay) have no delivery line; a line that comes from no order
-(the stamp duty charged to the customer) has no order line either."""
+(the stamp duty charged to the customer) has no order line either. A credit note's line that
+takes back an invoice's line (`toolkit invoice credit`) cites it in `credits_line_id` (schema
+28) and neither an order line nor a DDT line: the goods stay invoiced once, and what is still
+to credit of the invoice line is its quantity and amount less its credit lines'."""
+
+credits_line_index = Index("ix_invoice_lines_credits", invoice_lines.c.credits_line_id)
+"""What of an invoice's lines is credited already, asked before each credit note on it."""
 
 CITED_LINES = ((delivery_lines.c.order_line_id, order_lines), (invoice_lines.c.delivery_line_id, delivery_lines),
-               (invoice_lines.c.order_line_id, order_lines))
+               (invoice_lines.c.order_line_id, order_lines), (invoice_lines.c.credits_line_id, invoice_lines))
 """The columns by which a line cites another document's line, each with the cited table: plain
 integers, not foreign keys (see the module's docstring)."""
 
