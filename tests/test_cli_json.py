@@ -94,6 +94,9 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
         assert toolkit(["payments", "record", w, "--invoice", invoice, "--date", "2026-04-15", "--amount", "10"],
                        capsys)[0] == 0
         return ["payments", "void", w, "--invoice", invoice, "--date", "2026-04-15", "--amount", "10,00"]
+    if verb == "invoice credit":
+        return ["invoice", "credit", w, "--invoice", _immediate_invoice(wb, capsys), "--date", "2026-04-15",
+                "--reason", "Merce mai spedita", "--out", str(folder / "nota.xlsx")]
     if verb == "payments record":
         return ["payments", "record", w, "--invoice", _immediate_invoice(wb, capsys), "--date", "2026-04-15",
                 "--amount", "10,00", "--method", "bonifico"]
@@ -141,6 +144,7 @@ def with_workbook(verb: str, workbook: Path, capsys) -> list[str]:
         "invoice run": ["invoice", "run", "WB", "--month", "2026-04", "--preview"],
         "invoice finalize": ["invoice", "finalize", "WB", "20260430-00000000"],
         "invoice undo": ["invoice", "undo", "WB", "20260430-00000000"],
+        "invoice credit": ["invoice", "credit", "WB", "--invoice", "FT-2026-00001", "--reason", "Reso"],
         "payments record": ["payments", "record", "WB", "--invoice", "FT-2026-00001", "--date", APRIL_9,
                             "--amount", "1"],
         "payments import": ["payments", "import", "WB", str(workbook.with_name("incassi.csv"))],

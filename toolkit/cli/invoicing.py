@@ -1,5 +1,5 @@
-"""Invoicing and payment verbs: `invoice` (run, undo, finalize, export, list) and `payments`
-(record, import, status).
+"""Invoicing and payment verbs: `invoice` (run, undo, finalize, export, list, credit) and
+`payments` (record, import, status).
 
 `toolkit invoice WORKBOOK --month 2026-04 --out DIR` is the month-end run; the same is
 `toolkit invoice run …`. The other words after `invoice` are subcommands, so a workbook can
@@ -20,6 +20,7 @@ from toolkit.basics.labels import define, label
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, customer_codes, open_session, parse_day, parse_month_option
+from toolkit.core.credit_notes import REASON_LENGTH
 from toolkit.core.invoicing import Invoice, InvoiceStatus, LeftOut
 
 if TYPE_CHECKING:
@@ -257,6 +258,62 @@ def list_cmd(workbook: Path = WorkbookArg, json: bool = JsonOption,
     from toolkit.cli.tables import print_runs
 
     print_runs(runs, output.lang())
+
+
+@invoice_app.command("credit")
+def credit_cmd(
+    workbook: Path = WorkbookArg,
+    invoice: str = typer.Option(..., "--invoice", help="La fattura da correggere / the invoice to credit: "
+                                "FT-2026-00012."),
+    reason: str = typer.Option(..., "--reason", help="Perché: merce non spedita, fatturata per errore… (la causale, "
+                               f"fino a {REASON_LENGTH} caratteri) / why: goods not shipped, billed in error… (the "
+                               f"reason, up to {REASON_LENGTH} characters)."),
+    lines: str | None = typer.Option(None, "--lines", help="Solo queste righe della fattura, tutta la quantità "
+                                     "rimasta o N:quantità (default tutta la fattura) / only these lines of the "
+                                     "invoice, all that is left of each or N:quantity (default the whole invoice): "
+                                     "1,3:2.5."),
+    date: str | None = typer.Option(None, "--date", help="Data della nota di credito (default oggi) / the credit "
+                                    "note's date (default today)."),
+    out: Path | None = typer.Option(None, "--out", help="Stampa la nota di credito in questo file .xlsx / print the "
+                                    "credit note to this workbook."),
+    json: bool = JsonOption,
+    verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
+) -> None:
+    """Nota di credito su una fattura: merce non spedita o fatturata per errore; chiude l'ordine non ancora spedito.
+    Credit note on an invoice: goods never shipped or billed in error; closes the order not shipped yet."""
+    from toolkit.basics.dates import today_rome
+    from toolkit.core.credit_notes import parse_lines
+    from toolkit.services.credit_notes import credit
+
+    text = " ".join(reason.split())
+    if not text or len(text) > REASON_LENGTH:
+        raise typer.BadParameter(f"scrivi il motivo, da 1 a {REASON_LENGTH} caratteri / write the reason, 1 to "
+                                 f"{REASON_LENGTH} characters", param_hint="--reason")
+    try:
+        asked = parse_lines(lines) if lines is not None else []
+    except ValueError as bad:
+        raise typer.BadParameter(f"«{bad}»: scrivi i numeri di riga, es. 1,3 oppure 2:4 per 4 unità della riga 2 / "
+                                 "write line numbers, e.g. 1,3, or 2:4 for 4 units of line 2", param_hint="--lines") \
+            from None
+    if out is not None:
+        from toolkit.basics.files import check_output
+
+        check_output(out, inputs=(workbook,))
+    session = open_session(workbook, ledger, lang, wait)
+    day = parse_day(date) if date else today_rome()
+    result = credit(session.ledger, session.master, invoice, asked, text, day, today_rome(), out=out,
+                    lang=output.lang())
+    problems = session.warnings + result.problems
+    if json:
+        output.reply({"credit_note": invoice_json(result.note) if result.note else None, "invoice": invoice,
+                      "closed": result.closed, "file": result.printed}, problems)
+        output.exit_for(problems)
+        return
+    output.print_problems(problems)
+    typer.echo(result.summary(output.lang()))
+    if result.printed is not None:
+        typer.echo(str(result.printed))
+    output.exit_for(problems)
 
 
 # ---- payments

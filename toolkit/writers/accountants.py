@@ -64,7 +64,8 @@ define({
     "inv.deferred": ("FATTURA DIFFERITA", "DEFERRED INVOICE"),
     "inv.invoice": ("FATTURA", "INVOICE"),
     "inv.credit_note": ("NOTA DI CREDITO", "CREDIT NOTE"),
-    "inv.cites": ("Fatture di riferimento", "Invoices credited"),
+    "inv.credits": ("Rif. fattura n. {number} del {day}", "Ref. invoice no. {number} of {day}"),
+    "inv.reason": ("Causale", "Reason"),
     "inv.kind_deferred": ("Fattura differita", "Deferred invoice"),
     "inv.kind_invoice": ("Fattura", "Invoice"),
     "inv.kind_credit_note": ("Nota di credito", "Credit note"),
@@ -299,12 +300,8 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
         text(sheet, row + 1 + n, 0, left[n] if n < len(left) else None)
         text(sheet, row + 1 + n, QTY, right[n + 1] if n + 1 < len(right) else None)
     row += 2 + max(len(left), len(right) - 1)
-    if invoice.cites:
-        text(sheet, row, 0, t("inv.cites"), fmt.bold)
-        for cited in invoice.cites:
-            row += 1
-            text(sheet, row, 0, f"{cited.number} {t('inv.dated')} {cited.day:%d/%m/%Y}")
-        row += 2
+    if invoice.cites or invoice.reason:
+        row = _corrects(sheet, fmt, invoice, row, lang)
     references = customer_references(invoice)
     if references:
         text(sheet, row, 0, t("doc.customer_reference"), fmt.bold)
@@ -368,6 +365,21 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
     document_on_every_page(sheet, kind_label(invoice, lang), invoice.number or "?", invoice.invoice_date,
                            customer.name if customer else invoice.customer,
                            t("inv.draft") if invoice.status is InvoiceStatus.DRAFT else None, lang=lang)
+
+
+def _corrects(sheet, fmt: Formats, invoice: Invoice, row: int, lang: str) -> int:
+    """What a credit note corrects, above its lines: each invoice it cites, "Rif. fattura n. …
+    del …" (a volume discount's, every invoice of its period), then its reason; returns the next
+    free row."""
+    t = labeller(lang)
+    for cited in invoice.cites:
+        text(sheet, row, 0, t("inv.credits").format(number=cited.number, day=f"{cited.day:%d/%m/%Y}"), fmt.bold)
+        row += 1
+    if invoice.reason:
+        text(sheet, row, 0, t("inv.reason"), fmt.bold)
+        text(sheet, row, 2, invoice.reason)
+        row += 1
+    return row + 1
 
 
 def legal_reference(nature: str) -> str:

@@ -298,7 +298,10 @@ def _general_data(out: list[str], doc: FatturaPA) -> None:
     if body.stamp_duty is not None:
         out.append(f"<DatiBollo><BolloVirtuale>SI</BolloVirtuale>"
                    f"<ImportoBollo>{_number(body.stamp_duty)}</ImportoBollo></DatiBollo>")
-    out.append(f"<ImportoTotaleDocumento>{_number(body.total)}</ImportoTotaleDocumento></DatiGeneraliDocumento>")
+    out.append(f"<ImportoTotaleDocumento>{_number(body.total)}</ImportoTotaleDocumento>")
+    if body.reason:
+        out.append(f"<Causale>{_text(body.reason)}</Causale>")
+    out.append("</DatiGeneraliDocumento>")
     for related in body.purchase_orders:
         _related(out, "DatiOrdineAcquisto", related)
     for related in body.linked_invoices:

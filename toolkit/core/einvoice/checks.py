@@ -239,6 +239,7 @@ def _bad_values(doc: FatturaPA) -> Iterator[tuple[str, str, str]]:
     if body.stamp_duty is not None:
         yield from number(f"{general}/DatiBollo/ImportoBollo", body.stamp_duty, "Amount2DecimalType")
     yield from number(f"{general}/ImportoTotaleDocumento", body.total, "Amount2DecimalType")
+    yield from text(f"{general}/Causale", body.reason, t["String200LatinType"], required=False)
     for block, documents in (("DatiOrdineAcquisto", body.purchase_orders), ("DatiFattureCollegate", body.linked_invoices)):
         for n, related in enumerate(documents, start=1):
             yield from line_refs(f"{block}[{n}]", related.lines)

@@ -115,6 +115,7 @@ TYPES: dict[str, TextType] = {t.name: t for t in (
     TextType("String60LatinType", 60, "latin"),
     TextType("String80LatinType", 80, "latin"),
     TextType("String100LatinType", 100, "latin"),
+    TextType("String200LatinType", 200, "latin"),
     TextType("String1000LatinType", 1000, "latin"),
     TextType("CodiceType", 28),
     TextType("NazioneType", pattern="[A-Z]{2}"),

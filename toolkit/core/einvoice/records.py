@@ -146,6 +146,8 @@ class Body:
     summary: tuple[VatSummary, ...]
     stamp_duty: Decimal | None = None
     """DatiBollo: the virtual stamp duty (bollo virtuale) when the invoice owes it."""
+    reason: str | None = None
+    """Causale: why a credit note was issued against an invoice (`toolkit invoice credit`)."""
     purchase_orders: tuple[RelatedDocument, ...] = ()
     linked_invoices: tuple[RelatedDocument, ...] = ()
     delivery_notes: tuple[DeliveryNote, ...] = ()

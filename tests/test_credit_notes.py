@@ -1,0 +1,217 @@
+"""`toolkit invoice credit`: a credit note against one invoice, for goods never shipped or
+billed in error, end to end through the command line on SQLite and PostgreSQL: the note with its
+own number, citing the invoice (ledger, print, FatturaPA's DatiFattureCollegate), the order it
+gives up closed so it never ships, the customer's balance lowered; never more than what is left
+of the invoice, and nothing stored when refused."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from fatturapa_reading import read, schema_errors
+from sqlalchemy import func, select
+from test_desk_safety import _invoiced_not_shipped
+from test_printing import cli
+
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading
+from toolkit.ledger.exposure import exposures
+
+TODAY = date(2026, 10, 5)
+REASON = "Merce mai spedita: il cliente ha annullato l'ordine"
+
+
+@pytest.fixture
+def desk(tmp_path, sample_workbook, ledger_url, rome_today, capsys) -> tuple[Path, str]:
+    """The sample master workbook with its ledger (SQLite, then PostgreSQL) and October 1st's
+    orders created, some invoiced at once and not shipped; today is 5 October."""
+    rome_today(TODAY)
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-10-01", "--ledger", ledger_url)[0] == 0
+    return workbook, ledger_url
+
+
+def toolkit(capsys, desk, verb: str, *args) -> tuple[int, dict]:
+    """A verb ("orders list") on the desk's workbook and ledger with `--json`: exit code and answer."""
+    workbook, url = desk
+    code, said = cli(capsys, *verb.split(), workbook, *args, "--ledger", url, "--json")
+    return code, json.loads(said)
+
+
+def credit(capsys, desk, invoice: str, *args) -> tuple[int, dict]:
+    return toolkit(capsys, desk, "invoice credit", "--invoice", invoice, "--reason", REASON, *args)
+
+
+def count(url: str, table) -> int:
+    with reading(open_ledger(url)) as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def status_of(capsys, desk, order: str) -> str:
+    code, listed = toolkit(capsys, desk, "orders list")
+    return next(o["status"] for o in listed["orders"] if o["number"] == order)
+
+
+def invoice_row(capsys, desk, number: str) -> dict:
+    code, status = toolkit(capsys, desk, "payments status")
+    return next(r for r in status["invoices"] if r["number"] == number)
+
+
+def exposure(url: str, customer: str):
+    with reading(open_ledger(url)) as conn:
+        return exposures(conn, [customer])[customer]
+
+
+def test_an_invoice_for_goods_never_shipped_is_credited_in_full_and_its_order_closed(capsys, desk):
+    workbook, url = desk
+    order, invoice = _invoiced_not_shipped(url)
+    billed = invoice_row(capsys, desk, invoice)
+    customer, total = billed["customer"], Decimal(billed["total"])
+    owed = exposure(url, customer).outstanding
+    code, out = credit(capsys, desk, invoice, "--date", "2026-10-02")
+    assert code == 0, out["problems"]
+    note = out["credit_note"]
+    assert (note["number"], note["kind"], note["date"], note["customer"], note["status"]) == (
+        "NC-2026-00001", "credit-note", "2026-10-02", customer, "final")
+    assert Decimal(note["total"]) == -total and out["closed"] == [order]
+    assert status_of(capsys, desk, order) == "closed"
+    assert exposure(url, customer).outstanding == owed - total
+    assert Decimal(invoice_row(capsys, desk, "NC-2026-00001")["outstanding"]) == -total
+    code, shipped = toolkit(capsys, desk, "ship", "--date", "2026-10-05", "--all")
+    assert code == 0 and order not in {o for d in shipped["shipped"] for o in d["orders"]}
+    code, run = toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--preview")
+    assert customer not in {x["customer"] for x in run["invoices"]}, "the credited goods are never billed again"
+    with reading(open_ledger(url)) as conn:
+        c, i = schema.invoice_citations.c, schema.invoices.c
+        cited = conn.execute(select(i.series, i.year, i.number, c.base).join(schema.invoices, i.id == c.invoice_id)
+                             ).all()
+        reason = conn.execute(select(i.reason).where(i.kind == "credit-note")).scalar_one()
+    assert [(f"{s}-{y}-{n:05d}", b) for s, y, n, b in cited] == [(invoice, -Decimal(note["taxable"]))]
+    assert reason == REASON
+
+
+def test_refusals_name_the_invoice_and_what_is_left_and_store_nothing(capsys, desk):
+    workbook, url = desk
+    order, invoice = _invoiced_not_shipped(url)
+    assert credit(capsys, desk, invoice)[0] == 0
+    stored = count(url, schema.invoices), count(url, schema.invoice_lines), count(url, schema.invoice_citations)
+    for asked, code_, said in (
+        (("FT-2026-00999",), "credit-unknown-invoice", "Nel registro non c'è la fattura FT-2026-00999 indicata in "
+                                                        "--invoice"),
+        (("NC-2026-00001",), "credit-of-credit-note", "NC-2026-00001 indicato in --invoice è una nota di credito, "
+                                                       "non una fattura"),
+        ((invoice,), "credit-nothing-left", f"La fattura {invoice} ("),
+        ((invoice, "--lines", "1:1"), "credit-over-invoice", f"La fattura {invoice}, riga 1 ("),
+        ((invoice, "--lines", "9"), "credit-unknown-line", f"La fattura {invoice} non ha la riga 9"),
+    ):
+        code, out = credit(capsys, desk, *asked)
+        assert (code, out["credit_note"], [p["code"] for p in out["problems"]]) == (1, None, [code_]), out
+        assert out["problems"][0]["message"].startswith(said), out["problems"][0]["message"]
+    assert "dalle note di credito NC-2026-00001" in credit(capsys, desk, invoice)[1]["problems"][0]["message"]
+    assert "resta da accreditare 0" in credit(capsys, desk, invoice, "--lines", "1:1")[1]["problems"][0]["message"]
+    assert (count(url, schema.invoices), count(url, schema.invoice_lines),
+            count(url, schema.invoice_citations)) == stored
+    code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--lines", "1:tre", "--reason", "x",
+                     "--ledger", url)
+    assert code == 2 and "--lines" in said and "Traceback" not in said
+
+
+def test_crediting_part_of_an_order_still_to_ship_is_refused_naming_what_would_stay_billed(capsys, desk):
+    workbook, url = desk
+    order, invoice = _invoiced_not_shipped(url)
+    invoices = count(url, schema.invoices)
+    code, out = credit(capsys, desk, invoice, "--lines", "2")
+    assert (code, [p["code"] for p in out["problems"]]) == (1, ["credit-leaves-order-billed"])
+    message = out["problems"][0]["message"]
+    assert f"dell'ordine {order}, che così si chiude" in message and "A037 10 ct" in message
+    assert count(url, schema.invoices) == invoices and status_of(capsys, desk, order) == "in-progress"
+
+
+def test_shipped_goods_are_credited_in_part_line_by_line_never_past_the_invoice(capsys, desk, tmp_path):
+    workbook, url = desk
+    assert toolkit(capsys, desk, "ship", "--date", "2026-10-01", "--all")[0] == 0
+    code, run = toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--date", "2026-10-01", "--final",
+                        "--out", tmp_path / "mese")
+    deferred = next(x for x in run["invoices"] if x["deferred"] and x["lines"] > 1)
+    number = deferred["number"]
+    with reading(open_ledger(url)) as conn:
+        from toolkit.ledger.invoices import load_invoices
+
+        [invoice] = [x for x in load_invoices(conn) if x.number == number]
+    first = invoice.lines[0]
+    part = (first.quantity / 2).quantize(Decimal("1"))
+    code, out = credit(capsys, desk, number, "--lines", f"1:{part}", "--date", "2026-10-03")
+    assert code == 0, out["problems"]
+    assert out["closed"] == [] and out["credit_note"]["lines"] == 1
+    taxable = -(part * first.unit_price).quantize(Decimal("0.01"))
+    assert Decimal(out["credit_note"]["taxable"]) == taxable
+    assert Decimal(out["credit_note"]["vat"]) == (taxable * first.vat_rate / 100).quantize(Decimal("0.01"))
+    code, rest = credit(capsys, desk, number, "--date", "2026-10-03")
+    assert code == 0 and rest["credit_note"]["lines"] == len(invoice.lines)
+    assert Decimal(out["credit_note"]["total"]) + Decimal(rest["credit_note"]["total"]) == -invoice.total
+    code, again = credit(capsys, desk, number, "--lines", "1:1", "--date", "2026-10-03")
+    assert code == 1 and f"riga 1 ({first.item}): resta da accreditare 0 " in again["problems"][0]["message"]
+
+
+def test_a_draft_invoice_is_undone_not_credited(capsys, desk, tmp_path):
+    assert toolkit(capsys, desk, "ship", "--date", "2026-10-01", "--all")[0] == 0
+    code, run = toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--date", "2026-10-01",
+                        "--out", tmp_path / "mese")
+    code, out = credit(capsys, desk, run["invoices"][0]["number"])
+    assert (code, [p["code"] for p in out["problems"]]) == (1, ["credit-of-draft-invoice"])
+    assert f"toolkit invoice undo {run['run_id']}" in out["problems"][0]["message"]
+
+
+def test_the_credit_note_is_dated_from_its_invoice_to_today_in_number_order(capsys, desk):
+    workbook, url = desk
+    order, invoice = _invoiced_not_shipped(url)
+    code, out = credit(capsys, desk, invoice, "--date", "2026-09-30")
+    assert [p["code"] for p in out["problems"]] == ["credit-before-invoice"]
+    code, out = credit(capsys, desk, invoice, "--date", "2026-10-06")
+    assert [p["code"] for p in out["problems"]] == ["credit-date-in-future"]
+    code, out = toolkit(capsys, desk, "payments status")
+    other = next(r["number"] for r in out["invoices"] if r["number"] != invoice and r["kind"] == "invoice")
+    assert credit(capsys, desk, other, "--date", "2026-10-04")[0] == 0
+    code, out = credit(capsys, desk, invoice, "--date", "2026-10-03")
+    assert [p["code"] for p in out["problems"]] == ["invoice-date-out-of-sequence"]
+    assert "NC-2026-00001 del 04/10/2026" in out["problems"][0]["message"]
+
+
+def test_the_credit_note_is_in_the_register_its_xml_cites_the_invoice_and_its_print_says_so(capsys, desk, tmp_path):
+    workbook, url = desk
+    order, invoice = _invoiced_not_shipped(url)
+    issued = invoice_row(capsys, desk, invoice)["date"]
+    code, out = credit(capsys, desk, invoice, "--date", "2026-10-02", "--out", tmp_path / "nota.xlsx")
+    assert code == 0 and out["file"] == str(tmp_path / "nota.xlsx")
+    code, written = toolkit(capsys, desk, "einvoice", "--month", "2026-10", "--out", tmp_path / "xml")
+    [path] = [Path(f["file"]) for f in written["files"] if f["invoice"] == "NC-2026-00001"]
+    assert schema_errors(path) == []
+    got = read(path)
+    assert (got.kind, got.linked) == ("TD04", ((invoice, date.fromisoformat(issued)),))
+    general = ET.parse(path).getroot().find("FatturaElettronicaBody/DatiGenerali/DatiGeneraliDocumento")
+    assert general.findtext("Causale") == REASON
+    code, said = cli(capsys, "invoice", "export", workbook, "--month", "2026-10", "--out", tmp_path / "registro",
+                     "--ledger", url)
+    assert code == 0, said
+    register = openpyxl.load_workbook(tmp_path / "registro" / "fatture-2026-10.xlsx", read_only=True)
+    rows = [[c for c in row if c is not None] for sheet in register.worksheets for row in sheet.iter_rows(values_only=True)]
+    assert any("NC-2026-00001" in row for row in rows)
+    pdf = tmp_path / "stampa.pdf"
+    code, said = cli(capsys, "print", "invoices", workbook, "--numbers", "NC-2026-00001", "--out",
+                     pdf.with_suffix(".xlsx"), "--pdf", "--ledger", url)
+    assert code == 0, said
+    text = " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    day = date.fromisoformat(issued)
+    assert "NOTA DI CREDITO n. NC-2026-00001 del 02/10/2026" in text
+    assert f"Rif. fattura n. {invoice} del {day:%d/%m/%Y}" in text
+    assert f"Causale {REASON}" in text

@@ -1,0 +1,193 @@
+"""A credit note against one invoice (nota di credito, TD04): `toolkit invoice credit`.
+
+An order invoiced at once (an immediate invoice, POS, prepay, on credit) that will never ship
+cannot be voided: its invoice would stay due (`toolkit.core.orders.VOID_INVOICED`). An invoice
+billed in error, or for goods that will not leave, is set right by a credit note that takes
+back its lines, all of them or those asked, never more than what earlier credit notes left
+(`Creditable`). Each line of the note repeats the invoice line's goods, unit price and VAT
+with the quantity and amount taken back, negative as every credit note's in the ledger, and
+cites the invoice line (`InvoiceLine.credits_line_id`), not its order or DDT line: the goods
+stay invoiced once, and the month-end run never bills them again. Its VAT is summed per rate
+as an invoice's is (`toolkit.core.vat`); it cites the invoice (DatiFattureCollegate, the
+printed "Rif. fattura"), carries the reason (Causale) and has no due dates.
+
+Taking back all of a line leaves nothing of it: its remaining amount is the line's amount less
+what was taken back before, so the notes on one invoice never add up to more than it, cent for
+cent. Part of a line's quantity is priced as any line is (`line_amount`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from toolkit.basics.problems import Problem, define
+from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
+from toolkit.core.lines import line_amount
+from toolkit.core.vat import totals, vat_summary
+
+ZERO = Decimal(0)
+REASON_LENGTH = 200
+"""The longest reason: one FatturaPA Causale."""
+
+UNKNOWN_INVOICE = define(
+    "credit-unknown-invoice", "error",
+    it="Nel registro non c'è la fattura {number} indicata in --invoice: controlla il numero (es. FT-2026-00001; "
+       "toolkit payments status le elenca).",
+    en="The ledger has no invoice {number}, named in --invoice: check the number (e.g. FT-2026-00001; "
+       "toolkit payments status lists them).")
+NOT_AN_INVOICE = define(
+    "credit-of-credit-note", "error",
+    it="{number} indicato in --invoice è una nota di credito, non una fattura: indica la fattura che corregge.",
+    en="{number}, named in --invoice, is a credit note, not an invoice: name the invoice it corrects.")
+DRAFT_INVOICE = define(
+    "credit-of-draft-invoice", "error",
+    it="La fattura {number} è ancora in bozza (emissione {run_id}): non serve una nota di credito, annulla "
+       "l'emissione (toolkit invoice undo {run_id}) e rifalla.",
+    en="Invoice {number} is still a draft (run {run_id}): no credit note is needed, undo the run "
+       "(toolkit invoice undo {run_id}) and run it again.")
+UNKNOWN_LINE = define(
+    "credit-unknown-line", "error",
+    it="La fattura {number} non ha la riga {line} indicata in --lines: le sue righe vanno da 1 a {last}.",
+    en="Invoice {number} has no line {line}, named in --lines: its lines run from 1 to {last}.")
+OVER_CREDIT = define(
+    "credit-over-invoice", "error",
+    it="La fattura {number}, riga {line} ({item}): resta da accreditare {left} {unit}, non {asked}; nulla è stato "
+       "registrato. Indica in --lines al massimo ciò che resta.",
+    en="Invoice {number}, line {line} ({item}): {left} {unit} is left to credit, not {asked}; nothing was "
+       "stored. Ask --lines for at most what is left.")
+ALL_CREDITED = define(
+    "credit-nothing-left", "error",
+    it="La fattura {number} ({total} €) è già accreditata per intero dalle note di credito {notes}: non resta "
+       "nulla da accreditare.",
+    en="Invoice {number} ({total} €) is credited in full already, by credit notes {notes}: nothing is left "
+       "to credit.")
+BEFORE_INVOICE = define(
+    "credit-before-invoice", "error",
+    it="La nota di credito sarebbe datata {day}, prima della fattura {number} del {invoice_day} che corregge: "
+       "indica con --date un giorno dal {invoice_day} in poi.",
+    en="The credit note would be dated {day}, before invoice {number} of {invoice_day} it corrects: give "
+       "--date a day from {invoice_day} on.")
+IN_FUTURE = define(
+    "credit-date-in-future", "error",
+    it="La data {day} è successiva a oggi ({today}): le note di credito non si datano nel futuro.",
+    en="Date {day} is after today ({today}): credit notes are not dated in the future.")
+
+
+@dataclass(frozen=True, slots=True)
+class Creditable:
+    """An invoice line and what credit notes took back of it so far (negative sums)."""
+
+    line: InvoiceLine
+    line_id: int
+    credited_quantity: Decimal = ZERO
+    credited_amount: Decimal = ZERO
+
+    @property
+    def quantity_left(self) -> Decimal:
+        return self.line.quantity + self.credited_quantity
+
+    @property
+    def amount_left(self) -> Decimal:
+        return self.line.amount + self.credited_amount
+
+
+Asked = Sequence[tuple[int, Decimal | None]]
+"""`--lines`: (line number, quantity to take back; None: all that is left of it)."""
+
+
+def parse_lines(text: str) -> list[tuple[int, Decimal | None]]:
+    """`--lines 1,3` (all that is left of lines 1 and 3) or `2:4` (4 of line 2's quantity);
+    `ValueError` when a piece is neither.
+
+    >>> parse_lines("1, 3:2.5")
+    [(1, None), (3, Decimal('2.5'))]
+    """
+    asked: list[tuple[int, Decimal | None]] = []
+    for piece in (p.strip() for p in text.split(",")):
+        number, _, quantity = piece.partition(":")
+        if not number.strip().isdigit() or int(number) < 1:
+            raise ValueError(piece)
+        try:
+            amount = Decimal(quantity.strip()) if quantity.strip() else None
+        except InvalidOperation:
+            raise ValueError(piece) from None
+        if amount is not None and (not amount.is_finite() or amount <= 0 or amount != round(amount, 3)):
+            raise ValueError(piece)
+        asked.append((int(number), amount))
+    return asked
+
+
+def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day: date, reason: str,
+                credited_by: Sequence[str] = ()) -> Invoice | list[Problem]:
+    """The credit note taking back `asked` of `invoice` (every line with something left when
+    nothing is asked), dated `day`; or the problems that refuse it. `credited_by` are the
+    credit notes that took back some of it before, named when nothing is left."""
+    number = invoice.number or "?"
+    by_no = {c.line.line_no: c for c in lines}
+    chosen: list[tuple[Creditable, Decimal | None]] = []
+    problems: list[Problem] = []
+    for line_no, quantity in asked:
+        found = by_no.get(line_no)
+        if found is None:
+            problems.append(UNKNOWN_LINE(None, number=number, line=line_no, last=max(by_no, default=0)))
+        elif found.quantity_left <= 0 or (quantity is not None and quantity > found.quantity_left):
+            problems.append(OVER_CREDIT(None, number=number, line=line_no, item=found.line.item or
+                                        found.line.description, left=shown(found.quantity_left),
+                                        unit=found.line.unit, asked=shown(quantity or found.line.quantity)))
+        else:
+            chosen.append((found, quantity))
+    if not asked:
+        chosen = [(c, None) for c in lines if c.quantity_left > 0]
+        if not chosen:
+            problems.append(ALL_CREDITED(None, number=number, total=invoice.total,
+                                         notes=", ".join(credited_by) or "—"))
+    if problems:
+        return problems
+    taken = tuple(_taken(c, quantity, n) for n, (c, quantity) in enumerate(chosen, start=1))
+    summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in taken))
+    taxable, vat, total = totals(summary)
+    cited = CitedInvoice(invoice.id or 0, number, invoice.invoice_date, -taxable)
+    return Invoice(InvoiceKind.CREDIT_NOTE, invoice.customer, invoice.group_key, invoice.period, day, taken, summary,
+                   taxable, vat, total, invoice.payment_method, invoice.payment_terms, (), cites=(cited,),
+                   reason=reason)
+
+
+def _taken(c: Creditable, quantity: Decimal | None, line_no: int) -> InvoiceLine:
+    """The credit note's line taking back `quantity` of `c` (None: all that is left)."""
+    if quantity is None or quantity == c.quantity_left:
+        quantity, amount = c.quantity_left, c.amount_left
+    else:
+        amount = min(line_amount(quantity, c.line.unit_price), c.amount_left)
+    return replace(c.line, quantity=-quantity, amount=-amount, line_no=line_no, order_line_id=None,
+                   delivery_line_id=None, delivery=None, order_number="", customer_reference=None,
+                   credits_line_id=c.line_id)
+
+
+def shown(quantity: Decimal) -> str:
+    """A quantity as a message says it, without trailing zeros.
+
+    >>> shown(Decimal("10.000")), shown(Decimal("2.500"))
+    ('10', '2.5')
+    """
+    return f"{quantity.normalize():f}"
+
+
+def date_problems(invoice: Invoice, day: date, today: date) -> list[Problem]:
+    """A credit note is dated neither after today nor before the invoice it corrects."""
+    problems = []
+    if day > today:
+        problems.append(IN_FUTURE(None, day=day, today=today))
+    if day < invoice.invoice_date:
+        problems.append(BEFORE_INVOICE(None, day=day, number=invoice.number, invoice_day=invoice.invoice_date))
+    return problems
+
+
+def creditable(invoice: Invoice, line_ids: Mapping[int, int],
+               credited: Mapping[int, tuple[Decimal, Decimal]]) -> list[Creditable]:
+    """The invoice's lines with what was taken back of each: `line_ids` line number → its id in
+    the ledger, `credited` line id → (quantity, amount) its credit notes' lines sum to."""
+    return [Creditable(line, line_ids[line.line_no], *credited.get(line_ids[line.line_no], (ZERO, ZERO)))
+            for line in invoice.lines]

@@ -1,0 +1,161 @@
+"""A credit note against one invoice: `toolkit invoice credit WORKBOOK --invoice FT-2026-00012
+--reason "…" [--lines 1,3:2] [--date D] [--out FILE]`.
+
+One write transaction: find the invoice (final, an invoice and not a credit note), read what
+earlier credit notes took back of its lines, make the note (`toolkit.core.credit_notes`),
+check its date keeps the credit-note series in date order (the rule every run keeps), store
+it final with its number, citing the invoice, and settle the orders behind it. Refused, nothing
+is stored and no number is used.
+
+The orders: a credit note that takes back goods billed at the order and not shipped yet (an
+immediate, prepay or POS invoice) gives them up, so their order is closed (*chiuso*) and never
+ships them. An order is closed only whole, so the note must leave none of its goods still to
+ship billed: when it takes back some lines of an order and others, billed and unshipped, stay
+due, it is refused, naming them (credit them too, or ship the order and credit what comes
+back). Goods already shipped, and the lines of a deferred invoice (shipped by definition),
+leave their order as it is.
+
+With `out`, the note is printed there (`toolkit.services.printing.write_and_mark`), as any
+stored document is printed again with `toolkit print invoices --numbers`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from toolkit.basics.problems import Problem, ProblemsFound, define, errors
+from toolkit.basics.wording import euro
+from toolkit.core.credit_notes import (
+    DRAFT_INVOICE,
+    NOT_AN_INVOICE,
+    UNKNOWN_INVOICE,
+    Asked,
+    credit_note,
+    creditable,
+    date_problems,
+    shown,
+)
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
+from toolkit.core.orders import OrderStatus
+from toolkit.core.payments import parse_invoice_number
+from toolkit.ledger import Ledger
+from toolkit.ledger.credit_notes import billed_to_ship, credited_lines
+from toolkit.ledger.db import writing
+from toolkit.ledger.invoices import load_invoices, store
+from toolkit.ledger.orders import load_orders, set_statuses
+from toolkit.ledger.payments import find_invoice
+from toolkit.model.parties import party_book
+from toolkit.model.records import MasterData
+from toolkit.services.invoicing import chronology_problems, new_run_id
+
+STILL_BILLED = define(
+    "credit-leaves-order-billed", "error",
+    it="La nota di credito toglie merce non ancora spedita dell'ordine {order}, che così si chiude e non parte più; "
+       "ma l'ordine ha ancora da spedire merce fatturata che la nota non accredita ({lines}): nulla è stato "
+       "registrato. Accredita anche quelle righe (--lines), oppure spedisci l'ordine e accredita poi ciò che torna.",
+    en="The credit note takes back goods of order {order} not shipped yet, which closes it so that it never ships; "
+       "but the order still has invoiced goods to ship that the note does not credit ({lines}): nothing was "
+       "stored. Credit those lines too (--lines), or ship the order and credit what comes back afterwards.")
+
+
+@dataclass(frozen=True)
+class Credited:
+    """What `credit` did: the credit note stored (None when refused), the orders it closed, the
+    file it was printed to."""
+
+    note: Invoice | None
+    problems: list[Problem]
+    closed: list[str] = field(default_factory=list)
+    printed: Path | None = None
+
+    def summary(self, lang: str) -> str:
+        it = lang == "it"
+        if self.note is None:
+            return ("Nessuna nota di credito emessa: correggi i problemi indicati." if it
+                    else "No credit note was issued: fix the problems listed.")
+        cited, total = ", ".join(c.number for c in self.note.cites), euro(-self.note.total, lang)
+        said = (f"Emessa la nota di credito {self.note.number} del {self.note.invoice_date:%d/%m/%Y} su {cited}: "
+                f"{total} IVA inclusa." if it else
+                f"Issued credit note {self.note.number} of {self.note.invoice_date:%d/%m/%Y} on {cited}: "
+                f"{total} VAT included.")
+        if self.closed:
+            orders = ", ".join(self.closed)
+            said += (f" Ordini chiusi, non partiranno: {orders}." if it else
+                     f" Orders closed, they will not ship: {orders}.")
+        return said
+
+
+def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason: str, day: date, today: date, *,
+           out: Path | None = None, lang: str = "it") -> Credited:
+    """Issue the credit note taking back `asked` of invoice `number` (all that is left of it
+    when nothing is asked), dated `day`, final; with `out`, print it there."""
+    try:
+        with writing(ledger) as conn:
+            done = _issue(conn, master, number, asked, reason, day, today)
+    except ProblemsFound as refused:
+        return Credited(None, list(refused.problems))
+    if out is None or done.note is None:
+        return done
+    from toolkit.services.printing import write_and_mark
+
+    return replace(done, printed=write_and_mark(ledger, master, "invoices", [done.note], out, lang))
+
+
+def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reason: str, day: date,
+           today: date) -> Credited:
+    """`credit` inside its write transaction: the note stored and the orders closed, or why not."""
+    parsed = parse_invoice_number(number, master.settings.invoice_series)
+    row = find_invoice(conn, *parsed) if parsed is not None else None
+    if row is None:
+        return Credited(None, [UNKNOWN_INVOICE(None, number=number)])
+    [invoice] = load_invoices(conn, ids=[row.id])
+    refused = _not_creditable(invoice)
+    if refused:
+        return Credited(None, refused)
+    line_ids, credited, notes = credited_lines(conn, row.id)
+    made = credit_note(invoice, creditable(invoice, line_ids, credited), asked, day, reason, notes)
+    if isinstance(made, list):
+        return Credited(None, made)
+    problems = date_problems(invoice, day, today) + chronology_problems(conn, master.settings, [made])
+    if errors(problems):
+        return Credited(None, problems)
+    [note] = store(conn, master, [_with_parties(master, made, invoice)], InvoiceStatus.FINAL, new_run_id(day))
+    return Credited(note, problems, _close_orders(conn, note))
+
+
+def _not_creditable(invoice: Invoice) -> list[Problem]:
+    """A credit note corrects a final invoice; a draft is undone instead."""
+    if invoice.kind is InvoiceKind.CREDIT_NOTE:
+        return [NOT_AN_INVOICE(None, number=invoice.number)]
+    if invoice.status is not InvoiceStatus.FINAL:
+        return [DRAFT_INVOICE(None, number=invoice.number, run_id=invoice.run_id)]
+    return []
+
+
+def _with_parties(master: MasterData, note: Invoice, invoice: Invoice) -> Invoice:
+    """The note is issued with today's seller and buyer; with the invoice's, when the customer
+    is no longer on the master (the e-invoice needs a buyer)."""
+    parties = party_book(master).parties(note.customer, note.ship_to)
+    if parties.buyer is None and invoice.parties is not None:
+        return replace(note, parties=invoice.parties)
+    return note
+
+
+def _close_orders(conn: Connection, note: Invoice) -> list[str]:
+    """Close the orders whose unshipped goods, billed at the order, the stored note gives up;
+    `ProblemsFound` (the transaction rolls back) when one would still owe goods to ship."""
+    assert note.id is not None
+    found = billed_to_ship(conn, note.id)
+    if found.still_billed:
+        by_order: dict[str, list[str]] = {}
+        for line in found.still_billed:
+            by_order.setdefault(line.order, []).append(f"{line.item} {shown(line.quantity)} {line.unit}".strip())
+        raise ProblemsFound([STILL_BILLED(None, order=order, lines=", ".join(lines))
+                             for order, lines in by_order.items()])
+    orders = load_orders(conn, ids=list(found.orders))
+    set_statuses(conn, orders, OrderStatus.CLOSED, "closed")
+    return [order.number for order in orders]
