@@ -8,6 +8,7 @@ invoiced and finalized. All the calls into the ledger and the services are in `l
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zipfile
 from dataclasses import dataclass
@@ -186,3 +187,49 @@ def test_every_payment_method_has_its_words_and_its_fatturapa_code(word, method,
     assert all(label(m, "it") and label(m, "en") for m in PaymentMethod)
     assert parse(PaymentMethod, word) is PaymentMethod(method)
     assert payment_code(PaymentMethod(method)) == code == MP[method]
+
+
+
+def test_a_return_cites_the_customers_latest_invoice_that_sold_each_returned_item(month, tmp_path):
+    """Stored with the note, so its print, its e-invoice and the ledger say the same; the base
+    of each citation is what the note takes back of the items that invoice sold."""
+    import shutil
+
+    from sqlalchemy import func, select
+
+    from toolkit.core.invoicing import InvoiceStatus
+    from toolkit.ledger import open_ledger, schema
+    from toolkit.ledger.db import reading, writing
+    from toolkit.ledger.invoices import load_invoices, store
+    from toolkit.services.invoicing import undo
+
+    shutil.copyfile(month.folder / "ledger.sqlite", tmp_path / "ledger.sqlite")
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    sold = [x for x in month.invoices if x.kind is InvoiceKind.INVOICE and x.lines[0].order_line_id]
+    first = sold[0]
+    line = first.lines[0]
+    day = date(2026, 5, 4)
+    latest = max((x for x in sold if x.customer == first.customer and line.item in {y.item for y in x.lines}),
+                 key=lambda x: (x.invoice_date, x.number))
+    returned = dataclasses.replace(line, quantity=-line.quantity, amount=-line.amount, line_no=1)
+    note = dataclasses.replace(first, kind=InvoiceKind.CREDIT_NOTE, lines=(returned,), invoice_date=day, dues=(),
+                               id=None, number=None, status=None, run_id=None, cites=(), parties=None)
+    with writing(ledger) as conn:
+        [stored] = store(conn, month.master, [note], InvoiceStatus.DRAFT, "test-return")
+    assert [(c.number, c.day, c.base) for c in stored.cites] == [(latest.number, latest.invoice_date, line.amount)]
+    with reading(ledger) as conn:
+        assert load_invoices(conn, ids=[stored.id])[0].cites == stored.cites
+    assert undo(ledger, "test-return") == (1, [])
+    with reading(ledger) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.invoice_citations)).scalar_one() == 0
+    ledger.engine.dispose()
+
+
+def test_a_return_of_goods_no_invoice_sold_cites_none(month):
+    """The sample's April returns give back goods no invoice of their customers sold."""
+    notes = [x for x in month.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert notes and all(note.cites == () for note in notes)
+    for note in notes:
+        returned = {line.item for line in note.lines}
+        assert not any(returned & {line.item for line in x.lines} for x in month.invoices
+                       if x.kind is InvoiceKind.INVOICE and x.customer == note.customer)

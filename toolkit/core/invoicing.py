@@ -281,7 +281,7 @@ class Invoice:
     run_id: str | None = None
     cites: tuple[CitedInvoice, ...] = ()
     """The invoices a credit note reduces, when the ledger records them (volume discounts,
-    `toolkit invoice credit`)."""
+    `toolkit invoice credit`, returns of goods an invoice sold)."""
     parties: Parties | None = None
     """The seller, buyer and destination as the invoice printed them, kept by the ledger when
     it stores it; None for a planned invoice and one of a ledger made before they were kept."""

@@ -399,11 +399,53 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     insert_rows(conn, schema.invoice_citations, [
         dict(credit_note_id=invoice_id, invoice_id=cited.id, base=cited.base)
         for invoice_id, x in zip(ids, invoices) for cited in x.cites])
+    returned = cite_returns(conn, run_id, [(invoice_id, x) for invoice_id, x in zip(ids, invoices)
+                                           if x.kind is InvoiceKind.CREDIT_NOTE and not x.cites])
     shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
     log_batch(conn, "invoiced", ["invoice" if x.kind is InvoiceKind.INVOICE else "credit-note" for x in invoices], ids,
               shown, [f"run {run_id}; {x.customer}; total {x.total}" for x in invoices])
-    return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id, parties=kept)
+    return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id, parties=kept,
+                    cites=returned.get(invoice_id, x.cites))
             for invoice_id, number, x, kept in zip(ids, shown, invoices, issued)]
+
+
+def cite_returns(conn: Connection, run_id: str, notes: Sequence[tuple[int, Invoice]]
+                 ) -> dict[int, tuple[CitedInvoice, ...]]:
+    """Each return's credit note (id, note) cites the invoices that sold the returned goods, as
+    far as the ledger can tell: a return order does not say which delivery its goods come from,
+    so for each returned item, the customer's latest invoice dated on or before the note that
+    sold it, final or of the note's own run (undone with it). The base of each is what the
+    note takes back of its items. A return of goods no invoice sold cites none. Recorded with
+    the note, so its print, its e-invoice and the ledger say the same."""
+    found: dict[int, tuple[CitedInvoice, ...]] = {}
+    rows = []
+    for note_id, note in notes:
+        returned: dict[str, Decimal] = defaultdict(Decimal)
+        for line in note.lines:
+            if line.order_line_id is not None:
+                returned[line.item] -= line.amount
+        if not returned:
+            continue
+        sold = conn.execute(
+            select(il.item, i.id, i.invoice_date, i.series, i.year, i.number).distinct()
+            .join(schema.invoices, i.id == il.invoice_id)
+            .where(i.customer == note.customer, i.kind == InvoiceKind.INVOICE.value,
+                   i.invoice_date <= note.invoice_date, il.item.in_(sorted(returned)),
+                   (i.status == InvoiceStatus.FINAL.value) | (i.run_id == run_id))).all()
+        latest: dict[str, Any] = {}
+        for r in sold:
+            if r.item not in latest or (r.invoice_date, r.series, r.year, r.number) > latest[r.item][2:]:
+                latest[r.item] = (r.id, r.item, r.invoice_date, r.series, r.year, r.number)
+        bases: dict[tuple[int, date, str, int, int], Decimal] = defaultdict(Decimal)
+        for item, (invoice_id, _, day, series, year, number) in latest.items():
+            bases[(invoice_id, day, series, year, number)] += returned[item]
+        cited = tuple(CitedInvoice(invoice_id, document_number(series, year, number), day, base)
+                      for (invoice_id, day, series, year, number), base in sorted(bases.items(), key=lambda kv: kv[0][1:]))
+        if cited:
+            found[note_id] = cited
+            rows += [dict(credit_note_id=note_id, invoice_id=c.id, base=c.base) for c in cited]
+    insert_rows(conn, schema.invoice_citations, rows)
+    return found
 
 
 def _insert_lines(conn: Connection, ids: Sequence[int], invoices: Sequence[Invoice]) -> None:

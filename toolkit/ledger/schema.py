@@ -438,8 +438,11 @@ invoice_citations = Table(
     UniqueConstraint("credit_note_id", "invoice_id", name="uq_invoice_citation"),
 )
 """The invoices a credit note reduces (DatiFattureCollegate), and the base of each its amount
-was counted on: a volume discount's credit note cites every invoice of the period it covers.
-Only final invoices are cited, and a final invoice is never deleted."""
+was counted on: a volume discount's credit note cites every invoice of the period it covers,
+one issued by `toolkit invoice credit` the invoice it credits (the base: the taxable it takes
+back), a return's the invoices that sold the returned items (`toolkit.ledger.invoices.
+cite_returns`). Only final invoices are cited, or invoices of the credit note's own run (undone
+with it), and a final invoice is never deleted."""
 
 volume_settlements = Table(
     "volume_settlements", metadata,

@@ -203,9 +203,9 @@ def _corrected(master: MasterData, ledger: Ledger, finals: Sequence[Exportable],
 
 
 def _credited(ledger: Ledger, documents: Sequence[Exportable]) -> dict[str, tuple[RelatedDocument, ...]]:
-    """Credit note number → the invoice it corrects, as far as the ledger can tell: the ledger
-    does not record which invoice a return comes from, so `credited_invoices` picks the
-    customer's latest final invoice selling a returned item."""
+    """Credit note number → the invoices it corrects: those the ledger recorded with it, else
+    (a return's credit note stored before schema 28) the customer's latest final invoice
+    selling a returned item (`credited_invoices`)."""
     notes = {d.id for d in documents if d.kind is InvoiceKind.CREDIT_NOTE}
     if not notes:
         return {}

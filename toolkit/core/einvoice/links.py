@@ -1,11 +1,11 @@
-"""Which invoice a credit note corrects, while the ledger does not record it.
+"""Which invoice a credit note corrects (DatiFattureCollegate).
 
-A TD04 credit note should cite the invoice it corrects (DatiFattureCollegate). The toolkit's
-credit notes come from return orders, which do not yet say which invoice they return goods
-from; until they do, the best the ledger can tell is the customer's latest invoice, dated on
-or before the credit note, that sold at least one of the returned items. The caller may
-always give the link itself instead. A credit note whose ledger records the invoices it
-reduces (a volume discount's, `Invoice.cites`) cites exactly those.
+A TD04 credit note cites the invoices the ledger recorded with it (`Invoice.cites`): the one
+`toolkit invoice credit` took back, a volume discount's period, a return's latest invoice
+selling each returned item (`toolkit.ledger.invoices.cite_returns`). A return's credit note
+stored before ledger schema 28 recorded none: for it, the best the ledger can tell is the
+customer's latest invoice, dated on or before the credit note, that sold at least one of the
+returned items. The caller may always give the link itself instead.
 """
 
 from __future__ import annotations
