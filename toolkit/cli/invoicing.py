@@ -274,8 +274,8 @@ def credit_cmd(
                                      "1,3:2.5."),
     date: str | None = typer.Option(None, "--date", help="Data della nota di credito (default oggi) / the credit "
                                     "note's date (default today)."),
-    out: Path | None = typer.Option(None, "--out", help="Stampa la nota di credito in questo file .xlsx / print the "
-                                    "credit note to this workbook."),
+    out: Path | None = output.out_file(None, help="Stampa la nota di credito in questo file .xlsx / print the "
+                                       "credit note to this workbook."),
     json: bool = JsonOption,
     verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
 ) -> None:
