@@ -135,8 +135,8 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
             problems.append(UNKNOWN_LINE(None, number=number, line=line_no, last=max(by_no, default=0)))
         elif found.quantity_left <= 0 or (quantity is not None and quantity > found.quantity_left):
             problems.append(OVER_CREDIT(None, number=number, line=line_no, item=found.line.item or
-                                        found.line.description, left=shown(found.quantity_left),
-                                        unit=found.line.unit, asked=shown(quantity or found.line.quantity)))
+                                        found.line.description, left=found.quantity_left,
+                                        unit=found.line.unit, asked=quantity or found.line.quantity))
         else:
             chosen.append((found, quantity))
     if not asked:
@@ -167,7 +167,8 @@ def _taken(c: Creditable, quantity: Decimal | None, line_no: int) -> InvoiceLine
 
 
 def shown(quantity: Decimal) -> str:
-    """A quantity as a message says it, without trailing zeros.
+    """A quantity inside a text made before its message's language is known (the goods an
+    order still owes), without trailing zeros; a problem's own parameters are shown by it.
 
     >>> shown(Decimal("10.000")), shown(Decimal("2.500"))
     ('10', '2.5')
