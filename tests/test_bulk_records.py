@@ -19,7 +19,8 @@ def _field_values(rng: random.Random) -> tuple:
     return (rng.choice(["A1", "B2", ""]), "desc", "pz", Decimal(rng.randint(-5, 9)).scaleb(-rng.randint(0, 3)),
             Decimal(rng.randint(0, 10**6)).scaleb(-6), Decimal(rng.randint(-999, 999)).scaleb(-2),
             rng.choice([Decimal(22), Decimal(0), Decimal("4.00")]), rng.choice([None, "N1"]), rng.randint(1, 99),
-            rng.choice([None, 5]), rng.choice([None, 7]), delivery, "OV-2026-00001", rng.choice([None, "PO-9"]))
+            rng.choice([None, 5]), rng.choice([None, 7]), delivery, "OV-2026-00001", rng.choice([None, "PO-9"]),
+            rng.choice([None, 11]))
 
 
 def test_an_invoice_line_made_through_its_slots_is_the_one_its_init_makes():
