@@ -99,3 +99,41 @@ def test_the_chart(start, wanted):
     if wanted is OrderStatus.DRAFT:
         assert allowed is (start is OrderStatus.NOT_ACCEPTED)
     assert allowed is (wanted in TRANSITIONS[start])
+
+
+def test_the_command_takes_the_status_as_the_desk_reads_it(tmp_path, sample_workbook, capsys):
+    """`--to chiuso`, `--status "in corso"`: the words the panel and the documents print, in any
+    case; the English codes still work; a wrong word lists both."""
+    import json
+    import shutil
+
+    from toolkit.cli import app, output
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copy(sample_workbook, workbook)
+
+    def toolkit(*args):
+        app._register()
+        output.reset()
+        code = app.run([*map(str, args)])
+        return code, capsys.readouterr()
+
+    assert toolkit("orders", "create", workbook, "--date", "2026-05-15", "--no-catch-up")[0] == 0
+    code, said = toolkit("orders", "status", workbook, "OC-2026-00001", "--to", "Chiuso")
+    assert code == 0 and "«Chiuso»" in said.out
+    code, said = toolkit("orders", "list", workbook, "--status", "CHIUSO", "--json")
+    assert code == 0 and [o["number"] for o in json.loads(said.out)["orders"]] == ["OC-2026-00001"]
+    code, said = toolkit("orders", "list", workbook, "--status", "in corso", "--json")
+    in_progress = {o["status"] for o in json.loads(said.out)["orders"]}
+    assert code == 0 and in_progress == {"in-progress"}
+    assert toolkit("orders", "list", workbook, "--status", "closed")[0] == 0
+
+    code, said = toolkit("orders", "status", workbook, "OC-2026-00002", "--to", "spedito")
+    both = ("Bozza, Non accettato, In corso, Completato, Chiuso, Annullato / "
+            "draft, not-accepted, in-progress, completed, closed, voided")
+    assert code == 2
+    assert f"«spedito»: {both}" in said.err
+    assert "Errore: Valore non valido per --to: «spedito»: Bozza, Non accettato, In corso, Completato, Chiuso, " \
+           "Annullato\n" in said.err
+    code, said = toolkit("orders", "status", "--help")
+    assert code == 0 and "Chiuso" in said.out and "closed" in said.out

@@ -11,7 +11,7 @@ import typer
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, customer_codes, open_session, parse_day, parse_period
-from toolkit.core.orders import OrderStatus
+from toolkit.core.orders import OrderStatus, parse_status, status_words
 
 if TYPE_CHECKING:
     from toolkit.services.orders import PreviewRow
@@ -110,8 +110,8 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
 
 @orders_app.command("list")
 def list_cmd(workbook: Path = WorkbookArg,
-             status: str | None = typer.Option(None, "--status", help="Filtra per stato / filter by status: "
-                                               + ", ".join(s.value for s in OrderStatus)),
+             status: str | None = typer.Option(None, "--status", help=f"Filtra per stato / filter by status: "
+                                               f"{status_words()}."),
              date_from: str | None = DueFromOption,
              date_to: str | None = DueToOption,
              customer: str | None = typer.Option(None, "--customer", help="Di un cliente / of one customer."),
@@ -120,12 +120,7 @@ def list_cmd(workbook: Path = WorkbookArg,
     """Elenco degli ordini nel registro. The orders in the ledger."""
     from toolkit.services.orders import list_orders
 
-    statuses = None
-    if status:
-        try:
-            statuses = [OrderStatus(status)]
-        except ValueError:
-            raise typer.BadParameter(", ".join(s.value for s in OrderStatus), param_hint="--status") from None
+    statuses = [_status(status, "--status")] if status else None
     first, last = parse_period(date_from, date_to)
     session = open_session(workbook, ledger, lang)
     customer_codes(session.master, customer)
@@ -145,17 +140,14 @@ def list_cmd(workbook: Path = WorkbookArg,
 
 @orders_app.command("status")
 def status_cmd(workbook: Path = WorkbookArg, number: str = typer.Argument(..., help="Numero ordine / order number."),
-               to: str = typer.Option(..., "--to", help="Nuovo stato / new status: " + ", ".join(s.value for s in OrderStatus)),
+               to: str = typer.Option(..., "--to", help=f"Nuovo stato / new status: {status_words()}."),
                json: bool = JsonOption, ledger: str | None = LedgerOption, wait: float = WaitOption,
                lang: str | None = LangOption) -> None:
     """Cambia lo stato di un ordine (solo i passaggi ammessi). Change an order's status (allowed steps only)."""
     from toolkit.services.order_status import change_status, changed
 
+    wanted = _status(to, "--to")
     session = open_session(workbook, ledger, lang, wait)
-    try:
-        wanted = OrderStatus(to)
-    except ValueError:
-        raise typer.BadParameter(", ".join(s.value for s in OrderStatus), param_hint="--to") from None
     problems = change_status(session.ledger, number, wanted)
     done = not output.has_errors(problems)
     if json:
@@ -165,6 +157,14 @@ def status_cmd(workbook: Path = WorkbookArg, number: str = typer.Argument(..., h
         if done:
             typer.echo(changed(number, wanted, output.lang()))
     output.exit_for(problems)
+
+
+def _status(text: str, option: str) -> OrderStatus:
+    """The status the option names, in Italian or English; refused while parsing with both lists."""
+    try:
+        return parse_status(text)
+    except ValueError:
+        raise typer.BadParameter(f"«{text}»: {status_words()}", param_hint=option) from None
 
 
 @orders_app.command("confirm")

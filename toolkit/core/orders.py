@@ -32,7 +32,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from toolkit.basics.problems import define
-from toolkit.basics.vocab import DocumentType, PaymentMethod
+from toolkit.basics.vocab import DocumentType, PaymentMethod, normalize
 from toolkit.core.lines import DocumentLine
 
 
@@ -53,6 +53,33 @@ STATUS_LABELS = {
     OrderStatus.CLOSED: ("Chiuso", "Closed"),
     OrderStatus.VOIDED: ("Annullato", "Voided"),
 }
+
+
+
+def parse_status(text: str) -> OrderStatus:
+    """The status a person wrote: its Italian label as the documents and the panel print it, its
+    English one, or the code the ledger keeps, in any case (`In corso`, `in progress`,
+    `in-progress`); `ValueError` when none.
+
+    >>> parse_status("in corso"), parse_status("CHIUSO"), parse_status("not-accepted")
+    (<OrderStatus.IN_PROGRESS: 'in-progress'>, <OrderStatus.CLOSED: 'closed'>, <OrderStatus.NOT_ACCEPTED: 'not-accepted'>)
+    """
+    wanted = normalize(text)
+    for status, labels in STATUS_LABELS.items():
+        if wanted in {normalize(status.value), *(normalize(word) for word in labels)}:
+            return status
+    raise ValueError(text)
+
+
+def status_words() -> str:
+    """The statuses as a person may write them, for a help line or a refusal: the Italian labels,
+    then the English codes.
+
+    >>> status_words()
+    'Bozza, Non accettato, In corso, Completato, Chiuso, Annullato / draft, not-accepted, in-progress, completed, closed, voided'
+    """
+    return f"{', '.join(it for it, _en in STATUS_LABELS.values())} / {', '.join(s.value for s in OrderStatus)}"
+
 
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.DRAFT: frozenset({OrderStatus.IN_PROGRESS, OrderStatus.NOT_ACCEPTED, OrderStatus.VOIDED}),

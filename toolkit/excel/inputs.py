@@ -20,7 +20,7 @@ from toolkit.basics.limits import AMOUNT
 from toolkit.basics.money import NotANumber, cents, to_decimal
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PaymentMethod, RequestKind, choices, normalize, parse
-from toolkit.core.orders import STATUS_LABELS, OrderStatus
+from toolkit.core.orders import STATUS_LABELS, OrderStatus, parse_status
 from toolkit.core.reports import KIND_LABELS, Kind
 
 PANEL = "Pannello"
@@ -185,12 +185,11 @@ def status(field: Field, value: Any, problems: list[Problem]) -> OrderStatus | N
     if blank(value):
         problems.append(MISSING(where(field), label=field.label, cell=field.cell))
         return None
-    wanted = normalize(str(value))
-    for member, labels in STATUS_LABELS.items():
-        if wanted in {normalize(member.value), *(normalize(word) for word in labels)}:
-            return member
-    problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
-    return None
+    try:
+        return parse_status(str(value))
+    except ValueError:
+        problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
+        return None
 
 
 def report_kind(field: Field, value: Any, problems: list[Problem]) -> Kind | None:
