@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from toolkit.basics.problems import define
+import pytest
+
+from toolkit.basics.problems import Severity, all_problem_types, define
 from toolkit.cli import output
 
-HELD = define("test-held", "warning", it="Ordine {n} trattenuto.", en="Order {n} held.")
-LATE = define("test-late", "warning", it="Consegna {n} in ritardo.", en="Delivery {n} late.")
+HELD = define("test-held", "warning", title=("Ordine bloccato", "Order blocked"),
+              it="Ordine {n} trattenuto.", en="Order {n} held.")
+LATE = define("test-late", "warning", title=("Consegna in ritardo", "Late delivery"),
+              it="Consegna {n} in ritardo.", en="Delivery {n} late.")
 BROKEN = define("test-broken", "error", it="Cella {n} sbagliata.", en="Cell {n} wrong.")
 
 
@@ -20,10 +24,33 @@ def test_warnings_of_a_kind_past_three_are_counted_errors_never(capsys):
     output.print_problems(problems())
     lines = capsys.readouterr().out.splitlines()
     assert [line for line in lines if "trattenuto" in line] == [f"avviso: Ordine {i} trattenuto." for i in (1, 2, 3)]
-    assert "avviso: … e altri 7 avvisi «test-held» (--verbose per vederli tutti)" in lines
+    assert "avviso: … e altri 7 avvisi «Ordine bloccato» (--verbose per vederli tutti)" in lines
     assert sum("in ritardo" in line for line in lines) == 2
     assert [line for line in lines if "sbagliata" in line] == [f"Cella {i} sbagliata." for i in range(1, 6)]
     assert len(lines) == 3 + 1 + 2 + 5
+
+
+@pytest.mark.parametrize("lang,summary", [
+    ("it", "avviso: … e altri 7 avvisi «Riga non spedita per giacenza insufficiente» (--verbose per vederli tutti)"),
+    ("en", "warning: … and 7 more warnings “Line not shipped for lack of stock” (--verbose shows them all)"),
+])
+def test_the_warnings_counted_are_named_in_words_not_by_their_code(lang, summary, capsys):
+    from toolkit.core.shipping import LINE_HELD
+
+    output.reset()
+    output.set_lang(lang)
+    output.print_problems([LINE_HELD(None, number=f"OC-2026-{n:05}", line=1, item="A001", available=2, wanted=5)
+                           for n in range(1, 11)])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == summary and len(lines) == 4
+    assert not any("ship-line-held" in line for line in lines)
+
+
+def test_a_warning_is_defined_with_its_title_in_both_languages():
+    with pytest.raises(ValueError, match="title"):
+        define("test-untitled", "warning", it="Senza titolo.", en="Untitled.")
+    assert all(len(kind.titles) == 2 and all(kind.titles.values())
+               for kind in all_problem_types() if kind.severity is Severity.WARNING)
 
 
 def test_verbose_prints_every_warning(capsys):

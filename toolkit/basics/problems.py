@@ -42,16 +42,26 @@ class ProblemType:
     code: str
     severity: Severity
     templates: Mapping[str, str]
+    titles: Mapping[str, str] = field(default_factory=dict)
+    """What such problems are, in a few words (`Riga non spedita per giacenza insufficiente`):
+    the terminal counts the warnings of a kind past the first few under this name, not the code."""
 
     def __call__(self, location: Location | None, **params: Any) -> Problem:
         return Problem(self.code, self.severity, location, tuple(params.items()))
+
+    def title(self, lang: str = "it") -> str:
+        return self.titles.get(lang) or self.titles.get("it") or self.code
 
 
 _REGISTRY: dict[str, ProblemType] = {}
 
 
-def define(code: str, severity: str, *, it: str, en: str) -> ProblemType:
-    kind = ProblemType(code, Severity(severity), {"it": it, "en": en})
+def define(code: str, severity: str, *, it: str, en: str, title: tuple[str, str] | None = None) -> ProblemType:
+    """A kind of problem; a warning also says in a few words what it is (`title`, Italian and
+    English), as a run may count hundreds of one kind under that name."""
+    if severity == Severity.WARNING and title is None:
+        raise ValueError(f"a warning needs a title in both languages: {code}")
+    kind = ProblemType(code, Severity(severity), {"it": it, "en": en}, dict(zip(LANGUAGES, title or ())))
     if code in _REGISTRY and _REGISTRY[code] != kind:
         raise ValueError(f"problem code defined twice: {code}")
     _REGISTRY[code] = kind

@@ -23,7 +23,7 @@ from typing import Any, ParamSpec
 
 import typer
 
-from toolkit.basics.problems import Problem, Severity
+from toolkit.basics.problems import Problem, Severity, problem_type
 
 P = ParamSpec("P")
 
@@ -222,9 +222,9 @@ def print_problems(problems: Iterable[Problem]) -> None:
         if shown[p.code] <= SHOWN_PER_KIND:
             typer.echo(problem_line(p))
         if shown[p.code] == kinds[p.code] > SHOWN_PER_KIND:
-            more = kinds[p.code] - SHOWN_PER_KIND
-            typer.echo(f"avviso: … e altri {more} avvisi «{p.code}» (--verbose per vederli tutti)" if lang() == "it"
-                       else f"warning: … and {more} more «{p.code}» warnings (--verbose shows them all)")
+            more, title = kinds[p.code] - SHOWN_PER_KIND, problem_type(p.code).title(lang())
+            typer.echo(f"avviso: … e altri {more} avvisi «{title}» (--verbose per vederli tutti)" if lang() == "it"
+                       else f"warning: … and {more} more warnings “{title}” (--verbose shows them all)")
 
 
 def notice(p: Problem) -> None:

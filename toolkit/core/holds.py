@@ -85,6 +85,7 @@ wake the orders held for stock short of one of them."""
 
 HELD_AS_BEFORE = define(
     "ship-held-as-before", "warning",
+    title=("Ordini trattenuti come nei giorni precedenti", "Orders held as on previous days"),
     it="Ordini ancora trattenuti come nei giorni precedenti: {count} (il più vecchio dal {since}). Non è cambiato "
        "nulla di ciò che li tratteneva (pagamento, fido, giacenza, anagrafiche), quindi non sono stati "
        "ripianificati e i loro avvisi non sono ripetuti; l'elenco è tra i trattenuti (--json). Per ripianificarli "

@@ -94,16 +94,20 @@ UNKNOWN_FILTER = define(
     en="Customer {customer} given to {option} is not on the Customers sheet: check the code.")
 RELEASE_NOT_HELD = define(
     "invoice-release-not-held", "warning",
+    title=("Cliente in --release non trattenuto", "Customer in --release not held"),
     it="Il cliente {customer} indicato in --release non è «Non fatturare»: le sue fatture seguono già i suoi termini.",
     en="Customer {customer} given to --release is not “Do not invoice”: it is invoiced by its own terms anyway.")
 HELD = define(
     "invoice-held", "warning",
+    title=("Cliente «Non fatturare» con consegne da fatturare", "“Do not invoice” customer with deliveries to invoice"),
     it="Il cliente {customer} ha {lines} righe consegnate non fatturate ma è «Non fatturare»: "
        "quando dà il via libera usa --release {customer}.",
     en="Customer {customer} has {lines} delivered lines not invoiced but is “Do not invoice”: "
        "when they give the go-ahead use --release {customer}.")
 LATE = define(
     "late-deferred-invoice", "warning",
+    title=("Fattura differita emessa oltre il 15 del mese dopo",
+           "Deferred invoice issued after the 15th of the next month"),
     it="Le fatture differite delle consegne di {month} ({customers}) sono emesse il {issued}, oltre il termine "
        "del {deadline} (il 15 del mese successivo).",
     en="The deferred invoices for {month}'s deliveries ({customers}) are issued on {issued}, after the "

@@ -47,6 +47,7 @@ from toolkit.model.records import CalendarException, MasterData, Template, Templ
 
 EXCEPTION_NO_OCCURRENCE = define(
     "exception-no-occurrence", "warning",
+    title=("Eccezione senza consegna in quel giorno", "Exception with no delivery on its day"),
     it="Eccezione per il modello {template}: il {date} non c'è nessuna consegna da {verb_it}. "
        "Controlla la data (è quella della consegna prevista) o cancella la riga.",
     en="Exception for template {template}: there is no delivery on {date} to {verb_en}. "
@@ -54,6 +55,7 @@ EXCEPTION_NO_OCCURRENCE = define(
 )
 EXCEPTION_MOVE_MERGED = define(
     "exception-move-merged", "warning",
+    title=("Eccezione che sposta su una consegna esistente", "Exception moving onto an existing delivery"),
     it="Eccezione per il modello {template}: la consegna del {date} va al {new_date}, dove ce n'è già "
        "un'altra: diventano un solo ordine con le quantità sommate. Controlla le quantità.",
     en="Exception for template {template}: the delivery of {date} moves to {new_date}, which already "
@@ -61,6 +63,7 @@ EXCEPTION_MOVE_MERGED = define(
 )
 EXCEPTION_INCOMPLETE = define(
     "exception-incomplete", "warning",
+    title=("Eccezione incompleta, ignorata", "Incomplete exception, ignored"),
     it="Eccezione per il modello {template} del {date}: manca il valore di questa cella, la riga "
        "è stata ignorata. Compilala o cancella la riga.",
     en="Exception for template {template} on {date}: this cell is empty, so the row was ignored. "

@@ -58,6 +58,7 @@ MARGIN_DAYS = 15
 
 OCCURRENCES_MERGED = define(
     "occurrences-merged", "warning",
+    title=("Consegne riunite dalla regola sui festivi", "Deliveries merged by the holiday rule"),
     it="Modello {template}: le consegne del {dates} cadono tutte il {date} per la regola sui giorni "
        "non lavorativi e diventano un solo ordine con le quantità sommate. Controlla le quantità "
        "o cambia la colonna «Se festivo».",

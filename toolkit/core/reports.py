@@ -54,6 +54,7 @@ UNKNOWN_DIMENSION = define(
     en="“{value}” is not a report dimension: use {options}.")
 NO_COMPARISON_FOR_AGING = define(
     "report-aging-no-comparison", "warning",
+    title=("Scadenziario senza confronto", "Aging without comparison"),
     it="Lo scadenziario non si confronta con un altro periodo: il confronto è ignorato.",
     en="The aging report has no comparison period: the comparison is left out.")
 

@@ -74,42 +74,50 @@ UNKNOWN_CARRIER = define(
     en="Carrier {code} given to --carrier is not in the Carriers sheet: check the code.")
 NOT_OPEN = define(
     "order-not-open", "warning",
+    title=("Ordine non aperto: non spedito", "Order not open: not shipped"),
     it="L'ordine {number} è «{status_it}»: non si spedisce.",
     en="Order {number} is “{status_en}”: it is not shipped.")
 DOES_NOT_SHIP = define(
     "order-does-not-ship", "warning",
+    title=("Preventivo o previsionale: non si spedisce", "Quotation or proposal: does not ship"),
     it="L'ordine {number} è un {type_it}: non si spedisce (confermalo come ordine per spedirlo).",
     en="Order {number} is a {type_en}: it does not ship (confirm it as an order to ship it).")
 CUSTOMER_GONE = define(
     "ship-customer-not-in-workbook", "warning",
+    title=("Cliente non più in anagrafica: ordine non spedito", "Customer no longer in the master: order not shipped"),
     it="Ordine {number}: il cliente {customer} non è più nel foglio Clienti, quindi l'ordine non è stato "
        "spedito. Rimetti il cliente nel foglio, oppure chiudi o annulla l'ordine.",
     en="Order {number}: customer {customer} is no longer on the Customers sheet, so the order was not shipped. "
        "Put the customer back on the sheet, or close or void the order.")
 AWAITING_PAYMENT = define(
     "ship-awaiting-payment", "warning",
+    title=("Ordine in attesa dell'incasso: non spedito", "Order awaiting payment: not shipped"),
     it="Ordine {number} del cliente {customer}: la merce parte dopo l'incasso e il pagamento non risulta "
        "ancora: non spedito.",
     en="Order {number} of customer {customer}: goods leave after payment and no payment is recorded yet: "
        "not shipped.")
 PARTIAL_STOCK = define(
     "ship-partial-stock", "warning",
+    title=("Riga spedita in parte per giacenza insufficiente", "Line shipped in part for lack of stock"),
     it="Ordine {number}, articolo {item}: giacenza {available} per {wanted} richiesti: spediti {shipped}, "
        "il resto resta da spedire.",
     en="Order {number}, item {item}: stock {available} for {wanted} wanted: {shipped} shipped, the rest "
        "stays open.")
 LINE_HELD = define(
     "ship-line-held", "warning",
+    title=("Riga non spedita per giacenza insufficiente", "Line not shipped for lack of stock"),
     it="Ordine {number}, riga {line} ({item}): giacenza {available} per {wanted} richiesti; il cliente vuole "
        "righe complete: riga non spedita.",
     en="Order {number}, line {line} ({item}): stock {available} for {wanted} wanted; the customer wants "
        "complete lines: line not shipped.")
 ORDER_HELD = define(
     "ship-order-held", "warning",
+    title=("Ordine non spedito per giacenza insufficiente", "Order not shipped for lack of stock"),
     it="Ordine {number}: giacenza insufficiente per {items}; il cliente vuole ordini completi: ordine non spedito.",
     en="Order {number}: not enough stock of {items}; the customer wants complete orders: order not shipped.")
 CREDIT_HELD = define(
     "credit-limit-exceeded", "warning",
+    title=("Fido superato: ordine non spedito", "Credit limit exceeded: order not shipped"),
     it="Cliente {customer}: esposizione {total} (fatture aperte {outstanding} + spedito da fatturare {uninvoiced} "
        "+ ordinato da spedire {unshipped}) oltre il fido {limit}: merce non spedita. Per spedire comunque usa --force.",
     en="Customer {customer}: exposure {total} (open invoices {outstanding} + shipped not invoiced {uninvoiced} "
@@ -117,6 +125,7 @@ CREDIT_HELD = define(
        "To ship anyway use --force.")
 CREDIT_FORCED = define(
     "credit-limit-forced", "warning",
+    title=("Fido superato: spedito lo stesso", "Credit limit exceeded: shipped anyway"),
     it="Cliente {customer}: esposizione {total} (fatture aperte {outstanding} + spedito da fatturare {uninvoiced} "
        "+ ordinato da spedire {unshipped}) oltre il fido {limit}: spedito comunque (--force), annotato nel registro.",
     en="Customer {customer}: exposure {total} (open invoices {outstanding} + shipped not invoiced {uninvoiced} "
@@ -146,12 +155,14 @@ DUPLICATE_LINE = define(
     en="Order {number}, line {line}: given twice; keep one row with the total quantity.")
 STOCK_NOT_CHECKED = define(
     "stock-not-checked", "warning",
+    title=("Giacenza non controllata", "Stock not checked"),
     it="Il foglio Giacenze manca: la giacenza non è controllata e ogni quantità ordinata viene spedita. "
        "Per spedire solo la merce disponibile aggiungi il foglio Giacenze (Articolo, Quantità).",
     en="The Stock sheet (Giacenze) is missing: stock is not checked and every ordered quantity ships. "
        "To ship only what is available, add the Stock sheet (Item, Quantity).")
 STOCK_RESERVED = define(
     "stock-reserved", "warning",
+    title=("Giacenza prenotata da ordini precedenti", "Stock reserved by earlier orders"),
     it="Ordine {number}, articolo {item}: {reserved} della giacenza sono prenotati da ordini precedenti "
        "({orders}): restano {available} per questo ordine.",
     en="Order {number}, item {item}: {reserved} of the stock is reserved by earlier orders ({orders}): "

@@ -28,6 +28,7 @@ from toolkit.basics.problems import Problem, UnusableInput, define
 
 LEDGER_WAITING = define(
     "ledger-waiting", "warning",
+    title=("Registro occupato: in attesa", "Ledger busy: waiting"),
     it="Il registro è occupato da {holder}: aspetto fino a {wait} secondi…",
     en="The ledger is busy with {holder}: waiting up to {wait} seconds…")
 LEDGER_BUSY = define(

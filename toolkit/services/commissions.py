@@ -26,10 +26,12 @@ ENDS_BEFORE_START = define(
     en="The period runs from {first} to {last}: the end is before the start.")
 NO_RULES = define(
     "no-commission-rules", "warning",
+    title=("Nessuna regola di provvigione", "No commission rules"),
     it="Il foglio Provvigioni è vuoto o manca: nessuna provvigione da calcolare.",
     en="The Commissions sheet is empty or missing: no commission to compute.")
 DRAFTS_LEFT_OUT = define(
     "commission-drafts-left-out", "warning",
+    title=("Fatture in bozza escluse dalle provvigioni", "Draft invoices left out of commissions"),
     it="{count} del periodo sono in bozza e non contano ({numbers}): rendile definitive (toolkit invoice finalize).",
     en="{count} of the period are drafts and do not count ({numbers}): finalize them (toolkit invoice finalize).")
 

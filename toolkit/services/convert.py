@@ -61,6 +61,7 @@ CODE_CLASH = define(
     en="Code {code} of {sheet} is already in {other_file} ({other_cell}) with other values: that row was kept.")
 SAME_FORM = define(
     "form-already-imported", "warning",
+    title=("Modulo d'ordine già importato", "Order form already imported"),
     it="Questo modulo è già stato importato come ordine {order} ({origin}): non si crea di nuovo.",
     en="This form was already imported as order {order} ({origin}): it is not created again.")
 NOTHING_TO_CONVERT = define(

@@ -37,10 +37,12 @@ DATE_IN_FUTURE = define(
     en="Date {day} is after today ({today}): credit notes are not dated in the future.")
 NO_DISCOUNTS = define(
     "no-volume-discounts", "warning",
+    title=("Nessuno sconto volume da liquidare", "No volume discount to settle"),
     it="Nel foglio Sconti volume non c'è uno sconto per {kind}: niente da liquidare per {period}.",
     en="The Volume discounts sheet has no discount by {kind}: nothing to settle for {period}.")
 DRAFTS_LEFT_OUT = define(
     "discount-drafts-left-out", "warning",
+    title=("Fatture in bozza escluse dallo sconto volume", "Draft invoices left out of the volume discount"),
     it="{count} del periodo {period} sono in bozza e non contano ({numbers}): rendile definitive "
        "(toolkit invoice finalize) prima di liquidare.",
     en="{count} of period {period} are drafts and do not count ({numbers}): finalize them "

@@ -59,12 +59,14 @@ DRAFT_RUN = define(
        "Check it, make it final with “toolkit invoice finalize” and try again.")
 ALREADY_ZIPPED = define(
     "einvoice-already-zipped", "warning",
+    title=("Fatture elettroniche già in uno zip", "E-invoices already in a zip"),
     it="Già in uno zip per lo SDI ({zips}), quindi lasciati fuori da questo: {numbers} — {count} in tutto. "
        "Inviarli di nuovo li farebbe ricevere due volte allo SDI; per reinviarli di proposito aggiungi --resend.",
     en="Already in a zip for SDI ({zips}), so left out of this one: {numbers} — {count} in all. Sending them "
        "again would deliver them to SDI twice; to send them again on purpose add --resend.")
 NOTHING_TO_WRITE = define(
     "einvoice-nothing-to-write", "warning",
+    title=("Nessuna fattura elettronica da scrivere", "No e-invoice to write"),
     it="Nessuna fattura o nota di credito definitiva dal {first} al {last}: nessun file scritto.",
     en="No final invoice or credit note from {first} to {last}: no file written.")
 

@@ -92,6 +92,7 @@ RUN_PAID = define(
     en="Payments are recorded on the invoices of run {run_id}: it cannot be undone.")
 RUN_ALREADY_FINAL = define(
     "invoice-run-already-final", "warning",
+    title=("Emissione già definitiva", "Run already final"),
     it="Le fatture dell'emissione {run_id} erano già definitive.",
     en="The invoices of run {run_id} were already final.")
 OUT_OF_SEQUENCE = define(
@@ -115,6 +116,7 @@ ORDER_OUT_OF_SEQUENCE = define(
 
 NO_INVOICES_IN_MONTH = define(
     "no-invoices-in-month", "warning",
+    title=("Nessuna fattura nel mese", "No invoice in the month"),
     it="Nessuna fattura o nota di credito datata nel mese {month}: nessun registro scritto.",
     en="No invoice or credit note dated in {month}: no register written.")
 UNKNOWN_ORDER = define(

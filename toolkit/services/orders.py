@@ -72,6 +72,7 @@ ORDER_DATE_FAR_AHEAD = define(
        "created. Correct the date; if it is really meant, add --future on the command line.")
 ORDER_DATE_FAR_AHEAD_PREVIEW = define(
     "order-date-far-ahead-preview", "warning",
+    title=("Data degli ordini molto avanti", "Order date far ahead"),
     it="La data {day} è più di {most} giorni dopo oggi ({today}): controlla che non sia un errore di battitura. "
        "La creazione degli ordini per questa data chiederà --future.",
     en="The date {day} is more than {most} days after today ({today}): check it is not a typo. Creating the orders "

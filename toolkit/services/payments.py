@@ -59,16 +59,19 @@ WRONG_SIGN = define(
        "right one.")
 OVERPAID = define(
     "payment-exceeds-outstanding", "warning",
+    title=("Incasso oltre il totale della fattura", "Payment beyond the invoice's total"),
     it="Con {amount} la fattura {number} risulta pagata oltre il totale ({total}): controlla l'importo; se è "
        "sbagliato, annulla l'incasso con toolkit payments void.",
     en="With {amount} invoice {number} is paid beyond its total ({total}): check the amount; if it is wrong, "
        "void the payment with toolkit payments void.")
 BEFORE_INVOICE = define(
     "payment-before-invoice", "warning",
+    title=("Incasso datato prima della fattura", "Payment dated before the invoice"),
     it="L'incasso del {day} su {number} è precedente alla data della fattura ({invoiced}): controlla la data.",
     en="The payment of {day} on {number} is dated before the invoice ({invoiced}): check the date.")
 IN_FUTURE = define(
     "payment-in-future", "warning",
+    title=("Incasso datato dopo oggi", "Payment dated after today"),
     it="L'incasso del {day} su {number} è datato dopo oggi ({today}): controlla la data.",
     en="The payment of {day} on {number} is dated after today ({today}): check the date.")
 VOIDED_BEFORE = define(

@@ -52,6 +52,7 @@ RUN_ONLY_FOR_INVOICES = define(
     en="--run is for invoices only (toolkit print invoices): for orders and DDTs use --numbers or --date.")
 NOTHING_TO_PRINT = define(
     "print-nothing", "warning",
+    title=("Nessun documento da stampare", "No document to print"),
     it="Nessun documento da stampare con questa scelta.",
     en="No document to print for this choice.")
 NOT_PRINTED = define(

@@ -52,12 +52,14 @@ RULE_BELOW_LIMIT = define(
        "version {version}: correct the rule or the limit.")
 UNKNOWN_GROUP = define(
     "unknown-customer-group", "warning",
+    title=("Gruppo clienti senza clienti", "Customer group with no customers"),
     it="Nessun cliente è nel gruppo «{code}»: la regola non si applicherà finché un cliente non avrà questo gruppo "
        "(Clienti › Gruppo).",
     en="No customer is in group “{code}”: the rule will not apply until a customer has this group "
        "(Customers › Group).")
 UNKNOWN_CATEGORY = define(
     "unknown-item-category", "warning",
+    title=("Categoria articoli senza articoli", "Item category with no items"),
     it="Nessun articolo è nella categoria «{code}»: la regola non si applicherà finché un articolo non avrà questa "
        "categoria (Articoli › Categoria).",
     en="No item is in category “{code}”: the rule will not apply until an item has this category "
@@ -89,6 +91,7 @@ STEP_TOO_FINE = define(
        "(0.05 rounds to 5 cents) or leave the cell empty to round to the cent.")
 STEP_RUINS_PRICE = define(
     "rounding-step-ruins-price", "warning",
+    title=("Arrotondamento che stravolge il prezzo di un listino", "Rounding step ruining a list price"),
     it="Il passo di arrotondamento {step} della versione {version} del listino {price_list} porta il «{field_it}» "
        "dell'articolo {item} da {exact} a {rounded}: controlla il passo (0.05 arrotonda ai 5 centesimi, vuoto al "
        "centesimo).",
@@ -97,6 +100,7 @@ STEP_RUINS_PRICE = define(
 
 RULE_STEP_RUINS_PRICE = define(
     "price-rule-rounding-ruins-price", "warning",
+    title=("Arrotondamento che stravolge il prezzo di una regola", "Rounding step ruining a rule's price"),
     it="Il passo di arrotondamento {step} della regola {code} porta il prezzo dell'articolo {item}, derivato dal "
        "«{field_it}» del listino {price_list}, da {exact} a {rounded}: controlla il passo (0.05 arrotonda ai 5 "
        "centesimi, vuoto al centesimo).",

@@ -37,6 +37,7 @@ NEGATIVE_THRESHOLD = define(
     en="Threshold {value} is negative: a bracket starts at 0 or more.")
 SHARES_NOT_100 = define(
     "agent-shares-not-100", "warning",
+    title=("Quote agenti che non sommano 100 %", "Agents' shares not adding up to 100 %"),
     it="Le quote degli agenti del cliente {customer} sommano {total} %, non 100 %: le provvigioni seguono le "
        "quote scritte, controllale.",
     en="The agents' shares of customer {customer} add up to {total} %, not 100 %: commissions follow the shares "

@@ -80,6 +80,7 @@ NATURE_WITH_RATE = define(
     en="Item {code} has both a {rate}% rate and nature {nature}: a nature applies only with a 0 rate.")
 UNUSUAL_VAT_RATE = define(
     "unusual-vat-rate", "warning",
+    title=("Aliquota IVA insolita", "Unusual VAT rate"),
     it="L'aliquota IVA {rate}% non è un'aliquota italiana (4, 5, 10, 22): controlla che sia giusta.",
     en="VAT rate {rate}% is not an Italian rate (4, 5, 10, 22): check that it is right.")
 ENDS_BEFORE_START = define(
@@ -136,6 +137,7 @@ SCHEDULE_PARAMETER = define(
     en="Schedule “{kind}” needs “{en}”: {hint_en}.")
 TEMPLATE_WITHOUT_LINES = define(
     "template-without-lines", "warning",
+    title=("Modello senza righe", "Template without lines"),
     it="Il modello {code} non ha righe: non genererà ordini finché non aggiungi righe in Righe modello.",
     en="Template {code} has no lines: it will generate no orders until you add lines in Template lines.")
 REFERENCE_TOO_LONG = define(
@@ -159,6 +161,7 @@ BAD_LANGUAGE = define(
 
 PAID_BEFORE_INVOICED = define(
     "ships-after-payment-invoiced-after-delivery", "warning",
+    title=("Spedisce dopo l'incasso ma fattura dopo la consegna", "Ships after payment but invoiced after delivery"),
     it="Cliente {code}: con i termini di consegna «Dopo l'incasso» la merce parte solo a fattura pagata, ma con i "
        "termini di fatturazione «{terms}» la fattura arriva solo dopo la consegna: i suoi ordini (tranne "
        "anticipati, POS e a credito, fatturati subito) non partono né si fatturano mai. Metti «Immediato» nei "
@@ -169,6 +172,7 @@ PAID_BEFORE_INVOICED = define(
        "change the delivery terms.")
 TERMS_IGNORED_ON_DELIVERY = define(
     "terms-ignored-cash-on-delivery", "warning",
+    title=("Termini di pagamento ignorati: contrassegno", "Payment terms ignored: cash on delivery"),
     it="Cliente {code}: paga in contrassegno, quindi le sue fatture scadono alla consegna (l'autista incassa) e i "
        "termini «{value}» non contano. Scrivi CONSEGNA nei termini di pagamento, oppure cambia la modalità di "
        "pagamento se il cliente paga davvero con quei termini.",
