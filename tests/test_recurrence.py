@@ -287,6 +287,27 @@ def test_unusable_schedule_is_a_problem(fields, cell_field):
     assert [(p.code, p.cell, p.severity) for p in problems] == [("schedule-unusable", cell_field, Severity.ERROR)]
 
 
+@pytest.mark.parametrize("fields, it, en", [
+    ({"schedule": K.MONTHLY_DAY, "day": None},
+     "Modello T1: non si può calcolare la pianificazione (il giorno del mese va da 1 a 31). Correggi la cella.",
+     "Template T1: its schedule cannot be computed (the day of the month must be 1–31). Correct the cell."),
+    ({"schedule": K.RRULE, "rrule": "FREQ=NEVER"},
+     "Modello T1: non si può calcolare la pianificazione («NEVER» non è un valore di FREQ). Correggi la cella.",
+     "Template T1: its schedule cannot be computed (invalid 'FREQ': NEVER). Correct the cell."),
+    ({"schedule": K.RRULE, "rrule": "FREQ=WEEKLY;COLOR=RED"},
+     "Modello T1: non si può calcolare la pianificazione («COLOR» non è una parte di una RRULE). Correggi la cella.",
+     "Template T1: its schedule cannot be computed (unknown parameter 'COLOR'). Correct the cell."),
+    ({"schedule": K.RRULE, "rrule": "FREQ=HOURLY"},
+     "Modello T1: non si può calcolare la pianificazione (le consegne si pianificano a giorni: usa FREQ=DAILY o più "
+     "lunga). Correggi la cella.",
+     "Template T1: its schedule cannot be computed (deliveries are planned by day: use FREQ=DAILY or longer). "
+     "Correct the cell."),
+])
+def test_an_unusable_schedule_gives_its_reason_in_each_language(fields, it, en):
+    _, [problem] = occurrences(f.template(code="T1", **fields), D(2026, 1, 1), D(2026, 1, 31), NATIONAL)
+    assert (problem.message("it"), problem.message("en")) == (it, en)
+
+
 # Properties ------------------------------------------------------------------------------------
 
 SCHEDULES = st.one_of(

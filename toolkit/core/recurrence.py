@@ -34,6 +34,7 @@ a template only clips them to its own validity.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -68,8 +69,8 @@ OCCURRENCES_MERGED = define(
 )
 SCHEDULE_UNUSABLE = define(
     "schedule-unusable", "error",
-    it="Modello {template}: non si può calcolare la pianificazione ({reason}). Correggi la cella.",
-    en="Template {template}: its schedule cannot be computed ({reason}). Correct the cell.",
+    it="Modello {template}: non si può calcolare la pianificazione ({reason_it}). Correggi la cella.",
+    en="Template {template}: its schedule cannot be computed ({reason_en}). Correct the cell.",
 )
 
 _DAILY_KINDS = frozenset({ScheduleKind.DAILY, ScheduleKind.WORKING_DAYS})
@@ -94,12 +95,36 @@ class Occurrence(NamedTuple):
 
 
 class RuleError(ValueError):
-    """A template whose schedule columns do not make a rule; `field` names the column."""
+    """A template whose schedule columns do not make a rule; `field` names the column, and the
+    reason is told in both languages, as the problem it becomes is."""
 
-    def __init__(self, field: str, reason: str):
-        super().__init__(reason)
+    def __init__(self, field: str, it: str, en: str):
+        super().__init__(en)
         self.field = field
-        self.reason = reason
+        self.reason_it = it
+        self.reason = en
+
+
+_DATEUTIL_REASONS: tuple[tuple[str, str], ...] = (
+    (r"unknown parameter '(.+)'", r"«\1» non è una parte di una RRULE"),
+    (r"unknown parameter name", "una parte della RRULE non ha nome"),
+    (r"invalid '(.+?)': (.+)", r"«\2» non è un valore di \1"),
+    (r"invalid until date", "la data di UNTIL non si legge (scrivila come 20261231)"),
+    (r"Invalid \(empty\) BYDAY specification\.", "BYDAY è vuoto"),
+)
+"""dateutil's English reasons for refusing an RRULE, and how they read in Italian."""
+
+
+def _dateutil_refusal(reason: str) -> RuleError:
+    """dateutil's refusal of an RRULE, told in Italian too (a generic sentence for a rare one).
+
+    >>> _dateutil_refusal("invalid 'FREQ': SOMETIMES").reason_it
+    '«SOMETIMES» non è un valore di FREQ'
+    """
+    for english, italian in _DATEUTIL_REASONS:
+        if (found := re.fullmatch(english, reason)) is not None:
+            return RuleError("rrule", found.expand(italian), reason)
+    return RuleError("rrule", "la RRULE non è valida, es. FREQ=MONTHLY;BYMONTHDAY=15", reason)
 
 
 def row_location(source: Source, field: str) -> Location:
@@ -426,27 +451,27 @@ def _rule_key(t: Template, saturday_working: bool) -> RuleKey:
     if kind is ScheduleKind.EVERY_N_WEEKS:
         n = t.interval
         if n is None or n < 1:
-            raise RuleError("interval", "N must be a whole number from 1")
+            raise RuleError("interval", "N dev'essere un numero intero da 1 in su", "N must be a whole number from 1")
         return (kind, _weekdays(t), n, _week_number(t.valid_from) % n)
     if kind is ScheduleKind.MONTHLY_DAY:
         if t.day is None or not 1 <= t.day <= 31:
-            raise RuleError("day", "the day of the month must be 1–31")
+            raise RuleError("day", "il giorno del mese va da 1 a 31", "the day of the month must be 1–31")
         return (kind, t.day)
     if kind is ScheduleKind.MONTHLY_NTH_WEEKDAY:
         if t.nth is None or t.nth not in (1, 2, 3, 4, -1):
-            raise RuleError("nth", "nth must be 1, 2, 3, 4 or -1")
+            raise RuleError("nth", "l'occorrenza dev'essere 1, 2, 3, 4 o -1", "nth must be 1, 2, 3, 4 or -1")
         return (kind, _weekdays(t)[0], t.nth)
     if kind is ScheduleKind.RRULE:
         body = _rrule_body(t.rrule or "")
         _compiled_rrule(body, t.valid_from)
         return (kind, body, t.valid_from)
-    raise RuleError("schedule", f"unknown schedule {kind}")
+    raise RuleError("schedule", f"pianificazione sconosciuta «{kind}»", f"unknown schedule “{kind}”")
 
 
 def _weekdays(t: Template) -> tuple[int, ...]:
     days = tuple(sorted(set(t.weekdays)))
     if not days or not all(0 <= d <= 6 for d in days):
-        raise RuleError("weekdays", "weekdays are missing")
+        raise RuleError("weekdays", "mancano i giorni della settimana", "weekdays are missing")
     return days
 
 
@@ -502,7 +527,7 @@ def _standard_rule(key: RuleKey, start: date, end: date) -> rrule:
     if kind is ScheduleKind.MONTHLY_NTH_WEEKDAY:
         _, day, nth = key
         return rrule(MONTHLY, byweekday=weekday(day, nth), dtstart=dtstart, until=until)
-    raise RuleError("schedule", f"unknown schedule {kind}")
+    raise RuleError("schedule", f"pianificazione sconosciuta «{kind}»", f"unknown schedule “{kind}”")
 
 
 def _last_working_days(calendar: WorkingCalendar, start: date, end: date) -> tuple[date, ...]:
@@ -526,15 +551,17 @@ def _rrule_body(text: str) -> str:
         body = body[6:].strip()
     body = body.upper()
     if not body:
-        raise RuleError("rrule", "the RRULE is empty")
+        raise RuleError("rrule", "la RRULE è vuota", "the RRULE is empty")
     if "\n" in body or ":" in body:
-        raise RuleError("rrule", "write one RRULE only, e.g. FREQ=MONTHLY;BYMONTHDAY=15")
+        raise RuleError("rrule", "scrivi una sola RRULE, es. FREQ=MONTHLY;BYMONTHDAY=15",
+                        "write one RRULE only, e.g. FREQ=MONTHLY;BYMONTHDAY=15")
     parts = [p for p in body.split(";") if p]
     names = [p.split("=", 1)[0] for p in parts]
     if "FREQ" not in names:
-        raise RuleError("rrule", "FREQ is missing, e.g. FREQ=WEEKLY")
+        raise RuleError("rrule", "manca FREQ, es. FREQ=WEEKLY", "FREQ is missing, e.g. FREQ=WEEKLY")
     if any(p in (f"FREQ={f}" for f in _SUB_DAILY) for p in parts) or {"BYHOUR", "BYMINUTE", "BYSECOND"} & set(names):
-        raise RuleError("rrule", "deliveries are planned by day: use FREQ=DAILY or longer")
+        raise RuleError("rrule", "le consegne si pianificano a giorni: usa FREQ=DAILY o più lunga",
+                        "deliveries are planned by day: use FREQ=DAILY or longer")
     parts = [p[:-1] if p.startswith("UNTIL=") and p.endswith("Z") else p for p in parts]
     return ";".join(parts)
 
@@ -544,9 +571,9 @@ def _compiled_rrule(body: str, dtstart: date) -> rrule:
     try:
         rule = rrulestr(body, dtstart=_at_midnight(dtstart))
     except (ValueError, TypeError) as e:
-        raise RuleError("rrule", str(e)) from None
+        raise _dateutil_refusal(str(e)) from None
     if not isinstance(rule, rrule):
-        raise RuleError("rrule", "write one RRULE only")
+        raise RuleError("rrule", "scrivi una sola RRULE", "write one RRULE only")
     return rule
 
 
@@ -556,7 +583,8 @@ def _national(saturday_working: bool) -> WorkingCalendar:
 
 
 def _unusable(template: Template, error: RuleError, locate: Locate) -> Problem:
-    return SCHEDULE_UNUSABLE(locate(template.source, error.field), template=template.code, reason=error.reason)
+    return SCHEDULE_UNUSABLE(locate(template.source, error.field), template=template.code,
+                             reason_it=error.reason_it, reason_en=error.reason)
 
 
 def _at_midnight(d: date) -> datetime:
