@@ -74,6 +74,25 @@ def test_version_and_shell_completion_are_offered():
     assert "--install-completion" in helped.stdout and "--show-completion" in helped.stdout
 
 
+@pytest.mark.parametrize("args", [["demo", "--help"], ["orders"]])
+def test_help_frames_the_options_in_italian_too(args):
+    """typer's headings and notes read in both languages, as every option's own help does."""
+    import os
+    import subprocess
+    import sys
+
+    helped = subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "COLUMNS": "200"})
+    shown = helped.stdout + helped.stderr
+    assert "─ Opzioni / Options ─" in shown and "─ Options ─" not in shown
+    if args[0] == "demo":
+        assert "[predefinito / default: toolkit-demo]" in shown
+        assert "[variabile d'ambiente / env var: TOOLKIT_LEDGER_URL]" in shown
+        assert "URL SQLAlchemy del registro (predefinito: il file SQLite accanto alla cartella) / " in shown
+    else:
+        assert "─ Comandi / Commands ─" in shown
+
+
 def test_a_progress_bar_only_for_a_person_at_a_terminal(monkeypatch, capsys):
     ran: list[str] = []
 

@@ -108,6 +108,10 @@ def main() -> None:
 def run(args: list[str]) -> int:
     """Run one command line and give its exit code; every way it can end is answered here."""
     output.answer_in_json(args)
+    if _may_show_help(args):
+        from toolkit.cli.usage import help_in_both_languages
+
+        help_in_both_languages()
     try:
         return int(app(args, prog_name="toolkit", standalone_mode=False) or 0)
     except UnusableInput as exc:
@@ -136,6 +140,12 @@ def run(args: list[str]) -> int:
         if os.environ.get("TOOLKIT_DEBUG"):
             raise
         return _stopped(3, INTERNAL(None, reason=described(exc)))
+
+
+def _may_show_help(args: list[str]) -> bool:
+    """`--help`, nothing, or a verb alone (`toolkit orders` lists its verbs): click renders the
+    help while parsing, so its words are settled before."""
+    return not args or "--help" in args or (len(args) == 1 and not args[0].startswith("-"))
 
 
 def _usage_error(exc: ClickException) -> int:

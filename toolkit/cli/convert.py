@@ -22,8 +22,8 @@ def register(app: typer.Typer) -> None:
         mapping: Path | None = typer.Option(None, "--map", help="Corrispondenze (TOML) / mapping file (docs/convert.md)."),
         master: Path | None = typer.Option(None, "--master", help="Cartella anagrafiche per --to orders / master "
                                            "workbook the orders are priced with."),
-        jobs: int | None = typer.Option(None, "--jobs", min=1, help="Processi in parallelo / parallel processes "
-                                        "(default: the machine's cores)."),
+        jobs: int | None = typer.Option(None, "--jobs", min=1, help="Processi in parallelo (predefinito: i core della "
+                                        "macchina) / parallel processes (default: the machine's cores)."),
         italian: bool = typer.Option(False, "--decimal-comma", help="CSV con la virgola decimale e date gg/mm/aaaa / "
                                      "CSV with decimal commas and day-first dates."),
         json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,

@@ -60,13 +60,14 @@ def _asked_language(args: list[str]) -> str | None:
 
 
 LangOption = typer.Option(None, "--lang", is_eager=True, callback=choose_language, metavar="it|en",
-                          help="Lingua dei messaggi / message language: it, en (default: the workbook's setting, "
-                               "else it).")
+                          help="Lingua dei messaggi (predefinita: quella delle Impostazioni della cartella, altrimenti "
+                               "it) / message language: it, en (default: the workbook's setting, else it).")
 JsonOption = typer.Option(False, "--json",
                           help="Un oggetto JSON su stdout, in ogni caso / one JSON object on stdout, whatever happens "
                                "(docs/cli.md).")
 LedgerOption = typer.Option(None, "--ledger", envvar="TOOLKIT_LEDGER_URL",
-                            help="SQLAlchemy URL of the ledger (default: SQLite file beside the workbook).")
+                            help="URL SQLAlchemy del registro (predefinito: il file SQLite accanto alla cartella) / "
+                                 "SQLAlchemy URL of the ledger (default: SQLite file beside the workbook).")
 DEFAULT_WAIT = 30.0
 WaitOption = typer.Option(DEFAULT_WAIT, "--wait", min=0, metavar="SECONDS",
                           help="Secondi di attesa se un collega sta scrivendo nel registro / seconds to wait while a "
