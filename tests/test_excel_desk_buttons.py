@@ -251,6 +251,62 @@ def test_ship_forced_on_yes_ships_and_the_ledger_says_forced(tmp_path, reads):
     assert (tmp_path / "ddt-2026-04-09.xlsx").exists()
 
 
+def two_customers_due(limit=None):
+    """C001 (over `limit`, if given) and C002 both have an order due on 9 April."""
+    sheets = minimal.sheets()
+    sheets["Modelli ordine"].append(["T003", "C002", None, None, "Settimanale", "gio", None, None, None, None,
+                                     "01/03/2026", None, None])
+    sheets["Righe modello"].append(["T003", "A002", 10, None, None])
+    if limit is not None:
+        minimal.set_cell(sheets, "Clienti", "J2", limit)
+    return sheets
+
+
+def printed(path: Path) -> dict[str, set[str]]:
+    """Each sheet of a printed workbook, with the text of its cells."""
+    book = openpyxl.load_workbook(path)
+    return {ws.title: {str(c.value) for row in ws.iter_rows() for c in row if c.value is not None} for ws in book}
+
+
+def test_a_second_shipment_of_the_day_gets_a_file_of_its_own(tmp_path, may):
+    """The morning ships C002 and holds C001 over its limit; the afternoon forces C001 out. The
+    morning's file, perhaps not printed yet, still holds the morning's DDT; the message names
+    the afternoon's file and the DDT in it."""
+    book = fake(tmp_path, two_customers_due(limit=100))
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    (morning,) = press(book, "ship")
+    first = tmp_path / "ddt-2026-04-09.xlsx"
+    assert morning[0].splitlines()[1] == f"DDT DDT-2026-00001: {first}"
+    book.answers = ["yes"]
+    _, afternoon = press(book, "ship_forced")
+    second = tmp_path / "ddt-2026-04-09-2.xlsx"
+    assert afternoon[0].splitlines()[:2] == ["DDT emessi: 1, ordini trattenuti: 0.", f"DDT DDT-2026-00002: {second}"]
+    (ddt1,) = printed(first).items()
+    (ddt2,) = printed(second).items()
+    assert ddt1[0] == "DDT-2026-00001" and "Mario Rossi" in ddt1[1] and "Bar Centrale S.n.c." not in ddt1[1]
+    assert ddt2[0] == "DDT-2026-00002" and "Bar Centrale S.n.c." in ddt2[1] and "Mario Rossi" not in ddt2[1]
+    assert sorted(p.name for p in tmp_path.glob("ddt-*.xlsx")) == ["ddt-2026-04-09-2.xlsx", "ddt-2026-04-09.xlsx"]
+
+
+def test_ship_and_invoice_after_a_shipment_leaves_its_file_alone(tmp_path, may):
+    """"Spedisci e fattura" after "Spedisci" the same day: its DDT and its invoice go to the next
+    name free for both, in an English workbook's words."""
+    book = fake(tmp_path, english(two_customers_due(limit=100)))
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    press(book, "ship")
+    held = next(o.number for o in orders_in(tmp_path) if o.customer == "C001")
+    fill(book, NumeroOrdine=held)
+    book.sheet("Clienti").cells[(2, 10)] = 5000  # the credit limit raised
+    (shown,) = press(book, "ship_and_invoice")
+    second, invoices = tmp_path / "ddt-2026-04-09-2.xlsx", tmp_path / "ddt-2026-04-09-2-fatture.xlsx"
+    assert shown[0].splitlines()[1:3] == [f"DDT DDT-2026-00002: {second}", f"Invoice FT-2026-00001: {invoices}"]
+    assert list(printed(tmp_path / "ddt-2026-04-09.xlsx")) == ["DDT-2026-00001"]
+    assert list(printed(second)) == ["DDT-2026-00002"]
+    assert list(printed(invoices))[0] == "FT-2026-00001"
+
+
 # --- Fatturazione fine mese, Rendi definitiva, Annulla emissione ------------------------------
 
 def runs_in(tmp_path: Path):
@@ -497,8 +553,8 @@ def test_ship_and_invoice_ships_the_named_order_and_invoices_it(tmp_path, may, r
     assert (title, mode) == ("Spedisci e fattura", "info")
     lines = text.splitlines()
     assert lines[0] == "DDT emessi: 1, ordini trattenuti: 0. Fatture emesse con i DDT: 1."
-    assert lines[1] == "FT-2026-00001"
-    assert lines[2:4] == [str(tmp_path / "ddt-2026-04-09.xlsx"), str(tmp_path / "ddt-2026-04-09-fatture.xlsx")]
+    assert lines[1:3] == [f"DDT DDT-2026-00001: {tmp_path / 'ddt-2026-04-09.xlsx'}",
+                          f"Fattura FT-2026-00001: {tmp_path / 'ddt-2026-04-09-fatture.xlsx'}"]
     assert (tmp_path / "ddt-2026-04-09.xlsx").exists() and (tmp_path / "ddt-2026-04-09-fatture.xlsx").exists()
     assert [o.to_ship for o in orders_in(tmp_path)] == [0]
     with reading(ledger_of(tmp_path)) as conn:

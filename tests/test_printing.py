@@ -121,15 +121,16 @@ def test_the_reprint_button_brings_back_the_days_ddts(tmp_path):
     x.create_orders(book)
     x.ship(book)
     shipped = tmp_path / "ddt-2026-04-09.xlsx"
-    first = tmp_path / "first.xlsx"
-    shipped.rename(first)
+    as_shipped = shipped.read_bytes()
     alerts = len(book.alerts)
     x.reprint_delivery_notes(book)
     text, caption, mode = book.alerts[-1]
     assert (caption, mode) == ("Ristampa DDT", "info") and len(book.alerts) == alerts + 1
-    assert text.startswith("DDT ristampati: 1.") and str(shipped) in text
-    assert openpyxl.load_workbook(shipped).sheetnames == ["DDT-2026-00001"]
-    assert differences(shipped, first) is None
+    reprinted = tmp_path / "ddt-2026-04-09-ristampa.xlsx"
+    assert text.splitlines() == ["DDT ristampati: 1.", str(reprinted)]
+    assert openpyxl.load_workbook(reprinted).sheetnames == ["DDT-2026-00001"]
+    assert differences(reprinted, shipped) is None
+    assert shipped.read_bytes() == as_shipped, "a reprint never replaces the shipment's file"
 
 
 # ------------------------------------------------------------------ outputs checked before the commit
@@ -155,6 +156,35 @@ def test_ship_refuses_a_workbook_open_in_excel_before_storing_anything(capsys, t
     code, said = cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--out", tmp_path / "ddt.xlsx",
                      "--ledger", url)
     assert code == 0 and (tmp_path / "ddt.xlsx").exists() and stored(url)["deliveries"] > before["deliveries"]
+
+
+def test_ship_out_never_prints_over_an_earlier_shipments_ddts(capsys, tmp_path, desk):
+    """`--out` names the file, but a file holding DDTs of the ledger is an earlier shipment's,
+    perhaps not printed yet: refused, exit 2, nothing shipped. A file holding none of the
+    ledger's documents is replaced, as asked."""
+    import openpyxl
+
+    workbook, url = desk
+    ddt = tmp_path / "ddt.xlsx"
+    for day in ("2026-04-09", "2026-04-10"):
+        assert cli(capsys, "orders", "create", workbook, "--date", day, "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-09", "--all", "--out", ddt, "--ledger", url)[0] == 0
+    morning = openpyxl.load_workbook(ddt).sheetnames
+    before = stored(url)
+    code, said = cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--out", ddt, "--ledger", url,
+                     "--lang", "en")
+    assert code == 2 and stored(url) == before
+    said = " ".join(said.split())
+    assert f"The file {ddt} already holds documents of the ledger, DDTs {morning[0]}" in said
+    assert "Choose another name for --out" in said
+    assert openpyxl.load_workbook(ddt).sheetnames == morning
+    notes = tmp_path / "appunti.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "DDT-2026-99999"
+    book.save(notes)
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--out", notes, "--ledger", url)[0] == 0
+    assert stored(url)["deliveries"] > before["deliveries"]
+    assert "DDT-2026-99999" not in openpyxl.load_workbook(notes).sheetnames
 
 
 @pytest.mark.parametrize("verb", ["ship", "orders create"])

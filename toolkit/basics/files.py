@@ -208,6 +208,22 @@ def part_path(target: Path, part: str, number: int) -> Path:
     return target if number == 1 else target.with_name(f"{target.stem}-{part}-{number}{target.suffix}")
 
 
+def unused_path(target: Path, with_it: Callable[[Path], Sequence[Path]] = lambda _: ()) -> Path:
+    """`target`, else `stem-2`, `stem-3`, … beside it: the first name no file has, nor any of the
+    files written `with_it`. A document of record printed once a day under the day's name (the
+    DDTs of a shipment) so never replaces the day's earlier file, which may not be printed yet;
+    the day's files sort together.
+
+    >>> unused_path(Path("/nowhere/ddt-2026-04-09.xlsx")).name
+    'ddt-2026-04-09.xlsx'
+    """
+    path, number = target, 1
+    while any(p.exists() for p in (path, *with_it(path))):
+        number += 1
+        path = target.with_name(f"{target.stem}-{number}{target.suffix}")
+    return path
+
+
 def safe_name(text: str, default: str = "file") -> str:
     """A file-name part built from user data that cannot leave the output folder.
 

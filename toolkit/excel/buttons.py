@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from toolkit.services.orders import Preview
     from toolkit.services.requests import RequestDone
+    from toolkit.services.shipping import Shipped
 
 __all__ = ["BUTTONS", "DATE_NAME", "PANEL", "TITLES", "Button", "Press", "button"]
 
@@ -311,8 +312,9 @@ def confirm_quotation(press: Press) -> None:
 
 @button("Spedisci (DDT)")
 def ship(press: Press) -> None:
-    """Ship every open order up to the panel's date and write the DDTs beside the book:
-    `toolkit ship --all --out`, from a button. A customer over the credit limit is held;
+    """Ship every open order up to the panel's date and write the DDTs beside the book, in
+    `ddt-DATE.xlsx`, or `ddt-DATE-2.xlsx`, … when the day has shipped before (the message says
+    which DDTs are in it): `toolkit ship --all --out`, from a button. A customer over the credit limit is held;
     "Spedisci anche oltre il fido" ships them too. A panel date after today is refused, as the
     command refuses it without `--future`."""
     _ship(press, force=False)
@@ -338,19 +340,31 @@ def _ship(press: Press, force: bool) -> None:
 
     session, lang, day = press.session, press.language, press.day
     result = ship_orders(session.master, session.ledger, day, all_open=True, force=force,
-                         out=press.beside(f"ddt-{day:%Y-%m-%d}.xlsx"), lang=lang)
+                         out=_shipment_file(press), lang=lang)
+    _say_shipped(press, result)
+
+
+def _shipment_file(press: Press) -> Path:
+    """The file of this shipment: `ddt-DATE.xlsx` beside the book for the day's first, then
+    `ddt-DATE-2.xlsx`, …: a second shipment of the day never replaces the first's file."""
+    from toolkit.services.shipping import shipment_file
+
+    return shipment_file(press.beside(f"ddt-{press.day:%Y-%m-%d}.xlsx"))
+
+
+def _say_shipped(press: Press, result: Shipped) -> None:
+    """The shipping buttons' message: what was issued, which documents went into which file."""
     _stop_on_errors(list(result.problems))
-    lines = [result.summary(lang)]
-    if result.written is not None:
-        lines.append(str(result.written))
-    lines += [p.render(lang) for p in result.problems[:10]]
-    press.say("\n".join(lines))
+    lang = press.language
+    press.say("\n".join([result.summary(lang), *result.filed(lang), *(p.render(lang) for p in result.problems[:10])]))
 
 
 @button("Spedisci e fattura")
 def ship_and_invoice(press: Press) -> None:
     """Ship the order(s) named on the panel (`NumeroOrdine`, several separated by commas) on the
-    panel's date and invoice them at once, the DDTs and the invoices written beside the book:
+    panel's date and invoice them at once, the DDTs and the invoices written beside the book,
+    in files of their own when the day has shipped before (`ddt-DATE-2.xlsx`, its invoices in
+    `ddt-DATE-2-fatture.xlsx`):
     `toolkit ship --orders N --invoice --out`, for customers who pay on delivery. Only the named
     orders: a customer invoiced at month end is never invoiced at once by a press meant for
     another."""
@@ -362,25 +376,22 @@ def ship_and_invoice(press: Press) -> None:
     _stop_on_errors(found)
     numbers = [n.strip() for n in named.replace(";", ",").split(",") if n.strip()]
     result = ship_orders(session.master, session.ledger, day, numbers=numbers, invoice=True,
-                         out=press.beside(f"ddt-{day:%Y-%m-%d}.xlsx"), lang=lang)
-    _stop_on_errors(list(result.problems))
-    lines = [result.summary(lang)]
-    lines += [str(x.number) for x in result.invoices]
-    lines += [str(path) for path in (result.written, result.invoices_written) if path is not None]
-    lines += [p.render(lang) for p in result.problems[:10]]
-    press.say("\n".join(lines))
+                         out=_shipment_file(press), lang=lang)
+    _say_shipped(press, result)
 
 
 @button("Ristampa DDT")
 def reprint_delivery_notes(press: Press) -> None:
-    """Every DDT of the panel's date, printed again from the ledger into the file the ship
-    button writes, `ddt-DATE.xlsx` beside the book: `toolkit print ddt --date`, from a button.
-    It brings back a day's DDTs whose file was lost, or never written."""
+    """Every DDT of the panel's date, printed again from the ledger into a file of its own,
+    `ddt-DATE-ristampa.xlsx` beside the book: `toolkit print ddt --date`, from a button. It
+    brings back a day's DDTs whose file was lost, or never written. Each press replaces the
+    previous reprint (the day's DDTs as the ledger has them, nothing lost), never a shipment's
+    file: a day shipped twice has two of those, each with its own DDTs."""
     from toolkit.basics.files import check_output
     from toolkit.services.printing import Selection, print_documents
 
     session, lang, day = press.session, press.language, press.day
-    target = press.beside(f"ddt-{day:%Y-%m-%d}.xlsx")
+    target = press.beside(f"ddt-{day:%Y-%m-%d}-ristampa.xlsx")
     check_output(target, inputs=(session.workbook,))
     result = print_documents(session.master, session.ledger, "ddt", Selection(first=day, last=day), target, lang)
     lines = [p.render(lang) for p in result.problems[:10]]

@@ -46,6 +46,24 @@ def read_workbook(path: Path) -> RawWorkbook:
     return read_vetted(path)[0]
 
 
+def tab_names(path: Path) -> tuple[str, ...]:
+    """The tabs of an .xlsx file, from its workbook part alone (no cell is read), parsed as the
+    guard parses any part; empty when the file is missing or not a workbook that can be read.
+    What an output about to be replaced holds: a printed document's tab is its number."""
+    import zipfile
+
+    from toolkit.basics.problems import UnusableInput
+    from toolkit.intake.guard import local_name, xml_starts
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return tuple(str(e.get("name")) for e in xml_starts(zf, "xl/workbook.xml")
+                         if local_name(e) == "sheet" and e.get("name"))
+    except (OSError, KeyError, EOFError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile,
+            UnusableInput):
+        return ()
+
+
 def read_vetted(path: Path) -> tuple[RawWorkbook, bytes | None]:
     """`read_workbook`, and the file's bytes when it was small enough for the guard to read
     whole (None otherwise): calamine reads those same bytes instead of opening the file again,

@@ -62,6 +62,14 @@ NOT_PRINTED = define(
     en="Recorded in the ledger: {what} {numbers}. The file {path} was not written ({reason}). "
        "Print them with: {command}")
 
+OUTPUT_HOLDS_DOCUMENTS = define(
+    "output-holds-documents", "error",
+    it="Il file {path} contiene già documenti del registro, {what_it} {numbers}: scriverci i nuovi li toglierebbe "
+       "dal file, forse prima della stampa. Nulla è stato registrato. Scegli un altro nome per --out, oppure sposta "
+       "il file (quei documenti si ristampano con toolkit print {kind} --numbers).",
+    en="The file {path} already holds documents of the ledger, {what_en} {numbers}: writing the new ones into it "
+       "would take those out of the file, perhaps before they are printed. Nothing was recorded. Choose another "
+       "name for --out, or move the file away (those documents print again with toolkit print {kind} --numbers).")
 
 @dataclass(frozen=True)
 class Selection:
@@ -111,6 +119,24 @@ def beside(out: Path, what: str) -> Path:
     """
     return out.with_name(f"{out.stem}-{what}.xlsx")
 
+
+def refuse_replacing(ledger: Ledger, kind: str, out: Path) -> None:
+    """Refuse, before anything is stored, to print new documents over a file holding documents
+    of the ledger (its tabs are their numbers): the file of an earlier shipment, say, which
+    the desk may not have printed yet. A reprint may replace it; new documents go elsewhere."""
+    from toolkit.basics.problems import UnusableInput
+    from toolkit.intake.sources import tab_names
+
+    tabs = tab_names(out)
+    if not tabs:
+        return
+    with reading(ledger) as conn:
+        _, unknown = document_ids(conn, KINDS[kind], numbers=tabs)
+    held = [t for t in tabs if t not in unknown]
+    if held:
+        shown = ", ".join(held[:5]) + (" …" if len(held) > 5 else "")
+        raise UnusableInput(OUTPUT_HOLDS_DOCUMENTS(None, path=out, what_it=WHAT[kind][0], what_en=WHAT[kind][1],
+                                                   numbers=shown, kind=kind))
 
 def reason_of(exc: BaseException, lang: str) -> str:
     """Why a file was not written, in a line."""

@@ -100,6 +100,31 @@ class Shipped:
         return (f"DDT emessi: {len(self.notes)}, ordini trattenuti: {held}." if lang == "it"
                 else f"DDTs issued: {len(self.notes)}, orders held: {held}.") + invoiced
 
+    def filed(self, lang: str) -> list[str]:
+        """Which documents went into which file, a line each: a desk with two files of one day
+        (two shipments) tells them apart by it."""
+        it = lang != "en"
+        lines = []
+        if self.written is not None:
+            words = ("DDT", "DDT") if it else ("DDT", "DDTs")
+            lines.append(f"{_span([n.number for n in self.notes], words, lang)}: {self.written}")
+        if self.invoices_written is not None:
+            words = ("Fattura", "Fatture") if it else ("Invoice", "Invoices")
+            lines.append(f"{_span([x.number for x in self.invoices], words, lang)}: {self.invoices_written}")
+        return lines
+
+
+def _span(numbers: Sequence[str | None], words: tuple[str, str], lang: str) -> str:
+    """The documents a file holds, by their first and last number.
+
+    >>> _span(["DDT-2026-00004", "DDT-2026-00003"], ("DDT", "DDTs"), "en"), _span(["FT-1"], ("Fattura", "Fatture"), "it")
+    ('DDTs DDT-2026-00003 to DDT-2026-00004', 'Fattura FT-1')
+    """
+    ordered = sorted(n or "?" for n in numbers)
+    if len(ordered) == 1:
+        return f"{words[0]} {ordered[0]}"
+    return (f"{words[1]} {ordered[0]} to {ordered[-1]}" if lang == "en" else
+            f"{words[1]} da {ordered[0]} a {ordered[-1]}")
 
 def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str] = (), all_open: bool = False,
          chosen: Sequence[ChosenRow] = (), quantities: Path | None = None, carrier: str | None = None,
@@ -109,7 +134,8 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
     """Ship the chosen orders (by number, every open order up to `day`, or those the quantities
     rows or file name) in one transaction; with any error in the input nothing is stored.
     `day` after today is an error unless `future`. With `out`, the DDTs issued are printed
-    there, one sheet each, and the path is checked before anything is stored. The DDTs'
+    there, one sheet each, and the path is checked before anything is stored: a file holding
+    documents of the ledger (an earlier shipment's) is refused, never replaced. The DDTs'
     accounting date (data contabile) is `accounting_date`, else their own date. With `invoice`,
     the DDTs' lines are invoiced in the same transaction, dated as the DDTs and final (for
     customers who pay on delivery); an invoice that would break the series' date order stops
@@ -125,10 +151,13 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
         return Shipped((), (), (DATE_IN_FUTURE(None, day=day, today=today),))
     if out is not None:
         from toolkit.basics.files import check_output
+        from toolkit.services.printing import refuse_replacing
 
         check_output(out, inputs=(quantities,))
+        refuse_replacing(ledger, "ddt", out)
         if invoice:
             check_output(invoices_beside(out), inputs=(quantities,))
+            refuse_replacing(ledger, "invoices", invoices_beside(out))
     if quantities is not None:
         from toolkit.intake.quantities import read_quantities
 
@@ -149,6 +178,16 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
             shipped = replace(shipped, invoices_written=write_and_mark(
                 ledger, master, "invoices", shipped.invoices, invoices_beside(out), lang))
     return shipped
+
+
+def shipment_file(named: Path) -> Path:
+    """Where a desk's shipment prints its DDTs when the day names the file (`ddt-2026-04-09.xlsx`
+    beside the workbook): that name for the day's first shipment, `ddt-2026-04-09-2.xlsx` for
+    the next, and so on, the first whose DDTs' and invoices' files are both free. A later
+    shipment never replaces an earlier one's file, which may not be printed yet."""
+    from toolkit.basics.files import unused_path
+
+    return unused_path(named, lambda path: (invoices_beside(path),))
 
 
 def invoices_beside(out: Path) -> Path:
