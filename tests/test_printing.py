@@ -187,6 +187,15 @@ def test_ship_out_never_prints_over_an_earlier_shipments_ddts(capsys, tmp_path, 
     assert "DDT-2026-99999" not in openpyxl.load_workbook(notes).sheetnames
 
 
+def test_a_file_that_is_not_a_workbook_holds_no_tabs(tmp_path):
+    """What `--out` would replace is read for its tabs only, and anything unreadable holds none."""
+    from toolkit.intake.sources import tab_names
+
+    (tmp_path / "testo.xlsx").write_text("not a workbook")
+    (tmp_path / "rotto.xlsx").write_bytes(b"PK\x03\x04broken")
+    assert [tab_names(tmp_path / n) for n in ("testo.xlsx", "rotto.xlsx", "manca.xlsx")] == [(), (), ()]
+
+
 @pytest.mark.parametrize("verb", ["ship", "orders create"])
 def test_an_output_folder_that_cannot_be_created_stores_nothing(capsys, tmp_path, desk, verb):
     workbook, url = desk
