@@ -686,6 +686,16 @@ def _add_credited_lines(conn: Connection) -> None:
 MIGRATIONS[28] = _add_credited_lines
 
 
+def _add_returned_lines(conn: Connection) -> None:
+    """A return's credit note records what it takes back of each invoice line that sold the
+    returned goods (`schema.returned_lines`). Returns credited before record none: what they
+    took back was never known line by line, and the invoices they cited stay creditable."""
+    schema.returned_lines.create(conn, checkfirst=True)
+
+
+MIGRATIONS[29] = _add_returned_lines
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

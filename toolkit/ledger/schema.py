@@ -36,7 +36,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 28
+SCHEMA_VERSION = 29
 
 metadata = MetaData()
 
@@ -443,6 +443,24 @@ one issued by `toolkit invoice credit` the invoice it credits (the base: the tax
 back), a return's the invoices that sold the returned items (`toolkit.ledger.invoices.
 cite_returns`). Only final invoices are cited, or invoices of the credit note's own run (undone
 with it), and a final invoice is never deleted."""
+
+returned_lines = Table(
+    "returned_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("credit_note_id", Integer, ForeignKey("invoices.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("credit_line_id", Integer, nullable=False),
+    Column("invoice_line_id", Integer, nullable=False, index=True),
+    Column("quantity", Quantity(), nullable=False),
+    Column("amount", Money(), nullable=False),
+)
+"""What a return's credit note takes back of each invoice line that sold the returned goods
+(schema 29): the return's line (`credit_line_id`, a line of the note), the invoice line, and the
+quantity and amount taken back of it (negative, as the note's). A return order does not say
+which delivery its goods come from, so the ledger takes them back from the customer's latest
+invoices selling the item first (`toolkit.core.credit_notes.take_back`). What is left to
+credit of an invoice line is its quantity and amount less these and its credit lines
+(`invoice_lines.credits_line_id`): `toolkit invoice credit` and the returns never take back the
+same goods twice. Deleted with the note (an undone run)."""
 
 volume_settlements = Table(
     "volume_settlements", metadata,
