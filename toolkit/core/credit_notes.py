@@ -14,15 +14,25 @@ printed "Rif. fattura"), carries the reason (Causale) and has no due dates.
 Taking back all of a line leaves nothing of it: its remaining amount is the line's amount less
 what was taken back before, so the notes on one invoice never add up to more than it, cent for
 cent. Part of a line's quantity is priced as any line is (`line_amount`).
+
+A return's credit note (goods coming back on a return order, credited at month end) takes back
+from the same lines (`take_back`): a return order does not say which delivery its goods come
+from, so they are taken back from the customer's latest invoices that sold the item, on or
+before the note, as far as each has something left. What is left of an invoice line is thus
+what neither kind of note took back, and a return that gives back more than is left of the
+invoices that sold its goods is refused (`OverReturn`): the goods would be paid back twice.
+Goods no invoice in the ledger sold are credited as before, citing none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
 from toolkit.core.lines import line_amount
@@ -70,6 +80,16 @@ BEFORE_INVOICE = define(
        "indica con --date un giorno dal {invoice_day} in poi.",
     en="The credit note would be dated {day}, before invoice {number} of {invoice_day} it corrects: give "
        "--date a day from {invoice_day} on.")
+RETURN_CREDITED = define(
+    "return-credited-already", "error",
+    it="Il reso {order} (DDT {ddt}) restituisce {asked} {unit} di {item}, ma delle fatture che li hanno venduti "
+       "({invoices}) resta da accreditare solo {left} {unit}: il resto è già stato accreditato dalle note di credito "
+       "{notes}. Il reso non è stato accreditato, per non rimborsare due volte la stessa merce: controlla con il "
+       "cliente se quella merce è già stata rimborsata; il suo DDT resta tra quelli da fatturare.",
+    en="Return {order} (DDT {ddt}) gives back {asked} {unit} of {item}, but of the invoices that sold them "
+       "({invoices}) only {left} {unit} is left to credit: the rest was credited already by credit notes {notes}. "
+       "The return was not credited, so as not to pay the same goods back twice: check with the customer whether "
+       "those goods were paid back already; its DDT stays among those to invoice.")
 IN_FUTURE = define(
     "credit-date-in-future", "error",
     it="La data {day} è successiva a oggi ({today}): le note di credito non si datano nel futuro.",
@@ -192,3 +212,122 @@ def creditable(invoice: Invoice, line_ids: Mapping[int, int],
     the ledger, `credited` line id → (quantity, amount) its credit notes' lines sum to."""
     return [Creditable(line, line_ids[line.line_no], *credited.get(line_ids[line.line_no], (ZERO, ZERO)))
             for line in invoice.lines]
+
+
+@dataclass(frozen=True, slots=True)
+class Sold:
+    """An invoice line that sold goods a return may give back, with what is left to credit of
+    it (`left`) and the credit notes that took some back already (`credited_by`). An invoice
+    planned in the same run as the return has no id or number yet (None, "")."""
+
+    customer: str
+    invoice_id: int | None
+    number: str
+    day: date
+    left: Creditable
+    credited_by: tuple[str, ...] = ()
+
+    @property
+    def latest_first(self) -> tuple[date, bool, str, int]:
+        """The order a return takes its goods back in, reversed: by date, an invoice of the
+        same run after those already issued, then by number and line."""
+        return self.day, not self.number, self.number, self.left.line.line_no
+
+
+@dataclass(frozen=True, slots=True)
+class TakenBack:
+    """What line `line` of the return's credit note `note` (its place among those asked)
+    takes back of the invoice line `sold`: negative, as the note's figures."""
+
+    note: int
+    line: InvoiceLine
+    sold: Sold
+    quantity: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class OverReturn:
+    """A return's line giving back more of an item than is left to credit of the invoices that
+    sold it to the customer: crediting it would pay the same goods back twice."""
+
+    note: int
+    line: InvoiceLine
+    left: Decimal
+    sold: tuple[Sold, ...]
+
+    @property
+    def problem(self) -> Problem:
+        """The error naming the return, its DDT, the invoices and the notes that credited them."""
+        invoices = dict.fromkeys(s.number for s in self.sold if s.number)
+        notes = dict.fromkeys(n for s in self.sold for n in s.credited_by)
+        return RETURN_CREDITED(None, order=self.line.order_number,
+                               ddt=self.line.delivery.number if self.line.delivery else "—",
+                               asked=-self.line.quantity, unit=self.line.unit, item=self.line.item,
+                               invoices=", ".join(invoices) or "—", left=self.left, notes=", ".join(notes) or "—")
+
+
+def take_back(notes: Sequence[Invoice], sold: Iterable[Sold]) -> tuple[list[TakenBack], list[OverReturn]]:
+    """What the return lines of credit notes `notes` (taken in the order given) take back of
+    the invoice lines that sold their goods to their customer (`sold`), the latest invoice on or
+    before the note first, each line as far as what is left of it; and the return lines that
+    give back more than is left of the invoices that sold their item (none of it taken). A
+    return line whose item no invoice in `sold` sold takes back nothing: it cites no invoice."""
+    by_item: dict[tuple[str, str], list[Sold]] = defaultdict(list)
+    for s in sold:
+        by_item[(s.customer, s.left.line.item)].append(s)
+    left = {id(s): s.left.quantity_left for found in by_item.values() for s in found}
+    taken: list[TakenBack] = []
+    refused: list[OverReturn] = []
+    for n, note in enumerate(notes):
+        for line in returned_lines(note):
+            candidates = sorted((s for s in by_item.get((note.customer, line.item), ()) if s.day <= note.invoice_date),
+                                key=lambda s: s.latest_first, reverse=True)
+            if not candidates:
+                continue
+            available = sum((max(left[id(s)], ZERO) for s in candidates), ZERO)
+            if -line.quantity > available:
+                refused.append(OverReturn(n, line, available, tuple(candidates)))
+                continue
+            parts = _spread(-line.quantity, [(s, left[id(s)]) for s in candidates])
+            for s, quantity in parts:
+                left[id(s)] -= quantity
+            taken += [TakenBack(n, line, s, -quantity, amount)
+                      for (s, quantity), amount in zip(parts, _shares(line, [q for _, q in parts]))]
+    return taken, refused
+
+
+def returned_lines(note: Invoice) -> list[InvoiceLine]:
+    """A credit note's lines that give goods back from a return order (not a volume discount's,
+    nor those of `invoice credit`, which cite the invoice line themselves)."""
+    if note.kind is not InvoiceKind.CREDIT_NOTE:
+        return []
+    return [line for line in note.lines if line.order_line_id is not None and line.quantity < 0]
+
+
+def _spread(quantity: Decimal, lines: Sequence[tuple[Sold, Decimal]]) -> list[tuple[Sold, Decimal]]:
+    """`quantity` taken from `lines` (each with what is left of it) in their order, each as far
+    as it has something left."""
+    parts = []
+    for sold, left in lines:
+        if quantity <= 0:
+            break
+        part = min(quantity, left)
+        if part > 0:
+            parts.append((sold, part))
+            quantity -= part
+    return parts
+
+
+def _shares(line: InvoiceLine, quantities: Sequence[Decimal]) -> list[Decimal]:
+    """The return line's amount split over the quantities it takes back of each invoice line, in
+    cents, the last taking what the others leave so the shares add up to the line's amount."""
+    shares = [cents(line.amount * q / -line.quantity) for q in quantities[:-1]]
+    return shares + [line.amount - sum(shares, ZERO)]
+
+
+def planned(invoices: Iterable[Invoice]) -> list[Sold]:
+    """The lines of invoices a run is about to issue, as a return of the same run may take its
+    goods back from them: nothing of them credited yet."""
+    return [Sold(x.customer, None, "", x.invoice_date, Creditable(line, 0))
+            for x in invoices if x.kind is InvoiceKind.INVOICE for line in x.lines if line.item and line.quantity > 0]

@@ -1,20 +1,24 @@
 """What the ledger says of an invoice a credit note takes back, and of the orders behind it.
 
 The note itself is stored as every invoice is (`toolkit.ledger.invoices.store`); this module
-reads what is still to credit of each line (`credited_lines`), and finds the orders whose goods,
-billed at the order and not shipped, the note leaves billed or gives up (`billed_to_ship`).
-The action is `toolkit.services.credit_notes`.
+reads what is still to credit of each line (`credited_lines`): what credit notes took back of it
+line by line (`invoice_lines.credits_line_id`) and what returns took back of it
+(`schema.returned_lines`); the invoice lines a return may take its goods back from
+(`sold_for`); and finds the orders whose goods, billed at the order and not shipped, the note
+leaves billed or gives up (`billed_to_ship`). The action is `toolkit.services.credit_notes`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
-from toolkit.core.invoicing import InvoiceKind
+from toolkit.core.credit_notes import Creditable, Sold, returned_lines
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number
 
@@ -25,21 +29,67 @@ ZERO = Decimal(0)
 
 def credited_lines(conn: Connection, invoice_id: int
                    ) -> tuple[dict[int, int], dict[int, tuple[Decimal, Decimal]], list[str]]:
-    """The invoice's line ids by line number; for each line credit notes took back from, the
-    (quantity, amount) their lines sum to (negative); and those notes' numbers, in order."""
+    """The invoice's line ids by line number; for each line credit notes or returns took back
+    from, the (quantity, amount) they took back (negative); and those notes' numbers, in order."""
     line_ids = dict(conn.execute(select(il.line_no, il.id).where(il.invoice_id == invoice_id)).all())
-    credit = schema.invoice_lines.alias("credit")
-    rows = conn.execute(
-        select(credit.c.credits_line_id, func.sum(credit.c.quantity), func.sum(credit.c.amount))
-        .where(credit.c.credits_line_id.in_(list(line_ids.values())))
-        .group_by(credit.c.credits_line_id)).all()
-    notes = conn.execute(
-        select(i.series, i.year, i.number).distinct()
-        .join(credit, credit.c.invoice_id == i.id)
-        .where(credit.c.credits_line_id.in_(list(line_ids.values())))
-        .order_by(i.series, i.year, i.number)).all()
-    return (line_ids, {r[0]: (Decimal(r[1]), Decimal(r[2])) for r in rows},
-            [document_number(*n) for n in notes])
+    credited, notes = taken_back(conn, line_ids.values())
+    return line_ids, credited, sorted({n for found in notes.values() for n in found}, key=_number_order)
+
+
+def taken_back(conn: Connection, line_ids: Collection[int]
+               ) -> tuple[dict[int, tuple[Decimal, Decimal]], dict[int, list[str]]]:
+    """For each of these invoice lines that credit notes took back from, by their own lines
+    (`toolkit invoice credit`) or as returns, the (quantity, amount) taken back (negative), and
+    the numbers of those notes."""
+    credit, r = schema.invoice_lines.alias("credit"), schema.returned_lines.c
+    ids = list(line_ids)
+    if not ids:
+        return {}, {}
+    sums: dict[int, tuple[Decimal, Decimal]] = {}
+    notes: dict[int, list[str]] = defaultdict(list)
+    for line, note, taken in ((credit.c.credits_line_id, credit.c.invoice_id, credit.c),
+                              (r.invoice_line_id, r.credit_note_id, r)):
+        for line_id, quantity, amount in conn.execute(
+                select(line, func.sum(taken.quantity), func.sum(taken.amount)).where(line.in_(ids)).group_by(line)):
+            before = sums.get(line_id, (ZERO, ZERO))
+            sums[line_id] = (before[0] + Decimal(quantity), before[1] + Decimal(amount))
+        for line_id, series, year, number in conn.execute(
+                select(line, i.series, i.year, i.number).distinct().join(schema.invoices, i.id == note)
+                .where(line.in_(ids))):
+            notes[line_id].append(document_number(series, year, number))
+    return sums, {line_id: sorted(set(found), key=_number_order) for line_id, found in notes.items()}
+
+
+def _number_order(number: str) -> tuple[str, str]:
+    """Document numbers (NC-2026-00002) in series, year and number order."""
+    series, _, rest = number.rpartition("-")
+    return series, rest.zfill(10)
+
+
+def sold_for(conn: Connection, notes: Sequence[Invoice], run_id: str | None) -> list[Sold]:
+    """The invoice lines that sold the goods the return lines of credit notes `notes` give back
+    to their customers, dated on or before the latest note, final or of the run `run_id` (undone
+    with the notes), each with what is left to credit of it and the notes that took some back."""
+    wanted = {(note.customer, line.item) for note in notes for line in returned_lines(note)}
+    if not wanted:
+        return []
+    issued = i.status == InvoiceStatus.FINAL.value
+    rows = [r for r in conn.execute(
+        select(i.id.label("invoice_id"), i.customer, i.series, i.year, i.number, i.invoice_date, il.id, il.line_no,
+               il.item, il.description, il.unit, il.quantity, il.unit_price, il.amount, il.vat_rate, il.vat_nature)
+        .join(schema.invoices, i.id == il.invoice_id)
+        .where(i.customer.in_(sorted({c for c, _ in wanted})), il.item.in_(sorted({x for _, x in wanted})),
+               i.kind == InvoiceKind.INVOICE.value, il.quantity > 0,
+               i.invoice_date <= max(note.invoice_date for note in notes),
+               issued if run_id is None else issued | (i.run_id == run_id)))
+        if (r.customer, r.item) in wanted]
+    credited, by = taken_back(conn, [r.id for r in rows])
+    return [Sold(r.customer, r.invoice_id, document_number(r.series, r.year, r.number), r.invoice_date,
+                 Creditable(InvoiceLine(r.item, r.description, r.unit, r.quantity, r.unit_price, r.amount, r.vat_rate,
+                                        r.vat_nature, r.line_no, None, None, None, ""),
+                            r.id, *credited.get(r.id, (ZERO, ZERO))),
+                 tuple(by.get(r.id, ())))
+            for r in rows]
 
 
 @dataclass(frozen=True, slots=True)

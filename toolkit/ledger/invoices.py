@@ -35,7 +35,9 @@ from sqlalchemy import (
     update,
 )
 
+from toolkit.basics.problems import ProblemsFound
 from toolkit.basics.vocab import PaymentMethod
+from toolkit.core.credit_notes import take_back
 from toolkit.core.invoicing import (
     Billable,
     BillableGoods,
@@ -54,6 +56,7 @@ from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
 from toolkit.ledger import copy_in, parties, schema, uninvoiced
 from toolkit.ledger.batches import among, bound_among, id_lists, in_batches, one_array
+from toolkit.ledger.credit_notes import sold_for
 from toolkit.ledger.db import (
     document_number,
     draw_numbers,
@@ -411,40 +414,36 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
 
 def cite_returns(conn: Connection, run_id: str, notes: Sequence[tuple[int, Invoice]]
                  ) -> dict[int, tuple[CitedInvoice, ...]]:
-    """Each return's credit note (id, note) cites the invoices that sold the returned goods, as
-    far as the ledger can tell: a return order does not say which delivery its goods come from,
-    so for each returned item, the customer's latest invoice dated on or before the note that
-    sold it, final or of the note's own run (undone with it). The base of each is what the
-    note takes back of its items. A return of goods no invoice sold cites none. Recorded with
-    the note, so its print, its e-invoice and the ledger say the same."""
-    found: dict[int, tuple[CitedInvoice, ...]] = {}
-    rows = []
-    for note_id, note in notes:
-        returned: dict[str, Decimal] = defaultdict(Decimal)
-        for line in note.lines:
-            if line.order_line_id is not None:
-                returned[line.item] -= line.amount
-        if not returned:
-            continue
-        sold = conn.execute(
-            select(il.item, i.id, i.invoice_date, i.series, i.year, i.number).distinct()
-            .join(schema.invoices, i.id == il.invoice_id)
-            .where(i.customer == note.customer, i.kind == InvoiceKind.INVOICE.value,
-                   i.invoice_date <= note.invoice_date, il.item.in_(sorted(returned)),
-                   (i.status == InvoiceStatus.FINAL.value) | (i.run_id == run_id))).all()
-        latest: dict[str, Any] = {}
-        for r in sold:
-            if r.item not in latest or (r.invoice_date, r.series, r.year, r.number) > latest[r.item][2:]:
-                latest[r.item] = (r.id, r.item, r.invoice_date, r.series, r.year, r.number)
-        bases: dict[tuple[int, date, str, int, int], Decimal] = defaultdict(Decimal)
-        for item, (invoice_id, _, day, series, year, number) in latest.items():
-            bases[(invoice_id, day, series, year, number)] += returned[item]
-        cited = tuple(CitedInvoice(invoice_id, document_number(series, year, number), day, base)
-                      for (invoice_id, day, series, year, number), base in sorted(bases.items(), key=lambda kv: kv[0][1:]))
-        if cited:
-            found[note_id] = cited
-            rows += [dict(credit_note_id=note_id, invoice_id=c.id, base=c.base) for c in cited]
-    insert_rows(conn, schema.invoice_citations, rows)
+    """Each return's credit note (id, note) takes its goods back from the invoice lines that sold
+    them, as far as the ledger can tell: a return order does not say which delivery its goods
+    come from, so from the customer's latest invoices dated on or before the note that sold the
+    item, final or of the note's own run (undone with it), each as far as what earlier notes
+    and returns left of it (`toolkit.core.credit_notes.take_back`). What it takes back of each
+    line is recorded (`schema.returned_lines`), and the note cites those invoices, the base of
+    each what it takes back of them: its print, its e-invoice and the ledger say the same. A
+    return of goods no invoice sold cites none. `ProblemsFound` (the caller's transaction rolls
+    back) when a return gives back more than is left of the invoices that sold its goods: the
+    month-end run leaves such returns out before storing (`toolkit.services.invoicing`)."""
+    taken, refused = take_back([note for _, note in notes], sold_for(conn, [note for _, note in notes], run_id))
+    if refused:
+        raise ProblemsFound([x.problem for x in refused])
+    if not taken:
+        return {}
+    note_ids = [note_id for note_id, _ in notes]
+    line_ids = {(r.invoice_id, r.line_no): r.id for r in conn.execute(
+        select(il.invoice_id, il.line_no, il.id).where(il.invoice_id.in_(sorted({note_ids[t.note] for t in taken}))))}
+    insert_rows(conn, schema.returned_lines, [
+        dict(credit_note_id=note_ids[t.note], credit_line_id=line_ids[(note_ids[t.note], t.line.line_no)],
+             invoice_line_id=t.sold.left.line_id, quantity=t.quantity, amount=t.amount) for t in taken])
+    bases: dict[int, dict[tuple[date, str, int], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for t in taken:
+        assert t.sold.invoice_id is not None
+        bases[note_ids[t.note]][(t.sold.day, t.sold.number, t.sold.invoice_id)] -= t.amount
+    found = {note_id: tuple(CitedInvoice(invoice_id, number, day, base)
+                            for (day, number, invoice_id), base in sorted(cited.items()))
+             for note_id, cited in bases.items()}
+    insert_rows(conn, schema.invoice_citations, [dict(credit_note_id=note_id, invoice_id=c.id, base=c.base)
+                                                 for note_id, cited in found.items() for c in cited])
     return found
 
 

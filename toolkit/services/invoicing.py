@@ -29,9 +29,11 @@ from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import InvoiceTerms
 from toolkit.basics.wording import count
+from toolkit.core.credit_notes import OverReturn, planned, take_back
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import (
     Invoice,
+    InvoiceKind,
     InvoiceStatus,
     LeftOut,
     Pending,
@@ -46,6 +48,7 @@ from toolkit.core.invoicing import (
     shipments_of,
 )
 from toolkit.ledger import Ledger
+from toolkit.ledger.credit_notes import sold_for
 from toolkit.ledger.db import document_number, reading, writing
 from toolkit.ledger.deliveries import buyer_names
 from toolkit.ledger.invoices import (
@@ -139,6 +142,9 @@ class RunResult:
     """The accountants' workbook and what goes with it, when an output folder was given."""
     left_out: list[LeftOut] = field(default_factory=list)
     """Customers no longer in the master whose DDTs wait: the run invoiced everyone else."""
+    returns_refused: list[OverReturn] = field(default_factory=list)
+    """Returns giving back goods whose invoices credit notes took back already: not credited,
+    their DDTs wait; the run invoiced everything else (`returns_left_out`)."""
 
     def summary(self, lang: str, *, next_step: bool = False) -> str:
         """The line that ends a run: a preview, nothing to invoice, or what was issued, and the
@@ -147,12 +153,19 @@ class RunResult:
         return self._outcome(lang, next_step=next_step) + self.left_out_sentence(lang)
 
     def left_out_sentence(self, lang: str) -> str:
-        """The customers left out, after what was issued: empty when there are none."""
-        if not self.left_out or (self.run_id is None and not self.preview):
+        """The customers and the returns left out, after what was issued: empty when there are none."""
+        if self.run_id is None and not self.preview:
             return ""
-        codes = ", ".join(x.customer for x in self.left_out)
-        return (f" Fuori da questa fatturazione, perché non più nel foglio Clienti: {codes}." if lang == "it"
-                else f" Left out of this run, being no longer on the Customers sheet: {codes}.")
+        said = ""
+        if self.left_out:
+            codes = ", ".join(x.customer for x in self.left_out)
+            said += (f" Fuori da questa fatturazione, perché non più nel foglio Clienti: {codes}." if lang == "it"
+                     else f" Left out of this run, being no longer on the Customers sheet: {codes}.")
+        if self.returns_refused:
+            orders = ", ".join(dict.fromkeys(x.line.order_number for x in self.returns_refused))
+            said += (f" Resi non accreditati, perché la merce è già stata accreditata: {orders}." if lang == "it"
+                     else f" Returns not credited, their goods being credited already: {orders}.")
+        return said
 
     def _outcome(self, lang: str, *, next_step: bool) -> str:
         it, issued = lang == "it", len(self.invoices)
@@ -235,6 +248,25 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> Bil
     ordered = shipments_of(ordered_not_invoiced(conn, customers=immediate, cutoff=request.cutoff))
     complete = delivered_orders(conn, {s.order_id for s in shipped if s.customer in after_order}, request.cutoff)
     return Billables(shipped + ordered, complete, held, former_customers(conn, master, shipped))
+
+
+def returns_left_out(conn: Connection, master: MasterData, billables: Billables, request: Request,
+                     result: Plan) -> tuple[Plan, list[OverReturn]]:
+    """The plan without the returns whose goods were credited already: a return that gives back
+    more than credit notes and earlier returns left of the invoices that sold its goods
+    (`toolkit.core.credit_notes.take_back`, over the ledger's invoices and the run's own) is
+    left out, its DDT waiting, with an error naming the invoices and the notes; everything else
+    is invoiced, as for a customer taken off the sheet (`LeftOut`). The shipments left out are
+    the return orders' lines on those DDTs, planned again without them."""
+    notes = [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    if not notes:
+        return result, []
+    refused = take_back(notes, sold_for(conn, notes, None) + planned(result.invoices))[1]
+    if not refused:
+        return result, []
+    out = {(x.line.delivery, x.line.order_number) for x in refused}
+    kept = replace(billables, shipments=[s for s in billables.shipments if (s.delivery, s.order_number) not in out])
+    return kept.plan(master, request), refused
 
 
 def former_customers(conn: Connection, master: MasterData, shipped: Iterable[Shipment]) -> dict[str, str]:
@@ -363,24 +395,29 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             if unknown:
                 return RunResult(None, [], unknown, [], preview=True, status=status)
             with collector_paused():
-                result = billables_for(conn, master, request).plan(master, request)
-            problems = list(result.problems) + chronology_problems(conn, master.settings, result.invoices)
+                billables = billables_for(conn, master, request)
+                result, refused_returns = returns_left_out(conn, master, billables, request,
+                                                           billables.plan(master, request))
+            problems = (list(result.problems) + [x.problem for x in refused_returns]
+                        + chronology_problems(conn, master.settings, result.invoices))
         return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True, status=status,
-                         left_out=list(result.left_out))
+                         left_out=list(result.left_out), returns_refused=refused_returns)
     files: list[Path] = []
     with writing(ledger) as conn:
         request, unknown = chosen_orders(conn, request, orders)
         if unknown:
             return RunResult(None, [], unknown, [], status=status)
         with collector_paused():
-            result = billables_for(conn, master, request).plan(master, request)
-            problems, refused = list(result.problems), result.stopping
+            billables = billables_for(conn, master, request)
+            result, refused_returns = returns_left_out(conn, master, billables, request,
+                                                       billables.plan(master, request))
+            problems, refused = list(result.problems) + [x.problem for x in refused_returns], result.stopping
             if not refused:
                 refused = chronology_problems(conn, master.settings, result.invoices)
                 problems += refused
             if refused or not result.invoices:
                 return RunResult(None, [], problems, list(result.pending), status=status,
-                                 left_out=list(result.left_out))
+                                 left_out=list(result.left_out), returns_refused=refused_returns)
             run_id = new_run_id(request.invoice_date or request.month.end)
             stored = store(conn, master, result.invoices, status, run_id)
         if out is not None:
@@ -390,7 +427,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         if then is not None:
             then(stored, run_id)
     return RunResult(run_id, stored, problems, list(result.pending), status=status, files=files,
-                     left_out=list(result.left_out))
+                     left_out=list(result.left_out), returns_refused=refused_returns)
 
 
 def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name: str, lang: str, *,
