@@ -696,6 +696,16 @@ def _add_returned_lines(conn: Connection) -> None:
 MIGRATIONS[29] = _add_returned_lines
 
 
+def _add_documents_held(conn: Connection) -> None:
+    """An order made before its day may keep its documents issued at once for that day
+    (`orders.documents_held`, with its index). Orders stored before issued theirs when made."""
+    _add_columns(conn, "orders", {"documents_held": "VARCHAR(20)"})
+    schema.documents_held_index.create(conn, checkfirst=True)
+
+
+MIGRATIONS[30] = _add_documents_held
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -36,7 +36,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 29
+SCHEMA_VERSION = 30
 
 metadata = MetaData()
 
@@ -88,6 +88,7 @@ orders = Table(
     Column("created_by", String(100), nullable=False),
     Column("unshipped_euros", BigInteger, nullable=False, server_default="0"),
     Column("unshipped_micros", BigInteger, nullable=False, server_default="0"),
+    Column("documents_held", String(20)),
     UniqueConstraint("template", "occurrence", name="uq_order_occurrence"),
     UniqueConstraint("series", "year", "number", name="uq_order_number"),
 )
@@ -105,7 +106,20 @@ unique constraint), `form_digest` for the order imported from a customer's order
 `template` NULL too). `toolkit.core.orders.Order.origin` shows each the same way.
 
 `unshipped_euros` and `unshipped_micros` keep the value the order still has to ship, for the
-customers' credit figures (`toolkit.ledger.unshipped`)."""
+customers' credit figures (`toolkit.ledger.unshipped`).
+
+`documents_held` names the documents issued at once (`ddt`, `invoice`, `ddt,invoice`:
+`toolkit.core.orders.AtOnce`) that an order made before its day waits to issue on that day
+(schema 30); NULL once issued, and for every other order."""
+
+documents_held = orders.c.documents_held.is_not(None)
+"""The orders whose documents issued at once wait for their day: the condition of
+`documents_held_index`, repeated as it is by the queries that read it."""
+
+documents_held_index = Index("ix_orders_documents_held", orders.c.occurrence, sqlite_where=documents_held,
+                             postgresql_where=documents_held)
+"""The few orders whose documents wait, by day: what `orders create` and `ship` read to issue
+those due, without visiting the other orders (schema 30)."""
 
 confirms_index = Index("uq_order_confirms", orders.c.confirms, unique=True)
 
