@@ -31,8 +31,10 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from toolkit.basics import labels
 from toolkit.basics.problems import define
 from toolkit.basics.vocab import DocumentType, PaymentMethod, normalize
+from toolkit.basics.wording import count
 from toolkit.core.lines import DocumentLine
 
 
@@ -151,6 +153,86 @@ EFFECTS: dict[DocumentType, Effects] = {
 
 
 @dataclass(frozen=True, slots=True)
+class AtOnce:
+    """The documents an order issues the moment it is made, dated with its own day: a DDT
+    (warehouse, POS and on-credit orders), an invoice (POS, on-credit and prepay orders, and
+    every order that ships of a customer invoiced *Immediato*).
+
+    >>> AtOnce.of(EFFECTS[DocumentType.POS], invoiced_immediately=False).stored
+    'ddt,invoice'
+    >>> AtOnce.read("invoice"), bool(AtOnce.of(EFFECTS[DocumentType.STANDARD], invoiced_immediately=False))
+    (AtOnce(ddt=False, invoice=True), False)
+    """
+
+    ddt: bool = False
+    invoice: bool = False
+
+    @classmethod
+    def of(cls, effects: Effects, *, invoiced_immediately: bool) -> AtOnce:
+        return cls(effects.ship_at_once, effects.invoice_at_once or (effects.ships and invoiced_immediately))
+
+    def __bool__(self) -> bool:
+        return self.ddt or self.invoice
+
+    @property
+    def stored(self) -> str:
+        """As the ledger keeps it (`orders.documents_held`)."""
+        return ",".join(kind for kind, wanted in (("ddt", self.ddt), ("invoice", self.invoice)) if wanted)
+
+    @classmethod
+    def read(cls, stored: str) -> AtOnce:
+        kinds = set(stored.split(","))
+        return cls("ddt" in kinds, "invoice" in kinds)
+
+
+def held_until_its_day(day: date, today: date, future: bool) -> bool:
+    """Whether an order's documents issued at once wait for the order's day rather than being
+    issued as it is made: an invoice or a DDT dated after today cannot go to SDI, nor with the
+    goods, today, and invoice numbers follow dates, so one dated tomorrow would refuse every
+    invoice of today issued after it. `future` (`--future`) issues them now all the same, dated
+    ahead on purpose.
+
+    >>> held_until_its_day(date(2026, 10, 2), date(2026, 10, 1), future=False)
+    True
+    >>> held_until_its_day(date(2026, 10, 1), date(2026, 10, 1), future=False)
+    False
+    """
+    return day > today and not future
+
+
+def due_until(day: date, today: date, future: bool) -> date:
+    """The last day whose held documents an action on `day` issues (`orders create`, `ship`):
+    its own day, but never after today unless `future` says a date ahead is meant.
+
+    >>> today = date(2026, 10, 1)
+    >>> due_until(date(2026, 10, 2), today, future=False), due_until(date(2026, 9, 30), today, future=False)
+    (datetime.date(2026, 10, 1), datetime.date(2026, 9, 30))
+    """
+    return day if future else min(day, today)
+
+
+labels.define({"order.documents_on": ("documenti il {day:%d/%m/%Y}", "documents on {day:%d/%m/%Y}")})
+
+
+def documents_on(day: date, lang: str) -> str:
+    """How an order whose documents wait for its day is shown: *documenti il 02/10/2026*."""
+    return labels.label("order.documents_on", lang).format(day=day)
+
+
+def issued_on_their_day(orders: int, lang: str) -> str:
+    """The sentence an action adds when it issued the held documents of `orders` orders.
+
+    >>> issued_on_their_day(1, "en"), issued_on_their_day(0, "it")
+    (' Issued the waiting documents of 1 order created ahead.', '')
+    """
+    if not orders:
+        return ""
+    if lang == "it":
+        return f" Emessi i documenti attesi di {count(orders, 'ordine', 'ordini')} creati in anticipo."
+    return f" Issued the waiting documents of {count(orders, 'order', 'orders')} created ahead."
+
+
+@dataclass(frozen=True, slots=True)
 class OrderLine(DocumentLine):
     """A stored order line, with what its DDTs shipped and its invoices invoiced so far."""
 
@@ -220,6 +302,8 @@ class Order:
     """The type of the document it confirms: a proposal reserved stock, a quotation did not."""
     form: str | None = None
     """The file name of the customer's order form it was imported from; its `template` is then None."""
+    documents_held: AtOnce = AtOnce()
+    """The documents issued at once that wait for the order's day (`held_until_its_day`)."""
 
     @property
     def quantity(self) -> Decimal:
@@ -245,6 +329,13 @@ class Order:
             kind = self.confirms_type.value if self.confirms_type is not None else DocumentType.QUOTATION.value
             return Origin(kind, self.confirms)
         return Origin("template", self.template or "")
+
+    @property
+    def documents_on(self) -> date | None:
+        """The day its documents issued at once will be issued, while they wait for it; None
+        when none wait (issued, never due, or the order voided or closed before its day)."""
+        waiting = self.documents_held and self.status is OrderStatus.IN_PROGRESS
+        return self.occurrence if waiting else None
 
     @property
     def place(self) -> str:
