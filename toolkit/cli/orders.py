@@ -70,9 +70,10 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                                              help="Includi i giorni saltati / include missed days."),
                out: Path | None = output.out_file(None, help="Scrivi gli ordini stampabili in questo .xlsx / "
                                                "write the printable orders here (one sheet per order)."),
-               future: bool = typer.Option(False, "--future", help="Accetta una data oltre 31 giorni da oggi e "
-                                           "fatture o DDT immediati datati dopo oggi / accept a date more than 31 days "
-                                           "ahead, and immediate invoices or DDTs dated after today."),
+               future: bool = typer.Option(False, "--future", help="Accetta una data oltre 31 giorni da oggi ed "
+                                           "emetti subito fatture e DDT immediati datati dopo oggi / accept a date more "
+                                           "than 31 days ahead, and issue now immediate invoices and DDTs dated after "
+                                           "today."),
                json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
                wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Crea gli ordini in scadenza (tutti o quelli scelti), mai due volte. Create the due orders, never twice."""
@@ -97,7 +98,7 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
     if json:
         output.reply({"created": result.created, "already_existing": result.already_existing,
                       "ddts": [n.number for n in result.notes], "invoices": [x.number for x in result.invoices],
-                      "files": written}, problems)
+                      "documents_due": result.documents_due, "files": written}, problems)
     else:
         for row in result.created:
             typer.echo(f"{row['number']}  {row['template']}  {row['date']:%d/%m/%Y}  {row['customer']}")
@@ -130,7 +131,8 @@ def list_cmd(workbook: Path = WorkbookArg,
             {"number": o.number, "date": o.order_date, "template": o.template, "origin": str(o.origin),
              "customer": o.customer,
              "ship_to": o.ship_to, "document_type": o.document_type.value, "status": o.status.value,
-             "lines": len(o.lines), "quantity": o.quantity, "to_ship": o.to_ship, "amount": o.amount}
+             "lines": len(o.lines), "quantity": o.quantity, "to_ship": o.to_ship, "amount": o.amount,
+             "documents_on": o.documents_on}
             for o in found]}, session.warnings)
         return
     from toolkit.cli.tables import print_orders

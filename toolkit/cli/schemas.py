@@ -41,10 +41,17 @@ def record(**fields: Schema) -> Schema:
     return {"type": "object", "properties": fields, "required": list(fields), "additionalProperties": False}
 
 
+def with_optional(schema: Schema, **fields: Schema) -> Schema:
+    """A `record` that may also hold these fields, present only when they apply."""
+    return {**schema, "properties": {**schema["properties"], **fields}}
+
+
 PROBLEM = record(code=TEXT, severity={"enum": ["error", "warning"]}, workbook=TEXT_OR_NULL, sheet=TEXT_OR_NULL,
                  cell=TEXT_OR_NULL, message=TEXT)
 
-ORDER_MADE = record(template=TEXT, date=DATE, customer=TEXT, number=TEXT, lines=INT, amount=DECIMAL)
+ORDER_MADE = with_optional(record(template=TEXT, date=DATE, customer=TEXT, number=TEXT, lines=INT, amount=DECIMAL),
+                           documents_on=DATE)
+"""`documents_on`: for an order created ahead, the day its documents issued at once wait for."""
 
 INVOICE = record(number=TEXT_OR_NULL, kind={"enum": ["invoice", "credit-note"]}, deferred=BOOL, date=DATE,
                  customer=TEXT, group=TEXT, period=array(DATE), status=TEXT_OR_NULL, taxable=DECIMAL, vat=DECIMAL,
@@ -71,7 +78,8 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "date": DATE, "missed_days": array(DATE),
         "orders": array(record(
             date=DATE, template=TEXT, customer=TEXT, customer_name=TEXT, ship_to=TEXT_OR_NULL, lines=INT,
-            quantity=DECIMAL, amount=DECIMAL, existing=TEXT_OR_NULL, changed=BOOL, catch_up=BOOL)),
+            quantity=DECIMAL, amount=DECIMAL, existing=TEXT_OR_NULL, changed=BOOL, catch_up=BOOL,
+            documents_on=DATE_OR_NULL)),
         "customers": {"type": "object", "additionalProperties": record(
             customer=TEXT, last_order_date=DATE_OR_NULL, last_order_amount=DECIMAL, unshipped=DECIMAL,
             outstanding=DECIMAL, uninvoiced=DECIMAL, credit_limit=DECIMAL_OR_NULL, headroom=DECIMAL_OR_NULL, open_requests=INT,
@@ -79,12 +87,13 @@ RESULTS: dict[str, dict[str, Schema]] = {
     },
     "orders create": {
         "created": array(ORDER_MADE), "already_existing": array(ORDER_MADE), "ddts": array(TEXT),
-        "invoices": array(TEXT), "files": array(PATH),
+        "invoices": array(TEXT), "documents_due": array(TEXT), "files": array(PATH),
     },
     "orders list": {
         "orders": array(record(
             number=TEXT, date=DATE, template=TEXT_OR_NULL, origin=TEXT, customer=TEXT, ship_to=TEXT_OR_NULL,
-            document_type=TEXT, status=TEXT, lines=INT, quantity=DECIMAL, to_ship=DECIMAL, amount=DECIMAL)),
+            document_type=TEXT, status=TEXT, lines=INT, quantity=DECIMAL, to_ship=DECIMAL, amount=DECIMAL,
+            documents_on=DATE_OR_NULL)),
     },
     "orders status": {"order": TEXT, "status": TEXT_OR_NULL},
     "orders confirm": {"quotation": TEXT, "order": TEXT_OR_NULL, "invoices": array(TEXT)},
@@ -94,7 +103,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
                                 reason=TEXT, forced=BOOL, orders=array(TEXT), lines=INT)),
         "held": array(record(order=TEXT, customer=TEXT, reason=TEXT, items=array(TEXT), since=DATE_OR_NULL)),
         "completed": array(TEXT), "workbook": PATH_OR_NULL, "invoices": array(INVOICE),
-        "invoices_workbook": PATH_OR_NULL,
+        "invoices_workbook": PATH_OR_NULL, "documents_due": array(TEXT),
     },
     "invoice run": {
         "run_id": TEXT_OR_NULL, "preview": BOOL, "invoices": array(INVOICE), "files": array(PATH),

@@ -159,6 +159,7 @@ def _report(json: bool, result: Shipped) -> None:
             "workbook": result.written,
             "invoices": [invoice_json(x) for x in result.invoices],
             "invoices_workbook": result.invoices_written,
+            "documents_due": list(result.documents_due),
         }, result.problems)
         return
     for n in result.notes:

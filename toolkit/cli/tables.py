@@ -100,7 +100,7 @@ def print_preview(preview: Preview, lang: str) -> None:
                    else ("Date", "Template", "Customer", "Name", "Lines", "Quantity", "Amount", "Order"), (4, 5, 6), (3,))
     for r in preview.rows:
         table.add_row(f"{r.day:%d/%m/%Y}{'*' if r.changed else ''}", r.template, r.customer, r.customer_name,
-                      str(r.lines), _quantity(r.quantity, lang), euro(r.amount, lang), r.existing or "")
+                      str(r.lines), _quantity(r.quantity, lang), euro(r.amount, lang), r.order_shown(lang))
     _show(table, console)
     if preview.missed_days:
         days = ", ".join(d.strftime("%d/%m") for d in preview.missed_days)

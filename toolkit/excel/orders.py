@@ -80,7 +80,8 @@ def preview_block(preview: Preview, lang: str) -> list[list[Any]]:
         requests = preview.open_requests(r.customer)
         rows.append([
             None if r.existing else "x", r.day, r.template, r.customer, r.customer_name, r.ship_to, r.lines,
-            float(r.quantity), float(r.amount), r.existing, ("sì" if lang == "it" else "yes") if r.changed else None,
+            float(r.quantity), float(r.amount), r.order_shown(lang) or None,
+            ("sì" if lang == "it" else "yes") if r.changed else None,
             exposure.last_order_date, float(exposure.unshipped), float(exposure.uninvoiced), float(exposure.outstanding),
             float(headroom) if headroom is not None else None,
             requests.count, requests.latest,

@@ -296,9 +296,11 @@ def ordered_not_invoiced(conn: Connection, *, customers: Collection[str] | None 
 def _asked_lists(conn: Connection, customers: Collection[str] | None, order_ids: Collection[int] | None
                  ) -> Iterator[list[ColumnElement[bool]]]:
     """The conditions of `ordered_not_invoiced`'s statements: the customers (whose orders may
-    be invoiced) in slices of `in_batches`, and the orders (not voided) as `among` asks for
-    them, every slice of one with every slice of the other."""
-    by_customer = ([[o.customer.in_(chunk), o.status.in_(INVOICEABLE_ORDER_STATUSES)]
+    be invoiced, but not those whose invoice issued at once waits for their day: that is issued
+    on the day, dated with the order, never by a month-end run) in slices of `in_batches`, and
+    the orders (not voided) as `among` asks for them, every slice of one with every slice of
+    the other."""
+    by_customer = ([[o.customer.in_(chunk), o.status.in_(INVOICEABLE_ORDER_STATUSES), o.documents_held.is_(None)]
                     for chunk in in_batches(sorted(customers))] if customers is not None else [[]])
     by_order = ([[listed, o.status != "voided"] for listed in among(conn, o.id, sorted(order_ids))]
                 if order_ids is not None else [[]])

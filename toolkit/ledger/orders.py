@@ -23,7 +23,7 @@ from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft
 from toolkit.core.invoicing import BillableGoods, Shipment
 from toolkit.core.lines import line_amount
-from toolkit.core.orders import Order, OrderLine, OrderStatus
+from toolkit.core.orders import AtOnce, Order, OrderLine, OrderStatus
 from toolkit.core.reservations import NAMED, NONE, Reservations, covered_by_stock
 from toolkit.ledger import reserved, schema, unshipped
 from toolkit.ledger.batches import IN_LIST, among, fits_one_list, in_batches
@@ -64,6 +64,34 @@ def existing_numbers(conn: Connection, keys: Iterable[tuple[str, date]]) -> dict
             if (r.template, r.occurrence) in wanted:
                 found[(r.template, r.occurrence)] = document_number(r.series, r.year, r.number)
     return found
+
+
+HeldOrder = tuple[int, str, str | None, date, AtOnce]
+"""An order whose documents issued at once wait for its day: id, number, template, day, documents."""
+
+
+def held_orders(conn: Connection, *, until: date | None = None, days: Collection[date] | None = None
+                ) -> list[HeldOrder]:
+    """The open orders whose documents issued at once wait for their day (`orders.documents_held`),
+    those due by `until` or those of `days`, in day and number order: a handful, read through
+    their partial index. A voided or closed order's documents are never issued."""
+    query = (select(o.id, o.series, o.year, o.number, o.template, o.occurrence, o.documents_held)
+             .where(schema.documents_held, o.status == OrderStatus.IN_PROGRESS.value))
+    if until is not None:
+        query = query.where(o.occurrence <= until)
+    if days is not None:
+        query = query.where(o.occurrence.in_(sorted(days)))
+    rows = conn.execute(query.order_by(o.occurrence, o.year, o.series, o.number))
+    return [(r.id, document_number(r.series, r.year, r.number), r.template, r.occurrence, AtOnce.read(r.documents_held))
+            for r in rows]
+
+
+def documents_issued(conn: Connection, ids: Sequence[int]) -> None:
+    """These orders' held documents are issued: they wait no more. In the write transaction
+    that read them (`held_orders`): the ledger's write lock makes a colleague's run wait for
+    this one, and it finds them issued."""
+    for chunk in in_batches(ids):
+        conn.execute(update(schema.orders).where(o.id.in_(chunk)).values(documents_held=None))
 
 
 def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
@@ -260,7 +288,8 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
               h.ship_to, h.contact, DocumentType(h.document_type), OrderStatus(h.status), h.price_list,
               h.price_version, h.project, h.delivery_option, tuple(lines[h.id]), h.customer_reference,
               PaymentMethod(h.payment_method) if h.payment_method else None,
-              *cited.get(h.confirms, NOT_CITED), imported_from(h.origin))
+              *cited.get(h.confirms, NOT_CITED), imported_from(h.origin),
+              AtOnce.read(h.documents_held) if h.documents_held else AtOnce())
         for h in headers
     ]
 

@@ -30,7 +30,16 @@ from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft, draft_orders
 from toolkit.core.exposure import Exposure
 from toolkit.core.invoicing import Invoice, invoices_at_order
-from toolkit.core.orders import EFFECTS, Order, OrderStatus
+from toolkit.core.orders import (
+    EFFECTS,
+    AtOnce,
+    Order,
+    OrderStatus,
+    documents_on,
+    due_until,
+    held_until_its_day,
+    issued_on_their_day,
+)
 from toolkit.core.plan import Due, due_between
 from toolkit.core.requests import OpenRequests
 from toolkit.core.reservations import NONE
@@ -41,6 +50,7 @@ from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import (
     StoredOrder,
     existing_numbers,
+    held_orders,
     insert_orders,
     last_generated,
     load_orders,
@@ -53,9 +63,9 @@ from toolkit.ledger.orders import (
 from toolkit.ledger.requests import open_requests
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
+from toolkit.services.held_documents import issue_held
 from toolkit.services.invoicing import issue_at_order
-from toolkit.services.shipping import ship_in
-from toolkit.services.shipping_days import ShippingDays
+from toolkit.services.shipping_days import ship_at_once
 
 UNKNOWN_SELECTION = define(
     "unknown-template-selection", "error",
@@ -77,17 +87,6 @@ ORDER_DATE_FAR_AHEAD_PREVIEW = define(
        "La creazione degli ordini per questa data chiederà --future.",
     en="The date {day} is more than {most} days after today ({today}): check it is not a typo. Creating the orders "
        "for this date will need --future.")
-DOCUMENTS_AT_ORDER_IN_FUTURE = define(
-    "documents-at-order-in-future", "error",
-    it="{orders} degli ordini da creare (modelli {templates}) si fatturano o si spediscono subito, con la data "
-       "dell'ordine, il primo il {day}, dopo oggi ({today}). Una fattura o un DDT non si datano nel futuro e una "
-       "fattura futura bloccherebbe la numerazione: nessun ordine è stato creato. Crea questi ordini nel loro "
-       "giorno (oggi lasciali fuori con --exclude {templates}); se la data futura è voluta, dalla riga di comando "
-       "aggiungi --future.",
-    en="{orders} of the orders to create (templates {templates}) are invoiced or shipped at once, with the "
-       "order's date, the first on {day}, after today ({today}). An invoice or a DDT is not dated in the future "
-       "and a future invoice would block the numbering: no order was created. Create these orders on their day "
-       "(leave them out today with --exclude {templates}); if the future date is intended, add --future on the command line.")
 
 
 def far_ahead(day: date, kind: ProblemType = ORDER_DATE_FAR_AHEAD) -> Problem | None:
@@ -105,6 +104,8 @@ class OrderRow(TypedDict):
     number: str
     lines: NotRequired[int]
     amount: NotRequired[Decimal]
+    documents_on: NotRequired[date]
+    """For an order made before its day: the day its documents issued at once wait for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,20 @@ class PreviewRow:
     """Moved off a holiday or touched by a calendar exception."""
     catch_up: bool
     """Due on an earlier day that was missed."""
+    documents_on: date | None = None
+    """The day the order's documents issued at once will be issued, when they wait for it:
+    created ahead, or to be created ahead (`held_until_its_day`)."""
+
+    def order_shown(self, lang: str) -> str:
+        """The preview's *Ordine* cell: the number, and the day its documents wait for.
+
+        >>> row = PreviewRow(date(2026, 10, 2), "T004", "C024", "", None, 1, Decimal(1), Decimal(1), "OC-2026-00011",
+        ...                  False, False, date(2026, 10, 2))
+        >>> row.order_shown("it")
+        'OC-2026-00011 · documenti il 02/10/2026'
+        """
+        return " · ".join(part for part in (self.existing, self.documents_on and documents_on(self.documents_on, lang))
+                          if part)
 
 NO_REQUESTS = OpenRequests()
 
@@ -151,14 +166,35 @@ class Created:
     """The DDTs issued at once (warehouse, POS and on-credit orders)."""
     invoices: list[Invoice] = field(default_factory=list)
     """The invoices issued at once (POS, on-credit and prepay orders)."""
+    documents_due: list[str] = field(default_factory=list)
+    """The orders made on an earlier day whose held documents this run issued (among `notes`
+    and `invoices`), their day having come."""
+
+    @property
+    def waiting(self) -> list[OrderRow]:
+        """The orders created whose documents issued at once wait for their day."""
+        return [row for row in self.created if "documents_on" in row]
 
     def summary(self, lang: str) -> str:
-        """The line both front ends end with: how many orders were created, how many existed."""
+        """The line both front ends end with: how many orders were created, how many existed,
+        how many wait for their day to issue their documents, how many waiting ones were issued."""
         made, existing = len(self.created), len(self.already_existing)
         if lang == "it":
-            return (f"{'Creato' if made == 1 else 'Creati'} {count(made, 'ordine', 'ordini')}, {existing} già "
+            said = (f"{'Creato' if made == 1 else 'Creati'} {count(made, 'ordine', 'ordini')}, {existing} già "
                     f"{'esistente' if existing == 1 else 'esistenti'}.")
-        return f"Created {count(made, 'order', 'orders')}, {existing} already existed."
+        else:
+            said = f"Created {count(made, 'order', 'orders')}, {existing} already existed."
+        return said + self._waiting(lang) + issued_on_their_day(len(self.documents_due), lang)
+
+    def _waiting(self, lang: str) -> str:
+        if not (waiting := self.waiting):
+            return ""
+        first = min(row["documents_on"] for row in waiting)
+        if lang == "it":
+            return (f" DDT e fatture immediati di {count(len(waiting), 'ordine', 'ordini')} attendono il loro giorno, "
+                    f"il primo il {first:%d/%m/%Y}: li emette «orders create» o «ship» di quel giorno.")
+        return (f" The immediate DDTs and invoices of {count(len(waiting), 'order', 'orders')} wait for their day, "
+                f"the first on {first:%d/%m/%Y}: that day's “orders create” or “ship” issues them.")
 
 
 def _start(ledger: Ledger, day: date, with_catch_up: bool) -> date:
@@ -199,19 +235,35 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
     customers = {c.code: c for c in master.customers}
     with reading(ledger) as conn:
         existing = existing_numbers(conn, [d.key for d in dues])
+        waiting = {(template, on): on for _, _, template, on, _ in held_orders(conn, days={d.day for d in dues})}
         exposure = exposures(conn, sorted({d.customer for d in dues}))
         requests = open_requests(conn, exposure)
     rows = []
     for due in dues:
         draft = priced.get(due.key)
+        documents_day = waiting.get(due.key) if due.key in existing else _waits(master, draft)
         rows.append(PreviewRow(
             due.day, due.template, due.customer, customers[due.customer].name,
             draft.ship_to if draft else None, len(due.lines), due.total_quantity,
-            draft.amount if draft else Decimal(0), existing.get(due.key), due.changed, due.day < day))
+            draft.amount if draft else Decimal(0), existing.get(due.key), due.changed, due.day < day, documents_day))
     snapshot = {c: (e, customers[c].credit_limit) for c, e in exposure.items()}
     missed = sorted({d.day for d in dues if d.day < day})
     typo = far_ahead(day, ORDER_DATE_FAR_AHEAD_PREVIEW)
     return Preview(day, rows, snapshot, [*problems, *draft_problems, *([typo] if typo else [])], missed, requests)
+
+
+def _waits(master: MasterData, draft: OrderDraft | None) -> date | None:
+    """The day a draft's documents issued at once would wait for if it were created now."""
+    if draft is None:
+        return None
+    kinds = AtOnce.of(EFFECTS[draft.document_type], invoiced_immediately=draft.customer in _invoiced_immediately(master))
+    return draft.occurrence if kinds and held_until_its_day(draft.occurrence, dates.today_rome(), False) else None
+
+
+@per_master
+def _invoiced_immediately(master: MasterData) -> frozenset[str]:
+    """The customers invoiced *Immediato*: each of their orders that ships is invoiced at once."""
+    return frozenset(c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE)
 
 
 def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[str] | None = None,
@@ -258,45 +310,46 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
     orders that ship at once and the records of the day's orders, DDTs and invoices are
     hundreds of thousands of objects and almost no cycles. On the day after April at L
     (`create_late`) the collector ran three times inside this step, 0.13 s of its 5 s of CPU
-    (three runs), to free 826 objects, which it frees after the step all the same."""
+    (three runs), to free 826 objects, which it frees after the step all the same.
+
+    First the documents earlier runs held for their day are issued if the day has come
+    (`issue_held`); then the new orders are stored, and those dated after today keep their
+    documents issued at once for their day (`held_until_its_day`) unless `future`."""
+    today = dates.today_rome()
     series = master.settings.order_series
-    immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
+    immediate = _invoiced_immediately(master)
     created: list[OrderRow] = []
     at_once: dict[date, list[tuple[StoredOrder, OrderStatus]]] = defaultdict(list)
     invoice_now: dict[date, list[StoredOrder]] = defaultdict(list)
     with writing(ledger) as conn:
+        due = issue_held(conn, master, due_until(day, today, future))
         existing = existing_numbers(conn, [d.key for d in drafts])
         existing_rows = [_row(d, existing[d.key]) for d in drafts if d.key in existing]
         new = [d for d in drafts if d.key not in existing]
         statuses = [EFFECTS[d.document_type].status for d in new]
-        stored = insert_orders(conn, new, series, statuses)
-        for draft, (order_id, number), status in zip(new, stored, statuses):
-            effects = EFFECTS[draft.document_type]
-            created.append({**_row(draft, number), "lines": len(draft.lines), "amount": draft.amount})
-            if effects.ship_at_once:
+        documents = [AtOnce.of(EFFECTS[d.document_type], invoiced_immediately=d.customer in immediate) for d in new]
+        waiting = [bool(kinds) and held_until_its_day(d.occurrence, today, future) for d, kinds in zip(new, documents)]
+        marks = [{"documents_held": kinds.stored} if wait else {} for kinds, wait in zip(documents, waiting)]
+        stored = insert_orders(conn, new, series, statuses, marks if any(waiting) else None)
+        for draft, (order_id, number), status, kinds, wait in zip(new, stored, statuses, documents, waiting):
+            row: OrderRow = {**_row(draft, number), "lines": len(draft.lines), "amount": draft.amount}
+            created.append({**row, "documents_on": draft.occurrence} if wait else row)
+            if wait:
+                continue
+            if kinds.ddt:
                 at_once[draft.occurrence].append(((order_id, number, draft), status))
-            if effects.invoice_at_once or (effects.ships and draft.customer in immediate):
+            if kinds.invoice:
                 invoice_now[draft.occurrence].append((order_id, number, draft))
         shipping = [order for orders in at_once.values() for order, _ in orders]
         invoicing = [order for orders in invoice_now.values() for order in orders]
-        if not future:
-            _refuse_future_documents([draft for _, _, draft in (*shipping, *invoicing)])
         line_ids = stored_line_ids(conn, sorted({order_id for order_id, _, _ in (*shipping, *invoicing)}))
-        ship_problems, notes = _ship_at_once(conn, master, at_once, line_ids)
+        ship_problems, notes = ship_at_once(conn, master, {
+            day: stored_orders([order for order, _ in orders], [status for _, status in orders], line_ids)
+            for day, orders in at_once.items()})
         invoices = _invoice_at_once(conn, master, invoice_now, line_ids)
         record_generation(conn, day)
-    return Created(created, existing_rows, problems + ship_problems, notes, invoices)
-
-
-def _refuse_future_documents(issued_at_once: Sequence[OrderDraft]) -> None:
-    """Stop the creation (raising `ProblemsFound`, which rolls its transaction back) if an
-    order shipped or invoiced at once would date its DDT or invoice after today."""
-    today = dates.today_rome()
-    ahead = {(d.template, d.occurrence) for d in issued_at_once if d.occurrence > today}
-    if ahead:
-        raise ProblemsFound([DOCUMENTS_AT_ORDER_IN_FUTURE(
-            None, orders=len(ahead), day=min(day for _, day in ahead), today=today,
-            templates=",".join(sorted({template for template, _ in ahead})))])
+    return Created(created, existing_rows, problems + due.problems + ship_problems, [*due.notes, *notes],
+                   [*due.invoices, *invoices], due.orders)
 
 
 def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[StoredOrder]],
@@ -312,28 +365,6 @@ def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[dat
         invoices += issue_at_order(conn, master, invoices_at_order(master, stored_shipments(conn, orders, line_ids), day),
                                    ids, day)
     return invoices
-
-
-def _ship_at_once(conn: Connection, master: MasterData, at_once: dict[date, list[tuple[StoredOrder, OrderStatus]]],
-                  line_ids: Mapping[tuple[int, int], int]) -> tuple[list[Problem], list[DeliveryNote]]:
-    """Warehouse, POS and on-credit orders ship in the transaction that creates them: the goods
-    leave with the order, so the customer's delivery terms and credit limit do not hold them.
-    Shipped as built from the drafts just stored (`stored_orders`), not read back, each
-    occurrence day in turn, from the stock and reservations read once (`ShippingDays`)."""
-    problems: list[Problem] = []
-    notes: list[DeliveryNote] = []
-    days = {day: stored_orders([order for order, _ in orders], [status for _, status in orders], line_ids)
-            for day, orders in sorted(at_once.items())}
-    if not days:
-        return problems, notes
-    kept = ShippingDays(conn, master, [order for fresh in days.values() for order in fresh])
-    for day, fresh in days.items():
-        shipped = ship_in(conn, master, fresh, day, paid={order.id for order in fresh}, force=True,
-                          on_hand=kept.on_hand(fresh))
-        kept.shipped(shipped.notes)
-        problems += shipped.problems
-        notes += shipped.notes
-    return problems, notes
 
 
 def at_once_outputs(out: Path) -> tuple[Path, Path]:

@@ -20,7 +20,7 @@ from toolkit.basics.dates import today_rome
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import DocumentType
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.core.orders import STATUS_LABELS, Order
+from toolkit.core.orders import STATUS_LABELS, Order, documents_on
 from toolkit.core.reservations import NONE, ZERO, Reservations, holds
 from toolkit.core.vat import totals, vat_summary
 from toolkit.model.records import MasterData
@@ -214,8 +214,15 @@ def _panel_rows(master: MasterData, orders: Sequence[Order], lang: str) -> Itera
     for order in orders:
         name = names.get(order.customer)
         yield ((order.number, order.order_date, order.customer, name, order.ship_to, len(order.lines), order.quantity,
-                order.to_ship, order.amount, STATUS_LABELS[order.status][lang_index]),
+                order.to_ship, order.amount, _status(order, lang, lang_index)),
                row_height([(name, PANEL_WIDTHS[3])]))
+
+
+def _status(order: Order, lang: str, lang_index: int) -> str:
+    """The panel's *Stato* cell: the status, and the day the documents of an order created
+    ahead wait for (*In corso · documenti il 02/10/2026*)."""
+    shown = STATUS_LABELS[order.status][lang_index]
+    return f"{shown} · {documents_on(order.documents_on, lang)}" if order.documents_on else shown
 
 
 def _lines_columns(fmt: Formats) -> list[Column]:

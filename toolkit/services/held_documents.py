@@ -1,0 +1,63 @@
+"""The documents issued at once that waited for their order's day, issued when it comes.
+
+A desk creates tomorrow's orders today. Those that issue documents at once (a POS order's DDT
+and invoice, a customer invoiced *Immediato*'s invoice, …) are stored and listed like the
+others, but their DDT and invoice, dated with the order's day, wait for that day
+(`toolkit.core.orders.held_until_its_day`): today they could go neither to SDI nor with the
+goods, and an invoice dated tomorrow would refuse every invoice of today after it. On the day,
+the first `orders create` or `ship` issues them, before anything else it does, so a desk that
+forgets one verb is caught by the other; only those still waiting, so a second run issues
+nothing twice, and in the write transaction that reads them, so two colleagues' runs take
+their turns.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Connection
+
+from toolkit.basics.problems import Problem
+from toolkit.core.documents import DeliveryNote
+from toolkit.core.invoicing import Invoice
+from toolkit.core.orders import Order
+from toolkit.ledger.orders import documents_issued, held_orders, load_orders
+from toolkit.model.records import MasterData
+from toolkit.services.invoicing import invoice_orders_in
+from toolkit.services.shipping_days import ship_at_once
+
+
+@dataclass(frozen=True)
+class Issued:
+    """The held documents an action issued: the orders whose day came, their DDTs and invoices."""
+
+    orders: list[str] = field(default_factory=list)
+    notes: list[DeliveryNote] = field(default_factory=list)
+    invoices: list[Invoice] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def issue_held(conn: Connection, master: MasterData, until: date) -> Issued:
+    """Issue, inside the caller's write transaction, the held documents of the open orders due
+    by `until` (`toolkit.core.orders.due_until`), each dated its order's day: the DDTs first,
+    one day after another from the stock as it is now, then the invoices, checked against the
+    series' latest date (`invoice_orders_in`, which raises `ProblemsFound` for the caller to
+    roll back). A voided or closed order issues nothing."""
+    held = held_orders(conn, until=until)
+    if not held:
+        return Issued()
+    documents = {order_id: kinds for order_id, _, _, _, kinds in held}
+    orders = load_orders(conn, ids=list(documents))
+    shipping: dict[date, list[Order]] = defaultdict(list)
+    invoicing: dict[date, list[int]] = defaultdict(list)
+    for order in orders:
+        if documents[order.id].ddt:
+            shipping[order.occurrence].append(order)
+        if documents[order.id].invoice:
+            invoicing[order.occurrence].append(order.id)
+    problems, notes = ship_at_once(conn, master, shipping)
+    invoices = [invoice for day, ids in sorted(invoicing.items()) for invoice in invoice_orders_in(conn, master, ids, day)]
+    documents_issued(conn, list(documents))
+    return Issued([order.number for order in orders], notes, invoices, problems)
