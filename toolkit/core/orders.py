@@ -67,8 +67,8 @@ def parse_status(text: str) -> OrderStatus:
     (<OrderStatus.IN_PROGRESS: 'in-progress'>, <OrderStatus.CLOSED: 'closed'>, <OrderStatus.NOT_ACCEPTED: 'not-accepted'>)
     """
     wanted = normalize(text)
-    for status, labels in STATUS_LABELS.items():
-        if wanted in {normalize(status.value), *(normalize(word) for word in labels)}:
+    for status, words in STATUS_LABELS.items():
+        if wanted in {normalize(status.value), *(normalize(word) for word in words)}:
             return status
     raise ValueError(text)
 
