@@ -61,7 +61,7 @@ from toolkit.basics.vocab import (
 )
 from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.lines import DocumentLine
-from toolkit.core.vat import VatLine, totals, vat_summary
+from toolkit.core.vat import VatLine, total_with_vat, totals, vat_summary
 from toolkit.model.parties import Parties, PartyBook
 from toolkit.model.records import Customer, MasterData
 
@@ -583,8 +583,7 @@ def delivered_by_day(lines: Sequence[InvoiceLine], days: Sequence[date]) -> dict
     by_day: dict[date, list[InvoiceLine]] = defaultdict(list)
     for line, day in zip(lines, days):
         by_day[day].append(line)
-    return {day: totals(vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in mine))[2]
-            for day, mine in by_day.items()}
+    return {day: total_with_vat(mine) for day, mine in by_day.items()}
 
 
 @lru_cache(maxsize=1024)

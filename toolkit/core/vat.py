@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from toolkit.basics.money import cents
+from toolkit.core.lines import DocumentLine
 
 ZERO = Decimal(0)
 
@@ -48,3 +49,10 @@ def totals(summary: Iterable[VatLine]) -> tuple[Decimal, Decimal, Decimal]:
     taxable = sum((s.taxable for s in summary), ZERO)
     vat = sum((s.vat for s in summary), ZERO)
     return taxable, vat, taxable + vat
+
+
+def total_with_vat(lines: Iterable[DocumentLine]) -> Decimal:
+    """What these lines cost with their VAT, rounded as an invoice of them alone would be: VAT
+    per rate on the rate's sum, never the sum of each line's rounded VAT, which may be a cent
+    off. One delivery's due on an invoice, and what its driver collects, are such a total."""
+    return totals(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))[2]
