@@ -8,6 +8,10 @@ on Thursday 16 April (3 kg, the template changed in between); April's month-end 
 4 May, makes one deferred invoice of both, dated 30 April. The driver collected each DDT's
 amount when it arrived, so the invoice is due on the 9th and on the 16th, each DDT's amount
 with its VAT: not on 31 May, as `30FM` from 30 April would say.
+
+The DDT the driver carries says what to collect (`test_the_ddt_*`): C002 pays *Contrassegno* on
+its own customer record, and its template T005 delivers on 9 April goods at three VAT rates
+whose VAT, rounded per rate as the invoice rounds it, is a cent more than each line's rounded.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import minimal
+import openpyxl
 import pytest
 from fatturapa_reading import read, schema_errors
 from test_distribution import pdf_text
@@ -26,7 +31,7 @@ from test_order_terms import APRIL, CLOSING_DAY, sheets
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import Invoice, InvoiceStatus, Request
-from toolkit.core.payments import Show, monitor
+from toolkit.core.payments import PaymentEntry, Show, monitor
 from toolkit.core.reports import Kind
 from toolkit.core.reports import Request as ReportRequest
 from toolkit.intake.validation import check
@@ -37,7 +42,8 @@ from toolkit.model.records import MasterData
 from toolkit.services import einvoice
 from toolkit.services.invoicing import run
 from toolkit.services.orders import create
-from toolkit.services.payments import load_receivables
+from toolkit.services.payments import load_receivables, record
+from toolkit.services.printing import Selection, print_documents
 from toolkit.services.reports import build
 from toolkit.services.shipping import ship
 from toolkit.writers.accountants import write_copies
@@ -130,3 +136,122 @@ def test_the_printed_invoice_says_at_delivery_with_each_ddts_day_and_amount(apri
     assert "Termini di pagamento Alla consegna" in lines
     assert "fine mese" not in printed
     assert "09/04/2026 22,57 €" in lines and "16/04/2026 67,71 €" in lines
+
+
+# ---- the DDT: the cash the driver collects
+
+TO_COLLECT = D("64.14")
+"""C002's goods of 9 April with their VAT: 22% on 2 × 18.52 = 37.04 is 8.15 (each line's 4.07
+would make 8.14), 4% on 7 × 1.23 = 8.61 is 0.34, and a book of 10.00 exempt (N4)."""
+CAPTION = "Contrassegno: da incassare alla consegna (IVA inclusa)"
+
+
+def cash_customer_master(*, invoiced_at_order: bool = False) -> MasterData:
+    """`test_order_terms`' workbook, C002 paying cash on delivery, with the weekly template T005."""
+    s = sheets()
+    [c002] = [row for row in s["Clienti"] if row[0] == "C002"]
+    c002[7:9] = ["Contrassegno", "CONSEGNA"]
+    if invoiced_at_order:
+        s["Clienti"][0].append("Termini di fatturazione")
+        c002.append("Immediato")
+    s["Modelli ordine"].append(["T005", "C002", None, None, "Settimanale", "gio", None, None, None, None,
+                                "01/03/2026", None, None, None, None])
+    s["Righe modello"] += [["T005", "A001", 1, 18.52, None], ["T005", "A001", 1, 18.52, "per il banco"],
+                           ["T005", "A002", 7, 1.23, None], ["T005", "A003", 1, None, None]]
+    result = check(minimal.workbook(s))
+    assert result.master is not None, [str(p) for p in result.problems]
+    return result.master
+
+
+def shipped_ddts(master: MasterData, ledger: Ledger, out: Path, lang: str = "it") -> dict[str, openpyxl.Workbook]:
+    """9 April's orders shipped and printed as `ship --out` prints them: each DDT's sheet by the
+    DDT's customer and destination (`C001`, `C001/D001`, `C002`)."""
+    create(master, ledger, FIRST, with_catch_up=False)
+    shipped = ship(master, ledger, FIRST, all_open=True, out=out, lang=lang)
+    assert shipped.written and not [p for p in shipped.problems if p.is_error], shipped.problems
+    book = openpyxl.load_workbook(shipped.written)
+    return {"/".join(filter(None, (n.customer, n.ship_to))): book[n.number] for n in shipped.notes}
+
+
+def below(sheet, caption: str):
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == caption:
+                return sheet.cell(cell.row + 1, cell.column)
+    return None
+
+
+def right_of(sheet, caption: str):
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == caption:
+                return sheet.cell(cell.row, cell.column + 1).value
+    return None
+
+
+def test_the_ddt_of_a_customer_paying_cash_on_delivery_says_what_to_collect(ledger, tmp_path):
+    ddts = shipped_ddts(cash_customer_master(), ledger, tmp_path / "ddt.xlsx")
+    cash = ddts["C002"]
+    assert right_of(cash, "Pagamento") == "Contrassegno"
+    amount = below(cash, CAPTION)
+    assert (amount.value, amount.font.b) == (float(TO_COLLECT), True)
+    assert "€" in amount.number_format
+
+
+def test_the_amount_collected_is_the_invoices_due_for_that_delivery(ledger, tmp_path):
+    master = cash_customer_master()
+    shipped_ddts(master, ledger, tmp_path / "ddt.xlsx")
+    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    assert result.run_id, result.problems
+    with reading(ledger) as conn:
+        [invoice] = [x for x in load_invoices(conn) if x.customer == "C002"]
+    assert [(x.due_date, x.amount) for x in invoice.dues] == [(FIRST, TO_COLLECT)]
+
+
+def test_a_ddt_collects_only_the_orders_paid_cash_on_delivery(ledger, tmp_path):
+    """C001 pays by bank transfer: its DDT to D001 (T001) says nothing of payment, and the DDT
+    to its own address collects T004's kilo of coffee, not T003's book paid by transfer."""
+    ddts = shipped_ddts(cash_customer_master(), ledger, tmp_path / "ddt.xlsx")
+    by_transfer = ddts["C001/D001"]
+    printed = {cell.value for row in by_transfer.iter_rows() for cell in row}
+    assert not {"Pagamento", CAPTION} & printed
+    mixed = ddts["C001"]
+    assert right_of(mixed, "Pagamento") == "Bonifico bancario, Contrassegno"
+    assert below(mixed, CAPTION).value == float(FIRST_DUE)
+
+
+def test_an_order_invoiced_at_the_order_and_paid_leaves_nothing_to_collect(ledger, tmp_path):
+    """C002 invoiced *Immediato*: the invoice is made with the order. Unpaid when shipped, its
+    DDT collects it; printed again once the payment is recorded, it asks for nothing."""
+    master = cash_customer_master(invoiced_at_order=True)
+    unpaid = shipped_ddts(master, ledger, tmp_path / "unpaid.xlsx")["C002"]
+    assert below(unpaid, CAPTION).value == float(TO_COLLECT)
+    with reading(ledger) as conn:
+        [invoice] = [x for x in load_invoices(conn) if x.customer == "C002"]
+    assert not record(ledger, [PaymentEntry(invoice.number, FIRST, invoice.total)], "FT").problems
+    again = print_documents(master, ledger, "ddt", Selection(numbers=(unpaid.title,)), tmp_path / "again.xlsx", "it")
+    paid = openpyxl.load_workbook(again.written)[unpaid.title]
+    assert right_of(paid, "Pagamento") == "Contrassegno"
+    assert below(paid, CAPTION).value == "Nulla da incassare: già pagato"
+
+
+def test_the_english_ddt_says_cash_on_delivery_and_the_amount(ledger, tmp_path):
+    ddts = shipped_ddts(cash_customer_master(), ledger, tmp_path / "ddt.xlsx", lang="en")
+    cash = ddts["C002"]
+    assert right_of(cash, "Payment") == "Cash on delivery"
+    assert below(cash, "Cash on delivery: to collect on delivery (VAT included)").value == float(TO_COLLECT)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) or pdftotext (poppler-utils) is not installed")
+def test_the_printed_ddt_reads_cash_on_delivery_and_the_amount(ledger, tmp_path):
+    """The DDT as `toolkit print ddt --pdf` prints it through LibreOffice."""
+    master = cash_customer_master()
+    cash = shipped_ddts(master, ledger, tmp_path / "ddt.xlsx")["C002"]
+    done = print_documents(master, ledger, "ddt", Selection(numbers=(cash.title,)), tmp_path / "again.xlsx", "it",
+                           pdf=True)
+    lines = [" ".join(line.split()) for line in pdf_text(done.pdfs[0]).splitlines()]
+    assert "Pagamento Contrassegno" in lines
+    assert CAPTION in lines
+    assert "64,14 €" in lines

@@ -142,7 +142,7 @@ def test_the_ddt_prints_its_orders_references_payment_and_accounting_date(month,
     assert right_of(to_d001, "Vs. ordine") == "ODA 2026/118"
     assert "Pagamento" not in {v for row in cells(to_d001) for v in row}
     assert right_of(to_customer, "Vs. ordine") == "PO-77"
-    assert right_of(to_customer, "Pagamento") == "Contrassegno"
+    assert right_of(to_customer, "Pagamento") == "Bonifico bancario, Contrassegno"
     assert {right_of(sheet, "Data contabile").date() for sheet in (to_d001, to_customer)} == {BOOKED}
 
 

@@ -6,6 +6,7 @@ print them, and the core computes over them.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ from decimal import Decimal
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.lines import DocumentLine
 from toolkit.core.shipping import Reason
+from toolkit.core.vat import total_with_vat
 from toolkit.model.parties import Parties, PartyBook
 
 
@@ -81,3 +83,31 @@ class DeliveryNote:
     def payment_methods(self) -> tuple[PaymentMethod, ...]:
         """The orders' own payment methods (cash on delivery tells the driver to collect)."""
         return tuple(dict.fromkeys(line.payment_method for line in self.lines if line.payment_method))
+
+    def paid_by(self, customer_method: PaymentMethod | None) -> tuple[PaymentMethod, ...]:
+        """How the DDT's orders are paid, once each: an order's own method, else the customer's
+        (`customer_method`; None for a customer the master no longer lists), as invoicing
+        reads it (`toolkit.core.invoicing.payment_method`)."""
+        return tuple(dict.fromkeys(m for line in self.lines if (m := line.payment_method or customer_method)))
+
+    def to_collect(self, customer_method: PaymentMethod | None, paid_orders: Container[int]) -> Decimal | None:
+        """What the driver collects on delivery, VAT included: the lines of the orders paid cash
+        on delivery (contrassegno), the order's own method or the customer's, at their order
+        prices; None when none is paid so, or on a return, whose goods come back.
+
+        Rounded as the invoice rounds its due for the delivery (`total_with_vat`: VAT per rate
+        on the rate's sum), and with the services the DDT carries but does not print as goods,
+        which that due includes: the cash collected settles the due. An order invoiced at the
+        order and paid already (`paid_orders`, from the ledger) adds nothing: 0 when that
+        leaves nothing to collect."""
+        cash = self.cash_lines(customer_method)
+        if not cash:
+            return None
+        return total_with_vat(line for line in cash if line.order_id not in paid_orders)
+
+    def cash_lines(self, customer_method: PaymentMethod | None) -> list[DeliveryNoteLine]:
+        """The lines of the orders paid cash on delivery, none on a return (`to_collect`)."""
+        if self.reason is Reason.RETURN:
+            return []
+        return [line for line in self.lines
+                if (line.payment_method or customer_method) is PaymentMethod.CASH_ON_DELIVERY]

@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from toolkit.basics.vocab import PaymentMethod
 from toolkit.model.memo import per_master
 from toolkit.model.records import Carrier, Customer, MasterData, Settings, ShipTo
 
@@ -162,6 +163,12 @@ class PartyBook:
                 seller=self.seller, buyer=self._buyer(customer), destination=self._destination(ship_to),
                 carrier=self._haulier(carrier))
         return made
+
+    def payment_method(self, customer: str) -> PaymentMethod | None:
+        """How the customer pays by the master today (None: a customer it no longer lists): what
+        a DDT of an order with no method of its own collects, as invoicing will charge it."""
+        found: Customer | None = self._customers.get(customer)
+        return found.payment_method if found else None
 
     def _buyer(self, code: str) -> Buyer | None:
         found: Customer | None = self._customers.get(code)

@@ -9,11 +9,15 @@ The first printing (`orders create --out`, `ship --out`, the invoices' copies) a
 each document was printed, so `toolkit print … --unprinted` finds what never was — a DDT
 stored while its file was open in Excel, say. When a file cannot be written after the
 documents are stored, `NotPrinted` says what was recorded and the command that prints it.
+
+One box is worked out anew at each printing: the cash a DDT's driver collects, which an order
+invoiced at the order and paid since no longer owes (`paid_at_order`), so a DDT printed again
+for a second attempt at delivery never asks for the cash twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,10 +31,11 @@ from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
-from toolkit.ledger.deliveries import load_notes
+from toolkit.ledger.deliveries import load_notes, paid_at_order
 from toolkit.ledger.invoices import load_invoices
 from toolkit.ledger.orders import load_orders
 from toolkit.ledger.printings import document_ids, last_printed, mark_printed
+from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.writers.pdf import documents_to_pdf
 
@@ -180,8 +185,10 @@ def load(conn: Connection, kind: str, ids: Sequence[int]) -> list[Document]:
     return list(load_invoices(conn, ids=ids))
 
 
-def write(kind: str, out: Path, master: MasterData, documents: Sequence[Document], lang: str) -> Path:
-    """The printable documents, by the writer of their first printing."""
+def write(kind: str, out: Path, master: MasterData, documents: Sequence[Document], lang: str,
+          paid: Container[int] = frozenset()) -> Path:
+    """The printable documents, by the writer of their first printing; `paid`: the DDTs' orders
+    with nothing left to collect (`paid_for`)."""
     if kind == "orders":
         from toolkit.writers.orders_book import write_order_documents
 
@@ -189,10 +196,23 @@ def write(kind: str, out: Path, master: MasterData, documents: Sequence[Document
     if kind == "ddt":
         from toolkit.writers.ddt import write_delivery_notes
 
-        return write_delivery_notes(out, master, documents, lang)  # type: ignore[arg-type]
+        return write_delivery_notes(out, master, documents, lang, paid_orders=paid)  # type: ignore[arg-type]
     from toolkit.writers.accountants import write_copies
 
     return write_copies(out, master, documents, lang)  # type: ignore[arg-type]
+
+
+def paid_for(ledger: Ledger, master: MasterData, documents: Sequence[Document]) -> set[int]:
+    """The orders of these DDTs paid cash on delivery that were invoiced at the order and paid
+    (`paid_at_order`): their drivers collect nothing. The ledger is asked only when a DDT has
+    an order paid cash on delivery."""
+    book = party_book(master)
+    asked = {line.order_id for note in documents if isinstance(note, DeliveryNote)
+             for line in note.cash_lines(book.payment_method(note.customer))}
+    if not asked:
+        return set()
+    with reading(ledger) as conn:
+        return paid_at_order(conn, asked)
 
 
 def mark(ledger: Ledger, kind: str, documents: Sequence[Document]) -> None:
@@ -208,7 +228,7 @@ def write_and_mark(ledger: Ledger, master: MasterData, kind: str, documents: Seq
     """Print documents already stored: write them, then record the printing. A failure to write
     becomes `NotPrinted`, naming the documents and the command that prints them."""
     try:
-        written = write(kind, out, master, documents, lang)
+        written = write(kind, out, master, documents, lang, paid_for(ledger, master, documents))
     except Exception as exc:
         raise NotPrinted(kind, [d.number or "?" for d in documents], out, exc) from exc
     mark(ledger, kind, documents)
@@ -224,8 +244,9 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
         return Printed((), None, tuple(problems))
     if not documents:
         return Printed((), None, (*problems, NOTHING_TO_PRINT(None)))
-    written = write(kind, out, master, documents, lang)
+    paid = paid_for(ledger, master, documents)
+    written = write(kind, out, master, documents, lang, paid)
     mark(ledger, kind, documents)
-    pdfs = documents_to_pdf(written.with_suffix(".pdf"), documents, lambda path, one: write(kind, path, master, one, lang),
+    pdfs = documents_to_pdf(written.with_suffix(".pdf"), documents, lambda path, one: write(kind, path, master, one, lang, paid),
                             part=label("doc.file_part", lang), progress=progress) if pdf else []
     return Printed(tuple(d.number or "?" for d in documents), written, tuple(problems), tuple(pdfs))

@@ -11,25 +11,35 @@ A return (reso) is stored with negative quantities; the paper shows the goods th
 so it prints them as positive quantities under the reason "Reso". Services (an insurance, a
 course) stay on the stored DDT, which invoicing charges, but are not goods: the paper leaves
 them off. An order line's note is printed under its description, for the driver.
+
+Goods paid cash on delivery (contrassegno: the customer's method or the order's own) put a
+framed box on the DDT with the cash the driver collects, VAT included
+(`DeliveryNote.to_collect`), or says there is nothing to collect when the order was invoiced
+at the order and paid.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
+from toolkit.basics.vocab import PaymentMethod
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.shipping import reason_label
 from toolkit.model.parties import Parties, party_book
 from toolkit.model.records import MasterData
 from toolkit.writers.printable import (
+    MONEY_FORMAT,
     a4,
     address_lines,
     company_header,
     document_on_every_page,
+    figure,
     formats,
     headings,
     line_cells,
@@ -62,6 +72,9 @@ define({
     "ddt.recipient_signature": ("Firma del destinatario", "Recipient's signature"),
     "ddt.none": ("Nessun DDT emesso.", "No delivery note issued."),
     "ddt.sheet": ("DDT", "DDT"),
+    "ddt.to_collect": ("Contrassegno: da incassare alla consegna (IVA inclusa)",
+                       "Cash on delivery: to collect on delivery (VAT included)"),
+    "ddt.nothing_to_collect": ("Nulla da incassare: già pagato", "Nothing to collect: already paid"),
 })
 
 _WIDTHS = (14, 38, 7, 12, 26)
@@ -72,8 +85,11 @@ _BOX_SPANS = ((0, 0), (1, 2), (3, 4))
 """The three framed fields of a row of transport data: columns A, B–C, D–E."""
 
 
-def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[DeliveryNote], lang: str = "it") -> Path:
-    """One workbook, one printable sheet per DDT named by its number."""
+def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[DeliveryNote], lang: str = "it", *,
+                         paid_orders: Container[int] = frozenset()) -> Path:
+    """One workbook, one printable sheet per DDT named by its number. `paid_orders`: the orders
+    invoiced at the order and paid, whose cash on delivery the driver no longer collects
+    (`toolkit.ledger.deliveries.paid_at_order`)."""
 
     def write(tmp: Path) -> None:
         book = new_workbook(tmp)
@@ -83,8 +99,9 @@ def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[Deliv
         services = {i.code for i in master.items if i.service}
         taken: set[str] = set()
         for note in notes:
+            payment = _Payment.of(note, master_parties.payment_method(note.customer), paid_orders)
             _note_sheet(book.add_worksheet(sheet_name(note.number, taken)), fmt, extra, note.parties_in(master_parties),
-                        services, note, lang)
+                        services, note, payment, lang)
         if not notes:
             sheet = book.add_worksheet(labeller(lang)("ddt.sheet"))
             text(sheet, 0, 0, labeller(lang)("ddt.none"))
@@ -102,11 +119,29 @@ class _Extra:
         self.box = book.add_format({"bottom": 1, "left": 1, "right": 1, "valign": "top", "text_wrap": True})
         self.box_number = book.add_format({"bottom": 1, "left": 1, "right": 1, "valign": "top",
                                            "num_format": WEIGHT_FORMAT, "align": "left"})
+        self.box_money = book.add_format({"bottom": 1, "left": 1, "right": 1, "valign": "top", "bold": True,
+                                          "font_size": 12, "num_format": figure(MONEY_FORMAT), "align": "left"})
         self.signature = book.add_format({"border": 1, "valign": "top", "font_size": 8, "bold": True})
 
 
+@dataclass(frozen=True, slots=True)
+class _Payment:
+    """What the DDT says of payment: how its orders are paid, printed when an order has a
+    method of its own or is paid cash on delivery, and the cash to collect (None: nothing is
+    paid cash on delivery)."""
+
+    methods: tuple[PaymentMethod, ...]
+    to_collect: Decimal | None
+
+    @classmethod
+    def of(cls, note: DeliveryNote, customer_method: PaymentMethod | None, paid_orders: Container[int]) -> _Payment:
+        to_collect = note.to_collect(customer_method, paid_orders)
+        shown = note.payment_methods or to_collect is not None
+        return cls(note.paid_by(customer_method) if shown else (), to_collect)
+
+
 def _note_sheet(sheet, fmt, extra: _Extra, parties: Parties, services: Container[str], note: DeliveryNote,
-                lang: str) -> None:
+                payment: _Payment, lang: str) -> None:
     """One DDT, its parties as it was issued with them (`DeliveryNote.parties_in`), its goods
     without the `services`."""
     t = labeller(lang)
@@ -120,7 +155,7 @@ def _note_sheet(sheet, fmt, extra: _Extra, parties: Parties, services: Container
     text(sheet, row, 1, note.number, fmt.bold)
     text(sheet, row, 3, t("doc.date"), fmt.bold)
     text(sheet, row, 4, note.day, fmt.date)
-    row = _order_terms(sheet, fmt, note, row, lang, widths)
+    row = _order_terms(sheet, fmt, note, payment.methods, row, lang, widths)
     row += 2
     text(sheet, row, 0, t("ddt.buyer"), fmt.bold)
     text(sheet, row, 3, t("ddt.destination"), fmt.bold)
@@ -147,6 +182,10 @@ def _note_sheet(sheet, fmt, extra: _Extra, parties: Parties, services: Container
             _box(sheet, extra, row, first, last, t(key), value)
         fit_row(sheet, row + 1, [(value, sum(widths[first:last + 1])) for (first, last), (_, value)
                                  in zip(_BOX_SPANS, group)])
+        row += 3
+    if payment.to_collect is not None:
+        collect = payment.to_collect or t("ddt.nothing_to_collect")
+        _box(sheet, extra, row, 0, 4, t("ddt.to_collect"), collect, extra.box_money if payment.to_collect else None)
         row += 3
     _box(sheet, extra, row, 0, 4, t("ddt.appearance"), None)
     row += 3
@@ -175,10 +214,11 @@ def goods(note: DeliveryNote, services: Container[str]) -> list[DeliveryNoteLine
     return [line for line in note.lines if line.item not in services]
 
 
-def _order_terms(sheet, fmt, note: DeliveryNote, row: int, lang: str, widths) -> int:
+def _order_terms(sheet, fmt, note: DeliveryNote, methods: Sequence[PaymentMethod], row: int, lang: str,
+                 widths) -> int:
     """Below the number, what the DDT's orders say beyond the goods: the customer's references
-    (their purchase orders), the orders' own payment methods (cash on delivery: the driver
-    collects) and an accounting date other than the DDT's own. Returns the last row used."""
+    (their purchase orders), how the orders are paid (`_Payment.methods`) and an accounting
+    date other than the DDT's own. Returns the last row used."""
     t = labeller(lang)
     if note.customer_references:
         row += 1
@@ -191,25 +231,25 @@ def _order_terms(sheet, fmt, note: DeliveryNote, row: int, lang: str, widths) ->
             row += 1
         text(sheet, row, 3, t("ddt.accounting_date"), fmt.bold)
         text(sheet, row, 4, note.accounting_day, fmt.date)
-    if note.payment_methods:
+    if methods:
         row += 1
         text(sheet, row, 0, t("doc.payment_method"), fmt.bold)
-        text(sheet, row, 1, ", ".join(vocab_label(m, lang) for m in note.payment_methods))
+        text(sheet, row, 1, ", ".join(vocab_label(m, lang) for m in methods))
     return row
 
 
-def _box(sheet, extra: _Extra, row: int, first: int, last: int, caption: str, value) -> None:
-    """A framed field: caption on top, value (or room to write it by hand) below."""
+def _box(sheet, extra: _Extra, row: int, first: int, last: int, caption: str, value, value_format=None) -> None:
+    """A framed field: caption on top, value (or room to write it by hand) below, in
+    `value_format` if given, else as a number or text."""
+    value_format = value_format or (extra.box_number if _is_number(value) else extra.box)
     if first == last:
         text(sheet, row, first, caption, extra.box_label)
-        text(sheet, row + 1, first, value, extra.box_number if _is_number(value) else extra.box)
+        text(sheet, row + 1, first, value, value_format)
         return
     sheet.merge_range(row, first, row, last, caption, extra.box_label)
-    sheet.merge_range(row + 1, first, row + 1, last, "", extra.box)
-    text(sheet, row + 1, first, value, extra.box_number if _is_number(value) else extra.box)
+    sheet.merge_range(row + 1, first, row + 1, last, "", value_format)
+    text(sheet, row + 1, first, value, value_format)
 
 
 def _is_number(value) -> bool:
-    from decimal import Decimal
-
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
