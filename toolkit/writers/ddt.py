@@ -132,12 +132,16 @@ class _Payment:
 
     methods: tuple[PaymentMethod, ...]
     to_collect: Decimal | None
+    paid: bool
+    """Nothing to collect because the orders were invoiced at the order and paid (not goods
+    given away at 0.00)."""
 
     @classmethod
     def of(cls, note: DeliveryNote, customer_method: PaymentMethod | None, paid_orders: Container[int]) -> _Payment:
         to_collect = note.to_collect(customer_method, paid_orders)
         shown = note.payment_methods or to_collect is not None
-        return cls(note.paid_by(customer_method) if shown else (), to_collect)
+        paid = to_collect == 0 and any(line.order_id in paid_orders for line in note.cash_lines(customer_method))
+        return cls(note.paid_by(customer_method) if shown else (), to_collect, paid)
 
 
 def _note_sheet(sheet, fmt, extra: _Extra, parties: Parties, services: Container[str], note: DeliveryNote,
@@ -184,8 +188,8 @@ def _note_sheet(sheet, fmt, extra: _Extra, parties: Parties, services: Container
                                  in zip(_BOX_SPANS, group)])
         row += 3
     if payment.to_collect is not None:
-        collect = payment.to_collect or t("ddt.nothing_to_collect")
-        _box(sheet, extra, row, 0, 4, t("ddt.to_collect"), collect, extra.box_money if payment.to_collect else None)
+        collect = t("ddt.nothing_to_collect") if payment.paid else payment.to_collect
+        _box(sheet, extra, row, 0, 4, t("ddt.to_collect"), collect, None if payment.paid else extra.box_money)
         row += 3
     _box(sheet, extra, row, 0, 4, t("ddt.appearance"), None)
     row += 3
