@@ -82,15 +82,16 @@ def test_a_preview_is_the_row_by_row_one(twin_urls):
     assert result.invoices and any(p.reason == "held" for p in result.pending)
 
 
-@pytest.mark.parametrize("seed", range(2))
+@pytest.mark.parametrize("seed", [511, 513])
 def test_a_run_for_one_held_customer_is_the_row_by_row_one(twin_urls, seed):
     """The lines of a customer on hold are counted by the ledger, not read (`held_customers`):
-    asked for that customer alone, the run leaves them waiting and warns as the reference does."""
+    asked for that customer alone, the run leaves them waiting and warns as the reference does.
+    Seeds whose first held customer has lines in April (not every random ledger gives one)."""
     def held_one(master):
         return Request(APRIL, AFTER_APRIL, customer=min(
             c.code for c in master.customers if c.invoice_terms is InvoiceTerms.DO_NOT_INVOICE))
 
-    result = twin_runs(twin_urls, 510 + seed, held_one)
+    result = twin_runs(twin_urls, seed, held_one)
     assert not result.invoices and [p.reason for p in result.pending] == ["held"]
 
 

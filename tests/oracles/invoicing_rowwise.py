@@ -19,6 +19,7 @@ from sqlalchemy import Connection, exists, func, select
 from toolkit.basics.problems import errors
 from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
 from toolkit.core import payment_terms, stamp_duty
+from toolkit.core.credit_notes import OverReturn, planned, take_back
 from toolkit.core.invoicing import (
     HELD,
     Billable,
@@ -46,6 +47,7 @@ from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
 from toolkit.ledger import Ledger, parties, schema
 from toolkit.ledger.batches import in_batches
+from toolkit.ledger.credit_notes import sold_for
 from toolkit.ledger.db import (
     document_number,
     draw_numbers,
@@ -58,7 +60,13 @@ from toolkit.ledger.db import (
     user,
     writing,
 )
-from toolkit.ledger.invoices import DONE_ORDER_STATUSES, _invoiced_at_order, ordered_not_invoiced, series_for
+from toolkit.ledger.invoices import (
+    DONE_ORDER_STATUSES,
+    _invoiced_at_order,
+    cite_returns,
+    ordered_not_invoiced,
+    series_for,
+)
 from toolkit.model.parties import party_book
 from toolkit.model.records import Customer, MasterData
 from toolkit.services.invoicing import RunResult, chosen_orders, chronology_problems, new_run_id
@@ -217,7 +225,9 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
           run_id: str) -> list[Invoice]:
     """Number and insert planned invoices in the caller's transaction, in the order given
     (numbers follow that order within each series); one statement per table, not per invoice.
-    Each invoice's parties kept one at a time."""
+    Each invoice's parties kept one at a time. A return's credit note cites the invoices that
+    sold its goods through the product's own step (`cite_returns`): which invoice a return
+    corrects is a ledger lookup after planning, not the planning this oracle redoes row by row."""
     keys = [(series_for(master.settings, x.kind), x.invoice_date.year) for x in invoices]
     numbers = draw_numbers(conn, keys)
     created_at, created_by = now(), user()
@@ -242,12 +252,15 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     insert_rows(conn, schema.invoice_citations, [
         dict(credit_note_id=invoice_id, invoice_id=cited.id, base=cited.base)
         for invoice_id, x in zip(ids, invoices) for cited in x.cites])
+    returned = cite_returns(conn, run_id, [(invoice_id, x) for invoice_id, x in zip(ids, invoices)
+                                           if x.kind is InvoiceKind.CREDIT_NOTE and not x.cites])
     shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
     log_events(conn, [
         event_row("invoiced", "invoice" if x.kind is InvoiceKind.INVOICE else "credit-note", invoice_id, number,
                   f"run {run_id}; {x.customer}; total {x.total}")
         for invoice_id, number, x in zip(ids, shown, invoices)])
-    return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id, parties=kept)
+    return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id, parties=kept,
+                    cites=returned.get(invoice_id, x.cites))
             for invoice_id, number, x, kept in zip(ids, shown, invoices, issued)]
 
 
@@ -260,15 +273,32 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             return RunResult(None, [], unknown, [], preview=preview, status=status)
         billables, complete = billables_for(conn, master, request)
         result = plan(master, billables, request, complete)
-        problems = list(result.problems)
+        result, refused_returns = returns_left_out(conn, master, billables, request, complete, result)
+        problems = list(result.problems) + [x.problem for x in refused_returns]
         if preview:
             problems += chronology_problems(conn, master.settings, result.invoices)
             return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True,
-                             status=status)
-        if not errors(problems):
-            problems += chronology_problems(conn, master.settings, result.invoices)
-        if errors(problems) or not result.invoices:
-            return RunResult(None, [], problems, list(result.pending), status=status)
+                             status=status, returns_refused=refused_returns)
+        stopping = errors(list(result.problems))
+        if not stopping:
+            stopping = chronology_problems(conn, master.settings, result.invoices)
+            problems += stopping
+        if stopping or not result.invoices:
+            return RunResult(None, [], problems, list(result.pending), status=status, returns_refused=refused_returns)
         run_id = new_run_id(request.invoice_date or request.month.end)
         stored = store(conn, master, result.invoices, status, run_id)
-    return RunResult(run_id, stored, problems, list(result.pending), status=status)
+    return RunResult(run_id, stored, problems, list(result.pending), status=status, returns_refused=refused_returns)
+
+
+def returns_left_out(conn: Connection, master: MasterData, billables: list[Billable], request: Request,
+                     complete: Collection[int], result: Plan) -> tuple[Plan, list[OverReturn]]:
+    """The product's rule, on this oracle's lines: the returns that give back more than is left
+    of the invoices that sold their goods (`take_back`) are left out, their DDTs waiting, and
+    the rest planned again without them."""
+    notes = [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    refused = take_back(notes, sold_for(conn, notes, None) + planned(result.invoices))[1] if notes else []
+    if not refused:
+        return result, []
+    out = {(x.line.delivery, x.line.order_number) for x in refused}
+    kept = [b for b in billables if (b.delivery, b.order_number) not in out]
+    return plan(master, kept, request, complete), refused
