@@ -215,3 +215,40 @@ def test_the_credit_note_is_in_the_register_its_xml_cites_the_invoice_and_its_pr
     assert "NOTA DI CREDITO n. NC-2026-00001 del 02/10/2026" in text
     assert f"Rif. fattura n. {invoice} del {day:%d/%m/%Y}" in text
     assert f"Causale {REASON}" in text
+
+
+def test_partial_notes_then_the_rest_add_up_to_the_invoice_cent_for_cent(capsys, desk, tmp_path):
+    """Each partial note rounds its own VAT; the note that empties the invoice takes the VAT left
+    per rate, so the notes sum to the invoice's taxable, VAT and total exactly."""
+    from toolkit.basics.money import cents
+    from toolkit.core.lines import line_amount
+    from toolkit.ledger.invoices import load_invoices
+
+    workbook, url = desk
+    assert toolkit(capsys, desk, "ship", "--date", "2026-10-01", "--all")[0] == 0
+    code, run = toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--date", "2026-10-01", "--final",
+                        "--out", tmp_path / "mese")
+    with reading(open_ledger(url)) as conn:
+        invoices = [x for x in load_invoices(conn) if x.deferred and x.status.value == "final"]
+
+    def drifting(line) -> Decimal | None:
+        """A quantity whose VAT, rounded on three notes, is more than the VAT of the three together."""
+        for n in range(1, 400):
+            q = Decimal(n) / 1000
+            amount = line_amount(q, line.unit_price)
+            if 3 * q < line.quantity and 3 * cents(amount * line.vat_rate / 100) != cents(
+                    3 * amount * line.vat_rate / 100):
+                return q
+        return None
+
+    invoice, line, part = next((x, line, q) for x in invoices for line in x.lines
+                               if line.vat_rate and (q := drifting(line)) is not None)
+    notes = [credit(capsys, desk, invoice.number, "--lines", f"{line.line_no}:{part}", "--date", "2026-10-03")
+             for _ in range(3)]
+    notes.append(credit(capsys, desk, invoice.number, "--date", "2026-10-03"))
+    assert [code for code, _ in notes] == [0, 0, 0, 0], [out["problems"] for _, out in notes]
+    for figure, whole in (("taxable", invoice.taxable), ("vat", invoice.vat), ("total", invoice.total)):
+        assert sum(Decimal(out["credit_note"][figure]) for _, out in notes) == -whole, figure
+    for _, out in notes:
+        assert abs(Decimal(out["credit_note"]["vat"])
+                   - cents(Decimal(out["credit_note"]["taxable"]) * line.vat_rate / 100)) <= Decimal("0.01")

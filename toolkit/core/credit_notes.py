@@ -13,7 +13,10 @@ printed "Rif. fattura"), carries the reason (Causale) and has no due dates.
 
 Taking back all of a line leaves nothing of it: its remaining amount is the line's amount less
 what was taken back before, so the notes on one invoice never add up to more than it, cent for
-cent. Part of a line's quantity is priced as any line is (`line_amount`).
+cent. Part of a line's quantity is priced as any line is (`line_amount`). The VAT of a note is
+what it adds to the VAT of all credited of the invoice at each rate (`_vat_left`): partial
+notes each round their own VAT, and the one that empties a rate takes the VAT left of it, so the
+notes add up to the invoice's taxable, VAT and total exactly.
 
 A return's credit note (goods coming back on a return order, credited at month end) takes back
 from the same lines (`take_back`): a return order does not say which delivery its goods come
@@ -36,7 +39,7 @@ from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
 from toolkit.core.lines import line_amount
-from toolkit.core.vat import totals, vat_summary
+from toolkit.core.vat import VatLine, totals, vat_summary
 
 ZERO = Decimal(0)
 REASON_LENGTH = 200
@@ -167,12 +170,31 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
     if problems:
         return problems
     taken = tuple(_taken(c, quantity, n) for n, (c, quantity) in enumerate(chosen, start=1))
-    summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in taken))
+    summary = _vat_left(taken, lines)
     taxable, vat, total = totals(summary)
     cited = CitedInvoice(invoice.id or 0, number, invoice.invoice_date, -taxable)
     return Invoice(InvoiceKind.CREDIT_NOTE, invoice.customer, invoice.group_key, invoice.period, day, taken, summary,
                    taxable, vat, total, invoice.payment_method, invoice.payment_terms, (), cites=(cited,),
                    reason=reason)
+
+
+def _vat_left(taken: Sequence[InvoiceLine], lines: Sequence[Creditable]) -> tuple[VatLine, ...]:
+    """The note's VAT per rate as what it adds to the VAT of all that is credited of the invoice
+    at that rate: VAT(credited after it) − VAT(credited before it), each on the rate's sum as the
+    invoice's is. Partial notes each round their own VAT, a cent up or down; so taken, the notes'
+    VAT adds up to the invoice's VAT exactly, and the note that empties a rate takes the VAT
+    left of it, while each note's VAT stays within a cent of its taxable × rate (SDI's 00421)."""
+    before = {(s.rate, s.nature): s.taxable for s in vat_summary(
+        (-c.credited_amount, c.line.vat_rate, c.line.vat_nature) for c in lines)}
+    return tuple(replace(s, vat=_vat_on(before.get((s.rate, s.nature), ZERO) - s.taxable, s.rate)
+                         - _vat_on(before.get((s.rate, s.nature), ZERO), s.rate))
+                 if s.rate else s
+                 for s in vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in taken))
+
+
+def _vat_on(taxable: Decimal, rate: Decimal) -> Decimal:
+    """The VAT of a rate's taxable (positive), negative as a credit note's figures."""
+    return -cents(taxable * rate / 100)
 
 
 def _taken(c: Creditable, quantity: Decimal | None, line_no: int) -> InvoiceLine:
