@@ -168,7 +168,11 @@ def test_a_draft_invoice_is_undone_not_credited(capsys, desk, tmp_path):
                         "--out", tmp_path / "mese")
     code, out = credit(capsys, desk, run["invoices"][0]["number"])
     assert (code, [p["code"] for p in out["problems"]]) == (1, ["credit-of-draft-invoice"])
-    assert f"toolkit invoice undo {run['run_id']}" in out["problems"][0]["message"]
+    workbook, url = desk
+    assert f"(toolkit invoice undo {workbook} {run['run_id']})" in out["problems"][0]["message"]
+    code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", run["invoices"][0]["number"], "--reason",
+                     REASON, "--ledger", url, "--lang", "en")
+    assert code == 1 and f"undo the run (toolkit invoice undo {workbook} {run['run_id']})" in " ".join(said.split())
 
 
 def test_the_credit_note_is_dated_from_its_invoice_to_today_in_number_order(capsys, desk):
@@ -181,9 +185,18 @@ def test_the_credit_note_is_dated_from_its_invoice_to_today_in_number_order(caps
     code, out = toolkit(capsys, desk, "payments status")
     other = next(r["number"] for r in out["invoices"] if r["number"] != invoice and r["kind"] == "invoice")
     assert credit(capsys, desk, other, "--date", "2026-10-04")[0] == 0
+    stored = count(url, schema.invoices)
     code, out = credit(capsys, desk, invoice, "--date", "2026-10-03")
-    assert [p["code"] for p in out["problems"]] == ["invoice-date-out-of-sequence"]
-    assert "NC-2026-00001 del 04/10/2026" in out["problems"][0]["message"]
+    assert [p["code"] for p in out["problems"]] == ["credit-date-out-of-sequence"]
+    assert out["problems"][0]["message"] == (
+        "La nota di credito NC-2026-00002 sarebbe datata 03/10/2026, prima della NC-2026-00001 del 04/10/2026 già "
+        "emessa: nella serie NC 2026 i numeri seguono le date, quindi non è stato registrato nulla. Indica con --date "
+        "un giorno dal 04/10/2026 in poi.")
+    code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--reason", REASON, "--date",
+                     "2026-10-03", "--ledger", url, "--lang", "en")
+    assert code == 1 and ("Credit note NC-2026-00002 would be dated 03/10/2026, before NC-2026-00001 of 04/10/2026"
+                          in " ".join(said.split())) and "Settings" not in said
+    assert count(url, schema.invoices) == stored
 
 
 def test_the_credit_note_is_in_the_register_its_xml_cites_the_invoice_and_its_print_says_so(capsys, desk, tmp_path):

@@ -302,7 +302,7 @@ def credit_cmd(
     session = open_session(workbook, ledger, lang, wait)
     day = parse_day(date) if date else today_rome()
     result = credit(session.ledger, session.master, invoice, asked, text, day, today_rome(), out=out,
-                    lang=output.lang())
+                    lang=output.lang(), workbook=workbook)
     problems = session.warnings + result.problems
     if json:
         output.reply({"credit_note": invoice_json(result.note) if result.note else None, "invoice": invoice,

@@ -58,9 +58,9 @@ NOT_AN_INVOICE = define(
 DRAFT_INVOICE = define(
     "credit-of-draft-invoice", "error",
     it="La fattura {number} è ancora in bozza (emissione {run_id}): non serve una nota di credito, annulla "
-       "l'emissione (toolkit invoice undo {run_id}) e rifalla.",
+       "l'emissione (toolkit invoice undo {workbook} {run_id}) e rifalla.",
     en="Invoice {number} is still a draft (run {run_id}): no credit note is needed, undo the run "
-       "(toolkit invoice undo {run_id}) and run it again.")
+       "(toolkit invoice undo {workbook} {run_id}) and run it again.")
 UNKNOWN_LINE = define(
     "credit-unknown-line", "error",
     it="La fattura {number} non ha la riga {line} indicata in --lines: le sue righe vanno da 1 a {last}.",

@@ -60,6 +60,13 @@ STILL_BILLED = define(
     en="The credit note takes back goods of order {order} not shipped yet, which closes it so that it never ships; "
        "but the order still has invoiced goods to ship that the note does not credit ({lines}): nothing was "
        "stored. Credit those lines too (--lines), or ship the order and credit what comes back afterwards.")
+OUT_OF_SEQUENCE = define(
+    "credit-date-out-of-sequence", "error",
+    it="La nota di credito {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già emessa: "
+       "nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. Indica con --date "
+       "un giorno dal {latest_day} in poi.",
+    en="Credit note {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in "
+       "series {series} {year} numbers follow dates, so nothing was stored. Give --date a day from {latest_day} on.")
 
 
 @dataclass(frozen=True)
@@ -90,12 +97,13 @@ class Credited:
 
 
 def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason: str, day: date, today: date, *,
-           out: Path | None = None, lang: str = "it") -> Credited:
+           out: Path | None = None, lang: str = "it", workbook: Path | str = "WORKBOOK") -> Credited:
     """Issue the credit note taking back `asked` of invoice `number` (all that is left of it
-    when nothing is asked), dated `day`, final; with `out`, print it there."""
+    when nothing is asked), dated `day`, final; with `out`, print it there. `workbook` is the
+    master as the desk named it, for the commands a refusal advises."""
     try:
         with writing(ledger) as conn:
-            done = _issue(conn, master, number, asked, reason, day, today)
+            done = _issue(conn, master, number, asked, reason, day, today, str(workbook))
     except ProblemsFound as refused:
         return Credited(None, list(refused.problems))
     if out is None or done.note is None:
@@ -106,33 +114,34 @@ def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason
 
 
 def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reason: str, day: date,
-           today: date) -> Credited:
+           today: date, workbook: str) -> Credited:
     """`credit` inside its write transaction: the note stored and the orders closed, or why not."""
     parsed = parse_invoice_number(number, master.settings.invoice_series)
     row = find_invoice(conn, *parsed) if parsed is not None else None
     if row is None:
         return Credited(None, [UNKNOWN_INVOICE(None, number=number)])
     [invoice] = load_invoices(conn, ids=[row.id])
-    refused = _not_creditable(invoice)
+    refused = _not_creditable(invoice, workbook)
     if refused:
         return Credited(None, refused)
     line_ids, credited, notes = credited_lines(conn, row.id)
     made = credit_note(invoice, creditable(invoice, line_ids, credited), asked, day, reason, notes)
     if isinstance(made, list):
         return Credited(None, made)
-    problems = date_problems(invoice, day, today) + chronology_problems(conn, master.settings, [made])
+    problems = date_problems(invoice, day, today) + chronology_problems(conn, master.settings, [made],
+                                                                                  OUT_OF_SEQUENCE)
     if errors(problems):
         return Credited(None, problems)
     [note] = store(conn, master, [_with_parties(master, made, invoice)], InvoiceStatus.FINAL, new_run_id(day))
     return Credited(note, problems, _close_orders(conn, note))
 
 
-def _not_creditable(invoice: Invoice) -> list[Problem]:
+def _not_creditable(invoice: Invoice, workbook: str) -> list[Problem]:
     """A credit note corrects a final invoice; a draft is undone instead."""
     if invoice.kind is InvoiceKind.CREDIT_NOTE:
         return [NOT_AN_INVOICE(None, number=invoice.number)]
     if invoice.status is not InvoiceStatus.FINAL:
-        return [DRAFT_INVOICE(None, number=invoice.number, run_id=invoice.run_id)]
+        return [DRAFT_INVOICE(None, number=invoice.number, run_id=invoice.run_id, workbook=workbook)]
     return []
 
 

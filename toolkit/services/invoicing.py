@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from toolkit.basics.problems import Problem, ProblemsFound, define, errors
+from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import InvoiceTerms
 from toolkit.basics.wording import count
@@ -325,10 +325,12 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     return store(conn, master, list(result.invoices), InvoiceStatus.FINAL, new_run_id(day)), problems
 
 
-def chronology_problems(conn: Connection, settings: Settings, invoices: Iterable[Invoice]) -> list[Problem]:
+def chronology_problems(conn: Connection, settings: Settings, invoices: Iterable[Invoice],
+                        refusal: ProblemType = OUT_OF_SEQUENCE) -> list[Problem]:
     """An error for each series and year where an invoice would be dated before the latest one
-    already issued there (see `_out_of_sequence`)."""
-    return [OUT_OF_SEQUENCE(None, **found) for _, found in _out_of_sequence(conn, settings, invoices)]
+    already issued there (see `_out_of_sequence`), worded by `refusal`: a run's invoices may
+    move by their settings, a credit note only by its own --date."""
+    return [refusal(None, **found) for _, found in _out_of_sequence(conn, settings, invoices)]
 
 
 def _out_of_sequence(conn: Connection, settings: Settings,
