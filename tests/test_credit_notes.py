@@ -265,3 +265,29 @@ def test_partial_notes_then_the_rest_add_up_to_the_invoice_cent_for_cent(capsys,
     for _, out in notes:
         assert abs(Decimal(out["credit_note"]["vat"])
                    - cents(Decimal(out["credit_note"]["taxable"]) * line.vat_rate / 100)) <= Decimal("0.01")
+
+
+@pytest.mark.parametrize("asked", ["1:1,5", "1:1e2", "1:1E-1", "1:-1", "1:1,000", "2,1:0.5,3"])
+def test_lines_a_decimal_comma_or_an_exponent_could_misread_are_refused_storing_nothing(capsys, desk, asked):
+    workbook, url = desk
+    order, invoice = _invoiced_not_shipped(url)
+    stored = count(url, schema.invoices), count(url, schema.invoice_lines)
+    code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--lines", asked, "--reason", REASON,
+                     "--ledger", url)
+    said = " ".join(said.replace("│", " ").split())
+    assert code == 2 and "--lines" in said and "Traceback" not in said, said
+    if asked in ("1:1,5", "2,1:0.5,3", "1:1,000"):
+        piece, line, quantity, number = {"1:1,5": ("1:1,5", 1, 1, 5), "2,1:0.5,3": ("1:0.5,3", 1, "0.5", 3),
+                                         "1:1,000": ("1:1,000", 1, 1, "000")}[asked]
+        assert f"«{piece}» è ambiguo: per {quantity},{number} unità della riga {line} scrivi " \
+               f"{line}:{quantity}.{number} (il punto per i decimali)" in said, said
+        assert f"put it first: {number},{line}:{quantity}" in said, said
+    else:
+        assert "niente esponente" in said and "no exponent" in said, said
+    assert (count(url, schema.invoices), count(url, schema.invoice_lines)) == stored
+
+
+def test_lines_whole_first_then_quantities_with_a_decimal_point():
+    from toolkit.core.credit_notes import parse_lines
+
+    assert parse_lines("5, 1:1.5,2:3") == [(5, None), (1, Decimal("1.5")), (2, Decimal("3"))]

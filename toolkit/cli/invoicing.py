@@ -269,8 +269,9 @@ def credit_cmd(
                                f"fino a {REASON_LENGTH} caratteri) / why: goods not shipped, billed in error… (the "
                                f"reason, up to {REASON_LENGTH} characters)."),
     lines: str | None = typer.Option(None, "--lines", help="Solo queste righe della fattura, tutta la quantità "
-                                     "rimasta o N:quantità (default tutta la fattura) / only these lines of the "
-                                     "invoice, all that is left of each or N:quantity (default the whole invoice): "
+                                     "rimasta o N:quantità col punto decimale, le righe intere prima (default tutta la "
+                                     "fattura) / only these lines of the invoice, all that is left of each or "
+                                     "N:quantity with a decimal point, whole lines first (default the whole invoice): "
                                      "1,3:2.5."),
     date: str | None = typer.Option(None, "--date", help="Data della nota di credito (default oggi) / the credit "
                                     "note's date (default today)."),
@@ -282,7 +283,7 @@ def credit_cmd(
     """Nota di credito su una fattura: merce non spedita o fatturata per errore; chiude l'ordine non ancora spedito.
     Credit note on an invoice: goods never shipped or billed in error; closes the order not shipped yet."""
     from toolkit.basics.dates import today_rome
-    from toolkit.core.credit_notes import parse_lines
+    from toolkit.core.credit_notes import AmbiguousLines, parse_lines
     from toolkit.services.credit_notes import credit
 
     text = " ".join(reason.split())
@@ -291,9 +292,20 @@ def credit_cmd(
                                  f"{REASON_LENGTH} characters", param_hint="--reason")
     try:
         asked = parse_lines(lines) if lines is not None else []
+    except AmbiguousLines as bad:
+        raise typer.BadParameter(
+            f"«{bad}» è ambiguo: per {bad.quantity},{bad.number} unità della riga {bad.line} scrivi {bad.line}:"
+            f"{bad.quantity}.{bad.number} (il punto per i decimali); per tutta la riga {bad.number} oltre a "
+            f"{bad.quantity} della riga {bad.line} scrivila prima: {bad.number},{bad.line}:{bad.quantity}. Nulla è "
+            f"stato registrato / «{bad}» is ambiguous: for {bad.quantity}.{bad.number} units of line {bad.line} "
+            f"write {bad.line}:{bad.quantity}.{bad.number} (a point for decimals); for all of line {bad.number} "
+            f"besides {bad.quantity} of line {bad.line} put it first: {bad.number},{bad.line}:{bad.quantity}. "
+            "Nothing was stored", param_hint="--lines") from None
     except ValueError as bad:
-        raise typer.BadParameter(f"«{bad}»: scrivi i numeri di riga, es. 1,3 oppure 2:4 per 4 unità della riga 2 / "
-                                 "write line numbers, e.g. 1,3, or 2:4 for 4 units of line 2", param_hint="--lines") \
+        raise typer.BadParameter(f"«{bad}»: scrivi i numeri di riga, es. 1,3 oppure 2:4 per 4 unità della riga 2 "
+                                 "(2:1.5: il punto per i decimali, al massimo 3, niente esponente) / "
+                                 "write line numbers, e.g. 1,3, or 2:4 for 4 units of line 2 (2:1.5: a point "
+                                 "for decimals, at most 3, no exponent)", param_hint="--lines") \
             from None
     if out is not None:
         from toolkit.basics.files import check_output

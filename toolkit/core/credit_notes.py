@@ -29,11 +29,12 @@ Goods no invoice in the ledger sold are credited as before, citing none.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
@@ -121,23 +122,38 @@ Asked = Sequence[tuple[int, Decimal | None]]
 """`--lines`: (line number, quantity to take back; None: all that is left of it)."""
 
 
+_QUANTITY = re.compile(r"\d+(\.\d{1,3})?")
+"""A quantity in --lines: digits, a point and at most three decimals; no exponent (1e2), no sign."""
+
+
+class AmbiguousLines(ValueError):
+    """`--lines 1:1,5`: a bare line number right after a quantity reads as a decimal comma as
+    well as a second line (1.5 of line 1, or line 1's 1 and all of line 5); refused, not guessed."""
+
+    def __init__(self, quantity_piece: str, number: str) -> None:
+        super().__init__(f"{quantity_piece},{number}")
+        self.line, _, self.quantity = quantity_piece.partition(":")
+        self.number = number
+
+
 def parse_lines(text: str) -> list[tuple[int, Decimal | None]]:
     """`--lines 1,3` (all that is left of lines 1 and 3) or `2:4` (4 of line 2's quantity);
-    `ValueError` when a piece is neither.
+    `ValueError` when a piece is neither, `AmbiguousLines` when a bare number follows a
+    quantity (1:1,5): the lines taken whole go first (5,1:1), decimals take a point (1:1.5).
 
     >>> parse_lines("1, 3:2.5")
     [(1, None), (3, Decimal('2.5'))]
     """
     asked: list[tuple[int, Decimal | None]] = []
-    for piece in (p.strip() for p in text.split(",")):
-        number, _, quantity = piece.partition(":")
-        if not number.strip().isdigit() or int(number) < 1:
+    pieces = [p.strip() for p in text.split(",")]
+    for n, piece in enumerate(pieces):
+        number, colon, quantity = (part.strip() for part in piece.partition(":"))
+        if not colon and number.isdigit() and n and ":" in pieces[n - 1]:
+            raise AmbiguousLines(pieces[n - 1], number)
+        if not number.isdigit() or int(number) < 1 or (colon and not _QUANTITY.fullmatch(quantity)):
             raise ValueError(piece)
-        try:
-            amount = Decimal(quantity.strip()) if quantity.strip() else None
-        except InvalidOperation:
-            raise ValueError(piece) from None
-        if amount is not None and (not amount.is_finite() or amount <= 0 or amount != round(amount, 3)):
+        amount = Decimal(quantity) if colon else None
+        if amount is not None and amount <= 0:
             raise ValueError(piece)
         asked.append((int(number), amount))
     return asked
