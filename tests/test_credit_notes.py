@@ -291,3 +291,31 @@ def test_lines_whole_first_then_quantities_with_a_decimal_point():
     from toolkit.core.credit_notes import parse_lines
 
     assert parse_lines("5, 1:1.5,2:3") == [(5, None), (1, Decimal("1.5")), (2, Decimal("3"))]
+
+
+def test_a_reason_is_folded_as_the_e_invoice_folds_texts_and_the_print_and_xml_say_the_same(capsys, desk, tmp_path):
+    workbook, url = desk
+    order, invoice = _invoiced_not_shipped(url)
+    stored = count(url, schema.invoices)
+    for reason, said in (("Reso 5 € – merce “rotta” ok 😀", "senza 😀: la fattura elettronica non li accetta"),
+                         ("Возврат", "without В а в з о р т: the e-invoice cannot carry them"),
+                         ("€" * 67, "da 1 a 200 caratteri (€ conta come EUR)")):
+        code, out = cli(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--reason", reason,
+                        "--ledger", url)
+        out = " ".join(out.replace("│", " ").split())
+        assert code == 2 and "--reason" in out and said in out and "Traceback" not in out, out
+    assert count(url, schema.invoices) == stored
+    code, out = toolkit(capsys, desk, "invoice credit", "--invoice", invoice, "--reason", "Reso 5 € – merce “rotta”",
+                        "--date", "2026-10-02", "--out", tmp_path / "nota.xlsx")
+    assert code == 0, out["problems"]
+    folded = 'Reso 5 EUR - merce "rotta"'
+    with reading(open_ledger(url)) as conn:
+        assert conn.execute(select(schema.invoices.c.reason).where(schema.invoices.c.kind == "credit-note")
+                            ).scalar_one() == folded
+    code, written = toolkit(capsys, desk, "einvoice", "--month", "2026-10", "--out", tmp_path / "xml")
+    [path] = [Path(f["file"]) for f in written["files"] if f["invoice"] == "NC-2026-00001"]
+    assert schema_errors(path) == []
+    general = ET.parse(path).getroot().find("FatturaElettronicaBody/DatiGenerali/DatiGeneraliDocumento")
+    assert general.findtext("Causale") == folded
+    sheet = openpyxl.load_workbook(tmp_path / "nota.xlsx").worksheets[0]
+    assert any(folded in str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)

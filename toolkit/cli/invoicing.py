@@ -283,13 +283,17 @@ def credit_cmd(
     """Nota di credito su una fattura: merce non spedita o fatturata per errore; chiude l'ordine non ancora spedito.
     Credit note on an invoice: goods never shipped or billed in error; closes the order not shipped yet."""
     from toolkit.basics.dates import today_rome
-    from toolkit.core.credit_notes import AmbiguousLines, parse_lines
+    from toolkit.core.credit_notes import AmbiguousLines, causale, parse_lines
     from toolkit.services.credit_notes import credit
 
-    text = " ".join(reason.split())
-    if not text or len(text) > REASON_LENGTH:
-        raise typer.BadParameter(f"scrivi il motivo, da 1 a {REASON_LENGTH} caratteri / write the reason, 1 to "
-                                 f"{REASON_LENGTH} characters", param_hint="--reason")
+    try:
+        text = causale(reason)
+    except ValueError as bad:
+        it, en = (f", senza {bad}: la fattura elettronica non li accetta", f", without {bad}: the e-invoice cannot "
+                  "carry them") if str(bad) else ("", "")
+        raise typer.BadParameter(f"scrivi il motivo, da 1 a {REASON_LENGTH} caratteri (€ conta come EUR){it}; nulla "
+                                 f"è stato registrato / write the reason, 1 to {REASON_LENGTH} characters (€ counts "
+                                 f"as EUR){en}; nothing was stored", param_hint="--reason") from None
     try:
         asked = parse_lines(lines) if lines is not None else []
     except AmbiguousLines as bad:

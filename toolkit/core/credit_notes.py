@@ -38,6 +38,7 @@ from decimal import Decimal
 
 from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
+from toolkit.core.einvoice.fields import fold
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
 from toolkit.core.lines import line_amount
 from toolkit.core.vat import VatLine, totals, vat_summary
@@ -45,6 +46,25 @@ from toolkit.core.vat import VatLine, totals, vat_summary
 ZERO = Decimal(0)
 REASON_LENGTH = 200
 """The longest reason: one FatturaPA Causale."""
+
+
+def causale(reason: str) -> str:
+    """The reason as the note stores, prints and sends it (Causale): typographic quotes, dashes
+    and € folded as the e-invoice folds every text (`fold`: “rotta” → "rotta", € → EUR), so the
+    print and the XML say the same; `ValueError` naming what FatturaPA cannot carry (an emoji,
+    a non-Latin letter) or a reason longer than a Causale once folded: a final note with such a
+    reason could never be sent, and no sheet holds it to fix.
+
+    >>> causale("Reso 5 € – merce “rotta”")
+    'Reso 5 EUR - merce "rotta"'
+    """
+    text = fold(" ".join(reason.split())) or ""
+    if not text:
+        raise ValueError("")
+    bad = sorted({c for c in text if ord(c) > 0xFF})
+    if bad or len(text) > REASON_LENGTH:
+        raise ValueError(" ".join(bad))
+    return text
 
 UNKNOWN_INVOICE = define(
     "credit-unknown-invoice", "error",
