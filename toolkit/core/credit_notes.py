@@ -68,14 +68,14 @@ def causale(reason: str) -> str:
 
 UNKNOWN_INVOICE = define(
     "credit-unknown-invoice", "error",
-    it="Nel registro non c'è la fattura {number} indicata in --invoice: controlla il numero (es. FT-2026-00001; "
+    it="Nel registro non c'è la fattura {number} indicata in {asked_in}: controlla il numero (es. FT-2026-00001; "
        "toolkit payments status le elenca).",
-    en="The ledger has no invoice {number}, named in --invoice: check the number (e.g. FT-2026-00001; "
+    en="The ledger has no invoice {number}, named in {asked_in}: check the number (e.g. FT-2026-00001; "
        "toolkit payments status lists them).")
 NOT_AN_INVOICE = define(
     "credit-of-credit-note", "error",
-    it="{number} indicato in --invoice è una nota di credito, non una fattura: indica la fattura che corregge.",
-    en="{number}, named in --invoice, is a credit note, not an invoice: name the invoice it corrects.")
+    it="{number} indicato in {asked_in} è una nota di credito, non una fattura: indica la fattura che corregge.",
+    en="{number}, named in {asked_in}, is a credit note, not an invoice: name the invoice it corrects.")
 DRAFT_INVOICE = define(
     "credit-of-draft-invoice", "error",
     it="La fattura {number} è ancora in bozza (emissione {run_id}): non serve una nota di credito, annulla "
@@ -84,14 +84,14 @@ DRAFT_INVOICE = define(
        "(toolkit invoice undo {workbook} {run_id}) and run it again.")
 UNKNOWN_LINE = define(
     "credit-unknown-line", "error",
-    it="La fattura {number} non ha la riga {line} indicata in --lines: le sue righe vanno da 1 a {last}.",
-    en="Invoice {number} has no line {line}, named in --lines: its lines run from 1 to {last}.")
+    it="La fattura {number} non ha la riga {line} indicata in {asked_in}: le sue righe vanno da 1 a {last}.",
+    en="Invoice {number} has no line {line}, named in {asked_in}: its lines run from 1 to {last}.")
 OVER_CREDIT = define(
     "credit-over-invoice", "error",
     it="La fattura {number}, riga {line} ({item}): resta da accreditare {left} {unit}, non {asked}; nulla è stato "
-       "registrato. Indica in --lines al massimo ciò che resta.",
+       "registrato. Indica in {asked_in} al massimo ciò che resta.",
     en="Invoice {number}, line {line} ({item}): {left} {unit} is left to credit, not {asked}; nothing was "
-       "stored. Ask --lines for at most what is left.")
+       "stored. Ask {asked_in} for at most what is left.")
 ALL_CREDITED = define(
     "credit-nothing-left", "error",
     it="La fattura {number} ({total} €) è già accreditata per intero dalle note di credito {notes}: non resta "
@@ -156,6 +156,19 @@ class AmbiguousLines(ValueError):
         self.number = number
 
 
+@dataclass(frozen=True, slots=True)
+class AskedIn:
+    """Where the user named the invoice and its lines, as a refusal names them for the fix:
+    the command's options, or the cells of the workbook's panel (`Pannello!B4`)."""
+
+    invoice: str = "--invoice"
+    lines: str = "--lines"
+
+
+OPTIONS = AskedIn()
+"""`toolkit invoice credit`'s options."""
+
+
 def parse_lines(text: str) -> list[tuple[int, Decimal | None]]:
     """`--lines 1,3` (all that is left of lines 1 and 3) or `2:4` (4 of line 2's quantity);
     `ValueError` when a piece is neither, `AmbiguousLines` when a bare number follows a
@@ -180,10 +193,11 @@ def parse_lines(text: str) -> list[tuple[int, Decimal | None]]:
 
 
 def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day: date, reason: str,
-                credited_by: Sequence[str] = ()) -> Invoice | list[Problem]:
+                credited_by: Sequence[str] = (), asked_in: AskedIn = OPTIONS) -> Invoice | list[Problem]:
     """The credit note taking back `asked` of `invoice` (every line with something left when
-    nothing is asked), dated `day`; or the problems that refuse it. `credited_by` are the
-    credit notes that took back some of it before, named when nothing is left."""
+    nothing is asked), dated `day`; or the problems that refuse it, naming the lines where the
+    user asked them (`asked_in`). `credited_by` are the credit notes that took back some of it
+    before, named when nothing is left."""
     number = invoice.number or "?"
     by_no = {c.line.line_no: c for c in lines}
     chosen: list[tuple[Creditable, Decimal | None]] = []
@@ -191,11 +205,13 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
     for line_no, quantity in asked:
         found = by_no.get(line_no)
         if found is None:
-            problems.append(UNKNOWN_LINE(None, number=number, line=line_no, last=max(by_no, default=0)))
+            problems.append(UNKNOWN_LINE(None, number=number, line=line_no, last=max(by_no, default=0),
+                                         asked_in=asked_in.lines))
         elif found.quantity_left <= 0 or (quantity is not None and quantity > found.quantity_left):
             problems.append(OVER_CREDIT(None, number=number, line=line_no, item=found.line.item or
                                         found.line.description, left=found.quantity_left,
-                                        unit=found.line.unit, asked=quantity or found.line.quantity))
+                                        unit=found.line.unit, asked=quantity or found.line.quantity,
+                                        asked_in=asked_in.lines))
         else:
             chosen.append((found, quantity))
     if not asked:

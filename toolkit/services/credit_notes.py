@@ -32,8 +32,10 @@ from toolkit.basics.wording import euro
 from toolkit.core.credit_notes import (
     DRAFT_INVOICE,
     NOT_AN_INVOICE,
+    OPTIONS,
     UNKNOWN_INVOICE,
     Asked,
+    AskedIn,
     credit_note,
     creditable,
     date_problems,
@@ -56,10 +58,11 @@ STILL_BILLED = define(
     "credit-leaves-order-billed", "error",
     it="La nota di credito toglie merce non ancora spedita dell'ordine {order}, che così si chiude e non parte più; "
        "ma l'ordine ha ancora da spedire merce fatturata che la nota non accredita ({lines}): nulla è stato "
-       "registrato. Accredita anche quelle righe (--lines), oppure spedisci l'ordine e accredita poi ciò che torna.",
+       "registrato. Accredita anche quelle righe ({asked_in}), oppure spedisci l'ordine e accredita poi ciò che "
+       "torna.",
     en="The credit note takes back goods of order {order} not shipped yet, which closes it so that it never ships; "
        "but the order still has invoiced goods to ship that the note does not credit ({lines}): nothing was "
-       "stored. Credit those lines too (--lines), or ship the order and credit what comes back afterwards.")
+       "stored. Credit those lines too ({asked_in}), or ship the order and credit what comes back afterwards.")
 OUT_OF_SEQUENCE = define(
     "credit-date-out-of-sequence", "error",
     it="La nota di credito {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già emessa: "
@@ -97,13 +100,15 @@ class Credited:
 
 
 def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason: str, day: date, today: date, *,
-           out: Path | None = None, lang: str = "it", workbook: Path | str = "WORKBOOK") -> Credited:
+           out: Path | None = None, lang: str = "it", workbook: Path | str = "WORKBOOK",
+           asked_in: AskedIn = OPTIONS) -> Credited:
     """Issue the credit note taking back `asked` of invoice `number` (all that is left of it
     when nothing is asked), dated `day`, final; with `out`, print it there. `workbook` is the
-    master as the desk named it, for the commands a refusal advises."""
+    master as the desk named it, for the commands a refusal advises; a refusal names the invoice
+    and the lines where the user gave them (`asked_in`: the command's options, the panel's cells)."""
     try:
         with writing(ledger) as conn:
-            done = _issue(conn, master, number, asked, reason, day, today, str(workbook))
+            done = _issue(conn, master, number, asked, reason, day, today, str(workbook), asked_in)
     except ProblemsFound as refused:
         return Credited(None, list(refused.problems))
     if out is None or done.note is None:
@@ -114,18 +119,18 @@ def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason
 
 
 def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reason: str, day: date,
-           today: date, workbook: str) -> Credited:
+           today: date, workbook: str, asked_in: AskedIn) -> Credited:
     """`credit` inside its write transaction: the note stored and the orders closed, or why not."""
     parsed = parse_invoice_number(number, master.settings.invoice_series)
     row = find_invoice(conn, *parsed) if parsed is not None else None
     if row is None:
-        return Credited(None, [UNKNOWN_INVOICE(None, number=number)])
+        return Credited(None, [UNKNOWN_INVOICE(None, number=number, asked_in=asked_in.invoice)])
     [invoice] = load_invoices(conn, ids=[row.id])
-    refused = _not_creditable(invoice, workbook)
+    refused = _not_creditable(invoice, workbook, asked_in)
     if refused:
         return Credited(None, refused)
     line_ids, credited, notes = credited_lines(conn, row.id)
-    made = credit_note(invoice, creditable(invoice, line_ids, credited), asked, day, reason, notes)
+    made = credit_note(invoice, creditable(invoice, line_ids, credited), asked, day, reason, notes, asked_in)
     if isinstance(made, list):
         return Credited(None, made)
     problems = date_problems(invoice, day, today) + chronology_problems(conn, master.settings, [made],
@@ -133,13 +138,13 @@ def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reas
     if errors(problems):
         return Credited(None, problems)
     [note] = store(conn, master, [_with_parties(master, made, invoice)], InvoiceStatus.FINAL, new_run_id(day))
-    return Credited(note, problems, _close_orders(conn, note))
+    return Credited(note, problems, _close_orders(conn, note, asked_in))
 
 
-def _not_creditable(invoice: Invoice, workbook: str) -> list[Problem]:
+def _not_creditable(invoice: Invoice, workbook: str, asked_in: AskedIn) -> list[Problem]:
     """A credit note corrects a final invoice; a draft is undone instead."""
     if invoice.kind is InvoiceKind.CREDIT_NOTE:
-        return [NOT_AN_INVOICE(None, number=invoice.number)]
+        return [NOT_AN_INVOICE(None, number=invoice.number, asked_in=asked_in.invoice)]
     if invoice.status is not InvoiceStatus.FINAL:
         return [DRAFT_INVOICE(None, number=invoice.number, run_id=invoice.run_id, workbook=workbook)]
     return []
@@ -154,7 +159,7 @@ def _with_parties(master: MasterData, note: Invoice, invoice: Invoice) -> Invoic
     return note
 
 
-def _close_orders(conn: Connection, note: Invoice) -> list[str]:
+def _close_orders(conn: Connection, note: Invoice, asked_in: AskedIn) -> list[str]:
     """Close the orders whose unshipped goods, billed at the order, the stored note gives up;
     `ProblemsFound` (the transaction rolls back) when one would still owe goods to ship."""
     assert note.id is not None
@@ -163,8 +168,8 @@ def _close_orders(conn: Connection, note: Invoice) -> list[str]:
         by_order: dict[str, list[str]] = {}
         for line in found.still_billed:
             by_order.setdefault(line.order, []).append(f"{line.item} {shown(line.quantity)} {line.unit}".strip())
-        raise ProblemsFound([STILL_BILLED(None, order=order, lines=", ".join(lines))
-                             for order, lines in by_order.items()])
+        raise ProblemsFound([STILL_BILLED(None, order=order, lines=", ".join(items), asked_in=asked_in.lines)
+                             for order, items in by_order.items()])
     orders = load_orders(conn, ids=list(found.orders))
     set_statuses(conn, orders, OrderStatus.CLOSED, "closed")
     return [order.number for order in orders]
