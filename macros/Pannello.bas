@@ -92,6 +92,11 @@ Public Sub RecordPayment()
     RunPython "import toolkit.excel as x; x.record_payment()"
 End Sub
 
+' Nota di credito
+Public Sub CreditNote()
+    RunPython "import toolkit.excel as x; x.credit_note()"
+End Sub
+
 ' Stato pagamenti
 Public Sub PaymentStatus()
     RunPython "import toolkit.excel as x; x.payment_status()"

@@ -141,14 +141,17 @@ def test_olevba_extracts_every_macro_exactly() -> None:
 def test_every_button_is_drawn_on_the_panel_bound_to_its_sub() -> None:
     """Without LibreOffice: the panel's drawing holds each button of `BUTTONS` in order, with
     its caption and its Sub, and the VBA olevba reads back has that Sub calling its function;
-    the month's register (`InvoiceRegister`) among them."""
+    the month's register (`InvoiceRegister`) and the credit note (`CreditNote`) among them."""
     with zipfile.ZipFile(WORKBOOK) as archive:
         vml = archive.read("xl/drawings/vmlDrawing1.vml").decode()
     drawn = [(html.unescape(caption), macro) for caption, macro in re.findall(
         r"<font [^>]*>([^<]*)</font>.*?<x:FmlaMacro>\[0\]!Pannello\.(\w+)</x:FmlaMacro>", vml, re.S)]
     assert drawn == [(b.caption, b.macro) for b in BUTTONS]
     assert ("Registro fatture del mese", "InvoiceRegister") in drawn
+    assert len(drawn) == 29 and drawn[drawn.index(("Registra incasso", "RecordPayment")) + 1] == (
+        "Nota di credito", "CreditNote")
     _, code = extracted(WORKBOOK)["Pannello"]
+    assert 'Public Sub CreditNote()\n    RunPython "import toolkit.excel as x; x.credit_note()"' in code_lines(code)
     for b in BUTTONS:
         assert re.search(rf'Public Sub {b.macro}\(\)\s+RunPython "import toolkit\.excel as x; x\.{b.function}\(\)"'
                          r"\s+End Sub", code), b.macro
@@ -247,6 +250,11 @@ def test_the_panel_has_every_input_cell_laid_out_like_the_date(opened: openpyxl.
         assert rules[field.cell].prompt, field.name
     assert sheet["B6"].number_format == cells.CURRENCY and sheet["B5"].number_format == "dd/mm/yyyy"
     assert rules["B7"].type == rules["B9"].type == "list" and "Chiuso" in rules["B9"].formula1
+    assert (sheet["A4"].value, sheet["A17"].value, sheet["A18"].value) == (
+        "Fattura", "Righe da accreditare", "Motivo nota di credito")
+    assert {opened.defined_names[name].attr_text for name in ("NotaRighe", "NotaMotivo")} == {
+        "Pannello!$B$17", "Pannello!$B$18"}
+    assert sheet["B17"].number_format == sheet["B18"].number_format == "@" and "Nota di credito" in sheet["C4"].value
     dates = [field.cell for field in FIELDS if field.kind == "date"]
     assert dates == ["B3", "B5", "B14", "B15"]
     for cell in dates:

@@ -432,6 +432,101 @@ def test_record_payment_on_a_draft_invoice_is_refused(tmp_path, may):
     assert shown[2] == "critical" and "still a draft" in shown[0] and shown[1] == "Record payment"
 
 
+# --- Nota di credito ------------------------------------------------------------------------------
+
+def invoices_in(tmp_path: Path):
+    from toolkit.ledger.invoices import load_invoices
+
+    with reading(ledger_of(tmp_path)) as conn:
+        return load_invoices(conn)
+
+
+def final_invoice(tmp_path: Path, sheets=None) -> FakeBook:
+    """FT-2026-00001 of 30 April, final: the month-end run of the minimal master, made final."""
+    book = invoiced(tmp_path, sheets)
+    press(book, "finalize_run")
+    return book
+
+
+def test_credit_note_credits_the_whole_invoice_and_prints_it_beside_the_book(tmp_path, may, reads):
+    """The invoice cell "Registra incasso" reads, the lines left empty, a reason: the note takes
+    back the whole invoice, dated today, and its file prints its number, the invoice it cites,
+    the reason and the total."""
+    book = final_invoice(tmp_path)
+    fill(book, IncassoFattura="FT-2026-00001", NotaMotivo="Merce  mai consegnata")
+    (shown,) = press(book, "credit_note", reads)
+    [invoice, note] = invoices_in(tmp_path)
+    target = tmp_path / "nota-di-credito-2026-05-04.xlsx"
+    assert shown == (f"Emessa la nota di credito NC-2026-00001 del 04/05/2026 su FT-2026-00001: 302,04 € IVA inclusa."
+                     f"\n{target}", "Nota di credito", "info")
+    assert (note.number, note.kind.value, note.status.value, note.invoice_date) == (
+        "NC-2026-00001", "credit-note", "final", date(2026, 5, 4))
+    assert note.total == -invoice.total == Decimal("-302.04") and note.reason == "Merce mai consegnata"
+    assert [c.number for c in note.cites] == ["FT-2026-00001"] and len(note.lines) == len(invoice.lines)
+    sheet = openpyxl.load_workbook(target, data_only=True)["NC-2026-00001"]
+    cells_of = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert {"NOTA DI CREDITO n. NC-2026-00001 del 04/05/2026", "Rif. fattura n. FT-2026-00001 del 30/04/2026",
+            "Merce mai consegnata"} <= cells_of
+    totals = {row[4].value: row[5].value for row in sheet.iter_rows(min_col=1, max_col=6) if row[4].value}
+    assert totals["Totale documento"] == 302.04
+
+
+def test_a_second_credit_note_of_the_day_gets_a_file_of_its_own(tmp_path, may):
+    """Part of line 1 in the morning, the rest of the invoice in the afternoon: the morning's
+    file keeps the morning's note."""
+    book = final_invoice(tmp_path)
+    fill(book, IncassoFattura="FT-2026-00001", NotaRighe="1:1", NotaMotivo="Un pezzo rotto")
+    (morning,) = press(book, "credit_note")
+    fill(book, NotaRighe=None, NotaMotivo="Reso il resto")
+    (afternoon,) = press(book, "credit_note")
+    first, second = tmp_path / "nota-di-credito-2026-05-04.xlsx", tmp_path / "nota-di-credito-2026-05-04-2.xlsx"
+    assert morning[0].splitlines()[1] == str(first) and afternoon[0].splitlines()[1] == str(second)
+    assert list(printed(first)) == ["NC-2026-00001"] and list(printed(second)) == ["NC-2026-00002"]
+    [invoice, *notes] = invoices_in(tmp_path)
+    assert sum(n.total for n in notes) == -invoice.total
+
+
+def test_credit_note_refusals_name_the_cell_and_store_nothing(tmp_path, may):
+    book = final_invoice(tmp_path)
+    fill(book, IncassoFattura="FT-2026-00009", NotaRighe="1:tre", NotaMotivo="   ")
+    (shown,) = press(book, "credit_note")
+    text, title, mode = shown
+    assert (title, mode) == ("Nota di credito", "critical") and text.splitlines()[0] == "2 errori"
+    assert "Pannello!B17: «1:tre» non sono righe della fattura: scrivi i numeri di riga" in text
+    assert "Pannello!B18: Scrivi «Motivo nota di credito» nella cella B18 del foglio Pannello" in text
+    fill(book, NotaRighe=None, NotaMotivo="Fatturata per errore")
+    (unknown,) = press(book, "credit_note")
+    assert unknown[2] == "critical"
+    assert unknown[0].splitlines()[1].startswith("Nel registro non c'è la fattura FT-2026-00009 indicata in "
+                                                 "Pannello!B4: controlla il numero")
+    fill(book, IncassoFattura="FT-2026-00001", NotaRighe="7")
+    (line,) = press(book, "credit_note")
+    assert "La fattura FT-2026-00001 non ha la riga 7 indicata in Pannello!B17: le sue righe vanno da 1 a 2." in line[0]
+    fill(book, NotaRighe=None, NotaMotivo="x" * 201)
+    (long,) = press(book, "credit_note")
+    assert "Pannello!B18: Il motivo è lungo 201 caratteri: accorcialo a 200 al massimo" in long[0]
+    fill(book, NotaMotivo="Merce “rotta” 😀")
+    (emoji,) = press(book, "credit_note")
+    assert "Pannello!B18: Il motivo contiene caratteri che la fattura elettronica non accetta (😀)" in emoji[0]
+    assert [x.number for x in invoices_in(tmp_path)] == ["FT-2026-00001"]
+    assert not list(tmp_path.glob("nota-di-credito-*"))
+
+
+def test_credit_note_speaks_an_english_workbook(tmp_path, may):
+    book = final_invoice(tmp_path, english())
+    fill(book, IncassoFattura="FT-2026-00001", NotaMotivo="Billed in error")
+    (issued,) = press(book, "credit_note")
+    assert issued[1:] == ("Credit note", "info")
+    assert issued[0].splitlines()[0] == ("Issued credit note NC-2026-00001 of 04/05/2026 on FT-2026-00001: "
+                                          "€302.04 VAT included.")
+    fill(book, IncassoFattura="NC-2026-00001")
+    (shown,) = press(book, "credit_note")
+    assert shown[1:] == ("Credit note", "critical") and shown[0].splitlines() == [
+        "1 error", "NC-2026-00001, named in Pannello!B4, is a credit note, not an invoice: name the invoice it "
+                   "corrects."]
+    assert len(invoices_in(tmp_path)) == 2
+
+
 # --- Report ----------------------------------------------------------------------------------------
 
 def test_report_reads_the_period_and_kind_and_writes_beside_the_book(tmp_path, may, reads):
@@ -470,7 +565,7 @@ def test_report_refuses_a_period_that_ends_before_it_starts(tmp_path):
 # --- every button -------------------------------------------------------------------------------
 
 def test_every_button_is_exported_and_named_in_both_languages():
-    assert len({b.macro for b in BUTTONS}) == len({b.function for b in BUTTONS}) == len(BUTTONS) == 28
+    assert len({b.macro for b in BUTTONS}) == len({b.function for b in BUTTONS}) == len(BUTTONS) == 29
     for b in BUTTONS:
         assert callable(getattr(x, b.function)) and b.english and b.english != b.caption
 

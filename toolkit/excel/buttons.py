@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.basics import runtime, wording
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
+from toolkit.core.credit_notes import AskedIn
 from toolkit.excel import cells, inputs, orders, report
 from toolkit.excel.book import (
     Book,
@@ -101,6 +102,9 @@ BUTTONS: tuple[Button, ...] = (
            "File XML FatturaPA delle fatture definitive del mese, e lo zip per lo SDI.", "E-invoices"),
     Button("Registra incasso", "RecordPayment", "record_payment",
            "Registra l'incasso indicato sopra (fattura, data, importo, modalità).", "Record payment"),
+    Button("Nota di credito", "CreditNote", "credit_note",
+           "Nota di credito sulla «Fattura» indicata sopra: le righe scelte, o tutta, con il motivo; datata oggi, "
+           "stampata in un file accanto a questo.", "Credit note"),
     Button("Stato pagamenti", "PaymentStatus", "payment_status",
            "Scadenze e pagamenti delle fatture.", "Payment status"),
     Button("Calendario", "ShowCalendar", "calendar",
@@ -614,6 +618,39 @@ def record_payment(press: Press) -> None:
     result = record(session.ledger, [entry], session.master.settings.invoice_series)
     _stop_on_errors(result.problems)
     press.say("\n".join([result.summary(lang), *(p.render(lang) for p in result.problems[:10])]))
+
+
+PANEL_CELLS = AskedIn(invoice=f"{PANEL}!{inputs.INVOICE.cell}", lines=f"{PANEL}!{inputs.CREDIT_LINES.cell}")
+"""Where the credit note's refusals send the user: the panel's cells, not the command's options."""
+
+
+@button("Nota di credito")
+def credit_note(press: Press) -> None:
+    """Credit the invoice on the panel (`IncassoFattura`, the cell "Registra incasso" reads),
+    the lines in `NotaRighe` (empty: all that is left of it), for the reason in `NotaMotivo`:
+    `toolkit invoice credit --out`, from a button. Dated today, as the other documents a press
+    issues on purpose (a confirmed quotation, a volume discount's notes): the panel's date is the
+    orders' day, often tomorrow, and a note is never dated ahead or back into a month the
+    accountant may have closed. Printed in `nota-di-credito-DATE.xlsx` beside the book, or
+    `…-2.xlsx`, …: never over an earlier note's file. Refused, nothing is stored."""
+    from toolkit.basics.dates import today_rome
+    from toolkit.basics.files import check_output, unused_path
+    from toolkit.services.credit_notes import credit
+
+    found: list[Problem] = []
+    invoice = inputs.text(inputs.INVOICE, press.cell(inputs.INVOICE.name), found)
+    asked = inputs.credit_lines(inputs.CREDIT_LINES, press.cell(inputs.CREDIT_LINES.name), found)
+    reason = inputs.reason(inputs.CREDIT_REASON, press.cell(inputs.CREDIT_REASON.name), found)
+    session, lang = press.session, press.language
+    _stop_on_errors(found)
+    today = today_rome()
+    target = unused_path(press.beside(f"nota-di-credito-{today:%Y-%m-%d}.xlsx"))
+    check_output(target, inputs=(session.workbook,))
+    result = credit(session.ledger, session.master, invoice, asked, reason, today, today, out=target, lang=lang,
+                    asked_in=PANEL_CELLS)
+    _stop_on_errors(result.problems)
+    press.say("\n".join([result.summary(lang), *([str(result.printed)] if result.printed else []),
+                         *(p.render(lang) for p in result.problems[:10])]))
 
 
 @button("Stato pagamenti")

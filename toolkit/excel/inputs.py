@@ -20,6 +20,8 @@ from toolkit.basics.limits import AMOUNT
 from toolkit.basics.money import NotANumber, cents, to_decimal
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PaymentMethod, RequestKind, choices, normalize, parse
+from toolkit.core.credit_notes import REASON_LENGTH, Asked, causale, parse_lines
+from toolkit.core.einvoice.fields import fold
 from toolkit.core.orders import STATUS_LABELS, OrderStatus, parse_status
 from toolkit.core.reports import KIND_LABELS, Kind
 
@@ -41,8 +43,8 @@ class Field:
 
 
 ORDER_DATE = Field("DataOrdini", "B3", "Data ordini", "La data per cui preparare, creare e spedire gli ordini.", "date")
-INVOICE = Field("IncassoFattura", "B4", "Fattura incassata",
-                "«Registra incasso»: il numero della fattura, es. FT-2026-00001.", "text")
+INVOICE = Field("IncassoFattura", "B4", "Fattura",
+                "«Registra incasso», «Nota di credito»: il numero della fattura, es. FT-2026-00001.", "text")
 PAID_ON = Field("IncassoData", "B5", "Data incasso", "«Registra incasso»: il giorno dell'accredito.", "date")
 AMOUNT_PAID = Field("IncassoImporto", "B6", "Importo incassato",
                     "«Registra incasso»: in euro, negativo per il rimborso di una nota di credito.", "amount")
@@ -69,9 +71,16 @@ PERIOD_TO = Field("PeriodoAl", "B15", "Al", "L'ultimo giorno del periodo (provvi
 REPORT_KIND = Field("TipoReport", "B16", "Tipo di report",
                     "«Report»: che cosa riassumere nel periodo (lo scadenziario: i crediti aperti all'ultimo giorno).",
                     "list", tuple(it for it, _en in KIND_LABELS.values()))
+CREDIT_LINES = Field("NotaRighe", "B17", "Righe da accreditare",
+                     "«Nota di credito»: facoltative, es. 1,3 oppure 2:4 (4 unità della riga 2); vuota: tutta la "
+                     "fattura di «Fattura».", "text")
+CREDIT_REASON = Field("NotaMotivo", "B18", "Motivo nota di credito",
+                      f"«Nota di credito»: perché, es. merce non consegnata (la causale, fino a {REASON_LENGTH} "
+                      "caratteri).", "text")
 
 FIELDS: tuple[Field, ...] = (ORDER_DATE, INVOICE, PAID_ON, AMOUNT_PAID, METHOD, ORDER, STATUS, RUN,
-                             REQUEST, REQUEST_KIND, REQUEST_TEXT, PERIOD_FROM, PERIOD_TO, REPORT_KIND)
+                             REQUEST, REQUEST_KIND, REQUEST_TEXT, PERIOD_FROM, PERIOD_TO, REPORT_KIND,
+                             CREDIT_LINES, CREDIT_REASON)
 """In the order of the panel's rows, from B3 down; each on the row its cell names (rows no field
 uses stay empty)."""
 
@@ -109,6 +118,23 @@ BAD_REQUEST = define(
     "panel-bad-request", "error",
     it="«{value}» non è il numero di una richiesta: scrivi il numero che l'elenco delle richieste mostra, es. 12.",
     en="“{value}” is not a request number: write the number the list of requests shows, e.g. 12.")
+BAD_LINES = define(
+    "panel-bad-credit-lines", "error",
+    it="«{value}» non sono righe della fattura: scrivi i numeri di riga, es. 1,3 oppure 2:4 per 4 unità della riga 2; "
+       "lascia vuota la cella per accreditare tutta la fattura.",
+    en="“{value}” are not lines of the invoice: write line numbers, e.g. 1,3, or 2:4 for 4 units of line 2; leave "
+       "the cell empty to credit the whole invoice.")
+LONG_REASON = define(
+    "panel-long-reason", "error",
+    it="Il motivo è lungo {length} caratteri: accorcialo a {limit} al massimo (è la causale della fattura "
+       "elettronica).",
+    en="The reason is {length} characters long: shorten it to {limit} at most (it is the e-invoice's Causale).")
+UNSENDABLE_REASON = define(
+    "panel-reason-characters", "error",
+    it="Il motivo contiene caratteri che la fattura elettronica non accetta ({chars}): toglili (la causale va "
+       "allo SDI così com'è scritta).",
+    en="The reason holds characters the e-invoice does not accept ({chars}): take them out (the Causale goes to "
+       "SDI as written).")
 
 
 def where(field: Field) -> Location:
@@ -229,3 +255,33 @@ def request_number(field: Field, value: Any, problems: list[Problem]) -> int | N
         problems.append(BAD_REQUEST(where(field), value=value))
         return None
     return int(found)
+
+
+def credit_lines(field: Field, value: Any, problems: list[Problem]) -> Asked:
+    """The invoice lines to credit, as `--lines` takes them (`1,3`, `2:4`); blank is the whole
+    invoice. A number Excel stored as 2.0 is line 2."""
+    if blank(value):
+        return []
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    try:
+        return parse_lines(str(value))
+    except ValueError:
+        problems.append(BAD_LINES(where(field), value=value))
+        return []
+
+
+def reason(field: Field, value: Any, problems: list[Problem]) -> str:
+    """A credit note's reason as the note keeps it (`causale`: typographic quotes, dashes and €
+    folded as the e-invoice folds them): not blank, only characters FatturaPA carries, not
+    longer than its Causale."""
+    typed = text(field, value, problems)
+    if not typed:
+        return ""
+    try:
+        return causale(typed)
+    except ValueError as bad:
+        folded = fold(" ".join(typed.split())) or ""
+        problems.append(UNSENDABLE_REASON(where(field), chars=str(bad)) if str(bad) else
+                        LONG_REASON(where(field), length=len(folded), limit=REASON_LENGTH))
+        return ""
