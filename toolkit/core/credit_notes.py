@@ -345,8 +345,10 @@ def take_back(notes: Sequence[Invoice], sold: Iterable[Sold]) -> tuple[list[Take
     """What the return lines of credit notes `notes` (taken in the order given) take back of
     the invoice lines that sold their goods to their customer (`sold`), the latest invoice on or
     before the note first, each line as far as what is left of it; and the return lines that
-    give back more than is left of the invoices that sold their item (none of it taken). A
-    return line whose item no invoice in `sold` sold takes back nothing: it cites no invoice."""
+    give back goods those invoices sold and credited already (`credited_before`; none of it
+    taken). A return line whose item no invoice in `sold` sold takes back nothing: it cites no
+    invoice; one giving back more than they ever sold takes back what they sold, the rest citing
+    none (goods sold before the ledger, or by hand)."""
     by_item: dict[tuple[str, str], list[Sold]] = defaultdict(list)
     for s in sold:
         by_item[(s.customer, s.left.line.item)].append(s)
@@ -360,7 +362,7 @@ def take_back(notes: Sequence[Invoice], sold: Iterable[Sold]) -> tuple[list[Take
             if not candidates:
                 continue
             available = sum((max(left[id(s)], ZERO) for s in candidates), ZERO)
-            if -line.quantity > available:
+            if credited_before(-line.quantity, sum((s.left.line.quantity for s in candidates), ZERO), available):
                 refused.append(OverReturn(n, line, available, tuple(candidates)))
                 continue
             parts = _spread(-line.quantity, [(s, left[id(s)]) for s in candidates])
@@ -369,6 +371,23 @@ def take_back(notes: Sequence[Invoice], sold: Iterable[Sold]) -> tuple[list[Take
             taken += [TakenBack(n, line, s, -quantity, amount)
                       for (s, quantity), amount in zip(parts, _shares(line, [q for _, q in parts]))]
     return taken, refused
+
+
+def credited_before(returned: Decimal, sold: Decimal, left: Decimal) -> bool:
+    """Whether a return of `returned` pays back goods credited already, the invoices that sold
+    the item having sold `sold` of it with `left` still to credit: the part of the return those
+    invoices can account for is more than they have left. A return beyond what they ever sold
+    is not refused for that excess alone: the customer may have bought the goods before the
+    ledger, and the desk has no other way to credit a return.
+
+    >>> credited_before(Decimal(2), Decimal(1), Decimal(1))   # sold 1, nothing credited: 1 cited, 1 not
+    False
+    >>> credited_before(Decimal(1), Decimal(1), Decimal(0))   # sold 1, credited in full already
+    True
+    >>> credited_before(Decimal(4), Decimal(5), Decimal(4))   # sold 5, 1 credited, 4 left
+    False
+    """
+    return min(returned, sold) > left
 
 
 def returned_lines(note: Invoice) -> list[InvoiceLine]:
@@ -395,9 +414,12 @@ def _spread(quantity: Decimal, lines: Sequence[tuple[Sold, Decimal]]) -> list[tu
 
 def _shares(line: InvoiceLine, quantities: Sequence[Decimal]) -> list[Decimal]:
     """The return line's amount split over the quantities it takes back of each invoice line, in
-    cents, the last taking what the others leave so the shares add up to the line's amount."""
-    shares = [cents(line.amount * q / -line.quantity) for q in quantities[:-1]]
-    return shares + [line.amount - sum(shares, ZERO)]
+    cents; when they are the whole return, the last takes what the others leave so the shares add
+    up to the line's amount (a return beyond what was sold keeps the rest, citing nothing)."""
+    shares = [cents(line.amount * q / -line.quantity) for q in quantities]
+    if shares and sum(quantities, ZERO) == -line.quantity:
+        shares[-1] = line.amount - sum(shares[:-1], ZERO)
+    return shares
 
 
 def planned(invoices: Iterable[Invoice]) -> list[Sold]:
