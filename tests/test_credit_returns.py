@@ -188,3 +188,16 @@ def test_a_return_spreads_over_the_invoices_that_sold_its_goods_latest_first():
     assert taken == [] and over.left == D(4)
     assert "ma delle fatture che li hanno venduti (FT-2026-00009, FT-2026-00001) resta da accreditare solo 4 pz" in (
         over.problem.render("it"))
+
+
+def test_a_return_beyond_what_the_invoices_sold_takes_back_what_they_sold_the_rest_citing_none():
+    """Sold 2 in the ledger, nothing credited, 3 returned (one bought before the ledger): the
+    return takes back the 2 with their share of its amount and is not refused."""
+    line = InvoiceLine("A001", "Caffè", "pz", D(2), D("18.50"), D("37.00"), D(22), None, 1, None, None, None, "")
+    march = Sold("C002", 1, "FT-2026-00001", date(2026, 3, 31), Creditable(line, 1))
+    returned = InvoiceLine("A001", "Caffè", "pz", D(-3), D("18.50"), D("-55.50"), D(22), None, 1, 7, 8, None, "RE-1")
+    note = Invoice(InvoiceKind.CREDIT_NOTE, "C002", None, MAY, date(2026, 5, 31), (returned,), (), D(0), D(0), D(0),
+                   None, "", ())  # type: ignore[arg-type]
+    taken, refused = take_back([note], [march])
+    assert refused == []
+    assert [(t.sold.number, t.quantity, t.amount) for t in taken] == [("FT-2026-00001", D(-2), D("-37.00"))]
