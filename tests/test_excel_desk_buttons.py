@@ -775,6 +775,19 @@ def test_the_register_button_writes_the_months_register_beside_the_runs_files(tm
     assert register_rows(workbook)[stored.number][2] == "Definitiva"
 
 
+def test_a_file_named_as_the_months_folder_is_a_message_not_an_internal_error(tmp_path, may):
+    book = fake(tmp_path)
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    fill(book, NumeroOrdine="OC-2026-00001")
+    press(book, "ship_and_invoice")
+    (tmp_path / "fatture-2026-04").write_text("not a folder")
+    (shown,) = press(book, "invoice_register")
+    folder = tmp_path / "fatture-2026-04"
+    assert shown == (f"Non posso scrivere {folder}: {folder} non è una cartella / {folder} is not a folder. "
+                     "Scegli un'altra cartella per --out.", "Registro fatture del mese", "critical")
+
+
 def test_an_invoice_issued_with_its_ddt_is_in_the_register_with_no_run(tmp_path, may):
     """No month-end run, so no folder yet: the invoice "Spedisci e fattura" issued is the month's
     register all the same, in an English workbook's words."""

@@ -240,6 +240,25 @@ def test_invoice_outputs_are_checked_before_the_run_and_before_finalizing(capsys
     assert statuses == {"draft"}
 
 
+@pytest.mark.parametrize("chosen", ["--month", "run"])
+@pytest.mark.parametrize("where", ["the folder", "a folder under it"])
+def test_invoice_export_refuses_a_file_where_its_folder_goes(capsys, tmp_path, desk, chosen, where):
+    """As `invoice run --out` refuses it: exit 2 naming the file, nothing written, no traceback."""
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", tmp_path / "fatture", "--ledger", url)[0] == 0
+    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in (tmp_path / "fatture").glob("fatture-*"))
+    (tmp_path / "afile").write_text("not a folder")
+    out = tmp_path / "afile" if where == "the folder" else tmp_path / "afile" / "registro"
+    which = ["--month", "2026-04"] if chosen == "--month" else [run_id]
+    code, said = cli(capsys, "invoice", "export", workbook, *which, "--out", out, "--ledger", url)
+    assert code == 2, said
+    assert f"{tmp_path / 'afile'} non è una cartella / {tmp_path / 'afile'} is not a folder" in said
+    assert "errore interno" not in said
+    assert (tmp_path / "afile").read_text() == "not a folder"
+
+
 def test_a_file_that_fails_after_the_commit_names_the_command_that_prints_it(capsys, tmp_path, desk, monkeypatch):
     import toolkit.writers.ddt
 

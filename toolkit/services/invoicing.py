@@ -484,9 +484,12 @@ def export_month(master: MasterData, ledger: Ledger, month: Period, out: Path, l
 def _write_again(master: MasterData, ledger: Ledger, invoices: list[Invoice], name: str, out: Path, lang: str, *,
                  per_customer: bool, copies: bool, redo: str | None = None, month: date | None = None) -> list[Path]:
     """Stored invoices written into an accountants' workbook, with their e-invoice files' names;
-    with `copies`, recorded as printed."""
+    with `copies`, recorded as printed. An output folder that could not be written (a file of
+    that name, a file on its path) is refused first, as every verb writing a folder refuses it."""
+    from toolkit.basics.files import check_output
     from toolkit.services.einvoice import xml_names
 
+    check_output(out, folder=True, names=output_names(name, lang, copies=copies))
     with reading(ledger) as conn:
         names = xml_names(conn, master.settings, invoices)
     try:
