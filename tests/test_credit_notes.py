@@ -199,6 +199,30 @@ def test_the_credit_note_is_dated_from_its_invoice_to_today_in_number_order(caps
     assert count(url, schema.invoices) == stored
 
 
+def test_the_registers_rif_fattura_names_the_invoice_a_credit_note_corrects(capsys, desk, tmp_path):
+    """The accountant matches the note to the invoice it reverses from the register alone: the
+    sheet's and the CSV's "Rif. fattura" column, blank for the invoices."""
+    workbook, url = desk
+    order, invoice = _invoiced_not_shipped(url)
+    issued = date.fromisoformat(invoice_row(capsys, desk, invoice)["date"])
+    assert credit(capsys, desk, invoice, "--date", "2026-10-02")[0] == 0
+    code, said = cli(capsys, "invoice", "export", workbook, "--month", "2026-10", "--out", tmp_path / "registro",
+                     "--ledger", url)
+    assert code == 0, said
+    sheet = openpyxl.load_workbook(tmp_path / "registro" / "fatture-2026-10.xlsx")["Registro"]
+    heads = [c.value for c in sheet[3]]
+    at = heads.index("Rif. fattura")
+    assert heads[at - 1:at + 2] == ["Documenti di trasporto", "Rif. fattura", "File XML"]
+    cited = {row[0]: row[at] for row in sheet.iter_rows(min_row=4, values_only=True) if row[0]}
+    assert cited["NC-2026-00001"] == f"{invoice} {issued:%d/%m/%Y}"
+    assert cited[invoice] is None
+    lines = (tmp_path / "registro" / "registro-2026-10.csv").read_text(encoding="utf-8-sig").splitlines()
+    rows = {row.split(";")[0]: row.split(";") for row in lines}
+    assert rows["Numero"][-1] == "Rif. fattura"
+    assert rows["NC-2026-00001"][-1] == f"{invoice} {issued:%d/%m/%Y}"
+    assert rows[invoice][-1] == ""
+
+
 def test_the_credit_note_is_in_the_register_its_xml_cites_the_invoice_and_its_print_says_so(capsys, desk, tmp_path):
     workbook, url = desk
     order, invoice = _invoiced_not_shipped(url)

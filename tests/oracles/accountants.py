@@ -33,6 +33,7 @@ from toolkit.writers.accountants import (
     _money,
     _range,
     _taxable_formula,
+    corrects_text,
     ddts_text,
     dues_text,
     kind_label,
@@ -75,7 +76,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
     text(sheet, 0, 0, title, fmt.title)
     heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
              "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
-             "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.xml_file"]
+             "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.corrects", "inv.xml_file"]
     header = 2
     widths = set_widths(sheet, REGISTER_WIDTHS)
     headings(sheet, header, 0, [t(h) for h in heads], fmt, widths)
@@ -85,7 +86,8 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
         customer = customers.get(invoice.customer)
         wrapped = [(2, kind_label(invoice, lang)), (5, customer.name if customer else None),
                    (11, dues_text(invoice)), (12, vocab_label(invoice.payment_method, lang)),
-                   (13, invoice.payment_terms), (15, ddts_text(invoice, lang)), (16, xml_files.get(invoice.number or ""))]
+                   (13, invoice.payment_terms), (15, ddts_text(invoice, lang)), (16, corrects_text(invoice) or None),
+                   (17, xml_files.get(invoice.number or ""))]
         if lines.last >= lines.first and row - header <= LINKS_PER_SHEET:
             sheet.write_url(row, 0, f"internal:{lines.cell(lines.first, 0)}", fmt.link, string=invoice.number or "")
         else:

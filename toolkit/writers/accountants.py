@@ -112,6 +112,7 @@ define({
     "inv.file_copies": ("copie-fatture", "invoice-copies"),
     "inv.details": ("Dettaglio per fattura", "Per invoice"),
     "inv.xml_file": ("File XML", "XML file"),
+    "inv.corrects": ("Rif. fattura", "Corrects invoice"),
     "inv.accounting_date": ("data contabile", "accounting date"),
     **{f"inv.month_{n}": names for n, names in enumerate((
         ("gennaio", "January"), ("febbraio", "February"), ("marzo", "March"), ("aprile", "April"),
@@ -130,7 +131,7 @@ COPY_WIDTHS = (11, 38, 7, 10, 13, 14, 7, 8)
 """Eight columns, 108 characters: an invoice prints on A4 portrait at about 88 %, near 10
 points. The DDT or order a group of lines comes from is a row above them, not two columns
 beside each line (which took the copy to 142 characters and its print to 6–7 points)."""
-REGISTER_WIDTHS = (15, 11, 16, 11, 11, 32, 14, 17, 15, 15, 15, 30, 18, 20, 23, 40, 25)
+REGISTER_WIDTHS = (15, 11, 16, 11, 11, 32, 14, 17, 15, 15, 15, 30, 18, 20, 23, 40, 28, 25)
 
 
 LINES_HEADS = ("doc.number", "doc.date", "inv.kind", "doc.customer", "inv.customer_name", "inv.group", "inv.ddt",
@@ -501,12 +502,13 @@ def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Inv
                     lines_at: list[Rows], detail_at: list[Rows], title: str, lang: str,
                     xml_files: Mapping[str, str]) -> None:
     """One row per invoice; its number links to its first line, its taxable and VAT sum its
-    rows of the VAT detail; the last column names its e-invoice file, once it has one."""
+    rows of the VAT detail; a credit note names the invoices it corrects; the last column names
+    its e-invoice file, once it has one."""
     t = labeller(lang)
     text(sheet, 0, 0, title, fmt.title)
     heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
              "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
-             "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.xml_file"]
+             "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.corrects", "inv.xml_file"]
     header = 2
     widths = set_widths(sheet, REGISTER_WIDTHS)
     headings(sheet, header, 0, [t(h) for h in heads], fmt, widths)
@@ -516,7 +518,8 @@ def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Inv
         customer = invoice.parties_in(book).buyer
         wrapped = [(2, kind_label(invoice, lang)), (5, customer.name if customer else None),
                    (11, dues_text(invoice)), (12, vocab_label(invoice.payment_method, lang)),
-                   (13, invoice.payment_terms), (15, ddts_text(invoice, lang)), (16, xml_files.get(invoice.number or ""))]
+                   (13, invoice.payment_terms), (15, ddts_text(invoice, lang)), (16, corrects_text(invoice) or None),
+                   (17, xml_files.get(invoice.number or ""))]
         if lines.last >= lines.first and row - header <= LINKS_PER_SHEET:
             sheet.write_url(row, 0, f"internal:{lines.cell(lines.first, 0)}", fmt.link, string=invoice.number or "")
         else:
@@ -726,6 +729,13 @@ def ddts_text(invoice: Invoice, lang: str = "it") -> str:
         for d in invoice.deliveries)
 
 
+def corrects_text(invoice: Invoice) -> str:
+    """The invoices a credit note corrects with their dates, `FT-2026-00055 30/04/2026`, as its
+    print and its XML cite them (the accountant matches the note to the invoice it reverses);
+    blank for an invoice and for a credit note citing none."""
+    return ", ".join(f"{cited.number} {cited.day:%d/%m/%Y}" for cited in invoice.cites)
+
+
 def _comma(amount: Decimal) -> str:
     """`1234.5` as `1234,50`: the decimal comma Italian imports expect, no thousands mark."""
     return f"{amount:.2f}".replace(".", ",")
@@ -743,7 +753,7 @@ def write_register_csv(target: Path, master: MasterData, invoices: Sequence[Invo
     t = labeller(lang)
     heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name", "inv.vat_number",
              "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues", "inv.payment_method",
-             "inv.payment_terms", "inv.ddts"]
+             "inv.payment_terms", "inv.ddts", "inv.corrects"]
 
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -757,6 +767,7 @@ def write_register_csv(target: Path, master: MasterData, invoices: Sequence[Invo
                     _csv_text(customer.name if customer else None), customer.vat_number or "" if customer else "",
                     customer.tax_code or "" if customer else "", _comma(x.taxable), _comma(x.vat), _comma(x.total),
                     dues_text(x), vocab_label(x.payment_method, lang), _csv_text(x.payment_terms), ddts_text(x, lang),
+                    corrects_text(x),
                 ])
 
     return write_atomic(target, write)
