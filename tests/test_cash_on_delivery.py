@@ -115,6 +115,25 @@ def test_monitoring_and_aging_see_the_cash_not_collected_as_overdue_since_the_de
     assert transfer.bucket == "not_due"
 
 
+def test_the_drivers_cash_recorded_on_the_delivery_day_is_not_warned_as_before_the_invoice(april, tmp_path):
+    """The invoice is dated 30 April, its first due the 9th: the driver collected before the
+    month-end invoice by design. A payment dated before that first due is still worth a look."""
+    copy = tmp_path / "ledger.sqlite"
+    shutil.copyfile(april.ledger.engine.url.database, copy)
+    ledger = open_ledger(f"sqlite:///{copy}")
+    number = april.cash.number
+    on_delivery = record(ledger, [PaymentEntry(number, FIRST, FIRST_DUE), PaymentEntry(number, SECOND, D("60.00"))],
+                         "FT")
+    assert len(on_delivery.recorded) == 2 and on_delivery.problems == []
+    earlier = record(ledger, [PaymentEntry(april.transfer.number, FIRST, D("1.00")),
+                              PaymentEntry(number, date(2026, 4, 8), D("0.01"))], "FT")
+    assert [p.render("it") for p in earlier.problems] == [
+        f"L'incasso del 09/04/2026 su {april.transfer.number} è precedente alla data della fattura (30/04/2026): "
+        "controlla la data.",
+        f"L'incasso del 08/04/2026 su {number} è precedente alla data della fattura (30/04/2026): controlla la data."]
+    ledger.engine.dispose()
+
+
 def test_the_xml_states_each_delivery_as_a_payment_due_that_day(april, tmp_path):
     done = einvoice.export(april.master, april.ledger, out=tmp_path / "xml", month=APRIL)
     assert not done.refused and not done.problems

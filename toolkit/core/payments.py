@@ -110,6 +110,17 @@ def parse_invoice_number(text: str, default_series: str) -> tuple[str, int, int]
     return None
 
 
+def collected_from(invoiced: date, first_due: date | None) -> date:
+    """The first day a payment on an invoice is expected: its date, or its first due when that
+    comes first. Goods paid cash on delivery fall due on each delivery's day, before the
+    month-end invoice dated after them: the driver collects then, by design.
+
+    >>> collected_from(date(2026, 4, 30), date(2026, 4, 2)), collected_from(date(2026, 4, 30), date(2026, 5, 31))
+    (datetime.date(2026, 4, 2), datetime.date(2026, 4, 30))
+    """
+    return min(invoiced, first_due) if first_due else invoiced
+
+
 def payment_status(receivable: Receivable, as_of: date) -> PaymentStatus:
     """The monitoring row of one invoice on `as_of`; payments settle dues oldest first."""
     collected = sum((p.amount for p in receivable.payments), ZERO)

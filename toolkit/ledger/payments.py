@@ -22,10 +22,11 @@ PaymentRow = Row[int, date, Decimal, str | None, str | None, int | None, bool]
 
 
 def find_invoice(conn: Connection, series: str, year: int, number: int
-                 ) -> Row[int, str, int, int, str, Decimal, str, date] | None:
+                 ) -> Row[int, str, int, int, str, Decimal, str, date, date | None] | None:
     """The invoice with this number, as (id, series, year, number, status, total, kind,
-    invoice_date), or None."""
-    return conn.execute(select(i.id, i.series, i.year, i.number, i.status, i.total, i.kind, i.invoice_date)
+    invoice_date, first_due), or None; `first_due` is its earliest due date (None without dues)."""
+    first_due = select(func.min(due.due_date)).where(due.invoice_id == i.id).scalar_subquery().label("first_due")
+    return conn.execute(select(i.id, i.series, i.year, i.number, i.status, i.total, i.kind, i.invoice_date, first_due)
                         .where(i.series == series, i.year == year, i.number == number)).first()
 
 

@@ -26,7 +26,15 @@ from sqlalchemy import Connection, Row
 from toolkit.basics import dates
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import count
-from toolkit.core.payments import PaymentEntry, PaymentStatus, Receivable, Show, monitor, parse_invoice_number
+from toolkit.core.payments import (
+    PaymentEntry,
+    PaymentStatus,
+    Receivable,
+    Show,
+    collected_from,
+    monitor,
+    parse_invoice_number,
+)
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import document_number, reading, writing
 from toolkit.ledger.payments import (
@@ -123,7 +131,7 @@ class Monitored:
 
 
 def _find(conn: Connection, entry: PaymentEntry, default_series: str
-          ) -> Row[int, str, int, int, str, Decimal, str, date] | None:
+          ) -> Row[int, str, int, int, str, Decimal, str, date, date | None] | None:
     parsed = parse_invoice_number(entry.invoice, default_series)
     return None if parsed is None else find_invoice(conn, *parsed)
 
@@ -147,7 +155,8 @@ def record(ledger: Ledger, entries: Sequence[PaymentEntry], default_series: str)
                                               number=shown))
             else:
                 rows.append((entry, invoice, shown))
-                problems += _odd_date(entry, invoice.invoice_date, shown)
+                problems += _odd_date(entry, collected_from(invoice.invoice_date, invoice.first_due),
+                                      invoice.invoice_date, shown)
         if any(x.is_error for x in problems):
             return Recorded([], [], problems)
         recorded, duplicates = [], []
@@ -171,11 +180,12 @@ def record(ledger: Ledger, entries: Sequence[PaymentEntry], default_series: str)
     return Recorded(recorded, duplicates, problems)
 
 
-def _odd_date(entry: PaymentEntry, invoiced: date, shown: str) -> list[Problem]:
-    """A payment dated before its invoice or after today is recorded, but worth a second look:
-    a typed date, more often than a customer paying ahead."""
+def _odd_date(entry: PaymentEntry, expected: date, invoiced: date, shown: str) -> list[Problem]:
+    """A payment dated before it could be expected (`collected_from`: the invoice's date, or its
+    first due when cash on delivery falls due first) or after today is recorded, but worth a
+    second look: a typed date, more often than a customer paying ahead."""
     today = dates.today_rome()
-    if entry.payment_date < invoiced:
+    if entry.payment_date < expected:
         return [BEFORE_INVOICE(entry.location, day=entry.payment_date, number=shown, invoiced=invoiced)]
     if entry.payment_date > today:
         return [IN_FUTURE(entry.location, day=entry.payment_date, number=shown, today=today)]
