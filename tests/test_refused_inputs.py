@@ -285,6 +285,8 @@ def test_an_output_folder_that_cannot_be_made_is_refused_before_anything_is_done
     ["orders", "list", "{wb}", "--customer", "c002"],
     ["payments", "status", "{wb}", "--customer", "c002", "--out", "{dir}/s.xlsx"],
     ["requests", "list", "{wb}", "--customer", "c002", "--out", "{dir}/q.xlsx"],
+    ["invoice", "{wb}", "--month", "2026-04", "--customer", "c002", "--out", "{dir}/fatture"],
+    ["invoice", "run", "{wb}", "--month", "2026-04", "--customer", "c002", "--preview"],
 ])
 def test_a_filter_naming_a_customer_not_in_the_master_is_refused(args, desk, capsys):
     """A typo in a filter gave an empty report or list and exit 0: now exit 2, the option and
@@ -295,6 +297,15 @@ def test_a_filter_naming_a_customer_not_in_the_master_is_refused(args, desk, cap
     assert message(answer) == "--customer: c002 not found on the Customers sheet. Did you mean C002?"
     assert "toolkit: --customer: c002 not found" in err
     assert sorted(desk.parent.iterdir()) == before
+
+
+def test_invoice_release_naming_a_customer_not_in_the_master_is_refused_storing_nothing(desk, capsys):
+    before = ledger_of(desk).read_bytes()
+    code, answer, _ = toolkit(["invoice", str(desk), "--month", "2026-04", "--release", "C002,c001",
+                               "--out", str(desk.parent / "fatture")], capsys)
+    assert code == 2 and answer["problems"][0]["code"] == "option-unknown-code"
+    assert message(answer) == "--release: nel foglio Clienti non trovo c001. Forse: C001?"
+    assert ledger_of(desk).read_bytes() == before and not (desk.parent / "fatture").exists()
 
 
 def test_a_report_filter_names_every_unknown_item_and_says_so_in_italian(desk, capsys):

@@ -120,6 +120,8 @@ def run_cmd(
         raise typer.BadParameter("serve il mese da fatturare (oppure --orders) / the month to invoice is needed "
                                  "(or --orders)", param_hint="--month")
     session = open_session(workbook, ledger, lang, wait)
+    customer_codes(session.master, customer)
+    released = customer_codes(session.master, release, "--release") or set()
     if month is None:
         day = parse_day(date) if date else today_rome()
         month = f"{day:%Y-%m}"
@@ -131,8 +133,7 @@ def run_cmd(
         from toolkit.basics.files import check_output
 
         check_output(out, inputs=(workbook,), folder=True)
-    request = Request(period, today_rome(), parse_day(date) if date else None, customer,
-                      frozenset(codes(release) or ()))
+    request = Request(period, today_rome(), parse_day(date) if date else None, customer, frozenset(released))
     result = run(session.ledger, session.master, request, preview=preview,
                  status=InvoiceStatus.FINAL if final else InvoiceStatus.DRAFT, out=out, lang=output.lang(),
                  per_customer=per_customer, copies=copies, orders=chosen)
