@@ -85,7 +85,9 @@ def test_an_invoice_for_goods_never_shipped_is_credited_in_full_and_its_order_cl
     assert Decimal(note["total"]) == -total and out["closed"] == [order]
     assert status_of(capsys, desk, order) == "closed"
     assert exposure(url, customer).outstanding == owed - total
-    assert Decimal(invoice_row(capsys, desk, "NC-2026-00001")["outstanding"]) == -total
+    credited, settling = invoice_row(capsys, desk, invoice), invoice_row(capsys, desk, "NC-2026-00001")
+    assert (Decimal(credited["outstanding"]), Decimal(credited["credited"]), credited["paid"]) == (0, total, True)
+    assert (Decimal(settling["outstanding"]), Decimal(settling["credited"])) == (0, -total)
     code, shipped = toolkit(capsys, desk, "ship", "--date", "2026-10-05", "--all")
     assert code == 0 and order not in {o for d in shipped["shipped"] for o in d["orders"]}
     code, run = toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--preview")
@@ -160,6 +162,42 @@ def test_shipped_goods_are_credited_in_part_line_by_line_never_past_the_invoice(
     assert Decimal(out["credit_note"]["total"]) + Decimal(rest["credit_note"]["total"]) == -invoice.total
     code, again = credit(capsys, desk, number, "--lines", "1:1", "--date", "2026-10-03")
     assert code == 1 and f"riga 1 ({first.item}): resta da accreditare 0 " in again["problems"][0]["message"]
+
+
+def aging(capsys, desk, tmp_path, to: str) -> dict:
+    """The aging report's totals on `to`, per bucket."""
+    code, made = toolkit(capsys, desk, "report aging", "--from", "2026-01-01", "--to", to,
+                         "--out", tmp_path / f"aging-{to}.xlsx")
+    assert code == 0, made["problems"]
+    return made
+
+
+def test_a_credit_note_citing_an_invoice_settles_it_in_monitoring_and_aging(capsys, desk, tmp_path):
+    """Credited in part, then in full: the invoice is outstanding for what is left, then for
+    nothing and no longer overdue; the notes are no open credit of their own; the aging total
+    (the customer's balance) is the same as without the rule, only the buckets move."""
+    assert toolkit(capsys, desk, "ship", "--date", "2026-10-01", "--all")[0] == 0
+    code, run = toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--date", "2026-10-01", "--final",
+                        "--out", tmp_path / "mese")
+    invoice = next(x for x in run["invoices"] if x["deferred"] and x["lines"] > 1)["number"]
+    total = Decimal(invoice_row(capsys, desk, invoice)["total"])
+    before = aging(capsys, desk, tmp_path, "2026-10-05")
+    code, part = credit(capsys, desk, invoice, "--lines", "1:1", "--date", "2026-10-02")
+    assert code == 0, part["problems"]
+    taken = -Decimal(part["credit_note"]["total"])
+    row = invoice_row(capsys, desk, invoice)
+    assert (Decimal(row["outstanding"]), Decimal(row["credited"]), row["paid"]) == (total - taken, taken, False)
+    assert Decimal(invoice_row(capsys, desk, "NC-2026-00001")["outstanding"]) == 0
+    code, whole = credit(capsys, desk, invoice, "--date", "2026-10-03")
+    assert code == 0, whole["problems"]
+    row = invoice_row(capsys, desk, invoice)
+    assert (Decimal(row["outstanding"]), Decimal(row["credited"]), row["paid"], row["days_to_due"]) == (
+        0, total, True, None)
+    code, unpaid = toolkit(capsys, desk, "payments status", "--unpaid")
+    assert not {invoice, "NC-2026-00001", "NC-2026-00002"} & {r["number"] for r in unpaid["invoices"]}
+    after = aging(capsys, desk, tmp_path, "2026-10-05")
+    assert Decimal(after["total"]) == Decimal(before["total"]) - total
+    assert Decimal(after["buckets"]["credit"]) == Decimal(before["buckets"]["credit"])
 
 
 def test_a_draft_invoice_is_undone_not_credited(capsys, desk, tmp_path):

@@ -464,8 +464,9 @@ def status_cmd(workbook: Path = WorkbookArg,
     if json:
         output.reply({"as_of": day, "file": path, "invoices": [
             {"number": r.number, "kind": r.kind, "date": r.invoice_date, "customer": r.customer, "total": r.total,
-             "collected": r.collected, "outstanding": r.outstanding, "paid": r.paid, "next_due": r.next_due,
-             "next_due_amount": r.next_due_amount, "days_to_due": r.days_to_due} for r in rows]}, session.warnings)
+             "collected": r.collected, "credited": r.credited, "outstanding": r.outstanding, "paid": r.paid,
+             "next_due": r.next_due, "next_due_amount": r.next_due_amount, "days_to_due": r.days_to_due}
+            for r in rows]}, session.warnings)
         return
     from toolkit.cli.tables import print_payments
 

@@ -124,8 +124,9 @@ RESULTS: dict[str, dict[str, Schema]] = {
     "payments status": {
         "as_of": DATE, "file": PATH_OR_NULL,
         "invoices": array(record(
-            number=TEXT, kind=TEXT, date=DATE, customer=TEXT, total=DECIMAL, collected=DECIMAL, outstanding=DECIMAL,
-            paid=BOOL, next_due=DATE_OR_NULL, next_due_amount=DECIMAL_OR_NULL, days_to_due={"type": ["integer", "null"]})),
+            number=TEXT, kind=TEXT, date=DATE, customer=TEXT, total=DECIMAL, collected=DECIMAL, credited=DECIMAL,
+            outstanding=DECIMAL, paid=BOOL, next_due=DATE_OR_NULL, next_due_amount=DECIMAL_OR_NULL,
+            days_to_due={"type": ["integer", "null"]})),
     },
     "einvoice": {
         "run_id": TEXT_OR_NULL, "month": TEXT_OR_NULL, "folder": PATH,

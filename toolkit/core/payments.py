@@ -6,6 +6,15 @@ until it (negative: days since), and on which day the status was computed. Payme
 the dues oldest first, so a partial payment moves the next due date only once a due is
 covered in full.
 
+A credit note that cites an invoice (its lines taking back the invoice's, `invoice credit`, or
+a return taking back the goods the invoice sold) settles that invoice for what it takes back,
+with its VAT, from the note's date (`settled_by_note`): the invoice is no longer outstanding
+for that part, and the note no longer an open credit for it. Never beyond what is open of
+either: what the customer already paid of the invoice, or was refunded of the note, leaves
+the rest an open credit of the note, as before. A customer's balance is the same either way;
+only where the credit shows moves. A credit note citing no invoice stays an open credit of
+its own.
+
 Payments come from a command or from a sheet or CSV the bank or the accountant exports
 (`toolkit.intake.payments_sheet` reads those).
 """
@@ -13,7 +22,7 @@ Payments come from a command or from a sheet or CSV the bank or the accountant e
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,6 +30,7 @@ from enum import StrEnum
 
 from toolkit.basics.cells import Location
 from toolkit.basics.vocab import PaymentMethod
+from toolkit.core.vat import totals, vat_summary
 
 ZERO = Decimal(0)
 
@@ -68,6 +78,9 @@ class Receivable:
     payment_method: str
     dues: tuple[tuple[date, Decimal], ...]
     payments: tuple[Collected, ...]
+    credits: tuple[tuple[date, Decimal], ...] = ()
+    """What credit notes citing the invoice settle of it, on each note's date, signed as a
+    payment on it: positive on an invoice, negative on the note itself (`settled_by_note`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +101,9 @@ class PaymentStatus:
     """Days from `as_of` to `next_due`; negative when it is past."""
     last_payment: date | None
     as_of: date
+    credited: Decimal = ZERO
+    """What credit notes citing the invoice settled of it (on a credit note: of it, on the
+    invoices it cites), beside `collected`."""
 
     @property
     def overdue(self) -> bool:
@@ -124,11 +140,12 @@ def collected_from(invoiced: date, first_due: date | None) -> date:
 def payment_status(receivable: Receivable, as_of: date) -> PaymentStatus:
     """The monitoring row of one invoice on `as_of`; payments settle dues oldest first."""
     collected = sum((p.amount for p in receivable.payments), ZERO)
-    outstanding = receivable.total - collected
+    credited = sum((amount for day, amount in receivable.credits if day <= as_of), ZERO)
+    outstanding = receivable.total - collected - credited
     paid = outstanding <= 0 if receivable.total >= 0 else outstanding >= 0
     next_due = next_amount = None
     if not paid:
-        left = collected
+        left = collected + credited
         for due_date, amount in sorted(receivable.dues):
             covered = min(max(left, ZERO), amount)
             left -= covered
@@ -139,7 +156,39 @@ def payment_status(receivable: Receivable, as_of: date) -> PaymentStatus:
     last = max((p.payment_date for p in receivable.payments), default=None)
     return PaymentStatus(receivable.number, receivable.kind, receivable.invoice_date, receivable.customer,
                          receivable.payment_method, receivable.total, collected, outstanding, paid, next_due,
-                         next_amount, days, last, as_of)
+                         next_amount, days, last, as_of, credited)
+
+
+TakenBack = tuple[Decimal, Decimal, str | None]
+"""A line a credit note takes back of an invoice: (amount, VAT rate, VAT nature), negative."""
+
+
+def settled_by_note(total: Decimal, taxable: Decimal, taken: dict[int, list[TakenBack]], *,
+                    note_open: Decimal, invoices_open: Mapping[int, Decimal]) -> dict[int, Decimal]:
+    """What a credit note settles of each invoice it takes lines back from (`taken`, by
+    invoice id), as the invoice's payment would: positive. Each invoice's part is its lines
+    with their VAT per rate, as an invoice of them alone; a note taking all its lines back from
+    one invoice settles it with its own total. Never more than is open of the invoice
+    (`invoices_open`, after its payments) nor, all parts together, of the note (`note_open`,
+    positive, after its refunds): a note refunded in cash, or crediting an invoice already
+    paid, stays an open credit for the rest.
+
+    >>> one = {7: [(Decimal("-10"), Decimal(22), None)]}
+    >>> settled_by_note(Decimal("-12.20"), Decimal("-10"), one, note_open=Decimal("12.20"),
+    ...                 invoices_open={7: Decimal("100")})
+    {7: Decimal('12.20')}
+    >>> settled_by_note(Decimal("-24.40"), Decimal("-20"), one, note_open=Decimal("24.40"),
+    ...                 invoices_open={7: Decimal("5")})
+    {7: Decimal('5')}
+    """
+    whole = len(taken) == 1 and sum(amount for amount, _, _ in next(iter(taken.values()))) == taxable
+    parts, left = {}, min(-total, note_open)
+    for invoice, lines in taken.items():
+        part = min(-total if whole else -totals(vat_summary(lines))[2], max(invoices_open.get(invoice, ZERO), ZERO),
+                   left)
+        if part > 0:
+            parts[invoice], left = part, left - part
+    return parts
 
 
 def monitor(receivables: Iterable[Receivable], as_of: date, show: Show = Show.ALL) -> list[PaymentStatus]:

@@ -19,7 +19,9 @@ from sqlalchemy import Connection, func, select
 
 from toolkit.core.credit_notes import Creditable, Sold, returned_lines
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from toolkit.core.payments import TakenBack
 from toolkit.ledger import schema
+from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
 
 i, il = schema.invoices.c, schema.invoice_lines.c
@@ -58,6 +60,23 @@ def taken_back(conn: Connection, line_ids: Collection[int]
                 .where(line.in_(ids))):
             notes[line_id].append(document_number(series, year, number))
     return sums, {line_id: sorted(set(found), key=_number_order) for line_id, found in notes.items()}
+
+
+def taken_back_by_notes(conn: Connection, note_ids: Collection[int]) -> dict[int, dict[int, list[TakenBack]]]:
+    """For each of these credit notes that takes lines back from invoices, by its own lines
+    (`toolkit invoice credit`: `credits_line_id`) or as a return (`returned_lines`), the
+    invoices by id with what it took back of each, line by line: what settles them."""
+    credit, cited, r = schema.invoice_lines.alias("credit"), schema.invoice_lines.alias("cited"), schema.returned_lines.c
+    found: dict[int, dict[int, list[TakenBack]]] = defaultdict(lambda: defaultdict(list))
+    for chunk in in_batches(list(note_ids)):
+        for note, invoice, amount, rate, nature in (*conn.execute(
+                select(credit.c.invoice_id, cited.c.invoice_id, credit.c.amount, credit.c.vat_rate, credit.c.vat_nature)
+                .join(cited, cited.c.id == credit.c.credits_line_id).where(credit.c.invoice_id.in_(chunk))
+                .order_by(credit.c.id)), *conn.execute(
+                select(r.credit_note_id, cited.c.invoice_id, r.amount, cited.c.vat_rate, cited.c.vat_nature)
+                .join(cited, cited.c.id == r.invoice_line_id).where(r.credit_note_id.in_(chunk)).order_by(r.id))):
+            found[note][invoice].append((Decimal(amount), Decimal(rate), nature))
+    return {note: dict(invoices) for note, invoices in found.items()}
 
 
 def _number_order(number: str) -> tuple[str, str]:

@@ -6,14 +6,18 @@ what monitoring needs. Recording (checks, duplicates, one transaction) is
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, and_, func, insert, select
 
-from toolkit.core.payments import Collected, PaymentEntry, Receivable
+from toolkit.core.invoicing import InvoiceKind
+from toolkit.core.payments import Collected, PaymentEntry, Receivable, settled_by_note
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
+from toolkit.ledger.credit_notes import taken_back_by_notes
 from toolkit.ledger.db import document_number, log_event, now, user
 
 i, p, due = schema.invoices.c, schema.payments.c, schema.invoice_dues.c
@@ -105,8 +109,28 @@ def receivables(conn: Connection, *, customer: str | None = None) -> list[Receiv
             dues[r.invoice_id].append((r.due_date, r.amount))
         for r in conn.execute(select(schema.payments).where(p.invoice_id.in_(chunk)).order_by(p.payment_date, p.id)):
             payments[r.invoice_id].append(Collected(r.payment_date, r.amount, r.method, r.reference))
+    credits = _credits(conn, headers, {h.id: h.total - sum((x.amount for x in payments[h.id]), Decimal(0))
+                                       for h in headers})
     return [
         Receivable(h.id, document_number(h.series, h.year, h.number), h.kind, h.invoice_date, h.customer, h.total,
-                   h.payment_method, tuple(sorted(dues[h.id])), tuple(payments[h.id]))
+                   h.payment_method, tuple(sorted(dues[h.id])), tuple(payments[h.id]), tuple(credits[h.id]))
         for h in headers
     ]
+
+
+def _credits(conn: Connection, headers: Sequence[Row[Any]], left: dict[int, Decimal]
+             ) -> dict[int, list[tuple[date, Decimal]]]:
+    """What the final credit notes among `headers` (in date order) settle of the final invoices
+    they cite, on each note's date: positive on the invoice, as much negative on the note
+    (`settled_by_note`); `left` is what each document has open after its payments."""
+    notes = {h.id: h for h in headers if h.kind == InvoiceKind.CREDIT_NOTE.value}
+    credits: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    taken_by = taken_back_by_notes(conn, notes)
+    for note_id, note in notes.items():
+        cited = {invoice: lines for invoice, lines in taken_by.get(note_id, {}).items() if invoice in left}
+        for invoice, part in settled_by_note(note.total, note.taxable, cited, note_open=-left[note_id],
+                                             invoices_open=left).items():
+            credits[invoice].append((note.invoice_date, part))
+            credits[note_id].append((note.invoice_date, -part))
+            left[invoice] -= part
+    return credits

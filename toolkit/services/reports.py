@@ -212,9 +212,10 @@ def _moved_days(days: Any, request: Request, compared: tuple[date, date]) -> Any
 
 def _aging(master: MasterData, ledger: Ledger, request: Request) -> Report:
     """Open receivables on the period's last day, of the invoices and credit notes dated in the
-    period: what `toolkit payments status` finds outstanding (payments up to that day), by
-    days past the next due date it finds (`aged`: an invoice due today is not yet due, a
-    credit note is a credit)."""
+    period: what `toolkit payments status` finds outstanding (payments and the credit notes
+    citing the invoice up to that day), by days past the next due date it finds (`aged`: an
+    invoice due today is not yet due, a credit note is a credit for what it settles of no
+    invoice)."""
     from toolkit.core.payments import payment_status
     from toolkit.services.payments import load_receivables
 
