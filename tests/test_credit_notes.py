@@ -381,3 +381,76 @@ def test_a_reason_is_folded_as_the_e_invoice_folds_texts_and_the_print_and_xml_s
     assert general.findtext("Causale") == folded
     sheet = openpyxl.load_workbook(tmp_path / "nota.xlsx").worksheets[0]
     assert any(folded in str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
+
+
+@pytest.fixture
+def discounted(capsys, desk, tmp_path, rome_today) -> tuple[str, str]:
+    """October shipped and invoiced on the desk, and its water discount (SV-ACQUA, 10% from the
+    first bottle) settled on 31 October; today is 3 November. The invoice a discount note cites
+    and that note's number."""
+    workbook, url = desk
+    book = openpyxl.load_workbook(workbook)
+    book["Sconti volume"]["I4"] = 10
+    book.save(workbook)
+    assert toolkit(capsys, desk, "ship", "--date", "2026-10-01", "--all")[0] == 0
+    rome_today(date(2026, 11, 3))
+    assert toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--final", "--out", tmp_path / "mese")[0] == 0
+    code, settled = toolkit(capsys, desk, "discounts settle", "--period", "2026-10", "--date", "2026-10-31")
+    assert code == 0, settled["problems"]
+    [settlement] = [s for s in settled["settlements"] if s["customer"] == "C020"]
+    [invoice] = settlement["invoices"]
+    return invoice, settlement["credit_note"]
+
+
+def test_a_volume_discount_citing_the_invoice_is_never_credited_a_second_time(capsys, desk, discounted):
+    """The demo's double credit: a discount note took 6,61 € off FT-2026-00005 (120,35 € taxable)
+    without taking back a line; crediting the whole invoice would pay those 6,61 € back again."""
+    workbook, url = desk
+    invoice, rebate = discounted
+    assert (invoice, rebate) == ("FT-2026-00005", "NC-2026-00001")
+    stored = count(url, schema.invoices), count(url, schema.invoice_lines), count(url, schema.invoice_citations)
+    code, out = credit(capsys, desk, invoice)
+    assert (code, out["credit_note"], [p["code"] for p in out["problems"]]) == (1, None, ["credit-over-discount"])
+    assert out["problems"][0]["message"] == (
+        "La fattura FT-2026-00005 ha 120,35 € di imponibile; ne sono già stati accreditati 0,00 € da note di credito "
+        "e resi e 6,61 € dallo sconto volume (note di credito NC-2026-00001): resta da accreditare al massimo "
+        "113,74 € di imponibile, non 120,35 €. Nulla è stato registrato: indica in --lines meno quantità (es. 1:2), "
+        "perché la stessa merce non sia rimborsata due volte.")
+    assert (count(url, schema.invoices), count(url, schema.invoice_lines),
+            count(url, schema.invoice_citations)) == stored
+    code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--reason", REASON, "--lang", "en",
+                     "--ledger", url)
+    assert code == 1 and ("at most 113.74 € of taxable is left to credit, not 120.35 €. Nothing was stored: ask "
+                          "--lines for fewer quantities") in " ".join(said.split())
+    code, out = credit(capsys, desk, invoice, "--lines", "2")
+    assert code == 0 and Decimal(out["credit_note"]["taxable"]) == Decimal("-54.25"), out["problems"]
+    code, out = credit(capsys, desk, invoice)
+    assert (code, [p["code"] for p in out["problems"]]) == (1, ["credit-over-discount"])
+    assert ("già stati accreditati 54,25 € da note di credito e resi e 6,61 € dallo sconto volume (note di credito "
+            "NC-2026-00001): resta da accreditare al massimo 59,49 € di imponibile, non 66,10 €"
+            ) in out["problems"][0]["message"]
+    code, out = credit(capsys, desk, invoice, "--lines", "3:9")
+    assert code == 0 and Decimal(out["credit_note"]["taxable"]) == Decimal("-47.70"), out["problems"]
+
+
+def test_an_invoice_no_discount_cites_is_still_credited_whole(capsys, desk, discounted):
+    invoice, _ = discounted
+    billed = invoice_row(capsys, desk, "FT-2026-00001")
+    assert billed["customer"] != "C020"
+    code, out = credit(capsys, desk, "FT-2026-00001")
+    assert code == 0 and Decimal(out["credit_note"]["total"]) == -Decimal(billed["total"]), out["problems"]
+
+
+def test_a_discount_note_takes_off_each_invoice_its_share_of_the_cited_base():
+    """The note's taxable split in proportion of the bases it cites, in cents adding up to it."""
+    from toolkit.basics.vocab import PaymentMethod
+    from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, Period
+    from toolkit.core.volume_discounts import taken_off
+
+    day = date(2026, 10, 31)
+    cites = (CitedInvoice(7, "FT-2026-00007", day, Decimal("100.00")),
+             CitedInvoice(9, "FT-2026-00009", day, Decimal("200.00")))
+    note = Invoice(InvoiceKind.CREDIT_NOTE, "C020", None, Period(date(2026, 10, 1), day), day, (), (),
+                   Decimal("-10.00"), Decimal("-2.20"), Decimal("-12.20"), PaymentMethod.BANK_TRANSFER, "", (),
+                   cites=cites)
+    assert taken_off(note) == {7: Decimal("3.33"), 9: Decimal("6.67")}

@@ -25,6 +25,11 @@ before the note, as far as each has something left. What is left of an invoice l
 what neither kind of note took back, and a return that gives back more than is left of the
 invoices that sold its goods is refused (`OverReturn`): the goods would be paid back twice.
 Goods no invoice in the ledger sold are credited as before, citing none.
+
+A volume discount's credit note cites the invoices it reduces but takes back none of their
+lines, so what is left of the lines does not know it: a note is also refused when, with what
+earlier notes and returns took back and each discount note's share of the invoice, it would
+credit more taxable than the invoice has (`discount_problems`).
 """
 
 from __future__ import annotations
@@ -114,6 +119,16 @@ RETURN_CREDITED = define(
        "({invoices}) only {left} {unit} is left to credit: the rest was credited already by credit notes {notes}. "
        "The return was not credited, so as not to pay the same goods back twice: check with the customer whether "
        "those goods were paid back already; its DDT stays among those to invoice.")
+OVER_DISCOUNT = define(
+    "credit-over-discount", "error",
+    it="La fattura {number} ha {taxable} € di imponibile; ne sono già stati accreditati {credited} € da note di "
+       "credito e resi e {discounted} € dallo sconto volume (note di credito {notes}): resta da accreditare al "
+       "massimo {left} € di imponibile, non {asked} €. Nulla è stato registrato: indica in {asked_in} meno "
+       "quantità (es. 1:2), perché la stessa merce non sia rimborsata due volte.",
+    en="Invoice {number} has {taxable} € of taxable; {credited} € of it was credited already by credit notes and "
+       "returns and {discounted} € by the volume discount (credit notes {notes}): at most {left} € of taxable is "
+       "left to credit, not {asked} €. Nothing was stored: ask {asked_in} for fewer quantities (e.g. 1:2), so the "
+       "same goods are not paid back twice.")
 IN_FUTURE = define(
     "credit-date-in-future", "error",
     it="La data {day} è successiva a oggi ({today}): le note di credito non si datano nel futuro.",
@@ -228,6 +243,33 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
     return Invoice(InvoiceKind.CREDIT_NOTE, invoice.customer, invoice.group_key, invoice.period, day, taken, summary,
                    taxable, vat, total, invoice.payment_method, invoice.payment_terms, (), cites=(cited,),
                    reason=reason)
+
+
+@dataclass(frozen=True, slots=True)
+class DiscountShare:
+    """What a volume discount's credit note (`note`, its number) took off the invoice: its share
+    of the note's taxable (`toolkit.core.volume_discounts.taken_off`), positive."""
+
+    note: str
+    amount: Decimal
+
+
+def discount_problems(invoice: Invoice, lines: Sequence[Creditable], note: Invoice,
+                      discounts: Sequence[DiscountShare], asked_in: AskedIn = OPTIONS) -> list[Problem]:
+    """The note refused when, with what credit notes and returns took back of the invoice's
+    lines (`lines`) and the volume discounts' shares of it, it would credit more taxable than
+    the invoice has: a discount note cites the invoice without taking back its lines, so the
+    lines alone would let the discount be paid back a second time."""
+    if not discounts:
+        return []
+    credited = cents(-sum((c.credited_amount for c in lines), ZERO))
+    discounted = cents(sum((d.amount for d in discounts), ZERO))
+    left = invoice.taxable - credited - discounted
+    if -note.taxable <= left:
+        return []
+    return [OVER_DISCOUNT(None, number=invoice.number, taxable=invoice.taxable, credited=credited,
+                          discounted=discounted, notes=", ".join(d.note for d in discounts), left=max(left, ZERO),
+                          asked=-note.taxable, asked_in=asked_in.lines)]
 
 
 def _vat_left(taken: Sequence[InvoiceLine], lines: Sequence[Creditable]) -> tuple[VatLine, ...]:

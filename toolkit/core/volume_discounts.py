@@ -283,3 +283,12 @@ def credit_note(settlement: Settlement, customer: Customer, day: date, lang: str
     return Invoice(InvoiceKind.CREDIT_NOTE, customer.code, None,
                    Period(settlement.period.start, settlement.period.end), day, lines, summary, taxable, vat, total,
                    customer.payment_method, customer.payment_terms, (), cites=cites)
+
+
+def taken_off(note: Invoice) -> dict[int, Decimal]:
+    """Invoice id → what a volume discount's credit note takes off each invoice it cites
+    (positive): the note's taxable split in proportion of each one's cited base (the whole base
+    the discount was counted on for that invoice), in cents adding up to the note's taxable
+    exactly, as its lines split the discount across VAT rates (`split`). What is still to credit
+    of an invoice leaves this share out: it was paid back already."""
+    return dict(zip((c.id for c in note.cites), split(-note.taxable, [c.base for c in note.cites])))

@@ -3,7 +3,8 @@
 The note itself is stored as every invoice is (`toolkit.ledger.invoices.store`); this module
 reads what is still to credit of each line (`credited_lines`): what credit notes took back of it
 line by line (`invoice_lines.credits_line_id`) and what returns took back of it
-(`schema.returned_lines`); the invoice lines a return may take its goods back from
+(`schema.returned_lines`); the volume discounts' credit notes that cite the invoice
+(`discount_notes`), which take money off it but no line; the invoice lines a return may take its goods back from
 (`sold_for`); and finds the orders whose goods, billed at the order and not shipped, the note
 leaves billed or gives up (`billed_to_ship`). The action is `toolkit.services.credit_notes`.
 """
@@ -36,6 +37,15 @@ def credited_lines(conn: Connection, invoice_id: int
     line_ids = dict(conn.execute(select(il.line_no, il.id).where(il.invoice_id == invoice_id)).all())
     credited, notes = taken_back(conn, line_ids.values())
     return line_ids, credited, sorted({n for found in notes.values() for n in found}, key=_number_order)
+
+
+def discount_notes(conn: Connection, invoice_id: int) -> list[int]:
+    """The ids of the volume discounts' credit notes citing the invoice (`volume_settlements`,
+    `invoice_citations`): they take money off it without taking back any of its lines."""
+    c, vs = schema.invoice_citations.c, schema.volume_settlements.c
+    return sorted(conn.execute(select(c.credit_note_id).distinct()
+                               .join(schema.volume_settlements, vs.credit_note_id == c.credit_note_id)
+                               .where(c.invoice_id == invoice_id)).scalars())
 
 
 def taken_back(conn: Connection, line_ids: Collection[int]

@@ -3,6 +3,8 @@
 
 One write transaction: find the invoice (final, an invoice and not a credit note), read what
 earlier credit notes took back of its lines, make the note (`toolkit.core.credit_notes`),
+refuse it when with the earlier notes, the returns and the volume discounts' shares of the
+invoice it would credit more taxable than the invoice has (`discount_problems`),
 check its date keeps the credit-note series in date order (the rule every run keeps), store
 it final with its number, citing the invoice, and settle the orders behind it. Refused, nothing
 is stored and no number is used.
@@ -36,16 +38,19 @@ from toolkit.core.credit_notes import (
     UNKNOWN_INVOICE,
     Asked,
     AskedIn,
+    DiscountShare,
     credit_note,
     creditable,
     date_problems,
+    discount_problems,
     shown,
 )
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
 from toolkit.core.orders import OrderStatus
 from toolkit.core.payments import parse_invoice_number
+from toolkit.core.volume_discounts import taken_off
 from toolkit.ledger import Ledger
-from toolkit.ledger.credit_notes import billed_to_ship, credited_lines
+from toolkit.ledger.credit_notes import billed_to_ship, credited_lines, discount_notes
 from toolkit.ledger.db import writing
 from toolkit.ledger.invoices import load_invoices, store
 from toolkit.ledger.orders import load_orders, set_statuses
@@ -130,15 +135,23 @@ def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reas
     if refused:
         return Credited(None, refused)
     line_ids, credited, notes = credited_lines(conn, row.id)
-    made = credit_note(invoice, creditable(invoice, line_ids, credited), asked, day, reason, notes, asked_in)
+    lines = creditable(invoice, line_ids, credited)
+    made = credit_note(invoice, lines, asked, day, reason, notes, asked_in)
     if isinstance(made, list):
         return Credited(None, made)
-    problems = date_problems(invoice, day, today) + chronology_problems(conn, master.settings, [made],
-                                                                                  OUT_OF_SEQUENCE)
+    problems = (discount_problems(invoice, lines, made, _discounted(conn, row.id), asked_in)
+                + date_problems(invoice, day, today)
+                + chronology_problems(conn, master.settings, [made], OUT_OF_SEQUENCE))
     if errors(problems):
         return Credited(None, problems)
     [note] = store(conn, master, [_with_parties(master, made, invoice)], InvoiceStatus.FINAL, new_run_id(day))
     return Credited(note, problems, _close_orders(conn, note, asked_in))
+
+
+def _discounted(conn: Connection, invoice_id: int) -> list[DiscountShare]:
+    """What each volume discount's credit note citing the invoice took off it, in number order."""
+    return [DiscountShare(note.number or "", taken_off(note)[invoice_id])
+            for note in load_invoices(conn, ids=discount_notes(conn, invoice_id))]
 
 
 def _not_creditable(invoice: Invoice, workbook: str, asked_in: AskedIn) -> list[Problem]:
