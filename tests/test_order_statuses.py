@@ -20,6 +20,27 @@ MAY_15 = date(2026, 5, 15)
 
 
 @pytest.fixture
+def desk(tmp_path, sample_workbook, capsys):
+    """A copy of the sample with 15 May's orders created, and the command line to run on it:
+    `toolkit(*args)` gives the exit code and what was printed."""
+    import shutil
+
+    from toolkit.cli import app, output
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copy(sample_workbook, workbook)
+
+    def toolkit(*args):
+        app._register()
+        output.reset()
+        code = app.run([*map(str, args)])
+        return code, capsys.readouterr()
+
+    assert toolkit("orders", "create", workbook, "--date", "2026-05-15", "--no-catch-up")[0] == 0
+    return workbook, toolkit
+
+
+@pytest.fixture
 def orders(sample_master, ledger):
     create(sample_master, ledger, MAY_15, with_catch_up=False)
     with reading(ledger) as conn:
@@ -66,21 +87,8 @@ def test_shipped_is_reached_by_shipping_never_by_hand(sample_master, ledger, ord
     assert [a for a, *_ in events(ledger, standard.number)] == ["generated", "completed", "closed"]
 
 
-def test_the_command_refuses_a_step_off_the_chart(tmp_path, sample_workbook, capsys):
-    import shutil
-
-    from toolkit.cli import app, output
-
-    workbook = tmp_path / "anagrafiche.xlsx"
-    shutil.copy(sample_workbook, workbook)
-
-    def toolkit(*args):
-        app._register()
-        output.reset()
-        code = app.run([*map(str, args)])
-        return code, capsys.readouterr()
-
-    assert toolkit("orders", "create", workbook, "--date", "2026-05-15", "--no-catch-up")[0] == 0
+def test_the_command_refuses_a_step_off_the_chart(desk):
+    workbook, toolkit = desk
     code, said = toolkit("orders", "status", workbook, "OC-2026-00001", "--to", "completed")
     assert code == 1 and "OC-2026-00001" in said.out + said.err
     code, said = toolkit("orders", "status", workbook, "OC-2026-00001", "--to", "draft")
@@ -101,24 +109,12 @@ def test_the_chart(start, wanted):
     assert allowed is (wanted in TRANSITIONS[start])
 
 
-def test_the_command_takes_the_status_as_the_desk_reads_it(tmp_path, sample_workbook, capsys):
+def test_the_command_takes_the_status_as_the_desk_reads_it(desk):
     """`--to chiuso`, `--status "in corso"`: the words the panel and the documents print, in any
     case; the English codes still work; a wrong word lists both."""
     import json
-    import shutil
 
-    from toolkit.cli import app, output
-
-    workbook = tmp_path / "anagrafiche.xlsx"
-    shutil.copy(sample_workbook, workbook)
-
-    def toolkit(*args):
-        app._register()
-        output.reset()
-        code = app.run([*map(str, args)])
-        return code, capsys.readouterr()
-
-    assert toolkit("orders", "create", workbook, "--date", "2026-05-15", "--no-catch-up")[0] == 0
+    workbook, toolkit = desk
     code, said = toolkit("orders", "status", workbook, "OC-2026-00001", "--to", "Chiuso")
     assert code == 0 and "«Chiuso»" in said.out
     code, said = toolkit("orders", "list", workbook, "--status", "CHIUSO", "--json")
