@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -147,6 +148,34 @@ def test_the_zip_holds_the_files_written_and_keeps_its_name(sample_master, ledge
     assert "1 zip" in again.summary("it") and str(tmp_path) in again.summary("en")
 
 
+def test_a_zip_killed_before_it_was_in_place_is_written_by_the_next_run(sample_master, ledger, made, tmp_path,
+                                                                          monkeypatch):
+    """Killed as the zip is put in place: its record is not kept, so the next run zips the same
+    files under the same name (a record kept first left them out of every later zip, and the
+    invoices never reached SDI)."""
+    from toolkit.writers import fatturapa
+
+    invoicing.finalize(ledger, made.run_id)
+
+    placed = fatturapa.os.replace
+
+    def killed(made, target):
+        if str(target).endswith(".zip"):
+            raise KeyboardInterrupt
+        placed(made, target)
+
+    with monkeypatch.context() as m:
+        m.setattr(fatturapa.os, "replace", killed)
+        with pytest.raises(KeyboardInterrupt):
+            einvoice.export(sample_master, ledger, month=APRIL, out=tmp_path, zip=True)
+    assert not list(tmp_path.glob("*.zip"))
+    again = einvoice.export(sample_master, ledger, month=APRIL, out=tmp_path, zip=True)
+    (archive,) = again.archives
+    assert not again.left_out
+    with zipfile.ZipFile(archive) as bundle:
+        assert bundle.namelist() == [p.name for p in again.files.values()]
+
+
 def test_zips_stay_within_the_limit_each_with_a_name_of_its_own(tmp_path):
     import random
 
@@ -158,9 +187,10 @@ def test_zips_stay_within_the_limit_each_with_a_name_of_its_own(tmp_path):
         files.append(path)
     asked = []
 
+    @contextmanager
     def name(members):
         asked.append(members)
-        return f"IT00743110157_Z{len(asked):04d}.zip"
+        yield f"IT00743110157_Z{len(asked):04d}.zip"
 
     zips = write_archives(files, tmp_path / "zips", name, limit=20_000)
     assert len(zips) > 1 and [z.name for z in zips] == [f"IT00743110157_Z{n:04d}.zip" for n in range(1, len(zips) + 1)]
@@ -182,9 +212,10 @@ def test_a_zip_being_written_is_named_so_a_later_sweep_removes_it_if_killed(tmp_
     folder = tmp_path / "zips"
     seen = []
 
+    @contextmanager
     def name(members):
         seen.extend(p.name for p in folder.iterdir() if p.name.startswith("."))
-        return "IT00743110157_Z0001.zip"
+        yield "IT00743110157_Z0001.zip"
 
     write_archives([source], folder, name)
     assert len(seen) == 1 and TEMPORARY_NAME.match(seen[0]), seen

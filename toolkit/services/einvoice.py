@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -157,16 +158,18 @@ def _zip(master: MasterData, ledger: Ledger, ids: Mapping[str, int], files: Mapp
     an earlier zip held them (invoice number → that zip's name). A zip is what is sent: the
     same invoice in two zips reaches SDI twice, as when a run's zip and its month's are both
     sent; so only `resend`, a deliberate choice, zips a file again. Each zip records the
-    files it holds the first time."""
+    files it holds the first time, in a transaction that commits once the zip is in place: a
+    record of a zip killed before it was written would leave its files out of every later zip."""
     seller = seller_id(master.settings)
     with reading(ledger) as conn:
         earlier = zipped(conn, [ids[n] for n in files])
     left_out = {} if resend else {n: file_name(seller, earlier[ids[n]], "zip") for n in files if ids[n] in earlier}
     chosen = {path.name: ids[n] for n, path in files.items() if n not in left_out}
 
-    def zip_name(members: tuple[str, ...]) -> str:
+    @contextmanager
+    def zip_name(members: tuple[str, ...]) -> Iterator[str]:
         with writing(ledger) as conn:
-            return file_name(seller, archive_progressive(conn, members, [chosen[m] for m in members]), "zip")
+            yield file_name(seller, archive_progressive(conn, members, [chosen[m] for m in members]), "zip")
 
     paths = [path for n, path in files.items() if n not in left_out]
     return (write_archives(paths, out, zip_name) if paths else []), left_out

@@ -26,7 +26,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -152,13 +152,19 @@ def write_invoices(invoices: Iterable[Invoice], context: Context, folder: Path, 
     return written
 
 
-def write_archives(files: Iterable[Path], folder: Path, name: Callable[[tuple[str, ...]], str], *,
-                   limit: int = ZIP_LIMIT) -> list[Path]:
+Naming = Callable[[tuple[str, ...]], AbstractContextManager[str]]
+"""What names a zip: asked with the names of the files it holds, it gives the zip's name for
+the time the zip is put in place, so the caller records the zip only once it is there."""
+
+
+def write_archives(files: Iterable[Path], folder: Path, name: Naming, *, limit: int = ZIP_LIMIT) -> list[Path]:
     """Put written files into zips of at most `limit` bytes each, in the order given, and
     return the zips. A zip's name comes from `name`, asked with the names of the files it holds
-    once it is complete (the caller keeps a progressive per zip); each zip is written under a
-    temporary name and renamed into place, so a failure leaves no half zip. Entries carry a
-    fixed date: the same files make the same bytes.
+    once it is complete (the caller keeps a progressive per zip, and records it when `name`'s
+    context ends, after the zip is in place: a run killed in between leaves a zip nobody
+    recorded, which the next run writes again under the same name, never a record of a zip
+    that is not there); each zip is written under a temporary name and renamed into place, so a
+    failure leaves no half zip. Entries carry a fixed date: the same files make the same bytes.
 
     Whether the next file fits is first judged from its size (XML never grows by much when
     deflated); only near the limit is it compressed once more to know exactly.
@@ -198,12 +204,12 @@ def write_archives(files: Iterable[Path], folder: Path, name: Callable[[tuple[st
     return done
 
 
-def _finish(bundle: zipfile.ZipFile, tmp: Path | None, folder: Path, name: Callable[[tuple[str, ...]], str],
-            members: list[str]) -> Path:
+def _finish(bundle: zipfile.ZipFile, tmp: Path | None, folder: Path, name: Naming, members: list[str]) -> Path:
     bundle.close()
     assert tmp is not None
-    target = _target(folder, name(tuple(members)))
-    os.replace(tmp, target)
+    with name(tuple(members)) as chosen:
+        target = _target(folder, chosen)
+        os.replace(tmp, target)
     return target
 
 
