@@ -114,7 +114,7 @@ def _with(order: Order, lines: tuple[OrderLine, ...]) -> Order:
     return Order(order.id, order.number, order.template, order.occurrence, order.order_date, order.customer,
                  order.ship_to, order.contact, order.document_type, order.status, order.price_list,
                  order.price_version, order.project, order.delivery_option, lines, order.customer_reference,
-                 order.payment_method, order.confirms, order.confirms_type, order.form)
+                 order.payment_method, order.confirms, order.confirms_type, order.form, order.documents_held)
 
 
 def open_lines(conn: Connection, orders: Sequence[Order]) -> dict[int, tuple[OpenLine, ...]]:
