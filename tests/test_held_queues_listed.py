@@ -29,7 +29,6 @@ from toolkit.ledger import batches, open_ledger, reserved, schema
 from toolkit.ledger import orders as ledger_orders
 from toolkit.ledger.db import document_number, driver_rows, migrate, reading, writing
 from toolkit.ledger.types import stored_integer
-from toolkit.services import orders as orders_service
 from toolkit.services import shipping_days
 from toolkit.services.order_confirm import confirm
 from toolkit.services.orders import create
@@ -143,7 +142,7 @@ def test_create_ships_at_once_as_with_every_holder_read(two_ledgers, tmp_path, m
     for way, ledger in zip(("oracle", "new"), two_ledgers):
         migrate(ledger)
         held: list = []
-        real_ship_in = orders_service.ship_in
+        real_ship_in = shipping_days.ship_in
 
         def ship_in(*args, held=held, real_ship_in=real_ship_in, **options):
             done = real_ship_in(*args, **options)
@@ -154,7 +153,7 @@ def test_create_ships_at_once_as_with_every_holder_read(two_ledgers, tmp_path, m
         chosen = random.Random(seed + 1)
         with monkeypatch.context() as patched:
             patched.setattr(ledger_orders, "FEW_ITEMS", few)
-            patched.setattr(orders_service, "ship_in", ship_in)
+            patched.setattr(shipping_days, "ship_in", ship_in)
             if way == "oracle":
                 patched.setattr(shipping_days, "held_queues", held_queues_whole.held_queues)
             for day in days:

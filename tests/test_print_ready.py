@@ -27,7 +27,7 @@ import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl.utils import column_index_from_string
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from toolkit.writers.libreoffice import convert_all, soffice
 from toolkit.writers.printable import SMALLEST_SCALE
@@ -367,7 +367,8 @@ def test_a_register_printed_side_by_side_has_its_whole_title_on_every_page(writt
     it whole): the title prints in the page header, and the print starts at the headings."""
     sheet = openpyxl.load_workbook(written[kind]).worksheets[0]
     title = str(sheet["A1"].value)
-    assert sheet.oddHeader.left.text == title and sheet.print_area == f"'{sheet.title}'!$A$3:$Q${sheet.max_row}"
+    assert sheet.oddHeader.left.text == title and sheet.print_area == (
+        f"'{sheet.title}'!$A$3:${get_column_letter(sheet.max_column)}${sheet.max_row}")
     pages: dict[int, list[str]] = {}
     for page, _, _, box in words(printed[kind]):
         pages.setdefault(page, []).append(box[4])

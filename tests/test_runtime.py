@@ -70,7 +70,7 @@ def test_a_date_is_stored_shipped_and_invoiced_with_the_collector_paused(sample_
     running, whether it stored orders or found them all made already."""
     from datetime import date
 
-    from toolkit.services import orders
+    from toolkit.services import orders, shipping_days
 
     seen: dict[str, list[bool]] = {"stored": [], "shipped": [], "invoiced": []}
 
@@ -81,7 +81,7 @@ def test_a_date_is_stored_shipped_and_invoiced_with_the_collector_paused(sample_
         return watched
 
     monkeypatch.setattr(orders, "insert_orders", watching("stored", orders.insert_orders))
-    monkeypatch.setattr(orders, "ship_in", watching("shipped", orders.ship_in))
+    monkeypatch.setattr(shipping_days, "ship_in", watching("shipped", shipping_days.ship_in))
     monkeypatch.setattr(orders, "issue_at_order", watching("invoiced", orders.issue_at_order))
     master = sample_master.model_copy()
     day = date(2026, 4, 9)

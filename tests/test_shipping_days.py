@@ -21,7 +21,7 @@ from toolkit.ledger import orders as ledger_orders
 from toolkit.ledger.db import migrate
 from toolkit.ledger.deliveries import available_stock
 from toolkit.ledger.orders import held_queues, reservations
-from toolkit.services import orders as orders_service
+from toolkit.services import shipping_days
 from toolkit.services.orders import create
 
 
@@ -46,7 +46,7 @@ def test_the_kept_stock_and_reservations_are_what_the_ledger_reads(ledger, tmp_p
     master = master.model_copy(update={"settings": replace(master.settings, stock_date=stock_date)})
     if few is not None:
         monkeypatch.setattr(ledger_orders, "FEW_ITEMS", few)
-    real = orders_service.ship_in
+    real = shipping_days.ship_in
     seen = {"days": 0, "queued": 0, "moved": 0}
     last_stock: list[dict] = []
 
@@ -67,7 +67,7 @@ def test_the_kept_stock_and_reservations_are_what_the_ledger_reads(ledger, tmp_p
         last_stock.append(stock)
         return real(conn, master, orders, day, **options)
 
-    monkeypatch.setattr(orders_service, "ship_in", compared)
+    monkeypatch.setattr(shipping_days, "ship_in", compared)
     for day in (start, start + timedelta(days=rng.randint(2, 4)), start + timedelta(days=rng.randint(7, 12))):
         create(master, ledger, day)
     assert seen["days"] > 3 and seen["queued"] > 0

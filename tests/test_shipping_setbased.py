@@ -38,7 +38,7 @@ from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import load_orders, reservations
 from toolkit.ledger.shipments import due_orders, open_lines, with_lines
 from toolkit.model.records import MasterData
-from toolkit.services import orders as order_service
+from toolkit.services import shipping_days
 from toolkit.services.orders import create
 from toolkit.services.shipping import ship
 from toolkit.writers.master_workbook import write_master
@@ -176,9 +176,9 @@ def twin_days(master: MasterData, folder: Path, rng: random.Random, days: int, *
     while done < days:
         if calendar.is_working(day):
             made = []
-            for ledger, ship_in in ((product, order_service.ship_in), (reference, _reads_each_day)):
+            for ledger, ship_in in ((product, shipping_days.ship_in), (reference, _reads_each_day)):
                 with monkeypatch.context() as m:
-                    m.setattr(order_service, "ship_in", ship_in)
+                    m.setattr(shipping_days, "ship_in", ship_in)
                     created = create(master, ledger, day, with_catch_up=False)
                 made.append(([r["number"] for r in created.created], seen_created(created)))
             assert made[0] == made[1]
