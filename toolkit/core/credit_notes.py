@@ -302,16 +302,6 @@ def _taken(c: Creditable, quantity: Decimal | None, line_no: int) -> InvoiceLine
                    credits_line_id=c.line_id)
 
 
-def shown(quantity: Decimal) -> str:
-    """A quantity inside a text made before its message's language is known (the goods an
-    order still owes), without trailing zeros; a problem's own parameters are shown by it.
-
-    >>> shown(Decimal("10.000")), shown(Decimal("2.500"))
-    ('10', '2.5')
-    """
-    return f"{quantity.normalize():f}"
-
-
 def date_problems(invoice: Invoice, day: date, today: date) -> list[Problem]:
     """A credit note is dated neither after today nor before the invoice it corrects."""
     problems = []

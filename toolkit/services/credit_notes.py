@@ -43,11 +43,11 @@ from toolkit.core.credit_notes import (
     creditable,
     date_problems,
     discount_problems,
-    shown,
 )
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
 from toolkit.core.orders import OrderStatus
 from toolkit.core.payments import parse_invoice_number
+from toolkit.core.shipping import shown
 from toolkit.core.volume_discounts import taken_off
 from toolkit.ledger import Ledger
 from toolkit.ledger.credit_notes import billed_to_ship, credited_lines, discount_notes
