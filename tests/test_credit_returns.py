@@ -18,8 +18,19 @@ import pytest
 from sqlalchemy import select
 
 from toolkit.basics.problems import ProblemsFound
-from toolkit.core.credit_notes import Creditable, Sold, take_back
+from toolkit.core.credit_notes import (
+    Creditable,
+    DiscountShare,
+    Sold,
+    credit_note,
+    discount_problems,
+    headroom,
+    over_discount,
+    repriced,
+    take_back,
+)
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period, Request
+from toolkit.core.vat import vat_summary
 from toolkit.intake.validation import check
 from toolkit.ledger import schema
 from toolkit.ledger.db import reading, writing
@@ -201,3 +212,143 @@ def test_a_return_beyond_what_the_invoices_sold_takes_back_what_they_sold_the_re
     taken, refused = take_back([note], [march])
     assert refused == []
     assert [(t.sold.number, t.quantity, t.amount) for t in taken] == [("FT-2026-00001", D(-2), D("-37.00"))]
+
+
+def priced_master(returned: int, price: float) -> MasterData:
+    """`master`, the return template's line priced `price` instead of the price list's."""
+    s = minimal.sheets()
+    [t002] = [row for row in s["Modelli ordine"] if row[0] == "T002"]
+    t002[7], t002[10], t002[11] = 20, date(2026, 5, 1), date(2026, 5, 31)
+    [line] = [row for row in s["Righe modello"] if row[0] == "T002"]
+    line[1], line[2], line[3] = "A001", returned, price
+    s["Modelli ordine"].append(["T003", "C002", None, None, "Mensile giorno", None, None, 10, None, None,
+                                date(2026, 4, 1), date(2026, 4, 30), None])
+    s["Righe modello"].append(["T003", "A001", 3, None, None])
+    result = check(minimal.workbook(s))
+    assert result.master is not None, [str(p) for p in result.problems]
+    return result.master
+
+
+def test_a_return_priced_above_its_invoice_is_credited_at_the_invoice_price_with_a_warning(ledger):
+    """Sold 3 at the price list's price, 4 returned at 25 €: the 3 the invoice sold are credited at
+    its price (art. 26: a credit note gives back no more than the invoice charged), the one it
+    never sold at the return's own 25 €; the run warns, naming the return, the item and both prices."""
+    books = priced_master(returned=4, price=25.0)
+    invoice = april_invoice(books, ledger)
+    price = invoice.lines[0].unit_price
+    assert price < D(25)
+    result = may_run(books, ledger)
+    [note] = [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    [line] = note.lines
+    assert (line.quantity, line.amount) == (D(-4), -(3 * price + D(25)))
+    assert note.taxable == line.amount and note.total == note.taxable + note.vat
+    [warning] = [p for p in result.problems if p.code == "return-priced-above-invoice"]
+    assert not warning.is_error and not [p for p in result.problems if p.is_error]
+    said = warning.render("it")
+    assert price == D("18.5")
+    assert (f"restituisce 3 pz di A001 a 25,00 € l'uno, ma la fattura {invoice.number} li ha venduti a 18,50 €: "
+            "sono accreditati al prezzo della fattura, 55,50 € invece di 75,00 €") in said, said
+    assert line.order_number in said and "art. 26 DPR 633/72" in said
+    assert "credited at the invoice's price" in warning.render("en")
+    with reading(ledger) as conn:
+        r = schema.returned_lines.c
+        assert conn.execute(select(r.quantity, r.amount)).all() == [(D(-3), -3 * price)]
+        [stored] = [x for x in load_invoices(conn) if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert (stored.taxable, stored.lines[0].amount) == (note.taxable, line.amount)
+    assert [(c.number, c.base) for c in stored.cites] == [(invoice.number, 3 * price)]
+
+
+def test_a_return_priced_at_or_below_its_invoice_keeps_its_price(ledger):
+    books = priced_master(returned=2, price=17.0)
+    invoice = april_invoice(books, ledger)
+    result = may_run(books, ledger)
+    [note] = [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert invoice.lines[0].unit_price > D(17)
+    assert [(x.quantity, x.unit_price, x.amount) for x in note.lines] == [(D(-2), D(17), D("-34.00"))]
+    assert not [p for p in result.problems if p.code == "return-priced-above-invoice"]
+
+
+def test_take_back_caps_each_part_at_its_invoice_lines_price_and_repriced_sums_the_note_again():
+    """Sold 1 at 18.50 in March and 2 at 20.00 in April; 4 returned at 19.00: April's 2 keep the
+    return's price (below theirs), March's 1 is credited at 18.50, the fourth (never sold) at
+    19.00; the note's line credits 75.50 at a unit price of 18.875."""
+    def sold(number: str, day: date, quantity: int, price: str, line_id: int) -> Sold:
+        line = InvoiceLine("A001", "Caffè", "pz", D(quantity), D(price), D(price) * quantity, D(22), None, 1,
+                           None, None, None, "")
+        return Sold("C002", line_id, number, day, Creditable(line, line_id))
+
+    march, april = sold("FT-2026-00001", date(2026, 3, 31), 1, "18.50", 1), sold("FT-2026-00009", date(2026, 4, 30),
+                                                                                2, "20.00", 2)
+    returned = InvoiceLine("A001", "Caffè", "pz", D(-4), D("19.00"), D("-76.00"), D(22), None, 1, 7, 8, None, "RE-1")
+    note = Invoice(InvoiceKind.CREDIT_NOTE, "C002", None, MAY, date(2026, 5, 31), (returned,), (), D(0), D(0), D(0),
+                   None, "", ())  # type: ignore[arg-type]
+    taken, refused = take_back([note], [march, april])
+    assert refused == []
+    assert [(t.sold.number, t.quantity, t.amount, t.asked, t.capped) for t in taken] == [
+        ("FT-2026-00009", D(-2), D("-38.00"), D("-38.00"), False),
+        ("FT-2026-00001", D(-1), D("-18.50"), D("-19.00"), True)]
+    [priced] = repriced([note], taken)
+    [line] = priced.lines
+    assert (line.quantity, line.unit_price, line.amount) == (D(-4), D("18.875"), D("-75.50"))
+    assert (priced.taxable, priced.vat, priced.total) == (D("-75.50"), D("-16.61"), D("-92.11"))
+    assert repriced([note], [t for t in taken if not t.capped]) == [note]
+
+
+def two_rates() -> tuple[Invoice, list[Creditable]]:
+    """FT-2026-00010: 100 € of coffee at 22% (line 1) and 100 € of flour at 4% (line 2), nothing
+    credited; the discount note NC-2026-00003 took 20 € off it, 15 € at 22% and 5 € at 4%."""
+    lines = (InvoiceLine("A001", "Caffè", "pz", D(10), D(10), D("100.00"), D(22), None, 1, None, None, None, ""),
+             InvoiceLine("A002", "Farina", "pz", D(10), D(10), D("100.00"), D(4), None, 2, None, None, None, ""))
+    summary = tuple(vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in lines))
+    invoice = Invoice(InvoiceKind.INVOICE, "C002", None, APRIL, date(2026, 4, 30), lines, summary, D(200),
+                      D("26.00"), D("226.00"), None, "", (), id=10, number="FT-2026-00010")  # type: ignore[arg-type]
+    return invoice, [Creditable(line, n) for n, line in enumerate(lines, start=1)]
+
+
+DISCOUNT = DiscountShare("NC-2026-00003", D("20.00"), (((D(4), None), D("5.00")), ((D(22), None), D("15.00"))))
+
+
+def test_a_note_on_the_22_percent_lines_cannot_use_the_room_the_4_percent_lines_leave():
+    """Crediting all the coffee (100 € at 22%) leaves 180 € of the whole taxable, but only 85 €
+    at 22%, where the discount took 15: refused, naming the rate; the flour alone is credited."""
+    invoice, lines = two_rates()
+    coffee = credit_note(invoice, lines, ((1, None),), date(2026, 5, 5), REASON)
+    assert isinstance(coffee, Invoice) and coffee.taxable == D(-100)
+    [problem] = discount_problems(invoice, lines, coffee, [DISCOUNT])
+    assert problem.code == "credit-over-discount"
+    assert problem.render("it").startswith(
+        "La fattura FT-2026-00010 ha 100,00 € di imponibile al 22%; ne sono già stati accreditati 0,00 € da note di "
+        "credito e resi e 15,00 € dallo sconto volume (note di credito NC-2026-00003): resta da accreditare al "
+        "massimo 85,00 € di imponibile, non 100,00 €."), problem.render("it")
+    assert "Invoice FT-2026-00010 has 100.00 € of taxable at 22%;" in problem.render("en")
+    flour = credit_note(invoice, lines, ((2, D("9.5")),), date(2026, 5, 5), REASON)
+    assert isinstance(flour, Invoice) and discount_problems(invoice, lines, flour, [DISCOUNT]) == []
+
+
+def test_a_return_that_a_volume_discount_left_no_room_for_is_refused_the_rest_credited():
+    """The discount took 15 € of the coffee's 100 € at 22%: a return of 8 (80 €) fits, a second
+    return of 1 more (10 €) would credit 90 € in all and is refused, naming the invoice, the rate
+    and what is left (5 €); a return of flour is not held by the coffee's room."""
+    invoice, lines = two_rates()
+    room = {10: headroom(invoice, lines, [DISCOUNT])}
+
+    def returned(item: str, quantity: int, rate: int, order: str) -> Invoice:
+        amount = D(-10 * quantity).quantize(D("0.01"))
+        line = InvoiceLine(item, item, "pz", D(-quantity), D(10), amount, D(rate), None, 1, 7, 8, None, order)
+        return Invoice(InvoiceKind.CREDIT_NOTE, "C002", None, MAY, date(2026, 5, 31), (line,), (), D(0), D(0), D(0),
+                       None, "", ())  # type: ignore[arg-type]
+
+    notes = [returned("A001", 8, 22, "RE-1"), returned("A001", 1, 22, "RE-2"), returned("A002", 9, 4, "RE-3")]
+    sold = [Sold("C002", 10, "FT-2026-00010", date(2026, 4, 30), c) for c in lines]
+    taken, refused = take_back(notes, sold)
+    assert refused == []
+    [over] = over_discount(taken, room)
+    assert (over.note, over.line.order_number) == (1, "RE-2")
+    said = over.problem.render("it")
+    assert over.problem.code == "return-over-discount" and over.problem.is_error
+    assert said.startswith("Il reso RE-2 (DDT —) restituisce 1 pz di A001 per 10,00 € di imponibile, ma la fattura "
+                           "FT-2026-00010 ha 100,00 € di imponibile al 22%; ne sono già stati accreditati 80,00 € da "
+                           "note di credito e resi e 15,00 € dallo sconto volume (note di credito NC-2026-00003): "
+                           "resta da accreditare al massimo 5,00 €."), said
+    assert "its DDT stays among those to invoice" in over.problem.render("en")
+    assert over_discount(taken, {}) == []

@@ -16,10 +16,10 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, exists, func, select
 
-from toolkit.basics.problems import errors
+from toolkit.basics.problems import Problem, errors
 from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
 from toolkit.core import payment_terms, stamp_duty
-from toolkit.core.credit_notes import OverReturn, planned, take_back
+from toolkit.core.credit_notes import OverReturn, ReturnOverDiscount, TakenBack, over_discount, planned, take_back
 from toolkit.core.invoicing import (
     HELD,
     Billable,
@@ -47,7 +47,7 @@ from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
 from toolkit.ledger import Ledger, parties, schema
 from toolkit.ledger.batches import in_batches
-from toolkit.ledger.credit_notes import sold_for
+from toolkit.ledger.credit_notes import headrooms, sold_for
 from toolkit.ledger.db import (
     document_number,
     draw_numbers,
@@ -65,6 +65,7 @@ from toolkit.ledger.invoices import (
     _invoiced_at_order,
     cite_returns,
     ordered_not_invoiced,
+    priced_returns,
     series_for,
 )
 from toolkit.model.parties import party_book
@@ -227,7 +228,9 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     (numbers follow that order within each series); one statement per table, not per invoice.
     Each invoice's parties kept one at a time. A return's credit note cites the invoices that
     sold its goods through the product's own step (`cite_returns`): which invoice a return
-    corrects is a ledger lookup after planning, not the planning this oracle redoes row by row."""
+    corrects is a ledger lookup after planning, not the planning this oracle redoes row by row;
+    so is the price a return is credited at (`priced_returns`)."""
+    asked, invoices = invoices, priced_returns(conn, invoices)
     keys = [(series_for(master.settings, x.kind), x.invoice_date.year) for x in invoices]
     numbers = draw_numbers(conn, keys)
     created_at, created_by = now(), user()
@@ -252,7 +255,7 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     insert_rows(conn, schema.invoice_citations, [
         dict(credit_note_id=invoice_id, invoice_id=cited.id, base=cited.base)
         for invoice_id, x in zip(ids, invoices) for cited in x.cites])
-    returned = cite_returns(conn, run_id, [(invoice_id, x) for invoice_id, x in zip(ids, invoices)
+    returned = cite_returns(conn, run_id, [(invoice_id, x) for invoice_id, x in zip(ids, asked)
                                            if x.kind is InvoiceKind.CREDIT_NOTE and not x.cites])
     shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
     log_events(conn, [
@@ -273,11 +276,11 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             return RunResult(None, [], unknown, [], preview=preview, status=status)
         billables, complete = billables_for(conn, master, request)
         result = plan(master, billables, request, complete)
-        result, refused_returns = returns_left_out(conn, master, billables, request, complete, result)
-        problems = list(result.problems) + [x.problem for x in refused_returns]
+        result, refused_returns, repriced = returns_left_out(conn, master, billables, request, complete, result)
+        problems = list(result.problems) + [x.problem for x in refused_returns] + repriced
         if preview:
             problems += chronology_problems(conn, master.settings, result.invoices)
-            return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True,
+            return RunResult(None, priced_returns(conn, result.invoices), problems, list(result.pending), preview=True,
                              status=status, returns_refused=refused_returns)
         stopping = errors(list(result.problems))
         if not stopping:
@@ -291,14 +294,22 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
 
 
 def returns_left_out(conn: Connection, master: MasterData, billables: list[Billable], request: Request,
-                     complete: Collection[int], result: Plan) -> tuple[Plan, list[OverReturn]]:
+                     complete: Collection[int], result: Plan
+                     ) -> tuple[Plan, list[OverReturn | ReturnOverDiscount], list[Problem]]:
     """The product's rule, on this oracle's lines: the returns that give back more than is left
-    of the invoices that sold their goods (`take_back`) are left out, their DDTs waiting, and
-    the rest planned again without them."""
-    notes = [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
-    refused = take_back(notes, sold_for(conn, notes, None) + planned(result.invoices))[1] if notes else []
-    if not refused:
-        return result, []
-    out = {(x.line.delivery, x.line.order_number) for x in refused}
-    kept = [b for b in billables if (b.delivery, b.order_number) not in out]
-    return plan(master, kept, request, complete), refused
+    of the invoices that sold their goods (`take_back`), or of what a volume discount left of
+    them (`over_discount`), are left out, their DDTs waiting, and the rest planned again
+    without them; a warning for each return line priced above its invoice."""
+    def taken_back(plan_: Plan) -> tuple[list[TakenBack], list[OverReturn]]:
+        notes = [x for x in plan_.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+        return take_back(notes, sold_for(conn, notes, None) + planned(plan_.invoices)) if notes else ([], [])
+
+    taken, over = taken_back(result)
+    refused: list[OverReturn | ReturnOverDiscount] = [*over, *over_discount(taken, headrooms(
+        conn, {t.sold.invoice_id for t in taken if t.sold.invoice_id is not None}))]
+    if refused:
+        out = {(x.line.delivery, x.line.order_number) for x in refused}
+        kept = [b for b in billables if (b.delivery, b.order_number) not in out]
+        result = plan(master, kept, request, complete)
+        taken, _ = taken_back(result)
+    return result, refused, [t.problem for t in taken if t.capped]

@@ -39,16 +39,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
+from toolkit.basics.wording import number
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
 from toolkit.core.lines import line_amount
-from toolkit.core.vat import VatLine, totals, vat_summary
+from toolkit.core.vat import VatLine, rate_key, totals, vat_summary
 
 ZERO = Decimal(0)
+MICRO = Decimal("0.000001")
+"""A unit price's six decimals."""
 REASON_LENGTH = 200
 """The longest reason: one FatturaPA Causale."""
 
@@ -121,14 +124,37 @@ RETURN_CREDITED = define(
        "those goods were paid back already; its DDT stays among those to invoice.")
 OVER_DISCOUNT = define(
     "credit-over-discount", "error",
-    it="La fattura {number} ha {taxable} € di imponibile; ne sono già stati accreditati {credited} € da note di "
+    it="La fattura {number} ha {taxable} € di imponibile{at}; ne sono già stati accreditati {credited} € da note di "
        "credito e resi e {discounted} € dallo sconto volume (note di credito {notes}): resta da accreditare al "
        "massimo {left} € di imponibile, non {asked} €. Nulla è stato registrato: indica in {asked_in} meno "
        "quantità (es. 1:2), perché la stessa merce non sia rimborsata due volte.",
-    en="Invoice {number} has {taxable} € of taxable; {credited} € of it was credited already by credit notes and "
+    en="Invoice {number} has {taxable} € of taxable{at}; {credited} € of it was credited already by credit notes and "
        "returns and {discounted} € by the volume discount (credit notes {notes}): at most {left} € of taxable is "
        "left to credit, not {asked} €. Nothing was stored: ask {asked_in} for fewer quantities (e.g. 1:2), so the "
        "same goods are not paid back twice.")
+RETURN_ABOVE_INVOICE = define(
+    "return-priced-above-invoice", "warning",
+    title=("Reso accreditato al prezzo della fattura", "Return credited at the invoice's price"),
+    it="Il reso {order} (DDT {ddt}) restituisce {quantity} {unit} di {item} a {price} € l'uno, ma la fattura {invoice} "
+       "li ha venduti a {sold_price} €: sono accreditati al prezzo della fattura, {credited} € invece di {asked} €, "
+       "perché la nota di credito non può restituire più di quanto la fattura ha addebitato (art. 26 DPR 633/72). "
+       "Se il prezzo del reso era giusto, controlla con il cliente.",
+    en="Return {order} (DDT {ddt}) gives back {quantity} {unit} of {item} at {price} € each, but invoice {invoice} "
+       "sold them at {sold_price} €: they are credited at the invoice's price, {credited} € instead of {asked} €, "
+       "since a credit note cannot give back more than the invoice charged (art. 26 DPR 633/72). If the return's "
+       "price was right, check with the customer.")
+RETURN_OVER_DISCOUNT = define(
+    "return-over-discount", "error",
+    it="Il reso {order} (DDT {ddt}) restituisce {quantity} {unit} di {item} per {asked} € di imponibile, ma la "
+       "fattura {number} ha {taxable} € di imponibile{at}; ne sono già stati accreditati {credited} € da note di "
+       "credito e resi e {discounted} € dallo sconto volume (note di credito {notes}): resta da accreditare al "
+       "massimo {left} €. Il reso non è stato accreditato, perché lo sconto ha già rimborsato parte di quella "
+       "merce: controlla con il cliente; il suo DDT resta tra quelli da fatturare.",
+    en="Return {order} (DDT {ddt}) gives back {quantity} {unit} of {item} for {asked} € of taxable, but invoice "
+       "{number} has {taxable} € of taxable{at}; {credited} € of it was credited already by credit notes and "
+       "returns and {discounted} € by the volume discount (credit notes {notes}): at most {left} € is left to "
+       "credit. The return was not credited, the discount having paid part of those goods back already: check "
+       "with the customer; its DDT stays among those to invoice.")
 IN_FUTURE = define(
     "credit-date-in-future", "error",
     it="La data {day} è successiva a oggi ({today}): le note di credito non si datano nel futuro.",
@@ -245,31 +271,166 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
                    reason=reason)
 
 
+RateKey = tuple[Decimal, str | None]
+"""A VAT rate and, at 0%, its exemption's nature: as `vat_summary` keys an invoice's VAT."""
+
+
 @dataclass(frozen=True, slots=True)
 class DiscountShare:
     """What a volume discount's credit note (`note`, its number) took off the invoice: its share
-    of the note's taxable (`toolkit.core.volume_discounts.taken_off`), positive."""
+    of the note's taxable (`toolkit.core.volume_discounts.taken_off`), positive, and that share
+    per VAT rate as the note's lines split the discount (`by_rate`)."""
 
     note: str
     amount: Decimal
+    by_rate: tuple[tuple[RateKey, Decimal], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AtRate:
+    """The VAT rate a message names after an invoice's taxable (" al 4%", " esente N2"): nothing
+    on an invoice of one rate, whose taxable is all of it."""
+
+    key: RateKey | None
+
+    def shown(self, lang: str) -> str:
+        if self.key is None:
+            return ""
+        rate, nature = self.key
+        if rate or not nature:
+            return f" {'al' if lang == 'it' else 'at'} {number(rate, lang)}%"
+        return f" {'esente' if lang == 'it' else 'exempt'} {nature}"
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    """An invoice's taxable at one VAT rate, what credit notes and returns credited of it and
+    what the volume discounts took off it (positive): what is left to credit there."""
+
+    key: RateKey
+    taxable: Decimal
+    credited: Decimal
+    discounted: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.taxable - self.credited - self.discounted
+
+
+@dataclass(frozen=True, slots=True)
+class Headroom:
+    """What is left to credit of an invoice a volume discount cites, rate by rate (`Room`),
+    and the discount notes that took their share of it."""
+
+    number: str
+    rooms: tuple[Room, ...]
+    discounts: tuple[DiscountShare, ...]
+
+    def at(self, key: RateKey) -> Room:
+        return next((r for r in self.rooms if r.key == key), Room(key, ZERO, ZERO, ZERO))
+
+    def named(self, key: RateKey) -> AtRate:
+        """The rate as a message names it: only when the invoice has more than one."""
+        return AtRate(key if len(self.rooms) > 1 else None)
+
+    @property
+    def notes(self) -> str:
+        return ", ".join(d.note for d in self.discounts)
+
+
+def headroom(invoice: Invoice, lines: Sequence[Creditable], discounts: Sequence[DiscountShare]) -> Headroom:
+    """The invoice's `Headroom`: per VAT rate its taxable, less what credit notes and returns took
+    back of its lines at that rate (`lines`) and the discounts' shares at that rate. Per rate,
+    not on the whole taxable: a note crediting the 22% lines must not use the room the 4% ones
+    leave, or its VAT would give back more than the invoice charged at 22%."""
+    credited = {(s.rate, s.nature): -s.taxable for s in vat_summary(
+        (c.credited_amount, c.line.vat_rate, c.line.vat_nature) for c in lines)}
+    discounted: dict[RateKey, Decimal] = defaultdict(Decimal)
+    for d in discounts:
+        for key, amount in d.by_rate:
+            discounted[key] += amount
+    rooms = tuple(Room((s.rate, s.nature), s.taxable, cents(credited.get((s.rate, s.nature), ZERO)),
+                       discounted.get((s.rate, s.nature), ZERO)) for s in invoice.summary)
+    return Headroom(invoice.number or "", rooms, tuple(discounts))
 
 
 def discount_problems(invoice: Invoice, lines: Sequence[Creditable], note: Invoice,
                       discounts: Sequence[DiscountShare], asked_in: AskedIn = OPTIONS) -> list[Problem]:
-    """The note refused when, with what credit notes and returns took back of the invoice's
-    lines (`lines`) and the volume discounts' shares of it, it would credit more taxable than
-    the invoice has: a discount note cites the invoice without taking back its lines, so the
-    lines alone would let the discount be paid back a second time."""
+    """The note refused when, at some VAT rate, with what credit notes and returns took back of
+    the invoice's lines (`lines`) and the volume discounts' shares of it, it would credit more
+    taxable than the invoice has at that rate: a discount note cites the invoice without taking
+    back its lines, so the lines alone would let the discount be paid back a second time."""
     if not discounts:
         return []
-    credited = cents(-sum((c.credited_amount for c in lines), ZERO))
-    discounted = cents(sum((d.amount for d in discounts), ZERO))
-    left = invoice.taxable - credited - discounted
-    if -note.taxable <= left:
-        return []
-    return [OVER_DISCOUNT(None, number=invoice.number, taxable=invoice.taxable, credited=credited,
-                          discounted=discounted, notes=", ".join(d.note for d in discounts), left=max(left, ZERO),
-                          asked=-note.taxable, asked_in=asked_in.lines)]
+    room = headroom(invoice, lines, discounts)
+    return [_over_discount(room, (s.rate, s.nature), -s.taxable, asked_in.lines)
+            for s in note.summary if -s.taxable > room.at((s.rate, s.nature)).left]
+
+
+def _over_discount(room: Headroom, key: RateKey, asked: Decimal, asked_in: str) -> Problem:
+    at = room.at(key)
+    return OVER_DISCOUNT(None, number=room.number, at=room.named(key), taxable=at.taxable, credited=at.credited,
+                         discounted=at.discounted, notes=room.notes, left=max(at.left, ZERO), asked=asked,
+                         asked_in=asked_in)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnOverDiscount:
+    """A return's line that, with what earlier notes, returns and volume discounts took of an
+    invoice it takes its goods back from, would credit more taxable than that invoice has at the
+    line's VAT rate (`room`): the discount paid part of those goods back already."""
+
+    note: int
+    line: InvoiceLine
+    room: Headroom
+    key: RateKey
+    asked: Decimal
+
+    @property
+    def problem(self) -> Problem:
+        at = self.room.at(self.key)
+        line = self.line
+        return RETURN_OVER_DISCOUNT(None, order=line.order_number, ddt=line.delivery.number if line.delivery else "—",
+                                    quantity=-line.quantity, unit=line.unit, item=line.item, asked=self.asked,
+                                    number=self.room.number, at=self.room.named(self.key), taxable=at.taxable,
+                                    credited=at.credited, discounted=at.discounted, notes=self.room.notes,
+                                    left=max(at.left, ZERO))
+
+
+def over_discount(taken: Sequence[TakenBack], rooms: Mapping[int, Headroom]) -> list[ReturnOverDiscount]:
+    """The return lines that would credit more of an invoice a volume discount cites (`rooms`,
+    by invoice id) than is left of its taxable at their VAT rate, the lines taken in order, each
+    within what the ones before it left: refused whole, as a return crediting goods credited
+    already is (`take_back`), so that no invoice is credited beyond what it charged."""
+    used: dict[tuple[int, RateKey], Decimal] = defaultdict(Decimal)
+    by_line: dict[tuple[int, int], list[TakenBack]] = defaultdict(list)
+    for t in taken:
+        if t.sold.invoice_id in rooms:
+            by_line[(t.note, t.line.line_no)].append(t)
+    refused = []
+    for parts in by_line.values():
+        asked: dict[tuple[int, RateKey], Decimal] = defaultdict(Decimal)
+        for t in parts:
+            assert t.sold.invoice_id is not None
+            asked[(t.sold.invoice_id, rate_key(t.sold.left.line.vat_rate, t.sold.left.line.vat_nature))] -= t.amount
+        over = next(((invoice_id, key, amount) for (invoice_id, key), amount in asked.items()
+                     if used[(invoice_id, key)] + amount > rooms[invoice_id].at(key).left), None)
+        if over is not None:
+            invoice_id, key, amount = over
+            refused.append(ReturnOverDiscount(parts[0].note, parts[0].line, _used(rooms[invoice_id], key, used[
+                (invoice_id, key)]), key, amount))
+            continue
+        for found, amount in asked.items():
+            used[found] += amount
+    return refused
+
+
+def _used(room: Headroom, key: RateKey, amount: Decimal) -> Headroom:
+    """The headroom with `amount` more credited at `key`, by the returns of the same run before."""
+    if not amount:
+        return room
+    return replace(room, rooms=tuple(replace(r, credited=r.credited + amount) if r.key == key else r
+                                     for r in room.rooms))
 
 
 def _vat_left(taken: Sequence[InvoiceLine], lines: Sequence[Creditable]) -> tuple[VatLine, ...]:
@@ -343,13 +504,36 @@ class Sold:
 @dataclass(frozen=True, slots=True)
 class TakenBack:
     """What line `line` of the return's credit note `note` (its place among those asked)
-    takes back of the invoice line `sold`: negative, as the note's figures."""
+    takes back of the invoice line `sold`: negative, as the note's figures. `amount` is what
+    it credits, `asked` the return's own share at its price: the two differ when the return is
+    priced above what the invoice charged (`capped`), the credit then being the invoice's."""
 
     note: int
     line: InvoiceLine
     sold: Sold
     quantity: Decimal
     amount: Decimal
+    asked: Decimal
+
+    @property
+    def capped(self) -> bool:
+        return self.amount != self.asked
+
+    @property
+    def problem(self) -> Problem:
+        """The warning naming the return, the item, its price and the invoice's."""
+        line = self.line
+        return RETURN_ABOVE_INVOICE(None, order=line.order_number, ddt=line.delivery.number if line.delivery else "—",
+                                    quantity=-self.quantity, unit=line.unit, item=line.item,
+                                    price=_price(line.unit_price), invoice=self.sold.number or "—",
+                                    sold_price=_price(self.sold.left.line.unit_price), credited=-self.amount,
+                                    asked=-self.asked)
+
+
+def _price(value: Decimal) -> Decimal:
+    """A unit price as a message shows it: in cents when it has no more (18,50), else in full."""
+    shown = cents(value)
+    return shown if shown == value else value.normalize()
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,9 +584,49 @@ def take_back(notes: Sequence[Invoice], sold: Iterable[Sold]) -> tuple[list[Take
             parts = _spread(-line.quantity, [(s, left[id(s)]) for s in candidates])
             for s, quantity in parts:
                 left[id(s)] -= quantity
-            taken += [TakenBack(n, line, s, -quantity, amount)
-                      for (s, quantity), amount in zip(parts, _shares(line, [q for _, q in parts]))]
+            taken += [TakenBack(n, line, s, -quantity, _at_most_sold(line, s, quantity, asked), asked)
+                      for (s, quantity), asked in zip(parts, _shares(line, [q for _, q in parts]))]
     return taken, refused
+
+
+def _at_most_sold(line: InvoiceLine, sold: Sold, quantity: Decimal, asked: Decimal) -> Decimal:
+    """What a return line priced `line.unit_price` credits for `quantity` it takes back of the
+    invoice line `sold`, its share being `asked` (negative): at most what the invoice charged
+    for them (its net unit price), since a credit note cannot give back more than the operation
+    it corrects (art. 26 DPR 633/72); a return priced at or below it keeps its own share."""
+    if line.unit_price <= sold.left.line.unit_price:
+        return asked
+    return max(asked, -line_amount(quantity, sold.left.line.unit_price))
+
+
+def repriced(notes: Sequence[Invoice], taken: Iterable[TakenBack]) -> list[Invoice]:
+    """The return credit notes `notes` (as given to `take_back`) with each line that takes back
+    goods priced above their invoice (`TakenBack.capped`) credited at the invoice's price for
+    that part: its amount less the difference, its unit price what the amount makes of its
+    quantity (six decimals), VAT and totals summed again. A DDT line is credited on one line,
+    so a return citing two prices shows their mean; the part citing no invoice keeps its price."""
+    given: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for t in taken:
+        if t.capped:
+            given[(t.note, t.line.line_no)] += t.amount - t.asked
+    if not given:
+        return list(notes)
+    return [_with_lines(note, tuple(_priced(line, line.amount + given[(n, line.line_no)])
+                                    if (n, line.line_no) in given else line for line in note.lines))
+            if any((n, line.line_no) in given for line in note.lines) else note
+            for n, note in enumerate(notes)]
+
+
+def _priced(line: InvoiceLine, amount: Decimal) -> InvoiceLine:
+    """The line crediting `amount`, its unit price what that makes of its quantity."""
+    return replace(line, amount=amount, unit_price=(amount / line.quantity).quantize(MICRO, ROUND_HALF_UP))
+
+
+def _with_lines(note: Invoice, lines: tuple[InvoiceLine, ...]) -> Invoice:
+    """The note with these lines, its VAT per rate and totals summed again as any note's."""
+    summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))
+    taxable, vat, total = totals(summary)
+    return replace(note, lines=lines, summary=summary, taxable=taxable, vat=vat, total=total)
 
 
 def credited_before(returned: Decimal, sold: Decimal, left: Decimal) -> bool:

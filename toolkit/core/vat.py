@@ -32,11 +32,16 @@ class VatLine:
     vat: Decimal
 
 
+def rate_key(rate: Decimal, nature: str | None) -> tuple[Decimal, str | None]:
+    """A line's VAT rate as `vat_summary` keys it: the rate normalized, and at 0% its nature."""
+    return (rate.normalize() if rate else ZERO, nature if not rate else None)
+
+
 def vat_summary(lines: Iterable[tuple[Decimal, Decimal, str | None]]) -> list[VatLine]:
     """`lines` are (amount, rate, nature); the result is sorted by rate, then nature."""
     taxable: dict[tuple[Decimal, str | None], Decimal] = defaultdict(Decimal)
     for amount, rate, nature in lines:
-        taxable[(rate.normalize() if rate else ZERO, nature if not rate else None)] += amount
+        taxable[rate_key(rate, nature)] += amount
     return [
         VatLine(rate, nature, amount, cents(amount * rate / 100))
         for (rate, nature), amount in sorted(taxable.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))

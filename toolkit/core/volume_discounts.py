@@ -31,7 +31,7 @@ from toolkit.basics.vocab import BracketBasis, BracketMode, DiscountPeriod
 from toolkit.core import stamp_duty
 from toolkit.core.brackets import Bracket, Share, applied, reached, shares, split
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine, Period
-from toolkit.core.vat import totals, vat_summary
+from toolkit.core.vat import rate_key, totals, vat_summary
 from toolkit.model.records import Customer, Item, VolumeDiscount
 
 ZERO = Decimal(0)
@@ -235,7 +235,7 @@ def settle(discounts_: Sequence[Discount], customers: Mapping[str, Customer], it
 
 
 def _rate_key(line: InvoiceLine) -> tuple[Decimal, str | None]:
-    return (line.vat_rate.normalize() if line.vat_rate else ZERO, line.vat_nature if not line.vat_rate else None)
+    return rate_key(line.vat_rate, line.vat_nature)
 
 
 def _order(entry: tuple[tuple[Decimal, str | None], Decimal]) -> tuple[Decimal, str]:
@@ -292,3 +292,12 @@ def taken_off(note: Invoice) -> dict[int, Decimal]:
     exactly, as its lines split the discount across VAT rates (`split`). What is still to credit
     of an invoice leaves this share out: it was paid back already."""
     return dict(zip((c.id for c in note.cites), split(-note.taxable, [c.base for c in note.cites])))
+
+
+def taken_off_by_rate(note: Invoice, invoice_id: int) -> tuple[tuple[tuple[Decimal, str | None], Decimal], ...]:
+    """What a volume discount's credit note takes off the invoice `invoice_id` (`taken_off`), split
+    across VAT rates as the note's lines split the discount, in cents adding up to it: what is
+    left to credit of the invoice at each rate leaves it out."""
+    summary = [s for s in note.summary if s.taxable]
+    return tuple(zip(((s.rate, s.nature) for s in summary),
+                     split(taken_off(note)[invoice_id], [-s.taxable for s in summary])))

@@ -18,9 +18,10 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
-from toolkit.core.credit_notes import Creditable, Sold, returned_lines
+from toolkit.core.credit_notes import Creditable, DiscountShare, Headroom, Sold, creditable, headroom, returned_lines
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from toolkit.core.payments import TakenBack
+from toolkit.core.volume_discounts import taken_off, taken_off_by_rate
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
@@ -46,6 +47,32 @@ def discount_notes(conn: Connection, invoice_id: int) -> list[int]:
     return sorted(conn.execute(select(c.credit_note_id).distinct()
                                .join(schema.volume_settlements, vs.credit_note_id == c.credit_note_id)
                                .where(c.invoice_id == invoice_id)).scalars())
+
+
+def discount_shares(conn: Connection, invoice_id: int) -> list[DiscountShare]:
+    """What each volume discount's credit note citing the invoice took off it, in number order,
+    whole and per VAT rate (`toolkit.core.volume_discounts.taken_off`)."""
+    from toolkit.ledger.invoices import load_invoices
+
+    return [DiscountShare(note.number or "", taken_off(note)[invoice_id], taken_off_by_rate(note, invoice_id))
+            for note in load_invoices(conn, ids=discount_notes(conn, invoice_id))]
+
+
+def headrooms(conn: Connection, invoice_ids: Collection[int]) -> dict[int, Headroom]:
+    """For each of these invoices a volume discount cites, what is left to credit of it per VAT
+    rate (`toolkit.core.credit_notes.headroom`); the others have no discount to keep."""
+    from toolkit.ledger.invoices import load_invoices
+
+    c, vs = schema.invoice_citations.c, schema.volume_settlements.c
+    cited = sorted(set(conn.execute(select(c.invoice_id).distinct()
+                                    .join(schema.volume_settlements, vs.credit_note_id == c.credit_note_id)
+                                    .where(c.invoice_id.in_(sorted(set(invoice_ids))))).scalars())) if invoice_ids else []
+    found = {}
+    for invoice in load_invoices(conn, ids=cited) if cited else []:
+        assert invoice.id is not None
+        line_ids, credited, _ = credited_lines(conn, invoice.id)
+        found[invoice.id] = headroom(invoice, creditable(invoice, line_ids, credited), discount_shares(conn, invoice.id))
+    return found
 
 
 def taken_back(conn: Connection, line_ids: Collection[int]

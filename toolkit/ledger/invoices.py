@@ -37,7 +37,7 @@ from sqlalchemy import (
 
 from toolkit.basics.problems import ProblemsFound
 from toolkit.basics.vocab import PaymentMethod
-from toolkit.core.credit_notes import take_back
+from toolkit.core.credit_notes import planned, repriced, returned_lines, take_back
 from toolkit.core.invoicing import (
     Billable,
     BillableGoods,
@@ -381,7 +381,9 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     (numbers follow that order within each series); one statement per table, not per invoice.
     Each keeps the parties it prints, as the master says them now (`toolkit.ledger.parties`).
     Final ones take what their lines cover out of the kept figures still to ship and to invoice
-    (`uninvoiced.invoiced`)."""
+    (`uninvoiced.invoiced`). A return's credit note is stored credited at most at the prices of
+    the invoices it takes its goods back from (`priced_returns`)."""
+    asked, invoices = invoices, priced_returns(conn, invoices)
     keys = [(series_for(master.settings, x.kind), x.invoice_date.year) for x in invoices]
     numbers = draw_numbers(conn, keys)
     created_at, created_by = now(), user()
@@ -404,14 +406,31 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     insert_rows(conn, schema.invoice_citations, [
         dict(credit_note_id=invoice_id, invoice_id=cited.id, base=cited.base)
         for invoice_id, x in zip(ids, invoices) for cited in x.cites])
-    returned = cite_returns(conn, run_id, [(invoice_id, x) for invoice_id, x in zip(ids, invoices)
-                                           if x.kind is InvoiceKind.CREDIT_NOTE and not x.cites])
+    returned = cite_returns(conn, run_id, [(invoice_id, x) for invoice_id, x in zip(ids, asked) if _a_return(x)])
     shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
     log_batch(conn, "invoiced", ["invoice" if x.kind is InvoiceKind.INVOICE else "credit-note" for x in invoices], ids,
               shown, [f"run {run_id}; {x.customer}; total {x.total}" for x in invoices])
     return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id, parties=kept,
                     cites=returned.get(invoice_id, x.cites))
             for invoice_id, number, x, kept in zip(ids, shown, invoices, issued)]
+
+
+def _a_return(x: Invoice) -> bool:
+    """A credit note that may take goods back from invoices: one citing none by itself."""
+    return x.kind is InvoiceKind.CREDIT_NOTE and not x.cites
+
+
+def priced_returns(conn: Connection, invoices: Sequence[Invoice]) -> list[Invoice]:
+    """The invoices about to be stored together, their returns' credit notes credited at most at
+    the price of the invoice lines they take their goods back from (`toolkit.core.credit_notes.
+    repriced`), over the final invoices and these: what `cite_returns` records of them then
+    adds up to each note's lines. The month-end run warns of each such line first."""
+    notes = [x for x in invoices if _a_return(x)]
+    if not any(returned_lines(x) for x in notes):
+        return list(invoices)
+    taken, _ = take_back(notes, sold_for(conn, notes, None) + planned(invoices))
+    priced = iter(repriced(notes, taken))
+    return [next(priced) if _a_return(x) else x for x in invoices]
 
 
 def cite_returns(conn: Connection, run_id: str, notes: Sequence[tuple[int, Invoice]]

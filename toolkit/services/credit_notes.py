@@ -38,7 +38,6 @@ from toolkit.core.credit_notes import (
     UNKNOWN_INVOICE,
     Asked,
     AskedIn,
-    DiscountShare,
     credit_note,
     creditable,
     date_problems,
@@ -48,9 +47,8 @@ from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
 from toolkit.core.orders import OrderStatus
 from toolkit.core.payments import parse_invoice_number
 from toolkit.core.shipping import shown
-from toolkit.core.volume_discounts import taken_off
 from toolkit.ledger import Ledger
-from toolkit.ledger.credit_notes import billed_to_ship, credited_lines, discount_notes
+from toolkit.ledger.credit_notes import billed_to_ship, credited_lines, discount_shares
 from toolkit.ledger.db import writing
 from toolkit.ledger.invoices import load_invoices, store
 from toolkit.ledger.orders import load_orders, set_statuses
@@ -139,19 +137,13 @@ def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reas
     made = credit_note(invoice, lines, asked, day, reason, notes, asked_in)
     if isinstance(made, list):
         return Credited(None, made)
-    problems = (discount_problems(invoice, lines, made, _discounted(conn, row.id), asked_in)
+    problems = (discount_problems(invoice, lines, made, discount_shares(conn, row.id), asked_in)
                 + date_problems(invoice, day, today)
                 + chronology_problems(conn, master.settings, [made], OUT_OF_SEQUENCE))
     if errors(problems):
         return Credited(None, problems)
     [note] = store(conn, master, [_with_parties(master, made, invoice)], InvoiceStatus.FINAL, new_run_id(day))
     return Credited(note, problems, _close_orders(conn, note, asked_in))
-
-
-def _discounted(conn: Connection, invoice_id: int) -> list[DiscountShare]:
-    """What each volume discount's credit note citing the invoice took off it, in number order."""
-    return [DiscountShare(note.number or "", taken_off(note)[invoice_id])
-            for note in load_invoices(conn, ids=discount_notes(conn, invoice_id))]
 
 
 def _not_creditable(invoice: Invoice, workbook: str, asked_in: AskedIn) -> list[Problem]:

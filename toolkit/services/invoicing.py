@@ -29,7 +29,7 @@ from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define,
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import InvoiceTerms
 from toolkit.basics.wording import count
-from toolkit.core.credit_notes import OverReturn, planned, take_back
+from toolkit.core.credit_notes import OverReturn, ReturnOverDiscount, TakenBack, over_discount, planned, take_back
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import (
     Invoice,
@@ -48,7 +48,7 @@ from toolkit.core.invoicing import (
     shipments_of,
 )
 from toolkit.ledger import Ledger
-from toolkit.ledger.credit_notes import sold_for
+from toolkit.ledger.credit_notes import headrooms, sold_for
 from toolkit.ledger.db import document_number, reading, writing
 from toolkit.ledger.deliveries import buyer_names
 from toolkit.ledger.invoices import (
@@ -64,6 +64,7 @@ from toolkit.ledger.invoices import (
     make_final,
     ordered_not_invoiced,
     paid_any,
+    priced_returns,
     run_documents,
     run_summaries,
     series_for,
@@ -142,9 +143,9 @@ class RunResult:
     """The accountants' workbook and what goes with it, when an output folder was given."""
     left_out: list[LeftOut] = field(default_factory=list)
     """Customers no longer in the master whose DDTs wait: the run invoiced everyone else."""
-    returns_refused: list[OverReturn] = field(default_factory=list)
-    """Returns giving back goods whose invoices credit notes took back already: not credited,
-    their DDTs wait; the run invoiced everything else (`returns_left_out`)."""
+    returns_refused: list[OverReturn | ReturnOverDiscount] = field(default_factory=list)
+    """Returns giving back goods whose invoices credit notes, or a volume discount, took back
+    already: not credited, their DDTs wait; the run invoiced everything else (`returns_left_out`)."""
 
     def summary(self, lang: str, *, next_step: bool = False) -> str:
         """The line that ends a run: a preview, nothing to invoice, or what was issued, and the
@@ -251,22 +252,34 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> Bil
 
 
 def returns_left_out(conn: Connection, master: MasterData, billables: Billables, request: Request,
-                     result: Plan) -> tuple[Plan, list[OverReturn]]:
+                     result: Plan) -> tuple[Plan, list[OverReturn | ReturnOverDiscount], list[Problem]]:
     """The plan without the returns whose goods were credited already: a return that gives back
     more than credit notes and earlier returns left of the invoices that sold its goods
-    (`toolkit.core.credit_notes.take_back`, over the ledger's invoices and the run's own) is
-    left out, its DDT waiting, with an error naming the invoices and the notes; everything else
-    is invoiced, as for a customer taken off the sheet (`LeftOut`). The shipments left out are
-    the return orders' lines on those DDTs, planned again without them."""
+    (`toolkit.core.credit_notes.take_back`, over the ledger's invoices and the run's own), or
+    that would credit more of an invoice than a volume discount citing it left at its VAT rate
+    (`over_discount`), is left out, its DDT waiting, with an error naming the invoices and the
+    notes; everything else is invoiced, as for a customer taken off the sheet (`LeftOut`). The
+    shipments left out are the return orders' lines on those DDTs, planned again without them.
+    With the plan, a warning for each return line priced above the invoice it takes its goods
+    back from, which storing credits at the invoice's price (`ledger.invoices.priced_returns`)."""
+    if not any(x.kind is InvoiceKind.CREDIT_NOTE for x in result.invoices):
+        return result, [], []
+    taken, over = _taken_back(conn, result)
+    refused: list[OverReturn | ReturnOverDiscount] = [*over, *over_discount(taken, headrooms(
+        conn, {t.sold.invoice_id for t in taken if t.sold.invoice_id is not None}))]
+    if refused:
+        out = {(x.line.delivery, x.line.order_number) for x in refused}
+        kept = replace(billables, shipments=[s for s in billables.shipments
+                                             if (s.delivery, s.order_number) not in out])
+        result = kept.plan(master, request)
+        taken, _ = _taken_back(conn, result)
+    return result, refused, [t.problem for t in taken if t.capped]
+
+
+def _taken_back(conn: Connection, result: Plan) -> tuple[list[TakenBack], list[OverReturn]]:
+    """What the plan's return credit notes take back of the invoices that sold their goods."""
     notes = [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
-    if not notes:
-        return result, []
-    refused = take_back(notes, sold_for(conn, notes, None) + planned(result.invoices))[1]
-    if not refused:
-        return result, []
-    out = {(x.line.delivery, x.line.order_number) for x in refused}
-    kept = replace(billables, shipments=[s for s in billables.shipments if (s.delivery, s.order_number) not in out])
-    return kept.plan(master, request), refused
+    return take_back(notes, sold_for(conn, notes, None) + planned(result.invoices))
 
 
 def former_customers(conn: Connection, master: MasterData, shipped: Iterable[Shipment]) -> dict[str, str]:
@@ -398,11 +411,12 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                 return RunResult(None, [], unknown, [], preview=True, status=status)
             with collector_paused():
                 billables = billables_for(conn, master, request)
-                result, refused_returns = returns_left_out(conn, master, billables, request,
-                                                           billables.plan(master, request))
-            problems = (list(result.problems) + [x.problem for x in refused_returns]
+                result, refused_returns, repriced = returns_left_out(conn, master, billables, request,
+                                                                     billables.plan(master, request))
+                invoices = priced_returns(conn, result.invoices)
+            problems = (list(result.problems) + [x.problem for x in refused_returns] + repriced
                         + chronology_problems(conn, master.settings, result.invoices))
-        return RunResult(None, list(result.invoices), problems, list(result.pending), preview=True, status=status,
+        return RunResult(None, invoices, problems, list(result.pending), preview=True, status=status,
                          left_out=list(result.left_out), returns_refused=refused_returns)
     files: list[Path] = []
     with writing(ledger) as conn:
@@ -411,9 +425,10 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             return RunResult(None, [], unknown, [], status=status)
         with collector_paused():
             billables = billables_for(conn, master, request)
-            result, refused_returns = returns_left_out(conn, master, billables, request,
-                                                       billables.plan(master, request))
-            problems, refused = list(result.problems) + [x.problem for x in refused_returns], result.stopping
+            result, refused_returns, repriced = returns_left_out(conn, master, billables, request,
+                                                                 billables.plan(master, request))
+            problems = list(result.problems) + [x.problem for x in refused_returns] + repriced
+            refused = result.stopping
             if not refused:
                 refused = chronology_problems(conn, master.settings, result.invoices)
                 problems += refused
