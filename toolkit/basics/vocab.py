@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 E = TypeVar("E", bound=StrEnum)
+C = TypeVar("C", bound=str)
 
 
 class ScheduleKind(StrEnum):
@@ -294,6 +297,67 @@ def has_label(member: StrEnum) -> bool:
 def choices(enum: type[StrEnum], lang: str = "it") -> list[str]:
     """The labels a dropdown offers, in the user's language."""
     return [label(m, lang) for m in enum]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice(Generic[C]):
+    """One option a person picks by name: the code the JSON and the ledger keep, and the words
+    that name it, Italian first. The first Italian word is the one help and refusals show."""
+
+    code: C
+    it: tuple[str, ...]
+    en: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Choices(Generic[C]):
+    """The closed set an option or a panel cell takes (a report's kind, `--by`, a status): the
+    desk types Italian, scripts the English codes, so each is taken by any of its words, in any
+    case, accents and dashes aside. One record per set, so every option reads and refuses the
+    same way; two options sharing a word would make one unreachable, refused when built.
+
+    >>> kinds = Choices((Choice("orders", ("ordini",)), Choice("invoices", ("fatture", "fattura"), ("invoice",))))
+    >>> kinds.pick("Ordini"), kinds.pick("FATTURA"), kinds.pick("invoices")
+    ('orders', 'invoices', 'invoices')
+    >>> kinds.words()
+    'ordini, fatture / orders, invoices'
+    """
+
+    options: tuple[Choice[C], ...]
+    _index: dict[str, C] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, C] = {}
+        for option in self.options:
+            for word in (option.code, *option.it, *option.en):
+                if index.setdefault(normalize(word), option.code) != option.code:
+                    raise ValueError(f"«{word}» names both {index[normalize(word)]} and {option.code}")
+        object.__setattr__(self, "_index", index)
+
+    @classmethod
+    def of(cls, enum: type[E]) -> Choices[E]:
+        """A vocabulary's members with the words its cells take (`PaymentMethod`, `RequestKind`)."""
+        return Choices(tuple(Choice(m, *_WORDS[(enum, m.value)]) for m in enum))
+
+    @property
+    def codes(self) -> tuple[C, ...]:
+        return tuple(option.code for option in self.options)
+
+    def pick(self, text: str) -> C:
+        """The code a person's word names; `ValueError` when none."""
+        found = self._index.get(normalize(text))
+        if found is None:
+            raise ValueError(text)
+        return found
+
+    def words(self) -> str:
+        """The Italian words, then the English codes, for a help line or a refusal."""
+        return f"{', '.join(o.it[0] for o in self.options)} / {', '.join(self.codes)}"
+
+    def only(self, codes: Iterable[str]) -> Choices[C]:
+        """The same words for fewer codes (the dimensions an aging report takes)."""
+        kept = set(codes)
+        return Choices(tuple(o for o in self.options if o.code in kept))
 
 
 WEEKDAYS_IT = ("lun", "mar", "mer", "gio", "ven", "sab", "dom")

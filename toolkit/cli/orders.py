@@ -11,7 +11,7 @@ import typer
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, customer_codes, open_session, parse_day, parse_period
-from toolkit.core.orders import OrderStatus, parse_status, status_words
+from toolkit.core.orders import STATUSES, status_words
 
 if TYPE_CHECKING:
     from toolkit.services.orders import PreviewRow
@@ -121,7 +121,7 @@ def list_cmd(workbook: Path = WorkbookArg,
     """Elenco degli ordini nel registro. The orders in the ledger."""
     from toolkit.services.orders import list_orders
 
-    statuses = [_status(status, "--status")] if status else None
+    statuses = [output.chosen(STATUSES, status, "--status")] if status else None
     first, last = parse_period(date_from, date_to)
     session = open_session(workbook, ledger, lang)
     customer_codes(session.master, customer)
@@ -148,7 +148,7 @@ def status_cmd(workbook: Path = WorkbookArg, number: str = typer.Argument(..., h
     """Cambia lo stato di un ordine (solo i passaggi ammessi). Change an order's status (allowed steps only)."""
     from toolkit.services.order_status import change_status, changed
 
-    wanted = _status(to, "--to")
+    wanted = output.chosen(STATUSES, to, "--to")
     session = open_session(workbook, ledger, lang, wait)
     problems = change_status(session.ledger, number, wanted)
     done = not output.has_errors(problems)
@@ -159,14 +159,6 @@ def status_cmd(workbook: Path = WorkbookArg, number: str = typer.Argument(..., h
         if done:
             typer.echo(changed(number, wanted, output.lang()))
     output.exit_for(problems)
-
-
-def _status(text: str, option: str) -> OrderStatus:
-    """The status the option names, in Italian or English; refused while parsing with both lists."""
-    try:
-        return parse_status(text)
-    except ValueError:
-        raise typer.BadParameter(f"«{text}»: {status_words()}", param_hint=option) from None
 
 
 @orders_app.command("confirm")

@@ -19,13 +19,15 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ParamSpec
+from typing import Any, ParamSpec, TypeVar
 
 import typer
 
 from toolkit.basics.problems import Problem, Severity, problem_type
+from toolkit.basics.vocab import Choices
 
 P = ParamSpec("P")
+C = TypeVar("C", bound=str)
 
 LANGUAGES = ("it", "en")
 
@@ -39,6 +41,21 @@ def choose_language(value: str | None) -> str | None:
         raise typer.BadParameter(f"«{value}»: it, en", param_hint="--lang")
     _state["chosen"] = _state["lang"] = value.lower()
     return value.lower()
+
+
+def chosen(choices: Choices[C], text: str, option: str) -> C:
+    """The code an option's word names (`vendite`, `Sales`, `sales`: `sales`); a word that is none
+    is a usage mistake listing the Italian words and the English codes, before any work."""
+    try:
+        return choices.pick(text)
+    except ValueError:
+        raise typer.BadParameter(f"«{text}»: {choices.words()}", param_hint=option) from None
+
+
+def chosen_list(choices: Choices[C], text: str | None, option: str) -> tuple[C, ...]:
+    """A comma list of an option's words (`--by cliente,articolo`) as their codes, each once."""
+    words = (word.strip() for word in (text or "").split(","))
+    return tuple(dict.fromkeys(chosen(choices, word, option) for word in words if word))
 
 
 def answer_in_json(args: list[str]) -> None:

@@ -33,7 +33,7 @@ from enum import StrEnum
 
 from toolkit.basics import labels
 from toolkit.basics.problems import define
-from toolkit.basics.vocab import DocumentType, PaymentMethod, normalize
+from toolkit.basics.vocab import Choice, Choices, DocumentType, PaymentMethod
 from toolkit.basics.wording import count
 from toolkit.core.lines import DocumentLine
 
@@ -58,19 +58,19 @@ STATUS_LABELS = {
 
 
 
+STATUSES = Choices(tuple(Choice(status, (it,), (en,)) for status, (it, en) in STATUS_LABELS.items()))
+"""The statuses as a person writes them: the Italian label the documents and the panel print,
+the English one, or the code the ledger keeps."""
+
+
 def parse_status(text: str) -> OrderStatus:
-    """The status a person wrote: its Italian label as the documents and the panel print it, its
-    English one, or the code the ledger keeps, in any case (`In corso`, `in progress`,
-    `in-progress`); `ValueError` when none.
+    """The status a person wrote, in any case (`In corso`, `in progress`, `in-progress`);
+    `ValueError` when none.
 
     >>> parse_status("in corso"), parse_status("CHIUSO"), parse_status("not-accepted")
     (<OrderStatus.IN_PROGRESS: 'in-progress'>, <OrderStatus.CLOSED: 'closed'>, <OrderStatus.NOT_ACCEPTED: 'not-accepted'>)
     """
-    wanted = normalize(text)
-    for status, words in STATUS_LABELS.items():
-        if wanted in {normalize(status.value), *(normalize(word) for word in words)}:
-            return status
-    raise ValueError(text)
+    return STATUSES.pick(text)
 
 
 def status_words() -> str:
@@ -80,7 +80,7 @@ def status_words() -> str:
     >>> status_words()
     'Bozza, Non accettato, In corso, Completato, Chiuso, Annullato / draft, not-accepted, in-progress, completed, closed, voided'
     """
-    return f"{', '.join(it for it, _en in STATUS_LABELS.values())} / {', '.join(s.value for s in OrderStatus)}"
+    return STATUSES.words()
 
 
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
