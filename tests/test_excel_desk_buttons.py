@@ -545,6 +545,17 @@ def test_report_reads_the_period_and_kind_and_writes_beside_the_book(tmp_path, m
     assert sum(Decimal(str(r[-1])).quantize(Decimal("0.01")) for r in rows[5:]) == ordered
 
 
+@pytest.mark.parametrize("typed", ["scadenziario", "SCADENZIARIO CREDITI APERTI", "aging"])
+def test_report_takes_the_kind_as_the_command_line_does(tmp_path, typed):
+    """The desk types `scadenziario` over the dropdown, as `toolkit report scadenziario` takes it."""
+    book = fake(tmp_path)
+    fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30), TipoReport=typed)
+    (shown,) = press(book, "sales_report")
+    target = tmp_path / "report-aging-2026-04-01-2026-04-30.xlsx"
+    assert shown == (f"Report scritto in {target}", "Report", "info")
+    assert target.is_file()
+
+
 def test_report_names_the_bad_cells(tmp_path):
     book = fake(tmp_path)
     fill(book, PeriodoDal="ieri", TipoReport="oroscopo")

@@ -10,20 +10,22 @@ import typer
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import customer_codes, item_codes, open_session, parse_day
+from toolkit.core.reports import COMPARISONS, GROUPINGS, KINDS
 
 
 def register(app: typer.Typer) -> None:
     @app.command("report")
     @output.with_progress("Report", "Report")
     def report_cmd(
-        kind: str = typer.Argument(..., help="sales, shipments, invoices, customer-products, aging."),
+        kind: str = typer.Argument(..., help=f"{KINDS.words()}."),
         workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
         date_from: str = typer.Option(..., "--from", help="Primo giorno / first day."),
         date_to: str = typer.Option(..., "--to", help="Ultimo giorno (aging: la data dei crediti aperti) / last day "
                                     "(aging: the day receivables are open on)."),
-        by: str | None = typer.Option(None, "--by", help="Raggruppa per / group by: customer, item, category, agent, "
-                                      "zone, month (es. customer,item)."),
-        compare: str | None = typer.Option(None, "--compare", help="Confronta con / compare with: previous, last-year."),
+        by: str | None = typer.Option(None, "--by", help=f"Raggruppa per / group by: {GROUPINGS.words()} (es. "
+                                      "cliente,articolo)."),
+        compare: str | None = typer.Option(None, "--compare", help=f"Confronta con / compare with: "
+                                           f"{COMPARISONS.words()}."),
         customer: str | None = typer.Option(None, "--customer", help="Solo questi clienti / only these customers: "
                                             "C1,C2."),
         item: str | None = typer.Option(None, "--item", help="Solo questi articoli / only these items: A1,A2."),
@@ -35,20 +37,12 @@ def register(app: typer.Typer) -> None:
         """Report con grafici: vendite, spedizioni, fatture, clienti e articoli, scadenziario.
         Report with charts: sales, shipments, invoices, customers and products, aging."""
         from toolkit.basics.files import check_output
-        from toolkit.core.reports import BUCKETS, Compare, Kind, Request, parse_dimensions
+        from toolkit.core.reports import BUCKETS, Kind, Request, groupings
         from toolkit.services.reports import euro, report
 
-        try:
-            chosen = Kind(kind)
-        except ValueError:
-            raise typer.BadParameter(", ".join(k.value for k in Kind), param_hint="KIND") from None
-        try:
-            against = Compare(compare) if compare else None
-        except ValueError:
-            raise typer.BadParameter(", ".join(c.value for c in Compare), param_hint="--compare") from None
-        dimensions, unknown = parse_dimensions(by, chosen)
-        if unknown:
-            raise typer.BadParameter(unknown[0].message(output.lang()), param_hint="--by")
+        chosen = output.chosen(KINDS, kind, "KIND")
+        against = output.chosen(COMPARISONS, compare, "--compare") if compare else None
+        dimensions = output.chosen_list(groupings(chosen), by, "--by")
         start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
         if end < start:
             raise typer.BadParameter("--to < --from", param_hint="--to")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import Choice, Choices
 from toolkit.core.payments import PaymentStatus
 
 
@@ -32,13 +33,25 @@ KIND_LABELS: dict[Kind, tuple[str, str]] = {
 }
 """What the panel's dropdown and the workbook's title call each kind."""
 
+KINDS = Choices(tuple(Choice(kind, (word, it), (en,)) for (kind, (it, en)), word in zip(KIND_LABELS.items(), (
+    "vendite", "spedizioni", "fatturato", "clienti-articoli", "scadenziario"), strict=True)))
+"""`toolkit report KIND` and the panel's *Tipo di report*: a short Italian word for the command
+line, the dropdown's label, the English label or the code."""
+
 
 class Compare(StrEnum):
     PREVIOUS = "previous"
     LAST_YEAR = "last-year"
 
 
-DIMENSIONS = ("customer", "item", "category", "agent", "zone", "month")
+COMPARISONS = Choices((Choice(Compare.PREVIOUS, ("precedente", "periodo precedente"), ("previous period",)),
+                       Choice(Compare.LAST_YEAR, ("anno-scorso", "anno precedente"), ("last year",))))
+
+GROUPINGS = Choices((Choice("customer", ("cliente", "clienti")), Choice("item", ("articolo", "articoli")),
+                     Choice("category", ("categoria", "categorie")), Choice("agent", ("agente", "agenti")),
+                     Choice("zone", ("zona", "zone"), ("area",)), Choice("month", ("mese", "mesi"))))
+"""`--by` in the words the report's headings print (*Cliente*, *Articolo*, *Zona*…) or the codes."""
+DIMENSIONS = GROUPINGS.codes
 """What a report can be grouped by (`--by`): the customer's agent and zone (*Zona*) and the
 item's category come from the master data as it is now."""
 AGING_DIMENSIONS = ("customer", "agent", "zone")
@@ -48,10 +61,6 @@ over 90; and the credits owed to the customer (credit notes), which fall due on 
 lower the customer's open balance as they do in `toolkit payments status`."""
 OVERDUE = BUCKETS[1:5]
 
-UNKNOWN_DIMENSION = define(
-    "report-unknown-dimension", "error",
-    it="«{value}» non è una dimensione del report: usa {options}.",
-    en="“{value}” is not a report dimension: use {options}.")
 NO_COMPARISON_FOR_AGING = define(
     "report-aging-no-comparison", "warning",
     title=("Scadenziario senza confronto", "Aging without comparison"),
@@ -93,13 +102,9 @@ class Report:
     pdf: Path | None = None
 
 
-def parse_dimensions(text: str | None, kind: Kind) -> tuple[tuple[str, ...], list[Problem]]:
-    """`customer,item` → ("customer", "item"); an unknown word is a problem."""
-    allowed = AGING_DIMENSIONS if kind is Kind.AGING else DIMENSIONS
-    words = [w.strip().lower() for w in (text or "").split(",") if w.strip()]
-    bad = [w for w in words if w not in allowed]
-    problems = [UNKNOWN_DIMENSION(None, value=w, options=", ".join(allowed)) for w in bad]
-    return tuple(dict.fromkeys(w for w in words if w in allowed)), problems
+def groupings(kind: Kind) -> Choices[str]:
+    """The dimensions `kind` groups by: the aging report by customer, agent and zone only."""
+    return GROUPINGS.only(AGING_DIMENSIONS) if kind is Kind.AGING else GROUPINGS
 
 
 def comparison_period(start: date, end: date, compare: Compare | None) -> tuple[date, date] | None:

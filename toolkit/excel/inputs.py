@@ -19,11 +19,11 @@ from toolkit.basics.dates import FIRST_DAY, LAST_DAY, ImpossibleDate, NotADate, 
 from toolkit.basics.limits import AMOUNT
 from toolkit.basics.money import NotANumber, cents, to_decimal
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.vocab import PaymentMethod, RequestKind, choices, normalize, parse
+from toolkit.basics.vocab import PaymentMethod, RequestKind, choices, parse
 from toolkit.core.credit_notes import REASON_LENGTH, Asked, causale, parse_lines
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.orders import STATUS_LABELS, OrderStatus, parse_status
-from toolkit.core.reports import KIND_LABELS, Kind
+from toolkit.core.reports import KIND_LABELS, KINDS, Kind
 
 PANEL = "Pannello"
 
@@ -219,16 +219,16 @@ def status(field: Field, value: Any, problems: list[Problem]) -> OrderStatus | N
 
 
 def report_kind(field: Field, value: Any, problems: list[Problem]) -> Kind | None:
-    """A report kind by its Italian or English label, or its code (`customer-products`)."""
+    """A report kind as `toolkit report` takes it: the dropdown's label, the short Italian word
+    (`vendite`), the English label or the code (`customer-products`)."""
     if blank(value):
         problems.append(MISSING(where(field), label=field.label, cell=field.cell))
         return None
-    wanted = normalize(str(value))
-    for kind, labels in KIND_LABELS.items():
-        if wanted in {normalize(kind.value), *(normalize(word) for word in labels)}:
-            return kind
-    problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
-    return None
+    try:
+        return KINDS.pick(str(value))
+    except ValueError:
+        problems.append(BAD_CHOICE(where(field), value=value, label=field.label, options=", ".join(field.options)))
+        return None
 
 
 def request_kind(field: Field, value: Any, problems: list[Problem]) -> RequestKind | None:
