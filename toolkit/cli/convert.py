@@ -8,8 +8,14 @@ from typing import Any
 
 import typer
 
+from toolkit.basics.vocab import Choice, Choices
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
+
+TARGETS = Choices((Choice("master", ("anagrafiche",)), Choice("orders", ("ordini",)),
+                   *(Choice(kind, (kind,)) for kind in ("csv", "pdf", "xlsx"))))
+"""`--to` as the desk says it (`anagrafiche`, `ordini`) or the code `toolkit.services.convert.TARGETS`
+takes; here, so that registering the verb loads no service."""
 
 
 def register(app: typer.Typer) -> None:
@@ -17,8 +23,9 @@ def register(app: typer.Typer) -> None:
     def convert_cmd(
         inputs: list[Path] = typer.Argument(..., help="File e cartelle (ricorsive) / files and folders (recursive)."),
         out: Path = typer.Option(..., "--out", help="Cartella dei risultati / output folder."),
-        to: str = typer.Option(..., "--to", metavar="master|orders|csv|pdf|xlsx",
-                               help="master: anagrafiche; orders: moduli d'ordine nel registro; csv, pdf, xlsx."),
+        to: str = typer.Option(..., "--to",
+                               help=f"{TARGETS.words()} (anagrafiche: una cartella anagrafiche / one master "
+                                    "workbook; ordini: moduli d'ordine nel registro / order forms into the ledger)."),
         mapping: Path | None = typer.Option(None, "--map", help="Corrispondenze (TOML) / mapping file (docs/convert.md)."),
         master: Path | None = typer.Option(None, "--master", help="Cartella anagrafiche per --to orders / master "
                                            "workbook the orders are priced with."),
@@ -33,10 +40,9 @@ def register(app: typer.Typer) -> None:
 
         Exit 0 when every file was converted, 1 when some had problems, 2 when none could be read.
         """
-        from toolkit.services.convert import TARGETS, convert, skip_reason
+        from toolkit.services.convert import convert, skip_reason
 
-        if to not in TARGETS:
-            raise typer.BadParameter(f"«{to}»: {', '.join(TARGETS)}", param_hint="--to")
+        to = output.chosen(TARGETS, to, "--to")
         session = None
         if to == "orders":
             if master is None:

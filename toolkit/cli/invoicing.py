@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from toolkit.basics.labels import define, label
+from toolkit.basics.vocab import Choices, PaymentMethod
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, customer_codes, open_session, parse_day, parse_month_option
@@ -36,6 +37,7 @@ define({
 })
 
 WorkbookArg = typer.Argument(..., help="Cartella anagrafiche / master workbook.")
+METHODS = Choices.of(PaymentMethod)
 RunArg = typer.Argument(..., help="Identificativo dell'emissione / run id (toolkit invoice list).")
 PerCustomerOption = typer.Option(False, "--per-customer", help="Una cartella per cliente invece di una per emissione / "
                                  "one workbook per customer instead of one per run.")
@@ -344,22 +346,17 @@ def record_cmd(
     amount: str = typer.Option(..., "--amount", help="Importo / amount: 1234,56 (negativo solo per il rimborso di "
                                "una nota di credito; un incasso sbagliato si annulla con payments void / negative only "
                                "to refund a credit note; a wrong payment is undone with payments void)."),
-    method: str | None = typer.Option(None, "--method", help="Modalità / method: bonifico, riba, contanti, carta, rid."),
+    method: str | None = typer.Option(None, "--method", help=f"Modalità / method: {METHODS.words()}."),
     reference: str | None = typer.Option(None, "--reference", help="Riferimento (CRO, TRN) / reference."),
     json: bool = JsonOption,
     verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
 ) -> None:
     """Registra un incasso su una fattura. Record a payment on an invoice."""
-    from toolkit.basics.vocab import PaymentMethod, choices, parse
     from toolkit.core.payments import PaymentEntry
 
+    chosen = output.chosen(METHODS, method, "--method") if method else None
     session = open_session(workbook, ledger, lang, wait)
     value = _amount(amount)
-    try:
-        chosen = parse(PaymentMethod, method) if method else None
-    except ValueError:
-        raise typer.BadParameter(f"«{method}»: {', '.join(choices(PaymentMethod, 'it'))} / "
-                                 f"{', '.join(choices(PaymentMethod, 'en'))}", param_hint="--method") from None
     from toolkit.services.payments import record
 
     entry = PaymentEntry(invoice, parse_day(date), value, chosen, reference)

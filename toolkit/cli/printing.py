@@ -7,17 +7,24 @@ from pathlib import Path
 
 import typer
 
+from toolkit.basics.vocab import Choice, Choices
 from toolkit.basics.wording import count
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, open_session, parse_day
+
+PRINTED = Choices((Choice("orders", ("ordini", "ordine"), ("order",)), Choice("ddt", ("ddt",)),
+                   Choice("invoices", ("fatture", "fattura"), ("invoice",))))
+"""`KIND` as the desk says it (`ordini`, `fatture`: invoices and credit notes) or the code
+`toolkit.services.printing.KINDS` takes; here, so that registering the verb loads no service."""
 
 
 def register(app: typer.Typer) -> None:
     @app.command("print")
     @output.with_progress("Stampa documenti", "Printing documents")
     def print_cmd(
-        kind: str = typer.Argument(..., help="orders, ddt, invoices (fatture e note di credito / and credit notes)."),
+        kind: str = typer.Argument(..., help=f"{PRINTED.words()} (fatture e note di credito / invoices and credit "
+                                   "notes)."),
         workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
         numbers: str | None = typer.Option(None, "--numbers", help="Numeri dei documenti / document numbers: N1,N2."),
         date: str | None = typer.Option(None, "--date", help="Documenti di questa data / documents of this date."),
@@ -35,10 +42,9 @@ def register(app: typer.Typer) -> None:
         Exit 0 when printed, 1 when a number is unknown, 2 when a file cannot be read or written.
         """
         from toolkit.basics.files import check_output
-        from toolkit.services.printing import KINDS, Selection, print_documents
+        from toolkit.services.printing import Selection, print_documents
 
-        if kind not in KINDS:
-            raise typer.BadParameter(", ".join(KINDS), param_hint="KIND")
+        kind = output.chosen(PRINTED, kind, "KIND")
         chosen = [bool(numbers), bool(date), bool(run)]
         if sum(chosen) > 1 or (not any(chosen) and not unprinted):
             raise typer.BadParameter("--numbers | --date | --run: scegline uno / choose one", param_hint="--numbers")

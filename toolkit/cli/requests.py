@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from toolkit.basics.vocab import Choices, RequestKind
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import customer_codes, open_session
@@ -23,7 +24,7 @@ requests_app = typer.Typer(no_args_is_help=True, help=(
 
 WorkbookArg = typer.Argument(..., help="Cartella anagrafiche / master workbook.")
 IdArg = typer.Argument(..., help="Numero della richiesta / request number (toolkit requests list).")
-KINDS = "reclamo, richiesta, informazione, reso, garanzia / complaint, request, information, return, warranty"
+KINDS = Choices.of(RequestKind)
 
 
 def _it() -> bool:
@@ -69,18 +70,14 @@ def _echo(x: CustomerRequest) -> None:
 @requests_app.command("add")
 def add_cmd(workbook: Path = WorkbookArg,
             customer: str = typer.Option(..., "--customer", help="Codice cliente / customer code."),
-            kind: str = typer.Option(..., "--kind", help=f"Tipo / kind: {KINDS}."),
+            kind: str = typer.Option(..., "--kind", help=f"Tipo / kind: {KINDS.words()}."),
             text: str = typer.Option(..., "--text", help="Cosa chiede il cliente / what the customer asks."),
             json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
             wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Apre una richiesta o un reclamo per un cliente. Open a request or complaint for a customer."""
-    from toolkit.basics.vocab import RequestKind, parse
     from toolkit.services.requests import add
 
-    try:
-        chosen = parse(RequestKind, kind)
-    except ValueError:
-        raise typer.BadParameter(f"«{kind}»: {KINDS}", param_hint="--kind") from None
+    chosen = output.chosen(KINDS, kind, "--kind")
     session = open_session(workbook, ledger, lang, wait)
     _report(add(session.master, session.ledger, customer, chosen, text), json, session.warnings)
 
