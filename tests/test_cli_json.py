@@ -244,7 +244,7 @@ def test_the_language_asked_for_reaches_file_errors(tmp_path, capsys):
 def test_only_italian_and_english(tmp_path, capsys):
     code, document = toolkit(["orders", "list", str(tmp_path / "x.xlsx"), "--lang", "fr"], capsys)
     assert code == 2 and document["problems"][0]["code"] == "usage-error"
-    assert "it, en" in document["problems"][0]["message"]
+    assert "«fr»: italiano, inglese" in document["problems"][0]["message"]
 
 
 def test_run_numbers_are_a_list_of_ranges(desk, capsys):

@@ -127,3 +127,16 @@ def test_help_lists_the_italian_words_then_the_english_codes(capsys, monkeypatch
     monkeypatch.setenv("COLUMNS", "400")
     code, out, _ = run(capsys, *verb, "--help")
     assert code == 0 and listed in " ".join(out.replace("│", " ").split())
+
+
+def test_the_language_is_taken_by_its_name_too(tmp_path, capsys):
+    """`--lang inglese` is `--lang en`: the messages, and the sample's sheets, in English."""
+    from python_calamine import CalamineWorkbook
+
+    code, _, err = run(capsys, "orders", "list", tmp_path / "missing.xlsx", "--lang", "Inglese")
+    assert code == 2 and "The file" in err
+    code, out, _ = run(capsys, "sample", tmp_path, "--lang", "english")
+    assert code == 0 and "Customers" in CalamineWorkbook.from_path(out.strip()).sheet_names
+
+    code, _, err = run(capsys, "orders", "list", tmp_path / "missing.xlsx", "--lang", "fr")
+    assert code == 2 and "«fr»: italiano, inglese / it, en" in err

@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
     def sample(
         folder: Path = typer.Argument(Path("."), help="Cartella dove scrivere l'esempio / folder for the sample."),
         lang: str = typer.Option("it", "--lang", callback=output.choose_language,
-                                 help="Lingua di fogli e colonne / sheet language: it, en."),
+                                 help=f"Lingua di fogli e colonne / sheet language: {output.LANGUAGE_WORDS.words()}."),
     ) -> None:
         """Scrive una cartella anagrafiche d'esempio realistica. Write a realistic sample master workbook."""
         from toolkit.services.sample import write_sample

@@ -24,12 +24,14 @@ from typing import Any, ParamSpec, TypeVar
 import typer
 
 from toolkit.basics.problems import Problem, Severity, problem_type
-from toolkit.basics.vocab import Choices
+from toolkit.basics.vocab import Choice, Choices
 
 P = ParamSpec("P")
 C = TypeVar("C", bound=str)
 
 LANGUAGES = ("it", "en")
+LANGUAGE_WORDS = Choices((Choice("it", ("italiano",), ("italian",)), Choice("en", ("inglese",), ("english",))))
+"""`--lang` by its code or its name (`--lang inglese`)."""
 
 _state: dict[str, Any] = {"lang": "it", "chosen": None, "json": False}
 
@@ -37,10 +39,9 @@ _state: dict[str, Any] = {"lang": "it", "chosen": None, "json": False}
 def choose_language(value: str | None) -> str | None:
     if value is None:
         return None
-    if value.lower() not in LANGUAGES:
-        raise typer.BadParameter(f"«{value}»: it, en", param_hint="--lang")
-    _state["chosen"] = _state["lang"] = value.lower()
-    return value.lower()
+    code = chosen(LANGUAGE_WORDS, value, "--lang")
+    _state["chosen"] = _state["lang"] = code
+    return code
 
 
 def chosen(choices: Choices[C], text: str, option: str) -> C:
@@ -63,8 +64,10 @@ def answer_in_json(args: list[str]) -> None:
     and in the language asked for."""
     _state["json"] = "--json" in args
     asked = _asked_language(args)
-    if asked is not None and asked.lower() in LANGUAGES:
-        _state["chosen"] = _state["lang"] = asked.lower()
+    try:
+        _state["chosen"] = _state["lang"] = LANGUAGE_WORDS.pick(asked or "")
+    except ValueError:
+        pass
 
 
 def _asked_language(args: list[str]) -> str | None:
@@ -77,8 +80,9 @@ def _asked_language(args: list[str]) -> str | None:
 
 
 LangOption = typer.Option(None, "--lang", is_eager=True, callback=choose_language, metavar="it|en",
-                          help="Lingua dei messaggi (predefinita: quella delle Impostazioni della cartella, altrimenti "
-                               "it) / message language: it, en (default: the workbook's setting, else it).")
+                          help=f"Lingua dei messaggi / message language: {LANGUAGE_WORDS.words()} (predefinita: quella "
+                               "delle Impostazioni della cartella, altrimenti italiano / default: the workbook's "
+                               "setting, else Italian).")
 JsonOption = typer.Option(False, "--json",
                           help="Un oggetto JSON su stdout, in ogni caso / one JSON object on stdout, whatever happens "
                                "(docs/cli.md).")
