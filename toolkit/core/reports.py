@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import Choice, Choices
-from toolkit.core.payments import PaymentStatus
+
+if TYPE_CHECKING:
+    from toolkit.core.payments import PaymentStatus
 
 
 class Kind(StrEnum):
