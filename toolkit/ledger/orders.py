@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, insert, select, update
 
@@ -66,8 +66,15 @@ def existing_numbers(conn: Connection, keys: Iterable[tuple[str, date]]) -> dict
     return found
 
 
-HeldOrder = tuple[int, str, str | None, date, AtOnce]
-"""An order whose documents issued at once wait for its day: id, number, template, day, documents."""
+class HeldOrder(NamedTuple):
+    """An order whose documents issued at once wait for its day."""
+
+    id: int
+    number: str
+    template: str | None
+    day: date
+    documents: AtOnce
+    customer: str
 
 
 def held_orders(conn: Connection, *, until: date | None = None, days: Collection[date] | None = None
@@ -75,15 +82,15 @@ def held_orders(conn: Connection, *, until: date | None = None, days: Collection
     """The open orders whose documents issued at once wait for their day (`orders.documents_held`),
     those due by `until` or those of `days`, in day and number order: a handful, read through
     their partial index. A voided or closed order's documents are never issued."""
-    query = (select(o.id, o.series, o.year, o.number, o.template, o.occurrence, o.documents_held)
+    query = (select(o.id, o.series, o.year, o.number, o.template, o.occurrence, o.documents_held, o.customer)
              .where(schema.documents_held, o.status == OrderStatus.IN_PROGRESS.value))
     if until is not None:
         query = query.where(o.occurrence <= until)
     if days is not None:
         query = query.where(o.occurrence.in_(sorted(days)))
     rows = conn.execute(query.order_by(o.occurrence, o.year, o.series, o.number))
-    return [(r.id, document_number(r.series, r.year, r.number), r.template, r.occurrence, AtOnce.read(r.documents_held))
-            for r in rows]
+    return [HeldOrder(r.id, document_number(r.series, r.year, r.number), r.template, r.occurrence,
+                      AtOnce.read(r.documents_held), r.customer) for r in rows]
 
 
 def documents_issued(conn: Connection, ids: Sequence[int]) -> None:

@@ -48,7 +48,7 @@ def issue_held(conn: Connection, master: MasterData, until: date) -> Issued:
     held = held_orders(conn, until=until)
     if not held:
         return Issued()
-    documents = {order_id: kinds for order_id, _, _, _, kinds in held}
+    documents = {order.id: order.documents for order in held}
     orders = load_orders(conn, ids=list(documents))
     shipping: dict[date, list[Order]] = defaultdict(list)
     invoicing: dict[date, list[int]] = defaultdict(list)

@@ -235,7 +235,7 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
     customers = {c.code: c for c in master.customers}
     with reading(ledger) as conn:
         existing = existing_numbers(conn, [d.key for d in dues])
-        waiting = {(template, on): on for _, _, template, on, _ in held_orders(conn, days={d.day for d in dues})}
+        waiting = {(held.template, held.day): held.day for held in held_orders(conn, days={d.day for d in dues})}
         exposure = exposures(conn, sorted({d.customer for d in dues}))
         requests = open_requests(conn, exposure)
     rows = []
