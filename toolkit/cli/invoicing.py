@@ -22,7 +22,7 @@ from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, customer_codes, open_session, parse_day, parse_month_option
 from toolkit.core.credit_notes import REASON_LENGTH
-from toolkit.core.invoicing import Invoice, InvoiceStatus, LeftOut
+from toolkit.core.invoicing import HeldInvoice, Invoice, InvoiceStatus, LeftOut
 
 if TYPE_CHECKING:
     from toolkit.services.invoicing import RunSummary
@@ -80,6 +80,12 @@ def left_out_json(x: LeftOut) -> dict[str, object]:
     """A customer the run left out, no longer on the Customers sheet, and its DDTs waiting."""
     return {"customer": x.customer, "name": x.name, "lines": x.lines,
             "ddts": [{"number": d.number, "date": d.day} for d in x.deliveries]}
+
+
+def held_json(x: HeldInvoice) -> dict[str, object]:
+    """An order created ahead whose immediate invoice waits for its day: `blocks_run` when the run
+    would date its invoices after that day, and was refused for it."""
+    return {"number": x.number, "customer": x.customer, "documents_on": x.day, "blocks_run": x.run_day is not None}
 
 
 def _run_json(r: RunSummary) -> dict[str, object]:
@@ -144,7 +150,8 @@ def run_cmd(
         output.reply({"run_id": result.run_id, "preview": result.preview,
                       "invoices": [invoice_json(x) for x in result.invoices], "files": result.files,
                       "pending": [asdict(p) for p in result.pending],
-                      "left_out": [left_out_json(x) for x in result.left_out]}, problems)
+                      "left_out": [left_out_json(x) for x in result.left_out],
+                      "held_orders": [held_json(x) for x in result.held]}, problems)
         output.exit_for(problems)
         return
     from toolkit.cli.tables import print_invoices

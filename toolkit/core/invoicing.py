@@ -396,6 +396,84 @@ class LeftOut:
                                 ddts=tuple(d.number for d in self.deliveries))
 
 
+HELD_INVOICE = define(
+    "invoice-order-invoice-held", "warning",
+    title=("Fattura immediata in attesa del giorno dell'ordine", "Immediate invoice waiting for its order's day"),
+    it="L'ordine {number} del cliente {customer}, creato in anticipo, ha la fattura immediata in attesa del suo giorno "
+       "({day}): questa fatturazione non la comprende. La emette, datata {day} e numerata dopo le fatture già emesse, "
+       "il primo «toolkit orders create» o «toolkit ship» (anche dai pulsanti) da quel giorno in poi.",
+    en="Order {number} of customer {customer}, created ahead, has its immediate invoice waiting for its day ({day}): "
+       "this run does not include it. The first “toolkit orders create” or “toolkit ship” (the buttons too) from that "
+       "day on issues it, dated {day} and numbered after the invoices already issued.")
+HELD_INVOICE_BEFORE_RUN = define(
+    "invoice-order-invoice-held-before-run", "error",
+    it="L'ordine {number} del cliente {customer}, creato in anticipo, ha la fattura immediata ancora in attesa del suo "
+       "giorno ({day}), prima della data di queste fatture ({run_day}): emessa dopo di loro sarebbe datata prima (nella "
+       "serie {series} {year} i numeri seguono le date) e ogni «toolkit orders create» e «toolkit ship» la "
+       "rifiuterebbe, quindi non è stato registrato nulla. Emetti prima i documenti attesi con «toolkit orders create "
+       "CARTELLA --date {day}» (per un giorno già creato emette solo quelli), poi fattura di nuovo il mese; oppure "
+       "fattura con --date {day}.",
+    en="Order {number} of customer {customer}, created ahead, still has its immediate invoice waiting for its day "
+       "({day}), before these invoices' date ({run_day}): issued after them it would be dated before them (in series "
+       "{series} {year} numbers follow dates) and every “toolkit orders create” and “toolkit ship” would refuse it, "
+       "so nothing was stored. Issue the waiting documents first with “toolkit orders create WORKBOOK --date {day}” "
+       "(for a day already created it issues only those), then invoice the month again; or invoice with --date {day}.")
+
+
+@dataclass(frozen=True, slots=True)
+class HeldInvoice:
+    """An order created ahead whose invoice issued at once still waits for its day
+    (`toolkit.core.orders.held_until_its_day`). A month-end run never invoices it: it is issued
+    on that day, dated with it. So the run names it rather than leave it out without a word: a
+    warning, as the run did all it should, unless the run would date its invoices after that
+    day (`run_day`), which would leave the held one no number in date order: then an error."""
+
+    order_id: int
+    number: str
+    customer: str
+    day: date
+    run_day: date | None = None
+    """The date of the run's invoices, after `day` in the same series and year; None: not after."""
+    series: str = ""
+
+    @property
+    def problem(self) -> Problem:
+        if self.run_day is None:
+            return HELD_INVOICE(None, number=self.number, customer=self.customer, day=self.day)
+        return HELD_INVOICE_BEFORE_RUN(None, number=self.number, customer=self.customer, day=self.day,
+                                       run_day=self.run_day, series=self.series, year=str(self.day.year))
+
+
+def held_at_run(held: Iterable[HeldInvoice], request: Request, run_days: Iterable[date],
+                series: str) -> list[HeldInvoice]:
+    """The held invoices a run names: whoever's dated before one of the run's invoices of the
+    same year in their series (`run_days`: issued later, they would break the numbering, for
+    every customer alike), and those of the customers and orders the run asked for up to the
+    month's end (the run leaves them out).
+
+    >>> from datetime import date
+    >>> month = Period(date(2026, 10, 1), date(2026, 10, 31))
+    >>> held = [HeldInvoice(1, "OC-1", "C1", date(2026, 10, 30)), HeldInvoice(2, "OC-2", "C2", date(2026, 10, 31)),
+    ...         HeldInvoice(3, "OC-3", "C1", date(2026, 11, 2))]
+    >>> [(x.number, x.run_day) for x in held_at_run(held, Request(month, date(2026, 11, 2)), [date(2026, 10, 31)], "FT")]
+    [('OC-1', datetime.date(2026, 10, 31)), ('OC-2', None)]
+    >>> [x.number for x in held_at_run(held, Request(month, date(2026, 11, 2), customer="C2"), [], "FT")]
+    ['OC-2']
+    """
+    latest: dict[int, date] = {}
+    for day in run_days:
+        latest[day.year] = max(day, latest.get(day.year, day))
+    found = []
+    for x in held:
+        after = latest.get(x.day.year)
+        if after is not None and x.day < after:
+            found.append(replace(x, run_day=after, series=series))
+        elif (x.day <= request.month.end and request.customer in (None, x.customer)
+              and (request.orders is None or x.order_id in request.orders)):
+            found.append(x)
+    return found
+
+
 @dataclass(frozen=True)
 class Plan:
     invoices: tuple[Invoice, ...]

@@ -32,6 +32,7 @@ from toolkit.basics.wording import count
 from toolkit.core.credit_notes import OverReturn, ReturnOverDiscount, TakenBack, over_discount, planned, take_back
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import (
+    HeldInvoice,
     Invoice,
     InvoiceKind,
     InvoiceStatus,
@@ -41,6 +42,7 @@ from toolkit.core.invoicing import (
     Plan,
     Request,
     Shipment,
+    held_at_run,
     held_customers,
     month_of,
     order_invoices,
@@ -72,7 +74,7 @@ from toolkit.ledger.invoices import (
     shipments_on,
     store,
 )
-from toolkit.ledger.orders import load_orders, order_by_number
+from toolkit.ledger.orders import held_orders, load_orders, order_by_number
 from toolkit.ledger.printings import mark_printed
 from toolkit.model.records import MasterData, Settings
 
@@ -146,6 +148,8 @@ class RunResult:
     returns_refused: list[OverReturn | ReturnOverDiscount] = field(default_factory=list)
     """Returns giving back goods whose invoices credit notes, or a volume discount, took back
     already: not credited, their DDTs wait; the run invoiced everything else (`returns_left_out`)."""
+    held: list[HeldInvoice] = field(default_factory=list)
+    """Orders created ahead whose immediate invoice waits for its day (`waiting_invoices`)."""
 
     def summary(self, lang: str, *, next_step: bool = False) -> str:
         """The line that ends a run: a preview, nothing to invoice, or what was issued, and the
@@ -368,6 +372,17 @@ def _out_of_sequence(conn: Connection, settings: Settings,
     return found
 
 
+def waiting_invoices(conn: Connection, settings: Settings, request: Request,
+                     invoices: Iterable[Invoice]) -> list[HeldInvoice]:
+    """The orders created ahead whose immediate invoice still waits for its day, that a run
+    leaves out or would strand (`core.invoicing.held_at_run`): a handful, read through the held
+    orders' partial index, up to the month's end or the run's latest invoice date."""
+    run_days = [x.invoice_date for x in invoices if series_for(settings, x.kind) == settings.invoice_series]
+    held = [HeldInvoice(x.id, x.number, x.customer, x.day)
+            for x in held_orders(conn, until=max([request.month.end, *run_days])) if x.documents.invoice]
+    return held_at_run(held, request, run_days, settings.invoice_series) if held else []
+
+
 def chosen_orders(conn: Connection, request: Request, numbers: Sequence[str]) -> tuple[Request, list[Problem]]:
     """The request narrowed to the orders named (`--orders`), and an error for each number the
     ledger does not know; with no number, the request as it is."""
@@ -414,10 +429,11 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                 result, refused_returns, repriced = returns_left_out(conn, master, billables, request,
                                                                      billables.plan(master, request))
                 invoices = priced_returns(conn, result.invoices)
+            held = waiting_invoices(conn, master.settings, request, result.invoices)
             problems = (list(result.problems) + [x.problem for x in refused_returns] + repriced
-                        + chronology_problems(conn, master.settings, result.invoices))
+                        + chronology_problems(conn, master.settings, result.invoices) + [x.problem for x in held])
         return RunResult(None, invoices, problems, list(result.pending), preview=True, status=status,
-                         left_out=list(result.left_out), returns_refused=refused_returns)
+                         left_out=list(result.left_out), returns_refused=refused_returns, held=held)
     files: list[Path] = []
     with writing(ledger) as conn:
         request, unknown = chosen_orders(conn, request, orders)
@@ -429,12 +445,15 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                                                                  billables.plan(master, request))
             problems = list(result.problems) + [x.problem for x in refused_returns] + repriced
             refused = result.stopping
+            held = waiting_invoices(conn, master.settings, request, result.invoices)
             if not refused:
                 refused = chronology_problems(conn, master.settings, result.invoices)
                 problems += refused
+            problems += [x.problem for x in held]
+            refused += errors(x.problem for x in held)
             if refused or not result.invoices:
                 return RunResult(None, [], problems, list(result.pending), status=status,
-                                 left_out=list(result.left_out), returns_refused=refused_returns)
+                                 left_out=list(result.left_out), returns_refused=refused_returns, held=held)
             run_id = new_run_id(request.invoice_date or request.month.end)
             stored = store(conn, master, result.invoices, status, run_id)
         if out is not None:
@@ -444,7 +463,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         if then is not None:
             then(stored, run_id)
     return RunResult(run_id, stored, problems, list(result.pending), status=status, files=files,
-                     left_out=list(result.left_out), returns_refused=refused_returns)
+                     left_out=list(result.left_out), returns_refused=refused_returns, held=held)
 
 
 def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name: str, lang: str, *,
