@@ -234,7 +234,8 @@ def issued_on_their_day(orders: int, lang: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class OrderLine(DocumentLine):
-    """A stored order line, with what its DDTs shipped and its invoices invoiced so far."""
+    """A stored order line, with what its DDTs shipped and its invoices invoiced so far, and what
+    credit notes took back of those invoices."""
 
     id: int
     line_no: int
@@ -243,6 +244,10 @@ class OrderLine(DocumentLine):
     invoiced: Decimal = Decimal(0)
     price_rule: str | None = None
     """The code of the price rule that set the unit price (None: the list or the line's own price)."""
+    credited: Decimal = Decimal(0)
+    """What credit notes took back of the invoices of this line, by their lines (`toolkit invoice
+    credit`) or as returns: the invoices stay, so `invoiced` stays, and the desk reads beside it
+    what no longer counts (*accreditata*). Shipping never looks at it."""
 
     @property
     def to_ship(self) -> Decimal:
@@ -312,6 +317,15 @@ class Order:
     @property
     def to_ship(self) -> Decimal:
         return sum((line.to_ship for line in self.lines), Decimal(0))
+
+    @property
+    def invoiced(self) -> Decimal:
+        return sum((line.invoiced for line in self.lines), Decimal(0))
+
+    @property
+    def credited(self) -> Decimal:
+        """What credit notes took back of its invoices (`OrderLine.credited`)."""
+        return sum((line.credited for line in self.lines), Decimal(0))
 
     @property
     def amount(self) -> Decimal:

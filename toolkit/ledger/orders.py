@@ -282,13 +282,15 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
     lines = defaultdict(list)
     shipped = _sums(conn, schema.delivery_lines.c.order_line_id, schema.delivery_lines.c.quantity, order_ids)
     invoiced = _sums(conn, schema.invoice_lines.c.order_line_id, schema.invoice_lines.c.quantity, order_ids)
+    credited = _credited(conn, order_ids)
     zero = Decimal(0)
     for chunk in in_batches(order_ids):
         rows = conn.execute(select(ol.order_id, *_LINE_COLUMNS).where(ol.order_id.in_(chunk))
                             .order_by(ol.order_id, ol.line_no))
         for row in rows:
             line_id = row.id
-            values = (*row[1:-1], shipped.get(line_id, zero), invoiced.get(line_id, zero), row[-1])
+            values = (*row[1:-1], shipped.get(line_id, zero), invoiced.get(line_id, zero), row[-1],
+                      credited.get(line_id, zero))
             lines[row.order_id].append(OrderLine(*values))
     return [
         Order(h.id, document_number(h.series, h.year, h.number), h.template, h.occurrence, h.order_date, h.customer,
@@ -369,6 +371,25 @@ def insert_confirmation(conn: Connection, quotation: Order, day: date, series: s
     shown = document_number(series, day.year, number)
     log_events(conn, [event_row("confirmed", "order", order_id, shown, f"{quotation.number} {day.isoformat()}")])
     return order_id, shown
+
+
+def _credited(conn: Connection, order_ids: list[int]) -> dict[int, Decimal]:
+    """Per order line, what credit notes took back of the invoice lines that invoiced it, as a
+    positive quantity: their own lines citing them (`invoice_lines.credits_line_id`) and the
+    returns' (`returned_lines`), as `ledger.credit_notes.taken_back` reads them for one invoice,
+    here through the order lines, each through its index."""
+    invoiced, credit, r = schema.invoice_lines.c, schema.invoice_lines.alias("credit").c, schema.returned_lines.c
+    out: dict[int, Decimal] = defaultdict(Decimal)
+    for chunk in in_batches(order_ids):
+        for cited, quantity in ((credit.credits_line_id, credit.quantity), (r.invoice_line_id, r.quantity)):
+            rows = conn.execute(
+                select(ol.id, func.sum(quantity))
+                .select_from(schema.order_lines.join(schema.invoice_lines, invoiced.order_line_id == ol.id)
+                             .join(quantity.table, cited == invoiced.id))
+                .where(ol.order_id.in_(chunk)).group_by(ol.id))
+            for line_id, total in rows:
+                out[line_id] -= Decimal(total)
+    return out
 
 
 def _sums(conn: Connection, line_column, quantity_column, order_ids: list[int]) -> dict[int, Decimal]:
