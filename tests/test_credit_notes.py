@@ -454,3 +454,34 @@ def test_a_discount_note_takes_off_each_invoice_its_share_of_the_cited_base():
                    Decimal("-10.00"), Decimal("-2.20"), Decimal("-12.20"), PaymentMethod.BANK_TRANSFER, "", (),
                    cites=cites)
     assert taken_off(note) == {7: Decimal("3.33"), 9: Decimal("6.67")}
+
+
+def test_the_order_views_show_what_a_credit_note_took_back_beside_what_was_invoiced(capsys, desk, tmp_path):
+    workbook, url = desk
+    assert toolkit(capsys, desk, "ship", "--date", "2026-10-01", "--all")[0] == 0
+    code, run = toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--date", "2026-10-01", "--final",
+                        "--out", tmp_path / "mese")
+    number = next(x for x in run["invoices"] if x["deferred"] and x["lines"] > 1)["number"]
+    with reading(open_ledger(url)) as conn:
+        from toolkit.ledger.invoices import load_invoices
+
+        [invoice] = [x for x in load_invoices(conn) if x.number == number]
+    first = invoice.lines[0]
+    order = first.order_number
+    part = (first.quantity / 2).quantize(Decimal("1"))
+    code, listed = toolkit(capsys, desk, "orders list")
+    before = next(o for o in listed["orders"] if o["number"] == order)
+    assert Decimal(before["credited"]) == 0 and Decimal(before["invoiced"]) >= first.quantity
+    assert credit(capsys, desk, number, "--lines", f"1:{part}", "--date", "2026-10-03")[0] == 0
+    code, listed = toolkit(capsys, desk, "orders list")
+    after = next(o for o in listed["orders"] if o["number"] == order)
+    assert (Decimal(after["invoiced"]), Decimal(after["credited"])) == (Decimal(before["invoiced"]), part)
+    assert (after["to_ship"], after["status"]) == (before["to_ship"], before["status"]), "shipping is untouched"
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", url)
+    assert code == 0 and "Accreditata" in said
+    assert cli(capsys, "panel", workbook, "--all", "--out", tmp_path / "pannello.xlsx", "--ledger", url)[0] == 0
+    rows = list(openpyxl.load_workbook(tmp_path / "pannello.xlsx")["Righe"].iter_rows(values_only=True))
+    head = rows[0]
+    shown = {(r[0], r[1]): (r[head.index("Qtà fatturata")], r[head.index("Qtà accreditata")]) for r in rows[1:]}
+    assert shown[order, first.item] == (first.quantity, part)
+    assert all(credited == 0 for key, (_, credited) in shown.items() if key != (order, first.item))

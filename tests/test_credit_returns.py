@@ -38,7 +38,7 @@ from toolkit.ledger.invoices import load_invoices, store
 from toolkit.model.records import MasterData
 from toolkit.services.credit_notes import credit
 from toolkit.services.invoicing import billables_for, run
-from toolkit.services.orders import create
+from toolkit.services.orders import create, list_orders
 from toolkit.services.shipping import ship
 
 APRIL, MAY = Period(date(2026, 4, 1), date(2026, 4, 30)), Period(date(2026, 5, 1), date(2026, 5, 31))
@@ -81,6 +81,12 @@ def may_run(books: MasterData, ledger):
     return run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL)
 
 
+def sold_and_credited(ledger) -> tuple[D, D]:
+    """The April order's quantity invoiced and credited, as the order views show them."""
+    [order] = [o for o in list_orders(ledger, customer="C002") if o.template == "T003"]
+    return order.invoiced, order.credited
+
+
 def test_invoice_credit_takes_back_only_what_a_return_left_of_the_invoice(ledger):
     books = master(returned=1)
     invoice = april_invoice(books, ledger)
@@ -91,12 +97,14 @@ def test_invoice_credit_takes_back_only_what_a_return_left_of_the_invoice(ledger
     with reading(ledger) as conn:
         r = schema.returned_lines.c
         assert conn.execute(select(r.quantity, r.amount)).all() == [(D(-1), -price)]
+    assert sold_and_credited(ledger) == (D(3), D(1))
 
     done = credit(ledger, books, invoice.number, (), REASON, date(2026, 6, 4), date(2026, 6, 4))
     assert done.note is not None, done.problems
     assert [(line.item, line.quantity, line.amount) for line in done.note.lines] == [("A001", D(-2), -2 * price)]
     assert done.note.taxable + note.taxable == -invoice.taxable, "the two notes take back the invoice once"
     assert done.note.total + note.total == -invoice.total
+    assert sold_and_credited(ledger) == (D(3), D(3)), "the return's 1 and the note's 2, beside the 3 invoiced"
 
     again = credit(ledger, books, invoice.number, (), REASON, date(2026, 6, 4), date(2026, 6, 4))
     [refusal] = again.problems

@@ -131,7 +131,8 @@ def list_cmd(workbook: Path = WorkbookArg,
             {"number": o.number, "date": o.order_date, "template": o.template, "origin": str(o.origin),
              "customer": o.customer,
              "ship_to": o.ship_to, "document_type": o.document_type.value, "status": o.status.value,
-             "lines": len(o.lines), "quantity": o.quantity, "to_ship": o.to_ship, "amount": o.amount,
+             "lines": len(o.lines), "quantity": o.quantity, "to_ship": o.to_ship, "invoiced": o.invoiced,
+             "credited": o.credited, "amount": o.amount,
              "documents_on": o.documents_on}
             for o in found]}, session.warnings)
         return

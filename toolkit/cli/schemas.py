@@ -92,8 +92,8 @@ RESULTS: dict[str, dict[str, Schema]] = {
     "orders list": {
         "orders": array(record(
             number=TEXT, date=DATE, template=TEXT_OR_NULL, origin=TEXT, customer=TEXT, ship_to=TEXT_OR_NULL,
-            document_type=TEXT, status=TEXT, lines=INT, quantity=DECIMAL, to_ship=DECIMAL, amount=DECIMAL,
-            documents_on=DATE_OR_NULL)),
+            document_type=TEXT, status=TEXT, lines=INT, quantity=DECIMAL, to_ship=DECIMAL, invoiced=DECIMAL,
+            credited=DECIMAL, amount=DECIMAL, documents_on=DATE_OR_NULL)),
     },
     "orders status": {"order": TEXT, "status": TEXT_OR_NULL},
     "orders confirm": {"quotation": TEXT, "order": TEXT_OR_NULL, "invoices": array(TEXT)},

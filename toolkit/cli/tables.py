@@ -135,12 +135,15 @@ def _requests(found: OpenRequests) -> str:
 
 def print_orders(orders: Sequence[Order], lang: str) -> None:
     it = lang == "it"
-    table = _table(None, ("Ordine", "Data", "Modello", "Cliente", "Stato", "Quantità", "Da spedire", "Importo") if it
-                   else ("Order", "Date", "Template", "Customer", "Status", "Quantity", "To ship", "Amount"), (5, 6, 7))
+    table = _table(None, ("Ordine", "Data", "Modello", "Cliente", "Stato", "Quantità", "Da spedire", "Fatturata",
+                          "Accreditata", "Importo") if it
+                   else ("Order", "Date", "Template", "Customer", "Status", "Quantity", "To ship", "Invoiced",
+                         "Credited", "Amount"), (5, 6, 7, 8, 9))
     for o in orders:
         table.add_row(o.number, f"{o.order_date:%d/%m/%Y}", o.origin.shown(lang), o.customer,
                       STATUS_LABELS[o.status][0 if it else 1],
-                      _quantity(o.quantity, lang), _quantity(o.to_ship, lang), euro(o.amount, lang))
+                      _quantity(o.quantity, lang), _quantity(o.to_ship, lang), _quantity(o.invoiced, lang),
+                      _quantity(o.credited, lang), euro(o.amount, lang))
     _show(table)
 
 

@@ -55,7 +55,7 @@ ORDER_LABELS = ("doc.date", "doc.contact", "order.delivery_option", "order.confi
                 "doc.payment_method")
 """The bold labels of column A with a value beside them."""
 PANEL_WIDTHS = (16, 11, 11, 28, 12, 11, 12, 12, 14, 13)
-LINES_WIDTHS = (16, 12, 36, 6, 12, 12, 12, 14, 14, 13, 12, 12)
+LINES_WIDTHS = (16, 12, 36, 6, 12, 12, 12, 12, 13, 14, 14, 13, 12, 12)
 
 define({
     "order.title": ("ORDINE CLIENTE", "SALES ORDER"),
@@ -69,6 +69,8 @@ define({
     "panel.ordered": ("Qtà ordinata", "Qty ordered"),
     "panel.to_ship": ("Qtà da spedire", "Qty to ship"),
     "panel.shipped": ("Qtà spedita", "Qty shipped"),
+    "panel.invoiced": ("Qtà fatturata", "Qty invoiced"),
+    "panel.credited": ("Qtà accreditata", "Qty credited"),
     "panel.reserved": ("Qtà prenotata", "Qty reserved"),
     "panel.available": ("Disponibile", "Available"),
     "panel.customer_name": ("Ragione sociale", "Customer name"),
@@ -177,7 +179,8 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
                      "panel.references", "panel.ordered", "panel.to_ship", "doc.amount", "doc.status"]
             headings(panel, 0, 0, [t(h) for h in heads], fmt, set_widths(panel, PANEL_WIDTHS))
             line_heads = ["doc.number", "doc.item", "doc.description", "doc.unit", "panel.ordered", "panel.shipped",
-                          "panel.to_ship", "doc.unit_price", "doc.amount", "order.price_rule", "panel.reserved",
+                          "panel.to_ship", "panel.invoiced", "panel.credited", "doc.unit_price", "doc.amount",
+                          "order.price_rule", "panel.reserved",
                           "panel.available"]
             headings(lines, 0, 0, [t(h) for h in line_heads], fmt, set_widths(lines, LINES_WIDTHS))
             rows = list(_panel_rows(master, orders, lang))
@@ -227,10 +230,11 @@ def _status(order: Order, lang: str, lang_index: int) -> str:
 
 def _lines_columns(fmt: Formats) -> list[Column]:
     """The lines sheet's columns: the order's number, the line as `printable.line_cells` prints
-    it without its price, then what is shipped, to ship, reserved and available (no cell
-    without a stock sheet)."""
+    it without its price, then what is shipped, to ship, invoiced, and credited of its invoices
+    (`OrderLine.credited`), reserved and available (no cell without a stock sheet)."""
     return [Column("value", f) for f in (None, fmt.text, fmt.wrap, fmt.text, fmt.quantity, fmt.quantity,
-                                         fmt.quantity, fmt.price, fmt.money, None, fmt.quantity)] + \
+                                         fmt.quantity, fmt.quantity, fmt.quantity, fmt.price, fmt.money, None,
+                                         fmt.quantity)] + \
         [Column("value", fmt.quantity, blanks=False)]
 
 
@@ -242,5 +246,6 @@ def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None,
         for line in order.lines:
             free = None if stock is None else max(stock.get(line.item, ZERO) - reservations.ahead(line.item, order), ZERO)
             yield ((order.number, line.item, line.description, line.unit, line.quantity, line.shipped, line.to_ship,
-                    line.unit_price, line.amount, line.price_rule, line.to_ship if held and line.to_ship > 0 else ZERO,
+                    line.invoiced, line.credited, line.unit_price, line.amount, line.price_rule,
+                    line.to_ship if held and line.to_ship > 0 else ZERO,
                     free), row_height([(line.description, LINES_WIDTHS[2])]))
