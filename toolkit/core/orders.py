@@ -247,7 +247,8 @@ class OrderLine(DocumentLine):
     credited: Decimal = Decimal(0)
     """What credit notes took back of the invoices of this line, by their lines (`toolkit invoice
     credit`) or as returns: the invoices stay, so `invoiced` stays, and the desk reads beside it
-    what no longer counts (*accreditata*). Shipping never looks at it."""
+    what no longer counts (*accreditata*). Read only for the views that show it
+    (`ledger.orders.load_orders(credits=True)`); shipping never looks at it."""
 
     @property
     def to_ship(self) -> Decimal:

@@ -262,7 +262,11 @@ _LINE_COLUMNS = (ol.item, ol.description, ol.unit, ol.quantity, ol.unit_price, o
 
 def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses: Sequence[OrderStatus] | None = None,
                 occurrence_from: date | None = None, occurrence_to: date | None = None,
-                customer: str | None = None) -> list[Order]:
+                customer: str | None = None, credits: bool = False) -> list[Order]:
+    """The orders asked for with their lines and what was shipped and invoiced of each; with
+    `credits`, also what credit notes took back of those invoices (`OrderLine.credited`, two
+    more statements per list of orders), which only the views that show it read: shipping,
+    printing and the lists never look at it."""
     query = select(schema.orders)
     if ids is not None:
         query = query.where(o.id.in_(list(ids)))
@@ -282,7 +286,7 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
     lines = defaultdict(list)
     shipped = _sums(conn, schema.delivery_lines.c.order_line_id, schema.delivery_lines.c.quantity, order_ids)
     invoiced = _sums(conn, schema.invoice_lines.c.order_line_id, schema.invoice_lines.c.quantity, order_ids)
-    credited = _credited(conn, order_ids)
+    credited = _credited(conn, order_ids) if credits else {}
     zero = Decimal(0)
     for chunk in in_batches(order_ids):
         rows = conn.execute(select(ol.order_id, *_LINE_COLUMNS).where(ol.order_id.in_(chunk))

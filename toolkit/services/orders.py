@@ -409,7 +409,8 @@ def list_orders(ledger: Ledger, statuses: Sequence[OrderStatus] | None = None, *
     """The orders in the ledger, all or those in the given statuses, due from `first` to `last`,
     of one `customer`."""
     with reading(ledger) as conn:
-        return load_orders(conn, statuses=statuses, occurrence_from=first, occurrence_to=last, customer=customer)
+        return load_orders(conn, statuses=statuses, occurrence_from=first, occurrence_to=last, customer=customer,
+                           credits=True)
 
 
 OPEN = (OrderStatus.DRAFT, OrderStatus.NOT_ACCEPTED, OrderStatus.IN_PROGRESS)
@@ -428,7 +429,7 @@ def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequ
 
     with reading(ledger) as conn:
         shown = orders if orders is not None else load_orders(
-            conn, statuses=None if every else OPEN, occurrence_from=first, occurrence_to=last)
+            conn, statuses=None if every else OPEN, occurrence_from=first, occurrence_to=last, credits=True)
         check_rows(1 + sum(len(order.lines) for order in shown), labeller(lang)("panel.title"))
         stock = available_stock(conn, master)
         held = NONE if stock is None else reservations(conn, asked={o.id for o in shown if o.id})
