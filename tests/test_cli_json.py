@@ -74,6 +74,16 @@ def _quotation(workbook: Path, capsys) -> str:
     return next(o["number"] for o in listed["orders"] if o["document_type"] == "quotation")
 
 
+def _shipped_return(workbook: Path, capsys) -> str:
+    """The sample's return of April 22 (T029, a customer invoiced at month end), created and shipped after
+    April's run, its DDT waiting: its number."""
+    toolkit(["orders", "create", str(workbook), "--date", "2026-04-22", "--no-catch-up", "--only", "T029"], capsys)
+    code, listed = toolkit(["orders", "list", str(workbook)], capsys)
+    number = next(o["number"] for o in listed["orders"] if o["document_type"] == "return" and o["date"] == "2026-04-22")
+    assert toolkit(["ship", str(workbook), "--date", "2026-04-22", "--orders", number], capsys)[0] == 0
+    return number
+
+
 def done_args(verb: str, wb: Path, capsys) -> list[str]:
     """A command line of `verb` that does its work on the desk."""
     w = str(wb)
@@ -97,6 +107,8 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
     if verb == "invoice credit":
         return ["invoice", "credit", w, "--invoice", _immediate_invoice(wb, capsys), "--date", "2026-04-15",
                 "--reason", "Merce mai spedita", "--out", str(folder / "nota.xlsx")]
+    if verb == "returns no-credit":
+        return ["returns", "no-credit", w, "--order", _shipped_return(wb, capsys), "--reason", "Già rimborsato"]
     if verb == "payments record":
         return ["payments", "record", w, "--invoice", _immediate_invoice(wb, capsys), "--date", "2026-04-15",
                 "--amount", "10,00", "--method", "bonifico"]
@@ -150,6 +162,7 @@ def with_workbook(verb: str, workbook: Path, capsys) -> list[str]:
         "payments import": ["payments", "import", "WB", str(workbook.with_name("incassi.csv"))],
         "payments void": ["payments", "void", "WB", "--invoice", "FT-2026-00001", "--date", APRIL_9, "--amount", "1"],
         "payments status": ["payments", "status", "WB"],
+        "returns no-credit": ["returns", "no-credit", "WB", "--order", "OC-2026-00001", "--reason", "Già rimborsato"],
         "einvoice": ["einvoice", "WB", "--month", "2026-04", "--out", str(workbook.with_name("xml"))],
         "print": ["print", "ddt", "WB", "--date", APRIL_9, "--out", str(workbook.with_name("r.xlsx"))],
         "report": ["report", "aging", "WB", "--from", "2026-04-01", "--to", "2026-04-30",

@@ -48,6 +48,13 @@ REASON = "Merce difettosa"
 
 def master(returned: int) -> MasterData:
     """C002 buys 3 of A001 on 10 April and gives `returned` back on 20 May."""
+    result = check(minimal.workbook(sheets(returned)))
+    assert result.master is not None, [str(p) for p in result.problems]
+    return result.master
+
+
+def sheets(returned: int) -> dict[str, list[list]]:
+    """`master`'s sheets, as the command-line tests write them into a workbook."""
     s = minimal.sheets()
     [t002] = [row for row in s["Modelli ordine"] if row[0] == "T002"]
     t002[7], t002[10], t002[11] = 20, date(2026, 5, 1), date(2026, 5, 31)
@@ -56,9 +63,7 @@ def master(returned: int) -> MasterData:
     s["Modelli ordine"].append(["T003", "C002", None, None, "Mensile giorno", None, None, 10, None, None,
                                 date(2026, 4, 1), date(2026, 4, 30), None])
     s["Righe modello"].append(["T003", "A001", 3, None, None])
-    result = check(minimal.workbook(s))
-    assert result.master is not None, [str(p) for p in result.problems]
-    return result.master
+    return s
 
 
 def deliver(books: MasterData, ledger, day: date) -> None:

@@ -67,6 +67,7 @@ def _register() -> None:
         rebates,
         reports,
         requests,
+        returns,
         shipping,
         workbook,
     )
@@ -83,6 +84,7 @@ def _register() -> None:
     reports.register(app)
     prices.register(app)
     rebates.register(app)
+    returns.register(app)
     convert.register(app)
 
 

@@ -120,25 +120,32 @@ def list_cmd(workbook: Path = WorkbookArg,
              verbose: bool = VerboseOption, ledger: str | None = LedgerOption, lang: str | None = LangOption) -> None:
     """Elenco degli ordini nel registro. The orders in the ledger."""
     from toolkit.services.orders import list_orders
+    from toolkit.services.returns import no_credit_given
 
     statuses = [output.chosen(STATUSES, status, "--status")] if status else None
     first, last = parse_period(date_from, date_to)
     session = open_session(workbook, ledger, lang)
     customer_codes(session.master, customer)
     found = list_orders(session.ledger, statuses, first=first, last=last, customer=customer)
+    waived = no_credit_given(session.ledger, found)
     if json:
+        from toolkit.cli.requests import _utc
+
         output.reply({"orders": [
             {"number": o.number, "date": o.order_date, "template": o.template, "origin": str(o.origin),
              "customer": o.customer,
              "ship_to": o.ship_to, "document_type": o.document_type.value, "status": o.status.value,
              "lines": len(o.lines), "quantity": o.quantity, "to_ship": o.to_ship, "invoiced": o.invoiced,
              "credited": o.credited, "amount": o.amount,
-             "documents_on": o.documents_on}
+             "documents_on": o.documents_on,
+             "no_credit": {"reason": w.reason, "at": _utc(w.at), "by": w.by} if (w := waived.get(o.number)) else None}
             for o in found]}, session.warnings)
         return
     from toolkit.cli.tables import print_orders
 
     print_orders(found, output.lang())
+    for number, waiver in waived.items():
+        typer.echo(f"{number}: {waiver.shown(output.lang())}")
 
 
 @orders_app.command("status")

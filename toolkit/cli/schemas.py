@@ -64,6 +64,10 @@ REQUEST = record(
     history=array(record(at=TEXT, by=TEXT, action={"enum": ["opened", "acted", "closed"]}, text=TEXT_OR_NULL)))
 """A request and its history; `opened_at`, `closed_at` and `at` are ISO date-times in UTC (seconds, `Z`)."""
 
+NO_CREDIT = record(reason=TEXT, at=TEXT, by=TEXT)
+"""A return closed with no credit note (`toolkit returns no-credit`): why, and when (an ISO
+date-time in UTC, seconds, `Z`) and by whom it was recorded."""
+
 PAYMENT = record(invoice=TEXT, date=DATE, amount=DECIMAL, method=TEXT_OR_NULL, reference=TEXT_OR_NULL)
 
 RESULTS: dict[str, dict[str, Schema]] = {
@@ -93,7 +97,8 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "orders": array(record(
             number=TEXT, date=DATE, template=TEXT_OR_NULL, origin=TEXT, customer=TEXT, ship_to=TEXT_OR_NULL,
             document_type=TEXT, status=TEXT, lines=INT, quantity=DECIMAL, to_ship=DECIMAL, invoiced=DECIMAL,
-            credited=DECIMAL, amount=DECIMAL, documents_on=DATE_OR_NULL)),
+            credited=DECIMAL, amount=DECIMAL, documents_on=DATE_OR_NULL,
+            no_credit={"anyOf": [NO_CREDIT, {"type": "null"}]})),
     },
     "orders status": {"order": TEXT, "status": TEXT_OR_NULL},
     "orders confirm": {"quotation": TEXT, "order": TEXT_OR_NULL, "invoices": array(TEXT)},
@@ -105,6 +110,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "completed": array(TEXT), "workbook": PATH_OR_NULL, "invoices": array(INVOICE),
         "invoices_workbook": PATH_OR_NULL, "documents_due": array(TEXT),
     },
+    "returns no-credit": {"order": TEXT, "status": TEXT, "reason": TEXT, "ddts": array(TEXT)},
     "invoice run": {
         "run_id": TEXT_OR_NULL, "preview": BOOL, "invoices": array(INVOICE), "files": array(PATH),
         "pending": array(record(customer=TEXT, reason=TEXT, lines=INT)),

@@ -706,6 +706,15 @@ def _add_documents_held(conn: Connection) -> None:
 MIGRATIONS[30] = _add_documents_held
 
 
+def _add_uncredited_returns(conn: Connection) -> None:
+    """The desk may close a return with no credit note (`schema.uncredited_returns`). Returns
+    stored before have none: their DDTs wait as they did."""
+    schema.uncredited_returns.create(conn, checkfirst=True)
+
+
+MIGRATIONS[31] = _add_uncredited_returns
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

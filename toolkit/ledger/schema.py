@@ -15,6 +15,8 @@ lines made PostgreSQL rewrite pages of most of the month's order and DDT lines, 
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -29,6 +31,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    exists,
     literal_column,
     or_,
     text,
@@ -36,7 +39,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 30
+SCHEMA_VERSION = 31
 
 metadata = MetaData()
 
@@ -475,6 +478,28 @@ invoices selling the item first (`toolkit.core.credit_notes.take_back`). What is
 credit of an invoice line is its quantity and amount less these and its credit lines
 (`invoice_lines.credits_line_id`): `toolkit invoice credit` and the returns never take back the
 same goods twice. Deleted with the note (an undone run)."""
+
+uncredited_returns = Table(
+    "uncredited_returns", metadata,
+    Column("order_id", Integer, ForeignKey("orders.id"), primary_key=True, autoincrement=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+)
+"""The return orders whose goods get no credit note (schema 31): the desk checked with the
+customer that no credit is due (`toolkit returns no-credit`), most often because a credit note
+paid those goods back already and month end would refuse the return forever
+(`toolkit.core.credit_notes.OverReturn`). Their DDT lines no longer wait to be invoiced
+(`no_credit_given`), nor count in the DDTs' value still to invoice; the reason, who and when
+stay here, and in the event log."""
+
+
+def no_credit_given(order_id: Any) -> Any:
+    """The condition that the order `order_id` (a column) is a return the desk closed with no
+    credit note: its lines are left out of what waits to be invoiced. A seek in a table of a few
+    rows, per line read."""
+    return exists().where(uncredited_returns.c.order_id == order_id)
+
 
 volume_settlements = Table(
     "volume_settlements", metadata,

@@ -73,6 +73,7 @@ def _summed(part: Any) -> Any:
 
 
 def _not_invoiced() -> ColumnElement[bool]:
-    """The DDT line is on no final invoice: neither one citing it nor one at its order."""
+    """The DDT line is on no final invoice: neither one citing it nor one at its order; nor is
+    it a line of a return closed with no credit note, which no invoice will ever cover."""
     on_final = exists().where(il.delivery_line_id == dl.id, i.id == il.invoice_id, i.status == "final")
-    return and_(~on_final, ~unshipped.invoiced_at_order(ol.id))
+    return and_(~on_final, ~unshipped.invoiced_at_order(ol.id), ~schema.no_credit_given(ol.order_id))

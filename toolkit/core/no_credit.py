@@ -1,0 +1,94 @@
+"""A return closed with no credit note: `toolkit returns no-credit`.
+
+Month end leaves out a return whose goods a credit note paid back already (`toolkit.core.
+credit_notes.OverReturn`), its DDT waiting, and would do so every month: only the desk, having
+checked with the customer, can say that no credit is due. Saying it records the return in the
+ledger with the reason, who and when; its DDT lines then wait for no invoice, and the return,
+if still open, is closed (what it has not shipped is given up), so month end neither plans nor
+reports it again.
+
+Only a return that has goods waiting for a credit note may be closed so: an order that is not a
+return, a return credited already (its goods on a credit note), one with no DDT yet, or one
+closed so before is refused (`refusal`), and nothing is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import DocumentType
+from toolkit.core.orders import Order, OrderStatus
+
+NOT_A_RETURN = define(
+    "no-credit-not-a-return", "error",
+    it="L'ordine {number} è di tipo «{kind}», non un reso: «nessun accredito dovuto» si registra solo per un "
+       "reso. Nulla è stato registrato.",
+    en="Order {number} is of type “{kind}”, not a return: “no credit due” is recorded for a return only. "
+       "Nothing was stored.")
+CREDITED_ALREADY = define(
+    "no-credit-return-credited", "error",
+    it="Il reso {number} è già stato accreditato dalla nota di credito {notes}: nessuna sua merce attende un "
+       "accredito, nulla è stato registrato. Se quella nota non era dovuta, correggila con un'altra fattura.",
+    en="Return {number} was credited already, by credit note {notes}: none of its goods waits for a credit, "
+       "nothing was stored. If that note was not due, set it right with another invoice.")
+NOT_SHIPPED = define(
+    "no-credit-return-not-shipped", "error",
+    it="Il reso {number} non ha ancora un DDT: nessuna merce è rientrata, quindi nessun accredito da escludere; "
+       "nulla è stato registrato. Se il reso non si farà, chiudilo: toolkit orders status CARTELLA {number} "
+       "--to chiuso.",
+    en="Return {number} has no DDT yet: no goods came back, so no credit to rule out; nothing was stored. If "
+       "the return will not happen, close it: toolkit orders status WORKBOOK {number} --to closed.")
+RECORDED_ALREADY = define(
+    "no-credit-recorded-already", "error",
+    it="Per il reso {number} è già registrato «nessun accredito dovuto» ({at}, {by}: «{reason}»): nulla "
+       "è cambiato.",
+    en="Return {number} already has “no credit due” recorded ({at}, {by}: “{reason}”): nothing "
+       "changed.")
+
+
+@dataclass(frozen=True, slots=True)
+class NoCredit:
+    """A return closed with no credit note: why, when (UTC) and by whom."""
+
+    reason: str
+    at: datetime
+    by: str
+
+    def shown(self, lang: str) -> str:
+        """As `orders list` shows it beside the order."""
+        return (f"nessun accredito dovuto ({self.at:%d/%m/%Y}, {self.by}): {self.reason}" if lang == "it"
+                else f"no credit due ({self.at:%d/%m/%Y}, {self.by}): {self.reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnState:
+    """What the ledger says of a return the desk would close with no credit note: the DDTs with
+    its lines still waiting to be invoiced, the credit notes holding its goods, and whether it
+    was closed so before."""
+
+    waiting: tuple[str, ...]
+    credited_by: tuple[str, ...]
+    recorded: NoCredit | None = None
+
+
+def refusal(order: Order, state: ReturnState) -> Problem | None:
+    """Why the order cannot be closed with no credit note, None when it can."""
+    if order.document_type is not DocumentType.RETURN:
+        return NOT_A_RETURN(None, number=order.number, kind=order.document_type)
+    if state.recorded is not None:
+        return RECORDED_ALREADY(None, number=order.number, at=state.recorded.at.date(), by=state.recorded.by,
+                                reason=state.recorded.reason)
+    if state.waiting:
+        return None
+    if state.credited_by:
+        return CREDITED_ALREADY(None, number=order.number, notes=", ".join(state.credited_by))
+    return NOT_SHIPPED(None, number=order.number)
+
+
+def status_after(order: Order) -> OrderStatus:
+    """The return's status once closed with no credit note: one still in progress is closed
+    (what it has not shipped is given up, as `orders status --to closed` does); a completed or
+    closed one stays as it is."""
+    return OrderStatus.CLOSED if order.status is OrderStatus.IN_PROGRESS else order.status

@@ -1,0 +1,67 @@
+"""Closing a return with no credit note (`toolkit returns no-credit`), in one write transaction.
+
+The rule and its refusals are `toolkit.core.no_credit`; the ledger's part is
+`toolkit.ledger.no_credit`. A refusal stores nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from toolkit.basics.problems import Problem
+from toolkit.core.no_credit import NoCredit, refusal, status_after
+from toolkit.core.orders import STATUS_LABELS, Order, OrderStatus
+from toolkit.ledger import Ledger
+from toolkit.ledger.db import reading, writing
+from toolkit.ledger.no_credit import no_credit_of, record, return_state
+from toolkit.ledger.orders import order_by_number, set_status
+from toolkit.services.order_status import ACTIONS, UNKNOWN_ORDER
+
+
+@dataclass(frozen=True)
+class NoCreditDone:
+    """What `returns no-credit` did: the return, its status after, the DDTs whose lines no longer
+    wait to be invoiced; or the problem that refused it (nothing stored)."""
+
+    order: str
+    status: OrderStatus | None = None
+    ddts: tuple[str, ...] = ()
+    problems: list[Problem] = field(default_factory=list)
+
+    def summary(self, lang: str) -> str:
+        """The line the command ends with."""
+        if self.status is None:
+            return ""
+        word = STATUS_LABELS[self.status][0 if lang == "it" else 1]
+        ddts = ", ".join(self.ddts)
+        return (f"Reso {self.order}: nessun accredito dovuto, registrato; i DDT {ddts} non attendono più la "
+                f"fattura; ora «{word}»." if lang == "it" else
+                f"Return {self.order}: no credit due, recorded; DDTs {ddts} no longer wait to be invoiced; "
+                f"now “{word}”.")
+
+
+def no_credit(ledger: Ledger, number: str, reason: str) -> NoCreditDone:
+    """Record that the return `number` gets no credit note, with `reason`: its DDT lines stop
+    waiting for month end, and the return, if still in progress, is closed. Refused, nothing
+    stored, for an unknown number, an order that is not a return, a return credited already,
+    with no DDT, or closed so before (`toolkit.core.no_credit.refusal`)."""
+    with writing(ledger) as conn:
+        order = order_by_number(conn, number)
+        if order is None:
+            return NoCreditDone(number, problems=[UNKNOWN_ORDER(None, number=number)])
+        refused = refusal(order, return_state(conn, order))
+        if refused is not None:
+            return NoCreditDone(order.number, problems=[refused])
+        ddts = record(conn, order, reason)
+        after = status_after(order)
+        if after is not order.status:
+            set_status(conn, order, after, ACTIONS[after])
+    return NoCreditDone(order.number, after, tuple(ddts))
+
+
+def no_credit_given(ledger: Ledger, orders: Sequence[Order]) -> dict[str, NoCredit]:
+    """Of these orders, the returns closed with no credit note, by number: what `orders list` shows."""
+    with reading(ledger) as conn:
+        found = no_credit_of(conn, [order.id for order in orders])
+    return {order.number: found[order.id] for order in orders if order.id in found}
