@@ -1,5 +1,5 @@
 """A return whose goods were credited already: `toolkit returns no-credit` closes it for good,
-on SQLite and PostgreSQL.
+and `ship --invoice` leaves it out as month end does, on SQLite and PostgreSQL.
 
 The scene is `test_credit_returns`': C002 buys 3 kg of coffee on 10 April, invoiced at April's
 month end; the desk credits the whole invoice on 5 May; C002 then sends 1 kg back on 20 May
@@ -154,6 +154,47 @@ def desk(tmp_path, ledger_url, rome_today, capsys):
                          "--reason", REASON)
     assert code == 0, done
     return toolkit, ledger_url
+
+
+def test_ship_invoice_leaves_a_credited_return_out_and_ships_and_invoices_the_rest(desk):
+    toolkit, url = desk
+    for day in ("2026-05-20", "2026-05-21"):
+        assert toolkit("orders create", "--date", day, "--no-catch-up")[0] == 0
+    code, listed = toolkit("orders list")
+    [returned] = [o["number"] for o in listed["orders"] if o["document_type"] == "return"]
+    [other] = [o["number"] for o in listed["orders"] if o["customer"] == "C001" and o["date"] == "2026-05-21"]
+
+    code, shipped = toolkit("ship", "--date", "2026-05-21", "--orders", f"{returned},{other}", "--invoice")
+    assert (code, shipped["exit_code"]) == (1, 1)
+    assert sorted(o for n in shipped["shipped"] for o in n["orders"]) == sorted([returned, other])
+    assert [(x["customer"], x["kind"]) for x in shipped["invoices"]] == [("C001", "invoice")]
+    [problem] = [p for p in shipped["problems"] if p["severity"] == "error"]
+    assert problem["code"] == "return-credited-already" and problem["message"].startswith(f"Il reso {returned} (DDT ")
+    [ddt] = [n["ddt"] for n in shipped["shipped"] if returned in n["orders"]]
+    assert f"(DDT {ddt})" in problem["message"]
+
+    code, said = toolkit("invoice run", "--month", "2026-05", "--date", "2026-06-03", "--preview")
+    assert code == 1 and errors(said) == ["return-credited-already"], "its DDT waits"
+
+    code, closed = toolkit("returns no-credit", "--order", returned, "--reason", WHY)
+    assert (code, closed["status"], closed["ddts"], closed["reason"]) == (0, "completed", [ddt], WHY)
+    code, said = toolkit("invoice run", "--month", "2026-05", "--date", "2026-06-03", "--preview")
+    assert (code, errors(said), said["invoices"]) == (0, [], [])
+    code, listed = toolkit("orders list")
+    [shown] = [o["no_credit"] for o in listed["orders"] if o["number"] == returned]
+    assert shown["reason"] == WHY and shown["at"].endswith("Z")
+    assert all(o["no_credit"] is None for o in listed["orders"] if o["number"] != returned)
+    code, text = toolkit("orders list", json_out=False)
+    assert f"{returned}: nessun accredito dovuto (" in text and text.rstrip().endswith(WHY)
+
+
+def test_ship_invoice_says_which_return_it_left_out(desk):
+    toolkit, _ = desk
+    assert toolkit("orders create", "--date", "2026-05-20", "--no-catch-up")[0] == 0
+    code, text = toolkit("ship", "--date", "2026-05-20", "--all", "--invoice", json_out=False)
+    assert code == 1
+    assert "Resi non accreditati, perché la merce è già stata accreditata: " in text
+    assert "DDT emessi: 1" in text
 
 
 def test_the_command_refuses_with_exit_2_and_stores_nothing(desk):

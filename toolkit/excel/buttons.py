@@ -357,8 +357,11 @@ def _shipment_file(press: Press) -> Path:
 
 
 def _say_shipped(press: Press, result: Shipped) -> None:
-    """The shipping buttons' message: what was issued, which documents went into which file."""
-    _stop_on_errors(list(result.problems))
+    """The shipping buttons' message: what was issued, which documents went into which file,
+    and the problems; an error stops it only when nothing was issued (a return left out of
+    `--invoice` leaves the rest shipped and invoiced)."""
+    if not result.notes:
+        _stop_on_errors(list(result.problems))
     lang = press.language
     press.say("\n".join([result.summary(lang), *result.filed(lang), *(p.render(lang) for p in result.problems[:10])]))
 

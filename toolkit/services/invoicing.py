@@ -29,7 +29,16 @@ from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define,
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import InvoiceTerms
 from toolkit.basics.wording import count
-from toolkit.core.credit_notes import OverReturn, ReturnOverDiscount, TakenBack, over_discount, planned, take_back
+from toolkit.core.credit_notes import (
+    RETURN_CREDITED,
+    RETURN_OVER_DISCOUNT,
+    OverReturn,
+    ReturnOverDiscount,
+    TakenBack,
+    over_discount,
+    planned,
+    take_back,
+)
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import (
     HeldInvoice,
@@ -166,11 +175,7 @@ class RunResult:
             codes = ", ".join(x.customer for x in self.left_out)
             said += (f" Fuori da questa fatturazione, perché non più nel foglio Clienti: {codes}." if lang == "it"
                      else f" Left out of this run, being no longer on the Customers sheet: {codes}.")
-        if self.returns_refused:
-            orders = ", ".join(dict.fromkeys(x.line.order_number for x in self.returns_refused))
-            said += (f" Resi non accreditati, perché la merce è già stata accreditata: {orders}." if lang == "it"
-                     else f" Returns not credited, their goods being credited already: {orders}.")
-        return said
+        return said + returns_refused_sentence([x.line.order_number for x in self.returns_refused], lang)
 
     def _outcome(self, lang: str, *, next_step: bool) -> str:
         it, issued = lang == "it", len(self.invoices)
@@ -220,6 +225,26 @@ class Exported:
                 f"{'rendilo definitivo' if one else 'rendili definitivi'}, poi scrivi di nuovo il registro." if it else
                 f"Invoice register {month:%m/%Y}: {documents}, {self.drafts} of them {'a draft' if one else 'drafts'}: "
                 f"make {'it' if one else 'them'} final, then write the register again.")
+
+
+def returns_refused_sentence(orders: Sequence[str], lang: str) -> str:
+    """The returns left out, their goods credited already, as a run or a shipment ends by
+    naming them: empty when there are none.
+
+    >>> returns_refused_sentence(["OC-2026-00007", "OC-2026-00007"], "it")
+    ' Resi non accreditati, perché la merce è già stata accreditata: OC-2026-00007.'
+    """
+    if not orders:
+        return ""
+    named = ", ".join(dict.fromkeys(orders))
+    return (f" Resi non accreditati, perché la merce è già stata accreditata: {named}." if lang == "it"
+            else f" Returns not credited, their goods being credited already: {named}.")
+
+
+def returns_refused_in(problems: Iterable[Problem]) -> list[str]:
+    """The return orders the problems say were left out, their goods credited already."""
+    return [str(dict(p.params)["order"]) for p in problems
+            if p.code in (RETURN_CREDITED.code, RETURN_OVER_DISCOUNT.code)]
 
 
 def new_run_id(day: date) -> str:
@@ -328,15 +353,23 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     the invoice travels with the goods. Only the lines of these DDTs, so earlier shipments of
     the same orders keep waiting for month end. Raises `ProblemsFound`, for the caller's
     transaction to roll back, when the plan has errors or an invoice would be dated before the
-    latest one of its series and year."""
+    latest one of its series and year.
+
+    A return whose goods were credited already is left out as month end leaves it out
+    (`returns_left_out`): its DDT is stored and waits, as month end would leave it, with the
+    error naming it among the problems returned; the other DDTs are invoiced. Its goods did come
+    back with the driver, so the DDT stays true to what moved; only the credit waits for the
+    desk (`toolkit returns no-credit`, or month end once something is left to credit)."""
     shipments = shipments_on(conn, [note.id for note in notes], day)
     request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments))
-    result = plan_invoices(master, shipments, request)
+    billables = Billables(shipments, frozenset(), {})
+    result, refused, repriced = returns_left_out(conn, master, billables, request, billables.plan(master, request))
     problems = list(result.problems)
     if not errors(problems):
         problems += chronology_problems(conn, master.settings, result.invoices)
     if errors(problems):
         raise ProblemsFound(problems)
+    problems += [x.problem for x in refused] + repriced
     if not result.invoices:
         return [], problems
     return store(conn, master, list(result.invoices), InvoiceStatus.FINAL, new_run_id(day)), problems

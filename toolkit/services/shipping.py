@@ -110,7 +110,10 @@ class Shipped:
                      else f" Invoices issued with the DDTs: {len(self.invoices)}.") if self.invoices else "")
         shipped = (f"DDT emessi: {len(self.notes)}, ordini trattenuti: {held}." if lang == "it"
                    else f"DDTs issued: {len(self.notes)}, orders held: {held}.")
-        return shipped + invoiced + issued_on_their_day(len(self.documents_due), lang)
+        from toolkit.services.invoicing import returns_refused_in, returns_refused_sentence
+
+        return (shipped + invoiced + returns_refused_sentence(returns_refused_in(self.problems), lang)
+                + issued_on_their_day(len(self.documents_due), lang))
 
     def filed(self, lang: str) -> list[str]:
         """Which documents went into which file, a line each: a desk with two files of one day
