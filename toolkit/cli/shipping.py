@@ -61,8 +61,9 @@ def register(app: typer.Typer) -> None:
         """Emette i DDT degli ordini scelti. Issue the delivery notes (DDT) of the chosen orders.
 
         Exit 0 when done (warnings such as held orders allowed), 1 when the input has errors
-        (nothing is shipped; a date after today is one, unless --future), 2 when a file cannot
-        be read.
+        (nothing is shipped; a date after today is one, unless --future) or, with --invoice, a
+        return whose goods were credited already was left out of the invoices (the rest shipped
+        and invoiced, its DDT waiting), 2 when a file cannot be read.
         """
         from toolkit.services.shipping import ship
 
