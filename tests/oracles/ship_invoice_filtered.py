@@ -1,7 +1,7 @@
 """`toolkit ship --invoice` as `toolkit.services.invoicing.invoice_shipped_in` did before it read
 only the DDTs it invoices: every DDT line of the ledger not yet invoiced up to the day read
-(`shipments_not_invoiced`), then those of the DDTs just stored kept. The shipments read, and the
-invoices stored, must be exactly these."""
+(`shipments_not_invoiced`), then those of the DDTs just stored kept, returns credited already left out as the product
+leaves them. The shipments read, and the invoices stored, must be exactly these."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from sqlalchemy import Connection
 
 from toolkit.basics.problems import Problem, ProblemsFound, errors
 from toolkit.core.documents import DeliveryNote
-from toolkit.core.invoicing import Invoice, InvoiceStatus, Request, Shipment, month_of, plan_invoices
+from toolkit.core.invoicing import Invoice, InvoiceStatus, Request, Shipment, month_of
 from toolkit.ledger.invoices import shipments_not_invoiced, store
 from toolkit.model.records import MasterData
-from toolkit.services.invoicing import chronology_problems, new_run_id
+from toolkit.services.invoicing import Billables, chronology_problems, new_run_id, returns_left_out
 
 
 def shipments_of(conn: Connection, delivery_ids: Collection[int], day: date) -> list[Shipment]:
@@ -28,12 +28,14 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     ids = {note.id for note in notes}
     shipments = [s for s in shipments_not_invoiced(conn, day) if s.delivery is not None and s.delivery.id in ids]
     request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments))
-    result = plan_invoices(master, shipments, request)
+    billables = Billables(shipments, frozenset(), {})
+    result, refused, repriced = returns_left_out(conn, master, billables, request, billables.plan(master, request))
     problems = list(result.problems)
     if not errors(problems):
         problems += chronology_problems(conn, master.settings, result.invoices)
     if errors(problems):
         raise ProblemsFound(problems)
+    problems += [x.problem for x in refused] + repriced
     if not result.invoices:
         return [], problems
     return store(conn, master, list(result.invoices), InvoiceStatus.FINAL, new_run_id(day)), problems
