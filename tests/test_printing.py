@@ -302,6 +302,35 @@ def test_orders_create_prints_the_ddts_and_invoices_it_issues(capsys, tmp_path, 
         assert code == 0 and "Nessun documento da stampare" in said
 
 
+def test_a_second_orders_create_of_the_day_keeps_the_first_runs_ddts_and_invoices(capsys, tmp_path, desk):
+    """The first run's DDTs and invoices, perhaps not printed yet, stay in their files: the
+    second run's go into the next free names, both with the same number, and it says which."""
+    import openpyxl
+
+    workbook, url = desk
+    orders = tmp_path / "ordini.xlsx"
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--only", "T003",
+                     "--out", orders, "--ledger", url)
+    assert code == 0, said
+    first_invoices = numbers(url, schema.invoices)
+    assert first_invoices and not (tmp_path / "ordini-ddt.xlsx").exists()
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--only", "T008,T011",
+                     "--out", orders, "--ledger", url)
+    assert code == 0, said
+    ddts, invoices = numbers(url, schema.deliveries), numbers(url, schema.invoices)[len(first_invoices):]
+    assert ddts and invoices
+    assert openpyxl.load_workbook(tmp_path / "ordini-fatture.xlsx").sheetnames == first_invoices
+    assert openpyxl.load_workbook(tmp_path / "ordini-ddt-2.xlsx").sheetnames == ddts
+    assert openpyxl.load_workbook(tmp_path / "ordini-fatture-2.xlsx").sheetnames == invoices
+    assert not (tmp_path / "ordini-ddt.xlsx").exists()
+    assert str(tmp_path / "ordini-ddt-2.xlsx") in said and str(tmp_path / "ordini-fatture-2.xlsx") in said
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--out", orders, "--ledger", url)
+    assert code == 0, said
+    assert numbers(url, schema.invoices) == first_invoices + invoices, "the rest issue nothing at once"
+    assert not list(tmp_path.glob("ordini-*-3.xlsx"))
+    assert openpyxl.load_workbook(tmp_path / "ordini-ddt-2.xlsx").sheetnames == ddts
+
+
 def test_the_months_register_holds_every_invoice_dated_in_it(capsys, tmp_path, desk):
     import csv
 

@@ -217,11 +217,35 @@ def unused_path(target: Path, with_it: Callable[[Path], Sequence[Path]] = lambda
     >>> unused_path(Path("/nowhere/ddt-2026-04-09.xlsx")).name
     'ddt-2026-04-09.xlsx'
     """
-    path, number = target, 1
+    number, path = 1, target
     while any(p.exists() for p in (path, *with_it(path))):
         number += 1
-        path = target.with_name(f"{target.stem}-{number}{target.suffix}")
+        path = numbered(target, number)
     return path
+
+
+def unused_paths(targets: Sequence[Path]) -> tuple[Path, ...]:
+    """`targets`, else each with `-2`, `-3`, …: the first number at which none of them is a
+    file. Files one action writes together (the DDTs and the invoices of the same orders) so
+    share their number, and never replace an earlier action's.
+
+    >>> [p.name for p in unused_paths((Path("/nowhere/o-ddt.xlsx"), Path("/nowhere/o-fatture.xlsx")))]
+    ['o-ddt.xlsx', 'o-fatture.xlsx']
+    """
+    number, paths = 1, tuple(targets)
+    while any(p.exists() for p in paths):
+        number += 1
+        paths = tuple(numbered(t, number) for t in targets)
+    return paths
+
+
+def numbered(target: Path, number: int) -> Path:
+    """The `number`th file of a name: `target` itself for the first, then `stem-NUMBER` beside it.
+
+    >>> [numbered(Path("out/ddt.xlsx"), n).as_posix() for n in (1, 3)]
+    ['out/ddt.xlsx', 'out/ddt-3.xlsx']
+    """
+    return target if number == 1 else target.with_name(f"{target.stem}-{number}{target.suffix}")
 
 
 def safe_name(text: str, default: str = "file") -> str:

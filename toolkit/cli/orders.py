@@ -81,20 +81,22 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
 
     session = open_session(workbook, ledger, lang, wait)
     day = parse_day(date)
+    beside: tuple[Path, Path] | None = None
     if out is not None:
         from toolkit.basics.files import check_output
         from toolkit.services.orders import at_once_outputs
 
-        for target in (out, *at_once_outputs(out)):
+        beside = at_once_outputs(out)
+        for target in (out, *beside):
             check_output(target, inputs=(workbook,))
     result = create(session.master, session.ledger, day, only=codes(only), exclude=codes(exclude),
                     with_catch_up=catch_up, future=future)
     problems = session.warnings + result.problems
     written = []
-    if out is not None and not output.has_errors(problems):
+    if out is not None and beside is not None and not output.has_errors(problems):
         written.append(order_documents(session.master, session.ledger, result.created + result.already_existing, out,
                                        output.lang()))
-        written += at_once_documents(session.master, session.ledger, result, out, output.lang())
+        written += at_once_documents(session.master, session.ledger, result, beside, output.lang())
     if json:
         output.reply({"created": result.created, "already_existing": result.already_existing,
                       "ddts": [n.number for n in result.notes], "invoices": [x.number for x in result.invoices],

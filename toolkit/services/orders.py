@@ -369,18 +369,24 @@ def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[dat
 
 def at_once_outputs(out: Path) -> tuple[Path, Path]:
     """Where `orders create --out FILE` prints the DDTs and the invoices issued with the orders:
-    beside FILE, `FILE-ddt.xlsx` and `FILE-fatture.xlsx`."""
+    beside FILE, `FILE-ddt.xlsx` and `FILE-fatture.xlsx`, or when an earlier run of the day left
+    either, `FILE-ddt-2.xlsx` and `FILE-fatture-2.xlsx`, and so on (`unused_paths`): the earlier
+    run's DDTs and invoices, perhaps not printed yet, stay in their files, as `ship` keeps a
+    day's earlier shipment; a run's DDTs and invoices share their number."""
+    from toolkit.basics.files import unused_paths
     from toolkit.services.printing import beside
 
-    return beside(out, "ddt"), beside(out, "fatture")
+    ddt, invoices = unused_paths((beside(out, "ddt"), beside(out, "fatture")))
+    return ddt, invoices
 
 
-def at_once_documents(master: MasterData, ledger: Ledger, created: Created, out: Path, lang: str) -> list[Path]:
-    """The DDTs and invoices `create` issued with the orders, printed beside the orders'
-    workbook (see `at_once_outputs`) and recorded as printed."""
+def at_once_documents(master: MasterData, ledger: Ledger, created: Created, outputs: tuple[Path, Path],
+                      lang: str) -> list[Path]:
+    """The DDTs and invoices `create` issued with the orders, printed into `outputs` (chosen by
+    `at_once_outputs` before the orders were stored) and recorded as printed."""
     from toolkit.services.printing import write_and_mark
 
-    ddt, invoices = at_once_outputs(out)
+    ddt, invoices = outputs
     written = []
     if created.notes:
         written.append(write_and_mark(ledger, master, "ddt", created.notes, ddt, lang))
