@@ -92,6 +92,41 @@ def test_settling_issues_credit_notes_citing_the_invoices_once(ledger, sample_ma
     assert {x.number for x in _all(ledger)} == set(after)
 
 
+def test_a_second_settlement_of_the_period_keeps_every_note_and_statement_on_disk(ledger, sample_master, tmp_path):
+    """A discount on every item added to the sheet after the sample's were settled: the second
+    settlement's accountants' workbook is the period's, holding the first notes too, and no
+    statement of the first is replaced (a customer's second discount takes the next free name)."""
+    from dataclasses import replace
+
+    import openpyxl
+
+    out = tmp_path / "sconti"
+    first = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=out)
+    assert first.credit_notes and not [p for p in first.problems if p.is_error]
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.name.startswith("sconto-volume-")}
+    model = sample_master.volume_discounts[0]
+    everything = replace(model, code="SV-TUTTO", group=None, category=None, threshold=Decimal(0), percent=Decimal(1))
+    added = sample_master.model_copy(update={"volume_discounts": [*sample_master.volume_discounts, everything]})
+    second = discounts.run(ledger, added, APRIL, APRIL.end, TODAY, out=out)
+    assert second.credit_notes and set(second.already) == {(s.discount.code, s.customer)
+                                                           for s in first.settlements if s.credit_note}
+    for name, data in before.items():
+        assert (out / name).read_bytes() == data, f"{name} was replaced"
+    statements = sorted(p for p in out.iterdir() if p.name.startswith("sconto-volume-"))
+    assert len(statements) == len(first.credit_notes) + len(second.credit_notes)
+    both = {s.customer for s in first.settlements if s.credit_note} & {s.customer for s in second.settlements
+                                                                        if s.credit_note}
+    assert both, "the sample has a bar with both discounts"
+    assert {p.name for p in second.files} >= {f"sconto-volume-2026-04-{c}-2.xlsx" for c in both}
+    book = openpyxl.load_workbook(out / "fatture-sconti-2026-04.xlsx")
+    shown = {c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row}
+    notes = {x.number for x in first.credit_notes + second.credit_notes}
+    assert notes <= shown
+    register = (out / "registro-sconti-2026-04.csv").read_text(encoding="utf-8-sig")
+    assert all(n in register for n in notes)
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "nothing temporary is left"
+
+
 def test_the_discount_statements_look_the_customers_up_once(ledger, sample_master, tmp_path):
     """One statement per customer and discount, each naming its customer: looked up for each
     statement, a quarter at L went through 10,000 customers thousands of times."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 import traceback
 import unicodedata
@@ -105,6 +106,73 @@ def _place_unless_taken(made: Path, target: Path) -> None:
                 return
 
 
+class Staged:
+    """Files made in a temporary folder inside their output folder, then given their names there
+    together (`staged_output`): none is seen before all are made, and what an action placed is
+    taken back if the action fails after all (its ledger transaction does not commit)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.target = Path(folder)
+        self._folder: Path | None = None
+        self._placed: list[tuple[Path, Path | None]] = []
+
+    @property
+    def folder(self) -> Path:
+        """The temporary folder, made when first asked for: `.staging.<8 characters>.tmp` inside
+        the output folder, so on its file system (a rename never copies) and named as our
+        temporary files are, which `sweep_stale` removes when a killed action left one."""
+        if self._folder is None:
+            self.target.mkdir(parents=True, exist_ok=True)
+            sweep_stale(self.target)
+            self._folder = Path(tempfile.mkdtemp(prefix=".staging.", suffix=".tmp", dir=self.target))
+            os.chmod(self._folder, 0o777 & ~_umask())
+        return self._folder
+
+    def place(self, made: Path, name: str) -> Path:
+        """`made` takes the name `name` in the output folder; a file that had the name is kept
+        aside in the temporary folder until the action ends, to come back if it fails."""
+        target = self.target / name
+        aside: Path | None = None
+        if os.path.lexists(target):
+            aside = self.folder / f"aside-{len(self._placed)}"
+            os.replace(target, aside)
+        self._placed.append((target, aside))
+        os.replace(made, target)
+        return target
+
+    def take_back(self) -> None:
+        """Undo every `place`, the latest first: the files kept aside get their names back, the
+        names that were free are free again."""
+        for target, aside in reversed(self._placed):
+            with suppress(OSError):
+                if aside is not None:
+                    os.replace(aside, target)
+                else:
+                    target.unlink(missing_ok=True)
+        self._placed.clear()
+
+    def clear(self) -> None:
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+
+@contextmanager
+def staged_output(folder: Path) -> Iterator[Staged]:
+    """An output folder whose files are made aside and placed together (`Staged`). Enter it
+    before the ledger transaction that records them and place the files inside that
+    transaction: if anything fails, the transaction's commit included, every file placed is
+    taken back, and the folder holds what it held before. The temporary folder goes at the end."""
+    staged = Staged(folder)
+    try:
+        yield staged
+    except BaseException:
+        staged.take_back()
+        raise
+    finally:
+        staged.clear()
+
+
 def abandon_archives(failed: BaseException, path: Path) -> None:
     """Close, unfinished, the zip archives that writing `path` left open when it `failed`.
 
@@ -162,9 +230,15 @@ def sweep_stale(folder: Path, *, older_than: float = STALE_AFTER) -> list[Path]:
         if not (entry.name.startswith(".") and TEMPORARY_NAME.match(entry.name)):
             continue
         try:
-            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < limit:
+            if entry.stat(follow_symlinks=False).st_mtime >= limit:
+                continue
+            if entry.is_file(follow_symlinks=False):
                 os.unlink(entry.path)
-                removed.append(Path(entry.path))
+            elif entry.is_dir(follow_symlinks=False) and entry.name.startswith(".staging."):
+                shutil.rmtree(entry.path)
+            else:
+                continue
+            removed.append(Path(entry.path))
         except OSError:
             continue
     return removed

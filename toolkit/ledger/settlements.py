@@ -81,6 +81,15 @@ def settled(conn: Connection, period_start: date) -> dict[tuple[str, str], str]:
     return {(r.discount, r.customer): document_number(r.series, r.year, r.number) for r in rows}
 
 
+def settlement_notes(conn: Connection, period_start: date, period_end: date) -> list[int]:
+    """The ids of the credit notes that settled the period [period_start, period_end], in
+    number order: a month, a quarter and a year may start on the same day."""
+    rows = conn.execute(select(vs.credit_note_id).join(schema.invoices, i.id == vs.credit_note_id)
+                        .where(vs.period_start == period_start, vs.period_end == period_end)
+                        .order_by(i.series, i.year, i.number))
+    return list(dict.fromkeys(rows.scalars()))
+
+
 def record_settlements(conn: Connection, rows: Sequence[tuple[str, str, date, date, Decimal, Decimal, Decimal, int]]
                        ) -> None:
     """Record (discount, customer, start, end, base, quantity, amount, credit note id) settlements."""

@@ -10,18 +10,28 @@ period again finds every discount settled and issues nothing.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import Connection
+
+from toolkit.basics.files import Staged, staged_output
 from toolkit.basics.problems import Problem, define, errors
 from toolkit.basics.wording import count
 from toolkit.core.invoicing import Invoice, InvoiceStatus
 from toolkit.core.volume_discounts import Settlement, SettlementPeriod, discounts, settle
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
-from toolkit.ledger.invoices import store
-from toolkit.ledger.settlements import drafts_between, record_settlements, settled, settling_invoices
+from toolkit.ledger.invoices import load_invoices, store
+from toolkit.ledger.settlements import (
+    drafts_between,
+    record_settlements,
+    settled,
+    settlement_notes,
+    settling_invoices,
+)
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import chronology_problems, new_run_id
 
@@ -100,7 +110,7 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
     items = {x.code: x for x in master.items}
     found = discounts(master.volume_discounts)
     opened = reading(ledger) if preview else writing(ledger)
-    with opened as conn:
+    with staged_output(out) if out is not None else nullcontext() as staged, opened as conn:
         drafts = drafts_between(conn, period.start, period.end)
         if drafts:
             shown = ", ".join(drafts[:5]) + (" …" if len(drafts) > 5 else "")
@@ -130,11 +140,26 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
             assert note.id is not None
             rows.append((s.discount.code, s.customer, period.start, period.end, s.base, s.quantity, s.amount, note.id))
         record_settlements(conn, rows)
-        files: list[Path] = []
-        if out is not None:
-            from toolkit.writers.accountants import write_accountants
-            from toolkit.writers.statements import write_discount_statements
-
-            files += write_discount_statements(out, master, [s for s in issued if s.credit_note], lang)
-            files += write_accountants(out, master, stored, f"sconti-{period.name}", lang)
+        files = _write(conn, staged, master, period, issued, lang) if staged is not None else []
     return Settled(period, issued, already, stored, problems, preview, files)
+
+
+def _write(conn: Connection, staged: Staged, master: MasterData, period: SettlementPeriod,
+           issued: list[Settlement], lang: str) -> list[Path]:
+    """The statements of the settlements issued now, and the accountants' workbook of every
+    credit note that settled the period, those of an earlier settlement of it too, read back
+    from the ledger: the file is the period's (`fatture-sconti-PERIOD.xlsx`), the one an
+    accountant is handed, so a second settlement (a discount added to the sheet, a customer's
+    invoices finalized since) rewrites it whole, never with its own notes alone. A statement
+    is one settlement's, issued once: it never replaces another's file, a customer's second
+    discount of the period taking the next free name (`write_discount_statements`). All are
+    made aside and placed inside the settlement's transaction (`staged_output`): a file that
+    cannot be written stores nothing and leaves the folder as it was."""
+    from toolkit.writers.accountants import write_accountants
+    from toolkit.writers.statements import write_discount_statements
+
+    notes = load_invoices(conn, ids=settlement_notes(conn, period.start, period.end))
+    made = [*write_discount_statements(staged.folder, master, [s for s in issued if s.credit_note], lang,
+                                       beside=staged.target),
+            *write_accountants(staged.folder, master, notes, f"sconti-{period.name}", lang)]
+    return [staged.place(path, path.name) for path in made]

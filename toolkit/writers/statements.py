@@ -21,7 +21,7 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell as address
 
-from toolkit.basics.files import inside, safe_name, write_atomic
+from toolkit.basics.files import inside, safe_name, unused_path, write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.commissions import Statement
@@ -89,16 +89,24 @@ def discount_file(settlement: Settlement) -> str:
 
 
 def write_discount_statements(folder: Path, master: MasterData, settlements: Sequence[Settlement],
-                              lang: str = "it") -> list[Path]:
+                              lang: str = "it", *, beside: Path | None = None) -> list[Path]:
     """One workbook per settlement (customer and discount) in `folder`; the customers' names
-    looked up once, not once per statement."""
+    looked up once, not once per statement. Each is named after the period and the customer,
+    or when that name is taken (the customer's other discount of the period, in this
+    settlement or an earlier one) the next free one, `…-2.xlsx` (`unused_path`): a statement
+    is issued once, with its credit note, and never replaces another's. With `beside`, the
+    folder they are made for (they are made in `folder`, a temporary one), a name its files
+    have is taken too."""
     folder.mkdir(parents=True, exist_ok=True)
     names = {c.code: c.name for c in master.customers}
 
     def writer(s: Settlement) -> Callable[[Path], None]:
         return lambda tmp: _discount_book(tmp, master, names, s, lang)
 
-    return [write_atomic(inside(folder, discount_file(s)), writer(s)) for s in settlements]
+    def free(s: Settlement) -> Path:
+        return unused_path(inside(folder, discount_file(s)), lambda p: (beside / p.name,) if beside else ())
+
+    return [write_atomic(free(s), writer(s)) for s in settlements]
 
 
 def _discount_book(tmp: Path, master: MasterData, names: Mapping[str, str], s: Settlement, lang: str) -> None:
