@@ -95,3 +95,97 @@ def test_a_disk_full_while_writing_a_workbook_prints_only_the_toolkits_message(v
     assert "Il disco è pieno" in err and "errore interno" not in err
     assert unraisable == []
     assert list(full_disk.iterdir()) == []
+
+
+@pytest.mark.parametrize("fills", ["the fourth XML file", "the zip"])
+def test_einvoice_on_a_disk_that_fills_up_leaves_the_folder_as_it_was(fills, tmp_path, sample_workbook, monkeypatch,
+                                                                      unraisable, capsys):
+    """All or nothing: the files are made in a temporary folder inside --out and placed when
+    all are made, in the transaction that records the zips. A disk that fills up half-way
+    leaves no new XML file (which the desk might send, though the run failed), no zip, nothing
+    temporary, and the files of an earlier export as they were; the ledger records no zip.
+    Run again with room, the export is whole."""
+    from sqlalchemy import select
+
+    from toolkit.ledger import open_ledger, schema
+    from toolkit.ledger.db import reading
+    from toolkit.writers import fatturapa
+
+    workbook = Path(shutil.copyfile(sample_workbook, tmp_path / "anagrafiche.xlsx"))
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    out = tmp_path / "xml"
+    app._register()
+
+    def toolkit(*args: str) -> tuple[int, str]:
+        output.reset()
+        code = app.run([*args, "--ledger", url])
+        gc.collect()
+        return code, capsys.readouterr().err
+
+    export = ("einvoice", str(workbook), "--month", "2026-04", "--out", str(out), "--zip")
+    assert toolkit("orders", "create", str(workbook), "--date", "2026-04-09")[0] == 0
+    assert toolkit(*export[:-1])[0] == 0
+    earlier = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert len(earlier) == 2
+    assert toolkit("orders", "create", str(workbook), "--date", "2026-04-10")[0] == 0
+
+    with monkeypatch.context() as disk:
+        if fills == "the zip":
+            opened = io.open
+
+            def open_on_the_disk(file, mode="r", *args, **kwargs):
+                if "w" in mode and not isinstance(file, int) and out in Path(file).parents:
+                    return io.BufferedRandom(FullDisk(file, "w+"))
+                return opened(file, mode, *args, **kwargs)
+
+            disk.setattr(FullDisk, "left", 1000)
+            disk.setattr(zipfile.io, "open", open_on_the_disk)
+        else:
+            put, room = fatturapa._put, [3]
+
+            def filling(folder, name, data):
+                if not room[0]:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                room[0] -= 1
+                return put(folder, name, data)
+
+            disk.setattr(fatturapa, "_put", filling)
+        code, err = toolkit(*export)
+    assert code == 2 and "Il disco è pieno" in err and "errore interno" not in err, err
+    assert unraisable == []
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == earlier
+    with reading(open_ledger(url)) as conn:
+        assert conn.execute(select(schema.einvoice_files.c.number)
+                            .where(schema.einvoice_files.c.archive.is_not(None))).all() == []
+
+    assert toolkit(*export)[0] == 0
+    (archive,) = out.glob("*.zip")
+    xml = sorted(p.name for p in out.glob("*.xml"))
+    assert len(xml) == 5 and not [p for p in out.iterdir() if p.name.startswith(".")]
+    with zipfile.ZipFile(archive) as bundle:
+        assert sorted(bundle.namelist()) == xml
+
+
+def test_files_placed_by_an_action_that_fails_are_taken_back(tmp_path):
+    """`staged_output`: a file that had a name gets it back, a name that was free is free
+    again, and a staging folder a killed action left is swept like a temporary file."""
+    from toolkit.basics.files import TEMPORARY_NAME, staged_output, sweep_stale
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.xml").write_text("earlier")
+    with pytest.raises(RuntimeError, match="commit"), staged_output(out) as staged:
+        for name in ("a.xml", "b.xml"):
+            (staged.folder / name).write_text("new")
+            staged.place(staged.folder / name, name)
+        assert TEMPORARY_NAME.match(staged.folder.name)
+        raise RuntimeError("the commit failed")
+    assert {p.name: p.read_text() for p in out.iterdir()} == {"a.xml": "earlier"}
+    with staged_output(out) as staged:
+        (staged.folder / "b.xml").write_text("new")
+        staged.place(staged.folder / "b.xml", "b.xml")
+        left = staged.folder
+    assert {p.name: p.read_text() for p in out.iterdir()} == {"a.xml": "earlier", "b.xml": "new"}
+    left.mkdir()
+    (left / "half.xml").write_text("half")
+    assert sweep_stale(out, older_than=-1) == [left] and not left.exists()

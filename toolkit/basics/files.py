@@ -216,8 +216,9 @@ STALE_AFTER = 3600
 
 def sweep_stale(folder: Path, *, older_than: float = STALE_AFTER) -> list[Path]:
     """Remove the temporary files a writer killed half-way left in `folder` (our name pattern
-    only, untouched for `older_than` seconds); returns those removed. A file another process
-    is still writing is younger, and anything not named like ours is left alone."""
+    only, untouched for `older_than` seconds), and the staging folders of `staged_output` (a
+    folder's time changes with each file made in it); returns those removed. A file another
+    process is still writing is younger, and anything not named like ours is left alone."""
     import time
 
     removed: list[Path] = []

@@ -1,8 +1,8 @@
 """`toolkit einvoice`: the FatturaPA files of a run's or a month's final invoices and credit notes.
 
 Exit 0 when every file was written, 1 when some invoice was refused (its problems name it and
-the field; every other file is written, each atomically) or the run is a draft, 2 when the
-input cannot be used.
+the field; every other file is written) or the run is a draft, 2 when the input cannot be used
+or the disk filled up (then no file of the run is in the folder).
 """
 
 from __future__ import annotations

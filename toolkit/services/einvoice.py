@@ -11,21 +11,24 @@ Progressives are drawn first, in one short write transaction, for every document
 written (one the checks refuse keeps its number for when it is fixed): the writing itself,
 tens of thousands of files for a large month, then holds no lock, and a file on disk always
 has its progressive in the ledger. The invoices are read back a few hundred at a time and
-written one by one, so memory stays flat however large the month. Each file is written
-atomically; an invoice that fails a check is not written, and its problems name it and the
-field.
+written one by one, so memory stays flat however large the month. An invoice that fails a check
+is not written, and its problems name it and the field.
+
+The files and zips are made in a temporary folder inside the output folder and placed together
+(`_place`, `toolkit.basics.files.staged_output`): a disk that fills up half-way leaves the folder
+as it was, never some files of the run that the ledger's zips do not account for.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import Connection
 
+from toolkit.basics.files import Staged, staged_output
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import count
 from toolkit.core.einvoice import Context, Options, RelatedDocument, credited_invoices
@@ -44,10 +47,10 @@ from toolkit.ledger.einvoices import (
 )
 from toolkit.ledger.invoices import reissue_parties
 from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
-from toolkit.model.parties import party_book
+from toolkit.model.parties import Parties, party_book
 from toolkit.model.records import MasterData, Settings
 from toolkit.services.invoicing import UNKNOWN_RUN
-from toolkit.writers.fatturapa import Written, write_archives, write_invoices
+from toolkit.writers.fatturapa import Written, pack_archives, write_invoices
 
 CHUNK = 500
 """Invoices read back from the ledger at a time."""
@@ -134,45 +137,65 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         kept = assign(conn, finals)
     context = Context(master.settings, {c.code: c for c in master.customers},
                       {d.number: kept[d.id] for d in finals}, linked=_credited(ledger, finals), options=options)
-    written = write_invoices(_invoices(ledger, finals), context, out)
-    if written.refused:
-        written = _corrected(master, ledger, finals, written, context, out)
+    ids = {d.number: d.id for d in finals}
+    with staged_output(out) as staged:
+        written = write_invoices(_invoices(ledger, finals), context, staged.folder)
+        reissued: dict[int, Parties] = {}
+        if written.refused:
+            written, reissued = _corrected(master, ledger, finals, written, context, staged.folder)
+        left_out: dict[str, str] = {}
+        packed: list[tuple[Path, tuple[str, ...]]] = []
+        if zip and written.files:
+            packed, left_out = _zip(master, ledger, ids, written.files, staged.folder, resend)
+        files, archives = _place(master, ledger, staged, written.files, packed, ids, reissued)
     refused: dict[str, list[Problem]] = {number: [] for number in written.refused}
     for problem in written.problems:
         owner = dict(problem.params).get("invoice")
         if owner in refused:
             refused[owner].append(problem)
-    archives: list[Path] = []
-    left_out: dict[str, str] = {}
-    if zip and written.files:
-        archives, left_out = _zip(master, ledger, {d.number: d.id for d in finals}, written.files, out, resend)
     if left_out:
         problems.append(ALREADY_ZIPPED(None, count=len(left_out), numbers=list(left_out),
                                        zips=sorted(set(left_out.values()))))
-    return Exported(out, dict(written.files), refused, archives, problems + written.problems, left_out)
+    return Exported(out, files, refused, archives, problems + written.problems, left_out)
 
 
-def _zip(master: MasterData, ledger: Ledger, ids: Mapping[str, int], files: Mapping[str, Path], out: Path,
-         resend: bool) -> tuple[list[Path], dict[str, str]]:
-    """The zips for SDI of these files (invoice number → file), and the files left out because
-    an earlier zip held them (invoice number → that zip's name). A zip is what is sent: the
-    same invoice in two zips reaches SDI twice, as when a run's zip and its month's are both
-    sent; so only `resend`, a deliberate choice, zips a file again. Each zip records the
-    files it holds the first time, in a transaction that commits once the zip is in place: a
-    record of a zip killed before it was written would leave its files out of every later zip."""
+def _place(master: MasterData, ledger: Ledger, staged: Staged, files: Mapping[str, Path],
+           packed: Sequence[tuple[Path, tuple[str, ...]]], ids: Mapping[str, int],
+           reissued: Mapping[int, Parties]) -> tuple[dict[str, Path], list[Path]]:
+    """Every file made, the XML files and the zips, given its name in the output folder in one
+    write transaction that records the zips and the parties of the invoices written again
+    (`_corrected`): the folder gets the whole export or, if anything fails, the commit included,
+    none of it (`staged_output`), and a zip is on disk exactly when the ledger records it. A
+    disk that fills up half-way through the files leaves no file the ledger knows nothing of,
+    for the desk to send. Renames only: they take no room on the disk and a month takes well
+    under a second, so the lock is short."""
+    if not files:
+        return {}, []
+    seller = seller_id(master.settings)
+    by_name = {path.name: ids[n] for n, path in files.items()}
+    with writing(ledger) as conn:
+        if reissued:
+            reissue_parties(conn, dict(reissued))
+        archives = [staged.place(tmp, file_name(seller, archive_progressive(conn, members,
+                                                                            [by_name[m] for m in members]), "zip"))
+                    for tmp, members in packed]
+        placed = {n: staged.place(path, path.name) for n, path in files.items()}
+    return placed, archives
+
+
+def _zip(master: MasterData, ledger: Ledger, ids: Mapping[str, int], files: Mapping[str, Path], folder: Path,
+         resend: bool) -> tuple[list[tuple[Path, tuple[str, ...]]], dict[str, str]]:
+    """The zips for SDI of these files (invoice number → file), made in `folder` under
+    temporary names, each with the files it holds (`_place` names them and records them), and
+    the files left out because an earlier zip held them (invoice number → that zip's name). A
+    zip is what is sent: the same invoice in two zips reaches SDI twice, as when a run's zip
+    and its month's are both sent; so only `resend`, a deliberate choice, zips a file again."""
     seller = seller_id(master.settings)
     with reading(ledger) as conn:
         earlier = zipped(conn, [ids[n] for n in files])
     left_out = {} if resend else {n: file_name(seller, earlier[ids[n]], "zip") for n in files if ids[n] in earlier}
-    chosen = {path.name: ids[n] for n, path in files.items() if n not in left_out}
-
-    @contextmanager
-    def zip_name(members: tuple[str, ...]) -> Iterator[str]:
-        with writing(ledger) as conn:
-            yield file_name(seller, archive_progressive(conn, members, [chosen[m] for m in members]), "zip")
-
     paths = [path for n, path in files.items() if n not in left_out]
-    return (write_archives(paths, out, zip_name) if paths else []), left_out
+    return (pack_archives(paths, folder) if paths else []), left_out
 
 
 def _invoices(ledger: Ledger, documents: Sequence[Exportable]) -> Iterator[Invoice]:
@@ -186,9 +209,10 @@ def _invoices(ledger: Ledger, documents: Sequence[Exportable]) -> Iterator[Invoi
 
 
 def _corrected(master: MasterData, ledger: Ledger, finals: Sequence[Exportable], written: Written, context: Context,
-               out: Path) -> Written:
+               out: Path) -> tuple[Written, dict[int, Parties]]:
     """The refused invoices tried again with their parties as the master says them today, and
-    those then written keep them in the ledger (`reissue_parties`): a file the checks refuse
+    those then written with the parties they are to keep in the ledger (`reissue_parties`, when
+    the files are placed: `_place`): a file the checks refuse
     was never sent, so fixing the customer in the workbook (a postcode left out, say) and
     writing again corrects it, as SDI lets an invoice it discarded be sent again corrected, and
     reprints follow. Files already written never change: their parties passed the checks."""
@@ -197,14 +221,11 @@ def _corrected(master: MasterData, ledger: Ledger, finals: Sequence[Exportable],
     retaken = [replace(x, parties=book.parties(x.customer, x.ship_to))
                for x in _invoices(ledger, [d for d in finals if d.number in refused])]
     again = write_invoices(retaken, context, out)
-    if again.files:
-        with writing(ledger) as conn:
-            reissue_parties(conn, {x.id: x.parties for x in retaken
-                                   if x.number in again.files and x.id is not None and x.parties is not None})
+    reissued = {x.id: x.parties for x in retaken if x.number in again.files and x.id is not None and x.parties is not None}
     files = {**written.files, **again.files}
     return Written({d.number: files[d.number] for d in finals if d.number in files},
                    [p for p in written.problems if dict(p.params).get("invoice") not in refused] + again.problems,
-                   list(again.refused))
+                   list(again.refused)), reissued
 
 
 def _credited(ledger: Ledger, documents: Sequence[Exportable]) -> dict[str, tuple[RelatedDocument, ...]]:

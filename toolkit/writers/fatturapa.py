@@ -26,12 +26,12 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import AbstractContextManager, ExitStack, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from toolkit.basics.files import atomic_path, inside, sweep_stale, temporary_file, write_atomic
+from toolkit.basics.files import abandon_archives, atomic_path, inside, sweep_stale, temporary_file, write_atomic
 from toolkit.basics.problems import Problem
 from toolkit.core.einvoice import Context, names, prepare_all
 from toolkit.core.einvoice.fields import decimals
@@ -164,14 +164,34 @@ def write_archives(files: Iterable[Path], folder: Path, name: Naming, *, limit: 
     context ends, after the zip is in place: a run killed in between leaves a zip nobody
     recorded, which the next run writes again under the same name, never a record of a zip
     that is not there); each zip is written under a temporary name and renamed into place, so a
-    failure leaves no half zip. Entries carry a fixed date: the same files make the same bytes.
+    failure leaves no half zip. Entries carry a fixed date: the same files make the same bytes."""
+    folder = Path(folder).resolve()
+    done: list[Path] = []
+    packed = pack_archives(files, folder, limit=limit)
+    try:
+        for tmp, members in packed:
+            with name(members) as chosen:
+                target = _target(folder, chosen)
+                os.replace(tmp, target)
+            done.append(target)
+    finally:
+        for tmp, _ in packed:
+            tmp.unlink(missing_ok=True)
+    return done
+
+
+def pack_archives(files: Iterable[Path], folder: Path, *, limit: int = ZIP_LIMIT) -> list[tuple[Path, tuple[str, ...]]]:
+    """The zips of `files`, each of at most `limit` bytes, in the order given, written in
+    `folder` under temporary names (`temporary_file`, which a later run's sweep removes if a
+    kill left one), each with the names of the files it holds: the caller names each one and
+    puts it in place. A failure leaves none of them.
 
     Whether the next file fits is first judged from its size (XML never grows by much when
     deflated); only near the limit is it compressed once more to know exactly.
     """
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    done: list[Path] = []
+    done: list[tuple[Path, tuple[str, ...]]] = []
     members: list[str] = []
     size = _ZIP_END
     bundle: zipfile.ZipFile | None = None
@@ -181,9 +201,10 @@ def write_archives(files: Iterable[Path], folder: Path, name: Naming, *, limit: 
             data = Path(path).read_bytes()
             entry = Path(path).name
             overhead = _ZIP_ENTRY + 2 * len(entry.encode("utf-8"))
-            if bundle is not None and size + overhead + _deflate_bound(len(data)) > limit \
+            if bundle is not None and tmp is not None and size + overhead + _deflate_bound(len(data)) > limit \
                     and size + overhead + _deflated_size(data) > limit:
-                done.append(_finish(bundle, tmp, folder, name, members))
+                bundle.close()
+                done.append((tmp, tuple(members)))
                 bundle, tmp, members, size = None, None, [], _ZIP_END
             if bundle is None:
                 tmp = temporary_file(folder, "fatture", ".zip")
@@ -193,24 +214,23 @@ def write_archives(files: Iterable[Path], folder: Path, name: Naming, *, limit: 
             bundle.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
             members.append(entry)
             size += overhead + info.compress_size
-        if bundle is not None:
-            done.append(_finish(bundle, tmp, folder, name, members))
-            bundle = None
+        if bundle is not None and tmp is not None:
+            bundle.close()
+            done.append((tmp, tuple(members)))
+            bundle, tmp = None, None
+    except BaseException as failed:
+        if tmp is not None:
+            abandon_archives(failed, tmp)
+        for made, _ in done:
+            made.unlink(missing_ok=True)
+        raise
     finally:
         if bundle is not None:
-            bundle.close()
-        if tmp is not None and tmp.exists():
-            tmp.unlink()
+            with suppress(OSError, ValueError):
+                bundle.close()
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
     return done
-
-
-def _finish(bundle: zipfile.ZipFile, tmp: Path | None, folder: Path, name: Naming, members: list[str]) -> Path:
-    bundle.close()
-    assert tmp is not None
-    with name(tuple(members)) as chosen:
-        target = _target(folder, chosen)
-        os.replace(tmp, target)
-    return target
 
 
 def _deflate_bound(length: int) -> int:
