@@ -162,24 +162,25 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
 def _place(master: MasterData, ledger: Ledger, staged: Staged, files: Mapping[str, Path],
            packed: Sequence[tuple[Path, tuple[str, ...]]], ids: Mapping[str, int],
            reissued: Mapping[int, Parties]) -> tuple[dict[str, Path], list[Path]]:
-    """Every file made, the XML files and the zips, given its name in the output folder in one
-    write transaction that records the zips and the parties of the invoices written again
-    (`_corrected`): the folder gets the whole export or, if anything fails, the commit included,
-    none of it (`staged_output`), and a zip is on disk exactly when the ledger records it. A
-    disk that fills up half-way through the files leaves no file the ledger knows nothing of,
-    for the desk to send. Renames only: they take no room on the disk and a month takes well
-    under a second, so the lock is short."""
+    """Every file made, the XML files then the zips, given its name in the output folder, the
+    zips in the write transaction that records them and the parties of the invoices written
+    again (`_corrected`): the folder gets the whole export or, if anything fails, the commit
+    included, none of it (`staged_output`), and a zip is on disk exactly when the ledger
+    records it. A disk that fills up half-way through the files leaves no file for the desk to
+    send though the run failed. Renames only, which take no room on the disk; the XML files'
+    (1.1 s for a month of 36,000, 1.9 s over an earlier export's) before the transaction, so
+    its lock is held for the zips alone."""
     if not files:
         return {}, []
     seller = seller_id(master.settings)
     by_name = {path.name: ids[n] for n, path in files.items()}
+    placed = {n: staged.place(path, path.name) for n, path in files.items()}
     with writing(ledger) as conn:
         if reissued:
             reissue_parties(conn, dict(reissued))
         archives = [staged.place(tmp, file_name(seller, archive_progressive(conn, members,
                                                                             [by_name[m] for m in members]), "zip"))
                     for tmp, members in packed]
-        placed = {n: staged.place(path, path.name) for n, path in files.items()}
     return placed, archives
 
 
