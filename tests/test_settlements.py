@@ -127,6 +127,39 @@ def test_a_second_settlement_of_the_period_keeps_every_note_and_statement_on_dis
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "nothing temporary is left"
 
 
+def test_a_settlement_whose_files_fill_the_disk_stores_nothing_and_leaves_the_folder_as_it_was(
+        ledger, sample_master, tmp_path, monkeypatch):
+    """The statements and the period's workbook are made aside and placed together in the
+    settlement's transaction: the register failing last on a full disk takes back the
+    statements already made, the earlier settlement's files stay as they were, no note is
+    stored; with room, the same settlement goes through."""
+    import errno
+    from dataclasses import replace
+
+    from toolkit.writers import accountants
+
+    out = tmp_path / "sconti"
+    first = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, out=out)
+    assert first.credit_notes
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    numbers = {x.number for x in _all(ledger)}
+    everything = replace(sample_master.volume_discounts[0], code="SV-TUTTO", group=None, category=None,
+                         threshold=Decimal(0), percent=Decimal(1))
+    added = sample_master.model_copy(update={"volume_discounts": [*sample_master.volume_discounts, everything]})
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as disk:
+        disk.setattr(accountants, "write_register_csv", full)
+        with pytest.raises(OSError, match="No space left"):
+            discounts.run(ledger, added, APRIL, APRIL.end, TODAY, out=out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {x.number for x in _all(ledger)} == numbers
+    again = discounts.run(ledger, added, APRIL, APRIL.end, TODAY, out=out)
+    assert again.credit_notes and all(p.exists() for p in again.files)
+
+
 def test_the_discount_statements_look_the_customers_up_once(ledger, sample_master, tmp_path):
     """One statement per customer and discount, each naming its customer: looked up for each
     statement, a quarter at L went through 10,000 customers thousands of times."""
