@@ -307,6 +307,27 @@ def test_take_back_caps_each_part_at_its_invoice_lines_price_and_repriced_sums_t
     assert repriced([note], [t for t in taken if not t.capped]) == [note]
 
 
+def test_a_return_takes_back_first_a_sale_at_its_own_price_before_a_later_cheaper_one():
+    """Sold 1 at 3,993.64 in March and 1 at 0.15 in April (a sample); 1 returned at 3,993.64: it
+    gives back March's goods, credited at its own price, not capped at April's 0.15."""
+    def sold(number: str, day: date, price: str, line_id: int) -> Sold:
+        line = InvoiceLine("A001", "Caffè", "pz", D(1), D(price), D(price), D(10), None, 1,
+                           None, None, None, "")
+        return Sold("C002", line_id, number, day, Creditable(line, line_id))
+
+    march, april = sold("FT-2026-00001", date(2026, 3, 31), "3993.64", 1), sold("FT-2026-00009", date(2026, 4, 30),
+                                                                              "0.15", 2)
+    returned = InvoiceLine("A001", "Caffè", "pz", D(-1), D("3993.64"), D("-3993.64"), D(10), None, 1, 7, 8, None,
+                           "RE-1")
+    note = Invoice(InvoiceKind.CREDIT_NOTE, "C002", None, MAY, date(2026, 5, 31), (returned,), (), D(0), D(0), D(0),
+                   None, "", ())  # type: ignore[arg-type]
+    taken, refused = take_back([note], [april, march])
+    assert refused == []
+    assert [(t.sold.number, t.quantity, t.amount, t.capped) for t in taken] == [
+        ("FT-2026-00001", D(-1), D("-3993.64"), False)]
+    assert repriced([note], taken) == [note]
+
+
 def two_rates() -> tuple[Invoice, list[Creditable]]:
     """FT-2026-00010: 100 € of coffee at 22% (line 1) and 100 € of flour at 4% (line 2), nothing
     credited; the discount note NC-2026-00003 took 20 € off it, 15 € at 22% and 5 € at 4%."""

@@ -563,8 +563,11 @@ class OverReturn:
 
 def take_back(notes: Sequence[Invoice], sold: Iterable[Sold]) -> tuple[list[TakenBack], list[OverReturn]]:
     """What the return lines of credit notes `notes` (taken in the order given) take back of
-    the invoice lines that sold their goods to their customer (`sold`), the latest invoice on or
-    before the note first, each line as far as what is left of it; and the return lines that
+    the invoice lines that sold their goods to their customer (`sold`), each line as far as what
+    is left of it: first those that charged at least the return's price, then the cheaper ones
+    (a return at the price of one sale most likely gives back that sale's goods, and is then
+    credited at its own price, not capped at a cheaper sale's), the latest invoice on or before
+    the note first within each; and the return lines that
     give back goods those invoices sold and credited already (`credited_before`; none of it
     taken). A return line whose item no invoice in `sold` sold takes back nothing: it cites no
     invoice; one giving back more than they ever sold takes back what they sold, the rest citing
@@ -578,7 +581,7 @@ def take_back(notes: Sequence[Invoice], sold: Iterable[Sold]) -> tuple[list[Take
     for n, note in enumerate(notes):
         for line in returned_lines(note):
             candidates = sorted((s for s in by_item.get((note.customer, line.item), ()) if s.day <= note.invoice_date),
-                                key=lambda s: s.latest_first, reverse=True)
+                                key=lambda s: (s.left.line.unit_price >= line.unit_price, s.latest_first), reverse=True)
             if not candidates:
                 continue
             available = sum((max(left[id(s)], ZERO) for s in candidates), ZERO)
