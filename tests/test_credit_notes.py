@@ -329,7 +329,7 @@ def test_partial_notes_then_the_rest_add_up_to_the_invoice_cent_for_cent(capsys,
                    - cents(Decimal(out["credit_note"]["taxable"]) * line.vat_rate / 100)) <= Decimal("0.01")
 
 
-@pytest.mark.parametrize("asked", ["1:1,5", "1:1e2", "1:1E-1", "1:-1", "1:1,000", "2,1:0.5,3"])
+@pytest.mark.parametrize("asked", ["1:1,5", "1:1e2", "1:1E-1", "1:-1", "1:1,000", "2,1:5,3"])
 def test_lines_a_decimal_comma_or_an_exponent_could_misread_are_refused_storing_nothing(capsys, desk, asked):
     workbook, url = desk
     order, invoice = _invoiced_not_shipped(url)
@@ -338,9 +338,8 @@ def test_lines_a_decimal_comma_or_an_exponent_could_misread_are_refused_storing_
                      "--ledger", url)
     said = " ".join(said.replace("│", " ").split())
     assert code == 2 and "--lines" in said and "Traceback" not in said, said
-    if asked in ("1:1,5", "2,1:0.5,3", "1:1,000"):
-        piece, line, quantity, number = {"1:1,5": ("1:1,5", 1, 1, 5), "2,1:0.5,3": ("1:0.5,3", 1, "0.5", 3),
-                                         "1:1,000": ("1:1,000", 1, 1, "000")}[asked]
+    if asked in ("1:1,5", "2,1:5,3"):
+        piece, line, quantity, number = {"1:1,5": ("1:1,5", 1, 1, 5), "2,1:5,3": ("1:5,3", 1, 5, 3)}[asked]
         assert f"«{piece}» è ambiguo: per {quantity},{number} unità della riga {line} scrivi " \
                f"{line}:{quantity}.{number} (il punto per i decimali)" in said, said
         assert f"put it first: {number},{line}:{quantity}" in said, said
@@ -353,6 +352,91 @@ def test_lines_whole_first_then_quantities_with_a_decimal_point():
     from toolkit.core.credit_notes import parse_lines
 
     assert parse_lines("5, 1:1.5,2:3") == [(5, None), (1, Decimal("1.5")), (2, Decimal("3"))]
+
+
+def test_a_bare_number_after_a_quantity_with_decimals_is_a_whole_line():
+    """`1:1.5,4`: the quantity has its decimals already, so 4 cannot be more of them: line 4 whole."""
+    from toolkit.core.credit_notes import parse_lines
+
+    assert parse_lines("1:1.5,4") == [(1, Decimal("1.5")), (4, None)]
+    assert parse_lines("3:0.25, 2") == [(3, Decimal("0.25")), (2, None)]
+
+
+@pytest.mark.parametrize("typed", ["1:1,5", "1:1,05", "3:12,999", "2:7, 4"])
+def test_each_way_an_ambiguous_lines_refusal_suggests_is_a_valid_lines_value(typed):
+    from toolkit.core.credit_notes import AmbiguousLines, parse_lines
+
+    with pytest.raises(AmbiguousLines) as refused:
+        parse_lines(typed)
+    line, _, rest = typed.partition(":")
+    quantity, _, number = (part.strip() for part in rest.partition(","))
+    assert parse_lines(refused.value.as_decimals) == [(int(line), Decimal(f"{quantity}.{number}"))]
+    assert parse_lines(refused.value.as_lines) == [(int(number), None), (int(line), Decimal(quantity))]
+
+
+def test_a_deferred_invoice_credited_by_quantity_then_a_whole_line_after_decimals(capsys, desk, tmp_path):
+    """`--lines 1:0.5,2` through the command: half a unit of line 1 and all of line 2, one note."""
+    number, invoice = _deferred(capsys, desk, tmp_path)
+    code, out = credit(capsys, desk, number, "--lines", "1:0.5,2", "--date", "2026-10-03")
+    assert code == 0, out["problems"]
+    assert out["credit_note"]["lines"] == 2 and out["invoice"] == number
+    second = invoice.lines[1]
+    taxable = -(Decimal("0.5") * invoice.lines[0].unit_price).quantize(Decimal("0.01")) - second.amount
+    assert Decimal(out["credit_note"]["taxable"]) == taxable
+
+
+def _deferred(capsys, desk, tmp_path):
+    """October shipped and invoiced final on 1 October; a deferred invoice of two lines or
+    more, line 1 of at least 2 units: its number and the invoice."""
+    from toolkit.ledger.invoices import load_invoices
+
+    workbook, url = desk
+    assert toolkit(capsys, desk, "ship", "--date", "2026-10-01", "--all")[0] == 0
+    code, run = toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--date", "2026-10-01", "--final",
+                        "--out", tmp_path / "mese")
+    with reading(open_ledger(url)) as conn:
+        found = {x.number: x for x in load_invoices(conn)}
+    number = next(x["number"] for x in run["invoices"] if x["deferred"] and x["lines"] > 1
+                  and found[x["number"]].lines[0].quantity >= 2)
+    return number, found[number]
+
+
+@pytest.mark.parametrize("asked, quoted, twice", [("1:1,1:1", "1:1,1:1", "1"), ("1,1", "1,1", "1"),
+                                                  ("2,1,2:1", "2,2:1", "2"), ("1, 2 ,1:1.5,2", "1,2,1:1.5,2", "1, 2")])
+def test_a_line_named_twice_is_refused_as_a_slip_and_the_notes_never_pass_the_invoice(capsys, desk, tmp_path,
+                                                                                         asked, quoted, twice):
+    """The audit's 449,98 € of notes on a 336,35 € invoice: `--lines 1:6,1:6` took 12 units of a
+    line of 10, and `1,1` all of line 1 twice. A line named twice is refused, exit 2, naming it;
+    nothing is stored, and the rest of the invoice is then credited to its total, no more."""
+    workbook, url = desk
+    number, invoice = _deferred(capsys, desk, tmp_path)
+    stored = count(url, schema.invoices), count(url, schema.invoice_lines)
+    code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", number, "--lines", asked, "--reason", REASON,
+                     "--date", "2026-10-03", "--ledger", url)
+    said = " ".join(said.replace("│", " ").split())
+    assert code == 2 and "Traceback" not in said, said
+    assert f"Riga della fattura indicata più di una volta in --lines ({quoted}): riga {twice}. Nulla è stato " \
+           "registrato" in said, said
+    assert (count(url, schema.invoices), count(url, schema.invoice_lines)) == stored
+    code, out = credit(capsys, desk, number, "--lines", "1:1", "--date", "2026-10-03")
+    code_, rest = credit(capsys, desk, number, "--date", "2026-10-03")
+    assert (code, code_) == (0, 0), (out["problems"], rest["problems"])
+    assert Decimal(out["credit_note"]["total"]) + Decimal(rest["credit_note"]["total"]) == -invoice.total
+
+
+def test_the_credit_note_refuses_a_line_asked_twice_whoever_asks(capsys, desk, tmp_path, sample_master):
+    """The service itself, not only `--lines`: the same line twice in what is asked is refused,
+    naming it, nothing stored (the panel and any caller go through it)."""
+    from toolkit.services.credit_notes import credit as issue
+
+    workbook, url = desk
+    number, invoice = _deferred(capsys, desk, tmp_path)
+    stored = count(url, schema.invoices)
+    done = issue(open_ledger(url), sample_master, number, [(1, None), (1, None)], REASON,
+                 date(2026, 10, 3), TODAY)
+    assert done.note is None and [p.code for p in done.problems] == ["credit-line-repeated"]
+    assert done.problems[0].message("en").startswith("Invoice line named more than once in --lines (1,1): line 1.")
+    assert count(url, schema.invoices) == stored
 
 
 def test_a_reason_is_folded_as_the_e_invoice_folds_texts_and_the_print_and_xml_say_the_same(capsys, desk, tmp_path):

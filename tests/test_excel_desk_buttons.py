@@ -512,6 +512,20 @@ def test_credit_note_refusals_name_the_cell_and_store_nothing(tmp_path, may):
     assert not list(tmp_path.glob("nota-di-credito-*"))
 
 
+def test_credit_note_refuses_a_line_written_twice_in_its_cell(tmp_path, may):
+    """*Righe da accreditare* `1,1` credited all of line 1 twice: refused naming the cell and the
+    line, nothing stored, no file written."""
+    book = final_invoice(tmp_path)
+    fill(book, IncassoFattura="FT-2026-00001", NotaRighe="1,2:1.5,1", NotaMotivo="Reso")
+    (shown,) = press(book, "credit_note")
+    text, title, mode = shown
+    assert (title, mode) == ("Nota di credito", "critical")
+    assert ("Pannello!B17: Riga della fattura indicata più di una volta in «Righe da accreditare» (1,1): riga 1. "
+            "Nulla è stato registrato") in text, text
+    assert [x.number for x in invoices_in(tmp_path)] == ["FT-2026-00001"]
+    assert not list(tmp_path.glob("nota-di-credito-*"))
+
+
 def test_credit_note_speaks_an_english_workbook(tmp_path, may):
     book = final_invoice(tmp_path, english())
     fill(book, IncassoFattura="FT-2026-00001", NotaMotivo="Billed in error")

@@ -293,7 +293,7 @@ def credit_cmd(
     """Nota di credito su una fattura: merce non spedita o fatturata per errore; chiude l'ordine non ancora spedito.
     Credit note on an invoice: goods never shipped or billed in error; closes the order not shipped yet."""
     from toolkit.basics.dates import today_rome
-    from toolkit.core.credit_notes import AmbiguousLines, causale, parse_lines
+    from toolkit.core.credit_notes import AmbiguousLines, RepeatedLines, causale, parse_lines
     from toolkit.services.credit_notes import credit
 
     try:
@@ -308,13 +308,15 @@ def credit_cmd(
         asked = parse_lines(lines) if lines is not None else []
     except AmbiguousLines as bad:
         raise typer.BadParameter(
-            f"«{bad}» è ambiguo: per {bad.quantity},{bad.number} unità della riga {bad.line} scrivi {bad.line}:"
-            f"{bad.quantity}.{bad.number} (il punto per i decimali); per tutta la riga {bad.number} oltre a "
-            f"{bad.quantity} della riga {bad.line} scrivila prima: {bad.number},{bad.line}:{bad.quantity}. Nulla è "
-            f"stato registrato / «{bad}» is ambiguous: for {bad.quantity}.{bad.number} units of line {bad.line} "
-            f"write {bad.line}:{bad.quantity}.{bad.number} (a point for decimals); for all of line {bad.number} "
-            f"besides {bad.quantity} of line {bad.line} put it first: {bad.number},{bad.line}:{bad.quantity}. "
-            "Nothing was stored", param_hint="--lines") from None
+            f"«{bad}» è ambiguo: per {bad.quantity},{bad.number} unità della riga {bad.line} scrivi {bad.as_decimals} "
+            f"(il punto per i decimali); per tutta la riga {int(bad.number)} oltre a {bad.quantity} della riga "
+            f"{bad.line} scrivila prima: {bad.as_lines}. Nulla è stato registrato / «{bad}» is ambiguous: for "
+            f"{bad.quantity}.{bad.number} units of line {bad.line} write {bad.as_decimals} (a point for decimals); "
+            f"for all of line {int(bad.number)} besides {bad.quantity} of line {bad.line} put it first: "
+            f"{bad.as_lines}. Nothing was stored", param_hint="--lines") from None
+    except RepeatedLines as bad:
+        said = bad.problem("--lines")
+        raise typer.BadParameter(f"{said.message('it')} / {said.message('en')}", param_hint="--lines") from None
     except ValueError as bad:
         raise typer.BadParameter(f"«{bad}»: scrivi i numeri di riga, es. 1,3 oppure 2:4 per 4 unità della riga 2 "
                                  "(2:1.5: il punto per i decimali, al massimo 3, niente esponente) / "

@@ -35,12 +35,13 @@ credit more taxable than the invoice has (`discount_problems`).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from toolkit.basics.cells import Location
 from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import number
@@ -100,6 +101,14 @@ OVER_CREDIT = define(
        "registrato. Indica in {asked_in} al massimo ciò che resta.",
     en="Invoice {number}, line {line} ({item}): {left} {unit} is left to credit, not {asked}; nothing was "
        "stored. Ask {asked_in} for at most what is left.")
+REPEATED_LINE = define(
+    "credit-line-repeated", "error",
+    it="Riga della fattura indicata più di una volta in {asked_in} ({asked}): riga {lines}. Nulla è stato registrato: "
+       "indica ogni riga una volta sola, con tutta la quantità da accreditare (es. {first}:2), o senza quantità per "
+       "tutto ciò che ne resta (es. {first}).",
+    en="Invoice line named more than once in {asked_in} ({asked}): line {lines}. Nothing was stored: name each line "
+       "once, with all the quantity to credit (e.g. {first}:2), or without a quantity for all that is left of it "
+       "(e.g. {first}).")
 ALL_CREDITED = define(
     "credit-nothing-left", "error",
     it="La fattura {number} ({total} €) è già accreditata per intero dalle note di credito {notes}: non resta "
@@ -192,13 +201,48 @@ _QUANTITY = re.compile(r"\d+(\.\d{1,3})?")
 
 
 class AmbiguousLines(ValueError):
-    """`--lines 1:1,5`: a bare line number right after a quantity reads as a decimal comma as
-    well as a second line (1.5 of line 1, or line 1's 1 and all of line 5); refused, not guessed."""
+    """`--lines 1:1,5`: a bare line number right after a whole quantity reads as a decimal comma
+    as well as a second line (1.5 of line 1, or line 1's 1 and all of line 5); refused, not
+    guessed. Only when both readings are valid `--lines`, so each way the refusal shows is one
+    the desk can type: `1:1.5,4` has its decimals already (line 4 whole), `1:1,5000` would be a
+    fourth decimal (line 5000), `1:1,0` no line."""
 
     def __init__(self, quantity_piece: str, number: str) -> None:
         super().__init__(f"{quantity_piece},{number}")
-        self.line, _, self.quantity = quantity_piece.partition(":")
+        self.line, _, self.quantity = (part.strip() for part in quantity_piece.partition(":"))
         self.number = number
+
+    @property
+    def as_decimals(self) -> str:
+        """The quantity with the bare number as its decimals: `1:1.5`."""
+        return f"{self.line}:{self.quantity}.{self.number}"
+
+    @property
+    def as_lines(self) -> str:
+        """The bare number as a whole line, first: `5,1:1`."""
+        return f"{int(self.number)},{self.line}:{self.quantity}"
+
+
+class RepeatedLines(ValueError):
+    """`--lines 1:6,1:6` or `1,1`: a line named twice, most likely a slip (a line number typed
+    again for the next one); refused rather than added up, as the desk meant something else."""
+
+    def __init__(self, asked: Asked) -> None:
+        self.lines, self.asked = repeated(asked), tuple(asked)
+        super().__init__(", ".join(map(str, self.lines)))
+
+    def problem(self, asked_in: str, at: Location | None = None) -> Problem:
+        return repeated_problem(self.lines, self.asked, asked_in, at)
+
+
+def repeated(asked: Asked) -> list[int]:
+    """The line numbers `asked` names more than once, in order.
+
+    >>> repeated([(1, None), (2, Decimal(6)), (1, Decimal(6)), (2, None), (3, None)])
+    [1, 2]
+    """
+    seen = Counter(line for line, _ in asked)
+    return [line for line, times in seen.items() if times > 1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,17 +260,18 @@ OPTIONS = AskedIn()
 
 def parse_lines(text: str) -> list[tuple[int, Decimal | None]]:
     """`--lines 1,3` (all that is left of lines 1 and 3) or `2:4` (4 of line 2's quantity);
-    `ValueError` when a piece is neither, `AmbiguousLines` when a bare number follows a
-    quantity (1:1,5): the lines taken whole go first (5,1:1), decimals take a point (1:1.5).
+    `ValueError` when a piece is neither, `AmbiguousLines` when a bare number follows a whole
+    quantity (1:1,5): the lines taken whole go first (5,1:1), decimals take a point (1:1.5);
+    `RepeatedLines` when a line is named twice (1:6,1:6).
 
-    >>> parse_lines("1, 3:2.5")
-    [(1, None), (3, Decimal('2.5'))]
+    >>> parse_lines("1, 3:2.5"), parse_lines("1:1.5,4")
+    ([(1, None), (3, Decimal('2.5'))], [(1, Decimal('1.5')), (4, None)])
     """
     asked: list[tuple[int, Decimal | None]] = []
     pieces = [p.strip() for p in text.split(",")]
     for n, piece in enumerate(pieces):
         number, colon, quantity = (part.strip() for part in piece.partition(":"))
-        if not colon and number.isdigit() and n and ":" in pieces[n - 1]:
+        if not colon and n and _decimals_too(pieces[n - 1], number):
             raise AmbiguousLines(pieces[n - 1], number)
         if not number.isdigit() or int(number) < 1 or (colon and not _QUANTITY.fullmatch(quantity)):
             raise ValueError(piece)
@@ -234,7 +279,24 @@ def parse_lines(text: str) -> list[tuple[int, Decimal | None]]:
         if amount is not None and amount <= 0:
             raise ValueError(piece)
         asked.append((int(number), amount))
+    if repeated(asked):
+        raise RepeatedLines(asked)
     return asked
+
+
+def _decimals_too(before: str, number: str) -> bool:
+    """Whether the bare `number` after the piece `before` reads as the decimals of its quantity
+    as well as a line: `before` a whole quantity (no point yet), `number` a line (not 0) and at
+    most three digits, as decimals may be."""
+    _, colon, quantity = (part.strip() for part in before.partition(":"))
+    return bool(colon) and quantity.isdigit() and number.isdigit() and int(number) > 0 and len(number) <= 3
+
+
+def repeated_problem(lines: Sequence[int], asked: Asked, asked_in: str, at: Location | None = None) -> Problem:
+    """The refusal of lines named twice (`repeated`), quoting what was asked of them."""
+    shown = ",".join(f"{line}:{quantity}" if quantity is not None else str(line)
+                     for line, quantity in asked if line in lines)
+    return REPEATED_LINE(at, lines=", ".join(map(str, lines)), asked_in=asked_in, asked=shown, first=lines[0])
 
 
 def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day: date, reason: str,
@@ -244,6 +306,8 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
     user asked them (`asked_in`). `credited_by` are the credit notes that took back some of it
     before, named when nothing is left."""
     number = invoice.number or "?"
+    if twice := repeated(asked):
+        return [repeated_problem(twice, asked, asked_in.lines)]
     by_no = {c.line.line_no: c for c in lines}
     chosen: list[tuple[Creditable, Decimal | None]] = []
     problems: list[Problem] = []
