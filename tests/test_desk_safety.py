@@ -151,6 +151,21 @@ def test_a_payment_dated_before_its_invoice_or_after_today_is_recorded_with_a_wa
     assert _position(capsys, today, invoice)[0] == 2
 
 
+@pytest.mark.parametrize("amount", ["1e3", "1E2", "2,5e1", "-1e-2"])
+def test_an_amount_with_an_exponent_is_refused_as_a_slip_storing_nothing(capsys, today, amount):
+    """`--amount 1e3` recorded 1.000 €: a key typed by mistake, not how a desk writes money."""
+    workbook, url = today
+    invoice, total = _immediate_invoice(capsys, today)
+    for verb in ("record", "void"):
+        code, said = cli(capsys, "payments", verb, workbook, "--invoice", invoice, "--date", "2026-10-01",
+                         "--amount", amount, "--ledger", url)
+        said = " ".join(said.replace("│", " ").split())
+        assert code == 2 and "Traceback" not in said, said
+        assert f"«{amount}»: scrivi l'importo per intero, come 1000 o 1234,56, senza esponente; nulla è stato " \
+               "registrato" in said, said
+    assert count(url, schema.payments) == 0
+
+
 def test_payments_void_keeps_to_what_the_help_says(capsys):
     code, said = cli(capsys, "payments", "record", "--help")
     assert "negativo solo per il rimborso di una nota di credito" in " ".join(said.replace("│", " ").split())

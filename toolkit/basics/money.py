@@ -80,6 +80,19 @@ def _parse_text(text: str) -> Decimal:
     return number
 
 
+def with_exponent(text: str) -> bool:
+    """Whether typed text writes its number with an exponent (1e3, 2E-1): `Decimal` reads it,
+    but no desk types money so; an option taking an amount refuses it as a slip (`1e3` for
+    1,000 €), as `--lines` refuses it in a quantity.
+
+    >>> with_exponent("1e3"), with_exponent(" 2,5E-1 "), with_exponent("1.000,50 €"), with_exponent("10 euro")
+    (True, True, False, False)
+    """
+    return _EXPONENT.fullmatch(text.strip()) is not None
+
+
+_EXPONENT = re.compile(r"[+-]?[\d.,]*\d[eE][+-]?\d+")
+
 _LEADING_GROUP = re.compile(r"[+-]?\d{1,3}")
 _THOUSANDS_OR_DECIMALS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 

@@ -375,8 +375,12 @@ def record_cmd(
 def _amount(text: str) -> Decimal:
     """`--amount` as euro and cents, or a usage error saying how to write it."""
     from toolkit.basics.limits import AMOUNT
-    from toolkit.basics.money import NotANumber, cents, to_decimal
+    from toolkit.basics.money import NotANumber, cents, to_decimal, with_exponent
 
+    if with_exponent(text):
+        raise typer.BadParameter(f"«{text}»: scrivi l'importo per intero, come 1000 o 1234,56, senza esponente; "
+                                 f"nulla è stato registrato / write the amount in full, like 1000 or 1234.56, "
+                                 "without an exponent; nothing was stored", param_hint="--amount")
     try:
         value = to_decimal(text)
     except NotANumber:
