@@ -569,3 +569,16 @@ def test_the_order_views_show_what_a_credit_note_took_back_beside_what_was_invoi
     shown = {(r[0], r[1]): (r[head.index("Qtà fatturata")], r[head.index("Qtà accreditata")]) for r in rows[1:]}
     assert shown[order, first.item] == (first.quantity, part)
     assert all(credited == 0 for key, (_, credited) in shown.items() if key != (order, first.item))
+
+
+def test_a_short_invoice_number_is_credited_and_named_in_full(capsys, desk):
+    """`--invoice ft-2026-5` is FT-2026-00005, accepted on purpose as payments take it: the
+    answer, text and JSON, names the full number the note cites."""
+    workbook, url = desk
+    order, invoice = _invoiced_not_shipped(url)
+    series, year, number = invoice.split("-")
+    code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", f"{series.lower()}-{year}-{int(number)}",
+                     "--reason", REASON, "--date", "2026-10-02", "--ledger", url)
+    assert code == 0 and f"Emessa la nota di credito NC-2026-00001 del 02/10/2026 su {invoice}: " in said, said
+    code, out = credit(capsys, desk, f"{int(number)}/{year}", "--date", "2026-10-02")
+    assert (code, out["invoice"], [p["code"] for p in out["problems"]]) == (1, invoice, ["credit-nothing-left"])

@@ -188,3 +188,20 @@ def test_a_ledger_of_schema_23_gains_payment_reversals(capsys, today):
     assert _position(capsys, today, invoice) == (0, total)
     with reading(open_ledger(url)) as conn:
         assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
+
+
+def test_a_short_invoice_number_is_paid_and_named_in_full(capsys, today):
+    """`--invoice FT-2026-3` (or `3/2026`) is the invoice FT-2026-00003, as a bank's export
+    writes it: accepted on purpose, and the answer names the number it acted on."""
+    workbook, url = today
+    invoice, total = _immediate_invoice(capsys, today)
+    series, year, number = invoice.split("-")
+    for short in (f"{series.lower()}-{year}-{int(number)}", f"{int(number)}/{year}"):
+        code, said = cli(capsys, "payments", "record", workbook, "--invoice", short, "--date", "2026-10-01",
+                         "--amount", "1", "--reference", short, "--ledger", url)
+        assert code == 0 and f"Registrato 1 incasso, 0 già presenti: {invoice}, 1,00 € del 01/10/2026." in said, said
+    code, said = cli(capsys, "payments", "void", workbook, "--invoice", f"{int(number)}/{year}", "--date",
+                     "2026-10-01", "--amount", "1", "--reference", f"{int(number)}/{year}", "--ledger", url)
+    assert code == 0 and f"Incassi annullati: 1 (lo storno resta nel registro): {invoice}, 1,00 € del 01/10/2026." \
+        in said, said
+    assert _position(capsys, today, invoice)[0] == 1

@@ -395,9 +395,10 @@ def test_record_payment_reads_the_panel_cells_and_records_once(tmp_path, may, re
     fill(book, IncassoFattura="FT-2026-00001", IncassoData=datetime(2026, 5, 4), IncassoImporto=100.5,
          IncassoModalita="Bonifico")
     (shown,) = press(book, "record_payment", reads)
-    assert shown == ("Registrato 1 incasso, 0 già presenti.", "Registra incasso", "info")
+    assert shown == ("Registrato 1 incasso, 0 già presenti: FT-2026-00001, 100,50 € del 04/05/2026.",
+                     "Registra incasso", "info")
     (again,) = press(book, "record_payment", reads)
-    assert again[0] == "Registrati 0 incassi, 1 già presente."
+    assert again[0] == "Registrati 0 incassi, 1 già presente: FT-2026-00001, 100,50 € del 04/05/2026."
     with reading(ledger_of(tmp_path)) as conn:
         (receivable,) = receivables(conn)
     assert [(p.payment_date, p.amount, p.method) for p in receivable.payments] == [

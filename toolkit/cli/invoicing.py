@@ -333,7 +333,8 @@ def credit_cmd(
                     lang=output.lang(), workbook=workbook)
     problems = session.warnings + result.problems
     if json:
-        output.reply({"credit_note": invoice_json(result.note) if result.note else None, "invoice": invoice,
+        output.reply({"credit_note": invoice_json(result.note) if result.note else None,
+                      "invoice": result.invoice or invoice,
                       "closed": result.closed, "file": result.printed}, problems)
         output.exit_for(problems)
         return

@@ -78,12 +78,14 @@ OUT_OF_SEQUENCE = define(
 @dataclass(frozen=True)
 class Credited:
     """What `credit` did: the credit note stored (None when refused), the orders it closed, the
-    file it was printed to."""
+    file it was printed to, and the invoice's full number once found (`ft-2026-5` is
+    FT-2026-00005), which the answer names rather than what was typed."""
 
     note: Invoice | None
     problems: list[Problem]
     closed: list[str] = field(default_factory=list)
     printed: Path | None = None
+    invoice: str | None = None
 
     def summary(self, lang: str) -> str:
         it = lang == "it"
@@ -131,19 +133,19 @@ def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reas
     [invoice] = load_invoices(conn, ids=[row.id])
     refused = _not_creditable(invoice, workbook, asked_in)
     if refused:
-        return Credited(None, refused)
+        return Credited(None, refused, invoice=invoice.number)
     line_ids, credited, notes = credited_lines(conn, row.id)
     lines = creditable(invoice, line_ids, credited)
     made = credit_note(invoice, lines, asked, day, reason, notes, asked_in)
     if isinstance(made, list):
-        return Credited(None, made)
+        return Credited(None, made, invoice=invoice.number)
     problems = (discount_problems(invoice, lines, made, discount_shares(conn, row.id), asked_in)
                 + date_problems(invoice, day, today)
                 + chronology_problems(conn, master.settings, [made], OUT_OF_SEQUENCE))
     if errors(problems):
-        return Credited(None, problems)
+        return Credited(None, problems, invoice=invoice.number)
     [note] = store(conn, master, [_with_parties(master, made, invoice)], InvoiceStatus.FINAL, new_run_id(day))
-    return Credited(note, problems, _close_orders(conn, note, asked_in))
+    return Credited(note, problems, _close_orders(conn, note, asked_in), invoice=invoice.number)
 
 
 def _not_creditable(invoice: Invoice, workbook: str, asked_in: AskedIn) -> list[Problem]:

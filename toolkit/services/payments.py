@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Row
 
 from toolkit.basics import dates
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.wording import count
+from toolkit.basics.wording import count, euro
 from toolkit.core.payments import (
     PaymentEntry,
     PaymentStatus,
@@ -115,10 +115,24 @@ class Recorded:
 
     def summary(self, lang: str) -> str:
         recorded, repeated = len(self.recorded), len(self.duplicates)
+        named = _named([*self.recorded, *self.duplicates], lang)
         if lang == "it":
             return (f"{'Registrato' if recorded == 1 else 'Registrati'} {count(recorded, 'incasso', 'incassi')}, "
-                    f"{repeated} già {'presente' if repeated == 1 else 'presenti'}.")
-        return f"Recorded {count(recorded, 'payment', 'payments')}, {repeated} already there."
+                    f"{repeated} già {'presente' if repeated == 1 else 'presenti'}{named}.")
+        return f"Recorded {count(recorded, 'payment', 'payments')}, {repeated} already there{named}."
+
+
+def _named(rows: Sequence[dict[str, object]], lang: str) -> str:
+    """One payment as the summary names it: the invoice's full number as the ledger holds it
+    (the desk may type `FT-2026-51` or `51/2026`), the amount and the day, so the desk sees
+    which invoice was paid; nothing for an import of many rows."""
+    if len(rows) != 1:
+        return ""
+    [row] = rows
+    amount, day = row["amount"], row["date"]
+    assert isinstance(amount, Decimal) and isinstance(day, date)
+    on = "del" if lang == "it" else "of"
+    return f": {row['invoice']}, {euro(amount, lang)} {on} {day:%d/%m/%Y}"
 
 
 @dataclass(frozen=True)
@@ -202,9 +216,10 @@ class Voided:
     def summary(self, lang: str) -> str:
         if not self.voided:
             return "Nessun incasso annullato." if lang == "it" else "No payment voided."
+        named = _named(self.voided, lang)
         if lang == "it":
-            return f"Incassi annullati: {len(self.voided)} (lo storno resta nel registro)."
-        return f"Payments voided: {len(self.voided)} (the reversal stays in the ledger)."
+            return f"Incassi annullati: {len(self.voided)} (lo storno resta nel registro){named}."
+        return f"Payments voided: {len(self.voided)} (the reversal stays in the ledger){named}."
 
 
 def void(ledger: Ledger, entry: PaymentEntry, default_series: str) -> Voided:
