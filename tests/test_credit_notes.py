@@ -200,6 +200,29 @@ def test_a_credit_note_citing_an_invoice_settles_it_in_monitoring_and_aging(caps
     assert Decimal(after["buckets"]["credit"]) == Decimal(before["buckets"]["credit"])
 
 
+def test_the_status_workbook_shows_the_credited_invoice_and_its_note_settled_as_the_json_does(capsys, desk,
+                                                                                               tmp_path):
+    """*Da incassare* was `=Totale-Incassato`: the workbook, recalculated on opening, showed the
+    credited invoice's total still to collect and the note's as an open credit."""
+    workbook, url = desk
+    order, invoice = _invoiced_not_shipped(url)
+    assert credit(capsys, desk, invoice, "--date", "2026-10-02")[0] == 0
+    code, status = toolkit(capsys, desk, "payments status", "--out", tmp_path / "pag.xlsx")
+    assert code == 0
+    said = {r["number"]: r for r in status["invoices"]}
+    sheet = openpyxl.load_workbook(tmp_path / "pag.xlsx")["Scadenzario"]
+    heads = [c.value for c in sheet[4]]
+    credited, outstanding = heads.index("Accreditato"), heads.index("Da incassare")
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=5) if r[0].value in said}
+    for number in (invoice, "NC-2026-00001"):
+        row = rows[number]
+        assert Decimal(str(row[credited].value)) == Decimal(said[number]["credited"]) != 0
+        total, collected, taken = (row[c].coordinate for c in (outstanding - 3, outstanding - 2, credited))
+        assert row[outstanding].value == f"={total}-{collected}-{taken}"
+        assert Decimal(str(row[outstanding - 3].value)) - Decimal(str(row[outstanding - 2].value)) - Decimal(
+            str(row[credited].value)) == Decimal(said[number]["outstanding"]) == 0
+
+
 def test_a_draft_invoice_is_undone_not_credited(capsys, desk, tmp_path):
     assert toolkit(capsys, desk, "ship", "--date", "2026-10-01", "--all")[0] == 0
     code, run = toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--date", "2026-10-01",

@@ -27,6 +27,7 @@ from toolkit.ledger.db import reading
 from toolkit.ledger.payments import receivables
 from toolkit.services.invoicing import finalize, run
 from toolkit.services.payments import record
+from toolkit.writers.libreoffice import recalculated_values, soffice
 
 MAY_10 = date(2026, 5, 10)
 THIRDS = ((date(2026, 5, 30), D("33.33")), (date(2026, 6, 29), D("33.33")), (date(2026, 7, 29), D("33.34")))
@@ -216,6 +217,57 @@ def test_the_status_pages_say_whose_and_when_and_no_payment_is_said_so(tmp_path,
         ("Nessun incasso registrato sui documenti elencati.", None, None, None, None, None)]
 
 
+CREDITED_ON = date(2026, 5, 5)
+
+
+def credited_pair() -> list[Receivable]:
+    """An invoice of 158.44 credited in full by a note citing it, and 100.00 of a second
+    invoice paid by a partial payment and a partial note: what the notes settle, on their date."""
+    invoice = Receivable(1, "FT-2026-00051", "invoice", date(2026, 4, 30), "C001", D("158.44"), "bank-transfer",
+                         ((date(2026, 5, 31), D("158.44")),), (), ((CREDITED_ON, D("158.44")),))
+    note = Receivable(2, "NC-2026-00001", "credit-note", CREDITED_ON, "C001", D("-158.44"), "bank-transfer", (), (),
+                      ((CREDITED_ON, D("-158.44")),))
+    partly = Receivable(3, "FT-2026-00052", "invoice", date(2026, 4, 30), "C001", D("100.00"), "bank-transfer",
+                        ((date(2026, 5, 31), D("100.00")),), (Collected(MAY_10, D("30.00")),),
+                        ((CREDITED_ON, D("20.00")),))
+    return [invoice, note, partly]
+
+
+def credited_status_book(tmp_path):
+    from toolkit.writers.payments_status import write_payment_status
+
+    found = credited_pair()
+    rows = monitor(found, MAY_10)
+    return write_payment_status(tmp_path / "s.xlsx", master_with(), rows, found, MAY_10), rows
+
+
+def test_the_status_sheet_takes_what_credit_notes_settle_off_the_outstanding_formula(tmp_path):
+    """The outstanding was `=G-H`: a workbook that recalculates on opening showed 158.44 to
+    collect on a fully credited invoice marked paid, and -158.44 on its note."""
+    from openpyxl import load_workbook
+
+    path, rows = credited_status_book(tmp_path)
+    sheet = load_workbook(path).worksheets[0]
+    assert [c.value for c in sheet[4]][6:11] == ["Totale", "Incassato", "Accreditato", "Da incassare", "Pagata"]
+    assert [sheet.cell(r, 10).value for r in (5, 6, 7)] == ["=G5-H5-I5", "=G6-H6-I6", "=G7-H7-I7"]
+    assert sheet["I8"].value == "=SUM(I5:I7)" and sheet["J8"].value == "=SUM(J5:J7)"
+    cached = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Scadenzario").to_python()
+    assert [(r[0], D(str(r[8])), D(str(r[9])), r[10]) for r in cached[4:7]] == [
+        ("FT-2026-00051", D("158.44"), 0, "Sì"), ("NC-2026-00001", D("-158.44"), 0, "Sì"),
+        ("FT-2026-00052", D("20"), D("50"), "No")]
+    assert [(r.credited, r.outstanding) for r in rows] == [(D("158.44"), 0), (D("-158.44"), 0), (D("20.00"), D("50.00"))]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_the_status_sheet_recalculates_to_what_payments_status_says(tmp_path):
+    path, rows = credited_status_book(tmp_path)
+    values = recalculated_values(path)["Scadenzario"]
+    shown = {r[0]: D(str(r[9])).quantize(D("0.01")) for r in values[4:7]}
+    assert shown == {r.number: r.outstanding for r in rows}
+    assert D(str(values[7][9])).quantize(D("0.01")) == sum((r.outstanding for r in rows), D(0))
+
+
 def test_payments_commands_end_to_end(tmp_path, sample_workbook):
     import test_accountants
     from typer.testing import CliRunner
@@ -248,14 +300,14 @@ def test_payments_commands_end_to_end(tmp_path, sample_workbook):
     assert listed == [r["number"] for r in shown["invoices"]]
     by_number = {r[0]: r for r in rows[4:] if r[0]}
     for r in shown["invoices"]:
-        assert D(str(by_number[r["number"]][8])).quantize(D("0.01")) == D(r["outstanding"])
+        assert D(str(by_number[r["number"]][9])).quantize(D("0.01")) == D(r["outstanding"])
     everything = tmp_path / "scadenzario-tutto.xlsx"
     result = runner.invoke(app, ["payments", "status", str(sample_workbook), "--as-of", "2026-06-01",
                                  "--out", str(everything), *common])
     assert result.exit_code == 0, result.output
     book = CalamineWorkbook.from_path(str(everything))
     status = {r[0]: r for r in book.get_sheet_by_name("Scadenzario").to_python()[4:] if r[0]}
-    assert status[number][9] == "Sì" and D(str(status[number][8])) == 0
+    assert status[number][10] == "Sì" and D(str(status[number][9])) == 0
     received = book.get_sheet_by_name("Incassi").to_python()
     assert received[0][:4] == ["Numero", "Cliente", "Data", "Importo"]
     assert [r[0] for r in received[1:]] == [number]

@@ -1,8 +1,11 @@
 """The payment-monitoring workbook (monitoraggio pagamenti / scadenzario).
 
-One row per issued invoice: total, collected, outstanding (a live formula), paid or not, the
-next due date with the amount due then and the days until it (negative when past, in red),
-and on top the day the status was computed — the seed's "data in cui lo stato è stato
+One row per issued invoice: total, collected, credited (what credit notes citing it settle of
+it; on a note's own row what the note settles, negative), outstanding (a live formula, total
+less collected less credited: the workbook recalculates on opening, and without the credited
+column a credited invoice showed still to collect what `payments status` calls settled), paid
+or not, the next due date with the amount due then and the days until it (negative when past,
+in red), and on top the day the status was computed — the seed's "data in cui lo stato è stato
 calcolato". A second sheet lists the payments recorded, to check them against the bank.
 
 A large distributor has tens of thousands of dues open: the workbook is written row after row
@@ -29,7 +32,9 @@ from toolkit.writers.printable import Formats, a4, as_of, formats, headings, pag
 from toolkit.writers.row_heights import row_height
 from toolkit.writers.streaming import streaming_workbook
 
-STATUS_WIDTHS = (15, 11, 15, 11, 32, 16, 14, 14, 14, 8, 11, 14, 11, 11)
+STATUS_WIDTHS = (15, 11, 15, 11, 32, 16, 14, 14, 14, 14, 8, 11, 14, 11, 11)
+DAYS = 13
+"""The column (0-based) of the days to the due date, red when negative."""
 PAYMENTS_WIDTHS = (16, 11, 11, 14, 18, 24)
 
 define({
@@ -38,6 +43,7 @@ define({
     "pay.payments_sheet": ("Incassi", "Payments"),
     "pay.as_of": ("Situazione al", "Status as of"),
     "pay.collected": ("Incassato", "Collected"),
+    "pay.credited": ("Accreditato", "Credited"),
     "pay.outstanding": ("Da incassare", "Outstanding"),
     "pay.paid": ("Pagata", "Paid"),
     "pay.next_due": ("Prossima scadenza", "Next due date"),
@@ -82,8 +88,8 @@ def write_payment_status(target: Path, master: MasterData, rows: Sequence[Paymen
             text(sheet, 1, 0, t("pay.as_of"), fmt.bold)
             text(sheet, 1, 1, as_of_day, fmt.date)
             heads = ["doc.number", "doc.date", "doc.document_type", "doc.customer", "pay.customer_name", "pay.method",
-                     "doc.total", "pay.collected", "pay.outstanding", "pay.paid", "pay.next_due", "pay.next_amount",
-                     "pay.days", "pay.last_payment"]
+                     "doc.total", "pay.collected", "pay.credited", "pay.outstanding", "pay.paid", "pay.next_due",
+                     "pay.next_amount", "pay.days", "pay.last_payment"]
             header = 3
             widths = set_widths(sheet, STATUS_WIDTHS)
             headings(sheet, header, 0, [t(h) for h in heads], fmt, widths)
@@ -91,13 +97,13 @@ def write_payment_status(target: Path, master: MasterData, rows: Sequence[Paymen
                                    _status_rows(rows, customers, widths, header + 1, t, lang)) - 1
             if rows:
                 text(sheet, row + 1, 5, t("pay.totals"), fmt.total_label)
-                for col, attr in ((6, "total"), (7, "collected"), (8, "outstanding")):
+                for col, attr in ((6, "total"), (7, "collected"), (8, "credited"), (9, "outstanding")):
                     value = sum((getattr(r, attr) for r in rows), Decimal(0))
                     sheet.write_formula(row + 1, col,
                                         f"=SUM({address(header + 2, col + 1)}:{address(row + 1, col + 1)})",
                                         fmt.total, float(value))
-                sheet.conditional_format(header + 1, 12, row, 12, {"type": "cell", "criteria": "<", "value": 0,
-                                                                   "format": red})
+                sheet.conditional_format(header + 1, DAYS, row, DAYS, {"type": "cell", "criteria": "<", "value": 0,
+                                                                       "format": red})
                 sheet.autofilter(header, 0, row, len(heads) - 1)
             sheet.freeze_panes(header + 1, 1)
             a4(sheet, landscape=True, repeat_rows=(header, header))
@@ -121,8 +127,9 @@ def write_payment_status(target: Path, master: MasterData, rows: Sequence[Paymen
 
 def _status_columns(fmt: Formats) -> list[Column]:
     """The status table's columns with the formats their cells take; the outstanding amount
-    is a live formula, total less collected."""
-    values = [Column("value", f) for f in (None, fmt.date, fmt.wrap, None, fmt.wrap, fmt.wrap, fmt.money, fmt.money)]
+    is a live formula, total less collected less credited."""
+    values = [Column("value", f) for f in (None, fmt.date, fmt.wrap, None, fmt.wrap, fmt.wrap, fmt.money, fmt.money,
+                                           fmt.money)]
     return [*values, Column("formula", fmt.money),
             *(Column("value", f) for f in (None, fmt.date, fmt.money, None, fmt.date))]
 
@@ -137,8 +144,9 @@ def _status_rows(rows: Sequence[PaymentStatus], customers: dict[str, Customer], 
         kind = credit_note if r.kind == "credit-note" else invoice
         name = customer.name if customer else None
         method = _method(r.payment_method, lang)
-        yield ((r.number, r.invoice_date, kind, r.customer, name, method, r.total, r.collected,
-                (f"={address(row, 7)}-{address(row, 8)}", r.outstanding), t("pay.yes" if r.paid else "pay.no"),
+        yield ((r.number, r.invoice_date, kind, r.customer, name, method, r.total, r.collected, r.credited,
+                (f"={address(row, 7)}-{address(row, 8)}-{address(row, 9)}", r.outstanding),
+                t("pay.yes" if r.paid else "pay.no"),
                 r.next_due, r.next_due_amount, r.days_to_due, r.last_payment),
                row_height(((kind, widths[2]), (name, widths[4]), (method, widths[5]))))
 
