@@ -6,6 +6,7 @@ Also the `toolkit invoice` verbs end to end on the bundled sample."""
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import date
 from decimal import Decimal as D
@@ -165,6 +166,26 @@ def test_register_csv_for_italian_accounting_imports(tmp_path, tricky):
     assert first[0] == invoices[0].number and first[1] == "30/04/2026"
     assert first[8:11] == [f"{v:.2f}".replace(".", ",") for v in ledger_totals(invoices[0])]
     assert any(";-4417,00;" in line for line in lines)
+
+
+def test_register_csv_has_the_sheets_columns_period_and_xml_file_too(tmp_path, tricky):
+    """The CSV lacked *Periodo* (a deferred invoice's VAT month) and *File XML*, which the
+    *Registro* sheet has: both now come from one list of columns."""
+    master, run_id, invoices = tricky
+    xml = {invoices[0].number: "IT01234567890_00001.xml"}
+    book_path, csv_path = write_accountants(tmp_path, master, invoices, run_id, xml_files=xml)
+    sheet = openpyxl.load_workbook(book_path)["Registro"]
+    heads = [c.value for c in sheet[3]]
+    with open(csv_path, encoding="utf-8-sig", newline="") as f:
+        header, *rows = list(csv.reader(f, delimiter=";"))
+    assert header == heads and heads[14:] == ["Periodo", "Documenti di trasporto", "Rif. fattura", "File XML"]
+    in_sheet = {r[0]: r for r in sheet.iter_rows(min_row=4, max_row=3 + len(invoices), values_only=True)}
+    assert [r[0] for r in rows] == [x.number for x in invoices] == list(in_sheet)
+    for row in rows:
+        assert [v or None for v in row[14:]] == list(in_sheet[row[0]][14:])
+    first = rows[0]
+    assert (first[14], first[17]) == ("01/04/2026 – 30/04/2026", xml[invoices[0].number])
+    assert all(r[17] == "" for r in rows[1:])
 
 
 def test_one_workbook_per_customer_and_names_that_stay_inside(tmp_path, tricky):

@@ -8,6 +8,7 @@ each test works on a copy of that ledger.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -266,7 +267,8 @@ def test_the_accountants_workbook_names_each_xml_file(sample_master, ledger, mad
     invoicing.finalize(ledger, made.run_id)
     before = invoicing.export(sample_master, ledger, made.run_id, tmp_path / "before", "it").files[0]
     written = einvoice.export(sample_master, ledger, run_id=made.run_id, out=tmp_path / "xml")
-    after = invoicing.export(sample_master, ledger, made.run_id, tmp_path / "after", "en").files[0]
+    exported = invoicing.export(sample_master, ledger, made.run_id, tmp_path / "after", "en").files
+    after, register = exported[0], exported[-1]
 
     def column(path, heading):
         rows = list(openpyxl.load_workbook(path).worksheets[0].iter_rows(min_row=3, values_only=True))
@@ -276,6 +278,10 @@ def test_the_accountants_workbook_names_each_xml_file(sample_master, ledger, mad
     assert set(column(before, "File XML").values()) == {None}
     names = column(after, "XML file")
     assert {n: names[n] for n in written.files} == {n: p.name for n, p in written.files.items()}
+    with open(register, encoding="utf-8-sig", newline="") as f:
+        header, *rows = list(csv.reader(f, delimiter=";"))
+    at = header.index("XML file")
+    assert {row[0]: row[at] or None for row in rows} == names, "the register CSV names them as its sheet does"
 
 
 def test_an_older_ledger_gains_the_table_of_progressives(tmp_path, minimal_master):

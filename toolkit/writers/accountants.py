@@ -37,7 +37,7 @@ from toolkit.core.einvoice.codes import LEGAL_REFERENCES, pays_into_account
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, as_stated, group_label
 from toolkit.core.payment_terms import code_in_words, due_on_delivery
 from toolkit.core.vat import VatLine
-from toolkit.model.parties import Parties, PartyBook, Seller, party_book
+from toolkit.model.parties import Buyer, Parties, PartyBook, Seller, party_book
 from toolkit.model.records import MasterData
 from toolkit.writers.blocks import Column, StreamedWorkbook, StreamedWorksheet
 from toolkit.writers.printable import (
@@ -131,6 +131,12 @@ COPY_WIDTHS = (11, 38, 7, 10, 13, 14, 7, 8)
 """Eight columns, 108 characters: an invoice prints on A4 portrait at about 88 %, near 10
 points. The DDT or order a group of lines comes from is a row above them, not two columns
 beside each line (which took the copy to 142 characters and its print to 6–7 points)."""
+REGISTER_HEADS = ("doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
+                  "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
+                  "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.corrects", "inv.xml_file")
+"""The register's columns, the *Registro* sheet's and the CSV's: one list, so the CSV an
+accounting program imports has every column the accountant reads in the sheet (it had lost
+*Periodo*, the VAT month of a deferred invoice, and *File XML*)."""
 REGISTER_WIDTHS = (15, 11, 16, 11, 11, 32, 14, 17, 15, 15, 15, 30, 18, 20, 23, 40, 28, 25)
 
 
@@ -190,7 +196,8 @@ def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoi
         if copies:
             written += write_copies_in_parts(inside(folder, f"{t('inv.file_copies')}-{run}{suffix}.xlsx"), master,
                                              group, lang)
-    written.append(write_register_csv(inside(folder, f"{t('inv.file_register')}-{run}.csv"), master, invoices, lang))
+    written.append(write_register_csv(inside(folder, f"{t('inv.file_register')}-{run}.csv"), master, invoices, lang,
+                                      xml_files=xml_files))
     return written
 
 
@@ -286,7 +293,7 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
     text(sheet, row, 0, f"{title} {t('inv.number_short')} {invoice.number} {t('inv.dated')} "
                         f"{invoice.invoice_date:%d/%m/%Y}{draft}", fmt.title)
     text(sheet, row + 1, 0, t("inv.period"), fmt.bold)
-    text(sheet, row + 1, 1, f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}")
+    text(sheet, row + 1, 1, period_text(invoice))
     row += 3
     text(sheet, row, 0, t("doc.customer"), fmt.bold)
     left = party_lines(customer, lang) if customer else [invoice.customer]
@@ -506,9 +513,7 @@ def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Inv
     its e-invoice file, once it has one."""
     t = labeller(lang)
     text(sheet, 0, 0, title, fmt.title)
-    heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
-             "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
-             "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.corrects", "inv.xml_file"]
+    heads = REGISTER_HEADS
     header = 2
     widths = set_widths(sheet, REGISTER_WIDTHS)
     headings(sheet, header, 0, [t(h) for h in heads], fmt, widths)
@@ -533,7 +538,7 @@ def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Inv
             formula = f"=SUM({detail.range(source)})" if detail.last >= detail.first else "=0"
             _money(sheet, row, col, formula, value, fmt.money)
         _money(sheet, row, 10, f"={address(row + 1, 9)}+{address(row + 1, 10)}", invoice.total, fmt.money)
-        text(sheet, row, 14, f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}", fmt.text)
+        text(sheet, row, 14, period_text(invoice), fmt.text)
         for col, words in wrapped:
             text(sheet, row, col, words, fmt.wrap)
         fit_row(sheet, row, ((words, widths[col]) for col, words in wrapped))
@@ -717,6 +722,12 @@ def _lines_rows(book: PartyBook, invoices: Sequence[Invoice], lang: str,
                                (line.description, widths[LINES_ITEM + 1]))))
 
 
+def period_text(invoice: Invoice) -> str:
+    """The days the invoice bills, `01/04/2026 – 30/04/2026`: a deferred invoice dated in the
+    next month has its VAT in the month of its deliveries."""
+    return f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}"
+
+
 def dues_text(invoice: Invoice) -> str:
     return "; ".join(f"{x.due_date:%d/%m/%Y} {_comma(x.amount)}" for x in invoice.dues)
 
@@ -748,26 +759,37 @@ def _csv_text(value: str | None) -> str:
     return "'" + value if value[0] in "=+-@\t\r" else value
 
 
-def write_register_csv(target: Path, master: MasterData, invoices: Sequence[Invoice], lang: str = "it") -> Path:
+def write_register_csv(target: Path, master: MasterData, invoices: Sequence[Invoice], lang: str = "it", *,
+                       xml_files: Mapping[str, str] | None = None) -> Path:
+    """The register for accounting programs' imports, the sheet's columns (`REGISTER_HEADS`) in
+    its order, as text; `xml_files` names each invoice's e-invoice file, once it has one."""
     book = party_book(master)
     t = labeller(lang)
-    heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name", "inv.vat_number",
-             "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues", "inv.payment_method",
-             "inv.payment_terms", "inv.ddts", "inv.corrects"]
+    names = xml_files or {}
 
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
             out = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-            out.writerow([t(h) for h in heads])
+            out.writerow([t(h) for h in REGISTER_HEADS])
             for x in invoices:
-                customer = x.parties_in(book).buyer
-                out.writerow([
-                    x.number, f"{x.invoice_date:%d/%m/%Y}", kind_label(x, lang),
-                    t(f"inv.status_{x.status.value}") if x.status else "", _csv_text(x.customer),
-                    _csv_text(customer.name if customer else None), customer.vat_number or "" if customer else "",
-                    customer.tax_code or "" if customer else "", _comma(x.taxable), _comma(x.vat), _comma(x.total),
-                    dues_text(x), vocab_label(x.payment_method, lang), _csv_text(x.payment_terms), ddts_text(x, lang),
-                    corrects_text(x),
-                ])
+                cells = _csv_cells(x, x.parties_in(book).buyer, names, lang)
+                out.writerow([cells[h] for h in REGISTER_HEADS])
 
     return write_atomic(target, write)
+
+
+def _csv_cells(x: Invoice, customer: Buyer | None, xml_files: Mapping[str, str], lang: str) -> dict[str, str]:
+    """An invoice's register row as the CSV writes it, by column: a column added to the
+    register and not here stops the CSV being written, rather than leaving it out."""
+    t = labeller(lang)
+    return {
+        "doc.number": x.number or "", "doc.date": f"{x.invoice_date:%d/%m/%Y}", "inv.kind": kind_label(x, lang),
+        "doc.status": t(f"inv.status_{x.status.value}") if x.status else "", "doc.customer": _csv_text(x.customer),
+        "inv.customer_name": _csv_text(customer.name if customer else None),
+        "inv.vat_number": customer.vat_number or "" if customer else "",
+        "inv.tax_code": customer.tax_code or "" if customer else "",
+        "doc.taxable": _comma(x.taxable), "doc.vat": _comma(x.vat), "doc.total": _comma(x.total),
+        "inv.dues": dues_text(x), "inv.payment_method": vocab_label(x.payment_method, lang),
+        "inv.payment_terms": _csv_text(x.payment_terms), "inv.period": period_text(x), "inv.ddts": ddts_text(x, lang),
+        "inv.corrects": corrects_text(x), "inv.xml_file": _csv_text(xml_files.get(x.number or "")),
+    }
