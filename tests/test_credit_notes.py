@@ -315,6 +315,33 @@ def test_the_credit_note_is_in_the_register_its_xml_cites_the_invoice_and_its_pr
     assert f"Causale {REASON}" in text
 
 
+def test_out_never_prints_over_an_earlier_notes_file(capsys, desk, tmp_path):
+    """`--out` names the file, but one holding the ledger's invoices or credit notes is an
+    earlier note's, perhaps not printed yet: refused as `ship --out` refuses, exit 2, no note
+    stored, the file as it was. A file holding none of them is replaced, as asked."""
+    workbook, url = desk
+    order, invoice = _invoiced_not_shipped(url)
+    nota = tmp_path / "nota.xlsx"
+    assert credit(capsys, desk, invoice, "--date", "2026-10-02", "--out", nota)[0] == 0
+    code, out = toolkit(capsys, desk, "payments status")
+    other = next(r["number"] for r in out["invoices"] if r["number"] != invoice and r["kind"] == "invoice")
+    stored = count(url, schema.invoices)
+    code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", other, "--reason", REASON, "--date",
+                     "2026-10-03", "--out", nota, "--ledger", url)
+    said = " ".join(said.split())
+    assert code == 2 and count(url, schema.invoices) == stored
+    assert (f"Il file {nota} contiene già documenti del registro, fatture e note di credito NC-2026-00001" in said
+            and "Nulla è stato registrato. Scegli un altro nome per --out" in said), said
+    assert openpyxl.load_workbook(nota).sheetnames == ["NC-2026-00001"]
+    notes = tmp_path / "appunti.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "NC-2026-99999"
+    book.save(notes)
+    code, out = credit(capsys, desk, other, "--date", "2026-10-03", "--out", notes)
+    assert code == 0 and out["credit_note"]["number"] == "NC-2026-00002"
+    assert openpyxl.load_workbook(notes).sheetnames == ["NC-2026-00002"]
+
+
 def test_partial_notes_then_the_rest_add_up_to_the_invoice_cent_for_cent(capsys, desk, tmp_path):
     """Each partial note rounds its own VAT; the note that empties the invoice takes the VAT left
     per rate, so the notes sum to the invoice's taxable, VAT and total exactly."""

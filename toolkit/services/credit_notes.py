@@ -18,7 +18,8 @@ back). Goods already shipped, and the lines of a deferred invoice (shipped by de
 leave their order as it is.
 
 With `out`, the note is printed there (`toolkit.services.printing.write_and_mark`), as any
-stored document is printed again with `toolkit print invoices --numbers`.
+stored document is printed again with `toolkit print invoices --numbers`; never over a file
+holding the ledger's invoices or notes (an earlier note's), which is refused first.
 """
 
 from __future__ import annotations
@@ -110,7 +111,13 @@ def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason
     """Issue the credit note taking back `asked` of invoice `number` (all that is left of it
     when nothing is asked), dated `day`, final; with `out`, print it there. `workbook` is the
     master as the desk named it, for the commands a refusal advises; a refusal names the invoice
-    and the lines where the user gave them (`asked_in`: the command's options, the panel's cells)."""
+    and the lines where the user gave them (`asked_in`: the command's options, the panel's cells).
+    An `out` holding invoices or credit notes of the ledger, not printed yet perhaps, is refused
+    before anything is stored (`UnusableInput`), as `ship --out` refuses an earlier shipment's."""
+    if out is not None:
+        from toolkit.services.printing import refuse_replacing
+
+        refuse_replacing(ledger, "invoices", out)
     try:
         with writing(ledger) as conn:
             done = _issue(conn, master, number, asked, reason, day, today, str(workbook), asked_in)
