@@ -435,6 +435,9 @@ class HeldInvoice:
     run_day: date | None = None
     """The date of the run's invoices, after `day` in the same series and year; None: not after."""
     series: str = ""
+    kind: InvoiceKind = InvoiceKind.INVOICE
+    """The held document `run_day` strands: the invoice, or the credit note issued beside it for
+    negative lines (`order_invoices`), numbered in the credit notes' series."""
 
     @property
     def problem(self) -> Problem:

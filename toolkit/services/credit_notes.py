@@ -56,7 +56,7 @@ from toolkit.ledger.orders import load_orders, set_statuses
 from toolkit.ledger.payments import find_invoice
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
-from toolkit.services.invoicing import chronology_problems, new_run_id
+from toolkit.services.invoicing import chronology_problems, new_run_id, stranded_by
 
 STILL_BILLED = define(
     "credit-leaves-order-billed", "error",
@@ -74,6 +74,23 @@ OUT_OF_SEQUENCE = define(
        "un giorno dal {latest_day} in poi.",
     en="Credit note {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in "
        "series {series} {year} numbers follow dates, so nothing was stored. Give --date a day from {latest_day} on.")
+
+HELD_BEFORE_NOTE = define(
+    "credit-order-invoice-held", "error",
+    it="L'ordine {number} del cliente {customer}, creato in anticipo, ha {what_it} ancora in attesa del suo giorno "
+       "({day}), prima della data della nota di credito ({note_day}) nella stessa serie: emessa dopo la nota sarebbe "
+       "datata prima (nella serie {series} {year} i numeri seguono le date) e ogni «toolkit orders create» e «toolkit "
+       "ship» la rifiuterebbe, quindi non è stato registrato nulla. Emetti prima i documenti attesi con «toolkit "
+       "orders create {workbook} --date {day}» (per un giorno già creato emette solo quelli), poi di nuovo la nota di "
+       "credito; oppure datala {day}.",
+    en="Order {number} of customer {customer}, created ahead, still has {what_en} waiting for its day ({day}), "
+       "before the credit note's date ({note_day}) in the same series: issued after the note it would be dated "
+       "before it (in series {series} {year} numbers follow dates) and every “toolkit orders create” and “toolkit "
+       "ship” would refuse it, so nothing was stored. Issue the waiting documents first with “toolkit orders create "
+       "{workbook} --date {day}” (for a day already created it issues only those), then the credit note again; or "
+       "date it {day}.")
+HELD_WHAT = {InvoiceKind.INVOICE: ("la fattura immediata", "its immediate invoice"),
+             InvoiceKind.CREDIT_NOTE: ("la nota di credito immediata", "its immediate credit note")}
 
 
 @dataclass(frozen=True)
@@ -148,11 +165,24 @@ def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reas
         return Credited(None, made, invoice=invoice.number)
     problems = (discount_problems(invoice, lines, made, discount_shares(conn, row.id), asked_in)
                 + date_problems(invoice, day, today)
-                + chronology_problems(conn, master.settings, [made], OUT_OF_SEQUENCE))
+                + chronology_problems(conn, master.settings, [made], OUT_OF_SEQUENCE)
+                + _strands_held(conn, master, made, workbook))
     if errors(problems):
         return Credited(None, problems, invoice=invoice.number)
     [note] = store(conn, master, [_with_parties(master, made, invoice)], InvoiceStatus.FINAL, new_run_id(day))
     return Credited(note, problems, _close_orders(conn, note, asked_in), invoice=invoice.number)
+
+
+def _strands_held(conn: Connection, master: MasterData, note: Invoice, workbook: str) -> list[Problem]:
+    """A note dated after the day of an order created ahead whose document issued at once waits,
+    in the note's series, would leave that document no number in date order and lock the desk
+    (`stranded_by`): refused, as month end refuses such a run."""
+    from toolkit.services.printing import quoted
+
+    return [HELD_BEFORE_NOTE(None, number=x.number, customer=x.customer, day=x.day, note_day=x.run_day,
+                             series=x.series, year=str(x.day.year), what_it=HELD_WHAT[x.kind][0],
+                             what_en=HELD_WHAT[x.kind][1], workbook=quoted(workbook))
+            for x in stranded_by(conn, master, [note])]
 
 
 def _not_creditable(invoice: Invoice, workbook: str, asked_in: AskedIn) -> list[Problem]:

@@ -416,6 +416,35 @@ def waiting_invoices(conn: Connection, settings: Settings, request: Request,
     return held_at_run(held, request, run_days, settings.invoice_series) if held else []
 
 
+def stranded_by(conn: Connection, master: MasterData, invoices: Iterable[Invoice]) -> list[HeldInvoice]:
+    """The orders created ahead whose documents issued at once (the invoice, a credit note beside
+    it for negative lines) still wait for a day before one of `invoices` in the same series and
+    year: issued on their day after these, they would be dated before them and refused, and with
+    them every later `orders create` and `ship`. Each waiting document is planned as its day
+    will issue it (`order_invoices`), not stored, so its series is known: a handful of orders,
+    read through the held orders' partial index."""
+    latest: dict[tuple[str, int], date] = {}
+    for x in invoices:
+        key = (series_for(master.settings, x.kind), x.invoice_date.year)
+        latest[key] = max(x.invoice_date, latest.get(key, x.invoice_date))
+    if not latest:
+        return []
+    last = max(latest.values())
+    held = {x.number: x for x in held_orders(conn, until=last) if x.documents.invoice and x.day < last}
+    days: dict[date, list[int]] = defaultdict(list)
+    for order in held.values():
+        days[order.day].append(order.id)
+    found: dict[str, HeldInvoice] = {}
+    for day, ids in sorted(days.items()):
+        for waiting in order_invoices(master, ordered_not_invoiced(conn, order_ids=ids), day):
+            series = series_for(master.settings, waiting.kind)
+            after, order = latest.get((series, day.year)), held[waiting.lines[0].order_number]
+            if after is not None and day < after and (order.number not in found or waiting.kind is InvoiceKind.INVOICE):
+                found[order.number] = HeldInvoice(order.id, order.number, order.customer, day, after, series,
+                                                  waiting.kind)
+    return [found[number] for number in held if number in found]
+
+
 def chosen_orders(conn: Connection, request: Request, numbers: Sequence[str]) -> tuple[Request, list[Problem]]:
     """The request narrowed to the orders named (`--orders`), and an error for each number the
     ledger does not know; with no number, the request as it is."""
