@@ -1,6 +1,7 @@
 """Month end and the orders created ahead whose immediate invoice still waits for its day: the
 run names them (a warning, exit 0), and refuses to date its invoices after one of them, which
-would leave it no number in date order and every later `orders create` and `ship` refused."""
+would leave it no number in date order and every later `orders create` and `ship` refused. The
+warehouse orders of the month whose DDT alone waits are named too, never refusing the run."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ def test_a_run_dated_on_the_held_day_names_the_orders_and_exits_0(capsys, tmp_pa
     rome_today(date(2026, 11, 2))
     code, out = reply(capsys, "invoice", workbook, "--month", "2026-10", "--preview", "--ledger", url)
     assert code == 0 and out["invoices"]
-    assert {x["number"]: (x["customer"], x["documents_on"]) for x in out["held_orders"]} == held
+    assert {x["number"]: (x["customer"], x["documents_on"]) for x in out["held_orders"]
+            if x["waiting"] == "invoice"} == held
     assert not any(x["blocks_run"] for x in out["held_orders"])
     assert sorted(p["code"] for p in out["problems"] if p["code"] == HELD) == [HELD] * len(held)
     code, said = cli(capsys, "invoice", workbook, "--month", "2026-10", "--out", tmp_path / "fatture", "--ledger", url)
@@ -82,3 +84,39 @@ def test_a_run_for_another_customer_names_no_held_order(capsys, desk, rome_today
                       "--ledger", url)
     assert "C001" not in {customer for customer, _ in held.values()}
     assert code == 0 and out["held_orders"] == [] and not any(p["code"] == HELD for p in out["problems"])
+
+
+def test_a_warehouse_order_whose_ddt_waits_is_named_and_never_blocks(capsys, tmp_path, desk, rome_today):  # noqa: F811
+    """Its goods are not shipped on record, so the run has nothing of it to invoice; but the desk
+    may have forgotten to ship it: named with its own reason, exit 0. Shipped (the DDT dated its
+    day), a second run of the month invoices it."""
+    workbook, url = desk
+    rome_today(date(2026, 10, 29))
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-10-29", "--ledger", url)[0] == 0
+    code, out = reply(capsys, "orders", "create", workbook, "--date", "2026-10-30", "--ledger", url)
+    invoice_held = held_invoices(url)
+    ddt_held = {row["number"]: (row["customer"], row["documents_on"]) for row in out["created"]
+                if "documents_on" in row and row["number"] not in invoice_held}
+    assert code == 0 and ddt_held
+    rome_today(date(2026, 11, 2))
+    code, out = reply(capsys, "invoice", workbook, "--month", "2026-10", "--date", "2026-10-30", "--preview",
+                      "--ledger", url)
+    assert code == 0, out["problems"]
+    named = [x for x in out["held_orders"] if x["waiting"] == "ddt"]
+    assert {x["number"]: (x["customer"], x["documents_on"]) for x in named} == ddt_held
+    assert not any(x["blocks_run"] for x in named)
+    assert sum(p["code"] == "invoice-order-ddt-held" for p in out["problems"]) == len(ddt_held)
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-10", "--date", "2026-10-30", "--out",
+                     tmp_path / "fatture", "--ledger", url)
+    said = " ".join(said.split())
+    number, (customer, _) = next(iter(ddt_held.items()))
+    assert code == 0 and (f"L'ordine {number} del cliente {customer}, creato in anticipo, ha il DDT in attesa del suo "
+                          "giorno (30/10/2026): la merce non risulta spedita e questa fatturazione non la comprende.") \
+        in said, said
+    code, shipped = reply(capsys, "ship", workbook, "--date", "2026-11-02", "--all", "--ledger", url)
+    assert code == 0 and set(ddt_held) <= set(shipped["documents_due"])
+    code, again = reply(capsys, "invoice", workbook, "--month", "2026-10", "--preview", "--ledger", url)
+    assert code == 0 and again["held_orders"] == []
+    issued = {d["customer"] for d in shipped["shipped"] if d["date"] == "2026-10-30" and set(d["orders"]) & set(ddt_held)}
+    invoiced, waiting = {x["customer"] for x in again["invoices"]}, {x["customer"] for x in again["pending"]}
+    assert issued & invoiced and issued <= invoiced | waiting, "a «Non fatturare» customer's DDT waits as ever"

@@ -83,9 +83,11 @@ def left_out_json(x: LeftOut) -> dict[str, object]:
 
 
 def held_json(x: HeldInvoice) -> dict[str, object]:
-    """An order created ahead whose immediate invoice waits for its day: `blocks_run` when the run
-    would date its invoices after that day, and was refused for it."""
-    return {"number": x.number, "customer": x.customer, "documents_on": x.day, "blocks_run": x.run_day is not None}
+    """An order created ahead whose immediate invoice (`waiting`: invoice) or, a warehouse order,
+    whose DDT alone (ddt) waits for its day: `blocks_run` when the run would date its invoices
+    after that day, and was refused for it."""
+    return {"number": x.number, "customer": x.customer, "documents_on": x.day,
+            "waiting": "ddt" if x.ddt_only else "invoice", "blocks_run": x.run_day is not None}
 
 
 def _run_json(r: RunSummary) -> dict[str, object]:

@@ -405,6 +405,17 @@ HELD_INVOICE = define(
     en="Order {number} of customer {customer}, created ahead, has its immediate invoice waiting for its day ({day}): "
        "this run does not include it. The first “toolkit orders create” or “toolkit ship” (the buttons too) from that "
        "day on issues it, dated {day} and numbered after the invoices already issued.")
+HELD_DDT = define(
+    "invoice-order-ddt-held", "warning",
+    title=("DDT in attesa del giorno dell'ordine", "DDT waiting for its order's day"),
+    it="L'ordine {number} del cliente {customer}, creato in anticipo, ha il DDT in attesa del suo giorno ({day}): la "
+       "merce non risulta spedita e questa fatturazione non la comprende. Se è partita, il DDT lo emette, datato {day}, "
+       "il primo «toolkit orders create» o «toolkit ship» (anche dai pulsanti) da quel giorno in poi; poi fattura di "
+       "nuovo il mese (le righe già fatturate non si ripetono).",
+    en="Order {number} of customer {customer}, created ahead, has its DDT waiting for its day ({day}): its goods are "
+       "not shipped on record and this run does not include them. If they left, the first “toolkit orders create” or "
+       "“toolkit ship” (the buttons too) from that day on issues the DDT, dated {day}; then invoice the month again "
+       "(lines already invoiced are not repeated).")
 HELD_INVOICE_BEFORE_RUN = define(
     "invoice-order-invoice-held-before-run", "error",
     it="L'ordine {number} del cliente {customer}, creato in anticipo, ha la fattura immediata ancora in attesa del suo "
@@ -426,7 +437,8 @@ class HeldInvoice:
     (`toolkit.core.orders.held_until_its_day`). A month-end run never invoices it: it is issued
     on that day, dated with it. So the run names it rather than leave it out without a word: a
     warning, as the run did all it should, unless the run would date its invoices after that
-    day (`run_day`), which would leave the held one no number in date order: then an error."""
+    day (`run_day`), which would leave the held one no number in date order: then an error. A
+    warehouse order whose DDT alone waits (`ddt_only`) is named too, never an error."""
 
     order_id: int
     number: str
@@ -438,9 +450,14 @@ class HeldInvoice:
     kind: InvoiceKind = InvoiceKind.INVOICE
     """The held document `run_day` strands: the invoice, or the credit note issued beside it for
     negative lines (`order_invoices`), numbered in the credit notes' series."""
+    ddt_only: bool = False
+    """A warehouse order's DDT waits, and no invoice: its goods are not shipped on record, so a
+    run has nothing of it to invoice, but the desk may have forgotten to ship it; never blocks."""
 
     @property
     def problem(self) -> Problem:
+        if self.ddt_only:
+            return HELD_DDT(None, number=self.number, customer=self.customer, day=self.day)
         if self.run_day is None:
             return HELD_INVOICE(None, number=self.number, customer=self.customer, day=self.day)
         return HELD_INVOICE_BEFORE_RUN(None, number=self.number, customer=self.customer, day=self.day,
@@ -452,7 +469,8 @@ def held_at_run(held: Iterable[HeldInvoice], request: Request, run_days: Iterabl
     """The held invoices a run names: whoever's dated before one of the run's invoices of the
     same year in their series (`run_days`: issued later, they would break the numbering, for
     every customer alike), and those of the customers and orders the run asked for up to the
-    month's end (the run leaves them out).
+    month's end (the run leaves them out), among them the warehouse orders whose DDT alone waits
+    (`ddt_only`), which never block.
 
     >>> from datetime import date
     >>> month = Period(date(2026, 10, 1), date(2026, 10, 31))
@@ -462,13 +480,17 @@ def held_at_run(held: Iterable[HeldInvoice], request: Request, run_days: Iterabl
     [('OC-1', datetime.date(2026, 10, 31)), ('OC-2', None)]
     >>> [x.number for x in held_at_run(held, Request(month, date(2026, 11, 2), customer="C2"), [], "FT")]
     ['OC-2']
+    >>> ddts = [HeldInvoice(4, "OC-4", "C1", date(2026, 10, 30), ddt_only=True),
+    ...         HeldInvoice(5, "OC-5", "C1", date(2026, 11, 2), ddt_only=True)]
+    >>> [(x.number, x.run_day) for x in held_at_run(ddts, Request(month, date(2026, 11, 2)), [date(2026, 10, 31)], "FT")]
+    [('OC-4', None)]
     """
     latest: dict[int, date] = {}
     for day in run_days:
         latest[day.year] = max(day, latest.get(day.year, day))
     found = []
     for x in held:
-        after = latest.get(x.day.year)
+        after = None if x.ddt_only else latest.get(x.day.year)
         if after is not None and x.day < after:
             found.append(replace(x, run_day=after, series=series))
         elif (x.day <= request.month.end and request.customer in (None, x.customer)

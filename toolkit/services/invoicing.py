@@ -408,11 +408,12 @@ def _out_of_sequence(conn: Connection, settings: Settings,
 def waiting_invoices(conn: Connection, settings: Settings, request: Request,
                      invoices: Iterable[Invoice]) -> list[HeldInvoice]:
     """The orders created ahead whose immediate invoice still waits for its day, that a run
-    leaves out or would strand (`core.invoicing.held_at_run`): a handful, read through the held
-    orders' partial index, up to the month's end or the run's latest invoice date."""
+    leaves out or would strand, and the warehouse orders of the month whose DDT alone waits, that
+    the desk may have forgotten to ship (`core.invoicing.held_at_run`): a handful, read through
+    the held orders' partial index, up to the month's end or the run's latest invoice date."""
     run_days = [x.invoice_date for x in invoices if series_for(settings, x.kind) == settings.invoice_series]
-    held = [HeldInvoice(x.id, x.number, x.customer, x.day)
-            for x in held_orders(conn, until=max([request.month.end, *run_days])) if x.documents.invoice]
+    held = [HeldInvoice(x.id, x.number, x.customer, x.day, ddt_only=not x.documents.invoice)
+            for x in held_orders(conn, until=max([request.month.end, *run_days]))]
     return held_at_run(held, request, run_days, settings.invoice_series) if held else []
 
 
