@@ -189,3 +189,50 @@ def test_files_placed_by_an_action_that_fails_are_taken_back(tmp_path):
     left.mkdir()
     (left / "half.xml").write_text("half")
     assert sweep_stale(out, older_than=-1) == [left] and not left.exists()
+
+
+def _redo_on_a_free_disk(err: str, free: Path) -> list[list[str]]:
+    """The `toolkit print` commands a NotPrinted message gives, one per line, their --out moved
+    to a folder with room."""
+    import shlex
+
+    commands = [shlex.split(line.split("Stampali con: ")[1]) for line in err.splitlines() if "Stampali con: " in line]
+    return [[*c[1:-1], str(free / Path(c[-1]).name)] for c in commands]
+
+
+@pytest.mark.parametrize("verb", ["orders create", "ship --invoice"])
+def test_a_full_disk_names_every_file_not_written_with_the_command_that_prints_it(verb, full_disk, sample_workbook,
+                                                                                 tmp_path, capsys):
+    """`orders create --out` issues DDTs and immediate invoices beside its orders, `ship --invoice
+    --out` invoices beside its DDTs: on a full disk the message names each file not written and
+    its `toolkit print` command, and those commands leave nothing unprinted."""
+    workbook = Path(shutil.copyfile(sample_workbook, tmp_path / "anagrafiche.xlsx"))
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    free = tmp_path / "free"
+    app._register()
+
+    def toolkit(*args: str) -> tuple[int, str, str]:
+        output.reset()
+        code = app.run([*args, "--ledger", url])
+        gc.collect()
+        found = capsys.readouterr()
+        return code, found.out, found.err
+
+    create = ("orders", "create", str(workbook), "--date", "2026-12-01", "--future")
+    if verb == "orders create":
+        code, _, err = toolkit(*create, "--out", str(full_disk / "o.xlsx"))
+        kinds = ["orders", "ddt", "invoices"]
+    else:
+        assert toolkit(*create, "--out", str(free / "ordini.xlsx"))[0] == 0
+        code, _, err = toolkit("ship", str(workbook), "--date", "2026-12-01", "--all", "--invoice", "--future",
+                               "--out", str(full_disk / "d.xlsx"))
+        kinds = ["ddt", "invoices"]
+    assert code == 4, err
+    redo = _redo_on_a_free_disk(err, free)
+    assert [c[1] for c in redo] == kinds, err
+    assert list(full_disk.iterdir()) == []
+    for command in redo:
+        assert toolkit(*command)[0] == 0
+    for kind in kinds:
+        code, out, _ = toolkit("print", kind, str(workbook), "--unprinted", "--out", str(free / "rest.xlsx"), "--json")
+        assert code == 0 and '"print-nothing"' in out, out

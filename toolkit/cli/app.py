@@ -134,7 +134,7 @@ def run(args: list[str]) -> int:
         from toolkit.services.printing import NotPrinted
 
         if isinstance(exc, NotPrinted):
-            return _stopped(4, exc.problem(output.workbook(), output.lang()))
+            return _stopped(4, *exc.problems(output.workbook(), output.lang()))
         from toolkit.basics.failures import DISK_FULL, described, disk_full
 
         if disk_full(exc):
@@ -166,8 +166,9 @@ def _usage_error(exc: ClickException) -> int:
     return 2
 
 
-def _stopped(code: int, problem: Problem) -> int:
-    output.fail(problem)
+def _stopped(code: int, *problems: Problem) -> int:
+    for problem in problems:
+        output.fail(problem)
     if output.json_mode():
-        output.refusal(code, [problem])
+        output.refusal(code, problems)
     return code

@@ -77,7 +77,7 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
                wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Crea gli ordini in scadenza (tutti o quelli scelti), mai due volte. Create the due orders, never twice."""
-    from toolkit.services.orders import at_once_documents, create, order_documents
+    from toolkit.services.orders import create, created_documents
 
     session = open_session(workbook, ledger, lang, wait)
     day = parse_day(date)
@@ -94,9 +94,7 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
     problems = session.warnings + result.problems
     written = []
     if out is not None and beside is not None and not output.has_errors(problems):
-        written.append(order_documents(session.master, session.ledger, result.created + result.already_existing, out,
-                                       output.lang()))
-        written += at_once_documents(session.master, session.ledger, result, beside, output.lang())
+        written = created_documents(session.master, session.ledger, result, out, beside, output.lang())
     if json:
         output.reply({"created": result.created, "already_existing": result.already_existing,
                       "ddts": [n.number for n in result.notes], "invoices": [x.number for x in result.invoices],

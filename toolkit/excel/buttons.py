@@ -171,8 +171,8 @@ def button(caption: str) -> Callable[[Callable[[Press], None]], Callable[..., No
                     from pathlib import Path
 
                     lang = press.lang or "it"
-                    message(press.book, exc.problem(Path(press.book.fullname), lang).render(lang), press.title(),
-                            critical=True)
+                    message(press.book, "\n\n".join(p.render(lang) for p in exc.problems(Path(press.book.fullname), lang)),
+                            press.title(), critical=True)
                     return
                 from toolkit.basics.failures import DISK_FULL, described, disk_full
 

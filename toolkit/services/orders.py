@@ -380,34 +380,33 @@ def at_once_outputs(out: Path) -> tuple[Path, Path]:
     return ddt, invoices
 
 
-def at_once_documents(master: MasterData, ledger: Ledger, created: Created, outputs: tuple[Path, Path],
+def created_documents(master: MasterData, ledger: Ledger, created: Created, out: Path, beside: tuple[Path, Path],
                       lang: str) -> list[Path]:
-    """The DDTs and invoices `create` issued with the orders, printed into `outputs` (chosen by
-    `at_once_outputs` before the orders were stored) and recorded as printed."""
-    from toolkit.services.printing import write_and_mark
+    """What `orders create --out` prints: the orders of `created` (one A4 sheet each, in ledger
+    order) into `out`, and the DDTs and invoices issued with them into `beside` (chosen by
+    `at_once_outputs` before the orders were stored), each recorded as printed. A file not
+    written leaves the others to be tried, and `NotPrinted` names every one with its command."""
+    from toolkit.services.printing import write_and_mark_each
 
-    ddt, invoices = outputs
-    written = []
+    ddt, invoices = beside
+    files: list[tuple[str, Sequence[Order | DeliveryNote | Invoice], Path]] = [
+        ("orders", _printed_orders(ledger, [*created.created, *created.already_existing]), out)]
     if created.notes:
-        written.append(write_and_mark(ledger, master, "ddt", created.notes, ddt, lang))
+        files.append(("ddt", created.notes, ddt))
     if created.invoices:
-        written.append(write_and_mark(ledger, master, "invoices", created.invoices, invoices, lang))
-    return written
+        files.append(("invoices", created.invoices, invoices))
+    return write_and_mark_each(ledger, master, files, lang)
 
 
-def order_documents(master: MasterData, ledger: Ledger, rows: Sequence[OrderRow], out: Path, lang: str) -> Path:
-    """The printable orders (one A4 sheet each) of these rows of `Created`, in ledger order,
-    recorded as printed (`NotPrinted` when the file cannot be written)."""
-    from toolkit.services.printing import write_and_mark
-
+def _printed_orders(ledger: Ledger, rows: Sequence[OrderRow]) -> list[Order]:
+    """The orders of these rows of `Created`, as the ledger holds them."""
     numbers = {r["number"] for r in rows}
-    printed: list[Order] = []
-    if rows:
-        with reading(ledger) as conn:
-            found = load_orders(conn, occurrence_from=min(r["date"] for r in rows),
-                                occurrence_to=max(r["date"] for r in rows))
-        printed = [o for o in found if o.number in numbers]
-    return write_and_mark(ledger, master, "orders", printed, out, lang)
+    if not rows:
+        return []
+    with reading(ledger) as conn:
+        found = load_orders(conn, occurrence_from=min(r["date"] for r in rows),
+                            occurrence_to=max(r["date"] for r in rows))
+    return [o for o in found if o.number in numbers]
 
 
 def list_orders(ledger: Ledger, statuses: Sequence[OrderStatus] | None = None, *, first: date | None = None,

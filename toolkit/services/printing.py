@@ -100,12 +100,25 @@ class Printed:
 class NotPrinted(Exception):
     """Documents were stored but their file could not be written: exit code 4."""
 
-    def __init__(self, kind: str, numbers: Sequence[str], out: Path, cause: BaseException, redo: str | None = None):
+    def __init__(self, kind: str, numbers: Sequence[str], out: Path, cause: BaseException, redo: str | None = None,
+                 also: Sequence[NotPrinted] = ()):
         super().__init__(f"{kind} {', '.join(numbers)} not printed to {out}: {reason_of(cause, 'en')}")
         self.kind, self.numbers, self.out, self.cause = kind, tuple(numbers), Path(out), cause
         self.redo = redo
         """The command that writes the file again, `{workbook}` standing for the master workbook;
         by default the `toolkit print` command of these documents."""
+        self.also = tuple(also)
+        """The other files of documents issued together that were not written either."""
+
+    @classmethod
+    def together(cls, failed: Sequence[NotPrinted]) -> NotPrinted:
+        """One failure naming every file not written, so the desk is given each command."""
+        first, *rest = failed
+        return cls(first.kind, first.numbers, first.out, first.cause, first.redo, also=rest)
+
+    def problems(self, workbook: Path | None, lang: str) -> list[Problem]:
+        """A problem per file not written, each with the command that writes it."""
+        return [self.problem(workbook, lang), *(other.problem(workbook, lang) for other in self.also)]
 
     def problem(self, workbook: Path | None, lang: str) -> Problem:
         again = (self.redo.format(workbook=quoted(str(workbook) if workbook else "CARTELLA.xlsx"))
@@ -232,6 +245,25 @@ def write_and_mark(ledger: Ledger, master: MasterData, kind: str, documents: Seq
     except Exception as exc:
         raise NotPrinted(kind, [d.number or "?" for d in documents], out, exc) from exc
     mark(ledger, kind, documents)
+    return written
+
+
+def write_and_mark_each(ledger: Ledger, master: MasterData, files: Sequence[tuple[str, Sequence[Document], Path]],
+                        lang: str) -> list[Path]:
+    """Print documents issued together (the orders, DDTs and invoices of `orders create --out`,
+    the DDTs and invoices of `ship --invoice --out`), each kind into its file. A file that
+    cannot be written does not keep the next from being tried, and `NotPrinted` then names
+    every file not written with the command that prints it: every document stored either
+    reaches a file or is named with its command."""
+    written: list[Path] = []
+    failed: list[NotPrinted] = []
+    for kind, documents, out in files:
+        try:
+            written.append(write_and_mark(ledger, master, kind, documents, out, lang))
+        except NotPrinted as exc:
+            failed.append(exc)
+    if failed:
+        raise NotPrinted.together(failed)
     return written
 
 

@@ -186,12 +186,11 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
     except ProblemsFound as refused:
         return Shipped((), (), tuple(refused.problems))
     if out is not None and shipped.notes:
-        from toolkit.services.printing import write_and_mark
+        from toolkit.services.printing import write_and_mark_each
 
-        shipped = replace(shipped, written=write_and_mark(ledger, master, "ddt", shipped.notes, out, lang))
-        if shipped.invoices:
-            shipped = replace(shipped, invoices_written=write_and_mark(
-                ledger, master, "invoices", shipped.invoices, invoices_beside(out), lang))
+        invoiced = [("invoices", shipped.invoices, invoices_beside(out))] if shipped.invoices else []
+        written, *invoices_written = write_and_mark_each(ledger, master, [("ddt", shipped.notes, out), *invoiced], lang)
+        shipped = replace(shipped, written=written, invoices_written=next(iter(invoices_written), None))
     return shipped
 
 
