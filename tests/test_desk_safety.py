@@ -80,6 +80,36 @@ def test_an_order_invoiced_at_once_is_not_voided_and_the_message_names_its_invoi
     assert code == 0 and f"Ordine {order}: ora «Chiuso»." in said
 
 
+def test_voiding_an_order_invoiced_at_once_advises_the_credit_note_that_closes_it(capsys, today):
+    """`invoice credit` closes the order whose goods it takes back: the refusal asks for the note
+    alone, in Italian words; only an order whose goods notes took back already (a ledger from
+    before notes closed their orders) is told to close it, `--to chiuso`."""
+    from sqlalchemy import update
+
+    workbook, url = today
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-10-01", "--ledger", url)[0] == 0
+    order, invoice = _invoiced_not_shipped(url)
+    code, said = cli(capsys, "orders", "status", workbook, order, "--to", "annullato", "--ledger", url)
+    said = " ".join(said.split())
+    assert code == 1 and "(toolkit invoice credit), che chiude anche l'ordine" in said, said
+    assert "--to closed" not in said and "chiudi" not in said
+    assert cli(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--reason", "Annullato",
+               "--ledger", url)[0] == 0
+    code, out = reply(capsys, "orders", "list", workbook, "--ledger", url)
+    assert next(o["status"] for o in out["orders"] if o["number"] == order) == "closed"
+
+    with open_ledger(url).engine.begin() as conn:
+        conn.execute(update(schema.orders).where(schema.orders.c.number == int(order.rsplit("-", 1)[1]))
+                     .values(status="in-progress"))
+    code, said = cli(capsys, "orders", "status", workbook, order, "--to", "annullato", "--ledger", url)
+    assert code == 1 and "ne hanno già ripreso la merce: non si annulla, chiudilo (--to chiuso)." in " ".join(
+        said.split()), said
+    code, out = reply(capsys, "orders", "status", workbook, order, "--to", "voided", "--lang", "en", "--ledger", url)
+    assert [p["code"] for p in out["problems"]] == ["void-credited-order"]
+    assert "(--to closed)" in out["problems"][0]["message"]
+    assert cli(capsys, "orders", "status", workbook, order, "--to", "chiuso", "--ledger", url)[0] == 0
+
+
 def test_a_status_change_says_what_it_did(capsys, today):
     workbook, url = today
     code, out = reply(capsys, "orders", "create", workbook, "--date", "2026-10-01", "--ledger", url)

@@ -109,11 +109,17 @@ VOID_SHIPPED = define(
 VOID_INVOICED = define(
     "void-invoiced-order", "error",
     it="L'ordine {number} è già fatturato ({invoices}) e non è stato annullato: la fattura resterebbe da incassare "
-       "per merce che non partirà. Se l'ordine non si farà, emetti una nota di credito per {invoices} e poi chiudi "
-       "l'ordine (--to closed); se la merce partirà, spediscilo.",
+       "per merce che non partirà. Se l'ordine non si farà, emetti una nota di credito per {invoices} "
+       "(toolkit invoice credit), che chiude anche l'ordine; se la merce partirà, spediscilo.",
     en="Order {number} is already invoiced ({invoices}) and was not voided: the invoice would stay due for goods "
-       "that will not leave. If the order is off, issue a credit note for {invoices}, then close the order "
-       "(--to closed); if the goods will leave, ship it.")
+       "that will not leave. If the order is off, issue a credit note for {invoices} (toolkit invoice credit), "
+       "which closes the order too; if the goods will leave, ship it.")
+VOID_CREDITED = define(
+    "void-credited-order", "error",
+    it="L'ordine {number} è stato fatturato ({invoices}) e le note di credito ne hanno già ripreso la merce: "
+       "non si annulla, chiudilo (--to chiuso).",
+    en="Order {number} was invoiced ({invoices}) and credit notes took its goods back already: it is not voided, "
+       "close it (--to closed).")
 
 
 def can_change(current: OrderStatus, wanted: OrderStatus) -> bool:

@@ -186,7 +186,18 @@ def billed_to_ship(conn: Connection, credit_note_id: int) -> ToShip:
     lines = conn.execute(select(ol.id, ol.order_id, ol.item, ol.unit, ol.quantity, ol.shipped)
                          .where(ol.order_id.in_(order_ids), ol.quantity > ol.shipped)
                          .order_by(ol.order_id, ol.line_no)).all()
-    line_ids = [r.id for r in lines]
+    net = _billed_net(conn, [r.id for r in lines])
+    numbers = {r.id: document_number(r.series, r.year, r.number)
+               for r in conn.execute(select(o.id, o.series, o.year, o.number).where(o.id.in_(order_ids)))}
+    left = tuple(StillBilled(numbers[r.order_id], r.item, net[r.id] - r.shipped, r.unit)
+                 for r in lines if net[r.id] > r.shipped)
+    return ToShip(tuple(order_ids), left)
+
+
+def _billed_net(conn: Connection, line_ids: Sequence[int]) -> dict[int, Decimal]:
+    """For these order lines, the quantity invoices billed at the order (no DDT line) less what
+    credit notes took back of it."""
+    billed, credit = schema.invoice_lines.alias("billed"), schema.invoice_lines.alias("credit")
     net: dict[int, Decimal] = defaultdict(Decimal)
     at_order = (select(billed.c.order_line_id, func.sum(billed.c.quantity))
                 .join(schema.invoices, i.id == billed.c.invoice_id)
@@ -200,8 +211,12 @@ def billed_to_ship(conn: Connection, credit_note_id: int) -> ToShip:
     for statement in (at_order, taken):
         for line_id, quantity in conn.execute(statement):
             net[line_id] += Decimal(quantity)
-    numbers = {r.id: document_number(r.series, r.year, r.number)
-               for r in conn.execute(select(o.id, o.series, o.year, o.number).where(o.id.in_(order_ids)))}
-    left = tuple(StillBilled(numbers[r.order_id], r.item, net[r.id] - r.shipped, r.unit)
-                 for r in lines if net[r.id] > r.shipped)
-    return ToShip(tuple(order_ids), left)
+    return net
+
+
+def billed_at_order(conn: Connection, order_id: int) -> bool:
+    """Whether goods of the order billed at the order are still billed, no credit note having
+    taken them back: voiding it then asks for a credit note (which closes it), else only for
+    closing it."""
+    line_ids = list(conn.execute(select(ol.id).where(ol.order_id == order_id)).scalars())
+    return any(quantity > 0 for quantity in _billed_net(conn, line_ids).values())

@@ -4,7 +4,9 @@ Completion is not done here: an order becomes completed (the seed's *shipped*) w
 finds it fully shipped, so completing by hand is refused while anything is still to ship. Each
 change is logged with who and when (`set_status`). The chart and its mapping onto the seed's
 statuses are in `toolkit.core.orders`. An order invoiced before it shipped is not voided: its
-invoice would stay due for goods that never leave (`VOID_INVOICED`).
+invoice would stay due for goods that never leave (`VOID_INVOICED`): the credit note that takes
+them back closes it; one whose goods credit notes took back already is only closed
+(`VOID_CREDITED`).
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from toolkit.core.orders import (
     BAD_TRANSITION,
     NOT_ALL_SHIPPED,
     STATUS_LABELS,
+    VOID_CREDITED,
     VOID_INVOICED,
     VOID_SHIPPED,
     OrderStatus,
     can_change,
 )
 from toolkit.ledger import Ledger
+from toolkit.ledger.credit_notes import billed_at_order
 from toolkit.ledger.db import writing
 from toolkit.ledger.invoices import invoiced_before_shipping
 from toolkit.ledger.orders import order_by_number, set_status
@@ -45,7 +49,8 @@ def change_status(ledger: Ledger, number: str, wanted: OrderStatus) -> list[Prob
         if wanted is OrderStatus.VOIDED and any(line.shipped for line in order.lines):
             return [VOID_SHIPPED(None, number=number)]
         if wanted is OrderStatus.VOIDED and (invoices := invoiced_before_shipping(conn, order.id)):
-            return [VOID_INVOICED(None, number=number, invoices=", ".join(invoices))]
+            refusal = VOID_INVOICED if billed_at_order(conn, order.id) else VOID_CREDITED
+            return [refusal(None, number=number, invoices=", ".join(invoices))]
         if wanted is OrderStatus.COMPLETED and any(line.to_ship for line in order.lines):
             return [NOT_ALL_SHIPPED(None, number=number, to_ship=order.to_ship)]
         set_status(conn, order, wanted, ACTIONS[wanted])
