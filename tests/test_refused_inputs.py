@@ -225,6 +225,48 @@ def test_an_output_file_the_verb_cannot_write_is_refused_before_anything_is_read
     assert list(tmp_path.iterdir()) == []
 
 
+def folder_outputs() -> list[str]:
+    """Every verb whose --out is a folder it fills (`FOLDERS`), as the commands declare them."""
+    import typer.main
+
+    app._register()
+    found = []
+
+    def walk(command, words):
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*words, name])
+        if " ".join(words) in FOLDERS and any("--out" in p.opts for p in getattr(command, "params", ())):
+            found.append(" ".join(words))
+
+    walk(typer.main.get_command(app.app), [])
+    return sorted(found)
+
+
+@pytest.mark.parametrize("verb", folder_outputs())
+@pytest.mark.parametrize("name", ["fx.xlsx", "e.zip", "r.CSV"])
+def test_an_output_folder_named_like_a_file_is_refused_and_nothing_is_made(verb, name, tmp_path, capsys):
+    """`invoice export --out fx.xlsx` made a folder named fx.xlsx, which the desk took for a file."""
+    assert sorted(folder_outputs()) == sorted(FOLDERS)
+    output.reset()
+    code = app.run([*verb.split(), "--out", str(tmp_path / name)])
+    err = capsys.readouterr().err
+    assert code == 2
+    bare = name.split(".")[0]
+    assert (f"Errore: Valore non valido per --out: «{name}»: --out è una cartella, non un file .{name.split('.')[1]}: "
+            f"scrivi il nome di una cartella, ad esempio «{bare}»") in err, err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_named_like_a_file_that_exists_is_a_folder(tmp_path, capsys):
+    (tmp_path / "old.xml").mkdir()
+    output.reset()
+    assert app.run(["sample", str(tmp_path / "old.xml")]) == 0
+    assert (tmp_path / "old.xml" / "anagrafiche.xlsx").is_file()
+    assert app.run(["sample", str(tmp_path / "new.xlsx")]) == 2
+    assert "Errore: Valore non valido per DIR: «new.xlsx»: DIR è una cartella" in capsys.readouterr().err
+    assert not (tmp_path / "new.xlsx").exists()
+
+
 def test_print_to_a_pdf_name_says_how_to_get_the_pdf(desk, capsys):
     """The PDF comes beside the workbook with --pdf; --out names the workbook."""
     code, answer, _ = toolkit(["print", "orders", str(desk), "--date", "2026-04-09", "--out",

@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
     @app.command("convert")
     def convert_cmd(
         inputs: list[Path] = typer.Argument(..., help="File e cartelle (ricorsive) / files and folders (recursive)."),
-        out: Path = typer.Option(..., "--out", help="Cartella dei risultati / output folder."),
+        out: Path = output.out_folder(..., help="Cartella dei risultati / output folder."),
         to: str = typer.Option(..., "--to",
                                help=f"{TARGETS.words()} (anagrafiche: una cartella anagrafiche / one master "
                                     "workbook; ordini: moduli d'ordine nel registro / order forms into the ledger)."),

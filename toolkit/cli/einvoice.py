@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
                                           "(toolkit invoice list)."),
         month: str | None = typer.Option(None, "--month", help="Le fatture datate in questo mese / the invoices dated "
                                          "in this month: 2026-04."),
-        out: Path = typer.Option(..., "--out", help="Cartella dei file XML / folder for the XML files."),
+        out: Path = output.out_folder(..., help="Cartella dei file XML / folder for the XML files."),
         zip: bool = typer.Option(False, "--zip", help="Anche lo zip per lo SDI (più zip oltre i 5 MB) / also the zip "
                                  "for SDI (several past 5 MB)."),
         resend: bool = typer.Option(False, "--resend", help="Rimetti nello zip anche le fatture già inviate in uno zip "

@@ -115,7 +115,7 @@ def run_cmd(
     preview: bool = typer.Option(False, "--preview", help="Mostra senza scrivere nulla / show, write nothing."),
     final: bool = typer.Option(False, "--final", help="Emetti subito definitive (non annullabili) / issue as final."),
     per_customer: bool = PerCustomerOption, copies: bool = CopiesOption,
-    out: Path | None = typer.Option(None, "--out", help="Cartella dei risultati / output folder."),
+    out: Path | None = output.out_folder(None, help="Cartella dei risultati / output folder."),
     json: bool = JsonOption,
     verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
 ) -> None:
@@ -191,7 +191,7 @@ def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg, json: bool = Js
 @invoice_app.command("finalize")
 @output.with_progress("Fatture definitive", "Finalizing invoices")
 def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
-                 out: Path | None = typer.Option(None, "--out", help="Riscrivi qui la cartella per il commercialista / "
+                 out: Path | None = output.out_folder(None, help="Riscrivi qui la cartella per il commercialista / "
                                                  "rewrite the accountants' workbook here."),
                  per_customer: bool = PerCustomerOption, copies: bool = CopiesOption, json: bool = JsonOption,
                  verbose: bool = VerboseOption,
@@ -229,7 +229,7 @@ def export_cmd(workbook: Path = WorkbookArg,
                month: str | None = typer.Option(None, "--month", help="Il registro del mese: ogni fattura e nota di "
                                                 "credito datata nel mese / the month's register: every invoice and "
                                                 "credit note dated in it: 2026-04."),
-               out: Path = typer.Option(..., "--out", help="Cartella dei risultati / output folder."),
+               out: Path = output.out_folder(..., help="Cartella dei risultati / output folder."),
                per_customer: bool = PerCustomerOption, copies: bool = CopiesOption,
                ledger: str | None = LedgerOption,
                lang: str | None = LangOption) -> None:

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 def register(app: typer.Typer) -> None:
     @app.command("sample")
     def sample(
-        folder: Path = typer.Argument(Path("."), help="Cartella dove scrivere l'esempio / folder for the sample."),
+        folder: Path = typer.Argument(Path("."), callback=output.folder_named, metavar="DIR",
+                                     help="Cartella dove scrivere l'esempio / folder for the sample."),
         lang: str = typer.Option("it", "--lang", callback=output.choose_language,
                                  help=f"Lingua di fogli e colonne / sheet language: {output.LANGUAGE_WORDS.words()}."),
     ) -> None:
@@ -58,7 +59,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("demo")
     def demo(
-        out: Path = typer.Option(Path("toolkit-demo"), "--out", help="Cartella dei risultati / output folder."),
+        out: Path = output.out_folder(Path("toolkit-demo"), help="Cartella dei risultati / output folder."),
         lang: str | None = LangOption,
         ledger: str | None = LedgerOption,
     ) -> None:

@@ -134,6 +134,38 @@ def unwritable(path: Path, option: str, suffixes: tuple[str, ...], *, pdf_beside
     return why
 
 
+FILE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".zip", ".xml", ".pdf")
+"""Names that say a file, refused for an option naming a folder (`out_folder`)."""
+
+
+def out_folder(default: Any, help: str, *, name: str = "--out") -> Any:
+    """The option naming the folder a verb writes into, the counterpart of `out_file`: a name
+    ending like a file (`--out fatture.xlsx`) is refused at parsing, unless that folder exists,
+    since it would make a folder the desk takes for a file and looks for in vain."""
+    return typer.Option(default, name, callback=folder_named, metavar="DIR", help=help)
+
+
+def folder_named(ctx: typer.Context, param: typer.CallbackParam, value: Path | None) -> Path | None:
+    """The folder named, or a usage error when its name says a file (an option or argument's callback)."""
+    if value is None or value.suffix.lower() not in FILE_SUFFIXES or value.is_dir():
+        return value
+    option = param.opts[0] if param.param_type_name == "option" else param.metavar or "DIR"
+    raise typer.BadParameter(not_a_folder(value, option), param_hint=option)
+
+
+def not_a_folder(path: Path, option: str) -> str:
+    r"""Why a folder named like a file is refused, in both languages.
+
+    >>> print(*not_a_folder(Path("fx.xlsx"), "--out").split(" / "), sep="\n")
+    «fx.xlsx»: --out è una cartella, non un file .xlsx: scrivi il nome di una cartella, ad esempio «fx»
+    --out is a folder, not a .xlsx file: give a folder's name, for example “fx”
+    """
+    bare = path.with_suffix("").name
+    return (f"«{path.name}»: {option} è una cartella, non un file {path.suffix}: scrivi il nome di una cartella, "
+            f"ad esempio «{bare}» / {option} is a folder, not a {path.suffix} file: give a folder's name, "
+            f"for example “{bare}”")
+
+
 def _prints_pdf(ctx: typer.Context) -> bool:
     return any("--pdf" in getattr(p, "opts", ()) for p in ctx.command.params)
 

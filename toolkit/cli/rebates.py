@@ -41,7 +41,7 @@ def settle_cmd(
     date: str | None = typer.Option(None, "--date", help="Data delle note di credito (default oggi) / credit notes' "
                                     "date (default today)."),
     preview: bool = typer.Option(False, "--preview", help="Mostra senza scrivere nulla / show, write nothing."),
-    out: Path | None = typer.Option(None, "--out", help="Cartella degli estratti per cliente e delle note di "
+    out: Path | None = output.out_folder(None, help="Cartella degli estratti per cliente e delle note di "
                                     "credito / folder of the statements per customer and the credit notes."),
     json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
     wait: float = WaitOption, lang: str | None = LangOption,
@@ -101,7 +101,7 @@ def commissions_cmd(
     workbook: Path = WorkbookArg,
     first: str = typer.Option(..., "--from", help="Primo giorno / first day."),
     last: str = typer.Option(..., "--to", help="Ultimo giorno / last day."),
-    out: Path = typer.Option(..., "--out", help="Cartella degli estratti per agente e del riepilogo / folder of the "
+    out: Path = output.out_folder(..., help="Cartella degli estratti per agente e del riepilogo / folder of the "
                              "statements per agent and the summary."),
     json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
     lang: str | None = LangOption,
