@@ -128,3 +128,16 @@ def test_a_progress_bar_only_for_a_person_at_a_terminal(monkeypatch, capsys):
     output.answer_in_json(["--json"])
     verb()
     assert shown == ["Prova"] and ran == ["done"] * 3
+
+
+@pytest.mark.parametrize("lang,summary", [
+    ("it", "avviso: … e un altro avviso «Ordine bloccato» (--verbose per vederli tutti)"),
+    ("en", "warning: … and one more warning “Order blocked” (--verbose shows them all)"),
+])
+def test_one_warning_left_out_is_named_in_the_singular(lang, summary, capsys):
+    """Four warnings of a kind said «e altri 1 avvisi»."""
+    output.reset()
+    output.set_lang(lang)
+    output.print_problems([HELD(None, n=i) for i in range(1, 5)])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == summary and len(lines) == 4

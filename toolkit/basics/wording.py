@@ -28,6 +28,17 @@ def count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def more_warnings(n: int, lang: str) -> str:
+    """The warnings a summary leaves out, in words: one is *un altro avviso*, never *altri 1 avvisi*.
+
+    >>> more_warnings(1, "it"), more_warnings(7, "it"), more_warnings(1, "en"), more_warnings(7, "en")
+    ('un altro avviso', 'altri 7 avvisi', 'one more warning', '7 more warnings')
+    """
+    if lang == "it":
+        return "un altro avviso" if n == 1 else f"altri {n} avvisi"
+    return "one more warning" if n == 1 else f"{n} more warnings"
+
+
 def number(value: Decimal | int, lang: str, places: int | None = None) -> str:
     """Thousands grouped, decimals kept (or `places` of them), in the reader's way.
 

@@ -25,6 +25,7 @@ import typer
 
 from toolkit.basics.problems import Problem, Severity, problem_type
 from toolkit.basics.vocab import Choice, Choices
+from toolkit.basics.wording import more_warnings
 
 P = ParamSpec("P")
 C = TypeVar("C", bound=str)
@@ -277,8 +278,8 @@ def print_problems(problems: Iterable[Problem]) -> None:
             typer.echo(problem_line(p))
         if shown[p.code] == kinds[p.code] > SHOWN_PER_KIND:
             more, title = kinds[p.code] - SHOWN_PER_KIND, problem_type(p.code).title(lang())
-            typer.echo(f"avviso: … e altri {more} avvisi «{title}» (--verbose per vederli tutti)" if lang() == "it"
-                       else f"warning: … and {more} more warnings “{title}” (--verbose shows them all)")
+            typer.echo(f"avviso: … e {more_warnings(more, 'it')} «{title}» (--verbose per vederli tutti)" if lang() == "it"
+                       else f"warning: … and {more_warnings(more, 'en')} “{title}” (--verbose shows them all)")
 
 
 def notice(p: Problem) -> None:
