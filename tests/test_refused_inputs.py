@@ -350,6 +350,50 @@ def test_invoice_release_naming_a_customer_not_in_the_master_is_refused_storing_
     assert ledger_of(desk).read_bytes() == before and not (desk.parent / "fatture").exists()
 
 
+@pytest.mark.parametrize(("args", "said"), [
+    (["ship", "{wb}", "--date", "2026-04-09", "--all", "--carrier", "V9", "--out", "{dir}/d.xlsx"],
+     "--carrier: nel foglio Vettori non trovo V9. Codici nel foglio: V01, V02, V03, V04."),
+    (["requests", "add", "{wb}", "--customer", "C0001", "--kind", "reclamo", "--text", "Merce rotta"],
+     "--customer: nel foglio Clienti non trovo C0001. Forse: C001, C030, C021?"),
+    (["orders", "create", "{wb}", "--date", "2026-04-10", "--only", "T0011", "--out", "{dir}/o.xlsx"],
+     "--only: nel foglio Modelli ordine non trovo T0011. Forse: T011, T001, T040?"),
+    (["orders", "create", "{wb}", "--date", "2026-04-10", "--exclude", "T001,X1"],
+     "--exclude: nel foglio Modelli ordine non trovo X1. Controlla il codice."),
+    (["prices", "{wb}", "--list", "LX", "--date", "2026-04-09", "--out", "{dir}/p.xlsx"],
+     "--list: nel foglio Listini non trovo LX. Codici nel foglio: BASE, HORECA, INGROSSO."),
+])
+def test_every_option_naming_master_data_refuses_an_unknown_code_alike(args, said, desk, capsys):
+    """`ship --carrier V9` and `requests add --customer C0001` exited 1 with no suggestion,
+    while the filters exit 2 suggesting close codes: now every such option is refused alike,
+    before anything is stored or written."""
+    before, stored = sorted(desk.parent.iterdir()), ledger_of(desk).read_bytes()
+    code, answer, err = toolkit([a.format(wb=desk, dir=desk.parent) for a in args], capsys)
+    assert (code, [p["code"] for p in answer["problems"]]) == (2, ["option-unknown-code"])
+    assert message(answer) == said and f"toolkit: {said}" in err
+    assert sorted(desk.parent.iterdir()) == before and ledger_of(desk).read_bytes() == stored
+
+
+def test_every_option_naming_master_data_is_checked():
+    """A new option naming a customer, item, carrier, template or price list joins the test above."""
+    import typer.main
+
+    app._register()
+    named = {"--customer", "--item", "--carrier", "--only", "--exclude", "--list", "--release"}
+    found = set()
+
+    def walk(command, words):
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*words, name])
+        for param in getattr(command, "params", ()):
+            found.update((" ".join(words), option) for option in named & set(param.opts))
+
+    walk(typer.main.get_command(app.app), [])
+    assert found == {("ship", "--carrier"), ("requests add", "--customer"), ("orders create", "--only"),
+                     ("orders create", "--exclude"), ("prices", "--list"), ("invoice run", "--customer"),
+                     ("invoice run", "--release"), ("orders list", "--customer"), ("payments status", "--customer"),
+                     ("requests list", "--customer"), ("report", "--customer"), ("report", "--item")}
+
+
 def test_a_report_filter_names_every_unknown_item_and_says_so_in_italian(desk, capsys):
     code, answer, _ = toolkit(["report", "sales", str(desk), "--from", "2026-04-01", "--to", "2026-04-30",
                                "--item", "XYZ,A001,A0015", "--out", str(desk.parent / "r.xlsx")], capsys)

@@ -10,8 +10,9 @@ import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import codes, customer_codes, open_session, parse_day, parse_period
+from toolkit.cli.session import customer_codes, master_codes, open_session, parse_day, parse_period
 from toolkit.core.orders import STATUSES, status_words
+from toolkit.model.records import Template
 
 if TYPE_CHECKING:
     from toolkit.services.orders import PreviewRow
@@ -80,6 +81,8 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
     from toolkit.services.orders import create, created_documents
 
     session = open_session(workbook, ledger, lang, wait)
+    only_codes = master_codes(session.master, only, "--only", Template)
+    exclude_codes = master_codes(session.master, exclude, "--exclude", Template)
     day = parse_day(date)
     beside: tuple[Path, Path] | None = None
     if out is not None:
@@ -89,7 +92,7 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
         beside = at_once_outputs(out)
         for target in (out, *beside):
             check_output(target, inputs=(workbook,))
-    result = create(session.master, session.ledger, day, only=codes(only), exclude=codes(exclude),
+    result = create(session.master, session.ledger, day, only=only_codes, exclude=exclude_codes,
                     with_catch_up=catch_up, future=future)
     problems = session.warnings + result.problems
     written = []

@@ -79,6 +79,7 @@ def add_cmd(workbook: Path = WorkbookArg,
 
     chosen = output.chosen(KINDS, kind, "--kind")
     session = open_session(workbook, ledger, lang, wait)
+    customer_codes(session.master, customer)
     _report(add(session.master, session.ledger, customer, chosen, text), json, session.warnings)
 
 

@@ -22,7 +22,7 @@ from toolkit.cli import output
 from toolkit.cli.output import DEFAULT_WAIT
 from toolkit.core.invoicing import Period
 from toolkit.model.headings import SheetHeading
-from toolkit.model.records import Customer, Item, MasterData
+from toolkit.model.records import Carrier, Customer, Item, MasterData, PriceList, Template
 from toolkit.services import check
 from toolkit.services import session as sessions
 from toolkit.services.session import Session
@@ -108,12 +108,20 @@ NEAREST = 3
 
 def customer_codes(master: MasterData, text: str | None, option: str = "--customer") -> set[str] | None:
     """The customers a filter names (`codes`), each one on the Customers sheet."""
-    return known_codes(text, option, Customer.sheet, (c.code for c in master.customers))
+    return master_codes(master, text, option, Customer)
 
 
 def item_codes(master: MasterData, text: str | None, option: str = "--item") -> set[str] | None:
     """The items a filter names (`codes`), each one on the Items sheet."""
-    return known_codes(text, option, Item.sheet, (i.code for i in master.items))
+    return master_codes(master, text, option, Item)
+
+
+def master_codes(master: MasterData, text: str | None, option: str,
+                 record: type[Customer | Item | Carrier | Template | PriceList]) -> set[str] | None:
+    """The codes an option names (a customer, carrier, template, price list…), each one on
+    `record`'s sheet: every option naming master data refuses an unknown code alike, exit 2
+    with the closest codes, before anything is done (`known_codes`)."""
+    return known_codes(text, option, record.sheet, (r.code for r in getattr(master, record.sheet.key)))
 
 
 def known_codes(text: str | None, option: str, sheet: SheetHeading, known: Iterable[str]) -> set[str] | None:
@@ -126,8 +134,22 @@ def known_codes(text: str | None, option: str, sheet: SheetHeading, known: Itera
     existing = set(known)
     unknown = sorted(chosen - existing)
     if unknown:
-        near = list(dict.fromkeys(c for code in unknown for c in get_close_matches(code, existing, NEAREST)))
         raise UnusableInput(UNKNOWN_CODES(None, option=option, codes=unknown, sheet_it=sheet.it, sheet_en=sheet.en,
-                                          hint_it=f"Forse: {', '.join(near)}?" if near else "Controlla il codice.",
-                                          hint_en=f"Did you mean {', '.join(near)}?" if near else "Check the code."))
+                                          **_hints(unknown, existing)))
     return chosen
+
+
+FEW = 12
+"""A sheet with no more codes than these (carriers, price lists) names them all when none is close."""
+
+
+def _hints(unknown: Iterable[str], existing: set[str]) -> dict[str, str]:
+    """The closest codes, or every one of a short sheet: a carrier typed V9 is close to none of
+    V01, V02, yet the sheet's few codes say at once which was meant."""
+    near = list(dict.fromkeys(c for code in unknown for c in get_close_matches(code, existing, NEAREST)))
+    if near:
+        return {"hint_it": f"Forse: {', '.join(near)}?", "hint_en": f"Did you mean {', '.join(near)}?"}
+    if existing and len(existing) <= FEW:
+        every = ", ".join(sorted(existing))
+        return {"hint_it": f"Codici nel foglio: {every}.", "hint_en": f"Codes on the sheet: {every}."}
+    return {"hint_it": "Controlla il codice.", "hint_en": "Check the code."}
