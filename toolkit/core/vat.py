@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from toolkit.basics.money import cents
 from toolkit.core.lines import DocumentLine
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,30 @@ def vat_summary(lines: Iterable[tuple[Decimal, Decimal, str | None]]) -> list[Va
         VatLine(rate, nature, amount, cents(amount * rate / 100))
         for (rate, nature), amount in sorted(taxable.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
     ]
+
+
+def as_stored(summary: Iterable[VatLine], vat: Decimal) -> list[VatLine]:
+    """The VAT summary of a document whose VAT is `vat`, as the ledger stores it (the total, not
+    each rate's): a credit note's VAT is what it adds to all credited of its invoice
+    (`toolkit.core.credit_notes`), a cent up or down from its taxable × rate. The cents apart
+    go one each to the rates whose exact VAT lies nearest them, so each rate stays within
+    SDI's cent (00421) and the note's XML, print and register all show the same VAT per rate,
+    decided from the ledger alone.
+
+    >>> from decimal import Decimal as D
+    >>> [s.vat for s in as_stored(vat_summary([(D("0.57"), D("22"), None), (D("0.18"), D("4"), None)]), D("0.13"))]
+    [Decimal('0.01'), Decimal('0.12')]
+    """
+    rows = list(summary)
+    left = vat - sum((s.vat for s in rows), ZERO)
+    if not left:
+        return rows
+    step = CENT if left > 0 else -CENT
+    taxed = sorted((n for n, s in enumerate(rows) if s.rate),
+                   key=lambda n: (-(rows[n].taxable * rows[n].rate / 100 - rows[n].vat) * step, n))
+    for n in (taxed * int(abs(left) / CENT))[:int(abs(left) / CENT)]:
+        rows[n] = replace(rows[n], vat=rows[n].vat + step)
+    return rows
 
 
 def totals(summary: Iterable[VatLine]) -> tuple[Decimal, Decimal, Decimal]:

@@ -53,7 +53,7 @@ from toolkit.core.invoicing import (
     is_fully_delivered,
 )
 from toolkit.core.lines import line_amount
-from toolkit.core.vat import totals, vat_summary
+from toolkit.core.vat import as_stored, totals, vat_summary
 from toolkit.ledger import copy_in, parties, schema, uninvoiced
 from toolkit.ledger.batches import among, bound_among, id_lists, in_batches, one_array
 from toolkit.ledger.credit_notes import sold_for
@@ -610,7 +610,7 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
     issued = parties.read(conn, [h.parties_id for h in headers])
     invoices = []
     for h in headers:
-        summary = tuple(vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in lines[h.id]))
+        summary = tuple(as_stored(vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in lines[h.id]), h.vat))
         invoices.append(Invoice(
             InvoiceKind(h.kind), h.customer, h.group_key, Period(h.period_start or h.invoice_date,
                                                                   h.period_end or h.invoice_date),

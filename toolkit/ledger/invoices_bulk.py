@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Row, select
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import DeliveryRef, Instalment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period
-from toolkit.core.vat import vat_summary
+from toolkit.core.vat import as_stored, vat_summary
 from toolkit.ledger import parties, schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
@@ -52,7 +52,7 @@ def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]
     invoices = []
     for h in headers:
         mine = lines[h.id]
-        summary = tuple(vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in mine))
+        summary = tuple(as_stored(vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in mine), h.vat))
         invoices.append(Invoice(
             InvoiceKind(h.kind), h.customer, h.group_key, Period(h.period_start or h.invoice_date,
                                                                   h.period_end or h.invoice_date),

@@ -32,6 +32,7 @@ from typing import Any
 from toolkit.basics.cells import address, column_letter, quote_sheet
 from toolkit.basics.files import in_parts, inside, part_path, safe_name, write_atomic
 from toolkit.basics.labels import define, labeller
+from toolkit.basics.money import cents
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.einvoice.codes import LEGAL_REFERENCES, pays_into_account
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, as_stated, group_label
@@ -279,6 +280,16 @@ def _money(sheet, row: int, col: int, formula: str, value: Decimal, fmt) -> None
     sheet.write_formula(row, col, formula, fmt, float(value))
 
 
+def _vat_cell(formula: str, vat_line: VatLine) -> tuple[str, Decimal]:
+    """A rate's VAT cell (formula, value): the formula rounding taxable × rate, or the stored
+    VAT itself when a credit note's differs from it by its cent (`toolkit.core.vat.as_stored`),
+    so the print and the register show the VAT the ledger holds and the XML carries, not one
+    of their own."""
+    if vat_line.vat == cents(vat_line.taxable * vat_line.rate / 100):
+        return formula, vat_line.vat
+    return f"={vat_line.vat}", vat_line.vat
+
+
 def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang: str) -> None:
     """One printable invoice, its parties as issued (`Invoice.parties_in`); a credit note's
     amounts positive under its title (`as_stated`)."""
@@ -346,7 +357,7 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
                                            line_rows)
         _money(sheet, row, SUMMARY + 2, taxable_formula, vat_line.taxable, fmt.money)
         taxable_cell = address(row + 1, SUMMARY + 3)
-        _money(sheet, row, SUMMARY + 3, f"=ROUND({taxable_cell}*{rate_cell}/100,2)", vat_line.vat, fmt.money)
+        _money(sheet, row, SUMMARY + 3, *_vat_cell(f"=ROUND({taxable_cell}*{rate_cell}/100,2)", vat_line), fmt.money)
     last_summary = row
     for nature in dict.fromkeys(v.nature for v in invoice.summary if v.nature):
         row += 1
@@ -645,7 +656,7 @@ def _detail_rows(invoices: Sequence[Invoice], detail_at: list[Rows],
             taxable = _taxable_formula(invoice, vat_line, lines, (LINES_AMOUNT, LINES_RATE, LINES_NATURE),
                                        f"{rate_letter}{row}", f"{nature_letter}{row}")
             yield ((invoice.number, invoice.invoice_date, invoice.customer, vat_line.rate, vat_line.nature,
-                    (taxable, vat_line.taxable), (f"=ROUND({taxable_letter}{row}*{rate_letter}{row}/100,2)", vat_line.vat)),
+                    (taxable, vat_line.taxable), _vat_cell(f"=ROUND({taxable_letter}{row}*{rate_letter}{row}/100,2)", vat_line)),
                    None)
 
 
