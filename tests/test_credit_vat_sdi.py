@@ -1,0 +1,67 @@
+"""Partial credit notes on the demo (README "The notes add up to the invoice, cent for cent"):
+the rest of a line goes to SDI (00423), and each note's VAT per rate is the ledger's in its XML,
+its print and the month's register."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+from fatturapa_reading import schema_errors
+from test_printing import cli
+
+INVOICE = "FT-2026-00050"
+
+
+def _demo(capsys, tmp_path: Path, lines: str) -> Path:
+    """The demo with three notes of `lines` on FT-2026-00050 and a fourth taking the rest."""
+    assert cli(capsys, "demo", "--out", tmp_path / "d6")[0] == 0
+    workbook = tmp_path / "d6" / "anagrafiche.xlsx"
+    for asked in ((lines,),) * 3 + ((),):
+        code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", INVOICE, "--reason", "prova",
+                         *(("--lines", *asked) if asked else ()), "--date", "2026-05-04")
+        assert code == 0, said
+    return workbook
+
+
+def _xml(folder: Path, number: str) -> str:
+    return next(s for f in folder.glob("*.xml") if f"<Numero>{number}</Numero>" in (s := f.read_text()))
+
+
+def test_the_readme_example_ends_in_a_note_sdi_takes_and_its_vat_is_the_ledgers_everywhere(capsys, tmp_path):
+    workbook = _demo(capsys, tmp_path, "4:0.089")
+    code, said = cli(capsys, "einvoice", workbook, "--month", "2026-05", "--out", tmp_path / "xml")
+    assert code == 0, said
+    for f in (tmp_path / "xml").glob("*.xml"):
+        assert schema_errors(f) == []
+    rest = _xml(tmp_path / "xml", "NC-2026-00010")
+    assert "<Quantita>9.733" in rest and "<PrezzoUnitario>6.348505</PrezzoUnitario>" in rest
+    assert "<PrezzoTotale>61.79</PrezzoTotale>" in rest
+    eighth = _xml(tmp_path / "xml", "NC-2026-00008")
+    assert re.findall(r"<(Imposta|ImportoTotaleDocumento)>([^<]*)<", eighth) == [
+        ("ImportoTotaleDocumento", "0.69"), ("Imposta", "0.12")]
+    assert cli(capsys, "print", "invoices", workbook, "--numbers", "NC-2026-00008", "--out",
+               tmp_path / "nota.xlsx")[0] == 0
+    printed = openpyxl.load_workbook(tmp_path / "nota.xlsx").worksheets[0]
+    vat_cells = [c.value for row in printed.iter_rows() for c in row
+                 if isinstance(c.value, str) and c.value.startswith("=") and "/100" not in c.value
+                 and re.fullmatch(r"=-?\d+\.\d\d", c.value)]
+    assert vat_cells == ["=0.12"]
+
+
+def test_a_notes_vat_per_rate_is_the_same_in_ledger_xml_and_register(capsys, tmp_path):
+    workbook = _demo(capsys, tmp_path, "2:0.089,3:0.089,1:0.089")
+    assert cli(capsys, "einvoice", workbook, "--month", "2026-05", "--out", tmp_path / "xml")[0] == 0
+    ninth = _xml(tmp_path / "xml", "NC-2026-00009")
+    assert re.findall(r"<Imposta>([^<]*)<", ninth) == ["0.03", "0.23"]
+    assert "<ImportoTotaleDocumento>2.06</ImportoTotaleDocumento>" in ninth
+    assert cli(capsys, "invoice", "export", workbook, "--month", "2026-05", "--out", tmp_path / "reg")[0] == 0
+    book = tmp_path / "reg" / "fatture-2026-05.xlsx"
+    wb = openpyxl.load_workbook(book, read_only=True, data_only=True)
+    rows = {ws.title: [list(r) for r in ws.iter_rows(values_only=True) if "NC-2026-00009" in r] for ws in wb.worksheets}
+    [registro] = rows["Registro"]
+    assert registro[8:11] == [-1.8, -0.26, -2.06]
+    assert [r[6] for r in rows["Riepilogo IVA"]] == [-0.03, -0.23]
+    assert Decimal(str(sum(r[6] for r in rows["Riepilogo IVA"]))) == Decimal("-0.26")
