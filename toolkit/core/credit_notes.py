@@ -16,9 +16,9 @@ what was taken back before, so the notes on one invoice never add up to more tha
 cent. Part of a line's quantity is priced as any line is (`line_amount`). The VAT of a note is
 what it adds to the VAT of all credited of the invoice at each rate (`_vat_left`): partial
 notes each round their own VAT, and the one that empties a rate takes the VAT left of it, so the
-notes add up to the invoice's taxable, VAT and total exactly. The ledger keeps the note's
-VAT, and its summary per rate is what `toolkit.core.vat.as_stored` makes of it, read back the
-same for the XML, the print and the register. The rest of a line that partial notes took cents
+notes add up to the invoice's taxable, VAT and total exactly. The ledger keeps each rate's VAT
+that is a cent from its taxable's (`schema.credit_vat`), so the XML, the print and the register
+carry the VAT the note was issued with. The rest of a line that partial notes took cents
 of is priced at what its amount makes of its quantity (`_priced`), for SDI's 00423.
 
 A return's credit note (goods coming back on a return order, credited at month end) takes back
@@ -51,7 +51,7 @@ from toolkit.basics.wording import number
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
 from toolkit.core.lines import line_amount
-from toolkit.core.vat import VatLine, as_stored, rate_key, totals, vat_summary
+from toolkit.core.vat import VatLine, rate_key, totals, vat_summary
 
 ZERO = Decimal(0)
 MICRO = Decimal("0.000001")
@@ -334,8 +334,8 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
     if problems:
         return problems
     taken = tuple(_taken(c, quantity, n) for n, (c, quantity) in enumerate(chosen, start=1))
-    taxable, vat, total = totals(_vat_left(taken, lines))
-    summary = tuple(as_stored(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in taken), vat))
+    summary = _vat_left(taken, lines)
+    taxable, vat, total = totals(summary)
     cited = CitedInvoice(invoice.id or 0, number, invoice.invoice_date, -taxable)
     return Invoice(InvoiceKind.CREDIT_NOTE, invoice.customer, invoice.group_key, invoice.period, day, taken, summary,
                    taxable, vat, total, invoice.payment_method, invoice.payment_terms, (), cites=(cited,),

@@ -715,6 +715,16 @@ def _add_uncredited_returns(conn: Connection) -> None:
 MIGRATIONS[31] = _add_uncredited_returns
 
 
+def _add_credit_vat(conn: Connection) -> None:
+    """A partial credit note keeps its VAT per rate where it is a cent from taxable × rate
+    (`schema.credit_vat`). Notes stored before keep only their total: their rates share it as
+    `toolkit.core.vat.as_stored` splits it."""
+    schema.credit_vat.create(conn, checkfirst=True)
+
+
+MIGRATIONS[32] = _add_credit_vat
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -35,6 +35,7 @@ from sqlalchemy import (
     update,
 )
 
+from toolkit.basics.money import cents
 from toolkit.basics.problems import ProblemsFound
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.credit_notes import planned, repriced, returned_lines, take_back
@@ -53,7 +54,7 @@ from toolkit.core.invoicing import (
     is_fully_delivered,
 )
 from toolkit.core.lines import line_amount
-from toolkit.core.vat import as_stored, totals, vat_summary
+from toolkit.core.vat import VatLine, as_stored, rate_key, totals, vat_summary
 from toolkit.ledger import copy_in, parties, schema, uninvoiced
 from toolkit.ledger.batches import among, bound_among, id_lists, in_batches, one_array
 from toolkit.ledger.credit_notes import sold_for
@@ -399,6 +400,9 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
              created_by=created_by, parties_id=parties_ids[n], reason=x.reason)
         for n, (x, (series, year)) in enumerate(zip(invoices, keys))])
     _insert_lines(conn, ids, invoices)
+    insert_rows(conn, schema.credit_vat, [
+        dict(invoice_id=invoice_id, vat_rate=v.rate, vat_nature=v.nature, vat=v.vat)
+        for invoice_id, x in zip(ids, invoices) for v in x.summary if v.vat != cents(v.taxable * v.rate / 100)])
     if status is InvoiceStatus.FINAL:
         uninvoiced.invoiced(conn, ids)
     dues = [dict(invoice_id=invoice_id, due_date=due.due_date, amount=due.amount)
@@ -607,10 +611,11 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
         for r in conn.execute(select(schema.invoice_dues).where(due.invoice_id.in_(chunk)).order_by(due.due_date, due.id)):
             dues[r.invoice_id].append(Instalment(r.due_date, r.amount))
     cited = citations(conn, invoice_ids)
+    kept = kept_vat(conn, invoice_ids)
     issued = parties.read(conn, [h.parties_id for h in headers])
     invoices = []
     for h in headers:
-        summary = tuple(as_stored(vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in lines[h.id]), h.vat))
+        summary = stored_summary(lines[h.id], h.vat, kept.get(h.id, {}))
         invoices.append(Invoice(
             InvoiceKind(h.kind), h.customer, h.group_key, Period(h.period_start or h.invoice_date,
                                                                   h.period_end or h.invoice_date),
@@ -635,6 +640,26 @@ def citations(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[CitedInvo
             found[r.credit_note_id].append(
                 CitedInvoice(r.id, document_number(r.series, r.year, r.number), r.invoice_date, r.base))
     return {k: tuple(v) for k, v in found.items()}
+
+
+def kept_vat(conn: Connection, ids: Sequence[int]) -> dict[int, dict[tuple[Decimal, str | None], Decimal]]:
+    """Document id → its VAT per rate where the ledger keeps one (`schema.credit_vat`)."""
+    c = schema.credit_vat.c
+    found: dict[int, dict[tuple[Decimal, str | None], Decimal]] = defaultdict(dict)
+    for chunk in in_batches(list(ids)):
+        for r in conn.execute(select(c.invoice_id, c.vat_rate, c.vat_nature, c.vat).where(c.invoice_id.in_(chunk))):
+            found[r.invoice_id][rate_key(r.vat_rate, r.vat_nature)] = r.vat
+    return found
+
+
+def stored_summary(lines: Sequence[InvoiceLine], vat: Decimal,
+                   kept: Mapping[tuple[Decimal, str | None], Decimal]) -> tuple[VatLine, ...]:
+    """A stored document's VAT summary: each rate's taxable summed from its lines, its VAT the
+    one kept for it or its taxable's; a note stored before schema 32 whose rates do not add up
+    to its VAT has them share it (`as_stored`)."""
+    summary = [replace(s, vat=kept.get(rate_key(s.rate, s.nature), s.vat))
+               for s in vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in lines)]
+    return tuple(as_stored(summary, vat))
 
 
 def consistent(invoice: Invoice) -> bool:

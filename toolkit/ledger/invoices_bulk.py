@@ -21,11 +21,10 @@ from sqlalchemy import Connection, Row, select
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.invoicing import DeliveryRef, Instalment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period
-from toolkit.core.vat import as_stored, vat_summary
 from toolkit.ledger import parties, schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
-from toolkit.ledger.invoices import citations
+from toolkit.ledger.invoices import citations, kept_vat, stored_summary
 from toolkit.ledger.types import ScaledValues, stored_integer
 
 i, il, due = schema.invoices.c, schema.invoice_lines.c, schema.invoice_dues.c
@@ -48,11 +47,12 @@ def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]
             dues[r.invoice_id].append(Instalment(r.due_date, r.amount))
     headers.sort(key=lambda h: (h.invoice_date, h.series, h.year, h.number))
     cited = citations(conn, [h.id for h in headers if h.kind == InvoiceKind.CREDIT_NOTE.value])
+    kept = kept_vat(conn, [h.id for h in headers if h.kind == InvoiceKind.CREDIT_NOTE.value])
     issued = parties.read(conn, [h.parties_id for h in headers])
     invoices = []
     for h in headers:
         mine = lines[h.id]
-        summary = tuple(as_stored(vat_summary((x.amount, x.vat_rate, x.vat_nature) for x in mine), h.vat))
+        summary = stored_summary(mine, h.vat, kept.get(h.id, {}))
         invoices.append(Invoice(
             InvoiceKind(h.kind), h.customer, h.group_key, Period(h.period_start or h.invoice_date,
                                                                   h.period_end or h.invoice_date),

@@ -39,7 +39,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 31
+SCHEMA_VERSION = 32
 
 metadata = MetaData()
 
@@ -478,6 +478,20 @@ invoices selling the item first (`toolkit.core.credit_notes.take_back`). What is
 credit of an invoice line is its quantity and amount less these and its credit lines
 (`invoice_lines.credits_line_id`): `toolkit invoice credit` and the returns never take back the
 same goods twice. Deleted with the note (an undone run)."""
+
+credit_vat = Table(
+    "credit_vat", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("invoice_id", Integer, ForeignKey("invoices.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("vat_rate", Rate(), nullable=False),
+    Column("vat_nature", String(10)),
+    Column("vat", Money(), nullable=False),
+)
+"""A document's VAT at a rate when it is not that rate's taxable × rate rounded (schema 32): a
+partial credit note's, what it adds to the VAT of all credited of its invoice at the rate
+(`toolkit.core.credit_notes`), a cent up or down. Kept so its XML, print and register carry
+the VAT the note was issued with, each rate's notes adding up to the invoice's; every other
+rate's VAT is its taxable's. Deleted with the document."""
 
 uncredited_returns = Table(
     "uncredited_returns", metadata,
