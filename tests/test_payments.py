@@ -101,6 +101,21 @@ def test_read_entries_reports_every_bad_cell_with_its_address():
         ("Incassi", "D4", "payment-bad-method"), ("Incassi", "C5", "payment-bad-amount")]
 
 
+def test_an_amount_written_with_an_exponent_is_refused_as_the_command_line_refuses_it():
+    """`1e3` in a CSV's text is 1,000 € to `Decimal` but a slip to a desk, as `--amount 1e3` is;
+    a number cell is a number, however Excel shows it."""
+    book = from_values("incassi.xlsx", {"Incassi": [
+        ["Fattura", "Data incasso", "Importo"],
+        ["FT-2026-00001", "15/05/2026", "1e3"],
+        ["FT-2026-00002", "15/05/2026", " 2,5E1 "],
+        ["FT-2026-00003", "15/05/2026", 1000.0],
+    ]})
+    entries, problems = read_entries(book)
+    assert [(p.cell, p.code) for p in problems] == [("C2", "payment-bad-amount"), ("C3", "payment-bad-amount")]
+    assert [(e.invoice, e.amount) for e in entries] == [("FT-2026-00003", D("1000"))]
+    assert "«1e3» non è un importo" in problems[0].render("it")
+
+
 def test_read_entries_names_the_missing_column():
     _, problems = read_entries(from_values("x.xlsx", {"Foglio1": [["Fattura", "Importo"], ["FT-2026-00001", 10]]}))
     assert [(p.code, p.cell) for p in problems] == [("payments-missing-column", "A1")]

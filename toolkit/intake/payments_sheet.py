@@ -15,7 +15,7 @@ from typing import Any
 from toolkit.basics.cells import Location, address
 from toolkit.basics.dates import NotADate, to_date
 from toolkit.basics.limits import AMOUNT
-from toolkit.basics.money import NotANumber, cents, to_decimal
+from toolkit.basics.money import NotANumber, cents, to_decimal, with_exponent
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PaymentMethod, normalize, parse
 from toolkit.core.payments import PaymentEntry
@@ -128,7 +128,10 @@ def _entry(values: dict[str, Any], at: Callable[[str], Location]) -> tuple[Payme
 
 
 def _amount(value: Any) -> Decimal | None:
-    """The amount of a payment: a number other than zero, in cents; None for anything else."""
+    """The amount of a payment: a number other than zero, in cents; None for anything else,
+    text with an exponent too (`1e3`: a slip, as `payments record --amount` refuses it)."""
+    if isinstance(value, str) and with_exponent(value):
+        return None
     try:
         amount = to_decimal(value)
     except NotANumber:
