@@ -50,12 +50,10 @@ from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import number
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
-from toolkit.core.lines import line_amount
-from toolkit.core.vat import VatLine, rate_key, totals, vat_summary
+from toolkit.core.lines import UNIT_PRICE_PLACES, line_amount
+from toolkit.core.vat import RateKey, VatLine, rate_key, totals, vat_summary
 
 ZERO = Decimal(0)
-MICRO = Decimal("0.000001")
-"""A unit price's six decimals."""
 REASON_LENGTH = 200
 """The longest reason: one FatturaPA Causale."""
 
@@ -340,10 +338,6 @@ def credit_note(invoice: Invoice, lines: Sequence[Creditable], asked: Asked, day
     return Invoice(InvoiceKind.CREDIT_NOTE, invoice.customer, invoice.group_key, invoice.period, day, taken, summary,
                    taxable, vat, total, invoice.payment_method, invoice.payment_terms, (), cites=(cited,),
                    reason=reason)
-
-
-RateKey = tuple[Decimal, str | None]
-"""A VAT rate and, at 0%, its exemption's nature: as `vat_summary` keys an invoice's VAT."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -697,7 +691,7 @@ def _priced(line: InvoiceLine, amount: Decimal) -> InvoiceLine:
     rest of an invoice line that partial notes took cents of, each rounding its own amount, so
     that its quantity × unit price still rounds to its amount (SDI's 00423, the print's
     `ROUND(qty*price,2)`)."""
-    return replace(line, amount=amount, unit_price=(amount / line.quantity).quantize(MICRO, ROUND_HALF_UP))
+    return replace(line, amount=amount, unit_price=(amount / line.quantity).quantize(UNIT_PRICE_PLACES, ROUND_HALF_UP))
 
 
 def _with_lines(note: Invoice, lines: tuple[InvoiceLine, ...]) -> Invoice:

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType, PaymentMethod, PriceType
-from toolkit.core.lines import DocumentLine, line_amount
+from toolkit.core.lines import UNIT_PRICE_PLACES, DocumentLine, line_amount
 from toolkit.core.plan import Due
 from toolkit.core.price_rules import Candidates, find, rule_index, rule_price
 from toolkit.core.pricing import PriceBook, below_limit, price_book, template_price_list, unit_price
@@ -51,8 +51,6 @@ RULE_WITHOUT_BASE_PRICE = define(
        "ha prezzo per l'articolo {item}: aggiungi il prezzo o correggi il listino base della regola.",
     en="Template {template} on {day}: price rule {rule} starts from price list {price_list}, which has no price for "
        "item {item} that day: add the price or correct the rule's base list.")
-
-UNIT_PRICE_PLACES = Decimal("0.000001")
 
 
 @dataclass(frozen=True, slots=True)

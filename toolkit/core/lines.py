@@ -21,6 +21,9 @@ from decimal import Decimal
 
 from toolkit.basics.money import cents
 
+UNIT_PRICE_PLACES = Decimal("0.000001")
+"""The millionth a unit price is kept to: an order line's, and a credit note's priced from its amount."""
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentLine:

@@ -33,14 +33,18 @@ class VatLine:
     vat: Decimal
 
 
-def rate_key(rate: Decimal, nature: str | None) -> tuple[Decimal, str | None]:
+RateKey = tuple[Decimal, str | None]
+"""A VAT rate and, at 0%, its exemption's nature: as `vat_summary` keys a document's VAT."""
+
+
+def rate_key(rate: Decimal, nature: str | None) -> RateKey:
     """A line's VAT rate as `vat_summary` keys it: the rate normalized, and at 0% its nature."""
     return (rate.normalize() if rate else ZERO, nature if not rate else None)
 
 
 def vat_summary(lines: Iterable[tuple[Decimal, Decimal, str | None]]) -> list[VatLine]:
     """`lines` are (amount, rate, nature); the result is sorted by rate, then nature."""
-    taxable: dict[tuple[Decimal, str | None], Decimal] = defaultdict(Decimal)
+    taxable: dict[RateKey, Decimal] = defaultdict(Decimal)
     for amount, rate, nature in lines:
         taxable[rate_key(rate, nature)] += amount
     return [

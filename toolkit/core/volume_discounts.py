@@ -31,7 +31,7 @@ from toolkit.basics.vocab import BracketBasis, BracketMode, DiscountPeriod
 from toolkit.core import stamp_duty
 from toolkit.core.brackets import Bracket, Share, applied, reached, shares, split
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine, Period
-from toolkit.core.vat import rate_key, totals, vat_summary
+from toolkit.core.vat import RateKey, rate_key, totals, vat_summary
 from toolkit.model.records import Customer, Item, VolumeDiscount
 
 ZERO = Decimal(0)
@@ -149,7 +149,7 @@ class Counted:
     invoice: Invoice
     base: Decimal
     quantity: Decimal
-    by_rate: tuple[tuple[tuple[Decimal, str | None], Decimal], ...]
+    by_rate: tuple[tuple[RateKey, Decimal], ...]
     """(VAT rate, nature) → base."""
 
 
@@ -225,7 +225,7 @@ def settle(discounts_: Sequence[Discount], customers: Mapping[str, Customer], it
         parts = []
         for invoice_id, lines in sorted(per_invoice.items(), key=lambda kv: (by_id[kv[0]].invoice_date,
                                                                              by_id[kv[0]].number or "")):
-            by_rate: dict[tuple[Decimal, str | None], Decimal] = defaultdict(Decimal)
+            by_rate: dict[RateKey, Decimal] = defaultdict(Decimal)
             for line in lines:
                 by_rate[_rate_key(line)] += line.amount
             parts.append(Counted(by_id[invoice_id], sum((x.amount for x in lines), ZERO),
@@ -234,11 +234,11 @@ def settle(discounts_: Sequence[Discount], customers: Mapping[str, Customer], it
     return settlements
 
 
-def _rate_key(line: InvoiceLine) -> tuple[Decimal, str | None]:
+def _rate_key(line: InvoiceLine) -> RateKey:
     return rate_key(line.vat_rate, line.vat_nature)
 
 
-def _order(entry: tuple[tuple[Decimal, str | None], Decimal]) -> tuple[Decimal, str]:
+def _order(entry: tuple[RateKey, Decimal]) -> tuple[Decimal, str]:
     return entry[0][0], entry[0][1] or ""
 
 
@@ -260,7 +260,7 @@ def _settlement(discount: Discount, customer: Customer, period: SettlementPeriod
 def credit_note(settlement: Settlement, customer: Customer, day: date, lang: str = "it") -> Invoice:
     """The credit note of a settlement: one line per VAT rate (or exemption nature), the
     discount split in proportion of each rate's base, citing the invoices counted."""
-    by_rate: dict[tuple[Decimal, str | None], Decimal] = defaultdict(Decimal)
+    by_rate: dict[RateKey, Decimal] = defaultdict(Decimal)
     for part in settlement.counted:
         for key, base in part.by_rate:
             by_rate[key] += base
@@ -294,7 +294,7 @@ def taken_off(note: Invoice) -> dict[int, Decimal]:
     return dict(zip((c.id for c in note.cites), split(-note.taxable, [c.base for c in note.cites])))
 
 
-def taken_off_by_rate(note: Invoice, invoice_id: int) -> tuple[tuple[tuple[Decimal, str | None], Decimal], ...]:
+def taken_off_by_rate(note: Invoice, invoice_id: int) -> tuple[tuple[RateKey, Decimal], ...]:
     """What a volume discount's credit note takes off the invoice `invoice_id` (`taken_off`), split
     across VAT rates as the note's lines split the discount, in cents adding up to it: what is
     left to credit of the invoice at each rate leaves it out."""

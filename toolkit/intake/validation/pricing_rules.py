@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PriceRuleKind, PriceType
-from toolkit.core.drafts import UNIT_PRICE_PLACES
+from toolkit.core.lines import UNIT_PRICE_PLACES
 from toolkit.core.price_rules import NEEDS, CheapestFirst, indexed, ruinable_below, ruined_by_step, rule_price, ties
 from toolkit.core.pricing import CENT, CYCLE, PriceBook, derived_prices, price_book, ruined_prices, unit_price
 from toolkit.intake.validation.layout import Layout
