@@ -64,9 +64,14 @@ def test_a_run_dated_after_a_held_invoice_is_refused_until_it_is_issued(capsys, 
     before = documents(url)
     code, out = reply(capsys, "invoice", workbook, "--month", "2026-10", "--out", tmp_path / "fatture", "--ledger", url)
     assert code == 1 and out["run_id"] is None and out["invoices"] == [] and documents(url) == before
-    assert {x["number"] for x in out["held_orders"] if x["blocks_run"]} == set(held)
+    returns = {o["number"] for o in reply(capsys, "orders", "list", workbook, "--ledger", url)[1]["orders"]
+               if o["document_type"] == "return"}
+    assert returns & set(held), "a customer invoiced at once: the return's credit note waits, in NC"
+    blocking = {x["number"]: x["blocks_run"] for x in out["held_orders"] if x["number"] in held}
+    assert blocking == {number: number not in returns for number in held}, "no credit note in this run: NC untouched"
     refusal = next(p["message"] for p in out["problems"] if p["code"] == BEFORE_RUN)
-    assert "prima della data di queste fatture (31/10/2026)" in refusal
+    assert "ha la fattura immediata ancora in attesa del suo giorno (30/10/2026), prima della data dei documenti di " \
+           "questa fatturazione (31/10/2026)" in " ".join(refusal.split())
     assert "«toolkit orders create CARTELLA --date 30/10/2026»" in refusal
     assert not (tmp_path / "fatture").exists() or not any((tmp_path / "fatture").iterdir())
     assert cli(capsys, "orders", "create", workbook, "--date", "2026-10-30", "--ledger", url)[0] == 0

@@ -418,34 +418,42 @@ HELD_DDT = define(
        "(lines already invoiced are not repeated).")
 HELD_INVOICE_BEFORE_RUN = define(
     "invoice-order-invoice-held-before-run", "error",
-    it="L'ordine {number} del cliente {customer}, creato in anticipo, ha la fattura immediata ancora in attesa del suo "
-       "giorno ({day}), prima della data di queste fatture ({run_day}): emessa dopo di loro sarebbe datata prima (nella "
-       "serie {series} {year} i numeri seguono le date) e ogni «toolkit orders create» e «toolkit ship» la "
+    it="L'ordine {number} del cliente {customer}, creato in anticipo, ha {what_it} ancora in attesa del suo giorno "
+       "({day}), prima della data dei documenti di questa fatturazione ({run_day}): emessa dopo di loro sarebbe datata "
+       "prima (nella serie {series} {year} i numeri seguono le date) e ogni «toolkit orders create» e «toolkit ship» la "
        "rifiuterebbe, quindi non è stato registrato nulla. Emetti prima i documenti attesi con «toolkit orders create "
        "CARTELLA --date {day}» (per un giorno già creato emette solo quelli), poi fattura di nuovo il mese; oppure "
        "fattura con --date {day}.",
-    en="Order {number} of customer {customer}, created ahead, still has its immediate invoice waiting for its day "
-       "({day}), before these invoices' date ({run_day}): issued after them it would be dated before them (in series "
+    en="Order {number} of customer {customer}, created ahead, still has {what_en} waiting for its day ({day}), "
+       "before the date of this run's documents ({run_day}): issued after them it would be dated before them (in series "
        "{series} {year} numbers follow dates) and every “toolkit orders create” and “toolkit ship” would refuse it, "
        "so nothing was stored. Issue the waiting documents first with “toolkit orders create WORKBOOK --date {day}” "
        "(for a day already created it issues only those), then invoice the month again; or invoice with --date {day}.")
 
 
+HELD_WHAT = {InvoiceKind.INVOICE: ("la fattura immediata", "its immediate invoice"),
+             InvoiceKind.CREDIT_NOTE: ("la nota di credito immediata", "its immediate credit note")}
+"""The held document a refusal names: an order's invoice issued at once, or the credit note
+issued beside it for negative lines, each in its own series."""
+
+
 @dataclass(frozen=True, slots=True)
 class HeldInvoice:
-    """An order created ahead whose invoice issued at once still waits for its day
-    (`toolkit.core.orders.held_until_its_day`). A month-end run never invoices it: it is issued
-    on that day, dated with it. So the run names it rather than leave it out without a word: a
-    warning, as the run did all it should, unless the run would date its invoices after that
-    day (`run_day`), which would leave the held one no number in date order: then an error. A
-    warehouse order whose DDT alone waits (`ddt_only`) is named too, never an error."""
+    """An order created ahead whose invoice issued at once (or the credit note beside it) still
+    waits for its day (`toolkit.core.orders.held_until_its_day`). A month-end run never invoices
+    it: it is issued on that day, dated with it. So the run names it rather than leave it out
+    without a word: a warning, as the run did all it should, unless the run would date documents
+    of the held one's series after that day (`run_day`), which would leave it no number in date
+    order: then an error. A warehouse order whose DDT alone waits (`ddt_only`) is named too,
+    never an error."""
 
     order_id: int
     number: str
     customer: str
     day: date
     run_day: date | None = None
-    """The date of the run's invoices, after `day` in the same series and year; None: not after."""
+    """The latest date of the documents about to be issued (a run's, a credit note's) after `day`
+    in the held document's series and year; None: none after."""
     series: str = ""
     kind: InvoiceKind = InvoiceKind.INVOICE
     """The held document `run_day` strands: the invoice, or the credit note issued beside it for
@@ -460,43 +468,43 @@ class HeldInvoice:
             return HELD_DDT(None, number=self.number, customer=self.customer, day=self.day)
         if self.run_day is None:
             return HELD_INVOICE(None, number=self.number, customer=self.customer, day=self.day)
-        return HELD_INVOICE_BEFORE_RUN(None, number=self.number, customer=self.customer, day=self.day,
-                                       run_day=self.run_day, series=self.series, year=str(self.day.year))
+        return HELD_INVOICE_BEFORE_RUN(None, **self.stranding)
+
+    @property
+    def stranding(self) -> dict[str, object]:
+        """What a refusal says of a held document stranded by documents dated `run_day`: the
+        order, its day, the document (Italian and English) and its series and year; month end,
+        `invoice credit` and `discounts settle` word the rest."""
+        what_it, what_en = HELD_WHAT[self.kind]
+        return dict(number=self.number, customer=self.customer, day=self.day, run_day=self.run_day,
+                    series=self.series, year=str(self.day.year), what_it=what_it, what_en=what_en)
 
 
-def held_at_run(held: Iterable[HeldInvoice], request: Request, run_days: Iterable[date],
-                series: str) -> list[HeldInvoice]:
-    """The held invoices a run names: whoever's dated before one of the run's invoices of the
-    same year in their series (`run_days`: issued later, they would break the numbering, for
-    every customer alike), and those of the customers and orders the run asked for up to the
-    month's end (the run leaves them out), among them the warehouse orders whose DDT alone waits
-    (`ddt_only`), which never block.
+def held_at_run(held: Iterable[HeldInvoice], request: Request, stranded: Mapping[str, HeldInvoice]
+                ) -> list[HeldInvoice]:
+    """The held documents a run names: those its documents would strand, whoever the customer
+    (`stranded`, by order number, as `toolkit.services.invoicing.stranded_by` decides it per
+    series and year: issued later, they would break the numbering), and those of the customers
+    and orders the run asked for up to the month's end (the run leaves them out), among them the
+    warehouse orders whose DDT alone waits (`ddt_only`), which never block.
 
     >>> from datetime import date
     >>> month = Period(date(2026, 10, 1), date(2026, 10, 31))
     >>> held = [HeldInvoice(1, "OC-1", "C1", date(2026, 10, 30)), HeldInvoice(2, "OC-2", "C2", date(2026, 10, 31)),
     ...         HeldInvoice(3, "OC-3", "C1", date(2026, 11, 2))]
-    >>> [(x.number, x.run_day) for x in held_at_run(held, Request(month, date(2026, 11, 2)), [date(2026, 10, 31)], "FT")]
-    [('OC-1', datetime.date(2026, 10, 31)), ('OC-2', None)]
-    >>> [x.number for x in held_at_run(held, Request(month, date(2026, 11, 2), customer="C2"), [], "FT")]
+    >>> note = HeldInvoice(1, "OC-1", "C1", date(2026, 10, 30), date(2026, 10, 31), "NC", InvoiceKind.CREDIT_NOTE)
+    >>> [(x.number, x.run_day, x.series) for x in held_at_run(held, Request(month, date(2026, 11, 2)), {"OC-1": note})]
+    [('OC-1', datetime.date(2026, 10, 31), 'NC'), ('OC-2', None, '')]
+    >>> [x.number for x in held_at_run(held, Request(month, date(2026, 11, 2), customer="C2"), {})]
     ['OC-2']
     >>> ddts = [HeldInvoice(4, "OC-4", "C1", date(2026, 10, 30), ddt_only=True),
     ...         HeldInvoice(5, "OC-5", "C1", date(2026, 11, 2), ddt_only=True)]
-    >>> [(x.number, x.run_day) for x in held_at_run(ddts, Request(month, date(2026, 11, 2)), [date(2026, 10, 31)], "FT")]
+    >>> [(x.number, x.run_day) for x in held_at_run(ddts, Request(month, date(2026, 11, 2)), {})]
     [('OC-4', None)]
     """
-    latest: dict[int, date] = {}
-    for day in run_days:
-        latest[day.year] = max(day, latest.get(day.year, day))
-    found = []
-    for x in held:
-        after = None if x.ddt_only else latest.get(x.day.year)
-        if after is not None and x.day < after:
-            found.append(replace(x, run_day=after, series=series))
-        elif (x.day <= request.month.end and request.customer in (None, x.customer)
-              and (request.orders is None or x.order_id in request.orders)):
-            found.append(x)
-    return found
+    return [stranded[x.number] if x.number in stranded else x for x in held
+            if x.number in stranded or (x.day <= request.month.end and request.customer in (None, x.customer)
+                                        and (request.orders is None or x.order_id in request.orders))]
 
 
 @dataclass(frozen=True)

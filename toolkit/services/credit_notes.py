@@ -78,19 +78,17 @@ OUT_OF_SEQUENCE = define(
 HELD_BEFORE_NOTE = define(
     "credit-order-invoice-held", "error",
     it="L'ordine {number} del cliente {customer}, creato in anticipo, ha {what_it} ancora in attesa del suo giorno "
-       "({day}), prima della data della nota di credito ({note_day}) nella stessa serie: emessa dopo la nota sarebbe "
+       "({day}), prima della data della nota di credito ({run_day}) nella stessa serie: emessa dopo la nota sarebbe "
        "datata prima (nella serie {series} {year} i numeri seguono le date) e ogni «toolkit orders create» e «toolkit "
        "ship» la rifiuterebbe, quindi non è stato registrato nulla. Emetti prima i documenti attesi con «toolkit "
        "orders create {workbook} --date {day}» (per un giorno già creato emette solo quelli), poi di nuovo la nota di "
        "credito; oppure datala {day}.",
     en="Order {number} of customer {customer}, created ahead, still has {what_en} waiting for its day ({day}), "
-       "before the credit note's date ({note_day}) in the same series: issued after the note it would be dated "
+       "before the credit note's date ({run_day}) in the same series: issued after the note it would be dated "
        "before it (in series {series} {year} numbers follow dates) and every “toolkit orders create” and “toolkit "
        "ship” would refuse it, so nothing was stored. Issue the waiting documents first with “toolkit orders create "
        "{workbook} --date {day}” (for a day already created it issues only those), then the credit note again; or "
        "date it {day}.")
-HELD_WHAT = {InvoiceKind.INVOICE: ("la fattura immediata", "its immediate invoice"),
-             InvoiceKind.CREDIT_NOTE: ("la nota di credito immediata", "its immediate credit note")}
 
 
 @dataclass(frozen=True)
@@ -179,10 +177,7 @@ def _strands_held(conn: Connection, master: MasterData, note: Invoice, workbook:
     (`stranded_by`): refused, as month end refuses such a run."""
     from toolkit.services.printing import quoted
 
-    return [HELD_BEFORE_NOTE(None, number=x.number, customer=x.customer, day=x.day, note_day=x.run_day,
-                             series=x.series, year=str(x.day.year), what_it=HELD_WHAT[x.kind][0],
-                             what_en=HELD_WHAT[x.kind][1], workbook=quoted(workbook))
-            for x in stranded_by(conn, master, [note])]
+    return [HELD_BEFORE_NOTE(None, **x.stranding, workbook=quoted(workbook)) for x in stranded_by(conn, master, [note])]
 
 
 def _not_creditable(invoice: Invoice, workbook: str, asked_in: AskedIn) -> list[Problem]:

@@ -83,7 +83,7 @@ from toolkit.ledger.invoices import (
     shipments_on,
     store,
 )
-from toolkit.ledger.orders import held_orders, load_orders, order_by_number
+from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number
 from toolkit.ledger.printings import mark_printed
 from toolkit.model.records import MasterData, Settings
 
@@ -405,25 +405,31 @@ def _out_of_sequence(conn: Connection, settings: Settings,
     return found
 
 
-def waiting_invoices(conn: Connection, settings: Settings, request: Request,
-                     invoices: Iterable[Invoice]) -> list[HeldInvoice]:
-    """The orders created ahead whose immediate invoice still waits for its day, that a run
-    leaves out or would strand, and the warehouse orders of the month whose DDT alone waits, that
-    the desk may have forgotten to ship (`core.invoicing.held_at_run`): a handful, read through
-    the held orders' partial index, up to the month's end or the run's latest invoice date."""
-    run_days = [x.invoice_date for x in invoices if series_for(settings, x.kind) == settings.invoice_series]
-    held = [HeldInvoice(x.id, x.number, x.customer, x.day, ddt_only=not x.documents.invoice)
-            for x in held_orders(conn, until=max([request.month.end, *run_days]))]
-    return held_at_run(held, request, run_days, settings.invoice_series) if held else []
+def waiting_invoices(conn: Connection, master: MasterData, request: Request,
+                     invoices: Sequence[Invoice]) -> list[HeldInvoice]:
+    """The orders created ahead whose documents issued at once still wait for their day, that a
+    run leaves out or would strand (`stranded_by`, its invoices and its credit notes for returns
+    each in their series), and the warehouse orders of the month whose DDT alone waits, that the
+    desk may have forgotten to ship (`core.invoicing.held_at_run`): a handful, read once through
+    the held orders' partial index, up to the month's end or the run's latest document date."""
+    orders = held_orders(conn, until=max([request.month.end, *(x.invoice_date for x in invoices)]))
+    if not orders:
+        return []
+    stranded = {x.number: x for x in stranded_by(conn, master, invoices, orders)}
+    held = [HeldInvoice(x.id, x.number, x.customer, x.day, ddt_only=not x.documents.invoice) for x in orders]
+    return held_at_run(held, request, stranded)
 
 
-def stranded_by(conn: Connection, master: MasterData, invoices: Iterable[Invoice]) -> list[HeldInvoice]:
+def stranded_by(conn: Connection, master: MasterData, invoices: Iterable[Invoice],
+                orders: Sequence[HeldOrder] | None = None) -> list[HeldInvoice]:
     """The orders created ahead whose documents issued at once (the invoice, a credit note beside
     it for negative lines) still wait for a day before one of `invoices` in the same series and
     year: issued on their day after these, they would be dated before them and refused, and with
-    them every later `orders create` and `ship`. Each waiting document is planned as its day
-    will issue it (`order_invoices`), not stored, so its series is known: a handful of orders,
-    read through the held orders' partial index."""
+    them every later `orders create` and `ship`. The one rule for month end, `invoice credit` and
+    `discounts settle`. Each waiting document is planned as its day will issue it
+    (`order_invoices`), not stored, so its series is known: a handful of orders, read through the
+    held orders' partial index, or `orders` when the caller read them already (up to the latest
+    of `invoices` at least)."""
     latest: dict[tuple[str, int], date] = {}
     for x in invoices:
         key = (series_for(master.settings, x.kind), x.invoice_date.year)
@@ -431,7 +437,8 @@ def stranded_by(conn: Connection, master: MasterData, invoices: Iterable[Invoice
     if not latest:
         return []
     last = max(latest.values())
-    held = {x.number: x for x in held_orders(conn, until=last) if x.documents.invoice and x.day < last}
+    held = {x.number: x for x in (held_orders(conn, until=last) if orders is None else orders)
+            if x.documents.invoice and x.day < last}
     days: dict[date, list[int]] = defaultdict(list)
     for order in held.values():
         days[order.day].append(order.id)
@@ -492,7 +499,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                 result, refused_returns, repriced = returns_left_out(conn, master, billables, request,
                                                                      billables.plan(master, request))
                 invoices = priced_returns(conn, result.invoices)
-            held = waiting_invoices(conn, master.settings, request, result.invoices)
+            held = waiting_invoices(conn, master, request, result.invoices)
             problems = (list(result.problems) + [x.problem for x in refused_returns] + repriced
                         + chronology_problems(conn, master.settings, result.invoices) + [x.problem for x in held])
         return RunResult(None, invoices, problems, list(result.pending), preview=True, status=status,
@@ -508,7 +515,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                                                                  billables.plan(master, request))
             problems = list(result.problems) + [x.problem for x in refused_returns] + repriced
             refused = result.stopping
-            held = waiting_invoices(conn, master.settings, request, result.invoices)
+            held = waiting_invoices(conn, master, request, result.invoices)
             if not refused:
                 refused = chronology_problems(conn, master.settings, result.invoices)
                 problems += refused
