@@ -1,18 +1,21 @@
 """Credit notes issued at once, held for their order's day, and the credit notes that month end
-issues in the same series (NC). The sample's C004 is invoiced at once and
+and `discounts settle` issue in the same series (NC). The sample's C004 is invoiced at once and
 sends goods back on the month's last working day (T018): created ahead, that return's credit
-note waits for its day. A month-end run crediting another customer's return dated after
-that day would leave the waiting note no number in date order
-and every later `orders create` and `ship` refused: refused, naming the order and the command
-that issues it. Invoices alone (FT) never touch it."""
+note waits for its day. A month-end run crediting another customer's return, or a volume
+discount's settlement, dated after that day would leave the waiting note no number in date
+order and every later `orders create` and `ship` refused: refused, naming the order and the
+command that issues it. Invoices alone (FT) never touch it."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import openpyxl
 from test_documents_on_their_day import documents, reply
 from test_held_invoices_at_month_end import BEFORE_RUN, held_invoices
 from test_printing import cli, desk  # noqa: F401  (desk is a fixture)
+
+BEFORE_SETTLEMENT = "discount-order-invoice-held"
 
 
 def held_return(capsys, workbook, url, rome_today) -> str:
@@ -75,3 +78,35 @@ def test_a_run_of_invoices_alone_leaves_a_held_credit_note_its_place(capsys, tmp
     assert code == 0, created["problems"]
     assert held_invoices(url) == set() and [d for _, d in notes(url)] == [date(2026, 10, 30)], number
 
+
+def test_discounts_settle_after_a_held_credit_note_is_refused_until_it_is_issued(
+        capsys, tmp_path, desk, rome_today):  # noqa: F811
+    """Volume discount notes are numbered in NC too: settled after the held note's day, they are
+    refused as a month-end run is, naming the command that issues it; nothing is stored or written."""
+    workbook, url = desk
+    book = openpyxl.load_workbook(workbook)
+    book["Sconti volume"]["I4"] = 10
+    book.save(workbook)
+    number = held_return(capsys, workbook, url, rome_today)
+    rome_today(date(2026, 11, 3))
+    code, out = reply(capsys, "invoice", workbook, "--month", "2026-10", "--date", "2026-10-30", "--final",
+                      "--out", tmp_path / "fatture", "--ledger", url)
+    assert code == 0 and out["run_id"], out["problems"]
+    before = documents(url)
+    settle = ("discounts", "settle", workbook, "--period", "2026-10", "--date", "2026-10-31", "--ledger", url)
+    code, out = reply(capsys, *settle, "--out", tmp_path / "sconti")
+    assert code == 1 and out["settlements"] == [] and documents(url) == before
+    assert not (tmp_path / "sconti").exists() or not any((tmp_path / "sconti").iterdir())
+    [refusal] = [" ".join(p["message"].split()) for p in out["problems"] if p["code"] == BEFORE_SETTLEMENT]
+    assert refusal.startswith(f"L'ordine {number} del cliente C004, creato in anticipo, ha la nota di credito "
+                              "immediata ancora in attesa del suo giorno (30/10/2026), prima della data delle note di "
+                              "credito degli sconti volume (31/10/2026)"), refusal
+    assert f"«toolkit orders create {workbook} --date 30/10/2026»" in refusal and "poi liquida di nuovo" in refusal
+    code, said = cli(capsys, *settle, "--lang", "en")
+    assert code == 1 and "then settle the discounts again" in " ".join(said.split())
+    assert documents(url) == before
+
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-10-30", "--ledger", url)[0] == 0
+    code, out = reply(capsys, *settle, "--out", tmp_path / "sconti")
+    assert code == 0 and out["settlements"], out["problems"]
+    assert any(s["credit_note"] for s in out["settlements"])

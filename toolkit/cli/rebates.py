@@ -64,7 +64,7 @@ def settle_cmd(
 
         check_output(out, inputs=(workbook,), folder=True)
     result = run(session.ledger, session.master, chosen, day, today_rome(), preview=preview,
-                 out=None if preview else out, lang=output.lang())
+                 out=None if preview else out, lang=output.lang(), workbook=workbook)
     problems = session.warnings + result.problems
     if json:
         output.reply({"period": chosen.name, "preview": result.preview,

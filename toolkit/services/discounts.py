@@ -2,7 +2,8 @@
 
 One write transaction: read the period's final invoices, leave out what is already settled,
 plan the credit notes (`toolkit.core.volume_discounts`), check that their date keeps numbers in
-date order in the credit-note series (the rule month-end invoicing enforces), store them final
+date order in the credit-note series (the rule month-end invoicing enforces) and strands no
+document an order created ahead still holds for its day (`stranded_by`), store them final
 with the invoices they cite, record each settlement, and write the statements. If anything
 fails the transaction rolls back: no number is used, nothing is settled. Settling the same
 period again finds every discount settled and issues nothing.
@@ -33,7 +34,7 @@ from toolkit.ledger.settlements import (
     settling_invoices,
 )
 from toolkit.model.records import MasterData
-from toolkit.services.invoicing import chronology_problems, new_run_id
+from toolkit.services.invoicing import chronology_problems, new_run_id, stranded_by
 
 PERIOD_OPEN = define(
     "discount-period-open", "error",
@@ -57,6 +58,20 @@ DRAFTS_LEFT_OUT = define(
        "(toolkit invoice finalize) prima di liquidare.",
     en="{count} of period {period} are drafts and do not count ({numbers}): finalize them "
        "(toolkit invoice finalize) before settling.")
+HELD_BEFORE_SETTLEMENT = define(
+    "discount-order-invoice-held", "error",
+    it="L'ordine {number} del cliente {customer}, creato in anticipo, ha {what_it} ancora in attesa del suo giorno "
+       "({day}), prima della data delle note di credito degli sconti volume ({run_day}) nella stessa serie: emessa "
+       "dopo di loro sarebbe datata prima (nella serie {series} {year} i numeri seguono le date) e ogni «toolkit "
+       "orders create» e «toolkit ship» la rifiuterebbe, quindi non è stato registrato nulla. Emetti prima i "
+       "documenti attesi con «toolkit orders create {workbook} --date {day}» (per un giorno già creato emette solo "
+       "quelli), poi liquida di nuovo gli sconti.",
+    en="Order {number} of customer {customer}, created ahead, still has {what_en} waiting for its day ({day}), "
+       "before the date of the volume discounts' credit notes ({run_day}) in the same series: issued after them it "
+       "would be dated before them (in series {series} {year} numbers follow dates) and every “toolkit orders "
+       "create” and “toolkit ship” would refuse it, so nothing was stored. Issue the waiting documents first with "
+       "“toolkit orders create {workbook} --date {day}” (for a day already created it issues only those), then "
+       "settle the discounts again.")
 
 KIND_WORDS = {"month": ("mese", "month"), "quarter": ("trimestre", "quarter"), "year": ("anno", "year")}
 
@@ -101,8 +116,10 @@ def _checks(period: SettlementPeriod, day: date, today: date, master: MasterData
 
 
 def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date, today: date, *,
-        preview: bool = False, out: Path | None = None, lang: str = "it") -> Settled:
-    """Settle `period`'s volume discounts with credit notes dated `day` (or only plan them)."""
+        preview: bool = False, out: Path | None = None, lang: str = "it",
+        workbook: Path | str = "WORKBOOK") -> Settled:
+    """Settle `period`'s volume discounts with credit notes dated `day` (or only plan them).
+    `workbook` is the master as the desk named it, for the command a refusal advises."""
     problems = _checks(period, day, today, master)
     if errors(problems):
         return Settled(period, [], {}, [], problems, preview)
@@ -122,7 +139,7 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
         planned = [s for s in settle(found, customers, items, invoices, period, day, lang)
                    if (s.discount.code, s.customer) not in already]
         notes = [s.credit_note for s in planned if s.credit_note is not None]
-        problems += chronology_problems(conn, master.settings, notes)
+        problems += chronology_problems(conn, master.settings, notes) + _strands_held(conn, master, notes, workbook)
         if errors(problems) or preview or not notes:
             return Settled(period, planned if not errors(problems) else [], already, notes if preview else [],
                            problems, preview)
@@ -142,6 +159,17 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
         record_settlements(conn, rows)
         files = _write(conn, staged, master, period, issued, lang) if staged is not None else []
     return Settled(period, issued, already, stored, problems, preview, files)
+
+
+def _strands_held(conn: Connection, master: MasterData, notes: list[Invoice], workbook: Path | str
+                  ) -> list[Problem]:
+    """Notes dated after the day of an order created ahead whose document issued at once waits in
+    their series would leave it no number in date order and lock the desk (`stranded_by`):
+    refused, as month end and `invoice credit` refuse."""
+    from toolkit.services.printing import quoted
+
+    return [HELD_BEFORE_SETTLEMENT(None, **x.stranding, workbook=quoted(str(workbook)))
+            for x in stranded_by(conn, master, notes)]
 
 
 def _write(conn: Connection, staged: Staged, master: MasterData, period: SettlementPeriod,
