@@ -21,7 +21,9 @@ from toolkit.basics.problems import ProblemsFound
 from toolkit.core.credit_notes import (
     Creditable,
     DiscountShare,
+    Headroom,
     Sold,
+    TakenBack,
     credit_note,
     discount_problems,
     headroom,
@@ -359,12 +361,10 @@ def test_a_note_on_the_22_percent_lines_cannot_use_the_room_the_4_percent_lines_
     assert isinstance(flour, Invoice) and discount_problems(invoice, lines, flour, [DISCOUNT]) == []
 
 
-def test_a_return_that_a_volume_discount_left_no_room_for_is_refused_the_rest_credited():
-    """The discount took 15 € of the coffee's 100 € at 22%: a return of 8 (80 €) fits, a second
-    return of 1 more (10 €) would credit 90 € in all and is refused, naming the invoice, the rate
-    and what is left (5 €); a return of flour is not held by the coffee's room."""
+def three_returns() -> tuple[list[TakenBack], dict[int, Headroom]]:
+    """Three returns of `two_rates`' invoice, as month end takes them back, and what the discount
+    left of it: RE-1 gives back 8 of the coffee, RE-2 1 more of it, RE-3 9 of the flour."""
     invoice, lines = two_rates()
-    room = {10: headroom(invoice, lines, [DISCOUNT])}
 
     def returned(item: str, quantity: int, rate: int, order: str) -> Invoice:
         amount = D(-10 * quantity).quantize(D("0.01"))
@@ -376,6 +376,14 @@ def test_a_return_that_a_volume_discount_left_no_room_for_is_refused_the_rest_cr
     sold = [Sold("C002", 10, "FT-2026-00010", date(2026, 4, 30), c) for c in lines]
     taken, refused = take_back(notes, sold)
     assert refused == []
+    return taken, {10: headroom(invoice, lines, [DISCOUNT])}
+
+
+def test_a_return_that_a_volume_discount_left_no_room_for_is_refused_the_rest_credited():
+    """The discount took 15 € of the coffee's 100 € at 22%: a return of 8 (80 €) fits, a second
+    return of 1 more (10 €) would credit 90 € in all and is refused, naming the invoice, the rate
+    and what is left (5 €); a return of flour is not held by the coffee's room."""
+    taken, room = three_returns()
     [over] = over_discount(taken, room)
     assert (over.note, over.line.order_number) == (1, "RE-2")
     said = over.problem.render("it")
@@ -386,3 +394,24 @@ def test_a_return_that_a_volume_discount_left_no_room_for_is_refused_the_rest_cr
                            "resta da accreditare al massimo 5,00 €."), said
     assert "its DDT stays among those to invoice" in over.problem.render("en")
     assert over_discount(taken, {}) == []
+
+
+def test_month_end_says_a_return_the_volume_discount_held_back_was_not_credited_for_that_reason():
+    """The run's closing sentence named every return left out "because the goods were credited
+    already", a discount's too, whose goods no credit note took back: each reason has its words,
+    and a run with both names each return under its own."""
+    from toolkit.core.credit_notes import RETURN_CREDITED
+    from toolkit.services.invoicing import RunResult, returns_refused_sentence
+    from toolkit.services.shipping import Shipped
+
+    [over] = over_discount(*three_returns())
+    result = RunResult("20260603-abcd1234", [], [over.problem], [], returns_refused=[over])
+    assert result.summary("it") == ("Emessi 0 documenti (in bozza), emissione 20260603-abcd1234. Resi non accreditati, "
+                                    "perché lo sconto volume ha già rimborsato parte della merce: RE-2.")
+    assert result.summary("en").endswith(" Returns not credited, a volume discount having paid part of their goods "
+                                         "back already: RE-2.")
+    shipped = Shipped((), (), (over.problem,)).summary("it")
+    assert shipped.endswith("perché lo sconto volume ha già rimborsato parte della merce: RE-2."), shipped
+    both = returns_refused_sentence([RETURN_CREDITED(None, order="RE-1"), over.problem, over.problem], "it")
+    assert both == (" Resi non accreditati, perché la merce è già stata accreditata: RE-1. Resi non accreditati, "
+                    "perché lo sconto volume ha già rimborsato parte della merce: RE-2.")

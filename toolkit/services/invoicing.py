@@ -175,7 +175,7 @@ class RunResult:
             codes = ", ".join(x.customer for x in self.left_out)
             said += (f" Fuori da questa fatturazione, perché non più nel foglio Clienti: {codes}." if lang == "it"
                      else f" Left out of this run, being no longer on the Customers sheet: {codes}.")
-        return said + returns_refused_sentence([x.line.order_number for x in self.returns_refused], lang)
+        return said + returns_refused_sentence([x.problem for x in self.returns_refused], lang)
 
     def _outcome(self, lang: str, *, next_step: bool) -> str:
         it, issued = lang == "it", len(self.invoices)
@@ -227,24 +227,32 @@ class Exported:
                 f"make {'it' if one else 'them'} final, then write the register again.")
 
 
-def returns_refused_sentence(orders: Sequence[str], lang: str) -> str:
-    """The returns left out, their goods credited already, as a run or a shipment ends by
-    naming them: empty when there are none.
+REFUSED_RETURNS = {
+    RETURN_CREDITED.code: ("Resi non accreditati, perché la merce è già stata accreditata",
+                           "Returns not credited, their goods being credited already"),
+    RETURN_OVER_DISCOUNT.code: ("Resi non accreditati, perché lo sconto volume ha già rimborsato parte della merce",
+                                "Returns not credited, a volume discount having paid part of their goods back "
+                                "already"),
+}
+"""Why a run or a shipment left returns out, in the words of each reason (Italian, English): a
+return the volume discount held back was not credited already, and the desk checks a different
+thing with the customer."""
 
-    >>> returns_refused_sentence(["OC-2026-00007", "OC-2026-00007"], "it")
+
+def returns_refused_sentence(problems: Iterable[Problem], lang: str) -> str:
+    """The returns left out, as a run or a shipment ends by naming them, a sentence per reason
+    (`REFUSED_RETURNS`), each return once: empty when there are none.
+
+    >>> returns_refused_sentence([RETURN_CREDITED(None, order="OC-2026-00007"),
+    ...                           RETURN_CREDITED(None, order="OC-2026-00007")], "it")
     ' Resi non accreditati, perché la merce è già stata accreditata: OC-2026-00007.'
     """
-    if not orders:
-        return ""
-    named = ", ".join(dict.fromkeys(orders))
-    return (f" Resi non accreditati, perché la merce è già stata accreditata: {named}." if lang == "it"
-            else f" Returns not credited, their goods being credited already: {named}.")
-
-
-def returns_refused_in(problems: Iterable[Problem]) -> list[str]:
-    """The return orders the problems say were left out, their goods credited already."""
-    return [str(dict(p.params)["order"]) for p in problems
-            if p.code in (RETURN_CREDITED.code, RETURN_OVER_DISCOUNT.code)]
+    named: dict[str, dict[str, None]] = {code: {} for code in REFUSED_RETURNS}
+    for p in problems:
+        if p.code in named:
+            named[p.code][str(dict(p.params)["order"])] = None
+    return "".join(f" {REFUSED_RETURNS[code][0 if lang == 'it' else 1]}: {', '.join(orders)}."
+                   for code, orders in named.items() if orders)
 
 
 def new_run_id(day: date) -> str:

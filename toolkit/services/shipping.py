@@ -110,9 +110,9 @@ class Shipped:
                      else f" Invoices issued with the DDTs: {len(self.invoices)}.") if self.invoices else "")
         shipped = (f"DDT emessi: {len(self.notes)}, ordini trattenuti: {held}." if lang == "it"
                    else f"DDTs issued: {len(self.notes)}, orders held: {held}.")
-        from toolkit.services.invoicing import returns_refused_in, returns_refused_sentence
+        from toolkit.services.invoicing import returns_refused_sentence
 
-        return (shipped + invoiced + returns_refused_sentence(returns_refused_in(self.problems), lang)
+        return (shipped + invoiced + returns_refused_sentence(self.problems, lang)
                 + issued_on_their_day(len(self.documents_due), lang))
 
     def filed(self, lang: str) -> list[str]:
