@@ -527,6 +527,22 @@ def test_credit_note_refuses_a_line_written_twice_in_its_cell(tmp_path, may):
     assert not list(tmp_path.glob("nota-di-credito-*"))
 
 
+def test_credit_note_names_both_readings_of_a_decimal_comma_in_its_cell(tmp_path, may):
+    """*Righe da accreditare* `1:1,5` is 1.5 of line 1 written with a comma, or 1 of line 1 and
+    all of line 5: the panel says how to write each, as `--lines` does, not only that the cell
+    holds no lines; nothing stored, no file written."""
+    book = final_invoice(tmp_path)
+    fill(book, IncassoFattura="FT-2026-00001", NotaRighe="1:1,5", NotaMotivo="Reso")
+    (shown,) = press(book, "credit_note")
+    assert shown[1:] == ("Nota di credito", "critical")
+    assert shown[0].splitlines() == [
+        "1 errore", "Pannello!B17: «1:1,5» è ambiguo: per 1,5 unità della riga 1 scrivi 1:1.5 (il punto per i "
+                    "decimali); per tutta la riga 5 oltre a 1 della riga 1 scrivila prima: 5,1:1. Nulla è stato "
+                    "registrato."], shown[0]
+    assert [x.number for x in invoices_in(tmp_path)] == ["FT-2026-00001"]
+    assert not list(tmp_path.glob("nota-di-credito-*"))
+
+
 def test_credit_note_speaks_an_english_workbook(tmp_path, may):
     book = final_invoice(tmp_path, english())
     fill(book, IncassoFattura="FT-2026-00001", NotaMotivo="Billed in error")

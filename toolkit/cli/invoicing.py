@@ -308,16 +308,8 @@ def credit_cmd(
                                  f"as EUR){en}; nothing was stored", param_hint="--reason") from None
     try:
         asked = parse_lines(lines) if lines is not None else []
-    except AmbiguousLines as bad:
-        raise typer.BadParameter(
-            f"«{bad}» è ambiguo: per {bad.quantity},{bad.number} unità della riga {bad.line} scrivi {bad.as_decimals} "
-            f"(il punto per i decimali); per tutta la riga {int(bad.number)} oltre a {bad.quantity} della riga "
-            f"{bad.line} scrivila prima: {bad.as_lines}. Nulla è stato registrato / «{bad}» is ambiguous: for "
-            f"{bad.quantity}.{bad.number} units of line {bad.line} write {bad.as_decimals} (a point for decimals); "
-            f"for all of line {int(bad.number)} besides {bad.quantity} of line {bad.line} put it first: "
-            f"{bad.as_lines}. Nothing was stored", param_hint="--lines") from None
-    except RepeatedLines as bad:
-        said = bad.problem("--lines")
+    except (AmbiguousLines, RepeatedLines) as bad:
+        said = bad.problem() if isinstance(bad, AmbiguousLines) else bad.problem("--lines")
         raise typer.BadParameter(f"{said.message('it')} / {said.message('en')}", param_hint="--lines") from None
     except ValueError as bad:
         raise typer.BadParameter(f"«{bad}»: scrivi i numeri di riga, es. 1,3 oppure 2:4 per 4 unità della riga 2 "

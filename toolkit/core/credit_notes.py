@@ -110,6 +110,14 @@ REPEATED_LINE = define(
     en="Invoice line named more than once in {asked_in} ({asked}): line {lines}. Nothing was stored: name each line "
        "once, with all the quantity to credit (e.g. {first}:2), or without a quantity for all that is left of it "
        "(e.g. {first}).")
+AMBIGUOUS_LINES = define(
+    "credit-lines-ambiguous", "error",
+    it="«{typed}» è ambiguo: per {quantity},{number} unità della riga {line} scrivi {as_decimals} (il punto per i "
+       "decimali); per tutta la riga {whole} oltre a {quantity} della riga {line} scrivila prima: {as_lines}. Nulla "
+       "è stato registrato.",
+    en="“{typed}” is ambiguous: for {quantity}.{number} units of line {line} write {as_decimals} (a point for "
+       "decimals); for all of line {whole} besides {quantity} of line {line} put it first: {as_lines}. Nothing was "
+       "stored.")
 ALL_CREDITED = define(
     "credit-nothing-left", "error",
     it="La fattura {number} ({total} €) è già accreditata per intero dalle note di credito {notes}: non resta "
@@ -222,6 +230,12 @@ class AmbiguousLines(ValueError):
     def as_lines(self) -> str:
         """The bare number as a whole line, first: `5,1:1`."""
         return f"{int(self.number)},{self.line}:{self.quantity}"
+
+    def problem(self, at: Location | None = None) -> Problem:
+        """The refusal naming both readings, each as it is typed: what `--lines` and the panel's
+        *Righe da accreditare* both say."""
+        return AMBIGUOUS_LINES(at, typed=str(self), quantity=self.quantity, number=self.number, line=self.line,
+                               whole=str(int(self.number)), as_decimals=self.as_decimals, as_lines=self.as_lines)
 
 
 class RepeatedLines(ValueError):

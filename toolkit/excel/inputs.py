@@ -20,7 +20,7 @@ from toolkit.basics.limits import AMOUNT
 from toolkit.basics.money import NotANumber, cents, to_decimal
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PaymentMethod, RequestKind, choices, parse
-from toolkit.core.credit_notes import REASON_LENGTH, Asked, RepeatedLines, causale, parse_lines
+from toolkit.core.credit_notes import REASON_LENGTH, AmbiguousLines, Asked, RepeatedLines, causale, parse_lines
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.orders import STATUS_LABELS, OrderStatus, parse_status
 from toolkit.core.reports import KIND_LABELS, KINDS, Kind
@@ -266,6 +266,9 @@ def credit_lines(field: Field, value: Any, problems: list[Problem]) -> Asked:
         value = int(value)
     try:
         return parse_lines(str(value))
+    except AmbiguousLines as bad:
+        problems.append(bad.problem(where(field)))
+        return []
     except RepeatedLines as bad:
         problems.append(bad.problem(f"«{field.label}»", where(field)))
         return []
