@@ -331,6 +331,30 @@ def test_a_second_orders_create_of_the_day_keeps_the_first_runs_ddts_and_invoice
     assert openpyxl.load_workbook(tmp_path / "ordini-ddt-2.xlsx").sheetnames == ddts
 
 
+def test_a_second_orders_create_of_the_day_keeps_the_first_runs_orders_file(capsys, tmp_path, desk):
+    """`--out ordini.xlsx` again, for other templates: the first run's orders, perhaps not printed
+    yet, stay in ordini.xlsx (they were rewritten with the second run's), and the second run's go
+    to ordini-2.xlsx, numbered with its DDTs and invoices; the command names the file."""
+    import openpyxl
+
+    workbook, url = desk
+    orders = tmp_path / "ordini.xlsx"
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--only", "T003",
+                     "--out", orders, "--ledger", url)
+    assert code == 0, said
+    first = numbers(url, schema.orders)
+    assert first and str(orders) not in said
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--only", "T008,T011",
+                     "--out", orders, "--ledger", url)
+    assert code == 0, said
+    second = numbers(url, schema.orders)[len(first):]
+    assert second
+    assert openpyxl.load_workbook(orders).sheetnames == first
+    assert openpyxl.load_workbook(tmp_path / "ordini-2.xlsx").sheetnames == second
+    assert str(tmp_path / "ordini-2.xlsx") in said.splitlines(), said
+    assert (tmp_path / "ordini-ddt-2.xlsx").exists() and (tmp_path / "ordini-fatture-2.xlsx").exists()
+
+
 def test_the_months_register_holds_every_invoice_dated_in_it(capsys, tmp_path, desk):
     import csv
 

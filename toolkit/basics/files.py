@@ -363,9 +363,7 @@ def check_output(target: Path, *, inputs: tuple[Path | None, ...] = (), folder: 
     target = Path(target)
     files = [target / name for name in names] if folder else [target]
     for path in files:
-        for given in inputs:
-            if given is not None and _same(path, Path(given)):
-                raise UnusableInput(OUTPUT_IS_INPUT(None, path=path))
+        refuse_input(path, inputs)
         refuse_if_open(path)
         if path.is_dir():
             raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=path, reason="è una cartella / it is a folder"))
@@ -381,6 +379,15 @@ def check_output(target: Path, *, inputs: tuple[Path | None, ...] = (), folder: 
     if not os.access(existing, os.W_OK | os.X_OK):
         raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=f"{existing} non è scrivibile / "
                                                  f"{existing} is not writable"))
+
+
+def refuse_input(target: Path, inputs: tuple[Path | None, ...]) -> None:
+    """Refuse an output that is one of the files being read: also when the output asked for is
+    not the one written (an earlier run's file kept, `unused_paths`), a workbook named as the
+    output was a slip."""
+    for given in inputs:
+        if given is not None and _same(Path(target), Path(given)):
+            raise UnusableInput(OUTPUT_IS_INPUT(None, path=target))
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -84,20 +84,21 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
     only_codes = master_codes(session.master, only, "--only", Template)
     exclude_codes = master_codes(session.master, exclude, "--exclude", Template)
     day = parse_day(date)
-    beside: tuple[Path, Path] | None = None
+    outputs: tuple[Path, Path, Path] | None = None
     if out is not None:
-        from toolkit.basics.files import check_output
-        from toolkit.services.orders import at_once_outputs
+        from toolkit.basics.files import check_output, refuse_input
+        from toolkit.services.orders import created_outputs
 
-        beside = at_once_outputs(out)
-        for target in (out, *beside):
+        refuse_input(out, (workbook,))
+        outputs = created_outputs(out)
+        for target in outputs:
             check_output(target, inputs=(workbook,))
     result = create(session.master, session.ledger, day, only=only_codes, exclude=exclude_codes,
                     with_catch_up=catch_up, future=future)
     problems = session.warnings + result.problems
     written = []
-    if out is not None and beside is not None and not output.has_errors(problems):
-        written = created_documents(session.master, session.ledger, result, out, beside, output.lang())
+    if outputs is not None and not output.has_errors(problems):
+        written = created_documents(session.master, session.ledger, result, outputs, output.lang())
     if json:
         output.reply({"created": result.created, "already_existing": result.already_existing,
                       "ddts": [n.number for n in result.notes], "invoices": [x.number for x in result.invoices],
@@ -106,8 +107,9 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
         for row in result.created:
             typer.echo(f"{row['number']}  {row['template']}  {row['date']:%d/%m/%Y}  {row['customer']}")
         output.print_problems(problems)
-        for path in written[1:]:
-            typer.echo(str(path))
+        for path in written:
+            if path != out:
+                typer.echo(str(path))
         typer.echo(result.summary(output.lang()))
     output.exit_for(problems)
 

@@ -367,30 +367,31 @@ def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[dat
     return invoices
 
 
-def at_once_outputs(out: Path) -> tuple[Path, Path]:
-    """Where `orders create --out FILE` prints the DDTs and the invoices issued with the orders:
-    beside FILE, `FILE-ddt.xlsx` and `FILE-fatture.xlsx`, or when an earlier run of the day left
-    either, `FILE-ddt-2.xlsx` and `FILE-fatture-2.xlsx`, and so on (`unused_paths`): the earlier
-    run's DDTs and invoices, perhaps not printed yet, stay in their files, as `ship` keeps a
-    day's earlier shipment; a run's DDTs and invoices share their number."""
+def created_outputs(out: Path) -> tuple[Path, Path, Path]:
+    """Where `orders create --out FILE` prints the orders, and the DDTs and the invoices issued
+    with them: FILE, with `FILE-ddt.xlsx` and `FILE-fatture.xlsx` beside it, or when an earlier run
+    of the day left any of them, `FILE-2.xlsx`, `FILE-ddt-2.xlsx` and `FILE-fatture-2.xlsx`, and so
+    on (`unused_paths`): the earlier run's orders, DDTs and invoices, perhaps not printed yet, stay
+    in their files, as `ship` keeps a day's earlier shipment; a run's three files share their
+    number."""
     from toolkit.basics.files import unused_paths
     from toolkit.services.printing import beside
 
-    ddt, invoices = unused_paths((beside(out, "ddt"), beside(out, "fatture")))
-    return ddt, invoices
+    orders, ddt, invoices = unused_paths((out, beside(out, "ddt"), beside(out, "fatture")))
+    return orders, ddt, invoices
 
 
-def created_documents(master: MasterData, ledger: Ledger, created: Created, out: Path, beside: tuple[Path, Path],
+def created_documents(master: MasterData, ledger: Ledger, created: Created, outputs: tuple[Path, Path, Path],
                       lang: str) -> list[Path]:
     """What `orders create --out` prints: the orders of `created` (one A4 sheet each, in ledger
-    order) into `out`, and the DDTs and invoices issued with them into `beside` (chosen by
-    `at_once_outputs` before the orders were stored), each recorded as printed. A file not
+    order), and the DDTs and invoices issued with them, each into its file of `outputs` (chosen by
+    `created_outputs` before the orders were stored), each recorded as printed. A file not
     written leaves the others to be tried, and `NotPrinted` names every one with its command."""
     from toolkit.services.printing import write_and_mark_each
 
-    ddt, invoices = beside
+    orders, ddt, invoices = outputs
     files: list[tuple[str, Sequence[Order | DeliveryNote | Invoice], Path]] = [
-        ("orders", _printed_orders(ledger, [*created.created, *created.already_existing]), out)]
+        ("orders", _printed_orders(ledger, [*created.created, *created.already_existing]), orders)]
     if created.notes:
         files.append(("ddt", created.notes, ddt))
     if created.invoices:
