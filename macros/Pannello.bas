@@ -97,6 +97,11 @@ Public Sub CreditNote()
     RunPython "import toolkit.excel as x; x.credit_note()"
 End Sub
 
+' Nessun accredito dovuto
+Public Sub NoCreditDue()
+    RunPython "import toolkit.excel as x; x.no_credit_due()"
+End Sub
+
 ' Stato pagamenti
 Public Sub PaymentStatus()
     RunPython "import toolkit.excel as x; x.payment_status()"

@@ -558,6 +558,99 @@ def test_credit_note_speaks_an_english_workbook(tmp_path, may):
     assert len(invoices_in(tmp_path)) == 2
 
 
+# --- Nessun accredito dovuto ---------------------------------------------------------------------
+
+WHY = "Già rimborsato con NC-2026-00001"
+
+
+def credited_return(tmp_path: Path) -> tuple[FakeBook, str, str]:
+    """`test_returns_no_credit`'s scene in the book's ledger: C002's April invoice credited in
+    full, then its return of 20 May left out of May's month end, its DDT waiting. The book,
+    the return's number and its DDT."""
+    from test_credit_returns import sheets
+    from test_returns_no_credit import refused_return
+
+    _, number, ddt = refused_return(ledger_of(tmp_path))
+    return fake(tmp_path, sheets(returned=1)), number, ddt
+
+
+def no_credit_recorded(tmp_path: Path) -> dict:
+    from toolkit.services.orders import list_orders
+    from toolkit.services.returns import no_credit_given
+
+    ledger = ledger_of(tmp_path)
+    return {n: x.reason for n, x in no_credit_given(ledger, list_orders(ledger)).items()}
+
+
+def test_no_credit_due_asks_then_closes_the_return_its_ddt_waiting_no_more(tmp_path, reads):
+    """The return in *Ordine*, the reason in *Motivo nota di credito*: on Yes, recorded as
+    `returns no-credit` records it, the return completed, and May's month end has nothing left."""
+    from test_credit_returns import MAY, MAY_RUN, master
+
+    from toolkit.core.invoicing import Request
+    from toolkit.services.invoicing import run
+
+    book, number, ddt = credited_return(tmp_path)
+    fill(book, NumeroOrdine=number, NotaMotivo="  Già rimborsato\ncon NC-2026-00001 ")
+    book.answers = ["yes"]
+    question, shown = press(book, "no_credit_due", reads)
+    assert question == (f"Il reso {number} non avrà nota di credito, perché: «{WHY}». Il suo DDT non attende più la "
+                        "fattura e il reso si chiude. Confermi?", "Nessun accredito dovuto", "yes_no")
+    assert shown == (f"Reso {number}: nessun accredito dovuto, registrato; i DDT {ddt} non attendono più la fattura; "
+                     "ora «Completato».", "Nessun accredito dovuto", "info")
+    assert no_credit_recorded(tmp_path) == {number: WHY}
+    preview = run(ledger_of(tmp_path), master(returned=1), Request(MAY, MAY_RUN), preview=True)
+    assert (preview.invoices, preview.problems) == ([], [])
+
+
+def test_no_credit_due_on_no_records_nothing_and_shows_nothing_more(tmp_path):
+    book, number, _ = credited_return(tmp_path)
+    fill(book, NumeroOrdine=number, NotaMotivo=WHY)
+    before = len(book.alerts)
+    x.no_credit_due(book)
+    (question,) = book.alerts[before:]
+    assert question[2] == "yes_no" and number in question[0]
+    assert no_credit_recorded(tmp_path) == {}
+
+
+def test_no_credit_due_refusals_name_the_cell_and_store_nothing(tmp_path):
+    """Empty cells are named before any question; the ledger's refusals (an unknown number, an
+    order that is not a return) at *Ordine*; a reason too long at its cell; nothing recorded."""
+    book, number, _ = credited_return(tmp_path)
+    (empty,) = press(book, "no_credit_due")
+    assert empty[2] == "critical" and empty[0].splitlines() == [
+        "2 errori", "Pannello!B8: Scrivi «Ordine» nella cella B8 del foglio Pannello, poi riprova.",
+        "Pannello!B18: Scrivi «Motivo nota di credito» nella cella B18 del foglio Pannello, poi riprova."]
+    fill(book, NumeroOrdine=number, NotaMotivo="x" * 201)
+    (long,) = press(book, "no_credit_due")
+    assert long[0].splitlines()[1] == "Pannello!B18: Il motivo è lungo 201 caratteri: accorcialo a 200 al massimo."
+    fill(book, NumeroOrdine="OC-2026-99999", NotaMotivo=WHY)
+    book.answers = ["yes"]
+    _, unknown = press(book, "no_credit_due")
+    assert unknown[2] == "critical" and unknown[0].splitlines()[1].startswith("Pannello!B8: ")
+    assert "OC-2026-99999" in unknown[0]
+    [sold] = [o.number for o in orders_in(tmp_path) if o.customer == "C002" and o.order_date.month == 4]
+    fill(book, NumeroOrdine=sold)
+    book.answers = ["yes"]
+    _, other = press(book, "no_credit_due")
+    assert other[0].splitlines()[1].startswith(f"Pannello!B8: L'ordine {sold} è di tipo «Ordine standard», non un "
+                                               "reso"), other[0]
+    assert no_credit_recorded(tmp_path) == {}
+
+
+def test_no_credit_due_speaks_an_english_workbook(tmp_path):
+    from test_credit_returns import sheets
+
+    _, number, ddt = credited_return(tmp_path)
+    book = fake(tmp_path, english(sheets(returned=1)))
+    fill(book, NumeroOrdine=number, NotaMotivo=WHY)
+    book.answers = ["yes"]
+    question, shown = press(book, "no_credit_due")
+    assert question[1:] == ("No credit due", "yes_no") and question[0].startswith(f"Return {number} will get no")
+    assert shown == (f"Return {number}: no credit due, recorded; DDTs {ddt} no longer wait to be invoiced; now "
+                     "“Completed”.", "No credit due", "info")
+
+
 # --- Report ----------------------------------------------------------------------------------------
 
 def test_report_reads_the_period_and_kind_and_writes_beside_the_book(tmp_path, may, reads):
@@ -607,7 +700,7 @@ def test_report_refuses_a_period_that_ends_before_it_starts(tmp_path):
 # --- every button -------------------------------------------------------------------------------
 
 def test_every_button_is_exported_and_named_in_both_languages():
-    assert len({b.macro for b in BUTTONS}) == len({b.function for b in BUTTONS}) == len(BUTTONS) == 29
+    assert len({b.macro for b in BUTTONS}) == len({b.function for b in BUTTONS}) == len(BUTTONS) == 30
     for b in BUTTONS:
         assert callable(getattr(x, b.function)) and b.english and b.english != b.caption
 

@@ -33,10 +33,11 @@ def no_credit_cmd(
     number): nothing is stored.
     """
     from toolkit.basics.problems import UnusableInput
+    from toolkit.core.no_credit import reason_given
     from toolkit.services.returns import no_credit
 
-    text = " ".join(reason.split())
-    if not text or len(text) > REASON_LENGTH:
+    text = reason_given(reason)
+    if text is None:
         raise typer.BadParameter(f"scrivi il motivo, da 1 a {REASON_LENGTH} caratteri; nulla è stato registrato / "
                                  f"write the reason, 1 to {REASON_LENGTH} characters; nothing was stored",
                                  param_hint="--reason")

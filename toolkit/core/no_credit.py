@@ -19,6 +19,7 @@ from datetime import datetime
 
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DocumentType
+from toolkit.core.credit_notes import REASON_LENGTH
 from toolkit.core.orders import Order, OrderStatus
 
 NOT_A_RETURN = define(
@@ -85,6 +86,14 @@ def refusal(order: Order, state: ReturnState) -> Problem | None:
     if state.credited_by:
         return CREDITED_ALREADY(None, number=order.number, notes=", ".join(state.credited_by))
     return NOT_SHIPPED(None, number=order.number)
+
+
+def reason_given(typed: str) -> str | None:
+    """Why no credit is due, as the ledger keeps it: its spaces collapsed (a reason pasted across
+    lines reads as one); None when empty or longer than a credit note's reason may be
+    (`REASON_LENGTH`). The command's `--reason` and the panel's cell take the same."""
+    text = " ".join(typed.split())
+    return text if 0 < len(text) <= REASON_LENGTH else None
 
 
 def status_after(order: Order) -> OrderStatus:

@@ -105,6 +105,9 @@ BUTTONS: tuple[Button, ...] = (
     Button("Nota di credito", "CreditNote", "credit_note",
            "Nota di credito sulla «Fattura» indicata sopra: le righe scelte, o tutta, con il motivo; datata oggi, "
            "stampata in un file accanto a questo.", "Credit note"),
+    Button("Nessun accredito dovuto", "NoCreditDue", "no_credit_due",
+           "Il reso indicato sopra («Ordine») non avrà nota di credito, per il motivo in «Motivo nota di credito»: "
+           "il suo DDT non attende più la fattura e il reso si chiude. Chiede conferma.", "No credit due"),
     Button("Stato pagamenti", "PaymentStatus", "payment_status",
            "Scadenze e pagamenti delle fatture.", "Payment status"),
     Button("Calendario", "ShowCalendar", "calendar",
@@ -656,6 +659,30 @@ def credit_note(press: Press) -> None:
                          *(p.render(lang) for p in result.problems[:10])]))
 
 
+@button("Nessun accredito dovuto")
+def no_credit_due(press: Press) -> None:
+    """The return named on the panel (`NumeroOrdine`) gets no credit note, for the reason in
+    `NotaMotivo` (the customer was paid back for its goods already, most often by a credit note):
+    `toolkit returns no-credit`, from a button. The two cells serve other buttons too, so the
+    press asks first, naming the return and the reason; No does nothing and shows nothing more.
+    Refused, nothing is stored, and the message names the cell to fix."""
+    from toolkit.services.returns import no_credit
+
+    found: list[Problem] = []
+    number = inputs.text(inputs.ORDER, press.cell(inputs.ORDER.name), found)
+    reason = inputs.no_credit_reason(inputs.CREDIT_REASON, press.cell(inputs.CREDIT_REASON.name), found)
+    session, lang = press.session, press.language
+    _stop_on_errors(found)
+    if not press.ask(f"Il reso {number} non avrà nota di credito, perché: «{reason}». Il suo DDT non attende più la "
+                     "fattura e il reso si chiude. Confermi?" if lang == "it" else
+                     f"Return {number} will get no credit note, because: “{reason}”. Its DDT no longer waits to be "
+                     "invoiced and the return is closed. Confirm?"):
+        return
+    done = no_credit(session.ledger, number, reason)
+    _stop_on_errors(_at_panel(done.problems, inputs.ORDER))
+    press.say(done.summary(lang))
+
+
 @button("Stato pagamenti")
 def payment_status(press: Press) -> None:
     """Every invoice's payments and dues as of today, written beside the book:
@@ -781,8 +808,8 @@ def open_requests(press: Press) -> None:
 
 
 def _at_panel(problems: list[Problem], field: inputs.Field) -> list[Problem]:
-    """The service's problems about the request, placed at the panel's cell to fix: its text's,
-    or the one that named the request or customer."""
+    """The service's problems, placed at the panel's cell to fix: a request's text's, or the one
+    that named the request, customer or return."""
     from dataclasses import replace
 
     def cell(p: Problem) -> inputs.Field:

@@ -22,6 +22,7 @@ from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PaymentMethod, RequestKind, choices, parse
 from toolkit.core.credit_notes import REASON_LENGTH, AmbiguousLines, Asked, RepeatedLines, causale, parse_lines
 from toolkit.core.einvoice.fields import fold
+from toolkit.core.no_credit import reason_given
 from toolkit.core.orders import STATUS_LABELS, OrderStatus, parse_status
 from toolkit.core.reports import KIND_LABELS, KINDS, Kind
 
@@ -51,7 +52,8 @@ AMOUNT_PAID = Field("IncassoImporto", "B6", "Importo incassato",
 METHOD = Field("IncassoModalita", "B7", "Modalità incasso", "«Registra incasso»: facoltativa.", "list",
                tuple(choices(PaymentMethod, "it")))
 ORDER = Field("NumeroOrdine", "B8", "Ordine",
-              "«Cambia stato ordine», «Conferma offerta», «Spedisci e fattura»: il numero, es. OC-2026-00001.", "text")
+              "«Cambia stato ordine», «Conferma offerta», «Spedisci e fattura», «Nessun accredito dovuto» (il reso): "
+              "il numero, es. OC-2026-00001.", "text")
 STATUS = Field("NuovoStato", "B9", "Nuovo stato", "«Cambia stato ordine»: solo i passaggi ammessi.", "list",
                tuple(it for status, (it, _en) in STATUS_LABELS.items() if status is not OrderStatus.COMPLETED))
 RUN = Field("Emissione", "B10", "Emissione fatture",
@@ -76,7 +78,7 @@ CREDIT_LINES = Field("NotaRighe", "B17", "Righe da accreditare",
                      "fattura di «Fattura».", "text")
 CREDIT_REASON = Field("NotaMotivo", "B18", "Motivo nota di credito",
                       f"«Nota di credito»: perché, es. merce non consegnata (la causale, fino a {REASON_LENGTH} "
-                      "caratteri).", "text")
+                      "caratteri); «Nessun accredito dovuto»: perché, es. già rimborsato con NC-2026-00001.", "text")
 
 FIELDS: tuple[Field, ...] = (ORDER_DATE, INVOICE, PAID_ON, AMOUNT_PAID, METHOD, ORDER, STATUS, RUN,
                              REQUEST, REQUEST_KIND, REQUEST_TEXT, PERIOD_FROM, PERIOD_TO, REPORT_KIND,
@@ -129,6 +131,10 @@ LONG_REASON = define(
     it="Il motivo è lungo {length} caratteri: accorcialo a {limit} al massimo (è la causale della fattura "
        "elettronica).",
     en="The reason is {length} characters long: shorten it to {limit} at most (it is the e-invoice's Causale).")
+LONG_NO_CREDIT_REASON = define(
+    "panel-long-no-credit-reason", "error",
+    it="Il motivo è lungo {length} caratteri: accorcialo a {limit} al massimo.",
+    en="The reason is {length} characters long: shorten it to {limit} at most.")
 UNSENDABLE_REASON = define(
     "panel-reason-characters", "error",
     it="Il motivo contiene caratteri che la fattura elettronica non accetta ({chars}): toglili (la causale va "
@@ -291,3 +297,17 @@ def reason(field: Field, value: Any, problems: list[Problem]) -> str:
         problems.append(UNSENDABLE_REASON(where(field), chars=str(bad)) if str(bad) else
                         LONG_REASON(where(field), length=len(folded), limit=REASON_LENGTH))
         return ""
+
+
+def no_credit_reason(field: Field, value: Any, problems: list[Problem]) -> str:
+    """Why a return gets no credit note, as `returns no-credit --reason` takes it
+    (`no_credit.reason_given`): not blank, not longer than a credit note's reason. It stays in
+    the ledger and never reaches SDI, so any character goes."""
+    typed = text(field, value, problems)
+    if not typed:
+        return ""
+    given = reason_given(typed)
+    if given is None:
+        problems.append(LONG_NO_CREDIT_REASON(where(field), length=len(" ".join(typed.split())), limit=REASON_LENGTH))
+        return ""
+    return given
