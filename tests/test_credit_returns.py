@@ -415,3 +415,89 @@ def test_month_end_says_a_return_the_volume_discount_held_back_was_not_credited_
     both = returns_refused_sentence([RETURN_CREDITED(None, order="RE-1"), over.problem, over.problem], "it")
     assert both == (" Resi non accreditati, perché la merce è già stata accreditata: RE-1. Resi non accreditati, "
                     "perché lo sconto volume ha già rimborsato parte della merce: RE-2.")
+
+
+def spread_master() -> MasterData:
+    """`priced_master` with 5 returned at 25 €, and C002 buying 3 more of A001 at 20 € on 15 May
+    (template T004): May's run invoices them beside the return's credit note."""
+    s = sheets(returned=5)
+    [line] = [row for row in s["Righe modello"] if row[0] == "T002"]
+    line[3] = 25.0
+    s["Modelli ordine"].append(["T004", "C002", None, None, "Mensile giorno", None, None, 15, None, None,
+                                date(2026, 5, 1), date(2026, 5, 31), None])
+    s["Righe modello"].append(["T004", "A001", 3, 20.0, None])
+    result = check(minimal.workbook(s))
+    assert result.master is not None, [str(p) for p in result.problems]
+    return result.master
+
+
+def spread_ledger(ledger) -> tuple[MasterData, Invoice]:
+    """April's invoice (3 at 18.50), 1 of it credited on 5 May: 2 left; May's goods delivered
+    (3 sold at 20 € on 15 May, 5 returned at 25 € on 20 May), not yet invoiced."""
+    books = spread_master()
+    april = april_invoice(books, ledger)
+    assert credit(ledger, books, april.number, ((1, D(1)),), REASON, CREDITED, CREDITED).note is not None
+    for day in (date(2026, 5, 15), RETURNED, date(2026, 5, 21)):
+        deliver(books, ledger, day)
+    return books, april
+
+
+def test_month_end_credits_a_return_spread_over_its_own_invoice_and_a_part_credited_one(ledger):
+    """The return of 5 at 25 € takes back the 3 May's run sells at 20 € (latest first) and the 2
+    a part credit left of April's invoice at 18.50 €, each capped at its invoice's price with a
+    warning: the note credits 97 €, cites both invoices with what it takes of each, and the
+    preview shows the same note as the run stores."""
+    books, april = spread_ledger(ledger)
+    preview = run(ledger, books, Request(MAY, MAY_RUN), preview=True)
+    result = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL)
+    assert not [p for p in result.problems if p.is_error] and result.run_id is not None
+    [may] = [x for x in result.invoices if x.customer == "C002" and x.kind is InvoiceKind.INVOICE]
+    [note] = [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    [line] = note.lines
+    assert (line.quantity, line.unit_price, line.amount) == (D(-5), D("19.4"), D("-97.00"))
+    assert (note.taxable, note.vat, note.total) == (D("-97.00"), D("-21.34"), D("-118.34"))
+    assert [(c.number, c.base) for c in note.cites] == [(april.number, D("37.00")), (may.number, D("60.00"))]
+    warned = [(p.code, dict(p.params)["invoice"], dict(p.params)["credited"]) for p in result.problems
+              if p.code == "return-priced-above-invoice"]
+    assert warned == [("return-priced-above-invoice", "—", D("60.00")),
+                      ("return-priced-above-invoice", april.number, D("37.00"))]
+    [previewed] = [x for x in preview.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert previewed.lines == note.lines and previewed.total == note.total
+    assert [p.code for p in preview.problems] == [p.code for p in result.problems]
+    with reading(ledger) as conn:
+        r, il = schema.returned_lines.c, schema.invoice_lines.c
+        assert sorted(conn.execute(select(il.invoice_id, r.quantity, r.amount)
+                                   .join(schema.invoice_lines, il.id == r.invoice_line_id)
+                                   .where(r.credit_note_id == note.id)).all()) == [
+            (april.id, D(-2), D("-37.00")), (may.id, D(-3), D("-60.00"))]
+        [stored] = [x for x in load_invoices(conn, ids=[note.id])]
+    assert stored.lines == note.lines and stored.cites == note.cites
+
+
+def counted_sold_for(monkeypatch) -> list[int]:
+    """Every call of `ledger.credit_notes.sold_for`, wherever a module imported it, counted."""
+    import sys
+
+    from toolkit.ledger import credit_notes
+
+    original, calls = credit_notes.sold_for, []
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    for module in [m for name, m in sys.modules.items() if name.startswith("toolkit")]:
+        if getattr(module, "sold_for", None) is original:
+            monkeypatch.setattr(module, "sold_for", counting)
+    return calls
+
+
+@pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)
+def test_month_end_reads_what_sold_the_returned_goods_once_per_run(ledger, monkeypatch):
+    books, _ = spread_ledger(ledger)
+    calls = counted_sold_for(monkeypatch)
+    assert run(ledger, books, Request(MAY, MAY_RUN), preview=True).invoices
+    assert len(calls) == 1, "preview"
+    calls.clear()
+    assert run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL).run_id is not None
+    assert len(calls) == 1, "run"
