@@ -573,12 +573,16 @@ class Sold:
     day: date
     left: Creditable
     credited_by: tuple[str, ...] = ()
+    place: int = -1
+    """For an invoice of the same run, its place among the run's invoices: storing numbers them
+    in that order, and gives it its id and number (`ReturnsMatched`)."""
 
     @property
-    def latest_first(self) -> tuple[date, bool, str, int]:
+    def latest_first(self) -> tuple[date, bool, str, int, int]:
         """The order a return takes its goods back in, reversed: by date, an invoice of the
-        same run after those already issued, then by number and line."""
-        return self.day, not self.number, self.number, self.left.line.line_no
+        same run after those already issued and after the run's earlier ones (the order their
+        numbers will follow), then by number and line."""
+        return self.day, not self.number, self.number, self.place, self.left.line.line_no
 
 
 @dataclass(frozen=True, slots=True)
@@ -766,6 +770,76 @@ def _shares(line: InvoiceLine, quantities: Sequence[Decimal]) -> list[Decimal]:
 
 def planned(invoices: Iterable[Invoice]) -> list[Sold]:
     """The lines of invoices a run is about to issue, as a return of the same run may take its
-    goods back from them: nothing of them credited yet."""
-    return [Sold(x.customer, None, "", x.invoice_date, Creditable(line, 0))
-            for x in invoices if x.kind is InvoiceKind.INVOICE for line in x.lines if line.item and line.quantity > 0]
+    goods back from them: nothing of them credited yet, each with its invoice's place."""
+    return [Sold(x.customer, None, "", x.invoice_date, Creditable(line, 0), place=n)
+            for n, x in enumerate(invoices) if x.kind is InvoiceKind.INVOICE
+            for line in x.lines if line.item and line.quantity > 0]
+
+
+def a_return(x: Invoice) -> bool:
+    """A credit note that may take goods back from invoices: one citing none by itself."""
+    return x.kind is InvoiceKind.CREDIT_NOTE and not x.cites
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnsMatched:
+    """What the returns' credit notes among invoices issued together (`invoices`, as planned)
+    take back of the invoice lines that sold their goods (`take_back`): the ledger's lines
+    (`issued`, as `toolkit.ledger.credit_notes.sold_for` read them for these notes) and the
+    invoices' own (`planned`). Worked out once for a run and read by all that depends on it,
+    so they say the same and the ledger is read once: the refusals (`over`), the warnings
+    (`above_invoice`), the notes' prices (`priced`) and what storing records and cites
+    (`toolkit.ledger.invoices.cite_returns`). A `TakenBack.note` is the note's place among
+    `notes`, the places of the notes among `invoices`."""
+
+    invoices: tuple[Invoice, ...]
+    issued: tuple[Sold, ...]
+    notes: tuple[int, ...]
+    taken: tuple[TakenBack, ...]
+    over: tuple[OverReturn, ...]
+
+    @property
+    def above_invoice(self) -> list[Problem]:
+        """A warning for each part of a return priced above the invoice it takes its goods back
+        from, credited at the invoice's price (`TakenBack.problem`)."""
+        return [t.problem for t in self.taken if t.capped]
+
+    def priced(self) -> list[Invoice]:
+        """The invoices, their returns' credit notes credited at most at the price of the invoice
+        lines they take their goods back from (`repriced`)."""
+        if not self.taken:
+            return list(self.invoices)
+        priced = dict(zip(self.notes, repriced([self.invoices[n] for n in self.notes], self.taken)))
+        return [priced.get(n, x) for n, x in enumerate(self.invoices)]
+
+    def made_for(self, invoices: Sequence[Invoice]) -> bool:
+        """Whether these are the very invoices matched (a plan's, in its order)."""
+        return len(invoices) == len(self.invoices) and all(a is b for a, b in zip(invoices, self.invoices))
+
+    def again(self, invoices: Sequence[Invoice]) -> ReturnsMatched:
+        """The same matching over a plan made again with fewer returns (those refused left out):
+        their goods and dates are among those the ledger's lines were read for, so those lines
+        serve again, with the new plan's own."""
+        (goods, latest), (read_for, read_until) = _wanted(invoices), _wanted(self.invoices)
+        if not goods <= read_for or (latest is not None and (read_until is None or latest > read_until)):
+            raise ValueError("a plan matched again may only leave returns out")
+        return returns_matched(invoices, self.issued)
+
+
+def returns_matched(invoices: Sequence[Invoice], issued: Iterable[Sold]) -> ReturnsMatched:
+    """`ReturnsMatched` for `invoices`, the ledger's lines that sold their returns' goods being
+    `issued`; nothing is matched, nor the invoices' own lines gathered, when no note returns goods."""
+    notes = tuple(n for n, x in enumerate(invoices) if a_return(x))
+    issued = tuple(issued)
+    if not any(returned_lines(invoices[n]) for n in notes):
+        return ReturnsMatched(tuple(invoices), issued, notes, (), ())
+    taken, over = take_back([invoices[n] for n in notes], [*issued, *planned(invoices)])
+    return ReturnsMatched(tuple(invoices), issued, notes, tuple(taken), tuple(over))
+
+
+def _wanted(invoices: Iterable[Invoice]) -> tuple[set[tuple[str, str]], date | None]:
+    """The goods the returns among `invoices` give back (customer, item) and the latest of
+    their notes' dates: what `sold_for` reads the ledger's lines for."""
+    notes = [x for x in invoices if a_return(x) and returned_lines(x)]
+    return ({(x.customer, line.item) for x in notes for line in returned_lines(x)},
+            max((x.invoice_date for x in notes), default=None))
