@@ -64,8 +64,8 @@ from toolkit.ledger.invoices import (
     DONE_ORDER_STATUSES,
     _invoiced_at_order,
     cite_returns,
+    matched_returns,
     ordered_not_invoiced,
-    priced_returns,
     series_for,
 )
 from toolkit.model.parties import party_book
@@ -229,8 +229,9 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     Each invoice's parties kept one at a time. A return's credit note cites the invoices that
     sold its goods through the product's own step (`cite_returns`): which invoice a return
     corrects is a ledger lookup after planning, not the planning this oracle redoes row by row;
-    so is the price a return is credited at (`priced_returns`)."""
-    asked, invoices = invoices, priced_returns(conn, invoices)
+    so is the price a return is credited at (`ReturnsMatched.priced`)."""
+    matched = matched_returns(conn, invoices)
+    invoices = matched.priced()
     keys = [(series_for(master.settings, x.kind), x.invoice_date.year) for x in invoices]
     numbers = draw_numbers(conn, keys)
     created_at, created_by = now(), user()
@@ -255,9 +256,8 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     insert_rows(conn, schema.invoice_citations, [
         dict(credit_note_id=invoice_id, invoice_id=cited.id, base=cited.base)
         for invoice_id, x in zip(ids, invoices) for cited in x.cites])
-    returned = cite_returns(conn, run_id, [(invoice_id, x) for invoice_id, x in zip(ids, asked)
-                                           if x.kind is InvoiceKind.CREDIT_NOTE and not x.cites])
     shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
+    returned = cite_returns(conn, matched, ids, shown)
     log_events(conn, [
         event_row("invoiced", "invoice" if x.kind is InvoiceKind.INVOICE else "credit-note", invoice_id, number,
                   f"run {run_id}; {x.customer}; total {x.total}")
@@ -280,7 +280,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         problems = list(result.problems) + [x.problem for x in refused_returns] + repriced
         if preview:
             problems += chronology_problems(conn, master.settings, result.invoices)
-            return RunResult(None, priced_returns(conn, result.invoices), problems, list(result.pending), preview=True,
+            return RunResult(None, matched_returns(conn, result.invoices).priced(), problems, list(result.pending), preview=True,
                              status=status, returns_refused=refused_returns)
         stopping = errors(list(result.problems))
         if not stopping:

@@ -38,7 +38,7 @@ from sqlalchemy import (
 from toolkit.basics.money import cents
 from toolkit.basics.problems import ProblemsFound
 from toolkit.basics.vocab import PaymentMethod
-from toolkit.core.credit_notes import planned, repriced, returned_lines, take_back
+from toolkit.core.credit_notes import ReturnsMatched, TakenBack, a_return, returns_matched
 from toolkit.core.invoicing import (
     Billable,
     BillableGoods,
@@ -378,14 +378,19 @@ def _order_deliveries(as_array: bool) -> Select[Any]:
 
 
 def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], status: InvoiceStatus,
-          run_id: str) -> list[Invoice]:
+          run_id: str, returns: ReturnsMatched | None = None) -> list[Invoice]:
     """Number and insert planned invoices in the caller's transaction, in the order given
     (numbers follow that order within each series); one statement per table, not per invoice.
     Each keeps the parties it prints, as the master says them now (`toolkit.ledger.parties`).
     Final ones take what their lines cover out of the kept figures still to ship and to invoice
     (`uninvoiced.invoiced`). A return's credit note is stored credited at most at the prices of
-    the invoices it takes its goods back from (`priced_returns`)."""
-    asked, invoices = invoices, priced_returns(conn, invoices)
+    the invoices it takes its goods back from, and citing them (`cite_returns`), as `returns`
+    matched them: the caller's run did, in this transaction, whose write lock keeps another
+    writer from changing what it read; without it, they are matched here (`matched_returns`)."""
+    matched = returns if returns is not None else matched_returns(conn, invoices)
+    if not matched.made_for(invoices):
+        raise ValueError("the returns were matched for other invoices than those stored")
+    invoices = matched.priced()
     keys = [(series_for(master.settings, x.kind), x.invoice_date.year) for x in invoices]
     numbers = draw_numbers(conn, keys)
     created_at, created_by = now(), user()
@@ -411,8 +416,8 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     insert_rows(conn, schema.invoice_citations, [
         dict(credit_note_id=invoice_id, invoice_id=cited.id, base=cited.base)
         for invoice_id, x in zip(ids, invoices) for cited in x.cites])
-    returned = cite_returns(conn, run_id, [(invoice_id, x) for invoice_id, x in zip(ids, asked) if _a_return(x)])
     shown = [document_number(series, year, numbers[n]) for n, (series, year) in enumerate(keys)]
+    returned = cite_returns(conn, matched, ids, shown)
     log_batch(conn, "invoiced", ["invoice" if x.kind is InvoiceKind.INVOICE else "credit-note" for x in invoices], ids,
               shown, [f"run {run_id}; {x.customer}; total {x.total}" for x in invoices])
     return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id, parties=kept,
@@ -420,57 +425,60 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
             for invoice_id, number, x, kept in zip(ids, shown, invoices, issued)]
 
 
-def _a_return(x: Invoice) -> bool:
-    """A credit note that may take goods back from invoices: one citing none by itself."""
-    return x.kind is InvoiceKind.CREDIT_NOTE and not x.cites
+def matched_returns(conn: Connection, invoices: Sequence[Invoice]) -> ReturnsMatched:
+    """What the returns' credit notes among the invoices about to be stored together take back
+    of the invoice lines that sold their goods (`toolkit.core.credit_notes.ReturnsMatched`): the
+    final invoices' lines, read once (`sold_for`), and these invoices' own. A run matches them
+    once, then prices, warns and stores by it."""
+    return returns_matched(invoices, sold_for(conn, [x for x in invoices if a_return(x)], None))
 
 
-def priced_returns(conn: Connection, invoices: Sequence[Invoice]) -> list[Invoice]:
-    """The invoices about to be stored together, their returns' credit notes credited at most at
-    the price of the invoice lines they take their goods back from (`toolkit.core.credit_notes.
-    repriced`), over the final invoices and these: what `cite_returns` records of them then
-    adds up to each note's lines. The month-end run warns of each such line first."""
-    notes = [x for x in invoices if _a_return(x)]
-    if not any(returned_lines(x) for x in notes):
-        return list(invoices)
-    taken, _ = take_back(notes, sold_for(conn, notes, None) + planned(invoices))
-    priced = iter(repriced(notes, taken))
-    return [next(priced) if _a_return(x) else x for x in invoices]
-
-
-def cite_returns(conn: Connection, run_id: str, notes: Sequence[tuple[int, Invoice]]
+def cite_returns(conn: Connection, matched: ReturnsMatched, ids: Sequence[int], shown: Sequence[str]
                  ) -> dict[int, tuple[CitedInvoice, ...]]:
-    """Each return's credit note (id, note) takes its goods back from the invoice lines that sold
-    them, as far as the ledger can tell: a return order does not say which delivery its goods
-    come from, so from the customer's latest invoices dated on or before the note that sold the
-    item, final or of the note's own run (undone with it), each as far as what earlier notes
-    and returns left of it (`toolkit.core.credit_notes.take_back`). What it takes back of each
-    line is recorded (`schema.returned_lines`), and the note cites those invoices, the base of
-    each what it takes back of them: its print, its e-invoice and the ledger say the same. A
-    return of goods no invoice sold cites none. `ProblemsFound` (the caller's transaction rolls
-    back) when a return gives back more than is left of the invoices that sold its goods: the
-    month-end run leaves such returns out before storing (`toolkit.services.invoicing`)."""
-    taken, refused = take_back([note for _, note in notes], sold_for(conn, [note for _, note in notes], run_id))
-    if refused:
-        raise ProblemsFound([x.problem for x in refused])
-    if not taken:
+    """Each return's credit note takes its goods back from the invoice lines that sold them, as
+    far as the ledger can tell: a return order does not say which delivery its goods come from,
+    so from the customer's latest invoices dated on or before the note that sold the item, final
+    or of the note's own run (undone with it), each as far as what earlier notes and returns
+    left of it (`matched`, stored as `ids` numbered `shown`: an invoice of the run takes its id
+    and number from them). What it takes back of each line is recorded
+    (`schema.returned_lines`), and the note cites those invoices, the base of each what it
+    takes back of them: its print, its e-invoice and the ledger say the same. A return of goods
+    no invoice sold cites none. `ProblemsFound` (the caller's transaction rolls back) when a
+    return gives back more than is left of the invoices that sold its goods: the month-end run
+    leaves such returns out before storing (`toolkit.services.invoicing`)."""
+    if matched.over:
+        raise ProblemsFound([x.problem for x in matched.over])
+    if not matched.taken:
         return {}
-    note_ids = [note_id for note_id, _ in notes]
-    line_ids = {(r.invoice_id, r.line_no): r.id for r in conn.execute(
-        select(il.invoice_id, il.line_no, il.id).where(il.invoice_id.in_(sorted({note_ids[t.note] for t in taken}))))}
+    note_ids = [ids[n] for n in matched.notes]
+    run_lines = {ids[t.sold.place] for t in matched.taken if t.sold.invoice_id is None}
+    line_ids = {(r.invoice_id, r.line_no): r.id
+                for chunk in in_batches(sorted({note_ids[t.note] for t in matched.taken} | run_lines))
+                for r in conn.execute(select(il.invoice_id, il.line_no, il.id).where(il.invoice_id.in_(chunk)))}
+    sold = [_sold_as_stored(t, ids, shown, line_ids) for t in matched.taken]
     insert_rows(conn, schema.returned_lines, [
         dict(credit_note_id=note_ids[t.note], credit_line_id=line_ids[(note_ids[t.note], t.line.line_no)],
-             invoice_line_id=t.sold.left.line_id, quantity=t.quantity, amount=t.amount) for t in taken])
+             invoice_line_id=line_id, quantity=t.quantity, amount=t.amount)
+        for t, (_, _, line_id) in zip(matched.taken, sold)])
     bases: dict[int, dict[tuple[date, str, int], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for t in taken:
-        assert t.sold.invoice_id is not None
-        bases[note_ids[t.note]][(t.sold.day, t.sold.number, t.sold.invoice_id)] -= t.amount
+    for t, (invoice_id, number, _) in zip(matched.taken, sold):
+        bases[note_ids[t.note]][(t.sold.day, number, invoice_id)] -= t.amount
     found = {note_id: tuple(CitedInvoice(invoice_id, number, day, base)
                             for (day, number, invoice_id), base in sorted(cited.items()))
              for note_id, cited in bases.items()}
     insert_rows(conn, schema.invoice_citations, [dict(credit_note_id=note_id, invoice_id=c.id, base=c.base)
                                                  for note_id, cited in found.items() for c in cited])
     return found
+
+
+def _sold_as_stored(t: TakenBack, ids: Sequence[int], shown: Sequence[str],
+                    line_ids: Mapping[tuple[int, int], int]) -> tuple[int, str, int]:
+    """The invoice (id, number) and invoice line id a part of a return takes back, an invoice of
+    the run itself known by its place among those just stored."""
+    if t.sold.invoice_id is not None:
+        return t.sold.invoice_id, t.sold.number, t.sold.left.line_id
+    invoice_id = ids[t.sold.place]
+    return invoice_id, shown[t.sold.place], line_ids[(invoice_id, t.sold.left.line.line_no)]
 
 
 def _insert_lines(conn: Connection, ids: Sequence[int], invoices: Sequence[Invoice]) -> None:

@@ -34,10 +34,9 @@ from toolkit.core.credit_notes import (
     RETURN_OVER_DISCOUNT,
     OverReturn,
     ReturnOverDiscount,
-    TakenBack,
+    ReturnsMatched,
     over_discount,
-    planned,
-    take_back,
+    returns_matched,
 )
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import (
@@ -59,7 +58,7 @@ from toolkit.core.invoicing import (
     shipments_of,
 )
 from toolkit.ledger import Ledger
-from toolkit.ledger.credit_notes import headrooms, sold_for
+from toolkit.ledger.credit_notes import headrooms
 from toolkit.ledger.db import document_number, reading, writing
 from toolkit.ledger.deliveries import buyer_names
 from toolkit.ledger.invoices import (
@@ -73,9 +72,9 @@ from toolkit.ledger.invoices import (
     latest_issued,
     load_invoices,
     make_final,
+    matched_returns,
     ordered_not_invoiced,
     paid_any,
-    priced_returns,
     run_documents,
     run_summaries,
     series_for,
@@ -289,7 +288,7 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> Bil
 
 
 def returns_left_out(conn: Connection, master: MasterData, billables: Billables, request: Request,
-                     result: Plan) -> tuple[Plan, list[OverReturn | ReturnOverDiscount], list[Problem]]:
+                     result: Plan) -> tuple[Plan, list[OverReturn | ReturnOverDiscount], ReturnsMatched]:
     """The plan without the returns whose goods were credited already: a return that gives back
     more than credit notes and earlier returns left of the invoices that sold its goods
     (`toolkit.core.credit_notes.take_back`, over the ledger's invoices and the run's own), or
@@ -297,26 +296,23 @@ def returns_left_out(conn: Connection, master: MasterData, billables: Billables,
     (`over_discount`), is left out, its DDT waiting, with an error naming the invoices and the
     notes; everything else is invoiced, as for a customer taken off the sheet (`LeftOut`). The
     shipments left out are the return orders' lines on those DDTs, planned again without them.
-    With the plan, a warning for each return line priced above the invoice it takes its goods
-    back from, which storing credits at the invoice's price (`ledger.invoices.priced_returns`)."""
+
+    With the plan, what its returns take back of which invoices (`ReturnsMatched`), the ledger's
+    lines read once: the warning for each return line priced above the invoice it takes its
+    goods back from (`above_invoice`), the notes' prices (`priced`) and what storing cites
+    (`ledger.invoices.store`) all come from it. Planned again, the same lines serve (`again`)."""
     if not any(x.kind is InvoiceKind.CREDIT_NOTE for x in result.invoices):
-        return result, [], []
-    taken, over = _taken_back(conn, result)
-    refused: list[OverReturn | ReturnOverDiscount] = [*over, *over_discount(taken, headrooms(
-        conn, {t.sold.invoice_id for t in taken if t.sold.invoice_id is not None}))]
+        return result, [], returns_matched(result.invoices, ())
+    matched = matched_returns(conn, result.invoices)
+    refused: list[OverReturn | ReturnOverDiscount] = [*matched.over, *over_discount(matched.taken, headrooms(
+        conn, {t.sold.invoice_id for t in matched.taken if t.sold.invoice_id is not None}))]
     if refused:
         out = {(x.line.delivery, x.line.order_number) for x in refused}
         kept = replace(billables, shipments=[s for s in billables.shipments
                                              if (s.delivery, s.order_number) not in out])
         result = kept.plan(master, request)
-        taken, _ = _taken_back(conn, result)
-    return result, refused, [t.problem for t in taken if t.capped]
-
-
-def _taken_back(conn: Connection, result: Plan) -> tuple[list[TakenBack], list[OverReturn]]:
-    """What the plan's return credit notes take back of the invoices that sold their goods."""
-    notes = [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
-    return take_back(notes, sold_for(conn, notes, None) + planned(result.invoices))
+        matched = matched.again(result.invoices)
+    return result, refused, matched
 
 
 def former_customers(conn: Connection, master: MasterData, shipped: Iterable[Shipment]) -> dict[str, str]:
@@ -371,16 +367,16 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     shipments = shipments_on(conn, [note.id for note in notes], day)
     request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments))
     billables = Billables(shipments, frozenset(), {})
-    result, refused, repriced = returns_left_out(conn, master, billables, request, billables.plan(master, request))
+    result, refused, matched = returns_left_out(conn, master, billables, request, billables.plan(master, request))
     problems = list(result.problems)
     if not errors(problems):
         problems += chronology_problems(conn, master.settings, result.invoices)
     if errors(problems):
         raise ProblemsFound(problems)
-    problems += [x.problem for x in refused] + repriced
+    problems += [x.problem for x in refused] + matched.above_invoice
     if not result.invoices:
         return [], problems
-    return store(conn, master, list(result.invoices), InvoiceStatus.FINAL, new_run_id(day)), problems
+    return store(conn, master, result.invoices, InvoiceStatus.FINAL, new_run_id(day), matched), problems
 
 
 def chronology_problems(conn: Connection, settings: Settings, invoices: Iterable[Invoice],
@@ -504,11 +500,11 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                 return RunResult(None, [], unknown, [], preview=True, status=status)
             with collector_paused():
                 billables = billables_for(conn, master, request)
-                result, refused_returns, repriced = returns_left_out(conn, master, billables, request,
-                                                                     billables.plan(master, request))
-                invoices = priced_returns(conn, result.invoices)
+                result, refused_returns, matched = returns_left_out(conn, master, billables, request,
+                                                                    billables.plan(master, request))
+                invoices = matched.priced()
             held = waiting_invoices(conn, master, request, result.invoices)
-            problems = (list(result.problems) + [x.problem for x in refused_returns] + repriced
+            problems = (list(result.problems) + [x.problem for x in refused_returns] + matched.above_invoice
                         + chronology_problems(conn, master.settings, result.invoices) + [x.problem for x in held])
         return RunResult(None, invoices, problems, list(result.pending), preview=True, status=status,
                          left_out=list(result.left_out), returns_refused=refused_returns, held=held)
@@ -519,9 +515,9 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             return RunResult(None, [], unknown, [], status=status)
         with collector_paused():
             billables = billables_for(conn, master, request)
-            result, refused_returns, repriced = returns_left_out(conn, master, billables, request,
-                                                                 billables.plan(master, request))
-            problems = list(result.problems) + [x.problem for x in refused_returns] + repriced
+            result, refused_returns, matched = returns_left_out(conn, master, billables, request,
+                                                                billables.plan(master, request))
+            problems = list(result.problems) + [x.problem for x in refused_returns] + matched.above_invoice
             refused = result.stopping
             held = waiting_invoices(conn, master, request, result.invoices)
             if not refused:
@@ -533,7 +529,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                 return RunResult(None, [], problems, list(result.pending), status=status,
                                  left_out=list(result.left_out), returns_refused=refused_returns, held=held)
             run_id = new_run_id(request.invoice_date or request.month.end)
-            stored = store(conn, master, result.invoices, status, run_id)
+            stored = store(conn, master, result.invoices, status, run_id, matched)
         if out is not None:
             files += write_workbook(out, master, stored, run_id, lang, per_customer=per_customer, copies=copies)
             if copies:
