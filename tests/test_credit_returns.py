@@ -29,6 +29,7 @@ from toolkit.core.credit_notes import (
     headroom,
     over_discount,
     repriced,
+    returns_matched,
     take_back,
 )
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period, Request
@@ -431,13 +432,14 @@ def spread_master() -> MasterData:
     return result.master
 
 
-def spread_ledger(ledger) -> tuple[MasterData, Invoice]:
-    """April's invoice (3 at 18.50), 1 of it credited on 5 May: 2 left; May's goods delivered
-    (3 sold at 20 € on 15 May, 5 returned at 25 € on 20 May), not yet invoiced."""
+def spread_ledger(ledger, credited: int = 1, returned_on: tuple[date, ...] = (RETURNED,)) -> tuple[MasterData, Invoice]:
+    """April's invoice (3 at 18.50), `credited` of it credited on 5 May; May's goods delivered
+    (3 sold at 20 € on 15 May, 5 returned at 25 € on 20 May, C001's on 21 May), not yet invoiced."""
     books = spread_master()
     april = april_invoice(books, ledger)
-    assert credit(ledger, books, april.number, ((1, D(1)),), REASON, CREDITED, CREDITED).note is not None
-    for day in (date(2026, 5, 15), RETURNED, date(2026, 5, 21)):
+    if credited:
+        assert credit(ledger, books, april.number, ((1, D(credited)),), REASON, CREDITED, CREDITED).note is not None
+    for day in (date(2026, 5, 15), *returned_on, date(2026, 5, 21)):
         deliver(books, ledger, day)
     return books, april
 
@@ -493,11 +495,56 @@ def counted_sold_for(monkeypatch) -> list[int]:
 
 
 @pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)
-def test_month_end_reads_what_sold_the_returned_goods_once_per_run(ledger, monkeypatch):
-    books, _ = spread_ledger(ledger)
+@pytest.mark.parametrize("credited", [1, 3], ids=["credited", "refused"])
+def test_month_end_reads_what_sold_the_returned_goods_once_per_run(ledger, monkeypatch, credited):
+    """Once for the preview, once for the run: matching, pricing, warning and citing all read
+    the one matching; with the return refused (April's invoice credited in full), planning again
+    without it reads nothing more."""
+    books, _ = spread_ledger(ledger, credited)
     calls = counted_sold_for(monkeypatch)
-    assert run(ledger, books, Request(MAY, MAY_RUN), preview=True).invoices
+    previewed = run(ledger, books, Request(MAY, MAY_RUN), preview=True)
     assert len(calls) == 1, "preview"
     calls.clear()
-    assert run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL).run_id is not None
+    result = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL)
     assert len(calls) == 1, "run"
+    assert result.run_id is not None and len(result.returns_refused) == (credited == 3)
+    assert [x.total for x in result.invoices] == [x.total for x in previewed.invoices]
+
+
+@pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)
+def test_ship_invoice_reads_what_sold_the_returned_goods_once(ledger, monkeypatch):
+    """`ship --invoice` of the return: its note takes back April's 3, the ledger read once."""
+    books, april = spread_ledger(ledger, credited=0, returned_on=())
+    create(books, ledger, RETURNED, with_catch_up=False)
+    calls = counted_sold_for(monkeypatch)
+    shipped = ship(books, ledger, RETURNED, all_open=True, invoice=True)
+    assert len(calls) == 1
+    [note] = [x for x in shipped.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert [(c.number, c.base) for c in note.cites] == [(april.number, D("55.50"))]
+    assert note.total == D("-128.71") and note.lines[0].amount == D("-105.50")
+
+
+def test_a_return_takes_back_first_the_later_of_its_own_runs_invoices_as_their_numbers_will_say():
+    """A run invoicing C002 twice on 31 May (two projects), 2 of A001 at 20 € on each line 1,
+    and crediting a return of 3 at 25 €: the matching made before storing takes back first the
+    later of the two (the higher number once stored) as citing after storing did, so the note's
+    price and its citations come from one matching: 2 at 20 € from the second, 1 from the first."""
+    def sold(project: str, price: str) -> Invoice:
+        line = InvoiceLine("A001", "Caffè", "pz", D(2), D(price), D(price) * 2, D(22), None, 1, 5, 6, None, "OC-1")
+        return Invoice(InvoiceKind.INVOICE, "C002", f"project:{project}", MAY, date(2026, 5, 31), (line,), (),
+                       D(0), D(0), D(0), None, "", ())  # type: ignore[arg-type]
+
+    returned = InvoiceLine("A001", "Caffè", "pz", D(-3), D(25), D("-75.00"), D(22), None, 1, 7, 8, None, "RE-1")
+    note = Invoice(InvoiceKind.CREDIT_NOTE, "C002", None, MAY, date(2026, 5, 31), (returned,), (), D(0), D(0), D(0),
+                   None, "", ())  # type: ignore[arg-type]
+    first, second = sold("A", "20.00"), sold("B", "19.00")
+    matched = returns_matched([first, second, note], ())
+    assert [(t.sold.place, t.quantity, t.amount) for t in matched.taken] == [(1, D(-2), D("-38.00")),
+                                                                             (0, D(-1), D("-20.00"))]
+    stored = [Sold("C002", 10 + n, f"FT-2026-0001{n}", x.invoice_date, Creditable(x.lines[0], 100 + n))
+              for n, x in enumerate((first, second))]
+    taken, _ = take_back([note], stored)
+    assert [(t.sold.invoice_id, t.quantity, t.amount) for t in taken] == [(11, D(-2), D("-38.00")),
+                                                                          (10, D(-1), D("-20.00"))]
+    [*_, priced] = matched.priced()
+    assert priced.lines[0].amount == D("-58.00") and matched.above_invoice[0].code == "return-priced-above-invoice"
