@@ -53,12 +53,14 @@ def price(rng: random.Random) -> str:
 
 
 def invoiced_at_order(ledger, master, order_id: int, day: date) -> bool:
-    """The order invoiced at once, unless its returns give back goods credited already (refused
-    since returns take back invoice lines: `toolkit.core.credit_notes.take_back`); then it
-    ships as the others do."""
+    """The order invoiced at once, unless its returns give back goods credited already (left out
+    since returns take back invoice lines: `toolkit.core.credit_notes.take_back`); then nothing
+    of it is invoiced at once and it ships as the others do."""
     try:
         with writing(ledger) as conn:
-            invoice_orders_in(conn, master, [order_id], day)
+            _, refused = invoice_orders_in(conn, master, [order_id], day)
+            if refused:
+                raise ProblemsFound(refused)
     except ProblemsFound:
         return False
     return True

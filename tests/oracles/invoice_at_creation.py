@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import Connection
 
+from toolkit.basics.problems import Problem
 from toolkit.core.invoicing import Billable, Invoice, InvoiceKind, Period, build_invoice, group_key, numbering_order
 from toolkit.ledger.invoices import ordered_not_invoiced
 from toolkit.model.records import MasterData
@@ -32,9 +33,13 @@ def order_invoices(master: MasterData, billables: Iterable[Billable], day: date)
     return sorted(invoices, key=numbering_order)
 
 
-def invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[int]]) -> list[Invoice]:
+def invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[int]]
+                    ) -> tuple[list[Invoice], list[Problem]]:
     invoices: list[Invoice] = []
+    problems: list[Problem] = []
     for day, ids in sorted(invoice_now.items()):
-        invoices += issue_at_order(conn, master, order_invoices(master, ordered_not_invoiced(conn, order_ids=ids), day),
-                                   ids, day)
-    return invoices
+        issued, left_out = issue_at_order(conn, master, order_invoices(
+            master, ordered_not_invoiced(conn, order_ids=ids), day), ids, day)
+        invoices += issued
+        problems += left_out
+    return invoices, problems

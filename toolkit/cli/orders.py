@@ -97,7 +97,7 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                     with_catch_up=catch_up, future=future)
     problems = session.warnings + result.problems
     written = []
-    if outputs is not None and not output.has_errors(problems):
+    if outputs is not None and (result.stored or not output.has_errors(problems)):
         written = created_documents(session.master, session.ledger, result, outputs, output.lang())
     if json:
         output.reply({"created": result.created, "already_existing": result.already_existing,

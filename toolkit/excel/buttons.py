@@ -253,16 +253,21 @@ def _write_preview(press: Press) -> Preview:
 @button("Crea ordini selezionati")
 def create_orders(press: Press) -> None:
     """Create the orders flagged in "Anteprima ordini", then refresh the preview so each shows
-    its number: `toolkit orders create --only`, from a button."""
+    its number: `toolkit orders create --only`, from a button. An error stops it only when
+    nothing was created (a return left out of the credit notes issued at once leaves the rest
+    created)."""
     from toolkit.services.orders import create
 
     session = press.session
     preview_sheet = find_sheet(press.sheets, orders.SHEET)
     keys = orders.flagged(read_values(preview_sheet) if preview_sheet is not None else [])
     result = create(session.master, session.ledger, press.day, keys=keys)
-    _stop_on_errors(list(result.problems))
+    if not result.stored:
+        _stop_on_errors(list(result.problems))
     _write_preview(press)
-    press.say(result.summary(press.language))
+    lang = press.language
+    left_out = [p.render(lang) for p in result.problems if p.is_error][:10]
+    press.say("\n".join([result.summary(lang), *left_out]), critical=bool(left_out))
 
 
 @button("Pannello di controllo")

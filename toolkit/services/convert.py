@@ -542,7 +542,9 @@ def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str],
             if drafts[k].customer in immediate:
                 invoice_now.setdefault(drafts[k].occurrence, []).append(order_id)
         for day, ids in sorted(invoice_now.items()):
-            invoice_orders_in(conn, master, ids, day)
+            _, refused = invoice_orders_in(conn, master, ids, day)
+            if refused:
+                raise ProblemsFound(refused)
     return known, {k: number for k, (_, number) in zip(new, made)}
 
 

@@ -44,7 +44,8 @@ def issue_held(conn: Connection, master: MasterData, until: date) -> Issued:
     by `until` (`toolkit.core.orders.due_until`), each dated its order's day: the DDTs first,
     one day after another from the stock as it is now, then the invoices, checked against the
     series' latest date (`invoice_orders_in`, which raises `ProblemsFound` for the caller to
-    roll back). A voided or closed order issues nothing."""
+    roll back; a return it leaves out is among the problems). A voided or closed order issues
+    nothing."""
     held = held_orders(conn, until=until)
     if not held:
         return Issued()
@@ -58,6 +59,10 @@ def issue_held(conn: Connection, master: MasterData, until: date) -> Issued:
         if documents[order.id].invoice:
             invoicing[order.occurrence].append(order.id)
     problems, notes = ship_at_once(conn, master, shipping)
-    invoices = [invoice for day, ids in sorted(invoicing.items()) for invoice in invoice_orders_in(conn, master, ids, day)]
+    invoices: list[Invoice] = []
+    for day, ids in sorted(invoicing.items()):
+        issued, left_out = invoice_orders_in(conn, master, ids, day)
+        invoices += issued
+        problems += left_out
     documents_issued(conn, list(documents))
     return Issued([order.number for order in orders], notes, invoices, problems)

@@ -139,6 +139,10 @@ UNKNOWN_ORDER = define(
     en="The ledger has no order {number}, named in --orders: check the number (toolkit orders list).")
 
 
+Refused = OverReturn | ReturnOverDiscount
+"""A return left out: its goods credited already, or beyond what a volume discount left."""
+
+
 @dataclass(frozen=True)
 class RunResult:
     run_id: str | None
@@ -153,7 +157,7 @@ class RunResult:
     """The accountants' workbook and what goes with it, when an output folder was given."""
     left_out: list[LeftOut] = field(default_factory=list)
     """Customers no longer in the master whose DDTs wait: the run invoiced everyone else."""
-    returns_refused: list[OverReturn | ReturnOverDiscount] = field(default_factory=list)
+    returns_refused: list[Refused] = field(default_factory=list)
     """Returns giving back goods whose invoices credit notes, or a volume discount, took back
     already: not credited, their DDTs wait; the run invoiced everything else (`returns_left_out`)."""
     held: list[HeldInvoice] = field(default_factory=list)
@@ -288,7 +292,7 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> Bil
 
 
 def returns_left_out(conn: Connection, master: MasterData, billables: Billables, request: Request,
-                     result: Plan) -> tuple[Plan, list[OverReturn | ReturnOverDiscount], ReturnsMatched]:
+                     result: Plan) -> tuple[Plan, list[Refused], ReturnsMatched]:
     """The plan without the returns whose goods were credited already: a return that gives back
     more than credit notes and earlier returns left of the invoices that sold its goods
     (`toolkit.core.credit_notes.take_back`, over the ledger's invoices and the run's own), or
@@ -304,8 +308,7 @@ def returns_left_out(conn: Connection, master: MasterData, billables: Billables,
     if not any(x.kind is InvoiceKind.CREDIT_NOTE for x in result.invoices):
         return result, [], returns_matched(result.invoices, ())
     matched = matched_returns(conn, result.invoices)
-    refused: list[OverReturn | ReturnOverDiscount] = [*matched.over, *over_discount(matched.taken, headrooms(
-        conn, {t.sold.invoice_id for t in matched.taken if t.sold.invoice_id is not None}))]
+    refused = refused_returns(conn, matched)
     if refused:
         out = {(x.line.delivery, x.line.order_number) for x in refused}
         kept = replace(billables, shipments=[s for s in billables.shipments
@@ -313,6 +316,29 @@ def returns_left_out(conn: Connection, master: MasterData, billables: Billables,
         result = kept.plan(master, request)
         matched = matched.again(result.invoices)
     return result, refused, matched
+
+
+def refused_returns(conn: Connection, matched: ReturnsMatched) -> list[Refused]:
+    """The return lines refused of a matching: giving back goods credited already (`take_back`),
+    or crediting more of an invoice than a volume discount citing it left at their VAT rate
+    (`over_discount`). One rule for every path that credits a return: month end
+    (`returns_left_out`), `ship --invoice` and the order (`returns_kept`)."""
+    return [*matched.over, *over_discount(matched.taken, headrooms(
+        conn, {t.sold.invoice_id for t in matched.taken if t.sold.invoice_id is not None}))]
+
+
+def returns_kept(conn: Connection, invoices: Sequence[Invoice]) -> tuple[list[Invoice], list[Refused]]:
+    """The invoices planned at the order without the credit notes of returns refused as month
+    end refuses them (`refused_returns`): each note is one order's returned lines, left out whole
+    as month end leaves a return out whole, its lines waiting to be invoiced, and everything
+    else is issued. A return is not credited in part: the desk checks with the customer first,
+    and a return credited in part could no longer be closed with `returns no-credit`."""
+    if not any(x.kind is InvoiceKind.CREDIT_NOTE for x in invoices):
+        return list(invoices), []
+    refused = refused_returns(conn, matched_returns(conn, invoices))
+    notes = [n for n, x in enumerate(invoices) if x.kind is InvoiceKind.CREDIT_NOTE]
+    out = {notes[x.note] for x in refused}
+    return [x for n, x in enumerate(invoices) if n not in out], refused
 
 
 def former_customers(conn: Connection, master: MasterData, shipped: Iterable[Shipment]) -> dict[str, str]:
@@ -323,31 +349,40 @@ def former_customers(conn: Connection, master: MasterData, shipped: Iterable[Shi
     return buyer_names(conn, waiting) if waiting else {}
 
 
-def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collection[int], day: date) -> list[Invoice]:
+def invoice_orders_in(conn: Connection, master: MasterData, order_ids: Collection[int],
+                      day: date) -> tuple[list[Invoice], list[Problem]]:
     """Invoice these orders at once, dated `day` (their date), inside the caller's transaction
     (order creation calls it for POS, on-credit and prepay orders and for customers invoiced
     immediately). Final at once: the invoice goes with the goods or asks for the payment. Lines
     already invoiced are left out, so a second call adds nothing. Raises `ProblemsFound`, for
     the caller's transaction to roll back, when an invoice would be dated before the latest
-    one of its series and year."""
+    one of its series and year. With the invoices, the errors of the returns left out
+    (`issue_at_order`)."""
     return issue_at_order(conn, master, order_invoices(master, ordered_not_invoiced(conn, order_ids=order_ids), day),
                           order_ids, day)
 
 
 def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invoice],
-                   order_ids: Collection[int], day: date) -> list[Invoice]:
+                   order_ids: Collection[int], day: date) -> tuple[list[Invoice], list[Problem]]:
     """`invoice_orders_in` for the invoices already planned of these orders (order creation
     plans them from the drafts it has just stored: `ledger.orders.stored_shipments`), each
-    dated its order's day."""
+    dated its order's day.
+
+    A return's credit note month end would refuse (`returns_kept`: goods credited already, or
+    beyond what a volume discount left) is not issued: its order stays, its lines wait to be
+    invoiced as a refused return's DDT waits, and its error is returned with the invoices
+    issued, as `ship --invoice` returns it; the other orders' documents are issued."""
+    invoices, refused = returns_kept(conn, invoices)
+    problems: list[Problem] = [x.problem for x in refused]
     if not invoices:
-        return []
-    refused = _out_of_sequence(conn, master.settings, invoices)
-    if refused:
+        return [], problems
+    late = _out_of_sequence(conn, master.settings, invoices)
+    if late:
         templates = {o.number: o.origin.reference for o in load_orders(conn, ids=list(order_ids))}
         raise ProblemsFound([ORDER_OUT_OF_SEQUENCE(None, template=templates[invoice.lines[0].order_number],
                                                    customer=invoice.customer, **found)
-                             for invoice, found in refused])
-    return store(conn, master, invoices, InvoiceStatus.FINAL, new_run_id(day))
+                             for invoice, found in late])
+    return store(conn, master, invoices, InvoiceStatus.FINAL, new_run_id(day)), problems
 
 
 def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[DeliveryNote], day: date,
@@ -500,14 +535,14 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                 return RunResult(None, [], unknown, [], preview=True, status=status)
             with collector_paused():
                 billables = billables_for(conn, master, request)
-                result, refused_returns, matched = returns_left_out(conn, master, billables, request,
+                result, returns_out, matched = returns_left_out(conn, master, billables, request,
                                                                     billables.plan(master, request))
                 invoices = matched.priced()
             held = waiting_invoices(conn, master, request, result.invoices)
-            problems = (list(result.problems) + [x.problem for x in refused_returns] + matched.above_invoice
+            problems = (list(result.problems) + [x.problem for x in returns_out] + matched.above_invoice
                         + chronology_problems(conn, master.settings, result.invoices) + [x.problem for x in held])
         return RunResult(None, invoices, problems, list(result.pending), preview=True, status=status,
-                         left_out=list(result.left_out), returns_refused=refused_returns, held=held)
+                         left_out=list(result.left_out), returns_refused=returns_out, held=held)
     files: list[Path] = []
     with writing(ledger) as conn:
         request, unknown = chosen_orders(conn, request, orders)
@@ -515,9 +550,9 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             return RunResult(None, [], unknown, [], status=status)
         with collector_paused():
             billables = billables_for(conn, master, request)
-            result, refused_returns, matched = returns_left_out(conn, master, billables, request,
+            result, returns_out, matched = returns_left_out(conn, master, billables, request,
                                                                 billables.plan(master, request))
-            problems = list(result.problems) + [x.problem for x in refused_returns] + matched.above_invoice
+            problems = list(result.problems) + [x.problem for x in returns_out] + matched.above_invoice
             refused = result.stopping
             held = waiting_invoices(conn, master, request, result.invoices)
             if not refused:
@@ -527,7 +562,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             refused += errors(x.problem for x in held)
             if refused or not result.invoices:
                 return RunResult(None, [], problems, list(result.pending), status=status,
-                                 left_out=list(result.left_out), returns_refused=refused_returns, held=held)
+                                 left_out=list(result.left_out), returns_refused=returns_out, held=held)
             run_id = new_run_id(request.invoice_date or request.month.end)
             stored = store(conn, master, result.invoices, status, run_id, matched)
         if out is not None:
@@ -537,7 +572,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         if then is not None:
             then(stored, run_id)
     return RunResult(run_id, stored, problems, list(result.pending), status=status, files=files,
-                     left_out=list(result.left_out), returns_refused=refused_returns, held=held)
+                     left_out=list(result.left_out), returns_refused=returns_out, held=held)
 
 
 def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name: str, lang: str, *,

@@ -87,5 +87,8 @@ def _confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Conf
                                               DocumentType.STANDARD)
         set_status(conn, quotation, OrderStatus.CLOSED, "closed")
         immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
-        invoices = invoice_orders_in(conn, master, [order_id], day) if quotation.customer in immediate else []
+        invoices, refused = invoice_orders_in(conn, master, [order_id], day) if quotation.customer in immediate \
+            else ([], [])
+        if refused:
+            raise ProblemsFound(refused)  # a return left out: the confirmation has nothing else to issue
     return Confirmed(quotation.number, order, invoices)

@@ -177,14 +177,24 @@ class Created:
 
     def summary(self, lang: str) -> str:
         """The line both front ends end with: how many orders were created, how many existed,
-        how many wait for their day to issue their documents, how many waiting ones were issued."""
+        how many wait for their day to issue their documents, how many waiting ones were issued,
+        and the returns not credited at the order."""
         made, existing = len(self.created), len(self.already_existing)
         if lang == "it":
             said = (f"{'Creato' if made == 1 else 'Creati'} {count(made, 'ordine', 'ordini')}, {existing} già "
                     f"{'esistente' if existing == 1 else 'esistenti'}.")
         else:
             said = f"Created {count(made, 'order', 'orders')}, {existing} already existed."
-        return said + self._waiting(lang) + issued_on_their_day(len(self.documents_due), lang)
+        from toolkit.services.invoicing import returns_refused_in, returns_refused_sentence
+
+        return (said + self._waiting(lang) + returns_refused_sentence(returns_refused_in(self.problems), lang)
+                + issued_on_their_day(len(self.documents_due), lang))
+
+    @property
+    def stored(self) -> bool:
+        """Whether the run stored anything: a return left out of the documents issued at once is
+        an error beside orders created, not a refusal."""
+        return bool(self.created or self.notes or self.invoices or self.documents_due)
 
     def _waiting(self, lang: str) -> str:
         if not (waiting := self.waiting):
@@ -346,25 +356,29 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
         ship_problems, notes = ship_at_once(conn, master, {
             day: stored_orders([order for order, _ in orders], [status for _, status in orders], line_ids)
             for day, orders in at_once.items()})
-        invoices = _invoice_at_once(conn, master, invoice_now, line_ids)
+        invoices, left_out = _invoice_at_once(conn, master, invoice_now, line_ids)
         record_generation(conn, day)
-    return Created(created, existing_rows, problems + due.problems + ship_problems, [*due.notes, *notes],
+    return Created(created, existing_rows, problems + due.problems + ship_problems + left_out, [*due.notes, *notes],
                    [*due.invoices, *invoices], due.orders)
 
 
 def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[StoredOrder]],
-                     line_ids: Mapping[tuple[int, int], int]) -> list[Invoice]:
+                     line_ids: Mapping[tuple[int, int], int]) -> tuple[list[Invoice], list[Problem]]:
     """POS, on-credit and prepay orders, and every order of a customer invoiced immediately
     (termini di fatturazione *Immediato*), are invoiced in the transaction that creates them,
     dated with the order: an immediate invoice is issued when its order is, never at month end
     (a prepay order then waits for its payment before it ships). Billed from the drafts just
-    stored (`stored_shipments`), not read back."""
+    stored (`stored_shipments`), not read back. With them, the errors of the returns left out
+    (`issue_at_order`)."""
     invoices: list[Invoice] = []
+    problems: list[Problem] = []
     for day, orders in sorted(invoice_now.items()):
         ids = [order_id for order_id, _, _ in orders]
-        invoices += issue_at_order(conn, master, invoices_at_order(master, stored_shipments(conn, orders, line_ids), day),
-                                   ids, day)
-    return invoices
+        issued, left_out = issue_at_order(conn, master, invoices_at_order(
+            master, stored_shipments(conn, orders, line_ids), day), ids, day)
+        invoices += issued
+        problems += left_out
+    return invoices, problems
 
 
 def created_outputs(out: Path) -> tuple[Path, Path, Path]:

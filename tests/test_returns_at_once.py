@@ -1,0 +1,253 @@
+"""Returns credited at once (`ship --invoice`, and at the order for a customer invoiced
+*Immediato*) follow month end's money rules, on SQLite and PostgreSQL: never beyond what a
+volume discount left of the invoice that sold their goods (`return-over-discount`), and a return
+whose goods were credited already is left out, everything else issued (`return-credited-already`).
+
+The scene is `test_credit_returns`': C002 buys 3 kg of coffee (A001, 18,50 € at 22%) on
+10 April and sends some back on 20 May (return template T002). Here its April goods may take a
+volume discount of 50% (SV1), settled on 30 April, which leaves 27,75 € of the invoice's
+55,50 € taxable to credit; C002 may be invoiced at the order (*Immediato*).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal as D
+from typing import Any
+
+import minimal
+import pytest
+from test_credit_returns import REASON, RETURNED, SOLD, april_invoice, sheets
+from test_printing import cli
+from test_shipping import write_book
+
+from toolkit.core.invoicing import Invoice, InvoiceKind
+from toolkit.core.volume_discounts import parse_period
+from toolkit.intake.validation import check
+from toolkit.ledger.db import reading
+from toolkit.ledger.invoices import load_invoices
+from toolkit.model.records import MasterData
+from toolkit.services import discounts
+from toolkit.services.credit_notes import credit
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+
+SETTLED = date(2026, 4, 30)
+
+
+def scene(returned: int, *, immediate: bool = False, discount: int | None = None,
+          return_day: int = RETURNED.day) -> dict[str, list[list]]:
+    """`test_credit_returns.sheets`, C002 invoiced at the order when `immediate`, with a volume
+    discount of `discount`% on all it buys in a month, its return on `return_day` of May."""
+    s = sheets(returned)
+    [t002] = [row for row in s["Modelli ordine"] if row[0] == "T002"]
+    t002[7] = return_day
+    if immediate:
+        s["Clienti"][0].append("Termini di fatturazione")
+        s["Clienti"][1].append(None)
+        s["Clienti"][2].append("Immediato")
+    if discount is not None:
+        s["Sconti volume"] = [["Codice", "Cliente", "Periodo", "Modalità", "Da", "Sconto %"],
+                              ["SV1", "C002", "Mese", "Sul totale", 0, discount]]
+    return s
+
+
+def books_of(s: dict[str, list[list]]) -> MasterData:
+    result = check(minimal.workbook(s))
+    assert result.master is not None, [str(p) for p in result.problems]
+    return result.master
+
+
+def sold_at_order(books: MasterData, ledger) -> Invoice:
+    """C002's order of 10 April, invoiced when created: 3 kg of coffee."""
+    made = create(books, ledger, SOLD, with_catch_up=False)
+    [invoice] = [x for x in made.invoices if x.customer == "C002"]
+    assert [(line.item, line.quantity, line.amount) for line in invoice.lines] == [("A001", D(3), D("55.50"))]
+    return invoice
+
+
+def settle_april(books: MasterData, ledger) -> Invoice:
+    """The volume discount of April's goods: half of the invoice's 55,50 €."""
+    done = discounts.run(ledger, books, parse_period("2026-04"), SETTLED, date(2026, 5, 4))
+    assert not [p for p in done.problems if p.is_error], done.problems
+    [note] = done.credit_notes
+    assert note.taxable == D("-27.75")
+    return note
+
+
+def credit_notes(ledger) -> list[Invoice]:
+    with reading(ledger) as conn:
+        return [x for x in load_invoices(conn) if x.kind is InvoiceKind.CREDIT_NOTE]
+
+
+def returned_lines(note: Invoice) -> list[tuple[str, D, D]]:
+    return [(line.item, line.quantity, line.amount) for line in note.lines]
+
+
+# ---- a volume discount's share
+
+
+@pytest.mark.parametrize("returned", [1, 2])
+def test_ship_invoice_credits_a_return_within_what_the_discount_left_and_leaves_out_one_beyond(ledger, returned):
+    """The discount left 27,75 € of the invoice: 1 kg back (18,50 €) is credited with its DDT;
+    2 kg (37,00 €) are not, their DDT issued and waiting, with month end's error."""
+    books = books_of(scene(returned, discount=50))
+    invoice = april_invoice(books, ledger)
+    discount = settle_april(books, ledger)
+    create(books, ledger, RETURNED, with_catch_up=False)
+    done = ship(books, ledger, RETURNED, all_open=True, invoice=True)
+    [ddt] = done.notes
+    if returned == 1:
+        [note] = done.invoices
+        assert returned_lines(note) == [("A001", D(-1), D("-18.50"))]
+        assert (note.taxable, note.vat, note.total) == (D("-18.50"), D("-4.07"), D("-22.57"))
+        assert [c.number for c in note.cites] == [invoice.number]
+        assert not [p for p in done.problems if p.is_error], done.problems
+        return
+    assert done.invoices == () and [x.number for x in credit_notes(ledger)] == [discount.number]
+    [problem] = [p for p in done.problems if p.is_error]
+    assert problem.code == "return-over-discount"
+    assert problem.render("it").startswith(
+        f"Il reso {ddt.orders[0]} (DDT {ddt.number}) restituisce 2 pz di A001 per 37,00 € di imponibile, ma la "
+        f"fattura {invoice.number} ha 55,50 € di imponibile; ne sono già stati accreditati 0,00 € da note di "
+        f"credito e resi e 27,75 € dallo sconto volume (note di credito {discount.number}): resta da accreditare "
+        "al massimo 27,75 €."), problem.render("it")
+
+
+def test_a_return_credited_at_the_order_is_held_to_what_the_discount_left(ledger):
+    """C002 invoiced at the order: its return of 2 kg (37,00 €) would credit more than the 27,75 €
+    the discount left, so the order is created and its credit note is not, with month end's
+    error; a return of 1 kg created the next day is credited (18,50 €)."""
+    books = books_of(scene(2, immediate=True, discount=50))
+    invoice = sold_at_order(books, ledger)
+    discount = settle_april(books, ledger)
+    made = create(books, ledger, RETURNED, with_catch_up=False)
+    [row] = made.created
+    assert made.invoices == [] and [x.number for x in credit_notes(ledger)] == [discount.number]
+    [problem] = [p for p in made.problems if p.is_error]
+    assert problem.code == "return-over-discount"
+    assert problem.render("it").startswith(
+        f"Il reso {row['number']} (DDT —) restituisce 2 pz di A001 per 37,00 € di imponibile, ma la fattura "
+        f"{invoice.number} ha 55,50 € di imponibile; ne sono già stati accreditati 0,00 € da note di credito e resi "
+        f"e 27,75 € dallo sconto volume (note di credito {discount.number}): resta da accreditare al massimo 27,75 €."
+    ), problem.render("it")
+    assert f"Resi non accreditati, perché la merce è già stata accreditata: {row['number']}." in made.summary("it")
+
+    one = books_of(scene(1, immediate=True, discount=50, return_day=21))
+    again = create(one, ledger, date(2026, 5, 21), with_catch_up=False)
+    [note] = again.invoices
+    assert returned_lines(note) == [("A001", D(-1), D("-18.50"))] and note.total == D("-22.57")
+    assert [c.number for c in note.cites] == [invoice.number]
+    assert not [p for p in again.problems if p.is_error], again.problems
+
+
+# ---- goods credited already, at the order
+
+
+@pytest.fixture
+def desk(tmp_path, ledger_url, rome_today, capsys):
+    """The scene's workbook on disk, C002 invoiced at the order and giving 2 kg back on 21 May
+    (with C001's order of that Thursday); its April invoice credited for 2 of its 3 kg on
+    5 May, once shipped; today 10 June."""
+    rome_today(date(2026, 6, 10))
+    workbook = write_book(tmp_path / "anagrafiche.xlsx", scene(2, immediate=True, return_day=21))
+
+    def toolkit(verb: str, *args, json_out: bool = True) -> tuple[int, Any]:
+        code, said = cli(capsys, *verb.split(), workbook, *args, "--ledger", ledger_url,
+                         *(["--json"] if json_out else []))
+        return code, (json.JSONDecoder().raw_decode(said)[0] if json_out else said)
+
+    code, made = toolkit("orders create", "--date", "2026-04-10", "--no-catch-up")
+    assert (code, made["invoices"]) == (0, ["FT-2026-00001"]), made
+    assert toolkit("ship", "--date", "2026-04-10", "--all")[0] == 0
+    code, done = toolkit("invoice credit", "--invoice", "FT-2026-00001", "--lines", "1:2", "--date", "2026-05-05",
+                         "--reason", REASON)
+    assert code == 0, done
+    return toolkit, tmp_path
+
+
+def test_orders_create_leaves_out_a_return_credited_already_and_creates_the_rest(desk):
+    """2 kg back, 1 left to credit: as month end, the return is not credited (nor any part of
+    it), exit 1; the day's orders are created all the same, the return's lines waiting."""
+    toolkit, folder = desk
+    code, made = toolkit("orders create", "--date", "2026-05-21", "--no-catch-up", "--out", folder / "ordini.xlsx")
+    assert (code, made["exit_code"]) == (1, 1)
+    assert sorted(row["customer"] for row in made["created"]) == ["C001", "C002"]
+    [returned] = [row["number"] for row in made["created"] if row["customer"] == "C002"]
+    assert made["invoices"] == []
+    [problem] = [p for p in made["problems"] if p["severity"] == "error"]
+    assert problem["code"] == "return-credited-already"
+    assert problem["message"].startswith(
+        f"Il reso {returned} (DDT —) restituisce 2 pz di A001, ma delle fatture che li hanno venduti (FT-2026-00001) "
+        "resta da accreditare solo 1 pz: il resto è già stato accreditato dalle note di credito NC-2026-00001."
+    ), problem["message"]
+    assert str(folder / "ordini.xlsx") in made["files"], "the orders created are printed"
+
+    code, listed = toolkit("orders list")
+    assert {o["number"] for o in listed["orders"]} >= {row["number"] for row in made["created"]}
+    code, said = toolkit("invoice run", "--month", "2026-05", "--date", "2026-06-03", "--preview")
+    assert code == 1 and [p["code"] for p in said["problems"] if p["severity"] == "error"] == [
+        "return-credited-already"], "the return's lines wait, reported again at month end"
+
+    code, text = toolkit("orders create", "--date", "2026-05-21", "--no-catch-up", json_out=False)
+    assert code == 0 and "Creati 0 ordini, 2 già esistenti." in text, "nothing invoiced at the order twice"
+
+
+def test_orders_create_says_which_return_it_left_out(desk):
+    toolkit, _ = desk
+    code, text = toolkit("orders create", "--date", "2026-05-21", "--no-catch-up", json_out=False)
+    assert code == 1 and "Traceback" not in text
+    assert "Creati 2 ordini, 0 già esistenti. Resi non accreditati, perché la merce è già stata accreditata: " in text
+    assert "resta da accreditare solo 1 pz" in text
+
+
+def test_the_create_button_creates_the_orders_and_names_the_return_left_out(tmp_path):
+    """«Crea ordini selezionati»: the orders are created and the preview written again; the box,
+    critical, names the return not credited and why, as `orders create` exits 1."""
+    from fakebook import FakeBook
+    from test_excel_desk_buttons import fake, ledger_of, orders_in, press
+
+    s = scene(2, immediate=True, return_day=21)
+    books = books_of(s)
+    book: FakeBook = fake(tmp_path, s, day=datetime(2026, 4, 10))
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    ledger = ledger_of(tmp_path)
+    with reading(ledger) as conn:
+        [invoice] = load_invoices(conn)
+    ship(books, ledger, SOLD, all_open=True)
+    assert credit(ledger, books, invoice.number, ((1, D(2)),), REASON, date(2026, 5, 5), date(2026, 5, 5)).note
+
+    book.sheet("Pannello").cells[(3, 2)] = datetime(2026, 5, 21)
+    press(book, "preview_orders")
+    (shown,) = press(book, "create_orders")
+    [returned] = [o.number for o in orders_in(tmp_path) if o.customer == "C002" and o.order_date == date(2026, 5, 21)]
+    text, _, kind = shown
+    assert kind == "critical"
+    assert f"Resi non accreditati, perché la merce è già stata accreditata: {returned}." in text.splitlines()[0]
+    assert f"Il reso {returned} (DDT —) restituisce 2 pz di A001" in text
+    assert [x.number for x in credit_notes(ledger)] == ["NC-2026-00001"], "the return not credited"
+
+
+def test_a_return_created_ahead_is_left_out_on_its_day_the_day_shipped(ledger, rome_today):
+    """Created on 19 May for the 21st, the return's credit note waits for its day; the first
+    `ship` of the 21st issues what waited and leaves the return out as `orders create` would,
+    shipping C001's order all the same."""
+    books = books_of(scene(2, immediate=True, return_day=21))
+    invoice = sold_at_order(books, ledger)
+    ship(books, ledger, SOLD, all_open=True)
+    assert credit(ledger, books, invoice.number, ((1, D(2)),), REASON, date(2026, 5, 5), date(2026, 5, 5)).note
+    rome_today(date(2026, 5, 19))
+    made = create(books, ledger, date(2026, 5, 21), with_catch_up=False)
+    [returned] = [row["number"] for row in made.waiting if row["customer"] == "C002"]
+    assert made.invoices == [] and not [p for p in made.problems if p.is_error]
+
+    rome_today(date(2026, 5, 21))
+    done = ship(books, ledger, date(2026, 5, 21), all_open=True)
+    assert done.documents_due == (returned,) and done.invoices == ()
+    assert sorted(n.customer for n in done.notes) == ["C001", "C002"]
+    [problem] = [p for p in done.problems if p.is_error]
+    assert problem.code == "return-credited-already" and problem.render("it").startswith(f"Il reso {returned} (DDT —)")
+    assert f"Resi non accreditati, perché la merce è già stata accreditata: {returned}." in done.summary("it")
+    assert [x.number for x in credit_notes(ledger)] == ["NC-2026-00001"]
