@@ -185,9 +185,9 @@ class Created:
                     f"{'esistente' if existing == 1 else 'esistenti'}.")
         else:
             said = f"Created {count(made, 'order', 'orders')}, {existing} already existed."
-        from toolkit.services.invoicing import returns_refused_in, returns_refused_sentence
+        from toolkit.services.invoicing import returns_refused_sentence
 
-        return (said + self._waiting(lang) + returns_refused_sentence(returns_refused_in(self.problems), lang)
+        return (said + self._waiting(lang) + returns_refused_sentence(self.problems, lang)
                 + issued_on_their_day(len(self.documents_due), lang))
 
     @property
