@@ -132,7 +132,8 @@ def test_a_return_credited_at_the_order_is_held_to_what_the_discount_left(ledger
         f"{invoice.number} ha 55,50 € di imponibile; ne sono già stati accreditati 0,00 € da note di credito e resi "
         f"e 27,75 € dallo sconto volume (note di credito {discount.number}): resta da accreditare al massimo 27,75 €."
     ), problem.render("it")
-    assert f"Resi non accreditati, perché lo sconto volume ha già rimborsato parte della merce: {row['number']}." in made.summary("it")
+    refused = "Resi non accreditati, perché lo sconto volume ha già rimborsato parte della merce"
+    assert f"{refused}: {row['number']}." in made.summary("it")
 
     one = books_of(scene(1, immediate=True, discount=50, return_day=21))
     again = create(one, ledger, date(2026, 5, 21), with_catch_up=False)
