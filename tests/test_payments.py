@@ -328,3 +328,20 @@ def test_payments_commands_end_to_end(tmp_path, sample_workbook):
     assert [r[0] for r in received[1:]] == [number]
     assert received[1][2] == date(2026, 5, 15) and D(str(received[1][3])) == total
     assert received[1][4] == "Bonifico bancario" and received[1][5] == "TRN-1"
+
+
+def test_the_terminal_table_shows_what_credit_notes_settled_beside_collected(capsys):
+    """`payments status` printed Totale, Incassato and Da incassare only: a credited invoice
+    showed 158,44 € total, nothing collected and nothing to collect, with no column saying why."""
+    from toolkit.cli.tables import print_payments
+
+    print_payments(monitor(credited_pair(), MAY_10), "it")
+    lines = capsys.readouterr().out.splitlines()
+    head = next(line for line in lines if "Fattura" in line)
+    assert head.split()[3:8] == ["Totale", "Incassato", "Accreditato", "Da", "incassare"]
+    rows = {line.split()[0]: line for line in lines if line.strip().startswith(("FT-", "NC-"))}
+    assert rows["FT-2026-00051"].split()[3:11] == ["158,44", "€", "0,00", "€", "158,44", "€", "0,00", "€"]
+    assert rows["NC-2026-00001"].split()[3:11] == ["-158,44", "€", "0,00", "€", "-158,44", "€", "0,00", "€"]
+    assert rows["FT-2026-00052"].split()[3:11] == ["100,00", "€", "30,00", "€", "20,00", "€", "50,00", "€"]
+    credited_end = head.index("Accreditato") + len("Accreditato")
+    assert all(line[:credited_end].endswith("€") for line in rows.values()), "right-aligned under its head"

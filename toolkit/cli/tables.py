@@ -170,13 +170,17 @@ def print_invoices(invoices: Sequence[Invoice], lang: str) -> None:
 
 
 def print_payments(rows: Sequence[PaymentStatus], lang: str) -> None:
+    """The monitoring rows with the workbook's money columns, *Accreditato* (what credit notes
+    settled) among them: without it Totale − Incassato ≠ Da incassare on a credited invoice."""
     it = lang == "it"
-    table = _table(None, ("Fattura", "Data", "Cliente", "Totale", "Incassato", "Da incassare", "Pagata", "Prossima scadenza")
-                   if it else ("Invoice", "Date", "Customer", "Total", "Collected", "Outstanding", "Paid", "Next due"),
-                   (3, 4, 5))
+    table = _table(None, ("Fattura", "Data", "Cliente", "Totale", "Incassato", "Accreditato", "Da incassare", "Pagata",
+                          "Prossima scadenza")
+                   if it else ("Invoice", "Date", "Customer", "Total", "Collected", "Credited", "Outstanding", "Paid",
+                               "Next due"),
+                   (3, 4, 5, 6))
     for r in rows:
         due = (f"{r.next_due:%d/%m/%Y} {euro(r.next_due_amount or Decimal(0), lang)} ({r.days_to_due:+d})"
                if r.next_due and r.days_to_due is not None else "")
         table.add_row(r.number, f"{r.invoice_date:%d/%m/%Y}", r.customer, euro(r.total, lang), euro(r.collected, lang),
-                      euro(r.outstanding, lang), "✓" if r.paid else "", due)
+                      euro(r.credited, lang), euro(r.outstanding, lang), "✓" if r.paid else "", due)
     _show(table)
