@@ -14,7 +14,9 @@ The base is what the rule says:
 - invoiced (fatturato): the net amount of the invoices and credit notes dated in the period;
 - collected (incassato): of each invoice, the share collected in the period (payments dated in
   it, over the invoice's total, applied to its net lines); credit notes count when dated in
-  the period, since nothing is collected on them.
+  the period, since nothing is collected on them, and a note that takes back an invoice's lines
+  only for what it takes back of what was collected of it by the period's end (`earned`): the
+  rest lowers what is still to collect, which the agent had not earned.
 
 Credit notes count negative, so their commissions are negative. The rate is the bracket the
 agent's whole base for the rule reaches in the period, on the whole base (`BracketMode.WHOLE`),
@@ -91,6 +93,39 @@ def agents_of(customers: Iterable[Customer], shares: Sequence[CustomerAgent]) ->
 
 
 @dataclass(frozen=True, slots=True)
+class Credited:
+    """An invoice that credit notes take back, as a collected base reads it up to a period's end."""
+
+    total: Decimal
+    paid_before: Decimal
+    """Payments on the invoice dated before the period."""
+    paid: Decimal
+    """Payments on the invoice dated up to the period's end."""
+    notes: tuple[tuple[int, date, Decimal], ...]
+    """(note id, date, what it takes back of the invoice with VAT, positive) for the final notes
+    dated up to the period's end, in date order (`toolkit.core.payments.taken_parts`)."""
+
+
+def earned(credited: Credited, first: date) -> tuple[Decimal, dict[int, Decimal]]:
+    """What the period adds to the invoice's collected base, and what each of its notes dated in
+    the period takes off it (zero or negative), both with VAT, for a period from `first`.
+
+    By a day, the agent has earned on what was collected of the invoice, up to what is left of
+    it once the notes are off: min(paid, total − taken back). A note on an invoice not yet
+    collected lowers what is still to collect and takes nothing earned back; on an invoice
+    collected, it takes back what it refunds; the invoice collected later earns on the rest."""
+    taken_before = sum((part for _, day, part in credited.notes if day < first), ZERO)
+    left = credited.total - taken_before
+    invoice = min(credited.paid, left) - min(credited.paid_before, left)
+    notes: dict[int, Decimal] = {}
+    for note, day, part in credited.notes:
+        if day >= first:
+            notes[note] = min(credited.paid, left - part) - min(credited.paid, left)
+            left -= part
+    return invoice, notes
+
+
+@dataclass(frozen=True, slots=True)
 class Row:
     """One line of an agent's statement: what one invoice (or credit note) gives under one rule."""
 
@@ -124,13 +159,45 @@ class Statement:
         return sum((r.commission for r in self.rows), ZERO)
 
 
+def collected_fractions(invoices: Iterable[Invoice], collected: Mapping[int, Decimal],
+                        credited: Mapping[int, Credited], first: date) -> dict[int, Decimal]:
+    """Document id → the fraction of it a collected base counts in the period from `first`.
+
+    An invoice counts what was collected on it in the period (`collected`), up to what its
+    notes left of it (`earned`); a note that takes back an invoice counts only what it takes
+    back of what was collected, its part on the rest lowering what is still to collect; a note
+    or its part citing no invoice (a volume discount, goods no invoice sold) counts whole."""
+    invoice_part: dict[int, Decimal] = {}
+    note_taken: dict[int, Decimal] = defaultdict(Decimal)
+    note_cited: dict[int, Decimal] = defaultdict(Decimal)
+    for invoice_id, found in credited.items():
+        invoice_part[invoice_id], taken = earned(found, first)
+        for note, off in taken.items():
+            note_taken[note] += off
+            note_cited[note] += next(part for n, _, part in found.notes if n == note)
+    fractions = {}
+    for invoice in invoices:
+        if invoice.id is None or not invoice.total:
+            continue
+        if invoice.kind is InvoiceKind.INVOICE:
+            fractions[invoice.id] = invoice_part.get(invoice.id, collected.get(invoice.id, ZERO)) / invoice.total
+        elif invoice.id in note_cited:
+            fractions[invoice.id] = (invoice.total + note_cited[invoice.id] + note_taken[invoice.id]) / invoice.total
+    return fractions
+
+
 def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Decimal], ...]],
                customers: Mapping[str, Customer], items: Mapping[str, Item], invoices: Iterable[Invoice],
-               collected: Mapping[int, Decimal], first: date, last: date) -> list[Statement]:
+               collected: Mapping[int, Decimal], first: date, last: date,
+               credited: Mapping[int, Credited] | None = None) -> list[Statement]:
     """Each agent's statement for [first, last], agents in name order.
 
     `invoices` are the final invoices and credit notes dated in the period and the invoices
-    with payments in it; `collected` is invoice id → what was collected on it in the period."""
+    with payments in it; `collected` is invoice id → what was collected on it in the period;
+    `credited` the invoices credit notes take back (`credited_between`), which a collected base
+    weighs against what was collected (`collected_fractions`)."""
+    invoices = list(invoices)
+    fractions = collected_fractions(invoices, collected, credited or {}, first)
     parts: dict[tuple[str, int, str], Decimal] = defaultdict(Decimal)
     meta: dict[tuple[str, int, str], tuple[Invoice, Decimal, Decimal | None]] = {}
     fits: dict[tuple[str, str, str], Rule | None] = {}
@@ -139,9 +206,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         if customer is None or invoice.id is None or customer.code not in agents:
             continue
         dated = first <= invoice.invoice_date <= last
-        fraction: Decimal | None = None
-        if invoice.kind is InvoiceKind.INVOICE and invoice.total:
-            fraction = collected.get(invoice.id, ZERO) / invoice.total
+        fraction = fractions.get(invoice.id)
         for line in invoice.lines:
             if not is_goods(line) and not is_rebate(line):
                 continue  # the stamp duty charged to the customer
@@ -155,14 +220,16 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                 rule = fits[key]
                 if rule is None:
                     continue
+                part: Decimal | None = None
                 if rule.base is CommissionBase.INVOICED or invoice.kind is InvoiceKind.CREDIT_NOTE:
                     if not dated:
                         continue
-                    part: Decimal | None = None
-                else:
+                if rule.base is CommissionBase.COLLECTED and fraction is not None:
                     if not fraction:
                         continue
                     part = fraction
+                elif rule.base is CommissionBase.COLLECTED and invoice.kind is InvoiceKind.INVOICE:
+                    continue
                 row_key = (agent, invoice.id, rule.code)
                 parts[row_key] += line.amount
                 meta[row_key] = (invoice, share, part)

@@ -181,14 +181,20 @@ def settled_by_note(total: Decimal, taxable: Decimal, taken: dict[int, list[Take
     ...                 invoices_open={7: Decimal("5")})
     {7: Decimal('5')}
     """
-    whole = len(taken) == 1 and sum(amount for amount, _, _ in next(iter(taken.values()))) == taxable
     parts, left = {}, min(-total, note_open)
-    for invoice, lines in taken.items():
-        part = min(-total if whole else -totals(vat_summary(lines))[2], max(invoices_open.get(invoice, ZERO), ZERO),
-                   left)
+    for invoice, whole in taken_parts(total, taxable, taken).items():
+        part = min(whole, max(invoices_open.get(invoice, ZERO), ZERO), left)
         if part > 0:
             parts[invoice], left = part, left - part
     return parts
+
+
+def taken_parts(total: Decimal, taxable: Decimal, taken: dict[int, list[TakenBack]]) -> dict[int, Decimal]:
+    """What a credit note takes back of each invoice it cites, with its VAT, positive, whatever
+    is open of either: the parts `settled_by_note` caps, and what an agent's collected base
+    weighs against what was collected (`toolkit.core.commissions`)."""
+    whole = len(taken) == 1 and sum(amount for amount, _, _ in next(iter(taken.values()))) == taxable
+    return {invoice: -total if whole else -totals(vat_summary(lines))[2] for invoice, lines in taken.items()}
 
 
 def monitor(receivables: Iterable[Receivable], as_of: date, show: Show = Show.ALL) -> list[PaymentStatus]:

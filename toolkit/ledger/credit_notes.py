@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
@@ -114,6 +115,22 @@ def taken_back_by_notes(conn: Connection, note_ids: Collection[int]) -> dict[int
                 .join(cited, cited.c.id == r.invoice_line_id).where(r.credit_note_id.in_(chunk)).order_by(r.id))):
             found[note][invoice].append((Decimal(amount), Decimal(rate), nature))
     return {note: dict(invoices) for note, invoices in found.items()}
+
+
+def notes_citing(conn: Connection, invoice_ids: Collection[int], last: date) -> list[int]:
+    """The ids of the final credit notes dated up to `last` that take lines back from these
+    invoices, by their own lines or as returns (what `taken_back_by_notes` reads of each)."""
+    credit, cited, r = schema.invoice_lines.alias("credit"), schema.invoice_lines.alias("cited"), schema.returned_lines.c
+    found: set[int] = set()
+    dated = (i.invoice_date <= last, i.status == InvoiceStatus.FINAL.value)
+    for chunk in in_batches(list(invoice_ids)):
+        found.update(conn.execute(select(credit.c.invoice_id).join(cited, cited.c.id == credit.c.credits_line_id)
+                                  .join(schema.invoices, i.id == credit.c.invoice_id)
+                                  .where(cited.c.invoice_id.in_(chunk), *dated)).scalars())
+        found.update(conn.execute(select(r.credit_note_id).join(cited, cited.c.id == r.invoice_line_id)
+                                  .join(schema.invoices, i.id == r.credit_note_id)
+                                  .where(cited.c.invoice_id.in_(chunk), *dated)).scalars())
+    return sorted(found)
 
 
 def _number_order(number: str) -> tuple[str, str]:

@@ -12,11 +12,15 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, select
 
 from toolkit.basics.vocab import PaymentMethod
+from toolkit.core.commissions import Credited
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period
+from toolkit.core.payments import taken_parts
 from toolkit.ledger import schema
+from toolkit.ledger.batches import in_batches
+from toolkit.ledger.credit_notes import notes_citing, taken_back_by_notes
 from toolkit.ledger.db import document_number, insert_rows, now, user
 from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
 
@@ -71,6 +75,34 @@ def collected_between(conn: Connection, first: date, last: date) -> dict[int, De
                         .where(p.payment_date >= first, p.payment_date <= last,
                                i.status == InvoiceStatus.FINAL.value).group_by(p.invoice_id))
     return {invoice_id: Decimal(amount) for invoice_id, amount in rows}
+
+
+def credited_between(conn: Connection, first: date, last: date, *, paid: Collection[int]) -> dict[int, Credited]:
+    """The invoices credit notes take back that a collected base weighs in [first, last]: those
+    the period's final notes cite and those paid in it (`paid`), each with its total, what was
+    paid on it before the period and up to its end, and what each final note dated up to the
+    end takes back of it (`Credited`); an invoice no such note cites is left out."""
+    notes_in = conn.execute(select(i.id).where(i.kind == InvoiceKind.CREDIT_NOTE.value, i.invoice_date >= first,
+                                               i.invoice_date <= last, i.status == InvoiceStatus.FINAL.value)).scalars()
+    cited = {invoice for taken in taken_back_by_notes(conn, list(notes_in)).values() for invoice in taken}
+    notes = notes_citing(conn, cited | set(paid), last)
+    taken = taken_back_by_notes(conn, notes)
+    parts: dict[int, list[tuple[int, date, Decimal]]] = defaultdict(list)
+    for chunk in in_batches(notes):
+        for note in conn.execute(select(i.id, i.invoice_date, i.total, i.taxable).where(i.id.in_(chunk))
+                                 .order_by(i.invoice_date, i.series, i.year, i.number)):
+            for invoice, part in taken_parts(note.total, note.taxable, taken.get(note.id, {})).items():
+                parts[invoice].append((note.id, note.invoice_date, part))
+    found = {}
+    for chunk in in_batches(sorted(parts)):
+        paid_on = {row.invoice_id: (Decimal(row.before), Decimal(row.by_end)) for row in conn.execute(
+            select(p.invoice_id, func.sum(case((p.payment_date < first, p.amount), else_=0)).label("before"),
+                   func.sum(p.amount).label("by_end"))
+            .where(p.invoice_id.in_(chunk), p.payment_date <= last).group_by(p.invoice_id))}
+        for invoice_id, total in conn.execute(select(i.id, i.total).where(i.id.in_(chunk))):
+            before, by_end = paid_on.get(invoice_id, (ZERO, ZERO))
+            found[invoice_id] = Credited(total, before, by_end, tuple(sorted(parts[invoice_id], key=lambda x: x[1])))
+    return found
 
 
 def settled(conn: Connection, period_start: date) -> dict[tuple[str, str], str]:
