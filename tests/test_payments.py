@@ -199,15 +199,62 @@ def test_wrong_sign_is_an_error_and_overpaying_a_warning(ledger, issued):
 
 
 def test_monitoring_from_the_ledger(ledger, issued):
+    """The return's note settles 22.57 of the invoice; 10.00 paid covers the first due with it."""
     finalize(ledger, issued[1].run_id)
-    record(ledger, [entry(amount="30.00"), entry("NC-2026-00001", amount="-22.57")], "FT")
+    record(ledger, [entry(amount="10.00")], "FT")
     with reading(ledger) as conn:
         rows = monitor(receivables(conn), date(2026, 6, 1))
     invoice, note = rows
-    assert (invoice.total, invoice.collected, invoice.outstanding, invoice.paid) == (D("45.14"), D("30.00"),
-                                                                                     D("15.14"), False)
-    assert (invoice.next_due, invoice.next_due_amount, invoice.days_to_due) == (date(2026, 6, 29), D("15.14"), 28)
+    assert (invoice.total, invoice.collected, invoice.credited, invoice.outstanding, invoice.paid) == (
+        D("45.14"), D("10.00"), D("22.57"), D("12.57"), False)
+    assert (invoice.next_due, invoice.next_due_amount, invoice.days_to_due) == (date(2026, 6, 29), D("12.57"), 28)
     assert note.paid and note.outstanding == 0
+
+
+def _position(ledger) -> list[tuple[str, D, D, D]]:
+    with reading(ledger) as conn:
+        return [(r.number, r.collected, r.credited, r.outstanding) for r in monitor(receivables(conn), MAY_10)]
+
+
+def test_a_refund_of_what_a_note_settled_of_its_invoice_is_refused_recording_nothing(ledger, issued):
+    """The note had settled 22.57 of its unpaid invoice; refunding it was recorded without a word
+    and the invoice's Da incassare rose back to 45.14, as if the customer owed the money again."""
+    finalize(ledger, issued[1].run_id)
+    before = _position(ledger)
+    assert before == [("FT-2026-00001", 0, D("22.57"), D("22.57")), ("NC-2026-00001", 0, D("-22.57"), 0)]
+    refused = record(ledger, [entry("NC-2026-00001", amount="-22.57")], "FT")
+    assert [p.code for p in refused.problems] == ["refund-of-settled-credit-note"] and not refused.recorded
+    assert refused.problems[0].message("it") == (
+        "Il rimborso di -22,57 sulla nota di credito NC-2026-00001 è rifiutato: la nota ha già saldato 22,57 della "
+        "fattura FT-2026-00001, importo che il cliente non ha pagato e che quindi non va rimborsato; della nota resta "
+        "da rimborsare 0,00. Se il cliente ha pagato la fattura per intero, registra prima quell'incasso (toolkit "
+        "payments record) e poi il rimborso. Nulla è stato registrato.")
+    assert "credit note NC-2026-00001 is refused: the note already settled 22.57 of invoice FT-2026-00001" in (
+        refused.problems[0].message("en"))
+    both = record(ledger, [entry(amount="30.00"), entry("NC-2026-00001", amount="-22.57")], "FT")
+    assert [p.code for p in both.problems] == ["refund-of-settled-credit-note"] and not both.recorded
+    assert "resta da rimborsare 7,43" in both.problems[0].message("it")
+    assert _position(ledger) == before
+
+
+def test_a_refund_of_what_the_customer_paid_beyond_the_note_is_recorded(ledger, issued):
+    """30.00 paid on an invoice of 45.14 the note takes 22.57 off: 7.43 is the customer's to get back."""
+    finalize(ledger, issued[1].run_id)
+    done = record(ledger, [entry(amount="30.00"), entry("NC-2026-00001", amount="-7.43")], "FT")
+    assert len(done.recorded) == 2 and done.problems == []
+    assert _position(ledger) == [("FT-2026-00001", D("30.00"), D("15.14"), 0),
+                                 ("NC-2026-00001", D("-7.43"), D("-15.14"), 0)]
+
+
+def test_a_refund_beyond_a_note_s_total_is_worded_as_the_note_s(ledger, issued):
+    """The warning said *la fattura NC-2026-00001 risulta pagata oltre il totale*."""
+    finalize(ledger, issued[1].run_id)
+    record(ledger, [entry(amount="45.14")], "FT")
+    done = record(ledger, [entry("NC-2026-00001", amount="-50.00")], "FT")
+    assert [p.code for p in done.problems] == ["refund-exceeds-credit-note"] and done.recorded
+    assert done.problems[0].message("it") == (
+        "Con -50,00 la nota di credito NC-2026-00001 risulta rimborsata oltre il suo totale (-22,57): controlla "
+        "l'importo; se è sbagliato, annulla il rimborso con toolkit payments void.")
 
 
 # ---- the monitoring workbook and the commands

@@ -123,14 +123,39 @@ def _credits(conn: Connection, headers: Sequence[Row[Any]], left: dict[int, Deci
     """What the final credit notes among `headers` (in date order) settle of the final invoices
     they cite, on each note's date: positive on the invoice, as much negative on the note
     (`settled_by_note`); `left` is what each document has open after its payments."""
-    notes = {h.id: h for h in headers if h.kind == InvoiceKind.CREDIT_NOTE.value}
     credits: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for note_id, invoice, day, part in _settlements(conn, headers, left):
+        credits[invoice].append((day, part))
+        credits[note_id].append((day, -part))
+    return credits
+
+
+def _settlements(conn: Connection, headers: Sequence[Row[Any]], left: dict[int, Decimal]
+                 ) -> list[tuple[int, int, date, Decimal]]:
+    """(note id, invoice id, note's date, part) for what each final credit note among `headers`
+    (in date order) settles of each invoice it cites (`settled_by_note`); `left`, what each
+    document has open after its payments, is updated as the notes settle."""
+    notes = {h.id: h for h in headers if h.kind == InvoiceKind.CREDIT_NOTE.value}
+    found = []
     taken_by = taken_back_by_notes(conn, notes)
     for note_id, note in notes.items():
         cited = {invoice: lines for invoice, lines in taken_by.get(note_id, {}).items() if invoice in left}
         for invoice, part in settled_by_note(note.total, note.taxable, cited, note_open=-left[note_id],
                                              invoices_open=left).items():
-            credits[invoice].append((note.invoice_date, part))
-            credits[note_id].append((note.invoice_date, -part))
+            found.append((note_id, invoice, note.invoice_date, part))
             left[invoice] -= part
-    return credits
+    return found
+
+
+def settled_by(conn: Connection, note_id: int) -> dict[str, Decimal]:
+    """Invoice number → what the final credit note settles of it now, as monitoring has it
+    (`receivables`, over its customer's documents): what a refund of the note may not take
+    back, the customer never having paid it."""
+    customer = conn.execute(select(i.customer).where(i.id == note_id)).scalar_one()
+    headers = conn.execute(select(schema.invoices).where(i.status == "final", i.customer == customer)
+                           .order_by(i.invoice_date, i.series, i.year, i.number)).all()
+    paid = dict(conn.execute(select(p.invoice_id, func.sum(p.amount)).join(schema.invoices, i.id == p.invoice_id)
+                             .where(i.status == "final", i.customer == customer).group_by(p.invoice_id)).all())
+    numbers = {h.id: document_number(h.series, h.year, h.number) for h in headers}
+    left = {h.id: h.total - Decimal(paid.get(h.id, 0)) for h in headers}
+    return {numbers[invoice]: part for note, invoice, _, part in _settlements(conn, headers, left) if note == note_id}

@@ -9,7 +9,10 @@ day without sorting out what was new.
 A payment typed wrong (a zero too many, the wrong invoice) is voided, never deleted: `void`
 records its reversal, the opposite amount citing it, so every total nets the two and the
 ledger keeps what was typed and when it was undone. A negative amount is a refund of a credit
-note only; on an invoice it is refused, and the message points to `payments void`.
+note only; on an invoice it is refused, and the message points to `payments void`. A refund
+takes only what the note has left once it settled its invoices: the part it settled was never
+paid in, and refunding it would put the invoice back to collect without a word, so it is
+refused and nothing of the import is recorded.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Row
 
 from toolkit.basics import dates
-from toolkit.basics.problems import Problem, define
+from toolkit.basics.problems import Problem, ProblemsFound, define
 from toolkit.basics.wording import count, euro
 from toolkit.core.payments import (
     PaymentEntry,
@@ -46,6 +50,7 @@ from toolkit.ledger.payments import (
     payments_on,
     receivables,
     reverse_payment,
+    settled_by,
 )
 from toolkit.model.records import MasterData
 
@@ -72,6 +77,23 @@ OVERPAID = define(
        "sbagliato, annulla l'incasso con toolkit payments void.",
     en="With {amount} invoice {number} is paid beyond its total ({total}): check the amount; if it is wrong, "
        "void the payment with toolkit payments void.")
+REFUND_BEYOND_NOTE = define(
+    "refund-exceeds-credit-note", "warning",
+    title=("Rimborso oltre il totale della nota di credito", "Refund beyond the credit note's total"),
+    it="Con {amount} la nota di credito {number} risulta rimborsata oltre il suo totale ({total}): controlla "
+       "l'importo; se è sbagliato, annulla il rimborso con toolkit payments void.",
+    en="With {amount} credit note {number} is refunded beyond its total ({total}): check the amount; if it is "
+       "wrong, void the refund with toolkit payments void.")
+REFUND_OF_SETTLED_NOTE = define(
+    "refund-of-settled-credit-note", "error",
+    it="Il rimborso di {amount} sulla nota di credito {number} è rifiutato: la nota ha già saldato {settled} "
+       "della fattura {invoices}, importo che il cliente non ha pagato e che quindi non va rimborsato; della nota "
+       "resta da rimborsare {refundable}. Se il cliente ha pagato la fattura per intero, registra prima "
+       "quell'incasso (toolkit payments record) e poi il rimborso. Nulla è stato registrato.",
+    en="The refund of {amount} on credit note {number} is refused: the note already settled {settled} of invoice "
+       "{invoices}, which the customer never paid and so is not to be refunded; {refundable} of the note is left "
+       "to refund. If the customer paid the invoice in full, record that payment first (toolkit payments record), "
+       "then the refund. Nothing was recorded.")
 BEFORE_INVOICE = define(
     "payment-before-invoice", "warning",
     title=("Incasso datato prima della fattura", "Payment dated before the invoice"),
@@ -152,6 +174,15 @@ def _find(conn: Connection, entry: PaymentEntry, default_series: str
 
 def record(ledger: Ledger, entries: Sequence[PaymentEntry], default_series: str) -> Recorded:
     """Record payments in one transaction; nothing is written if any row has an error."""
+    try:
+        return _record(ledger, entries, default_series)
+    except ProblemsFound as refused:
+        return Recorded([], [], refused.problems)
+
+
+def _record(ledger: Ledger, entries: Sequence[PaymentEntry], default_series: str) -> Recorded:
+    """`record`; a refund refused once earlier rows are in raises `ProblemsFound`, so the
+    transaction rolls them back."""
     with writing(ledger) as conn:
         rows, problems = [], []
         for entry in entries:
@@ -184,14 +215,37 @@ def record(ledger: Ledger, entries: Sequence[PaymentEntry], default_series: str)
                 duplicates.append(row)
                 continue
             seen.add(key)
+            if invoice.total < 0 and (refused := _refund_of_settled_note(conn, entry, invoice, shown)):
+                problems.append(refused)
+                continue
             if invoice.id not in paid:
                 paid[invoice.id] = collected(conn, invoice.id)
             paid[invoice.id] += entry.amount
             if abs(paid[invoice.id]) > abs(invoice.total):
-                problems.append(OVERPAID(entry.location, amount=entry.amount, number=shown, total=invoice.total))
+                beyond = OVERPAID if invoice.total >= 0 else REFUND_BEYOND_NOTE
+                problems.append(beyond(entry.location, amount=entry.amount, number=shown, total=invoice.total))
             insert_payment(conn, invoice.id, shown, entry)
             recorded.append(row)
+        if any(x.is_error for x in problems):
+            raise ProblemsFound(problems)
     return Recorded(recorded, duplicates, problems)
+
+
+def _refund_of_settled_note(conn: Connection, entry: PaymentEntry, note: Any, shown: str) -> Problem | None:
+    """A refund beyond what the credit note has left to refund once what it settled of its
+    invoices is off (`settled_by`, the payments and refunds recorded so far, this import's
+    earlier rows among them): that part of the note paid no money in, it lowered what the
+    customer owes, so refunding it would pay out money never received and silently put the
+    invoice back to collect. None when the refund fits, or the note settles nothing."""
+    settled = settled_by(conn, note.id)
+    if not settled:
+        return None
+    off = sum(settled.values(), Decimal(0))
+    refundable = max(-note.total + collected(conn, note.id) - off, Decimal(0))
+    if -entry.amount <= refundable:
+        return None
+    return REFUND_OF_SETTLED_NOTE(entry.location, amount=entry.amount, number=shown, settled=off,
+                                  invoices=", ".join(settled), refundable=refundable)
 
 
 def _odd_date(entry: PaymentEntry, expected: date, invoiced: date, shown: str) -> list[Problem]:
