@@ -16,7 +16,7 @@ from toolkit.core.brackets import Bracket, applied, split
 from toolkit.core.commissions import agents_of, rules, statements
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, Period
 from toolkit.core.vat import totals, vat_summary
-from toolkit.core.volume_discounts import discounts, parse_period, settle
+from toolkit.core.volume_discounts import Credits, discounts, parse_period, settle
 from toolkit.model.records import Commission, CustomerAgent, Item, VolumeDiscount
 
 SCALE = (Bracket(D(0), D(0)), Bracket(D(1000), D(2)), Bracket(D(5000), D(5)))
@@ -141,6 +141,28 @@ def test_stamp_duty_and_earlier_discounts_are_not_goods():
                           period=DiscountPeriod.MONTH)
     [s] = settle(discounts(rows), {"C001": bar}, ITEMS, invoices, parse_period("2026-04"), date(2026, 4, 30))
     assert (s.base, s.amount) == (D("1000.00"), D("100.00"))
+
+
+
+def test_a_return_counts_in_the_period_of_the_invoice_it_cites_and_its_uncited_rest_in_its_own():
+    """A May return of 3 A001, 2 of them taken back from April's FT-2026-00001: April's base is
+    net of those 2 (whatever the note's date), May's counts only the one no invoice sold."""
+    bar = customer("C001")
+    invoices = [_invoice("FT-2026-00001", date(2026, 4, 2), "C001", _line(1, "A001", "10", "100"), id_=1),
+                _invoice("NC-2026-00001", date(2026, 5, 6), "C001", _line(1, "A001", "-3", "100", order_line=2),
+                         id_=3, kind=InvoiceKind.CREDIT_NOTE)]
+    credits = Credits(of_invoices={(1, 1): (D(-2), D("-200.00"))}, cited={(3, 1): (D(-2), D("-200.00"))})
+    rows = _discount_rows("ALL", BracketMode.WHOLE, BracketBasis.AMOUNT, (Bracket(D(0), D(10)),),
+                          period=DiscountPeriod.MONTH)
+    [april] = settle(discounts(rows), {"C001": bar}, ITEMS, invoices, parse_period("2026-04"), date(2026, 4, 30),
+                     credits=credits)
+    assert (april.base, april.quantity, april.amount) == (D("800.00"), D(8), D("80.00"))
+    assert [(c.invoice.number, c.base, c.credited) for c in april.counted] == [("FT-2026-00001", D("800.00"),
+                                                                               D("-200.00"))]
+    assert april.credit_note.cites[0].base == D("800.00")
+    [may] = settle(discounts(rows), {"C001": bar}, ITEMS, invoices, parse_period("2026-05"), date(2026, 5, 31),
+                   credits=credits)
+    assert (may.base, may.quantity, may.amount, may.credit_note) == (D("-100.00"), D(-1), D("0.00"), None)
 
 
 # ---- commissions

@@ -8,11 +8,19 @@ At the end of a period the customer's final invoices and credit notes dated in i
 each goods line goes to the one discount that fits it best — a discount naming the customer
 before one naming its group before one for everyone, then one naming the line's category
 before one for every item, then the sheet's order — so a line is never discounted twice. The
-base is the net amount of those lines (returns' credit notes take off), the measure is the
-base or the net quantity. The discount becomes one credit note (nota di credito) per customer
-and discount, dated the settlement's day, citing every invoice it was counted on; it has one
-line per VAT rate, the discount split across rates in proportion of each rate's base, so the
-VAT taken back is the VAT that was charged. Lines that come from no order (the stamp duty,
+base is the net amount of those lines, the measure is the base or the net quantity. A credit
+note that took back an invoice's line (`toolkit invoice credit`, whole or by lines, or a
+return citing the invoice that sold its goods) counts in the invoice's period, whatever its
+own date, and at that line (its item, its VAT rate): the line counts only for what is left of
+it, so goods credited back earn no discount, and a note dated after the invoice's period was
+settled is held to what the discount left instead (`toolkit.core.credit_notes.headroom`), never
+taken off the next period a second time. A return's part that cites no invoice (goods no
+invoice in the ledger sold) counts in the period it is dated in.
+
+The discount becomes one credit note (nota di credito) per customer and discount, dated the
+settlement's day, citing every invoice it was counted on; it has one line per VAT rate, the
+discount split across rates in proportion of each rate's base, so the VAT taken back is the
+VAT that was charged. Lines that come from no order (the stamp duty,
 earlier discounts) are not goods and are not counted.
 """
 
@@ -21,7 +29,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -142,6 +150,46 @@ def discounts(rows: Sequence[VolumeDiscount]) -> list[Discount]:
     return found
 
 
+LineKey = tuple[int, int]
+"""(document id, line number)."""
+Taken = tuple[Decimal, Decimal]
+"""(quantity, amount), negative as a credit note's."""
+
+
+@dataclass(frozen=True, slots=True)
+class Credits:
+    """What final credit notes took back of the period's invoice lines (`of_invoices`: by their
+    own lines or as returns, whatever their date), and what of the period's return lines was
+    taken back from invoice lines (`cited`): that part counts at the invoice it cites, not at the
+    return (`toolkit.ledger.settlements.settling_credits`)."""
+
+    of_invoices: Mapping[LineKey, Taken] = field(default_factory=dict)
+    cited: Mapping[LineKey, Taken] = field(default_factory=dict)
+
+    def counted(self, invoice: Invoice, line: InvoiceLine) -> Taken | None:
+        """The (quantity, amount) of a goods line the discount counts, or None when it counts
+        elsewhere: an invoice's line less what credit notes took back of it; a return's line less
+        what it took back of invoices; a line taking back an invoice's line counts at that line."""
+        if line.credits_line_id is not None or invoice.id is None:
+            return None
+        key = (invoice.id, line.line_no)
+        if invoice.kind is InvoiceKind.INVOICE:
+            quantity, amount = self.of_invoices.get(key, (ZERO, ZERO))
+            return line.quantity + quantity, line.amount + amount
+        quantity, amount = self.cited.get(key, (ZERO, ZERO))
+        left = line.quantity - quantity, line.amount - amount
+        return left if any(left) else None
+
+    def credited(self, invoice: Invoice, line: InvoiceLine) -> Decimal:
+        """What credit notes took back of an invoice's line (negative), for the statement."""
+        if invoice.id is None or invoice.kind is not InvoiceKind.INVOICE:
+            return ZERO
+        return self.of_invoices.get((invoice.id, line.line_no), (ZERO, ZERO))[1]
+
+
+NO_CREDITS = Credits()
+
+
 @dataclass(frozen=True, slots=True)
 class Counted:
     """What of one invoice (or credit note) a discount counts."""
@@ -151,6 +199,8 @@ class Counted:
     quantity: Decimal
     by_rate: tuple[tuple[RateKey, Decimal], ...]
     """(VAT rate, nature) → base."""
+    credited: Decimal = ZERO
+    """What credit notes took back of the invoice's counted lines (negative): the base is net of it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +225,11 @@ class Settlement:
         return self.quantity if self.discount.basis is BracketBasis.QUANTITY else self.base
 
     @property
+    def credited(self) -> Decimal:
+        """What credit notes took back of the invoices counted (negative): the base is net of it."""
+        return sum((c.credited for c in self.counted), ZERO)
+
+    @property
     def cited(self) -> tuple[Invoice, ...]:
         return tuple(c.invoice for c in self.counted if c.invoice.kind is InvoiceKind.INVOICE and c.base > 0)
 
@@ -193,10 +248,12 @@ def is_rebate(line: InvoiceLine) -> bool:
 
 
 def settle(discounts_: Sequence[Discount], customers: Mapping[str, Customer], items: Mapping[str, Item],
-           invoices: Iterable[Invoice], period: SettlementPeriod, day: date, lang: str = "it") -> list[Settlement]:
+           invoices: Iterable[Invoice], period: SettlementPeriod, day: date, lang: str = "it",
+           credits: Credits = NO_CREDITS) -> list[Settlement]:
     """The settlements of a period: one per customer and discount with something counted, in
     customer and discount order. `invoices` are the final invoices and credit notes dated in
-    the period; `day` dates the credit notes."""
+    the period, `credits` what credit notes took back of them (`Credits.counted`); `day` dates
+    the credit notes."""
     chosen = [d for d in discounts_ if d.period is period.kind]
     counted: dict[tuple[str, str], dict[int, list[InvoiceLine]]] = defaultdict(lambda: defaultdict(list))
     by_id: dict[int, Invoice] = {}
@@ -207,7 +264,7 @@ def settle(discounts_: Sequence[Discount], customers: Mapping[str, Customer], it
             continue
         by_id[invoice.id] = invoice
         for line in invoice.lines:
-            if not is_goods(line):
+            if not is_goods(line) or credits.counted(invoice, line) is None:
                 continue
             item = items.get(line.item)
             category = item.category if item is not None else None
@@ -225,13 +282,24 @@ def settle(discounts_: Sequence[Discount], customers: Mapping[str, Customer], it
         parts = []
         for invoice_id, lines in sorted(per_invoice.items(), key=lambda kv: (by_id[kv[0]].invoice_date,
                                                                              by_id[kv[0]].number or "")):
-            by_rate: dict[RateKey, Decimal] = defaultdict(Decimal)
-            for line in lines:
-                by_rate[_rate_key(line)] += line.amount
-            parts.append(Counted(by_id[invoice_id], sum((x.amount for x in lines), ZERO),
-                                 sum((x.quantity for x in lines), ZERO), tuple(sorted(by_rate.items(), key=_order))))
+            parts.append(_counted(by_id[invoice_id], lines, credits))
         settlements.append(_settlement(discount, customers[code], period, tuple(parts), day, lang))
     return settlements
+
+
+def _counted(invoice: Invoice, lines: Sequence[InvoiceLine], credits: Credits) -> Counted:
+    """What the discount counts of one document's lines: each line net of what credit notes took
+    back of it, at its VAT rate."""
+    by_rate: dict[RateKey, Decimal] = defaultdict(Decimal)
+    base = quantity = ZERO
+    for line in lines:
+        taken = credits.counted(invoice, line)
+        assert taken is not None
+        by_rate[_rate_key(line)] += taken[1]
+        quantity += taken[0]
+        base += taken[1]
+    return Counted(invoice, base, quantity, tuple(sorted(by_rate.items(), key=_order)),
+                   sum((credits.credited(invoice, x) for x in lines), ZERO))
 
 
 def _rate_key(line: InvoiceLine) -> RateKey:

@@ -18,6 +18,7 @@ from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.commissions import Credited
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period
 from toolkit.core.payments import taken_parts
+from toolkit.core.volume_discounts import Credits
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.credit_notes import notes_citing, taken_back_by_notes
@@ -46,11 +47,13 @@ def settling_invoices(conn: Connection, first: date, last: date) -> list[Invoice
     dated = (i.invoice_date >= first, i.invoice_date <= last, i.status == InvoiceStatus.FINAL.value)
     lines: dict[int, list[InvoiceLine]] = defaultdict(list)
     rows = conn.execute(select(il.invoice_id, il.line_no, il.order_line_id, il.item, il.quantity, il.amount,
-                               il.vat_rate, il.vat_nature).join(schema.invoices, i.id == il.invoice_id)
+                               il.vat_rate, il.vat_nature, il.credits_line_id)
+                        .join(schema.invoices, i.id == il.invoice_id)
                         .where(*dated).order_by(il.invoice_id, il.line_no))
     for r in rows:
         lines[r.invoice_id].append(InvoiceLine(r.item, "", "", r.quantity, ZERO, r.amount, r.vat_rate, r.vat_nature,
-                                               r.line_no, r.order_line_id, None, None, ""))
+                                               r.line_no, r.order_line_id, None, None, "",
+                                               credits_line_id=r.credits_line_id))
     headers = conn.execute(select(i.id, i.kind, i.series, i.year, i.number, i.invoice_date, i.customer,
                                   i.taxable, i.vat, i.total, i.payment_method, i.payment_terms, i.run_id)
                            .where(*dated).order_by(i.invoice_date, i.series, i.year, i.number))
@@ -59,6 +62,41 @@ def settling_invoices(conn: Connection, first: date, last: date) -> list[Invoice
                     h.payment_terms, (), h.id, document_number(h.series, h.year, h.number), InvoiceStatus.FINAL,
                     h.run_id)
             for h in headers]
+
+
+def settling_credits(conn: Connection, first: date, last: date) -> Credits:
+    """What final credit notes, of any date, took back of the lines of the final invoices dated in
+    [first, last], by their own lines (`toolkit invoice credit`) or as returns (`returned_lines`);
+    and what of the lines of the returns dated in [first, last] was taken back from invoices. A
+    credit note counts in its invoice's period, as the check that holds a later note to what the
+    discount left reads it (`toolkit.ledger.credit_notes.headrooms`): a settlement after the note
+    gives no discount on goods it took back. Grouped in the database: a quarter is a hundred
+    thousand lines."""
+    sold, credit = schema.invoice_lines.alias("sold"), schema.invoice_lines.alias("credit")
+    invoice, note, r = schema.invoices.alias("invoice"), schema.invoices.alias("note"), schema.returned_lines.c
+    final = InvoiceStatus.FINAL.value
+    in_period = (invoice.c.invoice_date >= first, invoice.c.invoice_date <= last, invoice.c.status == final,
+                 note.c.status == final)
+    by_lines = (select(sold.c.invoice_id, sold.c.line_no, func.sum(credit.c.quantity), func.sum(credit.c.amount))
+                .select_from(credit).join(sold, sold.c.id == credit.c.credits_line_id)
+                .join(note, note.c.id == credit.c.invoice_id))
+    as_returns = (select(sold.c.invoice_id, sold.c.line_no, func.sum(r.quantity), func.sum(r.amount))
+                  .select_from(schema.returned_lines).join(sold, sold.c.id == r.invoice_line_id)
+                  .join(note, note.c.id == r.credit_note_id))
+    of_invoices: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
+    for statement in (by_lines, as_returns):
+        for invoice_id, line_no, quantity, amount in conn.execute(
+                statement.join(invoice, invoice.c.id == sold.c.invoice_id).where(*in_period)
+                .group_by(sold.c.invoice_id, sold.c.line_no)):
+            before = of_invoices.get((invoice_id, line_no), (ZERO, ZERO))
+            of_invoices[invoice_id, line_no] = (before[0] + Decimal(quantity), before[1] + Decimal(amount))
+    cited = {(note_id, line_no): (Decimal(quantity), Decimal(amount)) for note_id, line_no, quantity, amount in
+             conn.execute(select(credit.c.invoice_id, credit.c.line_no, func.sum(r.quantity), func.sum(r.amount))
+                          .select_from(schema.returned_lines).join(credit, credit.c.id == r.credit_line_id)
+                          .join(note, note.c.id == credit.c.invoice_id)
+                          .where(note.c.invoice_date >= first, note.c.invoice_date <= last, note.c.status == final)
+                          .group_by(credit.c.invoice_id, credit.c.line_no))}
+    return Credits(of_invoices, cited)
 
 
 def drafts_between(conn: Connection, first: date, last: date) -> list[str]:

@@ -31,6 +31,7 @@ from toolkit.ledger.settlements import (
     record_settlements,
     settled,
     settlement_notes,
+    settling_credits,
     settling_invoices,
 )
 from toolkit.model.records import MasterData
@@ -136,7 +137,8 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
                                             else count(len(drafts), "invoice", "invoices")))
         already = settled(conn, period.start)
         invoices = settling_invoices(conn, period.start, period.end)
-        planned = [s for s in settle(found, customers, items, invoices, period, day, lang)
+        credits = settling_credits(conn, period.start, period.end)
+        planned = [s for s in settle(found, customers, items, invoices, period, day, lang, credits)
                    if (s.discount.code, s.customer) not in already]
         notes = [s.credit_note for s in planned if s.credit_note is not None]
         problems += chronology_problems(conn, master.settings, notes) + _strands_held(conn, master, notes, workbook)
