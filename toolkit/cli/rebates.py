@@ -25,7 +25,7 @@ discounts_app = typer.Typer(no_args_is_help=True, help=(
 def settlement_json(s: Settlement) -> dict[str, Any]:
     note = s.credit_note
     return {"discount": s.discount.code, "customer": s.customer, "period": s.period.name,
-            "base": s.base, "quantity": s.quantity,
+            "base": s.base, "quantity": s.quantity, "credited": s.credited,
             "bracket": ({"from": s.reached.threshold, "percent": s.reached.percent} if s.reached else None),
             "discount_amount": s.amount, "credit_note": note.number if note else None,
             "total": note.total if note else None,

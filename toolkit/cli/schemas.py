@@ -162,7 +162,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
     "discounts settle": {
         "period": TEXT, "preview": BOOL,
         "settlements": array(record(
-            discount=TEXT, customer=TEXT, period=TEXT, base=DECIMAL, quantity=DECIMAL,
+            discount=TEXT, customer=TEXT, period=TEXT, base=DECIMAL, quantity=DECIMAL, credited=DECIMAL,
             bracket={"anyOf": [record(**{"from": DECIMAL, "percent": DECIMAL}), {"type": "null"}]},
             discount_amount=DECIMAL, credit_note=TEXT_OR_NULL, total=DECIMAL_OR_NULL, invoices=array(TEXT))),
         "already_settled": array(record(discount=TEXT, customer=TEXT, credit_note=TEXT)),

@@ -1,7 +1,8 @@
 """Statements: a customer's volume-discount settlement, an agent's commissions, the summary.
 
 - `sconto-volume-PERIOD-CUSTOMER.xlsx` (*Sconto volume*): the discount's brackets, the bracket
-  reached, every invoice and credit note counted with its base, the discount given per bracket
+  reached, every invoice and credit note counted with its base (net of what credit notes took
+  back of it, shown beside as *Accreditato*), the discount given per bracket
   and the credit note that gives it;
 - `provvigioni-FROM-TO-AGENT.xlsx` (*Provvigioni*): the agent's rows invoice by invoice (base,
   share, rate, commission = `ROUND(base*rate/100,2)`) and their total `=SUM(...)`, live formulas
@@ -59,6 +60,7 @@ define({
     "st.kind": ("Tipo", "Kind"),
     "st.base": ("Imponibile", "Base"),
     "st.quantity": ("Quantità", "Quantity"),
+    "st.credited": ("Accreditato", "Credited"),
     "st.total": ("Totale", "Total"),
     "st.discount": ("Sconto", "Discount"),
     "st.credit_note": ("Nota di credito", "Credit note"),
@@ -130,8 +132,8 @@ def _discount_book(tmp: Path, master: MasterData, names: Mapping[str, str], s: S
     row += 1
     text(sheet, row, 0, t("st.counted"), fmt.bold)
     row += 1
-    headings(sheet, row, 0, [t(h) for h in ("st.number", "st.date", "st.kind", "st.base", "st.quantity")], fmt,
-             widths)
+    headings(sheet, row, 0, [t(h) for h in ("st.number", "st.date", "st.kind", "st.base", "st.quantity",
+                                            "st.credited")], fmt, widths)
     first = row + 1
     for part in s.counted:
         row += 1
@@ -140,11 +142,13 @@ def _discount_book(tmp: Path, master: MasterData, names: Mapping[str, str], s: S
         text(sheet, row, 2, t("st.credit_note" if part.invoice.kind is InvoiceKind.CREDIT_NOTE else "st.invoice"))
         text(sheet, row, 3, part.base, fmt.money)
         text(sheet, row, 4, part.quantity, fmt.quantity)
+        text(sheet, row, 5, part.credited, fmt.money)
     last = row
     row += 1
     text(sheet, row, 2, t("st.total"), fmt.total_label)
     _money(sheet, row, 3, f"=SUM({address(first, 3)}:{address(last, 3)})", s.base, fmt.total)
     sheet.write_formula(row, 4, f"=SUM({address(first, 4)}:{address(last, 4)})", fmt.quantity, float(s.quantity))
+    _money(sheet, row, 5, f"=SUM({address(first, 5)}:{address(last, 5)})", s.credited, fmt.total)
     row += 2
     text(sheet, row, 0, t("st.brackets"), fmt.bold)
     row += 1
