@@ -61,9 +61,9 @@ def status(ledger, number):
 
 def test_every_change_is_logged_with_who_and_when(ledger, orders):
     quotation = orders["quotation"].number
-    assert change_status(ledger, quotation, OrderStatus.NOT_ACCEPTED) == []
-    assert change_status(ledger, quotation, OrderStatus.DRAFT) == []
-    assert change_status(ledger, quotation, OrderStatus.VOIDED) == []
+    assert change_status(ledger, quotation, OrderStatus.NOT_ACCEPTED).problems == []
+    assert change_status(ledger, quotation, OrderStatus.DRAFT).problems == []
+    assert change_status(ledger, quotation, OrderStatus.VOIDED).problems == []
     logged = events(ledger, quotation)
     assert [(a, d) for a, _, _, d in logged] == [
         ("generated", logged[0].detail), ("rejected", "draft -> not-accepted"), ("reopened", "not-accepted -> draft"),
@@ -73,7 +73,7 @@ def test_every_change_is_logged_with_who_and_when(ledger, orders):
 
 def test_shipped_is_reached_by_shipping_never_by_hand(sample_master, ledger, orders):
     standard = orders["standard"]
-    problems = change_status(ledger, standard.number, OrderStatus.COMPLETED)
+    problems = change_status(ledger, standard.number, OrderStatus.COMPLETED).problems
     assert [p.code for p in problems] == ["order-not-all-shipped"]
     assert standard.number in problems[0].message("en")
     assert status(ledger, standard.number) is OrderStatus.IN_PROGRESS
@@ -82,8 +82,8 @@ def test_shipped_is_reached_by_shipping_never_by_hand(sample_master, ledger, ord
     if status(ledger, standard.number) is not OrderStatus.COMPLETED:
         pytest.skip(f"the sample's stock holds {standard.number}: {[str(p) for p in shipped.problems]}")
     assert [a for a, *_ in events(ledger, standard.number)] == ["generated", "completed"]
-    assert change_status(ledger, standard.number, OrderStatus.CLOSED) == []
-    assert [p.code for p in change_status(ledger, standard.number, OrderStatus.VOIDED)] == ["bad-status-transition"]
+    assert change_status(ledger, standard.number, OrderStatus.CLOSED).problems == []
+    assert [p.code for p in change_status(ledger, standard.number, OrderStatus.VOIDED).problems] == ["bad-status-transition"]
     assert [a for a, *_ in events(ledger, standard.number)] == ["generated", "completed", "closed"]
 
 

@@ -32,7 +32,7 @@ def desk(ledger):
     first_day = [o.number for o in made if o.occurrence == FIRST]
     assert len(first_day) >= 3 and any(o.occurrence == SECOND for o in made)
     assert ship(master, ledger, FIRST, numbers=[first_day[0]]).completed == (first_day[0],)
-    assert change_status(ledger, first_day[1], OrderStatus.CLOSED) == []
+    assert change_status(ledger, first_day[1], OrderStatus.CLOSED).problems == []
     return master, {o.number: o.occurrence for o in made}, first_day[:2]
 
 

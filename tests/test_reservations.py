@@ -196,7 +196,7 @@ def test_two_open_orders_for_more_than_the_stock_leave_the_second_waiting(ledger
     with reading(ledger) as conn:
         assert {o.number: o.to_ship for o in load_orders(conn)}[second] == D(6)
 
-    assert change_status(ledger, first, OrderStatus.CLOSED) == []
+    assert change_status(ledger, first, OrderStatus.CLOSED).problems == []
     done = ship(master, ledger, DAY, numbers=[second])
     assert [(ln.order_number, ln.item, ln.quantity) for n in done.notes for ln in n.lines] == [(second, "A002", D(6))]
     assert done.completed == (second,)
@@ -215,7 +215,7 @@ def test_shipping_and_closing_release_the_reservation(ledger, desk):
     assert (held("A001"), held("A002")) == (D(10), D(30))       # the quotation T004's 3 × A001 reserves nothing
     assert ship(master, ledger, DAY, numbers=[first]).completed == (first,)
     assert (held("A001"), held("A002")) == (D(0), D(6))
-    assert change_status(ledger, second, OrderStatus.CLOSED) == []
+    assert change_status(ledger, second, OrderStatus.CLOSED).problems == []
     assert held("A002") == D(0)
 
 

@@ -20,7 +20,7 @@ from toolkit.basics.labels import define, label
 from toolkit.basics.vocab import Choices, PaymentMethod
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import codes, customer_codes, open_session, parse_day, parse_month_option
+from toolkit.cli.session import codes, customer_code, customer_codes, open_session, parse_day, parse_month_option
 from toolkit.core.credit_notes import REASON_LENGTH
 from toolkit.core.invoicing import HeldInvoice, Invoice, InvoiceStatus, LeftOut
 
@@ -130,7 +130,7 @@ def run_cmd(
         raise typer.BadParameter("serve il mese da fatturare (oppure --orders) / the month to invoice is needed "
                                  "(or --orders)", param_hint="--month")
     session = open_session(workbook, ledger, lang, wait)
-    customer_codes(session.master, customer)
+    customer = customer_code(session.master, customer)
     released = customer_codes(session.master, release, "--release") or set()
     if month is None:
         day = parse_day(date) if date else today_rome()
@@ -461,7 +461,7 @@ def status_cmd(workbook: Path = WorkbookArg,
     if out is not None:
         check_output(out, inputs=(workbook,))
     session = open_session(workbook, ledger, lang)
-    customer_codes(session.master, customer)
+    customer = customer_code(session.master, customer)
     day = parse_day(as_of, "--as-of") if as_of else today_rome()
     result = status(session.master, session.ledger, day, Show.UNPAID if unpaid else Show.PAID if paid else Show.ALL,
                     customer=customer, out=out, lang=output.lang())

@@ -10,7 +10,7 @@ import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import customer_codes, master_codes, open_session, parse_day, parse_period
+from toolkit.cli.session import customer_code, master_codes, open_session, parse_day, parse_period
 from toolkit.core.orders import STATUSES, status_words
 from toolkit.model.records import Template
 
@@ -130,7 +130,7 @@ def list_cmd(workbook: Path = WorkbookArg,
     statuses = [output.chosen(STATUSES, status, "--status")] if status else None
     first, last = parse_period(date_from, date_to)
     session = open_session(workbook, ledger, lang)
-    customer_codes(session.master, customer)
+    customer = customer_code(session.master, customer)
     found = list_orders(session.ledger, statuses, first=first, last=last, customer=customer)
     waived = no_credit_given(session.ledger, found)
     if json:
@@ -163,14 +163,15 @@ def status_cmd(workbook: Path = WorkbookArg, number: str = typer.Argument(..., h
 
     wanted = output.chosen(STATUSES, to, "--to")
     session = open_session(workbook, ledger, lang, wait)
-    problems = change_status(session.ledger, number, wanted)
+    result = change_status(session.ledger, number, wanted)
+    problems = result.problems
     done = not output.has_errors(problems)
     if json:
-        output.reply({"order": number, "status": wanted.value if done else None}, problems)
+        output.reply({"order": result.order, "status": wanted.value if done else None}, problems)
     else:
         output.print_problems(problems)
         if done:
-            typer.echo(changed(number, wanted, output.lang()))
+            typer.echo(changed(result.order, wanted, output.lang()))
     output.exit_for(problems)
 
 

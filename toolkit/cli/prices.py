@@ -8,7 +8,7 @@ import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, VerboseOption
-from toolkit.cli.session import master_codes, open_master, parse_day
+from toolkit.cli.session import one_code, open_master, parse_day
 from toolkit.model.records import PriceList
 
 
@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
         from toolkit.services.prices import prices
 
         session = open_master(workbook, lang)
-        master_codes(session.master, price_list, "--list", PriceList)
+        price_list = one_code(session.master, price_list, "--list", PriceList) or price_list
         on = parse_day(day)
         listing = prices(session.master, price_list.strip(), on, out=out, lang=output.lang(), workbook=workbook)
         problems = session.warnings + listing.problems

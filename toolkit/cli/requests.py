@@ -11,7 +11,7 @@ import typer
 from toolkit.basics.vocab import Choices, RequestKind
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import customer_codes, open_session
+from toolkit.cli.session import customer_code, open_session
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -79,7 +79,7 @@ def add_cmd(workbook: Path = WorkbookArg,
 
     chosen = output.chosen(KINDS, kind, "--kind")
     session = open_session(workbook, ledger, lang, wait)
-    customer_codes(session.master, customer)
+    customer = customer_code(session.master, customer) or customer
     _report(add(session.master, session.ledger, customer, chosen, text), json, session.warnings)
 
 
@@ -119,7 +119,7 @@ def list_cmd(workbook: Path = WorkbookArg,
     from toolkit.services.requests import listing
 
     session = open_session(workbook, ledger, lang)
-    customer_codes(session.master, customer)
+    customer = customer_code(session.master, customer)
     if out is not None:
         from toolkit.basics.files import check_output
 

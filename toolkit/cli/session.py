@@ -16,6 +16,7 @@ from pathlib import Path
 
 import typer
 
+from toolkit.basics.codes import matching
 from toolkit.basics.dates import FIRST_DAY, LAST_DAY, ImpossibleDate, NotADate, in_range, parse_month, to_date
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.cli import output
@@ -111,6 +112,19 @@ def customer_codes(master: MasterData, text: str | None, option: str = "--custom
     return master_codes(master, text, option, Customer)
 
 
+def customer_code(master: MasterData, text: str | None, option: str = "--customer") -> str | None:
+    """The one customer an option names, as the Customers sheet writes it (`customer_codes`)."""
+    return one_code(master, text, option, Customer)
+
+
+def one_code(master: MasterData, text: str | None, option: str,
+             record: type[Customer | Item | Carrier | Template | PriceList]) -> str | None:
+    """The one code an option names, as `record`'s sheet writes it (`master_codes`): `c010`
+    for C010. Text naming several codes stays as typed, as before."""
+    found = master_codes(master, text, option, record)
+    return next(iter(found)) if found and len(found) == 1 else text
+
+
 def item_codes(master: MasterData, text: str | None, option: str = "--item") -> set[str] | None:
     """The items a filter names (`codes`), each one on the Items sheet."""
     return master_codes(master, text, option, Item)
@@ -125,20 +139,32 @@ def master_codes(master: MasterData, text: str | None, option: str,
 
 
 def known_codes(text: str | None, option: str, sheet: SheetHeading, known: Iterable[str]) -> set[str] | None:
-    """`codes(text)`, refused (exit 2) when one is not a code of `sheet`: a filter naming a
-    customer that does not exist (a typo, C01 for C001) gave an empty report or list and
-    exit 0, which reads as "nothing happened". The closest codes are suggested."""
+    """`codes(text)` as the sheet writes them, a code typed in another case taken for the one
+    it names (`c010` for C010, `toolkit.basics.codes.matching`); refused (exit 2) when one is
+    not a code of `sheet`: a filter naming a customer that does not exist (a typo, C01 for
+    C001) gave an empty report or list and exit 0, which reads as "nothing happened". The
+    closest codes are suggested. A code that only case tells apart from two of the sheet's
+    is refused naming both."""
     chosen = codes(text)
     if not chosen:
         return chosen
     existing = set(known)
-    unknown = sorted(chosen - existing)
+    found = {typed: matching(typed, existing) for typed in sorted(chosen)}
+    unknown = [typed for typed, named in found.items() if not named]
     if unknown:
         raise UnusableInput(UNKNOWN_CODES(None, option=option, codes=unknown, sheet_it=sheet.it, sheet_en=sheet.en,
                                           **_hints(unknown, existing)))
-    return chosen
+    for typed, named in found.items():
+        if len(named) > 1:
+            raise UnusableInput(AMBIGUOUS_CODE(None, option=option, typed=typed, codes=", ".join(named),
+                                               sheet_it=sheet.it, sheet_en=sheet.en))
+    return {named[0] for named in found.values()}
 
 
+AMBIGUOUS_CODE = define(
+    "option-ambiguous-code", "error",
+    it="{option}: «{typed}» può essere più di un codice del foglio {sheet_it}: {codes}. Scrivilo come nel foglio.",
+    en="{option}: “{typed}” may be more than one code of the {sheet_en} sheet: {codes}. Type it as the sheet does.")
 FEW = 12
 """A sheet with no more codes than these (carriers, price lists) names them all when none is close."""
 

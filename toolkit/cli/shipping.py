@@ -14,7 +14,7 @@ import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import codes, master_codes, open_session, parse_day
+from toolkit.cli.session import codes, one_code, open_session, parse_day
 from toolkit.model.records import Carrier
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
         if replan and not all_open:
             raise typer.BadParameter("--replan va con --all / goes with --all", param_hint="--replan")
         session = open_session(workbook, ledger, lang, wait)
-        master_codes(session.master, carrier, "--carrier", Carrier)
+        carrier = one_code(session.master, carrier, "--carrier", Carrier)
         day = parse_day(date)
         accounting_day = parse_day(accounting_date, "--accounting-date") if accounting_date else None
         if out is not None:

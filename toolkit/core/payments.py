@@ -21,7 +21,6 @@ Payments come from a command or from a sheet or CSV the bank or the accountant e
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +28,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from toolkit.basics.cells import Location
+from toolkit.basics.codes import document_number
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.vat import totals, vat_summary
 
@@ -118,12 +118,11 @@ def parse_invoice_number(text: str, default_series: str) -> tuple[str, int, int]
     >>> parse_invoice_number("12/2026", "FT"), parse_invoice_number("abc", "FT")
     (('FT', 2026, 12), None)
     """
-    cleaned = str(text).strip().upper()
-    if m := re.fullmatch(r"([A-Z][A-Z0-9]*)[-\s]+(\d{4})[-/\s]+(\d{1,9})", cleaned):
-        return m[1], int(m[2]), int(m[3])
-    if m := re.fullmatch(r"(?:([A-Z][A-Z0-9]*)[-\s]*)?(\d{1,9})\s*/\s*(\d{4})", cleaned):
-        return m[1] or default_series, int(m[3]), int(m[2])
-    return None
+    parsed = document_number(text)
+    if parsed is None:
+        return None
+    series, year, number = parsed
+    return series or default_series, year, number
 
 
 def collected_from(invoiced: date, first_due: date | None) -> date:

@@ -295,7 +295,9 @@ def change_order_status(press: Press) -> None:
     session, lang = press.session, press.language
     _stop_on_errors(found)
     assert wanted is not None
-    _stop_on_errors(change_status(session.ledger, number, wanted))
+    changed = change_status(session.ledger, number, wanted)
+    _stop_on_errors(changed.problems)
+    number = changed.order
     shown = STATUS_LABELS[wanted][0 if lang == "it" else 1]
     press.say(f"Ordine {number}: ora «{shown}»." if lang == "it" else f"Order {number} is now “{shown}”.")
 

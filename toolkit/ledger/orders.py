@@ -18,12 +18,14 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from toolkit.basics import codes
+from toolkit.basics.problems import Problem
 from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft
 from toolkit.core.invoicing import BillableGoods, Shipment
 from toolkit.core.lines import line_amount
-from toolkit.core.orders import AtOnce, Order, OrderLine, OrderStatus
+from toolkit.core.orders import AMBIGUOUS_ORDER, AtOnce, Order, OrderLine, OrderStatus
 from toolkit.core.reservations import NAMED, NONE, Reservations, covered_by_stock
 from toolkit.ledger import reserved, schema, unshipped
 from toolkit.ledger.batches import IN_LIST, among, fits_one_list, in_batches
@@ -594,12 +596,40 @@ def _names(conn: Connection, queues: Mapping[str, Sequence[tuple[Any, int, int]]
     return {order_id: number for order_id, (number, _) in _numbers(conn, ids).items()}
 
 
-def order_by_number(conn: Connection, number: str) -> Order | None:
-    series, year, seq = _split_number(number)
-    if series is None:
-        return None
-    row = conn.execute(select(o.id).where(o.series == series, o.year == year, o.number == seq)).scalar()
-    return load_orders(conn, ids=[row])[0] if row is not None else None
+def order_by_number(conn: Connection, typed: str) -> Order | Problem | None:
+    """The order a typed number names, as leniently as an invoice number is read
+    (`toolkit.basics.codes.document_number`: `oc-2026-41`, `41/2026`); an `AMBIGUOUS_ORDER`
+    naming them when it may be more than one (a number with no series, where the ledger
+    holds two series: the order series was changed in a year); None when it names none."""
+    found = numbered(conn, typed)
+    if len(found) > 1:
+        return AMBIGUOUS_ORDER(None, typed=typed.strip(), numbers=", ".join(found), first=next(iter(found)))
+    return load_orders(conn, ids=list(found.values()))[0] if found else None
+
+
+def numbered(conn: Connection, typed: str) -> dict[str, int]:
+    """The orders a typed number may name, shown number → id in number order: its series in any
+    case, or every series of the ledger when it has none, through the number's unique index."""
+    parsed = codes.document_number(typed)
+    if parsed is None:
+        return {}
+    wanted, year, number = parsed
+    series = [s for s in order_series(conn) if wanted is None or s.upper() == wanted]
+    if not series:
+        return {}
+    rows = conn.execute(select(o.id, o.series).where(o.series.in_(series), o.year == year, o.number == number)
+                        .order_by(o.series))
+    return {document_number(s, year, number): order_id for order_id, s in rows}
+
+
+def order_series(conn: Connection) -> list[str]:
+    """The series the ledger's orders are numbered in, a few at most, each found by one step
+    of the number's unique index (a loose index scan), not by reading every order."""
+    found: list[str] = []
+    while (after := conn.execute(select(func.min(o.series)).where(o.series > found[-1]) if found
+                                 else select(func.min(o.series))).scalar()) is not None:
+        found.append(after)
+    return found
 
 
 def _split_number(number: str) -> tuple[str | None, int, int]:

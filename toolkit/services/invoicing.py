@@ -503,6 +503,8 @@ def chosen_orders(conn: Connection, request: Request, numbers: Sequence[str]) ->
         found = order_by_number(conn, number)
         if found is None:
             problems.append(UNKNOWN_ORDER(None, number=number))
+        elif isinstance(found, Problem):
+            problems.append(found)
         else:
             ids.add(found.id)
     return replace(request, orders=frozenset(ids)), problems

@@ -70,6 +70,8 @@ def _confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Conf
         quotation = order_by_number(conn, number)
         if quotation is None:
             return Confirmed(number, None, problems=[UNKNOWN_ORDER(None, number=number)])
+        if isinstance(quotation, Problem):
+            return Confirmed(number, None, problems=[quotation])
         if quotation.document_type not in CONFIRMABLE:
             return Confirmed(quotation.number, None, problems=[NOT_A_QUOTATION(
                 None, number=quotation.number, type_it=vocab_label(quotation.document_type, "it"),

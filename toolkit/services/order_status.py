@@ -11,6 +11,10 @@ them back closes it; one whose goods credit notes took back already is only clos
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
 from toolkit.basics.problems import Problem, define
 from toolkit.core.orders import (
     BAD_TRANSITION,
@@ -19,6 +23,7 @@ from toolkit.core.orders import (
     VOID_CREDITED,
     VOID_INVOICED,
     VOID_SHIPPED,
+    Order,
     OrderStatus,
     can_change,
 )
@@ -37,23 +42,37 @@ ACTIONS = {OrderStatus.CLOSED: "closed", OrderStatus.VOIDED: "voided", OrderStat
            OrderStatus.NOT_ACCEPTED: "rejected", OrderStatus.DRAFT: "reopened", OrderStatus.COMPLETED: "completed"}
 
 
-def change_status(ledger: Ledger, number: str, wanted: OrderStatus) -> list[Problem]:
+@dataclass(frozen=True, slots=True)
+class StatusChanged:
+    """What `change_status` did: the order's number in full (however it was typed), and why not."""
+    order: str
+    problems: list[Problem]
+
+
+def change_status(ledger: Ledger, typed: str, wanted: OrderStatus) -> StatusChanged:
     with writing(ledger) as conn:
-        order = order_by_number(conn, number)
+        order = order_by_number(conn, typed)
         if order is None:
-            return [UNKNOWN_ORDER(None, number=number)]
-        if not can_change(order.status, wanted):
-            return [BAD_TRANSITION(None, number=number, current_it=STATUS_LABELS[order.status][0],
-                                   wanted_it=STATUS_LABELS[wanted][0], current_en=STATUS_LABELS[order.status][1],
-                                   wanted_en=STATUS_LABELS[wanted][1])]
-        if wanted is OrderStatus.VOIDED and any(line.shipped for line in order.lines):
-            return [VOID_SHIPPED(None, number=number)]
-        if wanted is OrderStatus.VOIDED and (invoices := invoiced_before_shipping(conn, order.id)):
-            refusal = VOID_INVOICED if billed_at_order(conn, order.id) else VOID_CREDITED
-            return [refusal(None, number=number, invoices=", ".join(invoices))]
-        if wanted is OrderStatus.COMPLETED and any(line.to_ship for line in order.lines):
-            return [NOT_ALL_SHIPPED(None, number=number, to_ship=order.to_ship)]
-        set_status(conn, order, wanted, ACTIONS[wanted])
+            return StatusChanged(typed, [UNKNOWN_ORDER(None, number=typed)])
+        if isinstance(order, Problem):
+            return StatusChanged(typed, [order])
+        return StatusChanged(order.number, _change(conn, order, wanted))
+
+
+def _change(conn: Connection, order: Order, wanted: OrderStatus) -> list[Problem]:
+    number = order.number
+    if not can_change(order.status, wanted):
+        return [BAD_TRANSITION(None, number=number, current_it=STATUS_LABELS[order.status][0],
+                               wanted_it=STATUS_LABELS[wanted][0], current_en=STATUS_LABELS[order.status][1],
+                               wanted_en=STATUS_LABELS[wanted][1])]
+    if wanted is OrderStatus.VOIDED and any(line.shipped for line in order.lines):
+        return [VOID_SHIPPED(None, number=number)]
+    if wanted is OrderStatus.VOIDED and (invoices := invoiced_before_shipping(conn, order.id)):
+        refusal = VOID_INVOICED if billed_at_order(conn, order.id) else VOID_CREDITED
+        return [refusal(None, number=number, invoices=", ".join(invoices))]
+    if wanted is OrderStatus.COMPLETED and any(line.to_ship for line in order.lines):
+        return [NOT_ALL_SHIPPED(None, number=number, to_ship=order.to_ship)]
+    set_status(conn, order, wanted, ACTIONS[wanted])
     return []
 
 

@@ -50,6 +50,8 @@ def no_credit(ledger: Ledger, number: str, reason: str) -> NoCreditDone:
         order = order_by_number(conn, number)
         if order is None:
             return NoCreditDone(number, problems=[UNKNOWN_ORDER(None, number=number)])
+        if isinstance(order, Problem):
+            return NoCreditDone(number, problems=[order])
         refused = refusal(order, return_state(conn, order))
         if refused is not None:
             return NoCreditDone(order.number, problems=[refused])

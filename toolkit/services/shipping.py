@@ -242,10 +242,12 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             found = order_by_number(conn, number)
             if found is None:
                 problems.append(UNKNOWN_ORDER_ROW(None, number=number))
+            elif isinstance(found, Problem):
+                problems.append(found)
             else:
                 named.append(found.id)
         for number in dict.fromkeys(str(row.order).strip() for row in chosen):
-            if (found := order_by_number(conn, number)) is not None:
+            if isinstance(found := order_by_number(conn, number), Order):
                 named.append(found.id)
         for order in load_orders(conn, ids=named):
             if order.documents_on is not None:

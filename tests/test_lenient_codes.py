@@ -1,0 +1,154 @@
+"""Order numbers and customer codes typed as an invoice number may be: in any case, short
+(`oc-2026-3`, `3/2026`, `OC 00003/2026`), taken where they name one thing; a short form that
+may be two is refused naming both (the outside audit's finding on codes)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import app, output
+from toolkit.core.orders import OrderStatus
+from toolkit.ledger.db import reading
+from toolkit.ledger.orders import load_orders
+from toolkit.services.order_status import change_status
+from toolkit.services.orders import create
+
+MAY_15 = "2026-05-15"
+
+
+def toolkit(capsys, *args, json_out: bool = True) -> tuple[int, dict | str]:
+    app._register()
+    output.reset()
+    capsys.readouterr()
+    code = app.run([*map(str, args), *(["--json"] if json_out else [])])
+    out = capsys.readouterr().out
+    return code, json.loads(out) if json_out else out
+
+
+@pytest.fixture
+def desk(tmp_path, sample_workbook, capsys) -> tuple[Path, dict[str, dict]]:
+    """The sample with May 15's orders created: the workbook and its orders by number."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copy(sample_workbook, workbook)
+    assert toolkit(capsys, "orders", "create", workbook, "--date", MAY_15, "--no-catch-up")[0] == 0
+    listed = toolkit(capsys, "orders", "list", workbook)[1]
+    return workbook, {o["number"]: o for o in listed["orders"]}
+
+
+def standard_order(orders: dict[str, dict]) -> str:
+    return next(n for n, o in orders.items() if o["document_type"] == "standard" and o["status"] == "in-progress")
+
+
+def short_forms(number: str) -> list[str]:
+    """`OC-2026-00003` as a user may type it: lower case and no zeros, number/year, series
+    and number/year with the zeros."""
+    series, year, seq = number.split("-")
+    return [f"{series.lower()}-{year}-{int(seq)}", f"{int(seq)}/{year}", f"{series.lower()} {seq}/{year}"]
+
+
+@pytest.mark.parametrize("form", range(3))
+def test_a_short_order_number_ships_the_order_it_names(desk, capsys, form):
+    workbook, orders = desk
+    number = standard_order(orders)
+    typed = short_forms(number)[form]
+    code, shipped = toolkit(capsys, "ship", workbook, "--date", MAY_15, "--orders", typed)
+    assert code == 0, shipped["problems"]
+    assert [s["orders"] for s in shipped["shipped"]] == [[number]]
+
+
+@pytest.mark.parametrize("form", range(3))
+def test_a_short_order_number_changes_the_status_of_the_order_it_names(desk, capsys, form):
+    workbook, orders = desk
+    number = standard_order(orders)
+    typed = short_forms(number)[form]
+    code, said = toolkit(capsys, "orders", "status", workbook, typed, "--to", "chiuso", json_out=False)
+    assert code == 0 and said.strip() == f"Ordine {number}: ora «Chiuso»."
+    listed = toolkit(capsys, "orders", "list", workbook)[1]["orders"]
+    assert {o["number"]: o["status"] for o in listed}[number] == "closed"
+
+
+@pytest.mark.parametrize("form", range(3))
+def test_a_short_quotation_number_is_confirmed(desk, capsys, form):
+    workbook, orders = desk
+    [quotation] = [n for n, o in orders.items() if o["document_type"] == "quotation"]
+    code, confirmed = toolkit(capsys, "orders", "confirm", workbook, short_forms(quotation)[form], "--date", MAY_15)
+    assert (code, confirmed["quotation"]) == (0, quotation), confirmed["problems"]
+    assert confirmed["order"] not in orders
+
+
+def test_an_unknown_short_number_still_says_it_is_not_in_the_ledger(desk, capsys):
+    workbook, _ = desk
+    code, said = toolkit(capsys, "orders", "status", workbook, "999/2026", "--to", "chiuso")
+    assert code == 1
+    assert [p["message"] for p in said["problems"]] == [
+        "L'ordine 999/2026 non esiste nel registro: controlla il numero (es. OC-2026-00001)."]
+    code, shipped = toolkit(capsys, "ship", workbook, "--date", MAY_15, "--orders", "oc-2026-999")
+    assert code == 1 and [p["code"] for p in shipped["problems"]] == ["ship-unknown-order"]
+
+
+def test_a_number_two_series_hold_is_refused_naming_both(sample_master, ledger):
+    create(sample_master, ledger, date(2026, 5, 15), with_catch_up=False)
+    settings = replace(sample_master.settings, order_series="OV")
+    renamed = sample_master.model_copy(update={"settings": settings})
+    create(renamed, ledger, date(2026, 5, 18), with_catch_up=False)
+    with reading(ledger) as conn:
+        numbers = {o.number for o in load_orders(conn)}
+    assert {"OC-2026-00001", "OV-2026-00001"} <= numbers
+    refused = change_status(ledger, "1/2026", OrderStatus.CLOSED)
+    assert [p.code for p in refused.problems] == ["ambiguous-order-number"]
+    assert refused.problems[0].message("it") == ("«1/2026» può essere più di un ordine: OC-2026-00001, "
+                                                 "OV-2026-00001. Scrivi il numero per intero (es. OC-2026-00001).")
+    for typed, number in (("ov 1/2026", "OV-2026-00001"), ("oc-2026-1", "OC-2026-00001")):
+        assert change_status(ledger, typed, OrderStatus.CLOSED).order == number
+    with reading(ledger) as conn:
+        closed = {o.number for o in load_orders(conn) if o.status is OrderStatus.CLOSED}
+    assert {"OC-2026-00001", "OV-2026-00001"} <= closed
+
+
+def customer_of(orders: dict[str, dict]) -> str:
+    return orders[standard_order(orders)]["customer"]
+
+
+def test_a_customer_code_in_lower_case_filters_the_orders(desk, capsys):
+    workbook, orders = desk
+    customer = customer_of(orders)
+    code, listed = toolkit(capsys, "orders", "list", workbook, "--customer", customer.lower())
+    assert code == 0, listed["problems"]
+    assert {o["customer"] for o in listed["orders"]} == {customer}
+    assert {o["number"] for o in listed["orders"]} == {n for n, o in orders.items() if o["customer"] == customer}
+
+
+def test_a_customer_code_in_lower_case_opens_a_request_for_that_customer(desk, capsys):
+    workbook, orders = desk
+    customer = customer_of(orders)
+    code, made = toolkit(capsys, "requests", "add", workbook, "--customer", customer.lower(), "--kind", "reclamo",
+                         "--text", "Consegna in ritardo")
+    assert code == 0, made["problems"]
+    code, listed = toolkit(capsys, "requests", "list", workbook, "--customer", f" {customer.lower()}")
+    assert code == 0 and [r["customer"] for r in listed["requests"]] == [customer]
+
+
+def test_an_unknown_customer_code_is_still_refused_with_the_closest(desk, capsys):
+    workbook, _ = desk
+    code, said = toolkit(capsys, "orders", "list", workbook, "--customer", "zz999")
+    assert code == 2
+    assert said["problems"][0]["code"] == "option-unknown-code"
+    assert "--customer: nel foglio Clienti non trovo zz999." in said["problems"][0]["message"]
+
+
+def test_a_code_only_case_tells_from_two_is_refused_naming_both():
+    from toolkit.basics.problems import UnusableInput
+    from toolkit.cli.session import known_codes
+    from toolkit.model.records import Customer
+
+    assert known_codes("c010", "--customer", Customer.sheet, ["C010", "C011"]) == {"C010"}
+    with pytest.raises(UnusableInput) as refused:
+        known_codes("c010", "--customer", Customer.sheet, ["C010", "c010 "])
+    assert refused.value.problem.message("it") == (
+        "--customer: «c010» può essere più di un codice del foglio Clienti: C010, c010 . Scrivilo come nel foglio.")
