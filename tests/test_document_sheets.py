@@ -26,7 +26,8 @@ class XlsxWritersOwn(DocumentsWorkbook):
 
 
 def random_book(path, rng: random.Random, own: bool):
-    book = XlsxWritersOwn(str(path), {**printable.WORKBOOK_OPTIONS, "in_memory": True}) if own else new_workbook(path)
+    book = printable.marked(XlsxWritersOwn(str(path), {**printable.WORKBOOK_OPTIONS, "in_memory": True}), "report") \
+        if own else new_workbook(path, "report")
     formats = [None, *(book.add_format({"num_format": f"0.{'0' * n}", "bold": n % 2 == 0}) for n in range(1, 5))]
     for s in range(rng.randrange(1, 4)):
         sheet = book.add_worksheet(f"S{s}")
@@ -65,8 +66,8 @@ def test_random_sheets_save_as_xlsxwriter_saves_them(tmp_path, seed):
 def test_printable_invoices_save_as_xlsxwriter_saves_them(tmp_path, sample_master, monkeypatch):
     invoices = random_invoices(random.Random(5), [c.code for c in sample_master.customers], 40)
     made = accountants.write_copies(tmp_path / "fast.xlsx", sample_master, invoices)
-    monkeypatch.setattr(accountants, "new_workbook", lambda path: XlsxWritersOwn(
-        str(path), {**printable.WORKBOOK_OPTIONS, "in_memory": True}))
+    monkeypatch.setattr(accountants, "new_workbook", lambda path, kind: printable.marked(XlsxWritersOwn(
+        str(path), {**printable.WORKBOOK_OPTIONS, "in_memory": True}), kind))
     expected = accountants.write_copies(tmp_path / "own.xlsx", sample_master, invoices)
     assert_same_workbook(made, expected)
 
@@ -74,7 +75,7 @@ def test_printable_invoices_save_as_xlsxwriter_saves_them(tmp_path, sample_maste
 def test_a_finished_sheet_lets_its_cells_go_and_takes_no_more(tmp_path):
     """Each document's sheet is made into XML when the next begins, its cells let go; a cell
     written to it afterwards stops the saving instead of going missing."""
-    book = new_workbook(tmp_path / "d.xlsx")
+    book = new_workbook(tmp_path / "d.xlsx", "report")
     first = book.add_worksheet("A")
     text(first, 0, 0, "uno")
     book.add_worksheet("B")

@@ -152,3 +152,43 @@ def test_a_code_only_case_tells_from_two_is_refused_naming_both():
         known_codes("c010", "--customer", Customer.sheet, ["C010", "c010 "])
     assert refused.value.problem.message("it") == (
         "--customer: «c010» può essere più di un codice del foglio Clienti: C010, c010 . Scrivilo come nel foglio.")
+
+
+def test_out_never_replaces_a_payments_workbook_with_another_commands_output(desk, capsys, tmp_path):
+    """`--out` naming the payments workbook a user saved: refused, its bytes unchanged, nothing shipped."""
+    workbook, _ = desk
+    payments = tmp_path / "incassi.xlsx"
+    code, _ = toolkit(capsys, "payments", "status", workbook, "--as-of", MAY_15, "--out", payments)
+    assert code == 0 and payments.is_file()
+    before, listed = payments.read_bytes(), toolkit(capsys, "orders", "list", workbook)[1]["orders"]
+    for command in (("report", "vendite", workbook, "--from", "2026-05-01", "--to", MAY_15),
+                    ("calendar", workbook, "--from", MAY_15, "--to", MAY_15),
+                    ("ship", workbook, "--date", MAY_15, "--all")):
+        code, said = toolkit(capsys, *command, "--out", payments)
+        assert code == 2, command
+        assert [p["code"] for p in said["problems"]] == ["output-not-ours"]
+        kind = {"report": "report", "calendar": "calendario", "ship": "DDT"}[command[0]]
+        assert said["problems"][0]["message"] == (
+            f"Il file {payments} esiste già e non è un file «{kind}» scritto da toolkit (è un file «incassi»): non lo "
+            "sostituisco. Scegli un altro nome per --out, oppure sposta o cancella quel file.")
+        assert payments.read_bytes() == before
+    assert toolkit(capsys, "orders", "list", workbook)[1]["orders"] == listed, "nothing shipped"
+
+
+def test_out_never_replaces_a_users_own_workbook(desk, capsys, tmp_path):
+    workbook, _ = desk
+    own = tmp_path / "mio.xlsx"
+    shutil.copy(workbook, own)
+    before = own.read_bytes()
+    code, said = toolkit(capsys, "payments", "status", workbook, "--as-of", MAY_15, "--out", own)
+    assert code == 2 and own.read_bytes() == before
+    assert "non l'ha scritto toolkit" in said["problems"][0]["message"]
+
+
+def test_the_same_command_twice_replaces_its_own_file(desk, capsys, tmp_path):
+    workbook, _ = desk
+    out = tmp_path / "incassi.xlsx"
+    for _ in range(2):
+        code, done = toolkit(capsys, "payments", "status", workbook, "--as-of", MAY_15, "--out", out)
+        assert (code, done["file"]) == (0, str(out))
+    assert sorted(p.name for p in tmp_path.glob("incassi*")) == ["incassi.xlsx"]

@@ -123,7 +123,7 @@ def test_lines_needed_counts_as_word_by_word(paragraphs, ratio, bold, size):
 def test_only_a_wrapping_row_gets_a_height(tmp_path):
     from toolkit.writers.printable import new_workbook
 
-    book = new_workbook(tmp_path / "rows.xlsx")
+    book = new_workbook(tmp_path / "rows.xlsx", "report")
     sheet = book.add_worksheet()
     fit_row(sheet, 0, [("short", 20), (None, 5), (12.5, 3)])
     fit_row(sheet, 1, [("Via Giuseppe Garibaldi 127, 50145 Firenze", 20)])
@@ -344,7 +344,7 @@ def test_the_overlap_check_sees_a_row_too_short_for_its_text(tmp_path, fitted):
     row; with `fit_row` it does not. This is what the writers looked like before row heights."""
     from toolkit.writers.printable import a4, formats, new_workbook
 
-    book = new_workbook(tmp_path / "rows.xlsx")
+    book = new_workbook(tmp_path / "rows.xlsx", "report")
     fmt = formats(book)
     sheet = book.add_worksheet()
     sheet.set_column(0, 0, 20)

@@ -13,7 +13,7 @@ from toolkit.writers.streaming import add_table, streaming_workbook
 
 def test_a_table_over_rows_written_after_it(tmp_path):
     path = tmp_path / "t.xlsx"
-    with streaming_workbook(path) as book:
+    with streaming_workbook(path, "report") as book:
         sheet = book.add_worksheet("Righe")
         add_table(sheet, 2, ["Numero", "Importo"], "Righe", "Table Style Light 9")
         for row in (1, 2):
@@ -29,7 +29,7 @@ def test_a_table_over_rows_written_after_it(tmp_path):
 
 def test_only_newer_functions_get_excels_prefix(tmp_path):
     path = tmp_path / "f.xlsx"
-    with streaming_workbook(path) as book:
+    with streaming_workbook(path, "report") as book:
         sheet = book.add_worksheet("S")
         sheet.write_formula(0, 0, "=SUMIFS(B1:B3,C1:C3,1)+ROUND(SUM(B1:B3),2)")
         sheet.write_formula(1, 0, "=SWITCH(B1,1,2,3)")
@@ -42,7 +42,7 @@ def test_a_failed_write_leaves_no_temporary_files(tmp_path, monkeypatch):
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    with pytest.raises(RuntimeError), streaming_workbook(tmp_path / "x.xlsx") as book:
+    with pytest.raises(RuntimeError), streaming_workbook(tmp_path / "x.xlsx", "report") as book:
         book.add_worksheet("S").write_string(0, 0, "half-way")
         raise RuntimeError("stop")
     assert list(scratch.iterdir()) == []

@@ -52,7 +52,7 @@ def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice]
     t = labeller(lang)
 
     def write(tmp: Path) -> None:
-        with streaming_workbook(tmp) as book:
+        with streaming_workbook(tmp, "register") as book:
             fmt = formats(book)
             register = book.add_worksheet(t("inv.register"))
             summary = book.add_worksheet(t("inv.vat_summary"))

@@ -355,10 +355,11 @@ OUTPUT_NOT_CREATABLE = define(
     en="Cannot write {path}: {reason}. Choose another folder for --out.")
 
 
-def check_output(target: Path, *, inputs: tuple[Path | None, ...] = (), folder: bool = False,
+def check_output(target: Path, *, kind: str | None, inputs: tuple[Path | None, ...] = (), folder: bool = False,
                  names: tuple[str, ...] = ()) -> None:
     """Refuse, before anything is stored, an output that could not be written afterwards: a
-    file that is an input, a file Excel holds open, a folder that cannot be created or written.
+    file that is an input, a file Excel holds open, a folder that cannot be created or written,
+    and a file the toolkit did not write as this `kind` of output (`refuse_other_file`).
     With `folder`, `target` is an output folder and `names` the files it will get."""
     target = Path(target)
     files = [target / name for name in names] if folder else [target]
@@ -367,6 +368,8 @@ def check_output(target: Path, *, inputs: tuple[Path | None, ...] = (), folder: 
         refuse_if_open(path)
         if path.is_dir():
             raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=path, reason="è una cartella / it is a folder"))
+        if kind is not None:
+            refuse_other_file(path, kind)
     where = target if folder else target.parent
     existing = where
     while not existing.exists():
@@ -379,6 +382,70 @@ def check_output(target: Path, *, inputs: tuple[Path | None, ...] = (), folder: 
     if not os.access(existing, os.W_OK | os.X_OK):
         raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=f"{existing} non è scrivibile / "
                                                  f"{existing} is not writable"))
+
+
+KIND_PROPERTY = "toolkit"
+"""The custom document property every workbook the toolkit writes carries, its value the kind
+of output (`ddt`, `payments`, `report`…): what tells a file `--out` may replace (ours, written
+for the same purpose) from a user's own workbook, or another of ours, saved under that name."""
+
+KINDS = {
+    "orders": ("ordini", "orders"), "ddt": ("DDT", "DDTs"), "invoices": ("fatture", "invoices"),
+    "panel": ("pannello", "panel"), "calendar": ("calendario", "calendar"), "prices": ("listino", "price list"),
+    "distribution": ("lista di distribuzione", "distribution list"),
+    "production": ("lista di produzione", "production list"), "payments": ("incassi", "payments"),
+    "requests": ("richieste", "requests"), "report": ("report", "report"),
+    "data-check": ("controllo dati", "data check"), "register": ("registro fatture", "invoice register"),
+    "statement": ("estratto", "statement"),
+}
+"""The kinds of output, with the words a message names them by (Italian, English)."""
+
+OUTPUT_NOT_OURS = define(
+    "output-not-ours", "error",
+    it="Il file {path} esiste già e non è un file «{kind_it}» scritto da toolkit ({found_it}): non lo sostituisco. "
+       "Scegli un altro nome per --out, oppure sposta o cancella quel file.",
+    en="The file {path} exists and is not a “{kind_en}” file written by the toolkit ({found_en}): it is not "
+       "replaced. Choose another name for --out, or move or delete that file.")
+
+
+def refuse_other_file(target: Path, kind: str) -> None:
+    """Refuse, before anything is done, an `--out` naming an existing file the toolkit did not
+    write as `kind`: a payments workbook or a report saved there, a user's own workbook, would
+    be lost. The same command run again replaces its own file, as it always did."""
+    if not os.path.isfile(target):
+        return
+    found = made_for(target)
+    if found == kind:
+        return
+    it_found, en_found = (f"è un file «{KINDS[found][0]}»", f"it is a “{KINDS[found][1]}” file") if found in KINDS \
+        else ("non l'ha scritto toolkit, o una versione che non lo segnava", "the toolkit did not write it, or a "
+              "version that did not mark it")
+    raise UnusableInput(OUTPUT_NOT_OURS(None, path=target, kind_it=KINDS[kind][0], kind_en=KINDS[kind][1],
+                                        found_it=it_found, found_en=en_found))
+
+
+def made_for(path: Path) -> str | None:
+    """The kind of output the toolkit wrote `path` as (its `KIND_PROPERTY`); None for any other
+    file: not a workbook, damaged, or a workbook without the mark.
+
+    >>> made_for(Path("/nowhere.xlsx")) is None
+    True
+    """
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/custom.xml")
+            if info.file_size > 1 << 16:
+                return None
+            root = ElementTree.fromstring(archive.read(info))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+        return None
+    for prop in root:
+        if prop.get("name") == KIND_PROPERTY and len(prop):
+            return prop[0].text
+    return None
 
 
 def refuse_input(target: Path, inputs: tuple[Path | None, ...]) -> None:

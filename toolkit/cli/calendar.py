@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
         from toolkit.services.calendar import plan
 
         if out is not None:
-            check_output(out, inputs=(workbook,))
+            check_output(out, kind="calendar", inputs=(workbook,))
         session = open_master(workbook, lang)
         start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
         if end < start:

@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
                     f"«{transmitter}»: scrivi il paese e il codice fiscale, es. IT01234567890 / write the country "
                     "and the tax id, e.g. IT01234567890", param_hint="--transmitter")
             options = Options(transmitter=found)
-        check_output(out, inputs=(workbook,), folder=True)
+        check_output(out, kind=None, inputs=(workbook,), folder=True)
         session = open_session(workbook, ledger, lang, wait)
         result = export(session.master, session.ledger, out=out, run_id=run_id, month=period, zip=zip,
                         resend=resend, options=options)

@@ -142,7 +142,7 @@ def run_cmd(
     if out is not None and not preview:
         from toolkit.basics.files import check_output
 
-        check_output(out, inputs=(workbook,), folder=True)
+        check_output(out, kind=None, inputs=(workbook,), folder=True)
     request = Request(period, today_rome(), parse_day(date) if date else None, customer, frozenset(released))
     result = run(session.ledger, session.master, request, preview=preview,
                  status=InvoiceStatus.FINAL if final else InvoiceStatus.DRAFT, out=out, lang=output.lang(),
@@ -203,7 +203,7 @@ def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
     if out is not None:
         from toolkit.basics.files import check_output
 
-        check_output(out, inputs=(workbook,), folder=True, names=output_names(run_id, output.lang(), copies=copies))
+        check_output(out, kind=None, inputs=(workbook,), folder=True, names=output_names(run_id, output.lang(), copies=copies))
     count, problems = finalize(session.ledger, run_id)
     files = []
     if out is not None and not output.has_errors(problems):
@@ -320,7 +320,7 @@ def credit_cmd(
     if out is not None:
         from toolkit.basics.files import check_output
 
-        check_output(out, inputs=(workbook,))
+        check_output(out, kind="invoices", inputs=(workbook,))
     session = open_session(workbook, ledger, lang, wait)
     day = parse_day(date) if date else today_rome()
     result = credit(session.ledger, session.master, invoice, asked, text, day, today_rome(), out=out,
@@ -459,7 +459,7 @@ def status_cmd(workbook: Path = WorkbookArg,
     if paid and unpaid:
         raise typer.BadParameter("--paid o --unpaid, non entrambi / not both", param_hint="--paid")
     if out is not None:
-        check_output(out, inputs=(workbook,))
+        check_output(out, kind="payments", inputs=(workbook,))
     session = open_session(workbook, ledger, lang)
     customer = customer_code(session.master, customer)
     day = parse_day(as_of, "--as-of") if as_of else today_rome()

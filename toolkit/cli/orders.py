@@ -91,8 +91,8 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
 
         refuse_input(out, (workbook,))
         outputs = created_outputs(out)
-        for target in outputs:
-            check_output(target, inputs=(workbook,))
+        for target, kind in zip(outputs, ("orders", "ddt", "invoices")):
+            check_output(target, kind=kind, inputs=(workbook,))
     result = create(session.master, session.ledger, day, only=only_codes, exclude=exclude_codes,
                     with_catch_up=catch_up, future=future)
     problems = session.warnings + result.problems
@@ -222,6 +222,6 @@ def register(app: typer.Typer) -> None:
         from toolkit.services.orders import panel
 
         first, last = parse_period(date_from, date_to)
-        check_output(out, inputs=(workbook,))
+        check_output(out, kind="panel", inputs=(workbook,))
         session = open_session(workbook, ledger, lang)
         typer.echo(str(panel(session.master, session.ledger, out, output.lang(), every=every, first=first, last=last)))

@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
         last = parse_day(to, "--to") if to else first
         if first and last and last < first:
             raise typer.BadParameter("--to < --date", param_hint="--to")
-        check_output(out, inputs=(workbook,))
+        check_output(out, kind=kind, inputs=(workbook,))
         selection = Selection(tuple(sorted(codes(numbers) or ())), first, last, run, unprinted)
         result = print_documents(session.master, session.ledger, kind, selection, out, output.lang(), pdf=pdf,
                                  progress=output.advance)

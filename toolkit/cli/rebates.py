@@ -62,7 +62,7 @@ def settle_cmd(
     if out is not None and not preview:
         from toolkit.basics.files import check_output
 
-        check_output(out, inputs=(workbook,), folder=True)
+        check_output(out, kind=None, inputs=(workbook,), folder=True)
     result = run(session.ledger, session.master, chosen, day, today_rome(), preview=preview,
                  out=None if preview else out, lang=output.lang(), workbook=workbook)
     problems = session.warnings + result.problems
@@ -113,7 +113,7 @@ def commissions_cmd(
 
     start, end = parse_day(first, "--from"), parse_day(last, "--to")
     session = open_session(workbook, ledger, lang)
-    check_output(out, inputs=(workbook,), folder=True)
+    check_output(out, kind=None, inputs=(workbook,), folder=True)
     result = compute(session.ledger, session.master, start, end, out=out, lang=output.lang())
     problems = session.warnings + result.problems
     if json:

@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         if end < start:
             raise typer.BadParameter("--to < --from", param_hint="--to")
         session = open_session(workbook, ledger, lang, wait)
-        check_output(out, inputs=(workbook,))
+        check_output(out, kind="report", inputs=(workbook,))
         customers, items = customer_codes(session.master, customer), item_codes(session.master, item)
         request = Request(chosen, start, end, dimensions, against, frozenset(customers) if customers else None,
                           frozenset(items) if items else None)

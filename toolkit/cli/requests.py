@@ -123,7 +123,7 @@ def list_cmd(workbook: Path = WorkbookArg,
     if out is not None:
         from toolkit.basics.files import check_output
 
-        check_output(out, inputs=(workbook,))
+        check_output(out, kind="requests", inputs=(workbook,))
     result = listing(session.master, session.ledger, open_only=open_only, customer=customer, out=out,
                      lang=output.lang())
     if json:

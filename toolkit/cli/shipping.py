@@ -79,11 +79,11 @@ def register(app: typer.Typer) -> None:
         if out is not None:
             from toolkit.basics.files import check_output
 
-            check_output(out, inputs=(workbook, quantities))
+            check_output(out, kind="ddt", inputs=(workbook, quantities))
             if invoice:
                 from toolkit.services.shipping import invoices_beside
 
-                check_output(invoices_beside(out), inputs=(workbook, quantities))
+                check_output(invoices_beside(out), kind="invoices", inputs=(workbook, quantities))
         result = ship(session.master, session.ledger, day, numbers=sorted(codes(orders) or ()), all_open=all_open,
                       quantities=quantities, carrier=carrier, force=force, future=future, out=out,
                       lang=output.lang(), accounting_date=accounting_day, invoice=invoice, replan=replan,
@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
         from toolkit.basics.files import check_output
         from toolkit.services import lists
 
-        check_output(out, inputs=(workbook,))
+        check_output(out, kind="distribution", inputs=(workbook,))
         session = open_session(workbook, ledger, lang)
         start, end = _period(date, to)
         path = lists.distribution(session.master, session.ledger, start, end, out, output.lang(), complete=complete)
@@ -130,7 +130,7 @@ def register(app: typer.Typer) -> None:
         from toolkit.basics.files import check_output
         from toolkit.services import lists
 
-        check_output(out, inputs=(workbook,))
+        check_output(out, kind="production", inputs=(workbook,))
         session = open_session(workbook, ledger, lang)
         start, end = _period(date, to)
         path = lists.production(session.master, session.ledger, start, end, out, output.lang())

@@ -409,7 +409,7 @@ def reprint_delivery_notes(press: Press) -> None:
 
     session, lang, day = press.session, press.language, press.day
     target = press.beside(f"ddt-{day:%Y-%m-%d}-ristampa.xlsx")
-    check_output(target, inputs=(session.workbook,))
+    check_output(target, kind="ddt", inputs=(session.workbook,))
     result = print_documents(session.master, session.ledger, "ddt", Selection(first=day, last=day), target, lang)
     lines = [p.render(lang) for p in result.problems[:10]]
     if result.written is not None:
@@ -658,7 +658,7 @@ def credit_note(press: Press) -> None:
     _stop_on_errors(found)
     today = today_rome()
     target = unused_path(press.beside(f"nota-di-credito-{today:%Y-%m-%d}.xlsx"))
-    check_output(target, inputs=(session.workbook,))
+    check_output(target, kind="invoices", inputs=(session.workbook,))
     result = credit(session.ledger, session.master, invoice, asked, reason, today, today, out=target, lang=lang,
                     asked_in=PANEL_CELLS)
     _stop_on_errors(result.problems)

@@ -170,10 +170,10 @@ def _convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None,
         raise ValueError(to)
     out = Path(out)
     found = find_inputs(paths, exclude=out)
-    check_output(out, folder=True)
+    check_output(out, kind=None, folder=True)
     inputs = frozenset(f.resolved or f.path.resolve() for f in found)
     if to == "master":
-        check_output(out / MASTER_FILE, inputs=tuple(inputs))
+        check_output(out / MASTER_FILE, kind=None, inputs=tuple(inputs))
     rules = load_mapping(mapping) if mapping is not None else NO_MAPPING
     if to == "orders" and session is not None:
         session.ledger  # noqa: B018 - an unreachable ledger stops the run before any file is read

@@ -634,7 +634,7 @@ def _write_again(master: MasterData, ledger: Ledger, invoices: list[Invoice], na
     from toolkit.basics.files import check_output
     from toolkit.services.einvoice import xml_names
 
-    check_output(out, folder=True, names=output_names(name, lang, copies=copies))
+    check_output(out, kind=None, folder=True, names=output_names(name, lang, copies=copies))
     with reading(ledger) as conn:
         names = xml_names(conn, master.settings, invoices)
     try:

@@ -45,7 +45,7 @@ def prices(master: MasterData, price_list: str, day: date, *, out: Path | None =
         return Listing(price_list, day, None, problems=[NO_VERSION_ON(None, code=price_list, day=day)])
     if out is None:
         return Listing(price_list, day, version, found)
-    check_output(out, inputs=(workbook,))
+    check_output(out, kind="prices", inputs=(workbook,))
     from toolkit.writers.price_list import write_price_list
 
     return Listing(price_list, day, version, found, file=write_price_list(out, master, price_list, day, version,

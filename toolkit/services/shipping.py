@@ -168,10 +168,10 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
         from toolkit.basics.files import check_output
         from toolkit.services.printing import refuse_replacing
 
-        check_output(out, inputs=(quantities,))
+        check_output(out, kind="ddt", inputs=(quantities,))
         refuse_replacing(ledger, "ddt", out)
         if invoice:
-            check_output(invoices_beside(out), inputs=(quantities,))
+            check_output(invoices_beside(out), kind="invoices", inputs=(quantities,))
             refuse_replacing(ledger, "invoices", invoices_beside(out))
     if quantities is not None:
         from toolkit.intake.quantities import read_quantities

@@ -227,7 +227,7 @@ def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice]
     t = labeller(lang)
 
     def write(tmp: Path) -> None:
-        with streaming_workbook(tmp, StreamedWorkbook) as book:
+        with streaming_workbook(tmp, "register", StreamedWorkbook) as book:
             fmt = formats(book)
             register = book.add_worksheet(t("inv.register"))
             summary = book.add_worksheet(t("inv.vat_summary"))
@@ -250,7 +250,7 @@ def write_copies(target: Path, master: MasterData, invoices: Sequence[Invoice], 
     master_parties = party_book(master)
 
     def write(tmp: Path) -> None:
-        book = new_workbook(tmp)
+        book = new_workbook(tmp, "invoices")
         fmt = formats(book)
         taken: set[str] = set()
         for invoice in invoices:

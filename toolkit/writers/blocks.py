@@ -28,7 +28,7 @@ from xlsxwriter.utility import _preserve_whitespace, _utf16_len, _utf16_truncate
 from xlsxwriter.workbook import Workbook
 
 from toolkit.writers.formulas import PlainFormulasWorksheet
-from toolkit.writers.printable import PROPERTIES, WORKBOOK_OPTIONS
+from toolkit.writers.printable import WORKBOOK_OPTIONS, marked
 from toolkit.writers.streaming import StreamingWorkbook
 
 
@@ -146,11 +146,9 @@ class BlockWorkbook(Workbook):
     worksheet_class = BlockWorksheet
 
 
-def block_workbook(path: Any) -> Workbook:
+def block_workbook(path: Any, kind: str) -> Workbook:
     """An in-memory workbook whose sheets take blocks; user text stays text."""
-    book = BlockWorkbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})
-    book.set_properties(PROPERTIES)
-    return book
+    return marked(BlockWorkbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True}), kind)
 
 
 class StreamedWorksheet(PlainFormulasWorksheet):

@@ -98,7 +98,7 @@ def write_calendar(target: Path, master: MasterData, dues: Sequence[Due], start:
     title = f"{labeller(lang)('calendar.title')} – {period(start, end, lang)}"
 
     def write(tmp: Path) -> None:
-        with streaming_workbook(tmp, StreamedWorkbook) as book:
+        with streaming_workbook(tmp, "calendar", StreamedWorkbook) as book:
             sheet = _grid(book, master, templates, dues, days, calendar, units, lang)
             page_header(sheet, title, master.settings.company_name)
             for n, part in enumerate(list_parts(dues), start=1):

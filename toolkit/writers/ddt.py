@@ -92,7 +92,7 @@ def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[Deliv
     (`toolkit.ledger.deliveries.paid_at_order`)."""
 
     def write(tmp: Path) -> None:
-        book = new_workbook(tmp)
+        book = new_workbook(tmp, "ddt")
         fmt = formats(book)
         extra = _Extra(book)
         master_parties = party_book(master)

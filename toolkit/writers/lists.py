@@ -86,7 +86,7 @@ def write_order_list(target: Path, master: MasterData, order_list: OrderList, la
                                     for route in order_list.routes), title)
 
     def write(tmp: Path) -> None:
-        with streaming_workbook(tmp, StreamedWorkbook) as book:
+        with streaming_workbook(tmp, "distribution", StreamedWorkbook) as book:
             fmt = formats(book)
             sheet = book.add_worksheet(title[:31])
             _title(sheet, fmt, master, title, order_list.date_from, order_list.date_to, lang)
@@ -174,7 +174,7 @@ def write_production_list(target: Path, master: MasterData, production: Producti
     check_rows(HEADER_ROW + 1 + sum(len(r.sources) for r in production.rows), f"{title} – {t('list.sources')}")
 
     def write(tmp: Path) -> None:
-        with streaming_workbook(tmp, StreamedWorkbook) as book:
+        with streaming_workbook(tmp, "production", StreamedWorkbook) as book:
             fmt = formats(book)
             sheet = book.add_worksheet(title[:31])
             _title(sheet, fmt, master, title, production.date_from, production.date_to, lang)

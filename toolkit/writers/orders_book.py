@@ -90,7 +90,7 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
     label_column = fitting_width((t(key) for key in ORDER_LABELS), ORDER_WIDTHS[0], bold=True)
 
     def write(tmp: Path) -> None:
-        book = new_workbook(tmp)
+        book = new_workbook(tmp, "orders")
         fmt = formats(book)
         taken: set[str] = set()
         for order in orders or ():
@@ -170,7 +170,7 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
     t = labeller(lang)
 
     def write(tmp: Path) -> None:
-        with streaming_workbook(tmp, StreamedWorkbook) as book:
+        with streaming_workbook(tmp, "panel", StreamedWorkbook) as book:
             fmt = formats(book)
             panel = book.add_worksheet(t("panel.title"))
             lines_name = t("panel.lines_sheet")

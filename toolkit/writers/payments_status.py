@@ -79,7 +79,7 @@ def write_payment_status(target: Path, master: MasterData, rows: Sequence[Paymen
     shown = {r.number for r in rows}
 
     def write(tmp: Path) -> None:
-        with streaming_workbook(tmp, StreamedWorkbook) as book:
+        with streaming_workbook(tmp, "payments", StreamedWorkbook) as book:
             fmt = formats(book)
             red = book.add_format({"font_color": "#C00000", "bold": True})
             taken: set[str] = set()

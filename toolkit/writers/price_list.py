@@ -51,7 +51,7 @@ def write_price_list(target: Path, master: MasterData, price_list: str, day: dat
     how = derivation(version)
 
     def write(tmp: Path) -> None:
-        book = new_workbook(tmp)
+        book = new_workbook(tmp, "prices")
         fmt = formats(book)
         sheet = book.add_worksheet(price_list[:31] or "Listino")
         widths = set_widths(sheet, (fitting_width((t(k) for k in LABELS), WIDTHS[0], bold=True), *WIDTHS[1:]))

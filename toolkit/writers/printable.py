@@ -19,7 +19,7 @@ from xlsxwriter.exceptions import DuplicateWorksheetName
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from toolkit.basics.files import write_atomic
+from toolkit.basics.files import KIND_PROPERTY, write_atomic
 from toolkit.basics.labels import define, label, labeller
 from toolkit.basics.runtime import collector_paused
 from toolkit.core.lines import DocumentLine
@@ -101,15 +101,22 @@ class DocumentsWorkbook(Workbook):
         return name
 
 
-def new_workbook(path) -> Workbook:
+def marked(book: Workbook, kind: str) -> Workbook:
+    """`book` with the toolkit's document properties, its `kind` of output among them
+    (`files.KIND_PROPERTY`): what lets `--out` replace the same command's earlier file and
+    nothing else (`files.refuse_other_file`)."""
+    book.set_properties(PROPERTIES)
+    book.set_custom_property(KIND_PROPERTY, kind)
+    return book
+
+
+def new_workbook(path, kind: str) -> Workbook:
     """An XlsxWriter workbook that never turns user text into formulas or links.
 
     Sheets are assembled in memory: the documents have one sheet per order, DDT or invoice, and
     XlsxWriter's default of one temporary file per sheet cost more than the sheets' data.
     """
-    book = DocumentsWorkbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})
-    book.set_properties(PROPERTIES)
-    return book
+    return marked(DocumentsWorkbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True}), kind)
 
 
 def write_book(target: Path, write: Callable[[Path], None]) -> Path:

@@ -16,7 +16,7 @@ import xlsxwriter
 from toolkit.basics.dates import today_rome
 from toolkit.basics.files import write_atomic
 from toolkit.basics.problems import Problem, Severity
-from toolkit.writers.printable import WORKBOOK_OPTIONS, a4, as_of, page_header, set_widths
+from toolkit.writers.printable import WORKBOOK_OPTIONS, a4, as_of, marked, page_header, set_widths
 from toolkit.writers.row_heights import fit_row
 from toolkit.writers.sheet_limits import LINKS_PER_SHEET
 
@@ -46,7 +46,7 @@ def write_problems_report(target: Path, problems: Sequence[Problem], workbook: P
     link_base = os.path.relpath(Path(workbook).resolve(), target.resolve().parent)
 
     def write(tmp: Path) -> None:
-        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        book = marked(xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS), "data-check")
         sheet = book.add_worksheet(TITLE[lang][:31])
         bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         error = book.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "valign": "top"})

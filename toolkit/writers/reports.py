@@ -162,7 +162,7 @@ def _write(path: Path, master: MasterData, report: Report, lang: str) -> None:
     if report.request.kind is not Kind.AGING:
         groups = report.table[report.by[0]].nunique() if len(report.by) > 1 and len(report.table) else 0
         check_rows(HEADER_ROW + 2 + len(report.table) + groups, t("report.table"))  # a subtotal per group, the total
-    book = block_workbook(path)
+    book = block_workbook(path, "report")
     fmt = _Formats(book)
     summary = book.add_worksheet(t("report.summary"))
     table = book.add_worksheet(t("report.table"))

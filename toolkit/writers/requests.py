@@ -55,7 +55,7 @@ def write_requests(target: Path, master: MasterData, requests: Sequence[Customer
     t = labeller(lang)
 
     def write(tmp: Path) -> None:
-        book = new_workbook(tmp)
+        book = new_workbook(tmp, "requests")
         fmt = formats(book)
         stamp = book.add_format({"num_format": figure(STAMP), "valign": "top"})
         taken: set[str] = set()

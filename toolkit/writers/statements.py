@@ -113,7 +113,7 @@ def write_discount_statements(folder: Path, master: MasterData, settlements: Seq
 
 def _discount_book(tmp: Path, master: MasterData, names: Mapping[str, str], s: Settlement, lang: str) -> None:
     t = labeller(lang)
-    book = new_workbook(tmp)
+    book = new_workbook(tmp, "statement")
     fmt = formats(book)
     sheet = book.add_worksheet(sheet_name(t("st.discount_sheet"), set()))
     facts = (("st.customer", f"{s.customer} – {names.get(s.customer, '')}"),
@@ -210,7 +210,7 @@ TOTAL_FIRST_ROW = 4
 
 def _commission_book(tmp: Path, master: MasterData, s: Statement, first: date, last: date, lang: str) -> None:
     t = labeller(lang)
-    book = new_workbook(tmp)
+    book = new_workbook(tmp, "statement")
     fmt = formats(book)
     sheet = book.add_worksheet(sheet_name(t("st.commission_sheet"), set()))
     widths = set_widths(sheet, (15, 11, 16, 10, 10, 13, 9, 11, 12, 13))
@@ -247,7 +247,7 @@ def _commission_book(tmp: Path, master: MasterData, s: Statement, first: date, l
 def _summary_book(tmp: Path, master: MasterData, statements: Sequence[Statement], first: date, last: date,
                   lang: str) -> None:
     t = labeller(lang)
-    book = new_workbook(tmp)
+    book = new_workbook(tmp, "statement")
     fmt = formats(book)
     sheet = book.add_worksheet(sheet_name(t("st.summary_sheet"), set()))
     widths = set_widths(sheet, (24, 14, 14, 44))

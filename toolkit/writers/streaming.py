@@ -20,7 +20,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from toolkit.writers.formulas import PlainFormulasWorksheet
-from toolkit.writers.printable import PROPERTIES, WORKBOOK_OPTIONS
+from toolkit.writers.printable import WORKBOOK_OPTIONS, marked
 
 
 class StreamingWorkbook(Workbook):
@@ -28,14 +28,15 @@ class StreamingWorkbook(Workbook):
 
 
 @contextmanager
-def streaming_workbook(path: Path, book_class: type[StreamingWorkbook] = StreamingWorkbook) -> Iterator[Workbook]:
+def streaming_workbook(path: Path, kind: str,
+                       book_class: type[StreamingWorkbook] = StreamingWorkbook) -> Iterator[Workbook]:
     """A constant-memory workbook, saved when the block ends without an error; its temporary
     files live in a directory of their own, removed even when writing fails half-way.
     (`blocks.StreamedWorkbook`'s sheets also take blocks of rows.)"""
     _sweep_stale_folders()
     with tempfile.TemporaryDirectory(prefix=TEMPORARY_PREFIX, ignore_cleanup_errors=True) as tmpdir:
         book = book_class(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": tmpdir})
-        book.set_properties(PROPERTIES)
+        marked(book, kind)
         try:
             yield book
         except BaseException:
