@@ -318,7 +318,8 @@ def test_the_credit_note_is_in_the_register_its_xml_cites_the_invoice_and_its_pr
 def test_out_never_prints_over_an_earlier_notes_file(capsys, desk, tmp_path):
     """`--out` names the file, but one holding the ledger's invoices or credit notes is an
     earlier note's, perhaps not printed yet: refused as `ship --out` refuses, exit 2, no note
-    stored, the file as it was. A file holding none of them is replaced, as asked."""
+    stored, the file as it was. A user's own workbook is refused too: `--out` replaces only the
+    toolkit's own file of the same kind."""
     workbook, url = desk
     order, invoice = _invoiced_not_shipped(url)
     nota = tmp_path / "nota.xlsx"
@@ -337,9 +338,13 @@ def test_out_never_prints_over_an_earlier_notes_file(capsys, desk, tmp_path):
     book = openpyxl.Workbook()
     book.active.title = "NC-2026-99999"
     book.save(notes)
-    code, out = credit(capsys, desk, other, "--date", "2026-10-03", "--out", notes)
+    code, said = cli(capsys, "invoice", "credit", workbook, "--invoice", other, "--reason", REASON, "--date",
+                     "2026-10-03", "--out", notes, "--ledger", url)
+    assert code == 2 and count(url, schema.invoices) == stored
+    assert f"Il file {notes} esiste già e non è un file «fatture» scritto da toolkit" in " ".join(said.split())
+    assert openpyxl.load_workbook(notes).sheetnames == ["NC-2026-99999"]
+    code, out = credit(capsys, desk, other, "--date", "2026-10-03", "--out", tmp_path / "nota-2.xlsx")
     assert code == 0 and out["credit_note"]["number"] == "NC-2026-00002"
-    assert openpyxl.load_workbook(notes).sheetnames == ["NC-2026-00002"]
 
 
 def test_partial_notes_then_the_rest_add_up_to_the_invoice_cent_for_cent(capsys, desk, tmp_path):

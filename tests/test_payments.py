@@ -139,7 +139,7 @@ def test_read_file_workbook(tmp_path):
     from toolkit.writers.printable import new_workbook
 
     path = tmp_path / "banca.xlsx"
-    book = new_workbook(path)
+    book = new_workbook(path, "payments")
     sheet = book.add_worksheet("Movimenti")
     sheet.write_row(0, 0, ["Data valuta", "Importo", "Numero fattura", "Causale"])
     sheet.write_row(1, 0, ["15/05/2026", 1234.56, "FT 12/2026", "=non una formula"])

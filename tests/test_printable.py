@@ -10,7 +10,7 @@ from toolkit.writers.printable import new_workbook
 
 
 def test_many_sheets_keep_excels_name_rules(tmp_path):
-    book = new_workbook(tmp_path / "docs.xlsx")
+    book = new_workbook(tmp_path / "docs.xlsx", "orders")
     for n in range(1, 301):
         book.add_worksheet(f"OC-2026-{n:05d}").write_string(0, 0, f"order {n}")
     with pytest.raises(DuplicateWorksheetName):
@@ -33,7 +33,7 @@ def document_header(tmp_path, customer: str) -> tuple[str, str]:
 
     from toolkit.writers.printable import document_on_every_page
 
-    book = new_workbook(tmp_path / "doc.xlsx")
+    book = new_workbook(tmp_path / "doc.xlsx", "orders")
     sheet = book.add_worksheet("FT-2026-00050")
     document_on_every_page(sheet, "Fattura", "FT-2026-00050", date(2026, 4, 30), customer, None, lang="it")
     written = sheet.header
