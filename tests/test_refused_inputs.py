@@ -322,39 +322,39 @@ def test_an_output_folder_that_cannot_be_made_is_refused_before_anything_is_done
 
 
 @pytest.mark.parametrize("args", [
-    ["report", "sales", "{wb}", "--from", "2026-04-01", "--to", "2026-04-30", "--customer", "C001,c002",
+    ["report", "sales", "{wb}", "--from", "2026-04-01", "--to", "2026-04-30", "--customer", "C001,C002X",
      "--out", "{dir}/r.xlsx"],
-    ["orders", "list", "{wb}", "--customer", "c002"],
-    ["payments", "status", "{wb}", "--customer", "c002", "--out", "{dir}/s.xlsx"],
-    ["requests", "list", "{wb}", "--customer", "c002", "--out", "{dir}/q.xlsx"],
-    ["invoice", "{wb}", "--month", "2026-04", "--customer", "c002", "--out", "{dir}/fatture"],
-    ["invoice", "run", "{wb}", "--month", "2026-04", "--customer", "c002", "--preview"],
+    ["orders", "list", "{wb}", "--customer", "C002X"],
+    ["payments", "status", "{wb}", "--customer", "C002X", "--out", "{dir}/s.xlsx"],
+    ["requests", "list", "{wb}", "--customer", "C002X", "--out", "{dir}/q.xlsx"],
+    ["invoice", "{wb}", "--month", "2026-04", "--customer", "C002X", "--out", "{dir}/fatture"],
+    ["invoice", "run", "{wb}", "--month", "2026-04", "--customer", "C002X", "--preview"],
 ])
 def test_a_filter_naming_a_customer_not_in_the_master_is_refused(args, desk, capsys):
-    """A typo in a filter gave an empty report or list and exit 0: now exit 2, the option and
+    """A typo in a filter (a digit too many; a code in lower case is the code, `test_lenient_codes`) gave an empty report or list and exit 0: now exit 2, the option and
     the code named, the closest customer suggested, nothing written."""
     before = sorted(desk.parent.iterdir())
     code, answer, err = toolkit([a.format(wb=desk, dir=desk.parent) for a in args] + ["--lang", "en"], capsys)
     assert code == 2 and answer["problems"][0]["code"] == "option-unknown-code"
-    assert message(answer) == "--customer: c002 not found on the Customers sheet. Did you mean C002?"
-    assert "toolkit: --customer: c002 not found" in err
+    assert message(answer).startswith("--customer: C002X not found on the Customers sheet. Did you mean C002")
+    assert "toolkit: --customer: C002X not found" in err
     assert sorted(desk.parent.iterdir()) == before
 
 
 def test_invoice_release_naming_a_customer_not_in_the_master_is_refused_storing_nothing(desk, capsys):
     before = ledger_of(desk).read_bytes()
-    code, answer, _ = toolkit(["invoice", str(desk), "--month", "2026-04", "--release", "C002,c001",
+    code, answer, _ = toolkit(["invoice", str(desk), "--month", "2026-04", "--release", "C002,C001X",
                                "--out", str(desk.parent / "fatture")], capsys)
     assert code == 2 and answer["problems"][0]["code"] == "option-unknown-code"
-    assert message(answer) == "--release: nel foglio Clienti non trovo c001. Forse: C001?"
+    assert message(answer).startswith("--release: nel foglio Clienti non trovo C001X. Forse: C001")
     assert ledger_of(desk).read_bytes() == before and not (desk.parent / "fatture").exists()
 
 
 @pytest.mark.parametrize(("args", "said"), [
     (["ship", "{wb}", "--date", "2026-04-09", "--all", "--carrier", "V9", "--out", "{dir}/d.xlsx"],
      "--carrier: nel foglio Vettori non trovo V9. Codici nel foglio: V01, V02, V03, V04."),
-    (["requests", "add", "{wb}", "--customer", "C0001", "--kind", "reclamo", "--text", "Merce rotta"],
-     "--customer: nel foglio Clienti non trovo C0001. Forse: C001, C030, C021?"),
+    (["requests", "add", "{wb}", "--customer", "C001X", "--kind", "reclamo", "--text", "Merce rotta"],
+     "--customer: nel foglio Clienti non trovo C001X. Forse: C001, C030, C021?"),
     (["orders", "create", "{wb}", "--date", "2026-04-10", "--only", "T0011", "--out", "{dir}/o.xlsx"],
      "--only: nel foglio Modelli ordine non trovo T0011. Forse: T011, T001, T040?"),
     (["orders", "create", "{wb}", "--date", "2026-04-10", "--exclude", "T001,X1"],
@@ -363,7 +363,7 @@ def test_invoice_release_naming_a_customer_not_in_the_master_is_refused_storing_
      "--list: nel foglio Listini non trovo LX. Codici nel foglio: BASE, HORECA, INGROSSO."),
 ])
 def test_every_option_naming_master_data_refuses_an_unknown_code_alike(args, said, desk, capsys):
-    """`ship --carrier V9` and `requests add --customer C0001` exited 1 with no suggestion,
+    """`ship --carrier V9` and `requests add --customer C001X` exited 1 with no suggestion,
     while the filters exit 2 suggesting close codes: now every such option is refused alike,
     before anything is stored or written."""
     before, stored = sorted(desk.parent.iterdir()), ledger_of(desk).read_bytes()
