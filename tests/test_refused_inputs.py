@@ -331,7 +331,8 @@ def test_an_output_folder_that_cannot_be_made_is_refused_before_anything_is_done
     ["invoice", "run", "{wb}", "--month", "2026-04", "--customer", "C002X", "--preview"],
 ])
 def test_a_filter_naming_a_customer_not_in_the_master_is_refused(args, desk, capsys):
-    """A typo in a filter (a digit too many; a code in lower case is the code, `test_lenient_codes`) gave an empty report or list and exit 0: now exit 2, the option and
+    """A typo in a filter (a letter too many; a code in lower case is the code itself,
+    `test_lenient_codes`) gave an empty report or list and exit 0: now exit 2, the option and
     the code named, the closest customer suggested, nothing written."""
     before = sorted(desk.parent.iterdir())
     code, answer, err = toolkit([a.format(wb=desk, dir=desk.parent) for a in args] + ["--lang", "en"], capsys)
