@@ -859,7 +859,12 @@ def shipped_april(master, ledger, *, restock: bool = False, until: date = MONTH[
 def month_ledger(workbook: Path, target: Path) -> None:
     """April as `month` makes it, the month-end run issued final (no accountants' workbook),
     into the SQLite ledger `target`. Run in a child process by `_final_month`, so that its
-    memory does not count in the e-invoice measure's peak."""
+    memory does not count in the e-invoice measure's peak.
+
+    The sample's weekly returns give back more of an item than some customers bought in April:
+    month end leaves those returns out (`return-credited-already`) and invoices the rest, as at a
+    desk, so they do not stop the ledger the later measures start from."""
+    from toolkit.core.credit_notes import RETURN_CREDITED
     from toolkit.core.invoicing import InvoiceStatus, Period, Request
     from toolkit.ledger import open_ledger
     from toolkit.services.invoicing import run
@@ -868,8 +873,9 @@ def month_ledger(workbook: Path, target: Path) -> None:
     ledger = open_ledger(f"sqlite:///{target}")
     shipped_april(master, ledger)
     done = run(ledger, master, Request(Period(*MONTH), today=INVOICE_DAY), status=InvoiceStatus.FINAL)
-    if not done.run_id or any(p.is_error for p in done.problems):
-        raise SystemExit(f"month-end run failed: {sorted({p.code for p in done.problems if p.is_error})}")
+    stopping = {p.code for p in done.problems if p.is_error} - {RETURN_CREDITED.code}
+    if not done.run_id or stopping:
+        raise SystemExit(f"month-end run failed: {sorted(stopping)}")
     ledger.engine.dispose()
 
 
@@ -1057,7 +1063,7 @@ def _quarter(master, ledger) -> None:
                   for x in april]
         copies.sort(key=lambda x: (x.invoice_date, x.kind.value))
         with writing(ledger) as conn:
-            store(conn, master.settings, copies, InvoiceStatus.FINAL, f"bench-{month}")
+            store(conn, master, copies, InvoiceStatus.FINAL, f"bench-{month}")
 
 
 @measure("discounts_quarter", "a quarter's volume-discount settlement (toolkit discounts settle --period 2026-Q2 "
