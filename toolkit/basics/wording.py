@@ -54,6 +54,18 @@ def number(value: Decimal | int, lang: str, places: int | None = None) -> str:
     return text.translate(str.maketrans(",.", ".,")) if lang == "it" else text
 
 
+def quantity(value: Decimal | int, lang: str) -> str:
+    """A quantity as the reader writes it, without the ledger's trailing zeros: in Italian
+    `1.999` would read one thousand nine hundred ninety-nine, so it is `1,999` there.
+
+    >>> quantity(Decimal("1.999"), "it"), quantity(Decimal("10.000"), "it"), quantity(Decimal("2500.500"), "it")
+    ('1,999', '10', '2.500,5')
+    >>> quantity(Decimal("1.999"), "en"), quantity(Decimal("2500"), "en"), quantity(12, "it")
+    ('1.999', '2,500', '12')
+    """
+    return number(Decimal(value).normalize(), lang)
+
+
 def euro(value: Decimal | int, lang: str) -> str:
     """
     >>> euro(Decimal("151.59"), "it"), euro(Decimal("1234567.1"), "en"), euro(Decimal("-3"), "it")

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from toolkit.basics.wording import euro, number
+from toolkit.basics.wording import euro, quantity
 from toolkit.core.invoicing import Invoice, InvoiceKind
 from toolkit.core.orders import STATUS_LABELS, Order
 
@@ -82,11 +82,6 @@ def _table(title: str | None, heads: Sequence[str], right: Sequence[int] = (), w
     return table
 
 
-def _quantity(value: Decimal, lang: str) -> str:
-    """A quantity without the ledger's trailing zeros: 10, 2,5."""
-    return number(value.normalize() if value == value.to_integral() else value.normalize(), lang)
-
-
 def _money(value: Decimal | None, lang: str) -> str:
     return "" if value is None else euro(value, lang)
 
@@ -100,7 +95,7 @@ def print_preview(preview: Preview, lang: str) -> None:
                    else ("Date", "Template", "Customer", "Name", "Lines", "Quantity", "Amount", "Order"), (4, 5, 6), (3,))
     for r in preview.rows:
         table.add_row(f"{r.day:%d/%m/%Y}{'*' if r.changed else ''}", r.template, r.customer, r.customer_name,
-                      str(r.lines), _quantity(r.quantity, lang), euro(r.amount, lang), r.order_shown(lang))
+                      str(r.lines), quantity(r.quantity, lang), euro(r.amount, lang), r.order_shown(lang))
     _show(table, console)
     if preview.missed_days:
         days = ", ".join(d.strftime("%d/%m") for d in preview.missed_days)
@@ -142,8 +137,8 @@ def print_orders(orders: Sequence[Order], lang: str) -> None:
     for o in orders:
         table.add_row(o.number, f"{o.order_date:%d/%m/%Y}", o.origin.shown(lang), o.customer,
                       STATUS_LABELS[o.status][0 if it else 1],
-                      _quantity(o.quantity, lang), _quantity(o.to_ship, lang), _quantity(o.invoiced, lang),
-                      _quantity(o.credited, lang), euro(o.amount, lang))
+                      quantity(o.quantity, lang), quantity(o.to_ship, lang), quantity(o.invoiced, lang),
+                      quantity(o.credited, lang), euro(o.amount, lang))
     _show(table)
 
 

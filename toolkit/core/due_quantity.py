@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from toolkit.basics.labels import define, labeller
+from toolkit.basics.wording import quantity
 from toolkit.core.plan import Due
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData
@@ -32,11 +33,11 @@ def due_quantity(due: Due, units: Mapping[str, str]) -> tuple[Decimal | int, str
 
 
 def shown(value: Decimal | int, unit: str | None, lang: str) -> str:
-    """`due_quantity` as text, as Excel's General shows it with its unit: "12.5 kg", "6 righe".
+    """`due_quantity` as text with its unit, in the reader's decimals: "12,5 kg", "6 righe"
+    (never one line: lines in different units are two at least).
 
-    >>> shown(Decimal("12.500"), "kg", "it"), shown(6, None, "it"), shown(6, None, "en")
-    ('12.5 kg', '6 righe', '6 lines')
+    >>> shown(Decimal("12.500"), "kg", "it"), shown(Decimal("12.5"), "kg", "en"), shown(6, None, "it")
+    ('12,5 kg', '12.5 kg', '6 righe')
     """
-    number = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
     suffix = labeller(lang)("calendar.lines") if unit is None else unit
-    return f"{number} {suffix}".rstrip()
+    return f"{quantity(value, lang)} {suffix}".rstrip()

@@ -264,29 +264,29 @@ class Shortfall:
         return f"{self.item} ({wording.shown(self.available, lang)}/{wording.shown(self.needed, lang)})"
 
 
-def shown(quantity: Decimal | None) -> str:
-    """A quantity as a message shows it: `10`, `7.5`, not `10.000`.
+def shown(quantity: Decimal | None, lang: str) -> str:
+    """A quantity as a message shows it: `10`, `7,5` (`7.5` in English), not `10.000`.
 
     Each value is written once and remembered (`_SHOWN`): a day at L words 228,000 held
     lines' messages from a few hundred distinct quantities. Equal values show alike whatever
     their exponent; a zero is written each time, as it keeps its sign.
 
-    >>> shown(Decimal("10.000")), shown(Decimal("7.500")), shown(None), shown(Decimal("10"))
-    ('10', '7.5', '—', '10')
+    >>> shown(Decimal("10.000"), "it"), shown(Decimal("7.500"), "it"), shown(None, "it"), shown(Decimal("7.5"), "en")
+    ('10', '7,5', '—', '7.5')
     """
     if quantity is None:
         return "—"
     if not quantity:
-        return format(quantity.normalize(), "f")
-    found = _SHOWN.get(quantity)
+        return wording.quantity(quantity, lang)
+    found = _SHOWN.get((quantity, lang))
     if found is None:
         if len(_SHOWN) >= 4096:
             _SHOWN.clear()
-        found = _SHOWN[quantity] = format(quantity.normalize(), "f")
+        found = _SHOWN[quantity, lang] = wording.quantity(quantity, lang)
     return found
 
 
-_SHOWN: dict[Decimal, str] = {}
+_SHOWN: dict[tuple[Decimal, str], str] = {}
 
 
 number_key = rank

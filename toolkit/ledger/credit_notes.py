@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
+from toolkit.basics import wording
 from toolkit.core.credit_notes import Creditable, DiscountShare, Headroom, Sold, creditable, headroom, returned_lines
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from toolkit.core.payments import TakenBack
@@ -174,6 +175,10 @@ class StillBilled:
     item: str
     quantity: Decimal
     unit: str
+
+    def shown(self, lang: str) -> str:
+        """As the refusal names it, `A019 1,999 cf`: the quantity in the reader's decimals."""
+        return f"{self.item} {wording.quantity(self.quantity, lang)} {self.unit}".strip()
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,9 +47,8 @@ from toolkit.core.credit_notes import (
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
 from toolkit.core.orders import OrderStatus
 from toolkit.core.payments import parse_invoice_number
-from toolkit.core.shipping import shown
 from toolkit.ledger import Ledger
-from toolkit.ledger.credit_notes import billed_to_ship, credited_lines, discount_shares
+from toolkit.ledger.credit_notes import StillBilled, billed_to_ship, credited_lines, discount_shares
 from toolkit.ledger.db import writing
 from toolkit.ledger.invoices import load_invoices, store
 from toolkit.ledger.orders import load_orders, set_statuses
@@ -204,10 +203,10 @@ def _close_orders(conn: Connection, note: Invoice, asked_in: AskedIn) -> list[st
     assert note.id is not None
     found = billed_to_ship(conn, note.id)
     if found.still_billed:
-        by_order: dict[str, list[str]] = {}
+        by_order: dict[str, list[StillBilled]] = {}
         for line in found.still_billed:
-            by_order.setdefault(line.order, []).append(f"{line.item} {shown(line.quantity)} {line.unit}".strip())
-        raise ProblemsFound([STILL_BILLED(None, order=order, lines=", ".join(items), asked_in=asked_in.lines)
+            by_order.setdefault(line.order, []).append(line)
+        raise ProblemsFound([STILL_BILLED(None, order=order, lines=tuple(items), asked_in=asked_in.lines)
                              for order, items in by_order.items()])
     orders = load_orders(conn, ids=list(found.orders))
     set_statuses(conn, orders, OrderStatus.CLOSED, "closed")

@@ -184,7 +184,7 @@ def write_production_list(target: Path, master: MasterData, production: Producti
             headings(sheet, HEADER_ROW, 0, [t(h) for h in heads], fmt, widths)
             last = _rows(sheet, HEADER_ROW + 1, [_format(fmt, h) for h in heads[:-1]] + [fmt.wrap], widths,
                          ((r.item, r.description, r.unit, r.quantity, r.stock, r.from_stock, r.to_produce,
-                           "; ".join(f"{s.order} {s.customer} ({shown(s.quantity)})" for s in r.sources))
+                           "; ".join(f"{s.order} {s.customer} ({shown(s.quantity, lang)})" for s in r.sources))
                           for r in production.rows))
             if not production.rows:
                 text(sheet, HEADER_ROW + 1, 0, t("list.empty"))
