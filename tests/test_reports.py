@@ -563,7 +563,7 @@ def test_each_printed_pie_is_whole_on_one_page(products_book, tmp_path):
     assert not all(w in pages[0] for w in pies[0][0].split()), "the pies start on a page of their own"
 
 
-def test_the_command_writes_the_workbook_and_answers(april, tmp_path):
+def test_the_command_writes_the_workbook_and_answers(april, tmp_path, capsys):
     out, _ = april
     workbook = copied_desk(out, tmp_path)
     from toolkit.cli import app, output
@@ -572,6 +572,8 @@ def test_the_command_writes_the_workbook_and_answers(april, tmp_path):
     output.reset()
     assert app.run(["report", "aging", str(workbook), "--from", "2026-01-01", "--to", str(AS_OF),
                     "--out", str(tmp_path / "aging.xlsx")]) == 0
+    said = capsys.readouterr().out
+    assert re.search(r"^Totale: \d{1,3}(\.\d{3})*,\d{2} €$", said, re.M), said
     cells = _cells(tmp_path / "aging.xlsx", "Report")
     assert cells[4][:2] == ["Cliente", "Ragione sociale"]
     assert open_ledger(None, workbook) is not None

@@ -64,9 +64,14 @@ def register(app: typer.Typer) -> None:
                 "groups": len(made.table), "workbook": made.file, "pdf": made.pdf}, problems)
         else:
             output.print_problems(problems)
-            it = output.lang() == "it"
-            typer.echo(f"{'Totale' if it else 'Total'}: {euro(made.total)}"
-                       + (f"  ({'confronto' if it else 'comparison'}: {euro(made.compare_total)})"
+            from decimal import Decimal
+
+            from toolkit.basics import wording
+
+            lang = output.lang()
+            it = lang == "it"
+            typer.echo(f"{'Totale' if it else 'Total'}: {wording.euro(Decimal(made.total).scaleb(-2), lang)}"
+                       + (f"  ({'confronto' if it else 'comparison'}: {wording.euro(Decimal(made.compare_total).scaleb(-2), lang)})"
                           if made.compare_total is not None else ""))
             for path in (made.file, made.pdf):
                 if path is not None:
