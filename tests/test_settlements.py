@@ -264,3 +264,20 @@ def test_a_version_7_ledger_gains_citations_and_settlements(tmp_path, minimal_ma
         assert {"invoice_citations", "volume_settlements"} <= set(inspect(conn).get_table_names())
         assert load_invoices(conn) == []
     upgraded.engine.dispose()
+
+
+def test_a_preview_on_the_terminal_has_headings_and_the_readers_numbers(ledger, sample_master, capsys):
+    """`discounts settle --preview` as a table like the others: Italian headings, amounts in
+    euro with the decimal comma, the bracket's percent with it too."""
+    from toolkit.cli.tables import print_settlements
+
+    seen = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True).settlements
+    print_settlements(seen, {("SV9", "C009"): "NC-2026-00001"}, "it")
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert lines[0].split() == ["Sconto", "Cliente", "Base", "Scaglione", "Sconto", "€", "Nota", "di", "credito"]
+    first = next(s for s in seen if s.reached)
+    row = next(line for line in lines if line.split()[:2] == [first.discount.code, first.customer])
+    base, percent = f"{first.base:,.2f}".translate(str.maketrans(",.", ".,")), str(first.reached.percent.normalize())
+    assert f"{base} €" in row and f"{percent.replace('.', ',')} %" in row, row
+    assert not re.search(r"\d\.\d{2}\b", row), row
+    assert lines[-1].split() == ["SV9", "C009", "già", "liquidato", "con", "NC-2026-00001"]

@@ -74,13 +74,9 @@ def settle_cmd(
                       "files": result.files}, problems)
         output.exit_for(problems)
         return
-    it = output.lang() == "it"
-    for s in result.settlements:
-        note = s.credit_note.number if s.credit_note and s.credit_note.number else ("—" if s.amount <= 0 else "")
-        bracket = f"{s.reached.percent} %" if s.reached else "—"
-        typer.echo(f"{s.discount.code:<8} {s.customer:<8} {s.base:>12} {bracket:>8} {s.amount:>10}  {note}")
-    for (code, customer), number in sorted(result.already.items()):
-        typer.echo(f"{code:<8} {customer:<8} " + (f"già liquidato con {number}" if it else f"settled before by {number}"))
+    from toolkit.cli.tables import print_settlements
+
+    print_settlements(result.settlements, result.already, output.lang())
     output.print_problems(problems)
     typer.echo(result.summary(output.lang()))
     for path in result.files:

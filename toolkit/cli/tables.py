@@ -7,7 +7,7 @@ that it does not wrap at 80 columns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -17,13 +17,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from toolkit.basics.wording import euro, quantity
+from toolkit.basics.wording import euro, number, quantity
 from toolkit.core.invoicing import Invoice, InvoiceKind
 from toolkit.core.orders import STATUS_LABELS, Order
 
 if TYPE_CHECKING:
     from toolkit.core.payments import PaymentStatus
     from toolkit.core.requests import OpenRequests
+    from toolkit.core.volume_discounts import Settlement
     from toolkit.services.invoicing import RunSummary
     from toolkit.services.orders import Preview
 
@@ -178,4 +179,19 @@ def print_payments(rows: Sequence[PaymentStatus], lang: str) -> None:
                if r.next_due and r.days_to_due is not None else "")
         table.add_row(r.number, f"{r.invoice_date:%d/%m/%Y}", r.customer, euro(r.total, lang), euro(r.collected, lang),
                       euro(r.credited, lang), euro(r.outstanding, lang), "✓" if r.paid else "", due)
+    _show(table)
+
+
+def print_settlements(settlements: Sequence[Settlement], already: Mapping[tuple[str, str], str], lang: str) -> None:
+    """A period's volume discounts, each customer's base, bracket reached, discount and note,
+    then those settled before (`discounts settle`, with `--preview` too)."""
+    it = lang == "it"
+    table = _table(None, ("Sconto", "Cliente", "Base", "Scaglione", "Sconto €", "Nota di credito") if it
+                   else ("Discount", "Customer", "Base", "Bracket", "Discount €", "Credit note"), (2, 3, 4))
+    for x in settlements:
+        note = x.credit_note.number if x.credit_note and x.credit_note.number else ("—" if x.amount <= 0 else "")
+        bracket = f"{number(x.reached.percent.normalize(), lang)} %" if x.reached else "—"
+        table.add_row(x.discount.code, x.customer, euro(x.base, lang), bracket, euro(x.amount, lang), note)
+    for (code, customer), done in sorted(already.items()):
+        table.add_row(code, customer, "", "", "", (f"già liquidato con {done}" if it else f"settled before by {done}"))
     _show(table)
