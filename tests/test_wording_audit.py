@@ -22,3 +22,25 @@ def test_a_quantity_in_an_italian_message_has_the_decimal_comma():
     assert "(A019 1.999 cf, A020 2,500.5 kg)" in refused.message("en")
     assert (quantity_shown(D("1.999"), "it"), quantity_shown(D("1.999"), "en")) == ("1,999", "1.999")
     assert due_shown(D("12.500"), "kg", "it") == "12,5 kg"
+
+
+def test_a_count_agrees_with_its_noun():
+    """"1 ordine creati", "1 documenti": the audit's cases, in both languages."""
+    from toolkit.cli.invoicing import finalized_said, undone_said
+    from toolkit.core.orders import issued_on_their_day
+
+    assert issued_on_their_day(1, "it") == " Emessi i documenti attesi di 1 ordine creato in anticipo."
+    assert issued_on_their_day(3, "it") == " Emessi i documenti attesi di 3 ordini creati in anticipo."
+    assert undone_said(1, "it") == "Annullato 1 documento; la numerazione riprende dal primo."
+    assert undone_said(4, "it") == "Annullati 4 documenti; la numerazione riprende dal primo."
+    assert undone_said(1, "en") == "Undid 1 document; numbering resumes from the first."
+    assert (finalized_said(1, "it"), finalized_said(2, "it")) == ("1 documento ora definitivo.",
+                                                                  "2 documenti ora definitivi.")
+    assert (finalized_said(1, "en"), finalized_said(2, "en")) == ("1 document is now final.",
+                                                                  "2 documents are now final.")
+    from toolkit.basics.wording import Counted
+    from toolkit.services.einvoice import DRAFT_RUN
+
+    draft = DRAFT_RUN(None, run_id="R1", documents=Counted(1, ("documento", "documenti"), ("document", "documents")))
+    assert draft.message("it").startswith("L'emissione R1 è in bozza (1 documento):")
+    assert draft.message("en").startswith("Run R1 is a draft (1 document):")

@@ -9,6 +9,7 @@ decimals.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -26,6 +27,24 @@ def count(n: int, one: str, many: str) -> str:
     ('1 ordine', '3 ordini', '0 orders')
     """
     return f"{n} {one if n == 1 else many}"
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A count and its noun for a problem's message, which reads in either language: a
+    template cannot agree "{count} documenti" with 1.
+
+    >>> docs = Counted(1, ("documento", "documenti"), ("document", "documents"))
+    >>> docs.shown("it"), docs.shown("en"), Counted(2, ("riga", "righe"), ("line", "lines")).shown("it")
+    ('1 documento', '1 document', '2 righe')
+    """
+
+    n: int
+    it: tuple[str, str]
+    en: tuple[str, str]
+
+    def shown(self, lang: str) -> str:
+        return count(self.n, *(self.en if lang == "en" else self.it))
 
 
 def more_warnings(n: int, lang: str) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
+from toolkit.basics import wording
 from toolkit.basics.labels import define, label
 from toolkit.basics.vocab import Choices, PaymentMethod
 from toolkit.cli import output
@@ -183,8 +184,7 @@ def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg, json: bool = Js
     else:
         output.print_problems(problems)
         if count:
-            typer.echo(f"Annullati {count} documenti; la numerazione riprende dal primo." if _it()
-                       else f"Undid {count} documents; numbering resumes from the first.")
+            typer.echo(undone_said(count, output.lang()))
     output.exit_for(problems)
 
 
@@ -215,7 +215,7 @@ def finalize_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
     else:
         output.print_problems(problems)
         if count:
-            typer.echo(f"{count} documenti ora definitivi." if _it() else f"{count} documents are now final.")
+            typer.echo(finalized_said(count, output.lang()))
         for path in files:
             typer.echo(str(path))
     output.exit_for(problems)
@@ -483,3 +483,18 @@ def status_cmd(workbook: Path = WorkbookArg,
 def register(app: typer.Typer) -> None:
     app.add_typer(invoice_app, name="invoice")
     app.add_typer(payments_app, name="payments")
+
+
+def undone_said(undone: int, lang: str) -> str:
+    """What `invoice undo` answers, its count agreeing with its noun (*Annullato 1 documento*)."""
+    if lang == "it":
+        return (f"{'Annullato' if undone == 1 else 'Annullati'} {wording.count(undone, 'documento', 'documenti')}; "
+                "la numerazione riprende dal primo.")
+    return f"Undid {wording.count(undone, 'document', 'documents')}; numbering resumes from the first."
+
+
+def finalized_said(finalized: int, lang: str) -> str:
+    """What `invoice finalize` answers: *1 documento ora definitivo*, *3 documenti ora definitivi*."""
+    if lang == "it":
+        return f"{wording.count(finalized, 'documento ora definitivo', 'documenti ora definitivi')}."
+    return f"{wording.count(finalized, 'document is', 'documents are')} now final."

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from toolkit.basics.wording import count
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, one_code, open_session, parse_day
@@ -167,7 +168,7 @@ def _report(json: bool, result: Shipped) -> None:
         return
     for n in result.notes:
         typer.echo(f"{n.number}  {n.day:%d/%m/%Y}  {n.customer:<8} {', '.join(n.orders)}  "
-                   + (f"{len(n.lines)} righe" if _it() else f"{len(n.lines)} lines"))
+                   + (count(len(n.lines), "riga", "righe") if _it() else count(len(n.lines), "line", "lines")))
     if result.invoices:
         from toolkit.cli.tables import print_invoices
 

@@ -234,11 +234,13 @@ def issued_on_their_day(orders: int, lang: str) -> str:
 
     >>> issued_on_their_day(1, "en"), issued_on_their_day(0, "it")
     (' Issued the waiting documents of 1 order created ahead.', '')
+    >>> issued_on_their_day(1, "it"), issued_on_their_day(2, "it")
+    (' Emessi i documenti attesi di 1 ordine creato in anticipo.', ' Emessi i documenti attesi di 2 ordini creati in anticipo.')
     """
     if not orders:
         return ""
     if lang == "it":
-        return f" Emessi i documenti attesi di {count(orders, 'ordine', 'ordini')} creati in anticipo."
+        return f" Emessi i documenti attesi di {count(orders, 'ordine creato', 'ordini creati')} in anticipo."
     return f" Issued the waiting documents of {count(orders, 'order', 'orders')} created ahead."
 
 

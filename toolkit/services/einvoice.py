@@ -30,7 +30,7 @@ from sqlalchemy import Connection
 
 from toolkit.basics.files import Staged, staged_output
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.wording import count
+from toolkit.basics.wording import Counted, count
 from toolkit.core.einvoice import Context, Options, RelatedDocument, credited_invoices
 from toolkit.core.einvoice.names import file_name, seller_id
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus, Period
@@ -57,9 +57,9 @@ CHUNK = 500
 
 DRAFT_RUN = define(
     "einvoice-draft-run", "error",
-    it="L'emissione {run_id} è in bozza ({count} documenti): le fatture elettroniche si scrivono solo per le "
+    it="L'emissione {run_id} è in bozza ({documents}): le fatture elettroniche si scrivono solo per le "
        "fatture definitive. Controllala, rendila definitiva con «toolkit invoice finalize» e riprova.",
-    en="Run {run_id} is a draft ({count} documents): e-invoices are written for final invoices only. "
+    en="Run {run_id} is a draft ({documents}): e-invoices are written for final invoices only. "
        "Check it, make it final with “toolkit invoice finalize” and try again.")
 ALREADY_ZIPPED = define(
     "einvoice-already-zipped", "warning",
@@ -127,7 +127,8 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
     if run_id is not None and not chosen:
         return Exported(out, problems=[UNKNOWN_RUN(None, run_id=run_id)])
     drafts = Counter(d.run_id for d in chosen if d.status is InvoiceStatus.DRAFT)
-    problems = [DRAFT_RUN(None, run_id=run, count=n) for run, n in sorted(drafts.items())]
+    problems = [DRAFT_RUN(None, run_id=run, documents=Counted(n, ("documento", "documenti"), ("document", "documents")))
+                for run, n in sorted(drafts.items())]
     finals = [d for d in chosen if d.status is InvoiceStatus.FINAL]
     if not finals:
         if month is not None and not drafts:
