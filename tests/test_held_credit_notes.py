@@ -50,7 +50,7 @@ def test_a_run_crediting_a_return_after_a_held_credit_note_is_refused_until_it_i
     assert refusal.startswith(f"L'ordine {number} del cliente C004, creato in anticipo, ha la nota di credito "
                               "immediata ancora in attesa del suo giorno (30/10/2026), prima della data dei documenti "
                               "di questa fatturazione (31/10/2026)"), refusal
-    assert "nella serie NC 2026" in refusal and "«toolkit orders create CARTELLA --date 30/10/2026»" in refusal
+    assert "nella serie NC 2026" in refusal and "«toolkit orders create anagrafiche.xlsx --date 30/10/2026»" in refusal
     code, said = cli(capsys, *run, "--preview", "--lang", "en")
     assert code == 1 and (f"Order {number} of customer C004, created ahead, still has its immediate credit note "
                           "waiting for its day (30/10/2026), before the date of this run's documents (31/10/2026)"

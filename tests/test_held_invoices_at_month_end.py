@@ -72,7 +72,7 @@ def test_a_run_dated_after_a_held_invoice_is_refused_until_it_is_issued(capsys, 
     refusal = next(p["message"] for p in out["problems"] if p["code"] == BEFORE_RUN)
     assert "ha la fattura immediata ancora in attesa del suo giorno (30/10/2026), prima della data dei documenti di " \
            "questa fatturazione (31/10/2026)" in " ".join(refusal.split())
-    assert "«toolkit orders create CARTELLA --date 30/10/2026»" in refusal
+    assert "«toolkit orders create anagrafiche.xlsx --date 30/10/2026»" in refusal
     assert not (tmp_path / "fatture").exists() or not any((tmp_path / "fatture").iterdir())
     assert cli(capsys, "orders", "create", workbook, "--date", "2026-10-30", "--ledger", url)[0] == 0
     code, out = reply(capsys, "invoice", workbook, "--month", "2026-10", "--out", tmp_path / "fatture", "--ledger", url)

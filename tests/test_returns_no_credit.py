@@ -60,8 +60,8 @@ def rows(ledger, table) -> int:
 def test_a_return_closed_with_no_credit_leaves_month_end_for_good(ledger):
     books, number, ddt = refused_return(ledger)
     [problem] = [p for p in run(ledger, books, Request(MAY, MAY_RUN), preview=True).problems if p.is_error]
-    assert f"toolkit returns no-credit CARTELLA --order {number} --reason" in problem.render("it")
-    assert f"toolkit returns no-credit WORKBOOK --order {number} --reason" in problem.render("en")
+    assert f"toolkit returns no-credit anagrafiche.xlsx --order {number} --reason" in problem.render("it")
+    assert f"toolkit returns no-credit anagrafiche.xlsx --order {number} --reason" in problem.render("en")
     with reading(ledger) as conn:
         assert exposures(conn, ["C002"])["C002"].uninvoiced < 0, "the return's DDT waits, its value with it"
 

@@ -44,3 +44,18 @@ def test_a_count_agrees_with_its_noun():
     draft = DRAFT_RUN(None, run_id="R1", documents=Counted(1, ("documento", "documenti"), ("document", "documents")))
     assert draft.message("it").startswith("L'emissione R1 è in bozza (1 documento):")
     assert draft.message("en").startswith("Run R1 is a draft (1 document):")
+
+
+def test_no_message_names_a_placeholder_the_user_cannot_know():
+    """`CARTELLA` was in the hints the desk copies; an example workbook name stands there now."""
+    import toolkit.core.credit_notes
+    import toolkit.core.invoicing
+    import toolkit.core.no_credit  # noqa: F401  (their problems are defined on import)
+    from toolkit.basics.problems import all_problem_types
+    from toolkit.services.printing import command
+
+    for kind in all_problem_types():
+        assert not any(word in kind.templates[lang] for lang in ("it", "en") for word in ("CARTELLA", "WORKBOOK")), \
+            kind.code
+    assert command("ddt", None, ["DDT-2026-00001"], Path("ddt.xlsx")) == \
+        "toolkit print ddt anagrafiche.xlsx --numbers DDT-2026-00001 --out ddt.xlsx"

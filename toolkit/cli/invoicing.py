@@ -63,7 +63,7 @@ class _RunByDefault(TyperGroup):
 invoice_app = typer.Typer(cls=_RunByDefault, no_args_is_help=True, help=(
     "Fatturazione di fine mese (fattura differita) e registro per il commercialista. "
     "Month-end invoicing (deferred invoices) and the accountants' workbook.\n\n"
-    "«toolkit invoice CARTELLA.xlsx --month 2026-04 --out DIR» è la forma breve di «toolkit invoice run …». "
+    "«toolkit invoice anagrafiche.xlsx --month 2026-04 --out DIR» è la forma breve di «toolkit invoice run …». "
     "“toolkit invoice WORKBOOK --month 2026-04 --out DIR” is short for “toolkit invoice run …”."))
 payments_app = typer.Typer(no_args_is_help=True, help=(
     "Incassi e monitoraggio pagamenti. Payments and payment monitoring."))

@@ -136,13 +136,13 @@ RETURN_CREDITED = define(
        "({invoices}) resta da accreditare solo {left} {unit}: il resto è già stato accreditato dalle note di credito "
        "{notes}. Il reso non è stato accreditato, per non rimborsare due volte la stessa merce, e il suo DDT resta tra "
        "quelli da fatturare: controlla con il cliente se quella merce è già stata rimborsata. Se sì, registra che "
-       "non è dovuto alcun accredito (toolkit returns no-credit CARTELLA --order {order} --reason \"…\"): il reso "
+       "non è dovuto alcun accredito (toolkit returns no-credit anagrafiche.xlsx --order {order} --reason \"…\"): il reso "
        "si chiude e il DDT non torna più alla fatturazione.",
     en="Return {order} (DDT {ddt}) gives back {asked} {unit} of {item}, but of the invoices that sold them "
        "({invoices}) only {left} {unit} is left to credit: the rest was credited already by credit notes {notes}. "
        "The return was not credited, so as not to pay the same goods back twice, and its DDT stays among those to "
        "invoice: check with the customer whether those goods were paid back already. If so, record that no credit "
-       "is due (toolkit returns no-credit WORKBOOK --order {order} --reason \"…\"): the return is closed and its "
+       "is due (toolkit returns no-credit anagrafiche.xlsx --order {order} --reason \"…\"): the return is closed and its "
        "DDT no longer comes back to invoicing.")
 OVER_DISCOUNT = define(
     "credit-over-discount", "error",

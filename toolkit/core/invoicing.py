@@ -422,12 +422,12 @@ HELD_INVOICE_BEFORE_RUN = define(
        "({day}), prima della data dei documenti di questa fatturazione ({run_day}): emessa dopo di loro sarebbe datata "
        "prima (nella serie {series} {year} i numeri seguono le date) e ogni «toolkit orders create» e «toolkit ship» la "
        "rifiuterebbe, quindi non è stato registrato nulla. Emetti prima i documenti attesi con «toolkit orders create "
-       "CARTELLA --date {day}» (per un giorno già creato emette solo quelli), poi fattura di nuovo il mese; oppure "
+       "anagrafiche.xlsx --date {day}» (per un giorno già creato emette solo quelli), poi fattura di nuovo il mese; oppure "
        "fattura con --date {day}.",
     en="Order {number} of customer {customer}, created ahead, still has {what_en} waiting for its day ({day}), "
        "before the date of this run's documents ({run_day}): issued after them it would be dated before them (in series "
        "{series} {year} numbers follow dates) and every “toolkit orders create” and “toolkit ship” would refuse it, "
-       "so nothing was stored. Issue the waiting documents first with “toolkit orders create WORKBOOK --date {day}” "
+       "so nothing was stored. Issue the waiting documents first with “toolkit orders create anagrafiche.xlsx --date {day}” "
        "(for a day already created it issues only those), then invoice the month again; or invoice with --date {day}.")
 
 

@@ -37,10 +37,10 @@ CREDITED_ALREADY = define(
 NOT_SHIPPED = define(
     "no-credit-return-not-shipped", "error",
     it="Il reso {number} non ha ancora un DDT: nessuna merce è rientrata, quindi nessun accredito da escludere; "
-       "nulla è stato registrato. Se il reso non si farà, chiudilo: toolkit orders status CARTELLA {number} "
+       "nulla è stato registrato. Se il reso non si farà, chiudilo: toolkit orders status anagrafiche.xlsx {number} "
        "--to chiuso.",
     en="Return {number} has no DDT yet: no goods came back, so no credit to rule out; nothing was stored. If "
-       "the return will not happen, close it: toolkit orders status WORKBOOK {number} --to closed.")
+       "the return will not happen, close it: toolkit orders status anagrafiche.xlsx {number} --to closed.")
 RECORDED_ALREADY = define(
     "no-credit-recorded-already", "error",
     it="Per il reso {number} è già registrato «nessun accredito dovuto» ({at}, {by}: «{reason}»): nulla "

@@ -121,7 +121,7 @@ class NotPrinted(Exception):
         return [self.problem(workbook, lang), *(other.problem(workbook, lang) for other in self.also)]
 
     def problem(self, workbook: Path | None, lang: str) -> Problem:
-        again = (self.redo.format(workbook=quoted(str(workbook) if workbook else "CARTELLA.xlsx"))
+        again = (self.redo.format(workbook=quoted(str(workbook) if workbook else "anagrafiche.xlsx"))
                  if self.redo else command(self.kind, workbook, self.numbers, self.out))
         return NOT_PRINTED(None, what=WHAT[self.kind][0 if lang == "it" else 1], numbers=", ".join(self.numbers),
                            path=self.out, reason=reason_of(self.cause, lang), command=again)
@@ -165,7 +165,7 @@ def reason_of(exc: BaseException, lang: str) -> str:
 
 def command(kind: str, workbook: Path | None, numbers: Sequence[str], out: Path) -> str:
     """The `toolkit print` command that prints these documents to `out`."""
-    return (f"toolkit print {kind} {quoted(str(workbook) if workbook else 'CARTELLA.xlsx')} "
+    return (f"toolkit print {kind} {quoted(str(workbook) if workbook else 'anagrafiche.xlsx')} "
             f"--numbers {','.join(numbers)} --out {quoted(str(out))}")
 
 
