@@ -228,6 +228,7 @@ def test_a_full_disk_names_every_file_not_written_with_the_command_that_prints_i
                                "--out", str(full_disk / "d.xlsx"))
         kinds = ["ddt", "invoices"]
     assert code == 4, err
+    assert "non è stato scritto (il disco è pieno)" in err and "No space" not in err, err
     redo = _redo_on_a_free_disk(err, free)
     assert [c[1] for c in redo] == kinds, err
     assert list(full_disk.iterdir()) == []

@@ -82,3 +82,45 @@ def disk_full(exc: BaseException) -> bool:
             return True
         found = getattr(found, "orig", None) or found.__cause__ or found.__context__
     return False
+
+
+_WHY_NOT_WRITTEN = {
+    **dict.fromkeys(FULL, "il disco è pieno"),
+    errno.EACCES: "permesso negato: il file è aperto in un altro programma o la cartella non si può scrivere",
+    errno.EPERM: "permesso negato: il file è aperto in un altro programma o la cartella non si può scrivere",
+    errno.EROFS: "il disco è di sola lettura",
+}
+
+
+def os_reason(exc: BaseException, lang: str) -> str:
+    """Why a write failed, in a line: the operating system's own words are English, so an
+    Italian sentence carries an Italian reason for the common cases (a full disk, a file or
+    folder not writable, a read-only disk) and the English one keeps the system's text.
+
+    >>> full = OSError(errno.ENOSPC, "No space left on device")
+    >>> os_reason(full, "it"), os_reason(full, "en")
+    ('il disco è pieno', 'OSError: [Errno 28] No space left on device')
+    >>> os_reason(PermissionError(errno.EACCES, "Permission denied"), "it")[:16]
+    'permesso negato:'
+    >>> os_reason(ValueError("odd"), "it")
+    'ValueError: odd'
+    """
+    cause = _os_error(exc)
+    found = _WHY_NOT_WRITTEN.get(cause.errno or 0) if cause is not None else None
+    return found if found is not None and lang == "it" else f"{type(exc).__name__}: {exc}"
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The operating system's error behind `exc`: itself, what it came from, or what it wraps
+    (xlsxwriter's FileCreateError holds the OSError as its argument)."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        found = todo.pop()
+        if not isinstance(found, BaseException) or id(found) in seen:
+            continue
+        seen.add(id(found))
+        if isinstance(found, OSError) and found.errno is not None:
+            return found
+        todo += [found.__cause__, found.__context__, *found.args]
+    return None

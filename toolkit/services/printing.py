@@ -160,7 +160,9 @@ def reason_of(exc: BaseException, lang: str) -> str:
     """Why a file was not written, in a line."""
     from toolkit.basics.problems import UnusableInput
 
-    return exc.problem.message(lang) if isinstance(exc, UnusableInput) else f"{type(exc).__name__}: {exc}"
+    from toolkit.basics.failures import os_reason
+
+    return exc.problem.message(lang) if isinstance(exc, UnusableInput) else os_reason(exc, lang)
 
 
 def command(kind: str, workbook: Path | None, numbers: Sequence[str], out: Path) -> str:
