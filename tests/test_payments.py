@@ -113,7 +113,9 @@ def test_an_amount_written_with_an_exponent_is_refused_as_the_command_line_refus
     entries, problems = read_entries(book)
     assert [(p.cell, p.code) for p in problems] == [("C2", "payment-bad-amount"), ("C3", "payment-bad-amount")]
     assert [(e.invoice, e.amount) for e in entries] == [("FT-2026-00003", D("1000"))]
-    assert "«1e3» non è un importo" in problems[0].render("it")
+    assert problems[0].message("it") == ("«1e3» non è un importo: scrivi un numero diverso da zero, per intero e "
+                                         "senza esponente, es. 1234,50.")
+    assert "without an exponent, e.g. 1234.50." in problems[0].message("en")
 
 
 def test_read_entries_names_the_missing_column():

@@ -36,8 +36,9 @@ BAD_DATE = define(
     en="“{value}” is not a date: write it as 09/04/2026.")
 BAD_AMOUNT = define(
     "payment-bad-amount", "error",
-    it="«{value}» non è un importo: scrivi un numero diverso da zero, es. 1.234,56.",
-    en="“{value}” is not an amount: write a number other than zero, e.g. 1234.56.")
+    it="«{value}» non è un importo: scrivi un numero diverso da zero, per intero e senza esponente, es. 1234,50.",
+    en="“{value}” is not an amount: write a number other than zero, in full and without an exponent, e.g. "
+       "1234.50.")
 BAD_METHOD = define(
     "payment-bad-method", "error",
     it="«{value}» non è una modalità di pagamento: usa Bonifico, Ri.Ba., Contanti, Carta o Addebito diretto.",
