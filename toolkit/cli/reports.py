@@ -70,8 +70,12 @@ def register(app: typer.Typer) -> None:
 
             lang = output.lang()
             it = lang == "it"
-            typer.echo(f"{'Totale' if it else 'Total'}: {wording.euro(Decimal(made.total).scaleb(-2), lang)}"
-                       + (f"  ({'confronto' if it else 'comparison'}: {wording.euro(Decimal(made.compare_total).scaleb(-2), lang)})"
+
+            def money(cents: int) -> str:
+                return wording.euro(Decimal(cents).scaleb(-2), lang)
+
+            typer.echo(f"{'Totale' if it else 'Total'}: {money(made.total)}"
+                       + (f"  ({'confronto' if it else 'comparison'}: {money(made.compare_total)})"
                           if made.compare_total is not None else ""))
             for path in (made.file, made.pdf):
                 if path is not None:

@@ -158,9 +158,8 @@ def refuse_replacing(ledger: Ledger, kind: str, out: Path) -> None:
 
 def reason_of(exc: BaseException, lang: str) -> str:
     """Why a file was not written, in a line."""
-    from toolkit.basics.problems import UnusableInput
-
     from toolkit.basics.failures import os_reason
+    from toolkit.basics.problems import UnusableInput
 
     return exc.problem.message(lang) if isinstance(exc, UnusableInput) else os_reason(exc, lang)
 
