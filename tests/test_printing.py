@@ -275,7 +275,7 @@ def test_a_file_that_fails_after_the_commit_names_the_command_that_prints_it(cap
                      "--ledger", url)
     issued = numbers(url, schema.deliveries)[before:]
     assert code == 4 and issued
-    assert "No space left on device" in said and ", ".join(issued) in said
+    assert "il disco è pieno" in said and ", ".join(issued) in said
     command = said[said.index("toolkit print"):].strip()
     assert command == (f"toolkit print ddt {workbook} --numbers {','.join(issued)} --out {tmp_path / 'ddt.xlsx'}")
     monkeypatch.setattr(toolkit.writers.ddt, "write_delivery_notes", real)
