@@ -150,7 +150,7 @@ def test_a_payment_typed_wrong_is_voided_by_a_reversal_and_the_right_one_recorde
 
     void = ("payments", "void", workbook, "--invoice", invoice, "--date", "2026-10-01", "--ledger", url)
     code, said = cli(capsys, *void, "--amount", str(slip + 1))
-    assert code == 1 and f"incassi registrati: 01/10/2026 {slip}" in said
+    assert code == 1 and f"incassi registrati: 01/10/2026 {slip:,.2f} €".translate(str.maketrans(",.", ".,")) in said
     code, out = reply(capsys, *void, "--amount", str(slip))
     assert code == 0 and out["voided"] == [
         {"invoice": invoice, "date": "2026-10-01", "amount": str(slip), "method": None, "reference": None}]
@@ -235,3 +235,40 @@ def test_a_short_invoice_number_is_paid_and_named_in_full(capsys, today):
     assert code == 0 and f"Incassi annullati: 1 (lo storno resta nel registro): {invoice}, 1,00 € del 01/10/2026." \
         in said, said
     assert _position(capsys, today, invoice)[0] == 1
+
+
+def test_voiding_the_payment_a_credit_note_s_refunds_rest_on_is_refused_storing_nothing(capsys, today):
+    """Paid in full, credited in full, the note refunded: voiding the payment was recorded
+    without a word, the invoice was back to collect and the refunds paid back money never
+    paid in. The void is refused until the refunds are voided first."""
+    workbook, url = today
+    invoice, total = _immediate_invoice(capsys, today)
+    day = ("--date", "2026-10-01", "--ledger", url)
+    assert cli(capsys, "payments", "record", workbook, "--invoice", invoice, "--amount", str(total), *day)[0] == 0
+    code, out = reply(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--reason", "reso", *day)
+    note = out["credit_note"]["number"]
+    first = (total / 2).quantize(Decimal("0.01"))
+    refunds = [("payments", verb, workbook, "--invoice", note, "--amount", str(-amount), *day)
+               for verb in ("record", "void") for amount in (first, total - first)]
+    for refund in refunds[:2]:
+        assert cli(capsys, *refund)[0] == 0
+    stored = count(url, schema.payments)
+    void = ("payments", "void", workbook, "--invoice", invoice, "--amount", str(total), *day)
+    code, said = cli(capsys, *void)
+    amounts = [f"{x:.2f}".replace(".", ",") for x in (total, first, total - first)]
+    assert code == 1 and (
+        f"L'annullo dell'incasso di {amounts[0]} € del 01/10/2026 su {invoice} è rifiutato: senza quell'incasso la "
+        f"nota di credito {note} salda {amounts[0]} € della fattura {invoice}, importo che il cliente non avrebbe "
+        f"pagato, e della nota si possono rimborsare al massimo 0,00 €; ma ne sono già stati rimborsati {amounts[0]} "
+        f"€ (rimborsi: 01/10/2026 -{amounts[1]} €, 01/10/2026 -{amounts[2]} €). Annulla prima i rimborsi (toolkit "
+        f"payments void --invoice {note} con data e importo di ciascuno), poi l'incasso. Nulla è stato annullato."
+    ) in " ".join(said.split()), said
+    code, out = reply(capsys, *void, "--lang", "en")
+    assert (code, out["voided"], [p["code"] for p in out["problems"]]) == (
+        1, [], ["payment-void-refunded-credit-note"])
+    assert "Void the refunds first (toolkit payments void --invoice" in out["problems"][0]["message"]
+    assert count(url, schema.payments) == stored and _position(capsys, today, invoice) == (total, 0)
+    for refund in refunds[2:]:
+        assert cli(capsys, *refund)[0] == 0
+    assert cli(capsys, *void)[0] == 0
+    assert _position(capsys, today, invoice) == (0, 0)

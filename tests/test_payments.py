@@ -26,7 +26,7 @@ from toolkit.intake.sources import from_values
 from toolkit.ledger.db import reading
 from toolkit.ledger.payments import receivables
 from toolkit.services.invoicing import finalize, run
-from toolkit.services.payments import record
+from toolkit.services.payments import record, void
 from toolkit.writers.libreoffice import recalculated_values, soffice
 
 MAY_10 = date(2026, 5, 10)
@@ -227,15 +227,16 @@ def test_a_refund_of_what_a_note_settled_of_its_invoice_is_refused_recording_not
     refused = record(ledger, [entry("NC-2026-00001", amount="-22.57")], "FT")
     assert [p.code for p in refused.problems] == ["refund-of-settled-credit-note"] and not refused.recorded
     assert refused.problems[0].message("it") == (
-        "Il rimborso di -22,57 sulla nota di credito NC-2026-00001 è rifiutato: la nota ha già saldato 22,57 della "
+        "Il rimborso di -22,57 € sulla nota di credito NC-2026-00001 è rifiutato: la nota ha già saldato 22,57 € della "
         "fattura FT-2026-00001, importo che il cliente non ha pagato e che quindi non va rimborsato; della nota resta "
-        "da rimborsare 0,00. Se il cliente ha pagato la fattura per intero, registra prima quell'incasso (toolkit "
+        "da rimborsare 0,00 €. Se il cliente ha pagato la fattura per intero, registra prima quell'incasso (toolkit "
         "payments record) e poi il rimborso. Nulla è stato registrato.")
-    assert "credit note NC-2026-00001 is refused: the note already settled 22.57 of invoice FT-2026-00001" in (
+    assert "The refund of -22.57 € on credit note NC-2026-00001 is refused: the note already settled 22.57 € of " \
+           "invoice FT-2026-00001" in (
         refused.problems[0].message("en"))
     both = record(ledger, [entry(amount="30.00"), entry("NC-2026-00001", amount="-22.57")], "FT")
     assert [p.code for p in both.problems] == ["refund-of-settled-credit-note"] and not both.recorded
-    assert "resta da rimborsare 7,43" in both.problems[0].message("it")
+    assert "resta da rimborsare 7,43 €" in both.problems[0].message("it")
     assert _position(ledger) == before
 
 
@@ -255,7 +256,7 @@ def test_a_refund_beyond_a_note_s_total_is_worded_as_the_note_s(ledger, issued):
     done = record(ledger, [entry("NC-2026-00001", amount="-50.00")], "FT")
     assert [p.code for p in done.problems] == ["refund-exceeds-credit-note"] and done.recorded
     assert done.problems[0].message("it") == (
-        "Con -50,00 la nota di credito NC-2026-00001 risulta rimborsata oltre il suo totale (-22,57): controlla "
+        "Con -50,00 € la nota di credito NC-2026-00001 risulta rimborsata oltre il suo totale (-22,57 €): controlla "
         "l'importo; se è sbagliato, annulla il rimborso con toolkit payments void.")
 
 
@@ -394,3 +395,46 @@ def test_the_terminal_table_shows_what_credit_notes_settled_beside_collected(cap
     assert rows["FT-2026-00052"].split()[3:11] == ["100,00", "€", "30,00", "€", "20,00", "€", "50,00", "€"]
     credited_end = head.index("Accreditato") + len("Accreditato")
     assert all(line[:credited_end].endswith("€") for line in rows.values()), "right-aligned under its head"
+
+
+def _payments(ledger) -> list[tuple[D, int | None]]:
+    """The payments table's rows, as (amount, reverses), to see nothing was written."""
+    from sqlalchemy import select
+
+    from toolkit.ledger import schema
+
+    with reading(ledger) as conn:
+        return [(r.amount, r.reverses) for r in conn.execute(
+            select(schema.payments.c.amount, schema.payments.c.reverses).order_by(schema.payments.c.id))]
+
+
+def test_a_void_leaving_a_note_refunded_of_what_it_settles_is_refused_by_the_refund_s_rule(ledger, issued):
+    """The invoice paid in full, the note's 22.57 refunded: voiding the payment put the invoice
+    back to collect 45.14 and left the refund paying back money never paid in."""
+    finalize(ledger, issued[1].run_id)
+    assert record(ledger, [entry(amount="45.14"), entry("NC-2026-00001", amount="-20"),
+                           entry("NC-2026-00001", day=date(2026, 5, 11), amount="-2.57")], "FT").problems == []
+    before, position = _payments(ledger), _position(ledger)
+    refused = void(ledger, entry(amount="45.14"), "FT")
+    assert [p.code for p in refused.problems] == ["payment-void-refunded-credit-note"] and not refused.voided
+    assert refused.problems[0].message("it") == (
+        "L'annullo dell'incasso di 45,14 € del 10/05/2026 su FT-2026-00001 è rifiutato: senza quell'incasso la nota "
+        "di credito NC-2026-00001 salda 22,57 € della fattura FT-2026-00001, importo che il cliente non avrebbe "
+        "pagato, e della nota si possono rimborsare al massimo 0,00 €; ma ne sono già stati rimborsati 22,57 € "
+        "(rimborsi: 10/05/2026 -20,00 €, 11/05/2026 -2,57 €). Annulla prima i rimborsi (toolkit payments void "
+        "--invoice NC-2026-00001 con data e importo di ciascuno), poi l'incasso. Nulla è stato annullato.")
+    assert (_payments(ledger), _position(ledger)) == (before, position)
+    assert void(ledger, entry("NC-2026-00001", amount="-20"), "FT").voided
+    assert [p.code for p in void(ledger, entry(amount="45.14"), "FT").problems] == [
+        "payment-void-refunded-credit-note"]
+    assert void(ledger, entry("NC-2026-00001", day=date(2026, 5, 11), amount="-2.57"), "FT").voided
+    assert void(ledger, entry(amount="45.14"), "FT").voided
+
+
+def test_a_refund_typed_in_whole_euro_is_refused_in_euro_and_cents(ledger, issued):
+    """The refusal read *Il rimborso di -20 sulla nota*: no euro sign, no cents."""
+    finalize(ledger, issued[1].run_id)
+    refused = record(ledger, [entry("NC-2026-00001", amount="-20")], "FT")
+    assert refused.problems[0].message("it").startswith(
+        "Il rimborso di -20,00 € sulla nota di credito NC-2026-00001 è rifiutato: la nota ha già saldato 22,57 € ")
+    assert refused.problems[0].message("en").startswith("The refund of -20.00 € on credit note NC-2026-00001")

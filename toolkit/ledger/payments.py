@@ -95,6 +95,17 @@ def collected(conn: Connection, invoice_id: int) -> Decimal:
     return total
 
 
+def refunded_notes(conn: Connection, invoice_id: int) -> list[Row[int, str, int, int, Decimal]]:
+    """The final credit notes of the invoice's customer with refunds recorded (their payments
+    add up below zero), as (id, series, year, number, total): those a void on the invoice may
+    leave refunded beyond what they have to refund."""
+    customer = select(i.customer).where(i.id == invoice_id).scalar_subquery()
+    return list(conn.execute(select(i.id, i.series, i.year, i.number, i.total).join(schema.payments, p.invoice_id == i.id)
+                             .where(i.status == "final", i.kind == InvoiceKind.CREDIT_NOTE.value, i.customer == customer)
+                             .group_by(i.id, i.series, i.year, i.number, i.total).having(func.sum(p.amount) < 0)
+                             .order_by(i.series, i.year, i.number)).all())
+
+
 def receivables(conn: Connection, *, customer: str | None = None) -> list[Receivable]:
     """Every final invoice and credit note with its dues and payments, in number order."""
     query = select(schema.invoices).where(i.status == "final")
@@ -149,13 +160,15 @@ def _settlements(conn: Connection, headers: Sequence[Row[Any]], left: dict[int, 
 
 def settled_by(conn: Connection, note_id: int) -> dict[str, Decimal]:
     """Invoice number → what the final credit note settles of it now, as monitoring has it
-    (`receivables`, over its customer's documents): what a refund of the note may not take
-    back, the customer never having paid it."""
+    (`receivables`, over its customer's documents), though none of the note were refunded:
+    what its refunds may not take back, the customer never having paid it. Its own refunds do
+    not count, or refunds recorded while the invoice was paid would hide what the note settles
+    once that payment is voided."""
     customer = conn.execute(select(i.customer).where(i.id == note_id)).scalar_one()
     headers = conn.execute(select(schema.invoices).where(i.status == "final", i.customer == customer)
                            .order_by(i.invoice_date, i.series, i.year, i.number)).all()
     paid = dict(conn.execute(select(p.invoice_id, func.sum(p.amount)).join(schema.invoices, i.id == p.invoice_id)
                              .where(i.status == "final", i.customer == customer).group_by(p.invoice_id)).all())
     numbers = {h.id: document_number(h.series, h.year, h.number) for h in headers}
-    left = {h.id: h.total - Decimal(paid.get(h.id, 0)) for h in headers}
+    left = {h.id: h.total - Decimal(0 if h.id == note_id else paid.get(h.id, 0)) for h in headers}
     return {numbers[invoice]: part for note, invoice, _, part in _settlements(conn, headers, left) if note == note_id}

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Connection, Row
 
 from toolkit.basics import dates
+from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, ProblemsFound, define
-from toolkit.basics.wording import count, euro
+from toolkit.basics.wording import count, euro, number
 from toolkit.core.payments import (
     PaymentEntry,
     PaymentStatus,
@@ -49,6 +49,7 @@ from toolkit.ledger.payments import (
     payment_reversed,
     payments_on,
     receivables,
+    refunded_notes,
     reverse_payment,
     settled_by,
 )
@@ -64,36 +65,48 @@ DRAFT_INVOICE = define(
     en="Invoice {number} is still a draft: finalize it (toolkit invoice finalize) before recording payments.")
 WRONG_SIGN = define(
     "payment-wrong-sign", "error",
-    it="L'importo {amount} per {number} ha il segno sbagliato: positivo per una fattura, negativo (rimborso) "
+    it="L'importo {amount} € per {number} ha il segno sbagliato: positivo per una fattura, negativo (rimborso) "
        "per una nota di credito. Per correggere un incasso registrato male, annullalo con toolkit payments void "
        "e registra quello giusto.",
-    en="Amount {amount} for {number} has the wrong sign: positive for an invoice, negative (a refund) for a "
+    en="Amount {amount} € for {number} has the wrong sign: positive for an invoice, negative (a refund) for a "
        "credit note. To correct a payment recorded wrong, void it with toolkit payments void and record the "
        "right one.")
 OVERPAID = define(
     "payment-exceeds-outstanding", "warning",
     title=("Incasso oltre il totale della fattura", "Payment beyond the invoice's total"),
-    it="Con {amount} la fattura {number} risulta pagata oltre il totale ({total}): controlla l'importo; se è "
+    it="Con {amount} € la fattura {number} risulta pagata oltre il totale ({total} €): controlla l'importo; se è "
        "sbagliato, annulla l'incasso con toolkit payments void.",
-    en="With {amount} invoice {number} is paid beyond its total ({total}): check the amount; if it is wrong, "
+    en="With {amount} € invoice {number} is paid beyond its total ({total} €): check the amount; if it is wrong, "
        "void the payment with toolkit payments void.")
 REFUND_BEYOND_NOTE = define(
     "refund-exceeds-credit-note", "warning",
     title=("Rimborso oltre il totale della nota di credito", "Refund beyond the credit note's total"),
-    it="Con {amount} la nota di credito {number} risulta rimborsata oltre il suo totale ({total}): controlla "
+    it="Con {amount} € la nota di credito {number} risulta rimborsata oltre il suo totale ({total} €): controlla "
        "l'importo; se è sbagliato, annulla il rimborso con toolkit payments void.",
-    en="With {amount} credit note {number} is refunded beyond its total ({total}): check the amount; if it is "
+    en="With {amount} € credit note {number} is refunded beyond its total ({total} €): check the amount; if it is "
        "wrong, void the refund with toolkit payments void.")
 REFUND_OF_SETTLED_NOTE = define(
     "refund-of-settled-credit-note", "error",
-    it="Il rimborso di {amount} sulla nota di credito {number} è rifiutato: la nota ha già saldato {settled} "
+    it="Il rimborso di {amount} € sulla nota di credito {number} è rifiutato: la nota ha già saldato {settled} € "
        "della fattura {invoices}, importo che il cliente non ha pagato e che quindi non va rimborsato; della nota "
-       "resta da rimborsare {refundable}. Se il cliente ha pagato la fattura per intero, registra prima "
+       "resta da rimborsare {refundable} €. Se il cliente ha pagato la fattura per intero, registra prima "
        "quell'incasso (toolkit payments record) e poi il rimborso. Nulla è stato registrato.",
-    en="The refund of {amount} on credit note {number} is refused: the note already settled {settled} of invoice "
-       "{invoices}, which the customer never paid and so is not to be refunded; {refundable} of the note is left "
+    en="The refund of {amount} € on credit note {number} is refused: the note already settled {settled} € of "
+       "invoice {invoices}, which the customer never paid and so is not to be refunded; {refundable} € of the note is left "
        "to refund. If the customer paid the invoice in full, record that payment first (toolkit payments record), "
        "then the refund. Nothing was recorded.")
+VOID_LEAVES_REFUNDS = define(
+    "payment-void-refunded-credit-note", "error",
+    it="L'annullo dell'incasso di {amount} € del {day} su {number} è rifiutato: senza quell'incasso la nota di "
+       "credito {note} salda {settled} € della fattura {invoices}, importo che il cliente non avrebbe pagato, e "
+       "della nota si possono rimborsare al massimo {room} €; ma ne sono già stati rimborsati {refunded} € "
+       "(rimborsi: {refunds}). Annulla prima i rimborsi (toolkit payments void --invoice {note} con data e importo "
+       "di ciascuno), poi l'incasso. Nulla è stato annullato.",
+    en="Voiding the payment of {amount} € on {day} on {number} is refused: without that payment credit note "
+       "{note} settles {settled} € of invoice {invoices}, which the customer would not have paid, and at most "
+       "{room} € of the note may be refunded; but {refunded} € of it was refunded already (refunds: {refunds}). "
+       "Void the refunds first (toolkit payments void --invoice {note} with the date and amount of each), then "
+       "the payment. Nothing was voided.")
 BEFORE_INVOICE = define(
     "payment-before-invoice", "warning",
     title=("Incasso datato prima della fattura", "Payment dated before the invoice"),
@@ -106,26 +119,37 @@ IN_FUTURE = define(
     en="The payment of {day} on {number} is dated after today ({today}): check the date.")
 VOIDED_BEFORE = define(
     "payment-voided-before", "error",
-    it="Un incasso di {amount} del {day} su {number} con lo stesso riferimento è stato annullato: per registrarlo "
+    it="Un incasso di {amount} € del {day} su {number} con lo stesso riferimento è stato annullato: per registrarlo "
        "di nuovo indica un riferimento diverso (--reference, es. il CRO del bonifico). Nulla è stato registrato.",
-    en="A payment of {amount} on {day} on {number} with the same reference was voided: to record it again give "
+    en="A payment of {amount} € on {day} on {number} with the same reference was voided: to record it again give "
        "another reference (--reference, e.g. the transfer's CRO). Nothing was recorded.")
 NO_SUCH_PAYMENT = define(
     "payment-not-found", "error",
-    it="Su {number} non c'è un incasso di {amount} del {day} da annullare; incassi registrati: {recorded}. "
+    it="Su {number} non c'è un incasso di {amount} € del {day} da annullare; incassi registrati: {recorded}. "
        "Indica data, importo (e riferimento) come registrati.",
-    en="{number} has no payment of {amount} on {day} to void; payments recorded: {recorded}. Give the date, "
+    en="{number} has no payment of {amount} € on {day} to void; payments recorded: {recorded}. Give the date, "
        "amount (and reference) as recorded.")
 ALREADY_VOIDED = define(
     "payment-already-voided", "error",
-    it="L'incasso di {amount} del {day} su {number} è già annullato: nulla è cambiato.",
-    en="The payment of {amount} on {day} on {number} is already voided: nothing changed.")
+    it="L'incasso di {amount} € del {day} su {number} è già annullato: nulla è cambiato.",
+    en="The payment of {amount} € on {day} on {number} is already voided: nothing changed.")
 WHICH_PAYMENT = define(
     "payment-ambiguous", "error",
-    it="Su {number} ci sono più incassi di {amount} del {day} (riferimenti: {references}): indica quale con "
+    it="Su {number} ci sono più incassi di {amount} € del {day} (riferimenti: {references}): indica quale con "
        "--reference. Nulla è stato annullato.",
-    en="{number} has several payments of {amount} on {day} (references: {references}): say which with "
+    en="{number} has several payments of {amount} € on {day} (references: {references}): say which with "
        "--reference. Nothing was voided.")
+
+
+@dataclass(frozen=True, slots=True)
+class Paid:
+    """A payment or refund a message names: its day and amount in euro."""
+
+    day: date
+    amount: Decimal
+
+    def shown(self, lang: str) -> str:
+        return f"{self.day:%d/%m/%Y} {number(self.amount, lang, 2)} €"
 
 
 @dataclass(frozen=True)
@@ -194,9 +218,9 @@ def _record(ledger: Ledger, entries: Sequence[PaymentEntry], default_series: str
             if invoice.status != "final":
                 problems.append(DRAFT_INVOICE(entry.location, number=shown))
             elif (entry.amount > 0) != (invoice.total >= 0):
-                problems.append(WRONG_SIGN(entry.location, amount=entry.amount, number=shown))
+                problems.append(WRONG_SIGN(entry.location, amount=cents(entry.amount), number=shown))
             elif payment_reversed(conn, invoice.id, entry.payment_date, entry.amount, entry.reference or ""):
-                problems.append(VOIDED_BEFORE(entry.location, amount=entry.amount, day=entry.payment_date,
+                problems.append(VOIDED_BEFORE(entry.location, amount=cents(entry.amount), day=entry.payment_date,
                                               number=shown))
             else:
                 rows.append((entry, invoice, shown))
@@ -215,15 +239,18 @@ def _record(ledger: Ledger, entries: Sequence[PaymentEntry], default_series: str
                 duplicates.append(row)
                 continue
             seen.add(key)
-            if invoice.total < 0 and (refused := _refund_of_settled_note(conn, entry, invoice, shown)):
-                problems.append(refused)
+            if invoice.total < 0 and (refunds := _note_refunds(conn, invoice.id, invoice.total)).beyond(-entry.amount):
+                problems.append(REFUND_OF_SETTLED_NOTE(entry.location, amount=cents(entry.amount), number=shown,
+                                                       settled=refunds.off, invoices=list(refunds.settled),
+                                                       refundable=refunds.refundable))
                 continue
             if invoice.id not in paid:
                 paid[invoice.id] = collected(conn, invoice.id)
             paid[invoice.id] += entry.amount
             if abs(paid[invoice.id]) > abs(invoice.total):
                 beyond = OVERPAID if invoice.total >= 0 else REFUND_BEYOND_NOTE
-                problems.append(beyond(entry.location, amount=entry.amount, number=shown, total=invoice.total))
+                problems.append(beyond(entry.location, amount=cents(entry.amount), number=shown,
+                                      total=cents(invoice.total)))
             insert_payment(conn, invoice.id, shown, entry)
             recorded.append(row)
         if any(x.is_error for x in problems):
@@ -231,21 +258,41 @@ def _record(ledger: Ledger, entries: Sequence[PaymentEntry], default_series: str
     return Recorded(recorded, duplicates, problems)
 
 
-def _refund_of_settled_note(conn: Connection, entry: PaymentEntry, note: Any, shown: str) -> Problem | None:
-    """A refund beyond what the credit note has left to refund once what it settled of its
-    invoices is off (`settled_by`, the payments and refunds recorded so far, this import's
-    earlier rows among them): that part of the note paid no money in, it lowered what the
-    customer owes, so refunding it would pay out money never received and silently put the
-    invoice back to collect. None when the refund fits, or the note settles nothing."""
-    settled = settled_by(conn, note.id)
-    if not settled:
-        return None
-    off = sum(settled.values(), Decimal(0))
-    refundable = max(-note.total + collected(conn, note.id) - off, Decimal(0))
-    if -entry.amount <= refundable:
-        return None
-    return REFUND_OF_SETTLED_NOTE(entry.location, amount=entry.amount, number=shown, settled=off,
-                                  invoices=", ".join(settled), refundable=refundable)
+@dataclass(frozen=True)
+class NoteRefunds:
+    """A credit note's refunds against what it settles of its invoices (`settled_by`, by
+    invoice number): the one rule both a refund (`record`) and a void of an invoice's payment
+    (`void`) answer to."""
+
+    total: Decimal
+    refunded: Decimal
+    """Refunded so far, positive."""
+    settled: dict[str, Decimal]
+
+    @property
+    def off(self) -> Decimal:
+        return cents(sum(self.settled.values(), Decimal(0)))
+
+    @property
+    def room(self) -> Decimal:
+        """What the note may refund in all: its total less what it settles, which paid no money
+        in but lowered what the customer owes."""
+        return cents(max(-self.total - self.off, Decimal(0)))
+
+    @property
+    def refundable(self) -> Decimal:
+        return cents(max(self.room - self.refunded, Decimal(0)))
+
+    def beyond(self, refund: Decimal) -> bool:
+        """Whether `refund` more (0: none) takes the refunds past `room`: refunding what the note
+        settled would pay out money never received and put the invoice back to collect without
+        a word. A note settling nothing is the warning's business (`REFUND_BEYOND_NOTE`)."""
+        return bool(self.settled) and self.refunded + refund > -self.total - self.off
+
+
+def _note_refunds(conn: Connection, note_id: int, total: Decimal) -> NoteRefunds:
+    """The note's refunds and settlements as recorded so far, this transaction's rows among them."""
+    return NoteRefunds(total, -collected(conn, note_id), settled_by(conn, note_id))
 
 
 def _odd_date(entry: PaymentEntry, expected: date, invoiced: date, shown: str) -> list[Problem]:
@@ -279,7 +326,17 @@ class Voided:
 def void(ledger: Ledger, entry: PaymentEntry, default_series: str) -> Voided:
     """Void the payment `entry` names by its invoice, date, amount and, when the same amount
     was paid twice on a day, its reference: record its reversal (`reverse_payment`), in one
-    transaction. A payment is voided once."""
+    transaction. A payment is voided once; a void that would leave a credit note refunded
+    beyond what it has to refund is refused, nothing written."""
+    try:
+        return _void(ledger, entry, default_series)
+    except ProblemsFound as refused:
+        return Voided([], refused.problems)
+
+
+def _void(ledger: Ledger, entry: PaymentEntry, default_series: str) -> Voided:
+    """`void`; a reversal the credit notes' refunds refuse raises `ProblemsFound`, so the
+    transaction rolls it back."""
     with writing(ledger) as conn:
         invoice = _find(conn, entry, default_series)
         if invoice is None:
@@ -289,17 +346,35 @@ def void(ledger: Ledger, entry: PaymentEntry, default_series: str) -> Voided:
         same = [r for r in recorded if r.payment_date == entry.payment_date and r.amount == entry.amount
                 and (entry.reference is None or (r.reference or "") == entry.reference)]
         live = [r for r in same if not r.reversed]
-        named = {"amount": entry.amount, "day": entry.payment_date, "number": shown}
+        named = {"amount": cents(entry.amount), "day": entry.payment_date, "number": shown}
         if not live:
             return Voided([], [ALREADY_VOIDED(None, **named) if same else NO_SUCH_PAYMENT(
-                None, **named, recorded=[f"{r.payment_date:%d/%m/%Y} {r.amount}" for r in recorded if not r.reversed]
-                or "—")])
+                None, **named, recorded=[Paid(r.payment_date, r.amount) for r in recorded if not r.reversed] or "—")])
         if len(live) > 1:
             return Voided([], [WHICH_PAYMENT(None, **named, references=[r.reference or "—" for r in live])])
         [payment] = live
         reverse_payment(conn, invoice.id, shown, payment)
+        if refused := _refunds_beyond(conn, invoice.id, named):
+            raise ProblemsFound(refused)
     return Voided([{"invoice": shown, "date": payment.payment_date, "amount": payment.amount,
                     "method": payment.method, "reference": payment.reference}], [])
+
+
+def _refunds_beyond(conn: Connection, invoice_id: int, named: dict[str, object]) -> list[Problem]:
+    """The credit notes of the invoice's customer the void just recorded leaves refunded beyond
+    what they have to refund (`NoteRefunds.beyond`, the rule a refund answers to): with the
+    payment gone, a note settles the invoice again, and refunds made while it was paid would
+    pay back money the customer never paid in."""
+    problems = []
+    for note in refunded_notes(conn, invoice_id):
+        refunds = _note_refunds(conn, note.id, note.total)
+        if refunds.beyond(Decimal(0)):
+            live = [Paid(r.payment_date, r.amount) for r in payments_on(conn, note.id)
+                    if r.reverses is None and not r.reversed]
+            problems.append(VOID_LEAVES_REFUNDS(None, **named, note=document_number(note.series, note.year, note.number),
+                                                settled=refunds.off, invoices=list(refunds.settled), room=refunds.room,
+                                                refunded=cents(refunds.refunded), refunds=live))
+    return problems
 
 
 def import_file(master: MasterData, ledger: Ledger, path: Path) -> Recorded:
