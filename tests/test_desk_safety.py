@@ -272,3 +272,22 @@ def test_voiding_the_payment_a_credit_note_s_refunds_rest_on_is_refused_storing_
         assert cli(capsys, *refund)[0] == 0
     assert cli(capsys, *void)[0] == 0
     assert _position(capsys, today, invoice) == (0, 0)
+
+
+def test_a_note_refunded_beyond_its_total_says_so_in_json_and_counts_in_aging(capsys, today):
+    """*Pagata* was true for a note refunded 1,00 beyond its total, with 1,00 still to collect
+    that the aging report left out."""
+    workbook, url = today
+    invoice, total = _immediate_invoice(capsys, today)
+    day = ("--date", "2026-10-01", "--ledger", url)
+    assert cli(capsys, "payments", "record", workbook, "--invoice", invoice, "--amount", str(total), *day)[0] == 0
+    code, out = reply(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--reason", "reso", *day)
+    note = out["credit_note"]["number"]
+    code, out = reply(capsys, "payments", "record", workbook, "--invoice", note, "--amount", str(-total - 1), *day)
+    assert code == 0 and [p["code"] for p in out["problems"]] == ["refund-exceeds-credit-note"]
+    code, status = reply(capsys, "payments", "status", workbook, "--ledger", url)
+    row = next(r for r in status["invoices"] if r["number"] == note)
+    assert (row["outstanding"], row["paid"], row["refunded_beyond"]) == ("1.00", False, True)
+    code, aging = reply(capsys, "report", "aging", workbook, "--from", "2026-01-01", "--to", "2026-10-01",
+                        "--out", str(workbook.parent / "scadenziario.xlsx"), "--ledger", url)
+    assert code == 0 and Decimal(aging["total"]) == sum(Decimal(r["outstanding"]) for r in status["invoices"])

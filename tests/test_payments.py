@@ -55,6 +55,8 @@ STATUS_CASES = [
                  id="credit-note-to-refund"),
     pytest.param(receivable("-10.00", dues=(), kind="credit-note", paid=[(MAY_10, "-10.00")]), MAY_10,
                  ("-10.00", "0.00", True, None, None, None), id="credit-note-refunded"),
+    pytest.param(receivable("-10.00", dues=(), kind="credit-note", paid=[(MAY_10, "-12.00")]), MAY_10,
+                 ("-12.00", "2.00", False, None, None, None), id="credit-note-refunded-beyond-its-total"),
     pytest.param(receivable("0.00", dues=((MAY_10, D("0.00")),)), MAY_10, ("0", "0.00", True, None, None, None),
                  id="nothing-to-pay"),
 ]
@@ -438,3 +440,35 @@ def test_a_refund_typed_in_whole_euro_is_refused_in_euro_and_cents(ledger, issue
     assert refused.problems[0].message("it").startswith(
         "Il rimborso di -20,00 € sulla nota di credito NC-2026-00001 è rifiutato: la nota ha già saldato 22,57 € ")
     assert refused.problems[0].message("en").startswith("The refund of -20.00 € on credit note NC-2026-00001")
+
+
+def test_a_note_refunded_beyond_its_total_is_open_in_status_aging_and_the_workbook(capsys, tmp_path, ledger, issued):
+    """A note refunded 2,00 beyond its total showed *Pagata ✓* beside *Da incassare 2,00 €*, and
+    the aging report left those 2,00 out of a total `payments status` counted them in."""
+    from toolkit.cli.tables import print_payments
+    from toolkit.core.reports import Kind
+    from toolkit.core.reports import Request as ReportRequest
+    from toolkit.services.reports import build
+    from toolkit.writers.payments_status import write_payment_status
+
+    master, result = issued
+    finalize(ledger, result.run_id)
+    done = record(ledger, [entry(amount="45.14"), entry("NC-2026-00001", amount="-24.57")], "FT")
+    assert [p.code for p in done.problems] == ["refund-exceeds-credit-note"]
+    with reading(ledger) as conn:
+        found = receivables(conn)
+    day = date(2026, 6, 1)
+    rows = monitor(found, day)
+    note = next(r for r in rows if r.number == "NC-2026-00001")
+    assert (note.outstanding, note.paid, note.refunded_beyond) == (D("2.00"), False, True)
+    aging = build(master, ledger, ReportRequest(Kind.AGING, date(2026, 1, 1), day))
+    assert D(aging.total).scaleb(-2) == sum((r.outstanding for r in rows), D(0)) == D("2.00")
+    assert list(aging.data["document"]) == ["NC-2026-00001"]
+    book = write_payment_status(tmp_path / "s.xlsx", master, rows, found, day)
+    cached = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Scadenzario").to_python()
+    assert [(r[0], r[10]) for r in cached[4:6]] == [("FT-2026-00001", "Sì"),
+                                                    ("NC-2026-00001", "Rimborsata oltre il totale")]
+    for lang, words in (("it", "Rimborsata oltre il totale"), ("en", "Refunded beyond its total")):
+        print_payments(rows, lang)
+        [line] = [x for x in capsys.readouterr().out.splitlines() if "NC-2026-00001" in x]
+        assert words in line and "✓" not in line

@@ -470,6 +470,7 @@ def status_cmd(workbook: Path = WorkbookArg,
         output.reply({"as_of": day, "file": path, "invoices": [
             {"number": r.number, "kind": r.kind, "date": r.invoice_date, "customer": r.customer, "total": r.total,
              "collected": r.collected, "credited": r.credited, "outstanding": r.outstanding, "paid": r.paid,
+             "refunded_beyond": r.refunded_beyond,
              "next_due": r.next_due, "next_due_amount": r.next_due_amount, "days_to_due": r.days_to_due}
             for r in rows]}, session.warnings)
         return

@@ -133,7 +133,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "as_of": DATE, "file": PATH_OR_NULL,
         "invoices": array(record(
             number=TEXT, kind=TEXT, date=DATE, customer=TEXT, total=DECIMAL, collected=DECIMAL, credited=DECIMAL,
-            outstanding=DECIMAL, paid=BOOL, next_due=DATE_OR_NULL, next_due_amount=DECIMAL_OR_NULL,
+            outstanding=DECIMAL, paid=BOOL, refunded_beyond=BOOL, next_due=DATE_OR_NULL, next_due_amount=DECIMAL_OR_NULL,
             days_to_due={"type": ["integer", "null"]})),
     },
     "einvoice": {

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from toolkit.basics.labels import label
 from toolkit.basics.wording import euro, number, quantity
 from toolkit.core.invoicing import Invoice, InvoiceKind
 from toolkit.core.orders import STATUS_LABELS, Order
@@ -178,8 +179,14 @@ def print_payments(rows: Sequence[PaymentStatus], lang: str) -> None:
         due = (f"{r.next_due:%d/%m/%Y} {euro(r.next_due_amount or Decimal(0), lang)} ({r.days_to_due:+d})"
                if r.next_due and r.days_to_due is not None else "")
         table.add_row(r.number, f"{r.invoice_date:%d/%m/%Y}", r.customer, euro(r.total, lang), euro(r.collected, lang),
-                      euro(r.credited, lang), euro(r.outstanding, lang), "✓" if r.paid else "", due)
+                      euro(r.credited, lang), euro(r.outstanding, lang), _paid(r, lang), due)
     _show(table)
+
+
+def _paid(status: PaymentStatus, lang: str) -> str:
+    """The *Pagata* column: a tick, or the words of a note refunded beyond its total, which a
+    tick beside an amount to collect misread as settled."""
+    return label("pay.refunded_beyond", lang) if status.refunded_beyond else "✓" if status.paid else ""
 
 
 def print_settlements(settlements: Sequence[Settlement], already: Mapping[tuple[str, str], str], lang: str) -> None:

@@ -29,10 +29,13 @@ from enum import StrEnum
 
 from toolkit.basics.cells import Location
 from toolkit.basics.codes import document_number
+from toolkit.basics.labels import define
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.vat import totals, vat_summary
 
 ZERO = Decimal(0)
+
+define({"pay.refunded_beyond": ("Rimborsata oltre il totale", "Refunded beyond its total")})
 
 class Show(StrEnum):
     """The monitoring filter: every invoice, or only those paid (or not) in full."""
@@ -109,6 +112,13 @@ class PaymentStatus:
     def overdue(self) -> bool:
         return self.days_to_due is not None and self.days_to_due < 0
 
+    @property
+    def refunded_beyond(self) -> bool:
+        """A credit note refunded beyond its total (*Rimborsata oltre il totale*): not settled,
+        the customer owes back what it got beyond, so it stays open (`paid` false, outstanding
+        positive) and the aging report counts it as `payments status` does."""
+        return self.total < 0 and self.outstanding > 0
+
 
 def parse_invoice_number(text: str, default_series: str) -> tuple[str, int, int] | None:
     """(series, year, number) from `FT-2026-00001`, `FT 12/2026` or `12/2026`.
@@ -141,7 +151,7 @@ def payment_status(receivable: Receivable, as_of: date) -> PaymentStatus:
     collected = sum((p.amount for p in receivable.payments), ZERO)
     credited = sum((amount for day, amount in receivable.credits if day <= as_of), ZERO)
     outstanding = receivable.total - collected - credited
-    paid = outstanding <= 0 if receivable.total >= 0 else outstanding >= 0
+    paid = outstanding <= 0 if receivable.total >= 0 else outstanding == 0
     next_due = next_amount = None
     if not paid:
         left = collected + credited

@@ -226,7 +226,7 @@ def _aging(master: MasterData, ledger: Ledger, request: Request) -> Report:
             continue
         paid_then = tuple(p for p in receivable.payments if p.payment_date <= as_of)
         status = payment_status(replace(receivable, payments=paid_then), as_of)
-        if status.paid or status.outstanding == 0:
+        if status.outstanding == 0:
             continue
         rows.append((receivable.customer, status.number, receivable.invoice_date, *aged(status),
                      int(status.outstanding.scaleb(2))))

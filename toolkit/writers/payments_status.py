@@ -146,7 +146,7 @@ def _status_rows(rows: Sequence[PaymentStatus], customers: dict[str, Customer], 
         method = _method(r.payment_method, lang)
         yield ((r.number, r.invoice_date, kind, r.customer, name, method, r.total, r.collected, r.credited,
                 (f"={address(row, 7)}-{address(row, 8)}-{address(row, 9)}", r.outstanding),
-                t("pay.yes" if r.paid else "pay.no"),
+                t("pay.refunded_beyond" if r.refunded_beyond else "pay.yes" if r.paid else "pay.no"),
                 r.next_due, r.next_due_amount, r.days_to_due, r.last_payment),
                row_height(((kind, widths[2]), (name, widths[4]), (method, widths[5]))))
 
