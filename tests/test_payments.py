@@ -281,7 +281,7 @@ def test_the_status_pages_say_whose_and_when_and_no_payment_is_said_so(tmp_path,
         ("Monitoraggio pagamenti", "Forniture Rossi S.r.l. – situazione al 01/06/2026"),
         ("Monitoraggio pagamenti – Incassi", "Forniture Rossi S.r.l. – situazione al 01/06/2026")]
     assert [row for row in paid.iter_rows(min_row=2, values_only=True)] == [
-        ("Nessun incasso registrato sui documenti elencati.", None, None, None, None, None)]
+        ("Nessun incasso registrato sui documenti elencati.", None, None, None, None, None, None)]
 
 
 CREDITED_ON = date(2026, 5, 5)
@@ -379,7 +379,7 @@ def test_payments_commands_end_to_end(tmp_path, sample_workbook):
     assert received[0][:4] == ["Numero", "Cliente", "Data", "Importo"]
     assert [r[0] for r in received[1:]] == [number]
     assert received[1][2] == date(2026, 5, 15) and D(str(received[1][3])) == total
-    assert received[1][4] == "Bonifico bancario" and received[1][5] == "TRN-1"
+    assert received[1][4:] == ["Incasso", "Bonifico bancario", "TRN-1"]
 
 
 def test_the_terminal_table_shows_what_credit_notes_settled_beside_collected(capsys):
@@ -472,3 +472,29 @@ def test_a_note_refunded_beyond_its_total_is_open_in_status_aging_and_the_workbo
         print_payments(rows, lang)
         [line] = [x for x in capsys.readouterr().out.splitlines() if "NC-2026-00001" in x]
         assert words in line and "✓" not in line
+
+
+def test_the_payments_sheet_says_which_rows_are_refunds_and_voids(tmp_path, ledger, issued):
+    """A void and a refund were bare negative amounts on the *Incassi* sheet: the accountant
+    could not tell a refund from a payment undone."""
+    from toolkit.writers.payments_status import write_payment_status
+
+    master, result = issued
+    finalize(ledger, result.run_id)
+    record(ledger, [entry(amount="45.14")], "FT")
+    void(ledger, entry(amount="45.14"), "FT")
+    record(ledger, [entry(amount="45.14", reference="CRO2"), entry("NC-2026-00001", amount="-10.00"),
+                    entry("NC-2026-00001", amount="-12.57")], "FT")
+    void(ledger, entry("NC-2026-00001", amount="-10.00"), "FT")
+    with reading(ledger) as conn:
+        found = receivables(conn)
+    for lang, words in (("it", ["Incasso annullato", "Annullo", "Incasso", "Rimborso annullato", "Rimborso",
+                                "Annullo"]),
+                        ("en", ["Payment voided", "Void", "Payment", "Refund voided", "Refund", "Void"])):
+        book = write_payment_status(tmp_path / f"s-{lang}.xlsx", master, monitor(found, MAY_10), found, MAY_10, lang)
+        rows = CalamineWorkbook.from_path(str(book)).get_sheet_by_name(
+            "Incassi" if lang == "it" else "Payments").to_python()
+        assert rows[0][3:5] == (["Importo", "Tipo"] if lang == "it" else ["Amount", "Kind"])
+        assert [(r[0], D(str(r[3])).quantize(D("0.01")), r[4]) for r in rows[1:]] == list(zip(
+            ["FT-2026-00001"] * 3 + ["NC-2026-00001"] * 3,
+            [D("45.14"), D("-45.14"), D("45.14"), D("-10.00"), D("-12.57"), D("10.00")], words))

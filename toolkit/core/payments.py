@@ -35,7 +35,14 @@ from toolkit.core.vat import totals, vat_summary
 
 ZERO = Decimal(0)
 
-define({"pay.refunded_beyond": ("Rimborsata oltre il totale", "Refunded beyond its total")})
+define({
+    "pay.refunded_beyond": ("Rimborsata oltre il totale", "Refunded beyond its total"),
+    "pay.entry_payment": ("Incasso", "Payment"),
+    "pay.entry_refund": ("Rimborso", "Refund"),
+    "pay.entry_void": ("Annullo", "Void"),
+    "pay.entry_payment_voided": ("Incasso annullato", "Payment voided"),
+    "pay.entry_refund_voided": ("Rimborso annullato", "Refund voided"),
+})
 
 class Show(StrEnum):
     """The monitoring filter: every invoice, or only those paid (or not) in full."""
@@ -66,6 +73,22 @@ class Collected:
     amount: Decimal
     method: str | None = None
     reference: str | None = None
+    reverses: bool = False
+    """The reversal of a payment voided (`payments void`): the opposite amount."""
+    voided: bool = False
+    """A payment a later reversal voids."""
+
+    @property
+    def entry(self) -> str:
+        """The label key of what the row is, for the accountant reading bare amounts: a
+        negative one is a refund of a credit note or the void of a payment, a positive one a
+        payment or the void of a refund."""
+        if self.reverses:
+            return "pay.entry_void"
+        refund = self.amount < 0
+        if self.voided:
+            return "pay.entry_refund_voided" if refund else "pay.entry_payment_voided"
+        return "pay.entry_refund" if refund else "pay.entry_payment"
 
 
 @dataclass(frozen=True, slots=True)

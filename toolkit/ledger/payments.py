@@ -118,8 +118,11 @@ def receivables(conn: Connection, *, customer: str | None = None) -> list[Receiv
     for chunk in in_batches(ids):
         for r in conn.execute(select(schema.invoice_dues).where(due.invoice_id.in_(chunk))):
             dues[r.invoice_id].append((r.due_date, r.amount))
-        for r in conn.execute(select(schema.payments).where(p.invoice_id.in_(chunk)).order_by(p.payment_date, p.id)):
-            payments[r.invoice_id].append(Collected(r.payment_date, r.amount, r.method, r.reference))
+        rows = conn.execute(select(schema.payments).where(p.invoice_id.in_(chunk)).order_by(p.payment_date, p.id)).all()
+        voided = {r.reverses for r in rows if r.reverses is not None}
+        for r in rows:
+            payments[r.invoice_id].append(Collected(r.payment_date, r.amount, r.method, r.reference,
+                                                    r.reverses is not None, r.id in voided))
     credits = _credits(conn, headers, {h.id: h.total - sum((x.amount for x in payments[h.id]), Decimal(0))
                                        for h in headers})
     return [

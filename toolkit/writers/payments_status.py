@@ -6,7 +6,8 @@ less collected less credited: the workbook recalculates on opening, and without 
 column a credited invoice showed still to collect what `payments status` calls settled), paid
 or not, the next due date with the amount due then and the days until it (negative when past,
 in red), and on top the day the status was computed — the seed's "data in cui lo stato è stato
-calcolato". A second sheet lists the payments recorded, to check them against the bank.
+calcolato". A second sheet lists the payments recorded, to check them against the bank, each
+saying what it is (*Incasso*, *Rimborso*, *Annullo*, *Incasso annullato*, *Rimborso annullato*).
 
 A large distributor has tens of thousands of dues open: the workbook is written row after row
 (`streaming`), each sheet's rows as one block (`blocks`).
@@ -35,7 +36,7 @@ from toolkit.writers.streaming import streaming_workbook
 STATUS_WIDTHS = (15, 11, 15, 11, 32, 16, 14, 14, 14, 14, 8, 11, 14, 11, 11)
 DAYS = 13
 """The column (0-based) of the days to the due date, red when negative."""
-PAYMENTS_WIDTHS = (16, 11, 11, 14, 18, 24)
+PAYMENTS_WIDTHS = (16, 11, 11, 14, 18, 18, 24)
 
 define({
     "pay.title": ("Monitoraggio pagamenti", "Payment monitoring"),
@@ -52,6 +53,7 @@ define({
     "pay.last_payment": ("Ultimo incasso", "Last payment"),
     "pay.reference": ("Riferimento", "Reference"),
     "pay.method": ("Modalità", "Method"),
+    "pay.entry": ("Tipo", "Kind"),
     "pay.yes": ("Sì", "Yes"),
     "pay.no": ("No", "No"),
     "pay.totals": ("Totali", "Totals"),
@@ -112,10 +114,10 @@ def write_payment_status(target: Path, master: MasterData, rows: Sequence[Paymen
 
             paid = book.add_worksheet(sheet_name(t("pay.payments_sheet"), taken))
             paid_widths = set_widths(paid, PAYMENTS_WIDTHS)
-            headings(paid, 0, 0, [t("doc.number"), t("doc.customer"), t("doc.date"), t("doc.amount"), t("pay.method"),
-                                  t("pay.reference")], fmt, paid_widths)
-            payments = _payment_rows(receivables, shown, paid_widths, lang)
-            if paid.write_rows(1, 0, [Column("value", f) for f in (None, None, fmt.date, fmt.money, fmt.wrap,
+            headings(paid, 0, 0, [t("doc.number"), t("doc.customer"), t("doc.date"), t("doc.amount"), t("pay.entry"),
+                                  t("pay.method"), t("pay.reference")], fmt, paid_widths)
+            payments = _payment_rows(receivables, shown, paid_widths, t, lang)
+            if paid.write_rows(1, 0, [Column("value", f) for f in (None, None, fmt.date, fmt.money, fmt.wrap, fmt.wrap,
                                                                    fmt.wrap)], payments) == 1:
                 text(paid, 1, 0, t("pay.none"))
             paid.freeze_panes(1, 0)
@@ -152,12 +154,15 @@ def _status_rows(rows: Sequence[PaymentStatus], customers: dict[str, Customer], 
 
 
 def _payment_rows(receivables: Sequence[Receivable], shown: set[str], widths: Sequence[float],
-                  lang: str) -> Iterator[tuple[tuple[Any, ...], float | None]]:
-    """A row per payment recorded against the invoices shown, with its height."""
+                  t: Callable[[str], str], lang: str) -> Iterator[tuple[tuple[Any, ...], float | None]]:
+    """A row per payment recorded against the invoices shown, with its height, and what it is
+    (*Incasso*, *Rimborso*, *Annullo*, *Incasso annullato*): a bare negative amount read alike
+    as a refund and as a void."""
     for receivable in receivables:
         if receivable.number not in shown:
             continue
         for payment in receivable.payments:
-            method = _method(payment.method, lang)
-            yield ((receivable.number, receivable.customer, payment.payment_date, payment.amount, method,
-                    payment.reference), row_height([(method, widths[4]), (payment.reference, widths[5])]))
+            method, entry = _method(payment.method, lang), t(payment.entry)
+            yield ((receivable.number, receivable.customer, payment.payment_date, payment.amount, entry, method,
+                    payment.reference),
+                   row_height([(entry, widths[4]), (method, widths[5]), (payment.reference, widths[6])]))
