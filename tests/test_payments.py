@@ -498,3 +498,20 @@ def test_the_payments_sheet_says_which_rows_are_refunds_and_voids(tmp_path, ledg
         assert [(r[0], D(str(r[3])).quantize(D("0.01")), r[4]) for r in rows[1:]] == list(zip(
             ["FT-2026-00001"] * 3 + ["NC-2026-00001"] * 3,
             [D("45.14"), D("-45.14"), D("45.14"), D("-10.00"), D("-12.57"), D("10.00")], words))
+
+
+def test_the_summary_counts_payments_and_refunds_apart(ledger, issued):
+    """A payment and two refunds read *Registrati 3 incassi*: money paid out counted as collected."""
+    finalize(ledger, issued[1].run_id)
+    done = record(ledger, [entry(amount="45.14"), entry("NC-2026-00001", amount="-10.00"),
+                           entry("NC-2026-00001", amount="-12.57")], "FT")
+    assert done.summary("it") == "Registrati 1 incasso e 2 rimborsi, 0 già presenti."
+    assert done.summary("en") == "Recorded 1 payment and 2 refunds, 0 already there."
+    again = record(ledger, [entry("NC-2026-00001", day=date(2026, 5, 11), amount="-1.00")], "FT")
+    assert again.summary("it") == "Registrato 1 rimborso, 0 già presenti: NC-2026-00001, -1,00 € del 11/05/2026."
+    assert record(ledger, [entry(day=date(2026, 5, 11), amount="1.00")], "FT").summary("it").startswith(
+        "Registrato 1 incasso, 0 già presenti")
+    undone = void(ledger, entry("NC-2026-00001", day=date(2026, 5, 11), amount="-1.00"), "FT")
+    assert undone.summary("it") == ("Rimborsi annullati: 1 (lo storno resta nel registro): NC-2026-00001, -1,00 € "
+                                    "del 11/05/2026.")
+    assert undone.summary("en").startswith("Refunds voided: 1 (the reversal stays in the ledger)")

@@ -160,12 +160,36 @@ class Recorded:
     problems: list[Problem]
 
     def summary(self, lang: str) -> str:
-        recorded, repeated = len(self.recorded), len(self.duplicates)
+        """Payments and refunds counted apart (*Registrati 2 incassi e 1 rimborso*): a refund
+        is money paid out, which *3 incassi* read as collected."""
+        refunds = sum(1 for row in self.recorded if _refund(row))
+        payments, repeated = len(self.recorded) - refunds, len(self.duplicates)
         named = _named([*self.recorded, *self.duplicates], lang)
+        what = _counted(payments, refunds, lang)
         if lang == "it":
-            return (f"{'Registrato' if recorded == 1 else 'Registrati'} {count(recorded, 'incasso', 'incassi')}, "
+            return (f"{'Registrato' if payments + refunds == 1 else 'Registrati'} {what}, "
                     f"{repeated} già {'presente' if repeated == 1 else 'presenti'}{named}.")
-        return f"Recorded {count(recorded, 'payment', 'payments')}, {repeated} already there{named}."
+        return f"Recorded {what}, {repeated} already there{named}."
+
+
+def _refund(row: dict[str, object]) -> bool:
+    amount = row["amount"]
+    assert isinstance(amount, Decimal)
+    return amount < 0
+
+
+def _counted(payments: int, refunds: int, lang: str) -> str:
+    """The payments, the refunds, or both joined: never *0 rimborsi* beside the payments.
+
+    >>> _counted(2, 0, "it"), _counted(0, 1, "it"), _counted(2, 1, "it"), _counted(1, 2, "en")
+    ('2 incassi', '1 rimborso', '2 incassi e 1 rimborso', '1 payment and 2 refunds')
+    """
+    it = lang == "it"
+    paid = count(payments, *(("incasso", "incassi") if it else ("payment", "payments")))
+    if not refunds:
+        return paid
+    back = count(refunds, *(("rimborso", "rimborsi") if it else ("refund", "refunds")))
+    return back if not payments else f"{paid} {'e' if it else 'and'} {back}"
 
 
 def _named(rows: Sequence[dict[str, object]], lang: str) -> str:
@@ -318,9 +342,11 @@ class Voided:
         if not self.voided:
             return "Nessun incasso annullato." if lang == "it" else "No payment voided."
         named = _named(self.voided, lang)
+        refunds = all(_refund(row) for row in self.voided)
         if lang == "it":
-            return f"Incassi annullati: {len(self.voided)} (lo storno resta nel registro){named}."
-        return f"Payments voided: {len(self.voided)} (the reversal stays in the ledger){named}."
+            return (f"{'Rimborsi' if refunds else 'Incassi'} annullati: {len(self.voided)} (lo storno resta nel "
+                    f"registro){named}.")
+        return f"{'Refunds' if refunds else 'Payments'} voided: {len(self.voided)} (the reversal stays in the ledger){named}."
 
 
 def void(ledger: Ledger, entry: PaymentEntry, default_series: str) -> Voided:
