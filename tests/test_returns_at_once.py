@@ -252,3 +252,30 @@ def test_a_return_created_ahead_is_left_out_on_its_day_the_day_shipped(ledger, r
     assert problem.code == "return-credited-already" and problem.render("it").startswith(f"Il reso {returned} (DDT —)")
     assert f"Resi non accreditati, perché la merce è già stata accreditata: {returned}." in done.summary("it")
     assert [x.number for x in credit_notes(ledger)] == ["NC-2026-00001"]
+
+
+# ---- priced above the invoice, at the order
+
+
+def test_a_return_credited_at_the_order_above_its_invoice_price_warns_as_month_end(ledger):
+    """Sold at 18,50 € at the order, 2 kg sent back at 25,00 €: the credit note issued with the
+    return's order credits the invoice's 37,00 €, not 50,00 €, and says so with month end's
+    warning (`return-priced-above-invoice`), naming the return, both prices and the invoice."""
+    s = scene(2, immediate=True)
+    [line] = [row for row in s["Righe modello"] if row[0] == "T002"]
+    line[3] = 25.0
+    books = books_of(s)
+    invoice = sold_at_order(books, ledger)
+    made = create(books, ledger, RETURNED, with_catch_up=False)
+    [row] = made.created
+    [note] = made.invoices
+    assert returned_lines(note) == [("A001", D(-2), D("-37.00"))] and note.taxable == D("-37.00")
+    assert [(c.number, c.base) for c in note.cites] == [(invoice.number, D("37.00"))]
+    [stored] = credit_notes(ledger)
+    assert (stored.number, stored.taxable) == (note.number, D("-37.00"))
+    assert not [p for p in made.problems if p.is_error], made.problems
+    [warning] = [p for p in made.problems if p.code == "return-priced-above-invoice"]
+    assert warning.render("it").startswith(
+        f"Il reso {row['number']} (DDT —) restituisce 2 pz di A001 a 25,00 € l'uno, ma la fattura {invoice.number} "
+        "li ha venduti a 18,50 €: sono accreditati al prezzo della fattura, 37,00 € invece di 50,00 €"
+    ), warning.render("it")

@@ -327,18 +327,24 @@ def refused_returns(conn: Connection, matched: ReturnsMatched) -> list[Refused]:
         conn, {t.sold.invoice_id for t in matched.taken if t.sold.invoice_id is not None}))]
 
 
-def returns_kept(conn: Connection, invoices: Sequence[Invoice]) -> tuple[list[Invoice], list[Refused]]:
+def returns_kept(conn: Connection, invoices: Sequence[Invoice]
+                 ) -> tuple[list[Invoice], list[Refused], ReturnsMatched]:
     """The invoices planned at the order without the credit notes of returns refused as month
     end refuses them (`refused_returns`): each note is one order's returned lines, left out whole
     as month end leaves a return out whole, its lines waiting to be invoiced, and everything
     else is issued. A return is not credited in part: the desk checks with the customer first,
-    and a return credited in part could no longer be closed with `returns no-credit`."""
+    and a return credited in part could no longer be closed with `returns no-credit`.
+
+    With them, the matching of the invoices kept (`ReturnsMatched.again`), the ledger's lines
+    read once: its warnings (`above_invoice`) are month end's, and storing prices and cites by it."""
     if not any(x.kind is InvoiceKind.CREDIT_NOTE for x in invoices):
-        return list(invoices), []
-    refused = refused_returns(conn, matched_returns(conn, invoices))
+        return list(invoices), [], returns_matched(invoices, ())
+    matched = matched_returns(conn, invoices)
+    refused = refused_returns(conn, matched)
     notes = [n for n, x in enumerate(invoices) if x.kind is InvoiceKind.CREDIT_NOTE]
     out = {notes[x.note] for x in refused}
-    return [x for n, x in enumerate(invoices) if n not in out], refused
+    kept = [x for n, x in enumerate(invoices) if n not in out]
+    return kept, refused, matched.again(kept) if out else matched
 
 
 def former_customers(conn: Connection, master: MasterData, shipped: Iterable[Shipment]) -> dict[str, str]:
@@ -371,9 +377,11 @@ def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invo
     A return's credit note month end would refuse (`returns_kept`: goods credited already, or
     beyond what a volume discount left) is not issued: its order stays, its lines wait to be
     invoiced as a refused return's DDT waits, and its error is returned with the invoices
-    issued, as `ship --invoice` returns it; the other orders' documents are issued."""
-    invoices, refused = returns_kept(conn, invoices)
-    problems: list[Problem] = [x.problem for x in refused]
+    issued, as `ship --invoice` returns it; the other orders' documents are issued. A return
+    priced above the invoice that sold its goods is credited at the invoice's price with month
+    end's warning (`ReturnsMatched.above_invoice`)."""
+    invoices, refused, matched = returns_kept(conn, invoices)
+    problems: list[Problem] = [x.problem for x in refused] + matched.above_invoice
     if not invoices:
         return [], problems
     late = _out_of_sequence(conn, master.settings, invoices)
@@ -382,7 +390,7 @@ def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invo
         raise ProblemsFound([ORDER_OUT_OF_SEQUENCE(None, template=templates[invoice.lines[0].order_number],
                                                    customer=invoice.customer, **found)
                              for invoice, found in late])
-    return store(conn, master, invoices, InvoiceStatus.FINAL, new_run_id(day)), problems
+    return store(conn, master, invoices, InvoiceStatus.FINAL, new_run_id(day), matched), problems
 
 
 def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[DeliveryNote], day: date,
