@@ -18,6 +18,7 @@ from typing import Any
 
 import minimal
 import pytest
+from sqlalchemy import select
 from test_credit_returns import REASON, RETURNED, SOLD, april_invoice, sheets
 from test_printing import cli
 from test_shipping import write_book
@@ -25,7 +26,7 @@ from test_shipping import write_book
 from toolkit.core.invoicing import Invoice, InvoiceKind
 from toolkit.core.volume_discounts import parse_period
 from toolkit.intake.validation import check
-from toolkit.ledger.db import reading
+from toolkit.ledger.db import reading, writing
 from toolkit.ledger.invoices import load_invoices
 from toolkit.model.records import MasterData
 from toolkit.services import discounts
@@ -34,6 +35,7 @@ from toolkit.services.orders import create
 from toolkit.services.shipping import ship
 
 SETTLED = date(2026, 4, 30)
+LEFT_OUT = "Resi non accreditati, perché la merce è già stata accreditata"
 
 
 def scene(returned: int, *, immediate: bool = False, discount: int | None = None,
@@ -149,10 +151,14 @@ def test_a_return_credited_at_the_order_is_held_to_what_the_discount_left(ledger
 @pytest.fixture
 def desk(tmp_path, ledger_url, rome_today, capsys):
     """The scene's workbook on disk, C002 invoiced at the order and giving 2 kg back on 21 May
-    (with C001's order of that Thursday); its April invoice credited for 2 of its 3 kg on
-    5 May, once shipped; today 10 June."""
+    (with C001's order of that Thursday), and quoted 2 kg on 15 May (`QUOTED`); its April
+    invoice credited for 2 of its 3 kg on 5 May, once shipped; today 10 June."""
     rome_today(date(2026, 6, 10))
-    workbook = write_book(tmp_path / "anagrafiche.xlsx", scene(2, immediate=True, return_day=21))
+    s = scene(2, immediate=True, return_day=21)
+    s["Modelli ordine"].append([QUOTED, "C002", None, None, "Mensile giorno", None, None, 15, None, None,
+                                date(2026, 5, 1), date(2026, 5, 31), "Preventivo"])
+    s["Righe modello"].append([QUOTED, "A001", 2, None, None])
+    workbook = write_book(tmp_path / "anagrafiche.xlsx", s)
 
     def toolkit(verb: str, *args, json_out: bool = True) -> tuple[int, Any]:
         code, said = cli(capsys, *verb.split(), workbook, *args, "--ledger", ledger_url,
@@ -166,6 +172,10 @@ def desk(tmp_path, ledger_url, rome_today, capsys):
                          "--reason", REASON)
     assert code == 0, done
     return toolkit, tmp_path
+
+
+QUOTED = "T004"
+"""The desk's quotation template: 2 kg of coffee for C002 on the 15th of May."""
 
 
 def test_orders_create_leaves_out_a_return_credited_already_and_creates_the_rest(desk):
@@ -279,3 +289,111 @@ def test_a_return_credited_at_the_order_above_its_invoice_price_warns_as_month_e
         f"Il reso {row['number']} (DDT —) restituisce 2 pz di A001 a 25,00 € l'uno, ma la fattura {invoice.number} "
         "li ha venduti a 18,50 €: sono accreditati al prezzo della fattura, 37,00 € invece di 50,00 €"
     ), warning.render("it")
+
+
+# ---- goods credited already: a quotation confirmed, order forms converted
+
+
+def returning_quotation(toolkit, ledger_url: str) -> str:
+    """The desk's quotation of 15 May, its 2 kg given back instead of sold (no template can say
+    so, the data check refusing a negative quantity outside a return, but a confirmed order
+    credits at once whatever negative lines it has): its number."""
+    from sqlalchemy import update
+
+    from toolkit.ledger import open_ledger, schema
+
+    code, made = toolkit("orders create", "--date", "2026-05-15", "--no-catch-up", "--only", QUOTED)
+    [quotation] = [row["number"] for row in made["created"]]
+    assert (code, made["invoices"]) == (0, []), made
+    ledger = open_ledger(ledger_url)
+    lines = schema.order_lines.c
+    with writing(ledger) as conn:
+        quoted = conn.execute(select(schema.orders.c.id).where(
+            schema.orders.c.number == int(quotation[-5:]))).scalar_one()
+        conn.execute(update(schema.order_lines).where(lines.order_id == quoted)
+                     .values(quantity=-lines.quantity, amount=-lines.amount))
+    ledger.engine.dispose()
+    return quotation
+
+
+def test_orders_confirm_makes_the_order_and_leaves_out_a_return_credited_already(desk, ledger_url):
+    """As `orders create`: the order is made and the quotation closed, its credit note is not
+    issued (1 kg left to credit of the 2 it gives back), exit 1 with month end's error; the
+    return's lines wait, named again at month end."""
+    toolkit, _ = desk
+    quotation = returning_quotation(toolkit, ledger_url)
+    code, confirmed = toolkit("orders confirm", quotation, "--date", "2026-05-21")
+    assert (code, confirmed["exit_code"], confirmed["invoices"]) == (1, 1, []), confirmed
+    order = confirmed["order"]
+    [problem] = [p for p in confirmed["problems"] if p["severity"] == "error"]
+    assert problem["code"] == "return-credited-already"
+    assert problem["message"].startswith(
+        f"Il reso {order} (DDT —) restituisce 2 pz di A001, ma delle fatture che li hanno venduti (FT-2026-00001) "
+        "resta da accreditare solo 1 pz"), problem["message"]
+    listed = {o["number"]: o for o in toolkit("orders list")[1]["orders"]}
+    assert (listed[order]["document_type"], listed[order]["origin"]) == ("standard", f"quotation:{quotation}")
+    assert listed[quotation]["status"] == "closed"
+    assert D(str(listed[order]["invoiced"])) == 0
+    assert credit_notes_at(ledger_url) == ["NC-2026-00001"], "no credit note for the return"
+    code, said = toolkit("invoice run", "--month", "2026-05", "--date", "2026-06-03", "--preview")
+    assert code == 1 and [p["code"] for p in said["problems"] if p["severity"] == "error"] == [
+        "return-credited-already"]
+
+
+def credit_notes_at(ledger_url: str) -> list[str]:
+    from toolkit.ledger import open_ledger
+
+    ledger = open_ledger(ledger_url)
+    try:
+        return [x.number for x in credit_notes(ledger)]
+    finally:
+        ledger.engine.dispose()
+
+
+def test_orders_confirm_says_which_return_it_left_out(desk, ledger_url):
+    toolkit, _ = desk
+    quotation = returning_quotation(toolkit, ledger_url)
+    code, text = toolkit("orders confirm", quotation, "--date", "2026-05-21", json_out=False)
+    [order] = [line.split("→")[1].split()[0] for line in text.splitlines() if line.startswith(f"{quotation} →")]
+    assert code == 1 and "Traceback" not in text
+    assert "resta da accreditare solo 1 pz" in text
+    assert text.splitlines()[-1] == f"{LEFT_OUT}: {order}."
+
+
+FORMS_MAP = ('[orders]\ncustomer = "Cliente:"\ndate = "B4"\n'
+             '[orders.lines]\nitem = "Codice articolo"\nquantity = "Q.tà"\n')
+
+
+def test_convert_to_orders_makes_the_orders_and_leaves_out_a_return_credited_already(desk, ledger_url, capsys):
+    """Two forms of 21 May: C002 sends 2 kg back (1 left to credit), C001 orders 1 kg. Both
+    become orders; the return's credit note is not issued, its error on its form, exit 1, and
+    the run ends with `orders create`'s sentence."""
+    from tests.foreign_inputs import order_form
+
+    toolkit, folder = desk
+    forms = folder / "moduli"
+    order_form(forms / "reso.xlsx", "C002", date(2026, 5, 21), [("A001", -2)])
+    order_form(forms / "ordine.xlsx", "C001", date(2026, 5, 21), [("A001", 1)])
+    (folder / "moduli.toml").write_text(FORMS_MAP, encoding="utf-8")
+    args = ["convert", forms, "--to", "ordini", "--master", folder / "anagrafiche.xlsx", "--map",
+            folder / "moduli.toml", "--out", folder / "out", "--jobs", "1", "--ledger", ledger_url]
+    code, said = cli(capsys, *args, "--json")
+    converted = json.loads(said)
+    files = {f["file"].rsplit("/", 1)[-1]: f for f in converted["files"]}
+    assert (code, converted["exit_code"]) == (1, 1)
+    assert {name: f["status"] for name, f in files.items()} == {"reso.xlsx": "converted", "ordine.xlsx": "converted"}
+    [returned] = files["reso.xlsx"]["orders"]
+    [problem] = files["reso.xlsx"]["problems"]
+    assert problem["code"] == "return-credited-already" and problem["message"].startswith(
+        f"Il reso {returned} (DDT —) restituisce 2 pz di A001"), problem["message"]
+    assert files["ordine.xlsx"]["problems"] == []
+    listed = {o["number"]: o for o in toolkit("orders list")[1]["orders"]}
+    assert listed[returned]["origin"] == "form:reso.xlsx" and D(str(listed[returned]["invoiced"])) == 0
+    assert listed[files["ordine.xlsx"]["orders"][0]]["origin"] == "form:ordine.xlsx"
+    assert credit_notes_at(ledger_url) == ["NC-2026-00001"]
+
+    order_form(forms / "reso bis.xlsx", "C002", date(2026, 5, 22), [("A001", -3)])
+    code, text = cli(capsys, *args)
+    assert code == 1 and "Traceback" not in text
+    [again] = [o["number"] for o in toolkit("orders list")[1]["orders"] if o["origin"] == "form:reso bis.xlsx"]
+    assert f"Convertiti 1, saltati 2, non riusciti 0. {LEFT_OUT}: {again}." in text, text

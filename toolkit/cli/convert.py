@@ -85,9 +85,7 @@ def register(app: typer.Typer) -> None:
             if result.problems and result.workbook:
                 typer.echo(f"{result.workbook}:")
             output.print_problems(result.problems)
-            counts = [result.count(s) for s in ("converted", "skipped", "failed")]
-            typer.echo(("Convertiti {}, saltati {}, non riusciti {}." if it else
-                        "Converted {}, skipped {}, failed {}.").format(*counts))
+            typer.echo(result.summary(output.lang()))
             if result.workbook:
                 typer.echo(str(result.workbook))
             if result.report:

@@ -201,6 +201,8 @@ def confirm_cmd(workbook: Path = WorkbookArg,
         for invoice in result.invoices:
             typer.echo(str(invoice.number))
         output.print_problems(problems)
+        if said := result.summary(output.lang()):
+            typer.echo(said)
     output.exit_for(problems)
 
 

@@ -21,7 +21,7 @@ import gc
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -119,6 +119,16 @@ class Converted:
     @property
     def all_problems(self) -> list[Problem]:
         return [p for f in self.files for p in f.problems] + self.problems
+
+    def summary(self, lang: str) -> str:
+        """The line a run ends with: how many files were converted, skipped and failed, and the
+        returns among the forms' orders not credited at once, in `orders create`'s words."""
+        from toolkit.services.invoicing import returns_refused_sentence
+
+        counts = [self.count(s) for s in ("converted", "skipped", "failed")]
+        said = ("Convertiti {}, saltati {}, non riusciti {}." if lang == "it" else
+                "Converted {}, skipped {}, failed {}.").format(*counts)
+        return said + returns_refused_sentence(self.all_problems, lang)
 
     @property
     def exit_code(self) -> int:
@@ -495,14 +505,15 @@ def _import_forms(options: Options, done: list[FileResult], payloads: list[Any],
     if drafts:
         try:
             try:
-                known, stored = _store_forms(session, drafts, files, digests)
+                known, stored, left_out = _store_forms(session, drafts, files, digests)
             except IntegrityError:  # a colleague imported one of these forms a moment ago
-                known, stored = _store_forms(session, drafts, files, digests)
+                known, stored, left_out = _store_forms(session, drafts, files, digests)
         except ProblemsFound as refused:
             for k in range(len(drafts)):
                 results[positions[k]] = FileResult(results[positions[k]].file, "failed", read=True,
                                                    problems=tuple(refused.problems))
-            known, stored = {}, {}
+            known, stored, left_out = {}, {}, []
+        of_order = _by_order(left_out)
         for k, d in enumerate(digests):
             if d in known:
                 number, origin = known[d]
@@ -511,7 +522,7 @@ def _import_forms(options: Options, done: list[FileResult], payloads: list[Any],
                     problems=(SAME_FORM(None, order=number, origin=origin or "—"),))
             elif k in stored:
                 results[positions[k]] = FileResult(results[positions[k]].file, "converted", read=True,
-                                                   orders=(stored[k],))
+                                                   orders=(stored[k],), problems=tuple(of_order.get(stored[k], ())))
     for i, first in twins:
         made = results[first].orders
         results[i] = FileResult(results[i].file, "skipped", "already-imported", read=True, orders=made, problems=(
@@ -521,11 +532,23 @@ def _import_forms(options: Options, done: list[FileResult], payloads: list[Any],
     return Converted("orders", options.out, results, report=report)
 
 
-def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str],
-                 digests: list[str]) -> tuple[dict[str, tuple[str, str | None]], dict[int, str]]:
+def _by_order(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
+    """The problems of the documents issued with the forms' orders, by the order they name: each
+    goes on its order's form."""
+    found: dict[str, list[Problem]] = {}
+    for p in problems:
+        found.setdefault(str(dict(p.params).get("order")), []).append(p)
+    return found
+
+
+def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str], digests: list[str]
+                 ) -> tuple[dict[str, tuple[str, str | None]], dict[int, str], list[Problem]]:
     """In one transaction: the forms already imported (digest → number, origin), and the new
     ones stored (position → number); a customer invoiced immediately (*Immediato*) gets the
-    invoice with the order, as `orders create` and `orders confirm` do."""
+    invoice with the order, as `orders create` and `orders confirm` do. A return among them
+    left out of the credit notes (`invoice_orders_in`: goods credited already, or beyond a
+    volume discount's share) is not issued, its order stored all the same, and its error and
+    month end's warnings are returned, as `orders create` leaves it out."""
     from toolkit.ledger.db import writing
     from toolkit.ledger.forms import imported, insert_form_orders
     from toolkit.services.invoicing import invoice_orders_in
@@ -541,11 +564,10 @@ def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str],
         for k, (order_id, _) in zip(new, made):
             if drafts[k].customer in immediate:
                 invoice_now.setdefault(drafts[k].occurrence, []).append(order_id)
+        left_out: list[Problem] = []
         for day, ids in sorted(invoice_now.items()):
-            _, refused = invoice_orders_in(conn, master, ids, day)
-            if refused:
-                raise ProblemsFound(refused)
-    return known, {k: number for k, (_, number) in zip(new, made)}
+            left_out += invoice_orders_in(conn, master, ids, day)[1]
+    return known, {k: number for k, (_, number) in zip(new, made)}, left_out
 
 
 # -- report --------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.orders import confirmation_of, insert_confirmation, order_by_number, set_status
 from toolkit.model.records import MasterData
-from toolkit.services.invoicing import invoice_orders_in
+from toolkit.services.invoicing import invoice_orders_in, returns_refused_sentence
 from toolkit.services.order_status import UNKNOWN_ORDER
 
 CONFIRMABLE = (DocumentType.QUOTATION, DocumentType.PROPOSAL)
@@ -52,10 +52,25 @@ class Confirmed:
     invoices: list[Invoice] = field(default_factory=list)
     """The immediate invoice of a customer invoiced at once (*Immediato*), as `orders create` issues."""
     problems: list[Problem] = field(default_factory=list)
+    """Why nothing was made; beside an order made, a return left out of what it credits at once
+    (`invoice_orders_in`: its goods credited already, or beyond a volume discount's share) and
+    month end's warnings."""
+
+    def summary(self, lang: str) -> str:
+        """The closing sentence of a confirmation that left a return out, in `orders create`'s
+        words (`returns_refused_sentence`); empty otherwise."""
+        return returns_refused_sentence(self.problems, lang).strip() if self.order is not None else ""
 
 
 def confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Confirmed:
-    """Make the standard order of a quotation or proposal on `day` and close the quotation."""
+    """Make the standard order of a quotation or proposal on `day` and close the quotation.
+
+    A return among what a customer invoiced at once (*Immediato*) would credit is left out as
+    `orders create` leaves it (`invoice_orders_in`): the order is made and the quotation closed,
+    the return's credit note is not issued and its error is among the problems. Refusing would
+    leave the desk with no fix, since a quotation's lines cannot be changed: made, the order's
+    returned lines wait, named again at month end, until the desk closes them
+    (`toolkit returns no-credit`) or something is left to credit."""
     try:
         try:
             return _confirm(master, ledger, number, day)
@@ -89,8 +104,6 @@ def _confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Conf
                                               DocumentType.STANDARD)
         set_status(conn, quotation, OrderStatus.CLOSED, "closed")
         immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
-        invoices, refused = invoice_orders_in(conn, master, [order_id], day) if quotation.customer in immediate \
+        invoices, left_out = invoice_orders_in(conn, master, [order_id], day) if quotation.customer in immediate \
             else ([], [])
-        if refused:
-            raise ProblemsFound(refused)  # a return left out: the confirmation has nothing else to issue
-    return Confirmed(quotation.number, order, invoices)
+    return Confirmed(quotation.number, order, invoices, left_out)
