@@ -295,25 +295,33 @@ def test_a_return_credited_at_the_order_above_its_invoice_price_warns_as_month_e
 
 
 def returning_quotation(toolkit, ledger_url: str) -> str:
-    """The desk's quotation of 15 May, its 2 kg given back instead of sold (no template can say
-    so, the data check refusing a negative quantity outside a return, but a confirmed order
-    credits at once whatever negative lines it has): its number."""
-    from sqlalchemy import update
-
-    from toolkit.ledger import open_ledger, schema
+    """The desk's quotation of 15 May, its 2 kg given back instead of sold (`giving_back`): its
+    number."""
+    from toolkit.ledger import open_ledger
 
     code, made = toolkit("orders create", "--date", "2026-05-15", "--no-catch-up", "--only", QUOTED)
     [quotation] = [row["number"] for row in made["created"]]
     assert (code, made["invoices"]) == (0, []), made
     ledger = open_ledger(ledger_url)
+    giving_back(ledger, quotation)
+    ledger.engine.dispose()
+    return quotation
+
+
+def giving_back(ledger, quotation: str) -> None:
+    """The quotation's lines given back instead of sold: no template can say so (the data check
+    refuses a negative quantity outside a return), but a confirmed order credits at once
+    whatever negative lines it has."""
+    from sqlalchemy import update
+
+    from toolkit.ledger import schema
+
     lines = schema.order_lines.c
     with writing(ledger) as conn:
         quoted = conn.execute(select(schema.orders.c.id).where(
             schema.orders.c.number == int(quotation[-5:]))).scalar_one()
         conn.execute(update(schema.order_lines).where(lines.order_id == quoted)
                      .values(quantity=-lines.quantity, amount=-lines.amount))
-    ledger.engine.dispose()
-    return quotation
 
 
 def test_orders_confirm_makes_the_order_and_leaves_out_a_return_credited_already(desk, ledger_url):
@@ -358,6 +366,35 @@ def test_orders_confirm_says_which_return_it_left_out(desk, ledger_url):
     assert code == 1 and "Traceback" not in text
     assert "resta da accreditare solo 1 pz" in text
     assert text.splitlines()[-1] == f"{LEFT_OUT}: {order}."
+
+
+def test_the_confirm_button_makes_the_order_and_names_the_return_left_out(tmp_path, rome_today):
+    """«Conferma offerta»: the order is made and the quotation closed; the box, critical, says so
+    and names the return not credited and why, as `orders confirm` exits 1."""
+    from test_excel_desk_buttons import fake, fill, ledger_of, orders_in, press
+
+    s = scene(2, immediate=True, return_day=21)
+    s["Modelli ordine"].append([QUOTED, "C002", None, None, "Mensile giorno", None, None, 15, None, None,
+                                date(2026, 5, 1), date(2026, 5, 31), "Preventivo"])
+    s["Righe modello"].append([QUOTED, "A001", 2, None, None])
+    books = books_of(s)
+    book = fake(tmp_path, s)
+    ledger = ledger_of(tmp_path)
+    invoice = sold_at_order(books, ledger)
+    ship(books, ledger, SOLD, all_open=True)
+    assert credit(ledger, books, invoice.number, ((1, D(2)),), REASON, date(2026, 5, 5), date(2026, 5, 5)).note
+    [quotation] = [row["number"] for row in create(books, ledger, date(2026, 5, 15), with_catch_up=False).created]
+    giving_back(ledger, quotation)
+
+    rome_today(date(2026, 5, 21))
+    fill(book, NumeroOrdine=quotation)
+    (shown,) = press(book, "confirm_quotation")
+    [order] = [o.number for o in orders_in(tmp_path) if o.confirms == quotation]
+    text, _, kind = shown
+    assert kind == "critical"
+    assert text.splitlines()[:2] == [f"{quotation} confermato: ordine {order} del 21/05/2026.", f"{LEFT_OUT}: {order}."]
+    assert f"Il reso {order} (DDT —) restituisce 2 pz di A001" in text
+    assert [x.number for x in credit_notes(ledger)] == ["NC-2026-00001"], "the return not credited"
 
 
 FORMS_MAP = ('[orders]\ncustomer = "Cliente:"\ndate = "B4"\n'

@@ -305,7 +305,9 @@ def change_order_status(press: Press) -> None:
 @button("Conferma offerta")
 def confirm_quotation(press: Press) -> None:
     """The customer accepted the quotation or proposal named on the panel (`NumeroOrdine`): it
-    becomes a standard order dated today, once, and is closed: `toolkit orders confirm`."""
+    becomes a standard order dated today, once, and is closed: `toolkit orders confirm`. An
+    error stops it only when no order was made (a return left out of the credit notes issued at
+    once leaves the order made: the box, critical, names it)."""
     from toolkit.basics.dates import today_rome
     from toolkit.services.order_confirm import confirm
 
@@ -315,13 +317,16 @@ def confirm_quotation(press: Press) -> None:
     _stop_on_errors(found)
     day = today_rome()
     result = confirm(session.master, session.ledger, number, day)
-    _stop_on_errors(result.problems)
+    if result.order is None:
+        _stop_on_errors(result.problems)
     text = (f"{result.quotation} confermato: ordine {result.order} del {day:%d/%m/%Y}." if lang == "it" else
             f"{result.quotation} confirmed: order {result.order} of {day:%d/%m/%Y}.")
     if result.invoices:
         numbers = ", ".join(str(x.number) for x in result.invoices)
         text += f"\nFattura emessa: {numbers}." if lang == "it" else f"\nInvoice issued: {numbers}."
-    press.say(text)
+    left_out = [p.render(lang) for p in result.problems if p.is_error][:10]
+    said = result.summary(lang)
+    press.say("\n".join([text, *([said] if said else []), *left_out]), critical=bool(left_out))
 
 
 @button("Spedisci (DDT)")
