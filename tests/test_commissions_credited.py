@@ -86,3 +86,53 @@ def test_a_note_on_an_invoice_partly_collected_takes_back_only_what_it_overlaps(
     _credit_two(ledger, invoiced, date(2026, 6, 3))
     assert _rows(ledger, invoiced, MAY) == ([("FT-2026-00001", D("901.64"), D("45.08"))], D("45.08"))
     assert _rows(ledger, invoiced, JUNE) == ([("NC-2026-00001", D("-101.64"), D("-5.08"))], D("-5.08"))
+
+
+def _bases(account, period) -> dict:
+    from toolkit.core.commissions import collected_bases
+    return {k: v for k, v in collected_bases(account, lambda item: "R", D(100), *period).items() if v}
+
+
+def _ft71(*entries):
+    """The demo's FT-2026-00071: two lines at 22 % and one at 10 %, 225.29 € + VAT = 267.58 €."""
+    from toolkit.core.commissions import Account
+    return Account(71, D("267.58"), (("A044", D("63.12")), ("A047", D("101.52")), ("A049", D("60.65"))), entries)
+
+
+def test_a_note_taking_back_the_22_lines_leaves_the_10_line_to_earn_in_full():
+    """The audit: paid in full after the note, the invoice earned 56.18 € (the original
+    invoice's taxable ratio) instead of what is left of it, 60.65 €."""
+    from toolkit.core.commissions import Entry
+    ft = _ft71(Entry(date(2026, 5, 5), 7, owed=D("-200.86"), parts=(("A044", D("-63.12")), ("A047", D("-101.52")))),
+               Entry(date(2026, 6, 10), 71, paid=D("66.72")))
+    assert _bases(ft, (date(2026, 5, 1), date(2026, 6, 30))) == {(71, "R"): D("60.65")}
+
+
+def test_collections_and_notes_add_up_to_the_invoice_net_of_notes_once_paid():
+    """The audit's reverse case gave 84.20 € + 84.92 € against 164.64 € left of the invoice."""
+    from toolkit.core.commissions import Entry
+    ft = _ft71(Entry(date(2026, 5, 2), 71, paid=D("100")),
+               Entry(date(2026, 5, 5), 7, owed=D("-66.72"), parts=(("A049", D("-60.65")),)),
+               Entry(date(2026, 6, 15), 71, paid=D("100.86")))
+    assert _bases(ft, MAY) == {(71, "R"): D("84.20"), (7, "R"): D("-2.23")}
+    assert _bases(ft, JUNE) == {(71, "R"): D("82.67")}
+    assert sum(_bases(ft, (MAY[0], JUNE[1])).values()) == D("164.64")
+
+
+def test_a_discount_note_takes_back_only_what_was_collected_of_the_invoices_it_cites():
+    from toolkit.core.commissions import Account, Entry
+    discount = Entry(date(2026, 5, 5), 6, owed=D("-31.01"), parts=(("", D("-25.42")),))
+    never = Account(63, D("1220.00"), (("A001", D("1000.00")),), (discount,))
+    assert _bases(never, MAY) == {}
+    paid = Account(63, D("1220.00"), (("A001", D("1000.00")),), (Entry(date(2026, 5, 2), 63, paid=D("1220.00")), discount))
+    assert _bases(paid, MAY) == {(63, "R"): D("1000.00"), (6, "R"): D("-25.42")}
+
+
+def test_a_return_citing_no_invoice_takes_back_as_it_is_refunded():
+    """NC-2026-00001 of C004 took 513.94 € of base back though nothing was ever collected."""
+    from toolkit.core.commissions import Account, Entry
+    kept = Account(1, D("-608.93"), (("A041", D("-513.94")),), ())
+    assert _bases(kept, MAY) == {}
+    refunded = Account(1, D("-608.93"), (("A041", D("-513.94")),), (Entry(date(2026, 6, 3), 1, paid=D("-608.93")),))
+    assert _bases(refunded, MAY) == {}
+    assert _bases(refunded, JUNE) == {(1, "R"): D("-513.94")}

@@ -13,7 +13,7 @@ from factories import customer, source
 
 from toolkit.basics.vocab import BracketBasis, BracketMode, CommissionBase, DiscountPeriod, PaymentMethod
 from toolkit.core.brackets import Bracket, applied, split
-from toolkit.core.commissions import agents_of, rules, statements
+from toolkit.core.commissions import Account, Entry, agents_of, rules, statements
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, Period
 from toolkit.core.vat import totals, vat_summary
 from toolkit.core.volume_discounts import Credits, discounts, parse_period, settle
@@ -186,7 +186,7 @@ def test_invoiced_base_reaches_a_bracket_and_credit_notes_earn_negative():
                  kind=InvoiceKind.CREDIT_NOTE),
     ]
     found = rules(_commission_rows("STD", (Bracket(D(0), D(3)), Bracket(D(5000), D(4)))))
-    [s] = statements(found, agents_of([shop], ()), {"C001": shop}, ITEMS, invoices, {}, *MARCH_TO_APRIL)
+    [s] = statements(found, agents_of([shop], ()), {"C001": shop}, ITEMS, invoices, *MARCH_TO_APRIL)
     assert [(r.invoice.number, r.base, r.rate, r.commission) for r in s.rows] == [
         ("FT-2026-00001", D("3000.00"), D(4), D("120.00")),
         ("FT-2026-00002", D("4000.00"), D(4), D("160.00")),
@@ -204,7 +204,8 @@ def test_collected_base_is_the_share_paid_in_the_period_and_agents_share_it():
                                               source=source("customer_agents", 2)),
                                 CustomerAgent(customer="C001", agent="Marco Bianchi", share=D(40),
                                               source=source("customer_agents", 3))])
-    made = statements(found, agents, {"C001": shop}, ITEMS, invoices, {9: D("610.00")}, *MARCH_TO_APRIL)
+    paid = Account(9, invoices[0].total, (("A001", D("1000.00")),), (Entry(date(2026, 4, 15), 9, paid=D("610.00")),))
+    made = statements(found, agents, {"C001": shop}, ITEMS, invoices, *MARCH_TO_APRIL, [("C001", paid)])
     assert [(s.agent, s.base, s.total) for s in made] == [("Laura Colombo", D("300.00"), D("15.00")),
                                                           ("Marco Bianchi", D("200.00"), D("10.00"))]
     assert made[0].rows[0].collected == D("0.5")
@@ -221,7 +222,7 @@ def test_the_most_specific_rule_pays():
     invoices = [_invoice("FT-2026-00001", date(2026, 4, 3), "C001", _line(1, "A001", "1", "100"),
                          _line(2, "A002", "1", "100", order_line=2), _line(3, "A003", "1", "100", order_line=3),
                          id_=1)]
-    [s] = statements(rules(rows), agents_of([shop], ()), {"C001": shop}, ITEMS, invoices, {}, *MARCH_TO_APRIL)
+    [s] = statements(rules(rows), agents_of([shop], ()), {"C001": shop}, ITEMS, invoices, *MARCH_TO_APRIL)
     assert sorted((r.rule, r.commission) for r in s.rows) == [("A001", D("4.00")), ("HORECA", D("6.00"))]
 
 
@@ -291,6 +292,6 @@ def test_a_volume_discount_takes_back_its_share_of_commission_and_the_stamp_duty
                 _invoice("NC-2026-00002", date(2026, 4, 30), "C001", rebate, id_=2, kind=InvoiceKind.CREDIT_NOTE)]
     rows = [*_commission_rows("STD", (Bracket(D(0), D(5)),)),
             *_commission_rows("COFFEE", (Bracket(D(0), D(8)),), category="CAFFE")]
-    [s] = statements(rules(rows), agents_of([shop], ()), {"C001": shop}, ITEMS, invoices, {}, *MARCH_TO_APRIL)
+    [s] = statements(rules(rows), agents_of([shop], ()), {"C001": shop}, ITEMS, invoices, *MARCH_TO_APRIL)
     assert [(r.invoice.number, r.rule, r.base, r.commission) for r in s.rows] == [
         ("FT-2026-00001", "COFFEE", D("1000.00"), D("80.00")), ("NC-2026-00002", "STD", D("-100.00"), D("-5.00"))]

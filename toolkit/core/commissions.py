@@ -12,11 +12,11 @@ under the rules that name no item and no category, and takes its share of commis
 The base is what the rule says:
 
 - invoiced (fatturato): the net amount of the invoices and credit notes dated in the period;
-- collected (incassato): of each invoice, the share collected in the period (payments dated in
-  it, over the invoice's total, applied to its net lines); credit notes count when dated in
-  the period, since nothing is collected on them, and a note that takes back an invoice's lines
-  only for what it takes back of what was collected of it by the period's end (`earned`): the
-  rest lowers what is still to collect, which the agent had not earned.
+- collected (incassato): line by line (`collected_bases`): after each payment or note, each
+  line left of an invoice (less what notes took back, a volume discount's share included) ×
+  the share collected of what is left; a period's payments and notes get the change they make,
+  so an invoice paid in full earns its net of the notes, never more, and a note on an invoice
+  not yet collected takes nothing back. A note citing no invoice counts as it is refunded.
 
 Credit notes count negative, so their commissions are negative. The rate is the bracket the
 agent's whole base for the rule reaches in the period, on the whole base (`BracketMode.WHOLE`),
@@ -29,7 +29,7 @@ sum of its rows, which is what the statement workbook's live formulas recompute.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -37,11 +37,12 @@ from decimal import Decimal
 from toolkit.basics.money import cents
 from toolkit.basics.vocab import CommissionBase
 from toolkit.core.brackets import Bracket, reached
-from toolkit.core.invoicing import Invoice, InvoiceKind
+from toolkit.core.invoicing import Invoice, InvoiceLine
 from toolkit.core.volume_discounts import is_goods, is_rebate
 from toolkit.model.records import Commission, Customer, CustomerAgent, Item
 
 ZERO = Decimal(0)
+ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
 
@@ -92,37 +93,76 @@ def agents_of(customers: Iterable[Customer], shares: Sequence[CustomerAgent]) ->
     return found
 
 
+Part = tuple[str, Decimal]
+"""A line as a collected base counts it: (item, net amount), negative on a credit note."""
+
+
 @dataclass(frozen=True, slots=True)
-class Credited:
-    """An invoice that credit notes take back, as a collected base reads it up to a period's end."""
+class Entry:
+    """What changes an account (`Account`): a payment on it, or a credit note that takes from it."""
 
+    day: date
+    document: int
+    """The invoice's id for a payment, the note's for a note: the statement row the change goes to."""
+    paid: Decimal = ZERO
+    """A payment's amount, with VAT (a refund on a note citing no invoice: negative)."""
+    owed: Decimal = ZERO
+    """What a note takes off what is owed, with VAT, negative."""
+    parts: tuple[Part, ...] = ()
+    """The note's lines on this account: what it takes back of its lines, or its discount's share."""
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A document as a collected base reads it up to a period's end: an invoice with the payments
+    on it and the credit notes that take from it (lines back, a volume discount's share), or a
+    credit note citing no invoice with its refunds; entries in date order, a day's notes first."""
+
+    document: int
     total: Decimal
-    paid_before: Decimal
-    """Payments on the invoice dated before the period."""
-    paid: Decimal
-    """Payments on the invoice dated up to the period's end."""
-    notes: tuple[tuple[int, date, Decimal], ...]
-    """(note id, date, what it takes back of the invoice with VAT, positive) for the final notes
-    dated up to the period's end, in date order (`toolkit.core.payments.taken_parts`)."""
+    parts: tuple[Part, ...]
+    entries: tuple[Entry, ...]
 
 
-def earned(credited: Credited, first: date) -> tuple[Decimal, dict[int, Decimal]]:
-    """What the period adds to the invoice's collected base, and what each of its notes dated in
-    the period takes off it (zero or negative), both with VAT, for a period from `first`.
+def collected_share(paid: Decimal, owed: Decimal) -> Decimal:
+    """The share of what is left of a document that was collected: paid over what is owed once
+    the notes are off, 0 to 1 (all of it when nothing is owed: its lines add up to nothing)."""
+    return max(ZERO, min(ONE, paid / owed)) if owed else ONE
 
-    By a day, the agent has earned on what was collected of the invoice, up to what is left of
-    it once the notes are off: min(paid, total − taken back). A note on an invoice not yet
-    collected lowers what is still to collect and takes nothing earned back; on an invoice
-    collected, it takes back what it refunds; the invoice collected later earns on the rest."""
-    taken_before = sum((part for _, day, part in credited.notes if day < first), ZERO)
-    left = credited.total - taken_before
-    invoice = min(credited.paid, left) - min(credited.paid_before, left)
-    notes: dict[int, Decimal] = {}
-    for note, day, part in credited.notes:
-        if day >= first:
-            notes[note] = min(credited.paid, left - part) - min(credited.paid, left)
-            left -= part
-    return invoice, notes
+
+def earned_after(account: Account) -> list[tuple[Entry, Decimal, tuple[Part, ...]]]:
+    """After each entry: the share collected and the lines left (the document's and its notes').
+    What an agent has earned by then is each line left × that share: a note on lines nothing was
+    collected of takes nothing back, and a payment earns on the lines still owed, at their rates."""
+    paid, owed, parts = ZERO, account.total, account.parts
+    found = []
+    for entry in account.entries:
+        paid, owed, parts = paid + entry.paid, owed + entry.owed, parts + entry.parts
+        found.append((entry, collected_share(paid, owed), parts))
+    return found
+
+
+def collected_bases(account: Account, rule_of: Callable[[str], str | None], share: Decimal, first: date,
+                    last: date) -> dict[tuple[int, str], Decimal]:
+    """(document id, rule) → what the period from `first` to `last` adds to the agent's base.
+
+    The base earned by each entry, per rule and to the cent, is the lines left under the rule ×
+    the share collected × the agent's share; each entry in the period gives its document the
+    change it makes. The changes add up, over an invoice's life, to its net of the notes once
+    it is paid in full, never more."""
+    before: dict[str, Decimal] = {}
+    bases: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for entry, collected, parts in earned_after(account):
+        under: dict[str, Decimal] = defaultdict(Decimal)
+        for item, amount in parts:
+            if (rule := rule_of(item)) is not None:
+                under[rule] += amount
+        now = {rule: cents(amount * collected * share / HUNDRED) for rule, amount in under.items()}
+        if first <= entry.day <= last:
+            for rule in now.keys() | before.keys():
+                bases[entry.document, rule] += now.get(rule, ZERO) - before.get(rule, ZERO)
+        before = now
+    return bases
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,96 +199,87 @@ class Statement:
         return sum((r.commission for r in self.rows), ZERO)
 
 
-def collected_fractions(invoices: Iterable[Invoice], collected: Mapping[int, Decimal],
-                        credited: Mapping[int, Credited], first: date) -> dict[int, Decimal]:
-    """Document id → the fraction of it a collected base counts in the period from `first`.
-
-    An invoice counts what was collected on it in the period (`collected`), up to what its
-    notes left of it (`earned`); a note that takes back an invoice counts only what it takes
-    back of what was collected, its part on the rest lowering what is still to collect; a note
-    or its part citing no invoice (a volume discount, goods no invoice sold) counts whole."""
-    invoice_part: dict[int, Decimal] = {}
-    note_taken: dict[int, Decimal] = defaultdict(Decimal)
-    note_cited: dict[int, Decimal] = defaultdict(Decimal)
-    for invoice_id, found in credited.items():
-        invoice_part[invoice_id], taken = earned(found, first)
-        for note, off in taken.items():
-            note_taken[note] += off
-            note_cited[note] += next(part for n, _, part in found.notes if n == note)
-    fractions = {}
-    for invoice in invoices:
-        if invoice.id is None or not invoice.total:
-            continue
-        if invoice.kind is InvoiceKind.INVOICE:
-            fractions[invoice.id] = invoice_part.get(invoice.id, collected.get(invoice.id, ZERO)) / invoice.total
-        elif invoice.id in note_cited:
-            fractions[invoice.id] = (invoice.total + note_cited[invoice.id] + note_taken[invoice.id]) / invoice.total
-    return fractions
+def counted(line: InvoiceLine) -> bool:
+    """A sale or a discount earns commission; the stamp duty charged to the customer does not."""
+    return is_goods(line) or is_rebate(line)
 
 
 def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Decimal], ...]],
                customers: Mapping[str, Customer], items: Mapping[str, Item], invoices: Iterable[Invoice],
-               collected: Mapping[int, Decimal], first: date, last: date,
-               credited: Mapping[int, Credited] | None = None) -> list[Statement]:
+               first: date, last: date, accounts: Iterable[tuple[str, Account]] = ()) -> list[Statement]:
     """Each agent's statement for [first, last], agents in name order.
 
-    `invoices` are the final invoices and credit notes dated in the period and the invoices
-    with payments in it; `collected` is invoice id → what was collected on it in the period;
-    `credited` the invoices credit notes take back (`credited_between`), which a collected base
-    weighs against what was collected (`collected_fractions`)."""
-    invoices = list(invoices)
-    fractions = collected_fractions(invoices, collected, credited or {}, first)
-    parts: dict[tuple[str, int, str], Decimal] = defaultdict(Decimal)
-    meta: dict[tuple[str, int, str], tuple[Invoice, Decimal, Decimal | None]] = {}
-    fits: dict[tuple[str, str, str], Rule | None] = {}
-    for invoice in invoices:
-        customer = customers.get(invoice.customer)
-        if customer is None or invoice.id is None or customer.code not in agents:
-            continue
-        dated = first <= invoice.invoice_date <= last
-        fraction = fractions.get(invoice.id)
-        for line in invoice.lines:
-            if not is_goods(line) and not is_rebate(line):
-                continue  # the stamp duty charged to the customer
-            item = items.get(line.item)
-            category = item.category if item is not None else None
-            for agent, share in agents[customer.code]:
-                key = (agent, customer.code, line.item)
-                if key not in fits:
-                    found = [(f, r) for r in rules_ if (f := r.fit(agent, customer, line.item, category)) is not None]
-                    fits[key] = max(found, key=lambda fr: fr[0])[1] if found else None
-                rule = fits[key]
-                if rule is None:
-                    continue
-                part: Decimal | None = None
-                if rule.base is CommissionBase.INVOICED or invoice.kind is InvoiceKind.CREDIT_NOTE:
-                    if not dated:
-                        continue
-                if rule.base is CommissionBase.COLLECTED and fraction is not None:
-                    if not fraction:
-                        continue
-                    part = fraction
-                elif rule.base is CommissionBase.COLLECTED and invoice.kind is InvoiceKind.INVOICE:
-                    continue
-                row_key = (agent, invoice.id, rule.code)
-                parts[row_key] += line.amount
-                meta[row_key] = (invoice, share, part)
+    `invoices` are the final invoices and credit notes dated in the period and the documents
+    with payments in it; `accounts` (customer, `Account`) the invoices and notes a collected base
+    reads (`toolkit.ledger.settlements.accounts_between`): each line goes to its rule, an
+    invoiced rule counting the documents dated in the period, a collected one what the
+    period's payments and notes change of what was earned (`collected_bases`)."""
+    documents = {d.id: d for d in invoices if d.id is not None}
     by_code = {r.code: r for r in rules_}
+    fits: dict[tuple[str, str, str], Rule | None] = {}
+
+    def rule_for(agent: str, customer: Customer, item: str) -> Rule | None:
+        if (agent, customer.code, item) not in fits:
+            category = found.category if (found := items.get(item)) is not None else None
+            fitting = [(f, r) for r in rules_ if (f := r.fit(agent, customer, item, category)) is not None]
+            fits[agent, customer.code, item] = max(fitting, key=lambda fr: fr[0])[1] if fitting else None
+        return fits[agent, customer.code, item]
+
+    own: dict[tuple[str, int, str], Decimal] = defaultdict(Decimal)
+    shares: dict[tuple[str, int], Decimal] = {}
+    for document in documents.values():
+        customer = customers.get(document.customer)
+        if customer is None or document.id is None or customer.code not in agents:
+            continue
+        for line in filter(counted, document.lines):
+            for agent, share in agents[customer.code]:
+                if (rule := rule_for(agent, customer, line.item)) is not None:
+                    own[agent, document.id, rule.code] += line.amount
+                    shares[agent, document.id] = share
     bases: dict[tuple[str, int, str], Decimal] = {}
-    for row_key, amount in parts.items():
-        invoice, share, part = meta[row_key]
-        bases[row_key] = cents(amount * (part if part is not None else 1) * share / HUNDRED)
+    for (agent, document_id, code), amount in own.items():
+        if by_code[code].base is CommissionBase.INVOICED and first <= documents[document_id].invoice_date <= last:
+            bases[agent, document_id, code] = cents(amount * shares[agent, document_id] / HUNDRED)
+    for customer_code, account in accounts:
+        customer = customers.get(customer_code)
+        if customer is None or customer.code not in agents:
+            continue
+        for agent, share in agents[customer.code]:
+            def collected_rule(item: str, agent: str = agent, customer: Customer = customer) -> str | None:
+                rule = rule_for(agent, customer, item)
+                return rule.code if rule is not None and rule.base is CommissionBase.COLLECTED else None
+            for (document_id, code), base in collected_bases(account, collected_rule, share, first, last).items():
+                if document_id in documents:
+                    bases[agent, document_id, code] = bases.get((agent, document_id, code), ZERO) + base
+                    shares.setdefault((agent, document_id), share)
+    return _statements(rules_, documents, bases, own, shares)
+
+
+def _collected_share(base: Decimal, own: Decimal, share: Decimal) -> Decimal:
+    """What a collected row shows as collected: its base over its document's lines under the
+    rule at the agent's share (a note's change may rest on its invoice's lines: then none)."""
+    whole = own * share / HUNDRED
+    return (base / whole).quantize(Decimal("0.0001")) if whole else ZERO
+
+
+def _statements(rules_: Sequence[Rule], documents: Mapping[int, Invoice],
+                bases: Mapping[tuple[str, int, str], Decimal], own: Mapping[tuple[str, int, str], Decimal],
+                shares: Mapping[tuple[str, int], Decimal]) -> list[Statement]:
+    """The rows, each at the rate its agent's whole base under the rule reaches."""
+    by_code = {r.code: r for r in rules_}
+    bases = {k: b for k, b in bases.items() if b or by_code[k[2]].base is CommissionBase.INVOICED}
     per_rule: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for (agent, _, code), base in bases.items():
         per_rule[(agent, code)] += base
     rates = {k: (b.percent if (b := reached(by_code[k[1]].brackets, max(v, ZERO))) is not None else ZERO)
              for k, v in per_rule.items()}
     by_agent: dict[str, list[Row]] = defaultdict(list)
-    for row_key, base in bases.items():
-        agent, _, code = row_key
-        invoice, share, part = meta[row_key]
-        rate = rates[(agent, code)]
-        by_agent[agent].append(Row(agent, invoice, code, base, share, part, rate, cents(base * rate / HUNDRED)))
+    for (agent, document_id, code), base in bases.items():
+        share, rate = shares[agent, document_id], rates[(agent, code)]
+        collected = (None if by_code[code].base is CommissionBase.INVOICED
+                     else _collected_share(base, own.get((agent, document_id, code), ZERO), share))
+        by_agent[agent].append(Row(agent, documents[document_id], code, base, share, collected, rate,
+                                   cents(base * rate / HUNDRED)))
     made = []
     for agent in sorted(by_agent):
         rows = sorted(by_agent[agent], key=lambda r: (r.invoice.invoice_date, r.invoice.number or "", r.rule))

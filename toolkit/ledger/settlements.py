@@ -12,13 +12,14 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, func, select
 
 from toolkit.basics.vocab import PaymentMethod
-from toolkit.core.commissions import Credited
+from toolkit.core import stamp_duty
+from toolkit.core.commissions import Account, Entry, Part, counted
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period
 from toolkit.core.payments import taken_parts
-from toolkit.core.volume_discounts import Credits
+from toolkit.core.volume_discounts import Credits, is_rebate
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.credit_notes import notes_citing, taken_back_by_notes
@@ -115,31 +116,85 @@ def collected_between(conn: Connection, first: date, last: date) -> dict[int, De
     return {invoice_id: Decimal(amount) for invoice_id, amount in rows}
 
 
-def credited_between(conn: Connection, first: date, last: date, *, paid: Collection[int]) -> dict[int, Credited]:
-    """The invoices credit notes take back that a collected base weighs in [first, last]: those
-    the period's final notes cite and those paid in it (`paid`), each with its total, what was
-    paid on it before the period and up to its end, and what each final note dated up to the
-    end takes back of it (`Credited`); an invoice no such note cites is left out."""
-    notes_in = conn.execute(select(i.id).where(i.kind == InvoiceKind.CREDIT_NOTE.value, i.invoice_date >= first,
-                                               i.invoice_date <= last, i.status == InvoiceStatus.FINAL.value)).scalars()
-    cited = {invoice for taken in taken_back_by_notes(conn, list(notes_in)).values() for invoice in taken}
-    notes = notes_citing(conn, cited | set(paid), last)
-    taken = taken_back_by_notes(conn, notes)
-    parts: dict[int, list[tuple[int, date, Decimal]]] = defaultdict(list)
-    for chunk in in_batches(notes):
-        for note in conn.execute(select(i.id, i.invoice_date, i.total, i.taxable).where(i.id.in_(chunk))
-                                 .order_by(i.invoice_date, i.series, i.year, i.number)):
-            for invoice, part in taken_parts(note.total, note.taxable, taken.get(note.id, {})).items():
-                parts[invoice].append((note.id, note.invoice_date, part))
-    found = {}
-    for chunk in in_batches(sorted(parts)):
-        paid_on = {row.invoice_id: (Decimal(row.before), Decimal(row.by_end)) for row in conn.execute(
-            select(p.invoice_id, func.sum(case((p.payment_date < first, p.amount), else_=0)).label("before"),
-                   func.sum(p.amount).label("by_end"))
-            .where(p.invoice_id.in_(chunk), p.payment_date <= last).group_by(p.invoice_id))}
-        for invoice_id, total in conn.execute(select(i.id, i.total).where(i.id.in_(chunk))):
-            before, by_end = paid_on.get(invoice_id, (ZERO, ZERO))
-            found[invoice_id] = Credited(total, before, by_end, tuple(sorted(parts[invoice_id], key=lambda x: x[1])))
+def accounts_between(conn: Connection, first: date, last: date, *, paid: Collection[int]) -> list[tuple[str, Account]]:
+    """The documents a collected base reads in [first, last], each as its customer's `Account`
+    up to the period's end: the invoices paid in it (`paid`) or that its final notes take from,
+    with every payment and final note on them; and the final notes citing no invoice dated or
+    refunded in it, with their refunds."""
+    notes_in = set(conn.execute(select(i.id).where(
+        i.kind == InvoiceKind.CREDIT_NOTE.value, i.invoice_date >= first, i.invoice_date <= last,
+        i.status == InvoiceStatus.FINAL.value)).scalars())
+    loaded = {d.id: d for d in load_invoices_in_bulk(conn, sorted(notes_in | set(paid)))}
+    taking = _parts_of_notes(conn, [d for d in loaded.values() if d.kind is InvoiceKind.CREDIT_NOTE])
+    invoices = {x for x in paid if loaded[x].kind is InvoiceKind.INVOICE} | {x for n in taking.values() for x in n}
+    notes = set(notes_citing(conn, invoices, last)) | _discounts_citing(conn, invoices, last)
+    wanted = sorted((notes | invoices) - loaded.keys())
+    loaded |= {d.id: d for d in load_invoices_in_bulk(conn, wanted)}
+    taking = _parts_of_notes(conn, [d for d in loaded.values() if d.kind is InvoiceKind.CREDIT_NOTE])
+    payments = _payments(conn, sorted(invoices | notes_in | set(paid)), last)
+    on_invoice: dict[int, list[Entry]] = defaultdict(list)
+    for note, parts in taking.items():
+        for invoice, (owed, lines) in parts.items():
+            on_invoice[invoice].append(Entry(loaded[note].invoice_date, note, owed=owed, parts=lines))
+    found = []
+    for document in sorted(invoices | {n for n in notes_in | set(paid) if loaded[n].kind is InvoiceKind.CREDIT_NOTE
+                                      and not taking.get(n)}):
+        d = loaded[document]
+        entries = sorted(on_invoice[document] + [Entry(day, document, paid=amount) for day, amount in payments[document]],
+                         key=lambda e: (e.day, e.paid != 0))
+        found.append((d.customer, Account(document, d.total, tuple((x.item, x.amount) for x in d.lines if counted(x)),
+                                          tuple(entries))))
+    return found
+
+
+def _parts_of_notes(conn: Connection, notes: Sequence[Invoice]) -> dict[int, dict[int, tuple[Decimal, tuple[Part, ...]]]]:
+    """Note id → invoice id → what the note takes off it with VAT (negative) and its lines on it:
+    those taking back the invoice's lines (`toolkit invoice credit`, returns) and a volume
+    discount's share of its lines (`taken_off`'s proportion of the bases it cites; a note
+    taking lines back cites its invoice too, for the e-invoice, and counts by its lines)."""
+    by_id = {n.id: n for n in notes if n.id is not None}
+    credit, cited, r = schema.invoice_lines.alias("credit"), schema.invoice_lines.alias("cited"), schema.returned_lines.c
+    lines: dict[int, dict[int, list[Part]]] = defaultdict(lambda: defaultdict(list))
+    for chunk in in_batches(sorted(by_id)):
+        for note, invoice, item, description, amount in (*conn.execute(
+                select(credit.c.invoice_id, cited.c.invoice_id, credit.c.item, credit.c.description, credit.c.amount)
+                .join(cited, cited.c.id == credit.c.credits_line_id).where(credit.c.invoice_id.in_(chunk))),
+                *conn.execute(select(r.credit_note_id, cited.c.invoice_id, credit.c.item, credit.c.description, r.amount)
+                              .join(cited, cited.c.id == r.invoice_line_id).join(credit, credit.c.id == r.credit_line_id)
+                              .where(r.credit_note_id.in_(chunk)))):
+            if not stamp_duty.is_charge(description):
+                lines[note][invoice].append((item, Decimal(amount)))
+    taken = taken_back_by_notes(conn, list(by_id))
+    found: dict[int, dict[int, tuple[Decimal, tuple[Part, ...]]]] = defaultdict(dict)
+    for note_id, note in by_id.items():
+        for invoice, part in taken_parts(note.total, note.taxable, taken.get(note_id, {})).items():
+            found[note_id][invoice] = (-part, tuple(lines[note_id][invoice]))
+        rebates = [x for x in note.lines if is_rebate(x)]
+        whole = sum((c.base for c in note.cites), ZERO) if rebates and not taken.get(note_id) else ZERO
+        for c in note.cites if whole else ():
+            found[note_id][c.id] = (note.total * c.base / whole,
+                                    tuple((x.item, x.amount * c.base / whole) for x in rebates))
+    return found
+
+
+def _discounts_citing(conn: Connection, invoices: Collection[int], last: date) -> set[int]:
+    """The final volume discounts' notes dated up to `last` that cite these invoices."""
+    c = schema.invoice_citations.c
+    found: set[int] = set()
+    for chunk in in_batches(sorted(invoices)):
+        found.update(conn.execute(select(c.credit_note_id).join(schema.invoices, i.id == c.credit_note_id)
+                                  .where(c.invoice_id.in_(chunk), i.invoice_date <= last,
+                                         i.status == InvoiceStatus.FINAL.value)).scalars())
+    return found
+
+
+def _payments(conn: Connection, documents: Sequence[int], last: date) -> dict[int, list[tuple[date, Decimal]]]:
+    """Document id → its payments dated up to `last` (a note's refunds negative), in date order."""
+    found: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for chunk in in_batches(list(documents)):
+        for row in conn.execute(select(p.invoice_id, p.payment_date, p.amount)
+                                .where(p.invoice_id.in_(chunk), p.payment_date <= last).order_by(p.payment_date, p.id)):
+            found[row.invoice_id].append((row.payment_date, Decimal(row.amount)))
     return found
 
 

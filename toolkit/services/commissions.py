@@ -17,7 +17,7 @@ from toolkit.basics.wording import count
 from toolkit.core.commissions import Statement, agents_of, rules, statements
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading
-from toolkit.ledger.settlements import collected_between, credited_between, drafts_between, final_invoices_between
+from toolkit.ledger.settlements import accounts_between, collected_between, drafts_between, final_invoices_between
 from toolkit.model.records import MasterData
 
 ENDS_BEFORE_START = define(
@@ -66,15 +66,15 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
     with reading(ledger) as conn:
         collected = collected_between(conn, first, last)
         invoices = final_invoices_between(conn, first, last, also=collected)
-        credited = credited_between(conn, first, last, paid=collected)
+        accounts = accounts_between(conn, first, last, paid=collected)
         drafts = drafts_between(conn, first, last)
     if drafts:
         shown = ", ".join(drafts[:5]) + (" …" if len(drafts) > 5 else "")
         problems.append(DRAFTS_LEFT_OUT(None, numbers=shown, count=count(len(drafts), "fattura", "fatture")
                                         if lang == "it" else count(len(drafts), "invoice", "invoices")))
     made = statements(found, agents_of(master.customers, master.customer_agents),
-                      {c.code: c for c in master.customers}, {x.code: x for x in master.items}, invoices, collected,
-                      first, last, credited)
+                      {c.code: c for c in master.customers}, {x.code: x for x in master.items}, invoices, first, last,
+                      accounts)
     files: list[Path] = []
     if out is not None:
         from toolkit.writers.statements import write_commission_statements
