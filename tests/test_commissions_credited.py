@@ -12,6 +12,7 @@ from factories import source
 from test_invoicing import APRIL, make_order, master_with, ship
 
 from toolkit.basics.vocab import CommissionBase, InvoiceTerms, PaymentMethod
+from toolkit.core.commissions import Account, Entry, collected_bases
 from toolkit.core.invoicing import Request
 from toolkit.core.payments import PaymentEntry
 from toolkit.model.records import Commission
@@ -89,20 +90,17 @@ def test_a_note_on_an_invoice_partly_collected_takes_back_only_what_it_overlaps(
 
 
 def _bases(account, period) -> dict:
-    from toolkit.core.commissions import collected_bases
     return {k: v for k, v in collected_bases(account, lambda item: "R", D(100), *period).items() if v}
 
 
 def _ft71(*entries):
     """The demo's FT-2026-00071: two lines at 22 % and one at 10 %, 225.29 € + VAT = 267.58 €."""
-    from toolkit.core.commissions import Account
     return Account(71, D("267.58"), (("A044", D("63.12")), ("A047", D("101.52")), ("A049", D("60.65"))), entries)
 
 
 def test_a_note_taking_back_the_22_lines_leaves_the_10_line_to_earn_in_full():
     """The audit: paid in full after the note, the invoice earned 56.18 € (the original
     invoice's taxable ratio) instead of what is left of it, 60.65 €."""
-    from toolkit.core.commissions import Entry
     ft = _ft71(Entry(date(2026, 5, 5), 7, owed=D("-200.86"), parts=(("A044", D("-63.12")), ("A047", D("-101.52")))),
                Entry(date(2026, 6, 10), 71, paid=D("66.72")))
     assert _bases(ft, (date(2026, 5, 1), date(2026, 6, 30))) == {(71, "R"): D("60.65")}
@@ -110,7 +108,6 @@ def test_a_note_taking_back_the_22_lines_leaves_the_10_line_to_earn_in_full():
 
 def test_collections_and_notes_add_up_to_the_invoice_net_of_notes_once_paid():
     """The audit's reverse case gave 84.20 € + 84.92 € against 164.64 € left of the invoice."""
-    from toolkit.core.commissions import Entry
     ft = _ft71(Entry(date(2026, 5, 2), 71, paid=D("100")),
                Entry(date(2026, 5, 5), 7, owed=D("-66.72"), parts=(("A049", D("-60.65")),)),
                Entry(date(2026, 6, 15), 71, paid=D("100.86")))
@@ -120,7 +117,6 @@ def test_collections_and_notes_add_up_to_the_invoice_net_of_notes_once_paid():
 
 
 def test_a_discount_note_takes_back_only_what_was_collected_of_the_invoices_it_cites():
-    from toolkit.core.commissions import Account, Entry
     discount = Entry(date(2026, 5, 5), 6, owed=D("-31.01"), parts=(("", D("-25.42")),))
     never = Account(63, D("1220.00"), (("A001", D("1000.00")),), (discount,))
     assert _bases(never, MAY) == {}
@@ -130,9 +126,47 @@ def test_a_discount_note_takes_back_only_what_was_collected_of_the_invoices_it_c
 
 def test_a_return_citing_no_invoice_takes_back_as_it_is_refunded():
     """NC-2026-00001 of C004 took 513.94 € of base back though nothing was ever collected."""
-    from toolkit.core.commissions import Account, Entry
     kept = Account(1, D("-608.93"), (("A041", D("-513.94")),), ())
     assert _bases(kept, MAY) == {}
     refunded = Account(1, D("-608.93"), (("A041", D("-513.94")),), (Entry(date(2026, 6, 3), 1, paid=D("-608.93")),))
     assert _bases(refunded, MAY) == {}
     assert _bases(refunded, JUNE) == {(1, "R"): D("-513.94")}
+
+
+@pytest.fixture
+def two_rates(ledger):
+    """FT-2026-00001 of 30 April to C001, collected base 5 %: 1,000.00 € at 22 % (A001) and
+    500.00 € at 10 % (A002), 1,500.00 € + VAT = 1,770.00 €."""
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, sales_rep=AGENT)
+    master = master.model_copy(update={"commissions": (Commission(
+        code="CASH", base=CommissionBase.COLLECTED, threshold=D(0), percent=D(5), source=source("commissions", 2)),)})
+    _, lines = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "10", "100", "22", None),
+                                                             ("A002", "10", "50", "10", None)])
+    ship(ledger, "C001", date(2026, 4, 9), [(line_id, "10") for line_id in lines])
+    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
+    return master
+
+
+def _credit_line(ledger, master, line_no: int, day: date, total: str) -> None:
+    done = credit(ledger, master, "FT-2026-00001", [(line_no, D(10))], "Reso", day, date(2026, 7, 1))
+    assert done.note is not None and done.note.total == D(total), done.problems
+
+
+def test_paid_after_a_note_on_its_22_lines_the_invoice_earns_its_10_line_whole(ledger, two_rates):
+    """The audit's FT-2026-71: the 550.00 € left, paid, earned 466.10 € (550 × 1,500 / 1,770,
+    the original invoice's ratio) instead of the 500.00 € line left."""
+    _credit_line(ledger, two_rates, 1, date(2026, 5, 5), "-1220.00")
+    _pay(ledger, date(2026, 6, 10), "550.00")
+    assert _rows(ledger, two_rates, (MAY[0], JUNE[1])) == ([("FT-2026-00001", D("500.00"), D("25.00"))], D("25.00"))
+
+
+def test_an_invoice_paid_in_full_earns_its_net_of_notes_never_more(ledger, two_rates):
+    """Half collected, then the 10 % line credited, then the rest collected: 750.00 €, −24.59 €
+    and 274.59 €, 1,000.00 € in all, what is left of the invoice (it was 1,033.90 €)."""
+    _pay(ledger, date(2026, 5, 2), "885.00")
+    _credit_line(ledger, two_rates, 2, date(2026, 5, 5), "-550.00")
+    _pay(ledger, date(2026, 6, 15), "335.00")
+    may, june = _rows(ledger, two_rates, MAY), _rows(ledger, two_rates, JUNE)
+    assert may[0] == [("FT-2026-00001", D("750.00"), D("37.50")), ("NC-2026-00001", D("-24.59"), D("-1.23"))]
+    assert june[0] == [("FT-2026-00001", D("274.59"), D("13.73"))]
+    assert sum(base for _, base, _ in may[0] + june[0]) == D("1000.00")

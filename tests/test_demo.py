@@ -278,3 +278,17 @@ def test_the_month_settles_a_volume_discount_and_states_commissions_that_recalcu
             statement.agent, date(2026, 4, 1), date(2026, 4, 30))).values()
         [total] = [row[COMMISSION] for row in rows if len(row) > COMMISSION and row[COMMISSION - 1] == "Totale"]
         assert Decimal(str(total)).quantize(Decimal("0.01")) == statement.total != 0
+
+
+def test_notes_on_invoices_never_collected_take_no_collected_commission_back(april):
+    """The audit: Silvia Moretti (collected base, PV-INCASSI) lost 25.42 € of base to SV-ACQUA's
+    NC-2026-00006, citing invoices of C020 never collected, and 513.94 € to C004's return
+    NC-2026-00001, citing no invoice and never refunded."""
+    from toolkit.services import commissions
+    from toolkit.services.check import check_file
+
+    out, _, ledger = april
+    master = check_file(out / "anagrafiche.xlsx").master
+    made = commissions.compute(ledger, master, date(2026, 4, 1), date(2026, 6, 30))
+    assert [(r.invoice.number, r.base) for s in made.statements for r in s.rows
+            if s.agent == "Silvia Moretti" and r.invoice.number in ("NC-2026-00001", "NC-2026-00006")] == []
