@@ -292,3 +292,29 @@ def test_notes_on_invoices_never_collected_take_no_collected_commission_back(apr
     made = commissions.compute(ledger, master, date(2026, 4, 1), date(2026, 6, 30))
     assert [(r.invoice.number, r.base) for s in made.statements for r in s.rows
             if s.agent == "Silvia Moretti" and r.invoice.number in ("NC-2026-00001", "NC-2026-00006")] == []
+
+
+def test_a_return_citing_no_invoice_takes_commission_back_when_refunded(april, tmp_path):
+    """C004's NC-2026-00001 (608.93 €, 513.94 € of base) refunded on 3 June: June takes its
+    513.94 € back from the collected-base agent, May nothing."""
+    from toolkit.basics.vocab import PaymentMethod
+    from toolkit.core.payments import PaymentEntry
+    from toolkit.services import commissions
+    from toolkit.services.check import check_file
+    from toolkit.services.payments import record
+
+    out, _, _ = april
+    for name in ("anagrafiche.xlsx", "anagrafiche.xlsx.ledger.sqlite"):
+        shutil.copy(out / name, tmp_path / name)
+    ledger = open_ledger(None, tmp_path / "anagrafiche.xlsx")
+    refund = PaymentEntry("NC-2026-00001", date(2026, 6, 3), Decimal("-608.93"), PaymentMethod.BANK_TRANSFER)
+    assert record(ledger, [refund], "FT").recorded
+    master = check_file(tmp_path / "anagrafiche.xlsx").master
+
+    def bases(first: date, last: date) -> list[tuple[str, Decimal]]:
+        made = commissions.compute(ledger, master, first, last)
+        return [(r.invoice.number or "", r.base) for s in made.statements for r in s.rows
+                if s.agent == "Silvia Moretti" and r.invoice.number == "NC-2026-00001"]
+
+    assert bases(date(2026, 5, 1), date(2026, 5, 31)) == []
+    assert bases(date(2026, 6, 1), date(2026, 6, 30)) == [("NC-2026-00001", Decimal("-513.94"))]

@@ -173,10 +173,12 @@ class Row:
     invoice: Invoice
     rule: str
     base: Decimal
-    """The invoice's lines under the rule × the collected fraction × the agent's share, in cents."""
+    """Invoiced: the document's lines under the rule × the agent's share, in cents; collected:
+    what the period's payments on it, or the note, change of what the agent earned (`collected_bases`)."""
     share: Decimal
     collected: Decimal | None
-    """The fraction of the invoice collected in the period (collected base), None for invoiced."""
+    """Collected base: the base over the document's own lines under the rule at the agent's
+    share (a note's may rest on its invoice's lines left); None for invoiced."""
     rate: Decimal
     commission: Decimal
 

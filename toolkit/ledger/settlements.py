@@ -116,35 +116,41 @@ def collected_between(conn: Connection, first: date, last: date) -> dict[int, De
     return {invoice_id: Decimal(amount) for invoice_id, amount in rows}
 
 
-def accounts_between(conn: Connection, first: date, last: date, *, paid: Collection[int]) -> list[tuple[str, Account]]:
+def accounts_between(conn: Connection, first: date, last: date, documents: Sequence[Invoice], *,
+                     paid: Collection[int]) -> list[tuple[str, Account]]:
     """The documents a collected base reads in [first, last], each as its customer's `Account`
     up to the period's end: the invoices paid in it (`paid`) or that its final notes take from,
     with every payment and final note on them; and the final notes citing no invoice dated or
-    refunded in it, with their refunds."""
-    notes_in = set(conn.execute(select(i.id).where(
-        i.kind == InvoiceKind.CREDIT_NOTE.value, i.invoice_date >= first, i.invoice_date <= last,
-        i.status == InvoiceStatus.FINAL.value)).scalars())
-    loaded = {d.id: d for d in load_invoices_in_bulk(conn, sorted(notes_in | set(paid)))}
-    taking = _parts_of_notes(conn, [d for d in loaded.values() if d.kind is InvoiceKind.CREDIT_NOTE])
-    invoices = {x for x in paid if loaded[x].kind is InvoiceKind.INVOICE} | {x for n in taking.values() for x in n}
-    notes = set(notes_citing(conn, invoices, last)) | _discounts_citing(conn, invoices, last)
-    wanted = sorted((notes | invoices) - loaded.keys())
-    loaded |= {d.id: d for d in load_invoices_in_bulk(conn, wanted)}
-    taking = _parts_of_notes(conn, [d for d in loaded.values() if d.kind is InvoiceKind.CREDIT_NOTE])
-    payments = _payments(conn, sorted(invoices | notes_in | set(paid)), last)
+    refunded in it, with their refunds. `documents` are the period's, as
+    `final_invoices_between(also=paid)` loads them: read once."""
+    loaded = {d.id: d for d in documents if d.id is not None}
+    notes_in = {d.id for d in documents if d.id is not None and d.kind is InvoiceKind.CREDIT_NOTE
+                and first <= d.invoice_date <= last}
+    mine = notes_in | {x for x in paid if x in loaded and loaded[x].kind is InvoiceKind.CREDIT_NOTE}
+    taking = _parts_of_notes(conn, [loaded[n] for n in sorted(mine)])
+    invoices = {x for x in paid if x in loaded and loaded[x].kind is InvoiceKind.INVOICE}
+    invoices |= {x for parts in taking.values() for x in parts}
+    others = (set(notes_citing(conn, invoices, last)) | _discounts_citing(conn, invoices, last)) - mine
+    loaded |= {d.id: d for d in load_invoices_in_bulk(conn, sorted((others | invoices) - loaded.keys())) if d.id is not None}
+    taking |= _parts_of_notes(conn, [loaded[n] for n in sorted(others)])
+    payments = _payments(conn, sorted(invoices | mine), last)
     on_invoice: dict[int, list[Entry]] = defaultdict(list)
     for note, parts in taking.items():
         for invoice, (owed, lines) in parts.items():
             on_invoice[invoice].append(Entry(loaded[note].invoice_date, note, owed=owed, parts=lines))
     found = []
-    for document in sorted(invoices | {n for n in notes_in | set(paid) if loaded[n].kind is InvoiceKind.CREDIT_NOTE
-                                      and not taking.get(n)}):
-        d = loaded[document]
-        entries = sorted(on_invoice[document] + [Entry(day, document, paid=amount) for day, amount in payments[document]],
-                         key=lambda e: (e.day, e.paid != 0))
-        found.append((d.customer, Account(document, d.total, tuple((x.item, x.amount) for x in d.lines if counted(x)),
-                                          tuple(entries))))
+    for document in sorted(invoices | {n for n in mine if not taking.get(n)}):
+        entries = on_invoice[document] + [Entry(day, document, paid=amount) for day, amount in payments[document]]
+        found.append((loaded[document].customer, _account(loaded[document], entries)))
     return found
+
+
+def _account(document: Invoice, entries: list[Entry]) -> Account:
+    """The document's lines that earn commission and its entries in date order, a day's notes
+    before its payments: a payment settles what the note left."""
+    assert document.id is not None
+    return Account(document.id, document.total, tuple((x.item, x.amount) for x in document.lines if counted(x)),
+                   tuple(sorted(entries, key=lambda e: (e.day, e.paid != 0))))
 
 
 def _parts_of_notes(conn: Connection, notes: Sequence[Invoice]) -> dict[int, dict[int, tuple[Decimal, tuple[Part, ...]]]]:

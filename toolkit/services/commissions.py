@@ -66,7 +66,7 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
     with reading(ledger) as conn:
         collected = collected_between(conn, first, last)
         invoices = final_invoices_between(conn, first, last, also=collected)
-        accounts = accounts_between(conn, first, last, paid=collected)
+        accounts = accounts_between(conn, first, last, invoices, paid=collected)
         drafts = drafts_between(conn, first, last)
     if drafts:
         shown = ", ".join(drafts[:5]) + (" …" if len(drafts) > 5 else "")
