@@ -170,3 +170,24 @@ def test_an_invoice_paid_in_full_earns_its_net_of_notes_never_more(ledger, two_r
     assert may[0] == [("FT-2026-00001", D("750.00"), D("37.50")), ("NC-2026-00001", D("-24.59"), D("-1.23"))]
     assert june[0] == [("FT-2026-00001", D("274.59"), D("13.73"))]
     assert sum(base for _, base, _ in may[0] + june[0]) == D("1000.00")
+
+
+def test_the_terminal_shows_the_commissions_as_the_desk_reads_them(ledger, invoiced, capsys):
+    """`toolkit commissions` printed `Marco Bianchi 1000.00 15.000`: now a table with Italian
+    headings, euro with the decimal comma and the rate reached (1,5 %), and the summary's total too."""
+    from dataclasses import replace
+
+    from toolkit.cli.tables import print_commissions
+
+    master = invoiced.model_copy(update={"commissions": (replace(invoiced.commissions[0], percent=D("1.5")),)})
+    _pay(ledger, date(2026, 5, 4), "1220.00")
+    made = commissions.compute(ledger, master, *MAY)
+    print_commissions(made.statements, "it")
+    head, _, row = [line.split("  ") for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert [c.strip() for c in head if c.strip()] == ["Agente", "Base", "Provvigione %", "Provvigione"]
+    assert [c.strip() for c in row if c.strip()] == [AGENT, "1.000,00 €", "1,5 %", "15,00 €"]
+    assert made.summary("it") == "Provvigioni dal 01/05/2026 al 31/05/2026: 1 agente, totale 15,00 €."
+    print_commissions(made.statements, "en")
+    head, _, row = [line.split("  ") for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert [c.strip() for c in row if c.strip()] == [AGENT, "€1,000.00", "1.5 %", "€15.00"]
+    assert made.summary("en") == "Commissions from 01/05/2026 to 31/05/2026: 1 agent, total €15.00."

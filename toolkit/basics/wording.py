@@ -85,6 +85,16 @@ def quantity(value: Decimal | int, lang: str) -> str:
     return number(Decimal(value).normalize(), lang)
 
 
+def percent(value: Decimal | int, lang: str) -> str:
+    """A rate or a share as the reader writes it: `12.5` is `12,5 %` in Italian, where
+    `12.5 %` reads as a typo; no trailing zeros (`5.00` is `5 %`).
+
+    >>> percent(Decimal("12.5"), "it"), percent(Decimal("5.00"), "it"), percent(Decimal("1.5"), "en")
+    ('12,5 %', '5 %', '1.5 %')
+    """
+    return f"{quantity(value, lang)} %"
+
+
 def euro(value: Decimal | int, lang: str) -> str:
     """
     >>> euro(Decimal("151.59"), "it"), euro(Decimal("1234567.1"), "en"), euro(Decimal("-3"), "it")

@@ -117,8 +117,9 @@ def commissions_cmd(
                       "files": result.files}, problems)
         output.exit_for(problems)
         return
-    for s in result.statements:
-        typer.echo(f"{s.agent:<24} {s.base:>12} {s.total:>10}")
+    from toolkit.cli.tables import print_commissions
+
+    print_commissions(result.statements, output.lang())
     output.print_problems(problems)
     typer.echo(result.summary(output.lang()))
     for path in result.files:

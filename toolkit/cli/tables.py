@@ -18,11 +18,12 @@ from rich.table import Table
 from rich.text import Text
 
 from toolkit.basics.labels import label
-from toolkit.basics.wording import euro, number, quantity
+from toolkit.basics.wording import euro, percent, quantity
 from toolkit.core.invoicing import Invoice, InvoiceKind
 from toolkit.core.orders import STATUS_LABELS, Order
 
 if TYPE_CHECKING:
+    from toolkit.core.commissions import Statement
     from toolkit.core.payments import PaymentStatus
     from toolkit.core.requests import OpenRequests
     from toolkit.core.volume_discounts import Settlement
@@ -197,8 +198,26 @@ def print_settlements(settlements: Sequence[Settlement], already: Mapping[tuple[
                    else ("Discount", "Customer", "Base", "Bracket", "Discount €", "Credit note"), (2, 3, 4))
     for x in settlements:
         note = x.credit_note.number if x.credit_note and x.credit_note.number else ("—" if x.amount <= 0 else "")
-        bracket = f"{number(x.reached.percent.normalize(), lang)} %" if x.reached else "—"
+        bracket = percent(x.reached.percent, lang) if x.reached else "—"
         table.add_row(x.discount.code, x.customer, euro(x.base, lang), bracket, euro(x.amount, lang), note)
     for (code, customer), done in sorted(already.items()):
         table.add_row(code, customer, "", "", "", (f"già liquidato con {done}" if it else f"settled before by {done}"))
     _show(table)
+
+
+def print_commissions(statements: Sequence[Statement], lang: str) -> None:
+    """Each agent's base and commission, with the rate each rule reached (`commissions`): the
+    statements' workbooks have the rows, the terminal the figures to check them against."""
+    it = lang == "it"
+    table = _table(None, ("Agente", "Base", "Provvigione %", "Provvigione") if it
+                   else ("Agent", "Base", "Commission %", "Commission"), (1, 3), (0,))
+    for s in statements:
+        table.add_row(s.agent, euro(s.base, lang), _rates(s.rates, lang), euro(s.total, lang))
+    _show(table)
+
+
+def _rates(rates: Sequence[tuple[str, Decimal, Decimal]], lang: str) -> str:
+    """The rate reached, or each rule's when the agent's invoices fall under several (`P1 5 %, P2 3 %`)."""
+    if len(rates) == 1:
+        return percent(rates[0][2], lang)
+    return ", ".join(f"{code} {percent(rate, lang)}" for code, _, rate in rates)

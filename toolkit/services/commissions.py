@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.wording import count
+from toolkit.basics.wording import count, euro
 from toolkit.core.commissions import Statement, agents_of, rules, statements
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading
@@ -49,9 +49,9 @@ class Commissions:
         total = sum((s.total for s in self.statements), 0)
         if lang == "it":
             return (f"Provvigioni dal {self.first:%d/%m/%Y} al {self.last:%d/%m/%Y}: "
-                    f"{count(n, 'agente', 'agenti')}, totale {total} €.")
+                    f"{count(n, 'agente', 'agenti')}, totale {euro(total, lang)}.")
         return (f"Commissions from {self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}: "
-                f"{count(n, 'agent', 'agents')}, total {total} €.")
+                f"{count(n, 'agent', 'agents')}, total {euro(total, lang)}.")
 
 
 def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out: Path | None = None,
