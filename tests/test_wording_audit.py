@@ -59,3 +59,18 @@ def test_no_message_names_a_placeholder_the_user_cannot_know():
             kind.code
     assert command("ddt", None, ["DDT-2026-00001"], Path("ddt.xlsx")) == \
         "toolkit print ddt anagrafiche.xlsx --numbers DDT-2026-00001 --out ddt.xlsx"
+
+
+def test_an_agents_share_in_a_report_has_the_decimal_comma(minimal_master):
+    """A report by agent grouped a shared customer under «Laura Colombo 62.5 %»."""
+    from factories import source
+
+    from toolkit.model.records import CustomerAgent
+    from toolkit.services.reports import agent_names
+
+    master = minimal_master.model_copy(update={"customer_agents": (
+        CustomerAgent(customer="C001", agent="Laura Colombo", share=D("62.5"), source=source("customer_agents", 2)),
+        CustomerAgent(customer="C001", agent="Marco Bianchi", share=D("37.50"), source=source("customer_agents", 3)))})
+    assert agent_names(master)["C001"] == "Laura Colombo 62,5 %, Marco Bianchi 37,5 %"
+    assert agent_names(master, "en")["C001"] == "Laura Colombo 62.5 %, Marco Bianchi 37.5 %"
+

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from toolkit.basics.wording import percent
 from toolkit.core.commissions import agents_of
 from toolkit.core.reports import (
     BUCKETS,
@@ -95,20 +96,21 @@ def _shipped_amounts(frame: Any) -> Any:
 
 # --- shaping ----------------------------------------------------------------------------------
 
-def agent_names(master: MasterData) -> dict[str, str]:
+def agent_names(master: MasterData, lang: str = "it") -> dict[str, str]:
     """Customer → the agents a report groups it under: its *Agente*, or the agents *Agenti
-    clienti* gives it with their shares ("Marco Bianchi 60 %, Laura Colombo 40 %"), as the
-    commissions read them; a report counts a customer's whole amount under that one label.
-
+    clienti* gives it with their shares ("Marco Bianchi 62,5 %, Laura Colombo 37,5 %"), as the
+    commissions read them; a report counts a customer's whole amount under that one label,
+    written in the report's language (`12.5 %` reads as a typo in an Italian report).
     """
     found = agents_of(master.customers, master.customer_agents)
     return {code: agents[0][0] if len(agents) == 1 else
-            ", ".join(f"{name} {share.normalize():f} %" for name, share in agents)
+            ", ".join(f"{name} {percent(share, lang)}" for name, share in agents)
             for code, agents in found.items()}
 
 
 def _dimensions(frame: Any, master: MasterData, wanted: Sequence[str] = ("customer_name", "zone", "agent",
-                                                                        "description", "category")) -> Any:
+                                                                        "description", "category"),
+                lang: str = "it") -> Any:
     """Add the `wanted` dimensions' columns (the customer's name, zone and agent, the item's
     description and category) from the master data as it is now; a code the master data does
     not know, or a blank, is the empty string, so it groups as "none"."""
@@ -117,7 +119,7 @@ def _dimensions(frame: Any, master: MasterData, wanted: Sequence[str] = ("custom
     sources = {
         "customer_name": ("customer", {k: c.name for k, c in customers.items()}),
         "zone": ("customer", {k: c.area or "" for k, c in customers.items()}),
-        "agent": ("customer", agent_names(master)),
+        "agent": ("customer", agent_names(master, lang)),
         "description": ("item", {k: x.description for k, x in items.items()}),
         "category": ("item", {k: x.category or "" for k, x in items.items()}),
     }
@@ -137,10 +139,11 @@ def _filter(frame: Any, request: Request) -> Any:
     return frame
 
 
-def build(master: MasterData, ledger: Ledger, request: Request) -> Report:
-    """The report's tables from the ledger (no file yet: `write` makes the workbook)."""
+def build(master: MasterData, ledger: Ledger, request: Request, lang: str = "it") -> Report:
+    """The report's tables from the ledger (no file yet: `write` makes the workbook), their
+    labels in `lang`."""
     if request.kind is Kind.AGING:
-        return _aging(master, ledger, request)
+        return _aging(master, ledger, request, lang)
     by = request.by or (("customer", "item") if request.kind is Kind.CUSTOMER_PRODUCTS else ("customer",))
     compared = comparison_period(request.start, request.end, request.compare)
     periods = [(request.start, request.end), *([compared] if compared else [])]
@@ -153,9 +156,9 @@ def build(master: MasterData, ledger: Ledger, request: Request) -> Report:
     timeline = _timeline(frame, request, compared)
     data = (frame.groupby(["period", "month", "customer", "item"], sort=True, observed=True)[["quantity", "amount"]]
             .sum().reset_index())
-    data = _dimensions(data, master)
+    data = _dimensions(data, master, lang=lang)
     keys = [b for b in by if b not in ("customer", "item", "month")]
-    table = _grouped(_dimensions(frame, master, keys) if keys else frame, by)
+    table = _grouped(_dimensions(frame, master, keys, lang) if keys else frame, by)
     total = int(frame.loc[now, "amount"].sum())
     compare_total = int(frame.loc[~now, "amount"].sum()) if compared else None
     return Report(request, by, compared, table, data, timeline, total, compare_total)
@@ -210,7 +213,7 @@ def _moved_days(days: Any, request: Request, compared: tuple[date, date]) -> Any
 
 # --- aging ------------------------------------------------------------------------------------
 
-def _aging(master: MasterData, ledger: Ledger, request: Request) -> Report:
+def _aging(master: MasterData, ledger: Ledger, request: Request, lang: str) -> Report:
     """Open receivables on the period's last day, of the invoices and credit notes dated in the
     period: what `toolkit payments status` finds outstanding (payments and the credit notes
     citing the invoice up to that day), by days past the next due date it finds (`aged`: an
@@ -232,7 +235,7 @@ def _aging(master: MasterData, ledger: Ledger, request: Request) -> Report:
                      int(status.outstanding.scaleb(2))))
     frame = _filter(_dimensions(pd.DataFrame.from_records(
         rows, columns=["customer", "document", "invoice_date", "due_date", "days_past_due", "bucket", "amount"]),
-        master, ("customer_name", "zone", "agent")), request).astype({"days_past_due": "Int64"})
+        master, ("customer_name", "zone", "agent"), lang), request).astype({"days_past_due": "Int64"})
     by = request.by or ("customer",)
     if frame.empty:
         table = pd.DataFrame(columns=[*by, *BUCKETS, "amount"])
@@ -255,7 +258,7 @@ def report(master: MasterData, ledger: Ledger, request: Request, out: Path, lang
     """Build the report and write its workbook (and, with `pdf`, the PDF beside it)."""
     from toolkit.writers.reports import write_report
 
-    made = build(master, ledger, request)
+    made = build(master, ledger, request, lang)
     written = write_report(out, master, made, lang)
     printed = None
     if pdf:
