@@ -74,3 +74,21 @@ def test_an_agents_share_in_a_report_has_the_decimal_comma(minimal_master):
     assert agent_names(master)["C001"] == "Laura Colombo 62,5 %, Marco Bianchi 37,5 %"
     assert agent_names(master, "en")["C001"] == "Laura Colombo 62.5 %, Marco Bianchi 37.5 %"
 
+
+def test_the_panels_example_of_an_amount_cannot_be_read_as_a_thousand():
+    """«es. 1.234,56» beside an amount: the desk copying the example typed a thousands dot that
+    a pasted value or an English Excel reads otherwise. The button's message and the cell's own
+    check in the built workbook both say 1234,56."""
+    import openpyxl
+
+    from toolkit.excel.build import WORKBOOK
+    from toolkit.excel.inputs import FIELDS, amount
+
+    field = next(f for f in FIELDS if f.kind == "amount")
+    problems: list = []
+    assert amount(field, "tanto", problems) is None
+    assert problems[0].message("it") == ("«tanto» non è un importo: scrivi un importo in euro e centesimi diverso "
+                                         "da zero, es. 1234,56.")
+    sheet = openpyxl.load_workbook(WORKBOOK, keep_vba=False)["Pannello"]
+    [rule] = [dv for dv in sheet.data_validations.dataValidation if field.cell in str(dv.sqref)]
+    assert (rule.errorTitle, rule.error) == ("Importo non valido", "Scrivi un importo in euro, es. 1234,56.")

@@ -100,7 +100,7 @@ NO_SUCH_DAY = define(
     en="“{value}” does not exist: month {month} has {days} days. Correct the day.")
 BAD_AMOUNT = define(
     "panel-bad-amount", "error",
-    it="«{value}» non è un importo: scrivi un importo in euro e centesimi diverso da zero, es. 1.234,56.",
+    it="«{value}» non è un importo: scrivi un importo in euro e centesimi diverso da zero, es. 1234,56.",
     en="“{value}” is not an amount: write an amount in euro and cents other than zero, e.g. 1234.56.")
 BAD_CHOICE = define(
     "panel-bad-choice", "error",

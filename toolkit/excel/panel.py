@@ -149,7 +149,7 @@ def _validation(field: Field) -> dict[str, object]:
         return {**DATES, **hint}
     if field.kind == "amount":
         return {"validate": "decimal", "criteria": "between", "minimum": -999_999_999.99, "maximum": 999_999_999.99,
-                **hint, "error_title": "Importo non valido", "error_message": "Scrivi un importo in euro, es. 1.234,56."}
+                **hint, "error_title": "Importo non valido", "error_message": "Scrivi un importo in euro, es. 1234,56."}
     if field.kind == "list":
         return {"validate": "list", "source": list(field.options), "ignore_blank": True, **hint,
                 "error_type": "warning", "error_title": field.label[:32],
