@@ -242,16 +242,22 @@ def ingrosso(step) -> list:
     return ["INGROSSO", "2026A", date(2026, 1, 1), None, "BASE", "2026A", -10, step]
 
 
-@pytest.mark.parametrize("step, code, shown", [
-    (-0.05, "rounding-step-negative", "-0.05"), (1e-9, "rounding-step-too-fine", "0.000000001"),
-    (0.0000005, "rounding-step-too-fine", "0.0000005"),
+@pytest.mark.parametrize("step, code, it, en", [
+    (-0.05, "rounding-step-negative", "-0,05", "-0.05"), (1e-9, "rounding-step-too-fine", "0,000000001", "0.000000001"),
+    (0.0000005, "rounding-step-too-fine", "0,0000005", "0.0000005"),
 ], ids=["negative", "nine-decimals", "seven-decimals"])
-def test_a_rounding_step_prices_cannot_keep_is_an_error_at_its_cell(step, code, shown):
+def test_a_rounding_step_prices_cannot_keep_is_an_error_at_its_cell(step, code, it, en):
+    """The step as the reader writes it, the decimal comma in Italian (the audit found `-0.05`)."""
     result = checked(sheets_with(versions=(ingrosso(step),)))
     [problem] = [p for p in result.errors if p.code == code]
     assert (problem.location.sheet, problem.location.cell) == ("Versioni listino", "H4")
-    assert problem.message("it").startswith(f"Il passo di arrotondamento {shown} ")
-    assert problem.message("en").startswith(f"Rounding step {shown} ")
+    assert problem.message("it").startswith(f"Il passo di arrotondamento {it} ")
+    assert problem.message("en").startswith(f"Rounding step {en} ")
+    if code == "rounding-step-negative":
+        assert problem.message("it").endswith("scrivi un passo positivo (0,05 arrotonda ai 5 centesimi) o lascia "
+                                              "la cella vuota per arrotondare al centesimo.")
+    else:
+        assert "di almeno 0,000001 (0,05 arrotonda ai 5 centesimi)" in problem.message("it")
 
 
 def test_a_price_rules_rounding_step_is_checked_the_same():
@@ -267,23 +273,23 @@ def test_a_sensible_rounding_step_is_no_problem(step):
 
 
 @pytest.mark.parametrize("step, item, field, exact, rounded", [
-    (999999, "A001", "Prezzo di listino", "18", "0"),
-    (5, "A002", "Prezzo di listino", "1.35", "0"),
-    (2, "A002", "Prezzo standard", "1.08", "2"),
+    ("999.999", "A001", "Prezzo di listino", "18", "0"),
+    ("5", "A002", "Prezzo di listino", "1,35", "0"),
+    ("2", "A002", "Prezzo standard", "1,08", "2"),
 ], ids=["to-zero", "typed-5-for-0.05", "more-than-half-up"])
 def test_a_step_that_ruins_a_derived_price_is_a_warning_naming_the_first(step, item, field, exact, rounded):
     """A001 20.00 / 18.50 / 16.00 and A002 1.50 / 1.20 / 1.00, less 10 %: a step of 2 gives A001
     18 / 16 / 14 (fine) and A002 2 / 2 / 0 — its list price 1.35 up to 2 is less than half off, its
     standard price 1.08 up to 2 is more."""
-    result = checked(sheets_with(versions=(ingrosso(step),)))
+    result = checked(sheets_with(versions=(ingrosso(int(step.replace(".", ""))),)))
     [warning] = [p for p in result.problems if p.code == "rounding-step-ruins-price"]
     assert not warning.is_error
     assert (warning.location.sheet, warning.location.cell) == ("Versioni listino", "H4")
     assert warning.message("it") == (
         f"Il passo di arrotondamento {step} della versione 2026A del listino INGROSSO porta il «{field}» "
-        f"dell'articolo {item} da {exact} a {rounded}: controlla il passo (0.05 arrotonda ai 5 centesimi, vuoto al "
+        f"dell'articolo {item} da {exact} a {rounded}: controlla il passo (0,05 arrotonda ai 5 centesimi, vuoto al "
         "centesimo).")
-    assert f"of item {item} from {exact} into {rounded}" in warning.message("en")
+    assert f"of item {item} from {exact.replace(',', '.')} into {rounded}" in warning.message("en")
     assert result.errors == []
 
 
@@ -294,10 +300,10 @@ def latte_rule(step, base_price="Prezzo di listino", **more) -> list:
 
 
 @pytest.mark.parametrize("rule, field, exact, rounded", [
-    (latte_rule(999999), "Prezzo di listino", "1.35", "0"),
-    (latte_rule(5), "Prezzo di listino", "1.35", "0"),
-    (latte_rule(2, "Prezzo standard"), "Prezzo standard", "1.08", "2"),
-    (rule_row("R1", "Da listino", customer="C001", markup=-10, rounding=5), "Prezzo di listino", "1.35", "0"),
+    (latte_rule(999999), "Prezzo di listino", "1,35", "0"),
+    (latte_rule(5), "Prezzo di listino", "1,35", "0"),
+    (latte_rule(2, "Prezzo standard"), "Prezzo standard", "1,08", "2"),
+    (rule_row("R1", "Da listino", customer="C001", markup=-10, rounding=5), "Prezzo di listino", "1,35", "0"),
 ], ids=["to-zero", "typed-5-for-0.05", "more-than-half-up", "the-customers-own-list"])
 def test_a_step_that_ruins_a_rules_price_is_the_same_warning_at_the_rules_cell(rule, field, exact, rounded):
     """A price rule's step priced a line at 0 with no word, where a version's step was warned of:
@@ -306,12 +312,15 @@ def test_a_step_that_ruins_a_rules_price_is_the_same_warning_at_the_rules_cell(r
     [warning] = [p for p in result.problems if p.code == "price-rule-rounding-ruins-price"]
     assert not warning.is_error and result.errors == []
     assert (warning.location.sheet, warning.location.cell) == ("Regole prezzo", "L2")
-    step = rule[11]
+    step, step_en = {999999: ("999.999", "999,999")}.get(rule[11], (rule[11], rule[11]))
+    field_en = {"Prezzo di listino": "List price", "Prezzo standard": "Standard price"}[field]
     assert warning.message("it") == (
         f"Il passo di arrotondamento {step} della regola R1 porta il prezzo dell'articolo A002, derivato dal "
-        f"«{field}» del listino BASE, da {exact} a {rounded}: controlla il passo (0.05 arrotonda ai 5 centesimi, "
+        f"«{field}» del listino BASE, da {exact} a {rounded}: controlla il passo (0,05 arrotonda ai 5 centesimi, "
         "vuoto al centesimo).")
-    assert f"Rounding step {step} of rule R1 turns the price of item A002" in warning.message("en")
+    assert warning.message("en").startswith(f"Rounding step {step_en} of rule R1 turns the price of item A002, "
+                                            f"derived from the “{field_en}” of price list BASE, from "
+                                            f"{exact.replace(',', '.')} into {rounded}: check the step (0.05 ")
 
 
 def test_a_line_such_a_rule_prices_at_0_is_what_the_warning_is_for():

@@ -79,21 +79,21 @@ DERIVED_CYCLE = define(
 
 STEP_NEGATIVE = define(
     "rounding-step-negative", "error",
-    it="Il passo di arrotondamento {step} è negativo: scrivi un passo positivo (0.05 arrotonda ai 5 centesimi) o "
+    it="Il passo di arrotondamento {step} è negativo: scrivi un passo positivo (0,05 arrotonda ai 5 centesimi) o "
        "lascia la cella vuota per arrotondare al centesimo.",
     en="Rounding step {step} is negative: write a positive step (0.05 rounds to 5 cents) or leave the cell empty "
        "to round to the cent.")
 STEP_TOO_FINE = define(
     "rounding-step-too-fine", "error",
     it="Il passo di arrotondamento {step} ha più di 6 decimali, più di quanti ne tengono i prezzi: scrivi un passo "
-       "di almeno 0.000001 (0.05 arrotonda ai 5 centesimi) o lascia la cella vuota per arrotondare al centesimo.",
+       "di almeno 0,000001 (0,05 arrotonda ai 5 centesimi) o lascia la cella vuota per arrotondare al centesimo.",
     en="Rounding step {step} has more than 6 decimals, more than prices keep: write a step of at least 0.000001 "
        "(0.05 rounds to 5 cents) or leave the cell empty to round to the cent.")
 STEP_RUINS_PRICE = define(
     "rounding-step-ruins-price", "warning",
     title=("Arrotondamento che stravolge il prezzo di un listino", "Rounding step ruining a list price"),
     it="Il passo di arrotondamento {step} della versione {version} del listino {price_list} porta il «{field_it}» "
-       "dell'articolo {item} da {exact} a {rounded}: controlla il passo (0.05 arrotonda ai 5 centesimi, vuoto al "
+       "dell'articolo {item} da {exact} a {rounded}: controlla il passo (0,05 arrotonda ai 5 centesimi, vuoto al "
        "centesimo).",
     en="Rounding step {step} of version {version} of price list {price_list} turns the “{field_en}” of item {item} "
        "from {exact} into {rounded}: check the step (0.05 rounds to 5 cents, empty to the cent).")
@@ -102,7 +102,7 @@ RULE_STEP_RUINS_PRICE = define(
     "price-rule-rounding-ruins-price", "warning",
     title=("Arrotondamento che stravolge il prezzo di una regola", "Rounding step ruining a rule's price"),
     it="Il passo di arrotondamento {step} della regola {code} porta il prezzo dell'articolo {item}, derivato dal "
-       "«{field_it}» del listino {price_list}, da {exact} a {rounded}: controlla il passo (0.05 arrotonda ai 5 "
+       "«{field_it}» del listino {price_list}, da {exact} a {rounded}: controlla il passo (0,05 arrotonda ai 5 "
        "centesimi, vuoto al centesimo).",
     en="Rounding step {step} of rule {code} turns the price of item {item}, derived from the “{field_en}” of price "
        "list {price_list}, from {exact} into {rounded}: check the step (0.05 rounds to 5 cents, empty to the cent).")
@@ -295,6 +295,7 @@ def _ruined_prices(master: MasterData, layout: Layout) -> Iterator[Problem]:
                                exact=_plain(found.exact.quantize(UNIT_PRICE_PLACES)), rounded=_plain(found.rounded))
 
 
-def _plain(value: Decimal) -> str:
-    """A number as written in a cell, without an exponent or trailing zeros: 1E-9 as 0.000000001."""
-    return f"{value.normalize():f}"
+def _plain(value: Decimal) -> Decimal:
+    """A number as written in a cell, without trailing zeros: the message shows it as the reader
+    writes it (`wording.shown`: 0,05 and 1E-9 as 0,000000001 in Italian, 0.05 in English)."""
+    return value.normalize()
