@@ -282,3 +282,15 @@ def test_the_file_is_named_after_the_seller_and_the_progressive_whoever_transmit
 def test_the_seller_vat_number_loses_its_country_prefix():
     doc = tree()
     assert seller().vat_number == f"IT{SELLER_VAT}" and doc.seller.vat_id == FiscalId("IT", SELLER_VAT)
+
+
+def test_a_missing_summary_names_its_rate_as_the_desk_writes_it():
+    """«per aliquota 10.00» was the XML's form inside Italian text, and Italian inside the English."""
+    [problem] = [p for p in check(replace(tree(), body=dict(summary=tree().body.summary[1:])))
+                 if p.code == "einvoice-00419"]
+    assert "manca il riepilogo (DatiRiepilogo) per aliquota 10 %, usata dalle righe (SDI 00419)" in problem.message("it")
+    assert "no summary (DatiRiepilogo) for rate 10 %, which the lines use (SDI 00419)" in problem.message("en")
+    from toolkit.core.einvoice.checks import Unsummarized
+
+    assert (Unsummarized(D(0), "N4").shown("it"), Unsummarized(D(0), "N4").shown("en")) == ("Natura N4", "nature N4")
+    assert Unsummarized(D("5.50"), None).shown("it") == "aliquota 5,5 %"

@@ -26,11 +26,13 @@ and what to fix.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
 from toolkit.basics.problems import Problem, ProblemType, define
+from toolkit.basics.wording import percent
 from toolkit.core.einvoice import codes
 from toolkit.core.einvoice.fields import FIRST_INVOICE_DAY, MAX_LINE_NUMBER, NUMBERS, TYPES, TextType
 from toolkit.core.einvoice.records import Address, FatturaPA, Line, Party
@@ -81,6 +83,20 @@ BEFORE_LINKED = _sdi(
 NO_SUMMARY = _sdi(
     "00419", "manca il riepilogo (DatiRiepilogo) per {what}, usata dalle righe",
     "no summary (DatiRiepilogo) for {what}, which the lines use")
+
+
+@dataclass(frozen=True, slots=True)
+class Unsummarized:
+    """The rate or nature a summary is missing for, in the message's language: `aliquota 22 %`
+    (`22.00` is the XML's form, not the desk's) or `Natura N4`."""
+
+    rate: Decimal
+    nature: str | None
+
+    def shown(self, lang: str) -> str:
+        if self.nature:
+            return f"{'nature' if lang == 'en' else 'Natura'} {self.nature}"
+        return f"{'rate' if lang == 'en' else 'aliquota'} {percent(self.rate, lang)}"
 VAT_NOT_RATE = _sdi(
     "00421", "l'imposta {found} non è imponibile × aliquota ({expected})",
     "the VAT {found} is not taxable × rate ({expected})")
@@ -175,8 +191,7 @@ def content_problems(doc: FatturaPA) -> list[Problem]:
             problems.append(TAXABLE_NOT_LINES(None, invoice=invoice, field=f"{where}/ImponibileImporto",
                                               found=row.taxable, expected=lines_sum))
     for rate, nature in sorted(set(sums) - summarized, key=lambda k: (k[0], k[1] or "")):
-        what = f"Natura {nature}" if nature else f"aliquota {_rate(rate)}"
-        problems.append(NO_SUMMARY(None, invoice=invoice, field="DatiRiepilogo", what=what))
+        problems.append(NO_SUMMARY(None, invoice=invoice, field="DatiRiepilogo", what=Unsummarized(rate, nature)))
     if body.day >= NATURES_RETIRED_FROM:
         problems += [RETIRED_NATURE(None, invoice=invoice, field="Natura", nature=n) for n in sorted(retired)]
     return problems
