@@ -281,3 +281,27 @@ def test_a_preview_on_the_terminal_has_headings_and_the_readers_numbers(ledger, 
     assert f"{base} €" in row and f"{percent.replace('.', ',')} %" in row, row
     assert not re.search(r"\d\.\d{2}\b", row), row
     assert lines[-1].split() == ["SV9", "C009", "già", "liquidato", "con", "NC-2026-00001"]
+
+
+
+def test_the_discount_statement_says_the_bracket_reached_as_the_customer_reads_it(ledger, sample_master, tmp_path):
+    """«Scaglione raggiunto: Da 12500.50 – 2.5 %» on a statement sent to the customer: the
+    threshold and the percent now read as in Italian (`Da 12.500,5 – 2,5 %`), as in English."""
+    import dataclasses
+
+    import openpyxl
+
+    from toolkit.core.brackets import Bracket
+    from toolkit.writers.statements import write_discount_statements
+
+    done = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True)
+    settled = next(s for s in done.settlements if s.reached)
+    first = dataclasses.replace(settled, reached=Bracket(Decimal("12500.50"), Decimal("2.5")))
+
+    def reached(lang: str) -> str:
+        [path] = write_discount_statements(tmp_path / lang, sample_master, [first], lang)
+        rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+        return next(r[1] for r in rows if r[0] in ("Scaglione raggiunto", "Bracket reached"))
+
+    assert reached("it") == "Da 12.500,5 – 2,5 %"
+    assert reached("en") == "From 12,500.5 – 2.5 %"

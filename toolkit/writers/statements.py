@@ -25,6 +25,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell as address
 from toolkit.basics.files import inside, safe_name, unused_path, write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
+from toolkit.basics.wording import percent, quantity
 from toolkit.core.commissions import Statement
 from toolkit.core.invoicing import InvoiceKind
 from toolkit.core.volume_discounts import Settlement
@@ -119,7 +120,7 @@ def _discount_book(tmp: Path, master: MasterData, names: Mapping[str, str], s: S
     facts = (("st.customer", f"{s.customer} – {names.get(s.customer, '')}"),
              ("st.basis", vocab_label(s.discount.basis, lang)),
              ("st.mode", vocab_label(s.discount.mode, lang)),
-             ("st.reached", f"{t('st.from')} {s.reached.threshold} – {s.reached.percent} %"
+             ("st.reached", f"{t('st.from')} {quantity(s.reached.threshold, lang)} – {percent(s.reached.percent, lang)}"
               if s.reached else t("st.none")))
     widths = set_widths(sheet, (fitting_width((t(key) for key, _ in facts), 16, bold=True), 12, 16, 16, 14, 14))
     row = company_header(sheet, fmt, master.settings, lang)
