@@ -92,3 +92,26 @@ def test_the_panels_example_of_an_amount_cannot_be_read_as_a_thousand():
     sheet = openpyxl.load_workbook(WORKBOOK, keep_vba=False)["Pannello"]
     [rule] = [dv for dv in sheet.data_validations.dataValidation if field.cell in str(dv.sqref)]
     assert (rule.errorTitle, rule.error) == ("Importo non valido", "Scrivi un importo in euro, es. 1234,56.")
+
+
+def test_the_seconds_a_writer_waits_have_the_decimal_comma():
+    """`--wait 2.5` said «aspetto fino a 2.5 secondi»."""
+    import pytest
+
+    from toolkit.basics.problems import UnusableInput
+    from toolkit.ledger.lock import Holder, Patience, Waiting
+
+    told: list = []
+    holder = Holder("anna", "toolkit invoice")
+    waiting = Waiting(Patience(2.5, told.append))
+    waiting.deadline += 5
+    waiting.taken(lambda: holder)
+    assert told[0].message("it") == "Il registro è occupato da anna (toolkit invoice): aspetto fino a 2,5 secondi…"
+    assert told[0].message("en") == "The ledger is busy with anna (toolkit invoice): waiting up to 2.5 seconds…"
+    waiting.deadline = 0
+    with pytest.raises(UnusableInput) as refused:
+        waiting.taken(lambda: holder)
+    assert refused.value.problem.message("it").startswith(
+        "Il registro è ancora occupato da anna (toolkit invoice) dopo 2,5 secondi: non ho scritto nulla.")
+    assert Waiting(Patience(30.0, told.append)).taken(lambda: holder) is None and told[-1].message("it").endswith(
+        "aspetto fino a 30 secondi…")

@@ -104,8 +104,9 @@ class Waiting:
         return max(0.0, self.deadline - time.monotonic())
 
     def taken(self, holder: Callable[[], Holder]) -> None:
-        """The lock is taken: give up when the time is over, else say so once and pause."""
-        wait = f"{self.patience.wait:g}"
+        """The lock is taken: give up when the time is over, else say so once and pause. The
+        seconds go to the message as a number, which it writes as the reader does (2,5 secondi)."""
+        wait = self.patience.wait
         if self.remaining() <= 0:
             raise UnusableInput(LEDGER_BUSY(None, holder=str(holder()), wait=wait))
         if not self.told and self.patience.notify is not None:
