@@ -393,7 +393,7 @@ def test_prices_lists_a_derived_version_and_writes_it(tmp_path):
         ("A001", D("16.65"), True), ("A002", D("1.10"), True), ("A003", D("9.00"), True)]
     sheet = openpyxl.load_workbook(listing.file).active
     values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
-    assert "BASE 2026A -10 % (0.05)" in values and 16.65 in values
+    assert "BASE 2026A -10 % (0,05)" in values and 16.65 in values
     assert sheet.page_setup.paperSize == 9
     assert [p.code for p in prices(master, "NOPE", DAY).problems] == ["unknown-price-list"]
     assert [p.code for p in prices(master, "INGROSSO", date(2025, 1, 1)).problems] == ["no-price-version-on-date"]

@@ -115,3 +115,31 @@ def test_the_seconds_a_writer_waits_have_the_decimal_comma():
         "Il registro è ancora occupato da anna (toolkit invoice) dopo 2,5 secondi: non ho scritto nulla.")
     assert Waiting(Patience(30.0, told.append)).taken(lambda: holder) is None and told[-1].message("it").endswith(
         "aspetto fino a 30 secondi…")
+
+
+def test_a_price_list_on_the_terminal_and_on_paper_reads_in_italian(sample_workbook, tmp_path, capsys):
+    """`toolkit prices` printed `A001 16.65 15.00 12.75` under `BASE 2026A -10 % (0.05)`, and the
+    printed list said «Derivata da BASE 2026A -10 % (0.05)»: now euro with the decimal comma,
+    the step 0,05, Italian headings (English with --lang en)."""
+    import openpyxl
+
+    from toolkit.cli import app, output
+
+    def run(*args: str) -> list[str]:
+        app._register()
+        output.reset()
+        assert app.run(["prices", str(sample_workbook), "--list", "INGROSSO", "--date", "2026-04-09", *args]) == 0
+        return [line.split("  ") for line in capsys.readouterr().out.splitlines() if line.strip()]
+
+    def cells(line: list[str]) -> list[str]:
+        return [c.strip() for c in line if c.strip()]
+
+    title, head, _, first, *_ = run("--out", str(tmp_path / "listino.xlsx"))
+    assert cells(title) == ["INGROSSO 2026A = BASE 2026A -10 % (0,05)"]
+    assert cells(head) == ["Articolo", "Prezzo di listino", "Prezzo standard", "Prezzo limite"]
+    assert cells(first) == ["A001", "16,65 €", "15,00 €", "12,75 €"]
+    rows = list(openpyxl.load_workbook(tmp_path / "listino.xlsx").active.iter_rows(values_only=True))
+    assert next(r[1] for r in rows if r[0] == "Derivata da") == "BASE 2026A -10 % (0,05)"
+    title, head, _, first, *_ = run("--lang", "en")
+    assert cells(title) == ["INGROSSO 2026A = BASE 2026A -10 % (0.05)"]
+    assert cells(first) == ["A001", "€16.65", "€15.00", "€12.75"]

@@ -95,15 +95,25 @@ def percent(value: Decimal | int, lang: str) -> str:
     return f"{quantity(value, lang)} %"
 
 
-def euro(value: Decimal | int, lang: str) -> str:
+def euro(value: Decimal | int, lang: str, places: int = 2) -> str:
     """
     >>> euro(Decimal("151.59"), "it"), euro(Decimal("1234567.1"), "en"), euro(Decimal("-3"), "it")
     ('151,59 €', '€1,234,567.10', '-3,00 €')
     """
-    shown = number(value, lang, 2)
+    shown = number(value, lang, places)
     if lang == "it":
         return f"{shown} €"
     return f"-€{shown[1:]}" if shown.startswith("-") else f"€{shown}"
+
+
+def unit_price(value: Decimal, lang: str) -> str:
+    """A price as the price list keeps it: cents always, and the further decimals (up to six)
+    it has, which `euro` would round away.
+
+    >>> unit_price(Decimal("1.5"), "it"), unit_price(Decimal("0.123450"), "it"), unit_price(Decimal("1234"), "en")
+    ('1,50 €', '0,12345 €', '€1,234.00')
+    """
+    return euro(value, lang, max(2, -int(value.normalize().as_tuple().exponent)))
 
 
 def shown(value: Any, lang: str) -> str:

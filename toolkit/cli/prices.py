@@ -43,12 +43,9 @@ def register(app: typer.Typer) -> None:
                             "discount": x.price.discount, "derived": x.derived} for x in listing.prices]}, problems)
         else:
             if version is not None:
-                how = derivation(version)
-                typer.echo(f"{listing.price_list} {version.version}" + (f" = {how}" if how else ""))
-            for x in listing.prices:
-                p = x.price
-                limit = "" if p.limit_price is None else str(p.limit_price)
-                typer.echo(f"{p.item:<10} {p.list_price:>12} {p.standard_price:>12} {limit:>12}")
+                from toolkit.cli.tables import print_prices
+
+                print_prices(listing, output.lang())
             output.print_problems(problems)
             if listing.file is not None:
                 typer.echo(str(listing.file))

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from toolkit.basics.labels import label
-from toolkit.basics.wording import euro, percent, quantity
+from toolkit.basics.wording import euro, percent, quantity, unit_price
 from toolkit.core.invoicing import Invoice, InvoiceKind
 from toolkit.core.orders import STATUS_LABELS, Order
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from toolkit.core.volume_discounts import Settlement
     from toolkit.services.invoicing import RunSummary
     from toolkit.services.orders import Preview
+    from toolkit.services.prices import Listing
 
 
 
@@ -221,3 +222,20 @@ def _rates(rates: Sequence[tuple[str, Decimal, Decimal]], lang: str) -> str:
     if len(rates) == 1:
         return percent(rates[0][2], lang)
     return ", ".join(f"{code} {percent(rate, lang)}" for code, _, rate in rates)
+
+
+def print_prices(listing: Listing, lang: str) -> None:
+    """A version's prices (`toolkit prices`), titled with how a derived one is computed:
+    `INGROSSO 2026A = BASE 2026A -10 % (0,05)`, each price to the decimals the list keeps."""
+    from toolkit.core.pricing import derivation
+
+    it, version = lang == "it", listing.version
+    how = derivation(version, lang) if version else None
+    title = f"{listing.price_list} {version.version}" + (f" = {how}" if how else "") if version else None
+    table = _table(title, ("Articolo", "Prezzo di listino", "Prezzo standard", "Prezzo limite") if it
+                   else ("Item", "List price", "Standard price", "Limit price"), (1, 2, 3))
+    for x in listing.prices:
+        p = x.price
+        table.add_row(p.item, unit_price(p.list_price, lang), unit_price(p.standard_price, lang),
+                      "" if p.limit_price is None else unit_price(p.limit_price, lang))
+    _show(table)

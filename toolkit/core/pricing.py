@@ -25,6 +25,7 @@ from itertools import chain, compress, repeat
 from operator import attrgetter, eq, itemgetter
 
 from toolkit.basics.vocab import PriceType
+from toolkit.basics.wording import percent, shown
 from toolkit.model.memo import per_master, per_master_weakly
 from toolkit.model.records import MasterData, Price, PriceVersion, Template, from_columns
 
@@ -306,16 +307,22 @@ def listed_prices(master: MasterData, price_list: str, day: date) -> tuple[Price
     return version, [ListedPrice(p, version, p.source.sheet == version.source.sheet) for p in found]
 
 
-def derivation(version: PriceVersion) -> str | None:
-    """How a derived version is computed, as the listing prints it: `BASE 2026A -10 % ↑ 0.05`.
+def derivation(version: PriceVersion, lang: str | None = None) -> str | None:
+    """How a derived version is computed, as the listing prints it: the markup and the rounding
+    step in the reader's way with `lang` (`-7,5 % (0,05)` on an Italian price list, where
+    `0.05` reads as a typo), plain decimals without it (`--json`).
 
     >>> from toolkit.model.records import Source
-    >>> derivation(PriceVersion(price_list="I", version="A", valid_from=date(2026, 1, 1), base_list="BASE",
-    ...     base_version="2026A", markup=Decimal(-10), rounding=Decimal("0.05"), source=Source("price_versions", 2)))
-    'BASE 2026A -10 % (0.05)'
+    >>> derived = PriceVersion(price_list="I", version="A", valid_from=date(2026, 1, 1), base_list="BASE",
+    ...     base_version="2026A", markup=Decimal("-7.5"), rounding=Decimal("0.05"), source=Source("price_versions", 2))
+    >>> derivation(derived), derivation(derived, "it"), derivation(derived, "en")
+    ('BASE 2026A -7.5 % (0.05)', 'BASE 2026A -7,5 % (0,05)', 'BASE 2026A -7.5 % (0.05)')
     """
     if not version.derived:
         return None
     markup = version.markup or Decimal(0)
     sign = "+" if markup >= 0 else "-"
-    return f"{version.base_list} {version.base_version} {sign}{abs(markup)} % ({version.rounding or CENT})"
+    step = version.rounding or CENT
+    if lang is None:
+        return f"{version.base_list} {version.base_version} {sign}{abs(markup)} % ({step})"
+    return f"{version.base_list} {version.base_version} {sign}{percent(abs(markup), lang)} ({shown(step, lang)})"

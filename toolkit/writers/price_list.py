@@ -48,7 +48,7 @@ def write_price_list(target: Path, master: MasterData, price_list: str, day: dat
         return t(key).format(**values)
 
     items = {i.code: i for i in master.items}
-    how = derivation(version)
+    how = derivation(version, lang)
 
     def write(tmp: Path) -> None:
         book = new_workbook(tmp, "prices")
