@@ -192,3 +192,35 @@ def test_the_same_command_twice_replaces_its_own_file(desk, capsys, tmp_path):
         code, done = toolkit(capsys, "payments", "status", workbook, "--as-of", MAY_15, "--out", out)
         assert (code, done["file"]) == (0, str(out))
     assert sorted(p.name for p in tmp_path.glob("incassi*")) == ["incassi.xlsx"]
+
+
+
+@pytest.mark.parametrize("form", range(3))
+def test_a_short_order_number_in_the_quantities_file_ships_that_order(desk, capsys, tmp_path, form):
+    workbook, orders = desk
+    number = standard_order(orders)
+    quantities = tmp_path / "quantita.csv"
+    quantities.write_text(f"Ordine;Riga;Quantità\n{short_forms(number)[form]};1;1\n", encoding="utf-8")
+    code, shipped = toolkit(capsys, "ship", workbook, "--date", MAY_15, "--quantities", quantities)
+    assert code == 0, shipped["problems"]
+    assert [(s["orders"], s["lines"]) for s in shipped["shipped"]] == [([number], 1)]
+
+
+def two_series(master, ledger) -> None:
+    """May 15's orders numbered OC, May 18's OV: `1/2026` is OC-2026-00001 and OV-2026-00001."""
+    create(master, ledger, date(2026, 5, 15), with_catch_up=False)
+    settings = replace(master.settings, order_series="OV")
+    create(master.model_copy(update={"settings": settings}), ledger, date(2026, 5, 18), with_catch_up=False)
+
+
+def test_a_quantities_row_two_series_may_mean_is_refused_at_its_cell(sample_master, ledger, tmp_path):
+    from toolkit.services.shipping import ship
+
+    two_series(sample_master, ledger)
+    quantities = tmp_path / "quantita.csv"
+    quantities.write_text("Ordine;Riga;Quantità\n1/2026;1;1\n", encoding="utf-8")
+    shipped = ship(sample_master, ledger, date(2026, 5, 18), quantities=quantities, future=True)
+    assert shipped.notes == ()
+    assert [(p.code, p.sheet, p.cell, p.message("it")) for p in shipped.problems] == [(
+        "ambiguous-order-number", "quantita", "C2", "«1/2026» può essere più di un ordine: OC-2026-00001, "
+        "OV-2026-00001. Scrivi il numero per intero (es. OC-2026-00001).")]

@@ -246,9 +246,9 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
                 problems.append(found)
             else:
                 named.append(found.id)
-        for number in dict.fromkeys(str(row.order).strip() for row in chosen):
-            if isinstance(found := order_by_number(conn, number), Order):
-                named.append(found.id)
+        chosen, in_rows, row_problems = _rows_in_full(conn, chosen)
+        named += in_rows
+        problems += row_problems
         for order in load_orders(conn, ids=named):
             if order.documents_on is not None:
                 problems.append(DOCUMENTS_NOT_YET_DUE(None, number=order.number, day=order.documents_on, ship_day=day))
@@ -277,6 +277,23 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         return Shipped((*waited.notes, *done.notes), done.held,
                        (*waited.problems, *assumed, *problems, *done.problems), done.completed,
                        invoices=(*waited.invoices, *invoiced), kept=done.kept, documents_due=tuple(waited.orders))
+
+
+def _rows_in_full(conn: Connection, rows: Sequence[ChosenRow]) -> tuple[list[ChosenRow], list[int], list[Problem]]:
+    """The quantities rows with their order numbers in full, as `--orders` reads them
+    (`order_by_number`: `oc-2026-41`, `41/2026`), the ids of the orders they name, and a
+    number that may be two orders refused at each row's cell. A row naming no order is kept
+    as typed, for `choose_quantities` to say so at its cell."""
+    found = {typed: order_by_number(conn, typed) for typed in dict.fromkeys(str(row.order).strip() for row in rows)}
+    kept: list[ChosenRow] = []
+    problems: list[Problem] = []
+    for row in rows:
+        order = found[str(row.order).strip()]
+        if isinstance(order, Problem):
+            problems.append(replace(order, location=row.location))
+        else:
+            kept.append(row if order is None else replace(row, order=order.number))
+    return kept, [order.id for order in found.values() if isinstance(order, Order)], problems
 
 
 def _held_as_before(conn: Connection, on_hold: holds.OnHold, day: date, done: Shipped,
