@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from toolkit.cli import app, output
@@ -224,3 +225,29 @@ def test_a_quantities_row_two_series_may_mean_is_refused_at_its_cell(sample_mast
     assert [(p.code, p.sheet, p.cell, p.message("it")) for p in shipped.problems] == [(
         "ambiguous-order-number", "quantita", "C2", "«1/2026» può essere più di un ordine: OC-2026-00001, "
         "OV-2026-00001. Scrivi il numero per intero (es. OC-2026-00001).")]
+
+
+@pytest.mark.parametrize("form", range(3))
+def test_print_takes_a_short_number(desk, capsys, tmp_path, form):
+    workbook, orders = desk
+    number = standard_order(orders)
+    code, printed = toolkit(capsys, "print", "orders", workbook, "--numbers", f"{short_forms(number)[form]}",
+                            "--out", tmp_path / "ristampa.xlsx")
+    assert (code, printed["printed"]) == (0, [number]), printed["problems"]
+    assert openpyxl.load_workbook(tmp_path / "ristampa.xlsx").sheetnames == [number]
+
+
+def test_print_refuses_an_unknown_number_and_a_number_two_series_may_mean(sample_master, ledger, tmp_path):
+    from toolkit.services.printing import Selection, print_documents
+
+    two_series(sample_master, ledger)
+    out = tmp_path / "ristampa.xlsx"
+    printed = print_documents(sample_master, ledger, "orders", Selection(numbers=("1/2026", "999/2026")), out, "it")
+    assert [p.message("it") for p in printed.problems] == [
+        "Nel registro non c'è il documento 999/2026: controlla il numero.",
+        "«1/2026» può essere più di un documento del registro: OC-2026-00001, OV-2026-00001. Scrivi il numero per "
+        "intero (es. OC-2026-00001)."]
+    assert printed.written is None and not out.exists()
+    printed = print_documents(sample_master, ledger, "orders", Selection(numbers=("ov 1/2026", "OC-2026-00001")), out,
+                              "it")
+    assert printed.numbers == ("OC-2026-00001", "OV-2026-00001") and not printed.problems

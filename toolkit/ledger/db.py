@@ -44,6 +44,7 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
+    func,
     insert,
     inspect,
     select,
@@ -1119,3 +1120,14 @@ def document_number(series: str, year: int, number: int) -> str:
     'OC-2026-00007'
     """
     return f"{series}-{year}-{number:05d}"
+
+
+def series_in(conn: Connection, table: Table) -> list[str]:
+    """The series `table`'s documents are numbered in, a few at most, each found by one step
+    of the number's unique index (a loose index scan), not by reading every document."""
+    column = table.c.series
+    found: list[str] = []
+    while (after := conn.execute(select(func.min(column)).where(column > found[-1]) if found
+                                 else select(func.min(column))).scalar()) is not None:
+        found.append(after)
+    return found

@@ -41,6 +41,7 @@ from toolkit.ledger.db import (
     log_batch,
     log_events,
     now,
+    series_in,
     user,
 )
 from toolkit.ledger.reserved import HOLDER_AT, LEFT_AT, PLACE_AT
@@ -623,13 +624,8 @@ def numbered(conn: Connection, typed: str) -> dict[str, int]:
 
 
 def order_series(conn: Connection) -> list[str]:
-    """The series the ledger's orders are numbered in, a few at most, each found by one step
-    of the number's unique index (a loose index scan), not by reading every order."""
-    found: list[str] = []
-    while (after := conn.execute(select(func.min(o.series)).where(o.series > found[-1]) if found
-                                 else select(func.min(o.series))).scalar()) is not None:
-        found.append(after)
-    return found
+    """The series the ledger's orders are numbered in (`series_in`)."""
+    return series_in(conn, schema.orders)
 
 
 def _split_number(number: str) -> tuple[str | None, int, int]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, delete, or_, select
 
+from toolkit.basics import codes
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
-from toolkit.ledger.db import insert_rows, now, user
+from toolkit.ledger.db import document_number, insert_rows, now, series_in, user
 
 p = schema.printings.c
 
@@ -44,11 +45,21 @@ _TABLES = {"order": (schema.orders, schema.orders.c.order_date), "ddt": (schema.
            "invoice": (schema.invoices, schema.invoices.c.invoice_date)}
 
 
+class Chosen(NamedTuple):
+    """The documents a selection names, in number order; the numbers typed that name none; and
+    those that may name more than one, each with the numbers it may be."""
+
+    ids: list[int]
+    unknown: list[str]
+    ambiguous: dict[str, list[str]]
+
+
 def document_ids(conn: Connection, document: str, *, numbers: Collection[str] | None = None,
-                 first: date | None = None, last: date | None = None,
-                 run: str | None = None) -> tuple[list[int], list[str]]:
-    """The ids of the documents chosen by number (`OC-2026-00007`), date range and invoicing
-    run, in number order; and the numbers asked for that the ledger has not."""
+                 first: date | None = None, last: date | None = None, run: str | None = None) -> Chosen:
+    """The ids of the documents chosen by number, date range and invoicing run, in number
+    order. A number is read as the order commands read it (`toolkit.basics.codes`:
+    `OC-2026-00007`, `oc-2026-7`, `7/2026`); one with no series names the document of every
+    series the ledger numbers these documents in, and is ambiguous when two have it."""
     table, day = _TABLES[document]
     c = table.c
     query = select(c.id, c.series, c.year, c.number)
@@ -58,24 +69,31 @@ def document_ids(conn: Connection, document: str, *, numbers: Collection[str] | 
         query = query.where(day <= last)
     if run is not None:
         query = query.where(c.run_id == run)
-    unknown: list[str] = []
-    if numbers is not None:
-        wanted: dict[tuple[str, int, int], str] = {}
-        for number in dict.fromkeys(n.strip() for n in numbers if n.strip()):
-            parts = number.rsplit("-", 2)
-            if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
-                unknown.append(number)
-                continue
-            wanted[parts[0], int(parts[1]), int(parts[2])] = number
-        if not wanted:
-            return [], unknown
-        keys = list(wanted)
-        rows: list[Any] = []
-        for start in range(0, len(keys), 200):
-            rows += conn.execute(query.where(or_(*(and_(c.series == s, c.year == y, c.number == n)
-                                                   for s, y, n in keys[start:start + 200])))).all()
-        rows.sort(key=lambda r: (r.year, r.series, r.number))
-        found = {(r.series, r.year, r.number) for r in rows}
-        unknown += [text for key, text in wanted.items() if key not in found]
-        return [r.id for r in rows], unknown
-    return [r.id for r in conn.execute(query.order_by(c.year, c.series, c.number))], unknown
+    if numbers is None:
+        return Chosen([r.id for r in conn.execute(query.order_by(c.year, c.series, c.number))], [], {})
+    wanted = _candidates(conn, table, numbers)
+    keys = list(dict.fromkeys(key for candidates in wanted.values() for key in candidates))
+    rows: dict[tuple[str, int, int], Any] = {}
+    for start in range(0, len(keys), 200):
+        rows.update(((r.series, r.year, r.number), r) for r in conn.execute(
+            query.where(or_(*(and_(c.series == s, c.year == y, c.number == n) for s, y, n in keys[start:start + 200])))))
+    found = {typed: [key for key in candidates if key in rows] for typed, candidates in wanted.items()}
+    chosen = sorted({rows[named[0]] for named in found.values() if len(named) == 1},
+                    key=lambda r: (r.year, r.series, r.number))
+    return Chosen([r.id for r in chosen], [typed for typed, named in found.items() if not named],
+                  {typed: [document_number(*key) for key in named] for typed, named in found.items() if len(named) > 1})
+
+
+def _candidates(conn: Connection, table: Any, numbers: Collection[str]) -> dict[str, list[tuple[str, int, int]]]:
+    """Each number typed → the (series, year, number) it may be: none when it is not a number."""
+    known: list[str] | None = None
+    wanted: dict[str, list[tuple[str, int, int]]] = {}
+    for typed in dict.fromkeys(n.strip() for n in numbers if n.strip()):
+        parsed = codes.document_number(typed)
+        if parsed is None:
+            wanted[typed] = []
+            continue
+        known = series_in(conn, table) if known is None else known
+        series, year, number = parsed
+        wanted[typed] = [(s, year, number) for s in known if series is None or s.upper() == series]
+    return wanted

@@ -51,6 +51,10 @@ UNKNOWN_NUMBER = define(
     "print-unknown-number", "error",
     it="Nel registro non c'è il documento {number}: controlla il numero.",
     en="The ledger has no document {number}: check the number.")
+AMBIGUOUS_NUMBER = define(
+    "print-ambiguous-number", "error",
+    it="«{typed}» può essere più di un documento del registro: {numbers}. Scrivi il numero per intero (es. {first}).",
+    en="“{typed}” may be more than one document of the ledger: {numbers}. Type the number in full (e.g. {first}).")
 RUN_ONLY_FOR_INVOICES = define(
     "print-run-only-for-invoices", "error",
     it="--run vale solo per le fatture (toolkit print invoices): per ordini e DDT usa --numbers o --date.",
@@ -149,7 +153,7 @@ def refuse_replacing(ledger: Ledger, kind: str, out: Path) -> None:
     if not tabs:
         return
     with reading(ledger) as conn:
-        _, unknown = document_ids(conn, KINDS[kind], numbers=tabs)
+        unknown = document_ids(conn, KINDS[kind], numbers=tabs).unknown
     held = [t for t in tabs if t not in unknown]
     if held:
         shown = ", ".join(held[:5]) + (" …" if len(held) > 5 else "")
@@ -180,13 +184,15 @@ def select(ledger: Ledger, kind: str, selection: Selection) -> tuple[list[Docume
     if selection.run is not None and kind != "invoices":
         return [], [RUN_ONLY_FOR_INVOICES(None)]
     with reading(ledger) as conn:
-        ids, unknown = document_ids(conn, document, numbers=selection.numbers or None, first=selection.first,
-                                    last=selection.last, run=selection.run)
+        ids, unknown, ambiguous = document_ids(conn, document, numbers=selection.numbers or None,
+                                               first=selection.first, last=selection.last, run=selection.run)
         if selection.unprinted:
             printed = last_printed(conn, document, ids)
             ids = [i for i in ids if i not in printed]
         found = load(conn, kind, ids)
-    return found, [UNKNOWN_NUMBER(None, number=n) for n in unknown]
+    return found, [*(UNKNOWN_NUMBER(None, number=n) for n in unknown),
+                   *(AMBIGUOUS_NUMBER(None, typed=typed, numbers=", ".join(named), first=named[0])
+                     for typed, named in ambiguous.items())]
 
 
 def load(conn: Connection, kind: str, ids: Sequence[int]) -> list[Document]:
