@@ -251,3 +251,39 @@ def test_print_refuses_an_unknown_number_and_a_number_two_series_may_mean(sample
     printed = print_documents(sample_master, ledger, "orders", Selection(numbers=("ov 1/2026", "OC-2026-00001")), out,
                               "it")
     assert printed.numbers == ("OC-2026-00001", "OV-2026-00001") and not printed.problems
+
+
+def test_a_quotation_confirmed_with_a_return_left_out_is_named_in_full(sample_master, ledger, monkeypatch):
+    """A confirmation whose immediate invoice left a return out: the answer names the quotation
+    as the ledger numbers it, not as typed."""
+    from toolkit.basics.vocab import DocumentType, InvoiceTerms
+    from toolkit.core.credit_notes import RETURN_CREDITED
+    from toolkit.services import order_confirm
+
+    create(sample_master, ledger, date(2026, 5, 15), with_catch_up=False)
+    with reading(ledger) as conn:
+        [quotation] = [o for o in load_orders(conn) if o.document_type is DocumentType.QUOTATION]
+    customers = [replace(c, invoice_terms=InvoiceTerms.IMMEDIATE) if c.code == quotation.customer else c
+                 for c in sample_master.customers]
+    immediate = sample_master.model_copy(update={"customers": customers})
+    refusal = RETURN_CREDITED(None, order="OC-2026-00099", ddt="DDT-2026-00001", asked=2, unit="pz", item="A001",
+                              invoices="FT-2026-00001", left=0, notes="NC-2026-00001")
+    monkeypatch.setattr(order_confirm, "invoice_orders_in", lambda *_: ([], [refusal]))
+    typed = short_forms(quotation.number)[1]
+    confirmed = order_confirm.confirm(immediate, ledger, typed, date(2026, 5, 15))
+    assert confirmed.quotation == quotation.number and confirmed.order is not None
+    assert list(confirmed.problems) == [refusal]
+
+
+def test_answers_name_a_found_order_in_full_however_typed(desk, capsys):
+    """Refused or done, an order the ledger has is named as it numbers it: the typed `7/2026` only
+    where no order is found."""
+    workbook, orders = desk
+    completed = next(n for n, o in orders.items() if o["status"] == "completed")
+    typed = short_forms(completed)[1]
+    code, said = toolkit(capsys, "orders", "status", workbook, typed, "--to", "annullato")
+    assert code == 1 and said["order"] == completed
+    code, said = toolkit(capsys, "returns", "no-credit", workbook, "--order", typed, "--reason", "prova")
+    assert code == 2 and said["problems"][0]["message"].startswith(f"L'ordine {completed} è di tipo")
+    code, said = toolkit(capsys, "returns", "no-credit", workbook, "--order", "999/2026", "--reason", "prova")
+    assert code == 2 and said["problems"][0]["message"].startswith("L'ordine 999/2026 non esiste")
