@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from toolkit.basics.files import made_for
 from toolkit.cli import app, output
 from toolkit.core.orders import OrderStatus
 from toolkit.ledger.db import reading
@@ -287,3 +288,43 @@ def test_answers_name_a_found_order_in_full_however_typed(desk, capsys):
     assert code == 2 and said["problems"][0]["message"].startswith(f"L'ordine {completed} è di tipo")
     code, said = toolkit(capsys, "returns", "no-credit", workbook, "--order", "999/2026", "--reason", "prova")
     assert code == 2 and said["problems"][0]["message"].startswith("L'ordine 999/2026 non esiste")
+
+
+
+FOLDER_VERBS = {
+    "invoice export": (("invoice", "export", "{workbook}", "--month", "2026-05"), "fatture-2026-05.xlsx"),
+    "commissions": (("commissions", "{workbook}", "--from", "2026-05-01", "--to", "2026-05-31"),
+                    "provvigioni-20260501-20260531.xlsx"),
+    "discounts settle": (("discounts", "settle", "{workbook}", "--period", "2026-04", "--date", MAY_15),
+                         "fatture-sconti-2026-04.xlsx"),
+}
+
+
+@pytest.mark.parametrize("verb", FOLDER_VERBS)
+def test_out_folder_never_replaces_a_file_there_that_is_not_its_own(desk, capsys, tmp_path, verb):
+    """A verb writing a file of fixed name into `--out DIR` refuses one of that name it did not
+    write (the user's own, saved there), as `--out FILE` does, before anything is done; its own
+    it replaces (the sample settles no discount in April: nothing to write, nothing replaced)."""
+    workbook, _ = desk
+    command, name = FOLDER_VERBS[verb]
+    command = [str(workbook) if part == "{workbook}" else part for part in command]
+    folder = tmp_path / "uscita"
+    folder.mkdir()
+    own = folder / name
+    shutil.copy(workbook, own)
+    before = own.read_bytes()
+    app._register()
+    capsys.readouterr()
+    assert app.run([*command, "--out", str(folder)]) == 2
+    assert own.read_bytes() == before
+    assert capsys.readouterr().err.strip() == (
+        f"toolkit: Il file {own} esiste già e non è un file «{made_by[verb]}» scritto da toolkit (non l'ha scritto "
+        "toolkit, o una versione che non lo segnava): non lo sostituisco. Scegli un altro nome per --out, oppure "
+        "sposta o cancella quel file.")
+    own.unlink()
+    for _ in range(2 if verb != "discounts settle" else 0):
+        assert app.run([*command, "--out", str(folder)]) == 0
+        assert made_for(own) == {"invoice export": "register", "commissions": "statement"}[verb]
+
+
+made_by = {"invoice export": "registro fatture", "commissions": "estratto", "discounts settle": "registro fatture"}

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import traceback
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TypeVar
@@ -356,20 +356,21 @@ OUTPUT_NOT_CREATABLE = define(
 
 
 def check_output(target: Path, *, kind: str | None, inputs: tuple[Path | None, ...] = (), folder: bool = False,
-                 names: tuple[str, ...] = ()) -> None:
+                 names: Mapping[str, str | None] | None = None) -> None:
     """Refuse, before anything is stored, an output that could not be written afterwards: a
     file that is an input, a file Excel holds open, a folder that cannot be created or written,
     and a file the toolkit did not write as this `kind` of output (`refuse_other_file`).
-    With `folder`, `target` is an output folder and `names` the files it will get."""
+    With `folder`, `target` is an output folder and `names` the files of fixed names it will
+    get, each with its kind (None: a file that carries none, a CSV)."""
     target = Path(target)
-    files = [target / name for name in names] if folder else [target]
-    for path in files:
+    files = [(target / name, of) for name, of in (names or {}).items()] if folder else [(target, kind)]
+    for path, of in files:
         refuse_input(path, inputs)
         refuse_if_open(path)
         if path.is_dir():
             raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=path, reason="è una cartella / it is a folder"))
-        if kind is not None:
-            refuse_other_file(path, kind)
+        if of is not None:
+            refuse_other_file(path, of)
     where = target if folder else target.parent
     existing = where
     while not existing.exists():

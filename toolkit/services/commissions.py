@@ -77,7 +77,9 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
                       accounts)
     files: list[Path] = []
     if out is not None:
-        from toolkit.writers.statements import write_commission_statements
+        from toolkit.basics.files import check_output
+        from toolkit.writers.statements import commission_names, write_commission_statements
 
+        check_output(out, kind=None, folder=True, names=commission_names(made, first, last))
         files = write_commission_statements(out, master, made, first, last, lang)
     return Commissions(first, last, made, problems, files)

@@ -597,7 +597,7 @@ def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name:
                              xml_files=xml_files, month=month)
 
 
-def output_names(run_id: str, lang: str, *, copies: bool = False) -> tuple[str, ...]:
+def output_names(run_id: str, lang: str, *, copies: bool = False) -> dict[str, str | None]:
     """The files a run's export writes in its folder (one workbook per run)."""
     from toolkit.writers.accountants import file_names
 

@@ -202,14 +202,16 @@ def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoi
     return written
 
 
-def file_names(run_id: str, lang: str = "it", *, copies: bool = False) -> tuple[str, ...]:
-    """The names `write_accountants` gives its files for one workbook per run."""
+def file_names(run_id: str, lang: str = "it", *, copies: bool = False) -> dict[str, str | None]:
+    """The names `write_accountants` gives its files for one workbook per run, each with the
+    kind it is marked with (`files.check_output`: a file of that name the toolkit did not write
+    so is never replaced); the CSV carries none."""
     t = labeller(lang)
     run = safe_name(run_id, "run")
-    names = [f"{t('inv.file_workbook')}-{run}.xlsx"]
+    names: dict[str, str | None] = {f"{t('inv.file_workbook')}-{run}.xlsx": "register"}
     if copies:
-        names.append(f"{t('inv.file_copies')}-{run}.xlsx")
-    return (*names, f"{t('inv.file_register')}-{run}.csv")
+        names[f"{t('inv.file_copies')}-{run}.xlsx"] = "invoices"
+    return {**names, f"{t('inv.file_register')}-{run}.csv": None}
 
 
 def register_title(run_id: str, lang: str, month: date | None = None) -> str:

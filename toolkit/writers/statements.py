@@ -182,6 +182,13 @@ def summary_file(first: date, last: date) -> str:
     return f"provvigioni-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
 
 
+def commission_names(statements: Sequence[Statement], first: date, last: date) -> dict[str, str | None]:
+    """The files `write_commission_statements` writes, each replacing the period's file of its
+    name, and the kind they are marked with (`files.check_output`)."""
+    return {**{commission_file(s.agent, first, last): "statement" for s in statements},
+            summary_file(first, last): "statement"}
+
+
 def write_commission_statements(folder: Path, master: MasterData, statements: Sequence[Statement], first: date,
                                 last: date, lang: str = "it") -> list[Path]:
     """One statement per agent and the summary, in `folder`; the summary comes last."""
