@@ -61,10 +61,8 @@ def settle_cmd(
     session = open_session(workbook, ledger, lang, wait)
     if out is not None and not preview:
         from toolkit.basics.files import check_output
-        from toolkit.services.invoicing import output_names
 
-        check_output(out, kind=None, inputs=(workbook,), folder=True,
-                     names=output_names(f"sconti-{chosen.name}", output.lang()))
+        check_output(out, kind=None, inputs=(workbook,), folder=True)
     result = run(session.ledger, session.master, chosen, day, today_rome(), preview=preview,
                  out=None if preview else out, lang=output.lang(), workbook=workbook)
     problems = session.warnings + result.problems

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from toolkit.basics.files import Staged, staged_output
+from toolkit.basics.files import Staged, check_output, staged_output
 from toolkit.basics.problems import Problem, define, errors
 from toolkit.basics.wording import count
 from toolkit.core.invoicing import Invoice, InvoiceStatus
@@ -35,7 +35,7 @@ from toolkit.ledger.settlements import (
     settling_invoices,
 )
 from toolkit.model.records import MasterData
-from toolkit.services.invoicing import chronology_problems, new_run_id, stranded_by
+from toolkit.services.invoicing import chronology_problems, new_run_id, output_names, stranded_by
 
 PERIOD_OPEN = define(
     "discount-period-open", "error",
@@ -124,6 +124,8 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
     problems = _checks(period, day, today, master)
     if errors(problems):
         return Settled(period, [], {}, [], problems, preview)
+    if out is not None and not preview:
+        check_output(out, kind=None, folder=True, names=output_names(f"sconti-{period.name}", lang))
     customers = {c.code: c for c in master.customers}
     items = {x.code: x for x in master.items}
     found = discounts(master.volume_discounts)
