@@ -180,11 +180,13 @@ def test_out_never_replaces_a_payments_workbook_with_another_commands_output(des
 def test_out_never_replaces_a_users_own_workbook(desk, capsys, tmp_path):
     workbook, _ = desk
     own = tmp_path / "mio.xlsx"
-    shutil.copy(workbook, own)
-    before = own.read_bytes()
+    before = users_own(own)
     code, said = toolkit(capsys, "payments", "status", workbook, "--as-of", MAY_15, "--out", own)
     assert code == 2 and own.read_bytes() == before
     assert "non l'ha scritto toolkit" in said["problems"][0]["message"]
+    shutil.copy(workbook, own)
+    code, said = toolkit(capsys, "payments", "status", workbook, "--as-of", MAY_15, "--out", own)
+    assert code == 2 and "(è un file «anagrafiche»)" in said["problems"][0]["message"]
 
 
 def test_the_same_command_twice_replaces_its_own_file(desk, capsys, tmp_path):
@@ -311,8 +313,7 @@ def test_out_folder_never_replaces_a_file_there_that_is_not_its_own(desk, capsys
     folder = tmp_path / "uscita"
     folder.mkdir()
     own = folder / name
-    shutil.copy(workbook, own)
-    before = own.read_bytes()
+    before = users_own(own)
     app._register()
     capsys.readouterr()
     assert app.run([*command, "--out", str(folder)]) == 2
@@ -328,3 +329,54 @@ def test_out_folder_never_replaces_a_file_there_that_is_not_its_own(desk, capsys
 
 
 made_by = {"invoice export": "registro fatture", "commissions": "estratto", "discounts settle": "registro fatture"}
+
+
+def users_own(path: Path) -> bytes:
+    """A workbook of the user's own (no kind mark) saved at `path`; its bytes."""
+    book = openpyxl.Workbook()
+    book.active["A1"] = "miei dati"
+    book.save(path)
+    return path.read_bytes()
+
+
+def test_sample_is_marked_and_never_replaces_a_users_own_workbook(tmp_path):
+    from toolkit.basics.problems import UnusableInput
+    from toolkit.services.sample import write_sample
+
+    for _ in range(2):
+        assert made_for(write_sample(tmp_path / "esempio")) == "master"
+    before = users_own(tmp_path / "anagrafiche.xlsx")
+    with pytest.raises(UnusableInput) as refused:
+        write_sample(tmp_path)
+    assert refused.value.problem.code == "output-not-ours"
+    assert (tmp_path / "anagrafiche.xlsx").read_bytes() == before
+
+
+def test_workbook_build_is_marked_and_never_replaces_a_users_own_workbook(tmp_path):
+    from toolkit.basics.problems import UnusableInput
+    from toolkit.excel.build import build
+
+    for _ in range(2):
+        assert made_for(build(tmp_path / "ordini-ricorrenti.xlsm").path) == "master"
+    before = users_own(tmp_path / "mio.xlsm")
+    with pytest.raises(UnusableInput):
+        build(tmp_path / "mio.xlsm")
+    assert (tmp_path / "mio.xlsm").read_bytes() == before
+
+
+@pytest.mark.parametrize("to", ["xlsx", "master"])
+def test_convert_outputs_are_marked_and_never_replace_a_users_own_workbook(tmp_path, capsys, to):
+    source = tmp_path / "da-convertire"
+    source.mkdir()
+    (source / "listino.csv").write_text("Codice;Prezzo\nA1;3,5\n", encoding="utf-8")
+    out = tmp_path / "convertiti"
+    written = out / ("listino.xlsx" if to == "xlsx" else "anagrafiche.xlsx")
+    for _ in range(2):
+        toolkit(capsys, "convert", source, "--to", to, "--out", out, json_out=False)
+        assert made_for(written) == ("converted" if to == "xlsx" else "master")
+    assert {made_for(report) for report in out.glob("conversione-*.xlsx")} == {"converted"}
+    before = users_own(written)
+    code, said = toolkit(capsys, "convert", source, "--to", to, "--out", out)
+    assert code == 2 and written.read_bytes() == before
+    assert "output-not-ours" in {p["code"] for p in said["problems"]} | {
+        p["code"] for f in said.get("files", []) for p in f.get("problems", [])}

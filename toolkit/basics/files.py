@@ -397,7 +397,8 @@ KINDS = {
     "production": ("lista di produzione", "production list"), "payments": ("incassi", "payments"),
     "requests": ("richieste", "requests"), "report": ("report", "report"),
     "data-check": ("controllo dati", "data check"), "register": ("registro fatture", "invoice register"),
-    "statement": ("estratto", "statement"),
+    "statement": ("estratto", "statement"), "master": ("anagrafiche", "master workbook"),
+    "converted": ("conversione", "conversion"),
 }
 """The kinds of output, with the words a message names them by (Italian, English)."""
 

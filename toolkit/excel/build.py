@@ -23,6 +23,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from toolkit.basics.files import refuse_other_file
 from toolkit.excel import panel
 from toolkit.excel.vba import VbaModule, build_vba_project
 from toolkit.excel.vba.bas import document_module
@@ -46,8 +47,10 @@ class Built:
 
 
 def build(target: Path = WORKBOOK, macros: Path = MACROS) -> Built:
-    """Write the workbook to `target` (atomically; refused while Excel has it open)."""
+    """Write the workbook to `target` (atomically; refused while Excel has it open, and over a
+    file the toolkit did not write as a master workbook: `refuse_other_file`)."""
     target = Path(target)
+    refuse_other_file(target, "master")
     version = xlwings_version()
     before = 2
     modules = vba_modules(macros, before + sheet_count())

@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.basics.cells import Location
-from toolkit.basics.files import OUTPUT_IS_INPUT, atomic_path, check_output
+from toolkit.basics.files import OUTPUT_IS_INPUT, atomic_path, check_output, refuse_other_file
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
@@ -183,7 +183,7 @@ def _convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None,
     check_output(out, kind=None, folder=True)
     inputs = frozenset(f.resolved or f.path.resolve() for f in found)
     if to == "master":
-        check_output(out / MASTER_FILE, kind=None, inputs=tuple(inputs))
+        check_output(out / MASTER_FILE, kind="master", inputs=tuple(inputs))
     rules = load_mapping(mapping) if mapping is not None else NO_MAPPING
     if to == "orders" and session is not None:
         session.ledger  # noqa: B018 - an unreachable ledger stops the run before any file is read
@@ -332,6 +332,8 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
         return FileResult(path, "converted", outputs=tuple(targets), read=True), None
     target = base.with_suffix(f".{options.to}")
     _refuse_inputs(options, [target])
+    if options.to == "xlsx":
+        refuse_other_file(target, "converted")
     from toolkit.writers.converted import write_tables
 
     if options.to == "xlsx":

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from toolkit.basics.files import refuse_other_file
 from toolkit.intake.sample import SAMPLE_CREATED, SAMPLE_FILE, SELLER, sample_rows
 from toolkit.writers.master_workbook import sheets_to_write, write_master
 
@@ -18,12 +19,15 @@ from toolkit.writers.master_workbook import sheets_to_write, write_master
 def write_sample(folder: Path, lang: str = "it") -> Path:
     """Write the sample workbook `anagrafiche.xlsx` into `folder` (created if missing).
 
-    Its properties carry a fixed creation date, so the same sample is the same file byte for
-    byte and the copy kept in the repository only changes when the data does.
+    A file of that name the toolkit did not write as a master workbook (a user's own) is
+    refused (`refuse_other_file`), never replaced. Its properties carry a fixed creation date,
+    so the same sample is the same file byte for byte and the copy kept in the repository only
+    changes when the data does.
     """
     rows = sample_rows()
     rows["settings"][0]["language"] = lang
     folder = Path(folder)
+    refuse_other_file(folder / SAMPLE_FILE, "master")
     folder.mkdir(parents=True, exist_ok=True)
     return write_master(folder / SAMPLE_FILE, rows, lang=lang, before_sheets=_sample_properties)
 

@@ -22,7 +22,7 @@ import xlsxwriter
 
 from toolkit.basics.files import write_atomic, write_text_atomic
 from toolkit.basics.problems import Problem
-from toolkit.writers.printable import a4, set_widths
+from toolkit.writers.printable import a4, marked, set_widths
 
 _FORMULA_START = ("=", "+", "-", "@")
 
@@ -70,8 +70,8 @@ def write_tables(target: Path, sheets: Sequence[tuple[str, Sequence[Sequence[Any
     """Sheets of plain values as an xlsx: numbers as numbers, dates as dates, text as text."""
 
     def write(tmp: Path) -> None:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                              "strings_to_numbers": False})
+        book = marked(xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                                     "strings_to_numbers": False}), "converted")
         day = book.add_format({"num_format": "dd/mm/yyyy"})
         moment = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
         used: set[str] = set()
@@ -139,7 +139,8 @@ def write_report(target: Path, rows: Sequence[ReportRow], lang: str,
     master conversion the columns matched (file, sheet, format sheet, heading, field)."""
 
     def write(tmp: Path) -> None:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        book = marked(xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False}),
+                      "converted")
         bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         wrap = book.add_format({"valign": "top", "text_wrap": True})
         sheet = book.add_worksheet(REPORT_TITLE[lang])

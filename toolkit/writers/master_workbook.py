@@ -29,7 +29,7 @@ from toolkit.model.cells import Kind
 from toolkit.model.sheets import SETTING_HEADERS, SHEETS, Column, Sheet
 from toolkit.writers.blocks import Column as Block
 from toolkit.writers.blocks import StreamedWorkbook
-from toolkit.writers.printable import MONEY_FORMAT, a4
+from toolkit.writers.printable import MONEY_FORMAT, a4, marked
 from toolkit.writers.sheet_limits import ROWS_PER_SHEET
 
 TABLE_STYLE = "Table Style Medium 2"
@@ -90,6 +90,10 @@ def write_master(
 
     Every sheet prints on A4, one page wide (the master sheets in landscape with their headings
     on every page); a sheet `before_sheets` adds without a paper size gets A4 landscape too.
+
+    It is marked a master workbook (`printable.marked`): no other command's `--out` replaces
+    it, and the commands that write one (`toolkit sample`, `workbook build`, `convert --to
+    master`) replace no other file. `before_sheets` may set its own properties.
     """
     target = Path(target)
     unknown = set(rows) - {s.key for s in SHEETS}
@@ -105,6 +109,7 @@ def write_master(
             "strings_to_urls": False,
             "strings_to_numbers": False,
         })
+        marked(workbook, "master")
         try:
             if vba_project is not None and workbook.add_vba_project(str(vba_project)) == -1:
                 raise FileNotFoundError(vba_project)
