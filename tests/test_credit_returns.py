@@ -32,7 +32,7 @@ from toolkit.core.credit_notes import (
     returns_matched,
     take_back,
 )
-from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period, Request
+from toolkit.core.invoicing import DeliveryRef, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period, Request
 from toolkit.core.vat import vat_summary
 from toolkit.intake.validation import check
 from toolkit.ledger import schema
@@ -389,11 +389,11 @@ def test_a_return_that_a_volume_discount_left_no_room_for_is_refused_the_rest_cr
     assert (over.note, over.line.order_number) == (1, "RE-2")
     said = over.problem.render("it")
     assert over.problem.code == "return-over-discount" and over.problem.is_error
-    assert said.startswith("Il reso RE-2 (DDT —) restituisce 1 pz di A001 per 10,00 € di imponibile, ma la fattura "
-                           "FT-2026-00010 ha 100,00 € di imponibile al 22%; ne sono già stati accreditati 80,00 € da "
-                           "note di credito e resi e 15,00 € dallo sconto volume (note di credito NC-2026-00003): "
-                           "resta da accreditare al massimo 5,00 €."), said
-    assert "its DDT stays among those to invoice" in over.problem.render("en")
+    assert said.startswith("Il reso RE-2 accrediterebbe 10,00 € di imponibile al 22% della fattura FT-2026-00010, "
+                           "ma ne restano da accreditare 5,00 €: la fattura ha 100,00 € di imponibile al 22%, di cui "
+                           "80,00 € già accreditati da note di credito e resi precedenti e 15,00 € dallo sconto volume "
+                           "(note di credito NC-2026-00003)."), said
+    assert "the return order waits to be credited" in over.problem.render("en")
     assert over_discount(taken, {}) == []
 
 
@@ -548,3 +548,31 @@ def test_a_return_takes_back_first_the_later_of_its_own_runs_invoices_as_their_n
                                                                           (10, D(-1), D("-20.00"))]
     [*_, priced] = matched.priced()
     assert priced.lines[0].amount == D("-58.00") and matched.above_invoice[0].code == "return-priced-above-invoice"
+
+
+def test_a_return_beyond_what_the_discount_left_is_told_by_all_it_credits_not_as_credited_already():
+    """RE-1 gives back 4 and then 5 of the coffee on DDT-2026-00005 (40 € and 50 € at 22%), where
+    the discount left 85 €: refused whole, the message saying the return would credit 90 € of
+    which 85 € are left, and nothing credited already (its own first line is not a credit)."""
+    invoice, lines = two_rates()
+    ddt = DeliveryRef(5, "DDT-2026-00005", date(2026, 5, 20))
+    returned = tuple(InvoiceLine("A001", "Caffè", "pz", D(-quantity), D(10), D(-10 * quantity).quantize(D("0.01")),
+                                 D(22), None, n, 7 + n, 8 + n, ddt, "RE-1") for n, quantity in ((1, 4), (2, 5)))
+    note = Invoice(InvoiceKind.CREDIT_NOTE, "C002", None, MAY, date(2026, 5, 31), returned, (), D(0), D(0), D(0),
+                   None, "", ())  # type: ignore[arg-type]
+    taken, refused = take_back([note], [Sold("C002", 10, "FT-2026-00010", date(2026, 4, 30), c) for c in lines])
+    assert refused == []
+    [over] = over_discount(taken, {10: headroom(invoice, lines, [DISCOUNT])})
+    assert (over.note, over.line.order_number, over.asked) == (0, "RE-1", D("90.00"))
+    assert over.problem.render("it") == (
+        "Il reso RE-1 (DDT DDT-2026-00005) accrediterebbe 90,00 € di imponibile al 22% della fattura FT-2026-00010, "
+        "ma ne restano da accreditare 85,00 €: la fattura ha 100,00 € di imponibile al 22%, di cui 0,00 € già "
+        "accreditati da note di credito e resi precedenti e 15,00 € dallo sconto volume (note di credito "
+        "NC-2026-00003). Il reso non è stato accreditato, perché lo sconto ha già rimborsato parte di quella merce: "
+        "controlla con il cliente; il suo DDT resta tra quelli da fatturare.")
+    assert over.problem.render("en") == (
+        "Return RE-1 (DDT DDT-2026-00005) would credit 90.00 € of taxable at 22% of invoice FT-2026-00010, but "
+        "85.00 € is left to credit: the invoice has 100.00 € of taxable at 22%, 0.00 € of it credited already by "
+        "credit notes and earlier returns and 15.00 € by the volume discount (credit notes NC-2026-00003). The "
+        "return was not credited, the discount having paid part of those goods back already: check with the "
+        "customer; its DDT stays among those to invoice.")

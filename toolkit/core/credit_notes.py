@@ -132,18 +132,15 @@ BEFORE_INVOICE = define(
        "--date a day from {invoice_day} on.")
 RETURN_CREDITED = define(
     "return-credited-already", "error",
-    it="Il reso {order} (DDT {ddt}) restituisce {asked} {unit} di {item}, ma delle fatture che li hanno venduti "
+    it="Il reso {order}{ddt} restituisce {asked} {unit} di {item}, ma delle fatture che li hanno venduti "
        "({invoices}) resta da accreditare solo {left} {unit}: il resto è già stato accreditato dalle note di credito "
-       "{notes}. Il reso non è stato accreditato, per non rimborsare due volte la stessa merce, e il suo DDT resta tra "
-       "quelli da fatturare: controlla con il cliente se quella merce è già stata rimborsata. Se sì, registra che "
-       "non è dovuto alcun accredito (toolkit returns no-credit anagrafiche.xlsx --order {order} --reason \"…\"): il reso "
-       "si chiude e il DDT non torna più alla fatturazione.",
-    en="Return {order} (DDT {ddt}) gives back {asked} {unit} of {item}, but of the invoices that sold them "
+       "{notes}. {waits} Controlla con il cliente se quella merce è già stata rimborsata. Se sì, registra che "
+       "non è dovuto alcun accredito (toolkit returns no-credit anagrafiche.xlsx --order {order} --reason \"…\"): "
+       "{then}",
+    en="Return {order}{ddt} gives back {asked} {unit} of {item}, but of the invoices that sold them "
        "({invoices}) only {left} {unit} is left to credit: the rest was credited already by credit notes {notes}. "
-       "The return was not credited, so as not to pay the same goods back twice, and its DDT stays among those to "
-       "invoice: check with the customer whether those goods were paid back already. If so, record that no credit "
-       "is due (toolkit returns no-credit anagrafiche.xlsx --order {order} --reason \"…\"): the return is closed and its "
-       "DDT no longer comes back to invoicing.")
+       "{waits} Check with the customer whether those goods were paid back already. If so, record that no credit "
+       "is due (toolkit returns no-credit anagrafiche.xlsx --order {order} --reason \"…\"): {then}")
 OVER_DISCOUNT = define(
     "credit-over-discount", "error",
     it="La fattura {number} ha {taxable} € di imponibile{at}; ne sono già stati accreditati {credited} € da note di "
@@ -167,16 +164,15 @@ RETURN_ABOVE_INVOICE = define(
        "price was right, check with the customer.")
 RETURN_OVER_DISCOUNT = define(
     "return-over-discount", "error",
-    it="Il reso {order} (DDT {ddt}) restituisce {quantity} {unit} di {item} per {asked} € di imponibile, ma la "
-       "fattura {number} ha {taxable} € di imponibile{at}; ne sono già stati accreditati {credited} € da note di "
-       "credito e resi e {discounted} € dallo sconto volume (note di credito {notes}): resta da accreditare al "
-       "massimo {left} €. Il reso non è stato accreditato, perché lo sconto ha già rimborsato parte di quella "
-       "merce: controlla con il cliente; il suo DDT resta tra quelli da fatturare.",
-    en="Return {order} (DDT {ddt}) gives back {quantity} {unit} of {item} for {asked} € of taxable, but invoice "
-       "{number} has {taxable} € of taxable{at}; {credited} € of it was credited already by credit notes and "
-       "returns and {discounted} € by the volume discount (credit notes {notes}): at most {left} € is left to "
-       "credit. The return was not credited, the discount having paid part of those goods back already: check "
-       "with the customer; its DDT stays among those to invoice.")
+    it="Il reso {order}{ddt} accrediterebbe {asked} € di imponibile{at} della fattura {number}, ma ne restano "
+       "da accreditare {left} €: la fattura ha {taxable} € di imponibile{at}, di cui {credited} € già accreditati "
+       "da note di credito e resi precedenti e {discounted} € dallo sconto volume (note di credito {notes}). Il reso "
+       "non è stato accreditato, perché lo sconto ha già rimborsato parte di quella merce: controlla con il "
+       "cliente; {waits}",
+    en="Return {order}{ddt} would credit {asked} € of taxable{at} of invoice {number}, but {left} € is left to "
+       "credit: the invoice has {taxable} € of taxable{at}, {credited} € of it credited already by credit notes "
+       "and earlier returns and {discounted} € by the volume discount (credit notes {notes}). The return was not "
+       "credited, the discount having paid part of those goods back already: check with the customer; {waits}")
 IN_FUTURE = define(
     "credit-date-in-future", "error",
     it="La data {day} è successiva a oggi ({today}): le note di credito non si datano nel futuro.",
@@ -381,6 +377,50 @@ class AtRate:
         return f" {'esente' if lang == 'it' else 'exempt'} {nature}"
 
 
+_RETURN_WAITS = {
+    ("waits", True): ("Il reso non è stato accreditato, per non rimborsare due volte la stessa merce, e il suo DDT "
+                      "resta tra quelli da fatturare.",
+                      "The return was not credited, so as not to pay the same goods back twice, and its DDT stays "
+                      "among those to invoice."),
+    ("waits", False): ("La sua nota di credito non è stata emessa, per non rimborsare due volte la stessa merce: "
+                       "l'ordine di reso resta in attesa di accredito, e la merce rientra con il suo DDT come per "
+                       "ogni reso.",
+                       "Its credit note was not issued, so as not to pay the same goods back twice: the return "
+                       "order waits to be credited, and the goods come back on its DDT as for any return."),
+    ("then", True): ("il reso si chiude e il DDT non torna più alla fatturazione.",
+                     "the return is closed and its DDT no longer comes back to invoicing."),
+    ("then", False): ("il reso non sarà accreditato, né ora né quando la merce rientrerà con il suo DDT.",
+                      "the return will not be credited, neither now nor when the goods come back on its DDT."),
+    ("stays", True): ("il suo DDT resta tra quelli da fatturare.", "its DDT stays among those to invoice."),
+    ("stays", False): ("l'ordine di reso resta in attesa di accredito, la sua nota di credito non emessa.",
+                       "the return order waits to be credited, its credit note not issued."),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnWaits:
+    """What a refused return's message says of where it waits (`part`): its DDT named after the
+    order (`named`), what happens next (`waits`, `stays`) and after `returns no-credit` (`then`).
+    A return credited at the order (`ddt` None) has no DDT to name nor to wait among those to
+    invoice: its credit note waits, its goods still to come back, and `returns no-credit`
+    records now that none is due."""
+
+    ddt: str | None
+    part: str
+
+    def shown(self, lang: str) -> str:
+        if self.part == "named":
+            return f" (DDT {self.ddt})" if self.ddt else ""
+        return _RETURN_WAITS[(self.part, self.ddt is not None)][0 if lang == "it" else 1]
+
+
+def _waits(line: InvoiceLine, waits: str) -> dict[str, ReturnWaits]:
+    """A refused return line's `ReturnWaits` parameters, by its DDT (none at the order): `waits`
+    says what happens next in the words of the refusal."""
+    ddt = line.delivery.number if line.delivery else None
+    return {"ddt": ReturnWaits(ddt, "named"), "waits": ReturnWaits(ddt, waits), "then": ReturnWaits(ddt, "then")}
+
+
 @dataclass(frozen=True, slots=True)
 class Room:
     """An invoice's taxable at one VAT rate, what credit notes and returns credited of it and
@@ -455,9 +495,10 @@ def _over_discount(room: Headroom, key: RateKey, asked: Decimal, asked_in: str) 
 
 @dataclass(frozen=True, slots=True)
 class ReturnOverDiscount:
-    """A return's line that, with what earlier notes, returns and volume discounts took of an
-    invoice it takes its goods back from, would credit more taxable than that invoice has at the
-    line's VAT rate (`room`): the discount paid part of those goods back already."""
+    """A return that, with what earlier notes, returns and volume discounts took of an invoice it
+    takes its goods back from, would credit more taxable than that invoice has at a VAT rate
+    (`room`): the discount paid part of those goods back already. `asked` is all the return
+    credits of that invoice at that rate, its lines together; `line` its first line there."""
 
     note: int
     line: InvoiceLine
@@ -468,36 +509,39 @@ class ReturnOverDiscount:
     @property
     def problem(self) -> Problem:
         at = self.room.at(self.key)
-        line = self.line
-        return RETURN_OVER_DISCOUNT(None, order=line.order_number, ddt=line.delivery.number if line.delivery else "—",
-                                    quantity=-line.quantity, unit=line.unit, item=line.item, asked=self.asked,
-                                    number=self.room.number, at=self.room.named(self.key), taxable=at.taxable,
-                                    credited=at.credited, discounted=at.discounted, notes=self.room.notes,
-                                    left=max(at.left, ZERO))
+        return RETURN_OVER_DISCOUNT(None, order=self.line.order_number, **_waits(self.line, "stays"),
+                                    asked=self.asked, number=self.room.number, at=self.room.named(self.key),
+                                    taxable=at.taxable, credited=at.credited, discounted=at.discounted,
+                                    notes=self.room.notes, left=max(at.left, ZERO))
 
 
 def over_discount(taken: Sequence[TakenBack], rooms: Mapping[int, Headroom]) -> list[ReturnOverDiscount]:
-    """The return lines that would credit more of an invoice a volume discount cites (`rooms`,
-    by invoice id) than is left of its taxable at their VAT rate, the lines taken in order, each
-    within what the ones before it left: refused whole, as a return crediting goods credited
-    already is (`take_back`), so that no invoice is credited beyond what it charged."""
+    """The returns that would credit more of an invoice a volume discount cites (`rooms`, by
+    invoice id) than is left of its taxable at a VAT rate, all their lines there together (a
+    return is credited or refused whole), the returns taken in order, each within what the ones
+    before it left; a return refused takes nothing, so the next ones may use what it would have.
+    Refused whole, as a return crediting goods credited already is (`take_back`), so that no
+    invoice is credited beyond what it charged."""
     used: dict[tuple[int, RateKey], Decimal] = defaultdict(Decimal)
-    by_line: dict[tuple[int, int], list[TakenBack]] = defaultdict(list)
+    by_return: dict[tuple[int, str, int | None], list[TakenBack]] = defaultdict(list)
     for t in taken:
         if t.sold.invoice_id in rooms:
-            by_line[(t.note, t.line.line_no)].append(t)
+            by_return[(t.note, t.line.order_number, t.line.delivery.id if t.line.delivery else None)].append(t)
     refused = []
-    for parts in by_line.values():
+    for parts in by_return.values():
         asked: dict[tuple[int, RateKey], Decimal] = defaultdict(Decimal)
+        first: dict[tuple[int, RateKey], InvoiceLine] = {}
         for t in parts:
             assert t.sold.invoice_id is not None
-            asked[(t.sold.invoice_id, rate_key(t.sold.left.line.vat_rate, t.sold.left.line.vat_nature))] -= t.amount
+            found = (t.sold.invoice_id, rate_key(t.sold.left.line.vat_rate, t.sold.left.line.vat_nature))
+            asked[found] -= t.amount
+            first.setdefault(found, t.line)
         over = next(((invoice_id, key, amount) for (invoice_id, key), amount in asked.items()
                      if used[(invoice_id, key)] + amount > rooms[invoice_id].at(key).left), None)
         if over is not None:
             invoice_id, key, amount = over
-            refused.append(ReturnOverDiscount(parts[0].note, parts[0].line, _used(rooms[invoice_id], key, used[
-                (invoice_id, key)]), key, amount))
+            refused.append(ReturnOverDiscount(parts[0].note, first[(invoice_id, key)], _used(
+                rooms[invoice_id], key, used[(invoice_id, key)]), key, amount))
             continue
         for found, amount in asked.items():
             used[found] += amount
@@ -635,8 +679,7 @@ class OverReturn:
         """The error naming the return, its DDT, the invoices and the notes that credited them."""
         invoices = dict.fromkeys(s.number for s in self.sold if s.number)
         notes = dict.fromkeys(n for s in self.sold for n in s.credited_by)
-        return RETURN_CREDITED(None, order=self.line.order_number,
-                               ddt=self.line.delivery.number if self.line.delivery else "—",
+        return RETURN_CREDITED(None, order=self.line.order_number, **_waits(self.line, "waits"),
                                asked=-self.line.quantity, unit=self.line.unit, item=self.line.item,
                                invoices=", ".join(invoices) or "—", left=self.left, notes=", ".join(notes) or "—")
 
