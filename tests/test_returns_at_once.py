@@ -111,10 +111,11 @@ def test_ship_invoice_credits_a_return_within_what_the_discount_left_and_leaves_
     [problem] = [p for p in done.problems if p.is_error]
     assert problem.code == "return-over-discount"
     assert problem.render("it").startswith(
-        f"Il reso {ddt.orders[0]} (DDT {ddt.number}) restituisce 2 pz di A001 per 37,00 € di imponibile, ma la "
-        f"fattura {invoice.number} ha 55,50 € di imponibile; ne sono già stati accreditati 0,00 € da note di "
-        f"credito e resi e 27,75 € dallo sconto volume (note di credito {discount.number}): resta da accreditare "
-        "al massimo 27,75 €."), problem.render("it")
+        f"Il reso {ddt.orders[0]} (DDT {ddt.number}) accrediterebbe 37,00 € di imponibile della fattura "
+        f"{invoice.number}, ma ne restano da accreditare 27,75 €: la fattura ha 55,50 € di imponibile, di cui 0,00 € "
+        "già accreditati da note di credito e resi precedenti e 27,75 € dallo sconto volume (note di credito "
+        f"{discount.number})."), problem.render("it")
+    assert problem.render("it").endswith("il suo DDT resta tra quelli da fatturare."), problem.render("it")
 
 
 def test_a_return_credited_at_the_order_is_held_to_what_the_discount_left(ledger):
@@ -130,10 +131,12 @@ def test_a_return_credited_at_the_order_is_held_to_what_the_discount_left(ledger
     [problem] = [p for p in made.problems if p.is_error]
     assert problem.code == "return-over-discount"
     assert problem.render("it").startswith(
-        f"Il reso {row['number']} (DDT —) restituisce 2 pz di A001 per 37,00 € di imponibile, ma la fattura "
-        f"{invoice.number} ha 55,50 € di imponibile; ne sono già stati accreditati 0,00 € da note di credito e resi "
-        f"e 27,75 € dallo sconto volume (note di credito {discount.number}): resta da accreditare al massimo 27,75 €."
+        f"Il reso {row['number']} accrediterebbe 37,00 € di imponibile della fattura {invoice.number}, ma ne "
+        "restano da accreditare 27,75 €: la fattura ha 55,50 € di imponibile, di cui 0,00 € già accreditati da note "
+        f"di credito e resi precedenti e 27,75 € dallo sconto volume (note di credito {discount.number})."
     ), problem.render("it")
+    assert problem.render("it").endswith(
+        "l'ordine di reso resta in attesa di accredito, la sua nota di credito non emessa."), problem.render("it")
     refused = "Resi non accreditati, perché lo sconto volume ha già rimborsato parte della merce"
     assert f"{refused}: {row['number']}." in made.summary("it")
 
@@ -190,7 +193,7 @@ def test_orders_create_leaves_out_a_return_credited_already_and_creates_the_rest
     [problem] = [p for p in made["problems"] if p["severity"] == "error"]
     assert problem["code"] == "return-credited-already"
     assert problem["message"].startswith(
-        f"Il reso {returned} (DDT —) restituisce 2 pz di A001, ma delle fatture che li hanno venduti (FT-2026-00001) "
+        f"Il reso {returned} restituisce 2 pz di A001, ma delle fatture che li hanno venduti (FT-2026-00001) "
         "resta da accreditare solo 1 pz: il resto è già stato accreditato dalle note di credito NC-2026-00001."
     ), problem["message"]
     assert str(folder / "ordini.xlsx") in made["files"], "the orders created are printed"
@@ -211,6 +214,43 @@ def test_orders_create_says_which_return_it_left_out(desk):
     assert code == 1 and "Traceback" not in text
     assert "Creati 2 ordini, 0 già esistenti. Resi non accreditati, perché la merce è già stata accreditata: " in text
     assert "resta da accreditare solo 1 pz" in text
+
+
+def errors_in(said: dict[str, Any]) -> list[str]:
+    return [p["code"] for p in said["problems"] if p["severity"] == "error"]
+
+
+def test_a_return_left_out_at_the_order_says_so_and_no_credit_settles_it_before_its_ddt(desk):
+    """Left out at the order, the return has no DDT: its message names none and says its credit
+    note waits; `returns no-credit` works at once, the return staying open, and neither month
+    end nor the DDT its goods come back on (`ship --invoice`) nor another creation credits it."""
+    toolkit, _ = desk
+    code, made = toolkit("orders create", "--date", "2026-05-21", "--no-catch-up")
+    [returned] = [row["number"] for row in made["created"] if row["customer"] == "C002"]
+    [problem] = [p for p in made["problems"] if p["severity"] == "error"]
+    assert problem["message"] == (
+        f"Il reso {returned} restituisce 2 pz di A001, ma delle fatture che li hanno venduti (FT-2026-00001) resta da "
+        "accreditare solo 1 pz: il resto è già stato accreditato dalle note di credito NC-2026-00001. La sua nota di "
+        "credito non è stata emessa, per non rimborsare due volte la stessa merce: l'ordine di reso resta in attesa "
+        "di accredito, e la merce rientra con il suo DDT come per ogni reso. Controlla con il cliente se quella merce "
+        "è già stata rimborsata. Se sì, registra che non è dovuto alcun accredito (toolkit returns no-credit "
+        f"anagrafiche.xlsx --order {returned} --reason \"…\"): il reso non sarà accreditato, né ora né quando la "
+        "merce rientrerà con il suo DDT."), problem["message"]
+
+    code, said = toolkit("returns no-credit", "--order", returned, "--reason", "Già rimborsato", json_out=False)
+    assert code == 0 and said.strip().endswith(
+        f"Reso {returned}: nessun accredito dovuto, registrato; non ha ancora un DDT, e quando la merce rientrerà non "
+        "sarà accreditato; resta «In corso»."), said
+    code, said = toolkit("invoice run", "--month", "2026-05", "--date", "2026-06-03", "--preview")
+    assert code == 0 and not errors_in(said) and said["invoices"] == [], said
+    code, shipped = toolkit("ship", "--date", "2026-05-22", "--all", "--invoice")
+    assert code == 0 and not errors_in(shipped), shipped
+    assert [x["customer"] for x in shipped["invoices"]] == ["C001"], "no credit note with the return's DDT"
+    assert any(returned in n["orders"] for n in shipped["shipped"]), "its goods come back on a DDT"
+    code, said = toolkit("invoice run", "--month", "2026-05", "--date", "2026-06-03", "--preview")
+    assert code == 0 and not errors_in(said) and said["invoices"] == [], said
+    code, said = toolkit("orders create", "--date", "2026-05-21", "--no-catch-up")
+    assert code == 0 and said["invoices"] == [], said
 
 
 def test_the_create_button_creates_the_orders_and_names_the_return_left_out(tmp_path):
@@ -237,7 +277,7 @@ def test_the_create_button_creates_the_orders_and_names_the_return_left_out(tmp_
     text, _, kind = shown
     assert kind == "critical"
     assert f"Resi non accreditati, perché la merce è già stata accreditata: {returned}." in text.splitlines()[0]
-    assert f"Il reso {returned} (DDT —) restituisce 2 pz di A001" in text
+    assert f"Il reso {returned} restituisce 2 pz di A001" in text
     assert [x.number for x in credit_notes(ledger)] == ["NC-2026-00001"], "the return not credited"
 
 
@@ -259,7 +299,7 @@ def test_a_return_created_ahead_is_left_out_on_its_day_the_day_shipped(ledger, r
     assert done.documents_due == (returned,) and done.invoices == ()
     assert sorted(n.customer for n in done.notes) == ["C001", "C002"]
     [problem] = [p for p in done.problems if p.is_error]
-    assert problem.code == "return-credited-already" and problem.render("it").startswith(f"Il reso {returned} (DDT —)")
+    assert problem.code == "return-credited-already" and problem.render("it").startswith(f"Il reso {returned} restituisce ")
     assert f"Resi non accreditati, perché la merce è già stata accreditata: {returned}." in done.summary("it")
     assert [x.number for x in credit_notes(ledger)] == ["NC-2026-00001"]
 
@@ -336,7 +376,7 @@ def test_orders_confirm_makes_the_order_and_leaves_out_a_return_credited_already
     [problem] = [p for p in confirmed["problems"] if p["severity"] == "error"]
     assert problem["code"] == "return-credited-already"
     assert problem["message"].startswith(
-        f"Il reso {order} (DDT —) restituisce 2 pz di A001, ma delle fatture che li hanno venduti (FT-2026-00001) "
+        f"Il reso {order} restituisce 2 pz di A001, ma delle fatture che li hanno venduti (FT-2026-00001) "
         "resta da accreditare solo 1 pz"), problem["message"]
     listed = {o["number"]: o for o in toolkit("orders list")[1]["orders"]}
     assert (listed[order]["document_type"], listed[order]["origin"]) == ("standard", f"quotation:{quotation}")
@@ -393,7 +433,7 @@ def test_the_confirm_button_makes_the_order_and_names_the_return_left_out(tmp_pa
     text, _, kind = shown
     assert kind == "critical"
     assert text.splitlines()[:2] == [f"{quotation} confermato: ordine {order} del 21/05/2026.", f"{LEFT_OUT}: {order}."]
-    assert f"Il reso {order} (DDT —) restituisce 2 pz di A001" in text
+    assert f"Il reso {order} restituisce 2 pz di A001" in text
     assert [x.number for x in credit_notes(ledger)] == ["NC-2026-00001"], "the return not credited"
 
 
@@ -422,7 +462,7 @@ def test_convert_to_orders_makes_the_orders_and_leaves_out_a_return_credited_alr
     [returned] = files["reso.xlsx"]["orders"]
     [problem] = files["reso.xlsx"]["problems"]
     assert problem["code"] == "return-credited-already" and problem["message"].startswith(
-        f"Il reso {returned} (DDT —) restituisce 2 pz di A001"), problem["message"]
+        f"Il reso {returned} restituisce 2 pz di A001"), problem["message"]
     assert files["ordine.xlsx"]["problems"] == []
     listed = {o["number"]: o for o in toolkit("orders list")[1]["orders"]}
     assert listed[returned]["origin"] == "form:reso.xlsx" and D(str(listed[returned]["invoiced"])) == 0

@@ -27,10 +27,11 @@ def no_credit_cmd(
 ) -> None:
     """Nessun accredito dovuto: il reso non avrà nota di credito, il suo DDT non attende più la fattura e il reso si
     chiude; il motivo resta nel registro. No credit due: the return gets no credit note, its DDT no longer waits to be
-    invoiced and the return is closed; the reason stays in the ledger.
+    invoiced and the return is closed; the reason stays in the ledger. A return with no DDT yet (credited at the order)
+    stays open: its goods come back on a DDT that is never credited.
 
-    Exit 0 when recorded, 2 when refused (not a return, credited already, no DDT yet, recorded before, unknown
-    number): nothing is stored.
+    Exit 0 when recorded, 2 when refused (not a return, credited already, recorded before, unknown number): nothing
+    is stored.
     """
     from toolkit.basics.problems import UnusableInput
     from toolkit.core.no_credit import reason_given

@@ -7,9 +7,13 @@ ledger with the reason, who and when; its DDT lines then wait for no invoice, an
 if still open, is closed (what it has not shipped is given up), so month end neither plans nor
 reports it again.
 
-Only a return that has goods waiting for a credit note may be closed so: an order that is not a
-return, a return credited already (its goods on a credit note), one with no DDT yet, or one
-closed so before is refused (`refusal`), and nothing is stored.
+A return with no DDT yet may be recorded so too: one credited at the order (customer invoiced
+*Immediato*) whose goods a credit note paid back already waits with no DDT, its credit note
+refused at every order and month end, and the desk can settle it only now. Recorded, its order
+stays open, so its goods still come back on a DDT, and no path credits it (`ledger.schema.
+no_credit_given`: month end, `ship --invoice`, the order). An order that is not a return, a
+return credited already (its goods on a credit note), or one closed so before is refused
+(`refusal`), and nothing is stored.
 """
 
 from __future__ import annotations
@@ -34,13 +38,6 @@ CREDITED_ALREADY = define(
        "accredito, nulla è stato registrato. Se quella nota non era dovuta, correggila con un'altra fattura.",
     en="Return {number} was credited already, by credit note {notes}: none of its goods waits for a credit, "
        "nothing was stored. If that note was not due, set it right with another invoice.")
-NOT_SHIPPED = define(
-    "no-credit-return-not-shipped", "error",
-    it="Il reso {number} non ha ancora un DDT: nessuna merce è rientrata, quindi nessun accredito da escludere; "
-       "nulla è stato registrato. Se il reso non si farà, chiudilo: toolkit orders status anagrafiche.xlsx {number} "
-       "--to chiuso.",
-    en="Return {number} has no DDT yet: no goods came back, so no credit to rule out; nothing was stored. If "
-       "the return will not happen, close it: toolkit orders status anagrafiche.xlsx {number} --to closed.")
 RECORDED_ALREADY = define(
     "no-credit-recorded-already", "error",
     it="Per il reso {number} è già registrato «nessun accredito dovuto» ({at}, {by}: «{reason}»): nulla "
@@ -81,11 +78,9 @@ def refusal(order: Order, state: ReturnState) -> Problem | None:
     if state.recorded is not None:
         return RECORDED_ALREADY(None, number=order.number, at=state.recorded.at.date(), by=state.recorded.by,
                                 reason=state.recorded.reason)
-    if state.waiting:
-        return None
-    if state.credited_by:
+    if state.credited_by and not state.waiting:
         return CREDITED_ALREADY(None, number=order.number, notes=", ".join(state.credited_by))
-    return NOT_SHIPPED(None, number=order.number)
+    return None
 
 
 def reason_given(typed: str) -> str | None:
@@ -96,8 +91,9 @@ def reason_given(typed: str) -> str | None:
     return text if 0 < len(text) <= REASON_LENGTH else None
 
 
-def status_after(order: Order) -> OrderStatus:
-    """The return's status once closed with no credit note: one still in progress is closed
-    (what it has not shipped is given up, as `orders status --to closed` does); a completed or
+def status_after(order: Order, state: ReturnState) -> OrderStatus:
+    """The return's status once closed with no credit note: one still in progress with a DDT
+    waiting is closed (what it has not shipped is given up, as `orders status --to closed`
+    does); one with no DDT yet stays open, its goods still to come back on one; a completed or
     closed one stays as it is."""
-    return OrderStatus.CLOSED if order.status is OrderStatus.IN_PROGRESS else order.status
+    return OrderStatus.CLOSED if order.status is OrderStatus.IN_PROGRESS and state.waiting else order.status

@@ -35,6 +35,11 @@ class NoCreditDone:
             return ""
         word = STATUS_LABELS[self.status][0 if lang == "it" else 1]
         ddts = ", ".join(self.ddts)
+        if not ddts:
+            return (f"Reso {self.order}: nessun accredito dovuto, registrato; non ha ancora un DDT, e quando la "
+                    f"merce rientrerà non sarà accreditato; resta «{word}»." if lang == "it" else
+                    f"Return {self.order}: no credit due, recorded; it has no DDT yet, and when the goods come back "
+                    f"it will not be credited; it stays “{word}”.")
         return (f"Reso {self.order}: nessun accredito dovuto, registrato; i DDT {ddts} non attendono più la "
                 f"fattura; ora «{word}»." if lang == "it" else
                 f"Return {self.order}: no credit due, recorded; DDTs {ddts} no longer wait to be invoiced; "
@@ -45,18 +50,19 @@ def no_credit(ledger: Ledger, number: str, reason: str) -> NoCreditDone:
     """Record that the return `number` gets no credit note, with `reason`: its DDT lines stop
     waiting for month end, and the return, if still in progress, is closed. Refused, nothing
     stored, for an unknown number, an order that is not a return, a return credited already,
-    with no DDT, or closed so before (`toolkit.core.no_credit.refusal`)."""
+    or closed so before (`toolkit.core.no_credit.refusal`)."""
     with writing(ledger) as conn:
         order = order_by_number(conn, number)
         if order is None:
             return NoCreditDone(number, problems=[UNKNOWN_ORDER(None, number=number)])
         if isinstance(order, Problem):
             return NoCreditDone(number, problems=[order])
-        refused = refusal(order, return_state(conn, order))
+        state = return_state(conn, order)
+        refused = refusal(order, state)
         if refused is not None:
             return NoCreditDone(order.number, problems=[refused])
         ddts = record(conn, order, reason)
-        after = status_after(order)
+        after = status_after(order, state)
         if after is not order.status:
             set_status(conn, order, after, ACTIONS[after])
     return NoCreditDone(order.number, after, tuple(ddts))
