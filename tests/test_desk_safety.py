@@ -237,16 +237,24 @@ def test_a_short_invoice_number_is_paid_and_named_in_full(capsys, today):
     assert _position(capsys, today, invoice)[0] == 1
 
 
-def test_voiding_the_payment_a_credit_note_s_refunds_rest_on_is_refused_storing_nothing(capsys, today):
-    """Paid in full, credited in full, the note refunded: voiding the payment was recorded
-    without a word, the invoice was back to collect and the refunds paid back money never
-    paid in. The void is refused until the refunds are voided first."""
+def _paid_then_credited(capsys, today) -> tuple[str, Decimal, str]:
+    """An invoice paid in full on 1 October, then credited in full the same day: the invoice,
+    its total and the credit note's number."""
     workbook, url = today
     invoice, total = _immediate_invoice(capsys, today)
     day = ("--date", "2026-10-01", "--ledger", url)
     assert cli(capsys, "payments", "record", workbook, "--invoice", invoice, "--amount", str(total), *day)[0] == 0
     code, out = reply(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--reason", "reso", *day)
-    note = out["credit_note"]["number"]
+    return invoice, total, out["credit_note"]["number"]
+
+
+def test_voiding_the_payment_a_credit_note_s_refunds_rest_on_is_refused_storing_nothing(capsys, today):
+    """Paid in full, credited in full, the note refunded: voiding the payment was recorded
+    without a word, the invoice was back to collect and the refunds paid back money never
+    paid in. The void is refused until the refunds are voided first."""
+    workbook, url = today
+    invoice, total, note = _paid_then_credited(capsys, today)
+    day = ("--date", "2026-10-01", "--ledger", url)
     first = (total / 2).quantize(Decimal("0.01"))
     refunds = [("payments", verb, workbook, "--invoice", note, "--amount", str(-amount), *day)
                for verb in ("record", "void") for amount in (first, total - first)]
@@ -278,11 +286,8 @@ def test_a_note_refunded_beyond_its_total_says_so_in_json_and_counts_in_aging(ca
     """*Pagata* was true for a note refunded 1,00 beyond its total, with 1,00 still to collect
     that the aging report left out."""
     workbook, url = today
-    invoice, total = _immediate_invoice(capsys, today)
+    invoice, total, note = _paid_then_credited(capsys, today)
     day = ("--date", "2026-10-01", "--ledger", url)
-    assert cli(capsys, "payments", "record", workbook, "--invoice", invoice, "--amount", str(total), *day)[0] == 0
-    code, out = reply(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--reason", "reso", *day)
-    note = out["credit_note"]["number"]
     code, out = reply(capsys, "payments", "record", workbook, "--invoice", note, "--amount", str(-total - 1), *day)
     assert code == 0 and [p["code"] for p in out["problems"]] == ["refund-exceeds-credit-note"]
     code, status = reply(capsys, "payments", "status", workbook, "--ledger", url)
