@@ -264,7 +264,8 @@ def test_a_return_priced_above_its_invoice_is_credited_at_the_invoice_price_with
     assert price == D("18.5")
     assert (f"restituisce 3 pz di A001 a 25,00 € l'uno, ma la fattura {invoice.number} li ha venduti a 18,50 €: "
             "sono accreditati al prezzo della fattura, 55,50 € invece di 75,00 €") in said, said
-    assert line.order_number in said and "art. 26 DPR 633/72" in said
+    assert said.startswith(f"Il reso {line.order_number} (DDT {line.delivery.number}) restituisce "), said
+    assert "art. 26 DPR 633/72" in said
     assert "credited at the invoice's price" in warning.render("en")
     with reading(ledger) as conn:
         r = schema.returned_lines.c

@@ -326,9 +326,10 @@ def test_a_return_credited_at_the_order_above_its_invoice_price_warns_as_month_e
     assert not [p for p in made.problems if p.is_error], made.problems
     [warning] = [p for p in made.problems if p.code == "return-priced-above-invoice"]
     assert warning.render("it").startswith(
-        f"Il reso {row['number']} (DDT —) restituisce 2 pz di A001 a 25,00 € l'uno, ma la fattura {invoice.number} "
+        f"Il reso {row['number']} restituisce 2 pz di A001 a 25,00 € l'uno, ma la fattura {invoice.number} "
         "li ha venduti a 18,50 €: sono accreditati al prezzo della fattura, 37,00 € invece di 50,00 €"
     ), warning.render("it")
+    assert warning.render("en").startswith(f"Return {row['number']} gives back 2 pz of A001 "), warning.render("en")
 
 
 # ---- goods credited already: a quotation confirmed, order forms converted

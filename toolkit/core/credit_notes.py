@@ -154,11 +154,11 @@ OVER_DISCOUNT = define(
 RETURN_ABOVE_INVOICE = define(
     "return-priced-above-invoice", "warning",
     title=("Reso accreditato al prezzo della fattura", "Return credited at the invoice's price"),
-    it="Il reso {order} (DDT {ddt}) restituisce {quantity} {unit} di {item} a {price} € l'uno, ma la fattura {invoice} "
+    it="Il reso {order}{ddt} restituisce {quantity} {unit} di {item} a {price} € l'uno, ma la fattura {invoice} "
        "li ha venduti a {sold_price} €: sono accreditati al prezzo della fattura, {credited} € invece di {asked} €, "
        "perché la nota di credito non può restituire più di quanto la fattura ha addebitato (art. 26 DPR 633/72). "
        "Se il prezzo del reso era giusto, controlla con il cliente.",
-    en="Return {order} (DDT {ddt}) gives back {quantity} {unit} of {item} at {price} € each, but invoice {invoice} "
+    en="Return {order}{ddt} gives back {quantity} {unit} of {item} at {price} € each, but invoice {invoice} "
        "sold them at {sold_price} €: they are credited at the invoice's price, {credited} € instead of {asked} €, "
        "since a credit note cannot give back more than the invoice charged (art. 26 DPR 633/72). If the return's "
        "price was right, check with the customer.")
@@ -649,9 +649,10 @@ class TakenBack:
 
     @property
     def problem(self) -> Problem:
-        """The warning naming the return, the item, its price and the invoice's."""
+        """The warning naming the return (its DDT, none at the order), the item, its price and
+        the invoice's."""
         line = self.line
-        return RETURN_ABOVE_INVOICE(None, order=line.order_number, ddt=line.delivery.number if line.delivery else "—",
+        return RETURN_ABOVE_INVOICE(None, order=line.order_number, ddt=_waits(line, "waits")["ddt"],
                                     quantity=-self.quantity, unit=line.unit, item=line.item,
                                     price=_price(line.unit_price), invoice=self.sold.number or "—",
                                     sold_price=_price(self.sold.left.line.unit_price), credited=-self.amount,
