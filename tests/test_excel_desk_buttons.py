@@ -614,8 +614,9 @@ def test_no_credit_due_on_no_records_nothing_and_shows_nothing_more(tmp_path):
 
 
 def test_no_credit_due_refusals_name_the_cell_and_store_nothing(tmp_path):
-    """Empty cells are named before any question; the ledger's refusals (an unknown number, an
-    order that is not a return) at *Ordine*; a reason too long at its cell; nothing recorded."""
+    """Empty cells are named before any question, and the ledger's refusals too (an unknown
+    number, an order that is not a return) at *Ordine*; a reason too long at its cell; nothing
+    recorded."""
     book, number, _ = credited_return(tmp_path)
     (empty,) = press(book, "no_credit_due")
     assert empty[2] == "critical" and empty[0].splitlines() == [
@@ -625,14 +626,12 @@ def test_no_credit_due_refusals_name_the_cell_and_store_nothing(tmp_path):
     (long,) = press(book, "no_credit_due")
     assert long[0].splitlines()[1] == "Pannello!B18: Il motivo è lungo 201 caratteri: accorcialo a 200 al massimo."
     fill(book, NumeroOrdine="OC-2026-99999", NotaMotivo=WHY)
-    book.answers = ["yes"]
-    _, unknown = press(book, "no_credit_due")
+    (unknown,) = press(book, "no_credit_due")
     assert unknown[2] == "critical" and unknown[0].splitlines()[1].startswith("Pannello!B8: ")
     assert "OC-2026-99999" in unknown[0]
     [sold] = [o.number for o in orders_in(tmp_path) if o.customer == "C002" and o.order_date.month == 4]
     fill(book, NumeroOrdine=sold)
-    book.answers = ["yes"]
-    _, other = press(book, "no_credit_due")
+    (other,) = press(book, "no_credit_due")
     assert other[0].splitlines()[1].startswith(f"Pannello!B8: L'ordine {sold} è di tipo «Ordine standard», non un "
                                                "reso"), other[0]
     assert no_credit_recorded(tmp_path) == {}

@@ -253,9 +253,9 @@ def test_a_return_left_out_at_the_order_says_so_and_no_credit_settles_it_before_
     assert code == 0 and said["invoices"] == [], said
 
 
-def test_the_create_button_creates_the_orders_and_names_the_return_left_out(tmp_path):
-    """«Crea ordini selezionati»: the orders are created and the preview written again; the box,
-    critical, names the return not credited and why, as `orders create` exits 1."""
+def left_out_by_the_create_button(tmp_path) -> tuple[Any, str, tuple]:
+    """C002 invoiced at the order on 10 April, 2 of its 3 kg credited on 5 May, its return of 21
+    May left out by «Crea ordini selezionati»: the book, the return's number and the box shown."""
     from fakebook import FakeBook
     from test_excel_desk_buttons import fake, ledger_of, orders_in, press
 
@@ -274,11 +274,38 @@ def test_the_create_button_creates_the_orders_and_names_the_return_left_out(tmp_
     press(book, "preview_orders")
     (shown,) = press(book, "create_orders")
     [returned] = [o.number for o in orders_in(tmp_path) if o.customer == "C002" and o.order_date == date(2026, 5, 21)]
+    return book, returned, shown
+
+
+def test_the_create_button_creates_the_orders_and_names_the_return_left_out(tmp_path):
+    """«Crea ordini selezionati»: the orders are created and the preview written again; the box,
+    critical, names the return not credited and why, as `orders create` exits 1."""
+    from test_excel_desk_buttons import ledger_of
+
+    book, returned, shown = left_out_by_the_create_button(tmp_path)
+    ledger = ledger_of(tmp_path)
     text, _, kind = shown
     assert kind == "critical"
     assert f"Resi non accreditati, perché la merce è già stata accreditata: {returned}." in text.splitlines()[0]
     assert f"Il reso {returned} restituisce 2 pz di A001" in text
     assert [x.number for x in credit_notes(ledger)] == ["NC-2026-00001"], "the return not credited"
+
+
+def test_the_no_credit_button_on_a_return_with_no_ddt_says_it_stays_open_never_credited(tmp_path):
+    """*Nessun accredito dovuto* on a return left out at the order, no DDT yet: the question and
+    the box say it stays open and its goods, back on a DDT, are never credited (not that a DDT
+    waits no more and the return closes)."""
+    from test_excel_desk_buttons import fill, press
+
+    book, returned, _ = left_out_by_the_create_button(tmp_path)
+    fill(book, NumeroOrdine=returned, NotaMotivo="Già rimborsato")
+    book.answers = ["yes"]
+    question, shown = press(book, "no_credit_due")
+    assert question == (f"Il reso {returned} non avrà nota di credito, perché: «Già rimborsato». Non ha ancora un "
+                        "DDT: resta aperto, e quando la merce rientrerà con il suo DDT non sarà accreditato. "
+                        "Confermi?", "Nessun accredito dovuto", "yes_no")
+    assert shown == (f"Reso {returned}: nessun accredito dovuto, registrato; non ha ancora un DDT, e quando la merce "
+                     "rientrerà non sarà accreditato; resta «In corso».", "Nessun accredito dovuto", "info")
 
 
 def test_a_return_created_ahead_is_left_out_on_its_day_the_day_shipped(ledger, rome_today):

@@ -107,7 +107,8 @@ BUTTONS: tuple[Button, ...] = (
            "stampata in un file accanto a questo.", "Credit note"),
     Button("Nessun accredito dovuto", "NoCreditDue", "no_credit_due",
            "Il reso indicato sopra («Ordine») non avrà nota di credito, per il motivo in «Motivo nota di credito»: "
-           "il suo DDT non attende più la fattura e il reso si chiude. Chiede conferma.", "No credit due"),
+           "il suo DDT non attende più la fattura e il reso si chiude; senza DDT resta aperto, mai accreditato. "
+           "Chiede conferma.", "No credit due"),
     Button("Stato pagamenti", "PaymentStatus", "payment_status",
            "Scadenze e pagamenti delle fatture.", "Payment status"),
     Button("Calendario", "ShowCalendar", "calendar",
@@ -678,21 +679,33 @@ def no_credit_due(press: Press) -> None:
     `toolkit returns no-credit`, from a button. The two cells serve other buttons too, so the
     press asks first, naming the return and the reason; No does nothing and shows nothing more.
     Refused, nothing is stored, and the message names the cell to fix."""
-    from toolkit.services.returns import no_credit
+    from toolkit.services.returns import no_credit, no_credit_ahead
 
     found: list[Problem] = []
     number = inputs.text(inputs.ORDER, press.cell(inputs.ORDER.name), found)
     reason = inputs.no_credit_reason(inputs.CREDIT_REASON, press.cell(inputs.CREDIT_REASON.name), found)
     session, lang = press.session, press.language
     _stop_on_errors(found)
-    if not press.ask(f"Il reso {number} non avrà nota di credito, perché: «{reason}». Il suo DDT non attende più la "
-                     "fattura e il reso si chiude. Confermi?" if lang == "it" else
-                     f"Return {number} will get no credit note, because: “{reason}”. Its DDT no longer waits to be "
-                     "invoiced and the return is closed. Confirm?"):
+    ahead = no_credit_ahead(session.ledger, number)
+    _stop_on_errors(_at_panel(ahead.problems, inputs.ORDER))
+    if not press.ask(_no_credit_question(number, reason, bool(ahead.ddts), lang)):
         return
     done = no_credit(session.ledger, number, reason)
     _stop_on_errors(_at_panel(done.problems, inputs.ORDER))
     press.say(done.summary(lang))
+
+
+def _no_credit_question(number: str, reason: str, shipped: bool, lang: str) -> str:
+    """What *Nessun accredito dovuto* asks before recording: a return with its DDT waiting
+    closes, one with no DDT yet (credited at the order) stays open, its goods still to come
+    back, and is never credited."""
+    if lang == "it":
+        then = ("Il suo DDT non attende più la fattura e il reso si chiude." if shipped else
+                "Non ha ancora un DDT: resta aperto, e quando la merce rientrerà con il suo DDT non sarà accreditato.")
+        return f"Il reso {number} non avrà nota di credito, perché: «{reason}». {then} Confermi?"
+    then = ("Its DDT no longer waits to be invoiced and the return is closed." if shipped else
+            "It has no DDT yet: it stays open, and when the goods come back on its DDT it will not be credited.")
+    return f"Return {number} will get no credit note, because: “{reason}”. {then} Confirm?"
 
 
 @button("Stato pagamenti")

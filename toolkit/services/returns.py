@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import Connection
+
 from toolkit.basics.problems import Problem
-from toolkit.core.no_credit import NoCredit, refusal, status_after
+from toolkit.core.no_credit import NoCredit, ReturnState, refusal, status_after
 from toolkit.core.orders import STATUS_LABELS, Order, OrderStatus
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
@@ -46,21 +48,43 @@ class NoCreditDone:
                 f"now “{word}”.")
 
 
+def no_credit_ahead(ledger: Ledger, number: str) -> NoCreditDone:
+    """What `no_credit` would do to the return `number`, nothing stored: the DDTs that would
+    wait no more (none for a return with no DDT yet) and its status after, or the refusal. The
+    panel's button asks the desk with it, so the question says what happens to that return."""
+    with reading(ledger) as conn:
+        found = _refused_or_state(conn, number)
+        if isinstance(found, NoCreditDone):
+            return found
+        order, state = found
+        return NoCreditDone(order.number, status_after(order, state), state.waiting)
+
+
+def _refused_or_state(conn: Connection, number: str) -> NoCreditDone | tuple[Order, ReturnState]:
+    """The return `number` and what the ledger says of it, or the refusal (`toolkit.core.
+    no_credit.refusal`, an unknown number, an order that is not a return)."""
+    order = order_by_number(conn, number)
+    if order is None:
+        return NoCreditDone(number, problems=[UNKNOWN_ORDER(None, number=number)])
+    if isinstance(order, Problem):
+        return NoCreditDone(number, problems=[order])
+    state = return_state(conn, order)
+    refused = refusal(order, state)
+    if refused is not None:
+        return NoCreditDone(order.number, problems=[refused])
+    return order, state
+
+
 def no_credit(ledger: Ledger, number: str, reason: str) -> NoCreditDone:
     """Record that the return `number` gets no credit note, with `reason`: its DDT lines stop
     waiting for month end, and the return, if still in progress, is closed. Refused, nothing
     stored, for an unknown number, an order that is not a return, a return credited already,
     or closed so before (`toolkit.core.no_credit.refusal`)."""
     with writing(ledger) as conn:
-        order = order_by_number(conn, number)
-        if order is None:
-            return NoCreditDone(number, problems=[UNKNOWN_ORDER(None, number=number)])
-        if isinstance(order, Problem):
-            return NoCreditDone(number, problems=[order])
-        state = return_state(conn, order)
-        refused = refusal(order, state)
-        if refused is not None:
-            return NoCreditDone(order.number, problems=[refused])
+        found = _refused_or_state(conn, number)
+        if isinstance(found, NoCreditDone):
+            return found
+        order, state = found
         ddts = record(conn, order, reason)
         after = status_after(order, state)
         if after is not order.status:
