@@ -271,6 +271,7 @@ def test_voiding_the_payment_a_credit_note_s_refunds_rest_on_is_refused_storing_
         f"€ (rimborsi: 01/10/2026 -{amounts[1]} €, 01/10/2026 -{amounts[2]} €). Annulla prima i rimborsi (toolkit "
         f"payments void --invoice {note} con data e importo di ciascuno), poi l'incasso. Nulla è stato annullato."
     ) in " ".join(said.split()), said
+    assert said.rstrip().endswith("poi l'incasso. Nulla è stato annullato.") and "Nessun incasso annullato" not in said
     code, out = reply(capsys, *void, "--lang", "en")
     assert (code, out["voided"], [p["code"] for p in out["problems"]]) == (
         1, [], ["payment-void-refunded-credit-note"])

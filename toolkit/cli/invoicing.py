@@ -411,7 +411,8 @@ def void_cmd(
         output.reply({"voided": result.voided}, problems)
     else:
         output.print_problems(problems)
-        typer.echo(result.summary(output.lang()))
+        if said := result.summary(output.lang()):
+            typer.echo(said)
     output.exit_for(problems)
 
 

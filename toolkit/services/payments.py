@@ -339,7 +339,11 @@ class Voided:
     problems: list[Problem]
 
     def summary(self, lang: str) -> str:
+        """The line the command ends with; none when refused, the refusal saying already that
+        nothing was voided."""
         if not self.voided:
+            if any(p.is_error for p in self.problems):
+                return ""
             return "Nessun incasso annullato." if lang == "it" else "No payment voided."
         named = _named(self.voided, lang)
         refunds = all(_refund(row) for row in self.voided)
