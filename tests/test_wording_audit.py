@@ -117,6 +117,21 @@ def test_the_seconds_a_writer_waits_have_the_decimal_comma():
         "aspetto fino a 30 secondi…")
 
 
+def test_a_lock_holder_the_toolkit_cannot_name_is_worded_in_the_reader_s_language():
+    """No holder file, or another program's connection: the Italian message said «another user
+    (unknown)»."""
+    from toolkit.ledger.lock import UNKNOWN, Holder, Patience, Waiting
+
+    for holder, it, en in ((UNKNOWN, "un altro utente (sconosciuto)", "another user (unknown)"),
+                           (Holder.from_tag("psql", None), "un altro utente (psql)", "another user (psql)")):
+        told: list = []
+        waiting = Waiting(Patience(2.5, told.append))
+        waiting.deadline += 5
+        waiting.taken(lambda: holder)  # noqa: B023 - called at once
+        assert told[0].message("it") == f"Il registro è occupato da {it}: aspetto fino a 2,5 secondi…"
+        assert told[0].message("en") == f"The ledger is busy with {en}: waiting up to 2.5 seconds…"
+
+
 def test_a_price_list_on_the_terminal_and_on_paper_reads_in_italian(sample_workbook, tmp_path, capsys):
     """`toolkit prices` printed `A001 16.65 15.00 12.75` under `BASE 2026A -10 % (0.05)`, and the
     printed list said «Derivata da BASE 2026A -10 % (0.05)»: now euro with the decimal comma,

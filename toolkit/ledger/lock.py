@@ -49,15 +49,26 @@ Notify = Callable[[Problem], None]
 
 @dataclass(frozen=True)
 class Holder:
-    """Who holds the write lock: an OS user running an action, since a time (local)."""
+    """Who holds the write lock: an OS user running an action, since a time (local). A holder
+    the toolkit cannot name (another program's connection, no holder file) has no `user`, and
+    no `action` when that is unknown too: the message words them in the reader's language."""
 
-    user: str
-    action: str
+    user: str | None
+    action: str | None
     since: datetime | None = None
 
-    def __str__(self) -> str:
+    def shown(self, lang: str) -> str:
+        """
+        >>> Holder("anna", "toolkit ship").shown("it")
+        'anna (toolkit ship)'
+        >>> UNKNOWN.shown("it"), UNKNOWN.shown("en")
+        ('un altro utente (sconosciuto)', 'another user (unknown)')
+        """
+        it = lang == "it"
+        user = self.user or ("un altro utente" if it else "another user")
+        action = self.action or ("sconosciuto" if it else "unknown")
         when = f", {self.since:%d/%m %H:%M:%S}" if self.since else ""
-        return f"{self.user} ({self.action}{when})"
+        return f"{user} ({action}{when})"
 
     def tag(self) -> str:
         """The holder as PostgreSQL keeps it in `application_name` (63 characters at most).
@@ -70,18 +81,18 @@ class Holder:
     @classmethod
     def from_tag(cls, tag: str | None, since: datetime | None) -> Holder:
         """
-        >>> str(Holder.from_tag("toolkit|anna|toolkit ship", None))
+        >>> Holder.from_tag("toolkit|anna|toolkit ship", None).shown("en")
         'anna (toolkit ship)'
-        >>> str(Holder.from_tag(None, None))
-        'another user (unknown)'
+        >>> Holder.from_tag("psql", None).shown("it"), Holder.from_tag(None, None).shown("it")
+        ('un altro utente (psql)', 'un altro utente (sconosciuto)')
         """
         parts = (tag or "").split("|", 2)
         if len(parts) == 3 and parts[0] == "toolkit":
             return cls(parts[1], parts[2], since)
-        return cls("another user", tag or "unknown", since)
+        return cls(None, tag or None, since)
 
 
-UNKNOWN = Holder("another user", "unknown")
+UNKNOWN = Holder(None, None)
 
 
 @dataclass(frozen=True)
@@ -108,9 +119,9 @@ class Waiting:
         seconds go to the message as a number, which it writes as the reader does (2,5 secondi)."""
         wait = self.patience.wait
         if self.remaining() <= 0:
-            raise UnusableInput(LEDGER_BUSY(None, holder=str(holder()), wait=wait))
+            raise UnusableInput(LEDGER_BUSY(None, holder=holder(), wait=wait))
         if not self.told and self.patience.notify is not None:
-            self.patience.notify(LEDGER_WAITING(None, holder=str(holder()), wait=wait))
+            self.patience.notify(LEDGER_WAITING(None, holder=holder(), wait=wait))
         self.told = True
         time.sleep(min(POLL, self.remaining()))
 
