@@ -158,3 +158,25 @@ def test_a_price_list_on_the_terminal_and_on_paper_reads_in_italian(sample_workb
     title, head, _, first, *_ = run("--lang", "en")
     assert cells(title) == ["INGROSSO 2026A = BASE 2026A -10 % (0.05)"]
     assert cells(first) == ["A001", "€16.65", "€15.00", "€12.75"]
+
+
+def test_one_draft_left_out_of_commissions_or_discounts_agrees_with_its_verb():
+    """«1 fattura del periodo sono in bozza e non contano»: the verb and the pronoun agree."""
+    from toolkit.core.invoicing import drafts_left_out
+    from toolkit.services.commissions import DRAFTS_LEFT_OUT as COMMISSIONS
+    from toolkit.services.discounts import DRAFTS_LEFT_OUT as DISCOUNTS
+
+    one, two = drafts_left_out(["FT-2026-00007"]), drafts_left_out(["FT-2026-00007", "FT-2026-00008"])
+    assert COMMISSIONS(None, **one).message("it") == (
+        "1 fattura del periodo è in bozza e non conta (FT-2026-00007): rendila definitiva (toolkit invoice finalize).")
+    assert COMMISSIONS(None, **one).message("en") == (
+        "1 invoice of the period is a draft and does not count (FT-2026-00007): finalize it (toolkit invoice "
+        "finalize).")
+    assert COMMISSIONS(None, **two).message("it") == (
+        "2 fatture del periodo sono in bozza e non contano (FT-2026-00007, FT-2026-00008): rendile definitive "
+        "(toolkit invoice finalize).")
+    assert DISCOUNTS(None, period="2026-Q2", **one).message("it") == (
+        "1 fattura del periodo 2026-Q2 è in bozza e non conta (FT-2026-00007): rendila definitiva (toolkit invoice "
+        "finalize) prima di liquidare.")
+    assert DISCOUNTS(None, period="2026-Q2", **two).message("en").startswith(
+        "2 invoices of period 2026-Q2 are drafts and do not count (FT-2026-00007, FT-2026-00008): finalize them ")

@@ -47,6 +47,25 @@ class Counted:
         return count(self.n, *(self.en if lang == "en" else self.it))
 
 
+@dataclass(frozen=True, slots=True)
+class Agreed:
+    """The words of a message that agree with a count shown elsewhere in it (`Counted`): its
+    verb, a pronoun (*1 fattura … è in bozza: rendila definitiva*).
+
+    >>> drafts = Agreed(1, ("è in bozza", "sono in bozza"), ("is a draft", "are drafts"))
+    >>> drafts.shown("it"), drafts.shown("en"), Agreed(2, ("la", "le"), ("it", "them")).shown("it")
+    ('è in bozza', 'is a draft', 'le')
+    """
+
+    n: int
+    it: tuple[str, str]
+    en: tuple[str, str]
+
+    def shown(self, lang: str) -> str:
+        one, many = self.en if lang == "en" else self.it
+        return one if self.n == 1 else many
+
+
 def more_warnings(n: int, lang: str) -> str:
     """The warnings a summary leaves out, in words: one is *un altro avviso*, never *altri 1 avvisi*.
 

@@ -59,6 +59,7 @@ from toolkit.basics.vocab import (
     InvoiceTerms,
     PaymentMethod,
 )
+from toolkit.basics.wording import Agreed, Counted
 from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.lines import DocumentLine
 from toolkit.core.vat import VatLine, total_with_vat, totals, vat_summary
@@ -123,6 +124,23 @@ class InvoiceStatus(StrEnum):
     DRAFT = "draft"
     """Numbered but still undoable, as long as it is the latest run of its series."""
     FINAL = "final"
+
+
+def drafts_left_out(numbers: Sequence[str]) -> dict[str, object]:
+    """The parameters of a message naming the draft invoices a settlement leaves out (commissions,
+    volume discounts): how many, the first five numbers, and the words agreeing with the count
+    (*1 fattura … è in bozza e non conta: rendila definitiva*).
+
+    >>> one = drafts_left_out(["FT-2026-00001"])
+    >>> [one[k].shown("it") for k in ("count", "are", "finalize")], one["numbers"]
+    (['1 fattura', 'è in bozza e non conta', 'rendila definitiva'], 'FT-2026-00001')
+    """
+    n = len(numbers)
+    return {"count": Counted(n, ("fattura", "fatture"), ("invoice", "invoices")),
+            "are": Agreed(n, ("è in bozza e non conta", "sono in bozza e non contano"),
+                          ("is a draft and does not count", "are drafts and do not count")),
+            "finalize": Agreed(n, ("rendila definitiva", "rendile definitive"), ("finalize it", "finalize them")),
+            "numbers": ", ".join(numbers[:5]) + (" …" if n > 5 else "")}
 
 
 @dataclass(frozen=True, slots=True)

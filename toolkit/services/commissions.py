@@ -15,6 +15,7 @@ from pathlib import Path
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import count, euro
 from toolkit.core.commissions import Statement, agents_of, rules, statements
+from toolkit.core.invoicing import drafts_left_out
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading
 from toolkit.ledger.settlements import accounts_between, collected_between, drafts_between, final_invoices_between
@@ -32,8 +33,8 @@ NO_RULES = define(
 DRAFTS_LEFT_OUT = define(
     "commission-drafts-left-out", "warning",
     title=("Fatture in bozza escluse dalle provvigioni", "Draft invoices left out of commissions"),
-    it="{count} del periodo sono in bozza e non contano ({numbers}): rendile definitive (toolkit invoice finalize).",
-    en="{count} of the period are drafts and do not count ({numbers}): finalize them (toolkit invoice finalize).")
+    it="{count} del periodo {are} ({numbers}): {finalize} (toolkit invoice finalize).",
+    en="{count} of the period {are} ({numbers}): {finalize} (toolkit invoice finalize).")
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,7 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         accounts = accounts_between(conn, first, last, invoices, paid=collected)
         drafts = drafts_between(conn, first, last)
     if drafts:
-        shown = ", ".join(drafts[:5]) + (" …" if len(drafts) > 5 else "")
-        problems.append(DRAFTS_LEFT_OUT(None, numbers=shown, count=count(len(drafts), "fattura", "fatture")
-                                        if lang == "it" else count(len(drafts), "invoice", "invoices")))
+        problems.append(DRAFTS_LEFT_OUT(None, **drafts_left_out(drafts)))
     made = statements(found, agents_of(master.customers, master.customer_agents),
                       {c.code: c for c in master.customers}, {x.code: x for x in master.items}, invoices, first, last,
                       accounts)

@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 from toolkit.basics.files import Staged, check_output, staged_output
 from toolkit.basics.problems import Problem, define, errors
 from toolkit.basics.wording import count
-from toolkit.core.invoicing import Invoice, InvoiceStatus
+from toolkit.core.invoicing import Invoice, InvoiceStatus, drafts_left_out
 from toolkit.core.volume_discounts import Settlement, SettlementPeriod, discounts, settle
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
@@ -55,10 +55,8 @@ NO_DISCOUNTS = define(
 DRAFTS_LEFT_OUT = define(
     "discount-drafts-left-out", "warning",
     title=("Fatture in bozza escluse dallo sconto volume", "Draft invoices left out of the volume discount"),
-    it="{count} del periodo {period} sono in bozza e non contano ({numbers}): rendile definitive "
-       "(toolkit invoice finalize) prima di liquidare.",
-    en="{count} of period {period} are drafts and do not count ({numbers}): finalize them "
-       "(toolkit invoice finalize) before settling.")
+    it="{count} del periodo {period} {are} ({numbers}): {finalize} (toolkit invoice finalize) prima di liquidare.",
+    en="{count} of period {period} {are} ({numbers}): {finalize} (toolkit invoice finalize) before settling.")
 HELD_BEFORE_SETTLEMENT = define(
     "discount-order-invoice-held", "error",
     it="L'ordine {number} del cliente {customer}, creato in anticipo, ha {what_it} ancora in attesa del suo giorno "
@@ -133,10 +131,7 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
     with staged_output(out) if out is not None else nullcontext() as staged, opened as conn:
         drafts = drafts_between(conn, period.start, period.end)
         if drafts:
-            shown = ", ".join(drafts[:5]) + (" …" if len(drafts) > 5 else "")
-            problems.append(DRAFTS_LEFT_OUT(None, period=period.name, numbers=shown,
-                                            count=count(len(drafts), "fattura", "fatture") if lang == "it"
-                                            else count(len(drafts), "invoice", "invoices")))
+            problems.append(DRAFTS_LEFT_OUT(None, period=period.name, **drafts_left_out(drafts)))
         already = settled(conn, period.start)
         invoices = settling_invoices(conn, period.start, period.end)
         credits = settling_credits(conn, period.start, period.end)
