@@ -352,6 +352,20 @@ def test_sample_is_marked_and_never_replaces_a_users_own_workbook(tmp_path):
     assert (tmp_path / "anagrafiche.xlsx").read_bytes() == before
 
 
+def test_sample_refusing_a_users_own_workbook_asks_for_another_folder(tmp_path, capsys):
+    """`toolkit sample DIR` has no --out: the refusal said «Scegli un altro nome per --out»."""
+    own = tmp_path / "anagrafiche.xlsx"
+    before = users_own(own)
+    app._register()
+    capsys.readouterr()
+    assert app.run(["sample", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"toolkit: Il file {own} esiste già e non è un file «anagrafiche» scritto da toolkit (non l'ha scritto "
+        "toolkit, o una versione che non lo segnava): non lo sostituisco. Indica un'altra cartella a toolkit sample "
+        "DIR, oppure sposta o cancella quel file.")
+    assert own.read_bytes() == before
+
+
 def test_workbook_build_is_marked_and_never_replaces_a_users_own_workbook(tmp_path):
     from toolkit.basics.problems import UnusableInput
     from toolkit.excel.build import build

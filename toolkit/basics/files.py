@@ -405,15 +405,19 @@ KINDS = {
 OUTPUT_NOT_OURS = define(
     "output-not-ours", "error",
     it="Il file {path} esiste già e non è un file «{kind_it}» scritto da toolkit ({found_it}): non lo sostituisco. "
-       "Scegli un altro nome per --out, oppure sposta o cancella quel file.",
+       "{choose_it}, oppure sposta o cancella quel file.",
     en="The file {path} exists and is not a “{kind_en}” file written by the toolkit ({found_en}): it is not "
-       "replaced. Choose another name for --out, or move or delete that file.")
+       "replaced. {choose_en}, or move or delete that file.")
+
+OUT_NAMED = ("Scegli un altro nome per --out", "Choose another name for --out")
+"""What a refused output asks for, most outputs being named by `--out` (`refuse_other_file`)."""
 
 
-def refuse_other_file(target: Path, kind: str) -> None:
+def refuse_other_file(target: Path, kind: str, choose: tuple[str, str] = OUT_NAMED) -> None:
     """Refuse, before anything is done, an `--out` naming an existing file the toolkit did not
     write as `kind`: a payments workbook or a report saved there, a user's own workbook, would
-    be lost. The same command run again replaces its own file, as it always did."""
+    be lost. The same command run again replaces its own file, as it always did. `choose`
+    (Italian, English) asks for another output in the words of the verb's argument."""
     if not os.path.isfile(target):
         return
     found = made_for(target)
@@ -423,7 +427,7 @@ def refuse_other_file(target: Path, kind: str) -> None:
         else ("non l'ha scritto toolkit, o una versione che non lo segnava", "the toolkit did not write it, or a "
               "version that did not mark it")
     raise UnusableInput(OUTPUT_NOT_OURS(None, path=target, kind_it=KINDS[kind][0], kind_en=KINDS[kind][1],
-                                        found_it=it_found, found_en=en_found))
+                                        found_it=it_found, found_en=en_found, choose_it=choose[0], choose_en=choose[1]))
 
 
 def made_for(path: Path) -> str | None:

@@ -20,14 +20,16 @@ def write_sample(folder: Path, lang: str = "it") -> Path:
     """Write the sample workbook `anagrafiche.xlsx` into `folder` (created if missing).
 
     A file of that name the toolkit did not write as a master workbook (a user's own) is
-    refused (`refuse_other_file`), never replaced. Its properties carry a fixed creation date,
+    refused (`refuse_other_file`, asking for another folder: the verb has no `--out`), never
+    replaced. Its properties carry a fixed creation date,
     so the same sample is the same file byte for byte and the copy kept in the repository only
     changes when the data does.
     """
     rows = sample_rows()
     rows["settings"][0]["language"] = lang
     folder = Path(folder)
-    refuse_other_file(folder / SAMPLE_FILE, "master")
+    refuse_other_file(folder / SAMPLE_FILE, "master", ("Indica un'altra cartella a toolkit sample DIR",
+                                                        "Give toolkit sample DIR another folder"))
     folder.mkdir(parents=True, exist_ok=True)
     return write_master(folder / SAMPLE_FILE, rows, lang=lang, before_sheets=_sample_properties)
 
