@@ -45,7 +45,8 @@ def test_a_run_crediting_a_return_after_a_held_credit_note_is_refused_until_it_i
     code, out = reply(capsys, *run, "--out", tmp_path / "fatture")
     assert code == 1 and out["run_id"] is None and documents(url) == before
     assert not (tmp_path / "fatture").exists() or not any((tmp_path / "fatture").iterdir())
-    assert [(x["number"], x["customer"], x["blocks_run"]) for x in out["held_orders"]] == [(number, "C004", True)]
+    assert [(x["number"], x["customer"], x["blocks_run"], x["waiting"]) for x in out["held_orders"]] == [
+        (number, "C004", True, "credit_note")]
     [refusal] = [" ".join(p["message"].split()) for p in out["problems"] if p["code"] == BEFORE_RUN]
     assert refusal.startswith(f"L'ordine {number} del cliente C004, creato in anticipo, ha la nota di credito "
                               "immediata ancora in attesa del suo giorno (30/10/2026), prima della data dei documenti "
@@ -73,6 +74,10 @@ def test_a_run_of_invoices_alone_leaves_a_held_credit_note_its_place(capsys, tmp
                       "--out", tmp_path / "fatture", "--ledger", url)
     assert code == 0 and out["run_id"] and out["held_orders"] == [], out["problems"]
     assert {x["kind"] for x in out["invoices"]} == {"invoice"}
+    code, out = reply(capsys, "invoice", workbook, "--month", "2026-10", "--customer", "C004", "--date", "2026-10-31",
+                      "--preview", "--ledger", url)
+    assert [(x["number"], x["blocks_run"], x["waiting"]) for x in out["held_orders"]] == [
+        (number, False, "credit_note")], "named, not blocking: its credit note waits, not an invoice"
     code, created = reply(capsys, "orders", "create", workbook, "--date", "2026-10-30", "--only", "T018",
                           "--ledger", url)
     assert code == 0, created["problems"]

@@ -23,7 +23,7 @@ from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, customer_code, customer_codes, open_session, parse_day, parse_month_option
 from toolkit.core.credit_notes import REASON_LENGTH
-from toolkit.core.invoicing import HeldInvoice, Invoice, InvoiceStatus, LeftOut
+from toolkit.core.invoicing import HeldInvoice, Invoice, InvoiceKind, InvoiceStatus, LeftOut
 
 if TYPE_CHECKING:
     from toolkit.services.invoicing import RunSummary
@@ -84,11 +84,12 @@ def left_out_json(x: LeftOut) -> dict[str, object]:
 
 
 def held_json(x: HeldInvoice) -> dict[str, object]:
-    """An order created ahead whose immediate invoice (`waiting`: invoice) or, a warehouse order,
-    whose DDT alone (ddt) waits for its day: `blocks_run` when the run would date its invoices
-    after that day, and was refused for it."""
-    return {"number": x.number, "customer": x.customer, "documents_on": x.day,
-            "waiting": "ddt" if x.ddt_only else "invoice", "blocks_run": x.run_day is not None}
+    """An order created ahead whose immediate invoice (`waiting`: invoice), a return's credit
+    note (credit_note) or, a warehouse order, whose DDT alone (ddt) waits for its day:
+    `blocks_run` when the run would date its documents after that day, and was refused for it."""
+    waiting = "ddt" if x.ddt_only else "credit_note" if x.kind is InvoiceKind.CREDIT_NOTE else "invoice"
+    return {"number": x.number, "customer": x.customer, "documents_on": x.day, "waiting": waiting,
+            "blocks_run": x.run_day is not None}
 
 
 def _run_json(r: RunSummary) -> dict[str, object]:

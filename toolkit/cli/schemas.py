@@ -116,7 +116,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "pending": array(record(customer=TEXT, reason=TEXT, lines=INT)),
         "left_out": array(record(customer=TEXT, name=TEXT_OR_NULL, lines=INT, ddts=array(record(number=TEXT, date=DATE)))),
         "held_orders": array(record(number=TEXT, customer=TEXT, documents_on=DATE,
-                                    waiting={"enum": ["invoice", "ddt"]}, blocks_run=BOOL)),
+                                    waiting={"enum": ["invoice", "credit_note", "ddt"]}, blocks_run=BOOL)),
     },
     "invoice finalize": {"run_id": TEXT, "finalized": INT, "files": array(PATH)},
     "invoice undo": {"run_id": TEXT, "undone": INT},

@@ -78,6 +78,8 @@ class HeldOrder(NamedTuple):
     day: date
     documents: AtOnce
     customer: str
+    document_type: str = DocumentType.STANDARD
+    """A return's held invoice is a credit note (`HeldInvoice.kind`)."""
 
 
 def held_orders(conn: Connection, *, until: date | None = None, days: Collection[date] | None = None
@@ -85,7 +87,8 @@ def held_orders(conn: Connection, *, until: date | None = None, days: Collection
     """The open orders whose documents issued at once wait for their day (`orders.documents_held`),
     those due by `until` or those of `days`, in day and number order: a handful, read through
     their partial index. A voided or closed order's documents are never issued."""
-    query = (select(o.id, o.series, o.year, o.number, o.template, o.occurrence, o.documents_held, o.customer)
+    query = (select(o.id, o.series, o.year, o.number, o.template, o.occurrence, o.documents_held, o.customer,
+                    o.document_type)
              .where(schema.documents_held, o.status == OrderStatus.IN_PROGRESS.value))
     if until is not None:
         query = query.where(o.occurrence <= until)
@@ -93,7 +96,7 @@ def held_orders(conn: Connection, *, until: date | None = None, days: Collection
         query = query.where(o.occurrence.in_(sorted(days)))
     rows = conn.execute(query.order_by(o.occurrence, o.year, o.series, o.number))
     return [HeldOrder(r.id, document_number(r.series, r.year, r.number), r.template, r.occurrence,
-                      AtOnce.read(r.documents_held), r.customer) for r in rows]
+                      AtOnce.read(r.documents_held), r.customer, r.document_type) for r in rows]
 
 
 def documents_issued(conn: Connection, ids: Sequence[int]) -> None:

@@ -27,7 +27,7 @@ from sqlalchemy import Connection
 
 from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define, errors
 from toolkit.basics.runtime import collector_paused
-from toolkit.basics.vocab import InvoiceTerms
+from toolkit.basics.vocab import DocumentType, InvoiceTerms
 from toolkit.basics.wording import count
 from toolkit.core.credit_notes import (
     RETURN_CREDITED,
@@ -463,7 +463,9 @@ def waiting_invoices(conn: Connection, master: MasterData, request: Request,
     if not orders:
         return []
     stranded = {x.number: x for x in stranded_by(conn, master, invoices, orders)}
-    held = [HeldInvoice(x.id, x.number, x.customer, x.day, ddt_only=not x.documents.invoice) for x in orders]
+    held = [HeldInvoice(x.id, x.number, x.customer, x.day, ddt_only=not x.documents.invoice,
+                        kind=InvoiceKind.CREDIT_NOTE if x.document_type == DocumentType.RETURN else InvoiceKind.INVOICE)
+            for x in orders]
     return held_at_run(held, request, stranded)
 
 
