@@ -30,24 +30,6 @@ def count(n: int, one: str, many: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Counted:
-    """A count and its noun for a problem's message, which reads in either language: a
-    template cannot agree "{count} documenti" with 1.
-
-    >>> docs = Counted(1, ("documento", "documenti"), ("document", "documents"))
-    >>> docs.shown("it"), docs.shown("en"), Counted(2, ("riga", "righe"), ("line", "lines")).shown("it")
-    ('1 documento', '1 document', '2 righe')
-    """
-
-    n: int
-    it: tuple[str, str]
-    en: tuple[str, str]
-
-    def shown(self, lang: str) -> str:
-        return count(self.n, *(self.en if lang == "en" else self.it))
-
-
-@dataclass(frozen=True, slots=True)
 class Agreed:
     """The words of a message that agree with a count shown elsewhere in it (`Counted`): its
     verb, a pronoun (*1 fattura … è in bozza: rendila definitiva*).
@@ -64,6 +46,21 @@ class Agreed:
     def shown(self, lang: str) -> str:
         one, many = self.en if lang == "en" else self.it
         return one if self.n == 1 else many
+
+
+class Counted(Agreed):
+    """A count and its noun for a problem's message, which reads in either language: a
+    template cannot agree "{count} documenti" with 1.
+
+    >>> docs = Counted(1, ("documento", "documenti"), ("document", "documents"))
+    >>> docs.shown("it"), docs.shown("en"), Counted(2, ("riga", "righe"), ("line", "lines")).shown("it")
+    ('1 documento', '1 document', '2 righe')
+    """
+
+    __slots__ = ()
+
+    def shown(self, lang: str) -> str:
+        return f"{self.n} {Agreed.shown(self, lang)}"
 
 
 def more_warnings(n: int, lang: str) -> str:
