@@ -311,7 +311,7 @@ class NoteRefunds:
         """Whether `refund` more (0: none) takes the refunds past `room`: refunding what the note
         settled would pay out money never received and put the invoice back to collect without
         a word. A note settling nothing is the warning's business (`REFUND_BEYOND_NOTE`)."""
-        return bool(self.settled) and self.refunded + refund > -self.total - self.off
+        return bool(self.settled) and self.refunded + refund > self.room
 
 
 def _note_refunds(conn: Connection, note_id: int, total: Decimal) -> NoteRefunds:
