@@ -29,7 +29,7 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     shipments = [s for s in shipments_not_invoiced(conn, day) if s.delivery is not None and s.delivery.id in ids]
     request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments))
     billables = Billables(shipments, frozenset(), {})
-    result, refused, matched = returns_left_out(conn, master, billables, request, billables.plan(master, request))
+    result, refused, matched = returns_left_out(conn, master, billables, request)
     problems = list(result.problems)
     if not errors(problems):
         problems += chronology_problems(conn, master.settings, result.invoices)

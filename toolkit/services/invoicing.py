@@ -291,9 +291,9 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> Bil
     return Billables(shipped + ordered, complete, held, former_customers(conn, master, shipped))
 
 
-def returns_left_out(conn: Connection, master: MasterData, billables: Billables, request: Request,
-                     result: Plan) -> tuple[Plan, list[Refused], ReturnsMatched]:
-    """The plan without the returns whose goods were credited already: a return that gives back
+def returns_left_out(conn: Connection, master: MasterData, billables: Billables, request: Request
+                     ) -> tuple[Plan, list[Refused], ReturnsMatched]:
+    """The billables' plan without the returns whose goods were credited already: a return that gives back
     more than credit notes and earlier returns left of the invoices that sold its goods
     (`toolkit.core.credit_notes.take_back`, over the ledger's invoices and the run's own), or
     that would credit more of an invoice than a volume discount citing it left at its VAT rate
@@ -305,6 +305,7 @@ def returns_left_out(conn: Connection, master: MasterData, billables: Billables,
     lines read once: the warning for each return line priced above the invoice it takes its
     goods back from (`above_invoice`), the notes' prices (`priced`) and what storing cites
     (`ledger.invoices.store`) all come from it. Planned again, the same lines serve (`again`)."""
+    result = billables.plan(master, request)
     if not any(x.kind is InvoiceKind.CREDIT_NOTE for x in result.invoices):
         return result, [], returns_matched(result.invoices, ())
     matched = matched_returns(conn, result.invoices)
@@ -316,6 +317,12 @@ def returns_left_out(conn: Connection, master: MasterData, billables: Billables,
         result = kept.plan(master, request)
         matched = matched.again(result.invoices)
     return result, refused, matched
+
+
+def returns_problems(refused: Sequence[Refused], matched: ReturnsMatched) -> list[Problem]:
+    """What a matching says to the desk: the error of each return left out, and month end's
+    warning for each return line priced above the invoice it takes its goods back from."""
+    return [x.problem for x in refused] + matched.above_invoice
 
 
 def refused_returns(conn: Connection, matched: ReturnsMatched) -> list[Refused]:
@@ -381,7 +388,7 @@ def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invo
     priced above the invoice that sold its goods is credited at the invoice's price with month
     end's warning (`ReturnsMatched.above_invoice`)."""
     invoices, refused, matched = returns_kept(conn, invoices)
-    problems: list[Problem] = [x.problem for x in refused] + matched.above_invoice
+    problems = returns_problems(refused, matched)
     if not invoices:
         return [], problems
     late = _out_of_sequence(conn, master.settings, invoices)
@@ -410,13 +417,13 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
     shipments = shipments_on(conn, [note.id for note in notes], day)
     request = Request(month_of(day), today, day, orders=frozenset(s.order_id for s in shipments))
     billables = Billables(shipments, frozenset(), {})
-    result, refused, matched = returns_left_out(conn, master, billables, request, billables.plan(master, request))
+    result, refused, matched = returns_left_out(conn, master, billables, request)
     problems = list(result.problems)
     if not errors(problems):
         problems += chronology_problems(conn, master.settings, result.invoices)
     if errors(problems):
         raise ProblemsFound(problems)
-    problems += [x.problem for x in refused] + matched.above_invoice
+    problems += returns_problems(refused, matched)
     if not result.invoices:
         return [], problems
     return store(conn, master, result.invoices, InvoiceStatus.FINAL, new_run_id(day), matched), problems
@@ -547,11 +554,10 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                 return RunResult(None, [], unknown, [], preview=True, status=status)
             with collector_paused():
                 billables = billables_for(conn, master, request)
-                result, returns_out, matched = returns_left_out(conn, master, billables, request,
-                                                                    billables.plan(master, request))
+                result, returns_out, matched = returns_left_out(conn, master, billables, request)
                 invoices = matched.priced()
             held = waiting_invoices(conn, master, request, result.invoices)
-            problems = (list(result.problems) + [x.problem for x in returns_out] + matched.above_invoice
+            problems = (list(result.problems) + returns_problems(returns_out, matched)
                         + chronology_problems(conn, master.settings, result.invoices) + [x.problem for x in held])
         return RunResult(None, invoices, problems, list(result.pending), preview=True, status=status,
                          left_out=list(result.left_out), returns_refused=returns_out, held=held)
@@ -562,9 +568,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             return RunResult(None, [], unknown, [], status=status)
         with collector_paused():
             billables = billables_for(conn, master, request)
-            result, returns_out, matched = returns_left_out(conn, master, billables, request,
-                                                                billables.plan(master, request))
-            problems = list(result.problems) + [x.problem for x in returns_out] + matched.above_invoice
+            result, returns_out, matched = returns_left_out(conn, master, billables, request)
+            problems = list(result.problems) + returns_problems(returns_out, matched)
             refused = result.stopping
             held = waiting_invoices(conn, master, request, result.invoices)
             if not refused:
