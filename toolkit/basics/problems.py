@@ -45,6 +45,9 @@ class ProblemType:
     titles: Mapping[str, str] = field(default_factory=dict)
     """What such problems are, in a few words (`Riga non spedita per giacenza insufficiente`):
     the terminal counts the warnings of a kind past the first few under this name, not the code."""
+    usage: bool = False
+    """A slip in what was typed rather than in the data (`7/2026`, which may be an invoice or a
+    credit note): the verb refuses it as it refuses a bad option, exit 2."""
 
     def __call__(self, location: Location | None, **params: Any) -> Problem:
         return Problem(self.code, self.severity, location, tuple(params.items()))
@@ -56,12 +59,14 @@ class ProblemType:
 _REGISTRY: dict[str, ProblemType] = {}
 
 
-def define(code: str, severity: str, *, it: str, en: str, title: tuple[str, str] | None = None) -> ProblemType:
+def define(code: str, severity: str, *, it: str, en: str, title: tuple[str, str] | None = None,
+           usage: bool = False) -> ProblemType:
     """A kind of problem; a warning also says in a few words what it is (`title`, Italian and
-    English), as a run may count hundreds of one kind under that name."""
+    English), as a run may count hundreds of one kind under that name; `usage`: a typing slip,
+    exit 2 (`ProblemType.usage`)."""
     if severity == Severity.WARNING and title is None:
         raise ValueError(f"a warning needs a title in both languages: {code}")
-    kind = ProblemType(code, Severity(severity), {"it": it, "en": en}, dict(zip(LANGUAGES, title or ())))
+    kind = ProblemType(code, Severity(severity), {"it": it, "en": en}, dict(zip(LANGUAGES, title or ())), usage)
     if code in _REGISTRY and _REGISTRY[code] != kind:
         raise ValueError(f"problem code defined twice: {code}")
     _REGISTRY[code] = kind
@@ -88,6 +93,11 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def is_usage(self) -> bool:
+        """A slip in what was typed (`ProblemType.usage`): refused with exit 2."""
+        return self.is_error and _REGISTRY[self.code].usage
 
     @property
     def sheet(self) -> str | None:

@@ -119,11 +119,12 @@ def run(args: list[str]) -> int:
     except UnusableInput as exc:
         return _stopped(2, exc.problem)
     except ProblemsFound as exc:
+        code = output.exit_code(exc.problems) or 1
         if output.json_mode():
-            output.refusal(1, exc.problems)
+            output.refusal(code, exc.problems)
         else:
             output.problems_found(exc.problems)
-        return 1
+        return code
     except typer.Exit as exc:
         return int(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):

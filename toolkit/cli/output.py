@@ -322,7 +322,7 @@ def reply(result: dict[str, Any], problems: Iterable[Problem] = ()) -> None:
     """A verb's JSON answer: `ok` and `exit_code` (1 when a problem is an error), the problems,
     then the result."""
     found = list(problems)
-    code = 1 if has_errors(found) else 0
+    code = exit_code(found)
     print_json({"ok": code == 0, "exit_code": code, "problems": found, **result})
 
 
@@ -335,6 +335,13 @@ def has_errors(problems: Iterable[Problem]) -> bool:
     return any(p.is_error for p in problems)
 
 
+def exit_code(problems: Iterable[Problem]) -> int:
+    """2 when a problem is a slip in what was typed (`Problem.is_usage`: a number that may be two
+    documents), as for a bad option; 1 for any other error; 0 otherwise."""
+    found = list(problems)
+    return 2 if any(p.is_usage for p in found) else 1 if has_errors(found) else 0
+
+
 def exit_for(problems: Iterable[Problem]) -> None:
-    if has_errors(problems):
-        raise typer.Exit(1)
+    if code := exit_code(problems):
+        raise typer.Exit(code)

@@ -95,7 +95,7 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 AMBIGUOUS_ORDER = define(
     "ambiguous-order-number", "error",
     it="«{typed}» può essere più di un ordine: {numbers}. Scrivi il numero per intero (es. {first}).",
-    en="“{typed}” may be more than one order: {numbers}. Type the number in full (e.g. {first}).")
+    en="“{typed}” may be more than one order: {numbers}. Type the number in full (e.g. {first}).", usage=True)
 BAD_TRANSITION = define(
     "bad-status-transition", "error",
     it="L'ordine {number} è «{current_it}» e non può passare a «{wanted_it}».",

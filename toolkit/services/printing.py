@@ -54,7 +54,8 @@ UNKNOWN_NUMBER = define(
 AMBIGUOUS_NUMBER = define(
     "print-ambiguous-number", "error",
     it="«{typed}» può essere più di un documento del registro: {numbers}. Scrivi il numero per intero (es. {first}).",
-    en="“{typed}” may be more than one document of the ledger: {numbers}. Type the number in full (e.g. {first}).")
+    en="“{typed}” may be more than one document of the ledger: {numbers}. Type the number in full (e.g. {first}).",
+    usage=True)
 RUN_ONLY_FOR_INVOICES = define(
     "print-run-only-for-invoices", "error",
     it="--run vale solo per le fatture (toolkit print invoices): per ordini e DDT usa --numbers o --date.",
