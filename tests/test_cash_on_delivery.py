@@ -122,11 +122,10 @@ def test_the_drivers_cash_recorded_on_the_delivery_day_is_not_warned_as_before_t
     shutil.copyfile(april.ledger.engine.url.database, copy)
     ledger = open_ledger(f"sqlite:///{copy}")
     number = april.cash.number
-    on_delivery = record(ledger, [PaymentEntry(number, FIRST, FIRST_DUE), PaymentEntry(number, SECOND, D("60.00"))],
-                         "FT")
+    on_delivery = record(ledger, [PaymentEntry(number, FIRST, FIRST_DUE), PaymentEntry(number, SECOND, D("60.00"))])
     assert len(on_delivery.recorded) == 2 and on_delivery.problems == []
     earlier = record(ledger, [PaymentEntry(april.transfer.number, FIRST, D("1.00")),
-                              PaymentEntry(number, date(2026, 4, 8), D("0.01"))], "FT")
+                              PaymentEntry(number, date(2026, 4, 8), D("0.01"))])
     assert [p.render("it") for p in earlier.problems] == [
         f"L'incasso del 09/04/2026 su {april.transfer.number} è precedente alla data della fattura (30/04/2026): "
         "controlla la data.",
@@ -247,7 +246,7 @@ def test_an_order_invoiced_at_the_order_and_paid_leaves_nothing_to_collect(ledge
     assert below(unpaid, CAPTION).value == float(TO_COLLECT)
     with reading(ledger) as conn:
         [invoice] = [x for x in load_invoices(conn) if x.customer == "C002"]
-    assert not record(ledger, [PaymentEntry(invoice.number, FIRST, invoice.total)], "FT").problems
+    assert not record(ledger, [PaymentEntry(invoice.number, FIRST, invoice.total)]).problems
     again = print_documents(master, ledger, "ddt", Selection(numbers=(unpaid.title,)), tmp_path / "again.xlsx", "it")
     paid = openpyxl.load_workbook(again.written)[unpaid.title]
     assert right_of(paid, "Pagamento") == "Contrassegno"

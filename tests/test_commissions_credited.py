@@ -47,7 +47,7 @@ def _credit_two(ledger, master, day: date) -> None:
 
 
 def _pay(ledger, day: date, amount: str) -> None:
-    done = record(ledger, [PaymentEntry("FT-2026-00001", day, D(amount), PaymentMethod.BANK_TRANSFER)], "FT")
+    done = record(ledger, [PaymentEntry("FT-2026-00001", day, D(amount), PaymentMethod.BANK_TRANSFER)])
     assert done.recorded, done.problems
 
 

@@ -308,7 +308,7 @@ def test_a_return_citing_no_invoice_takes_commission_back_when_refunded(april, t
         shutil.copy(out / name, tmp_path / name)
     ledger = open_ledger(None, tmp_path / "anagrafiche.xlsx")
     refund = PaymentEntry("NC-2026-00001", date(2026, 6, 3), Decimal("-608.93"), PaymentMethod.BANK_TRANSFER)
-    assert record(ledger, [refund], "FT").recorded
+    assert record(ledger, [refund]).recorded
     master = check_file(tmp_path / "anagrafiche.xlsx").master
 
     def bases(first: date, last: date) -> list[tuple[str, Decimal]]:

@@ -394,3 +394,53 @@ def test_convert_outputs_are_marked_and_never_replace_a_users_own_workbook(tmp_p
     assert code == 2 and written.read_bytes() == before
     assert "output-not-ours" in {p["code"] for p in said["problems"]} | {
         p["code"] for f in said.get("files", []) for p in f.get("problems", [])}
+
+
+@pytest.fixture
+def credited(desk, capsys, tmp_path) -> tuple[Path, int]:
+    """The desk's May invoiced, final, and a credit note on its first invoice: the workbook and
+    a number both an invoice and a credit note have (FT-2026-0000k, NC-2026-0000k)."""
+    workbook, _ = desk
+    assert toolkit(capsys, "ship", workbook, "--date", MAY_15, "--all")[0] == 0
+    code, done = toolkit(capsys, "invoice", workbook, "--month", "2026-05", "--date", "2026-05-31", "--final",
+                         "--out", tmp_path / "fatture")
+    assert code == 0, done["problems"]
+    code, done = toolkit(capsys, "invoice", "credit", workbook, "--invoice", "FT-2026-00001", "--reason", "prova",
+                         "--date", "2026-05-31")
+    assert code == 0, done["problems"]
+    listed = {i["number"] for i in toolkit(capsys, "payments", "status", workbook)[1]["invoices"]}
+    shared = [n for n in range(1, 100) if {f"FT-2026-{n:05d}", f"NC-2026-{n:05d}"} <= listed]
+    return workbook, shared[0]
+
+
+def test_print_refuses_a_number_an_invoice_and_a_credit_note_share(credited, capsys, tmp_path):
+    """`print invoices --numbers 1/2026` with FT-2026-00001 and NC-2026-00001: exit 2, naming
+    both, nothing written; each typed in full prints."""
+    workbook, n = credited
+    out = tmp_path / "ristampa.xlsx"
+    code, said = toolkit(capsys, "print", "invoices", workbook, "--numbers", f"{n}/2026", "--out", out)
+    assert (code, said["exit_code"], [p["code"] for p in said["problems"]]) == (2, 2, ["print-ambiguous-number"])
+    assert said["problems"][0]["message"] == (
+        f"«{n}/2026» può essere più di un documento del registro: FT-2026-{n:05d}, NC-2026-{n:05d}. Scrivi il numero "
+        f"per intero (es. FT-2026-{n:05d}).")
+    assert not out.exists()
+    code, printed = toolkit(capsys, "print", "invoices", workbook, "--numbers", f"nc {n}/2026,FT-2026-{n}", "--out", out)
+    assert (code, printed["printed"]) == (0, [f"FT-2026-{n:05d}", f"NC-2026-{n:05d}"]), printed["problems"]
+
+
+def test_payments_on_a_number_an_invoice_and_a_credit_note_share(credited, capsys, tmp_path):
+    """A payment typed `1/2026` is FT-2026-00001's, a refund (negative) NC-2026-00001's, on
+    `record`, `import` and `void` alike: the refund was refused as a wrong sign on the invoice."""
+    workbook, n = credited
+    invoice, note = f"FT-2026-{n:05d}", f"NC-2026-{n:05d}"
+    total = {i["number"]: i["total"] for i in toolkit(capsys, "payments", "status", workbook)[1]["invoices"]}[invoice]
+    code, paid = toolkit(capsys, "payments", "record", workbook, "--invoice", f"{n}/2026", "--date", "2026-06-05",
+                         "--amount", total)
+    assert (code, [r["invoice"] for r in paid["recorded"]]) == (0, [invoice]), paid["problems"]
+    sheet = tmp_path / "incassi.csv"
+    sheet.write_text(f"Fattura;Data;Importo\n{n}/2026;06/06/2026;-1\n", encoding="utf-8")
+    code, imported = toolkit(capsys, "payments", "import", workbook, sheet)
+    assert (code, [r["invoice"] for r in imported["recorded"]]) == (0, [note]), imported["problems"]
+    code, said = toolkit(capsys, "payments", "void", workbook, "--invoice", f"{n}/2026", "--date", "2026-06-06",
+                         "--amount", "-1", json_out=False)
+    assert code == 0 and said.strip() == f"Rimborsi annullati: 1 (lo storno resta nel registro): {note}, -1,00 € del 06/06/2026."

@@ -10,6 +10,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 from test_invoicing import APRIL, make_order, master_with, ship
 
+from toolkit.basics.codes import document_number
 from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
 from toolkit.core.invoicing import Request
 from toolkit.core.payments import (
@@ -18,7 +19,6 @@ from toolkit.core.payments import (
     Receivable,
     Show,
     monitor,
-    parse_invoice_number,
     payment_status,
 )
 from toolkit.intake.payments_sheet import read_entries, read_file
@@ -79,11 +79,12 @@ def test_monitor_filters_paid_and_unpaid(show, numbers):
 
 @pytest.mark.parametrize("text, expected", [
     ("FT-2026-00012", ("FT", 2026, 12)), ("ft-2026-12", ("FT", 2026, 12)), ("FT 12/2026", ("FT", 2026, 12)),
-    ("12/2026", ("FT", 2026, 12)), ("NC-2026-00001", ("NC", 2026, 1)), (" FT-2026-7 ", ("FT", 2026, 7)),
+    ("12/2026", (None, 2026, 12)), ("NC-2026-00001", ("NC", 2026, 1)), (" FT-2026-7 ", ("FT", 2026, 7)),
     ("2026", None), ("FT-26-1", None), ("", None),
 ])
 def test_invoice_numbers_as_users_write_them(text, expected):
-    assert parse_invoice_number(text, "FT") == expected
+    """A short number leaves its series out: the verb chooses among the ledger's (`of_kind`)."""
+    assert document_number(text) == expected
 
 
 def test_read_entries_reports_every_bad_cell_with_its_address():
@@ -173,20 +174,20 @@ def entry(invoice="FT-2026-00001", day=MAY_10, amount="22.57", reference=None) -
 
 
 def test_payments_need_a_final_invoice(ledger, issued):
-    result = record(ledger, [entry()], "FT")
+    result = record(ledger, [entry()])
     assert [p.code for p in result.problems] == ["payment-on-draft-invoice"] and not result.recorded
     finalize(ledger, issued[1].run_id)
-    assert record(ledger, [entry()], "FT").recorded
+    assert record(ledger, [entry()]).recorded
 
 
 def test_recording_is_idempotent_and_all_or_nothing(ledger, issued):
     finalize(ledger, issued[1].run_id)
     rows = [entry(reference="CRO1"), entry(reference="CRO1"), entry(day=date(2026, 5, 11))]
-    first = record(ledger, rows, "FT")
+    first = record(ledger, rows)
     assert (len(first.recorded), len(first.duplicates)) == (2, 1)
-    again = record(ledger, rows, "FT")
+    again = record(ledger, rows)
     assert (len(again.recorded), len(again.duplicates)) == (0, 3)
-    broken = record(ledger, [entry(day=date(2026, 5, 12)), entry("FT-2026-00099")], "FT")
+    broken = record(ledger, [entry(day=date(2026, 5, 12)), entry("FT-2026-00099")])
     assert [p.code for p in broken.problems] == ["payment-unknown-invoice"] and not broken.recorded
     with reading(ledger) as conn:
         [invoice, note] = receivables(conn)
@@ -196,16 +197,16 @@ def test_recording_is_idempotent_and_all_or_nothing(ledger, issued):
 
 def test_wrong_sign_is_an_error_and_overpaying_a_warning(ledger, issued):
     finalize(ledger, issued[1].run_id)
-    assert [p.code for p in record(ledger, [entry(amount="-5")], "FT").problems] == ["payment-wrong-sign"]
-    assert [p.code for p in record(ledger, [entry("NC-2026-00001", amount="5")], "FT").problems] == ["payment-wrong-sign"]
-    over = record(ledger, [entry(amount="50.00")], "FT")
+    assert [p.code for p in record(ledger, [entry(amount="-5")]).problems] == ["payment-wrong-sign"]
+    assert [p.code for p in record(ledger, [entry("NC-2026-00001", amount="5")]).problems] == ["payment-wrong-sign"]
+    over = record(ledger, [entry(amount="50.00")])
     assert [p.code for p in over.problems] == ["payment-exceeds-outstanding"] and over.recorded
 
 
 def test_monitoring_from_the_ledger(ledger, issued):
     """The return's note settles 22.57 of the invoice; 10.00 paid covers the first due with it."""
     finalize(ledger, issued[1].run_id)
-    record(ledger, [entry(amount="10.00")], "FT")
+    record(ledger, [entry(amount="10.00")])
     with reading(ledger) as conn:
         rows = monitor(receivables(conn), date(2026, 6, 1))
     invoice, note = rows
@@ -226,7 +227,7 @@ def test_a_refund_of_what_a_note_settled_of_its_invoice_is_refused_recording_not
     finalize(ledger, issued[1].run_id)
     before = _position(ledger)
     assert before == [("FT-2026-00001", 0, D("22.57"), D("22.57")), ("NC-2026-00001", 0, D("-22.57"), 0)]
-    refused = record(ledger, [entry("NC-2026-00001", amount="-22.57")], "FT")
+    refused = record(ledger, [entry("NC-2026-00001", amount="-22.57")])
     assert [p.code for p in refused.problems] == ["refund-of-settled-credit-note"] and not refused.recorded
     assert refused.problems[0].message("it") == (
         "Il rimborso di -22,57 € sulla nota di credito NC-2026-00001 è rifiutato: la nota ha già saldato 22,57 € della "
@@ -236,7 +237,7 @@ def test_a_refund_of_what_a_note_settled_of_its_invoice_is_refused_recording_not
     assert "The refund of -22.57 € on credit note NC-2026-00001 is refused: the note already settled 22.57 € of " \
            "invoice FT-2026-00001" in (
         refused.problems[0].message("en"))
-    both = record(ledger, [entry(amount="30.00"), entry("NC-2026-00001", amount="-22.57")], "FT")
+    both = record(ledger, [entry(amount="30.00"), entry("NC-2026-00001", amount="-22.57")])
     assert [p.code for p in both.problems] == ["refund-of-settled-credit-note"] and not both.recorded
     assert "resta da rimborsare 7,43 €" in both.problems[0].message("it")
     assert _position(ledger) == before
@@ -245,7 +246,7 @@ def test_a_refund_of_what_a_note_settled_of_its_invoice_is_refused_recording_not
 def test_a_refund_of_what_the_customer_paid_beyond_the_note_is_recorded(ledger, issued):
     """30.00 paid on an invoice of 45.14 the note takes 22.57 off: 7.43 is the customer's to get back."""
     finalize(ledger, issued[1].run_id)
-    done = record(ledger, [entry(amount="30.00"), entry("NC-2026-00001", amount="-7.43")], "FT")
+    done = record(ledger, [entry(amount="30.00"), entry("NC-2026-00001", amount="-7.43")])
     assert len(done.recorded) == 2 and done.problems == []
     assert _position(ledger) == [("FT-2026-00001", D("30.00"), D("15.14"), 0),
                                  ("NC-2026-00001", D("-7.43"), D("-15.14"), 0)]
@@ -254,8 +255,8 @@ def test_a_refund_of_what_the_customer_paid_beyond_the_note_is_recorded(ledger, 
 def test_a_refund_beyond_a_note_s_total_is_worded_as_the_note_s(ledger, issued):
     """The warning said *la fattura NC-2026-00001 risulta pagata oltre il totale*."""
     finalize(ledger, issued[1].run_id)
-    record(ledger, [entry(amount="45.14")], "FT")
-    done = record(ledger, [entry("NC-2026-00001", amount="-50.00")], "FT")
+    record(ledger, [entry(amount="45.14")])
+    done = record(ledger, [entry("NC-2026-00001", amount="-50.00")])
     assert [p.code for p in done.problems] == ["refund-exceeds-credit-note"] and done.recorded
     assert done.problems[0].message("it") == (
         "Con -50,00 € la nota di credito NC-2026-00001 risulta rimborsata oltre il suo totale (-22,57 €): controlla "
@@ -415,9 +416,9 @@ def test_a_void_leaving_a_note_refunded_of_what_it_settles_is_refused_by_the_ref
     back to collect 45.14 and left the refund paying back money never paid in."""
     finalize(ledger, issued[1].run_id)
     assert record(ledger, [entry(amount="45.14"), entry("NC-2026-00001", amount="-20"),
-                           entry("NC-2026-00001", day=date(2026, 5, 11), amount="-2.57")], "FT").problems == []
+                           entry("NC-2026-00001", day=date(2026, 5, 11), amount="-2.57")]).problems == []
     before, position = _payments(ledger), _position(ledger)
-    refused = void(ledger, entry(amount="45.14"), "FT")
+    refused = void(ledger, entry(amount="45.14"))
     assert [p.code for p in refused.problems] == ["payment-void-refunded-credit-note"] and not refused.voided
     assert refused.problems[0].message("it") == (
         "L'annullo dell'incasso di 45,14 € del 10/05/2026 su FT-2026-00001 è rifiutato: senza quell'incasso la nota "
@@ -426,17 +427,17 @@ def test_a_void_leaving_a_note_refunded_of_what_it_settles_is_refused_by_the_ref
         "(rimborsi: 10/05/2026 -20,00 €, 11/05/2026 -2,57 €). Annulla prima i rimborsi (toolkit payments void "
         "--invoice NC-2026-00001 con data e importo di ciascuno), poi l'incasso. Nulla è stato annullato.")
     assert (_payments(ledger), _position(ledger)) == (before, position)
-    assert void(ledger, entry("NC-2026-00001", amount="-20"), "FT").voided
-    assert [p.code for p in void(ledger, entry(amount="45.14"), "FT").problems] == [
+    assert void(ledger, entry("NC-2026-00001", amount="-20")).voided
+    assert [p.code for p in void(ledger, entry(amount="45.14")).problems] == [
         "payment-void-refunded-credit-note"]
-    assert void(ledger, entry("NC-2026-00001", day=date(2026, 5, 11), amount="-2.57"), "FT").voided
-    assert void(ledger, entry(amount="45.14"), "FT").voided
+    assert void(ledger, entry("NC-2026-00001", day=date(2026, 5, 11), amount="-2.57")).voided
+    assert void(ledger, entry(amount="45.14")).voided
 
 
 def test_a_refund_typed_in_whole_euro_is_refused_in_euro_and_cents(ledger, issued):
     """The refusal read *Il rimborso di -20 sulla nota*: no euro sign, no cents."""
     finalize(ledger, issued[1].run_id)
-    refused = record(ledger, [entry("NC-2026-00001", amount="-20")], "FT")
+    refused = record(ledger, [entry("NC-2026-00001", amount="-20")])
     assert refused.problems[0].message("it").startswith(
         "Il rimborso di -20,00 € sulla nota di credito NC-2026-00001 è rifiutato: la nota ha già saldato 22,57 € ")
     assert refused.problems[0].message("en").startswith("The refund of -20.00 € on credit note NC-2026-00001")
@@ -453,7 +454,7 @@ def test_a_note_refunded_beyond_its_total_is_open_in_status_aging_and_the_workbo
 
     master, result = issued
     finalize(ledger, result.run_id)
-    done = record(ledger, [entry(amount="45.14"), entry("NC-2026-00001", amount="-24.57")], "FT")
+    done = record(ledger, [entry(amount="45.14"), entry("NC-2026-00001", amount="-24.57")])
     assert [p.code for p in done.problems] == ["refund-exceeds-credit-note"]
     with reading(ledger) as conn:
         found = receivables(conn)
@@ -481,11 +482,11 @@ def test_the_payments_sheet_says_which_rows_are_refunds_and_voids(tmp_path, ledg
 
     master, result = issued
     finalize(ledger, result.run_id)
-    record(ledger, [entry(amount="45.14")], "FT")
-    void(ledger, entry(amount="45.14"), "FT")
+    record(ledger, [entry(amount="45.14")])
+    void(ledger, entry(amount="45.14"))
     record(ledger, [entry(amount="45.14", reference="CRO2"), entry("NC-2026-00001", amount="-10.00"),
-                    entry("NC-2026-00001", amount="-12.57")], "FT")
-    void(ledger, entry("NC-2026-00001", amount="-10.00"), "FT")
+                    entry("NC-2026-00001", amount="-12.57")])
+    void(ledger, entry("NC-2026-00001", amount="-10.00"))
     with reading(ledger) as conn:
         found = receivables(conn)
     for lang, words in (("it", ["Incasso annullato", "Annullo", "Incasso", "Rimborso annullato", "Rimborso",
@@ -504,14 +505,91 @@ def test_the_summary_counts_payments_and_refunds_apart(ledger, issued):
     """A payment and two refunds read *Registrati 3 incassi*: money paid out counted as collected."""
     finalize(ledger, issued[1].run_id)
     done = record(ledger, [entry(amount="45.14"), entry("NC-2026-00001", amount="-10.00"),
-                           entry("NC-2026-00001", amount="-12.57")], "FT")
+                           entry("NC-2026-00001", amount="-12.57")])
     assert done.summary("it") == "Registrati 1 incasso e 2 rimborsi, 0 già presenti."
     assert done.summary("en") == "Recorded 1 payment and 2 refunds, 0 already there."
-    again = record(ledger, [entry("NC-2026-00001", day=date(2026, 5, 11), amount="-1.00")], "FT")
+    again = record(ledger, [entry("NC-2026-00001", day=date(2026, 5, 11), amount="-1.00")])
     assert again.summary("it") == "Registrato 1 rimborso, 0 già presenti: NC-2026-00001, -1,00 € del 11/05/2026."
-    assert record(ledger, [entry(day=date(2026, 5, 11), amount="1.00")], "FT").summary("it").startswith(
+    assert record(ledger, [entry(day=date(2026, 5, 11), amount="1.00")]).summary("it").startswith(
         "Registrato 1 incasso, 0 già presenti")
-    undone = void(ledger, entry("NC-2026-00001", day=date(2026, 5, 11), amount="-1.00"), "FT")
+    undone = void(ledger, entry("NC-2026-00001", day=date(2026, 5, 11), amount="-1.00"))
     assert undone.summary("it") == ("Rimborsi annullati: 1 (lo storno resta nel registro): NC-2026-00001, -1,00 € "
                                     "del 11/05/2026.")
     assert undone.summary("en").startswith("Refunds voided: 1 (the reversal stays in the ledger)")
+
+
+# ---- a short number an invoice and a credit note share (FT-2026-00001, NC-2026-00001: `1/2026`)
+
+
+def test_a_short_number_is_the_invoice_for_a_payment_and_the_credit_note_for_a_refund(ledger, issued):
+    """`1/2026` is both FT-2026-00001 and NC-2026-00001: a payment is the invoice's, a refund
+    (negative) the note's, as the sign says; the refund was refused as a wrong sign on the invoice."""
+    finalize(ledger, issued[1].run_id)
+    paid = record(ledger, [entry("1/2026", amount="45.14")])
+    assert (paid.problems, [r["invoice"] for r in paid.recorded]) == ([], ["FT-2026-00001"])
+    refunded = record(ledger, [entry("1/2026", amount="-22.57")])
+    assert (refunded.problems, [r["invoice"] for r in refunded.recorded]) == ([], ["NC-2026-00001"])
+    voided = void(ledger, entry("1/2026", amount="-22.57"))
+    assert (voided.problems, [r["invoice"] for r in voided.voided]) == ([], ["NC-2026-00001"])
+    assert _payments(ledger) == [(D("45.14"), None), (D("-22.57"), None), (D("22.57"), 2)]
+
+
+@pytest.fixture
+def two_invoice_series(ledger, issued):
+    """April's FT-2026-00001 (and NC-2026-00001), then May's invoice numbered FA-2026-00001 once
+    the invoice series (*Serie fatture*) was changed: `1/2026` may be either invoice."""
+    from dataclasses import replace
+
+    from toolkit.core.invoicing import Period
+
+    master, april = issued
+    finalize(ledger, april.run_id)
+    _, [line_id] = make_order(ledger, "C001", date(2026, 5, 5), [("A001", "1", "18.5", "22", None)])
+    ship(ledger, "C001", date(2026, 5, 5), [(line_id, "1")])
+    fa = master.model_copy(update={"settings": replace(master.settings, invoice_series="FA")})
+    may = run(ledger, fa, Request(Period(date(2026, 5, 1), date(2026, 5, 31)), date(2026, 6, 2)))
+    finalize(ledger, may.run_id)
+    return fa
+
+
+def test_a_short_number_two_invoice_series_hold_is_refused_naming_both(ledger, two_invoice_series):
+    from toolkit.cli.output import exit_code
+
+    before = _payments(ledger)
+    refused = record(ledger, [entry("1/2026", day=date(2026, 6, 5), amount="10")])
+    assert [p.message("it") for p in refused.problems] == [
+        "«1/2026» può essere più di un documento del registro: FA-2026-00001, FT-2026-00001. Scrivi il numero per "
+        "intero (es. FA-2026-00001); nulla è stato registrato."]
+    assert refused.problems[0].message("en").startswith("“1/2026” may be more than one document of the ledger")
+    assert exit_code(refused.problems) == 2 and not refused.recorded and _payments(ledger) == before
+    assert [p.code for p in void(ledger, entry("1/2026", amount="10")).problems] == ["payment-ambiguous-invoice"]
+    paid = record(ledger, [entry("fa-2026-1", day=date(2026, 6, 5), amount="10")])
+    assert (paid.problems, [r["invoice"] for r in paid.recorded]) == ([], ["FA-2026-00001"])
+
+
+def test_an_imported_row_two_invoice_series_may_mean_is_refused_at_its_cell(ledger, two_invoice_series, tmp_path):
+    from toolkit.services.payments import import_file
+
+    before = _payments(ledger)
+    sheet = tmp_path / "incassi.csv"
+    sheet.write_text("Fattura;Data;Importo\nFT-2026-00001;05/06/2026;45,14\n1/2026;05/06/2026;10\n", encoding="utf-8")
+    refused = import_file(two_invoice_series, ledger, sheet)
+    assert [(p.code, p.cell) for p in refused.problems] == [("payment-ambiguous-invoice", "A3")]
+    assert not refused.recorded and _payments(ledger) == before
+
+
+def test_a_credit_note_on_a_short_number_is_of_the_invoice_and_refused_when_two_invoices_have_it(
+        ledger, two_invoice_series):
+    from toolkit.cli.output import exit_code
+    from toolkit.services.credit_notes import credit
+
+    day = date(2026, 6, 5)
+    refused = credit(ledger, two_invoice_series, "1/2026", [], "prova", day, day)
+    assert [p.message("it") for p in refused.problems] == [
+        "«1/2026» indicato in --invoice può essere più di una fattura del registro: FA-2026-00001, FT-2026-00001. "
+        "Scrivi il numero per intero (es. FA-2026-00001); nulla è stato registrato."]
+    assert exit_code(refused.problems) == 2 and refused.note is None
+    with reading(ledger) as conn:
+        assert sorted(r.number for r in receivables(conn)) == ["FA-2026-00001", "FT-2026-00001", "NC-2026-00001"]
+    done = credit(ledger, two_invoice_series, "ft 1/2026", [], "prova", day, day)
+    assert done.invoice == "FT-2026-00001" and done.note is not None and done.note.number == "NC-2026-00002"

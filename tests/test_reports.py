@@ -61,7 +61,7 @@ def april(tmp_path_factory):
     unpaid = [r for r in monitor(load_receivables(session.ledger), AS_OF, Show.UNPAID) if r.total > 0]
     entries = [PaymentEntry(unpaid[0].number, date(2026, 6, 10), unpaid[0].total),
                PaymentEntry(unpaid[1].number, date(2026, 6, 12), (unpaid[1].total / 2).quantize(CENT))]
-    assert not any(p.is_error for p in record(session.ledger, entries, "FT").problems)
+    assert not any(p.is_error for p in record(session.ledger, entries).problems)
     return out, session
 
 

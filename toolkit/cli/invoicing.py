@@ -365,7 +365,7 @@ def record_cmd(
     from toolkit.services.payments import record
 
     entry = PaymentEntry(invoice, parse_day(date), value, chosen, reference)
-    _report_recorded(record(session.ledger, [entry], session.master.settings.invoice_series), json)
+    _report_recorded(record(session.ledger, [entry]), json)
 
 
 def _amount(text: str) -> Decimal:
@@ -406,7 +406,7 @@ def void_cmd(
 
     session = open_session(workbook, ledger, lang, wait)
     entry = PaymentEntry(invoice, parse_day(date), _amount(amount), reference=reference)
-    result = void(session.ledger, entry, session.master.settings.invoice_series)
+    result = void(session.ledger, entry)
     problems = session.warnings + result.problems
     if json:
         output.reply({"voided": result.voided}, problems)

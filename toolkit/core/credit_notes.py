@@ -82,6 +82,12 @@ UNKNOWN_INVOICE = define(
        "toolkit payments status le elenca).",
     en="The ledger has no invoice {number}, named in {asked_in}: check the number (e.g. FT-2026-00001; "
        "toolkit payments status lists them).")
+AMBIGUOUS_INVOICE = define(
+    "credit-ambiguous-invoice", "error",
+    it="«{typed}» indicato in {asked_in} può essere più di una fattura del registro: {numbers}. Scrivi il numero per "
+       "intero (es. {first}); nulla è stato registrato.",
+    en="“{typed}”, named in {asked_in}, may be more than one invoice of the ledger: {numbers}. Type the number in "
+       "full (e.g. {first}); nothing was stored.", usage=True)
 NOT_AN_INVOICE = define(
     "credit-of-credit-note", "error",
     it="{number} indicato in {asked_in} è una nota di credito, non una fattura: indica la fattura che corregge.",

@@ -21,19 +21,20 @@ Payments come from a command or from a sheet or CSV the bank or the accountant e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import TypeVar
 
 from toolkit.basics.cells import Location
-from toolkit.basics.codes import document_number
 from toolkit.basics.labels import define
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.vat import totals, vat_summary
 
 ZERO = Decimal(0)
+T = TypeVar("T")
 
 define({
     "pay.refunded_beyond": ("Rimborsata oltre il totale", "Refunded beyond its total"),
@@ -143,19 +144,17 @@ class PaymentStatus:
         return self.total < 0 and self.outstanding > 0
 
 
-def parse_invoice_number(text: str, default_series: str) -> tuple[str, int, int] | None:
-    """(series, year, number) from `FT-2026-00001`, `FT 12/2026` or `12/2026`.
+def of_kind(found: Sequence[T], is_note: Callable[[T], bool], note: bool) -> list[T]:
+    """The documents a typed number names (`found`) of the one kind the verb acts on: a credit
+    note (`note`: a refund) or an invoice (a payment, a credit note's invoice), so `7/2026` is
+    FT-2026-00007 for a payment though NC-2026-00007 exists too; all of them when none is of
+    that kind, for the verb to refuse naming the one found (a payment on a credit note).
 
-    >>> parse_invoice_number("FT-2026-00012", "FT"), parse_invoice_number("nc 3/2026", "FT")
-    (('FT', 2026, 12), ('NC', 2026, 3))
-    >>> parse_invoice_number("12/2026", "FT"), parse_invoice_number("abc", "FT")
-    (('FT', 2026, 12), None)
+    >>> of_kind(["FT-7", "NC-7"], lambda n: n.startswith("NC"), False), of_kind(["NC-7"], lambda n: n.startswith("NC"), False)
+    (['FT-7'], ['NC-7'])
     """
-    parsed = document_number(text)
-    if parsed is None:
-        return None
-    series, year, number = parsed
-    return series or default_series, year, number
+    wanted = [x for x in found if is_note(x) == note]
+    return wanted or list(found)
 
 
 def collected_from(invoiced: date, first_due: date | None) -> date:

@@ -634,7 +634,7 @@ def record_payment(press: Press) -> None:
     _stop_on_errors(found)
     assert paid_on is not None and amount is not None
     entry = PaymentEntry(invoice, paid_on, amount, method, None, inputs.where(inputs.INVOICE))
-    result = record(session.ledger, [entry], session.master.settings.invoice_series)
+    result = record(session.ledger, [entry])
     _stop_on_errors(result.problems)
     press.say("\n".join([result.summary(lang), *(p.render(lang) for p in result.problems[:10])]))
 

@@ -1131,3 +1131,9 @@ def series_in(conn: Connection, table: Table) -> list[str]:
                                  else select(func.min(column))).scalar()) is not None:
         found.append(after)
     return found
+
+
+def series_typed(conn: Connection, table: Table, typed: str | None) -> list[str]:
+    """The series of `table` a typed number may be in: its own in any case (`oc` is OC), or
+    every one the ledger numbers these documents in when it has none (`7/2026`)."""
+    return [s for s in series_in(conn, table) if typed is None or s.upper() == typed]

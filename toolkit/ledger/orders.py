@@ -41,7 +41,7 @@ from toolkit.ledger.db import (
     log_batch,
     log_events,
     now,
-    series_in,
+    series_typed,
     user,
 )
 from toolkit.ledger.reserved import HOLDER_AT, LEFT_AT, PLACE_AT
@@ -618,17 +618,12 @@ def numbered(conn: Connection, typed: str) -> dict[str, int]:
     if parsed is None:
         return {}
     wanted, year, number = parsed
-    series = [s for s in order_series(conn) if wanted is None or s.upper() == wanted]
+    series = series_typed(conn, schema.orders, wanted)
     if not series:
         return {}
     rows = conn.execute(select(o.id, o.series).where(o.series.in_(series), o.year == year, o.number == number)
                         .order_by(o.series))
     return {document_number(s, year, number): order_id for order_id, s in rows}
-
-
-def order_series(conn: Connection) -> list[str]:
-    """The series the ledger's orders are numbered in (`series_in`)."""
-    return series_in(conn, schema.orders)
 
 
 def _split_number(number: str) -> tuple[str | None, int, int]:

@@ -13,25 +13,44 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, and_, func, insert, select
 
+from toolkit.basics import codes
 from toolkit.core.invoicing import InvoiceKind
 from toolkit.core.payments import Collected, PaymentEntry, Receivable, settled_by_note
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.credit_notes import taken_back_by_notes
-from toolkit.ledger.db import document_number, log_event, now, user
+from toolkit.ledger.db import document_number, log_event, now, series_typed, user
 
 i, p, due = schema.invoices.c, schema.payments.c, schema.invoice_dues.c
 PaymentRow = Row[int, date, Decimal, str | None, str | None, int | None, bool]
 """A payment as `payments_on` reads it: (id, payment_date, amount, method, reference, reverses, reversed)."""
 
 
-def find_invoice(conn: Connection, series: str, year: int, number: int
-                 ) -> Row[int, str, int, int, str, Decimal, str, date, date | None] | None:
-    """The invoice with this number, as (id, series, year, number, status, total, kind,
-    invoice_date, first_due), or None; `first_due` is its earliest due date (None without dues)."""
+InvoiceRow = Row[int, str, int, int, str, Decimal, str, date, date | None]
+"""An invoice as a typed number finds it: (id, series, year, number, status, total, kind,
+invoice_date, first_due), `first_due` its earliest due date (None without dues)."""
+
+
+def invoices_numbered(conn: Connection, typed: str) -> list[InvoiceRow]:
+    """The invoices and credit notes a typed number may name (`toolkit.basics.codes`:
+    `FT-2026-00007`, `ft-2026-7`, `7/2026`), in series order: the one of its series, or with no
+    series one of every series the ledger numbers them in (FT-2026-00007 and NC-2026-00007 both
+    for `7/2026`), for the caller to choose among (`toolkit.core.payments.named`)."""
+    parsed = codes.document_number(typed)
+    if parsed is None:
+        return []
+    wanted, year, number = parsed
+    series = series_typed(conn, schema.invoices, wanted)
+    if not series:
+        return []
     first_due = select(func.min(due.due_date)).where(due.invoice_id == i.id).scalar_subquery().label("first_due")
-    return conn.execute(select(i.id, i.series, i.year, i.number, i.status, i.total, i.kind, i.invoice_date, first_due)
-                        .where(i.series == series, i.year == year, i.number == number)).first()
+    return list(conn.execute(select(i.id, i.series, i.year, i.number, i.status, i.total, i.kind, i.invoice_date, first_due)
+                             .where(i.series.in_(series), i.year == year, i.number == number).order_by(i.series)))
+
+
+def is_note(row: InvoiceRow) -> bool:
+    """Whether an invoice row `invoices_numbered` found is a credit note."""
+    return bool(row.kind == InvoiceKind.CREDIT_NOTE)
 
 
 def insert_payment(conn: Connection, invoice_id: int, shown: str, entry: PaymentEntry) -> int:

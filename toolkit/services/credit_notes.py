@@ -33,6 +33,7 @@ from sqlalchemy import Connection
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.wording import euro
 from toolkit.core.credit_notes import (
+    AMBIGUOUS_INVOICE,
     DRAFT_INVOICE,
     NOT_AN_INVOICE,
     OPTIONS,
@@ -46,13 +47,13 @@ from toolkit.core.credit_notes import (
 )
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
 from toolkit.core.orders import OrderStatus
-from toolkit.core.payments import parse_invoice_number
+from toolkit.core.payments import of_kind
 from toolkit.ledger import Ledger
 from toolkit.ledger.credit_notes import StillBilled, billed_to_ship, credited_lines, discount_shares
-from toolkit.ledger.db import writing
+from toolkit.ledger.db import document_number, writing
 from toolkit.ledger.invoices import load_invoices, store
 from toolkit.ledger.orders import load_orders, set_statuses
-from toolkit.ledger.payments import find_invoice
+from toolkit.ledger.payments import InvoiceRow, invoices_numbered, is_note
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import chronology_problems, new_run_id, stranded_by
@@ -147,10 +148,10 @@ def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason
 def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reason: str, day: date,
            today: date, workbook: str, asked_in: AskedIn) -> Credited:
     """`credit` inside its write transaction: the note stored and the orders closed, or why not."""
-    parsed = parse_invoice_number(number, master.settings.invoice_series)
-    row = find_invoice(conn, *parsed) if parsed is not None else None
-    if row is None:
-        return Credited(None, [UNKNOWN_INVOICE(None, number=number, asked_in=asked_in.invoice)])
+    found = of_kind(invoices_numbered(conn, number), is_note, False)
+    if len(found) != 1:
+        return Credited(None, [_not_found(number, found, asked_in)])
+    [row] = found
     [invoice] = load_invoices(conn, ids=[row.id])
     refused = _not_creditable(invoice, workbook, asked_in)
     if refused:
@@ -168,6 +169,17 @@ def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reas
         return Credited(None, problems, invoice=invoice.number)
     [note] = store(conn, master, [_with_parties(master, made, invoice)], InvoiceStatus.FINAL, new_run_id(day))
     return Credited(note, problems, _close_orders(conn, note, asked_in), invoice=invoice.number)
+
+
+def _not_found(typed: str, found: list[InvoiceRow], asked_in: AskedIn) -> Problem:
+    """No invoice has the number typed, or more than one has it: `7/2026` when the invoice
+    series was changed in the year (FT-2026-00007, FA-2026-00007), never a credit note beside
+    an invoice, which `of_kind` leaves out."""
+    if not found:
+        return UNKNOWN_INVOICE(None, number=typed, asked_in=asked_in.invoice)
+    numbers = [document_number(r.series, r.year, r.number) for r in found]
+    return AMBIGUOUS_INVOICE(None, typed=typed.strip(), asked_in=asked_in.invoice, numbers=", ".join(numbers),
+                             first=numbers[0])
 
 
 def _strands_held(conn: Connection, master: MasterData, note: Invoice, workbook: str) -> list[Problem]:

@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from toolkit.basics import dates
 from toolkit.basics.money import cents
@@ -37,14 +37,16 @@ from toolkit.core.payments import (
     Show,
     collected_from,
     monitor,
-    parse_invoice_number,
+    of_kind,
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import document_number, reading, writing
 from toolkit.ledger.payments import (
+    InvoiceRow,
     collected,
-    find_invoice,
     insert_payment,
+    invoices_numbered,
+    is_note,
     payment_exists,
     payment_reversed,
     payments_on,
@@ -59,6 +61,12 @@ UNKNOWN_INVOICE = define(
     "payment-unknown-invoice", "error",
     it="La fattura {number} non è nel registro: controlla il numero (es. FT-2026-00001).",
     en="Invoice {number} is not in the ledger: check the number (e.g. FT-2026-00001).")
+AMBIGUOUS_INVOICE = define(
+    "payment-ambiguous-invoice", "error",
+    it="«{typed}» può essere più di un documento del registro: {numbers}. Scrivi il numero per intero (es. {first}); "
+       "nulla è stato registrato.",
+    en="“{typed}” may be more than one document of the ledger: {numbers}. Type the number in full (e.g. {first}); "
+       "nothing was recorded.", usage=True)
 DRAFT_INVOICE = define(
     "payment-on-draft-invoice", "error",
     it="La fattura {number} è ancora in bozza: rendila definitiva (toolkit invoice finalize) prima di registrare incassi.",
@@ -214,29 +222,37 @@ class Monitored:
     file: Path | None = None
 
 
-def _find(conn: Connection, entry: PaymentEntry, default_series: str
-          ) -> Row[int, str, int, int, str, Decimal, str, date, date | None] | None:
-    parsed = parse_invoice_number(entry.invoice, default_series)
-    return None if parsed is None else find_invoice(conn, *parsed)
+def _find(conn: Connection, entry: PaymentEntry) -> InvoiceRow | Problem:
+    """The invoice a payment names, or the credit note a refund (a negative amount) names: a
+    short `7/2026` is FT-2026-00007 for a payment though NC-2026-00007 exists (`of_kind`), and
+    refused naming them when two series of that kind hold it."""
+    found = of_kind(invoices_numbered(conn, entry.invoice), is_note, entry.amount < 0)
+    if not found:
+        return UNKNOWN_INVOICE(entry.location, number=entry.invoice)
+    if len(found) > 1:
+        numbers = [document_number(r.series, r.year, r.number) for r in found]
+        return AMBIGUOUS_INVOICE(entry.location, typed=entry.invoice.strip(), numbers=", ".join(numbers),
+                                 first=numbers[0])
+    return found[0]
 
 
-def record(ledger: Ledger, entries: Sequence[PaymentEntry], default_series: str) -> Recorded:
+def record(ledger: Ledger, entries: Sequence[PaymentEntry]) -> Recorded:
     """Record payments in one transaction; nothing is written if any row has an error."""
     try:
-        return _record(ledger, entries, default_series)
+        return _record(ledger, entries)
     except ProblemsFound as refused:
         return Recorded([], [], refused.problems)
 
 
-def _record(ledger: Ledger, entries: Sequence[PaymentEntry], default_series: str) -> Recorded:
+def _record(ledger: Ledger, entries: Sequence[PaymentEntry]) -> Recorded:
     """`record`; a refund refused once earlier rows are in raises `ProblemsFound`, so the
     transaction rolls them back."""
     with writing(ledger) as conn:
         rows, problems = [], []
         for entry in entries:
-            invoice = _find(conn, entry, default_series)
-            if invoice is None:
-                problems.append(UNKNOWN_INVOICE(entry.location, number=entry.invoice))
+            invoice = _find(conn, entry)
+            if isinstance(invoice, Problem):
+                problems.append(invoice)
                 continue
             shown = document_number(invoice.series, invoice.year, invoice.number)
             if invoice.status != "final":
@@ -353,24 +369,24 @@ class Voided:
         return f"{'Refunds' if refunds else 'Payments'} voided: {len(self.voided)} (the reversal stays in the ledger){named}."
 
 
-def void(ledger: Ledger, entry: PaymentEntry, default_series: str) -> Voided:
+def void(ledger: Ledger, entry: PaymentEntry) -> Voided:
     """Void the payment `entry` names by its invoice, date, amount and, when the same amount
     was paid twice on a day, its reference: record its reversal (`reverse_payment`), in one
     transaction. A payment is voided once; a void that would leave a credit note refunded
     beyond what it has to refund is refused, nothing written."""
     try:
-        return _void(ledger, entry, default_series)
+        return _void(ledger, entry)
     except ProblemsFound as refused:
         return Voided([], refused.problems)
 
 
-def _void(ledger: Ledger, entry: PaymentEntry, default_series: str) -> Voided:
+def _void(ledger: Ledger, entry: PaymentEntry) -> Voided:
     """`void`; a reversal the credit notes' refunds refuse raises `ProblemsFound`, so the
     transaction rolls it back."""
     with writing(ledger) as conn:
-        invoice = _find(conn, entry, default_series)
-        if invoice is None:
-            return Voided([], [UNKNOWN_INVOICE(None, number=entry.invoice)])
+        invoice = _find(conn, entry)
+        if isinstance(invoice, Problem):
+            return Voided([], [invoice])
         shown = document_number(invoice.series, invoice.year, invoice.number)
         recorded = [r for r in payments_on(conn, invoice.id) if r.reverses is None]
         same = [r for r in recorded if r.payment_date == entry.payment_date and r.amount == entry.amount
@@ -415,7 +431,7 @@ def import_file(master: MasterData, ledger: Ledger, path: Path) -> Recorded:
     entries, problems = read_entries(read_file(path))
     if any(p.is_error for p in problems):
         return Recorded([], [], problems)
-    return record(ledger, entries, master.settings.invoice_series)
+    return record(ledger, entries)
 
 
 def load_receivables(ledger: Ledger, *, customer: str | None = None) -> list[Receivable]:
