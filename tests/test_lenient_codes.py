@@ -104,6 +104,7 @@ def test_a_number_two_series_hold_is_refused_naming_both(sample_master, ledger):
     assert {"OC-2026-00001", "OV-2026-00001"} <= numbers
     refused = change_status(ledger, "1/2026", OrderStatus.CLOSED)
     assert [p.code for p in refused.problems] == ["ambiguous-order-number"]
+    assert output.exit_code(refused.problems) == 2, "a typing slip, as print refuses it"
     assert refused.problems[0].message("it") == ("«1/2026» può essere più di un ordine: OC-2026-00001, "
                                                  "OV-2026-00001. Scrivi il numero per intero (es. OC-2026-00001).")
     for typed, number in (("ov 1/2026", "OV-2026-00001"), ("oc-2026-1", "OC-2026-00001")):
