@@ -89,7 +89,7 @@ def statement_json(s: Statement) -> dict[str, Any]:
             "rules": [{"rule": code, "base": base, "rate": rate} for code, base, rate in s.rates],
             "rows": [{"invoice": r.invoice.number, "kind": r.invoice.kind.value, "date": r.invoice.invoice_date,
                       "customer": r.invoice.customer, "rule": r.rule, "base": r.base, "share": r.share,
-                      "rate": r.rate, "commission": r.commission} for r in s.rows]}
+                      "rate": r.rate, "commission": r.commission, "uncited_part": r.uncited} for r in s.rows]}
 
 
 @output.with_progress("Provvigioni", "Commissions")

@@ -174,7 +174,8 @@ RESULTS: dict[str, dict[str, Schema]] = {
             agent=TEXT, base=DECIMAL, total=DECIMAL,
             rules=array(record(rule=TEXT, base=DECIMAL, rate=DECIMAL)),
             rows=array(record(invoice=TEXT, kind={"enum": ["invoice", "credit-note"]}, date=DATE, customer=TEXT,
-                              rule=TEXT, base=DECIMAL, share=DECIMAL, rate=DECIMAL, commission=DECIMAL)))),
+                              rule=TEXT, base=DECIMAL, share=DECIMAL, rate=DECIMAL, commission=DECIMAL,
+                              uncited_part=BOOL)))),
         "files": array(PATH),
     },
     "convert": {

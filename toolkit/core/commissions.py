@@ -16,7 +16,9 @@ The base is what the rule says:
   line left of an invoice (less what notes took back, a volume discount's share included) ×
   the share collected of what is left; a period's payments and notes get the change they make,
   so an invoice paid in full earns its net of the notes, never more, and a note on an invoice
-  not yet collected takes nothing back. A note citing no invoice counts as it is refunded.
+  not yet collected takes nothing back. A note citing no invoice counts as it is refunded, and
+  so does the part of a return's note that cites none (goods no invoice in the ledger sold),
+  on a row of its own (`Row.uncited`): once refunded, the base agrees with the invoiced one.
 
 Credit notes count negative, so their commissions are negative. The rate is the bracket the
 agent's whole base for the rule reaches in the period, on the whole base (`BracketMode.WHOLE`),
@@ -122,6 +124,9 @@ class Account:
     total: Decimal
     parts: tuple[Part, ...]
     entries: tuple[Entry, ...]
+    uncited: bool = False
+    """The part of a return's note that cites no invoice, beside the part that does: its own
+    row on the statement (`Row.uncited`)."""
 
 
 def collected_share(paid: Decimal, owed: Decimal) -> Decimal:
@@ -165,6 +170,10 @@ def collected_bases(account: Account, rule_of: Callable[[str], str | None], shar
     return bases
 
 
+Key = tuple[str, int, str, bool]
+"""A statement row's: agent, document id, rule, and whether it is a note's part citing no invoice."""
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     """One line of an agent's statement: what one invoice (or credit note) gives under one rule."""
@@ -181,6 +190,9 @@ class Row:
     share (a note's may rest on its invoice's lines left); None for invoiced."""
     rate: Decimal
     commission: Decimal
+    uncited: bool = False
+    """The part of a return's note that cites no invoice (`Account.uncited`), on a row of its own
+    after the note's: it takes back as the note is refunded, not as its invoices were collected."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +239,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
             fits[agent, customer.code, item] = max(fitting, key=lambda fr: fr[0])[1] if fitting else None
         return fits[agent, customer.code, item]
 
-    own: dict[tuple[str, int, str], Decimal] = defaultdict(Decimal)
+    own: dict[Key, Decimal] = defaultdict(Decimal)
     shares: dict[tuple[str, int], Decimal] = {}
     for document in documents.values():
         customer = customers.get(document.customer)
@@ -236,12 +248,12 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
         for line in filter(counted, document.lines):
             for agent, share in agents[customer.code]:
                 if (rule := rule_for(agent, customer, line.item)) is not None:
-                    own[agent, document.id, rule.code] += line.amount
+                    own[agent, document.id, rule.code, False] += line.amount
                     shares[agent, document.id] = share
-    bases: dict[tuple[str, int, str], Decimal] = {}
-    for (agent, document_id, code), amount in own.items():
+    bases: dict[Key, Decimal] = {}
+    for (agent, document_id, code, _), amount in own.items():
         if by_code[code].base is CommissionBase.INVOICED and first <= documents[document_id].invoice_date <= last:
-            bases[agent, document_id, code] = cents(amount * shares[agent, document_id] / HUNDRED)
+            bases[agent, document_id, code, False] = cents(amount * shares[agent, document_id] / HUNDRED)
     for customer_code, account in accounts:
         customer = customers.get(customer_code)
         if customer is None or customer.code not in agents:
@@ -250,9 +262,14 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
             def collected_rule(item: str, agent: str = agent, customer: Customer = customer) -> str | None:
                 rule = rule_for(agent, customer, item)
                 return rule.code if rule is not None and rule.base is CommissionBase.COLLECTED else None
+            for item, amount in account.parts if account.uncited else ():
+                if (under := collected_rule(item)) is not None:
+                    own[agent, account.document, under, False] -= amount
+                    own[agent, account.document, under, True] += amount
             for (document_id, code), base in collected_bases(account, collected_rule, share, first, last).items():
                 if document_id in documents:
-                    bases[agent, document_id, code] = bases.get((agent, document_id, code), ZERO) + base
+                    key = (agent, document_id, code, account.uncited)
+                    bases[key] = bases.get(key, ZERO) + base
                     shares.setdefault((agent, document_id), share)
     return _statements(rules_, documents, bases, own, shares)
 
@@ -265,26 +282,26 @@ def _collected_share(base: Decimal, own: Decimal, share: Decimal) -> Decimal:
 
 
 def _statements(rules_: Sequence[Rule], documents: Mapping[int, Invoice],
-                bases: Mapping[tuple[str, int, str], Decimal], own: Mapping[tuple[str, int, str], Decimal],
+                bases: Mapping[Key, Decimal], own: Mapping[Key, Decimal],
                 shares: Mapping[tuple[str, int], Decimal]) -> list[Statement]:
     """The rows, each at the rate its agent's whole base under the rule reaches."""
     by_code = {r.code: r for r in rules_}
     bases = {k: b for k, b in bases.items() if b or by_code[k[2]].base is CommissionBase.INVOICED}
     per_rule: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for (agent, _, code), base in bases.items():
+    for (agent, _, code, _), base in bases.items():
         per_rule[(agent, code)] += base
     rates = {k: (b.percent if (b := reached(by_code[k[1]].brackets, max(v, ZERO))) is not None else ZERO)
              for k, v in per_rule.items()}
     by_agent: dict[str, list[Row]] = defaultdict(list)
-    for (agent, document_id, code), base in bases.items():
+    for (agent, document_id, code, uncited), base in bases.items():
         share, rate = shares[agent, document_id], rates[(agent, code)]
         collected = (None if by_code[code].base is CommissionBase.INVOICED
-                     else _collected_share(base, own.get((agent, document_id, code), ZERO), share))
+                     else _collected_share(base, own.get((agent, document_id, code, uncited), ZERO), share))
         by_agent[agent].append(Row(agent, documents[document_id], code, base, share, collected, rate,
-                                   cents(base * rate / HUNDRED)))
+                                   cents(base * rate / HUNDRED), uncited))
     made = []
     for agent in sorted(by_agent):
-        rows = sorted(by_agent[agent], key=lambda r: (r.invoice.invoice_date, r.invoice.number or "", r.rule))
+        rows = sorted(by_agent[agent], key=lambda r: (r.invoice.invoice_date, r.invoice.number or "", r.uncited, r.rule))
         made.append(Statement(agent, tuple(rows), tuple(
             (code, per_rule[(a, code)], rates[(a, code)]) for (a, code) in sorted(per_rule) if a == agent)))
     return made

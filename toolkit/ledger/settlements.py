@@ -8,7 +8,7 @@ was collected in a period, and which volume discounts are already settled
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -19,7 +19,7 @@ from toolkit.core import stamp_duty
 from toolkit.core.commissions import Account, Entry, Part, counted
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period
 from toolkit.core.payments import taken_parts
-from toolkit.core.volume_discounts import Credits, is_rebate
+from toolkit.core.volume_discounts import Credits, is_goods, is_rebate
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.credit_notes import notes_citing, taken_back_by_notes
@@ -142,7 +142,35 @@ def accounts_between(conn: Connection, first: date, last: date, documents: Seque
     for document in sorted(invoices | {n for n in mine if not taking.get(n)}):
         entries = on_invoice[document] + [Entry(day, document, paid=amount) for day, amount in payments[document]]
         found.append((loaded[document].customer, _account(loaded[document], entries)))
+    for note in sorted(n for n in mine if taking.get(n)):
+        if (uncited := _uncited(loaded[note], taking[note], payments[note])) is not None:
+            found.append((loaded[note].customer, uncited))
     return found
+
+
+def _uncited(note: Invoice, taking: Mapping[int, tuple[Decimal, tuple[Part, ...]]],
+             refunds: Sequence[tuple[date, Decimal]]) -> Account | None:
+    """The part of a return's note that cites no invoice (goods no invoice in the ledger sold:
+    bought before its history, or invoiced by hand), as an account of its own with the note's
+    refunds, None when the note cites invoices for all its goods. It takes commission back as it
+    is refunded, as a note citing no invoice at all does; the refunds count toward it first, what
+    the note settles of its invoices being money the customer never paid, which no refund may
+    take (`toolkit.services.payments.NoteRefunds`)."""
+    assert note.id is not None
+    goods = [x for x in note.lines if is_goods(x)]
+    if not goods:
+        return None
+    left: dict[str, Decimal] = defaultdict(Decimal)
+    for line in goods:
+        left[line.item] += line.amount
+    for _, parts in taking.values():
+        for item, amount in parts:
+            left[item] -= amount
+    parts_left = tuple((item, amount) for item, amount in left.items() if amount)
+    if not parts_left:
+        return None
+    return Account(note.id, note.total - sum((owed for owed, _ in taking.values()), ZERO), parts_left,
+                   tuple(Entry(day, note.id, paid=amount) for day, amount in refunds), uncited=True)
 
 
 def _account(document: Invoice, entries: list[Entry]) -> Account:

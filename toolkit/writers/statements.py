@@ -26,7 +26,7 @@ from toolkit.basics.files import inside, safe_name, unused_path, write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.basics.wording import percent, quantity
-from toolkit.core.commissions import Statement
+from toolkit.core.commissions import Row, Statement
 from toolkit.core.invoicing import InvoiceKind
 from toolkit.core.volume_discounts import Settlement
 from toolkit.model.records import MasterData
@@ -66,6 +66,7 @@ define({
     "st.discount": ("Sconto", "Discount"),
     "st.credit_note": ("Nota di credito", "Credit note"),
     "st.invoice": ("Fattura", "Invoice"),
+    "st.uncited": ("Nota di credito, parte senza fattura", "Credit note, part citing no invoice"),
     "st.commission_sheet": ("Provvigioni", "Commissions"),
     "st.commission_title": ("Provvigioni di {agent} dal {first} al {last}",
                             "Commissions of {agent} from {first} to {last}"),
@@ -216,6 +217,14 @@ TOTAL_FIRST_ROW = 4
 """The row (0-based) of the first statement row; the total follows the last."""
 
 
+def _kind(row: Row) -> str:
+    """What the row counts: an invoice, a credit note, or the part of a return's note that cites no
+    invoice, which takes back as the note is refunded (`Row.uncited`)."""
+    if row.uncited:
+        return "st.uncited"
+    return "st.credit_note" if row.invoice.kind is InvoiceKind.CREDIT_NOTE else "st.invoice"
+
+
 def _commission_book(tmp: Path, master: MasterData, s: Statement, first: date, last: date, lang: str) -> None:
     t = labeller(lang)
     book = new_workbook(tmp, "statement")
@@ -232,7 +241,7 @@ def _commission_book(tmp: Path, master: MasterData, s: Statement, first: date, l
         row += 1
         text(sheet, row, 0, r.invoice.number, fmt.text)
         text(sheet, row, 1, r.invoice.invoice_date, fmt.date)
-        text(sheet, row, 2, t("st.credit_note" if r.invoice.kind is InvoiceKind.CREDIT_NOTE else "st.invoice"))
+        text(sheet, row, 2, t(_kind(r)))
         text(sheet, row, 3, r.invoice.customer, fmt.text)
         text(sheet, row, 4, r.rule, fmt.text)
         text(sheet, row, BASE, r.base, fmt.money)
