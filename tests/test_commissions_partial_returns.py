@@ -55,7 +55,7 @@ def returned(ledger, books: MasterData, *, paid: bool) -> str:
 
 
 def _pay(ledger, number: str, day: date, amount: D) -> None:
-    done = record(ledger, [PaymentEntry(number, day, amount, PaymentMethod.BANK_TRANSFER)], "FT")
+    done = record(ledger, [PaymentEntry(number, day, amount, PaymentMethod.BANK_TRANSFER)])
     assert done.recorded, [str(p) for p in done.problems]
 
 
