@@ -15,10 +15,14 @@ import traceback
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from toolkit.basics.problems import UnusableInput, define
+
+if TYPE_CHECKING:
+    from xml.etree import ElementTree
 
 T = TypeVar("T")
 
@@ -437,21 +441,44 @@ def made_for(path: Path) -> str | None:
     >>> made_for(Path("/nowhere.xlsx")) is None
     True
     """
+    root = _properties(path, "docProps/custom.xml")
+    for prop in root if root is not None else ():
+        if prop.get("name") == KIND_PROPERTY and len(prop):
+            return prop[0].text
+    return None
+
+
+def saved_since(path: Path, written: datetime) -> bool:
+    """Whether the workbook at `path`, written by the toolkit with the fixed creation date
+    `written` (the sample, the front-end workbook), is no longer that file as written: saved
+    since by Excel, LibreOffice or openpyxl, which set its `modified` property to the time of
+    saving and keep the kind mark, or written at another time (`convert --to master`).
+    XlsxWriter writes both `created` and `modified` as `written`; a workbook whose properties
+    cannot be read counts as saved, nothing telling it unchanged.
+
+    >>> saved_since(Path("/nowhere.xlsx"), datetime(2026, 1, 1))
+    True
+    """
+    root = _properties(path, "docProps/core.xml")
+    terms = "{http://purl.org/dc/terms/}"
+    stamp = written.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return root is None or any((root.findtext(terms + name) or "").strip() != stamp for name in ("created", "modified"))
+
+
+def _properties(path: Path, part: str) -> ElementTree.Element | None:
+    """The document properties `part` of the workbook at `path`, parsed; None when it is not a
+    workbook, is damaged, has no such part, or one too large to be properties."""
     import zipfile
     from xml.etree import ElementTree
 
     try:
         with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("docProps/custom.xml")
+            info = archive.getinfo(part)
             if info.file_size > 1 << 16:
                 return None
-            root = ElementTree.fromstring(archive.read(info))
+            return ElementTree.fromstring(archive.read(info))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
         return None
-    for prop in root:
-        if prop.get("name") == KIND_PROPERTY and len(prop):
-            return prop[0].text
-    return None
 
 
 def refuse_input(target: Path, inputs: tuple[Path | None, ...]) -> None:

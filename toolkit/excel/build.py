@@ -23,13 +23,12 @@ from pathlib import Path
 
 import xlsxwriter
 
-from toolkit.basics.files import refuse_other_file
 from toolkit.excel import panel
 from toolkit.excel.vba import VbaModule, build_vba_project
 from toolkit.excel.vba.bas import document_module
 from toolkit.excel.vba_sources import our_modules, xlwings_modules
 from toolkit.excel.vba_sources import xlwings_version as xlwings_version  # `workbook build --check` reports it
-from toolkit.services.sample import sheet_count, write_sample_workbook
+from toolkit.services.sample import refuse_to_replace, sheet_count, write_sample_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 MACROS = ROOT / "macros"
@@ -47,10 +46,11 @@ class Built:
 
 
 def build(target: Path = WORKBOOK, macros: Path = MACROS) -> Built:
-    """Write the workbook to `target` (atomically; refused while Excel has it open, and over a
-    file the toolkit did not write as a master workbook: `refuse_other_file`)."""
+    """Write the workbook to `target` (atomically; refused while Excel has it open, and over
+    any file but a workbook a build wrote and nobody saved since, `refuse_to_replace`: a desk
+    fills the built workbook's master sheets in)."""
     target = Path(target)
-    refuse_other_file(target, "master")
+    refuse_to_replace(target, CREATED)
     version = xlwings_version()
     before = 2
     modules = vba_modules(macros, before + sheet_count())

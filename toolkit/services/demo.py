@@ -38,6 +38,9 @@ FOREIGN_LEDGER = define(
     en="The ledger {url} already holds documents that are not the demo's: the demo creates sample orders, DDTs "
        "and invoices and does not write them into a ledger in use. Give an empty ledger with --ledger.")
 
+DEMO_FOLDER = ("Indica un'altra cartella a toolkit demo --out", "Give toolkit demo --out another folder")
+"""What the demo asks for when its folder holds a master workbook it may not replace."""
+
 Progress = Callable[[str, int, int], None]
 """Told (what, steps done, steps in all) when the month starts and after each step."""
 
@@ -125,7 +128,7 @@ def run_demo(out: Path, lang: str | None = None, *, ledger_url: str | None = Non
     out = Path(out)
     lang = language(lang)
     sweep(out)
-    workbook = write_sample(out)
+    workbook = write_sample(out, choose=DEMO_FOLDER)
     if sample_written is not None:
         sample_written(workbook)
     result = check.check_file(workbook)

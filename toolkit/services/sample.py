@@ -7,31 +7,55 @@ is the sample too, with the control panel in front and the macros inside.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from toolkit.basics.files import refuse_other_file
+from toolkit.basics.files import OUT_NAMED, refuse_other_file, saved_since
+from toolkit.basics.problems import UnusableInput, define
 from toolkit.intake.sample import SAMPLE_CREATED, SAMPLE_FILE, SELLER, sample_rows
 from toolkit.writers.master_workbook import sheets_to_write, write_master
 
+SAMPLE_FOLDER = ("Indica un'altra cartella a toolkit sample DIR", "Give toolkit sample DIR another folder")
+"""What a refused sample asks for: the verb has no `--out`, its folder is its argument."""
 
-def write_sample(folder: Path, lang: str = "it") -> Path:
+MASTER_NOT_THE_SAMPLE = define(
+    "master-not-the-sample", "error",
+    it="Il file {path} è una cartella anagrafiche che non è più l'esempio scritto da toolkit: può contenere i tuoi "
+       "clienti, modelli e prezzi, e non la sostituisco. {choose_it}, oppure sposta o rinomina quel file.",
+    en="The file {path} is a master workbook that is no longer the sample the toolkit wrote: it may hold your "
+       "customers, templates and prices, and it is not replaced. {choose_en}, or move or rename that file.")
+
+
+def write_sample(folder: Path, lang: str = "it", choose: tuple[str, str] = SAMPLE_FOLDER) -> Path:
     """Write the sample workbook `anagrafiche.xlsx` into `folder` (created if missing).
 
-    A file of that name the toolkit did not write as a master workbook (a user's own) is
-    refused (`refuse_other_file`, asking for another folder: the verb has no `--out`), never
-    replaced. Its properties carry a fixed creation date,
+    A file of that name is replaced only when it is the sample as a toolkit wrote it
+    (`refuse_to_replace`; `choose`, Italian and English, asks for another folder in the words
+    of the verb). Its properties carry a fixed creation date,
     so the same sample is the same file byte for byte and the copy kept in the repository only
     changes when the data does.
     """
     rows = sample_rows()
     rows["settings"][0]["language"] = lang
     folder = Path(folder)
-    refuse_other_file(folder / SAMPLE_FILE, "master", ("Indica un'altra cartella a toolkit sample DIR",
-                                                        "Give toolkit sample DIR another folder"))
+    refuse_to_replace(folder / SAMPLE_FILE, SAMPLE_CREATED, choose)
     folder.mkdir(parents=True, exist_ok=True)
     return write_master(folder / SAMPLE_FILE, rows, lang=lang, before_sheets=_sample_properties)
+
+
+def refuse_to_replace(target: Path, written: datetime, choose: tuple[str, str] = OUT_NAMED) -> None:
+    """Refuse, before anything is written, to write the sample over `target` unless it is the
+    sample a toolkit wrote there (`written` its fixed creation date), never saved since: a
+    desk starts from the sample and fills it in with its customers, templates and prices,
+    and the file keeps its *master* mark through Excel's saves, so the mark alone would let
+    the sample replace them. A file the toolkit did not write as a master workbook is
+    refused as every output is (`refuse_other_file`)."""
+    refuse_other_file(target, "master", choose)
+    if os.path.isfile(target) and saved_since(target, written):
+        raise UnusableInput(MASTER_NOT_THE_SAMPLE(None, path=target, choose_it=choose[0], choose_en=choose[1]))
 
 
 def sheet_count() -> int:

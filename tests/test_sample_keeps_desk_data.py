@@ -1,0 +1,93 @@
+"""A desk starts from the sample (or the built workbook) and fills it in with its customers,
+templates and prices; the file keeps its *master* mark through Excel's saves. `toolkit sample`,
+`toolkit demo` and `workbook build` replace only the sample as a toolkit wrote it, never a
+master workbook saved since or written otherwise: refused, exit 2, its bytes untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from toolkit.basics.files import made_for
+from toolkit.cli import app, output
+from toolkit.intake.sample import sample_rows
+from toolkit.services.sample import write_sample
+from toolkit.writers.master_workbook import write_master
+
+NOT_THE_SAMPLE = ("toolkit: Il file {path} è una cartella anagrafiche che non è più l'esempio scritto da toolkit: "
+                  "può contenere i tuoi clienti, modelli e prezzi, e non la sostituisco. {choose}, oppure sposta o "
+                  "rinomina quel file.")
+
+
+def filled_in(path: Path) -> bytes:
+    """The desk renames a customer and saves, as Excel does: the mark kept, `modified` the
+    time of saving. The file's bytes."""
+    book = openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    book["Clienti"]["B2"] = "Bar del Banco di Rossi Maria"
+    book.save(path)
+    assert made_for(path) == "master"
+    return path.read_bytes()
+
+
+def run(capsys, *args: str) -> tuple[int, str]:
+    app._register()
+    output.reset()
+    capsys.readouterr()
+    code = app.run(list(args))
+    return code, capsys.readouterr().err.strip()
+
+
+def test_sample_never_replaces_a_master_workbook_the_desk_filled_in(tmp_path, capsys):
+    desk = write_sample(tmp_path)
+    before = filled_in(desk)
+    assert run(capsys, "sample", str(tmp_path)) == (2, NOT_THE_SAMPLE.format(
+        path=desk, choose="Indica un'altra cartella a toolkit sample DIR"))
+    assert desk.read_bytes() == before
+    assert run(capsys, "sample", str(tmp_path), "--lang", "en") == (2, (
+        f"toolkit: The file {desk} is a master workbook that is no longer the sample the toolkit wrote: it may hold "
+        "your customers, templates and prices, and it is not replaced. Give toolkit sample DIR another folder, or "
+        "move or rename that file."))
+    assert desk.read_bytes() == before
+    assert openpyxl.load_workbook(desk)["Clienti"]["B2"].value == "Bar del Banco di Rossi Maria"
+
+
+def test_sample_replaces_its_own_sample_never_saved_since_in_any_language(tmp_path, capsys):
+    sample = write_sample(tmp_path)
+    assert run(capsys, "sample", str(tmp_path), "--lang", "en") == (0, "")
+    assert "Customers" in openpyxl.load_workbook(sample).sheetnames
+    assert run(capsys, "sample", str(tmp_path)) == (0, "")
+    assert sample.read_bytes() == write_sample(tmp_path / "fresh").read_bytes()
+
+
+def test_sample_never_replaces_a_master_workbook_another_command_wrote(tmp_path, capsys):
+    """`convert --to master` writes the desk's own data as `anagrafiche.xlsx`, marked *master*
+    and never saved since: not the sample either."""
+    converted = write_master(tmp_path / "anagrafiche.xlsx", sample_rows())
+    before = converted.read_bytes()
+    assert run(capsys, "sample", str(tmp_path))[0] == 2
+    assert converted.read_bytes() == before
+
+
+def test_demo_never_replaces_a_master_workbook_the_desk_filled_in(tmp_path, capsys):
+    desk = write_sample(tmp_path)
+    before = filled_in(desk)
+    assert run(capsys, "demo", "--out", str(tmp_path)) == (2, NOT_THE_SAMPLE.format(
+        path=desk, choose="Indica un'altra cartella a toolkit demo --out"))
+    assert desk.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["anagrafiche.xlsx"]
+
+
+@pytest.mark.parametrize("edited", [True, False])
+def test_workbook_build_never_replaces_a_built_workbook_the_desk_filled_in(tmp_path, capsys, edited):
+    built = tmp_path / "ordini-ricorrenti.xlsm"
+    assert run(capsys, "workbook", "build", "--out", str(built))[0] == 0
+    before = filled_in(built) if edited else built.read_bytes()
+    code, err = run(capsys, "workbook", "build", "--out", str(built))
+    if edited:
+        assert (code, err) == (2, NOT_THE_SAMPLE.format(path=built, choose="Scegli un altro nome per --out"))
+        assert built.read_bytes() == before
+    else:
+        assert code == 0
+        assert built.read_bytes() == before
