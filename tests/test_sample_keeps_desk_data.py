@@ -5,6 +5,7 @@ master workbook saved since or written otherwise: refused, exit 2, its bytes unt
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import openpyxl
@@ -91,3 +92,45 @@ def test_workbook_build_never_replaces_a_built_workbook_the_desk_filled_in(tmp_p
     else:
         assert code == 0
         assert built.read_bytes() == before
+
+
+def desk_lists(folder: Path) -> Path:
+    """A desk's own item list, the input of `convert --to master`."""
+    folder.mkdir()
+    book = openpyxl.Workbook()
+    book.active.title = "Articoli"
+    book.active.append(["Codice", "Descrizione", "Unità di misura", "Aliquota IVA"])
+    book.active.append(["A001", "Caffè in grani", "kg", 10])
+    book.save(folder / "articoli.xlsx")
+    return folder
+
+
+def a_second_later() -> None:
+    """Past the second the toolkit wrote in: a desk never saves within it, and the properties
+    count whole seconds."""
+    start = int(time.time())
+    while int(time.time()) == start:
+        time.sleep(0.05)
+
+
+def test_convert_replaces_its_own_master_workbook_only_while_nobody_saved_it(tmp_path, capsys):
+    lists, out = desk_lists(tmp_path / "liste"), tmp_path / "out"
+    convert = ("convert", str(lists), "--to", "master", "--out", str(out), "--jobs", "1")
+    code, _ = run(capsys, *convert)
+    converted = out / "anagrafiche.xlsx"
+    first = converted.stat().st_ino
+    assert run(capsys, *convert)[0] == code
+    assert converted.stat().st_ino != first
+    assert openpyxl.load_workbook(converted)["Articoli"]["A2"].value == "A001"
+    a_second_later()
+    before, listed = filled_in(converted), sorted(out.iterdir())
+    assert run(capsys, *convert) == (2, (
+        f"toolkit: Il file {converted} è una cartella anagrafiche salvata dopo che toolkit l'ha scritta: può contenere "
+        "le tue modifiche a clienti, modelli e prezzi, e non la sostituisco. Scegli un'altra cartella per --out, "
+        "oppure sposta o rinomina quel file."))
+    assert run(capsys, *convert, "--lang", "en") == (2, (
+        f"toolkit: The file {converted} is a master workbook saved since the toolkit wrote it: it may hold your "
+        "changes to customers, templates and prices, and it is not replaced. Choose another folder for --out, or "
+        "move or rename that file."))
+    assert converted.read_bytes() == before
+    assert sorted(out.iterdir()) == listed

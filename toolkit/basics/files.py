@@ -448,21 +448,27 @@ def made_for(path: Path) -> str | None:
     return None
 
 
-def saved_since(path: Path, written: datetime) -> bool:
+def saved_since(path: Path, written: datetime | None = None) -> bool:
     """Whether the workbook at `path`, written by the toolkit with the fixed creation date
-    `written` (the sample, the front-end workbook), is no longer that file as written: saved
-    since by Excel, LibreOffice or openpyxl, which set its `modified` property to the time of
-    saving and keep the kind mark, or written at another time (`convert --to master`).
-    XlsxWriter writes both `created` and `modified` as `written`; a workbook whose properties
-    cannot be read counts as saved, nothing telling it unchanged.
+    `written` (the sample, the front-end workbook) or, with None, at whatever time it ran
+    (`convert --to master`), is no longer that file as written: saved since by Excel,
+    LibreOffice or openpyxl, which set its `modified` property to the time of saving and keep
+    its `created` and the kind mark, or written at another time than `written`. XlsxWriter
+    writes both `created` and `modified` as the time it is given, or the time it ran; a workbook
+    whose properties cannot be read counts as saved, nothing telling it unchanged.
 
     >>> saved_since(Path("/nowhere.xlsx"), datetime(2026, 1, 1))
     True
+    >>> saved_since(Path("/nowhere.xlsx"))
+    True
     """
     root = _properties(path, "docProps/core.xml")
+    if root is None:
+        return True
     terms = "{http://purl.org/dc/terms/}"
-    stamp = written.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return root is None or any((root.findtext(terms + name) or "").strip() != stamp for name in ("created", "modified"))
+    created, modified = ((root.findtext(terms + name) or "").strip() for name in ("created", "modified"))
+    stamp = written.strftime("%Y-%m-%dT%H:%M:%SZ") if written is not None else created
+    return not stamp or created != stamp or modified != stamp
 
 
 def _properties(path: Path, part: str) -> ElementTree.Element | None:

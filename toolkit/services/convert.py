@@ -48,9 +48,13 @@ from toolkit.intake.tables import find_inputs, read_forms_tables, read_tables
 from toolkit.ledger.orders import form_origin
 from toolkit.model.records import MasterData
 from toolkit.services import check as data_check
+from toolkit.services.sample import refuse_to_replace
 
 TARGETS = ("master", "orders", "csv", "pdf", "xlsx")
 MASTER_FILE = "anagrafiche.xlsx"
+MASTER_FOLDER = ("Scegli un'altra cartella per --out", "Choose another folder for --out")
+"""What a conversion asks for when `--out` holds an `anagrafiche.xlsx` the desk saved since
+(`refuse_to_replace`): the folder is the argument, the file's name is fixed."""
 STREAM_CELLS = 500_000
 """Past this many cells the merged workbook is streamed (XlsxWriter's constant memory: plain
 header rows with a filter instead of Excel tables), as the benchmarks' large workbooks are."""
@@ -184,6 +188,7 @@ def _convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None,
     inputs = frozenset(f.resolved or f.path.resolve() for f in found)
     if to == "master":
         check_output(out / MASTER_FILE, kind="master", inputs=tuple(inputs))
+        refuse_to_replace(out / MASTER_FILE, None, MASTER_FOLDER)
     rules = load_mapping(mapping) if mapping is not None else NO_MAPPING
     if to == "orders" and session is not None:
         session.ledger  # noqa: B018 - an unreachable ledger stops the run before any file is read

@@ -27,6 +27,12 @@ MASTER_NOT_THE_SAMPLE = define(
        "clienti, modelli e prezzi, e non la sostituisco. {choose_it}, oppure sposta o rinomina quel file.",
     en="The file {path} is a master workbook that is no longer the sample the toolkit wrote: it may hold your "
        "customers, templates and prices, and it is not replaced. {choose_en}, or move or rename that file.")
+MASTER_SAVED_SINCE = define(
+    "master-saved-since", "error",
+    it="Il file {path} è una cartella anagrafiche salvata dopo che toolkit l'ha scritta: può contenere le tue "
+       "modifiche a clienti, modelli e prezzi, e non la sostituisco. {choose_it}, oppure sposta o rinomina quel file.",
+    en="The file {path} is a master workbook saved since the toolkit wrote it: it may hold your changes to "
+       "customers, templates and prices, and it is not replaced. {choose_en}, or move or rename that file.")
 
 
 def write_sample(folder: Path, lang: str = "it", choose: tuple[str, str] = SAMPLE_FOLDER) -> Path:
@@ -46,16 +52,19 @@ def write_sample(folder: Path, lang: str = "it", choose: tuple[str, str] = SAMPL
     return write_master(folder / SAMPLE_FILE, rows, lang=lang, before_sheets=_sample_properties)
 
 
-def refuse_to_replace(target: Path, written: datetime, choose: tuple[str, str] = OUT_NAMED) -> None:
-    """Refuse, before anything is written, to write the sample over `target` unless it is the
-    sample a toolkit wrote there (`written` its fixed creation date), never saved since: a
-    desk starts from the sample and fills it in with its customers, templates and prices,
-    and the file keeps its *master* mark through Excel's saves, so the mark alone would let
-    the sample replace them. A file the toolkit did not write as a master workbook is
-    refused as every output is (`refuse_other_file`)."""
+def refuse_to_replace(target: Path, written: datetime | None, choose: tuple[str, str] = OUT_NAMED) -> None:
+    """Refuse, before anything is written, to write a master workbook over `target` unless it
+    is the one a toolkit wrote there, never saved since: the sample or the built workbook
+    (`written` their fixed creation date), or with None one written at whatever time it ran
+    (`convert --to master`, its created and modified dates the same). A desk starts from the
+    sample, or from a conversion of its own lists, and fills it in with its customers,
+    templates and prices, and the file keeps its *master* mark through Excel's saves, so the
+    mark alone would let the next run replace them. A file the toolkit did not write as a
+    master workbook is refused as every output is (`refuse_other_file`)."""
     refuse_other_file(target, "master", choose)
     if os.path.isfile(target) and saved_since(target, written):
-        raise UnusableInput(MASTER_NOT_THE_SAMPLE(None, path=target, choose_it=choose[0], choose_en=choose[1]))
+        problem = MASTER_NOT_THE_SAMPLE if written is not None else MASTER_SAVED_SINCE
+        raise UnusableInput(problem(None, path=target, choose_it=choose[0], choose_en=choose[1]))
 
 
 def sheet_count() -> int:
