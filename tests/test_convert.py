@@ -260,3 +260,65 @@ def test_the_same_desk_twice_merges_into_itself_and_a_changed_rule_clashes(tmp_p
     assert code == 1 and len(clashes) == 1, document["problems"]
     assert {clashes[0]["workbook"], *[n for n in ("sede.xlsx", "filiale.xlsx") if n in clashes[0]["message"]]} \
         == {"sede.xlsx", "filiale.xlsx"}
+
+
+def _resaved(path: Path, to: Path, *, reverse: bool = False) -> Path:
+    """The same form saved again by another program: other bytes (a blank cell written, the
+    lines perhaps sorted otherwise), the same order."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["Ordine"]
+    if reverse:
+        lines = [[c.value for c in row] for row in sheet.iter_rows(min_row=8, max_row=sheet.max_row - 1)]
+        for row, values in zip(sheet.iter_rows(min_row=8, max_row=sheet.max_row - 1), reversed(lines)):
+            for cell, value in zip(row, values):
+                cell.value = value
+    sheet["D2"] = "salvato di nuovo"
+    to.parent.mkdir(parents=True, exist_ok=True)
+    book.save(to)
+    return to
+
+
+def test_a_re_saved_form_is_the_same_order_and_its_reference_with_other_lines_a_clash(desk, tmp_path, capsys):
+    first, second = tmp_path / "primo", tmp_path / "secondo"
+    order_form(first / "ordine.xlsx", "C001", date(2026, 4, 9), [("A001", 2), ("A002", 1.5)], "ODA-77")
+    order_form(first / "senza-rif.xlsx", "C002", date(2026, 4, 10), [("A003", 4)])
+    mapping = tmp_path / "moduli.toml"
+    mapping.write_text('[orders]\ncustomer = "Cliente:"\ndate = "B4"\nreference = "Vs. riferimento"\n'
+                       '[orders.lines]\nitem = "Codice articolo"\nquantity = "Q.tà"\n', encoding="utf-8")
+
+    def convert(folder: Path) -> tuple[int, dict[str, dict]]:
+        code, document = toolkit(["convert", str(folder), "--to", "orders", "--master", str(desk), "--map",
+                                  str(mapping), "--out", str(tmp_path / f"out-{folder.name}")], capsys)
+        return code, by_name(document)
+
+    code, files = convert(first)
+    assert code == 0
+    made = files["ordine.xlsx"]["orders"] + files["senza-rif.xlsx"]["orders"]
+    _resaved(first / "ordine.xlsx", second / "ordine-risalvato.xlsx", reverse=True)
+    _resaved(first / "senza-rif.xlsx", second / "senza-rif-a.xlsx")
+    order_form(second / "senza-rif-b.xlsx", "C002", date(2026, 4, 10), [("A003", 5)])
+    _resaved(second / "senza-rif-b.xlsx", second / "senza-rif-c.xlsx")
+    order_form(second / "z-cambiato.xlsx", "C001", date(2026, 4, 12), [("A001", 3)], "oda-77")
+    code, files = convert(second)
+    assert code == 1
+    assert {n: f["status"] for n, f in files.items()} == {
+        "ordine-risalvato.xlsx": "skipped", "senza-rif-a.xlsx": "skipped", "senza-rif-b.xlsx": "converted",
+        "senza-rif-c.xlsx": "skipped", "z-cambiato.xlsx": "failed"}
+    [same] = files["ordine-risalvato.xlsx"]["problems"]
+    assert (same["code"], same["severity"], files["ordine-risalvato.xlsx"]["orders"]) == (
+        "form-same-order", "warning", [made[0]])
+    assert same["message"] == (
+        f"Il modulo ordine-risalvato.xlsx è l'ordine {made[0]} già importato dal modulo ordine.xlsx (cliente C001, "
+        "Vs. ordine ODA-77, data 09/04/2026, stesse righe): non si crea di nuovo.")
+    assert files["senza-rif-a.xlsx"]["orders"] == [made[1]]
+    assert files["senza-rif-c.xlsx"]["orders"] == files["senza-rif-b.xlsx"]["orders"] != [made[1]]
+    assert "dal modulo senza-rif-b.xlsx" in files["senza-rif-c.xlsx"]["problems"][0]["message"]
+    [clash] = files["z-cambiato.xlsx"]["problems"]
+    assert (clash["code"], clash["severity"], files["z-cambiato.xlsx"]["orders"]) == ("form-reference-clash", "error", [])
+    assert clash["message"] == (
+        f"Il modulo z-cambiato.xlsx ha lo stesso Vs. ordine oda-77 del cliente C001 dell'ordine {made[0]} (modulo "
+        "ordine.xlsx), ma righe diverse: il suo ordine non è stato creato. Se è un altro ordine, correggi il Vs. "
+        f"ordine nel modulo; se corregge l'ordine {made[0]}, correggi quello.")
+    with reading(open_ledger(workbook=desk)) as conn:
+        origins = conn.execute(select(schema.orders.c.origin)).scalars().all()
+    assert sorted(origins) == ["form:ordine.xlsx", "form:senza-rif-b.xlsx", "form:senza-rif.xlsx"]

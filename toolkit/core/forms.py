@@ -10,6 +10,7 @@ imported twice, or a renamed copy of it, makes one order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -55,6 +56,22 @@ FORM_RULE_NO_BASE_PRICE = define(
     en="Price rule {rule} starts from price list {price_list}, which has no price for the form's item {item} on "
        "{day}: add the price or correct the rule's base list.")
 
+FORM_SAME_ORDER = define(
+    "form-same-order", "warning",
+    title=("Ordine del modulo già importato", "The form's order already imported"),
+    it="Il modulo {file} è l'ordine {order} già importato dal modulo {other} (cliente {customer}, Vs. ordine "
+       "{reference}, data {day}, stesse righe): non si crea di nuovo.",
+    en="Form {file} is order {order}, already imported from form {other} (customer {customer}, your order "
+       "{reference}, date {day}, the same lines): it is not created again.")
+FORM_REFERENCE_CLASH = define(
+    "form-reference-clash", "error",
+    it="Il modulo {file} ha lo stesso Vs. ordine {reference} del cliente {customer} dell'ordine {order} (modulo "
+       "{other}), ma righe diverse: il suo ordine non è stato creato. Se è un altro ordine, correggi il Vs. ordine "
+       "nel modulo; se corregge l'ordine {order}, correggi quello.",
+    en="Form {file} has the same your-order reference {reference} of customer {customer} as order {order} (form "
+       "{other}), but other lines: its order was not created. If it is another order, correct the reference on the "
+       "form; if it corrects order {order}, correct that one.")
+
 FORM_PREFIX = "form-"
 
 
@@ -80,6 +97,56 @@ class Form:
     ship_to: str | None
     lines: tuple[FormLine, ...]
     where: dict[str, Location]
+
+
+@dataclass(frozen=True, slots=True)
+class FormOrder:
+    """An order imported from a form, as a later form is matched against it (`same_order`)."""
+
+    number: str
+    file: str
+    customer: str
+    reference: str | None
+    day: date
+    lines: tuple[tuple[str, Decimal], ...]
+    """Item and quantity of each line, sorted (`order_lines`)."""
+
+
+def order_lines(lines: Iterable[tuple[str, Decimal]]) -> tuple[tuple[str, Decimal], ...]:
+    """Lines as two forms are compared: item and quantity, in any order (a re-saved form may
+    have sorted them); the prices are the master data's, which may have changed since.
+
+    >>> order_lines([("B", Decimal("2.0")), ("A", Decimal("1"))]) == order_lines([("A", Decimal(1)), ("B", Decimal(2))])
+    True
+    """
+    return tuple(sorted(lines))
+
+
+def _reference(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def same_order(draft: OrderDraft, prior: Iterable[FormOrder]) -> tuple[FormOrder | None, bool]:
+    """The order imported already that `draft` repeats, and whether its lines are the same.
+
+    A form's bytes change when it is only re-saved (LibreOffice, another Excel), so the digest
+    alone lets the same order in twice. The customer's reference (*Vs. ordine*) names one
+    order: the same customer and reference with the same lines is that order again (True);
+    with other lines it is a clash the desk must settle (False), as creating it would double
+    the order or hide a correction. Without a reference, the same customer, date and lines is
+    the same order. (None, False): a new order.
+    """
+    lines = order_lines((line.item, line.quantity) for line in draft.lines)
+    reference = _reference(draft.customer_reference)
+    clash = None
+    for order in prior:
+        if order.customer != draft.customer or _reference(order.reference) != reference:
+            continue
+        if order.lines == lines and (reference or order.day == draft.occurrence):
+            return order, True
+        if reference and clash is None:
+            clash = order
+    return clash, False
 
 
 def form_key(digest: str) -> str:

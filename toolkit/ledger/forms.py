@@ -10,16 +10,20 @@ Its `template` is NULL, as a confirmed order's: the digest keys it, and the draf
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, select
 
 from toolkit.core.drafts import OrderDraft
+from toolkit.core.forms import FormOrder, order_lines
 from toolkit.core.orders import OrderStatus
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number, event_row, log_events
-from toolkit.ledger.orders import form_origin, insert_orders
+from toolkit.ledger.orders import form_origin, imported_from, insert_orders
 
 o = schema.orders.c
+ol = schema.order_lines.c
 
 def imported(conn: Connection, digests: Iterable[str]) -> dict[str, tuple[str, str | None]]:
     """digest → (order number, origin) of the forms already imported."""
@@ -31,6 +35,25 @@ def imported(conn: Connection, digests: Iterable[str]) -> dict[str, tuple[str, s
         for r in rows:
             found[r.form_digest] = (document_number(r.series, r.year, r.number), r.origin)
     return found
+
+
+def form_orders(conn: Connection, customers: Iterable[str]) -> list[FormOrder]:
+    """The customers' orders imported from forms and not voided, with their lines: what a new
+    form of theirs is matched against (`toolkit.core.forms.same_order`)."""
+    wanted = sorted(set(customers))
+    heads: list[Any] = []
+    for start in range(0, len(wanted), 500):
+        heads += conn.execute(select(o.id, o.series, o.year, o.number, o.origin, o.customer, o.customer_reference,
+                                     o.occurrence)
+                              .where(o.customer.in_(wanted[start:start + 500]), o.form_digest.is_not(None),
+                                     o.status != OrderStatus.VOIDED.value)).all()
+    lines: dict[int, list[tuple[str, Decimal]]] = {}
+    ids = [h.id for h in heads]
+    for start in range(0, len(ids), 500):
+        for r in conn.execute(select(ol.order_id, ol.item, ol.quantity).where(ol.order_id.in_(ids[start:start + 500]))):
+            lines.setdefault(r.order_id, []).append((r.item, r.quantity))
+    return [FormOrder(document_number(h.series, h.year, h.number), imported_from(h.origin) or "—", h.customer,
+                      h.customer_reference, h.occurrence, order_lines(lines.get(h.id, ()))) for h in heads]
 
 
 def insert_form_orders(conn: Connection, drafts: Sequence[OrderDraft], files: Sequence[str], digests: Sequence[str],

@@ -38,7 +38,7 @@ from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, defin
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
 from toolkit.core.drafts import OrderDraft
-from toolkit.core.forms import price_form
+from toolkit.core.forms import FORM_REFERENCE_CLASH, FORM_SAME_ORDER, FormOrder, order_lines, price_form, same_order
 from toolkit.core.orders import EFFECTS
 from toolkit.intake.guard import describe_exception
 from toolkit.intake.mapping import NO_MAPPING, Mapping, load_mapping
@@ -512,24 +512,25 @@ def _import_forms(options: Options, done: list[FileResult], payloads: list[Any],
     if drafts:
         try:
             try:
-                known, stored, left_out = _store_forms(session, drafts, files, digests)
+                found, stored, left_out = _store_forms(session, drafts, files, digests)
             except IntegrityError:  # a colleague imported one of these forms a moment ago
-                known, stored, left_out = _store_forms(session, drafts, files, digests)
+                found, stored, left_out = _store_forms(session, drafts, files, digests)
         except ProblemsFound as refused:
             for k in range(len(drafts)):
                 results[positions[k]] = FileResult(results[positions[k]].file, "failed", read=True,
                                                    problems=tuple(refused.problems))
-            known, stored, left_out = {}, {}, []
+            found, stored, left_out = {}, {}, []
         of_order = _by_order(left_out)
-        for k, d in enumerate(digests):
-            if d in known:
-                number, origin = known[d]
-                results[positions[k]] = FileResult(
-                    results[positions[k]].file, "skipped", "already-imported", read=True, orders=(number,),
-                    problems=(SAME_FORM(None, order=number, origin=origin or "—"),))
+        for k in range(len(drafts)):
+            file = results[positions[k]].file
+            if k in found:
+                number, problem = found[k]
+                results[positions[k]] = (FileResult(file, "failed", read=True, problems=(problem,)) if problem.is_error
+                                         else FileResult(file, "skipped", "already-imported", read=True,
+                                                         orders=(number,), problems=(problem,)))
             elif k in stored:
-                results[positions[k]] = FileResult(results[positions[k]].file, "converted", read=True,
-                                                   orders=(stored[k],), problems=tuple(of_order.get(stored[k], ())))
+                results[positions[k]] = FileResult(file, "converted", read=True, orders=(stored[k],),
+                                                   problems=tuple(of_order.get(stored[k], ())))
     for i, first in twins:
         made = results[first].orders
         results[i] = FileResult(results[i].file, "skipped", "already-imported", read=True, orders=made, problems=(
@@ -549,22 +550,24 @@ def _by_order(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
 
 
 def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str], digests: list[str]
-                 ) -> tuple[dict[str, tuple[str, str | None]], dict[int, str], list[Problem]]:
-    """In one transaction: the forms already imported (digest → number, origin), and the new
-    ones stored (position → number); a customer invoiced immediately (*Immediato*) gets the
+                 ) -> tuple[dict[int, tuple[str, Problem]], dict[int, str], list[Problem]]:
+    """In one transaction: the forms whose order is in the ledger already (position → its
+    number and the warning saying so, or the error of a clash: `_repeats`), and the new ones
+    stored (position → number); a customer invoiced immediately (*Immediato*) gets the
     invoice with the order, as `orders create` and `orders confirm` do. A return among them
     left out of the credit notes (`invoice_orders_in`: goods credited already, or beyond a
     volume discount's share) is not issued, its order stored all the same, and its error and
     month end's warnings are returned, as `orders create` leaves it out."""
     from toolkit.ledger.db import writing
-    from toolkit.ledger.forms import imported, insert_form_orders
+    from toolkit.ledger.forms import form_orders, imported, insert_form_orders
     from toolkit.services.invoicing import invoice_orders_in
 
     master = session.master
     immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
     with writing(session.ledger) as conn:
         known = imported(conn, digests)
-        new = [k for k, d in enumerate(digests) if d not in known]
+        fresh = [k for k, d in enumerate(digests) if d not in known]
+        new, repeats = _repeats(drafts, files, fresh, form_orders(conn, {drafts[k].customer for k in fresh}))
         made = insert_form_orders(conn, [drafts[k] for k in new], [files[k] for k in new], [digests[k] for k in new],
                                   master.settings.order_series, EFFECTS[DocumentType.STANDARD].status)
         invoice_now: dict[date, list[int]] = {}
@@ -574,7 +577,41 @@ def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str], diges
         left_out: list[Problem] = []
         for day, ids in sorted(invoice_now.items()):
             left_out += invoice_orders_in(conn, master, ids, day)[1]
-    return known, {k: number for k, (_, number) in zip(new, made)}, left_out
+    stored = {k: number for k, (_, number) in zip(new, made)}
+    found = {k: (known[d][0], SAME_FORM(None, order=known[d][0], origin=known[d][1] or "—"))
+             for k, d in enumerate(digests) if d in known}
+    for k, (order, same, twin) in repeats.items():
+        number = order.number if twin is None else stored[twin]
+        named = dict(file=files[k], order=number, other=order.file, customer=drafts[k].customer,
+                     reference=drafts[k].customer_reference or "—")
+        found[k] = (number, FORM_SAME_ORDER(None, **named, day=drafts[k].occurrence) if same
+                    else FORM_REFERENCE_CLASH(None, **named))
+    return found, stored, left_out
+
+
+def _repeats(drafts: list[OrderDraft], files: list[str], fresh: list[int], prior: list[FormOrder]
+             ) -> tuple[list[int], dict[int, tuple[FormOrder, bool, int | None]]]:
+    """The new forms (positions) whose order is not in the ledger nor earlier in the run, and
+    the others: position → the order they repeat (`same_order`), whether its lines are the
+    same, and the position of the run's form that makes it (None: in the ledger already)."""
+    by_customer: dict[str, list[FormOrder]] = {}
+    for order in prior:
+        by_customer.setdefault(order.customer, []).append(order)
+    new: list[int] = []
+    repeats: dict[int, tuple[FormOrder, bool, int | None]] = {}
+    made_by: dict[int, int] = {}
+    for k in fresh:
+        draft = drafts[k]
+        repeated, same = same_order(draft, by_customer.get(draft.customer, ()))
+        if repeated is not None:
+            repeats[k] = (repeated, same, made_by.get(id(repeated)))
+            continue
+        mine = FormOrder("", files[k], draft.customer, draft.customer_reference, draft.occurrence,
+                         order_lines((line.item, line.quantity) for line in draft.lines))
+        made_by[id(mine)] = k
+        by_customer.setdefault(draft.customer, []).append(mine)
+        new.append(k)
+    return new, repeats
 
 
 # -- report --------------------------------------------------------------------------------
