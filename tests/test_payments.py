@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 from python_calamine import CalamineWorkbook
+from sqlalchemy import select
 from test_invoicing import APRIL, make_order, master_with, ship
 
 from toolkit.basics.codes import document_number
@@ -23,6 +24,7 @@ from toolkit.core.payments import (
 )
 from toolkit.intake.payments_sheet import read_entries, read_file
 from toolkit.intake.sources import from_values
+from toolkit.ledger import schema
 from toolkit.ledger.db import reading
 from toolkit.ledger.payments import receivables
 from toolkit.services.invoicing import finalize, run
@@ -184,9 +186,11 @@ def test_recording_is_idempotent_and_all_or_nothing(ledger, issued):
     finalize(ledger, issued[1].run_id)
     rows = [entry(reference="CRO1"), entry(reference="CRO1"), entry(day=date(2026, 5, 11))]
     first = record(ledger, rows)
-    assert (len(first.recorded), len(first.duplicates)) == (2, 1)
+    assert (len(first.recorded), len(first.duplicates), len(first.repeated)) == (2, 0, 1)
     again = record(ledger, rows)
-    assert (len(again.recorded), len(again.duplicates)) == (0, 3)
+    assert (len(again.recorded), len(again.duplicates), len(again.repeated)) == (0, 2, 1)
+    twice = record(ledger, [entry(day=date(2026, 5, 13)), entry(day=date(2026, 5, 13))])
+    assert [p.code for p in twice.problems] == ["payment-twice-in-file"] and not twice.recorded
     broken = record(ledger, [entry(day=date(2026, 5, 12)), entry("FT-2026-00099")])
     assert [p.code for p in broken.problems] == ["payment-unknown-invoice"] and not broken.recorded
     with reading(ledger) as conn:
@@ -593,3 +597,45 @@ def test_a_credit_note_on_a_short_number_is_of_the_invoice_and_refused_when_two_
         assert sorted(r.number for r in receivables(conn)) == ["FA-2026-00001", "FT-2026-00001", "NC-2026-00001"]
     done = credit(ledger, two_invoice_series, "ft 1/2026", [], "prova", day, day)
     assert done.invoice == "FT-2026-00001" and done.note is not None and done.note.number == "NC-2026-00002"
+
+
+def test_two_rows_alike_without_a_reference_are_refused_and_a_refusal_prints_no_summary(tmp_path, sample_workbook):
+    import test_accountants
+    from typer.testing import CliRunner
+
+    ledger_url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    runner, app = CliRunner(), test_accountants.cli_app()
+    first = test_accountants.invoice_sample_april(runner, app, sample_workbook, ledger_url, tmp_path / "out", "--final")
+    number = first["invoices"][0]["number"]
+    common = [str(sample_workbook), "--ledger", ledger_url]
+
+    def imported(*rows: str) -> tuple[int, str]:
+        sheet = tmp_path / "incassi.csv"
+        sheet.write_text("Fattura;Data;Importo;Modalità;Riferimento\n" + "".join(f"{number};03/05/2026;10,00;"
+                         f"Contanti;{r}\n" for r in rows), encoding="utf-8")
+        result = runner.invoke(app, ["payments", "import", *common[:1], str(sheet), *common[1:]])
+        return result.exit_code, result.output
+
+    code, said = imported("", "")
+    assert code == 1
+    assert said.splitlines() == [
+        f"incassi!A3: Le righe in A2 e A3 sono uguali ({number}, 10,00 € del 03/05/2026) "
+        "e senza riferimento: è una riga ripetuta o sono due incassi? Se sono due incassi, scrivi in Riferimento un "
+        "valore diverso per ciascuno (es. il CRO del bonifico); se è ripetuta, cancellane una. Nulla è stato "
+        "registrato."]
+    assert _ledger_payments(ledger_url) == 0
+    assert imported("CRO1", "CRO2") == (0, "Registrati 2 incassi, 0 già presenti.\n")
+    assert imported("CRO1", "CRO2") == (0, "Registrati 0 incassi, 2 già presenti.\n")
+    assert imported("CRO3", "CRO3") == (0, "Registrato 1 incasso, 0 già presenti, 1 riga ripetuta nel file.\n")
+    assert _ledger_payments(ledger_url) == 3
+    result = runner.invoke(app, ["payments", "record", *common, "--invoice", "FT-2026-99999", "--date", "16/05/2026",
+                                 "--amount", "10"])
+    assert (result.exit_code, result.output) == (
+        1, "La fattura FT-2026-99999 non è nel registro: controlla il numero (es. FT-2026-00001).\n")
+
+
+def _ledger_payments(url: str) -> int:
+    from toolkit.ledger import open_ledger
+
+    with reading(open_ledger(url)) as conn:
+        return len(conn.execute(select(schema.payments.c.id)).all())

@@ -419,10 +419,12 @@ def void_cmd(
 
 def _report_recorded(result: Recorded, json: bool) -> None:
     if json:
-        output.reply({"recorded": result.recorded, "duplicates": result.duplicates}, result.problems)
+        output.reply({"recorded": result.recorded, "duplicates": result.duplicates, "repeated": result.repeated},
+                     result.problems)
     else:
         output.print_problems(result.problems)
-        typer.echo(result.summary(output.lang()))
+        if said := result.summary(output.lang()):
+            typer.echo(said)
     output.exit_for(result.problems)
 
 
@@ -433,8 +435,9 @@ def import_cmd(workbook: Path = WorkbookArg,
                                            "Fattura, Data, Importo[, Modalità, Riferimento]."),
                json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
                wait: float = WaitOption, lang: str | None = LangOption) -> None:
-    """Importa gli incassi da un foglio o CSV; la stessa riga due volte è registrata una volta.
-    Import payments from a sheet or CSV; the same row twice is recorded once."""
+    """Importa gli incassi da un foglio o CSV; una riga già nel registro non è registrata di nuovo, due righe
+    uguali senza riferimento sono rifiutate. Import payments from a sheet or CSV; a row already in the ledger is
+    not recorded again, two rows alike without a reference are refused."""
     from toolkit.services.payments import import_file
 
     session = open_session(workbook, ledger, lang, wait)

@@ -126,8 +126,8 @@ RESULTS: dict[str, dict[str, Schema]] = {
         "runs": array(record(run_id=TEXT, status={"enum": ["draft", "final"]}, first_date=DATE, last_date=DATE,
                              invoices=INT, numbers=array(record(first=TEXT, last=TEXT)), total=DECIMAL)),
     },
-    "payments record": {"recorded": array(PAYMENT), "duplicates": array(PAYMENT)},
-    "payments import": {"recorded": array(PAYMENT), "duplicates": array(PAYMENT)},
+    "payments record": {"recorded": array(PAYMENT), "duplicates": array(PAYMENT), "repeated": array(PAYMENT)},
+    "payments import": {"recorded": array(PAYMENT), "duplicates": array(PAYMENT), "repeated": array(PAYMENT)},
     "payments void": {"voided": array(PAYMENT)},
     "payments status": {
         "as_of": DATE, "file": PATH_OR_NULL,

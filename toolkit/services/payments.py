@@ -2,9 +2,11 @@
 
 An import is one transaction and all or nothing: a row naming an unknown invoice stops the
 whole file, so fixing it and importing again is always safe. Importing is idempotent: a
-payment with the same invoice, date, amount and reference as one already recorded (or as an
-earlier row of the same file) is recorded once, so the bank's export can be imported every
-day without sorting out what was new.
+payment with the same invoice, date, amount and reference as one already recorded is not
+recorded again, so the bank's export can be imported every day without sorting out what was
+new. Within one file, two rows alike with the same reference are one payment listed twice
+(recorded once); alike without a reference they may be a line pasted twice or two payments
+of the same amount on a day, which only the desk knows: the file is refused, both rows named.
 
 A payment typed wrong (a zero too many, the wrong invoice) is voided, never deleted: `void`
 records its reversal, the opposite amount citing it, so every total nets the two and the
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -131,6 +133,14 @@ VOIDED_BEFORE = define(
        "di nuovo indica un riferimento diverso (--reference, es. il CRO del bonifico). Nulla è stato registrato.",
     en="A payment of {amount} € on {day} on {number} with the same reference was voided: to record it again give "
        "another reference (--reference, e.g. the transfer's CRO). Nothing was recorded.")
+TWICE_IN_FILE = define(
+    "payment-twice-in-file", "error",
+    it="Le righe in {first} e {second} sono uguali ({number}, {amount} € del {day}) e senza riferimento: è una riga "
+       "ripetuta o sono due incassi? Se sono due incassi, scrivi in Riferimento un valore diverso per ciascuno (es. "
+       "il CRO del bonifico); se è ripetuta, cancellane una. Nulla è stato registrato.",
+    en="The rows at {first} and {second} are alike ({number}, {amount} € on {day}) and have no reference: is it a row "
+       "repeated or two payments? If two payments, give each a different Riferimento (reference, e.g. the "
+       "transfer's CRO); if repeated, delete one. Nothing was recorded.")
 NO_SUCH_PAYMENT = define(
     "payment-not-found", "error",
     it="Su {number} non c'è un incasso di {amount} € del {day} da annullare; incassi registrati: {recorded}. "
@@ -164,20 +174,27 @@ class Paid:
 class Recorded:
     recorded: list[dict[str, object]]
     duplicates: list[dict[str, object]]
-    """Rows already in the ledger (or repeated in the file): recorded once."""
+    """Rows already in the ledger: not recorded again."""
     problems: list[Problem]
+    repeated: list[dict[str, object]] = field(default_factory=list)
+    """Rows repeating an earlier row of the file, reference and all: the same payment, recorded once."""
 
     def summary(self, lang: str) -> str:
         """Payments and refunds counted apart (*Registrati 2 incassi e 1 rimborso*): a refund
-        is money paid out, which *3 incassi* read as collected."""
+        is money paid out, which *3 incassi* read as collected. None when refused: the refusal
+        says already that nothing was recorded."""
+        if not self.recorded and any(p.is_error for p in self.problems):
+            return ""
         refunds = sum(1 for row in self.recorded if _refund(row))
-        payments, repeated = len(self.recorded) - refunds, len(self.duplicates)
-        named = _named([*self.recorded, *self.duplicates], lang)
+        payments, there, again = len(self.recorded) - refunds, len(self.duplicates), len(self.repeated)
+        named = _named([*self.recorded, *self.duplicates, *self.repeated], lang)
         what = _counted(payments, refunds, lang)
         if lang == "it":
+            twice = f", {count(again, 'riga ripetuta', 'righe ripetute')} nel file" if again else ""
             return (f"{'Registrato' if payments + refunds == 1 else 'Registrati'} {what}, "
-                    f"{repeated} già {'presente' if repeated == 1 else 'presenti'}{named}.")
-        return f"Recorded {what}, {repeated} already there{named}."
+                    f"{there} già {'presente' if there == 1 else 'presenti'}{twice}{named}.")
+        twice = f", {count(again, 'row', 'rows')} repeated in the file" if again else ""
+        return f"Recorded {what}, {there} already there{twice}{named}."
 
 
 def _refund(row: dict[str, object]) -> bool:
@@ -268,17 +285,22 @@ def _record(ledger: Ledger, entries: Sequence[PaymentEntry]) -> Recorded:
                                       invoice.invoice_date, shown)
         if any(x.is_error for x in problems):
             return Recorded([], [], problems)
-        recorded, duplicates = [], []
+        if twice := _twice_without_reference(rows):
+            return Recorded([], [], twice)
+        recorded, duplicates, repeated = [], [], []
         seen: set[tuple[int, date, Decimal, str]] = set()
         paid: dict[int, Decimal] = defaultdict(Decimal)
         for entry, invoice, shown in rows:
             key = (invoice.id, entry.payment_date, entry.amount, entry.reference or "")
             row = {"invoice": shown, "date": entry.payment_date, "amount": entry.amount,
                    "method": entry.method.value if entry.method else None, "reference": entry.reference}
-            if key in seen or payment_exists(conn, *key):
-                duplicates.append(row)
+            if key in seen:
+                repeated.append(row)
                 continue
             seen.add(key)
+            if payment_exists(conn, *key):
+                duplicates.append(row)
+                continue
             if invoice.total < 0 and (refunds := _note_refunds(conn, invoice.id, invoice.total)).beyond(-entry.amount):
                 problems.append(REFUND_OF_SETTLED_NOTE(entry.location, amount=cents(entry.amount), number=shown,
                                                        settled=refunds.off, invoices=list(refunds.settled),
@@ -295,7 +317,28 @@ def _record(ledger: Ledger, entries: Sequence[PaymentEntry]) -> Recorded:
             recorded.append(row)
         if any(x.is_error for x in problems):
             raise ProblemsFound(problems)
-    return Recorded(recorded, duplicates, problems)
+    return Recorded(recorded, duplicates, problems, repeated)
+
+
+def _twice_without_reference(rows: Sequence[tuple[PaymentEntry, InvoiceRow, str]]) -> list[Problem]:
+    """Each row alike an earlier one (invoice, date, amount) with neither giving a reference:
+    a line pasted twice or two payments of the same amount on a day, which the file cannot
+    tell apart, so neither *already there* nor a guess will do."""
+    first: dict[tuple[int, date, Decimal], PaymentEntry] = {}
+    problems = []
+    for entry, invoice, shown in rows:
+        if entry.reference:
+            continue
+        key = (invoice.id, entry.payment_date, entry.amount)
+        if (earlier := first.setdefault(key, entry)) is not entry:
+            problems.append(TWICE_IN_FILE(entry.location, first=_cell(earlier), second=_cell(entry), number=shown,
+                                          amount=cents(entry.amount), day=entry.payment_date))
+    return problems
+
+
+def _cell(entry: PaymentEntry) -> str:
+    """The row's cell (`A3`): the problem's location names the sheet already."""
+    return (entry.location.cell or str(entry.location)) if entry.location else "—"
 
 
 @dataclass(frozen=True)
