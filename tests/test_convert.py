@@ -175,6 +175,41 @@ def test_csv_and_xlsx_every_sheet_never_over_an_input(tmp_path, sample_workbook,
     assert not [p for p in inputs.iterdir() if p.name.startswith(".")]
 
 
+def _desk_inputs(tmp_path: Path) -> Path:
+    """A workbook with a decimal, a date and a thousand, and an Italian CSV whose amounts carry
+    the thousands dot or Excel's quotes."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Prezzi"
+    sheet.append(["Codice", "Prezzo", "Dal", "Totale"])
+    sheet.append(["A001", 18.5, date(2026, 1, 1), 1234.5])
+    book.save(inputs / "prezzi.xlsx")
+    (inputs / "listino.csv").write_bytes(b'Codice;Prezzo\nA001;1.234,50\nA002;"12,5"\n')
+    return inputs
+
+
+def test_csv_by_default_opens_right_in_an_italian_excel(tmp_path, capsys):
+    inputs = _desk_inputs(tmp_path)
+    code, document = toolkit(["convert", str(inputs), "--to", "csv", "--out", str(tmp_path / "csv"), "--jobs", "1"],
+                             capsys)
+    assert code == 0, document["problems"]
+    assert (tmp_path / "csv" / "prezzi.csv").read_bytes() == (
+        "\ufeffCodice;Prezzo;Dal;Totale\r\nA001;18,5;01/01/2026;1234,5\r\n".encode())
+    assert (tmp_path / "csv" / "listino.csv").read_bytes() == "\ufeffCodice;Prezzo\r\nA001;1234,50\r\nA002;12,5\r\n".encode()
+
+
+def test_csv_with_decimal_point_is_the_machine_form_for_every_input(tmp_path, capsys):
+    inputs = _desk_inputs(tmp_path)
+    code, document = toolkit(["convert", str(inputs), "--to", "csv", "--decimal-point", "--out", str(tmp_path / "csv"),
+                              "--jobs", "1"], capsys)
+    assert code == 0, document["problems"]
+    assert (tmp_path / "csv" / "prezzi.csv").read_bytes() == (
+        "\ufeffCodice;Prezzo;Dal;Totale\r\nA001;18.5;2026-01-01;1234.5\r\n".encode())
+    assert (tmp_path / "csv" / "listino.csv").read_bytes() == "\ufeffCodice;Prezzo\r\nA001;1234.50\r\nA002;12.5\r\n".encode()
+
+
 @pytest.mark.libreoffice
 def test_pdf_through_libreoffice(tmp_path, capsys):
     from toolkit.writers.libreoffice import soffice

@@ -31,8 +31,12 @@ def register(app: typer.Typer) -> None:
                                            "workbook the orders are priced with."),
         jobs: int | None = typer.Option(None, "--jobs", min=1, help="Processi in parallelo (predefinito: i core della "
                                         "macchina) / parallel processes (default: the machine's cores)."),
-        italian: bool = typer.Option(False, "--decimal-comma", help="CSV con la virgola decimale e date gg/mm/aaaa / "
-                                     "CSV with decimal commas and day-first dates."),
+        italian: bool = typer.Option(True, "--decimal-comma/--decimal-point",
+                                     help="CSV con la virgola decimale e date gg/mm/aaaa, come le apre Excel in "
+                                     "italiano (predefinito); --decimal-point: punto decimale e date ISO aaaa-mm-gg "
+                                     "per i programmi / CSV with decimal commas and day-first dates, as an Italian "
+                                     "Excel opens them (default); --decimal-point: decimal point and ISO dates for "
+                                     "programs."),
         json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
         wait: float = WaitOption, lang: str | None = LangOption,
     ) -> None:

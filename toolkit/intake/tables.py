@@ -223,8 +223,17 @@ _EN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 
 
 def _italian(text: str) -> bool:
-    """Whether the file's numbers use the decimal comma: a `;` file with `12,50` in it."""
-    return bool(re.search(r"(^|;)\s*-?\d+,\d+\s*(;|$)", text[:65536], re.MULTILINE))
+    """Whether the file's numbers use the decimal comma: a `;` file with `12,50`, `1.234,50` or
+    `"12,5"` in it (Excel quotes a value at will). Missing `1.234,50` left it text, written back
+    as it came beside numbers in the other style.
+
+    >>> _italian('Codice;Prezzo\\nA001;1.234,50\\n'), _italian('A;"12,5"\\n'), _italian('A;12.50\\n')
+    (True, True, False)
+    """
+    return bool(_IT_DECIMAL.search(text[:65536]))
+
+
+_IT_DECIMAL = re.compile(r'(^|;)\s*"?[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+"?\s*(;|$)', re.MULTILINE)
 
 
 def number(value: Any, comma: bool) -> Any:

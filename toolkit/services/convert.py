@@ -148,7 +148,7 @@ class Options:
     to: str
     out: Path
     mapping: Mapping = NO_MAPPING
-    italian: bool = False
+    italian: bool = True
     inputs: frozenset[Path] = frozenset()
     master: MasterData | None = None
     """For `orders`: the master data each form is priced with, in the worker that read it."""
@@ -170,9 +170,10 @@ Progress = Callable[[int, int, str], None]
 
 
 def convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None = None, jobs: int | None = None,
-            italian: bool = False, lang: str = "it", session: Any = None,
+            italian: bool = True, lang: str = "it", session: Any = None,
             progress: Progress | None = None) -> Converted:
-    """Convert every input; `session` (a `toolkit.services.session.Session`) for `orders`."""
+    """Convert every input; `session` (a `toolkit.services.session.Session`) for `orders`.
+    `italian`: CSV as an Italian Excel opens it (`toolkit.writers.converted`), else the machine form."""
     with collector_paused() if to == "master" else nullcontext():
         return _convert(paths, out, to, mapping=mapping, jobs=jobs, italian=italian, lang=lang, session=session,
                         progress=progress)

@@ -1,9 +1,10 @@
 """What a batch conversion writes: sheets as CSV, workbooks normalized to xlsx, and the run's
 report workbook. Each file is written under a temporary name and renamed when complete.
 
-A CSV is UTF-8 (with a BOM, so Excel on Windows reads the accents) with `;` between values;
-with the Italian option, numbers carry the decimal comma and dates are written day first, as
-an Italian Excel reads them. Text that looks like a formula stays text in the xlsx (it is
+A CSV is UTF-8 (with a BOM, so Excel on Windows reads the accents) with `;` between values,
+numbers with the decimal comma and dates day first, as an Italian Excel reads them: a `;` file
+with `18.5` in it opens as 18 May. The machine form (`italian=False`) writes `18.5` and ISO
+dates instead; either way one file holds one style, never a mix. Text that looks like a formula stays text in the xlsx (it is
 written as a string); in the CSV it is prefixed by an apostrophe (CWE-1236).
 """
 
@@ -27,7 +28,7 @@ from toolkit.writers.printable import a4, marked, set_widths
 _FORMULA_START = ("=", "+", "-", "@")
 
 
-def csv_text(rows: Sequence[Sequence[Any]], *, italian: bool = False) -> str:
+def csv_text(rows: Sequence[Sequence[Any]], *, italian: bool = True) -> str:
     """A sheet's values as CSV text.
 
     >>> csv_text([["Codice", "Prezzo"], ["A1", 12.5], ["=1+1", None]], italian=True).splitlines()
@@ -49,7 +50,7 @@ def _shown(value: Any, italian: bool) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (int, float, Decimal)):
-        text = str(value)
+        text = _plain(value)
         return text.replace(".", ",") if italian else text
     if isinstance(value, datetime):
         if value.time() == time(0):
@@ -62,7 +63,18 @@ def _shown(value: Any, italian: bool) -> str:
     return "'" + text if text.startswith(_FORMULA_START) and len(text) > 1 else text
 
 
-def write_csv(target: Path, rows: Sequence[Sequence[Any]], *, italian: bool = False) -> Path:
+def _plain(value: int | float | Decimal) -> str:
+    """A number written out in full, no thousands separator and no exponent (`1E+3`, `1e-05`),
+    which a spreadsheet could read as text or in another style than the rest of the file.
+
+    >>> _plain(Decimal("1E+3")), _plain(1e-05), _plain(1234.5), _plain(Decimal("1234.50"))
+    ('1000', '0.00001', '1234.5', '1234.50')
+    """
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return format(exact, "f")
+
+
+def write_csv(target: Path, rows: Sequence[Sequence[Any]], *, italian: bool = True) -> Path:
     return write_text_atomic(target, csv_text(rows, italian=italian))
 
 
