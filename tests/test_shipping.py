@@ -149,6 +149,40 @@ def test_problems_point_at_the_cell_to_look_at(terms, code, sheet, cell):
     assert [(p.code, p.sheet, p.cell) for p in plan.problems] == [(code, sheet, cell)]
 
 
+@pytest.mark.parametrize("terms, words", [("Riga completa", ("Riga completa", "Complete line")),
+                                          ("Ordine completo", ("Ordine completo", "Complete order"))])
+def test_quantities_chosen_against_complete_terms_ship_and_warn_the_desk(terms, words):
+    m = shipping_master(terms=terms)
+    o = order(1, line(1, "A001", "5"), line(2, "A002", "4"))
+    plan = plan_shipments([o], m, None, DAY, quantities={1: D(2), 2: D(4)})
+    assert shipped(plan) == {"A001": D(2), "A002": D(4)} and plan.held == ()
+    assert [(p.code, p.severity, p.sheet, p.cell) for p in plan.problems] == [
+        ("ship-quantities-override-terms", "warning", "Clienti", "K2")]
+    assert plan.problems[0].message("it") == (
+        "Ordine OC-2026-00001, riga 1 (A001), cliente C001: spediti 2 di 5 come indicato nel file delle quantità, "
+        f"anche se il cliente vuole «{words[0]}»; il resto resta da spedire.")
+    assert plan.problems[0].message("en") == (
+        "Order OC-2026-00001, line 1 (A001), customer C001: 2 of 5 shipped as the quantities file says, although "
+        f"the customer's terms are “{words[1]}”; the rest stays open.")
+
+
+def test_a_complete_order_warns_for_the_lines_the_quantities_leave_out():
+    m = shipping_master(terms="Ordine completo")
+    o = order(1, line(1, "A001", "5"), line(2, "A002", "4"))
+    plan = plan_shipments([o], m, None, DAY, quantities={1: D(5)})
+    assert shipped(plan) == {"A001": D(5)}
+    assert [(p.code, dict(p.params)["line"], dict(p.params)["shipped"]) for p in plan.problems] == [
+        ("ship-quantities-override-terms", 2, D(0))]
+
+
+@pytest.mark.parametrize("terms", ["Disponibilità", "Riga completa"])
+def test_whole_lines_chosen_or_availability_terms_need_no_warning(terms):
+    m = shipping_master(terms=terms)
+    o = order(1, line(1, "A001", "5"), line(2, "A002", "4"))
+    plan = plan_shipments([o], m, None, DAY, quantities={1: D(5)} if terms == "Riga completa" else {1: D(2)})
+    assert plan.drafts and plan.problems == ()
+
+
 def test_prepay_orders_wait_for_payment_whatever_the_terms(master):
     o = order(1, line(1, "A001", "1"), document_type=DocumentType.PREPAY)
     assert [h.reason for h in plan_shipments([o], master, None, DAY).held] == ["ship-awaiting-payment"]

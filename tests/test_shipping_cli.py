@@ -80,6 +80,23 @@ def test_partial_shipments_from_a_csv_then_a_workbook(tmp_path, ledger_url, app)
     ledger.engine.dispose()
 
 
+def test_quantities_against_complete_lines_still_make_the_ddt_and_warn(tmp_path, ledger_url, app):
+    workbook, ledger, numbers = setup(tmp_path, ledger_url, terms="Riga completa")
+    first = numbers["T001"]
+    (tmp_path / "q.csv").write_text(f"Ordine;Articolo;Quantità\n{first};A001;2\n", encoding="utf-8")
+    code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--quantities", tmp_path / "q.csv", "--json",
+                    "--ledger", ledger_url)
+    assert code == 0 and [(s["ddt"], s["lines"]) for s in out["shipped"]] == [("DDT-2026-00001", 1)]
+    warned = [p for p in out["problems"] if p["code"] == "ship-quantities-override-terms"]
+    assert [(p["severity"], p["sheet"], p["cell"]) for p in warned] == [("warning", "Clienti", "K2")]
+    assert warned[0]["message"].startswith(f"Ordine {first}, riga 1 (A001), cliente C001: spediti 2 di 10 ")
+    assert "«Riga completa»" in warned[0]["message"]
+    dl = schema.delivery_lines.c
+    with reading(ledger) as conn:
+        assert conn.execute(select(dl.quantity)).scalars().all() == [Decimal(2)]
+    ledger.engine.dispose()
+
+
 def test_mistakes_in_the_quantities_file_are_reported_by_cell(tmp_path, ledger_url, app):
     workbook, ledger, numbers = setup(tmp_path, ledger_url)
     (tmp_path / "q.csv").write_text("Ordine,Articolo\nX,A001\n", encoding="utf-8")

@@ -48,6 +48,7 @@ from toolkit.core.shipping import (
     number_key,
     over_limit,
     route_carrier,
+    terms_overridden,
 )
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData, StockLevel
@@ -94,12 +95,16 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
             run.problems.append(AWAITING_PAYMENT(master.locate(customers[order.customer].source, "delivery_terms"),
                                                  number=order.number, customer=order.customer))
             continue
+        before = len(run.taken)
         if terms is DeliveryTerms.COMPLETE_ORDER:
             _complete_order(order, wanted, run)
         elif terms is DeliveryTerms.COMPLETE_LINE:
             _complete_lines(order, wanted, run)
         else:
             _as_available(order, wanted, run)
+        if order.id in chosen_orders:
+            run.problems.extend(terms_overridden(order, terms, run.taken[before:],
+                                                 master.locate(customers[order.customer].source, "delivery_terms")))
     drafts = _drafts(master, run.taken, day, carrier, forced)
     return ShippingPlan(tuple(drafts), tuple(run.held), tuple(run.problems))
 

@@ -167,6 +167,14 @@ STOCK_RESERVED = define(
        "({orders}): restano {available} per questo ordine.",
     en="Order {number}, item {item}: {reserved} of the stock is reserved by earlier orders ({orders}): "
        "{available} is left for this order.")
+TERMS_OVERRIDDEN = define(
+    "ship-quantities-override-terms", "warning",
+    title=("Quantità indicate contro i termini di consegna: spedito in parte",
+           "Quantities given against the delivery terms: shipped in part"),
+    it="Ordine {number}, riga {line} ({item}), cliente {customer}: spediti {shipped} di {open} come indicato nel file "
+       "delle quantità, anche se il cliente vuole «{terms_it}»; il resto resta da spedire.",
+    en="Order {number}, line {line} ({item}), customer {customer}: {shipped} of {open} shipped as the quantities "
+       "file says, although the customer's terms are “{terms_en}”; the rest stays open.")
 UNKNOWN_ORDER_ROW = define(
     "ship-unknown-order", "error",
     it="L'ordine {number} non esiste nel registro: controlla il numero (es. OC-2026-00001).",
@@ -510,14 +518,38 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
             run.problems.append(AWAITING_PAYMENT(master.locate(customers[order.customer].source, "delivery_terms"),
                                                  number=order.number, customer=order.customer))
             continue
+        before = len(run.taken)
         if terms is DeliveryTerms.COMPLETE_ORDER:
             _complete_order(order, wanted, run)
         elif terms is DeliveryTerms.COMPLETE_LINE:
             _complete_lines(order, wanted, run)
         else:
             _as_available(order, wanted, run)
+        if order.id in chosen_orders:
+            run.problems.extend(terms_overridden(order, terms, run.taken[before:],
+                                                 master.locate(customers[order.customer].source, "delivery_terms")))
     drafts = _drafts(master, run.taken, day, carrier, forced)
     return ShippingPlan(tuple(drafts), tuple(run.held), tuple(run.problems))
+
+
+def terms_overridden(order: Order, terms: DeliveryTerms, taken: Sequence[tuple[Order, OrderLine, Decimal]],
+                     where: Location | None) -> list[Problem]:
+    """The warnings for a shipment whose quantities the desk chose (`--quantities`) leaving
+    lines part-shipped that the customer's terms want whole: the desk's word wins, that is what
+    the file is for, but a customer on complete lines (or orders) gets a partial delivery, and
+    the desk should know. A complete order also counts the lines left out entirely, when
+    anything of it ships; an order held for stock has its own warning."""
+    if terms not in (DeliveryTerms.COMPLETE_LINE, DeliveryTerms.COMPLETE_ORDER) or not taken:
+        return []
+    shipped: dict[int, Decimal] = {}
+    for _, line, quantity in taken:
+        shipped[line.id] = shipped.get(line.id, ZERO) + quantity
+    lines = order.lines if terms is DeliveryTerms.COMPLETE_ORDER else [
+        line for line in order.lines if line.id in shipped]
+    return [TERMS_OVERRIDDEN(where, number=order.number, line=line.line_no, item=line.item, customer=order.customer,
+                             shipped=abs(shipped.get(line.id, ZERO)), open=abs(line.to_ship),
+                             terms_it=label(terms, "it"), terms_en=label(terms, "en"))
+            for line in lines if line.to_ship != 0 and abs(shipped.get(line.id, ZERO)) < abs(line.to_ship)]
 
 
 def of_known_customers(orders: Sequence[Order], master: MasterData) -> tuple[list[Order], ShippingPlan]:
