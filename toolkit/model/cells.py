@@ -42,7 +42,7 @@ from pydantic_core import PydanticCustomError, core_schema
 from stdnum.exceptions import ValidationError as NotAnId
 from stdnum.it import codicefiscale, iva
 
-from toolkit.basics import vocab
+from toolkit.basics import vat_ids, vocab
 from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
 from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, Limit
 from toolkit.basics.money import AmbiguousNumber, NotANumber, to_decimal
@@ -104,8 +104,16 @@ TOO_MANY_DECIMALS = define(
     en="“{value}” has more than three decimals: write a quantity with three decimals at most (e.g. 1.125).")
 INVALID_VAT_NUMBER = define(
     "invalid-vat-number", "error",
-    it="La partita IVA «{value}» non è valida (11 cifre con cifra di controllo): controlla di averla copiata bene.",
-    en="VAT number “{value}” is not valid (11 digits with a check digit): check that it was copied correctly.")
+    it="La partita IVA «{value}» non è valida (11 cifre con cifra di controllo): controlla di averla copiata bene; "
+       "per un cliente estero scrivila con il prefisso del suo paese (es. DE123456789).",
+    en="VAT number “{value}” is not valid (11 digits with a check digit): check that it was copied correctly; "
+       "for a customer abroad write it with its country prefix (e.g. DE123456789).")
+INVALID_FOREIGN_VAT_NUMBER = define(
+    "invalid-foreign-vat-number", "error",
+    it="La partita IVA estera «{value}» non ha la forma dei numeri con prefisso {prefix} (lettere, cifre, "
+       "lunghezza): controlla di averla copiata bene, prefisso del paese compreso.",
+    en="Foreign VAT number “{value}” does not have the shape of numbers prefixed {prefix} (letters, digits, "
+       "length): check that it was copied correctly, country prefix included.")
 INVALID_TAX_CODE = define(
     "invalid-tax-code", "error",
     it="Il codice fiscale «{value}» non è valido: controlla di averlo copiato bene.",
@@ -277,6 +285,11 @@ def _weekdays(value: Any) -> tuple[int, ...]:
 
 def _vat_number(value: Any) -> str:
     text = to_text(value).upper().replace(" ", "")
+    if text[:2].isalpha() and not text.startswith("IT") and any(c.isdigit() for c in text):
+        abroad = vat_ids.foreign(text)
+        if abroad is None:
+            refuse(INVALID_FOREIGN_VAT_NUMBER, value=value, prefix=text[:3] if text.startswith("CHE") else text[:2])
+        return abroad
     digits = text[2:] if text.startswith("IT") else text
     if digits.isdigit() and len(digits) < 11:
         digits = digits.zfill(11)
@@ -398,7 +411,8 @@ YesNo = Annotated[bool, Cell(Kind.BOOL, _yes_no, bool)]
 Weekdays = Annotated[tuple[int, ...], Cell(Kind.WEEKDAYS, _weekdays, tuple)]
 """Weekday numbers, Monday = 0, from `lun,mer,ven` or `mon-fri`."""
 VatNumber = Annotated[str, Cell(Kind.VAT_NUMBER, _vat_number, str)]
-"""A partita IVA with a right check digit, kept as its 11 digits."""
+"""A partita IVA with a right check digit, kept as its 11 digits; or a foreign VAT number of its
+country's shape, kept with its prefix (`DE123456789`, `toolkit.basics.vat_ids`)."""
 TaxCode = Annotated[str, Cell(Kind.TAX_CODE, _tax_code, str)]
 """A codice fiscale: 16 characters for a person, 11 digits for a company."""
 Email = Annotated[str, Cell(Kind.EMAIL, _email, str)]

@@ -19,6 +19,7 @@ from xlsxwriter.exceptions import DuplicateWorksheetName
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from toolkit.basics import vat_ids
 from toolkit.basics.files import KIND_PROPERTY, write_atomic
 from toolkit.basics.labels import define, label, labeller
 from toolkit.basics.runtime import collector_paused
@@ -246,7 +247,8 @@ def party_lines(customer: Customer | Buyer, lang: str) -> list[str]:
              " ".join(x for x in (customer.postcode, customer.city,
                                   f"({customer.province})" if customer.province else None) if x)]
     if customer.vat_number:
-        lines.append(f"{vat} {customer.country}{customer.vat_number}")
+        foreign = vat_ids.vat_country(customer.vat_number) != "IT"
+        lines.append(f"{vat} {'' if foreign else customer.country}{customer.vat_number}")
     if customer.tax_code and customer.tax_code != customer.vat_number:
         lines.append(f"C.F. {customer.tax_code}")
     return lines

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from toolkit.basics import vat_ids
 from toolkit.core.einvoice.records import FiscalId
 from toolkit.model.parties import Seller
 from toolkit.model.records import Settings
@@ -49,8 +50,12 @@ def vat_code(number: str, country: str) -> str:
 
     >>> vat_code("IT 09876540155", "IT"), vat_code("09876540155", "IT"), vat_code("DE123456789", "DE")
     ('09876540155', '09876540155', '123456789')
+    >>> vat_code("EL123456789", "GR"), vat_code("CHE116281710", "CH")
+    ('123456789', '116281710')
     """
     code = "".join(number.split()).upper()
+    if vat_ids.vat_country(code) == country.upper() and country.upper() != "IT":
+        return vat_ids.id_code(code)
     return code[2:] if code.startswith(country.upper()) and len(code) > 2 else code
 
 

@@ -1,0 +1,75 @@
+"""Foreign VAT numbers: a country prefix and the shape that country gives its numbers.
+
+A customer abroad has no partita IVA; its invoices name it by its own country's VAT number
+(IdFiscaleIVA: IdPaese and IdCodice). Each EU number is checked against the format VIES
+publishes for that country (letters, digits, length) and no further: the check digits of 27
+countries, unverifiable here, would refuse a customer rather than protect one. Switzerland's
+UID (`CHE` and 9 digits, `MWST`/`TVA`/`IVA` after it) and the United Kingdom's numbers are
+read too; any other two-letter prefix takes what FatturaPA's IdCodice holds, up to 28 letters
+and digits, at least one a digit. The number is kept with its prefix (`DE123456789`), so the cell alone says whose.
+
+>>> foreign("de 123 456 789"), foreign("CHE-116.281.710 MWST"), foreign("ATU1234567")
+('DE123456789', 'CHE116281710', None)
+>>> foreign("IT01234560157"), foreign("01234560157")
+(None, None)
+>>> vat_country("EL123456789"), id_code("CHE116281710"), id_code("EL123456789")
+('GR', '116281710', '123456789')
+"""
+
+from __future__ import annotations
+
+import re
+
+EU_FORMATS: dict[str, str] = {
+    "AT": r"U\d{8}", "BE": r"[01]\d{9}", "BG": r"\d{9,10}", "CY": r"\d{8}[A-Z]", "CZ": r"\d{8,10}",
+    "DE": r"\d{9}", "DK": r"\d{8}", "EE": r"\d{9}", "EL": r"\d{9}", "ES": r"[A-Z0-9]\d{7}[A-Z0-9]",
+    "FI": r"\d{8}", "FR": r"[A-HJ-NP-Z0-9]{2}\d{9}", "HR": r"\d{11}", "HU": r"\d{8}",
+    "IE": r"\d[A-Z0-9+*]\d{5}[A-W][A-I]?", "LT": r"\d{9}|\d{12}", "LU": r"\d{8}", "LV": r"\d{11}",
+    "MT": r"\d{8}", "NL": r"\d{9}B\d{2}", "PL": r"\d{10}", "PT": r"\d{9}", "RO": r"\d{2,10}", "SE": r"\d{12}",
+    "SI": r"\d{8}", "SK": r"\d{10}", "XI": r"\d{9}|\d{12}|GD\d{3}|HA\d{3}",
+}
+"""VAT number after its prefix, per EU member state (VIES); Greece writes EL, Northern Ireland XI."""
+
+OTHER_FORMATS: dict[str, str] = {"CHE": r"\d{9}", "GB": r"\d{9}|\d{12}|GD\d{3}|HA\d{3}"}
+"""Outside the EU, the numbers whose shape is known: the Swiss UID and the British VAT number."""
+
+EU_COUNTRIES = frozenset({"IT", "GR"} | EU_FORMATS.keys() - {"EL", "XI"})
+"""ISO codes of the member states (Paese), Italy among them: where an intra-EU supply goes."""
+
+_PREFIX_COUNTRY = {"EL": "GR", "XI": "GB", "CHE": "CH"}
+_SWISS_SUFFIX = re.compile(r"(MWST|TVA|IVA|TPV)$")
+_ANY = re.compile(r"(?=.*[0-9])[A-Z0-9]{2,26}")
+
+
+def foreign(value: str) -> str | None:
+    """The foreign VAT number `value` writes, prefix first, without spaces, dots or dashes; None
+    when it has no foreign prefix or not its country's shape (an Italian one is not foreign)."""
+    text = re.sub(r"[\s.\-/]", "", value.upper())
+    prefix = _prefix(text)
+    if prefix is None:
+        return None
+    rest = text[len(prefix):]
+    if prefix == "CHE":
+        rest = _SWISS_SUFFIX.sub("", rest)
+    shape = EU_FORMATS.get(prefix) or OTHER_FORMATS.get(prefix)
+    fits = re.fullmatch(shape, rest) if shape else _ANY.fullmatch(rest)
+    return prefix + rest if fits else None
+
+
+def _prefix(text: str) -> str | None:
+    if text.startswith("CHE"):
+        return "CHE"
+    head = text[:2]
+    return head if len(head) == 2 and head.isascii() and head.isalpha() and head != "IT" else None
+
+
+def vat_country(number: str) -> str:
+    """The ISO country (Paese) of a VAT number as `foreign` keeps it; IT for a partita IVA."""
+    prefix = _prefix(number)
+    return "IT" if prefix is None else _PREFIX_COUNTRY.get(prefix, prefix)
+
+
+def id_code(number: str) -> str:
+    """IdCodice: the number without its country prefix (`CHE` for a Swiss UID, `EL` for Greece)."""
+    prefix = _prefix(number)
+    return number[len(prefix):] if prefix else number
