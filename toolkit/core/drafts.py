@@ -23,6 +23,7 @@ from toolkit.core.lines import UNIT_PRICE_PLACES, DocumentLine, line_amount
 from toolkit.core.plan import Due
 from toolkit.core.price_rules import Candidates, find, rule_index, rule_price
 from toolkit.core.pricing import PriceBook, below_limit, price_book, template_price_list, unit_price
+from toolkit.core.vat import line_vat
 from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, Item, MasterData, Price, PriceRule, Template, TemplateLine
 
@@ -204,10 +205,10 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
                 continue
             assert unit is not None
             quantity = sign * abs(due_line.quantity)
-            rate = item.vat_rate or Decimal(0)
-            unit, amount = line_money(quantity, unit, rate, price_list in gross)
+            unit, amount = line_money(quantity, unit, item.vat_rate or Decimal(0), price_list in gross)
+            rate, nature = line_vat(item, customer)
             lines.append(DraftLine(item.code, item.description, item.unit, quantity, unit, amount,
-                                   rate, item.vat_nature.upper() if item.vat_nature else None, n, due_line.note,
+                                   rate, nature, n, due_line.note,
                                    rule.code if rule is not None else None))
         problems += trouble
         if not trouble and lines:

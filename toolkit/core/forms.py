@@ -21,6 +21,7 @@ from toolkit.basics.vocab import DocumentType, PriceType, normalize
 from toolkit.core.drafts import DraftLine, LinePrice, OrderDraft, line_money, net_unit_price, price_line
 from toolkit.core.price_rules import rule_index
 from toolkit.core.pricing import PriceBook, price_book
+from toolkit.core.vat import line_vat
 from toolkit.model.memo import per_master
 from toolkit.model.records import Customer, Item, MasterData
 
@@ -222,10 +223,10 @@ def price_form(master: MasterData, form: Form, book: PriceBook | None = None) ->
                 problems.append(FORM_BELOW_LIMIT(line.location, item=item.code, price=unit, limit=price.limit_price))
             continue
         assert unit is not None
-        rate = item.vat_rate or Decimal(0)
-        unit, amount = line_money(line.quantity, unit, rate, customer.price_list in gross)
+        unit, amount = line_money(line.quantity, unit, item.vat_rate or Decimal(0), customer.price_list in gross)
+        rate, nature = line_vat(item, customer)
         lines.append(DraftLine(item.code, item.description, item.unit, line.quantity, unit, amount, rate,
-                               item.vat_nature.upper() if item.vat_nature else None, n, line.note,
+                               nature, n, line.note,
                                rule.code if rule is not None else None))
     if problems:
         return None, problems

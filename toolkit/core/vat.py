@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from toolkit.basics.money import cents
 from toolkit.core.lines import DocumentLine
+from toolkit.model.records import Customer, Item
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -40,6 +41,25 @@ RateKey = tuple[Decimal, str | None]
 def rate_key(rate: Decimal, nature: str | None) -> RateKey:
     """A line's VAT rate as `vat_summary` keys it: the rate normalized, and at 0% its nature."""
     return (rate.normalize() if rate else ZERO, nature if not rate else None)
+
+
+def line_vat(item: Item, customer: Customer) -> RateKey:
+    """The rate and nature an order line of this item for this customer carries: the customer's
+    *Natura IVA* when it has one (an export, an intra-EU supply: 0 % whatever the item), else
+    the item's own rate and nature.
+
+    >>> from toolkit.model.records import Source
+    >>> from toolkit.basics.vocab import PaymentMethod
+    >>> item = Item(code="A1", description="x", unit="pz", vat_rate=Decimal(22), source=Source("items", 2))
+    >>> buyer = Customer(code="C1", name="GmbH", address="Str. 1", city="Berlin", country="DE", price_list="L",
+    ...                  payment_method=PaymentMethod.BANK_TRANSFER, payment_terms="30", vat_nature="n3.2",
+    ...                  source=Source("customers", 2))
+    >>> line_vat(item, buyer)
+    (Decimal('0'), 'N3.2')
+    """
+    if customer.vat_nature:
+        return ZERO, customer.vat_nature.strip().upper()
+    return item.vat_rate or ZERO, item.vat_nature.upper() if item.vat_nature else None
 
 
 def vat_summary(lines: Iterable[tuple[Decimal, Decimal, str | None]]) -> list[VatLine]:

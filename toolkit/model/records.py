@@ -253,7 +253,9 @@ class Customer(Record):
     name: Text = column(
         "Ragione sociale", "Name", "Legal name", "Bar Centrale S.n.c.", aliases=("Nome", "Cliente", "Customer"))
     vat_number: VatNumber | None = column(
-        "Partita IVA", "VAT number", "Partita IVA; this or the tax code is required", "IT01234560157", default=None)
+        "Partita IVA", "VAT number",
+        "Partita IVA; this or the tax code is required. Abroad (Paese not IT) the VAT number with its country "
+        "prefix (DE123456789, CHE123456789), required", "IT01234560157", default=None)
     tax_code: TaxCode | None = column(
         "Codice fiscale", "Tax code", "Codice fiscale (16 characters for people, 11 digits for companies)",
         "RSSMRA80A01H501U", default=None)
@@ -299,6 +301,10 @@ class Customer(Record):
         aliases=("Codice destinatario",))
     pec: Email | None = column(
         "PEC", "PEC", "Certified e-mail, when there is no SDI code", "bar.centrale@pec.it", default=None)
+    vat_nature: Text | None = column(
+        "Natura IVA", "VAT nature",
+        "Why this customer's sales carry no VAT (N3.1 export, N3.2 intra-EU supply, N2.x, N6.x …): every line of "
+        "its orders at 0 % with this nature; empty: each item's own rate", "N3.2", default=None)
     source: InstanceOf[Source]
 
 

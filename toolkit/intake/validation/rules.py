@@ -14,6 +14,7 @@ from itertools import compress, filterfalse, repeat
 from operator import add, and_, gt, is_not, lt, ne, or_
 from typing import cast
 
+from toolkit.basics import vat_ids
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import (
     DeliveryTerms,
@@ -30,7 +31,7 @@ from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules, rounding_steps
 from toolkit.intake.validation.rebates import discounts_and_commissions
 from toolkit.intake.validation.records import column
-from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template, TemplateLine
+from toolkit.model.records import Customer, MasterData, Price, PriceVersion, Record, Template, TemplateLine
 
 Rule = Callable[[MasterData, Layout], Iterable[Problem]]
 
@@ -50,6 +51,25 @@ MISSING_FISCAL_ID = define(
     "missing-fiscal-id", "error",
     it="Il cliente {code} non ha né partita IVA né codice fiscale: inseriscine almeno uno (servono in fattura).",
     en="Customer {code} has neither VAT number nor tax code: fill in at least one (invoices need it).")
+FOREIGN_WITHOUT_VAT = define(
+    "foreign-customer-without-vat", "error",
+    it="Il cliente {code} è estero (Paese {country}) ma non ha la partita IVA: scrivila con il prefisso del paese "
+       "(es. DE123456789); il codice fiscale italiano non vale all'estero.",
+    en="Customer {code} is abroad (country {country}) but has no VAT number: write it with its country prefix "
+       "(e.g. DE123456789); an Italian tax code does not count abroad.")
+VAT_COUNTRY_MISMATCH = define(
+    "vat-country-mismatch", "error",
+    it="La partita IVA {value} del cliente {code} è di {found}, ma il suo Paese è {country}: correggi il Paese "
+       "o la partita IVA (una partita IVA estera va scritta con il prefisso del suo paese).",
+    en="Customer {code}'s VAT number {value} belongs to {found}, but its country is {country}: correct the "
+       "country or the VAT number (a foreign one is written with its country prefix).")
+EU_CUSTOMER_WITHOUT_NATURE = define(
+    "eu-customer-without-nature", "warning",
+    title=("Cliente UE senza natura IVA", "EU customer without VAT nature"),
+    it="Il cliente {code} è in un altro paese UE ({country}) ma non ha la Natura IVA: le sue righe avranno "
+       "l'aliquota dell'articolo (es. 22 %); per una cessione intracomunitaria scrivi N3.2.",
+    en="Customer {code} is in another EU country ({country}) but has no VAT nature: its lines will carry the "
+       "item's rate (e.g. 22 %); for an intra-EU supply write N3.2.")
 BAD_PAYMENT_TERMS = define(
     "bad-payment-terms", "error",
     it="Termini di pagamento «{value}» non riconosciuti: usa IMM, 30, 60, 30FM, FM+30, 30/60/90, MS10 o CONSEGNA.",
@@ -306,8 +326,7 @@ def _owners(records: Sequence[Record]) -> dict[str, str | None]:
 def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
     terms = cache(payment_terms.parse)
     for c in master.customers:
-        if not c.vat_number and not c.tax_code:
-            yield MISSING_FISCAL_ID(_at(layout, c, "vat_number"), code=c.code)
+        yield from _fiscal_id(c, layout)
         try:
             deferred = terms(c.payment_terms).defers
         except ValueError:
@@ -322,6 +341,24 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
         if c.delivery_terms is DeliveryTerms.AFTER_RECEIPT and c.invoice_terms is not InvoiceTerms.IMMEDIATE:
             yield PAID_BEFORE_INVOICED(_at(layout, c, "invoice_terms"), code=c.code,
                                        terms=c.invoice_terms)
+
+
+def _fiscal_id(c: Customer, layout: Layout) -> Iterator[Problem]:
+    """Who the customer is to the tax office: in Italy a partita IVA or a codice fiscale; abroad
+    its country's VAT number, matching its Paese; and, in another EU country, why no VAT."""
+    country = c.country.strip().upper() or "IT"
+    nature = c.vat_nature.strip().upper() if c.vat_nature else None
+    if nature and nature not in NATURES:
+        yield BAD_NATURE(_at(layout, c, "vat_nature"), value=c.vat_nature)
+    if country == "IT" and not c.vat_number and not c.tax_code:
+        yield MISSING_FISCAL_ID(_at(layout, c, "vat_number"), code=c.code)
+    elif country != "IT" and not c.vat_number:
+        yield FOREIGN_WITHOUT_VAT(_at(layout, c, "vat_number"), code=c.code, country=country)
+    elif c.vat_number and vat_ids.vat_country(c.vat_number) != country:
+        yield VAT_COUNTRY_MISMATCH(_at(layout, c, "vat_number"), code=c.code, value=c.vat_number,
+                                   found=vat_ids.vat_country(c.vat_number), country=country)
+    if country in vat_ids.EU_COUNTRIES and country != "IT" and not nature:
+        yield EU_CUSTOMER_WITHOUT_NATURE(_at(layout, c, "vat_nature"), code=c.code, country=country)
 
 
 def items(master: MasterData, layout: Layout) -> Iterator[Problem]:

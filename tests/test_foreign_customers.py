@@ -1,0 +1,167 @@
+"""Customers abroad: their own country's VAT number, no codice fiscale, and a VAT nature of their own."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+from decimal import Decimal
+
+import minimal
+import pytest
+from conftest import with_stock_sheet
+
+from toolkit.basics.problems import Severity
+from toolkit.intake.validation import check
+
+
+def _abroad(country: str, vat: str | None, nature: str | None = None) -> dict:
+    """Minimal workbook whose C001 has this country (K), VAT number (C) and Natura IVA (L)."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Clienti", "K1", "Paese")
+    minimal.set_cell(sheets, "Clienti", "K2", country)
+    minimal.set_cell(sheets, "Clienti", "K3", "IT")
+    minimal.set_cell(sheets, "Clienti", "L1", "Natura IVA")
+    minimal.set_cell(sheets, "Clienti", "L2", nature)
+    minimal.set_cell(sheets, "Clienti", "C2", vat)
+    return sheets
+
+
+def _found(sheets: dict) -> list[tuple]:
+    return [(p.sheet, p.cell, p.code, p.severity) for p in check(minimal.workbook(sheets)).problems]
+
+
+@pytest.mark.parametrize("country,typed,kept", [
+    ("DE", "DE123456789", "DE123456789"), ("DE", "de 123 456 789", "DE123456789"),
+    ("AT", "ATU12345678", "ATU12345678"), ("FR", "FRXX123456789", "FRXX123456789"),
+    ("NL", "NL123456789B01", "NL123456789B01"), ("GR", "EL123456789", "EL123456789"),
+    ("CH", "CHE-123.456.789 MWST", "CHE123456789"), ("US", "US 12-3456789", "US123456789"),
+])
+def test_a_customer_abroad_with_its_own_vat_number_and_no_tax_code_is_clean(country, typed, kept):
+    result = check(minimal.workbook(_abroad(country, typed, "N3.1")))
+    assert result.problems == []
+    assert result.master is not None and result.master.customers[0].vat_number == kept
+
+
+def test_a_foreign_vat_number_not_of_its_countrys_shape_is_refused_at_its_cell():
+    sheets = _abroad("DE", "DE12345", "N3.2")
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.sheet, p.cell, p.code) for p in problems] == [("Clienti", "C2", "invalid-foreign-vat-number")]
+    assert "La partita IVA estera «DE12345» non ha la forma dei numeri con prefisso DE" in problems[0].message("it")
+    assert "Foreign VAT number “DE12345”" in problems[0].message("en")
+
+
+def test_an_italian_looking_number_for_a_customer_abroad_says_to_write_the_prefix():
+    problems = check(minimal.workbook(_abroad("DE", "123456789", "N3.2"))).problems
+    assert [(p.cell, p.code) for p in problems] == [("C2", "invalid-vat-number")]
+    assert "per un cliente estero scrivila con il prefisso del suo paese (es. DE123456789)" in problems[0].message("it")
+
+
+def test_a_customer_abroad_without_vat_number_is_an_error_even_with_a_tax_code():
+    sheets = _abroad("DE", None, "N3.2")
+    minimal.set_cell(sheets, "Clienti", "D2", "RSSMRA80A01H501U")
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Clienti", "C2", "foreign-customer-without-vat", Severity.ERROR)]
+    assert "Il cliente C001 è estero (Paese DE) ma non ha la partita IVA" in problems[0].message("it")
+
+
+@pytest.mark.parametrize("country,vat,found", [("FR", "DE123456789", "DE"), ("IT", "DE123456789", "DE"),
+                                               ("DE", "01234560157", "IT")])
+def test_a_vat_number_of_another_country_than_the_customers_is_an_error(country, vat, found):
+    problems = check(minimal.workbook(_abroad(country, vat, "N3.2" if country != "IT" else None))).problems
+    assert [(p.cell, p.code) for p in problems] == [("C2", "vat-country-mismatch")]
+    assert f"è di {found}, ma il suo Paese è {country}" in problems[0].message("it")
+
+
+def test_a_customer_in_another_eu_country_without_nature_is_warned_at_the_nature_cell():
+    assert _found(_abroad("DE", "DE123456789")) == [
+        ("Clienti", "L2", "eu-customer-without-nature", Severity.WARNING)]
+    assert _found(_abroad("CH", "CHE123456789")) == []
+
+
+def test_a_customer_nature_that_does_not_exist_is_refused():
+    assert _found(_abroad("DE", "DE123456789", "N3")) == [("Clienti", "L2", "bad-vat-nature", Severity.ERROR)]
+
+
+def _march_drafts(sheets: dict) -> list:
+    from toolkit.core.drafts import draft_orders
+    from toolkit.core.plan import due_between
+
+    master = check(minimal.workbook(sheets)).master
+    assert master is not None
+    dues, _ = due_between(master, date(2026, 3, 2), date(2026, 3, 2))
+    drafts, problems = draft_orders(master, dues)
+    assert problems == []
+    return drafts
+
+
+def test_a_customer_nature_makes_every_line_of_its_orders_0_percent_with_that_nature():
+    """C001's template has coffee at 22 % and milk at 4 %: an intra-EU customer pays neither."""
+    abroad = _march_drafts(_abroad("DE", "DE123456789", "n3.2"))
+    assert [(ln.item, ln.vat_rate, ln.vat_nature, ln.amount) for ln in abroad[0].lines] == [
+        ("A001", Decimal(0), "N3.2", Decimal("222.00")), ("A002", Decimal(0), "N3.2", Decimal("30.00"))]
+    at_home = _march_drafts(with_stock_sheet(minimal.sheets()))
+    assert [(ln.vat_rate, ln.vat_nature) for ln in at_home[0].lines] == [(Decimal(22), None), (Decimal(4), None)]
+
+
+def _buyer_xml(country: str, vat: str, nature: str) -> tuple[ET.Element, bytes]:
+    from einvoice_factories import billable, ddt, invoice, tree
+
+    from toolkit.writers.fatturapa import xml_bytes
+
+    master = check(minimal.workbook(_abroad(country, vat, nature))).master
+    assert master is not None
+    buyer = master.customers[0]
+    lines = [billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
+                      delivery=ddt(), line=n) for n, ln in enumerate(_march_drafts(_abroad(country, vat, nature))[0].lines, 1)]
+    data = xml_bytes(tree(invoice(*lines, buyer=buyer), buyer))
+    return ET.fromstring(data), data
+
+
+def _texts(root: ET.Element, path: str) -> list[str]:
+    return [e.text or "" for e in root.iter() if _path_ends(root, e, path)]
+
+
+def _path_ends(root: ET.Element, node: ET.Element, path: str) -> bool:
+    parents = {c: p for p in root.iter() for c in p}
+    names = []
+    while node is not None:
+        names.append(node.tag.split("}")[-1])
+        node = parents.get(node)
+    return "/".join(reversed(names)).endswith(path)
+
+
+@pytest.mark.parametrize("country,vat,code", [("DE", "DE123456789", "123456789"), ("GR", "EL123456789", "123456789"),
+                                              ("CH", "CHE123456789", "123456789")])
+def test_the_fatturapa_of_a_customer_abroad_has_the_official_foreign_form_and_is_schema_valid(country, vat, code):
+    from fatturapa_reading import schema_errors
+
+    root, data = _buyer_xml(country, vat, "N3.2" if country != "CH" else "N3.1")
+    assert schema_errors(data) == []
+    assert _texts(root, "DatiTrasmissione/CodiceDestinatario") == ["XXXXXXX"]
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdPaese") == [country]
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdCodice") == [code]
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/CodiceFiscale") == []
+    assert _texts(root, "CessionarioCommittente/Sede/CAP") == ["00000"]
+    assert _texts(root, "CessionarioCommittente/Sede/Provincia") == []
+    assert _texts(root, "CessionarioCommittente/Sede/Nazione") == [country]
+
+
+def test_an_intra_eu_supply_carries_n3_2_and_its_law_on_every_line_and_in_the_summary():
+    root, data = _buyer_xml("DE", "DE123456789", "N3.2")
+    assert _texts(root, "DettaglioLinee/AliquotaIVA") == ["0.00", "0.00"]
+    assert _texts(root, "DettaglioLinee/Natura") == ["N3.2", "N3.2"]
+    assert _texts(root, "DatiRiepilogo/Natura") == ["N3.2"]
+    assert _texts(root, "DatiRiepilogo/ImponibileImporto") == ["252.00"]
+    assert _texts(root, "DatiRiepilogo/Imposta") == ["0.00"]
+    assert _texts(root, "DatiRiepilogo/RiferimentoNormativo") == [
+        "Non imponibili - cessioni intracomunitarie, art. 41 DL 331/93"]
+
+
+def test_a_printed_invoice_shows_a_foreign_vat_number_once_with_its_prefix():
+    from einvoice_factories import customer
+
+    from toolkit.writers.printable import party_lines
+
+    assert "P. IVA DE123456789" in party_lines(customer(country="DE", vat_number="DE123456789", province=None), "it")
+    assert "P. IVA IT02047290222" in party_lines(customer(), "it")
