@@ -165,3 +165,13 @@ def test_a_printed_invoice_shows_a_foreign_vat_number_once_with_its_prefix():
 
     assert "P. IVA DE123456789" in party_lines(customer(country="DE", vat_number="DE123456789", province=None), "it")
     assert "P. IVA IT02047290222" in party_lines(customer(), "it")
+
+
+def test_on_a_vat_included_list_a_customer_nature_takes_the_items_vat_out_of_the_price_first():
+    """A shelf price holds the Italian VAT: the intra-EU customer pays it net of that VAT."""
+    sheets = _abroad("DE", "DE123456789", "N3.2")
+    minimal.set_cell(sheets, "Listini", "C1", "IVA inclusa")
+    minimal.set_cell(sheets, "Listini", "C2", "sì")
+    lines = _march_drafts(sheets)[0].lines
+    assert [(ln.item, ln.amount, ln.vat_rate, ln.vat_nature) for ln in lines] == [
+        ("A001", Decimal("181.97"), Decimal(0), "N3.2"), ("A002", Decimal("28.85"), Decimal(0), "N3.2")]
