@@ -44,6 +44,7 @@ CASES = [
     ("Clienti", "D3", "RSSMRA80A01H501X", "Clienti", "D3", "invalid-tax-code"),
     ("Clienti", "H2", "baratto", "Clienti", "H2", "not-a-choice"),
     ("Impostazioni", "B3", "123", "Impostazioni", "B3", "invalid-vat-number"),
+    ("Impostazioni", "B3", "DE123456789", "Impostazioni", "B3", "seller-vat-not-italian"),
     # references
     ("Modelli ordine", "B2", "C999", "Modelli ordine", "B2", "unknown-reference"),
     ("Modelli ordine", "C2", "D999", "Modelli ordine", "C2", "unknown-reference"),

@@ -70,6 +70,12 @@ EU_CUSTOMER_WITHOUT_NATURE = define(
        "l'aliquota dell'articolo (es. 22 %); per una cessione intracomunitaria scrivi N3.2.",
     en="Customer {code} is in another EU country ({country}) but has no VAT nature: its lines will carry the "
        "item's rate (e.g. 22 %); for an intra-EU supply write N3.2.")
+SELLER_VAT_NOT_ITALIAN = define(
+    "seller-vat-not-italian", "error",
+    it="La partita IVA dell'azienda «{value}» è estera: in Impostazioni scrivi la tua partita IVA italiana "
+       "(11 cifre), con cui sono nominate le fatture elettroniche.",
+    en="The company's VAT number “{value}” is foreign: in Settings write your Italian partita IVA (11 digits), "
+       "which names the e-invoices.")
 BAD_PAYMENT_TERMS = define(
     "bad-payment-terms", "error",
     it="Termini di pagamento «{value}» non riconosciuti: usa IMM, 30, 60, 30FM, FM+30, 30/60/90, MS10 o CONSEGNA.",
@@ -623,6 +629,8 @@ def settings(master: MasterData, layout: Layout) -> Iterator[Problem]:
         yield BAD_LANGUAGE(layout.locate("settings", field="language"), value=s.language)
     if s.holiday_region and not check_region(s.holiday_region):
         yield UNKNOWN_HOLIDAY_REGION(layout.locate("settings", field="holiday_region"), value=s.holiday_region)
+    if vat_ids.vat_country(s.vat_number) != "IT":
+        yield SELLER_VAT_NOT_ITALIAN(layout.locate("settings", field="vat_number"), value=s.vat_number)
 
 
 def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
