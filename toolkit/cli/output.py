@@ -88,8 +88,9 @@ JsonOption = typer.Option(False, "--json",
                           help="Un oggetto JSON su stdout, in ogni caso / one JSON object on stdout, whatever happens "
                                "(docs/cli.md).")
 LedgerOption = typer.Option(None, "--ledger", envvar="TOOLKIT_LEDGER_URL",
-                            help="URL SQLAlchemy del registro (predefinito: il file SQLite accanto alla cartella) / "
-                                 "SQLAlchemy URL of the ledger (default: SQLite file beside the workbook).")
+                            help="URL SQLAlchemy del registro o percorso del suo file .sqlite (predefinito: il file SQLite "
+                                 "accanto alla cartella) / SQLAlchemy URL of the ledger or path of its .sqlite file "
+                                 "(default: SQLite file beside the workbook).")
 DEFAULT_WAIT = 30.0
 WaitOption = typer.Option(DEFAULT_WAIT, "--wait", min=0, metavar="SECONDS",
                           help="Secondi di attesa se un collega sta scrivendo nel registro / seconds to wait while a "

@@ -60,7 +60,7 @@ class Press:
 
         checked = self.checked
         session = start(checked.checked, lambda: Path(self.book.fullname), os.environ.get("TOOLKIT_LEDGER_URL"))
-        return replace(session, action="Excel")
+        return replace(session, action="Excel", by_button=True)
 
     @property
     def language(self) -> str:

@@ -97,6 +97,34 @@ LEDGER_EMPTY = define(
     en="The ledger {path} is empty: the numbering of invoices and DDTs cannot safely restart from 1, as it "
        "could issue numbers already used, so nothing was written. Restore the ledger from a backup or, if "
        "this really is a new desk that never issued a document, delete the empty file.")
+LEDGER_BESIDE_ANOTHER = define(
+    "ledger-beside-another", "error",
+    it="La cartella {workbook} non ha ancora un registro, ma accanto c'è quello di un'altra cartella: {found}. "
+       "Un registro nuovo farebbe ripartire da 1 la numerazione di ordini, DDT e fatture, ripetendo numeri già "
+       "emessi, quindi non ho scritto nulla. Se la cartella è stata salvata con un altro nome o formato, usa il "
+       "registro esistente con --ledger \"{first}\" o rimetti alla cartella il nome di prima. Per iniziare "
+       "davvero un registro nuovo, indicalo: --ledger \"{new}\".",
+    en="The workbook {workbook} has no ledger yet, but another workbook's ledger is beside it: {found}. A new "
+       "ledger would restart the numbering of orders, DDTs and invoices from 1, issuing numbers already used, so "
+       "nothing was written. If the workbook was saved under another name or format, use the existing ledger "
+       "with --ledger \"{first}\" or give the workbook its old name back. To start a new ledger on purpose, "
+       "name it: --ledger \"{new}\".")
+LEDGER_BESIDE_ANOTHER_BUTTON = define(
+    "ledger-beside-another-button", "error",
+    it="Questa cartella ({workbook}) non ha ancora un registro, ma nella stessa cartella del disco c'è quello di "
+       "un'altra cartella: {found}. Un registro nuovo farebbe ripartire da 1 la numerazione di ordini, DDT e "
+       "fatture, ripetendo numeri già emessi, quindi non ho fatto nulla. Se hai usato «Salva con nome» o "
+       "rinominato la cartella, salvala di nuovo con il nome di prima ({names}) e lavora su quella. "
+       "Per iniziare davvero un registro nuovo, sposta questa cartella in una cartella del disco tutta sua.",
+    en="This workbook ({workbook}) has no ledger yet, but another workbook's ledger is in the same folder: "
+       "{found}. A new ledger would restart the numbering of orders, DDTs and invoices from 1, issuing numbers "
+       "already used, so nothing was done. If you used “Save as” or renamed the workbook, save it again "
+       "under its old name ({names}) and work on that one. To start a new ledger on purpose, move this "
+       "workbook into a folder of its own.")
+LEDGER_SUFFIX = ".ledger.sqlite"
+"""What a default ledger's name adds to its workbook's."""
+PATH_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+"""A `--ledger` with no `://` ending so is taken for a SQLite file's path."""
 DAMAGED_SQLITE = ("file is not a database", "database disk image is malformed")
 """What SQLite says of a file that is not a database, or a truncated or damaged one."""
 LEDGER_UNSUPPORTED = define(
@@ -141,6 +169,13 @@ class Ledger:
         database = self.engine.url.database if self.is_sqlite else None
         return Path(database) if database and database != ":memory:" else None
 
+    beside: Path | None = field(default=None, compare=False)
+    """The workbook a default ledger is named after: before the first write creates the file, its
+    folder is looked at for another workbook's ledger (`_refuse_beside_another`). None when the
+    ledger was named (`--ledger`), which is how a desk starts a new one on purpose."""
+    by_button: bool = field(default=False, compare=False)
+    """Whose words a refusal takes: an Excel button's user has no `--ledger` to type."""
+
     @property
     def exists(self) -> bool:
         """Whether there is a ledger to read: a SQLite file is made by the first write."""
@@ -150,19 +185,28 @@ class Ledger:
 def default_url(workbook: Path) -> str:
     """`<workbook>.ledger.sqlite` beside the master workbook."""
     path = Path(workbook).resolve()
-    return f"sqlite:///{path.with_name(path.name + '.ledger.sqlite')}"
+    return f"sqlite:///{path.with_name(path.name + LEDGER_SUFFIX)}"
+
+
+def as_url(given: str) -> str:
+    """`--ledger` as a URL: a path to a SQLite file (`anagrafiche.xlsx.ledger.sqlite`, as the
+    refusals name it) is taken as that file; anything else stays as typed."""
+    if "://" not in given and given.lower().endswith(PATH_SUFFIXES):
+        return f"sqlite:///{Path(given).expanduser().resolve()}"
+    return given
 
 
 def open_ledger(url: str | None = None, workbook: Path | None = None, *, patience: Patience = Patience(),
-                action: str = "toolkit") -> Ledger:
+                action: str = "toolkit", by_button: bool = False) -> Ledger:
     """The ledger at `url`, default beside `workbook`, upgraded if it is older than this toolkit.
 
     Nothing is created here: a SQLite ledger that does not exist yet is made by the first write."""
+    beside = None
     if url is None:
         if workbook is None:
             raise ValueError("a ledger URL or a workbook is needed")
-        url = default_url(workbook)
-    ledger = Ledger(_engine(url, Holder(user(), action)), patience, action)
+        url, beside = default_url(workbook), Path(workbook).resolve()
+    ledger = Ledger(_engine(as_url(url), Holder(user(), action)), patience, action, beside, by_button)
     if ledger.file is not None and not ledger.file.parent.is_dir():
         raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=f"{ledger.file.parent} does not exist"))
     try:
@@ -249,6 +293,7 @@ def _locked(ledger: Ledger) -> Iterator[Connection]:
     waiting = lock.Waiting(ledger.patience)
     if ledger.is_sqlite:
         if ledger.file is not None and not ledger.file.exists():
+            _refuse_beside_another(ledger, ledger.file)
             _create_file(ledger.file)
         with _damage_told(ledger), _sqlite_locked(ledger, waiting) as conn:
             yield conn
@@ -287,6 +332,29 @@ def _sqlite_locked(ledger: Ledger, waiting: lock.Waiting) -> Iterator[Connection
         if ledger.file:
             lock.clear_holder(ledger.file)
         conn.close()
+
+
+def others_beside(workbook: Path, own: Path) -> list[Path]:
+    """The other workbooks' default ledgers in `workbook`'s folder."""
+    return sorted(p for p in workbook.parent.glob(f"*{LEDGER_SUFFIX}") if p.name != own.name and p.is_file())
+
+
+def _refuse_beside_another(ledger: Ledger, file: Path) -> None:
+    """A workbook saved under another name or format (*Salva con nome* .ods, a renamed copy)
+    has no ledger of its own yet, while the one it has used so far lies beside it: creating a
+    new one would issue again order, DDT and invoice numbers already sent. So a default ledger is
+    never created beside another; naming it (`--ledger`) creates it on purpose."""
+    if ledger.beside is None:
+        return
+    found = others_beside(ledger.beside, file)
+    if not found:
+        return
+    names = ", ".join(p.name[: -len(LEDGER_SUFFIX)] for p in found)
+    if ledger.by_button:
+        raise UnusableInput(LEDGER_BESIDE_ANOTHER_BUTTON(None, workbook=ledger.beside.name,
+                                                         found=", ".join(p.name for p in found), names=names))
+    raise UnusableInput(LEDGER_BESIDE_ANOTHER(None, workbook=ledger.beside.name, found=", ".join(str(p) for p in found),
+                                              first=str(found[0]), new=str(file)))
 
 
 def _create_file(file: Path) -> None:

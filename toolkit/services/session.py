@@ -36,12 +36,15 @@ class Session:
     """Told once when a write has to wait (who holds the ledger)."""
     action: str = "toolkit"
     """What the user is doing, as a colleague waiting for the ledger is told."""
+    by_button: bool = False
+    """Pressed in Excel: a refusal speaks of the workbook, not of `--ledger`."""
 
     @cached_property
     def ledger(self) -> Ledger:
         """Opened (upgraded as needed) on first use; `UnusableInput` when it cannot be. A ledger
         that does not exist yet is created by the first write, never by reading."""
-        return open_ledger(self.ledger_url, self.workbook, patience=Patience(self.wait, self.notify), action=self.action)
+        return open_ledger(self.ledger_url, self.workbook, patience=Patience(self.wait, self.notify), action=self.action,
+                           by_button=self.by_button)
 
 
 def start(checked: Checked, workbook: Path | Callable[[], Path], ledger_url: str | None = None) -> Session:
