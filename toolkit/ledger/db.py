@@ -111,11 +111,11 @@ LEDGER_BESIDE_ANOTHER = define(
        "name it: --ledger \"{new}\".")
 LEDGER_BESIDE_ANOTHER_BUTTON = define(
     "ledger-beside-another-button", "error",
-    it="Questa cartella ({workbook}) non ha ancora un registro, ma nella stessa cartella del disco c'è quello di "
-       "un'altra cartella: {found}. Un registro nuovo farebbe ripartire da 1 la numerazione di ordini, DDT e "
-       "fatture, ripetendo numeri già emessi, quindi non ho fatto nulla. Se hai usato «Salva con nome» o "
-       "rinominato la cartella, salvala di nuovo con il nome di prima ({names}) e lavora su quella. "
-       "Per iniziare davvero un registro nuovo, sposta questa cartella in una cartella del disco tutta sua.",
+    it="Questa cartella di lavoro ({workbook}) non ha ancora un registro, ma accanto a lei c'è quello di "
+       "un'altra: {found}. Un registro nuovo farebbe ripartire da 1 la numerazione di ordini, DDT e fatture, "
+       "ripetendo numeri già emessi, quindi non ho fatto nulla. Se hai usato «Salva con nome» o l'hai "
+       "rinominata, salvala di nuovo con il nome di prima ({names}) e lavora su quella. Per iniziare davvero "
+       "un registro nuovo, spostala in una cartella del disco tutta sua.",
     en="This workbook ({workbook}) has no ledger yet, but another workbook's ledger is in the same folder: "
        "{found}. A new ledger would restart the numbering of orders, DDTs and invoices from 1, issuing numbers "
        "already used, so nothing was done. If you used “Save as” or renamed the workbook, save it again "
