@@ -321,8 +321,8 @@ def test_out_folder_never_replaces_a_file_there_that_is_not_its_own(desk, capsys
     assert own.read_bytes() == before
     assert capsys.readouterr().err.strip() == (
         f"toolkit: Il file {own} esiste già e non è un file «{made_by[verb]}» scritto da toolkit (non l'ha scritto "
-        "toolkit, o una versione che non lo segnava): non lo sostituisco. Scegli un altro nome per --out, oppure "
-        "sposta o cancella quel file.")
+        "toolkit, o una versione che non lo segnava): non lo sostituisco. Scegli un'altra cartella per --out, "
+        "oppure sposta o cancella quel file.")
     own.unlink()
     for _ in range(2 if verb != "discounts settle" else 0):
         assert app.run([*command, "--out", str(folder)]) == 0
@@ -330,6 +330,48 @@ def test_out_folder_never_replaces_a_file_there_that_is_not_its_own(desk, capsys
 
 
 made_by = {"invoice export": "registro fatture", "commissions": "estratto", "discounts settle": "registro fatture"}
+
+
+@pytest.mark.parametrize("verb", FOLDER_VERBS)
+def test_out_naming_a_file_where_a_verb_writes_a_folder_asks_for_another_folder(desk, capsys, tmp_path, verb):
+    """`--out notes`, notes being a file of the user's: refused before anything is done, asking
+    for a folder, the file and the ledger untouched."""
+    workbook, _ = desk
+    command = [str(workbook) if part == "{workbook}" else part for part in FOLDER_VERBS[verb][0]]
+    blocker = tmp_path / "appunti"
+    blocker.write_text("miei appunti")
+    ledger = workbook.with_name(workbook.name + ".ledger.sqlite")
+    before, there = ledger.read_bytes(), sorted(tmp_path.rglob("*"))
+    app._register()
+    capsys.readouterr()
+    assert app.run([*command, "--out", str(blocker)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"toolkit: Non posso scrivere {blocker}: {blocker} non è una cartella / {blocker} is not a folder. Scegli "
+        "un'altra cartella per --out.")
+    assert blocker.read_text() == "miei appunti" and ledger.read_bytes() == before
+    assert sorted(tmp_path.rglob("*")) == there
+
+
+def test_check_report_refusals_name_report_and_ask_for_another_name(sample_workbook, capsys, tmp_path):
+    """`check` has no --out: a refused report said «Scegli un'altra cartella per --out» of a
+    folder where a file was named, and «altro nome per --out» of the user's own file."""
+    own = tmp_path / "controllo.xlsx"
+    before = users_own(own)
+    code, said = toolkit(capsys, "check", sample_workbook, "--report", own)
+    assert code == 2 and own.read_bytes() == before
+    assert [p["message"] for p in said["problems"]] == [
+        f"Il file {own} esiste già e non è un file «controllo dati» scritto da toolkit (non l'ha scritto toolkit, o "
+        "una versione che non lo segnava): non lo sostituisco. Scegli un altro nome per --report, oppure sposta o "
+        "cancella quel file."]
+    folder = tmp_path / "cartella.xlsx"
+    folder.mkdir()
+    code, said = toolkit(capsys, "check", sample_workbook, "--report", folder)
+    assert code == 2 and not any(folder.iterdir())
+    assert [p["message"] for p in said["problems"]] == [
+        f"Non posso scrivere {folder}: è una cartella / it is a folder. Scegli un altro nome per --report."]
+    code, said = toolkit(capsys, "check", sample_workbook, "--report", sample_workbook)
+    assert code == 2 and [p["message"] for p in said["problems"]] == [
+        f"Il file da scrivere {sample_workbook} è un file che sto leggendo. Scegli un altro nome per --report."]
 
 
 def users_own(path: Path) -> bytes:
@@ -393,8 +435,10 @@ def test_convert_outputs_are_marked_and_never_replace_a_users_own_workbook(tmp_p
     before = users_own(written)
     code, said = toolkit(capsys, "convert", source, "--to", to, "--out", out)
     assert code == 2 and written.read_bytes() == before
-    assert "output-not-ours" in {p["code"] for p in said["problems"]} | {
-        p["code"] for f in said.get("files", []) for p in f.get("problems", [])}
+    assert f"Il file {written} esiste già e non è un file «{'conversione' if to == 'xlsx' else 'anagrafiche'}» " \
+        "scritto da toolkit (non l'ha scritto toolkit, o una versione che non lo segnava): non lo sostituisco. " \
+        "Scegli un'altra cartella per --out, oppure sposta o cancella quel file." in [p["message"] for p in [
+            *said["problems"], *(p for f in said.get("files", []) for p in f.get("problems", []))]]
 
 
 @pytest.fixture

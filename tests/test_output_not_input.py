@@ -34,7 +34,8 @@ def test_an_output_naming_the_master_workbook_is_refused_and_the_workbook_kept(s
     monkeypatch.chdir(tmp_path)
     out = str(workbook) if spelled == "same" else os.path.join(".", "desk", "..", "desk", "anagrafiche.xlsx")
     code, said = plain(*(arg.format(wb=workbook, out=out) for arg in WRITERS[verb]))
-    assert code == 2 and "è un file che sto leggendo: scegli un altro nome per --out" in said, said
+    option = "--report" if verb == "check" else "--out"
+    assert code == 2 and f"è un file che sto leggendo. Scegli un altro nome per {option}." in said, said
     assert "Traceback" not in said
     assert workbook.read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == ["anagrafiche.xlsx"]

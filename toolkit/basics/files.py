@@ -351,42 +351,64 @@ def inside(folder: Path, name: str) -> Path:
 
 OUTPUT_IS_INPUT = define(
     "output-is-input", "error",
-    it="Il file da scrivere {path} è un file che sto leggendo: scegli un altro nome per --out.",
-    en="The file to write {path} is one being read: choose another name for --out.")
+    it="Il file da scrivere {path} è un file che sto leggendo. {choose_it}.",
+    en="The file to write {path} is one being read. {choose_en}.")
 OUTPUT_NOT_CREATABLE = define(
     "output-not-creatable", "error",
-    it="Non posso scrivere {path}: {reason}. Scegli un'altra cartella per --out.",
-    en="Cannot write {path}: {reason}. Choose another folder for --out.")
+    it="Non posso scrivere {path}: {reason}. {choose_it}.",
+    en="Cannot write {path}: {reason}. {choose_en}.")
+
+
+def asked_for(option: str = "--out", *, folder: bool = False) -> tuple[str, str]:
+    """What a refused output asks for (Italian, English), in the words of the option the verb
+    has: another folder where it writes into one (`invoice export --out DIR`), another name
+    where it writes one file (`check --report FILE`); a desk told «altro nome per --out» of
+    a folder, or of `--report`, looked for an option it never typed.
+
+    >>> asked_for("--report")
+    ('Scegli un altro nome per --report', 'Choose another name for --report')
+    >>> asked_for(folder=True)
+    ("Scegli un'altra cartella per --out", 'Choose another folder for --out')
+    """
+    if folder:
+        return f"Scegli un'altra cartella per {option}", f"Choose another folder for {option}"
+    return f"Scegli un altro nome per {option}", f"Choose another name for {option}"
 
 
 def check_output(target: Path, *, kind: str | None, inputs: tuple[Path | None, ...] = (), folder: bool = False,
-                 names: Mapping[str, str | None] | None = None) -> None:
+                 names: Mapping[str, str | None] | None = None, option: str = "--out") -> None:
     """Refuse, before anything is stored, an output that could not be written afterwards: a
     file that is an input, a file Excel holds open, a folder that cannot be created or written,
     and a file the toolkit did not write as this `kind` of output (`refuse_other_file`).
     With `folder`, `target` is an output folder and `names` the files of fixed names it will
-    get, each with its kind (None: a file that carries none, a CSV)."""
+    get, each with its kind (None: a file that carries none, a CSV). `option` is what named
+    `target`, each refusal asking for another in its words (`asked_for`)."""
     target = Path(target)
+    choose = asked_for(option, folder=folder)
     files = [(target / name, of) for name, of in (names or {}).items()] if folder else [(target, kind)]
     for path, of in files:
-        refuse_input(path, inputs)
+        refuse_input(path, inputs, choose)
         refuse_if_open(path)
         if path.is_dir():
-            raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=path, reason="è una cartella / it is a folder"))
+            raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=path, reason="è una cartella / it is a folder",
+                                                     choose_it=choose[0], choose_en=choose[1]))
         if of is not None:
-            refuse_other_file(path, of)
+            refuse_other_file(path, of, choose)
     where = target if folder else target.parent
     existing = where
     while not existing.exists():
         if existing.parent == existing:
             break
         existing = existing.parent
+    elsewhere = asked_for(option, folder=True)
     if not existing.is_dir():
         raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=f"{existing} non è una cartella / "
-                                                 f"{existing} is not a folder"))
+                                                 f"{existing} is not a folder", choose_it=elsewhere[0],
+                                                 choose_en=elsewhere[1]))
     if not os.access(existing, os.W_OK | os.X_OK):
         raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=f"{existing} non è scrivibile / "
-                                                 f"{existing} is not writable"))
+                                                 f"{existing} is not writable", choose_it=elsewhere[0],
+                                                 choose_en=elsewhere[1]))
 
 
 KIND_PROPERTY = "toolkit"
@@ -413,8 +435,8 @@ OUTPUT_NOT_OURS = define(
     en="The file {path} exists and is not a “{kind_en}” file written by the toolkit ({found_en}): it is not "
        "replaced. {choose_en}, or move or delete that file.")
 
-OUT_NAMED = ("Scegli un altro nome per --out", "Choose another name for --out")
-"""What a refused output asks for, most outputs being named by `--out` (`refuse_other_file`)."""
+OUT_NAMED = asked_for()
+"""What a refused output asks for, most outputs being files named by `--out` (`refuse_other_file`)."""
 
 
 def refuse_other_file(target: Path, kind: str, choose: tuple[str, str] = OUT_NAMED) -> None:
@@ -487,13 +509,13 @@ def _properties(path: Path, part: str) -> ElementTree.Element | None:
         return None
 
 
-def refuse_input(target: Path, inputs: tuple[Path | None, ...]) -> None:
+def refuse_input(target: Path, inputs: tuple[Path | None, ...], choose: tuple[str, str] = OUT_NAMED) -> None:
     """Refuse an output that is one of the files being read: also when the output asked for is
     not the one written (an earlier run's file kept, `unused_paths`), a workbook named as the
-    output was a slip."""
+    output was a slip. `choose` asks for another output, as `refuse_other_file`'s does."""
     for given in inputs:
         if given is not None and _same(Path(target), Path(given)):
-            raise UnusableInput(OUTPUT_IS_INPUT(None, path=target))
+            raise UnusableInput(OUTPUT_IS_INPUT(None, path=target, choose_it=choose[0], choose_en=choose[1]))
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
         from toolkit.services import check as data_check
 
         if report is not None:
-            check_output(report, kind="data-check", inputs=(workbook,))
+            check_output(report, kind="data-check", inputs=(workbook,), option="--report")
         result = data_check.check_file(workbook)
         output.set_lang(lang, data_check.workbook_language(result))
         if report is not None:

@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.basics.cells import Location
-from toolkit.basics.files import OUTPUT_IS_INPUT, atomic_path, check_output, refuse_other_file
+from toolkit.basics.files import OUTPUT_IS_INPUT, asked_for, atomic_path, check_output, refuse_other_file
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
@@ -52,9 +52,8 @@ from toolkit.services.sample import refuse_to_replace
 
 TARGETS = ("master", "orders", "csv", "pdf", "xlsx")
 MASTER_FILE = "anagrafiche.xlsx"
-MASTER_FOLDER = ("Scegli un'altra cartella per --out", "Choose another folder for --out")
-"""What a conversion asks for when `--out` holds an `anagrafiche.xlsx` the desk saved since
-(`refuse_to_replace`): the folder is the argument, the file's name is fixed."""
+INTO_OUT = asked_for(folder=True)
+"""What a converted file refused in the `--out` folder asks for: another folder, as `check_output` does."""
 STREAM_CELLS = 500_000
 """Past this many cells the merged workbook is streamed (XlsxWriter's constant memory: plain
 header rows with a filter instead of Excel tables), as the benchmarks' large workbooks are."""
@@ -188,8 +187,8 @@ def _convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None,
     check_output(out, kind=None, folder=True)
     inputs = frozenset(f.resolved or f.path.resolve() for f in found)
     if to == "master":
-        check_output(out / MASTER_FILE, kind="master", inputs=tuple(inputs))
-        refuse_to_replace(out / MASTER_FILE, None, MASTER_FOLDER)
+        check_output(out, kind=None, inputs=tuple(inputs), folder=True, names={MASTER_FILE: "master"})
+        refuse_to_replace(out / MASTER_FILE, None, INTO_OUT)
     rules = load_mapping(mapping) if mapping is not None else NO_MAPPING
     if to == "orders" and session is not None:
         session.ledger  # noqa: B018 - an unreachable ledger stops the run before any file is read
@@ -339,7 +338,7 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
     target = base.with_suffix(f".{options.to}")
     _refuse_inputs(options, [target])
     if options.to == "xlsx":
-        refuse_other_file(target, "converted")
+        refuse_other_file(target, "converted", INTO_OUT)
     from toolkit.writers.converted import write_tables
 
     if options.to == "xlsx":
@@ -408,7 +407,7 @@ def _safe(name: str) -> str:
 def _refuse_inputs(options: Options, targets: Sequence[Path]) -> None:
     for target in targets:
         if target.resolve() in options.inputs:
-            raise UnusableInput(OUTPUT_IS_INPUT(None, path=target))
+            raise UnusableInput(OUTPUT_IS_INPUT(None, path=target, choose_it=INTO_OUT[0], choose_en=INTO_OUT[1]))
 
 
 def _pdf(sheets: list[tuple[str, list[list[Any]]]], target: Path) -> None:
