@@ -919,7 +919,48 @@ def test_a_file_named_as_the_months_folder_is_a_message_not_an_internal_error(tm
     (shown,) = press(book, "invoice_register")
     folder = tmp_path / "fatture-2026-04"
     assert shown == (f"Non posso scrivere {folder}: {folder} non è una cartella / {folder} is not a folder. "
-                     "Scegli un'altra cartella per --out.", "Registro fatture del mese", "critical")
+                     "Il pulsante «Registro fatture del mese» scrive sempre lì: rinominalo.", "Registro fatture del mese",
+                     "critical")
+
+
+def users_own(path: Path) -> bytes:
+    """A workbook of the user's own (no kind mark) saved at `path`; its bytes."""
+    book = openpyxl.Workbook()
+    book.active["A1"] = "miei conti"
+    book.save(path)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("sheets, said", [
+    (None, "Il file {own} esiste già e non è un file «DDT» scritto da toolkit (non l'ha scritto toolkit, o una "
+           "versione che non lo segnava): non lo sostituisco. Il pulsante «Ristampa DDT» scrive sempre lì: "
+           "rinominalo, oppure sposta o cancella quel file."),
+    (english, "The file {own} exists and is not a “DDTs” file written by the toolkit (the toolkit did not write it, or "
+              "a version that did not mark it): it is not replaced. The “Ristampa DDT” button always writes there: "
+              "rename it, or move or delete that file."),
+])
+def test_a_buttons_refused_file_asks_to_rename_it_as_the_button_has_no_out(tmp_path, may, sheets, said):
+    """A button names its file beside the book itself: told «Scegli un altro nome per --out», its
+    user looked for an option no button has."""
+    book = fake(tmp_path, sheets() if sheets else None)
+    own = tmp_path / "ddt-2026-04-09-ristampa.xlsx"
+    before = users_own(own)
+    (shown,) = press(book, "reprint_delivery_notes")
+    assert shown == (said.format(own=own), "Ristampa DDT" if sheets is None else "Reprint DDTs", "critical")
+    assert own.read_bytes() == before
+
+
+def test_a_buttons_folder_blocked_by_a_file_asks_to_rename_that_file(tmp_path, may):
+    """*Provvigioni* writes its folder beside the book: a file of that name is renamed, there is
+    no --out to choose another folder with; the file stays as it was."""
+    book = fake(tmp_path)
+    fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30))
+    blocker = tmp_path / "provvigioni-20260401-20260430"
+    blocker.write_text("appunti")
+    (shown,) = press(book, "commissions")
+    assert shown == (f"Non posso scrivere {blocker}: {blocker} non è una cartella / {blocker} is not a folder. "
+                     "Il pulsante «Provvigioni» scrive sempre lì: rinominalo.", "Provvigioni", "critical")
+    assert blocker.read_text() == "appunti"
 
 
 def test_an_invoice_issued_with_its_ddt_is_in_the_register_with_no_run(tmp_path, may):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -176,7 +177,9 @@ def test_ship_out_never_prints_over_an_earlier_shipments_ddts(capsys, tmp_path, 
     assert code == 2 and stored(url) == before
     said = " ".join(said.split())
     assert f"The file {ddt} already holds documents of the ledger, DDTs {morning[0]}" in said
-    assert "Choose another name for --out" in said
+    assert (": writing the new ones into it would take those out of the file, perhaps before they are printed. "
+            "Nothing was recorded. Choose another name for --out, or move the file away (those documents print "
+            "again with toolkit print ddt --numbers).") in said
     assert openpyxl.load_workbook(ddt).sheetnames == morning
     notes = tmp_path / "appunti.xlsx"
     book = openpyxl.Workbook()
@@ -185,6 +188,34 @@ def test_ship_out_never_prints_over_an_earlier_shipments_ddts(capsys, tmp_path, 
     kept = notes.read_bytes()
     assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--out", notes, "--ledger", url)[0] == 2
     assert stored(url) == before and notes.read_bytes() == kept, "a file the toolkit did not write is never replaced"
+
+
+def test_a_file_holding_ddts_refused_to_a_button_asks_in_the_buttons_words(capsys, tmp_path, desk):
+    """A button has no --out: `ship` called for one asks, in the words it passes, to rename the
+    file holding an earlier shipment's DDTs, where the command line asks for another --out."""
+    import openpyxl
+
+    from toolkit.basics.files import asked_for
+    from toolkit.basics.problems import UnusableInput
+    from toolkit.services.session import open_session
+    from toolkit.services.shipping import ship
+
+    workbook, url = desk
+    ddt = tmp_path / "ddt-2026-04-10.xlsx"
+    for day in ("2026-04-09", "2026-04-10"):
+        assert cli(capsys, "orders", "create", workbook, "--date", day, "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-09", "--all", "--out", ddt, "--ledger", url)[0] == 0
+    morning = openpyxl.load_workbook(ddt).sheetnames
+    shown = ", ".join(morning[:5]) + (" …" if len(morning) > 5 else "")
+    before = stored(url)
+    with pytest.raises(UnusableInput) as refused:
+        ship(open_session(workbook).master, open_ledger(url), date(2026, 4, 10), all_open=True, out=ddt,
+             asked=asked_for(button="Spedisci (DDT)"))
+    assert refused.value.problem.message("it") == (
+        f"Il file {ddt} contiene già documenti del registro, DDT {shown}: scriverci i nuovi li toglierebbe dal file, "
+        "forse prima della stampa. Nulla è stato registrato. Il pulsante «Spedisci (DDT)» scrive sempre lì: "
+        "rinominalo, oppure sposta il file (quei documenti si ristampano con toolkit print ddt --numbers).")
+    assert stored(url) == before and openpyxl.load_workbook(ddt).sheetnames == morning
 
 
 def test_a_file_that_is_not_a_workbook_holds_no_tabs(tmp_path):

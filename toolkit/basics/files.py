@@ -15,6 +15,7 @@ import traceback
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -359,32 +360,55 @@ OUTPUT_NOT_CREATABLE = define(
     en="Cannot write {path}: {reason}. {choose_en}.")
 
 
-def asked_for(option: str = "--out", *, folder: bool = False) -> tuple[str, str]:
-    """What a refused output asks for (Italian, English), in the words of the option the verb
-    has: another folder where it writes into one (`invoice export --out DIR`), another name
-    where it writes one file (`check --report FILE`); a desk told «altro nome per --out» of
-    a folder, or of `--report`, looked for an option it never typed.
+@dataclass(frozen=True, slots=True)
+class OtherOutput:
+    """What a refused output asks the desk to do, each (Italian, English), in the words of
+    what named it (`asked_for`): `named` for the path refused, `not_a_folder` for a file
+    standing where a folder goes, `unwritable` for a folder it may not write into."""
 
-    >>> asked_for("--report")
+    named: tuple[str, str]
+    not_a_folder: tuple[str, str]
+    unwritable: tuple[str, str]
+
+
+def asked_for(option: str = "--out", *, folder: bool = False, button: str | None = None) -> OtherOutput:
+    """What a refused output asks for, in the words of what named it. On the command line,
+    the option the verb has: another folder where it writes into one (`invoice export --out
+    DIR`), another name where it writes one file (`check --report FILE`); a desk told «altro
+    nome per --out» of a folder, or of `--report`, looked for an option it never typed. An
+    Excel `button` names its output itself, beside the workbook, and has no `--out`: there is
+    nothing to choose, so its user is asked to rename what stands in the way, or for leave to
+    write in that folder.
+
+    >>> asked_for("--report").named
     ('Scegli un altro nome per --report', 'Choose another name for --report')
-    >>> asked_for(folder=True)
+    >>> asked_for(folder=True).named
     ("Scegli un'altra cartella per --out", 'Choose another folder for --out')
+    >>> asked_for(button="Ristampa DDT").named
+    ('Il pulsante «Ristampa DDT» scrive sempre lì: rinominalo', 'The “Ristampa DDT” button always writes there: rename it')
     """
-    if folder:
-        return f"Scegli un'altra cartella per {option}", f"Choose another folder for {option}"
-    return f"Scegli un altro nome per {option}", f"Choose another name for {option}"
+    if button is not None:
+        rename = (f"Il pulsante «{button}» scrive sempre lì: rinominalo",
+                  f"The “{button}” button always writes there: rename it")
+        return OtherOutput(rename, rename, (f"Il pulsante «{button}» scrive sempre lì: chiedi il permesso di scriverci",
+                                      f"The “{button}” button always writes there: ask for leave to write in it"))
+    elsewhere = (f"Scegli un'altra cartella per {option}", f"Choose another folder for {option}")
+    named = elsewhere if folder else (f"Scegli un altro nome per {option}", f"Choose another name for {option}")
+    return OtherOutput(named, elsewhere, elsewhere)
 
 
 def check_output(target: Path, *, kind: str | None, inputs: tuple[Path | None, ...] = (), folder: bool = False,
-                 names: Mapping[str, str | None] | None = None, option: str = "--out") -> None:
+                 names: Mapping[str, str | None] | None = None, asked: OtherOutput | None = None) -> None:
     """Refuse, before anything is stored, an output that could not be written afterwards: a
     file that is an input, a file Excel holds open, a folder that cannot be created or written,
     and a file the toolkit did not write as this `kind` of output (`refuse_other_file`).
     With `folder`, `target` is an output folder and `names` the files of fixed names it will
-    get, each with its kind (None: a file that carries none, a CSV). `option` is what named
-    `target`, each refusal asking for another in its words (`asked_for`)."""
+    get, each with its kind (None: a file that carries none, a CSV). Each refusal asks for
+    another output as the caller who named `target` would (`asked`; by default another for
+    the command line's `--out`)."""
     target = Path(target)
-    choose = asked_for(option, folder=folder)
+    asked = asked or asked_for(folder=folder)
+    choose = asked.named
     files = [(target / name, of) for name, of in (names or {}).items()] if folder else [(target, kind)]
     for path, of in files:
         refuse_input(path, inputs, choose)
@@ -400,15 +424,14 @@ def check_output(target: Path, *, kind: str | None, inputs: tuple[Path | None, .
         if existing.parent == existing:
             break
         existing = existing.parent
-    elsewhere = asked_for(option, folder=True)
     if not existing.is_dir():
         raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=f"{existing} non è una cartella / "
-                                                 f"{existing} is not a folder", choose_it=elsewhere[0],
-                                                 choose_en=elsewhere[1]))
+                                                 f"{existing} is not a folder", choose_it=asked.not_a_folder[0],
+                                                 choose_en=asked.not_a_folder[1]))
     if not os.access(existing, os.W_OK | os.X_OK):
         raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason=f"{existing} non è scrivibile / "
-                                                 f"{existing} is not writable", choose_it=elsewhere[0],
-                                                 choose_en=elsewhere[1]))
+                                                 f"{existing} is not writable", choose_it=asked.unwritable[0],
+                                                 choose_en=asked.unwritable[1]))
 
 
 KIND_PROPERTY = "toolkit"
@@ -435,7 +458,7 @@ OUTPUT_NOT_OURS = define(
     en="The file {path} exists and is not a “{kind_en}” file written by the toolkit ({found_en}): it is not "
        "replaced. {choose_en}, or move or delete that file.")
 
-OUT_NAMED = asked_for()
+OUT_NAMED = asked_for().named
 """What a refused output asks for, most outputs being files named by `--out` (`refuse_other_file`)."""
 
 

@@ -40,11 +40,11 @@ def register(app: typer.Typer) -> None:
 
         Exit 0 with no errors (warnings allowed), 1 with errors, 2 when the file cannot be read.
         """
-        from toolkit.basics.files import check_output
+        from toolkit.basics.files import asked_for, check_output
         from toolkit.services import check as data_check
 
         if report is not None:
-            check_output(report, kind="data-check", inputs=(workbook,), option="--report")
+            check_output(report, kind="data-check", inputs=(workbook,), asked=asked_for("--report"))
         result = data_check.check_file(workbook)
         output.set_lang(lang, data_check.workbook_language(result))
         if report is not None:

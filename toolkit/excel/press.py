@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from toolkit.basics.files import OtherOutput, asked_for
 from toolkit.core.invoicing import Period, month_of
 from toolkit.excel import inputs, orders
 from toolkit.excel.book import Book, Sheet, ask, find_sheet, message, read_master, sheets_by_name
@@ -89,6 +90,13 @@ class Press:
     def beside(self, name: str) -> Path:
         """Where a button's printable output goes: a file beside the workbook."""
         return orders.beside(self.session, name)
+
+    @property
+    def asked(self) -> OtherOutput:
+        """What a refused output of this press asks for: a button names its files itself, beside
+        the workbook, and has no `--out` to change, so its user is asked to rename what stands
+        in the way (`asked_for`)."""
+        return asked_for(button=self.titles["it"])
 
     def title(self, lang: str | None = None) -> str:
         return self.titles.get(lang or self.lang or "it", self.titles["it"])

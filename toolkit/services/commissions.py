@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from toolkit.basics.files import OtherOutput
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import count, euro
 from toolkit.core.commissions import Statement, agents_of, rules, statements
@@ -56,8 +57,10 @@ class Commissions:
 
 
 def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out: Path | None = None,
-            lang: str = "it") -> Commissions:
-    """Each agent's statement for [first, last]; with `out`, the workbooks written there."""
+            lang: str = "it", asked: OtherOutput | None = None) -> Commissions:
+    """Each agent's statement for [first, last]; with `out`, the workbooks written there, a
+    folder that cannot take them refused in the words of who named it (`asked`; by default
+    `--out DIR`)."""
     if last < first:
         return Commissions(first, last, [], [ENDS_BEFORE_START(None, first=first, last=last)])
     problems: list[Problem] = []
@@ -79,6 +82,6 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         from toolkit.basics.files import check_output
         from toolkit.writers.statements import commission_names, write_commission_statements
 
-        check_output(out, kind=None, folder=True, names=commission_names(made, first, last))
+        check_output(out, kind=None, folder=True, names=commission_names(made, first, last), asked=asked)
         files = write_commission_statements(out, master, made, first, last, lang)
     return Commissions(first, last, made, problems, files)

@@ -52,7 +52,7 @@ from toolkit.services.sample import refuse_to_replace
 
 TARGETS = ("master", "orders", "csv", "pdf", "xlsx")
 MASTER_FILE = "anagrafiche.xlsx"
-INTO_OUT = asked_for(folder=True)
+INTO_OUT = asked_for(folder=True).named
 """What a converted file refused in the `--out` folder asks for: another folder, as `check_output` does."""
 STREAM_CELLS = 500_000
 """Past this many cells the merged workbook is streamed (XlsxWriter's constant memory: plain

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from toolkit.basics.files import OtherOutput
 from toolkit.basics.labels import label
 from toolkit.basics.problems import Problem, define
 from toolkit.core.documents import DeliveryNote
@@ -75,11 +76,11 @@ NOT_PRINTED = define(
 OUTPUT_HOLDS_DOCUMENTS = define(
     "output-holds-documents", "error",
     it="Il file {path} contiene già documenti del registro, {what_it} {numbers}: scriverci i nuovi li toglierebbe "
-       "dal file, forse prima della stampa. Nulla è stato registrato. Scegli un altro nome per --out, oppure sposta "
-       "il file (quei documenti si ristampano con toolkit print {kind} --numbers).",
+       "dal file, forse prima della stampa. Nulla è stato registrato. {choose_it}, oppure sposta il file (quei "
+       "documenti si ristampano con toolkit print {kind} --numbers).",
     en="The file {path} already holds documents of the ledger, {what_en} {numbers}: writing the new ones into it "
-       "would take those out of the file, perhaps before they are printed. Nothing was recorded. Choose another "
-       "name for --out, or move the file away (those documents print again with toolkit print {kind} --numbers).")
+       "would take those out of the file, perhaps before they are printed. Nothing was recorded. {choose_en}, "
+       "or move the file away (those documents print again with toolkit print {kind} --numbers).")
 
 @dataclass(frozen=True)
 class Selection:
@@ -143,10 +144,12 @@ def beside(out: Path, what: str) -> Path:
     return out.with_name(f"{out.stem}-{what}.xlsx")
 
 
-def refuse_replacing(ledger: Ledger, kind: str, out: Path) -> None:
+def refuse_replacing(ledger: Ledger, kind: str, out: Path, asked: OtherOutput | None = None) -> None:
     """Refuse, before anything is stored, to print new documents over a file holding documents
     of the ledger (its tabs are their numbers): the file of an earlier shipment, say, which
-    the desk may not have printed yet. A reprint may replace it; new documents go elsewhere."""
+    the desk may not have printed yet. A reprint may replace it; new documents go elsewhere,
+    asked for in the words of who named `out` (`asked`; by default the command line's `--out`)."""
+    from toolkit.basics.files import asked_for
     from toolkit.basics.problems import UnusableInput
     from toolkit.intake.sources import tab_names
 
@@ -158,8 +161,9 @@ def refuse_replacing(ledger: Ledger, kind: str, out: Path) -> None:
     held = [t for t in tabs if t not in unknown]
     if held:
         shown = ", ".join(held[:5]) + (" …" if len(held) > 5 else "")
+        choose = (asked or asked_for()).named
         raise UnusableInput(OUTPUT_HOLDS_DOCUMENTS(None, path=out, what_it=WHAT[kind][0], what_en=WHAT[kind][1],
-                                                   numbers=shown, kind=kind))
+                                                   numbers=shown, kind=kind, choose_it=choose[0], choose_en=choose[1]))
 
 def reason_of(exc: BaseException, lang: str) -> str:
     """Why a file was not written, in a line."""
