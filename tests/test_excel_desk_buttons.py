@@ -950,6 +950,69 @@ def test_a_buttons_refused_file_asks_to_rename_it_as_the_button_has_no_out(tmp_p
     assert own.read_bytes() == before
 
 
+@pytest.mark.parametrize("function, caption, name, kind", [
+    ("payment_status", "Stato pagamenti", "stato-pagamenti-2026-05-04.xlsx", "incassi"),
+    ("calendar", "Calendario", "calendario-2026-04-09.xlsx", "calendario"),
+    ("control_panel", "Pannello di controllo", "pannello-ordini-2026-05-04.xlsx", "pannello"),
+    ("open_requests", "Richieste aperte", "richieste-aperte-2026-05-04.xlsx", "richieste"),
+    ("distribution_list", "Lista di distribuzione", "lista-distribuzione-2026-04-09.xlsx", "lista di distribuzione"),
+    ("production_list", "Lista di produzione", "lista-produzione-2026-04-09.xlsx", "lista di produzione"),
+])
+def test_a_button_writing_a_fixed_name_keeps_a_users_own_workbook_saved_there(tmp_path, may, monkeypatch, function,
+                                                                             caption, name, kind):
+    """*Stato pagamenti* replaced a workbook of the user's own saved as the day's
+    `stato-pagamenti-DATE.xlsx`: every button's file passes the check `--out` has, in the
+    button's words; the button's own earlier file is replaced, as it always was."""
+    import toolkit.basics.dates
+
+    monkeypatch.setattr(toolkit.basics.dates, "today_rome", lambda: date(2026, 5, 4))
+    book = fake(tmp_path)
+    own = tmp_path / name
+    before = users_own(own)
+    (shown,) = press(book, function)
+    assert shown == (f"Il file {own} esiste già e non è un file «{kind}» scritto da toolkit (non l'ha scritto "
+                     f"toolkit, o una versione che non lo segnava): non lo sostituisco. Il pulsante «{caption}» "
+                     "scrive sempre lì: rinominalo, oppure sposta o cancella quel file.", caption, "critical")
+    assert own.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    own.unlink()
+    press(book, function)
+    first = own.stat().st_ino
+    (again,) = press(book, function)
+    assert again[2] == "info" and str(own) in again[0] and own.stat().st_ino != first
+
+
+def test_stato_pagamenti_keeps_another_kind_of_the_toolkits_file_saved_under_its_name(tmp_path, may, monkeypatch):
+    import toolkit.basics.dates
+
+    monkeypatch.setattr(toolkit.basics.dates, "today_rome", lambda: date(2026, 5, 4))
+    book = fake(tmp_path)
+    press(book, "control_panel")
+    own = tmp_path / "stato-pagamenti-2026-05-04.xlsx"
+    (tmp_path / "pannello-ordini-2026-05-04.xlsx").rename(own)
+    before = own.read_bytes()
+    (shown,) = press(book, "payment_status")
+    assert shown[0] == (f"Il file {own} esiste già e non è un file «incassi» scritto da toolkit (è un file "
+                        "«pannello»): non lo sostituisco. Il pulsante «Stato pagamenti» scrive sempre lì: rinominalo, "
+                        "oppure sposta o cancella quel file.")
+    assert own.read_bytes() == before
+
+
+def test_a_folder_named_as_a_buttons_file_asks_to_rename_the_folder(tmp_path, may, monkeypatch):
+    """A folder has the name *Stato pagamenti* writes: a message, not an internal error, and
+    the folder (feminine in Italian) is what to rename."""
+    import toolkit.basics.dates
+
+    monkeypatch.setattr(toolkit.basics.dates, "today_rome", lambda: date(2026, 5, 4))
+    book = fake(tmp_path)
+    folder = tmp_path / "stato-pagamenti-2026-05-04.xlsx"
+    folder.mkdir()
+    (shown,) = press(book, "payment_status")
+    assert shown == (f"Non posso scrivere {folder}: è una cartella / it is a folder. Il pulsante «Stato pagamenti» "
+                     "scrive sempre lì: rinomina quella cartella.", "Stato pagamenti", "critical")
+    assert folder.is_dir() and not any(folder.iterdir())
+
+
 def test_a_buttons_folder_blocked_by_a_file_asks_to_rename_that_file(tmp_path, may):
     """*Provvigioni* writes its folder beside the book: a file of that name is renamed, there is
     no --out to choose another folder with; the file stays as it was."""

@@ -15,6 +15,7 @@ import traceback
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -61,10 +62,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     refuse_if_open(target)
+    refuse_folder(target)
     sweep_stale(target.parent)
     tmp_path = temporary_file(target.parent, target.stem, target.suffix)
     try:
         yield tmp_path
+        refuse_replacing_other(tmp_path, target)
         os.replace(tmp_path, target)
     except BaseException as failed:
         abandon_archives(failed, tmp_path)
@@ -137,6 +140,8 @@ class Staged:
         """`made` takes the name `name` in the output folder; a file that had the name is kept
         aside in the temporary folder until the action ends, to come back if it fails."""
         target = self.target / name
+        refuse_folder(target)
+        refuse_replacing_other(made, target)
         aside: Path | None = None
         if os.path.lexists(target):
             aside = self.folder / f"aside-{len(self._placed)}"
@@ -363,10 +368,12 @@ OUTPUT_NOT_CREATABLE = define(
 @dataclass(frozen=True, slots=True)
 class OtherOutput:
     """What a refused output asks the desk to do, each (Italian, English), in the words of
-    what named it (`asked_for`): `named` for the path refused, `not_a_folder` for a file
-    standing where a folder goes, `unwritable` for a folder it may not write into."""
+    what named it (`asked_for`): `named` for the path refused, `folder_named` for a folder
+    standing where the file goes, `not_a_folder` for a file standing where a folder goes,
+    `unwritable` for a folder it may not write into."""
 
     named: tuple[str, str]
+    folder_named: tuple[str, str]
     not_a_folder: tuple[str, str]
     unwritable: tuple[str, str]
 
@@ -377,8 +384,8 @@ def asked_for(option: str = "--out", *, folder: bool = False, button: str | None
     DIR`), another name where it writes one file (`check --report FILE`); a desk told «altro
     nome per --out» of a folder, or of `--report`, looked for an option it never typed. An
     Excel `button` names its output itself, beside the workbook, and has no `--out`: there is
-    nothing to choose, so its user is asked to rename what stands in the way, or for leave to
-    write in that folder.
+    nothing to choose, so its user is asked to rename what stands in the way (a file, or a
+    folder: Italian says which), or for leave to write in that folder.
 
     >>> asked_for("--report").named
     ('Scegli un altro nome per --report', 'Choose another name for --report')
@@ -386,15 +393,47 @@ def asked_for(option: str = "--out", *, folder: bool = False, button: str | None
     ("Scegli un'altra cartella per --out", 'Choose another folder for --out')
     >>> asked_for(button="Ristampa DDT").named
     ('Il pulsante «Ristampa DDT» scrive sempre lì: rinominalo', 'The “Ristampa DDT” button always writes there: rename it')
+    >>> asked_for(button="Ristampa DDT").folder_named[0]
+    'Il pulsante «Ristampa DDT» scrive sempre lì: rinomina quella cartella'
     """
     if button is not None:
-        rename = (f"Il pulsante «{button}» scrive sempre lì: rinominalo",
-                  f"The “{button}” button always writes there: rename it")
-        return OtherOutput(rename, rename, (f"Il pulsante «{button}» scrive sempre lì: chiedi il permesso di scriverci",
-                                      f"The “{button}” button always writes there: ask for leave to write in it"))
+        always = (f"Il pulsante «{button}» scrive sempre lì", f"The “{button}” button always writes there")
+        rename = (f"{always[0]}: rinominalo", f"{always[1]}: rename it")
+        return OtherOutput(rename, (f"{always[0]}: rinomina quella cartella", f"{always[1]}: rename that folder"),
+                           rename, (f"{always[0]}: chiedi il permesso di scriverci",
+                                    f"{always[1]}: ask for leave to write in it"))
     elsewhere = (f"Scegli un'altra cartella per {option}", f"Choose another folder for {option}")
     named = elsewhere if folder else (f"Scegli un altro nome per {option}", f"Choose another name for {option}")
-    return OtherOutput(named, elsewhere, elsewhere)
+    return OtherOutput(named, named, elsewhere, elsewhere)
+
+
+_ASKED: ContextVar[OtherOutput | None] = ContextVar("toolkit_asked", default=None)
+"""What a refused output asks for in the action under way (`asking`, `ask_as`); None: the
+command line's `--out`."""
+
+
+@contextmanager
+def asking(asked: OtherOutput) -> Iterator[None]:
+    """Within it, every refused output asks for `asked`: an Excel button wraps its press in
+    it, so a refusal made deep in a service or a writer (`write_atomic`) speaks the button's
+    words without each caller handing them down."""
+    token = _ASKED.set(asked)
+    try:
+        yield
+    finally:
+        _ASKED.reset(token)
+
+
+def ask_as(asked: OtherOutput | None) -> None:
+    """From now on in this command, refused outputs ask for `asked` (None: the default): set
+    when the command line's output option is read, so the refusal names that option."""
+    _ASKED.set(asked)
+
+
+def asked_now(*, folder: bool = False) -> OtherOutput:
+    """What a refused output asks for in the action under way (`asking`, `ask_as`), else
+    another name (or, for a `folder`, another folder) for `--out`."""
+    return _ASKED.get() or asked_for(folder=folder)
 
 
 def check_output(target: Path, *, kind: str | None, inputs: tuple[Path | None, ...] = (), folder: bool = False,
@@ -407,15 +446,13 @@ def check_output(target: Path, *, kind: str | None, inputs: tuple[Path | None, .
     another output as the caller who named `target` would (`asked`; by default another for
     the command line's `--out`)."""
     target = Path(target)
-    asked = asked or asked_for(folder=folder)
+    asked = asked or asked_now(folder=folder)
     choose = asked.named
     files = [(target / name, of) for name, of in (names or {}).items()] if folder else [(target, kind)]
     for path, of in files:
         refuse_input(path, inputs, choose)
         refuse_if_open(path)
-        if path.is_dir():
-            raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=path, reason="è una cartella / it is a folder",
-                                                     choose_it=choose[0], choose_en=choose[1]))
+        refuse_folder(path, asked)
         if of is not None:
             refuse_other_file(path, of, choose)
     where = target if folder else target.parent
@@ -477,6 +514,29 @@ def refuse_other_file(target: Path, kind: str, choose: tuple[str, str] = OUT_NAM
               "version that did not mark it")
     raise UnusableInput(OUTPUT_NOT_OURS(None, path=target, kind_it=KINDS[kind][0], kind_en=KINDS[kind][1],
                                         found_it=it_found, found_en=en_found, choose_it=choose[0], choose_en=choose[1]))
+
+
+def refuse_folder(target: Path, asked: OtherOutput | None = None) -> None:
+    """Refuse an output whose name a folder has: it would fail half-way, or (a staged file)
+    put the folder aside. `asked`, by default what the action under way asks (`asked_now`),
+    asks to rename the folder (not the file) where a button writes always there."""
+    if os.path.isdir(target):
+        choose = (asked or asked_now()).folder_named
+        raise UnusableInput(OUTPUT_NOT_CREATABLE(None, path=target, reason="è una cartella / it is a folder",
+                                                 choose_it=choose[0], choose_en=choose[1]))
+
+
+def refuse_replacing_other(made: Path, target: Path) -> None:
+    """Refuse to give `made` the name `target` when `target` is a file the toolkit did not
+    write as the kind of output `made` is (`refuse_other_file`): the one place every writer
+    passes (`atomic_path`, `Staged.place`), so no button or verb writing a fixed name (the
+    day's *stato-pagamenti*, a report, a demo's panel) replaces a user's own workbook saved
+    under it, nor another kind of ours; its own earlier output it replaces. Asked in the words
+    of the action under way (`asked_now`). A file with no mark of ours (a CSV, an XML, a PDF)
+    says nothing of what may be replaced, and is not looked at."""
+    kind = made_for(made) if os.path.isfile(target) else None
+    if kind is not None:
+        refuse_other_file(target, kind, asked_now().named)
 
 
 def made_for(path: Path) -> str | None:

@@ -23,6 +23,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 
+from toolkit.basics.files import ask_as, asked_for
 from toolkit.basics.problems import Problem, Severity, problem_type
 from toolkit.basics.vocab import Choice, Choices
 from toolkit.basics.wording import more_warnings
@@ -105,15 +106,18 @@ WORKBOOK = (".xlsx",)
 def out_file(default: Any, help: str, *, suffixes: tuple[str, ...] = WORKBOOK, name: str = "--out") -> Any:
     """The option naming the file a verb writes, refused at parsing when its suffix is not one
     the verb writes: `--out p.txt` got an .xlsx workbook under a name no program opens as one.
-    Every verb writing one file declares it here, so the refusal comes before any work."""
+    Every verb writing one file declares it here, so the refusal comes before any work, and
+    any later refusal of an output (`files.refuse_replacing_other`) names this option."""
     return typer.Option(default, name, callback=_writes(suffixes), metavar=f"FILE{suffixes[0]}", help=help)
 
 
 def _writes(suffixes: tuple[str, ...]) -> Callable[[typer.Context, typer.CallbackParam, Path | None], Path | None]:
     def written_as(ctx: typer.Context, param: typer.CallbackParam, value: Path | None) -> Path | None:
-        if value is None or value.suffix.lower() in suffixes:
-            return value
         option = param.opts[0]
+        if value is None or value.suffix.lower() in suffixes:
+            if value is not None:
+                ask_as(asked_for(option))
+            return value
         raise typer.BadParameter(unwritable(value, option, suffixes, pdf_beside=_prints_pdf(ctx)), param_hint=option)
 
     return written_as
@@ -143,8 +147,17 @@ FILE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".zip", ".xml", ".pdf")
 def out_folder(default: Any, help: str, *, name: str = "--out") -> Any:
     """The option naming the folder a verb writes into, the counterpart of `out_file`: a name
     ending like a file (`--out fatture.xlsx`) is refused at parsing, unless that folder exists,
-    since it would make a folder the desk takes for a file and looks for in vain."""
-    return typer.Option(default, name, callback=folder_named, metavar="DIR", help=help)
+    since it would make a folder the desk takes for a file and looks for in vain. A refused
+    output of the verb then asks for another folder for this option (`files.asked_now`): the
+    files it writes there have fixed names (`demo`'s panel, `convert`'s report)."""
+    return typer.Option(default, name, callback=_writes_into, metavar="DIR", help=help)
+
+
+def _writes_into(ctx: typer.Context, param: typer.CallbackParam, value: Path | None) -> Path | None:
+    named = folder_named(ctx, param, value)
+    if named is not None:
+        ask_as(asked_for(param.opts[0], folder=True))
+    return named
 
 
 def folder_named(ctx: typer.Context, param: typer.CallbackParam, value: Path | None) -> Path | None:
@@ -175,6 +188,7 @@ def _prints_pdf(ctx: typer.Context) -> bool:
 def reset() -> None:
     """A fresh start for one command (the tests run several in one process)."""
     _state.update(lang="it", chosen=None, json=False, verbose=False)
+    ask_as(None)
     _state.pop("workbook", None)
 
 

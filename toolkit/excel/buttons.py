@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from toolkit.basics import runtime, wording
+from toolkit.basics.files import asking
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
 from toolkit.core.credit_notes import AskedIn
 from toolkit.excel import cells, inputs, orders, report
@@ -149,7 +150,8 @@ def caller() -> Book:
 def button(caption: str) -> Callable[[Callable[[Press], None]], Callable[..., None]]:
     """Wrap a button's body: find the book, turn the user's mistakes into a message box in the
     workbook's language (both languages when the mistake stops the press before the master
-    data says which)."""
+    data says which). Every output refused during the press asks in the button's words
+    (`asking`): a button names its files itself and has no `--out`."""
     found = next((b for b in BUTTONS if b.caption == caption), None)
     titles = {"it": caption, "en": found.english if found else caption}
 
@@ -159,7 +161,8 @@ def button(caption: str) -> Callable[[Callable[[Press], None]], Callable[..., No
             runtime.configure()
             press = Press(caller() if book is None else book, titles)
             try:
-                body(press)
+                with asking(press.asked):
+                    body(press)
             except UnusableInput as exc:
                 lang = press.lang
                 text = (exc.problem.render(lang) if lang else

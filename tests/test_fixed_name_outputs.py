@@ -1,0 +1,77 @@
+"""Files a verb writes under a name of its own (the demo's data check, convert's report) pass
+the check `--out` files have: a workbook the toolkit did not write there, or wrote as another
+kind, is never replaced; the verb's own earlier file is."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+
+from toolkit.cli import app, output
+
+
+def run(args: list[str], capsys) -> tuple[int, str, str]:
+    app._register()
+    output.reset()
+    code = app.run(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def users_own(path: Path) -> bytes:
+    """A workbook of the user's own (no kind mark) saved at `path`; its bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = openpyxl.Workbook()
+    book.active["A1"] = "miei conti"
+    book.save(path)
+    return path.read_bytes()
+
+
+def not_ours(path: Path, kind: str, asked: str) -> str:
+    return (f"Il file {path} esiste già e non è un file «{kind}» scritto da toolkit (non l'ha scritto toolkit, o "
+            f"una versione che non lo segnava): non lo sostituisco. {asked}, oppure sposta o cancella quel file.")
+
+
+def test_the_demo_keeps_a_users_own_workbook_named_as_its_data_check(tmp_path, capsys):
+    out = tmp_path / "demo"
+    own = out / "controllo-dati.xlsx"
+    before = users_own(own)
+    code, _, said = run(["demo", "--out", str(out)], capsys)
+    assert code == 2
+    assert not_ours(own, "controllo dati", "Scegli un'altra cartella per --out") in " ".join(said.split())
+    assert own.read_bytes() == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+class Stamped(datetime):
+    """The clock convert names its report by, stopped."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls(2026, 4, 9, 10, 30, 0)
+
+
+def test_convert_keeps_a_users_own_workbook_named_as_its_report_and_replaces_its_own(tmp_path, capsys,
+                                                                                   monkeypatch):
+    import toolkit.services.convert
+
+    monkeypatch.setattr(toolkit.services.convert, "datetime", Stamped)
+    (tmp_path / "a.csv").write_text("Codice;Prezzo\nA1;12,50\n", encoding="utf-8")
+    out = tmp_path / "out"
+    report = out / "conversione-20260409-103000.xlsx"
+    before = users_own(report)
+    args = ["convert", str(tmp_path / "a.csv"), "--to", "xlsx", "--out", str(out), "--jobs", "1", "--json"]
+    code, said, _ = run(args, capsys)
+    document = json.loads(said)
+    assert (code, document["exit_code"]) == (2, 2)
+    assert document["problems"][0]["code"] == "output-not-ours"
+    assert document["problems"][0]["message"] == not_ours(report, "conversione", "Scegli un'altra cartella per --out")
+    assert report.read_bytes() == before
+    report.unlink()
+    assert run(args, capsys)[0] == 0
+    first = report.stat().st_ino
+    assert run(args, capsys)[0] == 0
+    assert report.stat().st_ino != first
