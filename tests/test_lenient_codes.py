@@ -89,7 +89,7 @@ def test_an_unknown_short_number_still_says_it_is_not_in_the_ledger(desk, capsys
     code, said = toolkit(capsys, "orders", "status", workbook, "999/2026", "--to", "chiuso")
     assert code == 1
     assert [p["message"] for p in said["problems"]] == [
-        "L'ordine 999/2026 non esiste nel registro: controlla il numero (es. OC-2026-00001)."]
+        "L'ordine 999/2026 non esiste nel registro: controlla il numero (gli ordini registrati: toolkit orders list)."]
     code, shipped = toolkit(capsys, "ship", workbook, "--date", MAY_15, "--orders", "oc-2026-999")
     assert code == 1 and [p["code"] for p in shipped["problems"]] == ["ship-unknown-order"]
 
@@ -227,7 +227,7 @@ def test_a_quantities_row_two_series_may_mean_is_refused_at_its_cell(sample_mast
     shipped = ship(sample_master, ledger, date(2026, 5, 18), quantities=quantities, future=True)
     assert shipped.notes == ()
     assert [(p.code, p.sheet, p.cell, p.message("it")) for p in shipped.problems] == [(
-        "ambiguous-order-number", "quantita", "C2", "«1/2026» può essere più di un ordine: OC-2026-00001, "
+        "ambiguous-order-number", "quantita.csv", "A2", "«1/2026» può essere più di un ordine: OC-2026-00001, "
         "OV-2026-00001. Scrivi il numero per intero (es. OC-2026-00001).")]
 
 

@@ -104,7 +104,7 @@ def test_mistakes_in_the_quantities_file_are_reported_by_cell(tmp_path, ledger_u
                     "--ledger", ledger_url)
     assert code == 1
     assert [(p["code"], p["workbook"], p["sheet"], p["cell"]) for p in out["problems"]] == [
-        ("quantities-bad-header", "q.csv", "q", "A1")]
+        ("quantities-bad-header", "q.csv", "q.csv", "A1")]
     (tmp_path / "q.csv").write_text(f"Ordine;Articolo;Quantità\n{numbers['T001']};A001;5\n{numbers['T001']};A002;99\n",
                                     encoding="utf-8")
     code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--quantities", tmp_path / "q.csv", "--json",
@@ -113,6 +113,22 @@ def test_mistakes_in_the_quantities_file_are_reported_by_cell(tmp_path, ledger_u
     assert [(p["code"], p["cell"]) for p in out["problems"]] == [("ship-quantity-too-large", "C3")]
     with reading(ledger) as conn:
         assert conn.execute(select(schema.deliveries)).all() == []
+    ledger.engine.dispose()
+
+
+def test_an_unknown_order_or_item_is_reported_at_its_own_cell_of_the_csv(tmp_path, ledger_url, app):
+    """The audit's finding 7: both pointed at the quantity (C2) of a sheet named `q`."""
+    workbook, ledger, numbers = setup(tmp_path, ledger_url)
+    (tmp_path / "q.csv").write_text(f"Ordine,Articolo,Quantità\nOC-2026-00009,A001,1\n{numbers['T001']},A999,1\n",
+                                    encoding="utf-8")
+    code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--quantities", tmp_path / "q.csv", "--json",
+                    "--ledger", ledger_url)
+    assert code == 1 and out["shipped"] == []
+    assert [(p["code"], p["sheet"], p["cell"]) for p in out["problems"]] == [
+        ("ship-unknown-order", "q.csv", "A2"), ("ship-unknown-line", "q.csv", "B3")]
+    assert out["problems"][0]["message"] == (
+        "L'ordine OC-2026-00009 non esiste nel registro: controlla il numero (gli ordini registrati: "
+        "toolkit orders list).")
     ledger.engine.dispose()
 
 

@@ -177,8 +177,8 @@ TERMS_OVERRIDDEN = define(
        "file says, although the customer's terms are “{terms_en}”; the rest stays open.")
 UNKNOWN_ORDER_ROW = define(
     "ship-unknown-order", "error",
-    it="L'ordine {number} non esiste nel registro: controlla il numero (es. OC-2026-00001).",
-    en="Order {number} is not in the ledger: check the number (e.g. OC-2026-00001).")
+    it="L'ordine {number} non esiste nel registro: controlla il numero (gli ordini registrati: toolkit orders list).",
+    en="Order {number} is not in the ledger: check the number (the orders recorded: toolkit orders list).")
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +257,10 @@ class ChosenRow:
     line: str
     quantity: object
     location: Location | None = None
+    """The quantity's cell; `order_at` and `line_at` are the cells of the order number and of the
+    item or line (None: the quantity's), so a problem with either names the cell the user fixes."""
+    order_at: Location | None = None
+    line_at: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,9 +354,9 @@ def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order]) -> tup
     for row in rows:
         order = by_number.get(str(row.order).strip())
         if order is None:
-            problems.append(UNKNOWN_ORDER_ROW(row.location, number=row.order))
+            problems.append(UNKNOWN_ORDER_ROW(row.order_at or row.location, number=row.order))
             continue
-        line, trouble = _find_line(order, str(row.line).strip(), row.location)
+        line, trouble = _find_line(order, str(row.line).strip(), row.line_at or row.location)
         if line is None:
             problems.append(trouble)  # type: ignore[arg-type]
             continue

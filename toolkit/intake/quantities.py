@@ -3,7 +3,8 @@
 `toolkit ship --quantities FILE` takes a CSV or workbook with one row per order line to ship in
 part: order number, item code (or line number), quantity — the columns found by their headings
 in Italian or English, so a sheet exported from the order panel works as it is. Each row keeps
-the cell of its quantity, so a problem with it names that cell.
+the cells of its order, item and quantity, so a problem names the cell to fix; a CSV's "sheet" is
+its file name (`q.csv!A2`), the name the user knows it by.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def read_quantities(path: Path) -> tuple[list[ChosenRow], list[Problem]]:
     if path.suffix.lower() in (".csv", ".txt"):
         if not path.is_file():
             raise UnusableInput(QUANTITIES_FILE_MISSING(None, path=path))
-        return quantity_rows(path.name, path.stem, text_rows(path))
+        return quantity_rows(path.name, path.name, text_rows(path))
     from toolkit.intake.sources import read_workbook
 
     raw = read_workbook(path)
@@ -79,10 +80,13 @@ def quantity_rows(workbook: str, sheet: str, rows: Sequence[Sequence[Any]], firs
         which = item if item not in (None, "") else line
         if isinstance(which, float) and which.is_integer():
             which = int(which)
-        where = Location(sheet, address(first_row + i, first_col + columns["quantity"]), workbook)
+        def where(field: str, at: int = first_row + i) -> Location:
+            return Location(sheet, address(at, first_col + columns[field]), workbook)
+
         order = str(_cell(row, columns, "order") or "").strip()
         chosen.append(ChosenRow(order, str(which if which is not None else "").strip(),
-                                _cell(row, columns, "quantity"), where))
+                                _cell(row, columns, "quantity"), where("quantity"), where("order"),
+                                where("item" if item not in (None, "") or "line" not in columns else "line")))
     return chosen, []
 
 

@@ -292,7 +292,7 @@ def _rows_in_full(conn: Connection, rows: Sequence[ChosenRow]) -> tuple[list[Cho
     for row in rows:
         order = found[str(row.order).strip()]
         if isinstance(order, Problem):
-            problems.append(replace(order, location=row.location))
+            problems.append(replace(order, location=row.order_at or row.location))
         else:
             kept.append(row if order is None else replace(row, order=order.number))
     return kept, [order.id for order in found.values() if isinstance(order, Order)], problems
