@@ -39,7 +39,7 @@ def test_settle_then_commissions_from_the_panel_period(tmp_path, may):  # noqa: 
     assert note.cites and note.total < 0
     assert (tmp_path / "sconti-2026-04" / "sconto-volume-2026-04-C001.xlsx").exists()
     (again,) = press(book, "settle_volume_discounts")
-    assert "emesse 0 note di credito, 1 già liquidati" in again[0]
+    assert "emesse 0 note di credito, 1 già liquidato" in again[0]
     (shown,) = press(book, "commissions")
     assert shown[2] == "info" and "1 agente" in shown[0], shown
     folder = tmp_path / "provvigioni-20260401-20260430"

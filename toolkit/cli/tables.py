@@ -90,6 +90,11 @@ def _money(value: Decimal | None, lang: str) -> str:
     return "" if value is None else euro(value, lang)
 
 
+MOVED_LEGEND = ("* data spostata dal calendario o toccata da un'eccezione",
+                "* date moved by the calendar or touched by an exception")
+"""What the asterisk beside a due date means, in the preview and in the delivery plan."""
+
+
 def print_preview(preview: Preview, lang: str) -> None:
     """The orders due, then each of their customers' position (what the Excel preview shows)."""
     it = lang == "it"
@@ -101,6 +106,8 @@ def print_preview(preview: Preview, lang: str) -> None:
         table.add_row(f"{r.day:%d/%m/%Y}{'*' if r.changed else ''}", r.template, r.customer, r.customer_name,
                       str(r.lines), quantity(r.quantity, lang), euro(r.amount, lang), r.order_shown(lang))
     _show(table, console)
+    if any(r.changed for r in preview.rows):
+        console.print(MOVED_LEGEND[0] if it else MOVED_LEGEND[1])
     if preview.missed_days:
         days = ", ".join(d.strftime("%d/%m") for d in preview.missed_days)
         console.print(("Giorni recuperati: " if it else "Missed days caught up: ") + days)
@@ -182,7 +189,11 @@ def print_payments(rows: Sequence[PaymentStatus], lang: str) -> None:
                if r.next_due and r.days_to_due is not None else "")
         table.add_row(r.number, f"{r.invoice_date:%d/%m/%Y}", r.customer, euro(r.total, lang), euro(r.collected, lang),
                       euro(r.credited, lang), euro(r.outstanding, lang), _paid(r, lang), due)
-    _show(table)
+    console = _console()
+    _show(table, console)
+    if any(r.next_due and r.days_to_due is not None for r in rows):
+        console.print("(+N) giorni alla scadenza, (-N) giorni di ritardo" if it
+                      else "(+N) days to the due date, (-N) days overdue")
 
 
 def _paid(status: PaymentStatus, lang: str) -> str:

@@ -96,7 +96,7 @@ class Settled:
         if errors(self.problems):
             return ("Nessuna nota di credito emessa: correggi i problemi indicati." if it
                     else "No credit note was issued: fix the problems listed.")
-        done = f", {len(self.already)} già liquidati" if it and self.already else (
+        done = f", {count(len(self.already), 'già liquidato', 'già liquidati')}" if it and self.already else (
             f", {len(self.already)} settled before" if self.already else "")
         return (f"Sconti volume {self.period.name}: {'emessa' if n == 1 else 'emesse'} {notes}{done}." if it
                 else f"Volume discounts {self.period.name}: issued {notes}{done}.")
