@@ -115,7 +115,23 @@ def test_a_mistake_in_the_command_line_is_told_in_italian_beside_clicks_english(
     code, err = command_line([str(sample_workbook) if a == "anagrafiche.xlsx" else a for a in args], capsys)
     assert code == 2
     assert english in err and italian in err
-    assert err.index(english) < err.index(italian)
+    assert err.index(italian) < err.index(english)
+
+
+REVERSED = [["commissions", "anagrafiche.xlsx", "--out", "{dir}"], ["report", "sales", "anagrafiche.xlsx", "--out", "{dir}/r.xlsx"],
+            ["orders", "list", "anagrafiche.xlsx"], ["calendar", "anagrafiche.xlsx"]]
+
+
+@pytest.mark.parametrize("args", REVERSED, ids=[" ".join(a[:2]) for a in REVERSED])
+def test_a_period_run_backwards_is_one_usage_slip_for_every_verb(args, capsys, sample_workbook, tmp_path):
+    """The audit's finding 10: `commissions` exited 1 with a sentence, `report` and `orders list`
+    exited 2 with a bare `--to < --from`."""
+    given = [str(sample_workbook) if a == "anagrafiche.xlsx" else a.replace("{dir}", str(tmp_path)) for a in args]
+    code, err = command_line([*given, "--from", "2026-04-10", "--to", "2026-04-01"], capsys)
+    assert code == 2
+    assert err.startswith("Errore: Valore non valido per --to: --to 01/04/2026 viene prima di --from 10/04/2026: "
+                          "la data finale va dopo quella iniziale, scambiale\n")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_usage_mistake_in_json_is_worded_in_the_language_asked(capsys):

@@ -265,4 +265,6 @@ def test_orders_list_keeps_a_period_and_a_customer(workbook, tmp_path):
     customer = every[-1]["customer"]
     assert listed("--customer", customer) == [o for o in every if o["customer"] == customer]
     backwards = toolkit("orders", "list", str(workbook), "--from", "2026-04-10", "--to", "2026-04-09", cwd=cwd)
-    assert backwards.returncode == 2 and "--to < --from" in backwards.stderr
+    assert backwards.returncode == 2
+    assert ("Errore: Valore non valido per --to: --to 09/04/2026 viene prima di --from 10/04/2026: la data finale "
+            "va dopo quella iniziale, scambiale") in backwards.stderr

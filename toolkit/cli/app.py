@@ -152,7 +152,7 @@ def _may_show_help(args: list[str]) -> bool:
 
 
 def _usage_error(exc: ClickException) -> int:
-    """click's English message, as click shows it, with its Italian line beneath (`--help`
+    """The Italian line first, the desk's language, then click's English message as click shows it (`--help`
     given no arguments is help, not an error: shown as it is)."""
     from toolkit.cli.usage import italian
 
@@ -162,8 +162,8 @@ def _usage_error(exc: ClickException) -> int:
     reason = USAGE(None, reason_it=italian(exc), reason_en=exc.format_message())
     if output.json_mode():
         return _stopped(2, reason)
-    exc.show()
     typer.echo(f"Errore: {reason.message('it')}", err=True)
+    exc.show()
     return 2
 
 

@@ -8,7 +8,7 @@ import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, VerboseOption
-from toolkit.cli.session import open_master, parse_day
+from toolkit.cli.session import in_order, open_master, parse_day
 
 
 def register(app: typer.Typer) -> None:
@@ -31,8 +31,7 @@ def register(app: typer.Typer) -> None:
             check_output(out, kind="calendar", inputs=(workbook,))
         session = open_master(workbook, lang)
         start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
-        if end < start:
-            raise typer.BadParameter("--to < --from", param_hint="--to")
+        in_order(start, end)
         result = plan(session.master, start, end, out=out, lang=output.lang())
         problems = session.warnings + result.problems
         if json:

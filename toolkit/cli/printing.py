@@ -11,7 +11,7 @@ from toolkit.basics.vocab import Choice, Choices
 from toolkit.basics.wording import count
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import codes, open_session, parse_day
+from toolkit.cli.session import codes, in_order, open_session, parse_day
 
 PRINTED = Choices((Choice("orders", ("ordini", "ordine"), ("order",)), Choice("ddt", ("ddt",)),
                    Choice("invoices", ("fatture", "fattura"), ("invoice",))))
@@ -54,8 +54,8 @@ def register(app: typer.Typer) -> None:
         session = open_session(workbook, ledger, lang, wait)
         first = parse_day(date) if date else None
         last = parse_day(to, "--to") if to else first
-        if first and last and last < first:
-            raise typer.BadParameter("--to < --date", param_hint="--to")
+        if first and last:
+            in_order(first, last, "--date")
         check_output(out, kind=kind, inputs=(workbook,))
         selection = Selection(tuple(sorted(codes(numbers) or ())), first, last, run, unprinted)
         result = print_documents(session.master, session.ledger, kind, selection, out, output.lang(), pdf=pdf,

@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import open_session, parse_day
+from toolkit.cli.session import in_order, open_session, parse_day
 
 if TYPE_CHECKING:
     from toolkit.core.commissions import Statement
@@ -108,6 +108,7 @@ def commissions_cmd(
     from toolkit.services.commissions import compute
 
     start, end = parse_day(first, "--from"), parse_day(last, "--to")
+    in_order(start, end)
     session = open_session(workbook, ledger, lang)
     check_output(out, kind=None, inputs=(workbook,), folder=True)
     result = compute(session.ledger, session.master, start, end, out=out, lang=output.lang())

@@ -9,7 +9,7 @@ import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import customer_codes, item_codes, open_session, parse_day
+from toolkit.cli.session import customer_codes, in_order, item_codes, open_session, parse_day
 from toolkit.core.reports import COMPARISONS, GROUPINGS, KINDS
 
 
@@ -44,8 +44,7 @@ def register(app: typer.Typer) -> None:
         against = output.chosen(COMPARISONS, compare, "--compare") if compare else None
         dimensions = output.chosen_list(groupings(chosen), by, "--by")
         start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
-        if end < start:
-            raise typer.BadParameter("--to < --from", param_hint="--to")
+        in_order(start, end)
         session = open_session(workbook, ledger, lang, wait)
         check_output(out, kind="report", inputs=(workbook,))
         customers, items = customer_codes(session.master, customer), item_codes(session.master, item)

@@ -88,9 +88,19 @@ def parse_period(date_from: str | None, date_to: str | None) -> tuple[date | Non
     """`--from` and `--to`, either of which may be left out; refused when they run backwards."""
     first = parse_day(date_from, "--from") if date_from else None
     last = parse_day(date_to, "--to") if date_to else None
-    if first and last and last < first:
-        raise typer.BadParameter("--to < --from", param_hint="--to")
+    if first and last:
+        in_order(first, last)
     return first, last
+
+
+def in_order(first: date, last: date, start: str = "--from", end: str = "--to") -> None:
+    """A period whose end comes before its start is a slip in the command line (exit 2), said in
+    one sentence for every verb: `--to < --from` alone left the user to guess which date to fix."""
+    if last < first:
+        raise typer.BadParameter(
+            f"{end} {last:%d/%m/%Y} viene prima di {start} {first:%d/%m/%Y}: la data finale va dopo quella "
+            f"iniziale, scambiale / {end} {last:%d/%m/%Y} comes before {start} {first:%d/%m/%Y}: the end goes after "
+            f"the start, swap them", param_hint=end)
 
 
 def codes(text: str | None) -> set[str] | None:

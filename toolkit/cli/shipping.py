@@ -15,7 +15,7 @@ import typer
 from toolkit.basics.wording import count
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import codes, one_code, open_session, parse_day
+from toolkit.cli.session import codes, in_order, one_code, open_session, parse_day
 from toolkit.model.records import Carrier
 
 if TYPE_CHECKING:
@@ -143,8 +143,7 @@ def register(app: typer.Typer) -> None:
 def _period(date: str, to: str | None) -> tuple[datetime.date, datetime.date]:
     start = parse_day(date)
     end = parse_day(to, "--to") if to else start
-    if end < start:
-        raise typer.BadParameter("--to < --date", param_hint="--to")
+    in_order(start, end, "--date")
     return start, end
 
 
