@@ -118,7 +118,8 @@ def test_a_mistake_in_the_command_line_is_told_in_italian_beside_clicks_english(
     assert err.index(italian) < err.index(english)
 
 
-REVERSED = [["commissions", "anagrafiche.xlsx", "--out", "{dir}"], ["report", "sales", "anagrafiche.xlsx", "--out", "{dir}/r.xlsx"],
+REVERSED = [["commissions", "anagrafiche.xlsx", "--out", "{dir}"],
+            ["report", "sales", "anagrafiche.xlsx", "--out", "{dir}/r.xlsx"],
             ["orders", "list", "anagrafiche.xlsx"], ["calendar", "anagrafiche.xlsx"]]
 
 
