@@ -148,7 +148,8 @@ NO_SUCH_PAYMENT = define(
     en="{number} has no payment of {amount} € on {day} to void; payments recorded: {recorded}. Give the date, "
        "amount (and reference) as recorded.")
 ALREADY_VOIDED = define(
-    "payment-already-voided", "error",
+    "payment-already-voided", "warning",
+    title=("Incasso già annullato", "Payment already voided"),
     it="L'incasso di {amount} € del {day} su {number} è già annullato: nulla è cambiato.",
     en="The payment of {amount} € on {day} on {number} is already voided: nothing changed.")
 WHICH_PAYMENT = define(
@@ -415,7 +416,8 @@ class Voided:
 def void(ledger: Ledger, entry: PaymentEntry) -> Voided:
     """Void the payment `entry` names by its invoice, date, amount and, when the same amount
     was paid twice on a day, its reference: record its reversal (`reverse_payment`), in one
-    transaction. A payment is voided once; a void that would leave a credit note refunded
+    transaction. A payment is voided once: voiding it again is done already, a note and exit 0
+    as other verbs run twice (`ALREADY_VOIDED`); a void that would leave a credit note refunded
     beyond what it has to refund is refused, nothing written."""
     try:
         return _void(ledger, entry)
