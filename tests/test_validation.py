@@ -176,6 +176,20 @@ def test_missing_sheet_and_column():
     assert ("Righe modello", "F1", "missing-column") in found
 
 
+def test_a_renamed_sheet_is_listed_and_its_name_suggested_back():
+    """The audit's finding 8: "Manca il foglio «Clienti»" with no word of the sheet "Clienti 2026"."""
+    sheets = minimal.sheets()
+    renamed = {("Clienti 2026" if name == "Clienti" else name): rows for name, rows in sheets.items()}
+    [missing] = [p for p in check(minimal.workbook(renamed)).problems if p.code == "missing-sheet"]
+    listed = ", ".join(f"«{name}»" for name in renamed)
+    assert missing.message("it").endswith(
+        f"). Fogli trovati: {listed}. Se «Clienti 2026» è questo foglio, rinominalo «Clienti».")
+    assert missing.message("en").endswith("If “Clienti 2026” is this sheet, rename it “Clienti”.")
+    del sheets["Listini"]
+    [missing] = [p for p in check(minimal.workbook(sheets)).problems if p.code == "missing-sheet"]
+    assert missing.message("it").endswith(f"). Fogli trovati: {', '.join(f'«{name}»' for name in sheets)}.")
+
+
 def test_english_names_any_order_extra_columns_and_offset_table():
     sheets = with_stock_sheet(minimal.sheets())
     lines = sheets.pop("Righe modello")

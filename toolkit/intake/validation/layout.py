@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from itertools import compress, islice, repeat
 from operator import is_, itemgetter
 from typing import Any
@@ -26,8 +27,43 @@ from toolkit.model.sheets import Sheet
 
 MISSING_SHEET = define(
     "missing-sheet", "error",
-    it="Manca il foglio «{it}» ({en}): aggiungilo con la riga di intestazione ({columns}).",
-    en="Sheet “{en}” ({it}) is missing: add it with its header row ({columns}).")
+    it="Manca il foglio «{it}» ({en}): aggiungilo con la riga di intestazione ({columns}). {found}",
+    en="Sheet “{en}” ({it}) is missing: add it with its header row ({columns}). {found}")
+SHEETS_LISTED = 12
+"""The sheet names a missing sheet's message lists at most: the rest are counted."""
+
+
+@dataclass(frozen=True, slots=True)
+class SheetsFound:
+    """The sheets a workbook has, for a missing sheet's message: a sheet renamed `Clienti 2026`
+    shows at a glance, and the name closest to the one missing is suggested back."""
+
+    names: tuple[str, ...]
+    closest: str | None
+    wanted: str
+
+    def shown(self, lang: str) -> str:
+        it = lang == "it"
+        quoted = [f"«{n}»" if it else f"“{n}”" for n in self.names[:SHEETS_LISTED]]
+        if len(self.names) > SHEETS_LISTED:
+            quoted.append(f"e altri {len(self.names) - SHEETS_LISTED}" if it
+                          else f"and {len(self.names) - SHEETS_LISTED} more")
+        listed = ", ".join(quoted) or ("nessuno" if it else "none")
+        if self.closest is None:
+            return f"Fogli trovati: {listed}." if it else f"Sheets found: {listed}."
+        return (f"Fogli trovati: {listed}. Se «{self.closest}» è questo foglio, rinominalo «{self.wanted}»." if it
+                else f"Sheets found: {listed}. If “{self.closest}” is this sheet, rename it “{self.wanted}”.")
+
+
+def _sheets_found(raw: RawWorkbook, spec: Sheet, unmatched: Sequence[str]) -> SheetsFound:
+    """The workbook's sheets, and the unmatched one whose name is closest to the spec's in
+    either language (`Clienti 2026`, `clienti_old`), if any is close enough to be a guess."""
+    wanted = {normalize(spec.it): spec.it, normalize(spec.en): spec.en}
+    near = [(max(SequenceMatcher(None, normalize(name), w).ratio() for w in wanted), name) for name in unmatched]
+    score, closest = max(near, default=(0.0, None))
+    return SheetsFound(tuple(s.name for s in raw.sheets), closest if score >= 0.6 else None, spec.it)
+
+
 MISSING_COLUMN = define(
     "missing-column", "error",
     it="Nel foglio manca la colonna obbligatoria «{it}»: aggiungila nella riga di intestazione.",
@@ -161,9 +197,11 @@ def _blank_free(column: Sequence[Any]) -> bool:
 def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Problem]]:
     problems: list[Problem] = []
     found: dict[str, RawSheet] = {}
+    unmatched: list[str] = []
     for sheet in raw.sheets:
         spec = schema.match_sheet(sheet.name)
         if spec is None:
+            unmatched.append(sheet.name)
             continue
         if spec.key in found:
             problems.append(DUPLICATE_SHEET(Location(sheet.name, None, raw.name), name=sheet.name,
@@ -177,7 +215,8 @@ def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Proble
         if raw_sheet is None:
             if spec.required:
                 problems.append(MISSING_SHEET(Location(spec.it, None, raw.name), it=spec.it, en=spec.en,
-                                              columns=", ".join(c.it for c in spec.columns if c.required)))
+                                              columns=", ".join(c.it for c in spec.columns if c.required),
+                                              found=_sheets_found(raw, spec, unmatched)))
             continue
         table, table_problems = _read_header(spec, raw_sheet, raw.name)
         problems += table_problems
