@@ -59,6 +59,19 @@ def printed(tmp_path, ledger):
     return openpyxl.load_workbook(path)
 
 
+def test_the_destination_keeps_its_province(tmp_path, ledger):
+    """The audit's finding 12: *Luogo di destinazione* read `Torino` where the buyer's lines
+    read `10121 Torino (TO)`."""
+    sheets = shipping_sheets()
+    for row, extra in zip(sheets["Destinazioni"], (["CAP", "Provincia"], ["10121", "TO"])):
+        row += extra
+    master = check(minimal.workbook(sheets)).master
+    create(master, ledger, DAY, with_catch_up=False)
+    notes = ship(master, ledger, DAY, all_open=True).notes
+    sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "ddt.xlsx", master, notes))["DDT-2026-00001"]
+    assert below(sheet, "Luogo di destinazione", 3) == ["Bar Centrale S.n.c.", "Piazza Castello 1", "10121 Torino (TO)"]
+
+
 def test_one_sheet_per_ddt_named_by_its_number(printed):
     assert printed.sheetnames == ["DDT-2026-00001", "DDT-2026-00002"]
 

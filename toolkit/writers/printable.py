@@ -243,9 +243,7 @@ def company_header(sheet: Worksheet, fmt: Formats, settings: Settings | Seller, 
 
 def party_lines(customer: Customer | Buyer, lang: str) -> list[str]:
     vat = "P. IVA" if lang == "it" else "VAT no."
-    lines = [customer.name, customer.address,
-             " ".join(x for x in (customer.postcode, customer.city,
-                                  f"({customer.province})" if customer.province else None) if x)]
+    lines = [customer.name, customer.address, _place(customer)]
     if customer.vat_number:
         foreign = vat_ids.vat_country(customer.vat_number) != "IT"
         lines.append(f"{vat} {'' if foreign else customer.country}{customer.vat_number}")
@@ -255,10 +253,16 @@ def party_lines(customer: Customer | Buyer, lang: str) -> list[str]:
 
 
 def address_lines(ship_to: ShipTo | Destination | None, customer: Customer | Buyer) -> list[str]:
-    """The destination: a shipping address, or the customer's own when there is none."""
+    """The destination: a shipping address, or the customer's own when there is none, with its
+    province as the buyer's lines show it (the DDT's *Luogo di destinazione* dropped it)."""
     if ship_to is None:
-        return [customer.name, customer.address, " ".join(x for x in (customer.postcode, customer.city) if x)]
-    return [ship_to.name or customer.name, ship_to.address, " ".join(x for x in (ship_to.postcode, ship_to.city) if x)]
+        return [customer.name, customer.address, _place(customer)]
+    return [ship_to.name or customer.name, ship_to.address, _place(ship_to)]
+
+
+def _place(party: Customer | Buyer | ShipTo | Destination) -> str:
+    """`20100 Milano (MI)`: postcode, city and province, whichever are there."""
+    return " ".join(x for x in (party.postcode, party.city, f"({party.province})" if party.province else None) if x)
 
 
 def a4(sheet: Worksheet, *, landscape: bool = False, repeat_rows: tuple[int, int] | None = None,
