@@ -57,7 +57,7 @@ def read_quantities(path: Path) -> tuple[list[ChosenRow], list[Problem]]:
 
 def quantity_rows(workbook: str, sheet: str, rows: Sequence[Sequence[Any]], first_row: int = 1,
                   first_col: int = 1) -> tuple[list[ChosenRow], list[Problem]]:
-    """Rows of (order, item or line, quantity), each with the cell of its quantity."""
+    """Rows of (order, item or line, quantity), each with the cells of its quantity, order and item."""
     filled = [(i, row) for i, row in enumerate(rows) if any(v not in (None, "") for v in row)]
     if not filled:
         return [], [QUANTITIES_HEADER(Location(sheet, "A1", workbook), missing="Ordine, Articolo, Quantità")]
@@ -80,13 +80,13 @@ def quantity_rows(workbook: str, sheet: str, rows: Sequence[Sequence[Any]], firs
         which = item if item not in (None, "") else line
         if isinstance(which, float) and which.is_integer():
             which = int(which)
-        def where(field: str, at: int = first_row + i) -> Location:
-            return Location(sheet, address(at, first_col + columns[field]), workbook)
+        def cell(field: str) -> Location:
+            return Location(sheet, address(first_row + i, first_col + columns[field]), workbook)  # noqa: B023
 
         order = str(_cell(row, columns, "order") or "").strip()
         chosen.append(ChosenRow(order, str(which if which is not None else "").strip(),
-                                _cell(row, columns, "quantity"), where("quantity"), where("order"),
-                                where("item" if item not in (None, "") or "line" not in columns else "line")))
+                                _cell(row, columns, "quantity"), cell("quantity"), cell("order"),
+                                cell("item" if item not in (None, "") or "line" not in columns else "line")))
     return chosen, []
 
 
