@@ -190,6 +190,28 @@ def test_a_renamed_sheet_is_listed_and_its_name_suggested_back():
     assert missing.message("it").endswith(f"). Fogli trovati: {', '.join(f'«{name}»' for name in sheets)}.")
 
 
+def test_a_required_value_in_a_merged_cell_says_to_unmerge(tmp_path):
+    """The audit's finding 8: B3:B4 merged in Articoli gave "Articoli!B4: Manca «Descrizione»",
+    the cell looking filled on screen."""
+    from openpyxl import Workbook
+
+    from toolkit.intake.validation import check_file
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in minimal.sheets().items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book["Articoli"]["B4"] = None
+    book["Articoli"].merge_cells("B3:B4")
+    book.save(tmp_path / "anagrafiche.xlsx")
+    found = [p for p in check_file(tmp_path / "anagrafiche.xlsx").problems if p.sheet == "Articoli"]
+    assert [(p.code, p.cell, p.message("it")) for p in found] == [(
+        "required-value-merged-cell", "B4", "Manca «Descrizione»: la cella fa parte delle celle unite B3:B4, che "
+        "tengono il valore solo nella prima: separa le celle e compila ciascuna.")]
+
+
 def test_english_names_any_order_extra_columns_and_offset_table():
     sheets = with_stock_sheet(minimal.sheets())
     lines = sheets.pop("Righe modello")

@@ -26,6 +26,9 @@ class RawSheet:
     rows: Sequence[Sequence[Any]]
     first_row: int = 1
     first_col: int = 1
+    merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
+    """The merged ranges, ((first row, first column), (last row, last column)) 0-based as
+    calamine gives them: only the first cell of one holds a value, which a message says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +176,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                 start = sheet.start or (0, 0)
                 if count == len(names) and (refusal := cleared.verdict()):
                     raise refusal
-                yield RawSheet(name, rows, start[0] + 1, start[1] + 1)
+                yield RawSheet(name, rows, start[0] + 1, start[1] + 1, tuple(sheet.merged_cell_ranges or ()))
             if not names and (refusal := cleared.verdict()):
                 raise refusal
         except Exception as exc:  # calamine raises several unrelated types for broken files

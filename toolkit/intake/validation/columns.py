@@ -12,6 +12,7 @@ becomes the problem whose code it carries (`toolkit.model.cells`).
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -19,7 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from toolkit.basics.problems import ProblemType, define, problem_type
+from toolkit.basics.cells import address, column_index
+from toolkit.basics.problems import Problem, ProblemType, define, problem_type
+from toolkit.intake.sources import RawWorkbook
 from toolkit.model.cells import Kind
 from toolkit.model.sheets import Column
 
@@ -27,6 +30,13 @@ REQUIRED_VALUE = define(
     "required-value", "error",
     it="Manca «{it}»: è obbligatorio, compila la cella.",
     en="“{en}” is missing: it is required, fill in the cell.")
+
+REQUIRED_IN_MERGED = define(
+    "required-value-merged-cell", "error",
+    it="Manca «{it}»: la cella fa parte delle celle unite {merged}, che tengono il valore solo nella prima: "
+       "separa le celle e compila ciascuna.",
+    en="“{en}” is missing: the cell is part of the merged cells {merged}, which keep the value in the first "
+       "only: unmerge them and fill in each.")
 
 Mistake = tuple[ProblemType, dict[str, Any]]
 _FAILED = object()
@@ -150,3 +160,25 @@ def _key(cell: Any) -> Any:
 
 def _required(column: Column) -> Mistake:
     return REQUIRED_VALUE, {"it": column.it, "en": column.en}
+
+
+def in_merged_cells(raw: RawWorkbook, problems: list[Problem]) -> list[Problem]:
+    """A required value missing from a cell of a merged range says so (`Articoli!B4` of B3:B4):
+    the cell looks filled on screen, and *Manca «Descrizione»* alone left the user puzzled."""
+    merged = {sheet.name: sheet.merged for sheet in raw.sheets if sheet.merged}
+    if not merged:
+        return problems
+    return [_merged_told(p, merged.get(p.sheet or "", ())) if p.code == REQUIRED_VALUE.code and p.cell else p
+            for p in problems]
+
+
+def _merged_told(problem: Problem, ranges: tuple[tuple[tuple[int, int], tuple[int, int]], ...]) -> Problem:
+    found = re.fullmatch(r"([A-Z]+)(\d+)", problem.cell or "")
+    if found is None:
+        return problem
+    row, col = int(found[2]) - 1, column_index(found[1]) - 1
+    for (top, left), (bottom, right) in ranges:
+        if top <= row <= bottom and left <= col <= right and (top, left) != (bottom, right):
+            span = f"{address(top + 1, left + 1)}:{address(bottom + 1, right + 1)}"
+            return REQUIRED_IN_MERGED(problem.location, **dict(problem.params), merged=span)
+    return problem
