@@ -100,6 +100,8 @@ class ReadInvoice:
     payment_terms: str | None
     dues: tuple[tuple[str, date, Decimal], ...]
     """(method, due date, amount)."""
+    payability: tuple[str | None, ...] = ()
+    """EsigibilitaIVA of each DatiRiepilogo, in order (None where the file leaves it out)."""
 
 
 def read(source: Path | bytes) -> ReadInvoice:
@@ -159,4 +161,5 @@ def read(source: Path | bytes) -> ReadInvoice:
         dues=() if payment is None else tuple(
             (text(e, "ModalitaPagamento"), day(e, "DataScadenzaPagamento"), money(e, "ImportoPagamento"))
             for e in payment.findall("DettaglioPagamento")),
+        payability=tuple(text(e, "EsigibilitaIVA") for e in b.findall("DatiBeniServizi/DatiRiepilogo")),
     )

@@ -195,6 +195,35 @@ def test_a_public_administration_gets_fpa12_and_its_six_character_office_code():
     assert (got.version, got.transmission_format, got.recipient_code, got.pec) == ("FPA12", "FPA12", "UFABCD", None)
 
 
+def test_a_public_administration_pays_by_split_payment_net_of_vat_with_vat_payable_s():
+    office = customer("C100", name="Comune di Trento", sdi_code="UFABCD", vat_number="00355870221",
+                      payment_terms="30")
+    inv = invoice(billable(qty="10", price="15.00", delivery=ddt()),
+                  billable("A002", "1", "26.18", "22", delivery=ddt(), line=2),
+                  billable("A003", "1", "10.00", "0", "N4", delivery=ddt(), line=3), buyer=office)
+    doc = tree(inv, office)
+    got = read(xml_bytes(doc))
+    assert got.total == D("224.94")
+    assert [(rate, nature) for rate, nature, *_ in got.summary] == [(D("0.00"), "N4"), (D("22.00"), None)]
+    assert got.payability == (None, "S")
+    assert got.dues == (("MP12", date(2026, 5, 30), D("186.18")),)
+    assert check(doc) == [] and schema_errors(xml_bytes(doc)) == []
+
+
+@pytest.mark.parametrize("fields", [dict(sdi_code="UFABCD", split_payment=False), dict(sdi_code="QN2Y2GA")])
+def test_without_split_payment_the_vat_is_due_at_once_and_paid_with_the_invoice(fields):
+    buyer = customer("C100", payment_terms="30", **fields)
+    got = read(xml_bytes(tree(invoice(billable(qty="10", price="15.00", delivery=ddt()), buyer=buyer), buyer)))
+    assert got.payability == (None,)
+    assert got.dues == (("MP12", date(2026, 5, 30), D("183.00")),)
+
+
+def test_a_private_customer_may_be_set_to_split_payment():
+    buyer = customer("C100", payment_terms="30", split_payment=True)
+    got = read(xml_bytes(tree(invoice(billable(qty="10", price="15.00", delivery=ddt()), buyer=buyer), buyer)))
+    assert got.payability == ("S",) and got.dues == (("MP12", date(2026, 5, 30), D("150.00")),)
+
+
 def test_a_customer_without_a_channel_code_gets_0000000_and_its_pec():
     got = read(xml_bytes(scenario_pec()))
     assert (got.transmission_format, got.recipient_code, got.pec) == ("FPR12", "0000000", "bar.centrale@pec.it")

@@ -220,6 +220,25 @@ def test_monitoring_from_the_ledger(ledger, issued):
     assert note.paid and note.outstanding == 0
 
 
+def test_a_public_administration_paying_net_of_vat_settles_its_split_payment_invoice(ledger):
+    """Under split payment the office pays the VAT to the State: 37.00 of a 45.14 invoice is all of it."""
+    from toolkit.ledger.invoices import load_invoices
+
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, payment_terms="30", sdi_code="UFABCD")
+    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "2", "18.5", "22", None)])
+    ship(ledger, "C001", date(2026, 4, 9), [(line_id, "2")])
+    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
+    with reading(ledger) as conn:
+        [invoice] = load_invoices(conn)
+    assert invoice.split_payment and (invoice.total, invoice.vat, invoice.payable) == (D("45.14"), D("8.14"), D("37.00"))
+    assert [due.amount for due in invoice.dues] == [D("37.00")]
+    assert not record(ledger, [entry(amount="37.00")]).problems
+    with reading(ledger) as conn:
+        [row] = monitor(receivables(conn), date(2026, 6, 1))
+    assert (row.total, row.collected, row.outstanding, row.paid, row.next_due) == (
+        D("37.00"), D("37.00"), D("0.00"), True, None)
+
+
 def _position(ledger) -> list[tuple[str, D, D, D]]:
     with reading(ledger) as conn:
         return [(r.number, r.collected, r.credited, r.outstanding) for r in monitor(receivables(conn), MAY_10)]

@@ -137,6 +137,23 @@ def test_a_customer_paying_cash_on_delivery_with_terms_that_count_days_is_warned
         minimal.set_cell(sheets, "Clienti", "I2", fine)
         assert check(minimal.workbook(sheets)).problems == []
 
+def test_a_public_administration_set_to_no_split_payment_is_warned_at_the_setting():
+    """A 6-character SDI code is a public office, which pays net of VAT by law: `no` is likely a slip."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Clienti", "K1", "Codice SDI")
+    minimal.set_cell(sheets, "Clienti", "K2", "UFABCD")
+    minimal.set_cell(sheets, "Clienti", "L1", "Scissione pagamenti")
+    minimal.set_cell(sheets, "Clienti", "L2", "no")
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Clienti", "L2", "public-body-without-split-payment", Severity.WARNING)]
+    assert "«UFABCD» è di una pubblica amministrazione" in problems[0].message("it")
+    assert "art. 17-ter DPR 633/72" in problems[0].message("en")
+    for fine in ("sì", None):
+        minimal.set_cell(sheets, "Clienti", "L2", fine)
+        assert check(minimal.workbook(sheets)).problems == []
+
+
 def test_rrule_and_nth_parameters():
     sheets = minimal.sheets()
     minimal.set_cell(sheets, "Modelli ordine", "E3", "RRULE")

@@ -309,6 +309,15 @@ class Invoice:
     it stores it; None for a planned invoice and one of a ledger made before they were kept."""
     reason: str | None = None
     """Why a credit note issued against an invoice was issued (`toolkit invoice credit --reason`)."""
+    split_payment: bool = False
+    """Split payment (*scissione dei pagamenti*, art. 17-ter DPR 633/72): the customer, a public
+    administration, pays the VAT to the State, so the dues are the total less the VAT. The
+    ledger reads it back from the buyer the invoice printed (`Buyer.split_payment`)."""
+
+    @property
+    def payable(self) -> Decimal:
+        """What the customer pays: the total, less the VAT under split payment."""
+        return self.total - self.vat if self.split_payment else self.total
 
     @property
     def ship_to(self) -> str | None:
@@ -338,6 +347,12 @@ class Invoice:
             return None
         last = max((line.delivery.day for line in self.lines if line.delivery is not None), default=None)
         return None if last is None else deadline_for(last)
+
+
+def splits_payment(issued: Parties | None) -> bool:
+    """Whether an invoice the ledger kept bore split payment: as its buyer was printed (an
+    invoice of a ledger made before the setting never did)."""
+    return issued is not None and issued.buyer is not None and issued.buyer.split_payment
 
 
 def as_stated(invoice: Invoice) -> Invoice:
@@ -684,14 +699,17 @@ def invoice_of(customer: Customer, kind: InvoiceKind, key: str | None, period: P
         summary = tuple(vat_summary((line.amount, line.vat_rate, line.vat_nature) for line in lines))
     taxable, vat, total = totals(summary)
     code = terms_of(customer, method)
+    split = customer.splits_payment
+    payable = total - vat if split else total
     dues: tuple[Instalment, ...] = ()
     if kind is InvoiceKind.INVOICE:
         terms = _terms(code)
-        found = (payment_terms.at_delivery(delivered_by_day(lines, [g[0].day for g in ordered]), invoice_date, total)
-                 if terms.on_delivery else payment_terms.instalments(terms, invoice_date, total))
+        found = (payment_terms.at_delivery(delivered_by_day(lines, [g[0].day for g in ordered], split=split),
+                                           invoice_date, payable)
+                 if terms.on_delivery else payment_terms.instalments(terms, invoice_date, payable))
         dues = tuple(Instalment(d, a) for d, a in found)
     return Invoice(kind, customer.code, key, period, invoice_date, lines, summary, taxable, vat, total,
-                   method, code, dues)
+                   method, code, dues, split_payment=split)
 
 
 def terms_of(customer: Customer, method: PaymentMethod) -> str:
@@ -705,13 +723,17 @@ def terms_of(customer: Customer, method: PaymentMethod) -> str:
     return customer.payment_terms
 
 
-def delivered_by_day(lines: Sequence[InvoiceLine], days: Sequence[date]) -> dict[date, Decimal]:
-    """What each day's deliveries cost with their VAT, `days[n]` being the day of `lines[n]` (its
-    DDT's, or its order's for an invoice made at the order); lines beyond `days` (the stamp duty
-    charged) belong to no delivery."""
+def delivered_by_day(lines: Sequence[InvoiceLine], days: Sequence[date], *, split: bool = False
+                     ) -> dict[date, Decimal]:
+    """What each day's deliveries cost with their VAT (without it under split payment: the
+    customer pays the VAT to the State), `days[n]` being the day of `lines[n]` (its DDT's, or
+    its order's for an invoice made at the order); lines beyond `days` (the stamp duty charged)
+    belong to no delivery."""
     by_day: dict[date, list[InvoiceLine]] = defaultdict(list)
     for line, day in zip(lines, days):
         by_day[day].append(line)
+    if split:
+        return {day: sum((line.amount for line in mine), ZERO) for day, mine in by_day.items()}
     return {day: total_with_vat(mine) for day, mine in by_day.items()}
 
 

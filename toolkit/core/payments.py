@@ -168,6 +168,18 @@ def collected_from(invoiced: date, first_due: date | None) -> date:
     return min(invoiced, first_due) if first_due else invoiced
 
 
+def payable(total: Decimal, dues: Iterable[tuple[date, Decimal]]) -> Decimal:
+    """What the customer pays of a document: the sum of its dues when it has any, since an
+    invoice under split payment (art. 17-ter DPR 633/72) falls due net of the VAT the public
+    administration pays the State itself; else (a credit note) its total.
+
+    >>> payable(Decimal("214.94"), [(date(2026, 12, 31), Decimal("176.18"))]), payable(Decimal("-12.20"), [])
+    (Decimal('176.18'), Decimal('-12.20'))
+    """
+    found = [amount for _, amount in dues]
+    return sum(found, ZERO) if found else total
+
+
 def payment_status(receivable: Receivable, as_of: date) -> PaymentStatus:
     """The monitoring row of one invoice on `as_of`; payments settle dues oldest first."""
     collected = sum((p.amount for p in receivable.payments), ZERO)

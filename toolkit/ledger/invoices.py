@@ -52,6 +52,7 @@ from toolkit.core.invoicing import (
     Period,
     Shipment,
     is_fully_delivered,
+    splits_payment,
 )
 from toolkit.core.lines import line_amount
 from toolkit.core.vat import VatLine, as_stored, rate_key, totals, vat_summary
@@ -629,7 +630,8 @@ def load_invoices(conn: Connection, *, run_id: str | None = None, ids: Sequence[
                                                                   h.period_end or h.invoice_date),
             h.invoice_date, tuple(lines[h.id]), summary, h.taxable, h.vat, h.total, PaymentMethod(h.payment_method),
             h.payment_terms, tuple(dues[h.id]), h.id, document_number(h.series, h.year, h.number),
-            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ()), issued.get(h.parties_id), h.reason))
+            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ()), issued.get(h.parties_id), h.reason,
+            split_payment=splits_payment(issued.get(h.parties_id))))
     return invoices
 
 

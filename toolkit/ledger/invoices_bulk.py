@@ -20,7 +20,16 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from toolkit.basics.vocab import PaymentMethod
-from toolkit.core.invoicing import DeliveryRef, Instalment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Period
+from toolkit.core.invoicing import (
+    DeliveryRef,
+    Instalment,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    Period,
+    splits_payment,
+)
 from toolkit.ledger import parties, schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number
@@ -58,7 +67,8 @@ def load_invoices_in_bulk(conn: Connection, ids: Sequence[int]) -> list[Invoice]
                                                                   h.period_end or h.invoice_date),
             h.invoice_date, tuple(mine), summary, h.taxable, h.vat, h.total, PaymentMethod(h.payment_method),
             h.payment_terms, tuple(dues[h.id]), h.id, document_number(h.series, h.year, h.number),
-            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ()), issued.get(h.parties_id), h.reason))
+            InvoiceStatus(h.status), h.run_id, cited.get(h.id, ()), issued.get(h.parties_id), h.reason,
+            split_payment=splits_payment(issued.get(h.parties_id))))
     return invoices
 
 

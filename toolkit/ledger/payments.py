@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Connection, Row, and_, func, insert, selec
 
 from toolkit.basics import codes
 from toolkit.core.invoicing import InvoiceKind
-from toolkit.core.payments import Collected, PaymentEntry, Receivable, settled_by_note
+from toolkit.core.payments import Collected, PaymentEntry, Receivable, payable, settled_by_note
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.credit_notes import taken_back_by_notes
@@ -142,10 +142,11 @@ def receivables(conn: Connection, *, customer: str | None = None) -> list[Receiv
         for r in rows:
             payments[r.invoice_id].append(Collected(r.payment_date, r.amount, r.method, r.reference,
                                                     r.reverses is not None, r.id in voided))
-    credits = _credits(conn, headers, {h.id: h.total - sum((x.amount for x in payments[h.id]), Decimal(0))
+    owed = {h.id: payable(h.total, dues[h.id]) for h in headers}
+    credits = _credits(conn, headers, {h.id: owed[h.id] - sum((x.amount for x in payments[h.id]), Decimal(0))
                                        for h in headers})
     return [
-        Receivable(h.id, document_number(h.series, h.year, h.number), h.kind, h.invoice_date, h.customer, h.total,
+        Receivable(h.id, document_number(h.series, h.year, h.number), h.kind, h.invoice_date, h.customer, owed[h.id],
                    h.payment_method, tuple(sorted(dues[h.id])), tuple(payments[h.id]), tuple(credits[h.id]))
         for h in headers
     ]

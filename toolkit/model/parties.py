@@ -55,6 +55,8 @@ class Buyer:
     country: str = "IT"
     sdi_code: str | None = None
     pec: str | None = None
+    split_payment: bool = False
+    """Split payment (art. 17-ter DPR 633/72) as the invoice bore it (`Customer.splits_payment`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -172,7 +174,7 @@ class PartyBook:
 
     def _buyer(self, code: str) -> Buyer | None:
         found: Customer | None = self._customers.get(code)
-        return _copied(Buyer, found) if found else None
+        return dataclasses.replace(_copied(Buyer, found), split_payment=found.splits_payment) if found else None
 
     def _destination(self, code: str | None) -> Destination | None:
         found: ShipTo | None = self._ship_to.get(code) if code else None

@@ -305,7 +305,30 @@ class Customer(Record):
         "Natura IVA", "VAT nature",
         "Why this customer's sales carry no VAT (N3.1 export, N3.2 intra-EU supply, N2.x, N6.x …): every line of "
         "its orders at 0 % with this nature; empty: each item's own rate", "N3.2", default=None)
+    split_payment: YesNo | None = column(
+        "Scissione pagamenti", "Split payment",
+        "Split payment (*scissione dei pagamenti*, art. 17-ter DPR 633/72): the customer pays the invoice "
+        "net of VAT and pays the VAT to the State itself; empty: `sì` for a public administration (a "
+        "6-character SDI code), `no` otherwise", "no", default=None)
     source: InstanceOf[Source]
+
+    @property
+    def splits_payment(self) -> bool:
+        """Whether its invoices bear split payment: as the column says, else when the customer is a
+        public administration (its SDI code is an office's 6 characters), which by law pays so."""
+        if self.split_payment is not None:
+            return self.split_payment
+        return public_administration(self.sdi_code)
+
+
+def public_administration(sdi_code: str | None) -> bool:
+    """Whether a recipient code is a public administration's office code (*codice univoco
+    ufficio*, 6 characters), as FPA12 reads it.
+
+    >>> public_administration("UFABCD"), public_administration("M5UXCR1"), public_administration(None)
+    (True, False, False)
+    """
+    return len((sdi_code or "").strip()) == 6
 
 
 @record

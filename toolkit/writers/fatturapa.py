@@ -360,6 +360,8 @@ def _goods_and_services(out: list[str], doc: FatturaPA) -> None:
         if row.nature:
             append(f"<Natura>{_text(row.nature)}</Natura>")
         append(f"<ImponibileImporto>{_number(row.taxable)}</ImponibileImporto><Imposta>{_number(row.vat)}</Imposta>")
+        if row.payability:
+            append(f"<EsigibilitaIVA>{_text(row.payability)}</EsigibilitaIVA>")
         if row.legal_reference:
             append(f"<RiferimentoNormativo>{_text(row.legal_reference)}</RiferimentoNormativo>")
         append("</DatiRiepilogo>")

@@ -75,7 +75,8 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
     lines = tuple(_line(line) for line in invoice.lines)
     summary = tuple(
         VatSummary(s.rate, s.taxable, s.vat, s.nature,
-                   options.legal_references.get(s.nature) if s.nature else None)
+                   options.legal_references.get(s.nature) if s.nature else None,
+                   codes.SPLIT_PAYMENT if invoice.split_payment and not s.nature else None)
         for s in invoice.summary)
     delivery_notes = _delivery_notes(invoice)
     body = Body(

@@ -32,6 +32,8 @@ CREDIT_NOTE = "TD04"
 
 TO_PRIVATE = "FPR12"
 TO_PUBLIC_ADMINISTRATION = "FPA12"
+SPLIT_PAYMENT = "S"
+"""EsigibilitaIVA under split payment (*scissione dei pagamenti*, art. 17-ter DPR 633/72)."""
 
 NO_CHANNEL = "0000000"
 """CodiceDestinatario when the buyer has no channel code: SDI delivers to the PEC address

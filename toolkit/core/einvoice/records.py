@@ -110,6 +110,9 @@ class VatSummary:
     vat: Decimal
     nature: str | None = None
     legal_reference: str | None = None
+    payability: str | None = None
+    """EsigibilitaIVA: `S` under split payment (the public administration pays the VAT to the
+    State); None leaves it out, which SDI reads as `I` (VAT due at once)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,16 @@ from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules, rounding_steps
 from toolkit.intake.validation.rebates import discounts_and_commissions
 from toolkit.intake.validation.records import column
-from toolkit.model.records import Customer, MasterData, Price, PriceVersion, Record, Template, TemplateLine
+from toolkit.model.records import (
+    Customer,
+    MasterData,
+    Price,
+    PriceVersion,
+    Record,
+    Template,
+    TemplateLine,
+    public_administration,
+)
 
 Rule = Callable[[MasterData, Layout], Iterable[Problem]]
 
@@ -205,6 +214,16 @@ TERMS_IGNORED_ON_DELIVERY = define(
     en="Customer {code}: pays cash on delivery, so their invoices fall due at delivery (the driver collects) and "
        "the terms “{value}” count for nothing. Write CONSEGNA in the payment terms, or change the payment method "
        "if the customer really pays on those terms.")
+PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT = define(
+    "public-body-without-split-payment", "warning",
+    title=("Pubblica amministrazione senza scissione dei pagamenti",
+           "Public administration without split payment"),
+    it="Cliente {code}: il codice SDI «{sdi_code}» è di una pubblica amministrazione, che di norma paga con la "
+       "scissione dei pagamenti (art. 17-ter DPR 633/72), ma «Scissione pagamenti» è no: le sue fatture chiedono "
+       "anche l'IVA. Scrivi sì (o lascia vuoto), oppure lascia no se l'ente ne è davvero escluso.",
+    en="Customer {code}: SDI code “{sdi_code}” is a public administration's, which as a rule pays by split "
+       "payment (art. 17-ter DPR 633/72), but “Scissione pagamenti” is no: their invoices ask for the VAT too. "
+       "Write sì (or leave it empty), or keep no if the body is truly exempt.")
 
 REFERENCE_LIMIT = 20
 """FatturaPA's IdDocumento (String20Type): the customer's order reference goes there as written,
@@ -342,6 +361,8 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
                 yield TERMS_IGNORED_ON_DELIVERY(_at(layout, c, "payment_terms"), code=c.code, value=c.payment_terms)
         if c.sdi_code and not re.fullmatch(r"[A-Za-z0-9]{6,7}", c.sdi_code):
             yield BAD_SDI_CODE(_at(layout, c, "sdi_code"), value=c.sdi_code)
+        elif c.split_payment is False and public_administration(c.sdi_code):
+            yield PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT(_at(layout, c, "split_payment"), code=c.code, sdi_code=c.sdi_code)
         if c.credit_limit is not None and c.credit_limit < 0:
             yield NEGATIVE_AMOUNT(_at(layout, c, "credit_limit"), value=c.credit_limit)
         if c.delivery_terms is DeliveryTerms.AFTER_RECEIPT and c.invoice_terms is not InvoiceTerms.IMMEDIATE:
