@@ -89,6 +89,34 @@ def test_amounts_are_formulas_with_the_ledger_values_cached(tmp_path, tricky):
         x.number: ledger_totals(x) for x in invoices}
 
 
+def test_a_split_payment_invoice_prints_the_law_and_the_net_to_pay_and_the_register_what_is_collected(
+        tmp_path, ledger):
+    """Split payment: the copy states art. 17-ter and the amount to pay (total less VAT), its due
+    is that amount; the register and its CSV say which invoices bear it and what is collected."""
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, payment_terms="30", sdi_code="UFABCD")
+    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "1", "176.18", "22", None)])
+    ship(ledger, "C001", date(2026, 4, 9), [(line_id, "1")])
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    with reading(ledger) as conn:
+        [invoice] = load_invoices(conn, run_id=result.run_id)
+    book_path, copies_path, csv_path = write_accountants(tmp_path, master, [invoice], result.run_id, copies=True)
+    rows = CalamineWorkbook.from_path(str(copies_path)).get_sheet_by_name(invoice.number).to_python()
+    assert totals_in(rows) == (D("176.18"), D("38.76"), D("214.94"))
+    assert any("Scissione dei pagamenti – art. 17-ter DPR 633/72" in row for row in rows)
+    assert (to_cents(labelled(rows, "IVA versata dal cliente")), to_cents(labelled(rows, "Netto a pagare"))) == (
+        D("-38.76"), D("176.18"))
+    due = next(i for i, row in enumerate(rows) if "Scadenza" in row) + 1
+    assert to_cents(rows[due][5]) == D("176.18")
+    register = CalamineWorkbook.from_path(str(book_path)).get_sheet_by_name("Registro").to_python()
+    header = next(i for i, row in enumerate(register) if row[:2] == ["Numero", "Data"])
+    assert register[header][18:20] == ["Scissione pagamenti", "Da incassare"]
+    assert register[header + 1][18] == "sì" and to_cents(register[header + 1][19]) == D("176.18")
+    assert openpyxl.load_workbook(book_path)["Registro"].cell(header + 2, 20).value == f"=K{header + 2}-J{header + 2}"
+    with csv_path.open(encoding="utf-8-sig") as handle:
+        [head, row] = list(csv.reader(handle, delimiter=";"))
+    assert dict(zip(head, row))["Da incassare"] == "176,18" and dict(zip(head, row))["Scissione pagamenti"] == "sì"
+
+
 def test_the_vat_summary_totals_its_rates_names_its_month_and_repeats_the_detail_headings(tmp_path, tricky):
     master, run_id, invoices = tricky
     book_path = write_accountants(tmp_path, master, invoices, run_id)[0]
@@ -178,11 +206,12 @@ def test_register_csv_has_the_sheets_columns_period_and_xml_file_too(tmp_path, t
     heads = [c.value for c in sheet[3]]
     with open(csv_path, encoding="utf-8-sig", newline="") as f:
         header, *rows = list(csv.reader(f, delimiter=";"))
-    assert header == heads and heads[14:] == ["Periodo", "Documenti di trasporto", "Rif. fattura", "File XML"]
+    assert header == heads and heads[14:] == ["Periodo", "Documenti di trasporto", "Rif. fattura", "File XML",
+                                              "Scissione pagamenti", "Da incassare"]
     in_sheet = {r[0]: r for r in sheet.iter_rows(min_row=4, max_row=3 + len(invoices), values_only=True)}
     assert [r[0] for r in rows] == [x.number for x in invoices] == list(in_sheet)
     for row in rows:
-        assert [v or None for v in row[14:]] == list(in_sheet[row[0]][14:])
+        assert [v or None for v in row[14:19]] == list(in_sheet[row[0]][14:19])
     first = rows[0]
     assert (first[14], first[17]) == ("01/04/2026 – 30/04/2026", xml[invoices[0].number])
     assert all(r[17] == "" for r in rows[1:])

@@ -72,7 +72,8 @@ def random_invoices(rng: random.Random, customers: list[str], count: int) -> lis
             taxable=taxable, vat=vat, total=taxable + vat, payment_method=rng.choice(list(PaymentMethod)),
             payment_terms=rng.choice(("30 gg d.f.f.m.", "", "30/60/90")), dues=dues, id=n + 1,
             number=rng.choice((f"FT-2026-{n + 1:05d}", None)) if rng.random() < 0.05 else f"FT-2026-{n + 1:05d}",
-            status=rng.choice((InvoiceStatus.FINAL, InvoiceStatus.DRAFT, None)), run_id="r"))
+            status=rng.choice((InvoiceStatus.FINAL, InvoiceStatus.DRAFT, None)), run_id="r",
+            split_payment=rng.random() < 0.2))
     return invoices
 
 

@@ -76,7 +76,8 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
     text(sheet, 0, 0, title, fmt.title)
     heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
              "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
-             "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.corrects", "inv.xml_file"]
+             "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.corrects", "inv.xml_file",
+             "inv.split", "inv.payable"]
     header = 2
     widths = set_widths(sheet, REGISTER_WIDTHS)
     headings(sheet, header, 0, [t(h) for h in heads], fmt, widths)
@@ -102,12 +103,15 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
             _money(sheet, row, col, formula, value, fmt.money)
         _money(sheet, row, 10, f"={address(row + 1, 9)}+{address(row + 1, 10)}", invoice.total, fmt.money)
         text(sheet, row, 14, f"{invoice.period.start:%d/%m/%Y} – {invoice.period.end:%d/%m/%Y}", fmt.text)
+        text(sheet, row, 18, t("inv.yes") if invoice.split_payment else None, fmt.text)
+        payable = f"=K{row + 1}-J{row + 1}" if invoice.split_payment else f"=K{row + 1}"
+        _money(sheet, row, 19, payable, invoice.payable, fmt.money)
         for col, words in wrapped:
             text(sheet, row, col, words, fmt.wrap)
         fit_row(sheet, row, ((words, widths[col]) for col, words in wrapped))
     if invoices:
         text(sheet, row + 1, 7, t("inv.run_totals"), fmt.total_label)
-        for col, attr in ((8, "taxable"), (9, "vat"), (10, "total")):
+        for col, attr in ((8, "taxable"), (9, "vat"), (10, "total"), (19, "payable")):
             value = sum((getattr(x, attr) for x in invoices), Decimal(0))
             _money(sheet, row + 1, col, f"=SUM({_range(header + 1, row, col)})", value, fmt.total)
         sheet.autofilter(header, 0, row, len(heads) - 1)

@@ -93,6 +93,13 @@ define({
     "inv.total_vat": ("Totale IVA", "Total VAT"),
     "inv.total": ("Totale documento", "Document total"),
     "inv.dues": ("Scadenze", "Due dates"),
+    "inv.split_payment": ("Scissione dei pagamenti – art. 17-ter DPR 633/72",
+                          "Split payment – art. 17-ter DPR 633/72"),
+    "inv.vat_by_customer": ("IVA versata dal cliente", "VAT paid by the customer"),
+    "inv.to_pay": ("Netto a pagare", "Amount to pay"),
+    "inv.payable": ("Da incassare", "To collect"),
+    "inv.split": ("Scissione pagamenti", "Split payment"),
+    "inv.yes": ("sì", "yes"),
     "inv.due_date": ("Scadenza", "Due date"),
     "inv.payment_method": ("Modalità di pagamento", "Payment method"),
     "inv.payment_terms": ("Termini di pagamento", "Payment terms"),
@@ -134,11 +141,15 @@ points. The DDT or order a group of lines comes from is a row above them, not tw
 beside each line (which took the copy to 142 characters and its print to 6–7 points)."""
 REGISTER_HEADS = ("doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
                   "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
-                  "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.corrects", "inv.xml_file")
+                  "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.corrects", "inv.xml_file",
+                  "inv.split", "inv.payable")
 """The register's columns, the *Registro* sheet's and the CSV's: one list, so the CSV an
 accounting program imports has every column the accountant reads in the sheet (it had lost
 *Periodo*, the VAT month of a deferred invoice, and *File XML*)."""
-REGISTER_WIDTHS = (15, 11, 16, 11, 11, 32, 14, 17, 15, 15, 15, 30, 18, 20, 23, 40, 28, 25)
+REGISTER_WIDTHS = (15, 11, 16, 11, 11, 32, 14, 17, 15, 15, 15, 30, 18, 20, 23, 40, 28, 25, 12, 15)
+SPLIT, PAYABLE = 18, 19
+"""Register columns (0-based): whether the invoice bears split payment, and what the customer
+pays (the total, less the VAT a public administration pays the State under split payment)."""
 
 
 LINES_HEADS = ("doc.number", "doc.date", "inv.kind", "doc.customer", "inv.customer_name", "inv.group", "inv.ddt",
@@ -380,12 +391,30 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
     _money(sheet, row, AMOUNT, f"={totals_at['inv.total_taxable']}+{totals_at['inv.total_vat']}", invoice.total,
            fmt.total)
     total_cell = address(row + 1, AMOUNT + 1)
-    row += 2
+    row += 1
+    if invoice.split_payment:
+        total_cell, row = _split_payment_rows(sheet, fmt, invoice, total_cell, totals_at["inv.total_vat"], row, lang)
+    row += 1
     row = _payment_block(sheet, fmt, parties.seller, invoice, total_cell, row, lang)
     a4(sheet, repeat_rows=(header, header))
     document_on_every_page(sheet, kind_label(invoice, lang), invoice.number or "?", invoice.invoice_date,
                            customer.name if customer else invoice.customer,
                            t("inv.draft") if invoice.status is InvoiceStatus.DRAFT else None, lang=lang)
+
+
+def _split_payment_rows(sheet, fmt: Formats, invoice: Invoice, total_cell: str, vat_cell: str, row: int,
+                        lang: str) -> tuple[str, int]:
+    """Under split payment the copy says so, as the law asks, and what the customer pays: the
+    total less the VAT the public administration pays the State. Returns the cell of that
+    amount, which the dues below divide, and the next free row."""
+    t = labeller(lang)
+    text(sheet, row, 0, t("inv.split_payment"), fmt.bold)
+    text(sheet, row, PRICE, t("inv.vat_by_customer"), fmt.total_label)
+    _money(sheet, row, AMOUNT, f"=-{vat_cell}", -invoice.vat, fmt.money)
+    row += 1
+    text(sheet, row, PRICE, t("inv.to_pay"), fmt.total_label)
+    _money(sheet, row, AMOUNT, f"={total_cell}-{vat_cell}", invoice.payable, fmt.total)
+    return address(row + 1, AMOUNT + 1), row + 1
 
 
 def _corrects(sheet, fmt: Formats, invoice: Invoice, row: int, lang: str) -> int:
@@ -552,12 +581,16 @@ def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Inv
             _money(sheet, row, col, formula, value, fmt.money)
         _money(sheet, row, 10, f"={address(row + 1, 9)}+{address(row + 1, 10)}", invoice.total, fmt.money)
         text(sheet, row, 14, period_text(invoice), fmt.text)
+        text(sheet, row, SPLIT, t("inv.yes") if invoice.split_payment else None, fmt.text)
+        total_cell = address(row + 1, 11)
+        _money(sheet, row, PAYABLE, f"={total_cell}-{address(row + 1, 10)}" if invoice.split_payment else f"={total_cell}",
+               invoice.payable, fmt.money)
         for col, words in wrapped:
             text(sheet, row, col, words, fmt.wrap)
         fit_row(sheet, row, ((words, widths[col]) for col, words in wrapped))
     if invoices:
         text(sheet, row + 1, 7, t("inv.run_totals"), fmt.total_label)
-        for col, attr in ((8, "taxable"), (9, "vat"), (10, "total")):
+        for col, attr in ((8, "taxable"), (9, "vat"), (10, "total"), (PAYABLE, "payable")):
             value = sum((getattr(x, attr) for x in invoices), Decimal(0))
             _money(sheet, row + 1, col, f"=SUM({_range(header + 1, row, col)})", value, fmt.total)
         sheet.autofilter(header, 0, row, len(heads) - 1)
@@ -805,4 +838,5 @@ def _csv_cells(x: Invoice, customer: Buyer | None, xml_files: Mapping[str, str],
         "inv.dues": dues_text(x), "inv.payment_method": vocab_label(x.payment_method, lang),
         "inv.payment_terms": _csv_text(x.payment_terms), "inv.period": period_text(x), "inv.ddts": ddts_text(x, lang),
         "inv.corrects": corrects_text(x), "inv.xml_file": _csv_text(xml_files.get(x.number or "")),
+        "inv.split": t("inv.yes") if x.split_payment else "", "inv.payable": _comma(x.payable),
     }
