@@ -237,6 +237,8 @@ def test_a_public_administration_paying_net_of_vat_settles_its_split_payment_inv
         [row] = monitor(receivables(conn), date(2026, 6, 1))
     assert (row.total, row.collected, row.outstanding, row.paid, row.next_due) == (
         D("37.00"), D("37.00"), D("0.00"), True, None)
+    over = record(ledger, [entry(amount="8.14", day=date(2026, 5, 11))]).problems
+    assert [p.code for p in over] == ["payment-exceeds-outstanding"] and "(37,00 €)" in over[0].message("it")
 
 
 def _position(ledger) -> list[tuple[str, D, D, D]]:

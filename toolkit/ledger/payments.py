@@ -26,7 +26,7 @@ PaymentRow = Row[int, date, Decimal, str | None, str | None, int | None, bool]
 """A payment as `payments_on` reads it: (id, payment_date, amount, method, reference, reverses, reversed)."""
 
 
-InvoiceRow = Row[int, str, int, int, str, Decimal, str, date, date | None]
+InvoiceRow = Row[int, str, int, int, str, Decimal, str, date, date | None, Decimal]
 """An invoice as a typed number finds it: (id, series, year, number, status, total, kind,
 invoice_date, first_due), `first_due` its earliest due date (None without dues)."""
 
@@ -44,7 +44,10 @@ def invoices_numbered(conn: Connection, typed: str) -> list[InvoiceRow]:
     if not series:
         return []
     first_due = select(func.min(due.due_date)).where(due.invoice_id == i.id).scalar_subquery().label("first_due")
-    return list(conn.execute(select(i.id, i.series, i.year, i.number, i.status, i.total, i.kind, i.invoice_date, first_due)
+    payable = func.coalesce(select(func.sum(due.amount)).where(due.invoice_id == i.id).scalar_subquery(),
+                            i.total).label("payable")
+    return list(conn.execute(select(i.id, i.series, i.year, i.number, i.status, i.total, i.kind, i.invoice_date, first_due,
+                                    payable)
                              .where(i.series.in_(series), i.year == year, i.number == number).order_by(i.series)))
 
 

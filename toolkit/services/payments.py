@@ -310,10 +310,10 @@ def _record(ledger: Ledger, entries: Sequence[PaymentEntry]) -> Recorded:
             if invoice.id not in paid:
                 paid[invoice.id] = collected(conn, invoice.id)
             paid[invoice.id] += entry.amount
-            if abs(paid[invoice.id]) > abs(invoice.total):
+            owed = invoice.payable if invoice.total >= 0 else invoice.total
+            if abs(paid[invoice.id]) > abs(owed):
                 beyond = OVERPAID if invoice.total >= 0 else REFUND_BEYOND_NOTE
-                problems.append(beyond(entry.location, amount=cents(entry.amount), number=shown,
-                                      total=cents(invoice.total)))
+                problems.append(beyond(entry.location, amount=cents(entry.amount), number=shown, total=cents(owed)))
             insert_payment(conn, invoice.id, shown, entry)
             recorded.append(row)
         if any(x.is_error for x in problems):
