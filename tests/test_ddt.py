@@ -120,19 +120,20 @@ def test_an_order_lines_note_prints_under_its_goods_and_again_when_reprinted(tmp
     assert sheet.row_dimensions[row].height == 30
 
 
-def test_services_are_invoiced_but_not_printed_as_goods(tmp_path, ledger):
-    """A DDT documents goods in transport: A002 made a service stays on the stored DDT (it is
-    invoiced from there) and leaves the printed goods."""
+def test_services_are_on_no_ddt(tmp_path, ledger):
+    """A DDT documents goods in transport: A002 made a service leaves C001's DDT for a record
+    of services rendered (invoiced from there), and C002's order of A002 alone issues no DDT."""
     sheets = shipping_sheets()
     for row, service in zip(sheets["Articoli"], ("Servizio", "no", "sì", "no")):
         row.append(service)
     master = check(minimal.workbook(sheets)).master
     create(master, ledger, DAY, with_catch_up=False)
     notes = ship(master, ledger, DAY, all_open=True).notes
-    assert [ln.item for ln in notes[0].lines] == ["A001", "A002"]
+    assert [(n.number, [ln.item for ln in n.lines]) for n in notes] == [
+        ("DDT-2026-00001", ["A001"]), ("SERVIZI-2026-00001", ["A002"]), ("SERVIZI-2026-00002", ["A002"])]
     book = openpyxl.load_workbook(write_delivery_notes(tmp_path / "ddt.xlsx", master, notes))
+    assert book.sheetnames == ["DDT-2026-00001"]
     assert goods(book["DDT-2026-00001"]) == [("A001", "Caffè in grani 1 kg", "pz", 10, "OC-2026-00001")]
-    assert goods(book["DDT-2026-00002"]) == []
 
 
 def test_the_seller_delivers_when_no_carrier_serves_the_area(printed):

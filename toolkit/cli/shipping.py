@@ -155,7 +155,8 @@ def _report(json: bool, result: Shipped) -> None:
             "shipped": [{"ddt": n.number, "date": n.day, "accounting_date": n.accounting_day,
                          "customer": n.customer, "ship_to": n.ship_to,
                          "carrier": n.carrier, "reason": n.reason.value, "forced": n.forced,
-                         "orders": list(n.orders), "lines": len(n.lines)} for n in result.notes],
+                         "orders": list(n.orders), "lines": len(n.lines), "services": not n.is_ddt}
+                        for n in result.notes],
             "held": [{"order": h.order, "customer": h.customer, "reason": h.reason, "items": list(h.items),
                       "since": h.since} for h in result.held],
             "completed": list(result.completed),

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.lines import DocumentLine
-from toolkit.core.shipping import Reason
+from toolkit.core.shipping import SERVICES_SERIES, Reason
 from toolkit.core.vat import total_with_vat
 from toolkit.model.parties import Parties, PartyBook
 
@@ -69,6 +69,11 @@ class DeliveryNote:
     @property
     def orders(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(line.order_number for line in self.lines))
+
+    @property
+    def is_ddt(self) -> bool:
+        """A DDT, not a record of services rendered (`SERVICES_SERIES`), which prints nothing."""
+        return self.series != SERVICES_SERIES
 
     @property
     def accounting_day(self) -> date:

@@ -62,6 +62,7 @@ from toolkit.basics.vocab import (
 from toolkit.basics.wording import Agreed, Counted
 from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.lines import DocumentLine
+from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.core.vat import VatLine, total_with_vat, totals, vat_summary
 from toolkit.model.parties import Parties, PartyBook
 from toolkit.model.records import Customer, MasterData
@@ -158,6 +159,12 @@ class DeliveryRef:
     day: date
     accounting_day: date | None = None
     """The DDT's accounting date (data contabile) when the ledger says it; None: its date."""
+
+    @property
+    def services(self) -> bool:
+        """A record of services rendered (`SERVICES_SERIES`), not a DDT: the invoice bills it
+        deferred as a DDT but cites its order, not it (no DatiDDT)."""
+        return self.number.startswith(SERVICES_SERIES + "-")
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,11 @@ from toolkit.model.records import Carrier, Customer, MasterData, ShipTo, StockLe
 
 ZERO = Decimal(0)
 QUANTITY_PLACES = Decimal("0.001")
+SERVICES_SERIES = "SERVIZI"
+"""The series of the records of services rendered (servizi resi): what shipping stores for
+service lines (`Item.service`) instead of a DDT, which documents goods in transport only. Its
+own series keeps the DDTs' numbering unbroken; the month-end invoice bills these records as it
+bills DDTs (deferred, TD24) but cites the order (DatiOrdineAcquisto), not a DDT."""
 
 
 class Reason(StrEnum):
@@ -208,6 +213,8 @@ class ShipmentDraft:
     packages: int | None = None
     forced: bool = False
     """Shipped past the customer's credit limit by the user's choice (--force)."""
+    services: bool = False
+    """Services rendered (`Item.service`), stored under `SERVICES_SERIES`: no DDT, no carrier."""
 
     @property
     def orders(self) -> tuple[str, ...]:
@@ -753,17 +760,22 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
     customers = {c.code: c for c in master.customers}
     ship_to = {s.code: s for s in master.ship_to}
     weights = {i.code: i.weight for i in master.items}
-    groups: dict[tuple[str, str | None, Reason], list[ShipmentLine]] = {}
+    services = service_items(master)
+    groups: dict[tuple[str, str | None, Reason, bool], list[ShipmentLine]] = {}
     amounts: dict[tuple[Decimal, Decimal], Decimal] = {}
     for order, line, quantity in taken:
         reason = Reason.RETURN if order.document_type is DocumentType.RETURN else Reason.SALE
         if (amount := amounts.get((quantity, line.unit_price))) is None:
             amount = amounts[quantity, line.unit_price] = line_amount(quantity, line.unit_price)
-        groups.setdefault((order.customer, order.ship_to, reason), []).append(ShipmentLine(
+        groups.setdefault((order.customer, order.ship_to, reason, line.item in services), []).append(ShipmentLine(
             line.item, line.description, line.unit, quantity, line.unit_price, amount,
             line.vat_rate, line.vat_nature, order.id, order.number, line.id, line.line_no))
     drafts = []
-    for (code, destination, reason), lines in groups.items():
+    for (code, destination, reason, rendered), lines in groups.items():
+        if rendered:
+            drafts.append(ShipmentDraft(day, code, destination, None, reason, tuple(lines),
+                                        forced=code in forced and reason is Reason.SALE, services=True))
+            continue
         customer = customers[code]
         chosen = carrier
         if chosen is None:
@@ -774,3 +786,15 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
         drafts.append(ShipmentDraft(day, code, destination, chosen, reason, tuple(lines), weight, None,
                                     forced=code in forced and reason is Reason.SALE))
     return drafts
+
+
+@per_master
+def service_items(master: MasterData) -> frozenset[str]:
+    """The items that are services (`Item.service`): their lines travel on no DDT (`_drafts`)."""
+    return frozenset(i.code for i in master.items if i.service)
+
+
+def series_of(draft: ShipmentDraft, series: str) -> str:
+    """The DDT `series`, or for services rendered their own (`SERVICES_SERIES`): a DDT number
+    is never used up by a record that is no DDT."""
+    return SERVICES_SERIES if draft.services else series

@@ -22,7 +22,7 @@ from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import OrderLine
-from toolkit.core.shipping import Reason, ShipmentDraft, stock_levels
+from toolkit.core.shipping import Reason, ShipmentDraft, series_of, stock_levels
 from toolkit.ledger import parties, reserved, schema, shipped_by_day, uninvoiced, unshipped
 from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import (
@@ -66,11 +66,12 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
     shipping = open_as_read(drafts, read) if read is not None else None
     if shipping is None:
         shipping = _check_open(conn, drafts)
-    numbers = draw_numbers(conn, [(series, draft.day.year) for draft in drafts])
+    kinds = [series_of(draft, series) for draft in drafts]
+    numbers = draw_numbers(conn, [(kinds[i], draft.day.year) for i, draft in enumerate(drafts)])
     created_at, created_by = now(), user()
     parties_ids = parties.keep(conn, [book.parties(draft.customer, draft.ship_to, draft.carrier) for draft in drafts])
     ids = insert_numbered(conn, schema.deliveries, [
-        dict(series=series, year=draft.day.year, number=numbers[i], delivery_date=draft.day, customer=draft.customer,
+        dict(series=kinds[i], year=draft.day.year, number=numbers[i], delivery_date=draft.day, customer=draft.customer,
              ship_to=draft.ship_to, carrier=draft.carrier, reason=draft.reason.value, packages=draft.packages,
              weight=draft.weight, forced=int(draft.forced), accounting_date=accounting_date or draft.day,
              created_at=created_at, created_by=created_by, parties_id=parties_ids[i])
@@ -88,7 +89,7 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
         detail = f"{draft.customer} {','.join(draft.orders)}"
         if draft.forced:
             detail += "; " + (forced_detail or {}).get(draft.customer, "forced")
-        events.append(event_row("shipped", "delivery", delivery_id, document_number(series, draft.day.year, numbers[i]),
+        events.append(event_row("shipped", "delivery", delivery_id, document_number(kinds[i], draft.day.year, numbers[i]),
                                 detail))
     log_events(conn, events)
     return ids

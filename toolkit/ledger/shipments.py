@@ -22,7 +22,7 @@ from toolkit.basics.vocab import DocumentType, PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import EFFECTS, Order, OrderLine, OrderStatus
-from toolkit.core.shipping import OpenLine, ShipmentDraft, ShipmentLine
+from toolkit.core.shipping import OpenLine, ShipmentDraft, ShipmentLine, series_of
 from toolkit.ledger import schema
 from toolkit.ledger.batches import bound_among, id_lists, in_batches, one_array
 from toolkit.ledger.db import document_number, driver_rows
@@ -166,6 +166,7 @@ def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequ
     remarks = _line_notes(drafts, orders)
     for delivery_id, draft in zip(ids, drafts):
         number = numbers[delivery_id]
+        kind = series_of(draft, series)
         lines = []
         for line_id, line in zip(line_ids[delivery_id], draft.lines):
             order = orders[line.order_id]
@@ -175,7 +176,7 @@ def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequ
                 line.vat_rate, line.vat_nature, line_id, line.order_line_id, line.order_id, line.order_number,
                 line.line_no, order.customer_reference, order.payment_method, remarks.get(line.order_line_id)))
         notes.append(DeliveryNote(
-            delivery_id, document_number(series, draft.day.year, number), series, draft.day.year, number, draft.day,
+            delivery_id, document_number(kind, draft.day.year, number), kind, draft.day.year, number, draft.day,
             draft.customer, draft.ship_to, draft.carrier, draft.reason, draft.packages,
             None if draft.weight is None else as_stored(draft.weight, 3), draft.forced, tuple(lines),
             accounting_date or draft.day, book.parties(draft.customer, draft.ship_to, draft.carrier)))

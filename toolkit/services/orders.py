@@ -406,8 +406,8 @@ def created_documents(master: MasterData, ledger: Ledger, created: Created, outp
     orders, ddt, invoices = outputs
     files: list[tuple[str, Sequence[Order | DeliveryNote | Invoice], Path]] = [
         ("orders", _printed_orders(ledger, [*created.created, *created.already_existing]), orders)]
-    if created.notes:
-        files.append(("ddt", created.notes, ddt))
+    if ddts := [note for note in created.notes if note.is_ddt]:
+        files.append(("ddt", ddts, ddt))
     if created.invoices:
         files.append(("invoices", created.invoices, invoices))
     return write_and_mark_each(ledger, master, files, lang)

@@ -104,13 +104,27 @@ class Shipped:
     """The orders created ahead whose documents issued at once waited for their day, and this
     action issued first (`toolkit.services.held_documents`): among `notes` and `invoices`."""
 
+    @property
+    def ddts(self) -> tuple[DeliveryNote, ...]:
+        """The DDTs among `notes`: what is printed and travels with the goods."""
+        return tuple(note for note in self.notes if note.is_ddt)
+
+    @property
+    def rendered(self) -> tuple[DeliveryNote, ...]:
+        """The records of services rendered among `notes` (`SERVICES_SERIES`): no DDT."""
+        return tuple(note for note in self.notes if not note.is_ddt)
+
     def summary(self, lang: str) -> str:
         """The line both front ends end with: how many DDTs, how many orders held."""
         held = len({h.order for h in self.held if h.since is None}) + self.kept
         invoiced = ((f" Fatture emesse con i DDT: {len(self.invoices)}." if lang == "it"
                      else f" Invoices issued with the DDTs: {len(self.invoices)}.") if self.invoices else "")
-        shipped = (f"DDT emessi: {len(self.notes)}, ordini trattenuti: {held}." if lang == "it"
-                   else f"DDTs issued: {len(self.notes)}, orders held: {held}.")
+        shipped = (f"DDT emessi: {len(self.ddts)}, ordini trattenuti: {held}." if lang == "it"
+                   else f"DDTs issued: {len(self.ddts)}, orders held: {held}.")
+        if self.rendered:
+            shipped += (f" Servizi resi registrati senza DDT (si fatturano citando l'ordine): {len(self.rendered)}."
+                        if lang == "it" else
+                        f" Services rendered recorded without a DDT (invoiced citing the order): {len(self.rendered)}.")
         from toolkit.services.invoicing import returns_refused_sentence
 
         return (shipped + invoiced + returns_refused_sentence(self.problems, lang)
@@ -123,7 +137,7 @@ class Shipped:
         lines = []
         if self.written is not None:
             words = ("DDT", "DDT") if it else ("DDT", "DDTs")
-            lines.append(f"{_span([n.number for n in self.notes], words, lang)}: {self.written}")
+            lines.append(f"{_span([n.number for n in self.ddts], words, lang)}: {self.written}")
         if self.invoices_written is not None:
             words = ("Fattura", "Fatture") if it else ("Invoice", "Invoices")
             lines.append(f"{_span([x.number for x in self.invoices], words, lang)}: {self.invoices_written}")
@@ -187,12 +201,14 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
                         invoice=invoice, replan=replan, list_kept=list_kept)
     except ProblemsFound as refused:
         return Shipped((), (), tuple(refused.problems))
-    if out is not None and shipped.notes:
+    if out is not None and (shipped.ddts or shipped.invoices):
         from toolkit.services.printing import write_and_mark_each
 
+        printed = [("ddt", shipped.ddts, out)] if shipped.ddts else []
         invoiced = [("invoices", shipped.invoices, invoices_beside(out))] if shipped.invoices else []
-        written, *invoices_written = write_and_mark_each(ledger, master, [("ddt", shipped.notes, out), *invoiced], lang)
-        shipped = replace(shipped, written=written, invoices_written=next(iter(invoices_written), None))
+        written = write_and_mark_each(ledger, master, [*printed, *invoiced], lang)
+        shipped = replace(shipped, written=written[0] if shipped.ddts else None,
+                          invoices_written=written[-1] if shipped.invoices else None)
     return shipped
 
 

@@ -89,7 +89,9 @@ def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[Deliv
                          paid_orders: Container[int] = frozenset()) -> Path:
     """One workbook, one printable sheet per DDT named by its number. `paid_orders`: the orders
     invoiced at the order and paid, whose cash on delivery the driver no longer collects
-    (`toolkit.ledger.deliveries.paid_at_order`)."""
+    (`toolkit.ledger.deliveries.paid_at_order`). A record of services rendered is no DDT
+    (`DeliveryNote.is_ddt`) and gets no sheet."""
+    notes = [note for note in notes if note.is_ddt]
 
     def write(tmp: Path) -> None:
         book = new_workbook(tmp, "ddt")

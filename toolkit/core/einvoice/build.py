@@ -80,7 +80,7 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
         for s in invoice.summary)
     delivery_notes = _delivery_notes(invoice)
     body = Body(
-        kind=codes.document_kind(credit_note, bool(delivery_notes)),
+        kind=codes.document_kind(credit_note, bool(invoice.deliveries)),
         currency=options.currency,
         day=invoice.invoice_date,
         number=invoice.number or "",
@@ -103,7 +103,7 @@ def _delivery_notes(invoice: Invoice) -> tuple[DeliveryNote, ...]:
     """One DatiDDT per DDT the lines cite, in date and number order, with the lines it covers."""
     lines: dict[DeliveryRef, list[int]] = defaultdict(list)
     for line in invoice.lines:
-        if line.delivery is not None:
+        if line.delivery is not None and not line.delivery.services:
             lines[line.delivery].append(line.line_no)
     return tuple(DeliveryNote(ref.number, ddt_day(ref), tuple(numbers))
                  for ref, numbers in sorted(lines.items(), key=lambda kv: (ddt_day(kv[0]), kv[0].number)))
@@ -138,17 +138,25 @@ def _line(line: InvoiceLine) -> Line:
 
 
 def _purchase_orders(invoice: Invoice, given: Mapping[str, str]) -> tuple[RelatedDocument, ...]:
-    """One DatiOrdineAcquisto per order with a customer reference, with its invoice lines."""
+    """One DatiOrdineAcquisto per order with a customer reference, with its invoice lines.
+
+    Services rendered (`DeliveryRef.services`) travel on no DDT, so their order is what
+    documents them: their lines cite it by its reference, else by its own number."""
     references = {line.order_number: line.customer_reference for line in invoice.lines if line.customer_reference}
     references.update(given)
-    if not references:
-        return ()
+    cited: dict[str, str] = {}
     lines: dict[str, list[int]] = defaultdict(list)
     for line in invoice.lines:
-        if references.get(line.order_number):
+        if reference := references.get(line.order_number) or _rendered_order(line):
+            cited.setdefault(line.order_number, reference)
             lines[line.order_number].append(line.line_no)
-    return tuple(RelatedDocument(fold(references[order], ascii_only=True) or "", None, tuple(numbers))
+    return tuple(RelatedDocument(fold(cited[order], ascii_only=True) or "", None, tuple(numbers))
                  for order, numbers in lines.items())
+
+
+def _rendered_order(line: InvoiceLine) -> str | None:
+    """The order number of a line of services rendered, which no DDT documents; else None."""
+    return line.order_number if line.delivery is not None and line.delivery.services else None
 
 
 def _payment(invoice: Invoice, seller: Settings | Seller) -> Payment | None:

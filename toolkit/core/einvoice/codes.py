@@ -5,7 +5,8 @@ Document types (TipoDocumento):
 - **TD01** fattura: an immediate invoice, issued when the goods leave or the order is paid
   (the toolkit's POS, on-credit and prepay orders, and customers invoiced immediately);
 - **TD24** fattura differita (art. 21, comma 4, lett. a, DPR 633/72): the month-end invoice
-  for goods that travelled with a DDT; it must cite those DDTs (DatiDDT) and is due by the
+  for goods that travelled with a DDT, or services rendered documented by their order; it must
+  cite those DDTs (DatiDDT), or the orders (DatiOrdineAcquisto), and is due by the
   15th of the following month;
 - **TD04** nota di credito: a credit note, here for returned goods; it cites the invoice it
   corrects (DatiFattureCollegate) and carries positive amounts.
@@ -111,7 +112,8 @@ STAMP_DUTY_THRESHOLD = stamp_duty.STAMP_DUTY_THRESHOLD
 
 
 def document_kind(credit_note: bool, cites_delivery_notes: bool) -> str:
-    """TD04 for a credit note, TD24 for an invoice that cites DDTs, TD01 otherwise.
+    """TD04 for a credit note, TD24 for an invoice that bills what shipped before it (DDTs,
+    or services rendered, documented by their order), TD01 otherwise.
 
     >>> document_kind(False, True), document_kind(False, False), document_kind(True, True)
     ('TD24', 'TD01', 'TD04')

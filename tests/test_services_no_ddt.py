@@ -1,0 +1,82 @@
+"""Services (*Servizio* = sì) travel on no DDT: a DDT documents goods in transport.
+
+Shipping records them as services rendered (SERVIZI-…) on the day it would have shipped them,
+the DDT series keeps its numbers for goods, and the month-end invoice bills them deferred
+(TD24), citing their order (DatiOrdineAcquisto) and no DDT.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import minimal
+import openpyxl
+from fatturapa_reading import read, schema_errors
+from test_shipping import shipping_sheets
+
+from toolkit.core.invoicing import InvoiceStatus, Period, Request
+from toolkit.intake.validation import check
+from toolkit.ledger.db import reading
+from toolkit.ledger.deliveries import load_notes
+from toolkit.services import einvoice, invoicing
+from toolkit.services.orders import create
+from toolkit.services.shipping import ship
+
+THURSDAY, MONDAY = date(2026, 4, 9), date(2026, 4, 13)
+APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
+
+
+def service_master():
+    """The shipping workbook with A002 a service: C001's order is mixed (A001 goods, A002),
+    C002's (a private customer) is A002 only. Customers have a postcode, as FatturaPA wants."""
+    sheets = shipping_sheets()
+    for row, service in zip(sheets["Articoli"], ("Servizio", "no", "sì", "no")):
+        row.append(service)
+    for row, postcode in zip(sheets["Clienti"], ("CAP", "20121", "00184")):
+        row.append(postcode)
+    return check(minimal.workbook(sheets)).master
+
+
+def test_a_services_only_order_issues_no_ddt_and_a_mixed_one_ships_only_its_goods(tmp_path, ledger):
+    master = service_master()
+    create(master, ledger, THURSDAY, with_catch_up=False)
+    shipped = ship(master, ledger, THURSDAY, all_open=True, out=tmp_path / "ddt.xlsx")
+    assert [(n.number, n.customer, [ln.item for ln in n.lines]) for n in shipped.ddts] == [
+        ("DDT-2026-00001", "C001", ["A001"])]
+    assert [(n.number, n.customer, n.carrier, [ln.item for ln in n.lines]) for n in shipped.rendered] == [
+        ("SERVIZI-2026-00001", "C001", None, ["A002"]), ("SERVIZI-2026-00002", "C002", None, ["A002"])]
+    assert shipped.summary("it").startswith("DDT emessi: 1, ordini trattenuti: 0. Servizi resi registrati senza DDT")
+    assert openpyxl.load_workbook(shipped.written).sheetnames == ["DDT-2026-00001"]
+    assert shipped.completed == ("OC-2026-00001", "OC-2026-00002")
+
+    create(master, ledger, MONDAY, with_catch_up=False)
+    ship(master, ledger, MONDAY, all_open=True)
+    with reading(ledger) as conn:
+        numbers = [n.number for n in load_notes(conn)]
+    assert sorted(n for n in numbers if n.startswith("DDT")) == ["DDT-2026-00001", "DDT-2026-00002"]
+
+
+def test_the_month_end_invoice_bills_the_services_citing_their_order_not_a_ddt(tmp_path, ledger):
+    master = service_master()
+    for day in (THURSDAY, MONDAY):
+        create(master, ledger, day, with_catch_up=False)
+        ship(master, ledger, day, all_open=True)
+    run = invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    assert not [p for p in run.problems if p.is_error]
+    exported = einvoice.export(master, ledger, month=Period(date(2026, 4, 1), date(2026, 5, 31)), out=tmp_path)
+    files = {read(path).buyer_name: path for path in exported.files.values()}
+    private, mixed = read(files["Mario Rossi"]), read(next(p for name, p in files.items() if name != "Mario Rossi"))
+
+    assert private.kind == "TD24" and private.ddts == ()
+    assert [line.item for line in private.lines] == ["A002", "A002"]
+    assert private.purchase_orders == (("OC-2026-00002", (1,)), ("OC-2026-00005", (2,)))
+
+    assert mixed.kind == "TD24"
+    goods = [line.number for line in mixed.lines if line.item == "A001"]
+    services = [line.number for line in mixed.lines if line.item == "A002"]
+    assert [(number, lines) for number, _, lines in mixed.ddts] == [
+        ("DDT-2026-00001", (goods[0],)), ("DDT-2026-00002", (goods[1],))]
+    assert [order for order, _ in mixed.purchase_orders] == ["OC-2026-00001", "OC-2026-00004"]
+    assert set(services) <= {n for _, lines in mixed.purchase_orders for n in lines}
+    for path in files.values():
+        assert schema_errors(path.read_bytes()) == []
