@@ -21,6 +21,7 @@ from toolkit.ledger.deliveries import load_notes
 from toolkit.services import einvoice, invoicing
 from toolkit.services.orders import create
 from toolkit.services.shipping import ship
+from toolkit.writers.accountants import ddts_text, line_source
 
 THURSDAY, MONDAY = date(2026, 4, 9), date(2026, 4, 13)
 APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
@@ -80,3 +81,9 @@ def test_the_month_end_invoice_bills_the_services_citing_their_order_not_a_ddt(t
     assert set(services) <= {n for _, lines in mixed.purchase_orders for n in lines}
     for path in files.values():
         assert schema_errors(path.read_bytes()) == []
+
+    printed = {x.customer: x for x in run.invoices}
+    assert [line_source(line, "it") for line in printed["C002"].lines] == [
+        "Rif. ordine n. OC-2026-00002, servizi resi il 09/04/2026", "Rif. ordine n. OC-2026-00005, servizi resi il 13/04/2026"]
+    assert ddts_text(printed["C002"]) == ""
+    assert ddts_text(printed["C001"]) == "DDT-2026-00001 09/04/2026, DDT-2026-00002 13/04/2026"

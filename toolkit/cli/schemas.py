@@ -105,7 +105,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
     "ship": {
         "shipped": array(record(ddt=TEXT, date=DATE, accounting_date=DATE, customer=TEXT, ship_to=TEXT_OR_NULL,
                                 carrier=TEXT_OR_NULL,
-                                reason=TEXT, forced=BOOL, orders=array(TEXT), lines=INT)),
+                                reason=TEXT, forced=BOOL, orders=array(TEXT), lines=INT, services=BOOL)),
         "held": array(record(order=TEXT, customer=TEXT, reason=TEXT, items=array(TEXT), since=DATE_OR_NULL)),
         "completed": array(TEXT), "workbook": PATH_OR_NULL, "invoices": array(INVOICE),
         "invoices_workbook": PATH_OR_NULL, "documents_due": array(TEXT),

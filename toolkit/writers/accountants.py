@@ -80,6 +80,7 @@ define({
     "inv.ddt_date": ("Data DDT", "DDT date"),
     "inv.from_ddt": ("Rif. DDT n. {number} del {day}", "DDT no. {number} of {day}"),
     "inv.from_order": ("Rif. ordine n. {number}", "Order no. {number}"),
+    "inv.rendered": ("Rif. ordine n. {number}, servizi resi il {day}", "Order no. {number}, services rendered on {day}"),
     "inv.dated": ("del", "dated"),
     "inv.order": ("Ordine", "Order"),
     "inv.project": ("Progetto", "Project"),
@@ -442,8 +443,11 @@ def legal_reference(nature: str) -> str:
 def line_source(line: InvoiceLine, lang: str) -> str | None:
     """The row above a printed invoice's lines that names where they come from, as a deferred
     invoice must: their DDT with its date, else their order. The stamp duty's line comes from
-    neither: an empty row sets it apart from the goods above it."""
+    neither: an empty row sets it apart from the goods above it. Services rendered travel on
+    no DDT: their order, with the day they were rendered."""
     t = labeller(lang)
+    if line.delivery and line.delivery.services:
+        return t("inv.rendered").format(number=line.order_number, day=f"{line.delivery.day:%d/%m/%Y}")
     if line.delivery:
         return t("inv.from_ddt").format(number=line.delivery.number, day=f"{line.delivery.day:%d/%m/%Y}")
     return t("inv.from_order").format(number=line.order_number) if line.order_number else None
@@ -760,7 +764,7 @@ def _lines_rows(book: PartyBook, invoices: Sequence[Invoice], lang: str,
         heads = (invoice.number, invoice.invoice_date, kind, invoice.customer, name, group)
         for line in invoice.lines:
             row += 1
-            delivery = line.delivery
+            delivery = line.delivery if line.delivery is not None and not line.delivery.services else None
             yield ((*heads, delivery.number if delivery else None, delivery.day if delivery else None,
                     line.order_number, line.item, line.description, line.unit, line.quantity, line.unit_price,
                     (f"=ROUND({quantity}{row}*{price}{row},2)", line.amount), line.vat_rate, line.vat_nature),
@@ -779,11 +783,12 @@ def dues_text(invoice: Invoice) -> str:
 
 
 def ddts_text(invoice: Invoice, lang: str = "it") -> str:
-    """The DDTs an invoice cites with their dates, and a DDT's accounting date when it differs."""
+    """The DDTs an invoice cites with their dates, and a DDT's accounting date when it differs;
+    not the records of services rendered, which are no DDT."""
     accounting = labeller(lang)("inv.accounting_date")
     return ", ".join(f"{d.number} {d.day:%d/%m/%Y}" + (
         f" ({accounting} {d.accounting_day:%d/%m/%Y})" if d.accounting_day and d.accounting_day != d.day else "")
-        for d in invoice.deliveries)
+        for d in invoice.deliveries if not d.services)
 
 
 def corrects_text(invoice: Invoice) -> str:
