@@ -279,9 +279,10 @@ def test_the_registers_rif_fattura_names_the_invoice_a_credit_note_corrects(caps
     assert cited[invoice] is None
     lines = (tmp_path / "registro" / "registro-2026-10.csv").read_text(encoding="utf-8-sig").splitlines()
     rows = {row.split(";")[0]: row.split(";") for row in lines}
-    assert rows["Numero"][-2:] == ["Rif. fattura", "File XML"]
-    assert rows["NC-2026-00001"][-2] == f"{invoice} {issued:%d/%m/%Y}"
-    assert rows[invoice][-2] == ""
+    cites = rows["Numero"].index("Rif. fattura")
+    assert rows["Numero"][cites + 1] == "File XML"
+    assert rows["NC-2026-00001"][cites] == f"{invoice} {issued:%d/%m/%Y}"
+    assert rows[invoice][cites] == ""
 
 
 def test_the_credit_note_is_in_the_register_its_xml_cites_the_invoice_and_its_print_says_so(capsys, desk, tmp_path):
