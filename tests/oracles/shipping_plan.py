@@ -114,14 +114,20 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
     customers = {c.code: c for c in master.customers}
     ship_to = {s.code: s for s in master.ship_to}
     weights = {i.code: i.weight for i in master.items}
-    groups: dict[tuple[str, str | None, Reason], list[ShipmentLine]] = {}
+    services = {i.code for i in master.items if i.service}
+    groups: dict[tuple[str, str | None, Reason, bool], list[ShipmentLine]] = {}
     for order, line, quantity in taken:
         reason = Reason.RETURN if order.document_type is DocumentType.RETURN else Reason.SALE
-        groups.setdefault((order.customer, order.ship_to, reason), []).append(ShipmentLine(
+        groups.setdefault((order.customer, order.ship_to, reason, line.item in services), []).append(ShipmentLine(
             line.item, line.description, line.unit, quantity, line.unit_price, line_amount(quantity, line.unit_price),
             line.vat_rate, line.vat_nature, order.id, order.number, line.id, line.line_no))
-    drafts = []
-    for (code, destination, reason), lines in groups.items():
+    drafts: list[ShipmentDraft] = []
+    rendered_drafts: list[ShipmentDraft] = []
+    for (code, destination, reason, rendered), lines in groups.items():
+        if rendered:  # services travel on no DDT: a record of their own, no carrier, no weight
+            rendered_drafts.append(ShipmentDraft(day, code, destination, None, reason, tuple(lines),
+                                                 forced=code in forced and reason is Reason.SALE, services=True))
+            continue
         customer = customers[code]
         chosen = carrier
         if chosen is None:
@@ -131,7 +137,7 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
         weight = sum(known, ZERO).quantize(QUANTITY_PLACES, rounding=ROUND_HALF_UP) if known else None
         drafts.append(ShipmentDraft(day, code, destination, chosen, reason, tuple(lines), weight, None,
                                     forced=code in forced and reason is Reason.SALE))
-    return drafts
+    return drafts + rendered_drafts
 
 
 @dataclass

@@ -757,6 +757,9 @@ def _as_available(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run) -
 
 def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], day: date, carrier: str | None,
             forced: set[str]) -> list[ShipmentDraft]:
+    """A DDT per customer, destination and reason of the lines taken, then the records of
+    services rendered (`SERVICES_SERIES`): after every DDT, so the day's documents come back
+    from the ledger in the order they were stored (year, series, number)."""
     customers = {c.code: c for c in master.customers}
     ship_to = {s.code: s for s in master.ship_to}
     weights = {i.code: i.weight for i in master.items}
@@ -770,11 +773,12 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
         groups.setdefault((order.customer, order.ship_to, reason, line.item in services), []).append(ShipmentLine(
             line.item, line.description, line.unit, quantity, line.unit_price, amount,
             line.vat_rate, line.vat_nature, order.id, order.number, line.id, line.line_no))
-    drafts = []
+    drafts: list[ShipmentDraft] = []
+    rendered_drafts: list[ShipmentDraft] = []
     for (code, destination, reason, rendered), lines in groups.items():
         if rendered:
-            drafts.append(ShipmentDraft(day, code, destination, None, reason, tuple(lines),
-                                        forced=code in forced and reason is Reason.SALE, services=True))
+            rendered_drafts.append(ShipmentDraft(day, code, destination, None, reason, tuple(lines),
+                                                 forced=code in forced and reason is Reason.SALE, services=True))
             continue
         customer = customers[code]
         chosen = carrier
@@ -785,7 +789,7 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
         weight = sum(known, ZERO).quantize(QUANTITY_PLACES, rounding=ROUND_HALF_UP) if known else None
         drafts.append(ShipmentDraft(day, code, destination, chosen, reason, tuple(lines), weight, None,
                                     forced=code in forced and reason is Reason.SALE))
-    return drafts
+    return drafts + rendered_drafts
 
 
 @per_master
