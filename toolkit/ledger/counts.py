@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
+from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import schema
 from toolkit.ledger.db import log_event
 
@@ -12,9 +13,12 @@ DEMO = "demo"
 
 
 def document_counts(conn: Connection) -> tuple[int, int, int]:
-    """Orders, DDTs, invoices (credit notes included)."""
-    return tuple(conn.execute(select(func.count()).select_from(t)).scalar_one()  # type: ignore[return-value]
-                 for t in (schema.orders, schema.deliveries, schema.invoices))
+    """Orders, DDTs (not the records of services rendered, `SERVICES_SERIES`), invoices (credit
+    notes included)."""
+    ddts = select(func.count()).select_from(schema.deliveries).where(schema.deliveries.c.series != SERVICES_SERIES)
+    return (conn.execute(select(func.count()).select_from(schema.orders)).scalar_one(),
+            conn.execute(ddts).scalar_one(),
+            conn.execute(select(func.count()).select_from(schema.invoices)).scalar_one())
 
 
 def claim_for_demo(conn: Connection) -> bool:
