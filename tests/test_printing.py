@@ -191,11 +191,11 @@ def test_ship_out_never_prints_over_an_earlier_shipments_ddts(capsys, tmp_path, 
 
 
 def test_a_file_holding_ddts_refused_to_a_button_asks_in_the_buttons_words(capsys, tmp_path, desk):
-    """A button has no --out: `ship` called for one asks, in the words it passes, to rename the
+    """A button has no --out: `ship` pressed by one (`asking` its words) asks to rename the
     file holding an earlier shipment's DDTs, where the command line asks for another --out."""
     import openpyxl
 
-    from toolkit.basics.files import asked_for
+    from toolkit.basics.files import asked_for, asking
     from toolkit.basics.problems import UnusableInput
     from toolkit.services.session import open_session
     from toolkit.services.shipping import ship
@@ -208,9 +208,8 @@ def test_a_file_holding_ddts_refused_to_a_button_asks_in_the_buttons_words(capsy
     morning = openpyxl.load_workbook(ddt).sheetnames
     shown = ", ".join(morning[:5]) + (" …" if len(morning) > 5 else "")
     before = stored(url)
-    with pytest.raises(UnusableInput) as refused:
-        ship(open_session(workbook).master, open_ledger(url), date(2026, 4, 10), all_open=True, out=ddt,
-             asked=asked_for(button="Spedisci (DDT)"))
+    with pytest.raises(UnusableInput) as refused, asking(asked_for(button="Spedisci (DDT)")):
+        ship(open_session(workbook).master, open_ledger(url), date(2026, 4, 10), all_open=True, out=ddt)
     assert refused.value.problem.message("it") == (
         f"Il file {ddt} contiene già documenti del registro, DDT {shown}: scriverci i nuovi li toglierebbe dal file, "
         "forse prima della stampa. Nulla è stato registrato. Il pulsante «Spedisci (DDT)» scrive sempre lì: "

@@ -363,7 +363,7 @@ def _ship(press: Press, force: bool) -> None:
 
     session, lang, day = press.session, press.language, press.day
     result = ship_orders(session.master, session.ledger, day, all_open=True, force=force,
-                         out=_shipment_file(press), lang=lang, asked=press.asked)
+                         out=_shipment_file(press), lang=lang)
     _say_shipped(press, result)
 
 
@@ -402,7 +402,7 @@ def ship_and_invoice(press: Press) -> None:
     _stop_on_errors(found)
     numbers = [n.strip() for n in named.replace(";", ",").split(",") if n.strip()]
     result = ship_orders(session.master, session.ledger, day, numbers=numbers, invoice=True,
-                         out=_shipment_file(press), lang=lang, asked=press.asked)
+                         out=_shipment_file(press), lang=lang)
     _say_shipped(press, result)
 
 
@@ -418,7 +418,7 @@ def reprint_delivery_notes(press: Press) -> None:
 
     session, lang, day = press.session, press.language, press.day
     target = press.beside(f"ddt-{day:%Y-%m-%d}-ristampa.xlsx")
-    check_output(target, kind="ddt", inputs=(session.workbook,), asked=press.asked)
+    check_output(target, kind="ddt", inputs=(session.workbook,))
     result = print_documents(session.master, session.ledger, "ddt", Selection(first=day, last=day), target, lang)
     lines = [p.render(lang) for p in result.problems[:10]]
     if result.written is not None:
@@ -507,7 +507,7 @@ def invoice_register(press: Press) -> None:
     from toolkit.services.invoicing import export_month
 
     session, lang, month = press.session, press.language, press.month
-    result = export_month(session.master, session.ledger, month, _invoices_folder(press), lang, asked=press.asked)
+    result = export_month(session.master, session.ledger, month, _invoices_folder(press), lang)
     _stop_on_errors(result.problems)
     written = [result.summary(month.start, lang), *map(str, result.files)] if result.files else []
     lines = [*written, *(p.render(lang) for p in result.problems)]
@@ -667,9 +667,9 @@ def credit_note(press: Press) -> None:
     _stop_on_errors(found)
     today = today_rome()
     target = unused_path(press.beside(f"nota-di-credito-{today:%Y-%m-%d}.xlsx"))
-    check_output(target, kind="invoices", inputs=(session.workbook,), asked=press.asked)
+    check_output(target, kind="invoices", inputs=(session.workbook,))
     result = credit(session.ledger, session.master, invoice, asked, reason, today, today, out=target, lang=lang,
-                    asked_in=PANEL_CELLS, out_asked=press.asked)
+                    asked_in=PANEL_CELLS)
     _stop_on_errors(result.problems)
     press.say("\n".join([result.summary(lang), *([str(result.printed)] if result.printed else []),
                          *(p.render(lang) for p in result.problems[:10])]))
@@ -870,7 +870,7 @@ def commissions(press: Press) -> None:
     first, last = _period(press)
     session, lang = press.session, press.language
     result = compute(session.ledger, session.master, first, last,
-                     out=press.beside(f"provvigioni-{first:%Y%m%d}-{last:%Y%m%d}"), lang=lang, asked=press.asked)
+                     out=press.beside(f"provvigioni-{first:%Y%m%d}-{last:%Y%m%d}"), lang=lang)
     _stop_on_errors(result.problems)
     folder = result.files[-1].parent if result.files else None
     press.say("\n".join([result.summary(lang), *([str(folder)] if folder else [])]))
@@ -892,7 +892,7 @@ def settle_volume_discounts(press: Press) -> None:
     session, lang = press.session, press.language
     today = today_rome()
     result = run(session.ledger, session.master, chosen, today, today, out=press.beside(f"sconti-{chosen.name}"),
-                 lang=lang, asked=press.asked)
+                 lang=lang)
     _stop_on_errors(result.problems)
     press.say("\n".join([result.summary(lang), *(p.render(lang) for p in result.problems[:5])]))
 

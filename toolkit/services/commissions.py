@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from toolkit.basics.files import OtherOutput
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import count, euro
 from toolkit.core.commissions import Statement, agents_of, rules, statements
@@ -57,9 +56,9 @@ class Commissions:
 
 
 def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out: Path | None = None,
-            lang: str = "it", asked: OtherOutput | None = None) -> Commissions:
+            lang: str = "it") -> Commissions:
     """Each agent's statement for [first, last]; with `out`, the workbooks written there, a
-    folder that cannot take them refused in the words of who named it (`asked`; by default
+    folder that cannot take them refused in the words of who named it (`asked_now`; by default
     `--out DIR`)."""
     if last < first:
         return Commissions(first, last, [], [ENDS_BEFORE_START(None, first=first, last=last)])
@@ -82,6 +81,6 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         from toolkit.basics.files import check_output
         from toolkit.writers.statements import commission_names, write_commission_statements
 
-        check_output(out, kind=None, folder=True, names=commission_names(made, first, last), asked=asked)
+        check_output(out, kind=None, folder=True, names=commission_names(made, first, last))
         files = write_commission_statements(out, master, made, first, last, lang)
     return Commissions(first, last, made, problems, files)

@@ -30,7 +30,6 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from toolkit.basics.files import OtherOutput
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.wording import euro
 from toolkit.core.credit_notes import (
@@ -123,18 +122,18 @@ class Credited:
 
 def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason: str, day: date, today: date, *,
            out: Path | None = None, lang: str = "it", workbook: Path | str = "WORKBOOK",
-           asked_in: AskedIn = OPTIONS, out_asked: OtherOutput | None = None) -> Credited:
+           asked_in: AskedIn = OPTIONS) -> Credited:
     """Issue the credit note taking back `asked` of invoice `number` (all that is left of it
     when nothing is asked), dated `day`, final; with `out`, print it there. `workbook` is the
     master as the desk named it, for the commands a refusal advises; a refusal names the invoice
     and the lines where the user gave them (`asked_in`: the command's options, the panel's cells).
     An `out` holding invoices or credit notes of the ledger, not printed yet perhaps, is refused
     before anything is stored (`UnusableInput`), as `ship --out` refuses an earlier shipment's,
-    asking for another in the words of who named it (`out_asked`; by default `--out`)."""
+    asking for another in the words of who named it (`asked_now`; by default `--out`)."""
     if out is not None:
         from toolkit.services.printing import refuse_replacing
 
-        refuse_replacing(ledger, "invoices", out, out_asked)
+        refuse_replacing(ledger, "invoices", out)
     try:
         with writing(ledger) as conn:
             done = _issue(conn, master, number, asked, reason, day, today, str(workbook), asked_in)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from toolkit.basics.files import OtherOutput, Staged, check_output, staged_output
+from toolkit.basics.files import Staged, check_output, staged_output
 from toolkit.basics.problems import Problem, define, errors
 from toolkit.basics.wording import count
 from toolkit.core.invoicing import Invoice, InvoiceStatus, drafts_left_out
@@ -116,7 +116,7 @@ def _checks(period: SettlementPeriod, day: date, today: date, master: MasterData
 
 def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date, today: date, *,
         preview: bool = False, out: Path | None = None, lang: str = "it",
-        workbook: Path | str = "WORKBOOK", asked: OtherOutput | None = None) -> Settled:
+        workbook: Path | str = "WORKBOOK") -> Settled:
     """Settle `period`'s volume discounts with credit notes dated `day` (or only plan them).
     `workbook` is the master as the desk named it, for the command a refusal advises; `asked`
     says how a refused `out` is asked for again (by default `--out DIR`)."""
@@ -124,7 +124,7 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
     if errors(problems):
         return Settled(period, [], {}, [], problems, preview)
     if out is not None and not preview:
-        check_output(out, kind=None, folder=True, names=output_names(f"sconti-{period.name}", lang), asked=asked)
+        check_output(out, kind=None, folder=True, names=output_names(f"sconti-{period.name}", lang))
     customers = {c.code: c for c in master.customers}
     items = {x.code: x for x in master.items}
     found = discounts(master.volume_discounts)

@@ -25,7 +25,6 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from toolkit.basics.files import OtherOutput
 from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
@@ -613,7 +612,7 @@ def output_names(run_id: str, lang: str, *, copies: bool = False) -> dict[str, s
 
 
 def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str, *, per_customer: bool = False,
-           copies: bool = False, redo: str | None = None, asked: OtherOutput | None = None) -> Exported:
+           copies: bool = False, redo: str | None = None) -> Exported:
     """A run's workbook, its documents only, written again from the ledger. With `redo` (the
     command that writes it again), a failure to write is `NotPrinted`: the caller stored
     something first."""
@@ -622,11 +621,11 @@ def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str
     if not invoices:
         return Exported([], [UNKNOWN_RUN(None, run_id=run_id)])
     return Exported(_write_again(master, ledger, invoices, run_id, out, lang, per_customer=per_customer,
-                                 copies=copies, redo=redo, asked=asked), [])
+                                 copies=copies, redo=redo), [])
 
 
 def export_month(master: MasterData, ledger: Ledger, month: Period, out: Path, lang: str, *,
-                 per_customer: bool = False, copies: bool = False, asked: OtherOutput | None = None) -> Exported:
+                 per_customer: bool = False, copies: bool = False) -> Exported:
     """The month's register `fatture-2026-04.xlsx`: every invoice and credit note dated in the
     month, whatever issued it (month-end runs, `--orders`, orders invoiced when created or
     shipped), drafts too, in date and number order. Italian VAT registers go by invoice date
@@ -638,22 +637,21 @@ def export_month(master: MasterData, ledger: Ledger, month: Period, out: Path, l
     if not invoices:
         return Exported([], [NO_INVOICES_IN_MONTH(None, month=f"{month.start:%m/%Y}")])
     files = _write_again(master, ledger, invoices, f"{month.start:%Y-%m}", out, lang, per_customer=per_customer,
-                         copies=copies, month=month.start, asked=asked)
+                         copies=copies, month=month.start)
     drafts = sum(1 for x in invoices if x.status is InvoiceStatus.DRAFT)
     return Exported(files, [], len(invoices), drafts)
 
 
 def _write_again(master: MasterData, ledger: Ledger, invoices: list[Invoice], name: str, out: Path, lang: str, *,
-                 per_customer: bool, copies: bool, redo: str | None = None, month: date | None = None,
-                 asked: OtherOutput | None = None) -> list[Path]:
+                 per_customer: bool, copies: bool, redo: str | None = None, month: date | None = None) -> list[Path]:
     """Stored invoices written into an accountants' workbook, with their e-invoice files' names;
     with `copies`, recorded as printed. An output folder that could not be written (a file of
     that name, a file on its path) is refused first, as every verb writing a folder refuses it,
-    asking for another as who named `out` would (`asked`; by default `--out DIR`)."""
+    asking for another as who named `out` would (`asked_now`; by default `--out DIR`)."""
     from toolkit.basics.files import check_output
     from toolkit.services.einvoice import xml_names
 
-    check_output(out, kind=None, folder=True, names=output_names(name, lang, copies=copies), asked=asked)
+    check_output(out, kind=None, folder=True, names=output_names(name, lang, copies=copies))
     with reading(ledger) as conn:
         names = xml_names(conn, master.settings, invoices)
     try:

@@ -24,7 +24,6 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from toolkit.basics.files import OtherOutput
 from toolkit.basics.labels import label
 from toolkit.basics.problems import Problem, define
 from toolkit.core.documents import DeliveryNote
@@ -144,12 +143,13 @@ def beside(out: Path, what: str) -> Path:
     return out.with_name(f"{out.stem}-{what}.xlsx")
 
 
-def refuse_replacing(ledger: Ledger, kind: str, out: Path, asked: OtherOutput | None = None) -> None:
+def refuse_replacing(ledger: Ledger, kind: str, out: Path) -> None:
     """Refuse, before anything is stored, to print new documents over a file holding documents
     of the ledger (its tabs are their numbers): the file of an earlier shipment, say, which
     the desk may not have printed yet. A reprint may replace it; new documents go elsewhere,
-    asked for in the words of who named `out` (`asked`; by default the command line's `--out`)."""
-    from toolkit.basics.files import asked_for
+    asked for in the words of who named `out` (`asked_now`: a button's, else the command line's
+    `--out`)."""
+    from toolkit.basics.files import asked_now
     from toolkit.basics.problems import UnusableInput
     from toolkit.intake.sources import tab_names
 
@@ -161,7 +161,7 @@ def refuse_replacing(ledger: Ledger, kind: str, out: Path, asked: OtherOutput | 
     held = [t for t in tabs if t not in unknown]
     if held:
         shown = ", ".join(held[:5]) + (" …" if len(held) > 5 else "")
-        choose = (asked or asked_for()).named
+        choose = asked_now().named
         raise UnusableInput(OUTPUT_HOLDS_DOCUMENTS(None, path=out, what_it=WHAT[kind][0], what_en=WHAT[kind][1],
                                                    numbers=shown, kind=kind, choose_it=choose[0], choose_en=choose[1]))
 

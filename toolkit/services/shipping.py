@@ -25,7 +25,6 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from toolkit.basics import dates
-from toolkit.basics.files import OtherOutput
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.core.documents import DeliveryNote
@@ -160,13 +159,13 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
          chosen: Sequence[ChosenRow] = (), quantities: Path | None = None, carrier: str | None = None,
          force: bool = False, future: bool = False, paid: Collection[int] | None = None, out: Path | None = None,
          lang: str = "it", accounting_date: date | None = None, invoice: bool = False,
-         replan: bool = False, list_kept: bool = False, asked: OtherOutput | None = None) -> Shipped:
+         replan: bool = False, list_kept: bool = False) -> Shipped:
     """Ship the chosen orders (by number, every open order up to `day`, or those the quantities
     rows or file name) in one transaction; with any error in the input nothing is stored.
     `day` after today is an error unless `future`. With `out`, the DDTs issued are printed
     there, one sheet each, and the path is checked before anything is stored: a file holding
     documents of the ledger (an earlier shipment's) is refused, never replaced, asking for
-    another as who named `out` would (`asked`; by default the command line's `--out`). The DDTs'
+    another as who named `out` would (`asked_now`; by default the command line's `--out`). The DDTs'
     accounting date (data contabile) is `accounting_date`, else their own date. With `invoice`,
     the DDTs' lines are invoiced in the same transaction, dated as the DDTs and final (for
     customers who pay on delivery); an invoice that would break the series' date order stops
@@ -184,11 +183,11 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
         from toolkit.basics.files import check_output
         from toolkit.services.printing import refuse_replacing
 
-        check_output(out, kind="ddt", inputs=(quantities,), asked=asked)
-        refuse_replacing(ledger, "ddt", out, asked)
+        check_output(out, kind="ddt", inputs=(quantities,))
+        refuse_replacing(ledger, "ddt", out)
         if invoice:
-            check_output(invoices_beside(out), kind="invoices", inputs=(quantities,), asked=asked)
-            refuse_replacing(ledger, "invoices", invoices_beside(out), asked)
+            check_output(invoices_beside(out), kind="invoices", inputs=(quantities,))
+            refuse_replacing(ledger, "invoices", invoices_beside(out))
     if quantities is not None:
         from toolkit.intake.quantities import read_quantities
 
