@@ -238,7 +238,42 @@ def test_a_public_administration_paying_net_of_vat_settles_its_split_payment_inv
     assert (row.total, row.collected, row.outstanding, row.paid, row.next_due) == (
         D("37.00"), D("37.00"), D("0.00"), True, None)
     over = record(ledger, [entry(amount="8.14", day=date(2026, 5, 11))]).problems
-    assert [p.code for p in over] == ["payment-exceeds-outstanding"] and "(37,00 €)" in over[0].message("it")
+    assert [p.code for p in over] == ["payment-exceeds-outstanding"]
+    assert over[0].message("it") == (
+        "Con 8,14 € la fattura FT-2026-00001 risulta pagata oltre quanto richiesto (al netto dell'IVA in scissione: "
+        "37,00 €): controlla l'importo; se è sbagliato, annulla l'incasso con toolkit payments void.")
+    assert "paid beyond what it asks (net of VAT under split payment: 37.00 €)" in over[0].message("en")
+
+
+@pytest.fixture
+def split(ledger):
+    """A public administration's invoice of 176.18 net + 38.76 VAT (it asks 176.18) and the
+    return's credit note of 50.00 net + 11.00 VAT, both under split payment."""
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, payment_terms="30", sdi_code="UFABCD")
+    for day, lines in ((date(2026, 4, 9), [("A001", "2", "25", "22", None), ("A001", "1", "126.18", "22", None)]),
+                       (date(2026, 4, 10), [("A001", "-2", "25", "22", None)])):
+        _, ids = make_order(ledger, "C001", day, lines)
+        ship(ledger, "C001", day, [(x, q) for x, (_, q, *_) in zip(ids, lines)])
+    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
+    return ledger
+
+
+def test_a_split_payment_credit_note_settles_and_refunds_net_of_vat(split):
+    """The note took 61.00 with its VAT off an invoice asking 176.18 net, leaving 115.18 where the
+    office owes 126.18; once the invoice was paid in full, 61.00 could be refunded where 50.00 is."""
+    with reading(split) as conn:
+        [invoice, note] = monitor(receivables(conn), MAY_10)
+    assert (invoice.total, invoice.credited, invoice.outstanding) == (D("176.18"), D("50.00"), D("126.18"))
+    assert (note.total, note.credited, note.outstanding) == (D("-50.00"), D("-50.00"), 0)
+    refused = record(split, [entry("NC-2026-00001", amount="-50.00")]).problems
+    assert [p.code for p in refused] == ["refund-of-settled-credit-note"]
+    assert "la nota ha già saldato 50,00 € della fattura FT-2026-00001" in refused[0].message("it")
+    assert "resta da rimborsare 0,00 €" in refused[0].message("it")
+    paid = record(split, [entry(amount="176.18"), entry("NC-2026-00001", amount="-50.00")])
+    assert len(paid.recorded) == 2 and paid.problems == []
+    beyond = record(split, [entry("NC-2026-00001", amount="-11.00", day=date(2026, 5, 11))]).problems
+    assert [p.code for p in beyond] == ["refund-exceeds-credit-note"]
+    assert "rimborsata oltre quanto richiesto (al netto dell'IVA in scissione: -50,00 €)" in beyond[0].message("it")
 
 
 def _position(ledger) -> list[tuple[str, D, D, D]]:

@@ -207,7 +207,8 @@ TakenBack = tuple[Decimal, Decimal, str | None]
 
 
 def settled_by_note(total: Decimal, taxable: Decimal, taken: dict[int, list[TakenBack]], *,
-                    note_open: Decimal, invoices_open: Mapping[int, Decimal]) -> dict[int, Decimal]:
+                    note_open: Decimal, invoices_open: Mapping[int, Decimal], split: bool = False
+                    ) -> dict[int, Decimal]:
     """What a credit note settles of each invoice it takes lines back from (`taken`, by
     invoice id), as the invoice's payment would: positive. Each invoice's part is its lines
     with their VAT per rate, as an invoice of them alone; a note taking all its lines back from
@@ -223,21 +224,27 @@ def settled_by_note(total: Decimal, taxable: Decimal, taken: dict[int, list[Take
     >>> settled_by_note(Decimal("-24.40"), Decimal("-20"), one, note_open=Decimal("24.40"),
     ...                 invoices_open={7: Decimal("5")})
     {7: Decimal('5')}
+    >>> settled_by_note(Decimal("-10"), Decimal("-10"), one, note_open=Decimal("10"),
+    ...                 invoices_open={7: Decimal("100")}, split=True)
+    {7: Decimal('10')}
     """
     parts, left = {}, min(-total, note_open)
-    for invoice, whole in taken_parts(total, taxable, taken).items():
+    for invoice, whole in taken_parts(total, taxable, taken, split=split).items():
         part = min(whole, max(invoices_open.get(invoice, ZERO), ZERO), left)
         if part > 0:
             parts[invoice], left = part, left - part
     return parts
 
 
-def taken_parts(total: Decimal, taxable: Decimal, taken: dict[int, list[TakenBack]]) -> dict[int, Decimal]:
-    """What a credit note takes back of each invoice it cites, with its VAT, positive, whatever
-    is open of either: the parts `settled_by_note` caps, and what an agent's collected base
-    weighs against what was collected (`toolkit.core.commissions`)."""
+def taken_parts(total: Decimal, taxable: Decimal, taken: dict[int, list[TakenBack]], *, split: bool = False
+                ) -> dict[int, Decimal]:
+    """What a credit note takes back of each invoice it cites, with its VAT (without it under
+    split payment, `total` then the note's net), positive, whatever is open of either: the
+    parts `settled_by_note` caps, and what an agent's collected base weighs against what was
+    collected (`toolkit.core.commissions`)."""
     whole = len(taken) == 1 and sum(amount for amount, _, _ in next(iter(taken.values()))) == taxable
-    return {invoice: -total if whole else -totals(vat_summary(lines))[2] for invoice, lines in taken.items()}
+    figure = 0 if split else 2
+    return {invoice: -total if whole else -totals(vat_summary(lines))[figure] for invoice, lines in taken.items()}
 
 
 def monitor(receivables: Iterable[Receivable], as_of: date, show: Show = Show.ALL) -> list[PaymentStatus]:

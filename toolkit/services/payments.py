@@ -49,6 +49,7 @@ from toolkit.ledger.payments import (
     insert_payment,
     invoices_numbered,
     is_note,
+    note_asked,
     payment_exists,
     payment_reversed,
     payments_on,
@@ -84,17 +85,39 @@ WRONG_SIGN = define(
 OVERPAID = define(
     "payment-exceeds-outstanding", "warning",
     title=("Incasso oltre il totale della fattura", "Payment beyond the invoice's total"),
-    it="Con {amount} € la fattura {number} risulta pagata oltre il totale ({total} €): controlla l'importo; se è "
+    it="Con {amount} € la fattura {number} risulta pagata oltre {total}: controlla l'importo; se è "
        "sbagliato, annulla l'incasso con toolkit payments void.",
-    en="With {amount} € invoice {number} is paid beyond its total ({total} €): check the amount; if it is wrong, "
+    en="With {amount} € invoice {number} is paid beyond {total}: check the amount; if it is wrong, "
        "void the payment with toolkit payments void.")
 REFUND_BEYOND_NOTE = define(
     "refund-exceeds-credit-note", "warning",
     title=("Rimborso oltre il totale della nota di credito", "Refund beyond the credit note's total"),
-    it="Con {amount} € la nota di credito {number} risulta rimborsata oltre il suo totale ({total} €): controlla "
+    it="Con {amount} € la nota di credito {number} risulta rimborsata oltre {total}: controlla "
        "l'importo; se è sbagliato, annulla il rimborso con toolkit payments void.",
-    en="With {amount} € credit note {number} is refunded beyond its total ({total} €): check the amount; if it is "
+    en="With {amount} € credit note {number} is refunded beyond {total}: check the amount; if it is "
        "wrong, void the refund with toolkit payments void.")
+
+
+@dataclass(frozen=True, slots=True)
+class Owed:
+    """The limit a payment or refund went past, as the warning words it: the document's total,
+    or under split payment what it asks, net of the VAT the public administration pays the State.
+
+    >>> Owed(Decimal("214.94"), False).shown("it"), Owed(Decimal("-50"), True).shown("it")
+    ('il totale (214,94 €)', "quanto richiesto (al netto dell'IVA in scissione: -50,00 €)")
+    """
+
+    amount: Decimal
+    split: bool
+
+    def shown(self, lang: str) -> str:
+        figure = number(self.amount, lang, 2)
+        if self.split:
+            return (f"what it asks (net of VAT under split payment: {figure} €)" if lang == "en"
+                    else f"quanto richiesto (al netto dell'IVA in scissione: {figure} €)")
+        if lang == "en":
+            return f"its total ({figure} €)"
+        return f"il suo totale ({figure} €)" if self.amount < 0 else f"il totale ({figure} €)"
 REFUND_OF_SETTLED_NOTE = define(
     "refund-of-settled-credit-note", "error",
     it="Il rimborso di {amount} € sulla nota di credito {number} è rifiutato: la nota ha già saldato {settled} € "
@@ -302,18 +325,21 @@ def _record(ledger: Ledger, entries: Sequence[PaymentEntry]) -> Recorded:
             if payment_exists(conn, *key):
                 duplicates.append(row)
                 continue
-            if invoice.total < 0 and (refunds := _note_refunds(conn, invoice.id, invoice.total)).beyond(-entry.amount):
-                problems.append(REFUND_OF_SETTLED_NOTE(entry.location, amount=cents(entry.amount), number=shown,
-                                                       settled=refunds.off, invoices=list(refunds.settled),
-                                                       refundable=refunds.refundable))
-                continue
+            owed = Owed(invoice.payable, invoice.payable != invoice.total)
+            if invoice.total < 0:
+                refunds = _note_refunds(conn, invoice.id)
+                if refunds.beyond(-entry.amount):
+                    problems.append(REFUND_OF_SETTLED_NOTE(entry.location, amount=cents(entry.amount), number=shown,
+                                                           settled=refunds.off, invoices=list(refunds.settled),
+                                                           refundable=refunds.refundable))
+                    continue
+                owed = Owed(refunds.total, refunds.total != invoice.total)
             if invoice.id not in paid:
                 paid[invoice.id] = collected(conn, invoice.id)
             paid[invoice.id] += entry.amount
-            owed = invoice.payable if invoice.total >= 0 else invoice.total
-            if abs(paid[invoice.id]) > abs(owed):
+            if abs(paid[invoice.id]) > abs(owed.amount):
                 beyond = OVERPAID if invoice.total >= 0 else REFUND_BEYOND_NOTE
-                problems.append(beyond(entry.location, amount=cents(entry.amount), number=shown, total=cents(owed)))
+                problems.append(beyond(entry.location, amount=cents(entry.amount), number=shown, total=owed))
             insert_payment(conn, invoice.id, shown, entry)
             recorded.append(row)
         if any(x.is_error for x in problems):
@@ -349,6 +375,7 @@ class NoteRefunds:
     (`void`) answer to."""
 
     total: Decimal
+    """What the note gives back, negative: its total, net of VAT under split payment."""
     refunded: Decimal
     """Refunded so far, positive."""
     settled: dict[str, Decimal]
@@ -374,9 +401,9 @@ class NoteRefunds:
         return bool(self.settled) and self.refunded + refund > self.room
 
 
-def _note_refunds(conn: Connection, note_id: int, total: Decimal) -> NoteRefunds:
+def _note_refunds(conn: Connection, note_id: int) -> NoteRefunds:
     """The note's refunds and settlements as recorded so far, this transaction's rows among them."""
-    return NoteRefunds(total, -collected(conn, note_id), settled_by(conn, note_id))
+    return NoteRefunds(note_asked(conn, note_id), -collected(conn, note_id), settled_by(conn, note_id))
 
 
 def _odd_date(entry: PaymentEntry, expected: date, invoiced: date, shown: str) -> list[Problem]:
@@ -458,7 +485,7 @@ def _refunds_beyond(conn: Connection, invoice_id: int, named: dict[str, object])
     pay back money the customer never paid in."""
     problems = []
     for note in refunded_notes(conn, invoice_id):
-        refunds = _note_refunds(conn, note.id, note.total)
+        refunds = _note_refunds(conn, note.id)
         if refunds.beyond(Decimal(0)):
             live = [Paid(r.payment_date, r.amount) for r in payments_on(conn, note.id)
                     if r.reverses is None and not r.reversed]
