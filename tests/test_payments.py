@@ -258,6 +258,44 @@ def split(ledger):
     return ledger
 
 
+def test_a_public_administration_s_exposure_is_what_its_invoices_ask_net_of_vat(ledger):
+    """The credit figures summed 214.94 for an invoice asking 176.18, and the note's 61.00 where it gives back 50.00."""
+    from toolkit.ledger.exposure import credit_exposures, exposures
+
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, payment_terms="30", sdi_code="UFABCD")
+    _, ids = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "1", "176.18", "22", None)])
+    ship(ledger, "C001", date(2026, 4, 9), [(ids[0], "1")])
+    finalize(ledger, run(ledger, master, Request(APRIL, date(2026, 5, 2))).run_id)
+    with reading(ledger) as conn:
+        assert exposures(conn, ["C001"])["C001"].outstanding == D("176.18")
+    record(ledger, [entry(amount="100.00")])
+    with reading(ledger) as conn:
+        assert credit_exposures(conn, ["C001"])["C001"].outstanding == D("76.18")
+
+
+def test_a_split_payment_note_lowers_the_exposure_by_its_net(split):
+    from toolkit.ledger.exposure import exposures
+
+    with reading(split) as conn:
+        assert exposures(conn, ["C001"])["C001"].outstanding == D("126.18")
+
+
+def test_a_ledger_of_schema_32_learns_which_documents_bore_split_payment_from_their_buyer(split):
+    """Migrated, the invoice and its note read as split payment from the parties they printed."""
+    from sqlalchemy import text, update
+
+    from toolkit.ledger.db import migrate, writing
+    from toolkit.ledger.exposure import exposures
+
+    with writing(split) as conn:
+        conn.execute(text("ALTER TABLE invoices DROP COLUMN split_payment"))
+        conn.execute(update(schema.schema_version).values(version=32))
+    assert migrate(split) == schema.SCHEMA_VERSION == 33
+    with reading(split) as conn:
+        assert set(conn.execute(select(schema.invoices.c.split_payment)).scalars()) == {True}
+        assert exposures(conn, ["C001"])["C001"].outstanding == D("126.18")
+
+
 def test_a_split_payment_credit_note_settles_and_refunds_net_of_vat(split):
     """The note took 61.00 with its VAT off an invoice asking 176.18 net, leaving 115.18 where the
     office owes 126.18; once the invoice was paid in full, 61.00 could be refunded where 50.00 is."""

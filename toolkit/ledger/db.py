@@ -59,9 +59,12 @@ from sqlalchemy.types import TypeEngine
 
 from toolkit.basics.files import new_file_path
 from toolkit.basics.problems import UnusableInput, define
+from toolkit.core.invoicing import splits_payment
 from toolkit.ledger import copy_in, lock, reserved, schema, shipped_by_day, uninvoiced, unshipped
+from toolkit.ledger.batches import in_batches
 from toolkit.ledger.lock import Holder, Patience
 from toolkit.ledger.types import Scaled, ScaledBinds
+from toolkit.model.parties import Parties
 
 LEDGER_NEWER = define(
     "ledger-newer-than-toolkit", "error",
@@ -792,6 +795,22 @@ def _add_credit_vat(conn: Connection) -> None:
 
 
 MIGRATIONS[32] = _add_credit_vat
+
+
+def _add_split_payment(conn: Connection) -> None:
+    """Invoices and credit notes say whether they bore split payment (`invoices.split_payment`),
+    set here from the buyer each printed, as `toolkit.core.invoicing.splits_payment` reads it;
+    those stored before schema 26 printed none and never did."""
+    _add_columns(conn, "invoices", {"split_payment": "BOOLEAN NOT NULL DEFAULT FALSE"})
+    i, p = schema.invoices.c, schema.issued_parties.c
+    cited = select(i.parties_id).where(i.parties_id.is_not(None)).distinct().scalar_subquery()
+    split = [kept for kept, stored in conn.execute(select(p.id, p.parties).where(p.id.in_(cited)))
+             if splits_payment(Parties.from_text(stored))]
+    for chunk in in_batches(split):
+        conn.execute(update(schema.invoices).where(i.parties_id.in_(chunk)).values(split_payment=True))
+
+
+MIGRATIONS[33] = _add_split_payment
 
 
 def version(conn: Connection) -> int | None:

@@ -9,7 +9,21 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, String, and_, bindparam, column, func, select, true, values
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    select,
+    true,
+    type_coerce,
+    values,
+)
 
 from toolkit.basics.money import cents
 from toolkit.core.exposure import Exposure
@@ -184,9 +198,13 @@ def _open_orders_of(conn: Connection, customers: list[str] | None) -> ColumnElem
 
 
 def _outstanding(conn: Connection, customers: list[str] | None) -> dict[str, Decimal]:
+    """Σ what the final documents ask less what was paid on them: a document under split payment
+    asks (or a credit note gives back) its total less its VAT, which the public administration
+    pays the State, not the seller (`invoices.split_payment`, read on the row the sum reads)."""
     i, p = schema.invoices.c, schema.payments.c
+    asked = case((i.split_payment, type_coerce(i.total - i.vat, i.total.type)), else_=i.total)
     invoiced = dict(conn.execute(
-        select(i.customer, func.sum(i.total)).where(_among(i.customer, customers), i.status == "final")
+        select(i.customer, func.sum(asked)).where(_among(i.customer, customers), i.status == "final")
         .group_by(i.customer)).all())
     paid = dict(conn.execute(
         select(i.customer, func.sum(p.amount)).join(schema.invoices, i.id == p.invoice_id)

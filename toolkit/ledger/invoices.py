@@ -403,7 +403,8 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
              customer=x.customer, group_key=x.group_key, status=status.value, run_id=run_id,
              period_start=x.period.start, period_end=x.period.end, taxable=x.taxable, vat=x.vat, total=x.total,
              payment_method=x.payment_method.value, payment_terms=x.payment_terms, created_at=created_at,
-             created_by=created_by, parties_id=parties_ids[n], reason=x.reason)
+             created_by=created_by, parties_id=parties_ids[n], reason=x.reason,
+             split_payment=splits_payment(issued[n]))
         for n, (x, (series, year)) in enumerate(zip(invoices, keys))])
     _insert_lines(conn, ids, invoices)
     insert_rows(conn, schema.credit_vat, [
@@ -734,8 +735,10 @@ def reissue_parties(conn: Connection, by_id: Mapping[int, Parties]) -> None:
     """Invoices given the parties their corrected e-invoice carries (`services.einvoice`)."""
     if by_id:
         kept = parties.keep(conn, list(by_id.values()))
-        conn.execute(update(schema.invoices).where(i.id == bindparam("invoice")).values(parties_id=bindparam("kept")),
-                     [dict(invoice=invoice_id, kept=k) for invoice_id, k in zip(by_id, kept)])
+        conn.execute(update(schema.invoices).where(i.id == bindparam("invoice"))
+                     .values(parties_id=bindparam("kept"), split_payment=bindparam("split")),
+                     [dict(invoice=invoice_id, kept=k, split=splits_payment(one))
+                      for (invoice_id, one), k in zip(by_id.items(), kept)])
 
 
 def paid_any(conn: Connection, invoice_ids: Sequence[int]) -> bool:

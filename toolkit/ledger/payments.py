@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Row, and_, func, insert, select
 
 from toolkit.basics import codes
-from toolkit.core.invoicing import InvoiceKind, splits_payment
+from toolkit.core.invoicing import InvoiceKind
 from toolkit.core.payments import Collected, PaymentEntry, Receivable, payable, settled_by_note
-from toolkit.ledger import parties, schema
+from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.credit_notes import taken_back_by_notes
 from toolkit.ledger.db import document_number, log_event, now, series_typed, user
@@ -145,10 +145,9 @@ def receivables(conn: Connection, *, customer: str | None = None) -> list[Receiv
         for r in rows:
             payments[r.invoice_id].append(Collected(r.payment_date, r.amount, r.method, r.reference,
                                                     r.reverses is not None, r.id in voided))
-    split = _split_notes(conn, headers)
-    owed = {h.id: payable(_asked(h, split), dues[h.id]) for h in headers}
+    owed = {h.id: payable(_asked(h), dues[h.id]) for h in headers}
     credits = _credits(conn, headers, {h.id: owed[h.id] - sum((x.amount for x in payments[h.id]), Decimal(0))
-                                       for h in headers}, split)
+                                       for h in headers})
     return [
         Receivable(h.id, document_number(h.series, h.year, h.number), h.kind, h.invoice_date, h.customer, owed[h.id],
                    h.payment_method, tuple(sorted(dues[h.id])), tuple(payments[h.id]), tuple(credits[h.id]))
@@ -156,51 +155,42 @@ def receivables(conn: Connection, *, customer: str | None = None) -> list[Receiv
     ]
 
 
-def _split_notes(conn: Connection, headers: Sequence[Row[Any]]) -> set[int]:
-    """The credit notes among `headers` that bore split payment, as their buyer was printed:
-    a note has no dues to say it gives back its net only, as an invoice's dues say it asks it."""
-    notes = [h for h in headers if h.kind == InvoiceKind.CREDIT_NOTE.value]
-    issued = parties.read(conn, [h.parties_id for h in notes])
-    return {h.id for h in notes if splits_payment(issued.get(h.parties_id))}
-
-
-def _asked(header: Row[Any], split: set[int]) -> Decimal:
-    """A document's total, less its VAT when it is a credit note under split payment (`split`)."""
-    return header.total - header.vat if header.id in split else header.total
+def _asked(header: Row[Any]) -> Decimal:
+    """What a document asks, or a credit note gives back: its total, less its VAT under split
+    payment (`invoices.split_payment`), which a note has no dues to say as an invoice's do."""
+    return header.total - header.vat if header.split_payment else header.total
 
 
 def note_asked(conn: Connection, note_id: int) -> Decimal:
-    """What a credit note gives back in all, negative: its total, net of VAT under split payment."""
-    note = conn.execute(select(schema.invoices).where(i.id == note_id)).one()
-    return _asked(note, _split_notes(conn, [note]))
+    """What a credit note gives back in all, negative (`_asked`)."""
+    return _asked(conn.execute(select(schema.invoices).where(i.id == note_id)).one())
 
 
-def _credits(conn: Connection, headers: Sequence[Row[Any]], left: dict[int, Decimal], split: set[int]
+def _credits(conn: Connection, headers: Sequence[Row[Any]], left: dict[int, Decimal]
              ) -> dict[int, list[tuple[date, Decimal]]]:
     """What the final credit notes among `headers` (in date order) settle of the final invoices
     they cite, on each note's date: positive on the invoice, as much negative on the note
-    (`settled_by_note`); `left` is what each document has open after its payments; `split`, the
-    notes under split payment."""
+    (`settled_by_note`); `left` is what each document has open after its payments."""
     credits: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    for note_id, invoice, day, part in _settlements(conn, headers, left, split):
+    for note_id, invoice, day, part in _settlements(conn, headers, left):
         credits[invoice].append((day, part))
         credits[note_id].append((day, -part))
     return credits
 
 
-def _settlements(conn: Connection, headers: Sequence[Row[Any]], left: dict[int, Decimal], split: set[int]
+def _settlements(conn: Connection, headers: Sequence[Row[Any]], left: dict[int, Decimal]
                  ) -> list[tuple[int, int, date, Decimal]]:
     """(note id, invoice id, note's date, part) for what each final credit note among `headers`
     (in date order) settles of each invoice it cites (`settled_by_note`); `left`, what each
-    document has open after its payments, is updated as the notes settle; a note of `split`
-    settles net of VAT."""
+    document has open after its payments, is updated as the notes settle; a note under split
+    payment settles net of VAT."""
     notes = {h.id: h for h in headers if h.kind == InvoiceKind.CREDIT_NOTE.value}
     found = []
     taken_by = taken_back_by_notes(conn, notes)
     for note_id, note in notes.items():
         cited = {invoice: lines for invoice, lines in taken_by.get(note_id, {}).items() if invoice in left}
-        for invoice, part in settled_by_note(_asked(note, split), note.taxable, cited, note_open=-left[note_id],
-                                             invoices_open=left, split=note_id in split).items():
+        for invoice, part in settled_by_note(_asked(note), note.taxable, cited, note_open=-left[note_id],
+                                             invoices_open=left, split=note.split_payment).items():
             found.append((note_id, invoice, note.invoice_date, part))
             left[invoice] -= part
     return found
@@ -220,8 +210,6 @@ def settled_by(conn: Connection, note_id: int) -> dict[str, Decimal]:
     asked = dict(conn.execute(select(due.invoice_id, func.sum(due.amount)).join(schema.invoices, i.id == due.invoice_id)
                               .where(i.status == "final", i.customer == customer).group_by(due.invoice_id)).all())
     numbers = {h.id: document_number(h.series, h.year, h.number) for h in headers}
-    split = _split_notes(conn, headers)
-    left = {h.id: asked.get(h.id, _asked(h, split)) - Decimal(0 if h.id == note_id else paid.get(h.id, 0))
+    left = {h.id: asked.get(h.id, _asked(h)) - Decimal(0 if h.id == note_id else paid.get(h.id, 0))
             for h in headers}
-    return {numbers[invoice]: part for note, invoice, _, part in _settlements(conn, headers, left, split)
-            if note == note_id}
+    return {numbers[invoice]: part for note, invoice, _, part in _settlements(conn, headers, left) if note == note_id}

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -32,6 +33,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     exists,
+    false,
     literal_column,
     or_,
     text,
@@ -39,7 +41,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 32
+SCHEMA_VERSION = 33
 
 metadata = MetaData()
 
@@ -291,11 +293,15 @@ invoices = Table(
     Column("created_by", String(100), nullable=False),
     Column("parties_id", Integer),
     Column("reason", Text),
+    Column("split_payment", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("series", "year", "number", name="uq_invoice_number"),
 )
 """`parties_id`: the parties the invoice or credit note printed (`issued_parties`); NULL on
 one stored before schema 26. `reason`: why a credit note was issued against an invoice
-(`toolkit invoice credit --reason`, the FatturaPA's Causale); NULL on every other document."""
+(`toolkit invoice credit --reason`, the FatturaPA's Causale); NULL on every other document.
+`split_payment`: the document bore split payment as its buyer was printed (schema 33), so it
+asks, or gives back, its total less its VAT: the credit figures sum that in the database
+(`toolkit.ledger.exposure`) without reading each document's parties."""
 
 issued_parties = Table(
     "issued_parties", metadata,
