@@ -20,11 +20,14 @@ import pytest
 from fakebook import FakeBook
 
 import toolkit.excel as x
+from toolkit.excel import orders
+from toolkit.excel.book import read_values
 from toolkit.ledger import open_ledger
 from toolkit.ledger.db import reading
 from toolkit.ledger.orders import load_orders
 
 LEDGER = "anagrafiche.xlsx.ledger.sqlite"
+PREVIEW = orders.SHEET
 
 
 def toolkit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -121,18 +124,42 @@ def test_the_first_ledger_in_an_empty_folder_is_still_made(tmp_path, sample_work
     assert orders_in(tmp_path / LEDGER)[0] == "OC-2026-00001"
 
 
-def test_reading_a_renamed_copy_makes_no_ledger(used):
+def test_checking_a_renamed_copy_reads_no_ledger_and_makes_none(used):
     folder = used.parent
     copy = folder / "anagrafiche-copia.xlsx"
     shutil.copy(used, copy)
-    for verb in (["check", str(copy)], ["orders", "preview", str(copy), "--date", "2026-04-10"]):
-        assert toolkit(*verb, cwd=folder).returncode in (0, 1)
+    assert toolkit("check", str(copy), cwd=folder).returncode in (0, 1)
     assert not (folder / "anagrafiche-copia.xlsx.ledger.sqlite").exists()
 
 
-def book_at(path: Path) -> FakeBook:
+@pytest.mark.parametrize("verb", [
+    ["einvoice", "{copy}", "--month", "2026-04", "--out", "{folder}/xml"],
+    ["invoice", "list", "{copy}"],
+    ["payments", "status", "{copy}", "--out", "{folder}/scadenzario.xlsx"],
+    ["orders", "list", "{copy}"],
+    ["orders", "preview", "{copy}", "--date", "2026-04-10"],
+], ids=["einvoice", "invoice list", "payments status", "orders list", "orders preview"])
+def test_reading_a_renamed_copy_is_refused_rather_than_shown_empty(used, verb):
+    """An empty list, or an einvoice that finds no final invoice, told the desk its documents
+    were gone: a read is refused as a write is, in the same words."""
+    folder = used.parent
+    copy = folder / "anagrafiche-copia.xlsx"
+    shutil.copy(used, copy)
+    before = {p.name: digest(p) for p in folder.iterdir() if p.is_file()}
+    run = toolkit(*(w.format(copy=copy, folder=folder) for w in verb), "--lang", "en", cwd=folder)
+    refused_untouched(run, folder, before)
+    assert "another workbook's ledger is beside it" in run.stderr
+    assert not (folder / "xml").exists()
+    assert not (folder / "anagrafiche-copia.xlsx.ledger.sqlite").exists()
+
+
+def book_at(path: Path, saved_from: FakeBook | None = None) -> FakeBook:
+    """A book with the panel and master sheets; `saved_from` a book whose preview it keeps, as
+    *Salva con nome* does."""
     panel = [["Ordini ricorrenti"], [None], ["Data ordini", datetime(2026, 4, 9)]]
-    return FakeBook(path.name, {"Pannello": panel, **minimal.sheets()}, fullname=str(path), names={"DataOrdini": "B3"})
+    kept = {PREVIEW: read_values(saved_from.sheet(PREVIEW))} if saved_from else {}
+    return FakeBook(path.name, {"Pannello": panel, **minimal.sheets(), **kept}, fullname=str(path),
+                    names={"DataOrdini": "B3"})
 
 
 def test_a_button_on_a_book_saved_under_another_name_refuses_in_words_for_the_book(tmp_path):
@@ -142,12 +169,26 @@ def test_a_button_on_a_book_saved_under_another_name_refuses_in_words_for_the_bo
     old = tmp_path / "ordini.xlsm.ledger.sqlite"
     assert orders_in(old) == ["OC-2026-00001"]
     before = {p.name: digest(p) for p in tmp_path.iterdir()}
-    renamed = book_at(tmp_path / "ordini-copia.xlsm")
-    x.preview_orders(renamed)
-    renamed.alerts.clear()
+    renamed = book_at(tmp_path / "ordini-copia.xlsm", saved_from=original)
     x.create_orders(renamed)
     text, _title, mode = renamed.alerts[-1]
     assert mode == "critical"
     assert "ordini.xlsm.ledger.sqlite" in text and "nome di prima (ordini.xlsm)" in text
     assert "--ledger" not in text
+    assert {p.name: digest(p) for p in tmp_path.iterdir()} == before
+
+
+@pytest.mark.parametrize("press", [x.payment_status, x.preview_orders], ids=["Stato pagamenti", "Anteprima ordini"])
+def test_a_button_that_only_reads_refuses_on_a_book_saved_under_another_name(tmp_path, press):
+    """The preview showed every order as still to create, and the payments' workbook no invoice."""
+    original = book_at(tmp_path / "ordini.xlsm")
+    x.preview_orders(original)
+    x.create_orders(original)
+    before = {p.name: digest(p) for p in tmp_path.iterdir()}
+    renamed = book_at(tmp_path / "ordini-copia.xlsm")
+    press(renamed)
+    text, _title, mode = renamed.alerts[-1]
+    assert mode == "critical"
+    assert "ordini.xlsm.ledger.sqlite" in text and "nome di prima (ordini.xlsm)" in text
+    assert PREVIEW not in renamed.sheet_names()
     assert {p.name: digest(p) for p in tmp_path.iterdir()} == before

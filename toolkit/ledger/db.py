@@ -8,7 +8,8 @@ schema stay as the last line of defence. A writer that finds the lock taken wait
 saying who holds it, and gives up after a while (`toolkit.ledger.lock`).
 
 Reading takes no lock: a list or a preview runs while a colleague's month-end is writing. And
-reading never creates: a SQLite ledger that does not exist yet reads as an empty one, and the
+reading never creates: a SQLite ledger that does not exist yet reads as an empty one (unless
+another workbook's lies beside it: then reading is refused as writing is), and the
 file appears with the first write, whole: its schema is made in a temporary file beside it,
 which takes the ledger's name only once complete and only if no file has it by then (a
 colleague's, made at the same moment, is used instead). So a ledger file with no schema in it
@@ -173,8 +174,9 @@ class Ledger:
         return Path(database) if database and database != ":memory:" else None
 
     beside: Path | None = field(default=None, compare=False)
-    """The workbook a default ledger is named after: before the first write creates the file, its
-    folder is looked at for another workbook's ledger (`_refuse_beside_another`). None when the
+    """The workbook a default ledger is named after: before the first write creates the file, and
+    whenever a read finds none, its folder is looked at for another workbook's ledger
+    (`_refuse_beside_another`). None when the
     ledger was named (`--ledger`), which is how a desk starts a new one on purpose."""
     by_button: bool = field(default=False, compare=False)
     """Whose words a refusal takes: an Excel button's user has no `--ledger` to type."""
@@ -281,12 +283,18 @@ def writing(ledger: Ledger) -> Iterator[Connection]:
 
 @contextmanager
 def reading(ledger: Ledger) -> Iterator[Connection]:
-    """A read transaction: no lock, one consistent view; an empty ledger if none exists yet."""
+    """A read transaction: no lock, one consistent view; an empty ledger if none exists yet.
+
+    Not when another workbook's ledger lies beside a default one that does not exist: a copy
+    saved under another name would show no orders, DDTs or invoices, and the desk would take
+    its documents for lost (`_refuse_beside_another`, as a write is refused)."""
     if ledger.exists:
         with _damage_told(ledger), ledger.engine.connect() as conn:
             if not ledger.is_sqlite or version(conn) is not None:
                 yield conn
                 return
+    elif ledger.file is not None:
+        _refuse_beside_another(ledger, ledger.file)
     with _empty().connect() as conn:
         yield conn
 
@@ -345,8 +353,9 @@ def others_beside(workbook: Path, own: Path) -> list[Path]:
 def _refuse_beside_another(ledger: Ledger, file: Path) -> None:
     """A workbook saved under another name or format (*Salva con nome* .ods, a renamed copy)
     has no ledger of its own yet, while the one it has used so far lies beside it: creating a
-    new one would issue again order, DDT and invoice numbers already sent. So a default ledger is
-    never created beside another; naming it (`--ledger`) creates it on purpose."""
+    new one would issue again order, DDT and invoice numbers already sent, and reading it as
+    empty would show the desk's documents as gone. So a default ledger is never created, nor
+    read as empty, beside another; naming it (`--ledger`) creates it on purpose."""
     if ledger.beside is None:
         return
     found = others_beside(ledger.beside, file)
