@@ -9,7 +9,7 @@ tests' own reader; `test_every_scenario_is_valid_against_the_official_schema` va
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -246,6 +246,16 @@ def test_a_deferred_invoice_is_td24_and_cites_each_ddt_with_its_lines():
     got = read(xml_bytes(tree(inv)))
     assert got.kind == "TD24"
     assert got.ddts == (("DDT-2026-00012", date(2026, 4, 9), (1, 2)), ("DDT-2026-00020", date(2026, 4, 16), (3,)))
+
+
+def test_an_invoice_dated_as_its_ddt_travels_with_the_goods_td01_still_citing_it():
+    """ship --invoice: the invoice bears its DDT's date, so it defers nothing (TD01), and says
+    which DDT its goods travel with; a day later the same lines are a deferred invoice."""
+    same_day = read(xml_bytes(tree(invoice(billable(delivery=ddt(day=DAY))))))
+    assert (same_day.kind, same_day.ddts) == ("TD01", (("DDT-2026-00012", DAY, (1,)),))
+    assert schema_errors(xml_bytes(tree(invoice(billable(delivery=ddt(day=DAY)))))) == []
+    later = read(xml_bytes(tree(invoice(billable(delivery=ddt(day=DAY)), day=DAY + timedelta(days=1)))))
+    assert later.kind == "TD24"
 
 
 def test_an_immediate_invoice_is_td01_with_its_order_reference_and_a_single_payment_into_the_iban():

@@ -87,3 +87,21 @@ def test_the_month_end_invoice_bills_the_services_citing_their_order_not_a_ddt(t
         "Rif. ordine n. OC-2026-00002, servizi resi il 09/04/2026", "Rif. ordine n. OC-2026-00005, servizi resi il 13/04/2026"]
     assert ddts_text(printed["C002"]) == ""
     assert ddts_text(printed["C001"]) == "DDT-2026-00001 09/04/2026, DDT-2026-00002 13/04/2026"
+
+
+def test_an_invoice_issued_with_the_shipment_is_immediate_td01_citing_its_ddt(tmp_path, ledger):
+    """`ship --invoice` invoices on the DDTs' own day: the invoice travels with the goods, an
+    immediate invoice (TD01) that still cites its DDT; services alone are TD01 too, no DDT."""
+    master = service_master()
+    create(master, ledger, THURSDAY, with_catch_up=False)
+    shipped = ship(master, ledger, THURSDAY, all_open=True, invoice=True)
+    assert sorted(x.customer for x in shipped.invoices) == ["C001", "C002"]
+    assert not any(x.deferred for x in shipped.invoices)
+    exported = einvoice.export(master, ledger, month=APRIL, out=tmp_path)
+    files = {read(path).buyer_name: path for path in exported.files.values()}
+    private, mixed = read(files["Mario Rossi"]), read(next(p for name, p in files.items() if name != "Mario Rossi"))
+    assert (private.kind, private.ddts) == ("TD01", ())
+    assert mixed.kind == "TD01"
+    assert [number for number, _, _ in mixed.ddts] == ["DDT-2026-00001"]
+    for path in files.values():
+        assert schema_errors(path.read_bytes()) == []

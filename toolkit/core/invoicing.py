@@ -344,8 +344,10 @@ class Invoice:
 
     @property
     def deferred(self) -> bool:
-        """A fattura differita: an invoice that cites DDTs."""
-        return self.kind is InvoiceKind.INVOICE and bool(self.deliveries)
+        """A fattura differita (art. 21 c. 4 lett. a DPR 633/72): an invoice dated after a DDT,
+        or services rendered, that it bills, as month end's is. One dated as every delivery it
+        bills (`ship --invoice`) travels with the goods: an immediate invoice, citing its DDT."""
+        return self.kind is InvoiceKind.INVOICE and any(d.day < self.invoice_date for d in self.deliveries)
 
     @property
     def deadline(self) -> date | None:

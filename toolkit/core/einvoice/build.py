@@ -80,7 +80,7 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
         for s in invoice.summary)
     delivery_notes = _delivery_notes(invoice)
     body = Body(
-        kind=codes.document_kind(credit_note, bool(invoice.deliveries)),
+        kind=codes.document_kind(credit_note, invoice.deferred),
         currency=options.currency,
         day=invoice.invoice_date,
         number=invoice.number or "",

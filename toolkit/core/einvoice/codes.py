@@ -3,11 +3,12 @@
 Document types (TipoDocumento):
 
 - **TD01** fattura: an immediate invoice, issued when the goods leave or the order is paid
-  (the toolkit's POS, on-credit and prepay orders, and customers invoiced immediately);
-- **TD24** fattura differita (art. 21, comma 4, lett. a, DPR 633/72): the month-end invoice
-  for goods that travelled with a DDT, or services rendered documented by their order; it must
-  cite those DDTs (DatiDDT), or the orders (DatiOrdineAcquisto), and is due by the
-  15th of the following month;
+  (the toolkit's POS, on-credit and prepay orders, customers invoiced immediately, and
+  `ship --invoice`: dated as its DDTs, it may cite them in DatiDDT and is still immediate);
+- **TD24** fattura differita (art. 21, comma 4, lett. a, DPR 633/72): an invoice dated after
+  a delivery it bills, as the month-end invoice is, for goods that travelled with a DDT or
+  services rendered documented by their order; it must cite those DDTs (DatiDDT), or the
+  orders (DatiOrdineAcquisto), and is due by the 15th of the following month;
 - **TD04** nota di credito: a credit note, here for returned goods; it cites the invoice it
   corrects (DatiFattureCollegate) and carries positive amounts.
 
@@ -111,16 +112,17 @@ STAMP_DUTY_THRESHOLD = stamp_duty.STAMP_DUTY_THRESHOLD
 """The duty is due when the amounts without VAT are *more* than this."""
 
 
-def document_kind(credit_note: bool, cites_delivery_notes: bool) -> str:
-    """TD04 for a credit note, TD24 for an invoice that bills what shipped before it (DDTs,
-    or services rendered, documented by their order), TD01 otherwise.
+def document_kind(credit_note: bool, deferred: bool) -> str:
+    """TD04 for a credit note, TD24 for a deferred invoice (`Invoice.deferred`: dated after a
+    DDT, or services rendered, that it bills), TD01 otherwise, so an invoice issued the day its
+    goods leave is immediate even when it cites the DDT travelling with them.
 
-    >>> document_kind(False, True), document_kind(False, False), document_kind(True, True)
+    >>> document_kind(False, True), document_kind(False, False), document_kind(True, False)
     ('TD24', 'TD01', 'TD04')
     """
     if credit_note:
         return CREDIT_NOTE
-    return DEFERRED if cites_delivery_notes else IMMEDIATE
+    return DEFERRED if deferred else IMMEDIATE
 
 
 def transmission_format(recipient_code: str) -> str:
