@@ -94,6 +94,17 @@ def test_rule(sheet, cell, value, want_sheet, want_cell, code):
     assert (want_sheet, want_cell, code) in found, sorted(found)
 
 
+@pytest.mark.parametrize("series, refused", [("SERVIZI", True), ("servizi", True), ("DDT", False), ("SERV", False)])
+def test_the_ddt_series_may_not_be_the_services_series(series, refused):
+    """Services rendered are numbered SERVIZI-…: a DDT series of that name would mix the two."""
+    sheets = minimal.sheets()
+    sheets["Impostazioni"].append(["Serie DDT", series])
+    found = [(p.sheet, p.cell, p.message("it")) for p in check(minimal.workbook(sheets)).problems
+             if p.code == "ddt-series-is-services"]
+    assert found == ([("Impostazioni", "B9", f"La serie DDT «{series}» è quella dei servizi resi, che non viaggiano "
+                       "con un DDT: in Impostazioni scegli un'altra serie DDT (di solito DDT).")] if refused else [])
+
+
 def test_a_price_list_not_in_euro_is_refused():
     sheets = with_stock_sheet(minimal.sheets())
     minimal.set_cell(sheets, "Listini", "C1", "Valuta")

@@ -223,7 +223,9 @@ class Settings(Record):
         "01/04/2026", default=None)
     """When the stock sheet was counted; shipments from then on are taken off it."""
     order_series: Code = column("Serie ordini", "Order series", "Prefix of order numbers", "OC", default="OC")
-    ddt_series: Code = column("Serie DDT", "DDT series", "Prefix of delivery-note numbers", "DDT", default="DDT")
+    ddt_series: Code = column(
+        "Serie DDT", "DDT series", "Prefix of delivery-note numbers; not `SERVIZI`, the series of services rendered",
+        "DDT", default="DDT")
     invoice_series: Code = column("Serie fatture", "Invoice series", "Prefix of invoice numbers", "FT", default="FT")
     credit_note_series: Code = column(
         "Serie note di credito", "Credit note series",

@@ -26,7 +26,7 @@ from toolkit.basics.vocab import (
 )
 from toolkit.core import payment_terms
 from toolkit.core.pricing import below_limit, price_book, template_price_list
-from toolkit.core.shipping import missing_stock
+from toolkit.core.shipping import SERVICES_SERIES, missing_stock
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules, rounding_steps
 from toolkit.intake.validation.rebates import discounts_and_commissions
@@ -85,6 +85,12 @@ SELLER_VAT_NOT_ITALIAN = define(
        "(11 cifre), con cui sono nominate le fatture elettroniche.",
     en="The company's VAT number “{value}” is foreign: in Settings write your Italian partita IVA (11 digits), "
        "which names the e-invoices.")
+DDT_SERIES_IS_SERVICES = define(
+    "ddt-series-is-services", "error",
+    it="La serie DDT «{value}» è quella dei servizi resi, che non viaggiano con un DDT: in Impostazioni scegli "
+       "un'altra serie DDT (di solito DDT).",
+    en="The DDT series “{value}” is the one of services rendered, which travel on no DDT: in Settings choose "
+       "another DDT series (usually DDT).")
 BAD_PAYMENT_TERMS = define(
     "bad-payment-terms", "error",
     it="Termini di pagamento «{value}» non riconosciuti: usa IMM, 30, 60, 30FM, FM+30, 30/60/90, MS10 o CONSEGNA.",
@@ -652,6 +658,8 @@ def settings(master: MasterData, layout: Layout) -> Iterator[Problem]:
         yield UNKNOWN_HOLIDAY_REGION(layout.locate("settings", field="holiday_region"), value=s.holiday_region)
     if vat_ids.vat_country(s.vat_number) != "IT":
         yield SELLER_VAT_NOT_ITALIAN(layout.locate("settings", field="vat_number"), value=s.vat_number)
+    if s.ddt_series.upper() == SERVICES_SERIES:
+        yield DDT_SERIES_IS_SERVICES(layout.locate("settings", field="ddt_series"), value=s.ddt_series)
 
 
 def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
