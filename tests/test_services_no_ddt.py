@@ -105,3 +105,21 @@ def test_an_invoice_issued_with_the_shipment_is_immediate_td01_citing_its_ddt(tm
     assert [number for number, _, _ in mixed.ddts] == ["DDT-2026-00001"]
     for path in files.values():
         assert schema_errors(path.read_bytes()) == []
+
+
+def test_printing_ddts_again_leaves_the_services_rendered_out_and_says_why_when_named(ledger):
+    """`print ddt` chooses DDTs only: by date the services rendered are not among them, `1/2026`
+    is the DDT though SERVIZI-2026-00001 exists, and naming one says it is no DDT."""
+    from toolkit.services.printing import Selection, select
+
+    master = service_master()
+    create(master, ledger, THURSDAY, with_catch_up=False)
+    ship(master, ledger, THURSDAY, all_open=True)
+    by_day, problems = select(ledger, "ddt", Selection(first=THURSDAY, last=THURSDAY))
+    assert ([n.number for n in by_day], problems) == (["DDT-2026-00001"], [])
+    short, problems = select(ledger, "ddt", Selection(numbers=("1/2026",)))
+    assert ([n.number for n in short], problems) == (["DDT-2026-00001"], [])
+    named, problems = select(ledger, "ddt", Selection(numbers=("SERVIZI-2026-00002",)))
+    assert named == [] and [(p.code, p.message("it")) for p in problems] == [(
+        "print-services-not-a-ddt",
+        "SERVIZI-2026-00002 registra servizi resi, non un DDT: non si stampa. La fattura li cita con il loro ordine.")]

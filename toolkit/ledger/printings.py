@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, and_, delete, or_, select
 
 from toolkit.basics import codes
+from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number, insert_rows, now, series_in, user
@@ -59,10 +60,14 @@ def document_ids(conn: Connection, document: str, *, numbers: Collection[str] | 
     """The ids of the documents chosen by number, date range and invoicing run, in number
     order. A number is read as the order commands read it (`toolkit.basics.codes`:
     `OC-2026-00007`, `oc-2026-7`, `7/2026`); one with no series names the document of every
-    series the ledger numbers these documents in, and is ambiguous when two have it."""
+    series the ledger numbers these documents in, and is ambiguous when two have it. The
+    records of services rendered share the DDTs' table but are no DDT (`SERVICES_SERIES`):
+    never chosen, never printed, so `7/2026` is the DDT even when SERVIZI-2026-00007 exists."""
     table, day = _TABLES[document]
     c = table.c
     query = select(c.id, c.series, c.year, c.number)
+    if document == "ddt":
+        query = query.where(c.series != SERVICES_SERIES)
     if first is not None:
         query = query.where(day >= first)
     if last is not None:

@@ -24,11 +24,13 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from toolkit.basics import codes
 from toolkit.basics.labels import label
 from toolkit.basics.problems import Problem, define
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order
+from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import load_notes, paid_at_order
@@ -51,6 +53,10 @@ UNKNOWN_NUMBER = define(
     "print-unknown-number", "error",
     it="Nel registro non c'è il documento {number}: controlla il numero.",
     en="The ledger has no document {number}: check the number.")
+SERVICES_NOT_PRINTED = define(
+    "print-services-not-a-ddt", "error",
+    it="{number} registra servizi resi, non un DDT: non si stampa. La fattura li cita con il loro ordine.",
+    en="{number} records services rendered, not a DDT: it is not printed. The invoice cites them by their order.")
 AMBIGUOUS_NUMBER = define(
     "print-ambiguous-number", "error",
     it="«{typed}» può essere più di un documento del registro: {numbers}. Scrivi il numero per intero (es. {first}).",
@@ -195,9 +201,17 @@ def select(ledger: Ledger, kind: str, selection: Selection) -> tuple[list[Docume
             printed = last_printed(conn, document, ids)
             ids = [i for i in ids if i not in printed]
         found = load(conn, kind, ids)
-    return found, [*(UNKNOWN_NUMBER(None, number=n) for n in unknown),
+    return found, [*(_unknown(kind, n) for n in unknown),
                    *(AMBIGUOUS_NUMBER(None, typed=typed, numbers=", ".join(named), first=named[0])
                      for typed, named in ambiguous.items())]
+
+
+def _unknown(kind: str, typed: str) -> Problem:
+    """A number that names no document to print; for DDTs, one of services rendered says why."""
+    parsed = codes.document_number(typed)
+    if kind == "ddt" and parsed is not None and parsed[0] == SERVICES_SERIES:
+        return SERVICES_NOT_PRINTED(None, number=typed)
+    return UNKNOWN_NUMBER(None, number=typed)
 
 
 def load(conn: Connection, kind: str, ids: Sequence[int]) -> list[Document]:
