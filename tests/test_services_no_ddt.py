@@ -7,6 +7,7 @@ the DDT series keeps its numbers for goods, and the month-end invoice bills them
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import minimal
@@ -87,6 +88,29 @@ def test_the_month_end_invoice_bills_the_services_citing_their_order_not_a_ddt(t
         "Rif. ordine n. OC-2026-00002, servizi resi il 09/04/2026", "Rif. ordine n. OC-2026-00005, servizi resi il 13/04/2026"]
     assert ddts_text(printed["C002"]) == ""
     assert ddts_text(printed["C001"]) == "DDT-2026-00001 09/04/2026, DDT-2026-00002 13/04/2026"
+
+
+def test_invoice_list_names_the_ddts_apart_from_the_services_rendered(ledger, capsys):
+    """`invoice list --json`: `ddts` are the DDTs only, `services` the records of services
+    rendered; the table's DDT column counts DDTs."""
+    from toolkit.cli.invoicing import invoice_json
+    from toolkit.cli.tables import print_invoices
+
+    master = service_master()
+    for day in (THURSDAY, MONDAY):
+        create(master, ledger, day, with_catch_up=False)
+        ship(master, ledger, day, all_open=True)
+    run = invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    listed = {x.customer: invoice_json(x) for x in run.invoices}
+    assert [d["number"] for d in listed["C001"]["ddts"]] == ["DDT-2026-00001", "DDT-2026-00002"]
+    assert [d["number"] for d in listed["C001"]["services"]] == ["SERVIZI-2026-00001", "SERVIZI-2026-00003"]
+    assert (listed["C002"]["ddts"], [d["number"] for d in listed["C002"]["services"]]) == (
+        [], ["SERVIZI-2026-00002", "SERVIZI-2026-00004"])
+    capsys.readouterr()
+    private = next(x for x in run.invoices if x.customer == "C002")
+    print_invoices([private], "it")
+    row = next(line for line in capsys.readouterr().out.splitlines() if private.number in line)
+    assert re.split(r"[\s│|]+", row.strip(" │|"))[-1] == "0", row
 
 
 def test_an_invoice_issued_with_the_shipment_is_immediate_td01_citing_its_ddt(tmp_path, ledger):

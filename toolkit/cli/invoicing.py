@@ -8,6 +8,7 @@ not be called `undo` — a small price for the short form users type every month
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +24,7 @@ from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
 from toolkit.cli.session import codes, customer_code, customer_codes, open_session, parse_day, parse_month_option
 from toolkit.core.credit_notes import REASON_LENGTH
-from toolkit.core.invoicing import HeldInvoice, Invoice, InvoiceKind, InvoiceStatus, LeftOut
+from toolkit.core.invoicing import DeliveryRef, HeldInvoice, Invoice, InvoiceKind, InvoiceStatus, LeftOut
 
 if TYPE_CHECKING:
     from toolkit.services.invoicing import RunSummary
@@ -73,14 +74,22 @@ def invoice_json(x: Invoice) -> dict[str, object]:
     return {"number": x.number, "kind": x.kind.value, "deferred": x.deferred, "date": x.invoice_date,
             "customer": x.customer, "group": x.group_key, "period": [x.period.start, x.period.end],
             "status": x.status.value if x.status else None, "taxable": x.taxable, "vat": x.vat, "total": x.total,
-            "ddts": [{"number": d.number, "date": d.day} for d in x.deliveries],
+            **deliveries_json(x.deliveries),
             "dues": [{"date": d.due_date, "amount": d.amount} for d in x.dues], "lines": len(x.lines)}
+
+
+def deliveries_json(deliveries: Iterable[DeliveryRef]) -> dict[str, list[dict[str, object]]]:
+    """`ddts`, the DDTs, apart from `services`, the records of services rendered (SERVIZI-…),
+    which travel on no DDT: a program reading `ddts` finds only documents it may print or cite."""
+    found: dict[bool, list[dict[str, object]]] = {False: [], True: []}
+    for d in deliveries:
+        found[d.services].append({"number": d.number, "date": d.day})
+    return {"ddts": found[False], "services": found[True]}
 
 
 def left_out_json(x: LeftOut) -> dict[str, object]:
     """A customer the run left out, no longer on the Customers sheet, and its DDTs waiting."""
-    return {"customer": x.customer, "name": x.name, "lines": x.lines,
-            "ddts": [{"number": d.number, "date": d.day} for d in x.deliveries]}
+    return {"customer": x.customer, "name": x.name, "lines": x.lines, **deliveries_json(x.deliveries)}
 
 
 def held_json(x: HeldInvoice) -> dict[str, object]:

@@ -101,7 +101,9 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
         written = created_documents(session.master, session.ledger, result, outputs, output.lang())
     if json:
         output.reply({"created": result.created, "already_existing": result.already_existing,
-                      "ddts": [n.number for n in result.notes], "invoices": [x.number for x in result.invoices],
+                      "ddts": [n.number for n in result.notes if n.is_ddt],
+                      "services": [n.number for n in result.notes if not n.is_ddt],
+                      "invoices": [x.number for x in result.invoices],
                       "documents_due": result.documents_due, "files": written}, problems)
     else:
         for row in result.created:

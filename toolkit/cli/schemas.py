@@ -56,6 +56,7 @@ ORDER_MADE = with_optional(record(template=TEXT, date=DATE, customer=TEXT, numbe
 INVOICE = record(number=TEXT_OR_NULL, kind={"enum": ["invoice", "credit-note"]}, deferred=BOOL, date=DATE,
                  customer=TEXT, group=TEXT, period=array(DATE), status=TEXT_OR_NULL, taxable=DECIMAL, vat=DECIMAL,
                  total=DECIMAL, ddts=array(record(number=TEXT, date=DATE)),
+                 services=array(record(number=TEXT, date=DATE)),
                  dues=array(record(date=DATE, amount=DECIMAL)), lines=INT)
 
 REQUEST = record(
@@ -90,7 +91,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
             latest_request=TEXT_OR_NULL)},
     },
     "orders create": {
-        "created": array(ORDER_MADE), "already_existing": array(ORDER_MADE), "ddts": array(TEXT),
+        "created": array(ORDER_MADE), "already_existing": array(ORDER_MADE), "ddts": array(TEXT), "services": array(TEXT),
         "invoices": array(TEXT), "documents_due": array(TEXT), "files": array(PATH),
     },
     "orders list": {
@@ -114,7 +115,8 @@ RESULTS: dict[str, dict[str, Schema]] = {
     "invoice run": {
         "run_id": TEXT_OR_NULL, "preview": BOOL, "invoices": array(INVOICE), "files": array(PATH),
         "pending": array(record(customer=TEXT, reason=TEXT, lines=INT)),
-        "left_out": array(record(customer=TEXT, name=TEXT_OR_NULL, lines=INT, ddts=array(record(number=TEXT, date=DATE)))),
+        "left_out": array(record(customer=TEXT, name=TEXT_OR_NULL, lines=INT, ddts=array(record(number=TEXT, date=DATE)),
+                                 services=array(record(number=TEXT, date=DATE)))),
         "held_orders": array(record(number=TEXT, customer=TEXT, documents_on=DATE,
                                     waiting={"enum": ["invoice", "credit_note", "ddt"]}, blocks_run=BOOL)),
     },

@@ -171,7 +171,8 @@ def print_invoices(invoices: Sequence[Invoice], lang: str) -> None:
     for x in invoices:
         kind = ("NC" if it else "CN") if x.kind is InvoiceKind.CREDIT_NOTE else ("FT" if it else "INV")
         table.add_row(x.number or ("(anteprima)" if it else "(preview)"), f"{x.invoice_date:%d/%m/%Y}", kind,
-                      x.customer, euro(x.taxable, lang), euro(x.vat, lang), euro(x.total, lang), str(len(x.deliveries)))
+                      x.customer, euro(x.taxable, lang), euro(x.vat, lang), euro(x.total, lang),
+                      str(sum(not d.services for d in x.deliveries)))
     _show(table)
 
 
