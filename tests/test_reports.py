@@ -78,12 +78,18 @@ def _ledger_sales(ledger, first: date, last: date) -> Decimal:
                 and o.document_type.value not in ("quotation", "proposal")), Decimal(0))
 
 
+SERVICES_RENDERED = "SERVIZI"
+"""The series of services rendered, which travel on no DDT: no shipment (README *Services
+travel on no DDT*)."""
+
+
 def _ledger_shipments(ledger, first: date, last: date) -> Decimal:
     d, dl, ol = schema.deliveries.c, schema.delivery_lines.c, schema.order_lines.c
     with reading(ledger) as conn:
         rows = conn.execute(select(dl.quantity, ol.unit_price).select_from(
             schema.delivery_lines.join(schema.deliveries, dl.delivery_id == d.id)
-            .join(schema.order_lines, dl.order_line_id == ol.id)).where(d.delivery_date.between(first, last))).all()
+            .join(schema.order_lines, dl.order_line_id == ol.id)).where(
+                d.delivery_date.between(first, last), d.series != SERVICES_RENDERED)).all()
     return sum((line_amount(q, p) for q, p in rows), Decimal(0))
 
 
@@ -131,7 +137,7 @@ def _ledger_lines(ledger, kind: Kind, first: date, last: date) -> list[tuple[dat
                 select(d.delivery_date, d.customer, ol.item, dl.quantity, ol.unit_price).select_from(
                     schema.delivery_lines.join(schema.deliveries, dl.delivery_id == d.id)
                     .join(schema.order_lines, dl.order_line_id == ol.id))
-                .where(d.delivery_date.between(first, last))).all()]
+                .where(d.delivery_date.between(first, last), d.series != SERVICES_RENDERED)).all()]
         else:
             rows = conn.execute(select(i.invoice_date, i.customer, il.item, il.quantity, il.amount).select_from(
                 schema.invoice_lines.join(schema.invoices, il.invoice_id == i.id)).where(

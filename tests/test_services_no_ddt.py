@@ -147,3 +147,25 @@ def test_printing_ddts_again_leaves_the_services_rendered_out_and_says_why_when_
     assert named == [] and [(p.code, p.message("it")) for p in problems] == [(
         "print-services-not-a-ddt",
         "SERVIZI-2026-00002 registra servizi resi, non un DDT: non si stampa. La fattura li cita con il loro ordine.")]
+
+
+def test_the_shipments_report_and_the_event_log_do_not_call_services_rendered_ddts(ledger):
+    """The report *Spedizioni (DDT)* counts what left on a DDT: A001 only, the services A002
+    (in the sales and invoiced reports) are not among them; the event log records the services
+    rendered as `services`, the DDT as a `delivery`."""
+    from sqlalchemy import select
+
+    from toolkit.ledger import schema
+    from toolkit.ledger.reports import shipments
+
+    master = service_master()
+    create(master, ledger, THURSDAY, with_catch_up=False)
+    ship(master, ledger, THURSDAY, all_open=True)
+    with reading(ledger) as conn:
+        rows = shipments(conn, [(THURSDAY, THURSDAY)])
+        items = sorted({row[rows.columns.index("item")] for row in rows.rows})
+        e = schema.events.c
+        logged = conn.execute(select(e.document, e.number).where(e.action == "shipped").order_by(e.id)).all()
+    assert items == ["A001"]
+    assert [tuple(row) for row in logged] == [
+        ("delivery", "DDT-2026-00001"), ("services", "SERVIZI-2026-00001"), ("services", "SERVIZI-2026-00002")]

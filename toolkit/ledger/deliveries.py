@@ -22,7 +22,7 @@ from toolkit.basics.vocab import PaymentMethod
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import OrderLine
-from toolkit.core.shipping import Reason, ShipmentDraft, series_of, stock_levels
+from toolkit.core.shipping import SERVICES_SERIES, Reason, ShipmentDraft, series_of, stock_levels
 from toolkit.ledger import parties, reserved, schema, shipped_by_day, uninvoiced, unshipped
 from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import (
@@ -89,10 +89,17 @@ def store_drafts(conn: Connection, drafts: Sequence[ShipmentDraft], series: str,
         detail = f"{draft.customer} {','.join(draft.orders)}"
         if draft.forced:
             detail += "; " + (forced_detail or {}).get(draft.customer, "forced")
-        events.append(event_row("shipped", "delivery", delivery_id, document_number(kinds[i], draft.day.year, numbers[i]),
-                                detail))
+        events.append(event_row("shipped", _logged_as(kinds[i]), delivery_id,
+                                document_number(kinds[i], draft.day.year, numbers[i]), detail))
     log_events(conn, events)
     return ids
+
+
+def _logged_as(series: str) -> str:
+    """The event log's document: `delivery` for a DDT, `services` for a record of services
+    rendered (`SERVICES_SERIES`), so the log never calls one a delivery. The action stays
+    `shipped` for both: what reads the log (`toolkit.ledger.holds`) asks what shipping did."""
+    return "services" if series == SERVICES_SERIES else "delivery"
 
 
 def _check_open(conn: Connection, drafts: Sequence[ShipmentDraft]) -> dict[int, Decimal]:

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
+from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import schema
 from toolkit.ledger.types import stored_integer
 
@@ -132,7 +133,8 @@ def shipments(conn: Connection, periods: Periods, grain: Grain = "day") -> Rows:
     """DDT lines dated in the periods, summed to the grain: a line that shipped all its order
     line is worth the ordered amount, summed here; a line shipped in part (`part`, its id) is
     worth quantity × unit price rounded as an invoice would, which `toolkit.services.reports`
-    works out exactly — so it comes alone, with its `unit_price`, and `amount` 0."""
+    works out exactly — so it comes alone, with its `unit_price`, and `amount` 0. Services
+    rendered (`SERVICES_SERIES`) shipped nothing: the sales and invoiced reports count them."""
     whole = stored_integer(dl.quantity) == stored_integer(ol.quantity)
     keys = [*_keys(d.delivery_date, d.customer, ol.item, periods, grain),
             case((whole, None), else_=dl.id).label("part")]
@@ -142,7 +144,7 @@ def shipments(conn: Connection, periods: Periods, grain: Grain = "day") -> Rows:
         cast(func.max(stored_integer(ol.unit_price)), BigInteger).label("unit_price"))
         .select_from(schema.delivery_lines.join(schema.deliveries, dl.delivery_id == d.id)
                      .join(schema.order_lines, dl.order_line_id == ol.id))
-        .where(_within(d.delivery_date, periods))
+        .where(_within(d.delivery_date, periods), d.series != SERVICES_SERIES)
         .group_by(*_positions(keys)))
 
 
