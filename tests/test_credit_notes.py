@@ -143,7 +143,7 @@ def test_shipped_goods_are_credited_in_part_line_by_line_never_past_the_invoice(
     assert toolkit(capsys, desk, "ship", "--date", "2026-10-01", "--all")[0] == 0
     code, run = toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--date", "2026-10-01", "--final",
                         "--out", tmp_path / "mese")
-    deferred = next(x for x in run["invoices"] if x["deferred"] and x["lines"] > 1)
+    deferred = next(x for x in run["invoices"] if x["ddts"] and x["lines"] > 1)
     number = deferred["number"]
     with reading(open_ledger(url)) as conn:
         from toolkit.ledger.invoices import load_invoices
@@ -179,7 +179,7 @@ def test_a_credit_note_citing_an_invoice_settles_it_in_monitoring_and_aging(caps
     assert toolkit(capsys, desk, "ship", "--date", "2026-10-01", "--all")[0] == 0
     code, run = toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--date", "2026-10-01", "--final",
                         "--out", tmp_path / "mese")
-    invoice = next(x for x in run["invoices"] if x["deferred"] and x["lines"] > 1)["number"]
+    invoice = next(x for x in run["invoices"] if x["ddts"] and x["lines"] > 1)["number"]
     total = Decimal(invoice_row(capsys, desk, invoice)["total"])
     before = aging(capsys, desk, tmp_path, "2026-10-05")
     code, part = credit(capsys, desk, invoice, "--lines", "1:1", "--date", "2026-10-02")
@@ -360,7 +360,7 @@ def test_partial_notes_then_the_rest_add_up_to_the_invoice_cent_for_cent(capsys,
     code, run = toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--date", "2026-10-01", "--final",
                         "--out", tmp_path / "mese")
     with reading(open_ledger(url)) as conn:
-        invoices = [x for x in load_invoices(conn) if x.deferred and x.status.value == "final"]
+        invoices = [x for x in load_invoices(conn) if x.deliveries and x.status.value == "final"]
 
     def drifting(line) -> Decimal | None:
         """A quantity whose VAT, rounded on three notes, is more than the VAT of the three together."""
@@ -452,7 +452,7 @@ def _deferred(capsys, desk, tmp_path):
                         "--out", tmp_path / "mese")
     with reading(open_ledger(url)) as conn:
         found = {x.number: x for x in load_invoices(conn)}
-    number = next(x["number"] for x in run["invoices"] if x["deferred"] and x["lines"] > 1
+    number = next(x["number"] for x in run["invoices"] if x["ddts"] and x["lines"] > 1
                   and found[x["number"]].lines[0].quantity >= 2)
     return number, found[number]
 
@@ -601,7 +601,7 @@ def test_the_order_views_show_what_a_credit_note_took_back_beside_what_was_invoi
     assert toolkit(capsys, desk, "ship", "--date", "2026-10-01", "--all")[0] == 0
     code, run = toolkit(capsys, desk, "invoice run", "--month", "2026-10", "--date", "2026-10-01", "--final",
                         "--out", tmp_path / "mese")
-    number = next(x for x in run["invoices"] if x["deferred"] and x["lines"] > 1)["number"]
+    number = next(x for x in run["invoices"] if x["ddts"] and x["lines"] > 1)["number"]
     with reading(open_ledger(url)) as conn:
         from toolkit.ledger.invoices import load_invoices
 
