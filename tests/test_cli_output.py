@@ -88,7 +88,8 @@ def test_help_frames_the_options_in_italian_too(args):
     if args[0] == "demo":
         assert "[predefinito / default: toolkit-demo]" in shown
         assert "[variabile d'ambiente / env var: TOOLKIT_LEDGER_URL]" in shown
-        assert "URL SQLAlchemy del registro (predefinito: il file SQLite accanto alla cartella) / " in shown
+        assert "URL SQLAlchemy del registro o percorso del suo file .sqlite (predefinito: il file SQLite accanto alla " \
+            "cartella) / " in shown
     else:
         assert "─ Comandi / Commands ─" in shown
 
