@@ -35,9 +35,9 @@ KNOWN = {
     r"^SELECT shipped_by_day\.item, sum\(shipped_by_day\.quantity\) .* WHERE shipped_by_day\.delivery_date >=":
         "the stock on hand: what shipped of each item since the stock sheet's count date, read in one pass in "
         "the key's order (item, date); an index by date would read only the days since the count, but sort them",
-    r"^SELECT invoices\.customer, sum\(invoices\.total\) .* GROUP BY invoices\.customer":
-        "every customer's invoiced total, when a day asks for most customers' figures (what is invoiced and "
-        "not paid); a kept open figure per customer would bound it",
+    r"^SELECT invoices\.customer, sum\(CASE WHEN invoices\.split_payment THEN .* GROUP BY invoices\.customer":
+        "every customer's invoiced total (net of VAT under split payment), when a day asks for most customers' "
+        "figures (what is invoiced and not paid); a kept open figure per customer would bound it",
     r"^SELECT invoices\.customer, sum\(payments\.amount\) .* GROUP BY invoices\.customer":
         "every customer's payments, the other half of the same figure",
     r"^SELECT deliveries\.customer, sum\(deliveries\.uninvoiced_euros\) .* GROUP BY deliveries\.customer":
