@@ -12,6 +12,7 @@ from sqlalchemy import select
 from test_invoicing import APRIL, make_order, master_with, ship
 
 from toolkit.basics.codes import document_number
+from toolkit.basics.problems import problem_type
 from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
 from toolkit.core.invoicing import Request
 from toolkit.core.payments import (
@@ -243,6 +244,8 @@ def test_a_public_administration_paying_net_of_vat_settles_its_split_payment_inv
         "Con 8,14 € la fattura FT-2026-00001 risulta pagata oltre quanto richiesto (al netto dell'IVA in scissione: "
         "37,00 €): controlla l'importo; se è sbagliato, annulla l'incasso con toolkit payments void.")
     assert "paid beyond what it asks (net of VAT under split payment: 37.00 €)" in over[0].message("en")
+    assert (problem_type(over[0].code).title("it"), problem_type(over[0].code).title("en")) == (
+        "Incasso oltre il dovuto della fattura", "Payment beyond what the invoice asks")
 
 
 @pytest.fixture
@@ -312,6 +315,7 @@ def test_a_split_payment_credit_note_settles_and_refunds_net_of_vat(split):
     beyond = record(split, [entry("NC-2026-00001", amount="-11.00", day=date(2026, 5, 11))]).problems
     assert [p.code for p in beyond] == ["refund-exceeds-credit-note"]
     assert "rimborsata oltre quanto richiesto (al netto dell'IVA in scissione: -50,00 €)" in beyond[0].message("it")
+    assert problem_type(beyond[0].code).title("it") == "Rimborso oltre il dovuto della nota di credito"
 
 
 def _position(ledger) -> list[tuple[str, D, D, D]]:

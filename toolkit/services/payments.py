@@ -84,14 +84,14 @@ WRONG_SIGN = define(
        "right one.")
 OVERPAID = define(
     "payment-exceeds-outstanding", "warning",
-    title=("Incasso oltre il totale della fattura", "Payment beyond the invoice's total"),
+    title=("Incasso oltre il dovuto della fattura", "Payment beyond what the invoice asks"),
     it="Con {amount} € la fattura {number} risulta pagata oltre {total}: controlla l'importo; se è "
        "sbagliato, annulla l'incasso con toolkit payments void.",
     en="With {amount} € invoice {number} is paid beyond {total}: check the amount; if it is wrong, "
        "void the payment with toolkit payments void.")
 REFUND_BEYOND_NOTE = define(
     "refund-exceeds-credit-note", "warning",
-    title=("Rimborso oltre il totale della nota di credito", "Refund beyond the credit note's total"),
+    title=("Rimborso oltre il dovuto della nota di credito", "Refund beyond what the credit note gives back"),
     it="Con {amount} € la nota di credito {number} risulta rimborsata oltre {total}: controlla "
        "l'importo; se è sbagliato, annulla il rimborso con toolkit payments void.",
     en="With {amount} € credit note {number} is refunded beyond {total}: check the amount; if it is "
