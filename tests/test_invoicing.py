@@ -427,6 +427,15 @@ def test_a_customer_missing_whose_ddts_kept_no_parties_is_named_by_code():
         "Customer C404 is no longer on the Customers sheet but has DDTs to invoice (DDT-2026-00003)")
 
 
+def test_a_customer_missing_with_services_rendered_waiting_is_not_told_they_are_ddts():
+    """A record of services rendered (series SERVIZI) is no DDT: the message said *ha DDT da fatturare (SERVIZI-…)*."""
+    services = replace(line(customer="C404"), delivery=DeliveryRef(9, "SERVIZI-2026-00001", date(2026, 4, 9)))
+    result = plan(master_with(invoice_terms=T.AFTER_DELIVERY), [line(customer="C404", ddt=3), services], request())
+    (problem,) = result.problems
+    assert "ma ha DDT o servizi resi da fatturare (DDT-2026-00003, SERVIZI-2026-00001)" in problem.message("it")
+    assert "but has DDTs or services rendered to invoice (DDT-2026-00003, SERVIZI-2026-00001)" in problem.message("en")
+
+
 def test_an_error_of_the_request_still_stops_the_run_whoever_is_left_out():
     result = plan(master_with(invoice_terms=T.AFTER_DELIVERY), [line(customer="C404")],
                   request(invoice_date=date(2026, 3, 31)))

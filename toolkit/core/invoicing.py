@@ -82,11 +82,11 @@ DATE_BEFORE_MONTH = define(
     en="Invoice date {day} is before the month to invoice ({month}): use a date from {start} on.")
 UNKNOWN_CUSTOMER = define(
     "invoice-unknown-customer", "error",
-    it="Il cliente {customer}{name} non è più nel foglio Clienti ma ha DDT da fatturare ({ddts}): resta fuori da "
+    it="Il cliente {customer}{name} non è più nel foglio Clienti ma ha {waiting} da fatturare ({ddts}): resta fuori da "
        "questa fatturazione, gli altri clienti no. Rimetti la sua riga in Clienti finché i suoi DDT non sono "
        "fatturati (la fattura prende da lì termini di pagamento, IVA, codice SDI e raggruppamento), poi fattura di "
        "nuovo il mese: si aggiungono solo le sue fatture.",
-    en="Customer {customer}{name} is no longer on the Customers sheet but has DDTs to invoice ({ddts}): it is left "
+    en="Customer {customer}{name} is no longer on the Customers sheet but has {waiting} to invoice ({ddts}): it is left "
        "out of this run, the other customers are not. Put its row back on the Customers sheet until its DDTs are "
        "invoiced (the invoice takes payment terms, VAT, SDI code and grouping from it), then invoice the month "
        "again: only its invoices are added.")
@@ -435,7 +435,25 @@ class LeftOut:
     def problem(self) -> Problem:
         """The error that names the customer, its DDTs and the fix."""
         return UNKNOWN_CUSTOMER(None, customer=self.customer, name=f" ({self.name})" if self.name else "",
+                                waiting=_Waiting(any(d.services for d in self.deliveries)),
                                 ddts=tuple(d.number for d in self.deliveries))
+
+
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    """What a customer taken off the sheet has waiting, as its message names it: DDTs, or DDTs
+    and records of services rendered (`SERVICES_SERIES`), which are no DDT.
+
+    >>> _Waiting(False).shown("it"), _Waiting(True).shown("it"), _Waiting(True).shown("en")
+    ('DDT', 'DDT o servizi resi', 'DDTs or services rendered')
+    """
+
+    services: bool
+
+    def shown(self, lang: str) -> str:
+        if lang == "en":
+            return "DDTs or services rendered" if self.services else "DDTs"
+        return "DDT o servizi resi" if self.services else "DDT"
 
 
 HELD_INVOICE = define(
