@@ -54,6 +54,7 @@ from toolkit.core.invoicing import (
     held_customers,
     month_of,
     order_invoices,
+    plan_again,
     plan_invoices,
     shipments_of,
 )
@@ -278,6 +279,12 @@ class Billables:
     def plan(self, master: MasterData, request: Request) -> Plan:
         return plan_invoices(master, self.shipments, request, self.complete, self.held_lines, self.issued_names)
 
+    def plan_again(self, master: MasterData, request: Request, first: Plan, changed: Collection[str]) -> Plan:
+        """`plan`, knowing `first`, the plan of billables that differ from these only in the
+        customers `changed`: only theirs are planned again (`core.invoicing.plan_again`)."""
+        return plan_again(master, first, self.shipments, changed, request, self.complete, self.held_lines,
+                          self.issued_names)
+
 
 def billables_for(conn: Connection, master: MasterData, request: Request) -> Billables:
     """Everything a run may invoice (`Billables`)."""
@@ -314,7 +321,8 @@ def returns_left_out(conn: Connection, master: MasterData, billables: Billables,
         out = {(x.line.delivery, x.line.order_number) for x in refused}
         kept = replace(billables, shipments=[s for s in billables.shipments
                                              if (s.delivery, s.order_number) not in out])
-        result = kept.plan(master, request)
+        changed = {s.customer for s in billables.shipments if (s.delivery, s.order_number) in out}
+        result = kept.plan_again(master, request, result, changed)
         matched = matched.again(result.invoices)
     return result, refused, matched
 
