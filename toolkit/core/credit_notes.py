@@ -833,7 +833,8 @@ def planned_of(invoices: Sequence[Invoice], goods: Collection[tuple[str, str]]) 
 
     Why: a month's run makes every line of its invoices a `Sold` for the few returns among
     them, twice when a return is refused (`services.invoicing.returns_left_out`): 250,000
-    lines at L, for returns of a few hundred goods."""
+    lines at L, for returns of a few hundred goods. With `plan_again`, month-end invoicing at
+    M went 3.09 → 1.84 s (alternated with the code before, medians of 3, a loaded hour)."""
     return [Sold(x.customer, None, "", x.invoice_date, Creditable(line, 0), place=n)
             for n, x in enumerate(invoices) if x.kind is InvoiceKind.INVOICE
             for line in x.lines if line.item and line.quantity > 0 and (x.customer, line.item) in goods]
