@@ -6,6 +6,8 @@ writing the e-invoices again give what the first time gave, the XML files byte f
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -148,6 +150,33 @@ def test_equal_parties_are_kept_once(ledger, sample_master):
     with reading(ledger) as conn:
         assert conn.execute(select(func.count()).select_from(schema.issued_parties)).scalar_one() == 3
         assert parties.read(conn, [*ids[:3], None]) == {i: p for i, p in zip(ids[:3], day[:3])}
+
+
+def test_parties_are_spelled_as_their_own_text_whatever_is_remembered(ledger, sample_master, monkeypatch):
+    """`keep` remembers each `Parties` object's JSON and digest (`_text_and_digest`): what it
+    gives is always the object's own `text()` and its SHA-256, for the object remembered, for an
+    equal object made apart, and for an object whose id the memo holds for another one (an id
+    CPython reused); past its cap it starts again and the ids stored stay the same."""
+    book = party_book(sample_master)
+    codes = [c.code for c in sample_master.customers[:4]]
+    made = [book.parties(code) for code in codes]
+
+    def spelled(one):
+        return one.text(), hashlib.sha256(one.text().encode()).hexdigest()
+
+    for one in made:
+        assert parties._text_and_digest(one) == spelled(one)
+        assert parties._text_and_digest(one) == spelled(one)
+    apart = dataclasses.replace(made[0])
+    assert apart is not made[0] and parties._text_and_digest(apart) == spelled(made[0])
+    monkeypatch.setitem(parties._SPELLED, id(made[1]), (made[2], *spelled(made[2])))
+    assert parties._text_and_digest(made[1]) == spelled(made[1])
+    monkeypatch.setattr(parties, "SPELLED_AT_MOST", 2)
+    with writing(ledger) as conn:
+        first = parties.keep(conn, made * 3)
+        parties._SPELLED.clear()
+        again = parties.keep(conn, [dataclasses.replace(one) for one in made])
+    assert first == again * 3 and len(set(first)) == 4 and len(parties._SPELLED) <= 2
 
 
 @pytest.mark.libreoffice
