@@ -386,11 +386,10 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
                           exposures=exposure, force=force, reservations=reserved, unread=held, open_lines=waiting)
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
-    limits = {c.code: c.credit_limit for c in master.customers}
     by_id = {order.id: order for order in fresh}
     book = party_book(master)
     ids = store_drafts(conn, plan.drafts, master.settings.ddt_series, book,
-                       forced_detail={c: _forced_detail(figures, limits.get(c)) for c, figures in exposure.items()},
+                       forced_detail=_forced_details(master, plan.drafts, exposure),
                        accounting_date=accounting_date, read=lines_shipped(plan.drafts, by_id) if read_here else None)
     completed = complete_orders(conn, fresh, plan.drafts)
     notes = stored_notes(conn, ids, master.settings.ddt_series, plan.drafts, by_id, accounting_date, book)
@@ -456,6 +455,18 @@ def _reservations(conn: Connection, orders: Sequence[Order], stock: Mapping[str,
     those only the items `stock` does not cover for every holder (`Reservations.of_queues`)."""
     return reservations(conn, {line.item for order in orders for line in order.lines}, short_of=stock,
                         asked={order.id for order in orders})
+
+
+def _forced_details(master: MasterData, drafts: Sequence[ShipmentDraft],
+                    exposure: Mapping[str, Exposure]) -> dict[str, str]:
+    """The "shipped" event's detail of each customer these drafts ship past the credit limit
+    by force, of those whose figures were read: the only ones `store_drafts` looks up. Spelled
+    for every customer with figures, a day at M wrote 4,342 details for none forced."""
+    forced = {draft.customer for draft in drafts if draft.forced and draft.customer in exposure}
+    if not forced:
+        return {}
+    limits = {c.code: c.credit_limit for c in master.customers if c.code in forced}
+    return {code: _forced_detail(exposure[code], limits.get(code)) for code in forced}
 
 
 def _forced_detail(exposure: Exposure, limit: Decimal | None) -> str:
