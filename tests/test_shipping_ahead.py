@@ -88,6 +88,40 @@ def test_orders_that_take_nothing_are_planned_by_their_open_lines(tmp_path, seed
     assert judged[True] > 0 and judged[False] > 0, judged
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_takes_nothing_asking_until_known_is_the_whole_rule(seed):
+    """`takes_nothing` stops asking what is free of an item once the answer is known; on random
+    queues, stocks, terms and open lines (zero and negative ones, items repeated on several
+    lines, items no order holds) it answers as the rule worked out over every item first
+    (`tests/oracles/takes_nothing_whole.py`), and both answers occur under every terms."""
+    from oracles import takes_nothing_whole
+
+    from toolkit.basics.vocab import DeliveryTerms
+    from toolkit.core.shipping import OpenLine, takes_nothing
+
+    rng = random.Random(seed)
+    items = ["A001", "A002", "A003", "A004", "A999"]
+    orders = [order(n, *[line(100 * n + k, rng.choice(items[:4]), str(rng.randint(1, 9)))
+                         for k in range(rng.randint(1, 4))]) for n in range(1, 60)]
+    held = Reservations(reservations_of(orders))
+    seen: dict[tuple[DeliveryTerms, bool], int] = {}
+    for _ in range(400):
+        stock = {item: Decimal(rng.randint(-3, 60)) for item in items if rng.random() < 0.9}
+        made = rng.choice(orders)
+        if rng.random() < 0.05:
+            made = replace(made, document_type=DocumentType.RETURN)
+        lines = [OpenLine(k, k, rng.choice(items), Decimal(rng.choice([0, 1, 2, 5, 9, 20, 40, -1] if rng.random() < 0.1
+                                                                      else [1, 2, 5, 9, 20, 40])))
+                 for k in range(1, rng.randint(1, 5))]
+        terms = rng.choice(list(DeliveryTerms))
+        for shown in (stock, None):
+            found = takes_nothing(made, lines, terms, shown, held)
+            assert found == takes_nothing_whole.takes_nothing(made, lines, terms, shown, held), (made, lines, terms)
+            seen[terms, found] = seen.get((terms, found), 0) + 1
+    assert all(seen.get((terms, answer)) for terms in (DeliveryTerms.COMPLETE_ORDER, DeliveryTerms.COMPLETE_LINE)
+               for answer in (True, False)), seen
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_a_holder_stands_where_its_place_ranks(seed):
     """`Reservations` answers for a holder from where it stands in the item's queue, found

@@ -626,7 +626,9 @@ def takes_nothing(order: Order, lines: Sequence[OpenLine], terms: DeliveryTerms,
     planning: a complete order with an item short, complete lines each short, or nothing free of
     any item. At L most of the orders due wait for stock day after day, and their whole lines
     need not be read (`OpenLine`). A return, a line to ship back (negative), or no stock sheet:
-    it may ship."""
+    it may ship.
+
+    What is free of an item is asked only until the answer is known (`_free_until_known`)."""
     if stock is None or order.document_type is DocumentType.RETURN:
         return False
     needed: dict[str, Decimal] = {}
@@ -635,12 +637,30 @@ def takes_nothing(order: Order, lines: Sequence[OpenLine], terms: DeliveryTerms,
             return False
         if line.to_ship > 0:
             needed[line.item] = needed.get(line.item, ZERO) + line.to_ship
-    free = {item: stock.get(item, ZERO) - reservations.ahead(item, order) for item in needed}
+    return _free_until_known(order, lines, needed, terms, stock, reservations)
+
+
+def _free_until_known(order: Order, lines: Sequence[OpenLine], needed: Mapping[str, Decimal], terms: DeliveryTerms,
+                      stock: Mapping[str, Decimal], reservations: Reservations) -> bool:
+    """`takes_nothing` once the lines' needs are summed: each item's free stock (the stock
+    found less what the orders ahead hold) is worked out when the rule reaches it, and the rule
+    stops at the first item that decides it: a complete order's first short item, or any
+    order's first item it can take some of. Working out every item first, as the rule reads,
+    asked the reservations of items that decided nothing; the whole version is the test
+    oracle `tests/oracles/takes_nothing_whole.py`."""
     if terms is DeliveryTerms.COMPLETE_ORDER:
-        return not needed or any(free[item] < quantity for item, quantity in needed.items())
+        return not needed or any(stock.get(item, ZERO) - reservations.ahead(item, order) < quantity
+                                 for item, quantity in needed.items())
     if terms is DeliveryTerms.COMPLETE_LINE:
-        return all(free[line.item] < line.to_ship for line in lines if line.to_ship > 0)
-    return all(room <= 0 for room in free.values())
+        free: dict[str, Decimal] = {}
+        for line in lines:
+            if line.to_ship > 0:
+                if (room := free.get(line.item)) is None:
+                    room = free[line.item] = stock.get(line.item, ZERO) - reservations.ahead(line.item, order)
+                if room >= line.to_ship:
+                    return False
+        return True
+    return all(stock.get(item, ZERO) - reservations.ahead(item, order) <= 0 for item in needed)
 
 
 def held_unread(orders: Sequence[Order], master: MasterData, exposures: Mapping[str, Exposure],
