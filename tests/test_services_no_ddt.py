@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import minimal
 import openpyxl
+import pytest
 from fatturapa_reading import read, schema_errors
-from test_shipping import shipping_sheets
+from test_shipping import line, order, shipping_sheets
 
+from toolkit.basics.vocab import DeliveryTerms
 from toolkit.core.invoicing import InvoiceStatus, Period, Request
+from toolkit.core.reservations import NONE
+from toolkit.core.shipping import OpenLine, takes_nothing
 from toolkit.intake.validation import check
 from toolkit.ledger.db import reading
 from toolkit.ledger.deliveries import load_notes
@@ -28,15 +33,19 @@ THURSDAY, MONDAY = date(2026, 4, 9), date(2026, 4, 13)
 APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
 
 
-def service_master():
+def service_sheets(**options):
     """The shipping workbook with A002 a service: C001's order is mixed (A001 goods, A002),
     C002's (a private customer) is A002 only. Customers have a postcode, as FatturaPA wants."""
-    sheets = shipping_sheets()
+    sheets = shipping_sheets(**options)
     for row, service in zip(sheets["Articoli"], ("Servizio", "no", "sì", "no")):
         row.append(service)
     for row, postcode in zip(sheets["Clienti"], ("CAP", "20121", "00184")):
         row.append(postcode)
-    return check(minimal.workbook(sheets)).master
+    return sheets
+
+
+def service_master():
+    return check(minimal.workbook(service_sheets())).master
 
 
 def test_a_services_only_order_issues_no_ddt_and_a_mixed_one_ships_only_its_goods(tmp_path, ledger):
@@ -56,6 +65,33 @@ def test_a_services_only_order_issues_no_ddt_and_a_mixed_one_ships_only_its_good
     with reading(ledger) as conn:
         numbers = [n.number for n in load_notes(conn)]
     assert sorted(n for n in numbers if n.startswith("DDT")) == ["DDT-2026-00001", "DDT-2026-00002"]
+
+
+@pytest.mark.parametrize("terms", ["Ordine completo", "Riga completa", "Disponibilità"])
+def test_a_service_is_never_short_of_stock_so_it_holds_neither_its_order_nor_itself(ledger, terms):
+    """A002, a service, is not on *Giacenze*: a customer wanting complete orders had its goods
+    held with it (*giacenza insufficiente per A002 (0/24)*), a services-only order was held too."""
+    sheets = service_sheets(terms=terms, stock={"A001": 100})
+    master = check(minimal.workbook(sheets)).master
+    create(master, ledger, THURSDAY, with_catch_up=False)
+    shipped = ship(master, ledger, THURSDAY, all_open=True)
+    assert [(n.customer, [(ln.item, ln.quantity) for ln in n.lines]) for n in shipped.ddts] == [("C001", [("A001", 10)])]
+    assert [(n.customer, [(ln.item, ln.quantity) for ln in n.lines]) for n in shipped.rendered] == [
+        ("C001", [("A002", 24)]), ("C002", [("A002", 6)])]
+    assert not shipped.held and not [p for p in shipped.problems if "A002" in p.message("it")]
+    create(master, ledger, MONDAY, with_catch_up=False)
+    again = ship(master, ledger, MONDAY, all_open=True)
+    assert [n.customer for n in again.rendered] == ["C001", "C002"] and not again.held
+
+
+@pytest.mark.parametrize("terms", list(DeliveryTerms))
+def test_an_order_with_a_service_to_render_is_never_one_that_takes_nothing(terms):
+    """An order waiting for stock is planned by its open lines alone (`takes_nothing`): with
+    no stock of A002 on the sheet, a service line made its order one that could take nothing."""
+    waiting = order(1, line(1, "A002", "3"))
+    lines = [OpenLine(1, 1, "A002", Decimal(3))]
+    assert takes_nothing(waiting, lines, terms, {"A001": Decimal(5)}, NONE)
+    assert not takes_nothing(waiting, lines, terms, {"A001": Decimal(5)}, NONE, frozenset({"A002"}))
 
 
 def test_the_month_end_invoice_bills_the_services_citing_their_order_not_a_ddt(tmp_path, ledger):

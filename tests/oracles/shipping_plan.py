@@ -171,8 +171,8 @@ class _Run:
     def available(self, item: str, order: Order | None = None) -> Decimal | None:
         """What `order` may take of `item`: the stock as found less what the orders ahead of it
         reserve (what they took in this run included) and what it took itself, and never more
-        than is left now."""
-        if self.stock is None:
+        than is left now. A service is rendered, never short: None."""
+        if self.stock is None or any(i.code == item and i.service for i in self.master.items):
             return None
         left = self.stock.get(item, ZERO)
         if order is not None:

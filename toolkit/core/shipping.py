@@ -423,9 +423,12 @@ class _Run:
     """What this run took per (order id, item)."""
     cells: dict[str, Location | None] = field(default_factory=dict)
     """`cell` per item, as worked out once."""
+    services: frozenset[str] = frozenset()
+    """The items that are services (`service_items`): rendered, not taken from stock."""
 
     def __post_init__(self) -> None:
         self.start = dict(self.stock or {})
+        self.services = service_items(self.master)
 
     def cell(self, item: str) -> Location | None:
         """Where the item's stock level is in the workbook, for a problem's location; found once
@@ -442,8 +445,9 @@ class _Run:
         least what it takes, and the orders are planned in rank order, so what the orders
         planned before took is within what they reserve (`tests/test_shipping_ahead.py`). The
         planner alone, without the ledger's reservations (`NONE`), has only this run to go by:
-        what the orders before took is gone."""
-        if self.stock is None:
+        what the orders before took is gone. A service is never short: None, as without a
+        stock sheet (a consulting hour is not on *Giacenze*, and held its order's goods)."""
+        if self.stock is None or item in self.services:
             return None
         if self.reservations is NONE:
             return max(self.stock.get(item, ZERO), ZERO)
@@ -618,22 +622,22 @@ def _limited(master: MasterData) -> frozenset[str]:
 
 
 def takes_nothing(order: Order, lines: Sequence[OpenLine], terms: DeliveryTerms, stock: Mapping[str, Decimal] | None,
-                  reservations: Reservations) -> bool:
+                  reservations: Reservations, services: Collection[str] = frozenset()) -> bool:
     """Whether `plan_shipments` takes nothing of this in-progress sale under the customer's
     delivery `terms`, from its lines still to ship alone. What an order may take of an item is
     the stock found less what the orders ahead of it hold and what it took itself
     (`_Run.available`), whatever the orders planned before it did, so this is known before
     planning: a complete order with an item short, complete lines each short, or nothing free of
     any item. At L most of the orders due wait for stock day after day, and their whole lines
-    need not be read (`OpenLine`). A return, a line to ship back (negative), or no stock sheet:
-    it may ship.
+    need not be read (`OpenLine`). A return, a line to ship back (negative), a service to
+    render (`services`: never short of stock), or no stock sheet: it may ship.
 
     What is free of an item is asked only until the answer is known (`_free_until_known`)."""
     if stock is None or order.document_type is DocumentType.RETURN:
         return False
     needed: dict[str, Decimal] = {}
     for line in lines:
-        if line.to_ship < 0:
+        if line.to_ship < 0 or (line.to_ship > 0 and line.item in services):
             return False
         if line.to_ship > 0:
             needed[line.item] = needed.get(line.item, ZERO) + line.to_ship

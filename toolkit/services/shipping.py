@@ -45,6 +45,7 @@ from toolkit.core.shipping import (
     missing_stock,
     of_known_customers,
     plan_shipments,
+    service_items,
     ships_after_payment,
     takes_nothing,
 )
@@ -435,9 +436,9 @@ def _read_lines(conn: Connection, master: MasterData, orders: list[Order], unrea
         conn, {line.item for order in named for line in order.lines}
         | {line.item for lines in waiting.values() for line in lines}, short_of=stock,
         asked={order.id for order in orders})
-    terms = {c.code: c.delivery_terms for c in master.customers}
+    terms, services = {c.code: c.delivery_terms for c in master.customers}, service_items(master)
     waiting = {order.id: waiting[order.id] for order in others
-               if takes_nothing(order, waiting[order.id], terms[order.customer], stock, reserved)}
+               if takes_nothing(order, waiting[order.id], terms[order.customer], stock, reserved, services)}
     read = {order.id: order for order in with_lines(conn, [order for order in others if order.id not in waiting])}
     return [read.get(order.id, order) for order in orders], {i for i in held if unread[i]}, waiting, reserved
 
