@@ -84,6 +84,21 @@ def test_a_service_is_never_short_of_stock_so_it_holds_neither_its_order_nor_its
     assert [n.customer for n in again.rendered] == ["C001", "C002"] and not again.held
 
 
+def test_the_panel_shows_a_service_line_reserving_nothing_and_no_stock_available(ledger, tmp_path):
+    """The panel said A002 had *Disponibile 0* and held what it had to render (*Qtà prenotata*)."""
+    import openpyxl
+
+    from toolkit.services.orders import panel
+
+    master = check(minimal.workbook(service_sheets(terms="Ordine completo", stock={"A001": 100}))).master
+    create(master, ledger, THURSDAY, with_catch_up=False)
+    rows = list(openpyxl.load_workbook(panel(master, ledger, tmp_path / "pannello.xlsx", "it"))["Righe"]
+                .iter_rows(values_only=True))
+    head = rows[0]
+    cells = sorted((r[1], r[head.index("Qtà prenotata")], r[head.index("Disponibile")]) for r in rows[1:] if r[0])
+    assert cells == [("A001", 0, 90), ("A001", 10, 100), ("A002", 0, None), ("A002", 0, None)]
+
+
 @pytest.mark.parametrize("terms", list(DeliveryTerms))
 def test_an_order_with_a_service_to_render_is_never_one_that_takes_nothing(terms):
     """An order waiting for stock is planned by its open lines alone (`takes_nothing`): with

@@ -9,7 +9,7 @@ order's lines in a second sheet, so it stays two sheets however many orders ther
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import accumulate
@@ -22,6 +22,7 @@ from toolkit.basics.vocab import DocumentType
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.orders import STATUS_LABELS, Order, documents_on
 from toolkit.core.reservations import NONE, ZERO, Reservations, holds
+from toolkit.core.shipping import service_items
 from toolkit.core.vat import totals, vat_summary
 from toolkit.model.records import MasterData
 from toolkit.writers.blocks import Column, StreamedWorkbook
@@ -190,7 +191,8 @@ def write_panel(target: Path, master: MasterData, orders: Sequence[Order], lang:
                             for i in range(1, linked + 1))
             for first, last, number_format in ((0, linked, fmt.link), (linked, len(orders), None)):
                 panel.write_rows(1 + first, 0, _panel_columns(fmt, number_format), rows[first:last])
-            lines.write_rows(1, 0, _lines_columns(fmt), _lines_rows(orders, stock, reservations))
+            lines.write_rows(1, 0, _lines_columns(fmt), _lines_rows(orders, stock, reservations,
+                                                                   service_items(master)))
             for sheet, count, width in ((panel, len(orders), len(heads)),
                                         (lines, first_lines[-1] - 1, len(line_heads))):
                 sheet.freeze_panes(1, 0)
@@ -238,14 +240,17 @@ def _lines_columns(fmt: Formats) -> list[Column]:
         [Column("value", fmt.quantity, blanks=False)]
 
 
-def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None,
-                reservations: Reservations) -> Iterator[tuple[tuple[Any, ...], float | None]]:
-    """A row per order line, as tall as its description needs."""
+def _lines_rows(orders: Sequence[Order], stock: Mapping[str, Decimal] | None, reservations: Reservations,
+                services: Collection[str] = frozenset()) -> Iterator[tuple[tuple[Any, ...], float | None]]:
+    """A row per order line, as tall as its description needs. A service's line reserves no
+    stock and has none available (blank): it is rendered, never taken from *Giacenze*."""
     for order in orders:
         held = holds(order)
         for line in order.lines:
-            free = None if stock is None else max(stock.get(line.item, ZERO) - reservations.ahead(line.item, order), ZERO)
+            service = line.item in services
+            free = None if stock is None or service else max(
+                stock.get(line.item, ZERO) - reservations.ahead(line.item, order), ZERO)
             yield ((order.number, line.item, line.description, line.unit, line.quantity, line.shipped, line.to_ship,
                     line.invoiced, line.credited, line.unit_price, line.amount, line.price_rule,
-                    line.to_ship if held and line.to_ship > 0 else ZERO,
+                    line.to_ship if held and line.to_ship > 0 and not service else ZERO,
                     free), row_height([(line.description, LINES_WIDTHS[2])]))
