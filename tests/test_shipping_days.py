@@ -100,3 +100,29 @@ def test_the_queues_kept_answer_as_the_ledger_for_any_items(ledger, tmp_path, mo
             assert [_queue(found, item) for item in sorted(asked)] == [_queue(read, item) for item in sorted(asked)]
             checked += read is not NONE and any(item in read._items for item in asked)
     assert checked > 5
+
+
+def test_the_kept_sums_follow_what_ships():
+    """`HeldQueues` keeps each item's sum over its holders (`_totals`) beside them, so that
+    whether the stock covers an item is not summed again on each day's read: after any DDTs
+    shipped, part of a holder's line, all of it, more than it had, of holders and items it
+    does not keep, each sum is that of the holders left, and an item nobody holds has none."""
+    from copy import deepcopy
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from toolkit.ledger.orders import HeldQueues
+
+    rng = random.Random(5)
+    for _ in range(200):
+        held = {f"I{i}": {h: ((2026, "OC", rng.randint(1, 50)), rng.randint(1, 9000))
+                          for h in rng.sample(range(30), rng.randint(1, 6))} for i in range(rng.randint(1, 5))}
+        kept = HeldQueues(None, deepcopy(held), 3, False)  # type: ignore[arg-type]
+        assert kept._totals == {item: sum(left for _, left in holders.values()) for item, holders in held.items()}
+        for _ in range(rng.randint(1, 4)):
+            lines = [SimpleNamespace(item=f"I{rng.randint(0, 6)}", order_id=rng.randint(0, 35),
+                                     quantity=Decimal(rng.randint(1, 9500)).scaleb(-3)) for _ in range(rng.randint(1, 8))]
+            kept.shipped([SimpleNamespace(lines=lines)])  # type: ignore[list-item]
+            assert kept._totals == {item: sum(left for _, left in holders.values())
+                                    for item, holders in kept._held.items()}
+            assert all(kept._held.values())

