@@ -10,8 +10,8 @@ and digits, at least one a digit. The number is kept with its prefix (`DE1234567
 
 >>> foreign("de 123 456 789"), foreign("CHE-116.281.710 MWST"), foreign("ATU1234567")
 ('DE123456789', 'CHE116281710', None)
->>> foreign("IT01234560157"), foreign("01234560157")
-(None, None)
+>>> foreign("IT01234560157"), foreign("01234560157"), foreign("GR123456789")
+(None, None, None)
 >>> vat_country("EL123456789"), id_code("CHE116281710"), id_code("EL123456789")
 ('GR', '116281710', '123456789')
 """
@@ -36,17 +36,21 @@ OTHER_FORMATS: dict[str, str] = {"CHE": r"\d{9}", "GB": r"\d{9}|\d{12}|GD\d{3}|H
 EU_COUNTRIES = frozenset({"IT", "GR"} | EU_FORMATS.keys() - {"EL", "XI"})
 """ISO codes of the member states (Paese), Italy among them: where an intra-EU supply goes."""
 
-_PREFIX_COUNTRY = {"EL": "GR", "XI": "GB", "CHE": "CH"}
+GREECE_ISO, GREECE_VAT = "GR", "EL"
+"""Greece is GR as a country (Paese, Nazione, IdPaese) and EL before its VAT numbers (VIES)."""
+
+_PREFIX_COUNTRY = {GREECE_VAT: GREECE_ISO, "XI": "GB", "CHE": "CH"}
 _SWISS_SUFFIX = re.compile(r"(MWST|TVA|IVA|TPV)$")
 _ANY = re.compile(r"(?=.*[0-9])[A-Z0-9]{2,26}")
 
 
 def foreign(value: str) -> str | None:
     """The foreign VAT number `value` writes, prefix first, without spaces, dots or dashes; None
-    when it has no foreign prefix or not its country's shape (an Italian one is not foreign)."""
+    when it has no foreign prefix or not its country's shape (an Italian one is not foreign), or
+    is Greek written GR, which VIES does not know."""
     text = re.sub(r"[\s.\-/]", "", value.upper())
     prefix = _prefix(text)
-    if prefix is None:
+    if prefix is None or prefix == GREECE_ISO:
         return None
     rest = text[len(prefix):]
     if prefix == "CHE":

@@ -114,6 +114,12 @@ INVALID_FOREIGN_VAT_NUMBER = define(
        "lunghezza): controlla di averla copiata bene, prefisso del paese compreso.",
     en="Foreign VAT number “{value}” does not have the shape of numbers prefixed {prefix} (letters, digits, "
        "length): check that it was copied correctly, country prefix included.")
+GREEK_VAT_WRITTEN_GR = define(
+    "greek-vat-written-gr", "error",
+    it="La partita IVA greca «{value}» ha il prefisso GR: VIES e la fattura elettronica la vogliono con EL; "
+       "scrivila {fixed} (il Paese resta GR).",
+    en="Greek VAT number “{value}” has the prefix GR: VIES and the e-invoice want it with EL; write it {fixed} "
+       "(the country stays GR).")
 INVALID_TAX_CODE = define(
     "invalid-tax-code", "error",
     it="Il codice fiscale «{value}» non è valido: controlla di averlo copiato bene.",
@@ -286,6 +292,8 @@ def _weekdays(value: Any) -> tuple[int, ...]:
 def _vat_number(value: Any) -> str:
     text = to_text(value).upper().replace(" ", "")
     if text[:2].isalpha() and not text.startswith("IT") and any(c.isdigit() for c in text):
+        if text.startswith(vat_ids.GREECE_ISO):
+            refuse(GREEK_VAT_WRITTEN_GR, value=value, fixed=vat_ids.GREECE_VAT + text[2:])
         abroad = vat_ids.foreign(text)
         if abroad is None:
             refuse(INVALID_FOREIGN_VAT_NUMBER, value=value, prefix=text[:3] if text.startswith("CHE") else text[:2])
