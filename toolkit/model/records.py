@@ -311,16 +311,22 @@ class Customer(Record):
         "Scissione pagamenti", "Split payment",
         "Split payment (*scissione dei pagamenti*, art. 17-ter DPR 633/72): the customer pays the invoice "
         "net of VAT and pays the VAT to the State itself; empty: `sì` for a public administration (a "
-        "6-character SDI code), `no` otherwise", "no", default=None)
+        "6-character SDI code in Italy), `no` otherwise", "no", default=None)
     source: InstanceOf[Source]
 
     @property
+    def at_home(self) -> bool:
+        """Whether the customer is in Italy (*Paese* IT or empty)."""
+        return (self.country or "IT").strip().upper() == "IT"
+
+    @property
     def splits_payment(self) -> bool:
-        """Whether its invoices bear split payment: as the column says, else when the customer is a
-        public administration (its SDI code is an office's 6 characters), which by law pays so."""
+        """Whether its invoices bear split payment: as the column says, else when the customer is an
+        Italian public administration (its SDI code is an office's 6 characters), which by law pays
+        so; a customer abroad is no Italian public body, whatever code its row holds."""
         if self.split_payment is not None:
             return self.split_payment
-        return public_administration(self.sdi_code)
+        return self.at_home and public_administration(self.sdi_code)
 
 
 def public_administration(sdi_code: str | None) -> bool:

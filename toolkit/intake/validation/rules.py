@@ -25,8 +25,10 @@ from toolkit.basics.vocab import (
     ScheduleKind,
 )
 from toolkit.core import payment_terms
+from toolkit.core.einvoice.codes import ABROAD, LEGAL_REFERENCES
 from toolkit.core.pricing import below_limit, price_book, template_price_list
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
+from toolkit.core.vat import GOODS_ABROAD
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules, rounding_steps
 from toolkit.intake.validation.rebates import discounts_and_commissions
@@ -79,6 +81,30 @@ EU_CUSTOMER_WITHOUT_NATURE = define(
        "l'aliquota dell'articolo (es. 22 %); per una cessione intracomunitaria scrivi N3.2.",
     en="Customer {code} is in another EU country ({country}) but has no VAT nature: its lines will carry the "
        "item's rate (e.g. 22 %); for an intra-EU supply write N3.2.")
+FOREIGN_SDI_CODE = define(
+    "foreign-customer-sdi-code", "error",
+    it="Il cliente {code} è estero (Paese {country}) ma ha il codice SDI «{value}»: la sua fattura elettronica "
+       "va a XXXXXXX; lascia vuoto il codice SDI o scrivi XXXXXXX (un codice di 6 caratteri è di un ufficio "
+       "della pubblica amministrazione italiana).",
+    en="Customer {code} is abroad (country {country}) but has SDI code “{value}”: its e-invoice goes to XXXXXXX; "
+       "leave the SDI code empty or write XXXXXXX (a 6-character code is an Italian public office's).")
+GOODS_NATURE_AT_HOME = define(
+    "goods-abroad-nature-in-italy", "warning",
+    title=("Natura di esportazione o cessione UE per un cliente italiano",
+           "Export or intra-EU nature for an Italian customer"),
+    it="Il cliente {code} è in Italia (Paese IT) ma ha la Natura IVA {nature} ({meaning}): tutte le sue righe "
+       "andranno al 0 %. Se vende in Italia togli la natura, se è estero correggi il Paese; lasciala solo nei "
+       "rari casi previsti (es. esportazione triangolare).",
+    en="Customer {code} is in Italy (country IT) but has VAT nature {nature} ({meaning}): all its lines will be "
+       "at 0 %. If it buys in Italy remove the nature, if it is abroad correct the country; keep it only in the "
+       "rare cases the law allows (e.g. a triangular export).")
+SPLIT_PAYMENT_WITH_NATURE = define(
+    "split-payment-with-nature", "warning",
+    title=("Scissione dei pagamenti senza IVA", "Split payment without VAT"),
+    it="Cliente {code}: «Scissione pagamenti» è sì, ma la Natura IVA {nature} porta ogni riga al 0 %: non c'è "
+       "IVA da scindere. Togli la natura o scrivi no nella scissione.",
+    en="Customer {code}: “Scissione pagamenti” is sì, but VAT nature {nature} puts every line at 0 %: there is no "
+       "VAT to split. Remove the nature or write no for split payment.")
 SELLER_VAT_NOT_ITALIAN = define(
     "seller-vat-not-italian", "error",
     it="La partita IVA dell'azienda «{value}» è estera: in Impostazioni scrivi la tua partita IVA italiana "
@@ -367,6 +393,9 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
                 yield TERMS_IGNORED_ON_DELIVERY(_at(layout, c, "payment_terms"), code=c.code, value=c.payment_terms)
         if c.sdi_code and not re.fullmatch(r"[A-Za-z0-9]{6,7}", c.sdi_code):
             yield BAD_SDI_CODE(_at(layout, c, "sdi_code"), value=c.sdi_code)
+        elif c.sdi_code and not c.at_home and c.sdi_code.strip().upper() != ABROAD:
+            yield FOREIGN_SDI_CODE(_at(layout, c, "sdi_code"), code=c.code, country=c.country.strip().upper(),
+                                   value=c.sdi_code)
         elif c.split_payment is False and public_administration(c.sdi_code):
             yield PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT(_at(layout, c, "split_payment"), code=c.code, sdi_code=c.sdi_code)
         if c.credit_limit is not None and c.credit_limit < 0:
@@ -392,6 +421,11 @@ def _fiscal_id(c: Customer, layout: Layout) -> Iterator[Problem]:
                                    found=vat_ids.vat_country(c.vat_number), country=country)
     if country in vat_ids.EU_COUNTRIES and country != "IT" and not nature:
         yield EU_CUSTOMER_WITHOUT_NATURE(_at(layout, c, "vat_nature"), code=c.code, country=country)
+    if country == "IT" and nature in GOODS_ABROAD:
+        yield GOODS_NATURE_AT_HOME(_at(layout, c, "vat_nature"), code=c.code, nature=nature,
+                                   meaning=LEGAL_REFERENCES[nature])
+    if nature and c.split_payment:
+        yield SPLIT_PAYMENT_WITH_NATURE(_at(layout, c, "split_payment"), code=c.code, nature=nature)
 
 
 def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
