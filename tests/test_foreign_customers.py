@@ -175,3 +175,101 @@ def test_on_a_vat_included_list_a_customer_nature_takes_the_items_vat_out_of_the
     lines = _march_drafts(sheets)[0].lines
     assert [(ln.item, ln.amount, ln.vat_rate, ln.vat_nature) for ln in lines] == [
         ("A001", Decimal("181.97"), Decimal(0), "N3.2"), ("A002", Decimal("28.85"), Decimal(0), "N3.2")]
+
+
+def _with(sheets: dict, **cells: object) -> dict:
+    """`sheets` with more of C001's columns: M Codice SDI, N Scissione pagamenti (sheet Clienti)."""
+    for cell, (header, value) in {"M": ("Codice SDI", cells.get("sdi")),
+                                  "N": ("Scissione pagamenti", cells.get("split"))}.items():
+        if cell.lower() in cells or {"M": "sdi", "N": "split"}[cell] in cells:
+            minimal.set_cell(sheets, "Clienti", f"{cell}1", header)
+            minimal.set_cell(sheets, "Clienti", f"{cell}2", value)
+    return sheets
+
+
+def test_a_customer_abroad_with_an_italian_sdi_code_is_refused_at_the_sdi_cell():
+    """A 6-character code abroad would send the e-invoice FPA12 to an Italian public office."""
+    problems = check(minimal.workbook(_with(_abroad("DE", "DE123456789", "N3.2"), sdi="UFABCD"))).problems
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Clienti", "M2", "foreign-customer-sdi-code", Severity.ERROR)]
+    assert "la sua fattura elettronica va a XXXXXXX; lascia vuoto il codice SDI o scrivi XXXXXXX" in \
+        problems[0].message("it")
+    assert "its e-invoice goes to XXXXXXX" in problems[0].message("en")
+    assert _found(_with(_abroad("DE", "DE123456789", "N3.2"), sdi="xxxxxxx")) == []
+
+
+def test_a_customer_abroad_never_defaults_to_split_payment_whatever_its_code():
+    from einvoice_factories import customer
+
+    assert customer(country="DE", vat_number="DE123456789", province=None, sdi_code="UFABCD").splits_payment is False
+    assert customer(sdi_code="UFABCD").splits_payment is True
+
+
+@pytest.mark.parametrize("nature", ["N3.1", "n3.2"])
+def test_an_italian_customer_with_an_export_or_intra_eu_nature_is_warned_at_the_nature_cell(nature):
+    sheets = _abroad("IT", minimal.sheets()["Clienti"][1][2], nature)
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Clienti", "L2", "goods-abroad-nature-in-italy", Severity.WARNING)]
+    assert f"è in Italia (Paese IT) ma ha la Natura IVA {nature.upper()}" in problems[0].message("it")
+
+
+def test_split_payment_beside_a_customer_nature_is_warned_at_the_split_payment_cell():
+    sheets = _with(_abroad("DE", "DE123456789", "N3.2"), split="sì")
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Clienti", "N2", "split-payment-with-nature", Severity.WARNING)]
+    assert "non c'è IVA da scindere" in problems[0].message("it")
+
+
+def test_a_greek_vat_number_written_gr_is_refused_at_its_cell_telling_to_write_el():
+    problems = check(minimal.workbook(_abroad("GR", "GR123456789", "N3.2"))).problems
+    assert [(p.sheet, p.cell, p.code) for p in problems] == [("Clienti", "C2", "greek-vat-written-gr")]
+    assert "scrivila EL123456789 (il Paese resta GR)" in problems[0].message("it")
+    assert "write it EL123456789" in problems[0].message("en")
+
+
+def _service_milk(nature: str, country: str = "DE", vat: str = "DE123456789") -> dict:
+    """C001 abroad with this nature, its milk (A002) made a service on sheet Articoli (F Servizio)."""
+    sheets = _abroad(country, vat, nature)
+    minimal.set_cell(sheets, "Articoli", "F1", "Servizio")
+    minimal.set_cell(sheets, "Articoli", "F3", "sì")
+    return sheets
+
+
+@pytest.mark.parametrize("nature,country,vat", [("N3.2", "DE", "DE123456789"), ("N3.1", "CH", "CHE123456789")])
+def test_a_service_sold_abroad_under_a_goods_nature_is_out_of_scope_n2_1_and_goods_keep_the_nature(
+        nature, country, vat):
+    from einvoice_factories import billable, ddt, invoice
+
+    sheets = _service_milk(nature, country, vat)
+    lines = _march_drafts(sheets)[0].lines
+    assert [(ln.item, ln.vat_rate, ln.vat_nature) for ln in lines] == [
+        ("A001", Decimal(0), nature), ("A002", Decimal(0), "N2.1")]
+    master = check(minimal.workbook(sheets)).master
+    assert master is not None
+    made = invoice(*(billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
+                              delivery=ddt(), line=n) for n, ln in enumerate(lines, 1)), buyer=master.customers[0])
+    assert [(s.nature, s.taxable, s.vat) for s in made.summary] == [
+        ("N2.1", Decimal("30.00"), Decimal("0.00")), (nature, Decimal("222.00"), Decimal("0.00"))]
+
+
+def test_the_fatturapa_of_a_service_sold_abroad_cites_art_7_ter_and_is_schema_valid():
+    from einvoice_factories import billable, ddt, invoice, tree
+    from fatturapa_reading import schema_errors
+
+    from toolkit.writers.fatturapa import xml_bytes
+
+    sheets = _service_milk("N3.2")
+    master = check(minimal.workbook(sheets)).master
+    assert master is not None
+    lines = [billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
+                      delivery=ddt(), line=n) for n, ln in enumerate(_march_drafts(sheets)[0].lines, 1)]
+    data = xml_bytes(tree(invoice(*lines, buyer=master.customers[0]), master.customers[0]))
+    root = ET.fromstring(data)
+    assert schema_errors(data) == []
+    assert _texts(root, "DettaglioLinee/Natura") == ["N3.2", "N2.1"]
+    assert _texts(root, "DatiRiepilogo/Natura") == ["N2.1", "N3.2"]
+    assert _texts(root, "DatiRiepilogo/RiferimentoNormativo") == [
+        "Non soggette ad IVA ex artt. da 7 a 7-septies DPR 633/72",
+        "Non imponibili - cessioni intracomunitarie, art. 41 DL 331/93"]

@@ -43,10 +43,18 @@ def rate_key(rate: Decimal, nature: str | None) -> RateKey:
     return (rate.normalize() if rate else ZERO, nature if not rate else None)
 
 
+GOODS_ABROAD = frozenset({"N3.1", "N3.2"})
+"""Natures of goods leaving Italy (an export, an intra-EU supply): they say nothing of a service."""
+
+SERVICE_ABROAD = "N2.1"
+"""A service to a business abroad: outside Italian VAT (art. 7-ter DPR 633/72), not an export."""
+
+
 def line_vat(item: Item, customer: Customer) -> RateKey:
     """The rate and nature an order line of this item for this customer carries: the customer's
     *Natura IVA* when it has one (an export, an intra-EU supply: 0 % whatever the item), else
-    the item's own rate and nature.
+    the item's own rate and nature. A service sold abroad to a customer whose nature is an
+    export or an intra-EU supply of goods takes N2.1, as art. 41 and art. 8 cover goods only.
 
     >>> from toolkit.model.records import Source
     >>> from toolkit.basics.vocab import PaymentMethod
@@ -54,11 +62,13 @@ def line_vat(item: Item, customer: Customer) -> RateKey:
     >>> buyer = Customer(code="C1", name="GmbH", address="Str. 1", city="Berlin", country="DE", price_list="L",
     ...                  payment_method=PaymentMethod.BANK_TRANSFER, payment_terms="30", vat_nature="n3.2",
     ...                  source=Source("customers", 2))
-    >>> line_vat(item, buyer)
-    (Decimal('0'), 'N3.2')
+    >>> line_vat(item, buyer), line_vat(replace(item, service=True), buyer)
+    ((Decimal('0'), 'N3.2'), (Decimal('0'), 'N2.1'))
     """
     if customer.vat_nature:
-        return ZERO, customer.vat_nature.strip().upper()
+        nature = customer.vat_nature.strip().upper()
+        abroad = (customer.country or "IT").strip().upper() != "IT"
+        return ZERO, SERVICE_ABROAD if item.service and abroad and nature in GOODS_ABROAD else nature
     return item.vat_rate or ZERO, item.vat_nature.upper() if item.vat_nature else None
 
 
