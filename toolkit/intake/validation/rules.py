@@ -93,11 +93,11 @@ GOODS_NATURE_AT_HOME = define(
     title=("Natura di esportazione o cessione UE per un cliente italiano",
            "Export or intra-EU nature for an Italian customer"),
     it="Il cliente {code} è in Italia (Paese IT) ma ha la Natura IVA {nature} ({meaning}): tutte le sue righe "
-       "andranno al 0 %. Se vende in Italia togli la natura, se è estero correggi il Paese; lasciala solo nei "
-       "rari casi previsti (es. esportazione triangolare).",
+       "andranno al 0 %. Se la merce resta in Italia togli la natura, se il cliente è estero correggi il Paese; "
+       "lasciala solo nei rari casi previsti (es. esportazione triangolare).",
     en="Customer {code} is in Italy (country IT) but has VAT nature {nature} ({meaning}): all its lines will be "
-       "at 0 %. If it buys in Italy remove the nature, if it is abroad correct the country; keep it only in the "
-       "rare cases the law allows (e.g. a triangular export).")
+       "at 0 %. If the goods stay in Italy remove the nature, if the customer is abroad correct the country; keep "
+       "it only in the rare cases the law allows (e.g. a triangular export).")
 SPLIT_PAYMENT_WITH_NATURE = define(
     "split-payment-with-nature", "warning",
     title=("Scissione dei pagamenti senza IVA", "Split payment without VAT"),
