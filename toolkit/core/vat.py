@@ -67,8 +67,7 @@ def line_vat(item: Item, customer: Customer) -> RateKey:
     """
     if customer.vat_nature:
         nature = customer.vat_nature.strip().upper()
-        abroad = (customer.country or "IT").strip().upper() != "IT"
-        return ZERO, SERVICE_ABROAD if item.service and abroad and nature in GOODS_ABROAD else nature
+        return ZERO, SERVICE_ABROAD if item.service and not customer.at_home and nature in GOODS_ABROAD else nature
     return item.vat_rate or ZERO, item.vat_nature.upper() if item.vat_nature else None
 
 
