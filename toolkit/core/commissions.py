@@ -16,9 +16,11 @@ The base is what the rule says:
   line left of an invoice (less what notes took back, a volume discount's share included) ×
   the share collected of what is left; a period's payments and notes get the change they make,
   so an invoice paid in full earns its net of the notes, never more, and a note on an invoice
-  not yet collected takes nothing back. A note citing no invoice counts as it is refunded, and
-  so does the part of a return's note that cites none (goods no invoice in the ledger sold),
-  on a row of its own (`Row.uncited`): once refunded, the base agrees with the invoiced one.
+  not yet collected takes nothing back. What is owed is what the document asks: under split
+  payment its net, the VAT being the State's, so a payment of the net collects all of it.
+  A note citing no invoice counts as it is refunded, and so does the part of a return's note
+  that cites none (goods no invoice in the ledger sold), on a row of its own (`Row.uncited`):
+  once refunded, the base agrees with the invoiced one.
 
 Credit notes count negative, so their commissions are negative. The rate is the bracket the
 agent's whole base for the rule reaches in the period, on the whole base (`BracketMode.WHOLE`),
@@ -107,9 +109,9 @@ class Entry:
     document: int
     """The invoice's id for a payment, the note's for a note: the statement row the change goes to."""
     paid: Decimal = ZERO
-    """A payment's amount, with VAT (a refund on a note citing no invoice: negative)."""
+    """A payment's amount, with VAT but under split payment (a refund on a note citing no invoice: negative)."""
     owed: Decimal = ZERO
-    """What a note takes off what is owed, with VAT, negative."""
+    """What a note takes off what is owed, with VAT but under split payment, negative."""
     parts: tuple[Part, ...] = ()
     """The note's lines on this account: what it takes back of its lines, or its discount's share."""
 

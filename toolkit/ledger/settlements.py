@@ -169,20 +169,22 @@ def _uncited(note: Invoice, taking: Mapping[int, tuple[Decimal, tuple[Part, ...]
     parts_left = tuple((item, amount) for item, amount in left.items() if amount)
     if not parts_left:
         return None
-    return Account(note.id, note.total - sum((owed for owed, _ in taking.values()), ZERO), parts_left,
+    return Account(note.id, note.payable - sum((owed for owed, _ in taking.values()), ZERO), parts_left,
                    tuple(Entry(day, note.id, paid=amount) for day, amount in refunds), uncited=True)
 
 
 def _account(document: Invoice, entries: list[Entry]) -> Account:
     """The document's lines that earn commission and its entries in date order, a day's notes
-    before its payments: a payment settles what the note left."""
+    before its payments: a payment settles what the note left. What is owed is what the document
+    asks (`Invoice.payable`): under split payment a payment of the net settles it in full."""
     assert document.id is not None
-    return Account(document.id, document.total, tuple((x.item, x.amount) for x in document.lines if counted(x)),
+    return Account(document.id, document.payable, tuple((x.item, x.amount) for x in document.lines if counted(x)),
                    tuple(sorted(entries, key=lambda e: (e.day, e.paid != 0))))
 
 
 def _parts_of_notes(conn: Connection, notes: Sequence[Invoice]) -> dict[int, dict[int, tuple[Decimal, tuple[Part, ...]]]]:
-    """Note id → invoice id → what the note takes off it with VAT (negative) and its lines on it:
+    """Note id → invoice id → what the note takes off it with VAT, net of it under split payment
+    (negative), and its lines on it:
     those taking back the invoice's lines (`toolkit invoice credit`, returns) and a volume
     discount's share of its lines (`taken_off`'s proportion of the bases it cites; a note
     taking lines back cites its invoice too, for the e-invoice, and counts by its lines)."""
@@ -201,12 +203,13 @@ def _parts_of_notes(conn: Connection, notes: Sequence[Invoice]) -> dict[int, dic
     taken = taken_back_by_notes(conn, list(by_id))
     found: dict[int, dict[int, tuple[Decimal, tuple[Part, ...]]]] = defaultdict(dict)
     for note_id, note in by_id.items():
-        for invoice, part in taken_parts(note.total, note.taxable, taken.get(note_id, {})).items():
+        for invoice, part in taken_parts(note.payable, note.taxable, taken.get(note_id, {}),
+                                         split=note.split_payment).items():
             found[note_id][invoice] = (-part, tuple(lines[note_id][invoice]))
         rebates = [x for x in note.lines if is_rebate(x)]
         whole = sum((c.base for c in note.cites), ZERO) if rebates and not taken.get(note_id) else ZERO
         for c in note.cites if whole else ():
-            found[note_id][c.id] = (note.total * c.base / whole,
+            found[note_id][c.id] = (note.payable * c.base / whole,
                                     tuple((x.item, x.amount * c.base / whole) for x in rebates))
     return found
 
