@@ -16,6 +16,7 @@ from toolkit.core.invoicing import Request
 from toolkit.core.payments import PaymentEntry
 from toolkit.model.records import Commission
 from toolkit.services import commissions
+from toolkit.services.credit_notes import credit
 from toolkit.services.invoicing import finalize, run
 from toolkit.services.payments import record
 
@@ -39,8 +40,8 @@ def _invoice(ledger, days_lines) -> object:
     return master
 
 
-def _pay(ledger, amount: str) -> None:
-    done = record(ledger, [PaymentEntry("FT-2026-00001", date(2026, 5, 10), D(amount), PaymentMethod.BANK_TRANSFER)])
+def _pay(ledger, amount: str, day: date = date(2026, 5, 10)) -> None:
+    done = record(ledger, [PaymentEntry("FT-2026-00001", day, D(amount), PaymentMethod.BANK_TRANSFER)])
     assert done.recorded and not done.problems, done.problems
 
 
@@ -73,3 +74,35 @@ def test_a_split_payment_return_s_note_takes_off_its_net_and_the_rest_paid_earns
                                (date(2026, 4, 10), [("A001", "-2", "25", "22", None)])])
     _pay(ledger, "126.18")
     assert _rows(ledger, master) == [("FT-2026-00001", D("126.18"), D("5.05"))]
+
+
+def test_a_split_payment_note_takes_its_net_off_what_is_owed(ledger):
+    """10 × 51.21 net invoiced, 2 credited (102.42 net, 22.53 VAT the office never pays), then half
+    of the 409.68 left paid: 204.84 earns, where the note taking 124.95 off left 387.15 owed and
+    the payment earned on 216.75."""
+    master = _invoice(ledger, [(date(2026, 4, 9), [("A001", "10", "51.21", "22", None)])])
+    done = credit(ledger, master, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5), date(2026, 7, 1))
+    assert done.note is not None and done.note.taxable == D("-102.42"), done.problems
+    _pay(ledger, "204.84", date(2026, 5, 20))
+    assert _rows(ledger, master) == [("FT-2026-00001", D("204.84"), D("8.19"))]
+
+
+def test_the_uncited_part_of_a_split_payment_return_takes_back_its_net_once_refunded(ledger):
+    """`test_commissions_partial_returns`' return, C002 a public administration: the 2 kg no
+    invoice sold are 37.00 € net, refunded net; the part read with VAT (45.14) took back 30.33."""
+    from dataclasses import replace
+
+    from test_commissions_partial_returns import JUNE, books, rows
+    from test_credit_returns import april_invoice, may_run
+
+    from toolkit.core.invoicing import InvoiceKind
+
+    cash = books(CommissionBase.COLLECTED)
+    cash = cash.model_copy(update={"customers": tuple(
+        replace(c, sdi_code="UFABCD") if c.code == "C002" else c for c in cash.customers)})
+    number = april_invoice(cash, ledger).number
+    record(ledger, [PaymentEntry(number, date(2026, 5, 10), D("55.50"), PaymentMethod.BANK_TRANSFER)])
+    [note] = [x for x in may_run(cash, ledger).invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    done = record(ledger, [PaymentEntry(note.number, date(2026, 6, 10), D("-37.00"), PaymentMethod.BANK_TRANSFER)])
+    assert done.recorded and not done.problems, done.problems
+    assert rows(ledger, cash, JUNE) == ([(note.number, True, D("-37.00"), D(1), D("-1.85"))], D("-1.85"))
