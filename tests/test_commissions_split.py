@@ -83,6 +83,7 @@ def test_a_split_payment_note_takes_its_net_off_what_is_owed(ledger):
     master = _invoice(ledger, [(date(2026, 4, 9), [("A001", "10", "51.21", "22", None)])])
     done = credit(ledger, master, "FT-2026-00001", [(1, D(2))], "Merce danneggiata", date(2026, 5, 5), date(2026, 7, 1))
     assert done.note is not None and done.note.taxable == D("-102.42"), done.problems
+    assert done.note.split_payment and done.note.payable == D("-102.42")
     _pay(ledger, "204.84", date(2026, 5, 20))
     assert _rows(ledger, master) == [("FT-2026-00001", D("204.84"), D("8.19"))]
 

@@ -382,7 +382,8 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
           run_id: str, returns: ReturnsMatched | None = None) -> list[Invoice]:
     """Number and insert planned invoices in the caller's transaction, in the order given
     (numbers follow that order within each series); one statement per table, not per invoice.
-    Each keeps the parties it prints, as the master says them now (`toolkit.ledger.parties`).
+    Each keeps the parties it prints, as the master says them now (`toolkit.ledger.parties`),
+    and comes back saying, as the ledger reads it back, whether it bore split payment.
     Final ones take what their lines cover out of the kept figures still to ship and to invoice
     (`uninvoiced.invoiced`). A return's credit note is stored credited at most at the prices of
     the invoices it takes its goods back from, and citing them (`cite_returns`), as `returns`
@@ -423,7 +424,7 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     log_batch(conn, "invoiced", ["invoice" if x.kind is InvoiceKind.INVOICE else "credit-note" for x in invoices], ids,
               shown, [f"run {run_id}; {x.customer}; total {x.total}" for x in invoices])
     return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id, parties=kept,
-                    cites=returned.get(invoice_id, x.cites))
+                    cites=returned.get(invoice_id, x.cites), split_payment=splits_payment(kept))
             for invoice_id, number, x, kept in zip(ids, shown, invoices, issued)]
 
 
