@@ -20,8 +20,9 @@ from toolkit.ledger.db import reading
 from toolkit.services.invoicing import billables_for
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_returns_matched_over_their_goods_alone_take_back_what_every_line_gave(tmp_path, seed):
+def _april(tmp_path, seed):
+    """A random ledger's April planned: its invoices, the returns' notes among them, and what
+    the ledger's final invoices sold of the goods the notes give back."""
     rng = random.Random(1000 + seed)
     master = random_master(rng)
     ledger = open_ledger(f"sqlite:///{tmp_path / f'matched-{seed}.sqlite'}")
@@ -31,21 +32,19 @@ def test_returns_matched_over_their_goods_alone_take_back_what_every_line_gave(t
         invoices = billables_for(conn, master, request).plan(master, request).invoices
         notes = [x for x in invoices if a_return(x)]
         issued = sold_for(conn, notes, None)
+    ledger.engine.dispose()
+    return invoices, notes, issued
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_returns_matched_over_their_goods_alone_take_back_what_every_line_gave(tmp_path, seed):
+    invoices, notes, issued = _april(tmp_path, seed)
     got = returns_matched(invoices, issued)
     taken, over = take_back(notes, [*issued, *planned(invoices)]) if notes else ([], [])
     assert (list(got.taken), list(got.over)) == (taken, over)
-    ledger.engine.dispose()
 
 
 def test_some_seed_has_returns_taken_back_from_the_runs_own_invoices(tmp_path):
     """The comparison above is not empty: a seed's returns take goods back from its own run."""
-    rng = random.Random(1000)
-    master = random_master(rng)
-    ledger = open_ledger(f"sqlite:///{tmp_path / 'matched.sqlite'}")
-    fill(ledger, master, rng)
-    request = Request(APRIL, AFTER_APRIL)
-    with reading(ledger) as conn:
-        invoices = billables_for(conn, master, request).plan(master, request).invoices
-        matched = returns_matched(invoices, sold_for(conn, [x for x in invoices if a_return(x)], None))
-    assert any(t.sold.invoice_id is None for t in matched.taken)
-    ledger.engine.dispose()
+    invoices, _, issued = _april(tmp_path, 0)
+    assert any(t.sold.invoice_id is None for t in returns_matched(invoices, issued).taken)
