@@ -102,6 +102,8 @@ class ReadInvoice:
     """(method, due date, amount)."""
     payability: tuple[str | None, ...] = ()
     """EsigibilitaIVA of each DatiRiepilogo, in order (None where the file leaves it out)."""
+    order_codes: tuple[tuple[str, str | None, str | None], ...] = ()
+    """(IdDocumento, CodiceCUP, CodiceCIG) of each DatiOrdineAcquisto, in order."""
 
 
 def read(source: Path | bytes) -> ReadInvoice:
@@ -148,6 +150,8 @@ def read(source: Path | bytes) -> ReadInvoice:
         total=money(doc, "ImportoTotaleDocumento"),
         stamp_duty=money(doc, "DatiBollo/ImportoBollo"),
         purchase_orders=tuple((text(e, "IdDocumento"), numbers(e)) for e in b.findall("DatiGenerali/DatiOrdineAcquisto")),
+        order_codes=tuple((text(e, "IdDocumento"), text(e, "CodiceCUP"), text(e, "CodiceCIG"))
+                          for e in b.findall("DatiGenerali/DatiOrdineAcquisto")),
         linked=tuple((text(e, "IdDocumento"), day(e, "Data")) for e in b.findall("DatiGenerali/DatiFattureCollegate")),
         ddts=tuple((text(e, "NumeroDDT"), day(e, "DataDDT"), numbers(e)) for e in b.findall("DatiGenerali/DatiDDT")),
         lines=tuple(

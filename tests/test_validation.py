@@ -155,6 +155,8 @@ def test_a_public_administration_set_to_no_split_payment_is_warned_at_the_settin
     minimal.set_cell(sheets, "Clienti", "K2", "UFABCD")
     minimal.set_cell(sheets, "Clienti", "L1", "Scissione pagamenti")
     minimal.set_cell(sheets, "Clienti", "L2", "no")
+    minimal.set_cell(sheets, "Clienti", "M1", "CIG")
+    minimal.set_cell(sheets, "Clienti", "M2", "ZA1B2C3D4E")
     problems = check(minimal.workbook(sheets)).problems
     assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
         ("Clienti", "L2", "public-body-without-split-payment", Severity.WARNING)]

@@ -57,6 +57,10 @@ class Buyer:
     pec: str | None = None
     split_payment: bool = False
     """Split payment (art. 17-ter DPR 633/72) as the invoice bore it (`Customer.splits_payment`)."""
+    cig: str | None = None
+    """The public contract's CIG the invoice cited; parties stored before there was one read None."""
+    cup: str | None = None
+    """The public work's CUP the invoice cited."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

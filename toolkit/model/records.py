@@ -68,6 +68,7 @@ from toolkit.model.cells import (
     TaxCode,
     Text,
     UnitPrice,
+    UpperCode,
     VatNumber,
     Weekdays,
     Weight,
@@ -312,6 +313,14 @@ class Customer(Record):
         "Split payment (*scissione dei pagamenti*, art. 17-ter DPR 633/72): the customer pays the invoice "
         "net of VAT and pays the VAT to the State itself; empty: `sì` for a public administration (a "
         "6-character SDI code in Italy), `no` otherwise", "no", default=None)
+    cig: UpperCode | None = column(
+        "CIG", "CIG",
+        "Codice Identificativo Gara (10 letters and digits) of a public administration's contract: its e-invoices "
+        "carry it (DatiOrdineAcquisto › CodiceCIG), without it the body may refuse them", "ZA1B2C3D4E", default=None)
+    cup: UpperCode | None = column(
+        "CUP", "CUP",
+        "Codice Unico di Progetto (15 letters and digits) of a public work: its e-invoices carry it "
+        "(DatiOrdineAcquisto › CodiceCUP)", "J11B21000010001", default=None)
     source: InstanceOf[Source]
 
     @property

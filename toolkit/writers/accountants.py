@@ -326,6 +326,8 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
         left.append(f"{t('inv.sdi_code')}: {customer.sdi_code}")
     elif customer and customer.pec:
         left.append(f"{t('inv.pec')}: {customer.pec}")
+    if customer:
+        left.extend(f"{label} {code}" for label, code in (("CIG", customer.cig), ("CUP", customer.cup)) if code)
     right = _group_lines(parties, invoice, lang)
     if right:
         text(sheet, row, QTY, right[0], fmt.bold)

@@ -340,12 +340,17 @@ def _general_data(out: list[str], doc: FatturaPA) -> None:
 
 
 def _related(out: list[str], tag: str, related: RelatedDocument) -> None:
-    """DatiDocumentiCorrelatiType: RiferimentoNumeroLinea comes first, then IdDocumento and Data."""
+    """DatiDocumentiCorrelatiType: RiferimentoNumeroLinea comes first, then IdDocumento, Data, CodiceCUP and
+    CodiceCIG, the order the schema fixes."""
     out.append(f"<{tag}>")
     out.extend(f"<RiferimentoNumeroLinea>{n}</RiferimentoNumeroLinea>" for n in related.lines)
     out.append(f"<IdDocumento>{_text(related.reference)}</IdDocumento>")
     if related.day is not None:
         out.append(f"<Data>{related.day.isoformat()}</Data>")
+    if related.cup:
+        out.append(f"<CodiceCUP>{_text(related.cup)}</CodiceCUP>")
+    if related.cig:
+        out.append(f"<CodiceCIG>{_text(related.cig)}</CodiceCIG>")
     out.append(f"</{tag}>")
 
 

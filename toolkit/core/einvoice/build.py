@@ -89,7 +89,7 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
         summary=summary,
         stamp_duty=codes.STAMP_DUTY if stamp_duty_due(summary) else None,
         reason=(fold(invoice.reason) or "")[:200] or None,
-        purchase_orders=_purchase_orders(invoice, purchase_orders or {}),
+        purchase_orders=_purchase_orders(invoice, purchase_orders or {}, _public_codes(buyer)),
         linked_invoices=tuple(linked),
         delivery_notes=delivery_notes,
         payment=_payment(invoice, seller),
@@ -137,21 +137,37 @@ def _line(line: InvoiceLine) -> Line:
                 price, line.amount, line.vat_rate, line.vat_nature or None)
 
 
-def _purchase_orders(invoice: Invoice, given: Mapping[str, str]) -> tuple[RelatedDocument, ...]:
+def _purchase_orders(invoice: Invoice, given: Mapping[str, str],
+                     public: tuple[str | None, str | None]) -> tuple[RelatedDocument, ...]:
     """One DatiOrdineAcquisto per order with a customer reference, with its invoice lines.
 
     Services rendered (`DeliveryRef.services`) travel on no DDT, so their order is what
-    documents them: their lines cite it by its reference, else by its own number."""
+    documents them: their lines cite it by its reference, else by its own number. A buyer with a
+    CUP or CIG (`public`) has every order cited, each block bearing them: a public body pays only
+    what names its contract (art. 25 DL 66/2014)."""
     references = {line.order_number: line.customer_reference for line in invoice.lines if line.customer_reference}
     references.update(given)
+    every_order = any(public)
     cited: dict[str, str] = {}
     lines: dict[str, list[int]] = defaultdict(list)
     for line in invoice.lines:
-        if reference := references.get(line.order_number) or _rendered_order(line):
+        own = line.order_number if every_order else None
+        if reference := references.get(line.order_number) or _rendered_order(line) or own:
             cited.setdefault(line.order_number, reference)
             lines[line.order_number].append(line.line_no)
-    return tuple(RelatedDocument(fold(cited[order], ascii_only=True) or "", None, tuple(numbers))
+    cup, cig = public
+    return tuple(RelatedDocument(fold(cited[order], ascii_only=True) or "", None, tuple(numbers), cup, cig)
                  for order, numbers in lines.items())
+
+
+def _public_codes(buyer: Customer | Buyer) -> tuple[str | None, str | None]:
+    """The buyer's CUP and CIG, as the e-invoice writes them (letters and digits, capitals)."""
+    return _capitals(buyer.cup), _capitals(buyer.cig)
+
+
+def _capitals(code: str | None) -> str | None:
+    folded = fold(code, ascii_only=True)
+    return folded.upper() if folded else None
 
 
 def _rendered_order(line: InvoiceLine) -> str | None:

@@ -73,6 +73,10 @@ class RelatedDocument:
     reference: str
     day: date | None = None
     lines: tuple[int, ...] = ()
+    cup: str | None = None
+    """CodiceCUP: the public work the order belongs to (DatiOrdineAcquisto only)."""
+    cig: str | None = None
+    """CodiceCIG: the public contract the order is placed under (DatiOrdineAcquisto only)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,6 +125,14 @@ BAD_SDI_CODE = define(
     "bad-sdi-code", "error",
     it="Il codice SDI «{value}» deve avere 7 caratteri (lettere e cifre; 6 per la PA).",
     en="SDI code “{value}” must have 7 characters (letters and digits; 6 for public bodies).")
+BAD_CIG = define(
+    "bad-cig", "error",
+    it="Il CIG «{value}» deve avere 10 caratteri, lettere e cifre (es. ZA1B2C3D4E).",
+    en="CIG “{value}” must have 10 characters, letters and digits (e.g. ZA1B2C3D4E).")
+BAD_CUP = define(
+    "bad-cup", "error",
+    it="Il CUP «{value}» deve avere 15 caratteri, lettere e cifre (es. J11B21000010001).",
+    en="CUP “{value}” must have 15 characters, letters and digits (e.g. J11B21000010001).")
 NEGATIVE_AMOUNT = define(
     "negative-amount", "error",
     it="L'importo {value} è negativo: scrivi un importo maggiore o uguale a zero.",
@@ -256,6 +264,13 @@ PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT = define(
     en="Customer {code}: SDI code “{sdi_code}” is a public administration's, which as a rule pays by split "
        "payment (art. 17-ter DPR 633/72), but “Scissione pagamenti” is no: their invoices ask for the VAT too. "
        "Write sì (or leave it empty), or keep no if the body is truly exempt.")
+PUBLIC_BODY_WITHOUT_CIG = define(
+    "public-body-without-cig", "warning",
+    title=("Pubblica amministrazione senza CIG", "Public administration without CIG"),
+    it="Cliente {code}: il codice SDI «{sdi_code}» è di una pubblica amministrazione ma il CIG è vuoto: la PA può "
+       "rifiutare la fattura; alcuni acquisti ne sono esenti. Scrivi il CIG del contratto nella colonna CIG.",
+    en="Customer {code}: SDI code “{sdi_code}” is a public administration's but the CIG is empty: the body may "
+       "refuse the invoice; some purchases are exempt. Write the contract's CIG in the CIG column.")
 
 REFERENCE_LIMIT = 20
 """FatturaPA's IdDocumento (String20Type): the customer's order reference goes there as written,
@@ -398,11 +413,24 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
                                    value=c.sdi_code)
         elif c.split_payment is False and public_administration(c.sdi_code):
             yield PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT(_at(layout, c, "split_payment"), code=c.code, sdi_code=c.sdi_code)
+        yield from _public_codes(c, layout)
         if c.credit_limit is not None and c.credit_limit < 0:
             yield NEGATIVE_AMOUNT(_at(layout, c, "credit_limit"), value=c.credit_limit)
         if c.delivery_terms is DeliveryTerms.AFTER_RECEIPT and c.invoice_terms is not InvoiceTerms.IMMEDIATE:
             yield PAID_BEFORE_INVOICED(_at(layout, c, "invoice_terms"), code=c.code,
                                        terms=c.invoice_terms)
+
+
+def _public_codes(c: Customer, layout: Layout) -> Iterator[Problem]:
+    """The CIG and CUP a public administration's e-invoice carries: of their legal shape, since
+    SDI passes any text and only the body, refusing the invoice, finds the mistake."""
+    if c.cig and not re.fullmatch(r"[A-Z0-9]{10}", c.cig):
+        yield BAD_CIG(_at(layout, c, "cig"), value=c.cig)
+    elif not c.cig and c.at_home and public_administration(c.sdi_code):
+        where = "cig" if "cig" in layout.columns.get(c.source.sheet, {}) else "sdi_code"
+        yield PUBLIC_BODY_WITHOUT_CIG(_at(layout, c, where), code=c.code, sdi_code=c.sdi_code)
+    if c.cup and not re.fullmatch(r"[A-Z0-9]{15}", c.cup):
+        yield BAD_CUP(_at(layout, c, "cup"), value=c.cup)
 
 
 def _fiscal_id(c: Customer, layout: Layout) -> Iterator[Problem]:
