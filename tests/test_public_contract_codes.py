@@ -9,9 +9,9 @@ import json
 from datetime import date
 
 import minimal
+from conftest import with_stock_sheet
 from fatturapa_reading import read, schema_errors
 from python_calamine import CalamineWorkbook
-from conftest import with_stock_sheet
 from test_invoicing import make_order, master_with
 from test_invoicing import ship as ship_lines
 from test_services_no_ddt import APRIL, MONDAY, THURSDAY, service_sheets
