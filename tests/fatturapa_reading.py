@@ -104,6 +104,8 @@ class ReadInvoice:
     """EsigibilitaIVA of each DatiRiepilogo, in order (None where the file leaves it out)."""
     order_codes: tuple[tuple[str, str | None, str | None], ...] = ()
     """(IdDocumento, CodiceCUP, CodiceCIG) of each DatiOrdineAcquisto, in order."""
+    linked_codes: tuple[tuple[str, str | None, str | None], ...] = ()
+    """(IdDocumento, CodiceCUP, CodiceCIG) of each DatiFattureCollegate."""
 
 
 def read(source: Path | bytes) -> ReadInvoice:
@@ -153,6 +155,8 @@ def read(source: Path | bytes) -> ReadInvoice:
         order_codes=tuple((text(e, "IdDocumento"), text(e, "CodiceCUP"), text(e, "CodiceCIG"))
                           for e in b.findall("DatiGenerali/DatiOrdineAcquisto")),
         linked=tuple((text(e, "IdDocumento"), day(e, "Data")) for e in b.findall("DatiGenerali/DatiFattureCollegate")),
+        linked_codes=tuple((text(e, "IdDocumento"), text(e, "CodiceCUP"), text(e, "CodiceCIG"))
+                           for e in b.findall("DatiGenerali/DatiFattureCollegate")),
         ddts=tuple((text(e, "NumeroDDT"), day(e, "DataDDT"), numbers(e)) for e in b.findall("DatiGenerali/DatiDDT")),
         lines=tuple(
             ReadLine(int(text(e, "NumeroLinea")), text(e, "CodiceArticolo/CodiceValore"), text(e, "Descrizione"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal as D
 
 import minimal
 from conftest import with_stock_sheet
@@ -117,3 +118,22 @@ def test_the_printed_invoice_shows_cig_and_cup_under_the_buyer(tmp_path, ledger)
     column = [row[0] for row in rows]
     sdi = column.index("Codice destinatario: UFABCD")
     assert column[sdi + 1:sdi + 3] == [f"CIG {CIG}", f"CUP {CUP}"]
+
+
+def test_a_credit_note_to_a_public_body_names_cig_and_cup_with_the_invoice_it_corrects(tmp_path, ledger):
+    """The note cites no order, so no DatiOrdineAcquisto carried the codes: it had none."""
+    from toolkit.services.credit_notes import credit
+
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, payment_terms="30", sdi_code="UFABCD",
+                         cig=CIG, cup=CUP, postcode="00184")
+    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "2", "25", "22", None)])
+    ship_lines(ledger, "C001", date(2026, 4, 9), [(line_id, "2")])
+    invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 2)), status=InvoiceStatus.FINAL)
+    done = credit(ledger, master, "FT-2026-00001", [(1, D(1))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 6))
+    assert done.note is not None, done.problems
+    exported = einvoice.export(master, ledger, month=Period(date(2026, 4, 1), date(2026, 5, 31)), out=tmp_path)
+    assert not exported.refused, [p.message("it") for p in exported.problems]
+    [note] = [read(path) for path in exported.files.values() if read(path).kind == "TD04"]
+    assert note.linked_codes == (("FT-2026-00001", CUP, CIG),)
+    assert all(schema_errors(path.read_bytes()) == [] for path in exported.files.values())

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -68,10 +68,12 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
 
     `purchase_orders` maps an order number to the customer's reference for it (their
     purchase order number), beside the references the invoice's lines carry from their orders;
-    `linked` are the invoices a credit note corrects.
+    `linked` are the invoices a credit note corrects: for a buyer with a CUP or CIG, each
+    DatiFattureCollegate bears them too, as a public body matches the note to its contract.
     """
     credit_note = invoice.kind is InvoiceKind.CREDIT_NOTE
     invoice = as_stated(invoice)
+    public = _public_codes(buyer)
     lines = tuple(_line(line) for line in invoice.lines)
     summary = tuple(
         VatSummary(s.rate, s.taxable, s.vat, s.nature,
@@ -89,8 +91,8 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
         summary=summary,
         stamp_duty=codes.STAMP_DUTY if stamp_duty_due(summary) else None,
         reason=(fold(invoice.reason) or "")[:200] or None,
-        purchase_orders=_purchase_orders(invoice, purchase_orders or {}, _public_codes(buyer)),
-        linked_invoices=tuple(linked),
+        purchase_orders=_purchase_orders(invoice, purchase_orders or {}, public),
+        linked_invoices=tuple(replace(x, cup=public[0], cig=public[1]) if any(public) else x for x in linked),
         delivery_notes=delivery_notes,
         payment=_payment(invoice, seller),
     )
