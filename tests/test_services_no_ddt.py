@@ -84,6 +84,22 @@ def test_a_service_is_never_short_of_stock_so_it_holds_neither_its_order_nor_its
     assert [n.customer for n in again.rendered] == ["C001", "C002"] and not again.held
 
 
+def test_an_order_kept_on_hold_short_of_an_item_made_a_service_since_wakes_and_ships(ledger):
+    """A002 was goods with no stock: C001's complete order and C002's were held and kept. The
+    desk marks A002 *Servizio* `sì`: the next day's `ship --all` planned them again only once
+    something gave A002's stock back, which never happens to a service."""
+    goods = shipping_sheets(terms="Ordine completo", stock={"A001": 100})
+    for row, postcode in zip(goods["Clienti"], ("CAP", "20121", "00184")):
+        row.append(postcode)
+    create(check(minimal.workbook(goods)).master, ledger, THURSDAY, with_catch_up=False)
+    held = ship(check(minimal.workbook(goods)).master, ledger, THURSDAY, all_open=True)
+    assert not held.ddts and len(held.held) == 2
+    master = check(minimal.workbook(service_sheets(terms="Ordine completo", stock={"A001": 100}))).master
+    shipped = ship(master, ledger, date(2026, 4, 10), all_open=True)
+    assert [(n.customer, [ln.item for ln in n.lines]) for n in shipped.ddts] == [("C001", ["A001"])]
+    assert [n.customer for n in shipped.rendered] == ["C001", "C002"] and not shipped.held
+
+
 def test_the_panel_shows_a_service_line_reserving_nothing_and_no_stock_available(ledger, tmp_path):
     """The panel said A002 had *Disponibile 0* and held what it had to render (*Qtà prenotata*)."""
     import openpyxl

@@ -31,7 +31,7 @@ from toolkit.core.holds import (
     woken,
 )
 from toolkit.core.orders import Order
-from toolkit.core.shipping import Held, credit_limited, stock_levels
+from toolkit.core.shipping import Held, credit_limited, service_items, stock_levels
 from toolkit.ledger import holds as ledger
 from toolkit.ledger.deliveries import paid_orders
 from toolkit.ledger.exposure import credit_exposures
@@ -66,7 +66,8 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
     tracked and was not or the other way round, or on a ledger whose holds were never judged)
     and return what the day starts from. Only the holds that may wake are read
     (`may_wake`); the others stay in the ledger, counted when the day reports them
-    (`kept_as_before`).
+    (`kept_as_before`). A service is never short of stock, so a hold short of one wakes: kept
+    while the item was goods, or before services were (a desk marks *Servizio* `sì`).
     `paid`: the orders the caller says are paid, else the ledger is asked about the orders billed
     since (`Changes.billed`)."""
     now = ledger.marks_now(conn, customers_key(master), stock_key(master), master.settings.stock_date)
@@ -82,6 +83,7 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
     if last.stock_key != now.stock_key:
         changes = replace(changes, freed=changes.freed | restocked(
             ledger.judged_sheet(conn), _shipped_from(conn, last.stock_date), sheet, _shipped_from(conn, now.stock_date)))
+    changes = replace(changes, freed=changes.freed | service_items(master))
     kinds = ledger.held_kinds(conn)
     credit = credit_limited(master, sorted(kinds))
     asked = None
