@@ -403,7 +403,6 @@ UpperCode = Annotated[str, Cell(Kind.TEXT, lambda value: to_text(value).upper(),
                                 read_str=lambda text: text.strip().upper())]
 """A code of letters and digits the law writes in capitals (CIG, CUP): trimmed and upper-cased,
 so a code typed in small letters reaches the e-invoice as the public body knows it."""
-"""An SDI recipient code: text, or a number given back its leading zeros."""
 Integer = Annotated[int, Cell(Kind.INTEGER, _integer, int)]
 Quantity = Annotated[Decimal, Cell(Kind.QUANTITY, _quantity, Decimal, limit=QUANTITY)]
 """At most 1,000,000 either way, with three decimals at most."""
