@@ -15,7 +15,7 @@ from fatturapa_reading import read, schema_errors
 from python_calamine import CalamineWorkbook
 from test_invoicing import make_order, master_with
 from test_invoicing import ship as ship_lines
-from test_services_no_ddt import APRIL, MONDAY, THURSDAY, service_sheets
+from test_services_no_ddt import APRIL, april_einvoices, service_sheets
 
 from toolkit.basics.problems import Severity, problem_type
 from toolkit.basics.vocab import InvoiceTerms
@@ -25,8 +25,6 @@ from toolkit.ledger.db import reading
 from toolkit.ledger.invoices import load_invoices
 from toolkit.model.parties import Parties, party_book
 from toolkit.services import einvoice, invoicing
-from toolkit.services.orders import create
-from toolkit.services.shipping import ship
 from toolkit.writers.accountants import write_accountants
 
 CIG, CUP = "ZA1B2C3D4E", "J11B21000010001"
@@ -88,14 +86,7 @@ def test_the_einvoice_names_cig_and_cup_in_one_block_per_order_merged_with_the_s
     sheets = service_sheets()
     for row, extra in zip(sheets["Clienti"], (["CIG", "CUP"], [CIG.lower(), CUP], [None, None])):
         row += extra
-    master = check(minimal.workbook(sheets)).master
-    for day in (THURSDAY, MONDAY):
-        create(master, ledger, day, with_catch_up=False)
-        ship(master, ledger, day, all_open=True)
-    run = invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
-    assert not [p for p in run.problems if p.is_error]
-    exported = einvoice.export(master, ledger, month=Period(date(2026, 4, 1), date(2026, 5, 31)), out=tmp_path)
-    files = {read(path).buyer_name: path for path in exported.files.values()}
+    _, files = april_einvoices(check(minimal.workbook(sheets)).master, ledger, tmp_path)
     public = read(next(p for name, p in files.items() if name != "Mario Rossi"))
     assert public.order_codes == (("OC-2026-00001", CUP, CIG), ("OC-2026-00004", CUP, CIG))
     cited = [n for _, lines in public.purchase_orders for n in lines]

@@ -125,15 +125,20 @@ def test_an_order_with_a_service_to_render_is_never_one_that_takes_nothing(terms
     assert not takes_nothing(waiting, lines, terms, {"A001": Decimal(5)}, NONE, frozenset({"A002"}))
 
 
-def test_the_month_end_invoice_bills_the_services_citing_their_order_not_a_ddt(tmp_path, ledger):
-    master = service_master()
+def april_einvoices(master, ledger, out):
+    """Thursday's and Monday's orders created and shipped, April invoiced final and its
+    e-invoices written into `out`: the run, and each file by its buyer's name."""
     for day in (THURSDAY, MONDAY):
         create(master, ledger, day, with_catch_up=False)
         ship(master, ledger, day, all_open=True)
     run = invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
     assert not [p for p in run.problems if p.is_error]
-    exported = einvoice.export(master, ledger, month=Period(date(2026, 4, 1), date(2026, 5, 31)), out=tmp_path)
-    files = {read(path).buyer_name: path for path in exported.files.values()}
+    exported = einvoice.export(master, ledger, month=Period(date(2026, 4, 1), date(2026, 5, 31)), out=out)
+    return run, {read(path).buyer_name: path for path in exported.files.values()}
+
+
+def test_the_month_end_invoice_bills_the_services_citing_their_order_not_a_ddt(tmp_path, ledger):
+    run, files = april_einvoices(service_master(), ledger, tmp_path)
     private, mixed = read(files["Mario Rossi"]), read(next(p for name, p in files.items() if name != "Mario Rossi"))
 
     assert private.kind == "TD24" and private.ddts == ()
