@@ -4,14 +4,17 @@ A customer abroad has no partita IVA; its invoices name it by its own country's 
 (IdFiscaleIVA: IdPaese and IdCodice). Each EU number is checked against the format VIES
 publishes for that country (letters, digits, length) and no further: the check digits of 27
 countries, unverifiable here, would refuse a customer rather than protect one. Switzerland's
-UID (`CHE` and 9 digits, `MWST`/`TVA`/`IVA` after it) and the United Kingdom's numbers are
-read too; any other two-letter prefix takes what FatturaPA's IdCodice holds, up to 28 letters
-and digits, at least one a digit. The number is kept with its prefix (`DE123456789`), so the cell alone says whose.
+UID (`CHE` and 9 digits, `MWST`/`TVA`/`IVA` after it), San Marino's COE (codice operatore
+economico, `SM` and 5 digits) and the United Kingdom's numbers are read too; any other
+two-letter prefix takes what FatturaPA's IdCodice holds, up to 28 letters and digits, at least one
+a digit. The number is kept with its prefix (`DE123456789`), so the cell alone says whose.
 
 >>> foreign("de 123 456 789"), foreign("CHE-116.281.710 MWST"), foreign("ATU1234567")
 ('DE123456789', 'CHE116281710', None)
 >>> foreign("IT01234560157"), foreign("01234560157"), foreign("GR123456789")
 (None, None, None)
+>>> foreign("SM 12345"), foreign("SM123456"), vat_country("SM12345"), id_code("SM12345")
+('SM12345', None, 'SM', '12345')
 >>> vat_country("EL123456789"), id_code("CHE116281710"), id_code("EL123456789")
 ('GR', '116281710', '123456789')
 """
@@ -30,8 +33,9 @@ EU_FORMATS: dict[str, str] = {
 }
 """VAT number after its prefix, per EU member state (VIES); Greece writes EL, Northern Ireland XI."""
 
-OTHER_FORMATS: dict[str, str] = {"CHE": r"\d{9}", "GB": r"\d{9}|\d{12}|GD\d{3}|HA\d{3}"}
-"""Outside the EU, the numbers whose shape is known: the Swiss UID and the British VAT number."""
+OTHER_FORMATS: dict[str, str] = {"CHE": r"\d{9}", "GB": r"\d{9}|\d{12}|GD\d{3}|HA\d{3}", "SM": r"\d{5}"}
+"""Outside the EU, the numbers whose shape is known: the Swiss UID, the British VAT number and
+San Marino's COE."""
 
 EU_COUNTRIES = frozenset({"IT", "GR"} | EU_FORMATS.keys() - {"EL", "XI"})
 """ISO codes of the member states (Paese), Italy among them: where an intra-EU supply goes."""
