@@ -205,7 +205,7 @@ def test_a_customer_abroad_never_defaults_to_split_payment_whatever_its_code():
     assert customer(sdi_code="UFABCD").splits_payment is True
 
 
-@pytest.mark.parametrize("nature", ["N3.1", "n3.2"])
+@pytest.mark.parametrize("nature", ["N3.1", "n3.2", "N3.3"])
 def test_an_italian_customer_with_an_export_or_intra_eu_nature_is_warned_at_the_nature_cell(nature):
     sheets = _abroad("IT", minimal.sheets()["Clienti"][1][2], nature)
     problems = check(minimal.workbook(sheets)).problems
@@ -237,7 +237,8 @@ def _service_milk(nature: str, country: str = "DE", vat: str = "DE123456789") ->
     return sheets
 
 
-@pytest.mark.parametrize("nature,country,vat", [("N3.2", "DE", "DE123456789"), ("N3.1", "CH", "CHE123456789")])
+@pytest.mark.parametrize("nature,country,vat", [("N3.2", "DE", "DE123456789"), ("N3.1", "CH", "CHE123456789"),
+                                               ("N3.3", "SM", "SM12345")])
 def test_a_service_sold_abroad_under_a_goods_nature_is_out_of_scope_n2_1_and_goods_keep_the_nature(
         nature, country, vat):
     from einvoice_factories import billable, ddt, invoice
@@ -273,3 +274,64 @@ def test_the_fatturapa_of_a_service_sold_abroad_cites_art_7_ter_and_is_schema_va
     assert _texts(root, "DatiRiepilogo/RiferimentoNormativo") == [
         "Non soggette ad IVA ex artt. da 7 a 7-septies DPR 633/72",
         "Non imponibili - cessioni intracomunitarie, art. 41 DL 331/93"]
+
+
+@pytest.mark.parametrize("sdi", [None, "2R4GTO8", "2r4gto8"])
+def test_a_san_marino_customer_with_its_coe_n3_3_and_the_hubs_code_or_none_is_clean(sdi):
+    sheets = _with(_abroad("SM", "SM 12345", "N3.3"), sdi=sdi)
+    result = check(minimal.workbook(sheets))
+    assert result.problems == []
+    assert result.master is not None and result.master.customers[0].vat_number == "SM12345"
+
+
+def test_a_san_marino_vat_number_other_than_sm_and_five_digits_is_refused_at_its_cell():
+    assert _found(_abroad("SM", "SM123456", "N3.3")) == [
+        ("Clienti", "C2", "invalid-foreign-vat-number", Severity.ERROR)]
+
+
+@pytest.mark.parametrize("sdi", ["XXXXXXX", "ABC1234", "UFABCD"])
+def test_a_san_marino_customer_with_another_sdi_code_is_refused_telling_to_write_2r4gto8(sdi):
+    problems = check(minimal.workbook(_with(_abroad("SM", "SM12345", "N3.3"), sdi=sdi))).problems
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Clienti", "M2", "san-marino-sdi-code", Severity.ERROR)]
+    assert f"Il cliente C001 è a San Marino (Paese SM) ma ha il codice SDI «{sdi}»" in problems[0].message("it")
+    assert "scrivi 2R4GTO8 o lascia vuoto il codice SDI" in problems[0].message("it")
+    assert "write 2R4GTO8 or leave the SDI code empty" in problems[0].message("en")
+
+
+@pytest.mark.parametrize("nature,shown", [(None, "(vuoto)"), ("N3.1", "N3.1"), ("N2.1", "N2.1")])
+def test_a_san_marino_customer_without_n3_3_is_warned_at_the_nature_cell(nature, shown):
+    problems = check(minimal.workbook(_abroad("SM", "SM12345", nature))).problems
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Clienti", "L2", "san-marino-customer-nature", Severity.WARNING)]
+    assert f"la sua Natura IVA è {shown}: la merce venduta a San Marino è non imponibile (art. 71 DPR 633/72), " \
+           "scrivi N3.3" in problems[0].message("it")
+
+
+def test_the_fatturapa_of_a_san_marino_customer_goes_to_2r4gto8_with_n3_3_and_is_schema_valid():
+    """Goods at N3.3 (art. 71), services at N2.1; N3.3 counts for the stamp duty as exports do: not at all."""
+    from einvoice_factories import billable, ddt, invoice, tree
+    from fatturapa_reading import schema_errors
+
+    from toolkit.writers.fatturapa import xml_bytes
+
+    sheets = _service_milk("N3.3", "SM", "SM12345")
+    master = check(minimal.workbook(sheets)).master
+    assert master is not None
+    lines = [billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
+                      delivery=ddt(), line=n) for n, ln in enumerate(_march_drafts(sheets)[0].lines, 1)]
+    made = invoice(*lines, buyer=master.customers[0])
+    data = xml_bytes(tree(made, master.customers[0]))
+    root = ET.fromstring(data)
+    assert schema_errors(data) == []
+    assert _texts(root, "DatiTrasmissione/CodiceDestinatario") == ["2R4GTO8"]
+    assert _texts(root, "DatiTrasmissione/FormatoTrasmissione") == ["FPR12"]
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdPaese") == ["SM"]
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdCodice") == ["12345"]
+    assert _texts(root, "CessionarioCommittente/Sede/Nazione") == ["SM"]
+    assert _texts(root, "DettaglioLinee/Natura") == ["N3.3", "N2.1"]
+    assert _texts(root, "DatiRiepilogo/RiferimentoNormativo") == [
+        "Non soggette ad IVA ex artt. da 7 a 7-septies DPR 633/72",
+        "Non imponibili - cessioni verso San Marino, art. 71 DPR 633/72"]
+    assert _texts(root, "DatiRiepilogo/ImponibileImporto") == ["30.00", "222.00"]
+    assert _texts(root, "DatiBollo/ImportoBollo") == []

@@ -23,8 +23,9 @@ STAMP_DUTY_THRESHOLD = Decimal("77.47")
 """The duty is due when the amounts without VAT are *more* than this."""
 
 STAMP_DUTY_NATURES = frozenset({"N1", "N2.1", "N2.2", "N3.4", "N3.5", "N3.6", "N4"})
-"""Amounts without VAT that count towards the stamp duty. Exports and intra-EU supplies
-(N3.1–N3.3), the margin scheme (N5), reverse charge (N6.x, the buyer pays the VAT) and VAT
+"""Amounts without VAT that count towards the stamp duty. Exports, intra-EU supplies and goods
+sold to San Marino (N3.1–N3.3, the last non-taxable as exports are: art. 71 DPR 633/72, art. 5
+DM 21 June 2021), the margin scheme (N5), reverse charge (N6.x, the buyer pays the VAT) and VAT
 paid in another EU state (N7) do not."""
 
 CHARGE_NATURE = "N1"

@@ -43,8 +43,12 @@ def rate_key(rate: Decimal, nature: str | None) -> RateKey:
     return (rate.normalize() if rate else ZERO, nature if not rate else None)
 
 
-GOODS_ABROAD = frozenset({"N3.1", "N3.2"})
-"""Natures of goods leaving Italy (an export, an intra-EU supply): they say nothing of a service."""
+SAN_MARINO_GOODS = "N3.3"
+"""Goods sold to San Marino: non-taxable under art. 71 DPR 633/72, as an export is."""
+
+GOODS_ABROAD = frozenset({"N3.1", "N3.2", SAN_MARINO_GOODS})
+"""Natures of goods leaving Italy (an export, an intra-EU supply, a supply to San Marino): they
+say nothing of a service."""
 
 SERVICE_ABROAD = "N2.1"
 """A service to a business abroad: outside Italian VAT (art. 7-ter DPR 633/72), not an export."""
@@ -54,7 +58,8 @@ def line_vat(item: Item, customer: Customer) -> RateKey:
     """The rate and nature an order line of this item for this customer carries: the customer's
     *Natura IVA* when it has one (an export, an intra-EU supply: 0 % whatever the item), else
     the item's own rate and nature. A service sold abroad to a customer whose nature is an
-    export or an intra-EU supply of goods takes N2.1, as art. 41 and art. 8 cover goods only.
+    export, an intra-EU supply or a supply to San Marino of goods takes N2.1, as art. 8, art. 41
+    and art. 71 cover goods only.
 
     >>> from toolkit.model.records import Source
     >>> from toolkit.basics.vocab import PaymentMethod

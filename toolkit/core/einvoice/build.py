@@ -200,7 +200,7 @@ def _transmission(buyer: Customer | Buyer, progressive: str, transmitter: Fiscal
     country = (buyer.country or "IT").strip().upper()
     code = (fold(buyer.sdi_code, ascii_only=True) or "").upper()
     if not code:
-        code = codes.NO_CHANNEL if country == "IT" else codes.ABROAD
+        code = codes.NO_CHANNEL if country == "IT" else codes.abroad_code(country)
     pec = (fold(buyer.pec, ascii_only=True) or None) if code == codes.NO_CHANNEL else None
     return Transmission(transmitter, progressive, codes.transmission_format(code), code, pec)
 

@@ -42,6 +42,11 @@ NO_CHANNEL = "0000000"
 given, or to the buyer's reserved area on the Agenzia's portal."""
 ABROAD = "XXXXXXX"
 """CodiceDestinatario for a buyer without an Italian channel (a foreign customer)."""
+SAN_MARINO = "SM"
+SAN_MARINO_HUB = "2R4GTO8"
+"""CodiceDestinatario of a buyer in San Marino: SDI hands its e-invoices to the San Marino tax
+office's hub (DM 21 June 2021, provvedimento Agenzia Entrate 5 August 2021 n. 211273), which
+delivers them to the operator; since 1 July 2022 the only way to invoice goods sold there."""
 
 ORDINARY_REGIME = "RF01"
 """RegimeFiscale ordinario: the seller's regime unless the settings say otherwise."""
@@ -123,6 +128,16 @@ def document_kind(credit_note: bool, deferred: bool) -> str:
     if credit_note:
         return CREDIT_NOTE
     return DEFERRED if deferred else IMMEDIATE
+
+
+def abroad_code(country: str) -> str:
+    """CodiceDestinatario of a buyer abroad, in `country` (ISO): San Marino's hub there, else
+    XXXXXXX; what an empty *Codice SDI* stands for, and the only code such a buyer may have.
+
+    >>> abroad_code("SM"), abroad_code("DE")
+    ('2R4GTO8', 'XXXXXXX')
+    """
+    return SAN_MARINO_HUB if country == SAN_MARINO else ABROAD
 
 
 def transmission_format(recipient_code: str) -> str:

@@ -56,7 +56,8 @@ class Transmission:
 
     `recipient_code` is CodiceDestinatario: the buyer's 7-character channel code, a public
     administration's 6-character office code (FPA12), `0000000` when SDI delivers to a PEC
-    address or to the buyer's reserved area, `XXXXXXX` for a buyer abroad."""
+    address or to the buyer's reserved area, `XXXXXXX` for a buyer abroad, `2R4GTO8` (San
+    Marino's hub) for a buyer in San Marino."""
 
     transmitter: FiscalId
     progressive: str

@@ -25,10 +25,10 @@ from toolkit.basics.vocab import (
     ScheduleKind,
 )
 from toolkit.core import payment_terms
-from toolkit.core.einvoice.codes import ABROAD, LEGAL_REFERENCES
+from toolkit.core.einvoice.codes import LEGAL_REFERENCES, SAN_MARINO, abroad_code
 from toolkit.core.pricing import below_limit, price_book, template_price_list
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
-from toolkit.core.vat import GOODS_ABROAD
+from toolkit.core.vat import GOODS_ABROAD, SAN_MARINO_GOODS
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules, rounding_steps
 from toolkit.intake.validation.rebates import discounts_and_commissions
@@ -88,10 +88,25 @@ FOREIGN_SDI_CODE = define(
        "della pubblica amministrazione italiana).",
     en="Customer {code} is abroad (country {country}) but has SDI code “{value}”: its e-invoice goes to XXXXXXX; "
        "leave the SDI code empty or write XXXXXXX (a 6-character code is an Italian public office's).")
+SAN_MARINO_SDI_CODE = define(
+    "san-marino-sdi-code", "error",
+    it="Il cliente {code} è a San Marino (Paese SM) ma ha il codice SDI «{value}»: la sua fattura elettronica "
+       "va all'ufficio tributario di San Marino, codice 2R4GTO8; scrivi 2R4GTO8 o lascia vuoto il codice SDI.",
+    en="Customer {code} is in San Marino (country SM) but has SDI code “{value}”: its e-invoice goes to San "
+       "Marino's tax office, code 2R4GTO8; write 2R4GTO8 or leave the SDI code empty.")
+SAN_MARINO_NATURE = define(
+    "san-marino-customer-nature", "warning",
+    title=("Cliente di San Marino senza natura N3.3", "San Marino customer without nature N3.3"),
+    it="Il cliente {code} è a San Marino (Paese SM) ma la sua Natura IVA è {nature}: la merce venduta a San "
+       "Marino è non imponibile (art. 71 DPR 633/72), scrivi N3.3 (i servizi andranno da soli in N2.1); "
+       "senza natura le sue righe avranno l'aliquota dell'articolo (es. 22 %).",
+    en="Customer {code} is in San Marino (country SM) but its VAT nature is {nature}: goods sold to San Marino "
+       "are non-taxable (art. 71 DPR 633/72), write N3.3 (services will take N2.1 on their own); without a "
+       "nature its lines carry the item's rate (e.g. 22 %).")
 GOODS_NATURE_AT_HOME = define(
     "goods-abroad-nature-in-italy", "warning",
-    title=("Natura di esportazione o cessione UE per un cliente italiano",
-           "Export or intra-EU nature for an Italian customer"),
+    title=("Natura di esportazione, cessione UE o verso San Marino per un cliente italiano",
+           "Export, intra-EU or San Marino nature for an Italian customer"),
     it="Il cliente {code} è in Italia (Paese IT) ma ha la Natura IVA {nature} ({meaning}): tutte le sue righe "
        "andranno al 0 %. Se la merce resta in Italia togli la natura, se il cliente è estero correggi il Paese; "
        "lasciala solo nei rari casi previsti (es. esportazione triangolare).",
@@ -408,9 +423,9 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
                 yield TERMS_IGNORED_ON_DELIVERY(_at(layout, c, "payment_terms"), code=c.code, value=c.payment_terms)
         if c.sdi_code and not re.fullmatch(r"[A-Za-z0-9]{6,7}", c.sdi_code):
             yield BAD_SDI_CODE(_at(layout, c, "sdi_code"), value=c.sdi_code)
-        elif c.sdi_code and not c.at_home and c.sdi_code.strip().upper() != ABROAD:
-            yield FOREIGN_SDI_CODE(_at(layout, c, "sdi_code"), code=c.code, country=c.country.strip().upper(),
-                                   value=c.sdi_code)
+        elif c.sdi_code and not c.at_home and c.sdi_code.strip().upper() != abroad_code(_country(c)):
+            refused = SAN_MARINO_SDI_CODE if _country(c) == SAN_MARINO else FOREIGN_SDI_CODE
+            yield refused(_at(layout, c, "sdi_code"), code=c.code, country=_country(c), value=c.sdi_code)
         elif c.split_payment is False and public_administration(c.sdi_code):
             yield PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT(_at(layout, c, "split_payment"), code=c.code, sdi_code=c.sdi_code)
         yield from _public_codes(c, layout)
@@ -436,7 +451,7 @@ def _public_codes(c: Customer, layout: Layout) -> Iterator[Problem]:
 def _fiscal_id(c: Customer, layout: Layout) -> Iterator[Problem]:
     """Who the customer is to the tax office: in Italy a partita IVA or a codice fiscale; abroad
     its country's VAT number, matching its Paese; and, in another EU country, why no VAT."""
-    country = c.country.strip().upper() or "IT"
+    country = _country(c)
     nature = c.vat_nature.strip().upper() if c.vat_nature else None
     if nature and nature not in NATURES:
         yield BAD_NATURE(_at(layout, c, "vat_nature"), value=c.vat_nature)
@@ -449,11 +464,18 @@ def _fiscal_id(c: Customer, layout: Layout) -> Iterator[Problem]:
                                    found=vat_ids.vat_country(c.vat_number), country=country)
     if country in vat_ids.EU_COUNTRIES and country != "IT" and not nature:
         yield EU_CUSTOMER_WITHOUT_NATURE(_at(layout, c, "vat_nature"), code=c.code, country=country)
+    if country == SAN_MARINO and nature != SAN_MARINO_GOODS:
+        yield SAN_MARINO_NATURE(_at(layout, c, "vat_nature"), code=c.code, nature=nature)
     if country == "IT" and nature in GOODS_ABROAD:
         yield GOODS_NATURE_AT_HOME(_at(layout, c, "vat_nature"), code=c.code, nature=nature,
                                    meaning=LEGAL_REFERENCES[nature])
     if nature and c.split_payment:
         yield SPLIT_PAYMENT_WITH_NATURE(_at(layout, c, "split_payment"), code=c.code, nature=nature)
+
+
+def _country(c: Customer) -> str:
+    """The customer's *Paese* as an ISO code: IT when empty."""
+    return c.country.strip().upper() or "IT"
 
 
 def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
