@@ -82,6 +82,10 @@ CHECKS = [
     pytest.param("einvoice-00430", lambda d: with_summary(d, 1, nature="N4"), id="00430-summary-nature-with-rate"),
     pytest.param("einvoice-00445", lambda d: with_summary(with_line(exempt_tree(), 1, nature="N2"), 0, nature="N2"),
                  id="00445-nature-retired-in-2021"),
+    pytest.param("einvoice-bad-cig", lambda d: replace(d, body=dict(purchase_orders=(
+        RelatedDocument("OC-2026-00001", None, (1,), cig="ZA1B2C3D4"),))), id="cig-of-9"),
+    pytest.param("einvoice-bad-cup", lambda d: replace(d, body=dict(linked_invoices=(
+        RelatedDocument("FT-2026-00001", date(2026, 4, 1), cup="J11B2100001000-"),))), id="cup-with-a-dash"),
     pytest.param("einvoice-invalid-field", lambda d: replace(d, buyer=dict(address=dataclasses.replace(
         d.buyer.address, postcode="3812"))), id="schema-postcode"),
     pytest.param("einvoice-invalid-field", lambda d: replace(d, buyer=dict(name="x" * 81)), id="schema-name-too-long"),
@@ -333,3 +337,22 @@ def test_a_missing_summary_names_its_rate_as_the_desk_writes_it():
 
     assert (Unsummarized(D(0), "N4").shown("it"), Unsummarized(D(0), "N4").shown("en")) == ("Natura N4", "nature N4")
     assert Unsummarized(D("5.50"), None).shown("it") == "aliquota 5,5 %"
+
+
+def test_a_bad_cig_or_cup_of_a_customer_passed_directly_is_found_once_and_the_invoice_not_written(tmp_path):
+    """The data check refuses them on the sheet; a Customer made in code or a party stored by hand
+    skips it, and the schema would take both (any text up to 15 characters)."""
+    buyer = customer(sdi_code="UFABCD", cig="ZA1B2C3D4", cup="J11B2100001000")
+    made = invoice(billable(delivery=ddt()), billable("A002", "3", "2.99", "10", delivery=ddt(), order="OC-2026-00002",
+                                                      line=2), buyer=buyer)
+    doc = tree(made, buyer)
+    assert len(doc.body.purchase_orders) == 2
+    problems = check(doc)
+    assert [(p.code, dict(p.params)["field"]) for p in problems] == [
+        ("einvoice-bad-cup", "DatiOrdineAcquisto[1]/CodiceCUP"), ("einvoice-bad-cig", "DatiOrdineAcquisto[1]/CodiceCIG")]
+    assert "il CIG «ZA1B2C3D4» deve avere 10 caratteri, lettere e cifre" in problems[1].message("it")
+    assert "CUP “J11B2100001000” must have 15 characters" in problems[0].message("en")
+    written = write_invoices([made], context(made, buyers=(buyer,)), tmp_path)
+    assert written.refused == ["FT-2026-00001"] and list(tmp_path.iterdir()) == []
+    right = customer(sdi_code="UFABCD", cig="ZA1B2C3D4E", cup="J11B21000010001")
+    assert check(tree(invoice(buyer=right), right)) == []

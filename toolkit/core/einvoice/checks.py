@@ -17,7 +17,11 @@ at the desk instead of days later in a notice from SDI:
   is the sum of its lines (± 1 €); 00423 a line's total is quantity × unit price (± 0.01 €);
   00425 an invoice number with at least one digit; 00426 a PEC address only with the
   recipient code 0000000; 00427 a 6-character recipient code with FPA12 only, a 7-character
-  one with FPR12 only; 00445 the natures retired in 2021 (N2, N3, N6 without sub-code).
+  one with FPR12 only; 00445 the natures retired in 2021 (N2, N3, N6 without sub-code);
+- the shape of a public contract's CIG (10 capitals and digits) and a public work's CUP (15):
+  the schema takes any text up to 15 characters, SDI passes it, and the public body refuses
+  the invoice (`einvoice-bad-cig`, `einvoice-bad-cup`). The data check refuses them on the
+  sheet; these catch a customer passed in directly or a party stored by hand.
 
 Each problem names the invoice and the field, so the user knows which invoice was not written
 and what to fix.
@@ -25,6 +29,7 @@ and what to fix.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -125,6 +130,18 @@ NATURE_SUMMARY_WITH_RATE = _sdi(
 RETIRED_NATURE = _sdi(
     "00445", "la Natura {nature} non si usa più dal 2021: usa un sotto-codice (es. {nature}.1)",
     "the nature {nature} is no longer used since 2021: use a sub-code (e.g. {nature}.1)")
+BAD_CIG = define(
+    "einvoice-bad-cig", "error",
+    it="Fattura {invoice}, {field}: il CIG «{value}» deve avere 10 caratteri, lettere e cifre (es. ZA1B2C3D4E): "
+       "correggilo nel foglio Clienti; " + _WHAT + ".",
+    en="Invoice {invoice}, {field}: CIG “{value}” must have 10 characters, letters and digits (e.g. ZA1B2C3D4E): "
+       "correct it on the Customers sheet; " + _WHAT_EN + ".")
+BAD_CUP = define(
+    "einvoice-bad-cup", "error",
+    it="Fattura {invoice}, {field}: il CUP «{value}» deve avere 15 caratteri, lettere e cifre (es. J11B21000010001): "
+       "correggilo nel foglio Clienti; " + _WHAT + ".",
+    en="Invoice {invoice}, {field}: CUP “{value}” must have 15 characters, letters and digits (e.g. "
+       "J11B21000010001): correct it on the Customers sheet; " + _WHAT_EN + ".")
 
 
 def check(doc: FatturaPA) -> list[Problem]:
@@ -194,6 +211,23 @@ def content_problems(doc: FatturaPA) -> list[Problem]:
         problems.append(NO_SUMMARY(None, invoice=invoice, field="DatiRiepilogo", what=Unsummarized(rate, nature)))
     if body.day >= NATURES_RETIRED_FROM:
         problems += [RETIRED_NATURE(None, invoice=invoice, field="Natura", nature=n) for n in sorted(retired)]
+    problems += _public_code_problems(doc, invoice)
+    return problems
+
+
+def _public_code_problems(doc: FatturaPA, invoice: str) -> list[Problem]:
+    """A CUP or CIG not of its shape (`codes.CUP_SHAPE`, `codes.CIG_SHAPE`). Every block cites
+    the buyer's codes, so a wrong one is said once, at the first block carrying it."""
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    body = doc.body
+    for block, documents in (("DatiOrdineAcquisto", body.purchase_orders), ("DatiFattureCollegate", body.linked_invoices)):
+        for n, related in enumerate(documents, start=1):
+            for element, value, shape, kind in (("CodiceCUP", related.cup, codes.CUP_SHAPE, BAD_CUP),
+                                                ("CodiceCIG", related.cig, codes.CIG_SHAPE, BAD_CIG)):
+                if value and (element, value) not in seen and not re.fullmatch(shape, value):
+                    seen.add((element, value))
+                    problems.append(kind(None, invoice=invoice, field=f"{block}[{n}]/{element}", value=value))
     return problems
 
 

@@ -48,6 +48,12 @@ SAN_MARINO_HUB = "2R4GTO8"
 office's hub (DM 21 June 2021, provvedimento Agenzia Entrate 5 August 2021 n. 211273), which
 delivers them to the operator; since 1 July 2022 the only way to invoice goods sold there."""
 
+CIG_SHAPE = "[A-Z0-9]{10}"
+"""CodiceCIG: the public contract's code (ANAC), ten capitals and digits. The schema takes any
+text of up to 15 characters, so the shape is the toolkit's to check, at the sheet and in the file."""
+CUP_SHAPE = "[A-Z0-9]{15}"
+"""CodiceCUP: the public work's code (CIPE), fifteen capitals and digits."""
+
 ORDINARY_REGIME = "RF01"
 """RegimeFiscale ordinario: the seller's regime unless the settings say otherwise."""
 

@@ -25,7 +25,7 @@ from toolkit.basics.vocab import (
     ScheduleKind,
 )
 from toolkit.core import payment_terms
-from toolkit.core.einvoice.codes import LEGAL_REFERENCES, SAN_MARINO, abroad_code
+from toolkit.core.einvoice.codes import CIG_SHAPE, CUP_SHAPE, LEGAL_REFERENCES, SAN_MARINO, abroad_code
 from toolkit.core.pricing import below_limit, price_book, template_price_list
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
 from toolkit.core.vat import GOODS_ABROAD, SAN_MARINO_GOODS
@@ -439,12 +439,12 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
 def _public_codes(c: Customer, layout: Layout) -> Iterator[Problem]:
     """The CIG and CUP a public administration's e-invoice carries: of their legal shape, since
     SDI passes any text and only the body, refusing the invoice, finds the mistake."""
-    if c.cig and not re.fullmatch(r"[A-Z0-9]{10}", c.cig):
+    if c.cig and not re.fullmatch(CIG_SHAPE, c.cig):
         yield BAD_CIG(_at(layout, c, "cig"), value=c.cig)
     elif not c.cig and c.at_home and public_administration(c.sdi_code):
         where = "cig" if "cig" in layout.columns.get(c.source.sheet, {}) else "sdi_code"
         yield PUBLIC_BODY_WITHOUT_CIG(_at(layout, c, where), code=c.code, sdi_code=c.sdi_code)
-    if c.cup and not re.fullmatch(r"[A-Z0-9]{15}", c.cup):
+    if c.cup and not re.fullmatch(CUP_SHAPE, c.cup):
         yield BAD_CUP(_at(layout, c, "cup"), value=c.cup)
 
 
