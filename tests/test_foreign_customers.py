@@ -37,7 +37,7 @@ def _found(sheets: dict) -> list[tuple]:
     ("CH", "CHE-123.456.789 MWST", "CHE123456789"), ("US", "US 12-3456789", "US123456789"),
 ])
 def test_a_customer_abroad_with_its_own_vat_number_and_no_tax_code_is_clean(country, typed, kept):
-    result = check(minimal.workbook(_abroad(country, typed, "N3.1")))
+    result = check(minimal.workbook(_abroad(country, typed, "N3.1" if country in ("CH", "US") else "N3.2")))
     assert result.problems == []
     assert result.master is not None and result.master.customers[0].vat_number == kept
 
@@ -212,6 +212,19 @@ def test_an_italian_customer_with_an_export_or_intra_eu_nature_is_warned_at_the_
     assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
         ("Clienti", "L2", "goods-abroad-nature-in-italy", Severity.WARNING)]
     assert f"è in Italia (Paese IT) ma ha la Natura IVA {nature.upper()}" in problems[0].message("it")
+
+
+@pytest.mark.parametrize("country,vat,nature,expected", [
+    ("CH", "CHE123456789", "N3.2", "N3.1"), ("US", "US123456789", "N3.3", "N3.1"),
+    ("DE", "DE123456789", "N3.1", "N3.2"), ("FR", "FRXX123456789", "n3.3", "N3.2")])
+def test_a_goods_nature_of_another_country_than_the_customers_is_warned_at_the_nature_cell(
+        country, vat, nature, expected):
+    problems = check(minimal.workbook(_abroad(country, vat, nature))).problems
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Clienti", "L2", "nature-against-country", Severity.WARNING)]
+    assert f"(Paese {country}) ma ha la Natura IVA {nature.upper()}" in problems[0].message("it")
+    assert f"per la merce venduta lì la natura è {expected}" in problems[0].message("it")
+    assert f"goods sold there take {expected}" in problems[0].message("en")
 
 
 def test_split_payment_beside_a_customer_nature_is_warned_at_the_split_payment_cell():

@@ -43,10 +43,14 @@ def rate_key(rate: Decimal, nature: str | None) -> RateKey:
     return (rate.normalize() if rate else ZERO, nature if not rate else None)
 
 
+EXPORT_GOODS = "N3.1"
+"""Goods exported outside the EU: non-taxable under art. 8 DPR 633/72."""
+INTRA_EU_GOODS = "N3.2"
+"""Goods sold to a business in another member state: non-taxable under art. 41 DL 331/93."""
 SAN_MARINO_GOODS = "N3.3"
 """Goods sold to San Marino: non-taxable under art. 71 DPR 633/72, as an export is."""
 
-GOODS_ABROAD = frozenset({"N3.1", "N3.2", SAN_MARINO_GOODS})
+GOODS_ABROAD = frozenset({EXPORT_GOODS, INTRA_EU_GOODS, SAN_MARINO_GOODS})
 """Natures of goods leaving Italy (an export, an intra-EU supply, a supply to San Marino): they
 say nothing of a service."""
 

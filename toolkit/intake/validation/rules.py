@@ -28,7 +28,7 @@ from toolkit.core import payment_terms
 from toolkit.core.einvoice.codes import CIG_SHAPE, CUP_SHAPE, LEGAL_REFERENCES, SAN_MARINO, abroad_code
 from toolkit.core.pricing import below_limit, price_book, template_price_list
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
-from toolkit.core.vat import GOODS_ABROAD, SAN_MARINO_GOODS
+from toolkit.core.vat import EXPORT_GOODS, GOODS_ABROAD, INTRA_EU_GOODS, SAN_MARINO_GOODS
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules, rounding_steps
 from toolkit.intake.validation.rebates import discounts_and_commissions
@@ -113,6 +113,15 @@ GOODS_NATURE_AT_HOME = define(
     en="Customer {code} is in Italy (country IT) but has VAT nature {nature} ({meaning}): all its lines will be "
        "at 0 %. If the goods stay in Italy remove the nature, if the customer is abroad correct the country; keep "
        "it only in the rare cases the law allows (e.g. a triangular export).")
+NATURE_AGAINST_COUNTRY = define(
+    "nature-against-country", "warning",
+    title=("Natura IVA di un altro paese", "VAT nature of another country"),
+    it="Il cliente {code} è in {place} (Paese {country}) ma ha la Natura IVA {nature} ({meaning}): per la merce "
+       "venduta lì la natura è {expected}. Correggi la natura o il Paese; lasciala solo se la merce va davvero "
+       "altrove (es. esportata fuori dalla UE per un cliente UE).",
+    en="Customer {code} is in {place_en} (country {country}) but has VAT nature {nature} ({meaning}): goods sold "
+       "there take {expected}. Correct the nature or the country; keep it only if the goods really go elsewhere "
+       "(e.g. exported outside the EU for an EU customer).")
 SPLIT_PAYMENT_WITH_NATURE = define(
     "split-payment-with-nature", "warning",
     title=("Scissione dei pagamenti senza IVA", "Split payment without VAT"),
@@ -469,8 +478,24 @@ def _fiscal_id(c: Customer, layout: Layout) -> Iterator[Problem]:
     if country == "IT" and nature in GOODS_ABROAD:
         yield GOODS_NATURE_AT_HOME(_at(layout, c, "vat_nature"), code=c.code, nature=nature,
                                    meaning=LEGAL_REFERENCES[nature])
+    if country not in ("IT", SAN_MARINO) and nature in GOODS_ABROAD:
+        yield from _nature_of_elsewhere(c, layout, country, nature)
     if nature and c.split_payment:
         yield SPLIT_PAYMENT_WITH_NATURE(_at(layout, c, "split_payment"), code=c.code, nature=nature)
+
+
+def _nature_of_elsewhere(c: Customer, layout: Layout, country: str, nature: str) -> Iterator[Problem]:
+    """Goods sold to another member state are an intra-EU supply (N3.2), anywhere else outside
+    Italy and San Marino an export (N3.1): the other nature is warned, not refused, since goods
+    may lawfully go elsewhere than the buyer's country (an EU buyer's goods exported)."""
+    eu = country in vat_ids.EU_COUNTRIES
+    expected = INTRA_EU_GOODS if eu else EXPORT_GOODS
+    if nature != expected:
+        place, place_en = ("un altro paese UE", "another EU country") if eu else (
+            "un paese fuori dalla UE", "a country outside the EU")
+        yield NATURE_AGAINST_COUNTRY(_at(layout, c, "vat_nature"), code=c.code, country=country, nature=nature,
+                                     meaning=LEGAL_REFERENCES[nature], expected=expected, place=place,
+                                     place_en=place_en)
 
 
 def _country(c: Customer) -> str:
