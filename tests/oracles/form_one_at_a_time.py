@@ -32,8 +32,10 @@ def form_one_at_a_time(path: Path, master: MasterData, spec: FormMap) -> Made:
         form, problems = read_form(raw, spec, key)
         if form is None:
             return "failed", True, _shown(problems), None, None
-        draft, problems = price_form(master, form)
-        return "converted", True, _shown(problems), form.digest, draft
+        draft, priced = price_form(master, form)
+        if problems:
+            return "failed", True, _shown([*problems, *priced]), None, None
+        return "converted", True, _shown(priced), form.digest, draft
     except UnusableInput as exc:
         return "failed", False, _shown([exc.problem]), None, None
     except ProblemsFound as exc:

@@ -26,8 +26,8 @@ def expected_orders(paths: Sequence[Path], master: MasterData, spec: FormMap) ->
         if key in seen:
             continue
         seen.add(key)
-        form, _ = read_form(read_tables(path), spec, key)
-        draft = price_form(master, form)[0] if form is not None else None
+        form, problems = read_form(read_tables(path), spec, key)
+        draft = price_form(master, form)[0] if form is not None and not problems else None
         made[path.name] = None if draft is None else (
             draft.customer, draft.occurrence, draft.customer_reference,
             tuple((x.item, x.quantity, x.unit_price, x.amount, x.vat_rate, x.price_rule) for x in draft.lines))

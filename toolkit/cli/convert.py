@@ -37,6 +37,8 @@ def register(app: typer.Typer) -> None:
                                      "per i programmi / CSV with decimal commas and day-first dates, as an Italian "
                                      "Excel opens them (default); --decimal-point: decimal point and ISO dates for "
                                      "programs."),
+        future: bool = typer.Option(False, "--future", help="Per --to ordini: accetta moduli datati oltre 31 giorni da "
+                                    "oggi / for --to orders: accept forms dated more than 31 days ahead."),
         json: bool = JsonOption, verbose: bool = VerboseOption, ledger: str | None = LedgerOption,
         wait: float = WaitOption, lang: str | None = LangOption,
     ) -> None:
@@ -60,7 +62,7 @@ def register(app: typer.Typer) -> None:
         bar = _Bar() if not json and sys.stdout.isatty() and sys.stderr.isatty() else None
         try:
             result = convert(inputs, out, to, mapping=mapping, jobs=jobs, italian=italian, lang=output.lang(),
-                             session=session, progress=bar)
+                             session=session, progress=bar, future=future)
         finally:
             if bar is not None:
                 bar.stop()

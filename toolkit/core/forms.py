@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.vocab import DocumentType, PriceType, normalize
+from toolkit.basics.vocab import DocumentType, InvoiceTerms, PriceType, normalize
 from toolkit.core.drafts import DraftLine, LinePrice, OrderDraft, line_money, net_unit_price, price_line
 from toolkit.core.price_rules import rule_index
 from toolkit.core.pricing import PriceBook, price_book
@@ -57,6 +57,17 @@ FORM_RULE_NO_BASE_PRICE = define(
     en="Price rule {rule} starts from price list {price_list}, which has no price for the form's item {item} on "
        "{day}: add the price or correct the rule's base list.")
 
+FORM_NEGATIVE_QUANTITY = define(
+    "form-negative-quantity", "error",
+    it="La quantità {quantity} di {item} è negativa, ma il cliente {customer} non è fatturato «Immediato»: il suo "
+       "ordine partirebbe come una vendita. Un modulo rende merce solo per un cliente fatturato Immediato (la nota "
+       "di credito esce con l'ordine); scrivi la quantità ordinata, e per la merce resa crea un ordine di tipo "
+       "«Reso».",
+    en="Quantity {quantity} of {item} is negative, but customer {customer} is not invoiced “Immediate”: its order "
+       "would ship as a sale. A form gives goods back only for a customer invoiced immediately (the credit note "
+       "comes with the order); write the quantity ordered, and for the goods given back create an order of type "
+       "“Return”.")
+
 FORM_SAME_ORDER = define(
     "form-same-order", "warning",
     title=("Ordine del modulo già importato", "The form's order already imported"),
@@ -83,6 +94,10 @@ class FormLine:
     price: Decimal | None
     note: str | None
     location: Location
+    """The item's cell."""
+    quantity_at: Location | None = None
+    price_at: Location | None = None
+    """The cells of the quantity and of the price written on the form (None: no price)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,10 +208,15 @@ def price_form(master: MasterData, form: Form, book: PriceBook | None = None) ->
     candidates = rules.for_customer(customer.code, customer.group) if rules else ()
     problems: list[Problem] = []
     lines: list[DraftLine] = []
+    gives_back = customer.invoice_terms is InvoiceTerms.IMMEDIATE
     for n, line in enumerate(form.lines, start=1):
         item = items.get(line.item)
         if item is None:
             problems.append(FORM_UNKNOWN_ITEM(line.location, item=line.item))
+            continue
+        if line.quantity < 0 and not gives_back:
+            problems.append(FORM_NEGATIVE_QUANTITY(line.quantity_at or line.location, quantity=line.quantity,
+                                                   item=item.code, customer=customer.code))
             continue
         price = book.prices.get((customer.price_list, version.version, item.code)) if version else None
         if price is None and line.price is None:
@@ -220,7 +240,8 @@ def price_form(master: MasterData, form: Form, book: PriceBook | None = None) ->
                 problems.append(FORM_RULE_BELOW_LIMIT(master.locate(rule.source, "code"), rule=rule.code,
                                                       item=item.code, price=unit, limit=price.limit_price))
             else:
-                problems.append(FORM_BELOW_LIMIT(line.location, item=item.code, price=unit, limit=price.limit_price))
+                problems.append(FORM_BELOW_LIMIT(line.price_at or line.location, item=item.code, price=unit,
+                                                 limit=price.limit_price))
             continue
         assert unit is not None
         unit, amount = line_money(line.quantity, unit, item.vat_rate or Decimal(0), customer.price_list in gross)

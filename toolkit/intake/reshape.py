@@ -15,13 +15,15 @@ from datetime import date, datetime
 from typing import Any
 
 from toolkit.basics.cells import Location, address, column_letter
+from toolkit.basics.dates import FIRST_DAY, LAST_DAY, in_range
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import normalize
 from toolkit.core.forms import Form, FormLine
 from toolkit.intake.mapping import FormMap, Mapping, SheetMap, format_sheets, is_cell
 from toolkit.intake.sources import RawSheet, RawWorkbook
 from toolkit.intake.tables import decimal_text
-from toolkit.model.cells import Kind
+from toolkit.intake.validation.rules import NEGATIVE_AMOUNT as NEGATIVE_PRICE
+from toolkit.model.cells import Day, Kind, Quantity, UnitPrice, read_cell
 from toolkit.model.sheets import SETTING_HEADERS, SETTINGS, Sheet, match_sheet
 
 HEADER_SEARCH_ROWS = 12
@@ -29,16 +31,23 @@ NUMERIC = (Kind.MONEY, Kind.QUANTITY, Kind.PERCENT, Kind.INTEGER)
 
 FORM_FIELD_MISSING = define(
     "form-field-missing", "error",
-    it="Il modulo d'ordine non ha «{field}»: {where}.",
-    en="The order form has no “{field}”: {where}.")
+    it="Il modulo d'ordine non ha «{field_it}»: {where}.",
+    en="The order form has no “{field_en}”: {where}.")
 FORM_NO_LINES = define(
     "form-no-lines", "error",
     it="Il modulo d'ordine non ha righe: mancano le intestazioni {headings}.",
     en="The order form has no lines: the headings {headings} are missing.")
-FORM_BAD_VALUE = define(
-    "form-bad-value", "error",
-    it="«{value}» non è {what}.",
-    en="“{value}” is not {what_en}.")
+FORM_EMPTY = define(
+    "form-no-quantities", "error",
+    it="Il modulo d'ordine non ha righe da ordinare: sotto le intestazioni nessun articolo ha una quantità diversa "
+       "da zero. Scrivi le quantità ordinate.",
+    en="The order form has nothing to order: below the headings no item has a quantity other than zero. Write "
+       "the quantities ordered.")
+FORM_DATE_OUT_OF_RANGE = define(
+    "form-date-out-of-range", "error",
+    it="La data {value} del modulo è fuori dalle date ammesse: scrivi una data fra il {first} e il {last}.",
+    en="The form's date {value} is out of range: write a date between {first} and {last}.")
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +234,17 @@ def _settings(sheet: RawSheet) -> dict[str, Any]:
 
 # -- order forms -----------------------------------------------------------------------------
 
+FIELD_NAMES = {"customer": ("Cliente", "Customer"), "date": ("Data", "Date")}
+"""A heading field as the form's problems name it, in each language."""
+
+
 def read_form(raw: RawWorkbook, spec: FormMap, digest: str) -> tuple[Form | None, list[Problem]]:
-    """An order form's heading fields and lines, or the problems that keep it from being one."""
+    """An order form's heading fields and lines, and every problem found reading them.
+
+    The form is None without a customer and a date to price it by; otherwise it holds the lines
+    read well, even beside problems, so that pricing them names the form's other mistakes too
+    (an unknown item below a quantity written «tre»): the user fixes the form once, not once
+    per mistake. A form with problems makes no order (`toolkit.services.convert`)."""
     sheet = _form_sheet(raw, spec)
     problems: list[Problem] = []
     values: dict[str, Any] = {}
@@ -239,17 +257,33 @@ def read_form(raw: RawWorkbook, spec: FormMap, digest: str) -> tuple[Form | None
             where[key] = Location(sheet.name, address(sheet.first_row + r, sheet.first_col + c), raw.name)
     for key in ("customer", "date"):
         if values.get(key) in (None, ""):
-            problems.append(FORM_FIELD_MISSING(Location(sheet.name, None, raw.name), field=key,
+            it, en = FIELD_NAMES[key]
+            problems.append(FORM_FIELD_MISSING(Location(sheet.name, None, raw.name), field_it=it, field_en=en,
                                                where=" / ".join(spec.fields[key])))
-    day = _day(values.get("date"))
-    if "date" in values and values["date"] not in (None, "") and day is None:
-        problems.append(FORM_BAD_VALUE(where["date"], value=values["date"], what="una data", what_en="a date"))
+    day = _day(values.get("date"), where.get("date"), problems)
     lines, line_problems = _lines(raw.name, sheet, spec)
     problems += line_problems
-    if problems:
+    customer = _text(values.get("customer"))
+    if customer is None or day is None:
         return None, problems
-    return Form(raw.name, digest, _text(values.get("customer")), day, _text(values.get("reference")),
-                _text(values.get("ship_to")), tuple(lines), where), []
+    return Form(raw.name, digest, customer, day, _text(values.get("reference")),
+                _text(values.get("ship_to")), tuple(lines), where), problems
+
+
+def _day(value: Any, at: Location | None, problems: list[Problem]) -> date | None:
+    """The form's date, read as the master's date cells are, within the years an action may
+    name (`dates.in_range`, as the date options and the panel's cells); None, the problem added,
+    when it is not one."""
+    if value in (None, ""):
+        return None
+    day, wrong = read_cell(Day, value, at)
+    if wrong is not None:
+        problems.append(wrong)
+        return None
+    if not in_range(day):
+        problems.append(FORM_DATE_OUT_OF_RANGE(at, value=day, first=FIRST_DAY, last=LAST_DAY))
+        return None
+    return day
 
 
 def _form_sheet(raw: RawWorkbook, spec: FormMap) -> RawSheet:
@@ -328,33 +362,42 @@ def _lines(workbook: str, sheet: RawSheet, spec: FormMap) -> tuple[list[FormLine
         j = found.get(key)
         return row[j] if j is not None and j < len(row) else None
 
+    def at(i: int, key: str) -> Location:
+        return Location(sheet.name, address(sheet.first_row + i, sheet.first_col + found[key]), workbook)
+
     for i in range(header + 1, len(rows)):
         row = rows[i]
         item = _text(cell(row, "item"))
-        raw_quantity = cell(row, "quantity")
-        if item is None and raw_quantity in (None, ""):
-            continue
-        at = Location(sheet.name, address(sheet.first_row + i, sheet.first_col + found["item"]), workbook)
         if item is None or normalize(item).startswith(("total", "subtotal")):
-            continue  # a total row
-        quantity = decimal_text(raw_quantity)
-        if quantity is None:
-            q_at = Location(sheet.name, address(sheet.first_row + i, sheet.first_col + found["quantity"]), workbook)
-            problems.append(FORM_BAD_VALUE(q_at, value=raw_quantity, what="una quantità", what_en="a quantity"))
-            continue
-        if not quantity:
-            continue
-        raw_price = cell(row, "price")
-        price = decimal_text(raw_price) if raw_price not in (None, "") else None
-        if raw_price not in (None, "") and price is None:
-            p_at = Location(sheet.name, address(sheet.first_row + i, sheet.first_col + found["price"]), workbook)
-            problems.append(FORM_BAD_VALUE(p_at, value=raw_price, what="un prezzo", what_en="a price"))
-            continue
-        lines.append(FormLine(item, quantity, price, _text(cell(row, "note")), at))
+            continue  # an empty row, or a total row
+        line = _line(row, i, item, cell, at)
+        if isinstance(line, FormLine):
+            lines.append(line)
+        elif line:
+            problems += line
     if not lines and not problems:
-        problems.append(FORM_NO_LINES(Location(sheet.name, None, workbook),
-                                      headings=" + ".join(f"«{spec.lines[k][0]}»" for k in ("item", "quantity"))))
+        problems.append(FORM_EMPTY(at(header, "quantity")))
     return lines, problems
+
+
+def _line(row: Sequence[Any], i: int, item: str, cell: Callable[[Sequence[Any], str], Any],
+          at: Callable[[int, str], Location]) -> FormLine | list[Problem] | None:
+    """A form's line, read as a template line's cells are (`Quantity`, `UnitPrice`: the same
+    parsing and limits as the master's); the problems of its cells; or None for an item with no
+    quantity, or zero, which a catalogue-style form lists for the customer to fill in."""
+    raw_quantity, raw_price = cell(row, "quantity"), cell(row, "price")
+    quantity, wrong = (None, None) if raw_quantity in (None, "") else read_cell(Quantity, raw_quantity,
+                                                                                  at(i, "quantity"))
+    price, wrong_price = (None, None) if raw_price in (None, "") else read_cell(UnitPrice, raw_price, at(i, "price"))
+    if wrong_price is None and price is not None and price < 0:
+        wrong_price = NEGATIVE_PRICE(at(i, "price"), value=raw_price)
+    problems = [p for p in (wrong, wrong_price) if p is not None]
+    if problems:
+        return problems
+    if not quantity:
+        return None
+    return FormLine(item, quantity, price, _text(cell(row, "note")), at(i, "item"), at(i, "quantity"),
+                    at(i, "price") if price is not None else None)
 
 
 def _text(value: Any) -> str | None:
@@ -364,18 +407,3 @@ def _text(value: Any) -> str | None:
         value = int(value)
     text = str(value).strip()
     return text or None
-
-
-def _day(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"):
-            try:
-                return datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-    return None

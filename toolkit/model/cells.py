@@ -37,16 +37,17 @@ from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
-from pydantic import GetCoreSchemaHandler
+from pydantic import GetCoreSchemaHandler, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError, core_schema
 from stdnum.exceptions import ValidationError as NotAnId
 from stdnum.it import codicefiscale, iva
 
 from toolkit.basics import vat_ids, vocab
+from toolkit.basics.cells import Location
 from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
 from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, Limit
 from toolkit.basics.money import AmbiguousNumber, NotANumber, to_decimal
-from toolkit.basics.problems import ProblemType, define
+from toolkit.basics.problems import Problem, ProblemType, define, problem_type
 
 NOT_A_NUMBER = define(
     "not-a-number", "error",
@@ -456,3 +457,26 @@ def _choice_type(enum: type[StrEnum]) -> Any:
 def cell_of(metadata: Any) -> Cell | None:
     """The `Cell` among a field's annotation metadata, if any."""
     return next((m for m in metadata if isinstance(m, Cell)), None)
+
+
+@cache
+def _one(cell_type: Any) -> TypeAdapter:
+    return TypeAdapter(cell_type)
+
+
+def read_cell(cell_type: Any, value: Any, location: Location | None) -> tuple[Any, Problem | None]:
+    """One cell outside the master data (an order form's quantity, price or date) read as the
+    master's cell of `cell_type` (`Quantity`, `UnitPrice`, `Day`) reads it: the same parsing,
+    limits and messages, so a slip the data check refuses (`1e20`, `1.500`, four decimals) is
+    refused there too, at its cell, and never reaches the ledger. The value, or the problem.
+
+    >>> read_cell(Quantity, "1,5", None)
+    (Decimal('1.5'), None)
+    >>> read_cell(Quantity, "1.500", Location("Ordine", "C8"))[1].code
+    'ambiguous-number'
+    """
+    try:
+        return _one(cell_type).validate_python(value), None
+    except ValidationError as bad:
+        error = bad.errors(include_url=False)[0]
+        return None, problem_type(error["type"])(location, **dict(error.get("ctx") or {}))

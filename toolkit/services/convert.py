@@ -32,13 +32,22 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from toolkit.basics import dates
 from toolkit.basics.cells import Location
 from toolkit.basics.files import OUTPUT_IS_INPUT, asked_for, atomic_path, check_output, refuse_other_file
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
 from toolkit.core.drafts import OrderDraft
-from toolkit.core.forms import FORM_REFERENCE_CLASH, FORM_SAME_ORDER, FormOrder, order_lines, price_form, same_order
+from toolkit.core.forms import (
+    FORM_REFERENCE_CLASH,
+    FORM_SAME_ORDER,
+    Form,
+    FormOrder,
+    order_lines,
+    price_form,
+    same_order,
+)
 from toolkit.core.orders import EFFECTS
 from toolkit.intake.guard import describe_exception
 from toolkit.intake.mapping import NO_MAPPING, Mapping, load_mapping
@@ -48,6 +57,7 @@ from toolkit.intake.tables import find_inputs, read_forms_tables, read_tables
 from toolkit.ledger.orders import form_origin
 from toolkit.model.records import MasterData
 from toolkit.services import check as data_check
+from toolkit.services.orders import FAR_AHEAD
 from toolkit.services.sample import refuse_to_replace
 
 TARGETS = ("master", "orders", "csv", "pdf", "xlsx")
@@ -67,6 +77,12 @@ SAME_FORM = define(
     title=("Modulo d'ordine già importato", "Order form already imported"),
     it="Questo modulo è già stato importato come ordine {order} ({origin}): non si crea di nuovo.",
     en="This form was already imported as order {order} ({origin}): it is not created again.")
+FORM_DATE_FAR_AHEAD = define(
+    "form-date-far-ahead", "error",
+    it="La data {day} del modulo è più di {most} giorni dopo oggi ({today}): sembra un errore di battitura, il suo "
+       "ordine non è stato creato. Correggi la data; se è proprio voluta, dalla riga di comando aggiungi --future.",
+    en="The form's date {day} is more than {most} days after today ({today}): it looks like a typo, its order was "
+       "not created. Correct the date; if it is really meant, add --future on the command line.")
 NOTHING_TO_CONVERT = define(
     "convert-no-inputs", "error",
     it="Nessun file da convertire in {paths}.",
@@ -151,6 +167,8 @@ class Options:
     inputs: frozenset[Path] = frozenset()
     master: MasterData | None = None
     """For `orders`: the master data each form is priced with, in the worker that read it."""
+    future: bool = False
+    """For `orders`: a form dated more than `FAR_AHEAD` days after today is imported (`--future`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,16 +188,17 @@ Progress = Callable[[int, int, str], None]
 
 def convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None = None, jobs: int | None = None,
             italian: bool = True, lang: str = "it", session: Any = None,
-            progress: Progress | None = None) -> Converted:
+            progress: Progress | None = None, future: bool = False) -> Converted:
     """Convert every input; `session` (a `toolkit.services.session.Session`) for `orders`.
-    `italian`: CSV as an Italian Excel opens it (`toolkit.writers.converted`), else the machine form."""
+    `italian`: CSV as an Italian Excel opens it (`toolkit.writers.converted`), else the machine form.
+    `future`: forms dated more than `FAR_AHEAD` days ahead are imported, as `orders create --future`."""
     with collector_paused() if to == "master" else nullcontext():
         return _convert(paths, out, to, mapping=mapping, jobs=jobs, italian=italian, lang=lang, session=session,
-                        progress=progress)
+                        progress=progress, future=future)
 
 
 def _convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None, jobs: int | None,
-             italian: bool, lang: str, session: Any, progress: Progress | None) -> Converted:
+             italian: bool, lang: str, session: Any, progress: Progress | None, future: bool) -> Converted:
     if to not in TARGETS:
         raise ValueError(to)
     out = Path(out)
@@ -192,7 +211,8 @@ def _convert(paths: Sequence[Path], out: Path, to: str, *, mapping: Path | None,
     rules = load_mapping(mapping) if mapping is not None else NO_MAPPING
     if to == "orders" and session is not None:
         session.ledger  # noqa: B018 - an unreachable ledger stops the run before any file is read
-    options = Options(to, out, rules, italian, inputs, session.master if to == "orders" and session is not None else None)
+    options = Options(to, out, rules, italian, inputs, session.master if to == "orders" and session is not None else None,
+                      future)
     results: list[FileResult | None] = [
         FileResult(f.path, "skipped", f.skipped) if f.skipped else None for f in found]
     todo = [(i, f) for i, f in enumerate(found) if f.skipped is None]
@@ -389,8 +409,22 @@ def _form_one(options: Options, path: Path, read: tuple[RawWorkbook, str] | Exce
     if form is None:
         return FileResult(path, "failed", problems=tuple(problems), read=True), None
     assert options.master is not None
-    draft, problems = price_form(options.master, form)
-    return FileResult(path, "converted", read=True), PricedForm(form.digest, draft, tuple(problems))
+    if not options.future and (ahead := _far_ahead(form)) is not None:
+        problems.append(ahead)
+    draft, priced = price_form(options.master, form)
+    if problems:  # every mistake of the form at once: its cells' and its lines' prices
+        return FileResult(path, "failed", problems=(*problems, *priced), read=True), None
+    return FileResult(path, "converted", read=True), PricedForm(form.digest, draft, tuple(priced))
+
+
+def _far_ahead(form: Form) -> Problem | None:
+    """`orders create`'s typo guard on a form's date, at its cell: a form dated next year
+    instead of this one would make an order, and number it, in a series not yet begun."""
+    assert form.day is not None
+    today = dates.today_rome()
+    if (form.day - today).days <= FAR_AHEAD:
+        return None
+    return FORM_DATE_FAR_AHEAD(form.where.get("date"), day=form.day, today=today, most=FAR_AHEAD)
 
 
 def _grid(rows: Sequence[Sequence[Any]], first_row: int, first_col: int) -> list[list[Any]]:
