@@ -783,7 +783,10 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
             forced: set[str]) -> list[ShipmentDraft]:
     """A DDT per customer, destination and reason of the lines taken, then the records of
     services rendered (`SERVICES_SERIES`): after every DDT, so the day's documents come back
-    from the ledger in the order they were stored (year, series, number)."""
+    from the ledger in the order they were stored (year, series, number). A line shipped
+    negative is goods coming back whatever its order's type (an order form's line given back
+    by a customer invoiced at once): it travels under *Reso*, never on the sale's DDT, which
+    would print it as goods leaving."""
     customers = {c.code: c for c in master.customers}
     ship_to = {s.code: s for s in master.ship_to}
     weights = {i.code: i.weight for i in master.items}
@@ -791,7 +794,7 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
     groups: dict[tuple[str, str | None, Reason, bool], list[ShipmentLine]] = {}
     amounts: dict[tuple[Decimal, Decimal], Decimal] = {}
     for order, line, quantity in taken:
-        reason = Reason.RETURN if order.document_type is DocumentType.RETURN else Reason.SALE
+        reason = Reason.RETURN if order.document_type is DocumentType.RETURN or quantity < 0 else Reason.SALE
         if (amount := amounts.get((quantity, line.unit_price))) is None:
             amount = amounts[quantity, line.unit_price] = line_amount(quantity, line.unit_price)
         groups.setdefault((order.customer, order.ship_to, reason, line.item in services), []).append(ShipmentLine(

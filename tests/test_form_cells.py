@@ -1,0 +1,168 @@
+"""An order form's cells are checked as the master's are: numbers (limits, decimals, the
+ambiguous `1.500`), dates (2000–2099, the 31-day typo guard), negative quantities only for a
+customer invoiced at once; every problem of a form at its own cell, and one bad form never
+stops the batch (`toolkit convert --to ordini`, docs/convert.md)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from toolkit.cli import app, output
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading
+
+
+def toolkit(args: list[Any], capsys) -> tuple[int, dict]:
+    app._register()
+    output.reset()
+    code = app.run([*map(str, args), "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def desk(tmp_path, sample_workbook) -> Path:
+    shutil.copy(sample_workbook, tmp_path / "anagrafiche.xlsx")
+    return tmp_path / "anagrafiche.xlsx"
+
+
+def form(path: Path, customer: str, day: Any, lines: list[tuple[Any, ...]], price: bool = True) -> Path:
+    """A form as a desk makes one: labels with the value on their right, then Articolo,
+    Quantità (and Prezzo) from row 7, the lines from row 8."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Ordine"
+    sheet.append(["Cliente", customer])
+    sheet.append(["Data", day])
+    sheet.append(["Vs. ordine", f"ODA {path.stem}"])
+    sheet.append([])
+    sheet.append([])
+    sheet.append([])
+    sheet.append(["Articolo", "Quantità", *(["Prezzo"] if price else [])])
+    for line in lines:
+        sheet.append(list(line))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def convert(forms: Path, desk: Path, capsys, *more: str) -> tuple[int, dict, dict[str, dict]]:
+    code, said = toolkit(["convert", forms, "--to", "ordini", "--master", desk, "--out", forms.parent / "out",
+                          "--jobs", "1", *more], capsys)
+    return code, said, {Path(f["file"]).name: f for f in said["files"]}
+
+
+def where(problems: list[dict]) -> list[tuple[str, str | None]]:
+    return [(p["code"], p["cell"]) for p in problems]
+
+
+def form_orders(desk: Path) -> list[tuple[str, str]]:
+    with reading(open_ledger(workbook=desk)) as conn:
+        return sorted(conn.execute(select(schema.orders.c.origin, schema.orders.c.customer)).all())
+
+
+def test_a_negative_quantity_is_refused_at_its_cell_unless_the_customer_is_invoiced_at_once(desk, tmp_path, capsys):
+    """C001 is not invoiced *Immediato*: its −3 would have shipped as a sale and been invoiced as
+    a credit. C004 is: its form gives the goods back with a credit note at the order."""
+    forms = tmp_path / "moduli"
+    form(forms / "reso-c001.xlsx", "C001", date(2026, 4, 9), [("A001", -3)], price=False)
+    form(forms / "reso-c004.xlsx", "C004", date(2026, 4, 9), [("A001", -1)], price=False)
+    code, said, files = convert(forms, desk, capsys)
+    assert code == 1
+    assert files["reso-c001.xlsx"]["status"] == "failed"
+    [refused] = files["reso-c001.xlsx"]["problems"]
+    assert (refused["code"], refused["sheet"], refused["cell"]) == ("form-negative-quantity", "Ordine", "B8")
+    assert refused["message"].startswith("La quantità -3 di A001 è negativa, ma il cliente C001 non è fatturato "
+                                         "«Immediato»"), refused["message"]
+    assert files["reso-c004.xlsx"]["status"] == "converted"
+    assert form_orders(desk) == [("form:reso-c004.xlsx", "C004")]
+
+
+def test_a_form_line_of_goods_given_back_ships_under_reso_not_as_a_sale(desk, tmp_path, capsys, rome_today):
+    """C025 (invoiced at once)'s form sells 2 of A001 and gives 1 of A002 back: the goods given back travel on a
+    DDT of their own whose reason is *Reso*, never on the sale's DDT as goods leaving."""
+    rome_today(date(2026, 4, 9))
+    forms = tmp_path / "moduli"
+    form(forms / "misto.xlsx", "C025", date(2026, 4, 9), [("A001", 2), ("A002", -1)], price=False)
+    code, _, files = convert(forms, desk, capsys)
+    assert (code, files["misto.xlsx"]["status"]) == (0, "converted"), files
+    [number] = files["misto.xlsx"]["orders"]
+    code, shipped = toolkit(["ship", desk, "--date", "2026-04-09", "--orders", number], capsys)
+    assert code == 0, shipped
+    assert sorted((note["reason"], note["lines"]) for note in shipped["shipped"]) == [("return", 1), ("sale", 1)], shipped
+
+
+def test_form_numbers_are_checked_as_the_masters_and_the_batch_goes_on(desk, tmp_path, capsys):
+    forms = tmp_path / "moduli"
+    form(forms / "q-1e20.xlsx", "C001", date(2026, 4, 9), [("A001", 1e20)])
+    form(forms / "p-1e20.xlsx", "C001", date(2026, 4, 9), [("A001", 1, 1e20)])
+    form(forms / "q-decimali.xlsx", "C001", date(2026, 4, 9), [("A001", 1.23456)])
+    form(forms / "q-testo.xlsx", "C001", date(2026, 4, 9), [("A001", "1,2345")])
+    form(forms / "q-2milioni.xlsx", "C001", date(2026, 4, 9), [("A001", 2_000_000)])
+    form(forms / "p-2milioni.xlsx", "C001", date(2026, 4, 9), [("A001", 1, 2_000_000)])
+    form(forms / "q-ambigua.xlsx", "C001", date(2026, 4, 9), [("A001", "1.500")])
+    form(forms / "buono.xlsx", "C001", date(2026, 4, 9), [("A001", "1,5")])
+    code, said, files = convert(forms, desk, capsys)
+    assert code == 1
+    assert {n: where(f["problems"]) for n, f in files.items() if f["status"] == "failed"} == {
+        "q-1e20.xlsx": [("number-out-of-range", "B8")],
+        "p-1e20.xlsx": [("number-out-of-range", "C8")],
+        "q-decimali.xlsx": [("too-many-decimals", "B8")],
+        "q-testo.xlsx": [("too-many-decimals", "B8")],
+        "q-2milioni.xlsx": [("number-out-of-range", "B8")],
+        "p-2milioni.xlsx": [("number-out-of-range", "C8")],
+        "q-ambigua.xlsx": [("ambiguous-number", "B8")],
+    }
+    assert files["p-2milioni.xlsx"]["problems"][0]["message"] == (
+        "«2.000.000» è fuori dai limiti: scrivi un numero fra -1.000.000,00 e 1.000.000,00.")
+    assert files["buono.xlsx"]["status"] == "converted"
+    assert form_orders(desk) == [("form:buono.xlsx", "C001")]
+    assert said["report"] and Path(said["report"]).is_file()
+
+
+def test_form_dates_keep_to_the_years_and_the_typo_guard_of_orders_create(desk, tmp_path, capsys, rome_today):
+    today = rome_today(date(2026, 12, 4))
+    forms = tmp_path / "moduli"
+    form(forms / "2207.xlsx", "C001", date(2207, 12, 2), [("A001", 1)])
+    form(forms / "lontana.xlsx", "C001", today + timedelta(days=88), [("A001", 1)])
+    form(forms / "vicina.xlsx", "C001", today + timedelta(days=31), [("A001", 1)])
+    code, _, files = convert(forms, desk, capsys)
+    assert code == 1
+    assert where(files["2207.xlsx"]["problems"]) == [("form-date-out-of-range", "B2")]
+    assert files["2207.xlsx"]["problems"][0]["message"] == (
+        "La data 02/12/2207 del modulo è fuori dalle date ammesse: scrivi una data fra il 01/01/2000 e il 31/12/2099.")
+    assert where(files["lontana.xlsx"]["problems"]) == [("form-date-far-ahead", "B2")]
+    assert "--future" in files["lontana.xlsx"]["problems"][0]["message"]
+    assert files["vicina.xlsx"]["status"] == "converted"
+    assert form_orders(desk) == [("form:vicina.xlsx", "C001")]
+    code, _, files = convert(forms, desk, capsys, "--future")
+    assert files["lontana.xlsx"]["status"] == "converted"
+    assert files["2207.xlsx"]["status"] == "failed"
+    assert form_orders(desk) == [("form:lontana.xlsx", "C001"), ("form:vicina.xlsx", "C001")]
+
+
+def test_every_problem_of_a_form_is_told_at_its_own_cell_in_italian(desk, tmp_path, capsys):
+    forms = tmp_path / "moduli"
+    form(forms / "vuoto.xlsx", "C001", date(2026, 4, 9), [])
+    form(forms / "zero.xlsx", "C001", date(2026, 4, 9), [("A001", 0)])
+    form(forms / "sotto-limite.xlsx", "C001", date(2026, 4, 9), [("A001", 1, "0,01")])
+    form(forms / "senza-data.xlsx", "C001", None, [("A001", 1)])
+    form(forms / "due-errori.xlsx", "C001", date(2026, 4, 9), [("A999", 1), ("A001", "tre")])
+    code, _, files = convert(forms, desk, capsys)
+    assert code == 1
+    assert where(files["vuoto.xlsx"]["problems"]) == [("form-no-quantities", "B7")]
+    assert where(files["zero.xlsx"]["problems"]) == [("form-no-quantities", "B7")]
+    assert "mancano le intestazioni" not in files["zero.xlsx"]["problems"][0]["message"]
+    assert where(files["sotto-limite.xlsx"]["problems"]) == [("form-price-below-limit", "C8")]
+    [missing] = files["senza-data.xlsx"]["problems"]
+    assert missing["message"].startswith("Il modulo d'ordine non ha «Data»:"), missing["message"]
+    assert sorted(where(files["due-errori.xlsx"]["problems"])) == [("form-unknown-item", "A8"),
+                                                                   ("not-a-number", "B9")]
+    assert form_orders(desk) == []
