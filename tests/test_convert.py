@@ -357,3 +357,24 @@ def test_a_re_saved_form_is_the_same_order_and_its_reference_with_other_lines_a_
     with reading(open_ledger(workbook=desk)) as conn:
         origins = conn.execute(select(schema.orders.c.origin)).scalars().all()
     assert sorted(origins) == ["form:ordine.xlsx", "form:senza-rif-b.xlsx", "form:senza-rif.xlsx"]
+
+
+def test_a_code_clash_is_printed_under_its_input_with_the_sheet_in_the_desks_words(tmp_path, capsys):
+    """The clash is at dup.xlsx's cell: printed under the merged workbook's heading it read as
+    a cell of anagrafiche.xlsx, and «di customers» put the program's key in the sentence."""
+    for name, who in (("primo.xlsx", "Bar Roma"), ("dup.xlsx", "Bar Milano")):
+        book = openpyxl.Workbook()
+        book.active.title = "Clienti"
+        book.active.append(["Codice", "Ragione sociale"])
+        book.active.append(["C001", who])
+        book.save(tmp_path / name)
+    app._register()
+    output.reset()
+    code = app.run(["convert", str(tmp_path / "primo.xlsx"), str(tmp_path / "dup.xlsx"), "--to", "anagrafiche",
+                    "--out", str(tmp_path / "out"), "--jobs", "1"])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    clash = f"{tmp_path / 'dup.xlsx'}: Clienti!A2: Il codice C001 del foglio Clienti è già in primo.xlsx (Clienti!A2)"
+    assert any(line.startswith(clash) for line in lines), lines
+    heading = lines.index(f"{tmp_path / 'out' / 'anagrafiche.xlsx'}:")
+    assert not any("Il codice C001" in line for line in lines[heading:]), lines

@@ -88,9 +88,15 @@ def register(app: typer.Typer) -> None:
                 for p in f.problems:
                     line = output.problem_line(p)  # the guard's lines name the file already
                     typer.echo(line if str(f.file) in line else f"{f.file}: {line}")
-            if result.problems and result.workbook:
+            inputs = {f.file.name: f.file for f in result.files}
+            merged = result.workbook.name if result.workbook else None
+            of_inputs = [p for p in result.problems if _workbook(p) not in (None, merged) and _workbook(p) in inputs]
+            for p in of_inputs:  # a code clash is at the input's cell, not the merged workbook's
+                typer.echo(f"{inputs[_workbook(p)]}: {output.problem_line(p)}")
+            rest = [p for p in result.problems if p not in of_inputs]
+            if rest and result.workbook:
                 typer.echo(f"{result.workbook}:")
-            output.print_problems(result.problems)
+            output.print_problems(rest)
             typer.echo(result.summary(output.lang()))
             if result.workbook:
                 typer.echo(str(result.workbook))
@@ -98,6 +104,10 @@ def register(app: typer.Typer) -> None:
                 typer.echo(str(result.report))
         if code:
             raise typer.Exit(code)
+
+
+def _workbook(p: Any) -> str | None:
+    return p.location.workbook if p.location is not None else None
 
 
 def _file(f: Any, lang: str, skip_reason: Any) -> dict[str, Any]:

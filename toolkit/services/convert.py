@@ -50,7 +50,7 @@ from toolkit.core.forms import (
 )
 from toolkit.core.orders import EFFECTS
 from toolkit.intake.guard import describe_exception
-from toolkit.intake.mapping import NO_MAPPING, Mapping, load_mapping
+from toolkit.intake.mapping import NO_MAPPING, Mapping, format_sheets, load_mapping
 from toolkit.intake.reshape import Reshaped, read_form, reshape
 from toolkit.intake.sources import RawWorkbook
 from toolkit.intake.tables import find_inputs, read_forms_tables, read_tables
@@ -70,8 +70,10 @@ header rows with a filter instead of Excel tables), as the benchmarks' large wor
 
 CODE_CLASH = define(
     "convert-code-clash", "error",
-    it="Il codice {code} di {sheet} è già in {other_file} ({other_cell}) con altri valori: è stata tenuta quella riga.",
-    en="Code {code} of {sheet} is already in {other_file} ({other_cell}) with other values: that row was kept.")
+    it="Il codice {code} del foglio {sheet_it} è già in {other_file} ({other_cell}) con altri valori: è stata tenuta "
+       "quella riga.",
+    en="Code {code} of sheet {sheet_en} is already in {other_file} ({other_cell}) with other values: that row was "
+       "kept.")
 SAME_FORM = define(
     "form-already-imported", "warning",
     title=("Modulo d'ordine già importato", "Order form already imported"),
@@ -489,7 +491,9 @@ def _merge(options: Options, done: list[FileResult], payloads: list[Any], lang: 
                     earlier = seen.get((fed.target, code))
                     if earlier is not None:
                         if earlier[0] != values:
-                            problems.append(CODE_CLASH(where, code="/".join(map(str, code)), sheet=fed.target,
+                            problems.append(CODE_CLASH(where, code="/".join(map(str, code)),
+                                                       sheet_it=_sheet_names[fed.target].it,
+                                                       sheet_en=_sheet_names[fed.target].en,
                                                        other_file=earlier[1].workbook, other_cell=str(earlier[1])))
                         continue
                     seen[(fed.target, code)] = (values, where)
@@ -506,6 +510,10 @@ def _merge(options: Options, done: list[FileResult], payloads: list[Any], lang: 
         problems += data_check.check_file(workbook).problems
     report = _report(options, done, matched, problems, lang)
     return Converted("master", options.out, done, problems, workbook, report, matched)
+
+
+_sheet_names = {s.key: s for s in format_sheets()}
+"""The format's sheets by key: a clash names the sheet as the desk knows it (*Clienti*)."""
 
 
 def _row_key(values: dict[str, Any], keys: tuple[str, ...]) -> tuple[Any, ...]:
