@@ -88,11 +88,11 @@ def register(app: typer.Typer) -> None:
                 for p in f.problems:
                     line = output.problem_line(p)  # the guard's lines name the file already
                     typer.echo(line if str(f.file) in line else f"{f.file}: {line}")
-            inputs = {f.file.name: f.file for f in result.files}
+            by_name = {f.file.name: f.file for f in result.files}
             merged = result.workbook.name if result.workbook else None
-            of_inputs = [p for p in result.problems if _workbook(p) not in (None, merged) and _workbook(p) in inputs]
+            of_inputs = [p for p in result.problems if _workbook(p) != merged and _workbook(p) in by_name]
             for p in of_inputs:  # a code clash is at the input's cell, not the merged workbook's
-                typer.echo(f"{inputs[_workbook(p)]}: {output.problem_line(p)}")
+                typer.echo(f"{by_name[_workbook(p)]}: {output.problem_line(p)}")
             rest = [p for p in result.problems if p not in of_inputs]
             if rest and result.workbook:
                 typer.echo(f"{result.workbook}:")
@@ -106,8 +106,9 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(code)
 
 
-def _workbook(p: Any) -> str | None:
-    return p.location.workbook if p.location is not None else None
+def _workbook(p: Any) -> str:
+    """The name of the workbook a problem is in ("" where none is named)."""
+    return (p.location.workbook if p.location is not None else None) or ""
 
 
 def _file(f: Any, lang: str, skip_reason: Any) -> dict[str, Any]:
