@@ -117,7 +117,7 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
     services = {i.code for i in master.items if i.service}
     groups: dict[tuple[str, str | None, Reason, bool], list[ShipmentLine]] = {}
     for order, line, quantity in taken:
-        reason = Reason.RETURN if order.document_type is DocumentType.RETURN else Reason.SALE
+        reason = Reason.RETURN if order.document_type is DocumentType.RETURN or quantity < 0 else Reason.SALE
         groups.setdefault((order.customer, order.ship_to, reason, line.item in services), []).append(ShipmentLine(
             line.item, line.description, line.unit, quantity, line.unit_price, line_amount(quantity, line.unit_price),
             line.vat_rate, line.vat_nature, order.id, order.number, line.id, line.line_no))
