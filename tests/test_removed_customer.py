@@ -133,3 +133,15 @@ def test_ddts_stored_before_their_parties_were_kept_name_the_customer_by_code(ca
     code, ran = answer(capsys, "invoice", removed, *MONTH, "--out", removed.parent / "fatture")
     assert code == 1 and ran["left_out"][0]["name"] is None
     assert any(p["message"].startswith(f"Il cliente {GONE} non è più nel foglio Clienti") for p in ran["problems"])
+
+
+def test_the_day_s_orders_print_again_with_the_removed_customer_named_by_its_code(capsys, removed):
+    import openpyxl
+
+    out = removed.parent / "ordini.xlsx"
+    code, said = toolkit(capsys, "print", "ordini", removed, "--date", "2026-04-07", "--out", out)
+    assert code == 0, said
+    book = openpyxl.load_workbook(out)
+    gone = [ws.title for ws in book.worksheets
+            if any(GONE in row for row in ws.iter_rows(min_col=1, max_col=1, values_only=True))]
+    assert gone and len(book.worksheets) > len(gone)

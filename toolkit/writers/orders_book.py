@@ -83,6 +83,8 @@ TITLES = {DocumentType.QUOTATION: "order.title_quotation", DocumentType.PROPOSAL
 
 
 def write_order_documents(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it") -> Path:
+    """One printable sheet per order. A customer taken off *Clienti* since is printed by its code,
+    as a DDT without its parties is: one removed customer must not lose the day's reprint."""
     customers = {c.code: c for c in master.customers}
     ship_to = {s.code: s for s in master.ship_to}
     contacts = {c.code: c for c in master.contacts}
@@ -97,7 +99,7 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
         for order in orders or ():
             sheet = book.add_worksheet(sheet_name(order.number, taken))
             widths = set_widths(sheet, (label_column, *ORDER_WIDTHS[1:]))
-            customer = customers[order.customer]
+            customer = customers.get(order.customer)
             row = company_header(sheet, fmt, master.settings, lang)
             text(sheet, row, 0, f"{t(TITLES.get(order.document_type, 'order.title'))} {order.number}", fmt.title)
             text(sheet, row + 1, 0, t("doc.date"), fmt.bold)
@@ -107,8 +109,8 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
             row += 3
             text(sheet, row, 0, t("doc.customer"), fmt.bold)
             text(sheet, row, 3, t("doc.ship_to"), fmt.bold)
-            left = party_lines(customer, lang)
-            right = address_lines(ship_to.get(order.ship_to) if order.ship_to else None, customer)
+            left = party_lines(customer, lang) if customer else [order.customer]
+            right = address_lines(ship_to.get(order.ship_to) if order.ship_to else None, customer) if customer else []
             for i in range(max(len(left), len(right))):
                 text(sheet, row + 1 + i, 0, left[i] if i < len(left) else None)
                 text(sheet, row + 1 + i, 3, right[i] if i < len(right) else None)
@@ -148,7 +150,7 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
                 row += 1
             a4(sheet, repeat_rows=(first, first))
             document_on_every_page(sheet, vocab_label(order.document_type, lang), order.number, order.order_date,
-                                   customer.name, lang=lang)
+                                   customer.name if customer else order.customer, lang=lang)
         if not orders:
             book.add_worksheet(t("panel.title"))
         book.close()
