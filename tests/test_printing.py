@@ -190,6 +190,31 @@ def test_ship_out_never_prints_over_an_earlier_shipments_ddts(capsys, tmp_path, 
     assert stored(url) == before and notes.read_bytes() == kept, "a file the toolkit did not write is never replaced"
 
 
+def test_a_reprint_never_replaces_a_file_holding_other_documents(capsys, tmp_path, desk):
+    """`print --out` naming a shipment's file to reprint one of its DDTs keeps that file whole
+    and writes the next free name, saying which; the whole day again replaces it, nothing lost."""
+    import openpyxl
+
+    workbook, url = desk
+    ddt = tmp_path / "ddt-04.xlsx"
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-09", "--all", "--out", ddt, "--ledger", url)[0] == 0
+    day = openpyxl.load_workbook(ddt).sheetnames
+    assert len(day) > 1
+    kept = ddt.read_bytes()
+    code, said = cli(capsys, "print", "ddt", workbook, "--numbers", day[0], "--out", ddt, "--ledger", url)
+    again = tmp_path / "ddt-04-2.xlsx"
+    assert code == 0, said
+    assert ddt.read_bytes() == kept and openpyxl.load_workbook(again).sheetnames == day[:1]
+    said = " ".join(said.split())
+    assert (f"Il file {ddt} contiene anche DDT che questa stampa non comprende ({', '.join(day[1:][:5])}" in said
+            and f"non lo sostituisco, così restano nel loro file. Stampati in {again}." in said), said
+    assert str(again) in said
+    code, said = cli(capsys, "print", "ddt", workbook, "--date", "2026-04-09", "--out", ddt, "--ledger", url)
+    assert code == 0 and "non lo sostituisco" not in said and not (tmp_path / "ddt-04-3.xlsx").exists()
+    assert set(day) < set(openpyxl.load_workbook(ddt).sheetnames), "with the DDT orders create issued that day"
+
+
 def test_a_file_holding_ddts_refused_to_a_button_asks_in_the_buttons_words(capsys, tmp_path, desk):
     """A button has no --out: `ship` pressed by one (`asking` its words) asks to rename the
     file holding an earlier shipment's DDTs, where the command line asks for another --out."""

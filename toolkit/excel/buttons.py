@@ -419,7 +419,8 @@ def reprint_delivery_notes(press: Press) -> None:
     session, lang, day = press.session, press.language, press.day
     target = press.beside(f"ddt-{day:%Y-%m-%d}-ristampa.xlsx")
     check_output(target, kind="ddt", inputs=(session.workbook,))
-    result = print_documents(session.master, session.ledger, "ddt", Selection(first=day, last=day), target, lang)
+    result = print_documents(session.master, session.ledger, "ddt", Selection(first=day, last=day), target, lang,
+                             own_file=True)
     lines = [p.render(lang) for p in result.problems[:10]]
     if result.written is not None:
         lines = [(f"DDT ristampati: {len(result.numbers)}." if lang == "it"

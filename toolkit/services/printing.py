@@ -17,7 +17,7 @@ for a second attempt at delivery never asks for the cash twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Collection, Container, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -86,6 +86,14 @@ OUTPUT_HOLDS_DOCUMENTS = define(
     en="The file {path} already holds documents of the ledger, {what_en} {numbers}: writing the new ones into it "
        "would take those out of the file, perhaps before they are printed. Nothing was recorded. {choose_en}, "
        "or move the file away (those documents print again with toolkit print {kind} --numbers).")
+KEPT_FILE = define(
+    "print-kept-file", "warning",
+    title=("File non sostituito", "File not replaced"),
+    it="Il file {path} contiene anche {what_it} che questa stampa non comprende ({numbers}): non lo sostituisco, "
+       "così restano nel loro file. Stampati in {written}.",
+    en="The file {path} also holds {what_en} this printing leaves out ({numbers}): it is not replaced, so they "
+       "stay in their file. Printed to {written}.")
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -157,19 +165,50 @@ def refuse_replacing(ledger: Ledger, kind: str, out: Path) -> None:
     `--out`)."""
     from toolkit.basics.files import asked_now
     from toolkit.basics.problems import UnusableInput
+
+    held = held_documents(ledger, kind, out)
+    if held:
+        shown = shown_numbers(held)
+        choose = asked_now().named
+        raise UnusableInput(OUTPUT_HOLDS_DOCUMENTS(None, path=out, what_it=WHAT[kind][0], what_en=WHAT[kind][1],
+                                                   numbers=shown, kind=kind, choose_it=choose[0], choose_en=choose[1]))
+
+def held_documents(ledger: Ledger, kind: str, out: Path) -> list[str]:
+    """The numbers of the ledger's documents of `kind` that the file `out` holds (its tabs are
+    their numbers): none when it is missing, not a workbook, or holds none of them."""
     from toolkit.intake.sources import tab_names
 
     tabs = tab_names(out)
     if not tabs:
-        return
+        return []
     with reading(ledger) as conn:
         unknown = document_ids(conn, KINDS[kind], numbers=tabs).unknown
-    held = [t for t in tabs if t not in unknown]
-    if held:
-        shown = ", ".join(held[:5]) + (" …" if len(held) > 5 else "")
-        choose = asked_now().named
-        raise UnusableInput(OUTPUT_HOLDS_DOCUMENTS(None, path=out, what_it=WHAT[kind][0], what_en=WHAT[kind][1],
-                                                   numbers=shown, kind=kind, choose_it=choose[0], choose_en=choose[1]))
+    return [t for t in tabs if t not in unknown]
+
+
+def shown_numbers(numbers: Sequence[str]) -> str:
+    """The first five numbers, and `…` for the rest.
+
+    >>> shown_numbers(["1", "2", "3", "4", "5", "6"])
+    '1, 2, 3, 4, 5 …'
+    """
+    return ", ".join(numbers[:5]) + (" …" if len(numbers) > 5 else "")
+
+
+def reprint_target(ledger: Ledger, kind: str, out: Path, numbers: Collection[str], pdf: bool) -> tuple[Path, list[Problem]]:
+    """Where a reprint goes: `out`, unless it holds documents the reprint leaves out (a day's
+    shipment of five DDTs, reprinting one of them), which replacing it would take out of their
+    file, perhaps before they are printed; then the next free name beside it, `out-2.xlsx`, …
+    (`unused_path`, as a second `orders create --out` does), with a warning naming both files."""
+    from toolkit.basics.files import unused_path
+
+    left_out = [n for n in held_documents(ledger, kind, out) if n not in numbers]
+    if not left_out:
+        return out, []
+    target = unused_path(out, lambda path: (path.with_suffix(".pdf"),) if pdf else ())
+    return target, [KEPT_FILE(None, path=out, written=target, what_it=WHAT[kind][0], what_en=WHAT[kind][1],
+                              numbers=shown_numbers(left_out))]
+
 
 def reason_of(exc: BaseException, lang: str) -> str:
     """Why a file was not written, in a line."""
@@ -294,14 +333,20 @@ def write_and_mark_each(ledger: Ledger, master: MasterData, files: Sequence[tupl
 
 
 def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Selection, out: Path, lang: str, *,
-                    pdf: bool = False, progress: Callable[[int, int], None] | None = None) -> Printed:
+                    pdf: bool = False, progress: Callable[[int, int], None] | None = None,
+                    own_file: bool = False) -> Printed:
     """`toolkit print`: the chosen documents written again from the ledger, and marked printed;
-    with `pdf`, printed to PDF too, `progress(done, total)` told of the documents printed."""
+    with `pdf`, printed to PDF too, `progress(done, total)` told of the documents printed. A
+    file holding other documents is not replaced (`reprint_target`) unless it is the caller's
+    `own_file`, which each printing replaces whole (the panel's *Ristampa DDT*)."""
     documents, problems = select(ledger, kind, selection)
     if any(p.is_error for p in problems):
         return Printed((), None, tuple(problems))
     if not documents:
         return Printed((), None, (*problems, NOTHING_TO_PRINT(None)))
+    if not own_file:
+        out, kept = reprint_target(ledger, kind, out, {d.number for d in documents if d.number}, pdf)
+        problems = [*problems, *kept]
     paid = paid_for(ledger, master, documents)
     written = write(kind, out, master, documents, lang, paid)
     mark(ledger, kind, documents)
