@@ -410,6 +410,22 @@ def test_a_second_orders_create_of_the_day_keeps_the_first_runs_orders_file(caps
     assert (tmp_path / "ordini-ddt-2.xlsx").exists() and (tmp_path / "ordini-fatture-2.xlsx").exists()
 
 
+def test_a_second_orders_create_that_creates_nothing_writes_nothing_and_says_so(capsys, tmp_path, desk):
+    """The orders that existed are not printed again into `ordini-2.xlsx` at each run: the run
+    prints its orders, and with none (nor any document issued) no file, saying how to reprint."""
+    workbook, url = desk
+    orders = tmp_path / "ordini.xlsx"
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--out", orders, "--ledger", url)[0] == 0
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--out", orders, "--ledger", url)
+    assert code == 0, said
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    said = " ".join(said.split())
+    assert ("Nessun ordine nuovo né documento emesso: " in said
+            and f"Gli ordini già creati si ristampano con: toolkit print ordini {workbook} --date 2026-04-09 "
+                "--out FILE.xlsx" in said), said
+
+
 def test_the_months_register_holds_every_invoice_dated_in_it(capsys, tmp_path, desk):
     import csv
 

@@ -99,6 +99,12 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
     written = []
     if outputs is not None and (result.stored or not output.has_errors(problems)):
         written = created_documents(session.master, session.ledger, result, outputs, output.lang())
+        if not written:
+            from toolkit.services.orders import NOTHING_NEW_PRINTED
+            from toolkit.services.printing import quoted
+
+            problems = [*problems, NOTHING_NEW_PRINTED(None, path=out, workbook=quoted(str(workbook)),
+                                                         day=f"{day:%Y-%m-%d}")]
     if json:
         output.reply({"created": result.created, "already_existing": result.already_existing,
                       "ddts": [n.number for n in result.notes if n.is_ddt],

@@ -71,6 +71,13 @@ UNKNOWN_SELECTION = define(
     "unknown-template-selection", "error",
     it="Il modello {code} indicato in --only/--exclude non è fra quelli in scadenza: controlla il codice.",
     en="Template {code} given to --only/--exclude is not among those due: check the code.")
+NOTHING_NEW_PRINTED = define(
+    "orders-nothing-new-to-print", "warning",
+    title=("Nessun file scritto", "No file written"),
+    it="Nessun ordine nuovo né documento emesso: {path} e i file accanto non sono stati scritti. Gli ordini già "
+       "creati si ristampano con: toolkit print ordini {workbook} --date {day} --out FILE.xlsx",
+    en="No new order nor document issued: {path} and the files beside it were not written. The orders created "
+       "already print again with: toolkit print orders {workbook} --date {day} --out FILE.xlsx")
 FAR_AHEAD = 31
 """Days after today beyond which an order date reads as a typo (2027-10-02 for 2026-10-02):
 a desk creates tomorrow's or next week's orders today, not next year's."""
@@ -397,15 +404,18 @@ def created_outputs(out: Path) -> tuple[Path, Path, Path]:
 
 def created_documents(master: MasterData, ledger: Ledger, created: Created, outputs: tuple[Path, Path, Path],
                       lang: str) -> list[Path]:
-    """What `orders create --out` prints: the orders of `created` (one A4 sheet each, in ledger
+    """What `orders create --out` prints: the orders `created` made (one A4 sheet each, in ledger
     order), and the DDTs and invoices issued with them, each into its file of `outputs` (chosen by
-    `created_outputs` before the orders were stored), each recorded as printed. A file not
-    written leaves the others to be tried, and `NotPrinted` names every one with its command."""
+    `created_outputs` before the orders were stored), each recorded as printed; none when the run
+    made and issued nothing (the orders that existed already print again with `toolkit print`,
+    not into a new file at each run). A file not written leaves the others to be tried, and
+    `NotPrinted` names every one with its command."""
     from toolkit.services.printing import write_and_mark_each
 
     orders, ddt, invoices = outputs
-    files: list[tuple[str, Sequence[Order | DeliveryNote | Invoice], Path]] = [
-        ("orders", _printed_orders(ledger, [*created.created, *created.already_existing]), orders)]
+    files: list[tuple[str, Sequence[Order | DeliveryNote | Invoice], Path]] = []
+    if created.created:
+        files.append(("orders", _printed_orders(ledger, created.created), orders))
     if ddts := [note for note in created.notes if note.is_ddt]:
         files.append(("ddt", ddts, ddt))
     if created.invoices:
