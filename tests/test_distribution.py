@@ -111,6 +111,21 @@ def test_production_list_leaves_services_out(ledger):
     assert [r.item for r in production_list(orders_of(ledger), master, DAY).rows] == ["A001"]
 
 
+def test_distribution_list_leaves_services_out_of_the_load_and_its_totals(tmp_path, ledger):
+    """The distribution list is what to load: a service moves nothing, so its lines are not on it
+    nor in the route's totals; a customer with services only is not on it. The complete list,
+    every order's state, still shows them."""
+    master = check(minimal.workbook(service_sheets())).master
+    create(master, ledger, DAY, with_catch_up=False)
+    made = distribution_list(orders_of(ledger), master, DAY)
+    assert [(r.customer, r.item) for r in made.rows] == [("C001", "A001")]
+    assert [[(u.unit, u.remaining) for u in route.totals] for route in made.routes] == [[("pz", D(10))]]
+    rows = values(openpyxl.load_workbook(write_order_list(tmp_path / "dist.xlsx", master, made)).active)
+    assert [(r[2], r[3], r[7], r[12]) for r in rows] == [
+        ("C001", "Bar Centrale S.n.c.", "A001", 10), (None, "Totale del giro", None, "=SUMIFS(M5:M5,$J5:$J5,$J6)")]
+    assert "A002" in {r.item for r in complete_list(orders_of(ledger), master, DAY).rows}
+
+
 def test_production_list_needs_only_what_is_left_to_ship(master, ledger, numbers):
     ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7)], numbers=[numbers["T003"]])
     assert [(r.item, r.quantity) for r in production_list(orders_of(ledger), master, DAY).rows] == [

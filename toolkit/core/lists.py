@@ -2,7 +2,7 @@
 
 - Distribution list (lista di distribuzione): what is still to ship, by route (area and
   carrier) and customer, with the quantities left. Quotations and proposals never ship, so
-  they are not on it; neither are completed, closed or voided orders.
+  they are not on it; neither are completed, closed or voided orders, nor services.
 - Complete list (lista di distribuzione completa): every order of the period, shipped or not,
   with its state, so the office can answer "did the 9th go out?".
 - Production list (lista di produzione): the hand-over to production, per item the quantity
@@ -151,7 +151,10 @@ def complete_list(orders: Sequence[Order], master: MasterData, date_from: date,
 
 
 def _routes(orders: Sequence[Order], master: MasterData, open_only: bool) -> tuple[Route, ...]:
+    """The orders' lines by route; the distribution list (`open_only`) is what to load, so it
+    leaves out services, which move nothing, and their quantities from the route's totals."""
     customers = {c.code: c for c in master.customers}
+    services = {i.code for i in master.items if i.service} if open_only else set()
     ship_to = {s.code: s for s in master.ship_to}
     routes: dict[tuple[str, str], list[ListRow]] = {}
     heads: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}
@@ -167,7 +170,7 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool) -> tup
         place = destination or customer
         address = ", ".join(x for x in (place.address, " ".join(y for y in (place.postcode, place.city) if y)) if x)
         for line in order.lines:
-            if open_only and line.to_ship == 0:
+            if open_only and (line.to_ship == 0 or line.item in services):
                 continue
             routes.setdefault(key, []).append(ListRow(
                 area, heads[key][1], heads[key][2], order.customer, customer.name, order.ship_to,
