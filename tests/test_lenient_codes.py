@@ -87,11 +87,14 @@ def test_a_short_quotation_number_is_confirmed(desk, capsys, form):
 def test_an_unknown_short_number_still_says_it_is_not_in_the_ledger(desk, capsys):
     workbook, _ = desk
     code, said = toolkit(capsys, "orders", "status", workbook, "999/2026", "--to", "chiuso")
-    assert code == 1
+    assert code == 2, "a typing slip, as README says"
     assert [p["message"] for p in said["problems"]] == [
         "L'ordine 999/2026 non esiste nel registro: controlla il numero (gli ordini registrati: toolkit orders list)."]
     code, shipped = toolkit(capsys, "ship", workbook, "--date", MAY_15, "--orders", "oc-2026-999")
-    assert code == 1 and [p["code"] for p in shipped["problems"]] == ["ship-unknown-order"]
+    assert code == 2 and [p["code"] for p in shipped["problems"]] == ["unknown-order"]
+    code, invoiced = toolkit(capsys, "invoice", workbook, "--orders", "999/2026", "--date", MAY_15,
+                             "--out", workbook.parent / "fatture")
+    assert code == 2 and [p["code"] for p in invoiced["problems"]] == ["invoice-unknown-order"]
 
 
 def test_a_number_two_series_hold_is_refused_naming_both(sample_master, ledger):

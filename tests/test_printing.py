@@ -95,7 +95,8 @@ def test_unknown_numbers_and_run_for_ddts_are_refused(capsys, tmp_path, desk):
     workbook, url = desk
     code, said = cli(capsys, "print", "ddt", workbook, "--numbers", "DDT-2026-00099", "--out", tmp_path / "x.xlsx",
                      "--ledger", url)
-    assert code == 1 and "DDT-2026-00099" in said
+    assert code == 2 and "Nel registro non c'è il documento DDT-2026-00099: controlla il numero." in said
+    assert not (tmp_path / "x.xlsx").exists()
     code, said = cli(capsys, "print", "ddt", workbook, "--run", "R1", "--out", tmp_path / "x.xlsx", "--ledger", url)
     assert code == 1 and "--run" in said and not (tmp_path / "x.xlsx").exists()
 

@@ -113,7 +113,7 @@ def test_only_open_quotations_and_proposals_are_confirmed(desk, capsys):
     code, refused = toolkit(capsys, "orders", "confirm", workbook, standard)
     assert code == 1 and [p["code"] for p in refused["problems"]] == ["not-a-quotation"]
     code, refused = toolkit(capsys, "orders", "confirm", workbook, "OC-2026-00999")
-    assert code == 1 and [p["code"] for p in refused["problems"]] == ["unknown-order"]
+    assert code == 2 and [p["code"] for p in refused["problems"]] == ["unknown-order"]
     assert plain(capsys, "orders", "status", workbook, quotation, "--to", "voided") == 0
     code, refused = toolkit(capsys, "orders", "confirm", workbook, quotation)
     assert code == 1 and [p["code"] for p in refused["problems"]] == ["quotation-not-open"]

@@ -256,7 +256,7 @@ def test_stale_drafts_are_refused(master, ledger, orders):
 def test_input_mistakes_write_nothing(master, ledger, orders):
     assert [p.code for p in ship(master, ledger, DAY).problems] == ["ship-nothing-selected"]
     unknown = ship(master, ledger, DAY, numbers=[orders["T001"].number, "OC-2026-99999"])
-    assert [p.code for p in unknown.problems] == ["ship-unknown-order"] and unknown.notes == ()
+    assert [p.code for p in unknown.problems] == ["unknown-order"] and unknown.notes == ()
     carrier = ship(master, ledger, DAY, all_open=True, carrier="NOPE")
     assert [p.code for p in carrier.problems] == ["unknown-carrier"]
     assert table(ledger, "deliveries") == [] and not [r for r in table(ledger, "counters") if r.series == "DDT"]

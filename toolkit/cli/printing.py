@@ -39,8 +39,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Ristampa documenti dal registro. Print documents again from the ledger.
 
-        Exit 0 when printed, 1 when a number is unknown, 2 when a number may be two documents (7/2026: FT and NC) or
-        a file cannot be read or written.
+        Exit 0 when printed, 2 when a number is not in the ledger or may be two documents (7/2026: FT and NC) or a
+        file cannot be read or written, 1 for a record of services rendered named as a DDT.
         """
         from toolkit.basics.files import check_output
         from toolkit.services.printing import Selection, print_documents

@@ -137,7 +137,8 @@ NO_INVOICES_IN_MONTH = define(
 UNKNOWN_ORDER = define(
     "invoice-unknown-order", "error",
     it="Nel registro non c'è l'ordine {number} indicato in --orders: controlla il numero (toolkit orders list).",
-    en="The ledger has no order {number}, named in --orders: check the number (toolkit orders list).")
+    en="The ledger has no order {number}, named in --orders: check the number (toolkit orders list).",
+    usage=True)
 
 
 Refused = OverReturn | ReturnOverDiscount

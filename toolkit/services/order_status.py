@@ -36,7 +36,8 @@ from toolkit.ledger.orders import order_by_number, set_status
 UNKNOWN_ORDER = define(
     "unknown-order", "error",
     it="L'ordine {number} non esiste nel registro: controlla il numero (gli ordini registrati: toolkit orders list).",
-    en="Order {number} is not in the ledger: check the number (the orders recorded: toolkit orders list).")
+    en="Order {number} is not in the ledger: check the number (the orders recorded: toolkit orders list).",
+    usage=True)
 
 ACTIONS = {OrderStatus.CLOSED: "closed", OrderStatus.VOIDED: "voided", OrderStatus.IN_PROGRESS: "confirmed",
            OrderStatus.NOT_ACCEPTED: "rejected", OrderStatus.DRAFT: "reopened", OrderStatus.COMPLETED: "completed"}

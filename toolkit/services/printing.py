@@ -52,7 +52,7 @@ WHAT = {"orders": ("ordini", "orders"), "ddt": ("DDT", "DDTs"), "invoices": ("fa
 UNKNOWN_NUMBER = define(
     "print-unknown-number", "error",
     it="Nel registro non c'è il documento {number}: controlla il numero.",
-    en="The ledger has no document {number}: check the number.")
+    en="The ledger has no document {number}: check the number.", usage=True)
 SERVICES_NOT_PRINTED = define(
     "print-services-not-a-ddt", "error",
     it="{number} registra servizi resi, non un DDT: non si stampa. La fattura li cita con il loro ordine.",

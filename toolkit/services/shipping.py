@@ -34,7 +34,6 @@ from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order, OrderLine, OrderStatus, issued_on_their_day
 from toolkit.core.reservations import NONE, Reservations
 from toolkit.core.shipping import (
-    UNKNOWN_ORDER_ROW,
     ChosenRow,
     Held,
     OpenLine,
@@ -58,6 +57,7 @@ from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services import holds
+from toolkit.services.order_status import UNKNOWN_ORDER
 
 NOTHING_SELECTED = define(
     "ship-nothing-selected", "error",
@@ -259,7 +259,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         for number in numbers:
             found = order_by_number(conn, number)
             if found is None:
-                problems.append(UNKNOWN_ORDER_ROW(None, number=number))
+                problems.append(UNKNOWN_ORDER(None, number=number))
             elif isinstance(found, Problem):
                 problems.append(found)
             else:
