@@ -223,6 +223,36 @@ def test_pdf_through_libreoffice(tmp_path, capsys):
     assert (tmp_path / "pdf" / "a.pdf").read_bytes().startswith(b"%PDF")
 
 
+def test_the_pdf_is_printed_from_columns_as_wide_as_their_content(tmp_path, capsys, monkeypatch):
+    """A column left at the default width prints a date as ### and cuts names off: the workbook
+    LibreOffice prints (and `--to xlsx` writes) gets each column as wide as its longest text."""
+    from toolkit.writers import libreoffice
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Impostazioni"
+    sheet.append(["Chiave", "Valore", "Codice"])
+    sheet.append(["Data giacenze", date(2026, 12, 4), "A1"])
+    sheet.append(["Ragione sociale", "Forniture Alimentari Rossi e Figli S.r.l.", "A2"])
+    book.save(tmp_path / "w1.xlsx")
+    printed: dict[str, float] = {}
+
+    def fake_convert(source: Path, target_format: str, outdir: Path, **_: object) -> Path:
+        columns = openpyxl.load_workbook(source).active.column_dimensions
+        printed.update({c: columns[c].width for c in "ABC"})
+        outdir.mkdir(parents=True, exist_ok=True)
+        (outdir / f"{source.stem}.pdf").write_bytes(b"%PDF-1.4")
+        return outdir / f"{source.stem}.pdf"
+
+    monkeypatch.setattr(libreoffice, "convert", fake_convert)
+    monkeypatch.setattr(libreoffice, "soffice", lambda: "soffice")
+    code, document = toolkit(["convert", str(tmp_path / "w1.xlsx"), "--to", "pdf", "--out", str(tmp_path / "pdf"),
+                              "--jobs", "1"], capsys)
+    assert code == 0, document["problems"]
+    assert 13 < printed["A"] < 20 and 30 < printed["B"] <= 49, printed
+    assert printed["C"] < 10, "a column of short codes stays narrow"
+
+
 def test_nothing_readable_is_exit_2(tmp_path, capsys):
     (tmp_path / "a.xlsx").write_text("not a workbook", encoding="utf-8")
     code, document = toolkit(["convert", str(tmp_path / "a.xlsx"), "--to", "csv", "--out", str(tmp_path / "o")],

@@ -23,7 +23,7 @@ import xlsxwriter
 
 from toolkit.basics.files import write_atomic, write_text_atomic
 from toolkit.basics.problems import Problem
-from toolkit.writers.printable import a4, marked, set_widths
+from toolkit.writers.printable import a4, fitting_width, marked, set_widths
 
 _FORMULA_START = ("=", "+", "-", "@")
 
@@ -89,13 +89,48 @@ def write_tables(target: Path, sheets: Sequence[tuple[str, Sequence[Sequence[Any
         used: set[str] = set()
         for name, rows in sheets or (("Foglio1", []),):
             sheet = book.add_worksheet(_sheet_name(name, used))
+            texts: dict[int, _Longest] = {}
             for r, row in enumerate(rows):
                 for c, value in enumerate(row):
                     _write(sheet, r, c, value, day, moment)
-            a4(sheet, landscape=True)
+                    if value is not None:
+                        texts.setdefault(c, _Longest()).add(_shown_width(value))
+            widths = [fitting_width(texts[c].kept, DEFAULT_WIDTH) if c in texts else DEFAULT_WIDTH
+                      for c in range(max(texts, default=-1) + 1)]
+            a4(sheet, landscape=True, widths=set_widths(sheet, widths))
         book.close()
 
     return write_atomic(target, write)
+
+
+DEFAULT_WIDTH = 8.43
+"""A spreadsheet's column width when none is given: the narrowest a converted column gets."""
+
+
+class _Longest:
+    """A column's longest distinct texts, all `fitting_width` measures, kept as the rows are
+    written: a converted sheet may hold a million rows, whose texts are not all kept."""
+
+    MOST = 20
+
+    def __init__(self) -> None:
+        self.kept: set[str] = set()
+
+    def add(self, text: str) -> None:
+        self.kept.add(text)
+        if len(self.kept) > 10 * self.MOST:
+            self.kept = set(sorted(self.kept, key=len)[-self.MOST:])
+
+
+def _shown_width(value: Any) -> str:
+    """The text a cell shows, as wide as the sheet prints it: a number in the General format
+    shows at most 11 digits, a date day first (`_shown`, as the CSV writes it).
+
+    >>> _shown_width(1 / 3), _shown_width(date(2026, 4, 9)), _shown_width("Via Roma 1")
+    ('0,333333333', '09/04/2026', 'Via Roma 1')
+    """
+    text = _shown(value, True)
+    return text[:11] if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) else text
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
