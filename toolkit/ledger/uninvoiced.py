@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, func, select, update
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, select, update
 
 from toolkit.ledger import schema, unshipped
 from toolkit.ledger.batches import spanned_or_among
@@ -60,16 +60,18 @@ def invoiced(conn: Connection, invoice_ids: Collection[int]) -> None:
             unshipped.recount(conn, orders)
 
 
-def _values() -> dict[str, Any]:
-    return {"uninvoiced_euros": _summed(stored_integer(ol.unit_price) // unshipped.EURO),
-            "uninvoiced_micros": _summed(stored_integer(ol.unit_price) % unshipped.EURO)}
+def _values() -> dict[Any, Any]:
+    price = stored_integer(ol.unit_price)
+    return unshipped.both_at_once(d.uninvoiced_euros, d.uninvoiced_micros,
+                                  _summed(price // unshipped.EURO, price % unshipped.EURO))
 
 
-def _summed(part: Any) -> Any:
-    """Σ quantity × `part` of the updated DDT's lines no final invoice covers, 0 when none."""
-    return (select(func.coalesce(func.sum(stored_integer(dl.quantity) * part), 0))
+def _summed(*parts: Any) -> Select[Any]:
+    """For each of `parts`, Σ quantity × part of the updated DDT's lines no final invoice
+    covers, 0 when none."""
+    return (select(*(func.coalesce(func.sum(stored_integer(dl.quantity) * part), 0) for part in parts))
             .select_from(schema.delivery_lines.join(schema.order_lines, ol.id == dl.order_line_id))
-            .where(dl.delivery_id == d.id, _not_invoiced()).scalar_subquery())
+            .where(dl.delivery_id == d.id, _not_invoiced()))
 
 
 def _not_invoiced() -> ColumnElement[bool]:
