@@ -6,12 +6,17 @@ A randomized ledger lives a few days (orders created, some prepaid at the order,
 shipped, chosen orders invoiced in runs made final, undone or left); then its kept pairs are
 scrambled and summed again both ways, for every order and DDT and for random subsets of them
 (a subset's others keep their scrambled values, so an update reaching past its rows fails too).
+And orders stored with their lines' value (`toolkit.ledger.unshipped.as_drafted`, no statement)
+keep the pair both recounts sum, quantities and prices of either sign, whole euros, cents and
+millionths among them.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from oracles import kept_pairs
@@ -19,9 +24,13 @@ from sqlalchemy import select, update
 from test_shipping_setbased import START, master_of, pay_some, randomized
 from test_unshipped_kept import invoice_some, quoting
 
+from toolkit.core.drafts import draft_orders
+from toolkit.core.orders import OrderStatus
+from toolkit.core.plan import due_between
 from toolkit.core.workdays import working_calendar
 from toolkit.ledger import schema, uninvoiced, unshipped
-from toolkit.ledger.db import writing
+from toolkit.ledger.db import migrate, writing
+from toolkit.ledger.orders import insert_orders
 from toolkit.services.orders import create
 from toolkit.services.shipping import ship
 
@@ -76,3 +85,32 @@ def test_one_subquery_sums_what_two_summed(ledger, tmp_path, seed):
             assert pairs(conn) == expected, subset
             if subset == 0:
                 assert expected == (orders, ddts)
+
+
+def signed(rng: random.Random, places: int, top: int) -> Decimal:
+    """A random figure of either sign: whole, or with `places` decimals, small or large."""
+    scale = rng.choice((0, 2, places))
+    return Decimal(rng.randint(-top, top) * 10 ** (places - scale)).scaleb(-places) if scale \
+        else Decimal(rng.randint(-top // 10 ** places, top // 10 ** places))
+
+
+@pytest.mark.parametrize("seed", [3, 17])
+def test_orders_are_stored_with_the_pair_a_recount_sums(ledger, tmp_path, seed):
+    migrate(ledger)
+    rng = random.Random(seed)
+    master = master_of(tmp_path, seed)
+    dues, _ = due_between(master, date(2026, 4, 1), date(2026, 4, 20))
+    drafts, _ = draft_orders(master, dues)
+    odd = [replace(d, lines=tuple(replace(line, quantity=signed(rng, 3, 10**6), unit_price=signed(rng, 6, 10**10))
+                                  if rng.random() < 0.6 else line for line in d.lines))
+           for d in rng.sample(drafts, min(len(drafts), 80))]
+    prices = [line.unit_price for d in odd for line in d.lines]
+    assert min(prices) < 0 < max(prices) and any(p == p.to_integral_value() for p in prices)
+    with writing(ledger) as conn:
+        ids = [order_id for order_id, _ in insert_orders(conn, odd, "OC", [OrderStatus.IN_PROGRESS] * len(odd))]
+        stored = pairs(conn)[0]
+        assert any(e < 0 for _, e, _ in stored) and any(m < 0 for _, _, m in stored)
+        for recount in (unshipped.recount, kept_pairs.recount_orders):
+            conn.execute(update(schema.orders).values(unshipped_euros=7, unshipped_micros=-7))
+            recount(conn, ids)
+            assert pairs(conn)[0] == stored

@@ -117,12 +117,12 @@ def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
     years = [d.occurrence.year for d in drafts]
     numbers = draw_numbers(conn, [(series, year) for year in years])
     columns = _order_columns(drafts, series, years, numbers, statuses)
+    columns["unshipped_euros"], columns["unshipped_micros"] = _unshipped_as_drafted(drafts)
     for i, mark in enumerate(marks or ()):
         for key, value in mark.items():
             columns.setdefault(key, [None] * len(drafts))[i] = value
     ids = insert_numbered_columns(conn, schema.orders, columns)
     insert_columns(conn, schema.order_lines, _line_columns(ids, drafts))
-    unshipped.recount(conn, ids)
     reserved.recount(conn, ids)
     shown = [document_number(series, year, number) for year, number in zip(years, numbers)]
     log_batch(conn, "generated", ["order"] * len(ids), ids, shown,
@@ -146,6 +146,13 @@ def _order_columns(drafts: Sequence[OrderDraft], series: str, years: list[int], 
         customer_reference=[d.customer_reference for d in drafts],
         payment_method=[d.payment_method.value if d.payment_method else None for d in drafts],
         created_at=[now()] * count, created_by=[user()] * count)
+
+
+def _unshipped_as_drafted(drafts: Sequence[OrderDraft]) -> tuple[list[int], list[int]]:
+    """Each draft's kept value still to ship as its two integers (`unshipped.as_drafted`): an
+    order just stored has shipped nothing and is on no invoice, so it is its lines' value."""
+    pairs = [unshipped.as_drafted((line.quantity, line.unit_price) for line in d.lines) for d in drafts]
+    return [euros for euros, _ in pairs], [micros for _, micros in pairs]
 
 
 def _line_columns(ids: Sequence[int], drafts: Sequence[OrderDraft]) -> dict[str, list[Any]]:
