@@ -235,7 +235,7 @@ def _settled(conn: Connection, order_ids: Collection[int], *, at_order: bool) ->
     """`paid_orders`, of only the invoice lines made at the order when `at_order`."""
     i, il, p = schema.invoices.c, schema.invoice_lines.c, schema.payments.c
     invoices_of: dict[int, set[int]] = defaultdict(set)
-    made_at_order = (il.delivery_line_id.is_(None),) if at_order else ()
+    made_at_order = (uninvoiced.cites_no_ddt_line(il.delivery_line_id),) if at_order else ()
     for condition in among(conn, ol.order_id, list(order_ids)):
         rows = conn.execute(
             select(ol.order_id, i.id).distinct()

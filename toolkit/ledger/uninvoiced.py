@@ -49,7 +49,7 @@ def invoiced(conn: Connection, invoice_ids: Collection[int]) -> None:
     orders of the order lines they invoice at the order, are summed again. The database finds
     them from the invoices' lines, a run's at a time (its invoices are one range of ids)."""
     for condition in spanned_or_among(conn, il.invoice_id, sorted(set(invoice_ids))):
-        at_order = select(il.order_line_id).where(condition, il.delivery_line_id.is_(None),
+        at_order = select(il.order_line_id).where(condition, cites_no_ddt_line(il.delivery_line_id),
                                                   il.order_line_id.is_not(None))
         cited = select(dl.delivery_id).join(schema.invoice_lines, il.delivery_line_id == dl.id).where(condition)
         shipped_at_order = select(dl.delivery_id).where(dl.order_line_id.in_(at_order))
@@ -58,6 +58,20 @@ def invoiced(conn: Connection, invoice_ids: Collection[int]) -> None:
             select(ol.order_id).where(ol.id.in_(at_order)).distinct())]
         if orders:
             unshipped.recount(conn, orders)
+
+
+def cites_no_ddt_line(delivery_line_id: Any) -> ColumnElement[bool]:
+    """The invoice line cites no DDT line (it invoices at the order), for a statement that finds
+    its invoice lines another way (by invoice, by order line): written `delivery_line_id + 0 IS
+    NULL`, the same rows, so that SQLite does not look the NULLs up in the unique index of
+    `delivery_line_id`. The ledger keeps no statistics on SQLite, and its planner takes a
+    lookup in a unique index for one row: it walked every line ever invoiced at the order,
+    then kept those of the invoices asked. On the ledger of 1–17 April at M (18,398 such lines)
+    the order lines a day's invoices at the order cover took 17 ms to find that way, 0.4 ms
+    through the invoices' index; `invoiced` asks twice a day, and the lines grow all month.
+    Where the statement looks the invoice lines up by order line and DDT line
+    (`unshipped.invoiced_at_order`), the plain `IS NULL` is what uses that index."""
+    return (delivery_line_id + 0).is_(None)
 
 
 def _values() -> dict[Any, Any]:
