@@ -52,6 +52,7 @@ from toolkit.core.einvoice.fields import fold
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
 from toolkit.core.lines import UNIT_PRICE_PLACES, line_amount
 from toolkit.core.vat import RateKey, VatLine, rate_key, totals, vat_summary
+from toolkit.model.parties import Parties
 
 ZERO = Decimal(0)
 REASON_LENGTH = 200
@@ -179,6 +180,18 @@ RETURN_OVER_DISCOUNT = define(
        "credit: the invoice has {taxable} € of taxable{at}, {credited} € of it credited already by credit notes "
        "and earlier returns and {discounted} € by the volume discount (credit notes {notes}). The return was not "
        "credited, the discount having paid part of those goods back already: check with the customer; {waits}")
+MIXED_SPLIT_PAYMENT = define(
+    "credit-mixed-split-payment", "error",
+    it="La nota di credito per il cliente {customer} correggerebbe fatture emesse in scissione dei pagamenti "
+       "({split}) e fatture emesse senza ({plain}): una nota segue le fatture che corregge (art. 26 e 17-ter DPR "
+       "633/72) e non può avere la scissione e non averla insieme, quindi non è stato registrato nulla. Il cliente "
+       "ha cambiato «Scissione pagamenti» tra quelle fatture: accredita ciascuna a parte (toolkit invoice credit "
+       "--invoice …), oppure emetti a mano una nota per le fatture dell'uno e una per quelle dell'altro tipo.",
+    en="The credit note for customer {customer} would correct invoices issued under split payment ({split}) and "
+       "invoices issued without it ({plain}): a note follows the invoices it corrects (art. 26 and 17-ter DPR "
+       "633/72) and cannot both bear split payment and not, so nothing was stored. The customer's “Scissione "
+       "pagamenti” changed between those invoices: credit each apart (toolkit invoice credit --invoice …), or issue "
+       "by hand one note for the invoices of each kind.")
 IN_FUTURE = define(
     "credit-date-in-future", "error",
     it="La data {day} è successiva a oggi ({today}): le note di credito non si datano nel futuro.",
@@ -591,6 +604,41 @@ def _taken(c: Creditable, quantity: Decimal | None, line_no: int) -> InvoiceLine
                    delivery_line_id=None, delivery=None, order_number="", customer_reference=None,
                    credits_line_id=c.line_id)
     return line if line_amount(line.quantity, line.unit_price) == line.amount else _priced(line, line.amount)
+
+
+def as_corrected(today: Parties, corrected: Sequence[tuple[str, Parties]]) -> Parties:
+    """The parties a credit note prints: today's (`today`), but split payment, CIG and CUP as
+    the invoices it corrects bore them (`corrected`: number and kept parties of each), since a
+    variation follows the operation it corrects (art. 26 with art. 17-ter DPR 633/72) and the
+    public body matches the note to the contract that invoice named; a customer whose setting
+    changed since changes the invoices to come, not the notes on those issued. Several invoices
+    that named different codes leave the note's buyer none: each DatiFattureCollegate bears its
+    own (`toolkit.core.einvoice.links`). `ValueError` naming the invoices of each kind when some
+    bore split payment and some did not: one note cannot follow both (`MIXED_SPLIT_PAYMENT`)."""
+    buyers = [(number, p.buyer) for number, p in corrected if p.buyer is not None]
+    if not buyers:
+        return today
+    split = {b.split_payment for _, b in buyers}
+    if len(split) > 1:
+        raise MixedSplit(tuple(n for n, b in buyers if b.split_payment), tuple(n for n, b in buyers
+                                                                           if not b.split_payment))
+    codes = {(b.cig, b.cup) for _, b in buyers}
+    cig, cup = codes.pop() if len(codes) == 1 else (None, None)
+    buyer = today.buyer or buyers[0][1]
+    return replace(today, buyer=replace(buyer, split_payment=split.pop(), cig=cig, cup=cup))
+
+
+class MixedSplit(ValueError):
+    """A credit note correcting invoices issued under split payment (`split`) and without it
+    (`plain`): refused, as no one note can follow both (`as_corrected`)."""
+
+    def __init__(self, split: tuple[str, ...], plain: tuple[str, ...]) -> None:
+        super().__init__(f"{split} / {plain}")
+        self.split, self.plain = split, plain
+
+    def problem(self, customer: str) -> Problem:
+        return MIXED_SPLIT_PAYMENT(None, customer=customer, split=", ".join(self.split) or "—",
+                                   plain=", ".join(self.plain) or "—")
 
 
 def date_problems(invoice: Invoice, day: date, today: date) -> list[Problem]:

@@ -38,7 +38,7 @@ from sqlalchemy import (
 from toolkit.basics.money import cents
 from toolkit.basics.problems import ProblemsFound
 from toolkit.basics.vocab import PaymentMethod
-from toolkit.core.credit_notes import ReturnsMatched, TakenBack, a_return, returns_matched
+from toolkit.core.credit_notes import MixedSplit, ReturnsMatched, TakenBack, a_return, as_corrected, returns_matched
 from toolkit.core.invoicing import (
     Billable,
     BillableGoods,
@@ -383,7 +383,9 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     """Number and insert planned invoices in the caller's transaction, in the order given
     (numbers follow that order within each series); one statement per table, not per invoice.
     Each keeps the parties it prints, as the master says them now (`toolkit.ledger.parties`),
-    and comes back saying, as the ledger reads it back, whether it bore split payment.
+    a credit note with split payment, CIG and CUP as the invoices it corrects bore them
+    (`_as_corrected`), and comes back saying, as the ledger reads it back, whether it bore split
+    payment.
     Final ones take what their lines cover out of the kept figures still to ship and to invoice
     (`uninvoiced.invoiced`). A return's credit note is stored credited at most at the prices of
     the invoices it takes its goods back from, and citing them (`cite_returns`), as `returns`
@@ -397,7 +399,7 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     numbers = draw_numbers(conn, keys)
     created_at, created_by = now(), user()
     book = party_book(master)
-    issued = [x.parties_in(book) for x in invoices]
+    issued = _as_corrected(conn, invoices, [x.parties_in(book) for x in invoices], matched)
     parties_ids = parties.keep(conn, issued)
     ids = insert_numbered(conn, schema.invoices, [
         dict(kind=x.kind.value, series=series, year=year, number=numbers[n], invoice_date=x.invoice_date,
@@ -426,6 +428,44 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     return [replace(x, id=invoice_id, number=number, status=status, run_id=run_id, parties=kept,
                     cites=returned.get(invoice_id, x.cites), split_payment=splits_payment(kept))
             for invoice_id, number, x, kept in zip(ids, shown, invoices, issued)]
+
+
+def _as_corrected(conn: Connection, invoices: Sequence[Invoice], issued: list[Parties], matched: ReturnsMatched
+                  ) -> list[Parties]:
+    """The parties each document prints (`issued`, today's), a credit note's buyer bearing split
+    payment, CIG and CUP as the invoices it corrects kept them (`as_corrected`): those it cites
+    and those its returns take their goods back from (`matched`; an invoice of the same run
+    prints today's). An invoice kept before its parties were prints today's, so it changes
+    nothing. `ProblemsFound` (the caller's transaction rolls back) for a note correcting
+    invoices issued with and without split payment."""
+    corrected: dict[int, dict[int, tuple[str, int | None]]] = defaultdict(dict)
+    for n, x in enumerate(invoices):
+        if x.kind is InvoiceKind.CREDIT_NOTE:
+            corrected[n].update((c.id, (c.number, None)) for c in x.cites if c.id)
+    for t in matched.taken:
+        where = corrected[matched.notes[t.note]]
+        if t.sold.invoice_id is not None:
+            where[t.sold.invoice_id] = (t.sold.number, None)
+        else:
+            where[-1 - t.sold.place] = ("—", t.sold.place)
+    if not any(corrected.values()):
+        return issued
+    wanted = sorted({k for found in corrected.values() for k in found if k >= 0})
+    kept_ids = {r.id: r.parties_id for chunk in in_batches(wanted)
+                for r in conn.execute(select(i.id, i.parties_id).where(i.id.in_(chunk)))}
+    kept = parties.read(conn, kept_ids.values())
+    refused = []
+    for n, found in corrected.items():
+        bore = [(number, issued[place] if place is not None else kept[kept_ids[k]])
+                for k, (number, place) in found.items()
+                if place is not None or kept_ids.get(k) is not None]
+        try:
+            issued[n] = as_corrected(issued[n], bore)
+        except MixedSplit as mixed:
+            refused.append(mixed.problem(invoices[n].customer))
+    if refused:
+        raise ProblemsFound(refused)
+    return issued
 
 
 def matched_returns(conn: Connection, invoices: Sequence[Invoice]) -> ReturnsMatched:

@@ -54,7 +54,6 @@ from toolkit.ledger.db import document_number, writing
 from toolkit.ledger.invoices import load_invoices, store
 from toolkit.ledger.orders import load_orders, set_statuses
 from toolkit.ledger.payments import InvoiceRow, invoices_numbered, is_note
-from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import chronology_problems, new_run_id, stranded_by
 
@@ -168,7 +167,7 @@ def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reas
                 + _strands_held(conn, master, made, workbook))
     if errors(problems):
         return Credited(None, problems, invoice=invoice.number)
-    [note] = store(conn, master, [_with_parties(master, made, invoice)], InvoiceStatus.FINAL, new_run_id(day))
+    [note] = store(conn, master, [made], InvoiceStatus.FINAL, new_run_id(day))
     return Credited(note, problems, _close_orders(conn, note, asked_in), invoice=invoice.number)
 
 
@@ -199,15 +198,6 @@ def _not_creditable(invoice: Invoice, workbook: str, asked_in: AskedIn) -> list[
     if invoice.status is not InvoiceStatus.FINAL:
         return [DRAFT_INVOICE(None, number=invoice.number, run_id=invoice.run_id, workbook=workbook)]
     return []
-
-
-def _with_parties(master: MasterData, note: Invoice, invoice: Invoice) -> Invoice:
-    """The note is issued with today's seller and buyer; with the invoice's, when the customer
-    is no longer on the master (the e-invoice needs a buyer)."""
-    parties = party_book(master).parties(note.customer, note.ship_to)
-    if parties.buyer is None and invoice.parties is not None:
-        return replace(note, parties=invoice.parties)
-    return note
 
 
 def _close_orders(conn: Connection, note: Invoice, asked_in: AskedIn) -> list[str]:

@@ -137,7 +137,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
     with writing(ledger) as conn:
         kept = assign(conn, finals)
     context = Context(master.settings, {c.code: c for c in master.customers},
-                      {d.number: kept[d.id] for d in finals}, linked=_credited(ledger, finals), options=options)
+                      {d.number: kept[d.id] for d in finals}, linked=_credited(master, ledger, finals), options=options)
     ids = {d.number: d.id for d in finals}
     with staged_output(out) as staged:
         written = write_invoices(_invoices(ledger, finals), context, staged.folder)
@@ -230,10 +230,11 @@ def _corrected(master: MasterData, ledger: Ledger, finals: Sequence[Exportable],
                    list(again.refused)), reissued
 
 
-def _credited(ledger: Ledger, documents: Sequence[Exportable]) -> dict[str, tuple[RelatedDocument, ...]]:
+def _credited(master: MasterData, ledger: Ledger, documents: Sequence[Exportable]
+              ) -> dict[str, tuple[RelatedDocument, ...]]:
     """Credit note number → the invoices it corrects: those the ledger recorded with it, else
     (a return's credit note stored before schema 28) the customer's latest final invoice
-    selling a returned item (`credited_invoices`)."""
+    selling a returned item (`credited_invoices`); each with the CUP and CIG it bore."""
     notes = {d.id for d in documents if d.kind is InvoiceKind.CREDIT_NOTE}
     if not notes:
         return {}
@@ -242,7 +243,8 @@ def _credited(ledger: Ledger, documents: Sequence[Exportable]) -> dict[str, tupl
     by_customer: dict[str, list[Invoice]] = {}
     for invoice in candidates:
         by_customer.setdefault(invoice.customer, []).append(invoice)
-    return {note.number or "": credited_invoices(note, by_customer[note.customer])
+    buyers = {c.code: c for c in master.customers}
+    return {note.number or "": credited_invoices(note, by_customer[note.customer], buyers)
             for note in candidates if note.id in notes}
 
 

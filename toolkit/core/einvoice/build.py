@@ -68,8 +68,9 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
 
     `purchase_orders` maps an order number to the customer's reference for it (their
     purchase order number), beside the references the invoice's lines carry from their orders;
-    `linked` are the invoices a credit note corrects: for a buyer with a CUP or CIG, each
-    DatiFattureCollegate bears them too, as a public body matches the note to its contract.
+    `linked` are the invoices a credit note corrects, each bearing the CUP and CIG that invoice
+    bore (`toolkit.core.einvoice.links`), not the buyer's of today: a public body matches the
+    note to the contract of the invoice it corrects.
     """
     credit_note = invoice.kind is InvoiceKind.CREDIT_NOTE
     invoice = as_stated(invoice)
@@ -92,7 +93,7 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
         stamp_duty=codes.STAMP_DUTY if stamp_duty_due(summary) else None,
         reason=(fold(invoice.reason) or "")[:200] or None,
         purchase_orders=_purchase_orders(invoice, purchase_orders or {}, public),
-        linked_invoices=tuple(replace(x, cup=public[0], cig=public[1]) if any(public) else x for x in linked),
+        linked_invoices=tuple(replace(x, cup=_capitals(x.cup), cig=_capitals(x.cig)) for x in linked),
         delivery_notes=delivery_notes,
         payment=_payment(invoice, seller),
     )

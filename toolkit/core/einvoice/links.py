@@ -6,22 +6,34 @@ selling each returned item (`toolkit.ledger.invoices.cite_returns`). A return's 
 stored before ledger schema 28 recorded none: for it, the best the ledger can tell is the
 customer's latest invoice, dated on or before the credit note, that sold at least one of the
 returned items. The caller may always give the link itself instead.
+
+Each link bears the CUP and CIG the invoice it names bore, as its buyer was kept with it
+(`toolkit.model.parties.Buyer`): a public body matches the note to the contract of that invoice,
+whatever the customer's codes are today. An invoice kept before its parties were bears those of
+`buyers` (the master of today), as its own e-invoice does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from toolkit.core.einvoice.records import RelatedDocument
 from toolkit.core.invoicing import Invoice, InvoiceKind
+from toolkit.model.parties import Buyer
+from toolkit.model.records import Customer
 
 
-def credited_invoices(note: Invoice, invoices: Iterable[Invoice]) -> tuple[RelatedDocument, ...]:
-    """The invoice `note` most likely corrects, among `invoices`; none when nothing fits."""
+def credited_invoices(note: Invoice, invoices: Iterable[Invoice],
+                      buyers: Mapping[str, Customer | Buyer] | None = None) -> tuple[RelatedDocument, ...]:
+    """The invoice `note` most likely corrects, among `invoices`; none when nothing fits. Each
+    bears the CUP and CIG of the invoice it names (`_bore`)."""
     if note.kind is not InvoiceKind.CREDIT_NOTE:
         return ()
+    invoices = list(invoices)
     if note.cites:
-        return tuple(RelatedDocument(cited.number, cited.day) for cited in note.cites)
+        by_id = {invoice.id: invoice for invoice in invoices}
+        return tuple(_bore(RelatedDocument(cited.number, cited.day), by_id.get(cited.id), note, buyers or {})
+                     for cited in note.cites)
     items = {line.item for line in note.lines}
     candidates = [
         invoice for invoice in invoices
@@ -31,4 +43,15 @@ def credited_invoices(note: Invoice, invoices: Iterable[Invoice]) -> tuple[Relat
     if not candidates:
         return ()
     latest = max(candidates, key=lambda invoice: (invoice.invoice_date, invoice.number or ""))
-    return (RelatedDocument(latest.number or "", latest.invoice_date),)
+    return (_bore(RelatedDocument(latest.number or "", latest.invoice_date), latest, note, buyers or {}),)
+
+
+def _bore(link: RelatedDocument, invoice: Invoice | None, note: Invoice,
+          buyers: Mapping[str, Customer | Buyer]) -> RelatedDocument:
+    """The link with the CUP and CIG its invoice bore: its kept buyer's, else (an invoice kept
+    before its parties were, or not among those read) today's master's for the customer."""
+    issued = invoice.parties if invoice is not None else None
+    buyer = issued.buyer if issued is not None else buyers.get(note.customer)
+    if buyer is None:
+        return link
+    return RelatedDocument(link.reference, link.day, link.lines, buyer.cup, buyer.cig)

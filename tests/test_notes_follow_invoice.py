@@ -1,0 +1,151 @@
+"""A credit note follows the invoice it corrects, not the customer as the master says it today
+(art. 26 with art. 17-ter DPR 633/72): split payment, CIG and CUP are kept with each invoice as
+issued, and every path that makes a note (`invoice credit`, a volume discount, a return at month
+end) bears them as the invoices it corrects bore them, in the ledger, the e-invoice and the print."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from fatturapa_reading import read, schema_errors
+from python_calamine import CalamineWorkbook
+from sqlalchemy import select
+from test_credit_returns import april_invoice, may_run, sheets
+from test_invoicing import make_order, master_with
+from test_invoicing import ship as ship_lines
+from test_returns_at_once import books_of, scene, settle_april, sold_at_order
+
+from toolkit.core.credit_notes import MixedSplit, as_corrected
+from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Period, Request
+from toolkit.ledger import schema
+from toolkit.ledger.db import reading
+from toolkit.model.parties import Buyer, Parties, Seller
+from toolkit.model.records import MasterData
+from toolkit.services import einvoice, invoicing
+from toolkit.services.credit_notes import credit
+from toolkit.writers.accountants import write_accountants
+
+APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
+CIG, CUP, NEW_CIG = "ZAB1234567", "J12B34000010001", "ZZZ9999999"
+
+
+def with_customer(master: MasterData, code: str, **fields) -> MasterData:
+    """The master with customer `code`'s fields changed, as the desk changes *Clienti*."""
+    return master.model_copy(update={"customers": tuple(replace(c, **fields) if c.code == code else c
+                                                        for c in master.customers)})
+
+
+def invoiced(ledger, **customer):
+    """C001's April invoice, final: 2 × 25 € at 22%, C001 as `customer` says."""
+    master = master_with(payment_terms="30", postcode="00184", **customer)
+    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "2", "25", "22", None)])
+    ship_lines(ledger, "C001", date(2026, 4, 9), [(line_id, "2")])
+    invoicing.run(ledger, master, Request(APRIL, date(2026, 5, 2)), status=InvoiceStatus.FINAL)
+    return master
+
+
+def stored_split(ledger, number: int) -> bool:
+    with reading(ledger) as conn:
+        i = schema.invoices.c
+        return conn.execute(select(i.split_payment).where(i.kind == InvoiceKind.CREDIT_NOTE.value,
+                                                          i.number == number)).scalar_one()
+
+
+def exported_note(master, ledger, tmp_path):
+    exported = einvoice.export(master, ledger, month=Period(date(2026, 4, 1), date(2026, 5, 31)), out=tmp_path)
+    assert not exported.refused, [p.message("it") for p in exported.problems]
+    assert all(schema_errors(path.read_bytes()) == [] for path in exported.files.values())
+    return [read(path) for path in exported.files.values() if read(path).kind == "TD04"]
+
+
+@pytest.mark.parametrize("before, after, payability", [(True, False, ("S",)), (False, True, (None,))])
+def test_a_credit_note_bears_split_payment_as_the_invoice_it_corrects(tmp_path, ledger, before, after, payability):
+    """The customer's *Scissione pagamenti* changed since the invoice: the note follows the
+    invoice, so it asks back the VAT the customer paid, no more and no less."""
+    invoiced(ledger, sdi_code="UFABCD", split_payment=before)
+    today = master_with(payment_terms="30", postcode="00184", sdi_code="UFABCD", split_payment=after)
+    done = credit(ledger, today, "FT-2026-00001", [(1, D(1))], "Merce danneggiata", date(2026, 5, 5),
+                  date(2026, 5, 6))
+    assert done.note is not None, done.problems
+    assert (done.note.split_payment, done.note.total, done.note.payable) == (
+        before, D("-30.50"), D("-25.00") if before else D("-30.50"))
+    assert stored_split(ledger, 1) is before
+    [note] = exported_note(today, ledger, tmp_path)
+    assert note.payability == payability
+
+
+def test_a_credit_note_cites_the_cig_and_cup_the_invoice_bore_not_today_s(tmp_path, ledger):
+    """C001's CIG changed and its CUP was cleared after the invoice: the note's DatiFattureCollegate
+    and its printed copy name those the invoice bore."""
+    invoiced(ledger, sdi_code="UFABCD", cig=CIG, cup=CUP)
+    today = master_with(payment_terms="30", postcode="00184", sdi_code="UFABCD", cig=NEW_CIG, cup=None)
+    done = credit(ledger, today, "FT-2026-00001", [(1, D(1))], "Latte", date(2026, 5, 5), date(2026, 5, 6),
+                  out=tmp_path / "nc.xlsx")
+    assert done.note is not None, done.problems
+    [note] = exported_note(today, ledger, tmp_path / "xml")
+    assert note.linked_codes == (("FT-2026-00001", CUP, CIG),)
+    rows = CalamineWorkbook.from_path(str(done.printed)).get_sheet_by_name(done.note.number).to_python()
+    column = [row[0] for row in rows]
+    assert f"CIG {CIG}" in column and f"CUP {CUP}" in column and f"CIG {NEW_CIG}" not in column
+
+
+def test_a_cig_added_after_the_invoice_is_not_cited_by_its_note(tmp_path, ledger):
+    invoiced(ledger, sdi_code="UFABCD")
+    today = master_with(payment_terms="30", postcode="00184", sdi_code="UFABCD", cig=NEW_CIG)
+    done = credit(ledger, today, "FT-2026-00001", [(1, D(1))], "Latte", date(2026, 5, 5), date(2026, 5, 6))
+    assert done.note is not None, done.problems
+    [note] = exported_note(today, ledger, tmp_path)
+    assert note.linked_codes == (("FT-2026-00001", None, None),)
+    copies = write_accountants(tmp_path / "acc", today, [done.note], done.note.run_id, copies=True)[1]
+    rows = CalamineWorkbook.from_path(str(copies)).get_sheet_by_name(done.note.number).to_python()
+    assert f"CIG {NEW_CIG}" not in [row[0] for row in rows]
+
+
+def test_a_volume_discount_note_follows_the_invoices_it_cites(tmp_path, ledger):
+    """C002 bought in April as a public body with a CIG; by the settlement it is a company: the
+    discount's note still bears split payment and cites the CIG of the invoice it reduces."""
+    public = dict(sdi_code="UFABCD", split_payment=True, cig=CIG, postcode="00184")
+    books = books_of(scene(1, immediate=True, discount=50))
+    sold_at_order(with_customer(books, "C002", **public), ledger)
+    today = with_customer(books, "C002", sdi_code="ABC1234", split_payment=False, postcode="00184")
+    note = settle_april(today, ledger)
+    assert note.split_payment is True and note.payable == note.total - note.vat
+    assert stored_split(ledger, int(note.number[-5:])) is True
+    [read_note] = exported_note(today, ledger, tmp_path)
+    assert read_note.payability == ("S",)
+    assert read_note.linked_codes == (("FT-2026-00001", None, CIG),)
+
+
+def test_a_return_s_note_at_month_end_follows_the_invoice_it_takes_its_goods_back_from(tmp_path, ledger):
+    """C002's April invoice bore split payment; by May's run it no longer would: the return's
+    note, taking its goods back from that invoice, bears it still."""
+    books = books_of(sheets(2))
+    april_invoice(with_customer(books, "C002", sdi_code="UFABCD", split_payment=True, postcode="00184"), ledger)
+    today = with_customer(books, "C002", sdi_code="ABC1234", split_payment=False, postcode="00184")
+    result = may_run(today, ledger)
+    [note] = [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert [c.number for c in note.cites] == ["FT-2026-00001"]
+    assert note.split_payment is True
+    assert stored_split(ledger, int(note.number[-5:])) is True
+
+
+def parties(split: bool, cig: str | None = None, code: str = "C001") -> Parties:
+    seller = Seller(company_name="Forniture Rossi S.r.l.", vat_number="01234560157", address="Via Roma 10",
+                    postcode="20121", city="Milano")
+    return Parties(seller=seller, buyer=Buyer(code=code, name="Comune", address="Piazza 1", city="Roma",
+                                               split_payment=split, cig=cig))
+
+
+def test_a_note_over_invoices_of_both_settings_is_refused_naming_them_and_different_codes_are_left_to_each():
+    with pytest.raises(MixedSplit) as refused:
+        as_corrected(parties(False), [("FT-2026-00001", parties(True)), ("FT-2026-00002", parties(False))])
+    message = refused.value.problem("C001").message("it")
+    assert "fatture emesse in scissione dei pagamenti (FT-2026-00001) e fatture emesse senza (FT-2026-00002)" in message
+    assert "non è stato registrato nulla" in message
+    assert "(FT-2026-00001) and invoices issued without it (FT-2026-00002)" in refused.value.problem("C001").message("en")
+    both = as_corrected(parties(False, NEW_CIG), [("FT-2026-00001", parties(True, CIG)),
+                                                  ("FT-2026-00002", parties(True, None))])
+    assert (both.buyer.split_payment, both.buyer.cig) == (True, None)
