@@ -203,6 +203,24 @@ def test_an_invoice_issued_with_the_shipment_is_immediate_td01_citing_its_ddt(tm
         assert schema_errors(path.read_bytes()) == []
 
 
+def test_an_invoice_issued_at_the_order_cites_the_order_of_its_services(tmp_path, ledger):
+    """C002 is invoiced when its order is created (*Immediato*): nothing is rendered yet, so no
+    record of services cites the order; the immediate invoice (TD01) cites it for its service
+    line, as month end's and `ship --invoice`'s do."""
+    sheets = service_sheets()
+    for row, terms in zip(sheets["Clienti"], ("Termini di fatturazione", None, "Immediato")):
+        row.append(terms)
+    master = check(minimal.workbook(sheets)).master
+    made = create(master, ledger, THURSDAY, with_catch_up=False)
+    [invoice] = [x for x in made.invoices if x.customer == "C002"]
+    assert [(line.item, line.delivery) for line in invoice.lines] == [("A002", None)]
+    exported = einvoice.export(master, ledger, month=APRIL, out=tmp_path)
+    [private] = [read(path) for path in exported.files.values() if read(path).buyer_name == "Mario Rossi"]
+    assert (private.kind, private.ddts) == ("TD01", ())
+    assert private.purchase_orders == ((invoice.lines[0].order_number, (1,)),)
+    assert all(schema_errors(path.read_bytes()) == [] for path in exported.files.values())
+
+
 def test_printing_ddts_again_leaves_the_services_rendered_out_and_says_why_when_named(ledger):
     """`print ddt` chooses DDTs only: by date the services rendered are not among them, `1/2026`
     is the DDT though SERVIZI-2026-00001 exists, and naming one says it is no DDT."""

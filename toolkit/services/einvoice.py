@@ -34,6 +34,7 @@ from toolkit.basics.wording import Counted, count
 from toolkit.core.einvoice import Context, Options, RelatedDocument, credited_invoices
 from toolkit.core.einvoice.names import file_name, seller_id
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus, Period
+from toolkit.core.shipping import service_items
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.einvoices import (
@@ -137,7 +138,8 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
     with writing(ledger) as conn:
         kept = assign(conn, finals)
     context = Context(master.settings, {c.code: c for c in master.customers},
-                      {d.number: kept[d.id] for d in finals}, linked=_credited(master, ledger, finals), options=options)
+                      {d.number: kept[d.id] for d in finals}, linked=_credited(master, ledger, finals),
+                      services=service_items(master), options=options)
     ids = {d.number: d.id for d in finals}
     with staged_output(out) as staged:
         written = write_invoices(_invoices(ledger, finals), context, staged.folder)

@@ -66,6 +66,9 @@ class Context:
     """Order number → the customer's reference for it (DatiOrdineAcquisto)."""
     linked: Mapping[str, tuple[RelatedDocument, ...]] = field(default_factory=dict)
     """Credit note number → the invoices it corrects (DatiFattureCollegate)."""
+    services: frozenset[str] = frozenset()
+    """The items that are services (*Articoli › Servizio*): a line of one invoiced at its order,
+    which no record of services rendered documents yet, cites the order (DatiOrdineAcquisto)."""
     options: Options = Options()
 
 
@@ -97,7 +100,8 @@ def prepare(invoice: Invoice, context: Context) -> Prepared:
     if customer is None or progressive is None:
         return Prepared(invoice, None, tuple(problems))
     document = build(invoice, seller, customer, progressive, purchase_orders=context.purchase_orders,
-                     linked=context.linked.get(invoice.number or "", ()), options=context.options)
+                     linked=context.linked.get(invoice.number or "", ()), services=context.services,
+                     options=context.options)
     return Prepared(invoice, document, tuple(check(document)))
 
 

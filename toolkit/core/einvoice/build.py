@@ -16,7 +16,7 @@ unit price.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -63,14 +63,15 @@ class Options:
 
 def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, progressive: str, *,
           purchase_orders: Mapping[str, str] | None = None, linked: Sequence[RelatedDocument] = (),
-          options: Options = Options()) -> FatturaPA:
+          services: Collection[str] = (), options: Options = Options()) -> FatturaPA:
     """The FatturaPA of one invoice or credit note.
 
     `purchase_orders` maps an order number to the customer's reference for it (their
     purchase order number), beside the references the invoice's lines carry from their orders;
     `linked` are the invoices a credit note corrects, each bearing the CUP and CIG that invoice
     bore (`toolkit.core.einvoice.links`), not the buyer's of today: a public body matches the
-    note to the contract of the invoice it corrects.
+    note to the contract of the invoice it corrects. `services` are the items that are services:
+    their lines invoiced at the order cite it, as those of services rendered do.
     """
     credit_note = invoice.kind is InvoiceKind.CREDIT_NOTE
     invoice = as_stated(invoice)
@@ -92,7 +93,7 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
         summary=summary,
         stamp_duty=codes.STAMP_DUTY if stamp_duty_due(summary) else None,
         reason=(fold(invoice.reason) or "")[:200] or None,
-        purchase_orders=_purchase_orders(invoice, purchase_orders or {}, public),
+        purchase_orders=_purchase_orders(invoice, purchase_orders or {}, public, services),
         linked_invoices=tuple(replace(x, cup=_capitals(x.cup), cig=_capitals(x.cig)) for x in linked),
         delivery_notes=delivery_notes,
         payment=_payment(invoice, seller),
@@ -140,12 +141,13 @@ def _line(line: InvoiceLine) -> Line:
                 price, line.amount, line.vat_rate, line.vat_nature or None)
 
 
-def _purchase_orders(invoice: Invoice, given: Mapping[str, str],
-                     public: tuple[str | None, str | None]) -> tuple[RelatedDocument, ...]:
+def _purchase_orders(invoice: Invoice, given: Mapping[str, str], public: tuple[str | None, str | None],
+                     services: Collection[str] = ()) -> tuple[RelatedDocument, ...]:
     """One DatiOrdineAcquisto per order with a customer reference, with its invoice lines.
 
-    Services rendered (`DeliveryRef.services`) travel on no DDT, so their order is what
-    documents them: their lines cite it by its reference, else by its own number. A buyer with a
+    Services travel on no DDT, so their order is what documents them: their lines cite it by
+    its reference, else by its own number, rendered (`DeliveryRef.services`) or invoiced at the
+    order, before anything is rendered (no delivery, an item of `services`). A buyer with a
     CUP or CIG (`public`) has every order cited, each block bearing them: a public body pays only
     what names its contract (art. 25 DL 66/2014)."""
     references = {line.order_number: line.customer_reference for line in invoice.lines if line.customer_reference}
@@ -155,7 +157,7 @@ def _purchase_orders(invoice: Invoice, given: Mapping[str, str],
     lines: dict[str, list[int]] = defaultdict(list)
     for line in invoice.lines:
         own = line.order_number if every_order else None
-        if reference := references.get(line.order_number) or _rendered_order(line) or own:
+        if reference := references.get(line.order_number) or _rendered_order(line, services) or own:
             cited.setdefault(line.order_number, reference)
             lines[line.order_number].append(line.line_no)
     cup, cig = public
@@ -173,9 +175,12 @@ def _capitals(code: str | None) -> str | None:
     return folded.upper() if folded else None
 
 
-def _rendered_order(line: InvoiceLine) -> str | None:
-    """The order number of a line of services rendered, which no DDT documents; else None."""
-    return line.order_number if line.delivery is not None and line.delivery.services else None
+def _rendered_order(line: InvoiceLine, services: Collection[str]) -> str | None:
+    """The order number of a line of services, which no DDT documents: rendered, or invoiced at
+    its order (no delivery yet); else None."""
+    if line.delivery is not None:
+        return line.order_number if line.delivery.services else None
+    return line.order_number if line.order_line_id is not None and line.item in services else None
 
 
 def _payment(invoice: Invoice, seller: Settings | Seller) -> Payment | None:
