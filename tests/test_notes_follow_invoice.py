@@ -18,14 +18,15 @@ from test_invoicing import make_order, master_with
 from test_invoicing import ship as ship_lines
 from test_returns_at_once import books_of, scene, settle_april, sold_at_order
 
-from toolkit.core.credit_notes import MixedSplit, as_corrected
-from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Period, Request
+from toolkit.core.credit_notes import Creditable, MixedSplit, Sold, TakenBack, as_corrected, mixed_split
+from toolkit.core.invoicing import InvoiceKind, InvoiceLine, InvoiceStatus, Period, Request
 from toolkit.ledger import schema
 from toolkit.ledger.db import reading
 from toolkit.model.parties import Buyer, Parties, Seller
 from toolkit.model.records import MasterData
 from toolkit.services import einvoice, invoicing
 from toolkit.services.credit_notes import credit
+from toolkit.services.orders import create
 from toolkit.writers.accountants import write_accountants
 
 APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
@@ -149,3 +150,48 @@ def test_a_note_over_invoices_of_both_settings_is_refused_naming_them_and_differ
     both = as_corrected(parties(False, NEW_CIG), [("FT-2026-00001", parties(True, CIG)),
                                                   ("FT-2026-00002", parties(True, None))])
     assert (both.buyer.split_payment, both.buyer.cig) == (True, None)
+
+
+def test_a_return_taking_goods_back_from_invoices_with_and_without_split_payment_waits(ledger):
+    """C002, invoiced at the order, bought 3 kg on 10 April as a public body (split payment) and 3
+    on 15 May as a company; its return of 5 on 20 May takes goods back from both invoices: no one
+    note can follow both, so it is not credited and says why and what to do."""
+    s = scene(5, immediate=True)
+    s["Modelli ordine"].append(["T004", "C002", None, None, "Mensile giorno", None, None, 15, None, None,
+                                date(2026, 5, 1), date(2026, 5, 31), None])
+    s["Righe modello"].append(["T004", "A001", 3, None, None])
+    books = books_of(s)
+    sold_at_order(with_customer(books, "C002", sdi_code="UFABCD", split_payment=True, postcode="00184"), ledger)
+    today = with_customer(books, "C002", sdi_code="ABC1234", split_payment=False, postcode="00184")
+    may = create(today, ledger, date(2026, 5, 15), with_catch_up=False)
+    assert [(x.number, x.split_payment) for x in may.invoices] == [("FT-2026-00002", False)]
+    returned = create(today, ledger, date(2026, 5, 20), with_catch_up=False)
+    assert not any(x.kind is InvoiceKind.CREDIT_NOTE for x in returned.invoices)
+    [problem] = [p for p in returned.problems if p.code == "return-mixed-split-payment"]
+    message = problem.message("it")
+    assert "fatture emesse in scissione dei pagamenti (FT-2026-00001) e da fatture emesse senza (FT-2026-00002)" \
+        in message
+    assert "toolkit returns no-credit anagrafiche.xlsx --order" in message
+    assert "invoices issued without it (FT-2026-00002)" in problem.message("en")
+    with reading(ledger) as conn:
+        i = schema.invoices.c
+        assert conn.execute(select(i.id).where(i.kind == InvoiceKind.CREDIT_NOTE.value)).first() is None
+
+
+def test_of_two_returns_on_one_note_the_one_of_the_other_setting_waits_for_a_note_of_its_own():
+    """RE-1 takes its goods back from FT-2026-00001 (split payment), RE-2 from FT-2026-00002 (none),
+    both on the customer's note: the note follows RE-1's invoice and RE-2 waits, credited alone by
+    the next run; RE-3, on another note, and a return refused already are left alone."""
+    def taken(note: int, order: str, invoice_id: int) -> TakenBack:
+        sold_line = InvoiceLine("A001", "Caffè", "pz", D(3), D(10), D("30.00"), D(22), None, 1, 5, 6, None, "OC-1")
+        line = InvoiceLine("A001", "Caffè", "pz", D(-1), D(10), D("-10.00"), D(22), None, 1, 7, 8, None, order)
+        sold = Sold("C002", invoice_id, f"FT-2026-0000{invoice_id}", date(2026, 4, 30), Creditable(sold_line, 1))
+        return TakenBack(note, line, sold, D(-1), D("-10.00"), D("-10.00"))
+
+    parts = [taken(0, "RE-1", 1), taken(0, "RE-2", 2), taken(1, "RE-3", 2), taken(0, "RE-4", 2)]
+    [waits] = mixed_split(parts, lambda s: s.invoice_id == 1, refused={(0, "RE-4", None)})
+    assert (waits.line.order_number, waits.split, waits.plain, waits.alone) == (
+        "RE-2", ("FT-2026-00001",), ("FT-2026-00002",), True)
+    assert waits.problem.code == "return-mixed-split-payment"
+    assert "La prossima fatturazione lo accredita da solo, in una nota di credito a parte." in waits.problem.render("it")
+    assert "The next invoicing credits it alone, on a credit note of its own." in waits.problem.render("en")

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -192,6 +192,16 @@ MIXED_SPLIT_PAYMENT = define(
        "633/72) and cannot both bear split payment and not, so nothing was stored. The customer's “Scissione "
        "pagamenti” changed between those invoices: credit each apart (toolkit invoice credit --invoice …), or issue "
        "by hand one note for the invoices of each kind.")
+RETURN_MIXED_SPLIT = define(
+    "return-mixed-split-payment", "error",
+    it="Il reso {order}{ddt} riprende merce venduta da fatture emesse in scissione dei pagamenti ({split}) e da "
+       "fatture emesse senza ({plain}), nella stessa nota di credito: una nota segue le fatture che corregge (art. 26 "
+       "e 17-ter DPR 633/72) e non può avere la scissione e non averla insieme, quindi il reso non è stato "
+       "accreditato; {waits} {after}",
+    en="Return {order}{ddt} takes back goods sold by invoices issued under split payment ({split}) and by invoices "
+       "issued without it ({plain}), on the same credit note: a note follows the invoices it corrects (art. 26 and "
+       "17-ter DPR 633/72) and cannot both bear split payment and not, so the return was not credited; {waits} "
+       "{after}")
 IN_FUTURE = define(
     "credit-date-in-future", "error",
     it="La data {day} è successiva a oggi ({today}): le note di credito non si datano nel futuro.",
@@ -565,6 +575,80 @@ def over_discount(taken: Sequence[TakenBack], rooms: Mapping[int, Headroom]) -> 
         for found, amount in asked.items():
             used[found] += amount
     return refused
+
+
+_MIXED_NEXT = {
+    True: ("La prossima fatturazione lo accredita da solo, in una nota di credito a parte.",
+           "The next invoicing credits it alone, on a credit note of its own."),
+    False: ("Il cliente ha cambiato «Scissione pagamenti» tra quelle fatture: registra che il reso non va accreditato "
+            "(toolkit returns no-credit anagrafiche.xlsx --order {order} --reason \"…\") e accredita ciascuna "
+            "fattura a parte (toolkit invoice credit --invoice …).",
+            "The customer's “Scissione pagamenti” changed between those invoices: record that the return is not to "
+            "be credited (toolkit returns no-credit anagrafiche.xlsx --order {order} --reason \"…\") and credit each "
+            "invoice apart (toolkit invoice credit --invoice …)."),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MixedNext:
+    """What a return refused for mixing split payment (`ReturnMixesSplit`) waits for: alone
+    (its own invoices all of one kind) the next run credits it on a note of its own; else only
+    the desk can, invoice by invoice."""
+
+    alone: bool
+    order: str
+
+    def shown(self, lang: str) -> str:
+        return _MIXED_NEXT[self.alone][0 if lang == "it" else 1].format(order=self.order)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnMixesSplit:
+    """A return whose goods come back from invoices issued under split payment and without
+    (`split`, `plain`: their numbers), itself or with the returns before it on the same credit
+    note (`alone`: its own invoices are of one kind): the note, following the invoices it
+    corrects, could not bear split payment and not at once."""
+
+    note: int
+    line: InvoiceLine
+    split: tuple[str, ...]
+    plain: tuple[str, ...]
+    alone: bool
+
+    @property
+    def problem(self) -> Problem:
+        return RETURN_MIXED_SPLIT(None, order=self.line.order_number, **_waits(self.line, "stays"),
+                                  split=", ".join(self.split) or "—", plain=", ".join(self.plain) or "—",
+                                  after=MixedNext(self.alone, self.line.order_number))
+
+
+def mixed_split(taken: Sequence[TakenBack], bore: Callable[[Sold], bool],
+                refused: Collection[tuple[int, str, int | None]] = ()) -> list[ReturnMixesSplit]:
+    """The returns refused because their credit note would correct invoices issued under split
+    payment and without (`bore`: whether the invoice a part takes its goods back from did), the
+    returns of a note (by order and DDT, as `over_discount` takes them; those already `refused`
+    left out) taken in order: the note follows the invoices of its first return, and a return
+    whose own invoices are of the other kind, or of both, waits. A note follows the invoice it
+    corrects (art. 26 with art. 17-ter DPR 633/72), and one note has one setting."""
+    by_return: dict[tuple[int, str, int | None], list[TakenBack]] = defaultdict(list)
+    for t in taken:
+        key = (t.note, t.line.order_number, t.line.delivery.id if t.line.delivery else None)
+        if key not in refused:
+            by_return[key].append(t)
+    followed: dict[int, tuple[bool, tuple[str, ...]]] = {}
+    found = []
+    for (note, _, _), parts in by_return.items():
+        numbers = {kind: tuple(dict.fromkeys(t.sold.number or "—" for t in parts if bore(t.sold) is kind))
+                   for kind in (True, False)}
+        kinds = [kind for kind in (True, False) if numbers[kind]]
+        if len(kinds) == 1:
+            kind = kinds[0]
+            first, named = followed.setdefault(note, (kind, numbers[kind]))
+            if first is kind:
+                continue
+            numbers[first] = named
+        found.append(ReturnMixesSplit(note, parts[0].line, numbers[True], numbers[False], len(kinds) == 1))
+    return found
 
 
 def _used(room: Headroom, key: RateKey, amount: Decimal) -> Headroom:

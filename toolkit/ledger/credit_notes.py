@@ -77,6 +77,14 @@ def headrooms(conn: Connection, invoice_ids: Collection[int]) -> dict[int, Headr
     return found
 
 
+def split_payments(conn: Connection, invoice_ids: Collection[int]) -> dict[int, bool]:
+    """Invoice id → whether it bore split payment, as issued (`invoices.split_payment`): what
+    a return's credit note taking its goods back from it follows."""
+    i = schema.invoices.c
+    return {r.id: r.split_payment for chunk in in_batches(sorted(set(invoice_ids)))
+            for r in conn.execute(select(i.id, i.split_payment).where(i.id.in_(chunk)))}
+
+
 def taken_back(conn: Connection, line_ids: Collection[int]
                ) -> tuple[dict[int, tuple[Decimal, Decimal]], dict[int, list[str]]]:
     """For each of these invoice lines that credit notes took back from, by their own lines

@@ -31,10 +31,13 @@ from toolkit.basics.vocab import DocumentType, InvoiceTerms
 from toolkit.basics.wording import count
 from toolkit.core.credit_notes import (
     RETURN_CREDITED,
+    RETURN_MIXED_SPLIT,
     RETURN_OVER_DISCOUNT,
     OverReturn,
+    ReturnMixesSplit,
     ReturnOverDiscount,
     ReturnsMatched,
+    mixed_split,
     over_discount,
     returns_matched,
 )
@@ -59,7 +62,7 @@ from toolkit.core.invoicing import (
     shipments_of,
 )
 from toolkit.ledger import Ledger
-from toolkit.ledger.credit_notes import headrooms
+from toolkit.ledger.credit_notes import headrooms, split_payments
 from toolkit.ledger.db import document_number, reading, writing
 from toolkit.ledger.deliveries import buyer_names
 from toolkit.ledger.invoices import (
@@ -141,7 +144,7 @@ UNKNOWN_ORDER = define(
     usage=True)
 
 
-Refused = OverReturn | ReturnOverDiscount
+Refused = OverReturn | ReturnOverDiscount | ReturnMixesSplit
 """A return left out: its goods credited already, or beyond what a volume discount left."""
 
 
@@ -238,6 +241,9 @@ REFUSED_RETURNS = {
     RETURN_OVER_DISCOUNT.code: ("Resi non accreditati, perché lo sconto volume ha già rimborsato parte della merce",
                                 "Returns not credited, a volume discount having paid part of their goods back "
                                 "already"),
+    RETURN_MIXED_SPLIT.code: ("Resi non accreditati, perché la nota seguirebbe fatture con e senza scissione dei "
+                              "pagamenti", "Returns not credited, their note following invoices with and without "
+                              "split payment"),
 }
 """Why a run or a shipment left returns out, in the words of each reason (Italian, English): a
 return the volume discount held back was not credited already, and the desk checks a different
@@ -337,10 +343,17 @@ def returns_problems(refused: Sequence[Refused], matched: ReturnsMatched) -> lis
 def refused_returns(conn: Connection, matched: ReturnsMatched) -> list[Refused]:
     """The return lines refused of a matching: giving back goods credited already (`take_back`),
     or crediting more of an invoice than a volume discount citing it left at their VAT rate
-    (`over_discount`). One rule for every path that credits a return: month end
+    (`over_discount`), or making their note correct invoices issued with and without split
+    payment (`mixed_split`). One rule for every path that credits a return: month end
     (`returns_left_out`), `ship --invoice` and the order (`returns_kept`)."""
-    return [*matched.over, *over_discount(matched.taken, headrooms(
-        conn, {t.sold.invoice_id for t in matched.taken if t.sold.invoice_id is not None}))]
+    ids = {t.sold.invoice_id for t in matched.taken if t.sold.invoice_id is not None}
+    over: list[Refused] = [*matched.over, *over_discount(matched.taken, headrooms(conn, ids))]
+    if not matched.taken:
+        return over
+    splits = split_payments(conn, ids)
+    out = {(x.note, x.line.order_number, x.line.delivery.id if x.line.delivery else None) for x in over}
+    return over + [*mixed_split(matched.taken, lambda s: splits[s.invoice_id] if s.invoice_id is not None
+                                else matched.invoices[s.place].split_payment, out)]
 
 
 def returns_kept(conn: Connection, invoices: Sequence[Invoice]
