@@ -16,15 +16,16 @@ from sqlalchemy import select
 from test_credit_returns import april_invoice, may_run, sheets
 from test_invoicing import make_order, master_with
 from test_invoicing import ship as ship_lines
-from test_returns_at_once import books_of, scene, settle_april, sold_at_order
+from test_returns_at_once import SETTLED, books_of, scene, settle_april, sold_at_order
 
 from toolkit.core.credit_notes import Creditable, MixedSplit, Sold, TakenBack, as_corrected, mixed_split
 from toolkit.core.invoicing import InvoiceKind, InvoiceLine, InvoiceStatus, Period, Request
+from toolkit.core.volume_discounts import parse_period
 from toolkit.ledger import schema
 from toolkit.ledger.db import reading
 from toolkit.model.parties import Buyer, Parties, Seller
 from toolkit.model.records import MasterData
-from toolkit.services import einvoice, invoicing
+from toolkit.services import discounts, einvoice, invoicing
 from toolkit.services.credit_notes import credit
 from toolkit.services.orders import create
 from toolkit.writers.accountants import write_accountants
@@ -145,7 +146,7 @@ def test_a_note_over_invoices_of_both_settings_is_refused_naming_them_and_differ
         as_corrected(parties(False), [("FT-2026-00001", parties(True)), ("FT-2026-00002", parties(False))])
     message = refused.value.problem("C001").message("it")
     assert "fatture emesse in scissione dei pagamenti (FT-2026-00001) e fatture emesse senza (FT-2026-00002)" in message
-    assert "non è stato registrato nulla" in message
+    assert "la nota non è stata emessa" in message
     assert "(FT-2026-00001) and invoices issued without it (FT-2026-00002)" in refused.value.problem("C001").message("en")
     both = as_corrected(parties(False, NEW_CIG), [("FT-2026-00001", parties(True, CIG)),
                                                   ("FT-2026-00002", parties(True, None))])
@@ -195,3 +196,26 @@ def test_of_two_returns_on_one_note_the_one_of_the_other_setting_waits_for_a_not
     assert waits.problem.code == "return-mixed-split-payment"
     assert "La prossima fatturazione lo accredita da solo, in una nota di credito a parte." in waits.problem.render("it")
     assert "The next invoicing credits it alone, on a credit note of its own." in waits.problem.render("en")
+
+
+def test_a_volume_discount_over_invoices_with_and_without_split_payment_is_left_out_saying_why(ledger):
+    """C002 bought on 10 April under split payment and on 20 April without: its April discount
+    would cite both, so its note is not issued, and the error says why and what to do."""
+    s = scene(1, immediate=True, discount=50)
+    s["Modelli ordine"].append(["T004", "C002", None, None, "Mensile giorno", None, None, 20, None, None,
+                                date(2026, 4, 1), date(2026, 4, 30), None])
+    s["Righe modello"].append(["T004", "A001", 3, None, None])
+    books = books_of(s)
+    sold_at_order(with_customer(books, "C002", sdi_code="UFABCD", split_payment=True, postcode="00184"), ledger)
+    today = with_customer(books, "C002", sdi_code="ABC1234", split_payment=False, postcode="00184")
+    assert [x.number for x in create(today, ledger, date(2026, 4, 20), with_catch_up=False).invoices] == [
+        "FT-2026-00002"]
+    done = discounts.run(ledger, today, parse_period("2026-04"), SETTLED, date(2026, 5, 4))
+    [problem] = [p for p in done.problems if p.is_error]
+    assert problem.code == "credit-mixed-split-payment"
+    assert ("La nota di credito per il cliente C002 correggerebbe fatture emesse in scissione dei pagamenti "
+            "(FT-2026-00001) e fatture emesse senza (FT-2026-00002)") in problem.message("it")
+    assert done.credit_notes == []
+    with reading(ledger) as conn:
+        i = schema.invoices.c
+        assert conn.execute(select(i.id).where(i.kind == InvoiceKind.CREDIT_NOTE.value)).first() is None

@@ -184,14 +184,13 @@ MIXED_SPLIT_PAYMENT = define(
     "credit-mixed-split-payment", "error",
     it="La nota di credito per il cliente {customer} correggerebbe fatture emesse in scissione dei pagamenti "
        "({split}) e fatture emesse senza ({plain}): una nota segue le fatture che corregge (art. 26 e 17-ter DPR "
-       "633/72) e non può avere la scissione e non averla insieme, quindi non è stato registrato nulla. Il cliente "
-       "ha cambiato «Scissione pagamenti» tra quelle fatture: accredita ciascuna a parte (toolkit invoice credit "
-       "--invoice …), oppure emetti a mano una nota per le fatture dell'uno e una per quelle dell'altro tipo.",
+       "633/72) e non può avere la scissione e non averla insieme, quindi la nota non è stata emessa. Il cliente ha "
+       "cambiato «Scissione pagamenti» tra quelle fatture: emetti a mano una nota per le fatture dell'uno e una per "
+       "quelle dell'altro tipo.",
     en="The credit note for customer {customer} would correct invoices issued under split payment ({split}) and "
        "invoices issued without it ({plain}): a note follows the invoices it corrects (art. 26 and 17-ter DPR "
-       "633/72) and cannot both bear split payment and not, so nothing was stored. The customer's “Scissione "
-       "pagamenti” changed between those invoices: credit each apart (toolkit invoice credit --invoice …), or issue "
-       "by hand one note for the invoices of each kind.")
+       "633/72) and cannot both bear split payment and not, so the note was not issued. The customer's “Scissione "
+       "pagamenti” changed between those invoices: issue by hand one note for the invoices of each kind.")
 RETURN_MIXED_SPLIT = define(
     "return-mixed-split-payment", "error",
     it="Il reso {order}{ddt} riprende merce venduta da fatture emesse in scissione dei pagamenti ({split}) e da "

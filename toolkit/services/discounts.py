@@ -21,9 +21,11 @@ from sqlalchemy import Connection
 from toolkit.basics.files import Staged, check_output, staged_output
 from toolkit.basics.problems import Problem, define, errors
 from toolkit.basics.wording import count
+from toolkit.core.credit_notes import MixedSplit
 from toolkit.core.invoicing import Invoice, InvoiceStatus, drafts_left_out
 from toolkit.core.volume_discounts import Settlement, SettlementPeriod, discounts, settle
 from toolkit.ledger import Ledger
+from toolkit.ledger.credit_notes import split_payments
 from toolkit.ledger.db import reading, writing
 from toolkit.ledger.invoices import load_invoices, store
 from toolkit.ledger.settlements import (
@@ -138,11 +140,12 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
         credits = settling_credits(conn, period.start, period.end)
         planned = [s for s in settle(found, customers, items, invoices, period, day, lang, credits)
                    if (s.discount.code, s.customer) not in already]
+        planned, mixed = _one_setting(conn, planned)
         notes = [s.credit_note for s in planned if s.credit_note is not None]
         problems += chronology_problems(conn, master.settings, notes) + _strands_held(conn, master, notes, workbook)
         if errors(problems) or preview or not notes:
             return Settled(period, planned if not errors(problems) else [], already, notes if preview else [],
-                           problems, preview)
+                           problems + mixed, preview)
         stored = store(conn, master, notes, InvoiceStatus.FINAL, new_run_id(day))
         by_settlement = iter(stored)
         issued = []
@@ -158,7 +161,28 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
             rows.append((s.discount.code, s.customer, period.start, period.end, s.base, s.quantity, s.amount, note.id))
         record_settlements(conn, rows)
         files = _write(conn, staged, master, period, issued, lang) if staged is not None else []
-    return Settled(period, issued, already, stored, problems, preview, files)
+    return Settled(period, issued, already, stored, problems + mixed, preview, files)
+
+
+def _one_setting(conn: Connection, planned: list[Settlement]) -> tuple[list[Settlement], list[Problem]]:
+    """The settlements whose note cites invoices all issued with split payment or all without,
+    and the error of each other: a note follows the invoices it corrects (`as_corrected`), so
+    one over both cannot be issued. Left out alone, with its error: the other customers'
+    discounts are settled, and settling the period again tries it again."""
+    cited = {c.id for s in planned if s.credit_note is not None for c in s.credit_note.cites}
+    if not cited:
+        return planned, []
+    bore = split_payments(conn, cited)
+    kept, refused = [], []
+    for s in planned:
+        cites = s.credit_note.cites if s.credit_note is not None else ()
+        split = tuple(c.number for c in cites if bore.get(c.id))
+        if split and len(split) < len(cites):
+            plain = tuple(c.number for c in cites if not bore.get(c.id))
+            refused.append(MixedSplit(split, plain).problem(s.customer))
+        else:
+            kept.append(s)
+    return kept, refused
 
 
 def _strands_held(conn: Connection, master: MasterData, notes: list[Invoice], workbook: Path | str
