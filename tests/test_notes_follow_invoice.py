@@ -219,3 +219,20 @@ def test_a_volume_discount_over_invoices_with_and_without_split_payment_is_left_
     with reading(ledger) as conn:
         i = schema.invoices.c
         assert conn.execute(select(i.id).where(i.kind == InvoiceKind.CREDIT_NOTE.value)).first() is None
+
+
+def test_a_note_refused_at_export_and_written_again_keeps_the_setting_of_the_invoice_it_corrects(tmp_path, ledger):
+    """The note was issued while C001 had no postcode, so its file was refused; the desk adds the
+    postcode, the column *Scissione pagamenti* now saying no: written again with today's parties,
+    the note still bears split payment, as FT-2026-00001 did, and the ledger keeps it so."""
+    invoiced(ledger, sdi_code="UFABCD", split_payment=True, cig=CIG)
+    without_postcode = master_with(payment_terms="30", sdi_code="UFABCD", split_payment=False)
+    done = credit(ledger, without_postcode, "FT-2026-00001", [(1, D(1))], "Latte", date(2026, 5, 5),
+                  date(2026, 5, 6))
+    assert done.note is not None, done.problems
+    month = Period(date(2026, 4, 1), date(2026, 5, 31))
+    assert done.note.number in einvoice.export(without_postcode, ledger, month=month, out=tmp_path / "a").refused
+    fixed = master_with(payment_terms="30", postcode="00184", sdi_code="UFABCD", split_payment=False, cig=NEW_CIG)
+    [note] = exported_note(fixed, ledger, tmp_path / "b")
+    assert (note.payability, note.linked_codes) == (("S",), (("FT-2026-00001", None, CIG),))
+    assert stored_split(ledger, 1) is True

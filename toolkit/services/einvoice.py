@@ -31,6 +31,7 @@ from sqlalchemy import Connection
 from toolkit.basics.files import Staged, staged_output
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import Counted, count
+from toolkit.core.credit_notes import as_corrected
 from toolkit.core.einvoice import Context, Options, RelatedDocument, credited_invoices
 from toolkit.core.einvoice.names import file_name, seller_id
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus, Period
@@ -48,7 +49,7 @@ from toolkit.ledger.einvoices import (
 )
 from toolkit.ledger.invoices import reissue_parties
 from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
-from toolkit.model.parties import Parties, party_book
+from toolkit.model.parties import Parties, PartyBook, party_book
 from toolkit.model.records import MasterData, Settings
 from toolkit.services.invoicing import UNKNOWN_RUN
 from toolkit.writers.fatturapa import Written, pack_archives, write_invoices
@@ -222,14 +223,23 @@ def _corrected(master: MasterData, ledger: Ledger, finals: Sequence[Exportable],
     reprints follow. Files already written never change: their parties passed the checks."""
     refused = set(written.refused)
     book = party_book(master)
-    retaken = [replace(x, parties=book.parties(x.customer, x.ship_to))
-               for x in _invoices(ledger, [d for d in finals if d.number in refused])]
+    retaken = [replace(x, parties=_retaken(book, x)) for x in _invoices(ledger, [d for d in finals if d.number in refused])]
     again = write_invoices(retaken, context, out)
     reissued = {x.id: x.parties for x in retaken if x.number in again.files and x.id is not None and x.parties is not None}
     files = {**written.files, **again.files}
     return Written({d.number: files[d.number] for d in finals if d.number in files},
                    [p for p in written.problems if dict(p.params).get("invoice") not in refused] + again.problems,
                    list(again.refused)), reissued
+
+
+def _retaken(book: PartyBook, x: Invoice) -> Parties:
+    """The parties a refused document is written again with: today's, but a credit note keeps the
+    split payment, CIG and CUP it was issued with, those of the invoices it corrects
+    (`as_corrected`), whatever *Clienti* says of them now."""
+    today = book.parties(x.customer, x.ship_to)
+    if x.kind is InvoiceKind.CREDIT_NOTE and x.parties is not None:
+        return as_corrected(today, [(x.number or "", x.parties)])
+    return today
 
 
 def _credited(master: MasterData, ledger: Ledger, documents: Sequence[Exportable]
