@@ -13,7 +13,7 @@ import pytest
 from fatturapa_reading import read, schema_errors
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
-from test_credit_returns import april_invoice, may_run, sheets
+from test_credit_returns import april_invoice, deliver, may_run, sheets
 from test_invoicing import make_order, master_with
 from test_invoicing import ship as ship_lines
 from test_returns_at_once import SETTLED, books_of, scene, settle_april, sold_at_order
@@ -236,3 +236,24 @@ def test_a_note_refused_at_export_and_written_again_keeps_the_setting_of_the_inv
     [note] = exported_note(fixed, ledger, tmp_path / "b")
     assert (note.payability, note.linked_codes) == (("S",), (("FT-2026-00001", None, CIG),))
     assert stored_split(ledger, 1) is True
+
+
+def test_month_end_leaves_out_a_return_from_invoices_with_and_without_split_payment_and_invoices_the_rest(ledger):
+    """C002's April invoice bore split payment; in May, a company now, it buys 3 more on the 15th
+    and gives back 5 on the 20th: the return would take goods back from May's invoice of the same
+    run and from April's, so it is left out, its DDT waiting, and May's goods are invoiced."""
+    s = sheets(5)
+    s["Modelli ordine"].append(["T004", "C002", None, None, "Mensile giorno", None, None, 15, None, None,
+                                date(2026, 5, 1), date(2026, 5, 31), None])
+    s["Righe modello"].append(["T004", "A001", 3, None, None])
+    books = books_of(s)
+    april_invoice(with_customer(books, "C002", sdi_code="UFABCD", split_payment=True, postcode="00184"), ledger)
+    today = with_customer(books, "C002", sdi_code="ABC1234", split_payment=False, postcode="00184")
+    deliver(today, ledger, date(2026, 5, 15))
+    result = may_run(today, ledger)
+    assert [(x.kind, x.split_payment) for x in result.invoices if x.customer == "C002"] == [
+        (InvoiceKind.INVOICE, False)]
+    [refused] = result.returns_refused
+    assert refused.problem.code == "return-mixed-split-payment"
+    assert "Resi non accreditati, perché la nota seguirebbe fatture con e senza scissione dei pagamenti" \
+        in result.summary("it")
