@@ -930,6 +930,22 @@ def _sheet_names(zf: zipfile.ZipFile, workbook: str) -> dict[str, str]:
         return {}
 
 
+def sheet_tabs(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Each worksheet part of a vetted OOXML package by the name on its tab (`_sheet_names`),
+    its workbook part found as the guard finds it; empty when there is none."""
+    content_types = _member(zf.namelist(), "[Content_Types].xml")
+    if content_types is None:
+        return {}
+    part, _ = _main_part(zf, Path(), content_types)
+    workbook = _member(zf.namelist(), part.lstrip("/"))
+    return _sheet_names(zf, workbook) if workbook else {}
+
+
+def chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """A part decompressed as a stream of overlapping chunks (`_chunks`)."""
+    return _chunks(zf, part)
+
+
 def _column_number(letters: bytes) -> int:
     """`A` is 1, `XFD` is 16,384; rows alone (`<row r="5">`) count as column 1.
 

@@ -29,6 +29,9 @@ class RawSheet:
     merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
     """The merged ranges, ((first row, first column), (last row, last column)) 0-based as
     calamine gives them: only the first cell of one holds a value, which a message says."""
+    errors: tuple[tuple[int, int, str], ...] = ()
+    """The cells showing an error value (`error_cells.ErrorCell`: row, column 1-based, `#N/A`),
+    which `rows` holds as empty strings, as calamine gives them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +151,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
 
     from python_calamine import CalamineWorkbook
 
+    from toolkit.intake.error_cells import error_cells
     from toolkit.intake.guard import describe_exception
     from toolkit.intake.sheet_clearance import AllCleared
 
@@ -169,6 +173,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
 
     def sheets() -> Iterator[RawSheet]:
         tasks = meanwhile if isinstance(meanwhile, deque) else deque(meanwhile)
+        errors = error_cells(data if data is not None else path)
         parsed = _parsed_ahead(parse, names, ahead, tasks) if ahead else map(parse, names)
         try:
             for count, (sheet, name) in enumerate(zip(parsed, names), 1):  # the parser first: at its end, the tasks left run
@@ -176,7 +181,8 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                 start = sheet.start or (0, 0)
                 if count == len(names) and (refusal := cleared.verdict()):
                     raise refusal
-                yield RawSheet(name, rows, start[0] + 1, start[1] + 1, tuple(sheet.merged_cell_ranges or ()))
+                yield RawSheet(name, rows, start[0] + 1, start[1] + 1, tuple(sheet.merged_cell_ranges or ()),
+                               errors.get(name, ()))
             if not names and (refusal := cleared.verdict()):
                 raise refusal
         except Exception as exc:  # calamine raises several unrelated types for broken files

@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.basics import dates
-from toolkit.basics.cells import Location
+from toolkit.basics.cells import Location, at
 from toolkit.basics.files import OUTPUT_IS_INPUT, asked_for, atomic_path, check_output, refuse_other_file
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define, errors
 from toolkit.basics.runtime import collector_paused
@@ -85,6 +85,12 @@ FORM_DATE_FAR_AHEAD = define(
        "ordine non è stato creato. Correggi la data; se è proprio voluta, dalla riga di comando aggiungi --future.",
     en="The form's date {day} is more than {most} days after today ({today}): it looks like a typo, its order was "
        "not created. Correct the date; if it is really meant, add --future on the command line.")
+CELL_ERROR_VALUE = define(
+    "convert-cell-error-value", "error",
+    it="La cella mostra {shown}, l'errore di una formula, non un valore: correggi la formula (o scrivi il valore) "
+       "e converti di nuovo il file.",
+    en="The cell shows {shown}, a formula's error, not a value: correct the formula (or type the value) and "
+       "convert the file again.")
 NOTHING_TO_CONVERT = define(
     "convert-no-inputs", "error",
     it="Nessun file da convertire in {paths}.",
@@ -346,8 +352,10 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
         shaped = reshape(raw, options.mapping)
         if not shaped.fed and not shaped.settings:
             return FileResult(path, "skipped", "no-sheets", read=True), shaped
+        if showing_errors := _error_cells(raw, shaped):
+            return FileResult(path, "failed", problems=showing_errors, read=True), None
         return FileResult(path, "converted", read=True), shaped
-    sheets = [(s.name, _grid(s.rows, s.first_row, s.first_col)) for s in raw.sheets]
+    sheets = [(s.name, _grid(s.rows, s.first_row, s.first_col, s.errors)) for s in raw.sheets]
     if options.to == "csv":
         targets = [base.with_suffix(".csv")] if len(sheets) == 1 else [
             base.with_name(f"{base.name}-{_safe(name)}.csv") for name, _ in sheets]
@@ -429,9 +437,22 @@ def _far_ahead(form: Form) -> Problem | None:
     return FORM_DATE_FAR_AHEAD(form.where.get("date"), day=form.day, today=today, most=FAR_AHEAD)
 
 
-def _grid(rows: Sequence[Sequence[Any]], first_row: int, first_col: int) -> list[list[Any]]:
-    """A sheet's values from A1, as the user sees them placed."""
-    return [[] for _ in range(first_row - 1)] + [[None] * (first_col - 1) + list(r) for r in rows]
+def _error_cells(raw: RawWorkbook, shaped: Reshaped) -> tuple[Problem, ...]:
+    """A cell showing a formula's error in a sheet that feeds the master: its value is not
+    known, and read as empty it would become a customer without a Fido, a price of nothing."""
+    return tuple(CELL_ERROR_VALUE(at(s.name, row, col, raw.name), shown=shown)
+                 for s in raw.sheets if s.name not in shaped.ignored for row, col, shown in s.errors)
+
+
+def _grid(rows: Sequence[Sequence[Any]], first_row: int, first_col: int,
+          errors: Sequence[tuple[int, int, str]] = ()) -> list[list[Any]]:
+    """A sheet's values from A1, as the user sees them placed: a cell showing a formula's error
+    holds its text (`#N/A`), as the copy is of what the sheet shows, and left blank it would
+    pass for a value never typed."""
+    grid: list[list[Any]] = [[] for _ in range(first_row - 1)] + [[None] * (first_col - 1) + list(r) for r in rows]
+    for row, col, shown in errors:
+        grid[row - 1][col - 1] = shown
+    return grid
 
 
 def _safe(name: str) -> str:

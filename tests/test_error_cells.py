@@ -1,0 +1,138 @@
+"""A cell showing a formula's error (#N/A, #DIV/0!, …) is a problem at its cell, never an empty
+cell: the audit's Fido `=NA()` read as no credit limit and price `=1/0` as the list price,
+while `check` said «Nessun problema»."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import app, output
+from toolkit.intake import guard
+
+NA_FIDO = ("Clienti", "R3", "NA()", "#N/A")
+DIV0_PRICE = ("Righe modello", "D2", "1/0", "#DIV/0!")
+
+
+def with_errors(source: Path, target: Path, *cells: tuple[str, str, str, str]) -> Path:
+    """The workbook with each (sheet, cell) holding a formula whose cached value is an error,
+    written as Excel and LibreOffice write it: `<c r="R3" t="e"><f>NA()</f><v>#N/A</v></c>`
+    (openpyxl first puts a 0 in each, so that the cell is there to replace)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(source)
+    for sheet, ref, _, _ in cells:
+        book[sheet][ref] = 0
+    book.save(target)
+    with zipfile.ZipFile(target) as zf:
+        tabs = {tab: part for part, tab in guard.sheet_tabs(zf).items()}
+        parts = [(info, zf.read(info)) for info in zf.infolist()]
+    changed: dict[str, bytes] = {}
+    for sheet, ref, formula, shown in cells:
+        part = tabs[sheet]
+        xml = changed.get(part) or dict((i.filename, d) for i, d in parts)[part]
+        cell = f'<c r="{ref}" t="e"><f>{formula}</f><v>{shown}</v></c>'.encode()
+        xml, count = re.subn(rf'<c r="{ref}"(?: [^>]*)?(?:/>|>.*?</c>)'.encode(), cell, xml, count=1)
+        assert count == 1, (sheet, ref)
+        changed[part] = xml
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in parts:
+            zf.writestr(info.filename, changed.get(info.filename, data))
+    target.write_bytes(packed.getvalue())
+    return target
+
+
+def toolkit(args: list[str], capsys) -> tuple[int, dict]:
+    app._register()
+    output.reset()
+    code = app.run([*args, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def told(answer: dict) -> list[tuple[str, str, str]]:
+    return [(p["code"], f"{p['sheet']}!{p['cell']}", p["message"]) for p in answer["problems"]
+            if p["severity"] == "error"]
+
+
+FIDO_TOLD = ("cell-error-value", "Clienti!R3",
+             "La cella «Fido» mostra #N/A, l'errore di una formula, non un valore: correggi la formula "
+             "(o scrivi il valore) e salva di nuovo il file.")
+PRICE_TOLD = ("cell-error-value", "Righe modello!D2",
+              "La cella «Prezzo» mostra #DIV/0!, l'errore di una formula, non un valore: correggi la formula "
+              "(o scrivi il valore) e salva di nuovo il file.")
+
+
+def test_check_names_each_error_cell_with_what_it_shows(tmp_path, sample_workbook, capsys):
+    book = with_errors(sample_workbook, tmp_path / "anagrafiche.xlsx", NA_FIDO, DIV0_PRICE)
+    code, answer = toolkit(["check", str(book)], capsys)
+    assert code == 1
+    assert told(answer) == [FIDO_TOLD, PRICE_TOLD]
+
+
+def test_an_error_in_a_required_cell_is_not_told_to_be_filled_in(tmp_path, sample_workbook, capsys):
+    book = with_errors(sample_workbook, tmp_path / "anagrafiche.xlsx", ("Righe modello", "B2", "NA()", "#N/A"))
+    code, answer = toolkit(["check", str(book)], capsys)
+    assert code == 1
+    assert [(c, where) for c, where, _ in told(answer)] == [("cell-error-value", "Righe modello!B2")]
+    assert "«Articolo» mostra #N/A" in told(answer)[0][2]
+
+
+@pytest.mark.parametrize("verb", [["orders", "preview"], ["orders", "create"]])
+def test_a_verb_reading_the_master_refuses_it_and_writes_nothing(verb, tmp_path, sample_workbook, capsys):
+    book = with_errors(sample_workbook, tmp_path / "anagrafiche.xlsx", NA_FIDO, DIV0_PRICE)
+    code, answer = toolkit([*verb, str(book), "--date", "2026-04-09"], capsys)
+    assert code == 1
+    assert told(answer) == [FIDO_TOLD, PRICE_TOLD]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["anagrafiche.xlsx"]
+
+
+def test_an_error_in_a_column_the_toolkit_does_not_read_is_left_alone(tmp_path, sample_workbook, capsys):
+    book = with_errors(sample_workbook, tmp_path / "anagrafiche.xlsx", ("Clienti", "AZ3", "NA()", "#N/A"))
+    code, answer = toolkit(["check", str(book)], capsys)
+    assert (code, told(answer)) == (0, [])
+
+
+def test_convert_to_csv_writes_what_the_cell_shows(tmp_path, sample_workbook, capsys):
+    book = with_errors(sample_workbook, tmp_path / "in.xlsx", NA_FIDO)
+    code, _ = toolkit(["convert", str(book), "--to", "csv", "--out", str(tmp_path / "out")], capsys)
+    assert code == 0
+    with (tmp_path / "out" / "in-Clienti.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    assert rows[2][17] == "#N/A"
+
+
+def test_convert_to_master_fails_the_file_naming_the_error_cell(tmp_path, sample_workbook, capsys):
+    (tmp_path / "in").mkdir()
+    book = with_errors(sample_workbook, tmp_path / "in" / "vecchio.xlsx", NA_FIDO)
+    code, answer = toolkit(["convert", str(book.parent), "--to", "master", "--out", str(tmp_path / "out")], capsys)
+    assert code == 1
+    [failed] = [f for f in answer["files"] if f["status"] == "failed"]
+    assert [(p["code"], f"{p['sheet']}!{p['cell']}", p["message"]) for p in failed["problems"]] == [(
+        "convert-cell-error-value", "Clienti!R3", "La cella mostra #N/A, l'errore di una formula, non un valore: "
+        "correggi la formula (o scrivi il valore) e converti di nuovo il file.")]
+
+
+def test_a_workbook_saved_by_libreoffice_shows_its_errors_to_check(tmp_path, sample_workbook, capsys):
+    """The audit's own file: the formulas typed, the workbook saved by LibreOffice, which stores
+    the error each formula gives as the cell's value."""
+    import openpyxl
+
+    from toolkit.writers import libreoffice
+
+    if libreoffice.soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    book = openpyxl.load_workbook(sample_workbook)
+    book["Clienti"]["R3"] = "=NA()"
+    book["Righe modello"]["D2"] = "=1/0"
+    (tmp_path / "typed").mkdir()
+    book.save(tmp_path / "typed" / "anagrafiche.xlsx")
+    saved = libreoffice.convert(tmp_path / "typed" / "anagrafiche.xlsx", "xlsx", tmp_path / "saved")
+    code, answer = toolkit(["check", str(saved)], capsys)
+    assert (code, told(answer)) == (1, [FIDO_TOLD, PRICE_TOLD])

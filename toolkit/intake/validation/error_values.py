@@ -1,0 +1,45 @@
+"""A cell of the master showing a formula's error (#N/A, #DIV/0!, …) is a problem at its cell.
+
+The reader gives such a cell as empty (`sources.RawSheet.errors`): read so, a Fido `=NA()`
+became "no credit limit" and a price override `=1/0` "the list price", while the check said
+nothing, and a required cell was told to be filled in while it showed #N/A. Its value is
+unknown, so the master is not usable until the formula is corrected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from toolkit.basics.cells import Location, address
+from toolkit.basics.problems import Problem, define
+from toolkit.intake.validation.layout import SETTINGS_COLUMNS, Table
+
+ERROR_VALUE = define(
+    "cell-error-value", "error",
+    it="La cella «{it}» mostra {shown}, l'errore di una formula, non un valore: correggi la formula "
+       "(o scrivi il valore) e salva di nuovo il file.",
+    en="Cell “{en}” shows {shown}, a formula's error, not a value: correct the formula (or type the value) "
+       "and save the file again.")
+
+
+def at_error_cells(tables: dict[str, Table], workbook: str, problems: list[Problem]) -> list[Problem]:
+    """The problems, each error cell in a column the tables read told as such: a problem found
+    at that cell from its reading as empty (*Manca «Articolo»*) is dropped, as it was not."""
+    found = [p for table in tables.values() for p in _in_table(table, workbook)]
+    if not found:
+        return problems
+    cells = {(p.sheet, p.cell) for p in found}
+    return [p for p in problems if (p.sheet, p.cell) not in cells] + found
+
+
+def _in_table(table: Table, workbook: str) -> Iterator[Problem]:
+    if not table.raw.errors:
+        return
+    fields = {col: key for key, col in table.columns.items()}
+    header_row = table.raw.first_row + table.header_index
+    spec = {c.key: c for c in (SETTINGS_COLUMNS if table.spec.key_value else table.spec).columns}
+    for row, col, shown in table.raw.errors:
+        column = spec.get(fields.get(col, ""))
+        if column is not None and row > header_row:
+            yield ERROR_VALUE(Location(table.name, address(row, col), workbook), it=column.it, en=column.en,
+                              shown=shown)
