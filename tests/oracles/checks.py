@@ -184,7 +184,7 @@ def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
         (master.price_versions, attrgetter("price_list", "version"), "version"),
         (master.prices, attrgetter("price_list", "version", "item"), "item"),
         (master.price_rules, attrgetter("code"), "code"),
-        (master.templates, attrgetter("code"), "code"),
+        (master.templates, lambda t: t.code.strip().casefold(), "code"),  # as the ledger finds a template's orders
         (master.carriers, attrgetter("code"), "code"),
         (master.stock or (), attrgetter("item"), "item"),
     )
@@ -195,7 +195,7 @@ def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
         first: dict[object, int] = {}
         for r, k in zip(records, keys):
             if k in first:
-                shown = k if isinstance(k, str) else " / ".join(k)  # type: ignore[arg-type]
+                shown = getattr(r, field) if isinstance(k, str) else " / ".join(k)  # type: ignore[arg-type]
                 yield DUPLICATE_CODE(_at(layout, r, field), code=shown, first=first[k])
             else:
                 first[k] = r.source.row  # type: ignore[attr-defined]

@@ -46,5 +46,15 @@ def matching(typed: str, known: Iterable[str]) -> list[str]:
     codes = list(known)
     if typed in codes:
         return [typed]
-    wanted = typed.strip().casefold()
-    return sorted(code for code in dict.fromkeys(codes) if code.strip().casefold() == wanted)
+    wanted = folded(typed)
+    return sorted(code for code in dict.fromkeys(codes) if folded(code) == wanted)
+
+
+def folded(code: str) -> str:
+    """A code as compared where it identifies something kept (a template's orders): without
+    its case and surrounding blanks, as a code typed is matched (`matching`).
+
+    >>> folded(" t004 ") == folded("T004")
+    True
+    """
+    return code.strip().casefold()

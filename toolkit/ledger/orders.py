@@ -50,11 +50,17 @@ from toolkit.ledger.types import as_stored, places_of
 o, ol = schema.orders.c, schema.order_lines.c
 
 
-def existing_numbers(conn: Connection, keys: Iterable[tuple[str, date]]) -> dict[tuple[str, date], str]:
+def existing_numbers(conn: Connection, keys: Iterable[tuple[str, date]],
+                     customers: Mapping[tuple[str, date], str] | None = None) -> dict[tuple[str, date], str]:
     """The numbers of the orders that already exist for these (template, occurrence) keys.
 
     Asked as "these templates on these days" and filtered here: the keys span a day or a few
-    missed ones, and one OR-ed condition per key cost more to build than the query took."""
+    missed ones, and one OR-ed condition per key cost more to build than the query took.
+
+    A template is the same whatever the case of its code (`codes.folded`): T004 renamed
+    t004 after its orders were made still has them, and is never ordered twice on a day. The
+    ledger keeps the code as it was stored, so a key not found as typed is looked for among
+    the orders of its customer (`customers`) on its day, through their index, and compared."""
     wanted = set(keys)
     days = sorted({d for _, d in wanted})
     templates = sorted({t for t, _ in wanted})
@@ -66,6 +72,24 @@ def existing_numbers(conn: Connection, keys: Iterable[tuple[str, date]]) -> dict
         for r in rows:
             if (r.template, r.occurrence) in wanted:
                 found[(r.template, r.occurrence)] = document_number(r.series, r.year, r.number)
+    missing = {key: customers[key] for key in wanted - found.keys() if customers and key in customers}
+    return found | (_found_in_another_case(conn, missing) if missing else {})
+
+
+def _found_in_another_case(conn: Connection, customers: Mapping[tuple[str, date], str]
+                           ) -> dict[tuple[str, date], str]:
+    """The keys whose template's order exists under its code in another case, from the orders
+    of their customers on their days (a template's order is dated its occurrence)."""
+    folded = {(codes.folded(t), d): (t, d) for t, d in customers}
+    days = sorted({d for _, d in customers})
+    found: dict[tuple[str, date], str] = {}
+    for chunk in in_batches(sorted(set(customers.values()))):
+        rows = conn.execute(
+            select(o.template, o.occurrence, o.series, o.year, o.number)
+            .where(o.customer.in_(chunk), o.order_date.in_(days), o.occurrence.in_(days), o.template.is_not(None)))
+        for r in rows:
+            if (key := folded.get((codes.folded(r.template), r.occurrence))) is not None:
+                found[key] = document_number(r.series, r.year, r.number)
     return found
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.basics import dates
+from toolkit.basics.codes import folded
 from toolkit.basics.labels import labeller
 from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define, errors
 from toolkit.basics.runtime import collector_paused
@@ -251,14 +252,15 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
     priced = {d.key: d for d in drafts}
     customers = {c.code: c for c in master.customers}
     with reading(ledger) as conn:
-        existing = existing_numbers(conn, [d.key for d in dues])
-        waiting = {(held.template, held.day): held.day for held in held_orders(conn, days={d.day for d in dues})}
+        existing = existing_numbers(conn, [d.key for d in dues], {d.key: d.customer for d in dues})
+        waiting = {(folded(held.template or ""), held.day): held.day
+                   for held in held_orders(conn, days={d.day for d in dues})}
         exposure = exposures(conn, sorted({d.customer for d in dues}))
         requests = open_requests(conn, exposure)
     rows = []
     for due in dues:
         draft = priced.get(due.key)
-        documents_day = waiting.get(due.key) if due.key in existing else _waits(master, draft)
+        documents_day = waiting.get((folded(due.template), due.day)) if due.key in existing else _waits(master, draft)
         rows.append(PreviewRow(
             due.day, due.template, due.customer, customers[due.customer].name,
             draft.ship_to if draft else None, len(due.lines), due.total_quantity,
@@ -340,7 +342,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
     invoice_now: dict[date, list[StoredOrder]] = defaultdict(list)
     with writing(ledger) as conn:
         due = issue_held(conn, master, due_until(day, today, future))
-        existing = existing_numbers(conn, [d.key for d in drafts])
+        existing = existing_numbers(conn, [d.key for d in drafts], {d.key: d.customer for d in drafts})
         existing_rows = [_row(d, existing[d.key]) for d in drafts if d.key in existing]
         new = [d for d in drafts if d.key not in existing]
         statuses = [EFFECTS[d.document_type].status for d in new]

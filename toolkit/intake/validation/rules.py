@@ -15,6 +15,7 @@ from operator import add, and_, gt, is_not, lt, ne, or_
 from typing import cast
 
 from toolkit.basics import vat_ids
+from toolkit.basics.codes import folded
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import (
     DeliveryTerms,
@@ -315,6 +316,9 @@ def _sheet(layout: Layout, key: str) -> str:
 
 
 def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    """Each sheet's codes once. A template's code is compared without its case, as the ledger
+    finds its orders (`ledger.orders.existing_numbers`): t004 beside T004 would be one
+    template's orders for two."""
     keyed: Sequence[tuple[Sequence[Record], tuple[str, ...], str]] = (
         (master.customers, ("code",), "code"),
         (master.ship_to, ("code",), "code"),
@@ -330,12 +334,14 @@ def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
     )
     for records, fields, field in keyed:
         keys = column(records, fields[0]) if len(fields) == 1 else list(zip(*(column(records, f) for f in fields)))
+        if records is master.templates:
+            keys = [folded(str(k)) for k in keys]
         if len(set(keys)) == len(keys):
             continue
         first: dict[object, int] = {}
         for r, k in zip(records, keys):
             if k in first:
-                shown = k if isinstance(k, str) else " / ".join(k)
+                shown = getattr(r, field) if len(fields) == 1 else " / ".join(getattr(r, f) for f in fields)
                 yield DUPLICATE_CODE(_at(layout, r, field), code=shown, first=first[k])
             else:
                 first[k] = r.source.row  # type: ignore[attr-defined]

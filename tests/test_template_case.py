@@ -1,0 +1,70 @@
+"""A template is the same whatever the case of its code: renamed T007 → t007 after its orders
+were made, `orders create` finds them (the audit got a second order and a second invoice for
+the day), and the master may not hold T007 beside t007."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+
+from toolkit.cli import app, output
+
+
+def toolkit(args: list[str], capsys) -> tuple[int, dict]:
+    app._register()
+    output.reset()
+    code = app.run([*args, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def renamed(workbook: Path, old: str, new: str) -> None:
+    """Every cell holding the code `old` (the template's row, its lines, its exceptions) now `new`."""
+    book = openpyxl.load_workbook(workbook)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value == old:
+                    cell.value = new
+    book.save(workbook)
+
+
+def test_a_template_renamed_in_another_case_is_not_ordered_twice(tmp_path, sample_workbook, ledger_url, capsys):
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copy(sample_workbook, workbook)
+    day = ["--date", "2026-04-09", "--ledger", ledger_url]
+    code, first = toolkit(["orders", "create", str(workbook), *day], capsys)
+    assert code == 0
+    [made] = [r["number"] for r in first["created"] if r["template"] == "T007"]
+    renamed(workbook, "T007", "t007")
+
+    code, preview = toolkit(["orders", "preview", str(workbook), *day], capsys)
+    assert code == 0
+    assert [r["existing"] for r in preview["orders"] if r["template"] == "t007"] == [made]
+
+    code, again = toolkit(["orders", "create", str(workbook), *day], capsys)
+    assert code == 0
+    assert again["created"] == []
+    assert [r["number"] for r in again["already_existing"] if r["template"] == "t007"] == [made]
+    assert len(again["already_existing"]) == len(first["created"])
+
+    code, only = toolkit(["orders", "create", str(workbook), *day, "--only", "T007"], capsys)
+    assert (code, only["created"], [r["number"] for r in only["already_existing"]]) == (0, [], [made])
+
+
+def test_two_templates_whose_codes_differ_only_in_case_are_a_duplicate(tmp_path, sample_workbook, capsys):
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copy(sample_workbook, workbook)
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Modelli ordine"]
+    [row] = [r for r in sheet.iter_rows(min_row=2) if r[0].value == "T008"]
+    row[0].value = "t007"
+    book.save(workbook)
+    code, answer = toolkit(["check", str(workbook)], capsys)
+    assert code == 1
+    duplicates = [p for p in answer["problems"] if p["code"] == "duplicate-code"]
+    assert [(p["sheet"], p["cell"], p["message"]) for p in duplicates] == [(
+        "Modelli ordine", f"A{row[0].row}",
+        "Il codice «t007» è già usato alla riga 8: ogni riga deve avere un codice diverso.")]
