@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from toolkit.basics.cells import Location, address, column_letter
-from toolkit.basics.dates import FIRST_DAY, LAST_DAY, in_range
+from toolkit.basics.dates import FIRST_DAY, LAST_DAY, NotADate, in_range, to_date
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import normalize
 from toolkit.core.forms import Form, FormLine
@@ -230,6 +230,43 @@ def _settings(sheet: RawSheet) -> dict[str, Any]:
             value = row[1]
             found[column.key] = value.date() if isinstance(value, datetime) else value
     return found
+
+
+def dated(raw: RawWorkbook, mapping: Mapping, *, undeclared: bool = True) -> RawWorkbook:
+    """A CSV's dates as dates, read as the master's reader reads a date typed as text
+    (`basics.dates.to_date`: `09/04/2026`, `2026-04-10`): a CSV holds only text, and its dates
+    left so were copied in the two styles they came in, by `--to xlsx` as text.
+
+    A cell is read as a date in a column its sheet declares a date (*Versioni listino › Valido
+    dal*, found as `_feed` finds it), and, with `undeclared`, in any column whose cells, from
+    its first date down, are all dates (a price list's *Data*, copied to CSV or xlsx; not in a
+    master, where a text column is read as text); any other text stays as it is."""
+    return RawWorkbook(raw.name, tuple(_dated(sheet, mapping, undeclared) for sheet in raw.sheets))
+
+
+def _dated(sheet: RawSheet, mapping: Mapping, undeclared: bool) -> RawSheet:
+    target = _target(sheet, mapping)
+    declared: set[int] = set()
+    if target is not None and target is not SETTINGS:
+        _, found = _header(target, sheet.rows, mapping.for_sheet(target.key))
+        kinds = {c.key: c.kind for c in target.columns}
+        declared = {j for j, key in found.items() if kinds[key] is Kind.DATE}
+    rows = [list(row) for row in sheet.rows]
+    for j in range(max(map(len, rows), default=0)):
+        cells = [(row, _as_date(row[j])) for row in rows if j < len(row) and isinstance(row[j], str)]
+        first = next((i for i, (_, day) in enumerate(cells) if day is not None), None)
+        if first is not None and (j in declared or undeclared and all(day is not None for _, day in cells[first:])):
+            for row, day in cells[first:]:
+                if day is not None:
+                    row[j] = day
+    return RawSheet(sheet.name, rows, sheet.first_row, sheet.first_col, sheet.merged, sheet.errors)
+
+
+def _as_date(text: str) -> date | None:
+    try:
+        return to_date(text)
+    except NotADate:
+        return None
 
 
 # -- order forms -----------------------------------------------------------------------------

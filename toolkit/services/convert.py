@@ -51,7 +51,7 @@ from toolkit.core.forms import (
 from toolkit.core.orders import EFFECTS
 from toolkit.intake.guard import describe_exception
 from toolkit.intake.mapping import NO_MAPPING, Mapping, format_sheets, load_mapping
-from toolkit.intake.reshape import Reshaped, read_form, reshape
+from toolkit.intake.reshape import Reshaped, dated, read_form, reshape
 from toolkit.intake.sources import RawWorkbook
 from toolkit.intake.tables import find_inputs, read_forms_tables, read_tables
 from toolkit.ledger.orders import form_origin
@@ -348,6 +348,8 @@ def _settled(path: Path, convert_it: Callable[[], tuple[FileResult, Any]]) -> tu
 def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, Any]:
     """Any input but an order form (`_batch` sends those to `_forms`)."""
     raw = read_tables(path)
+    if path.suffix.lower() == ".csv":
+        raw = dated(raw, options.mapping, undeclared=options.to != "master")
     if options.to == "master":
         shaped = reshape(raw, options.mapping)
         if not shaped.fed and not shaped.settings:
