@@ -189,12 +189,18 @@ class FakeSheet:
         return [[_shown(self.cells.get((r, c))) for c in range(1, width + 1)] for r in range(1, height + 1)]
 
 
+class ExcelError(str):
+    """A cell showing a formula's error (`#N/A`): xlwings reads it as None, or as its text with
+    `options(err_to_str=True)`."""
+
+
 class FakeRange:
     def __init__(self, sheet: FakeSheet, cells: list[Cell] | None, top: int, left: int, bottom: int, right: int):
         self._sheet = sheet
         self._cells = cells
         self._box = (top, left, bottom, right)
         self._ndim: int | None = None
+        self._err_to_str = False
 
     def _count(self, what: str) -> None:
         self._sheet._book.count(what)
@@ -209,17 +215,18 @@ class FakeRange:
         self._count("range.column")
         return self._box[1]
 
-    def options(self, *, ndim: int) -> FakeRange:
+    def options(self, *, ndim: int, err_to_str: bool = False) -> FakeRange:
         self._count("range.options")
         copy = FakeRange(self._sheet, self._cells, *self._box)
         copy._ndim = ndim
+        copy._err_to_str = err_to_str
         return copy
 
     @property
     def value(self) -> Any:
         self._count("range.value")
         top, left, bottom, right = self._box
-        block = [[_shown(self._sheet.cells.get((r, c))) for c in range(left, right + 1)]
+        block = [[_shown(self._sheet.cells.get((r, c)), self._err_to_str) for c in range(left, right + 1)]
                  for r in range(top, bottom + 1)]
         if self._ndim == 2:
             return block
@@ -284,7 +291,7 @@ def _cell(ref: str) -> Cell:
 
 def _stored(value: Any, typed: bool) -> Any:
     """What Excel keeps for a value written to a cell (typed: as if typed by the user)."""
-    if isinstance(value, bool):
+    if isinstance(value, bool | ExcelError):
         return value
     if isinstance(value, int | float):
         return float(value)
@@ -305,8 +312,11 @@ def _stored(value: Any, typed: bool) -> Any:
     return text
 
 
-def _shown(stored: Any) -> Any:
-    """What reading `.value` gives: a formula's result (only HYPERLINK is evaluated)."""
+def _shown(stored: Any, err_to_str: bool = False) -> Any:
+    """What reading `.value` gives: a formula's result (only HYPERLINK is evaluated), an error
+    as xlwings gives it."""
+    if isinstance(stored, ExcelError):
+        return str(stored) if err_to_str else None
     if isinstance(stored, tuple):
         match = _HYPERLINK.match(stored[1])
         return match[1].replace('""', '"') if match else stored[1]

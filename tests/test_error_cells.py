@@ -136,3 +136,22 @@ def test_a_workbook_saved_by_libreoffice_shows_its_errors_to_check(tmp_path, sam
     saved = libreoffice.convert(tmp_path / "typed" / "anagrafiche.xlsx", "xlsx", tmp_path / "saved")
     code, answer = toolkit(["check", str(saved)], capsys)
     assert (code, told(answer)) == (1, [FIDO_TOLD, PRICE_TOLD])
+
+
+def test_the_live_books_check_names_the_error_cell():
+    """The buttons read the open book through xlwings, which gives an error cell as None unless
+    asked for its text: *Controlla dati* said «Manca «Quantità»» while the cell showed #N/A."""
+    import minimal
+    from conftest import with_stock_sheet
+    from fakebook import ExcelError, FakeBook
+
+    import toolkit.excel as x
+
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Righe modello", "C2", ExcelError("#N/A"))
+    book = FakeBook("ordini-ricorrenti.xlsm", {"Pannello": [["Ordini ricorrenti"]], **sheets})
+    x.check_data(book)
+    assert book.sheet("Controllo dati").rows()[1:] == [[
+        "Errore", "Righe modello", "C2", "cell-error-value",
+        "La cella «Quantità» mostra #N/A, l'errore di una formula, non un valore: correggi la formula "
+        "(o scrivi il valore) e salva di nuovo il file."]]

@@ -16,7 +16,7 @@ The calls, and what each is for:
 | `book.sheets` (iterate), `sheet.name`  | finding sheets by name           |
 | `book.sheets.add(name, after=sheet)`   | `write_table` on a missing sheet |
 | `sheet.used_range` → `.row`, `.column` | where a sheet's values start     |
-| `range.options(ndim=2).value`          | reading a sheet as a 2-D list    |
+| `range.options(ndim=2).value`          | reading a sheet as a 2-D list (the master's with `err_to_str=True`: `#N/A` as text) |
 | `sheet.range(address)`                 | a block's top-left cell, a union `"C3,D7"`, or a defined name (`DataOrdini`) |
 | `range.value = [[...]]`                | writing a block in one call      |
 | `range.color = (r, g, b)` / `None`     | highlighting cells, and un-highlighting them |
@@ -56,7 +56,7 @@ class Range(Protocol):
     color: tuple[int, int, int] | None
     number_format: str
 
-    def options(self, *, ndim: int) -> Range: ...
+    def options(self, *, ndim: int, err_to_str: bool = False) -> Range: ...
 
 
 class Sheet(Protocol):
@@ -111,6 +111,8 @@ def find_sheet(sheets: Mapping[str, Sheet], name: str) -> Sheet | None:
 def read_master(book: Book, sheets: Mapping[str, Sheet] | None = None) -> RawWorkbook:
     """The book's master sheets as raw tables, unsaved edits included.
 
+    A cell showing a formula's error is read as its text (`err_to_str`: else xlwings gives
+    None, an empty cell), for the check to name it (`services.check.live_workbook`).
     Only sheets the schema knows are read: the control panel, the report and `xlwings.conf`
     would cost a round trip each and the data check ignores them anyway. Per sheet that is
     `used_range`, its `.row` and `.column` (where the values start) and one `.value`.
@@ -121,7 +123,7 @@ def read_master(book: Book, sheets: Mapping[str, Sheet] | None = None) -> RawWor
         if match_sheet(name) is None:
             continue
         used = sheet.used_range
-        values = used.options(ndim=2).value
+        values = used.options(ndim=2, err_to_str=True).value
         raw.append((name, values or [], used.row, used.column))
     return live_workbook(book.name, raw)
 

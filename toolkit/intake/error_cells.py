@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -28,6 +28,9 @@ from toolkit.intake.guard import ZIP_FAULTS, chunks, local_name, sheet_tabs
 ErrorCell = tuple[int, int, str]
 """(row, column, what the cell shows), 1-based: `(3, 18, "#N/A")` is R3 showing #N/A."""
 
+ERROR_VALUES = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+"""What Excel shows for a formula's error (a live book's cell is read as this text)."""
 _ERROR_TYPE = (b't="e"', b"t='e'")
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
@@ -46,6 +49,14 @@ def error_cells(source: bytes | Path) -> dict[str, tuple[ErrorCell, ...]]:
             return found
     except (*ZIP_FAULTS, ParseError, UnusableInput):  # calamine's reading says why, not this
         return {}
+
+
+def shown_errors(rows: Sequence[Sequence[object]], first_row: int, first_col: int) -> tuple[ErrorCell, ...]:
+    """The cells of a live book's values whose text is an error value, as xlwings reads them
+    (`err_to_str`); the values start at (`first_row`, `first_col`). A row is looked into only
+    when it holds one (`isdisjoint`, a pass in C): a large book has none."""
+    return tuple((first_row + i, first_col + j, v) for i, row in enumerate(rows) if not ERROR_VALUES.isdisjoint(row)
+                 for j, v in enumerate(row) if v.__class__ is str and v in ERROR_VALUES)
 
 
 def _may_hold_errors(zf: zipfile.ZipFile, part: str) -> bool:

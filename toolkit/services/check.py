@@ -16,6 +16,7 @@ from typing import Any
 from toolkit.basics.cells import column_index
 from toolkit.basics.problems import Problem
 from toolkit.intake import validation
+from toolkit.intake.error_cells import shown_errors
 from toolkit.intake.sources import RawSheet
 from toolkit.intake.sources import RawWorkbook as RawWorkbook  # the front ends' type for a workbook's cells
 from toolkit.intake.validation import Checked
@@ -61,8 +62,18 @@ def report_headers(lang: str) -> tuple[str, ...]:
 
 def live_workbook(name: str, sheets: Iterable[tuple[str, Sequence[Sequence[Any]], int, int]]) -> RawWorkbook:
     """A live book's master sheets as the check reads them: (name, values, first row, first
-    column) per sheet, as the front end read them."""
-    return RawWorkbook(name, tuple(RawSheet(*sheet) for sheet in sheets))
+    column) per sheet, as the front end read them, a cell showing a formula's error (read as
+    its text, `#N/A`) taken out as a file's is (`RawSheet.errors`)."""
+    return RawWorkbook(name, tuple(_errors_lifted(RawSheet(*sheet)) for sheet in sheets))
+
+
+def _errors_lifted(sheet: RawSheet) -> RawSheet:
+    errors = shown_errors(sheet.rows, sheet.first_row, sheet.first_col)
+    if not errors:
+        return sheet
+    at = {(row - sheet.first_row, col - sheet.first_col) for row, col, _ in errors}
+    rows = [[None if (i, j) in at else v for j, v in enumerate(r)] for i, r in enumerate(sheet.rows)]
+    return RawSheet(sheet.name, rows, sheet.first_row, sheet.first_col, sheet.merged, errors)
 
 
 def check_book(raw: RawWorkbook) -> BookChecked:
