@@ -119,7 +119,8 @@ def test_convert_to_master_fails_the_file_naming_the_error_cell(tmp_path, sample
         "correggi la formula (o scrivi il valore) e converti di nuovo il file.")]
 
 
-def test_a_workbook_saved_by_libreoffice_shows_its_errors_to_check(tmp_path, sample_workbook, capsys):
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_a_workbook_saved_by_libreoffice_shows_its_errors_to_check(kind, tmp_path, sample_workbook, capsys):
     """The audit's own file: the formulas typed, the workbook saved by LibreOffice, which stores
     the error each formula gives as the cell's value."""
     import openpyxl
@@ -133,7 +134,7 @@ def test_a_workbook_saved_by_libreoffice_shows_its_errors_to_check(tmp_path, sam
     book["Righe modello"]["D2"] = "=1/0"
     (tmp_path / "typed").mkdir()
     book.save(tmp_path / "typed" / "anagrafiche.xlsx")
-    saved = libreoffice.convert(tmp_path / "typed" / "anagrafiche.xlsx", "xlsx", tmp_path / "saved")
+    saved = libreoffice.convert(tmp_path / "typed" / "anagrafiche.xlsx", kind, tmp_path / "saved")
     code, answer = toolkit(["check", str(saved)], capsys)
     assert (code, told(answer)) == (1, [FIDO_TOLD, PRICE_TOLD])
 

@@ -7,7 +7,8 @@ this finds those cells in an .xlsx/.xlsm package, so the reader can say what the
 
 A sheet part is searched for `t="e"` as a stream of chunks (the guard's reading) and parsed
 only where it is found: a workbook without errors costs one pass of inflating its sheets.
-The binary and old formats (.xlsb, .xls, .ods) are not searched.
+An .ods saved by LibreOffice marks the cell `calcext:value-type="error"`, found the same way;
+the binary formats (.xlsb, .xls) are not searched.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ ERROR_VALUES = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM
                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 """What Excel shows for a formula's error (a live book's cell is read as this text)."""
 _ERROR_TYPE = (b't="e"', b"t='e'")
+_ODS_ERROR = (b'value-type="error"', b"value-type='error'")
+"""LibreOffice's mark of an error cell in an .ods (`calcext:value-type`), its text the error."""
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_CALCEXT_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
 
@@ -41,9 +46,11 @@ def error_cells(source: bytes | Path) -> dict[str, tuple[ErrorCell, ...]]:
     says why)."""
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
+            if "content.xml" in zf.namelist() and "[Content_Types].xml" not in zf.namelist():
+                return _ods_errors(zf) if _may_hold_errors(zf, "content.xml", _ODS_ERROR) else {}
             found: dict[str, tuple[ErrorCell, ...]] = {}
             for part, tab in sheet_tabs(zf).items():
-                if part.lower().endswith(".xml") and _may_hold_errors(zf, part):
+                if part.lower().endswith(".xml") and _may_hold_errors(zf, part, _ERROR_TYPE):
                     if cells := tuple(_errors_in(zf, part)):
                         found[tab] = cells
             return found
@@ -59,8 +66,8 @@ def shown_errors(rows: Sequence[Sequence[object]], first_row: int, first_col: in
                  for j, v in enumerate(row) if v.__class__ is str and v in ERROR_VALUES)
 
 
-def _may_hold_errors(zf: zipfile.ZipFile, part: str) -> bool:
-    return any(mark in text for text in chunks(zf, part) for mark in _ERROR_TYPE)
+def _may_hold_errors(zf: zipfile.ZipFile, part: str, marks: tuple[bytes, ...]) -> bool:
+    return any(mark in text for text in chunks(zf, part) for mark in marks)
 
 
 def _errors_in(zf: zipfile.ZipFile, part: str) -> Iterator[ErrorCell]:
@@ -77,3 +84,27 @@ def _errors_in(zf: zipfile.ZipFile, part: str) -> Iterator[ErrorCell]:
             elif name == "row":
                 elem.clear()
 
+
+def _ods_errors(zf: zipfile.ZipFile) -> dict[str, tuple[ErrorCell, ...]]:
+    """An .ods's error cells by table, each cell placed by counting the rows and cells before
+    it, repeated ones (`number-rows-repeated`, `number-columns-repeated`) as many times."""
+    found: dict[str, list[ErrorCell]] = {}
+    table, row, col, repeated = "", 0, 0, 1
+    with zf.open("content.xml") as stream:
+        for event, elem in iterparse(stream, events=("start", "end"), forbid_dtd=True):
+            tag = elem.tag
+            if event == "start":
+                if tag == f"{_TABLE}table":
+                    table, row = elem.get(f"{_TABLE}name") or "", 0
+                elif tag == f"{_TABLE}table-row":
+                    row, col = row + 1, 0
+                    repeated = int(elem.get(f"{_TABLE}number-rows-repeated") or 1)
+            elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+                if elem.get(_CALCEXT_TYPE) == "error":
+                    found.setdefault(table, []).append((row, col + 1, "".join(elem.itertext()).strip() or "#N/A"))
+                col += int(elem.get(f"{_TABLE}number-columns-repeated") or 1)
+                elem.clear()
+            elif tag == f"{_TABLE}table-row":
+                row += repeated - 1
+                elem.clear()
+    return {name: tuple(cells) for name, cells in found.items()}
