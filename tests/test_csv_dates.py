@@ -55,3 +55,11 @@ def test_a_declared_date_column_reads_its_dates_and_other_text_stays(tmp_path, c
     out = convert(tmp_path, "versioni listino.csv", VERSIONI, "--to", "csv", "--decimal-point", capsys=capsys)
     assert lines(out / "versioni listino.csv")[1:] == ["BASE;2026A;2026-04-01;01/04/2026",
                                                        "BASE;2026B;subito;nessuna"]
+
+
+def test_a_column_that_only_looks_like_dates_to_the_lenient_reader_stays_text(tmp_path, capsys):
+    """`1.2.26` is a date to the check of a date cell (1 February 2026), not in a column no sheet
+    declares a date: a version number stays as it was."""
+    out = convert(tmp_path, "elenco.csv", "Codice;Revisione\nA;1.2.26\nB;3-4-25\n", "--to", "csv",
+                  "--decimal-point", capsys=capsys)
+    assert lines(out / "elenco.csv")[1:] == ["A;1.2.26", "B;3-4-25"]

@@ -9,6 +9,7 @@ the cell it came from, so a clash between two files names both cells.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -239,8 +240,9 @@ def dated(raw: RawWorkbook, mapping: Mapping, *, undeclared: bool = True) -> Raw
 
     A cell is read as a date in a column its sheet declares a date (*Versioni listino › Valido
     dal*, found as `_feed` finds it), and, with `undeclared`, in any column whose cells, from
-    its first date down, are all dates (a price list's *Data*, copied to CSV or xlsx; not in a
-    master, where a text column is read as text); any other text stays as it is."""
+    its first date down, are all dates written in full (`_PLAIN_DATE`: a price list's *Data*,
+    copied to CSV or xlsx; not in a master, where a text column is read as text); any other
+    text stays as it is."""
     return RawWorkbook(raw.name, tuple(_dated(sheet, mapping, undeclared) for sheet in raw.sheets))
 
 
@@ -255,11 +257,17 @@ def _dated(sheet: RawSheet, mapping: Mapping, undeclared: bool) -> RawSheet:
     for j in range(max(map(len, rows), default=0)):
         cells = [(row, _as_date(row[j])) for row in rows if j < len(row) and isinstance(row[j], str)]
         first = next((i for i, (_, day) in enumerate(cells) if day is not None), None)
-        if first is not None and (j in declared or undeclared and all(day is not None for _, day in cells[first:])):
+        if first is not None and (j in declared or undeclared and all(
+                day is not None and _PLAIN_DATE.match(row[j]) for row, day in cells[first:])):
             for row, day in cells[first:]:
                 if day is not None:
                     row[j] = day
     return RawSheet(sheet.name, rows, sheet.first_row, sheet.first_col, sheet.merged, sheet.errors)
+
+
+_PLAIN_DATE = re.compile(r"\s*(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\s*$")
+"""A date in a column no sheet declares one: `09/04/2026` or `2026-04-10` only, as a version
+`1.2.26` or a code `3-4-25` would be read as a date too by the check's leniency."""
 
 
 def _as_date(text: str) -> date | None:
