@@ -156,3 +156,12 @@ def test_the_live_books_check_names_the_error_cell():
         "Errore", "Righe modello", "C2", "cell-error-value",
         "La cella «Quantità» mostra #N/A, l'errore di una formula, non un valore: correggi la formula "
         "(o scrivi il valore) e salva di nuovo il file."]]
+
+
+def test_an_error_in_a_setting_names_the_setting(tmp_path, sample_workbook, capsys):
+    book = with_errors(sample_workbook, tmp_path / "anagrafiche.xlsx", ("Impostazioni", "B3", "NA()", "#N/A"))
+    code, answer = toolkit(["check", str(book)], capsys)
+    assert code == 1
+    assert told(answer) == [("cell-error-value", "Impostazioni!B3",
+                             "La cella «Partita IVA» mostra #N/A, l'errore di una formula, non un valore: correggi la "
+                             "formula (o scrivi il valore) e salva di nuovo il file.")]

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from toolkit.basics.cells import Location, address
 from toolkit.basics.problems import Problem, define
 from toolkit.intake.validation.layout import SETTINGS_COLUMNS, Table
+from toolkit.model.sheets import Column
 
 ERROR_VALUE = define(
     "cell-error-value", "error",
@@ -41,5 +42,15 @@ def _in_table(table: Table, workbook: str) -> Iterator[Problem]:
     for row, col, shown in table.raw.errors:
         column = spec.get(fields.get(col, ""))
         if column is not None and row > header_row:
-            yield ERROR_VALUE(Location(table.name, address(row, col), workbook), it=column.it, en=column.en,
-                              shown=shown)
+            named = _setting(table, row) if column.key == "value" and table.spec.key_value else None
+            yield ERROR_VALUE(Location(table.name, address(row, col), workbook), it=(named or column).it,
+                              en=(named or column).en, shown=shown)
+
+
+def _setting(table: Table, row: int) -> Column | None:
+    """The setting a settings row is about (*Aliquota IVA predefinita*), named by its value's
+    message rather than *Valore*."""
+    cells = table.raw.rows[row - table.raw.first_row] if row - table.raw.first_row < len(table.raw.rows) else ()
+    at = table.columns.get("setting", 0) - table.raw.first_col
+    label = cells[at] if 0 <= at < len(cells) else None
+    return table.spec.match_column(label) if isinstance(label, str) else None
