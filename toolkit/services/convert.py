@@ -453,7 +453,10 @@ def _grid(rows: Sequence[Sequence[Any]], first_row: int, first_col: int,
     pass for a value never typed."""
     grid: list[list[Any]] = [[] for _ in range(first_row - 1)] + [[None] * (first_col - 1) + list(r) for r in rows]
     for row, col, shown in errors:
-        grid[row - 1][col - 1] = shown
+        grid.extend([] for _ in range(row - len(grid)))
+        line = grid[row - 1]
+        line.extend([None] * (col - len(line)))
+        line[col - 1] = shown
     return grid
 
 
