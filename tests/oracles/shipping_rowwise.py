@@ -22,7 +22,7 @@ from oracles.shipping_plan import plan_shipments
 from toolkit.basics.problems import Problem, errors
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.reservations import NONE
-from toolkit.core.shipping import UNKNOWN_ORDER_ROW, ChosenRow, ShipmentDraft, choose_quantities, missing_stock
+from toolkit.core.shipping import ChosenRow, ShipmentDraft, choose_quantities, missing_stock
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import available_stock, load_notes, paid_orders, store_drafts
@@ -30,6 +30,7 @@ from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import load_orders, order_by_number, set_statuses
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
+from toolkit.services.order_status import UNKNOWN_ORDER
 from toolkit.services.shipping import NOTHING_SELECTED, Shipped, _forced_detail
 
 
@@ -49,7 +50,7 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
         for number in numbers:
             found = order_by_number(conn, number)
             if found is None:
-                problems.append(UNKNOWN_ORDER_ROW(None, number=number))
+                problems.append(UNKNOWN_ORDER(None, number=number))
             else:
                 named.append(found.id)
         for number in dict.fromkeys(str(row.order).strip() for row in chosen):
