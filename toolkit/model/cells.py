@@ -351,6 +351,18 @@ def _recipient_code(value: Any) -> str:
     return text.zfill(7) if not isinstance(value, str) and text.isdigit() and len(text) < 6 else text
 
 
+def _postcode(value: Any) -> str:
+    """A postcode typed into a cell Excel took for a number: the CAP 09012 arrives as 9012. An
+    Italian CAP has five digits, so a whole number of fewer gets its zeros back; text, which
+    Excel keeps as typed, stays as it is, for the data check to judge.
+
+    >>> _postcode(9012), _postcode(9012.0), _postcode("20121"), _postcode("5014")
+    ('09012', '09012', '20121', '5014')
+    """
+    text = to_text(value)
+    return text.zfill(5) if not isinstance(value, str) and text.isdigit() and len(text) < 5 else text
+
+
 def _email(value: Any) -> str:
     text = to_text(value)
     if not _EMAIL.match(text):
@@ -400,6 +412,8 @@ Code = Annotated[str, Cell(Kind.CODE, to_text, str, read_str=str.strip)]
 """An identifier, text or number, trimmed."""
 RecipientCode = Annotated[str, Cell(Kind.TEXT, _recipient_code, str, read_str=str.strip)]
 """An SDI recipient code: text, or a number given back its leading zeros."""
+Postcode = Annotated[str, Cell(Kind.TEXT, _postcode, str, read_str=str.strip)]
+"""A postcode: text, or a number of fewer than five digits given back its leading zeros."""
 UpperCode = Annotated[str, Cell(Kind.TEXT, lambda value: to_text(value).upper(), str,
                                 read_str=lambda text: text.strip().upper())]
 """A code of letters and digits the law writes in capitals (CIG, CUP): trimmed and upper-cased,

@@ -63,6 +63,7 @@ from toolkit.model.cells import (
     Markup,
     Money,
     Percent,
+    Postcode,
     Quantity,
     RecipientCode,
     TaxCode,
@@ -201,9 +202,11 @@ class Settings(Record):
         "Codice fiscale", "Tax code", "Seller's codice fiscale, if it differs from the VAT number", "01234567897",
         default=None)
     address: Text = column("Indirizzo", "Address", "Street and number", "Via Roma 10")
-    postcode: Text = column("CAP", "Postcode", "Postcode", "20121")
+    postcode: Postcode = column(
+        "CAP", "Postcode", "Postcode: in Italy its 5 digits (a number Excel cut to 9012 is read 09012)", "20121")
     city: Text = column("Città", "City", "City", "Milano")
-    province: Text | None = column("Provincia", "Province", "Two-letter province code", "MI", default=None)
+    province: Text | None = column(
+        "Provincia", "Province", "Two-letter province code (sigla); required in Italy", "MI", default=None)
     country: Text = column("Paese", "Country", "ISO country code", "IT", default="IT")
     language: Text = column(
         "Lingua", "Language", "`it` or `en`: language of messages and documents", "it", default="it")
@@ -263,9 +266,12 @@ class Customer(Record):
         "Codice fiscale", "Tax code", "Codice fiscale (16 characters for people, 11 digits for companies)",
         "RSSMRA80A01H501U", default=None)
     address: Text = column("Indirizzo", "Address", "Billing address: street and number", "Corso Italia 4")
-    postcode: Text | None = column("CAP", "Postcode", "Billing postcode", "10121", default=None)
+    postcode: Postcode | None = column(
+        "CAP", "Postcode", "Billing postcode: in Italy its 5 digits, required (a number Excel cut to 9012 is read "
+        "09012)", "10121", default=None)
     city: Text = column("Città", "City", "Billing city", "Torino")
-    province: Text | None = column("Provincia", "Province", "Two-letter province code", "TO", default=None)
+    province: Text | None = column(
+        "Provincia", "Province", "Two-letter province code (sigla); required in Italy", "TO", default=None)
     country: Text = column("Paese", "Country", "ISO country code", "IT", default="IT")
     area: Code | None = column(
         "Zona", "Area", "Delivery area or route, used to pick the carrier", "NORD", default=None)
@@ -361,9 +367,12 @@ class ShipTo(Record):
     name: Text | None = column(
         "Descrizione", "Name", "What the driver reads: shop sign, branch", "Bar Centrale – Piazza", default=None)
     address: Text = column("Indirizzo", "Address", "Street and number", "Piazza Castello 1")
-    postcode: Text | None = column("CAP", "Postcode", "Postcode", "10122", default=None)
+    postcode: Postcode | None = column(
+        "CAP", "Postcode", "Postcode: in Italy its 5 digits (a number Excel cut to 9012 is read 09012)", "10122",
+        default=None)
     city: Text = column("Città", "City", "City", "Torino")
-    province: Text | None = column("Provincia", "Province", "Province", "TO", default=None)
+    province: Text | None = column(
+        "Provincia", "Province", "Two-letter province code (sigla); required in Italy", "TO", default=None)
     country: Text = column("Paese", "Country", "Country", "IT", default="IT")
     area: Code | None = column("Zona", "Area", "Route or area (else the customer's)", "NORD", default=None)
     source: InstanceOf[Source]
