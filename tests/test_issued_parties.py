@@ -206,7 +206,7 @@ def test_a_ledger_from_before_prints_as_before_with_todays_master(capsys, tmp_pa
             conn.execute(text(statement))
         conn.execute(update(schema.schema_version).values(version=23))
     ledger = open_ledger(url)
-    assert migrate(ledger) == schema.SCHEMA_VERSION == 33
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 34
     with reading(ledger) as conn:
         for table in (schema.deliveries, schema.invoices):
             assert set(conn.execute(select(table.c.parties_id)).scalars()) == {None}, table.name
@@ -218,3 +218,67 @@ def test_a_ledger_from_before_prints_as_before_with_todays_master(capsys, tmp_pa
     assert code == 0, said
     cells = [c for ws in openpyxl.load_workbook(out).worksheets for r in ws.iter_rows(values_only=True) for c in r]
     assert any(str(c).endswith(" NUOVO") for c in cells)
+
+
+@pytest.fixture
+def ordered(capsys, tmp_path, sample_workbook, ledger_url) -> tuple[Path, str, Path]:
+    """The sample's orders of 9 April created and printed (`orders create --out`): the workbook,
+    the ledger and the printed orders."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    printed = tmp_path / "first" / "ordini.xlsx"
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--out", printed,
+                     "--ledger", ledger_url)
+    assert code == 0, said
+    return workbook, ledger_url, printed
+
+
+def _cells(path: Path) -> list:
+    return [c for ws in openpyxl.load_workbook(path).worksheets for r in ws.iter_rows(values_only=True) for c in r]
+
+
+def test_a_reprinted_order_is_as_first_printed(capsys, tmp_path, ordered):
+    """`print orders` after the customers, destinations and seller changed: the orders' sheets
+    cell for cell as `orders create --out` wrote them, as DDTs and invoices reprint."""
+    workbook, url, printed = ordered
+    moved(workbook)
+    again = tmp_path / "again" / "ordini.xlsx"
+    code, said = cli(capsys, "print", "orders", workbook, "--date", "2026-04-09", "--out", again, "--ledger", url)
+    assert code == 0, said
+    cells = _cells(again)
+    assert "Venditore Rinominato S.p.A." not in cells and not any(str(c).endswith(" NUOVO") for c in cells)
+    assert differences(again, printed) is None
+
+
+def test_an_order_stored_before_schema_34_prints_with_todays_master(capsys, tmp_path, ordered):
+    """A ledger of schema 33 kept no parties for orders: migrated, its orders cite none and
+    print with the master data of the day, as they always did."""
+    workbook, url, _ = ordered
+    with writing(open_ledger(url)) as conn:
+        conn.execute(text("ALTER TABLE orders DROP COLUMN parties_id"))
+        conn.execute(update(schema.schema_version).values(version=33))
+    ledger = open_ledger(url)
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 34
+    with reading(ledger) as conn:
+        assert set(conn.execute(select(schema.orders.c.parties_id)).scalars()) == {None}
+    moved(workbook)
+    out = tmp_path / "today" / "ordini.xlsx"
+    code, said = cli(capsys, "print", "orders", workbook, "--date", "2026-04-09", "--out", out, "--ledger", url)
+    assert code == 0, said
+    cells = _cells(out)
+    assert "Venditore Rinominato S.p.A." in cells and any(str(c).endswith(" NUOVO") for c in cells)
+
+
+def test_orders_of_one_customer_and_destination_share_their_parties(ledger, sample_master):
+    """Orders cite the parties stored once for each customer and destination, a week apart too."""
+    from datetime import date
+
+    from toolkit.services.orders import create
+
+    migrate(ledger)
+    for day in (date(2026, 4, 9), date(2026, 4, 16)):
+        assert create(sample_master, ledger, day).created
+    with reading(ledger) as conn:
+        rows = conn.execute(select(schema.orders.c.customer, schema.orders.c.ship_to, schema.orders.c.parties_id)).all()
+    assert None not in {r.parties_id for r in rows}
+    assert len({r.parties_id for r in rows}) == len({(r.customer, r.ship_to) for r in rows}) < len(rows)

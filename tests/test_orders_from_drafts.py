@@ -24,6 +24,7 @@ from toolkit.ledger import open_ledger, schema
 from toolkit.ledger import orders as ledger_orders
 from toolkit.ledger.db import migrate, reading
 from toolkit.ledger.orders import insert_orders, load_orders, stored_line_ids, stored_orders
+from toolkit.model.parties import party_book
 from toolkit.services import orders as orders_service
 from toolkit.services.orders import create
 
@@ -32,21 +33,24 @@ from toolkit.services.orders import create
 def test_the_stored_drafts_are_the_orders_the_ledger_reads_back(ledger, tmp_path, seed):
     migrate(ledger)
     rng = random.Random(seed)
-    drafts = sorted(_odd_drafts(master_of(tmp_path, seed), rng), key=lambda d: (d.occurrence, d.template))
+    master = master_of(tmp_path, seed)
+    drafts = sorted(_odd_drafts(master, rng), key=lambda d: (d.occurrence, d.template))
     drafts = [replace(d, lines=tuple(replace(x, note=rng.choice([None, x.note, "  a note "]),
                                              price_rule=rng.choice([None, "R1"]))
                                      for x in d.lines)) for d in drafts]
     statuses = [rng.choice(list(OrderStatus)) for _ in drafts]
     with ledger.engine.connect() as conn:
         transaction = conn.begin()
-        stored = insert_orders(conn, drafts, "OC", statuses)
+        book = party_book(master)
+        stored = insert_orders(conn, drafts, "OC", statuses, book=book)
         chosen = sorted(rng.sample(range(len(drafts)), len(drafts) // 2), key=lambda _: rng.random())
         orders = [(stored[i][0], stored[i][1], drafts[i]) for i in chosen]
         got = stored_orders(orders, [statuses[i] for i in chosen],
-                            stored_line_ids(conn, [order_id for order_id, _, _ in orders]))
+                            stored_line_ids(conn, [order_id for order_id, _, _ in orders]), book)
         expected = load_orders(conn, ids=[order_id for order_id, _, _ in orders])
         transaction.rollback()
     assert len(expected) > 20 and sum(len(order.lines) for order in expected) > 100
+    assert all(order.parties is not None for order in expected)
     assert got == expected
     assert repr(got) == repr(expected)
 

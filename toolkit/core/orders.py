@@ -36,6 +36,7 @@ from toolkit.basics.problems import define
 from toolkit.basics.vocab import Choice, Choices, DocumentType, PaymentMethod
 from toolkit.basics.wording import count
 from toolkit.core.lines import DocumentLine
+from toolkit.model.parties import Parties, PartyBook
 
 
 class OrderStatus(StrEnum):
@@ -322,6 +323,13 @@ class Order:
     """The file name of the customer's order form it was imported from; its `template` is then None."""
     documents_held: AtOnce = AtOnce()
     """The documents issued at once that wait for the order's day (`held_until_its_day`)."""
+    parties: Parties | None = None
+    """The seller, customer and destination as the order printed them, kept by the ledger when it
+    stores it; None for an order of a ledger made before they were kept (schema 34)."""
+
+    def parties_in(self, book: PartyBook) -> Parties:
+        """The parties as printed, else (an order of an older ledger) as the master says today."""
+        return self.parties or book.parties(self.customer, self.ship_to)
 
     @property
     def quantity(self) -> Decimal:

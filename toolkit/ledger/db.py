@@ -822,6 +822,16 @@ def _add_split_payment(conn: Connection) -> None:
 MIGRATIONS[33] = _add_split_payment
 
 
+def _keep_order_parties(conn: Connection) -> None:
+    """Orders cite the parties they printed (`orders.parties_id`), as DDTs and invoices do since
+    schema 26. Those stored before have none (NULL): they print with the master data of the day,
+    as they always did."""
+    _add_columns(conn, "orders", {"parties_id": "INTEGER"})
+
+
+MIGRATIONS[34] = _keep_order_parties
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -21,6 +21,7 @@ from toolkit.core.orders import OrderStatus
 from toolkit.ledger import schema
 from toolkit.ledger.db import document_number, event_row, log_events
 from toolkit.ledger.orders import form_origin, imported_from, insert_orders
+from toolkit.model.parties import PartyBook
 
 o = schema.orders.c
 ol = schema.order_lines.c
@@ -57,11 +58,12 @@ def form_orders(conn: Connection, customers: Iterable[str]) -> list[FormOrder]:
 
 
 def insert_form_orders(conn: Connection, drafts: Sequence[OrderDraft], files: Sequence[str], digests: Sequence[str],
-                       series: str, status: OrderStatus) -> list[tuple[int, str]]:
-    """Store the forms' orders, each with its file name and digest and no template; (id, number)
-    per draft."""
+                       series: str, status: OrderStatus, book: PartyBook | None = None) -> list[tuple[int, str]]:
+    """Store the forms' orders, each with its file name and digest and no template, and the
+    parties `book` says (`insert_orders`); (id, number) per draft."""
     stored = insert_orders(conn, drafts, series, [status] * len(drafts), [
-        dict(template=None, origin=form_origin(file), form_digest=digest) for file, digest in zip(files, digests)])
+        dict(template=None, origin=form_origin(file), form_digest=digest) for file, digest in zip(files, digests)],
+        book=book)
     if stored:
         log_events(conn, [event_row("imported", "order", order_id, number, form_origin(file))
                           for (order_id, number), file in zip(stored, files)])

@@ -27,7 +27,7 @@ from toolkit.core.invoicing import BillableGoods, Shipment
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import AMBIGUOUS_ORDER, AtOnce, Order, OrderLine, OrderStatus
 from toolkit.core.reservations import NAMED, NONE, Reservations, covered_by_stock
-from toolkit.ledger import reserved, schema, unshipped
+from toolkit.ledger import parties, reserved, schema, unshipped
 from toolkit.ledger.batches import IN_LIST, among, fits_one_list, in_batches
 from toolkit.ledger.db import (
     document_number,
@@ -46,6 +46,7 @@ from toolkit.ledger.db import (
 )
 from toolkit.ledger.reserved import HOLDER_AT, LEFT_AT, PLACE_AT
 from toolkit.ledger.types import as_stored, places_of
+from toolkit.model.parties import Parties, PartyBook
 
 o, ol = schema.orders.c, schema.order_lines.c
 
@@ -132,16 +133,20 @@ def documents_issued(conn: Connection, ids: Sequence[int]) -> None:
 
 
 def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,
-                  statuses: Sequence[OrderStatus], marks: Sequence[Mapping[str, Any]] | None = None
-                  ) -> list[tuple[int, str]]:
+                  statuses: Sequence[OrderStatus], marks: Sequence[Mapping[str, Any]] | None = None, *,
+                  book: PartyBook | None = None) -> list[tuple[int, str]]:
     """Number and store the drafts (orders, lines, one "generated" event each) in a few
     executemany statements; returns (id, number) per draft, in order. `marks`, one per draft,
     are columns set on the stored order in place of the draft's (an imported form's origin,
-    digest and empty template), in the same insert rather than an update after it."""
+    digest and empty template), in the same insert rather than an update after it. Each order
+    keeps the parties it prints, as `book` (the master's) says them now (`toolkit.ledger.parties`,
+    which stores each distinct one once); without a book, none (printed with the master of the day)."""
     years = [d.occurrence.year for d in drafts]
     numbers = draw_numbers(conn, [(series, year) for year in years])
     columns = _order_columns(drafts, series, years, numbers, statuses)
     columns["unshipped_euros"], columns["unshipped_micros"] = _unshipped_as_drafted(drafts)
+    if book is not None:
+        columns["parties_id"] = parties.keep(conn, _parties(drafts, book))
     for i, mark in enumerate(marks or ()):
         for key, value in mark.items():
             columns.setdefault(key, [None] * len(drafts))[i] = value
@@ -192,6 +197,11 @@ def _line_columns(ids: Sequence[int], drafts: Sequence[OrderDraft]) -> dict[str,
                 price_rule=[x.price_rule for x in lines])
 
 
+def _parties(drafts: Sequence[OrderDraft], book: PartyBook) -> list[Parties]:
+    """Each draft's parties: its customer and destination, no carrier (an order names none)."""
+    return [book.parties(d.customer, d.ship_to) for d in drafts]
+
+
 StoredOrder = tuple[int, str, OrderDraft]
 """An order `insert_orders` just stored: its id, its number and the draft it was stored from."""
 
@@ -230,9 +240,9 @@ def stored_shipments(conn: Connection, orders: Sequence[StoredOrder],
 
 
 def stored_orders(orders: Sequence[StoredOrder], statuses: Sequence[OrderStatus],
-                  line_ids: Mapping[tuple[int, int], int]) -> list[Order]:
+                  line_ids: Mapping[tuple[int, int], int], book: PartyBook | None = None) -> list[Order]:
     """What `load_orders(conn, ids=…)` reads back for orders `insert_orders` has just stored from
-    these drafts, with these statuses and no marks, in the same transaction: nothing shipped or
+    these drafts, with these statuses, no marks and the same `book`, in the same transaction: nothing shipped or
     invoiced yet, no quotation confirmed, no form; each value in the form its column gives
     back; in number order. Only the lines' ids come from the ledger (`stored_line_ids`).
 
@@ -243,14 +253,15 @@ def stored_orders(orders: Sequence[StoredOrder], statuses: Sequence[OrderStatus]
                                           for c in (ol.quantity, ol.unit_price, ol.amount, ol.vat_rate))
     zero = Decimal(0)
     found = []
-    for (order_id, number, d), status in zip(orders, statuses):
+    kept = _parties([d for _, _, d in orders], book) if book is not None else [None] * len(orders)
+    for (order_id, number, d), status, printed in zip(orders, statuses, kept):
         lines = tuple(OrderLine(x.item, x.description, x.unit, quantities[x.quantity], prices[x.unit_price],
                                 amounts[x.amount], rates[x.vat_rate], x.vat_nature, line_ids[order_id, x.line_no],
                                 x.line_no, x.note, zero, zero, x.price_rule)
                       for x in sorted(d.lines, key=lambda x: x.line_no))
         found.append(Order(order_id, number, d.template, d.occurrence, d.occurrence, d.customer, d.ship_to, d.contact,
                            d.document_type, status, d.price_list, d.price_version, d.project, d.delivery_option,
-                           lines, d.customer_reference, d.payment_method))
+                           lines, d.customer_reference, d.payment_method, parties=printed))
     return sorted(found, key=lambda order: _number_order(order.number))
 
 
@@ -324,6 +335,7 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
     shipped = _sums(conn, schema.delivery_lines.c.order_line_id, schema.delivery_lines.c.quantity, order_ids)
     invoiced = _sums(conn, schema.invoice_lines.c.order_line_id, schema.invoice_lines.c.quantity, order_ids)
     credited = _credited(conn, order_ids) if credits else {}
+    issued = parties.read(conn, [h.parties_id for h in headers])
     zero = Decimal(0)
     for chunk in in_batches(order_ids):
         rows = conn.execute(select(ol.order_id, *_LINE_COLUMNS).where(ol.order_id.in_(chunk))
@@ -339,7 +351,7 @@ def load_orders(conn: Connection, *, ids: Sequence[int] | None = None, statuses:
               h.price_version, h.project, h.delivery_option, tuple(lines[h.id]), h.customer_reference,
               PaymentMethod(h.payment_method) if h.payment_method else None,
               *cited.get(h.confirms, NOT_CITED), imported_from(h.origin),
-              AtOnce.read(h.documents_held) if h.documents_held else AtOnce())
+              AtOnce.read(h.documents_held) if h.documents_held else AtOnce(), issued.get(h.parties_id))
         for h in headers
     ]
 
@@ -386,14 +398,16 @@ def confirmation_of(conn: Connection, quotation: Order) -> str | None:
 
 
 def insert_confirmation(conn: Connection, quotation: Order, day: date, series: str, status: OrderStatus,
-                        document_type: DocumentType) -> tuple[int, str]:
+                        document_type: DocumentType, book: PartyBook) -> tuple[int, str]:
     """Store the order that confirms a quotation or proposal: its lines and prices as quoted,
     dated `day`, due on the quotation's date, citing it (`confirms`, unique: once only), and a
     "confirmed" event. It has no template (NULL), which the unique (template, occurrence) of
-    the orders a template makes never confuses with another."""
+    the orders a template makes never confuses with another. A new document, it keeps the
+    parties the master (`book`) says now, as `insert_orders` does."""
     header = conn.execute(select(schema.orders).where(o.id == quotation.id)).one()
     (number,) = draw_numbers(conn, [(series, day.year)])
     created_at, created_by = now(), user()
+    (parties_id,) = parties.keep(conn, [book.parties(header.customer, header.ship_to)])
     (order_id,) = insert_numbered(conn, schema.orders, [dict(
         series=series, year=day.year, number=number, template=None, occurrence=quotation.occurrence,
         order_date=day, customer=header.customer, ship_to=header.ship_to, contact=header.contact,
@@ -401,7 +415,7 @@ def insert_confirmation(conn: Connection, quotation: Order, day: date, series: s
         price_version=header.price_version, price_type=header.price_type, project=header.project,
         delivery_option=header.delivery_option, customer_reference=header.customer_reference,
         payment_method=header.payment_method, confirms=quotation.id, created_at=created_at,
-        created_by=created_by)])
+        created_by=created_by, parties_id=parties_id)])
     insert_rows(conn, schema.order_lines, [
         dict(order_id=order_id, line_no=line.line_no, item=line.item, description=line.description, unit=line.unit,
              quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,

@@ -41,7 +41,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 33
+SCHEMA_VERSION = 34
 
 metadata = MetaData()
 
@@ -94,6 +94,7 @@ orders = Table(
     Column("unshipped_euros", BigInteger, nullable=False, server_default="0"),
     Column("unshipped_micros", BigInteger, nullable=False, server_default="0"),
     Column("documents_held", String(20)),
+    Column("parties_id", Integer),
     UniqueConstraint("template", "occurrence", name="uq_order_occurrence"),
     UniqueConstraint("series", "year", "number", name="uq_order_number"),
 )
@@ -115,7 +116,11 @@ customers' credit figures (`toolkit.ledger.unshipped`).
 
 `documents_held` names the documents issued at once (`ddt`, `invoice`, `ddt,invoice`:
 `toolkit.core.orders.AtOnce`) that an order made before its day waits to issue on that day
-(schema 30); NULL once issued, and for every other order."""
+(schema 30); NULL once issued, and for every other order.
+
+`parties_id`: the seller, customer and destination the order printed (`issued_parties`), so
+`toolkit print orders` prints it again as it was; NULL on an order stored before schema 34,
+printed with the master data of the day."""
 
 documents_held = orders.c.documents_held.is_not(None)
 """The orders whose documents issued at once wait for their day: the condition of

@@ -55,6 +55,7 @@ from toolkit.intake.reshape import Reshaped, dated, read_form, reshape
 from toolkit.intake.sources import RawWorkbook
 from toolkit.intake.tables import find_inputs, read_forms_tables, read_tables
 from toolkit.ledger.orders import form_origin
+from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services import check as data_check
 from toolkit.services.orders import FAR_AHEAD
@@ -637,7 +638,8 @@ def _store_forms(session: Any, drafts: list[OrderDraft], files: list[str], diges
         fresh = [k for k, d in enumerate(digests) if d not in known]
         new, repeats = _repeats(drafts, files, fresh, form_orders(conn, {drafts[k].customer for k in fresh}))
         made = insert_form_orders(conn, [drafts[k] for k in new], [files[k] for k in new], [digests[k] for k in new],
-                                  master.settings.order_series, EFFECTS[DocumentType.STANDARD].status)
+                                  master.settings.order_series, EFFECTS[DocumentType.STANDARD].status,
+                                  party_book(master))
         invoice_now: dict[date, list[int]] = {}
         for k, (order_id, _) in zip(new, made):
             if drafts[k].customer in immediate:

@@ -22,6 +22,7 @@ from toolkit.core.orders import EFFECTS, STATUS_LABELS, OrderStatus
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.orders import confirmation_of, insert_confirmation, order_by_number, set_status
+from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import invoice_orders_in, returns_refused_sentence
 from toolkit.services.order_status import UNKNOWN_ORDER
@@ -101,7 +102,7 @@ def _confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Conf
                 None, number=quotation.number, status_it=it, status_en=en)])
         standard = EFFECTS[DocumentType.STANDARD]
         order_id, order = insert_confirmation(conn, quotation, day, master.settings.order_series, standard.status,
-                                              DocumentType.STANDARD)
+                                              DocumentType.STANDARD, party_book(master))
         set_status(conn, quotation, OrderStatus.CLOSED, "closed")
         immediate = {c.code for c in master.customers if c.invoice_terms is InvoiceTerms.IMMEDIATE}
         invoices, left_out = invoice_orders_in(conn, master, [order_id], day) if quotation.customer in immediate \

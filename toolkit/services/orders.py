@@ -63,6 +63,7 @@ from toolkit.ledger.orders import (
 )
 from toolkit.ledger.requests import open_requests
 from toolkit.model.memo import per_master
+from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services.held_documents import issue_held
 from toolkit.services.invoicing import issue_at_order
@@ -349,7 +350,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
         documents = [AtOnce.of(EFFECTS[d.document_type], invoiced_immediately=d.customer in immediate) for d in new]
         waiting = [bool(kinds) and held_until_its_day(d.occurrence, today, future) for d, kinds in zip(new, documents)]
         marks = [{"documents_held": kinds.stored} if wait else {} for kinds, wait in zip(documents, waiting)]
-        stored = insert_orders(conn, new, series, statuses, marks if any(waiting) else None)
+        stored = insert_orders(conn, new, series, statuses, marks if any(waiting) else None, book=party_book(master))
         for draft, (order_id, number), status, kinds, wait in zip(new, stored, statuses, documents, waiting):
             row: OrderRow = {**_row(draft, number), "lines": len(draft.lines), "amount": draft.amount}
             created.append({**row, "documents_on": draft.occurrence} if wait else row)
@@ -363,7 +364,8 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
         invoicing = [order for orders in invoice_now.values() for order in orders]
         line_ids = stored_line_ids(conn, sorted({order_id for order_id, _, _ in (*shipping, *invoicing)}))
         ship_problems, notes = ship_at_once(conn, master, {
-            day: stored_orders([order for order, _ in orders], [status for _, status in orders], line_ids)
+            day: stored_orders([order for order, _ in orders], [status for _, status in orders], line_ids,
+                               party_book(master))
             for day, orders in at_once.items()})
         invoices, left_out = _invoice_at_once(conn, master, invoice_now, line_ids)
         record_generation(conn, day)

@@ -1,8 +1,9 @@
 """Printing from the ledger: every order, DDT and invoice it records can be printed again, at
-any time, exactly as its first printing wrote it. DDTs and invoices carry the parties they were
-issued with (`toolkit.model.parties`, kept by the ledger when it stored them), so the master
-data changed since does not change them; a draft run's invoices too (undo the run and run it
-again to take a change). Orders, not legal documents, print with today's master data.
+any time, exactly as its first printing wrote it. Orders, DDTs and invoices carry the parties
+they were stored with (`toolkit.model.parties`, kept by the ledger when it stored them), so the
+master data changed since does not change them; a draft run's invoices too (undo the run and run
+it again to take a change). An order's contact person is the one exception: it is read from
+*Contatti* at each printing, as the parties keep none.
 
 The first printing (`orders create --out`, `ship --out`, the invoices' copies) and a reprint
 (`toolkit print`) go through `write_and_mark`: the same writer, then the ledger records when

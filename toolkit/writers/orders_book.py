@@ -24,6 +24,7 @@ from toolkit.core.orders import STATUS_LABELS, Order, documents_on
 from toolkit.core.reservations import NONE, ZERO, Reservations, holds
 from toolkit.core.shipping import service_items
 from toolkit.core.vat import totals, vat_summary
+from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.writers.blocks import Column, StreamedWorkbook
 from toolkit.writers.printable import (
@@ -83,10 +84,11 @@ TITLES = {DocumentType.QUOTATION: "order.title_quotation", DocumentType.PROPOSAL
 
 
 def write_order_documents(target: Path, master: MasterData, orders: Sequence[Order], lang: str = "it") -> Path:
-    """One printable sheet per order. A customer taken off *Clienti* since is printed by its code,
-    as a DDT without its parties is: one removed customer must not lose the day's reprint."""
-    customers = {c.code: c for c in master.customers}
-    ship_to = {s.code: s for s in master.ship_to}
+    """One A4 sheet per order, its seller, customer and destination as it was first printed
+    (`Order.parties_in`: as the master says today for an order stored before they were kept).
+    A customer taken off *Clienti* since, on an order that kept no parties, is printed by its
+    code, as a DDT without its parties is: one removed customer must not lose the day's reprint."""
+    master_parties = party_book(master)
     contacts = {c.code: c for c in master.contacts}
     t = labeller(lang)
 
@@ -99,8 +101,9 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
         for order in orders or ():
             sheet = book.add_worksheet(sheet_name(order.number, taken))
             widths = set_widths(sheet, (label_column, *ORDER_WIDTHS[1:]))
-            customer = customers.get(order.customer)
-            row = company_header(sheet, fmt, master.settings, lang)
+            parties = order.parties_in(master_parties)
+            customer = parties.buyer
+            row = company_header(sheet, fmt, parties.seller, lang)
             text(sheet, row, 0, f"{t(TITLES.get(order.document_type, 'order.title'))} {order.number}", fmt.title)
             text(sheet, row + 1, 0, t("doc.date"), fmt.bold)
             text(sheet, row + 1, 1, order.order_date, fmt.date)
@@ -110,7 +113,7 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
             text(sheet, row, 0, t("doc.customer"), fmt.bold)
             text(sheet, row, 3, t("doc.ship_to"), fmt.bold)
             left = party_lines(customer, lang) if customer else [order.customer]
-            right = address_lines(ship_to.get(order.ship_to) if order.ship_to else None, customer) if customer else []
+            right = address_lines(parties.destination, customer) if customer else []
             for i in range(max(len(left), len(right))):
                 text(sheet, row + 1 + i, 0, left[i] if i < len(left) else None)
                 text(sheet, row + 1 + i, 3, right[i] if i < len(right) else None)
