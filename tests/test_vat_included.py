@@ -11,7 +11,8 @@ import pytest
 from einvoice_factories import billable, ddt, invoice, tree
 
 from toolkit.basics.money import cents
-from toolkit.core.drafts import draft_orders, net_of_vat
+from toolkit.basics.problems import Severity
+from toolkit.core.drafts import draft_orders, net_of_gross, net_of_vat
 from toolkit.core.einvoice import checks
 from toolkit.core.lines import line_amount
 from toolkit.core.plan import due_on
@@ -92,3 +93,31 @@ def test_the_e_invoice_of_a_vat_included_order_passes_sdi_checks():
                     for n, x in enumerate(drafts[0].lines, start=1)))
     assert (inv.taxable, inv.vat, inv.total) == (D("13.89"), D("2.08"), D("15.97"))
     assert checks.check(tree(inv)) == []
+
+
+def test_a_line_whose_net_no_six_decimal_price_gives_back_is_warned_at_its_quantity():
+    """30,000 × 0.01 at 22 %: 300.00 gross, 245.90 net, but 0.008197 × 30,000 is 245.91 and
+    0.008196 × 30,000 is 245.88. The line keeps the nearest, as SDI checks the amount against
+    quantity × price, and the desk is told at the template line's quantity; 10,000 units are exact."""
+    assert net_of_vat(D(30000), D("0.01"), D(22)) == (D("0.008197"), D("245.91"))
+    assert net_of_gross(D(30000), D("0.01"), D(22)) == D("245.90")
+    sheets = minimal.sheets()
+    for sheet, cell, value in (("Listini", "C1", "IVA inclusa"), ("Listini", "C2", "sì"), ("Prezzi", "E2", 0.01),
+                               ("Prezzi", "F2", None), ("Righe modello", "C2", 30000)):
+        minimal.set_cell(sheets, sheet, cell, value)
+    master = check(minimal.workbook(sheets)).master
+    dues, _ = due_on(master, date(2026, 4, 9))
+    drafts, problems = draft_orders(master, [d for d in dues if d.template == "T001"])
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Righe modello", "C2", "vat-included-net-rounded", Severity.WARNING)]
+    assert problems[0].message("it") == (
+        "Il modello T001 del 09/04/2026: 30.000 × 0,01 IVA inclusa dell'articolo A001 fanno 300,00 lordi, cioè 245,90 "
+        "netti, ma per 30.000 unità nessun prezzo unitario a sei decimali dà 245,90: la riga vale 245,91 netti, e la "
+        "fattura qualche centesimo in più o in meno del lordo del listino. Per l'importo esatto metti al massimo "
+        "10.000 unità per riga (es. un'unità di misura più grande) o usa un listino senza IVA inclusa.")
+    assert drafts and drafts[0].lines[0].amount == D("245.91")
+
+    minimal.set_cell(sheets, "Righe modello", "C2", 10000)
+    master = check(minimal.workbook(sheets)).master
+    drafts, problems = draft_orders(master, [d for d in due_on(master, date(2026, 4, 9))[0] if d.template == "T001"])
+    assert problems == [] and drafts[0].lines[0].amount == net_of_gross(D(10000), D("0.01"), D(22)) == D("81.97")

@@ -53,6 +53,18 @@ RULE_WITHOUT_BASE_PRICE = define(
     en="Template {template} on {day}: price rule {rule} starts from price list {price_list}, which has no price for "
        "item {item} that day: add the price or correct the rule's base list.")
 
+NET_ROUNDED = define(
+    "vat-included-net-rounded", "warning",
+    title=("Riga IVA inclusa con netto arrotondato", "VAT-included line with a rounded net"),
+    it="Il modello {template} del {day}: {quantity} × {price} IVA inclusa dell'articolo {item} fanno {gross} lordi, "
+       "cioè {net} netti, ma per {quantity} unità nessun prezzo unitario a sei decimali dà {net}: la riga vale "
+       "{amount} netti, e la fattura qualche centesimo in più o in meno del lordo del listino. Per l'importo esatto "
+       "metti al massimo 10.000 unità per riga (es. un'unità di misura più grande) o usa un listino senza IVA inclusa.",
+    en="Template {template} on {day}: {quantity} × {price} VAT included of item {item} make {gross} gross, that is "
+       "{net} net, but for {quantity} units no six-decimal unit price gives {net}: the line is {amount} net, and the "
+       "invoice a few cents above or below the list's gross. For the exact amount put 10,000 units a line at most "
+       "(e.g. a larger unit of measure) or use a price list without VAT included.")
+
 
 @dataclass(frozen=True, slots=True)
 class DraftLine(DocumentLine):
@@ -104,6 +116,16 @@ def net_unit_price(price: Decimal) -> Decimal:
     return net
 
 
+def net_of_gross(quantity: Decimal, gross_unit: Decimal, rate: Decimal) -> Decimal:
+    """The net amount a line of a VAT-included list should have: quantity × gross price, then ÷
+    (1 + rate), each half-up to cents.
+
+    >>> net_of_gross(Decimal(30000), Decimal("0.01"), Decimal(22))
+    Decimal('245.90')
+    """
+    return cents(cents(quantity * gross_unit) * 100 / (100 + rate))
+
+
 def net_of_vat(quantity: Decimal, gross_unit: Decimal, rate: Decimal) -> tuple[Decimal, Decimal]:
     """A line of a VAT-included list (IVA inclusa) as documents show it: (net unit price, net amount).
 
@@ -112,7 +134,11 @@ def net_of_vat(quantity: Decimal, gross_unit: Decimal, rate: Decimal) -> tuple[D
     the gross amount is quantity × gross price; the net amount is gross amount / (1 + rate);
     the net unit price is net amount / quantity to six decimals (`net_unit_price`). The line's
     amount is then `line_amount` of that unit price, as for any other line: it is the net
-    amount itself below 10,000 units (six decimals err by half a millionth per unit at most).
+    amount itself up to 10,000 units (six decimals err by half a millionth per unit at most);
+    beyond, no six-decimal price may give it back (30,000 × 0.01 at 22 %: 245.90 net, but
+    0.008197 gives 245.91 and 0.008196 gives 245.88), and the line keeps the nearest, which
+    `draft_orders` warns of (`NET_ROUNDED`): a unit price of more places is what the ledger
+    does not keep, and SDI checks the amount against quantity × price (00423).
     The invoice taxes each rate's summed nets (`toolkit.core.vat`), so its total is the
     list's gross total give or take a cent per line in the worst case; issue 14's example,
     7 × 1.00 at 22 % and 3 × 2.99 at 10 %, is 5.74 + 1.26 + 8.15 + 0.82 = 15.97 exactly.
@@ -122,9 +148,13 @@ def net_of_vat(quantity: Decimal, gross_unit: Decimal, rate: Decimal) -> tuple[D
     """
     if not quantity:
         return net_unit_price(gross_unit * 100 / (100 + rate)), Decimal("0.00")
-    net = cents(cents(quantity * gross_unit) * 100 / (100 + rate))
+    net = net_of_gross(quantity, gross_unit, rate)
     unit = net_unit_price(net / quantity)
     return unit, line_amount(quantity, unit)
+
+
+EXACT_UP_TO = 10_000
+"""Up to this many units a six-decimal net unit price always gives a VAT-included line's net back."""
 
 
 LinePrice = tuple[Decimal | None, PriceRule | None, str | None]
@@ -171,6 +201,7 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
         version = book.version_on(price_list, due.day)
         lines: list[DraftLine] = []
         trouble: list[Problem] = []
+        warnings: list[Problem] = []
         sign = Decimal(-1) if template.document_type is DocumentType.RETURN else Decimal(1)
         customer = customers[template.customer]
         candidates = rules.for_customer(customer.code, customer.group) if rules else ()
@@ -205,12 +236,21 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
                 continue
             assert unit is not None
             quantity = sign * abs(due_line.quantity)
-            unit, amount = line_money(quantity, unit, item.vat_rate or Decimal(0), price_list in gross)
+            gross_unit, rate = unit, item.vat_rate or Decimal(0)
+            unit, amount = line_money(quantity, unit, rate, price_list in gross)
+            if price_list in gross and abs(quantity) > EXACT_UP_TO and amount != net_of_gross(quantity, gross_unit, rate):
+                source = _line_sources(master).get((due.template, due_line.item))
+                at = master.locate(source.source, "quantity") if source else master.locate(template.source, "code")
+                warnings.append(NET_ROUNDED(at, template=due.template, day=due.day, item=item.code, quantity=quantity,
+                                            price=gross_unit, gross=cents(quantity * gross_unit),
+                                            net=net_of_gross(quantity, gross_unit, rate), amount=amount))
             rate, nature = line_vat(item, customer)
             lines.append(DraftLine(item.code, item.description, item.unit, quantity, unit, amount,
                                    rate, nature, n, due_line.note,
                                    rule.code if rule is not None else None))
         problems += trouble
+        if not trouble:
+            problems += warnings
         if not trouble and lines:
             drafts.append(_draft(template, due, price_list, version.version, tuple(lines)))  # type: ignore[union-attr]
     return drafts, problems
