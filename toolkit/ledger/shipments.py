@@ -43,7 +43,9 @@ def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False) -> 
     """The orders in progress that ship and are due by `day`, without their lines (`lines`
     empty: `with_lines` reads them for the orders that need them), in number order; and the
     ids of those with something still to ship on some line, which the database finds. With
-    `leave_out_held`, not the orders kept on hold (`schema.holds`).
+    `leave_out_held`, not the orders kept on hold (`schema.holds`). Nor the parties each order
+    printed (`Order.parties`, None): shipping prints no order, and a DDT names its parties as
+    the master says them the day it is issued.
 
     At L most of the open orders are held day after day (a prepayment not in, a customer over
     the credit limit) and the core holds them without looking at their lines
@@ -114,7 +116,8 @@ def _with(order: Order, lines: tuple[OrderLine, ...]) -> Order:
     return Order(order.id, order.number, order.template, order.occurrence, order.order_date, order.customer,
                  order.ship_to, order.contact, order.document_type, order.status, order.price_list,
                  order.price_version, order.project, order.delivery_option, lines, order.customer_reference,
-                 order.payment_method, order.confirms, order.confirms_type, order.form, order.documents_held)
+                 order.payment_method, order.confirms, order.confirms_type, order.form, order.documents_held,
+                 order.parties)
 
 
 def open_lines(conn: Connection, orders: Sequence[Order]) -> dict[int, tuple[OpenLine, ...]]:
