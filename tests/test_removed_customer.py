@@ -135,9 +135,14 @@ def test_ddts_stored_before_their_parties_were_kept_name_the_customer_by_code(ca
     assert any(p["message"].startswith(f"Il cliente {GONE} non è più nel foglio Clienti") for p in ran["problems"])
 
 
-def test_the_day_s_orders_print_again_with_the_removed_customer_named_by_its_code(capsys, removed):
+def test_orders_stored_before_their_parties_were_kept_print_again_with_the_removed_customer_named_by_its_code(
+        capsys, removed):
     import openpyxl
 
+    ledger = open_ledger(None, removed)
+    with writing(ledger) as conn:
+        conn.execute(update(schema.orders).values(parties_id=None))
+    ledger.engine.dispose()
     out = removed.parent / "ordini.xlsx"
     code, said = toolkit(capsys, "print", "ordini", removed, "--date", "2026-04-07", "--out", out)
     assert code == 0, said
