@@ -17,7 +17,7 @@ from sqlalchemy import Connection, select
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import insert_rows
-from toolkit.model.parties import Parties
+from toolkit.model.parties import Parties, Seller
 
 p = schema.issued_parties.c
 
@@ -79,3 +79,12 @@ def read(conn: Connection, ids: Collection[int | None]) -> dict[int, Parties]:
     for chunk in in_batches(wanted):
         found.update((i, Parties.from_text(t)) for i, t in conn.execute(select(p.id, p.parties).where(p.id.in_(chunk))))
     return found
+
+
+def owner(conn: Connection) -> Seller | None:
+    """The seller of the first parties the ledger kept (None: it kept none yet), whose ledger it
+    is: written with its first document and never changed, a record of the seller at no cost of
+    its own. The first, not the latest: a document another seller slipped in must not make the
+    ledger its. One read of the table's first row by its key."""
+    stored = conn.execute(select(p.parties).order_by(p.id).limit(1)).scalar()
+    return None if stored is None else Parties.from_text(stored).seller

@@ -4,7 +4,8 @@ A workbook whose check finds errors stops every action that would act on it (`Pr
 the problems listed), so nothing is generated, shipped or invoiced from data the check
 rejects. The ledger is the one at `ledger_url`, else the SQLite file beside the workbook; it is
 opened on first use, so an action that only reads the master data (the calendar) leaves no
-ledger behind.
+ledger behind. A ledger whose documents another seller issued (another partita IVA) is refused
+as it is opened, before anything is read or written (`ANOTHER_SELLER`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,35 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from toolkit.basics.problems import Problem, ProblemsFound
+from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
+from toolkit.core.einvoice.names import seller_id
 from toolkit.intake.sources import RawWorkbook
 from toolkit.intake.validation import Checked
-from toolkit.ledger import Ledger, open_ledger
+from toolkit.ledger import Ledger, open_ledger, parties
+from toolkit.ledger.db import reading
 from toolkit.ledger.lock import Patience
-from toolkit.model.records import MasterData
+from toolkit.model.parties import Seller
+from toolkit.model.records import MasterData, Settings
 from toolkit.services import check
+
+ANOTHER_SELLER = define(
+    "ledger-of-another-seller", "error",
+    it="Il registro {ledger} contiene i documenti di {stored} (partita IVA {stored_vat}), ma il foglio Impostazioni "
+       "indica {seller} (partita IVA {seller_vat}): i suoi documenti prenderebbero i numeri e i file "
+       "FatturaPA dell'altra ditta, quindi non ho fatto nulla. {fix_it}",
+    en="The ledger {ledger} holds the documents of {stored} (VAT number {stored_vat}), but the Impostazioni "
+       "sheet says {seller} (VAT number {seller_vat}): its documents would take the other company's numbers "
+       "and FatturaPA files, so nothing was done. {fix_en}")
+FIX_BY_COMMAND = {
+    "fix_it": "Indica il registro di questa ditta con --ledger (o TOOLKIT_LEDGER_URL), o correggi la partita IVA in "
+              "Impostazioni. Se la partita IVA è davvero cambiata, inizia un registro nuovo: --ledger con un file nuovo.",
+    "fix_en": "Point --ledger (or TOOLKIT_LEDGER_URL) at this company's ledger, or fix the VAT number in Impostazioni. "
+              "If the VAT number really changed, start a new ledger: --ledger with a new file."}
+FIX_BY_BUTTON = {
+    "fix_it": "Usa la cartella di lavoro di questa ditta, o correggi la partita IVA in Impostazioni. Se la partita IVA è "
+              "davvero cambiata, sposta la cartella in una cartella del disco tutta sua: avrà un registro nuovo.",
+    "fix_en": "Use this company's workbook, or fix the VAT number in Impostazioni. If the VAT number really changed, "
+              "move the workbook into a folder of its own: it gets a new ledger."}
 
 
 @dataclass(frozen=True)
@@ -43,8 +66,26 @@ class Session:
     def ledger(self) -> Ledger:
         """Opened (upgraded as needed) on first use; `UnusableInput` when it cannot be. A ledger
         that does not exist yet is created by the first write, never by reading."""
-        return open_ledger(self.ledger_url, self.workbook, patience=Patience(self.wait, self.notify), action=self.action,
-                           by_button=self.by_button)
+        ledger = open_ledger(self.ledger_url, self.workbook, patience=Patience(self.wait, self.notify),
+                             action=self.action, by_button=self.by_button)
+        if ledger.exists:
+            with reading(ledger) as conn:
+                stored = parties.owner(conn)
+            if stored is not None and seller_id(stored) != seller_id(self.master.settings):
+                ledger.engine.dispose()
+                raise UnusableInput(_another_seller(ledger, stored, self.master.settings, self.by_button))
+        return ledger
+
+
+def _another_seller(ledger: Ledger, stored: Seller, settings: Settings, by_button: bool) -> Problem:
+    """Refusing a ledger another seller's documents are in: the workbook's seller would take
+    that company's numbering, correct its invoices, and continue its e-invoices' file names
+    under its own partita IVA. The ledger's seller is the one of the first parties it kept
+    (`parties.owner`), so the question costs one read however large the ledger."""
+    stored_id, seller = seller_id(stored), seller_id(settings)
+    return ANOTHER_SELLER(None, ledger=ledger.file or ledger.url, stored=stored.company_name,
+                          stored_vat=f"{stored_id.country}{stored_id.code}", seller=settings.company_name,
+                          seller_vat=f"{seller.country}{seller.code}", **(FIX_BY_BUTTON if by_button else FIX_BY_COMMAND))
 
 
 def start(checked: Checked, workbook: Path | Callable[[], Path], ledger_url: str | None = None) -> Session:
