@@ -635,15 +635,24 @@ def output_names(run_id: str, lang: str, *, copies: bool = False) -> dict[str, s
 
 def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str, *, per_customer: bool = False,
            copies: bool = False, redo: str | None = None) -> Exported:
-    """A run's workbook, its documents only, written again from the ledger. With `redo` (the
-    command that writes it again), a failure to write is `NotPrinted`: the caller stored
-    something first."""
+    """A run's workbook, its documents only, written again from the ledger, in the run's own
+    order (`as_stored`). With `redo` (the command that writes it again), a failure to write is
+    `NotPrinted`: the caller stored something first."""
     with reading(ledger) as conn:
-        invoices = load_invoices(conn, run_id=run_id)
+        invoices = as_stored(load_invoices(conn, run_id=run_id))
     if not invoices:
         return Exported([], [UNKNOWN_RUN(None, run_id=run_id)])
     return Exported(_write_again(master, ledger, invoices, run_id, out, lang, per_customer=per_customer,
                                  copies=copies, redo=redo), [])
+
+
+def as_stored(invoices: Iterable[Invoice]) -> list[Invoice]:
+    """Invoices in the order their run stored them, which is the order its first workbook
+    wrote them in: the plan's, a return's credit note among its customer's invoices. The
+    ledger reads them in number order, which puts every credit note after every invoice, so
+    a re-exported run's Registro and CSV did not match the run's first ones. Ids follow the
+    stored order (`toolkit.ledger.invoices.store`)."""
+    return sorted(invoices, key=lambda x: x.id or 0)
 
 
 def export_month(master: MasterData, ledger: Ledger, month: Period, out: Path, lang: str, *,
