@@ -166,3 +166,21 @@ def test_every_problem_of_a_form_is_told_at_its_own_cell_in_italian(desk, tmp_pa
     assert sorted(where(files["due-errori.xlsx"]["problems"])) == [("form-unknown-item", "A8"),
                                                                    ("not-a-number", "B9")]
     assert form_orders(desk) == []
+
+
+def test_a_quantity_with_no_item_code_fails_the_form_at_the_item_cell(desk, tmp_path, capsys):
+    """The desk wrote 5 and forgot the code: skipping the row shipped the order short without a
+    word. Empty rows, zeros and the *Totale* row below the quantities are still passed over."""
+    forms = tmp_path / "moduli"
+    form(forms / "senza-codice.xlsx", "C001", date(2026, 4, 9),
+         [("A001", 1), (None, 5), ("", 0), (None, None), ("A002", 2), (None, 8, "Totale")])
+    form(forms / "buono.xlsx", "C001", date(2026, 4, 9), [("A001", 1), (None, 0), (None, 1, "Totale")])
+    code, _, files = convert(forms, desk, capsys)
+    assert code == 1
+    assert files["senza-codice.xlsx"]["status"] == "failed"
+    [missing] = files["senza-codice.xlsx"]["problems"]
+    assert (missing["code"], missing["cell"], missing["sheet"]) == ("form-line-no-item", "A9", "Ordine")
+    assert missing["message"] == ("La riga ha la quantità 5 ma non il codice articolo: scrivi l'articolo ordinato, "
+                                  "o cancella la quantità.")
+    assert files["buono.xlsx"]["status"] == "converted"
+    assert form_orders(desk) == [("form:buono.xlsx", "C001")]

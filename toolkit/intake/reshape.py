@@ -48,6 +48,11 @@ FORM_DATE_OUT_OF_RANGE = define(
     "form-date-out-of-range", "error",
     it="La data {value} del modulo è fuori dalle date ammesse: scrivi una data fra il {first} e il {last}.",
     en="The form's date {value} is out of range: write a date between {first} and {last}.")
+FORM_LINE_NO_ITEM = define(
+    "form-line-no-item", "error",
+    it="La riga ha la quantità {quantity} ma non il codice articolo: scrivi l'articolo ordinato, o cancella la "
+       "quantità.",
+    en="The line has quantity {quantity} but no item code: write the item ordered, or delete the quantity.")
 
 
 
@@ -413,8 +418,11 @@ def _lines(workbook: str, sheet: RawSheet, spec: FormMap) -> tuple[list[FormLine
     for i in range(header + 1, len(rows)):
         row = rows[i]
         item = _text(cell(row, "item"))
-        if item is None or normalize(item).startswith(("total", "subtotal")):
-            continue  # an empty row, or a total row
+        if item is None:
+            problems += _no_item(row, i, cell, at)
+            continue
+        if _is_total(item):
+            continue
         line = _line(row, i, item, cell, at)
         if isinstance(line, FormLine):
             lines.append(line)
@@ -423,6 +431,24 @@ def _lines(workbook: str, sheet: RawSheet, spec: FormMap) -> tuple[list[FormLine
     if not lines and not problems:
         problems.append(FORM_EMPTY(at(header, "quantity")))
     return lines, problems
+
+
+def _is_total(text: str) -> bool:
+    return normalize(text).startswith(("total", "subtotal"))
+
+
+def _no_item(row: Sequence[Any], i: int, cell: Callable[[Sequence[Any], str], Any],
+             at: Callable[[int, str], Location]) -> list[Problem]:
+    """A row with no item code: passed over when empty, zero, or a total (*Totale* in any of its
+    cells, the sum below the quantities); a quantity there is refused at the item cell, since the
+    user meant to order something and a silent skip would ship the order short."""
+    raw = cell(row, "quantity")
+    if raw in (None, "") or any(isinstance(v, str) and _is_total(v) for v in row):
+        return []
+    quantity, wrong = read_cell(Quantity, raw, at(i, "quantity"))
+    if wrong is None and not quantity:
+        return []
+    return [FORM_LINE_NO_ITEM(at(i, "item"), quantity=raw if wrong is not None else quantity)]
 
 
 def _line(row: Sequence[Any], i: int, item: str, cell: Callable[[Sequence[Any], str], Any],
