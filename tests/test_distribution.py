@@ -166,6 +166,19 @@ def test_distribution_workbook_prints_by_route(tmp_path, master, ledger, numbers
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
 
 
+def test_a_customer_taken_off_clienti_stays_on_the_distribution_list_by_its_code(tmp_path, master, ledger, numbers):
+    """C002 left *Clienti* after its order was made: the production list makes its goods, so the
+    van must load them; the list names it by code, as its DDT and the reprinted order do."""
+    gone = master.model_copy(update={"customers": tuple(c for c in master.customers if c.code != "C002")})
+    made = distribution_list(orders_of(ledger), gone, DAY)
+    assert [(r.area, r.carrier, r.customers) for r in made.routes] == [("NORD", "V01", ("C001",)), (None, None, ("C002",))]
+    assert {s.customer for r in production_list(orders_of(ledger), gone, DAY).rows for s in r.sources} == {"C001", "C002"}
+    rows = values(openpyxl.load_workbook(write_order_list(tmp_path / "dist.xlsx", gone, made)).active)
+    assert [(r[0], r[1], r[2], r[3], r[4], r[5], r[7], r[12]) for r in rows if r[2] == "C002"] == [
+        (None, "Mittente", "C002", "", "", numbers["T003"], "A002", 6)]
+    assert "C002" in {r.customer for r in complete_list(orders_of(ledger), gone, DAY).rows}
+
+
 def test_route_totals_add_each_unit_apart(ledger):
     """Kilos and pieces are never added: a route has a total per unit of measure, the units
     in the order they first appear, each summing its own lines."""

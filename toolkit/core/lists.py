@@ -21,8 +21,8 @@ from decimal import Decimal
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.reservations import NONE, Reservations
-from toolkit.core.shipping import number_key, route_area, route_carrier, stock_levels
-from toolkit.model.records import MasterData
+from toolkit.core.shipping import area_carrier, number_key, route_area, route_carrier, stock_levels
+from toolkit.model.records import Carrier, Customer, MasterData, ShipTo
 
 ZERO = Decimal(0)
 
@@ -160,20 +160,18 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool) -> tup
     heads: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}
     for order in orders:
         customer = customers.get(order.customer)
-        if customer is None:
-            continue
         destination = ship_to.get(order.ship_to) if order.ship_to else None
-        area = route_area(customer, destination)
-        carrier = route_carrier(master, customer, destination)
+        area, carrier = _route_of(master, customer, destination)
         key = (area or "", carrier.code if carrier else "")
         heads[key] = (area, carrier.code if carrier else None, carrier.name if carrier else None)
         place = destination or customer
-        address = ", ".join(x for x in (place.address, " ".join(y for y in (place.postcode, place.city) if y)) if x)
+        address = "" if place is None else ", ".join(
+            x for x in (place.address, " ".join(y for y in (place.postcode, place.city) if y)) if x)
         for line in order.lines:
             if open_only and (line.to_ship == 0 or line.item in services):
                 continue
             routes.setdefault(key, []).append(ListRow(
-                area, heads[key][1], heads[key][2], order.customer, customer.name, order.ship_to,
+                area, heads[key][1], heads[key][2], order.customer, customer.name if customer else "", order.ship_to,
                 address, order.number, order.order_date, order.document_type, order.status, line.line_no,
                 line.item, line.description, line.unit, line.quantity, line.shipped, line.to_ship))
     return tuple(
@@ -181,6 +179,17 @@ def _routes(orders: Sequence[Order], master: MasterData, open_only: bool) -> tup
                                                              r.ship_to or "", number_key(r.order), r.line_no))))
         for key, rows in sorted(routes.items(), key=lambda kv: (kv[0][0] == "", kv[0]))
     )
+
+
+def _route_of(master: MasterData, customer: Customer | None,
+              destination: ShipTo | None) -> tuple[str | None, Carrier | None]:
+    """The route an order travels: a customer taken off *Clienti* since still has its goods to
+    load, so its order stays on the list by its code (as its DDT and the reprinted order name
+    it), routed by its destination if that is still on the sheet, else with no area."""
+    if customer is not None:
+        return route_area(customer, destination), route_carrier(master, customer, destination)
+    area = destination.area if destination is not None and destination.area else None
+    return area, area_carrier(master, area)
 
 
 def production_list(orders: Sequence[Order], master: MasterData, date_from: date,

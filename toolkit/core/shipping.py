@@ -341,7 +341,11 @@ def route_area(customer: Customer, ship_to: ShipTo | None) -> str | None:
 
 def route_carrier(master: MasterData, customer: Customer, ship_to: ShipTo | None) -> Carrier | None:
     """The first carrier (in sheet order) serving the destination's area; None: the seller delivers."""
-    area = route_area(customer, ship_to)
+    return area_carrier(master, route_area(customer, ship_to))
+
+
+def area_carrier(master: MasterData, area: str | None) -> Carrier | None:
+    """The first carrier (in sheet order) serving `area`; None: the seller delivers."""
     if not area:
         return None
     wanted = area.strip().casefold()
