@@ -91,14 +91,15 @@ def test_unprinted_documents_are_found_and_printed_once(capsys, tmp_path, desk):
     assert code == 0 and "Nessun documento da stampare" in said and not (tmp_path / "again.xlsx").exists()
 
 
-def test_unknown_numbers_and_run_for_ddts_are_refused(capsys, tmp_path, desk):
+def test_unknown_numbers_and_run_for_ddts_are_refused_as_usage_slips_exit_2(capsys, tmp_path, desk):
     workbook, url = desk
     code, said = cli(capsys, "print", "ddt", workbook, "--numbers", "DDT-2026-00099", "--out", tmp_path / "x.xlsx",
                      "--ledger", url)
     assert code == 2 and "Nel registro non c'è il documento DDT-2026-00099: controlla il numero." in said
     assert not (tmp_path / "x.xlsx").exists()
     code, said = cli(capsys, "print", "ddt", workbook, "--run", "R1", "--out", tmp_path / "x.xlsx", "--ledger", url)
-    assert code == 1 and "--run" in said and not (tmp_path / "x.xlsx").exists()
+    assert code == 2 and not (tmp_path / "x.xlsx").exists()
+    assert "--run vale solo per le fatture (toolkit print invoices): per ordini e DDT usa --numbers o --date." in said
 
 
 def test_a_version_3_ledger_gets_the_printings_table(tmp_path, minimal_master):

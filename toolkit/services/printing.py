@@ -66,7 +66,8 @@ AMBIGUOUS_NUMBER = define(
 RUN_ONLY_FOR_INVOICES = define(
     "print-run-only-for-invoices", "error",
     it="--run vale solo per le fatture (toolkit print invoices): per ordini e DDT usa --numbers o --date.",
-    en="--run is for invoices only (toolkit print invoices): for orders and DDTs use --numbers or --date.")
+    en="--run is for invoices only (toolkit print invoices): for orders and DDTs use --numbers or --date.",
+    usage=True)
 NOTHING_TO_PRINT = define(
     "print-nothing", "warning",
     title=("Nessun documento da stampare", "No document to print"),
