@@ -232,6 +232,19 @@ def test_returns_ship_back_negative_quantities_without_stock(master):
         (Reason.RETURN, ("OC-2026-00002",), [D(-1)])]
 
 
+@pytest.mark.parametrize("terms", [DeliveryTerms.AVAILABILITY, DeliveryTerms.COMPLETE_LINE,
+                                   DeliveryTerms.COMPLETE_ORDER])
+@pytest.mark.parametrize("stock", ["0", "5"])
+def test_a_sales_line_given_back_goes_whole_under_reso_whatever_the_terms(master, terms, stock):
+    """An order form's line given back (negative, on a standard order of a customer invoiced
+    at once) takes no stock: under *Disponibilità* it once never shipped, held for ever."""
+    m = with_terms(master, terms, {"A001": "5", "A003": stock})
+    mixed = order(1, line(1, "A001", "2"), line(2, "A003", "-1"))
+    plan = plan_shipments([mixed], m, stock_levels(m), DAY)
+    assert sorted((d.reason, [ln.quantity for ln in d.lines]) for d in plan.drafts) == [
+        (Reason.RETURN, [D(-1)]), (Reason.SALE, [D(2)])]
+
+
 def test_carrier_by_area_by_hand_or_the_seller(master):
     o1, o2 = order(1, line(1, "A001", "1")), order(2, line(2, "A001", "1"), customer="C002", ship_to=None)
     plan = plan_shipments([o1, o2], master, None, DAY)

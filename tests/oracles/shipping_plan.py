@@ -295,8 +295,8 @@ def _as_available(order: Order, wanted: list[tuple[OrderLine, Decimal]], run: _R
     short: list[str] = []
     for line, quantity in wanted:
         available = run.available(line.item, order)
-        shipped = quantity if available is None else min(quantity, available)
-        if shipped > 0:
+        shipped = quantity if available is None or quantity < 0 else min(quantity, available)
+        if shipped:
             run.take(order, line, shipped)
         if shipped < quantity:
             short.append(line.item)

@@ -768,11 +768,13 @@ def _complete_lines(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run)
 
 
 def _as_available(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run) -> None:
+    """Each line as far as stock goes; a line shipped back (negative) takes no stock and goes
+    whole, as it does under the other terms."""
     short: list[str] = []
     for line, quantity in wanted:
         available = run.available(line.item, order)
-        shipped = quantity if available is None else min(quantity, available)
-        if shipped > 0:
+        shipped = quantity if available is None or quantity < 0 else min(quantity, available)
+        if shipped:
             run.take(order, line, shipped)
         if shipped < quantity:
             short.append(line.item)
