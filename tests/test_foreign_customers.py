@@ -227,6 +227,14 @@ def test_a_goods_nature_of_another_country_than_the_customers_is_warned_at_the_n
     assert f"goods sold there take {expected}" in problems[0].message("en")
 
 
+def test_a_northern_ireland_customer_buys_goods_as_the_eu_does_at_n3_2():
+    assert _found(_abroad("GB", "XI123456789", "N3.2")) == []
+    assert _found(_abroad("GB", "XI123456789", "N3.1")) == [
+        ("Clienti", "L2", "nature-against-country", Severity.WARNING)]
+    assert _found(_abroad("GB", "GB123456789", "N3.2")) == [
+        ("Clienti", "L2", "nature-against-country", Severity.WARNING)]
+
+
 def test_split_payment_beside_a_customer_nature_is_warned_at_the_split_payment_cell():
     sheets = _with(_abroad("DE", "DE123456789", "N3.2"), split="sì")
     problems = check(minimal.workbook(sheets)).problems

@@ -43,7 +43,11 @@ EU_COUNTRIES = frozenset({"IT", "GR"} | EU_FORMATS.keys() - {"EL", "XI"})
 GREECE_ISO, GREECE_VAT = "GR", "EL"
 """Greece is GR as a country (Paese, Nazione, IdPaese) and EL before its VAT numbers (VIES)."""
 
-_PREFIX_COUNTRY = {GREECE_VAT: GREECE_ISO, "XI": "GB", "CHE": "CH"}
+NORTHERN_IRELAND = "XI"
+"""The prefix of Northern Ireland's VAT numbers (country GB): for goods it stays in the EU's VAT
+area (Windsor Framework), so its goods are intra-EU supplies."""
+
+_PREFIX_COUNTRY = {GREECE_VAT: GREECE_ISO, NORTHERN_IRELAND: "GB", "CHE": "CH"}
 _SWISS_SUFFIX = re.compile(r"(MWST|TVA|IVA|TPV)$")
 _ANY = re.compile(r"(?=.*[0-9])[A-Z0-9]{2,26}")
 

@@ -494,8 +494,9 @@ def _fiscal_id(c: Customer, layout: Layout) -> Iterator[Problem]:
 def _nature_of_elsewhere(c: Customer, layout: Layout, country: str, nature: str) -> Iterator[Problem]:
     """Goods sold to another member state are an intra-EU supply (N3.2), anywhere else outside
     Italy and San Marino an export (N3.1): the other nature is warned, not refused, since goods
-    may lawfully go elsewhere than the buyer's country (an EU buyer's goods exported)."""
-    eu = country in vat_ids.EU_COUNTRIES
+    may lawfully go elsewhere than the buyer's country (an EU buyer's goods exported). Northern
+    Ireland (Paese GB, a VAT number `XI…`) buys goods as the EU does (Windsor Framework)."""
+    eu = country in vat_ids.EU_COUNTRIES or (c.vat_number or "").startswith(vat_ids.NORTHERN_IRELAND)
     expected = INTRA_EU_GOODS if eu else EXPORT_GOODS
     if nature != expected:
         place, place_en = ("un altro paese UE", "another EU country") if eu else (
