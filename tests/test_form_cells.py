@@ -184,3 +184,23 @@ def test_a_quantity_with_no_item_code_fails_the_form_at_the_item_cell(desk, tmp_
                                   "o cancella la quantità.")
     assert files["buono.xlsx"]["status"] == "converted"
     assert form_orders(desk) == [("form:buono.xlsx", "C001")]
+
+
+def test_a_form_cell_showing_a_formulas_error_fails_the_form_at_that_cell(desk, tmp_path, capsys):
+    """A quantity #N/A was read as empty and the line dropped, a price #DIV/0! as no price and
+    the list's taken, a date #VALUE! as a missing date: each is told at its cell, no order made."""
+    from test_error_cells import with_errors
+
+    forms = tmp_path / "moduli"
+    forms.mkdir()
+    plain = form(tmp_path / "modulo.xlsx", "C001", date(2026, 4, 9), [("A001", 2, 1.5), ("A002", 3, 2), ("A003", 1, 3)])
+    with_errors(plain, forms / "errori.xlsx", ("Ordine", "B9", "NA()", "#N/A"), ("Ordine", "C10", "1/0", "#DIV/0!"),
+                ("Ordine", "B2", "DATE(1,1,1)", "#VALUE!"))
+    code, _, files = convert(forms, desk, capsys)
+    assert code == 1 and files["errori.xlsx"]["status"] == "failed"
+    assert sorted(where(files["errori.xlsx"]["problems"])) == [
+        ("cell-error-value", "B2"), ("cell-error-value", "B9"), ("cell-error-value", "C10")]
+    told = {p["cell"]: p["message"] for p in files["errori.xlsx"]["problems"]}
+    assert told["B9"].startswith("La cella «Quantità» mostra #N/A, l'errore di una formula")
+    assert told["B2"].startswith("La cella «Data» mostra #VALUE!")
+    assert form_orders(desk) == []

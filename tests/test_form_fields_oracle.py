@@ -36,4 +36,4 @@ def test_fields_are_found_where_the_scan_found_them(seed):
         sheet = random_sheet(rng)
         labels = _labels(sheet)
         for names in specs:
-            assert _field(sheet, names, labels) == field_by_scan(sheet, names), (sheet, names)
+            assert _field(sheet, names, labels, {}) == field_by_scan(sheet, names), (sheet, names)

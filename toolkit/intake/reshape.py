@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from toolkit.basics.cells import Location, address, column_letter
+from toolkit.basics.cells import Location, address, column_index, column_letter
 from toolkit.basics.dates import FIRST_DAY, LAST_DAY, NotADate, in_range, to_date
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import normalize
@@ -23,6 +23,7 @@ from toolkit.core.forms import Form, FormLine
 from toolkit.intake.mapping import FormMap, Mapping, SheetMap, format_sheets, is_cell
 from toolkit.intake.sources import RawSheet, RawWorkbook
 from toolkit.intake.tables import decimal_text
+from toolkit.intake.validation.error_values import ERROR_VALUE
 from toolkit.intake.validation.rules import NEGATIVE_AMOUNT as NEGATIVE_PRICE
 from toolkit.model.cells import Day, Kind, Quantity, UnitPrice, read_cell
 from toolkit.model.sheets import SETTING_HEADERS, SETTINGS, Sheet, match_sheet
@@ -300,18 +301,24 @@ def read_form(raw: RawWorkbook, spec: FormMap, digest: str) -> tuple[Form | None
     values: dict[str, Any] = {}
     where: dict[str, Location] = {}
     labels = _labels(sheet)
+    shown = {(row, col): text for row, col, text in sheet.errors}
     for key, names in spec.fields.items():
-        found = _field(sheet, names, labels)
+        found = _field(sheet, names, labels, shown)
         if found is not None:
             values[key], (r, c) = found
             where[key] = Location(sheet.name, address(sheet.first_row + r, sheet.first_col + c), raw.name)
+    erred = {key: text for key, at in where.items() if (text := _shown_at(at, shown)) is not None}
+    for key, text in erred.items():
+        it, en = FIELD_NAMES.get(key, (spec.fields[key][0],) * 2)
+        problems.append(ERROR_VALUE(where[key], it=it, en=en, shown=text))
+        values[key] = None
     for key in ("customer", "date"):
-        if values.get(key) in (None, ""):
+        if values.get(key) in (None, "") and key not in erred:
             it, en = FIELD_NAMES[key]
             problems.append(FORM_FIELD_MISSING(Location(sheet.name, None, raw.name), field_it=it, field_en=en,
                                                where=" / ".join(spec.fields[key])))
     day = _day(values.get("date"), where.get("date"), problems)
-    lines, line_problems = _lines(raw.name, sheet, spec)
+    lines, line_problems = _lines(raw.name, sheet, spec, shown)
     problems += line_problems
     customer = _text(values.get("customer"))
     if customer is None or day is None:
@@ -364,14 +371,12 @@ def _labels(sheet: RawSheet) -> dict[str, tuple[int, int]]:
     return first
 
 
-def _field(sheet: RawSheet, names: tuple[str, ...],
-           labels: dict[str, tuple[int, int]]) -> tuple[Any, tuple[int, int]] | None:
-    """A heading field's value: at its cell address, or right of (else below) its label;
-    `labels` is the sheet's `_labels`."""
+def _field(sheet: RawSheet, names: tuple[str, ...], labels: dict[str, tuple[int, int]],
+           shown: dict[tuple[int, int], str]) -> tuple[Any, tuple[int, int]] | None:
+    """A heading field's value: at its cell address, or right of (else below) its label, the
+    first cell holding a value or `shown` an error; `labels` is the sheet's `_labels`."""
     for name in names:
         if is_cell(name):
-            from toolkit.basics.cells import column_index
-
             letters = "".join(ch for ch in name.upper() if ch.isalpha())
             r, c = int(name[len(letters):]) - sheet.first_row, column_index(letters) - sheet.first_col
             value = sheet.rows[r][c] if 0 <= r < len(sheet.rows) and 0 <= c < len(sheet.rows[r]) else None
@@ -382,12 +387,13 @@ def _field(sheet: RawSheet, names: tuple[str, ...],
     r, c = min(places)
     row = sheet.rows[r]
     for cc in range(c + 1, len(row)):
-        if row[cc] not in (None, ""):
+        if row[cc] not in (None, "") or (sheet.first_row + r, sheet.first_col + cc) in shown:
             return row[cc], (r, cc)
     return None, (r, c)
 
 
-def _lines(workbook: str, sheet: RawSheet, spec: FormMap) -> tuple[list[FormLine], list[Problem]]:
+def _lines(workbook: str, sheet: RawSheet, spec: FormMap,
+           shown: dict[tuple[int, int], str]) -> tuple[list[FormLine], list[Problem]]:
     names = {normalize(n): key for key, ns in spec.lines.items() for n in ns}
     rows = sheet.rows
     candidates = [spec.header_row - 1] if spec.header_row else range(min(40, len(rows)))
@@ -417,6 +423,10 @@ def _lines(workbook: str, sheet: RawSheet, spec: FormMap) -> tuple[list[FormLine
 
     for i in range(header + 1, len(rows)):
         row = rows[i]
+        if erred := [ERROR_VALUE(at(i, key), it=spec.lines[key][0], en=spec.lines[key][0], shown=text)
+                     for key in found if (text := _shown_at(at(i, key), shown)) is not None]:
+            problems += erred
+            continue
         item = _text(cell(row, "item"))
         if item is None:
             problems += _no_item(row, i, cell, at)
@@ -431,6 +441,16 @@ def _lines(workbook: str, sheet: RawSheet, spec: FormMap) -> tuple[list[FormLine
     if not lines and not problems:
         problems.append(FORM_EMPTY(at(header, "quantity")))
     return lines, problems
+
+
+def _shown_at(at: Location, shown: dict[tuple[int, int], str]) -> str | None:
+    """The error value a form's cell shows (#N/A), which the reader gives as empty; None when
+    it shows a value. Read as empty, a line's #N/A quantity made the order without the line,
+    and a price #DIV/0! priced it from the list."""
+    if not shown or at.cell is None:
+        return None
+    letters = at.cell.rstrip("0123456789")
+    return shown.get((int(at.cell[len(letters):]), column_index(letters)))
 
 
 def _is_total(text: str) -> bool:
