@@ -119,6 +119,15 @@ def test_convert_to_master_fails_the_file_naming_the_error_cell(tmp_path, sample
         "correggi la formula (o scrivi il valore) e converti di nuovo il file.")]
 
 
+def test_convert_to_master_leaves_alone_an_error_in_a_column_it_does_not_read_as_check_does(
+        tmp_path, sample_workbook, capsys):
+    (tmp_path / "in").mkdir()
+    book = with_errors(sample_workbook, tmp_path / "in" / "vecchio.xlsx", ("Clienti", "AC2", "NA()", "#N/A"))
+    assert toolkit(["check", str(book)], capsys)[0] == 0
+    code, answer = toolkit(["convert", str(book.parent), "--to", "master", "--out", str(tmp_path / "out")], capsys)
+    assert [f["status"] for f in answer["files"]] == ["converted"], answer
+
+
 @pytest.mark.parametrize("kind", ["xlsx", "ods"])
 def test_a_workbook_saved_by_libreoffice_shows_its_errors_to_check(kind, tmp_path, sample_workbook, capsys):
     """The audit's own file: the formulas typed, the workbook saved by LibreOffice, which stores

@@ -70,6 +70,12 @@ class Fed:
     unmatched: tuple[str, ...]
     rows: list[tuple[dict[str, Any], Location]]
     """Each row's values by field, and the location of its first matched cell."""
+    read: frozenset[tuple[int, int]] = frozenset()
+    """The heading row and the columns (1-based, as `RawSheet.errors` places cells) the values
+    were read from: a cell below it in one of them feeds the master."""
+
+    def reads(self, row: int, col: int) -> bool:
+        return any(row > heading and col == column for heading, column in self.read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +197,8 @@ def _feed(workbook: str, raw: RawSheet, sheet: Sheet, mapping: Mapping) -> Fed:
     columns = {str(header[j]).strip(): key for j, key in sorted(found.items())}
     unmatched = tuple(str(v).strip() for j, v in enumerate(header)
                       if j not in found and isinstance(v, str) and v.strip())
-    return Fed(raw.name, sheet.key, columns, unmatched, rows)
+    read = frozenset((raw.first_row + index, raw.first_col + j) for j in found)
+    return Fed(raw.name, sheet.key, columns, unmatched, rows, read)
 
 
 def _converter(kind: Kind, words: dict[str, Any]) -> Callable[[Any], Any]:

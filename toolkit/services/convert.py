@@ -441,10 +441,13 @@ def _far_ahead(form: Form) -> Problem | None:
 
 
 def _error_cells(raw: RawWorkbook, shaped: Reshaped) -> tuple[Problem, ...]:
-    """A cell showing a formula's error in a sheet that feeds the master: its value is not
-    known, and read as empty it would become a customer without a Fido, a price of nothing."""
+    """A cell showing a formula's error that feeds the master, below a heading the merge reads
+    or on a settings sheet: its value is not known, and read as empty it would become a customer
+    without a Fido, a price of nothing. Elsewhere it is left alone, as the data check does."""
+    fed = {f.sheet: f for f in shaped.fed}
     return tuple(CELL_ERROR_VALUE(at(s.name, row, col, raw.name), shown=shown)
-                 for s in raw.sheets if s.name not in shaped.ignored for row, col, shown in s.errors)
+                 for s in raw.sheets if s.name not in shaped.ignored for row, col, shown in s.errors
+                 if s.name not in fed or fed[s.name].reads(row, col))
 
 
 def _grid(rows: Sequence[Sequence[Any]], first_row: int, first_col: int,
