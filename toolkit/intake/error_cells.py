@@ -18,6 +18,7 @@ import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from threading import Event
 from xml.etree.ElementTree import ParseError
 
 from defusedxml.ElementTree import iterparse
@@ -40,18 +41,20 @@ _CALCEXT_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calce
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
 
-def error_cells(source: bytes | Path) -> dict[str, tuple[ErrorCell, ...]]:
+def error_cells(source: bytes | Path, stop: Event | None = None) -> dict[str, tuple[ErrorCell, ...]]:
     """Each sheet's error cells by its tab name (sheets without any are left out); empty for a
     file that is not an OOXML package (an .xls) or whose parts cannot be read (the reader
-    says why)."""
+    says why). Once `stop` is set (the read it serves gave up), it stops at the next chunk or
+    row and gives what it found, so the file is let go of at once."""
+    stop = stop or Event()
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             if "content.xml" in zf.namelist() and "[Content_Types].xml" not in zf.namelist():
-                return _ods_errors(zf) if _may_hold_errors(zf, "content.xml", _ODS_ERROR) else {}
+                return _ods_errors(zf, stop) if _may_hold_errors(zf, "content.xml", _ODS_ERROR, stop) else {}
             found: dict[str, tuple[ErrorCell, ...]] = {}
             for part, tab in sheet_tabs(zf).items():
-                if part.lower().endswith(".xml") and _may_hold_errors(zf, part, _ERROR_TYPE):
-                    if cells := tuple(_errors_in(zf, part)):
+                if part.lower().endswith(".xml") and _may_hold_errors(zf, part, _ERROR_TYPE, stop):
+                    if cells := tuple(_errors_in(zf, part, stop)):
                         found[tab] = cells
             return found
     except (*ZIP_FAULTS, ParseError, UnusableInput):  # calamine's reading says why, not this
@@ -66,11 +69,16 @@ def shown_errors(rows: Sequence[Sequence[object]], first_row: int, first_col: in
                  for j, v in enumerate(row) if v.__class__ is str and v in ERROR_VALUES)
 
 
-def _may_hold_errors(zf: zipfile.ZipFile, part: str, marks: tuple[bytes, ...]) -> bool:
-    return any(mark in text for text in chunks(zf, part) for mark in marks)
+def _may_hold_errors(zf: zipfile.ZipFile, part: str, marks: tuple[bytes, ...], stop: Event) -> bool:
+    for text in chunks(zf, part):
+        if stop.is_set():
+            return False
+        if any(mark in text for mark in marks):
+            return True
+    return False
 
 
-def _errors_in(zf: zipfile.ZipFile, part: str) -> Iterator[ErrorCell]:
+def _errors_in(zf: zipfile.ZipFile, part: str, stop: Event) -> Iterator[ErrorCell]:
     """The part's cells of type `e` with their value, parsed as a stream that drops each row
     once read."""
     with zf.open(part) as stream:
@@ -83,9 +91,11 @@ def _errors_in(zf: zipfile.ZipFile, part: str) -> Iterator[ErrorCell]:
                     yield int(ref[2]), column_index(ref[1]), (shown or "#N/A").strip()
             elif name == "row":
                 elem.clear()
+                if stop.is_set():
+                    return
 
 
-def _ods_errors(zf: zipfile.ZipFile) -> dict[str, tuple[ErrorCell, ...]]:
+def _ods_errors(zf: zipfile.ZipFile, stop: Event) -> dict[str, tuple[ErrorCell, ...]]:
     """An .ods's error cells by table, each cell placed by counting the rows and cells before
     it, repeated ones (`number-rows-repeated`, `number-columns-repeated`) as many times."""
     found: dict[str, list[ErrorCell]] = {}
@@ -107,4 +117,6 @@ def _ods_errors(zf: zipfile.ZipFile) -> dict[str, tuple[ErrorCell, ...]]:
             elif tag == f"{_TABLE}table-row":
                 row += repeated - 1
                 elem.clear()
+                if stop.is_set():
+                    break
     return {name: tuple(cells) for name, cells in found.items()}

@@ -150,9 +150,12 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
 
     The cells showing an error (`error_cells`, which calamine gives as empty) are searched for
     in a thread of their own beside the parse: inflating the sheets again costs about a sixth
-    of calamine's read, mostly in zlib, which lets go of the interpreter."""
+    of calamine's read, mostly in zlib, which lets go of the interpreter. A read given up
+    (refused, or not read to its end) stops the search and waits for it, so no thread is left
+    holding the file."""
     import io
     from concurrent.futures import ThreadPoolExecutor
+    from threading import Event
 
     from python_calamine import CalamineWorkbook
 
@@ -178,8 +181,8 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
 
     def sheets() -> Iterator[RawSheet]:
         tasks = meanwhile if isinstance(meanwhile, deque) else deque(meanwhile)
-        scan = ThreadPoolExecutor(max_workers=1, thread_name_prefix="error-cells")
-        found = scan.submit(error_cells, data if data is not None else path)
+        scan, stop = ThreadPoolExecutor(max_workers=1, thread_name_prefix="error-cells"), Event()
+        found = scan.submit(error_cells, data if data is not None else path, stop)
         parsed = _parsed_ahead(parse, names, ahead, tasks) if ahead else map(parse, names)
         try:
             for count, (sheet, name) in enumerate(zip(parsed, names), 1):  # the parser first: at its end, the tasks left run
@@ -194,7 +197,8 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
         except Exception as exc:  # calamine raises several unrelated types for broken files
             raise (cleared.verdict() or describe_exception(exc, path)) from None
         finally:
-            scan.shutdown(wait=False, cancel_futures=True)
+            stop.set()
+            scan.shutdown(wait=True, cancel_futures=True)
             cleared.abandon()
             if isinstance(parsed, Generator):
                 parsed.close()
