@@ -104,7 +104,11 @@ def os_reason(exc: BaseException, lang: str) -> str:
     'permesso negato:'
     >>> os_reason(ValueError("odd"), "it")
     'ValueError: odd'
+    >>> os_reason(KeyboardInterrupt(), "it")
+    'interrotto con Ctrl+C prima di scriverlo'
     """
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrotto con Ctrl+C prima di scriverlo" if lang == "it" else "interrupted with Ctrl+C before it was written"
     cause = _os_error(exc)
     found = _WHY_NOT_WRITTEN.get(cause.errno or 0) if cause is not None else None
     return found if found is not None and lang == "it" else f"{type(exc).__name__}: {exc}"

@@ -18,6 +18,20 @@ from contextlib import contextmanager
 
 GC_THRESHOLDS = (200_000, 30, 30)
 
+_commits = [0]
+
+
+def committed() -> None:
+    """A write transaction of the ledger was committed (`toolkit.ledger.db.writing`)."""
+    _commits[0] += 1
+
+
+def commits() -> int:
+    """How many ledger write transactions this process has committed: a command interrupted with
+    Ctrl+C says whether it had stored anything, since «interrotto» alone leaves the desk to
+    guess whether running it again issues the documents twice."""
+    return _commits[0]
+
 
 def configure() -> None:
     gc.set_threshold(*GC_THRESHOLDS)

@@ -34,6 +34,10 @@ app = typer.Typer(
 USAGE = define("usage-error", "error", it="{reason_it}", en="{reason_en}")
 INTERRUPTED = define("interrupted", "error", it="Interrotto: ogni azione già confermata resta nel registro.",
                      en="Interrupted: every action already committed stays in the ledger.")
+INTERRUPTED_UNSTORED = define(
+    "interrupted-nothing-stored", "error",
+    it="Interrotto prima di registrare: nel registro non è cambiato nulla, il comando si può ripetere.",
+    en="Interrupted before storing: nothing changed in the ledger, the command can be run again.")
 INTERNAL = define(
     "internal-error", "error",
     it="errore interno: {reason} (TOOLKIT_DEBUG=1 per i dettagli; segnalalo con il comando che l'ha prodotto)",
@@ -114,8 +118,11 @@ def run(args: list[str]) -> int:
         from toolkit.cli.usage import help_in_both_languages
 
         help_in_both_languages()
+    stored_before = runtime.commits()
     try:
-        return int(app(args, prog_name="toolkit", standalone_mode=False) or 0)
+        code = int(app(args, prog_name="toolkit", standalone_mode=False) or 0)
+        # typer >= 0.20 answers Ctrl+C itself with a silent 130, returned; no verb returns 130 of its own
+        return _interrupted(stored_before) if code == 130 else code
     except UnusableInput as exc:
         return _stopped(2, exc.problem)
     except ProblemsFound as exc:
@@ -128,7 +135,7 @@ def run(args: list[str]) -> int:
     except typer.Exit as exc:
         return int(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        return _stopped(130, INTERRUPTED(None))
+        return _interrupted(stored_before)
     except Exception as exc:  # click's usage errors and our own bugs alike end in one line
         if isinstance(exc, _click_exceptions()):
             return _usage_error(exc)
@@ -143,6 +150,11 @@ def run(args: list[str]) -> int:
         if os.environ.get("TOOLKIT_DEBUG"):
             raise
         return _stopped(3, INTERNAL(None, reason=described(exc)))
+
+
+def _interrupted(stored_before: int) -> int:
+    """Ctrl+C: exit 130, saying whether this command had stored anything (`runtime.commits`)."""
+    return _stopped(130, INTERRUPTED(None) if runtime.commits() > stored_before else INTERRUPTED_UNSTORED(None))
 
 
 def _may_show_help(args: list[str]) -> bool:

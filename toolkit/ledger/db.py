@@ -58,6 +58,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, Operational
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.types import TypeEngine
 
+from toolkit.basics import runtime
 from toolkit.basics.files import new_file_path
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.core.invoicing import splits_payment
@@ -279,6 +280,7 @@ def writing(ledger: Ledger) -> Iterator[Connection]:
         if ledger.is_sqlite:
             _create_or_upgrade(ledger, conn)
         yield conn
+    runtime.committed()
 
 
 @contextmanager

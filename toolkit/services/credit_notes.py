@@ -140,9 +140,10 @@ def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason
         return Credited(None, list(refused.problems))
     if out is None or done.note is None:
         return done
-    from toolkit.services.printing import write_and_mark
+    from toolkit.services.printing import stored_before_printing, write_and_mark
 
-    return replace(done, printed=write_and_mark(ledger, master, "invoices", [done.note], out, lang))
+    with stored_before_printing([("invoices", [done.note.number or "?"], out)]):
+        return replace(done, printed=write_and_mark(ledger, master, "invoices", [done.note], out, lang))
 
 
 def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reason: str, day: date,

@@ -414,17 +414,21 @@ def created_documents(master: MasterData, ledger: Ledger, created: Created, outp
     made and issued nothing (the orders that existed already print again with `toolkit print`,
     not into a new file at each run). A file not written leaves the others to be tried, and
     `NotPrinted` names every one with its command."""
-    from toolkit.services.printing import write_and_mark_each
+    from toolkit.services.printing import stored_before_printing, write_and_mark_each
 
     orders, ddt, invoices = outputs
-    files: list[tuple[str, Sequence[Order | DeliveryNote | Invoice], Path]] = []
-    if created.created:
-        files.append(("orders", _printed_orders(ledger, created.created), orders))
-    if ddts := [note for note in created.notes if note.is_ddt]:
-        files.append(("ddt", ddts, ddt))
-    if created.invoices:
-        files.append(("invoices", created.invoices, invoices))
-    return write_and_mark_each(ledger, master, files, lang)
+    ddts = [note for note in created.notes if note.is_ddt]
+    with stored_before_printing([("orders", [r["number"] for r in created.created], orders),
+                                 ("ddt", [n.number or "?" for n in ddts], ddt),
+                                 ("invoices", [x.number or "?" for x in created.invoices], invoices)]):
+        files: list[tuple[str, Sequence[Order | DeliveryNote | Invoice], Path]] = []
+        if created.created:
+            files.append(("orders", _printed_orders(ledger, created.created), orders))
+        if ddts:
+            files.append(("ddt", ddts, ddt))
+        if created.invoices:
+            files.append(("invoices", created.invoices, invoices))
+        return write_and_mark_each(ledger, master, files, lang)
 
 
 def _printed_orders(ledger: Ledger, rows: Sequence[OrderRow]) -> list[Order]:

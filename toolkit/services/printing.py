@@ -18,7 +18,8 @@ for a second attempt at delivery never asks for the cash twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Container, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -309,10 +310,39 @@ def write_and_mark(ledger: Ledger, master: MasterData, kind: str, documents: Seq
     becomes `NotPrinted`, naming the documents and the command that prints them."""
     try:
         written = write(kind, out, master, documents, lang, paid_for(ledger, master, documents))
-    except Exception as exc:
-        raise NotPrinted(kind, [d.number or "?" for d in documents], out, exc) from exc
-    mark(ledger, kind, documents)
+    except (Exception, KeyboardInterrupt) as exc:
+        raise NotPrinted(kind, _numbers(documents), out, exc) from exc
+    try:
+        mark(ledger, kind, documents)
+    except KeyboardInterrupt as exc:
+        raise InterruptedWhenWritten from exc
     return written
+
+
+class InterruptedWhenWritten(KeyboardInterrupt):
+    """Ctrl+C once the file is written, before the ledger records the printing: the file is
+    there, so it ends as any interrupt does, not as a file not written."""
+
+
+def _numbers(documents: Sequence[Document]) -> list[str]:
+    return [d.number or "?" for d in documents]
+
+
+@contextmanager
+def stored_before_printing(files: Sequence[tuple[str, Sequence[str], Path]]) -> Iterator[None]:
+    """Ctrl+C between storing documents and writing their files ends as a file not written does
+    (`NotPrinted`, exit 4), naming each file's documents and the command that prints them: the
+    ledger has them, and a desk told only «interrotto» would run the command again and find
+    nothing new to print."""
+    try:
+        yield
+    except InterruptedWhenWritten:
+        raise
+    except KeyboardInterrupt as exc:
+        left = [NotPrinted(kind, numbers, out, exc) for kind, numbers, out in files if numbers]
+        if not left:
+            raise
+        raise NotPrinted.together(left) from exc
 
 
 def write_and_mark_each(ledger: Ledger, master: MasterData, files: Sequence[tuple[str, Sequence[Document], Path]],
@@ -324,11 +354,14 @@ def write_and_mark_each(ledger: Ledger, master: MasterData, files: Sequence[tupl
     reaches a file or is named with its command."""
     written: list[Path] = []
     failed: list[NotPrinted] = []
-    for kind, documents, out in files:
+    for at, (kind, documents, out) in enumerate(files):
         try:
             written.append(write_and_mark(ledger, master, kind, documents, out, lang))
         except NotPrinted as exc:
             failed.append(exc)
+            if isinstance(exc.cause, KeyboardInterrupt):
+                failed += [NotPrinted(k, _numbers(d), o, exc.cause) for k, d, o in files[at + 1:]]
+                break
     if failed:
         raise NotPrinted.together(failed)
     return written

@@ -202,11 +202,13 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
     except ProblemsFound as refused:
         return Shipped((), (), tuple(refused.problems))
     if out is not None and (shipped.ddts or shipped.invoices):
-        from toolkit.services.printing import write_and_mark_each
+        from toolkit.services.printing import stored_before_printing, write_and_mark_each
 
         printed = [("ddt", shipped.ddts, out)] if shipped.ddts else []
         invoiced = [("invoices", shipped.invoices, invoices_beside(out))] if shipped.invoices else []
-        written = write_and_mark_each(ledger, master, [*printed, *invoiced], lang)
+        with stored_before_printing([("ddt", [n.number or "?" for n in shipped.ddts], out),
+                                     ("invoices", [x.number or "?" for x in shipped.invoices], invoices_beside(out))]):
+            written = write_and_mark_each(ledger, master, [*printed, *invoiced], lang)
         shipped = replace(shipped, written=written[0] if shipped.ddts else None,
                           invoices_written=written[-1] if shipped.invoices else None)
     return shipped
