@@ -487,6 +487,24 @@ def test_a_second_credit_note_of_the_day_gets_a_file_of_its_own(tmp_path, may):
     assert sum(n.total for n in notes) == -invoice.total
 
 
+def test_a_note_never_printed_stops_the_same_note_again(tmp_path, may, monkeypatch):
+    """The press killed after storing the note, before the ledger knew it printed: pressed again
+    for the same lines, refused, naming the note and how to issue a second one anyway."""
+    import toolkit.services.printing
+
+    book = final_invoice(tmp_path)
+    fill(book, IncassoFattura="FT-2026-00001", NotaRighe="1:1", NotaMotivo="Un pezzo rotto")
+    real = toolkit.services.printing.mark
+    monkeypatch.setattr(toolkit.services.printing, "mark", lambda *args: None)
+    press(book, "credit_note")
+    monkeypatch.setattr(toolkit.services.printing, "mark", real)
+    (again,) = press(book, "credit_note")
+    assert again[2] == "critical", again
+    assert "ha già la nota di credito NC-2026-00001 del 04/05/2026 per le stesse righe (1)" in again[0]
+    assert again[0].rstrip().endswith("emettila dalla riga di comando, toolkit invoice credit con --again.")
+    assert [x.number for x in invoices_in(tmp_path)] == ["FT-2026-00001", "NC-2026-00001"]
+
+
 def test_credit_note_refusals_name_the_cell_and_store_nothing(tmp_path, may):
     book = final_invoice(tmp_path)
     fill(book, IncassoFattura="FT-2026-00009", NotaRighe="1:tre", NotaMotivo="   ")

@@ -4,6 +4,9 @@ again and issue them twice (audit 54c)."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 import test_printing
 from test_printing import cli, numbers, stored
@@ -11,6 +14,14 @@ from test_printing import cli, numbers, stored
 from toolkit.ledger import schema
 
 desk = test_printing.desk
+
+
+@pytest.fixture
+def any_desk(tmp_path, sample_workbook, ledger_url) -> tuple[Path, str]:
+    """The sample master workbook in a folder of its own, and a ledger on SQLite or PostgreSQL."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    return workbook, ledger_url
 
 
 def interrupt(*args, **kwargs):
@@ -100,3 +111,108 @@ def test_ctrl_c_after_a_commit_keeps_the_general_words(capsys, tmp_path, desk, m
     assert code == 130, said
     assert "ogni azione già confermata resta nel registro" in said and "non è cambiato nulla" not in said
     assert (tmp_path / "ddt.xlsx").exists()
+
+
+def killed(*args, **kwargs):
+    """kill -9 after the commit, before the file: nothing caught, nothing said, nothing printed."""
+    raise SystemExit(137)
+
+
+def advised(said: str) -> list[str]:
+    """The `toolkit print` commands a message advises, as arguments."""
+    return [line.split("Stampali con: ")[1].split() for line in said.splitlines() if "Stampali con: toolkit print" in line]
+
+
+def test_the_run_after_a_killed_ship_names_the_ddts_never_printed(capsys, tmp_path, any_desk, monkeypatch):
+    import openpyxl
+
+    import toolkit.writers.ddt
+
+    workbook, url = any_desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--out", tmp_path / "ordini.xlsx",
+               "--ledger", url)[0] == 0
+    printed = stored(url)["deliveries"]
+    real = toolkit.writers.ddt.write_delivery_notes
+    monkeypatch.setattr(toolkit.writers.ddt, "write_delivery_notes", killed)
+    ship = ["ship", workbook, "--date", "2026-04-10", "--all", "--out", tmp_path / "ddt1.xlsx", "--ledger", url]
+    assert cli(capsys, *ship)[0] == 137
+    issued = numbers(url, schema.deliveries)[printed:]
+    monkeypatch.setattr(toolkit.writers.ddt, "write_delivery_notes", real)
+    code, said = cli(capsys, *ship)
+    assert code == 0, said
+    assert f"DDT registrati e mai stampati: {', '.join(issued)}." in said
+    [command] = advised(said)
+    assert command == ["toolkit", "print", "ddt", str(workbook), "--unprinted", "--date", "2026-04-10", "--out",
+                       str(tmp_path / "ddt1-ddt-non-stampati.xlsx")]
+    assert cli(capsys, *command[1:], "--ledger", url)[0] == 0
+    assert openpyxl.load_workbook(tmp_path / "ddt1-ddt-non-stampati.xlsx").sheetnames == issued
+    code, said = cli(capsys, *ship[:-4], "--out", tmp_path / "ddt2.xlsx", "--ledger", url, "--json")
+    assert code == 0 and "documents-never-printed" not in said
+
+
+def test_the_run_after_a_killed_orders_create_names_its_ddts_and_invoices(capsys, tmp_path, any_desk, monkeypatch):
+    import json
+
+    import openpyxl
+
+    import toolkit.writers.orders_book
+
+    workbook, url = any_desk
+    create = ["orders", "create", workbook, "--date", "2026-04-09", "--out", tmp_path / "ordini.xlsx", "--ledger", url]
+    real = toolkit.writers.orders_book.write_order_documents
+    monkeypatch.setattr(toolkit.writers.orders_book, "write_order_documents", killed)
+    assert cli(capsys, *create)[0] == 137
+    ddts, invoices = numbers(url, schema.deliveries), numbers(url, schema.invoices)
+    monkeypatch.setattr(toolkit.writers.orders_book, "write_order_documents", real)
+    code, said = cli(capsys, *create, "--json")
+    assert code == 0, said
+    warned = [p for p in json.loads(said)["problems"] if p["code"] == "documents-never-printed"]
+    assert [p["severity"] for p in warned] == ["warning", "warning"]
+    assert ", ".join(ddts) in warned[0]["message"] and ", ".join(invoices) in warned[1]["message"]
+    code, said = cli(capsys, *create[:-4], "--out", tmp_path / "ordini.xlsx", "--ledger", url)
+    ddt_command, invoice_command = advised(said)
+    assert invoice_command[-2:] == ["--out", str(tmp_path / "ordini-fatture-non-stampate.xlsx")]
+    for command in (ddt_command, invoice_command):
+        assert cli(capsys, *command[1:], "--ledger", url)[0] == 0
+    assert openpyxl.load_workbook(tmp_path / "ordini-ddt-non-stampati.xlsx").sheetnames == ddts
+    assert openpyxl.load_workbook(tmp_path / "ordini-fatture-non-stampate.xlsx").sheetnames == invoices
+
+
+def test_a_credit_note_killed_before_its_file_is_not_issued_twice(capsys, tmp_path, any_desk, monkeypatch):
+    import toolkit.writers.accountants
+
+    workbook, url = any_desk
+    invoice = invoiced_and_shipped(capsys, workbook, url)
+    credit = ["invoice", "credit", workbook, "--invoice", invoice, "--lines", "1:1", "--reason", "merce rotta",
+              "--date", "2026-04-20", "--out", tmp_path / "nc.xlsx", "--ledger", url]
+    real = toolkit.writers.accountants.write_copies
+    monkeypatch.setattr(toolkit.writers.accountants, "write_copies", killed)
+    assert cli(capsys, *credit)[0] == 137
+    monkeypatch.setattr(toolkit.writers.accountants, "write_copies", real)
+    before = numbers(url, schema.invoices)
+    assert before[-1] == "NC-2026-00001"
+    code, said = cli(capsys, *credit)
+    assert code == 2, said
+    assert (f"La fattura {invoice} ha già la nota di credito NC-2026-00001 del 20/04/2026 per le stesse righe (1), "
+            "registrata e mai stampata") in said
+    assert (f"Stampala con: toolkit print invoices {workbook} --unprinted --numbers NC-2026-00001 "
+            f"--out {tmp_path / 'nc.xlsx'} — ") in said and "--again" in said
+    assert "mai stampati" not in said
+    assert numbers(url, schema.invoices) == before and not (tmp_path / "nc.xlsx").exists()
+    code, said = cli(capsys, *credit[:-4], "--out", tmp_path / "nc2.xlsx", "--ledger", url, "--lines", "2:1")
+    assert code == 0 and "NC-2026-00002" in said, said
+    assert "Note di credito registrate e mai stampate: NC-2026-00001." in said
+    code, said = cli(capsys, *credit, "--again")
+    assert code == 0 and "NC-2026-00003" in said and (tmp_path / "nc.xlsx").exists(), said
+
+
+def test_notes_not_printed_by_the_toolkit_are_not_taken_for_a_killed_run(capsys, tmp_path, desk):
+    """Without --out a desk prints its notes another way, and credits a line in parts by the same
+    command (README, *The notes add up to the invoice*): nothing refused, nothing warned."""
+    workbook, url = desk
+    invoice = invoiced_and_shipped(capsys, workbook, url)
+    credit = ["invoice", "credit", workbook, "--invoice", invoice, "--lines", "1:1", "--reason", "merce rotta",
+              "--date", "2026-04-20", "--ledger", url]
+    assert cli(capsys, *credit)[0] == 0
+    code, said = cli(capsys, *credit, "--json")
+    assert code == 0 and '"problems": []' in said and "NC-2026-00002" in said, said

@@ -299,6 +299,9 @@ def credit_cmd(
                                     "note's date (default today)."),
     out: Path | None = output.out_file(None, help="Stampa la nota di credito in questo file .xlsx / print the "
                                        "credit note to this workbook."),
+    again: bool = typer.Option(False, "--again", help="Emetti la nota anche se una per le stesse righe è registrata "
+                               "e mai stampata (una seconda nota accredita di nuovo) / issue the note even though one "
+                               "for the same lines is recorded and never printed (a second note credits again)."),
     json: bool = JsonOption,
     verbose: bool = VerboseOption, ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption,
 ) -> None:
@@ -306,7 +309,8 @@ def credit_cmd(
     Credit note on an invoice: goods never shipped or billed in error; closes the order not shipped yet."""
     from toolkit.basics.dates import today_rome
     from toolkit.core.credit_notes import AmbiguousLines, RepeatedLines, causale, parse_lines
-    from toolkit.services.credit_notes import credit
+    from toolkit.services.credit_notes import CREDITED_NOT_PRINTED, credit
+    from toolkit.services.printing import never_printed
 
     try:
         text = causale(reason)
@@ -333,9 +337,11 @@ def credit_cmd(
         check_output(out, kind="invoices", inputs=(workbook,))
     session = open_session(workbook, ledger, lang, wait)
     day = parse_day(date) if date else today_rome()
+    warned = never_printed(session.ledger, ["credit-notes"], workbook, out) if out is not None else []
     result = credit(session.ledger, session.master, invoice, asked, text, day, today_rome(), out=out,
-                    lang=output.lang(), workbook=workbook)
-    problems = session.warnings + result.problems
+                    lang=output.lang(), workbook=workbook, again=again)
+    refused_again = any(p.code == CREDITED_NOT_PRINTED.code for p in result.problems)
+    problems = session.warnings + ([] if refused_again else warned) + result.problems
     if json:
         output.reply({"credit_note": invoice_json(result.note) if result.note else None,
                       "invoice": result.invoice or invoice,

@@ -79,6 +79,7 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
                wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Crea gli ordini in scadenza (tutti o quelli scelti), mai due volte. Create the due orders, never twice."""
     from toolkit.services.orders import create, created_documents
+    from toolkit.services.printing import never_printed
 
     session = open_session(workbook, ledger, lang, wait)
     only_codes = master_codes(session.master, only, "--only", Template)
@@ -93,9 +94,10 @@ def create_cmd(workbook: Path = WorkbookArg, date: str = DateOption,
         outputs = created_outputs(out)
         for target, kind in zip(outputs, ("orders", "ddt", "invoices")):
             check_output(target, kind=kind, inputs=(workbook,))
+    warned = never_printed(session.ledger, ["ddt", "at-once"], workbook, out) if out is not None else []
     result = create(session.master, session.ledger, day, only=only_codes, exclude=exclude_codes,
                     with_catch_up=catch_up, future=future)
-    problems = session.warnings + result.problems
+    problems = session.warnings + warned + result.problems
     written = []
     if outputs is not None and (result.stored or not output.has_errors(problems)):
         written = created_documents(session.master, session.ledger, result, outputs, output.lang())

@@ -7,6 +7,7 @@ Italian or English, so a sheet exported from the order panel works as it is.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,6 +68,7 @@ def register(app: typer.Typer) -> None:
         return whose goods were credited already was left out of the invoices (the rest shipped
         and invoiced, its DDT waiting), 2 when a file cannot be read.
         """
+        from toolkit.services.printing import never_printed
         from toolkit.services.shipping import ship
 
         if orders and all_open:
@@ -85,10 +87,12 @@ def register(app: typer.Typer) -> None:
                 from toolkit.services.shipping import invoices_beside
 
                 check_output(invoices_beside(out), kind="invoices", inputs=(workbook, quantities))
+        warned = never_printed(session.ledger, ["ddt", *(["at-once"] if invoice else [])], workbook, out) if out else []
         result = ship(session.master, session.ledger, day, numbers=sorted(codes(orders) or ()), all_open=all_open,
                       quantities=quantities, carrier=carrier, force=force, future=future, out=out,
                       lang=output.lang(), accounting_date=accounting_day, invoice=invoice, replan=replan,
                       list_kept=json)
+        result = replace(result, problems=(*warned, *result.problems))
         _report(json, result)
         output.exit_for(result.problems)
 

@@ -291,6 +291,8 @@ class AskedIn:
 
     invoice: str = "--invoice"
     lines: str = "--lines"
+    again: tuple[str, str] = ("ripeti il comando aggiungendo --again", "run the command again adding --again")
+    """How a second note for lines already credited by a note never printed is confirmed."""
 
 
 OPTIONS = AskedIn()

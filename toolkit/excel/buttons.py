@@ -643,7 +643,9 @@ def record_payment(press: Press) -> None:
     press.say("\n".join([result.summary(lang), *(p.render(lang) for p in result.problems[:10])]))
 
 
-PANEL_CELLS = AskedIn(invoice=f"{PANEL}!{inputs.INVOICE.cell}", lines=f"{PANEL}!{inputs.CREDIT_LINES.cell}")
+PANEL_CELLS = AskedIn(invoice=f"{PANEL}!{inputs.INVOICE.cell}", lines=f"{PANEL}!{inputs.CREDIT_LINES.cell}",
+                      again=("emettila dalla riga di comando, toolkit invoice credit con --again",
+                             "issue it from the command line, toolkit invoice credit with --again"))
 """Where the credit note's refusals send the user: the panel's cells, not the command's options."""
 
 

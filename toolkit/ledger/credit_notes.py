@@ -42,6 +42,16 @@ def credited_lines(conn: Connection, invoice_id: int
     return line_ids, credited, sorted({n for found in notes.values() for n in found}, key=_number_order)
 
 
+def lines_credited(conn: Connection, note_ids: Collection[int]) -> dict[int, frozenset[int]]:
+    """Each credit note → the invoice lines it takes back (`invoice_lines.credits_line_id`)."""
+    found: dict[int, set[int]] = defaultdict(set)
+    for chunk in in_batches(sorted(note_ids)):
+        for note_id, line_id in conn.execute(select(il.invoice_id, il.credits_line_id)
+                                             .where(il.invoice_id.in_(chunk), il.credits_line_id.is_not(None))):
+            found[note_id].add(line_id)
+    return {note_id: frozenset(lines) for note_id, lines in found.items()}
+
+
 def discount_notes(conn: Connection, invoice_id: int) -> list[int]:
     """The ids of the volume discounts' credit notes citing the invoice (`volume_settlements`,
     `invoice_citations`): they take money off it without taking back any of its lines."""

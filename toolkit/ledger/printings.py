@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, delete, or_, select
+from sqlalchemy import Connection, and_, delete, func, or_, select
 
 from toolkit.basics import codes
 from toolkit.core.shipping import SERVICES_SERIES
@@ -102,3 +102,61 @@ def _candidates(conn: Connection, table: Any, numbers: Collection[str]) -> dict[
         series, year, number = parsed
         wanted[typed] = [(s, year, number) for s in known if series is None or s.upper() == series]
     return wanted
+
+
+class Unprinted(NamedTuple):
+    """A document recorded and never printed: its id, number and date."""
+
+    id: int
+    number: str
+    day: date
+
+
+RECENT_DAYS = 31
+"""How far back, from the latest document of its kind, a document never printed is looked for:
+a command killed before its file was written is found by the next run, while a desk's older
+history (documents stored before the ledger recorded printings, DDTs a desk never printed with
+the toolkit) stays out of it. The documents' date is indexed; their creation time is not."""
+
+
+def unprinted_ddts(conn: Connection) -> list[Unprinted]:
+    """The DDTs (not the records of services rendered) of the latest `RECENT_DAYS` never printed."""
+    d = schema.deliveries.c
+    return _unprinted(conn, "ddt", schema.deliveries, d.delivery_date, [d.series != SERVICES_SERIES])
+
+
+def unprinted_at_once(conn: Connection) -> list[Unprinted]:
+    """The final invoices of the latest `RECENT_DAYS` never printed that were issued with their
+    order or DDT (`orders create`, `ship --invoice`): none of their DDTs dated before them, as a
+    month end's deferred invoice has, which is printed with `--copies` or not at all."""
+    i, il, dl, d = schema.invoices.c, schema.invoice_lines.c, schema.delivery_lines.c, schema.deliveries.c
+    deferred = (select(il.id).join(schema.delivery_lines, dl.id == il.delivery_line_id)
+                .join(schema.deliveries, d.id == dl.delivery_id)
+                .where(il.invoice_id == i.id, d.delivery_date < i.invoice_date).exists())
+    return _unprinted(conn, "invoice", schema.invoices, i.invoice_date,
+                      [i.kind == "invoice", i.status == "final", ~deferred])
+
+
+def unprinted_credit_notes(conn: Connection, invoice_id: int | None = None) -> list[Unprinted]:
+    """The credit notes of `toolkit invoice credit` (those with a reason) of the latest
+    `RECENT_DAYS` never printed; with `invoice_id`, only those citing that invoice, whatever
+    their date."""
+    i, c = schema.invoices.c, schema.invoice_citations.c
+    where = [i.kind == "credit-note", i.reason.is_not(None)]
+    if invoice_id is None:
+        return _unprinted(conn, "invoice", schema.invoices, i.invoice_date, where)
+    citing = select(c.credit_note_id).where(c.invoice_id == invoice_id)
+    return _unprinted(conn, "invoice", schema.invoices, None, [*where, i.id.in_(citing)])
+
+
+def _unprinted(conn: Connection, document: str, table: Any, day: Any, where: list[Any]) -> list[Unprinted]:
+    c = table.c
+    query = select(c.id, c.series, c.year, c.number, day if day is not None else c.invoice_date).where(*where)
+    if day is not None:
+        latest = conn.execute(select(func.max(day))).scalar()
+        if latest is None:
+            return []
+        query = query.where(day >= latest - timedelta(days=RECENT_DAYS))
+    printed = select(p.document_id).where(p.document == document, p.document_id == c.id).exists()
+    rows = conn.execute(query.where(~printed).order_by(c.year, c.series, c.number)).all()
+    return [Unprinted(r[0], document_number(r[1], r[2], r[3]), r[4]) for r in rows]

@@ -49,11 +49,12 @@ from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus
 from toolkit.core.orders import OrderStatus
 from toolkit.core.payments import of_kind
 from toolkit.ledger import Ledger
-from toolkit.ledger.credit_notes import StillBilled, billed_to_ship, credited_lines, discount_shares
+from toolkit.ledger.credit_notes import StillBilled, billed_to_ship, credited_lines, discount_shares, lines_credited
 from toolkit.ledger.db import document_number, writing
 from toolkit.ledger.invoices import load_invoices, store
 from toolkit.ledger.orders import load_orders, set_statuses
 from toolkit.ledger.payments import InvoiceRow, invoices_numbered, is_note
+from toolkit.ledger.printings import unprinted_credit_notes
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import chronology_problems, new_run_id, stranded_by
 
@@ -73,6 +74,18 @@ OUT_OF_SEQUENCE = define(
        "un giorno dal {latest_day} in poi.",
     en="Credit note {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in "
        "series {series} {year} numbers follow dates, so nothing was stored. Give --date a day from {latest_day} on.")
+
+CREDITED_NOT_PRINTED = define(
+    "credit-note-repeated-unprinted", "error",
+    it="La fattura {invoice} ha già la nota di credito {note} del {day} per le stesse righe ({lines}), "
+       "registrata e mai stampata: forse il comando di prima è stato interrotto dopo averla registrata, e una "
+       "seconda nota accrediterebbe il cliente due volte. Nulla è stato registrato. Stampala con: {command} — se "
+       "serve davvero un'altra nota per quelle righe, {again_it}.",
+    en="Invoice {invoice} already has credit note {note} of {day} for the same lines ({lines}), recorded "
+       "and never printed: the previous command may have been stopped after recording it, and a second note would "
+       "credit the customer twice. Nothing was stored. Print it with: {command} — if another note for those lines "
+       "is really due, {again_en}.",
+    usage=True)
 
 HELD_BEFORE_NOTE = define(
     "credit-order-invoice-held", "error",
@@ -121,21 +134,23 @@ class Credited:
 
 def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason: str, day: date, today: date, *,
            out: Path | None = None, lang: str = "it", workbook: Path | str = "WORKBOOK",
-           asked_in: AskedIn = OPTIONS) -> Credited:
+           asked_in: AskedIn = OPTIONS, again: bool = False) -> Credited:
     """Issue the credit note taking back `asked` of invoice `number` (all that is left of it
     when nothing is asked), dated `day`, final; with `out`, print it there. `workbook` is the
     master as the desk named it, for the commands a refusal advises; a refusal names the invoice
     and the lines where the user gave them (`asked_in`: the command's options, the panel's cells).
     An `out` holding invoices or credit notes of the ledger, not printed yet perhaps, is refused
     before anything is stored (`UnusableInput`), as `ship --out` refuses an earlier shipment's,
-    asking for another in the words of who named it (`asked_now`; by default `--out`)."""
+    asking for another in the words of who named it (`asked_now`; by default `--out`). With `out`,
+    a note for the same lines of the invoice recorded and never printed refuses it unless `again`
+    (`repeated_unprinted`)."""
     if out is not None:
         from toolkit.services.printing import refuse_replacing
 
         refuse_replacing(ledger, "invoices", out)
     try:
         with writing(ledger) as conn:
-            done = _issue(conn, master, number, asked, reason, day, today, str(workbook), asked_in)
+            done = _issue(conn, master, number, asked, reason, day, today, str(workbook), asked_in, out, again)
     except ProblemsFound as refused:
         return Credited(None, list(refused.problems))
     if out is None or done.note is None:
@@ -147,8 +162,10 @@ def credit(ledger: Ledger, master: MasterData, number: str, asked: Asked, reason
 
 
 def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reason: str, day: date,
-           today: date, workbook: str, asked_in: AskedIn) -> Credited:
-    """`credit` inside its write transaction: the note stored and the orders closed, or why not."""
+           today: date, workbook: str, asked_in: AskedIn, out: Path | None, again: bool) -> Credited:
+    """`credit` inside its write transaction: the note stored and the orders closed, or why not;
+    printing to `out`, unless `again`, refused when a note for the same lines was recorded and
+    never printed."""
     found = of_kind(invoices_numbered(conn, number), is_note, False)
     if len(found) != 1:
         return Credited(None, [_not_found(number, found, asked_in)])
@@ -162,6 +179,10 @@ def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reas
     made = credit_note(invoice, lines, asked, day, reason, notes, asked_in)
     if isinstance(made, list):
         return Credited(None, made, invoice=invoice.number)
+    repeated = [] if again or out is None else repeated_unprinted(conn, invoice, line_ids, made, workbook, out,
+                                                                  asked_in)
+    if repeated:
+        return Credited(None, repeated, invoice=invoice.number)
     problems = (discount_problems(invoice, lines, made, discount_shares(conn, row.id), asked_in)
                 + date_problems(invoice, day, today)
                 + chronology_problems(conn, master.settings, [made], OUT_OF_SEQUENCE)
@@ -170,6 +191,29 @@ def _issue(conn: Connection, master: MasterData, number: str, asked: Asked, reas
         return Credited(None, problems, invoice=invoice.number)
     [note] = store(conn, master, [made], InvoiceStatus.FINAL, new_run_id(day))
     return Credited(note, problems, _close_orders(conn, note, asked_in), invoice=invoice.number)
+
+
+def repeated_unprinted(conn: Connection, invoice: Invoice, line_ids: dict[int, int], made: Invoice, workbook: str,
+                       out: Path, asked_in: AskedIn) -> list[Problem]:
+    """A note on the same lines of the invoice recorded and never printed: the kill -9 of a
+    `credit --out` after its commit leaves one, and the desk, seeing no file, runs the command
+    again, crediting the customer twice. Refused, naming it and how to print it; `--again`
+    issues the second one when it is meant. Only a note that prints (`out`) asks: a desk that
+    never prints its notes with the toolkit has every one unprinted, and credits a line in parts
+    by repeating the command (README, *The notes add up to the invoice*)."""
+    from toolkit.services.printing import UNPRINTED, unprinted_command
+
+    assert invoice.id is not None
+    asked = frozenset(line.credits_line_id for line in made.lines if line.credits_line_id is not None)
+    earlier = unprinted_credit_notes(conn, invoice.id)
+    credited = lines_credited(conn, [note.id for note in earlier])
+    numbered = {line_id: line_no for line_no, line_id in line_ids.items()}
+    return [CREDITED_NOT_PRINTED(None, invoice=invoice.number, note=note.number, day=f"{note.day:%d/%m/%Y}",
+                                 lines=", ".join(str(numbered[i]) for i in sorted(asked, key=numbered.__getitem__)),
+                                 command=unprinted_command(UNPRINTED["credit-notes"], [note], workbook,
+                                                          out),
+                                 again_it=asked_in.again[0], again_en=asked_in.again[1])
+            for note in earlier if credited.get(note.id) == asked]
 
 
 def _not_found(typed: str, found: list[InvoiceRow], asked_in: AskedIn) -> Problem:

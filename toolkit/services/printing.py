@@ -38,7 +38,15 @@ from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import load_notes, paid_at_order
 from toolkit.ledger.invoices import load_invoices
 from toolkit.ledger.orders import load_orders
-from toolkit.ledger.printings import document_ids, last_printed, mark_printed
+from toolkit.ledger.printings import Unprinted as UnprintedRow
+from toolkit.ledger.printings import (
+    document_ids,
+    last_printed,
+    mark_printed,
+    unprinted_at_once,
+    unprinted_credit_notes,
+    unprinted_ddts,
+)
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.writers.pdf import documents_to_pdf
@@ -96,6 +104,43 @@ KEPT_FILE = define(
        "così restano nel loro file. Stampati in {written}.",
     en="The file {path} also holds {what_en} this printing leaves out ({numbers}): it is not replaced, so they "
        "stay in their file. Printed to {written}.")
+
+
+NEVER_PRINTED = define(
+    "documents-never-printed", "warning",
+    title=("Documenti registrati e mai stampati", "Documents recorded and never printed"),
+    it="{what_it}: {numbers}. Forse un comando è stato interrotto tra la registrazione e la scrittura del file: "
+       "ripeterlo non stampa questi documenti. Stampali con: {command}",
+    en="{what_en}: {numbers}. A command may have been stopped between recording them and writing their file: "
+       "running it again does not print them. Print them with: {command}")
+
+
+@dataclass(frozen=True)
+class Unprinted:
+    """Documents a command issues that a killed earlier run may have left unprinted: how the
+    ledger finds them, the `toolkit print` kind, their words, and the file the command advises."""
+
+    found: Callable[[Connection], list[UnprintedRow]]
+    kind: str
+    what: tuple[str, str]
+    file: str
+
+
+UNPRINTED = {
+    "ddt": Unprinted(unprinted_ddts, "ddt", ("DDT registrati e mai stampati", "DDTs recorded and never printed"),
+                     "ddt-non-stampati"),
+    "at-once": Unprinted(unprinted_at_once, "invoices",
+                         ("Fatture emesse con l'ordine o il DDT, registrate e mai stampate",
+                          "Invoices issued with their order or DDT, recorded and never printed"),
+                         "fatture-non-stampate"),
+    "credit-notes": Unprinted(unprinted_credit_notes, "invoices", ("Note di credito registrate e mai stampate",
+                                                                   "Credit notes recorded and never printed"),
+                              "note-non-stampate"),
+}
+"""What each command issuing documents looks for: `ship` the DDTs (and with `--invoice` the
+invoices issued at once), `orders create` both, `invoice credit` its credit notes."""
+
+SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -211,6 +256,37 @@ def reprint_target(ledger: Ledger, kind: str, out: Path, numbers: Collection[str
     target = unused_path(out, lambda path: (path.with_suffix(".pdf"),) if pdf else ())
     return target, [KEPT_FILE(None, path=out, written=target, what_it=WHAT[kind][0], what_en=WHAT[kind][1],
                               numbers=shown_numbers(left_out))]
+
+
+def never_printed(ledger: Ledger, which: Sequence[str], workbook: Path | str, out: Path) -> list[Problem]:
+    """A warning per kind of `UNPRINTED` with documents recorded lately and never printed: kill -9
+    between storing documents and writing their file cannot be caught, so the next run of a
+    command that prints says so, with the `toolkit print … --unprinted` command that prints
+    exactly those, into a file beside its own `out`. Only a command that prints asks: a desk that
+    prints another way would be told the same every day."""
+    with reading(ledger) as conn:
+        found = [(UNPRINTED[name], UNPRINTED[name].found(conn)) for name in which]
+    return [NEVER_PRINTED(None, what_it=kind.what[0], what_en=kind.what[1], numbers=shown(rows),
+                          command=unprinted_command(kind, rows, workbook, beside(out, kind.file)))
+            for kind, rows in found if rows]
+
+
+def shown(rows: Sequence[UnprintedRow]) -> str:
+    """The first numbers, and how many in all past them."""
+    numbers = ", ".join(r.number for r in rows[:SHOWN])
+    return numbers if len(rows) <= SHOWN else f"{numbers} … ({len(rows)})"
+
+
+def unprinted_command(kind: Unprinted, rows: Sequence[UnprintedRow], workbook: Path | str, out: Path) -> str:
+    """`toolkit print … --unprinted` choosing exactly these documents: DDTs by their days (every
+    DDT never printed in them is one of these), invoices and credit notes by number, since a
+    month end's invoices never printed share their days."""
+    if kind.kind == "ddt":
+        first, last = min(r.day for r in rows), max(r.day for r in rows)
+        chosen = f"--date {first.isoformat()}" + (f" --to {last.isoformat()}" if last != first else "")
+    else:
+        chosen = f"--numbers {','.join(r.number for r in rows)}"
+    return f"toolkit print {kind.kind} {quoted(str(workbook))} --unprinted {chosen} --out {quoted(str(out))}"
 
 
 def reason_of(exc: BaseException, lang: str) -> str:
