@@ -5,6 +5,8 @@ again and issue them twice (audit 54c)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -216,3 +218,41 @@ def test_notes_not_printed_by_the_toolkit_are_not_taken_for_a_killed_run(capsys,
     assert cli(capsys, *credit)[0] == 0
     code, said = cli(capsys, *credit, "--json")
     assert code == 0 and '"problems": []' in said and "NC-2026-00002" in said, said
+
+
+@contextmanager
+def immutable(path: Path) -> Iterator[None]:
+    """`chattr +i`: not even root writes it (the audit's read-only ledger and folder); skipped
+    where the file system or the user cannot."""
+    import subprocess
+
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
+        pytest.skip("chattr +i is not available here")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+READ_ONLY = "Il registro non si può scrivere: il file del registro, la sua cartella o il disco sono di sola lettura"
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_read_only_ledger_is_an_unusable_ledger_and_nothing_is_written(capsys, tmp_path, sample_workbook, what):
+    """No «errore interno» (exit 3), and `print` no longer writes its file before it fails."""
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    workbook = folder / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    invoice = invoiced_and_shipped(capsys, workbook, f"sqlite:///{folder / 'anagrafiche.xlsx.ledger.sqlite'}")
+    before = stored(f"sqlite:///{folder / 'anagrafiche.xlsx.ledger.sqlite'}")
+    commands = [("print", "ddt", workbook, "--numbers", "DDT-2026-00002", "--out", tmp_path / "p.xlsx"),
+                ("ship", workbook, "--date", "2026-04-14", "--all", "--out", tmp_path / "ddt.xlsx"),
+                ("invoice", "credit", workbook, "--invoice", invoice, "--lines", "1:1", "--reason", "merce rotta",
+                 "--date", "2026-04-20", "--out", tmp_path / "nc.xlsx")]
+    with immutable(folder / "anagrafiche.xlsx.ledger.sqlite" if what == "file" else folder):
+        for command in commands:
+            code, said = cli(capsys, *command)
+            assert code == 2 and READ_ONLY in said and "errore interno" not in said, said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["desk"]
+    assert stored(f"sqlite:///{folder / 'anagrafiche.xlsx.ledger.sqlite'}") == before

@@ -84,6 +84,43 @@ def disk_full(exc: BaseException) -> bool:
     return False
 
 
+LEDGER_READ_ONLY = define(
+    "ledger-read-only", "error",
+    it="Il registro non si può scrivere: il file del registro, la sua cartella o il disco sono di sola lettura "
+       "(permessi, un file bloccato, una cartella condivisa in sola lettura). Non è stato registrato nulla e nessun "
+       "file è stato scritto. Rendi scrivibili il file del registro e la sua cartella, poi ripeti il comando.",
+    en="The ledger cannot be written: the ledger file, its folder or the disk is read-only (permissions, a locked "
+       "file, a shared folder open read-only). Nothing was stored and no file was written. Make the ledger file "
+       "and its folder writable, then run the command again.")
+_READ_ONLY_SQLITE = {8, 14}
+"""SQLite's SQLITE_READONLY (the file cannot be written) and SQLITE_CANTOPEN (met at the first
+write when the folder cannot take the journal beside the ledger)."""
+_READ_ONLY_SQLSTATE = "25006"
+"""PostgreSQL's read_only_sql_transaction: a server or database set read-only."""
+
+
+def ledger_read_only(exc: BaseException) -> bool:
+    """Whether `exc`, or an error it came from, is a ledger that cannot be written: a machine's
+    state to tend, not a bug, as a full disk is (`disk_full`).
+
+    >>> import sqlite3
+    >>> failed = sqlite3.OperationalError("attempt to write a readonly database")
+    >>> failed.sqlite_errorcode = 8
+    >>> ledger_read_only(failed), ledger_read_only(sqlite3.OperationalError("no such table: x"))
+    (True, False)
+    """
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        seen.add(id(found))
+        if (getattr(found, "sqlite_errorcode", -1) & 0xFF) in _READ_ONLY_SQLITE:
+            return True
+        if getattr(found, "sqlstate", None) == _READ_ONLY_SQLSTATE:
+            return True
+        found = getattr(found, "orig", None) or found.__cause__ or found.__context__
+    return False
+
+
 _WHY_NOT_WRITTEN = {
     **dict.fromkeys(FULL, "il disco è pieno"),
     errno.EACCES: "permesso negato: il file è aperto in un altro programma o la cartella non si può scrivere",

@@ -181,11 +181,12 @@ def button(caption: str) -> Callable[[Callable[[Press], None]], Callable[..., No
                     message(press.book, "\n\n".join(p.render(lang) for p in exc.problems(Path(press.book.fullname), lang)),
                             press.title(), critical=True)
                     return
-                from toolkit.basics.failures import DISK_FULL, described, disk_full
+                from toolkit.basics.failures import DISK_FULL, LEDGER_READ_ONLY, described, disk_full, ledger_read_only
 
-                if disk_full(exc):
-                    message(press.book, DISK_FULL(None).render(press.lang or "it"), press.title(), critical=True)
-                    return
+                for found, said in ((disk_full, DISK_FULL), (ledger_read_only, LEDGER_READ_ONLY)):
+                    if found(exc):
+                        message(press.book, said(None).render(press.lang or "it"), press.title(), critical=True)
+                        return
                 if os.environ.get("TOOLKIT_DEBUG"):
                     raise
                 message(press.book, f"Errore interno / internal error: {described(exc)}", press.title(), critical=True)

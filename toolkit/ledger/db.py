@@ -283,6 +283,27 @@ def writing(ledger: Ledger) -> Iterator[Connection]:
     runtime.committed()
 
 
+class _Probed(Exception):
+    """`check_writable`'s write, rolled back."""
+
+
+def check_writable(ledger: Ledger) -> None:
+    """Raise what a write would raise on a ledger that cannot be written (a read-only file, a
+    folder that cannot take its journal, a read-only server), writing nothing: a verb that
+    writes its file before it records something (`toolkit print` marks the documents printed)
+    asks first, so a refusal leaves no file behind."""
+    if not ledger.exists:
+        return
+    try:
+        with writing(ledger) as conn:
+            conn.execute(schema.printings.delete().where(schema.printings.c.document == "probe"))
+            conn.execute(schema.printings.insert().values(document="probe", document_id=0, printed_at=now(),
+                                                          printed_by=user()))
+            raise _Probed
+    except _Probed:
+        pass
+
+
 @contextmanager
 def reading(ledger: Ledger) -> Iterator[Connection]:
     """A read transaction: no lock, one consistent view; an empty ledger if none exists yet.

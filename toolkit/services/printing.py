@@ -34,7 +34,7 @@ from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import Ledger
-from toolkit.ledger.db import reading, writing
+from toolkit.ledger.db import check_writable, reading, writing
 from toolkit.ledger.deliveries import load_notes, paid_at_order
 from toolkit.ledger.invoices import load_invoices
 from toolkit.ledger.orders import load_orders
@@ -459,6 +459,7 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
         out, kept = reprint_target(ledger, kind, out, {d.number for d in documents if d.number}, pdf)
         problems = [*problems, *kept]
     paid = paid_for(ledger, master, documents)
+    check_writable(ledger)
     written = write(kind, out, master, documents, lang, paid)
     mark(ledger, kind, documents)
     pdfs = documents_to_pdf(written.with_suffix(".pdf"), documents, lambda path, one: write(kind, path, master, one, lang, paid),
