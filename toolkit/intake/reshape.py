@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from toolkit.basics.cells import Location, address, column_index, column_letter
-from toolkit.basics.dates import FIRST_DAY, LAST_DAY, NotADate, in_range, to_date
+from toolkit.basics.dates import FIRST_DAY, LAST_DAY, in_range, text_date
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import normalize
 from toolkit.core.forms import Form, FormLine
@@ -269,26 +269,33 @@ def _dated(sheet: RawSheet, mapping: Mapping, undeclared: bool) -> RawSheet:
         declared = {j for j, key in found.items() if kinds[key] is Kind.DATE}
     rows = [list(row) for row in sheet.rows]
     for j in range(max(map(len, rows), default=0)):
-        cells = [(row, _as_date(row[j])) for row in rows if j < len(row) and isinstance(row[j], str)]
-        first = next((i for i, (_, day) in enumerate(cells) if day is not None), None)
-        if first is not None and (j in declared or undeclared and all(
-                day is not None and _PLAIN_DATE.match(row[j]) for row, day in cells[first:])):
-            for row, day in cells[first:]:
-                if day is not None:
-                    row[j] = day
+        if j in declared or undeclared:
+            _date_column(rows, j, plain_only=j not in declared)
     return RawSheet(sheet.name, rows, sheet.first_row, sheet.first_col, sheet.merged, sheet.errors)
+
+
+def _date_column(rows: list[list[Any]], j: int, plain_only: bool) -> None:
+    """Column `j`'s text cells as dates from its first date down: each that is one in a declared
+    column; with `plain_only` (no sheet declares it) only if every one of them is a date written
+    in full, the column left as it is at the first that is not."""
+    cells = [row for row in rows if j < len(row) and isinstance(row[j], str)]
+    first = next((i for i, row in enumerate(cells) if text_date(row[j]) is not None), None)
+    if first is None:
+        return
+    days = []
+    for row in cells[first:]:
+        day = text_date(row[j])
+        if plain_only and (day is None or not _PLAIN_DATE.match(row[j])):
+            return
+        days.append((row, day))
+    for row, day in days:
+        if day is not None:
+            row[j] = day
 
 
 _PLAIN_DATE = re.compile(r"\s*(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\s*$")
 """A date in a column no sheet declares one: `09/04/2026` or `2026-04-10` only, as a version
 `1.2.26` or a code `3-4-25` would be read as a date too by the check's leniency."""
-
-
-def _as_date(text: str) -> date | None:
-    try:
-        return to_date(text)
-    except NotADate:
-        return None
 
 
 # -- order forms -----------------------------------------------------------------------------
