@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem
 from toolkit.basics.vocab import DocumentType
 from toolkit.core.drafts import (
     BELOW_LIMIT_ON_DATE,
+    NET_ROUNDED,
     NO_PRICE_ON_DATE,
     RULE_BELOW_LIMIT,
     RULE_WITHOUT_BASE_PRICE,
     DraftLine,
     OrderDraft,
     _draft,
+    net_of_gross,
     net_of_vat,
     net_unit_price,
 )
@@ -42,6 +45,7 @@ def draft_orders(master: MasterData, dues: list[Due]) -> tuple[list[OrderDraft],
         version = book.version_on(price_list, due.day)
         lines: list[DraftLine] = []
         trouble: list[Problem] = []
+        warnings: list[Problem] = []
         sign = Decimal(-1) if template.document_type is DocumentType.RETURN else Decimal(1)
         customer = customers[template.customer]
         candidates = rules.for_customer(customer.code, customer.group) if rules else ()
@@ -80,11 +84,19 @@ def draft_orders(master: MasterData, dues: list[Due]) -> tuple[list[OrderDraft],
                 continue
             quantity = sign * abs(due_line.quantity)
             rate = item.vat_rate or Decimal(0)
+            gross_unit = unit
             unit, amount = net_of_vat(quantity, unit, rate) if price_list in gross else (unit, line_amount(quantity, unit))
+            if price_list in gross and amount != net_of_gross(quantity, gross_unit, rate):
+                at = master.locate(source.source, "quantity") if source else master.locate(template.source, "code")
+                warnings.append(NET_ROUNDED(at, template=due.template, day=due.day, item=item.code, quantity=quantity,
+                                            price=gross_unit, gross=cents(quantity * gross_unit),
+                                            net=net_of_gross(quantity, gross_unit, rate), amount=amount))
             lines.append(DraftLine(item.code, item.description, item.unit, quantity, unit, amount,
                                    rate, item.vat_nature.upper() if item.vat_nature else None, n, due_line.note,
                                    rule.code if rule is not None else None))
         problems += trouble
+        if not trouble:
+            problems += warnings
         if not trouble and lines:
             drafts.append(_draft(template, due, price_list, version.version, tuple(lines)))  # type: ignore[union-attr]
     return drafts, problems
