@@ -17,8 +17,9 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from pathlib import Path
-from threading import Event
+from threading import Event, Thread
 from xml.etree.ElementTree import ParseError
 
 from defusedxml.ElementTree import iterparse
@@ -41,24 +42,63 @@ _CALCEXT_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calce
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
 
-def error_cells(source: bytes | Path, stop: Event | None = None) -> dict[str, tuple[ErrorCell, ...]]:
-    """Each sheet's error cells by its tab name (sheets without any are left out); empty for a
-    file that is not an OOXML package (an .xls) or whose parts cannot be read (the reader
-    says why). Once `stop` is set (the read it serves gave up), it stops at the next chunk or
-    row and gives what it found, so the file is let go of at once."""
+class ErrorScan:
+    """The error cells of each sheet (`sheet_errors`), searched in a thread of its own, a sheet
+    at a time in the order the reader parses them (`order`), so that each sheet waits only for
+    its own part's search, which runs beside calamine's parse of the sheets before it.
+
+    Waiting for the whole workbook's search at the first sheet cost 0.75 s of load + validate's
+    3.5 s at L (profiled): the search inflates every sheet again, and the first sheet is small.
+    `close` stops the search at its next chunk or row and waits for it, so no thread is left
+    holding the file when a read is given up."""
+
+    def __init__(self, source: bytes | Path, order: Sequence[str]) -> None:
+        self._found: dict[str, Future[tuple[ErrorCell, ...]]] = {name: Future() for name in order}
+        self._stop = Event()
+        self._thread = Thread(target=self._search, args=(source, list(order)), name="error-cells", daemon=True)
+        self._thread.start()
+
+    def sheet_errors(self, name: str) -> tuple[ErrorCell, ...]:
+        found = self._found.get(name)
+        return found.result() if found is not None else ()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _search(self, source: bytes | Path, order: list[str]) -> None:
+        try:
+            for tab, cells in each_sheets_errors(source, order, self._stop):
+                if (found := self._found.get(tab)) is not None and not found.done():
+                    found.set_result(cells)
+        finally:
+            for found in self._found.values():
+                if not found.done():
+                    found.set_result(())
+
+
+def each_sheets_errors(source: bytes | Path, order: Sequence[str] = (),
+                       stop: Event | None = None) -> Iterator[tuple[str, tuple[ErrorCell, ...]]]:
+    """Each sheet's error cells with its tab name, the sheets of `order` first in that order;
+    nothing for a file that is not an OOXML package (an .xls) or whose parts cannot be read (the
+    reader says why). Once `stop` is set, it stops at the next chunk or row."""
     stop = stop or Event()
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             if "content.xml" in zf.namelist() and "[Content_Types].xml" not in zf.namelist():
-                return _ods_errors(zf, stop) if _may_hold_errors(zf, "content.xml", _ODS_ERROR, stop) else {}
-            found: dict[str, tuple[ErrorCell, ...]] = {}
-            for part, tab in sheet_tabs(zf).items():
-                if part.lower().endswith(".xml") and _may_hold_errors(zf, part, _ERROR_TYPE, stop):
-                    if cells := tuple(_errors_in(zf, part, stop)):
-                        found[tab] = cells
-            return found
+                yield from (_ods_errors(zf, stop) if _may_hold_errors(zf, "content.xml", _ODS_ERROR, stop)
+                            else {}).items()
+                return
+            parts = {tab: part for part, tab in sheet_tabs(zf).items() if part.lower().endswith(".xml")}
+            rank = {name: i for i, name in enumerate(order)}
+            for tab in sorted(parts, key=lambda t: rank.get(t, len(rank))):
+                if stop.is_set():
+                    return
+                part = parts[tab]
+                found = tuple(_errors_in(zf, part, stop)) if _may_hold_errors(zf, part, _ERROR_TYPE, stop) else ()
+                yield tab, found
     except (*ZIP_FAULTS, ParseError, UnusableInput):  # calamine's reading says why, not this
-        return {}
+        return
 
 
 def shown_errors(rows: Sequence[Sequence[object]], first_row: int, first_col: int) -> tuple[ErrorCell, ...]:

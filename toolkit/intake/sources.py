@@ -148,18 +148,13 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
     parsed in a second thread up to `ahead` sheets ahead (0: in this thread, when asked for),
     each once `clearance` lets it (given one, the guard's refusal comes before calamine's).
 
-    The cells showing an error (`error_cells`, which calamine gives as empty) are searched for
-    in a thread of their own beside the parse: inflating the sheets again costs about a sixth
-    of calamine's read, mostly in zlib, which lets go of the interpreter. A read given up
-    (refused, or not read to its end) stops the search and waits for it, so no thread is left
-    holding the file."""
+    The cells showing an error (which calamine gives as empty) are searched for in a thread of
+    their own beside the parse, a sheet at a time in its order (`error_cells.ErrorScan`)."""
     import io
-    from concurrent.futures import ThreadPoolExecutor
-    from threading import Event
 
     from python_calamine import CalamineWorkbook
 
-    from toolkit.intake.error_cells import error_cells
+    from toolkit.intake.error_cells import ErrorScan
     from toolkit.intake.guard import describe_exception
     from toolkit.intake.sheet_clearance import AllCleared
 
@@ -181,8 +176,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
 
     def sheets() -> Iterator[RawSheet]:
         tasks = meanwhile if isinstance(meanwhile, deque) else deque(meanwhile)
-        scan, stop = ThreadPoolExecutor(max_workers=1, thread_name_prefix="error-cells"), Event()
-        found = scan.submit(error_cells, data if data is not None else path, stop)
+        scan = ErrorScan(data if data is not None else path, names)
         parsed = _parsed_ahead(parse, names, ahead, tasks) if ahead else map(parse, names)
         try:
             for count, (sheet, name) in enumerate(zip(parsed, names), 1):  # the parser first: at its end, the tasks left run
@@ -191,14 +185,13 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                 if count == len(names) and (refusal := cleared.verdict()):
                     raise refusal
                 yield RawSheet(name, rows, start[0] + 1, start[1] + 1, tuple(sheet.merged_cell_ranges or ()),
-                               found.result().get(name, ()))
+                               scan.sheet_errors(name))
             if not names and (refusal := cleared.verdict()):
                 raise refusal
         except Exception as exc:  # calamine raises several unrelated types for broken files
             raise (cleared.verdict() or describe_exception(exc, path)) from None
         finally:
-            stop.set()
-            scan.shutdown(wait=True, cancel_futures=True)
+            scan.close()
             cleared.abandon()
             if isinstance(parsed, Generator):
                 parsed.close()
