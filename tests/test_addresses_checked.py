@@ -71,6 +71,19 @@ def test_a_customer_abroad_keeps_its_own_postcode_and_needs_no_province():
     assert _found(sheets) == []
 
 
+@pytest.mark.parametrize("country,vat,typed,kept", [
+    ("CH", "CHE123456789", 8001, "8001"), ("DE", "DE123456789", 1067, "01067"), ("CH", "CHE123456789", "08001", "08001")])
+def test_a_postcode_abroad_excel_took_for_a_number_is_read_for_its_country(country, vat, typed, kept):
+    """Zürich's 8001 is not an Italian CAP cut of its zero (08001); Dresden's 01067 is cut as one."""
+    sheets = _sheets(postcodes=(9012, typed), provinces=("TO", None))
+    for row, extra in zip(sheets["Clienti"], (["Paese", "Natura IVA"], ["IT", None], [country, "N3.1"])):
+        row += extra
+    sheets["Clienti"][2][2] = vat
+    result = check(minimal.workbook(sheets))
+    assert result.master is not None, result.problems
+    assert [c.postcode for c in result.master.customers] == ["09012", kept]
+
+
 def test_the_sellers_and_a_delivery_address_are_checked_too():
     """The seller's address goes into every e-invoice; a delivery address, only printed, may be left
     without CAP or province, but not have them wrong."""

@@ -363,6 +363,26 @@ def _postcode(value: Any) -> str:
     return text.zfill(5) if not isinstance(value, str) and text.isdigit() and len(text) < 5 else text
 
 
+POSTCODE_DIGITS = {"IT": 5, "SM": 5, "DE": 5, "FR": 5, "ES": 5, "FI": 5, "HR": 5, "EE": 5, "GR": 5, "US": 5,
+                   "AT": 4, "CH": 4, "BE": 4, "BG": 4, "CY": 4, "DK": 4, "HU": 4, "LU": 4, "NO": 4, "SI": 4,
+                   "LI": 4}
+"""The digits of a country's postcodes, where they are all digits of one length."""
+
+
+def postcode_abroad(value: Any, country: str) -> str:
+    """A postcode of `country` Excel kept as a number, given back the leading zeros of that
+    country's length (`POSTCODE_DIGITS`), else as the number says: `_postcode` gives an Italian
+    CAP five digits, which made Zürich's 8001 a 08001. Text stays as typed.
+
+    >>> postcode_abroad(8001, "CH"), postcode_abroad(1067, "DE"), postcode_abroad(1234, "US"), postcode_abroad(12, "PT")
+    ('8001', '01067', '01234', '12')
+    """
+    text = to_text(value)
+    if isinstance(value, str) or not text.isdigit():
+        return text
+    return text.zfill(POSTCODE_DIGITS.get(country, 0))
+
+
 def _email(value: Any) -> str:
     text = to_text(value)
     if not _EMAIL.match(text):

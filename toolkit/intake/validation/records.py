@@ -21,6 +21,7 @@ from toolkit.basics.problems import Problem, define
 from toolkit.intake.validation.columns import REQUIRED_VALUE, is_empty, read_column
 from toolkit.intake.validation.layout import Table
 from toolkit.model import records as model
+from toolkit.model.cells import postcode_abroad
 from toolkit.model.sheets import SETTINGS, SHEETS
 
 MISSING_SETTING = define(
@@ -52,10 +53,21 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
             mistakes.append((i, position, kind(Location(sheet, address(numbers[i], col), workbook), **params)))
             failed.add(i)
     mistakes.sort(key=lambda m: m[:2])
+    if "postcode" in table.columns and "country" in table.columns:
+        fields["postcode"] = _postcodes_abroad(cells[present.index(spec.column("postcode"))], fields["postcode"],
+                                               fields["country"])
     code = cells[present.index(spec.column("code"))] if "code" in table.columns else None
     unread = {str(code[i]).strip() for i in failed if not is_empty(code[i])} if code is not None else set()
     made, columns = _records(RECORDS[spec.key], spec.key, numbers, fields, failed)
     return made, [p for *_, p in mistakes], frozenset(unread), columns
+
+
+def _postcodes_abroad(cells: Sequence[Any], read: Iterable[Any], countries: Iterable[Any]) -> list[Any]:
+    """The postcodes as read (an Italian CAP Excel kept as a number given its five digits back),
+    those of an address abroad read for its country instead (`cells.postcode_abroad`)."""
+    return [postcode_abroad(cell, country.strip().upper())
+            if country and country.strip().upper() != "IT" and not is_empty(cell) and postcode is not None else postcode
+            for cell, postcode, country in zip(cells, read, countries)]
 
 
 def _records(record_type: type[model.Record], sheet_key: str, numbers: list[int],
