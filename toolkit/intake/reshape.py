@@ -317,12 +317,15 @@ def read_form(raw: RawWorkbook, spec: FormMap, digest: str) -> tuple[Form | None
     where: dict[str, Location] = {}
     labels = _labels(sheet)
     shown = {(row, col): text for row, col, text in sheet.errors}
+    erred: dict[str, str] = {}
     for key, names in spec.fields.items():
         found = _field(sheet, names, labels, shown)
         if found is not None:
             values[key], (r, c) = found
-            where[key] = Location(sheet.name, address(sheet.first_row + r, sheet.first_col + c), raw.name)
-    erred = {key: text for key, at in where.items() if (text := _shown_at(at, shown)) is not None}
+            row, col = sheet.first_row + r, sheet.first_col + c
+            where[key] = Location(sheet.name, address(row, col), raw.name)
+            if (row, col) in shown:
+                erred[key] = shown[row, col]
     for key, text in erred.items():
         it, en = FIELD_NAMES.get(key, (spec.fields[key][0],) * 2)
         problems.append(ERROR_VALUE(where[key], it=it, en=en, shown=text))
@@ -409,6 +412,9 @@ def _field(sheet: RawSheet, names: tuple[str, ...], labels: dict[str, tuple[int,
 
 def _lines(workbook: str, sheet: RawSheet, spec: FormMap,
            shown: dict[tuple[int, int], str]) -> tuple[list[FormLine], list[Problem]]:
+    """The form's lines below its headings, and their problems. A cell showing a formula's error
+    (`shown`, which the reader gives as empty) is told at its cell: read as empty, a #N/A
+    quantity dropped its line and a #DIV/0! price priced it from the list."""
     names = {normalize(n): key for key, ns in spec.lines.items() for n in ns}
     rows = sheet.rows
     candidates = [spec.header_row - 1] if spec.header_row else range(min(40, len(rows)))
@@ -438,8 +444,9 @@ def _lines(workbook: str, sheet: RawSheet, spec: FormMap,
 
     for i in range(header + 1, len(rows)):
         row = rows[i]
-        if erred := [ERROR_VALUE(at(i, key), it=spec.lines[key][0], en=spec.lines[key][0], shown=text)
-                     for key in found if (text := _shown_at(at(i, key), shown)) is not None]:
+        if shown and (erred := [ERROR_VALUE(at(i, key), it=spec.lines[key][0], en=spec.lines[key][0], shown=text)
+                                for key, j in found.items()
+                                if (text := shown.get((sheet.first_row + i, sheet.first_col + j))) is not None]):
             problems += erred
             continue
         item = _text(cell(row, "item"))
@@ -456,16 +463,6 @@ def _lines(workbook: str, sheet: RawSheet, spec: FormMap,
     if not lines and not problems:
         problems.append(FORM_EMPTY(at(header, "quantity")))
     return lines, problems
-
-
-def _shown_at(at: Location, shown: dict[tuple[int, int], str]) -> str | None:
-    """The error value a form's cell shows (#N/A), which the reader gives as empty; None when
-    it shows a value. Read as empty, a line's #N/A quantity made the order without the line,
-    and a price #DIV/0! priced it from the list."""
-    if not shown or at.cell is None:
-        return None
-    letters = at.cell.rstrip("0123456789")
-    return shown.get((int(at.cell[len(letters):]), column_index(letters)))
 
 
 def _is_total(text: str) -> bool:
