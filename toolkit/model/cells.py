@@ -351,31 +351,24 @@ def _recipient_code(value: Any) -> str:
     return text.zfill(7) if not isinstance(value, str) and text.isdigit() and len(text) < 6 else text
 
 
-def _postcode(value: Any) -> str:
-    """A postcode typed into a cell Excel took for a number: the CAP 09012 arrives as 9012. An
-    Italian CAP has five digits, so a whole number of fewer gets its zeros back; text, which
-    Excel keeps as typed, stays as it is, for the data check to judge.
-
-    >>> _postcode(9012), _postcode(9012.0), _postcode("20121"), _postcode("5014")
-    ('09012', '09012', '20121', '5014')
-    """
-    text = to_text(value)
-    return text.zfill(5) if not isinstance(value, str) and text.isdigit() and len(text) < 5 else text
-
-
 POSTCODE_DIGITS = {"IT": 5, "SM": 5, "DE": 5, "FR": 5, "ES": 5, "FI": 5, "HR": 5, "EE": 5, "GR": 5, "US": 5,
                    "AT": 4, "CH": 4, "BE": 4, "BG": 4, "CY": 4, "DK": 4, "HU": 4, "LU": 4, "NO": 4, "SI": 4,
                    "LI": 4}
 """The digits of a country's postcodes, where they are all digits of one length."""
 
 
-def postcode_abroad(value: Any, country: str) -> str:
-    """A postcode of `country` Excel kept as a number, given back the leading zeros of that
-    country's length (`POSTCODE_DIGITS`), else as the number says: `_postcode` gives an Italian
-    CAP five digits, which made Zürich's 8001 a 08001. Text stays as typed.
+def postcode_of(value: Any, country: str = "IT") -> str:
+    """A postcode typed into a cell Excel took for a number, given back the leading zeros of its
+    country's length (`POSTCODE_DIGITS`): the CAP 09012 arrives as 9012, Dresden's 01067 as
+    1067, while Zürich's 8001 is whole. A country of no one length keeps the number's digits;
+    text, which Excel keeps as typed, stays as it is, for the data check to judge. The cell
+    reads an Italian CAP (`Postcode`); an address abroad is read again for its country
+    (`toolkit.intake.validation.records`).
 
-    >>> postcode_abroad(8001, "CH"), postcode_abroad(1067, "DE"), postcode_abroad(1234, "US"), postcode_abroad(12, "PT")
-    ('8001', '01067', '01234', '12')
+    >>> postcode_of(9012), postcode_of(9012.0), postcode_of("20121"), postcode_of("5014")
+    ('09012', '09012', '20121', '5014')
+    >>> postcode_of(8001, "CH"), postcode_of(1067, "DE"), postcode_of(12, "PT")
+    ('8001', '01067', '12')
     """
     text = to_text(value)
     if isinstance(value, str) or not text.isdigit():
@@ -432,7 +425,7 @@ Code = Annotated[str, Cell(Kind.CODE, to_text, str, read_str=str.strip)]
 """An identifier, text or number, trimmed."""
 RecipientCode = Annotated[str, Cell(Kind.TEXT, _recipient_code, str, read_str=str.strip)]
 """An SDI recipient code: text, or a number given back its leading zeros."""
-Postcode = Annotated[str, Cell(Kind.TEXT, _postcode, str, read_str=str.strip)]
+Postcode = Annotated[str, Cell(Kind.TEXT, postcode_of, str, read_str=str.strip)]
 """A postcode: text, or a number of fewer than five digits given back its leading zeros."""
 UpperCode = Annotated[str, Cell(Kind.TEXT, lambda value: to_text(value).upper(), str,
                                 read_str=lambda text: text.strip().upper())]

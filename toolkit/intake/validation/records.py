@@ -21,7 +21,7 @@ from toolkit.basics.problems import Problem, define
 from toolkit.intake.validation.columns import REQUIRED_VALUE, is_empty, read_column
 from toolkit.intake.validation.layout import Table
 from toolkit.model import records as model
-from toolkit.model.cells import postcode_abroad
+from toolkit.model.cells import postcode_of
 from toolkit.model.sheets import SETTINGS, SHEETS
 
 MISSING_SETTING = define(
@@ -64,8 +64,8 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
 
 def _postcodes_abroad(cells: Sequence[Any], read: Iterable[Any], countries: Iterable[Any]) -> list[Any]:
     """The postcodes as read (an Italian CAP Excel kept as a number given its five digits back),
-    those of an address abroad read for its country instead (`cells.postcode_abroad`)."""
-    return [postcode_abroad(cell, country.strip().upper())
+    those of an address abroad read for its country instead (`cells.postcode_of`)."""
+    return [postcode_of(cell, country.strip().upper())
             if country and country.strip().upper() != "IT" and not is_empty(cell) and postcode is not None else postcode
             for cell, postcode, country in zip(cells, read, countries)]
 
