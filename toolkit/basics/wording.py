@@ -8,7 +8,7 @@ decimals.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,6 +27,15 @@ def count(n: int, one: str, many: str) -> str:
     ('1 ordine', '3 ordini', '0 orders')
     """
     return f"{n} {one if n == 1 else many}"
+
+
+def first_numbers(numbers: Sequence[str], most: int = 5) -> str:
+    """A message's list of document numbers: the first `most`, and `…` for the rest.
+
+    >>> first_numbers(["1", "2", "3", "4", "5", "6"]), first_numbers(["FT-2026-00001"])
+    ('1, 2, 3, 4, 5 …', 'FT-2026-00001')
+    """
+    return ", ".join(numbers[:most]) + (" …" if len(numbers) > most else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,7 +59,7 @@ from toolkit.basics.vocab import (
     InvoiceTerms,
     PaymentMethod,
 )
-from toolkit.basics.wording import Agreed, Counted
+from toolkit.basics.wording import Agreed, Counted, first_numbers
 from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.lines import DocumentLine
 from toolkit.core.shipping import SERVICES_SERIES
@@ -141,7 +141,7 @@ def drafts_left_out(numbers: Sequence[str]) -> dict[str, object]:
             "are": Agreed(n, ("è in bozza e non conta", "sono in bozza e non contano"),
                           ("is a draft and does not count", "are drafts and do not count")),
             "finalize": Agreed(n, ("rendila definitiva", "rendile definitive"), ("finalize it", "finalize them")),
-            "numbers": ", ".join(numbers[:5]) + (" …" if n > 5 else "")}
+            "numbers": first_numbers(numbers)}
 
 
 @dataclass(frozen=True, slots=True)

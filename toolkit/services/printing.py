@@ -29,6 +29,7 @@ from sqlalchemy import Connection
 from toolkit.basics import codes
 from toolkit.basics.labels import label
 from toolkit.basics.problems import Problem, define
+from toolkit.basics.wording import first_numbers
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order
@@ -216,10 +217,11 @@ def refuse_replacing(ledger: Ledger, kind: str, out: Path) -> None:
 
     held = held_documents(ledger, kind, out)
     if held:
-        shown = shown_numbers(held)
+        shown = first_numbers(held)
         choose = asked_now().named
         raise UnusableInput(OUTPUT_HOLDS_DOCUMENTS(None, path=out, what_it=WHAT[kind][0], what_en=WHAT[kind][1],
                                                    numbers=shown, kind=kind, choose_it=choose[0], choose_en=choose[1]))
+
 
 def held_documents(ledger: Ledger, kind: str, out: Path) -> list[str]:
     """The numbers of the ledger's documents of `kind` that the file `out` holds (its tabs are
@@ -234,15 +236,6 @@ def held_documents(ledger: Ledger, kind: str, out: Path) -> list[str]:
     return [t for t in tabs if t not in unknown]
 
 
-def shown_numbers(numbers: Sequence[str]) -> str:
-    """The first five numbers, and `…` for the rest.
-
-    >>> shown_numbers(["1", "2", "3", "4", "5", "6"])
-    '1, 2, 3, 4, 5 …'
-    """
-    return ", ".join(numbers[:5]) + (" …" if len(numbers) > 5 else "")
-
-
 def reprint_target(ledger: Ledger, kind: str, out: Path, numbers: Collection[str], pdf: bool) -> tuple[Path, list[Problem]]:
     """Where a reprint goes: `out`, unless it holds documents the reprint leaves out (a day's
     shipment of five DDTs, reprinting one of them), which replacing it would take out of their
@@ -255,7 +248,7 @@ def reprint_target(ledger: Ledger, kind: str, out: Path, numbers: Collection[str
         return out, []
     target = unused_path(out, lambda path: (path.with_suffix(".pdf"),) if pdf else ())
     return target, [KEPT_FILE(None, path=out, written=target, what_it=WHAT[kind][0], what_en=WHAT[kind][1],
-                              numbers=shown_numbers(left_out))]
+                              numbers=first_numbers(left_out))]
 
 
 def never_printed(ledger: Ledger, which: Sequence[str], workbook: Path | str, out: Path) -> list[Problem]:
