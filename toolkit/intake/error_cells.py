@@ -68,7 +68,7 @@ class ErrorScan:
 
     def _search(self, source: bytes | Path, order: list[str]) -> None:
         try:
-            for tab, cells in each_sheets_errors(source, order, self._stop):
+            for tab, cells in _each_sheets_errors(source, order, self._stop):
                 if (found := self._found.get(tab)) is not None and not found.done():
                     found.set_result(cells)
         finally:
@@ -77,12 +77,11 @@ class ErrorScan:
                     found.set_result(())
 
 
-def each_sheets_errors(source: bytes | Path, order: Sequence[str] = (),
-                       stop: Event | None = None) -> Iterator[tuple[str, tuple[ErrorCell, ...]]]:
+def _each_sheets_errors(source: bytes | Path, order: Sequence[str],
+                        stop: Event) -> Iterator[tuple[str, tuple[ErrorCell, ...]]]:
     """Each sheet's error cells with its tab name, the sheets of `order` first in that order;
     nothing for a file that is not an OOXML package (an .xls) or whose parts cannot be read (the
     reader says why). Once `stop` is set, it stops at the next chunk or row."""
-    stop = stop or Event()
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             if "content.xml" in zf.namelist() and "[Content_Types].xml" not in zf.namelist():
