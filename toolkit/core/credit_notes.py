@@ -703,14 +703,12 @@ def as_corrected(today: Parties, corrected: Sequence[tuple[str, Parties]]) -> Pa
     buyers = [(number, p.buyer) for number, p in corrected if p.buyer is not None]
     if not buyers:
         return today
-    split = {b.split_payment for _, b in buyers}
-    if len(split) > 1:
-        raise MixedSplit(tuple(n for n, b in buyers if b.split_payment), tuple(n for n, b in buyers
-                                                                           if not b.split_payment))
+    if (mixed := MixedSplit.among([(n, bool(b.split_payment)) for n, b in buyers])) is not None:
+        raise mixed
     codes = {(b.cig, b.cup) for _, b in buyers}
     cig, cup = codes.pop() if len(codes) == 1 else (None, None)
     buyer = today.buyer or buyers[0][1]
-    return replace(today, buyer=replace(buyer, split_payment=split.pop(), cig=cig, cup=cup))
+    return replace(today, buyer=replace(buyer, split_payment=buyers[0][1].split_payment, cig=cig, cup=cup))
 
 
 class MixedSplit(ValueError):
@@ -720,6 +718,18 @@ class MixedSplit(ValueError):
     def __init__(self, split: tuple[str, ...], plain: tuple[str, ...]) -> None:
         super().__init__(f"{split} / {plain}")
         self.split, self.plain = split, plain
+
+    @classmethod
+    def among(cls, bore: Sequence[tuple[str, bool]]) -> MixedSplit | None:
+        """The invoices (number, whether it bore split payment) a note would correct, when they
+        are of both kinds; None when one note can follow them all.
+
+        >>> MixedSplit.among([("1", True), ("2", False), ("3", True)]).split, MixedSplit.among([("1", True)])
+        (('1', '3'), None)
+        """
+        split = tuple(number for number, bears in bore if bears)
+        plain = tuple(number for number, bears in bore if not bears)
+        return cls(split, plain) if split and plain else None
 
     def problem(self, customer: str) -> Problem:
         return MIXED_SPLIT_PAYMENT(None, customer=customer, split=", ".join(self.split) or "—",

@@ -176,10 +176,8 @@ def _one_setting(conn: Connection, planned: list[Settlement]) -> tuple[list[Sett
     kept, refused = [], []
     for s in planned:
         cites = s.credit_note.cites if s.credit_note is not None else ()
-        split = tuple(c.number for c in cites if bore.get(c.id))
-        if split and len(split) < len(cites):
-            plain = tuple(c.number for c in cites if not bore.get(c.id))
-            refused.append(MixedSplit(split, plain).problem(s.customer))
+        if (mixed := MixedSplit.among([(c.number, bool(bore.get(c.id))) for c in cites])) is not None:
+            refused.append(mixed.problem(s.customer))
         else:
             kept.append(s)
     return kept, refused
