@@ -75,6 +75,15 @@ def _prefix(text: str) -> str | None:
     return head if len(head) == 2 and head.isascii() and head.isalpha() and head != "IT" else None
 
 
+def country_code(country: str | None) -> str:
+    """A *Paese* cell as its ISO code: trimmed, in capitals, IT when empty.
+
+    >>> country_code(" de "), country_code(None), country_code("")
+    ('DE', 'IT', 'IT')
+    """
+    return (country or "").strip().upper() or "IT"
+
+
 def vat_country(number: str) -> str:
     """The ISO country (Paese) of a VAT number as `foreign` keeps it; IT for a partita IVA."""
     prefix = _prefix(number)

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar, dataclass_
 from pydantic import BaseModel, ConfigDict, InstanceOf, TypeAdapter, ValidationError
 from pydantic_core import ArgsKwargs, SchemaValidator, core_schema
 
+from toolkit.basics import vat_ids
 from toolkit.basics.cells import Location
 from toolkit.basics.vocab import (
     BracketBasis,
@@ -332,7 +333,7 @@ class Customer(Record):
     @property
     def at_home(self) -> bool:
         """Whether the customer is in Italy (*Paese* IT or empty)."""
-        return (self.country or "IT").strip().upper() == "IT"
+        return vat_ids.country_code(self.country) == "IT"
 
     @property
     def splits_payment(self) -> bool:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from toolkit.basics.vat_ids import country_code
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core import stamp_duty
 from toolkit.core.einvoice import codes
@@ -203,7 +204,7 @@ def payment_code(method: PaymentMethod) -> str:
 
 
 def _transmission(buyer: Customer | Buyer, progressive: str, transmitter: FiscalId) -> Transmission:
-    country = (buyer.country or "IT").strip().upper()
+    country = country_code(buyer.country)
     code = (fold(buyer.sdi_code, ascii_only=True) or "").upper()
     if not code:
         code = codes.NO_CHANNEL if country == "IT" else codes.abroad_code(country)
@@ -222,7 +223,7 @@ def _seller(settings: Settings | Seller, vat_id: FiscalId, options: Options) -> 
 
 
 def _buyer(customer: Customer | Buyer) -> Party:
-    country = (customer.country or "IT").strip().upper()
+    country = country_code(customer.country)
     return Party(
         name=fold(customer.name) or "",
         address=_address(customer.address, customer.postcode, customer.city, customer.province, country),

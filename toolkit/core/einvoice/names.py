@@ -62,7 +62,7 @@ def vat_code(number: str, country: str) -> str:
 def seller_id(seller: Settings | Seller) -> FiscalId:
     """The seller's IdFiscaleIVA: its country (Italy unless the settings say otherwise) and
     partita IVA; also the transmitter when the seller sends its own files."""
-    country = (seller.country or "IT").strip().upper()
+    country = vat_ids.country_code(seller.country)
     return FiscalId(country, vat_code(seller.vat_number, country))
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from toolkit.basics.problems import Problem, define
+from toolkit.basics.vat_ids import country_code
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.records import column
 from toolkit.model.records import MasterData, Record
@@ -123,4 +124,4 @@ def _at(layout: Layout, record: Record, field: str):
 
 
 def _italian(country: str | None) -> bool:
-    return (country or "IT").strip().upper() == "IT"
+    return country_code(country) == "IT"

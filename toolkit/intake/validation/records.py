@@ -18,6 +18,7 @@ from typing import Any
 
 from toolkit.basics.cells import Location, address
 from toolkit.basics.problems import Problem, define
+from toolkit.basics.vat_ids import country_code
 from toolkit.intake.validation.columns import REQUIRED_VALUE, is_empty, read_column
 from toolkit.intake.validation.layout import Table
 from toolkit.model import records as model
@@ -65,9 +66,8 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
 def _postcodes_abroad(cells: Sequence[Any], read: Iterable[Any], countries: Iterable[Any]) -> list[Any]:
     """The postcodes as read (an Italian CAP Excel kept as a number given its five digits back),
     those of an address abroad read for its country instead (`cells.postcode_of`)."""
-    return [postcode_of(cell, country.strip().upper())
-            if country and country.strip().upper() != "IT" and not is_empty(cell) and postcode is not None else postcode
-            for cell, postcode, country in zip(cells, read, countries)]
+    return [postcode_of(cell, code) if code != "IT" and not is_empty(cell) and postcode is not None else postcode
+            for cell, postcode, code in zip(cells, read, map(country_code, countries))]
 
 
 def _records(record_type: type[model.Record], sheet_key: str, numbers: list[int],

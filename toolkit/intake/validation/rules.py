@@ -508,7 +508,7 @@ def _nature_of_elsewhere(c: Customer, layout: Layout, country: str, nature: str)
 
 def _country(c: Customer) -> str:
     """The customer's *Paese* as an ISO code: IT when empty."""
-    return c.country.strip().upper() or "IT"
+    return vat_ids.country_code(c.country)
 
 
 def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
