@@ -17,6 +17,7 @@ from pathlib import Path
 
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
 from toolkit.core.einvoice.names import seller_id
+from toolkit.core.einvoice.records import FiscalId
 from toolkit.intake.sources import RawWorkbook
 from toolkit.intake.validation import Checked
 from toolkit.ledger import Ledger, open_ledger, parties
@@ -44,6 +45,20 @@ FIX_BY_BUTTON = {
               "davvero cambiata, sposta la cartella in una cartella del disco tutta sua: avrà un registro nuovo.",
     "fix_en": "Use this company's workbook, or fix the VAT number in Impostazioni. If the VAT number really changed, "
               "move the workbook into a folder of its own: it gets a new ledger."}
+FIX_SAMPLE_FILE = {
+    "fix_it": "{stored} è la ditta dell'esempio di toolkit: questo registro contiene solo le prove fatte "
+              "sull'esempio. Per iniziare con la tua ditta sposta il file {file} in un'altra cartella (o "
+              "cancellalo, se le prove non ti servono) e ripeti il comando: il primo ordine crea un registro "
+              "nuovo, con i numeri da 1.",
+    "fix_en": "{stored} is toolkit's sample company: this ledger holds only what was tried on the sample. To "
+              "start with your company, move the file {file} to another folder (or delete it, if you need the "
+              "trials no more) and run the command again: the first order creates a new ledger, numbered from 1."}
+FIX_SAMPLE_SERVER = {
+    "fix_it": "{stored} è la ditta dell'esempio di toolkit: questo registro contiene solo le prove fatte "
+              "sull'esempio. Per iniziare con la tua ditta indica con --ledger (o TOOLKIT_LEDGER_URL) un "
+              "database nuovo e vuoto.",
+    "fix_en": "{stored} is toolkit's sample company: this ledger holds only what was tried on the sample. To "
+              "start with your company, point --ledger (or TOOLKIT_LEDGER_URL) at a new, empty database."}
 
 
 @dataclass(frozen=True)
@@ -85,7 +100,20 @@ def _another_seller(ledger: Ledger, stored: Seller, settings: Settings, by_butto
     stored_id, seller = seller_id(stored), seller_id(settings)
     return ANOTHER_SELLER(None, ledger=ledger.file or ledger.url, stored=stored.company_name,
                           stored_vat=f"{stored_id.country}{stored_id.code}", seller=settings.company_name,
-                          seller_vat=f"{seller.country}{seller.code}", **(FIX_BY_BUTTON if by_button else FIX_BY_COMMAND))
+                          seller_vat=f"{seller.country}{seller.code}", **_fix(ledger, stored, by_button))
+
+
+def _fix(ledger: Ledger, stored: Seller, by_button: bool) -> dict[str, str]:
+    """The way out, in both languages. A ledger of the sample company is a new desk's first
+    day: it tried the README's commands on the sample, then typed its own company into the
+    same workbook, whose ledger beside it is the sample's; it has no ledger of its own to point
+    at, so it is told to set the trials aside and start one."""
+    from toolkit.intake.sample import SELLER_VAT
+
+    if seller_id(stored) != FiscalId("IT", SELLER_VAT) or (by_button and ledger.file is None):
+        return FIX_BY_BUTTON if by_button else FIX_BY_COMMAND
+    fix = FIX_SAMPLE_FILE if ledger.file is not None else FIX_SAMPLE_SERVER
+    return {key: text.format(stored=stored.company_name, file=ledger.file) for key, text in fix.items()}
 
 
 def start(checked: Checked, workbook: Path | Callable[[], Path], ledger_url: str | None = None) -> Session:
