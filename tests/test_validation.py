@@ -94,6 +94,26 @@ def test_rule(sheet, cell, value, want_sheet, want_cell, code):
     assert (want_sheet, want_cell, code) in found, sorted(found)
 
 
+def test_a_code_typed_in_other_capitals_is_named_as_its_sheet_writes_it():
+    """A desk typing its codes by hand writes c001 on one sheet and C001 on another; told only
+    that «C001» does not exist, it finds c001 right there and cannot tell what is wrong."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Clienti", "A2", "c001")
+    minimal.set_cell(sheets, "Righe modello", "B2", "a001")
+    minimal.set_cell(sheets, "Clienti", "G3", "base")
+    problems = check(minimal.workbook(sheets)).problems
+    said = {(p.sheet, p.cell): p.message("it") for p in problems}
+    assert {p.code for p in problems} == {"reference-in-other-case"}, said
+    assert said[("Clienti", "G3")] == ("«base» non è nel foglio Listini, che ha «BASE»: maiuscole e minuscole contano, "
+                                      "scrivi il codice come in Listini (BASE).")
+    assert said[("Modelli ordine", "B2")] == ("«C001» non è nel foglio Clienti, che ha «c001»: maiuscole e minuscole "
+                                             "contano, scrivi il codice come in Clienti (c001).")
+    assert "«a001» non è nel foglio Articoli, che ha «A001»" in said[("Righe modello", "B2")]
+    minimal.set_cell(sheets, "Righe modello", "B2", "A999")
+    assert ("Righe modello", "B2", "unknown-reference") in {(p.sheet, p.cell, p.code)
+                                                             for p in check(minimal.workbook(sheets)).problems}
+
+
 @pytest.mark.parametrize("series, refused", [("SERVIZI", True), ("servizi", True), ("DDT", False), ("SERV", False)])
 def test_the_ddt_series_may_not_be_the_services_series(series, refused):
     """Services rendered are numbered SERVIZI-…: a DDT series of that name would mix the two."""

@@ -33,11 +33,12 @@ from toolkit.intake.validation.rules import (
     REFERENCE_TOO_LONG,
     SCHEDULE_PARAMETER,
     TEMPLATE_WITHOUT_LINES,
-    UNKNOWN_REFERENCE,
     WRONG_OWNER,
     _at,
     _schedule_value_ok,
     _sheet,
+    case_twins,
+    unknown_code,
 )
 from toolkit.model.records import MasterData, Price, PriceVersion, Record, Template
 
@@ -125,7 +126,7 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
         for field, known, target in checks:
             code = getattr(record, field)
             if code is not None and code not in known:
-                yield UNKNOWN_REFERENCE(_at(layout, record, field), code=code, target=_sheet(layout, target))
+                yield unknown_code(_at(layout, record, field), code, case_twins(known), _sheet(layout, target))
 
     def unknown(records: Sequence[Record], *checks: tuple[str, set, str]) -> Iterator[Problem]:
         """The same for each record of a sheet; one whose codes are all known, the usual case,
@@ -147,7 +148,9 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
         for p in master.prices:
             yield from unknown_of(p, ("price_list", lists, "price_lists"))
             if p.price_list in lists and (p.price_list, p.version) not in versions and not unread.get("price_versions"):
-                yield UNKNOWN_REFERENCE(_at(layout, p, "version"), code=p.version, target=_sheet(layout, "price_versions"))
+                yield unknown_code(_at(layout, p, "version"), p.version,
+                                   case_twins(v for lst, v in versions if lst == p.price_list),
+                                   _sheet(layout, "price_versions"))
             yield from unknown_of(p, ("item", items, "items"))
     for t in master.templates:
         yield from unknown_of(t, ("customer", customers, "customers"), ("price_list", lists, "price_lists"))
@@ -156,7 +159,7 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
             if code is None:
                 continue
             if code not in owners:
-                yield UNKNOWN_REFERENCE(_at(layout, t, field), code=code, target=_sheet(layout, target))
+                yield unknown_code(_at(layout, t, field), code, case_twins(owners), _sheet(layout, target))
             elif owners[code] is not None and owners[code] != t.customer and t.customer in customers:
                 yield WRONG_OWNER(_at(layout, t, field), code=code, owner=owners[code], customer=t.customer)
     yield from unknown(master.template_lines, ("template", templates, "templates"), ("item", items, "items"))

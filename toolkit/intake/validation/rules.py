@@ -16,7 +16,7 @@ from typing import cast
 
 from toolkit.basics import vat_ids
 from toolkit.basics.codes import folded
-from toolkit.basics.problems import Problem, define
+from toolkit.basics.problems import Location, Problem, define
 from toolkit.basics.vocab import (
     DeliveryTerms,
     DocumentType,
@@ -56,6 +56,12 @@ UNKNOWN_REFERENCE = define(
     "unknown-reference", "error",
     it="«{code}» non esiste nel foglio {target}: correggi il codice o aggiungilo in {target}.",
     en="“{code}” does not exist in sheet {target}: correct the code or add it to {target}.")
+REFERENCE_IN_OTHER_CASE = define(
+    "reference-in-other-case", "error",
+    it="«{code}» non è nel foglio {target}, che ha «{known}»: maiuscole e minuscole contano, scrivi il codice "
+       "come in {target} ({known}).",
+    en="“{code}” is not in sheet {target}, which has “{known}”: capitals count, write the code as {target} "
+       "does ({known}).")
 WRONG_OWNER = define(
     "belongs-to-other-customer", "error",
     it="«{code}» appartiene al cliente {owner}, non a {customer}: scegli un codice del cliente {customer}.",
@@ -348,6 +354,25 @@ def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
                 first[k] = r.source.row  # type: ignore[attr-defined]
 
 
+def case_twins(known: Iterable[str]) -> dict[str, list[str]]:
+    """The known codes by their folded form, for `unknown_code`."""
+    twins: dict[str, list[str]] = defaultdict(list)
+    for code in known:
+        if isinstance(code, str):
+            twins[folded(code)].append(code)
+    return twins
+
+
+def unknown_code(where: Location, code: str, twins: Mapping[str, Sequence[str]], target: str) -> Problem:
+    """A reference to a code the target sheet lacks. A desk typing its codes by hand writes
+    `c01` on one sheet and `C01` on another; told only that C01 does not exist, it looks at the
+    sheet, sees it there and is lost: so a code the sheet has in other capitals is named."""
+    same = twins.get(folded(str(code)), ())
+    if len(same) == 1:
+        return REFERENCE_IN_OTHER_CASE(where, code=code, known=same[0], target=target)
+    return UNKNOWN_REFERENCE(where, code=code, target=target)
+
+
 def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
     unread = layout.unread_codes
     customers = set(column(master.customers, "code")) | unread.get("customers", frozenset())
@@ -357,13 +382,21 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
     lists = {p.code for p in master.price_lists} | unread.get("price_lists", frozenset())
     versions = {(v.price_list, v.version) for v in master.price_versions}
     templates = set(column(master.templates, "code")) | unread.get("templates", frozenset())
+    twins_of: dict[int, dict[str, list[str]]] = {}
+
+    def missing(record: Record, field: str, known: Iterable[str], target: str) -> Problem:
+        """`unknown_code` at the record's cell, each sheet's codes folded once, when first needed."""
+        twins = twins_of.get(id(known))
+        if twins is None:
+            twins = twins_of[id(known)] = case_twins(known)
+        return unknown_code(_at(layout, record, field), getattr(record, field), twins, _sheet(layout, target))
 
     def unknown_of(record: Record, *checks: tuple[str, set, str]) -> Iterator[Problem]:
         """UNKNOWN_REFERENCE for each (field, known codes, target sheet) of the record, in order."""
         for field, known, target in checks:
             code = getattr(record, field)
             if code is not None and code not in known:
-                yield UNKNOWN_REFERENCE(_at(layout, record, field), code=code, target=_sheet(layout, target))
+                yield missing(record, field, known, target)
 
     def unknown(records: Sequence[Record], *checks: tuple[str, set, str]) -> Iterator[Problem]:
         """The same for each record of a sheet; one whose codes are all known, the usual case,
@@ -385,7 +418,9 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
         for p in master.prices:
             yield from unknown_of(p, ("price_list", lists, "price_lists"))
             if p.price_list in lists and (p.price_list, p.version) not in versions and not unread.get("price_versions"):
-                yield UNKNOWN_REFERENCE(_at(layout, p, "version"), code=p.version, target=_sheet(layout, "price_versions"))
+                yield unknown_code(_at(layout, p, "version"), p.version,
+                                   case_twins(v for lst, v in versions if lst == p.price_list),
+                                   _sheet(layout, "price_versions"))
             yield from unknown_of(p, ("item", items, "items"))
     for t in _templates_with_unknowns(master.templates, customers, lists, ship_to, contacts):
         yield from unknown_of(t, ("customer", customers, "customers"), ("price_list", lists, "price_lists"))
@@ -394,7 +429,7 @@ def references(master: MasterData, layout: Layout) -> Iterator[Problem]:
             if code is None:
                 continue
             if code not in owners:
-                yield UNKNOWN_REFERENCE(_at(layout, t, field), code=code, target=_sheet(layout, target))
+                yield missing(t, field, owners, target)
             elif owners[code] is not None and owners[code] != t.customer and t.customer in customers:
                 yield WRONG_OWNER(_at(layout, t, field), code=code, owner=owners[code], customer=t.customer)
     yield from unknown(master.template_lines, ("template", templates, "templates"), ("item", items, "items"))
