@@ -185,6 +185,17 @@ def test_the_calendar_in_the_terminal_counts_lines_across_units_as_its_grid_does
     assert all(shown[t][1] == units[lines[t][0].item] for t in single), shown
 
 
+def test_the_calendar_in_the_terminal_names_the_weekday_in_the_desks_language(workbook, tmp_path):
+    """The listing named the day with the machine's locale (`%a`): `Wed` for an Italian desk on
+    a machine set to English, as the grid beside it says `mer`."""
+    for lang, day in (("it", "mer"), ("en", "wed")):
+        result = toolkit("calendar", str(workbook), "--from", "2026-04-08", "--to", "2026-04-08", "--lang", lang,
+                         cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        rows = [row.split() for row in result.stdout.splitlines() if row.startswith("08/04/2026")]
+        assert rows and {row[1] for row in rows} == {day}, result.stdout
+
+
 def _list_rows(path: Path) -> list[dict]:
     sheet = openpyxl.load_workbook(path).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))

@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Piano delle consegne fra due date: griglia ed elenco. The delivery plan between two dates: grid and list."""
         from toolkit.basics.files import check_output
+        from toolkit.basics.vocab import WEEKDAYS_EN, WEEKDAYS_IT
         from toolkit.core.due_quantity import due_quantity, item_units, shown
         from toolkit.services.calendar import plan
 
@@ -43,10 +44,12 @@ def register(app: typer.Typer) -> None:
                 for d in result.dues]}, problems)
         else:
             units = item_units(session.master)
+            weekdays = WEEKDAYS_IT if output.lang() == "it" else WEEKDAYS_EN
             for d in result.dues:
                 note = " *" if d.changed else ""
                 quantity = shown(*due_quantity(d, units), output.lang())
-                typer.echo(f"{d.day:%d/%m/%Y} {d.day:%a}  {d.template:<8} {d.customer:<8} {quantity:>10}{note}")
+                day = weekdays[d.day.weekday()]
+                typer.echo(f"{d.day:%d/%m/%Y} {day}  {d.template:<8} {d.customer:<8} {quantity:>10}{note}")
             output.print_problems(problems)
             if result.file is not None:
                 typer.echo(str(result.file))
