@@ -1,0 +1,90 @@
+"""Rows of the sample left in a desk's own workbook.
+
+A new desk starts from the sample (`toolkit sample`, as an empty workbook is told to), types
+its company into *Impostazioni* and its customers, items and templates over the sample's, and
+easily leaves the sheets it never looked at as they came. Those rows then act on its own data
+wherever the codes agree — the sample's C008 special price on A001, its Christmas closure, its
+carriers printed on the DDTs, its agents' shares — and nothing refuses them, since they are
+well formed. So, once *Impostazioni* name another company than the sample's, a sheet still
+holding rows exactly as the sample wrote them is warned about at its first such row. The
+sheets the desk must fill itself (customers, items, prices, templates) are not looked at: the
+sample's rows left there meet the desk's codes as unknown references, or are plainly its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
+from typing import Any
+
+from toolkit.basics import wording
+from toolkit.basics.problems import Problem, define
+from toolkit.intake.validation.layout import Layout
+from toolkit.model.records import MasterData, Record
+
+SAMPLE_ROWS_LEFT = define(
+    "sample-rows-left", "warning",
+    title=("Righe dell'esempio rimaste", "Sample rows left"),
+    it="Il foglio {sheet} ha ancora {rows_it} dell'esempio di toolkit (la prima alla riga {row}), che valgono come "
+       "le tue: prezzi, sconti, chiusure, vettori, indirizzi e agenti dell'esempio finirebbero nei tuoi ordini e "
+       "documenti. Cancellale se non sono tue.",
+    en="Sheet {sheet} still has {rows_en} of toolkit's sample (the first in row {row}), which count as yours: the "
+       "sample's prices, discounts, closures, carriers, addresses and agents would reach your orders and "
+       "documents. Delete them unless they are yours.")
+
+SHEETS = ("ship_to", "contacts", "price_rules", "closures", "exceptions", "carriers", "volume_discounts",
+          "commissions", "customer_agents")
+"""The sheets a desk may leave as they came (all optional), each acting on its own data."""
+
+
+def sample_rows_left(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    from toolkit.intake.sample import SELLER_VAT
+
+    if master.settings.vat_number.upper().removeprefix("IT") == SELLER_VAT:
+        return
+    for key in SHEETS:
+        records: Sequence[Record] = getattr(master, key) or ()
+        if not records:
+            continue
+        left = [r for r in records if _in_sample(key, r)]
+        if left:
+            row = left[0].source.row  # type: ignore[attr-defined]
+            yield SAMPLE_ROWS_LEFT(layout.locate(key, row), sheet=layout.locate(key).sheet, row=row,
+                                   rows_it=wording.count(len(left), "riga", "righe"),
+                                   rows_en=wording.count(len(left), "row", "rows"))
+
+
+def _in_sample(key: str, record: Record) -> bool:
+    return any(_same(record, row) for row in _sample(key).get(_first(record, key), ()))
+
+
+def _same(record: Record, row: Mapping[str, Any]) -> bool:
+    """Every value the sample gave the row is the record's; a list the sheet reads into a
+    tuple (a carrier's areas) is left out."""
+    return all(getattr(record, field) == value for field, value in row.items()
+               if not isinstance(getattr(record, field), tuple))
+
+
+def _first(record: Record, key: str) -> Any:
+    return getattr(record, _FIRST[key])
+
+
+_FIRST = {"ship_to": "code", "contacts": "code", "price_rules": "code", "closures": "date_from",
+          "exceptions": "template", "carriers": "code", "volume_discounts": "code", "commissions": "code",
+          "customer_agents": "customer"}
+"""The field each sheet's sample rows are looked up by, so a sheet is compared in one pass."""
+
+
+@cache
+def _sample(key: str) -> dict[Any, list[Mapping[str, Any]]]:
+    by_first: dict[Any, list[Mapping[str, Any]]] = {}
+    for row in _all_rows()[key]:
+        by_first.setdefault(row.get(_FIRST[key]), []).append(row)
+    return by_first
+
+
+@cache
+def _all_rows() -> dict[str, list[dict]]:
+    from toolkit.intake.sample import sample_rows
+
+    return sample_rows()
