@@ -1,6 +1,7 @@
 """A workbook without a stock sheet (*Giacenze*) ships every ordered quantity: the data check,
 `ship` and the ship button say so with one warning (`stock-not-checked`); a stock sheet present,
-even with no rows, is the user's stock and no warning."""
+even with no rows, is the user's stock and no warning of the check, while a shipment it holds
+says why nothing left (`stock-sheet-empty`)."""
 
 from __future__ import annotations
 
@@ -64,6 +65,22 @@ def test_the_empty_stock_sheet_ships_nothing_from_stock(ledger):
     create(master, ledger, DAY, with_catch_up=False)
     done = ship(master, ledger, DAY, all_open=True, force=True)
     assert not done.notes and CODE not in [p.code for p in done.problems]
+
+
+def test_ship_says_why_nothing_left_when_the_stock_sheet_has_no_rows(ledger):
+    """A new desk cleared the sample's stock rows, keeping no stock in the workbook: each line
+    was held for a stock of 0 and nothing named the sheet, or that deleting it ships all."""
+    master = check(minimal.workbook(with_stock_sheet(minimal.sheets()))).master
+    create(master, ledger, DAY, with_catch_up=False)
+    done = ship(master, ledger, DAY, all_open=True, force=True)
+    [empty] = [p for p in done.problems if p.code == "stock-sheet-empty"]
+    assert not done.notes and done.held
+    assert (empty.sheet, empty.cell, empty.severity) == ("Giacenze", None, Severity.WARNING)
+    assert empty.message("it").startswith("Il foglio Giacenze non ha righe: per il toolkit nessun articolo è in "
+                                          "magazzino, quindi non parte nulla.")
+    assert "cancella il foglio Giacenze: ogni quantità ordinata sarà spedita" in empty.message("it")
+    again = ship(master, ledger, DAY, all_open=True, force=True)
+    assert "stock-sheet-empty" in [p.code for p in again.problems] and again.kept
 
 
 def test_the_command_line_prints_the_warning(tmp_path):

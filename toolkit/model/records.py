@@ -685,7 +685,8 @@ class StockLevel(Record):
         "Stock on hand: what ships is limited to it, as each customer's delivery terms say. Without this "
         "sheet stock is not checked and every ordered quantity ships (the data check and `ship` warn: "
         "`stock-not-checked`); with the sheet and no rows there is no stock of anything, so nothing ships "
-        "until it is filled in.",
+        "until it is filled in (`ship` says so: `stock-sheet-empty`; delete the sheet if you keep no stock "
+        "in the workbook).",
         required=False)
 
     item: Code = column("Articolo", "Item", "Item code", "A001", refers="items")

@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from toolkit.basics import dates
-from toolkit.basics.problems import Problem, ProblemsFound, define, errors
+from toolkit.basics.problems import Location, Problem, ProblemsFound, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
@@ -55,10 +55,19 @@ from toolkit.ledger.exposure import credit_exposures
 from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
 from toolkit.model.parties import party_book
-from toolkit.model.records import MasterData
+from toolkit.model.records import MasterData, StockLevel
 from toolkit.services import holds
 from toolkit.services.order_status import UNKNOWN_ORDER
 
+STOCK_SHEET_EMPTY = define(
+    "stock-sheet-empty", "warning",
+    title=("Foglio Giacenze vuoto", "Stock sheet empty"),
+    it="Il foglio Giacenze non ha righe: per il toolkit nessun articolo è in magazzino, quindi non parte nulla. "
+       "Scrivi le giacenze (Articolo, Quantità), oppure, se non tieni il magazzino nel file, cancella il foglio "
+       "Giacenze: ogni quantità ordinata sarà spedita.",
+    en="The Stock sheet (Giacenze) has no rows: to the toolkit no item is in stock, so nothing leaves. Write the "
+       "stock (Item, Quantity), or, if you keep no stock in the workbook, delete the Giacenze sheet: every "
+       "ordered quantity will ship.")
 NOTHING_SELECTED = define(
     "ship-nothing-selected", "error",
     it="Scegli cosa spedire: --orders con i numeri d'ordine, --all per tutti gli ordini aperti fino alla data, "
@@ -232,6 +241,15 @@ def invoices_beside(out: Path) -> Path:
     return beside(out, "fatture")
 
 
+def _stock_sheet_empty(master: MasterData, done: Shipped) -> list[Problem]:
+    """Why nothing left, when the stock sheet is there without rows: a new desk that cleared the
+    sample's rows, keeping no stock in the workbook, saw each line held for a stock of 0 and no
+    word of the sheet, whose absence would ship every quantity."""
+    if master.stock is None or master.stock or not (done.held or done.kept):
+        return []
+    return [STOCK_SHEET_EMPTY(Location(StockLevel.sheet.it, None, master.workbook))]
+
+
 @collector_paused()
 def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str], all_open: bool,
           chosen: Sequence[ChosenRow], carrier: str | None, force: bool, paid: Collection[int] | None,
@@ -287,7 +305,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             done = _held_as_before(conn, on_hold.with_since(named_since), day, done,
                                    [order for order_id, order in selected.items() if order_id not in planned],
                                    list_kept)
-        assumed = missing_stock(master) if done.notes else []
+        assumed = missing_stock(master) if done.notes else _stock_sheet_empty(master, done)
         invoiced: list[Invoice] = []
         if invoice and done.notes:
             from toolkit.services.invoicing import invoice_shipped_in
