@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shlex
+import shutil
 from pathlib import Path
 
 from toolkit.model import sheets as schema
@@ -56,3 +58,26 @@ def test_every_link_between_the_documents_leads_somewhere():
                 if anchor not in {_anchor(h) for h in headings}:
                     broken.append(f"{page.name}: {target} (no such heading)")
     assert not broken, "\n".join(broken)
+
+
+def test_the_readmes_typical_day_runs_as_written_on_the_sample(capsys, tmp_path, sample_workbook, monkeypatch):
+    """A new desk types the README's typical day into the sample's folder, line by line: each
+    must work as written (it confirmed OC-2026-00007 as a quotation, a standard order on the
+    sample, exit 1). RUN is the run the month-end line printed; `--pdf` needs LibreOffice."""
+    from test_printing import cli
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("A typical day from the command line", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = [line.split("  #")[0].strip() for line in block.splitlines() if line.startswith("toolkit ")]
+    assert len(lines) >= 10 and any("orders confirm" in line for line in block.splitlines())
+    shutil.copyfile(sample_workbook, tmp_path / "anagrafiche.xlsx")
+    monkeypatch.chdir(tmp_path)
+    run = None
+    for line in lines:
+        args = [run if word == "RUN" else word for word in shlex.split(line)[1:]]
+        if "--pdf" in args and not shutil.which("soffice"):
+            args.remove("--pdf")
+        code, said = cli(capsys, *args)
+        assert code == 0, (line, said)
+        if found := re.search(r"emissione (\S+)\.", said):
+            run = found[1]
