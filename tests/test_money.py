@@ -47,3 +47,14 @@ def test_the_check_refuses_an_ambiguous_quantity_at_its_cell_with_both_ways_to_w
     problems = check(minimal.workbook(sheets)).problems
     assert [(p.sheet, p.cell, p.code) for p in problems] == [("Righe modello", "C2", "ambiguous-number")]
     assert "1500" in problems[0].message("it") and "1,5" in problems[0].message("it")
+
+
+def test_an_ambiguous_number_is_told_with_its_own_two_readings():
+    """A desk typing its stock as 1.000 was told of fifteen hundred and one and a half."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Righe modello", "C2", "1.000")
+    [problem] = check(minimal.workbook(sheets)).problems
+    assert (problem.cell, problem.code) == ("C2", "ambiguous-number")
+    assert problem.message("it") == ("«1.000» si legge in due modi: 1000 se il punto separa le migliaia, 1 se separa "
+                                     "i decimali. Scrivi il numero che intendi senza punto: 1000 o 1.")
+    assert problem.message("en").endswith("Write the number you mean without the dot: 1000 or 1.")

@@ -55,10 +55,10 @@ NOT_A_NUMBER = define(
     en="“{value}” is not a number: write a number (e.g. 12 or 12.50).")
 AMBIGUOUS_NUMBER = define(
     "ambiguous-number", "error",
-    it="«{value}» si legge in due modi (millecinquecento o uno virgola cinque per «1.500»): scrivilo senza punto "
-       "(es. 1500) o con la virgola per i decimali (es. 1,5).",
-    en="“{value}” reads two ways (fifteen hundred or one point five for “1.500”): write it without the dot "
-       "(e.g. 1500) or with a decimal comma (e.g. 1,5).")
+    it="«{value}» si legge in due modi: {thousands} se il punto separa le migliaia, {decimals} se separa i "
+       "decimali. Scrivi il numero che intendi senza punto: {thousands} o {decimals}.",
+    en="“{value}” reads two ways: {thousands} if the dot groups thousands, {decimals} if it marks decimals. "
+       "Write the number you mean without the dot: {thousands} or {decimals}.")
 NOT_AN_INTEGER = define(
     "not-an-integer", "error",
     it="«{value}» non è un numero intero: scrivi un numero senza decimali (es. 2).",
@@ -190,9 +190,24 @@ def _number(value: Any) -> Decimal:
     try:
         return to_decimal(value)
     except AmbiguousNumber:
-        refuse(AMBIGUOUS_NUMBER, value=value)
+        refuse(AMBIGUOUS_NUMBER, value=value, **_two_readings(to_text(value)))
     except NotANumber:
         refuse(NOT_A_NUMBER, value=value)
+
+
+def _two_readings(text: str) -> dict[str, str]:
+    """The two numbers «1.500» may be, as the sheet takes them typed again without the dot:
+    the message names the user's own number, not an example (a desk typing 1.000 was told of
+    fifteen hundred).
+
+    >>> _two_readings("1.500"), _two_readings("1.000 €")
+    ({'thousands': '1500', 'decimals': '1,5'}, {'thousands': '1000', 'decimals': '1'})
+    >>> _two_readings("-12.250")
+    {'thousands': '-12250', 'decimals': '-12,25'}
+    """
+    whole, fraction = re.sub(r"[^\d.+-]", "", text).split(".")
+    fraction = fraction.rstrip("0")
+    return {"thousands": whole + fraction.ljust(3, "0"), "decimals": f"{whole},{fraction}" if fraction else whole}
 
 
 def _bounded(limit: Limit) -> Callable[[Any], Decimal]:
