@@ -61,3 +61,20 @@ def test_the_sample_itself_and_its_demo_are_not_warned(capsys, tmp_path, sample_
     assert code == 0 and "esempio" not in said, said
     code, said = cli(capsys, "check", _own_company(sample_workbook, tmp_path / "nostra.xlsx"))
     assert code == 0 and "Righe dell'esempio rimaste" in said, said
+
+
+def test_the_samples_company_left_over_the_desks_own_customers_is_warned_of(capsys, tmp_path, sample_workbook):
+    """The other way round: the desk typed its customers and forgot *Impostazioni*, so its
+    DDTs, invoices and e-invoices would carry the sample's company and partita IVA."""
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    book = openpyxl.load_workbook(workbook)
+    book["Clienti"]["B2"] = "Bar Sport di Rossi Mario"
+    book.save(workbook)
+    [left] = [p for p in check_file(workbook).problems if p.code == "sample-company-left"]
+    assert (left.sheet, left.cell) == ("Impostazioni", "B3")
+    assert left.message("it").startswith("Impostazioni indica ancora la ditta dell'esempio, Forniture Rossi S.r.l. "
+                                         "(partita IVA 09876540155), ma i clienti sono tuoi")
+    code, said = cli(capsys, "check", workbook, "--lang", "en")
+    assert code == 0 and "Impostazioni still name the sample's company" in said, said
+    assert not [p for p in check_file(sample_workbook).problems if p.code == "sample-company-left"]

@@ -9,6 +9,8 @@ well formed. So, once *Impostazioni* name another company than the sample's, a s
 holding rows exactly as the sample wrote them is warned about at its first such row. The
 sheets the desk must fill itself (customers, items, prices, templates) are not looked at: the
 sample's rows left there meet the desk's codes as unknown references, or are plainly its own.
+The other way round, customers of the desk's own under the sample's company in *Impostazioni*
+would issue its documents and e-invoices in that company's name: warned at its partita IVA.
 """
 
 from __future__ import annotations
@@ -37,10 +39,24 @@ SHEETS = ("ship_to", "contacts", "price_rules", "closures", "exceptions", "carri
 """The sheets a desk may leave as they came (all optional), each acting on its own data."""
 
 
+SAMPLE_COMPANY_LEFT = define(
+    "sample-company-left", "warning",
+    title=("Ditta dell'esempio in Impostazioni", "The sample's company in Impostazioni"),
+    it="Impostazioni indica ancora la ditta dell'esempio, {company} (partita IVA {vat}), ma i clienti sono tuoi: "
+       "ordini, DDT, fatture e fatture elettroniche uscirebbero a suo nome, e il registro sarebbe suo. Scrivi in "
+       "Impostazioni i dati della tua ditta prima di creare ordini.",
+    en="Impostazioni still name the sample's company, {company} (VAT number {vat}), but the customers are yours: "
+       "orders, DDTs, invoices and e-invoices would be issued in its name, and the ledger would be its. Write your "
+       "company's data in Impostazioni before creating orders.")
+
+
 def sample_rows_left(master: MasterData, layout: Layout) -> Iterator[Problem]:
     from toolkit.intake.sample import SELLER_VAT
 
     if master.settings.vat_number.upper().removeprefix("IT") == SELLER_VAT:
+        if not all(_in_sample("customers", c) for c in master.customers):
+            yield SAMPLE_COMPANY_LEFT(layout.locate("settings", field="vat_number"),
+                                      company=master.settings.company_name, vat=SELLER_VAT)
         return
     for key in SHEETS:
         records: Sequence[Record] = getattr(master, key) or ()
@@ -62,14 +78,14 @@ def _same(record: Record, row: Mapping[str, Any]) -> bool:
     """Every value the sample gave the row is the record's; a list the sheet reads into a
     tuple (a carrier's areas) is left out."""
     return all(getattr(record, field) == value for field, value in row.items()
-               if not isinstance(getattr(record, field), tuple))
+               if value is not None and not isinstance(getattr(record, field), tuple))
 
 
 def _first(record: Record, key: str) -> Any:
     return getattr(record, _FIRST[key])
 
 
-_FIRST = {"ship_to": "code", "contacts": "code", "price_rules": "code", "closures": "date_from",
+_FIRST = {"customers": "code", "ship_to": "code", "contacts": "code", "price_rules": "code", "closures": "date_from",
           "exceptions": "template", "carriers": "code", "volume_discounts": "code", "commissions": "code",
           "customer_agents": "customer"}
 """The field each sheet's sample rows are looked up by, so a sheet is compared in one pass."""
