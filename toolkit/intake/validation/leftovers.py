@@ -54,7 +54,7 @@ def sample_rows_left(master: MasterData, layout: Layout) -> Iterator[Problem]:
     from toolkit.intake.sample import SELLER_VAT
 
     if master.settings.vat_number.upper().removeprefix("IT") == SELLER_VAT:
-        if not all(_in_sample("customers", c) for c in master.customers):
+        if not _sample_customers(master.customers):
             yield SAMPLE_COMPANY_LEFT(layout.locate("settings", field="vat_number"),
                                       company=master.settings.company_name, vat=SELLER_VAT)
         return
@@ -68,6 +68,14 @@ def sample_rows_left(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield SAMPLE_ROWS_LEFT(layout.locate(key, row), sheet=layout.locate(key).sheet, row=row,
                                    rows_it=wording.count(len(left), "riga", "righe"),
                                    rows_en=wording.count(len(left), "row", "rows"))
+
+
+def _sample_customers(customers: Sequence[Record]) -> bool:
+    """Whether the customers are the sample's: counted first, so a desk's workbook is told
+    apart without making the sample."""
+    from toolkit.intake.sample import Scale
+
+    return len(customers) == Scale.SAMPLE.customers and all(_in_sample("customers", c) for c in customers)
 
 
 def _in_sample(key: str, record: Record) -> bool:
