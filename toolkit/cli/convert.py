@@ -82,8 +82,7 @@ def register(app: typer.Typer) -> None:
                 if f.status == "skipped" and f.reason:
                     typer.echo(f"{f.file}: {'saltato' if it else 'skipped'} ({skip_reason(f.reason, output.lang())})")
             for m in result.matched:
-                columns = ", ".join(f"{h} → {k}" for h, k in m.columns.items())
-                typer.echo(f"{m.file} [{m.sheet}] → {m.target}: {columns}")
+                typer.echo(_matched_line(m, output.lang()))
             for f in result.files:
                 for p in f.problems:
                     line = output.problem_line(p)  # the guard's lines name the file already
@@ -133,3 +132,27 @@ class _Bar:
 
     def stop(self) -> None:
         self._progress.stop()
+
+
+def _matched_line(matched: Any, lang: str) -> str:
+    """What a sheet fed, in the words of the master workbook (*Clienti*, *Partita IVA*), not
+    the format's keys, and the headings it did not read: a desk whose *P.IVA* column was left
+    out saw only what was read, and its customers arrive without their VAT numbers."""
+    from toolkit.model.sheets import SHEETS
+
+    sheet = next((s for s in SHEETS if s.key == matched.target), None)
+
+    def label(key: str) -> str:
+        try:
+            return sheet.column(key).label(lang) if sheet is not None else key
+        except KeyError:
+            return key
+
+    columns = ", ".join(f"{heading} → {label(key)}" for heading, key in matched.columns.items())
+    line = f"{matched.file} [{matched.sheet}] → {sheet.label(lang) if sheet else matched.target}: {columns}"
+    if matched.unmatched:
+        names = ", ".join(matched.unmatched)
+        line += (f"; colonne non lette: {names} (rinominale come in docs/workbook-format.md, o indicale con --map)"
+                 if lang == "it" else f"; columns not read: {names} (rename them as docs/workbook-format.md does, or "
+                 "map them with --map)")
+    return line
