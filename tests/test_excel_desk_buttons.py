@@ -110,7 +110,9 @@ def test_create_shows_one_message_box_and_reads_the_master_once(tmp_path, reads)
     book = fake(tmp_path)
     press(book, "preview_orders", reads)
     (shown,) = press(book, "create_orders", reads)
-    assert shown == ("Creato 1 ordine, 0 già esistenti.", "Crea ordini selezionati", "info")
+    target = tmp_path / "ordini-2026-04-09.xlsx"
+    assert shown == (f"Creato 1 ordine, 0 già esistenti.\n{target}", "Crea ordini selezionati", "info")
+    assert openpyxl.load_workbook(target).sheetnames == [o.number for o in orders_in(tmp_path)]
     calls = Counter(book.calls)
     assert calls["app.alert"] == 1
     assert calls["range.options"] == MASTERS + 1  # the master sheets, and the preview's flags

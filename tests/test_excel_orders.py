@@ -59,7 +59,7 @@ def test_create_makes_exactly_the_flagged_orders_and_refreshes_the_preview(tmp_p
     assert [(o.template, o.occurrence, o.number) for o in _orders(tmp_path)] == [("T001", date(2026, 4, 9), "OC-2026-00001")]
     refreshed = book.sheet("Anteprima ordini").rows()
     assert [(r[0], r[2], r[9]) for r in refreshed[1:]] == [(None, "T001", "OC-2026-00001"), ("x", "T003", None)]
-    assert book.alerts[-1][0] == "Creato 1 ordine, 0 già esistenti."
+    assert book.alerts[-1][0] == f"Creato 1 ordine, 0 già esistenti.\n{tmp_path / 'ordini-2026-04-09.xlsx'}"
     x.create_orders(book)
     assert [o.template for o in _orders(tmp_path)] == ["T001", "T003"]
 

@@ -258,21 +258,31 @@ def _write_preview(press: Press) -> Preview:
 @button("Crea ordini selezionati")
 def create_orders(press: Press) -> None:
     """Create the orders flagged in "Anteprima ordini", then refresh the preview so each shows
-    its number: `toolkit orders create --only`, from a button. An error stops it only when
-    nothing was created (a return left out of the credit notes issued at once leaves the rest
-    created)."""
-    from toolkit.services.orders import create
+    its number: `toolkit orders create --only --out`, from a button. The orders, and the DDTs
+    and invoices issued with them, are printed beside the book in `ordini-DATE.xlsx`,
+    `ordini-DATE-ddt.xlsx` and `ordini-DATE-fatture.xlsx` (`…-2.xlsx` after an earlier press of
+    the day): a DDT issued at once travels with its goods, and a document stored and never
+    printed would be warned of at every later press. An error stops it only when nothing was
+    created (a return left out of the credit notes issued at once leaves the rest created)."""
+    from toolkit.basics.files import check_output
+    from toolkit.services.orders import create, created_documents, created_outputs
 
     session = press.session
     preview_sheet = find_sheet(press.sheets, orders.SHEET)
     keys = orders.flagged(read_values(preview_sheet) if preview_sheet is not None else [])
+    outputs = created_outputs(press.beside(f"ordini-{press.day:%Y-%m-%d}.xlsx"))
+    for target, kind in zip(outputs, ("orders", "ddt", "invoices")):
+        check_output(target, kind=kind, inputs=(session.workbook,))
+    warned = _never_printed(press, ["ddt", "at-once"], outputs[0])
     result = create(session.master, session.ledger, press.day, keys=keys)
     if not result.stored:
         _stop_on_errors(list(result.problems))
+    written = created_documents(session.master, session.ledger, result, outputs, press.language)
     _write_preview(press)
     lang = press.language
     left_out = [p.render(lang) for p in result.problems if p.is_error][:10]
-    press.say("\n".join([result.summary(lang), *left_out]), critical=bool(left_out))
+    press.say("\n".join([result.summary(lang), *map(str, written), *(p.render(lang) for p in warned), *left_out]),
+              critical=bool(left_out))
 
 
 @button("Pannello di controllo")
@@ -363,9 +373,10 @@ def _ship(press: Press, force: bool) -> None:
     from toolkit.services.shipping import ship as ship_orders
 
     session, lang, day = press.session, press.language, press.day
-    result = ship_orders(session.master, session.ledger, day, all_open=True, force=force,
-                         out=_shipment_file(press), lang=lang)
-    _say_shipped(press, result)
+    out = _shipment_file(press)
+    warned = _never_printed(press, ["ddt"], out)
+    result = ship_orders(session.master, session.ledger, day, all_open=True, force=force, out=out, lang=lang)
+    _say_shipped(press, result, warned)
 
 
 def _shipment_file(press: Press) -> Path:
@@ -376,14 +387,46 @@ def _shipment_file(press: Press) -> Path:
     return shipment_file(press.beside(f"ddt-{press.day:%Y-%m-%d}.xlsx"))
 
 
-def _say_shipped(press: Press, result: Shipped) -> None:
+def _say_shipped(press: Press, result: Shipped, warned: list[Problem]) -> None:
     """The shipping buttons' message: what was issued, which documents went into which file,
-    and the problems; an error stops it only when nothing was issued (a return left out of
-    `--invoice` leaves the rest shipped and invoiced)."""
+    the documents found never printed (`warned`) and the problems; an error stops it only when
+    nothing was issued (a return left out of `--invoice` leaves the rest shipped and invoiced)."""
     if not result.notes:
         _stop_on_errors(list(result.problems))
     lang = press.language
-    press.say("\n".join([result.summary(lang), *result.filed(lang), *(p.render(lang) for p in result.problems[:10])]))
+    shown = [*warned, *result.problems[:10]]
+    press.say("\n".join([result.summary(lang), *result.filed(lang), *(p.render(lang) for p in shown)]))
+
+
+def _never_printed(press: Press, which: list[str], out: Path) -> list[Problem]:
+    """The documents of these kinds recorded lately and never printed (a press or a command
+    killed between storing them and writing their file), warned of as the command line warns
+    (`toolkit.services.printing.never_printed`), looked for before this press issues its own:
+    pressing again issues nothing new, so without this the desk would never learn that a DDT
+    or an invoice has no paper. The way out is the one a button user has: DDTs print again with
+    *Ristampa DDT*, their day in *Data ordini*; no button prints invoices or credit notes
+    again, so theirs is the `toolkit print` command."""
+    from toolkit.services.printing import beside, never_printed_warning, unprinted, unprinted_command
+
+    session, cell = press.session, f"{PANEL}!{inputs.ORDER_DATE.cell}"
+    warned = []
+    for kind, rows in unprinted(session.ledger, which):
+        if kind.kind == "ddt":
+            days = sorted({r.day for r in rows})
+            on = ", ".join(f"{d:%d/%m/%Y}" for d in days)
+            label = inputs.ORDER_DATE.label
+            how = ((f"Stampali con il pulsante «Ristampa DDT», scrivendo {on} in «{label}» ({cell})." if len(days) == 1
+                    else f"Stampali con il pulsante «Ristampa DDT», scrivendo in «{label}» ({cell}) un giorno alla "
+                         f"volta: {on}."),
+                   (f"Print them with the “Ristampa DDT” button, writing {on} in “{label}” ({cell})." if len(days) == 1
+                    else f"Print them with the “Ristampa DDT” button, writing in “{label}” ({cell}) one day at a "
+                         f"time: {on}."))
+        else:
+            command = unprinted_command(kind, rows, session.workbook, beside(out, kind.file))
+            how = (f"Nessun pulsante li ristampa: stampali dalla riga di comando con {command}",
+                   f"No button prints them again: print them from the command line with {command}")
+        warned.append(never_printed_warning(kind, rows, *how))
+    return warned
 
 
 @button("Spedisci e fattura")
@@ -402,9 +445,10 @@ def ship_and_invoice(press: Press) -> None:
     session, lang, day = press.session, press.language, press.day
     _stop_on_errors(found)
     numbers = [n.strip() for n in named.replace(";", ",").split(",") if n.strip()]
-    result = ship_orders(session.master, session.ledger, day, numbers=numbers, invoice=True,
-                         out=_shipment_file(press), lang=lang)
-    _say_shipped(press, result)
+    out = _shipment_file(press)
+    warned = _never_printed(press, ["ddt", "at-once"], out)
+    result = ship_orders(session.master, session.ledger, day, numbers=numbers, invoice=True, out=out, lang=lang)
+    _say_shipped(press, result, warned)
 
 
 @button("Ristampa DDT")
@@ -672,11 +716,12 @@ def credit_note(press: Press) -> None:
     today = today_rome()
     target = unused_path(press.beside(f"nota-di-credito-{today:%Y-%m-%d}.xlsx"))
     check_output(target, kind="invoices", inputs=(session.workbook,))
+    warned = _never_printed(press, ["credit-notes"], target)
     result = credit(session.ledger, session.master, invoice, asked, reason, today, today, out=target, lang=lang,
                     asked_in=PANEL_CELLS)
     _stop_on_errors(result.problems)
     press.say("\n".join([result.summary(lang), *([str(result.printed)] if result.printed else []),
-                         *(p.render(lang) for p in result.problems[:10])]))
+                         *(p.render(lang) for p in [*warned, *result.problems[:10]])]))
 
 
 @button("Nessun accredito dovuto")

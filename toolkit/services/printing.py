@@ -110,10 +110,10 @@ KEPT_FILE = define(
 NEVER_PRINTED = define(
     "documents-never-printed", "warning",
     title=("Documenti registrati e mai stampati", "Documents recorded and never printed"),
-    it="{what_it}: {numbers}. Forse un comando è stato interrotto tra la registrazione e la scrittura del file: "
-       "ripeterlo non stampa questi documenti. Stampali con: {command}",
-    en="{what_en}: {numbers}. A command may have been stopped between recording them and writing their file: "
-       "running it again does not print them. Print them with: {command}")
+    it="{what_it}: {numbers}. Forse un'operazione è stata interrotta tra la registrazione e la scrittura del file: "
+       "ripeterla non stampa questi documenti. {how_it}",
+    en="{what_en}: {numbers}. An operation may have been stopped between recording them and writing their file: "
+       "running it again does not print them. {how_en}")
 
 
 @dataclass(frozen=True)
@@ -257,11 +257,26 @@ def never_printed(ledger: Ledger, which: Sequence[str], workbook: Path | str, ou
     command that prints says so, with the `toolkit print … --unprinted` command that prints
     exactly those, into a file beside its own `out`. Only a command that prints asks: a desk that
     prints another way would be told the same every day."""
+    def how(kind: Unprinted, rows: Sequence[UnprintedRow]) -> tuple[str, str]:
+        command = unprinted_command(kind, rows, workbook, beside(out, kind.file))
+        return f"Stampali con: {command}", f"Print them with: {command}"
+
+    return [never_printed_warning(kind, rows, *how(kind, rows)) for kind, rows in unprinted(ledger, which)]
+
+
+def unprinted(ledger: Ledger, which: Sequence[str]) -> list[tuple[Unprinted, list[UnprintedRow]]]:
+    """The kinds of `UNPRINTED` named in `which` that have documents recorded lately and never
+    printed, with those documents: what `never_printed` warns of, for a front end that words
+    the way out its own way (a button has no command line)."""
     with reading(ledger) as conn:
         found = [(UNPRINTED[name], UNPRINTED[name].found(conn)) for name in which]
-    return [NEVER_PRINTED(None, what_it=kind.what[0], what_en=kind.what[1], numbers=shown(rows),
-                          command=unprinted_command(kind, rows, workbook, beside(out, kind.file)))
-            for kind, rows in found if rows]
+    return [(kind, rows) for kind, rows in found if rows]
+
+
+def never_printed_warning(kind: Unprinted, rows: Sequence[UnprintedRow], how_it: str, how_en: str) -> Problem:
+    """`NEVER_PRINTED` for these documents, ending with how to print them (`how_it`, `how_en`)."""
+    return NEVER_PRINTED(None, what_it=kind.what[0], what_en=kind.what[1], numbers=shown(rows), how_it=how_it,
+                         how_en=how_en)
 
 
 def shown(rows: Sequence[UnprintedRow]) -> str:
