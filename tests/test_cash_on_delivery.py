@@ -164,9 +164,13 @@ would make 8.14), 4% on 7 × 1.23 = 8.61 is 0.34, and a book of 10.00 exempt (N4
 CAPTION = "Contrassegno: da incassare alla consegna (IVA inclusa)"
 
 
-def cash_customer_master(*, invoiced_at_order: bool = False) -> MasterData:
-    """`test_order_terms`' workbook, C002 paying cash on delivery, with the weekly template T005."""
+def cash_customer_master(*, invoiced_at_order: bool = False, milk_a_service: bool = False) -> MasterData:
+    """`test_order_terms`' workbook, C002 paying cash on delivery, with the weekly template T005;
+    with `milk_a_service`, A002 is a service (*Servizio* sì), which travels on no DDT."""
     s = sheets()
+    if milk_a_service:
+        for row, service in zip(s["Articoli"], ("Servizio", "no", "sì", "no")):
+            row.append(service)
     [c002] = [row for row in s["Clienti"] if row[0] == "C002"]
     c002[7:9] = ["Contrassegno", "CONSEGNA"]
     if invoiced_at_order:
@@ -188,7 +192,7 @@ def shipped_ddts(master: MasterData, ledger: Ledger, out: Path, lang: str = "it"
     shipped = ship(master, ledger, FIRST, all_open=True, out=out, lang=lang)
     assert shipped.written and not [p for p in shipped.problems if p.is_error], shipped.problems
     book = openpyxl.load_workbook(shipped.written)
-    return {"/".join(filter(None, (n.customer, n.ship_to))): book[n.number] for n in shipped.notes}
+    return {"/".join(filter(None, (n.customer, n.ship_to))): book[n.number] for n in shipped.ddts}
 
 
 def below(sheet, caption: str):
@@ -224,6 +228,29 @@ def test_the_amount_collected_is_the_invoices_due_for_that_delivery(ledger, tmp_
     with reading(ledger) as conn:
         [invoice] = [x for x in load_invoices(conn) if x.customer == "C002"]
     assert [(x.due_date, x.amount) for x in invoice.dues] == [(FIRST, TO_COLLECT)]
+
+
+def test_the_driver_collects_the_services_rendered_with_the_goods_as_the_invoice_charges_them(ledger, tmp_path):
+    """A002 a service: recorded as services rendered, left off the DDT's paper, but its 7 × 1.23
+    = 8.61 with 4% VAT (0.34) is on the invoice's due for the day, so the box collects it: the
+    goods alone would be 37.04 + 8.15 + 10.00 = 55.19, 8.95 short of what the customer owes.
+    Printed again, the DDT asks the same."""
+    master = cash_customer_master(milk_a_service=True)
+    ddt = shipped_ddts(master, ledger, tmp_path / "ddt.xlsx")["C002"]
+    printed = {cell.value for row in ddt.iter_rows() for cell in row}
+    assert "Caffè in grani 1 kg" in printed and "Latte fresco 1 l" not in printed
+    by_hand = (D("18.52") * 2 + (D("18.52") * 2 * D("0.22")).quantize(D("0.01")) + D("10.00")
+               + D("7") * D("1.23") + (D("7") * D("1.23") * D("0.04")).quantize(D("0.01")))
+    assert by_hand == TO_COLLECT == D("64.14")
+    assert below(ddt, CAPTION).value == float(TO_COLLECT)
+    again = print_documents(master, ledger, "ddt", Selection(numbers=(ddt.title,)), tmp_path / "again.xlsx", "it")
+    assert below(openpyxl.load_workbook(again.written)[ddt.title], CAPTION).value == float(TO_COLLECT)
+    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    assert result.run_id, result.problems
+    with reading(ledger) as conn:
+        [invoice] = [x for x in load_invoices(conn) if x.customer == "C002"]
+    assert [(x.due_date, x.amount) for x in invoice.dues] == [(FIRST, TO_COLLECT)]
+    assert sorted(line.item for line in invoice.lines) == ["A001", "A001", "A002", "A003"]
 
 
 def test_a_ddt_collects_only_the_orders_paid_cash_on_delivery(ledger, tmp_path):

@@ -6,7 +6,8 @@ print them, and the core computes over them.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections import defaultdict
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -95,20 +96,24 @@ class DeliveryNote:
         reads it (`toolkit.core.invoicing.payment_method`)."""
         return tuple(dict.fromkeys(m for line in self.lines if (m := line.payment_method or customer_method)))
 
-    def to_collect(self, customer_method: PaymentMethod | None, paid_orders: Container[int]) -> Decimal | None:
+    def to_collect(self, customer_method: PaymentMethod | None, paid_orders: Container[int],
+                   rendered: Sequence[DeliveryNoteLine] = ()) -> Decimal | None:
         """What the driver collects on delivery, VAT included: the lines of the orders paid cash
         on delivery (contrassegno), the order's own method or the customer's, at their order
         prices; None when none is paid so, or on a return, whose goods come back.
 
         Rounded as the invoice rounds its due for the delivery (`total_with_vat`: VAT per rate
-        on the rate's sum), and with the services the DDT carries but does not print as goods,
-        which that due includes: the cash collected settles the due. An order invoiced at the
+        on the rate's sum), and with the services of its orders rendered that day (`rendered`,
+        from `services_collected`; on a DDT of an older ledger, the services it carries but does
+        not print as goods), which that due includes too: the cash collected settles the due,
+        so the customer pays the whole delivery, not its goods only. An order invoiced at the
         order and paid already (`paid_orders`, from the ledger) adds nothing: 0 when that
         leaves nothing to collect."""
         cash = self.cash_lines(customer_method)
         if not cash:
             return None
-        return total_with_vat(line for line in cash if line.order_id not in paid_orders)
+        collected = [*cash, *(line for line in rendered if line.order_id in {c.order_id for c in cash})]
+        return total_with_vat(line for line in collected if line.order_id not in paid_orders)
 
     def cash_lines(self, customer_method: PaymentMethod | None) -> list[DeliveryNoteLine]:
         """The lines of the orders paid cash on delivery, none on a return (`to_collect`)."""
@@ -116,3 +121,26 @@ class DeliveryNote:
             return []
         return [line for line in self.lines
                 if (line.payment_method or customer_method) is PaymentMethod.CASH_ON_DELIVERY]
+
+
+def services_collected(notes: Iterable[DeliveryNote]) -> dict[int, tuple[DeliveryNoteLine, ...]]:
+    """The services rendered (records of `SERVICES_SERIES`, which print nothing) whose cash each
+    DDT's driver collects, by the DDT's id: a service line goes with the first DDT, in the
+    order given (the ledger's: by number), of its day and customer carrying goods of the same
+    order, as the invoice's due for that day charges it with them. A service of an order that
+    ships no goods that day travels with no driver, and none collects it."""
+    carrying: dict[tuple[date, str, int], int] = {}
+    rendered: list[DeliveryNote] = []
+    for note in notes:
+        if not note.is_ddt:
+            rendered.append(note)
+        elif note.reason is not Reason.RETURN:
+            for line in note.lines:
+                carrying.setdefault((note.day, note.customer, line.order_id), note.id)
+    found: dict[int, list[DeliveryNoteLine]] = defaultdict(list)
+    for note in rendered:
+        for line in note.lines:
+            ddt = carrying.get((note.day, note.customer, line.order_id))
+            if ddt is not None:
+                found[ddt].append(line)
+    return {ddt: tuple(lines) for ddt, lines in found.items()}

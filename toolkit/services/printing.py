@@ -18,7 +18,7 @@ for a second attempt at delivery never asks for the cash twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Container, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +30,7 @@ from toolkit.basics import codes
 from toolkit.basics.labels import label
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import first_numbers
-from toolkit.core.documents import DeliveryNote
+from toolkit.core.documents import DeliveryNote, DeliveryNoteLine, services_collected
 from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order
 from toolkit.core.shipping import SERVICES_SERIES
@@ -351,9 +351,10 @@ def load(conn: Connection, kind: str, ids: Sequence[int]) -> list[Document]:
 
 
 def write(kind: str, out: Path, master: MasterData, documents: Sequence[Document], lang: str,
-          paid: Container[int] = frozenset()) -> Path:
+          paid: Container[int] = frozenset(), rendered: Mapping[int, Sequence[DeliveryNoteLine]] | None = None) -> Path:
     """The printable documents, by the writer of their first printing; `paid`: the DDTs' orders
-    with nothing left to collect (`paid_for`)."""
+    with nothing left to collect (`paid_for`); `rendered`: the services each DDT's driver
+    collects for (`rendered_for`)."""
     if kind == "orders":
         from toolkit.writers.orders_book import write_order_documents
 
@@ -361,7 +362,8 @@ def write(kind: str, out: Path, master: MasterData, documents: Sequence[Document
     if kind == "ddt":
         from toolkit.writers.ddt import write_delivery_notes
 
-        return write_delivery_notes(out, master, documents, lang, paid_orders=paid)  # type: ignore[arg-type]
+        return write_delivery_notes(out, master, documents, lang, paid_orders=paid,  # type: ignore[arg-type]
+                                    rendered=rendered)
     from toolkit.writers.accountants import write_copies
 
     return write_copies(out, master, documents, lang)  # type: ignore[arg-type]
@@ -380,6 +382,21 @@ def paid_for(ledger: Ledger, master: MasterData, documents: Sequence[Document]) 
         return paid_at_order(conn, asked)
 
 
+def rendered_for(ledger: Ledger, master: MasterData, documents: Sequence[Document]
+                 ) -> dict[int, tuple[DeliveryNoteLine, ...]]:
+    """By DDT id, the services of its orders paid cash on delivery rendered that day, whose cash
+    its driver collects with the goods (`services_collected`): they travel on no DDT, so they
+    are read from the ledger, with every DDT of those days, which decides the DDT that collects
+    them whichever of them is printed. The ledger is asked only when a DDT collects cash."""
+    book = party_book(master)
+    days = {note.day for note in documents if isinstance(note, DeliveryNote) and note.is_ddt
+            and note.cash_lines(book.payment_method(note.customer))}
+    if not days:
+        return {}
+    with reading(ledger) as conn:
+        return services_collected(load_notes(conn, day_from=min(days), day_to=max(days)))
+
+
 def mark(ledger: Ledger, kind: str, documents: Sequence[Document]) -> None:
     """Record that these documents were printed now."""
     ids = [d.id for d in documents if d.id is not None]
@@ -393,7 +410,8 @@ def write_and_mark(ledger: Ledger, master: MasterData, kind: str, documents: Seq
     """Print documents already stored: write them, then record the printing. A failure to write
     becomes `NotPrinted`, naming the documents and the command that prints them."""
     try:
-        written = write(kind, out, master, documents, lang, paid_for(ledger, master, documents))
+        written = write(kind, out, master, documents, lang, paid_for(ledger, master, documents),
+                        rendered_for(ledger, master, documents))
     except (Exception, KeyboardInterrupt) as exc:
         raise NotPrinted(kind, _numbers(documents), out, exc) from exc
     try:
@@ -466,10 +484,11 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
     if not own_file:
         out, kept = reprint_target(ledger, kind, out, {d.number for d in documents if d.number}, pdf)
         problems = [*problems, *kept]
-    paid = paid_for(ledger, master, documents)
+    paid, rendered = paid_for(ledger, master, documents), rendered_for(ledger, master, documents)
     check_writable(ledger)
-    written = write(kind, out, master, documents, lang, paid)
+    written = write(kind, out, master, documents, lang, paid, rendered)
     mark(ledger, kind, documents)
-    pdfs = documents_to_pdf(written.with_suffix(".pdf"), documents, lambda path, one: write(kind, path, master, one, lang, paid),
+    pdfs = documents_to_pdf(written.with_suffix(".pdf"), documents,
+                            lambda path, one: write(kind, path, master, one, lang, paid, rendered),
                             part=label("doc.file_part", lang), progress=progress) if pdf else []
     return Printed(tuple(d.number or "?" for d in documents), written, tuple(problems), tuple(pdfs))

@@ -9,18 +9,20 @@ driver's and the recipient's signature boxes.
 
 A return (reso) is stored with negative quantities; the paper shows the goods that travel,
 so it prints them as positive quantities under the reason "Reso". Services (an insurance, a
-course) stay on the stored DDT, which invoicing charges, but are not goods: the paper leaves
-them off. An order line's note is printed under its description, for the driver.
+course) are not goods: shipping records them apart, as services rendered, and the paper of a
+DDT stored before that, which still carries them, leaves them off. An order line's note is
+printed under its description, for the driver.
 
 Goods paid cash on delivery (contrassegno: the customer's method or the order's own) put a
 framed box on the DDT with the cash the driver collects, VAT included
-(`DeliveryNote.to_collect`), or says there is nothing to collect when the order was invoiced
-at the order and paid.
+(`DeliveryNote.to_collect`): the goods and the services of the same orders rendered that day,
+as the invoice's due for the day charges both; or it says there is nothing to collect when
+the order was invoiced at the order and paid.
 """
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -86,11 +88,15 @@ _BOX_SPANS = ((0, 0), (1, 2), (3, 4))
 
 
 def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[DeliveryNote], lang: str = "it", *,
-                         paid_orders: Container[int] = frozenset()) -> Path:
+                         paid_orders: Container[int] = frozenset(),
+                         rendered: Mapping[int, Sequence[DeliveryNoteLine]] | None = None) -> Path:
     """One workbook, one printable sheet per DDT named by its number. `paid_orders`: the orders
     invoiced at the order and paid, whose cash on delivery the driver no longer collects
-    (`toolkit.ledger.deliveries.paid_at_order`). A record of services rendered is no DDT
+    (`toolkit.ledger.deliveries.paid_at_order`); `rendered`: by DDT id, the services of its
+    orders rendered that day, whose cash it collects with the goods
+    (`toolkit.core.documents.services_collected`). A record of services rendered is no DDT
     (`DeliveryNote.is_ddt`) and gets no sheet."""
+    rendered = rendered or {}
     notes = [note for note in notes if note.is_ddt]
 
     def write(tmp: Path) -> None:
@@ -101,7 +107,8 @@ def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[Deliv
         services = {i.code for i in master.items if i.service}
         taken: set[str] = set()
         for note in notes:
-            payment = _Payment.of(note, master_parties.payment_method(note.customer), paid_orders)
+            payment = _Payment.of(note, master_parties.payment_method(note.customer), paid_orders,
+                                  rendered.get(note.id, ()))
             _note_sheet(book.add_worksheet(sheet_name(note.number, taken)), fmt, extra, note.parties_in(master_parties),
                         services, note, payment, lang)
         if not notes:
@@ -139,8 +146,9 @@ class _Payment:
     given away at 0.00)."""
 
     @classmethod
-    def of(cls, note: DeliveryNote, customer_method: PaymentMethod | None, paid_orders: Container[int]) -> _Payment:
-        to_collect = note.to_collect(customer_method, paid_orders)
+    def of(cls, note: DeliveryNote, customer_method: PaymentMethod | None, paid_orders: Container[int],
+           rendered: Sequence[DeliveryNoteLine]) -> _Payment:
+        to_collect = note.to_collect(customer_method, paid_orders, rendered)
         shown = note.payment_methods or to_collect is not None
         paid = to_collect == 0 and any(line.order_id in paid_orders for line in note.cash_lines(customer_method))
         return cls(note.paid_by(customer_method) if shown else (), to_collect, paid)
