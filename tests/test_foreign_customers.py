@@ -305,6 +305,48 @@ def test_a_san_marino_customer_with_its_coe_n3_3_and_the_hubs_code_or_none_is_cl
     assert result.master is not None and result.master.customers[0].vat_number == "SM12345"
 
 
+def _postcode(sheets: dict, value: object, row: int = 2) -> dict:
+    """C001's (row 2) or C002's (row 3) CAP, in column O of sheet Clienti."""
+    minimal.set_cell(sheets, "Clienti", "O1", "CAP")
+    minimal.set_cell(sheets, "Clienti", f"O{row}", value)
+    return sheets
+
+
+@pytest.mark.parametrize("typed,shown_it,shown_en", [
+    ("00000", "«00000»", "“00000”"), (None, "vuoto", "empty"), ("40121", "«40121»", "“40121”"),
+    ("4789", "«4789»", "“4789”")])
+def test_a_san_marino_postcode_not_47890_to_47899_is_refused_at_its_cell(typed, shown_it, shown_en):
+    """00000 is what the e-invoice writes abroad, but SDI wants San Marino's own CAP: the check
+    names the cell and the range, before an invoice is issued with it."""
+    sheets = _postcode(_abroad("SM", "SM12345", "N3.3"), typed)
+    _postcode(sheets, "20121", row=3)
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Clienti", "O2", "san-marino-postcode", Severity.ERROR)]
+    assert problems[0].message("it") == (
+        f"Il CAP di un indirizzo a San Marino è {shown_it}: scrivi il suo CAP, da 47890 a 47899 (es. 47890 per la "
+        "Città di San Marino), come lo vuole la fattura elettronica.")
+    assert problems[0].message("en").startswith(f"The postcode of an address in San Marino is {shown_en}: ")
+
+
+@pytest.mark.parametrize("typed", ["47890", 47899])
+def test_a_san_marino_postcode_is_clean_and_asks_no_province(typed):
+    sheets = _postcode(_abroad("SM", "SM12345", "N3.3"), typed)
+    _postcode(sheets, "20121", row=3)
+    assert check(minimal.workbook(sheets)).problems == []
+
+
+def test_a_san_marino_delivery_address_may_leave_its_postcode_empty_but_not_00000():
+    """A delivery address is only printed on the DDT, as in Italy: empty is allowed, wrong is not."""
+    sheets = _postcode(_abroad("SM", "SM12345", "N3.3"), "47890")
+    _postcode(sheets, "20121", row=3)
+    for cell, value in (("E1", "Paese"), ("E2", "SM"), ("F1", "CAP"), ("F2", None)):
+        minimal.set_cell(sheets, "Destinazioni", cell, value)
+    assert check(minimal.workbook(sheets)).problems == []
+    minimal.set_cell(sheets, "Destinazioni", "F2", "00000")
+    assert _found(sheets) == [("Destinazioni", "F2", "san-marino-postcode", Severity.ERROR)]
+
+
 def test_a_san_marino_vat_number_other_than_sm_and_five_digits_is_refused_at_its_cell():
     assert _found(_abroad("SM", "SM123456", "N3.3")) == [
         ("Clienti", "C2", "invalid-foreign-vat-number", Severity.ERROR)]
@@ -337,6 +379,8 @@ def test_the_fatturapa_of_a_san_marino_customer_goes_to_2r4gto8_with_n3_3_and_is
     from toolkit.writers.fatturapa import xml_bytes
 
     sheets = _service_milk("N3.3", "SM", "SM12345")
+    _postcode(sheets, 47891)  # Excel keeps a CAP typed bare as a number
+    _postcode(sheets, "00184", row=3)
     master = check(minimal.workbook(sheets)).master
     assert master is not None
     lines = [billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
@@ -350,6 +394,8 @@ def test_the_fatturapa_of_a_san_marino_customer_goes_to_2r4gto8_with_n3_3_and_is
     assert _texts(root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdPaese") == ["SM"]
     assert _texts(root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdCodice") == ["12345"]
     assert _texts(root, "CessionarioCommittente/Sede/Nazione") == ["SM"]
+    assert _texts(root, "CessionarioCommittente/Sede/CAP") == ["47891"]
+    assert _texts(root, "CessionarioCommittente/Sede/Provincia") == []
     assert _texts(root, "DettaglioLinee/Natura") == ["N3.3", "N2.1"]
     assert _texts(root, "DatiRiepilogo/RiferimentoNormativo") == [
         "Non soggette ad IVA ex artt. da 7 a 7-septies DPR 633/72",

@@ -233,7 +233,12 @@ def _buyer(customer: Customer | Buyer) -> Party:
 
 
 def _address(street: str, postcode: str | None, city: str, province: str | None, country: str) -> Address:
-    """Sede. Abroad there is no Italian postcode: the format asks for 00000, and no province."""
+    """Sede. Abroad there is no Italian postcode: the format asks for 00000, and no province.
+    San Marino's postcodes are Italian CAPs (47890 to 47899), and SDI wants the real one: its
+    CAP is written as the customer's (the data check refuses one outside those), with no
+    province."""
+    if country == "SM":
+        return Address(fold(street) or "", "".join((postcode or "").split()), fold(city) or "", None, country)
     if country != "IT":
         return Address(fold(street) or "", "00000", fold(city) or "", None, country)
     return Address(fold(street) or "", "".join((postcode or "").split()), fold(city) or "",

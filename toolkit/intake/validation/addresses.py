@@ -5,7 +5,9 @@ refuse, found only when the month's e-invoices are made, comes after the invoice
 are issued and numbered. So the data check refuses it at its cell, on every sheet with an
 address: the seller's (*Impostazioni*), the customers' and their delivery addresses. Abroad
 the e-invoice writes CAP 00000 and no province (`toolkit.core.einvoice.build`), so a foreign
-address's own postcode is printed as written and not judged here.
+address's own postcode is printed as written and not judged here; but for San Marino, whose
+postcodes are Italian CAPs (47890 to 47899), SDI wants the real one, so a San Marino address's
+CAP is judged as one of those (00000 or empty is refused), and its province is not asked for.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ MISSING_POSTCODE = define(
     "missing-postcode", "error",
     it="Manca il CAP di un indirizzo in Italia: scrivi le sue 5 cifre (es. 20121), la fattura elettronica lo richiede.",
     en="The postcode of an address in Italy is missing: write its 5 digits (e.g. 20121); the e-invoice requires it.")
+SAN_MARINO_POSTCODE = define(
+    "san-marino-postcode", "error",
+    it="Il CAP di un indirizzo a San Marino è {shown_it}: scrivi il suo CAP, da 47890 a 47899 (es. 47890 per la "
+       "Città di San Marino), come lo vuole la fattura elettronica.",
+    en="The postcode of an address in San Marino is {shown_en}: write its postcode, 47890 to 47899 (e.g. 47890 for "
+       "the City of San Marino), as the e-invoice wants it.")
 BAD_PROVINCE = define(
     "bad-province", "error",
     it="La provincia «{value}» non è la sigla di una provincia italiana: scrivi la sigla di 2 lettere (es. {hint}), "
@@ -41,6 +49,7 @@ MISSING_PROVINCE = define(
     en="The province of an address in Italy is missing: write its 2-letter code (e.g. MI).")
 
 _CAP = re.compile(r"[0-9]{5}")
+_SAN_MARINO_CAP = re.compile(r"4789[0-9]")
 _FORMER = frozenset({"CI", "VS", "OG", "OT"})
 """Sardinian provinces abolished in 2016 whose sigla addresses may still carry; FatturaPA takes any two letters."""
 
@@ -54,6 +63,21 @@ def postcode_problem(postcode: str | None) -> tuple[str, dict[str, str]] | None:
     if not postcode:
         return MISSING_POSTCODE.code, {}
     return None if _CAP.fullmatch(postcode) else (BAD_POSTCODE.code, {"value": postcode})
+
+
+def san_marino_postcode_problem(postcode: str | None) -> tuple[str, dict[str, str]] | None:
+    """What is wrong with a San Marino address's CAP, one of 47890 to 47899, or None: 00000, what
+    the e-invoice writes abroad, is not one.
+
+    >>> san_marino_postcode_problem("47890"), san_marino_postcode_problem("00000")[1]["shown_it"]
+    (None, '«00000»')
+    >>> san_marino_postcode_problem(None)[1]["shown_en"]
+    'empty'
+    """
+    if postcode and _SAN_MARINO_CAP.fullmatch(postcode):
+        return None
+    shown = (f"«{postcode}»", f"“{postcode}”") if postcode else ("vuoto", "empty")
+    return SAN_MARINO_POSTCODE.code, {"shown_it": shown[0], "shown_en": shown[1]}
 
 
 def province_problem(province: str | None) -> tuple[str, dict[str, str]] | None:
@@ -73,7 +97,8 @@ def province_problem(province: str | None) -> tuple[str, dict[str, str]] | None:
     return BAD_PROVINCE.code, {"value": province, "hint": region_code(province) or "MI"}
 
 
-_KINDS = {kind.code: kind for kind in (BAD_POSTCODE, MISSING_POSTCODE, BAD_PROVINCE, MISSING_PROVINCE)}
+_KINDS = {kind.code: kind for kind in (BAD_POSTCODE, MISSING_POSTCODE, SAN_MARINO_POSTCODE, BAD_PROVINCE,
+                                       MISSING_PROVINCE)}
 
 
 def addresses(master: MasterData, layout: Layout) -> Iterator[Problem]:
@@ -104,6 +129,9 @@ def _sheet(records: Sequence[Record], layout: Layout, *, required: bool) -> Iter
               for field, judge in (("postcode", postcode_problem), ("province", province_problem))]
 
     def wrong(postcode: str | None, province: str | None, country: str | None) -> list[tuple[str, tuple[str, dict]]]:
+        if country_code(country) == "SM":
+            own = san_marino_postcode_problem(postcode) if postcode or judges[0][2] else None
+            return [("postcode", own)] if own else []
         if not _italian(country):
             return []
         found = [(field, judge(value)) for (field, judge, needed), value in zip(judges, (postcode, province))
