@@ -221,6 +221,8 @@ def test_ship_holds_a_customer_over_the_limit(tmp_path):
     press(book, "create_orders")
     (shown,) = press(book, "ship")
     assert shown[0].startswith("DDT emessi: 0, ordini trattenuti: 1.")
+    assert shown[0].rstrip().endswith("merce non spedita. Per spedire comunque premi «Spedisci anche oltre il fido».")
+    assert "--force" not in shown[0]
 
 
 def test_ship_forced_asks_first_and_no_does_nothing(tmp_path, reads):

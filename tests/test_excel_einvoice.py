@@ -60,7 +60,9 @@ def test_a_draft_month_says_to_finalize_then_the_files_and_zip_land_beside_the_b
     x.einvoices(book)
     text, title, mode = book.alerts[-1]
     assert (title, mode) == ("Fatture elettroniche", "critical")
-    assert text.startswith("Nessun file XML scritto.") and "toolkit invoice finalize" in text
+    assert text.startswith("Nessun file XML scritto.")
+    assert text.endswith("in «Emissione fatture», premi «Rendi definitiva emissione» e riprova."), text
+    assert "toolkit" not in text  # the button's way, not the command line's
     assert not list((tmp_path / FOLDER).glob("*.xml"))
 
     finalize_all(book)

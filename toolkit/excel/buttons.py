@@ -23,7 +23,7 @@ from toolkit.basics import runtime, wording
 from toolkit.basics.files import asking
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
 from toolkit.core.credit_notes import AskedIn
-from toolkit.excel import cells, inputs, orders, report
+from toolkit.excel import cells, inputs, orders, report, said
 from toolkit.excel.book import (
     Book,
     find_sheet,
@@ -165,8 +165,8 @@ def button(caption: str) -> Callable[[Callable[[Press], None]], Callable[..., No
                     body(press)
             except UnusableInput as exc:
                 lang = press.lang
-                text = (exc.problem.render(lang) if lang else
-                        exc.problem.render("it") + "\n\n" + exc.problem.render("en"))
+                text = (said.render(exc.problem, lang) if lang else
+                        said.render(exc.problem, "it") + "\n\n" + said.render(exc.problem, "en"))
                 message(press.book, text, press.title(), critical=True)
             except ProblemsFound as exc:
                 lang = press.lang or "it"
@@ -178,14 +178,14 @@ def button(caption: str) -> Callable[[Callable[[Press], None]], Callable[..., No
                     from pathlib import Path
 
                     lang = press.lang or "it"
-                    message(press.book, "\n\n".join(p.render(lang) for p in exc.problems(Path(press.book.fullname), lang)),
+                    message(press.book, "\n\n".join(said.render(p, lang) for p in exc.problems(Path(press.book.fullname), lang)),
                             press.title(), critical=True)
                     return
                 from toolkit.basics.failures import DISK_FULL, LEDGER_READ_ONLY, described, disk_full, ledger_read_only
 
-                for found, said in ((disk_full, DISK_FULL), (ledger_read_only, LEDGER_READ_ONLY)):
+                for found, failure in ((disk_full, DISK_FULL), (ledger_read_only, LEDGER_READ_ONLY)):
                     if found(exc):
-                        message(press.book, said(None).render(press.lang or "it"), press.title(), critical=True)
+                        message(press.book, failure(None).render(press.lang or "it"), press.title(), critical=True)
                         return
                 if os.environ.get("TOOLKIT_DEBUG"):
                     raise
@@ -197,7 +197,7 @@ def button(caption: str) -> Callable[[Callable[[Press], None]], Callable[..., No
 
 
 def _problems_text(problems: list[Problem], lang: str) -> str:
-    lines = [p.render(lang) for p in problems[:10]]
+    lines = [said.render(p, lang) for p in problems[:10]]
     return "\n".join([report.summary(problems, lang), *lines])
 
 
@@ -237,7 +237,7 @@ def preview_orders(press: Press) -> None:
             "non creare, poi premi «Crea ordini selezionati»." if lang == "it" else
             f"{len(result.rows)} orders due on {day:%d/%m/%Y}, {new} to create: remove the “x” from those not to "
             "create, then press “Crea ordini selezionati”.")
-    problems = [p.render(lang) for p in result.problems[:10]]
+    problems = [said.render(p, lang) for p in result.problems[:10]]
     press.say("\n".join([text, *problems]), critical=bool(result.problems))
 
 
@@ -280,8 +280,8 @@ def create_orders(press: Press) -> None:
     written = created_documents(session.master, session.ledger, result, outputs, press.language)
     _write_preview(press)
     lang = press.language
-    left_out = [p.render(lang) for p in result.problems if p.is_error][:10]
-    press.say("\n".join([result.summary(lang), *map(str, written), *(p.render(lang) for p in warned), *left_out]),
+    left_out = [said.render(p, lang) for p in result.problems if p.is_error][:10]
+    press.say("\n".join([result.summary(lang), *map(str, written), *(said.render(p, lang) for p in warned), *left_out]),
               critical=bool(left_out))
 
 
@@ -339,9 +339,9 @@ def confirm_quotation(press: Press) -> None:
     if result.invoices:
         numbers = ", ".join(str(x.number) for x in result.invoices)
         text += f"\nFattura emessa: {numbers}." if lang == "it" else f"\nInvoice issued: {numbers}."
-    left_out = [p.render(lang) for p in result.problems if p.is_error][:10]
-    said = result.summary(lang)
-    press.say("\n".join([text, *([said] if said else []), *left_out]), critical=bool(left_out))
+    left_out = [said.render(p, lang) for p in result.problems if p.is_error][:10]
+    summary = result.summary(lang)
+    press.say("\n".join([text, *([summary] if summary else []), *left_out]), critical=bool(left_out))
 
 
 @button("Spedisci (DDT)")
@@ -395,7 +395,7 @@ def _say_shipped(press: Press, result: Shipped, warned: list[Problem]) -> None:
         _stop_on_errors(list(result.problems))
     lang = press.language
     shown = [*warned, *result.problems[:10]]
-    press.say("\n".join([result.summary(lang), *result.filed(lang), *(p.render(lang) for p in shown)]))
+    press.say("\n".join([result.summary(lang), *result.filed(lang), *(said.render(p, lang) for p in shown)]))
 
 
 def _never_printed(press: Press, which: list[str], out: Path) -> list[Problem]:
@@ -466,7 +466,7 @@ def reprint_delivery_notes(press: Press) -> None:
     check_output(target, kind="ddt", inputs=(session.workbook,))
     result = print_documents(session.master, session.ledger, "ddt", Selection(first=day, last=day), target, lang,
                              own_file=True)
-    lines = [p.render(lang) for p in result.problems[:10]]
+    lines = [said.render(p, lang) for p in result.problems[:10]]
     if result.written is not None:
         lines = [(f"DDT ristampati: {len(result.numbers)}." if lang == "it"
                   else f"DDTs printed again: {len(result.numbers)}."), str(result.written), *lines]
@@ -533,7 +533,7 @@ def month_end_invoicing(press: Press) -> None:
                    if lang == "it" else
                    f"Issued {wording.count(count, 'draft document', 'draft documents')} (run {result.run_id}{where}): "
                    "check them, then press “Rendi definitiva emissione”.") + result.left_out_sentence(lang)
-    lines = [summary, *map(str, result.files), *(p.render(lang) for p in result.problems[:10])]
+    lines = [summary, *map(str, result.files), *(said.render(p, lang) for p in result.problems[:10])]
     press.say("\n".join(lines), critical=any(p.is_error for p in result.problems))
 
 
@@ -556,7 +556,7 @@ def invoice_register(press: Press) -> None:
     result = export_month(session.master, session.ledger, month, _invoices_folder(press), lang)
     _stop_on_errors(result.problems)
     written = [result.summary(month.start, lang), *map(str, result.files)] if result.files else []
-    lines = [*written, *(p.render(lang) for p in result.problems)]
+    lines = [*written, *(said.render(p, lang) for p in result.problems)]
     press.say("\n".join(lines))
 
 
@@ -607,7 +607,7 @@ def _run_id(press: Press) -> str | None:
             "sigla di quella scelta." if lang == "it" else
             f"The ledger's runs are on the “{RUNS_SHEET}” sheet: copy the id of the one you want into cell "
             f"{inputs.RUN.cell}.")
-    press.say("\n".join([*(p.render(lang) for p in found), hint]), critical=True)
+    press.say("\n".join([*(said.render(p, lang) for p in found), hint]), critical=True)
     return None
 
 
@@ -626,7 +626,7 @@ def finalize_run(press: Press) -> None:
     _write_runs(press)
     lang = press.language
     if not count:
-        press.say("\n".join(p.render(lang) for p in problems))
+        press.say("\n".join(said.render(p, lang) for p in problems))
         return
     press.say(f"Emissione {run_id}: {wording.count(count, 'documento ora definitivo', 'documenti ora definitivi')}."
               if lang == "it" else
@@ -663,7 +663,7 @@ def einvoices(press: Press) -> None:
     session, lang, month = press.session, press.language, press.month
     result = export(session.master, session.ledger, month=month,
                     out=press.beside(f"fatture-elettroniche-{month.start:%Y-%m}"), zip=True)
-    lines = [result.summary(lang), *map(str, result.archives), *(p.render(lang) for p in result.problems[:10])]
+    lines = [result.summary(lang), *map(str, result.archives), *(said.render(p, lang) for p in result.problems[:10])]
     press.say("\n".join(lines), critical=any(p.is_error for p in result.problems))
 
 
@@ -685,7 +685,7 @@ def record_payment(press: Press) -> None:
     entry = PaymentEntry(invoice, paid_on, amount, method, None, inputs.where(inputs.INVOICE))
     result = record(session.ledger, [entry])
     _stop_on_errors(result.problems)
-    press.say("\n".join([result.summary(lang), *(p.render(lang) for p in result.problems[:10])]))
+    press.say("\n".join([result.summary(lang), *(said.render(p, lang) for p in result.problems[:10])]))
 
 
 PANEL_CELLS = AskedIn(invoice=f"{PANEL}!{inputs.INVOICE.cell}", lines=f"{PANEL}!{inputs.CREDIT_LINES.cell}",
@@ -721,7 +721,7 @@ def credit_note(press: Press) -> None:
                     asked_in=PANEL_CELLS)
     _stop_on_errors(result.problems)
     press.say("\n".join([result.summary(lang), *([str(result.printed)] if result.printed else []),
-                         *(p.render(lang) for p in [*warned, *result.problems[:10]])]))
+                         *(said.render(p, lang) for p in [*warned, *result.problems[:10]])]))
 
 
 @button("Nessun accredito dovuto")
@@ -943,7 +943,7 @@ def settle_volume_discounts(press: Press) -> None:
     result = run(session.ledger, session.master, chosen, today, today, out=press.beside(f"sconti-{chosen.name}"),
                  lang=lang)
     _stop_on_errors(result.problems)
-    press.say("\n".join([result.summary(lang), *(p.render(lang) for p in result.problems[:5])]))
+    press.say("\n".join([result.summary(lang), *(said.render(p, lang) for p in result.problems[:5])]))
 
 
 NOT_A_PERIOD = define(

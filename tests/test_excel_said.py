@@ -1,0 +1,53 @@
+"""The problems a button says in its own words (`toolkit.excel.said`): the same facts as the
+command line's message, the fix a button's user can do, and an option only as a command."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+import toolkit.services.einvoice
+import toolkit.services.invoicing
+import toolkit.services.shipping
+from toolkit.basics.problems import LANGUAGES, all_problem_types, problem_type
+from toolkit.excel import said
+
+DEFINING = (toolkit.services.einvoice, toolkit.services.invoicing, toolkit.services.shipping)
+"""Imported for the problems they define (the registry fills as modules are imported)."""
+
+CLI_WORDS = {"it": "dalla riga di comando, toolkit ", "en": "from the command line, toolkit "}
+
+
+def fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("code", sorted(said.BY_BUTTON))
+def test_a_button_says_the_same_facts_as_the_service(code):
+    """Every parameter of the service's message, in both languages: a wording here that lost
+    one would hide a number, a customer or a date from the desk."""
+    kind = problem_type(code)
+    for lang in LANGUAGES:
+        assert fields(said.BY_BUTTON[code][lang]) == fields(kind.templates[lang]), (code, lang)
+
+
+@pytest.mark.parametrize("code", sorted(said.BY_BUTTON))
+def test_a_button_names_an_option_only_in_a_command_line_command(code):
+    for lang in LANGUAGES:
+        text = said.BY_BUTTON[code][lang]
+        for option in re.finditer(r"--[a-z]+", text):
+            assert CLI_WORDS[lang] in text[:option.start()], (code, lang, option[0])
+
+
+def test_a_button_renders_the_services_words_for_any_other_problem_and_its_own_where_it_has_them():
+    from toolkit.basics.cells import Location
+
+    other = next(k for k in all_problem_types() if k.code not in said.BY_BUTTON and not fields(k.templates["it"]))
+    assert said.render(other(None), "it") == other(None).render("it")
+    held = problem_type("credit-limit-exceeded")(Location("Clienti", "J2"), customer="C001", total=1, outstanding=0,
+                                                 uninvoiced=0, unshipped=1, limit=0)
+    assert said.render(held, "en").startswith("Clienti!J2: Customer C001: exposure 1 ")
+    assert said.render(held, "en").endswith("To ship anyway press “Spedisci anche oltre il fido”.")
+    assert held.message("en").endswith("To ship anyway use --force.")

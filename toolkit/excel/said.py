@@ -1,0 +1,96 @@
+"""A problem as a button's user reads it: the fix in the button's words, not the command line's.
+
+The services word a refusal or a warning for the command line: a customer over the credit
+limit "ships anyway with --force", an order not to void "closes with --to chiuso". A desk at
+the panel has no options to add; it has a button to press or a cell to fill. So the problems
+whose fix names an option are said here again, same code and same parameters, with the panel's
+way out, or, where no button does it, with the words "from the command line" and the command,
+never an option alone. Every other problem is said as the services say it.
+"""
+
+from __future__ import annotations
+
+from toolkit.basics.problems import Problem
+from toolkit.basics.wording import shown
+
+BY_BUTTON: dict[str, dict[str, str]] = {
+    "credit-limit-exceeded": {
+        "it": "Cliente {customer}: esposizione {total} (fatture aperte {outstanding} + spedito da fatturare "
+              "{uninvoiced} + ordinato da spedire {unshipped}) oltre il fido {limit}: merce non spedita. Per spedire "
+              "comunque premi «Spedisci anche oltre il fido».",
+        "en": "Customer {customer}: exposure {total} (open invoices {outstanding} + shipped not invoiced {uninvoiced} "
+              "+ ordered not shipped {unshipped}) above the credit limit {limit}: goods not shipped. To ship anyway "
+              "press “Spedisci anche oltre il fido”."},
+    "credit-limit-forced": {
+        "it": "Cliente {customer}: esposizione {total} (fatture aperte {outstanding} + spedito da fatturare "
+              "{uninvoiced} + ordinato da spedire {unshipped}) oltre il fido {limit}: spedito comunque («Spedisci "
+              "anche oltre il fido»), annotato nel registro.",
+        "en": "Customer {customer}: exposure {total} (open invoices {outstanding} + shipped not invoiced {uninvoiced} "
+              "+ ordered not shipped {unshipped}) above the credit limit {limit}: shipped anyway (“Spedisci anche "
+              "oltre il fido”), noted in the ledger."},
+    "ship-held-as-before": {
+        "it": "Ordini ancora trattenuti come nei giorni precedenti: {count} (il più vecchio dal {since}). Non è "
+              "cambiato nulla di ciò che li tratteneva (pagamento, fido, giacenza, anagrafiche), quindi non sono stati "
+              "ripianificati e i loro avvisi non sono ripetuti. Nessun pulsante li ripianifica tutti: dalla riga di "
+              "comando, toolkit ship --all --replan.",
+        "en": "Orders still held as on previous days: {count} (the oldest since {since}). Nothing that held them "
+              "changed (payment, credit, stock, master data), so they were not planned again and their warnings are "
+              "not repeated. No button plans them all again: from the command line, toolkit ship --all --replan."},
+    "void-credited-order": {
+        "it": "L'ordine {number} è stato fatturato ({invoices}) e le note di credito ne hanno già ripreso la merce: "
+              "non si annulla, chiudilo: scrivi Chiuso in «Nuovo stato» e premi «Cambia stato ordine».",
+        "en": "Order {number} was invoiced ({invoices}) and credit notes took its goods back already: it is not "
+              "voided, close it: write Chiuso in “Nuovo stato” and press “Cambia stato ordine”."},
+    "no-price-on-date": {
+        "it": "Il modello {template} del {day}: l'articolo {item} non ha prezzo nel listino {price_list} valido quel "
+              "giorno ({version}): aggiungi il prezzo, oppure togli la «x» al modello {template} in «Anteprima "
+              "ordini».",
+        "en": "Template {template} on {day}: item {item} has no price in price list {price_list} valid that day "
+              "({version}): add the price, or remove the “x” from template {template} in “Anteprima ordini”."},
+    "order-invoice-out-of-sequence": {
+        "it": "L'ordine del {day} del modello {template} (cliente {customer}) si fattura alla creazione, ma la sua "
+              "fattura {number} sarebbe datata prima della {latest_number} del {latest_day} già emessa (serie "
+              "{series} {year}, dove i numeri seguono le date): nessun ordine è stato creato. Crea gli ordini in "
+              "ordine di data, oppure togli la «x» al modello {template} in «Anteprima ordini».",
+        "en": "The order of {day} of template {template} (customer {customer}) is invoiced when created, but its "
+              "invoice {number} would be dated before {latest_number} of {latest_day}, already issued (series "
+              "{series} {year}, where numbers follow dates): no order was created. Create the orders in date order, "
+              "or remove the “x” from template {template} in “Anteprima ordini”."},
+    "request-empty-text": {
+        "it": "Scrivi il testo della richiesta in «Testo richiesta»: una richiesta senza testo non dice cosa fare.",
+        "en": "Write the request's text in “Testo richiesta”: a request without text does not say what to do."},
+    "einvoice-draft-run": {
+        "it": "L'emissione {run_id} è in bozza ({documents}): le fatture elettroniche si scrivono solo per le "
+              "fatture definitive. Controllala, scrivi {run_id} in «Emissione fatture», premi «Rendi definitiva "
+              "emissione» e riprova.",
+        "en": "Run {run_id} is a draft ({documents}): e-invoices are written for final invoices only. Check it, "
+              "write {run_id} in “Emissione fatture”, press “Rendi definitiva emissione” and try again."},
+    "einvoice-already-zipped": {
+        "it": "Già in uno zip per lo SDI ({zips}), quindi lasciati fuori da questo: {numbers} — {count} in tutto. "
+              "Inviarli di nuovo li farebbe ricevere due volte allo SDI; nessun pulsante li reinvia: per farlo di "
+              "proposito, dalla riga di comando, toolkit einvoice con --resend.",
+        "en": "Already in a zip for SDI ({zips}), so left out of this one: {numbers} — {count} in all. Sending them "
+              "again would deliver them to SDI twice; no button sends them again: to do it on purpose, from the "
+              "command line, toolkit einvoice with --resend."},
+    "invoice-held": {
+        "it": "Il cliente {customer} ha {lines} righe consegnate non fatturate ma è «Non fatturare»: nessun pulsante "
+              "lo sblocca; quando dà il via libera, dalla riga di comando, toolkit invoice con --release {customer}.",
+        "en": "Customer {customer} has {lines} delivered lines not invoiced but is “Do not invoice”: no button "
+              "releases it; when they give the go-ahead, from the command line, toolkit invoice with --release "
+              "{customer}."},
+}
+"""By problem code, what a button says in place of the services' words, in each language."""
+
+
+def message(problem: Problem, lang: str) -> str:
+    """The problem's message, in the button's words when its fix names an option."""
+    templates = BY_BUTTON.get(problem.code)
+    if templates is None:
+        return problem.message(lang)
+    return templates.get(lang, templates["it"]).format(**{k: shown(v, lang) for k, v in problem.params})
+
+
+def render(problem: Problem, lang: str) -> str:
+    """`Problem.render`, in the button's words: where the problem is, then its message."""
+    said = message(problem, lang)
+    return f"{problem.location}: {said}" if problem.location else said
