@@ -64,3 +64,32 @@ def test_commissions_refuse_a_period_that_ends_before_it_starts_at_its_cell(tmp_
     (shown,) = press(book, "commissions")
     assert shown[2] == "critical" and "Pannello!B15" in shown[0], shown
     assert not list(tmp_path.glob("provvigioni-*"))
+
+
+def test_commissions_name_the_draft_invoices_they_leave_out_and_the_button_that_finalizes(tmp_path, may):  # noqa: F811
+    """The month-end run still a draft: the agent's statement leaves its invoice out, and the box
+    says so, as `toolkit commissions` prints it; it said only "1 agente" before."""
+    book = invoiced(tmp_path, with_rebates())
+    fill(book, PeriodoDal=datetime(2026, 4, 1), PeriodoAl=datetime(2026, 4, 30))
+    (shown,) = press(book, "commissions")
+    assert shown[2] == "info"
+    [warned] = [line for line in shown[0].splitlines() if "FT-2026-00001" in line]
+    assert warned == ("1 fattura del periodo è in bozza e non conta (FT-2026-00001): rendila definitiva "
+                      "(«Rendi definitiva emissione»).")
+
+
+def test_the_calendar_button_shows_the_warnings_the_command_prints(tmp_path):
+    """T001 on Mondays and Tuesdays: Easter Monday's delivery moves onto Tuesday's, which
+    `toolkit calendar` warns of at the template's cell; the button said only where the file is."""
+    from toolkit.intake.validation import check
+    from toolkit.services.calendar import plan
+
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Modelli ordine", "F2", "lun,mar")
+    master = check(minimal.workbook(sheets)).master
+    assert master is not None
+    expected = plan(master, datetime(2026, 4, 1).date(), datetime(2026, 5, 1).date()).problems
+    assert [p.code for p in expected] == ["occurrences-merged"]
+    (shown,) = press(fake(tmp_path, sheets, day=datetime(2026, 4, 1)), "calendar")
+    assert shown[0].splitlines() == [f"Calendario scritto in {tmp_path / 'calendario-2026-04-01.xlsx'}",
+                                     expected[0].render("it")]

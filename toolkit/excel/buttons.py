@@ -718,7 +718,7 @@ def credit_note(press: Press) -> None:
     check_output(target, kind="invoices", inputs=(session.workbook,))
     warned = _never_printed(press, ["credit-notes"], target)
     result = credit(session.ledger, session.master, invoice, asked, reason, today, today, out=target, lang=lang,
-                    asked_in=PANEL_CELLS)
+                    workbook=session.workbook, asked_in=PANEL_CELLS)
     _stop_on_errors(result.problems)
     press.say("\n".join([result.summary(lang), *([str(result.printed)] if result.printed else []),
                          *(said.render(p, lang) for p in [*warned, *result.problems[:10]])]))
@@ -785,9 +785,10 @@ def calendar(press: Press) -> None:
     from toolkit.services.calendar import plan
 
     session, lang, start = press.session, press.language, press.day
-    target = plan(session.master, start, start + timedelta(days=30),
-                  out=press.beside(f"calendario-{start:%Y-%m-%d}.xlsx"), lang=lang).file
-    press.say(f"Calendario scritto in {target}" if lang == "it" else f"Calendar written to {target}")
+    made = plan(session.master, start, start + timedelta(days=30),
+                out=press.beside(f"calendario-{start:%Y-%m-%d}.xlsx"), lang=lang)
+    press.say("\n".join([f"Calendario scritto in {made.file}" if lang == "it" else f"Calendar written to {made.file}",
+                         *(said.render(p, lang) for p in made.problems[:10])]))
 
 
 @button("Report")
@@ -922,7 +923,8 @@ def commissions(press: Press) -> None:
                      out=press.beside(f"provvigioni-{first:%Y%m%d}-{last:%Y%m%d}"), lang=lang)
     _stop_on_errors(result.problems)
     folder = result.files[-1].parent if result.files else None
-    press.say("\n".join([result.summary(lang), *([str(folder)] if folder else [])]))
+    press.say("\n".join([result.summary(lang), *([str(folder)] if folder else []),
+                         *(said.render(p, lang) for p in result.problems[:10])]))
 
 
 @button("Liquida sconti volume")

@@ -72,6 +72,9 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "Already in a zip for SDI ({zips}), so left out of this one: {numbers} — {count} in all. Sending them "
               "again would deliver them to SDI twice; no button sends them again: to do it on purpose, from the "
               "command line, toolkit einvoice with --resend."},
+    "commission-drafts-left-out": {
+        "it": "{count} del periodo {are} ({numbers}): {finalize} («Rendi definitiva emissione»).",
+        "en": "{count} of the period {are} ({numbers}): {finalize} (“Rendi definitiva emissione”)."},
     "invoice-held": {
         "it": "Il cliente {customer} ha {lines} righe consegnate non fatturate ma è «Non fatturare»: nessun pulsante "
               "lo sblocca; quando dà il via libera, dalla riga di comando, toolkit invoice con --release {customer}.",
