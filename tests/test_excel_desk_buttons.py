@@ -780,6 +780,29 @@ def test_confirm_quotation_makes_the_order_once(tmp_path, may, reads):
     assert len(orders_in(tmp_path)) == 2
 
 
+def test_confirm_quotation_prints_the_invoice_of_a_customer_invoiced_at_once(tmp_path, may):
+    """C001 invoiced *Immediato*: confirming issues its invoice with the order, and the press
+    prints it beside the book, so a later press finds no invoice recorded and never printed."""
+    import openpyxl
+
+    sheets = quoted()
+    minimal.set_cell(sheets, "Clienti", "K1", "Termini di fatturazione")
+    minimal.set_cell(sheets, "Clienti", "K2", "Immediato")
+    book = fake(tmp_path, sheets)
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    fill(book, NumeroOrdine="OC-2026-00001")
+    (shown,) = press(book, "confirm_quotation")
+    [invoice] = invoices_in(tmp_path)
+    target = tmp_path / "fatture-conferme-2026-05-04.xlsx"
+    assert shown[0].splitlines()[1] == f"Fattura emessa: {invoice.number}: {target}", shown
+    assert openpyxl.load_workbook(target).sheetnames == [invoice.number]
+    fill(book, NumeroOrdine=None)
+    press(book, "preview_orders")
+    (created,) = press(book, "create_orders")
+    assert "mai stampat" not in created[0], created
+
+
 def test_confirm_quotation_names_the_empty_cell_and_refuses_an_order(tmp_path, may):
     book = fake(tmp_path, english())
     (shown,) = press(book, "confirm_quotation")

@@ -320,17 +320,24 @@ def change_order_status(press: Press) -> None:
 @button("Conferma offerta")
 def confirm_quotation(press: Press) -> None:
     """The customer accepted the quotation or proposal named on the panel (`NumeroOrdine`): it
-    becomes a standard order dated today, once, and is closed: `toolkit orders confirm`. An
-    error stops it only when no order was made (a return left out of the credit notes issued at
-    once leaves the order made: the box, critical, names it)."""
+    becomes a standard order dated today, once, and is closed: `toolkit orders confirm`. The
+    invoice of a customer invoiced at once (*Immediato*) is printed beside the book in
+    `fatture-conferme-DATE.xlsx` (`…-2.xlsx`, … never over an earlier one's), as `orders create
+    --out` prints the invoices it issues at once: unprinted, it would be warned of as never
+    printed at every later press. An error stops it only when no order was made (a return left
+    out of the credit notes issued at once leaves the order made: the box, critical, names it)."""
     from toolkit.basics.dates import today_rome
+    from toolkit.basics.files import check_output, unused_path
     from toolkit.services.order_confirm import confirm
+    from toolkit.services.printing import stored_before_printing, write_and_mark
 
     found: list[Problem] = []
     number = inputs.text(inputs.ORDER, press.cell(inputs.ORDER.name), found)
     session, lang = press.session, press.language
     _stop_on_errors(found)
     day = today_rome()
+    target = unused_path(press.beside(f"fatture-conferme-{day:%Y-%m-%d}.xlsx"))
+    check_output(target, kind="invoices", inputs=(session.workbook,))
     result = confirm(session.master, session.ledger, number, day)
     if result.order is None:
         _stop_on_errors(result.problems)
@@ -338,7 +345,9 @@ def confirm_quotation(press: Press) -> None:
             f"{result.quotation} confirmed: order {result.order} of {day:%d/%m/%Y}.")
     if result.invoices:
         numbers = ", ".join(str(x.number) for x in result.invoices)
-        text += f"\nFattura emessa: {numbers}." if lang == "it" else f"\nInvoice issued: {numbers}."
+        with stored_before_printing([("invoices", [x.number or "?" for x in result.invoices], target)]):
+            printed = write_and_mark(session.ledger, session.master, "invoices", result.invoices, target, lang)
+        text += f"\nFattura emessa: {numbers}: {printed}" if lang == "it" else f"\nInvoice issued: {numbers}: {printed}"
     left_out = [said.render(p, lang) for p in result.problems if p.is_error][:10]
     summary = result.summary(lang)
     press.say("\n".join([text, *([summary] if summary else []), *left_out]), critical=bool(left_out))
