@@ -145,6 +145,8 @@ def test_ship_button_refuses_a_panel_date_after_today(tmp_path, rome_today):
     x.ship(book)
     text, _, style = book.alerts[-1]
     assert style == "critical" and "La data del DDT 09/04/2026 è successiva a oggi (08/04/2026)" in text
+    assert "Scrivi in «Data ordini» la data di oggi o una passata; un DDT datato dopo oggi si emette solo dalla " \
+           "riga di comando, toolkit ship con --future." in text, text
     assert not (tmp_path / "ddt-2026-04-09.xlsx").exists()
     assert [o.to_ship for o in _orders(tmp_path)] == [36]
 

@@ -3,19 +3,19 @@ command line's message, the fix a button's user can do, and an option only as a 
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 import string
 
 import pytest
 
-import toolkit.services.einvoice
-import toolkit.services.invoicing
-import toolkit.services.shipping
+import toolkit.services
 from toolkit.basics.problems import LANGUAGES, all_problem_types, problem_type
 from toolkit.excel import said
 
-DEFINING = (toolkit.services.einvoice, toolkit.services.invoicing, toolkit.services.shipping)
-"""Imported for the problems they define (the registry fills as modules are imported)."""
+for found in pkgutil.walk_packages(toolkit.services.__path__, "toolkit.services."):
+    importlib.import_module(found.name)  # the registry of problems fills as their modules are imported
 
 CLI_WORDS = {"it": "dalla riga di comando, toolkit ", "en": "from the command line, toolkit "}
 

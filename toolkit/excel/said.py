@@ -36,6 +36,34 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "Orders still held as on previous days: {count} (the oldest since {since}). Nothing that held them "
               "changed (payment, credit, stock, master data), so they were not planned again and their warnings are "
               "not repeated. No button plans them all again: from the command line, toolkit ship --all --replan."},
+    "ddt-date-in-future": {
+        "it": "La data del DDT {day} è successiva a oggi ({today}): un DDT accompagna la merce quando parte, nulla è "
+              "stato spedito. Scrivi in «Data ordini» la data di oggi o una passata; un DDT datato dopo oggi si emette "
+              "solo dalla riga di comando, toolkit ship con --future.",
+        "en": "The DDT date {day} is after today ({today}): a DDT travels with the goods when they leave, nothing was "
+              "shipped. Write today's date or a past one in “Data ordini”; a DDT dated after today is issued only "
+              "from the command line, toolkit ship with --future."},
+    "order-date-far-ahead": {
+        "it": "La data degli ordini {day} è più di {most} giorni dopo oggi ({today}): sembra un errore di battitura, "
+              "nessun ordine è stato creato. Correggi la data in «Data ordini»; se è proprio voluta, dalla riga di "
+              "comando, toolkit orders create con --future.",
+        "en": "The order date {day} is more than {most} days after today ({today}): it looks like a typo, no order was "
+              "created. Correct the date in “Data ordini”; if it is really meant, from the command line, toolkit "
+              "orders create with --future."},
+    "order-date-far-ahead-preview": {
+        "it": "La data {day} è più di {most} giorni dopo oggi ({today}): controlla che non sia un errore di battitura. "
+              "«Crea ordini selezionati» non crea gli ordini di questa data: se è proprio voluta, dalla riga di "
+              "comando, toolkit orders create con --future.",
+        "en": "The date {day} is more than {most} days after today ({today}): check it is not a typo. “Crea ordini "
+              "selezionati” does not create the orders of this date: if it is really meant, from the command line, "
+              "toolkit orders create with --future."},
+    "order-documents-not-yet-due": {
+        "it": "L'ordine {number} è stato creato in anticipo e il suo DDT o la sua fattura immediati attendono il suo "
+              "giorno ({day}): non si spedisce il {ship_day}, nulla è stato spedito. Spediscilo dal {day} (lo spedisce "
+              "anche «Spedisci (DDT)» di quel giorno), oppure toglilo da «Ordine».",
+        "en": "Order {number} was created ahead and its immediate DDT or invoice waits for its day ({day}): it does "
+              "not ship on {ship_day}, nothing was shipped. Ship it from {day} (that day's “Spedisci (DDT)” ships it "
+              "too), or leave it out of “Ordine”."},
     "void-credited-order": {
         "it": "L'ordine {number} è stato fatturato ({invoices}) e le note di credito ne hanno già ripreso la merce: "
               "non si annulla, chiudilo: scrivi Chiuso in «Nuovo stato» e premi «Cambia stato ordine».",
