@@ -409,6 +409,23 @@ def test_record_payment_reads_the_panel_cells_and_records_once(tmp_path, may, re
         (date(2026, 5, 4), Decimal("100.50"), "bank-transfer")]
 
 
+def test_a_payment_voided_then_pressed_again_is_told_the_command_line_way_not_a_bare_option(tmp_path, may):
+    """Voided from the command line, the same payment pressed again needs a reference the panel
+    has not: the box says it is the command line's, not «--reference» alone."""
+    from toolkit.core.payments import PaymentEntry
+    from toolkit.services.payments import void
+
+    book = invoiced(tmp_path)
+    press(book, "finalize_run")
+    fill(book, IncassoFattura="FT-2026-00001", IncassoData=datetime(2026, 5, 4), IncassoImporto=100.5)
+    press(book, "record_payment")
+    assert not void(ledger_of(tmp_path), PaymentEntry("FT-2026-00001", date(2026, 5, 4), Decimal("100.50"))).problems
+    (again,) = press(book, "record_payment")
+    assert again[2] == "critical"
+    assert ("serve un riferimento diverso, che il pannello non ha: dalla riga di comando, toolkit payments record "
+            "con --reference (es. il CRO del bonifico). Nulla è stato registrato.") in again[0], again[0]
+
+
 def test_record_payment_names_the_bad_cells_and_records_nothing(tmp_path, may):
     book = invoiced(tmp_path)
     press(book, "finalize_run")

@@ -64,6 +64,13 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "Order {number} was created ahead and its immediate DDT or invoice waits for its day ({day}): it does "
               "not ship on {ship_day}, nothing was shipped. Ship it from {day} (that day's “Spedisci (DDT)” ships it "
               "too), or leave it out of “Ordine”."},
+    "payment-voided-before": {
+        "it": "Un incasso di {amount} € del {day} su {number} con lo stesso riferimento è stato annullato: per "
+              "registrarlo di nuovo serve un riferimento diverso, che il pannello non ha: dalla riga di comando, "
+              "toolkit payments record con --reference (es. il CRO del bonifico). Nulla è stato registrato.",
+        "en": "A payment of {amount} € on {day} on {number} with the same reference was voided: to record it again "
+              "it needs another reference, which the panel has not: from the command line, toolkit payments record "
+              "with --reference (e.g. the transfer's CRO). Nothing was recorded."},
     "void-credited-order": {
         "it": "L'ordine {number} è stato fatturato ({invoices}) e le note di credito ne hanno già ripreso la merce: "
               "non si annulla, chiudilo: scrivi Chiuso in «Nuovo stato» e premi «Cambia stato ordine».",
