@@ -51,3 +51,13 @@ def test_a_button_renders_the_services_words_for_any_other_problem_and_its_own_w
     assert said.render(held, "en").startswith("Clienti!J2: Customer C001: exposure 1 ")
     assert said.render(held, "en").endswith("To ship anyway press “Spedisci anche oltre il fido”.")
     assert held.message("en").endswith("To ship anyway use --force.")
+
+
+def test_a_box_lists_ten_problems_then_counts_the_rest_it_would_have_dropped():
+    kind = problem_type("credit-limit-exceeded")
+    problems = [kind(None, customer=f"C{n:03}", total=1, outstanding=0, uninvoiced=0, unshipped=1, limit=0)
+                for n in range(12)]
+    shown = said.lines(problems, "it")
+    assert len(shown) == 11 and shown[9].startswith("Cliente C009: ") and shown[10] == "… e ancora 2."
+    assert said.lines(problems, "en", most=5)[5:] == ["… and 7 more."]
+    assert said.lines(problems[:10], "it")[-1].startswith("Cliente C009: ")

@@ -197,7 +197,7 @@ def button(caption: str) -> Callable[[Callable[[Press], None]], Callable[..., No
 
 
 def _problems_text(problems: list[Problem], lang: str) -> str:
-    lines = [said.render(p, lang) for p in problems[:10]]
+    lines = said.lines(problems, lang)
     return "\n".join([report.summary(problems, lang), *lines])
 
 
@@ -237,7 +237,7 @@ def preview_orders(press: Press) -> None:
             "non creare, poi premi «Crea ordini selezionati»." if lang == "it" else
             f"{len(result.rows)} orders due on {day:%d/%m/%Y}, {new} to create: remove the “x” from those not to "
             "create, then press “Crea ordini selezionati”.")
-    problems = [said.render(p, lang) for p in result.problems[:10]]
+    problems = said.lines(result.problems, lang)
     press.say("\n".join([text, *problems]), critical=bool(result.problems))
 
 
@@ -280,7 +280,7 @@ def create_orders(press: Press) -> None:
     written = created_documents(session.master, session.ledger, result, outputs, press.language)
     _write_preview(press)
     lang = press.language
-    left_out = [said.render(p, lang) for p in result.problems if p.is_error][:10]
+    left_out = said.lines([p for p in result.problems if p.is_error], lang)
     press.say("\n".join([result.summary(lang), *map(str, written), *(said.render(p, lang) for p in warned), *left_out]),
               critical=bool(left_out))
 
@@ -348,7 +348,7 @@ def confirm_quotation(press: Press) -> None:
         with stored_before_printing([("invoices", [x.number or "?" for x in result.invoices], target)]):
             printed = write_and_mark(session.ledger, session.master, "invoices", result.invoices, target, lang)
         text += f"\nFattura emessa: {numbers}: {printed}" if lang == "it" else f"\nInvoice issued: {numbers}: {printed}"
-    left_out = [said.render(p, lang) for p in result.problems if p.is_error][:10]
+    left_out = said.lines([p for p in result.problems if p.is_error], lang)
     summary = result.summary(lang)
     press.say("\n".join([text, *([summary] if summary else []), *left_out]), critical=bool(left_out))
 
@@ -403,8 +403,7 @@ def _say_shipped(press: Press, result: Shipped, warned: list[Problem]) -> None:
     if not result.notes:
         _stop_on_errors(list(result.problems))
     lang = press.language
-    shown = [*warned, *result.problems[:10]]
-    press.say("\n".join([result.summary(lang), *result.filed(lang), *(said.render(p, lang) for p in shown)]))
+    press.say("\n".join([result.summary(lang), *result.filed(lang), *said.lines([*warned, *result.problems], lang)]))
 
 
 def _never_printed(press: Press, which: list[str], out: Path) -> list[Problem]:
@@ -475,7 +474,7 @@ def reprint_delivery_notes(press: Press) -> None:
     check_output(target, kind="ddt", inputs=(session.workbook,))
     result = print_documents(session.master, session.ledger, "ddt", Selection(first=day, last=day), target, lang,
                              own_file=True)
-    lines = [said.render(p, lang) for p in result.problems[:10]]
+    lines = said.lines(result.problems, lang)
     if result.written is not None:
         lines = [(f"DDT ristampati: {len(result.numbers)}." if lang == "it"
                   else f"DDTs printed again: {len(result.numbers)}."), str(result.written), *lines]
@@ -542,7 +541,7 @@ def month_end_invoicing(press: Press) -> None:
                    if lang == "it" else
                    f"Issued {wording.count(count, 'draft document', 'draft documents')} (run {result.run_id}{where}): "
                    "check them, then press “Rendi definitiva emissione”.") + result.left_out_sentence(lang)
-    lines = [summary, *map(str, result.files), *(said.render(p, lang) for p in result.problems[:10])]
+    lines = [summary, *map(str, result.files), *said.lines(result.problems, lang)]
     press.say("\n".join(lines), critical=any(p.is_error for p in result.problems))
 
 
@@ -672,7 +671,7 @@ def einvoices(press: Press) -> None:
     session, lang, month = press.session, press.language, press.month
     result = export(session.master, session.ledger, month=month,
                     out=press.beside(f"fatture-elettroniche-{month.start:%Y-%m}"), zip=True)
-    lines = [result.summary(lang), *map(str, result.archives), *(said.render(p, lang) for p in result.problems[:10])]
+    lines = [result.summary(lang), *map(str, result.archives), *said.lines(result.problems, lang)]
     press.say("\n".join(lines), critical=any(p.is_error for p in result.problems))
 
 
@@ -694,7 +693,7 @@ def record_payment(press: Press) -> None:
     entry = PaymentEntry(invoice, paid_on, amount, method, None, inputs.where(inputs.INVOICE))
     result = record(session.ledger, [entry])
     _stop_on_errors(result.problems)
-    press.say("\n".join([result.summary(lang), *(said.render(p, lang) for p in result.problems[:10])]))
+    press.say("\n".join([result.summary(lang), *said.lines(result.problems, lang)]))
 
 
 PANEL_CELLS = AskedIn(invoice=f"{PANEL}!{inputs.INVOICE.cell}", lines=f"{PANEL}!{inputs.CREDIT_LINES.cell}",
@@ -730,7 +729,7 @@ def credit_note(press: Press) -> None:
                     workbook=session.workbook, asked_in=PANEL_CELLS)
     _stop_on_errors(result.problems)
     press.say("\n".join([result.summary(lang), *([str(result.printed)] if result.printed else []),
-                         *(said.render(p, lang) for p in [*warned, *result.problems[:10]])]))
+                         *said.lines([*warned, *result.problems], lang)]))
 
 
 @button("Nessun accredito dovuto")
@@ -797,7 +796,7 @@ def calendar(press: Press) -> None:
     made = plan(session.master, start, start + timedelta(days=30),
                 out=press.beside(f"calendario-{start:%Y-%m-%d}.xlsx"), lang=lang)
     press.say("\n".join([f"Calendario scritto in {made.file}" if lang == "it" else f"Calendar written to {made.file}",
-                         *(said.render(p, lang) for p in made.problems[:10])]))
+                         *said.lines(made.problems, lang)]))
 
 
 @button("Report")
@@ -933,7 +932,7 @@ def commissions(press: Press) -> None:
     _stop_on_errors(result.problems)
     folder = result.files[-1].parent if result.files else None
     press.say("\n".join([result.summary(lang), *([str(folder)] if folder else []),
-                         *(said.render(p, lang) for p in result.problems[:10])]))
+                         *said.lines(result.problems, lang)]))
 
 
 @button("Liquida sconti volume")
@@ -954,7 +953,7 @@ def settle_volume_discounts(press: Press) -> None:
     result = run(session.ledger, session.master, chosen, today, today, out=press.beside(f"sconti-{chosen.name}"),
                  lang=lang)
     _stop_on_errors(result.problems)
-    press.say("\n".join([result.summary(lang), *(said.render(p, lang) for p in result.problems[:5])]))
+    press.say("\n".join([result.summary(lang), *said.lines(result.problems, lang, most=5)]))
 
 
 NOT_A_PERIOD = define(

@@ -10,6 +10,8 @@ never an option alone. Every other problem is said as the services say it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from toolkit.basics.problems import Problem
 from toolkit.basics.wording import shown
 
@@ -132,3 +134,17 @@ def render(problem: Problem, lang: str) -> str:
     """`Problem.render`, in the button's words: where the problem is, then its message."""
     said = message(problem, lang)
     return f"{problem.location}: {said}" if problem.location else said
+
+
+MOST = 10
+"""The problems a message box lists before it only counts the rest: a box is read, not scrolled."""
+
+
+def lines(problems: Sequence[Problem], lang: str, most: int = MOST) -> list[str]:
+    """The problems a message box shows, in the button's words: the first `most`, then how many
+    more, so a box never drops a warning the command line prints without saying so."""
+    said = [render(p, lang) for p in problems[:most]]
+    if len(problems) > most:
+        left = len(problems) - most
+        said.append(f"… e ancora {left}." if lang == "it" else f"… and {left} more.")
+    return said
