@@ -205,6 +205,32 @@ def test_a_derived_rule_whose_base_list_has_no_price_stops_the_order():
     assert [p.code for p in problems] == ["price-rule-no-base-price"]
 
 
+def _with_shelf_list(sheets: dict, customer_on_shelf: bool) -> dict:
+    """A second list, SCAFFALE, with VAT included: A001 at 24.40 gross, BASE's 20.00 net at 22 %."""
+    sheets["Listini"] = [["Codice", "Descrizione", "IVA inclusa"], ["BASE", "Listino base", "no"],
+                         ["SCAFFALE", "Prezzi a scaffale", "sì"]]
+    sheets["Versioni listino"].append(["SCAFFALE", "2026A", date(2026, 1, 1), None])
+    sheets["Prezzi"] += [["SCAFFALE", "2026A", "A001", 24.40, 24.40, None],
+                         ["SCAFFALE", "2026A", "A002", 1.56, 1.56, None]]
+    if customer_on_shelf:
+        sheets["Clienti"][1][6] = "SCAFFALE"
+    return sheets
+
+
+@pytest.mark.parametrize("customer_on_shelf, base_list", [(True, "BASE"), (False, "SCAFFALE")],
+                         ids=["gross-customer-net-base", "net-customer-gross-base"])
+def test_a_derived_rule_from_a_list_stating_prices_otherwise_keeps_the_price_it_names(customer_on_shelf, base_list):
+    """BASE lists A001 at 20.00 net, SCAFFALE at 24.40 with 22 % VAT in it: the same price. A rule
+    pricing A001 from either list's list price +0 % gives 12 × 20.00 = 240.00 net whichever list
+    the customer buys from, not 196.72 (20.00 read as gross) nor 292.80 (24.40 read as net)."""
+    rule = rule_row("R1", "Da listino", customer="C001", item="A001", base_list=base_list,
+                    base_price="Prezzo di listino", markup=0)
+    drafts, problems = priced(_with_shelf_list(sheets_with(rule), customer_on_shelf))
+    assert problems == []
+    coffee = drafts[0].lines[0]
+    assert (coffee.item, coffee.unit_price, coffee.amount, coffee.price_rule) == ("A001", D(20), D("240.00"), "R1")
+
+
 # --- derived price-list versions --------------------------------------------------------------
 
 def test_a_derived_version_is_its_base_marked_up_and_rounded():

@@ -173,7 +173,7 @@ def price_line(price: Price, price_type: PriceType, own: Decimal | None, candida
     found = find(candidates, item.code, item.category, day, quantity) if candidates and own is None else None
     rule = found.rule if found is not None else None
     if found is not None:
-        ruled = rule_price(found, unit, book, price, day)
+        ruled = rule_price(found, unit, book, price, day, item.vat_rate or Decimal(0))
         if ruled is None:
             return None, rule, "rule-no-base-price"
         unit = ruled

@@ -28,7 +28,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from toolkit.basics.vocab import PriceRuleKind, PriceType
-from toolkit.core.pricing import CENT, HUNDRED, PriceBook, RuinedPrice, round_to_step, ruined_by_rounding
+from toolkit.core.pricing import CENT, HUNDRED, PriceBook, RuinedPrice, in_terms_of, round_to_step, ruined_by_rounding
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData, Price, PriceRule
 
@@ -155,10 +155,14 @@ def rule_index(master: MasterData) -> RuleIndex:
     return index(master.price_rules)
 
 
-def rule_price(found: Indexed, list_unit: Decimal, book: PriceBook, price: Price, day: date) -> Decimal | None:
+def rule_price(found: Indexed, list_unit: Decimal, book: PriceBook, price: Price, day: date,
+               rate: Decimal = ZERO) -> Decimal | None:
     """The unit price a rule gives a line whose list price is `price` and gives `list_unit` (the
     chosen price less the version's discount); None when a derived rule's base list has no price
-    for the item that day.
+    for the item that day. A derived rule's base price is taken as the line's list states its
+    prices (`in_terms_of`, the item's VAT `rate`): a base list without VAT for a customer on a
+    VAT-included list, or the other way round, is marked up and rounded gross, or net, as the
+    line's list is.
 
     >>> from toolkit.model.records import Source
     >>> book = PriceBook({}, {})
@@ -183,6 +187,7 @@ def rule_price(found: Indexed, list_unit: Decimal, book: PriceBook, price: Price
     if base is None:
         return None
     start = base.list_price if rule.base_price is PriceType.LIST else base.standard_price
+    start = in_terms_of(start, base.price_list, price.price_list, rate, book)
     return round_to_step(start * found.factor, rule.rounding)
 
 

@@ -40,6 +40,8 @@ class PriceBook:
     """Per price list, versions sorted by valid_from."""
     prices: dict[tuple[str, str, str], Price]
     """(price list, version, item) → price."""
+    vat_included: frozenset[str] = frozenset()
+    """The price lists whose prices include VAT (IVA inclusa)."""
 
     def version_on(self, price_list: str, day: date) -> PriceVersion | None:
         versions = self.versions.get(price_list, [])
@@ -67,7 +69,8 @@ def price_book(master: MasterData) -> PriceBook:
         versions[v.price_list].append(v)
     for vs in versions.values():
         vs.sort(key=lambda v: v.valid_from)
-    return PriceBook(dict(versions), derived_prices(master)[0])
+    return PriceBook(dict(versions), derived_prices(master)[0],
+                     frozenset(p.code for p in master.price_lists if p.vat_included))
 
 
 Derived = tuple[dict[tuple[str, str, str], Price], dict[tuple[str, str], str]]
@@ -280,6 +283,26 @@ def unit_price(price: Price, price_type: PriceType, override: Decimal | None = N
     if price.discount:
         return base * (HUNDRED - price.discount) / HUNDRED
     return base
+
+
+def in_terms_of(value: Decimal, source: str, target: str, rate: Decimal, book: PriceBook) -> Decimal:
+    """A price of list `source` as list `target` states prices: gross of `rate` percent VAT on a
+    VAT-included list (IVA inclusa), net on any other, unchanged when both state them alike.
+    What a price derived from another list starts from: a net 20.00 is 24.40 on a shelf list at
+    22 %, never 20.00 read as gross.
+
+    >>> book = PriceBook({}, {}, frozenset({"BAR"}))
+    >>> in_terms_of(Decimal("20"), "BASE", "BAR", Decimal(22), book)
+    Decimal('24.4')
+    >>> in_terms_of(Decimal("24.40"), "BAR", "BASE", Decimal(22), book), in_terms_of(Decimal("20"), "A", "B", Decimal(22), book)
+    (Decimal('20.00'), Decimal('20'))
+    """
+    gross_source, gross_target = source in book.vat_included, target in book.vat_included
+    if gross_source == gross_target:
+        return value
+    if gross_target:
+        return value * (HUNDRED + rate) / HUNDRED
+    return value * HUNDRED / (HUNDRED + rate)
 
 
 def below_limit(price: Price, unit: Decimal) -> bool:

@@ -156,8 +156,9 @@ def _below_limit(master: MasterData, layout: Layout) -> Iterator[Problem]:
         return
     book = price_book(master)
     lists_of = _lists_pricing(master)
+    rates = {i.code: i.vat_rate or Decimal(0) for i in master.items}
     for rule in named:
-        for found in _lowest(rule, lists_of(rule), book):
+        for found in _lowest(rule, lists_of(rule), book, rates.get(rule.item or "", Decimal(0))):
             yield RULE_BELOW_LIMIT(_at(layout, rule, NEEDS[rule.kind]), code=rule.code, item=rule.item, **found)
 
 
@@ -185,8 +186,9 @@ def _lists_pricing(master: MasterData) -> Callable[[PriceRule], set[str]]:
     return lists
 
 
-def _lowest(rule: PriceRule, lists: set[str], book: PriceBook) -> Iterator[dict]:
-    """The first version of each list in which the rule's price is below the item's limit."""
+def _lowest(rule: PriceRule, lists: set[str], book: PriceBook, rate: Decimal) -> Iterator[dict]:
+    """The first version of each list in which the rule's price is below the item's limit (`rate`:
+    the item's VAT, for a derived price from a list stating prices otherwise, `rule_price`)."""
     assert rule.item is not None
     for price_list in sorted(lists):
         for version in book.versions.get(price_list, ()):
@@ -196,7 +198,7 @@ def _lowest(rule: PriceRule, lists: set[str], book: PriceBook) -> Iterator[dict]
             if price is None or price.limit_price is None:
                 continue
             day = max(version.valid_from, rule.valid_from or version.valid_from)
-            ruled = rule_price(indexed(rule), unit_price(price, PriceType.STANDARD), book, price, day)
+            ruled = rule_price(indexed(rule), unit_price(price, PriceType.STANDARD), book, price, day, rate)
             if ruled is not None and ruled < price.limit_price:
                 yield dict(price=ruled.quantize(Decimal("0.000001")).normalize(), limit=price.limit_price,
                            price_list=price_list, version=version.version)
