@@ -263,6 +263,29 @@ def test_a_derived_version_without_a_base_is_a_problem_at_its_cell(versions, cel
     assert ("Versioni listino", cell, code) in codes_at(checked(sheets_with(versions=versions)))
 
 
+@pytest.mark.parametrize("gross_derived", [True, False], ids=["gross-from-net", "net-from-gross"])
+def test_a_derived_version_of_a_list_stating_prices_otherwise_is_an_error_at_its_base_list(gross_derived):
+    """INGROSSO derives from BASE, one with VAT included and the other not: BASE's 18.50 net marked
+    up would be sold as 18.50 gross (15.16 net), or a gross price as net. No order is priced so."""
+    sheets = sheets_with(versions=(["INGROSSO", "2026A", date(2026, 1, 1), None, "BASE", "2026A", 0, None],))
+    sheets["Listini"] = [["Codice", "Descrizione", "IVA inclusa"], ["BASE", "Listino base", "no" if gross_derived else "sì"],
+                         ["INGROSSO", "Listino ingrosso", "sì" if gross_derived else "no"]]
+    sheets["Clienti"][1][6] = "INGROSSO"
+    result = checked(sheets)
+    [problem] = [p for p in result.errors if p.code == "derived-version-vat-included-differs"]
+    assert (problem.location.sheet, problem.location.cell) == ("Versioni listino", "E4")
+    assert result.master is None
+    assert "deriva dal listino BASE" in str(problem)
+    assert ("netti come lordi" if gross_derived else "lordi come netti") in str(problem)
+
+
+def test_a_derived_version_of_a_list_stating_prices_alike_is_no_such_problem():
+    sheets = sheets_with(versions=(["INGROSSO", "2026A", date(2026, 1, 1), None, "BASE", "2026A", 0, None],))
+    sheets["Listini"] = [["Codice", "Descrizione", "IVA inclusa"], ["BASE", "Listino base", "sì"],
+                         ["INGROSSO", "Listino ingrosso", "sì"]]
+    assert "derived-version-vat-included-differs" not in {p.code for p in checked(sheets).problems}
+
+
 def ingrosso(step) -> list:
     """INGROSSO 2026A = BASE 2026A −10 %, rounded to `step` (row 4 of Versioni listino, step in H4)."""
     return ["INGROSSO", "2026A", date(2026, 1, 1), None, "BASE", "2026A", -10, step]

@@ -76,6 +76,14 @@ DERIVED_CYCLE = define(
        "versioni della catena deve avere prezzi propri.",
     en="Version {version} of price list {price_list} derives, through other versions, from itself: one version of "
        "the chain must have prices of its own.")
+DERIVED_VAT_DIFFERS = define(
+    "derived-version-vat-included-differs", "error",
+    it="La versione {version} del listino {price_list} ({it_mine}) deriva dal listino {base_list} ({it_base}): "
+       "i suoi prezzi si leggerebbero {it_read}, e ogni riga varrebbe l'IVA in meno o in più. Deriva da un listino "
+       "con la stessa «IVA inclusa», oppure scrivi i prezzi della versione nel foglio Prezzi.",
+    en="Version {version} of price list {price_list} ({en_mine}) derives from price list {base_list} ({en_base}): "
+       "its prices would be read {en_read}, and each line would be off by the VAT. Derive from a list with the "
+       "same “VAT included”, or write the version's prices on the Prices sheet.")
 
 STEP_NEGATIVE = define(
     "rounding-step-negative", "error",
@@ -209,13 +217,26 @@ def _overlaps(rule: PriceRule, start: date, end: date | None) -> bool:
     return (rule.valid_from or date.min) <= (end or date.max) and start <= (rule.valid_to or date.max)
 
 
+_VAT_WORDS = {True: ("IVA inclusa", "VAT included", "netti come lordi", "net as gross"),
+              False: ("IVA esclusa", "VAT excluded", "lordi come netti", "gross as net")}
+
+
 def derived_versions(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    """A derived version's base must exist and not come back to it, and state its prices as the
+    version's list does (`derive` marks prices up as they are: a net 20.00 on a VAT-included
+    list would sell at 16.39 net)."""
     if not any(v.derived for v in master.price_versions):
         return
     _, broken = derived_prices(master)
+    gross = {p.code: p.vat_included for p in master.price_lists}
     for v in master.price_versions:
         why = broken.get((v.price_list, v.version))
         if why is None:
+            if v.derived and v.base_list in gross and gross[v.base_list] != gross.get(v.price_list, False):
+                mine, base = _VAT_WORDS[gross.get(v.price_list, False)], _VAT_WORDS[gross[v.base_list]]
+                yield DERIVED_VAT_DIFFERS(_at(layout, v, "base_list"), version=v.version, price_list=v.price_list,
+                                          base_list=v.base_list, it_mine=mine[0], en_mine=mine[1], it_base=base[0],
+                                          en_base=base[1], it_read=mine[2], en_read=mine[3])
             continue
         field = "base_list" if not v.base_list else "base_version"
         if why == CYCLE:
