@@ -23,11 +23,13 @@ from toolkit.basics.vocab import (
     ExceptionAction,
     InvoiceTerms,
     PaymentMethod,
+    PriceType,
     ScheduleKind,
 )
 from toolkit.core import payment_terms
+from toolkit.core.drafts import net_unit_price
 from toolkit.core.einvoice.codes import CIG_SHAPE, CUP_SHAPE, LEGAL_REFERENCES, SAN_MARINO, abroad_code
-from toolkit.core.pricing import below_limit, price_book, template_price_list
+from toolkit.core.pricing import below_limit, price_book, template_price_list, unit_price
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
 from toolkit.core.vat import EXPORT_GOODS, GOODS_ABROAD, INTRA_EU_GOODS, SAN_MARINO_GOODS
 from toolkit.intake.validation.addresses import addresses
@@ -213,6 +215,12 @@ LIMIT_ABOVE_STANDARD = define(
     "limit-above-standard", "error",
     it="Il prezzo limite {limit} è sopra il prezzo standard {standard}: il limite è il prezzo più basso ammesso, abbassalo.",
     en="Limit price {limit} is above standard price {standard}: the limit is the lowest allowed price, lower it.")
+DISCOUNT_BELOW_LIMIT = define(
+    "discount-below-limit", "error",
+    it="Lo sconto {discount} % porta il prezzo standard {standard} a {price}, sotto il prezzo limite {limit}: ogni "
+       "ordine a prezzo standard di questo articolo sarebbe rifiutato. Riduci lo sconto o abbassa il limite.",
+    en="Discount {discount} % takes standard price {standard} to {price}, below limit price {limit}: every order "
+       "of this item at the standard price would be refused. Lower the discount or the limit.")
 QUANTITY_NOT_POSITIVE = define(
     "quantity-not-positive", "error",
     it="La quantità {value} deve essere maggiore di zero (solo i resi possono avere quantità negative).",
@@ -602,6 +610,20 @@ def prices(master: MasterData, layout: Layout) -> Iterator[Problem]:
                 yield NEGATIVE_AMOUNT(_at(layout, p, field), value=value)
         if p.limit_price is not None and p.limit_price > p.standard_price:
             yield LIMIT_ABOVE_STANDARD(_at(layout, p, "limit_price"), limit=p.limit_price, standard=p.standard_price)
+    yield from _discounts_below_limit(master.prices, layout)
+
+
+def _discounts_below_limit(prices: Sequence[Price], layout: Layout) -> Iterator[Problem]:
+    """A version's discount that takes an item's standard price below its limit (a limit above
+    the standard price is reported as such): the orders would be refused one by one at pricing,
+    and the cell to correct is the discount's. Only the few prices with both are looked at."""
+    both = map(and_, map(is_not, column(prices, "discount"), repeat(None)),
+               map(is_not, column(prices, "limit_price"), repeat(None)))
+    for p in compress(prices, both):
+        discounted = net_unit_price(unit_price(p, PriceType.STANDARD))
+        if p.discount and p.limit_price is not None and p.limit_price <= p.standard_price and below_limit(p, discounted):
+            yield DISCOUNT_BELOW_LIMIT(_at(layout, p, "discount"), discount=p.discount, standard=p.standard_price,
+                                       price=discounted, limit=p.limit_price)
 
 
 def _prices_to_look_at(prices: Sequence[Price]) -> Sequence[Price]:
