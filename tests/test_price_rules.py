@@ -92,6 +92,35 @@ def test_a_rule_prices_the_line_it_matches_and_the_line_records_it(rule, unit, a
     assert (milk.unit_price, milk.price_rule) == (D("1.25"), None), "the line's own price wins over every rule"
 
 
+@pytest.mark.parametrize("where", ["price list", "rule"])
+@pytest.mark.parametrize("written, unit, amount", [
+    ("10+5", D("15.8175"), D("189.81")),         # 18.50 × 0.90 × 0.95: 14.5 % off, as Italian lists cascade
+    ("10 + 5 %", D("15.8175"), D("189.81")),
+    ("50+10+5", D("7.90875"), D("94.91")),        # 57.25 % off
+    ("14,5", D("15.8175"), D("189.81")),
+    ("15", D("15.725"), D("188.70")),             # not 10+5
+])
+def test_discounts_in_cascade_are_taken_one_after_the_other(where, written, unit, amount):
+    """Sconto 10+5 is 10 % off, then 5 % off what is left: 14.5 % in all. A001's limits are left out."""
+    rules = [rule_row("R1", "Sconto", customer="C001", item="A001", discount=written)] if where == "rule" else []
+    sheets = sheets_with(*rules)
+    minimal.set_cell(sheets, "Prezzi", "F2", None)
+    minimal.set_cell(sheets, "Prezzi", "F5", None)
+    if where == "price list":
+        minimal.set_cell(sheets, "Prezzi", "G1", "Sconto %")
+        minimal.set_cell(sheets, "Prezzi", "G2", written)
+    drafts, problems = priced(sheets)
+    assert problems == []
+    coffee = drafts[0].lines[0]
+    assert (coffee.unit_price, coffee.amount) == (unit, amount)
+
+
+@pytest.mark.parametrize("written", ["10+", "10+cinque", "10+120", "+"])
+def test_a_cascade_that_is_not_one_is_refused_at_its_cell(written):
+    sheets = sheets_with(rule_row("R1", "Sconto", customer="C001", item="A001", discount=written))
+    assert ("Regole prezzo", "H2", "not-a-percent") in codes_at(checked(sheets))
+
+
 def test_without_rules_the_list_prices_the_line():
     [draft], _ = priced(sheets_with())
     assert (draft.lines[0].unit_price, draft.lines[0].price_rule) == (D("18.5"), None)

@@ -59,6 +59,7 @@ from toolkit.model.cells import (
     Code,
     Day,
     DayMonth,
+    Discount,
     Email,
     Integer,
     Markup,
@@ -481,9 +482,10 @@ class Price(Record):
     list_price: UnitPrice = column("Prezzo di listino", "List price", "Catalogue price", "18.50")
     standard_price: UnitPrice = column("Prezzo standard", "Standard price", "The company's selling price", "17.90")
     limit_price: UnitPrice | None = column("Prezzo limite", "Limit price", "Lowest price allowed", "16.00", default=None)
-    discount: Percent | None = column(
-        "Sconto %", "Discount %", "Discount in percent on the chosen price", "5", default=None)
-    """Percentage off the chosen price (5 means 5 %)."""
+    discount: Discount | None = column(
+        "Sconto %", "Discount %", "Discount in percent on the chosen price; 10+5 for discounts in cascade (14.5 %)",
+        "5", default=None)
+    """Percentage off the chosen price (5 means 5 %; `10+5` is read as 14.5)."""
     source: InstanceOf[Source]
 
 
@@ -518,8 +520,9 @@ class PriceRule(Record):
         "Tipo", "Kind", "Special price, discount on the list's price, or price derived from a list", "Sconto")
     price: UnitPrice | None = column(
         "Prezzo", "Price", "For a special price: the net unit price", "15.50", default=None)
-    discount: Percent | None = column(
-        "Sconto %", "Discount %", "For a discount: percent off the price the order's list gives", "8", default=None)
+    discount: Discount | None = column(
+        "Sconto %", "Discount %", "For a discount: percent off the price the order's list gives; 10+5 for discounts "
+        "in cascade (14.5 %)", "8", default=None)
     base_list: Code | None = column(
         "Listino base", "Base list", "For a derived price: the list whose price it starts from; empty = the "
         "order's list", "BASE", default=None, refers="price_lists")
