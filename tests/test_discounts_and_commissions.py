@@ -211,6 +211,34 @@ def test_collected_base_is_the_share_paid_in_the_period_and_agents_share_it():
     assert made[0].rows[0].collected == D("0.5")
 
 
+@pytest.mark.parametrize("base", [CommissionBase.INVOICED, CommissionBase.COLLECTED])
+def test_an_agent_on_two_rows_of_a_customer_earns_the_two_shares_once(base):
+    """Marco Bianchi on two rows of C001's agents, 60 % and 40 %: he follows all of C001, and
+    earns 5 % of the whole 1,000.00 €, 50.00 €, invoiced or collected; not 40 % of the line
+    counted twice (800.00 € of base, 40.00 €), as the invoiced base gave."""
+    shop = customer("C001")
+    invoices = [_invoice("FT-2026-00001", date(2026, 4, 3), "C001", _line(1, "A001", "100", "10"), id_=1)]
+    found = rules(_commission_rows("STD", (Bracket(D(0), D(5)),), base=base))
+    agents = agents_of([shop], [CustomerAgent(customer="C001", agent="Marco Bianchi", share=D(60),
+                                              source=source("customer_agents", 2)),
+                                CustomerAgent(customer="C001", agent="Marco Bianchi", share=D(40),
+                                              source=source("customer_agents", 3))])
+    paid = Account(1, invoices[0].total, (("A001", D("1000.00")),), (Entry(date(2026, 4, 15), 1, paid=D("1220.00")),))
+    [s] = statements(found, agents, {"C001": shop}, ITEMS, invoices, *MARCH_TO_APRIL, [("C001", paid)])
+    assert (s.agent, s.base, s.total) == ("Marco Bianchi", D("1000.00"), D("50.00"))
+    assert [(r.share, r.base, r.commission) for r in s.rows] == [(D(100), D("1000.00"), D("50.00"))]
+
+
+def test_an_agent_on_two_rows_of_a_customer_is_a_warning_at_the_second():
+    result = _checked({"Agenti clienti": [["Cliente", "Agente", "Quota %"], ["C001", "Marco Bianchi", 60],
+                                          ["C001", "Marco Bianchi", 40]]})
+    [problem] = [p for p in result.problems if p.code == "agent-listed-twice"]
+    assert (problem.location.sheet, problem.location.cell) == ("Agenti clienti", "B3")
+    assert problem.message("it").startswith("L'agente Marco Bianchi è già un agente del cliente C001 alla riga 2: "
+                                            "le sue quote si sommano (100 %).")
+    assert result.master is not None
+
+
 def test_the_most_specific_rule_pays():
     """Customer before item before group before category before agent; a line no rule fits
     earns nothing."""

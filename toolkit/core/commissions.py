@@ -84,14 +84,17 @@ def rules(rows: Sequence[Commission]) -> list[Rule]:
 
 def agents_of(customers: Iterable[Customer], shares: Sequence[CustomerAgent]) -> dict[str, tuple[tuple[str, Decimal], ...]]:
     """Customer → its agents and their shares in percent: *Agenti clienti* when it names the
-    customer, else the customer's *Agente* at 100 %."""
-    listed: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
+    customer, else the customer's *Agente* at 100 %. An agent on two rows of a customer has the
+    two shares added, once: 60 and 40 are 100 %, as the shares' total says (the data check
+    warns, `agent-listed-twice`), never one of them on the line counted twice."""
+    listed: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for row in shares:
-        listed[row.customer].append((row.agent, row.share))
+        mine = listed[row.customer]
+        mine[row.agent] = mine.get(row.agent, ZERO) + row.share
     found = {}
     for c in customers:
         if c.code in listed:
-            found[c.code] = tuple(listed[c.code])
+            found[c.code] = tuple(listed[c.code].items())
         elif c.sales_rep:
             found[c.code] = ((c.sales_rep, HUNDRED),)
     return found

@@ -42,6 +42,13 @@ SHARES_NOT_100 = define(
        "quote scritte, controllale.",
     en="The agents' shares of customer {customer} add up to {total} %, not 100 %: commissions follow the shares "
        "as written, check them.")
+AGENT_TWICE = define(
+    "agent-listed-twice", "warning",
+    title=("Agente ripetuto fra gli agenti di un cliente", "Agent repeated among a customer's agents"),
+    it="L'agente {agent} è già un agente del cliente {customer} alla riga {row}: le sue quote si sommano "
+       "({total} %). Se è un errore di battitura, correggi l'agente o cancella una delle due righe.",
+    en="Agent {agent} is already an agent of customer {customer} in row {row}: their shares are added "
+       "({total} %). If it is a typing slip, correct the agent or delete one of the two rows.")
 UNKNOWN_REFERENCE = define(
     "unknown-reference", "error",
     it="«{code}» non esiste nel foglio {target}: correggi il codice o aggiungilo in {target}.",
@@ -96,6 +103,12 @@ def discounts_and_commissions(master: MasterData, layout: Layout) -> Iterator[Pr
         if not 0 <= agent.share <= HUNDRED:
             yield PERCENT_OUT_OF_RANGE(_at(layout, agent, "share"), value=agent.share)
     for customer, agents in shares.items():
+        firsts: dict[str, CustomerAgent] = {}
+        for a in agents:
+            first = firsts.setdefault(a.agent, a)
+            if first is not a:
+                yield AGENT_TWICE(_at(layout, a, "agent"), agent=a.agent, customer=customer, row=first.source.row,
+                                  total=sum((b.share for b in agents if b.agent == a.agent), Decimal(0)))
         total = sum((a.share for a in agents), Decimal(0))
         if total != HUNDRED:
             yield SHARES_NOT_100(_at(layout, agents[0], "share"), customer=customer, total=total)
