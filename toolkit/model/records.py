@@ -519,7 +519,8 @@ class PriceRule(Record):
     kind: Choice[PriceRuleKind] = column(
         "Tipo", "Kind", "Special price, discount on the list's price, or price derived from a list", "Sconto")
     price: UnitPrice | None = column(
-        "Prezzo", "Price", "For a special price: the net unit price", "15.50", default=None)
+        "Prezzo", "Price", "For a special price: the unit price, VAT included on a VAT-included list", "15.50",
+        default=None)
     discount: Discount | None = column(
         "Sconto %", "Discount %", "For a discount: percent off the price the order's list gives; 10+5 for discounts "
         "in cascade (14.5 %)", "8", default=None)
