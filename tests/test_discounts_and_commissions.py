@@ -309,6 +309,33 @@ def test_every_mistake_in_the_sheets_is_a_problem_at_its_cell():
     } <= found, found
 
 
+@pytest.mark.parametrize("written, hint", [
+    ("marco bianchi", " Forse è «Marco Bianchi»: scrivilo così."),
+    ("Marco  Bianchi", " Forse è «Marco Bianchi»: scrivilo così."),
+    ("Mario Verdi", ""),
+])
+def test_a_commission_rule_for_an_agent_no_customer_has_is_a_warning_at_the_agent(written, hint):
+    """C001's agent is Marco Bianchi: a rule written for «marco bianchi» matches nobody, and he
+    would earn nothing under it without a word."""
+    result = _checked({
+        "Clienti": [[*minimal_row("Clienti", 0), "Agente"], [*minimal_row("Clienti", 1), "Marco Bianchi"],
+                    [*minimal_row("Clienti", 2), None]],
+        "Provvigioni": [["Codice", "Agente", "Base", "Da", "Provvigione %"], ["PV1", written, "Fatturato", 0, 5],
+                        ["PV1", written, "Fatturato", 1000, 6], ["PV2", "Marco Bianchi", "Fatturato", 0, 1]],
+    })
+    found = [(p.location.sheet, p.location.cell, p.message("it")) for p in result.problems
+             if p.code == "commission-agent-follows-nobody"]
+    assert found == [("Provvigioni", "B2", f"Nessun cliente ha l'agente «{written}» (Clienti › Agente, Agenti "
+                      f"clienti): la regola PV1 non pagherà nulla.{hint}")]
+    assert result.master is not None
+
+
+def minimal_row(sheet: str, n: int) -> list:
+    import minimal
+
+    return list(minimal.sheets()[sheet][n])
+
+
 def test_a_volume_discount_takes_back_its_share_of_commission_and_the_stamp_duty_earns_none():
     from toolkit.core import stamp_duty
 

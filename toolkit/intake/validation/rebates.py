@@ -49,6 +49,13 @@ AGENT_TWICE = define(
        "({total} %). Se è un errore di battitura, correggi l'agente o cancella una delle due righe.",
     en="Agent {agent} is already an agent of customer {customer} in row {row}: their shares are added "
        "({total} %). If it is a typing slip, correct the agent or delete one of the two rows.")
+AGENT_FOLLOWS_NOBODY = define(
+    "commission-agent-follows-nobody", "warning",
+    title=("Regola provvigioni per un agente senza clienti", "Commission rule for an agent with no customers"),
+    it="Nessun cliente ha l'agente «{agent}» (Clienti › Agente, Agenti clienti): la regola {code} non pagherà "
+       "nulla.{it_hint}",
+    en="No customer has agent “{agent}” (Customers › Sales rep, Customer agents): rule {code} will pay "
+       "nothing.{en_hint}")
 UNKNOWN_REFERENCE = define(
     "unknown-reference", "error",
     it="«{code}» non esiste nel foglio {target}: correggi il codice o aggiungilo in {target}.",
@@ -97,6 +104,7 @@ def discounts_and_commissions(master: MasterData, layout: Layout) -> Iterator[Pr
                     yield UNKNOWN_REFERENCE(_at(layout, r, field), code=code, target=layout.locate(target).sheet)
     yield from _brackets(layout, master.volume_discounts, DISCOUNT_TERMS)
     yield from _brackets(layout, master.commissions, COMMISSION_TERMS)
+    yield from _agents_following_nobody(master, layout)
     shares: dict[str, list[CustomerAgent]] = defaultdict(list)
     for agent in master.customer_agents:
         shares[agent.customer].append(agent)
@@ -112,3 +120,21 @@ def discounts_and_commissions(master: MasterData, layout: Layout) -> Iterator[Pr
         total = sum((a.share for a in agents), Decimal(0))
         if total != HUNDRED:
             yield SHARES_NOT_100(_at(layout, agents[0], "share"), customer=customer, total=total)
+
+
+def _agents_following_nobody(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    """A commission rule naming an agent no customer has (its name matched as written, as the
+    commissions match it) never pays: most often the name is spelt otherwise than on *Clienti*
+    or *Agenti clienti* (`marco bianchi`, `Marco  Bianchi`), and the agent silently earns
+    nothing. Named once per rule, at its first row, with the name as the customers write it."""
+    agents = {c.sales_rep for c in master.customers if c.sales_rep} | {a.agent for a in master.customer_agents}
+    alike = {" ".join(a.split()).casefold(): a for a in sorted(agents)}
+    seen: set[str] = set()
+    for rule in master.commissions:
+        if rule.agent is None or rule.agent in agents or rule.code in seen:
+            continue
+        seen.add(rule.code)
+        twin = alike.get(" ".join(rule.agent.split()).casefold())
+        yield AGENT_FOLLOWS_NOBODY(_at(layout, rule, "agent"), agent=rule.agent, code=rule.code,
+                                   it_hint=f" Forse è «{twin}»: scrivilo così." if twin else "",
+                                   en_hint=f" Perhaps it is “{twin}”: write it so." if twin else "")
