@@ -330,6 +330,29 @@ def test_a_commission_rule_for_an_agent_no_customer_has_is_a_warning_at_the_agen
     assert result.master is not None
 
 
+def test_a_discount_or_commission_for_a_group_or_category_nobody_has_is_a_warning_at_its_cell():
+    """The customers' group is BAR and the coffee's category CAFFE: `bar` and `Caffè` match
+    nothing, and the customer would lose its volume discount (or the agent its rate) unwarned,
+    as price rules already warn. Once per code, not per bracket row."""
+    result = _checked({
+        "Clienti": [[*minimal_row("Clienti", 0), "Gruppo"], [*minimal_row("Clienti", 1), "BAR"],
+                    [*minimal_row("Clienti", 2), None]],
+        "Articoli": [[*minimal_row("Articoli", 0), "Categoria"], [*minimal_row("Articoli", 1), "CAFFE"],
+                     [*minimal_row("Articoli", 2), None], [*minimal_row("Articoli", 3), None]],
+        "Sconti volume": [["Codice", "Gruppo", "Categoria", "Periodo", "Base", "Modalità", "Da", "Sconto %"],
+                          ["SV1", "bar", "Caffè", "Mese", "Importo", "Sul totale", 0, 3],
+                          ["SV1", "bar", "Caffè", "Mese", "Importo", "Sul totale", 1000, 4],
+                          ["SV2", "BAR", "CAFFE", "Mese", "Importo", "Sul totale", 0, 3]],
+        "Provvigioni": [["Codice", "Gruppo", "Categoria", "Base", "Da", "Provvigione %"],
+                        ["PV1", "BARS", None, "Fatturato", 0, 5], ["PV2", None, "CAFE", "Fatturato", 0, 5]],
+    })
+    found = sorted((p.location.sheet, p.location.cell, p.code) for p in result.problems
+                   if p.code in ("unknown-customer-group", "unknown-item-category"))
+    assert found == [("Provvigioni", "B2", "unknown-customer-group"), ("Provvigioni", "C3", "unknown-item-category"),
+                     ("Sconti volume", "B2", "unknown-customer-group"), ("Sconti volume", "C2", "unknown-item-category")]
+    assert result.master is not None
+
+
 def minimal_row(sheet: str, n: int) -> list:
     import minimal
 

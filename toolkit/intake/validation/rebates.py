@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from toolkit.basics.problems import Problem, define
 from toolkit.intake.validation.layout import Layout
+from toolkit.intake.validation.pricing_rules import UNKNOWN_CATEGORY, UNKNOWN_GROUP
 from toolkit.model.records import CustomerAgent, MasterData, Record
 
 TERMS_DIFFER = define(
@@ -105,6 +106,7 @@ def discounts_and_commissions(master: MasterData, layout: Layout) -> Iterator[Pr
     yield from _brackets(layout, master.volume_discounts, DISCOUNT_TERMS)
     yield from _brackets(layout, master.commissions, COMMISSION_TERMS)
     yield from _agents_following_nobody(master, layout)
+    yield from _groups_and_categories(master, layout)
     shares: dict[str, list[CustomerAgent]] = defaultdict(list)
     for agent in master.customer_agents:
         shares[agent.customer].append(agent)
@@ -138,3 +140,21 @@ def _agents_following_nobody(master: MasterData, layout: Layout) -> Iterator[Pro
         yield AGENT_FOLLOWS_NOBODY(_at(layout, rule, "agent"), agent=rule.agent, code=rule.code,
                                    it_hint=f" Forse è «{twin}»: scrivilo così." if twin else "",
                                    en_hint=f" Perhaps it is “{twin}”: write it so." if twin else "")
+
+
+def _groups_and_categories(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    """A volume discount or commission rule naming a group no customer is in, or a category no
+    item has, never applies: the warning price rules have (`bar` for the customers' `BAR`, a
+    customer losing its discount without a word), once per code, at its first row's cell."""
+    groups = {c.group for c in master.customers if c.group}
+    categories = {i.category for i in master.items if i.category}
+    seen: set[tuple[str, str]] = set()
+    for sheet, records in (("volume_discounts", master.volume_discounts), ("commissions", master.commissions)):
+        for r in records:
+            if (sheet, r.code) in seen:
+                continue
+            seen.add((sheet, r.code))
+            if r.group and not r.customer and r.group not in groups:
+                yield UNKNOWN_GROUP(_at(layout, r, "group"), code=r.group)
+            if r.category and not getattr(r, "item", None) and r.category not in categories:
+                yield UNKNOWN_CATEGORY(_at(layout, r, "category"), code=r.category)
