@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.wording import count, euro
+from toolkit.basics.wording import Agreed, Counted, count, euro, first_numbers
 from toolkit.core.commissions import Statement, agents_of, rules, statements
 from toolkit.core.invoicing import drafts_left_out
 from toolkit.ledger import Ledger
@@ -35,6 +35,15 @@ DRAFTS_LEFT_OUT = define(
     title=("Fatture in bozza escluse dalle provvigioni", "Draft invoices left out of commissions"),
     it="{count} del periodo {are} ({numbers}): {finalize} (toolkit invoice finalize).",
     en="{count} of the period {are} ({numbers}): {finalize} (toolkit invoice finalize).")
+UNKNOWN_CUSTOMERS = define(
+    "commission-unknown-customer", "warning",
+    title=("Documenti di clienti tolti dal foglio Clienti", "Documents of customers taken off the Customers sheet"),
+    it="{count} del periodo {are} di clienti che non sono più nel foglio Clienti ({customers}: {numbers}): le "
+       "provvigioni su {them} non sono calcolate, perché l'agente del cliente è scritto lì. Rimetti la riga del "
+       "cliente, con il suo agente, e calcola di nuovo le provvigioni.",
+    en="{count} of the period {are} of customers no longer on the Customers sheet ({customers}: {numbers}): the "
+       "commissions on {them} are not computed, since the customer's agent is written there. Put the customer's "
+       "row back, with its agent, and compute the commissions again.")
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,14 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         drafts = drafts_between(conn, first, last)
     if drafts:
         problems.append(DRAFTS_LEFT_OUT(None, **drafts_left_out(drafts)))
+    known = {c.code for c in master.customers}
+    orphans = sorted({(d.customer, d.number or "") for d in invoices if d.customer not in known}, key=lambda x: x[1])
+    if found and orphans:
+        n = len(orphans)
+        problems.append(UNKNOWN_CUSTOMERS(
+            None, count=Counted(n, ("documento", "documenti"), ("document", "documents")),
+            are=Agreed(n, ("è", "sono"), ("is", "are")), them=Agreed(n, ("di esso", "di essi"), ("it", "them")),
+            customers=", ".join(sorted({c for c, _ in orphans})), numbers=first_numbers([x for _, x in orphans])))
     made = statements(found, agents_of(master.customers, master.customer_agents),
                       {c.code: c for c in master.customers}, {x.code: x for x in master.items}, invoices, first, last,
                       accounts)

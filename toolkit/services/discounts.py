@@ -11,6 +11,7 @@ period again finds every discount settled and issues nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,10 +21,10 @@ from sqlalchemy import Connection
 
 from toolkit.basics.files import Staged, check_output, staged_output
 from toolkit.basics.problems import Problem, define, errors
-from toolkit.basics.wording import count
+from toolkit.basics.wording import Agreed, Counted, count, first_numbers
 from toolkit.core.credit_notes import MixedSplit
 from toolkit.core.invoicing import Invoice, InvoiceStatus, drafts_left_out
-from toolkit.core.volume_discounts import Settlement, SettlementPeriod, discounts, settle
+from toolkit.core.volume_discounts import Discount, Settlement, SettlementPeriod, discounts, settle
 from toolkit.ledger import Ledger
 from toolkit.ledger.credit_notes import split_payments
 from toolkit.ledger.db import reading, writing
@@ -36,7 +37,7 @@ from toolkit.ledger.settlements import (
     settling_credits,
     settling_invoices,
 )
-from toolkit.model.records import MasterData
+from toolkit.model.records import Customer, MasterData
 from toolkit.services.invoicing import chronology_problems, new_run_id, output_names, stranded_by
 
 PERIOD_OPEN = define(
@@ -59,6 +60,15 @@ DRAFTS_LEFT_OUT = define(
     title=("Fatture in bozza escluse dallo sconto volume", "Draft invoices left out of the volume discount"),
     it="{count} del periodo {period} {are} ({numbers}): {finalize} (toolkit invoice finalize) prima di liquidare.",
     en="{count} of period {period} {are} ({numbers}): {finalize} (toolkit invoice finalize) before settling.")
+UNKNOWN_CUSTOMERS = define(
+    "discount-unknown-customer", "warning",
+    title=("Fatture di clienti tolti dal foglio Clienti", "Invoices of customers taken off the Customers sheet"),
+    it="{count} del periodo {period} {are} di clienti che non sono più nel foglio Clienti ({customers}: {numbers}): "
+       "i loro sconti volume non sono liquidati. Rimetti la riga del cliente e liquida di nuovo il periodo: si "
+       "emette solo ciò che manca.",
+    en="{count} of period {period} {are} of customers no longer on the Customers sheet ({customers}: {numbers}): "
+       "their volume discounts are not settled. Put the customer's row back and settle the period again: only "
+       "what is missing is issued.")
 HELD_BEFORE_SETTLEMENT = define(
     "discount-order-invoice-held", "error",
     it="L'ordine {number} del cliente {customer}, creato in anticipo, ha {what_it} ancora in attesa del suo giorno "
@@ -138,6 +148,7 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
         already = settled(conn, period.start)
         invoices = settling_invoices(conn, period.start, period.end)
         credits = settling_credits(conn, period.start, period.end)
+        problems += _unknown_customers(invoices, customers, period, found)
         planned = [s for s in settle(found, customers, items, invoices, period, day, lang, credits)
                    if (s.discount.code, s.customer) not in already]
         planned, mixed = _one_setting(conn, planned)
@@ -162,6 +173,22 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
         record_settlements(conn, rows)
         files = _write(conn, staged, master, period, issued, lang) if staged is not None else []
     return Settled(period, issued, already, stored, problems + mixed, preview, files)
+
+
+def _unknown_customers(invoices: list[Invoice], customers: Mapping[str, Customer], period: SettlementPeriod,
+                       found: Sequence[Discount]) -> list[Problem]:
+    """The period's documents of customers taken off *Clienti*: their discounts cannot be
+    settled (group, payment terms and VAT treatment are on the row), and would be missed unsaid."""
+    orphans = sorted({(x.customer, x.number or "") for x in invoices
+                      if x.customer not in customers and period.start <= x.invoice_date <= period.end},
+                     key=lambda x: x[1])
+    if not orphans or not any(d.period is period.kind for d in found):
+        return []
+    n = len(orphans)
+    return [UNKNOWN_CUSTOMERS(None, count=Counted(n, ("documento", "documenti"), ("document", "documents")),
+                              are=Agreed(n, ("è", "sono"), ("is", "are")), period=period.name,
+                              customers=", ".join(sorted({c for c, _ in orphans})),
+                              numbers=first_numbers([x for _, x in orphans]))]
 
 
 def _one_setting(conn: Connection, planned: list[Settlement]) -> tuple[list[Settlement], list[Problem]]:
