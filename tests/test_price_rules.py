@@ -475,3 +475,38 @@ def test_prices_lists_a_derived_version_and_writes_it(tmp_path):
     assert sheet.page_setup.paperSize == 9
     assert [p.code for p in prices(master, "NOPE", DAY).problems] == ["unknown-price-list"]
     assert [p.code for p in prices(master, "INGROSSO", date(2025, 1, 1)).problems] == ["no-price-version-on-date"]
+
+
+def test_prices_on_the_terminal_show_the_versions_discount_the_orders_take_off(tmp_path, capsys):
+    """A001's standard price 18,50 € less the version's 10+5 % is sold at 15,8175 €: the terminal
+    listing showed 18,50 € and nothing else, as if the discount were not there (the JSON and the
+    printed list had it). A list without any discount keeps its four columns."""
+    import openpyxl
+
+    from toolkit.cli import app, output
+
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Prezzi", "F2", None)
+    minimal.set_cell(sheets, "Prezzi", "G1", "Sconto %")
+    minimal.set_cell(sheets, "Prezzi", "G2", "10+5")
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(tmp_path / "anagrafiche.xlsx")
+
+    def listed(*args: str) -> list[list[str]]:
+        app._register()
+        output.reset()
+        assert app.run(["prices", str(tmp_path / "anagrafiche.xlsx"), "--list", "BASE", *args]) == 0
+        return [[c.strip() for c in line.split("  ") if c.strip()] for line in capsys.readouterr().out.splitlines()
+                if line.strip() and not line.startswith(("avviso", "warning", "Giacenze"))]
+
+    _, head, _, coffee, milk, *_ = listed("--date", "2026-04-09")
+    assert head == ["Articolo", "Prezzo di listino", "Prezzo standard", "Prezzo limite", "Sconto %"]
+    assert coffee == ["A001", "20,00 €", "18,50 €", "14,5 %"]
+    assert milk == ["A002", "1,50 €", "1,20 €", "1,00 €"]
+    _, head, *_ = listed("--date", "2026-07-09")
+    assert head == ["Articolo", "Prezzo di listino", "Prezzo standard", "Prezzo limite"]

@@ -238,16 +238,23 @@ def _rates(rates: Sequence[tuple[str, Decimal, Decimal]], lang: str) -> str:
 
 def print_prices(listing: Listing, lang: str) -> None:
     """A version's prices (`toolkit prices`), titled with how a derived one is computed:
-    `INGROSSO 2026A = BASE 2026A -10 % (0,05)`, each price to the decimals the list keeps."""
+    `INGROSSO 2026A = BASE 2026A -10 % (0,05)`, each price to the decimals the list keeps; the
+    version's *Sconto %* in a column of its own when any price has one, since orders take it off
+    the price shown (18,50 € less 14,5 % is sold at 15,8175 €)."""
     from toolkit.core.pricing import derivation
 
     it, version = lang == "it", listing.version
     how = derivation(version, lang) if version else None
     title = f"{listing.price_list} {version.version}" + (f" = {how}" if how else "") if version else None
-    table = _table(title, ("Articolo", "Prezzo di listino", "Prezzo standard", "Prezzo limite") if it
-                   else ("Item", "List price", "Standard price", "Limit price"), (1, 2, 3))
+    discounted = any(x.price.discount for x in listing.prices)
+    heads = (("Articolo", "Prezzo di listino", "Prezzo standard", "Prezzo limite", "Sconto %") if it
+             else ("Item", "List price", "Standard price", "Limit price", "Discount %"))
+    table = _table(title, heads[:5 if discounted else 4], (1, 2, 3, 4))
     for x in listing.prices:
         p = x.price
-        table.add_row(p.item, unit_price(p.list_price, lang), unit_price(p.standard_price, lang),
-                      "" if p.limit_price is None else unit_price(p.limit_price, lang))
+        row = [p.item, unit_price(p.list_price, lang), unit_price(p.standard_price, lang),
+               "" if p.limit_price is None else unit_price(p.limit_price, lang)]
+        if discounted:
+            row.append(percent(p.discount, lang) if p.discount else "")
+        table.add_row(*row)
     _show(table)
