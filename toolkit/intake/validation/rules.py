@@ -216,11 +216,14 @@ LIMIT_ABOVE_STANDARD = define(
     it="Il prezzo limite {limit} è sopra il prezzo standard {standard}: il limite è il prezzo più basso ammesso, abbassalo.",
     en="Limit price {limit} is above standard price {standard}: the limit is the lowest allowed price, lower it.")
 DISCOUNT_BELOW_LIMIT = define(
-    "discount-below-limit", "error",
+    "discount-below-limit", "warning",
+    title=("Sconto del listino sotto il prezzo limite", "Price-list discount below the limit price"),
     it="Lo sconto {discount} % porta il prezzo standard {standard} a {price}, sotto il prezzo limite {limit}: ogni "
-       "ordine a prezzo standard di questo articolo sarebbe rifiutato. Riduci lo sconto o abbassa il limite.",
+       "ordine a prezzo standard di questo articolo (e ogni ordine importato) sarà rifiutato. Riduci lo sconto o "
+       "abbassa il limite.",
     en="Discount {discount} % takes standard price {standard} to {price}, below limit price {limit}: every order "
-       "of this item at the standard price would be refused. Lower the discount or the limit.")
+       "of this item at the standard price (and every imported order) will be refused. Lower the discount or the "
+       "limit.")
 QUANTITY_NOT_POSITIVE = define(
     "quantity-not-positive", "error",
     it="La quantità {value} deve essere maggiore di zero (solo i resi possono avere quantità negative).",
