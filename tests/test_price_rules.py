@@ -292,18 +292,38 @@ def test_a_derived_version_without_a_base_is_a_problem_at_its_cell(versions, cel
     assert ("Versioni listino", cell, code) in codes_at(checked(sheets_with(versions=versions)))
 
 
+@pytest.mark.parametrize("customer_on_shelf, base_list, how", [(True, "BASE", "con l'IVA"),
+                                                                 (False, "SCAFFALE", "senza l'IVA")],
+                         ids=["gross-customer-net-base", "net-customer-gross-base"])
+def test_a_derived_rule_from_a_list_stating_prices_otherwise_is_a_warning_saying_how_it_is_taken(
+        customer_on_shelf, base_list, how):
+    """The rule's base is taken over at the item's VAT: a desk whose markup held the VAT (+22 %)
+    is told, or it would charge it twice. A rule from a list stating prices alike says nothing."""
+    rule = rule_row("R1", "Da listino", customer="C001", item="A001", base_list=base_list,
+                    base_price="Prezzo di listino", markup=0)
+    result = checked(_with_shelf_list(sheets_with(rule), customer_on_shelf))
+    [problem] = [p for p in result.problems if p.code == "price-rule-base-vat-included-differs"]
+    assert (problem.location.sheet, problem.location.cell) == ("Regole prezzo", "I2")
+    assert f"il prezzo base è preso {how} all'aliquota dell'articolo" in problem.message("it")
+    alike = rule_row("R1", "Da listino", customer="C001", item="A001", base_list="SCAFFALE" if customer_on_shelf
+                     else "BASE", base_price="Prezzo di listino", markup=0)
+    assert "price-rule-base-vat-included-differs" not in {
+        p.code for p in checked(_with_shelf_list(sheets_with(alike), customer_on_shelf)).problems}
+
+
 @pytest.mark.parametrize("gross_derived", [True, False], ids=["gross-from-net", "net-from-gross"])
-def test_a_derived_version_of_a_list_stating_prices_otherwise_is_an_error_at_its_base_list(gross_derived):
+def test_a_derived_version_of_a_list_stating_prices_otherwise_is_a_warning_at_its_base_list(gross_derived):
     """INGROSSO derives from BASE, one with VAT included and the other not: BASE's 18.50 net marked
-    up would be sold as 18.50 gross (15.16 net), or a gross price as net. No order is priced so."""
+    up is sold as 18.50 gross (15.16 net), or a gross price as net, unsaid. A warning, not an
+    error: a desk may have put the VAT into the markup (+22 %) on purpose."""
     sheets = sheets_with(versions=(["INGROSSO", "2026A", date(2026, 1, 1), None, "BASE", "2026A", 0, None],))
     sheets["Listini"] = [["Codice", "Descrizione", "IVA inclusa"], ["BASE", "Listino base", "no" if gross_derived else "sì"],
                          ["INGROSSO", "Listino ingrosso", "sì" if gross_derived else "no"]]
     sheets["Clienti"][1][6] = "INGROSSO"
     result = checked(sheets)
-    [problem] = [p for p in result.errors if p.code == "derived-version-vat-included-differs"]
+    [problem] = [p for p in result.problems if p.code == "derived-version-vat-included-differs"]
     assert (problem.location.sheet, problem.location.cell) == ("Versioni listino", "E4")
-    assert result.master is None
+    assert result.master is not None
     assert "deriva dal listino BASE" in str(problem)
     assert ("netti come lordi" if gross_derived else "lordi come netti") in str(problem)
 

@@ -77,13 +77,25 @@ DERIVED_CYCLE = define(
     en="Version {version} of price list {price_list} derives, through other versions, from itself: one version of "
        "the chain must have prices of its own.")
 DERIVED_VAT_DIFFERS = define(
-    "derived-version-vat-included-differs", "error",
-    it="La versione {version} del listino {price_list} ({it_mine}) deriva dal listino {base_list} ({it_base}): "
-       "i suoi prezzi si leggerebbero {it_read}, e ogni riga varrebbe l'IVA in meno o in più. Deriva da un listino "
-       "con la stessa «IVA inclusa», oppure scrivi i prezzi della versione nel foglio Prezzi.",
+    "derived-version-vat-included-differs", "warning",
+    title=("Versione derivata da un listino con IVA diversa", "Version derived from a list stating VAT otherwise"),
+    it="La versione {version} del listino {price_list} ({it_mine}) deriva dal listino {base_list} ({it_base}): i "
+       "suoi prezzi sono quelli della base più il ricarico, letti {it_read}, senza togliere o aggiungere l'IVA. Se il "
+       "ricarico non ne tiene già conto, deriva da un listino con la stessa «IVA inclusa», oppure scrivi i prezzi "
+       "della versione nel foglio Prezzi.",
     en="Version {version} of price list {price_list} ({en_mine}) derives from price list {base_list} ({en_base}): "
-       "its prices would be read {en_read}, and each line would be off by the VAT. Derive from a list with the "
-       "same “VAT included”, or write the version's prices on the Prices sheet.")
+       "its prices are the base's plus the markup, read {en_read}, with no VAT taken off or added. Unless the markup "
+       "allows for it already, derive from a list with the same “VAT included”, or write the version's prices on "
+       "the Prices sheet.")
+RULE_BASE_VAT_DIFFERS = define(
+    "price-rule-base-vat-included-differs", "warning",
+    title=("Regola da un listino con IVA diversa", "Rule from a list stating VAT otherwise"),
+    it="La regola {code} parte dal listino {base_list} ({it_base}), ma prezza righe del listino {price_list} "
+       "({it_mine}): il prezzo base è preso {it_how} all'aliquota dell'articolo, poi il ricarico. Un ricarico che "
+       "comprendeva l'IVA (es. +22 %) la conterebbe due volte: toglila dal ricarico.",
+    en="Rule {code} starts from price list {base_list} ({en_base}) but prices lines of price list {price_list} "
+       "({en_mine}): the base price is taken {en_how} at the item's rate, then marked up. A markup that allowed for "
+       "VAT (e.g. +22 %) would count it twice: take it out of the markup.")
 
 STEP_NEGATIVE = define(
     "rounding-step-negative", "error",
@@ -149,10 +161,30 @@ def price_rules(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield UNKNOWN_GROUP(_at(layout, rule, "group"), code=rule.group)
         if rule.category and not rule.item and rule.category not in categories:
             yield UNKNOWN_CATEGORY(_at(layout, rule, "category"), code=rule.category)
+    yield from _rules_across_vat(master, layout)
     for first, second in ties(master.price_rules):
         yield RULE_TIE(_at(layout, second, "code"), code=second.code, row=second.source.row, other=first.code,
                        other_row=first.source.row)
     yield from _below_limit(master, layout)
+
+
+def _rules_across_vat(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    """A *Da listino* rule whose base list states prices otherwise than a list its lines are
+    priced by: its base price is taken over at the item's VAT (`price_rules.rule_price`), which
+    a desk that had put the VAT into the markup must know, or it would count it twice."""
+    gross = {p.code: p.vat_included for p in master.price_lists}
+    derived = [r for r in master.price_rules if r.kind is PriceRuleKind.DERIVED and r.base_list in gross]
+    if not derived:
+        return
+    lists_of = _lists_pricing(master)
+    for rule in derived:
+        base = bool(gross[rule.base_list or ""])
+        other = sorted(x for x in lists_of(rule) if x in gross and gross[x] != base)
+        if other:
+            mine, theirs = _VAT_WORDS[not base], _VAT_WORDS[base]
+            yield RULE_BASE_VAT_DIFFERS(_at(layout, rule, "base_list"), code=rule.code, base_list=rule.base_list,
+                                        price_list=", ".join(other), it_base=theirs[0], en_base=theirs[1],
+                                        it_mine=mine[0], en_mine=mine[1], it_how=mine[4], en_how=mine[5])
 
 
 def _below_limit(master: MasterData, layout: Layout) -> Iterator[Problem]:
@@ -217,8 +249,9 @@ def _overlaps(rule: PriceRule, start: date, end: date | None) -> bool:
     return (rule.valid_from or date.min) <= (end or date.max) and start <= (rule.valid_to or date.max)
 
 
-_VAT_WORDS = {True: ("IVA inclusa", "VAT included", "netti come lordi", "net as gross"),
-              False: ("IVA esclusa", "VAT excluded", "lordi come netti", "gross as net")}
+_VAT_WORDS = {True: ("IVA inclusa", "VAT included", "netti come lordi", "net as gross", "con l'IVA", "with VAT"),
+              False: ("IVA esclusa", "VAT excluded", "lordi come netti", "gross as net", "senza l'IVA",
+                      "without VAT")}
 
 
 def derived_versions(master: MasterData, layout: Layout) -> Iterator[Problem]:
