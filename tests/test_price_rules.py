@@ -14,6 +14,7 @@ import minimal
 import pytest
 from sqlalchemy import inspect, select, text
 
+from toolkit.basics.problems import Severity
 from toolkit.basics.vocab import PriceRuleKind
 from toolkit.core.drafts import draft_orders
 from toolkit.core.plan import due_on
@@ -225,6 +226,25 @@ def test_a_category_rule_below_the_limit_stops_the_order_at_pricing_naming_the_r
     assert (problem.code, problem.location.sheet, problem.location.cell) == (
         "price-rule-below-limit-on-date", "Regole prezzo", "A2")
     assert (dict(problem.params)["rule"], dict(problem.params)["price"]) == ("R1", D("14.8"))
+
+
+@pytest.mark.parametrize("derived", [False, True], ids=["discount", "derived"])
+def test_a_line_the_list_prices_below_its_limit_is_refused_at_the_lists_cell(derived):
+    """A001 priced by its list below its limit: BASE 2026A's 20 % off takes 18.50 to 14.80 under
+    16.00; or INGROSSO, BASE −10 % to a step of 5, has standard and limit 15 and BASE's 10 % off
+    takes it to 13.50. The order names the cell to correct, the version's discount or markup,
+    not the template line's Prezzo, which is empty."""
+    sheets = sheets_with(versions=(["INGROSSO", "2026A", date(2026, 1, 1), None, "BASE", "2026A", -10, 5],)
+                         if derived else ())
+    minimal.set_cell(sheets, "Prezzi", "G1", "Sconto %")
+    minimal.set_cell(sheets, "Prezzi", "G2", 10 if derived else 20)
+    if derived:
+        minimal.set_cell(sheets, "Clienti", "G2", "INGROSSO")
+    drafts, problems = priced(sheets)
+    assert drafts == []
+    [problem] = [p for p in problems if p.severity is Severity.ERROR]
+    assert (problem.code, problem.location.sheet, problem.location.cell) == (
+        "price-below-limit-on-date", *(("Versioni listino", "G4") if derived else ("Prezzi", "G2")))
 
 
 def test_a_derived_rule_whose_base_list_has_no_price_stops_the_order():

@@ -230,7 +230,10 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
                 continue
             if refused == "below-limit":
                 source = _line_sources(master).get((due.template, due_line.item))
-                at = master.locate(source.source, "price") if source else master.locate(template.source, "code")
+                if due_line.price is None:
+                    at = master.locate(price.source, _below_limit_cause(price))
+                else:
+                    at = master.locate(source.source, "price") if source else master.locate(template.source, "code")
                 trouble.append(BELOW_LIMIT_ON_DATE(at, template=due.template, day=due.day, item=due_line.item,
                                                    price=unit, limit=price.limit_price))
                 continue
@@ -261,6 +264,15 @@ def _lookups(master: MasterData) -> tuple[dict[str, Template], dict[str, Custome
     """Templates, customers and items by code."""
     return ({t.code: t for t in master.templates}, {c.code: c for c in master.customers},
             {i.code: i for i in master.items})
+
+
+def _below_limit_cause(price: Price) -> str:
+    """The cell of a list's price that takes a line priced by the list below its limit: the
+    version's discount, else the limit; a derived price's, its version's markup (the template
+    line's own *Prezzo*, empty, is not where to look)."""
+    if price.source.sheet != "prices":
+        return "markup"
+    return "discount" if price.discount else "limit_price"
 
 
 @per_master
