@@ -247,6 +247,24 @@ def test_a_line_the_list_prices_below_its_limit_is_refused_at_the_lists_cell(der
         "price-below-limit-on-date", *(("Versioni listino", "G4") if derived else ("Prezzi", "G2")))
 
 
+def test_a_day_no_version_of_the_list_covers_is_one_problem_naming_the_versions_sheet():
+    """BASE 2026A ends on 30 June, 2026B starts on 3 July: the check warns of the gap, and the
+    order of 2 July is refused once, saying a version is missing, not once per line that
+    «the item has no price» with the version shown as «—» and «add the price»."""
+    sheets = sheets_with()
+    minimal.set_cell(sheets, "Versioni listino", "C3", date(2026, 7, 3))
+    gap = [p for p in checked(sheets).problems if p.code == "price-versions-gap"]
+    assert [(p.location.sheet, p.location.cell) for p in gap] == [("Versioni listino", "C3")]
+    assert gap[0].message("it").startswith("Il listino BASE non ha una versione dal 01/07/2026 al 02/07/2026")
+    drafts, problems = priced(sheets, date(2026, 7, 2))
+    assert drafts == []
+    assert [(p.code, p.location.sheet, p.location.cell) for p in problems] == [
+        ("order-without-price-version", "Modelli ordine", "A2")]
+    assert problems[0].message("it").startswith(
+        "Il modello T001 del 02/07/2026: il listino BASE non ha una versione valida quel giorno: aggiungi nel foglio "
+        "Versioni listino una versione che copra il 02/07/2026")
+
+
 def test_a_derived_rule_whose_base_list_has_no_price_stops_the_order():
     sheets = sheets_with(rule_row("R1", "Da listino", customer="C001", item="A001", base_list="INGROSSO", markup=5),
                          versions=(["INGROSSO", "V1", date(2026, 5, 1), None, "BASE", "2026A", -10, 0.05],))

@@ -65,6 +65,7 @@ CASES = [
     ("Modelli ordine", "L2", "28/02/2026", "Modelli ordine", "L2", "ends-before-start"),
     ("Versioni listino", "D2", date(2026, 7, 15), "Versioni listino", "C3", "overlapping-versions"),
     ("Versioni listino", "D2", date(2025, 12, 1), "Versioni listino", "D2", "ends-before-start"),
+    ("Versioni listino", "C3", date(2026, 7, 3), "Versioni listino", "C3", "price-versions-gap"),
     ("Prezzi", "F2", 19, "Prezzi", "F2", "limit-above-standard"),
     ("Righe modello", "D3", 0.5, "Righe modello", "D3", "price-below-limit"),
     ("Prezzi", "C3", "A003", "Righe modello", "B3", "no-price"),

@@ -13,6 +13,7 @@ from toolkit.core.drafts import (
     BELOW_LIMIT_ON_DATE,
     NET_ROUNDED,
     NO_PRICE_ON_DATE,
+    NO_VERSION_ON_DATE,
     RULE_BELOW_LIMIT,
     RULE_WITHOUT_BASE_PRICE,
     DraftLine,
@@ -43,6 +44,10 @@ def draft_orders(master: MasterData, dues: list[Due]) -> tuple[list[OrderDraft],
         template = templates[due.template]
         price_list = template_price_list(template, customers[template.customer].price_list)
         version = book.version_on(price_list, due.day)
+        if version is None:
+            at = master.locate(template.source, "price_list" if template.price_list else "code")
+            problems.append(NO_VERSION_ON_DATE(at, template=due.template, day=due.day, price_list=price_list))
+            continue
         lines: list[DraftLine] = []
         trouble: list[Problem] = []
         warnings: list[Problem] = []
@@ -64,7 +69,7 @@ def draft_orders(master: MasterData, dues: list[Due]) -> tuple[list[OrderDraft],
             rule = None
             if found is not None:
                 rule = found.rule
-                ruled = rule_price(found, unit, book, price, due.day)
+                ruled = rule_price(found, unit, book, price, due.day, item.vat_rate or Decimal(0))
                 if ruled is None:
                     trouble.append(RULE_WITHOUT_BASE_PRICE(
                         master.locate(rule.source, "base_list"), template=due.template, day=due.day, rule=rule.code,
@@ -78,7 +83,12 @@ def draft_orders(master: MasterData, dues: list[Due]) -> tuple[list[OrderDraft],
                         master.locate(rule.source, "code"), template=due.template, day=due.day, rule=rule.code,
                         item=item.code, price=unit, limit=price.limit_price))
                     continue
-                at = master.locate(source.source, "price") if source else master.locate(template.source, "code")
+                if due_line.price is None:
+                    field = ("markup" if price.source.sheet != "prices"
+                             else "discount" if price.discount else "limit_price")
+                    at = master.locate(price.source, field)
+                else:
+                    at = master.locate(source.source, "price") if source else master.locate(template.source, "code")
                 trouble.append(BELOW_LIMIT_ON_DATE(at, template=due.template, day=due.day, item=due_line.item,
                                                    price=unit, limit=price.limit_price))
                 continue

@@ -33,6 +33,13 @@ NO_PRICE_ON_DATE = define(
        "({version}): aggiungi il prezzo, oppure escludi il modello (--exclude {template}).",
     en="Template {template} on {day}: item {item} has no price in price list {price_list} valid that day "
        "({version}): add the price, or leave the template out (--exclude {template}).")
+NO_VERSION_ON_DATE = define(
+    "order-without-price-version", "error",
+    it="Il modello {template} del {day}: il listino {price_list} non ha una versione valida quel giorno: aggiungi "
+       "nel foglio Versioni listino una versione che copra il {day} (con i suoi prezzi), oppure escludi il modello "
+       "(--exclude {template}).",
+    en="Template {template} on {day}: price list {price_list} has no version valid that day: add on the Price list "
+       "versions sheet a version covering {day} (with its prices), or leave the template out (--exclude {template}).")
 BELOW_LIMIT_ON_DATE = define(
     "price-below-limit-on-date", "error",
     it="Il modello {template} del {day}: il prezzo {price} dell'articolo {item} è sotto il prezzo limite {limit} "
@@ -199,6 +206,10 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
         template = templates[due.template]
         price_list = template_price_list(template, customers[template.customer].price_list)
         version = book.version_on(price_list, due.day)
+        if version is None:
+            at = master.locate(template.source, "price_list" if template.price_list else "code")
+            problems.append(NO_VERSION_ON_DATE(at, template=due.template, day=due.day, price_list=price_list))
+            continue
         lines: list[DraftLine] = []
         trouble: list[Problem] = []
         warnings: list[Problem] = []
@@ -206,12 +217,12 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
         customer = customers[template.customer]
         candidates = rules.for_customer(customer.code, customer.group) if rules else ()
         for n, due_line in enumerate(due.lines, start=1):
-            price = book.prices.get((price_list, version.version, due_line.item)) if version else None
+            price = book.prices.get((price_list, version.version, due_line.item))
             if price is None:
                 source = _line_sources(master).get((due.template, due_line.item))
                 where = master.locate(source.source, "item") if source else master.locate(template.source, "code")
                 trouble.append(NO_PRICE_ON_DATE(where, template=due.template, day=due.day, item=due_line.item,
-                                                price_list=price_list, version=version.version if version else "—"))
+                                                price_list=price_list, version=version.version))
                 continue
             item = items[due_line.item]
             unit, rule, refused = price_line(price, template.price_type, due_line.price, candidates, item, due.day,
@@ -255,7 +266,7 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
         if not trouble:
             problems += warnings
         if not trouble and lines:
-            drafts.append(_draft(template, due, price_list, version.version, tuple(lines)))  # type: ignore[union-attr]
+            drafts.append(_draft(template, due, price_list, version.version, tuple(lines)))
     return drafts, problems
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import timedelta
 from functools import cache, partial
 from itertools import compress, filterfalse, repeat
 from operator import add, and_, gt, is_not, lt, ne, or_
@@ -211,6 +212,15 @@ OVERLAPPING_VERSIONS = define(
     it="La versione {version} del listino {price_list} si sovrappone alla versione {other} (dal {start}): "
        "fai finire una prima che inizi l'altra.",
     en="Version {version} of price list {price_list} overlaps version {other} (from {start}): end one before the other starts.")
+VERSIONS_GAP = define(
+    "price-versions-gap", "warning",
+    title=("Giorni senza versione del listino", "Days without a price-list version"),
+    it="Il listino {price_list} non ha una versione dal {first} al {last}: la versione {other} finisce il {end} e la "
+       "{version} inizia il {start}, e gli ordini di quei giorni non avranno prezzo. Se non è voluto, fai iniziare la "
+       "versione {version} il giorno dopo la fine della {other}.",
+    en="Price list {price_list} has no version from {first} to {last}: version {other} ends on {end} and {version} "
+       "starts on {start}, and the orders of those days will have no price. Unless meant, start version {version} "
+       "the day after {other} ends.")
 LIMIT_ABOVE_STANDARD = define(
     "limit-above-standard", "error",
     it="Il prezzo limite {limit} è sopra il prezzo standard {standard}: il limite è il prezzo più basso ammesso, abbassalo.",
@@ -596,6 +606,10 @@ def price_versions(master: MasterData, layout: Layout) -> Iterator[Problem]:
             if before.valid_to is None or before.valid_to >= after.valid_from:
                 yield OVERLAPPING_VERSIONS(_at(layout, after, "valid_from"), version=after.version,
                                            price_list=after.price_list, other=before.version, start=before.valid_from)
+            elif after.valid_from - before.valid_to > timedelta(days=1):
+                yield VERSIONS_GAP(_at(layout, after, "valid_from"), price_list=after.price_list, version=after.version,
+                                   other=before.version, end=before.valid_to, start=after.valid_from,
+                                   first=before.valid_to + timedelta(days=1), last=after.valid_from - timedelta(days=1))
 
 
 def price_lists(master: MasterData, layout: Layout) -> Iterator[Problem]:
