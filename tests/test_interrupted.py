@@ -256,3 +256,52 @@ def test_a_read_only_ledger_is_an_unusable_ledger_and_nothing_is_written(capsys,
             assert code == 2 and READ_ONLY in said and "errore interno" not in said, said
     assert sorted(p.name for p in tmp_path.iterdir()) == ["desk"]
     assert stored(f"sqlite:///{folder / 'anagrafiche.xlsx.ledger.sqlite'}") == before
+
+
+def test_many_invoices_never_printed_are_named_by_their_run_not_one_by_one(capsys, tmp_path, any_desk, monkeypatch):
+    """Past `NUMBERED_AT_MOST` the advised command names the run that issued them all: at L a
+    desk that printed another way was advised a command of 46,000 numbers (640,000 characters,
+    more than a command line takes), read in full at every `ship --out`."""
+    import openpyxl
+
+    import toolkit.services.printing
+    import toolkit.writers.orders_book
+
+    workbook, url = any_desk
+    create = ["orders", "create", workbook, "--date", "2026-04-09", "--out", tmp_path / "ordini.xlsx", "--ledger", url]
+    real = toolkit.writers.orders_book.write_order_documents
+    monkeypatch.setattr(toolkit.writers.orders_book, "write_order_documents", killed)
+    assert cli(capsys, *create)[0] == 137
+    invoices = numbers(url, schema.invoices)
+    assert len(invoices) > 1
+    monkeypatch.setattr(toolkit.writers.orders_book, "write_order_documents", real)
+    monkeypatch.setattr(toolkit.services.printing, "NUMBERED_AT_MOST", 1, raising=False)
+    code, said = cli(capsys, *create[:-4], "--out", tmp_path / "ordini.xlsx", "--ledger", url)
+    assert code == 0, said
+    assert f"Fatture emesse con l'ordine o il DDT, registrate e mai stampate: {', '.join(invoices)}." in said
+    _, invoice_command = advised(said)
+    assert invoice_command[:6] == ["toolkit", "print", "invoices", str(workbook), "--unprinted", "--run"]
+    assert cli(capsys, *invoice_command[1:], "--ledger", url)[0] == 0
+    assert openpyxl.load_workbook(tmp_path / "ordini-fatture-non-stampate.xlsx").sheetnames == invoices
+
+
+def test_a_warning_counts_every_document_never_printed_and_reads_the_first(capsys, tmp_path, any_desk):
+    """The ledger counts the documents never printed and reads only the first few, in number
+    order, with their first and last day."""
+    from datetime import date
+
+    from toolkit.ledger import open_ledger
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.printings import ddts_never_printed
+
+    workbook, url = any_desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    ddts = numbers(url, schema.deliveries)
+    assert len(ddts) > 2
+    ledger = open_ledger(url)
+    with reading(ledger) as conn:
+        found = ddts_never_printed(conn, 2)
+    ledger.engine.dispose()
+    assert found.total == len(ddts) and [r.number for r in found.first] == ddts[:2]
+    assert found.days == (date(2026, 4, 9), date(2026, 4, 10))

@@ -414,13 +414,13 @@ def _never_printed(press: Press, which: list[str], out: Path) -> list[Problem]:
     or an invoice has no paper. The way out is the one a button user has: DDTs print again with
     *Ristampa DDT*, their day in *Data ordini*; no button prints invoices or credit notes
     again, so theirs is the `toolkit print` command."""
-    from toolkit.services.printing import beside, never_printed_warning, unprinted, unprinted_command
+    from toolkit.services.printing import beside, never_printed_warning, unprinted, unprinted_command, unprinted_days
 
     session, cell = press.session, f"{PANEL}!{inputs.ORDER_DATE.cell}"
     warned = []
-    for kind, rows in unprinted(session.ledger, which):
+    for kind, summary in unprinted(session.ledger, which):
         if kind.kind == "ddt":
-            days = sorted({r.day for r in rows})
+            days = unprinted_days(summary)
             on = ", ".join(f"{d:%d/%m/%Y}" for d in days)
             label = inputs.ORDER_DATE.label
             how = ((f"Stampali con il pulsante «Ristampa DDT», scrivendo {on} in «{label}» ({cell})." if len(days) == 1
@@ -430,11 +430,12 @@ def _never_printed(press: Press, which: list[str], out: Path) -> list[Problem]:
                     else f"Print them with the “Ristampa DDT” button, writing in “{label}” ({cell}) one day at a "
                          f"time: {on}."))
         else:
-            command = unprinted_command(kind, rows, session.workbook, beside(out, kind.file))
+            command = unprinted_command(kind, summary, session.workbook, beside(out, kind.file))
             how = (f"Nessun pulsante li ristampa: stampali dalla riga di comando con {command}",
                    f"No button prints them again: print them from the command line with {command}")
-        warned.append(never_printed_warning(kind, rows, *how))
+        warned.append(never_printed_warning(kind, summary, *how))
     return warned
+
 
 
 @button("Spedisci e fattura")

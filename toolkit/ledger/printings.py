@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, delete, func, or_, select
+from sqlalchemy import Connection, and_, delete, distinct, func, literal, or_, select
 
 from toolkit.basics import codes
 from toolkit.core.shipping import SERVICES_SERIES
@@ -119,13 +119,24 @@ history (documents stored before the ledger recorded printings, DDTs a desk neve
 the toolkit) stays out of it. The documents' date is indexed; their creation time is not."""
 
 
-def unprinted_ddts(conn: Connection) -> list[Unprinted]:
+class NeverPrinted(NamedTuple):
+    """The documents of one kind recorded lately and never printed, as a warning names them:
+    how many, the first in number order (as many as asked), the first and last day they are
+    dated, and the invoicing run that issued them all when one did (invoices only)."""
+
+    total: int
+    first: list[Unprinted]
+    days: tuple[date, date] | None
+    run: str | None = None
+
+
+def ddts_never_printed(conn: Connection, first: int) -> NeverPrinted:
     """The DDTs (not the records of services rendered) of the latest `RECENT_DAYS` never printed."""
     d = schema.deliveries.c
-    return _unprinted(conn, "ddt", schema.deliveries, d.delivery_date, [d.series != SERVICES_SERIES])
+    return _never_printed(conn, "ddt", schema.deliveries, d.delivery_date, [d.series != SERVICES_SERIES], first)
 
 
-def unprinted_at_once(conn: Connection) -> list[Unprinted]:
+def at_once_never_printed(conn: Connection, first: int) -> NeverPrinted:
     """The final invoices of the latest `RECENT_DAYS` never printed that were issued with their
     order or DDT (`orders create`, `ship --invoice`): none of their DDTs dated before them, as a
     month end's deferred invoice has, which is printed with `--copies` or not at all."""
@@ -133,30 +144,54 @@ def unprinted_at_once(conn: Connection) -> list[Unprinted]:
     deferred = (select(il.id).join(schema.delivery_lines, dl.id == il.delivery_line_id)
                 .join(schema.deliveries, d.id == dl.delivery_id)
                 .where(il.invoice_id == i.id, d.delivery_date < i.invoice_date).exists())
-    return _unprinted(conn, "invoice", schema.invoices, i.invoice_date,
-                      [i.kind == "invoice", i.status == "final", ~deferred])
+    return _never_printed(conn, "invoice", schema.invoices, i.invoice_date,
+                          [i.kind == "invoice", i.status == "final", ~deferred], first)
 
 
-def unprinted_credit_notes(conn: Connection, invoice_id: int | None = None) -> list[Unprinted]:
+def credit_notes_never_printed(conn: Connection, first: int) -> NeverPrinted:
     """The credit notes of `toolkit invoice credit` (those with a reason) of the latest
-    `RECENT_DAYS` never printed; with `invoice_id`, only those citing that invoice, whatever
-    their date."""
+    `RECENT_DAYS` never printed."""
+    i = schema.invoices.c
+    return _never_printed(conn, "invoice", schema.invoices, i.invoice_date,
+                          [i.kind == "credit-note", i.reason.is_not(None)], first)
+
+
+def unprinted_credit_notes(conn: Connection, invoice_id: int) -> list[Unprinted]:
+    """The credit notes of `toolkit invoice credit` (those with a reason) citing this invoice
+    never printed, whatever their date."""
     i, c = schema.invoices.c, schema.invoice_citations.c
-    where = [i.kind == "credit-note", i.reason.is_not(None)]
-    if invoice_id is None:
-        return _unprinted(conn, "invoice", schema.invoices, i.invoice_date, where)
     citing = select(c.credit_note_id).where(c.invoice_id == invoice_id)
-    return _unprinted(conn, "invoice", schema.invoices, None, [*where, i.id.in_(citing)])
+    query = _never(select(i.id, i.series, i.year, i.number, i.invoice_date)
+                   .where(i.kind == "credit-note", i.reason.is_not(None), i.id.in_(citing)), "invoice", i.id)
+    return [Unprinted(r[0], document_number(r[1], r[2], r[3]), r[4])
+            for r in conn.execute(query.order_by(i.year, i.series, i.number))]
 
 
-def _unprinted(conn: Connection, document: str, table: Any, day: Any, where: list[Any]) -> list[Unprinted]:
+def _never_printed(conn: Connection, document: str, table: Any, day: Any, where: list[Any], first: int
+                   ) -> NeverPrinted:
+    """`NeverPrinted` of the documents of `table` that `where` selects, dated in the latest
+    `RECENT_DAYS` of its kind: their count, days and runs summed by the database, and only the
+    `first` in number order read. A desk that prints another way had every document of a month
+    listed at each `ship --out` (at L 87,000 DDTs and 46,000 invoices: 0.6 s of CPU, and a
+    command naming every invoice, 640,000 characters)."""
     c = table.c
-    query = select(c.id, c.series, c.year, c.number, day if day is not None else c.invoice_date).where(*where)
-    if day is not None:
-        latest = conn.execute(select(func.max(day))).scalar()
-        if latest is None:
-            return []
-        query = query.where(day >= latest - timedelta(days=RECENT_DAYS))
-    printed = select(p.document_id).where(p.document == document, p.document_id == c.id).exists()
-    rows = conn.execute(query.where(~printed).order_by(c.year, c.series, c.number)).all()
-    return [Unprinted(r[0], document_number(r[1], r[2], r[3]), r[4]) for r in rows]
+    latest = conn.execute(select(func.max(day))).scalar()
+    if latest is None:
+        return NeverPrinted(0, [], None)
+    recent = [*where, day >= latest - timedelta(days=RECENT_DAYS)]
+    run = c.run_id if "run_id" in c else literal(None)
+    count, first_day, last_day, runs, one_run = conn.execute(_never(
+        select(func.count(), func.min(day), func.max(day), func.count(distinct(run)), func.min(run)).where(*recent),
+        document, c.id)).one()
+    if not count:
+        return NeverPrinted(0, [], None)
+    rows = conn.execute(_never(select(c.id, c.series, c.year, c.number, day).where(*recent), document, c.id)
+                        .order_by(c.year, c.series, c.number).limit(first))
+    return NeverPrinted(count, [Unprinted(r[0], document_number(r[1], r[2], r[3]), r[4]) for r in rows],
+                        (first_day, last_day), one_run if runs == 1 else None)
+
+
+def _never(query: Any, document: str, document_id: Any) -> Any:
+    """`query` of the documents with no printing recorded."""
+    printed = select(p.document_id).where(p.document == document, p.document_id == document_id).exists()
+    return query.where(~printed)

@@ -54,7 +54,7 @@ from toolkit.ledger.db import document_number, writing
 from toolkit.ledger.invoices import load_invoices, store
 from toolkit.ledger.orders import load_orders, set_statuses
 from toolkit.ledger.payments import InvoiceRow, invoices_numbered, is_note
-from toolkit.ledger.printings import unprinted_credit_notes
+from toolkit.ledger.printings import NeverPrinted, unprinted_credit_notes
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import chronology_problems, new_run_id, stranded_by
 
@@ -210,8 +210,8 @@ def repeated_unprinted(conn: Connection, invoice: Invoice, line_ids: dict[int, i
     numbered = {line_id: line_no for line_no, line_id in line_ids.items()}
     return [CREDITED_NOT_PRINTED(None, invoice=invoice.number, note=note.number, day=f"{note.day:%d/%m/%Y}",
                                  lines=", ".join(str(numbered[i]) for i in sorted(asked, key=numbered.__getitem__)),
-                                 command=unprinted_command(UNPRINTED["credit-notes"], [note], workbook,
-                                                          out),
+                                 command=unprinted_command(UNPRINTED["credit-notes"],
+                                                           NeverPrinted(1, [note], (note.day, note.day)), workbook, out),
                                  again_it=asked_in.again[0], again_en=asked_in.again[1])
             for note in earlier if credited.get(note.id) == asked]
 

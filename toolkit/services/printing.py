@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Container, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -39,14 +39,14 @@ from toolkit.ledger.db import check_writable, reading, writing
 from toolkit.ledger.deliveries import load_notes, paid_at_order
 from toolkit.ledger.invoices import load_invoices
 from toolkit.ledger.orders import load_orders
-from toolkit.ledger.printings import Unprinted as UnprintedRow
 from toolkit.ledger.printings import (
+    NeverPrinted,
+    at_once_never_printed,
+    credit_notes_never_printed,
+    ddts_never_printed,
     document_ids,
     last_printed,
     mark_printed,
-    unprinted_at_once,
-    unprinted_credit_notes,
-    unprinted_ddts,
 )
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
@@ -121,20 +121,21 @@ class Unprinted:
     """Documents a command issues that a killed earlier run may have left unprinted: how the
     ledger finds them, the `toolkit print` kind, their words, and the file the command advises."""
 
-    found: Callable[[Connection], list[UnprintedRow]]
+    found: Callable[[Connection, int], NeverPrinted]
+    """How many, and the first so many in number order."""
     kind: str
     what: tuple[str, str]
     file: str
 
 
 UNPRINTED = {
-    "ddt": Unprinted(unprinted_ddts, "ddt", ("DDT registrati e mai stampati", "DDTs recorded and never printed"),
+    "ddt": Unprinted(ddts_never_printed, "ddt", ("DDT registrati e mai stampati", "DDTs recorded and never printed"),
                      "ddt-non-stampati"),
-    "at-once": Unprinted(unprinted_at_once, "invoices",
+    "at-once": Unprinted(at_once_never_printed, "invoices",
                          ("Fatture emesse con l'ordine o il DDT, registrate e mai stampate",
                           "Invoices issued with their order or DDT, recorded and never printed"),
                          "fatture-non-stampate"),
-    "credit-notes": Unprinted(unprinted_credit_notes, "invoices", ("Note di credito registrate e mai stampate",
+    "credit-notes": Unprinted(credit_notes_never_printed, "invoices", ("Note di credito registrate e mai stampate",
                                                                    "Credit notes recorded and never printed"),
                               "note-non-stampate"),
 }
@@ -142,6 +143,9 @@ UNPRINTED = {
 invoices issued at once), `orders create` both, `invoice credit` its credit notes."""
 
 SHOWN = 10
+NUMBERED_AT_MOST = 100
+"""Invoices never printed that the advised command names by number; past them it names their
+run, or their days (`unprinted_command`)."""
 
 
 @dataclass(frozen=True)
@@ -257,43 +261,59 @@ def never_printed(ledger: Ledger, which: Sequence[str], workbook: Path | str, ou
     command that prints says so, with the `toolkit print … --unprinted` command that prints
     exactly those, into a file beside its own `out`. Only a command that prints asks: a desk that
     prints another way would be told the same every day."""
-    def how(kind: Unprinted, rows: Sequence[UnprintedRow]) -> tuple[str, str]:
-        command = unprinted_command(kind, rows, workbook, beside(out, kind.file))
+    def how(kind: Unprinted, summary: NeverPrinted) -> tuple[str, str]:
+        command = unprinted_command(kind, summary, workbook, beside(out, kind.file))
         return f"Stampali con: {command}", f"Print them with: {command}"
 
-    return [never_printed_warning(kind, rows, *how(kind, rows)) for kind, rows in unprinted(ledger, which)]
+    return [never_printed_warning(kind, summary, *how(kind, summary)) for kind, summary in unprinted(ledger, which)]
 
 
-def unprinted(ledger: Ledger, which: Sequence[str]) -> list[tuple[Unprinted, list[UnprintedRow]]]:
+def unprinted(ledger: Ledger, which: Sequence[str]) -> list[tuple[Unprinted, NeverPrinted]]:
     """The kinds of `UNPRINTED` named in `which` that have documents recorded lately and never
     printed, with those documents: what `never_printed` warns of, for a front end that words
     the way out its own way (a button has no command line)."""
     with reading(ledger) as conn:
-        found = [(UNPRINTED[name], UNPRINTED[name].found(conn)) for name in which]
-    return [(kind, rows) for kind, rows in found if rows]
+        found = [(UNPRINTED[name], UNPRINTED[name].found(conn, NUMBERED_AT_MOST + 1)) for name in which]
+    return [(kind, summary) for kind, summary in found if summary.total]
 
 
-def never_printed_warning(kind: Unprinted, rows: Sequence[UnprintedRow], how_it: str, how_en: str) -> Problem:
+def never_printed_warning(kind: Unprinted, summary: NeverPrinted, how_it: str, how_en: str) -> Problem:
     """`NEVER_PRINTED` for these documents, ending with how to print them (`how_it`, `how_en`)."""
-    return NEVER_PRINTED(None, what_it=kind.what[0], what_en=kind.what[1], numbers=shown(rows), how_it=how_it,
+    return NEVER_PRINTED(None, what_it=kind.what[0], what_en=kind.what[1], numbers=shown(summary), how_it=how_it,
                          how_en=how_en)
 
 
-def shown(rows: Sequence[UnprintedRow]) -> str:
+def unprinted_days(summary: NeverPrinted) -> list[date]:
+    """The days of these documents never printed, for a front end that prints a day at a time
+    (*Ristampa DDT*): those of the documents read when all were read, else every day from the
+    first to the last."""
+    if summary.total <= len(summary.first) or summary.days is None:
+        return sorted({r.day for r in summary.first})
+    first, last = summary.days
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def shown(summary: NeverPrinted) -> str:
     """The first numbers, and how many in all past them."""
-    numbers = ", ".join(r.number for r in rows[:SHOWN])
-    return numbers if len(rows) <= SHOWN else f"{numbers} … ({len(rows)})"
+    numbers = ", ".join(r.number for r in summary.first[:SHOWN])
+    return numbers if summary.total <= SHOWN else f"{numbers} … ({summary.total})"
 
 
-def unprinted_command(kind: Unprinted, rows: Sequence[UnprintedRow], workbook: Path | str, out: Path) -> str:
-    """`toolkit print … --unprinted` choosing exactly these documents: DDTs by their days (every
-    DDT never printed in them is one of these), invoices and credit notes by number, since a
-    month end's invoices never printed share their days."""
-    if kind.kind == "ddt":
-        first, last = min(r.day for r in rows), max(r.day for r in rows)
-        chosen = f"--date {first.isoformat()}" + (f" --to {last.isoformat()}" if last != first else "")
+def unprinted_command(kind: Unprinted, summary: NeverPrinted, workbook: Path | str, out: Path) -> str:
+    """`toolkit print … --unprinted` choosing these documents: DDTs by their days (every DDT
+    never printed in them is one of these); invoices and credit notes by number, since a month
+    end's invoices never printed share their days, up to `NUMBERED_AT_MOST` (a command line
+    holds a few thousand characters); past them by the run that issued them all (a run killed
+    before its file, the case this warns of), else by their days, which may print others of
+    those days never printed too."""
+    if kind.kind != "ddt" and summary.total <= NUMBERED_AT_MOST:
+        chosen = f"--numbers {','.join(r.number for r in summary.first)}"
+    elif kind.kind != "ddt" and summary.run is not None:
+        chosen = f"--run {quoted(summary.run)}"
     else:
-        chosen = f"--numbers {','.join(r.number for r in rows)}"
+        assert summary.days is not None
+        first, last = summary.days
+        chosen = f"--date {first.isoformat()}" + (f" --to {last.isoformat()}" if last != first else "")
     return f"toolkit print {kind.kind} {quoted(str(workbook))} --unprinted {chosen} --out {quoted(str(out))}"
 
 
