@@ -119,3 +119,19 @@ def test_vat_included_lists_own_prices_and_limits(randomized_masters):
         gross = {p.code for p in lists if p.vat_included}
         seen |= {"gross" for d in drafts if d.price_list in gross}
     assert {"price-below-limit-on-date", "gross"} <= seen, seen
+
+
+def test_a_dates_lines_are_made_through_their_slots(sample_master, monkeypatch):
+    """`draft_orders` makes each line through its slots (`bulk_records.maker`), not through
+    `DraftLine.__init__`, 53,000 lines for a date at L; the lines are the same records."""
+    from toolkit.core import drafts
+
+    dues, _ = due_between(sample_master, date(2026, 4, 9), date(2026, 4, 9))
+    made, _ = drafts.draft_orders(sample_master, dues)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("DraftLine.__init__ called")
+
+    monkeypatch.setattr(drafts.DraftLine, "__init__", refused)
+    again, _ = drafts.draft_orders(sample_master, dues)
+    assert again == made and sum(len(d.lines) for d in again) > 0
