@@ -159,6 +159,7 @@ class PartyBook:
         self._ship_to = {s.code: s for s in master.ship_to}
         self._carriers = {c.code: c for c in master.carriers}
         self._made: dict[tuple[str, str | None, str | None], Parties] = {}
+        self._buyers: dict[str, Buyer | None] = {}
 
     def parties(self, customer: str, ship_to: str | None = None, carrier: str | None = None) -> Parties:
         """The parties a document of this customer, destination and carrier prints today."""
@@ -177,8 +178,13 @@ class PartyBook:
         return found.payment_method if found else None
 
     def _buyer(self, code: str) -> Buyer | None:
+        """The customer as a buyer, one object per customer whatever its destination and carrier."""
+        if code in self._buyers:
+            return self._buyers[code]
         found: Customer | None = self._customers.get(code)
-        return dataclasses.replace(_copied(Buyer, found), split_payment=found.splits_payment) if found else None
+        made = self._buyers[code] = Buyer(**{name: getattr(found, name) for name in _BUYER_COPIED},
+                                          split_payment=found.splits_payment) if found else None
+        return made
 
     def _destination(self, code: str | None) -> Destination | None:
         found: ShipTo | None = self._ship_to.get(code) if code else None
@@ -187,6 +193,11 @@ class PartyBook:
     def _haulier(self, code: str | None) -> Haulier | None:
         found: Carrier | None = self._carriers.get(code) if code else None
         return _copied(Haulier, found) if found else None
+
+
+_BUYER_COPIED = tuple(name for name in _names(Buyer) if name != "split_payment")
+"""The fields of a `Buyer` read from its customer as they are (split payment is the customer's
+`splits_payment`, which reads the SDI code when the column is empty)."""
 
 
 @per_master
