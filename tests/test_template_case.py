@@ -68,3 +68,28 @@ def test_two_templates_whose_codes_differ_only_in_case_are_a_duplicate(tmp_path,
     assert [(p["sheet"], p["cell"], p["message"]) for p in duplicates] == [(
         "Modelli ordine", f"A{row[0].row}",
         "Il codice «t007» è già usato alla riga 8: ogni riga deve avere un codice diverso.")]
+
+
+def test_existing_orders_are_read_through_statements_compiled_once(ledger, sample_master):
+    """`existing_numbers` reads at the driver level (`driver_rows`): SQLAlchemy compiled each of
+    its `IN` lists again, half of its CPU for a date at L. Found as before: as typed, in another
+    case through the customer, and none for a key with no order."""
+    from datetime import date
+
+    from sqlalchemy import event
+
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.orders import existing_numbers
+    from toolkit.services.orders import create
+
+    day = date(2026, 4, 9)
+    made = {(r["template"], r["date"]): r["number"] for r in create(sample_master, ledger, day).created}
+    (template, _), number = next(iter(made.items()))
+    customer = next(t.customer for t in sample_master.templates if t.code == template)
+    keys = [*made, (template.lower(), day), ("NONE", day)]
+    executed: list[str] = []
+    event.listen(ledger.engine, "before_cursor_execute", lambda *args: executed.append(args[2]))
+    with reading(ledger) as conn:
+        found = existing_numbers(conn, keys, {(template.lower(), day): customer, ("NONE", day): customer})
+    assert found == {**made, (template.lower(), day): number}
+    assert [sql for sql in executed if "FROM orders" in sql] == []

@@ -16,7 +16,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from toolkit.basics import codes
 from toolkit.basics.problems import Problem
@@ -67,12 +67,10 @@ def existing_numbers(conn: Connection, keys: Iterable[tuple[str, date]],
     templates = sorted({t for t, _ in wanted})
     found: dict[tuple[str, date], str] = {}
     for start in range(0, len(templates), 500):
-        rows = conn.execute(
-            select(o.template, o.occurrence, o.series, o.year, o.number)
-            .where(o.occurrence.in_(days), o.template.in_(templates[start:start + 500])))
-        for r in rows:
-            if (r.template, r.occurrence) in wanted:
-                found[(r.template, r.occurrence)] = document_number(r.series, r.year, r.number)
+        for template, day, series, year, number in driver_rows(
+                conn, _OF_TEMPLATES, {"days": days, "templates": templates[start:start + 500]}):
+            if (template, day) in wanted:
+                found[(template, day)] = document_number(series, year, number)
     missing = {key: customers[key] for key in wanted - found.keys() if customers and key in customers}
     return found | (_found_in_another_case(conn, missing) if missing else {})
 
@@ -85,13 +83,23 @@ def _found_in_another_case(conn: Connection, customers: Mapping[tuple[str, date]
     days = sorted({d for _, d in customers})
     found: dict[tuple[str, date], str] = {}
     for chunk in in_batches(sorted(set(customers.values()))):
-        rows = conn.execute(
-            select(o.template, o.occurrence, o.series, o.year, o.number)
-            .where(o.customer.in_(chunk), o.order_date.in_(days), o.occurrence.in_(days), o.template.is_not(None)))
-        for r in rows:
-            if (key := folded.get((codes.folded(r.template), r.occurrence))) is not None:
-                found[key] = document_number(r.series, r.year, r.number)
+        for template, day, series, year, number in driver_rows(
+                conn, _OF_CUSTOMERS, {"customers": chunk, "dated": days, "days": days}):
+            if (key := folded.get((codes.folded(template), day))) is not None:
+                found[key] = document_number(series, year, number)
     return found
+
+
+_OF_TEMPLATES = (select(o.template, o.occurrence, o.series, o.year, o.number)
+                 .where(o.occurrence.in_(bindparam("days", expanding=True)),
+                        o.template.in_(bindparam("templates", expanding=True))))
+_OF_CUSTOMERS = (select(o.template, o.occurrence, o.series, o.year, o.number)
+                 .where(o.customer.in_(bindparam("customers", expanding=True)),
+                        o.order_date.in_(bindparam("dated", expanding=True)),
+                        o.occurrence.in_(bindparam("days", expanding=True)), o.template.is_not(None)))
+"""`existing_numbers`' two reads, compiled once (`driver_rows`): a date at L asks for 8,000 keys
+in 16 lists of templates and, none being there yet, 7 lists of customers; SQLAlchemy compiling
+each list again took half of the 37 ms of CPU a preview and a create each spent in them."""
 
 
 class HeldOrder(NamedTuple):
