@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, delete, distinct, func, literal, or_, select
+from sqlalchemy import Connection, and_, delete, distinct, func, null, or_, select
 
 from toolkit.basics import codes
 from toolkit.core.shipping import SERVICES_SERIES
@@ -179,7 +179,7 @@ def _never_printed(conn: Connection, document: str, table: Any, day: Any, where:
     if latest is None:
         return NeverPrinted(0, [], None)
     recent = [*where, day >= latest - timedelta(days=RECENT_DAYS)]
-    run = c.run_id if "run_id" in c else literal(None)
+    run = c.run_id if "run_id" in c else null()
     count, first_day, last_day, runs, one_run = conn.execute(_never(
         select(func.count(), func.min(day), func.max(day), func.count(distinct(run)), func.min(run)).where(*recent),
         document, c.id)).one()
