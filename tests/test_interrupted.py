@@ -305,3 +305,18 @@ def test_a_warning_counts_every_document_never_printed_and_reads_the_first(capsy
     ledger.engine.dispose()
     assert found.total == len(ddts) and [r.number for r in found.first] == ddts[:2]
     assert found.days == (date(2026, 4, 9), date(2026, 4, 10))
+
+
+def test_the_days_to_print_again_are_those_read_else_every_day_from_first_to_last() -> None:
+    """*Ristampa DDT* prints a day a time: the days of the DDTs never printed when all were read,
+    else each day between the first and the last, so no day holding one is left out."""
+    from datetime import date
+
+    from toolkit.ledger.printings import NeverPrinted, Unprinted
+    from toolkit.services.printing import unprinted_days
+
+    read = [Unprinted(1, "DDT-2026-00001", date(2026, 4, 9)), Unprinted(2, "DDT-2026-00002", date(2026, 4, 14))]
+    assert unprinted_days(NeverPrinted(2, read, (date(2026, 4, 9), date(2026, 4, 14)))) == [date(2026, 4, 9),
+                                                                                           date(2026, 4, 14)]
+    assert unprinted_days(NeverPrinted(300, read, (date(2026, 4, 9), date(2026, 4, 11)))) == [
+        date(2026, 4, 9), date(2026, 4, 10), date(2026, 4, 11)]
