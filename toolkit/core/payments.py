@@ -180,21 +180,32 @@ def payable(total: Decimal, dues: Iterable[tuple[date, Decimal]]) -> Decimal:
     return sum(found, ZERO) if found else total
 
 
+def open_dues(dues: Iterable[tuple[date, Decimal]], settled: Decimal) -> list[tuple[date, Decimal]]:
+    """What is left of each due (rata) once `settled` (payments and credit notes) covers them
+    oldest first, the dues covered in full left out: a partial payment moves the next due date
+    only once a due is covered in full, and an invoice of three instalments of which one is
+    late is late for that one only.
+
+    >>> open_dues([(date(2026, 6, 29), Decimal(30)), (date(2026, 5, 30), Decimal(30))], Decimal(40))
+    [(datetime.date(2026, 6, 29), Decimal('20'))]
+    """
+    left, found = settled, []
+    for due_date, amount in sorted(dues):
+        covered = min(max(left, ZERO), amount)
+        left -= covered
+        if covered < amount:
+            found.append((due_date, amount - covered))
+    return found
+
+
 def payment_status(receivable: Receivable, as_of: date) -> PaymentStatus:
     """The monitoring row of one invoice on `as_of`; payments settle dues oldest first."""
     collected = sum((p.amount for p in receivable.payments), ZERO)
     credited = sum((amount for day, amount in receivable.credits if day <= as_of), ZERO)
     outstanding = receivable.total - collected - credited
     paid = outstanding <= 0 if receivable.total >= 0 else outstanding == 0
-    next_due = next_amount = None
-    if not paid:
-        left = collected + credited
-        for due_date, amount in sorted(receivable.dues):
-            covered = min(max(left, ZERO), amount)
-            left -= covered
-            if covered < amount:
-                next_due, next_amount = due_date, amount - covered
-                break
+    left = [] if paid else open_dues(receivable.dues, collected + credited)
+    next_due, next_amount = left[0] if left else (None, None)
     days = (next_due - as_of).days if next_due else None
     last = max((p.payment_date for p in receivable.payments), default=None)
     return PaymentStatus(receivable.number, receivable.kind, receivable.invoice_date, receivable.customer,

@@ -5,17 +5,17 @@ by `toolkit.writers.reports`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import Choice, Choices
-
-if TYPE_CHECKING:
-    from toolkit.core.payments import PaymentStatus
+from toolkit.core.payments import ZERO, PaymentStatus, open_dues
 
 
 class Kind(StrEnum):
@@ -163,13 +163,29 @@ def bucket(days_past_due: int) -> str:
     return "d90"
 
 
-def aged(status: PaymentStatus) -> tuple[date | None, int | None, str]:
-    """The due date an open receivable is aged from on `status.as_of`, its days past it and
-    its bucket: an invoice counts from its next due date (its date when it has none); a credit
-    owed to the customer (a credit note, negative) falls due on no day, so it has no due date,
-    no days, and a bucket of its own."""
+@dataclass(frozen=True, slots=True)
+class Aged:
+    """One open amount of the aging report: a due (rata) of an invoice, or a credit."""
+
+    due: date | None
+    """The day it falls due; none for a credit owed to the customer."""
+    days_past_due: int | None
+    bucket: str
+    amount: Decimal
+
+
+def aged(status: PaymentStatus, dues: Sequence[tuple[date, Decimal]]) -> list[Aged]:
+    """What is open of a document on `status.as_of`, due by due (rata), each in the bucket of
+    its own days past due: of an invoice in three instalments of which only the first is late,
+    only what is left of the first is overdue, the rest not yet due. Payments and credit notes
+    cover the dues oldest first, as `payment_status` covers them. A document with no dues is
+    aged from its date; a credit owed to the customer (a credit note, or an invoice paid beyond
+    its total: negative) falls due on no day, so it has no due date, no days, and a bucket of
+    its own."""
     if status.outstanding < 0:
-        return None, None, "credit"
-    due = status.next_due or status.invoice_date
-    days = (status.as_of - due).days
-    return due, days, bucket(days)
+        return [Aged(None, None, "credit", status.outstanding)]
+    parts = open_dues(dues, status.collected + status.credited) or [(status.invoice_date, ZERO)]
+    first_due, first = parts[0]
+    parts[0] = (first_due, first + status.outstanding - sum((amount for _, amount in parts), ZERO))
+    return [Aged(due, (status.as_of - due).days, bucket((status.as_of - due).days), amount)
+            for due, amount in parts if amount]

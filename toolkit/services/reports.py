@@ -216,9 +216,8 @@ def _moved_days(days: Any, request: Request, compared: tuple[date, date]) -> Any
 def _aging(master: MasterData, ledger: Ledger, request: Request, lang: str) -> Report:
     """Open receivables on the period's last day, of the invoices and credit notes dated in the
     period: what `toolkit payments status` finds outstanding (payments and the credit notes
-    citing the invoice up to that day), by days past the next due date it finds (`aged`: an
-    invoice due today is not yet due, a credit note is a credit for what it settles of no
-    invoice)."""
+    citing the invoice up to that day), each open due by its own days past due (`aged`: a due
+    of today is not yet due, a credit note is a credit for what it settles of no invoice)."""
     from toolkit.core.payments import payment_status
     from toolkit.services.payments import load_receivables
 
@@ -231,8 +230,8 @@ def _aging(master: MasterData, ledger: Ledger, request: Request, lang: str) -> R
         status = payment_status(replace(receivable, payments=paid_then), as_of)
         if status.outstanding == 0:
             continue
-        rows.append((receivable.customer, status.number, receivable.invoice_date, *aged(status),
-                     int(status.outstanding.scaleb(2))))
+        rows += [(receivable.customer, status.number, receivable.invoice_date, part.due, part.days_past_due,
+                  part.bucket, int(part.amount.scaleb(2))) for part in aged(status, receivable.dues)]
     frame = _filter(_dimensions(pd.DataFrame.from_records(
         rows, columns=["customer", "document", "invoice_date", "due_date", "days_past_due", "bucket", "amount"]),
         master, ("customer_name", "zone", "agent"), lang), request).astype({"days_past_due": "Int64"})
