@@ -178,6 +178,23 @@ def test_the_sums_the_database_makes_are_the_lines_sums(april, kind, period, com
     assert int(made.timeline["compare_amount"].sum()) == made.compare_total
 
 
+@pytest.mark.parametrize("kind", [Kind.SALES, Kind.INVOICES])
+def test_by_month_each_month_holds_the_comparison_moved_onto_it(april, kind):
+    """16 April – 15 May against the 30 days before: April's row compares its second half with
+    17–31 March, May's row its first half with 1–15 April, as the timeline lays them; each
+    comparison month had a row of its own with nothing beside it ("n.d." change, −100 %)."""
+    _, session = april
+    period = (date(2026, 4, 16), date(2026, 5, 15))
+    made = build(session.master, session.ledger, Request(kind, *period, ("month",), Compare.PREVIOUS))
+    total = LEDGER_TOTALS[kind]
+    rows = {r.month: (_euro(r.amount), _euro(r.compare_amount)) for r in made.table.itertuples()}
+    assert rows == {"2026-04": (total(session.ledger, *SECOND_HALF), total(session.ledger, date(2026, 3, 17),
+                                                                          date(2026, 3, 31))),
+                    "2026-05": (total(session.ledger, date(2026, 5, 1), period[1]),
+                                total(session.ledger, *FIRST_HALF))}
+    assert rows["2026-05"][1] > 0
+
+
 def test_filters_keep_only_the_customers_and_items_asked_for(april):
     _, session = april
     whole = build(session.master, session.ledger, Request(Kind.SALES, *SECOND_HALF, ("customer", "item")))

@@ -158,7 +158,9 @@ def build(master: MasterData, ledger: Ledger, request: Request, lang: str = "it"
             .sum().reset_index())
     data = _dimensions(data, master, lang=lang)
     keys = [b for b in by if b not in ("customer", "item", "month")]
-    table = _grouped(_dimensions(frame, master, keys, lang) if keys else frame, by)
+    grouping = frame if compared is None or "month" not in by else frame.assign(
+        month=_months(frame["day"].where(now, _moved_days(frame["day"], request, compared))))
+    table = _grouped(_dimensions(grouping, master, keys, lang) if keys else grouping, by)
     total = int(frame.loc[now, "amount"].sum())
     compare_total = int(frame.loc[~now, "amount"].sum()) if compared else None
     return Report(request, by, compared, table, data, timeline, total, compare_total)
@@ -174,7 +176,9 @@ def _months(days: Any) -> Any:
 
 def _grouped(frame: Any, by: tuple[str, ...]) -> Any:
     """One row per group: the labels, quantity and amount of the period, amount of the
-    comparison; sorted by the labels, so a group's subtotal closes a block of rows."""
+    comparison; sorted by the labels, so a group's subtotal closes a block of rows. By month,
+    the comparison's months are those of the period they are compared to (`build` moves them,
+    as the timeline does): October's row holds July beside it, not a row of its own."""
     keys = list(by)
     now = frame["period"] == "current"
     current = frame[now].groupby(keys, sort=False, observed=True)[["quantity", "amount"]].sum()
