@@ -628,6 +628,26 @@ def desk(april, tmp_path_factory):
     return copied_desk(out, tmp_path_factory.mktemp("desk"))
 
 
+@pytest.mark.parametrize("kind", ["invoices", "aging"])
+def test_a_customer_taken_off_the_sheet_is_named_as_its_documents_printed_it(april, tmp_path, kind):
+    """Deleted from *Clienti* with its invoices still in the period, or still owing: its row on
+    Report and Dati bears the name its invoices printed, where it bore its bare code."""
+    from desks import without_customer
+
+    out, session = april
+    workbook = copied_desk(out, tmp_path)
+    gone = next(r for r in monitor(load_receivables(session.ledger), AS_OF, Show.UNPAID) if r.kind == "invoice")
+    name = next(c.name for c in session.master.customers if c.code == gone.customer)
+    without_customer(workbook, gone.customer)
+    target = tmp_path / f"{kind}.xlsx"
+    assert _run("report", kind, str(workbook), "--from", "2026-04-01", "--to", str(AS_OF), "--out", str(target)) == 0
+    [row] = [r for r in _cells(target, "Report") if r[0] == gone.customer]
+    assert row[1] == name
+    data = _cells(target, "Dati")
+    at = data[4].index("Cliente")
+    assert {r[at + 1] for r in data[5:] if r[at] == gone.customer} == {name}
+
+
 def _run(*args: str) -> int:
     from toolkit.cli import app, output
 

@@ -12,7 +12,7 @@ few hundred thousand sums. The sums are of the stored integers, so they are exac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -33,7 +33,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from toolkit.core.shipping import SERVICES_SERIES
-from toolkit.ledger import schema
+from toolkit.ledger import parties, schema
+from toolkit.ledger.batches import in_batches
 from toolkit.ledger.types import stored_integer
 
 o, ol = schema.orders.c, schema.order_lines.c
@@ -157,3 +158,23 @@ def invoiced(conn: Connection, periods: Periods, grain: Grain = "day") -> Rows:
         .select_from(schema.invoice_lines.join(schema.invoices, il.invoice_id == i.id))
         .where(_within(i.invoice_date, periods))
         .group_by(*_positions(keys)))
+
+
+def printed_names(conn: Connection, customers: Collection[str]) -> dict[str, str]:
+    """Customer code → its name as its latest order, DDT or invoice printed it (the parties the
+    ledger keeps with each): who a customer was once *Clienti* no longer lists it, so a report
+    of its sales or of what it still owes names it. Asked only for the few codes the master
+    lacks; documents stored before the ledger kept their parties name nobody."""
+    latest: dict[str, tuple[Any, int, int, int]] = {}
+    for rank, (table, day) in enumerate(((schema.orders, o.order_date), (schema.deliveries, d.delivery_date),
+                                         (schema.invoices, i.invoice_date))):
+        for chunk in in_batches(sorted(set(customers))):
+            for customer, when, row_id, parties_id in conn.execute(
+                    select(table.c.customer, day, table.c.id, table.c.parties_id)
+                    .where(table.c.customer.in_(chunk), table.c.parties_id.is_not(None))):
+                found = (str(when), rank, row_id, parties_id)
+                if customer not in latest or found > latest[customer]:
+                    latest[customer] = found
+    issued = parties.read(conn, [found[3] for found in latest.values()])
+    return {customer: buyer.name for customer, found in latest.items()
+            if (buyer := issued[found[3]].buyer) is not None}

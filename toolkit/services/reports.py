@@ -10,7 +10,7 @@ amount of whole cents.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -110,14 +110,15 @@ def agent_names(master: MasterData, lang: str = "it") -> dict[str, str]:
 
 def _dimensions(frame: Any, master: MasterData, wanted: Sequence[str] = ("customer_name", "zone", "agent",
                                                                         "description", "category"),
-                lang: str = "it") -> Any:
+                lang: str = "it", printed: Mapping[str, str] | None = None) -> Any:
     """Add the `wanted` dimensions' columns (the customer's name, zone and agent, the item's
-    description and category) from the master data as it is now; a code the master data does
-    not know, or a blank, is the empty string, so it groups as "none"."""
+    description and category) from the master data as it is now; a customer taken off
+    *Clienti* is named as its documents printed it (`printed`); a code the master data does
+    not know, or a blank, is otherwise the empty string, so it groups as "none"."""
     customers = {c.code: c for c in master.customers}
     items = {x.code: x for x in master.items}
     sources = {
-        "customer_name": ("customer", {k: c.name for k, c in customers.items()}),
+        "customer_name": ("customer", {**(printed or {}), **{k: c.name for k, c in customers.items()}}),
         "zone": ("customer", {k: c.area or "" for k, c in customers.items()}),
         "agent": ("customer", agent_names(master, lang)),
         "description": ("item", {k: x.description for k, x in items.items()}),
@@ -129,6 +130,19 @@ def _dimensions(frame: Any, master: MasterData, wanted: Sequence[str] = ("custom
         if code in frame:
             added[name] = frame[code].map(lambda c, v=values: v.get(c, "")).astype(str)
     return frame.assign(**added)
+
+
+def _printed_names(ledger: Ledger, master: MasterData, customers: Any) -> dict[str, str]:
+    """The names the ledger's documents printed for the customers of a report that *Clienti* no
+    longer lists (`toolkit.ledger.reports.printed_names`): none to ask for, no query."""
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.reports import printed_names
+
+    missing = {str(c) for c in customers} - {c.code for c in master.customers}
+    if not missing:
+        return {}
+    with reading(ledger) as conn:
+        return printed_names(conn, missing)
 
 
 def _filter(frame: Any, request: Request) -> Any:
@@ -156,11 +170,12 @@ def build(master: MasterData, ledger: Ledger, request: Request, lang: str = "it"
     timeline = _timeline(frame, request, compared)
     data = (frame.groupby(["period", "month", "customer", "item"], sort=True, observed=True)[["quantity", "amount"]]
             .sum().reset_index())
-    data = _dimensions(data, master, lang=lang)
+    printed = _printed_names(ledger, master, frame["customer"].cat.categories)
+    data = _dimensions(data, master, lang=lang, printed=printed)
     keys = [b for b in by if b not in ("customer", "item", "month")]
     grouping = frame if compared is None or "month" not in by else frame.assign(
         month=_months(frame["day"].where(now, _moved_days(frame["day"], request, compared))))
-    table = _grouped(_dimensions(grouping, master, keys, lang) if keys else grouping, by)
+    table = _grouped(_dimensions(grouping, master, keys, lang, printed) if keys else grouping, by)
     total = int(frame.loc[now, "amount"].sum())
     compare_total = int(frame.loc[~now, "amount"].sum()) if compared else None
     return Report(request, by, compared, table, data, timeline, total, compare_total)
@@ -236,9 +251,10 @@ def _aging(master: MasterData, ledger: Ledger, request: Request, lang: str) -> R
             continue
         rows += [(receivable.customer, status.number, receivable.invoice_date, part.due, part.days_past_due,
                   part.bucket, int(part.amount.scaleb(2))) for part in aged(status, receivable.dues)]
+    printed = _printed_names(ledger, master, {row[0] for row in rows})
     frame = _filter(_dimensions(pd.DataFrame.from_records(
         rows, columns=["customer", "document", "invoice_date", "due_date", "days_past_due", "bucket", "amount"]),
-        master, ("customer_name", "zone", "agent"), lang), request).astype({"days_past_due": "Int64"})
+        master, ("customer_name", "zone", "agent"), lang, printed), request).astype({"days_past_due": "Int64"})
     by = request.by or ("customer",)
     if frame.empty:
         table = pd.DataFrame(columns=[*by, *BUCKETS, "amount"])
