@@ -172,6 +172,37 @@ def issued(ledger):
     return master, result
 
 
+def test_the_status_as_of_a_past_day_reads_the_ledger_of_that_day(ledger, issued):
+    """`payments status --as-of 2026-05-20`, asked later: June's payment was not collected yet
+    and May's invoice (dated 31 May) not issued, so April's invoice is open for what June paid,
+    where it read paid in full, and May's invoice is not listed; the aging report of that day
+    agrees. Asked for today, every payment counts."""
+    from datetime import timedelta
+
+    from toolkit.core.invoicing import Period
+    from toolkit.core.reports import Kind
+    from toolkit.core.reports import Request as ReportRequest
+    from toolkit.services.payments import status
+    from toolkit.services.reports import build
+
+    master, april = issued
+    finalize(ledger, april.run_id)
+    _, [line_id] = make_order(ledger, "C001", date(2026, 5, 5), [("A001", "1", "18.5", "22", None)])
+    ship(ledger, "C001", date(2026, 5, 5), [(line_id, "1")])
+    finalize(ledger, run(ledger, master, Request(Period(date(2026, 5, 1), date(2026, 5, 31)), date(2026, 6, 2))).run_id)
+    assert not record(ledger, [entry(amount="20.00"), entry(day=date(2026, 6, 10), amount="25.14")]).problems
+    day = date(2026, 5, 20)
+    rows = {r.number: r for r in status(master, ledger, day).rows}
+    assert sorted(rows) == ["FT-2026-00001", "NC-2026-00001"]
+    first = rows["FT-2026-00001"]
+    assert (first.collected, first.outstanding, first.paid, first.last_payment) == (D("20.00"), D("25.14"), False, MAY_10)
+    aging = build(master, ledger, ReportRequest(Kind.AGING, date(2026, 1, 1), day))
+    assert D(aging.total).scaleb(-2) == sum((r.outstanding for r in rows.values()), D(0))
+    today = {r.number: r for r in status(master, ledger, date.today() + timedelta(days=1)).rows}
+    assert (today["FT-2026-00001"].collected, today["FT-2026-00001"].paid) == (D("45.14"), True)
+    assert "FT-2026-00002" in today
+
+
 def entry(invoice="FT-2026-00001", day=MAY_10, amount="22.57", reference=None) -> PaymentEntry:
     return PaymentEntry(invoice, day, D(amount), PaymentMethod.BANK_TRANSFER, reference)
 

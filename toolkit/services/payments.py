@@ -38,6 +38,7 @@ from toolkit.core.payments import (
     Receivable,
     Show,
     collected_from,
+    known_on,
     monitor,
     of_kind,
 )
@@ -511,11 +512,20 @@ def load_receivables(ledger: Ledger, *, customer: str | None = None) -> list[Rec
         return receivables(conn, customer=customer)
 
 
+def receivables_on(ledger: Ledger, as_of: date, *, customer: str | None = None) -> list[Receivable]:
+    """The documents issued by `as_of`, each with the payments known on that day: a past day's
+    status (the receivables at 31 December, asked in January) leaves out what came in since.
+    Today's, or a later day's, counts every payment recorded, one dated ahead too: recording it
+    warned that its date looks wrong (`payment-in-future`), and hiding it would look unrecorded."""
+    found = [r for r in load_receivables(ledger, customer=customer) if r.invoice_date <= as_of]
+    return [known_on(r, as_of) for r in found] if as_of < dates.today_rome() else found
+
+
 def status(master: MasterData, ledger: Ledger, as_of: date, show: Show = Show.ALL, *, customer: str | None = None,
            out: Path | None = None, lang: str = "it") -> Monitored:
     """Each invoice's collected, outstanding and next due amount as of a day; with `out`, the
     payment schedule workbook (scadenzario) too."""
-    found = load_receivables(ledger, customer=customer)
+    found = receivables_on(ledger, as_of, customer=customer)
     rows = monitor(found, as_of, show)
     if out is None:
         return Monitored(as_of, rows)

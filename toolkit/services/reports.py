@@ -238,15 +238,14 @@ def _aging(master: MasterData, ledger: Ledger, request: Request, lang: str) -> R
     citing the invoice up to that day), each open due by its own days past due (`aged`: a due
     of today is not yet due, a credit note is a credit for what it settles of no invoice)."""
     from toolkit.core.payments import payment_status
-    from toolkit.services.payments import load_receivables
+    from toolkit.services.payments import receivables_on
 
     as_of = request.end
     rows = []
-    for receivable in load_receivables(ledger):
-        if not request.start <= receivable.invoice_date <= as_of:
+    for receivable in receivables_on(ledger, as_of):
+        if receivable.invoice_date < request.start:
             continue
-        paid_then = tuple(p for p in receivable.payments if p.payment_date <= as_of)
-        status = payment_status(replace(receivable, payments=paid_then), as_of)
+        status = payment_status(receivable, as_of)
         if status.outstanding == 0:
             continue
         rows += [(receivable.customer, status.number, receivable.invoice_date, part.due, part.days_past_due,
