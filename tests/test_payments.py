@@ -174,9 +174,10 @@ def issued(ledger):
 
 def test_the_status_as_of_a_past_day_reads_the_ledger_of_that_day(ledger, issued):
     """`payments status --as-of 2026-05-20`, asked later: June's payment was not collected yet
-    and May's invoice (dated 31 May) not issued, so April's invoice is open for what June paid,
-    where it read paid in full, and May's invoice is not listed; the aging report of that day
-    agrees. Asked for today, every payment counts."""
+    and May's invoice (dated 31 May) not issued, so April's invoice of 45.14 is open for 2.57
+    (less May's 20.00 and the return's note of 22.57), where it read paid in full, and May's
+    invoice is not listed; the aging report of that day agrees. Asked for today, every payment
+    counts."""
     from datetime import timedelta
 
     from toolkit.core.invoicing import Period
@@ -195,12 +196,29 @@ def test_the_status_as_of_a_past_day_reads_the_ledger_of_that_day(ledger, issued
     rows = {r.number: r for r in status(master, ledger, day).rows}
     assert sorted(rows) == ["FT-2026-00001", "NC-2026-00001"]
     first = rows["FT-2026-00001"]
-    assert (first.collected, first.outstanding, first.paid, first.last_payment) == (D("20.00"), D("25.14"), False, MAY_10)
+    assert (first.collected, first.credited, first.outstanding, first.paid, first.last_payment) == (
+        D("20.00"), D("22.57"), D("2.57"), False, MAY_10)
     aging = build(master, ledger, ReportRequest(Kind.AGING, date(2026, 1, 1), day))
     assert D(aging.total).scaleb(-2) == sum((r.outstanding for r in rows.values()), D(0))
     today = {r.number: r for r in status(master, ledger, date.today() + timedelta(days=1)).rows}
     assert (today["FT-2026-00001"].collected, today["FT-2026-00001"].paid) == (D("45.14"), True)
     assert "FT-2026-00002" in today
+
+
+def test_a_credit_note_settles_its_invoice_on_a_past_day_whatever_was_paid_since(ledger, issued):
+    """The return's note of 22.57 settled half of FT-2026-00001 on 30 April; the customer paid
+    the whole 45.14 in June. On 20 May the invoice was open for 22.57 and the note had nothing
+    open, where the June payment, read before its day, had the note settle nothing: the invoice
+    showed 45.14 open and the note a credit of its own."""
+    from toolkit.services.payments import status
+
+    master, april = issued
+    finalize(ledger, april.run_id)
+    assert not record(ledger, [entry(day=date(2026, 6, 10), amount="45.14")]).problems
+    rows = {r.number: r for r in status(master, ledger, date(2026, 5, 20)).rows}
+    invoice, note = rows["FT-2026-00001"], rows["NC-2026-00001"]
+    assert (invoice.collected, invoice.credited, invoice.outstanding) == (D("0"), D("22.57"), D("22.57"))
+    assert (note.credited, note.outstanding, note.paid) == (D("-22.57"), D("0.00"), True)
 
 
 def entry(invoice="FT-2026-00001", day=MAY_10, amount="22.57", reference=None) -> PaymentEntry:

@@ -22,7 +22,7 @@ Payments come from a command or from a sheet or CSV the bank or the accountant e
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -196,12 +196,6 @@ def open_dues(dues: Iterable[tuple[date, Decimal]], settled: Decimal) -> list[tu
         if covered < amount:
             found.append((due_date, amount - covered))
     return found
-
-
-def known_on(receivable: Receivable, day: date) -> Receivable:
-    """The document with the payments (and refunds, and voids) dated `day` or before: a status
-    asked for 31 December reads the receivables of that day, not what January collected."""
-    return replace(receivable, payments=tuple(p for p in receivable.payments if p.payment_date <= day))
 
 
 def payment_status(receivable: Receivable, as_of: date) -> PaymentStatus:

@@ -128,11 +128,16 @@ def refunded_notes(conn: Connection, invoice_id: int) -> list[Row[int, str, int,
                              .order_by(i.series, i.year, i.number)).all())
 
 
-def receivables(conn: Connection, *, customer: str | None = None) -> list[Receivable]:
-    """Every final invoice and credit note with its dues and payments, in number order."""
+def receivables(conn: Connection, *, customer: str | None = None, on: date | None = None) -> list[Receivable]:
+    """Every final invoice and credit note with its dues and payments, in number order; `on` a
+    past day, those issued by then with the payments dated up to it, so what a credit note
+    settles of its invoice is what it settled that day (before a later payment left it
+    nothing to settle)."""
     query = select(schema.invoices).where(i.status == "final")
     if customer is not None:
         query = query.where(i.customer == customer)
+    if on is not None:
+        query = query.where(i.invoice_date <= on)
     headers = conn.execute(query.order_by(i.invoice_date, i.series, i.year, i.number)).all()
     ids = [h.id for h in headers]
     dues: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
@@ -140,7 +145,10 @@ def receivables(conn: Connection, *, customer: str | None = None) -> list[Receiv
     for chunk in in_batches(ids):
         for r in conn.execute(select(schema.invoice_dues).where(due.invoice_id.in_(chunk))):
             dues[r.invoice_id].append((r.due_date, r.amount))
-        rows = conn.execute(select(schema.payments).where(p.invoice_id.in_(chunk)).order_by(p.payment_date, p.id)).all()
+        paid = select(schema.payments).where(p.invoice_id.in_(chunk))
+        if on is not None:
+            paid = paid.where(p.payment_date <= on)
+        rows = conn.execute(paid.order_by(p.payment_date, p.id)).all()
         voided = {r.reverses for r in rows if r.reverses is not None}
         for r in rows:
             payments[r.invoice_id].append(Collected(r.payment_date, r.amount, r.method, r.reference,

@@ -38,7 +38,6 @@ from toolkit.core.payments import (
     Receivable,
     Show,
     collected_from,
-    known_on,
     monitor,
     of_kind,
 )
@@ -517,8 +516,10 @@ def receivables_on(ledger: Ledger, as_of: date, *, customer: str | None = None) 
     status (the receivables at 31 December, asked in January) leaves out what came in since.
     Today's, or a later day's, counts every payment recorded, one dated ahead too: recording it
     warned that its date looks wrong (`payment-in-future`), and hiding it would look unrecorded."""
-    found = [r for r in load_receivables(ledger, customer=customer) if r.invoice_date <= as_of]
-    return [known_on(r, as_of) for r in found] if as_of < dates.today_rome() else found
+    if as_of < dates.today_rome():
+        with reading(ledger) as conn:
+            return receivables(conn, customer=customer, on=as_of)
+    return [r for r in load_receivables(ledger, customer=customer) if r.invoice_date <= as_of]
 
 
 def status(master: MasterData, ledger: Ledger, as_of: date, show: Show = Show.ALL, *, customer: str | None = None,
