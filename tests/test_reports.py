@@ -648,6 +648,31 @@ def test_a_customer_taken_off_the_sheet_is_named_as_its_documents_printed_it(apr
     assert {r[at + 1] for r in data[5:] if r[at] == gone.customer} == {name}
 
 
+def test_a_customer_taken_off_the_sheet_may_still_be_asked_for_by_code(april, tmp_path, capsys):
+    """Its invoices still open, `report aging --customer` and `payments status --customer` name
+    it, where both refused the code as not on *Clienti* (exit 2): what it owes could not be
+    asked for alone. A code neither on the sheet nor in the ledger is still refused."""
+    import json
+
+    from desks import without_customer
+
+    out, session = april
+    workbook = copied_desk(out, tmp_path)
+    open_now = monitor(load_receivables(session.ledger), AS_OF, Show.UNPAID)
+    gone = next(r for r in open_now if r.kind == "invoice").customer
+    owed = sum((r.outstanding for r in open_now if r.customer == gone), Decimal(0))
+    without_customer(workbook, gone)
+    capsys.readouterr()
+    assert _run("report", "aging", str(workbook), "--from", "2026-01-01", "--to", str(AS_OF),
+                "--customer", gone.lower(), "--out", str(tmp_path / "aging.xlsx"), "--json") == 0
+    assert Decimal(json.loads(capsys.readouterr().out)["total"]) == owed
+    assert _run("payments", "status", str(workbook), "--as-of", str(AS_OF), "--customer", gone, "--unpaid",
+                "--json") == 0
+    rows = json.loads(capsys.readouterr().out)["invoices"]
+    assert {r["customer"] for r in rows} == {gone} and sum((Decimal(r["outstanding"]) for r in rows), Decimal(0)) == owed
+    assert _run("payments", "status", str(workbook), "--customer", "C999", "--json") == 2
+
+
 def _run(*args: str) -> int:
     from toolkit.cli import app, output
 

@@ -475,13 +475,14 @@ def status_cmd(workbook: Path = WorkbookArg,
     from toolkit.basics.files import check_output
     from toolkit.core.payments import Show
     from toolkit.services.payments import status
+    from toolkit.services.session import customers_on_record
 
     if paid and unpaid:
         raise typer.BadParameter("--paid o --unpaid, non entrambi / not both", param_hint="--paid")
     if out is not None:
         check_output(out, kind="payments", inputs=(workbook,))
     session = open_session(workbook, ledger, lang)
-    customer = customer_code(session.master, customer)
+    customer = customer_code(session.master, customer, on_record=lambda: customers_on_record(session.ledger))
     day = parse_day(as_of, "--as-of") if as_of else today_rome()
     result = status(session.master, session.ledger, day, Show.UNPAID if unpaid else Show.PAID if paid else Show.ALL,
                     customer=customer, out=out, lang=output.lang())

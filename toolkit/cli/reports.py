@@ -39,6 +39,7 @@ def register(app: typer.Typer) -> None:
         from toolkit.basics.files import check_output
         from toolkit.core.reports import BUCKETS, Kind, Request, groupings
         from toolkit.services.reports import euro, report
+        from toolkit.services.session import customers_on_record
 
         chosen = output.chosen(KINDS, kind, "KIND")
         against = output.chosen(COMPARISONS, compare, "--compare") if compare else None
@@ -47,7 +48,8 @@ def register(app: typer.Typer) -> None:
         in_order(start, end)
         session = open_session(workbook, ledger, lang, wait)
         check_output(out, kind="report", inputs=(workbook,))
-        customers, items = customer_codes(session.master, customer), item_codes(session.master, item)
+        customers = customer_codes(session.master, customer, on_record=lambda: customers_on_record(session.ledger))
+        items = item_codes(session.master, item)
         request = Request(chosen, start, end, dimensions, against, frozenset(customers) if customers else None,
                           frozenset(items) if items else None)
         made = report(session.master, session.ledger, request, out, output.lang(), pdf=pdf)

@@ -8,7 +8,7 @@ arguments every verb shares are parsed.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 from difflib import get_close_matches
@@ -117,14 +117,22 @@ NEAREST = 3
 """Codes of the master suggested for each one not found (difflib's closest)."""
 
 
-def customer_codes(master: MasterData, text: str | None, option: str = "--customer") -> set[str] | None:
-    """The customers a filter names (`codes`), each one on the Customers sheet."""
-    return master_codes(master, text, option, Customer)
+def customer_codes(master: MasterData, text: str | None, option: str = "--customer",
+                   on_record: Callable[[], Iterable[str]] | None = None) -> set[str] | None:
+    """The customers a filter names (`codes`), each one on the Customers sheet, or among those
+    `on_record` gives (asked only for a code the sheet lacks): a report or a payments' status
+    may name a customer taken off the sheet whose documents the ledger holds."""
+    known = [c.code for c in master.customers]
+    if on_record is not None and (codes(text) or set()) - set(known):
+        known += on_record()
+    return known_codes(text, option, Customer.sheet, known)
 
 
-def customer_code(master: MasterData, text: str | None, option: str = "--customer") -> str | None:
+def customer_code(master: MasterData, text: str | None, option: str = "--customer",
+                  on_record: Callable[[], Iterable[str]] | None = None) -> str | None:
     """The one customer an option names, as the Customers sheet writes it (`customer_codes`)."""
-    return one_code(master, text, option, Customer)
+    found = customer_codes(master, text, option, on_record)
+    return next(iter(found)) if found and len(found) == 1 else text
 
 
 def one_code(master: MasterData, text: str | None, option: str,

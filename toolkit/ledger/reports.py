@@ -178,3 +178,8 @@ def printed_names(conn: Connection, customers: Collection[str]) -> dict[str, str
     issued = parties.read(conn, [found[3] for found in latest.values()])
     return {customer: buyer.name for customer, found in latest.items()
             if (buyer := issued[found[3]].buyer) is not None}
+
+
+def customers_on_record(conn: Connection) -> set[str]:
+    """The customers the ledger holds orders or invoices of."""
+    return set(conn.execute(select(o.customer).union(select(i.customer))).scalars())

@@ -136,3 +136,12 @@ def open_book(raw: RawWorkbook, workbook: Callable[[], Path], ledger_url: str | 
     """Check a live book's master sheets and start a session on them; the ledger sits beside
     the book unless `ledger_url` names the team's."""
     return start(check.check_book(raw).checked, workbook, ledger_url)
+
+
+def customers_on_record(ledger: Ledger) -> set[str]:
+    """The customers the ledger holds orders or invoices of: one taken off *Clienti* may still
+    owe or be owed, so its report and its payments' status may still be asked for by code."""
+    from toolkit.ledger.reports import customers_on_record as on_record
+
+    with reading(ledger) as conn:
+        return on_record(conn)
