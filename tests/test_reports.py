@@ -673,6 +673,22 @@ def test_a_customer_taken_off_the_sheet_may_still_be_asked_for_by_code(april, tm
     assert _run("payments", "status", str(workbook), "--customer", "C999", "--json") == 2
 
 
+def test_the_payments_status_workbook_names_a_customer_taken_off_the_sheet(april, tmp_path):
+    """Its *Ragione sociale* on the Scadenzario sheet is the name its invoices printed, where it
+    was empty beside the bare code."""
+    from desks import without_customer
+
+    out, session = april
+    workbook = copied_desk(out, tmp_path)
+    gone = next(r for r in monitor(load_receivables(session.ledger), AS_OF, Show.UNPAID) if r.kind == "invoice")
+    name = next(c.name for c in session.master.customers if c.code == gone.customer)
+    without_customer(workbook, gone.customer)
+    target = tmp_path / "scadenzario.xlsx"
+    assert _run("payments", "status", str(workbook), "--as-of", str(AS_OF), "--out", str(target)) == 0
+    rows = [r for r in _cells(target, "Scadenzario") if r[3] == gone.customer]
+    assert rows and {r[4] for r in rows} == {name}
+
+
 def _run(*args: str) -> int:
     from toolkit.cli import app, output
 

@@ -530,6 +530,8 @@ def status(master: MasterData, ledger: Ledger, as_of: date, show: Show = Show.AL
     rows = monitor(found, as_of, show)
     if out is None:
         return Monitored(as_of, rows)
+    from toolkit.services.session import names_off_the_sheet
     from toolkit.writers.payments_status import write_payment_status
 
-    return Monitored(as_of, rows, write_payment_status(out, master, rows, found, as_of, lang))
+    printed = names_off_the_sheet(ledger, master, {r.customer for r in rows})
+    return Monitored(as_of, rows, write_payment_status(out, master, rows, found, as_of, lang, printed))

@@ -35,6 +35,7 @@ from toolkit.core.reports import (
 )
 from toolkit.ledger import Ledger
 from toolkit.model.records import MasterData
+from toolkit.services.session import names_off_the_sheet
 
 if TYPE_CHECKING:
     from toolkit.ledger.reports import Grain
@@ -132,19 +133,6 @@ def _dimensions(frame: Any, master: MasterData, wanted: Sequence[str] = ("custom
     return frame.assign(**added)
 
 
-def _printed_names(ledger: Ledger, master: MasterData, customers: Any) -> dict[str, str]:
-    """The names the ledger's documents printed for the customers of a report that *Clienti* no
-    longer lists (`toolkit.ledger.reports.printed_names`): none to ask for, no query."""
-    from toolkit.ledger.db import reading
-    from toolkit.ledger.reports import printed_names
-
-    missing = {str(c) for c in customers} - {c.code for c in master.customers}
-    if not missing:
-        return {}
-    with reading(ledger) as conn:
-        return printed_names(conn, missing)
-
-
 def _filter(frame: Any, request: Request) -> Any:
     if request.customers:
         frame = frame[frame["customer"].isin(request.customers)]
@@ -170,7 +158,7 @@ def build(master: MasterData, ledger: Ledger, request: Request, lang: str = "it"
     timeline = _timeline(frame, request, compared)
     data = (frame.groupby(["period", "month", "customer", "item"], sort=True, observed=True)[["quantity", "amount"]]
             .sum().reset_index())
-    printed = _printed_names(ledger, master, frame["customer"].cat.categories)
+    printed = names_off_the_sheet(ledger, master, frame["customer"].cat.categories)
     data = _dimensions(data, master, lang=lang, printed=printed)
     keys = [b for b in by if b not in ("customer", "item", "month")]
     grouping = frame if compared is None or "month" not in by else frame.assign(
@@ -250,7 +238,7 @@ def _aging(master: MasterData, ledger: Ledger, request: Request, lang: str) -> R
             continue
         rows += [(receivable.customer, status.number, receivable.invoice_date, part.due, part.days_past_due,
                   part.bucket, int(part.amount.scaleb(2))) for part in aged(status, receivable.dues)]
-    printed = _printed_names(ledger, master, {row[0] for row in rows})
+    printed = names_off_the_sheet(ledger, master, {row[0] for row in rows})
     frame = _filter(_dimensions(pd.DataFrame.from_records(
         rows, columns=["customer", "document", "invoice_date", "due_date", "days_past_due", "bucket", "amount"]),
         master, ("customer_name", "zone", "agent"), lang, printed), request).astype({"days_past_due": "Int64"})

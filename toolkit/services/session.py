@@ -10,7 +10,7 @@ as it is opened, before anything is read or written (`ANOTHER_SELLER`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -145,3 +145,16 @@ def customers_on_record(ledger: Ledger) -> set[str]:
 
     with reading(ledger) as conn:
         return on_record(conn)
+
+
+def names_off_the_sheet(ledger: Ledger, master: MasterData, customers: Iterable[object]) -> dict[str, str]:
+    """The names the ledger's documents printed for those of `customers` that *Clienti* no
+    longer lists (`toolkit.ledger.reports.printed_names`): a report or a payments' status names
+    them still. None missing, no query."""
+    from toolkit.ledger.reports import printed_names
+
+    missing = {str(c) for c in customers} - {c.code for c in master.customers}
+    if not missing:
+        return {}
+    with reading(ledger) as conn:
+        return printed_names(conn, missing)

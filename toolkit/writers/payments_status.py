@@ -15,7 +15,7 @@ A large distributor has tens of thousands of dues open: the workbook is written 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +27,7 @@ from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.payments import PaymentStatus, Receivable
-from toolkit.model.records import Customer, MasterData
+from toolkit.model.records import MasterData
 from toolkit.writers.blocks import Column, StreamedWorkbook
 from toolkit.writers.printable import Formats, a4, as_of, formats, headings, page_header, set_widths, sheet_name, text
 from toolkit.writers.row_heights import row_height
@@ -72,11 +72,13 @@ def _method(value: str | None, lang: str) -> str | None:
 
 
 def write_payment_status(target: Path, master: MasterData, rows: Sequence[PaymentStatus],
-                         receivables: Sequence[Receivable], as_of_day: date, lang: str = "it") -> Path:
+                         receivables: Sequence[Receivable], as_of_day: date, lang: str = "it",
+                         printed: Mapping[str, str] | None = None) -> Path:
     """The status of each invoice and the payments recorded on them; the title, company and
     day in every page's header, and a line saying so when no payment is recorded (the
-    payments' sheet printed as a bare heading)."""
-    customers = {c.code: c for c in master.customers}
+    payments' sheet printed as a bare heading). A customer taken off *Clienti* is named as its
+    documents printed it (`printed`)."""
+    customers = {**(printed or {}), **{c.code: c.name for c in master.customers}}
     t = labeller(lang)
     shown = {r.number for r in rows}
 
@@ -136,15 +138,14 @@ def _status_columns(fmt: Formats) -> list[Column]:
             *(Column("value", f) for f in (None, fmt.date, fmt.money, None, fmt.date))]
 
 
-def _status_rows(rows: Sequence[PaymentStatus], customers: dict[str, Customer], widths: Sequence[float],
+def _status_rows(rows: Sequence[PaymentStatus], customers: Mapping[str, str], widths: Sequence[float],
                  first: int, t: Callable[[str], str], lang: str) -> Iterator[tuple[tuple[Any, ...], float | None]]:
     """A row per invoice from sheet row `first` (zero-based), with its height: the document's
     kind, the customer's name and the payment method wrap."""
     credit_note, invoice = t("pay.kind_credit_note"), t("pay.kind_invoice")
     for row, r in enumerate(rows, start=first + 1):
-        customer = customers.get(r.customer)
         kind = credit_note if r.kind == "credit-note" else invoice
-        name = customer.name if customer else None
+        name = customers.get(r.customer)
         method = _method(r.payment_method, lang)
         yield ((r.number, r.invoice_date, kind, r.customer, name, method, r.total, r.collected, r.credited,
                 (f"={address(row, 7)}-{address(row, 8)}-{address(row, 9)}", r.outstanding),
