@@ -210,6 +210,19 @@ def test_csv_with_decimal_point_is_the_machine_form_for_every_input(tmp_path, ca
     assert (tmp_path / "csv" / "listino.csv").read_bytes() == "\ufeffCodice;Prezzo\r\nA001;1234.50\r\nA002;12.5\r\n".encode()
 
 
+def test_excel_unicode_text_is_read_with_its_tabs_and_decimal_commas(tmp_path, capsys):
+    """Excel's «Testo Unicode» (UTF-16, tab separated) failed as "binary content"."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "listino.csv").write_bytes("Codice\tDescrizione\tPrezzo\r\nA001\tCaffè, 1 kg\t1.234,50\r\n"
+                                         .encode("utf-16"))
+    code, document = toolkit(["convert", str(inputs), "--to", "csv", "--decimal-point", "--out", str(tmp_path / "csv"),
+                              "--jobs", "1"], capsys)
+    assert code == 0, document["problems"]
+    assert (tmp_path / "csv" / "listino.csv").read_bytes() == (
+        "\ufeffCodice;Descrizione;Prezzo\r\nA001;Caffè, 1 kg;1234.50\r\n".encode())
+
+
 @pytest.mark.libreoffice
 def test_pdf_through_libreoffice(tmp_path, capsys):
     from toolkit.writers.libreoffice import soffice

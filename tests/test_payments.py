@@ -133,6 +133,7 @@ def test_read_entries_names_the_missing_column():
     ("Fattura;Data;Importo;Riferimento\r\nFT-2026-00001;15/05/2026;1.234,56;CRO 1\r\n", "utf-8-sig"),
     ("Invoice,Date,Amount,Reference\nFT-2026-00001,2026-05-15,1234.56,CRO 1\n", "utf-8"),
     ("Fattura\tData\tImporto\tCausale\nFT-2026-00001\t15/05/2026\t1234,56\tCRO 1\n", "cp1252"),
+    ("Fattura\tData\tImporto\tCausale\r\nFT-2026-00001\t15/05/2026\t1234,56\tCRO 1\r\n", "utf-16"),
 ])
 def test_read_file_csv_in_its_common_shapes(tmp_path, content, encoding):
     path = tmp_path / "incassi.csv"

@@ -299,6 +299,39 @@ def test_a_csv_field_longer_than_the_csv_module_reads_is_the_files_problem(args,
     assert ledger_of(desk).read_bytes() == before
 
 
+def _folder(path: Path) -> None:
+    path.mkdir()
+
+
+def _nul(path: Path) -> None:
+    path.write_bytes(b"Fattura;Data;Importo\r\nFT-2026-00001;15/05/2026;87,52\x00\r\n")
+
+
+def _empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+@pytest.mark.parametrize("spoil, code, says", [
+    (_folder, "file-is-folder", "is a folder, not a file"),
+    (_nul, "csv-unreadable", "cannot be read as CSV (binary content"),
+    (_empty, "file-empty", "is empty (0 bytes)"),
+])
+@pytest.mark.parametrize("args", [
+    ["ship", "{wb}", "--date", "2026-04-09", "--all", "--quantities", "{csv}"],
+    ["payments", "import", "{wb}", "{csv}"],
+])
+def test_a_text_input_that_is_no_csv_is_named_as_the_guard_names_a_workbook(args, spoil, code, says, desk, capsys):
+    """A folder named `incassi.csv` was an internal error (exit 3); a NUL byte showed as a cell
+    «87,52» refused as no amount; an empty file as a sheet «?» lacking its columns."""
+    spoilt = desk.with_name("incassi.csv")
+    spoil(spoilt)
+    before = ledger_of(desk).read_bytes()
+    answer_code, answer, err = toolkit([*(a.format(wb=desk, csv=spoilt) for a in args), "--lang", "en"], capsys)
+    assert answer_code == 2 and [p["code"] for p in answer["problems"]] == [code], answer
+    assert f"{spoilt} {says}" in message(answer) and "Traceback" not in err
+    assert ledger_of(desk).read_bytes() == before
+
+
 @pytest.mark.parametrize("args", [
     ["check", "{wb}", "--report", "{out}/c.xlsx"],
     ["panel", "{wb}", "--out", "{out}/p.xlsx"],

@@ -80,6 +80,20 @@ def test_partial_shipments_from_a_csv_then_a_workbook(tmp_path, ledger_url, app)
     ledger.engine.dispose()
 
 
+def test_quantities_saved_as_excel_unicode_text_are_read(tmp_path, ledger_url, app):
+    """Excel's «Testo Unicode (*.txt)» is UTF-16 with tabs: its header read as garbage, the
+    file was refused as lacking its columns."""
+    workbook, ledger, numbers = setup(tmp_path, ledger_url)
+    (tmp_path / "quantita.txt").write_bytes(f"Ordine\tArticolo\tQuantità\r\n{numbers['T001']}\tA001\t7,5\r\n"
+                                            .encode("utf-16"))
+    code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--quantities", tmp_path / "quantita.txt", "--json",
+                    "--ledger", ledger_url)
+    assert code == 0, out
+    with reading(ledger) as conn:
+        assert conn.execute(select(schema.delivery_lines.c.quantity)).scalars().all() == [Decimal("7.5")]
+    ledger.engine.dispose()
+
+
 def test_quantities_against_complete_lines_still_make_the_ddt_and_warn(tmp_path, ledger_url, app):
     workbook, ledger, numbers = setup(tmp_path, ledger_url, terms="Riga completa")
     first = numbers["T001"]

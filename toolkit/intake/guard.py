@@ -286,7 +286,7 @@ def vet_in_stages(
     """`vet_workbook`, whose sheet checks `stage` may take over (see `SheetStage`): every
     other check, and every refusal they make, comes first and is as `vet_workbook`'s."""
     path = Path(path)
-    size = _present_size(path)
+    size = present_size(path)
     if lock := open_elsewhere(path):
         raise _refuse(FILE_INPUT_OPEN_IN_EXCEL, path, lock=lock.name)
     if size > max_bytes:
@@ -343,8 +343,9 @@ def read_cfb_streams(path: Path) -> set[str]:
 
 # -- file system -----------------------------------------------------------------------------
 
-def _present_size(path: Path) -> int:
-    """The size of a regular, non-empty file, or the refusal that explains why there is none."""
+def present_size(path: Path) -> int:
+    """The size of a regular, non-empty file, or the refusal that explains why there is none:
+    the one check of a path every input takes, workbook or text."""
     try:
         st = path.stat()
     except (FileNotFoundError, NotADirectoryError):

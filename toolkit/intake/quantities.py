@@ -42,7 +42,7 @@ def read_quantities(path: Path) -> tuple[list[ChosenRow], list[Problem]]:
     """The rows of a quantities file (CSV, or the first sheet of a workbook)."""
     path = Path(path)
     if path.suffix.lower() in (".csv", ".txt"):
-        if not path.is_file():
+        if not path.exists():
             raise UnusableInput(QUANTITIES_FILE_MISSING(None, path=path))
         return quantity_rows(path.name, path.name, text_rows(path))
     from toolkit.intake.sources import read_workbook

@@ -9,6 +9,7 @@ its separator and decimal mark sniffed from its first lines.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -162,19 +163,7 @@ def read_csv(path: Path) -> RawWorkbook:
     file's own convention, so codes such as `007` keep their zeros."""
     import pandas as pd
 
-    try:
-        size = path.stat().st_size
-    except OSError:
-        from toolkit.intake.guard import check_workbook
-
-        check_workbook(path)  # the guard's own words for a missing or unreadable file
-        raise
-    if size > MAX_CSV_BYTES:
-        raise UnusableInput(CSV_TOO_LARGE(None, path=path, size=size, limit=MAX_CSV_BYTES))
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise UnusableInput(CSV_UNREADABLE(None, path=path, detail="binary content / contenuto binario"))
-    text = _decode(raw)
+    text = _text(path)
     sep = sniff_separator(text)
     comma = sep != "," and _italian(text)
     try:
@@ -191,7 +180,7 @@ def text_rows(path: Path) -> list[list[str]]:
     UTF-8 with or without BOM, else Windows-1252, split on the separator its first line holds
     most of (`;`, `,` or tab). A file the csv module cannot split (a field of 200,000
     characters) is the file's problem, told as such: it was an internal error."""
-    content = _decode(path.read_bytes())
+    content = _text(path)
     first = content.split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count) if first else ";"
     try:
@@ -200,7 +189,30 @@ def text_rows(path: Path) -> list[list[str]]:
         raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=str(exc).splitlines()[0][:120])) from None
 
 
+def _text(path: Path) -> str:
+    """A text file's content, or `UnusableInput` in the guard's words (missing, a folder, not
+    readable, empty) or ours (too large, binary). A folder named `incassi.csv` was an internal
+    error, a NUL byte a cell that looked right and was refused."""
+    from toolkit.intake.guard import present_size
+
+    size = present_size(path)
+    if size > MAX_CSV_BYTES:
+        raise UnusableInput(CSV_TOO_LARGE(None, path=path, size=size, limit=MAX_CSV_BYTES))
+    text = _decode(path.read_bytes())
+    if "\x00" in text[:4096]:
+        raise UnusableInput(CSV_UNREADABLE(None, path=path, detail="binary content / contenuto binario"))
+    return text
+
+
 def _decode(raw: bytes) -> str:
+    """UTF-16 when the file starts with its byte-order mark (Excel's «Testo Unicode», tab
+    separated), else UTF-8 with or without BOM, else Windows-1252.
+
+    >>> _decode("Fattura;Data".encode("utf-16")), _decode(b"\\xef\\xbb\\xbfCitt\\xc3\\xa0"), _decode(b"Citt\\xe0")
+    ('Fattura;Data', 'Città', 'Città')
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", errors="replace")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -210,10 +222,18 @@ def _decode(raw: bytes) -> str:
 def sniff_separator(text: str) -> str:
     """`;` when the first lines have more of them than commas (the Italian Excel export), else `,`.
 
+    A tab when the first line holds more tabs than either (Excel's «Testo Unicode»: `12,50` in
+    a tab-separated file made every row two fields at its comma).
+
     >>> sniff_separator("Codice;Prezzo\\nA1;12,50\\n"), sniff_separator("code,price\\nA1,12.50\\n")
     (';', ',')
+    >>> sniff_separator("Fattura\\tImporto\\nFT-1\\t12,50\\n")
+    '\\t'
     """
     head = text[:4096]
+    first = head.split("\n", 1)[0]
+    if first.count("\t") > max(first.count(";"), first.count(",")):
+        return "\t"
     return ";" if head.count(";") >= head.count(",") and ";" in head else ("\t" if "\t" in head and "," not in head
                                                                            else ",")
 
@@ -223,17 +243,19 @@ _EN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 
 
 def _italian(text: str) -> bool:
-    """Whether the file's numbers use the decimal comma: a `;` file with `12,50`, `1.234,50` or
-    `"12,5"` in it (Excel quotes a value at will). Missing `1.234,50` left it text, written back
-    as it came beside numbers in the other style.
+    """Whether the file's numbers use the decimal comma: a `;` (or tab) file with `12,50`,
+    `1.234,50` or `"12,5"` in it (Excel quotes a value at will). Missing `1.234,50` left it text,
+    written back as it came beside numbers in the other style.
 
     >>> _italian('Codice;Prezzo\\nA001;1.234,50\\n'), _italian('A;"12,5"\\n'), _italian('A;12.50\\n')
     (True, True, False)
+    >>> _italian('A\\t12,50\\n')
+    True
     """
     return bool(_IT_DECIMAL.search(text[:65536]))
 
 
-_IT_DECIMAL = re.compile(r'(^|;)\s*"?[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+"?\s*(;|$)', re.MULTILINE)
+_IT_DECIMAL = re.compile(r'(^|[;\t])\s*"?[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+"?\s*([;\t]|$)', re.MULTILINE)
 
 
 def number(value: Any, comma: bool) -> Any:
