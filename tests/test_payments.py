@@ -124,6 +124,27 @@ def test_an_amount_written_with_an_exponent_is_refused_as_the_command_line_refus
     assert "without an exponent, e.g. 1234.50." in problems[0].message("en")
 
 
+def test_a_payment_dated_outside_the_century_is_refused_at_its_cell():
+    """A payment of 31/12/9999 or 01/01/0001 was recorded with a warning, where every date an
+    action names must fall from 2000 to 2099 (`dates.in_range`, as `payments record --date`)."""
+    book = from_values("incassi.xlsx", {"Incassi": [
+        ["Fattura", "Data incasso", "Importo"],
+        ["FT-2026-00001", "31/12/9999", "10,00"],
+        ["FT-2026-00002", "0001-01-01", "10,00"],
+        ["FT-2026-00003", date(1999, 12, 31), "10,00"],
+        ["FT-2026-00004", "01/01/2000", "10,00"],
+    ]})
+    entries, problems = read_entries(book)
+    assert [(p.cell, p.code) for p in problems] == [("B2", "payment-date-out-of-range"),
+                                                    ("B3", "payment-date-out-of-range"),
+                                                    ("B4", "payment-date-out-of-range")]
+    assert [e.invoice for e in entries] == ["FT-2026-00004"]
+    assert problems[0].message("it") == ("La data 31/12/9999 è fuori dalle date ammesse: scrivi la data dell'incasso "
+                                         "fra il 01/01/2000 e il 31/12/2099.")
+    assert problems[1].message("en") == ("The date 01/01/0001 is out of range: write the payment's date between "
+                                         "01/01/2000 and 31/12/2099.")
+
+
 def test_read_entries_names_the_missing_column():
     _, problems = read_entries(from_values("x.xlsx", {"Foglio1": [["Fattura", "Importo"], ["FT-2026-00001", 10]]}))
     assert [(p.code, p.cell) for p in problems] == [("payments-missing-column", "A1")]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.basics.cells import Location, address
-from toolkit.basics.dates import NotADate, to_date
+from toolkit.basics.dates import FIRST_DAY, LAST_DAY, NotADate, in_range, to_date
 from toolkit.basics.limits import AMOUNT
 from toolkit.basics.money import NotANumber, cents, to_decimal, with_exponent
 from toolkit.basics.problems import Problem, define
@@ -34,6 +34,10 @@ BAD_DATE = define(
     "payment-bad-date", "error",
     it="«{value}» non è una data: scrivila come 09/04/2026.",
     en="“{value}” is not a date: write it as 09/04/2026.")
+DATE_OUT_OF_RANGE = define(
+    "payment-date-out-of-range", "error",
+    it="La data {value} è fuori dalle date ammesse: scrivi la data dell'incasso fra il {first} e il {last}.",
+    en="The date {value} is out of range: write the payment's date between {first} and {last}.")
 BAD_AMOUNT = define(
     "payment-bad-amount", "error",
     it="«{value}» non è un importo: scrivi un numero diverso da zero, per intero e senza esponente, es. 1234,50.",
@@ -111,6 +115,8 @@ def _entry(values: dict[str, Any], at: Callable[[str], Location]) -> tuple[Payme
     except NotADate:
         day = None
         problems.append(BAD_DATE(at("payment_date"), value=_shown(values["payment_date"])))
+    if day is not None and not in_range(day):
+        problems.append(DATE_OUT_OF_RANGE(at("payment_date"), value=day, first=FIRST_DAY, last=LAST_DAY))
     amount = _amount(values["amount"])
     if amount is None:
         problems.append(BAD_AMOUNT(at("amount"), value=_shown(values["amount"])))
