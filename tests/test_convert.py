@@ -3,6 +3,8 @@ check, order forms become orders once, and bad files are reported without stoppi
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from datetime import date
@@ -208,6 +210,24 @@ def test_csv_with_decimal_point_is_the_machine_form_for_every_input(tmp_path, ca
     assert (tmp_path / "csv" / "prezzi.csv").read_bytes() == (
         "\ufeffCodice;Prezzo;Dal;Totale\r\nA001;18.5;2026-01-01;1234.5\r\n".encode())
     assert (tmp_path / "csv" / "listino.csv").read_bytes() == "\ufeffCodice;Prezzo\r\nA001;1234.50\r\nA002;12.5\r\n".encode()
+
+
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text_tab_first_too(tmp_path, capsys):
+    """`\\t=1+1` went out as it came: a tab before the `=` is skipped by Excel, which then runs
+    the formula; the register's CSV already prefixed it, the conversion did not."""
+    book = openpyxl.Workbook()
+    book.active.append(["Codice", "Ragione sociale"])
+    for code, name in (("C1", "\t=HYPERLINK(\"http://x\")"), ("C2", "@SUM(1)"), ("C3", "=1+1"), ("C4", "-"),
+                       ("C5", "Bar-Ristoro")):
+        book.active.append([code, name])
+        book.active.cell(book.active.max_row, 2).data_type = "s"
+    book.save(tmp_path / "clienti.xlsx")
+    code, document = toolkit(["convert", str(tmp_path / "clienti.xlsx"), "--to", "csv", "--out", str(tmp_path / "o"),
+                              "--jobs", "1"], capsys)
+    assert code == 0, document["problems"]
+    rows = list(csv.reader(io.StringIO((tmp_path / "o" / "clienti.csv").read_text(encoding="utf-8-sig")),
+                           delimiter=";"))
+    assert [r[1] for r in rows[1:]] == ["'\t=HYPERLINK(\"http://x\")", "'@SUM(1)", "'=1+1", "-", "Bar-Ristoro"]
 
 
 def test_excel_unicode_text_is_read_with_its_tabs_and_decimal_commas(tmp_path, capsys):

@@ -41,6 +41,7 @@ from toolkit.core.vat import VatLine
 from toolkit.model.parties import Buyer, Parties, PartyBook, Seller, party_book
 from toolkit.model.records import MasterData
 from toolkit.writers.blocks import Column, StreamedWorkbook, StreamedWorksheet
+from toolkit.writers.converted import csv_inert
 from toolkit.writers.printable import (
     Formats,
     a4,
@@ -806,10 +807,7 @@ def _comma(amount: Decimal) -> str:
 
 
 def _csv_text(value: str | None) -> str:
-    """User text in a CSV: a leading `=`, `+`, `-` or `@` would make a spreadsheet run it."""
-    if not value:
-        return ""
-    return "'" + value if value[0] in "=+-@\t\r" else value
+    return csv_inert(value) if value else ""
 
 
 def write_register_csv(target: Path, master: MasterData, invoices: Sequence[Invoice], lang: str = "it", *,

@@ -25,7 +25,9 @@ from toolkit.basics.files import write_atomic, write_text_atomic
 from toolkit.basics.problems import Problem
 from toolkit.writers.printable import a4, fitting_width, marked, set_widths
 
-_FORMULA_START = ("=", "+", "-", "@")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet opening a CSV run a cell as a formula (CWE-1236): the four
+formula marks, and a tab or carriage return before one, which Excel skips."""
 
 
 def csv_text(rows: Sequence[Sequence[Any]], *, italian: bool = True) -> str:
@@ -59,8 +61,17 @@ def _shown(value: Any, italian: bool) -> str:
             return value.strftime("%d/%m/%Y %H:%M:%S" if italian else "%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y") if italian else value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) and len(text) > 1 else text
+    return csv_inert(str(value))
+
+
+def csv_inert(text: str) -> str:
+    """User text as a CSV cell a spreadsheet shows and never runs: the text prefix `'` before
+    a formula's start (`_FORMULA_START`); a lone `-` or `+` is a placeholder, not a formula.
+
+    >>> csv_inert("=HYPERLINK(1)"), csv_inert("\\t=1+1"), csv_inert("-"), csv_inert("Bar-Ristoro")
+    ("'=HYPERLINK(1)", "'\\t=1+1", '-', 'Bar-Ristoro')
+    """
+    return "'" + text if len(text) > 1 and text.startswith(_FORMULA_START) else text
 
 
 def _plain(value: int | float | Decimal) -> str:
