@@ -50,6 +50,13 @@ def to_decimal(value: object) -> Decimal:
     raise NotANumber(value)
 
 
+_GROUPING = str.maketrans("", "", "€ '\u00a0\u202f\u2009\u2007\u2019")
+"""What a number typed or pasted as text may carry beside its digits: the euro sign and the
+thousands marks of every locale a desk copies from, the space, no-break space (Italian
+Excel), narrow no-break and thin space (French, ISO), figure space, and the apostrophe,
+straight or typographic (Swiss, `1’234.50`)."""
+
+
 def _parse_text(text: str) -> Decimal:
     """A number written as text, in either convention, never guessed between the two.
 
@@ -57,7 +64,7 @@ def _parse_text(text: str) -> Decimal:
     three ("1.234,56", "1,234.56"); a lone comma marks decimals (Italian), as does a lone dot
     ("12.50"), except before exactly three digits after 1 to 3 others ("1.500"), which an
     Italian desk writes for fifteen hundred: that one raises `AmbiguousNumber`."""
-    cleaned = text.strip().replace("€", "").replace("\u00a0", "").replace(" ", "").replace("'", "")
+    cleaned = text.strip().translate(_GROUPING)
     if not cleaned:
         raise NotANumber(text)
     comma, dot = cleaned.rfind(","), cleaned.rfind(".")

@@ -185,7 +185,8 @@ def markdown() -> str:
         "",
         "Types: *code* is an identifier (text or number, trimmed); *quantity* and *money* are numbers",
         "(`12,50` and `12.50` both work, money is kept exact to the cent; in a text cell `1.234,50` and "
-        "`1,234.50` are both 1234.50, while `1.500`, fifteen hundred to an Italian reader and one and a half to an "
+        "`1,234.50` are both 1234.50, and so are `1 234,50` with any space a copy brings (no-break, narrow, thin) "
+        "and the Swiss `1’234.50`, while `1.500`, fifteen hundred to an Italian reader and one and a half to an "
         "English one, is refused as `ambiguous-number`: write `1500` or `1,5`); *percent* is `22`, `22%` or",
         "`0.22`; *date* is a date cell or text written `09/04/2026` (day first) or `2026-04-09`;",
         "*yes/no* is `sì`/`no`/`yes`/`x`/empty; *choice* is one of the words listed, Italian or English.",
