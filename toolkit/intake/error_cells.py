@@ -4,6 +4,8 @@ python-calamine reads such a cell as an empty string, so a Fido computed `=NA()`
 credit limit" and a price `=1/0` as "no price of its own", silently. Excel and LibreOffice
 store the error a formula last gave as the cell's value, `<c r="R3" t="e"><v>#N/A</v></c>`;
 this finds those cells in an .xlsx/.xlsm package, so the reader can say what the cell shows.
+A formula saved with no value at all (a library that writes formulas without computing them)
+is read as empty just as silently, and is found the same way (`uncomputed`).
 
 A sheet part is searched for `t="e"` as a stream of chunks (the guard's reading) and parsed
 only where it is found: a workbook without errors costs one pass of inflating its sheets.
@@ -37,6 +39,11 @@ ERROR_VALUES = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM
 _ERROR_TYPE = (b't="e"', b"t='e'")
 _ODS_ERROR = (b'value-type="error"', b"value-type='error'")
 """LibreOffice's mark of an error cell in an .ods (`calcext:value-type`), its text the error."""
+_UNCOMPUTED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?"
+                         rb"\s*</(?:\w+:)?c>")
+"""A formula with no value after it (`<f>A1*2</f></c>`, `<f>A1*2</f><v/></c>`): what a library
+that writes formulas without computing them saves (openpyxl), which calamine reads as empty.
+Searched only in a chunk holding a formula at all (`f>`), so a sheet of values costs one scan."""
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _CALCEXT_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
@@ -94,7 +101,8 @@ def _each_sheets_errors(source: bytes | Path, order: Sequence[str],
                 if stop.is_set():
                     return
                 part = parts[tab]
-                found = tuple(_errors_in(zf, part, stop)) if _may_hold_errors(zf, part, _ERROR_TYPE, stop) else ()
+                found = tuple(_errors_in(zf, part, stop)) if _may_hold_errors(zf, part, _ERROR_TYPE, stop,
+                                                                              formulas=True) else ()
                 yield tab, found
     except (*ZIP_FAULTS, ParseError, UnusableInput):  # calamine's reading says why, not this
         return
@@ -108,26 +116,46 @@ def shown_errors(rows: Sequence[Sequence[object]], first_row: int, first_col: in
                  for j, v in enumerate(row) if v.__class__ is str and v in ERROR_VALUES)
 
 
-def _may_hold_errors(zf: zipfile.ZipFile, part: str, marks: tuple[bytes, ...], stop: Event) -> bool:
+def _may_hold_errors(zf: zipfile.ZipFile, part: str, marks: tuple[bytes, bytes], stop: Event, *,
+                     formulas: bool = False) -> bool:
+    """Whether the part holds the error mark, in double or single quotes (`marks`), or, with
+    `formulas`, a formula with no value. The single-quoted mark is looked for only in a chunk
+    holding an apostrophe, rare in sheet XML: that search pays for the formulas' one."""
     for text in chunks(zf, part):
         if stop.is_set():
             return False
-        if any(mark in text for mark in marks):
+        if marks[0] in text or (b"'" in text and marks[1] in text):
+            return True
+        if formulas and b"</f>" in text and _UNCOMPUTED.search(text):
             return True
     return False
 
 
+def uncomputed(shown: str) -> bool:
+    """Whether an error cell's `shown` is a formula saved with no value (`=A1*2`), not an error."""
+    return shown.startswith("=")
+
+
 def _errors_in(zf: zipfile.ZipFile, part: str, stop: Event) -> Iterator[ErrorCell]:
-    """The part's cells of type `e` with their value, parsed as a stream that drops each row
-    once read."""
+    """The part's cells of type `e` with their value, and its formulas saved with no value
+    shown as `=` and the formula (`uncomputed`), parsed as a stream that drops each row once
+    read. A text formula's empty value (`t="str"`, `<v></v>`) is Excel's computed "", kept."""
     with zf.open(part) as stream:
         for _, elem in iterparse(stream, events=("end",), forbid_dtd=True):
             name = local_name(elem)
-            if name == "c" and elem.get("t") == "e":
+            if name == "c":
+                kind = elem.get("t")
+                parts = {local_name(child): child for child in elem}
+                value = parts.get("v")
+                if kind == "e":
+                    shown = (value.text if value is not None else None) or "#N/A"
+                elif "f" in parts and (value is None or (not value.text and kind != "str")):
+                    shown = "=" + (parts["f"].text or "…")
+                else:
+                    continue
                 ref = _REF.fullmatch(elem.get("r") or "")
-                shown = next((child.text for child in elem if local_name(child) == "v"), None)
                 if ref is not None:
-                    yield int(ref[2]), column_index(ref[1]), (shown or "#N/A").strip()
+                    yield int(ref[2]), column_index(ref[1]), shown.strip()
             elif name == "row":
                 elem.clear()
                 if stop.is_set():

@@ -23,7 +23,7 @@ from toolkit.core.forms import Form, FormLine
 from toolkit.intake.mapping import FormMap, Mapping, SheetMap, format_sheets, is_cell
 from toolkit.intake.sources import RawSheet, RawWorkbook
 from toolkit.intake.tables import decimal_text
-from toolkit.intake.validation.error_values import ERROR_VALUE
+from toolkit.intake.validation.error_values import error_value
 from toolkit.intake.validation.rules import NEGATIVE_AMOUNT as NEGATIVE_PRICE
 from toolkit.model.cells import Day, Kind, Quantity, UnitPrice, read_cell
 from toolkit.model.sheets import SETTING_HEADERS, SETTINGS, Sheet, match_sheet
@@ -328,7 +328,7 @@ def read_form(raw: RawWorkbook, spec: FormMap, digest: str) -> tuple[Form | None
                 erred[key] = shown[row, col]
     for key, text in erred.items():
         it, en = FIELD_NAMES.get(key, (spec.fields[key][0],) * 2)
-        problems.append(ERROR_VALUE(where[key], it=it, en=en, shown=text))
+        problems.append(error_value(where[key], it=it, en=en, shown=text))
         values[key] = None
     for key in ("customer", "date"):
         if values.get(key) in (None, "") and key not in erred:
@@ -444,7 +444,7 @@ def _lines(workbook: str, sheet: RawSheet, spec: FormMap,
 
     for i in range(header + 1, len(rows)):
         row = rows[i]
-        if shown and (erred := [ERROR_VALUE(at(i, key), it=spec.lines[key][0], en=spec.lines[key][0], shown=text)
+        if shown and (erred := [error_value(at(i, key), it=spec.lines[key][0], en=spec.lines[key][0], shown=text)
                                 for key, j in found.items()
                                 if (text := shown.get((sheet.first_row + i, sheet.first_col + j))) is not None]):
             problems += erred

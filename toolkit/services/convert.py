@@ -49,6 +49,7 @@ from toolkit.core.forms import (
     same_order,
 )
 from toolkit.core.orders import EFFECTS
+from toolkit.intake.error_cells import uncomputed
 from toolkit.intake.guard import describe_exception
 from toolkit.intake.mapping import NO_MAPPING, Mapping, format_sheets, load_mapping
 from toolkit.intake.reshape import Reshaped, dated, read_form, reshape
@@ -92,6 +93,12 @@ CELL_ERROR_VALUE = define(
        "e converti di nuovo il file.",
     en="The cell shows {shown}, a formula's error, not a value: correct the formula (or type the value) and "
        "convert the file again.")
+CELL_NOT_COMPUTED = define(
+    "convert-cell-formula-not-computed", "error",
+    it="La cella ha la formula {shown} ma non il suo valore: il file è stato salvato da un programma che non calcola "
+       "le formule. Aprilo in Excel o LibreOffice e salvalo, oppure scrivi il valore, e converti di nuovo il file.",
+    en="The cell holds the formula {shown} but not its value: the file was saved by a program that does not compute "
+       "formulas. Open it in Excel or LibreOffice and save it, or type the value, and convert the file again.")
 NOTHING_TO_CONVERT = define(
     "convert-no-inputs", "error",
     it="Nessun file da convertire in {paths}.",
@@ -445,7 +452,8 @@ def _error_cells(raw: RawWorkbook, shaped: Reshaped) -> tuple[Problem, ...]:
     or on a settings sheet: its value is not known, and read as empty it would become a customer
     without a Fido, a price of nothing. Elsewhere it is left alone, as the data check does."""
     fed = {f.sheet: f for f in shaped.fed}
-    return tuple(CELL_ERROR_VALUE(at(s.name, row, col, raw.name), shown=shown)
+    return tuple((CELL_NOT_COMPUTED if uncomputed(shown) else CELL_ERROR_VALUE)(at(s.name, row, col, raw.name),
+                                                                                shown=shown)
                  for s in raw.sheets if s.name not in shaped.ignored for row, col, shown in s.errors
                  if s.name not in fed or fed[s.name].reads(row, col))
 

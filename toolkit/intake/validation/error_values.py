@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from toolkit.basics.cells import Location, address
 from toolkit.basics.problems import Problem, define
+from toolkit.intake.error_cells import uncomputed
 from toolkit.intake.validation.layout import SETTINGS_COLUMNS, Table
 from toolkit.model.sheets import Column
 
@@ -21,6 +22,18 @@ ERROR_VALUE = define(
        "(o scrivi il valore) e salva di nuovo il file.",
     en="Cell “{en}” shows {shown}, a formula's error, not a value: correct the formula (or type the value) "
        "and save the file again.")
+NOT_COMPUTED = define(
+    "cell-formula-not-computed", "error",
+    it="La cella «{it}» ha la formula {shown} ma non il suo valore: il file è stato salvato da un programma che non "
+       "calcola le formule. Aprilo in Excel o LibreOffice e salvalo, oppure scrivi il valore nella cella.",
+    en="Cell “{en}” holds the formula {shown} but not its value: the file was saved by a program that does not "
+       "compute formulas. Open it in Excel or LibreOffice and save it, or type the value in the cell.")
+
+
+def error_value(where: Location, *, it: str, en: str, shown: str) -> Problem:
+    """The problem of a cell whose value is not known: an error it shows (#N/A), or a formula
+    saved with no value (`error_cells.uncomputed`), which was read as empty as silently."""
+    return (NOT_COMPUTED if uncomputed(shown) else ERROR_VALUE)(where, it=it, en=en, shown=shown)
 
 
 def at_error_cells(tables: dict[str, Table], workbook: str, problems: list[Problem]) -> list[Problem]:
@@ -43,7 +56,7 @@ def _in_table(table: Table, workbook: str) -> Iterator[Problem]:
         column = spec.get(fields.get(col, ""))
         if column is not None and row > header_row:
             named = _setting(table, row) if column.key == "value" and table.spec.key_value else None
-            yield ERROR_VALUE(Location(table.name, address(row, col), workbook), it=(named or column).it,
+            yield error_value(Location(table.name, address(row, col), workbook), it=(named or column).it,
                               en=(named or column).en, shown=shown)
 
 
