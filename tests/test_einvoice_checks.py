@@ -118,6 +118,32 @@ def test_the_vat_may_differ_from_taxable_times_rate_by_a_cent_as_sdi_allows(vat,
     assert ("einvoice-00421" in codes_of(check(with_summary(doc, 0, vat=D(vat))))) is fails
 
 
+@pytest.mark.parametrize("item, shown", [("A001\x01", "U+0001"), ("A001\uffff", "U+FFFF"), ("A\ufffe", "U+FFFE")])
+def test_a_character_xml_cannot_hold_is_refused_not_written_into_a_file_no_parser_reads(item, shown, tmp_path):
+    """An item code with U+0001 (Excel's `_x0001_`) or U+FFFF passed the checks, its field
+    taking any character, and went into an e-invoice that is not XML at all."""
+    doc = with_line(tree(), 0, item=item)
+    [problem] = check(doc)
+    assert problem.code == "einvoice-invalid-field"
+    assert dict(problem.params)["field"] == "DettaglioLinee[1]/CodiceArticolo/CodiceValore"
+    assert problem.message("en") == (
+        f"Invoice FT-2026-00001, DettaglioLinee[1]/CodiceArticolo/CodiceValore: “{item[:-1]}{shown}” is not allowed by "
+        f"the FatturaPA schema (characters {shown} (not allowed in XML)): fix it in the sheet (customer, item or "
+        "settings); the invoice was not written.")
+
+
+def test_an_invisible_character_is_named_by_its_code_and_a_long_value_cut(tmp_path):
+    """A right-to-left override shown as itself turned the rest of the message around, and a
+    32,000-character address was printed whole, for every invoice."""
+    doc = replace(with_line(tree(), 0, description="Caffè\u202e Bar"), buyer=dict(name="Rossi " * 2000))
+    said = [p.message("it") for p in check(doc)]
+    assert ("Fattura FT-2026-00001, DettaglioLinee[1]/Descrizione: «CaffèU+202E Bar» non è ammesso dallo schema "
+            "FatturaPA (characters U+202E (Latin-1 only))") in " ".join(said)
+    [name] = [m for m in said if "Denominazione" in m]
+    assert f"«{('Rossi ' * 17)[:99]}…»" in name
+    assert "(at most 80 characters, not 12000)" in name and len(name) < 400
+
+
 def test_an_invoice_that_fails_a_check_is_not_written(tmp_path):
     good, bad = invoice(number="FT-2026-00001"), invoice(number="FT-2026-00002", buyer=customer("C002", postcode=None))
     written = write_invoices([good, bad], context(good, bad, buyers=(customer(), customer("C002", postcode=None))),

@@ -39,7 +39,7 @@ from functools import lru_cache
 from toolkit.basics.problems import Problem, ProblemType, define
 from toolkit.basics.wording import percent
 from toolkit.core.einvoice import codes
-from toolkit.core.einvoice.fields import FIRST_INVOICE_DAY, MAX_LINE_NUMBER, NUMBERS, TYPES, TextType
+from toolkit.core.einvoice.fields import FIRST_INVOICE_DAY, MAX_LINE_NUMBER, NUMBERS, TYPES, TextType, legible
 from toolkit.core.einvoice.records import Address, FatturaPA, Line, Party
 
 ZERO = Decimal(0)
@@ -243,7 +243,7 @@ def field_problems(doc: FatturaPA) -> list[Problem]:
         if field.startswith("DettaglioLinee[") and (element, value, reason) in seen:
             continue
         seen.add((element, value, reason))
-        problems.append(INVALID_FIELD(None, invoice=invoice, field=field, value=value, reason=reason))
+        problems.append(INVALID_FIELD(None, invoice=invoice, field=field, value=legible(value), reason=reason))
     return problems
 
 

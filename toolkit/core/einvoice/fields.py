@@ -93,13 +93,33 @@ class TextType:
             return f"at least {self.min_length} characters"
         if self.max_length is not None and len(value) > self.max_length:
             return f"at most {self.max_length} characters, not {len(value)}"
+        if unwritable := sorted(set(_NOT_XML.findall(value))):
+            return "characters " + " ".join(map(legible, unwritable)) + " (not allowed in XML)"
         if self.charset == "any" or value.isascii():
             return None
         limit = 0x7F if self.charset == "ascii" else 0xFF
         bad = sorted({c for c in value if ord(c) > limit})
         if bad:
-            return "characters " + " ".join(bad) + (" (ASCII only)" if limit == 0x7F else " (Latin-1 only)")
+            return ("characters " + " ".join(map(legible, bad))
+                    + (" (ASCII only)" if limit == 0x7F else " (Latin-1 only)"))
         return None
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""What XML 1.0 cannot hold at all (C0 controls, U+FFFE, U+FFFF): a code typed with one (Excel
+keeps `_x0001_` as U+0001) made a file no parser reads, written as if it were right."""
+
+
+def legible(text: str, most: int = 100) -> str:
+    """Text as a message can show it: an invisible or control character as its code point
+    (U+202E would turn the rest of the line around), and at most `most` characters.
+
+    >>> legible("Bar\u202eRoma\x01"), legible("x" * 5, most=3)
+    ('BarU+202ERomaU+0001', 'xx…')
+    """
+    shown = "".join(c if c == " " or unicodedata.category(c)[0] not in "CZ" else f"U+{ord(c):04X}"
+                    for c in text[:most])
+    return shown if len(text) <= most else shown[:most - 1] + "…"
 
 
 _TEXT_VERDICTS: dict[tuple[str, str], str | None] = {}
