@@ -52,6 +52,26 @@ def test_a_ledger_made_where_none_is_starts_numbering_at_one_and_leaves_nothing_
     assert [p.name for p in tmp_path.iterdir()] == ["ledger.sqlite"]
 
 
+@pytest.mark.parametrize("folder", ["Ordini a?b", "Sconti 50%", "Sede #2", "Città ü"])
+@pytest.mark.parametrize("given", [False, True], ids=["beside-the-workbook", "--ledger path"])
+def test_a_ledger_beside_a_workbook_in_any_folder_is_there(folder, given, tmp_path):
+    """A folder named `Ordini a?b` had its desk's ledger made as `Ordini a` beside the folder,
+    the URL's query starting at `?`: two such desks would share one numbering."""
+    desk = tmp_path / folder
+    desk.mkdir()
+    workbook = desk / "anagrafiche.xlsx"
+    url = db.as_url(str(desk / "anagrafiche.xlsx.ledger.sqlite")) if given else db.default_url(workbook)
+    ledger = open_ledger(url) if given else open_ledger(workbook=workbook)
+    try:
+        with writing(ledger) as conn:
+            assert draw_numbers(conn, [("FT", 2026)]) == [1]
+        assert ledger.file == desk / "anagrafiche.xlsx.ledger.sqlite"
+    finally:
+        ledger.engine.dispose()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder]
+    assert [p.name for p in desk.iterdir()] == ["anagrafiche.xlsx.ledger.sqlite"]
+
+
 def test_a_creation_that_fails_half_way_leaves_no_file_at_the_ledgers_name(tmp_path, monkeypatch):
     path = tmp_path / "ledger.sqlite"
     create_all = schema.metadata.create_all

@@ -53,7 +53,7 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.types import TypeEngine
@@ -191,14 +191,24 @@ class Ledger:
 def default_url(workbook: Path) -> str:
     """`<workbook>.ledger.sqlite` beside the master workbook."""
     path = Path(workbook).resolve()
-    return f"sqlite:///{path.with_name(path.name + LEDGER_SUFFIX)}"
+    return sqlite_url(path.with_name(path.name + LEDGER_SUFFIX))
+
+
+def sqlite_url(file: Path) -> str:
+    """The URL of a SQLite file, its path escaped: a folder named `a?b` made the ledger `a`,
+    beside that folder, as the URL's query began at `?` (`%`, `#` alike).
+
+    >>> sqlite_url(Path("/desk/a?b/50% #1.sqlite"))
+    'sqlite:////desk/a%3Fb/50%25 %231.sqlite'
+    """
+    return URL.create("sqlite", database=str(file)).render_as_string()
 
 
 def as_url(given: str) -> str:
     """`--ledger` as a URL: a path to a SQLite file (`anagrafiche.xlsx.ledger.sqlite`, as the
     refusals name it) is taken as that file; anything else stays as typed."""
     if "://" not in given and given.lower().endswith(PATH_SUFFIXES):
-        return f"sqlite:///{Path(given).expanduser().resolve()}"
+        return sqlite_url(Path(given).expanduser().resolve())
     return given
 
 
@@ -400,7 +410,7 @@ def _create_file(file: Path) -> None:
     complete, and never over a file a colleague put there meanwhile (then theirs is used).
     Its journal is kept in memory: a creation that fails leaves no journal file to sweep."""
     with new_file_path(file) as made:
-        engine = _engine(f"sqlite:///{made}", Holder(user(), "toolkit"))
+        engine = _engine(sqlite_url(made), Holder(user(), "toolkit"))
         try:
             with engine.connect() as conn:
                 raw = conn.connection.driver_connection
