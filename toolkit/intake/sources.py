@@ -32,6 +32,8 @@ class RawSheet:
     errors: tuple[tuple[int, int, str], ...] = ()
     """The cells showing an error value (`error_cells.ErrorCell`: row, column 1-based, `#N/A`),
     which `rows` holds as empty strings, as calamine gives them."""
+    very_hidden: bool = False
+    """Very hidden: a sheet Excel shows no tab for and its Unhide does not list (a macro's doing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +154,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
     their own beside the parse, a sheet at a time in its order (`error_cells.ErrorScan`)."""
     import io
 
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     from toolkit.intake.error_cells import ErrorScan
     from toolkit.intake.guard import describe_exception
@@ -166,6 +168,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
             with path.open("rb") as handle:
                 book = CalamineWorkbook.from_filelike(handle)
         names = list(book.sheet_names)
+        unseen = {m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.VeryHidden}
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise (cleared.verdict() or describe_exception(exc, path)) from None
     cleared.expect(names)
@@ -185,7 +188,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                 if count == len(names) and (refusal := cleared.verdict()):
                     raise refusal
                 yield RawSheet(name, rows, start[0] + 1, start[1] + 1, tuple(sheet.merged_cell_ranges or ()),
-                               scan.sheet_errors(name))
+                               scan.sheet_errors(name), name in unseen)
             if not names and (refusal := cleared.verdict()):
                 raise refusal
         except Exception as exc:  # calamine raises several unrelated types for broken files

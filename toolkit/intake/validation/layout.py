@@ -77,6 +77,16 @@ DUPLICATE_SHEET = define(
     it="Il foglio «{name}» e il foglio «{other}» sono lo stesso ({en}): tienine uno solo.",
     en="Sheets “{name}” and “{other}” are the same sheet ({en}): keep only one.")
 
+VERY_HIDDEN_SHEET = define(
+    "very-hidden-sheet", "warning",
+    it="Il foglio «{name}» è «molto nascosto»: Excel non ne mostra la scheda né lo elenca in Scopri, ma il toolkit lo "
+       "legge come gli altri. Rendilo visibile (Alt+F11, nell'editor VBA la proprietà Visible del foglio: "
+       "-1 - xlSheetVisible) per vedere i dati che usa, o eliminalo se non serve.",
+    en="Sheet “{name}” is very hidden: Excel shows no tab for it and its Unhide does not list it, but the toolkit "
+       "reads it as any other. Make it visible (Alt+F11, in the VBA editor the sheet's Visible property: "
+       "-1 - xlSheetVisible) to see the data it uses, or delete it if it is not needed.",
+    title=("Foglio molto nascosto letto dal toolkit", "Very hidden sheet read by the toolkit"))
+
 HEADER_SEARCH_ROWS = 10
 
 
@@ -208,6 +218,8 @@ def find_tables(raw: RawWorkbook) -> tuple[dict[str, Table], Layout, list[Proble
                                             other=found[spec.key].name, en=spec.en))
             continue
         found[spec.key] = sheet
+        if sheet.very_hidden:
+            problems.append(VERY_HIDDEN_SHEET(Location(sheet.name, None, raw.name), name=sheet.name))
 
     tables: dict[str, Table] = {}
     for spec in schema.SHEETS:
