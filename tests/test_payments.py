@@ -165,6 +165,27 @@ def test_read_file_csv_in_its_common_shapes(tmp_path, content, encoding):
         ("FT-2026-00001", date(2026, 5, 15), D("1234.56"), "CRO 1")]
 
 
+def test_a_cell_whose_value_is_not_known_is_refused_at_its_cell_not_read_as_empty(tmp_path):
+    """A formula saved without its value, or a cell showing #N/A, was read as empty: an amount
+    told «“” is not an amount», a method or reference silently dropped."""
+    import openpyxl
+
+    path = tmp_path / "banca.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Incassi"
+    book.active.append(["Fattura", "Data", "Importo", "Modalità", "Riferimento"])
+    book.active.append(["FT-2026-00001", "15/05/2026", "=87.52", "=B2", "CRO 1"])
+    book.active.append(["FT-2026-00002", "15/05/2026", 10, "Bonifico", "#N/A"])
+    book.active.append(["FT-2026-00003", "15/05/2026", 10, "Bonifico", "CRO 3"])
+    book.save(path)
+    entries, problems = read_entries(read_file(path))
+    assert [(p.cell, p.code) for p in problems] == [("C2", "cell-formula-not-computed"),
+                                                    ("D2", "cell-formula-not-computed"), ("E3", "cell-error-value")]
+    assert problems[2].message("en") == ("Cell “Reference” shows #N/A, a formula's error, not a value: correct the "
+                                         "formula (or type the value) and save the file again.")
+    assert [e.invoice for e in entries] == ["FT-2026-00003"]
+
+
 def test_read_file_workbook(tmp_path):
     from toolkit.writers.printable import new_workbook
 

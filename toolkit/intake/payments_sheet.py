@@ -21,6 +21,7 @@ from toolkit.basics.vocab import PaymentMethod, normalize, parse
 from toolkit.core.payments import PaymentEntry
 from toolkit.intake.sources import RawSheet, RawWorkbook, read_workbook
 from toolkit.intake.tables import text_rows
+from toolkit.intake.validation.error_values import error_value
 
 MISSING_COLUMN = define(
     "payments-missing-column", "error",
@@ -56,6 +57,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "reference": ("Riferimento", "Rif.", "CRO", "TRN", "Causale", "Reference"),
 }
 REQUIRED = ("invoice", "payment_date", "amount")
+_ENGLISH = {"invoice": "Invoice", "payment_date": "Date", "amount": "Amount", "method": "Method",
+            "reference": "Reference"}
 
 
 def read_entries(book: RawWorkbook) -> tuple[list[PaymentEntry], list[Problem]]:
@@ -70,15 +73,21 @@ def read_entries(book: RawWorkbook) -> tuple[list[PaymentEntry], list[Problem]]:
         where = Location(sheet.name, address(sheet.first_row, sheet.first_col), book.name)
         return [], [MISSING_COLUMN(where, sheet=sheet.name, column=COLUMNS[k][0]) for k in missing]
     entries, problems = [], []
+    shown = {(row, col): text for row, col, text in sheet.errors}
     for offset, row in enumerate(sheet.rows[1:], start=1):
         values = {k: (row[c] if c < len(row) else None) for k, c in columns.items()}
-        if all(_blank(v) for v in values.values()):
-            continue
         number = sheet.first_row + offset
 
         def at(key: str, number: int = number) -> Location:
             return Location(sheet.name, address(number, sheet.first_col + columns[key]), book.name)
 
+        if shown and (erred := [error_value(at(k), it=COLUMNS[k][0], en=_ENGLISH[k], shown=text)
+                                for k, c in columns.items()
+                                if (text := shown.get((number, sheet.first_col + c))) is not None]):
+            problems += erred
+            continue
+        if all(_blank(v) for v in values.values()):
+            continue
         entry, found = _entry(values, at)
         problems += found
         if entry is not None:
