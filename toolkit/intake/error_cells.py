@@ -43,7 +43,7 @@ _UNCOMPUTED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:
                          rb"\s*</(?:\w+:)?c>")
 """A formula with no value after it (`<f>A1*2</f></c>`, `<f>A1*2</f><v/></c>`): what a library
 that writes formulas without computing them saves (openpyxl), which calamine reads as empty.
-Searched only in a chunk holding a formula at all (`f>`), so a sheet of values costs one scan."""
+Searched only in a chunk holding a formula at all (`</f>`), so a sheet of values costs one scan."""
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _CALCEXT_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
