@@ -94,6 +94,24 @@ def test_quantities_saved_as_excel_unicode_text_are_read(tmp_path, ledger_url, a
     ledger.engine.dispose()
 
 
+def test_a_quantities_cell_whose_value_is_not_known_is_refused_at_its_cell(tmp_path, ledger_url, app):
+    """A quantity `=2+3` saved without its value (openpyxl), or #N/A, was read as empty: «Quantità
+    “” non valida», and a row of formulas alone was left out without a word."""
+    workbook, ledger, numbers = setup(tmp_path, ledger_url)
+    first = numbers["T001"]
+    write_book(tmp_path / "q.xlsx", {"Q": [["Ordine", "Articolo", "Quantità"], [first, "A001", "=2+3"],
+                                           [first, "A002", "#N/A"], ['="OC"', '="A001"', "=1"], [first, "A001", 1]]})
+    code, out = run(app, "ship", workbook, "--date", "2026-04-09", "--quantities", tmp_path / "q.xlsx", "--json",
+                    "--ledger", ledger_url)
+    assert code == 1 and out["shipped"] == []
+    assert [(p["code"], p["cell"]) for p in out["problems"] if p["severity"] == "error"] == [
+        ("cell-formula-not-computed", "C2"), ("cell-error-value", "C3"), ("cell-formula-not-computed", "A4"),
+        ("cell-formula-not-computed", "B4"), ("cell-formula-not-computed", "C4")]
+    with reading(ledger) as conn:
+        assert conn.execute(select(schema.deliveries)).all() == []
+    ledger.engine.dispose()
+
+
 def test_quantities_against_complete_lines_still_make_the_ddt_and_warn(tmp_path, ledger_url, app):
     workbook, ledger, numbers = setup(tmp_path, ledger_url, terms="Riga completa")
     first = numbers["T001"]

@@ -18,6 +18,7 @@ from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.basics.vocab import normalize
 from toolkit.core.shipping import ChosenRow
 from toolkit.intake.tables import text_rows
+from toolkit.intake.validation.error_values import error_value
 
 QUANTITIES_HEADER = define(
     "quantities-bad-header", "error",
@@ -37,6 +38,9 @@ _HEADINGS = {
     "quantity": ("quantita", "quantita da spedire", "qta", "quantity", "quantity to ship", "qty"),
 }
 
+_LABELS = {"order": ("Ordine", "Order"), "item": ("Articolo", "Item"), "line": ("Riga", "Line"),
+           "quantity": ("Quantità", "Quantity")}
+
 
 def read_quantities(path: Path) -> tuple[list[ChosenRow], list[Problem]]:
     """The rows of a quantities file (CSV, or the first sheet of a workbook)."""
@@ -52,12 +56,15 @@ def read_quantities(path: Path) -> tuple[list[ChosenRow], list[Problem]]:
     if sheet is None:
         return [], [QUANTITIES_HEADER(Location(raw.sheets[0].name if raw.sheets else path.name, "A1", path.name),
                                       missing="Ordine, Articolo, Quantità")]
-    return quantity_rows(path.name, sheet.name, sheet.rows, sheet.first_row, sheet.first_col)
+    return quantity_rows(path.name, sheet.name, sheet.rows, sheet.first_row, sheet.first_col, sheet.errors)
 
 
 def quantity_rows(workbook: str, sheet: str, rows: Sequence[Sequence[Any]], first_row: int = 1,
-                  first_col: int = 1) -> tuple[list[ChosenRow], list[Problem]]:
-    """Rows of (order, item or line, quantity), each with the cells of its quantity, order and item."""
+                  first_col: int = 1, errors: Sequence[tuple[int, int, str]] = ()) -> tuple[list[ChosenRow],
+                                                                                               list[Problem]]:
+    """Rows of (order, item or line, quantity), each with the cells of its quantity, order and item.
+    A cell whose value is not known (`errors`: #N/A, a formula saved with no value) is a problem
+    at that cell, its row left out: read as empty, it was told «Quantità “” non valida»."""
     filled = [(i, row) for i, row in enumerate(rows) if any(v not in (None, "") for v in row)]
     if not filled:
         return [], [QUANTITIES_HEADER(Location(sheet, "A1", workbook), missing="Ordine, Articolo, Quantità")]
@@ -74,8 +81,15 @@ def quantity_rows(workbook: str, sheet: str, rows: Sequence[Sequence[Any]], firs
     if missing:
         where = Location(sheet, address(first_row + head_index, first_col), workbook)
         return [], [QUANTITIES_HEADER(where, missing=", ".join(missing))]
-    chosen = []
+    read = {first_col + j: field for field, j in columns.items()}
+    problems = [error_value(Location(sheet, address(row, col), workbook), it=_LABELS[read[col]][0],
+                            en=_LABELS[read[col]][1], shown=text)
+                for row, col, text in sorted(errors) if row > first_row + head_index and col in read]
+    erred = {row for row, col, _ in errors if col in read}
+    chosen: list[ChosenRow] = []
     for i, row in filled[1:]:
+        if first_row + i in erred:
+            continue
         item, line = _cell(row, columns, "item"), _cell(row, columns, "line")
         which = item if item not in (None, "") else line
         if isinstance(which, float) and which.is_integer():
@@ -87,7 +101,7 @@ def quantity_rows(workbook: str, sheet: str, rows: Sequence[Sequence[Any]], firs
         chosen.append(ChosenRow(order, str(which if which is not None else "").strip(),
                                 _cell(row, columns, "quantity"), cell("quantity"), cell("order"),
                                 cell("item" if item not in (None, "") or "line" not in columns else "line")))
-    return chosen, []
+    return chosen, problems
 
 
 def _cell(row: Sequence[Any], columns: dict[str, int], field: str) -> Any:
