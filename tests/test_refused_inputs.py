@@ -307,6 +307,11 @@ def _nul(path: Path) -> None:
     path.write_bytes(b"Fattura;Data;Importo\r\nFT-2026-00001;15/05/2026;87,52\x00\r\n")
 
 
+def _late_nul(path: Path) -> None:
+    path.write_bytes(b"Fattura;Data;Importo\r\n" + b"FT-2026-00001;15/05/2026;1,00\r\n" * 300 + b"FT-2026-00001;15/05/2026;"
+                     b"87,52\x00\r\n")
+
+
 def _empty(path: Path) -> None:
     path.write_bytes(b"")
 
@@ -314,6 +319,7 @@ def _empty(path: Path) -> None:
 @pytest.mark.parametrize("spoil, code, says", [
     (_folder, "file-is-folder", "is a folder, not a file"),
     (_nul, "csv-unreadable", "cannot be read as CSV (binary content"),
+    (_late_nul, "csv-unreadable", "cannot be read as CSV (binary content"),
     (_empty, "file-empty", "is empty (0 bytes)"),
 ])
 @pytest.mark.parametrize("args", [

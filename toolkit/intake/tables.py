@@ -191,15 +191,15 @@ def text_rows(path: Path) -> list[list[str]]:
 
 def _text(path: Path) -> str:
     """A text file's content, or `UnusableInput` in the guard's words (missing, a folder, not
-    readable, empty) or ours (too large, binary). A folder named `incassi.csv` was an internal
-    error, a NUL byte a cell that looked right and was refused."""
+    readable, empty) or ours (too large, binary: a NUL byte anywhere, one scan in C). A folder
+    named `incassi.csv` was an internal error, a NUL byte a cell that looked right and was refused."""
     from toolkit.intake.guard import present_size
 
     size = present_size(path)
     if size > MAX_CSV_BYTES:
         raise UnusableInput(CSV_TOO_LARGE(None, path=path, size=size, limit=MAX_CSV_BYTES))
     text = _decode(path.read_bytes())
-    if "\x00" in text[:4096]:
+    if "\x00" in text:
         raise UnusableInput(CSV_UNREADABLE(None, path=path, detail="binary content / contenuto binario"))
     return text
 
