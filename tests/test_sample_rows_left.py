@@ -10,7 +10,9 @@ from pathlib import Path
 import openpyxl
 from test_printing import cli
 
+from toolkit.intake.sample import Scale, sample_rows
 from toolkit.intake.validation import check_file
+from toolkit.writers.master_workbook import write_master
 
 OWN = {"Ragione sociale": "Bottega Verdi S.r.l.", "Partita IVA": "01234560157"}
 
@@ -78,3 +80,36 @@ def test_the_samples_company_left_over_the_desks_own_customers_is_warned_of(caps
     code, said = cli(capsys, "check", workbook, "--lang", "en")
     assert code == 0 and "Impostazioni still name the sample's company" in said, said
     assert not [p for p in check_file(sample_workbook).problems if p.code == "sample-company-left"]
+
+
+def test_a_sample_rule_the_desk_made_its_own_in_a_column_the_sample_left_empty_is_not_warned(tmp_path,
+                                                                                              sample_workbook):
+    """The sample's PV-STD (3 % on everything, no agent, no customer) kept by code and rate and
+    narrowed to the desk's own agent and customer is the desk's row, not the sample's."""
+    workbook = _own_company(sample_workbook, tmp_path / "anagrafiche.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    commissions = book["Provvigioni"]
+    headings = [c.value for c in commissions[1]]
+    commissions.delete_rows(3, commissions.max_row)
+    commissions.cell(2, headings.index("Agente") + 1).value = "Laura Colombo"
+    commissions.cell(2, headings.index("Cliente") + 1).value = "C002"
+    book.save(workbook)
+    problems = check_file(workbook).problems
+    assert not [p for p in problems if p.sheet == "Provvigioni" and p.code == "sample-rows-left"]
+    assert ("Agenti clienti", "A2") in {(p.sheet, p.cell) for p in problems if p.code == "sample-rows-left"}
+
+
+def test_the_benchmarks_workbook_made_under_the_samples_company_is_not_told_its_customers_are_the_desks(tmp_path):
+    """`sample_rows(Scale.S)` (and M, L) generates its own customers under the sample's company:
+    none is typed by a desk, so the data check says nothing of the company."""
+    path = write_master(tmp_path / "bench-S.xlsx", sample_rows(Scale.S), lang="it", constant_memory=True)
+    checked = check_file(path)
+    assert checked.master.settings.company_name == "Forniture Rossi S.r.l." and len(checked.master.customers) == 50
+    assert not [p for p in checked.problems if p.code.startswith("sample-")]
+    book = openpyxl.load_workbook(path)
+    customers = book["Clienti"]
+    vat = [c.value for c in customers[1]].index("Partita IVA") + 1
+    customers.cell(2, vat).value = "01234560157"
+    book.save(path)
+    assert [(p.sheet, p.cell) for p in check_file(path).problems if p.code == "sample-company-left"] == [
+        ("Impostazioni", "B3")]

@@ -16,10 +16,11 @@ import math
 import random
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from toolkit.basics.vocab import (
     BracketBasis,
@@ -39,6 +40,9 @@ from toolkit.basics.vocab import (
     ScheduleKind,
 )
 from toolkit.core.payment_terms import AT_DELIVERY
+
+if TYPE_CHECKING:
+    from toolkit.model.records import Customer
 
 SAMPLE_FILE = "anagrafiche.xlsx"
 SAMPLE_CREATED = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
@@ -511,6 +515,24 @@ class _Customer:
     contacts: list[str] = field(default_factory=list)
 
 
+def identity_serial(i: int, association: bool) -> int:
+    """The 7-digit serial of the partita IVA (a club's numeric codice fiscale) of the i-th
+    customer the generator makes, whatever the scale."""
+    serial = (i * 7_919 + 104_729) % 9_000_000 + 100_000
+    return 9_000_000 + serial % 1_000_000 if association else serial
+
+
+def generated_customers(customers: Sequence[Customer]) -> bool:
+    """Whether these are the customers `sample_rows` makes at a scale larger than the sample's
+    (S, M, L: the benchmarks' workbooks, under the sample's company too): each has the code and
+    the partita IVA serial the generator gives its row, which no desk's own customers have."""
+    if len(customers) not in {scale.customers for scale in (Scale.S, Scale.M, Scale.L)}:
+        return False
+    return all(c.code == code and (c.vat_number or c.tax_code or "").upper().removeprefix("IT")[:7]
+               == f"{identity_serial(i, not c.vat_number):07d}"
+               for i, (c, code) in enumerate(zip(customers, _codes("C", len(customers)))))
+
+
 def _codes(prefix: str, count: int) -> list[str]:
     width = max(3, len(str(count)))
     return [f"{prefix}{i:0{width}d}" for i in range(1, count + 1)]
@@ -741,10 +763,9 @@ class _Generator:
     def identity(self, i: int, sign: str, form: str, city: tuple, association: bool) -> dict:
         """Name, partita IVA and codice fiscale: companies have the first, sole traders both,
         clubs only a numeric codice fiscale."""
-        serial = (i * 7_919 + 104_729) % 9_000_000 + 100_000
         if association:
-            return {"name": f"{sign} {form}", "tax_code": vat_number(9_000_000 + serial % 1_000_000, city[4])}
-        vat = vat_number(serial, city[4])
+            return {"name": f"{sign} {form}", "tax_code": vat_number(identity_serial(i, association), city[4])}
+        vat = vat_number(identity_serial(i, association), city[4])
         if form:
             return {"name": f"{sign} {form}", "vat_number": vat}
         surname, name, female = self.person()

@@ -16,6 +16,7 @@ would issue its documents and e-invoices in that company's name: warned at its p
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import fields
 from functools import cache
 from typing import Any
 
@@ -51,10 +52,10 @@ SAMPLE_COMPANY_LEFT = define(
 
 
 def sample_rows_left(master: MasterData, layout: Layout) -> Iterator[Problem]:
-    from toolkit.intake.sample import SELLER_VAT
+    from toolkit.intake.sample import SELLER_VAT, generated_customers
 
     if master.settings.vat_number.upper().removeprefix("IT") == SELLER_VAT:
-        if not _sample_customers(master.customers):
+        if not _sample_customers(master.customers) and not generated_customers(master.customers):
             yield SAMPLE_COMPANY_LEFT(layout.locate("settings", field="vat_number"),
                                       company=master.settings.company_name, vat=SELLER_VAT)
         return
@@ -72,10 +73,12 @@ def sample_rows_left(master: MasterData, layout: Layout) -> Iterator[Problem]:
 
 def _sample_customers(customers: Sequence[Record]) -> bool:
     """Whether the customers are the sample's: counted first, so a desk's workbook is told
-    apart without making the sample."""
+    apart without making the sample. Each is compared on the values the sample gave it, since
+    a customer's row fills some columns from others (an empty *Periodicità* from its terms)."""
     from toolkit.intake.sample import Scale
 
-    return len(customers) == Scale.SAMPLE.customers and all(_in_sample("customers", c) for c in customers)
+    return len(customers) == Scale.SAMPLE.customers and all(
+        any(_holds(c, row) for row in _sample("customers").get(_first(c, "customers"), ())) for c in customers)
 
 
 def _in_sample(key: str, record: Record) -> bool:
@@ -83,8 +86,15 @@ def _in_sample(key: str, record: Record) -> bool:
 
 
 def _same(record: Record, row: Mapping[str, Any]) -> bool:
-    """Every value the sample gave the row is the record's; a list the sheet reads into a
-    tuple (a carrier's areas) is left out."""
+    """Every column of the record holds what the sample wrote, an empty cell where the sample
+    left it empty: a desk that kept the sample's PV-STD and named its own agent in it has made
+    the row its own. A list the sheet reads into a tuple (a carrier's areas) is left out."""
+    return all(isinstance(mine := getattr(record, f.name), tuple) or mine == row.get(f.name, f.default)
+               for f in fields(record) if f.name != "source")
+
+
+def _holds(record: Record, row: Mapping[str, Any]) -> bool:
+    """Every value the sample gave the row is the record's."""
     return all(getattr(record, field) == value for field, value in row.items()
                if value is not None and not isinstance(getattr(record, field), tuple))
 
