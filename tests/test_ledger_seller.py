@@ -141,3 +141,5 @@ def test_a_button_on_the_samples_ledger_file_is_told_to_move_it(capsys, tmp_path
         _ = replace(own, by_button=True).ledger
     said = refused.value.problem.message("it")
     assert "ditta dell'esempio" in said and "in un'altra cartella" in said and "--ledger" not in said
+    assert "e premi di nuovo il pulsante: il primo ordine crea un registro nuovo" in said and "comando" not in said
+    assert "and press the button again" in refused.value.problem.message("en")

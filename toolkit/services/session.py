@@ -48,11 +48,14 @@ FIX_BY_BUTTON = {
 FIX_SAMPLE_FILE = {
     "fix_it": "{stored} è la ditta dell'esempio di toolkit: questo registro contiene solo le prove fatte "
               "sull'esempio. Per iniziare con la tua ditta sposta il file {file} in un'altra cartella (o "
-              "cancellalo, se le prove non ti servono) e ripeti il comando: il primo ordine crea un registro "
-              "nuovo, con i numeri da 1.",
+              "cancellalo, se le prove non ti servono) e {again_it}: il primo ordine crea un registro nuovo, "
+              "con i numeri da 1.",
     "fix_en": "{stored} is toolkit's sample company: this ledger holds only what was tried on the sample. To "
               "start with your company, move the file {file} to another folder (or delete it, if you need the "
-              "trials no more) and run the command again: the first order creates a new ledger, numbered from 1."}
+              "trials no more) and {again_en}: the first order creates a new ledger, numbered from 1."}
+AGAIN = {False: {"again_it": "ripeti il comando", "again_en": "run the command again"},
+         True: {"again_it": "premi di nuovo il pulsante", "again_en": "press the button again"}}
+"""How `FIX_SAMPLE_FILE` says to try again: a button's user has no command to repeat."""
 FIX_SAMPLE_SERVER = {
     "fix_it": "{stored} è la ditta dell'esempio di toolkit: questo registro contiene solo le prove fatte "
               "sull'esempio. Per iniziare con la tua ditta indica con --ledger (o TOOLKIT_LEDGER_URL) un "
@@ -113,7 +116,8 @@ def _fix(ledger: Ledger, stored: Seller, by_button: bool) -> dict[str, str]:
     if seller_id(stored) != FiscalId("IT", SELLER_VAT) or (by_button and ledger.file is None):
         return FIX_BY_BUTTON if by_button else FIX_BY_COMMAND
     fix = FIX_SAMPLE_FILE if ledger.file is not None else FIX_SAMPLE_SERVER
-    return {key: text.format(stored=stored.company_name, file=ledger.file) for key, text in fix.items()}
+    return {key: text.format(stored=stored.company_name, file=ledger.file, **AGAIN[by_button])
+            for key, text in fix.items()}
 
 
 def start(checked: Checked, workbook: Path | Callable[[], Path], ledger_url: str | None = None) -> Session:
