@@ -197,3 +197,16 @@ def test_every_button_costs_the_same_round_trips_at_ten_times_the_data(tmp_path,
         per_scale.append(counts)
     for name in sequence:
         assert per_scale[0][name] == per_scale[1][name], name
+
+
+def test_a_day_no_price_list_version_covers_is_told_with_the_panels_way_to_leave_the_template_out(tmp_path):
+    """BASE 2026A ends on 30 June and 2026B starts on 3 July: the order of 2 July is refused at
+    preview saying a version is missing; a desk at the panel removes the template's «x», it has
+    no --exclude to type."""
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Versioni listino", "C3", date(2026, 7, 3))
+    book = fake(tmp_path, sheets, day=datetime(2026, 7, 2))
+    x.preview_orders(book)
+    said = book.alerts[-1][0]
+    assert "Il modello T001 del 02/07/2026: il listino BASE non ha una versione valida quel giorno" in said, said
+    assert "oppure togli la «x» al modello T001 in «Anteprima ordini»." in said and "--exclude" not in said, said

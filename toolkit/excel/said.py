@@ -84,6 +84,13 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "ordini».",
         "en": "Template {template} on {day}: item {item} has no price in price list {price_list} valid that day "
               "({version}): add the price, or remove the “x” from template {template} in “Anteprima ordini”."},
+    "order-without-price-version": {
+        "it": "Il modello {template} del {day}: il listino {price_list} non ha una versione valida quel giorno: "
+              "aggiungi nel foglio Versioni listino una versione che copra il {day} (con i suoi prezzi), oppure togli "
+              "la «x» al modello {template} in «Anteprima ordini».",
+        "en": "Template {template} on {day}: price list {price_list} has no version valid that day: add on the Price "
+              "list versions sheet a version covering {day} (with its prices), or remove the “x” from template "
+              "{template} in “Anteprima ordini”."},
     "order-invoice-out-of-sequence": {
         "it": "L'ordine del {day} del modello {template} (cliente {customer}) si fattura alla creazione, ma la sua "
               "fattura {number} sarebbe datata prima della {latest_number} del {latest_day} già emessa (serie "
