@@ -373,3 +373,27 @@ def test_a_volume_discount_takes_back_its_share_of_commission_and_the_stamp_duty
     [s] = statements(rules(rows), agents_of([shop], ()), {"C001": shop}, ITEMS, invoices, *MARCH_TO_APRIL)
     assert [(r.invoice.number, r.rule, r.base, r.commission) for r in s.rows] == [
         ("FT-2026-00001", "COFFEE", D("1000.00"), D("80.00")), ("NC-2026-00002", "STD", D("-100.00"), D("-5.00"))]
+
+
+def test_a_customer_or_item_typed_in_other_capitals_on_the_rebate_sheets_is_named_as_clienti_writes_it():
+    """c001 on Agenti clienti, Sconti volume or Provvigioni where Clienti has C001 (and a001 where
+    Articoli has A001): named with the sheet's spelling, as on every other sheet, not «c001 does
+    not exist in Clienti», which sent the desk to a sheet that shows it."""
+    result = _checked({
+        "Agenti clienti": [["Cliente", "Agente", "Quota %"], ["c001", "Marco Bianchi", 100]],
+        "Sconti volume": [["Codice", "Cliente", "Periodo", "Base", "Modalità", "Da", "Sconto %"],
+                          ["SV1", "c001", "Mese", "Importo", "A scaglioni", 0, 2]],
+        "Provvigioni": [["Codice", "Cliente", "Articolo", "Base", "Da", "Provvigione %"],
+                        ["PV1", "c001", "a001", "Fatturato", 0, 5]]})
+    found = {(p.sheet, p.cell): (p.code, p.message("it")) for p in result.problems
+             if p.code in ("unknown-reference", "reference-in-other-case")}
+    assert found == {
+        ("Agenti clienti", "A2"): ("reference-in-other-case", "«c001» non è nel foglio Clienti, che ha «C001»: "
+                                   "maiuscole e minuscole contano, scrivi il codice come in Clienti (C001)."),
+        ("Sconti volume", "B2"): ("reference-in-other-case", "«c001» non è nel foglio Clienti, che ha «C001»: "
+                                  "maiuscole e minuscole contano, scrivi il codice come in Clienti (C001)."),
+        ("Provvigioni", "B2"): ("reference-in-other-case", "«c001» non è nel foglio Clienti, che ha «C001»: "
+                                "maiuscole e minuscole contano, scrivi il codice come in Clienti (C001)."),
+        ("Provvigioni", "C2"): ("reference-in-other-case", "«a001» non è nel foglio Articoli, che ha «A001»: "
+                                "maiuscole e minuscole contano, scrivi il codice come in Articoli (A001)."),
+    }, found

@@ -14,6 +14,7 @@ from decimal import Decimal
 from toolkit.basics.problems import Problem, define
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.pricing_rules import UNKNOWN_CATEGORY, UNKNOWN_GROUP
+from toolkit.intake.validation.unknown_codes import case_twins, unknown_code
 from toolkit.model.records import CustomerAgent, MasterData, Record
 
 TERMS_DIFFER = define(
@@ -57,11 +58,6 @@ AGENT_FOLLOWS_NOBODY = define(
        "nulla.{it_hint}",
     en="No customer has agent “{agent}” (Customers › Sales rep, Customer agents): rule {code} will pay "
        "nothing.{en_hint}")
-UNKNOWN_REFERENCE = define(
-    "unknown-reference", "error",
-    it="«{code}» non esiste nel foglio {target}: correggi il codice o aggiungilo in {target}.",
-    en="“{code}” does not exist in sheet {target}: correct the code or add it to {target}.")
-
 HUNDRED = Decimal(100)
 DISCOUNT_TERMS = ("customer", "group", "category", "period", "basis", "mode")
 COMMISSION_TERMS = ("agent", "customer", "group", "item", "category", "base")
@@ -97,12 +93,13 @@ def discounts_and_commissions(master: MasterData, layout: Layout) -> Iterator[Pr
         (master.volume_discounts, (("customer", customers, "customers"),)),
         (master.commissions, (("customer", customers, "customers"), ("item", items, "items"))),
         (master.customer_agents, (("customer", customers, "customers"),)))
+    twins = {"customers": case_twins(customers), "items": case_twins(items)}
     for records, checks in checked:
         for r in records:
             for field, known, target in checks:
                 code = getattr(r, field)
                 if code is not None and code not in known:
-                    yield UNKNOWN_REFERENCE(_at(layout, r, field), code=code, target=layout.locate(target).sheet)
+                    yield unknown_code(_at(layout, r, field), code, twins[target], layout.locate(target).sheet)
     yield from _brackets(layout, master.volume_discounts, DISCOUNT_TERMS)
     yield from _brackets(layout, master.commissions, COMMISSION_TERMS)
     yield from _agents_following_nobody(master, layout)

@@ -17,7 +17,7 @@ from typing import cast
 
 from toolkit.basics import vat_ids
 from toolkit.basics.codes import folded
-from toolkit.basics.problems import Location, Problem, define
+from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import (
     DeliveryTerms,
     DocumentType,
@@ -39,6 +39,7 @@ from toolkit.intake.validation.leftovers import sample_rows_left
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules, rounding_steps
 from toolkit.intake.validation.rebates import discounts_and_commissions
 from toolkit.intake.validation.records import column
+from toolkit.intake.validation.unknown_codes import case_twins, unknown_code
 from toolkit.model.records import (
     Customer,
     MasterData,
@@ -56,16 +57,6 @@ DUPLICATE_CODE = define(
     "duplicate-code", "error",
     it="Il codice «{code}» è già usato alla riga {first}: ogni riga deve avere un codice diverso.",
     en="Code “{code}” is already used in row {first}: every row needs a different code.")
-UNKNOWN_REFERENCE = define(
-    "unknown-reference", "error",
-    it="«{code}» non esiste nel foglio {target}: correggi il codice o aggiungilo in {target}.",
-    en="“{code}” does not exist in sheet {target}: correct the code or add it to {target}.")
-REFERENCE_IN_OTHER_CASE = define(
-    "reference-in-other-case", "error",
-    it="«{code}» non è nel foglio {target}, che ha «{known}»: maiuscole e minuscole contano, scrivi il codice "
-       "come in {target} ({known}).",
-    en="“{code}” is not in sheet {target}, which has “{known}”: capitals count, write the code as {target} "
-       "does ({known}).")
 WRONG_OWNER = define(
     "belongs-to-other-customer", "error",
     it="«{code}» appartiene al cliente {owner}, non a {customer}: scegli un codice del cliente {customer}.",
@@ -374,25 +365,6 @@ def unique_codes(master: MasterData, layout: Layout) -> Iterator[Problem]:
                 yield DUPLICATE_CODE(_at(layout, r, field), code=shown, first=first[k])
             else:
                 first[k] = r.source.row  # type: ignore[attr-defined]
-
-
-def case_twins(known: Iterable[str]) -> dict[str, list[str]]:
-    """The known codes by their folded form, for `unknown_code`."""
-    twins: dict[str, list[str]] = defaultdict(list)
-    for code in known:
-        if isinstance(code, str):
-            twins[folded(code)].append(code)
-    return twins
-
-
-def unknown_code(where: Location, code: str, twins: Mapping[str, Sequence[str]], target: str) -> Problem:
-    """A reference to a code the target sheet lacks. A desk typing its codes by hand writes
-    `c01` on one sheet and `C01` on another; told only that C01 does not exist, it looks at the
-    sheet, sees it there and is lost: so a code the sheet has in other capitals is named."""
-    same = twins.get(folded(str(code)), ())
-    if len(same) == 1:
-        return REFERENCE_IN_OTHER_CASE(where, code=code, known=same[0], target=target)
-    return UNKNOWN_REFERENCE(where, code=code, target=target)
 
 
 def references(master: MasterData, layout: Layout) -> Iterator[Problem]:

@@ -1,0 +1,45 @@
+"""A code naming a row of another sheet that the sheet does not have.
+
+Every sheet that refers to another (a template's customer, a commission rule's item, an agent's
+customer) says it the same way, from here: the code and the sheet, and, when the sheet has the
+code in other capitals, the sheet's spelling. A desk typing its codes by hand writes `c01` on
+one sheet and `C01` on another; told only that C01 does not exist, it looks at the sheet, sees
+it there and is lost.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from toolkit.basics.codes import folded
+from toolkit.basics.problems import Location, Problem, define
+
+UNKNOWN_REFERENCE = define(
+    "unknown-reference", "error",
+    it="«{code}» non esiste nel foglio {target}: correggi il codice o aggiungilo in {target}.",
+    en="“{code}” does not exist in sheet {target}: correct the code or add it to {target}.")
+REFERENCE_IN_OTHER_CASE = define(
+    "reference-in-other-case", "error",
+    it="«{code}» non è nel foglio {target}, che ha «{known}»: maiuscole e minuscole contano, scrivi il codice "
+       "come in {target} ({known}).",
+    en="“{code}” is not in sheet {target}, which has “{known}”: capitals count, write the code as {target} "
+       "does ({known}).")
+
+
+def case_twins(known: Iterable[str]) -> dict[str, list[str]]:
+    """The known codes by their folded form, for `unknown_code`."""
+    twins: dict[str, list[str]] = defaultdict(list)
+    for code in known:
+        if isinstance(code, str):
+            twins[folded(code)].append(code)
+    return twins
+
+
+def unknown_code(where: Location, code: str, twins: Mapping[str, Sequence[str]], target: str) -> Problem:
+    """A reference to a code the target sheet lacks, naming the sheet's spelling when it has the
+    code in other capitals (`twins`, from `case_twins`)."""
+    same = twins.get(folded(str(code)), ())
+    if len(same) == 1:
+        return REFERENCE_IN_OTHER_CASE(where, code=code, known=same[0], target=target)
+    return UNKNOWN_REFERENCE(where, code=code, target=target)
