@@ -454,6 +454,26 @@ def test_record_payment_on_a_draft_invoice_is_refused(tmp_path, may):
     assert shown[2] == "critical" and "still a draft" in shown[0] and shown[1] == "Record payment"
 
 
+
+def test_a_draft_invoice_and_an_unknown_order_are_told_the_panel_way_not_the_commands(tmp_path, may):
+    """A desk pays, credits or voids from the panel: the boxes name the cells and buttons that
+    do it, where the services' words said toolkit invoice finalize, toolkit invoice undo and
+    toolkit orders list."""
+    book = invoiced(tmp_path)
+    fill(book, IncassoFattura="FT-2026-00001", IncassoData=datetime(2026, 5, 4), IncassoImporto=10,
+         NotaMotivo="Fatturata per errore", NumeroOrdine="OC-2026-09999", NuovoStato="Chiuso")
+    (paid,) = press(book, "record_payment")
+    assert ("La fattura FT-2026-00001 è ancora in bozza: rendila definitiva (la sua emissione in «Emissione "
+            "fatture», poi «Rendi definitiva emissione») prima di registrare incassi.") in paid[0], paid[0]
+    (credited,) = press(book, "credit_note")
+    assert "(scrivi " in credited[0] and " in «Emissione fatture» e premi «Annulla emissione») e rifalla" in credited[0]
+    (changed,) = press(book, "change_order_status")
+    assert changed[0].endswith("L'ordine OC-2026-09999 non esiste nel registro: controlla il numero in «Ordine» (gli "
+                               "ordini aperti: «Pannello di controllo»)."), changed[0]
+    for box in (paid, credited, changed):
+        assert "toolkit invoice finalize" not in box[0] and "toolkit orders list" not in box[0]
+        assert "(toolkit invoice undo" not in box[0]
+
 # --- Nota di credito ------------------------------------------------------------------------------
 
 def invoices_in(tmp_path: Path):

@@ -125,6 +125,232 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "Customer {customer} has {lines} delivered lines not invoiced but is “Do not invoice”: no button "
               "releases it; when they give the go-ahead, from the command line, toolkit invoice with --release "
               "{customer}."},
+    "credit-unknown-invoice": {
+        "it": "Nel registro non c'è la fattura {number} indicata in {asked_in}: controlla il numero (es. FT-2026-00001; "
+              "«Stato pagamenti» le elenca).",
+        "en": "The ledger has no invoice {number}, named in {asked_in}: check the number (e.g. FT-2026-00001; "
+              "“Stato pagamenti” lists them)."},
+    "credit-of-draft-invoice": {
+        "it": "La fattura {number} è ancora in bozza (emissione {run_id}): non serve una nota di credito, annulla "
+              "l'emissione (scrivi {run_id} in «Emissione fatture» e premi «Annulla emissione») e rifalla; dalla riga "
+              "di comando, toolkit invoice undo {workbook} {run_id}.",
+        "en": "Invoice {number} is still a draft (run {run_id}): no credit note is needed, undo the run (write "
+              "{run_id} in “Emissione fatture” and press “Annulla emissione”) and run it again; from the command "
+              "line, toolkit invoice undo {workbook} {run_id}."},
+    "credit-before-invoice": {
+        "it": "La nota di credito sarebbe datata {day}, prima della fattura {number} del {invoice_day} che corregge: "
+              "«Nota di credito» la data oggi, premila dal {invoice_day} in poi.",
+        "en": "The credit note would be dated {day}, before invoice {number} of {invoice_day} it corrects: “Nota di "
+              "credito” dates it today, press it from {invoice_day} on."},
+    "credit-date-out-of-sequence": {
+        "it": "La nota di credito {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già "
+              "emessa: nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. "
+              "«Nota di credito» la data oggi: premila dal {latest_day} in poi.",
+        "en": "Credit note {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in "
+              "series {series} {year} numbers follow dates, so nothing was stored. “Nota di credito” dates it today: "
+              "press it from {latest_day} on."},
+    "credit-order-invoice-held": {
+        "it": "L'ordine {number} del cliente {customer}, creato in anticipo, ha {what_it} ancora in attesa del suo "
+              "giorno ({day}), prima della data della nota di credito ({run_day}) nella stessa serie: emessa dopo la "
+              "nota sarebbe datata prima (nella serie {series} {year} i numeri seguono le date) e ogni «Crea ordini "
+              "selezionati» e «Spedisci (DDT)» la rifiuterebbe, quindi non è stato registrato nulla. Emetti prima i "
+              "documenti attesi: scrivi {day} in «Data ordini», premi «Anteprima ordini» e poi «Crea ordini "
+              "selezionati» (per un giorno già creato emette solo quelli; dalla riga di comando, toolkit orders "
+              "create {workbook} --date {day}); poi premi di nuovo «Nota di credito».",
+        "en": "Order {number} of customer {customer}, created ahead, still has {what_en} waiting for its day ({day}), "
+              "before the credit note's date ({run_day}) in the same series: issued after the note it would be dated "
+              "before it (in series {series} {year} numbers follow dates) and every “Crea ordini selezionati” and "
+              "“Spedisci (DDT)” would refuse it, so nothing was stored. Issue the waiting documents first: write {day} "
+              "in “Data ordini”, press “Anteprima ordini” then “Crea ordini selezionati” (for a day already created "
+              "it issues only those; from the command line, toolkit orders create {workbook} --date {day}); then "
+              "press “Nota di credito” again."},
+    "return-credited-already": {
+        "it": "Il reso {order}{ddt} restituisce {asked} {unit} di {item}, ma delle fatture che li hanno venduti "
+              "({invoices}) resta da accreditare solo {left} {unit}: il resto è già stato accreditato dalle note di "
+              "credito {notes}. {waits} Controlla con il cliente se quella merce è già stata rimborsata. Se sì, "
+              "registra che non è dovuto alcun accredito: scrivi {order} in «Ordine», il motivo in «Motivo nota di "
+              "credito» e premi «Nessun accredito dovuto»: {then}",
+        "en": "Return {order}{ddt} gives back {asked} {unit} of {item}, but of the invoices that sold them "
+              "({invoices}) only {left} {unit} is left to credit: the rest was credited already by credit notes "
+              "{notes}. {waits} Check with the customer whether those goods were paid back already. If so, record "
+              "that no credit is due: write {order} in “Ordine”, the reason in “Motivo nota di credito” and press "
+              "“Nessun accredito dovuto”: {then}"},
+    "discount-drafts-left-out": {
+        "it": "{count} del periodo {period} {are} ({numbers}): {finalize} («Rendi definitiva emissione») prima di "
+              "liquidare.",
+        "en": "{count} of period {period} {are} ({numbers}): {finalize} (“Rendi definitiva emissione”) before "
+              "settling."},
+    "discount-period-open": {
+        "it": "Il periodo {period} finisce il {end}: gli sconti volume si liquidano a periodo chiuso, e «Liquida "
+              "sconti volume» data le note oggi: premilo dal {end} in poi.",
+        "en": "Period {period} ends on {end}: volume discounts are settled once it is over, and “Liquida sconti "
+              "volume” dates its notes today: press it from {end} on."},
+    "discount-order-invoice-held": {
+        "it": "L'ordine {number} del cliente {customer}, creato in anticipo, ha {what_it} ancora in attesa del suo "
+              "giorno ({day}), prima della data delle note di credito degli sconti volume ({run_day}) nella stessa "
+              "serie: emessa dopo di loro sarebbe datata prima (nella serie {series} {year} i numeri seguono le date) "
+              "e ogni «Crea ordini selezionati» e «Spedisci (DDT)» la rifiuterebbe, quindi non è stato registrato "
+              "nulla. Emetti prima i documenti attesi: scrivi {day} in «Data ordini», premi «Anteprima ordini» e poi "
+              "«Crea ordini selezionati» (per un giorno già creato emette solo quelli; dalla riga di comando, toolkit "
+              "orders create {workbook} --date {day}); poi premi di nuovo «Liquida sconti volume».",
+        "en": "Order {number} of customer {customer}, created ahead, still has {what_en} waiting for its day ({day}), "
+              "before the date of the volume discounts' credit notes ({run_day}) in the same series: issued after "
+              "them it would be dated before them (in series {series} {year} numbers follow dates) and every “Crea "
+              "ordini selezionati” and “Spedisci (DDT)” would refuse it, so nothing was stored. Issue the waiting "
+              "documents first: write {day} in “Data ordini”, press “Anteprima ordini” then “Crea ordini "
+              "selezionati” (for a day already created it issues only those; from the command line, toolkit orders "
+              "create {workbook} --date {day}); then press “Liquida sconti volume” again."},
+    "invoice-date-out-of-sequence": {
+        "it": "La fattura {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già emessa: "
+              "nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. Premi di "
+              "nuovo dal {latest_day} in poi («Spedisci e fattura»: con quel giorno in «Data ordini»); la fatturazione "
+              "di fine mese si data come dice Impostazioni: scegli «Data fattura differita» = Emissione, oppure, "
+              "dalla riga di comando, toolkit invoice con --date dal {latest_day} in poi.",
+        "en": "Invoice {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in "
+              "series {series} {year} numbers follow dates, so nothing was stored. Press again from {latest_day} on "
+              "(“Spedisci e fattura”: with that day in “Data ordini”); month-end invoicing is dated as Settings say: "
+              "choose “Deferred invoice date” = Issue date, or, from the command line, toolkit invoice with --date "
+              "from {latest_day} on."},
+    "invoice-order-ddt-held": {
+        "it": "L'ordine {number} del cliente {customer}, creato in anticipo, ha il DDT in attesa del suo giorno "
+              "({day}): la merce non risulta spedita e questa fatturazione non la comprende. Se è partita, il DDT lo "
+              "emette, datato {day}, il primo «Crea ordini selezionati» o «Spedisci (DDT)» da quel giorno in poi; poi "
+              "fattura di nuovo il mese (le righe già fatturate non si ripetono).",
+        "en": "Order {number} of customer {customer}, created ahead, has its DDT waiting for its day ({day}): its "
+              "goods are not shipped on record and this run does not include them. If they left, the first “Crea "
+              "ordini selezionati” or “Spedisci (DDT)” from that day on issues the DDT, dated {day}; then invoice the "
+              "month again (lines already invoiced are not repeated)."},
+    "invoice-order-invoice-held": {
+        "it": "L'ordine {number} del cliente {customer}, creato in anticipo, ha la fattura immediata in attesa del "
+              "suo giorno ({day}): questa fatturazione non la comprende. La emette, datata {day} e numerata dopo le "
+              "fatture già emesse, il primo «Crea ordini selezionati» o «Spedisci (DDT)» da quel giorno in poi.",
+        "en": "Order {number} of customer {customer}, created ahead, has its immediate invoice waiting for its day "
+              "({day}): this run does not include it. The first “Crea ordini selezionati” or “Spedisci (DDT)” from "
+              "that day on issues it, dated {day} and numbered after the invoices already issued."},
+    "invoice-order-invoice-held-before-run": {
+        "it": "L'ordine {number} del cliente {customer}, creato in anticipo, ha {what_it} ancora in attesa del suo "
+              "giorno ({day}), prima della data dei documenti di questa fatturazione ({run_day}): emessa dopo di loro "
+              "sarebbe datata prima (nella serie {series} {year} i numeri seguono le date) e ogni «Crea ordini "
+              "selezionati» e «Spedisci (DDT)» la rifiuterebbe, quindi non è stato registrato nulla. Emetti prima i "
+              "documenti attesi: scrivi {day} in «Data ordini», premi «Anteprima ordini» e poi «Crea ordini "
+              "selezionati» (per un giorno già creato emette solo quelli), poi fattura di nuovo il mese; oppure, "
+              "dalla riga di comando, toolkit invoice con --date {day}.",
+        "en": "Order {number} of customer {customer}, created ahead, still has {what_en} waiting for its day ({day}), "
+              "before the date of this run's documents ({run_day}): issued after them it would be dated before them "
+              "(in series {series} {year} numbers follow dates) and every “Crea ordini selezionati” and “Spedisci "
+              "(DDT)” would refuse it, so nothing was stored. Issue the waiting documents first: write {day} in “Data "
+              "ordini”, press “Anteprima ordini” then “Crea ordini selezionati” (for a day already created it issues "
+              "only those), then invoice the month again; or, from the command line, toolkit invoice with --date "
+              "{day}."},
+    "unknown-invoice-run": {
+        "it": "Nel registro non c'è un'emissione di fatture {run_id}: controlla la sigla in «Emissione fatture» "
+              "(svuota la cella e premi di nuovo: il foglio «Emissioni fatture» elenca quelle del registro).",
+        "en": "The ledger has no invoicing run {run_id}: check the id in “Emissione fatture” (empty the cell and "
+              "press again: the “Emissioni fatture” sheet lists the ledger's runs)."},
+    "payment-on-draft-invoice": {
+        "it": "La fattura {number} è ancora in bozza: rendila definitiva (la sua emissione in «Emissione fatture», "
+              "poi «Rendi definitiva emissione») prima di registrare incassi.",
+        "en": "Invoice {number} is still a draft: finalize it (its run in “Emissione fatture”, then “Rendi "
+              "definitiva emissione”) before recording payments."},
+    "payment-wrong-sign": {
+        "it": "L'importo {amount} € per {number} ha il segno sbagliato: positivo per una fattura, negativo (rimborso) "
+              "per una nota di credito. Per correggere un incasso registrato male (nessun pulsante lo annulla), "
+              "dalla riga di comando, toolkit payments void, poi registra quello giusto.",
+        "en": "Amount {amount} € for {number} has the wrong sign: positive for an invoice, negative (a refund) for a "
+              "credit note. To correct a payment recorded wrong (no button voids it), from the command line, "
+              "toolkit payments void, then record the right one."},
+    "payment-exceeds-outstanding": {
+        "it": "Con {amount} € la fattura {number} risulta pagata oltre {total}: controlla l'importo; se è sbagliato, "
+              "nessun pulsante annulla l'incasso: dalla riga di comando, toolkit payments void.",
+        "en": "With {amount} € invoice {number} is paid beyond {total}: check the amount; if it is wrong, no button "
+              "voids the payment: from the command line, toolkit payments void."},
+    "refund-exceeds-credit-note": {
+        "it": "Con {amount} € la nota di credito {number} risulta rimborsata oltre {total}: controlla l'importo; se è "
+              "sbagliato, nessun pulsante annulla il rimborso: dalla riga di comando, toolkit payments void.",
+        "en": "With {amount} € credit note {number} is refunded beyond {total}: check the amount; if it is wrong, no "
+              "button voids the refund: from the command line, toolkit payments void."},
+    "refund-of-settled-credit-note": {
+        "it": "Il rimborso di {amount} € sulla nota di credito {number} è rifiutato: la nota ha già saldato {settled} "
+              "€ della fattura {invoices}, importo che il cliente non ha pagato e che quindi non va rimborsato; della "
+              "nota resta da rimborsare {refundable} €. Se il cliente ha pagato la fattura per intero, registra prima "
+              "quell'incasso («Registra incasso» sulla fattura) e poi il rimborso. Nulla è stato registrato.",
+        "en": "The refund of {amount} € on credit note {number} is refused: the note already settled {settled} € of "
+              "invoice {invoices}, which the customer never paid and so is not to be refunded; {refundable} € of the "
+              "note is left to refund. If the customer paid the invoice in full, record that payment first (“Registra "
+              "incasso” on the invoice), then the refund. Nothing was recorded."},
+    "unknown-order": {
+        "it": "L'ordine {number} non esiste nel registro: controlla il numero in «Ordine» (gli ordini aperti: "
+              "«Pannello di controllo»).",
+        "en": "Order {number} is not in the ledger: check the number in “Ordine” (the open orders: “Pannello di "
+              "controllo”)."},
+    "ship-unknown-order": {
+        "it": "L'ordine {number} non esiste nel registro: controlla il numero in «Ordine» (gli ordini aperti: "
+              "«Pannello di controllo»).",
+        "en": "Order {number} is not in the ledger: check the number in “Ordine” (the open orders: “Pannello di "
+              "controllo”)."},
+    "ship-nothing-selected": {
+        "it": "Scegli cosa spedire: scrivi in «Ordine» i numeri d'ordine, separati da virgole, e premi «Spedisci e "
+              "fattura», oppure premi «Spedisci (DDT)» per tutti gli ordini aperti fino a «Data ordini».",
+        "en": "Choose what to ship: write the order numbers in “Ordine”, separated by commas, and press “Spedisci e "
+              "fattura”, or press “Spedisci (DDT)” for every open order up to “Data ordini”."},
+    "void-invoiced-order": {
+        "it": "L'ordine {number} è già fatturato ({invoices}) e non è stato annullato: la fattura resterebbe da "
+              "incassare per merce che non partirà. Se l'ordine non si farà, emetti una nota di credito per "
+              "{invoices} («Nota di credito», con la fattura in «Fattura»), che chiude anche l'ordine; se la merce "
+              "partirà, spediscilo.",
+        "en": "Order {number} is already invoiced ({invoices}) and was not voided: the invoice would stay due for "
+              "goods that will not leave. If the order is off, issue a credit note for {invoices} (“Nota di credito”, "
+              "with the invoice in “Fattura”), which closes the order too; if the goods will leave, ship it."},
+    "unknown-request": {
+        "it": "Nel registro non c'è la richiesta {request}: controlla il numero in «Cliente o richiesta» (quelle "
+              "aperte: «Richieste aperte»).",
+        "en": "The ledger has no request {request}: check the number in “Cliente o richiesta” (the open ones: "
+              "“Richieste aperte”)."},
+    "too-many-rows": {
+        "it": "{document}: {rows} righe, più di quante ne tiene un foglio di Excel ({limit}). Scegli un periodo più "
+              "corto («Dal» e «Al») o meno ordini; non è stato scritto nulla.",
+        "en": "{document}: {rows} rows, more than an Excel sheet holds ({limit}). Choose a shorter period (“Dal” and "
+              "“Al”) or fewer orders; nothing was written."},
+    "output-holds-documents": {
+        "it": "Il file {path} contiene già documenti del registro, {what_it} {numbers}: scriverci i nuovi li "
+              "toglierebbe dal file, forse prima della stampa. Nulla è stato registrato. {choose_it}, oppure sposta "
+              "il file (quei documenti si ristampano dalla riga di comando, toolkit print {kind} con --numbers).",
+        "en": "The file {path} already holds documents of the ledger, {what_en} {numbers}: writing the new ones into "
+              "it would take those out of the file, perhaps before they are printed. Nothing was recorded. "
+              "{choose_en}, or move the file away (those documents print again from the command line, toolkit "
+              "print {kind} with --numbers)."},
+    "file-empty-workbook": {
+        "it": "La cartella di lavoro {name} è vuota: parti dall'esempio (dalla riga di comando, toolkit sample) e "
+              "inserisci i tuoi dati.",
+        "en": "Workbook {name} is empty: start from the sample (from the command line, toolkit sample) and enter "
+              "your data."},
+    "ledger-busy": {
+        "it": "Il registro è ancora occupato da {holder} dopo {wait} secondi: non ho scritto nulla. Premi di nuovo il "
+              "pulsante più tardi, quando {holder} ha finito.",
+        "en": "The ledger is still busy with {holder} after {wait} seconds: nothing was written. Press the button "
+              "again later, once {holder} is done."},
+    "ledger-unreachable": {
+        "it": "Non riesco ad aprire il registro {url}: {reason}. Controlla l'indirizzo in TOOLKIT_LEDGER_URL.",
+        "en": "Cannot open the ledger {url}: {reason}. Check the address in TOOLKIT_LEDGER_URL."},
+    "ledger-unsupported": {
+        "it": "Il registro {url} non è utilizzabile: il toolkit tiene il registro in un file SQLite "
+              "(sqlite:///percorso) o in PostgreSQL (postgresql://utente:password@server/database). Correggi "
+              "TOOLKIT_LEDGER_URL.",
+        "en": "The ledger {url} cannot be used: the toolkit keeps its ledger in a SQLite file (sqlite:///path) or in "
+              "PostgreSQL (postgresql://user:password@server/database). Fix TOOLKIT_LEDGER_URL."},
+    "ledger-not-a-ledger": {
+        "it": "Il file {path} non è un registro del toolkit utilizzabile ({reason}): non ho scritto nulla. "
+              "Ripristinalo da una copia di sicurezza (i pulsanti usano il registro accanto alla cartella, o quello "
+              "di TOOLKIT_LEDGER_URL).",
+        "en": "The file {path} is not a usable toolkit ledger ({reason}): nothing was written. Restore it from a "
+              "backup (the buttons use the ledger beside the workbook, or the one in TOOLKIT_LEDGER_URL)."},
+    "ledger-of-another-program": {
+        "it": "Il file {path} è il database di un altro programma, non un registro del toolkit: non ho scritto "
+              "nulla. Ripristina il registro da una copia di sicurezza (i pulsanti usano il registro accanto alla "
+              "cartella, o quello di TOOLKIT_LEDGER_URL).",
+        "en": "The file {path} is another program's database, not a toolkit ledger: nothing was written. Restore "
+              "the ledger from a backup (the buttons use the ledger beside the workbook, or the one in "
+              "TOOLKIT_LEDGER_URL)."},
 }
 """By problem code, what a button says in place of the services' words, in each language."""
 
