@@ -83,6 +83,21 @@ def test_ship_says_why_nothing_left_when_the_stock_sheet_has_no_rows(ledger):
     assert "stock-sheet-empty" in [p.code for p in again.problems] and again.kept
 
 
+def test_an_empty_stock_sheet_is_named_as_its_tab_is(ledger):
+    """An English workbook's stock sheet is *Stock*: the warning names it so, where it sent the
+    desk to delete a *Giacenze* sheet the workbook has not."""
+    sheets = minimal.sheets()
+    sheets["Stock"] = [["Item", "Quantity"]]
+    sheets["Impostazioni"].append(["Lingua", "en"])
+    master = check(minimal.workbook(sheets)).master
+    create(master, ledger, DAY, with_catch_up=False)
+    [empty] = [p for p in ship(master, ledger, DAY, all_open=True, force=True).problems
+               if p.code == "stock-sheet-empty"]
+    assert empty.sheet == "Stock"
+    assert empty.message("en").startswith("The stock sheet Stock has no rows: ")
+    assert "delete the Stock sheet: every ordered quantity will ship" in empty.message("en")
+    assert "Giacenze" not in empty.message("en")
+
 def test_the_command_line_prints_the_warning(tmp_path):
     import openpyxl
 

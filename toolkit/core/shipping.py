@@ -331,7 +331,7 @@ def missing_stock(master: MasterData) -> list[Problem]:
     no rows is the user's choice to keep stock there: no stock of anything, no warning."""
     if master.stock is not None:
         return []
-    return [STOCK_NOT_CHECKED(Location(StockLevel.sheet.it, None, master.workbook))]
+    return [STOCK_NOT_CHECKED(master.locate_sheet(StockLevel.sheet))]
 
 
 def route_area(customer: Customer, ship_to: ShipTo | None) -> str | None:

@@ -814,3 +814,10 @@ class MasterData(BaseModel):
         if self.layout is None:
             return Location(source.sheet, f"A{source.row}", self.workbook)
         return self.layout.locate(source.sheet, source.row, field)
+
+    def locate_sheet(self, heading: SheetHeading) -> Location:
+        """A sheet as the user sees it, by the name on its tab: `Stock` in an English workbook,
+        the Italian name when the sheet is missing (the one to add)."""
+        if self.layout is None:
+            return Location(heading.it, None, self.workbook)
+        return self.layout.locate(heading.key)

@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from toolkit.basics import dates
-from toolkit.basics.problems import Location, Problem, ProblemsFound, define, errors
+from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.runtime import collector_paused
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
@@ -62,11 +62,11 @@ from toolkit.services.order_status import UNKNOWN_ORDER
 STOCK_SHEET_EMPTY = define(
     "stock-sheet-empty", "warning",
     title=("Foglio Giacenze vuoto", "Stock sheet empty"),
-    it="Il foglio Giacenze non ha righe: per il toolkit nessun articolo è in magazzino, quindi non parte nulla. "
+    it="Il foglio {sheet} non ha righe: per il toolkit nessun articolo è in magazzino, quindi non parte nulla. "
        "Scrivi le giacenze (Articolo, Quantità), oppure, se non tieni il magazzino nel file, cancella il foglio "
-       "Giacenze: ogni quantità ordinata sarà spedita.",
-    en="The Stock sheet (Giacenze) has no rows: to the toolkit no item is in stock, so nothing leaves. Write the "
-       "stock (Item, Quantity), or, if you keep no stock in the workbook, delete the Giacenze sheet: every "
+       "{sheet}: ogni quantità ordinata sarà spedita.",
+    en="The stock sheet {sheet} has no rows: to the toolkit no item is in stock, so nothing leaves. Write the "
+       "stock (Item, Quantity), or, if you keep no stock in the workbook, delete the {sheet} sheet: every "
        "ordered quantity will ship.")
 NOTHING_SELECTED = define(
     "ship-nothing-selected", "error",
@@ -247,7 +247,8 @@ def _stock_sheet_empty(master: MasterData, done: Shipped) -> list[Problem]:
     word of the sheet, whose absence would ship every quantity."""
     if master.stock is None or master.stock or not (done.held or done.kept):
         return []
-    return [STOCK_SHEET_EMPTY(Location(StockLevel.sheet.it, None, master.workbook))]
+    where = master.locate_sheet(StockLevel.sheet)
+    return [STOCK_SHEET_EMPTY(where, sheet=where.sheet)]
 
 
 @collector_paused()
