@@ -13,13 +13,14 @@ from datetime import date
 from pathlib import Path
 
 from toolkit.basics.problems import Problem, define
-from toolkit.basics.wording import Agreed, Counted, count, euro, first_numbers
+from toolkit.basics.wording import Agreed, count, euro
 from toolkit.core.commissions import Statement, agents_of, rules, statements
 from toolkit.core.invoicing import drafts_left_out
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading
 from toolkit.ledger.settlements import accounts_between, collected_between, drafts_between, final_invoices_between
 from toolkit.model.records import MasterData
+from toolkit.services.session import documents_off_the_sheet
 
 ENDS_BEFORE_START = define(
     "commission-period-reversed", "error",
@@ -82,14 +83,9 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         drafts = drafts_between(conn, first, last)
     if drafts:
         problems.append(DRAFTS_LEFT_OUT(None, **drafts_left_out(drafts)))
-    known = {c.code for c in master.customers}
-    orphans = sorted({(d.customer, d.number or "") for d in invoices if d.customer not in known}, key=lambda x: x[1])
-    if found and orphans:
-        n = len(orphans)
-        problems.append(UNKNOWN_CUSTOMERS(
-            None, count=Counted(n, ("documento", "documenti"), ("document", "documents")),
-            are=Agreed(n, ("è", "sono"), ("is", "are")), them=Agreed(n, ("di esso", "di essi"), ("it", "them")),
-            customers=", ".join(sorted({c for c, _ in orphans})), numbers=first_numbers([x for _, x in orphans])))
+    if found and (gone := documents_off_the_sheet(master, invoices)):
+        them = Agreed(gone["count"].n, ("di esso", "di essi"), ("it", "them"))
+        problems.append(UNKNOWN_CUSTOMERS(None, **gone, them=them))
     made = statements(found, agents_of(master.customers, master.customer_agents),
                       {c.code: c for c in master.customers}, {x.code: x for x in master.items}, invoices, first, last,
                       accounts)

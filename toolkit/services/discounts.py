@@ -11,7 +11,7 @@ period again finds every discount settled and issues nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 
 from toolkit.basics.files import Staged, check_output, staged_output
 from toolkit.basics.problems import Problem, define, errors
-from toolkit.basics.wording import Agreed, Counted, count, first_numbers
+from toolkit.basics.wording import count
 from toolkit.core.credit_notes import MixedSplit
 from toolkit.core.invoicing import Invoice, InvoiceStatus, drafts_left_out
 from toolkit.core.volume_discounts import Discount, Settlement, SettlementPeriod, discounts, settle
@@ -37,8 +37,9 @@ from toolkit.ledger.settlements import (
     settling_credits,
     settling_invoices,
 )
-from toolkit.model.records import Customer, MasterData
+from toolkit.model.records import MasterData
 from toolkit.services.invoicing import chronology_problems, new_run_id, output_names, stranded_by
+from toolkit.services.session import documents_off_the_sheet
 
 PERIOD_OPEN = define(
     "discount-period-open", "error",
@@ -148,7 +149,7 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
         already = settled(conn, period.start)
         invoices = settling_invoices(conn, period.start, period.end)
         credits = settling_credits(conn, period.start, period.end)
-        problems += _unknown_customers(invoices, customers, period, found)
+        problems += _unknown_customers(invoices, master, period, found)
         planned = [s for s in settle(found, customers, items, invoices, period, day, lang, credits)
                    if (s.discount.code, s.customer) not in already]
         planned, mixed = _one_setting(conn, planned)
@@ -175,20 +176,14 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
     return Settled(period, issued, already, stored, problems + mixed, preview, files)
 
 
-def _unknown_customers(invoices: list[Invoice], customers: Mapping[str, Customer], period: SettlementPeriod,
+def _unknown_customers(invoices: list[Invoice], master: MasterData, period: SettlementPeriod,
                        found: Sequence[Discount]) -> list[Problem]:
     """The period's documents of customers taken off *Clienti*: their discounts cannot be
     settled (group, payment terms and VAT treatment are on the row), and would be missed unsaid."""
-    orphans = sorted({(x.customer, x.number or "") for x in invoices
-                      if x.customer not in customers and period.start <= x.invoice_date <= period.end},
-                     key=lambda x: x[1])
-    if not orphans or not any(d.period is period.kind for d in found):
+    gone = documents_off_the_sheet(master, [x for x in invoices if period.start <= x.invoice_date <= period.end])
+    if not gone or not any(d.period is period.kind for d in found):
         return []
-    n = len(orphans)
-    return [UNKNOWN_CUSTOMERS(None, count=Counted(n, ("documento", "documenti"), ("document", "documents")),
-                              are=Agreed(n, ("è", "sono"), ("is", "are")), period=period.name,
-                              customers=", ".join(sorted({c for c, _ in orphans})),
-                              numbers=first_numbers([x for _, x in orphans]))]
+    return [UNKNOWN_CUSTOMERS(None, **gone, period=period.name)]
 
 
 def _one_setting(conn: Connection, planned: list[Settlement]) -> tuple[list[Settlement], list[Problem]]:

@@ -10,14 +10,17 @@ as it is opened, before anything is read or written (`ANOTHER_SELLER`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
+from toolkit.basics.wording import Agreed, Counted, first_numbers
 from toolkit.core.einvoice.names import seller_id
 from toolkit.core.einvoice.records import FiscalId
+from toolkit.core.invoicing import Invoice
 from toolkit.intake.sources import RawWorkbook
 from toolkit.intake.validation import Checked
 from toolkit.ledger import Ledger, open_ledger, parties
@@ -157,8 +160,29 @@ def names_off_the_sheet(ledger: Ledger, master: MasterData, customers: Iterable[
     them still. None missing, no query."""
     from toolkit.ledger.reports import printed_names
 
-    missing = {str(c) for c in customers} - {c.code for c in master.customers}
+    missing = off_the_sheet(master, customers)
     if not missing:
         return {}
     with reading(ledger) as conn:
         return printed_names(conn, missing)
+
+
+def off_the_sheet(master: MasterData, customers: Iterable[object]) -> set[str]:
+    """Those of `customers` that *Clienti* no longer lists: taken off the sheet, their documents
+    stay in the ledger, and what reads them names them apart."""
+    return {str(c) for c in customers} - {c.code for c in master.customers}
+
+
+def documents_off_the_sheet(master: MasterData, documents: Sequence[Invoice]) -> dict[str, Any]:
+    """What a warning says of `documents` whose customer *Clienti* no longer lists, as the
+    commissions and the volume discounts both warn: how many (`count`, `are`), whose
+    (`customers`) and the first few numbers (`numbers`); empty when there are none."""
+    gone = off_the_sheet(master, {d.customer for d in documents})
+    orphans = sorted({(d.customer, d.number or "") for d in documents if d.customer in gone}, key=lambda x: x[1])
+    if not orphans:
+        return {}
+    n = len(orphans)
+    return {"count": Counted(n, ("documento", "documenti"), ("document", "documents")),
+            "are": Agreed(n, ("è", "sono"), ("is", "are")),
+            "customers": ", ".join(sorted({c for c, _ in orphans})),
+            "numbers": first_numbers([x for _, x in orphans])}
