@@ -65,6 +65,25 @@ def test_a_killed_create_is_named_by_the_next_press_and_ristampa_ddt_prints_it(t
             f"{tmp_path / 'ddt-2026-04-09-fatture-non-stampate.xlsx'}") in again[0], again[0]
 
 
+def test_a_ddt_file_not_written_is_told_with_the_command_line_words_and_the_reprint_button(tmp_path, may,
+                                                                                       monkeypatch):
+    """The DDTs recorded and their file refused (the disk, a lock): the box gives the print
+    command as the command line's, and the button that prints a day's DDTs again."""
+    import toolkit.writers.ddt
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    book = fake(tmp_path)
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    monkeypatch.setattr(toolkit.writers.ddt, "write_delivery_notes", refused)
+    (shown,) = press(book, "ship")
+    [ddt] = ddts_in(tmp_path)
+    assert shown[2] == "critical" and f"Registrati nel registro: DDT {ddt}." in shown[0], shown
+    assert "Stampali dalla riga di comando con: toolkit print ddt " in shown[0], shown[0]
+    assert "(i DDT anche con «Ristampa DDT», il loro giorno in «Data ordini»)." in shown[0]
+
 def test_create_prints_its_ddt_and_invoice_beside_the_book(tmp_path, may):
     """What `orders create --out` writes: the orders, the DDTs and the invoices issued with
     them, each in its file, so none is left recorded and never printed."""

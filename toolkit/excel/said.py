@@ -125,6 +125,12 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "Customer {customer} has {lines} delivered lines not invoiced but is “Do not invoice”: no button "
               "releases it; when they give the go-ahead, from the command line, toolkit invoice with --release "
               "{customer}."},
+    "document-not-printed": {
+        "it": "Registrati nel registro: {what} {numbers}. Il file {path} non è stato scritto ({reason}). Stampali "
+              "dalla riga di comando con: {command} (i DDT anche con «Ristampa DDT», il loro giorno in «Data "
+              "ordini»).",
+        "en": "Recorded in the ledger: {what} {numbers}. The file {path} was not written ({reason}). Print them from "
+              "the command line with: {command} (DDTs also with “Ristampa DDT”, their day in “Data ordini”)."},
     "credit-unknown-invoice": {
         "it": "Nel registro non c'è la fattura {number} indicata in {asked_in}: controlla il numero (es. FT-2026-00001; "
               "«Stato pagamenti» le elenca).",
@@ -330,8 +336,11 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "The ledger is still busy with {holder} after {wait} seconds: nothing was written. Press the button "
               "again later, once {holder} is done."},
     "ledger-unreachable": {
-        "it": "Non riesco ad aprire il registro {url}: {reason}. Controlla l'indirizzo in TOOLKIT_LEDGER_URL.",
-        "en": "Cannot open the ledger {url}: {reason}. Check the address in TOOLKIT_LEDGER_URL."},
+        "it": "Non riesco ad aprire il registro {url}: {reason}. I pulsanti usano il registro accanto alla cartella "
+              "di lavoro, o quello di TOOLKIT_LEDGER_URL: controlla che la sua cartella o il suo server siano "
+              "raggiungibili e l'indirizzo giusto.",
+        "en": "Cannot open the ledger {url}: {reason}. The buttons use the ledger beside the workbook, or the one in "
+              "TOOLKIT_LEDGER_URL: check that its folder or server can be reached and the address is right."},
     "ledger-unsupported": {
         "it": "Il registro {url} non è utilizzabile: il toolkit tiene il registro in un file SQLite "
               "(sqlite:///percorso) o in PostgreSQL (postgresql://utente:password@server/database). Correggi "
