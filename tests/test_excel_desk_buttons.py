@@ -542,7 +542,8 @@ def test_a_note_never_printed_stops_the_same_note_again(tmp_path, may, monkeypat
     (again,) = press(book, "credit_note")
     assert again[2] == "critical", again
     assert "ha già la nota di credito NC-2026-00001 del 04/05/2026 per le stesse righe (1)" in again[0]
-    assert f"toolkit print invoices {tmp_path / BOOK} --unprinted --numbers NC-2026-00001 " in again[0], again[0]
+    assert (f"Nessun pulsante la ristampa: stampala dalla riga di comando con toolkit print invoices {tmp_path / BOOK} "
+            "--unprinted --numbers NC-2026-00001 ") in again[0], again[0]
     assert again[0].rstrip().endswith("emettila dalla riga di comando, toolkit invoice credit con --again.")
     assert [x.number for x in invoices_in(tmp_path)] == ["FT-2026-00001", "NC-2026-00001"]
 

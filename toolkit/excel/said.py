@@ -131,6 +131,16 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "ordini»).",
         "en": "Recorded in the ledger: {what} {numbers}. The file {path} was not written ({reason}). Print them from "
               "the command line with: {command} (DDTs also with “Ristampa DDT”, their day in “Data ordini”)."},
+    "credit-note-repeated-unprinted": {
+        "it": "La fattura {invoice} ha già la nota di credito {note} del {day} per le stesse righe ({lines}), "
+              "registrata e mai stampata: forse la pressione di prima è stata interrotta dopo averla registrata, e "
+              "una seconda nota accrediterebbe il cliente due volte. Nulla è stato registrato. Nessun pulsante la "
+              "ristampa: stampala dalla riga di comando con {command} — se serve davvero un'altra nota per quelle "
+              "righe, {again_it}.",
+        "en": "Invoice {invoice} already has credit note {note} of {day} for the same lines ({lines}), recorded and "
+              "never printed: the previous press may have been stopped after recording it, and a second note would "
+              "credit the customer twice. Nothing was stored. No button prints it again: print it from the command "
+              "line with {command} — if another note for those lines is really due, {again_en}."},
     "credit-unknown-invoice": {
         "it": "Nel registro non c'è la fattura {number} indicata in {asked_in}: controlla il numero (es. FT-2026-00001; "
               "«Stato pagamenti» le elenca).",
