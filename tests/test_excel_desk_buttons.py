@@ -474,6 +474,18 @@ def test_a_draft_invoice_and_an_unknown_order_are_told_the_panel_way_not_the_com
         assert "toolkit invoice finalize" not in box[0] and "toolkit orders list" not in box[0]
         assert "(toolkit invoice undo" not in box[0]
 
+
+def test_ship_and_invoice_with_no_order_number_in_its_cell_says_what_to_write_there(tmp_path, may):
+    """A lone comma in *Ordine* names no order: the box says which cell and which button, not
+    --orders, --all and --quantities."""
+    book = fake(tmp_path)
+    fill(book, NumeroOrdine=" , ")
+    (shown,) = press(book, "ship_and_invoice")
+    assert shown[2] == "critical"
+    assert shown[0].splitlines()[1] == (
+        "Scegli cosa spedire: scrivi in «Ordine» i numeri d'ordine, separati da virgole, e premi «Spedisci e "
+        "fattura», oppure premi «Spedisci (DDT)» per tutti gli ordini aperti fino a «Data ordini».")
+
 # --- Nota di credito ------------------------------------------------------------------------------
 
 def invoices_in(tmp_path: Path):
