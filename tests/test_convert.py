@@ -444,18 +444,19 @@ def test_a_code_clash_is_printed_under_its_input_with_the_sheet_in_the_desks_wor
 
 
 def test_the_terminal_names_what_a_list_fed_in_the_workbooks_words_and_the_columns_it_did_not_read(tmp_path, capsys):
-    """A desk's own customer list with a *P.IVA* column: the terminal said `Codice fiscale →
-    tax_code` and never that P.IVA was left out, so the customers arrived without their VAT
-    numbers and the desk did not know why."""
+    """A desk's own customer list with a column the format does not know (*P.IVA* was one, now
+    read, `test_short_headings`): the terminal said `Codice fiscale → tax_code` and never that
+    the column was left out, so the customers arrived without its values and the desk did not
+    know why."""
     inputs = tmp_path / "in"
     inputs.mkdir()
-    (inputs / "clienti.csv").write_text("Codice;Ragione sociale;P.IVA;Codice fiscale;Indirizzo;Città;Listino\n"
-                                        "C01;Bar Sport;00743110157;;Via Roma 1;Bologna;BASE\n", encoding="utf-8")
+    (inputs / "clienti.csv").write_text("Codice;Ragione sociale;Num. REA;Codice fiscale;Indirizzo;Città;Listino\n"
+                                        "C01;Bar Sport;BO-123456;;Via Roma 1;Bologna;BASE\n", encoding="utf-8")
     app._register()
     output.reset()
     app.run(["convert", str(inputs), "--to", "anagrafiche", "--out", str(tmp_path / "o")])
     [line] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("clienti.csv")]
     assert line.startswith("clienti.csv [clienti] → Clienti: Codice → Codice, Ragione sociale → Ragione sociale, "
                            "Codice fiscale → Codice fiscale"), line
-    assert line.endswith("; colonne non lette: P.IVA (rinominale come in docs/workbook-format.md, o indicale con "
+    assert line.endswith("; colonne non lette: Num. REA (rinominale come in docs/workbook-format.md, o indicale con "
                          "--map)"), line

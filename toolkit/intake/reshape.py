@@ -26,7 +26,7 @@ from toolkit.intake.tables import decimal_text
 from toolkit.intake.validation.error_values import error_value
 from toolkit.intake.validation.rules import NEGATIVE_AMOUNT as NEGATIVE_PRICE
 from toolkit.model.cells import Day, Kind, Quantity, UnitPrice, read_cell
-from toolkit.model.sheets import SETTING_HEADERS, SETTINGS, Sheet, match_sheet
+from toolkit.model.sheets import SETTING_HEADERS, SETTINGS, Sheet, match_sheet, named_columns
 
 HEADER_SEARCH_ROWS = 12
 NUMERIC = (Kind.MONEY, Kind.QUANTITY, Kind.PERCENT, Kind.INTEGER)
@@ -127,15 +127,15 @@ def _names(sheet: Sheet, spec: SheetMap | None) -> dict[str, str]:
         for key, headings in spec.columns.items():
             for h in headings:
                 names.setdefault(normalize(h), key)
-    for c in sheet.columns:
-        for n in c.names():
-            names.setdefault(normalize(n), c.key)
+    for n, c in sheet.headings.items():
+        names.setdefault(n, c.key)
     return names
 
 
 def _header(sheet: Sheet, rows: Sequence[Sequence[Any]], spec: SheetMap | None) -> tuple[int, dict[int, str]]:
     """The heading row (0-based in `rows`) and, per column index, the field it names."""
     names = _names(sheet, spec)
+    short = {n: c.key for n, c in sheet.short_headings.items()}
     if spec is not None and spec.header_row:
         candidates = [spec.header_row - 1]
     else:
@@ -145,8 +145,8 @@ def _header(sheet: Sheet, rows: Sequence[Sequence[Any]], spec: SheetMap | None) 
         if i >= len(rows):
             continue
         found: dict[int, str] = {}
-        for j, v in enumerate(heading_row(rows, i)):
-            if isinstance(v, str) and (key := names.get(normalize(v))) and key not in found.values():
+        for j, key in named_columns(heading_row(rows, i), names, short):
+            if key not in found.values():
                 found[j] = key
         if len(found) > len(best_found):
             best, best_found = i, found

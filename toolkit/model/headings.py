@@ -13,7 +13,7 @@ a default is a required column. `toolkit.model.sheets` reads all of it back as t
 ...     note: str | None = column("Nota", "Note", "Anything", "by weight", default=None, aliases=("Note",))
 >>> code, note = fields(Unit)
 >>> heading(note)
-ColumnHeading(it='Nota', en='Note', meaning='Anything', example='by weight', aliases=('Note',), refers=None)
+ColumnHeading(it='Nota', en='Note', meaning='Anything', example='by weight', aliases=('Note',), refers=None, short=())
 >>> Unit(code="KG")
 Unit(code='KG', note=None)
 """
@@ -51,12 +51,16 @@ class ColumnHeading:
     aliases: tuple[str, ...] = ()
     refers: str | None = None
     """The sheet (by key) whose codes the column holds: a workbook we write offers them in a dropdown."""
+    short: tuple[str, ...] = ()
+    """Short headings a desk's own list uses (`P.IVA`, `Prov`, `IVA`), read only when no heading
+    of the sheet names the column otherwise: such a word is also a note's heading (`IVA` beside
+    `Aliquota IVA`), and an extra column is ignored, never a second column for the field."""
 
 
 def column(it: str, en: str, meaning: str, example: str, *, default: Any = dataclasses.MISSING,
-           aliases: tuple[str, ...] = (), refers: str | None = None) -> Any:
+           aliases: tuple[str, ...] = (), refers: str | None = None, short: tuple[str, ...] = ()) -> Any:
     """A record field that is a column of its sheet."""
-    heading = ColumnHeading(it, en, meaning, example, aliases, refers)
+    heading = ColumnHeading(it, en, meaning, example, aliases, refers, short)
     return dataclasses.field(default=default, metadata={"heading": heading})
 
 

@@ -259,22 +259,25 @@ class Customer(Record):
 
     code: Code = column("Codice", "Code", "Unique customer code", "C001")
     name: Text = column(
-        "Ragione sociale", "Name", "Legal name", "Bar Centrale S.n.c.", aliases=("Nome", "Cliente", "Customer"))
+        "Ragione sociale", "Name", "Legal name", "Bar Centrale S.n.c.", aliases=("Nome", "Cliente", "Customer"),
+        short=("Rag. Soc.", "Rag. sociale", "Denominazione"))
     vat_number: VatNumber | None = column(
         "Partita IVA", "VAT number",
         "Partita IVA; this or the tax code is required. Abroad (Paese not IT) the VAT number with its country "
-        "prefix (DE123456789, CHE123456789), required", "IT01234560157", default=None)
+        "prefix (DE123456789, CHE123456789), required", "IT01234560157", default=None,
+        short=("P.IVA", "Part. IVA", "P.I.", "VAT no.", "VAT ID"))
     tax_code: TaxCode | None = column(
         "Codice fiscale", "Tax code", "Codice fiscale (16 characters for people, 11 digits for companies)",
-        "RSSMRA80A01H501U", default=None)
+        "RSSMRA80A01H501U", default=None, short=("C.F.", "Cod. Fisc.", "Cod. fiscale"))
     address: Text = column("Indirizzo", "Address", "Billing address: street and number", "Corso Italia 4")
     postcode: Postcode | None = column(
         "CAP", "Postcode", "Billing postcode: in Italy its 5 digits, required (a number Excel cut to 9012 is read "
         "09012)", "10121", default=None)
-    city: Text = column("Città", "City", "Billing city", "Torino")
+    city: Text = column("Città", "City", "Billing city", "Torino", short=("Comune", "Località", "Loc."))
     province: Text | None = column(
-        "Provincia", "Province", "Two-letter province code (sigla); required in Italy", "TO", default=None)
-    country: Text = column("Paese", "Country", "ISO country code", "IT", default="IT")
+        "Provincia", "Province", "Two-letter province code (sigla); required in Italy", "TO", default=None,
+        short=("Prov.", "Pr.", "Sigla prov."))
+    country: Text = column("Paese", "Country", "ISO country code", "IT", default="IT", short=("Nazione",))
     area: Code | None = column(
         "Zona", "Area", "Delivery area or route, used to pick the carrier", "NORD", default=None)
     price_list: Code = column("Listino", "Price list", "Default price list (listino)", "BASE", refers="price_lists")
@@ -309,7 +312,7 @@ class Customer(Record):
         "Codice SDI", "SDI code",
         "7-character recipient code for e-invoices; typed as a number, it gets its leading zeros back", "M5UXCR1",
         default=None,
-        aliases=("Codice destinatario",))
+        aliases=("Codice destinatario",), short=("SDI", "Cod. SDI", "Codice univoco", "Cod. destinatario"))
     pec: Email | None = column(
         "PEC", "PEC", "Certified e-mail, when there is no SDI code", "bar.centrale@pec.it", default=None)
     vat_nature: Text | None = column(
@@ -367,15 +370,17 @@ class ShipTo(Record):
     code: Code = column("Codice", "Code", "Unique address code", "D001")
     customer: Code = column("Cliente", "Customer", "Customer code", "C001", refers="customers")
     name: Text | None = column(
-        "Descrizione", "Name", "What the driver reads: shop sign, branch", "Bar Centrale – Piazza", default=None)
+        "Descrizione", "Name", "What the driver reads: shop sign, branch", "Bar Centrale – Piazza", default=None,
+        short=("Descr.",))
     address: Text = column("Indirizzo", "Address", "Street and number", "Piazza Castello 1")
     postcode: Postcode | None = column(
         "CAP", "Postcode", "Postcode: in Italy its 5 digits (a number Excel cut to 9012 is read 09012)", "10122",
         default=None)
-    city: Text = column("Città", "City", "City", "Torino")
+    city: Text = column("Città", "City", "City", "Torino", short=("Comune", "Località", "Loc."))
     province: Text | None = column(
-        "Provincia", "Province", "Two-letter province code (sigla); required in Italy", "TO", default=None)
-    country: Text = column("Paese", "Country", "Country", "IT", default="IT")
+        "Provincia", "Province", "Two-letter province code (sigla); required in Italy", "TO", default=None,
+        short=("Prov.", "Pr.", "Sigla prov."))
+    country: Text = column("Paese", "Country", "Country", "IT", default="IT", short=("Nazione",))
     area: Code | None = column("Zona", "Area", "Route or area (else the customer's)", "NORD", default=None)
     source: InstanceOf[Source]
 
@@ -390,8 +395,8 @@ class Contact(Record):
     code: Code = column("Codice", "Code", "Unique contact code", "P001")
     customer: Code = column("Cliente", "Customer", "Customer code", "C001", refers="customers")
     name: Text = column("Nome", "Name", "Full name", "Giulia Verdi")
-    phone: Text | None = column("Telefono", "Phone", "Phone", "+39 011 555 1234", default=None)
-    email: Email | None = column("Email", "Email", "E-mail", "giulia@barcentrale.it", default=None)
+    phone: Text | None = column("Telefono", "Phone", "Phone", "+39 011 555 1234", default=None, short=("Tel.",))
+    email: Email | None = column("Email", "Email", "E-mail", "giulia@barcentrale.it", default=None, short=("Mail",))
     source: InstanceOf[Source]
 
 
@@ -403,10 +408,12 @@ class Item(Record):
 
     code: Code = column("Codice", "Code", "Unique item code", "A001")
     description: Text = column(
-        "Descrizione", "Description", "Description printed on documents", "Caffè in grani 1 kg")
+        "Descrizione", "Description", "Description printed on documents", "Caffè in grani 1 kg",
+        short=("Descr.", "Desc."))
     unit: Text = column("Unità di misura", "Unit", "Unit of measure", "pz", aliases=("UM", "U.M."))
     vat_rate: Percent | None = column(
-        "Aliquota IVA", "VAT rate", "VAT rate in percent (22, 10, 5, 4, 0)", "22", default=None)
+        "Aliquota IVA", "VAT rate", "VAT rate in percent (22, 10, 5, 4, 0)", "22", default=None,
+        short=("IVA", "Aliq. IVA", "% IVA", "IVA %", "VAT"))
     vat_nature: Text | None = column(
         "Natura", "Exemption nature", "Nature code (N1–N7, e.g. N2.1) when the rate is 0", "N4", default=None,
         aliases=("Natura IVA",))

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
-from typing import Any
+from functools import cache, cached_property
+from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
@@ -26,6 +27,7 @@ from toolkit.model import records
 from toolkit.model.cells import Cell, Kind, cell_of
 from toolkit.model.headings import heading
 
+T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Column:
@@ -43,6 +45,8 @@ class Column:
     aliases: tuple[str, ...] = ()
     refers: str | None = None
     """The sheet (by key) whose codes the column holds."""
+    short: tuple[str, ...] = ()
+    """Short headings, read only where no other heading names the column (`named_columns`)."""
     empty: Any = None
     """What an empty cell gives: the field's default (None for a required column)."""
     annotation: Any = field(default=None, repr=False)
@@ -60,8 +64,8 @@ class Column:
         empty = None if required else info.default
         return cls(
             key=info.name, it=names.it, en=names.en, kind=cell.kind, required=required, meaning=names.meaning,
-            example=names.example, choice=cell.choice, aliases=names.aliases, refers=names.refers, empty=empty,
-            annotation=annotation, cell=cell,
+            example=names.example, choice=cell.choice, aliases=names.aliases, refers=names.refers, short=names.short,
+            empty=empty, annotation=annotation, cell=cell,
         )
 
     def names(self) -> tuple[str, ...]:
@@ -134,6 +138,36 @@ class Sheet:
                 return c
         return None
 
+    @cached_property
+    def headings(self) -> dict[str, Column]:
+        """Normalized heading → its column, by name or alias (the first column naming it)."""
+        found: dict[str, Column] = {}
+        for c in self.columns:
+            for n in c.names():
+                found.setdefault(normalize(n), c)
+        return found
+
+    @cached_property
+    def short_headings(self) -> dict[str, Column]:
+        """Normalized short heading → its column (`Column.short`)."""
+        return {normalize(n): c for c in self.columns for n in c.short}
+
+
+def named_columns(headings: Sequence[Any], names: Mapping[str, T], short: Mapping[str, T]) -> list[tuple[int, T]]:
+    """(position, column) of each heading that names a column: by name or alias, or by a short
+    heading (`P.IVA`) for a column no heading of the row names so. A short word is often a
+    desk's own note beside the full heading (`IVA` beside `Aliquota IVA`): there it is an extra
+    column, ignored, as the format promises, and not a second column for the field.
+
+    >>> named_columns(["Aliquota IVA", "IVA", "Prov"], {"aliquotaiva": "vat"}, {"iva": "vat", "prov": "province"})
+    [(0, 'vat'), (2, 'province')]
+    """
+    normal = [normalize(v) if isinstance(v, str) else "" for v in headings]
+    found = [(j, names[n]) for j, n in enumerate(normal) if n in names]
+    taken = {column for _, column in found}
+    found += [(j, short[n]) for j, n in enumerate(normal) if n not in names and n in short and short[n] not in taken]
+    return sorted(found, key=lambda pair: pair[0])
+
 
 SETTINGS = Sheet.of(records.Settings)
 CUSTOMERS = Sheet.of(records.Customer)
@@ -181,7 +215,10 @@ def markdown() -> str:
         "A workbook (`.xlsx`, `.xlsm`, `.ods` or `.xls`) with the sheets below. Each sheet is a plain",
         "range with a header row in row 1, or an Excel table; **sheet and column names may be Italian or",
         "English**, in any case, with or without accents. Column order is free and extra columns are",
-        "ignored, so you can keep your own notes beside the data. Empty rows are skipped.",
+        "ignored, so you can keep your own notes beside the data. Empty rows are skipped. A column may also",
+        "be headed by one of the short names listed beside it (*short:* `P.IVA`, `C.F.`, `Prov`, `IVA`), as a",
+        "desk's own list often is; a short name is read only when no heading of the sheet names that column",
+        "otherwise, so a notes column `IVA` beside `Aliquota IVA` stays one of your own, ignored.",
         "",
         "Types: *code* is an identifier (text or number, trimmed); *quantity* and *money* are numbers",
         "(`12,50` and `12.50` both work, money is kept exact to the cent; in a text cell `1.234,50` and "
@@ -212,7 +249,8 @@ def markdown() -> str:
                 kind = "choice: " + ", ".join(f"{vocab.label(m, 'it')} / {vocab.label(m, 'en')}" for m in c.choice)
             shown = c.empty not in (None, ())
             req = "yes" if c.required else ("no (default " + _show_default(c.empty) + ")" if shown else "no")
-            out.append(f"| {c.it} / {c.en} | {kind} | {req} | {c.meaning} | `{c.example}` |")
+            short = f" (short: {', '.join(c.short)})" if c.short else ""
+            out.append(f"| {c.it} / {c.en}{short} | {kind} | {req} | {c.meaning} | `{c.example}` |")
         out.append("")
     return "\n".join(out)
 

@@ -253,12 +253,7 @@ def _read_header(spec: Sheet, sheet: RawSheet, workbook: str) -> tuple[Table, li
     problems: list[Problem] = []
     columns: dict[str, int] = {}
     header = sheet.rows[index] if index < len(sheet.rows) else ()
-    for j, text in enumerate(header):
-        if not isinstance(text, str) or not text.strip():
-            continue
-        column = headers.match_column(text)
-        if column is None:
-            continue
+    for j, column in schema.named_columns(header, headers.headings, headers.short_headings):
         col = sheet.first_col + j
         where = Location(sheet.name, address(sheet.first_row + index, col), workbook)
         if column.key in columns:
@@ -277,7 +272,7 @@ def _read_header(spec: Sheet, sheet: RawSheet, workbook: str) -> tuple[Table, li
 
 def _header_row(spec: Sheet, rows: Sequence[Sequence[Any]]) -> int:
     """The first row naming the most of the sheet's columns (0 when none does)."""
-    names = {normalize(n) for c in spec.columns for n in c.names()}
+    names = spec.headings.keys() | spec.short_headings.keys()
     best, best_hits = 0, 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         hits = sum(1 for v in row if isinstance(v, str) and normalize(v) in names)
