@@ -145,6 +145,18 @@ def test_preview_as_json_lists_the_orders_and_each_customers_position(workbook, 
     assert {"customer", "unshipped", "outstanding", "credit_limit", "headroom"} <= set(position)
 
 
+def test_a_preview_of_a_day_with_nothing_due_says_so_in_a_line(workbook, tmp_path):
+    """It printed the table's heading and no row, as if the orders had failed to show."""
+    day = ("orders", "preview", str(workbook), "--date", "2025-01-05", "--no-catch-up")
+    for lang, said in (("it", "Nessun ordine in scadenza il 05/01/2025."), ("en", "No orders due on 05/01/2025.")):
+        result = toolkit(*day, "--lang", lang, cwd=tmp_path)
+        assert (result.returncode, result.stdout.splitlines()) == (0, [said]), result.stderr
+    result = toolkit(*day, "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"ok": True, "exit_code": 0, "problems": [], "date": "2025-01-05",
+                                         "missed_days": [], "orders": [], "customers": {}}
+
+
 def test_calendar_for_april_respects_easter_monday(workbook, tmp_path):
     from toolkit.intake.validation import check_file
 

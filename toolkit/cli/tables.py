@@ -99,6 +99,9 @@ def print_preview(preview: Preview, lang: str) -> None:
     """The orders due, then each of their customers' position (what the Excel preview shows)."""
     it = lang == "it"
     console = _console()
+    if not preview.rows:
+        console.print(("Nessun ordine in scadenza il " if it else "No orders due on ") + f"{preview.day:%d/%m/%Y}.")
+        return
     table = _table(("Ordini in scadenza il " if it else "Orders due on ") + preview.day.strftime("%d/%m/%Y"),
                    ("Data", "Modello", "Cliente", "Ragione sociale", "Righe", "Quantità", "Importo", "Ordine") if it
                    else ("Date", "Template", "Customer", "Name", "Lines", "Quantity", "Amount", "Order"), (4, 5, 6), (3,))
