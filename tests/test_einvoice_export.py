@@ -227,8 +227,9 @@ def test_a_zip_being_written_is_named_so_a_later_sweep_removes_it_if_killed(tmp_
 
 def test_a_refused_invoice_keeps_its_progressive_until_it_is_fixed(minimal_master, tmp_path):
     """The minimal workbook's customers have no postcode (CAP), which FatturaPA requires: every
-    file is refused, naming the invoice and the field; once the CAP is given, the same
-    progressive names the file."""
+    file is refused, naming the invoice and the field, and the folders made for `--out` are
+    gone again (an empty one was left, as if something had been written); a folder that was
+    there stays. Once the CAP is given, the same progressive names the file."""
     import minimal
 
     from toolkit.core.invoicing import Request
@@ -241,8 +242,13 @@ def test_a_refused_invoice_keeps_its_progressive_until_it_is_fixed(minimal_maste
     ship(minimal_master, ledger, date(2026, 4, 9), all_open=True)
     run = invoicing.run(ledger, minimal_master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
     (invoice,) = run.invoices
-    refused = einvoice.export(minimal_master, ledger, run_id=run.run_id, out=tmp_path / "xml")
+    refused = einvoice.export(minimal_master, ledger, run_id=run.run_id, out=tmp_path / "sdi" / "xml")
     assert refused.files == {} and list(refused.refused) == [invoice.number]
+    assert sorted(tmp_path.iterdir()) == [tmp_path / "ledger.sqlite"]
+    (tmp_path / "kept").mkdir()
+    assert list(einvoice.export(minimal_master, ledger, run_id=run.run_id, out=tmp_path / "kept").refused) == [
+        invoice.number]
+    assert list((tmp_path / "kept").iterdir()) == []
     assert any("CessionarioCommittente/Sede/CAP" in p.message("it") and invoice.number in p.message("it")
                for p in refused.refused[invoice.number])
     assert "1 documento non scritto" in refused.summary("it")
@@ -253,7 +259,7 @@ def test_a_refused_invoice_keeps_its_progressive_until_it_is_fixed(minimal_maste
     minimal.set_cell(sheets, "Clienti", "K2", "10121")
     minimal.set_cell(sheets, "Clienti", "K3", "00184")
     fixed = check(minimal.workbook(sheets)).master
-    written = einvoice.export(fixed, ledger, run_id=run.run_id, out=tmp_path / "xml")
+    written = einvoice.export(fixed, ledger, run_id=run.run_id, out=tmp_path / "sdi" / "xml")
     assert not written.problems and written.files[invoice.number].name.endswith(f"_{kept[0][1]}.xml")
     assert _kept(ledger) == kept
     with reading(ledger) as conn:

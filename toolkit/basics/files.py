@@ -123,6 +123,9 @@ class Staged:
         self.target = Path(folder)
         self._folder: Path | None = None
         self._placed: list[tuple[Path, Path | None]] = []
+        self._made: list[Path] = []
+        """The folders the output folder's making created, itself first: gone again at the end if
+        nothing was placed in them (every file refused), as if the action had never asked."""
 
     @property
     def folder(self) -> Path:
@@ -130,6 +133,7 @@ class Staged:
         the output folder, so on its file system (a rename never copies) and named as our
         temporary files are, which `sweep_stale` removes when a killed action left one."""
         if self._folder is None:
+            self._made = [p for p in (self.target, *self.target.parents) if not os.path.lexists(p)]
             self.target.mkdir(parents=True, exist_ok=True)
             sweep_stale(self.target)
             self._folder = Path(tempfile.mkdtemp(prefix=".staging.", suffix=".tmp", dir=self.target))
@@ -165,6 +169,12 @@ class Staged:
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
+        for made in self._made:
+            try:
+                made.rmdir()
+            except OSError:
+                break
+        self._made = []
 
 
 @contextmanager
