@@ -460,3 +460,27 @@ def test_the_terminal_names_what_a_list_fed_in_the_workbooks_words_and_the_colum
                            "Codice fiscale → Codice fiscale"), line
     assert line.endswith("; colonne non lette: Num. REA (rinominale come in docs/workbook-format.md, o indicale con "
                          "--map)"), line
+
+
+def test_a_link_to_a_file_no_longer_there_is_listed_as_skipped_and_the_run_is_partial(tmp_path, capsys):
+    """A folder's link whose target was moved or deleted was neither converted nor said to be
+    skipped: the desk never learned that a file it meant to convert was missing."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "clienti.csv").write_text("Codice;Ragione sociale\nC01;Bar Sport\n", encoding="utf-8")
+    (inputs / "ordini.xlsx").symlink_to(tmp_path / "spostato.xlsx")
+    code, document = toolkit(["convert", str(inputs), "--to", "csv", "--out", str(tmp_path / "o")], capsys)
+    files = by_name(document)
+    assert code == document["exit_code"] == 1
+    assert files["ordini.xlsx"]["status"] == "skipped" and files["clienti.csv"]["status"] == "converted"
+    assert files["ordini.xlsx"]["reason"] == ("collegamento a un file che non c'è più: rifai il collegamento o copia "
+                                              "qui il file")
+    assert document["counts"] == {"converted": 1, "skipped": 1, "failed": 0}
+    app._register()
+    output.reset()
+    assert app.run(["convert", str(inputs), "--to", "csv", "--out", str(tmp_path / "o"), "--lang", "en"]) == 1
+    assert (f"{inputs / 'ordini.xlsx'}: skipped (a link to a file no longer there: link it again or copy the file "
+            "here)") in capsys.readouterr().out.splitlines()
+    (inputs / "clienti.csv").unlink()
+    code, document = toolkit(["convert", str(inputs), "--to", "csv", "--out", str(tmp_path / "o")], capsys)
+    assert code == 2 and [f["status"] for f in document["files"]] == ["skipped"]

@@ -54,33 +54,36 @@ def find_inputs(paths: Iterable[Path], exclude: Path | None = None) -> list[Foun
 
     A file named on the command line is always tried, whatever its extension (the guard says
     what it is); in a folder, only spreadsheets are, and Excel's lock files and our own
-    temporary files are skipped with the reason. Files in `exclude` (the output folder, when
-    it lies below a folder given) are not inputs: a second run must not read the first's
-    outputs."""
+    temporary files are skipped with the reason, as is a link whose target is gone (a file
+    moved or deleted since). Files in `exclude` (the output folder, when it lies below a folder
+    given) are not inputs: a second run must not read the first's outputs."""
     found: list[Found] = []
     seen: set[Path] = set()
     outside = Path(exclude).resolve() if exclude is not None else None
     for given in paths:
         given = Path(given)
-        entries = _walk(given) if given.is_dir() else iter([(given, given.resolve(), True)])
+        entries = _walk(given) if given.is_dir() else iter([(given, given.resolve(), None)])
         below = outside if outside is not None and given.resolve() in outside.parents else None
-        for path, key, named in entries:
+        for path, key, skipped in entries:
             if key in seen or (below is not None and below in key.parents):
                 continue
             seen.add(key)
-            found.append(Found(path, None if named else _why_skipped(path), key))
+            found.append(Found(path, skipped, key))
     return found
 
 
-def _walk(folder: Path) -> Iterator[tuple[Path, Path, bool]]:
+def _walk(folder: Path) -> Iterator[tuple[Path, Path, str | None]]:
     """Every file below `folder` in name order (`sorted(folder.rglob("*"))`), with its path
-    resolved.
+    resolved and why it is skipped (None: it is read). A link that leads to no file (its
+    target moved or deleted, or a loop) is one too, skipped as `dangling-link`: passed over as
+    no file, it was neither converted nor said to be skipped.
 
     Resolving a path asks the file system about each folder on it, five questions a file on a
     folder of a thousand forms. The walk, like `rglob`, does not enter a linked folder, so it
     meets only real folders below the resolved `folder`: a file's resolved path is its folder's
     joined with its name, and only a file that is itself a link is resolved on its own."""
     files: list[tuple[Path, Path]] = []
+    dangling: set[Path] = set()
     pending = [(folder, folder.resolve())]
     while pending:
         here, real = pending.pop()
@@ -95,8 +98,11 @@ def _walk(folder: Path) -> Iterator[tuple[Path, Path, bool]]:
                 pending.append((path, real / entry.name))
             elif entry.is_file():
                 files.append((path, path.resolve() if entry.is_symlink() else real / entry.name))
+            elif entry.is_symlink() and not os.path.exists(path):
+                files.append((path, real / entry.name))
+                dangling.add(path)
     for path, resolved in sorted(files):
-        yield path, resolved, False
+        yield path, resolved, _why_skipped(path) or ("dangling-link" if path in dangling else None)
 
 
 def _why_skipped(path: Path) -> str | None:

@@ -111,6 +111,8 @@ SKIP_REASONS = {
                           "not a spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv)"),
     "already-imported": ("modulo già importato", "form already imported"),
     "no-sheets": ("nessun foglio del formato", "no sheet of the format"),
+    "dangling-link": ("collegamento a un file che non c'è più: rifai il collegamento o copia qui il file",
+                      "a link to a file no longer there: link it again or copy the file here"),
 }
 
 
@@ -167,11 +169,13 @@ class Converted:
 
     @property
     def exit_code(self) -> int:
-        """0 all converted, 1 some had problems, 2 nothing could be read."""
+        """0 all converted, 1 some had problems, 2 nothing could be read. A link to a file no
+        longer there is a spreadsheet meant to be converted and not read, as a file that failed."""
         tried = [f for f in self.files if f.reason not in ("lock", "hidden", "not-a-spreadsheet")]
         if not any(f.read for f in tried):
             return 2
-        return 1 if self.count("failed") or errors(self.all_problems) else 0
+        lost = any(f.reason == "dangling-link" for f in self.files)
+        return 1 if lost or self.count("failed") or errors(self.all_problems) else 0
 
 
 @dataclass(frozen=True, slots=True)
