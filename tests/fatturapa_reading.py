@@ -106,6 +106,8 @@ class ReadInvoice:
     """(IdDocumento, CodiceCUP, CodiceCIG) of each DatiOrdineAcquisto, in order."""
     linked_codes: tuple[tuple[str, str | None, str | None], ...] = ()
     """(IdDocumento, CodiceCUP, CodiceCIG) of each DatiFattureCollegate."""
+    regime: str | None = None
+    """The seller's RegimeFiscale."""
 
 
 def read(source: Path | bytes) -> ReadInvoice:
@@ -170,4 +172,5 @@ def read(source: Path | bytes) -> ReadInvoice:
             (text(e, "ModalitaPagamento"), day(e, "DataScadenzaPagamento"), money(e, "ImportoPagamento"))
             for e in payment.findall("DettaglioPagamento")),
         payability=tuple(text(e, "EsigibilitaIVA") for e in b.findall("DatiBeniServizi/DatiRiepilogo")),
+        regime=text(seller, "RegimeFiscale"),
     )

@@ -42,7 +42,7 @@ from pydantic_core import PydanticCustomError, core_schema
 from stdnum.exceptions import ValidationError as NotAnId
 from stdnum.it import codicefiscale, iva
 
-from toolkit.basics import vat_ids, vocab
+from toolkit.basics import tax_regimes, vat_ids, vocab
 from toolkit.basics.cells import Location
 from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
 from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, Limit
@@ -125,6 +125,12 @@ INVALID_TAX_CODE = define(
     "invalid-tax-code", "error",
     it="Il codice fiscale «{value}» non è valido: controlla di averlo copiato bene.",
     en="Tax code “{value}” is not valid: check that it was copied correctly.")
+NOT_A_TAX_REGIME = define(
+    "not-a-tax-regime", "error",
+    it="«{value}» non è un regime fiscale della fattura elettronica: scrivi il suo codice, uno fra {codes} "
+       "(RF01 ordinario, RF02 contribuenti minimi, RF19 forfettario).",
+    en="“{value}” is not an e-invoice tax regime: write its code, one of {codes} (RF01 ordinary, RF02 "
+       "contribuenti minimi, RF19 flat-rate forfettario).")
 
 
 class Kind(StrEnum):
@@ -372,6 +378,14 @@ def _tax_code(value: Any) -> str:
     return text
 
 
+def _tax_regime(value: Any) -> str:
+    """A RegimeFiscale code, from `rf19` or `RF19 - Forfettario` as a desk copies it from a list."""
+    code = tax_regimes.regime_code(to_text(value))
+    if code is None:
+        refuse(NOT_A_TAX_REGIME, value=value, codes=", ".join(tax_regimes.REGIMES))
+    return code
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -495,6 +509,8 @@ country's shape, kept with its prefix (`DE123456789`, `toolkit.basics.vat_ids`).
 TaxCode = Annotated[str, Cell(Kind.TAX_CODE, _tax_code, str)]
 """A codice fiscale: 16 characters for a person, 11 digits for a company."""
 Email = Annotated[str, Cell(Kind.EMAIL, _email, str)]
+TaxRegime = Annotated[str, Cell(Kind.CODE, _tax_regime, str)]
+"""The seller's RegimeFiscale, one of the codes the FatturaPA schema enumerates (`RF19`)."""
 DayMonth = Annotated[tuple[int, int], Cell(Kind.DAY_MONTH, _day_month, tuple)]
 """(day, month), from `07/12` or a date cell."""
 Areas = Annotated[tuple[str, ...], Cell(Kind.TEXT, _areas, tuple)]

@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from toolkit.basics.tax_regimes import ORDINARY
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.model.memo import per_master
 from toolkit.model.records import Carrier, Customer, MasterData, Settings, ShipTo
@@ -38,6 +39,9 @@ class Seller:
     province: str | None = None
     country: str = "IT"
     iban: str | None = None
+    tax_regime: str = ORDINARY
+    """RegimeFiscale the document was issued under; parties stored before it was kept read RF01,
+    the only regime the toolkit declared then."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -35,6 +35,7 @@ from pydantic_core import ArgsKwargs, SchemaValidator, core_schema
 
 from toolkit.basics import vat_ids
 from toolkit.basics.cells import Location
+from toolkit.basics.tax_regimes import ORDINARY
 from toolkit.basics.vocab import (
     BracketBasis,
     BracketMode,
@@ -69,6 +70,7 @@ from toolkit.model.cells import (
     Quantity,
     RecipientCode,
     TaxCode,
+    TaxRegime,
     Text,
     UnitPrice,
     UpperCode,
@@ -248,6 +250,12 @@ class Settings(Record):
         "Whether the 2.00 € virtual stamp duty of invoices without VAT over 77.47 € is charged to the customer, "
         "as a line of the invoice excluded from VAT (N1, art. 15 DPR 633/72); `no`: the seller pays it",
         "sì", default=True)
+    tax_regime: TaxRegime = column(
+        "Regime fiscale", "Tax regime",
+        "The seller's regime as its e-invoices declare it (RegimeFiscale): `RF01` ordinary, `RF19` flat-rate "
+        "(forfettario), `RF02` contribuenti minimi, or another code of the FatturaPA list (`RF19 - Forfettario` "
+        "is read RF19); under RF19 and RF02 every item is sold at VAT 0 with Natura IVA N2.2",
+        "RF01", default=ORDINARY)
 
 
 @record

@@ -5,7 +5,7 @@ dues, as the ledger stored them: never recomputed here, so SDI's checks test the
 customer is charged), the seller's settings (*Impostazioni*) and the buyer (*Clienti*). What
 the workbook does not say yet comes in as arguments: the customers' order references
 (DatiOrdineAcquisto), the invoices a credit note corrects (DatiFattureCollegate), the file's
-progressive, and `Options` (tax regime, transmitter, legal references).
+progressive, and `Options` (transmitter, legal references).
 
 A credit note is stored with negative amounts, so sums over a register net out; the file
 carries them positive (`as_stated`, as the printed copy does), as TD04 means "to be taken
@@ -52,8 +52,6 @@ ZERO = Decimal(0)
 class Options:
     """What the FatturaPA needs that the master workbook does not say (yet)."""
 
-    tax_regime: str = codes.ORDINARY_REGIME
-    """RegimeFiscale of the seller: RF01, the ordinary regime, unless told otherwise."""
     transmitter: FiscalId | None = None
     """IdTrasmittente: who sends the files to SDI; None: the seller itself (through the
     Agenzia's portal). An intermediary gives its own tax id here."""
@@ -101,7 +99,7 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
     )
     seller_vat = seller_id(seller)
     return FatturaPA(_transmission(buyer, progressive, options.transmitter or seller_vat),
-                     _seller(seller, seller_vat, options), _buyer(buyer), body)
+                     _seller(seller, seller_vat), _buyer(buyer), body)
 
 
 def _delivery_notes(invoice: Invoice) -> tuple[DeliveryNote, ...]:
@@ -212,13 +210,14 @@ def _transmission(buyer: Customer | Buyer, progressive: str, transmitter: Fiscal
     return Transmission(transmitter, progressive, codes.transmission_format(code), code, pec)
 
 
-def _seller(settings: Settings | Seller, vat_id: FiscalId, options: Options) -> Party:
+def _seller(settings: Settings | Seller, vat_id: FiscalId) -> Party:
+    """CedentePrestatore, under the regime it issued the invoice in (`Seller.tax_regime`)."""
     return Party(
         name=fold(settings.company_name) or "",
         address=_address(settings.address, settings.postcode, settings.city, settings.province, vat_id.country),
         vat_id=vat_id,
         tax_code=_tax_code(settings.tax_code),
-        tax_regime=options.tax_regime,
+        tax_regime=settings.tax_regime,
     )
 
 

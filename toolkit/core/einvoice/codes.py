@@ -54,9 +54,6 @@ text of up to 15 characters, so the shape is the toolkit's to check, at the shee
 CUP_SHAPE = "[A-Z0-9]{15}"
 """CodiceCUP: the public work's code (CIPE), fifteen capitals and digits."""
 
-ORDINARY_REGIME = "RF01"
-"""RegimeFiscale ordinario: the seller's regime unless the settings say otherwise."""
-
 SINGLE_PAYMENT = "TP02"
 INSTALMENTS = "TP01"
 

@@ -15,7 +15,7 @@ from itertools import compress, filterfalse, repeat
 from operator import add, and_, gt, is_not, lt, ne, or_
 from typing import cast
 
-from toolkit.basics import vat_ids
+from toolkit.basics import tax_regimes, vat_ids
 from toolkit.basics.codes import folded
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import (
@@ -180,6 +180,12 @@ NATURE_WITH_RATE = define(
     "nature-with-rate", "error",
     it="L'articolo {code} ha sia aliquota {rate}% sia natura {nature}: la natura vale solo con aliquota 0.",
     en="Item {code} has both a {rate}% rate and nature {nature}: a nature applies only with a 0 rate.")
+VAT_UNDER_REGIME = define(
+    "vat-under-regime", "error",
+    it="L'articolo {code} ha aliquota {rate}%, ma il Regime fiscale di Impostazioni è {regime} ({name}), che non "
+       "addebita IVA: scrivi 0 in Aliquota IVA e {nature} in Natura IVA, o correggi il regime.",
+    en="Item {code} has a {rate}% rate, but the Tax regime in Settings is {regime} ({name}), which charges no VAT: "
+       "write 0 in VAT rate and {nature} in VAT nature, or correct the regime.")
 UNUSUAL_VAT_RATE = define(
     "unusual-vat-rate", "warning",
     title=("Aliquota IVA insolita", "Unusual VAT rate"),
@@ -541,7 +547,12 @@ def _country(c: Customer) -> str:
 
 
 def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
+    regime = master.settings.tax_regime
+    no_vat = tax_regimes.WITHOUT_VAT.get(regime)
     for i in master.items:
+        if no_vat and i.vat_rate:
+            yield VAT_UNDER_REGIME(_at(layout, i, "vat_rate"), code=i.code, rate=i.vat_rate, regime=regime,
+                                   name=tax_regimes.REGIMES[regime], nature=no_vat)
         nature = i.vat_nature.upper() if i.vat_nature else None
         if nature and nature not in NATURES:
             yield BAD_NATURE(_at(layout, i, "vat_nature"), value=i.vat_nature)

@@ -1,0 +1,117 @@
+"""*Impostazioni › Regime fiscale*: the regime the seller's e-invoices declare (RegimeFiscale).
+
+RF01 (ordinary) unless the sheet says otherwise, so a workbook without the row is unchanged. A
+flat-rate seller (*forfettario*, RF19) or a *contribuente minimo* (RF02) charges no VAT: the
+data check refuses an item charged VAT, every line then carries 0 % with N2.2, and the invoice
+owes the stamp duty as any other without VAT. An issued invoice keeps the regime it was issued
+under, in the parties the ledger keeps with it."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal as D
+
+import minimal
+import pytest
+from conftest import with_stock_sheet
+from fatturapa_reading import read, schema_errors
+from test_services_no_ddt import april_einvoices
+from test_shipping import shipping_sheets
+
+from toolkit.core.invoicing import Period
+from toolkit.intake.validation import check
+from toolkit.model.parties import Parties, party_book
+from toolkit.services import einvoice
+
+REGIME_CELL = ("Impostazioni", "B9")
+
+
+def with_regime(sheets, regime):
+    minimal.set_cell(sheets, "Impostazioni", "A9", "Regime fiscale")
+    minimal.set_cell(sheets, "Impostazioni", "B9", regime)
+    return sheets
+
+
+def without_vat(sheets):
+    for row in sheets["Articoli"][1:]:
+        row[3:5] = [0, "N2.2"]
+    return sheets
+
+
+def flat_rate_sheets(regime="RF19"):
+    """The shipping workbook of a forfettario: its goods at 0 % with N2.2, customers with a CAP."""
+    sheets = without_vat(with_regime(shipping_sheets(), regime))
+    for row, postcode in zip(sheets["Clienti"], ("CAP", "20121", "00184")):
+        row.append(postcode)
+    return sheets
+
+
+@pytest.mark.parametrize("typed, code", [
+    ("RF19", "RF19"), ("rf19", "RF19"), ("RF19 - Forfettario", "RF19"), (" RF02 contribuenti minimi", "RF02"),
+    ("RF04", "RF04"), (None, "RF01")])
+def test_the_regime_is_read_as_a_desk_writes_it(typed, code):
+    result = check(minimal.workbook(with_regime(without_vat(with_stock_sheet(minimal.sheets())), typed)))
+    assert result.problems == []
+    assert result.master.settings.tax_regime == code
+
+
+def test_a_workbook_without_the_row_is_under_the_ordinary_regime():
+    assert check(minimal.workbook(with_stock_sheet(minimal.sheets()))).master.settings.tax_regime == "RF01"
+
+
+@pytest.mark.parametrize("typed", ["RF03", "RF20", "forfettario", "19", "RF1"])
+def test_a_code_the_schema_does_not_know_is_refused_at_its_cell_with_the_valid_ones(typed):
+    [problem] = check(minimal.workbook(with_regime(with_stock_sheet(minimal.sheets()), typed))).problems
+    assert ((problem.sheet, problem.cell), problem.code, problem.is_error) == (REGIME_CELL, "not-a-tax-regime", True)
+    assert "RF01, RF02, RF04, RF05" in problem.message("it") and "RF18, RF19" in problem.message("en")
+
+
+def test_under_a_regime_without_vat_an_item_charged_vat_is_refused_at_its_rate():
+    for regime in ("RF19", "RF02"):
+        problems = check(minimal.workbook(with_regime(with_stock_sheet(minimal.sheets()), regime))).problems
+        assert [(p.sheet, p.cell, p.code) for p in problems] == [
+            ("Articoli", "D2", "vat-under-regime"), ("Articoli", "D3", "vat-under-regime")]
+        assert "scrivi 0 in Aliquota IVA e N2.2 in Natura IVA" in problems[0].message("it")
+    assert check(minimal.workbook(with_regime(with_stock_sheet(minimal.sheets()), "RF04"))).problems == []
+    assert [p for p in check(minimal.workbook(flat_rate_sheets())).problems if p.is_error] == []
+
+
+def test_a_flat_rate_sellers_einvoices_declare_rf19_charge_no_vat_and_owe_the_stamp_duty(tmp_path, ledger):
+    _, files = april_einvoices(check(minimal.workbook(flat_rate_sheets())).master, ledger, tmp_path)
+    assert len(files) == 2
+    for path in files.values():
+        invoice = read(path)
+        assert schema_errors(path.read_bytes()) == []
+        assert invoice.regime == "RF19"
+        assert {(line.rate, line.nature) for line in invoice.lines} <= {(D(0), "N2.2"), (D(0), "N1")}
+        assert all(vat == 0 for _, _, _, vat, _ in invoice.summary)
+        exempt = sum(taxable for _, nature, taxable, _, _ in invoice.summary if nature == "N2.2")
+        assert invoice.stamp_duty == (D("2.00") if exempt > D("77.47") else None), (exempt, invoice.stamp_duty)
+    assert {read(path).stamp_duty for path in files.values()} == {D("2.00"), None}
+
+
+def test_an_ordinary_sellers_einvoices_still_declare_rf01(tmp_path, ledger):
+    sheets = shipping_sheets()
+    for row, postcode in zip(sheets["Clienti"], ("CAP", "20121", "00184")):
+        row.append(postcode)
+    _, files = april_einvoices(check(minimal.workbook(sheets)).master, ledger, tmp_path)
+    assert files and {read(path).regime for path in files.values()} == {"RF01"}
+
+
+def test_an_issued_invoice_keeps_the_regime_it_was_issued_under(tmp_path, ledger):
+    """Written again after the seller left the flat-rate regime, its file still says RF19."""
+    _, first = april_einvoices(check(minimal.workbook(flat_rate_sheets())).master, ledger, tmp_path / "first")
+    ordinary = check(minimal.workbook(flat_rate_sheets("RF01"))).master
+    again = einvoice.export(ordinary, ledger, month=Period(min(read(p).day for p in first.values()),
+                                                           max(read(p).day for p in first.values())),
+                            out=tmp_path / "again")
+    assert again.files and {read(path).regime for path in again.files.values()} == {"RF19"}
+
+
+def test_parties_stored_before_the_regime_was_kept_read_the_ordinary_one():
+    master = check(minimal.workbook(flat_rate_sheets())).master
+    parties = party_book(master).parties("C001")
+    assert parties.seller.tax_regime == "RF19" and Parties.from_text(parties.text()) == parties
+    old = json.loads(parties.text())
+    del old["seller"]["tax_regime"]
+    assert Parties.from_text(json.dumps(old)).seller.tax_regime == "RF01"
