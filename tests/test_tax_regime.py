@@ -15,6 +15,7 @@ import minimal
 import pytest
 from conftest import with_stock_sheet
 from fatturapa_reading import read, schema_errors
+from python_calamine import CalamineWorkbook
 from test_services_no_ddt import april_einvoices
 from test_shipping import shipping_sheets
 
@@ -22,8 +23,10 @@ from toolkit.core.invoicing import Period
 from toolkit.intake.validation import check
 from toolkit.model.parties import Parties, party_book
 from toolkit.services import einvoice
+from toolkit.writers.accountants import write_accountants
 
 REGIME_CELL = ("Impostazioni", "B9")
+FLAT_RATE_LAW = "Operazione in franchigia da IVA, art. 1 c. 54-89 L. 190/2014 - regime forfettario"
 
 
 def with_regime(sheets, regime):
@@ -87,7 +90,17 @@ def test_a_flat_rate_sellers_einvoices_declare_rf19_charge_no_vat_and_owe_the_st
         assert all(vat == 0 for _, _, _, vat, _ in invoice.summary)
         exempt = sum(taxable for _, nature, taxable, _, _ in invoice.summary if nature == "N2.2")
         assert invoice.stamp_duty == (D("2.00") if exempt > D("77.47") else None), (exempt, invoice.stamp_duty)
+        assert [reference for _, nature, _, _, reference in invoice.summary if nature == "N2.2"] == [FLAT_RATE_LAW]
     assert {read(path).stamp_duty for path in files.values()} == {D("2.00"), None}
+
+
+def test_a_flat_rate_sellers_printed_invoice_cites_the_regimes_law_as_its_file_does(tmp_path, ledger):
+    master = check(minimal.workbook(flat_rate_sheets())).master
+    run, _ = april_einvoices(master, ledger, tmp_path)
+    copies = write_accountants(tmp_path / "copies", master, run.invoices, run.run_id, copies=True)[1]
+    book = CalamineWorkbook.from_path(str(copies))
+    cells = {str(v) for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python() for v in row}
+    assert f"N2.2: {FLAT_RATE_LAW}" in cells and "N2.2: Non soggette ad IVA - altri casi" not in cells
 
 
 def test_an_ordinary_sellers_einvoices_still_declare_rf01(tmp_path, ledger):

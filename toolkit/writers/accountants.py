@@ -33,8 +33,10 @@ from toolkit.basics.cells import address, column_letter, quote_sheet
 from toolkit.basics.files import in_parts, inside, part_path, safe_name, write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.money import cents
+from toolkit.basics.tax_regimes import ORDINARY
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.core.einvoice.codes import LEGAL_REFERENCES, pays_into_account
+from toolkit.core.einvoice import codes
+from toolkit.core.einvoice.codes import pays_into_account
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, as_stated, group_label
 from toolkit.core.payment_terms import code_in_words, due_on_delivery
 from toolkit.core.vat import VatLine
@@ -378,7 +380,7 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
     last_summary = row
     for nature in dict.fromkeys(v.nature for v in invoice.summary if v.nature):
         row += 1
-        text(sheet, row, SUMMARY, f"{nature}: {legal_reference(nature)}")
+        text(sheet, row, SUMMARY, f"{nature}: {legal_reference(nature, parties.seller.tax_regime)}")
     row += 2
     taxable_range = _range(first_summary, last_summary, SUMMARY + 2)
     vat_range = _range(first_summary, last_summary, SUMMARY + 3)
@@ -436,11 +438,12 @@ def _corrects(sheet, fmt: Formats, invoice: Invoice, row: int, lang: str) -> int
     return row + 1
 
 
-def legal_reference(nature: str) -> str:
+def legal_reference(nature: str, regime: str = ORDINARY) -> str:
     """The law that exempts a nature's amounts, as an invoice without VAT must state it: the
-    RiferimentoNormativo the FatturaPA gives it (`codes.LEGAL_REFERENCES`), so the printed
-    copy and the file say the same. A retired code (N2, N3, N6) has none: its code alone."""
-    return LEGAL_REFERENCES.get(nature, nature)
+    RiferimentoNormativo the FatturaPA gives it (`codes.legal_reference`, the seller's regime's
+    under RF19 or RF02), so the printed copy and the file say the same. A retired code (N2, N3,
+    N6) has none: its code alone."""
+    return codes.legal_reference(nature, regime) or nature
 
 
 def line_source(line: InvoiceLine, lang: str) -> str | None:

@@ -78,7 +78,7 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
     lines = tuple(_line(line) for line in invoice.lines)
     summary = tuple(
         VatSummary(s.rate, s.taxable, s.vat, s.nature,
-                   options.legal_references.get(s.nature) if s.nature else None,
+                   codes.legal_reference(s.nature, seller.tax_regime, options.legal_references) if s.nature else None,
                    codes.SPLIT_PAYMENT if invoice.split_payment and not s.nature else None)
         for s in invoice.summary)
     delivery_notes = _delivery_notes(invoice)

@@ -23,8 +23,10 @@ override, and decide whether the invoice owes the stamp duty (imposta di bollo, 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
 
+from toolkit.basics import tax_regimes
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core import stamp_duty
 
@@ -108,6 +110,27 @@ LEGAL_REFERENCES: MappingProxyType[str, str] = MappingProxyType({
     "N7": "IVA assolta in altro Stato UE, art. 7-bis/7-octies DPR 633/72",
 })
 """RiferimentoNormativo of each nature (Natura) in use since 2021."""
+
+REGIME_REFERENCES: MappingProxyType[str, str] = MappingProxyType({
+    "RF19": "Operazione in franchigia da IVA, art. 1 c. 54-89 L. 190/2014 - regime forfettario",
+    "RF02": "Operazione senza IVA, art. 1 c. 100 L. 244/2007 e art. 27 c. 1-2 DL 98/2011 - contribuenti minimi",
+})
+"""RiferimentoNormativo of the lines a seller under a regime without VAT sells at its nature
+(`tax_regimes.WITHOUT_VAT`, N2.2): the law that exempts them is the regime's, which its invoices
+must cite, not N2.2's general "other cases"."""
+
+
+def legal_reference(nature: str, regime: str = tax_regimes.ORDINARY,
+                    references: Mapping[str, str] = LEGAL_REFERENCES) -> str | None:
+    """The law a nature's amounts cite on an invoice its seller issued under `regime`.
+
+    >>> legal_reference("N2.2"), legal_reference("N2.2", "RF19")[:30], legal_reference("N1", "RF19")
+    ('Non soggette ad IVA - altri casi', 'Operazione in franchigia da IV', 'Escluse ex art. 15 DPR 633/72')
+    """
+    if regime in REGIME_REFERENCES and nature == tax_regimes.WITHOUT_VAT[regime]:
+        return REGIME_REFERENCES[regime]
+    return references.get(nature)
+
 
 RETIRED_NATURES = frozenset({"N2", "N3", "N6"})
 """Natures SDI refuses on invoices dated from 1 January 2021: use their sub-codes."""
