@@ -128,3 +128,16 @@ def test_parties_stored_before_the_regime_was_kept_read_the_ordinary_one():
     old = json.loads(parties.text())
     del old["seller"]["tax_regime"]
     assert Parties.from_text(json.dumps(old)).seller.tax_regime == "RF01"
+
+
+def test_the_samples_regime_cell_is_empty_and_offers_the_schemas_codes(tmp_path):
+    import openpyxl
+
+    from toolkit.services.sample import write_sample
+
+    settings = openpyxl.load_workbook(write_sample(tmp_path))["Impostazioni"]
+    [row] = [r for r in range(1, settings.max_row + 1) if settings.cell(r, 1).value == "Regime fiscale"]
+    assert settings.cell(row, 2).value is None
+    [rule] = [dv for dv in settings.data_validations.dataValidation if f"B{row}" in str(dv.sqref)]
+    assert rule.type == "list" and rule.errorStyle == "warning"
+    assert rule.formula1.strip('"').split(",") == ["RF01", "RF02", *(f"RF{n:02d}" for n in range(4, 20))]

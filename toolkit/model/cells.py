@@ -167,6 +167,8 @@ class Cell:
     builtin straight away. Text columns hold most of a workbook's cells."""
     limit: Limit | None = None
     """The largest number the cell may hold, either way (`toolkit.basics.limits`)."""
+    listed: tuple[str, ...] = ()
+    """The values a workbook's dropdown offers for the cell, when they are a fixed list of codes."""
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         lax: core_schema.CoreSchema = core_schema.no_info_plain_validator_function(self.read)
@@ -509,7 +511,7 @@ country's shape, kept with its prefix (`DE123456789`, `toolkit.basics.vat_ids`).
 TaxCode = Annotated[str, Cell(Kind.TAX_CODE, _tax_code, str)]
 """A codice fiscale: 16 characters for a person, 11 digits for a company."""
 Email = Annotated[str, Cell(Kind.EMAIL, _email, str)]
-TaxRegime = Annotated[str, Cell(Kind.CODE, _tax_regime, str)]
+TaxRegime = Annotated[str, Cell(Kind.CODE, _tax_regime, str, listed=tuple(tax_regimes.REGIMES))]
 """The seller's RegimeFiscale, one of the codes the FatturaPA schema enumerates (`RF19`)."""
 DayMonth = Annotated[tuple[int, int], Cell(Kind.DAY_MONTH, _day_month, tuple)]
 """(day, month), from `07/12` or a date cell."""

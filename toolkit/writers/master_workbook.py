@@ -305,6 +305,8 @@ def _write_settings(worksheet: Worksheet, sheet: Sheet, rows: Sequence[Mapping[s
             _cell_writer(column, lang, formats)(worksheet, i, 1, value)
         if column.kind is Kind.BOOL:
             _dropdown(worksheet, i, 1, i, list(YES_NO[lang]), lang)
+        elif column.cell is not None and column.cell.listed:
+            _dropdown(worksheet, i, 1, i, list(column.cell.listed), lang)
 
 
 def _add_dropdowns(worksheet: Worksheet, sheet: Sheet, count: int, lang: str, names: dict[str, str]) -> None:
