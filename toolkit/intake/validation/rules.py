@@ -182,9 +182,9 @@ NATURE_WITH_RATE = define(
     en="Item {code} has both a {rate}% rate and nature {nature}: a nature applies only with a 0 rate.")
 VAT_UNDER_REGIME = define(
     "vat-under-regime", "error",
-    it="L'articolo {code} ha aliquota {rate}%, ma il Regime fiscale di Impostazioni è {regime} ({name}), che non "
+    it="L'articolo {code} ha aliquota {rate}%, ma il Regime fiscale di Impostazioni è {regime}, {name}, che non "
        "addebita IVA: scrivi 0 in Aliquota IVA e {nature} in Natura IVA, o correggi il regime.",
-    en="Item {code} has a {rate}% rate, but the Tax regime in Settings is {regime} ({name}), which charges no VAT: "
+    en="Item {code} has a {rate}% rate, but the Tax regime in Settings is {regime}, {name}, which charges no VAT: "
        "write 0 in VAT rate and {nature} in VAT nature, or correct the regime.")
 UNUSUAL_VAT_RATE = define(
     "unusual-vat-rate", "warning",
