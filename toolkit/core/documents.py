@@ -7,16 +7,17 @@ print them, and the core computes over them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from toolkit.basics.vocab import PaymentMethod
+from toolkit.basics.vocab import InvoiceGrouping, PaymentMethod
 from toolkit.core.lines import DocumentLine
 from toolkit.core.shipping import SERVICES_SERIES, Reason
 from toolkit.core.vat import total_with_vat
 from toolkit.model.parties import Parties, PartyBook
+from toolkit.model.records import Customer
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,23 +98,30 @@ class DeliveryNote:
         return tuple(dict.fromkeys(m for line in self.lines if (m := line.payment_method or customer_method)))
 
     def to_collect(self, customer_method: PaymentMethod | None, paid_orders: Container[int],
-                   rendered: Sequence[DeliveryNoteLine] = ()) -> Decimal | None:
+                   rendered: Sequence[DeliveryNoteLine] = (), before: Sequence[DeliveryNoteLine] = ()
+                   ) -> Decimal | None:
         """What the driver collects on delivery, VAT included: the lines of the orders paid cash
         on delivery (contrassegno), the order's own method or the customer's, at their order
         prices; None when none is paid so, or on a return, whose goods come back.
 
-        Rounded as the invoice rounds its due for the delivery (`total_with_vat`: VAT per rate
-        on the rate's sum), and with the services of its orders rendered that day (`rendered`,
-        from `services_collected`; on a DDT of an older ledger, the services it carries but does
-        not print as goods), which that due includes too: the cash collected settles the due,
-        so the customer pays the whole delivery, not its goods only. An order invoiced at the
-        order and paid already (`paid_orders`, from the ledger) adds nothing: 0 when that
-        leaves nothing to collect."""
+        Rounded as the invoice rounds its due for the delivery day (`total_with_vat`: VAT per
+        rate on the rate's sum), and with the services of its orders rendered that day
+        (`rendered`, from `collections`; on a DDT of an older ledger, the services it carries
+        but does not print as goods), which that due includes too: the cash collected settles
+        the due, so the customer pays the whole delivery, not its goods only. The due is one
+        for the customer's whole day, so a second DDT of the day collects what it adds to what
+        the earlier ones collect (`before`): the day's due with it, less the due without it,
+        and the boxes of the day add up to the due to the cent. An order invoiced at the order
+        and paid already (`paid_orders`, from the ledger) adds nothing: 0 when that leaves
+        nothing to collect."""
         cash = self.cash_lines(customer_method)
         if not cash:
             return None
-        collected = [*cash, *(line for line in rendered if line.order_id in {c.order_id for c in cash})]
-        return total_with_vat(line for line in collected if line.order_id not in paid_orders)
+        orders = {line.order_id for line in cash}
+        collected = [*cash, *(line for line in rendered if line.order_id in orders)]
+        earlier = [line for line in before if line.order_id not in paid_orders]
+        owed = [line for line in collected if line.order_id not in paid_orders]
+        return total_with_vat([*earlier, *owed]) - total_with_vat(earlier)
 
     def cash_lines(self, customer_method: PaymentMethod | None) -> list[DeliveryNoteLine]:
         """The lines of the orders paid cash on delivery, none on a return (`to_collect`)."""
@@ -121,6 +129,42 @@ class DeliveryNote:
             return []
         return [line for line in self.lines
                 if (line.payment_method or customer_method) is PaymentMethod.CASH_ON_DELIVERY]
+
+
+@dataclass(frozen=True, slots=True)
+class Collecting:
+    """What a DDT's driver collects besides its own goods, from the other records of its day
+    (`DeliveryNote.to_collect`)."""
+
+    rendered: tuple[DeliveryNoteLine, ...] = ()
+    """The services of its orders rendered that day (`services_collected`)."""
+    before: tuple[DeliveryNoteLine, ...] = ()
+    """What the customer's DDTs of the day stored before it collect for the same invoice."""
+
+
+def collections(notes: Iterable[DeliveryNote], customers: Mapping[str, Customer]) -> dict[int, Collecting]:
+    """By DDT id, for each DDT collecting cash on delivery among `notes` (the customers' every
+    DDT and record of services rendered of the days printed), what it collects besides its
+    goods. The invoice charges a customer's day of cash on delivery as one due (one per
+    destination when *Raggruppamento fatture* is by destination): its DDTs, in the order they
+    were stored, each collect what they add to the day, so a DDT stored later never changes
+    what an earlier one asked, and the last one's box closes the day at the due."""
+    notes = sorted(notes, key=lambda note: note.id)
+    rendered = services_collected(notes)
+    found: dict[int, Collecting] = {}
+    earlier: dict[tuple[date, str, str | None], list[DeliveryNoteLine]] = defaultdict(list)
+    for note in notes:
+        customer = customers.get(note.customer)
+        cash = note.cash_lines(customer.payment_method if customer else None) if note.is_ddt else []
+        if not cash:
+            continue
+        by_address = customer is not None and customer.invoice_grouping is InvoiceGrouping.SHIPPING_ADDRESS
+        day = earlier[(note.day, note.customer, note.ship_to if by_address else None)]
+        services = rendered.get(note.id, ())
+        found[note.id] = Collecting(services, tuple(day))
+        orders = {line.order_id for line in cash}
+        day += [*cash, *(line for line in services if line.order_id in orders)]
+    return found
 
 
 def services_collected(notes: Iterable[DeliveryNote]) -> dict[int, tuple[DeliveryNoteLine, ...]]:

@@ -294,6 +294,13 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
     ]
 
 
+def ids_of_days(conn: Connection, days: Collection[date], customers: Collection[str]) -> list[int]:
+    """The ids of these customers' DDTs and records of services rendered of these days: which
+    of them a printing does not hold already is all it reads again (`load_notes`)."""
+    rows = conn.execute(select(d.id).where(d.delivery_date.in_(sorted(days)), d.customer.in_(sorted(customers))))
+    return [r.id for r in rows]
+
+
 def buyer_names(conn: Connection, delivery_ids: Collection[int]) -> dict[str, str]:
     """The customers' names as these DDTs printed them (their kept parties), by customer code,
     the latest DDT's for each: who a customer was once the master no longer lists it. DDTs

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Container, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,13 +30,13 @@ from toolkit.basics import codes
 from toolkit.basics.labels import label
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import first_numbers
-from toolkit.core.documents import DeliveryNote, DeliveryNoteLine, services_collected
+from toolkit.core.documents import Collecting, DeliveryNote, collections
 from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import check_writable, reading, writing
-from toolkit.ledger.deliveries import load_notes, paid_at_order
+from toolkit.ledger.deliveries import ids_of_days, load_notes, paid_at_order
 from toolkit.ledger.invoices import load_invoices
 from toolkit.ledger.orders import load_orders
 from toolkit.ledger.printings import (
@@ -371,10 +371,9 @@ def load(conn: Connection, kind: str, ids: Sequence[int]) -> list[Document]:
 
 
 def write(kind: str, out: Path, master: MasterData, documents: Sequence[Document], lang: str,
-          paid: Container[int] = frozenset(), rendered: Mapping[int, Sequence[DeliveryNoteLine]] | None = None) -> Path:
-    """The printable documents, by the writer of their first printing; `paid`: the DDTs' orders
-    with nothing left to collect (`paid_for`); `rendered`: the services each DDT's driver
-    collects for (`rendered_for`)."""
+          cash: Cash | None = None) -> Path:
+    """The printable documents, by the writer of their first printing; `cash`: what the DDTs'
+    drivers collect (`cash_for`)."""
     if kind == "orders":
         from toolkit.writers.orders_book import write_order_documents
 
@@ -382,39 +381,44 @@ def write(kind: str, out: Path, master: MasterData, documents: Sequence[Document
     if kind == "ddt":
         from toolkit.writers.ddt import write_delivery_notes
 
-        return write_delivery_notes(out, master, documents, lang, paid_orders=paid,  # type: ignore[arg-type]
-                                    rendered=rendered)
+        cash = cash or Cash()
+        return write_delivery_notes(out, master, documents, lang, paid_orders=cash.paid,  # type: ignore[arg-type]
+                                    collecting=cash.collecting)
     from toolkit.writers.accountants import write_copies
 
     return write_copies(out, master, documents, lang)  # type: ignore[arg-type]
 
 
-def paid_for(ledger: Ledger, master: MasterData, documents: Sequence[Document]) -> set[int]:
-    """The orders of these DDTs paid cash on delivery that were invoiced at the order and paid
-    (`paid_at_order`): their drivers collect nothing. The ledger is asked only when a DDT has
-    an order paid cash on delivery."""
-    book = party_book(master)
-    asked = {line.order_id for note in documents if isinstance(note, DeliveryNote)
-             for line in note.cash_lines(book.payment_method(note.customer))}
-    if not asked:
-        return set()
-    with reading(ledger) as conn:
-        return paid_at_order(conn, asked)
+@dataclass(frozen=True)
+class Cash:
+    """What the DDTs printed say their drivers collect, worked out anew at each printing."""
+
+    paid: Container[int] = frozenset()
+    """The orders invoiced at the order and paid (`paid_at_order`): their drivers collect nothing."""
+    collecting: Mapping[int, Collecting] = field(default_factory=dict)
+    """By DDT id, what it collects besides its goods (`collections`)."""
 
 
-def rendered_for(ledger: Ledger, master: MasterData, documents: Sequence[Document]
-                 ) -> dict[int, tuple[DeliveryNoteLine, ...]]:
-    """By DDT id, the services of its orders paid cash on delivery rendered that day, whose cash
-    its driver collects with the goods (`services_collected`): they travel on no DDT, so they
-    are read from the ledger, with every DDT of those days, which decides the DDT that collects
-    them whichever of them is printed. The ledger is asked only when a DDT collects cash."""
+def cash_for(ledger: Ledger, master: MasterData, documents: Sequence[Document]) -> Cash:
+    """What the DDTs among `documents` that collect cash on delivery collect: their customers'
+    other DDTs and services rendered of their days are read (those printed are in hand), since
+    the day's due is shared among them and a service goes with one of them, whichever is
+    printed; then which of all their orders were invoiced at the order and paid. The ledger is
+    asked only when a DDT collects cash."""
     book = party_book(master)
-    days = {note.day for note in documents if isinstance(note, DeliveryNote) and note.is_ddt
-            and note.cash_lines(book.payment_method(note.customer))}
-    if not days:
-        return {}
+    notes = [note for note in documents if isinstance(note, DeliveryNote)]
+    collect = [note for note in notes if note.is_ddt and note.cash_lines(book.payment_method(note.customer))]
+    if not collect:
+        return Cash()
+    held = {note.id for note in notes}
     with reading(ledger) as conn:
-        return services_collected(load_notes(conn, day_from=min(days), day_to=max(days)))
+        others = [i for i in ids_of_days(conn, {n.day for n in collect}, {n.customer for n in collect})
+                  if i not in held]
+        day = [*notes, *load_notes(conn, ids=others)] if others else notes
+        collecting = collections(day, {c.code: c for c in master.customers})
+        asked = {line.order_id for note in day if note.id in collecting
+                 for line in note.cash_lines(book.payment_method(note.customer))}
+        return Cash(paid_at_order(conn, asked), collecting)
 
 
 def mark(ledger: Ledger, kind: str, documents: Sequence[Document]) -> None:
@@ -430,8 +434,7 @@ def write_and_mark(ledger: Ledger, master: MasterData, kind: str, documents: Seq
     """Print documents already stored: write them, then record the printing. A failure to write
     becomes `NotPrinted`, naming the documents and the command that prints them."""
     try:
-        written = write(kind, out, master, documents, lang, paid_for(ledger, master, documents),
-                        rendered_for(ledger, master, documents))
+        written = write(kind, out, master, documents, lang, cash_for(ledger, master, documents))
     except (Exception, KeyboardInterrupt) as exc:
         raise NotPrinted(kind, _numbers(documents), out, exc) from exc
     try:
@@ -504,11 +507,11 @@ def print_documents(master: MasterData, ledger: Ledger, kind: str, selection: Se
     if not own_file:
         out, kept = reprint_target(ledger, kind, out, {d.number for d in documents if d.number}, pdf)
         problems = [*problems, *kept]
-    paid, rendered = paid_for(ledger, master, documents), rendered_for(ledger, master, documents)
+    cash = cash_for(ledger, master, documents)
     check_writable(ledger)
-    written = write(kind, out, master, documents, lang, paid, rendered)
+    written = write(kind, out, master, documents, lang, cash)
     mark(ledger, kind, documents)
     pdfs = documents_to_pdf(written.with_suffix(".pdf"), documents,
-                            lambda path, one: write(kind, path, master, one, lang, paid, rendered),
+                            lambda path, one: write(kind, path, master, one, lang, cash),
                             part=label("doc.file_part", lang), progress=progress) if pdf else []
     return Printed(tuple(d.number or "?" for d in documents), written, tuple(problems), tuple(pdfs))
