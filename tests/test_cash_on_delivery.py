@@ -168,12 +168,14 @@ CAPTION = "Contrassegno: da incassare alla consegna (IVA inclusa)"
 
 
 def cash_customer_master(*, invoiced_at_order: bool = False, milk_a_service: bool = False,
-                         two_vans: bool = False, by_destination: bool = False) -> MasterData:
+                         two_vans: bool = False, by_destination: bool = False, by_project: bool = False
+                         ) -> MasterData:
     """`test_order_terms`' workbook, C002 paying cash on delivery, with the weekly template T005;
     with `milk_a_service`, A002 is a service (*Servizio* sì), which travels on no DDT; with
     `two_vans`, T005's lines are two templates', T005 a kilo of coffee and the milk, T006 the
     other kilo and the book, so that they can leave on two DDTs of the day; with
-    `by_destination`, T006 delivers to C002's D002 and C002's invoices are one per destination."""
+    `by_destination`, T006 delivers to C002's D002 and C002's invoices are one per destination;
+    with `by_project`, T005 is project PRJ-A's, T006 PRJ-B's, and C002's invoices one per project."""
     s = sheets()
     if milk_a_service:
         for row, service in zip(s["Articoli"], ("Servizio", "no", "sì", "no")):
@@ -191,8 +193,14 @@ def cash_customer_master(*, invoiced_at_order: bool = False, milk_a_service: boo
                                     *s["Modelli ordine"][-1][3:]])
     if by_destination:
         s["Destinazioni"].append(["D002", "C002", "Via Nizza 5", "Roma"])
+    if by_destination or by_project:
         s["Clienti"][0].append("Raggruppamento fatture")
-        c002 += [None] * (len(s["Clienti"][0]) - 1 - len(c002)) + ["Destinazione"]
+        c002 += [None] * (len(s["Clienti"][0]) - 1 - len(c002)) + ["Destinazione" if by_destination else "Progetto"]
+    if by_project:
+        s["Modelli ordine"][0].append("Progetto")
+        for row in s["Modelli ordine"][1:]:
+            row += [None] * (len(s["Modelli ordine"][0]) - 1 - len(row)) + [
+                {"T005": "PRJ-A", "T006": "PRJ-B"}.get(row[0])]
     s["Righe modello"] += [["T005", "A001", 1, 18.52, None], [second, "A001", 1, 18.52, "per il banco"],
                            ["T005", "A002", 7, 1.23, None], [second, "A003", 1, None, None]]
     result = check(minimal.workbook(s))
@@ -299,6 +307,39 @@ def test_a_customers_ddts_of_one_day_collect_the_days_due_to_the_cent(ledger, tm
         [invoice] = [x for x in load_invoices(conn) if x.customer == "C002"]
     assert [(x.due_date, x.amount) for x in invoice.dues] == [(FIRST, day)]
     assert sum(D(str(box)) for box in boxes) == day
+
+
+def test_ddts_invoiced_as_they_ship_each_collect_their_own_invoices_due(ledger, tmp_path):
+    """`ship --invoice` twice in a day: each van's DDT is on its own invoice, due that day, so
+    each box is what its invoice asks, 31.54 and 32.59, not a share of one day's 64.14."""
+    master = cash_customer_master(two_vans=True)
+    created = create(master, ledger, FIRST, with_catch_up=False)
+    [first_order] = [row["number"] for row in created.created if row["template"] == "T005"]
+    vans = [ship(master, ledger, FIRST, numbers=[first_order], out=tmp_path / "van-1.xlsx", invoice=True),
+            ship(master, ledger, FIRST, all_open=True, out=tmp_path / "van-2.xlsx", invoice=True)]
+    boxes, dues = [], []
+    for van in vans:
+        [ddt] = [n for n in van.notes if n.customer == "C002"]
+        [invoice] = [x for x in van.invoices if x.customer == "C002"]
+        boxes.append(below(openpyxl.load_workbook(van.written)[ddt.number], CAPTION).value)
+        dues.append([(d.due_date, d.amount) for d in invoice.dues])
+    assert dues == [[(FIRST, D("31.54"))], [(FIRST, D("32.59"))]]
+    assert boxes == [31.54, 32.59]
+
+
+def test_a_ddt_of_two_projects_invoiced_apart_collects_each_invoices_due(ledger, tmp_path):
+    """C002 invoiced per project: its one DDT of the day carries T005's order of PRJ-A and
+    T006's of PRJ-B, which go to two invoices, each rounding its own VAT: the box collects their
+    two dues, 31.54 + 32.59 = 64.13, not the 64.14 of the lines rounded together."""
+    master = cash_customer_master(two_vans=True, by_project=True)
+    ddt = shipped_ddts(master, ledger, tmp_path / "ddt.xlsx")["C002"]
+    assert below(ddt, CAPTION).value == 64.13
+    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    assert result.run_id, result.problems
+    with reading(ledger) as conn:
+        invoices = [x for x in load_invoices(conn) if x.customer == "C002"]
+    assert sorted((x.group_key, [(d.due_date, d.amount) for d in x.dues]) for x in invoices) == [
+        ("project:PRJ-A", [(FIRST, D("31.54"))]), ("project:PRJ-B", [(FIRST, D("32.59"))])]
 
 
 def test_ddts_to_destinations_invoiced_apart_each_collect_their_own_invoices_due(ledger, tmp_path):

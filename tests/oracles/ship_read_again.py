@@ -81,7 +81,7 @@ def stored_notes(conn: Connection, ids: Sequence[int], series: str, drafts: Sequ
                 line.item, line.description, line.unit, quantity, line.unit_price, amount,
                 line.vat_rate, line.vat_nature, line_id, line.order_line_id, line.order_id, line.order_number,
                 line.line_no, order.customer_reference, order.payment_method,
-                next(ol.note for ol in order.lines if ol.id == line.order_line_id)))
+                next(ol.note for ol in order.lines if ol.id == line.order_line_id), order.project))
         notes.append(DeliveryNote(
             delivery_id, document_number(series, draft.day.year, number), series, draft.day.year, number, draft.day,
             draft.customer, draft.ship_to, draft.carrier, draft.reason, draft.packages,

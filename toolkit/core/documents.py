@@ -37,6 +37,9 @@ class DeliveryNoteLine(DocumentLine):
     """The order's own payment method; None: the customer's."""
     note: str | None = None
     """The order line's note (read from the order line, not stored on the DDT line)."""
+    project: str | None = None
+    """The order's project, which keeps its invoice apart when the customer's invoices are one
+    per project."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,30 +101,33 @@ class DeliveryNote:
         return tuple(dict.fromkeys(m for line in self.lines if (m := line.payment_method or customer_method)))
 
     def to_collect(self, customer_method: PaymentMethod | None, paid_orders: Container[int],
-                   rendered: Sequence[DeliveryNoteLine] = (), before: Sequence[DeliveryNoteLine] = ()
-                   ) -> Decimal | None:
-        """What the driver collects on delivery, VAT included: the lines of the orders paid cash
-        on delivery (contrassegno), the order's own method or the customer's, at their order
-        prices; None when none is paid so, or on a return, whose goods come back.
+                   rendered: Sequence[DeliveryNoteLine] = ()) -> Decimal | None:
+        """What the driver collects on delivery, VAT included, when this DDT is its customer's
+        only one of the day (`cash_to_collect` shares a day among its DDTs): the lines of the
+        orders paid cash on delivery (contrassegno), the order's own method or the customer's,
+        at their order prices; None when none is paid so, or on a return, whose goods come back.
 
-        Rounded as the invoice rounds its due for the delivery day (`total_with_vat`: VAT per
-        rate on the rate's sum), and with the services of its orders rendered that day
-        (`rendered`, from `collections`; on a DDT of an older ledger, the services it carries
-        but does not print as goods), which that due includes too: the cash collected settles
-        the due, so the customer pays the whole delivery, not its goods only. The due is one
-        for the customer's whole day, so a second DDT of the day collects what it adds to what
-        the earlier ones collect (`before`): the day's due with it, less the due without it,
-        and the boxes of the day add up to the due to the cent. An order invoiced at the order
-        and paid already (`paid_orders`, from the ledger) adds nothing: 0 when that leaves
-        nothing to collect."""
+        Rounded as the invoice rounds its due for the delivery (`total_with_vat`: VAT per rate
+        on the rate's sum), and with the services of its orders rendered that day (`rendered`,
+        from `services_collected`; on a DDT of an older ledger, the services it carries but does
+        not print as goods), which that due includes too: the cash collected settles the due,
+        so the customer pays the whole delivery, not its goods only. An order invoiced at the
+        order and paid already (`paid_orders`, from the ledger) adds nothing: 0 when that
+        leaves nothing to collect."""
+        collected = self.collected(customer_method, rendered)
+        if collected is None:
+            return None
+        return total_with_vat(line for line in collected if line.order_id not in paid_orders)
+
+    def collected(self, customer_method: PaymentMethod | None, rendered: Sequence[DeliveryNoteLine] = ()
+                  ) -> list[DeliveryNoteLine] | None:
+        """The lines whose cash the driver collects (`to_collect`), paid or not; None when none
+        is paid cash on delivery."""
         cash = self.cash_lines(customer_method)
         if not cash:
             return None
         orders = {line.order_id for line in cash}
-        collected = [*cash, *(line for line in rendered if line.order_id in orders)]
-        earlier = [line for line in before if line.order_id not in paid_orders]
-        owed = [line for line in collected if line.order_id not in paid_orders]
-        return total_with_vat([*earlier, *owed]) - total_with_vat(earlier)
+        return [*cash, *(line for line in rendered if line.order_id in orders)]
 
     def cash_lines(self, customer_method: PaymentMethod | None) -> list[DeliveryNoteLine]:
         """The lines of the orders paid cash on delivery, none on a return (`to_collect`)."""
@@ -131,40 +137,53 @@ class DeliveryNote:
                 if (line.payment_method or customer_method) is PaymentMethod.CASH_ON_DELIVERY]
 
 
-@dataclass(frozen=True, slots=True)
-class Collecting:
-    """What a DDT's driver collects besides its own goods, from the other records of its day
-    (`DeliveryNote.to_collect`)."""
+def cash_to_collect(notes: Iterable[DeliveryNote], customers: Mapping[str, Customer],
+                    paid_orders: Container[int] = frozenset(), invoiced: Mapping[int, int] | None = None
+                    ) -> dict[int, Decimal]:
+    """By DDT id, the cash each DDT collecting cash on delivery among `notes` asks (the
+    customers' every DDT and record of services rendered of the days printed), as `to_collect`
+    says of a DDT alone: its goods and the services rendered with them (`services_collected`),
+    but for the orders invoiced at the order and paid (`paid_orders`).
 
-    rendered: tuple[DeliveryNoteLine, ...] = ()
-    """The services of its orders rendered that day (`services_collected`)."""
-    before: tuple[DeliveryNoteLine, ...] = ()
-    """What the customer's DDTs of the day stored before it collect for the same invoice."""
-
-
-def collections(notes: Iterable[DeliveryNote], customers: Mapping[str, Customer]) -> dict[int, Collecting]:
-    """By DDT id, for each DDT collecting cash on delivery among `notes` (the customers' every
-    DDT and record of services rendered of the days printed), what it collects besides its
-    goods. The invoice charges a customer's day of cash on delivery as one due (one per
-    destination when *Raggruppamento fatture* is by destination): its DDTs, in the order they
-    were stored, each collect what they add to the day, so a DDT stored later never changes
-    what an earlier one asked, and the last one's box closes the day at the due."""
+    An invoice charges a customer's day as one due, its VAT rounded on the day's sum: so the
+    day's DDTs, in the order they were stored, each collect what they add to the due of the
+    invoice that charges their lines, the due with them less the due without, and the boxes
+    add up to it to the cent; a DDT stored later never changes what an earlier one asked. The
+    invoice is the one issued already (`invoiced`: by DDT line id, the invoice charging it:
+    `ship --invoice`, at the order, a month end run), else the one a month end run will make,
+    one per customer, destination or project (*Raggruppamento fatture*, `group_key`)."""
     notes = sorted(notes, key=lambda note: note.id)
     rendered = services_collected(notes)
-    found: dict[int, Collecting] = {}
-    earlier: dict[tuple[date, str, str | None], list[DeliveryNoteLine]] = defaultdict(list)
+    invoiced = invoiced or {}
+    earlier: dict[tuple[object, ...], list[DeliveryNoteLine]] = defaultdict(list)
+    found: dict[int, Decimal] = {}
     for note in notes:
         customer = customers.get(note.customer)
-        cash = note.cash_lines(customer.payment_method if customer else None) if note.is_ddt else []
-        if not cash:
+        collected = (note.collected(customer.payment_method if customer else None, rendered.get(note.id, ()))
+                     if note.is_ddt else None)
+        if collected is None:
             continue
-        by_address = customer is not None and customer.invoice_grouping is InvoiceGrouping.SHIPPING_ADDRESS
-        day = earlier[(note.day, note.customer, note.ship_to if by_address else None)]
-        services = rendered.get(note.id, ())
-        found[note.id] = Collecting(services, tuple(day))
-        orders = {line.order_id for line in cash}
-        day += [*cash, *(line for line in services if line.order_id in orders)]
+        grouping = customer.invoice_grouping if customer else None
+        mine: dict[tuple[object, ...], list[DeliveryNoteLine]] = defaultdict(list)
+        for line in collected:
+            if line.order_id not in paid_orders:
+                mine[_charged_by(note, line, grouping, invoiced)].append(line)
+        found[note.id] = sum((total_with_vat([*earlier[due], *lines]) - total_with_vat(earlier[due])
+                              for due, lines in mine.items()), Decimal(0))
+        for due, lines in mine.items():
+            earlier[due] += lines
     return found
+
+
+def _charged_by(note: DeliveryNote, line: DeliveryNoteLine, grouping: InvoiceGrouping | None,
+                invoiced: Mapping[int, int]) -> tuple[object, ...]:
+    """The due that charges a line collected on delivery: its invoice's for the DDT's day, the
+    invoice issued already, else the month end's invoice for its customer and grouping."""
+    issued = invoiced.get(line.id)
+    if issued is not None:
+        return (issued, note.day)
+    return (None, note.day, note.customer, note.ship_to if grouping is InvoiceGrouping.SHIPPING_ADDRESS else None,
+            line.project if grouping is InvoiceGrouping.PROJECT else None)
 
 
 def services_collected(notes: Iterable[DeliveryNote]) -> dict[int, tuple[DeliveryNoteLine, ...]]:

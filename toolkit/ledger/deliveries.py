@@ -275,7 +275,7 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
         rows = conn.execute(
             select(dl.id, dl.delivery_id, dl.order_line_id, dl.quantity, ol.order_id, ol.line_no, ol.item,
                    ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature, o.series, o.year, o.number,
-                   o.customer_reference, o.payment_method, ol.note)
+                   o.customer_reference, o.payment_method, ol.note, o.project)
             .select_from(schema.delivery_lines.join(schema.order_lines, ol.id == dl.order_line_id)
                          .join(schema.orders, o.id == ol.order_id))
             .where(dl.delivery_id.in_(chunk))
@@ -285,7 +285,7 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
                 r.item, r.description, r.unit, r.quantity, r.unit_price, line_amount(r.quantity, r.unit_price),
                 r.vat_rate, r.vat_nature, r.id, r.order_line_id, r.order_id,
                 document_number(r.series, r.year, r.number), r.line_no, r.customer_reference,
-                PaymentMethod(r.payment_method) if r.payment_method else None, r.note))
+                PaymentMethod(r.payment_method) if r.payment_method else None, r.note, r.project))
     return [
         DeliveryNote(h.id, document_number(h.series, h.year, h.number), h.series, h.year, h.number, h.delivery_date,
                      h.customer, h.ship_to, h.carrier, Reason(h.reason), h.packages, h.weight, bool(h.forced),
@@ -299,6 +299,22 @@ def ids_of_days(conn: Connection, days: Collection[date], customers: Collection[
     of them a printing does not hold already is all it reads again (`load_notes`)."""
     rows = conn.execute(select(d.id).where(d.delivery_date.in_(sorted(days)), d.customer.in_(sorted(customers))))
     return [r.id for r in rows]
+
+
+def invoices_charging(conn: Connection, lines: Sequence[DeliveryNoteLine]) -> dict[int, int]:
+    """By DDT line id, the invoice (draft or final) that charges it, citing it or, invoiced at
+    the order, its order line: the invoice whose due a driver's cash settles
+    (`toolkit.core.documents.cash_to_collect`). Lines not invoiced yet are left out."""
+    il = schema.invoice_lines.c
+    found: dict[int, int] = {}
+    for condition in among(conn, il.delivery_line_id, sorted({line.id for line in lines})):
+        found.update(conn.execute(select(il.delivery_line_id, il.invoice_id).where(condition)).all())
+    by_order_line: dict[int, int] = {}
+    for condition in among(conn, il.order_line_id, sorted({line.order_line_id for line in lines})):
+        by_order_line.update(conn.execute(select(il.order_line_id, il.invoice_id)
+                                          .where(condition, uninvoiced.cites_no_ddt_line(il.delivery_line_id))).all())
+    return {line.id: found[line.id] if line.id in found else by_order_line[line.order_line_id]
+            for line in lines if line.id in found or line.order_line_id in by_order_line}
 
 
 def buyer_names(conn: Connection, delivery_ids: Collection[int]) -> dict[str, str]:

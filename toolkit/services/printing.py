@@ -22,6 +22,7 @@ from collections.abc import Callable, Collection, Container, Iterator, Mapping, 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -30,13 +31,13 @@ from toolkit.basics import codes
 from toolkit.basics.labels import label
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import first_numbers
-from toolkit.core.documents import Collecting, DeliveryNote, collections
+from toolkit.core.documents import DeliveryNote, cash_to_collect
 from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import check_writable, reading, writing
-from toolkit.ledger.deliveries import ids_of_days, load_notes, paid_at_order
+from toolkit.ledger.deliveries import ids_of_days, invoices_charging, load_notes, paid_at_order
 from toolkit.ledger.invoices import load_invoices
 from toolkit.ledger.orders import load_orders
 from toolkit.ledger.printings import (
@@ -383,7 +384,7 @@ def write(kind: str, out: Path, master: MasterData, documents: Sequence[Document
 
         cash = cash or Cash()
         return write_delivery_notes(out, master, documents, lang, paid_orders=cash.paid,  # type: ignore[arg-type]
-                                    collecting=cash.collecting)
+                                    to_collect=cash.to_collect)
     from toolkit.writers.accountants import write_copies
 
     return write_copies(out, master, documents, lang)  # type: ignore[arg-type]
@@ -395,30 +396,32 @@ class Cash:
 
     paid: Container[int] = frozenset()
     """The orders invoiced at the order and paid (`paid_at_order`): their drivers collect nothing."""
-    collecting: Mapping[int, Collecting] = field(default_factory=dict)
-    """By DDT id, what it collects besides its goods (`collections`)."""
+    to_collect: Mapping[int, Decimal] = field(default_factory=dict)
+    """By DDT id, the cash it collects (`cash_to_collect`)."""
 
 
 def cash_for(ledger: Ledger, master: MasterData, documents: Sequence[Document]) -> Cash:
     """What the DDTs among `documents` that collect cash on delivery collect: their customers'
     other DDTs and services rendered of their days are read (those printed are in hand), since
-    the day's due is shared among them and a service goes with one of them, whichever is
-    printed; then which of all their orders were invoiced at the order and paid. The ledger is
-    asked only when a DDT collects cash."""
+    a day's due is shared among its DDTs and a service goes with one of them, whichever is
+    printed; then which of their orders were invoiced at the order and paid, and which lines
+    an invoice charges already. The ledger is asked only when a DDT collects cash."""
     book = party_book(master)
     notes = [note for note in documents if isinstance(note, DeliveryNote)]
     collect = [note for note in notes if note.is_ddt and note.cash_lines(book.payment_method(note.customer))]
     if not collect:
         return Cash()
     held = {note.id for note in notes}
+    days = {(note.day, note.customer) for note in collect}
     with reading(ledger) as conn:
-        others = [i for i in ids_of_days(conn, {n.day for n in collect}, {n.customer for n in collect})
+        others = [i for i in ids_of_days(conn, {day for day, _ in days}, {customer for _, customer in days})
                   if i not in held]
-        day = [*notes, *load_notes(conn, ids=others)] if others else notes
-        collecting = collections(day, {c.code: c for c in master.customers})
-        asked = {line.order_id for note in day if note.id in collecting
-                 for line in note.cash_lines(book.payment_method(note.customer))}
-        return Cash(paid_at_order(conn, asked), collecting)
+        day = [note for note in [*notes, *(load_notes(conn, ids=others) if others else ())]
+               if (note.day, note.customer) in days]
+        asked = {line.order_id for note in day for line in note.cash_lines(book.payment_method(note.customer))}
+        paid = paid_at_order(conn, asked)
+        invoiced = invoices_charging(conn, [line for note in day for line in note.lines])
+    return Cash(paid, cash_to_collect(day, {c.code: c for c in master.customers}, paid, invoiced))
 
 
 def mark(ledger: Ledger, kind: str, documents: Sequence[Document]) -> None:

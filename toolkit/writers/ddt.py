@@ -15,9 +15,9 @@ printed under its description, for the driver.
 
 Goods paid cash on delivery (contrassegno: the customer's method or the order's own) put a
 framed box on the DDT with the cash the driver collects, VAT included
-(`DeliveryNote.to_collect`): the goods and the services of the same orders rendered that day,
-as the invoice's due for the day charges both, a second DDT of the customer's day what it adds
-to that due, so that the day's boxes add up to it; or it says there is nothing to collect when
+(`toolkit.core.documents.cash_to_collect`): the goods and the services of the same orders
+rendered that day, as the invoice's due for the day charges both, a second DDT of the
+customer's day what it adds to that due, so that the day's boxes add up to it; or it says there is nothing to collect when
 the order was invoiced at the order and paid.
 """
 
@@ -32,7 +32,7 @@ from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.core.documents import Collecting, DeliveryNote, DeliveryNoteLine
+from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.shipping import reason_label
 from toolkit.model.parties import Parties, party_book
 from toolkit.model.records import MasterData
@@ -90,14 +90,15 @@ _BOX_SPANS = ((0, 0), (1, 2), (3, 4))
 
 def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[DeliveryNote], lang: str = "it", *,
                          paid_orders: Container[int] = frozenset(),
-                         collecting: Mapping[int, Collecting] | None = None) -> Path:
+                         to_collect: Mapping[int, Decimal] | None = None) -> Path:
     """One workbook, one printable sheet per DDT named by its number. `paid_orders`: the orders
     invoiced at the order and paid, whose cash on delivery the driver no longer collects
-    (`toolkit.ledger.deliveries.paid_at_order`); `collecting`: by DDT id, what it collects
-    besides its goods, the services of its orders rendered that day and its share of the
-    customer's day (`toolkit.core.documents.collections`). A record of services rendered is
-    no DDT (`DeliveryNote.is_ddt`) and gets no sheet."""
-    collecting = collecting or {}
+    (`toolkit.ledger.deliveries.paid_at_order`); `to_collect`: by DDT id, the cash it
+    collects, with the services of its orders rendered that day, as its share of the day's due
+    (`toolkit.core.documents.cash_to_collect`); a DDT it does not name collects as if alone
+    (`DeliveryNote.to_collect`). A record of services rendered is no DDT
+    (`DeliveryNote.is_ddt`) and gets no sheet."""
+    to_collect = to_collect or {}
     notes = [note for note in notes if note.is_ddt]
 
     def write(tmp: Path) -> None:
@@ -109,7 +110,7 @@ def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[Deliv
         taken: set[str] = set()
         for note in notes:
             payment = _Payment.of(note, master_parties.payment_method(note.customer), paid_orders,
-                                  collecting.get(note.id, Collecting()))
+                                  to_collect)
             _note_sheet(book.add_worksheet(sheet_name(note.number, taken)), fmt, extra, note.parties_in(master_parties),
                         services, note, payment, lang)
         if not notes:
@@ -148,8 +149,9 @@ class _Payment:
 
     @classmethod
     def of(cls, note: DeliveryNote, customer_method: PaymentMethod | None, paid_orders: Container[int],
-           collecting: Collecting) -> _Payment:
-        to_collect = note.to_collect(customer_method, paid_orders, collecting.rendered, collecting.before)
+           collected: Mapping[int, Decimal]) -> _Payment:
+        to_collect = (collected[note.id] if note.id in collected
+                      else note.to_collect(customer_method, paid_orders))
         shown = note.payment_methods or to_collect is not None
         paid = to_collect == 0 and any(line.order_id in paid_orders for line in note.cash_lines(customer_method))
         return cls(note.paid_by(customer_method) if shown else (), to_collect, paid)
