@@ -297,8 +297,8 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
 def ids_of_days(conn: Connection, days: Collection[date], customers: Collection[str]) -> list[int]:
     """The ids of these customers' DDTs and records of services rendered of these days: which
     of them a printing does not hold already is all it reads again (`load_notes`)."""
-    rows = conn.execute(select(d.id).where(d.delivery_date.in_(sorted(days)), d.customer.in_(sorted(customers))))
-    return [r.id for r in rows]
+    return [r.id for some in in_batches(sorted(customers))
+            for r in conn.execute(select(d.id).where(d.delivery_date.in_(sorted(days)), d.customer.in_(some)))]
 
 
 def invoices_charging(conn: Connection, lines: Sequence[DeliveryNoteLine]) -> dict[int, int]:
