@@ -381,13 +381,10 @@ def test_a_ddt_printed_again_is_read_once_and_of_its_day_only_what_it_collects_w
     assert below(openpyxl.load_workbook(again.written)[ddt.title], CAPTION).value == float(TO_COLLECT)
 
 
-def test_a_ddts_cash_costs_its_lines_once_however_many_services_it_collects_with():
-    """The orders a DDT collects cash for are gathered once, not again for each service line it
-    collects with: 3,000 lines and 3,000 services cost a few times what the lines alone do (a
-    total of twice as many lines), where gathering them for each service cost 180 times (0.3 s
-    where the lines alone take 0.002). The amount is the lines' and services' total."""
-    import time
-
+def test_a_ddt_with_thousands_of_lines_collects_its_goods_and_services_total():
+    """3,000 goods lines and 3,000 services collected with them: the box asks both, VAT
+    included (the cost of gathering the cash orders once, not per service line, is the
+    benchmarks' to watch, not a timed test's)."""
     from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
     from toolkit.core.shipping import Reason
 
@@ -398,17 +395,8 @@ def test_a_ddts_cash_costs_its_lines_once_however_many_services_it_collects_with
     note = DeliveryNote(1, "DDT-2026-00001", "DDT", 2026, 1, FIRST, "C002", None, None, Reason.SALE, None, None,
                         False, lines)
     services = [line(n, "S001") for n in range(3000)]
-
-    def fastest(*rendered) -> float:
-        times = []
-        for _ in range(3):
-            began = time.perf_counter()
-            note.to_collect(PaymentMethod.CASH_ON_DELIVERY, frozenset(), *rendered)
-            times.append(time.perf_counter() - began)
-        return min(times)
-
+    assert note.to_collect(PaymentMethod.CASH_ON_DELIVERY, frozenset()) == D("3660.00")
     assert note.to_collect(PaymentMethod.CASH_ON_DELIVERY, frozenset(), services) == D("7320.00")
-    assert fastest(services) < 20 * fastest()
 
 
 def test_a_ddt_collects_only_the_orders_paid_cash_on_delivery(ledger, tmp_path):
