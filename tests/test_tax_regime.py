@@ -141,3 +141,97 @@ def test_the_samples_regime_cell_is_empty_and_offers_the_schemas_codes(tmp_path)
     [rule] = [dv for dv in settings.data_validations.dataValidation if f"B{row}" in str(dv.sqref)]
     assert rule.type == "list" and rule.errorStyle == "warning"
     assert rule.formula1.strip('"').split(",") == ["RF01", "RF02", *(f"RF{n:02d}" for n in range(4, 20))]
+
+
+def test_orders_created_with_vat_are_not_invoiced_with_it_after_the_switch_to_a_regime_without_vat(ledger):
+    """Order lines take their VAT rate when the order is created: C001's order, created while the
+    desk was ordinary and its items at 22 %, invoiced after the switch to RF19 would declare RF19
+    and charge VAT. Month end refuses that invoice, stores none of C001's, and invoices C002,
+    whose order was created after the switch; with the regime set back, C001's is issued."""
+    from datetime import date
+
+    from test_services_no_ddt import APRIL, THURSDAY
+
+    from toolkit.cli.output import exit_code
+    from toolkit.core.invoicing import InvoiceStatus, Request
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.invoices import load_invoices
+    from toolkit.services import invoicing
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    ordinary_sheets = shipping_sheets()
+    for row, postcode in zip(ordinary_sheets["Clienti"], ("CAP", "20121", "00184")):
+        row.append(postcode)
+    ordinary = check(minimal.workbook(ordinary_sheets)).master
+    flat_rate = check(minimal.workbook(flat_rate_sheets())).master
+    assert ordinary.settings.tax_regime == "RF01" and flat_rate.settings.tax_regime == "RF19"
+    create(ordinary, ledger, THURSDAY, with_catch_up=False, only={"T001"})
+    create(flat_rate, ledger, THURSDAY, with_catch_up=False)
+    ship(flat_rate, ledger, THURSDAY, all_open=True)
+
+    result = invoicing.run(ledger, flat_rate, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+
+    refused = [p for p in result.problems if p.is_error]
+    assert [(p.code, dict(p.params)["customer"]) for p in refused] == [("invoice-vat-under-regime", "C001")]
+    assert "OC-2026-00001" in refused[0].message("en") and "2 lines" in refused[0].message("en")
+    assert "annulla e ricrea quegli ordini" in refused[0].message("it")
+    assert exit_code(result.problems) == 1
+    assert [(x.customer, x.orders, x.lines) for x in result.charged_vat] == [("C001", ("OC-2026-00001",), 2)]
+    with reading(ledger) as conn:
+        stored = load_invoices(conn)
+    assert [x.customer for x in stored] == ["C002"]
+    assert {(line.vat_rate, line.vat_nature) for x in stored for line in x.lines} == {(D(0), "N2.2")}
+    assert "C001" in result.summary("it")
+
+    again = invoicing.run(ledger, ordinary, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+    assert not [p for p in again.problems if p.is_error]
+    assert [(x.customer, x.vat > 0) for x in again.invoices] == [("C001", True)]
+
+
+def test_ship_invoice_refuses_an_invoice_charging_vat_under_a_regime_without_it_and_stores_nothing(ledger):
+    """`ship --invoice` invoices the DDT's lines at once: an order created at 22 % before the
+    switch to RF19 is refused with month end's error, and neither DDT nor invoice is stored."""
+    from test_services_no_ddt import THURSDAY
+
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.deliveries import load_notes
+    from toolkit.ledger.invoices import load_invoices
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    create(check(minimal.workbook(shipping_sheets())).master, ledger, THURSDAY, with_catch_up=False, only={"T001"})
+    flat_rate = check(minimal.workbook(flat_rate_sheets())).master
+
+    shipped = ship(flat_rate, ledger, THURSDAY, all_open=True, invoice=True)
+
+    assert [p.code for p in shipped.problems if p.is_error] == ["invoice-vat-under-regime"]
+    assert shipped.ddts == () and shipped.invoices == ()
+    with reading(ledger) as conn:
+        assert load_invoices(conn) == [] and load_notes(conn) == []
+
+
+def test_an_order_invoiced_at_once_is_refused_when_it_would_charge_vat_under_a_regime_without_it(ledger):
+    """An order created ahead before the switch, whose invoice `orders create` or `ship` issues
+    on its day (`issue_at_order`): the invoice would charge its 22 %, so the caller's transaction
+    is rolled back with the error, and no invoice is stored."""
+    from test_services_no_ddt import THURSDAY
+
+    from toolkit.basics.problems import ProblemsFound
+    from toolkit.ledger.db import reading, writing
+    from toolkit.ledger.invoices import load_invoices
+    from toolkit.ledger.orders import load_orders
+    from toolkit.services.invoicing import invoice_orders_in
+    from toolkit.services.orders import create
+
+    create(check(minimal.workbook(shipping_sheets())).master, ledger, THURSDAY, with_catch_up=False, only={"T001"})
+    flat_rate = check(minimal.workbook(flat_rate_sheets())).master
+    with reading(ledger) as conn:
+        ids = [o.id for o in load_orders(conn)]
+
+    with pytest.raises(ProblemsFound) as refused, writing(ledger) as conn:
+        invoice_orders_in(conn, flat_rate, ids, THURSDAY)
+
+    assert [p.code for p in refused.value.problems] == ["invoice-vat-under-regime"]
+    with reading(ledger) as conn:
+        assert load_invoices(conn) == []

@@ -49,7 +49,7 @@ from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 
-from toolkit.basics import labels
+from toolkit.basics import labels, tax_regimes
 from toolkit.basics.bulk_records import maker
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import (
@@ -114,6 +114,22 @@ LATE = define(
        "del {deadline} (il 15 del mese successivo).",
     en="The deferred invoices for {month}'s deliveries ({customers}) are issued on {issued}, after the "
        "deadline of {deadline} (the 15th of the following month).")
+
+
+VAT_UNDER_REGIME = define(
+    "invoice-vat-under-regime", "error",
+    it="Il cliente {customer} ha {lines} da fatturare con IVA ({orders}), ma il Regime fiscale di Impostazioni è "
+       "{regime}, {name}, che non addebita IVA: le righe hanno l'aliquota che gli articoli avevano alla creazione "
+       "dell'ordine e non vengono ricalcolate, quindi le sue fatture non sono state emesse. Se quelle vendite "
+       "sono di prima del cambio di regime, fatturale col regime di allora (correggi il Regime "
+       "fiscale, fattura, poi rimettilo); altrimenti annulla e ricrea quegli ordini («toolkit orders status NUMERO "
+       "--to Annullato») dopo aver scritto negli articoli aliquota 0 e natura {nature}.",
+    en="Customer {customer} has {lines} to invoice with VAT ({orders}), but the Tax regime in Settings is {regime}, "
+       "{name}, which charges no VAT: the lines keep the rate their items had when the order was created and are "
+       "not rated again, so its invoices were not issued. If those sales were "
+       "made before the regime changed, invoice them under the regime of then (correct the Tax regime, invoice, "
+       "then set it back); otherwise void and recreate those orders (“toolkit orders status NUMBER --to "
+       "voided”) after writing 0 VAT rate and nature {nature} on the items.")
 
 
 class InvoiceKind(StrEnum):
@@ -440,6 +456,64 @@ class LeftOut:
 
 
 @dataclass(frozen=True, slots=True)
+class ChargedVat:
+    """A customer whose invoices would charge VAT under a regime that charges none
+    (`tax_regimes.WITHOUT_VAT`: RF19, RF02). Order lines take their VAT rate when the order is
+    created, so orders made while the items had 22 % and invoiced after the desk switched regime
+    would be invoiced with VAT, and the e-invoice would declare RF19 beside it: a contradiction
+    SDI does not catch and the law forbids. The lines are not rated again (whether they were
+    sold before the switch is the desk's to say): the customer is left out as a `LeftOut` one
+    is, everyone else invoiced. Credit notes are not checked: one taking back goods invoiced
+    with VAT before the switch credits that VAT."""
+
+    customer: str
+    regime: str
+    orders: tuple[str, ...]
+    """The orders whose lines charge VAT, in number order."""
+    lines: int
+
+    @property
+    def problem(self) -> Problem:
+        return VAT_UNDER_REGIME(None, customer=self.customer, regime=self.regime,
+                                name=tax_regimes.REGIMES[self.regime], nature=tax_regimes.WITHOUT_VAT[self.regime],
+                                lines=Counted(self.lines, ("riga", "righe"), ("line", "lines")),
+                                orders=_Orders(self.orders))
+
+
+@dataclass(frozen=True, slots=True)
+class _Orders:
+    """The orders a message names: how many, and the first five numbers.
+
+    >>> _Orders(("OC-1", "OC-2")).shown("it"), _Orders(("OC-1",)).shown("en")
+    ('2 ordini: OC-1, OC-2', '1 order: OC-1')
+    """
+
+    numbers: tuple[str, ...]
+
+    def shown(self, lang: str) -> str:
+        n = len(self.numbers)
+        return f"{Counted(n, ('ordine', 'ordini'), ('order', 'orders')).shown(lang)}: {first_numbers(self.numbers)}"
+
+
+def charging_vat(regime: str, invoices: Iterable[Invoice]) -> tuple[list[Invoice], list[ChargedVat]]:
+    """The invoices a run may issue under `regime`, and the customers left out because one of
+    their invoices charges VAT that the regime does not (`ChargedVat`): all of such a customer's
+    documents wait, as a `LeftOut` customer's do, so its returns are not credited apart from the
+    invoices they follow. Under any other regime, every invoice."""
+    invoices = list(invoices)
+    if regime not in tax_regimes.WITHOUT_VAT:
+        return invoices, []
+    charged: dict[str, list[InvoiceLine]] = defaultdict(list)
+    for x in invoices:
+        if x.kind is InvoiceKind.INVOICE:
+            charged[x.customer] += [line for line in x.lines if line.vat_rate]
+    found = [ChargedVat(code, regime, tuple(sorted({line.order_number for line in lines})), len(lines))
+             for code, lines in sorted(charged.items()) if lines]
+    out = {x.customer for x in found}
+    return [x for x in invoices if x.customer not in out], found
+
+
+@dataclass(frozen=True, slots=True)
 class _Waiting:
     """What a customer taken off the sheet has waiting, as its message names it: DDTs, or DDTs
     and records of services rendered (`SERVICES_SERIES`), which are no DDT.
@@ -574,12 +648,14 @@ class Plan:
     pending: tuple[Pending, ...] = field(default=())
     left_out: tuple[LeftOut, ...] = field(default=())
     """Customers no longer in the master whose DDTs wait: their errors are among `problems`."""
+    charged_vat: tuple[ChargedVat, ...] = field(default=())
+    """Customers whose invoices would charge VAT under a regime without it: left out likewise."""
 
     @property
     def stopping(self) -> list[Problem]:
-        """The errors that stop the run: all but those of the customers `left_out`, which the
-        run reports while it invoices everyone else."""
-        left = {x.problem for x in self.left_out}
+        """The errors that stop the run: all but those of the customers `left_out` and
+        `charged_vat`, which the run reports while it invoices everyone else."""
+        left = {x.problem for x in self.left_out} | {x.problem for x in self.charged_vat}
         return [p for p in self.problems if p.is_error and p not in left]
 
 
@@ -848,24 +924,28 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
         invoices.append(invoice_of(customers[code], kind, key, period, day, goods_of, method,
                                    charge_stamp_duty=charge))
     pending = [Pending(c, r, n) for (c, r), n in waiting.items()]
-    return _assembled(master, request, customers, problems, invoices, pending, left_out)
+    invoices, charged = charging_vat(master.settings.tax_regime, invoices)
+    return _assembled(master, request, customers, problems, invoices, pending, left_out, charged)
 
 
 def _assembled(master: MasterData, request: Request, customers: Mapping[str, Customer], problems: list[Problem],
-               invoices: list[Invoice], pending: list[Pending], left_out: Sequence[LeftOut]) -> Plan:
+               invoices: list[Invoice], pending: list[Pending], left_out: Sequence[LeftOut],
+               charged: Sequence[ChargedVat] = ()) -> Plan:
     """A plan from what its customers' shipments made: the invoices in numbering order, what
     waits by customer and reason, the problems in the order a run reports them (the request's,
-    the customers left out, those held, the late months)."""
+    the customers left out, those charging VAT under a regime without it, those held, the late
+    months)."""
     invoices.sort(key=numbering_order)
     pending.sort(key=lambda p: (p.customer, p.reason))
     left_out = sorted(left_out, key=lambda x: x.customer)
-    problems = [*problems, *(x.problem for x in left_out)]
+    charged = sorted(charged, key=lambda x: x.customer)
+    problems = [*problems, *(x.problem for x in left_out), *(x.problem for x in charged)]
     for p in pending:
         if p.reason == "held":
             problems.append(HELD(master.locate(customers[p.customer].source, "invoice_terms"), customer=p.customer,
                                  lines=p.lines))
     problems += late_problems(invoices, request.today)
-    return Plan(tuple(invoices), tuple(problems), tuple(pending), tuple(left_out))
+    return Plan(tuple(invoices), tuple(problems), tuple(pending), tuple(left_out), tuple(charged))
 
 
 def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], changed: Collection[str],
@@ -895,7 +975,8 @@ def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], c
     invoices = [x for x in first.invoices if x.customer not in changed] + list(again.invoices)
     pending = [p for p in first.pending if p.customer not in changed] + list(again.pending)
     left_out = [x for x in first.left_out if x.customer not in changed] + list(again.left_out)
-    return _assembled(master, request, customers, problems, invoices, pending, left_out)
+    charged = [x for x in first.charged_vat if x.customer not in changed] + list(again.charged_vat)
+    return _assembled(master, request, customers, problems, invoices, pending, left_out, charged)
 
 
 def left_out_of(customer: str, shipments: Sequence[Shipment], name: str | None) -> LeftOut:

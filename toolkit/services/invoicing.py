@@ -43,6 +43,7 @@ from toolkit.core.credit_notes import (
 )
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import (
+    ChargedVat,
     HeldInvoice,
     Invoice,
     InvoiceKind,
@@ -53,6 +54,7 @@ from toolkit.core.invoicing import (
     Plan,
     Request,
     Shipment,
+    charging_vat,
     held_at_run,
     held_customers,
     month_of,
@@ -162,6 +164,8 @@ class RunResult:
     """The accountants' workbook and what goes with it, when an output folder was given."""
     left_out: list[LeftOut] = field(default_factory=list)
     """Customers no longer in the master whose DDTs wait: the run invoiced everyone else."""
+    charged_vat: list[ChargedVat] = field(default_factory=list)
+    """Customers whose invoices would charge VAT under a regime without it: left out likewise."""
     returns_refused: list[Refused] = field(default_factory=list)
     """Returns giving back goods whose invoices credit notes, or a volume discount, took back
     already: not credited, their DDTs wait; the run invoiced everything else (`returns_left_out`)."""
@@ -183,6 +187,11 @@ class RunResult:
             codes = ", ".join(x.customer for x in self.left_out)
             said += (f" Fuori da questa fatturazione, perché non più nel foglio Clienti: {codes}." if lang == "it"
                      else f" Left out of this run, being no longer on the Customers sheet: {codes}.")
+        if self.charged_vat:
+            codes = ", ".join(x.customer for x in self.charged_vat)
+            said += (f" Fuori da questa fatturazione, perché addebiterebbero IVA in un regime che non la addebita: "
+                     f"{codes}." if lang == "it" else
+                     f" Left out of this run, as they would be charged VAT under a regime without it: {codes}.")
         return said + returns_refused_sentence([x.problem for x in self.returns_refused], lang)
 
     def _outcome(self, lang: str, *, next_step: bool) -> str:
@@ -408,7 +417,14 @@ def issue_at_order(conn: Connection, master: MasterData, invoices: Sequence[Invo
     invoiced as a refused return's DDT waits, and its error is returned with the invoices
     issued, as `ship --invoice` returns it; the other orders' documents are issued. A return
     priced above the invoice that sold its goods is credited at the invoice's price with month
-    end's warning (`ReturnsMatched.above_invoice`)."""
+    end's warning (`ReturnsMatched.above_invoice`).
+
+    An invoice charging VAT under a regime without it (`core.invoicing.ChargedVat`: an order
+    created ahead before the desk switched to RF19) raises `ProblemsFound`: nothing is created
+    or shipped until the desk corrects the regime or the orders, as the message says."""
+    charged = charging_vat(master.settings.tax_regime, invoices)[1]
+    if charged:
+        raise ProblemsFound([x.problem for x in charged])
     invoices, refused, matched = returns_kept(conn, invoices)
     problems = returns_problems(refused, matched)
     if not invoices:
@@ -582,7 +598,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             problems = (list(result.problems) + returns_problems(returns_out, matched)
                         + chronology_problems(conn, master.settings, result.invoices) + [x.problem for x in held])
         return RunResult(None, invoices, problems, list(result.pending), preview=True, status=status,
-                         left_out=list(result.left_out), returns_refused=returns_out, held=held)
+                         left_out=list(result.left_out), charged_vat=list(result.charged_vat),
+                         returns_refused=returns_out, held=held)
     files: list[Path] = []
     with writing(ledger) as conn:
         request, unknown = chosen_orders(conn, request, orders)
@@ -601,7 +618,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             refused += errors(x.problem for x in held)
             if refused or not result.invoices:
                 return RunResult(None, [], problems, list(result.pending), status=status,
-                                 left_out=list(result.left_out), returns_refused=returns_out, held=held)
+                                 left_out=list(result.left_out), charged_vat=list(result.charged_vat),
+                                 returns_refused=returns_out, held=held)
             run_id = new_run_id(request.invoice_date or request.month.end)
             stored = store(conn, master, result.invoices, status, run_id, matched)
         if out is not None:
@@ -611,7 +629,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
         if then is not None:
             then(stored, run_id)
     return RunResult(run_id, stored, problems, list(result.pending), status=status, files=files,
-                     left_out=list(result.left_out), returns_refused=returns_out, held=held)
+                     left_out=list(result.left_out), charged_vat=list(result.charged_vat),
+                     returns_refused=returns_out, held=held)
 
 
 def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name: str, lang: str, *,
