@@ -164,7 +164,7 @@ def test_csv_and_xlsx_every_sheet_never_over_an_input(tmp_path, sample_workbook,
     sheets = openpyxl.load_workbook(sample_workbook, read_only=True).sheetnames
     assert len(outputs) == len(sheets) + 1
     prices = (tmp_path / "csv" / "anagrafiche-Prezzi.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert prices[1].startswith("BASE;2026A;A001;18,5;16,65;")
+    assert prices[1].startswith("BASE;2026A;A001;18,50;16,65;14,15;")
     assert (tmp_path / "csv" / "incassi.csv").read_text(encoding="utf-8-sig").splitlines()[1] == "FT-1;1234,50"
     code, document = toolkit(["convert", str(inputs), "--to", "xlsx", "--out", str(inputs), "--jobs", "1"], capsys)
     files = by_name(document)
@@ -198,8 +198,8 @@ def test_csv_by_default_opens_right_in_an_italian_excel(tmp_path, capsys):
                              capsys)
     assert code == 0, document["problems"]
     assert (tmp_path / "csv" / "prezzi.csv").read_bytes() == (
-        "\ufeffCodice;Prezzo;Dal;Totale\r\nA001;18,5;01/01/2026;1234,5\r\n".encode())
-    assert (tmp_path / "csv" / "listino.csv").read_bytes() == "\ufeffCodice;Prezzo\r\nA001;1234,50\r\nA002;12,5\r\n".encode()
+        "\ufeffCodice;Prezzo;Dal;Totale\r\nA001;18,50;01/01/2026;1234,50\r\n".encode())
+    assert (tmp_path / "csv" / "listino.csv").read_bytes() == "\ufeffCodice;Prezzo\r\nA001;1234,50\r\nA002;12,50\r\n".encode()
 
 
 def test_csv_with_decimal_point_is_the_machine_form_for_every_input(tmp_path, capsys):
@@ -208,8 +208,8 @@ def test_csv_with_decimal_point_is_the_machine_form_for_every_input(tmp_path, ca
                               "--jobs", "1"], capsys)
     assert code == 0, document["problems"]
     assert (tmp_path / "csv" / "prezzi.csv").read_bytes() == (
-        "\ufeffCodice;Prezzo;Dal;Totale\r\nA001;18.5;2026-01-01;1234.5\r\n".encode())
-    assert (tmp_path / "csv" / "listino.csv").read_bytes() == "\ufeffCodice;Prezzo\r\nA001;1234.50\r\nA002;12.5\r\n".encode()
+        "\ufeffCodice;Prezzo;Dal;Totale\r\nA001;18.50;2026-01-01;1234.50\r\n".encode())
+    assert (tmp_path / "csv" / "listino.csv").read_bytes() == "\ufeffCodice;Prezzo\r\nA001;1234.50\r\nA002;12.50\r\n".encode()
 
 
 def test_a_cell_a_spreadsheet_would_run_is_written_as_text_tab_first_too(tmp_path, capsys):
@@ -484,3 +484,25 @@ def test_a_link_to_a_file_no_longer_there_is_listed_as_skipped_and_the_run_is_pa
     (inputs / "clienti.csv").unlink()
     code, document = toolkit(["convert", str(inputs), "--to", "csv", "--out", str(tmp_path / "o")], capsys)
     assert code == 2 and [f["status"] for f in document["files"]] == ["skipped"]
+
+
+def test_csv_amounts_always_carry_two_decimals_quantities_stay(tmp_path, capsys):
+    """A round amount went out as `1406` beside `1234,50` in the same column: an accounting
+    import met two formats. Money columns (the format's *Prezzo*, *Fido*, or a sheet's *Importo*,
+    *Totale*) now carry two decimals (more if the value has them); quantities stay as they are."""
+    book = openpyxl.Workbook()
+    book.active.title = "Righe"
+    book.active.append(["Fattura", "Quantità", "Importo", "Totale", "Nota"])
+    book.active.append(["FT-1", 3, 1406, 1406.5, 7])
+    book.active.append(["FT-2", 2.5, 0.125, "n/d", 8])
+    book.save(tmp_path / "righe.xlsx")
+    (tmp_path / "clienti.csv").write_text("Codice;Ragione sociale;Fido\nC1;Bar;5000\n", encoding="utf-8")
+    for options, first, second, customer in (
+            ((), "FT-1;3;1406,00;1406,50;7", "FT-2;2,5;0,125;n/d;8", "C1;Bar;5000,00"),
+            (("--decimal-point",), "FT-1;3;1406.00;1406.50;7", "FT-2;2.5;0.125;n/d;8", "C1;Bar;5000.00")):
+        out = tmp_path / f"o{len(options)}"
+        code, document = toolkit(["convert", str(tmp_path / "righe.xlsx"), str(tmp_path / "clienti.csv"), "--to",
+                                  "csv", *options, "--out", str(out), "--jobs", "1"], capsys)
+        assert code == 0, document["problems"]
+        assert (out / "righe.csv").read_text(encoding="utf-8-sig").splitlines()[1:] == [first, second]
+        assert (out / "clienti.csv").read_text(encoding="utf-8-sig").splitlines()[1] == customer

@@ -34,8 +34,8 @@ def lines(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize(("options", "written"), [
-    (("--to", "csv"), ["A001;1234,50;09/04/2026", "A002;12,5;10/04/2026"]),
-    (("--to", "csv", "--decimal-point"), ["A001;1234.50;2026-04-09", "A002;12.5;2026-04-10"]),
+    (("--to", "csv"), ["A001;1234,50;09/04/2026", "A002;12,50;10/04/2026"]),
+    (("--to", "csv", "--decimal-point"), ["A001;1234.50;2026-04-09", "A002;12.50;2026-04-10"]),
 ])
 def test_a_csv_column_of_dates_is_written_in_one_style(options, written, tmp_path, capsys):
     out = convert(tmp_path, "prezzi.csv", PREZZI, *options, capsys=capsys)

@@ -293,6 +293,35 @@ def _date_column(rows: list[list[Any]], j: int, plain_only: bool) -> None:
             row[j] = day
 
 
+AMOUNT_HEADINGS = frozenset(normalize(h) for h in (
+    "Importo", "Imponibile", "Imposta", "Totale", "Totale documento", "Totale imponibile", "Totale IVA",
+    "Netto a pagare", "Da incassare", "Prezzo", "Prezzo unitario", "Prezzo netto", "Residuo", "Incassato",
+    "Amount", "Taxable", "VAT amount", "Total", "Document total", "Total taxable", "Total VAT", "Amount to pay",
+    "To collect", "Price", "Unit price", "Net price", "Outstanding", "Collected"))
+"""Headings that name an amount in any sheet, the format's or not (an invoice register's
+*Totale*, a payments list's *Importo*): matched whole, so *Totale colli* or *IVA %* are not."""
+
+
+def money_columns(sheet: RawSheet, mapping: Mapping) -> frozenset[int]:
+    """The 0-based columns of `sheet` (as `rows` holds them) that hold amounts, for a CSV that
+    writes every amount with two decimals (`1406,00`, never `1406` beside `1234,50`): those the
+    format declares money (*Prezzi › Prezzo*, *Clienti › Fido*, found as `_feed` finds them,
+    with the mapping's headings), and those headed by an amount's name (`AMOUNT_HEADINGS`) in the
+    first heading row that has one. Quantities and percentages are not amounts."""
+    money: set[int] = set()
+    target = _target(sheet, mapping)
+    if target is not None and target is not SETTINGS:
+        _, found = _header(target, sheet.rows, mapping.for_sheet(target.key))
+        kinds = {c.key: c.kind for c in target.columns}
+        money = {j for j, key in found.items() if kinds[key] is Kind.MONEY}
+    for row in sheet.rows[:HEADER_SEARCH_ROWS]:
+        named = {j for j, v in enumerate(row) if isinstance(v, str) and normalize(v) in AMOUNT_HEADINGS}
+        if named:
+            money |= named
+            break
+    return frozenset(money)
+
+
 _PLAIN_DATE = re.compile(r"\s*(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\s*$")
 """A date in a column no sheet declares one: `09/04/2026` or `2026-04-10` only, as a version
 `1.2.26` or a code `3-4-25` would be read as a date too by the check's leniency."""

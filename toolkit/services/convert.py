@@ -374,10 +374,12 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
         targets = [base.with_suffix(".csv")] if len(sheets) == 1 else [
             base.with_name(f"{base.name}-{_safe(name)}.csv") for name, _ in sheets]
         _refuse_inputs(options, targets)
+        from toolkit.intake.reshape import money_columns
         from toolkit.writers.converted import write_csv
 
-        for target, (_, rows) in zip(targets, sheets):
-            write_csv(target, rows, italian=options.italian)
+        for target, (_, rows), sheet in zip(targets, sheets, raw.sheets):
+            money = {sheet.first_col - 1 + j for j in money_columns(sheet, options.mapping)}
+            write_csv(target, rows, italian=options.italian, money=money)
         return FileResult(path, "converted", outputs=tuple(targets), read=True), None
     target = base.with_suffix(f".{options.to}")
     _refuse_inputs(options, [target])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -30,18 +30,36 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 formula marks, and a tab or carriage return before one, which Excel skips."""
 
 
-def csv_text(rows: Sequence[Sequence[Any]], *, italian: bool = True) -> str:
-    """A sheet's values as CSV text.
+def csv_text(rows: Sequence[Sequence[Any]], *, italian: bool = True, money: Collection[int] = ()) -> str:
+    """A sheet's values as CSV text; a number in a `money` column (0-based) with at least two
+    decimals (`_amount`), so an accounting import never meets `1406` beside `1234,50`.
 
     >>> csv_text([["Codice", "Prezzo"], ["A1", 12.5], ["=1+1", None]], italian=True).splitlines()
     ['\\ufeffCodice;Prezzo', 'A1;12,5', "'=1+1;"]
+    >>> csv_text([["Prezzo", "Qtà"], [1406, 3], [0.125, 2.5]], italian=True, money={0}).splitlines()[1:]
+    ['1406,00;3', '0,125;2,5']
     """
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     for row in rows:
-        writer.writerow([_shown(v, italian) for v in row])
+        writer.writerow([_amount(v, italian) if c in money else _shown(v, italian) for c, v in enumerate(row)])
     return out.getvalue()
+
+
+def _amount(value: Any, italian: bool) -> str:
+    """A money cell: a number with two decimals at least (`1406,00`, `18,50`), never rounded (a
+    unit price `0,125` keeps its third); anything else (a heading, a note) as `_shown` writes it.
+
+    >>> _amount(1406, True), _amount(18.5, False), _amount(Decimal("0.125"), True), _amount("Prezzo", True)
+    ('1406,00', '18.50', '0,125', 'Prezzo')
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return _shown(value, italian)
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if exact.is_finite() and exact.as_tuple().exponent > -2:  # type: ignore[operator]
+        exact = exact.quantize(Decimal("0.01"))
+    return _shown(exact, italian)
 
 
 def _shown(value: Any, italian: bool) -> str:
@@ -85,8 +103,9 @@ def _plain(value: int | float | Decimal) -> str:
     return format(exact, "f")
 
 
-def write_csv(target: Path, rows: Sequence[Sequence[Any]], *, italian: bool = True) -> Path:
-    return write_text_atomic(target, csv_text(rows, italian=italian))
+def write_csv(target: Path, rows: Sequence[Sequence[Any]], *, italian: bool = True,
+              money: Collection[int] = ()) -> Path:
+    return write_text_atomic(target, csv_text(rows, italian=italian, money=money))
 
 
 def write_tables(target: Path, sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> Path:
