@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -830,3 +830,15 @@ def test_by_agent_groups_customers_under_their_agents(april):
     shared = {f"{a.agent} {a.share.normalize():f} %" for a in session.master.customer_agents}
     assert any(all(part in shared for part in name.split(", ")) for name in agents if "," in name)
     assert sum(int(x) for x in by_agent.table["amount"]) == by_agent.total == whole.total
+
+
+def test_the_data_sheets_month_is_a_date_shown_as_its_month(sales_book):
+    """*Mese* was the text `2026-04`: a filter listed it as text and a pivot table could not
+    group it by quarter or year. It is the month's first day, a date cell shown `04/2026`."""
+    from openpyxl import load_workbook
+
+    data = load_workbook(sales_book.file)["Dati"]
+    assert data.cell(5, 2).value == "Mese"
+    months = [data.cell(row, 2) for row in range(6, data.max_row + 1)]
+    assert months and {c.value for c in months} == {datetime(2026, 4, 1)}
+    assert all(c.is_date and c.number_format.startswith("mm/yyyy") for c in months)

@@ -188,6 +188,7 @@ class _Formats:
         self.title = base.title
         self.text = base.text
         self.date = base.date
+        self.month = book.add_format({"num_format": figure("mm/yyyy"), "valign": "top"})
         self.quantity = book.add_format({"num_format": figure("#,##0.###"), "valign": "top"})
         self.percent = book.add_format({"num_format": figure("0.0%"), "valign": "top", "align": "right"})
         self.sub_label = book.add_format({"bold": True, "bg_color": "#F2F2F2"})
@@ -528,7 +529,9 @@ def _data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
     """Every dimension of every line, summed at the finest grain the dimensions have (a line per
     period, month, customer and item): a pivot table's source of any shape, and a sheet that
     stays within Excel's rows at a large distributor's month. Each row says its period by its
-    dates ("01/04/2026–30/04/2026"), which a pivot table shows as they are."""
+    dates ("01/04/2026–30/04/2026"), which a pivot table shows as they are, and its month as a
+    date, the month's first day shown `04/2026` (`_month_serials`): as the text `2026-04` it
+    was, a filter listed it as text and a pivot table could not group it by quarter or year."""
     _titles(sheet, report, fmt, t, lang)
     data = report.data
     request = report.request
@@ -541,10 +544,26 @@ def _data(sheet: Any, report: Report, fmt: _Formats, t: Any, lang: str) -> None:
     columns += [data[c].astype(str).tolist() for c in DATA_COLUMNS[1:9]]
     widths = set_widths(sheet, [fitting_width(columns[col], width) if col in DATA_NAMES else width
                                 for col, width in enumerate((22, 9, 10, 30, 10, 34, 12, 10, 10, 12, 14))])
+    columns[1] = _month_serials(columns[1])
     columns += [(data["quantity"] / 1000).tolist(), (data["amount"] / 100).tolist()]
-    shape = [Column("text")] * 9 + [Column("number", fmt.quantity), Column("number", fmt.money)]
+    shape = [Column("text"), Column("number", fmt.month)] + [Column("text")] * 7 + [
+        Column("number", fmt.quantity), Column("number", fmt.money)]
     sheet.write_block(HEADER_ROW + 1, 0, shape, zip(*columns))
     _as_table(sheet, heads, widths, len(data), fmt, "Dati")
+
+
+def _month_serials(months: Sequence[str]) -> list[int]:
+    """`2026-04` as the serial of 1 April 2026, each distinct month computed once (a large
+    desk's data sheet has a million rows over a few months).
+
+    >>> _month_serials(["2026-04", "2026-04", "2026-10"])
+    [46113, 46113, 46296]
+    """
+    serials: dict[str, int] = {}
+    for month in months:
+        if month not in serials:
+            serials[month] = excel_serial(date(int(month[:4]), int(month[5:7]), 1))
+    return [serials[month] for month in months]
 
 
 def _as_table(sheet: Any, heads: Sequence[str], widths: Sequence[float], rows: int, fmt: _Formats,
