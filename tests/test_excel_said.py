@@ -94,3 +94,16 @@ def test_a_box_lists_ten_problems_then_counts_the_rest_it_would_have_dropped():
     assert len(shown) == 11 and shown[9].startswith("Cliente C009: ") and shown[10] == "… e ancora 2."
     assert said.lines(problems, "en", most=5)[5:] == ["… and 7 more."]
     assert said.lines(problems[:10], "it")[-1].startswith("Cliente C009: ")
+
+
+def test_too_many_rows_tells_each_button_what_it_reads():
+    """The wording told every button to shorten the period in «Dal» and «Al», which only
+    *Report* reads: *Calendario* and the lists read «Data ordini», and the control panel reads
+    no cell. Each is named with what narrows it, or that no cell does."""
+    it, en = said.BY_BUTTON["too-many-rows"]["it"], said.BY_BUTTON["too-many-rows"]["en"]
+    assert "Per «Report» scegli un periodo più corto in «Dal» e «Al»" in it
+    assert "For “Report” choose a shorter period in “Dal” and “Al”" in en
+    assert "«Calendario» ha una riga per modello nei 31 giorni da «Data ordini»" in it
+    assert "“Calendario” has a row per template over the 31 days from “Data ordini”" in en
+    assert "dalla riga di comando, toolkit panel con --from e --to" in it
+    assert "from the command line, toolkit panel with --from and --to" in en

@@ -322,11 +322,17 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "aperte: «Richieste aperte»).",
         "en": "The ledger has no request {request}: check the number in “Cliente o richiesta” (the open ones: "
               "“Richieste aperte”)."},
-    "too-many-rows": {
-        "it": "{document}: {rows} righe, più di quante ne tiene un foglio di Excel ({limit}). Scegli un periodo più "
-              "corto («Dal» e «Al») o meno ordini; non è stato scritto nulla.",
-        "en": "{document}: {rows} rows, more than an Excel sheet holds ({limit}). Choose a shorter period (“Dal” and "
-              "“Al”) or fewer orders; nothing was written."},
+    "too-many-rows": {  # met by «Report», «Calendario», the three lists and «Pannello di controllo» alike
+        "it": "{document}: {rows} righe, più di quante ne tiene un foglio di Excel ({limit}); non è stato scritto "
+              "nulla. Per «Report» scegli un periodo più corto in «Dal» e «Al». Le liste leggono il solo giorno in "
+              "«Data ordini» e il «Calendario» ha una riga per modello nei 31 giorni da «Data ordini»: nessuna "
+              "cella le restringe di più. Il «Pannello di controllo» mostra tutti gli ordini aperti; una parte, "
+              "dalla riga di comando, toolkit panel con --from e --to.",
+        "en": "{document}: {rows} rows, more than an Excel sheet holds ({limit}); nothing was written. For “Report” "
+              "choose a shorter period in “Dal” and “Al”. The lists read the one day in “Data ordini” and the "
+              "“Calendario” has a row per template over the 31 days from “Data ordini”: no cell narrows them "
+              "further. “Pannello di controllo” shows every open order; a part of them, from the command line, "
+              "toolkit panel with --from and --to."},
     "output-holds-documents": {
         "it": "Il file {path} contiene già documenti del registro, {what_it} {numbers}: scriverci i nuovi li "
               "toglierebbe dal file, forse prima della stampa. Nulla è stato registrato. {choose_it}, oppure sposta "
