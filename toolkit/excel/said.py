@@ -78,6 +78,19 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "non si annulla, chiudilo: scrivi Chiuso in «Nuovo stato» e premi «Cambia stato ordine».",
         "en": "Order {number} was invoiced ({invoices}) and credit notes took its goods back already: it is not "
               "voided, close it: write Chiuso in “Nuovo stato” and press “Cambia stato ordine”."},
+    "invoice-vat-under-regime": {
+        "it": "Il cliente {customer} ha {lines} da fatturare con IVA ({orders}), ma il Regime fiscale di Impostazioni è "
+              "{regime}, {name}, che non addebita IVA: le righe hanno l'aliquota che gli articoli avevano alla "
+              "creazione dell'ordine e non vengono ricalcolate, quindi le sue fatture non sono state emesse. Se quelle "
+              "vendite sono di prima del cambio di regime, fatturale col regime di allora (correggi il Regime fiscale, "
+              "fattura, poi rimettilo); altrimenti annulla e ricrea quegli ordini (il numero in «Ordine», Annullato in "
+              "«Nuovo stato», poi «Cambia stato ordine») dopo aver scritto negli articoli aliquota 0 e natura {nature}.",
+        "en": "Customer {customer} has {lines} to invoice with VAT ({orders}), but the Tax regime in Settings is "
+              "{regime}, {name}, which charges no VAT: the lines keep the rate their items had when the order was "
+              "created and are not rated again, so its invoices were not issued. If those sales were made before the "
+              "regime changed, invoice them under the regime of then (correct the Tax regime, invoice, then set it "
+              "back); otherwise void and recreate those orders (the number in “Ordine”, Annullato in “Nuovo stato”, "
+              "then “Cambia stato ordine”) after writing 0 VAT rate and nature {nature} on the items."},
     "no-price-on-date": {
         "it": "Il modello {template} del {day}: l'articolo {item} non ha prezzo nel listino {price_list} valido quel "
               "giorno ({version}): aggiungi il prezzo, oppure togli la «x» al modello {template} in «Anteprima "
