@@ -15,7 +15,7 @@ would issue its documents and e-invoices in that company's name: warned at its p
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from functools import cache
 from typing import Any
@@ -77,12 +77,13 @@ def _sample_customers(customers: Sequence[Record]) -> bool:
     a customer's row fills some columns from others (an empty *Periodicità* from its terms)."""
     from toolkit.intake.sample import Scale
 
-    return len(customers) == Scale.SAMPLE.customers and all(
-        any(_holds(c, row) for row in _sample("customers").get(_first(c, "customers"), ())) for c in customers)
+    return len(customers) == Scale.SAMPLE.customers and all(_in_sample("customers", c, _holds) for c in customers)
 
 
-def _in_sample(key: str, record: Record) -> bool:
-    return any(_same(record, row) for row in _sample(key).get(_first(record, key), ()))
+def _in_sample(key: str, record: Record, same: Callable[[Record, Mapping[str, Any]], bool] | None = None) -> bool:
+    """Whether one of the sample's rows of the sheet `key` is `record` (`_same`, or as `same` says)."""
+    same = same or _same
+    return any(same(record, row) for row in _sample(key).get(_first(record, key), ()))
 
 
 def _same(record: Record, row: Mapping[str, Any]) -> bool:
