@@ -761,16 +761,17 @@ def _check_sheet_count(path: Path, sheets: list[str]) -> None:
         raise _refuse(FILE_TOO_MANY_SHEETS, path, count=len(sheets), limit=MAX_SHEETS)
 
 
-def check_sheet_part(zf: zipfile.ZipFile, path: Path, workbook: str, part: str, *, records: bool = False) -> None:
+def check_sheet_part(zf: zipfile.ZipFile, path: Path, workbook: str, part: str, *, records: bool = False,
+                     seen: Callable[[bytes], object] | None = None) -> None:
     """Refuse one part calamine may read as a sheet whose declared or found extent reaches past
     `MAX_SHEET_CELLS` (`_check_sheet_sizes`): read as XML, or with `records` as an .xlsb
     sheet's binary records. The xlsx reader reads whatever part a sheet points to as XML,
     whatever its name: an .xlsm's `vbaProject.bin` read as records would find cells in
-    compiled macros."""
+    compiled macros. `seen` is shown every chunk of XML read (`_farthest_cell`)."""
     declared = _DIMENSION.search(_head(zf, part))
     rows, columns = (int(declared[2]), _column_number(declared[1])) if declared else (1, 1)
     if rows * columns <= MAX_SHEET_CELLS:
-        found = _xlsb_extent(zf, part) if records else _farthest_cell(zf, part)
+        found = _xlsb_extent(zf, part) if records else _farthest_cell(zf, part, seen)
         rows, columns = max((rows, columns), found, key=lambda rc: rc[0] * rc[1])
     if rows * columns > MAX_SHEET_CELLS:
         raise _refuse(
@@ -799,9 +800,12 @@ _TAIL = 256
 is carried as one."""
 
 
-def _farthest_cell(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], object] | None = None) -> tuple[int, int]:
     """The largest row and column any cell or row of the part names, or (1, 1) when none can
-    reach past Z299999; read as a stream in chunks, so memory stays a few MB.
+    reach past Z299999; read as a stream in chunks, so memory stays a few MB. Each chunk is
+    shown to `seen` too, every chunk of the part at least once (the first pass reads them all
+    unless it finds a far reference, and then the second does): a second search over the same
+    XML then costs no second inflating (`sheet_clearance.SheetClearance.holds_errors`).
 
     Calamine builds the grid from what the cells say, whatever `<dimension>` declares, so this
     is what bounds its memory. Turning every reference into numbers would cost as much as the
@@ -809,15 +813,22 @@ def _farthest_cell(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
     benchmark it costs about a sixth of calamine's read, README "Reliability"), and only a part
     where it finds one is read again and every reference counted.
     """
-    if not any(_FAR.search(text) for text in _chunks(zf, part)):
+    shown = _chunks(zf, part) if seen is None else _shown(_chunks(zf, part), seen)
+    if not any(_FAR.search(text) for text in shown):
         return 1, 1
     rows, columns = 1, 1
-    for text in _chunks(zf, part):
+    for text in _chunks(zf, part) if seen is None else _shown(_chunks(zf, part), seen):
         if found := _REF.findall(text):
             letters, digits = zip(*found)
             rows = max(rows, *map(int, set(digits)))
             columns = max(columns, *map(_column_number, set(letters)))
     return rows, columns
+
+
+def _shown(texts: Iterator[bytes], seen: Callable[[bytes], object]) -> Iterator[bytes]:
+    for text in texts:
+        seen(text)
+        yield text
 
 
 _XLSB_CELLS = frozenset(range(1, 12))

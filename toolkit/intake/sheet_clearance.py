@@ -47,6 +47,7 @@ from typing import BinaryIO
 
 from toolkit.basics.problems import UnusableInput
 from toolkit.intake import guard
+from toolkit.intake.error_cells import ErrorMarks
 
 
 def vet_beside_the_parser(path: Path) -> tuple[guard.Vetted, SheetClearance | AllCleared]:
@@ -75,6 +76,9 @@ class AllCleared:
     def wait(self, sheet: str) -> None:
         pass
 
+    def holds_errors(self, part: str) -> bool | None:
+        return None
+
     def verdict(self) -> UnusableInput | None:
         return None
 
@@ -95,11 +99,13 @@ class SheetClearance:
         self._file, self._zf, self._path, self._fmt, self._workbook = file, zf, path, fmt, workbook
         self._parts = parts
         self._cleared: set[str] = set()
+        self._marked: dict[str, bool] = {}
         self._fault: BaseException | None = None
         self._done = False
         self._changed = threading.Condition()
         planned = list(dict.fromkeys(p for p in parts.values() if p is not None))
         order = planned + [p for p in guard.readable_as_sheets(zf) if p not in set(planned)]
+        self._checked = frozenset(order)
         threading.Thread(target=self._check, args=(order,), name="guard-sheets", daemon=True).start()
 
     def expect(self, names: list[str]) -> None:
@@ -120,6 +126,18 @@ class SheetClearance:
                 if self._done or (part is not None and part in self._cleared):
                     return
                 self._changed.wait()
+
+    def holds_errors(self, part: str) -> bool | None:
+        """Whether a sheet part holds an error cell's mark or a formula saved with no value
+        (`error_cells.ErrorMarks`), looked for in the chunks the guard inflated to clear it,
+        once it is cleared; None when the guard does not clear it (not a part it checks, a
+        refusal, the reader gone), for the error cells' search to look itself."""
+        if part not in self._checked:
+            return None
+        with self._changed:
+            while part not in self._cleared and self._fault is None and not self._done:
+                self._changed.wait()
+            return self._marked.get(part) if part in self._cleared else None
 
     def verdict(self) -> UnusableInput | None:
         """The guard's refusal once every part is checked, or None; raises what the guard
@@ -144,8 +162,10 @@ class SheetClearance:
             for part in order:
                 if isinstance(self._fault, _Abandoned):
                     return
-                guard.check_sheet_part(self._zf, self._path, self._workbook, part)
+                marks = ErrorMarks()
+                guard.check_sheet_part(self._zf, self._path, self._workbook, part, seen=marks.look)
                 with self._changed:
+                    self._marked[part] = marks.found
                     self._cleared.add(part)
                     self._changed.notify_all()
             guard.check_names_a_sheet(self._zf, self._path, self._fmt, self._workbook)

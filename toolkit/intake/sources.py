@@ -179,7 +179,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
 
     def sheets() -> Iterator[RawSheet]:
         tasks = meanwhile if isinstance(meanwhile, deque) else deque(meanwhile)
-        scan = ErrorScan(data if data is not None else path, names)
+        scan = ErrorScan(data if data is not None else path, names, cleared.holds_errors)
         parsed = _parsed_ahead(parse, names, ahead, tasks) if ahead else map(parse, names)
         try:
             for count, (sheet, name) in enumerate(zip(parsed, names), 1):  # the parser first: at its end, the tasks left run
@@ -194,8 +194,8 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
         except Exception as exc:  # calamine raises several unrelated types for broken files
             raise (cleared.verdict() or describe_exception(exc, path)) from None
         finally:
+            cleared.abandon()  # first: the error cells' search may be waiting for the guard
             scan.close()
-            cleared.abandon()
             if isinstance(parsed, Generator):
                 parsed.close()
 
@@ -209,6 +209,7 @@ class Clearance(Protocol):
     def wait(self, sheet: str) -> None: ...
     def verdict(self) -> UnusableInput | None: ...
     def abandon(self) -> None: ...
+    def holds_errors(self, part: str) -> bool | None: ...
 
 
 def _parsed_ahead(parse: Callable[[str], Any], names: Sequence[str], ahead: int,
