@@ -82,12 +82,14 @@ def _derive_prices(early: dict[str, Early], derived: list[DerivedEarly]) -> None
     """The derived prices of the versions and prices read early (`core.pricing.prices_of_sheets`),
     worked out while the parser is still busy: if the master is made of those same records
     (`_check` keeps the tuples read early), it hands them to `core.pricing.derived_prices`, and
-    the rules find them done."""
-    from toolkit.core.pricing import prices_of_sheets
+    the rules find them done, with the prices their versions' rounding steps ruin (`ruined_prices`)."""
+    from toolkit.core.pricing import prices_of_sheets, ruined_prices
 
     versions, prices = (early[k][1] for k in ("price_versions", "prices"))
     assert versions is not None and prices is not None
-    derived.append((versions[0], prices[0], prices_of_sheets(versions[0], prices[0])))
+    found = prices_of_sheets(versions[0], prices[0])
+    ruined = ruined_prices(versions[0], found[0]) if any(v.derived for v in versions[0]) else {}
+    derived.append((versions[0], prices[0], found, ruined))
 
 
 Read = tuple[tuple, list[Problem], frozenset[str], Columns]
@@ -95,9 +97,9 @@ Read = tuple[tuple, list[Problem], frozenset[str], Columns]
 of the rows not read, the columns the records were made from."""
 Early = tuple[RawSheet, Read | None]
 """The first sheet of a kind as it arrived, and its `read_records` if it was read then."""
-DerivedEarly = tuple[tuple, tuple, Any]
+DerivedEarly = tuple[tuple, tuple, Any, Any]
 """The versions and prices read early, and the derived prices worked out from them
-(`core.pricing.Derived`)."""
+(`core.pricing.Derived`) with the prices a rounding step ruins (`core.pricing.ruined_prices`)."""
 
 
 def _read_early(sheet: RawSheet, workbook: str, early: dict[str, Early]) -> None:
@@ -120,13 +122,14 @@ def _filled(sheet: RawSheet) -> bool:
 
 
 def _remember_derived(master: MasterData, derived: list[DerivedEarly]) -> None:
-    """The derived prices worked out early are the master's, if it is made of the very tuples
-    they were worked out from (records are frozen)."""
-    from toolkit.core.pricing import derived_prices
+    """The derived prices worked out early, and the prices they ruin, are the master's, if it is
+    made of the very tuples they were worked out from (records are frozen)."""
+    from toolkit.core.pricing import derived_prices, ruined_derived
 
-    for versions, prices, found in derived:
+    for versions, prices, found, ruined in derived:
         if master.price_versions is versions and master.prices is prices:
             derived_prices.remember(master, found)
+            ruined_derived.remember(master, ruined)
 
 
 def _incomplete(table: Table) -> bool:

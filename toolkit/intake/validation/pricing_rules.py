@@ -22,8 +22,9 @@ from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PriceRuleKind, PriceType
 from toolkit.core.lines import UNIT_PRICE_PLACES
 from toolkit.core.price_rules import NEEDS, CheapestFirst, indexed, ruinable_below, ruined_by_step, rule_price, ties
-from toolkit.core.pricing import CENT, CYCLE, PriceBook, derived_prices, price_book, ruined_prices, unit_price
+from toolkit.core.pricing import CENT, CYCLE, PriceBook, derived_prices, price_book, ruined_derived, unit_price
 from toolkit.intake.validation.layout import Layout
+from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData, PriceRule, PriceVersion, Record
 
 RULE_NAMES_BOTH = define(
@@ -202,9 +203,11 @@ def _below_limit(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield RULE_BELOW_LIMIT(_at(layout, rule, NEEDS[rule.kind]), code=rule.code, item=rule.item, **found)
 
 
+@per_master
 def _lists_pricing(master: MasterData) -> Callable[[PriceRule], set[str]]:
     """The price lists whose prices a rule's lines have: those of its customer, of the customers
-    of its group (their own and their templates'), every list for a rule naming neither."""
+    of its group (their own and their templates'), every list for a rule naming neither. Once
+    per master: three checks ask, and each pass goes over every customer and template."""
     lists_of: dict[str | None, set[str]] = defaultdict(set)
     customers = {c.code: c for c in master.customers}
     for c in master.customers:
@@ -334,13 +337,13 @@ def _sold_by(rule: PriceRule, category: dict[str, str | None]) -> Callable[[str]
 
 
 def _ruined_prices(master: MasterData, layout: Layout) -> Iterator[Problem]:
-    """`core.pricing.ruined_prices` of the derived prices the check has already worked out."""
+    """`core.pricing.ruined_prices` of the derived prices, which the check has mostly worked out
+    already (`ruined_derived`)."""
     from toolkit.model.sheets import PRICES
 
     if not any(v.derived for v in master.price_versions):
         return
-    prices, _ = derived_prices(master)
-    ruined = ruined_prices(master.price_versions, prices)
+    ruined = ruined_derived(master)
     for v in master.price_versions:
         found = ruined.get((v.price_list, v.version))
         if found is None:

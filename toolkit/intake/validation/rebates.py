@@ -93,12 +93,14 @@ def discounts_and_commissions(master: MasterData, layout: Layout) -> Iterator[Pr
         (master.volume_discounts, (("customer", customers, "customers"),)),
         (master.commissions, (("customer", customers, "customers"), ("item", items, "items"))),
         (master.customer_agents, (("customer", customers, "customers"),)))
-    twins = {"customers": case_twins(customers), "items": case_twins(items)}
+    twins: dict[str, dict[str, list[str]]] = {}
     for records, checks in checked:
         for r in records:
             for field, known, target in checks:
                 code = getattr(r, field)
                 if code is not None and code not in known:
+                    if target not in twins:  # folded once, and only for a code not known
+                        twins[target] = case_twins(known)
                     yield unknown_code(_at(layout, r, field), code, twins[target], layout.locate(target).sheet)
     yield from _brackets(layout, master.volume_discounts, DISCOUNT_TERMS)
     yield from _brackets(layout, master.commissions, COMMISSION_TERMS)
