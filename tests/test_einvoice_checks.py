@@ -337,6 +337,17 @@ def test_typed_quotes_dashes_and_the_euro_sign_are_folded_to_latin_1():
     assert read(xml_bytes(scenario_typography())).lines[0].description == 'Caffè "Miscela Bar" - 1 kg EUR 12'
 
 
+def test_an_accent_typed_as_a_combining_mark_is_joined_to_its_letter_not_refused():
+    """`Societa` + U+0300 (as a Mac, a PDF or a web page writes `Società`) looked right on every
+    screen, and the invoice was refused for a character outside Latin-1 (the lone accent)."""
+    buyer = customer(name="Caffe\u0300 Societa\u0300 Cooperativa", address="Via Nizza 3, Forli\u0300")
+    doc = tree(invoice(billable(description="Te\u0300 verde", delivery=ddt()), buyer=buyer), buyer)
+    assert check(doc) == []
+    got = read(xml_bytes(doc))
+    assert (got.buyer_name, got.lines[0].description) == ("Caffè Società Cooperativa", "Tè verde")
+    assert schema_errors(xml_bytes(doc)) == []
+
+
 def test_the_file_is_named_after_the_seller_and_the_progressive_whoever_transmits_it():
     """The progressives are the seller's: named after an intermediary sending for several
     sellers, two files would share a name, which SDI refuses (00002); SDI has not checked the

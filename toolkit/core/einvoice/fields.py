@@ -41,10 +41,19 @@ def fold(text: str | None, ascii_only: bool = False) -> str | None:
     'Caffè "Bar" - 1,50 EUR'
     >>> fold("Caffè", ascii_only=True), fold("  "), fold("Łódź")
     ('Caffe', None, 'Lódz')
+
+    An accent typed as a separate combining mark (a Mac, a PDF or a web page often write
+    `e` + U+0300 for `è`) is joined to its letter first: the mark alone is outside Latin-1,
+    and the file was refused for a name that looks right on every screen.
+
+    >>> fold("Societa\u0300") == "Società"
+    True
     """
     if text is None:
         return None
     text = _CONTROL.sub(" ", str(text).translate(_TYPOGRAPHY)).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     limit = 0x7F if ascii_only else 0xFF
     if any(ord(c) > limit for c in text):
         text = "".join(_fold_char(c, limit) for c in text)
