@@ -9,6 +9,7 @@ tests' own reader; `test_every_scenario_is_valid_against_the_official_schema` va
 from __future__ import annotations
 
 import dataclasses
+import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -346,6 +347,30 @@ def test_an_accent_typed_as_a_combining_mark_is_joined_to_its_letter_not_refused
     got = read(xml_bytes(doc))
     assert (got.buyer_name, got.lines[0].description) == ("Caffè Società Cooperativa", "Tè verde")
     assert schema_errors(xml_bytes(doc)) == []
+
+
+def test_a_long_name_address_description_or_unit_is_cut_to_the_schema_not_refused(tmp_path):
+    """A cooperative's 90-character legal name, an address with its locality, an item's long
+    description passed the data check and were printed whole, and the issued invoice was refused
+    (einvoice-invalid-field) until the sheet said less. The file carries them cut to the
+    schema's length, as e-invoicing programs send them; no amount changes."""
+    name = "Società Cooperativa Agricola dei Produttori Ortofrutticoli della Valle dell'Adige a r.l."
+    buyer = customer(name=name, address="Via dei Cavalieri di Vittorio Veneto, Località Case Sparse, 12",
+                     city="San Giovanni in Persiceto frazione Decima di Persiceto e Lorenzatico")
+    description = "Caffè in grani " + "miscela arabica " * 70
+    inv = invoice(billable(description=description, unit="confezioni x12", delivery=ddt()), buyer=buyer)
+    written = write_invoices([inv], context(inv, buyers=(buyer,)), tmp_path)
+    assert written.problems == [] and written.refused == []
+    data = written.files["FT-2026-00001"].read_bytes()
+    assert schema_errors(data) == []
+    got = read(data)
+    assert got.buyer_name == name[:80] and len(name) == 88
+    [line] = got.lines
+    assert line.description == description[:1000].rstrip() and line.unit == "confezioni"
+    assert (line.quantity, line.unit_price, line.total, got.total) == (D(10), D("1.50"), D("15.00"), D("18.30"))
+    sede = ET.fromstring(data).find("FatturaElettronicaHeader/CessionarioCommittente/Sede")
+    assert sede.findtext("Indirizzo") == "Via dei Cavalieri di Vittorio Veneto, Località Case Sparse,"
+    assert sede.findtext("Comune") == "San Giovanni in Persiceto frazione Decima di Persiceto e Lor"
 
 
 def test_the_file_is_named_after_the_seller_and_the_progressive_whoever_transmits_it():

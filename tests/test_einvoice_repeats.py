@@ -52,10 +52,10 @@ def test_a_line_repeated_with_other_trailing_zeros_is_written_as_its_own():
 
 def test_a_fault_is_reported_on_every_file_that_has_it_after_sound_ones():
     sound = invoice(billable(description="Caffè in grani", delivery=ddt()))
-    faulty = invoice(billable(description="Caffè in grani " + "x" * 1000, delivery=ddt()), number="FT-2026-00002")
+    faulty = invoice(billable(description="Caffè in grani 日本", delivery=ddt()), number="FT-2026-00002")
     for inv in (sound, faulty, sound, faulty):
         codes = [p.code for p in check(tree(inv))]
         assert codes == ([] if inv is sound else ["einvoice-invalid-field"])
-    shouting = customer(name="Bar “Centrale” " + "y" * 80)
+    shouting = customer(name="Bar “Centrale” 日本")
     for _ in range(2):
         assert [p.code for p in check(tree(invoice(buyer=shouting), shouting))] == ["einvoice-invalid-field"]

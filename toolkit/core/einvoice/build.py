@@ -136,8 +136,9 @@ def _line(line: InvoiceLine) -> Line:
     if quantity < 0:
         quantity, price = -quantity, -price
     item = fold(line.item)
-    return Line(line.line_no, item, fold(line.description) or item or "", quantity, fold(line.unit, ascii_only=True),
-                price, line.amount, line.vat_rate, line.vat_nature or None)
+    return Line(line.line_no, item, clip(fold(line.description) or item or "", DESCRIPTION),
+                quantity, clip(fold(line.unit, ascii_only=True) or "", UNIT) or None, price, line.amount, line.vat_rate,
+                line.vat_nature or None)
 
 
 def _purchase_orders(invoice: Invoice, given: Mapping[str, str], public: tuple[str | None, str | None],
@@ -213,7 +214,7 @@ def _transmission(buyer: Customer | Buyer, progressive: str, transmitter: Fiscal
 def _seller(settings: Settings | Seller, vat_id: FiscalId) -> Party:
     """CedentePrestatore, under the regime it issued the invoice in (`Seller.tax_regime`)."""
     return Party(
-        name=fold(settings.company_name) or "",
+        name=clip(fold(settings.company_name) or "", NAME),
         address=_address(settings.address, settings.postcode, settings.city, settings.province, vat_id.country),
         vat_id=vat_id,
         tax_code=_tax_code(settings.tax_code),
@@ -224,7 +225,7 @@ def _seller(settings: Settings | Seller, vat_id: FiscalId) -> Party:
 def _buyer(customer: Customer | Buyer) -> Party:
     country = country_code(customer.country)
     return Party(
-        name=fold(customer.name) or "",
+        name=clip(fold(customer.name) or "", NAME),
         address=_address(customer.address, customer.postcode, customer.city, customer.province, country),
         vat_id=FiscalId(country, vat_code(customer.vat_number, country)) if customer.vat_number else None,
         tax_code=_tax_code(customer.tax_code) if country == "IT" else None,
@@ -236,12 +237,34 @@ def _address(street: str, postcode: str | None, city: str, province: str | None,
     San Marino's postcodes are Italian CAPs (47890 to 47899), and SDI wants the real one: its
     CAP is written as the customer's (the data check refuses one outside those), with no
     province."""
+    street, city = clip(fold(street) or "", PLACE), clip(fold(city) or "", PLACE)
     if country == "SM":
-        return Address(fold(street) or "", "".join((postcode or "").split()), fold(city) or "", None, country)
+        return Address(street, "".join((postcode or "").split()), city, None, country)
     if country != "IT":
-        return Address(fold(street) or "", "00000", fold(city) or "", None, country)
-    return Address(fold(street) or "", "".join((postcode or "").split()), fold(city) or "",
-                   (province or "").strip().upper() or None, country)
+        return Address(street, "00000", city, None, country)
+    return Address(street, "".join((postcode or "").split()), city, (province or "").strip().upper() or None, country)
+
+
+NAME, PLACE, DESCRIPTION, UNIT = 80, 60, 1000, 10
+"""The most characters the schema takes in Denominazione (String80Latin), Indirizzo and Comune
+(String60Latin), Descrizione (String1000Latin) and UnitaMisura (String10)."""
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to the schema's `limit`, as every e-invoicing program sends a long name.
+
+    A company's legal name of 90 characters, an address with its locality or an item's long
+    description pass the data check and are printed whole; refused here, the invoice, already
+    issued and numbered, could not be sent until the customer's name was shortened on the sheet.
+    The partita IVA, not the name, tells SDI who the buyer is, and no amount depends on a text.
+    Cut after folding (`fold`), whose texts count one character per letter, as the schema does.
+
+    >>> clip("Bar " + "x" * 80, 80)[-3:], len(clip("Bar " + "x" * 80, 80)), clip("Caffè  Bar", 6), clip("Bar", 80)
+    ('xxx', 80, 'Caffè', 'Bar')
+    """
+    if len(text) <= limit:
+        return text
+    return text[:limit].rstrip()
 
 
 def _tax_code(code: str | None) -> str | None:
