@@ -75,6 +75,7 @@ CHECKS = [
                  id="00422-taxable"),
     pytest.param("einvoice-00423", lambda d: with_line(d, 0, total=d.body.lines[0].total + D("0.02")), id="00423-line-total"),
     pytest.param("einvoice-00425", lambda d: replace(d, body=dict(number="FT-ABC")), id="00425-number-without-digits"),
+    pytest.param("einvoice-00471", lambda d: replace(d, buyer=dict(vat_id=d.seller.vat_id)), id="00471-buyer-is-seller"),
     pytest.param("einvoice-00426", lambda d: replace(d, transmission=dict(pec="bar@pec.it")), id="00426-pec-with-a-code"),
     pytest.param("einvoice-00427", lambda d: replace(d, transmission=dict(format="FPA12")), id="00427-7-chars-to-pa"),
     pytest.param("einvoice-00427", lambda d: replace(d, transmission=dict(recipient_code="UFABCD")),
@@ -371,6 +372,24 @@ def test_a_long_name_address_description_or_unit_is_cut_to_the_schema_not_refuse
     sede = ET.fromstring(data).find("FatturaElettronicaHeader/CessionarioCommittente/Sede")
     assert sede.findtext("Indirizzo") == "Via dei Cavalieri di Vittorio Veneto, Località Case Sparse,"
     assert sede.findtext("Comune") == "San Giovanni in Persiceto frazione Decima di Persiceto e Lor"
+
+
+def test_an_invoice_to_the_sellers_own_vat_number_is_refused_as_sdi_does_a_credit_note_not(tmp_path):
+    """A desk's customer for its own use, or a copy of the company's row, with the seller's partita
+    IVA: SDI rejects a TD01 or TD24 whose buyer is its seller (00471), days later."""
+    own = customer("C900", name="Uso interno", vat_number=f"IT {SELLER_VAT}")
+    bill, note = invoice(buyer=own), credit_note(buyer=own)
+    written = write_invoices([bill, note], context(bill, note, buyers=(own,)), tmp_path)
+    assert written.refused == ["FT-2026-00001"] and list(written.files) == ["NC-2026-00001"]
+    [problem] = written.problems
+    assert problem.code == "einvoice-00471"
+    assert dict(problem.params)["field"] == "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA"
+    assert problem.message("en") == (
+        f"Invoice FT-2026-00001, CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA: the customer has the seller's "
+        f"VAT number (IT{SELLER_VAT}), and a TD24 invoice cannot be made out to oneself (own use or free goods take a "
+        "self-invoice, TD27, which the toolkit does not issue): correct the customer's VAT number on the Customers "
+        "sheet (SDI 00471): the invoice was not written.")
+    assert "SDI 00471" in problem.message("it")
 
 
 def test_the_file_is_named_after_the_seller_and_the_progressive_whoever_transmits_it():

@@ -15,7 +15,8 @@ at the desk instead of days later in a notice from SDI:
   invoice it corrects; 00419 a summary (DatiRiepilogo) for every rate and nature the lines
   use; 00421 the VAT of a rate is its taxable × rate (± 0.01 €); 00422 the taxable of a rate
   is the sum of its lines (± 1 €); 00423 a line's total is quantity × unit price (± 0.01 €);
-  00425 an invoice number with at least one digit; 00426 a PEC address only with the
+  00425 an invoice number with at least one digit; 00471 an invoice (TD01, TD24) made out to
+  the seller's own VAT number; 00426 a PEC address only with the
   recipient code 0000000; 00427 a 6-character recipient code with FPA12 only, a 7-character
   one with FPR12 only; 00445 the natures retired in 2021 (N2, N3, N6 without sub-code);
 - the shape of a public contract's CIG (10 capitals and digits) and a public work's CUP (15):
@@ -111,6 +112,13 @@ TAXABLE_NOT_LINES = _sdi(
 LINE_NOT_PRODUCT = _sdi(
     "00423", "il totale {found} non è quantità × prezzo unitario ({expected})",
     "the total {found} is not quantity × unit price ({expected})")
+SELLER_IS_BUYER = _sdi(
+    "00471", "il cliente ha la partita IVA del venditore ({vat}), e una fattura {kind} non può essere intestata a sé "
+             "stessi (per il consumo interno o gli omaggi serve un'autofattura TD27, che il toolkit non emette): "
+             "correggi la partita IVA del cliente nel foglio Clienti",
+    "the customer has the seller's VAT number ({vat}), and a {kind} invoice cannot be made out to oneself (own use "
+    "or free goods take a self-invoice, TD27, which the toolkit does not issue): correct the customer's VAT number "
+    "on the Customers sheet")
 NUMBER_WITHOUT_DIGITS = _sdi(
     "00425", "il numero «{number}» non contiene cifre", "the number “{number}” has no digits")
 PEC_WITH_CODE = _sdi(
@@ -164,6 +172,10 @@ def content_problems(doc: FatturaPA) -> list[Problem]:
     if (length == 6) != (tx.format == codes.TO_PUBLIC_ADMINISTRATION):
         problems.append(CODE_NOT_FORMAT(None, invoice=invoice, field="DatiTrasmissione/CodiceDestinatario",
                                         code=tx.recipient_code, length=length, format=tx.format))
+    if body.kind in codes.TO_ANOTHER and doc.buyer.vat_id is not None and doc.buyer.vat_id == doc.seller.vat_id:
+        vat = doc.buyer.vat_id
+        problems.append(SELLER_IS_BUYER(None, invoice=invoice, field="CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA",
+                                        vat=f"{vat.country}{vat.code}", kind=body.kind))
     if doc.buyer.vat_id is None and not doc.buyer.tax_code:
         problems.append(NO_BUYER_ID(None, invoice=invoice, field="CessionarioCommittente/DatiAnagrafici"))
     for n, linked in enumerate(body.linked_invoices, start=1):

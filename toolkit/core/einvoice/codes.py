@@ -34,6 +34,10 @@ IMMEDIATE = "TD01"
 DEFERRED = "TD24"
 CREDIT_NOTE = "TD04"
 
+TO_ANOTHER = frozenset({IMMEDIATE, DEFERRED})
+"""The types the toolkit issues whose buyer SDI requires to be another than the seller (00471):
+a credit note (TD04) is not among them."""
+
 TO_PRIVATE = "FPR12"
 TO_PUBLIC_ADMINISTRATION = "FPA12"
 SPLIT_PAYMENT = "S"
