@@ -75,6 +75,8 @@ CHECKS = [
                  id="00422-taxable"),
     pytest.param("einvoice-00423", lambda d: with_line(d, 0, total=d.body.lines[0].total + D("0.02")), id="00423-line-total"),
     pytest.param("einvoice-00425", lambda d: replace(d, body=dict(number="FT-ABC")), id="00425-number-without-digits"),
+    pytest.param("einvoice-00313", lambda d: replace(d, transmission=dict(recipient_code="XXXXXXX")),
+                 id="00313-abroad-code-to-an-italian-vat-id"),
     pytest.param("einvoice-00471", lambda d: replace(d, buyer=dict(vat_id=d.seller.vat_id)), id="00471-buyer-is-seller"),
     pytest.param("einvoice-00426", lambda d: replace(d, transmission=dict(pec="bar@pec.it")), id="00426-pec-with-a-code"),
     pytest.param("einvoice-00427", lambda d: replace(d, transmission=dict(format="FPA12")), id="00427-7-chars-to-pa"),
@@ -372,6 +374,22 @@ def test_a_long_name_address_description_or_unit_is_cut_to_the_schema_not_refuse
     sede = ET.fromstring(data).find("FatturaElettronicaHeader/CessionarioCommittente/Sede")
     assert sede.findtext("Indirizzo") == "Via dei Cavalieri di Vittorio Veneto, Località Case Sparse,"
     assert sede.findtext("Comune") == "San Giovanni in Persiceto frazione Decima di Persiceto e Lor"
+
+
+@pytest.mark.parametrize("fields, why", [
+    (dict(), "has an Italian VAT number"),
+    (dict(vat_number=None, tax_code="RSSMRA80A01H501U"), "has no VAT number of another country")])
+def test_the_abroad_code_xxxxxxx_to_a_buyer_in_italy_is_refused_as_sdi_does(fields, why):
+    """A customer stored with XXXXXXX before the data check refused it at the cell: SDI rejects
+    the file (00313), so it is not written."""
+    buyer = customer(sdi_code="XXXXXXX", **fields)
+    [problem] = check(tree(invoice(buyer=buyer), buyer))
+    assert (problem.code, dict(problem.params)["field"]) == ("einvoice-00313", "DatiTrasmissione/CodiceDestinatario")
+    assert f"the recipient code XXXXXXX is for customers abroad only, but the customer {why}:" in problem.message("en")
+    assert "(SDI 00313)" in problem.message("it")
+    abroad = customer(country="DE", vat_number="DE123456789", postcode="10115", city="Berlin", province=None,
+                      sdi_code="XXXXXXX")
+    assert check(tree(invoice(billable(rate="0", nature="N3.2", delivery=ddt()), buyer=abroad), abroad)) == []
 
 
 def test_an_invoice_to_the_sellers_own_vat_number_is_refused_as_sdi_does_a_credit_note_not(tmp_path):

@@ -402,3 +402,16 @@ def test_the_fatturapa_of_a_san_marino_customer_goes_to_2r4gto8_with_n3_3_and_is
         "Non imponibili - cessioni verso San Marino, art. 71 DPR 633/72"]
     assert _texts(root, "DatiRiepilogo/ImponibileImporto") == ["30.00", "222.00"]
     assert _texts(root, "DatiBollo/ImportoBollo") == []
+
+
+def test_an_italian_customer_with_the_abroad_code_xxxxxxx_is_refused_at_the_sdi_cell():
+    """XXXXXXX passed for a customer in Italy, its invoices were issued and SDI rejected every one
+    (00313: XXXXXXX only beside a VAT id of another country)."""
+    problems = check(minimal.workbook(_with(_abroad("IT", "02047290222"), sdi="xxxxxxx"))).problems
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Clienti", "M2", "italian-customer-abroad-code", Severity.ERROR)]
+    assert problems[0].message("it").startswith(
+        "Il cliente C001 è in Italia (Paese IT) ma ha il codice SDI «xxxxxxx», che è dei soli clienti esteri: lo SDI "
+        "scarterebbe la sua fattura elettronica (00313).")
+    assert "Write its 7-character recipient code, or leave the SDI code empty" in problems[0].message("en")
+    assert _found(_with(_abroad("IT", "02047290222"), sdi="QN2Y2GA")) == []

@@ -11,7 +11,8 @@ at the desk instead of days later in a notice from SDI:
 - SDI's content checks, each under its own code (`einvoice-00421` …):
   00400/00401 a line's nature (Natura) against its VAT rate — a rate of zero needs a nature
   saying why, a positive rate may not have one — and 00429/00430 the same on the summary;
-  00417 a buyer with neither VAT number nor tax code; 00418 an invoice dated before the
+  00313 the recipient code XXXXXXX only for a buyer with a foreign VAT id; 00417 a buyer with
+  neither VAT number nor tax code; 00418 an invoice dated before the
   invoice it corrects; 00419 a summary (DatiRiepilogo) for every rate and nature the lines
   use; 00421 the VAT of a rate is its taxable × rate (± 0.01 €); 00422 the taxable of a rate
   is the sum of its lines (± 1 €); 00423 a line's total is quantity × unit price (± 0.01 €);
@@ -103,6 +104,19 @@ class Unsummarized:
         if self.nature:
             return f"{'nature' if lang == 'en' else 'Natura'} {self.nature}"
         return f"{'rate' if lang == 'en' else 'aliquota'} {percent(self.rate, lang)}"
+@dataclass(frozen=True, slots=True)
+class AtHome:
+    """Why XXXXXXX does not fit the buyer, in the message's language: SDI wants a VAT id of a
+    country other than Italy beside it (00313)."""
+
+    no_vat_id: bool
+
+    def shown(self, lang: str) -> str:
+        if lang == "en":
+            return "has no VAT number of another country" if self.no_vat_id else "has an Italian VAT number"
+        return "non ha una partita IVA estera" if self.no_vat_id else "ha una partita IVA italiana"
+
+
 VAT_NOT_RATE = _sdi(
     "00421", "l'imposta {found} non è imponibile × aliquota ({expected})",
     "the VAT {found} is not taxable × rate ({expected})")
@@ -112,6 +126,11 @@ TAXABLE_NOT_LINES = _sdi(
 LINE_NOT_PRODUCT = _sdi(
     "00423", "il totale {found} non è quantità × prezzo unitario ({expected})",
     "the total {found} is not quantity × unit price ({expected})")
+ABROAD_CODE_AT_HOME = _sdi(
+    "00313", "il codice destinatario XXXXXXX è dei soli clienti esteri, ma il cliente {where}: scrivi nel foglio "
+             "Clienti il suo codice di 7 caratteri, o lascia vuoto il codice SDI (0000000); se è estero, correggi il Paese",
+    "the recipient code XXXXXXX is for customers abroad only, but the customer {where}: write its 7-character code "
+    "on the Customers sheet, or leave the SDI code empty (0000000); if it is abroad, correct the country")
 SELLER_IS_BUYER = _sdi(
     "00471", "il cliente ha la partita IVA del venditore ({vat}), e una fattura {kind} non può essere intestata a sé "
              "stessi (per il consumo interno o gli omaggi serve un'autofattura TD27, che il toolkit non emette): "
@@ -172,6 +191,9 @@ def content_problems(doc: FatturaPA) -> list[Problem]:
     if (length == 6) != (tx.format == codes.TO_PUBLIC_ADMINISTRATION):
         problems.append(CODE_NOT_FORMAT(None, invoice=invoice, field="DatiTrasmissione/CodiceDestinatario",
                                         code=tx.recipient_code, length=length, format=tx.format))
+    if tx.recipient_code == codes.ABROAD and (doc.buyer.vat_id is None or doc.buyer.vat_id.country == "IT"):
+        problems.append(ABROAD_CODE_AT_HOME(None, invoice=invoice, field="DatiTrasmissione/CodiceDestinatario",
+                                            where=AtHome(doc.buyer.vat_id is None)))
     if body.kind in codes.TO_ANOTHER and doc.buyer.vat_id is not None and doc.buyer.vat_id == doc.seller.vat_id:
         vat = doc.buyer.vat_id
         problems.append(SELLER_IS_BUYER(None, invoice=invoice, field="CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA",

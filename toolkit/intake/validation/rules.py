@@ -29,7 +29,14 @@ from toolkit.basics.vocab import (
 )
 from toolkit.core import payment_terms
 from toolkit.core.drafts import net_unit_price
-from toolkit.core.einvoice.codes import CIG_SHAPE, CUP_SHAPE, LEGAL_REFERENCES, SAN_MARINO, abroad_code
+from toolkit.core.einvoice.codes import (
+    ABROAD,
+    CIG_SHAPE,
+    CUP_SHAPE,
+    LEGAL_REFERENCES,
+    SAN_MARINO,
+    abroad_code,
+)
 from toolkit.core.pricing import below_limit, price_book, template_price_list, unit_price
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
 from toolkit.core.vat import EXPORT_GOODS, GOODS_ABROAD, INTRA_EU_GOODS, SAN_MARINO_GOODS
@@ -91,6 +98,16 @@ FOREIGN_SDI_CODE = define(
        "della pubblica amministrazione italiana).",
     en="Customer {code} is abroad (country {country}) but has SDI code “{value}”: its e-invoice goes to XXXXXXX; "
        "leave the SDI code empty or write XXXXXXX (a 6-character code is an Italian public office's).")
+ABROAD_CODE_AT_HOME = define(
+    "italian-customer-abroad-code", "error",
+    it="Il cliente {code} è in Italia (Paese {country}) ma ha il codice SDI «{value}», che è dei soli clienti "
+       "esteri: lo SDI scarterebbe la sua fattura elettronica (00313). Scrivi il suo "
+       "codice destinatario di 7 caratteri, oppure lascia vuoto il codice SDI (0000000: la PEC o il suo cassetto "
+       "fiscale); se il cliente è estero, correggi il Paese.",
+    en="Customer {code} is in Italy (country {country}) but has SDI code “{value}”, which is for customers abroad "
+       "only: SDI would reject its e-invoice (00313). Write its 7-character "
+       "recipient code, or leave the SDI code empty (0000000: its PEC or its tax drawer); if the customer is "
+       "abroad, correct the country.")
 SAN_MARINO_SDI_CODE = define(
     "san-marino-sdi-code", "error",
     it="Il cliente {code} è a San Marino (Paese SM) ma ha il codice SDI «{value}»: la sua fattura elettronica "
@@ -477,6 +494,8 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
         elif c.sdi_code and not c.at_home and c.sdi_code.strip().upper() != abroad_code(_country(c)):
             refused = SAN_MARINO_SDI_CODE if _country(c) == SAN_MARINO else FOREIGN_SDI_CODE
             yield refused(_at(layout, c, "sdi_code"), code=c.code, country=_country(c), value=c.sdi_code)
+        elif c.sdi_code and c.at_home and c.sdi_code.strip().upper() == ABROAD:
+            yield ABROAD_CODE_AT_HOME(_at(layout, c, "sdi_code"), code=c.code, country=_country(c), value=c.sdi_code)
         elif c.split_payment is False and public_administration(c.sdi_code):
             yield PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT(_at(layout, c, "split_payment"), code=c.code, sdi_code=c.sdi_code)
         yield from _public_codes(c, layout)
