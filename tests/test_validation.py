@@ -126,6 +126,31 @@ def test_the_ddt_series_may_not_be_the_services_series(series, refused):
                        "con un DDT: in Impostazioni scegli un'altra serie DDT (di solito DDT).")] if refused else [])
 
 
+@pytest.mark.parametrize("row, series, cell", [
+    ("Serie fatture", "FATTNEGOZIO", "B9"), ("Serie note di credito", "NOTECREDITO", "B9"),
+    ("Serie DDT", "BOLLE-CITTÀ", "B9"), ("Serie DDT", "CITTÀ", "B9"), ("Serie ordini", "ORDINIWEB1", "B9")])
+def test_a_series_whose_numbers_the_e_invoice_cannot_carry_is_refused_at_its_cell(row, series, cell):
+    """FATTNEGOZIO-2026-00001 has 22 characters; FatturaPA's Numero, NumeroDDT and IdDocumento take
+    20 of Basic Latin: every invoice of the series was issued, then refused by the e-invoice."""
+    sheets = minimal.sheets()
+    sheets["Impostazioni"].append([row, series])
+    found = [(p.sheet, p.cell, p.message("it")) for p in check(minimal.workbook(sheets)).problems
+             if p.code == "series-too-long-for-einvoice"]
+    example = f"{series}-2026-00001"
+    assert found == [("Impostazioni", cell, f"La serie «{series}» non entra nella fattura elettronica: i suoi numeri "
+                      f"({example}) hanno {len(example)} caratteri, e FatturaPA ne accetta al massimo 20, senza accenti "
+                      "(numero della fattura, del DDT, dell'ordine citato): le fatture elettroniche non si potrebbero "
+                      f"scrivere. In Impostazioni scrivi una serie di al massimo {20 - len(example) + len(series)} "
+                      "caratteri senza accenti (es. FT).")]
+
+
+@pytest.mark.parametrize("series", ["FT", "FTNEGOZIO", "FT/NEG"])
+def test_a_series_of_up_to_nine_plain_characters_fits_the_e_invoice(series):
+    sheets = minimal.sheets()
+    sheets["Impostazioni"].append(["Serie fatture", series])
+    assert "series-too-long-for-einvoice" not in {p.code for p in check(minimal.workbook(sheets)).problems}
+
+
 @pytest.mark.parametrize("discount, refused", [(20, True), (10, False), (13.5, False), (13.6, True)])
 def test_a_price_lists_discount_below_the_limit_is_a_warning_at_the_discount(discount, refused):
     """A001 on BASE 2026A: standard 18.50, limit 16.00. 20 % off is 14.80, which every order would

@@ -230,14 +230,19 @@ class Settings(Record):
         "empty = the sheet is today's stock",
         "01/04/2026", default=None)
     """When the stock sheet was counted; shipments from then on are taken off it."""
-    order_series: Code = column("Serie ordini", "Order series", "Prefix of order numbers", "OC", default="OC")
+    order_series: Code = column(
+        "Serie ordini", "Order series",
+        "Prefix of order numbers; at most 9 characters without accents, as for every series (the e-invoice "
+        "carries numbers of 20)", "OC", default="OC")
     ddt_series: Code = column(
-        "Serie DDT", "DDT series", "Prefix of delivery-note numbers; not `SERVIZI`, the series of services rendered",
+        "Serie DDT", "DDT series",
+        "Prefix of delivery-note numbers, at most 9 characters; not `SERVIZI`, the series of services rendered",
         "DDT", default="DDT")
-    invoice_series: Code = column("Serie fatture", "Invoice series", "Prefix of invoice numbers", "FT", default="FT")
+    invoice_series: Code = column(
+        "Serie fatture", "Invoice series", "Prefix of invoice numbers, at most 9 characters", "FT", default="FT")
     credit_note_series: Code = column(
         "Serie note di credito", "Credit note series",
-        "Prefix of credit-note numbers (the invoice series to share its numbering)", "NC", default="NC")
+        "Prefix of credit-note numbers, at most 9 characters (the invoice series to share its numbering)", "NC", default="NC")
     iban: Text | None = column(
         "IBAN", "IBAN", "Bank account printed on invoices for transfers", "IT60X0542811101000000123456", default=None)
     deferred_invoice_date: Choice[DeferredInvoiceDate] = column(

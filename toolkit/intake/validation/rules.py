@@ -161,6 +161,20 @@ DDT_SERIES_IS_SERVICES = define(
        "un'altra serie DDT (di solito DDT).",
     en="The DDT series “{value}” is the one of services rendered, which travel on no DDT: in Settings choose "
        "another DDT series (usually DDT).")
+SERIES_TOO_LONG = define(
+    "series-too-long-for-einvoice", "error",
+    it="La serie «{value}» non entra nella fattura elettronica: i suoi numeri ({example}) hanno {length} "
+       "caratteri, e FatturaPA ne accetta al massimo 20, senza accenti (numero della fattura, del DDT, dell'ordine "
+       "citato): le fatture elettroniche non si potrebbero scrivere. In Impostazioni scrivi una serie di al "
+       "massimo {most} caratteri senza accenti (es. FT).",
+    en="The series “{value}” does not fit the e-invoice: its numbers ({example}) have {length} characters, and "
+       "FatturaPA takes at most 20, without accents (the invoice's, the DDT's, the cited order's number): the "
+       "e-invoices could not be written. In Settings write a series of at most {most} characters without accents "
+       "(e.g. FT).")
+SERIES_FIELDS = ("invoice_series", "credit_note_series", "ddt_series", "order_series")
+"""The series whose numbers an e-invoice carries: Numero, NumeroDDT, and IdDocumento of an order
+cited (services, public bodies), each String20 of Basic Latin."""
+NUMBER_LENGTH = 20
 BAD_PAYMENT_TERMS = define(
     "bad-payment-terms", "error",
     it="Termini di pagamento «{value}» non riconosciuti: usa IMM, 30, 60, 30FM, FM+30, 30/60/90, MS10 o CONSEGNA.",
@@ -854,6 +868,12 @@ def settings(master: MasterData, layout: Layout) -> Iterator[Problem]:
         yield SELLER_VAT_NOT_ITALIAN(layout.locate("settings", field="vat_number"), value=s.vat_number)
     if s.ddt_series.upper() == SERVICES_SERIES:
         yield DDT_SERIES_IS_SERVICES(layout.locate("settings", field="ddt_series"), value=s.ddt_series)
+    for field in SERIES_FIELDS:
+        series = getattr(s, field)
+        example = f"{series}-2026-00001"
+        if len(example) > NUMBER_LENGTH or not example.isascii() or not example.isprintable():
+            yield SERIES_TOO_LONG(layout.locate("settings", field=field), value=series, example=example,
+                                  length=len(example), most=NUMBER_LENGTH - len(example) + len(series))
 
 
 def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
