@@ -144,6 +144,22 @@ def test_a_series_whose_numbers_the_e_invoice_cannot_carry_is_refused_at_its_cel
                       "caratteri senza accenti (es. FT).")]
 
 
+@pytest.mark.parametrize("terms, refused", [(None, True), ("Non fatturare", False)])
+def test_a_customer_invoiced_under_the_sellers_own_vat_number_is_refused_at_its_cell(terms, refused):
+    """Its invoices were issued and SDI rejected each (00471: no TD01 or TD24 made out to oneself);
+    a row only for DDTs (transfers between one's own sites) is never invoiced, and stays."""
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Clienti", "C2", "IT 00743110157")
+    minimal.set_cell(sheets, "Clienti", "K1", "Termini di fatturazione")
+    minimal.set_cell(sheets, "Clienti", "K2", terms)
+    found = [(p.sheet, p.cell, p.message("en")) for p in check(minimal.workbook(sheets)).problems
+             if p.code == "customer-is-the-seller"]
+    assert found == ([("Clienti", "C2", "Customer C001 has your company's VAT number (00743110157) and is invoiced: SDI "
+                       "rejects an invoice made out to oneself (00471; own use or free goods take a self-invoice, "
+                       "TD27, which the toolkit does not issue). Correct the VAT number, or set its invoice terms to "
+                       "“Non fatturare” if it is only for DDTs.")] if refused else [])
+
+
 @pytest.mark.parametrize("series", ["FT", "FTNEGOZIO", "FT/NEG"])
 def test_a_series_of_up_to_nine_plain_characters_fits_the_e_invoice(series):
     sheets = minimal.sheets()

@@ -108,6 +108,15 @@ ABROAD_CODE_AT_HOME = define(
        "only: SDI would reject its e-invoice (00313). Write its 7-character "
        "recipient code, or leave the SDI code empty (0000000: its PEC or its tax drawer); if the customer is "
        "abroad, correct the country.")
+CUSTOMER_IS_SELLER = define(
+    "customer-is-the-seller", "error",
+    it="Il cliente {code} ha la partita IVA della tua azienda ({value}) ed è fatturato: lo SDI scarta una fattura "
+       "intestata a sé stessi (00471; per il consumo interno o gli omaggi serve un'autofattura TD27, che il toolkit "
+       "non emette). Correggi la partita IVA, oppure metti «Non fatturare» nei suoi termini di fatturazione se "
+       "serve solo per i DDT.",
+    en="Customer {code} has your company's VAT number ({value}) and is invoiced: SDI rejects an invoice made out "
+       "to oneself (00471; own use or free goods take a self-invoice, TD27, which the toolkit does not issue). "
+       "Correct the VAT number, or set its invoice terms to “Non fatturare” if it is only for DDTs.")
 SAN_MARINO_SDI_CODE = define(
     "san-marino-sdi-code", "error",
     it="Il cliente {code} è a San Marino (Paese SM) ma ha il codice SDI «{value}»: la sua fattura elettronica "
@@ -494,8 +503,12 @@ def _owners(records: Sequence[Record]) -> dict[str, str | None]:
 
 def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
     terms = cache(payment_terms.parse)
+    seller = _italian_vat(master.settings.vat_number)
     for c in master.customers:
         yield from _fiscal_id(c, layout)
+        if seller and c.vat_number and c.invoice_terms is not InvoiceTerms.DO_NOT_INVOICE \
+                and _italian_vat(c.vat_number) == seller:
+            yield CUSTOMER_IS_SELLER(_at(layout, c, "vat_number"), code=c.code, value=c.vat_number)
         try:
             deferred = terms(c.payment_terms).defers
         except ValueError:
@@ -518,6 +531,13 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
         if c.delivery_terms is DeliveryTerms.AFTER_RECEIPT and c.invoice_terms is not InvoiceTerms.IMMEDIATE:
             yield PAID_BEFORE_INVOICED(_at(layout, c, "invoice_terms"), code=c.code,
                                        terms=c.invoice_terms)
+
+
+def _italian_vat(number: str) -> str | None:
+    """The 11 digits of a partita IVA however written (`IT 09876540155`); None for a foreign one."""
+    if vat_ids.vat_country(number.strip().upper()) != "IT":
+        return None
+    return "".join(ch for ch in number if ch.isdigit()) or None
 
 
 def _public_codes(c: Customer, layout: Layout) -> Iterator[Problem]:
