@@ -269,6 +269,45 @@ def test_a_refused_invoice_keeps_its_progressive_until_it_is_fixed(minimal_maste
     ledger.engine.dispose()
 
 
+def test_an_invoice_sdi_rejected_is_written_corrected_under_a_new_name(sample_master, ledger, made, tmp_path):
+    """SDI rejected a file (00311: the customer's SDI code mistyped, which no check here can see);
+    the desk fixed the code in Clienti, and writing again gave the same file, kept parties and
+    all, under the same name, which SDI refuses a second time (00002) whatever the file says.
+    `--rejected` writes it with today's customer under a name never used, which the next zip
+    holds; the other files and their names stay, and so does the corrected one afterwards."""
+    import dataclasses
+
+    invoicing.finalize(ledger, made.run_id)
+    first = einvoice.export(sample_master, ledger, run_id=made.run_id, out=tmp_path / "sent", zip=True)
+    number, old = next(iter(first.files.items()))
+    [customer] = [x.customer for x in _invoices(ledger, run_id=made.run_id) if x.number == number]
+    fixed = sample_master.model_copy(update={"customers": [
+        dataclasses.replace(c, sdi_code="ABC1234") if c.code == customer else c for c in sample_master.customers]})
+    assert read(old).recipient_code != "ABC1234"
+
+    again = einvoice.export(fixed, ledger, run_id=made.run_id, out=tmp_path / "again", zip=True,
+                            rejected=[number.lower()])
+    assert _codes(again.problems) == ["einvoice-already-zipped"] and again.refused == {}
+    assert number not in again.left_out and len(again.left_out) == len(first.files) - 1
+    new = again.files[number]
+    highest = max(n for n, *_ in _kept(ledger) if n)
+    assert new.name != old.name and new.name.endswith(f"_{highest - 1:05d}.xml")
+    assert (read(new).recipient_code, read(new).number, read(new).progressive) == ("ABC1234", number, new.stem[-5:])
+    assert {n: p.name for n, p in again.files.items() if n != number} == {
+        n: p.name for n, p in first.files.items() if n != number}
+    [archive] = again.archives
+    assert zipfile.ZipFile(archive).namelist() == [new.name], "only the corrected file goes into the next zip"
+    with reading(ledger) as conn:
+        [stored] = [x for x in load_invoices(conn, run_id=made.run_id) if x.number == number]
+    assert stored.parties.buyer.sdi_code == "ABC1234", "its reprints say what its file says"
+    later = einvoice.export(fixed, ledger, run_id=made.run_id, out=tmp_path / "later")
+    assert later.files[number].name == new.name and later.files[number].read_bytes() == new.read_bytes()
+
+    unknown = einvoice.export(fixed, ledger, run_id=made.run_id, out=tmp_path / "none", rejected=["FT-2026-99999"])
+    assert unknown.files == {} and _codes(unknown.problems) == ["einvoice-rejected-not-exported"]
+    assert not (tmp_path / "none").exists()
+
+
 def test_the_accountants_workbook_names_each_xml_file(sample_master, ledger, made, tmp_path):
     invoicing.finalize(ledger, made.run_id)
     before = invoicing.export(sample_master, ledger, made.run_id, tmp_path / "before", "it").files[0]

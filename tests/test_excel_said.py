@@ -28,6 +28,7 @@ COMMAND_LINE = re.compile(r"--[a-z]|\btoolkit (?:{})\b".format(
 
 COMMAND_LINE_ONLY = {
     "demo-foreign-ledger": "toolkit demo",
+    "einvoice-rejected-not-exported": "einvoice --rejected: the button writes the month as it stands",
     "form-date-far-ahead": "toolkit convert",
     "invoice-date-in-future": "invoice --date: a button dates the run as Impostazioni say",
     "invoice-release-not-held": "invoice --release",

@@ -13,7 +13,7 @@ import typer
 
 from toolkit.cli import output
 from toolkit.cli.output import JsonOption, LangOption, LedgerOption, VerboseOption, WaitOption
-from toolkit.cli.session import open_session, parse_month_option
+from toolkit.cli.session import codes, open_session, parse_month_option
 
 
 def register(app: typer.Typer) -> None:
@@ -31,6 +31,10 @@ def register(app: typer.Typer) -> None:
         resend: bool = typer.Option(False, "--resend", help="Rimetti nello zip anche le fatture già inviate in uno zip "
                                     "precedente, per reinviarle di proposito / zip again the invoices an earlier zip "
                                     "held, to send them again on purpose."),
+        rejected: str | None = typer.Option(
+            None, "--rejected", help="Fatture scartate dallo SDI da reinviare corrette, N1,N2: riscritte con i dati "
+            "di oggi di Clienti e Impostazioni e con un nuovo nome di file / invoices SDI rejected, to send again "
+            "corrected: written with today's Clienti and Impostazioni data under a new file name."),
         transmitter: str | None = typer.Option(
             None, "--transmitter", help="Codice fiscale dell'intermediario che trasmette, col paese (IdTrasmittente): "
             "IT01234567890 / the transmitting intermediary's tax id, with its country."),
@@ -59,7 +63,7 @@ def register(app: typer.Typer) -> None:
         check_output(out, kind=None, inputs=(workbook,), folder=True)
         session = open_session(workbook, ledger, lang, wait)
         result = export(session.master, session.ledger, out=out, run_id=run_id, month=period, zip=zip,
-                        resend=resend, options=options)
+                        resend=resend, options=options, rejected=sorted(codes(rejected) or ()))
         problems = session.warnings + result.problems
         if json:
             output.reply({

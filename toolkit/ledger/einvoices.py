@@ -95,6 +95,29 @@ def assign(conn: Connection, documents: Sequence[Exportable]) -> dict[int, str]:
     return {**known, **drawn}
 
 
+def redraw(conn: Connection, documents: Sequence[Exportable]) -> dict[int, str]:
+    """Invoice id → a new progressive for each document's file, which SDI rejected (notifica di
+    scarto), inside the caller's write transaction; one event each, naming the rejected one.
+
+    SDI refuses a second file under a name it has seen (00002), rejected or not, so the file
+    of the corrected invoice needs a new name; its row takes the next number, past every number
+    drawn, so no name ever comes back, and it counts as never zipped: the next zip holds it.
+    A document without a file yet keeps none here (`assign` gives it its first)."""
+    earlier = progressives(conn, (d.id for d in documents))
+    again = [d for d in documents if d.id in earlier]
+    if not again:
+        return {}
+    first = _next_number(conn)
+    drawn = {d.id: progressive(first + n) for n, d in enumerate(again)}
+    for n, d in enumerate(again):
+        conn.execute(update(schema.einvoice_files).where(f.invoice_id == d.id)
+                     .values(number=first + n, progressive=drawn[d.id], zipped_in=None))
+    log_events(conn, [event_row("einvoice-file", "credit-note" if d.kind is InvoiceKind.CREDIT_NOTE else "invoice",
+                                d.id, d.number, f"progressive {drawn[d.id]}, {earlier[d.id]} rejected by SDI")
+                      for d in again])
+    return drawn
+
+
 def archive_progressive(conn: Connection, members: Sequence[str], invoice_ids: Collection[int] = ()) -> str:
     """The progressive of the zip holding exactly these files: the one it had, if the same
     files were zipped before, else a new one (caller's write transaction). The invoices

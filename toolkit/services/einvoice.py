@@ -22,7 +22,7 @@ as it was, never some files of the run that the ledger's zips do not account for
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -45,6 +45,7 @@ from toolkit.ledger.einvoices import (
     exportable,
     final_invoices_of,
     progressives,
+    redraw,
     zipped,
 )
 from toolkit.ledger.invoices import reissue_parties
@@ -70,6 +71,12 @@ ALREADY_ZIPPED = define(
        "Inviarli di nuovo li farebbe ricevere due volte allo SDI; per reinviarli di proposito aggiungi --resend.",
     en="Already in a zip for SDI ({zips}), so left out of this one: {numbers} — {count} in all. Sending them "
        "again would deliver them to SDI twice; to send them again on purpose add --resend.")
+NOT_EXPORTED = define(
+    "einvoice-rejected-not-exported", "error",
+    it="--rejected: {number} non è fra le fatture e note di credito definitive di questa esportazione (--run o "
+       "--month): controlla il numero (per intero, es. FT-2026-00012) e il mese; nessun file è stato scritto.",
+    en="--rejected: {number} is not among the final invoices and credit notes of this export (--run or --month): "
+       "check the number (in full, e.g. FT-2026-00012) and the month; no file was written.", usage=True)
 NOTHING_TO_WRITE = define(
     "einvoice-nothing-to-write", "warning",
     title=("Nessuna fattura elettronica da scrivere", "No e-invoice to write"),
@@ -115,10 +122,13 @@ class Exported:
 
 
 def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None = None, month: Period | None = None,
-           zip: bool = False, resend: bool = False, options: Options = Options()) -> Exported:
+           zip: bool = False, resend: bool = False, options: Options = Options(),
+           rejected: Collection[str] = ()) -> Exported:
     """Write the e-invoice of every final document of run `run_id`, or dated in `month` (its
     first and last day), into `out`; with `zip`, the files written also go into zips for SDI,
-    but those an earlier zip held only with `resend` (`_zip`).
+    but those an earlier zip held only with `resend` (`_zip`). The documents numbered in
+    `rejected`, whose files SDI rejected, are written corrected (`_corrected`) under new names
+    (`redraw`): SDI takes no name twice.
     `options.transmitter` is an intermediary's id (IdTrasmittente); files keep the seller's name."""
     if (run_id is None) == (month is None):
         raise ValueError("export a run or a month, one of the two")
@@ -136,17 +146,24 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         if month is not None and not drafts:
             problems.append(NOTHING_TO_WRITE(None, first=month.start, last=month.end))
         return Exported(out, problems=problems)
+    by_number = {d.number.upper(): d for d in finals}
+    unknown = [n for n in rejected if n.strip().upper() not in by_number]
+    if unknown:
+        return Exported(out, problems=[NOT_EXPORTED(None, number=n) for n in unknown])
+    again = {by_number[n.strip().upper()].number for n in rejected}
     with writing(ledger) as conn:
-        kept = assign(conn, finals)
+        renamed = redraw(conn, [d for d in finals if d.number in again])
+        kept = {**assign(conn, finals), **renamed}
     context = Context(master.settings, {c.code: c for c in master.customers},
                       {d.number: kept[d.id] for d in finals}, linked=_credited(master, ledger, finals),
                       services=service_items(master), options=options)
     ids = {d.number: d.id for d in finals}
     with staged_output(out) as staged:
-        written = write_invoices(_invoices(ledger, finals), context, staged.folder)
+        written = write_invoices(_invoices(ledger, [d for d in finals if d.number not in again]), context,
+                                 staged.folder)
         reissued: dict[int, Parties] = {}
-        if written.refused:
-            written, reissued = _corrected(master, ledger, finals, written, context, staged.folder)
+        if written.refused or again:
+            written, reissued = _corrected(master, ledger, finals, written, context, staged.folder, again)
         left_out: dict[str, str] = {}
         packed: list[tuple[Path, tuple[str, ...]]] = []
         if zip and written.files:
@@ -214,14 +231,16 @@ def _invoices(ledger: Ledger, documents: Sequence[Exportable]) -> Iterator[Invoi
 
 
 def _corrected(master: MasterData, ledger: Ledger, finals: Sequence[Exportable], written: Written, context: Context,
-               out: Path) -> tuple[Written, dict[int, Parties]]:
-    """The refused invoices tried again with their parties as the master says them today, and
-    those then written with the parties they are to keep in the ledger (`reissue_parties`, when
-    the files are placed: `_place`): a file the checks refuse
+               out: Path, rejected: Collection[str] = ()) -> tuple[Written, dict[int, Parties]]:
+    """The refused invoices, and those SDI `rejected`, tried again with their parties as the
+    master says them today, and those then written with the parties they are to keep in the
+    ledger (`reissue_parties`, when the files are placed: `_place`): a file the checks refuse
     was never sent, so fixing the customer in the workbook (a postcode left out, say) and
     writing again corrects it, as SDI lets an invoice it discarded be sent again corrected, and
-    reprints follow. Files already written never change: their parties passed the checks."""
-    refused = set(written.refused)
+    reprints follow; so does a file SDI rejected for what no check here can see (an SDI code
+    the customer mistyped: 00311). Other files already written never change: their parties
+    passed the checks."""
+    refused = set(written.refused) | set(rejected)
     book = party_book(master)
     retaken = [replace(x, parties=_retaken(book, x)) for x in _invoices(ledger, [d for d in finals if d.number in refused])]
     again = write_invoices(retaken, context, out)
