@@ -352,6 +352,18 @@ def test_an_accent_typed_as_a_combining_mark_is_joined_to_its_letter_not_refused
     assert schema_errors(xml_bytes(doc)) == []
 
 
+def test_windows_quotes_read_as_latin_1_control_characters_are_read_as_meant_not_written_unseen():
+    """A description from a Windows export read as Latin-1 holds U+0092 for ’ and U+0080 for €:
+    C1 control characters, which the schema's Latin-1 takes, so the file carried characters no
+    reader shows (the customer saw «Lacqua Fonte 5»)."""
+    buyer = customer(name="Bar \x93Centrale\x94")
+    doc = tree(invoice(billable(description="L\x92acqua Fonte \x96 cassa da 6 \x80", delivery=ddt()), buyer=buyer),
+               buyer)
+    assert check(doc) == []
+    got = read(xml_bytes(doc))
+    assert (got.buyer_name, got.lines[0].description) == ('Bar "Centrale"', "L'acqua Fonte - cassa da 6 EUR")
+
+
 def test_a_long_name_address_description_or_unit_is_cut_to_the_schema_not_refused(tmp_path):
     """A cooperative's 90-character legal name, an address with its locality, an item's long
     description passed the data check and were printed whole, and the issued invoice was refused

@@ -28,7 +28,12 @@ _TYPOGRAPHY = str.maketrans({
     "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "…": "...", "€": "EUR", "•": "-",
     "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": " ", "\n": " ", "\r": " ",
 })
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_WINDOWS_1252 = {code: bytes([code]).decode("cp1252") for code in range(0x80, 0xA0) if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+"""Text that went through a Windows code page read as Latin-1 (a CSV export, an old database)
+carries C1 control characters where it meant ’ “ ” – €: U+0092 for ’. The schema's Latin-1
+takes them, so the file was written with characters no reader shows; they are read as the
+code page meant them, and then folded like any typed text (’ → ')."""
 
 
 @lru_cache(maxsize=1 << 16)
@@ -46,14 +51,17 @@ def fold(text: str | None, ascii_only: bool = False) -> str | None:
     `e` + U+0300 for `è`) is joined to its letter first: the mark alone is outside Latin-1,
     and the file was refused for a name that looks right on every screen.
 
-    >>> fold("Societa\u0300") == "Società"
+    >>> fold("Societa\\u0300") == "Società"
+    True
+    >>> fold("L\\x92acqua \\x93Fonte\\x94 \\x96 5 \\x80") == 'L\\'acqua "Fonte" - 5 EUR'
     True
     """
     if text is None:
         return None
-    text = _CONTROL.sub(" ", str(text).translate(_TYPOGRAPHY)).strip()
+    text = str(text)
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
+        text = unicodedata.normalize("NFC", text.translate(_WINDOWS_1252))
+    text = _CONTROL.sub(" ", text.translate(_TYPOGRAPHY)).strip()
     limit = 0x7F if ascii_only else 0xFF
     if any(ord(c) > limit for c in text):
         text = "".join(_fold_char(c, limit) for c in text)
