@@ -16,10 +16,10 @@ at the desk instead of days later in a notice from SDI:
   invoice it corrects; 00419 a summary (DatiRiepilogo) for every rate and nature the lines
   use; 00421 the VAT of a rate is its taxable × rate (± 0.01 €); 00422 the taxable of a rate
   is the sum of its lines (± 1 €); 00423 a line's total is quantity × unit price (± 0.01 €);
-  00425 an invoice number with at least one digit; 00471 an invoice (TD01, TD24) made out to
-  the seller's own VAT number; 00426 a PEC address only with the
+  00425 an invoice number with at least one digit; 00426 a PEC address only with the
   recipient code 0000000; 00427 a 6-character recipient code with FPA12 only, a 7-character
   one with FPR12 only; 00445 the natures retired in 2021 (N2, N3, N6 without sub-code);
+  00471 an invoice (TD01, TD24) made out to the seller's own VAT number;
 - the shape of a public contract's CIG (10 capitals and digits) and a public work's CUP (15):
   the schema takes any text up to 15 characters, SDI passes it, and the public body refuses
   the invoice (`einvoice-bad-cig`, `einvoice-bad-cup`). The data check refuses them on the
@@ -104,6 +104,8 @@ class Unsummarized:
         if self.nature:
             return f"{'nature' if lang == 'en' else 'Natura'} {self.nature}"
         return f"{'rate' if lang == 'en' else 'aliquota'} {percent(self.rate, lang)}"
+
+
 @dataclass(frozen=True, slots=True)
 class AtHome:
     """Why XXXXXXX does not fit the buyer, in the message's language: SDI wants a VAT id of a
