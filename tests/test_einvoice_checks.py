@@ -364,6 +364,15 @@ def test_windows_quotes_read_as_latin_1_control_characters_are_read_as_meant_not
     assert (got.buyer_name, got.lines[0].description) == ('Bar "Centrale"', "L'acqua Fonte - cassa da 6 EUR")
 
 
+def test_a_fraction_keeps_its_slash_not_read_as_a_number_of_its_own():
+    """«½ kg» as a unit (ASCII only) was written «12 kg», and «⅓» in a description «13»: the
+    decomposition's fraction slash was dropped, and ten half-kilo packs read as ten of 12 kg."""
+    doc = tree(invoice(billable(description="Panna ⅓ l", unit="½ kg", delivery=ddt())))
+    assert check(doc) == []
+    [line] = read(xml_bytes(doc)).lines
+    assert (line.description, line.unit) == ("Panna 1/3 l", "1/2 kg")
+
+
 def test_a_long_name_address_description_or_unit_is_cut_to_the_schema_not_refused(tmp_path):
     """A cooperative's 90-character legal name, an address with its locality, an item's long
     description passed the data check and were printed whole, and the issued invoice was refused
