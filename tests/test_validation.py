@@ -160,6 +160,23 @@ def test_a_customer_invoiced_under_the_sellers_own_vat_number_is_refused_at_its_
                        "“Non fatturare” if it is only for DDTs.")] if refused else [])
 
 
+def test_an_items_text_the_e_invoice_cannot_carry_is_refused_at_its_cell():
+    """An emoji in a description, ° in a unit (ASCII only in the e-invoice): every invoice of the
+    item was issued, then its e-invoice refused, and an issued invoice's lines are never read
+    from the sheet again. What folding makes plain (’, €, Caffè, ½) passes."""
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Articoli", "B2", "Caffè in grani ☕ 1 kg")
+    minimal.set_cell(sheets, "Articoli", "C3", "n°")
+    minimal.set_cell(sheets, "Articoli", "B4", "Libro “Ricette” – ½ prezzo €")
+    found = [(p.sheet, p.cell, p.message("it")) for p in check(minimal.workbook(sheets)).problems
+             if p.code == "item-text-not-in-einvoice"]
+    fix = ("che la fattura elettronica non può portare: ogni fattura con questo articolo sarebbe emessa e poi "
+           "rifiutata, e le righe di una fattura emessa non si cambiano più. Togli quei caratteri o sostituiscili "
+           "(es. n° → nr, ☕ → caffè).")
+    assert found == [("Articoli", "B2", f"Articolo A001: «Caffè in grani ☕ 1 kg» contiene ☕, {fix}"),
+                     ("Articoli", "C3", f"Articolo A002: «n°» contiene °, {fix}")]
+
+
 @pytest.mark.parametrize("series", ["FT", "FTNEGOZIO", "FT/NEG"])
 def test_a_series_of_up_to_nine_plain_characters_fits_the_e_invoice(series):
     sheets = minimal.sheets()

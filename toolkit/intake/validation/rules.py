@@ -37,6 +37,7 @@ from toolkit.core.einvoice.codes import (
     SAN_MARINO,
     abroad_code,
 )
+from toolkit.core.einvoice.fields import fold, legible
 from toolkit.core.pricing import below_limit, price_book, template_price_list, unit_price
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
 from toolkit.core.vat import EXPORT_GOODS, GOODS_ABROAD, INTRA_EU_GOODS, SAN_MARINO_GOODS
@@ -170,6 +171,14 @@ DDT_SERIES_IS_SERVICES = define(
        "un'altra serie DDT (di solito DDT).",
     en="The DDT series “{value}” is the one of services rendered, which travel on no DDT: in Settings choose "
        "another DDT series (usually DDT).")
+ITEM_TEXT_NOT_IN_EINVOICE = define(
+    "item-text-not-in-einvoice", "error",
+    it="Articolo {code}: «{value}» contiene {characters}, che la fattura elettronica non può portare: ogni fattura "
+       "con questo articolo sarebbe emessa e poi rifiutata, e le righe di una fattura emessa non si cambiano più. "
+       "Togli quei caratteri o sostituiscili (es. n° → nr, ☕ → caffè).",
+    en="Item {code}: “{value}” holds {characters}, which the e-invoice cannot carry: every invoice with this item "
+       "would be issued and then refused, and an issued invoice's lines never change. Remove those characters or "
+       "replace them (e.g. n° → nr, ☕ → caffè).")
 SERIES_TOO_LONG = define(
     "series-too-long-for-einvoice", "error",
     it="La serie «{value}» non entra nella fattura elettronica: i suoi numeri ({example}) hanno {length} "
@@ -603,6 +612,10 @@ def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
     regime = master.settings.tax_regime
     no_vat = tax_regimes.WITHOUT_VAT.get(regime)
     for i in master.items:
+        for field, ascii_only in (("description", False), ("unit", True)):
+            if bad := _not_in_einvoice(getattr(i, field), ascii_only):
+                yield ITEM_TEXT_NOT_IN_EINVOICE(_at(layout, i, field), code=i.code, value=legible(getattr(i, field)),
+                                                characters=" ".join(map(legible, bad)))
         if no_vat and i.vat_rate:
             yield VAT_UNDER_REGIME(_at(layout, i, "vat_rate"), code=i.code, rate=i.vat_rate, regime=regime,
                                    name=tax_regimes.REGIMES[regime], nature=no_vat)
@@ -617,6 +630,18 @@ def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield NATURE_WITH_RATE(_at(layout, i, "vat_nature"), code=i.code, rate=i.vat_rate, nature=nature)
         elif i.vat_rate is not None and i.vat_rate not in ITALIAN_RATES:
             yield UNUSUAL_VAT_RATE(_at(layout, i, "vat_rate"), rate=i.vat_rate)
+
+
+def _not_in_einvoice(text: str | None, ascii_only: bool) -> list[str]:
+    """The characters of an item's text that its e-invoice lines could not carry once folded as
+    they are (`fold`: ’ → ', € → EUR, Caffè → Caffe where only ASCII goes): an emoji, a Greek or
+    Chinese letter, ° in a unit. A line keeps its item's text when its order is created, so the
+    sheet is the last place to change it."""
+    if not text or text.isascii():
+        return []
+    folded = fold(text, ascii_only) or ""
+    limit = 0x7F if ascii_only else 0xFF
+    return sorted({c for c in folded if ord(c) > limit})
 
 
 def periods(master: MasterData, layout: Layout) -> Iterator[Problem]:
