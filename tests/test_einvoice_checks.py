@@ -364,6 +364,17 @@ def test_windows_quotes_read_as_latin_1_control_characters_are_read_as_meant_not
     assert (got.buyer_name, got.lines[0].description) == ('Bar "Centrale"', "L'acqua Fonte - cassa da 6 EUR")
 
 
+def test_a_customer_reference_longer_than_the_schema_is_cut_not_refusing_an_issued_invoice():
+    """An order form's reference (*Vs. ordine*, up to 60 characters) is kept on the order's lines:
+    its invoice was issued, then refused for an IdDocumento over 20 characters, for ever, as the
+    lines of an issued invoice never change."""
+    reference = "ODA 2026/000118 – Magazzino Centrale"
+    doc = tree(purchase_orders={"OC-2026-00001": reference})
+    assert check(doc) == []
+    assert read(xml_bytes(doc)).purchase_orders == (("ODA 2026/000118 - Ma", (1, 2)),)
+    assert schema_errors(xml_bytes(doc)) == []
+
+
 def test_a_fraction_keeps_its_slash_not_read_as_a_number_of_its_own():
     """«½ kg» as a unit (ASCII only) was written «12 kg», and «⅓» in a description «13»: the
     decomposition's fraction slash was dropped, and ten half-kilo packs read as ten of 12 kg."""

@@ -161,7 +161,8 @@ def _purchase_orders(invoice: Invoice, given: Mapping[str, str], public: tuple[s
             cited.setdefault(line.order_number, reference)
             lines[line.order_number].append(line.line_no)
     cup, cig = public
-    return tuple(RelatedDocument(fold(cited[order], ascii_only=True) or "", None, tuple(numbers), cup, cig)
+    return tuple(RelatedDocument(clip(fold(cited[order], ascii_only=True) or "", REFERENCE), None, tuple(numbers), cup,
+                                 cig)
                  for order, numbers in lines.items())
 
 
@@ -245,9 +246,11 @@ def _address(street: str, postcode: str | None, city: str, province: str | None,
     return Address(street, "".join((postcode or "").split()), city, (province or "").strip().upper() or None, country)
 
 
-NAME, PLACE, DESCRIPTION, UNIT = 80, 60, 1000, 10
+NAME, PLACE, DESCRIPTION, UNIT, REFERENCE = 80, 60, 1000, 10, 20
 """The most characters the schema takes in Denominazione (String80Latin), Indirizzo and Comune
-(String60Latin), Descrizione (String1000Latin) and UnitaMisura (String10)."""
+(String60Latin), Descrizione (String1000Latin), UnitaMisura (String10) and IdDocumento
+(String20: a customer's order reference, up to 60 characters on an order form, where € folds to
+EUR)."""
 
 
 def clip(text: str, limit: int) -> str:
