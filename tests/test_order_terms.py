@@ -408,6 +408,21 @@ def test_a_reference_longer_than_the_e_invoice_takes_is_refused_at_its_cell():
     assert (problem.location.sheet, problem.location.cell, problem.is_error) == ("Modelli ordine", "N2", True)
 
 
+@pytest.mark.parametrize("reference, refused", [("Rif. n° 118", "°"), ("ODA 2026/118 – €", None),
+                                                 ("Caffè 12", None)])
+def test_a_reference_with_a_character_the_e_invoice_cannot_carry_is_refused_at_its_cell(reference, refused):
+    """IdDocumento takes ASCII: a reference with ° went onto every order of the template, and each
+    invoice was issued, then its e-invoice refused; what folding makes plain (–, €, è) passes."""
+    s = sheets()
+    s["Modelli ordine"][1][13] = reference
+    found = [(p.location.sheet, p.location.cell, p.message("en")) for p in check(minimal.workbook(s)).problems
+             if p.code == "customer-reference-not-in-einvoice"]
+    assert found == ([("Modelli ordine", "N2", f"Customer order reference “{reference}” holds {refused}, which the "
+                       "e-invoice cannot carry (DatiOrdineAcquisto: letters and digits without accents): every invoice "
+                       "of its orders would be issued and then refused. Remove those characters or replace them "
+                       "(e.g. n° → nr).")] if refused else [])
+
+
 def test_a_template_payment_method_must_be_one_the_toolkit_knows():
     s = sheets()
     s["Modelli ordine"][3][14] = "Baratto"

@@ -321,6 +321,14 @@ REFERENCE_TOO_LONG = define(
        "{limit} (DatiOrdineAcquisto); accorcialo.",
     en="Customer order reference “{value}” has {length} characters: the e-invoice takes at most {limit} "
        "(DatiOrdineAcquisto); shorten it.")
+REFERENCE_CHARACTERS = define(
+    "customer-reference-not-in-einvoice", "error",
+    it="Il riferimento ordine cliente «{value}» contiene {characters}, che la fattura elettronica non può portare "
+       "(DatiOrdineAcquisto: lettere e cifre senza accenti): ogni fattura dei suoi ordini sarebbe emessa e poi "
+       "rifiutata. Togli quei caratteri o sostituiscili (es. n° → nr).",
+    en="Customer order reference “{value}” holds {characters}, which the e-invoice cannot carry (DatiOrdineAcquisto: "
+       "letters and digits without accents): every invoice of its orders would be issued and then refused. Remove "
+       "those characters or replace them (e.g. n° → nr).")
 EXCEPTION_INCOMPLETE = define(
     "exception-needs-value", "error",
     it="L'eccezione «{action}» richiede anche «{it}»: compila la cella.",
@@ -769,6 +777,9 @@ def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
         if t.customer_reference and len(t.customer_reference) > REFERENCE_LIMIT:
             yield REFERENCE_TOO_LONG(_at(layout, t, "customer_reference"), value=t.customer_reference,
                                      length=len(t.customer_reference), limit=REFERENCE_LIMIT)
+        elif bad := _not_in_einvoice(t.customer_reference, ascii_only=True):
+            yield REFERENCE_CHARACTERS(_at(layout, t, "customer_reference"), value=legible(t.customer_reference or ""),
+                                       characters=" ".join(map(legible, bad)))
 
 
 def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
