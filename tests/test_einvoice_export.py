@@ -368,6 +368,16 @@ def test_the_command_exit_codes_and_json(sample_workbook, made, tmp_path):
     plain = toolkit("einvoice", *common, "--month", "2026-04", "--out", "xml", cwd=tmp_path)
     assert plain.returncode == 0 and f"Wrote {len(report['files'])} XML files" in plain.stdout
 
+    first = report["files"][0]
+    rejected = toolkit("einvoice", *common, "--month", "2026-04", "--out", "xml", "--rejected", first["invoice"],
+                       "--json", cwd=tmp_path)
+    assert rejected.returncode == 0, rejected.stderr
+    renamed = {f["invoice"]: Path(f["file"]).name for f in json.loads(rejected.stdout)["files"]}
+    assert renamed[first["invoice"]] != Path(first["file"]).name
+    unknown = toolkit("einvoice", *common, "--month", "2026-04", "--out", "xml", "--rejected", "FT-2026-99999",
+                      cwd=tmp_path)
+    assert unknown.returncode == 2 and "--rejected: FT-2026-99999 is not among the final invoices" in unknown.stdout
+
     for wrong in (("--out", "xml"), ("--run", made.run_id, "--month", "2026-04", "--out", "xml"),
                   ("--month", "April", "--out", "xml")):
         assert toolkit("einvoice", *common, *wrong, cwd=tmp_path).returncode == 2
