@@ -91,6 +91,7 @@ from toolkit.ledger.invoices import (
 from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number
 from toolkit.ledger.printings import mark_printed
 from toolkit.model.records import MasterData, Settings
+from toolkit.services.session import off_the_sheet
 
 UNKNOWN_RUN = define(
     "unknown-invoice-run", "error",
@@ -388,8 +389,9 @@ def returns_kept(conn: Connection, invoices: Sequence[Invoice]
 def former_customers(conn: Connection, master: MasterData, shipped: Iterable[Shipment]) -> dict[str, str]:
     """Who the customers no longer on the Customers sheet were, as their DDTs waiting to be
     invoiced printed them: the run leaves them out and its problem names them."""
-    listed = {c.code for c in master.customers}
-    waiting = {s.delivery.id for s in shipped if s.customer not in listed and s.delivery is not None}
+    shipped = list(shipped)
+    gone = off_the_sheet(master, {s.customer for s in shipped})
+    waiting = {s.delivery.id for s in shipped if s.customer in gone and s.delivery is not None}
     return buyer_names(conn, waiting) if waiting else {}
 
 
