@@ -183,6 +183,19 @@ def test_user_text_stays_text(tmp_path, ledger):
         f";\"'{evil.replace(chr(34), chr(34) * 2)}\"" in csv_path.read_text(encoding="utf-8-sig")
 
 
+def test_register_csv_writes_no_control_character(tmp_path, ledger):
+    """A name pasted with a vertical tab or a NUL broke the accountant's import: each control
+    character is a space in the file, tab, line feed and carriage return aside (quoted)."""
+    master = master_with(name="Rossi\x0bS.r.l.\x00\x7f", invoice_terms=InvoiceTerms.AFTER_DELIVERY)
+    _, [line_id] = make_order(ledger, "C001", date(2026, 4, 9), [("A001", "1", "10", "22", None)])
+    ship(ledger, "C001", date(2026, 4, 9), [(line_id, "1")])
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    _, csv_path = write_accountants(tmp_path, master, result.invoices, result.run_id)
+    raw = csv_path.read_bytes()
+    assert b";Rossi S.r.l.  ;" in raw
+    assert not [b for b in raw if (b < 0x20 and b not in b"\r\n") or b == 0x7F]
+
+
 def test_register_csv_for_italian_accounting_imports(tmp_path, tricky):
     master, run_id, invoices = tricky
     _, csv_path = write_accountants(tmp_path, master, invoices, run_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -82,13 +83,22 @@ def _shown(value: Any, italian: bool) -> str:
     return csv_inert(str(value))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""The control characters a CSV cell cannot carry: an accounting program's import stops at a
+NUL or a vertical tab in a name. Tab, line feed and carriage return stay (quoting holds them)."""
+
+
 def csv_inert(text: str) -> str:
-    """User text as a CSV cell a spreadsheet shows and never runs: the text prefix `'` before
-    a formula's start (`_FORMULA_START`); a lone `-` or `+` is a placeholder, not a formula.
+    """User text as a CSV cell a spreadsheet shows and never runs, and an import reads: each
+    control character (`_CONTROL`) a space, then the text prefix `'` before a formula's start
+    (`_FORMULA_START`); a lone `-` or `+` is a placeholder, not a formula.
 
     >>> csv_inert("=HYPERLINK(1)"), csv_inert("\\t=1+1"), csv_inert("-"), csv_inert("Bar-Ristoro")
     ("'=HYPERLINK(1)", "'\\t=1+1", '-', 'Bar-Ristoro')
+    >>> csv_inert("Rossi\\x0bS.r.l.\\x00"), csv_inert("\\x1f=1+1")
+    ('Rossi S.r.l. ', ' =1+1')
     """
+    text = _CONTROL.sub(" ", text)
     return "'" + text if len(text) > 1 and text.startswith(_FORMULA_START) else text
 
 
