@@ -191,3 +191,21 @@ def test_the_terminal_shows_the_commissions_as_the_desk_reads_them(ledger, invoi
     head, _, row = [line.split("  ") for line in capsys.readouterr().out.splitlines() if line.strip()]
     assert [c.strip() for c in row if c.strip()] == [AGENT, "€1,000.00", "1.5 %", "€15.00"]
     assert made.summary("en") == "Commissions from 01/05/2026 to 31/05/2026: 1 agent, total €15.00."
+
+
+@pytest.mark.parametrize("period, rate, commission", [
+    (MAY, D(4), D("-8.00")),                                      # the note alone: April's rate, not May's 3 %
+    ((date(2026, 4, 1), date(2026, 5, 31)), D(4), D("-8.00")),    # both months together: 4 % as before
+])
+def test_a_note_takes_back_at_the_rate_its_invoice_earned(ledger, invoiced, period, rate, commission):
+    """Invoiced base, 0 → 3 %, 500 → 4 %: April's FT-2026-00001 of 1,000.00 € earned 4 %
+    (40.00 €). NC-2026-00001 of 5 May takes 200.00 € back; May's base, −200.00 €, reaches only
+    the 3 % bracket, at which it took back 6.00 € of the 8.00 € those goods earned."""
+    master = invoiced.model_copy(update={"commissions": tuple(Commission(
+        code="STD", base=CommissionBase.INVOICED, threshold=D(t), percent=D(p), source=source("commissions", n))
+        for n, (t, p) in enumerate((("0", "3"), ("500", "4")), start=2))})
+    _credit_two(ledger, master, date(2026, 5, 5))
+    made = commissions.compute(ledger, master, *period)
+    [note] = [r for s in made.statements for r in s.rows if r.invoice.number == "NC-2026-00001"]
+    assert (note.base, note.rate, note.commission) == (D("-200.00"), rate, commission)
+    assert commissions.compute(ledger, master, date(2026, 4, 1), date(2026, 4, 30)).statements[0].total == D("40.00")

@@ -27,21 +27,24 @@ agent's whole base for the rule reaches in the period, on the whole base (`Brack
 so that each invoice's commission is its base × the rate (a base below zero, returns beyond
 sales, is at the bracket that starts at 0, so the commission comes back); one row per agent,
 invoice and rule, `commission = ROUND(base × rate / 100, 2)`, and the statement's total is the
-sum of its rows, which is what the statement workbook's live formulas recompute.
+sum of its rows, which is what the statement workbook's live formulas recompute. A credit note
+on an invoiced base takes back at the rate its invoice earned (`earned_rates`): a note of May on
+an April invoice takes back April's 4 %, not the 3 % May's returns alone reach.
 """
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from toolkit.basics.money import cents
 from toolkit.basics.vocab import CommissionBase
 from toolkit.core.brackets import Bracket, reached
-from toolkit.core.invoicing import Invoice, InvoiceLine
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine
 from toolkit.core.volume_discounts import is_goods, is_rebate
 from toolkit.model.records import Commission, Customer, CustomerAgent, Item
 
@@ -223,16 +226,74 @@ def counted(line: InvoiceLine) -> bool:
     return is_goods(line) or is_rebate(line)
 
 
+Earned = Mapping[tuple[str, str, int], Decimal]
+"""(agent, rule, credit note id) → the rate the note takes back at: its invoice's (`earned_rates`)."""
+
+
+def period_holding(day: date, first: date, last: date) -> tuple[date, date]:
+    """The period like [first, last] that holds `day`, counted back (or on) from it: whole
+    months when it runs whole months (a month, a quarter), else as many days. A statement of
+    May finds an April invoice in April; one of the second quarter finds a February one in the
+    first quarter.
+
+    >>> period_holding(date(2026, 4, 9), date(2026, 5, 1), date(2026, 5, 31))
+    (datetime.date(2026, 4, 1), datetime.date(2026, 4, 30))
+    >>> period_holding(date(2026, 2, 9), date(2026, 4, 1), date(2026, 6, 30))
+    (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
+    >>> period_holding(date(2026, 5, 3), date(2026, 5, 11), date(2026, 5, 20))
+    (datetime.date(2026, 5, 1), datetime.date(2026, 5, 10))
+    """
+    if first.day == 1 and (last + timedelta(days=1)).day == 1:
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        origin = first.year * 12 + first.month - 1
+        start = origin + (day.year * 12 + day.month - 1 - origin) // months * months
+        year, month = divmod(start + months - 1, 12)
+        return (date(start // 12, start % 12 + 1, 1),
+                date(year, month + 1, calendar.monthrange(year, month + 1)[1]))
+    length = (last - first).days + 1
+    begin = first + timedelta(days=(day - first).days // length * length)
+    return begin, begin + timedelta(days=length - 1)
+
+
+def cited_periods(invoices: Iterable[Invoice], first: date, last: date) -> dict[int, tuple[date, date]]:
+    """Credit note id → the earlier period (`period_holding`) of the invoice it cites, for the
+    notes dated in [first, last] citing an invoice dated before it. A note citing invoices of
+    several periods goes with the one it takes most from (a return of two deliveries, a volume
+    discount counted on a quarter's invoices: one rate a row)."""
+    found = {}
+    for note in invoices:
+        if note.kind is not InvoiceKind.CREDIT_NOTE or note.id is None or not note.cites \
+                or not first <= note.invoice_date <= last:
+            continue
+        cited = max(note.cites, key=lambda c: (abs(c.base), c.day))
+        if cited.day < first:
+            found[note.id] = period_holding(cited.day, first, last)
+    return found
+
+
+def earned_rates(periods: Mapping[int, tuple[date, date]],
+                 rates_in: Callable[[date, date], Sequence[Statement]]) -> dict[tuple[str, str, int], Decimal]:
+    """`Earned`: for each note of `cited_periods`, the rate each agent reached under each rule in
+    its invoice's period, as that period's statements (`rates_in`) give them: what the invoice's
+    commission was paid at, and so what the note takes back at."""
+    then = {p: {(s.agent, code): rate for s in rates_in(*p) for code, _, rate in s.rates}
+            for p in sorted(set(periods.values()))}
+    return {(agent, code, note): rate for note, p in periods.items() for (agent, code), rate in then[p].items()}
+
+
 def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Decimal], ...]],
                customers: Mapping[str, Customer], items: Mapping[str, Item], invoices: Iterable[Invoice],
-               first: date, last: date, accounts: Iterable[tuple[str, Account]] = ()) -> list[Statement]:
+               first: date, last: date, accounts: Iterable[tuple[str, Account]] = (),
+               earned: Earned | None = None) -> list[Statement]:
     """Each agent's statement for [first, last], agents in name order.
 
     `invoices` are the final invoices and credit notes dated in the period and the documents
     with payments in it; `accounts` (customer, `Account`) the invoices and notes a collected base
     reads (`toolkit.ledger.settlements.accounts_between`): each line goes to its rule, an
     invoiced rule counting the documents dated in the period, a collected one what the
-    period's payments and notes change of what was earned (`collected_bases`)."""
+    period's payments and notes change of what was earned (`collected_bases`). `earned`: the
+    rate a note of an invoiced rule takes back at, its invoice's (`earned_rates`); without
+    one, the period's."""
     documents = {d.id: d for d in invoices if d.id is not None}
     by_code = {r.code: r for r in rules_}
     fits: dict[tuple[str, str, str], Rule | None] = {}
@@ -276,7 +337,7 @@ def statements(rules_: Sequence[Rule], agents: Mapping[str, tuple[tuple[str, Dec
                     key = (agent, document_id, code, account.uncited)
                     bases[key] = bases.get(key, ZERO) + base
                     shares.setdefault((agent, document_id), share)
-    return _statements(rules_, documents, bases, own, shares)
+    return _statements(rules_, documents, bases, own, shares, earned or {})
 
 
 def _collected_share(base: Decimal, own: Decimal, share: Decimal) -> Decimal:
@@ -288,8 +349,9 @@ def _collected_share(base: Decimal, own: Decimal, share: Decimal) -> Decimal:
 
 def _statements(rules_: Sequence[Rule], documents: Mapping[int, Invoice],
                 bases: Mapping[Key, Decimal], own: Mapping[Key, Decimal],
-                shares: Mapping[tuple[str, int], Decimal]) -> list[Statement]:
-    """The rows, each at the rate its agent's whole base under the rule reaches."""
+                shares: Mapping[tuple[str, int], Decimal], earned: Earned) -> list[Statement]:
+    """The rows, each at the rate its agent's whole base under the rule reaches; a credit note
+    on an invoiced rule at its invoice's (`earned`), when it cites one of an earlier period."""
     by_code = {r.code: r for r in rules_}
     bases = {k: b for k, b in bases.items() if b or by_code[k[2]].base is CommissionBase.INVOICED}
     per_rule: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
@@ -300,6 +362,8 @@ def _statements(rules_: Sequence[Rule], documents: Mapping[int, Invoice],
     by_agent: dict[str, list[Row]] = defaultdict(list)
     for (agent, document_id, code, uncited), base in bases.items():
         share, rate = shares[agent, document_id], rates[(agent, code)]
+        if by_code[code].base is CommissionBase.INVOICED:
+            rate = earned.get((agent, code, document_id), rate)
         collected = (None if by_code[code].base is CommissionBase.INVOICED
                      else _collected_share(base, own.get((agent, document_id, code, uncited), ZERO), share))
         by_agent[agent].append(Row(agent, documents[document_id], code, base, share, collected, rate,

@@ -13,11 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import CommissionBase
 from toolkit.basics.wording import Agreed, count, euro
-from toolkit.core.commissions import Statement, agents_of, rules, statements
-from toolkit.core.invoicing import drafts_left_out
+from toolkit.core.commissions import Account, Statement, agents_of, cited_periods, earned_rates, rules, statements
+from toolkit.core.invoicing import Invoice, drafts_left_out
 from toolkit.ledger import Ledger
-from toolkit.ledger.db import reading
+from toolkit.ledger.db import Connection, reading
 from toolkit.ledger.settlements import accounts_between, collected_between, drafts_between, final_invoices_between
 from toolkit.model.records import MasterData
 from toolkit.services.session import documents_off_the_sheet
@@ -76,19 +77,24 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
     found = rules(master.commissions)
     if not found:
         problems.append(NO_RULES(None))
+    agents, customers, items = (agents_of(master.customers, master.customer_agents),
+                                {c.code: c for c in master.customers}, {x.code: x for x in master.items})
+
     with reading(ledger) as conn:
-        collected = collected_between(conn, first, last)
-        invoices = final_invoices_between(conn, first, last, also=collected)
-        accounts = accounts_between(conn, first, last, invoices, paid=collected)
+        def made_between(start: date, end: date) -> list[Statement]:
+            earlier_invoices, earlier_accounts = _documents(conn, start, end)
+            return statements(found, agents, customers, items, earlier_invoices, start, end, earlier_accounts)
+
+        invoices, accounts = _documents(conn, first, last)
         drafts = drafts_between(conn, first, last)
+        earlier = cited_periods(invoices, first, last) if any(r.base is CommissionBase.INVOICED for r in found) else {}
+        earned = earned_rates(earlier, made_between)
     if drafts:
         problems.append(DRAFTS_LEFT_OUT(None, **drafts_left_out(drafts)))
     if found and (gone := documents_off_the_sheet(master, invoices)):
         them = Agreed(gone["count"].n, ("di esso", "di essi"), ("it", "them"))
         problems.append(UNKNOWN_CUSTOMERS(None, **gone, them=them))
-    made = statements(found, agents_of(master.customers, master.customer_agents),
-                      {c.code: c for c in master.customers}, {x.code: x for x in master.items}, invoices, first, last,
-                      accounts)
+    made = statements(found, agents, customers, items, invoices, first, last, accounts, earned)
     files: list[Path] = []
     if out is not None:
         from toolkit.basics.files import check_output
@@ -97,3 +103,11 @@ def compute(ledger: Ledger, master: MasterData, first: date, last: date, *, out:
         check_output(out, kind=None, folder=True, names=commission_names(made, first, last))
         files = write_commission_statements(out, master, made, first, last, lang)
     return Commissions(first, last, made, problems, files)
+
+
+def _documents(conn: Connection, first: date, last: date) -> tuple[list[Invoice], list[tuple[str, Account]]]:
+    """What a statement of [first, last] reads: the final documents dated in it or paid in it,
+    and the accounts a collected base reads."""
+    collected = collected_between(conn, first, last)
+    invoices = final_invoices_between(conn, first, last, also=collected)
+    return invoices, accounts_between(conn, first, last, invoices, paid=collected)
