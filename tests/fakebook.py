@@ -265,9 +265,11 @@ class FakeRange:
                 self._sheet.colors[cell] = color
 
     @property
-    def number_format(self) -> str:
+    def number_format(self) -> str | None:
+        """The cells' format, None when they differ, as Excel answers a range's `NumberFormat`."""
         self._count("range.number_format")
-        return self._sheet.formats.get(self._targets()[0], "General")
+        codes = {self._sheet.formats.get(cell, "General") for cell in self._targets()}
+        return codes.pop() if len(codes) == 1 else None
 
     @number_format.setter
     def number_format(self, code: str) -> None:

@@ -16,12 +16,15 @@ from conftest import with_stock_sheet
 from fakebook import FakeBook
 
 import toolkit.excel as x
+from toolkit.basics.vocab import normalize
 from toolkit.excel import book as live
 from toolkit.excel.book import HIGHLIGHT
 from toolkit.excel.build import MACROS
 from toolkit.excel.buttons import BUTTONS
 from toolkit.excel.vba_sources import our_modules
 from toolkit.intake.validation import check_file
+from toolkit.model.cells import Kind
+from toolkit.model.sheets import match_sheet
 from toolkit.writers.problems_report import rows as report_rows
 
 BOOK = "ordini-ricorrenti.xlsm"
@@ -90,15 +93,18 @@ def test_round_trips_do_not_grow_with_the_rows() -> None:
     assert large.sheet(REPORT).rows()[1:] == small.sheet(REPORT).rows()[1:]
 
 
-def test_reading_the_master_is_five_calls_per_master_sheet() -> None:
+def test_reading_the_master_is_five_calls_per_master_sheet_and_two_per_percent_column() -> None:
     book = fake(minimal.sheets())
     raw = live.read_master(book)
     masters = len(minimal.sheets())
     sheets = len(book.sheet_names())
+    percents = sum(1 for name, rows in minimal.sheets().items() if len(rows) > 1 for heading in rows[0]
+                   if (column := match_sheet(name).headings.get(normalize(str(heading)))) and column.kind is Kind.PERCENT)
     calls = Counter(book.calls)
     assert calls["sheet.used_range"] == calls["range.value"] == masters
     assert calls["range.row"] == calls["range.column"] == calls["range.options"] == masters
-    assert len(book.calls) == 1 + 2 * sheets + 5 * masters + 1
+    assert calls["sheet.range"] == calls["range.number_format"] == percents > 0
+    assert len(book.calls) == 1 + 2 * sheets + 5 * masters + 2 * percents + 1
     assert [s.name for s in raw.sheets] == list(minimal.sheets())
 
 

@@ -17,6 +17,7 @@ The calls, and what each is for:
 | `book.sheets.add(name, after=sheet)`   | `write_table` on a missing sheet |
 | `sheet.used_range` → `.row`, `.column` | where a sheet's values start     |
 | `range.options(ndim=2).value`          | reading a sheet as a 2-D list (the master's with `err_to_str=True`: `#N/A` as text) |
+| `sheet.range(column).number_format`    | `read_master`: whether a percent column shows percentages (100 % is kept as 1) |
 | `sheet.range(address)`                 | a block's top-left cell, a union `"C3,D7"`, or a defined name (`DataOrdini`) |
 | `range.value = [[...]]`                | writing a block in one call      |
 | `range.color = (r, g, b)` / `None`     | highlighting cells, and un-highlighting them |
@@ -34,7 +35,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from toolkit.basics.cells import column_letter
+from toolkit.basics.number_formats import is_percent_format
+from toolkit.basics.vocab import normalize
 from toolkit.excel.cells import batches, cell_value, column_formats
+from toolkit.model.cells import Kind
+from toolkit.model.sheets import Sheet as SheetSpec
 from toolkit.model.sheets import match_sheet
 from toolkit.services.check import live_workbook
 
@@ -120,12 +126,39 @@ def read_master(book: Book, sheets: Mapping[str, Sheet] | None = None) -> RawWor
     sheets = sheets_by_name(book) if sheets is None else sheets
     raw = []
     for name, sheet in sheets.items():
-        if match_sheet(name) is None:
+        if (spec := match_sheet(name)) is None:
             continue
         used = sheet.used_range
-        values = used.options(ndim=2, err_to_str=True).value
-        raw.append((name, values or [], used.row, used.column))
+        values = used.options(ndim=2, err_to_str=True).value or []
+        first_row, first_col = used.row, used.column
+        raw.append((name, values, first_row, first_col, _percent_cells(sheet, spec, values, first_row, first_col)))
     return live_workbook(book.name, raw)
+
+
+HEADING_ROWS = 10
+"""How far down a sheet its heading row is looked for: below a title or two, as the check finds it."""
+
+
+def _percent_cells(sheet: Sheet, spec: SheetSpec, values: Sequence[Sequence[Any]], first_row: int,
+                   first_col: int) -> frozenset[tuple[int, int]]:
+    """The cells (row, column) of the sheet's percent columns (*Sconto %*, *Aliquota IVA*, …)
+    when a percent format shows them: Excel keeps 100 % as 1, and `.value` gives the 1. One
+    `.number_format` of each percent column below its heading, two calls a column: Excel answers
+    a format only when the column's cells share it, else the numbers are read by their rule."""
+    for i, row in enumerate(values[:HEADING_ROWS]):
+        found = [(j, column) for j, text in enumerate(row)
+                 if isinstance(text, str) and (column := spec.headings.get(normalize(text))) is not None]
+        if not found:
+            continue
+        below, last = first_row + i + 1, first_row + len(values) - 1
+        cells: set[tuple[int, int]] = set()
+        for j, column in found:
+            letter = column_letter(first_col + j)
+            if column.kind is Kind.PERCENT and below <= last and \
+                    is_percent_format(sheet.range(f"{letter}{below}:{letter}{last}").number_format):
+                cells.update((r, first_col + j) for r in range(below, last + 1))
+        return frozenset(cells)
+    return frozenset()
 
 
 def read_values(sheet: Sheet) -> list[list[Any]]:

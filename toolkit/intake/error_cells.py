@@ -31,9 +31,12 @@ from defusedxml.ElementTree import iterparse
 from toolkit.basics.cells import column_index
 from toolkit.basics.problems import UnusableInput
 from toolkit.intake.guard import ZIP_FAULTS, chunks, local_name, sheet_tabs
+from toolkit.intake.percent_cells import PercentCell, percent_cells, percent_styles
 
 ErrorCell = tuple[int, int, str]
 """(row, column, what the cell shows), 1-based: `(3, 18, "#N/A")` is R3 showing #N/A."""
+Found = tuple[tuple[ErrorCell, ...], frozenset[PercentCell]]
+"""A sheet's error cells and the cells a percent format shows."""
 
 ERROR_VALUES = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
@@ -67,7 +70,7 @@ class ErrorScan:
 
     def __init__(self, source: bytes | Path, order: Sequence[str],
                  marked: Callable[[str], bool | None] | None = None) -> None:
-        self._found: dict[str, Future[tuple[ErrorCell, ...]]] = {name: Future() for name in order}
+        self._found: dict[str, Future[Found]] = {name: Future() for name in order}
         self._stop = Event()
         self._thread = Thread(target=self._search, args=(source, list(order), marked), name="error-cells",
                               daemon=True)
@@ -75,7 +78,12 @@ class ErrorScan:
 
     def sheet_errors(self, name: str) -> tuple[ErrorCell, ...]:
         found = self._found.get(name)
-        return found.result() if found is not None else ()
+        return found.result()[0] if found is not None else ()
+
+    def sheet_percents(self, name: str) -> frozenset[PercentCell]:
+        """The sheet's cells a percent format shows (`percent_cells`), searched in the same pass."""
+        found = self._found.get(name)
+        return found.result()[1] if found is not None else frozenset()
 
     def close(self) -> None:
         self._stop.set()
@@ -89,23 +97,24 @@ class ErrorScan:
         finally:
             for found in self._found.values():
                 if not found.done():
-                    found.set_result(())
+                    found.set_result(((), frozenset()))
 
 
 def _each_sheets_errors(source: bytes | Path, order: Sequence[str], stop: Event,
-                        marked: Callable[[str], bool | None] | None = None
-                        ) -> Iterator[tuple[str, tuple[ErrorCell, ...]]]:
-    """Each sheet's error cells with its tab name, the sheets of `order` first in that order;
-    nothing for a file that is not an OOXML package (an .xls) or whose parts cannot be read (the
-    reader says why). Once `stop` is set, it stops at the next chunk or row. A part `marked`
-    (`ErrorScan`) says holds no mark is not inflated again."""
+                        marked: Callable[[str], bool | None] | None = None) -> Iterator[tuple[str, Found]]:
+    """Each sheet's error cells and percent cells (`percent_cells`) with its tab name, the sheets
+    of `order` first in that order; nothing for a file that is not an OOXML package (an .xls) or
+    whose parts cannot be read (the reader says why). Once `stop` is set, it stops at the next
+    chunk or row. A part `marked` (`ErrorScan`) says holds no error mark is not inflated again
+    for them."""
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             if "content.xml" in zf.namelist() and "[Content_Types].xml" not in zf.namelist():
-                yield from (_ods_errors(zf, stop) if _may_hold_errors(zf, "content.xml", _ODS_ERROR, stop)
-                            else {}).items()
+                yield from ((tab, (cells, frozenset())) for tab, cells in (
+                    _ods_errors(zf, stop) if _may_hold_errors(zf, "content.xml", _ODS_ERROR, stop) else {}).items())
                 return
             parts = {tab: part for part, tab in sheet_tabs(zf).items() if part.lower().endswith(".xml")}
+            styles = percent_styles(zf)
             rank = {name: i for i, name in enumerate(order)}
             for tab in sorted(parts, key=lambda t: rank.get(t, len(rank))):
                 if stop.is_set():
@@ -113,7 +122,8 @@ def _each_sheets_errors(source: bytes | Path, order: Sequence[str], stop: Event,
                 part = parts[tab]
                 told = marked(part) if marked is not None else None
                 holds = told if told is not None else _may_hold_errors(zf, part, _ERROR_TYPE, stop, formulas=True)
-                yield tab, tuple(_errors_in(zf, part, stop)) if holds else ()
+                found = tuple(_errors_in(zf, part, stop)) if holds else ()
+                yield tab, (found, percent_cells(zf, part, styles, stop))
     except (*ZIP_FAULTS, ParseError, UnusableInput):  # calamine's reading says why, not this
         return
 

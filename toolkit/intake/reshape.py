@@ -271,7 +271,8 @@ def _dated(sheet: RawSheet, mapping: Mapping, undeclared: bool) -> RawSheet:
     for j in range(max(map(len, rows), default=0)):
         if j in declared or undeclared:
             _date_column(rows, j, plain_only=j not in declared)
-    return RawSheet(sheet.name, rows, sheet.first_row, sheet.first_col, sheet.merged, sheet.errors, sheet.very_hidden)
+    return RawSheet(sheet.name, rows, sheet.first_row, sheet.first_col, sheet.merged, sheet.errors, sheet.very_hidden,
+                    sheet.percents)
 
 
 def _date_column(rows: list[list[Any]], j: int, plain_only: bool) -> None:

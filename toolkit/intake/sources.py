@@ -34,6 +34,9 @@ class RawSheet:
     which `rows` holds as empty strings, as calamine gives them."""
     very_hidden: bool = False
     """Very hidden: a sheet Excel shows no tab for and its Unhide does not list (a macro's doing)."""
+    percents: frozenset[tuple[int, int]] = frozenset()
+    """The cells (row, column, 1-based) a percent number format shows (`percent_cells`): Excel
+    keeps 100 % as 1, so such a cell's number is a fraction whatever its size."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +191,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                 if count == len(names) and (refusal := cleared.verdict()):
                     raise refusal
                 yield RawSheet(name, rows, start[0] + 1, start[1] + 1, tuple(sheet.merged_cell_ranges or ()),
-                               scan.sheet_errors(name), name in unseen)
+                               scan.sheet_errors(name), name in unseen, scan.sheet_percents(name))
             if not names and (refusal := cleared.verdict()):
                 raise refusal
         except Exception as exc:  # calamine raises several unrelated types for broken files

@@ -253,7 +253,36 @@ def _integer(value: Any) -> int:
     return int(number)
 
 
+class PercentShown(float):
+    """The number of a cell a percent format shows (`toolkit.intake.percent_cells`): Excel keeps
+    100 % as 1 and 50 % as 0.5, so it is a fraction whatever its size, read as what it shows.
+    A plain number keeps its rule (`_percent`): 50 is 50 %, a fraction below 1 a percentage's."""
+
+    @property
+    def shown(self) -> Decimal:
+        """The percentage the cell shows: 1.0 is 100, 0.015 is 1.5.
+
+        >>> PercentShown(1.0).shown, PercentShown(0.015).shown, PercentShown(-0.05).shown
+        (Decimal('100'), Decimal('1.5'), Decimal('-5'))
+        """
+        number = (to_decimal(float(self)) * 100).normalize()
+        return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
+
+    def __str__(self) -> str:
+        return f"{self.shown}%"
+
+
 def _percent(value: Any) -> Decimal:
+    """0 to 100: `22`, `22%`, a fraction below 1 (`0.22`, as a percent cell read without its
+    format gives it), or a percent cell's number read as it shows (`PercentShown`).
+
+    >>> [_percent(v) for v in (PercentShown(1.0), PercentShown(0.5), 50.0, 0.5, 1.0)] == [100, 50, 50, 50, 1]
+    True
+    """
+    if isinstance(value, PercentShown):
+        if not 0 <= value.shown <= 100:
+            refuse(NOT_A_PERCENT, value=str(value))
+        return value.shown
     text = value.strip().rstrip("%").strip() if isinstance(value, str) else value
     try:
         number = to_decimal(text)
@@ -290,6 +319,10 @@ def _discount(value: Any) -> Decimal:
 
 def _markup(value: Any) -> Decimal:
     """A signed percentage: a derived price is its base price plus (or minus) this much."""
+    if isinstance(value, PercentShown):
+        if not -99 <= value.shown <= 1000:
+            refuse(NOT_A_MARKUP, value=str(value))
+        return value.shown
     text = value.strip().rstrip("%").strip() if isinstance(value, str) else value
     try:
         number = to_decimal(text)

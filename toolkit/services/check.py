@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,11 +60,17 @@ def report_headers(lang: str) -> tuple[str, ...]:
     return HEADERS[lang]
 
 
-def live_workbook(name: str, sheets: Iterable[tuple[str, Sequence[Sequence[Any]], int, int]]) -> RawWorkbook:
-    """A live book's master sheets as the check reads them: (name, values, first row, first
-    column) per sheet, as the front end read them, a cell showing a formula's error (read as
-    its text, `#N/A`) taken out as a file's is (`RawSheet.errors`)."""
-    return RawWorkbook(name, tuple(_errors_lifted(RawSheet(*sheet)) for sheet in sheets))
+LiveSheet = tuple[str, Sequence[Sequence[Any]], int, int, frozenset[tuple[int, int]]]
+"""A live book's sheet as the front end read it: name, values, first row, first column, and the
+cells a percent format shows (`RawSheet.percents`)."""
+
+
+def live_workbook(name: str, sheets: Iterable[LiveSheet]) -> RawWorkbook:
+    """A live book's master sheets as the check reads them, as the front end read them, a cell
+    showing a formula's error (read as its text, `#N/A`) taken out as a file's is
+    (`RawSheet.errors`)."""
+    return RawWorkbook(name, tuple(_errors_lifted(RawSheet(n, rows, row, col, percents=percents))
+                                   for n, rows, row, col, percents in sheets))
 
 
 def _errors_lifted(sheet: RawSheet) -> RawSheet:
@@ -73,7 +79,7 @@ def _errors_lifted(sheet: RawSheet) -> RawSheet:
         return sheet
     at = {(row - sheet.first_row, col - sheet.first_col) for row, col, _ in errors}
     rows = [[None if (i, j) in at else v for j, v in enumerate(r)] for i, r in enumerate(sheet.rows)]
-    return RawSheet(sheet.name, rows, sheet.first_row, sheet.first_col, sheet.merged, errors)
+    return replace(sheet, rows=rows, errors=errors)
 
 
 def check_book(raw: RawWorkbook) -> BookChecked:

@@ -22,8 +22,8 @@ from toolkit.basics.vat_ids import country_code
 from toolkit.intake.validation.columns import REQUIRED_VALUE, is_empty, read_column
 from toolkit.intake.validation.layout import Table
 from toolkit.model import records as model
-from toolkit.model.cells import postcode_of
-from toolkit.model.sheets import SETTINGS, SHEETS
+from toolkit.model.cells import Kind, PercentShown, postcode_of
+from toolkit.model.sheets import SETTINGS, SHEETS, Column
 
 MISSING_SETTING = define(
     "missing-setting", "error",
@@ -43,6 +43,8 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
     spec, sheet = table.spec, table.name
     present = [c for c in spec.columns if c.key in table.columns]
     numbers, cells = table.data([c.key for c in present])
+    if table.raw.percents:
+        cells = _as_shown(table, present, numbers, cells)
     fields: dict[str, Iterable[Any]] = {c.key: repeat(c.empty) for c in spec.columns}
     mistakes: list[tuple[int, int, Problem]] = []
     failed: set[int] = set()
@@ -61,6 +63,21 @@ def read_records(table: Table, workbook: str) -> tuple[list[model.Record], list[
     unread = {str(code[i]).strip() for i in failed if not is_empty(code[i])} if code is not None else set()
     made, columns = _records(RECORDS[spec.key], spec.key, numbers, fields, failed)
     return made, [p for *_, p in mistakes], frozenset(unread), columns
+
+
+def _as_shown(table: Table, present: Sequence[Column], numbers: Sequence[int],
+              cells: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The cells of the percent columns a percent format shows (`RawSheet.percents`), their
+    numbers marked as such (`PercentShown`): 100 % is kept as 1 and read as 100, not 1 %."""
+    shown = table.raw.percents
+    marked = list(cells)
+    for position, column in enumerate(present):
+        col = table.columns[column.key]
+        if column.kind is not Kind.PERCENT or not any(c == col for _, c in shown):
+            continue
+        marked[position] = tuple(PercentShown(cell) if (row, col) in shown and cell.__class__ in (int, float) else cell
+                                 for row, cell in zip(numbers, cells[position]))
+    return marked
 
 
 def _postcodes_abroad(cells: Sequence[Any], read: Iterable[Any], countries: Iterable[Any]) -> list[Any]:

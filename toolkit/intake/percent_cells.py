@@ -1,0 +1,74 @@
+"""Cells a percent number format shows (`0%`, `0.00%`): where an .xlsx/.xlsm's sheets have them.
+
+Excel keeps a percentage as its fraction: a cell showing 100 % holds 1, one showing 50 % holds
+0.5. python-calamine gives the values and not their formats, so the data check read 100 % typed
+in *Sconto %* as 1 % (a plain 1 is 1 %), while 50 % read right by the rule that a fraction
+below 1 is a percentage's (`toolkit.model.cells`). Knowing which cells show a percentage, the
+reader reads each as what it shows, 100 % as 100 (`toolkit.model.cells.PercentShown`).
+
+The styles part says which cell styles (`cellXfs`) carry a percent format, the built-in 9 and 10
+or a format of the workbook's own with `%` outside quotes (`is_percent_format`); without one, no sheet is searched.
+Else each sheet part is searched, as a stream of chunks, for the cells of those styles. The
+binary formats (.xlsb, .xls) and .ods are not searched: their cells read by the values' rule.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from threading import Event
+
+from toolkit.basics.cells import column_index
+from toolkit.basics.number_formats import is_percent_format
+from toolkit.intake.guard import chunks, local_name, xml_starts
+
+PercentCell = tuple[int, int]
+"""(row, column), 1-based: `(3, 7)` is G3."""
+
+_BUILT_IN = frozenset({"9", "10"})
+"""Excel's built-in percent formats: `0%` and `0.00%`."""
+_IN_XF = frozenset({"xf", "alignment", "protection", "extLst", "ext"})
+
+
+def percent_styles(zf: zipfile.ZipFile) -> frozenset[str]:
+    """The indexes (as the sheets write them, `s="3"`) of the cell styles with a percent format."""
+    styles = next((n for n in zf.namelist() if n.lower() == "xl/styles.xml"), None)
+    if styles is None:
+        return frozenset()
+    percent_ids, found, index, in_cell_xfs = set(_BUILT_IN), set(), 0, False
+    for elem in xml_starts(zf, styles):
+        name = local_name(elem)
+        if name == "numFmt" and is_percent_format(elem.get("formatCode") or ""):
+            percent_ids.add(elem.get("numFmtId") or "")
+        elif name == "cellXfs":
+            in_cell_xfs = True
+        elif in_cell_xfs and name == "xf":
+            if (elem.get("numFmtId") or "0") in percent_ids:
+                found.add(str(index))
+            index += 1
+        elif name not in _IN_XF:
+            in_cell_xfs = False
+    return frozenset(found)
+
+
+def percent_cells(zf: zipfile.ZipFile, part: str, styles: frozenset[str], stop: Event) -> frozenset[PercentCell]:
+    """The part's cells of one of `styles` (`percent_styles`), searched chunk by chunk (a tag cut
+    in two is whole in the next chunk, which begins with the end of this one)."""
+    if not styles:
+        return frozenset()
+    tag = re.compile(rb'<(?:\w+:)?c\s(?=[^>]*\ss="(?:' + b"|".join(s.encode() for s in sorted(styles)) +
+                     rb')")[^>]*>')
+    return frozenset(_cells(zf, part, tag, stop))
+
+
+_REF = re.compile(rb'\sr="\$?([A-Za-z]{1,3})\$?(\d{1,7})"')
+
+
+def _cells(zf: zipfile.ZipFile, part: str, tag: re.Pattern[bytes], stop: Event) -> Iterator[PercentCell]:
+    for text in chunks(zf, part):
+        if stop.is_set():
+            return
+        for found in tag.finditer(text):
+            if (ref := _REF.search(found[0])) is not None:
+                yield int(ref[2]), column_index(ref[1].decode())
