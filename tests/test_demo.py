@@ -6,6 +6,7 @@ import shutil
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from fatturapa_reading import read, schema_errors
 from sqlalchemy import func, select
@@ -321,3 +322,49 @@ def test_a_return_citing_no_invoice_takes_commission_back_when_refunded(april, t
 
     assert bases(date(2026, 5, 1), date(2026, 5, 31)) == []
     assert bases(date(2026, 6, 1), date(2026, 6, 30)) == [("NC-2026-00001", Decimal("-513.94"))]
+
+
+@pytest.mark.libreoffice
+def test_every_formula_the_demo_wrote_stores_its_value(april, tmp_path):
+    """XlsxWriter stores 0 as a formula's value unless told the result, and a reader without a
+    calculation engine (python-calamine, the toolkit reading its own output, a phone's viewer)
+    shows that value. Every formula of every workbook the month wrote (the accountants' workbook
+    and the printable invoices, statements, reports, payments' status, volume discounts) stores
+    what LibreOffice computes for it, to the cent."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    from toolkit.writers.libreoffice import convert_all
+
+    out, _, _ = april
+
+    def has_formulas(path):
+        with zipfile.ZipFile(path) as zf:
+            return any(b"</f>" in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
+
+    books = [p for p in sorted(out.rglob("*.xlsx")) if has_formulas(p)]
+    assert {p.parent.name for p in books} >= {"fatture", "provvigioni", "sconti", out.name}
+
+    def values(path):
+        book = CalamineWorkbook.from_path(str(path))
+        return {n: book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in book.sheet_names}
+
+    def same(stored, computed):
+        if isinstance(stored, (int, float)) and isinstance(computed, (int, float)):
+            return round(Decimal(str(stored)) - Decimal(str(computed)), 2) == 0
+        return stored == computed
+
+    differ, formulas = [], 0
+    for book, recalculated in zip(books, convert_all(books, "xlsx:Calc MS Excel 2007 XML", tmp_path)):
+        stored, computed = values(book), values(recalculated)
+        for name, sheet in ((s.title, s) for s in openpyxl.load_workbook(book)):
+            for row in sheet.iter_rows():
+                for cell in (c for c in row if isinstance(c.value, str) and c.value.startswith("=")):
+                    formulas += 1
+                    here, there = (v[name][cell.row - 1][cell.column - 1] for v in (stored, computed))
+                    if not same(here, there):
+                        differ.append((book.name, name, cell.coordinate, cell.value, here, there))
+    assert formulas > 1000 and differ == []
