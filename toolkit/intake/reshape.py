@@ -25,7 +25,7 @@ from toolkit.intake.sources import RawSheet, RawWorkbook
 from toolkit.intake.tables import decimal_text
 from toolkit.intake.validation.error_values import error_value
 from toolkit.intake.validation.rules import NEGATIVE_AMOUNT as NEGATIVE_PRICE
-from toolkit.model.cells import Day, Kind, Quantity, UnitPrice, read_cell
+from toolkit.model.cells import Day, Kind, PercentShown, Quantity, UnitPrice, read_cell
 from toolkit.model.sheets import SETTING_HEADERS, SETTINGS, Sheet, match_sheet, named_columns
 
 HEADER_SEARCH_ROWS = 12
@@ -171,7 +171,8 @@ def _feed(workbook: str, raw: RawSheet, sheet: Sheet, mapping: Mapping) -> Fed:
     index, found = _header(sheet, raw.rows, spec)
     header = heading_row(raw.rows, index) if index < len(raw.rows) else []
     kinds = {c.key: c.kind for c in sheet.columns}
-    converters = [(j, key, _converter(kinds[key], {**mapping.values, **(spec.values.get(key, {}) if spec else {})}))
+    converters = [(j, key, _converter(kinds[key], {**mapping.values, **(spec.values.get(key, {}) if spec else {})}),
+                   bool(raw.percents) and kinds[key] is Kind.PERCENT)
                   for j, key in sorted(found.items())]
     fixed = spec.fixed if spec else {}
     letters = column_letter(raw.first_col + (min(found) if found else 0))
@@ -180,10 +181,12 @@ def _feed(workbook: str, raw: RawSheet, sheet: Sheet, mapping: Mapping) -> Fed:
         row = raw.rows[i]
         width = len(row)
         values: dict[str, Any] = {}
-        for j, key, convert in converters:
+        for j, key, convert, percent in converters:
             if j < width:
                 value = row[j]
-                if type(value) is not float:  # a number cell is kept as it is (`_converter`)
+                if percent and value.__class__ in (int, float) and (raw.first_row + i, raw.first_col + j) in raw.percents:
+                    value = PercentShown(value).shown  # 100 % is kept as 1: written as the 100 it shows
+                elif type(value) is not float:  # a number cell is kept as it is (`_converter`)
                     if value == "" or value is None:
                         continue
                     value = convert(value)
