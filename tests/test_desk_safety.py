@@ -76,8 +76,29 @@ def test_an_order_invoiced_at_once_is_not_voided_and_the_message_names_its_invoi
     assert (code, out["status"], [p["code"] for p in out["problems"]]) == (1, None, ["void-invoiced-order"])
     code, out = reply(capsys, "orders", "list", workbook, "--ledger", url)
     assert next(o["status"] for o in out["orders"] if o["number"] == order) == "in-progress"
-    code, said = cli(capsys, "orders", "status", workbook, order, "--to", "closed", "--ledger", url)
-    assert code == 0 and f"Ordine {order}: ora «Chiuso»." in said
+
+
+def test_an_order_invoiced_at_once_is_not_closed_with_its_goods_unshipped(capsys, today):
+    """Closing gives up what was not shipped: the invoice would stay due for goods that never
+    leave, as voiding would. The credit note closes it instead, and a closed order's goods
+    credited already ask nothing more."""
+    workbook, url = today
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-10-01", "--ledger", url)[0] == 0
+    order, invoice = _invoiced_not_shipped(url)
+    code, said = cli(capsys, "orders", "status", workbook, order, "--to", "chiuso", "--ledger", url)
+    said = " ".join(said.split())
+    assert code == 1
+    assert (f"L'ordine {order} è già fatturato ({invoice}) per merce non ancora spedita (" in said
+            and f"emetti una nota di credito per {invoice} (toolkit invoice credit), che chiude anche l'ordine"
+            in said), said
+    code, out = reply(capsys, "orders", "status", workbook, order, "--to", "closed", "--lang", "en", "--ledger", url)
+    assert (code, out["status"], [p["code"] for p in out["problems"]]) == (1, None, ["close-invoiced-order"])
+    code, out = reply(capsys, "orders", "list", workbook, "--ledger", url)
+    assert next(o["status"] for o in out["orders"] if o["number"] == order) == "in-progress"
+    assert cli(capsys, "invoice", "credit", workbook, "--invoice", invoice, "--reason", "Annullato",
+               "--ledger", url)[0] == 0
+    code, out = reply(capsys, "orders", "list", workbook, "--ledger", url)
+    assert next(o["status"] for o in out["orders"] if o["number"] == order) == "closed"
 
 
 def test_voiding_an_order_invoiced_at_once_advises_the_credit_note_that_closes_it(capsys, today):

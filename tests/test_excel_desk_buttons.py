@@ -197,6 +197,24 @@ def test_change_order_status_reads_the_panel_and_changes_the_ledger(tmp_path, re
     assert [o.status.value for o in orders_in(tmp_path)] == ["closed"]
 
 
+def test_change_order_status_keeps_open_an_order_invoiced_at_once_and_says_the_panel_way(tmp_path):
+    """C001 invoiced *Immediato*: its order is billed before it ships, so closing it would leave
+    the invoice due for goods given up; the box asks for the credit note by its button."""
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Clienti", "K1", "Termini di fatturazione")
+    minimal.set_cell(sheets, "Clienti", "K2", "Immediato")
+    book = fake(tmp_path, sheets)
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    fill(book, NumeroOrdine="OC-2026-00001", NuovoStato="Chiuso")
+    (refused,) = press(book, "change_order_status")
+    assert refused[2] == "critical"
+    assert ("L'ordine OC-2026-00001 è già fatturato (FT-2026-00001) per merce non ancora spedita (A001 12 pz, "
+            "A002 24 pz) e non è stato chiuso" in refused[0]), refused[0]
+    assert "(«Nota di credito», con la fattura in «Fattura»)" in refused[0] and "toolkit" not in refused[0]
+    assert [o.status.value for o in orders_in(tmp_path)] == ["in-progress"]
+
+
 def test_change_order_status_names_the_empty_cells(tmp_path):
     book = fake(tmp_path, english())
     fill(book, NuovoStato="Sospeso")

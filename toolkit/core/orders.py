@@ -119,6 +119,14 @@ VOID_INVOICED = define(
     en="Order {number} is already invoiced ({invoices}) and was not voided: the invoice would stay due for goods "
        "that will not leave. If the order is off, issue a credit note for {invoices} (toolkit invoice credit), "
        "which closes the order too; if the goods will leave, ship it.")
+CLOSE_INVOICED = define(
+    "close-invoiced-order", "error",
+    it="L'ordine {number} è già fatturato ({invoices}) per merce non ancora spedita ({lines}) e non è stato chiuso: "
+       "la fattura resterebbe da incassare per merce che non partirà. Se l'ordine non si farà, emetti una nota di "
+       "credito per {invoices} (toolkit invoice credit), che chiude anche l'ordine; se la merce partirà, spediscilo.",
+    en="Order {number} is already invoiced ({invoices}) for goods not shipped yet ({lines}) and was not closed: the "
+       "invoice would stay due for goods that will not leave. If the order is off, issue a credit note for "
+       "{invoices} (toolkit invoice credit), which closes the order too; if the goods will leave, ship it.")
 VOID_CREDITED = define(
     "void-credited-order", "error",
     it="L'ordine {number} è stato fatturato ({invoices}) e le note di credito ne hanno già ripreso la merce: "

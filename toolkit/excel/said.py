@@ -322,6 +322,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "fattura», oppure premi «Spedisci (DDT)» per tutti gli ordini aperti fino a «Data ordini».",
         "en": "Choose what to ship: write the order numbers in “Ordine”, separated by commas, and press “Spedisci e "
               "fattura”, or press “Spedisci (DDT)” for every open order up to “Data ordini”."},
+    "close-invoiced-order": {
+        "it": "L'ordine {number} è già fatturato ({invoices}) per merce non ancora spedita ({lines}) e non è stato "
+              "chiuso: la fattura resterebbe da incassare per merce che non partirà. Se l'ordine non si farà, emetti "
+              "una nota di credito per {invoices} («Nota di credito», con la fattura in «Fattura»), che chiude anche "
+              "l'ordine; se la merce partirà, spediscilo.",
+        "en": "Order {number} is already invoiced ({invoices}) for goods not shipped yet ({lines}) and was not "
+              "closed: the invoice would stay due for goods that will not leave. If the order is off, issue a credit "
+              "note for {invoices} (“Nota di credito”, with the invoice in “Fattura”), which closes the order too; "
+              "if the goods will leave, ship it."},
     "void-invoiced-order": {
         "it": "L'ordine {number} è già fatturato ({invoices}) e non è stato annullato: la fattura resterebbe da "
               "incassare per merce che non partirà. Se l'ordine non si farà, emetti una nota di credito per "

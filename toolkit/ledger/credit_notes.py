@@ -22,6 +22,7 @@ from sqlalchemy import Connection, func, select
 from toolkit.basics import wording
 from toolkit.core.credit_notes import Creditable, DiscountShare, Headroom, Sold, creditable, headroom, returned_lines
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from toolkit.core.orders import Order
 from toolkit.core.payments import TakenBack
 from toolkit.core.volume_discounts import taken_off, taken_off_by_rate
 from toolkit.ledger import schema
@@ -252,6 +253,16 @@ def _billed_net(conn: Connection, line_ids: Sequence[int]) -> dict[int, Decimal]
         for line_id, quantity in conn.execute(statement):
             net[line_id] += Decimal(quantity)
     return net
+
+
+def still_billed(conn: Connection, order: Order) -> tuple[StillBilled, ...]:
+    """The lines of `order` still to ship whose goods an invoice billed at the order and no
+    credit note took back: what closing it by hand would leave the customer owing for goods that
+    never leave (`toolkit.services.order_status`)."""
+    open_lines = [line for line in order.lines if line.to_ship]
+    net = _billed_net(conn, [line.id for line in open_lines])
+    return tuple(StillBilled(order.number, line.item, net[line.id] - line.shipped, line.unit)
+                 for line in open_lines if net[line.id] > line.shipped)
 
 
 def billed_at_order(conn: Connection, order_id: int) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from toolkit.basics.problems import Problem, define
 from toolkit.core.orders import (
     BAD_TRANSITION,
+    CLOSE_INVOICED,
     NOT_ALL_SHIPPED,
     STATUS_LABELS,
     VOID_CREDITED,
@@ -28,7 +29,7 @@ from toolkit.core.orders import (
     can_change,
 )
 from toolkit.ledger import Ledger
-from toolkit.ledger.credit_notes import billed_at_order
+from toolkit.ledger.credit_notes import billed_at_order, still_billed
 from toolkit.ledger.db import writing
 from toolkit.ledger.invoices import invoiced_before_shipping
 from toolkit.ledger.orders import order_by_number, set_status
@@ -71,6 +72,9 @@ def _change(conn: Connection, order: Order, wanted: OrderStatus) -> list[Problem
     if wanted is OrderStatus.VOIDED and (invoices := invoiced_before_shipping(conn, order.id)):
         refusal = VOID_INVOICED if billed_at_order(conn, order.id) else VOID_CREDITED
         return [refusal(None, number=number, invoices=", ".join(invoices))]
+    if wanted is OrderStatus.CLOSED and (billed := still_billed(conn, order)):
+        return [CLOSE_INVOICED(None, number=number, invoices=", ".join(invoiced_before_shipping(conn, order.id)),
+                               lines=billed)]
     if wanted is OrderStatus.COMPLETED and any(line.to_ship for line in order.lines):
         return [NOT_ALL_SHIPPED(None, number=number, to_ship=order.to_ship)]
     set_status(conn, order, wanted, ACTIONS[wanted])
