@@ -27,6 +27,7 @@ COMMAND_LINE = re.compile(r"--[a-z]|\btoolkit (?:{})\b".format(
 """An option, or a `toolkit` verb: what a desk at the panel cannot type."""
 
 COMMAND_LINE_ONLY = {
+    "confirm-date-in-future": "orders confirm --date: the button confirms today",
     "demo-foreign-ledger": "toolkit demo",
     "einvoice-rejected-not-exported": "einvoice --rejected: the button writes the month as it stands",
     "form-date-far-ahead": "toolkit convert",

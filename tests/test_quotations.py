@@ -235,3 +235,45 @@ def test_a_version_6_ledger_gains_the_citation(tmp_path, minimal_master):
             k: v for i in found.get_indexes("orders") if i["name"] == "uq_order_confirms" for k, v in i.items()}.items()
         assert conn.execute(text("SELECT count(*), count(confirms) FROM orders")).one() == (1, 0)
     upgraded.engine.dispose()
+
+
+def test_a_confirmation_dated_after_today_is_refused_and_stores_nothing(desk, capsys, rome_today):
+    """A customer accepts today at the latest: a confirmation typed months ahead made an order,
+    and for a customer invoiced *Immediato* an invoice dated then, the first number of a year
+    that had not begun."""
+    from datetime import date
+
+    workbook, quotation = desk
+    rome_today(date(2026, 5, 20))
+    before = orders_by_number(capsys, workbook)
+    code, refused = toolkit(capsys, "orders", "confirm", workbook, quotation, "--date", "2027-03-20")
+    assert (code, refused["order"], refused["invoices"]) == (1, None, [])
+    [problem] = refused["problems"]
+    assert problem["code"] == "confirm-date-in-future"
+    assert problem["message"].startswith(
+        f"La conferma di {quotation} sarebbe datata 20/03/2027, dopo oggi (20/05/2026)"), problem["message"]
+    assert orders_by_number(capsys, workbook) == before
+    assert before[quotation]["status"] == "draft"
+
+
+def test_a_confirmation_whose_invoice_would_break_the_numbering_asks_for_a_later_date(desk, capsys, rome_today):
+    """The quotation's customer is invoiced *Immediato*; an invoice of 20/05 is out already, so
+    one dated 16/05 is refused: in the confirmation's words, not `orders create`'s (a template
+    to leave out with --exclude)."""
+    from datetime import date
+
+    workbook, quotation = desk
+    rome_today(date(2026, 5, 20))
+    code, made = toolkit(capsys, "orders", "create", workbook, "--date", "2026-05-20", "--no-catch-up")
+    assert code == 0 and made["invoices"], made
+    latest = made["invoices"][-1]
+    code, refused = toolkit(capsys, "orders", "confirm", workbook, quotation, "--date", "2026-05-16")
+    assert (code, refused["order"]) == (1, None)
+    [problem] = refused["problems"]
+    assert problem["code"] == "confirm-invoice-out-of-sequence"
+    assert problem["message"].startswith(f"La conferma di {quotation} del 16/05/2026 emetterebbe la fattura immediata")
+    assert problem["message"].endswith(f"{latest} del 20/05/2026 già emessa (serie FT 2026, dove i numeri seguono "
+                                       "le date): nulla è stato registrato. Conferma con --date dal 20/05/2026 in poi.")
+    assert orders_by_number(capsys, workbook)[quotation]["status"] == "draft"
+    code, confirmed = toolkit(capsys, "orders", "confirm", workbook, quotation, "--date", "2026-05-20")
+    assert code == 0 and confirmed["order"] and confirmed["invoices"]

@@ -331,6 +331,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "closed: the invoice would stay due for goods that will not leave. If the order is off, issue a credit "
               "note for {invoices} (“Nota di credito”, with the invoice in “Fattura”), which closes the order too; "
               "if the goods will leave, ship it."},
+    "confirm-invoice-out-of-sequence": {
+        "it": "La conferma di {quotation} del {day} emetterebbe la fattura immediata {number} del cliente {customer} "
+              "datata prima della {latest_number} del {latest_day} già emessa (serie {series} {year}, dove i numeri "
+              "seguono le date): nulla è stato registrato. Il pulsante conferma con la data di oggi: dalla riga di "
+              "comando, toolkit orders confirm con --date dal {latest_day} in poi.",
+        "en": "Confirming {quotation} on {day} would issue immediate invoice {number} of customer {customer} dated "
+              "before {latest_number} of {latest_day}, already issued (series {series} {year}, where numbers follow "
+              "dates): nothing was stored. The button confirms with today's date: from the command line, toolkit "
+              "orders confirm with --date from {latest_day} on."},
     "void-invoiced-order": {
         "it": "L'ordine {number} è già fatturato ({invoices}) e non è stato annullato: la fattura resterebbe da "
               "incassare per merce che non partirà. Se l'ordine non si farà, emetti una nota di credito per "

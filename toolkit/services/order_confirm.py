@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 
+from toolkit.basics import dates
 from toolkit.basics.problems import Problem, ProblemsFound, define
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
 from toolkit.basics.vocab import label as vocab_label
@@ -24,7 +25,7 @@ from toolkit.ledger.db import writing
 from toolkit.ledger.orders import confirmation_of, insert_confirmation, order_by_number, set_status
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
-from toolkit.services.invoicing import invoice_orders_in, returns_refused_sentence
+from toolkit.services.invoicing import ORDER_OUT_OF_SEQUENCE, invoice_orders_in, returns_refused_sentence
 from toolkit.services.order_status import UNKNOWN_ORDER
 
 CONFIRMABLE = (DocumentType.QUOTATION, DocumentType.PROPOSAL)
@@ -43,6 +44,24 @@ QUOTATION_NOT_OPEN = define(
     "quotation-not-open", "error",
     it="Il documento {number} è «{status_it}»: non si può confermare.",
     en="Document {number} is “{status_en}”: it cannot be confirmed.")
+
+CONFIRM_IN_FUTURE = define(
+    "confirm-date-in-future", "error",
+    it="La conferma di {number} sarebbe datata {day}, dopo oggi ({today}): un documento si conferma il giorno in cui "
+       "il cliente accetta, e una fattura immediata datata nel futuro non si può inviare allo SDI né lascerebbe "
+       "emettere le fatture di oggi. Nulla è stato registrato: indica con --date un giorno fino a oggi, oppure "
+       "omettilo (oggi).",
+    en="The confirmation of {number} would be dated {day}, after today ({today}): a document is confirmed on the day "
+       "the customer accepts, and an immediate invoice dated in the future cannot go to SDI nor let today's invoices "
+       "be issued. Nothing was stored: give --date a day up to today, or leave it out (today).")
+CONFIRM_OUT_OF_SEQUENCE = define(
+    "confirm-invoice-out-of-sequence", "error",
+    it="La conferma di {quotation} del {day} emetterebbe la fattura immediata {number} del cliente {customer} datata "
+       "prima della {latest_number} del {latest_day} già emessa (serie {series} {year}, dove i numeri seguono le "
+       "date): nulla è stato registrato. Conferma con --date dal {latest_day} in poi.",
+    en="Confirming {quotation} on {day} would issue immediate invoice {number} of customer {customer} dated before "
+       "{latest_number} of {latest_day}, already issued (series {series} {year}, where numbers follow dates): "
+       "nothing was stored. Confirm with --date from {latest_day} on.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +97,21 @@ def confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Confi
         except IntegrityError:
             return _confirm(master, ledger, number, day)
     except ProblemsFound as refused:
-        return Confirmed(number, None, problems=refused.problems)
+        return Confirmed(number, None, problems=[_in_confirmation_words(p) for p in refused.problems])
+
+
+def _in_confirmation_words(problem: Problem) -> Problem:
+    """Invoicing at once words a date out of sequence for `orders create` (a template to leave
+    out with --exclude); a confirmation has no template, only its date to move."""
+    if problem.code != ORDER_OUT_OF_SEQUENCE.code:
+        return problem
+    params = dict(problem.params)
+    return CONFIRM_OUT_OF_SEQUENCE(None, quotation=params.pop("template"), **params)
 
 
 def _confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Confirmed:
+    if day > (today := dates.today_rome()):
+        return Confirmed(number, None, problems=[CONFIRM_IN_FUTURE(None, number=number, day=day, today=today)])
     with writing(ledger) as conn:
         quotation = order_by_number(conn, number)
         if quotation is None:
