@@ -277,3 +277,23 @@ def test_a_confirmation_whose_invoice_would_break_the_numbering_asks_for_a_later
     assert orders_by_number(capsys, workbook)[quotation]["status"] == "draft"
     code, confirmed = toolkit(capsys, "orders", "confirm", workbook, quotation, "--date", "2026-05-20")
     assert code == 0 and confirmed["order"] and confirmed["invoices"]
+
+
+def test_a_quotation_of_a_customer_taken_off_the_sheet_is_not_confirmed(desk, capsys):
+    """The customer's terms decide what the order does (an *Immediato* one is invoiced with it):
+    off the sheet, the order was made as a plain one and its invoice never issued."""
+    workbook, quotation = desk
+    customer = orders_by_number(capsys, workbook)[quotation]["customer"]
+    book = openpyxl.load_workbook(workbook)
+    templates = [row[0].value for row in book["Modelli ordine"].iter_rows(min_row=2) if row[1].value == customer]
+    for sheet in book.worksheets:
+        for row in range(sheet.max_row, 1, -1):
+            if any(cell.value == customer or cell.value in templates for cell in sheet[row]):
+                sheet.delete_rows(row)
+    book.save(workbook)
+    code, refused = toolkit(capsys, "orders", "confirm", workbook, quotation)
+    assert (code, refused["order"], refused["invoices"]) == (1, None, [])
+    assert [p["code"] for p in refused["problems"] if p["severity"] == "error"] == ["confirm-customer-not-in-workbook"]
+    listed = orders_by_number(capsys, workbook)
+    assert listed[quotation]["status"] == "draft"
+    assert not [o for o in listed.values() if o["origin"] == f"quotation:{quotation}"]

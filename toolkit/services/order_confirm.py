@@ -45,6 +45,14 @@ QUOTATION_NOT_OPEN = define(
     it="Il documento {number} è «{status_it}»: non si può confermare.",
     en="Document {number} is “{status_en}”: it cannot be confirmed.")
 
+CONFIRM_CUSTOMER_GONE = define(
+    "confirm-customer-not-in-workbook", "error",
+    it="Il documento {number} è del cliente {customer}, che non è più nel foglio Clienti: l'ordine si farebbe senza "
+       "le sue condizioni (termini di fatturazione, pagamento, fido), quindi non è stato confermato e nulla è stato "
+       "registrato. Rimetti il cliente nel foglio e conferma di nuovo, oppure annulla il documento.",
+    en="Document {number} is of customer {customer}, who is no longer on the Customers sheet: the order would be "
+       "made without their terms (invoicing, payment, credit limit), so it was not confirmed and nothing was "
+       "stored. Put the customer back on the sheet and confirm again, or void the document.")
 CONFIRM_IN_FUTURE = define(
     "confirm-date-in-future", "error",
     it="La conferma di {number} sarebbe datata {day}, dopo oggi ({today}): un documento si conferma il giorno in cui "
@@ -130,6 +138,9 @@ def _confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Conf
             it, en = STATUS_LABELS[quotation.status]
             return Confirmed(quotation.number, None, problems=[QUOTATION_NOT_OPEN(
                 None, number=quotation.number, status_it=it, status_en=en)])
+        if not any(c.code == quotation.customer for c in master.customers):
+            return Confirmed(quotation.number, None, problems=[CONFIRM_CUSTOMER_GONE(
+                None, number=quotation.number, customer=quotation.customer)])
         standard = EFFECTS[DocumentType.STANDARD]
         order_id, order = insert_confirmation(conn, quotation, day, master.settings.order_series, standard.status,
                                               DocumentType.STANDARD, party_book(master))
