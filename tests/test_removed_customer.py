@@ -150,3 +150,14 @@ def test_orders_stored_before_their_parties_were_kept_print_again_with_the_remov
     gone = [ws.title for ws in book.worksheets
             if any(GONE in row for row in ws.iter_rows(min_col=1, max_col=1, values_only=True))]
     assert gone and len(book.worksheets) > len(gone)
+
+
+def test_orders_list_finds_the_orders_of_a_customer_taken_off_the_sheet(capsys, removed):
+    """The desk is told to close or void the orders of a customer taken off *Clienti*
+    (`ship-customer-not-in-workbook`): `--customer` finds them by the code the ledger holds, as
+    a report and the payments' status do; a code on neither is refused still."""
+    code, listed = answer(capsys, "orders", "list", removed, "--customer", GONE.lower())
+    assert code == 0 and listed["orders"], listed
+    assert {o["customer"] for o in listed["orders"]} == {GONE}
+    code, said = toolkit(capsys, "orders", "list", removed, "--customer", "C999")
+    assert code == 2 and "--customer: nel foglio Clienti non trovo C999" in said

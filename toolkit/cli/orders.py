@@ -136,11 +136,12 @@ def list_cmd(workbook: Path = WorkbookArg,
     """Elenco degli ordini nel registro. The orders in the ledger."""
     from toolkit.services.orders import list_orders
     from toolkit.services.returns import no_credit_given
+    from toolkit.services.session import customers_on_record
 
     statuses = [output.chosen(STATUSES, status, "--status")] if status else None
     first, last = parse_period(date_from, date_to)
     session = open_session(workbook, ledger, lang)
-    customer = customer_code(session.master, customer)
+    customer = customer_code(session.master, customer, on_record=lambda: customers_on_record(session.ledger))
     found = list_orders(session.ledger, statuses, first=first, last=last, customer=customer)
     waived = no_credit_given(session.ledger, found)
     if json:
