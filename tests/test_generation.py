@@ -391,3 +391,29 @@ def test_orders_invoiced_at_once(ledger, document_type, invoiced):
         assert invoices == []
     if document_type == "Pagamento anticipato":
         assert order.to_ship == order.quantity  # ships only once paid
+
+
+def test_a_delivery_moved_after_its_order_was_made_is_not_ordered_twice(ledger):
+    """T001's Monday order is made; then an exception moves that delivery to Tuesday. Tuesday's
+    order would hold Monday's goods again while Monday's order still ships them: refused at the
+    exception's *Nuova data*, nothing created, until the desk voids Monday's order."""
+    from toolkit.services.order_status import change_status
+
+    monday, tuesday = date(2026, 4, 13), date(2026, 4, 14)
+    sheets = minimal.sheets()
+    [made] = create(check(minimal.workbook(sheets)).master, ledger, monday, with_catch_up=False).created
+    sheets["Eccezioni"] = [["Modello", "Data", "Azione", "Nuova data", "Articolo", "Quantità"],
+                           ["T001", monday, "Sposta", tuesday, None, None]]
+    master = check(minimal.workbook(sheets)).master
+    refused = create(master, ledger, tuesday, with_catch_up=False)
+    assert refused.created == [] and _count(ledger, schema.orders) == 1
+    [problem] = [p for p in refused.problems if p.is_error]
+    assert (problem.sheet, problem.cell, problem.code) == ("Eccezioni", "D2", "moved-delivery-already-ordered")
+    assert (f"per il 13/04/2026 c'è già l'ordine {made['number']}, creato prima: l'ordine del 14/04/2026 la "
+            "conterrebbe di nuovo") in problem.message("it")
+    assert change_status(ledger, made["number"], OrderStatus.VOIDED).problems == []
+    [moved] = create(master, ledger, tuesday, with_catch_up=False).created
+    assert (moved["date"], moved["template"]) == (tuesday, "T001")
+    with reading(ledger) as conn:
+        assert [(o.occurrence, o.status, o.quantity) for o in load_orders(conn)] == [
+            (monday, OrderStatus.VOIDED, Decimal(36)), (tuesday, OrderStatus.IN_PROGRESS, Decimal(36))]

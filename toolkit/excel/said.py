@@ -340,6 +340,17 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "before {latest_number} of {latest_day}, already issued (series {series} {year}, where numbers follow "
               "dates): nothing was stored. The button confirms with today's date: from the command line, toolkit "
               "orders confirm with --date from {latest_day} on."},
+    "moved-delivery-already-ordered": {
+        "it": "Modello {template}: la consegna del {nominal} ora va al {day} (un'eccezione o una chiusura l'ha "
+              "spostata), ma per il {nominal} c'è già l'ordine {number}, creato prima: l'ordine del {day} la "
+              "conterrebbe di nuovo e la merce partirebbe due volte, quindi nessun ordine è stato creato. Se la "
+              "consegna va davvero spostata, annulla {number} (il numero in «Ordine», Annullato in «Nuovo stato», poi "
+              "«Cambia stato ordine») e crea di nuovo gli ordini; altrimenti togli l'eccezione.",
+        "en": "Template {template}: the delivery of {nominal} now goes to {day} (an exception or a closure moved it), "
+              "but {nominal} already has order {number}, made before: the order of {day} would hold it again and the "
+              "goods would leave twice, so no order was created. If the delivery is really to move, void {number} "
+              "(the number in “Ordine”, Annullato in “Nuovo stato”, then “Cambia stato ordine”) and create the orders "
+              "again; otherwise remove the exception."},
     "void-invoiced-order": {
         "it": "L'ordine {number} è già fatturato ({invoices}) e non è stato annullato: la fattura resterebbe da "
               "incassare per merce che non partirà. Se l'ordine non si farà, emetti una nota di credito per "

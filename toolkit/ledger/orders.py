@@ -75,6 +75,20 @@ def existing_numbers(conn: Connection, keys: Iterable[tuple[str, date]],
     return found | (_found_in_another_case(conn, missing) if missing else {})
 
 
+def standing_numbers(conn: Connection, keys: Collection[tuple[str, date]]) -> dict[tuple[str, date], str]:
+    """The numbers of the orders not voided that hold these (template, occurrence) keys: the
+    orders made for a rule date before an exception or a closure moved its delivery elsewhere.
+    Few keys (only moved deliveries ask), so asked as "these templates on these days"."""
+    if not keys:
+        return {}
+    wanted = {(codes.folded(t), d): (t, d) for t, d in keys}
+    rows = conn.execute(select(o.template, o.occurrence, o.series, o.year, o.number)
+                        .where(o.occurrence.in_(sorted({d for _, d in keys})), o.template.is_not(None),
+                               o.status != OrderStatus.VOIDED.value)).all()
+    return {wanted[(codes.folded(r.template), r.occurrence)]: document_number(r.series, r.year, r.number)
+            for r in rows if (codes.folded(r.template), r.occurrence) in wanted}
+
+
 def _found_in_another_case(conn: Connection, customers: Mapping[tuple[str, date], str]
                            ) -> dict[tuple[str, date], str]:
     """The keys whose template's order exists under its code in another case, from the orders

@@ -21,11 +21,12 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.basics import dates
+from toolkit.basics.cells import Location
 from toolkit.basics.codes import folded
 from toolkit.basics.labels import labeller
 from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define, errors
 from toolkit.basics.runtime import collector_paused
-from toolkit.basics.vocab import InvoiceTerms
+from toolkit.basics.vocab import ExceptionAction, InvoiceTerms
 from toolkit.basics.wording import count
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft, draft_orders
@@ -57,6 +58,7 @@ from toolkit.ledger.orders import (
     load_orders,
     record_generation,
     reservations,
+    standing_numbers,
     stored_line_ids,
     stored_orders,
     stored_shipments,
@@ -80,6 +82,17 @@ NOTHING_NEW_PRINTED = define(
        "creati si ristampano con: toolkit print ordini {workbook} --date {day} --out FILE.xlsx",
     en="No new order nor document issued: {path} and the files beside it were not written. The orders created "
        "already print again with: toolkit print orders {workbook} --date {day} --out FILE.xlsx")
+MOVED_ALREADY_ORDERED = define(
+    "moved-delivery-already-ordered", "error",
+    it="Modello {template}: la consegna del {nominal} ora va al {day} (un'eccezione o una chiusura l'ha spostata), ma "
+       "per il {nominal} c'è già l'ordine {number}, creato prima: l'ordine del {day} la conterrebbe di nuovo e la "
+       "merce partirebbe due volte, quindi nessun ordine è stato creato. Se la consegna va davvero spostata, annulla "
+       "{number} (toolkit orders status {number} --to annullato) e crea di nuovo gli ordini; altrimenti togli "
+       "l'eccezione.",
+    en="Template {template}: the delivery of {nominal} now goes to {day} (an exception or a closure moved it), but "
+       "{nominal} already has order {number}, made before: the order of {day} would hold it again and the goods "
+       "would leave twice, so no order was created. If the delivery is really to move, void {number} (toolkit orders "
+       "status {number} --to voided) and create the orders again; otherwise remove the exception.")
 FAR_AHEAD = 31
 """Days after today beyond which an order date reads as a typo (2027-10-02 for 2026-10-02):
 a desk creates tomorrow's or next week's orders today, not next year's."""
@@ -309,11 +322,12 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
     problems = problems + selection_problems + draft_problems
     if errors(problems):
         return Created([], [], problems)
+    moved = _moved_deliveries(master, chosen)
     try:
         try:
-            return _store(master, ledger, day, drafts, problems, future)
+            return _store(master, ledger, day, drafts, problems, future, moved)
         except IntegrityError:
-            return _store(master, ledger, day, drafts, problems, future)
+            return _store(master, ledger, day, drafts, problems, future, moved)
     except ProblemsFound as refused:
         return Created([], [], problems + refused.problems)
 
@@ -324,7 +338,7 @@ def _row(draft: OrderDraft, number: str) -> OrderRow:
 
 @collector_paused()
 def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraft], problems: list[Problem],
-           future: bool) -> Created:
+           future: bool, moved: Mapping[tuple[str, date], tuple[date, Location]]) -> Created:
     """The orders stored, shipped and invoiced at once in one write transaction, with the cycle
     collector paused (`collector_paused`), as shipping pauses it: the holders read for the
     orders that ship at once and the records of the day's orders, DDTs and invoices are
@@ -346,6 +360,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
         existing = existing_numbers(conn, [d.key for d in drafts], {d.key: d.customer for d in drafts})
         existing_rows = [_row(d, existing[d.key]) for d in drafts if d.key in existing]
         new = [d for d in drafts if d.key not in existing]
+        _refuse_moved_twice(conn, new, moved)
         statuses = [EFFECTS[d.document_type].status for d in new]
         documents = [AtOnce.of(EFFECTS[d.document_type], invoiced_immediately=d.customer in immediate) for d in new]
         waiting = [bool(kinds) and held_until_its_day(d.occurrence, today, future) for d, kinds in zip(new, documents)]
@@ -371,6 +386,32 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
         record_generation(conn, day)
     return Created(created, existing_rows, problems + due.problems + ship_problems + left_out, [*due.notes, *notes],
                    [*due.invoices, *invoices], due.orders)
+
+
+def _moved_deliveries(master: MasterData, dues: Sequence[Due]) -> dict[tuple[str, date], tuple[date, Location]]:
+    """Per (template, rule date) a due stands for away from its own day: the day it goes to, and
+    the cell that moved it (the exception's *Nuova data*, else the template's *Se festivo*)."""
+    moves = {(folded(e.template), e.day): e for e in master.exceptions if e.action is ExceptionAction.MOVE}
+    templates = {t.code: t for t in master.templates}
+    moved: dict[tuple[str, date], tuple[date, Location]] = {}
+    for due in dues:
+        for nominal in (n for n in due.nominal if n != due.day) if due.moved else ():
+            exc = moves.get((folded(due.template), nominal))
+            moved[(due.template, nominal)] = (due.day, master.locate(exc.source, "new_date") if exc else
+                                              master.locate(templates[due.template].source, "holiday_policy"))
+    return moved
+
+
+def _refuse_moved_twice(conn: Connection, new: Sequence[OrderDraft],
+                        moved: Mapping[tuple[str, date], tuple[date, Location]]) -> None:
+    """`ProblemsFound` when a new order holds a delivery moved off a rule date whose order was
+    made before the move (an exception or a closure added since): its goods would leave twice."""
+    keys = {d.key for d in new}
+    found = standing_numbers(conn, [k for k, (day, _) in moved.items() if (k[0], day) in keys])
+    if found:
+        raise ProblemsFound([MOVED_ALREADY_ORDERED(moved[key][1], template=key[0], nominal=key[1],
+                                                   day=moved[key][0], number=number)
+                             for key, number in sorted(found.items())])
 
 
 def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[StoredOrder]],
