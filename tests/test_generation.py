@@ -417,3 +417,28 @@ def test_a_delivery_moved_after_its_order_was_made_is_not_ordered_twice(ledger):
     with reading(ledger) as conn:
         assert [(o.occurrence, o.status, o.quantity) for o in load_orders(conn)] == [
             (monday, OrderStatus.VOIDED, Decimal(36)), (tuesday, OrderStatus.IN_PROGRESS, Decimal(36))]
+
+
+def test_an_order_its_template_no_longer_plans_is_named_by_preview_and_create(ledger):
+    """Monday's order of T001 is made; then the desk pauses T001 (*Attivo* no), or skips that
+    Monday on *Eccezioni*. The order stays open and would ship: preview and create said nothing
+    due and nothing existing. Each names it at the cell that changed, for the desk to void it."""
+    monday = date(2026, 4, 13)
+    sheets = minimal.sheets()
+    [made] = create(check(minimal.workbook(sheets)).master, ledger, monday, with_catch_up=False).created
+    skipped = minimal.sheets()
+    skipped["Eccezioni"] = [["Modello", "Data", "Azione", "Nuova data", "Articolo", "Quantità"],
+                            ["T001", monday, "Salta", None, None, None]]
+    paused = minimal.sheets()
+    minimal.set_cell(paused, "Modelli ordine", "N1", "Attivo")
+    minimal.set_cell(paused, "Modelli ordine", "N2", "no")
+    for edited, cell in ((skipped, ("Eccezioni", "C2")), (paused, ("Modelli ordine", "N2"))):
+        master = check(minimal.workbook(edited)).master
+        for problems in (preview(master, ledger, monday, with_catch_up=False).problems,
+                         create(master, ledger, monday, with_catch_up=False).problems):
+            [named] = [p for p in problems if p.code == "order-no-longer-planned"]
+            assert (named.sheet, named.cell, named.is_error) == (*cell, False)
+            assert named.message("it").startswith(f"L'ordine {made['number']} del 13/04/2026 (modello T001) era già "
+                                                  "stato creato, ma il modello ora non lo prevede")
+    assert not [p for p in preview(check(minimal.workbook(sheets)).master, ledger, monday,
+                                   with_catch_up=False).problems if p.code == "order-no-longer-planned"]

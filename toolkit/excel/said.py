@@ -351,6 +351,14 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "goods would leave twice, so no order was created. If the delivery is really to move, void {number} "
               "(the number in “Ordine”, Annullato in “Nuovo stato”, then “Cambia stato ordine”) and create the orders "
               "again; otherwise remove the exception."},
+    "order-no-longer-planned": {
+        "it": "L'ordine {number} del {day} (modello {template}) era già stato creato, ma il modello ora non lo prevede "
+              "(sospeso, saltato, fuori validità o tolto dal foglio): resta aperto e partirà come gli altri. Se non "
+              "deve partire, annullalo (il numero in «Ordine», Annullato in «Nuovo stato», poi «Cambia stato ordine»).",
+        "en": "Order {number} of {day} (template {template}) was made already, but the template no longer plans it "
+              "(paused, skipped, out of its validity or taken off the sheet): it stays open and will ship like the "
+              "others. If it is not to ship, void it (the number in “Ordine”, Annullato in “Nuovo stato”, then "
+              "“Cambia stato ordine”)."},
     "void-invoiced-order": {
         "it": "L'ordine {number} è già fatturato ({invoices}) e non è stato annullato: la fattura resterebbe da "
               "incassare per merce che non partirà. Se l'ordine non si farà, emetti una nota di credito per "

@@ -78,15 +78,27 @@ def existing_numbers(conn: Connection, keys: Iterable[tuple[str, date]],
 def standing_numbers(conn: Connection, keys: Collection[tuple[str, date]]) -> dict[tuple[str, date], str]:
     """The numbers of the orders not voided that hold these (template, occurrence) keys: the
     orders made for a rule date before an exception or a closure moved its delivery elsewhere.
-    Few keys (only moved deliveries ask), so asked as "these templates on these days"."""
+    Few keys (only moved deliveries ask), so asked as "these templates on these days", the
+    codes as the ledger keeps them (through the (template, occurrence) index)."""
     if not keys:
         return {}
     wanted = {(codes.folded(t), d): (t, d) for t, d in keys}
     rows = conn.execute(select(o.template, o.occurrence, o.series, o.year, o.number)
-                        .where(o.occurrence.in_(sorted({d for _, d in keys})), o.template.is_not(None),
+                        .where(o.occurrence.in_(sorted({d for _, d in keys})),
+                               o.template.in_(sorted({t for t, _ in keys})),
                                o.status != OrderStatus.VOIDED.value)).all()
     return {wanted[(codes.folded(r.template), r.occurrence)]: document_number(r.series, r.year, r.number)
             for r in rows if (codes.folded(r.template), r.occurrence) in wanted}
+
+
+def open_orders_of_days(conn: Connection, first: date, last: date) -> list[tuple[str, date, str]]:
+    """(template, occurrence, number) of the templates' orders due from `first` to `last` still
+    a draft or in progress: those a template changed since their creation may no longer plan."""
+    rows = conn.execute(select(o.template, o.occurrence, o.series, o.year, o.number)
+                        .where(o.occurrence.between(first, last), o.template.is_not(None),
+                               o.status.in_([OrderStatus.DRAFT.value, OrderStatus.IN_PROGRESS.value]))
+                        .order_by(o.occurrence, o.year, o.series, o.number))
+    return [(r.template, r.occurrence, document_number(r.series, r.year, r.number)) for r in rows]
 
 
 def _found_in_another_case(conn: Connection, customers: Mapping[tuple[str, date], str]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -56,6 +56,7 @@ from toolkit.ledger.orders import (
     insert_orders,
     last_generated,
     load_orders,
+    open_orders_of_days,
     record_generation,
     reservations,
     standing_numbers,
@@ -66,7 +67,7 @@ from toolkit.ledger.orders import (
 from toolkit.ledger.requests import open_requests
 from toolkit.model.memo import per_master
 from toolkit.model.parties import party_book
-from toolkit.model.records import MasterData
+from toolkit.model.records import MasterData, Template
 from toolkit.services.held_documents import issue_held
 from toolkit.services.invoicing import issue_at_order
 from toolkit.services.shipping_days import ship_at_once
@@ -93,6 +94,15 @@ MOVED_ALREADY_ORDERED = define(
        "{nominal} already has order {number}, made before: the order of {day} would hold it again and the goods "
        "would leave twice, so no order was created. If the delivery is really to move, void {number} (toolkit orders "
        "status {number} --to voided) and create the orders again; otherwise remove the exception.")
+NO_LONGER_PLANNED = define(
+    "order-no-longer-planned", "warning",
+    title=("Ordine creato che il modello non prevede più", "Order made that its template no longer plans"),
+    it="L'ordine {number} del {day} (modello {template}) era già stato creato, ma il modello ora non lo prevede "
+       "(sospeso, saltato, fuori validità o tolto dal foglio): resta aperto e partirà come gli altri. Se non deve "
+       "partire, annullalo (toolkit orders status {number} --to annullato).",
+    en="Order {number} of {day} (template {template}) was made already, but the template no longer plans it "
+       "(paused, skipped, out of its validity or taken off the sheet): it stays open and will ship like the others. "
+       "If it is not to ship, void it (toolkit orders status {number} --to voided).")
 FAR_AHEAD = 31
 """Days after today beyond which an order date reads as a typo (2027-10-02 for 2026-10-02):
 a desk creates tomorrow's or next week's orders today, not next year's."""
@@ -262,7 +272,8 @@ def _select(dues: list[Due], only: Collection[str] | None, exclude: Collection[s
 
 
 def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: bool = True) -> Preview:
-    dues, problems, drafts, draft_problems = _priced(master, _start(ledger, day, with_catch_up), day)
+    start = _start(ledger, day, with_catch_up)
+    dues, problems, drafts, draft_problems = _priced(master, start, day)
     priced = {d.key: d for d in drafts}
     customers = {c.code: c for c in master.customers}
     with reading(ledger) as conn:
@@ -271,6 +282,7 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
                    for held in held_orders(conn, days={d.day for d in dues})}
         exposure = exposures(conn, sorted({d.customer for d in dues}))
         requests = open_requests(conn, exposure)
+        unplanned = _no_longer_planned(conn, master, dues, start, day)
     rows = []
     for due in dues:
         draft = priced.get(due.key)
@@ -282,7 +294,8 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
     snapshot = {c: (e, customers[c].credit_limit) for c, e in exposure.items()}
     missed = sorted({d.day for d in dues if d.day < day})
     typo = far_ahead(day, ORDER_DATE_FAR_AHEAD_PREVIEW)
-    return Preview(day, rows, snapshot, [*problems, *draft_problems, *([typo] if typo else [])], missed, requests)
+    return Preview(day, rows, snapshot, [*problems, *draft_problems, *unplanned, *([typo] if typo else [])], missed,
+                   requests)
 
 
 def _waits(master: MasterData, draft: OrderDraft | None) -> date | None:
@@ -315,7 +328,8 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
     """
     if not future and (typo := far_ahead(day)):
         return Created([], [], [typo])
-    dues, problems, drafts, draft_problems = _priced(master, _start(ledger, day, with_catch_up), day)
+    start = _start(ledger, day, with_catch_up)
+    dues, problems, drafts, draft_problems = _priced(master, start, day)
     chosen, selection_problems = _select(dues, only, exclude, keys)
     if len(chosen) < len(dues):
         drafts, draft_problems = draft_orders(master, chosen)
@@ -325,11 +339,13 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
     moved = _moved_deliveries(master, chosen)
     try:
         try:
-            return _store(master, ledger, day, drafts, problems, future, moved)
+            created = _store(master, ledger, day, drafts, problems, future, moved)
         except IntegrityError:
-            return _store(master, ledger, day, drafts, problems, future, moved)
+            created = _store(master, ledger, day, drafts, problems, future, moved)
     except ProblemsFound as refused:
         return Created([], [], problems + refused.problems)
+    with reading(ledger) as conn:
+        return replace(created, problems=created.problems + _no_longer_planned(conn, master, dues, start, day))
 
 
 def _row(draft: OrderDraft, number: str) -> OrderRow:
@@ -400,6 +416,27 @@ def _moved_deliveries(master: MasterData, dues: Sequence[Due]) -> dict[tuple[str
             moved[(due.template, nominal)] = (due.day, master.locate(exc.source, "new_date") if exc else
                                               master.locate(templates[due.template].source, "holiday_policy"))
     return moved
+
+
+def _no_longer_planned(conn: Connection, master: MasterData, dues: Sequence[Due], first: date, last: date
+                       ) -> list[Problem]:
+    """The open orders of the days planned whose template no longer plans them: paused, an
+    exception skipping or moving that day, past its validity, taken off the sheet since the
+    order was made. Each at the cell that says so, for the desk to void the order if it is off."""
+    planned = {(folded(d.template), day) for d in dues for day in (d.day, *d.nominal)}
+    templates = {folded(t.code): t for t in master.templates}
+    skips = {(folded(e.template), e.day): e for e in master.exceptions
+             if e.action in (ExceptionAction.SKIP, ExceptionAction.MOVE)}
+    problems = []
+    for template, day, number in open_orders_of_days(conn, first, last):
+        if (folded(template), day) in planned:
+            continue
+        found, skip = templates.get(folded(template)), skips.get((folded(template), day))
+        where = (master.locate(skip.source, "action") if skip else
+                 master.locate(found.source, "valid_to" if found.active else "active") if found else
+                 master.locate_sheet(Template.sheet))
+        problems.append(NO_LONGER_PLANNED(where, number=number, day=day, template=template))
+    return problems
 
 
 def _refuse_moved_twice(conn: Connection, new: Sequence[OrderDraft],
