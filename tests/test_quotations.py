@@ -297,3 +297,18 @@ def test_a_quotation_of_a_customer_taken_off_the_sheet_is_not_confirmed(desk, ca
     listed = orders_by_number(capsys, workbook)
     assert listed[quotation]["status"] == "draft"
     assert not [o for o in listed.values() if o["origin"] == f"quotation:{quotation}"]
+
+
+def test_a_quotation_turned_down_says_how_to_confirm_it_when_the_customer_changes_mind(desk, capsys):
+    """*Non accettato* may go back to draft: the refusal says so, where it said only that it
+    cannot be confirmed; back to draft, it is confirmed."""
+    workbook, quotation = desk
+    assert plain(capsys, "orders", "status", workbook, quotation, "--to", "non accettato") == 0
+    code, refused = toolkit(capsys, "orders", "confirm", workbook, quotation)
+    assert code == 1 and [p["code"] for p in refused["problems"]] == ["quotation-not-accepted"]
+    assert refused["problems"][0]["message"].endswith(
+        f"riportalo in «Bozza» (toolkit orders status {quotation} --to bozza) e confermalo.")
+    assert orders_by_number(capsys, workbook)[quotation]["status"] == "not-accepted"
+    assert plain(capsys, "orders", "status", workbook, quotation, "--to", "bozza") == 0
+    code, confirmed = toolkit(capsys, "orders", "confirm", workbook, quotation)
+    assert code == 0 and confirmed["order"]

@@ -359,6 +359,13 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "(paused, skipped, out of its validity or taken off the sheet): it stays open and will ship like the "
               "others. If it is not to ship, void it (the number in “Ordine”, Annullato in “Nuovo stato”, then "
               "“Cambia stato ordine”)."},
+    "quotation-not-accepted": {
+        "it": "Il documento {number} è «Non accettato»: il cliente l'aveva rifiutato, quindi non è stato confermato. Se "
+              "ora lo accetta, riportalo in «Bozza» (Bozza in «Nuovo stato», poi «Cambia stato ordine») e premi di "
+              "nuovo «Conferma offerta».",
+        "en": "Document {number} is “Not accepted”: the customer had turned it down, so it was not confirmed. If they "
+              "accept it now, set it back to “Draft” (Bozza in “Nuovo stato”, then “Cambia stato ordine”) and press "
+              "“Conferma offerta” again."},
     "void-invoiced-order": {
         "it": "L'ordine {number} è già fatturato ({invoices}) e non è stato annullato: la fattura resterebbe da "
               "incassare per merce che non partirà. Se l'ordine non si farà, emetti una nota di credito per "

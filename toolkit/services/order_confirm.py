@@ -45,6 +45,12 @@ QUOTATION_NOT_OPEN = define(
     it="Il documento {number} è «{status_it}»: non si può confermare.",
     en="Document {number} is “{status_en}”: it cannot be confirmed.")
 
+QUOTATION_TURNED_DOWN = define(
+    "quotation-not-accepted", "error",
+    it="Il documento {number} è «Non accettato»: il cliente l'aveva rifiutato, quindi non è stato confermato. Se ora "
+       "lo accetta, riportalo in «Bozza» (toolkit orders status {number} --to bozza) e confermalo.",
+    en="Document {number} is “Not accepted”: the customer had turned it down, so it was not confirmed. If they accept "
+       "it now, set it back to “Draft” (toolkit orders status {number} --to draft) and confirm it.")
 CONFIRM_CUSTOMER_GONE = define(
     "confirm-customer-not-in-workbook", "error",
     it="Il documento {number} è del cliente {customer}, che non è più nel foglio Clienti: l'ordine si farebbe senza "
@@ -134,6 +140,8 @@ def _confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Conf
         if made is not None:
             return Confirmed(quotation.number, None, problems=[ALREADY_CONFIRMED(None, number=quotation.number,
                                                                                   order=made)])
+        if quotation.status is OrderStatus.NOT_ACCEPTED:
+            return Confirmed(quotation.number, None, problems=[QUOTATION_TURNED_DOWN(None, number=quotation.number)])
         if quotation.status not in OPEN:
             it, en = STATUS_LABELS[quotation.status]
             return Confirmed(quotation.number, None, problems=[QUOTATION_NOT_OPEN(
