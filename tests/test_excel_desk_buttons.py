@@ -1209,3 +1209,33 @@ def test_a_payment_or_period_date_outside_2000_2099_is_named_with_its_cell(tmp_p
         assert shown[2] == "critical" and shown[0].splitlines()[1].startswith(
             "Pannello!B14: «01/01/0001» è fuori dalle date ammesse"), (button, shown[0])
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(("report-", "provvigioni-", "sconti-"))]
+
+
+def test_a_return_credited_at_the_order_is_not_voided_by_the_panel_nor_the_command_line(tmp_path):
+    """C002 invoiced *Immediato*: its return T002 gets its credit note when created, before the
+    goods come back. Voided, the order read as never made while the note still credited the
+    customer; refused, naming the note, and the way out (close it) said for each front end."""
+    from toolkit.core.orders import OrderStatus
+    from toolkit.services.order_status import change_status
+
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Clienti", "K1", "Termini di fatturazione")
+    minimal.set_cell(sheets, "Clienti", "K3", "Immediato")
+    book = fake(tmp_path, sheets, day=datetime(2026, 3, 31))
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    [order] = orders_in(tmp_path)
+    assert (order.document_type.value, order.quantity) == ("return", Decimal(-1))
+    fill(book, NumeroOrdine=order.number, NuovoStato="Annullato")
+    (refused,) = press(book, "change_order_status")
+    assert refused[2] == "critical"
+    assert (f"Il reso {order.number} è già accreditato al cliente (NC-2026-00001) e non è stato annullato"
+            in refused[0]), refused[0]
+    assert "Chiuso in «Nuovo stato», poi «Cambia stato ordine»" in refused[0] and "--to" not in refused[0]
+    said = change_status(ledger_of(tmp_path), order.number, OrderStatus.VOIDED).problems
+    assert [(p.code, p.message("en")) for p in said] == [("void-credited-return", (
+        f"Return {order.number} is credited to the customer already (NC-2026-00001) and was not voided: the credit "
+        "note stands even if the return is voided. If the goods come back, ship it (its DDT); if they will not, the "
+        "credit must be taken back with a debit note, which the toolkit does not issue (ask your accountant), and the "
+        "return closed (--to closed)."))]
+    assert [o.status.value for o in orders_in(tmp_path)] == ["in-progress"]

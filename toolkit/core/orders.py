@@ -127,6 +127,16 @@ CLOSE_INVOICED = define(
     en="Order {number} is already invoiced ({invoices}) for goods not shipped yet ({lines}) and was not closed: the "
        "invoice would stay due for goods that will not leave. If the order is off, issue a credit note for "
        "{invoices} (toolkit invoice credit), which closes the order too; if the goods will leave, ship it.")
+VOID_RETURN_CREDITED = define(
+    "void-credited-return", "error",
+    it="Il reso {number} è già accreditato al cliente ({notes}) e non è stato annullato: la nota di credito resta "
+       "valida anche annullando il reso. Se la merce rientrerà, spediscilo (il suo DDT); se non rientrerà, l'accredito "
+       "va ripreso con una nota di debito, che il toolkit non emette (chiedi al commercialista), e il reso si chiude "
+       "(--to chiuso).",
+    en="Return {number} is credited to the customer already ({notes}) and was not voided: the credit note stands "
+       "even if the return is voided. If the goods come back, ship it (its DDT); if they will not, the credit must be "
+       "taken back with a debit note, which the toolkit does not issue (ask your accountant), and the return closed "
+       "(--to closed).")
 VOID_CREDITED = define(
     "void-credited-order", "error",
     it="L'ordine {number} è stato fatturato ({invoices}) e le note di credito ne hanno già ripreso la merce: "

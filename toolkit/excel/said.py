@@ -366,6 +366,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "Document {number} is “Not accepted”: the customer had turned it down, so it was not confirmed. If they "
               "accept it now, set it back to “Draft” (Bozza in “Nuovo stato”, then “Cambia stato ordine”) and press "
               "“Conferma offerta” again."},
+    "void-credited-return": {
+        "it": "Il reso {number} è già accreditato al cliente ({notes}) e non è stato annullato: la nota di credito "
+              "resta valida anche annullando il reso. Se la merce rientrerà, spediscilo (il suo DDT); se non "
+              "rientrerà, l'accredito va ripreso con una nota di debito, che il toolkit non emette (chiedi al "
+              "commercialista), e il reso si chiude: Chiuso in «Nuovo stato», poi «Cambia stato ordine».",
+        "en": "Return {number} is credited to the customer already ({notes}) and was not voided: the credit note "
+              "stands even if the return is voided. If the goods come back, ship it (its DDT); if they will not, the "
+              "credit must be taken back with a debit note, which the toolkit does not issue (ask your accountant), "
+              "and the return closed: Chiuso in “Nuovo stato”, then “Cambia stato ordine”."},
     "void-invoiced-order": {
         "it": "L'ordine {number} è già fatturato ({invoices}) e non è stato annullato: la fattura resterebbe da "
               "incassare per merce che non partirà. Se l'ordine non si farà, emetti una nota di credito per "

@@ -760,14 +760,14 @@ def make_final(conn: Connection, run_id: str, drafts: Sequence) -> None:
         log_event(conn, "finalized", "invoice", r.id, document_number(r.series, r.year, r.number), f"run {run_id}")
 
 
-def invoiced_before_shipping(conn: Connection, order_id: int) -> list[str]:
+def invoiced_before_shipping(conn: Connection, order_id: int, kind: InvoiceKind = InvoiceKind.INVOICE) -> list[str]:
     """The numbers of the invoices billing the order's lines at the order (no DDT line cited:
-    immediate, prepay, POS invoices), in number order: goods billed that may never leave."""
+    immediate, prepay, POS invoices), in number order: goods billed that may never leave; with
+    `kind` the credit notes, those crediting a return's goods before they came back."""
     rows = conn.execute(select(i.series, i.year, i.number).distinct()
                         .join(schema.invoice_lines, il.invoice_id == i.id)
                         .join(schema.order_lines, ol.id == il.order_line_id)
-                        .where(ol.order_id == order_id, il.delivery_line_id.is_(None),
-                               i.kind == InvoiceKind.INVOICE.value)
+                        .where(ol.order_id == order_id, il.delivery_line_id.is_(None), i.kind == kind.value)
                         .order_by(i.series, i.year, i.number)).all()
     return [document_number(*row) for row in rows]
 

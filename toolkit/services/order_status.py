@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from toolkit.basics.problems import Problem, define
+from toolkit.core.invoicing import InvoiceKind
 from toolkit.core.orders import (
     BAD_TRANSITION,
     CLOSE_INVOICED,
@@ -23,6 +24,7 @@ from toolkit.core.orders import (
     STATUS_LABELS,
     VOID_CREDITED,
     VOID_INVOICED,
+    VOID_RETURN_CREDITED,
     VOID_SHIPPED,
     Order,
     OrderStatus,
@@ -69,6 +71,8 @@ def _change(conn: Connection, order: Order, wanted: OrderStatus) -> list[Problem
                                wanted_en=STATUS_LABELS[wanted][1])]
     if wanted is OrderStatus.VOIDED and any(line.shipped for line in order.lines):
         return [VOID_SHIPPED(None, number=number)]
+    if wanted is OrderStatus.VOIDED and (notes := invoiced_before_shipping(conn, order.id, InvoiceKind.CREDIT_NOTE)):
+        return [VOID_RETURN_CREDITED(None, number=number, notes=", ".join(notes))]
     if wanted is OrderStatus.VOIDED and (invoices := invoiced_before_shipping(conn, order.id)):
         refusal = VOID_INVOICED if billed_at_order(conn, order.id) else VOID_CREDITED
         return [refusal(None, number=number, invoices=", ".join(invoices))]
