@@ -155,3 +155,24 @@ def test_the_panel_shows_the_day_of_the_documents_beside_the_status(capsys, tmp_
     assert cli(capsys, "panel", workbook, "--out", tmp_path / "pannello.xlsx", "--ledger", url)[0] == 0
     rows = {row[0]: row for row in load_workbook(tmp_path / "pannello.xlsx").worksheets[0].iter_rows(values_only=True)}
     assert rows[held][9] == "In corso · documenti il 02/10/2026"
+
+
+def test_a_held_order_of_a_customer_taken_off_the_sheet_waits_and_the_day_goes_on(capsys, ahead, rome_today):
+    """Tomorrow's T004 waits for its documents; its customer is then taken off *Clienti*. The
+    day's first `ship` issued the waiting documents first and stopped on an internal error
+    (KeyError, exit 3) at every run, so nothing shipped; now that order's documents keep
+    waiting, named, and the others are issued and shipped."""
+    from desks import without_customer
+
+    workbook, url, today, _, created = ahead
+    [gone] = [row for row in created["created"] if row["template"] == "T004"]
+    others = sorted(row["number"] for row in created["created"] if "documents_on" in row and row is not gone)
+    without_customer(workbook, gone["customer"])
+    rome_today(TOMORROW)
+    code, out = reply(capsys, "ship", workbook, "--date", TOMORROW, "--all", "--ledger", url)
+    assert code == 0 and sorted(out["documents_due"]) == others and others
+    [named] = [p for p in out["problems"] if p["code"] == "held-documents-customer-not-in-workbook"]
+    assert named["message"].startswith(f"L'ordine {gone['number']} del 02/10/2026, creato in anticipo, ha DDT o "
+                                       f"fattura in attesa del suo giorno, ma il cliente {gone['customer']} non è più")
+    code, listed = reply(capsys, "orders", "list", workbook, "--ledger", url)
+    assert next(o["documents_on"] for o in listed["orders"] if o["number"] == gone["number"]) == "2026-10-02"

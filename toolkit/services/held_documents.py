@@ -19,7 +19,7 @@ from datetime import date
 
 from sqlalchemy import Connection
 
-from toolkit.basics.problems import Problem
+from toolkit.basics.problems import Problem, define
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order
@@ -27,6 +27,16 @@ from toolkit.ledger.orders import documents_issued, held_orders, load_orders
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import invoice_orders_in
 from toolkit.services.shipping_days import ship_at_once
+
+HELD_CUSTOMER_GONE = define(
+    "held-documents-customer-not-in-workbook", "warning",
+    title=("Documenti in attesa di un cliente non più in anagrafica", "Waiting documents of a customer no longer listed"),
+    it="L'ordine {number} del {day}, creato in anticipo, ha DDT o fattura in attesa del suo giorno, ma il cliente "
+       "{customer} non è più nel foglio Clienti: non sono stati emessi e restano in attesa, il resto è stato fatto. "
+       "Rimetti il cliente nel foglio, oppure annulla l'ordine.",
+    en="Order {number} of {day}, created ahead, has a DDT or invoice waiting for its day, but customer {customer} is "
+       "no longer on the Customers sheet: they were not issued and keep waiting, the rest was done. Put the "
+       "customer back on the sheet, or void the order.")
 
 
 @dataclass(frozen=True)
@@ -47,8 +57,12 @@ def issue_held(conn: Connection, master: MasterData, until: date) -> Issued:
     roll back; a return it leaves out is among the problems). A voided or closed order issues
     nothing."""
     held = held_orders(conn, until=until)
+    listed = {c.code for c in master.customers}
+    gone = [HELD_CUSTOMER_GONE(None, number=order.number, day=order.day, customer=order.customer)
+            for order in held if order.customer not in listed]
+    held = [order for order in held if order.customer in listed]
     if not held:
-        return Issued()
+        return Issued(problems=gone)
     documents = {order.id: order.documents for order in held}
     orders = load_orders(conn, ids=list(documents))
     shipping: dict[date, list[Order]] = defaultdict(list)
@@ -65,4 +79,4 @@ def issue_held(conn: Connection, master: MasterData, until: date) -> Issued:
         invoices += issued
         problems += left_out
     documents_issued(conn, list(documents))
-    return Issued([order.number for order in orders], notes, invoices, problems)
+    return Issued([order.number for order in orders], notes, invoices, gone + problems)
