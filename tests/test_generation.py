@@ -442,3 +442,21 @@ def test_an_order_its_template_no_longer_plans_is_named_by_preview_and_create(le
                                                   "stato creato, ma il modello ora non lo prevede")
     assert not [p for p in preview(check(minimal.workbook(sheets)).master, ledger, monday,
                                    with_catch_up=False).problems if p.code == "order-no-longer-planned"]
+
+
+def test_a_voided_order_is_not_made_again_and_preview_and_create_say_how_to(ledger):
+    """A template's day keeps its one order, voided too: creating that day again made nothing
+    and said only *già esistente*, while the README told the desk to void and recreate."""
+    from toolkit.services.order_status import change_status
+
+    monday = date(2026, 4, 13)
+    master = check(minimal.workbook()).master
+    [made] = create(master, ledger, monday, with_catch_up=False).created
+    assert change_status(ledger, made["number"], OrderStatus.VOIDED).problems == []
+    again = create(master, ledger, monday, with_catch_up=False)
+    assert again.created == [] and [r["number"] for r in again.already_existing] == [made["number"]]
+    for problems in (again.problems, preview(master, ledger, monday, with_catch_up=False).problems):
+        [said] = [p for p in problems if p.code == "order-voided-not-made-again"]
+        assert said.message("it").startswith(f"L'ordine {made['number']} del 13/04/2026 (modello T001) è annullato: "
+                                             "un modello ha un solo ordine per giorno")
+        assert "toolkit convert MODULO.xlsx --to ordini" in said.message("it")

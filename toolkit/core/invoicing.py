@@ -122,14 +122,16 @@ VAT_UNDER_REGIME = define(
        "{regime}, {name}, che non addebita IVA: le righe hanno l'aliquota che gli articoli avevano alla creazione "
        "dell'ordine e non vengono ricalcolate, quindi le sue fatture non sono state emesse. Se quelle vendite "
        "sono di prima del cambio di regime, fatturale col regime di allora (correggi il Regime "
-       "fiscale, fattura, poi rimettilo); altrimenti annulla e ricrea quegli ordini («toolkit orders status NUMERO "
-       "--to Annullato») dopo aver scritto negli articoli aliquota 0 e natura {nature}.",
+       "fiscale, fattura, poi rimettilo); altrimenti annulla quegli ordini («toolkit orders status NUMERO "
+       "--to Annullato») e, dopo aver scritto negli articoli aliquota 0 e natura {nature}, rifalli come moduli "
+       "d'ordine (toolkit convert --to ordini): il modello non ricrea un ordine annullato.",
     en="Customer {customer} has {lines} to invoice with VAT ({orders}), but the Tax regime in Settings is {regime}, "
        "{name}, which charges no VAT: the lines keep the rate their items had when the order was created and are "
        "not rated again, so its invoices were not issued. If those sales were "
        "made before the regime changed, invoice them under the regime of then (correct the Tax regime, invoice, "
-       "then set it back); otherwise void and recreate those orders (“toolkit orders status NUMBER --to "
-       "voided”) after writing 0 VAT rate and nature {nature} on the items.")
+       "then set it back); otherwise void those orders (“toolkit orders status NUMBER --to "
+       "voided”) and, after writing 0 VAT rate and nature {nature} on the items, make them again as order forms "
+       "(toolkit convert --to orders): the template does not make a voided order again.")
 
 
 class InvoiceKind(StrEnum):

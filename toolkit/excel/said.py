@@ -83,14 +83,18 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "{regime}, {name}, che non addebita IVA: le righe hanno l'aliquota che gli articoli avevano alla "
               "creazione dell'ordine e non vengono ricalcolate, quindi le sue fatture non sono state emesse. Se quelle "
               "vendite sono di prima del cambio di regime, fatturale col regime di allora (correggi il Regime fiscale, "
-              "fattura, poi rimettilo); altrimenti annulla e ricrea quegli ordini (il numero in «Ordine», Annullato in "
-              "«Nuovo stato», poi «Cambia stato ordine») dopo aver scritto negli articoli aliquota 0 e natura {nature}.",
+              "fattura, poi rimettilo); altrimenti annulla quegli ordini (il numero in «Ordine», Annullato in «Nuovo "
+              "stato», poi «Cambia stato ordine») e, dopo aver scritto negli articoli aliquota 0 e natura {nature}, "
+              "rifalli come moduli d'ordine (il modello non ricrea un ordine annullato): dalla riga di comando, "
+              "toolkit convert con --to ordini.",
         "en": "Customer {customer} has {lines} to invoice with VAT ({orders}), but the Tax regime in Settings is "
               "{regime}, {name}, which charges no VAT: the lines keep the rate their items had when the order was "
               "created and are not rated again, so its invoices were not issued. If those sales were made before the "
               "regime changed, invoice them under the regime of then (correct the Tax regime, invoice, then set it "
-              "back); otherwise void and recreate those orders (the number in “Ordine”, Annullato in “Nuovo stato”, "
-              "then “Cambia stato ordine”) after writing 0 VAT rate and nature {nature} on the items."},
+              "back); otherwise void those orders (the number in “Ordine”, Annullato in “Nuovo stato”, then “Cambia "
+              "stato ordine”) and, after writing 0 VAT rate and nature {nature} on the items, make them again as "
+              "order forms (the template does not make a voided order again): from the command line, toolkit "
+              "convert with --to orders."},
     "no-price-on-date": {
         "it": "Il modello {template} del {day}: l'articolo {item} non ha prezzo nel listino {price_list} valido quel "
               "giorno ({version}): aggiungi il prezzo, oppure togli la «x» al modello {template} in «Anteprima "
@@ -375,6 +379,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "stands even if the return is voided. If the goods come back, ship it (its DDT); if they will not, the "
               "credit must be taken back with a debit note, which the toolkit does not issue (ask your accountant), "
               "and the return closed: Chiuso in “Nuovo stato”, then “Cambia stato ordine”."},
+    "order-voided-not-made-again": {
+        "it": "L'ordine {number} del {day} (modello {template}) è annullato: un modello ha un solo ordine per giorno, "
+              "anche annullato, quindi non ne è stato creato un altro. Per rifarlo quel giorno, importalo come modulo "
+              "d'ordine del cliente: nessun pulsante lo fa, dalla riga di comando, toolkit convert MODULO.xlsx con "
+              "--to ordini, --master e il nome di questa cartella, --out e una cartella.",
+        "en": "Order {number} of {day} (template {template}) is voided: a template has one order per day, voided too, "
+              "so no other one was created. To make it again that day, import it as the customer's order form: no "
+              "button does it, from the command line, toolkit convert FORM.xlsx with --to orders, --master and this "
+              "workbook's name, --out and a folder."},
     "void-invoiced-order": {
         "it": "L'ordine {number} è già fatturato ({invoices}) e non è stato annullato: la fattura resterebbe da "
               "incassare per merce che non partirà. Se l'ordine non si farà, emetti una nota di credito per "

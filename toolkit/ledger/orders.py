@@ -75,6 +75,20 @@ def existing_numbers(conn: Connection, keys: Iterable[tuple[str, date]],
     return found | (_found_in_another_case(conn, missing) if missing else {})
 
 
+def voided_numbers(conn: Connection, keys: Collection[tuple[str, date]]) -> dict[tuple[str, date], str]:
+    """The numbers of the voided orders that hold these (template, occurrence) keys: a day of a
+    template keeps its one order, voided too, so `orders create` never makes it again."""
+    if not keys:
+        return {}
+    rows = conn.execute(select(o.template, o.occurrence, o.series, o.year, o.number)
+                        .where(o.occurrence.in_(sorted({d for _, d in keys})),
+                               o.template.in_(sorted({t for t, _ in keys})),
+                               o.status == OrderStatus.VOIDED.value)).all()
+    wanted = set(keys)
+    return {(r.template, r.occurrence): document_number(r.series, r.year, r.number)
+            for r in rows if (r.template, r.occurrence) in wanted}
+
+
 def standing_numbers(conn: Connection, keys: Collection[tuple[str, date]]) -> dict[tuple[str, date], str]:
     """The numbers of the orders not voided that hold these (template, occurrence) keys: the
     orders made for a rule date before an exception or a closure moved its delivery elsewhere.

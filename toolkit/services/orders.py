@@ -63,6 +63,7 @@ from toolkit.ledger.orders import (
     stored_line_ids,
     stored_orders,
     stored_shipments,
+    voided_numbers,
 )
 from toolkit.ledger.requests import open_requests
 from toolkit.model.memo import per_master
@@ -103,6 +104,15 @@ NO_LONGER_PLANNED = define(
     en="Order {number} of {day} (template {template}) was made already, but the template no longer plans it "
        "(paused, skipped, out of its validity or taken off the sheet): it stays open and will ship like the others. "
        "If it is not to ship, void it (toolkit orders status {number} --to voided).")
+VOIDED_NOT_MADE_AGAIN = define(
+    "order-voided-not-made-again", "warning",
+    title=("Ordine annullato: non si ricrea", "Voided order: not made again"),
+    it="L'ordine {number} del {day} (modello {template}) è annullato: un modello ha un solo ordine per giorno, anche "
+       "annullato, quindi non ne è stato creato un altro. Per rifarlo quel giorno, importalo come modulo d'ordine del "
+       "cliente (toolkit convert MODULO.xlsx --to ordini --master ANAGRAFICHE.xlsx --out CARTELLA).",
+    en="Order {number} of {day} (template {template}) is voided: a template has one order per day, voided too, so no "
+       "other one was created. To make it again that day, import it as the customer's order form (toolkit convert "
+       "FORM.xlsx --to orders --master WORKBOOK.xlsx --out DIR).")
 FAR_AHEAD = 31
 """Days after today beyond which an order date reads as a typo (2027-10-02 for 2026-10-02):
 a desk creates tomorrow's or next week's orders today, not next year's."""
@@ -282,7 +292,7 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
                    for held in held_orders(conn, days={d.day for d in dues})}
         exposure = exposures(conn, sorted({d.customer for d in dues}))
         requests = open_requests(conn, exposure)
-        unplanned = _no_longer_planned(conn, master, dues, start, day)
+        unplanned = _no_longer_planned(conn, master, dues, start, day) + _voided(conn, dues)
     rows = []
     for due in dues:
         draft = priced.get(due.key)
@@ -345,7 +355,8 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
     except ProblemsFound as refused:
         return Created([], [], problems + refused.problems)
     with reading(ledger) as conn:
-        return replace(created, problems=created.problems + _no_longer_planned(conn, master, dues, start, day))
+        return replace(created, problems=created.problems + _no_longer_planned(conn, master, dues, start, day)
+                       + _voided(conn, chosen))
 
 
 def _row(draft: OrderDraft, number: str) -> OrderRow:
@@ -437,6 +448,12 @@ def _no_longer_planned(conn: Connection, master: MasterData, dues: Sequence[Due]
                  master.locate_sheet(Template.sheet))
         problems.append(NO_LONGER_PLANNED(where, number=number, day=day, template=template))
     return problems
+
+
+def _voided(conn: Connection, dues: Sequence[Due]) -> list[Problem]:
+    """The days of these dues whose order the desk voided: listed as existing, never made again."""
+    return [VOIDED_NOT_MADE_AGAIN(None, number=number, day=day, template=template)
+            for (template, day), number in sorted(voided_numbers(conn, [d.key for d in dues]).items())]
 
 
 def _refuse_moved_twice(conn: Connection, new: Sequence[OrderDraft],
