@@ -420,9 +420,10 @@ def test_a_delivery_moved_after_its_order_was_made_is_not_ordered_twice(ledger):
 
 
 def test_an_order_its_template_no_longer_plans_is_named_by_preview_and_create(ledger):
-    """Monday's order of T001 is made; then the desk pauses T001 (*Attivo* no), or skips that
-    Monday on *Eccezioni*. The order stays open and would ship: preview and create said nothing
-    due and nothing existing. Each names it at the cell that changed, for the desk to void it."""
+    """Monday's order of T001 is made; then the desk pauses T001 (*Attivo* no), skips that
+    Monday on *Eccezioni*, or ends the template the day before (*Valido al*). The order stays
+    open and would ship: preview and create said nothing due and nothing existing. Each names it
+    at the cell that changed, for the desk to void it."""
     monday = date(2026, 4, 13)
     sheets = minimal.sheets()
     [made] = create(check(minimal.workbook(sheets)).master, ledger, monday, with_catch_up=False).created
@@ -432,7 +433,10 @@ def test_an_order_its_template_no_longer_plans_is_named_by_preview_and_create(le
     paused = minimal.sheets()
     minimal.set_cell(paused, "Modelli ordine", "N1", "Attivo")
     minimal.set_cell(paused, "Modelli ordine", "N2", "no")
-    for edited, cell in ((skipped, ("Eccezioni", "C2")), (paused, ("Modelli ordine", "N2"))):
+    ended = minimal.sheets()
+    minimal.set_cell(ended, "Modelli ordine", "L2", date(2026, 4, 12))
+    for edited, cell in ((skipped, ("Eccezioni", "C2")), (paused, ("Modelli ordine", "N2")),
+                         (ended, ("Modelli ordine", "L2"))):
         master = check(minimal.workbook(edited)).master
         for problems in (preview(master, ledger, monday, with_catch_up=False).problems,
                          create(master, ledger, monday, with_catch_up=False).problems):

@@ -444,7 +444,7 @@ def _no_longer_planned(conn: Connection, master: MasterData, dues: Sequence[Due]
             continue
         found, skip = templates.get(folded(template)), skips.get((folded(template), day))
         where = (master.locate(skip.source, "action") if skip else
-                 master.locate(found.source, "valid_to" if found.active else "active") if found else
+                 master.locate(found.source, _what_changed(found, day)) if found else
                  master.locate_sheet(Template.sheet))
         problems.append(NO_LONGER_PLANNED(where, number=number, day=day, template=template))
     return problems
@@ -454,6 +454,16 @@ def _voided(conn: Connection, dues: Sequence[Due]) -> list[Problem]:
     """The days of these dues whose order the desk voided: listed as existing, never made again."""
     return [VOIDED_NOT_MADE_AGAIN(None, number=number, day=day, template=template)
             for (template, day), number in sorted(voided_numbers(conn, [d.key for d in dues]).items())]
+
+
+def _what_changed(template: Template, day: date) -> str:
+    """The field of a template that no longer plans `day`: paused, out of its validity, else its
+    schedule (or a closure its holiday policy skips)."""
+    if not template.active:
+        return "active"
+    if template.valid_to is not None and day > template.valid_to:
+        return "valid_to"
+    return "valid_from" if day < template.valid_from else "schedule"
 
 
 def _refuse_moved_twice(conn: Connection, new: Sequence[OrderDraft],
