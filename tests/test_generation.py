@@ -464,3 +464,26 @@ def test_a_voided_order_is_not_made_again_and_preview_and_create_say_how_to(ledg
         assert said.message("it").startswith(f"L'ordine {made['number']} del 13/04/2026 (modello T001) è annullato: "
                                              "un modello ha un solo ordine per giorno")
         assert "toolkit convert MODULO.xlsx --to ordini" in said.message("it")
+
+
+def test_an_exception_added_after_its_days_order_is_named_not_silently_ignored(ledger):
+    """An exception that changes the quantities of a day whose order exists does not change
+    the order: preview showed the new quantity beside the old order's number and create said
+    *già esistente*. Both name it at the exception's *Quantità*; an exception the order was made
+    with says nothing."""
+    monday = date(2026, 4, 13)
+    sheets = minimal.sheets()
+    sheets["Eccezioni"] = [["Modello", "Data", "Azione", "Nuova data", "Articolo", "Quantità"],
+                           ["T001", monday, "Quantità", None, "A001", 20]]
+    master = check(minimal.workbook(sheets)).master
+    [made] = create(master, ledger, monday, with_catch_up=False).created
+    assert [p for p in create(master, ledger, monday, with_catch_up=False).problems
+            if p.code == "exception-after-order"] == []
+    sheets["Eccezioni"][1][5] = 30
+    master = check(minimal.workbook(sheets)).master
+    for problems in (create(master, ledger, monday, with_catch_up=False).problems,
+                     preview(master, ledger, monday, with_catch_up=False).problems):
+        [said] = [p for p in problems if p.code == "exception-after-order"]
+        assert (said.sheet, said.cell) == ("Eccezioni", "F2")
+        assert said.message("it").startswith(f"L'eccezione del 13/04/2026 per il modello T001 chiede 54 in tutto, ma "
+                                             f"l'ordine {made['number']} di quel giorno era già stato creato con 44")

@@ -89,6 +89,21 @@ def voided_numbers(conn: Connection, keys: Collection[tuple[str, date]]) -> dict
             for r in rows if (r.template, r.occurrence) in wanted}
 
 
+def ordered_quantities(conn: Connection, keys: Collection[tuple[str, date]]) -> dict[tuple[str, date], tuple[str, Decimal]]:
+    """The number and total quantity of the orders not voided that hold these (template,
+    occurrence) keys: what an exception on *Eccezioni* added since may no longer match."""
+    if not keys:
+        return {}
+    rows = conn.execute(select(o.template, o.occurrence, o.series, o.year, o.number, func.sum(ol.quantity))
+                        .join(schema.order_lines, ol.order_id == o.id)
+                        .where(o.occurrence.in_(sorted({d for _, d in keys})),
+                               o.template.in_(sorted({t for t, _ in keys})),
+                               o.status != OrderStatus.VOIDED.value)
+                        .group_by(o.id, o.template, o.occurrence, o.series, o.year, o.number)).all()
+    wanted = set(keys)
+    return {(r[0], r[1]): (document_number(r[2], r[3], r[4]), Decimal(r[5])) for r in rows if (r[0], r[1]) in wanted}
+
+
 def standing_numbers(conn: Connection, keys: Collection[tuple[str, date]]) -> dict[tuple[str, date], str]:
     """The numbers of the orders not voided that hold these (template, occurrence) keys: the
     orders made for a rule date before an exception or a closure moved its delivery elsewhere.

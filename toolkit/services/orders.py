@@ -57,6 +57,7 @@ from toolkit.ledger.orders import (
     last_generated,
     load_orders,
     open_orders_of_days,
+    ordered_quantities,
     record_generation,
     reservations,
     standing_numbers,
@@ -113,6 +114,15 @@ VOIDED_NOT_MADE_AGAIN = define(
     en="Order {number} of {day} (template {template}) is voided: a template has one order per day, voided too, so no "
        "other one was created. To make it again that day, import it as the customer's order form (toolkit convert "
        "FORM.xlsx --to orders --master WORKBOOK.xlsx --out DIR).")
+EXCEPTION_AFTER_ORDER = define(
+    "exception-after-order", "warning",
+    title=("Eccezione successiva all'ordine", "Exception added after the order"),
+    it="L'eccezione del {day} per il modello {template} chiede {wanted} in tutto, ma l'ordine {number} di quel giorno "
+       "era già stato creato con {ordered}: l'ordine non cambia. Per spedire meno usa le quantità della spedizione; "
+       "per rifarlo, annullalo e importalo come modulo d'ordine del cliente.",
+    en="The exception of {day} for template {template} asks for {wanted} in all, but that day's order {number} was "
+       "created already with {ordered}: the order does not change. To ship less, use the shipment's quantities; to "
+       "make it again, void it and import it as the customer's order form.")
 FAR_AHEAD = 31
 """Days after today beyond which an order date reads as a typo (2027-10-02 for 2026-10-02):
 a desk creates tomorrow's or next week's orders today, not next year's."""
@@ -292,7 +302,8 @@ def preview(master: MasterData, ledger: Ledger, day: date, *, with_catch_up: boo
                    for held in held_orders(conn, days={d.day for d in dues})}
         exposure = exposures(conn, sorted({d.customer for d in dues}))
         requests = open_requests(conn, exposure)
-        unplanned = _no_longer_planned(conn, master, dues, start, day) + _voided(conn, dues)
+        unplanned = (_no_longer_planned(conn, master, dues, start, day) + _voided(conn, dues)
+                     + _changed_after(conn, master, dues))
     rows = []
     for due in dues:
         draft = priced.get(due.key)
@@ -356,7 +367,7 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
         return Created([], [], problems + refused.problems)
     with reading(ledger) as conn:
         return replace(created, problems=created.problems + _no_longer_planned(conn, master, dues, start, day)
-                       + _voided(conn, chosen))
+                       + _voided(conn, chosen) + _changed_after(conn, master, chosen))
 
 
 def _row(draft: OrderDraft, number: str) -> OrderRow:
@@ -447,6 +458,21 @@ def _no_longer_planned(conn: Connection, master: MasterData, dues: Sequence[Due]
                  master.locate(found.source, _what_changed(found, day)) if found else
                  master.locate_sheet(Template.sheet))
         problems.append(NO_LONGER_PLANNED(where, number=number, day=day, template=template))
+    return problems
+
+
+def _changed_after(conn: Connection, master: MasterData, dues: Sequence[Due]) -> list[Problem]:
+    """The days whose order was made before an exception changed its quantities (*Quantità*,
+    *Aggiungi*): the order keeps what it was made with, so the desk is told, at the exception."""
+    changing = (ExceptionAction.QUANTITY, ExceptionAction.EXTRA)
+    touched = {d.key: d for d in dues if any(a in changing for a in d.exceptions)}
+    rows = {(folded(e.template), e.day): e for e in master.exceptions if e.action in changing}
+    problems = []
+    for key, (number, ordered) in sorted(ordered_quantities(conn, list(touched)).items()):
+        due = touched[key]
+        if ordered != due.total_quantity and (row := rows.get((folded(key[0]), key[1]))) is not None:
+            problems.append(EXCEPTION_AFTER_ORDER(master.locate(row.source, "quantity"), day=key[1], template=key[0],
+                                                  number=number, wanted=due.total_quantity, ordered=ordered))
     return problems
 
 
