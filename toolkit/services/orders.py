@@ -463,7 +463,7 @@ def _no_longer_planned(conn: Connection, master: MasterData, dues: Sequence[Due]
 
 def _changed_after(conn: Connection, master: MasterData, dues: Sequence[Due]) -> list[Problem]:
     """The days whose order was made before an exception changed its quantities (*Quantità*,
-    *Aggiungi*): the order keeps what it was made with, so the desk is told, at the exception."""
+    *Consegna extra*): the order keeps what it was made with, so the desk is told, at the exception."""
     changing = (ExceptionAction.QUANTITY, ExceptionAction.EXTRA)
     touched = {d.key: d for d in dues if any(a in changing for a in d.exceptions)}
     rows = {(folded(e.template), e.day): e for e in master.exceptions if e.action in changing}
