@@ -12,11 +12,12 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, func, insert, select, update
 
 from toolkit.basics import codes
 from toolkit.basics.problems import Problem
@@ -28,7 +29,7 @@ from toolkit.core.lines import line_amount
 from toolkit.core.orders import AMBIGUOUS_ORDER, AtOnce, Order, OrderLine, OrderStatus
 from toolkit.core.reservations import NAMED, NONE, Reservations, covered_by_stock
 from toolkit.ledger import parties, reserved, schema, unshipped
-from toolkit.ledger.batches import IN_LIST, among, fits_one_list, in_batches
+from toolkit.ledger.batches import IN_LIST, among, bound_among, fits_one_list, id_lists, in_batches, one_array
 from toolkit.ledger.db import (
     document_number,
     draw_numbers,
@@ -336,12 +337,21 @@ def _number_order(number: str) -> tuple[int, str, int]:
 
 def stored_line_ids(conn: Connection, order_ids: Sequence[int]) -> dict[tuple[int, int], int]:
     """The stored lines' ids by (order id, line number), in one statement on PostgreSQL
-    (`among`)."""
+    (`id_lists`). Read at the driver level (`driver_rows`, the statement built once): creating a
+    day at L asks the 45,000 lines of the orders shipped or invoiced at once, and SQLAlchemy
+    compiled each `IN` list again and made a `Row` of each line."""
     found: dict[tuple[int, int], int] = {}
-    for condition in among(conn, ol.order_id, sorted(order_ids)):
+    as_array = one_array(conn)
+    for asked in id_lists(conn, sorted(order_ids)):
         found.update(((order_id, line_no), id_) for order_id, line_no, id_ in
-                     conn.execute(select(ol.order_id, ol.line_no, ol.id).where(condition)))
+                     driver_rows(conn, _line_ids(as_array), {"ids": asked}))
     return found
+
+
+@cache
+def _line_ids(as_array: bool) -> Select[Any]:
+    """`stored_line_ids`' statement, built once per way of binding the ids."""
+    return select(ol.order_id, ol.line_no, ol.id).where(bound_among(ol.order_id, "ids", as_array=as_array))
 
 
 class _StoredForm(dict[Decimal, Decimal]):
