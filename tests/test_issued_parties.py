@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import shutil
+from functools import partial
 from pathlib import Path
 
 import openpyxl
@@ -19,7 +20,7 @@ from test_printing import cli
 from xlsx_reference import differences
 
 from toolkit.intake.validation import check_file
-from toolkit.ledger import open_ledger, parties, schema
+from toolkit.ledger import batches, open_ledger, parties, schema
 from toolkit.ledger.db import migrate, reading, writing
 from toolkit.model.parties import party_book
 from toolkit.services.printing import Selection, print_documents
@@ -150,6 +151,24 @@ def test_equal_parties_are_kept_once(ledger, sample_master):
     with reading(ledger) as conn:
         assert conn.execute(select(func.count()).select_from(schema.issued_parties)).scalar_one() == 3
         assert parties.read(conn, [*ids[:3], None]) == {i: p for i, p in zip(ids[:3], day[:3])}
+
+
+def test_kept_parties_are_found_by_digest_over_many_lists(ledger, sample_master, monkeypatch):
+    """`keep` finds the parties the ledger holds by digest, lists of them at a time, read at the
+    driver level (`_ids`): cut to lists of 2, the ids given are those the table holds for each
+    digest, for parties known, new and asked twice, and a digest nobody stored finds nothing."""
+    monkeypatch.setattr(parties, "in_batches", partial(batches.in_batches, size=2))
+    book = party_book(sample_master)
+    made = [book.parties(c.code) for c in sample_master.customers]
+    assert len(made) > 6
+    with writing(ledger) as conn:
+        first = parties.keep(conn, made[:4])
+        ids = parties.keep(conn, [*reversed(made), made[1]])
+        stored = dict(conn.execute(select(schema.issued_parties.c.digest, schema.issued_parties.c.id)).all())
+        digests = [parties._text_and_digest(one)[1] for one in made]
+        assert ids == [stored[d] for d in (*reversed(digests), digests[1])]
+        assert ids[-5:-1] == list(reversed(first)) and len(set(ids)) == len(made) == len(stored)
+        assert parties._ids(conn, [*digests[:5], "0" * 64]) == {d: stored[d] for d in digests[:5]}
 
 
 def test_parties_are_spelled_as_their_own_text_whatever_is_remembered(ledger, sample_master, monkeypatch):
