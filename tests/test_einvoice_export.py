@@ -308,6 +308,26 @@ def test_an_invoice_sdi_rejected_is_written_corrected_under_a_new_name(sample_ma
     assert not (tmp_path / "none").exists()
 
 
+def test_an_invoice_sdi_rejected_is_named_as_every_verb_takes_a_number(sample_master, ledger, made, tmp_path):
+    """`--rejected ft-2026-12`, `FT 2026 12` or `12/2026` name FT-2026-00012 as `print`, `pay` and
+    `invoice credit` take them (`toolkit.basics.codes`): the desk copies the number from SDI's
+    receipt or types it short, and was told it is not among the export's invoices (exit 2)."""
+    invoicing.finalize(ledger, made.run_id)
+    first = einvoice.export(sample_master, ledger, run_id=made.run_id, out=tmp_path / "sent")
+    number, old = next(iter(first.files.items()))
+    series, year, counter = number.split("-")
+    names = {old.name}
+    for typed in (f"{series.lower()}-{year}-{int(counter)}", f" {series} {year} {counter} ", f"{int(counter)}/{year}"):
+        again = einvoice.export(sample_master, ledger, run_id=made.run_id, out=tmp_path / typed.strip().replace("/", "_"),
+                                rejected=[typed])
+        assert [p.code for p in again.problems if p.severity == "error"] == [], typed
+        assert again.files[number].name not in names, typed
+        names.add(again.files[number].name)
+    unknown = einvoice.export(sample_master, ledger, run_id=made.run_id, out=tmp_path / "none",
+                              rejected=[f"{series}-{year}-99999"])
+    assert _codes(unknown.problems) == ["einvoice-rejected-not-exported"] and not (tmp_path / "none").exists()
+
+
 def test_the_accountants_workbook_names_each_xml_file(sample_master, ledger, made, tmp_path):
     invoicing.finalize(ledger, made.run_id)
     before = invoicing.export(sample_master, ledger, made.run_id, tmp_path / "before", "it").files[0]

@@ -30,6 +30,7 @@ COMMAND_LINE_ONLY = {
     "confirm-date-in-future": "orders confirm --date: the button confirms today",
     "demo-foreign-ledger": "toolkit demo",
     "einvoice-rejected-not-exported": "einvoice --rejected: the button writes the month as it stands",
+    "einvoice-rejected-ambiguous": "einvoice --rejected: the button writes the month as it stands",
     "form-date-far-ahead": "toolkit convert",
     "invoice-date-in-future": "invoice --date: a button dates the run as Impostazioni say",
     "invoice-release-not-held": "invoice --release",

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from toolkit.basics.codes import document_number
 from toolkit.basics.files import Staged, staged_output
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import Counted, count
@@ -77,6 +78,12 @@ NOT_EXPORTED = define(
        "--month): controlla il numero (per intero, es. FT-2026-00012) e il mese; nessun file è stato scritto.",
     en="--rejected: {number} is not among the final invoices and credit notes of this export (--run or --month): "
        "check the number (in full, e.g. FT-2026-00012) and the month; no file was written.", usage=True)
+REJECTED_AMBIGUOUS = define(
+    "einvoice-rejected-ambiguous", "error",
+    it="--rejected: «{typed}» può essere più di un documento di questa esportazione: {numbers}. Scrivi il numero "
+       "per intero (es. {first}); nessun file è stato scritto.",
+    en="--rejected: “{typed}” may be more than one document of this export: {numbers}. Type the number in full "
+       "(e.g. {first}); no file was written.", usage=True)
 NOTHING_TO_WRITE = define(
     "einvoice-nothing-to-write", "warning",
     title=("Nessuna fattura elettronica da scrivere", "No e-invoice to write"),
@@ -146,11 +153,12 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         if month is not None and not drafts:
             problems.append(NOTHING_TO_WRITE(None, first=month.start, last=month.end))
         return Exported(out, problems=problems)
-    by_number = {d.number.upper(): d for d in finals}
-    unknown = [n for n in rejected if n.strip().upper() not in by_number]
-    if unknown:
-        return Exported(out, problems=[NOT_EXPORTED(None, number=n) for n in unknown])
-    again = {by_number[n.strip().upper()].number for n in rejected}
+    named = {typed: _named(typed, finals) for typed in rejected}
+    if wrong := [typed for typed, found in named.items() if len(found) != 1]:
+        return Exported(out, problems=[
+            REJECTED_AMBIGUOUS(None, typed=typed, numbers=", ".join(named[typed]), first=named[typed][0])
+            if named[typed] else NOT_EXPORTED(None, number=typed) for typed in wrong])
+    again = {found[0] for found in named.values()}
     with writing(ledger) as conn:
         renamed = redraw(conn, [d for d in finals if d.number in again])
         kept = {**assign(conn, finals), **renamed}
@@ -178,6 +186,20 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         problems.append(ALREADY_ZIPPED(None, count=len(left_out), numbers=list(left_out),
                                        zips=sorted(set(left_out.values()))))
     return Exported(out, files, refused, archives, problems + written.problems, left_out)
+
+
+def _named(typed: str, finals: Sequence[Exportable]) -> list[str]:
+    """The numbers of `finals` a number typed after `--rejected` names, as every verb takes one
+    (`toolkit.basics.codes`: `ft-2026-12`, `FT 2026 12`, `12/2026`, which may be FT and NC)."""
+    wanted = typed.strip().upper()
+    parsed = document_number(wanted)
+    found = []
+    for d in finals:
+        own = document_number(d.number)
+        if d.number.upper() == wanted or (parsed is not None and own is not None and own[1:] == parsed[1:]
+                                          and parsed[0] in (None, own[0])):
+            found.append(d.number)
+    return found
 
 
 def _place(master: MasterData, ledger: Ledger, staged: Staged, files: Mapping[str, Path],
