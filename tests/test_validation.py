@@ -134,6 +134,8 @@ def test_a_series_whose_numbers_the_e_invoice_cannot_carry_is_refused_at_its_cel
     20 of Basic Latin: every invoice of the series was issued, then refused by the e-invoice."""
     sheets = minimal.sheets()
     sheets["Impostazioni"].append([row, series])
+    minimal.set_cell(sheets, "Articoli", "F1", "Servizio")
+    minimal.set_cell(sheets, "Articoli", "F4", "sì")
     found = [(p.sheet, p.cell, p.message("it")) for p in check(minimal.workbook(sheets)).problems
              if p.code == "series-too-long-for-einvoice"]
     example = f"{series}-2026-00001"
@@ -175,6 +177,22 @@ def test_an_items_text_the_e_invoice_cannot_carry_is_refused_at_its_cell():
            "(es. n° → nr, ☕ → caffè).")
     assert found == [("Articoli", "B2", f"Articolo A001: «Caffè in grani ☕ 1 kg» contiene ☕, {fix}"),
                      ("Articoli", "C3", f"Articolo A002: «n°» contiene °, {fix}")]
+
+
+@pytest.mark.parametrize("service, cig, refused", [(None, None, False), ("sì", None, True), (None, "1234567890", True)])
+def test_a_long_order_series_is_refused_only_where_an_e_invoice_cites_order_numbers(service, cig, refused):
+    """ORDINICLIENTI-2026-00001 never reaches an e-invoice of goods to businesses, which cites
+    DDTs and the customer's own references: refusing it stopped an upgraded desk's whole day for
+    nothing. A service's order, and every order of a customer with a CIG, is cited by number."""
+    sheets = minimal.sheets()
+    sheets["Impostazioni"].append(["Serie ordini", "ORDINICLIENTI"])
+    minimal.set_cell(sheets, "Articoli", "F1", "Servizio")
+    minimal.set_cell(sheets, "Articoli", "F4", service)
+    minimal.set_cell(sheets, "Clienti", "K1", "CIG")
+    minimal.set_cell(sheets, "Clienti", "K2", cig)
+    found = [(p.sheet, p.cell) for p in check(minimal.workbook(sheets)).problems
+             if p.code == "series-too-long-for-einvoice"]
+    assert found == ([("Impostazioni", "B9")] if refused else [])
 
 
 @pytest.mark.parametrize("series", ["FT", "FTNEGOZIO", "FT/NEG"])

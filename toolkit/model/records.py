@@ -233,7 +233,8 @@ class Settings(Record):
     order_series: Code = column(
         "Serie ordini", "Order series",
         "Prefix of order numbers; at most 9 characters without accents, as for every series (the e-invoice "
-        "carries numbers of 20)", "OC", default="OC")
+        "carries numbers of 20), when an e-invoice cites orders by number (a service item, a customer with CIG "
+        "or CUP)", "OC", default="OC")
     ddt_series: Code = column(
         "Serie DDT", "DDT series",
         "Prefix of delivery-note numbers, at most 9 characters; not `SERVIZI`, the series of services rendered",

@@ -191,7 +191,8 @@ SERIES_TOO_LONG = define(
        "(e.g. FT).")
 SERIES_FIELDS = ("invoice_series", "credit_note_series", "ddt_series", "order_series")
 """The series whose numbers an e-invoice carries: Numero, NumeroDDT, and IdDocumento of an order
-cited (services, public bodies), each String20 of Basic Latin."""
+cited (services, public bodies: `_orders_cited`, so the order series comes last), each String20
+of Basic Latin."""
 NUMBER_LENGTH = 20
 BAD_PAYMENT_TERMS = define(
     "bad-payment-terms", "error",
@@ -924,12 +925,19 @@ def settings(master: MasterData, layout: Layout) -> Iterator[Problem]:
         yield SELLER_VAT_NOT_ITALIAN(layout.locate("settings", field="vat_number"), value=s.vat_number)
     if s.ddt_series.upper() == SERVICES_SERIES:
         yield DDT_SERIES_IS_SERVICES(layout.locate("settings", field="ddt_series"), value=s.ddt_series)
-    for field in SERIES_FIELDS:
+    for field in SERIES_FIELDS if _orders_cited(master) else SERIES_FIELDS[:-1]:
         series = getattr(s, field)
         example = f"{series}-2026-00001"
         if len(example) > NUMBER_LENGTH or not example.isascii() or not example.isprintable():
             yield SERIES_TOO_LONG(layout.locate("settings", field=field), value=series, example=example,
                                   length=len(example), most=NUMBER_LENGTH - len(example) + len(series))
+
+
+def _orders_cited(master: MasterData) -> bool:
+    """Whether an e-invoice may carry an order's own number (`core.einvoice.build._purchase_orders`):
+    only a service's order, or every order of a customer with a CIG or CUP. A desk selling goods
+    to businesses never shows its order numbers to SDI, so a long order series is no fault there."""
+    return any(i.service for i in master.items) or any(c.cig or c.cup for c in master.customers)
 
 
 def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
