@@ -25,7 +25,7 @@ import pytest
 from fatturapa_reading import read
 from sqlalchemy import func, select
 
-from toolkit.core.invoicing import InvoiceStatus, Period
+from toolkit.core.invoicing import InvoiceKind, InvoiceStatus, Period
 from toolkit.ledger import Ledger, open_ledger, schema
 from toolkit.ledger.db import reading
 from toolkit.ledger.invoices import load_invoices
@@ -326,6 +326,22 @@ def test_an_invoice_sdi_rejected_is_named_as_every_verb_takes_a_number(sample_ma
     unknown = einvoice.export(sample_master, ledger, run_id=made.run_id, out=tmp_path / "none",
                               rejected=[f"{series}-{year}-99999"])
     assert _codes(unknown.problems) == ["einvoice-rejected-not-exported"] and not (tmp_path / "none").exists()
+
+
+def test_a_short_number_that_may_be_an_invoice_and_a_credit_note_names_both():
+    """`12/2026` may be FT-2026-00012 and NC-2026-00012: the export refuses it naming both
+    (`einvoice-rejected-ambiguous`) rather than writing either under a new name."""
+    from toolkit.ledger.einvoices import Exportable
+
+    def final(number, kind):
+        return Exportable(1, number, kind, InvoiceStatus.FINAL, "R1", "C001", date(2026, 4, 30))
+
+    finals = [final("FT-2026-00012", InvoiceKind.INVOICE), final("NC-2026-00012", InvoiceKind.CREDIT_NOTE),
+              final("FT-2026-00120", InvoiceKind.INVOICE)]
+    assert einvoice._named("12/2026", finals) == ["FT-2026-00012", "NC-2026-00012"]
+    assert einvoice._named("nc 2026 12", finals) == ["NC-2026-00012"]
+    assert einvoice._named("FT-2026-0012", finals) == ["FT-2026-00012"]
+    assert einvoice._named("12", finals) == []
 
 
 def test_the_accountants_workbook_names_each_xml_file(sample_master, ledger, made, tmp_path):

@@ -75,9 +75,9 @@ ALREADY_ZIPPED = define(
 NOT_EXPORTED = define(
     "einvoice-rejected-not-exported", "error",
     it="--rejected: {number} non è fra le fatture e note di credito definitive di questa esportazione (--run o "
-       "--month): controlla il numero (per intero, es. FT-2026-00012) e il mese; nessun file è stato scritto.",
+       "--month): controlla il numero (es. FT-2026-00012 o 12/2026) e il mese; nessun file è stato scritto.",
     en="--rejected: {number} is not among the final invoices and credit notes of this export (--run or --month): "
-       "check the number (in full, e.g. FT-2026-00012) and the month; no file was written.", usage=True)
+       "check the number (e.g. FT-2026-00012 or 12/2026) and the month; no file was written.", usage=True)
 REJECTED_AMBIGUOUS = define(
     "einvoice-rejected-ambiguous", "error",
     it="--rejected: «{typed}» può essere più di un documento di questa esportazione: {numbers}. Scrivi il numero "
