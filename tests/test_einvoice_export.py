@@ -328,6 +328,18 @@ def test_an_invoice_sdi_rejected_is_named_as_every_verb_takes_a_number(sample_ma
     assert _codes(unknown.problems) == ["einvoice-rejected-not-exported"] and not (tmp_path / "none").exists()
 
 
+def test_an_invoice_sdi_rejected_named_for_a_month_with_nothing_final_is_refused(sample_master, ledger, made,
+                                                                                  tmp_path):
+    """`--month 2026-05 --rejected FT-2026-00012`, the month mistyped: May has no final invoice,
+    and the export said only that there was nothing to write (exit 0), the rejected invoice
+    never named, as if it had been written again."""
+    invoicing.finalize(ledger, made.run_id)
+    may = einvoice.export(sample_master, ledger, month=Period(date(2026, 5, 1), date(2026, 5, 31)),
+                          out=tmp_path / "may", rejected=["FT-2026-00001"])
+    assert [(p.code, dict(p.params).get("number")) for p in may.problems] == [
+        ("einvoice-rejected-not-exported", "FT-2026-00001")]
+
+
 def test_a_short_number_that_may_be_an_invoice_and_a_credit_note_names_both():
     """`12/2026` may be FT-2026-00012 and NC-2026-00012: the export refuses it naming both
     (`einvoice-rejected-ambiguous`) rather than writing either under a new name."""

@@ -149,15 +149,15 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
     problems = [DRAFT_RUN(None, run_id=run, documents=Counted(n, ("documento", "documenti"), ("document", "documents")))
                 for run, n in sorted(drafts.items())]
     finals = [d for d in chosen if d.status is InvoiceStatus.FINAL]
-    if not finals:
-        if month is not None and not drafts:
-            problems.append(NOTHING_TO_WRITE(None, first=month.start, last=month.end))
-        return Exported(out, problems=problems)
     named = {typed: _named(typed, finals) for typed in rejected}
     if wrong := [typed for typed, found in named.items() if len(found) != 1]:
         return Exported(out, problems=[
             REJECTED_AMBIGUOUS(None, typed=typed, numbers=", ".join(named[typed]), first=named[typed][0])
             if named[typed] else NOT_EXPORTED(None, number=typed) for typed in wrong])
+    if not finals:
+        if month is not None and not drafts:
+            problems.append(NOTHING_TO_WRITE(None, first=month.start, last=month.end))
+        return Exported(out, problems=problems)
     again = {found[0] for found in named.values()}
     with writing(ledger) as conn:
         renamed = redraw(conn, [d for d in finals if d.number in again])
