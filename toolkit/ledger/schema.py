@@ -381,11 +381,12 @@ einvoice_files = Table(
 )
 """The e-invoice files' progressives (ProgressivoInvio, `IT<partita IVA>_<progressive>.xml`):
 one per final invoice or credit note, drawn the first time its file is written and kept for
-ever, and one per zip meant for SDI (`archive`: a digest of the names it holds, so the same
-files make the same zip). Numbers are never reused: an invoice with a file cannot be deleted
-(no cascade), and nothing deletes these rows. An invoice's file keeps the number of the first
-zip that held it (`zipped_in`): a zip is what goes to SDI, so a later zip leaves that file out
-unless asked to send it again."""
+ever, but for a file SDI rejected, which `einvoice --rejected` moves to a new number and
+progressive (`einvoices.redraw`: SDI takes no name twice), and one per zip meant for SDI
+(`archive`: a digest of the names it holds, so the same files make the same zip). Numbers are
+never reused: an invoice with a file cannot be deleted (no cascade), and nothing deletes these
+rows. An invoice's file keeps the number of the first zip that held it (`zipped_in`): a zip is
+what goes to SDI, so a later zip leaves that file out unless asked to send it again."""
 
 payments = Table(
     "payments", metadata,
