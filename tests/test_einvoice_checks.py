@@ -341,6 +341,17 @@ def test_typed_quotes_dashes_and_the_euro_sign_are_folded_to_latin_1():
     assert read(xml_bytes(scenario_typography())).lines[0].description == 'Caffè "Miscela Bar" - 1 kg EUR 12'
 
 
+def test_a_consumer_abroad_without_a_vat_id_is_not_told_to_take_an_italian_sdi_code():
+    """A private customer in Germany has no VAT number and XXXXXXX is its code: its invoice lacks
+    an identifier (00417), and 00313 beside it told the desk to write a 7-character Italian code
+    or leave the code empty, which gives XXXXXXX again. At an Italian address, 00313 stands."""
+    abroad = customer(country="DE", vat_number=None, tax_code=None, postcode="10115", city="Berlin",
+                      province=None, sdi_code=None)
+    assert [p.code for p in check(tree(invoice(buyer=abroad), abroad))] == ["einvoice-00417"]
+    home = customer(vat_number=None, tax_code="RSSMRA80A01H501U", sdi_code="XXXXXXX")
+    assert [p.code for p in check(tree(invoice(buyer=home), home))] == ["einvoice-00313"]
+
+
 def test_an_accent_typed_as_a_combining_mark_is_joined_to_its_letter_not_refused():
     """`Societa` + U+0300 (as a Mac, a PDF or a web page writes `Società`) looked right on every
     screen, and the invoice was refused for a character outside Latin-1 (the lone accent)."""

@@ -11,7 +11,8 @@ at the desk instead of days later in a notice from SDI:
 - SDI's content checks, each under its own code (`einvoice-00421` …):
   00400/00401 a line's nature (Natura) against its VAT rate — a rate of zero needs a nature
   saying why, a positive rate may not have one — and 00429/00430 the same on the summary;
-  00313 the recipient code XXXXXXX only for a buyer with a foreign VAT id; 00417 a buyer with
+  00313 the recipient code XXXXXXX not for a buyer in Italy (an Italian VAT id, or none at an
+  Italian address); 00417 a buyer with
   neither VAT number nor tax code; 00418 an invoice dated before the
   invoice it corrects; 00419 a summary (DatiRiepilogo) for every rate and nature the lines
   use; 00421 the VAT of a rate is its taxable × rate (± 0.01 €); 00422 the taxable of a rate
@@ -178,6 +179,15 @@ def check(doc: FatturaPA) -> list[Problem]:
     return content_problems(doc) + field_problems(doc)
 
 
+def _at_home(buyer: Party) -> bool:
+    """Whether XXXXXXX does not fit the buyer (00313): an Italian VAT id, or none at an Italian
+    address. A consumer abroad has no VAT id either, and XXXXXXX is its code: what it lacks is
+    an identifier (00417), and telling the desk to give it an Italian code led nowhere."""
+    if buyer.vat_id is not None:
+        return buyer.vat_id.country == "IT"
+    return buyer.address.country == "IT"
+
+
 def content_problems(doc: FatturaPA) -> list[Problem]:
     """SDI's content checks (the 004xx codes)."""
     invoice = doc.body.number or "?"
@@ -193,7 +203,7 @@ def content_problems(doc: FatturaPA) -> list[Problem]:
     if (length == 6) != (tx.format == codes.TO_PUBLIC_ADMINISTRATION):
         problems.append(CODE_NOT_FORMAT(None, invoice=invoice, field="DatiTrasmissione/CodiceDestinatario",
                                         code=tx.recipient_code, length=length, format=tx.format))
-    if tx.recipient_code == codes.ABROAD and (doc.buyer.vat_id is None or doc.buyer.vat_id.country == "IT"):
+    if tx.recipient_code == codes.ABROAD and _at_home(doc.buyer):
         problems.append(ABROAD_CODE_AT_HOME(None, invoice=invoice, field="DatiTrasmissione/CodiceDestinatario",
                                             where=AtHome(doc.buyer.vat_id is None)))
     if body.kind in codes.TO_ANOTHER and doc.buyer.vat_id is not None and doc.buyer.vat_id == doc.seller.vat_id:
