@@ -195,6 +195,20 @@ def test_a_long_order_series_is_refused_only_where_an_e_invoice_cites_order_numb
     assert found == ([("Impostazioni", "B9")] if refused else [])
 
 
+def test_a_unit_the_e_invoice_cuts_into_another_quantity_is_a_warning_at_its_cell():
+    """UnitaMisura takes 10 characters: «conf. da 100» was written «conf. da 1» in every
+    e-invoice of the item, five packs of a hundred read as five of one, and the data check
+    said nothing. A warning, as the file is still written (cut) and a desk's day goes on."""
+    sheets = minimal.sheets()
+    minimal.set_cell(sheets, "Articoli", "C2", "conf. da 100")
+    minimal.set_cell(sheets, "Articoli", "C3", "confezione")
+    found = [(p.sheet, p.cell, p.severity, p.message("en")) for p in check(minimal.workbook(sheets)).problems
+             if p.code == "item-unit-cut-in-einvoice"]
+    assert found == [("Articoli", "C2", "warning", "Item A001: the unit “conf. da 100” has 12 characters, the "
+                      "e-invoice carries 10 and writes “conf. da 1”, which may say another quantity (conf. da 100 → "
+                      "conf. da 1). Shorten it on the Items sheet (e.g. cf100).")]
+
+
 @pytest.mark.parametrize("series", ["FT", "FTNEGOZIO", "FT/NEG"])
 def test_a_series_of_up_to_nine_plain_characters_fits_the_e_invoice(series):
     sheets = minimal.sheets()

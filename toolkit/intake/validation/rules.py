@@ -29,6 +29,7 @@ from toolkit.basics.vocab import (
 )
 from toolkit.core import payment_terms
 from toolkit.core.drafts import net_unit_price
+from toolkit.core.einvoice.build import UNIT, clip
 from toolkit.core.einvoice.codes import (
     ABROAD,
     CIG_SHAPE,
@@ -179,6 +180,15 @@ ITEM_TEXT_NOT_IN_EINVOICE = define(
     en="Item {code}: “{value}” holds {characters}, which the e-invoice cannot carry: every invoice with this item "
        "would be issued and then refused, and an issued invoice's lines never change. Remove those characters or "
        "replace them (e.g. n° → nr, ☕ → caffè).")
+UNIT_CUT_IN_EINVOICE = define(
+    "item-unit-cut-in-einvoice", "warning",
+    title=("Unità di misura tagliata nella fattura elettronica", "Unit cut in the e-invoice"),
+    it="Articolo {code}: l'unità di misura «{value}» ha {length} caratteri, la fattura elettronica ne porta "
+       "{limit} e la scrive «{cut}», che può dire un'altra quantità (conf. da 100 → conf. da 1). Accorciala "
+       "nel foglio Articoli (es. cf100).",
+    en="Item {code}: the unit “{value}” has {length} characters, the e-invoice carries {limit} and writes "
+       "“{cut}”, which may say another quantity (conf. da 100 → conf. da 1). Shorten it on the Items sheet "
+       "(e.g. cf100).")
 SERIES_TOO_LONG = define(
     "series-too-long-for-einvoice", "error",
     it="La serie «{value}» non entra nella fattura elettronica: i suoi numeri ({example}) hanno {length} "
@@ -625,6 +635,9 @@ def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
             if bad := _not_in_einvoice(getattr(i, field), ascii_only):
                 yield ITEM_TEXT_NOT_IN_EINVOICE(_at(layout, i, field), code=i.code, value=legible(getattr(i, field)),
                                                 characters=" ".join(map(legible, bad)))
+            elif field == "unit" and len(unit := fold(i.unit, ascii_only=True) or "") > UNIT:
+                yield UNIT_CUT_IN_EINVOICE(_at(layout, i, "unit"), code=i.code, value=i.unit, length=len(unit),
+                                           limit=UNIT, cut=clip(unit, UNIT))
         if no_vat and i.vat_rate:
             yield VAT_UNDER_REGIME(_at(layout, i, "vat_rate"), code=i.code, rate=i.vat_rate, regime=regime,
                                    name=tax_regimes.REGIMES[regime], nature=no_vat)
