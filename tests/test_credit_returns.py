@@ -577,3 +577,40 @@ def test_a_return_beyond_what_the_discount_left_is_told_by_all_it_credits_not_as
         "credit notes and earlier returns and 15.00 € by the volume discount (credit notes NC-2026-00003). The "
         "return was not credited, the discount having paid part of those goods back already: check with the "
         "customer; its DDT stays among those to invoice.")
+
+
+def rated_master(returned: int, rate: int) -> MasterData:
+    """`master`, A001's VAT rate changed to `rate` after April's sale: the May return is ordered at it."""
+    s = sheets(returned)
+    [a001] = [row for row in s["Articoli"] if row[0] == "A001"]
+    a001[3] = rate
+    result = check(minimal.workbook(s))
+    assert result.master is not None, [str(p) for p in result.problems]
+    return result.master
+
+
+def test_a_return_is_credited_at_the_vat_rate_its_invoice_charged_not_the_items_new_one(ledger):
+    """Sold 3 at 22 % in April; A001 then goes to 10 %, and 2 come back in May: the note takes
+    back April's goods at April's 22 % (art. 26), 37.00 + 8.14, not 37.00 + 3.70."""
+    invoice = april_invoice(master(returned=2), ledger)
+    assert invoice.lines[0].vat_rate == D(22)
+    result = may_run(rated_master(returned=2, rate=10), ledger)
+    [note] = [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert [(x.quantity, x.amount, x.vat_rate) for x in note.lines] == [(D(-2), D("-37.00"), D(22))]
+    assert (note.taxable, note.vat, note.total) == (D("-37.00"), D("-8.14"), D("-45.14"))
+    with reading(ledger) as conn:
+        [stored] = [x for x in load_invoices(conn) if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert [(v.rate, v.taxable, v.vat) for v in stored.summary] == [(D(22), D("-37.00"), D("-8.14"))]
+
+
+def test_a_return_part_of_which_no_invoice_sold_at_another_rate_is_left_out_naming_both_rates(ledger):
+    """Sold 3 at 22 %, 4 back after A001 went to 10 %: three would be credited at 22 % and the
+    fourth, sold before the ledger, at 10 %, which one line cannot; the return waits, named."""
+    april_invoice(master(returned=4), ledger)
+    result = may_run(rated_master(returned=4, rate=10), ledger)
+    assert not [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    [refused] = [p for p in result.problems if p.code == "return-mixed-vat"]
+    said = refused.render("it")
+    assert "restituisce A001, che le fatture FT-2026-00001 hanno venduto con IVA 22 %, mentre il reso ha IVA 10 %" \
+        in said, said
+    assert "toolkit returns no-credit" in said and "Return " in refused.render("en")

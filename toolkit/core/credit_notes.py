@@ -201,6 +201,18 @@ RETURN_MIXED_SPLIT = define(
        "issued without it ({plain}), on the same credit note: a note follows the invoices it corrects (art. 26 and "
        "17-ter DPR 633/72) and cannot both bear split payment and not, so the return was not credited; {waits} "
        "{after}")
+RETURN_MIXED_VAT = define(
+    "return-mixed-vat", "error",
+    it="Il reso {order}{ddt} restituisce {item}, che le fatture {invoices} hanno venduto con IVA {sold}, mentre il "
+       "reso ha IVA {own}: una nota di credito corregge ogni operazione con l'aliquota della fattura (art. 26 DPR "
+       "633/72), e una sola riga del reso non può averne due, quindi il reso non è stato accreditato; {waits} "
+       "Registra che il reso non va accreditato (toolkit returns no-credit anagrafiche.xlsx --order {order} "
+       "--reason \"…\") e accredita ciascuna fattura a parte (toolkit invoice credit --invoice … --lines …).",
+    en="Return {order}{ddt} gives back {item}, which invoices {invoices} sold with VAT {sold}, while the return "
+       "bears VAT {own}: a credit note corrects each operation at the invoice's rate (art. 26 DPR 633/72), and one "
+       "line of the return cannot bear two, so the return was not credited; {waits} Record that the return is not "
+       "to be credited (toolkit returns no-credit anagrafiche.xlsx --order {order} --reason \"…\") and credit "
+       "each invoice apart (toolkit invoice credit --invoice … --lines …).")
 IN_FUTURE = define(
     "credit-date-in-future", "error",
     it="La data {day} è successiva a oggi ({today}): le note di credito non si datano nel futuro.",
@@ -884,17 +896,89 @@ def repriced(notes: Sequence[Invoice], taken: Iterable[TakenBack]) -> list[Invoi
     goods priced above their invoice (`TakenBack.capped`) credited at the invoice's price for
     that part: its amount less the difference, its unit price what the amount makes of its
     quantity (six decimals), VAT and totals summed again. A DDT line is credited on one line,
-    so a return citing two prices shows their mean; the part citing no invoice keeps its price."""
+    so a return citing two prices shows their mean; the part citing no invoice keeps its price.
+    A line is credited at the VAT rate of the invoice lines it takes back (`sold_rate`), not at
+    the one its item had when the return was ordered: the rate may have changed in between."""
     given: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for t in taken:
         if t.capped:
             given[(t.note, t.line.line_no)] += t.amount - t.asked
-    if not given:
+    rates = sold_rates(taken)
+    changed = {key for key in {*given, *rates}
+               if key in given or rates[key] != rate_key(*_line_rate(taken, key))}
+    if not changed:
         return list(notes)
-    return [_with_lines(note, tuple(_priced(line, line.amount + given[(n, line.line_no)])
-                                    if (n, line.line_no) in given else line for line in note.lines))
-            if any((n, line.line_no) in given for line in note.lines) else note
+
+    def credited(n: int, line: InvoiceLine) -> InvoiceLine:
+        if (n, line.line_no) in given:
+            line = _priced(line, line.amount + given[(n, line.line_no)])
+        rate = rates.get((n, line.line_no))
+        return replace(line, vat_rate=rate[0], vat_nature=rate[1]) if rate else line
+
+    return [_with_lines(note, tuple(credited(n, line) if (n, line.line_no) in changed else line
+                                    for line in note.lines))
+            if any((n, line.line_no) in changed for line in note.lines) else note
             for n, note in enumerate(notes)]
+
+
+def sold_rate(t: TakenBack) -> RateKey:
+    """The VAT rate (and nature) of the invoice line a return takes its goods back from."""
+    return rate_key(t.sold.left.line.vat_rate, t.sold.left.line.vat_nature)
+
+
+def sold_rates(taken: Iterable[TakenBack]) -> dict[tuple[int, int], RateKey]:
+    """Per return line (note, line number) the one VAT rate of the invoice lines it takes back;
+    a line taking back goods sold at two rates has none (`mixed_vat` refuses it)."""
+    found: dict[tuple[int, int], set[RateKey]] = defaultdict(set)
+    for t in taken:
+        found[(t.note, t.line.line_no)].add(sold_rate(t))
+    return {key: next(iter(keys)) for key, keys in found.items() if len(keys) == 1}
+
+
+def _line_rate(taken: Iterable[TakenBack], key: tuple[int, int]) -> tuple[Decimal, str | None]:
+    line = next(t.line for t in taken if (t.note, t.line.line_no) == key)
+    return line.vat_rate, line.vat_nature
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnMixesVat:
+    """A return line whose goods cannot all be credited at one VAT rate: the invoice lines it
+    takes back were issued at two rates, or part of it cites no invoice and keeps the return's
+    own rate, which differs from the one those invoices charged (the item's rate changed)."""
+
+    note: int
+    line: InvoiceLine
+    sold: tuple[RateKey, ...]
+    invoices: tuple[str, ...]
+
+    @property
+    def problem(self) -> Problem:
+        return RETURN_MIXED_VAT(None, order=self.line.order_number, **_waits(self.line, "stays"),
+                                item=self.line.item, invoices=", ".join(self.invoices) or "—",
+                                sold=", ".join(_rate_text(k) for k in self.sold),
+                                own=_rate_text(rate_key(self.line.vat_rate, self.line.vat_nature)))
+
+
+def _rate_text(key: RateKey) -> str:
+    rate, nature = key
+    return f"{rate:f} % {nature}" if nature else f"{rate:f} %"
+
+
+def mixed_vat(taken: Sequence[TakenBack]) -> list[ReturnMixesVat]:
+    """The return lines refused because no one VAT rate credits them (`ReturnMixesVat`): one
+    line of a note has one rate, and each part must be credited at its invoice's."""
+    parts: dict[tuple[int, int], list[TakenBack]] = defaultdict(list)
+    for t in taken:
+        parts[(t.note, t.line.line_no)].append(t)
+    found = []
+    for mine in parts.values():
+        line = mine[0].line
+        keys = tuple(dict.fromkeys(sold_rate(t) for t in mine))
+        cited = sum((t.quantity for t in mine), ZERO)
+        if len(keys) > 1 or (keys[0] != rate_key(line.vat_rate, line.vat_nature) and cited != line.quantity):
+            found.append(ReturnMixesVat(mine[0].note, line, keys,
+                                        tuple(dict.fromkeys(t.sold.number or "—" for t in mine))))
+    return found
 
 
 def _priced(line: InvoiceLine, amount: Decimal) -> InvoiceLine:

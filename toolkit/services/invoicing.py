@@ -35,9 +35,11 @@ from toolkit.core.credit_notes import (
     RETURN_OVER_DISCOUNT,
     OverReturn,
     ReturnMixesSplit,
+    ReturnMixesVat,
     ReturnOverDiscount,
     ReturnsMatched,
     mixed_split,
+    mixed_vat,
     over_discount,
     returns_matched,
 )
@@ -147,8 +149,9 @@ UNKNOWN_ORDER = define(
     usage=True)
 
 
-Refused = OverReturn | ReturnOverDiscount | ReturnMixesSplit
-"""A return left out: its goods credited already, or beyond what a volume discount left."""
+Refused = OverReturn | ReturnOverDiscount | ReturnMixesSplit | ReturnMixesVat
+"""A return left out: its goods credited already, beyond what a volume discount left, or needing two
+VAT rates or split payment and not on one note."""
 
 
 @dataclass(frozen=True)
@@ -353,13 +356,17 @@ def returns_problems(refused: Sequence[Refused], matched: ReturnsMatched) -> lis
 def refused_returns(conn: Connection, matched: ReturnsMatched) -> list[Refused]:
     """The return lines refused of a matching: giving back goods credited already (`take_back`),
     or crediting more of an invoice than a volume discount citing it left at their VAT rate
-    (`over_discount`), or making their note correct invoices issued with and without split
-    payment (`mixed_split`). One rule for every path that credits a return: month end
-    (`returns_left_out`), `ship --invoice` and the order (`returns_kept`)."""
+    (`over_discount`), or needing two VAT rates on one line (`mixed_vat`), or making their note
+    correct invoices issued with and without split payment (`mixed_split`). One rule for every
+    path that credits a return: month end (`returns_left_out`), `ship --invoice` and the order
+    (`returns_kept`)."""
     ids = {t.sold.invoice_id for t in matched.taken if t.sold.invoice_id is not None}
     over: list[Refused] = [*matched.over, *over_discount(matched.taken, headrooms(conn, ids))]
     if not matched.taken:
         return over
+    out = {(x.note, x.line.order_number, x.line.delivery.id if x.line.delivery else None) for x in over}
+    over += [x for x in mixed_vat(matched.taken)
+             if (x.note, x.line.order_number, x.line.delivery.id if x.line.delivery else None) not in out]
     splits = split_payments(conn, ids)
     out = {(x.note, x.line.order_number, x.line.delivery.id if x.line.delivery else None) for x in over}
     return over + [*mixed_split(matched.taken, lambda s: splits[s.invoice_id] if s.invoice_id is not None
