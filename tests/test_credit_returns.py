@@ -614,3 +614,6 @@ def test_a_return_part_of_which_no_invoice_sold_at_another_rate_is_left_out_nami
     assert "restituisce A001, che le fatture FT-2026-00001 hanno venduto con IVA 22 %, mentre il reso ha IVA 10 %" \
         in said, said
     assert "toolkit returns no-credit" in said and "Return " in refused.render("en")
+    assert result.summary("it").endswith(" Resi non accreditati, perché una riga riprende merce fatturata con un'altra "
+                                         f"aliquota IVA: {dict(refused.params)['order']}.")
+

@@ -251,8 +251,11 @@ def test_a_run_that_would_date_an_invoice_before_the_latest_of_its_series_is_ref
         assert "FT-2026-00002" in problem.message("it") and "25/04/2026" in problem.message("en")
     assert (counters(ledger), count(ledger, schema.invoices), count(ledger, schema.events)) == before
     assert "Nessun documento emesso" in late.summary("it")
-    [invoice] = run(ledger, master, april(invoice_date=date(2026, 4, 25))).invoices
+    issued = run(ledger, master, april(invoice_date=date(2026, 4, 25)), status=InvoiceStatus.FINAL)
+    [invoice] = issued.invoices
     assert (invoice.number, invoice.invoice_date) == ("FT-2026-00002", date(2026, 4, 25))
+    assert issued.summary("it") == f"Emesso 1 documento (definitivo), emissione {issued.run_id}."
+    assert replace(issued, invoices=[invoice] * 2).summary("it").startswith("Emessi 2 documenti (definitivi)")
 
 
 def test_month_end_dating_of_an_earlier_month_is_refused_after_later_invoices(ledger):

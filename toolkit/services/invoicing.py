@@ -32,6 +32,7 @@ from toolkit.basics.wording import count
 from toolkit.core.credit_notes import (
     RETURN_CREDITED,
     RETURN_MIXED_SPLIT,
+    RETURN_MIXED_VAT,
     RETURN_OVER_DISCOUNT,
     OverReturn,
     ReturnMixesSplit,
@@ -216,7 +217,8 @@ class RunResult:
                     f"definitivi con «toolkit invoice finalize»." if it else
                     f"Issued {documents} as drafts (run {self.run_id}): check them, then make them final with "
                     f"“toolkit invoice finalize”.")
-        return (f"{verb} {documents} ({'definitivi' if final else 'in bozza'}), emissione {self.run_id}."
+        state = ("definitivo" if issued == 1 else "definitivi") if final else "in bozza"
+        return (f"{verb} {documents} ({state}), emissione {self.run_id}."
                 if it else f"Issued {documents} ({'final' if final else 'draft'}), run {self.run_id}.")
 
 
@@ -257,6 +259,8 @@ REFUSED_RETURNS = {
     RETURN_MIXED_SPLIT.code: ("Resi non accreditati, perché la nota seguirebbe fatture con e senza scissione dei "
                               "pagamenti", "Returns not credited, their note following invoices with and without "
                               "split payment"),
+    RETURN_MIXED_VAT.code: ("Resi non accreditati, perché una riga riprende merce fatturata con un'altra aliquota IVA",
+                            "Returns not credited, a line taking back goods invoiced at another VAT rate"),
 }
 """Why a run or a shipment left returns out, in the words of each reason (Italian, English): a
 return the volume discount held back was not credited already, and the desk checks a different
