@@ -305,3 +305,35 @@ def test_the_discount_statement_says_the_bracket_reached_as_the_customer_reads_i
 
     assert reached("it") == "Da 12.500,5 – 2,5 %"
     assert reached("en") == "From 12,500.5 – 2.5 %"
+
+
+def test_settling_before_the_months_invoices_are_final_names_the_ddts_it_would_never_count(sample_master, tmp_path):
+    """April shipped on the 1st and 2nd, its deferred invoices not yet issued: settling now
+    counts none of those goods, and settling again later issues nothing, so the settlement warns
+    naming the customers and their DDTs; once April is invoiced and final it no longer does."""
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    for day in (date(2026, 4, 1), date(2026, 4, 2)):
+        create(sample_master, ledger, day, with_catch_up=False)
+        ship(sample_master, ledger, day, all_open=True)
+    early = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True)
+    [warning] = [p for p in early.problems if p.code == "discount-deliveries-not-invoiced"]
+    params = dict(warning.params)
+    assert not warning.is_error and params["customers"] == "C012, C013, C019, C020, C021, C030"
+    with reading(ledger) as conn:
+        d = schema.deliveries.c
+        c012 = conn.execute(select(d.series, d.year, d.number).where(d.customer == "C012").order_by(d.number)).first()
+    assert c012 is not None
+    said = warning.render("it")
+    assert said.startswith("11 DDT del periodo 2026-04 di clienti con uno sconto volume non sono ancora su una "
+                           "fattura definitiva (C012, C013, C019, C020, C021, C030: "
+                           f"{c012.series}-{c012.year}-{c012.number:05d}, "), said
+    assert "toolkit invoice --month" in said and "of period 2026-04" in warning.render("en")
+    invoicing.run(ledger, sample_master, Request(Period(APRIL.start, APRIL.end), TODAY, APRIL.end),
+                  status=InvoiceStatus.FINAL)
+    later = discounts.run(ledger, sample_master, APRIL, APRIL.end, TODAY, preview=True)
+    [still] = [p for p in later.problems if p.code == "discount-deliveries-not-invoiced"]
+    assert dict(still.params)["customers"] == "C013, C030"  # held until released; orders not delivered in full
+    ledger.engine.dispose()

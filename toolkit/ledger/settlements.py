@@ -108,6 +108,20 @@ def drafts_between(conn: Connection, first: date, last: date) -> list[str]:
     return [document_number(r.series, r.year, r.number) for r in rows]
 
 
+def waiting_between(conn: Connection, first: date, last: date) -> dict[str, list[str]]:
+    """Customer → the numbers of its DDTs dated in [first, last] with goods on no final invoice
+    yet (`deliveries.uninvoiced_*`, read through their partial index): what a settlement of the
+    period would not count, since it reads final invoices only."""
+    d = schema.deliveries.c
+    rows = conn.execute(select(d.customer, d.series, d.year, d.number).where(
+        d.delivery_date >= first, d.delivery_date <= last, (d.uninvoiced_euros != 0) | (d.uninvoiced_micros != 0))
+        .order_by(d.customer, d.series, d.year, d.number))
+    found: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        found[r.customer].append(document_number(r.series, r.year, r.number))
+    return dict(found)
+
+
 def collected_between(conn: Connection, first: date, last: date) -> dict[int, Decimal]:
     """Final invoice id → what was collected on it by payments dated in [first, last]."""
     rows = conn.execute(select(p.invoice_id, func.sum(p.amount)).join(schema.invoices, i.id == p.invoice_id)

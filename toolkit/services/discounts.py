@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 
 from toolkit.basics.files import Staged, check_output, staged_output
 from toolkit.basics.problems import Problem, define, errors
-from toolkit.basics.wording import count
+from toolkit.basics.wording import Agreed, Counted, count, first_numbers
 from toolkit.core.credit_notes import MixedSplit
 from toolkit.core.invoicing import Invoice, InvoiceStatus, drafts_left_out
 from toolkit.core.volume_discounts import Discount, Settlement, SettlementPeriod, discounts, settle
@@ -36,6 +36,7 @@ from toolkit.ledger.settlements import (
     settlement_notes,
     settling_credits,
     settling_invoices,
+    waiting_between,
 )
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import chronology_problems, new_run_id, output_names, stranded_by
@@ -61,6 +62,17 @@ DRAFTS_LEFT_OUT = define(
     title=("Fatture in bozza escluse dallo sconto volume", "Draft invoices left out of the volume discount"),
     it="{count} del periodo {period} {are} ({numbers}): {finalize} (toolkit invoice finalize) prima di liquidare.",
     en="{count} of period {period} {are} ({numbers}): {finalize} (toolkit invoice finalize) before settling.")
+NOT_INVOICED = define(
+    "discount-deliveries-not-invoiced", "warning",
+    title=("DDT del periodo non ancora fatturati", "DDTs of the period not invoiced yet"),
+    it="{count} del periodo {period} di clienti con uno sconto volume {are} ({customers}: {numbers}): lo "
+       "sconto conta solo le fatture definitive, e le fatture di quei DDT datate nel periodo non saranno "
+       "contate da una liquidazione successiva (il periodo liquidato non si liquida di nuovo). Emetti e rendi "
+       "definitive le fatture del periodo (toolkit invoice --month, poi toolkit invoice finalize), poi liquida.",
+    en="{count} of period {period} of customers with a volume discount {are} ({customers}: {numbers}): the "
+       "discount counts final invoices only, and the invoices of those DDTs dated in the period will not be "
+       "counted by a later settlement (a period settled is not settled again). Issue and finalize the period's "
+       "invoices (toolkit invoice --month, then toolkit invoice finalize), then settle.")
 UNKNOWN_CUSTOMERS = define(
     "discount-unknown-customer", "warning",
     title=("Fatture di clienti tolti dal foglio Clienti", "Invoices of customers taken off the Customers sheet"),
@@ -146,6 +158,7 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
         drafts = drafts_between(conn, period.start, period.end)
         if drafts:
             problems.append(DRAFTS_LEFT_OUT(None, period=period.name, **drafts_left_out(drafts)))
+        problems += _not_invoiced(conn, master, period, found)
         already = settled(conn, period.start)
         invoices = settling_invoices(conn, period.start, period.end)
         credits = settling_credits(conn, period.start, period.end)
@@ -174,6 +187,25 @@ def run(ledger: Ledger, master: MasterData, period: SettlementPeriod, day: date,
         record_settlements(conn, rows)
         files = _write(conn, staged, master, period, issued, lang) if staged is not None else []
     return Settled(period, issued, already, stored, problems + mixed, preview, files)
+
+
+def _not_invoiced(conn: Connection, master: MasterData, period: SettlementPeriod,
+                  found: Sequence[Discount]) -> list[Problem]:
+    """A warning naming the DDTs of the period still waiting for a final invoice, of customers a
+    discount of the period's kind may fit: settled now, their goods would never count."""
+    kind = [d for d in found if d.period is period.kind]
+    fits = {c.code for c in master.customers
+            if any(d.customer in (None, c.code) and d.group in (None, c.group) for d in kind)}
+    waiting = {c: ddts for c, ddts in waiting_between(conn, period.start, period.end).items() if c in fits}
+    if not waiting:
+        return []
+    numbers = [n for ddts in waiting.values() for n in ddts]
+    n = len(numbers)
+    return [NOT_INVOICED(None, period=period.name, customers=", ".join(waiting), numbers=first_numbers(numbers),
+                         count=Counted(n, ("DDT", "DDT"), ("DDT", "DDTs")),
+                         are=Agreed(n, ("non è ancora su una fattura definitiva",
+                                        "non sono ancora su una fattura definitiva"),
+                                    ("is on no final invoice yet", "are on no final invoice yet")))]
 
 
 def _unknown_customers(invoices: list[Invoice], master: MasterData, period: SettlementPeriod,
