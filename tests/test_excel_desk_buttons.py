@@ -352,8 +352,17 @@ def test_month_end_puts_the_run_on_the_panel_and_lists_the_runs(tmp_path, may):
 def test_finalize_run_makes_the_panel_run_final(tmp_path, may, reads):
     book = invoiced(tmp_path)
     (run,) = runs_in(tmp_path)
+    folder = tmp_path / "fatture-2026-04"
+    copies = folder / f"copie-fatture-{run.run_id}.xlsx"
+    assert "BOZZA" in str(openpyxl.load_workbook(copies)["FT-2026-00001"]["A5"].value)
     (shown,) = press(book, "finalize_run", reads)
-    assert shown == (f"Emissione {run.run_id}: 1 documento ora definitivo.", "Rendi definitiva emissione", "info")
+    assert shown == ("\n".join([f"Emissione {run.run_id}: 1 documento ora definitivo.",
+                                str(folder / f"fatture-{run.run_id}.xlsx"), str(copies),
+                                str(folder / f"registro-{run.run_id}.csv")]), "Rendi definitiva emissione", "info")
+    title = str(openpyxl.load_workbook(copies)["FT-2026-00001"]["A5"].value)
+    assert title.startswith("FATTURA") and "FT-2026-00001" in title and "BOZZA" not in title, title
+    register = openpyxl.load_workbook(folder / f"fatture-{run.run_id}.xlsx")["Registro"]
+    assert register["D4"].value == "Definitiva"
     assert [r.status.value for r in runs_in(tmp_path)] == ["final"]
     assert book.sheet(RUNS_SHEET).rows()[1][1] == "definitiva"
     (again,) = press(book, "finalize_run", reads)

@@ -623,8 +623,11 @@ def _run_id(press: Press) -> str | None:
 @button("Rendi definitiva emissione")
 def finalize_run(press: Press) -> None:
     """Make the draft invoices of the run named on the panel (`Emissione`) final:
-    `toolkit invoice finalize`, from a button. The runs sheet is refreshed."""
-    from toolkit.services.invoicing import finalize
+    `toolkit invoice finalize --out --copies`, from a button. The run's workbook and printable
+    invoices, which «Fatturazione fine mese» wrote marked BOZZA, are written again final in
+    the run's folder, the only way a button user has to print them final. The runs sheet is
+    refreshed."""
+    from toolkit.services.invoicing import export, finalize
 
     session = press.session
     run_id = _run_id(press)
@@ -637,9 +640,19 @@ def finalize_run(press: Press) -> None:
     if not count:
         press.say("\n".join(said.render(p, lang) for p in problems))
         return
-    press.say(f"Emissione {run_id}: {wording.count(count, 'documento ora definitivo', 'documenti ora definitivi')}."
-              if lang == "it" else
-              f"Run {run_id}: {wording.count(count, 'document is', 'documents are')} now final.")
+    folder = _run_folder(press, run_id)
+    files = export(session.master, session.ledger, run_id, folder, lang, copies=True,
+                   redo=f"toolkit invoice export {{workbook}} {run_id} --out {folder} --copies").files
+    press.say("\n".join([
+        f"Emissione {run_id}: {wording.count(count, 'documento ora definitivo', 'documenti ora definitivi')}."
+        if lang == "it" else f"Run {run_id}: {wording.count(count, 'document is', 'documents are')} now final.",
+        *map(str, files)]))
+
+
+def _run_folder(press: Press, run_id: str) -> Path:
+    """The folder «Fatturazione fine mese» wrote a run's files into, `fatture-YYYY-MM` of the
+    month the run's id is dated in (its invoices' date, the month's end for the button's runs)."""
+    return press.beside(f"fatture-{run_id[:4]}-{run_id[4:6]}")
 
 
 @button("Annulla emissione")
