@@ -373,6 +373,19 @@ def test_finalize_run_makes_the_panel_run_final(tmp_path, may, reads):
     assert [r.status.value for r in runs_in(tmp_path)] == ["final"]
 
 
+def test_finalize_run_with_its_copies_open_in_excel_says_the_run_is_final_and_how_to_write_them(tmp_path, may):
+    book = invoiced(tmp_path)
+    (run,) = runs_in(tmp_path)
+    (tmp_path / "fatture-2026-04" / f"~$copie-fatture-{run.run_id}.xlsx").write_bytes(b"lock")
+    (shown,) = press(book, "finalize_run")
+    text, _, mode = shown
+    assert mode == "critical" and [r.status.value for r in runs_in(tmp_path)] == ["final"]
+    lines = text.splitlines()
+    assert lines[0] == f"Emissione {run.run_id}: 1 documento ora definitivo."
+    assert lines[-1].startswith("Le copie definitive non sono state scritte: chiudi il file, poi scrivile con "
+                                "toolkit invoice export ") and f"{run.run_id} --out " in lines[-1], text
+
+
 def test_undo_run_deletes_the_draft_run(tmp_path, may, reads):
     book = invoiced(tmp_path)
     (run,) = runs_in(tmp_path)

@@ -628,6 +628,7 @@ def finalize_run(press: Press) -> None:
     the run's folder, the only way a button user has to print them final. The runs sheet is
     refreshed."""
     from toolkit.services.invoicing import export, finalize
+    from toolkit.services.printing import quoted
 
     session = press.session
     run_id = _run_id(press)
@@ -640,13 +641,18 @@ def finalize_run(press: Press) -> None:
     if not count:
         press.say("\n".join(said.render(p, lang) for p in problems))
         return
+    done = (f"Emissione {run_id}: {wording.count(count, 'documento ora definitivo', 'documenti ora definitivi')}."
+            if lang == "it" else f"Run {run_id}: {wording.count(count, 'document is', 'documents are')} now final.")
     folder = _run_folder(press, run_id)
-    files = export(session.master, session.ledger, run_id, folder, lang, copies=True,
-                   redo=f"toolkit invoice export {{workbook}} {run_id} --out {folder} --copies").files
-    press.say("\n".join([
-        f"Emissione {run_id}: {wording.count(count, 'documento ora definitivo', 'documenti ora definitivi')}."
-        if lang == "it" else f"Run {run_id}: {wording.count(count, 'document is', 'documents are')} now final.",
-        *map(str, files)]))
+    redo = f"toolkit invoice export {quoted(press.book.fullname)} {run_id} --out {quoted(str(folder))} --copies"
+    try:
+        files = export(session.master, session.ledger, run_id, folder, lang, copies=True, redo=redo).files
+    except UnusableInput as exc:
+        again = (f"Le copie definitive non sono state scritte: chiudi il file, poi scrivile con {redo}"
+                 if lang == "it" else f"The final copies were not written: close the file, then write them with {redo}")
+        press.say("\n".join([done, said.render(exc.problem, lang), again]), critical=True)
+        return
+    press.say("\n".join([done, *map(str, files)]))
 
 
 def _run_folder(press: Press, run_id: str) -> Path:
