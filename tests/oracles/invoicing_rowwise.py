@@ -19,7 +19,16 @@ from sqlalchemy import Connection, exists, func, select
 from toolkit.basics.problems import Problem, errors
 from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
 from toolkit.core import payment_terms, stamp_duty
-from toolkit.core.credit_notes import OverReturn, ReturnOverDiscount, TakenBack, over_discount, planned, take_back
+from toolkit.core.credit_notes import (
+    OverReturn,
+    ReturnMixesVat,
+    ReturnOverDiscount,
+    TakenBack,
+    mixed_vat,
+    over_discount,
+    planned,
+    take_back,
+)
 from toolkit.core.invoicing import (
     HELD,
     Billable,
@@ -295,18 +304,22 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
 
 def returns_left_out(conn: Connection, master: MasterData, billables: list[Billable], request: Request,
                      complete: Collection[int], result: Plan
-                     ) -> tuple[Plan, list[OverReturn | ReturnOverDiscount], list[Problem]]:
+                     ) -> tuple[Plan, list[OverReturn | ReturnOverDiscount | ReturnMixesVat], list[Problem]]:
     """The product's rule, on this oracle's lines: the returns that give back more than is left
     of the invoices that sold their goods (`take_back`), or of what a volume discount left of
-    them (`over_discount`), are left out, their DDTs waiting, and the rest planned again
+    them (`over_discount`), or that one VAT rate cannot credit (`mixed_vat`), are left out, their
+    DDTs waiting, and the rest planned again
     without them; a warning for each return line priced above its invoice."""
     def taken_back(plan_: Plan) -> tuple[list[TakenBack], list[OverReturn]]:
         notes = [x for x in plan_.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
         return take_back(notes, sold_for(conn, notes, None) + planned(plan_.invoices)) if notes else ([], [])
 
     taken, over = taken_back(result)
-    refused: list[OverReturn | ReturnOverDiscount] = [*over, *over_discount(taken, headrooms(
+    refused: list[OverReturn | ReturnOverDiscount | ReturnMixesVat] = [*over, *over_discount(taken, headrooms(
         conn, {t.sold.invoice_id for t in taken if t.sold.invoice_id is not None}))]
+    out = {(x.note, x.line.order_number, x.line.delivery.id if x.line.delivery else None) for x in refused}
+    refused += [x for x in mixed_vat(taken)
+                if (x.note, x.line.order_number, x.line.delivery.id if x.line.delivery else None) not in out]
     if refused:
         out = {(x.line.delivery, x.line.order_number) for x in refused}
         kept = [b for b in billables if (b.delivery, b.order_number) not in out]
