@@ -208,6 +208,29 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "{notes}. {waits} Check with the customer whether those goods were paid back already. If so, record "
               "that no credit is due: write {order} in “Ordine”, the reason in “Motivo nota di credito” and press "
               "“Nessun accredito dovuto”: {then}"},
+    "return-mixed-vat": {
+        "it": "Il reso {order}{ddt} restituisce {item}, che le fatture {invoices} hanno venduto con IVA {sold}, mentre "
+              "il reso ha IVA {own}: una nota di credito corregge ogni operazione con l'aliquota della fattura (art. "
+              "26 DPR 633/72), e una sola riga del reso non può averne due, quindi il reso non è stato accreditato; "
+              "{waits} Registra che il reso non va accreditato (scrivi {order} in «Ordine», il motivo in «Motivo nota "
+              "di credito» e premi «Nessun accredito dovuto») e accredita ciascuna fattura a parte («Nota di "
+              "credito», con la fattura in «Fattura» e le righe in «Righe da accreditare»).",
+        "en": "Return {order}{ddt} gives back {item}, which invoices {invoices} sold with VAT {sold}, while the "
+              "return bears VAT {own}: a credit note corrects each operation at the invoice's rate (art. 26 DPR "
+              "633/72), and one line of the return cannot bear two, so the return was not credited; {waits} Record "
+              "that the return is not to be credited (write {order} in “Ordine”, the reason in “Motivo nota di "
+              "credito” and press “Nessun accredito dovuto”) and credit each invoice apart (“Nota di credito”, with "
+              "the invoice in “Fattura” and the lines in “Righe da accreditare”)."},
+    "discount-deliveries-not-invoiced": {
+        "it": "{count} del periodo {period} di clienti con uno sconto volume {are} ({customers}: {numbers}): lo "
+              "sconto conta solo le fatture definitive, e le fatture di quei DDT datate nel periodo non saranno "
+              "contate da una liquidazione successiva (il periodo liquidato non si liquida di nuovo). Emetti e rendi "
+              "definitive le fatture del periodo («Fatturazione fine mese», poi «Rendi definitiva emissione»), poi "
+              "liquida.",
+        "en": "{count} of period {period} of customers with a volume discount {are} ({customers}: {numbers}): the "
+              "discount counts final invoices only, and the invoices of those DDTs dated in the period will not be "
+              "counted by a later settlement (a period settled is not settled again). Issue and finalize the "
+              "period's invoices (“Fatturazione fine mese”, then “Rendi definitiva emissione”), then settle."},
     "discount-drafts-left-out": {
         "it": "{count} del periodo {period} {are} ({numbers}): {finalize} («Rendi definitiva emissione») prima di "
               "liquidare.",
