@@ -190,3 +190,22 @@ def test_a_days_ddts_look_their_customers_up_once(tmp_path, ledger):
                                         "carriers": Reads(master.carriers)})
     write_delivery_notes(tmp_path / "ddt.xlsx", counted, notes)
     assert [counted.customers.reads, counted.ship_to.reads, counted.carriers.reads] == [1, 1, 1]
+
+
+def test_an_item_marked_a_service_after_shipping_stays_on_the_reprint_of_its_ddt(tmp_path, ledger):
+    """The DDT carried 24 bottles of milk: marking A002 *Servizio* afterwards (a desk reclassing
+    its items) left them off the reprint, so the paper the office prints again for a dispute no
+    longer showed goods the driver delivered. A DDT carries goods only since services are
+    recorded apart, so the reprint prints every line it stored."""
+    master = shipping_master()
+    create(master, ledger, DAY, with_catch_up=False)
+    ship(master, ledger, DAY, all_open=True)
+    sheets = shipping_sheets()
+    for row, service in zip(sheets["Articoli"], ("Servizio", "no", "sì", "no")):
+        row.append(service)
+    later = check(minimal.workbook(sheets)).master
+    with reading(ledger) as conn:
+        stored = load_notes(conn)
+    sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "again.xlsx", later, stored))["DDT-2026-00001"]
+    assert goods(sheet) == [("A001", "Caffè in grani 1 kg", "pz", 10, "OC-2026-00001"),
+                            ("A002", "Latte fresco 1 l\nal retro", "pz", 24, "OC-2026-00001")]

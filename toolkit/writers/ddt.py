@@ -9,9 +9,10 @@ driver's and the recipient's signature boxes.
 
 A return (reso) is stored with negative quantities; the paper shows the goods that travel,
 so it prints them as positive quantities under the reason "Reso". Services (an insurance, a
-course) are not goods: shipping records them apart, as services rendered, and the paper of a
-DDT stored before that, which still carries them, leaves them off. An order line's note is
-printed under its description, for the driver.
+course) are not goods: shipping records them apart, as services rendered, so a DDT carries
+goods only and prints every line it stored, whatever the items have become since (an item
+marked *Servizio* later left 5 cartons of beer off the reprint of the DDT that carried them).
+An order line's note is printed under its description, for the driver.
 
 Goods paid cash on delivery (contrassegno: the customer's method or the order's own) put a
 framed box on the DDT with the cash the driver collects, VAT included
@@ -32,7 +33,7 @@ from toolkit.basics.files import write_atomic
 from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.basics.vocab import label as vocab_label
-from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
+from toolkit.core.documents import DeliveryNote
 from toolkit.core.shipping import reason_label
 from toolkit.model.parties import Parties, party_book
 from toolkit.model.records import MasterData
@@ -106,13 +107,12 @@ def write_delivery_notes(target: Path, master: MasterData, notes: Sequence[Deliv
         fmt = formats(book)
         extra = _Extra(book)
         master_parties = party_book(master)
-        services = {i.code for i in master.items if i.service}
         taken: set[str] = set()
         for note in notes:
             payment = _Payment.of(note, master_parties.payment_method(note.customer), paid_orders,
                                   to_collect)
             _note_sheet(book.add_worksheet(sheet_name(note.number, taken)), fmt, extra, note.parties_in(master_parties),
-                        services, note, payment, lang)
+                        note, payment, lang)
         if not notes:
             sheet = book.add_worksheet(labeller(lang)("ddt.sheet"))
             text(sheet, 0, 0, labeller(lang)("ddt.none"))
@@ -157,10 +157,9 @@ class _Payment:
         return cls(note.paid_by(customer_method) if shown else (), to_collect, paid)
 
 
-def _note_sheet(sheet, fmt, extra: _Extra, parties: Parties, services: Container[str], note: DeliveryNote,
-                payment: _Payment, lang: str) -> None:
-    """One DDT, its parties as it was issued with them (`DeliveryNote.parties_in`), its goods
-    without the `services`."""
+def _note_sheet(sheet, fmt, extra: _Extra, parties: Parties, note: DeliveryNote, payment: _Payment,
+                lang: str) -> None:
+    """One DDT, its parties and goods as it was issued with them (`DeliveryNote.parties_in`)."""
     t = labeller(lang)
     widths = set_widths(sheet, _WIDTHS)
     customer = parties.buyer
@@ -210,7 +209,7 @@ def _note_sheet(sheet, fmt, extra: _Extra, parties: Parties, services: Container
     heads = ("doc.item", "doc.description", "doc.unit", "doc.quantity", "ddt.order")
     headings(sheet, row, 0, [t(h) for h in heads], fmt, widths)
     header_row = row
-    for line in goods(note, services):
+    for line in note.lines:
         row += 1
         description = f"{line.description}\n{line.note}" if line.note else line.description
         col = line_cells(sheet, row, 0, line, fmt, price=False, description=description, quantity=abs(line.quantity))
@@ -222,13 +221,6 @@ def _note_sheet(sheet, fmt, extra: _Extra, parties: Parties, services: Container
     a4(sheet, repeat_rows=(header_row, header_row))
     document_on_every_page(sheet, t("ddt.kind"), note.number, note.day, customer.name if customer else note.customer,
                            lang=lang)
-
-
-def goods(note: DeliveryNote, services: Container[str]) -> list[DeliveryNoteLine]:
-    """The DDT's lines that are goods: a DDT documents goods in transport, and a service
-    (an insurance, a course; `Item.service`) travels with no van. Its line stays on the stored
-    DDT, which is what invoicing charges; only the paper leaves it off."""
-    return [line for line in note.lines if line.item not in services]
 
 
 def _order_terms(sheet, fmt, note: DeliveryNote, methods: Sequence[PaymentMethod], row: int, lang: str,
