@@ -209,3 +209,24 @@ def test_an_item_marked_a_service_after_shipping_stays_on_the_reprint_of_its_ddt
     sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "again.xlsx", later, stored))["DDT-2026-00001"]
     assert goods(sheet) == [("A001", "Caffè in grani 1 kg", "pz", 10, "OC-2026-00001"),
                             ("A002", "Latte fresco 1 l\nal retro", "pz", 24, "OC-2026-00001")]
+
+
+def test_a_long_ragione_sociale_and_address_print_whole_beside_the_destination(tmp_path, ledger):
+    """An 84-character ragione sociale printed in column A ran on into the empty B and C and
+    stopped at the destination's column: the PDF read «… Fratelli Bianchi e Figli a», cut on the
+    paper that names who receives the goods. Each side now spans its columns, wrapped, and the
+    row is as tall as the longer text."""
+    name = "Società Cooperativa Agricola di Produzione e Lavoro Fratelli Bianchi e Figli a r.l."
+    street = "Via del Consorzio Agrario Interprovinciale di Sardegna Meridionale 144/B scala C"
+    sheets = shipping_sheets()
+    sheets["Clienti"][1][1], sheets["Clienti"][1][4] = name, street
+    master = check(minimal.workbook(sheets)).master
+    create(master, ledger, DAY, with_catch_up=False)
+    notes = ship(master, ledger, DAY, all_open=True).notes
+    sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "ddt.xlsx", master, notes))["DDT-2026-00001"]
+    assert below(sheet, "Cessionario", 2) == [name, street]
+    row, _ = find(sheet, name)
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {f"A{row}:C{row}", f"D{row}:E{row}", f"A{row + 1}:C{row + 1}"} <= merged
+    assert sheet.cell(row, 1).alignment.wrap_text and sheet.cell(row, 4).alignment.wrap_text
+    assert sheet.row_dimensions[row].height >= 30 and sheet.row_dimensions[row + 1].height >= 30

@@ -51,6 +51,7 @@ from toolkit.writers.printable import (
     party_lines,
     set_widths,
     sheet_name,
+    side_by_side,
     text,
 )
 from toolkit.writers.row_heights import fit_row
@@ -177,10 +178,7 @@ def _note_sheet(sheet, fmt, extra: _Extra, parties: Parties, note: DeliveryNote,
     text(sheet, row, 3, t("ddt.destination"), fmt.bold)
     buyer = party_lines(customer, lang) if customer else [note.customer]
     place = address_lines(parties.destination, customer) if customer else []
-    for i in range(max(len(buyer), len(place))):
-        text(sheet, row + 1 + i, 0, buyer[i] if i < len(buyer) else None)
-        text(sheet, row + 1 + i, 3, place[i] if i < len(place) else None)
-    row += 2 + max(len(buyer), len(place))
+    row = side_by_side(sheet, row + 1, buyer, place, fmt, widths) + 1
 
     carrier = parties.carrier
     if note.carrier is None:

@@ -43,6 +43,7 @@ from toolkit.writers.printable import (
     party_lines,
     set_widths,
     sheet_name,
+    side_by_side,
     text,
     write_book,
 )
@@ -114,10 +115,7 @@ def write_order_documents(target: Path, master: MasterData, orders: Sequence[Ord
             text(sheet, row, 3, t("doc.ship_to"), fmt.bold)
             left = party_lines(customer, lang) if customer else [order.customer]
             right = address_lines(parties.destination, customer) if customer else []
-            for i in range(max(len(left), len(right))):
-                text(sheet, row + 1 + i, 0, left[i] if i < len(left) else None)
-                text(sheet, row + 1 + i, 3, right[i] if i < len(right) else None)
-            row += 2 + max(len(left), len(right))
+            row = side_by_side(sheet, row + 1, left, right, fmt, widths) + 1
             contact = contacts.get(order.contact) if order.contact else None
             extras = (
                 ("doc.contact", " – ".join(x for x in (contact.name, contact.phone, contact.email) if x)

@@ -252,6 +252,25 @@ def party_lines(customer: Customer | Buyer, lang: str) -> list[str]:
     return lines
 
 
+def side_by_side(sheet: Worksheet, row: int, left: Sequence[str], right: Sequence[str], fmt: Formats,
+                 widths: Sequence[float], *, split: int = 3) -> int:
+    """The buyer's lines beside the destination's, a row each from `row`, the left ones across
+    the columns before `split`, the right ones from `split` to the last of `widths`, wrapped
+    and each row as tall as its longer text; returns the row after them. A line written in one
+    column ran on into the empty ones beside it and stopped at the other side's text: a
+    ragione sociale of 84 characters (FatturaPA takes 80 and more) printed «… Fratelli Bianchi
+    e Figli a», cut on the document that names who receives the goods."""
+    last = len(widths) - 1
+    left_room, right_room = sum(widths[:split]), sum(widths[split:])
+    for i in range(max(len(left), len(right))):
+        pair = (left[i] if i < len(left) else None, right[i] if i < len(right) else None)
+        for (first, end), value in zip(((0, split - 1), (split, last)), pair):
+            sheet.merge_range(row + i, first, row + i, end, "", fmt.wrap)
+            text(sheet, row + i, first, value, fmt.wrap)
+        fit_row(sheet, row + i, [(pair[0], left_room), (pair[1], right_room)])
+    return row + max(len(left), len(right))
+
+
 def address_lines(ship_to: ShipTo | Destination | None, customer: Customer | Buyer) -> list[str]:
     """The destination: a shipping address, or the customer's own when there is none, with its
     province as the buyer's lines show it (the DDT's *Luogo di destinazione* dropped it)."""
