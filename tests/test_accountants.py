@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -275,8 +275,10 @@ def json_of(result) -> dict:
 
 
 def invoice_sample_april(runner, app, workbook: Path, ledger_url: str, out: Path, *extra: str) -> dict:
-    """Create the sample's April orders, ship them day by day with the real shipping service
-    (stock, delivery terms and credit limits decide what leaves), and invoice April through the CLI."""
+    """Create the sample's April orders and ship them day by day with the real shipping service
+    (stock, delivery terms and credit limits decide what leaves), each day's orders created that
+    day, as a desk does (the warehouse orders' DDTs, issued at creation, are dated their day, and
+    a DDT is never dated before an earlier one's), and invoice April through the CLI."""
     from toolkit.intake.validation import check_file
     from toolkit.ledger import open_ledger
     from toolkit.ledger.orders import load_orders
@@ -284,11 +286,13 @@ def invoice_sample_april(runner, app, workbook: Path, ledger_url: str, out: Path
 
     master = check_file(workbook).master
     ledger = open_ledger(ledger_url)
-    create(master, ledger, date(2026, 4, 1))
-    create(master, ledger, date(2026, 4, 30))
-    with reading(ledger) as conn:
-        days = [o.order_date for o in load_orders(conn)]
-    assert ship_open_orders(master, ledger, days) > 50
+    made = 0
+    for day in (date(2026, 4, 1) + timedelta(days=n) for n in range(30)):
+        create(master, ledger, day)
+        with reading(ledger) as conn:
+            due = {o.order_date for o in load_orders(conn)} & {day}
+        made += ship_open_orders(master, ledger, due)
+    assert made > 50
     ledger.engine.dispose()
     result = runner.invoke(app, ["invoice", str(workbook), "--month", "2026-04", "--out", str(out),
                                  "--ledger", ledger_url, "--json", *extra])

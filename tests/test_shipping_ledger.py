@@ -153,6 +153,29 @@ def test_a_ddt_dated_after_today_is_refused_unless_meant(master, ledger, orders,
     assert [n.day for n in meant.notes] == [DAY, DAY] and others(meant.problems) == ()
 
 
+def test_a_ddt_dated_before_the_latest_of_its_year_is_refused(master, ledger, orders, rome_today):
+    """Shipping T003's order dated 20 November, typed for the 20th of the month, after T001's
+    DDT of 9 April stored DDT-2026-00002 dated before DDT-2026-00001: numbers that do not follow
+    dates, the first thing an audit of the DDTs asks about. Refused, nothing stored; a DDT
+    issued ahead with --future (dated after today) does not hold today's shipments back."""
+    rome_today(date(2026, 4, 10))
+    ship(master, ledger, DAY, numbers=[orders["T001"].number])
+    refused = ship(master, ledger, date(2026, 4, 8), numbers=[orders["T003"].number])
+    assert refused.notes == () and [p.code for p in refused.problems] == ["ddt-date-before-latest"]
+    assert "DDT-2026-00001 del 09/04/2026" in refused.problems[0].message("it")
+    assert "from 09/04/2026 on" in refused.problems[0].message("en")
+    assert [r.number for r in table(ledger, "deliveries")] == [1]
+    assert [n.number for n in ship(master, ledger, DAY, numbers=[orders["T003"].number]).notes] == ["DDT-2026-00002"]
+
+
+def test_a_ddt_issued_ahead_does_not_hold_back_today_s_shipment(master, ledger, orders, rome_today):
+    rome_today(date(2026, 4, 8))
+    ahead = ship(master, ledger, DAY, numbers=[orders["T001"].number], future=True)
+    assert [n.number for n in ahead.notes] == ["DDT-2026-00001"]
+    assert [n.number for n in ship(master, ledger, date(2026, 4, 8), numbers=[orders["T003"].number]).notes] == [
+        "DDT-2026-00002"]
+
+
 def test_a_ddt_dated_today_ships(master, ledger, orders, rome_today):
     rome_today(DAY)
     assert len(ship(master, ledger, DAY, all_open=True).notes) == 2

@@ -195,6 +195,17 @@ def available_stock(conn: Connection, master: MasterData) -> dict[str, Decimal] 
     return levels
 
 
+def dated_after(conn: Connection, series: str, day: date, until: date) -> tuple[str, date] | None:
+    """The latest-dated DDT of `series` in `day`'s year dated after `day` and not after
+    `until` (the highest number of that date), or None: a DDT dated `day` would take a number
+    after it."""
+    d = schema.deliveries
+    row = conn.execute(select(d.c.number, d.c.delivery_date).where(
+        d.c.series == series, d.c.year == day.year, d.c.delivery_date > day, d.c.delivery_date <= until)
+        .order_by(d.c.delivery_date.desc(), d.c.number.desc()).limit(1)).first()
+    return None if row is None else (document_number(series, day.year, row.number), row.delivery_date)
+
+
 def stock_after(stock: Mapping[str, Decimal], notes: Sequence[DeliveryNote], counted: date | None) -> dict[str, Decimal]:
     """`stock` as `available_stock` gave it, less what these DDTs, stored since it was read,
     shipped (returns added back): what `available_stock` would read now, to each `Decimal`'s

@@ -50,7 +50,7 @@ from toolkit.core.shipping import (
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
-from toolkit.ledger.deliveries import available_stock, paid_orders, store_drafts
+from toolkit.ledger.deliveries import available_stock, dated_after, paid_orders, store_drafts
 from toolkit.ledger.exposure import credit_exposures
 from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
@@ -81,6 +81,15 @@ DATE_IN_FUTURE = define(
        "aggiungi --future.",
     en="The DDT date {day} is after today ({today}): a DDT travels with the goods when they leave, nothing was "
        "shipped. Use today's date or a past one; if the future date is intended, add --future on the command line.")
+DATE_BEFORE_LATEST = define(
+    "ddt-date-before-latest", "error",
+    it="Il DDT sarebbe datato {day}, prima del {latest_number} del {latest_day} già emesso: nella serie {series} "
+       "{year} i numeri seguono le date, e un DDT datato all'indietro prenderebbe un numero dopo il suo, quindi "
+       "nulla è stato spedito. Spedisci con una data dal {latest_day} in poi (la merce che parte oggi va con la "
+       "data di oggi).",
+    en="The DDT would be dated {day}, before {latest_number} of {latest_day}, already issued: in series {series} "
+       "{year} numbers follow dates, and a DDT dated back would take a number after it, so nothing was shipped. "
+       "Ship with a date from {latest_day} on (goods leaving today go with today's date).")
 DOCUMENTS_NOT_YET_DUE = define(
     "order-documents-not-yet-due", "error",
     it="L'ordine {number} è stato creato in anticipo e il suo DDT o la sua fattura immediati attendono il suo "
@@ -266,6 +275,11 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
     from toolkit.services.held_documents import issue_held
 
     with writing(ledger) as conn:
+        series = master.settings.ddt_series
+        later = dated_after(conn, series, day, until=max(day, dates.today_rome()))
+        if later is not None:
+            return Shipped((), (), (DATE_BEFORE_LATEST(None, day=day, latest_number=later[0], latest_day=later[1],
+                                                       series=series, year=day.year),))
         waited = issue_held(conn, master, day)
         selected: dict[int, Order] = {}
         problems: list[Problem] = []
