@@ -283,3 +283,25 @@ def test_distribution_pdf_from_the_command_line(tmp_path, ledger_url):
     assert re.search(r"Totale del giro\s+pz\s+34\s+7\s+27\s*$", pages[0], re.M)
     assert re.search(r"Totale del giro\s+pz\s+6\s+0\s+6\s*$", pages[1], re.M)
     ledger.engine.dispose()
+
+
+def test_the_day_s_list_carries_the_back_orders_its_shipment_ships(tmp_path, master, ledger, numbers):
+    """`ship --all` on the 13th ships every open order up to it: the rest of T001's order of the
+    9th (3 × A001 left by a partial shipment) and T003's order of the 9th, never shipped. The
+    13th's distribution list, what the warehouse loads, showed only the 13th's orders, so the van
+    left without goods its DDTs then listed."""
+    from toolkit.services.lists import distribution
+
+    ship(master, ledger, DAY, chosen=[ChosenRow(numbers["T001"], "A001", 7), ChosenRow(numbers["T001"], "A002", 24)])
+    later = date(2026, 4, 13)
+    create(master, ledger, later, with_catch_up=False)
+    sheet = openpyxl.load_workbook(distribution(master, ledger, later, later, tmp_path / "d.xlsx", "it")).active
+    heads = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Zona")
+    at = {h: i for i, h in enumerate(heads)}
+    listed = [(r[at["Ordine"]], r[at["Data"]].date(), r[at["Articolo"]], r[at["Da spedire"]])
+              for r in sheet.iter_rows(values_only=True) if r[at["Ordine"]] and str(r[at["Ordine"]]).startswith("OC-")]
+    assert (numbers["T001"], DAY, "A001", 3) in listed and (numbers["T003"], DAY, "A002", 6) in listed
+    assert {day for _, day, _, _ in listed} == {DAY, later}
+    shipped = ship(master, ledger, later, all_open=True).notes
+    assert {(ln.order_number, ln.item, ln.quantity) for n in shipped for ln in n.lines} == {
+        (order, item, Decimal(left)) for order, _, item, left in listed}

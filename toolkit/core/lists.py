@@ -135,9 +135,12 @@ class ProductionList:
 
 def distribution_list(orders: Sequence[Order], master: MasterData, date_from: date,
                       date_to: date | None = None) -> OrderList:
-    """What is not yet fully shipped for the orders dated `date_from` to `date_to` (inclusive)."""
+    """What is not yet fully shipped of the orders due by `date_to` (else `date_from`): those
+    dated `date_from` to `date_to` and the earlier ones still open, a partial shipment's rest or
+    an order held back, since `ship --all` of the day ships every open order up to it. The
+    day's list left them off, so the van was loaded without goods its DDTs then carried."""
     date_to = date_to or date_from
-    kept = [o for o in orders if date_from <= o.occurrence <= date_to and EFFECTS[o.document_type].ships
+    kept = [o for o in orders if o.occurrence <= date_to and EFFECTS[o.document_type].ships
             and o.status is OrderStatus.IN_PROGRESS]
     return OrderList(False, date_from, date_to, _routes(kept, master, open_only=True))
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from toolkit.core.lists import complete_list, distribution_list, production_list
-from toolkit.core.orders import Order
+from toolkit.core.orders import Order, OrderStatus
 from toolkit.core.reservations import NONE
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading
@@ -29,10 +29,17 @@ def orders_between(ledger: Ledger, start: date, end: date) -> list[Order]:
 
 def distribution(master: MasterData, ledger: Ledger, start: date, end: date, out: Path, lang: str, *,
                  complete: bool = False) -> Path:
-    """The distribution list (still to ship) or, with `complete`, the complete list."""
+    """The distribution list (still to ship: the orders in progress due by `end`, earlier days'
+    back orders with the period's, as `ship --all` ships them) or, with `complete`, the
+    complete list (every order of the period)."""
     from toolkit.writers.lists import write_order_list
 
-    made = (complete_list if complete else distribution_list)(orders_between(ledger, start, end), master, start, end)
+    if complete:
+        made = complete_list(orders_between(ledger, start, end), master, start, end)
+    else:
+        with reading(ledger) as conn:
+            still_open = load_orders(conn, statuses=[OrderStatus.IN_PROGRESS], occurrence_to=end)
+        made = distribution_list(still_open, master, start, end)
     return write_order_list(out, master, made, lang)
 
 
