@@ -262,9 +262,13 @@ def test_destination_area_wins_over_the_customers(master):
     assert route_carrier(master, customer, ship_to[0]) is None
 
 
-def test_weight_from_the_items_that_have_one(master):
-    plan = plan_shipments([order(1, line(1, "A001", "4"), line(2, "A002", "2"), line(3, "A003", "9"))], master, None, DAY)
+def test_weight_from_the_items_when_each_has_one(master):
+    """A DDT of 4 × A001 (1.5 kg), 2 × A002 (1.25 kg) and 9 × A003 (no weight given) printed
+    8.50 kg, the weight of part of its load, as the DDT's: the box is left for the driver."""
+    plan = plan_shipments([order(1, line(1, "A001", "4"), line(2, "A002", "2"))], master, None, DAY)
     assert plan.drafts[0].weight == D("8.50")
+    plan = plan_shipments([order(1, line(1, "A001", "4"), line(2, "A002", "2"), line(3, "A003", "9"))], master, None, DAY)
+    assert plan.drafts[0].weight is None
     plan = plan_shipments([order(1, line(3, "A003", "9"))], master, None, DAY)
     assert plan.drafts[0].weight is None
 

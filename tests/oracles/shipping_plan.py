@@ -134,7 +134,8 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
             route = route_carrier(master, customer, ship_to.get(destination) if destination else None)
             chosen = route.code if route is not None else None
         known = [abs(line.quantity) * each for line in lines if (each := weights.get(line.item)) is not None]
-        weight = sum(known, ZERO).quantize(QUANTITY_PLACES, rounding=ROUND_HALF_UP) if known else None
+        weight = (sum(known, ZERO).quantize(QUANTITY_PLACES, rounding=ROUND_HALF_UP)
+                  if known and len(known) == len(lines) else None)  # a weight for every line, or none
         drafts.append(ShipmentDraft(day, code, destination, chosen, reason, tuple(lines), weight, None,
                                     forced=code in forced and reason is Reason.SALE))
     return drafts + rendered_drafts

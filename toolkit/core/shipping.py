@@ -209,7 +209,9 @@ class ShipmentDraft:
     reason: Reason
     lines: tuple[ShipmentLine, ...]
     weight: Decimal | None = None
-    """Kilograms to the gram, from the items' weights where known (None when no item has one)."""
+    """Kilograms to the gram, from the items' weights; None, a box the driver fills in, when an
+    item it carries has none: the sum of the others printed as the DDT's weight understated
+    the load (45 kg for 10 × A001 of 1.5 kg and a carton of books of no weight given)."""
     packages: int | None = None
     forced: bool = False
     """Shipped past the customer's credit limit by the user's choice (--force)."""
@@ -819,7 +821,8 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
             route = route_carrier(master, customer, ship_to.get(destination) if destination else None)
             chosen = route.code if route is not None else None
         known = [abs(line.quantity) * each for line in lines if (each := weights.get(line.item)) is not None]
-        weight = sum(known, ZERO).quantize(QUANTITY_PLACES, rounding=ROUND_HALF_UP) if known else None
+        weight = (sum(known, ZERO).quantize(QUANTITY_PLACES, rounding=ROUND_HALF_UP)
+                  if known and len(known) == len(lines) else None)
         drafts.append(ShipmentDraft(day, code, destination, chosen, reason, tuple(lines), weight, None,
                                     forced=code in forced and reason is Reason.SALE))
     return drafts + rendered_drafts
