@@ -514,11 +514,12 @@ def test_month_end_reads_what_sold_the_returned_goods_once_per_run(ledger, monke
 
 @pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)
 def test_ship_invoice_reads_what_sold_the_returned_goods_once(ledger, monkeypatch):
-    """`ship --invoice` of the return: its note takes back April's 3, the ledger read once."""
+    """`ship --invoice` of the return: its note takes back April's 3, the ledger read once. The
+    return ships the day after C001's DDT of 21 May, as a DDT is never dated before an earlier one."""
     books, april = spread_ledger(ledger, credited=0, returned_on=())
     create(books, ledger, RETURNED, with_catch_up=False)
     calls = counted_sold_for(monkeypatch)
-    shipped = ship(books, ledger, RETURNED, all_open=True, invoice=True)
+    shipped = ship(books, ledger, date(2026, 5, 22), all_open=True, invoice=True)
     assert len(calls) == 1
     [note] = [x for x in shipped.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
     assert [(c.number, c.base) for c in note.cites] == [(april.number, D("55.50"))]
