@@ -153,6 +153,23 @@ def test_a_return_prints_reso_and_the_goods_that_travel(tmp_path, ledger):
     assert goods(sheet) == [("A003", "Libro di ricette", "pz", 1, "OC-2026-00001")]
 
 
+def test_a_return_goes_from_the_customer_s_place_to_the_seller(tmp_path, ledger):
+    """A return's DDT printed the customer under *Cessionario* and its address under *Luogo di
+    destinazione*, as a sale's: the driver sent to collect the goods read that he was to deliver
+    them there. The customer is the sender, its place the pickup, the seller the destination and,
+    with no carrier, the one who carries them (*Destinatario*, not *Mittente*)."""
+    master = shipping_master()
+    create(master, ledger, date(2026, 3, 31), with_catch_up=False)
+    notes = ship(master, ledger, date(2026, 3, 31), all_open=True).notes
+    sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "reso.xlsx", master, notes)).active
+    assert below(sheet, "Mittente (cliente che rende la merce)", 2) == ["Mario Rossi", "Via Po 1"]
+    assert below(sheet, "Luogo di ritiro", 3) == ["Mario Rossi", "Via Po 1", "Roma"]
+    assert below(sheet, "Luogo di destinazione", 3) == ["Forniture Rossi S.r.l.", "Via Roma 10", "20121 Milano (MI)"]
+    assert below(sheet, "Trasporto a cura del") == "Destinatario"
+    with pytest.raises(AssertionError):
+        find(sheet, "Cessionario")
+
+
 def test_english_labels(tmp_path, ledger):
     master = shipping_master()
     create(master, ledger, DAY, with_catch_up=False)

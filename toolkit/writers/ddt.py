@@ -8,7 +8,9 @@ transport are printed when known and left as boxes to fill in otherwise, followe
 driver's and the recipient's signature boxes.
 
 A return (reso) is stored with negative quantities; the paper shows the goods that travel,
-so it prints them as positive quantities under the reason "Reso". Services (an insurance, a
+so it prints them as positive quantities under the reason "Reso", from the customer, the
+sender, at its place (*Luogo di ritiro*) to the seller (*Luogo di destinazione*): printed as
+a sale, it sent the driver collecting them to deliver to the customer's address. Services (an insurance, a
 course) are not goods: shipping records them apart, as services rendered, so a DDT carries
 goods only and prints every line it stored, whatever the items have become since (an item
 marked *Servizio* later left 5 cartons of beer off the reprint of the DDT that carried them).
@@ -34,7 +36,7 @@ from toolkit.basics.labels import define, labeller
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.basics.vocab import label as vocab_label
 from toolkit.core.documents import DeliveryNote
-from toolkit.core.shipping import reason_label
+from toolkit.core.shipping import Reason, reason_label
 from toolkit.model.parties import Parties, party_book
 from toolkit.model.records import MasterData
 from toolkit.writers.printable import (
@@ -49,6 +51,7 @@ from toolkit.writers.printable import (
     line_cells,
     new_workbook,
     party_lines,
+    seller_lines,
     set_widths,
     sheet_name,
     side_by_side,
@@ -64,6 +67,9 @@ define({
     "ddt.seller": ("Cedente", "Seller"),
     "ddt.buyer": ("Cessionario", "Buyer"),
     "ddt.destination": ("Luogo di destinazione", "Destination"),
+    "ddt.return_sender": ("Mittente (cliente che rende la merce)", "Sender (customer returning the goods)"),
+    "ddt.pickup": ("Luogo di ritiro", "Pickup place"),
+    "ddt.recipient": ("Destinatario", "Recipient"),
     "ddt.transport_by": ("Trasporto a cura del", "Transport by"),
     "ddt.carrier": ("Vettore", "Carrier"),
     "ddt.reason": ("Causale del trasporto", "Reason for transport"),
@@ -174,15 +180,20 @@ def _note_sheet(sheet, fmt, extra: _Extra, parties: Parties, note: DeliveryNote,
     text(sheet, row, 4, note.day, fmt.date)
     row = _order_terms(sheet, fmt, note, payment.methods, row, lang, widths)
     row += 2
-    text(sheet, row, 0, t("ddt.buyer"), fmt.bold)
-    text(sheet, row, 3, t("ddt.destination"), fmt.bold)
+    returned = note.reason is Reason.RETURN
+    text(sheet, row, 0, t("ddt.return_sender" if returned else "ddt.buyer"), fmt.bold)
+    text(sheet, row, 3, t("ddt.pickup" if returned else "ddt.destination"), fmt.bold)
     buyer = party_lines(customer, lang) if customer else [note.customer]
     place = address_lines(parties.destination, customer) if customer else []
-    row = side_by_side(sheet, row + 1, buyer, place, fmt, widths) + 1
+    row = side_by_side(sheet, row + 1, buyer, place, fmt, widths)
+    if returned:
+        text(sheet, row, 3, t("ddt.destination"), fmt.bold)
+        row = side_by_side(sheet, row + 1, [], seller_lines(parties.seller), fmt, widths)
+    row += 1
 
     carrier = parties.carrier
     if note.carrier is None:
-        by, who = t("ddt.sender"), parties.seller.company_name
+        by, who = t("ddt.recipient" if returned else "ddt.sender"), parties.seller.company_name
     else:
         vat = f" – P. IVA {carrier.vat_number}" if carrier and carrier.vat_number else ""
         by, who = t("ddt.carrier"), (carrier.name if carrier else note.carrier) + vat

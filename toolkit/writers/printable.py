@@ -279,7 +279,12 @@ def address_lines(ship_to: ShipTo | Destination | None, customer: Customer | Buy
     return [ship_to.name or customer.name, ship_to.address, _place(ship_to)]
 
 
-def _place(party: Customer | Buyer | ShipTo | Destination) -> str:
+def seller_lines(seller: Seller) -> list[str]:
+    """The seller as a place goods go to: name, street, `20100 Milano (MI)`."""
+    return [seller.company_name, seller.address, _place(seller)]
+
+
+def _place(party: Customer | Buyer | ShipTo | Destination | Seller) -> str:
     """`20100 Milano (MI)`: postcode, city and province, whichever are there."""
     return " ".join(x for x in (party.postcode, party.city, f"({party.province})" if party.province else None) if x)
 
