@@ -151,6 +151,21 @@ def test_ship_button_refuses_a_panel_date_after_today(tmp_path, rome_today):
     assert [o.to_ship for o in _orders(tmp_path)] == [36]
 
 
+def test_ship_button_refuses_a_date_before_the_latest_ddt_in_the_panel_s_words(tmp_path):
+    """The 9th shipped, the desk writes the 8th in Data ordini and presses Spedisci: its DDT
+    would be numbered after the 9th's. Refused, told with the panel's cell."""
+    book = fake(tmp_path)
+    x.preview_orders(book)
+    x.create_orders(book)
+    x.ship(book)
+    book.sheet("Pannello").range("B3").value = datetime(2026, 4, 8)
+    x.ship(book)
+    text, _, style = book.alerts[-1]
+    assert style == "critical" and "prima del DDT-2026-00001 del 09/04/2026" in text, text
+    assert "Scrivi in «Data ordini» una data dal 09/04/2026 in poi" in text
+    assert not (tmp_path / "ddt-2026-04-08.xlsx").exists()
+
+
 def test_month_end_and_payment_status_buttons(tmp_path, monkeypatch):
     import toolkit.basics.dates
 

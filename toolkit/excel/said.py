@@ -45,6 +45,14 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "The DDT date {day} is after today ({today}): a DDT travels with the goods when they leave, nothing was "
               "shipped. Write today's date or a past one in “Data ordini”; a DDT dated after today is issued only "
               "from the command line, toolkit ship with --future."},
+    "ddt-date-before-latest": {
+        "it": "Il DDT sarebbe datato {day}, prima del {latest_number} del {latest_day} già emesso: nella serie {series} "
+              "{year} i numeri seguono le date, e un DDT datato all'indietro prenderebbe un numero dopo il suo, quindi "
+              "nulla è stato spedito. Scrivi in «Data ordini» una data dal {latest_day} in poi (la merce che parte oggi "
+              "va con la data di oggi).",
+        "en": "The DDT would be dated {day}, before {latest_number} of {latest_day}, already issued: in series "
+              "{series} {year} numbers follow dates, and a DDT dated back would take a number after it, so nothing was "
+              "shipped. Write a date from {latest_day} on in “Data ordini” (goods leaving today go with today's date)."},
     "order-date-far-ahead": {
         "it": "La data degli ordini {day} è più di {most} giorni dopo oggi ({today}): sembra un errore di battitura, "
               "nessun ordine è stato creato. Correggi la data in «Data ordini»; se è proprio voluta, dalla riga di "
