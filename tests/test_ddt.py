@@ -247,3 +247,23 @@ def test_a_long_ragione_sociale_and_address_print_whole_beside_the_destination(t
     assert {f"A{row}:C{row}", f"D{row}:E{row}", f"A{row + 1}:C{row + 1}"} <= merged
     assert sheet.cell(row, 1).alignment.wrap_text and sheet.cell(row, 4).alignment.wrap_text
     assert sheet.row_dimensions[row].height >= 30 and sheet.row_dimensions[row + 1].height >= 30
+
+
+def test_an_order_whose_destination_left_the_sheet_is_held_not_sent_to_the_customer_s_address(tmp_path, ledger):
+    """T001's order of the 9th goes to D001 (Piazza Castello 1). The desk moved the branch to
+    a new code, taking D001 off Destinazioni and off the template: the DDT printed Corso Italia 4,
+    the customer's own address, as Luogo di destinazione, and the goods went there. The order
+    is held with a warning until D001 is back, then ships to it."""
+    master = shipping_master()
+    create(master, ledger, DAY, with_catch_up=False)
+    sheets = shipping_sheets()
+    del sheets["Destinazioni"][1]
+    sheets["Modelli ordine"][1][2] = None
+    moved = check(minimal.workbook(sheets)).master
+    done = ship(moved, ledger, DAY, all_open=True)
+    assert [n.customer for n in done.notes] == ["C002"]
+    [warned] = [p for p in done.problems if p.code == "ship-destination-not-in-workbook"]
+    assert "OC-2026-00001" in warned.message("it") and "D001" in warned.message("en")
+    back = ship(master, ledger, DAY, all_open=True).notes
+    sheet = openpyxl.load_workbook(write_delivery_notes(tmp_path / "ddt.xlsx", master, back))["DDT-2026-00002"]
+    assert below(sheet, "Luogo di destinazione", 2) == ["Bar Centrale S.n.c.", "Piazza Castello 1"]

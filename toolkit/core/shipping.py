@@ -94,6 +94,16 @@ CUSTOMER_GONE = define(
        "spedito. Rimetti il cliente nel foglio, oppure chiudi o annulla l'ordine.",
     en="Order {number}: customer {customer} is no longer on the Customers sheet, so the order was not shipped. "
        "Put the customer back on the sheet, or close or void the order.")
+DESTINATION_GONE = define(
+    "ship-destination-not-in-workbook", "warning",
+    title=("Destinazione non più in anagrafica: ordine non spedito",
+           "Destination no longer in the master: order not shipped"),
+    it="Ordine {number} del cliente {customer}: la destinazione {destination} non è più nel foglio Destinazioni, "
+       "quindi l'ordine non è stato spedito (il DDT avrebbe mandato la merce alla sede del cliente). Rimetti la "
+       "destinazione nel foglio, oppure chiudi o annulla l'ordine.",
+    en="Order {number} of customer {customer}: destination {destination} is no longer on the Destinations sheet, "
+       "so the order was not shipped (the DDT would have sent the goods to the customer's own address). Put the "
+       "destination back on the sheet, or close or void the order.")
 AWAITING_PAYMENT = define(
     "ship-awaiting-payment", "warning",
     title=("Ordine in attesa dell'incasso: non spedito", "Order awaiting payment: not shipped"),
@@ -574,21 +584,35 @@ def terms_overridden(order: Order, terms: DeliveryTerms, taken: Sequence[tuple[O
 
 
 def of_known_customers(orders: Sequence[Order], master: MasterData) -> tuple[list[Order], ShippingPlan]:
-    """The orders whose customer is on the Customers sheet, and what the others are: held,
-    each with the warning that says why and what to do. Every rule of a shipment reads the
-    customer's terms, and a customer taken off the sheet can still have open orders."""
-    known = _customer_codes(master)
+    """The orders whose customer is on the Customers sheet, and their destination, if any, on
+    the Destinations sheet, and what the others are: held, each with the warning that says why
+    and what to do. Every rule of a shipment reads the customer's terms, and a customer taken
+    off the sheet can still have open orders; a destination taken off (a branch moved to
+    another code) left its DDT with the customer's own address as *Luogo di destinazione*,
+    without a word, and the goods went there."""
+    known, places = _customer_codes(master), _destination_codes(master)
     gone = [order for order in orders if order.customer not in known]
-    if not gone:
+    moved = [order for order in orders if order.customer in known and order.ship_to is not None
+             and order.ship_to not in places]
+    if not gone and not moved:
         return list(orders), ShippingPlan((), (), ())
-    return [order for order in orders if order.customer in known], ShippingPlan(
-        (), tuple(Held(order.number, order.customer, CUSTOMER_GONE.code) for order in gone),
-        tuple(CUSTOMER_GONE(None, number=order.number, customer=order.customer) for order in gone))
+    apart = {order.number for order in (*gone, *moved)}
+    return [order for order in orders if order.number not in apart], ShippingPlan(
+        (), (*(Held(order.number, order.customer, CUSTOMER_GONE.code) for order in gone),
+             *(Held(order.number, order.customer, DESTINATION_GONE.code) for order in moved)),
+        (*(CUSTOMER_GONE(None, number=order.number, customer=order.customer) for order in gone),
+         *(DESTINATION_GONE(None, number=order.number, customer=order.customer, destination=order.ship_to)
+           for order in moved)))
 
 
 @per_master
 def _customer_codes(master: MasterData) -> frozenset[str]:
     return frozenset(c.code for c in master.customers)
+
+
+@per_master
+def _destination_codes(master: MasterData) -> frozenset[str]:
+    return frozenset(s.code for s in master.ship_to)
 
 
 def awaits_payment(order: Order, customer: Customer, paid: Collection[int]) -> bool:
