@@ -117,7 +117,7 @@ def test_ship_with_an_invoice_out_of_date_order_ships_nothing(tmp_path, sample_m
                orders=sorted({o for n in later.notes for o in n.orders})).run_id
     with reading(ledger) as conn:
         before = {n.number for n in load_notes(conn)}
-    refused = ship(master, ledger, APRIL_9, all_open=True, invoice=True)
+    refused = ship(master, ledger, date(2026, 4, 10), all_open=True, invoice=True)  # the 9th's orders, on the 10th
     assert refused.notes == () and "invoice-date-out-of-sequence" in [p.code for p in refused.problems]
     with reading(ledger) as conn:
         assert {n.number for n in load_notes(conn)} == before
