@@ -77,11 +77,15 @@ def test_the_sample_s_commission_rate(tmp_path, sample_workbook, value, number_f
 
 @pytest.mark.parametrize("formats, expected", [({"C2": "0%", "C3": "0%"}, [D(100), D(50)]),
                                                ({}, [D(1), D(50)]),
-                                               ({"C2": "0%"}, [D(1), D(50)])])
+                                               ({"C2": "0%"}, [D(100), D(50)]),
+                                               ({"C3": "0%"}, [D(1), D(50)]),
+                                               ({"C2": "0.0%;[Red]-0.0%"}, [D(100), D(50)]),
+                                               ({"C2": '0"%"'}, [D(1), D(50)])])
 def test_a_live_book_s_percent_column_reads_as_it_shows(formats, expected):
     """The buttons read a live book's values (xlwings), 1 for a cell showing 100 %: the column's
-    format, asked once below its heading, says so when its cells share it; a column of mixed
-    formats reads by the values' rule, as a file read without formats would."""
+    format, asked once below its heading, says so when its cells share it; in a column of mixed
+    formats (a General cell beside a percent one) each number 1 or more is asked its own, so
+    C2 showing 100 % reads 100 as the same file read by `check` does, not 1 %."""
     sheets = {**minimal.sheets(), "Agenti clienti": [["Cliente", "Agente", "Quota %"], ["C001", "Marco Bianchi", 1.0],
                                                       ["C001", "Laura Colombo", 0.5]]}
     book = FakeBook("ordini-ricorrenti.xlsm", sheets)

@@ -143,8 +143,9 @@ def _percent_cells(sheet: Sheet, spec: SheetSpec, values: Sequence[Sequence[Any]
                    first_col: int) -> frozenset[tuple[int, int]]:
     """The cells (row, column) of the sheet's percent columns (*Sconto %*, *Aliquota IVA*, …)
     when a percent format shows them: Excel keeps 100 % as 1, and `.value` gives the 1. One
-    `.number_format` of each percent column below its heading, two calls a column: Excel answers
-    a format only when the column's cells share it, else the numbers are read by their rule."""
+    `.number_format` of each percent column below its heading, two calls a column; Excel answers
+    a format only when the column's cells share it, so a column of mixed formats (a General cell
+    beside percent cells) asks the format of each number that would read otherwise."""
     for i, row in enumerate(values[:HEADING_ROWS]):
         found = [(j, column) for j, text in enumerate(row)
                  if isinstance(text, str) and (column := spec.headings.get(normalize(text))) is not None]
@@ -154,11 +155,25 @@ def _percent_cells(sheet: Sheet, spec: SheetSpec, values: Sequence[Sequence[Any]
         cells: set[tuple[int, int]] = set()
         for j, column in found:
             letter = column_letter(first_col + j)
-            if column.kind is Kind.PERCENT and below <= last and \
-                    is_percent_format(sheet.range(f"{letter}{below}:{letter}{last}").number_format):
-                cells.update((r, first_col + j) for r in range(below, last + 1))
+            if column.kind is not Kind.PERCENT or below > last:
+                continue
+            shared = sheet.range(f"{letter}{below}:{letter}{last}").number_format
+            if shared is not None:
+                if is_percent_format(shared):
+                    cells.update((r, first_col + j) for r in range(below, last + 1))
+                continue
+            cells.update((r, first_col + j) for r in _read_otherwise(values, i + 1, j, first_row)
+                         if is_percent_format(sheet.range(f"{letter}{r}").number_format))
         return frozenset(cells)
     return frozenset()
+
+
+def _read_otherwise(values: Sequence[Sequence[Any]], start: int, j: int, first_row: int) -> list[int]:
+    """The rows of a column's numbers a percent format would read otherwise, 1 or more (100 %
+    kept as 1; 0.5 is 50 % either way): in a column of mixed formats (a General cell beside
+    percent cells), only these need their own format asked, one call each."""
+    return [first_row + r for r in range(start, len(values))
+            if j < len(values[r]) and values[r][j].__class__ in (int, float) and abs(values[r][j]) >= 1]
 
 
 def read_values(sheet: Sheet) -> list[list[Any]]:
