@@ -395,8 +395,9 @@ def test_orders_invoiced_at_once(ledger, document_type, invoiced):
 
 def test_a_delivery_moved_after_its_order_was_made_is_not_ordered_twice(ledger):
     """T001's Monday order is made; then an exception moves that delivery to Tuesday. Tuesday's
-    order would hold Monday's goods again while Monday's order still ships them: refused at the
-    exception's *Nuova data*, nothing created, until the desk voids Monday's order."""
+    order would hold Monday's goods again while Monday's order still ships them: left out with a
+    warning at the exception's *Nuova data*, while the rest of Tuesday (T003) is created, not
+    the whole day refused for one template; once the desk voids Monday's order it is created."""
     from toolkit.services.order_status import change_status
 
     monday, tuesday = date(2026, 4, 13), date(2026, 4, 14)
@@ -404,19 +405,27 @@ def test_a_delivery_moved_after_its_order_was_made_is_not_ordered_twice(ledger):
     [made] = create(check(minimal.workbook(sheets)).master, ledger, monday, with_catch_up=False).created
     sheets["Eccezioni"] = [["Modello", "Data", "Azione", "Nuova data", "Articolo", "Quantità"],
                            ["T001", monday, "Sposta", tuesday, None, None]]
+    sheets["Modelli ordine"] = [*sheets["Modelli ordine"],
+                                ["T003", "C001", "D001", "P001", "Settimanale", "mar", None, None, None, None,
+                                 "01/04/2026", None, None]]
+    sheets["Righe modello"] = [*sheets["Righe modello"], ["T003", "A001", 5, None, None]]
     master = check(minimal.workbook(sheets)).master
-    refused = create(master, ledger, tuesday, with_catch_up=False)
-    assert refused.created == [] and _count(ledger, schema.orders) == 1
-    [problem] = [p for p in refused.problems if p.is_error]
-    assert (problem.sheet, problem.cell, problem.code) == ("Eccezioni", "D2", "moved-delivery-already-ordered")
+    left_out = create(master, ledger, tuesday, with_catch_up=False)
+    assert [(o["template"], o["date"]) for o in left_out.created] == [("T003", tuesday)]
+    assert _count(ledger, schema.orders) == 2 and not [p for p in left_out.problems if p.is_error]
+    [problem] = [p for p in left_out.problems if p.code == "moved-delivery-already-ordered"]
+    assert (problem.sheet, problem.cell) == ("Eccezioni", "D2")
     assert (f"per il 13/04/2026 c'è già l'ordine {made['number']}, creato prima: l'ordine del 14/04/2026 la "
-            "conterrebbe di nuovo") in problem.message("it")
+            "conterrebbe di nuovo e la merce partirebbe due volte, quindi l'ordine del 14/04/2026 di questo modello "
+            "non è stato creato (gli altri sì)") in problem.message("it")
+    assert "this template's order of 14/04/2026 was not created (the others were)" in problem.message("en")
     assert change_status(ledger, made["number"], OrderStatus.VOIDED).problems == []
     [moved] = create(master, ledger, tuesday, with_catch_up=False).created
     assert (moved["date"], moved["template"]) == (tuesday, "T001")
     with reading(ledger) as conn:
-        assert [(o.occurrence, o.status, o.quantity) for o in load_orders(conn)] == [
-            (monday, OrderStatus.VOIDED, Decimal(36)), (tuesday, OrderStatus.IN_PROGRESS, Decimal(36))]
+        assert [(o.template, o.occurrence, o.status, o.quantity) for o in load_orders(conn)] == [
+            ("T001", monday, OrderStatus.VOIDED, Decimal(36)), ("T003", tuesday, OrderStatus.IN_PROGRESS, Decimal(5)),
+            ("T001", tuesday, OrderStatus.IN_PROGRESS, Decimal(36))]
 
 
 def test_an_order_its_template_no_longer_plans_is_named_by_preview_and_create(ledger):

@@ -378,14 +378,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
     "moved-delivery-already-ordered": {
         "it": "Modello {template}: la consegna del {nominal} ora va al {day} (un'eccezione o una chiusura l'ha "
               "spostata), ma per il {nominal} c'è già l'ordine {number}, creato prima: l'ordine del {day} la "
-              "conterrebbe di nuovo e la merce partirebbe due volte, quindi nessun ordine è stato creato. Se la "
-              "consegna va davvero spostata, annulla {number} (il numero in «Ordine», Annullato in «Nuovo stato», poi "
-              "«Cambia stato ordine») e crea di nuovo gli ordini; altrimenti togli l'eccezione.",
+              "conterrebbe di nuovo e la merce partirebbe due volte, quindi l'ordine del {day} di questo modello non "
+              "è stato creato (gli altri sì). Se la consegna va davvero spostata, annulla {number} (il numero in "
+              "«Ordine», Annullato in «Nuovo stato», poi «Cambia stato ordine») e crea di nuovo gli ordini; "
+              "altrimenti togli l'eccezione.",
         "en": "Template {template}: the delivery of {nominal} now goes to {day} (an exception or a closure moved it), "
               "but {nominal} already has order {number}, made before: the order of {day} would hold it again and the "
-              "goods would leave twice, so no order was created. If the delivery is really to move, void {number} "
-              "(the number in “Ordine”, Annullato in “Nuovo stato”, then “Cambia stato ordine”) and create the orders "
-              "again; otherwise remove the exception."},
+              "goods would leave twice, so this template's order of {day} was not created (the others were). If the "
+              "delivery is really to move, void {number} (the number in “Ordine”, Annullato in “Nuovo stato”, then "
+              "“Cambia stato ordine”) and create the orders again; otherwise remove the exception."},
     "order-no-longer-planned": {
         "it": "L'ordine {number} del {day} (modello {template}) era già stato creato, ma il modello ora non lo prevede "
               "(sospeso, saltato, fuori validità o tolto dal foglio): resta aperto e partirà come gli altri. Se non "

@@ -86,16 +86,18 @@ NOTHING_NEW_PRINTED = define(
     en="No new order nor document issued: {path} and the files beside it were not written. The orders created "
        "already print again with: toolkit print orders {workbook} --date {day} --out FILE.xlsx")
 MOVED_ALREADY_ORDERED = define(
-    "moved-delivery-already-ordered", "error",
+    "moved-delivery-already-ordered", "warning",
+    title=("Consegna spostata già ordinata", "Moved delivery already ordered"),
     it="Modello {template}: la consegna del {nominal} ora va al {day} (un'eccezione o una chiusura l'ha spostata), ma "
        "per il {nominal} c'è già l'ordine {number}, creato prima: l'ordine del {day} la conterrebbe di nuovo e la "
-       "merce partirebbe due volte, quindi nessun ordine è stato creato. Se la consegna va davvero spostata, annulla "
-       "{number} (toolkit orders status {number} --to annullato) e crea di nuovo gli ordini; altrimenti togli "
-       "l'eccezione.",
+       "merce partirebbe due volte, quindi l'ordine del {day} di questo modello non è stato creato (gli altri sì). "
+       "Se la consegna va davvero spostata, annulla {number} (toolkit orders status {number} --to annullato) e crea "
+       "di nuovo gli ordini; altrimenti togli l'eccezione.",
     en="Template {template}: the delivery of {nominal} now goes to {day} (an exception or a closure moved it), but "
        "{nominal} already has order {number}, made before: the order of {day} would hold it again and the goods "
-       "would leave twice, so no order was created. If the delivery is really to move, void {number} (toolkit orders "
-       "status {number} --to voided) and create the orders again; otherwise remove the exception.")
+       "would leave twice, so this template's order of {day} was not created (the others were). If the delivery is "
+       "really to move, void {number} (toolkit orders status {number} --to voided) and create the orders again; "
+       "otherwise remove the exception.")
 NO_LONGER_PLANNED = define(
     "order-no-longer-planned", "warning",
     title=("Ordine creato che il modello non prevede più", "Order made that its template no longer plans"),
@@ -397,8 +399,7 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
         due = issue_held(conn, master, due_until(day, today, future))
         existing = existing_numbers(conn, [d.key for d in drafts], {d.key: d.customer for d in drafts})
         existing_rows = [_row(d, existing[d.key]) for d in drafts if d.key in existing]
-        new = [d for d in drafts if d.key not in existing]
-        _refuse_moved_twice(conn, new, moved)
+        new, moved_twice = _moved_twice(conn, [d for d in drafts if d.key not in existing], moved)
         statuses = [EFFECTS[d.document_type].status for d in new]
         documents = [AtOnce.of(EFFECTS[d.document_type], invoiced_immediately=d.customer in immediate) for d in new]
         waiting = [bool(kinds) and held_until_its_day(d.occurrence, today, future) for d, kinds in zip(new, documents)]
@@ -422,8 +423,8 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
             for day, orders in at_once.items()})
         invoices, left_out = _invoice_at_once(conn, master, invoice_now, line_ids)
         record_generation(conn, day)
-    return Created(created, existing_rows, problems + due.problems + ship_problems + left_out, [*due.notes, *notes],
-                   [*due.invoices, *invoices], due.orders)
+    return Created(created, existing_rows, problems + moved_twice + due.problems + ship_problems + left_out,
+                   [*due.notes, *notes], [*due.invoices, *invoices], due.orders)
 
 
 def _moved_deliveries(master: MasterData, dues: Sequence[Due]) -> dict[tuple[str, date], tuple[date, Location]]:
@@ -492,16 +493,20 @@ def _what_changed(template: Template, day: date) -> str:
     return "valid_from" if day < template.valid_from else "schedule"
 
 
-def _refuse_moved_twice(conn: Connection, new: Sequence[OrderDraft],
-                        moved: Mapping[tuple[str, date], tuple[date, Location]]) -> None:
-    """`ProblemsFound` when a new order holds a delivery moved off a rule date whose order was
-    made before the move (an exception or a closure added since): its goods would leave twice."""
+def _moved_twice(conn: Connection, new: Sequence[OrderDraft],
+                 moved: Mapping[tuple[str, date], tuple[date, Location]]) -> tuple[list[OrderDraft], list[Problem]]:
+    """The new orders less those holding a delivery moved off a rule date whose order was made
+    before the move (an exception or a closure added since), each left out with a warning: its
+    goods would leave twice. One template's late exception leaves the rest of the day to be
+    created; the old order still ships the goods, and once it is voided a run creates the moved one."""
     keys = {d.key for d in new}
     found = standing_numbers(conn, [k for k, (day, _) in moved.items() if (k[0], day) in keys])
-    if found:
-        raise ProblemsFound([MOVED_ALREADY_ORDERED(moved[key][1], template=key[0], nominal=key[1],
-                                                   day=moved[key][0], number=number)
-                             for key, number in sorted(found.items())])
+    if not found:
+        return list(new), []
+    out = {(key[0], moved[key][0]) for key in found}
+    return [d for d in new if d.key not in out], [
+        MOVED_ALREADY_ORDERED(moved[key][1], template=key[0], nominal=key[1], day=moved[key][0], number=number)
+        for key, number in sorted(found.items())]
 
 
 def _invoice_at_once(conn: Connection, master: MasterData, invoice_now: dict[date, list[StoredOrder]],
