@@ -1261,3 +1261,26 @@ def test_a_return_credited_at_the_order_is_not_voided_by_the_panel_nor_the_comma
         "credit must be taken back with a debit note, which the toolkit does not issue (ask your accountant), and the "
         "return closed (--to closed)."))]
     assert [o.status.value for o in orders_in(tmp_path)] == ["in-progress"]
+
+
+def test_finalize_run_whose_folder_is_read_only_says_where_to_write_the_copies(tmp_path, may, monkeypatch):
+    """The run's folder read-only (a shared drive's rights): the run is final all the same, and
+    the panel says the folder cannot be written and the command that writes the copies into
+    another folder, not «close the file» for a file that is not open."""
+    import os
+
+    from toolkit.basics import files
+
+    book = invoiced(tmp_path)
+    (run,) = runs_in(tmp_path)
+    folder = tmp_path / "fatture-2026-04"
+    real = os.access
+    monkeypatch.setattr(files.os, "access", lambda path, mode: Path(path) != folder and real(path, mode))
+    (shown,) = press(book, "finalize_run")
+    text, _, mode = shown
+    assert mode == "critical" and [r.status.value for r in runs_in(tmp_path)] == ["final"]
+    lines = text.splitlines()
+    assert lines[0] == f"Emissione {run.run_id}: 1 documento ora definitivo."
+    assert "non è scrivibile" in text and "chiudi il file" not in text, text
+    assert lines[-1].startswith("Le copie definitive non sono state scritte: scrivile in una cartella scrivibile con "
+                                "toolkit invoice export ") and lines[-1].endswith(f"{run.run_id} --out CARTELLA --copies")

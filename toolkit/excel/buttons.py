@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from toolkit.basics import runtime, wording
-from toolkit.basics.files import asking
+from toolkit.basics.files import FILE_OPEN_IN_EXCEL, asking
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
 from toolkit.core.credit_notes import AskedIn
 from toolkit.excel import cells, inputs, orders, report, said
@@ -648,8 +648,15 @@ def finalize_run(press: Press) -> None:
     try:
         files = export(session.master, session.ledger, run_id, folder, lang, copies=True, redo=redo).files
     except UnusableInput as exc:
-        again = (f"Le copie definitive non sono state scritte: chiudi il file, poi scrivile con {redo}"
-                 if lang == "it" else f"The final copies were not written: close the file, then write them with {redo}")
+        if exc.problem.code == FILE_OPEN_IN_EXCEL.code:
+            again = (f"Le copie definitive non sono state scritte: chiudi il file, poi scrivile con {redo}"
+                     if lang == "it" else
+                     f"The final copies were not written: close the file, then write them with {redo}")
+        else:
+            redo = redo.replace(f"--out {quoted(str(folder))}", "--out CARTELLA" if lang == "it" else "--out FOLDER")
+            again = (f"Le copie definitive non sono state scritte: scrivile in una cartella scrivibile con {redo}"
+                     if lang == "it" else
+                     f"The final copies were not written: write them into a folder you can write to with {redo}")
         press.say("\n".join([done, said.render(exc.problem, lang), again]), critical=True)
         return
     press.say("\n".join([done, *map(str, files)]))
