@@ -174,5 +174,6 @@ def test_a_held_order_of_a_customer_taken_off_the_sheet_waits_and_the_day_goes_o
     [named] = [p for p in out["problems"] if p["code"] == "held-documents-customer-not-in-workbook"]
     assert named["message"].startswith(f"L'ordine {gone['number']} del 02/10/2026, creato in anticipo, ha DDT o "
                                        f"fattura in attesa del suo giorno, ma il cliente {gone['customer']} non è più")
+    assert named["message"].endswith(f"oppure annulla l'ordine (toolkit orders status {gone['number']} --to annullato).")
     code, listed = reply(capsys, "orders", "list", workbook, "--ledger", url)
     assert next(o["documents_on"] for o in listed["orders"] if o["number"] == gone["number"]) == "2026-10-02"

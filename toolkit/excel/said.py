@@ -375,6 +375,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "before {latest_number} of {latest_day}, already issued (series {series} {year}, where numbers follow "
               "dates): nothing was stored. The button confirms with today's date: from the command line, toolkit "
               "orders confirm with --date from {latest_day} on."},
+    "held-documents-customer-not-in-workbook": {
+        "it": "L'ordine {number} del {day}, creato in anticipo, ha DDT o fattura in attesa del suo giorno, ma il "
+              "cliente {customer} non è più nel foglio Clienti: non sono stati emessi e restano in attesa, il resto è "
+              "stato fatto. Rimetti il cliente nel foglio, oppure annulla l'ordine (il numero in «Ordine», Annullato "
+              "in «Nuovo stato», poi «Cambia stato ordine»).",
+        "en": "Order {number} of {day}, created ahead, has a DDT or invoice waiting for its day, but customer "
+              "{customer} is no longer on the Customers sheet: they were not issued and keep waiting, the rest was "
+              "done. Put the customer back on the sheet, or void the order (the number in “Ordine”, Annullato in "
+              "“Nuovo stato”, then “Cambia stato ordine”)."},
     "moved-delivery-already-ordered": {
         "it": "Modello {template}: la consegna del {nominal} ora va al {day} (un'eccezione o una chiusura l'ha "
               "spostata), ma per il {nominal} c'è già l'ordine {number}, creato prima: l'ordine del {day} la "

@@ -26,6 +26,7 @@ from toolkit.core.orders import Order
 from toolkit.ledger.orders import documents_issued, held_orders, load_orders
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import invoice_orders_in
+from toolkit.services.session import off_the_sheet
 from toolkit.services.shipping_days import ship_at_once
 
 HELD_CUSTOMER_GONE = define(
@@ -33,10 +34,10 @@ HELD_CUSTOMER_GONE = define(
     title=("Documenti in attesa di un cliente non più in anagrafica", "Waiting documents of a customer no longer listed"),
     it="L'ordine {number} del {day}, creato in anticipo, ha DDT o fattura in attesa del suo giorno, ma il cliente "
        "{customer} non è più nel foglio Clienti: non sono stati emessi e restano in attesa, il resto è stato fatto. "
-       "Rimetti il cliente nel foglio, oppure annulla l'ordine.",
+       "Rimetti il cliente nel foglio, oppure annulla l'ordine (toolkit orders status {number} --to annullato).",
     en="Order {number} of {day}, created ahead, has a DDT or invoice waiting for its day, but customer {customer} is "
        "no longer on the Customers sheet: they were not issued and keep waiting, the rest was done. Put the "
-       "customer back on the sheet, or void the order.")
+       "customer back on the sheet, or void the order (toolkit orders status {number} --to voided).")
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,10 @@ def issue_held(conn: Connection, master: MasterData, until: date) -> Issued:
     roll back; a return it leaves out is among the problems). A voided or closed order issues
     nothing."""
     held = held_orders(conn, until=until)
-    listed = {c.code for c in master.customers}
+    off = off_the_sheet(master, {order.customer for order in held})
     gone = [HELD_CUSTOMER_GONE(None, number=order.number, day=order.day, customer=order.customer)
-            for order in held if order.customer not in listed]
-    held = [order for order in held if order.customer in listed]
+            for order in held if order.customer in off]
+    held = [order for order in held if order.customer not in off]
     if not held:
         return Issued(problems=gone)
     documents = {order.id: order.documents for order in held}
