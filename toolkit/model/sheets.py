@@ -227,7 +227,7 @@ def markdown() -> str:
         "English one, is refused as `ambiguous-number`: write `1500` or `1,5`); *percent* is `22`, `22%` or",
         "`0.22`, and a cell formatted as a percentage is read as it shows: `100%` is 100, `50%` is 50 (Excel keeps "
         "them as 1 and 0.5; in a plain cell `1` is 1 % and a number below 1, `0.5`, a fraction: 50 %), in a live "
-        "book when the column's cells below its heading share the percent format (one showing `2200%`, 22 typed "
+        "book as in a file, a percent cell beside plain ones too (one showing `2200%`, 22 typed "
         "before the cell was formatted, is refused as it shows; .xls, .xlsb and .ods cells are read as plain); "
         "*date* is a date cell or text written `09/04/2026` (day first) or `2026-04-09`;",
         "*yes/no* is `sì`/`no`/`yes`/`x`/empty; *choice* is one of the words listed, Italian or English.",
