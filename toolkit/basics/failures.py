@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import errno
 
-from toolkit.basics.problems import define
+from toolkit.basics.problems import Problem, define
 
 LONGEST = 200
 """Characters of the reason shown; the rest is in the traceback."""
@@ -119,6 +119,87 @@ def ledger_read_only(exc: BaseException) -> bool:
             return True
         found = getattr(found, "orig", None) or found.__cause__ or found.__context__
     return False
+
+
+LEDGER_CONNECTION_LOST = define(
+    "ledger-connection-lost", "error",
+    it="Il collegamento con il registro si è interrotto durante il comando (il server PostgreSQL si è fermato o "
+       "riavviato, o la rete è caduta): l'operazione in corso è stata annullata dal server, nulla è rimasto a metà. "
+       "Quando il server risponde di nuovo ripeti lo stesso comando: ciò che era già registrato non viene ripetuto.",
+    en="The connection to the ledger was lost during the command (the PostgreSQL server stopped or restarted, or "
+       "the network dropped): the server rolled back the action under way, nothing was left half-done. When the "
+       "server answers again, run the same command again: what was already stored is not repeated.")
+_CONNECTION_LOST_SQLSTATES = ("57P01", "57P02", "57P03")
+"""PostgreSQL's admin_shutdown, crash_shutdown and cannot_connect_now (a server restarting)."""
+
+
+def ledger_connection_lost(exc: BaseException) -> bool:
+    """Whether `exc`, or an error it came from, is a ledger server gone mid-command: SQLAlchemy
+    marks a connection it found dead (`connection_invalidated`), PostgreSQL says class 08 or a
+    shutdown. A machine's state, as a full disk: the transaction died with the connection.
+
+    >>> class Gone(Exception):
+    ...     sqlstate = "57P01"
+    >>> ledger_connection_lost(Gone()), ledger_connection_lost(ValueError("no"))
+    (True, False)
+    """
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        seen.add(id(found))
+        state = getattr(found, "sqlstate", None) or ""
+        if getattr(found, "connection_invalidated", False) or state.startswith("08") \
+                or state in _CONNECTION_LOST_SQLSTATES:
+            return True
+        found = getattr(found, "orig", None) or found.__cause__ or found.__context__
+    return False
+
+
+LEDGER_NO_RIGHTS = define(
+    "ledger-no-rights", "error",
+    it="L'utente del registro PostgreSQL non ha i permessi necessari ({reason}): non è stato registrato nulla e "
+       "nessun file è stato scritto. Chiedi all'amministratore del database di dare a questo utente i permessi "
+       "sul database del registro (la prima volta crea le tabelle: GRANT CREATE ON SCHEMA public; poi lettura e "
+       "scrittura di tutte le tabelle), oppure usa in --ledger l'utente che ha creato il registro.",
+    en="The PostgreSQL ledger's user lacks the rights it needs ({reason}): nothing was stored and no file was "
+       "written. Ask the database administrator to grant this user rights on the ledger's database (the first "
+       "time it creates the tables: GRANT CREATE ON SCHEMA public; then reading and writing every table), or "
+       "put in --ledger the user that created the ledger.")
+_NO_RIGHTS_SQLSTATE = "42501"
+"""PostgreSQL's insufficient_privilege: no CREATE on the schema, no rights on a table, not its owner."""
+
+
+def ledger_no_rights(exc: BaseException) -> str | None:
+    """The server's reason when `exc`, or an error it came from, is a PostgreSQL role without
+    the rights the ledger needs: the database administrator's to grant, not a bug.
+
+    >>> class Denied(Exception):
+    ...     sqlstate = "42501"
+    >>> ledger_no_rights(Denied("permission denied for schema public")), ledger_no_rights(ValueError())
+    ('permission denied for schema public', None)
+    """
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        seen.add(id(found))
+        if getattr(found, "sqlstate", None) == _NO_RIGHTS_SQLSTATE:
+            return _first_line(str(found))
+        found = getattr(found, "orig", None) or found.__cause__ or found.__context__
+    return None
+
+
+def machine_state(exc: BaseException) -> Problem | None:
+    """The problem both front ends show for a failure that is the machine's to tend, not a bug:
+    a full disk, a ledger that cannot be written, a ledger server gone, a role without rights."""
+    if disk_full(exc):
+        return DISK_FULL(None)
+    if ledger_read_only(exc):
+        return LEDGER_READ_ONLY(None)
+    if ledger_connection_lost(exc):
+        return LEDGER_CONNECTION_LOST(None)
+    if (denied := ledger_no_rights(exc)) is not None:
+        return LEDGER_NO_RIGHTS(None, reason=denied)
+    return None
 
 
 _WHY_NOT_WRITTEN = {

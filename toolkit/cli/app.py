@@ -143,15 +143,13 @@ def run(args: list[str]) -> int:
 
         if isinstance(exc, NotPrinted):
             return _stopped(4, *exc.problems(output.workbook(), output.lang()))
-        from toolkit.basics.failures import DISK_FULL, LEDGER_READ_ONLY, described, disk_full, ledger_read_only
+        from toolkit.basics import failures
 
-        if disk_full(exc):
-            return _stopped(2, DISK_FULL(None))
-        if ledger_read_only(exc):
-            return _stopped(2, LEDGER_READ_ONLY(None))
+        if (tended := failures.machine_state(exc)) is not None:
+            return _stopped(2, tended)
         if os.environ.get("TOOLKIT_DEBUG"):
             raise
-        return _stopped(3, INTERNAL(None, reason=described(exc)))
+        return _stopped(3, INTERNAL(None, reason=failures.described(exc)))
 
 
 def _interrupted(stored_before: int) -> int:

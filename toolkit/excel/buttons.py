@@ -181,12 +181,11 @@ def button(caption: str) -> Callable[[Callable[[Press], None]], Callable[..., No
                     message(press.book, "\n\n".join(said.render(p, lang) for p in exc.problems(Path(press.book.fullname), lang)),
                             press.title(), critical=True)
                     return
-                from toolkit.basics.failures import DISK_FULL, LEDGER_READ_ONLY, described, disk_full, ledger_read_only
+                from toolkit.basics.failures import described, machine_state
 
-                for found, failure in ((disk_full, DISK_FULL), (ledger_read_only, LEDGER_READ_ONLY)):
-                    if found(exc):
-                        message(press.book, failure(None).render(press.lang or "it"), press.title(), critical=True)
-                        return
+                if (tended := machine_state(exc)) is not None:
+                    message(press.book, said.render(tended, press.lang or "it"), press.title(), critical=True)
+                    return
                 if os.environ.get("TOOLKIT_DEBUG"):
                     raise
                 message(press.book, f"Errore interno / internal error: {described(exc)}", press.title(), critical=True)
