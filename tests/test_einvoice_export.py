@@ -467,3 +467,34 @@ def test_two_exports_at_once_give_each_invoice_one_progressive_and_one_zip(sampl
         # the later one finds the files zipped already (else both zips have the same name, and SDI takes one)
         assert wrong == ([] if found else ["einvoice-already-zipped"])
     assert len(_kept(ledger)) == len(names) + 1, "one progressive per invoice, one for the zip"
+
+
+def test_a_colleague_zipping_some_of_the_files_meanwhile_refuses_the_zip_and_the_rerun_leaves_them_out(
+        sample_master, ledger, made, tmp_path, monkeypatch):
+    """Desk A zips April while desk B zips the month-end run: each read which files an earlier
+    zip held before making its own, so A's zip held B's invoices too, and both were sent to
+    SDI (audit desks). A is refused, nothing written; its rerun leaves them out."""
+    from toolkit.basics.problems import UnusableInput
+
+    invoicing.finalize(ledger, made.run_id)
+    packed = einvoice.pack_archives
+    colleague: list[einvoice.Exported] = []
+
+    def meanwhile(paths, folder):
+        monkeypatch.setattr(einvoice, "pack_archives", packed)
+        colleague.append(einvoice.export(sample_master, ledger, run_id=made.run_id, out=tmp_path / "b", zip=True))
+        return packed(paths, folder)
+
+    monkeypatch.setattr(einvoice, "pack_archives", meanwhile)
+    with pytest.raises(UnusableInput) as refused:
+        einvoice.export(sample_master, ledger, month=APRIL, out=tmp_path / "a", zip=True)
+    (theirs,) = colleague[0].archives
+    assert refused.value.problem.code == "einvoice-zipped-meanwhile"
+    said = refused.value.problem.message("it")
+    assert theirs.name in said and "Ripeti il comando" in said
+    assert not (tmp_path / "a").exists() or not list((tmp_path / "a").iterdir())
+    again = einvoice.export(sample_master, ledger, month=APRIL, out=tmp_path / "a", zip=True)
+    (ours,) = again.archives
+    with zipfile.ZipFile(ours) as mine, zipfile.ZipFile(theirs) as other:
+        assert mine.namelist() and not set(mine.namelist()) & set(other.namelist())
+    assert set(again.left_out) == set(colleague[0].files)

@@ -122,7 +122,7 @@ def archive_progressive(conn: Connection, members: Sequence[str], invoice_ids: C
     """The progressive of the zip holding exactly these files: the one it had, if the same
     files were zipped before, else a new one (caller's write transaction). The invoices
     `invoice_ids` (the members' invoices) are recorded as zipped, for those zipped the first time."""
-    digest = hashlib.sha256("\n".join(sorted(members)).encode("utf-8")).hexdigest()
+    digest = _digest(members)
     kept = conn.execute(select(f.number, f.progressive).where(f.archive == digest)).one_or_none()
     if kept is not None:
         number, value = kept.number, str(kept.progressive)
@@ -136,6 +136,15 @@ def archive_progressive(conn: Connection, members: Sequence[str], invoice_ids: C
         conn.execute(update(schema.einvoice_files).where(f.invoice_id.in_(chunk), f.zipped_in.is_(None))
                      .values(zipped_in=number))
     return value
+
+
+def kept_archive(conn: Connection, members: Sequence[str]) -> str | None:
+    """The progressive of the zip recorded with exactly these files, if one was."""
+    return conn.execute(select(f.progressive).where(f.archive == _digest(members))).scalar_one_or_none()
+
+
+def _digest(members: Sequence[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(members)).encode("utf-8")).hexdigest()
 
 
 def zipped(conn: Connection, invoice_ids: Iterable[int]) -> dict[int, str]:

@@ -30,11 +30,12 @@ from sqlalchemy import Connection
 
 from toolkit.basics.codes import document_number
 from toolkit.basics.files import Staged, staged_output
-from toolkit.basics.problems import Problem, define
+from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.basics.wording import Counted, count
 from toolkit.core.credit_notes import as_corrected
 from toolkit.core.einvoice import Context, Options, RelatedDocument, credited_invoices
 from toolkit.core.einvoice.names import file_name, seller_id
+from toolkit.core.einvoice.records import FiscalId
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus, Period
 from toolkit.core.shipping import service_items
 from toolkit.ledger import Ledger
@@ -45,6 +46,7 @@ from toolkit.ledger.einvoices import (
     assign,
     exportable,
     final_invoices_of,
+    kept_archive,
     progressives,
     redraw,
     zipped,
@@ -84,6 +86,15 @@ REJECTED_AMBIGUOUS = define(
        "per intero (es. {first}); nessun file è stato scritto.",
     en="--rejected: “{typed}” may be more than one document of this export: {numbers}. Type the number in full "
        "(e.g. {first}); no file was written.", usage=True)
+ZIPPED_MEANWHILE = define(
+    "einvoice-zipped-meanwhile", "error",
+    it="Mentre preparavo gli zip per lo SDI, un'altra esportazione (un collega, o un altro comando) ha messo in "
+       "uno zip alcune di queste fatture: {numbers} (zip {zips}). Inviarle anche in questo zip le farebbe ricevere "
+       "due volte allo SDI, quindi non ho scritto nulla. Ripeti il comando: le lascerà fuori e dirà in quale zip "
+       "sono.",
+    en="While the zips for SDI were being made, another export (a colleague's, or another command) put some of "
+       "these invoices in a zip: {numbers} (zip {zips}). Sending them in this zip too would deliver them to SDI "
+       "twice, so nothing was written. Run the command again: it leaves them out and says which zip holds them.")
 NOTHING_TO_WRITE = define(
     "einvoice-nothing-to-write", "warning",
     title=("Nessuna fattura elettronica da scrivere", "No e-invoice to write"),
@@ -176,7 +187,7 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
         packed: list[tuple[Path, tuple[str, ...]]] = []
         if zip and written.files:
             packed, left_out = _zip(master, ledger, ids, written.files, staged.folder, resend)
-        files, archives = _place(master, ledger, staged, written.files, packed, ids, reissued)
+        files, archives = _place(master, ledger, staged, written.files, packed, ids, reissued, resend)
     refused: dict[str, list[Problem]] = {number: [] for number in written.refused}
     for problem in written.problems:
         owner = dict(problem.params).get("invoice")
@@ -204,7 +215,7 @@ def _named(typed: str, finals: Sequence[Exportable]) -> list[str]:
 
 def _place(master: MasterData, ledger: Ledger, staged: Staged, files: Mapping[str, Path],
            packed: Sequence[tuple[Path, tuple[str, ...]]], ids: Mapping[str, int],
-           reissued: Mapping[int, Parties]) -> tuple[dict[str, Path], list[Path]]:
+           reissued: Mapping[int, Parties], resend: bool = False) -> tuple[dict[str, Path], list[Path]]:
     """Every file made, the XML files then the zips, given its name in the output folder, the
     zips in the write transaction that records them and the parties of the invoices written
     again (`_corrected`): the folder gets the whole export or, if anything fails, the commit
@@ -212,19 +223,38 @@ def _place(master: MasterData, ledger: Ledger, staged: Staged, files: Mapping[st
     records it. A disk that fills up half-way through the files leaves no file for the desk to
     send though the run failed. Renames only, which take no room on the disk; the XML files'
     (1.1 s for a month of 36,000, 1.9 s over an earlier export's) before the transaction, so
-    its lock is held for the zips alone."""
+    its lock is held for the zips alone. Which files an earlier zip held was read before the
+    zips were made (`_zip`), without the lock: a colleague's export zipping some of them since
+    is refused here, under it, before the zips take their names, or each desk's zip would hold
+    them and SDI would receive them twice."""
     if not files:
         return {}, []
     seller = seller_id(master.settings)
     by_name = {path.name: ids[n] for n, path in files.items()}
     placed = {n: staged.place(path, path.name) for n, path in files.items()}
     with writing(ledger) as conn:
+        if packed and not resend:
+            _refuse_zipped_meanwhile(conn, seller, packed, by_name, {ids[n]: n for n in files})
         if reissued:
             reissue_parties(conn, dict(reissued))
         archives = [staged.place(tmp, file_name(seller, archive_progressive(conn, members,
                                                                             [by_name[m] for m in members]), "zip"))
                     for tmp, members in packed]
     return placed, archives
+
+
+def _refuse_zipped_meanwhile(conn: Connection, seller: FiscalId, packed: Sequence[tuple[Path, tuple[str, ...]]],
+                             ids: Mapping[str, int], numbers: Mapping[int, str]) -> None:
+    """Refuse the zips about to be recorded when another export zipped some of their files
+    since `_zip` looked (file name → invoice id in `ids`, invoice id → number in `numbers`): a
+    colleague's zip of exactly the same files is this one, under the same name, and passes."""
+    taken: dict[int, str] = {}
+    for _, members in packed:
+        same = kept_archive(conn, members)
+        taken.update((i, z) for i, z in zipped(conn, [ids[m] for m in members]).items() if z != same)
+    if taken:
+        raise UnusableInput(ZIPPED_MEANWHILE(None, numbers=[numbers[i] for i in sorted(taken)],
+                                             zips=sorted({file_name(seller, z, "zip") for z in taken.values()})))
 
 
 def _zip(master: MasterData, ledger: Ledger, ids: Mapping[str, int], files: Mapping[str, Path], folder: Path,
