@@ -1284,3 +1284,34 @@ def test_finalize_run_whose_folder_is_read_only_says_where_to_write_the_copies(t
     assert "non è scrivibile" in text and "chiudi il file" not in text, text
     assert lines[-1].startswith("Le copie definitive non sono state scritte: scrivile in una cartella scrivibile con "
                                 "toolkit invoice export ") and lines[-1].endswith(f"{run.run_id} --out CARTELLA --copies")
+
+
+def test_two_desks_shipping_at_once_into_one_folder_keep_each_file(tmp_path, may, monkeypatch):
+    """Two desks on one shared workbook ship at once (*Spedisci*, or `ship --out` naming the
+    same file): each found the day's `ddt-DATE.xlsx` free before storing, and the later to
+    print replaced the earlier's file, whose DDT was then in no file while its desk was told it
+    was there (audit desks). The later one prints beside it, and says where."""
+    import toolkit.services.shipping as shipping
+    from toolkit.intake.validation import check
+
+    book = fake(tmp_path, two_customers_due())
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    master = check(minimal.workbook(two_customers_due())).master
+    mine, theirs = sorted(o.number for o in orders_in(tmp_path))
+    day_file = tmp_path / "ddt-2026-04-09.xlsx"
+    real = shipping._ship
+
+    def colleague_prints_first(*args, **kwargs):
+        done = real(*args, **kwargs)
+        monkeypatch.setattr(shipping, "_ship", real)
+        other = shipping.ship(master, ledger_of(tmp_path), date(2026, 4, 9), numbers=[theirs], out=day_file)
+        assert other.written == day_file
+        return done
+
+    monkeypatch.setattr(shipping, "_ship", colleague_prints_first)
+    done = shipping.ship(master, ledger_of(tmp_path), date(2026, 4, 9), numbers=[mine], out=day_file)
+    second = tmp_path / "ddt-2026-04-09-2.xlsx"
+    assert done.written == second and f": {second}" in "\n".join(done.filed("it"))
+    (ours,), (colleagues,) = [n.number for n in done.ddts], printed(day_file)
+    assert list(printed(second)) == [ours] and colleagues != ours

@@ -436,6 +436,7 @@ def write_and_mark(ledger: Ledger, master: MasterData, kind: str, documents: Seq
                    lang: str) -> Path:
     """Print documents already stored: write them, then record the printing. A failure to write
     becomes `NotPrinted`, naming the documents and the command that prints them."""
+    out = _still_free(ledger, kind, documents, out)
     try:
         written = write(kind, out, master, documents, lang, cash_for(ledger, master, documents))
     except (Exception, KeyboardInterrupt) as exc:
@@ -445,6 +446,21 @@ def write_and_mark(ledger: Ledger, master: MasterData, kind: str, documents: Seq
     except KeyboardInterrupt as exc:
         raise InterruptedWhenWritten from exc
     return written
+
+
+def _still_free(ledger: Ledger, kind: str, documents: Sequence[Document], out: Path) -> Path:
+    """`out`, unless it holds other documents of the ledger by now: a colleague's action that
+    chose the same name (two desks pressing *Spedisci* on one shared folder, each finding the
+    day's `ddt-DATE.xlsx` free before storing) printed there first, and replacing that file
+    would take its documents out of it, perhaps before they are printed. Then the next free
+    name beside it, which the answer names (`refuse_replacing` checked before storing; this
+    is the check after)."""
+    from toolkit.basics.files import unused_path
+
+    ours = set(_numbers(documents))
+    if not [n for n in held_documents(ledger, kind, out) if n not in ours]:
+        return out
+    return unused_path(out)
 
 
 class InterruptedWhenWritten(KeyboardInterrupt):
