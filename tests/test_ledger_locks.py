@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import PG_URL, pg_databases
 
 from toolkit.ledger import open_ledger
 from toolkit.ledger.counts import document_counts
@@ -141,6 +142,22 @@ def test_an_unsupported_ledger_is_a_clear_message(workbook, url):
     assert run.returncode == 2
     assert "cannot be used: the toolkit keeps its ledger in a SQLite file" in run.stderr
     assert "secret" not in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_postgres_address_as_hosts_give_it_is_the_team_ledger(workbook):
+    """`postgres://`, the scheme many hosting panels and tools print, was refused as neither
+    SQLite nor PostgreSQL, sending the desk to fix an address that was right (audit desks)."""
+    from toolkit.ledger.db import _engine
+    from toolkit.ledger.lock import Holder
+
+    engine = _engine("postgres://desk:secret@db.example.com:5433/ordini", Holder("desk", "toolkit"))
+    assert (engine.dialect.name, engine.url.host, engine.url.port, engine.url.database) == (
+        "postgresql", "db.example.com", 5433, "ordini")
+    if PG_URL:
+        with pg_databases(1) as (url,):
+            run = toolkit("orders", "list", str(workbook), "--ledger", url.replace("postgresql://", "postgres://", 1),
+                          cwd=workbook.parent)
+        assert run.returncode == 0, run.stderr
 
 
 def test_the_demo_runs_on_a_given_ledger_but_never_on_one_in_use(tmp_path, workbook, ledger_url):

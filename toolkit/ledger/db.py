@@ -254,6 +254,9 @@ def _engine(url: str, holder: Holder) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise UnusableInput(LEDGER_UNSUPPORTED(None, url=url)) from None
+    if parsed.drivername == "postgres":
+        # the short scheme many hosts and tools give (libpq takes it too); SQLAlchemy knows only postgresql
+        parsed = parsed.set(drivername="postgresql")
     shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg2", "psycopg"):
         parsed = parsed.set(drivername="postgresql+psycopg")
