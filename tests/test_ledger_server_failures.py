@@ -100,3 +100,25 @@ def test_a_button_on_a_role_without_create_rights_says_what_to_grant(tmp_path, m
     assert "TOOLKIT_LEDGER_URL" in shown[0] and "GRANT CREATE ON SCHEMA public" in shown[0]
     assert "Errore interno" not in shown[0]
     assert tables(admin) == 0
+
+
+def test_a_button_whose_server_restarts_mid_press_says_to_press_it_again(tmp_path, monkeypatch, pg_desk):
+    from test_excel_desk_buttons import fake, press
+
+    import toolkit.ledger.db as db
+
+    _, url = pg_desk
+    monkeypatch.setenv("TOOLKIT_LEDGER_URL", url)
+    book = fake(tmp_path)
+    press(book, "preview_orders")
+    drawn = db._next_numbers
+
+    def server_restarts(conn, *args):
+        conn.exec_driver_sql("SELECT pg_terminate_backend(pg_backend_pid())")
+        return drawn(conn, *args)
+
+    monkeypatch.setattr(db, "_next_numbers", server_restarts)
+    (shown,) = press(book, "create_orders")
+    assert "Il collegamento con il registro si è interrotto" in shown[0] and "premi ancora il pulsante" in shown[0]
+    assert shown[2] == "critical" and not list(tmp_path.glob("ordini-*.xlsx"))
+    assert stored(url)["orders"] == 0

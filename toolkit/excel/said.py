@@ -477,6 +477,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "raggiungibili e l'indirizzo giusto.",
         "en": "Cannot open the ledger {url}: {reason}. The buttons use the ledger beside the workbook, or the one in "
               "TOOLKIT_LEDGER_URL: check that its folder or server can be reached and the address is right."},
+    "ledger-connection-lost": {
+        "it": "Il collegamento con il registro si è interrotto mentre il pulsante lavorava (il server PostgreSQL si è "
+              "fermato o riavviato, o la rete è caduta): il server ha annullato l'operazione in corso, nulla è rimasto "
+              "a metà. Quando il server risponde di nuovo premi ancora il pulsante: ciò che era già registrato non "
+              "viene ripetuto.",
+        "en": "The connection to the ledger was lost while the button was working (the PostgreSQL server stopped or "
+              "restarted, or the network dropped): the server rolled back the action under way, nothing was left "
+              "half-done. When the server answers again, press the button again: what was already stored is not "
+              "repeated."},
     "ledger-no-rights": {
         "it": "L'utente del registro PostgreSQL non ha i permessi necessari ({reason}): non è stato registrato nulla. "
               "I pulsanti usano il registro di TOOLKIT_LEDGER_URL: chiedi all'amministratore del database di dare a "
