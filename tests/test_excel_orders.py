@@ -14,7 +14,7 @@ from test_excel_buttons import scaled
 import toolkit.excel as x
 from toolkit.intake.validation import check
 from toolkit.ledger import open_ledger
-from toolkit.ledger.db import reading
+from toolkit.ledger.db import reading, user
 from toolkit.ledger.orders import load_orders
 from toolkit.services.orders import create
 
@@ -184,8 +184,10 @@ def test_month_end_and_payment_status_buttons(tmp_path, monkeypatch):
     first = [c.value for c in register[4]]
     assert (first[0], first[header.index("Cliente")]) == ("FT-2026-00001", "C001")
     assert first[header.index("Documenti di trasporto")] == "DDT-2026-00001 09/04/2026"
+    run_id = text.split("(emissione ")[1].split(")")[0]
     x.month_end_invoicing(book)
-    assert book.alerts[-1][0] == "Niente da fatturare."
+    assert book.alerts[-1][0] == (f"Niente da fatturare: l'ultima emissione del periodo è {run_id} di {user()} "
+                                  "(1 documento, in bozza)."), "a colleague's month end a moment before is named"
     x.payment_status(book)
     status = tmp_path / "stato-pagamenti-2026-05-04.xlsx"
     assert status.exists() and str(status) in book.alerts[-1][0]

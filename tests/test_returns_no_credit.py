@@ -32,7 +32,7 @@ from toolkit.core.invoicing import InvoiceStatus, Request
 from toolkit.core.orders import OrderStatus
 from toolkit.core.shipping import ChosenRow
 from toolkit.ledger import open_ledger, schema
-from toolkit.ledger.db import reading
+from toolkit.ledger.db import reading, user
 from toolkit.ledger.exposure import exposures
 from toolkit.services.credit_notes import credit
 from toolkit.services.invoicing import run
@@ -74,7 +74,9 @@ def test_a_return_closed_with_no_credit_leaves_month_end_for_good(ledger):
     assert (preview.invoices, preview.problems, preview.pending) == ([], [], [])
     again = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL)
     assert (again.run_id, again.problems, again.returns_refused) == (None, [], [])
-    assert again.summary("it") == "Niente da fatturare."
+    assert again.latest is not None and again.latest.run_id.startswith("20260531-")
+    assert again.summary("it") == (f"Niente da fatturare: l'ultima emissione del periodo è {again.latest.run_id} di "
+                                   f"{user()} (1 documento, definitiva).")
     with reading(ledger) as conn:
         assert exposures(conn, ["C002"])["C002"].uninvoiced == 0, "nothing of the return waits to be invoiced"
         e = schema.events.c

@@ -719,6 +719,29 @@ def consistent(invoice: Invoice) -> bool:
     return (invoice.taxable, invoice.vat, invoice.total) == totals(invoice.summary)
 
 
+@dataclass(frozen=True)
+class LatestRun:
+    """The run that last invoiced within a period: what a month end finding nothing left names."""
+
+    run_id: str
+    status: InvoiceStatus
+    documents: int
+    by: str
+
+
+def latest_run_within(conn: Connection, first: date, last: date) -> LatestRun | None:
+    """The run issued last whose documents' periods lie within `first`–`last` (a month end's
+    own; a document issued with its DDT or order has its day), or None."""
+    row = conn.execute(
+        select(i.run_id, func.count(), func.max(i.id).label("last_id"),
+               func.sum(case((i.status == "draft", 1), else_=0)).label("drafts"), func.max(i.created_by))
+        .where(i.period_start >= first, i.period_end <= last, i.period_start < i.period_end)
+        .group_by(i.run_id).order_by(func.max(i.id).desc()).limit(1)).first()
+    if row is None:
+        return None
+    return LatestRun(row[0], InvoiceStatus.DRAFT if row.drafts else InvoiceStatus.FINAL, row[1], row[4])
+
+
 def run_summaries(conn: Connection) -> list[RunSummary]:
     """One row per run, the most recently issued first (by ledger id, since two runs can share a
     date and run ids are random): what `toolkit invoice list` shows."""

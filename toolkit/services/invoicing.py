@@ -71,14 +71,13 @@ from toolkit.ledger.credit_notes import headrooms, split_payments
 from toolkit.ledger.db import document_number, reading, writing
 from toolkit.ledger.deliveries import buyer_names
 from toolkit.ledger.invoices import (
-    RunSummary as RunSummary,
-)
-from toolkit.ledger.invoices import (
+    LatestRun,
     counter_last,
     delete_run,
     delivered_orders,
     later_number,
     latest_issued,
+    latest_run_within,
     load_invoices,
     make_final,
     matched_returns,
@@ -90,6 +89,9 @@ from toolkit.ledger.invoices import (
     shipments_counting,
     shipments_on,
     store,
+)
+from toolkit.ledger.invoices import (
+    RunSummary as RunSummary,
 )
 from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number
 from toolkit.ledger.printings import mark_printed
@@ -176,6 +178,9 @@ class RunResult:
     already: not credited, their DDTs wait; the run invoiced everything else (`returns_left_out`)."""
     held: list[HeldInvoice] = field(default_factory=list)
     """Orders created ahead whose immediate invoice waits for its day (`waiting_invoices`)."""
+    latest: LatestRun | None = None
+    """When nothing was left to invoice, the run that last invoiced the month: a colleague's
+    month end finished a moment before (this one waited for it), or the desk's own earlier one."""
 
     def summary(self, lang: str, *, next_step: bool = False) -> str:
         """The line that ends a run: a preview, nothing to invoice, or what was issued, and the
@@ -206,6 +211,13 @@ class RunResult:
         if self.preview:
             return (f"Anteprima: {documents}, nulla è stato scritto." if it
                     else f"Preview: {documents}, nothing was written.")
+        if self.run_id is None and not errors(self.problems) and self.latest is not None:
+            x = self.latest
+            draft = x.status is InvoiceStatus.DRAFT
+            return (f"Niente da fatturare: l'ultima emissione del periodo è {x.run_id} di {x.by} "
+                    f"({count(x.documents, 'documento', 'documenti')}, {'in bozza' if draft else 'definitiva'})."
+                    if it else f"Nothing to invoice: the period's latest run is {x.run_id} by {x.by} "
+                    f"({count(x.documents, 'document', 'documents')}, {'draft' if draft else 'final'}).")
         if self.run_id is None and not errors(self.problems):
             return "Niente da fatturare." if it else "Nothing to invoice."
         if self.run_id is None:
@@ -630,9 +642,10 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             problems += [x.problem for x in held]
             refused += errors(x.problem for x in held)
             if refused or not result.invoices:
+                latest = None if refused else latest_run_within(conn, request.month.start, request.month.end)
                 return RunResult(None, [], problems, list(result.pending), status=status,
                                  left_out=list(result.left_out), charged_vat=list(result.charged_vat),
-                                 returns_refused=returns_out, held=held)
+                                 returns_refused=returns_out, held=held, latest=latest)
             run_id = new_run_id(request.invoice_date or request.month.end)
             stored = store(conn, master, result.invoices, status, run_id, matched)
         if out is not None:
