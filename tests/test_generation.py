@@ -334,6 +334,8 @@ def test_an_older_ledger_is_upgraded_without_losing_rows(tmp_path, monkeypatch, 
     with pytest.raises(UnusableInput) as refused:
         open_ledger(url)
     assert refused.value.problem.code == "ledger-newer-than-toolkit"
+    said = refused.value.problem.message("it")
+    assert url.split("///")[-1] in said and "Non ho scritto nulla" in said, "which ledger, and that nothing was written"
 
 
 def test_exposure_after_a_partial_shipment_counts_only_what_is_left(minimal_master, ledger):

@@ -70,8 +70,12 @@ from toolkit.model.parties import Parties
 
 LEDGER_NEWER = define(
     "ledger-newer-than-toolkit", "error",
-    it="Il registro è alla versione {found}, più recente di questo toolkit ({supported}): aggiorna il toolkit.",
-    en="The ledger is at version {found}, newer than this toolkit ({supported}): upgrade the toolkit.")
+    it="Il registro {url} è alla versione {found}, più recente di questo toolkit ({supported}): un toolkit più "
+       "nuovo, di un collega o di un altro PC, l'ha già aggiornato. Non ho scritto nulla. Installa su questo PC la "
+       "stessa versione del toolkit che usano gli altri, poi ripeti.",
+    en="The ledger {url} is at version {found}, newer than this toolkit ({supported}): a newer toolkit, a "
+       "colleague's or another PC's, upgraded it already. Nothing was written. Install on this PC the toolkit "
+       "version the others use, then try again.")
 LEDGER_UNREACHABLE = define(
     "ledger-unreachable", "error",
     it="Non riesco ad aprire il registro {url}: {reason}. Controlla l'indirizzo (--ledger o TOOLKIT_LEDGER_URL).",
@@ -881,7 +885,7 @@ def _upgrade(ledger: Ledger) -> None:
     with reading(ledger) as conn:
         found = version(conn)
     if found is not None and found > schema.SCHEMA_VERSION:
-        raise UnusableInput(LEDGER_NEWER(None, found=found, supported=schema.SCHEMA_VERSION))
+        raise UnusableInput(LEDGER_NEWER(None, url=ledger.url, found=found, supported=schema.SCHEMA_VERSION))
     if found != schema.SCHEMA_VERSION:
         with _locked(ledger) as conn:
             _create_or_upgrade(ledger, conn)
@@ -899,7 +903,7 @@ def _create_or_upgrade(ledger: Ledger, conn: Connection) -> int:
     if found is None:
         return _create(conn)
     if found > schema.SCHEMA_VERSION:
-        raise UnusableInput(LEDGER_NEWER(None, found=found, supported=schema.SCHEMA_VERSION))
+        raise UnusableInput(LEDGER_NEWER(None, url=ledger.url, found=found, supported=schema.SCHEMA_VERSION))
     for step in range(found + 1, schema.SCHEMA_VERSION + 1):
         MIGRATIONS[step](conn)
         conn.execute(update(schema.schema_version).values(version=step))
