@@ -122,3 +122,20 @@ def test_a_button_whose_server_restarts_mid_press_says_to_press_it_again(tmp_pat
     assert "Il collegamento con il registro si è interrotto" in shown[0] and "premi ancora il pulsante" in shown[0]
     assert shown[2] == "critical" and not list(tmp_path.glob("ordini-*.xlsx"))
     assert stored(url)["orders"] == 0
+
+
+def test_a_new_team_ledger_beside_the_workbooks_own_history_is_refused(capsys, pg_desk):
+    """A desk moving to the team's PostgreSQL ledger while its SQLite ledger holds the year's
+    documents: the team ledger numbered from 1 again (FT-2026-00001 a second time, and the
+    e-invoice file names SDI had received), silently (audit desks). Refused until the file is
+    moved away on purpose."""
+    workbook, url = pg_desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")[0] == 0
+    own = workbook.with_name(workbook.name + ".ledger.sqlite")
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", url)
+    assert code == 2, said
+    assert f"c'è il suo registro {own} con i documenti emessi finora" in said and "non ho scritto nulla" in said
+    assert stored(url) == {"orders": 0, "deliveries": 0, "invoices": 0}
+    own.rename(own.with_name("archivio.sqlite"))
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", url)[0] == 0
+    assert numbers(url, schema.orders)[0] == "OC-2026-00001"

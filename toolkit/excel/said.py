@@ -486,6 +486,19 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "restarted, or the network dropped): the server rolled back the action under way, nothing was left "
               "half-done. When the server answers again, press the button again: what was already stored is not "
               "repeated."},
+    "ledger-history-beside": {
+        "it": "Il registro del team {ledger} (TOOLKIT_LEDGER_URL) è ancora vuoto, ma accanto alla cartella di lavoro "
+              "c'è il suo registro {file} con i documenti emessi finora. Nel registro del team ordini, DDT, fatture e "
+              "nomi dei file delle fatture elettroniche ripartirebbero da 1, ripetendo numeri già inviati, e il "
+              "toolkit non sa ancora trasferire un registro SQLite in PostgreSQL: non ho fatto nulla. Per continuare "
+              "con il registro accanto alla cartella togli TOOLKIT_LEDGER_URL e riapri Excel; per iniziare davvero "
+              "da zero il registro del team, sposta {file} in un'altra cartella e conservalo.",
+        "en": "The team ledger {ledger} (TOOLKIT_LEDGER_URL) is still empty, but the workbook's own ledger {file} "
+              "beside it holds the documents issued so far. In the team ledger orders, DDTs, invoices and e-invoice "
+              "file names would start from 1 again, repeating numbers already sent, and the toolkit cannot yet move "
+              "a SQLite ledger into PostgreSQL: nothing was done. To go on with the ledger beside the workbook, "
+              "remove TOOLKIT_LEDGER_URL and reopen Excel; to start the team ledger from scratch on purpose, move "
+              "{file} to another folder and keep it."},
     "ledger-no-rights": {
         "it": "L'utente del registro PostgreSQL non ha i permessi necessari ({reason}): non è stato registrato nulla. "
               "I pulsanti usano il registro di TOOLKIT_LEDGER_URL: chiedi all'amministratore del database di dare a "

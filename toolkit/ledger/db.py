@@ -26,7 +26,7 @@ import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -194,8 +194,12 @@ class Ledger:
 
 def default_url(workbook: Path) -> str:
     """`<workbook>.ledger.sqlite` beside the master workbook."""
+    return sqlite_url(default_file(workbook))
+
+
+def default_file(workbook: Path) -> Path:
     path = Path(workbook).resolve()
-    return sqlite_url(path.with_name(path.name + LEDGER_SUFFIX))
+    return path.with_name(path.name + LEDGER_SUFFIX)
 
 
 def sqlite_url(file: Path) -> str:
@@ -383,6 +387,19 @@ def _sqlite_locked(ledger: Ledger, waiting: lock.Waiting) -> Iterator[Connection
         if ledger.file:
             lock.clear_holder(ledger.file)
         conn.close()
+
+
+def documents_in_file(file: Path) -> int:
+    """How many orders, DDTs and invoices a SQLite ledger file holds, read without writing (no
+    upgrade, no lock file): 0 for a file that is missing or no ledger."""
+    if not file.is_file():
+        return 0
+    try:
+        with closing(sqlite3.connect(f"{file.as_uri()}?mode=ro", uri=True)) as conn:
+            return sum(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                       for table in ("orders", "deliveries", "invoices"))
+    except sqlite3.Error:
+        return 0
 
 
 def others_beside(workbook: Path, own: Path) -> list[Path]:

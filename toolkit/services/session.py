@@ -30,6 +30,19 @@ from toolkit.model.parties import Seller
 from toolkit.model.records import MasterData, Settings
 from toolkit.services import check
 
+HISTORY_BESIDE = define(
+    "ledger-history-beside", "error",
+    it="Il registro del team {ledger} è ancora vuoto, ma accanto alla cartella c'è il suo registro {file} con i "
+       "documenti emessi finora. Nel registro del team ordini, DDT, fatture e nomi dei file delle fatture "
+       "elettroniche ripartirebbero da 1, ripetendo numeri già inviati, e il toolkit non sa ancora trasferire un "
+       "registro SQLite in PostgreSQL: non ho scritto nulla. Continua con il registro SQLite (togli --ledger o "
+       "TOOLKIT_LEDGER_URL); per iniziare davvero da zero il registro del team, sposta {file} in un'altra cartella "
+       "e conservalo per ristampare i documenti emessi.",
+    en="The team ledger {ledger} is still empty, but the workbook's own ledger {file} beside it holds the documents "
+       "issued so far. In the team ledger orders, DDTs, invoices and e-invoice file names would start from 1 again, "
+       "repeating numbers already sent, and the toolkit cannot yet move a SQLite ledger into PostgreSQL: nothing "
+       "was written. Go on with the SQLite ledger (drop --ledger or TOOLKIT_LEDGER_URL); to start the team ledger "
+       "from scratch on purpose, move {file} to another folder and keep it to reprint the documents it issued.")
 ANOTHER_SELLER = define(
     "ledger-of-another-seller", "error",
     it="Il registro {ledger} contiene i documenti di {stored} (partita IVA {stored_vat}), ma il foglio Impostazioni "
@@ -95,7 +108,27 @@ class Session:
             if stored is not None and seller_id(stored) != seller_id(self.master.settings):
                 ledger.engine.dispose()
                 raise UnusableInput(_another_seller(ledger, stored, self.master.settings, self.by_button))
+            if stored is None and ledger.file is None:
+                _refuse_history_beside(ledger, self.workbook)
         return ledger
+
+
+def _refuse_history_beside(ledger: Ledger, workbook: Path) -> None:
+    """A team's new, empty PostgreSQL ledger while the workbook's own SQLite ledger beside it
+    holds the documents issued so far: the team database would number orders, DDTs, invoices
+    and e-invoice file names from 1 again, repeating numbers already sent, and the toolkit has
+    no way yet to move a SQLite ledger's history into PostgreSQL. Refused, saying how to go on."""
+    from toolkit.ledger.counts import document_counts
+    from toolkit.ledger.db import default_file, documents_in_file
+
+    own = default_file(workbook)
+    if not documents_in_file(own):
+        return
+    with reading(ledger) as conn:
+        if any(document_counts(conn)):
+            return
+    ledger.engine.dispose()
+    raise UnusableInput(HISTORY_BESIDE(None, ledger=ledger.url, file=own))
 
 
 def _another_seller(ledger: Ledger, stored: Seller, settings: Settings, by_button: bool) -> Problem:
