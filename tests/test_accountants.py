@@ -460,3 +460,20 @@ def test_a_run_s_copies_go_on_in_further_workbooks(tmp_path, sample_master, monk
     sheets = [CalamineWorkbook.from_path(str(f)).sheet_names for f in files[1:-1]]
     assert [len(names) for names in sheets] == [4, 4, 2]
     assert [name for names in sheets for name in names] == [x.number for x in invoices]
+
+
+@pytest.mark.parametrize("verb", [
+    ["invoice", "undo", "{workbook}", "2026-04-XX"],
+    ["invoice", "finalize", "{workbook}", "2026-04-XX", "--out", "{out}"],
+    ["invoice", "run", "{workbook}", "--month", "2026-04", "--date", "2026-03-31", "--out", "{out}"],
+])
+def test_a_typed_slip_in_the_invoice_verbs_exits_2_and_writes_nothing(tmp_path, sample_workbook, verb):
+    from typer.testing import CliRunner
+
+    out = tmp_path / "out"
+    args = [a.format(workbook=sample_workbook, out=out) for a in verb]
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    result = CliRunner().invoke(cli_app(), [*args, "--ledger", url, "--json"])
+    assert result.exit_code == 2, result.output
+    assert json_of(result)["problems"][0]["code"] in {"unknown-invoice-run", "invoice-date-before-month"}
+    assert not out.exists() or not any(out.iterdir())

@@ -79,7 +79,8 @@ DATE_IN_FUTURE = define(
 DATE_BEFORE_MONTH = define(
     "invoice-date-before-month", "error",
     it="La data fattura {day} è prima del mese da fatturare ({month}): usa una data dal {start} in poi.",
-    en="Invoice date {day} is before the month to invoice ({month}): use a date from {start} on.")
+    en="Invoice date {day} is before the month to invoice ({month}): use a date from {start} on.",
+    usage=True)
 UNKNOWN_CUSTOMER = define(
     "invoice-unknown-customer", "error",
     it="Il cliente {customer}{name} non è più nel foglio Clienti ma ha {waiting} da fatturare ({ddts}): resta fuori da "

@@ -101,7 +101,8 @@ from toolkit.services.session import off_the_sheet
 UNKNOWN_RUN = define(
     "unknown-invoice-run", "error",
     it="Nel registro non c'è un'emissione di fatture {run_id}: controlla l'identificativo (toolkit invoice list).",
-    en="The ledger has no invoicing run {run_id}: check the identifier (toolkit invoice list).")
+    en="The ledger has no invoicing run {run_id}: check the identifier (toolkit invoice list).",
+    usage=True)
 RUN_FINAL = define(
     "invoice-run-final", "error",
     it="Le fatture dell'emissione {run_id} sono definitive: non si possono annullare, emetti una nota di credito.",
