@@ -459,6 +459,23 @@ def test_an_order_its_template_no_longer_plans_is_named_by_preview_and_create(le
                                    with_catch_up=False).problems if p.code == "order-no-longer-planned"]
 
 
+def test_an_order_a_closure_skips_is_named_at_the_closure_row(ledger):
+    """A closure added on *Chiusure* after Monday's order was made skips that Monday (*Se festivo*
+    Salta): the warning pointed at the template's *Pianificazione*, which nobody changed."""
+    monday = date(2026, 4, 13)
+    [made] = create(check(minimal.workbook()).master, ledger, monday, with_catch_up=False).created
+    closed = minimal.sheets()
+    minimal.set_cell(closed, "Modelli ordine", "N1", "Se festivo")
+    minimal.set_cell(closed, "Modelli ordine", "N2", "Salta")
+    closed["Chiusure"] = [["Dal", "Al", "Descrizione"], [date(2026, 4, 10), monday, "Inventario"]]
+    master = check(minimal.workbook(closed)).master
+    [named] = [p for p in create(master, ledger, monday, with_catch_up=False).problems
+               if p.code == "order-no-longer-planned"]
+    assert (named.sheet, named.cell) == ("Chiusure", "A2")
+    assert f"L'ordine {made['number']} del 13/04/2026 (modello T001)" in named.message("it")
+    assert "in una chiusura" in named.message("it")
+
+
 def test_a_voided_order_is_not_made_again_and_preview_and_create_say_how_to(ledger):
     """A template's day keeps its one order, voided too: creating that day again made nothing
     and said only *già esistente*, while the README told the desk to void and recreate."""

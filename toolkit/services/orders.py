@@ -102,10 +102,11 @@ NO_LONGER_PLANNED = define(
     "order-no-longer-planned", "warning",
     title=("Ordine creato che il modello non prevede più", "Order made that its template no longer plans"),
     it="L'ordine {number} del {day} (modello {template}) era già stato creato, ma il modello ora non lo prevede "
-       "(sospeso, saltato, fuori validità o tolto dal foglio): resta aperto e partirà come gli altri. Se non deve "
-       "partire, annullalo (toolkit orders status {number} --to annullato).",
+       "(sospeso, saltato, in una chiusura, fuori validità o tolto dal foglio): resta aperto e partirà come gli "
+       "altri. Se non deve partire, annullalo (toolkit orders status {number} --to annullato).",
     en="Order {number} of {day} (template {template}) was made already, but the template no longer plans it "
-       "(paused, skipped, out of its validity or taken off the sheet): it stays open and will ship like the others. "
+       "(paused, skipped, in a closure, out of its validity or taken off the sheet): it stays open and will ship like "
+       "the others. "
        "If it is not to ship, void it (toolkit orders status {number} --to voided).")
 VOIDED_NOT_MADE_AGAIN = define(
     "order-voided-not-made-again", "warning",
@@ -455,8 +456,11 @@ def _no_longer_planned(conn: Connection, master: MasterData, dues: Sequence[Due]
         if (folded(template), day) in planned:
             continue
         found, skip = templates.get(folded(template)), skips.get((folded(template), day))
+        changed = _what_changed(found, day) if found else None
+        closed = next((c for c in master.closures if c.date_from <= day <= c.date_to), None)
         where = (master.locate(skip.source, "action") if skip else
-                 master.locate(found.source, _what_changed(found, day)) if found else
+                 master.locate(closed.source, "date_from") if found and changed == "schedule" and closed else
+                 master.locate(found.source, changed) if found and changed else
                  master.locate_sheet(Template.sheet))
         problems.append(NO_LONGER_PLANNED(where, number=number, day=day, template=template))
     return problems
