@@ -256,6 +256,17 @@ def test_a_confirmation_dated_after_today_is_refused_and_stores_nothing(desk, ca
     assert before[quotation]["status"] == "draft"
 
 
+def test_a_wrong_number_with_a_future_date_is_told_the_number_first(desk, capsys, rome_today):
+    """Both typed wrong: the date error came first, the desk fixed the date and only then learnt
+    the number was wrong. The number is checked first, as a slip (exit 2)."""
+    from datetime import date
+
+    workbook, _ = desk
+    rome_today(date(2026, 5, 20))
+    code, refused = toolkit(capsys, "orders", "confirm", workbook, "OC-2026-00999", "--date", "2027-03-20")
+    assert code == 2 and [p["code"] for p in refused["problems"]] == ["unknown-order"]
+
+
 def test_a_confirmation_whose_invoice_would_break_the_numbering_asks_for_a_later_date(desk, capsys, rome_today):
     """The quotation's customer is invoiced *Immediato*; an invoice of 20/05 is out already, so
     one dated 16/05 is refused: in the confirmation's words, not `orders create`'s (a template

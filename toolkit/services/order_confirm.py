@@ -124,14 +124,15 @@ def _in_confirmation_words(problem: Problem) -> Problem:
 
 
 def _confirm(master: MasterData, ledger: Ledger, number: str, day: date) -> Confirmed:
-    if day > (today := dates.today_rome()):
-        return Confirmed(number, None, problems=[CONFIRM_IN_FUTURE(None, number=number, day=day, today=today)])
     with writing(ledger) as conn:
         quotation = order_by_number(conn, number)
         if quotation is None:
             return Confirmed(number, None, problems=[UNKNOWN_ORDER(None, number=number)])
         if isinstance(quotation, Problem):
             return Confirmed(number, None, problems=[quotation])
+        if day > (today := dates.today_rome()):
+            return Confirmed(quotation.number, None, problems=[CONFIRM_IN_FUTURE(None, number=quotation.number,
+                                                                                  day=day, today=today)])
         if quotation.document_type not in CONFIRMABLE:
             return Confirmed(quotation.number, None, problems=[NOT_A_QUOTATION(
                 None, number=quotation.number, type_it=vocab_label(quotation.document_type, "it"),
