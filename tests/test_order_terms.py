@@ -408,6 +408,18 @@ def test_a_reference_longer_than_the_e_invoice_takes_is_refused_at_its_cell():
     assert (problem.location.sheet, problem.location.cell, problem.is_error) == ("Modelli ordine", "N2", True)
 
 
+def test_a_reference_is_measured_as_the_e_invoice_folds_it():
+    """€ becomes EUR in IdDocumento: 19 characters on the sheet were 21 in the file, cut there
+    without a word. The check measures what the e-invoice sends."""
+    s = sheets()
+    s["Modelli ordine"][1][13] = "ODA 2026/118 - 50 €"
+    [problem] = [p for p in check(minimal.workbook(s)).problems if p.code == "customer-reference-too-long"]
+    assert (problem.location.sheet, problem.location.cell, problem.is_error) == ("Modelli ordine", "N2", True)
+    assert problem.message("en") == ("Customer order reference “ODA 2026/118 - 50 €” has 21 characters as the "
+                                     "e-invoice writes it (“ODA 2026/118 - 50 EUR”, € becomes EUR): it takes at "
+                                     "most 20 (DatiOrdineAcquisto); shorten it.")
+
+
 @pytest.mark.parametrize("reference, refused", [("Rif. n° 118", "°"), ("ODA 2026/118 – €", None),
                                                  ("Caffè 12", None)])
 def test_a_reference_with_a_character_the_e_invoice_cannot_carry_is_refused_at_its_cell(reference, refused):

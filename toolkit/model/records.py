@@ -622,7 +622,7 @@ class Template(Record):
     customer_reference: Text | None = column(
         "Rif. ordine cliente", "Customer order ref.",
         "The customer's own purchase-order number, printed on order, DDT and invoice and sent in the "
-        "e-invoice (DatiOrdineAcquisto: at most 20 characters)",
+        "e-invoice (DatiOrdineAcquisto: at most 20 characters as the e-invoice writes them, € as EUR)",
         "ODA 2026/118", default=None, aliases=("Riferimento cliente", "Vostro ordine", "Customer PO", "PO number"))
     payment_method: Choice[PaymentMethod] | None = column(
         "Modalità di pagamento", "Payment method",

@@ -328,10 +328,10 @@ TEMPLATE_WITHOUT_LINES = define(
     en="Template {code} has no lines: it will generate no orders until you add lines in Template lines.")
 REFERENCE_TOO_LONG = define(
     "customer-reference-too-long", "error",
-    it="Il riferimento ordine cliente «{value}» ha {length} caratteri: la fattura elettronica ne accetta al più "
-       "{limit} (DatiOrdineAcquisto); accorcialo.",
-    en="Customer order reference “{value}” has {length} characters: the e-invoice takes at most {limit} "
-       "(DatiOrdineAcquisto); shorten it.")
+    it="Il riferimento ordine cliente «{value}» ha {length} caratteri come lo scrive la fattura elettronica («{sent}», "
+       "€ diventa EUR): ne accetta al più {limit} (DatiOrdineAcquisto); accorcialo.",
+    en="Customer order reference “{value}” has {length} characters as the e-invoice writes it (“{sent}”, € becomes "
+       "EUR): it takes at most {limit} (DatiOrdineAcquisto); shorten it.")
 REFERENCE_CHARACTERS = define(
     "customer-reference-not-in-einvoice", "error",
     it="Il riferimento ordine cliente «{value}» contiene {characters}, che la fattura elettronica non può portare "
@@ -392,9 +392,9 @@ PUBLIC_BODY_WITHOUT_CIG = define(
        "refuse the invoice; some purchases are exempt. Write the contract's CIG in the CIG column.")
 
 REFERENCE_LIMIT = 20
-"""FatturaPA's IdDocumento (String20Type): the customer's order reference goes there as written,
-and each order keeps the reference it was made with, so a longer one is refused before any
-order carries it."""
+"""FatturaPA's IdDocumento (String20Type): the customer's order reference goes there folded as
+the e-invoice folds it (`fold`: € → EUR, so it is measured folded), and each order keeps the
+reference it was made with, so a longer one is refused before any order carries it."""
 
 NATURES = {"N1", "N2.1", "N2.2", "N3.1", "N3.2", "N3.3", "N3.4", "N3.5", "N3.6", "N4", "N5",
            *(f"N6.{i}" for i in range(1, 10)), "N7"}
@@ -788,9 +788,9 @@ def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
                                          hint_it=hint_it, hint_en=hint_en)
         if t.code not in with_lines:
             yield TEMPLATE_WITHOUT_LINES(_at(layout, t, "code"), code=t.code)
-        if t.customer_reference and len(t.customer_reference) > REFERENCE_LIMIT:
-            yield REFERENCE_TOO_LONG(_at(layout, t, "customer_reference"), value=t.customer_reference,
-                                     length=len(t.customer_reference), limit=REFERENCE_LIMIT)
+        if len(sent := fold(t.customer_reference, ascii_only=True) or "") > REFERENCE_LIMIT:
+            yield REFERENCE_TOO_LONG(_at(layout, t, "customer_reference"), value=t.customer_reference, sent=sent,
+                                     length=len(sent), limit=REFERENCE_LIMIT)
         elif bad := _not_in_einvoice(t.customer_reference, ascii_only=True):
             yield REFERENCE_CHARACTERS(_at(layout, t, "customer_reference"), value=legible(t.customer_reference or ""),
                                        characters=" ".join(map(legible, bad)))
