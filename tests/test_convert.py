@@ -506,3 +506,29 @@ def test_csv_amounts_always_carry_two_decimals_quantities_stay(tmp_path, capsys)
         assert code == 0, document["problems"]
         assert (out / "righe.csv").read_text(encoding="utf-8-sig").splitlines()[1:] == [first, second]
         assert (out / "clienti.csv").read_text(encoding="utf-8-sig").splitlines()[1] == customer
+
+
+def test_a_percent_cell_is_converted_as_it_shows(tmp_path, capsys):
+    """Excel keeps 100 % as 1: the CSV wrote 1, which the desk and the data check read as 1 %.
+    The CSV says the number shown (100, 12,5); the xlsx keeps 1 under a percent format, as the
+    source showed it, so a formula beside it still computes with the fraction."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sconti"
+    sheet.append(["Cliente", "Sconto %", "Quantità"])
+    sheet.append(["C001", 1, 1])
+    sheet.append(["C002", 0.125, 2])
+    sheet["B2"].number_format = "0%"
+    sheet["B3"].number_format = "0.00%"
+    book.save(tmp_path / "sconti.xlsx")
+    code, document = toolkit(["convert", str(tmp_path / "sconti.xlsx"), "--to", "csv", "--out", str(tmp_path / "o")],
+                             capsys)
+    assert code == 0, document["problems"]
+    written = (tmp_path / "o" / "sconti.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert written == ["Cliente;Sconto %;Quantità", "C001;100;1", "C002;12,5;2"]
+    code, document = toolkit(["convert", str(tmp_path / "sconti.xlsx"), "--to", "xlsx", "--out", str(tmp_path / "x")],
+                             capsys)
+    assert code == 0, document["problems"]
+    copy = openpyxl.load_workbook(tmp_path / "x" / "sconti.xlsx")["Sconti"]
+    assert [(c.value, c.number_format) for c in copy["B"][1:]] == [(1, "0%"), (0.125, "0.0%")]
+    assert (copy["C2"].value, copy["C2"].number_format) == (1, "General")

@@ -21,7 +21,7 @@ import gc
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -56,6 +56,7 @@ from toolkit.intake.reshape import Reshaped, dated, read_form, reshape
 from toolkit.intake.sources import RawWorkbook
 from toolkit.intake.tables import find_inputs, read_forms_tables, read_tables
 from toolkit.ledger.orders import form_origin
+from toolkit.model.cells import PercentShown
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services import check as data_check
@@ -369,7 +370,7 @@ def _convert_one(options: Options, path: Path, base: Path) -> tuple[FileResult, 
         if showing_errors := _error_cells(raw, shaped):
             return FileResult(path, "failed", problems=showing_errors, read=True), None
         return FileResult(path, "converted", read=True), shaped
-    sheets = [(s.name, _grid(s.rows, s.first_row, s.first_col, s.errors)) for s in raw.sheets]
+    sheets = [(s.name, _grid(s.rows, s.first_row, s.first_col, s.errors, s.percents)) for s in raw.sheets]
     if options.to == "csv":
         targets = [base.with_suffix(".csv")] if len(sheets) == 1 else [
             base.with_name(f"{base.name}-{_safe(name)}.csv") for name, _ in sheets]
@@ -465,11 +466,16 @@ def _error_cells(raw: RawWorkbook, shaped: Reshaped) -> tuple[Problem, ...]:
 
 
 def _grid(rows: Sequence[Sequence[Any]], first_row: int, first_col: int,
-          errors: Sequence[tuple[int, int, str]] = ()) -> list[list[Any]]:
+          errors: Sequence[tuple[int, int, str]] = (), percents: Collection[tuple[int, int]] = ()) -> list[list[Any]]:
     """A sheet's values from A1, as the user sees them placed: a cell showing a formula's error
     holds its text (`#N/A`), as the copy is of what the sheet shows, and left blank it would
-    pass for a value never typed."""
+    pass for a value never typed. A number a percent format shows is a `PercentShown`, so the
+    copy says 100 % where the sheet keeps 1 (`RawSheet.percents`)."""
     grid: list[list[Any]] = [[] for _ in range(first_row - 1)] + [[None] * (first_col - 1) + list(r) for r in rows]
+    for row, col in percents:
+        line = grid[row - 1] if row <= len(grid) else []
+        if col <= len(line) and line[col - 1].__class__ in (int, float):
+            line[col - 1] = PercentShown(line[col - 1])
     for row, col, shown in errors:
         grid.extend([] for _ in range(row - len(grid)))
         line = grid[row - 1]

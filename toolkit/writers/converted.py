@@ -24,6 +24,7 @@ import xlsxwriter
 
 from toolkit.basics.files import write_atomic, write_text_atomic
 from toolkit.basics.problems import Problem
+from toolkit.model.cells import PercentShown
 from toolkit.writers.printable import a4, fitting_width, marked, set_widths
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -55,7 +56,7 @@ def _amount(value: Any, italian: bool) -> str:
     >>> _amount(1406, True), _amount(18.5, False), _amount(Decimal("0.125"), True), _amount("Prezzo", True)
     ('1406,00', '18.50', '0,125', 'Prezzo')
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+    if isinstance(value, (bool, PercentShown)) or not isinstance(value, (int, float, Decimal)):
         return _shown(value, italian)
     exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if exact.is_finite() and exact.as_tuple().exponent > -2:  # type: ignore[operator]
@@ -64,8 +65,17 @@ def _amount(value: Any, italian: bool) -> str:
 
 
 def _shown(value: Any, italian: bool) -> str:
+    """A cell as the CSV writes it; a percent cell as the number it shows, 100 for the 1 Excel
+    keeps behind 100 %: a CSV has no formats, and a plain 1 reads as 1 % to the desk and to the
+    data check (`toolkit.model.cells`).
+
+    >>> _shown(PercentShown(1.0), True), _shown(PercentShown(0.125), True)
+    ('100', '12,5')
+    """
     if value is None:
         return ""
+    if isinstance(value, PercentShown):
+        value = value.shown
     if isinstance(value, bool):
         return ("VERO" if value else "FALSO") if italian else ("TRUE" if value else "FALSE")
     if isinstance(value, float) and value.is_integer():
@@ -119,20 +129,30 @@ def write_csv(target: Path, rows: Sequence[Sequence[Any]], *, italian: bool = Tr
 
 
 def write_tables(target: Path, sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> Path:
-    """Sheets of plain values as an xlsx: numbers as numbers, dates as dates, text as text."""
+    """Sheets of plain values as an xlsx: numbers as numbers, dates as dates, text as text; a
+    percent cell (`PercentShown`) keeps Excel's fraction under a percent format, so the copy
+    shows 100 % as the source did and a formula the desk writes beside it computes with 1."""
 
     def write(tmp: Path) -> None:
         book = marked(xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                                      "strings_to_numbers": False}), "converted")
         day = book.add_format({"num_format": "dd/mm/yyyy"})
         moment = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+        percents: dict[int, Any] = {}
+
+        def percent(value: PercentShown) -> Any:
+            places = max(0, -int(value.shown.as_tuple().exponent))
+            if places not in percents:
+                percents[places] = book.add_format({"num_format": f"0{'.' + '0' * places if places else ''}%"})
+            return percents[places]
+
         used: set[str] = set()
         for name, rows in sheets or (("Foglio1", []),):
             sheet = book.add_worksheet(_sheet_name(name, used))
             texts: dict[int, _Longest] = {}
             for r, row in enumerate(rows):
                 for c, value in enumerate(row):
-                    _write(sheet, r, c, value, day, moment)
+                    _write(sheet, r, c, value, day, moment, percent)
                     if value is not None:
                         texts.setdefault(c, _Longest()).add(_shown_width(value))
             widths = [fitting_width(texts[c].kept, DEFAULT_WIDTH) if c in texts else DEFAULT_WIDTH
@@ -183,10 +203,12 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _write(sheet: Any, r: int, c: int, value: Any, day: Any, moment: Any) -> None:
+def _write(sheet: Any, r: int, c: int, value: Any, day: Any, moment: Any, percent: Any) -> None:
     if value is None:
         return
-    if isinstance(value, bool):
+    if isinstance(value, PercentShown):
+        sheet.write_number(r, c, float(value), percent(value))
+    elif isinstance(value, bool):
         sheet.write_boolean(r, c, value)
     elif isinstance(value, (int, float, Decimal)):
         sheet.write_number(r, c, float(value))
