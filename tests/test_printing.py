@@ -514,3 +514,37 @@ def test_stale_temporary_files_are_swept_at_the_next_write(tmp_path, monkeypatch
         book.add_worksheet("A")
     assert [p.name for p in system_temp.iterdir()] == ["other-program"]
 
+
+
+def test_a_run_printed_only_as_draft_is_unprinted_once_final(capsys, tmp_path, desk):
+    """A month end printed with --copies is marked BOZZA; `invoice finalize` without --out made it
+    final and printed nothing, yet `print invoices --unprinted` listed none of it: the final
+    copies were never printed. The draft print still counts for `ship --out`'s warning, which
+    is about invoices that travel with the goods, not a month end's."""
+    import openpyxl
+
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", tmp_path / "fatture",
+                     "--ledger", url)
+    assert code == 0, said
+    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in (tmp_path / "fatture").glob("fatture-*"))
+    from toolkit.ledger.db import document_number
+
+    i = schema.invoices.c
+    with reading(open_ledger(url)) as conn:
+        finals = [document_number(*r) for r in conn.execute(select(i.series, i.year, i.number).where(i.run_id == run_id)
+                                                            .order_by(i.year, i.series, i.number))]
+    assert finals
+    code, said = cli(capsys, "print", "invoices", workbook, "--unprinted", "--run", run_id, "--out",
+                     tmp_path / "bozze.xlsx", "--ledger", url)
+    assert code == 0 and "Nessun documento da stampare" in said, said
+    assert cli(capsys, "invoice", "finalize", workbook, run_id, "--ledger", url)[0] == 0
+    code, said = cli(capsys, "print", "invoices", workbook, "--unprinted", "--run", run_id, "--out",
+                     tmp_path / "definitive.xlsx", "--ledger", url)
+    assert code == 0, said
+    assert openpyxl.load_workbook(tmp_path / "definitive.xlsx").sheetnames == finals
+    code, said = cli(capsys, "print", "invoices", workbook, "--unprinted", "--run", run_id, "--out",
+                     tmp_path / "again.xlsx", "--ledger", url)
+    assert code == 0 and "Nessun documento da stampare" in said

@@ -48,6 +48,7 @@ from toolkit.ledger.printings import (
     document_ids,
     last_printed,
     mark_printed,
+    printed_as_draft,
 )
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
@@ -345,7 +346,9 @@ def select(ledger: Ledger, kind: str, selection: Selection) -> tuple[list[Docume
         ids, unknown, ambiguous = document_ids(conn, document, numbers=selection.numbers or None,
                                                first=selection.first, last=selection.last, run=selection.run)
         if selection.unprinted:
-            printed = last_printed(conn, document, ids)
+            printed = set(last_printed(conn, document, ids))
+            if document == "invoice":
+                printed -= printed_as_draft(conn, printed)
             ids = [i for i in ids if i not in printed]
         found = load(conn, kind, ids)
     return found, [*(_unknown(kind, n) for n in unknown),
