@@ -389,10 +389,33 @@ def test_finalize_run_with_its_copies_open_in_excel_says_the_run_is_final_and_ho
 def test_undo_run_deletes_the_draft_run(tmp_path, may, reads):
     book = invoiced(tmp_path)
     (run,) = runs_in(tmp_path)
+    folder = tmp_path / "fatture-2026-04"
+    written = sorted(folder.iterdir())
+    (folder / "fatture-2026-04.xlsx").write_bytes(b"the month's register, not the run's")
+    assert [p.name for p in written] == [f"copie-fatture-{run.run_id}.xlsx", f"fatture-{run.run_id}.xlsx",
+                                         f"registro-{run.run_id}.csv"]
     (shown,) = press(book, "undo_run", reads)
-    assert shown[0] == f"Emissione {run.run_id} annullata: 1 documento cancellato; la numerazione riprende dal primo."
+    assert shown[0] == "\n".join([
+        f"Emissione {run.run_id} annullata: 1 documento cancellato; la numerazione riprende dal primo.",
+        "File tolti con l'emissione:", *map(str, written)])
     assert runs_in(tmp_path) == []
     assert book.sheet(RUNS_SHEET).rows() == [["Emissione", "Stato", "Dal", "Al", "Fatture", "Numeri", "Totale"]]
+    assert [p.name for p in folder.iterdir()] == ["fatture-2026-04.xlsx"]
+
+
+def test_undo_run_with_its_copies_open_in_excel_undoes_nothing_and_says_which(tmp_path, may):
+    """The BOZZA copies would stay behind the undo, their numbers soon another customer's: the
+    undo waits until the file is closed, and nothing is undone or removed meanwhile."""
+    book = invoiced(tmp_path)
+    (run,) = runs_in(tmp_path)
+    folder = tmp_path / "fatture-2026-04"
+    (folder / f"~$copie-fatture-{run.run_id}.xlsx").write_bytes(b"lock")
+    before = sorted(folder.iterdir())
+    (shown,) = press(book, "undo_run")
+    text, _, mode = shown
+    assert mode == "critical" and [r.run_id for r in runs_in(tmp_path)] == [run.run_id]
+    assert text.startswith(f"Il file {folder / f'copie-fatture-{run.run_id}.xlsx'} è aperto in Excel"), text
+    assert sorted(folder.iterdir()) == before
 
 
 def test_an_empty_run_cell_lists_the_runs_and_says_where(tmp_path, may):

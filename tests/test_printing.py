@@ -548,3 +548,32 @@ def test_a_run_printed_only_as_draft_is_unprinted_once_final(capsys, tmp_path, d
     code, said = cli(capsys, "print", "invoices", workbook, "--unprinted", "--run", run_id, "--out",
                      tmp_path / "again.xlsx", "--ledger", url)
     assert code == 0 and "Nessun documento da stampare" in said
+
+
+def test_invoice_undo_out_removes_the_runs_files_and_only_those(capsys, tmp_path, desk):
+    """`invoice undo` left the run's BOZZA copies in its folder, numbered as the next run's
+    documents would be; with --out they go with the run, another run's files and the desk's
+    own stay, and a run that cannot be undone keeps its files."""
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    folder = tmp_path / "fatture"
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", folder, "--ledger", url)
+    assert code == 0, said
+    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in folder.glob("fatture-*"))
+    (folder / "fatture-2026-04-mie-note.xlsx").write_bytes(b"the desk's own")
+    (folder / f"registro-{run_id}-vecchio.csv").write_text("kept")
+    written = sorted(p.name for p in folder.iterdir() if run_id in p.name and "vecchio" not in p.name)
+    assert written == [f"copie-fatture-{run_id}.xlsx", f"fatture-{run_id}.xlsx", f"registro-{run_id}.csv"]
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--out", folder, "--ledger", url)
+    assert code == 0, said
+    assert said.splitlines()[-3:] == [f"Tolto: {folder / name}" for name in written]
+    assert sorted(p.name for p in folder.iterdir()) == ["fatture-2026-04-mie-note.xlsx", f"registro-{run_id}-vecchio.csv"]
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", folder, "--final",
+                     "--ledger", url)
+    assert code == 0, said
+    final = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in folder.glob("fatture-2*")
+                 if p.name != "fatture-2026-04-mie-note.xlsx")
+    before = sorted(folder.iterdir())
+    code, said = cli(capsys, "invoice", "undo", workbook, final, "--out", folder, "--ledger", url)
+    assert code == 1 and "sono definitive" in said and sorted(folder.iterdir()) == before

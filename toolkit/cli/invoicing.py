@@ -182,19 +182,25 @@ def run_cmd(
 
 
 @invoice_app.command("undo")
-def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg, json: bool = JsonOption, verbose: bool = VerboseOption,
+def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
+             out: Path | None = typer.Option(None, "--out", help="La cartella dove l'emissione ha scritto i suoi file: "
+                                             "sono tolti con lei / the folder the run wrote its files in: they go "
+                                             "with it."),
+             json: bool = JsonOption, verbose: bool = VerboseOption,
              ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Annulla un'emissione in bozza (solo l'ultima della serie). Undo a draft run (only the latest of its series)."""
-    from toolkit.services.invoicing import undo
+    from toolkit.services.invoicing import undo_with_files
 
     session = open_session(workbook, ledger, lang, wait)
-    count, problems = undo(session.ledger, run_id)
+    count, problems, removed = undo_with_files(session.ledger, run_id, out)
     if json:
-        output.reply({"run_id": run_id, "undone": count}, problems)
+        output.reply({"run_id": run_id, "undone": count, "removed": removed}, problems)
     else:
         output.print_problems(problems)
         if count:
             typer.echo(undone_said(count, output.lang()))
+        for path in removed:
+            typer.echo(f"{'Tolto' if output.lang() == 'it' else 'Removed'}: {path}")
     output.exit_for(problems)
 
 

@@ -121,7 +121,7 @@ RESULTS: dict[str, dict[str, Schema]] = {
                                     waiting={"enum": ["invoice", "credit_note", "ddt"]}, blocks_run=BOOL)),
     },
     "invoice finalize": {"run_id": TEXT, "finalized": INT, "files": array(PATH)},
-    "invoice undo": {"run_id": TEXT, "undone": INT},
+    "invoice undo": {"run_id": TEXT, "undone": INT, "removed": array(PATH)},
     "invoice credit": {"credit_note": {"anyOf": [INVOICE, {"type": "null"}]}, "invoice": TEXT, "closed": array(TEXT),
                        "file": PATH_OR_NULL},
     "invoice list": {

@@ -670,22 +670,25 @@ def _run_folder(press: Press, run_id: str) -> Path:
 @button("Annulla emissione")
 def undo_run(press: Press) -> None:
     """Delete the draft run named on the panel (`Emissione`), its numbers given back:
-    `toolkit invoice undo`, from a button. Only the latest draft run of its series, with
+    `toolkit invoice undo --out`, from a button: the run's files in its folder (workbook,
+    register, copies marked BOZZA) go with it. Only the latest draft run of its series, with
     nothing paid, can go; the service says why otherwise."""
-    from toolkit.services.invoicing import undo
+    from toolkit.services.invoicing import undo_with_files
 
     session = press.session
     run_id = _run_id(press)
     if run_id is None:
         return
-    count, problems = undo(session.ledger, run_id)
+    count, problems, removed = undo_with_files(session.ledger, run_id, _run_folder(press, run_id))
     _stop_on_errors(problems)
     _write_runs(press)
     lang = press.language
-    press.say(f"Emissione {run_id} annullata: {wording.count(count, 'documento cancellato', 'documenti cancellati')}; "
-              "la numerazione riprende dal primo." if lang == "it" else
-              f"Run {run_id} undone: {wording.count(count, 'document', 'documents')} deleted; numbering resumes from "
-              "the first.")
+    done = (f"Emissione {run_id} annullata: {wording.count(count, 'documento cancellato', 'documenti cancellati')}; "
+            "la numerazione riprende dal primo." if lang == "it" else
+            f"Run {run_id} undone: {wording.count(count, 'document', 'documents')} deleted; numbering resumes from "
+            "the first.")
+    gone = [("File tolti con l'emissione:" if lang == "it" else "Files removed with the run:"), *map(str, removed)]
+    press.say("\n".join([done, *(gone if removed else [])]))
 
 
 @button("Fatture elettroniche")

@@ -766,6 +766,59 @@ def finalize(ledger: Ledger, run_id: str) -> tuple[int, list[Problem]]:
     return len(drafts), []
 
 
+RUN_FILE_BUSY = define(
+    "invoice-run-file-busy", "error",
+    it="Il file {path} dell'emissione {run_id} non si può togliere ({reason}): l'emissione non è stata annullata. "
+       "Chiudi il file (in Excel o nel programma che lo tiene aperto) e annulla di nuovo, così le sue copie BOZZA "
+       "non restano nella cartella con numeri che la prossima emissione userà per altri documenti.",
+    en="The file {path} of run {run_id} cannot be removed ({reason}): the run was not undone. Close the file (in "
+       "Excel or the program holding it open) and undo again, so its BOZZA copies do not stay in the folder with "
+       "numbers the next run gives to other documents.",
+    usage=True)
+
+
+def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None) -> tuple[int, list[Problem], list[Path]]:
+    """`undo`, and the run's files in `folder` (`run_files`: its workbook, register and copies
+    marked BOZZA) removed with it: left there, they showed numbers the next run gives to other
+    documents, and a desk could hand out a draft for the wrong customer. All or nothing: a file
+    Excel holds open refuses the undo before anything changes (`UnusableInput`), and the files
+    are put aside under a hidden name until the ledger has undone the run, then deleted, or
+    given their names back when it has not. Returns the count, the problems and the files
+    removed."""
+    from toolkit.basics.files import refuse_if_open
+    from toolkit.basics.problems import UnusableInput
+    from toolkit.writers.accountants import run_files
+
+    files = run_files(folder, run_id) if folder is not None and folder.is_dir() else []
+    for path in files:
+        refuse_if_open(path)
+    aside: list[tuple[Path, Path]] = []
+    try:
+        for path in files:
+            hidden = path.with_name(f".~{run_id}-{path.name}")
+            try:
+                path.replace(hidden)
+            except OSError as exc:
+                raise UnusableInput(RUN_FILE_BUSY(None, path=path, run_id=run_id,
+                                                  reason=exc.strerror or type(exc).__name__)) from exc
+            aside.append((path, hidden))
+        count, problems = undo(ledger, run_id)
+    except BaseException:
+        _put_back(aside)
+        raise
+    if not count:
+        _put_back(aside)
+        return count, problems, []
+    for _, hidden in aside:
+        hidden.unlink(missing_ok=True)
+    return count, problems, files
+
+
+def _put_back(aside: Sequence[tuple[Path, Path]]) -> None:
+    for path, hidden in reversed(aside):
+        hidden.replace(path)
+
+
 def undo(ledger: Ledger, run_id: str) -> tuple[int, list[Problem]]:
     """Delete a draft run's invoices and roll each counter back; returns how many went.
 

@@ -229,6 +229,27 @@ def file_names(run_id: str, lang: str = "it", *, copies: bool = False) -> dict[s
     return {**names, f"{t('inv.file_register')}-{run}.csv": None}
 
 
+def run_files(folder: Path, run_id: str) -> list[Path]:
+    """The files `write_accountants` wrote for one run in `folder`, in either language: its
+    workbooks (one per customer too) and printable copies (their parts too) carrying the mark
+    of their kind, and its register CSV. The run's id is in every name, so no other run's
+    file, nor the month's register, is among them; a workbook of that name the toolkit did not
+    write as that kind is not either."""
+    from toolkit.basics.files import made_for
+
+    found: list[Path] = []
+    run = safe_name(run_id, "run")
+    for lang in ("it", "en"):
+        t = labeller(lang)
+        for prefix, kind in ((t("inv.file_workbook"), "register"), (t("inv.file_copies"), "invoices")):
+            for path in (*folder.glob(f"{prefix}-{run}.xlsx"), *folder.glob(f"{prefix}-{run}-*.xlsx")):
+                if path.is_file() and made_for(path) == kind:
+                    found.append(path)
+        if (register := folder / f"{t('inv.file_register')}-{run}.csv").is_file():
+            found.append(register)
+    return sorted(set(found))
+
+
 def register_title(run_id: str, lang: str, month: date | None = None) -> str:
     """What the register sheet says it holds: a month's register (every document dated in the
     month, whatever issued it: what the accountant sums) or one run's documents. A run's
