@@ -244,6 +244,11 @@ def test_after_receipt_ships_once_the_prepayment_is_in(ledger, paid, ships):
     done = ship(master, ledger, DAY, numbers=[order.number])
     assert bool(done.notes) is ships
     assert [h.reason for h in done.held] == ([] if ships else ["ship-awaiting-payment"])
+    said = {None: "il pagamento non risulta ancora",
+            "100.00": "risultano incassati 100,00 € dei 215,00 € fatturati: mancano 115,00 €"}
+    assert [p.message("it") for p in done.problems if p.code == "ship-awaiting-payment"] == (
+        [] if ships else [f"Ordine {order.number} del cliente C001: la merce parte dopo l'incasso e {said[paid]}: "
+                          "non spedito."])
 
 
 def test_a_return_ships_back_with_negative_quantities(master, ledger):

@@ -107,10 +107,25 @@ DESTINATION_GONE = define(
 AWAITING_PAYMENT = define(
     "ship-awaiting-payment", "warning",
     title=("Ordine in attesa dell'incasso: non spedito", "Order awaiting payment: not shipped"),
-    it="Ordine {number} del cliente {customer}: la merce parte dopo l'incasso e il pagamento non risulta "
-       "ancora: non spedito.",
-    en="Order {number} of customer {customer}: goods leave after payment and no payment is recorded yet: "
-       "not shipped.")
+    it="Ordine {number} del cliente {customer}: la merce parte dopo l'incasso e {payment}: non spedito.",
+    en="Order {number} of customer {customer}: goods leave after payment and {payment}: not shipped.")
+
+
+@dataclass(frozen=True)
+class PaymentSoFar:
+    """What an order shipping after payment has had paid on its invoices, as its hold says it:
+    nothing yet, or a part, with what is missing (a desk told «non risulta ancora» of an order
+    paid in part looked for a payment that was there)."""
+
+    paid: Decimal = Decimal(0)
+    total: Decimal = Decimal(0)
+
+    def shown(self, lang: str) -> str:
+        if not self.paid:
+            return "il pagamento non risulta ancora" if lang == "it" else "no payment is recorded yet"
+        paid, total, missing = (wording.euro(x, lang) for x in (self.paid, self.total, self.total - self.paid))
+        return (f"risultano incassati {paid} dei {total} fatturati: mancano {missing}" if lang == "it" else
+                f"{paid} of the {total} invoiced is paid: {missing} is missing")
 PARTIAL_STOCK = define(
     "ship-partial-stock", "warning",
     title=("Riga spedita in parte per giacenza insufficiente", "Line shipped in part for lack of stock"),
@@ -547,7 +562,7 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
         if awaits_payment(order, customers[order.customer], paid):
             run.held.append(Held(order.number, order.customer, AWAITING_PAYMENT.code))
             run.problems.append(AWAITING_PAYMENT(master.locate(customers[order.customer].source, "delivery_terms"),
-                                                 number=order.number, customer=order.customer))
+                                                 number=order.number, customer=order.customer, payment=PaymentSoFar()))
             continue
         before = len(run.taken)
         if terms is DeliveryTerms.COMPLETE_ORDER:

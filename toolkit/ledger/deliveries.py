@@ -242,8 +242,30 @@ def paid_at_order(conn: Connection, order_ids: Collection[int]) -> set[int]:
     return _settled(conn, order_ids, at_order=True)
 
 
+def part_paid(conn: Connection, order_ids: Collection[int]) -> dict[int, tuple[Decimal, Decimal]]:
+    """Of orders awaiting their prepayment (`paid_orders` does not hold them), those with some
+    payment recorded: what their final invoices total and what was paid on them, so the desk
+    is told what is missing rather than that nothing came."""
+    invoices_of, totals, paid = _invoices_and_payments(conn, order_ids, at_order=False)
+    found = {}
+    for order_id, ids in invoices_of.items():
+        received, total = sum((paid.get(x, Decimal(0)) for x in ids), Decimal(0)), sum((totals[x] for x in ids), Decimal(0))
+        if 0 < received < total:
+            found[order_id] = (received, total)
+    return found
+
+
 def _settled(conn: Connection, order_ids: Collection[int], *, at_order: bool) -> set[int]:
     """`paid_orders`, of only the invoice lines made at the order when `at_order`."""
+    invoices_of, totals, paid = _invoices_and_payments(conn, order_ids, at_order=at_order)
+    settled = {x for x in totals if paid.get(x, Decimal(0)) >= totals[x]}
+    return {order_id for order_id, ids in invoices_of.items() if ids <= settled}
+
+
+def _invoices_and_payments(conn: Connection, order_ids: Collection[int], *, at_order: bool
+                           ) -> tuple[dict[int, set[int]], dict[int, Decimal], dict[int, Decimal]]:
+    """Per order its final invoices' ids (only those made at the order when `at_order`), and per
+    invoice its total and what was paid on it."""
     i, il, p = schema.invoices.c, schema.invoice_lines.c, schema.payments.c
     invoices_of: dict[int, set[int]] = defaultdict(set)
     made_at_order = (uninvoiced.cites_no_ddt_line(il.delivery_line_id),) if at_order else ()
@@ -262,8 +284,7 @@ def _settled(conn: Connection, order_ids: Collection[int], *, at_order: bool) ->
         totals.update(conn.execute(select(i.id, i.total).where(condition)).all())
     for condition in among(conn, p.invoice_id, invoice_ids):
         paid.update(conn.execute(select(p.invoice_id, func.sum(p.amount)).where(condition).group_by(p.invoice_id)).all())
-    settled = {x for x in invoice_ids if paid.get(x, Decimal(0)) >= totals[x]}
-    return {order_id for order_id, ids in invoices_of.items() if ids <= settled}
+    return invoices_of, totals, paid
 
 
 def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: date | None = None,

@@ -34,9 +34,11 @@ from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order, OrderLine, OrderStatus, issued_on_their_day
 from toolkit.core.reservations import NONE, Reservations
 from toolkit.core.shipping import (
+    AWAITING_PAYMENT,
     ChosenRow,
     Held,
     OpenLine,
+    PaymentSoFar,
     ShipmentDraft,
     choose_quantities,
     credit_limited,
@@ -50,7 +52,7 @@ from toolkit.core.shipping import (
 )
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
-from toolkit.ledger.deliveries import available_stock, dated_after, paid_orders, store_drafts
+from toolkit.ledger.deliveries import available_stock, dated_after, paid_orders, part_paid, store_drafts
 from toolkit.ledger.exposure import credit_exposures
 from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
@@ -420,6 +422,7 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
         reserved = _reservations(conn, fresh, stock)
     plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
                           exposures=exposure, force=force, reservations=reserved, unread=held, open_lines=waiting)
+    plan = replace(plan, problems=_paid_so_far(conn, plan.problems, fresh))
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     by_id = {order.id: order for order in fresh}
@@ -430,6 +433,25 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
     completed = complete_orders(conn, fresh, plan.drafts)
     notes = stored_notes(conn, ids, master.settings.ddt_series, plan.drafts, by_id, accounting_date, book)
     return Shipped(tuple(notes), plan.held, plan.problems, tuple(completed))
+
+
+def _paid_so_far(conn: Connection, problems: Sequence[Problem], orders: Sequence[Order]) -> tuple[Problem, ...]:
+    """The holds of orders awaiting payment, each saying what was paid so far and what is
+    missing when something was (`PaymentSoFar`): the plan knows which orders are paid, not how
+    much of the others."""
+    waiting = {dict(p.params)["number"] for p in problems if p.code == AWAITING_PAYMENT.code}
+    ids = {order.number: order.id for order in orders if order.number in waiting}
+    part = part_paid(conn, list(ids.values())) if ids else {}
+    if not part:
+        return tuple(problems)
+
+    def said(p: Problem) -> Problem:
+        params = dict(p.params)
+        if p.code != AWAITING_PAYMENT.code or ids.get(params["number"]) not in part:
+            return p
+        return AWAITING_PAYMENT(p.location, **{**params, "payment": PaymentSoFar(*part[ids[params["number"]]])})
+
+    return tuple(map(said, problems))
 
 
 def _exposures(conn: Connection, customers: Sequence[str], read: Mapping[str, Exposure] | None) -> dict[str, Exposure]:
