@@ -574,6 +574,7 @@ def test_invoice_undo_out_removes_the_runs_files_and_only_those(capsys, tmp_path
     assert code == 0, said
     final = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in folder.glob("fatture-2*")
                  if p.name != "fatture-2026-04-mie-note.xlsx")
+    (folder / f"~$copie-fatture-{final}.xlsx").write_bytes(b"lock")
     before = sorted(folder.iterdir())
     code, said = cli(capsys, "invoice", "undo", workbook, final, "--out", folder, "--ledger", url)
     assert code == 1 and "sono definitive" in said and sorted(folder.iterdir()) == before

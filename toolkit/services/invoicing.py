@@ -789,6 +789,10 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None) -> tuple[i
     from toolkit.basics.problems import UnusableInput
     from toolkit.writers.accountants import run_files
 
+    with reading(ledger) as conn:
+        rows = run_documents(conn, run_id)
+    if not rows or any(r.status != InvoiceStatus.DRAFT.value for r in rows):
+        return (*undo(ledger, run_id), [])  # refused as it is: a final run's files are never touched
     files = run_files(folder, run_id) if folder is not None and folder.is_dir() else []
     for path in files:
         refuse_if_open(path)
