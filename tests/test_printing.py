@@ -578,3 +578,29 @@ def test_invoice_undo_out_removes_the_runs_files_and_only_those(capsys, tmp_path
     before = sorted(folder.iterdir())
     code, said = cli(capsys, "invoice", "undo", workbook, final, "--out", folder, "--ledger", url)
     assert code == 1 and "sono definitive" in said and sorted(folder.iterdir()) == before
+
+
+def test_invoice_undo_that_cannot_move_a_file_undoes_nothing_and_puts_the_others_back(capsys, tmp_path, desk,
+                                                                                         monkeypatch):
+    """A file held open where no lock file tells it (a viewer, a network share): the undo stops,
+    the files moved aside so far take their names back and the run stays, all or nothing."""
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    folder = tmp_path / "fatture"
+    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", folder, "--ledger", url)[0] == 0
+    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in folder.glob("fatture-*"))
+    before = sorted(folder.iterdir())
+    moving = Path.replace
+
+    def held_open(self, target):
+        if self.name.startswith("registro-"):
+            raise PermissionError(13, "Permission denied")
+        return moving(self, target)
+
+    monkeypatch.setattr(Path, "replace", held_open)
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--out", folder, "--ledger", url)
+    assert code == 2 and f"Il file {folder / f'registro-{run_id}.csv'} dell'emissione {run_id} non si può togliere" in said
+    assert sorted(folder.iterdir()) == before
+    with reading(open_ledger(url)) as conn:
+        assert conn.execute(select(schema.invoices.c.id).where(schema.invoices.c.run_id == run_id)).first() is not None
