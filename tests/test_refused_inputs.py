@@ -181,8 +181,8 @@ def test_workbook_build_out_an_xlsx_is_a_usage_mistake(tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
-FOLDERS = {"demo", "einvoice", "invoice run", "invoice finalize", "invoice export", "discounts settle", "commissions",
-           "convert"}
+FOLDERS = {"demo", "einvoice", "invoice run", "invoice finalize", "invoice undo", "invoice export", "discounts settle",
+           "commissions", "convert"}
 """The verbs whose --out is a folder they fill: any suffix is a folder's name."""
 
 

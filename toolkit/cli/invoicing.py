@@ -183,9 +183,9 @@ def run_cmd(
 
 @invoice_app.command("undo")
 def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
-             out: Path | None = typer.Option(None, "--out", help="La cartella dove l'emissione ha scritto i suoi file: "
-                                             "sono tolti con lei / the folder the run wrote its files in: they go "
-                                             "with it."),
+             out: Path | None = output.out_folder(None, help="La cartella dove l'emissione ha scritto i suoi file: "
+                                                 "sono tolti con lei / the folder the run wrote its files in: they go "
+                                                 "with it."),
              json: bool = JsonOption, verbose: bool = VerboseOption,
              ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Annulla un'emissione in bozza (solo l'ultima della serie). Undo a draft run (only the latest of its series)."""
