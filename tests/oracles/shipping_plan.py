@@ -39,6 +39,7 @@ from toolkit.core.shipping import (
     UNKNOWN_CARRIER,
     ZERO,
     Held,
+    PaymentSoFar,
     Reason,
     ShipmentDraft,
     ShipmentLine,
@@ -93,7 +94,7 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
         if awaits_payment(order, customers[order.customer], paid):
             run.held.append(Held(order.number, order.customer, AWAITING_PAYMENT.code))
             run.problems.append(AWAITING_PAYMENT(master.locate(customers[order.customer].source, "delivery_terms"),
-                                                 number=order.number, customer=order.customer))
+                                                 number=order.number, customer=order.customer, payment=PaymentSoFar()))
             continue
         before = len(run.taken)
         if terms is DeliveryTerms.COMPLETE_ORDER:

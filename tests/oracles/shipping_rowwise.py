@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -31,7 +32,7 @@ from toolkit.ledger.orders import load_orders, order_by_number, set_statuses
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData
 from toolkit.services.order_status import UNKNOWN_ORDER
-from toolkit.services.shipping import NOTHING_SELECTED, Shipped, _forced_detail
+from toolkit.services.shipping import NOTHING_SELECTED, Shipped, _forced_detail, _paid_so_far
 
 
 def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str] = (), all_open: bool = False,
@@ -80,6 +81,7 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     held = reservations_rowwise.reservations(conn) if stock is not None else NONE
     plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
                           exposures=exposure, force=force, reservations=held)
+    plan = replace(plan, problems=_paid_so_far(conn, plan.problems, fresh))
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}

@@ -126,6 +126,8 @@ class PaymentSoFar:
         paid, total, missing = (wording.euro(x, lang) for x in (self.paid, self.total, self.total - self.paid))
         return (f"risultano incassati {paid} dei {total} fatturati: mancano {missing}" if lang == "it" else
                 f"{paid} of the {total} invoiced is paid: {missing} is missing")
+
+
 PARTIAL_STOCK = define(
     "ship-partial-stock", "warning",
     title=("Riga spedita in parte per giacenza insufficiente", "Line shipped in part for lack of stock"),

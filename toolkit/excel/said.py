@@ -425,7 +425,7 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "it": "L'ordine {number} del {day} (modello {template}) è annullato: un modello ha un solo ordine per giorno, "
               "anche annullato, quindi non ne è stato creato un altro. Per rifarlo quel giorno, importalo come modulo "
               "d'ordine del cliente: nessun pulsante lo fa, dalla riga di comando, toolkit convert MODULO.xlsx con "
-              "--to ordini, --master e il nome di questa cartella, --out e una cartella.",
+              "--to ordini, --master e il nome di questo file, --out e una cartella.",
         "en": "Order {number} of {day} (template {template}) is voided: a template has one order per day, voided too, "
               "so no other one was created. To make it again that day, import it as the customer's order form: no "
               "button does it, from the command line, toolkit convert FORM.xlsx with --to orders, --master and this "

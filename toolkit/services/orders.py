@@ -113,10 +113,10 @@ VOIDED_NOT_MADE_AGAIN = define(
     title=("Ordine annullato: non si ricrea", "Voided order: not made again"),
     it="L'ordine {number} del {day} (modello {template}) è annullato: un modello ha un solo ordine per giorno, anche "
        "annullato, quindi non ne è stato creato un altro. Per rifarlo quel giorno, importalo come modulo d'ordine del "
-       "cliente (toolkit convert MODULO.xlsx --to ordini --master ANAGRAFICHE.xlsx --out CARTELLA).",
+       "cliente (toolkit convert modulo.xlsx --to ordini --master anagrafiche.xlsx --out ordini-importati).",
     en="Order {number} of {day} (template {template}) is voided: a template has one order per day, voided too, so no "
        "other one was created. To make it again that day, import it as the customer's order form (toolkit convert "
-       "FORM.xlsx --to orders --master WORKBOOK.xlsx --out DIR).")
+       "form.xlsx --to orders --master anagrafiche.xlsx --out imported-orders).")
 EXCEPTION_AFTER_ORDER = define(
     "exception-after-order", "warning",
     title=("Eccezione successiva all'ordine", "Exception added after the order"),
