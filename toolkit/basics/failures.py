@@ -21,6 +21,7 @@ driver's first line (`orig`), never its statement; `TOOLKIT_DEBUG=1` still gives
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterator
 
 from toolkit.basics.problems import Problem, define
 
@@ -72,15 +73,11 @@ def disk_full(exc: BaseException) -> bool:
     >>> disk_full(OSError(errno.EACCES, "Permission denied")), disk_full(ValueError("no"))
     (False, False)
     """
-    seen: set[int] = set()
-    found: BaseException | None = exc
-    while found is not None and id(found) not in seen:
-        seen.add(id(found))
+    for found in _chain(exc):
         if isinstance(found, OSError) and found.errno in FULL:
             return True
         if "database or disk is full" in str(getattr(found, "orig", None) or found):
             return True
-        found = getattr(found, "orig", None) or found.__cause__ or found.__context__
     return False
 
 
@@ -109,15 +106,11 @@ def ledger_read_only(exc: BaseException) -> bool:
     >>> ledger_read_only(failed), ledger_read_only(sqlite3.OperationalError("no such table: x"))
     (True, False)
     """
-    seen: set[int] = set()
-    found: BaseException | None = exc
-    while found is not None and id(found) not in seen:
-        seen.add(id(found))
+    for found in _chain(exc):
         if (getattr(found, "sqlite_errorcode", -1) & 0xFF) in _READ_ONLY_SQLITE:
             return True
         if getattr(found, "sqlstate", None) == _READ_ONLY_SQLSTATE:
             return True
-        found = getattr(found, "orig", None) or found.__cause__ or found.__context__
     return False
 
 
@@ -143,15 +136,11 @@ def ledger_connection_lost(exc: BaseException) -> bool:
     >>> ledger_connection_lost(Gone()), ledger_connection_lost(ValueError("no"))
     (True, False)
     """
-    seen: set[int] = set()
-    found: BaseException | None = exc
-    while found is not None and id(found) not in seen:
-        seen.add(id(found))
+    for found in _chain(exc):
         state = getattr(found, "sqlstate", None) or ""
         if getattr(found, "connection_invalidated", False) or state.startswith("08") \
                 or state in _CONNECTION_LOST_SQLSTATES:
             return True
-        found = getattr(found, "orig", None) or found.__cause__ or found.__context__
     return False
 
 
@@ -178,13 +167,9 @@ def ledger_no_rights(exc: BaseException) -> str | None:
     >>> ledger_no_rights(Denied("permission denied for schema public")), ledger_no_rights(ValueError())
     ('permission denied for schema public', None)
     """
-    seen: set[int] = set()
-    found: BaseException | None = exc
-    while found is not None and id(found) not in seen:
-        seen.add(id(found))
+    for found in _chain(exc):
         if getattr(found, "sqlstate", None) == _NO_RIGHTS_SQLSTATE:
             return _first_line(str(found))
-        found = getattr(found, "orig", None) or found.__cause__ or found.__context__
     return None
 
 
@@ -230,6 +215,17 @@ def os_reason(exc: BaseException, lang: str) -> str:
     cause = _os_error(exc)
     found = _WHY_NOT_WRITTEN.get(cause.errno or 0) if cause is not None else None
     return found if found is not None and lang == "it" else f"{type(exc).__name__}: {exc}"
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and the errors it came from, each once: the driver's error a SQLAlchemy one wraps
+    (`orig`), else the cause or the context; a cycle ends the walk."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        seen.add(id(found))
+        yield found
+        found = getattr(found, "orig", None) or found.__cause__ or found.__context__
 
 
 def _os_error(exc: BaseException) -> OSError | None:
