@@ -84,6 +84,7 @@ def test_a_ddts_weight_is_rounded_to_the_gram(ledger):
     sheets = minimal.sheets()
     minimal.set_cell(sheets, "Articoli", "F1", "Peso")
     minimal.set_cell(sheets, "Articoli", "F2", 0.333)
+    minimal.set_cell(sheets, "Articoli", "F3", 0)
     minimal.set_cell(sheets, "Righe modello", "C2", 1.5)
     master = check(minimal.workbook(sheets)).master
     assert create(master, ledger, DAY, with_catch_up=False).created

@@ -491,7 +491,7 @@ def test_a_voided_order_is_not_made_again_and_preview_and_create_say_how_to(ledg
         [said] = [p for p in problems if p.code == "order-voided-not-made-again"]
         assert said.message("it").startswith(f"L'ordine {made['number']} del 13/04/2026 (modello T001) è annullato: "
                                              "un modello ha un solo ordine per giorno")
-        assert "toolkit convert MODULO.xlsx --to ordini" in said.message("it")
+        assert "toolkit convert modulo.xlsx --to ordini" in said.message("it")
 
 
 def test_an_exception_added_after_its_days_order_is_named_not_silently_ignored(ledger):
