@@ -477,3 +477,29 @@ def test_a_typed_slip_in_the_invoice_verbs_exits_2_and_writes_nothing(tmp_path, 
     assert result.exit_code == 2, result.output
     assert json_of(result)["problems"][0]["code"] in {"unknown-invoice-run", "invoice-date-before-month"}
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_long_buyer_name_prints_whole_beside_the_destination_on_the_invoice_copy(tmp_path):
+    """An invoice grouped by destination prints the buyer in column A and the destination from
+    column D: an 84-character ragione sociale ran on into the empty B and C and stopped at the
+    destination's text, cut on the copy the customer receives. Each side now spans its columns,
+    wrapped, and the row is as tall as the longer text (the DDT's `side_by_side`)."""
+    from dataclasses import replace
+
+    from test_invoicing import line
+
+    from toolkit.core.invoicing import InvoiceStatus, build_invoice
+    from toolkit.writers.accountants import write_copies
+
+    name = "Società Cooperativa Agricola di Produzione e Lavoro Fratelli Bianchi e Figli a r.l."
+    master = master_with(name=name)
+    invoice = build_invoice(master.customers[0], InvoiceKind.INVOICE, "ship-to:D001", APRIL, date(2026, 4, 30),
+                            [line(date(2026, 4, 9), ship_to="D001")])
+    invoice = replace(invoice, number="FT-2026-00001", status=InvoiceStatus.FINAL)
+    sheet = openpyxl.load_workbook(write_copies(tmp_path / "copie.xlsx", master, [invoice]))["FT-2026-00001"]
+    [row] = [r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == name]
+    assert sheet.cell(row, 4).value == name and sheet.cell(row + 1, 4).value == "Piazza Castello 1"
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {f"A{row}:C{row}", f"D{row}:H{row}"} <= merged
+    assert sheet.cell(row, 1).alignment.wrap_text and sheet.cell(row, 4).alignment.wrap_text
+    assert sheet.row_dimensions[row].height >= 30

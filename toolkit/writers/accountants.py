@@ -57,6 +57,7 @@ from toolkit.writers.printable import (
     party_lines,
     set_widths,
     sheet_name,
+    side_by_side,
     text,
     title_on_every_page,
 )
@@ -355,10 +356,11 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
     right = _group_lines(parties, invoice, lang)
     if right:
         text(sheet, row, QTY, right[0], fmt.bold)
-    for n in range(max(len(left), len(right) - 1)):
-        text(sheet, row + 1 + n, 0, left[n] if n < len(left) else None)
-        text(sheet, row + 1 + n, QTY, right[n + 1] if n + 1 < len(right) else None)
-    row += 2 + max(len(left), len(right) - 1)
+        row = side_by_side(sheet, row + 1, left, right[1:], fmt, widths, split=QTY) + 1
+    else:
+        for n, entry in enumerate(left):
+            text(sheet, row + 1 + n, 0, entry)
+        row += 2 + len(left)
     if invoice.cites or invoice.reason:
         row = _corrects(sheet, fmt, invoice, row, lang)
     references = customer_references(invoice)
