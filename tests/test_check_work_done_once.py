@@ -7,26 +7,12 @@ those of the check of the same tables read from values."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import minimal
 from test_price_rules import ingrosso, latte_rule, sheets_with
+from test_shipping import write_book
 
 from toolkit.core import pricing
 from toolkit.intake.validation import check, check_file, pricing_rules, rebates
-
-
-def _saved(sheets: dict, path: Path) -> Path:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 def _told(checked) -> list[tuple[str, str | None, str | None, str]]:
@@ -40,7 +26,7 @@ def test_a_ruined_derived_price_is_worked_out_once_while_the_sheets_are_parsed(t
     ruined = pricing.ruined_prices
     monkeypatch.setattr(pricing, "ruined_prices", lambda *a: calls.append(1) or ruined(*a))
     sheets = sheets_with(versions=(ingrosso(5),))
-    from_file = check_file(_saved(sheets, tmp_path / "anagrafiche.xlsx"))
+    from_file = check_file(write_book(tmp_path / "anagrafiche.xlsx", sheets))
     assert calls == [1]
     assert [(c, s, cell) for c, s, cell, _ in _told(from_file)] == [
         ("rounding-step-ruins-price", "Versioni listino", "H4")]
@@ -49,7 +35,7 @@ def test_a_ruined_derived_price_is_worked_out_once_while_the_sheets_are_parsed(t
 
 def test_the_lists_pricing_a_rule_are_found_once_per_master(tmp_path):
     sheets = sheets_with(latte_rule(5))
-    result = check_file(_saved(sheets, tmp_path / "anagrafiche.xlsx"))
+    result = check_file(write_book(tmp_path / "anagrafiche.xlsx", sheets))
     assert [c for c, *_ in _told(result)] == ["price-rule-rounding-ruins-price"]
     assert result.master is not None
     assert pricing_rules._lists_pricing(result.master) is pricing_rules._lists_pricing(result.master)
