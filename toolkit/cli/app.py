@@ -64,6 +64,7 @@ def _register() -> None:
         convert,
         einvoice,
         invoicing,
+        ledger,
         master,
         orders,
         prices,
@@ -90,6 +91,7 @@ def _register() -> None:
     rebates.register(app)
     returns.register(app)
     convert.register(app)
+    ledger.register(app)
 
 
 def _click_exceptions() -> tuple[type[ClickException], ...]:

@@ -132,6 +132,16 @@ LEDGER_BESIDE_ANOTHER_BUTTON = define(
        "workbook into a folder of its own.")
 LEDGER_SUFFIX = ".ledger.sqlite"
 """What a default ledger's name adds to its workbook's."""
+MOVED_SUFFIX = ".ledger-moved.sqlite"
+"""What a default ledger is renamed to once `toolkit ledger move` has moved it to a team's server."""
+LEDGER_MOVED = define(
+    "ledger-moved", "error",
+    it="Il registro di {workbook} è stato spostato nel registro del team (PostgreSQL) con toolkit ledger move: il "
+       "file di prima è {moved}, conservato per ristampare. Non ho scritto nulla. Indica il registro del team con "
+       "--ledger postgresql://… o con la variabile TOOLKIT_LEDGER_URL (sui PC con Excel, quella variabile).",
+    en="The ledger of {workbook} was moved into the team's ledger (PostgreSQL) by toolkit ledger move: the file it "
+       "was is {moved}, kept to reprint. Nothing was written. Name the team ledger with --ledger postgresql://… or "
+       "the TOOLKIT_LEDGER_URL variable (on the PCs with Excel, that variable).")
 PATH_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 """A `--ledger` with no `://` ending so is taken for a SQLite file's path."""
 DAMAGED_SQLITE = ("file is not a database", "database disk image is malformed")
@@ -200,6 +210,12 @@ def default_url(workbook: Path) -> str:
 def default_file(workbook: Path) -> Path:
     path = Path(workbook).resolve()
     return path.with_name(path.name + LEDGER_SUFFIX)
+
+
+def moved_file(ledger_file: Path) -> Path:
+    """What `toolkit ledger move` renames a default ledger to: not a `*.ledger.sqlite`, so no
+    workbook takes it for its own, and still a `.sqlite` file `--ledger` opens to reprint."""
+    return ledger_file.with_name(ledger_file.name[: -len(LEDGER_SUFFIX)] + MOVED_SUFFIX)
 
 
 def sqlite_url(file: Path) -> str:
@@ -415,6 +431,8 @@ def _refuse_beside_another(ledger: Ledger, file: Path) -> None:
     read as empty, beside another; naming it (`--ledger`) creates it on purpose."""
     if ledger.beside is None:
         return
+    if (moved := moved_file(file)).is_file():
+        raise UnusableInput(LEDGER_MOVED(None, workbook=ledger.beside.name, moved=moved))
     found = others_beside(ledger.beside, file)
     if not found:
         return

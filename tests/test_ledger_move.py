@@ -1,0 +1,212 @@
+"""`toolkit ledger move`: a desk's SQLite ledger into the team's PostgreSQL ledger. The demo's
+April moves whole: every list, print and report reads the same after it, and the next order,
+DDT and invoice follow the desk's last ones; each refusal writes nothing."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import openpyxl
+import pytest
+from conftest import PG_REASON, PG_URL, pg_databases
+from sqlalchemy import func, select
+from test_printing import cli, numbers, stored
+
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import reading
+from toolkit.ledger.move import tables_in
+
+pytestmark = pytest.mark.postgres
+
+WORKBOOK = "anagrafiche.xlsx"
+OWN = WORKBOOK + ".ledger.sqlite"
+MOVED = WORKBOOK + ".ledger-moved.sqlite"
+
+
+@pytest.fixture(scope="module")
+def april(tmp_path_factory):
+    """The demo's April on its SQLite ledger, with a customer's request whose text has accents and €."""
+    if not PG_URL:
+        pytest.skip(PG_REASON)
+    from toolkit.services.demo import run_demo
+
+    out = tmp_path_factory.mktemp("april")
+    run_demo(out)
+    assert cli_code("requests", "add", out / WORKBOOK, "--customer", "C001", "--kind", "reclamo",
+                    "--text", "Più caffè, sconto di 12,50 € sull'ordine «urgente»") == 0
+    return out
+
+
+def cli_code(*args) -> int:
+    from toolkit.cli.app import _register, run
+
+    _register()
+    return run([str(a) for a in args])
+
+
+@pytest.fixture
+def desks(tmp_path, april):
+    """Two copies of April's desk: one stays on SQLite, the other moves; and an empty database."""
+    alone, team = tmp_path / "alone", tmp_path / "team"
+    for folder in (alone, team):
+        shutil.copytree(april, folder)
+    with pg_databases(1) as (url,):
+        yield alone / WORKBOOK, team / WORKBOOK, url
+
+
+def values(path) -> dict[str, list[tuple]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+    finally:
+        book.close()
+
+
+def sqlite_counts(file) -> dict[str, int]:
+    with sqlite3.connect(file) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                            "AND name NOT LIKE 'sqlite_%'")]
+        return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
+
+
+def test_april_moves_whole_and_every_output_reads_the_same(capsys, desks):
+    alone, team, url = desks
+    before = sqlite_counts(team.with_name(OWN))
+    code, said = cli(capsys, "ledger", "move", team, "--to", url)
+    assert code == 0, said
+    assert not team.with_name(OWN).exists() and team.with_name(MOVED).is_file()
+    orders, ddts, invoices = (stored(f"sqlite:///{alone.with_name(OWN)}")[k]
+                              for k in ("orders", "deliveries", "invoices"))
+    assert f"{orders} ordini" in said and "OC-2026-00188" in said and "FT-2026-00074" in said
+    with reading(open_ledger(url)) as conn:
+        assert tables_in(conn) == set(before) == set(schema.metadata.tables), "every table of the file, none left out"
+        after = {name: conn.execute(select(func.count()).select_from(schema.metadata.tables[name])).scalar_one()
+                 for name in before}
+    assert after == {**before, "events": before["events"] + 1}, "each table's rows, and the move logged"
+
+    for verb in (["invoice", "list"], ["orders", "list"], ["payments", "status", "--json"], ["requests", "list"]):
+        on_sqlite = cli(capsys, *verb, alone)
+        on_server = cli(capsys, *verb, team, "--ledger", url)
+        assert on_sqlite[0] == on_server[0] == 0 and on_sqlite[1] == on_server[1], verb
+    assert "Più caffè, sconto di 12,50 € sull'ordine «urgente»" in on_server[1]
+    for args in (["print", "invoices", "--date", "2026-04-01", "--to", "2026-04-30"],
+                 ["print", "ddt", "--date", "2026-04-01", "--to", "2026-04-30"],
+                 ["report", "fatturato", "--from", "2026-04-01", "--to", "2026-04-30"],
+                 ["report", "scadenziario", "--from", "2026-04-01", "--to", "2026-05-31"]):
+        written = []
+        for workbook, ledger in ((alone, []), (team, ["--ledger", url])):
+            out = workbook.parent / f"{args[1]}-{args[2]}.xlsx"
+            code, said = cli(capsys, *args[:2], workbook, *args[2:], "--out", out, *ledger)
+            assert code == 0, said
+            written.append(values(out))
+        assert written[0] == written[1], args
+
+
+def test_the_next_order_ddt_and_invoice_follow_the_desks_last(capsys, desks):
+    alone, team, url = desks
+    assert cli(capsys, "ledger", "move", team, "--to", url)[0] == 0
+    days = ((["orders", "create"], ["--date", "2026-05-04"]), (["ship"], ["--date", "2026-05-04", "--all"]),
+            (["invoice"], ["--month", "2026-05", "--final", "--out"]))
+    for verb, args in days:
+        for workbook, ledger in ((alone, []), (team, ["--ledger", url])):
+            out = [workbook.parent / "maggio"] if verb == ["invoice"] else []
+            code, said = cli(capsys, *verb, workbook, *args, *out, *ledger)
+            assert code in (0, 1), said
+    for table in (schema.orders, schema.deliveries, schema.invoices):
+        on_sqlite = numbers(f"sqlite:///{alone.with_name(OWN)}", table)
+        assert numbers(url, table) == on_sqlite, table.name
+    assert "OC-2026-00189" in numbers(url, schema.orders)
+    assert "DDT-2026-00137" in numbers(url, schema.deliveries)
+    assert "FT-2026-00075" in numbers(url, schema.invoices)
+
+
+def test_the_workbook_without_the_team_ledger_is_refused_after_the_move(capsys, desks):
+    _, team, url = desks
+    assert cli(capsys, "ledger", "move", team, "--to", url)[0] == 0
+    code, said = cli(capsys, "orders", "create", team, "--date", "2026-05-04")
+    assert code == 2 and "è stato spostato nel registro del team" in said and str(team.with_name(MOVED)) in said
+    assert not team.with_name(OWN).exists(), "no new ledger numbered from 1"
+    code, said = cli(capsys, "invoice", "list", team)
+    assert code == 2 and "TOOLKIT_LEDGER_URL" in said
+
+
+def test_a_team_ledger_holding_documents_is_refused(capsys, desks):
+    alone, team, url = desks
+    assert cli(capsys, "ledger", "move", team, "--to", url)[0] == 0
+    before = stored(url)
+    code, said = cli(capsys, "ledger", "move", alone, "--to", url)
+    assert code == 2 and "contiene già dei documenti" in said and "Non ho scritto nulla" in said, said
+    assert stored(url) == before and alone.with_name(OWN).is_file() and not alone.with_name(MOVED).exists()
+
+
+def test_a_failed_check_leaves_the_team_ledger_as_it_was(capsys, desks, monkeypatch):
+    import toolkit.ledger.move as move
+
+    _, team, url = desks
+    counted = move._figures
+    monkeypatch.setattr(move, "_figures", lambda conn, table: counted(conn, table) + (conn.dialect.name == "postgresql",))
+    code, said = cli(capsys, "ledger", "move", team, "--to", url)
+    assert code == 2 and "ho annullato tutto" in said, said
+    with reading(open_ledger(url)) as conn:
+        assert not any(conn.execute(select(func.count()).select_from(t)).scalar_one()
+                       for t in schema.metadata.sorted_tables if t is not schema.schema_version)
+    assert team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()
+
+
+def test_a_newer_ledger_is_refused(capsys, desks):
+    _, team, url = desks
+    with sqlite3.connect(team.with_name(OWN)) as conn:
+        conn.execute("UPDATE schema_version SET version = 99")
+    code, said = cli(capsys, "ledger", "move", team, "--to", url)
+    assert code == 2 and "più recente di questo toolkit" in said, said
+    assert stored(url) == {"orders": 0, "deliveries": 0, "invoices": 0} and team.with_name(OWN).is_file()
+
+
+def test_an_older_ledger_is_upgraded_and_moved(capsys, tmp_path, sample_master, sample_workbook):
+    from older_ledgers import older_ledger
+
+    if not PG_URL:
+        pytest.skip(PG_REASON)
+    workbook = tmp_path / WORKBOOK
+    shutil.copyfile(sample_workbook, workbook)
+    older_ledger(tmp_path, sample_master, 33, "ALTER TABLE orders DROP COLUMN parties_id")
+    (tmp_path / "v33.sqlite").rename(workbook.with_name(OWN))
+    with pg_databases(1) as (team,):
+        code, said = cli(capsys, "ledger", "move", workbook, "--to", team)
+        assert code == 0, said
+        assert numbers(team, schema.orders) == numbers(sqlite_url_of(workbook.with_name(MOVED)), schema.orders)
+        with reading(open_ledger(team)) as conn:
+            assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == schema.SCHEMA_VERSION
+
+
+def sqlite_url_of(file) -> str:
+    return f"sqlite:///{file}"
+
+
+def test_a_server_not_reached_is_refused(capsys, desks):
+    _, team, _ = desks
+    code, said = cli(capsys, "ledger", "move", team, "--to", "postgresql://toolkit:toolkit@127.0.0.1:1/nessuno")
+    assert code == 2 and "Non riesco ad aprire il registro" in said, said
+    assert team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()
+
+
+def test_a_colleague_writing_the_file_is_waited_for_then_refused(capsys, desks):
+    _, team, url = desks
+    colleague = sqlite3.connect(team.with_name(OWN), isolation_level=None)
+    colleague.execute("BEGIN IMMEDIATE")
+    try:
+        code, said = cli(capsys, "ledger", "move", team, "--to", url, "--wait", "0")
+    finally:
+        colleague.execute("ROLLBACK")
+        colleague.close()
+    assert code == 2 and "occupato" in said and "non ho scritto nulla" in said, said
+    assert stored(url) == {"orders": 0, "deliveries": 0, "invoices": 0} and team.with_name(OWN).is_file()
+
+
+def test_a_target_that_is_not_postgresql_and_a_missing_file_are_refused(capsys, desks, tmp_path):
+    alone, _, url = desks
+    code, said = cli(capsys, "ledger", "move", alone, "--to", f"sqlite:///{tmp_path / 'altro.sqlite'}")
+    assert code == 2 and "non è un registro PostgreSQL" in said, said
+    code, said = cli(capsys, "ledger", "move", tmp_path / "nessuna.xlsx", "--to", url)
+    assert code == 2 and "Non c'è un registro SQLite da spostare" in said, said

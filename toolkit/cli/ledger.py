@@ -1,0 +1,64 @@
+"""`toolkit ledger move`: the one-off move of a desk's SQLite ledger into the team's PostgreSQL
+ledger, for whoever sets the team up (no button: it is done once, from a terminal)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from toolkit.cli import output
+from toolkit.cli.output import JsonOption, LangOption, WaitOption
+
+ledger_app = typer.Typer(no_args_is_help=True, help=(
+    "Il registro: spostarlo nel registro del team (PostgreSQL). The ledger: moving it into the team's ledger "
+    "(PostgreSQL)."))
+
+
+@ledger_app.command("move")
+def move_cmd(workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
+             to: str = typer.Option(..., "--to", envvar="TOOLKIT_LEDGER_URL", metavar="postgresql://…",
+                                    help="Il registro del team, vuoto / the team ledger, empty."),
+             source: Path | None = typer.Option(None, "--from", metavar="FILE.sqlite",
+                                                help="Il file SQLite (predefinito: quello accanto alla cartella) / "
+                                                     "the SQLite file (default: the one beside the workbook)."),
+             json: bool = JsonOption, wait: float = WaitOption, lang: str | None = LangOption) -> None:
+    """Sposta lo storico del registro SQLite nel registro PostgreSQL del team. Move the SQLite ledger's history
+    into the team's PostgreSQL ledger.
+
+    Exit 0 when moved, 2 when refused (a team ledger with documents, a server not reached, a newer ledger, a
+    colleague writing): nothing written.
+    """
+    from toolkit.services.ledger_move import move_ledger
+
+    output.set_workbook(workbook)
+    output.set_lang(lang)
+    done = move_ledger(workbook, to, source, wait=wait, notify=output.notice)
+    moved = done.moved
+    if json:
+        output.reply({"ledger": done.target, "file": str(done.kept_as), "orders": moved.orders, "ddts": moved.ddts,
+                      "invoices": moved.invoices, "rows": moved.rows, "last_numbers": moved.last_numbers},
+                     done.problems)
+        output.exit_for(done.problems)
+        return
+    rows = sum(moved.rows.values())
+    if output.lang() == "it":
+        typer.echo(f"Spostati nel registro del team {done.target}: {moved.orders} ordini, {moved.ddts} DDT, "
+                   f"{moved.invoices} fatture e note di credito ({rows} righe in {len(moved.rows)} tabelle, "
+                   "controllate: righe e importi uguali).")
+        typer.echo(f"Ultimi numeri: {', '.join(moved.last_numbers) or 'nessuno'}.")
+        typer.echo(f"Il file di prima ora è {done.kept_as}: conservalo. Da ora indica il registro del team con "
+                   "--ledger o TOOLKIT_LEDGER_URL.")
+    else:
+        typer.echo(f"Moved into the team ledger {done.target}: {moved.orders} orders, {moved.ddts} DDTs, "
+                   f"{moved.invoices} invoices and credit notes ({rows} rows in {len(moved.rows)} tables, checked: "
+                   "rows and amounts equal).")
+        typer.echo(f"Last numbers: {', '.join(moved.last_numbers) or 'none'}.")
+        typer.echo(f"The file it was is now {done.kept_as}: keep it. From now on name the team ledger with "
+                   "--ledger or TOOLKIT_LEDGER_URL.")
+    output.print_problems(done.problems)
+    output.exit_for(done.problems)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(ledger_app, name="ledger")

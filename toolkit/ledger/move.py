@@ -1,0 +1,182 @@
+"""Moving a desk's SQLite ledger into the team's PostgreSQL ledger, whole, in one transaction.
+
+A desk starts alone on the SQLite file beside its workbook; a team shares PostgreSQL. The
+history moves as it is: every table of the schema (`schema.metadata`, so a table added later
+moves with the rest), every row with its id, the numbering counters with them, so the next
+order, DDT and invoice follow the last ones the desk issued. The copy holds the SQLite write
+lock (a colleague writing is waited for, then refused) and fills the server inside one
+transaction that commits only once each table's rows and money sums agree on both sides: a
+failure leaves the server as it was. Rows stream from the file to a COPY per table, a batch
+at a time, so a large ledger needs no more memory than a small one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BigInteger, Connection, Dialect, Table, func, inspect, select, type_coerce
+from sqlalchemy.exc import OperationalError
+
+from toolkit.basics.problems import UnusableInput, define
+from toolkit.ledger import copy_in, schema
+from toolkit.ledger.db import (
+    LEDGER_UNREACHABLE,
+    Ledger,
+    _create_or_upgrade,
+    _engine,
+    _locked,
+    as_url,
+    document_number,
+    log_event,
+    user,
+    writing,
+)
+from toolkit.ledger.lock import Holder, Patience
+from toolkit.ledger.types import Scaled
+
+TARGET_NOT_EMPTY = define(
+    "ledger-move-target-not-empty", "error",
+    it="Il registro {url} contiene già dei documenti ({found}): ci sposto un registro SQLite solo se è vuoto, "
+       "perché i due storici si mescolerebbero e i numeri si ripeterebbero. Non ho scritto nulla. Indica con "
+       "--to un database nuovo e vuoto.",
+    en="The ledger {url} holds documents already ({found}): a SQLite ledger is moved only into an empty one, "
+       "as the two histories would mix and numbers repeat. Nothing was written. Name a new, empty database "
+       "with --to.")
+TARGET_NOT_POSTGRESQL = define(
+    "ledger-move-target-not-postgresql", "error",
+    it="--to {url} non è un registro PostgreSQL: il registro SQLite si sposta nel registro del team, "
+       "--to postgresql://utente:password@server/database.",
+    en="--to {url} is not a PostgreSQL ledger: the SQLite ledger moves into the team's ledger, "
+       "--to postgresql://user:password@server/database.")
+MISMATCH = define(
+    "ledger-move-mismatch", "error",
+    it="Dopo la copia la tabella {table} non torna ({found} nel registro del team, {expected} nel file): ho "
+       "annullato tutto, il registro del team è rimasto com'era. Segnalalo con il comando che l'ha prodotto.",
+    en="After the copy the table {table} does not agree ({found} in the team ledger, {expected} in the file): "
+       "everything was undone, the team ledger is as it was. Report it with the command that caused it.")
+
+BATCH = 10_000
+"""Rows read from the SQLite file at a time."""
+
+MOVED_EVENT = "ledger-moved"
+"""The event the team ledger logs for the move, naming the file the history came from."""
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What a move copied: rows per table, documents, and the last number of each series."""
+
+    rows: dict[str, int]
+    orders: int
+    ddts: int
+    invoices: int
+    last_numbers: list[str]
+    """The last number drawn in each series, in its latest year (`OC-2026-00042`)."""
+
+
+def tables() -> list[Table]:
+    """Every table of the ledger's schema, each after those it refers to."""
+    return list(schema.metadata.sorted_tables)
+
+
+def move(source: Ledger, target: Ledger) -> Moved:
+    """Copy the SQLite ledger `source` (at this toolkit's schema: opening it upgraded it) into
+    `target` (`server`), a PostgreSQL ledger with no documents (made or upgraded here, in the same
+    transaction), and check each table's rows and money sums. Nothing is written to `source`."""
+    with writing(source) as old, _locked(target) as new:
+        _create_or_upgrade(target, new)
+        _refuse_unless_empty(target, new)
+        for table in tables():
+            if table is not schema.schema_version:  # made with the target's schema, at the same version
+                copy_in.copy_rows(new, table, [c.name for c in table.columns], _rows(old, table, new.dialect))
+        _continue_ids(new)
+        figures = {table.name: _figures(old, table) for table in tables()}
+        for table in tables():
+            if (found := _figures(new, table)) != figures[table.name]:
+                raise UnusableInput(MISMATCH(None, table=table.name, found=found, expected=figures[table.name]))
+        log_event(new, MOVED_EVENT, "ledger", detail=str(source.file))
+        return _summary(new, {name: counted[0] for name, counted in figures.items()})
+
+
+def _refuse_unless_empty(target: Ledger, conn: Connection) -> None:
+    """A ledger with any row beyond its schema version is someone's: refused, naming what it holds."""
+    found = {table.name: count for table in tables() if table is not schema.schema_version
+             if (count := conn.execute(select(func.count()).select_from(table)).scalar_one())}
+    if found:
+        shown = ", ".join(f"{name} {count}" for name, count in sorted(found.items()))
+        raise UnusableInput(TARGET_NOT_EMPTY(None, url=target.url, found=shown))
+
+
+def _rows(conn: Connection, table: Table, to: Dialect) -> Iterator[tuple[Any, ...]]:
+    """`table`'s rows in the file, by primary key, each value as PostgreSQL's driver takes it: a
+    scaled amount stays the integer it is stored as, a date is read as a date, a flag as a flag."""
+    columns = [_stored(c) for c in table.columns]
+    converters = [c.type.dialect_impl(to).bind_processor(to) for c in columns]
+    statement = select(*columns).order_by(*table.primary_key.columns)
+    result = conn.execution_options(yield_per=BATCH).execute(statement)
+    for batch in result.partitions():
+        for row in batch:
+            yield tuple(value if convert is None or value is None else convert(value)
+                        for value, convert in zip(row, converters))
+
+
+def _stored(column: Any) -> Any:
+    """A `Scaled` column as the integer it stores; any other as itself."""
+    return type_coerce(column, BigInteger).label(column.name) if isinstance(column.type, Scaled) else column
+
+
+def _continue_ids(conn: Connection) -> None:
+    """Each id sequence set past the ids copied, so the next row gets the next id: the rows
+    came in with their own ids, which leave a serial column's sequence where it was."""
+    for table in tables():
+        for column in table.primary_key.columns:
+            sequence = conn.exec_driver_sql("SELECT pg_get_serial_sequence(%(t)s, %(c)s)",
+                                            {"t": table.name, "c": column.name}).scalar()
+            if sequence is None:
+                continue
+            last = conn.execute(select(func.max(column))).scalar()
+            conn.exec_driver_sql("SELECT setval(%(s)s, %(n)s, %(called)s)",
+                                 {"s": sequence, "n": last or 1, "called": last is not None})
+
+
+def _figures(conn: Connection, table: Table) -> tuple[int, ...]:
+    """`table`'s row count and the sum of each scaled column (money, quantities, prices) as the
+    integers stored: equal in both ledgers when every row came across exactly."""
+    sums = [func.coalesce(func.sum(type_coerce(c, BigInteger)), 0) for c in table.columns if isinstance(c.type, Scaled)]
+    return tuple(int(x) for x in conn.execute(select(func.count(), *sums).select_from(table)).one())
+
+
+def _summary(conn: Connection, rows: dict[str, int]) -> Moved:
+    from toolkit.ledger.counts import document_counts
+
+    orders, ddts, invoices = document_counts(conn)
+    c = schema.counters.c
+    latest = select(c.series, func.max(c.year).label("year")).group_by(c.series).subquery()
+    last = conn.execute(select(c.series, c.year, c.last).join(latest, (c.series == latest.c.series)
+                                                              & (c.year == latest.c.year)).order_by(c.series))
+    return Moved(rows, orders, ddts, invoices, [document_number(s, y, n) for s, y, n in last])
+
+
+def tables_in(conn: Connection) -> set[str]:
+    """The tables a ledger's database holds (SQLite's own left out)."""
+    return {name for name in inspect(conn).get_table_names() if not name.startswith("sqlite_")}
+
+
+
+def server(url: str, patience: Patience, action: str) -> Ledger:
+    """The PostgreSQL ledger at `url` as it is, neither made nor upgraded (`move` does that in
+    its own transaction), once a connection to it has been opened: an unreachable server is
+    told now, before the file is locked."""
+    ledger = Ledger(_engine(as_url(url), Holder(user(), action)), patience, action)
+    if ledger.is_sqlite:
+        raise UnusableInput(TARGET_NOT_POSTGRESQL(None, url=ledger.url))
+    try:
+        with ledger.engine.connect():
+            pass
+    except OperationalError as exc:
+        ledger.engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+        raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)) from None
+    return ledger

@@ -1,0 +1,76 @@
+"""`toolkit ledger move`: a desk's SQLite ledger into the team's PostgreSQL ledger, once.
+
+The history moves whole (`toolkit.ledger.move`), then the file is renamed
+(`toolkit.ledger.db.moved_file`), kept to reprint what it issued: the workbook's commands no
+longer find a ledger beside it, and refuse rather than start a new one numbered from 1
+(`LEDGER_MOVED`), until told the team's (`--ledger`, `TOOLKIT_LEDGER_URL`). A SQLite ledger
+of an older schema is upgraded first, as any command would upgrade it; one of a newer schema
+is refused as every command refuses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.basics.problems import Problem, UnusableInput, define
+from toolkit.ledger import open_ledger
+from toolkit.ledger.db import default_file, moved_file, sqlite_url
+from toolkit.ledger.lock import Patience
+from toolkit.ledger.move import Moved, move, server
+
+NOTHING_TO_MOVE = define(
+    "ledger-move-nothing-to-move", "error",
+    it="Non c'è un registro SQLite da spostare: {file} non esiste. Se il registro della cartella è in un altro "
+       "file, indicalo con --from.",
+    en="There is no SQLite ledger to move: {file} does not exist. If the workbook's ledger is another file, "
+       "name it with --from.")
+MOVED_NAME_TAKEN = define(
+    "ledger-move-name-taken", "error",
+    it="Dopo lo spostamento il file {file} prenderebbe il nome {moved}, che esiste già (uno spostamento di "
+       "prima?): non ho scritto nulla. Sposta {moved} in un'altra cartella, poi ripeti.",
+    en="After the move the file {file} would be renamed {moved}, which exists already (an earlier move?): "
+       "nothing was written. Move {moved} to another folder, then try again.")
+NOT_RENAMED = define(
+    "ledger-move-not-renamed", "error",
+    it="Lo storico è nel registro del team, ma non ho potuto rinominare {file} in {moved} ({reason}): rinominalo "
+       "tu, chiuso ogni programma che lo usa, perché nessuno continui per sbaglio sul file.",
+    en="The history is in the team ledger, but {file} could not be renamed {moved} ({reason}): rename it "
+       "yourself, with every program using it closed, so that nobody goes on in the file by mistake.")
+
+
+@dataclass(frozen=True)
+class LedgerMoved:
+    moved: Moved
+    source: Path
+    kept_as: Path
+    """What the SQLite file is called now."""
+    target: str
+    """The team ledger's address, password hidden."""
+    problems: list[Problem]
+
+
+def move_ledger(workbook: Path, to: str, source: Path | None = None, *, wait: float = 30.0,
+                notify: Callable[[Problem], None] | None = None, action: str = "toolkit ledger move") -> LedgerMoved:
+    """Move the SQLite ledger beside `workbook` (or `source`) into the PostgreSQL ledger `to`."""
+    file = (source or default_file(workbook)).expanduser().resolve()
+    kept_as = moved_file(file) if file.name.endswith(".ledger.sqlite") else file.with_name(file.stem + "-moved.sqlite")
+    if not file.is_file():
+        raise UnusableInput(NOTHING_TO_MOVE(None, file=file))
+    if kept_as.exists():
+        raise UnusableInput(MOVED_NAME_TAKEN(None, file=file, moved=kept_as))
+    patience = Patience(wait, notify)
+    target = server(to, patience, action)
+    old = open_ledger(sqlite_url(file), patience=patience, action=action)
+    try:
+        moved = move(old, target)
+    finally:
+        old.engine.dispose()
+        target.engine.dispose()
+    problems: list[Problem] = []
+    try:
+        file.rename(kept_as)
+    except OSError as exc:
+        problems.append(NOT_RENAMED(None, file=file, moved=kept_as, reason=exc.strerror or str(exc)))
+    return LedgerMoved(moved, file, kept_as, target.url, problems)
