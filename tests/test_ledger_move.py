@@ -121,10 +121,18 @@ def test_the_next_order_ddt_and_invoice_follow_the_desks_last(capsys, desks):
     assert "FT-2026-00075" in numbers(url, schema.invoices)
 
 
-def test_the_workbook_without_the_team_ledger_is_refused_after_the_move(capsys, desks):
+def test_the_workbook_goes_on_with_the_team_ledger_and_without_it_is_refused(capsys, desks, monkeypatch):
+    """Before the move an empty team ledger was refused beside the SQLite history; after it the
+    workbook works with TOOLKIT_LEDGER_URL, and without it finds no ledger of its own to start from 1."""
     _, team, url = desks
-    assert cli(capsys, "ledger", "move", team, "--to", url)[0] == 0
+    monkeypatch.setenv("TOOLKIT_LEDGER_URL", url)
     code, said = cli(capsys, "orders", "create", team, "--date", "2026-05-04")
+    assert code == 2 and "toolkit ledger move" in said, said
+    assert cli(capsys, "ledger", "move", team)[0] == 0, "--to from TOOLKIT_LEDGER_URL"
+    code, said = cli(capsys, "orders", "create", team, "--date", "2026-05-04")
+    assert code == 0, said
+    monkeypatch.delenv("TOOLKIT_LEDGER_URL")
+    code, said = cli(capsys, "orders", "create", team, "--date", "2026-05-05")
     assert code == 2 and "è stato spostato nel registro del team" in said and str(team.with_name(MOVED)) in said
     assert not team.with_name(OWN).exists(), "no new ledger numbered from 1"
     code, said = cli(capsys, "invoice", "list", team)

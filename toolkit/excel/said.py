@@ -490,16 +490,25 @@ BY_BUTTON: dict[str, dict[str, str]] = {
     "ledger-history-beside": {
         "it": "Il registro del team {ledger} (TOOLKIT_LEDGER_URL) è ancora vuoto, ma accanto alla cartella di lavoro "
               "c'è il suo registro {file} con i documenti emessi finora. Nel registro del team ordini, DDT, fatture e "
-              "nomi dei file delle fatture elettroniche ripartirebbero da 1, ripetendo numeri già inviati, e il "
-              "toolkit non sa ancora trasferire un registro SQLite in PostgreSQL: non ho fatto nulla. Per continuare "
-              "con il registro accanto alla cartella togli TOOLKIT_LEDGER_URL e riapri Excel; per iniziare davvero "
-              "da zero il registro del team, sposta {file} in un'altra cartella e conservalo.",
+              "nomi dei file delle fatture elettroniche ripartirebbero da 1, ripetendo numeri già inviati: non ho "
+              "fatto nulla. Chi ha preparato il registro del team vi sposti prima lo storico, dalla riga di comando, "
+              "toolkit ledger move \"{workbook}\" --to {ledger}. Per continuare invece con il registro accanto alla cartella "
+              "togli TOOLKIT_LEDGER_URL e riapri Excel; per iniziare davvero da zero il registro del team, sposta "
+              "{file} in un'altra cartella e conservalo.",
         "en": "The team ledger {ledger} (TOOLKIT_LEDGER_URL) is still empty, but the workbook's own ledger {file} "
               "beside it holds the documents issued so far. In the team ledger orders, DDTs, invoices and e-invoice "
-              "file names would start from 1 again, repeating numbers already sent, and the toolkit cannot yet move "
-              "a SQLite ledger into PostgreSQL: nothing was done. To go on with the ledger beside the workbook, "
-              "remove TOOLKIT_LEDGER_URL and reopen Excel; to start the team ledger from scratch on purpose, move "
-              "{file} to another folder and keep it."},
+              "file names would start from 1 again, repeating numbers already sent: nothing was done. Whoever set up "
+              "the team ledger should move the history into it first, from the command line, toolkit ledger move "
+              "\"{workbook}\" --to {ledger}. To go on with the ledger beside the workbook instead, remove "
+              "TOOLKIT_LEDGER_URL and reopen Excel; to start the team ledger from scratch on purpose, move {file} to "
+              "another folder and keep it."},
+    "ledger-moved": {
+        "it": "Il registro di {workbook} è stato spostato nel registro del team (PostgreSQL): il file di prima è "
+              "{moved}, conservato per ristampare. Non ho fatto nulla. Imposta su questo PC la variabile "
+              "TOOLKIT_LEDGER_URL con l'indirizzo del registro del team (chiedilo a chi l'ha preparato) e riapri Excel.",
+        "en": "The ledger of {workbook} was moved into the team's ledger (PostgreSQL): the file it was is {moved}, "
+              "kept to reprint. Nothing was done. Set on this PC the TOOLKIT_LEDGER_URL variable to the team "
+              "ledger's address (ask whoever set it up) and reopen Excel."},
     "ledger-no-rights": {
         "it": "L'utente del registro PostgreSQL non ha i permessi necessari ({reason}): non è stato registrato nulla. "
               "I pulsanti usano il registro di TOOLKIT_LEDGER_URL: chiedi all'amministratore del database di dare a "
@@ -520,13 +529,13 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "it": "Il file {path} non è un registro del toolkit utilizzabile ({reason}): non ho scritto nulla. "
               "Ripristinalo da una copia di sicurezza (i pulsanti usano il registro accanto alla cartella, o quello "
               "di TOOLKIT_LEDGER_URL).",
-        "en": "The file {path} is not a usable toolkit ledger ({reason}): nothing was written. Restore it from a "
+        "en": "The file {path} is not a usable ledger of the toolkit ({reason}): nothing was written. Restore it from a "
               "backup (the buttons use the ledger beside the workbook, or the one in TOOLKIT_LEDGER_URL)."},
     "ledger-of-another-program": {
         "it": "Il file {path} è il database di un altro programma, non un registro del toolkit: non ho scritto "
               "nulla. Ripristina il registro da una copia di sicurezza (i pulsanti usano il registro accanto alla "
               "cartella, o quello di TOOLKIT_LEDGER_URL).",
-        "en": "The file {path} is another program's database, not a toolkit ledger: nothing was written. Restore "
+        "en": "The file {path} is another program's database, not a ledger of the toolkit: nothing was written. Restore "
               "the ledger from a backup (the buttons use the ledger beside the workbook, or the one in "
               "TOOLKIT_LEDGER_URL)."},
 }

@@ -34,15 +34,16 @@ HISTORY_BESIDE = define(
     "ledger-history-beside", "error",
     it="Il registro del team {ledger} è ancora vuoto, ma accanto alla cartella c'è il suo registro {file} con i "
        "documenti emessi finora. Nel registro del team ordini, DDT, fatture e nomi dei file delle fatture "
-       "elettroniche ripartirebbero da 1, ripetendo numeri già inviati, e il toolkit non sa ancora trasferire un "
-       "registro SQLite in PostgreSQL: non ho scritto nulla. Continua con il registro SQLite (togli --ledger o "
-       "TOOLKIT_LEDGER_URL); per iniziare davvero da zero il registro del team, sposta {file} in un'altra cartella "
-       "e conservalo per ristampare i documenti emessi.",
+       "elettroniche ripartirebbero da 1, ripetendo numeri già inviati: non ho scritto nulla. Sposta prima lo "
+       "storico nel registro del team: toolkit ledger move \"{workbook}\" --to {ledger}. Oppure continua con il "
+       "registro SQLite (togli --ledger o TOOLKIT_LEDGER_URL); per iniziare davvero da zero il registro del team, "
+       "sposta {file} in un'altra cartella e conservalo per ristampare i documenti emessi.",
     en="The team ledger {ledger} is still empty, but the workbook's own ledger {file} beside it holds the documents "
        "issued so far. In the team ledger orders, DDTs, invoices and e-invoice file names would start from 1 again, "
-       "repeating numbers already sent, and the toolkit cannot yet move a SQLite ledger into PostgreSQL: nothing "
-       "was written. Go on with the SQLite ledger (drop --ledger or TOOLKIT_LEDGER_URL); to start the team ledger "
-       "from scratch on purpose, move {file} to another folder and keep it to reprint the documents it issued.")
+       "repeating numbers already sent: nothing was written. Move the history into the team ledger first: toolkit "
+       "ledger move \"{workbook}\" --to {ledger}. Or go on with the SQLite ledger (drop --ledger or "
+       "TOOLKIT_LEDGER_URL); to start the team ledger from scratch on purpose, move {file} to another folder and "
+       "keep it to reprint the documents it issued.")
 ANOTHER_SELLER = define(
     "ledger-of-another-seller", "error",
     it="Il registro {ledger} contiene i documenti di {stored} (partita IVA {stored_vat}), ma il foglio Impostazioni "
@@ -116,8 +117,8 @@ class Session:
 def _refuse_history_beside(ledger: Ledger, workbook: Path) -> None:
     """A team's new, empty PostgreSQL ledger while the workbook's own SQLite ledger beside it
     holds the documents issued so far: the team database would number orders, DDTs, invoices
-    and e-invoice file names from 1 again, repeating numbers already sent, and the toolkit has
-    no way yet to move a SQLite ledger's history into PostgreSQL. Refused, saying how to go on."""
+    and e-invoice file names from 1 again, repeating numbers already sent. Refused, saying how
+    to go on: first `toolkit ledger move`, after which the file is no longer beside it."""
     from toolkit.ledger.counts import document_counts
     from toolkit.ledger.db import default_file, documents_in_file
 
@@ -128,7 +129,7 @@ def _refuse_history_beside(ledger: Ledger, workbook: Path) -> None:
         if any(document_counts(conn)):
             return
     ledger.engine.dispose()
-    raise UnusableInput(HISTORY_BESIDE(None, ledger=ledger.url, file=own))
+    raise UnusableInput(HISTORY_BESIDE(None, ledger=ledger.url, file=own, workbook=workbook))
 
 
 def _another_seller(ledger: Ledger, stored: Seller, settings: Settings, by_button: bool) -> Problem:
