@@ -26,7 +26,8 @@ MOVED = WORKBOOK + ".ledger-moved.sqlite"
 
 @pytest.fixture(scope="module")
 def april(tmp_path_factory):
-    """The demo's April on its SQLite ledger, with a customer's request whose text has accents and €."""
+    """The demo's April on its SQLite ledger, with a customer's request whose text has accents and €,
+    and a payment (the demo records none)."""
     if not PG_URL:
         pytest.skip(PG_REASON)
     from toolkit.services.demo import run_demo
@@ -35,6 +36,8 @@ def april(tmp_path_factory):
     run_demo(out)
     assert cli_code("requests", "add", out / WORKBOOK, "--customer", "C001", "--kind", "reclamo",
                     "--text", "Più caffè, sconto di 12,50 € sull'ordine «urgente»") == 0
+    assert cli_code("payments", "record", out / WORKBOOK, "--invoice", "FT-2026-00001", "--date", "2026-05-02",
+                    "--amount", "100,07", "--reference", "CRO 0042 – saldo parziale") == 0
     return out
 
 
@@ -70,11 +73,17 @@ def sqlite_counts(file) -> dict[str, int]:
         return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
 
 
-def test_april_moves_whole_and_every_output_reads_the_same(capsys, desks):
+def test_april_moves_whole_and_every_output_reads_the_same(capsys, desks, monkeypatch):
+    import toolkit.ledger.move as move
+
     alone, team, url = desks
     before = sqlite_counts(team.with_name(OWN))
+    copied, copy_rows = [], move.copy_in.copy_rows
+    monkeypatch.setattr(move.copy_in, "copy_rows", lambda conn, table, *rest: (copied.append(table.name),
+                                                                               copy_rows(conn, table, *rest)))
     code, said = cli(capsys, "ledger", "move", team, "--to", url)
     assert code == 0, said
+    assert set(copied) == set(before) - {"schema_version"}, "a table of the schema, empty or not, is copied"
     assert not team.with_name(OWN).exists() and team.with_name(MOVED).is_file()
     orders, ddts, invoices = (stored(f"sqlite:///{alone.with_name(OWN)}")[k]
                               for k in ("orders", "deliveries", "invoices"))
