@@ -227,3 +227,66 @@ def test_a_target_that_is_not_postgresql_and_a_missing_file_are_refused(capsys, 
     assert code == 2 and "non è un registro PostgreSQL" in said, said
     code, said = cli(capsys, "ledger", "move", tmp_path / "nessuna.xlsx", "--to", url)
     assert code == 2 and "Non c'è un registro SQLite da spostare" in said, said
+
+
+def test_a_colleague_who_waited_for_the_file_while_it_moved_writes_nothing_into_it(capsys, tmp_path, sample_workbook):
+    """A colleague's command started during the move waits for the file's write lock; the move
+    renames the file before it lets the lock go, and the colleague, given the lock, finds the
+    file moved: its write would reach the file kept to reprint, never the team's ledger."""
+    import threading
+    from datetime import datetime
+
+    from toolkit.basics.problems import UnusableInput
+    from toolkit.ledger.db import writing
+    from toolkit.ledger.lock import Patience
+
+    workbook = tmp_path / WORKBOOK
+    shutil.copyfile(sample_workbook, workbook)
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")[0] == 0
+    colleague = open_ledger(None, workbook, patience=Patience(20))
+    mover = sqlite3.connect(workbook.with_name(OWN), isolation_level=None)
+    mover.execute("BEGIN IMMEDIATE")
+    said = []
+
+    def orders_create():
+        try:
+            with writing(colleague) as conn:
+                conn.execute(schema.events.insert().values(at=datetime(2026, 4, 9), by="anna", action="test", document="x"))
+        except UnusableInput as exc:
+            said.append(exc.problem)
+
+    waiting = threading.Thread(target=orders_create)
+    waiting.start()
+    waiting.join(1.0)
+    workbook.with_name(OWN).rename(workbook.with_name(MOVED))
+    mover.execute("ROLLBACK")
+    mover.close()
+    waiting.join(30)
+    colleague.engine.dispose()
+    assert [p.code for p in said] == ["ledger-moved"]
+    assert str(workbook.with_name(MOVED)) in said[0].message("it")
+    with sqlite3.connect(workbook.with_name(MOVED)) as conn:
+        assert conn.execute("SELECT count(*) FROM events WHERE action = 'test'").fetchone()[0] == 0, "nothing written"
+
+
+def test_the_file_is_renamed_before_its_write_lock_is_let_go(capsys, desks, monkeypatch):
+    import toolkit.services.ledger_move as service
+
+    _, team, url = desks
+    seen, rename = [], service._rename
+
+    def renamed_under_the_lock(file, kept_as):
+        probe = sqlite3.connect(file, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            seen.append("free")
+            probe.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            seen.append("locked")
+        finally:
+            probe.close()
+        rename(file, kept_as)
+
+    monkeypatch.setattr(service, "_rename", renamed_under_the_lock)
+    assert cli(capsys, "ledger", "move", team, "--to", url)[0] == 0
+    assert seen == ["locked"] and team.with_name(MOVED).is_file() and not team.with_name(OWN).exists()

@@ -503,10 +503,10 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "TOOLKIT_LEDGER_URL and reopen Excel; to start the team ledger from scratch on purpose, move {file} to "
               "another folder and keep it."},
     "ledger-moved": {
-        "it": "Il registro di {workbook} è stato spostato nel registro del team (PostgreSQL): il file di prima è "
+        "it": "Il registro {ledger} è stato spostato nel registro del team (PostgreSQL): il file ora è "
               "{moved}, conservato per ristampare. Non ho fatto nulla. Imposta su questo PC la variabile "
               "TOOLKIT_LEDGER_URL con l'indirizzo del registro del team (chiedilo a chi l'ha preparato) e riapri Excel.",
-        "en": "The ledger of {workbook} was moved into the team's ledger (PostgreSQL): the file it was is {moved}, "
+        "en": "The ledger {ledger} was moved into the team's ledger (PostgreSQL): the file is now {moved}, "
               "kept to reprint. Nothing was done. Set on this PC the TOOLKIT_LEDGER_URL variable to the team "
               "ledger's address (ask whoever set it up) and reopen Excel."},
     "ledger-no-rights": {

@@ -136,11 +136,11 @@ MOVED_SUFFIX = ".ledger-moved.sqlite"
 """What a default ledger is renamed to once `toolkit ledger move` has moved it to a team's server."""
 LEDGER_MOVED = define(
     "ledger-moved", "error",
-    it="Il registro di {workbook} è stato spostato nel registro del team (PostgreSQL) con toolkit ledger move: il "
-       "file di prima è {moved}, conservato per ristampare. Non ho scritto nulla. Indica il registro del team con "
+    it="Il registro {ledger} è stato spostato nel registro del team (PostgreSQL) con toolkit ledger move: il "
+       "file ora è {moved}, conservato per ristampare. Non ho scritto nulla. Indica il registro del team con "
        "--ledger postgresql://… o con la variabile TOOLKIT_LEDGER_URL (sui PC con Excel, quella variabile).",
-    en="The ledger of {workbook} was moved into the team's ledger (PostgreSQL) by toolkit ledger move: the file it "
-       "was is {moved}, kept to reprint. Nothing was written. Name the team ledger with --ledger postgresql://… or "
+    en="The ledger {ledger} was moved into the team's ledger (PostgreSQL) by toolkit ledger move: the file is now "
+       "{moved}, kept to reprint. Nothing was written. Name the team ledger with --ledger postgresql://… or "
        "the TOOLKIT_LEDGER_URL variable (on the PCs with Excel, that variable).")
 PATH_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 """A `--ledger` with no `://` ending so is taken for a SQLite file's path."""
@@ -213,9 +213,12 @@ def default_file(workbook: Path) -> Path:
 
 
 def moved_file(ledger_file: Path) -> Path:
-    """What `toolkit ledger move` renames a default ledger to: not a `*.ledger.sqlite`, so no
-    workbook takes it for its own, and still a `.sqlite` file `--ledger` opens to reprint."""
-    return ledger_file.with_name(ledger_file.name[: -len(LEDGER_SUFFIX)] + MOVED_SUFFIX)
+    """What `toolkit ledger move` renames a SQLite ledger to: a default one no longer a
+    `*.ledger.sqlite`, so no workbook takes it for its own, and still a `.sqlite` file
+    `--ledger` opens to reprint (`a.sqlite` becomes `a-moved.sqlite`)."""
+    if ledger_file.name.endswith(LEDGER_SUFFIX):
+        return ledger_file.with_name(ledger_file.name[: -len(LEDGER_SUFFIX)] + MOVED_SUFFIX)
+    return ledger_file.with_name(f"{ledger_file.stem}-moved{ledger_file.suffix}")
 
 
 def sqlite_url(file: Path) -> str:
@@ -377,7 +380,11 @@ def _locked(ledger: Ledger) -> Iterator[Connection]:
 
 @contextmanager
 def _sqlite_locked(ledger: Ledger, waiting: lock.Waiting) -> Iterator[Connection]:
-    """`BEGIN IMMEDIATE`, tried with a short busy timeout so that the wait can be told and bounded."""
+    """`BEGIN IMMEDIATE`, tried with a short busy timeout so that the wait can be told and bounded.
+
+    A ledger `toolkit ledger move` renamed while this one waited (`moved_file`, done under the
+    lock) is refused once the lock is had: the write would go into the file kept to reprint, and
+    never reach the team's ledger."""
     while True:
         conn = ledger.engine.connect().execution_options(writing=True)
         raw = conn.connection.driver_connection
@@ -394,6 +401,10 @@ def _sqlite_locked(ledger: Ledger, waiting: lock.Waiting) -> Iterator[Connection
             continue
         raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         break
+    if ledger.file is not None and not ledger.file.exists() and moved_file(ledger.file).is_file():
+        transaction.rollback()
+        conn.close()
+        raise UnusableInput(LEDGER_MOVED(None, ledger=ledger.file, moved=moved_file(ledger.file)))
     if ledger.file:
         lock.write_holder(ledger.file, Holder(user(), ledger.action, datetime.now()))
     try:
@@ -432,7 +443,7 @@ def _refuse_beside_another(ledger: Ledger, file: Path) -> None:
     if ledger.beside is None:
         return
     if (moved := moved_file(file)).is_file():
-        raise UnusableInput(LEDGER_MOVED(None, workbook=ledger.beside.name, moved=moved))
+        raise UnusableInput(LEDGER_MOVED(None, ledger=file, moved=moved))
     found = others_beside(ledger.beside, file)
     if not found:
         return

@@ -12,7 +12,7 @@ at a time, so a large ledger needs no more memory than a small one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,23 +81,29 @@ def tables() -> list[Table]:
     return list(schema.metadata.sorted_tables)
 
 
-def move(source: Ledger, target: Ledger) -> Moved:
+def move(source: Ledger, target: Ledger, then: Callable[[], None] = lambda: None) -> Moved:
     """Copy the SQLite ledger `source` (at this toolkit's schema: opening it upgraded it) into
     `target` (`server`), a PostgreSQL ledger with no documents (made or upgraded here, in the same
-    transaction), and check each table's rows and money sums. Nothing is written to `source`."""
-    with writing(source) as old, _locked(target) as new:
-        _create_or_upgrade(target, new)
-        _refuse_unless_empty(target, new)
-        for table in tables():
-            if table is not schema.schema_version:  # made with the target's schema, at the same version
-                copy_in.copy_rows(new, table, [c.name for c in table.columns], _rows(old, table, new.dialect))
-        _continue_ids(new)
-        figures = {table.name: _figures(old, table) for table in tables()}
-        for table in tables():
-            if (found := _figures(new, table)) != figures[table.name]:
-                raise UnusableInput(MISMATCH(None, table=table.name, found=found, expected=figures[table.name]))
-        log_event(new, MOVED_EVENT, "ledger", detail=str(source.file))
-        return _summary(new, {name: counted[0] for name, counted in figures.items()})
+    transaction), and check each table's rows and money sums. Nothing is written to `source`.
+
+    `then` runs once the team ledger has committed, with the file's write lock still held (the
+    file renamed away there leaves a colleague who waited for the lock nothing to write into)."""
+    with writing(source) as old:
+        with _locked(target) as new:
+            _create_or_upgrade(target, new)
+            _refuse_unless_empty(target, new)
+            for table in tables():
+                if table is not schema.schema_version:  # made with the target's schema, at the same version
+                    copy_in.copy_rows(new, table, [c.name for c in table.columns], _rows(old, table, new.dialect))
+            _continue_ids(new)
+            figures = {table.name: _figures(old, table) for table in tables()}
+            for table in tables():
+                if (found := _figures(new, table)) != figures[table.name]:
+                    raise UnusableInput(MISMATCH(None, table=table.name, found=found, expected=figures[table.name]))
+            log_event(new, MOVED_EVENT, "ledger", detail=str(source.file))
+            moved = _summary(new, {name: counted[0] for name, counted in figures.items()})
+        then()
+    return moved
 
 
 def _refuse_unless_empty(target: Ledger, conn: Connection) -> None:

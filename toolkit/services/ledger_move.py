@@ -55,7 +55,7 @@ def move_ledger(workbook: Path, to: str, source: Path | None = None, *, wait: fl
                 notify: Callable[[Problem], None] | None = None, action: str = "toolkit ledger move") -> LedgerMoved:
     """Move the SQLite ledger beside `workbook` (or `source`) into the PostgreSQL ledger `to`."""
     file = (source or default_file(workbook)).expanduser().resolve()
-    kept_as = moved_file(file) if file.name.endswith(".ledger.sqlite") else file.with_name(file.stem + "-moved.sqlite")
+    kept_as = moved_file(file)
     if not file.is_file():
         raise UnusableInput(NOTHING_TO_MOVE(None, file=file))
     if kept_as.exists():
@@ -64,13 +64,24 @@ def move_ledger(workbook: Path, to: str, source: Path | None = None, *, wait: fl
     target = server(to, patience, action)
     old = open_ledger(sqlite_url(file), patience=patience, action=action)
     try:
-        moved = move(old, target)
+        moved = move(old, target, then=lambda: _rename(file, kept_as))
     finally:
         old.engine.dispose()
         target.engine.dispose()
     problems: list[Problem] = []
+    if file.exists():
+        try:
+            file.rename(kept_as)
+        except OSError as exc:
+            problems.append(NOT_RENAMED(None, file=file, moved=kept_as, reason=exc.strerror or str(exc)))
+    return LedgerMoved(moved, file, kept_as, target.url, problems)
+
+
+def _rename(file: Path, kept_as: Path) -> None:
+    """The file renamed while its write lock is held, where the system allows it: a colleague
+    who waited for the lock then finds it moved (`toolkit.ledger.db._sqlite_locked`). Windows
+    renames no open file: there it is renamed as soon as it is closed, a moment later."""
     try:
         file.rename(kept_as)
-    except OSError as exc:
-        problems.append(NOT_RENAMED(None, file=file, moved=kept_as, reason=exc.strerror or str(exc)))
-    return LedgerMoved(moved, file, kept_as, target.url, problems)
+    except OSError:
+        pass
