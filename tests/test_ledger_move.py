@@ -146,6 +146,8 @@ def test_the_workbook_goes_on_with_the_team_ledger_and_without_it_is_refused(cap
     assert not team.with_name(OWN).exists(), "no new ledger numbered from 1"
     code, said = cli(capsys, "invoice", "list", team)
     assert code == 2 and "TOOLKIT_LEDGER_URL" in said
+    code, said = cli(capsys, "orders", "create", team, "--date", "2026-05-05", "--ledger", team.with_name(OWN))
+    assert code == 2 and "è stato spostato" in said and not team.with_name(OWN).exists(), "named, it is refused too"
 
 
 def test_a_team_ledger_holding_documents_is_refused(capsys, desks):

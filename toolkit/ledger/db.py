@@ -440,10 +440,10 @@ def _refuse_beside_another(ledger: Ledger, file: Path) -> None:
     new one would issue again order, DDT and invoice numbers already sent, and reading it as
     empty would show the desk's documents as gone. So a default ledger is never created, nor
     read as empty, beside another; naming it (`--ledger`) creates it on purpose."""
-    if ledger.beside is None:
-        return
     if (moved := moved_file(file)).is_file():
         raise UnusableInput(LEDGER_MOVED(None, ledger=file, moved=moved))
+    if ledger.beside is None:
+        return
     found = others_beside(ledger.beside, file)
     if not found:
         return
