@@ -57,6 +57,11 @@ MISMATCH = define(
     en="After the copy the table {table} does not agree ({found} in the team ledger, {expected} in the file): "
        "everything was undone, the team ledger is as it was. Report it with the command that caused it.")
 
+DOCUMENTS = ("orders", "deliveries", "invoices", "payments")
+"""The tables a refusal of a ledger in use names first."""
+SHOWN = 4
+"""How many of a ledger's non-empty tables its refusal names."""
+
 BATCH = 10_000
 """Rows read from the SQLite file at a time."""
 
@@ -107,11 +112,13 @@ def move(source: Ledger, target: Ledger, then: Callable[[], None] = lambda: None
 
 
 def _refuse_unless_empty(target: Ledger, conn: Connection) -> None:
-    """A ledger with any row beyond its schema version is someone's: refused, naming what it holds."""
+    """A ledger with any row beyond its schema version is someone's: refused, naming what it
+    holds, its documents first (a few tables, not the thirty)."""
     found = {table.name: count for table in tables() if table is not schema.schema_version
              if (count := conn.execute(select(func.count()).select_from(table)).scalar_one())}
     if found:
-        shown = ", ".join(f"{name} {count}" for name, count in sorted(found.items()))
+        first = sorted(found, key=lambda name: (name not in DOCUMENTS, DOCUMENTS.index(name) if name in DOCUMENTS else 0, name))
+        shown = ", ".join(f"{name} {found[name]}" for name in first[:SHOWN]) + (", …" if len(first) > SHOWN else "")
         raise UnusableInput(TARGET_NOT_EMPTY(None, url=target.url, found=shown))
 
 
