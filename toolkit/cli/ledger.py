@@ -1,5 +1,6 @@
 """`toolkit ledger move`: the one-off move of a desk's SQLite ledger into the team's PostgreSQL
-ledger, for whoever sets the team up (no button: it is done once, from a terminal)."""
+ledger, for whoever sets the team up (no button: it is done once, from a terminal; no `--json`,
+as `demo` and `workbook build` have none: no program runs it)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import typer
 
 from toolkit.cli import output
-from toolkit.cli.output import JsonOption, LangOption, WaitOption
+from toolkit.cli.output import LangOption, WaitOption
 
 ledger_app = typer.Typer(no_args_is_help=True, help=(
     "Il registro: spostarlo nel registro del team (PostgreSQL). The ledger: moving it into the team's ledger "
@@ -22,7 +23,7 @@ def move_cmd(workbook: Path = typer.Argument(..., help="Cartella anagrafiche / m
              source: Path | None = typer.Option(None, "--from", metavar="FILE.sqlite",
                                                 help="Il file SQLite (predefinito: quello accanto alla cartella) / "
                                                      "the SQLite file (default: the one beside the workbook)."),
-             json: bool = JsonOption, wait: float = WaitOption, lang: str | None = LangOption) -> None:
+             wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Sposta lo storico del registro SQLite nel registro PostgreSQL del team. Move the SQLite ledger's history
     into the team's PostgreSQL ledger.
 
@@ -35,12 +36,6 @@ def move_cmd(workbook: Path = typer.Argument(..., help="Cartella anagrafiche / m
     output.set_lang(lang)
     done = move_ledger(workbook, to, source, wait=wait, notify=output.notice)
     moved = done.moved
-    if json:
-        output.reply({"ledger": done.target, "file": str(done.kept_as), "orders": moved.orders, "ddts": moved.ddts,
-                      "invoices": moved.invoices, "rows": moved.rows, "last_numbers": moved.last_numbers},
-                     done.problems)
-        output.exit_for(done.problems)
-        return
     rows = sum(moved.rows.values())
     if output.lang() == "it":
         typer.echo(f"Spostati nel registro del team {done.target}: {moved.orders} ordini, {moved.ddts} DDT, "
