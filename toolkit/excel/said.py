@@ -474,10 +474,43 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "again later, once {holder} is done."},
     "ledger-unreachable": {
         "it": "Non riesco ad aprire il registro {url}: {reason}. I pulsanti usano il registro accanto alla cartella "
-              "di lavoro, o quello di TOOLKIT_LEDGER_URL: controlla che la sua cartella o il suo server siano "
-              "raggiungibili e l'indirizzo giusto.",
+              "di lavoro, o quello di TOOLKIT_LEDGER_URL o di Registro in Impostazioni: controlla che la sua "
+              "cartella o il suo server siano raggiungibili e l'indirizzo giusto.",
         "en": "Cannot open the ledger {url}: {reason}. The buttons use the ledger beside the workbook, or the one in "
-              "TOOLKIT_LEDGER_URL: check that its folder or server can be reached and the address is right."},
+              "TOOLKIT_LEDGER_URL or in Registro on Impostazioni: check that its folder or server can be reached and "
+              "the address is right."},
+    "ledger-team-not-named": {
+        "it": "Il foglio Impostazioni dice che il registro di questa cartella di lavoro è quello del team (Registro "
+              "«{setting}»), ma nessun registro è indicato: i pulsanti ne userebbero uno nuovo accanto alla cartella, "
+              "con ordini, DDT e fatture numerati di nuovo da 1. Non ho fatto nulla. Scrivi in Registro l'indirizzo "
+              "del registro del team, senza password (es. postgresql://server-db/ordini), e i pulsanti lo useranno "
+              "da soli; oppure imposta la variabile TOOLKIT_LEDGER_URL e riapri Excel.",
+        "en": "The Impostazioni sheet says this workbook's ledger is the team's (Registro “{setting}”), but no ledger "
+              "is named: the buttons would use a new one beside the workbook, numbering orders, DDTs and invoices "
+              "from 1 again. Nothing was done. Write the team ledger's address, without a password, in Registro "
+              "(e.g. postgresql://server-db/ordini) and the buttons use it by themselves; or set the "
+              "TOOLKIT_LEDGER_URL variable and reopen Excel."},
+    "ledger-not-the-teams": {
+        "it": "Il registro di TOOLKIT_LEDGER_URL, {given}, è un file SQLite, ma il foglio Impostazioni dice che il "
+              "registro di questa cartella di lavoro è quello PostgreSQL del team (Registro «{setting}»): ordini, "
+              "DDT e fatture prenderebbero numeri già dati nel registro del team. Non ho fatto nulla. Togli "
+              "TOOLKIT_LEDGER_URL e scrivi in Registro l'indirizzo del registro del team, senza password, poi "
+              "riapri Excel; se questa cartella lavora davvero da sola, svuota la cella Registro.",
+        "en": "The ledger in TOOLKIT_LEDGER_URL, {given}, is a SQLite file, but the Impostazioni sheet says this "
+              "workbook's ledger is the team's PostgreSQL one (Registro “{setting}”): orders, DDTs and invoices "
+              "would take numbers the team ledger already gave. Nothing was done. Remove TOOLKIT_LEDGER_URL and "
+              "write the team ledger's address, without a password, in Registro, then reopen Excel; if this "
+              "workbook really works alone, empty the Registro cell."},
+    "ledger-not-the-workbooks": {
+        "it": "Il registro di TOOLKIT_LEDGER_URL, {given}, non è quello di questa cartella di lavoro: il foglio "
+              "Impostazioni indica in Registro {setting}. Due registri per la stessa ditta darebbero due volte gli "
+              "stessi numeri a ordini, DDT e fatture, quindi non ho fatto nulla. Togli TOOLKIT_LEDGER_URL (i "
+              "pulsanti usano Registro) o mettici lo stesso database, poi riapri Excel; se il registro del team è "
+              "davvero cambiato, correggi Registro.",
+        "en": "The ledger in TOOLKIT_LEDGER_URL, {given}, is not this workbook's: the Impostazioni sheet gives "
+              "{setting} in Registro. Two ledgers for one company would give orders, DDTs and invoices the same "
+              "numbers twice, so nothing was done. Remove TOOLKIT_LEDGER_URL (the buttons use Registro) or put the "
+              "same database in it, then reopen Excel; if the team's ledger really moved, correct Registro."},
     "ledger-connection-lost": {
         "it": "Il collegamento con il registro si è interrotto mentre il pulsante lavorava (il server PostgreSQL si è "
               "fermato o riavviato, o la rete è caduta): il server ha annullato l'operazione in corso, nulla è rimasto "

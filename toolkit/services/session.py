@@ -2,7 +2,8 @@
 
 A workbook whose check finds errors stops every action that would act on it (`ProblemsFound`,
 the problems listed), so nothing is generated, shipped or invoiced from data the check
-rejects. The ledger is the one at `ledger_url`, else the SQLite file beside the workbook; it is
+rejects. The ledger is the one at `ledger_url`, else the one *Impostazioni › Registro* names,
+else the SQLite file beside the workbook (`toolkit.services.team_ledger`); it is
 opened on first use, so an action that only reads the master data (the calendar) leaves no
 ledger behind. A ledger whose documents another seller issued (another partita IVA) is refused
 as it is opened, before anything is read or written (`ANOTHER_SELLER`).
@@ -28,7 +29,7 @@ from toolkit.ledger.db import reading
 from toolkit.ledger.lock import Patience
 from toolkit.model.parties import Seller
 from toolkit.model.records import MasterData, Settings
-from toolkit.services import check
+from toolkit.services import check, team_ledger
 
 HISTORY_BESIDE = define(
     "ledger-history-beside", "error",
@@ -99,8 +100,10 @@ class Session:
     @cached_property
     def ledger(self) -> Ledger:
         """Opened (upgraded as needed) on first use; `UnusableInput` when it cannot be. A ledger
-        that does not exist yet is created by the first write, never by reading."""
-        ledger = open_ledger(self.ledger_url, self.workbook, patience=Patience(self.wait, self.notify),
+        that does not exist yet is created by the first write, never by reading. *Registro*
+        may name it, or refuse the one named (`team_ledger.chosen`)."""
+        url = team_ledger.chosen(self.ledger_url, self.master)
+        ledger = open_ledger(url, self.workbook, patience=Patience(self.wait, self.notify),
                              action=self.action, by_button=self.by_button)
         if ledger.exists:
             with reading(ledger) as conn:
