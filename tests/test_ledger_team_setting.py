@@ -171,3 +171,21 @@ def test_a_button_uses_the_address_in_the_setting_and_refuses_a_variable_naming_
     (shown,) = press(book, "create_orders")
     assert "Togli TOOLKIT_LEDGER_URL (i pulsanti usano Registro)" in shown[0] and "--ledger" not in shown[0]
     assert stored(other)["orders"] == 0
+
+
+@pg
+def test_an_empty_team_ledger_in_the_setting_beside_the_workbooks_history_says_to_empty_the_cell(
+        capsys, tmp_path, sample_workbook, two_databases, monkeypatch):
+    """The refusal of an empty team ledger beside a SQLite one with history told to drop
+    --ledger or TOOLKIT_LEDGER_URL, neither of which was given: Registro named it."""
+    team, _ = two_databases
+    monkeypatch.setenv("PGPASSWORD", make_url(team).password or "")
+    workbook = tied(sample_workbook, tmp_path, "")
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")[0] == 0
+    tied(sample_workbook, tmp_path, without_password(team))
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10")
+    assert code == 2, said
+    assert f"{CELL}: Il registro del team " in said
+    assert f"/{make_url(team).database}, indicato in Registro, è ancora vuoto" in said
+    assert "svuota la cella Registro" in said and "--ledger" not in said
+    assert stored(team) == {"orders": 0, "deliveries": 0, "invoices": 0}

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
 from toolkit.basics.wording import Agreed, Counted, first_numbers
 from toolkit.core.einvoice.names import seller_id
@@ -52,6 +53,20 @@ ANOTHER_SELLER = define(
     en="The ledger {ledger} holds the documents of {stored} (VAT number {stored_vat}), but the Impostazioni "
        "sheet says {seller} (VAT number {seller_vat}): its documents would take the other company's numbers "
        "and FatturaPA files, so nothing was done. {fix_en}")
+HISTORY_BESIDE_SETTING = define(
+    "ledger-history-beside-setting", "error",
+    it="Il registro del team {ledger}, indicato in Registro, è ancora vuoto, ma accanto alla cartella c'è il suo "
+       "registro {file} con i documenti emessi finora. Nel registro del team ordini, DDT, fatture e nomi dei file "
+       "delle fatture elettroniche ripartirebbero da 1, ripetendo numeri già inviati, e il toolkit non sa ancora "
+       "trasferire un registro SQLite in PostgreSQL: non ho scritto nulla. Per continuare con il registro SQLite "
+       "svuota la cella Registro; per iniziare davvero da zero il registro del team, sposta {file} in un'altra "
+       "cartella e conservalo per ristampare i documenti emessi.",
+    en="The team ledger {ledger}, named in Registro, is still empty, but the workbook's own ledger {file} beside it "
+       "holds the documents issued so far. In the team ledger orders, DDTs, invoices and e-invoice file names would "
+       "start from 1 again, repeating numbers already sent, and the toolkit cannot yet move a SQLite ledger into "
+       "PostgreSQL: nothing was written. To go on with the SQLite ledger, empty the Registro cell; to start the "
+       "team ledger from scratch on purpose, move {file} to another folder and keep it to reprint the documents "
+       "it issued.")
 FIX_BY_COMMAND = {
     "fix_it": "Indica il registro di questa ditta con --ledger (o TOOLKIT_LEDGER_URL), o correggi la partita IVA in "
               "Impostazioni. Se la partita IVA è davvero cambiata, inizia un registro nuovo: --ledger con un file nuovo.",
@@ -112,15 +127,16 @@ class Session:
                 ledger.engine.dispose()
                 raise UnusableInput(_another_seller(ledger, stored, self.master.settings, self.by_button))
             if stored is None and ledger.file is None:
-                _refuse_history_beside(ledger, self.workbook)
+                _refuse_history_beside(ledger, self.workbook, team_ledger.named_by_setting(self.ledger_url, self.master))
         return ledger
 
 
-def _refuse_history_beside(ledger: Ledger, workbook: Path) -> None:
+def _refuse_history_beside(ledger: Ledger, workbook: Path, setting: Location | None) -> None:
     """A team's new, empty PostgreSQL ledger while the workbook's own SQLite ledger beside it
     holds the documents issued so far: the team database would number orders, DDTs, invoices
     and e-invoice file names from 1 again, repeating numbers already sent, and the toolkit has
-    no way yet to move a SQLite ledger's history into PostgreSQL. Refused, saying how to go on."""
+    no way yet to move a SQLite ledger's history into PostgreSQL. Refused, saying how to go on:
+    at *Registro*'s cell (`setting`) when that named the team ledger."""
     from toolkit.ledger.counts import document_counts
     from toolkit.ledger.db import default_file, documents_in_file
 
@@ -131,6 +147,8 @@ def _refuse_history_beside(ledger: Ledger, workbook: Path) -> None:
         if any(document_counts(conn)):
             return
     ledger.engine.dispose()
+    if setting is not None:
+        raise UnusableInput(HISTORY_BESIDE_SETTING(setting, ledger=ledger.url, file=own))
     raise UnusableInput(HISTORY_BESIDE(None, ledger=ledger.url, file=own))
 
 

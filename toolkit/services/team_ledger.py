@@ -62,7 +62,7 @@ def chosen(given: str | None, master: MasterData) -> str | None:
     if setting is None:
         return given
     where = _cell(master)
-    if given is None:
+    if not given:
         if setting == SHARED_LEDGER:
             raise UnusableInput(TEAM_LEDGER_NOT_NAMED(where, setting=setting))
         return setting
@@ -73,6 +73,12 @@ def chosen(given: str | None, master: MasterData) -> str | None:
     if server_database(given) != server_database(setting):
         raise UnusableInput(NOT_THE_WORKBOOKS(where, given=shown_url(given), setting=setting))
     return given
+
+
+def named_by_setting(given: str | None, master: MasterData) -> Location | None:
+    """*Registro*'s cell when its address is the ledger opened (nothing else named one), else None."""
+    setting = master.settings.ledger
+    return _cell(master) if not given and setting not in (None, SHARED_LEDGER) else None
 
 
 def _cell(master: MasterData) -> Location | None:
