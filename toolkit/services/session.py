@@ -67,6 +67,15 @@ HISTORY_BESIDE_SETTING = define(
        "PostgreSQL: nothing was written. To go on with the SQLite ledger, empty the Registro cell; to start the "
        "team ledger from scratch on purpose, move {file} to another folder and keep it to reprint the documents "
        "it issued.")
+LEDGER_ON_NETWORK = define(
+    "ledger-in-network-folder", "warning", title=("registro in una cartella di rete", "ledger in a network folder"),
+    it="Il registro {file} è in una cartella di rete ({where}): lì SQLite non riesce a bloccare il file in modo "
+       "affidabile, e due PC che scrivono insieme possono rovinarlo o dare due volte lo stesso numero. Sposta la "
+       "cartella di lavoro e il suo registro in una cartella del disco di questo PC; per lavorare in più persone "
+       "usate un registro PostgreSQL del team.",
+    en="The ledger {file} is in a network folder ({where}): there SQLite cannot lock the file reliably, and two "
+       "PCs writing at once can damage it or draw the same number twice. Move the workbook and its ledger to a "
+       "folder on this PC's disk; to work as a team, use a team PostgreSQL ledger.")
 FIX_BY_COMMAND = {
     "fix_it": "Indica il registro di questa ditta con --ledger (o TOOLKIT_LEDGER_URL), o correggi la partita IVA in "
               "Impostazioni. Se la partita IVA è davvero cambiata, inizia un registro nuovo: --ledger con un file nuovo.",
@@ -129,6 +138,16 @@ class Session:
             if stored is None and ledger.file is None:
                 _refuse_history_beside(ledger, self.workbook, team_ledger.named_by_setting(self.ledger_url, self.master))
         return ledger
+
+    def network_warning(self) -> Problem | None:
+        """Once the ledger is open, whether it is a SQLite file in a network folder, which is
+        not supported (docs/excel.md) but was never told: a shared drive's file locks do not
+        hold, so two PCs can damage it or number a document twice (`toolkit.ledger.network`)."""
+        from toolkit.ledger.network import network_folder
+
+        file = self.ledger.file if "ledger" in self.__dict__ else None
+        where = network_folder(file) if file is not None else None
+        return LEDGER_ON_NETWORK(None, file=file, where=where) if where else None
 
 
 def _refuse_history_beside(ledger: Ledger, workbook: Path, setting: Location | None) -> None:
