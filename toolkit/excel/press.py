@@ -54,8 +54,9 @@ class Press:
 
     @cached_property
     def session(self) -> Session:
-        """The checked master data and its ledger: the team's when TOOLKIT_LEDGER_URL is set,
-        else the SQLite file beside the book (opened when the button first needs it).
+        """The checked master data and its ledger: the team's when TOOLKIT_LEDGER_URL is set or
+        *Impostazioni › Registro* gives its address, else the SQLite file beside the book (opened
+        when the button first needs it; `toolkit.services.team_ledger` refuses a mismatch).
         `ProblemsFound` when the master data has errors."""
         from dataclasses import replace
 

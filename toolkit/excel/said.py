@@ -535,14 +535,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "{file} to another folder and keep it."},
     "ledger-no-rights": {
         "it": "L'utente del registro PostgreSQL non ha i permessi necessari ({reason}): non è stato registrato nulla. "
-              "I pulsanti usano il registro di TOOLKIT_LEDGER_URL: chiedi all'amministratore del database di dare a "
-              "quell'utente i permessi sul database del registro (la prima volta crea le tabelle: GRANT CREATE ON "
-              "SCHEMA public; poi lettura e scrittura di tutte le tabelle), o metti in TOOLKIT_LEDGER_URL l'utente "
-              "che ha creato il registro.",
+              "I pulsanti usano il registro di TOOLKIT_LEDGER_URL (o di Registro in Impostazioni): chiedi "
+              "all'amministratore del database di dare a quell'utente i permessi sul database del registro (la "
+              "prima volta crea le tabelle: GRANT CREATE ON SCHEMA public; poi lettura e scrittura di tutte le "
+              "tabelle), o metti in TOOLKIT_LEDGER_URL l'utente che ha creato il registro.",
         "en": "The PostgreSQL ledger's user lacks the rights it needs ({reason}): nothing was stored. The buttons "
-              "use the ledger in TOOLKIT_LEDGER_URL: ask the database administrator to grant that user rights on the "
-              "ledger's database (the first time it creates the tables: GRANT CREATE ON SCHEMA public; then reading "
-              "and writing every table), or put in TOOLKIT_LEDGER_URL the user that created the ledger."},
+              "use the ledger in TOOLKIT_LEDGER_URL (or in Registro on Impostazioni): ask the database "
+              "administrator to grant that user rights on the ledger's database (the first time it creates the "
+              "tables: GRANT CREATE ON SCHEMA public; then reading and writing every table), or put in "
+              "TOOLKIT_LEDGER_URL the user that created the ledger."},
     "ledger-unsupported": {
         "it": "Il registro {url} non è utilizzabile: il toolkit tiene il registro in un file SQLite "
               "(sqlite:///percorso) o in PostgreSQL (postgresql://utente:password@server/database). Correggi "
