@@ -174,10 +174,11 @@ def test_a_button_uses_the_address_in_the_setting_and_refuses_a_variable_naming_
 
 
 @pg
-def test_an_empty_team_ledger_in_the_setting_beside_the_workbooks_history_says_to_empty_the_cell(
+def test_an_empty_team_ledger_beside_the_workbooks_history_says_to_empty_registro(
         capsys, tmp_path, sample_workbook, two_databases, monkeypatch):
     """The refusal of an empty team ledger beside a SQLite one with history told to drop
-    --ledger or TOOLKIT_LEDGER_URL, neither of which was given: Registro named it."""
+    --ledger or TOOLKIT_LEDGER_URL, neither of which was given: Registro named it, and emptying
+    it is the way back to the SQLite ledger."""
     team, _ = two_databases
     monkeypatch.setenv("PGPASSWORD", make_url(team).password or "")
     workbook = tied(sample_workbook, tmp_path, "")
@@ -186,6 +187,9 @@ def test_an_empty_team_ledger_in_the_setting_beside_the_workbooks_history_says_t
     code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10")
     assert code == 2, said
     assert f"{CELL}: Il registro del team " in said
-    assert f"/{make_url(team).database}, indicato in Registro, è ancora vuoto" in said
+    assert f"/{make_url(team).database} è ancora vuoto, ma accanto alla cartella c'è il suo registro" in said
     assert "svuota la cella Registro" in said and "--ledger" not in said
+    tied(sample_workbook, tmp_path, "condiviso")
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", team)
+    assert code == 2 and f"{CELL}: Il registro del team " in said and "svuota la cella Registro" in said, said
     assert stored(team) == {"orders": 0, "deliveries": 0, "invoices": 0}

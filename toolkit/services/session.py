@@ -55,18 +55,18 @@ ANOTHER_SELLER = define(
        "and FatturaPA files, so nothing was done. {fix_en}")
 HISTORY_BESIDE_SETTING = define(
     "ledger-history-beside-setting", "error",
-    it="Il registro del team {ledger}, indicato in Registro, è ancora vuoto, ma accanto alla cartella c'è il suo "
-       "registro {file} con i documenti emessi finora. Nel registro del team ordini, DDT, fatture e nomi dei file "
-       "delle fatture elettroniche ripartirebbero da 1, ripetendo numeri già inviati, e il toolkit non sa ancora "
-       "trasferire un registro SQLite in PostgreSQL: non ho scritto nulla. Per continuare con il registro SQLite "
-       "svuota la cella Registro; per iniziare davvero da zero il registro del team, sposta {file} in un'altra "
-       "cartella e conservalo per ristampare i documenti emessi.",
-    en="The team ledger {ledger}, named in Registro, is still empty, but the workbook's own ledger {file} beside it "
-       "holds the documents issued so far. In the team ledger orders, DDTs, invoices and e-invoice file names would "
-       "start from 1 again, repeating numbers already sent, and the toolkit cannot yet move a SQLite ledger into "
-       "PostgreSQL: nothing was written. To go on with the SQLite ledger, empty the Registro cell; to start the "
-       "team ledger from scratch on purpose, move {file} to another folder and keep it to reprint the documents "
-       "it issued.")
+    it="Il registro del team {ledger} è ancora vuoto, ma accanto alla cartella c'è il suo registro {file} con i "
+       "documenti emessi finora. Nel registro del team ordini, DDT, fatture e nomi dei file delle fatture "
+       "elettroniche ripartirebbero da 1, ripetendo numeri già inviati, e il toolkit non sa ancora trasferire un "
+       "registro SQLite in PostgreSQL: non ho scritto nulla. Per continuare con il registro SQLite svuota la cella "
+       "Registro (e togli TOOLKIT_LEDGER_URL, se c'è); per iniziare davvero da zero il registro del team, sposta "
+       "{file} in un'altra cartella e conservalo per ristampare i documenti emessi.",
+    en="The team ledger {ledger} is still empty, but the workbook's own ledger {file} beside it holds the documents "
+       "issued so far. In the team ledger orders, DDTs, invoices and e-invoice file names would start from 1 again, "
+       "repeating numbers already sent, and the toolkit cannot yet move a SQLite ledger into PostgreSQL: nothing "
+       "was written. To go on with the SQLite ledger, empty the Registro cell (and drop TOOLKIT_LEDGER_URL, if "
+       "set); to start the team ledger from scratch on purpose, move {file} to another folder and keep it to "
+       "reprint the documents it issued.")
 LEDGER_ON_NETWORK = define(
     "ledger-in-network-folder", "warning", title=("registro in una cartella di rete", "ledger in a network folder"),
     it="Il registro {file} è in una cartella di rete ({where}): lì SQLite non riesce a bloccare il file in modo "
@@ -136,7 +136,7 @@ class Session:
                 ledger.engine.dispose()
                 raise UnusableInput(_another_seller(ledger, stored, self.master.settings, self.by_button))
             if stored is None and ledger.file is None:
-                _refuse_history_beside(ledger, self.workbook, team_ledger.named_by_setting(self.ledger_url, self.master))
+                _refuse_history_beside(ledger, self.workbook, team_ledger.setting_cell(self.master))
         return ledger
 
     def network_warning(self) -> Problem | None:
@@ -155,7 +155,7 @@ def _refuse_history_beside(ledger: Ledger, workbook: Path, setting: Location | N
     holds the documents issued so far: the team database would number orders, DDTs, invoices
     and e-invoice file names from 1 again, repeating numbers already sent, and the toolkit has
     no way yet to move a SQLite ledger's history into PostgreSQL. Refused, saying how to go on:
-    at *Registro*'s cell (`setting`) when that named the team ledger."""
+    at *Registro*'s cell (`setting`) when it is filled, as emptying it is then the way back."""
     from toolkit.ledger.counts import document_counts
     from toolkit.ledger.db import default_file, documents_in_file
 

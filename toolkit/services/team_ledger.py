@@ -75,10 +75,9 @@ def chosen(given: str | None, master: MasterData) -> str | None:
     return given
 
 
-def named_by_setting(given: str | None, master: MasterData) -> Location | None:
-    """*Registro*'s cell when its address is the ledger opened (nothing else named one), else None."""
-    setting = master.settings.ledger
-    return _cell(master) if not given and setting not in (None, SHARED_LEDGER) else None
+def setting_cell(master: MasterData) -> Location | None:
+    """*Registro*'s cell when it is filled (the workbook is tied to the team's ledger), else None."""
+    return _cell(master) if master.settings.ledger is not None else None
 
 
 def _cell(master: MasterData) -> Location | None:
