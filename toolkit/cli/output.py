@@ -303,7 +303,9 @@ def notice(p: Problem) -> None:
 
 
 def fail(p: Problem) -> None:
-    typer.echo(f"toolkit: {p.message(lang())}", err=True)
+    """A refusal on stderr; one at a workbook's cell (*Impostazioni › Registro*) names the cell first."""
+    said = p.render(lang()) if p.location is not None and p.location.cell else p.message(lang())
+    typer.echo(f"toolkit: {said}", err=True)
 
 
 def problems_found(problems: list[Problem]) -> None:

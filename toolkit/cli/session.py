@@ -42,6 +42,8 @@ def open_session(workbook: Path, ledger_url: str | None, lang: str | None, wait:
     """A session with its ledger open: an unreachable ledger stops the verb before anything else."""
     session = open_master(workbook, lang, ledger_url, wait)
     session.ledger  # noqa: B018 - opened now, on purpose
+    if (told := session.network_warning()) is not None:
+        output.notice(told)
     return session
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from toolkit.basics.files import OtherOutput, asked_for
 from toolkit.core.invoicing import Period, month_of
-from toolkit.excel import inputs, orders
+from toolkit.excel import inputs, orders, said
 from toolkit.excel.book import Book, Sheet, ask, find_sheet, message, read_master, sheets_by_name
 from toolkit.services.check import BookChecked, check_book
 from toolkit.services.session import Session, start
@@ -54,8 +54,9 @@ class Press:
 
     @cached_property
     def session(self) -> Session:
-        """The checked master data and its ledger: the team's when TOOLKIT_LEDGER_URL is set,
-        else the SQLite file beside the book (opened when the button first needs it).
+        """The checked master data and its ledger: the team's when TOOLKIT_LEDGER_URL is set or
+        *Impostazioni › Registro* gives its address, else the SQLite file beside the book (opened
+        when the button first needs it; `toolkit.services.team_ledger` refuses a mismatch).
         `ProblemsFound` when the master data has errors."""
         from dataclasses import replace
 
@@ -106,6 +107,10 @@ class Press:
         if self.said:
             raise RuntimeError(f"a second message box in one press: {text[:60]!r}")
         self.said += 1
+        session = self.__dict__.get("session")
+        told = session.network_warning() if session is not None else None
+        if told is not None:
+            text = f"{text}\n\n{said.message(told, self.lang or 'it')}"
         message(self.book, text, title or self.title(), critical=critical)
 
     def ask(self, text: str) -> bool:

@@ -474,10 +474,43 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "again later, once {holder} is done."},
     "ledger-unreachable": {
         "it": "Non riesco ad aprire il registro {url}: {reason}. I pulsanti usano il registro accanto alla cartella "
-              "di lavoro, o quello di TOOLKIT_LEDGER_URL: controlla che la sua cartella o il suo server siano "
-              "raggiungibili e l'indirizzo giusto.",
+              "di lavoro, o quello di TOOLKIT_LEDGER_URL o di Registro in Impostazioni: controlla che la sua "
+              "cartella o il suo server siano raggiungibili e l'indirizzo giusto.",
         "en": "Cannot open the ledger {url}: {reason}. The buttons use the ledger beside the workbook, or the one in "
-              "TOOLKIT_LEDGER_URL: check that its folder or server can be reached and the address is right."},
+              "TOOLKIT_LEDGER_URL or in Registro on Impostazioni: check that its folder or server can be reached and "
+              "the address is right."},
+    "ledger-team-not-named": {
+        "it": "Il foglio Impostazioni dice che il registro di questa cartella di lavoro è quello del team (Registro "
+              "«{setting}»), ma nessun registro è indicato: i pulsanti ne userebbero uno nuovo accanto alla cartella, "
+              "con ordini, DDT e fatture numerati di nuovo da 1. Non ho fatto nulla. Scrivi in Registro l'indirizzo "
+              "del registro del team, senza password (es. postgresql://server-db/ordini), e i pulsanti lo useranno "
+              "da soli; oppure imposta la variabile TOOLKIT_LEDGER_URL e riapri Excel.",
+        "en": "The Impostazioni sheet says this workbook's ledger is the team's (Registro “{setting}”), but no ledger "
+              "is named: the buttons would use a new one beside the workbook, numbering orders, DDTs and invoices "
+              "from 1 again. Nothing was done. Write the team ledger's address, without a password, in Registro "
+              "(e.g. postgresql://server-db/ordini) and the buttons use it by themselves; or set the "
+              "TOOLKIT_LEDGER_URL variable and reopen Excel."},
+    "ledger-not-the-teams": {
+        "it": "Il registro di TOOLKIT_LEDGER_URL, {given}, è un file SQLite, ma il foglio Impostazioni dice che il "
+              "registro di questa cartella di lavoro è quello PostgreSQL del team (Registro «{setting}»): ordini, "
+              "DDT e fatture prenderebbero numeri già dati nel registro del team. Non ho fatto nulla. Togli "
+              "TOOLKIT_LEDGER_URL e scrivi in Registro l'indirizzo del registro del team, senza password, poi "
+              "riapri Excel; se questa cartella lavora davvero da sola, svuota la cella Registro.",
+        "en": "The ledger in TOOLKIT_LEDGER_URL, {given}, is a SQLite file, but the Impostazioni sheet says this "
+              "workbook's ledger is the team's PostgreSQL one (Registro “{setting}”): orders, DDTs and invoices "
+              "would take numbers the team ledger already gave. Nothing was done. Remove TOOLKIT_LEDGER_URL and "
+              "write the team ledger's address, without a password, in Registro, then reopen Excel; if this "
+              "workbook really works alone, empty the Registro cell."},
+    "ledger-not-the-workbooks": {
+        "it": "Il registro di TOOLKIT_LEDGER_URL, {given}, non è quello di questa cartella di lavoro: il foglio "
+              "Impostazioni indica in Registro {setting}. Due registri per la stessa ditta darebbero due volte gli "
+              "stessi numeri a ordini, DDT e fatture, quindi non ho fatto nulla. Togli TOOLKIT_LEDGER_URL (i "
+              "pulsanti usano Registro) o mettici lo stesso database, poi riapri Excel; se il registro del team è "
+              "davvero cambiato, correggi Registro.",
+        "en": "The ledger in TOOLKIT_LEDGER_URL, {given}, is not this workbook's: the Impostazioni sheet gives "
+              "{setting} in Registro. Two ledgers for one company would give orders, DDTs and invoices the same "
+              "numbers twice, so nothing was done. Remove TOOLKIT_LEDGER_URL (the buttons use Registro) or put the "
+              "same database in it, then reopen Excel; if the team's ledger really moved, correct Registro."},
     "ledger-connection-lost": {
         "it": "Il collegamento con il registro si è interrotto mentre il pulsante lavorava (il server PostgreSQL si è "
               "fermato o riavviato, o la rete è caduta): il server ha annullato l'operazione in corso, nulla è rimasto "
@@ -502,6 +535,21 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "\"{workbook}\" --to {ledger}. To go on with the ledger beside the workbook instead, remove "
               "TOOLKIT_LEDGER_URL and reopen Excel; to start the team ledger from scratch on purpose, move {file} to "
               "another folder and keep it."},
+    "ledger-history-beside-setting": {
+        "it": "Il registro del team {ledger} (cella Registro) è ancora vuoto, ma accanto alla cartella di lavoro c'è il "
+              "suo registro {file} con i documenti emessi finora. Nel registro del team ordini, DDT, fatture e nomi "
+              "dei file delle fatture elettroniche ripartirebbero da 1, ripetendo numeri già inviati: non ho fatto "
+              "nulla. Chi ha preparato il registro del team vi sposti prima lo storico, dalla riga di comando, "
+              "toolkit ledger move \"{workbook}\" --to {ledger}. Per continuare invece con il registro accanto alla "
+              "cartella svuota la cella Registro (e togli TOOLKIT_LEDGER_URL, se c'è); per iniziare davvero da zero "
+              "il registro del team, sposta {file} in un'altra cartella e conservalo.",
+        "en": "The team ledger {ledger} (the Registro cell) is still empty, but the workbook's own ledger {file} "
+              "beside it holds the documents issued so far. In the team ledger orders, DDTs, invoices and e-invoice "
+              "file names would start from 1 again, repeating numbers already sent: nothing was done. Whoever set up "
+              "the team ledger should move the history into it first, from the command line, toolkit ledger move "
+              "\"{workbook}\" --to {ledger}. To go on with the ledger beside the workbook instead, empty the Registro "
+              "cell (and remove TOOLKIT_LEDGER_URL, if set); to start the team ledger from scratch on purpose, move "
+              "{file} to another folder and keep it."},
     "ledger-moved": {
         "it": "Il registro {ledger} è stato spostato nel registro del team (PostgreSQL): il file ora è "
               "{moved}, conservato per ristampare. Non ho fatto nulla. Imposta su questo PC la variabile "
@@ -511,14 +559,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "ledger's address (ask whoever set it up) and reopen Excel."},
     "ledger-no-rights": {
         "it": "L'utente del registro PostgreSQL non ha i permessi necessari ({reason}): non è stato registrato nulla. "
-              "I pulsanti usano il registro di TOOLKIT_LEDGER_URL: chiedi all'amministratore del database di dare a "
-              "quell'utente i permessi sul database del registro (la prima volta crea le tabelle: GRANT CREATE ON "
-              "SCHEMA public; poi lettura e scrittura di tutte le tabelle), o metti in TOOLKIT_LEDGER_URL l'utente "
-              "che ha creato il registro.",
+              "I pulsanti usano il registro di TOOLKIT_LEDGER_URL (o di Registro in Impostazioni): chiedi "
+              "all'amministratore del database di dare a quell'utente i permessi sul database del registro (la "
+              "prima volta crea le tabelle: GRANT CREATE ON SCHEMA public; poi lettura e scrittura di tutte le "
+              "tabelle), o metti in TOOLKIT_LEDGER_URL l'utente che ha creato il registro.",
         "en": "The PostgreSQL ledger's user lacks the rights it needs ({reason}): nothing was stored. The buttons "
-              "use the ledger in TOOLKIT_LEDGER_URL: ask the database administrator to grant that user rights on the "
-              "ledger's database (the first time it creates the tables: GRANT CREATE ON SCHEMA public; then reading "
-              "and writing every table), or put in TOOLKIT_LEDGER_URL the user that created the ledger."},
+              "use the ledger in TOOLKIT_LEDGER_URL (or in Registro on Impostazioni): ask the database "
+              "administrator to grant that user rights on the ledger's database (the first time it creates the "
+              "tables: GRANT CREATE ON SCHEMA public; then reading and writing every table), or put in "
+              "TOOLKIT_LEDGER_URL the user that created the ledger."},
     "ledger-unsupported": {
         "it": "Il registro {url} non è utilizzabile: il toolkit tiene il registro in un file SQLite "
               "(sqlite:///percorso) o in PostgreSQL (postgresql://utente:password@server/database). Correggi "

@@ -78,8 +78,10 @@ LEDGER_NEWER = define(
        "version the others use, then try again.")
 LEDGER_UNREACHABLE = define(
     "ledger-unreachable", "error",
-    it="Non riesco ad aprire il registro {url}: {reason}. Controlla l'indirizzo (--ledger o TOOLKIT_LEDGER_URL).",
-    en="Cannot open the ledger {url}: {reason}. Check the address (--ledger or TOOLKIT_LEDGER_URL).")
+    it="Non riesco ad aprire il registro {url}: {reason}. Controlla l'indirizzo (--ledger, TOOLKIT_LEDGER_URL o "
+       "Registro in Impostazioni).",
+    en="Cannot open the ledger {url}: {reason}. Check the address (--ledger, TOOLKIT_LEDGER_URL or Registro on "
+       "Impostazioni).")
 LEDGER_NOT_A_LEDGER = define(
     "ledger-not-a-ledger", "error",
     it="Il file {path} non è un registro del toolkit utilizzabile ({reason}): non ho scritto nulla. Ripristinalo "
@@ -237,6 +239,33 @@ def as_url(given: str) -> str:
     if "://" not in given and given.lower().endswith(PATH_SUFFIXES):
         return sqlite_url(Path(given).expanduser().resolve())
     return given
+
+
+def server_database(url: str) -> tuple[str, int, str] | None:
+    """Which PostgreSQL database `url` names, as (host, port, database): who logs in and with
+    what password do not change the ledger, so two colleagues' addresses, each with their own
+    user, name the same one. None for a SQLite file or an address that is no PostgreSQL one.
+
+    >>> server_database("postgres://anna:x@DB/ordini") == server_database("postgresql+psycopg://bruno@db:5432/ordini")
+    True
+    >>> server_database("anagrafiche.xlsx.ledger.sqlite") is None
+    True
+    """
+    try:
+        parsed = make_url(as_url(url))
+    except ArgumentError:
+        return None
+    if not parsed.drivername.startswith("postgres"):
+        return None
+    return (parsed.host or "").lower(), parsed.port or 5432, parsed.database or ""
+
+
+def shown_url(url: str) -> str:
+    """A ledger's address as a message shows it: its password hidden, a path as typed."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def open_ledger(url: str | None = None, workbook: Path | None = None, *, patience: Patience = Patience(),

@@ -36,6 +36,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import GetCoreSchemaHandler, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError, core_schema
@@ -131,6 +132,24 @@ NOT_A_TAX_REGIME = define(
        "(RF01 ordinario, RF02 contribuenti minimi, RF19 forfettario).",
     en="“{value}” is not an e-invoice tax regime: write its code, one of {codes} (RF01 ordinary, RF02 "
        "contribuenti minimi, RF19 flat-rate forfettario).")
+NOT_A_LEDGER_SETTING = define(
+    "not-a-ledger-setting", "error",
+    it="«{value}» non indica un registro: scrivi «condiviso» se questa cartella di lavoro usa il registro "
+       "PostgreSQL del team, oppure il suo indirizzo senza password (es. postgresql://server-db/ordini); lascia "
+       "la cella vuota per il registro accanto alla cartella.",
+    en="“{value}” does not name a ledger: write “condiviso” (shared) if this workbook uses the team's "
+       "PostgreSQL ledger, or its address without a password (e.g. postgresql://server-db/ordini); leave the "
+       "cell empty for the ledger beside the workbook.")
+LEDGER_PASSWORD_IN_WORKBOOK = define(
+    "ledger-password-in-workbook", "error",
+    it="L'indirizzo del registro {value} contiene una password: chiunque apra la cartella di lavoro, o una sua "
+       "copia, la leggerebbe. Scrivi l'indirizzo senza password ({without}) e tieni la password fuori dalla "
+       "cartella: nel file pgpass di PostgreSQL (~/.pgpass, su Windows %APPDATA%\\postgresql\\pgpass.conf) o "
+       "nella variabile PGPASSWORD.",
+    en="The ledger's address {value} holds a password: anyone opening the workbook, or a copy of it, would read "
+       "it. Write the address without the password ({without}) and keep the password out of the workbook: in "
+       "PostgreSQL's password file (~/.pgpass, on Windows %APPDATA%\\postgresql\\pgpass.conf) or in the "
+       "PGPASSWORD variable.")
 
 
 class Kind(StrEnum):
@@ -491,6 +510,47 @@ def _areas(value: Any) -> tuple[str, ...]:
     return tuple(a.strip() for a in to_text(value).replace(";", ",").split(",") if a.strip())
 
 
+SHARED_LEDGER = "condiviso"
+"""*Registro* = `condiviso`: the workbook's ledger is the team's PostgreSQL, named by `--ledger`
+or `TOOLKIT_LEDGER_URL`, never a SQLite file beside it."""
+_SHARED_WORDS = frozenset({"condiviso", "shared", "team"})
+_SERVER_SCHEMES = frozenset({"postgresql", "postgres"})
+
+
+def _ledger_setting(value: Any) -> str:
+    """*Registro*: `condiviso` (`SHARED_LEDGER`), or the team's PostgreSQL address. Never with a
+    password: a workbook is copied, mailed and opened by anyone, so the password stays in
+    PostgreSQL's own places (`~/.pgpass`, `PGPASSWORD`), which libpq reads by itself.
+
+    >>> _ledger_setting("Condiviso"), _ledger_setting(" postgres://anna@db/ordini ")
+    ('condiviso', 'postgres://anna@db/ordini')
+    """
+    text = to_text(value)
+    if vocab.normalize(text) in _SHARED_WORDS:
+        return SHARED_LEDGER
+    try:
+        parts = urlsplit(text)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        refuse(NOT_A_LEDGER_SETTING, value=value)
+    if "://" not in text or parts.scheme.lower().partition("+")[0] not in _SERVER_SCHEMES:
+        refuse(NOT_A_LEDGER_SETTING, value=value)
+    if parts.password or any(k == "password" and v for k, v in query):
+        refuse(LEDGER_PASSWORD_IN_WORKBOOK, value=_password_as(parts, query, "***"),
+               without=_password_as(parts, query, None))
+    return text
+
+
+def _password_as(parts: SplitResult, query: list[tuple[str, str]], shown: str | None) -> str:
+    """The address with its password shown as `shown`, or taken out (None)."""
+    user, _, host = parts.netloc.rpartition("@")
+    name = user.partition(":")[0]
+    netloc = f"{name}:{shown}@{host}" if shown and parts.password else f"{name}@{host}" if user else host
+    kept = [(k, shown or "") for k, v in query if k == "password" and shown] + [
+        (k, v) for k, v in query if k != "password"]
+    return urlunsplit(parts._replace(netloc=netloc, query=urlencode(kept, safe="*")))
+
+
 def _choice(enum: type[StrEnum]) -> Callable[[Any], StrEnum]:
     def read(value: Any) -> StrEnum:
         if value.__class__ is enum:
@@ -550,6 +610,8 @@ DayMonth = Annotated[tuple[int, int], Cell(Kind.DAY_MONTH, _day_month, tuple)]
 """(day, month), from `07/12` or a date cell."""
 Areas = Annotated[tuple[str, ...], Cell(Kind.TEXT, _areas, tuple)]
 """Areas or routes, from text separated by commas."""
+LedgerSetting = Annotated[str, Cell(Kind.TEXT, _ledger_setting, str)]
+"""The team's ledger: `condiviso`, or a PostgreSQL address without password."""
 
 
 E = TypeVar("E", bound=StrEnum)

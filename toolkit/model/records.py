@@ -63,6 +63,7 @@ from toolkit.model.cells import (
     Discount,
     Email,
     Integer,
+    LedgerSetting,
     Markup,
     Money,
     Percent,
@@ -262,6 +263,16 @@ class Settings(Record):
         "(forfettario), `RF02` contribuenti minimi, or another code of the FatturaPA list (`RF19 - Forfettario` "
         "is read RF19); under RF19 and RF02 every item is sold at VAT 0 with Natura IVA N2.2",
         "RF01", default=ORDINARY)
+    ledger: LedgerSetting | None = column(
+        "Registro", "Ledger",
+        "Whose ledger keeps this workbook's documents: empty, the SQLite file beside the workbook (one desk); "
+        "`condiviso` (shared), the team's PostgreSQL ledger, which `--ledger` or `TOOLKIT_LEDGER_URL` must name, "
+        "so a PC or a login without them is refused rather than given a new ledger numbered from 1; or that "
+        "ledger's address, `postgresql://server/database` (the user may be given, the password never: it goes in "
+        "`~/.pgpass` or `PGPASSWORD`), which the toolkit and the buttons then use by themselves, refusing a "
+        "`--ledger` or `TOOLKIT_LEDGER_URL` that names another",
+        "condiviso", default=None)
+    """`SHARED_LEDGER`, or the team ledger's address; None: the SQLite file beside the workbook."""
 
 
 @record

@@ -2,7 +2,8 @@
 
 A workbook whose check finds errors stops every action that would act on it (`ProblemsFound`,
 the problems listed), so nothing is generated, shipped or invoiced from data the check
-rejects. The ledger is the one at `ledger_url`, else the SQLite file beside the workbook; it is
+rejects. The ledger is the one at `ledger_url`, else the one *Impostazioni › Registro* names,
+else the SQLite file beside the workbook (`toolkit.services.team_ledger`); it is
 opened on first use, so an action that only reads the master data (the calendar) leaves no
 ledger behind. A ledger whose documents another seller issued (another partita IVA) is refused
 as it is opened, before anything is read or written (`ANOTHER_SELLER`).
@@ -16,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from toolkit.basics.cells import Location
 from toolkit.basics.problems import Problem, ProblemsFound, UnusableInput, define
 from toolkit.basics.wording import Agreed, Counted, first_numbers
 from toolkit.core.einvoice.names import seller_id
@@ -28,7 +30,7 @@ from toolkit.ledger.db import reading
 from toolkit.ledger.lock import Patience
 from toolkit.model.parties import Seller
 from toolkit.model.records import MasterData, Settings
-from toolkit.services import check
+from toolkit.services import check, team_ledger
 
 HISTORY_BESIDE = define(
     "ledger-history-beside", "error",
@@ -52,6 +54,30 @@ ANOTHER_SELLER = define(
     en="The ledger {ledger} holds the documents of {stored} (VAT number {stored_vat}), but the Impostazioni "
        "sheet says {seller} (VAT number {seller_vat}): its documents would take the other company's numbers "
        "and FatturaPA files, so nothing was done. {fix_en}")
+HISTORY_BESIDE_SETTING = define(
+    "ledger-history-beside-setting", "error",
+    it="Il registro del team {ledger} è ancora vuoto, ma accanto alla cartella c'è il suo registro {file} con i "
+       "documenti emessi finora. Nel registro del team ordini, DDT, fatture e nomi dei file delle fatture "
+       "elettroniche ripartirebbero da 1, ripetendo numeri già inviati: non ho scritto nulla. Sposta prima lo "
+       "storico nel registro del team: toolkit ledger move \"{workbook}\" --to {ledger}. Oppure, per continuare con "
+       "il registro SQLite, svuota la cella Registro (e togli TOOLKIT_LEDGER_URL, se c'è); per iniziare davvero "
+       "da zero il registro del team, sposta {file} in un'altra cartella e conservalo per ristampare i documenti "
+       "emessi.",
+    en="The team ledger {ledger} is still empty, but the workbook's own ledger {file} beside it holds the documents "
+       "issued so far. In the team ledger orders, DDTs, invoices and e-invoice file names would start from 1 again, "
+       "repeating numbers already sent: nothing was written. Move the history into the team ledger first: toolkit "
+       "ledger move \"{workbook}\" --to {ledger}. Or, to go on with the SQLite ledger, empty the Registro cell "
+       "(and drop TOOLKIT_LEDGER_URL, if set); to start the team ledger from scratch on purpose, move {file} to "
+       "another folder and keep it to reprint the documents it issued.")
+LEDGER_ON_NETWORK = define(
+    "ledger-in-network-folder", "warning", title=("registro in una cartella di rete", "ledger in a network folder"),
+    it="Il registro {file} è in una cartella di rete ({where}): lì SQLite non riesce a bloccare il file in modo "
+       "affidabile, e due PC che scrivono insieme possono rovinarlo o dare due volte lo stesso numero. Sposta la "
+       "cartella di lavoro e il suo registro in una cartella del disco di questo PC; per lavorare in più persone "
+       "usate un registro PostgreSQL del team.",
+    en="The ledger {file} is in a network folder ({where}): there SQLite cannot lock the file reliably, and two "
+       "PCs writing at once can damage it or draw the same number twice. Move the workbook and its ledger to a "
+       "folder on this PC's disk; to work as a team, use a team PostgreSQL ledger.")
 FIX_BY_COMMAND = {
     "fix_it": "Indica il registro di questa ditta con --ledger (o TOOLKIT_LEDGER_URL), o correggi la partita IVA in "
               "Impostazioni. Se la partita IVA è davvero cambiata, inizia un registro nuovo: --ledger con un file nuovo.",
@@ -100,8 +126,10 @@ class Session:
     @cached_property
     def ledger(self) -> Ledger:
         """Opened (upgraded as needed) on first use; `UnusableInput` when it cannot be. A ledger
-        that does not exist yet is created by the first write, never by reading."""
-        ledger = open_ledger(self.ledger_url, self.workbook, patience=Patience(self.wait, self.notify),
+        that does not exist yet is created by the first write, never by reading. *Registro*
+        may name it, or refuse the one named (`team_ledger.chosen`)."""
+        url = team_ledger.chosen(self.ledger_url, self.master)
+        ledger = open_ledger(url, self.workbook, patience=Patience(self.wait, self.notify),
                              action=self.action, by_button=self.by_button)
         if ledger.exists:
             with reading(ledger) as conn:
@@ -110,15 +138,26 @@ class Session:
                 ledger.engine.dispose()
                 raise UnusableInput(_another_seller(ledger, stored, self.master.settings, self.by_button))
             if stored is None and ledger.file is None:
-                _refuse_history_beside(ledger, self.workbook)
+                _refuse_history_beside(ledger, self.workbook, team_ledger.setting_cell(self.master))
         return ledger
 
+    def network_warning(self) -> Problem | None:
+        """Once the ledger is open, whether it is a SQLite file in a network folder, which is
+        not supported (docs/excel.md) but was never told: a shared drive's file locks do not
+        hold, so two PCs can damage it or number a document twice (`toolkit.ledger.network`)."""
+        from toolkit.ledger.network import network_folder
 
-def _refuse_history_beside(ledger: Ledger, workbook: Path) -> None:
+        file = self.ledger.file if "ledger" in self.__dict__ else None
+        where = network_folder(file) if file is not None else None
+        return LEDGER_ON_NETWORK(None, file=file, where=where) if where else None
+
+
+def _refuse_history_beside(ledger: Ledger, workbook: Path, setting: Location | None) -> None:
     """A team's new, empty PostgreSQL ledger while the workbook's own SQLite ledger beside it
     holds the documents issued so far: the team database would number orders, DDTs, invoices
     and e-invoice file names from 1 again, repeating numbers already sent. Refused, saying how
-    to go on: first `toolkit ledger move`, after which the file is no longer beside it."""
+    to go on: first `toolkit ledger move`, after which the file is no longer beside it; at
+    *Registro*'s cell (`setting`) when it is filled, as emptying it is then the way back."""
     from toolkit.ledger.counts import document_counts
     from toolkit.ledger.db import default_file, documents_in_file
 
@@ -129,6 +168,8 @@ def _refuse_history_beside(ledger: Ledger, workbook: Path) -> None:
         if any(document_counts(conn)):
             return
     ledger.engine.dispose()
+    if setting is not None:
+        raise UnusableInput(HISTORY_BESIDE_SETTING(setting, ledger=ledger.url, file=own, workbook=workbook))
     raise UnusableInput(HISTORY_BESIDE(None, ledger=ledger.url, file=own, workbook=workbook))
 
 

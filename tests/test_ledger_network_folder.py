@@ -1,0 +1,64 @@
+"""A SQLite ledger in a network folder is told, not silently used: its file locks do not hold
+over SMB or NFS, so two PCs can damage it or number a document twice. Unsupported (docs/excel.md)
+but never detected; now a warning on the command line and in the button's box, the command
+still done (`toolkit.ledger.network`)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from test_printing import cli
+
+import toolkit.ledger.network as network
+from toolkit.ledger import open_ledger
+from toolkit.ledger.db import reading
+from toolkit.ledger.orders import load_orders
+
+
+@pytest.fixture
+def on_a_share(tmp_path, monkeypatch):
+    """`tmp_path` mounted, as Linux says it, from a Windows share (cifs)."""
+    mounts = tmp_path.parent / f"{tmp_path.name}-mountinfo"
+    point = str(tmp_path).replace(" ", "\\040")
+    mounts.write_text(f"22 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw\n"
+                      f"40 22 0:50 / {point} rw,relatime - cifs //nas/ordini rw,vers=3.1.1\n")
+    monkeypatch.setattr(network, "MOUNTS", mounts)
+    monkeypatch.setattr(network.os, "name", "posix")
+    monkeypatch.delenv("TOOLKIT_LEDGER_URL", raising=False)
+    return tmp_path
+
+
+def test_a_command_on_a_ledger_in_a_network_folder_warns_and_still_works(capsys, on_a_share, sample_workbook):
+    workbook = on_a_share / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")
+    assert code == 0, said
+    assert "anagrafiche.xlsx.ledger.sqlite è in una cartella di rete (cifs)" in said, said
+    ledger = open_ledger(None, workbook)
+    with reading(ledger) as conn:
+        assert load_orders(conn)
+    ledger.engine.dispose()
+    code, said = cli(capsys, "orders", "list", workbook, "--lang", "en")
+    assert code == 0 and "is in a network folder (cifs)" in said
+
+
+def test_a_ledger_on_a_local_disk_is_not_warned(capsys, tmp_path, sample_workbook, monkeypatch):
+    monkeypatch.delenv("TOOLKIT_LEDGER_URL", raising=False)
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")
+    assert code == 0 and "cartella di rete" not in said
+
+
+def test_a_button_on_a_ledger_in_a_network_folder_adds_the_warning_to_its_box(on_a_share):
+    from test_excel_desk_buttons import fake, press
+
+    book = fake(on_a_share)
+    press(book, "preview_orders")
+    (shown,) = press(book, "create_orders")
+    assert shown[0].endswith("ordini-ricorrenti.xlsm.ledger.sqlite è in una cartella di rete (cifs): lì SQLite non "
+                             "riesce a bloccare il file in modo affidabile, e due PC che scrivono insieme possono "
+                             "rovinarlo o dare due volte lo stesso numero. Sposta la cartella di lavoro e il suo "
+                             "registro in una cartella del disco di questo PC; per lavorare in più persone usate un "
+                             "registro PostgreSQL del team."), shown

@@ -1,0 +1,195 @@
+"""A workbook tied to its team's ledger (*Impostazioni › Registro*) never numbers from 1 again.
+
+A desk whose shell or Excel lacked `TOOLKIT_LEDGER_URL` (a new PC, a colleague's login, a cron
+script) silently got a new SQLite ledger beside the workbook: FT-2026-00001 a second time, DDT
+numbers repeated, e-invoice file names SDI had received. *Registro* = `condiviso` refuses that,
+exit 2 at the setting's cell, no ledger file made; *Registro* = the team's address is used by
+itself, and a `--ledger` or `TOOLKIT_LEDGER_URL` naming another database is refused
+(`toolkit.services.team_ledger`)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import minimal
+import openpyxl
+import pytest
+from conftest import PG_REASON, PG_URL, pg_databases
+from sqlalchemy.engine import make_url
+from test_printing import cli, numbers, stored
+
+from toolkit.ledger import schema
+
+CELL = "Impostazioni!B23"
+"""Where the sample's *Registro* is: its last setting."""
+
+
+@pytest.fixture(autouse=True)
+def no_team_variable(monkeypatch):
+    monkeypatch.delenv("TOOLKIT_LEDGER_URL", raising=False)
+
+
+def tied(sample_workbook: Path, folder: Path, ledger: str) -> Path:
+    """A copy of the sample whose *Registro* says `ledger`."""
+    workbook = folder / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Impostazioni"]
+    (row,) = [r for r in sheet.iter_rows(min_row=2) if r[0].value == "Registro"]
+    assert row[1].coordinate == CELL.split("!")[1]
+    row[1].value = ledger
+    book.save(workbook)
+    return workbook
+
+
+def files(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+def test_a_shared_workbook_with_no_ledger_named_is_refused_at_its_cell_and_no_ledger_is_made(capsys, tmp_path,
+                                                                                              sample_workbook):
+    workbook = tied(sample_workbook, tmp_path, "condiviso")
+    before = files(tmp_path)
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")
+    assert code == 2, said
+    assert f"{CELL}: Il foglio Impostazioni dice che il registro di questa cartella di lavoro è quello del team" in said
+    assert "--ledger postgresql://server/database o con la variabile TOOLKIT_LEDGER_URL" in said
+    assert "Traceback" not in said
+    for reading in (("orders", "list", workbook), ("invoice", "list", workbook), ("payments", "status", workbook)):
+        code, said = cli(capsys, *reading, "--lang", "en")
+        assert code == 2, (reading, said)
+        assert f"{CELL}: The Impostazioni sheet says this workbook's ledger is the team's" in said
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", tmp_path / "own.sqlite")
+    assert code == 2, said
+    assert "è un file SQLite, ma il foglio Impostazioni dice" in said and CELL in said
+    assert files(tmp_path) == before
+    code, said = cli(capsys, "check", workbook)
+    assert code == 0, said
+
+
+def test_the_setting_refuses_a_password_at_its_cell_without_repeating_it(capsys, tmp_path, sample_workbook):
+    workbook = tied(sample_workbook, tmp_path, "postgresql://anna:Segreto42@server-db:5432/ordini")
+    code, said = cli(capsys, "check", workbook)
+    assert code == 1, said
+    assert f"{CELL}: L'indirizzo del registro postgresql://anna:***@server-db:5432/ordini contiene una password" in said
+    assert "(postgresql://anna@server-db:5432/ordini)" in said and "Segreto42" not in said
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")
+    assert code == 1 and "Segreto42" not in said and not list(tmp_path.glob("*.sqlite"))
+    tied(sample_workbook, tmp_path, str(tmp_path / "ledger.sqlite"))
+    code, said = cli(capsys, "check", workbook, "--lang", "en")
+    assert code == 1, said
+    assert f"{CELL}: “{tmp_path / 'ledger.sqlite'}” does not name a ledger: write “condiviso”" in said
+
+
+def test_a_button_on_a_shared_workbook_without_the_variable_says_so_in_the_panels_words(tmp_path):
+    from test_excel_desk_buttons import fake, press
+
+    sheets = minimal.sheets()
+    sheets["Impostazioni"].append(["Registro", "condiviso"])
+    book = fake(tmp_path, sheets)
+    before = files(tmp_path)
+    for button in ("preview_orders", "ship"):
+        (shown,) = press(book, button)
+        assert "Impostazioni!B" in shown[0] and "i pulsanti ne userebbero uno nuovo accanto alla cartella" in shown[0]
+        assert "Scrivi in Registro l'indirizzo del registro del team" in shown[0] and "--ledger" not in shown[0]
+    assert files(tmp_path) == before
+
+
+pg = pytest.mark.postgres
+
+
+@pytest.fixture
+def two_databases():
+    if not PG_URL:
+        pytest.skip(PG_REASON)
+    with pg_databases(2) as urls:
+        yield urls
+
+
+def without_password(url: str) -> str:
+    return make_url(url)._replace(password=None).render_as_string(hide_password=False)
+
+
+@pg
+def test_the_address_in_the_setting_is_the_ledger_with_no_variable_and_no_password_in_the_workbook(
+        capsys, tmp_path, sample_workbook, two_databases, monkeypatch):
+    team, _ = two_databases
+    monkeypatch.setenv("PGPASSWORD", make_url(team).password or "")
+    workbook = tied(sample_workbook, tmp_path, without_password(team))
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")[0] == 0
+    assert numbers(team, schema.orders)[0] == "OC-2026-00001"
+    assert not list(tmp_path.glob("*.sqlite"))
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", team)
+    assert code == 0, said
+    assert stored(team)["orders"] == len(numbers(team, schema.orders)) > 1
+
+
+@pg
+def test_a_ledger_named_other_than_the_settings_is_refused_and_nothing_is_written(capsys, tmp_path, sample_workbook,
+                                                                                  two_databases, monkeypatch):
+    team, other = two_databases
+    workbook = tied(sample_workbook, tmp_path, without_password(team))
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", other)
+    assert code == 2, said
+    hidden = make_url(other).render_as_string(hide_password=True)
+    assert f"{CELL}: Il registro indicato con --ledger o TOOLKIT_LEDGER_URL, {hidden}, non è quello" in said
+    assert f"indica in Registro {without_password(team)}" in said
+    monkeypatch.setenv("TOOLKIT_LEDGER_URL", other)
+    code, said = cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all")
+    assert code == 2 and "non è quello di questa cartella di lavoro" in said
+    assert stored(other) == stored(team) == {"orders": 0, "deliveries": 0, "invoices": 0}
+    assert not list(tmp_path.glob("*.sqlite"))
+
+
+@pg
+def test_a_shared_workbook_goes_to_the_team_ledger_the_variable_names(capsys, tmp_path, sample_workbook,
+                                                                       two_databases, monkeypatch):
+    team, _ = two_databases
+    workbook = tied(sample_workbook, tmp_path, "condiviso")
+    monkeypatch.setenv("TOOLKIT_LEDGER_URL", team)
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")[0] == 0
+    assert numbers(team, schema.orders)[0] == "OC-2026-00001"
+    assert not list(tmp_path.glob("*.sqlite"))
+
+
+@pg
+def test_a_button_uses_the_address_in_the_setting_and_refuses_a_variable_naming_another(tmp_path, two_databases,
+                                                                                        monkeypatch):
+    from test_excel_desk_buttons import fake, press
+
+    team, other = two_databases
+    monkeypatch.setenv("PGPASSWORD", make_url(team).password or "")
+    sheets = minimal.sheets()
+    sheets["Impostazioni"].append(["Registro", without_password(team)])
+    book = fake(tmp_path, sheets)
+    press(book, "preview_orders")
+    (shown,) = press(book, "create_orders")
+    assert stored(team)["orders"] > 0, shown
+    assert not list(tmp_path.glob("*.sqlite"))
+    monkeypatch.setenv("TOOLKIT_LEDGER_URL", other)
+    (shown,) = press(book, "create_orders")
+    assert "Togli TOOLKIT_LEDGER_URL (i pulsanti usano Registro)" in shown[0] and "--ledger" not in shown[0]
+    assert stored(other)["orders"] == 0
+
+
+@pg
+def test_an_empty_team_ledger_beside_the_workbooks_history_says_to_empty_registro(
+        capsys, tmp_path, sample_workbook, two_databases, monkeypatch):
+    """The refusal of an empty team ledger beside a SQLite one with history told to drop
+    --ledger or TOOLKIT_LEDGER_URL, neither of which was given: Registro named it, and emptying
+    it is the way back to the SQLite ledger."""
+    team, _ = two_databases
+    monkeypatch.setenv("PGPASSWORD", make_url(team).password or "")
+    workbook = tied(sample_workbook, tmp_path, "")
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")[0] == 0
+    tied(sample_workbook, tmp_path, without_password(team))
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10")
+    assert code == 2, said
+    assert f"{CELL}: Il registro del team " in said
+    assert f"/{make_url(team).database} è ancora vuoto, ma accanto alla cartella c'è il suo registro" in said
+    assert "svuota la cella Registro" in said and "--ledger" not in said
+    tied(sample_workbook, tmp_path, "condiviso")
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", team)
+    assert code == 2 and f"{CELL}: Il registro del team " in said and "svuota la cella Registro" in said, said
+    assert stored(team) == {"orders": 0, "deliveries": 0, "invoices": 0}
