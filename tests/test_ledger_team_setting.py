@@ -189,7 +189,22 @@ def test_an_empty_team_ledger_beside_the_workbooks_history_says_to_empty_registr
     assert f"{CELL}: Il registro del team " in said
     assert f"/{make_url(team).database} è ancora vuoto, ma accanto alla cartella c'è il suo registro" in said
     assert "svuota la cella Registro" in said and "--ledger" not in said
+    assert f'toolkit ledger move "{workbook}" --to ' in said, "the command that moves the history"
     tied(sample_workbook, tmp_path, "condiviso")
     code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", team)
     assert code == 2 and f"{CELL}: Il registro del team " in said and "svuota la cella Registro" in said, said
     assert stored(team) == {"orders": 0, "deliveries": 0, "invoices": 0}
+
+
+def test_a_workbook_tied_by_registro_goes_on_after_its_history_moved(capsys, tmp_path, sample_workbook, two_databases,
+                                                                     monkeypatch):
+    team, _ = two_databases
+    monkeypatch.setenv("PGPASSWORD", make_url(team).password or "")
+    workbook = tied(sample_workbook, tmp_path, "")
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")[0] == 0
+    code, said = cli(capsys, "ledger", "move", workbook, "--to", team)
+    assert code == 0, said
+    tied(sample_workbook, tmp_path, without_password(team))
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10")
+    assert code == 0, said
+    assert stored(team)["orders"] > 0 and not workbook.with_name(workbook.name + ".ledger.sqlite").exists()
