@@ -293,3 +293,19 @@ def test_the_file_is_renamed_before_its_write_lock_is_let_go(capsys, desks, monk
     monkeypatch.setattr(service, "_rename", renamed_under_the_lock)
     assert cli(capsys, "ledger", "move", team, "--to", url)[0] == 0
     assert seen == ["locked"] and team.with_name(MOVED).is_file() and not team.with_name(OWN).exists()
+
+
+def test_a_file_that_cannot_be_renamed_after_the_move_is_named_with_what_to_do(capsys, desks, monkeypatch):
+    """The history is on the server by then: said, exit 1, and the file left for the desk to rename."""
+    from pathlib import Path
+
+    _, team, url = desks
+
+    def refused(self, target):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "rename", refused)
+    code, said = cli(capsys, "ledger", "move", team, "--to", url)
+    assert code == 1, said
+    assert f"non ho potuto rinominare {team.with_name(OWN)} in {team.with_name(MOVED)} (Permission denied)" in said
+    assert stored(url)["orders"] == 188 and team.with_name(OWN).is_file()
