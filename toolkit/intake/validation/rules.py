@@ -16,6 +16,7 @@ from operator import add, and_, gt, is_not, lt, ne, or_
 from typing import cast
 
 from toolkit.basics import tax_regimes, vat_ids
+from toolkit.basics.cells import Location
 from toolkit.basics.codes import folded
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import (
@@ -788,12 +789,19 @@ def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
                                          hint_it=hint_it, hint_en=hint_en)
         if t.code not in with_lines:
             yield TEMPLATE_WITHOUT_LINES(_at(layout, t, "code"), code=t.code)
-        if len(sent := fold(t.customer_reference, ascii_only=True) or "") > REFERENCE_LIMIT:
-            yield REFERENCE_TOO_LONG(_at(layout, t, "customer_reference"), value=t.customer_reference, sent=sent,
-                                     length=len(sent), limit=REFERENCE_LIMIT)
-        elif bad := _not_in_einvoice(t.customer_reference, ascii_only=True):
-            yield REFERENCE_CHARACTERS(_at(layout, t, "customer_reference"), value=legible(t.customer_reference or ""),
-                                       characters=" ".join(map(legible, bad)))
+        yield from customer_reference(t.customer_reference, _at(layout, t, "customer_reference"))
+
+
+def customer_reference(value: str | None, at: Location | None) -> Iterator[Problem]:
+    """The problem of a customer's order reference the e-invoice could not carry whole: longer
+    than IdDocumento takes once folded, or with a character no folding makes ASCII. A template's
+    *Rif. ordine cliente* and an order form's *Vs. ordine* alike: each order keeps the reference
+    it was made with, so the cell is the last place to change it before an invoice is refused or
+    the reference cut."""
+    if len(sent := fold(value, ascii_only=True) or "") > REFERENCE_LIMIT:
+        yield REFERENCE_TOO_LONG(at, value=value, sent=sent, length=len(sent), limit=REFERENCE_LIMIT)
+    elif bad := _not_in_einvoice(value, ascii_only=True):
+        yield REFERENCE_CHARACTERS(at, value=legible(value or ""), characters=" ".join(map(legible, bad)))
 
 
 def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:
