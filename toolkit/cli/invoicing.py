@@ -183,16 +183,17 @@ def run_cmd(
 
 @invoice_app.command("undo")
 def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
-             out: Path | None = output.out_folder(None, help="La cartella dove l'emissione ha scritto i suoi file: "
-                                                 "sono tolti con lei / the folder the run wrote its files in: they go "
-                                                 "with it."),
+             out: Path | None = output.out_folder(None, help="Un'altra cartella dove l'emissione ha scritto i "
+                                                 "suoi file (quelle che il registro annota sono già cercate): sono "
+                                                 "tolti con lei / another folder the run wrote its files in (those "
+                                                 "the ledger noted are searched already): they go with it."),
              json: bool = JsonOption, verbose: bool = VerboseOption,
              ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Annulla un'emissione in bozza (solo l'ultima della serie). Undo a draft run (only the latest of its series)."""
     from toolkit.services.invoicing import undo_with_files
 
     session = open_session(workbook, ledger, lang, wait)
-    count, problems, removed = undo_with_files(session.ledger, run_id, out)
+    count, problems, removed = undo_with_files(session.ledger, run_id, out, session.master)
     if json:
         output.reply({"run_id": run_id, "undone": count, "removed": removed}, problems)
     else:
