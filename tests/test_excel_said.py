@@ -34,6 +34,7 @@ COMMAND_LINE_ONLY = {
     "form-date-far-ahead": "toolkit convert",
     "invoice-date-in-future": "invoice --date: a button dates the run as Impostazioni say",
     "invoice-release-not-held": "invoice --release",
+    "invoice-run-files-unknown": "invoice undo without --out: Annulla emissione names the run's folder",
     "invoice-unknown-order": "invoice --orders",
     "ledger-beside-another": "a button is told ledger-beside-another-button",
     "orders-nothing-new-to-print": "orders create --out, told by the command",

@@ -16,6 +16,13 @@ from toolkit.basics.problems import Problem
 from toolkit.basics.wording import shown
 
 BY_BUTTON: dict[str, dict[str, str]] = {
+    "month-register-not-rewritten": {
+        "it": "Il registro del mese {month} in {folder} elencava le bozze annullate ed è stato tolto, ma non "
+              "riscritto ({reason}): scrivilo di nuovo con il pulsante «Registro fatture del mese», con una data di "
+              "quel mese in «Data ordini».",
+        "en": "The {month} register in {folder} listed the undone drafts and was removed, but not written again "
+              "({reason}): write it again with the “Registro fatture del mese” button, with a date of that month in "
+              "“Data ordini”."},
     "credit-limit-exceeded": {
         "it": "Cliente {customer}: esposizione {total} (fatture aperte {outstanding} + spedito da fatturare "
               "{uninvoiced} + ordinato da spedire {unshipped}) oltre il fido {limit}: merce non spedita. Per spedire "
