@@ -135,6 +135,13 @@ PARTIAL_STOCK = define(
        "il resto resta da spedire.",
     en="Order {number}, item {item}: stock {available} for {wanted} wanted: {shipped} shipped, the rest "
        "stays open.")
+WEIGHT_LEFT_BLANK = define(
+    "ddt-weight-left-blank", "warning",
+    title=("DDT senza peso: articoli senza Peso", "DDT without weight: items without Peso"),
+    it="{ddts} senza peso stampato, perché non hanno il «Peso» gli articoli {items}: il peso resta da scrivere a "
+       "mano sul DDT. Scrivi il loro peso nel foglio Articoli (colonna Peso) perché i prossimi DDT lo stampino.",
+    en="{ddts} without a printed weight, because items {items} have no “Peso”: the weight is left to write by "
+       "hand on the DDT. Write their weight on the Items sheet (Peso column) so the next DDTs print it.")
 LINE_HELD = define(
     "ship-line-held", "warning",
     title=("Riga non spedita per giacenza insufficiente", "Line not shipped for lack of stock"),
@@ -577,7 +584,24 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
             run.problems.extend(terms_overridden(order, terms, run.taken[before:],
                                                  master.locate(customers[order.customer].source, "delivery_terms")))
     drafts = _drafts(master, run.taken, day, carrier, forced)
-    return ShippingPlan(tuple(drafts), tuple(run.held), tuple(run.problems))
+    return ShippingPlan(tuple(drafts), tuple(run.held), (*run.problems, *weight_left_blank(master, drafts)))
+
+
+def weight_left_blank(master: MasterData, drafts: Sequence[ShipmentDraft]) -> list[Problem]:
+    """One warning for the run's DDTs whose weight box is left blank (`_drafts`), naming the
+    items without a *Peso* that blanked it, at the first one's cell: a desk that gives its items
+    a weight learns why a DDT printed none, once, not once per DDT. A desk that gives none is
+    not told, every day, of what it chose."""
+    items = {i.code: i for i in master.items}
+    if not any(i.weight is not None for i in items.values()):
+        return []
+    blank = [d for d in drafts if not d.services and d.weight is None]
+    missing = sorted({line.item for d in blank for line in d.lines
+                      if line.item in items and items[line.item].weight is None})
+    if not missing:
+        return []
+    return [WEIGHT_LEFT_BLANK(master.locate(items[missing[0]].source, "weight"), items=", ".join(missing),
+                              ddts=wording.Counted(len(blank), ("DDT", "DDT"), ("DDT", "DDTs")))]
 
 
 def terms_overridden(order: Order, terms: DeliveryTerms, taken: Sequence[tuple[Order, OrderLine, Decimal]],
