@@ -847,6 +847,12 @@ class MasterData(BaseModel):
             return Location(source.sheet, f"A{source.row}", self.workbook)
         return self.layout.locate(source.sheet, source.row, field)
 
+    def locate_setting(self, field: str) -> Location:
+        """The cell of one setting (*Impostazioni*), as the user sees it: `Impostazioni!B21`."""
+        if self.layout is None:
+            return Location(Settings.sheet.it, None, self.workbook)
+        return self.layout.locate(Settings.sheet.key, field=field)
+
     def locate_sheet(self, heading: SheetHeading) -> Location:
         """A sheet as the user sees it, by the name on its tab: `Stock` in an English workbook,
         the Italian name when the sheet is missing (the one to add)."""
