@@ -644,3 +644,14 @@ def test_invoice_undo_without_out_finds_the_runs_files_and_writes_the_months_reg
     assert code == 0, said
     assert f"L'emissione {old} è di prima che il registro annotasse dove scrive i suoi file" in said
     assert f"fatture-{old}.xlsx" in said and (folder / f"fatture-{old}.xlsx").exists()
+
+
+def test_invoice_credit_date_before_the_runs_date_is_a_slip(capsys, tmp_path, desk):
+    """`--credit-date` reaches the run: before the invoices' date it is refused, exit 2, nothing stored."""
+    workbook, url = desk
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--date", "2026-04-30", "--credit-date",
+                     "2026-04-29", "--out", tmp_path / "fatture", "--ledger", url)
+    assert code == 2 and ("La data delle note di credito 29/04/2026 è prima della data delle fatture dell'emissione "
+                          "(30/04/2026)") in said, said
+    with reading(open_ledger(url)) as conn:
+        assert conn.execute(select(schema.invoices.c.id)).first() is None

@@ -120,6 +120,9 @@ def run_cmd(
     date: str | None = typer.Option(None, "--date", help="Data delle fatture (default: Impostazioni › Data fattura "
                                     "differita, fine mese o oggi) / invoice date (default: Settings › Deferred "
                                     "invoice date, the month's end or today)."),
+    credit_date: str | None = typer.Option(None, "--credit-date", help="Data delle note di credito dei resi, dalla "
+                                           "data delle fatture in poi (default: la stessa) / date of the returns' "
+                                           "credit notes, from the invoices' date on (default: the same)."),
     customer: str | None = typer.Option(None, "--customer", help="Solo questo cliente / only this customer."),
     release: str | None = typer.Option(None, "--release", help="Fattura anche questi clienti «Non fatturare» / "
                                        "invoice these do-not-invoice customers too: C001,C002."),
@@ -154,7 +157,8 @@ def run_cmd(
         from toolkit.basics.files import check_output
 
         check_output(out, kind=None, inputs=(workbook,), folder=True)
-    request = Request(period, today_rome(), parse_day(date) if date else None, customer, frozenset(released))
+    request = Request(period, today_rome(), parse_day(date) if date else None, customer, frozenset(released),
+                      credit_date=parse_day(credit_date) if credit_date else None)
     result = run(session.ledger, session.master, request, preview=preview,
                  status=InvoiceStatus.FINAL if final else InvoiceStatus.DRAFT, out=out, lang=output.lang(),
                  per_customer=per_customer, copies=copies, orders=chosen)

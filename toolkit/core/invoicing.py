@@ -81,6 +81,13 @@ DATE_BEFORE_MONTH = define(
     it="La data fattura {day} è prima del mese da fatturare ({month}): usa una data dal {start} in poi.",
     en="Invoice date {day} is before the month to invoice ({month}): use a date from {start} on.",
     usage=True)
+CREDIT_DATE_BEFORE_RUN = define(
+    "invoice-credit-date-before-run", "error",
+    it="La data delle note di credito {day} è prima della data delle fatture dell'emissione ({run_day}): una nota "
+       "di credito per un reso si data dalle fatture in poi. Usa con --credit-date una data dal {run_day} in poi.",
+    en="Credit note date {day} is before the run's invoice date ({run_day}): a return's credit note is dated from "
+       "the invoices on. Give --credit-date a date from {run_day} on.",
+    usage=True)
 UNKNOWN_CUSTOMER = define(
     "invoice-unknown-customer", "error",
     it="Il cliente {customer}{name} non è più nel foglio Clienti ma ha {waiting} da fatturare ({ddts}): resta fuori da "
@@ -410,6 +417,9 @@ class Request:
     released: frozenset[str] = frozenset()
     deferred_date: DeferredInvoiceDate | None = None
     """None: as the settings say (*Impostazioni › Data fattura differita*)."""
+    credit_date: date | None = None
+    """`--credit-date`: the date of the run's credit notes for returns, on or after its invoices'
+    (a note may be issued any day after the goods came back); None: the invoices' date."""
     orders: frozenset[int] | None = None
     """`--orders`: only these orders' shipped lines, invoiced now whatever the customer's
     calendar (the period open, the order not delivered in full): the user asked for them.
@@ -922,8 +932,9 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
     deferred_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
     invoices = []
     charge = master.settings.stamp_duty_customer
+    credit_day = max(request.credit_date or deferred_day, deferred_day)
     for (code, key, period, kind, split, method), goods_of in buckets.items():
-        day = request.limit if split is not None else deferred_day
+        day = request.limit if split is not None else credit_day if kind is InvoiceKind.CREDIT_NOTE else deferred_day
         invoices.append(invoice_of(customers[code], kind, key, period, day, goods_of, method,
                                    charge_stamp_duty=charge))
     pending = [Pending(c, r, n) for (c, r), n in waiting.items()]
@@ -1043,6 +1054,12 @@ def _request_problems(master: MasterData, request: Request, customers: Mapping[s
     if day is not None and day < request.month.start:
         problems.append(DATE_BEFORE_MONTH(None, day=day, month=f"{request.month.start:%m/%Y}",
                                           start=request.month.start))
+    if (credit := request.credit_date) is not None:
+        run_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
+        if credit > request.today:
+            problems.append(DATE_IN_FUTURE(None, day=credit, today=request.today))
+        elif credit < run_day:
+            problems.append(CREDIT_DATE_BEFORE_RUN(None, day=credit, run_day=run_day))
     if request.customer and request.customer not in customers:
         problems.append(UNKNOWN_FILTER(None, customer=request.customer, option="--customer"))
     for code in sorted(request.released):

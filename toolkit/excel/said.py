@@ -271,6 +271,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "documents first: write {day} in “Data ordini”, press “Anteprima ordini” then “Crea ordini "
               "selezionati” (for a day already created it issues only those; from the command line, toolkit orders "
               "create {workbook} --date {day}); then press “Liquida sconti volume” again."},
+    "invoice-credit-note-out-of-sequence": {
+        "it": "La nota di credito {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già "
+              "emessa: nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. "
+              "Nessun pulsante data a parte le note di credito dei resi: dalla riga di comando, toolkit invoice con "
+              "--credit-date dal {latest_day} in poi (le fatture tengono la loro data).",
+        "en": "Credit note {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in "
+              "series {series} {year} numbers follow dates, so nothing was stored. No button dates the returns' "
+              "credit notes apart: from the command line, toolkit invoice with --credit-date from {latest_day} on "
+              "(the invoices keep their date)."},
     "invoice-date-out-of-sequence": {
         "it": "La fattura {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già emessa: "
               "nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. Premi di "

@@ -135,6 +135,14 @@ OUT_OF_SEQUENCE = define(
     en="Invoice {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in series "
        "{series} {year} numbers follow dates, so nothing was stored. Issue with --date from {latest_day} on, or "
        "choose “Deferred invoice date” = Issue date in Settings.")
+CREDIT_OUT_OF_SEQUENCE = define(
+    "invoice-credit-note-out-of-sequence", "error",
+    it="La nota di credito {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già emessa: "
+       "nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. Data a parte le "
+       "note di credito dei resi con --credit-date dal {latest_day} in poi: le fatture tengono la loro data.",
+    en="Credit note {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in series "
+       "{series} {year} numbers follow dates, so nothing was stored. Date the returns' credit notes apart with "
+       "--credit-date from {latest_day} on: the invoices keep their date.")
 ORDER_OUT_OF_SEQUENCE = define(
     "order-invoice-out-of-sequence", "error",
     it="L'ordine del {day} del modello {template} (cliente {customer}) si fattura alla creazione, ma la sua fattura "
@@ -499,11 +507,13 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
 
 
 def chronology_problems(conn: Connection, settings: Settings, invoices: Iterable[Invoice],
-                        refusal: ProblemType = OUT_OF_SEQUENCE) -> list[Problem]:
+                        refusal: ProblemType = OUT_OF_SEQUENCE, notes: ProblemType | None = None) -> list[Problem]:
     """An error for each series and year where an invoice would be dated before the latest one
-    already issued there (see `_out_of_sequence`), worded by `refusal`: a run's invoices may
-    move by their settings, a credit note only by its own --date."""
-    return [refusal(None, **found) for _, found in _out_of_sequence(conn, settings, invoices)]
+    already issued there (see `_out_of_sequence`), worded by `refusal` (by `notes` for a credit
+    note, when given): a run's invoices may move by their settings, its returns' credit notes by
+    --credit-date, a credit note of `invoice credit` only by its own --date."""
+    return [(notes if notes is not None and x.kind is InvoiceKind.CREDIT_NOTE else refusal)(None, **found)
+            for x, found in _out_of_sequence(conn, settings, invoices)]
 
 
 def _out_of_sequence(conn: Connection, settings: Settings,
@@ -627,7 +637,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                 invoices = matched.priced()
             held = waiting_invoices(conn, master, request, result.invoices)
             problems = (list(result.problems) + returns_problems(returns_out, matched)
-                        + chronology_problems(conn, master.settings, result.invoices) + [x.problem for x in held])
+                        + chronology_problems(conn, master.settings, result.invoices, notes=CREDIT_OUT_OF_SEQUENCE)
+                        + [x.problem for x in held])
         return RunResult(None, invoices, problems, list(result.pending), preview=True, status=status,
                          left_out=list(result.left_out), charged_vat=list(result.charged_vat),
                          returns_refused=returns_out, held=held)
@@ -643,7 +654,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             refused = result.stopping
             held = waiting_invoices(conn, master, request, result.invoices)
             if not refused:
-                refused = chronology_problems(conn, master.settings, result.invoices)
+                refused = chronology_problems(conn, master.settings, result.invoices, notes=CREDIT_OUT_OF_SEQUENCE)
                 problems += refused
             problems += [x.problem for x in held]
             refused += errors(x.problem for x in held)
