@@ -117,6 +117,42 @@ def test_a_split_payment_invoice_prints_the_law_and_the_net_to_pay_and_the_regis
     assert dict(zip(head, row))["Da incassare"] == "176,18" and dict(zip(head, row))["Scissione pagamenti"] == "sì"
 
 
+@pytest.fixture
+def split_month(ledger):
+    """A public administration paying by split payment (C001, a 6-character SDI code) and a
+    customer paying VAT as usual (C002), both at 22 %, invoiced in one run."""
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, payment_terms="30", sdi_code="UFABCD")
+    for customer, price in (("C001", "176.18"), ("C002", "100.00")):
+        _, [line_id] = make_order(ledger, customer, date(2026, 4, 9), [("A001", "1", price, "22", None)])
+        ship(ledger, customer, date(2026, 4, 9), [(line_id, "1")])
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    with reading(ledger) as conn:
+        invoices = load_invoices(conn, run_id=result.run_id)
+    assert sorted(x.split_payment for x in invoices) == [False, True]
+    return master, result.run_id, invoices
+
+
+def test_the_vat_summary_keeps_split_payment_vat_apart_from_the_vat_the_seller_owes(tmp_path, split_month):
+    """The VAT a public administration pays the State itself (art. 17-ter) is a row of its own,
+    marked *Scissione pagamenti*: summed with the rest, 22 % said 60.76 of VAT, which the
+    accountant would have paid over though the seller owes only 22.00 of it."""
+    master, run_id, invoices = split_month
+    book_path = write_accountants(tmp_path, master, invoices, run_id)[0]
+    rows = CalamineWorkbook.from_path(str(book_path)).get_sheet_by_name("Riepilogo IVA").to_python()
+    assert rows[2][:6] == ["IVA %", "Natura", "Imponibile", "Imposta", "Totale", "Scissione pagamenti"]
+    assert [(row[0], row[5], to_cents(row[2]), to_cents(row[3])) for row in rows[3:5]] == [
+        (22, "", D("100.00"), D("22.00")), (22, "sì", D("176.18"), D("38.76"))]
+    assert [to_cents(x) for x in rows[5][2:4]] == [D("276.18"), D("60.76")]
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_libreoffice_recalculates_split_payment_vat_apart(tmp_path, split_month):
+    master, run_id, invoices = split_month
+    book_path = write_accountants(tmp_path, master, invoices, run_id)[0]
+    check_register_and_summary(recalculated_values(book_path), invoices)
+
+
 def test_the_vat_summary_totals_its_rates_names_its_month_and_repeats_the_detail_headings(tmp_path, tricky):
     master, run_id, invoices = tricky
     book_path = write_accountants(tmp_path, master, invoices, run_id)[0]
@@ -430,10 +466,11 @@ def check_register_and_summary(values: dict, invoices) -> None:
     expected: dict[tuple, list[D]] = {}
     for invoice in invoices:
         for v in invoice.summary:
-            pair = expected.setdefault((float(v.rate), v.nature or ""), [D(0), D(0)])
+            split = "sì" if invoice.split_payment and v.rate else ""
+            pair = expected.setdefault((float(v.rate), v.nature or "", split), [D(0), D(0)])
             pair[0] += v.taxable
             pair[1] += v.vat
-    found = {(row[0], row[1] or ""): [to_cents(row[2]), to_cents(row[3])]
+    found = {(row[0], row[1] or "", row[5] if len(row) > 5 else ""): [to_cents(row[2]), to_cents(row[3])]
              for row in summary[3:3 + len(expected)]}
     assert found == expected
     total = summary[3 + len(expected)]

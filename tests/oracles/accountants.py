@@ -17,6 +17,7 @@ from toolkit.model.records import Customer, MasterData
 from toolkit.writers.accountants import (
     DETAIL_NATURE,
     DETAIL_RATE,
+    DETAIL_SPLIT,
     DETAIL_TAXABLE,
     DETAIL_VAT,
     FILTER_BUTTON,
@@ -32,7 +33,9 @@ from toolkit.writers.accountants import (
     _line_cells,
     _money,
     _range,
+    _split_row,
     _taxable_formula,
+    any_split,
     corrects_text,
     ddts_text,
     dues_text,
@@ -136,6 +139,8 @@ def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: l
             _money(sheet, row, DETAIL_TAXABLE, formula, vat_line.taxable, fmt.money)
             _money(sheet, row, DETAIL_VAT, f"=ROUND({address(row + 1, DETAIL_TAXABLE + 1)}*"
                    f"{address(row + 1, DETAIL_RATE + 1)}/100,2)", vat_line.vat, fmt.money)
+            if any_split(invoices) and _split_row(invoice, vat_line):
+                text(sheet, row, DETAIL_SPLIT, labeller(lang)("inv.yes"))
     a4(sheet, repeat_rows=(detail_header, detail_header))
     return detail_at
 

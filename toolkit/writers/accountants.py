@@ -632,9 +632,20 @@ def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Inv
     title_on_every_page(sheet, title, header, row + 1 if invoices else header, len(heads) - 1)
 
 
-DETAIL_RATE, DETAIL_NATURE, DETAIL_TAXABLE, DETAIL_VAT = 3, 4, 5, 6
-"""Columns (0-based) of the VAT detail per invoice and rate, on the summary sheet."""
+DETAIL_RATE, DETAIL_NATURE, DETAIL_TAXABLE, DETAIL_VAT, DETAIL_SPLIT = 3, 4, 5, 6, 7
+"""Columns (0-based) of the VAT detail per invoice and rate, on the summary sheet; the last
+only when some invoice bears split payment."""
 SUMMARY_WIDTHS = (16, 14, 15, 15, 15, 15, 15)
+SPLIT_WIDTH = 18
+SUMMARY_SPLIT = 5
+"""The summary's column saying a rate's row is VAT under split payment, when some invoice bears it."""
+
+
+def any_split(invoices: Sequence[Invoice]) -> bool:
+    """Whether some invoice bears split payment with VAT: then the VAT summary keeps that VAT in
+    rows of its own, which the seller does not pay (art. 17-ter DPR 633/72), and its sheet has
+    the column saying so; a month without it keeps the summary as it always was."""
+    return any(x.split_payment and any(v.rate for v in x.summary) for x in invoices)
 
 
 def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: list[Rows], lang: str) -> list[Rows]:
@@ -645,7 +656,10 @@ def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: l
     detail_at, detail_header = summary_by_rate(sheet, fmt, invoices, lang)
     columns = [Column("value"), Column("value", fmt.date), Column("value"), Column("value", fmt.percent),
                Column("value"), Column("formula", fmt.money), Column("formula", fmt.money)]
-    sheet.write_rows(detail_header + 1, 0, columns, _detail_rows(invoices, detail_at, lines_at))
+    split = any_split(invoices)
+    if split:
+        columns.append(Column("value"))
+    sheet.write_rows(detail_header + 1, 0, columns, _detail_rows(invoices, detail_at, lines_at, lang, split=split))
     a4(sheet, repeat_rows=(detail_header, detail_header))
     return detail_at
 
@@ -654,15 +668,20 @@ def summary_by_rate(sheet, fmt: Formats, invoices: Sequence[Invoice], lang: str)
     """The VAT summary sheet down to its detail's headings: the title with the invoices' month,
     a row per rate summing the detail's rows of that rate, the total of all rates (what the
     register's totals say), and the detail's headings, which a page of the detail repeats.
+    VAT under split payment is a row of its own per rate, marked in its *Scissione pagamenti*
+    column: the public administration pays it to the State, so the accountant must not count
+    it in the VAT the seller owes, which one row per rate summed with the rest.
     Returns where each invoice's detail rows will be, and the headings' row."""
     t = labeller(lang)
     month = months_text((x.invoice_date for x in invoices), lang)
     text(sheet, 0, 0, f"{t('inv.vat_summary')} – {month}" if month else t("inv.vat_summary"), fmt.title)
-    rates = sorted({(v.rate, v.nature) for x in invoices for v in x.summary}, key=lambda k: (k[0], k[1] or ""))
+    split = any_split(invoices)
+    rates = sorted({(v.rate, v.nature, _split_row(x, v)) for x in invoices for v in x.summary},
+                   key=lambda k: (k[0], k[1] or "", k[2]))
     top = 2
-    widths = set_widths(sheet, SUMMARY_WIDTHS)
+    widths = set_widths(sheet, SUMMARY_WIDTHS + ((SPLIT_WIDTH,) if split else ()))
     headings(sheet, top, 0, [t("doc.vat_rate"), t("doc.nature"), t("doc.taxable"), t("inv.vat_amount"),
-                             t("doc.total")], fmt, widths)
+                             t("doc.total"), *([t("inv.split")] if split else [])], fmt, widths)
     detail_header = top + len(rates) + 4
     first = detail_header + 1
     detail_at, row = [], first
@@ -670,19 +689,27 @@ def summary_by_rate(sheet, fmt: Formats, invoices: Sequence[Invoice], lang: str)
         detail_at.append(Rows(sheet.name, row, row + len(invoice.summary) - 1))
         row += len(invoice.summary)
     last = max(row - 1, first)
-    rate_col, nature_col, taxable_col, vat_col = (
-        _range(first, last, c, absolute=True) for c in (DETAIL_RATE, DETAIL_NATURE, DETAIL_TAXABLE, DETAIL_VAT))
-    for n, (rate, nature) in enumerate(rates):
+    rate_col, nature_col, taxable_col, vat_col, split_col = (
+        _range(first, last, c, absolute=True)
+        for c in (DETAIL_RATE, DETAIL_NATURE, DETAIL_TAXABLE, DETAIL_VAT, DETAIL_SPLIT))
+    split_rates = {rate for rate, _, marked in rates if marked}
+    yes = t("inv.yes")
+    for n, (rate, nature, marked) in enumerate(rates):
         row = top + 1 + n
         text(sheet, row, 0, rate, fmt.percent)
         text(sheet, row, 1, nature)
+        if marked:
+            text(sheet, row, SUMMARY_SPLIT, yes, fmt.text)
         rate_cell, nature_cell = address(row + 1, 1), address(row + 1, 2)
         mine = [(at.first + k, v) for x, at in zip(invoices, detail_at) for k, v in enumerate(x.summary)
-                if (v.rate, v.nature) == (rate, nature)]
+                if (v.rate, v.nature, _split_row(x, v)) == (rate, nature, marked)]
         taxable = sum((v.taxable for _, v in mine), Decimal(0))
         vat = sum((v.vat for _, v in mine), Decimal(0))
         for col, detail_col, source, value in ((2, DETAIL_TAXABLE, taxable_col, taxable), (3, DETAIL_VAT, vat_col, vat)):
-            if rate:
+            if rate in split_rates:
+                formula = (f"=SUMIFS({source},{rate_col},{rate_cell},{split_col},"
+                           + (f"{address(row + 1, SUMMARY_SPLIT + 1)})" if marked else f'"<>{yes}")'))
+            elif rate:
                 formula = f"=SUMIF({rate_col},{rate_cell},{source})"
             elif nature:
                 formula = f"=SUMIFS({source},{rate_col},{rate_cell},{nature_col},{nature_cell})"
@@ -698,8 +725,14 @@ def summary_by_rate(sheet, fmt: Formats, invoices: Sequence[Invoice], lang: str)
             _money(sheet, row, col, f"=SUM({_range(top + 1, row - 1, col)})", value, fmt.total)
     text(sheet, detail_header - 1, 0, t("inv.details"), fmt.bold)
     headings(sheet, detail_header, 0, [t("doc.number"), t("doc.date"), t("doc.customer"), t("doc.vat_rate"),
-                                       t("doc.nature"), t("doc.taxable"), t("inv.vat_amount")], fmt, widths)
+                                       t("doc.nature"), t("doc.taxable"), t("inv.vat_amount"),
+                                       *([t("inv.split")] if split else [])], fmt, widths)
     return detail_at, detail_header
+
+
+def _split_row(invoice: Invoice, vat_line: VatLine) -> bool:
+    """Whether a rate's VAT of this invoice is split payment's: a rate without VAT has none to split."""
+    return bool(invoice.split_payment and vat_line.rate)
 
 
 def months_text(days: Iterable[date], lang: str) -> str | None:
@@ -713,19 +746,20 @@ def months_text(days: Iterable[date], lang: str) -> str | None:
     return named[0] if len(months) == 1 else " – ".join(named)
 
 
-def _detail_rows(invoices: Sequence[Invoice], detail_at: list[Rows],
-                 lines_at: list[Rows]) -> Iterator[tuple[tuple[Any, ...], None]]:
+def _detail_rows(invoices: Sequence[Invoice], detail_at: list[Rows], lines_at: list[Rows], lang: str = "it", *,
+                 split: bool = False) -> Iterator[tuple[tuple[Any, ...], None]]:
     """The VAT detail's rows, one per invoice and rate: its taxable sums the invoice's lines of
-    the rate, its VAT rounds the taxable's."""
+    the rate, its VAT rounds the taxable's; with `split`, whether that VAT is split payment's."""
+    yes = labeller(lang)("inv.yes")
     rate_letter, nature_letter, taxable_letter = (column_letter(c + 1)
                                                   for c in (DETAIL_RATE, DETAIL_NATURE, DETAIL_TAXABLE))
     for invoice, at, lines in zip(invoices, detail_at, lines_at):
         for row, vat_line in enumerate(invoice.summary, start=at.first + 1):
             taxable = _taxable_formula(invoice, vat_line, lines, (LINES_AMOUNT, LINES_RATE, LINES_NATURE),
                                        f"{rate_letter}{row}", f"{nature_letter}{row}")
-            yield ((invoice.number, invoice.invoice_date, invoice.customer, vat_line.rate, vat_line.nature,
-                    (taxable, vat_line.taxable), _vat_cell(f"=ROUND({taxable_letter}{row}*{rate_letter}{row}/100,2)", vat_line)),
-                   None)
+            cells = (invoice.number, invoice.invoice_date, invoice.customer, vat_line.rate, vat_line.nature,
+                     (taxable, vat_line.taxable), _vat_cell(f"=ROUND({taxable_letter}{row}*{rate_letter}{row}/100,2)", vat_line))
+            yield ((*cells, yes if _split_row(invoice, vat_line) else None) if split else cells), None
 
 
 LINES_PER_SHEET = ROWS_PER_SHEET - 1
