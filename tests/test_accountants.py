@@ -153,6 +153,34 @@ def test_libreoffice_recalculates_split_payment_vat_apart(tmp_path, split_month)
     check_register_and_summary(recalculated_values(book_path), invoices)
 
 
+def test_the_register_says_which_documents_declare_the_virtual_stamp_duty_and_totals_it(tmp_path, ledger):
+    """The company pays the virtual stamp duty of its e-invoices each quarter: the register names
+    every document whose file declares it (DatiBollo), and adds them up, even when the company
+    bears it and no line of the invoice says so."""
+    from dataclasses import replace
+
+    base = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, payment_terms="30")
+    master = base.model_copy(update={"settings": replace(base.settings, stamp_duty_customer=False)})
+    for customer, lines in (("C001", [("A003", "1", "100.00", "0", "N4")]),
+                            ("C002", [("A001", "1", "100.00", "22", None)])):
+        _, ids = make_order(ledger, customer, date(2026, 4, 9), lines)
+        ship(ledger, customer, date(2026, 4, 9), [(i, "1") for i in ids])
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    with reading(ledger) as conn:
+        invoices = load_invoices(conn, run_id=result.run_id)
+    assert sorted(x.total for x in invoices) == [D("100.00"), D("122.00")]
+    book_path, csv_path = write_accountants(tmp_path, master, invoices, result.run_id)
+    rows = CalamineWorkbook.from_path(str(book_path)).get_sheet_by_name("Registro").to_python()
+    header = next(i for i, row in enumerate(rows) if row[:2] == ["Numero", "Data"])
+    assert rows[header][20] == "Bollo virtuale"
+    by_customer = {row[4]: row[20] for row in rows[header + 1:header + 3]}
+    assert by_customer == {"C001": 2.0, "C002": ""}
+    assert rows[header + 3][7] == "Totali" and to_cents(rows[header + 3][20]) == D("2.00")
+    with csv_path.open(encoding="utf-8-sig") as handle:
+        head, *lines = list(csv.reader(handle, delimiter=";"))
+    assert {row[4]: row[head.index("Bollo virtuale")] for row in lines} == {"C001": "2,00", "C002": ""}
+
+
 def test_the_vat_summary_totals_its_rates_names_its_month_and_repeats_the_detail_headings(tmp_path, tricky):
     master, run_id, invoices = tricky
     book_path = write_accountants(tmp_path, master, invoices, run_id)[0]
@@ -256,7 +284,7 @@ def test_register_csv_has_the_sheets_columns_period_and_xml_file_too(tmp_path, t
     with open(csv_path, encoding="utf-8-sig", newline="") as f:
         header, *rows = list(csv.reader(f, delimiter=";"))
     assert header == heads and heads[14:] == ["Periodo", "Documenti di trasporto", "Rif. fattura", "File XML",
-                                              "Scissione pagamenti", "Da incassare"]
+                                              "Scissione pagamenti", "Da incassare", "Bollo virtuale"]
     in_sheet = {r[0]: r for r in sheet.iter_rows(min_row=4, max_row=3 + len(invoices), values_only=True)}
     assert [r[0] for r in rows] == [x.number for x in invoices] == list(in_sheet)
     for row in rows:

@@ -38,6 +38,7 @@ from toolkit.writers.accountants import (
     any_split,
     corrects_text,
     ddts_text,
+    declared_stamp_duty,
     dues_text,
     kind_label,
     lines_parts,
@@ -80,7 +81,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
     heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
              "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
              "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.corrects", "inv.xml_file",
-             "inv.split", "inv.payable"]
+             "inv.split", "inv.payable", "inv.stamp_duty"]
     header = 2
     widths = set_widths(sheet, REGISTER_WIDTHS)
     headings(sheet, header, 0, [t(h) for h in heads], fmt, widths)
@@ -109,6 +110,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
         text(sheet, row, 18, t("inv.yes") if invoice.split_payment else None, fmt.text)
         payable = f"=K{row + 1}-J{row + 1}" if invoice.split_payment else f"=K{row + 1}"
         _money(sheet, row, 19, payable, invoice.payable, fmt.money)
+        text(sheet, row, 20, declared_stamp_duty(invoice), fmt.money)
         for col, words in wrapped:
             text(sheet, row, col, words, fmt.wrap)
         fit_row(sheet, row, ((words, widths[col]) for col, words in wrapped))
@@ -117,6 +119,8 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
         for col, attr in ((8, "taxable"), (9, "vat"), (10, "total"), (19, "payable")):
             value = sum((getattr(x, attr) for x in invoices), Decimal(0))
             _money(sheet, row + 1, col, f"=SUM({_range(header + 1, row, col)})", value, fmt.total)
+        stamps = sum((declared_stamp_duty(x) or Decimal(0) for x in invoices), Decimal(0))
+        _money(sheet, row + 1, 20, f"=SUM({_range(header + 1, row, 20)})", stamps, fmt.total)
         sheet.autofilter(header, 0, row, len(heads) - 1)
     sheet.freeze_panes(header + 1, 1)
     a4(sheet, landscape=True, repeat_rows=(header, header), widths=widths)

@@ -35,6 +35,7 @@ from toolkit.basics.labels import define, labeller
 from toolkit.basics.money import cents
 from toolkit.basics.tax_regimes import ORDINARY
 from toolkit.basics.vocab import label as vocab_label
+from toolkit.core import stamp_duty
 from toolkit.core.einvoice import codes
 from toolkit.core.einvoice.codes import pays_into_account
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, as_stated, group_label
@@ -104,6 +105,7 @@ define({
     "inv.to_pay": ("Netto a pagare", "Amount to pay"),
     "inv.payable": ("Da incassare", "To collect"),
     "inv.split": ("Scissione pagamenti", "Split payment"),
+    "inv.stamp_duty": ("Bollo virtuale", "Virtual stamp duty"),
     "inv.yes": ("sì", "yes"),
     "inv.due_date": ("Scadenza", "Due date"),
     "inv.payment_method": ("Modalità di pagamento", "Payment method"),
@@ -147,14 +149,24 @@ beside each line (which took the copy to 142 characters and its print to 6–7 p
 REGISTER_HEADS = ("doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
                   "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
                   "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.corrects", "inv.xml_file",
-                  "inv.split", "inv.payable")
+                  "inv.split", "inv.payable", "inv.stamp_duty")
 """The register's columns, the *Registro* sheet's and the CSV's: one list, so the CSV an
 accounting program imports has every column the accountant reads in the sheet (it had lost
 *Periodo*, the VAT month of a deferred invoice, and *File XML*)."""
-REGISTER_WIDTHS = (15, 11, 16, 11, 11, 32, 14, 17, 15, 15, 15, 30, 18, 20, 23, 40, 28, 25, 12, 15)
-SPLIT, PAYABLE = 18, 19
-"""Register columns (0-based): whether the invoice bears split payment, and what the customer
-pays (the total, less the VAT a public administration pays the State under split payment)."""
+REGISTER_WIDTHS = (15, 11, 16, 11, 11, 32, 14, 17, 15, 15, 15, 30, 18, 20, 23, 40, 28, 25, 12, 15, 14)
+SPLIT, PAYABLE, STAMP = 18, 19, 20
+"""Register columns (0-based): whether the invoice bears split payment, what the customer
+pays (the total, less the VAT a public administration pays the State under split payment), and
+the virtual stamp duty its e-invoice declares."""
+
+
+def declared_stamp_duty(invoice: Invoice) -> Decimal | None:
+    """The 2.00 € of virtual stamp duty the document's e-invoice declares (DatiBollo), credit
+    notes too, whoever bears it: the register's column the accountant adds up for the duty the
+    company pays each quarter, which a register without it could not tell when the company
+    bears the duty itself (no line charges it)."""
+    due = stamp_duty.due((v.rate, v.taxable, v.nature) for v in invoice.summary)
+    return stamp_duty.STAMP_DUTY if due else None
 
 
 LINES_HEADS = ("doc.number", "doc.date", "inv.kind", "doc.customer", "inv.customer_name", "inv.group", "inv.ddt",
@@ -618,6 +630,7 @@ def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Inv
         total_cell = address(row + 1, 11)
         _money(sheet, row, PAYABLE, f"={total_cell}-{address(row + 1, 10)}" if invoice.split_payment else f"={total_cell}",
                invoice.payable, fmt.money)
+        text(sheet, row, STAMP, declared_stamp_duty(invoice), fmt.money)
         for col, words in wrapped:
             text(sheet, row, col, words, fmt.wrap)
         fit_row(sheet, row, ((words, widths[col]) for col, words in wrapped))
@@ -626,6 +639,8 @@ def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Inv
         for col, attr in ((8, "taxable"), (9, "vat"), (10, "total"), (PAYABLE, "payable")):
             value = sum((getattr(x, attr) for x in invoices), Decimal(0))
             _money(sheet, row + 1, col, f"=SUM({_range(header + 1, row, col)})", value, fmt.total)
+        stamps = sum((declared_stamp_duty(x) or Decimal(0) for x in invoices), Decimal(0))
+        _money(sheet, row + 1, STAMP, f"=SUM({_range(header + 1, row, STAMP)})", stamps, fmt.total)
         sheet.autofilter(header, 0, row, len(heads) - 1)
     sheet.freeze_panes(header + 1, 1)
     a4(sheet, landscape=True, repeat_rows=(header, header), widths=widths)
@@ -904,4 +919,5 @@ def _csv_cells(x: Invoice, customer: Buyer | None, xml_files: Mapping[str, str],
         "inv.payment_terms": _csv_text(x.payment_terms), "inv.period": period_text(x), "inv.ddts": ddts_text(x, lang),
         "inv.corrects": corrects_text(x), "inv.xml_file": _csv_text(xml_files.get(x.number or "")),
         "inv.split": t("inv.yes") if x.split_payment else "", "inv.payable": _comma(x.payable),
+        "inv.stamp_duty": _comma(stamp) if (stamp := declared_stamp_duty(x)) else "",
     }
