@@ -153,23 +153,45 @@ def test_libreoffice_recalculates_split_payment_vat_apart(tmp_path, split_month)
     check_register_and_summary(recalculated_values(book_path), invoices)
 
 
-def test_the_register_says_which_documents_declare_the_virtual_stamp_duty_and_totals_it(tmp_path, ledger):
-    """The company pays the virtual stamp duty of its e-invoices each quarter: the register names
-    every document whose file declares it (DatiBollo), and adds them up, even when the company
-    bears it and no line of the invoice says so."""
+def stamp_month(ledger, *, charged: bool):
+    """An exempt sale over 77.47 € (C001, N4), which owes the stamp duty, and a sale with VAT
+    (C002), which does not; the duty `charged` to the customer or borne by the company."""
     from dataclasses import replace
 
     base = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, payment_terms="30")
-    master = base.model_copy(update={"settings": replace(base.settings, stamp_duty_customer=False)})
+    master = base.model_copy(update={"settings": replace(base.settings, stamp_duty_customer=charged)})
     for customer, lines in (("C001", [("A003", "1", "100.00", "0", "N4")]),
                             ("C002", [("A001", "1", "100.00", "22", None)])):
         _, ids = make_order(ledger, customer, date(2026, 4, 9), lines)
         ship(ledger, customer, date(2026, 4, 9), [(i, "1") for i in ids])
     result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
     with reading(ledger) as conn:
-        invoices = load_invoices(conn, run_id=result.run_id)
+        return master, result.run_id, load_invoices(conn, run_id=result.run_id)
+
+
+BORNE = "Imposta di bollo assolta in modo virtuale ai sensi del DM 17/06/2014: 2,00 €, a carico del cedente"
+
+
+@pytest.mark.parametrize("charged", [False, True])
+def test_an_invoice_copy_says_the_stamp_duty_is_paid_virtually_when_no_line_charges_it(tmp_path, ledger, charged):
+    """The e-invoice declares the duty (DatiBollo) whoever bears it; the printed copy said
+    nothing of it when the company bore it, as if the exempt invoice owed none."""
+    master, run_id, invoices = stamp_month(ledger, charged=charged)
+    copies_path = write_accountants(tmp_path, master, invoices, run_id, copies=True)[1]
+    book = CalamineWorkbook.from_path(str(copies_path))
+    said = {x.customer: [cell for row in book.get_sheet_by_name(x.number).to_python() for cell in row
+                         if isinstance(cell, str) and cell.startswith("Imposta di bollo")] for x in invoices}
+    charge = "Imposta di bollo assolta in modo virtuale ai sensi del DM 17/06/2014"
+    assert said == {"C001": [charge] if charged else [BORNE], "C002": []}
+
+
+def test_the_register_says_which_documents_declare_the_virtual_stamp_duty_and_totals_it(tmp_path, ledger):
+    """The company pays the virtual stamp duty of its e-invoices each quarter: the register names
+    every document whose file declares it (DatiBollo), and adds them up, even when the company
+    bears it and no line of the invoice says so."""
+    master, run_id, invoices = stamp_month(ledger, charged=False)
     assert sorted(x.total for x in invoices) == [D("100.00"), D("122.00")]
-    book_path, csv_path = write_accountants(tmp_path, master, invoices, result.run_id)
+    book_path, csv_path = write_accountants(tmp_path, master, invoices, run_id)
     rows = CalamineWorkbook.from_path(str(book_path)).get_sheet_by_name("Registro").to_python()
     header = next(i for i, row in enumerate(rows) if row[:2] == ["Numero", "Data"])
     assert rows[header][20] == "Bollo virtuale"

@@ -35,6 +35,7 @@ from toolkit.basics.labels import define, labeller
 from toolkit.basics.money import cents
 from toolkit.basics.tax_regimes import ORDINARY
 from toolkit.basics.vocab import label as vocab_label
+from toolkit.basics.wording import euro
 from toolkit.core import stamp_duty
 from toolkit.core.einvoice import codes
 from toolkit.core.einvoice.codes import pays_into_account
@@ -106,6 +107,8 @@ define({
     "inv.payable": ("Da incassare", "To collect"),
     "inv.split": ("Scissione pagamenti", "Split payment"),
     "inv.stamp_duty": ("Bollo virtuale", "Virtual stamp duty"),
+    "inv.stamp_duty_borne": (stamp_duty.CHARGE_DESCRIPTION + ": {amount}, a carico del cedente",
+                             "Stamp duty paid virtually under DM 17/06/2014: {amount}, borne by the seller"),
     "inv.yes": ("sì", "yes"),
     "inv.due_date": ("Scadenza", "Due date"),
     "inv.payment_method": ("Modalità di pagamento", "Payment method"),
@@ -158,6 +161,11 @@ SPLIT, PAYABLE, STAMP = 18, 19, 20
 """Register columns (0-based): whether the invoice bears split payment, what the customer
 pays (the total, less the VAT a public administration pays the State under split payment), and
 the virtual stamp duty its e-invoice declares."""
+
+
+def _is_charge(line: InvoiceLine) -> bool:
+    """Whether the line charges the stamp duty to the customer, and so says it is paid virtually."""
+    return line.order_line_id is None and stamp_duty.is_charge(line.description)
 
 
 def declared_stamp_duty(invoice: Invoice) -> Decimal | None:
@@ -435,6 +443,9 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
     row += 1
     if invoice.split_payment:
         total_cell, row = _split_payment_rows(sheet, fmt, invoice, total_cell, totals_at["inv.total_vat"], row, lang)
+    if declared_stamp_duty(invoice) and not any(_is_charge(x) for x in invoice.lines):
+        text(sheet, row, 0, t("inv.stamp_duty_borne").format(amount=euro(stamp_duty.STAMP_DUTY, lang)), fmt.bold)
+        row += 1
     row += 1
     row = _payment_block(sheet, fmt, parties.seller, invoice, total_cell, row, lang)
     a4(sheet, repeat_rows=(header, header))
