@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from toolkit.basics.vat_ids import country_code
+from toolkit.basics.vat_ids import country_code, id_country
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core import stamp_duty
 from toolkit.core.einvoice import codes
@@ -228,7 +228,8 @@ def _buyer(customer: Customer | Buyer) -> Party:
     return Party(
         name=clip(fold(customer.name) or "", NAME),
         address=_address(customer.address, customer.postcode, customer.city, customer.province, country),
-        vat_id=FiscalId(country, vat_code(customer.vat_number, country)) if customer.vat_number else None,
+        vat_id=(FiscalId(id_country(customer.vat_number, country), vat_code(customer.vat_number, country))
+                if customer.vat_number else None),
         tax_code=_tax_code(customer.tax_code) if country == "IT" else None,
     )
 
