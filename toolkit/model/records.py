@@ -357,6 +357,14 @@ class Customer(Record):
         "CUP", "CUP",
         "Codice Unico di Progetto (15 letters and digits) of a public work: its e-invoices carry it "
         "(DatiOrdineAcquisto › CodiceCUP)", "J11B21000010001", default=None)
+    intent_protocol: Text | None = column(
+        "Protocollo dichiarazione d'intento", "Letter of intent protocol",
+        "The protocol number the Agenzia delle Entrate gave the customer's letter of intent (*dichiarazione "
+        "d'intento*: 17 digits, a dash, 6 digits), which its invoices without VAT under N3.5 cite (the printed "
+        "invoice, and AltriDatiGestionali INTENTO in the e-invoice)", "26011512345678901-000001", default=None)
+    intent_date: Day | None = column(
+        "Data dichiarazione d'intento", "Letter of intent date",
+        "The date of that protocol, the Agenzia's receipt of the letter", "15/01/2026", default=None)
     source: InstanceOf[Source]
 
     @property

@@ -107,6 +107,7 @@ define({
     "inv.payable": ("Da incassare", "To collect"),
     "inv.split": ("Scissione pagamenti", "Split payment"),
     "inv.stamp_duty": ("Bollo virtuale", "Virtual stamp duty"),
+    "inv.intent": ("Dichiarazione d'intento prot. {protocol}", "Letter of intent prot. {protocol}"),
     "inv.stamp_duty_borne": (stamp_duty.CHARGE_DESCRIPTION + ": {amount}, a carico del cedente",
                              "Stamp duty paid virtually under DM 17/06/2014: {amount}, borne by the seller"),
     "inv.yes": ("sì", "yes"),
@@ -373,6 +374,7 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
         left.append(f"{t('inv.pec')}: {customer.pec}")
     if customer:
         left.extend(f"{label} {code}" for label, code in (("CIG", customer.cig), ("CUP", customer.cup)) if code)
+        left.extend(_letter_of_intent(customer, invoice, lang))
     right = _group_lines(parties, invoice, lang)
     if right:
         text(sheet, row, QTY, right[0], fmt.bold)
@@ -452,6 +454,16 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
     document_on_every_page(sheet, kind_label(invoice, lang), invoice.number or "?", invoice.invoice_date,
                            customer.name if customer else invoice.customer,
                            t("inv.draft") if invoice.status is InvoiceStatus.DRAFT else None, lang=lang)
+
+
+def _letter_of_intent(customer: Buyer, invoice: Invoice, lang: str) -> list[str]:
+    """The buyer's letter of intent, on an invoice selling under it (N3.5), as the e-invoice cites it."""
+    if not customer.intent_protocol or not any(v.nature == codes.LETTER_OF_INTENT for v in invoice.summary):
+        return []
+    cited = labeller(lang)("inv.intent").format(protocol=customer.intent_protocol)
+    if customer.intent_date:
+        cited += f" {labeller(lang)('inv.dated')} {date.fromisoformat(customer.intent_date):%d/%m/%Y}"
+    return [cited]
 
 
 def _split_payment_rows(sheet, fmt: Formats, invoice: Invoice, total_cell: str, vat_cell: str, row: int,
