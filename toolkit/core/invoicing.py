@@ -799,8 +799,7 @@ def invoice_of(customer: Customer, kind: InvoiceKind, key: str | None, period: P
                charge_stamp_duty: bool = False) -> Invoice:
     """`build_invoice` over (shipment, line) pairs, paid by `method`: the lines in DDT date,
     DDT number, order number and order line order."""
-    ordered = sorted(goods, key=lambda g: (g[0].day, g[0].delivery.number if g[0].delivery else "",
-                                           g[0].order_number, g[1][8]))
+    ordered = sorted(goods, key=line_order)
     lines = tuple(
         _invoice_line(item, description, unit, quantity, unit_price, amount, rate, nature, n, order_line_id,
                       delivery_line_id, shipment.delivery, shipment.order_number, shipment.customer_reference,
@@ -826,6 +825,28 @@ def invoice_of(customer: Customer, kind: InvoiceKind, key: str | None, period: P
         dues = tuple(Instalment(d, a) for d, a in found)
     return Invoice(kind, customer.code, key, period, invoice_date, lines, summary, taxable, vat, total,
                    method, code, dues, split_payment=split)
+
+
+def line_order(goods: tuple[Shipment, BillableGoods]) -> tuple[date, str, str, int | None]:
+    """An invoice's lines in DDT date, DDT number, order number and order line order."""
+    shipment, line = goods
+    return shipment.day, shipment.delivery.number if shipment.delivery else "", shipment.order_number, line[8]
+
+
+LINES_PER_INVOICE = 9998
+"""The most lines an invoice takes: FatturaPA numbers lines 1 to 9999 (NumeroLinea), and one more
+may be the stamp duty charged. A month of a large customer's deliveries (fifty shops' DDTs on one
+invoice) can pass it: issued whole, the invoice could never be sent to SDI."""
+
+
+def invoice_parts(goods: Sequence[tuple[Shipment, BillableGoods]]) -> list[Sequence[tuple[Shipment, BillableGoods]]]:
+    """The lines of one invoice as the invoices they make: one, or past `LINES_PER_INVOICE`
+    several, each of whole lines in the invoice's own order (DDT date, DDT, order, line), each
+    with its own number, totals, stamp duty and dues."""
+    if len(goods) <= LINES_PER_INVOICE:
+        return [goods]
+    ordered = sorted(goods, key=line_order)
+    return [ordered[n:n + LINES_PER_INVOICE] for n in range(0, len(ordered), LINES_PER_INVOICE)]
 
 
 def terms_of(customer: Customer, method: PaymentMethod) -> str:
@@ -935,8 +956,8 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
     credit_day = max(request.credit_date or deferred_day, deferred_day)
     for (code, key, period, kind, split, method), goods_of in buckets.items():
         day = request.limit if split is not None else credit_day if kind is InvoiceKind.CREDIT_NOTE else deferred_day
-        invoices.append(invoice_of(customers[code], kind, key, period, day, goods_of, method,
-                                   charge_stamp_duty=charge))
+        invoices += [invoice_of(customers[code], kind, key, period, day, part, method, charge_stamp_duty=charge)
+                     for part in invoice_parts(goods_of)]
     pending = [Pending(c, r, n) for (c, r), n in waiting.items()]
     invoices, charged = charging_vat(master.settings.tax_regime, invoices)
     return _assembled(master, request, customers, problems, invoices, pending, left_out, charged)
