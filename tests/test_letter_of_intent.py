@@ -116,3 +116,20 @@ def test_the_printed_copy_cites_the_letter_under_the_buyer(tmp_path):
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(made.number).to_python()
     assert [cell for row in rows for cell in row if isinstance(cell, str) and "prot." in cell] == [
         f"Dichiarazione d'intento prot. {PROTOCOL} del 15/01/2026"]
+
+
+def test_a_credit_note_cites_the_letter_its_invoice_was_issued_under_not_today_s():
+    """A letter of intent covers a year: a note in January on December's invoice follows the
+    invoice, as its split payment, CIG and CUP do."""
+    from toolkit.core.credit_notes import as_corrected
+
+    seller = PartyBook(check(minimal.workbook(minimal.sheets())).master).seller
+
+    def kept(protocol: str, day: str) -> Parties:
+        return Parties(seller=seller, buyer=Buyer(code="C001", name="Bar", address="Via Roma 1", city="Torino",
+                                                  intent_protocol=protocol, intent_date=day))
+
+    december = kept("25121012345678901-000007", "2025-12-10")
+    note = as_corrected(kept(PROTOCOL, "2026-01-15"), [("FT-2025-00312", december)])
+    assert note.buyer is not None and (note.buyer.intent_protocol, note.buyer.intent_date) == (
+        "25121012345678901-000007", "2025-12-10")
