@@ -117,6 +117,92 @@ def test_a_split_payment_invoice_prints_the_law_and_the_net_to_pay_and_the_regis
     assert dict(zip(head, row))["Da incassare"] == "176,18" and dict(zip(head, row))["Scissione pagamenti"] == "sì"
 
 
+@pytest.fixture
+def split_month(ledger):
+    """A public administration paying by split payment (C001, a 6-character SDI code) and a
+    customer paying VAT as usual (C002), both at 22 %, invoiced in one run."""
+    master = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, payment_terms="30", sdi_code="UFABCD")
+    for customer, price in (("C001", "176.18"), ("C002", "100.00")):
+        _, [line_id] = make_order(ledger, customer, date(2026, 4, 9), [("A001", "1", price, "22", None)])
+        ship(ledger, customer, date(2026, 4, 9), [(line_id, "1")])
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    with reading(ledger) as conn:
+        invoices = load_invoices(conn, run_id=result.run_id)
+    assert sorted(x.split_payment for x in invoices) == [False, True]
+    return master, result.run_id, invoices
+
+
+def test_the_vat_summary_keeps_split_payment_vat_apart_from_the_vat_the_seller_owes(tmp_path, split_month):
+    """The VAT a public administration pays the State itself (art. 17-ter) is a row of its own,
+    marked *Scissione pagamenti*: summed with the rest, 22 % said 60.76 of VAT, which the
+    accountant would have paid over though the seller owes only 22.00 of it."""
+    master, run_id, invoices = split_month
+    book_path = write_accountants(tmp_path, master, invoices, run_id)[0]
+    rows = CalamineWorkbook.from_path(str(book_path)).get_sheet_by_name("Riepilogo IVA").to_python()
+    assert rows[2][:6] == ["IVA %", "Natura", "Imponibile", "Imposta", "Totale", "Scissione pagamenti"]
+    assert [(row[0], row[5], to_cents(row[2]), to_cents(row[3])) for row in rows[3:5]] == [
+        (22, "", D("100.00"), D("22.00")), (22, "sì", D("176.18"), D("38.76"))]
+    assert [to_cents(x) for x in rows[5][2:4]] == [D("276.18"), D("60.76")]
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_libreoffice_recalculates_split_payment_vat_apart(tmp_path, split_month):
+    master, run_id, invoices = split_month
+    book_path = write_accountants(tmp_path, master, invoices, run_id)[0]
+    check_register_and_summary(recalculated_values(book_path), invoices)
+
+
+def stamp_month(ledger, *, charged: bool):
+    """An exempt sale over 77.47 € (C001, N4), which owes the stamp duty, and a sale with VAT
+    (C002), which does not; the duty `charged` to the customer or borne by the company."""
+    from dataclasses import replace
+
+    base = master_with(invoice_terms=InvoiceTerms.AFTER_DELIVERY, payment_terms="30")
+    master = base.model_copy(update={"settings": replace(base.settings, stamp_duty_customer=charged)})
+    for customer, lines in (("C001", [("A003", "1", "100.00", "0", "N4")]),
+                            ("C002", [("A001", "1", "100.00", "22", None)])):
+        _, ids = make_order(ledger, customer, date(2026, 4, 9), lines)
+        ship(ledger, customer, date(2026, 4, 9), [(i, "1") for i in ids])
+    result = run(ledger, master, Request(APRIL, date(2026, 5, 2)))
+    with reading(ledger) as conn:
+        return master, result.run_id, load_invoices(conn, run_id=result.run_id)
+
+
+BORNE = "Imposta di bollo assolta in modo virtuale ai sensi del DM 17/06/2014: 2,00 €, a carico del cedente"
+
+
+@pytest.mark.parametrize("charged", [False, True])
+def test_an_invoice_copy_says_the_stamp_duty_is_paid_virtually_when_no_line_charges_it(tmp_path, ledger, charged):
+    """The e-invoice declares the duty (DatiBollo) whoever bears it; the printed copy said
+    nothing of it when the company bore it, as if the exempt invoice owed none."""
+    master, run_id, invoices = stamp_month(ledger, charged=charged)
+    copies_path = write_accountants(tmp_path, master, invoices, run_id, copies=True)[1]
+    book = CalamineWorkbook.from_path(str(copies_path))
+    said = {x.customer: [cell for row in book.get_sheet_by_name(x.number).to_python() for cell in row
+                         if isinstance(cell, str) and cell.startswith("Imposta di bollo")] for x in invoices}
+    charge = "Imposta di bollo assolta in modo virtuale ai sensi del DM 17/06/2014"
+    assert said == {"C001": [charge] if charged else [BORNE], "C002": []}
+
+
+def test_the_register_says_which_documents_declare_the_virtual_stamp_duty_and_totals_it(tmp_path, ledger):
+    """The company pays the virtual stamp duty of its e-invoices each quarter: the register names
+    every document whose file declares it (DatiBollo), and adds them up, even when the company
+    bears it and no line of the invoice says so."""
+    master, run_id, invoices = stamp_month(ledger, charged=False)
+    assert sorted(x.total for x in invoices) == [D("100.00"), D("122.00")]
+    book_path, csv_path = write_accountants(tmp_path, master, invoices, run_id)
+    rows = CalamineWorkbook.from_path(str(book_path)).get_sheet_by_name("Registro").to_python()
+    header = next(i for i, row in enumerate(rows) if row[:2] == ["Numero", "Data"])
+    assert rows[header][20] == "Bollo virtuale"
+    by_customer = {row[4]: row[20] for row in rows[header + 1:header + 3]}
+    assert by_customer == {"C001": 2.0, "C002": ""}
+    assert rows[header + 3][7] == "Totali" and to_cents(rows[header + 3][20]) == D("2.00")
+    with csv_path.open(encoding="utf-8-sig") as handle:
+        head, *lines = list(csv.reader(handle, delimiter=";"))
+    assert {row[4]: row[head.index("Bollo virtuale")] for row in lines} == {"C001": "2,00", "C002": ""}
+
+
 def test_the_vat_summary_totals_its_rates_names_its_month_and_repeats_the_detail_headings(tmp_path, tricky):
     master, run_id, invoices = tricky
     book_path = write_accountants(tmp_path, master, invoices, run_id)[0]
@@ -220,7 +306,7 @@ def test_register_csv_has_the_sheets_columns_period_and_xml_file_too(tmp_path, t
     with open(csv_path, encoding="utf-8-sig", newline="") as f:
         header, *rows = list(csv.reader(f, delimiter=";"))
     assert header == heads and heads[14:] == ["Periodo", "Documenti di trasporto", "Rif. fattura", "File XML",
-                                              "Scissione pagamenti", "Da incassare"]
+                                              "Scissione pagamenti", "Da incassare", "Bollo virtuale"]
     in_sheet = {r[0]: r for r in sheet.iter_rows(min_row=4, max_row=3 + len(invoices), values_only=True)}
     assert [r[0] for r in rows] == [x.number for x in invoices] == list(in_sheet)
     for row in rows:
@@ -430,10 +516,11 @@ def check_register_and_summary(values: dict, invoices) -> None:
     expected: dict[tuple, list[D]] = {}
     for invoice in invoices:
         for v in invoice.summary:
-            pair = expected.setdefault((float(v.rate), v.nature or ""), [D(0), D(0)])
+            split = "sì" if invoice.split_payment and v.rate else ""
+            pair = expected.setdefault((float(v.rate), v.nature or "", split), [D(0), D(0)])
             pair[0] += v.taxable
             pair[1] += v.vat
-    found = {(row[0], row[1] or ""): [to_cents(row[2]), to_cents(row[3])]
+    found = {(row[0], row[1] or "", row[5] if len(row) > 5 else ""): [to_cents(row[2]), to_cents(row[3])]
              for row in summary[3:3 + len(expected)]}
     assert found == expected
     total = summary[3 + len(expected)]

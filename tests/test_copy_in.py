@@ -135,8 +135,8 @@ def _month_rows(ledger) -> list[list[tuple]]:
         out = [[tuple(v for k, v in r._mapping.items() if k not in ("created_at", "run_id"))
                 for r in conn.execute(select(t).order_by(*t.primary_key.columns))] for t in MONTH_TABLES]
         e = schema.events.c
-        out.append([tuple(r) for r in conn.execute(select(e.id, e.action, e.document, e.document_id, e.number)
-                                                   .order_by(e.id))])
+        out.append([(*r[:4], None if r.action == "written" else r.number)  # a run's id, random as `run_id`
+                    for r in conn.execute(select(e.id, e.action, e.document, e.document_id, e.number).order_by(e.id))])
     return out
 
 

@@ -618,3 +618,28 @@ def test_a_return_part_of_which_no_invoice_sold_at_another_rate_is_left_out_nami
     assert result.summary("it").endswith(" Resi non accreditati, perché una riga riprende merce fatturata con un'altra "
                                          f"aliquota IVA: {dict(refused.params)['order']}.")
 
+
+
+def test_a_credit_note_dated_next_month_no_longer_blocks_the_month_end_of_a_return(ledger):
+    """A note on the April invoice issued on 2 June (NC dated 02/06) refused May's month end
+    whole, C001's invoices too: its run dates every document 31/05, the return's note before the
+    June one. `credit_date` (`invoice --credit-date`) dates the returns' notes apart, the
+    invoices keeping the month's end; a credit date before the invoices' is refused."""
+    books = master(returned=1)
+    invoice = april_invoice(books, ledger)
+    june = date(2026, 6, 2)
+    done = credit(ledger, books, invoice.number, ((1, D(1)),), REASON, june, june)
+    assert done.note is not None, done.problems
+    deliver(books, ledger, RETURNED)
+    deliver(books, ledger, date(2026, 5, 21))
+    refused = run(ledger, books, Request(MAY, MAY_RUN), status=InvoiceStatus.FINAL)
+    [problem] = [p for p in refused.problems if p.is_error]
+    assert refused.run_id is None and problem.code == "invoice-credit-note-out-of-sequence"
+    assert "con --credit-date dal 02/06/2026 in poi: le fatture tengono la loro data" in problem.render("it")
+    early = run(ledger, books, Request(MAY, MAY_RUN, credit_date=date(2026, 5, 30)), status=InvoiceStatus.FINAL)
+    assert early.run_id is None and [p.code for p in early.problems if p.is_error] == ["invoice-credit-date-before-run"]
+    result = run(ledger, books, Request(MAY, MAY_RUN, credit_date=june), status=InvoiceStatus.FINAL)
+    assert result.run_id is not None, [str(p) for p in result.problems]
+    assert sorted((x.customer, x.kind, x.invoice_date) for x in result.invoices) == [
+        ("C001", InvoiceKind.INVOICE, date(2026, 5, 31)), ("C002", InvoiceKind.CREDIT_NOTE, june)]
+    assert sold_and_credited(ledger) == (D(3), D(2)), "the June note's 1 and the return's 1"

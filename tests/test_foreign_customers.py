@@ -147,6 +147,20 @@ def test_the_fatturapa_of_a_customer_abroad_has_the_official_foreign_form_and_is
     assert _texts(root, "CessionarioCommittente/Sede/Nazione") == [country]
 
 
+def test_the_fatturapa_of_a_northern_ireland_buyer_names_its_vat_number_xi_and_its_address_gb():
+    """An intra-EU supply to Northern Ireland names the buyer by its XI number, as VIES and the
+    EU know it: IdPaese GB before the same digits named a registration of Great Britain,
+    outside the EU, on an invoice saying N3.2. Its address stays in GB."""
+    from fatturapa_reading import schema_errors
+
+    root, data = _buyer_xml("GB", "XI123456789", "N3.2")
+    assert schema_errors(data) == []
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdPaese") == ["XI"]
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdCodice") == ["123456789"]
+    assert _texts(root, "CessionarioCommittente/Sede/Nazione") == ["GB"]
+    assert _texts(root, "DatiTrasmissione/CodiceDestinatario") == ["XXXXXXX"]
+
+
 def test_an_intra_eu_supply_carries_n3_2_and_its_law_on_every_line_and_in_the_summary():
     root, data = _buyer_xml("DE", "DE123456789", "N3.2")
     assert _texts(root, "DettaglioLinee/AliquotaIVA") == ["0.00", "0.00"]

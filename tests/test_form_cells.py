@@ -33,7 +33,8 @@ def desk(tmp_path, sample_workbook) -> Path:
     return tmp_path / "anagrafiche.xlsx"
 
 
-def form(path: Path, customer: str, day: Any, lines: list[tuple[Any, ...]], price: bool = True) -> Path:
+def form(path: Path, customer: str, day: Any, lines: list[tuple[Any, ...]], price: bool = True,
+         reference: str | None = None) -> Path:
     """A form as a desk makes one: labels with the value on their right, then Articolo,
     Quantità (and Prezzo) from row 7, the lines from row 8."""
     book = openpyxl.Workbook()
@@ -41,7 +42,7 @@ def form(path: Path, customer: str, day: Any, lines: list[tuple[Any, ...]], pric
     sheet.title = "Ordine"
     sheet.append(["Cliente", customer])
     sheet.append(["Data", day])
-    sheet.append(["Vs. ordine", f"ODA {path.stem}"])
+    sheet.append(["Vs. ordine", reference or f"ODA {path.stem}"])
     sheet.append([])
     sheet.append([])
     sheet.append([])
@@ -204,3 +205,26 @@ def test_a_form_cell_showing_a_formulas_error_fails_the_form_at_that_cell(desk, 
     assert told["B9"].startswith("La cella «Quantità» mostra #N/A, l'errore di una formula")
     assert told["B2"].startswith("La cella «Data» mostra #VALUE!")
     assert form_orders(desk) == []
+
+
+def test_a_form_reference_the_einvoice_cannot_carry_fails_the_form_at_its_cell(desk, tmp_path, capsys):
+    """*Vs. ordine* was kept up to 60 characters and cut to 20 in the e-invoice without a word,
+    and a ° in it failed only at e-invoice time, the invoice issued: it is checked as a
+    template's *Rif. ordine cliente* is, at its cell, and a reference that fits is kept whole."""
+    forms = tmp_path / "moduli"
+    form(forms / "lungo.xlsx", "C001", date(2026, 4, 9), [("A001", 1)], reference="ODA 2026/118 consegna 2")
+    form(forms / "grado.xlsx", "C001", date(2026, 4, 9), [("A001", 1)], reference="ODA n° 118")
+    form(forms / "euro.xlsx", "C001", date(2026, 4, 9), [("A001", 1)], reference="ODA 2026/118 - 50 €")
+    form(forms / "buono.xlsx", "C001", date(2026, 4, 9), [("A001", 1)], reference="ODA 2026/118 - 50 EU")
+    code, _, files = convert(forms, desk, capsys)
+    assert code == 1
+    assert where(files["lungo.xlsx"]["problems"]) == [("customer-reference-too-long", "B3")]
+    assert where(files["euro.xlsx"]["problems"]) == [("customer-reference-too-long", "B3")]
+    [degree] = files["grado.xlsx"]["problems"]
+    assert (degree["code"], degree["cell"], degree["sheet"]) == ("customer-reference-not-in-einvoice", "B3", "Ordine")
+    assert "«ODA n° 118» contiene °" in degree["message"]
+    assert [f["status"] for f in (files["lungo.xlsx"], files["grado.xlsx"], files["euro.xlsx"])] == ["failed"] * 3
+    assert files["buono.xlsx"]["status"] == "converted"
+    with reading(open_ledger(workbook=desk)) as conn:
+        assert conn.execute(select(schema.orders.c.origin, schema.orders.c.customer_reference)).all() == [
+            ("form:buono.xlsx", "ODA 2026/118 - 50 EU")]

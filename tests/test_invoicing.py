@@ -534,3 +534,29 @@ def test_late_invoices_are_reported_once_per_month_of_deliveries():
     late = [p for p in result.problems if p.code == "late-deferred-invoice"]
     assert [dict(p.params)["customers"] for p in late] == [["C001"], ["C001", "C002"]]
     assert "03/2026" in late[0].message() and "04/2026" in late[1].message("en")
+
+
+def test_a_month_of_more_lines_than_an_e_invoice_numbers_makes_several_invoices_each_one_sendable():
+    """FatturaPA numbers an invoice's lines up to 9999: a month of 10,001 lines (a chain's shops
+    on one invoice) was one invoice, issued and numbered, whose e-invoice the checks refused for
+    ever (DettaglioLinee[10000]/NumeroLinea). It is two invoices now, every line on one of them
+    in the invoice's order, each with its own stamp duty and dues, each file passing the checks."""
+    from dataclasses import replace as replaced
+
+    from einvoice_factories import tree
+
+    from toolkit.core.einvoice.checks import check as einvoice_problems
+
+    master = master_with(invoice_terms=T.AFTER_DELIVERY)
+    lines = [line(date(2026, 4, 1 + (n // 20) % 28), price="1.00", qty="1", ddt=n // 20 + 1, order=n // 20 + 1)
+             for n in range(10_001)]
+    invoices = plan(master, lines, request()).invoices
+    assert [len(x.lines) for x in invoices] == [9998, 3]
+    assert sorted(ln.delivery_line_id for x in invoices for ln in x.lines) == [b.delivery_line_id for b in lines]
+    days = [ln.delivery.day for x in invoices for ln in x.lines if ln.delivery]
+    assert days == sorted(days) and days[-1] == date(2026, 4, 28)
+    assert sum((x.taxable for x in invoices), D(0)) == D("10001.00")
+    assert [sum((d.amount for d in x.dues), D(0)) for x in invoices] == [x.total for x in invoices]
+    for n, invoice in enumerate(invoices, start=1):
+        numbered = replaced(invoice, number=f"FT-2026-{n:05d}")
+        assert einvoice_problems(tree(numbered, progressive=f"{n:05d}")) == []

@@ -14,7 +14,7 @@ from sqlalchemy import inspect, select, text
 from xlsx_reference import differences
 
 from toolkit.ledger import open_ledger, schema
-from toolkit.ledger.db import reading
+from toolkit.ledger.db import reading, writing
 
 
 def cli(capsys, *args) -> tuple[int, str]:
@@ -604,3 +604,54 @@ def test_invoice_undo_that_cannot_move_a_file_undoes_nothing_and_puts_the_others
     assert sorted(folder.iterdir()) == before
     with reading(open_ledger(url)) as conn:
         assert conn.execute(select(schema.invoices.c.id).where(schema.invoices.c.run_id == run_id)).first() is not None
+
+
+def test_invoice_undo_without_out_finds_the_runs_files_and_writes_the_months_register_again(capsys, tmp_path, desk):
+    """Without --out, undo removed no file: the ledger now notes the folder a run wrote in, so
+    its files go all the same; the month's register written meanwhile listed the undone drafts
+    until written again: it is written again with the undo, without them. A run from before
+    the ledger noted its folder is told, naming the files that stay."""
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    folder = tmp_path / "fatture"
+    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", folder, "--ledger", url)[0] == 0
+    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in folder.glob("fatture-2026????-*"))
+    i = schema.invoices.c
+    with reading(open_ledger(url)) as conn:
+        drafts = conn.execute(select(i.series, i.year, i.number).where(i.run_id == run_id)).all()
+        others = conn.execute(select(i.series, i.year, i.number).where(i.run_id != run_id)).all()
+    from toolkit.ledger.db import document_number
+
+    assert cli(capsys, "invoice", "export", workbook, "--month", "2026-04", "--out", folder, "--ledger", url)[0] == 0
+    register = (folder / "registro-2026-04.csv").read_text(encoding="utf-8-sig")
+    assert all(document_number(*d) in register for d in drafts)
+    code, said = cli(capsys, "invoice", "undo", workbook, run_id, "--ledger", url)
+    assert code == 0, said
+    assert [p.name for p in folder.iterdir() if run_id in p.name] == []
+    assert f"Tolto: {folder / f'copie-fatture-{run_id}.xlsx'}" in said
+    register = (folder / "registro-2026-04.csv").read_text(encoding="utf-8-sig")
+    assert others and all(document_number(*d) in register for d in others)  # the invoices issued with their orders
+    assert not any(document_number(*d) in register for d in drafts)
+    assert (folder / "fatture-2026-04.xlsx").exists()
+
+    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--out", folder, "--ledger", url)[0] == 0
+    old = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in folder.glob("fatture-2026????-*"))
+    e = schema.events.c
+    with writing(open_ledger(url)) as conn:
+        conn.execute(schema.events.delete().where(e.action == "written", e.number == old))
+    code, said = cli(capsys, "invoice", "undo", workbook, old, "--ledger", url)
+    assert code == 0, said
+    assert f"L'emissione {old} è di prima che il registro annotasse dove scrive i suoi file" in said
+    assert f"fatture-{old}.xlsx" in said and (folder / f"fatture-{old}.xlsx").exists()
+
+
+def test_invoice_credit_date_before_the_runs_date_is_a_slip(capsys, tmp_path, desk):
+    """`--credit-date` reaches the run: before the invoices' date it is refused, exit 2, nothing stored."""
+    workbook, url = desk
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--date", "2026-04-30", "--credit-date",
+                     "2026-04-29", "--out", tmp_path / "fatture", "--ledger", url)
+    assert code == 2 and ("La data delle note di credito 29/04/2026 è prima della data delle fatture dell'emissione "
+                          "(30/04/2026)") in said, said
+    with reading(open_ledger(url)) as conn:
+        assert conn.execute(select(schema.invoices.c.id)).first() is None

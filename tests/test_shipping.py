@@ -273,6 +273,23 @@ def test_weight_from_the_items_when_each_has_one(master):
     assert plan.drafts[0].weight is None
 
 
+def test_the_items_without_peso_that_blank_the_weight_are_named_once_for_the_run(master):
+    """Nothing said why a DDT printed no weight: one warning for the run names the items
+    without *Peso*, at the first one's cell, however many DDTs they blanked; a desk whose items
+    have no weight at all is not told every day."""
+    orders = [order(1, line(1, "A001", "4"), line(2, "A003", "9")), order(2, line(3, "A003", "1"), ship_to=None),
+              order(3, line(4, "A002", "1"), customer="C002", ship_to=None)]
+    plan = plan_shipments(orders, master, None, DAY)
+    assert [d.weight for d in plan.drafts] == [None, None, D("1.25")]
+    [told] = [p for p in plan.problems if p.code == "ddt-weight-left-blank"]
+    assert (told.location.sheet, told.location.cell) == ("Articoli", master.locate(master.items[2].source, "weight").cell)
+    assert told.message("it").startswith("2 DDT senza peso stampato, perché non hanno il «Peso» gli articoli A003:")
+    weightless = master.model_copy(update={"items": tuple(replace(i, weight=None) for i in master.items)})
+    assert "ddt-weight-left-blank" not in [p.code for p in plan_shipments(orders, weightless, None, DAY).problems]
+    weighed = plan_shipments([order(1, line(1, "A001", "4"))], master, None, DAY)
+    assert "ddt-weight-left-blank" not in [p.code for p in weighed.problems]
+
+
 def test_quotations_and_closed_orders_do_not_ship(master):
     orders = [order(1, line(1, "A001", "1"), document_type=DocumentType.QUOTATION, status=OrderStatus.DRAFT),
               order(2, line(2, "A001", "1"), document_type=DocumentType.PROPOSAL, status=OrderStatus.DRAFT),

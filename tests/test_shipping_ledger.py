@@ -293,3 +293,29 @@ def test_input_mistakes_write_nothing(master, ledger, orders):
 def test_chosen_carrier_goes_on_every_ddt(master, ledger, orders):
     done = ship(master, ledger, DAY, all_open=True, carrier="V01")
     assert [r.carrier for r in table(ledger, "deliveries")] == ["V01", "V01"] and len(done.notes) == 2
+
+
+def test_a_stock_count_dated_today_meeting_todays_ddts_is_told_what_they_took_off(master, ledger, orders, rome_today):
+    """Stock is the count less the DDTs from its date on, and nothing knows the count's time of
+    day: counted this afternoon, the morning's DDTs were taken off twice without a word. The
+    ship run after them says so, with what they shipped to add back; the first run of the day,
+    and a count dated another day, are not told."""
+    from test_shipping import with_terms
+
+    from toolkit.basics.vocab import DeliveryTerms
+
+    rome_today(DAY)
+    stocked = with_terms(master, DeliveryTerms.AVAILABILITY, {"A001": "100", "A002": "100", "A003": "100"})
+    counted = stocked.model_copy(update={"settings": replace(stocked.settings, stock_date=DAY)})
+    first = orders["T001"]
+    done = ship(counted, ledger, DAY, chosen=[ChosenRow(first.number, "A001", "7")])
+    assert [n.number for n in done.notes] == ["DDT-2026-00001"]
+    assert "stock-counted-today-after-ddts" not in [p.code for p in done.problems]
+    done = ship(counted, ledger, DAY, chosen=[ChosenRow(first.number, "A002", "2")])
+    [told] = [p for p in done.problems if p.code == "stock-counted-today-after-ddts"]
+    assert told.message("it").startswith("Data giacenze è oggi (09/04/2026) e oggi ci sono già 1 DDT: le giacenze "
+                                         "sono la conta meno ciò che hanno spedito (A001 7).")
+    assert told.location.sheet == "Impostazioni"
+    earlier = stocked.model_copy(update={"settings": replace(stocked.settings, stock_date=date(2026, 4, 8))})
+    done = ship(earlier, ledger, DAY, chosen=[ChosenRow(first.number, "A001", "1")])
+    assert "stock-counted-today-after-ddts" not in [p.code for p in done.problems]

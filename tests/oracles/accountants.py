@@ -17,6 +17,7 @@ from toolkit.model.records import Customer, MasterData
 from toolkit.writers.accountants import (
     DETAIL_NATURE,
     DETAIL_RATE,
+    DETAIL_SPLIT,
     DETAIL_TAXABLE,
     DETAIL_VAT,
     FILTER_BUTTON,
@@ -32,9 +33,12 @@ from toolkit.writers.accountants import (
     _line_cells,
     _money,
     _range,
+    _split_row,
     _taxable_formula,
+    any_split,
     corrects_text,
     ddts_text,
+    declared_stamp_duty,
     dues_text,
     kind_label,
     lines_parts,
@@ -77,7 +81,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
     heads = ["doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
              "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
              "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.corrects", "inv.xml_file",
-             "inv.split", "inv.payable"]
+             "inv.split", "inv.payable", "inv.stamp_duty"]
     header = 2
     widths = set_widths(sheet, REGISTER_WIDTHS)
     headings(sheet, header, 0, [t(h) for h in heads], fmt, widths)
@@ -106,6 +110,7 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
         text(sheet, row, 18, t("inv.yes") if invoice.split_payment else None, fmt.text)
         payable = f"=K{row + 1}-J{row + 1}" if invoice.split_payment else f"=K{row + 1}"
         _money(sheet, row, 19, payable, invoice.payable, fmt.money)
+        text(sheet, row, 20, declared_stamp_duty(invoice), fmt.money)
         for col, words in wrapped:
             text(sheet, row, col, words, fmt.wrap)
         fit_row(sheet, row, ((words, widths[col]) for col, words in wrapped))
@@ -114,6 +119,8 @@ def _register_sheet(sheet, fmt: Formats, customers: dict[str, Customer], invoice
         for col, attr in ((8, "taxable"), (9, "vat"), (10, "total"), (19, "payable")):
             value = sum((getattr(x, attr) for x in invoices), Decimal(0))
             _money(sheet, row + 1, col, f"=SUM({_range(header + 1, row, col)})", value, fmt.total)
+        stamps = sum((declared_stamp_duty(x) or Decimal(0) for x in invoices), Decimal(0))
+        _money(sheet, row + 1, 20, f"=SUM({_range(header + 1, row, 20)})", stamps, fmt.total)
         sheet.autofilter(header, 0, row, len(heads) - 1)
     sheet.freeze_panes(header + 1, 1)
     a4(sheet, landscape=True, repeat_rows=(header, header), widths=widths)
@@ -136,6 +143,8 @@ def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: l
             _money(sheet, row, DETAIL_TAXABLE, formula, vat_line.taxable, fmt.money)
             _money(sheet, row, DETAIL_VAT, f"=ROUND({address(row + 1, DETAIL_TAXABLE + 1)}*"
                    f"{address(row + 1, DETAIL_RATE + 1)}/100,2)", vat_line.vat, fmt.money)
+            if any_split(invoices) and _split_row(invoice, vat_line):
+                text(sheet, row, DETAIL_SPLIT, labeller(lang)("inv.yes"))
     a4(sheet, repeat_rows=(detail_header, detail_header))
     return detail_at
 

@@ -90,6 +90,18 @@ def vat_country(number: str) -> str:
     return "IT" if prefix is None else _PREFIX_COUNTRY.get(prefix, prefix)
 
 
+def id_country(number: str, country: str) -> str:
+    """IdPaese of a foreign VAT number in the e-invoice (IdFiscaleIVA): its country, except a
+    Northern Ireland number, which keeps XI. XI is the EU's code for those numbers (directive
+    2020/1756) and the one that names the buyer of an intra-EU supply; GB before the same digits
+    would name a VAT registration of Great Britain, outside the EU. The address's Nazione stays GB.
+
+    >>> id_country("XI123456789", "GB"), id_country("GB123456789", "GB"), id_country("EL123456789", "GR")
+    ('XI', 'GB', 'GR')
+    """
+    return NORTHERN_IRELAND if number.strip().upper().startswith(NORTHERN_IRELAND) and country == "GB" else country
+
+
 def id_code(number: str) -> str:
     """IdCodice: the number without its country prefix (`CHE` for a Swiss UID, `EL` for Greece)."""
     prefix = _prefix(number)

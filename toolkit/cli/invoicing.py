@@ -120,6 +120,9 @@ def run_cmd(
     date: str | None = typer.Option(None, "--date", help="Data delle fatture (default: Impostazioni › Data fattura "
                                     "differita, fine mese o oggi) / invoice date (default: Settings › Deferred "
                                     "invoice date, the month's end or today)."),
+    credit_date: str | None = typer.Option(None, "--credit-date", help="Data delle note di credito dei resi, dalla "
+                                           "data delle fatture in poi (default: la stessa) / date of the returns' "
+                                           "credit notes, from the invoices' date on (default: the same)."),
     customer: str | None = typer.Option(None, "--customer", help="Solo questo cliente / only this customer."),
     release: str | None = typer.Option(None, "--release", help="Fattura anche questi clienti «Non fatturare» / "
                                        "invoice these do-not-invoice customers too: C001,C002."),
@@ -154,7 +157,8 @@ def run_cmd(
         from toolkit.basics.files import check_output
 
         check_output(out, kind=None, inputs=(workbook,), folder=True)
-    request = Request(period, today_rome(), parse_day(date) if date else None, customer, frozenset(released))
+    request = Request(period, today_rome(), parse_day(date) if date else None, customer, frozenset(released),
+                      credit_date=parse_day(credit_date) if credit_date else None)
     result = run(session.ledger, session.master, request, preview=preview,
                  status=InvoiceStatus.FINAL if final else InvoiceStatus.DRAFT, out=out, lang=output.lang(),
                  per_customer=per_customer, copies=copies, orders=chosen)
@@ -183,16 +187,17 @@ def run_cmd(
 
 @invoice_app.command("undo")
 def undo_cmd(workbook: Path = WorkbookArg, run_id: str = RunArg,
-             out: Path | None = output.out_folder(None, help="La cartella dove l'emissione ha scritto i suoi file: "
-                                                 "sono tolti con lei / the folder the run wrote its files in: they go "
-                                                 "with it."),
+             out: Path | None = output.out_folder(None, help="Un'altra cartella dove l'emissione ha scritto i "
+                                                 "suoi file (quelle che il registro annota sono già cercate): sono "
+                                                 "tolti con lei / another folder the run wrote its files in (those "
+                                                 "the ledger noted are searched already): they go with it."),
              json: bool = JsonOption, verbose: bool = VerboseOption,
              ledger: str | None = LedgerOption, wait: float = WaitOption, lang: str | None = LangOption) -> None:
     """Annulla un'emissione in bozza (solo l'ultima della serie). Undo a draft run (only the latest of its series)."""
     from toolkit.services.invoicing import undo_with_files
 
     session = open_session(workbook, ledger, lang, wait)
-    count, problems, removed = undo_with_files(session.ledger, run_id, out)
+    count, problems, removed = undo_with_files(session.ledger, run_id, out, session.master)
     if json:
         output.reply({"run_id": run_id, "undone": count, "removed": removed}, problems)
     else:

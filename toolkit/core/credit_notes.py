@@ -704,8 +704,8 @@ def _taken(c: Creditable, quantity: Decimal | None, line_no: int) -> InvoiceLine
 
 
 def as_corrected(today: Parties, corrected: Sequence[tuple[str, Parties]]) -> Parties:
-    """The parties a credit note prints: today's (`today`), but split payment, CIG and CUP as
-    the invoices it corrects bore them (`corrected`: number and kept parties of each), since a
+    """The parties a credit note prints: today's (`today`), but split payment, CIG and CUP (and
+    the letter of intent) as the invoices it corrects bore them (`corrected`: number and kept parties of each), since a
     variation follows the operation it corrects (art. 26 with art. 17-ter DPR 633/72) and the
     public body matches the note to the contract that invoice named; a customer whose setting
     changed since changes the invoices to come, not the notes on those issued. Several invoices
@@ -719,8 +719,11 @@ def as_corrected(today: Parties, corrected: Sequence[tuple[str, Parties]]) -> Pa
         raise mixed
     codes = {(b.cig, b.cup) for _, b in buyers}
     cig, cup = codes.pop() if len(codes) == 1 else (None, None)
+    letters = {(b.intent_protocol, b.intent_date) for _, b in buyers}
+    protocol, day = letters.pop() if len(letters) == 1 else (None, None)
     buyer = today.buyer or buyers[0][1]
-    return replace(today, buyer=replace(buyer, split_payment=buyers[0][1].split_payment, cig=cig, cup=cup))
+    return replace(today, buyer=replace(buyer, split_payment=buyers[0][1].split_payment, cig=cig, cup=cup,
+                                        intent_protocol=protocol, intent_date=day))
 
 
 class MixedSplit(ValueError):

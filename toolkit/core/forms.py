@@ -256,5 +256,5 @@ def price_form(master: MasterData, form: Form, book: PriceBook | None = None) ->
         template=form_key(form.digest), occurrence=form.day, customer=customer.code, ship_to=ship_to, contact=None,
         document_type=DocumentType.STANDARD, price_list=customer.price_list,
         price_version=version.version if version else "—", price_type=PriceType.STANDARD, project=None,
-        delivery_option=None, lines=tuple(lines), customer_reference=(form.reference or None) and form.reference[:60],
+        delivery_option=None, lines=tuple(lines), customer_reference=form.reference or None,
     ), []

@@ -81,6 +81,13 @@ DATE_BEFORE_MONTH = define(
     it="La data fattura {day} è prima del mese da fatturare ({month}): usa una data dal {start} in poi.",
     en="Invoice date {day} is before the month to invoice ({month}): use a date from {start} on.",
     usage=True)
+CREDIT_DATE_BEFORE_RUN = define(
+    "invoice-credit-date-before-run", "error",
+    it="La data delle note di credito {day} è prima della data delle fatture dell'emissione ({run_day}): una nota "
+       "di credito per un reso si data dalle fatture in poi. Usa con --credit-date una data dal {run_day} in poi.",
+    en="Credit note date {day} is before the run's invoice date ({run_day}): a return's credit note is dated from "
+       "the invoices on. Give --credit-date a date from {run_day} on.",
+    usage=True)
 UNKNOWN_CUSTOMER = define(
     "invoice-unknown-customer", "error",
     it="Il cliente {customer}{name} non è più nel foglio Clienti ma ha {waiting} da fatturare ({ddts}): resta fuori da "
@@ -410,6 +417,9 @@ class Request:
     released: frozenset[str] = frozenset()
     deferred_date: DeferredInvoiceDate | None = None
     """None: as the settings say (*Impostazioni › Data fattura differita*)."""
+    credit_date: date | None = None
+    """`--credit-date`: the date of the run's credit notes for returns, on or after its invoices'
+    (a note may be issued any day after the goods came back); None: the invoices' date."""
     orders: frozenset[int] | None = None
     """`--orders`: only these orders' shipped lines, invoiced now whatever the customer's
     calendar (the period open, the order not delivered in full): the user asked for them.
@@ -789,8 +799,7 @@ def invoice_of(customer: Customer, kind: InvoiceKind, key: str | None, period: P
                charge_stamp_duty: bool = False) -> Invoice:
     """`build_invoice` over (shipment, line) pairs, paid by `method`: the lines in DDT date,
     DDT number, order number and order line order."""
-    ordered = sorted(goods, key=lambda g: (g[0].day, g[0].delivery.number if g[0].delivery else "",
-                                           g[0].order_number, g[1][8]))
+    ordered = sorted(goods, key=line_order)
     lines = tuple(
         _invoice_line(item, description, unit, quantity, unit_price, amount, rate, nature, n, order_line_id,
                       delivery_line_id, shipment.delivery, shipment.order_number, shipment.customer_reference,
@@ -816,6 +825,28 @@ def invoice_of(customer: Customer, kind: InvoiceKind, key: str | None, period: P
         dues = tuple(Instalment(d, a) for d, a in found)
     return Invoice(kind, customer.code, key, period, invoice_date, lines, summary, taxable, vat, total,
                    method, code, dues, split_payment=split)
+
+
+def line_order(goods: tuple[Shipment, BillableGoods]) -> tuple[date, str, str, int | None]:
+    """An invoice's lines in DDT date, DDT number, order number and order line order."""
+    shipment, line = goods
+    return shipment.day, shipment.delivery.number if shipment.delivery else "", shipment.order_number, line[8]
+
+
+LINES_PER_INVOICE = 9998
+"""The most lines an invoice takes: FatturaPA numbers lines 1 to 9999 (NumeroLinea), and one more
+may be the stamp duty charged. A month of a large customer's deliveries (fifty shops' DDTs on one
+invoice) can pass it: issued whole, the invoice could never be sent to SDI."""
+
+
+def invoice_parts(goods: Sequence[tuple[Shipment, BillableGoods]]) -> list[Sequence[tuple[Shipment, BillableGoods]]]:
+    """The lines of one invoice as the invoices they make: one, or past `LINES_PER_INVOICE`
+    several, each of whole lines in the invoice's own order (DDT date, DDT, order, line), each
+    with its own number, totals, stamp duty and dues."""
+    if len(goods) <= LINES_PER_INVOICE:
+        return [goods]
+    ordered = sorted(goods, key=line_order)
+    return [ordered[n:n + LINES_PER_INVOICE] for n in range(0, len(ordered), LINES_PER_INVOICE)]
 
 
 def terms_of(customer: Customer, method: PaymentMethod) -> str:
@@ -922,10 +953,11 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
     deferred_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
     invoices = []
     charge = master.settings.stamp_duty_customer
+    credit_day = max(request.credit_date or deferred_day, deferred_day)
     for (code, key, period, kind, split, method), goods_of in buckets.items():
-        day = request.limit if split is not None else deferred_day
-        invoices.append(invoice_of(customers[code], kind, key, period, day, goods_of, method,
-                                   charge_stamp_duty=charge))
+        day = request.limit if split is not None else credit_day if kind is InvoiceKind.CREDIT_NOTE else deferred_day
+        invoices += [invoice_of(customers[code], kind, key, period, day, part, method, charge_stamp_duty=charge)
+                     for part in invoice_parts(goods_of)]
     pending = [Pending(c, r, n) for (c, r), n in waiting.items()]
     invoices, charged = charging_vat(master.settings.tax_regime, invoices)
     return _assembled(master, request, customers, problems, invoices, pending, left_out, charged)
@@ -1043,6 +1075,12 @@ def _request_problems(master: MasterData, request: Request, customers: Mapping[s
     if day is not None and day < request.month.start:
         problems.append(DATE_BEFORE_MONTH(None, day=day, month=f"{request.month.start:%m/%Y}",
                                           start=request.month.start))
+    if (credit := request.credit_date) is not None:
+        run_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
+        if credit > request.today:
+            problems.append(DATE_IN_FUTURE(None, day=credit, today=request.today))
+        elif credit < run_day:
+            problems.append(CREDIT_DATE_BEFORE_RUN(None, day=credit, run_day=run_day))
     if request.customer and request.customer not in customers:
         problems.append(UNKNOWN_FILTER(None, customer=request.customer, option="--customer"))
     for code in sorted(request.released):

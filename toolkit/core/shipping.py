@@ -32,6 +32,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from toolkit.basics import wording
+from toolkit.basics.bulk_records import maker
 from toolkit.basics.cells import Location
 from toolkit.basics.labels import define as define_labels
 from toolkit.basics.labels import label as catalogue
@@ -135,6 +136,13 @@ PARTIAL_STOCK = define(
        "il resto resta da spedire.",
     en="Order {number}, item {item}: stock {available} for {wanted} wanted: {shipped} shipped, the rest "
        "stays open.")
+WEIGHT_LEFT_BLANK = define(
+    "ddt-weight-left-blank", "warning",
+    title=("DDT senza peso: articoli senza Peso", "DDT without weight: items without Peso"),
+    it="{ddts} senza peso stampato, perché non hanno il «Peso» gli articoli {items}: il peso resta da scrivere a "
+       "mano sul DDT. Scrivi il loro peso nel foglio Articoli (colonna Peso) perché i prossimi DDT lo stampino.",
+    en="{ddts} without a printed weight, because items {items} have no “Peso”: the weight is left to write by "
+       "hand on the DDT. Write their weight on the Items sheet (Peso column) so the next DDTs print it.")
 LINE_HELD = define(
     "ship-line-held", "warning",
     title=("Riga non spedita per giacenza insufficiente", "Line not shipped for lack of stock"),
@@ -222,6 +230,11 @@ class ShipmentLine(DocumentLine):
     order_line_id: int
     line_no: int
     """The order line's number."""
+
+
+_shipment_line = maker(ShipmentLine)
+"""`ShipmentLine` made through its slots (`toolkit.basics.bulk_records`), every field in order:
+a day at L drafts 19,500 lines, 3.0 µs each through `__init__`, 1.2 µs so (timeit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -577,7 +590,24 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
             run.problems.extend(terms_overridden(order, terms, run.taken[before:],
                                                  master.locate(customers[order.customer].source, "delivery_terms")))
     drafts = _drafts(master, run.taken, day, carrier, forced)
-    return ShippingPlan(tuple(drafts), tuple(run.held), tuple(run.problems))
+    return ShippingPlan(tuple(drafts), tuple(run.held), (*run.problems, *weight_left_blank(master, drafts)))
+
+
+def weight_left_blank(master: MasterData, drafts: Sequence[ShipmentDraft]) -> list[Problem]:
+    """One warning for the run's DDTs whose weight box is left blank (`_drafts`), naming the
+    items without a *Peso* that blanked it, at the first one's cell: a desk that gives its items
+    a weight learns why a DDT printed none, once, not once per DDT. A desk that gives none is
+    not told, every day, of what it chose."""
+    items = {i.code: i for i in master.items}
+    if not any(i.weight is not None for i in items.values()):
+        return []
+    blank = [d for d in drafts if not d.services and d.weight is None]
+    missing = sorted({line.item for d in blank for line in d.lines
+                      if line.item in items and items[line.item].weight is None})
+    if not missing:
+        return []
+    return [WEIGHT_LEFT_BLANK(master.locate(items[missing[0]].source, "weight"), items=", ".join(missing),
+                              ddts=wording.Counted(len(blank), ("DDT", "DDT"), ("DDT", "DDTs")))]
 
 
 def terms_overridden(order: Order, terms: DeliveryTerms, taken: Sequence[tuple[Order, OrderLine, Decimal]],
@@ -846,7 +876,7 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
         reason = Reason.RETURN if order.document_type is DocumentType.RETURN or quantity < 0 else Reason.SALE
         if (amount := amounts.get((quantity, line.unit_price))) is None:
             amount = amounts[quantity, line.unit_price] = line_amount(quantity, line.unit_price)
-        groups.setdefault((order.customer, order.ship_to, reason, line.item in services), []).append(ShipmentLine(
+        groups.setdefault((order.customer, order.ship_to, reason, line.item in services), []).append(_shipment_line(
             line.item, line.description, line.unit, quantity, line.unit_price, amount,
             line.vat_rate, line.vat_nature, order.id, order.number, line.id, line.line_no))
     drafts: list[ShipmentDraft] = []

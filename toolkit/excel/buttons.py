@@ -679,7 +679,7 @@ def undo_run(press: Press) -> None:
     run_id = _run_id(press)
     if run_id is None:
         return
-    count, problems, removed = undo_with_files(session.ledger, run_id, _run_folder(press, run_id))
+    count, problems, removed = undo_with_files(session.ledger, run_id, _run_folder(press, run_id), session.master)
     _stop_on_errors(problems)
     _write_runs(press)
     lang = press.language
@@ -688,7 +688,7 @@ def undo_run(press: Press) -> None:
             f"Run {run_id} undone: {wording.count(count, 'document', 'documents')} deleted; numbering resumes from "
             "the first.")
     gone = [("File tolti con l'emissione:" if lang == "it" else "Files removed with the run:"), *map(str, removed)]
-    press.say("\n".join([done, *(gone if removed else [])]))
+    press.say("\n".join([done, *(gone if removed else []), *said.lines(problems, lang)]))
 
 
 @button("Fatture elettroniche")

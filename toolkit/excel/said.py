@@ -16,6 +16,13 @@ from toolkit.basics.problems import Problem
 from toolkit.basics.wording import shown
 
 BY_BUTTON: dict[str, dict[str, str]] = {
+    "month-register-not-rewritten": {
+        "it": "Il registro del mese {month} in {folder} elencava le bozze annullate ed è stato tolto, ma non "
+              "riscritto ({reason}): scrivilo di nuovo con il pulsante «Registro fatture del mese», con una data di "
+              "quel mese in «Data ordini».",
+        "en": "The {month} register in {folder} listed the undone drafts and was removed, but not written again "
+              "({reason}): write it again with the “Registro fatture del mese” button, with a date of that month in "
+              "“Data ordini”."},
     "credit-limit-exceeded": {
         "it": "Cliente {customer}: esposizione {total} (fatture aperte {outstanding} + spedito da fatturare "
               "{uninvoiced} + ordinato da spedire {unshipped}) oltre il fido {limit}: merce non spedita. Per spedire "
@@ -264,6 +271,15 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "documents first: write {day} in “Data ordini”, press “Anteprima ordini” then “Crea ordini "
               "selezionati” (for a day already created it issues only those; from the command line, toolkit orders "
               "create {workbook} --date {day}); then press “Liquida sconti volume” again."},
+    "invoice-credit-note-out-of-sequence": {
+        "it": "La nota di credito {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già "
+              "emessa: nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. "
+              "Nessun pulsante data a parte le note di credito dei resi: dalla riga di comando, toolkit invoice con "
+              "--credit-date dal {latest_day} in poi (le fatture tengono la loro data).",
+        "en": "Credit note {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in "
+              "series {series} {year} numbers follow dates, so nothing was stored. No button dates the returns' "
+              "credit notes apart: from the command line, toolkit invoice with --credit-date from {latest_day} on "
+              "(the invoices keep their date)."},
     "invoice-date-out-of-sequence": {
         "it": "La fattura {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già emessa: "
               "nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. Premi di "

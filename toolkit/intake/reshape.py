@@ -25,6 +25,7 @@ from toolkit.intake.sources import RawSheet, RawWorkbook
 from toolkit.intake.tables import decimal_text
 from toolkit.intake.validation.error_values import error_value
 from toolkit.intake.validation.rules import NEGATIVE_AMOUNT as NEGATIVE_PRICE
+from toolkit.intake.validation.rules import customer_reference
 from toolkit.model.cells import Day, Kind, PercentShown, Quantity, UnitPrice, read_cell
 from toolkit.model.sheets import SETTING_HEADERS, SETTINGS, Sheet, match_sheet, named_columns
 
@@ -369,12 +370,14 @@ def read_form(raw: RawWorkbook, spec: FormMap, digest: str) -> tuple[Form | None
             problems.append(FORM_FIELD_MISSING(Location(sheet.name, None, raw.name), field_it=it, field_en=en,
                                                where=" / ".join(spec.fields[key])))
     day = _day(values.get("date"), where.get("date"), problems)
+    reference = _text(values.get("reference"))
+    problems += customer_reference(reference, where.get("reference"))
     lines, line_problems = _lines(raw.name, sheet, spec, shown)
     problems += line_problems
     customer = _text(values.get("customer"))
     if customer is None or day is None:
         return None, problems
-    return Form(raw.name, digest, customer, day, _text(values.get("reference")),
+    return Form(raw.name, digest, customer, day, reference,
                 _text(values.get("ship_to")), tuple(lines), where), problems
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -839,3 +840,32 @@ def delete_run(conn: Connection, run_id: str, rows: Sequence) -> None:
     for (series, year), taken in numbers.items():
         conn.execute(update(schema.counters).where(and_(c.series == series, c.year == year))
                      .values(last=min(taken) - 1))
+
+
+RUN_FILES, MONTH_REGISTER = "invoice-run", "month-register"
+"""The event log's `document` for the folder a run's files, or a month's register, were
+written in (`wrote_in`): the ledger keeps no column for it, and an undo finds them there."""
+
+
+def wrote_in(conn: Connection, document: str, name: str, folder: Path | None) -> None:
+    """Log that the files of `name` (a run's id, a month `2026-04`) were written in `folder`
+    (None: a run that wrote none), so `invoice undo` without `--out` knows where to remove them
+    from."""
+    log_event(conn, "written", document, None, name, str(folder.resolve()) if folder is not None else None)
+
+
+def written_in(conn: Connection, document: str, name: str) -> list[Path] | None:
+    """The folders the files of `name` were written in (`wrote_in`), each once, oldest first;
+    None when the ledger never noted where (a run stored before it did)."""
+    e = schema.events.c
+    details = conn.execute(select(e.detail).where(e.action == "written", e.document == document, e.number == name)
+                           .order_by(e.id)).scalars().all()
+    if not details:
+        return None
+    return [Path(d) for d in dict.fromkeys(details) if d]
+
+
+def run_months(conn: Connection, run_id: str) -> list[str]:
+    """The months (`2026-04`) a run's invoices are dated in: the registers that list them."""
+    days = conn.execute(select(i.invoice_date).where(i.run_id == run_id).distinct()).scalars().all()
+    return sorted({f"{d:%Y-%m}" for d in days})

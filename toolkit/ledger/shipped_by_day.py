@@ -46,6 +46,16 @@ def shipped_since(conn: Connection, day: date) -> Iterable[tuple[str, Decimal]]:
     return conn.execute(select(sb.item, func.sum(sb.quantity)).where(sb.delivery_date >= day).group_by(sb.item))
 
 
+def shipped_on(conn: Connection, day: date) -> tuple[int, list[tuple[str, Decimal]]]:
+    """How many DDTs are dated `day`, and (item, what they shipped of it, returns taken off) for
+    each item they moved, in code order."""
+    ddts = conn.execute(select(func.count()).select_from(schema.deliveries).where(d.delivery_date == day)).scalar_one()
+    if not ddts:
+        return 0, []
+    moved = conn.execute(select(sb.item, sb.quantity).where(sb.delivery_date == day).order_by(sb.item)).all()
+    return ddts, [(item, quantity) for item, quantity in moved if quantity]
+
+
 def _add(conn: Connection, which: ColumnElement[bool]) -> None:
     """Add to the kept rows the sums per item and date of the DDT lines `which` selects.
 

@@ -65,6 +65,10 @@ class Buyer:
     """The public contract's CIG the invoice cited; parties stored before there was one read None."""
     cup: str | None = None
     """The public work's CUP the invoice cited."""
+    intent_protocol: str | None = None
+    """The protocol of the customer's letter of intent (dichiarazione d'intento) its N3.5 invoices cite."""
+    intent_date: str | None = None
+    """That protocol's date, ISO (`2026-01-15`): the ledger keeps the parties as JSON."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +110,11 @@ class Parties:
         '{"buyer":null,"carrier":null,"destinatio'
         """
         parts = {name: _values(getattr(self, name)) for name in _names(Parties)}
+        buyer = parts["buyer"]
+        if buyer is not None:
+            for name in _ADDED_LATER:
+                if buyer[name] is None:
+                    del buyer[name]
         return json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
@@ -119,6 +128,11 @@ class Parties:
         return cls(seller=_made(Seller, found["seller"]), buyer=_made(Buyer, found.get("buyer")),
                    destination=_made(Destination, found.get("destination")),
                    carrier=_made(Haulier, found.get("carrier")))
+
+
+_ADDED_LATER = ("intent_protocol", "intent_date")
+"""Buyer fields a later version added, left out of the JSON while empty: the parties of a customer
+without a letter of intent keep the text, and so the digest, the ledger already holds."""
 
 
 _SELLER = Seller(company_name="Forniture Rossi S.r.l.", vat_number="01234560157", address="Via Roma 10",
@@ -186,8 +200,9 @@ class PartyBook:
         if code in self._buyers:
             return self._buyers[code]
         found: Customer | None = self._customers.get(code)
-        made = self._buyers[code] = Buyer(**{name: getattr(found, name) for name in _BUYER_COPIED},
-                                          split_payment=found.splits_payment) if found else None
+        made = self._buyers[code] = Buyer(
+            **{name: getattr(found, name) for name in _BUYER_COPIED}, split_payment=found.splits_payment,
+            intent_date=found.intent_date.isoformat() if found.intent_date else None) if found else None
         return made
 
     def _destination(self, code: str | None) -> Destination | None:
@@ -199,7 +214,7 @@ class PartyBook:
         return _copied(Haulier, found) if found else None
 
 
-_BUYER_COPIED = tuple(name for name in _names(Buyer) if name != "split_payment")
+_BUYER_COPIED = tuple(name for name in _names(Buyer) if name not in ("split_payment", "intent_date"))
 """The fields of a `Buyer` read from its customer as they are (split payment is the customer's
 `splits_payment`, which reads the SDI code when the column is empty)."""
 

@@ -357,6 +357,14 @@ class Customer(Record):
         "CUP", "CUP",
         "Codice Unico di Progetto (15 letters and digits) of a public work: its e-invoices carry it "
         "(DatiOrdineAcquisto › CodiceCUP)", "J11B21000010001", default=None)
+    intent_protocol: Text | None = column(
+        "Protocollo dichiarazione d'intento", "Letter of intent protocol",
+        "The protocol number the Agenzia delle Entrate gave the customer's letter of intent (*dichiarazione "
+        "d'intento*: 17 digits, a dash, 6 digits), which its invoices without VAT under N3.5 cite (the printed "
+        "invoice, and AltriDatiGestionali INTENTO in the e-invoice)", "26011512345678901-000001", default=None)
+    intent_date: Day | None = column(
+        "Data dichiarazione d'intento", "Letter of intent date",
+        "The date of that protocol, the Agenzia's receipt of the letter", "15/01/2026", default=None)
     source: InstanceOf[Source]
 
     @property
@@ -846,6 +854,12 @@ class MasterData(BaseModel):
         if self.layout is None:
             return Location(source.sheet, f"A{source.row}", self.workbook)
         return self.layout.locate(source.sheet, source.row, field)
+
+    def locate_setting(self, field: str) -> Location:
+        """The cell of one setting (*Impostazioni*), as the user sees it: `Impostazioni!B21`."""
+        if self.layout is None:
+            return Location(Settings.sheet.it, None, self.workbook)
+        return self.layout.locate(Settings.sheet.key, field=field)
 
     def locate_sheet(self, heading: SheetHeading) -> Location:
         """A sheet as the user sees it, by the name on its tab: `Stock` in an English workbook,

@@ -71,6 +71,8 @@ from toolkit.ledger.credit_notes import headrooms, split_payments
 from toolkit.ledger.db import document_number, reading, writing
 from toolkit.ledger.deliveries import buyer_names
 from toolkit.ledger.invoices import (
+    MONTH_REGISTER,
+    RUN_FILES,
     LatestRun,
     counter_last,
     delete_run,
@@ -84,11 +86,14 @@ from toolkit.ledger.invoices import (
     ordered_not_invoiced,
     paid_any,
     run_documents,
+    run_months,
     run_summaries,
     series_for,
     shipments_counting,
     shipments_on,
     store,
+    written_in,
+    wrote_in,
 )
 from toolkit.ledger.invoices import (
     RunSummary as RunSummary,
@@ -130,6 +135,14 @@ OUT_OF_SEQUENCE = define(
     en="Invoice {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in series "
        "{series} {year} numbers follow dates, so nothing was stored. Issue with --date from {latest_day} on, or "
        "choose “Deferred invoice date” = Issue date in Settings.")
+CREDIT_OUT_OF_SEQUENCE = define(
+    "invoice-credit-note-out-of-sequence", "error",
+    it="La nota di credito {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già emessa: "
+       "nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. Data a parte le "
+       "note di credito dei resi con --credit-date dal {latest_day} in poi: le fatture tengono la loro data.",
+    en="Credit note {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in series "
+       "{series} {year} numbers follow dates, so nothing was stored. Date the returns' credit notes apart with "
+       "--credit-date from {latest_day} on: the invoices keep their date.")
 ORDER_OUT_OF_SEQUENCE = define(
     "order-invoice-out-of-sequence", "error",
     it="L'ordine del {day} del modello {template} (cliente {customer}) si fattura alla creazione, ma la sua fattura "
@@ -494,11 +507,13 @@ def invoice_shipped_in(conn: Connection, master: MasterData, notes: Sequence[Del
 
 
 def chronology_problems(conn: Connection, settings: Settings, invoices: Iterable[Invoice],
-                        refusal: ProblemType = OUT_OF_SEQUENCE) -> list[Problem]:
+                        refusal: ProblemType = OUT_OF_SEQUENCE, notes: ProblemType | None = None) -> list[Problem]:
     """An error for each series and year where an invoice would be dated before the latest one
-    already issued there (see `_out_of_sequence`), worded by `refusal`: a run's invoices may
-    move by their settings, a credit note only by its own --date."""
-    return [refusal(None, **found) for _, found in _out_of_sequence(conn, settings, invoices)]
+    already issued there (see `_out_of_sequence`), worded by `refusal` (by `notes` for a credit
+    note, when given): a run's invoices may move by their settings, its returns' credit notes by
+    --credit-date, a credit note of `invoice credit` only by its own --date."""
+    return [(notes if notes is not None and x.kind is InvoiceKind.CREDIT_NOTE else refusal)(None, **found)
+            for x, found in _out_of_sequence(conn, settings, invoices)]
 
 
 def _out_of_sequence(conn: Connection, settings: Settings,
@@ -622,7 +637,8 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                 invoices = matched.priced()
             held = waiting_invoices(conn, master, request, result.invoices)
             problems = (list(result.problems) + returns_problems(returns_out, matched)
-                        + chronology_problems(conn, master.settings, result.invoices) + [x.problem for x in held])
+                        + chronology_problems(conn, master.settings, result.invoices, notes=CREDIT_OUT_OF_SEQUENCE)
+                        + [x.problem for x in held])
         return RunResult(None, invoices, problems, list(result.pending), preview=True, status=status,
                          left_out=list(result.left_out), charged_vat=list(result.charged_vat),
                          returns_refused=returns_out, held=held)
@@ -638,7 +654,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             refused = result.stopping
             held = waiting_invoices(conn, master, request, result.invoices)
             if not refused:
-                refused = chronology_problems(conn, master.settings, result.invoices)
+                refused = chronology_problems(conn, master.settings, result.invoices, notes=CREDIT_OUT_OF_SEQUENCE)
                 problems += refused
             problems += [x.problem for x in held]
             refused += errors(x.problem for x in held)
@@ -649,6 +665,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
                                  returns_refused=returns_out, held=held, latest=latest)
             run_id = new_run_id(request.invoice_date or request.month.end)
             stored = store(conn, master, result.invoices, status, run_id, matched)
+            wrote_in(conn, RUN_FILES, run_id, out)
         if out is not None:
             files += write_workbook(out, master, stored, run_id, lang, per_customer=per_customer, copies=copies)
             if copies:
@@ -688,8 +705,12 @@ def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str
         invoices = as_stored(load_invoices(conn, run_id=run_id))
     if not invoices:
         return Exported([], [UNKNOWN_RUN(None, run_id=run_id)])
-    return Exported(_write_again(master, ledger, invoices, run_id, out, lang, per_customer=per_customer,
-                                 copies=copies, redo=redo), [])
+    files = _write_again(master, ledger, invoices, run_id, out, lang, per_customer=per_customer, copies=copies,
+                         redo=redo)
+    if any(x.status is InvoiceStatus.DRAFT for x in invoices):
+        with writing(ledger) as conn:
+            wrote_in(conn, RUN_FILES, run_id, out)
+    return Exported(files, [])
 
 
 def as_stored(invoices: Iterable[Invoice]) -> list[Invoice]:
@@ -715,6 +736,8 @@ def export_month(master: MasterData, ledger: Ledger, month: Period, out: Path, l
         return Exported([], [NO_INVOICES_IN_MONTH(None, month=f"{month.start:%m/%Y}")])
     files = _write_again(master, ledger, invoices, f"{month.start:%Y-%m}", out, lang, per_customer=per_customer,
                          copies=copies, month=month.start)
+    with writing(ledger) as conn:
+        wrote_in(conn, MONTH_REGISTER, f"{month.start:%Y-%m}", out)
     drafts = sum(1 for x in invoices if x.status is InvoiceStatus.DRAFT)
     return Exported(files, [], len(invoices), drafts)
 
@@ -777,28 +800,60 @@ RUN_FILE_BUSY = define(
     usage=True)
 
 
-def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None) -> tuple[int, list[Problem], list[Path]]:
-    """`undo`, and the run's files in `folder` (`run_files`: its workbook, register and copies
-    marked BOZZA) removed with it: left there, they showed numbers the next run gives to other
-    documents, and a desk could hand out a draft for the wrong customer. All or nothing: a file
-    Excel holds open refuses the undo before anything changes (`UnusableInput`), and the files
-    are put aside under a hidden name until the ledger has undone the run, then deleted, or
-    given their names back when it has not. Returns the count, the problems and the files
-    removed."""
+RUN_FILES_UNKNOWN = define(
+    "invoice-run-files-unknown", "warning",
+    title=("File dell'emissione non tolti", "Run's files not removed"),
+    it="L'emissione {run_id} è di prima che il registro annotasse dove scrive i suoi file, e non hai indicato la "
+       "cartella (--out): i suoi file restano dove li ha scritti. Togli tu da quella cartella {names}, che mostrano "
+       "numeri che la prossima emissione darà ad altri documenti.",
+    en="Run {run_id} dates from before the ledger noted where it writes its files, and no folder (--out) was "
+       "given: its files stay where it wrote them. Remove {names} from that folder yourself: they show numbers the "
+       "next run gives to other documents.")
+REGISTER_NOT_REWRITTEN = define(
+    "month-register-not-rewritten", "warning",
+    title=("Registro del mese non riscritto", "Month's register not written again"),
+    it="Il registro del mese {month} in {folder} elencava le bozze annullate ed è stato tolto, ma non riscritto "
+       "({reason}): scrivilo di nuovo con toolkit invoice export --month {month} --out {folder}.",
+    en="The {month} register in {folder} listed the undone drafts and was removed, but not written again "
+       "({reason}): write it again with toolkit invoice export --month {month} --out {folder}.")
+
+
+def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None,
+                    master: MasterData | None = None) -> tuple[int, list[Problem], list[Path]]:
+    """`undo`, and the run's files (`run_files`: its workbook, register and copies marked
+    BOZZA) removed with it: left there, they showed numbers the next run gives to other
+    documents, and a desk could hand out a draft for the wrong customer. They are looked for
+    in `folder` and in every folder the ledger noted the run wrote in (`written_in`), so an
+    undo without `--out` finds them too; a run stored before the ledger noted it is told
+    (`RUN_FILES_UNKNOWN`), naming the files that stay. The registers of the months the run is
+    dated in, found in the same folders and where each was written, listed its drafts: they
+    go too and, with `master`, are written again from the ledger (`export_month`).
+
+    All or nothing: a file Excel holds open refuses the undo before anything changes
+    (`UnusableInput`), and the files are put aside under a hidden name until the ledger has
+    undone the run, then deleted, or given their names back when it has not. Returns the
+    count, the problems and the files removed (the registers written again are not among
+    them)."""
     from toolkit.basics.files import refuse_if_open
     from toolkit.basics.problems import UnusableInput
     from toolkit.writers.accountants import run_files
 
     with reading(ledger) as conn:
         rows = run_documents(conn, run_id)
+        noted = written_in(conn, RUN_FILES, run_id)
+        months = run_months(conn, run_id)
+        registers_noted = {m: written_in(conn, MONTH_REGISTER, m) or [] for m in months}
     if not rows or any(r.status != InvoiceStatus.DRAFT.value for r in rows):
         return (*undo(ledger, run_id), [])  # refused as it is: a final run's files are never touched
-    files = run_files(folder, run_id) if folder is not None and folder.is_dir() else []
-    for path in files:
+    folders = _folders([*(noted or []), *([folder] if folder is not None else [])])
+    files = [path for f in folders for path in run_files(f, run_id)]
+    registers = {(m, f): run_files(f, m) for m in months for f in _folders([*registers_noted[m], *folders])}
+    registers = {k: v for k, v in registers.items() if v}
+    for path in [*files, *(p for found in registers.values() for p in found)]:
         refuse_if_open(path)
     aside: list[tuple[Path, Path]] = []
     try:
-        for path in files:
+        for path in [*files, *(p for found in registers.values() for p in found)]:
             hidden = path.with_name(f".~{run_id}-{path.name}")
             try:
                 path.replace(hidden)
@@ -815,7 +870,45 @@ def undo_with_files(ledger: Ledger, run_id: str, folder: Path | None) -> tuple[i
         return count, problems, []
     for _, hidden in aside:
         hidden.unlink(missing_ok=True)
-    return count, problems, files
+    removed = list(files)
+    for (month, where), found in registers.items():
+        written = _register_again(master, ledger, month, where, found, problems)
+        removed += [p for p in found if p not in written]
+    if noted is None and folder is None:
+        names = ", ".join(output_names(run_id, "it", copies=True))
+        problems.append(RUN_FILES_UNKNOWN(None, run_id=run_id, names=names))
+    return count, problems, removed
+
+
+def _folders(folders: Iterable[Path]) -> list[Path]:
+    """Existing folders, each once however it was named."""
+    return [f for f in dict.fromkeys(f.resolve() for f in folders) if f.is_dir()]
+
+
+def _register_again(master: MasterData | None, ledger: Ledger, month: str, folder: Path, found: Sequence[Path],
+                    problems: list[Problem]) -> list[Path]:
+    """The month's register written again where it was, as it was (language, one workbook
+    per customer, printable copies), now without the undone run; nothing when the month has
+    no document left, or without `master`. Returns the files written."""
+    if master is None:
+        return []
+    from toolkit.basics.problems import UnusableInput
+    from toolkit.writers.accountants import file_names
+
+    english = any(p.name in file_names(month, "en", copies=True) for p in found)
+    lang = "en" if english else "it"
+    main = file_names(month, lang, copies=True)
+    printable = next(n for n, kind in main.items() if kind == "invoices").removesuffix(".xlsx")
+    copies = any(p.name.startswith(printable) for p in found)
+    per_customer = any(p.name not in main and not p.name.startswith(printable) for p in found)
+    year, number = map(int, month.split("-"))
+    try:
+        return export_month(master, ledger, month_of(date(year, number, 1)), folder, lang,
+                            per_customer=per_customer, copies=copies).files
+    except (OSError, UnusableInput) as exc:
+        reason = exc.problem.code if isinstance(exc, UnusableInput) else exc.strerror or type(exc).__name__
+        problems.append(REGISTER_NOT_REWRITTEN(None, month=month, folder=folder, reason=reason))
+        return []
 
 
 def _put_back(aside: Sequence[tuple[Path, Path]]) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy import Connection
 from toolkit.basics import dates
 from toolkit.basics.problems import Problem, ProblemsFound, define, errors
 from toolkit.basics.runtime import collector_paused
+from toolkit.basics.wording import Counted
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.exposure import Exposure
 from toolkit.core.holds import as_before
@@ -56,6 +57,7 @@ from toolkit.ledger.deliveries import available_stock, dated_after, paid_orders,
 from toolkit.ledger.exposure import credit_exposures
 from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
+from toolkit.ledger.shipped_by_day import shipped_on
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, StockLevel
 from toolkit.services import holds
@@ -313,6 +315,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         problems += choice_problems
         if errors(problems):
             raise ProblemsFound(problems)
+        recounted = _counted_after_ddts(conn, master) if selected else []
         named_since = holds.forget(conn, named)
         done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
                        carrier=carrier, force=force, accounting_date=accounting_date, unread=pending,
@@ -330,8 +333,38 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             invoiced, invoice_problems = invoice_shipped_in(conn, master, done.notes, day, dates.today_rome())
             problems += invoice_problems
         return Shipped((*waited.notes, *done.notes), done.held,
-                       (*waited.problems, *assumed, *problems, *done.problems), done.completed,
+                       (*waited.problems, *assumed, *recounted, *problems, *done.problems), done.completed,
                        invoices=(*waited.invoices, *invoiced), kept=done.kept, documents_due=tuple(waited.orders))
+
+
+STOCK_COUNTED_TODAY = define(
+    "stock-counted-today-after-ddts", "warning",
+    title=("Giacenze contate oggi, con DDT di oggi", "Stock counted today, with today's DDTs"),
+    it="Data giacenze è oggi ({day}) e oggi ci sono già {ddts}: le giacenze sono la conta meno ciò che hanno "
+       "spedito ({shipped}). Se hai contato dopo quei DDT la conta li esclude già e sono tolti due volte: scrivi "
+       "in Giacenze la giacenza a inizio giornata (la conta più quelle quantità), così i DDT di oggi si tolgono "
+       "una volta sola. Il registro non sa l'ora della conta, solo il giorno.",
+    en="Stock date is today ({day}) and today already has {ddts}: the stock is the count less what they shipped "
+       "({shipped}). If you counted after those DDTs the count already leaves them out and they are taken off "
+       "twice: write on Giacenze the stock at the start of the day (the count plus those quantities), so today's "
+       "DDTs are taken off once. The ledger knows the count's day, not its time.")
+
+
+def _counted_after_ddts(conn: Connection, master: MasterData) -> list[Problem]:
+    """The warning for a stock sheet counted today when the ledger already has DDTs of today:
+    stock is the count less the DDTs from the count date on, and neither the sheet nor the
+    ledger knows the count's time of day, so a count made after the morning's DDTs has them
+    taken off twice (or, set to tomorrow, the afternoon's not at all). Told, with what they
+    shipped, which the desk adds back to write the stock at the start of the day."""
+    counted = master.settings.stock_date
+    if master.stock is None or counted is None or counted != dates.today_rome():
+        return []
+    ddts, shipped = shipped_on(conn, counted)
+    if not ddts or not shipped:
+        return []
+    return [STOCK_COUNTED_TODAY(master.locate_setting("stock_date"), day=counted,
+                                ddts=Counted(ddts, ("DDT", "DDT"), ("DDT", "DDTs")),
+                                shipped=", ".join(f"{item} {quantity.normalize():f}" for item, quantity in shipped))]
 
 
 def _rows_in_full(conn: Connection, rows: Sequence[ChosenRow]) -> tuple[list[ChosenRow], list[int], list[Problem]]:

@@ -35,6 +35,8 @@ from toolkit.basics.labels import define, labeller
 from toolkit.basics.money import cents
 from toolkit.basics.tax_regimes import ORDINARY
 from toolkit.basics.vocab import label as vocab_label
+from toolkit.basics.wording import euro
+from toolkit.core import stamp_duty
 from toolkit.core.einvoice import codes
 from toolkit.core.einvoice.codes import pays_into_account
 from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, as_stated, group_label
@@ -104,6 +106,10 @@ define({
     "inv.to_pay": ("Netto a pagare", "Amount to pay"),
     "inv.payable": ("Da incassare", "To collect"),
     "inv.split": ("Scissione pagamenti", "Split payment"),
+    "inv.stamp_duty": ("Bollo virtuale", "Virtual stamp duty"),
+    "inv.intent": ("Dichiarazione d'intento prot. {protocol}", "Letter of intent prot. {protocol}"),
+    "inv.stamp_duty_borne": (stamp_duty.CHARGE_DESCRIPTION + ": {amount}, a carico del cedente",
+                             "Stamp duty paid virtually under DM 17/06/2014: {amount}, borne by the seller"),
     "inv.yes": ("sì", "yes"),
     "inv.due_date": ("Scadenza", "Due date"),
     "inv.payment_method": ("Modalità di pagamento", "Payment method"),
@@ -147,14 +153,29 @@ beside each line (which took the copy to 142 characters and its print to 6–7 p
 REGISTER_HEADS = ("doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
                   "inv.vat_number", "inv.tax_code", "doc.taxable", "doc.vat", "doc.total", "inv.dues",
                   "inv.payment_method", "inv.payment_terms", "inv.period", "inv.ddts", "inv.corrects", "inv.xml_file",
-                  "inv.split", "inv.payable")
+                  "inv.split", "inv.payable", "inv.stamp_duty")
 """The register's columns, the *Registro* sheet's and the CSV's: one list, so the CSV an
 accounting program imports has every column the accountant reads in the sheet (it had lost
 *Periodo*, the VAT month of a deferred invoice, and *File XML*)."""
-REGISTER_WIDTHS = (15, 11, 16, 11, 11, 32, 14, 17, 15, 15, 15, 30, 18, 20, 23, 40, 28, 25, 12, 15)
-SPLIT, PAYABLE = 18, 19
-"""Register columns (0-based): whether the invoice bears split payment, and what the customer
-pays (the total, less the VAT a public administration pays the State under split payment)."""
+REGISTER_WIDTHS = (15, 11, 16, 11, 11, 32, 14, 17, 15, 15, 15, 30, 18, 20, 23, 40, 28, 25, 12, 15, 14)
+SPLIT, PAYABLE, STAMP = 18, 19, 20
+"""Register columns (0-based): whether the invoice bears split payment, what the customer
+pays (the total, less the VAT a public administration pays the State under split payment), and
+the virtual stamp duty its e-invoice declares."""
+
+
+def _is_charge(line: InvoiceLine) -> bool:
+    """Whether the line charges the stamp duty to the customer, and so says it is paid virtually."""
+    return line.order_line_id is None and stamp_duty.is_charge(line.description)
+
+
+def declared_stamp_duty(invoice: Invoice) -> Decimal | None:
+    """The 2.00 € of virtual stamp duty the document's e-invoice declares (DatiBollo), credit
+    notes too, whoever bears it: the register's column the accountant adds up for the duty the
+    company pays each quarter, which a register without it could not tell when the company
+    bears the duty itself (no line charges it)."""
+    due = stamp_duty.due((v.rate, v.taxable, v.nature) for v in invoice.summary)
+    return stamp_duty.STAMP_DUTY if due else None
 
 
 LINES_HEADS = ("doc.number", "doc.date", "inv.kind", "doc.customer", "inv.customer_name", "inv.group", "inv.ddt",
@@ -353,6 +374,7 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
         left.append(f"{t('inv.pec')}: {customer.pec}")
     if customer:
         left.extend(f"{label} {code}" for label, code in (("CIG", customer.cig), ("CUP", customer.cup)) if code)
+        left.extend(_letter_of_intent(customer, invoice, lang))
     right = _group_lines(parties, invoice, lang)
     if right:
         text(sheet, row, QTY, right[0], fmt.bold)
@@ -423,12 +445,25 @@ def _invoice_sheet(sheet, fmt: Formats, parties: Parties, invoice: Invoice, lang
     row += 1
     if invoice.split_payment:
         total_cell, row = _split_payment_rows(sheet, fmt, invoice, total_cell, totals_at["inv.total_vat"], row, lang)
+    if declared_stamp_duty(invoice) and not any(_is_charge(x) for x in invoice.lines):
+        text(sheet, row, 0, t("inv.stamp_duty_borne").format(amount=euro(stamp_duty.STAMP_DUTY, lang)), fmt.bold)
+        row += 1
     row += 1
     row = _payment_block(sheet, fmt, parties.seller, invoice, total_cell, row, lang)
     a4(sheet, repeat_rows=(header, header))
     document_on_every_page(sheet, kind_label(invoice, lang), invoice.number or "?", invoice.invoice_date,
                            customer.name if customer else invoice.customer,
                            t("inv.draft") if invoice.status is InvoiceStatus.DRAFT else None, lang=lang)
+
+
+def _letter_of_intent(customer: Buyer, invoice: Invoice, lang: str) -> list[str]:
+    """The buyer's letter of intent, on an invoice selling under it (N3.5), as the e-invoice cites it."""
+    if not customer.intent_protocol or not any(v.nature == codes.LETTER_OF_INTENT for v in invoice.summary):
+        return []
+    cited = labeller(lang)("inv.intent").format(protocol=customer.intent_protocol)
+    if customer.intent_date:
+        cited += f" {labeller(lang)('inv.dated')} {date.fromisoformat(customer.intent_date):%d/%m/%Y}"
+    return [cited]
 
 
 def _split_payment_rows(sheet, fmt: Formats, invoice: Invoice, total_cell: str, vat_cell: str, row: int,
@@ -618,6 +653,7 @@ def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Inv
         total_cell = address(row + 1, 11)
         _money(sheet, row, PAYABLE, f"={total_cell}-{address(row + 1, 10)}" if invoice.split_payment else f"={total_cell}",
                invoice.payable, fmt.money)
+        text(sheet, row, STAMP, declared_stamp_duty(invoice), fmt.money)
         for col, words in wrapped:
             text(sheet, row, col, words, fmt.wrap)
         fit_row(sheet, row, ((words, widths[col]) for col, words in wrapped))
@@ -626,15 +662,28 @@ def _register_sheet(sheet, fmt: Formats, book: PartyBook, invoices: Sequence[Inv
         for col, attr in ((8, "taxable"), (9, "vat"), (10, "total"), (PAYABLE, "payable")):
             value = sum((getattr(x, attr) for x in invoices), Decimal(0))
             _money(sheet, row + 1, col, f"=SUM({_range(header + 1, row, col)})", value, fmt.total)
+        stamps = sum((declared_stamp_duty(x) or Decimal(0) for x in invoices), Decimal(0))
+        _money(sheet, row + 1, STAMP, f"=SUM({_range(header + 1, row, STAMP)})", stamps, fmt.total)
         sheet.autofilter(header, 0, row, len(heads) - 1)
     sheet.freeze_panes(header + 1, 1)
     a4(sheet, landscape=True, repeat_rows=(header, header), widths=widths)
     title_on_every_page(sheet, title, header, row + 1 if invoices else header, len(heads) - 1)
 
 
-DETAIL_RATE, DETAIL_NATURE, DETAIL_TAXABLE, DETAIL_VAT = 3, 4, 5, 6
-"""Columns (0-based) of the VAT detail per invoice and rate, on the summary sheet."""
+DETAIL_RATE, DETAIL_NATURE, DETAIL_TAXABLE, DETAIL_VAT, DETAIL_SPLIT = 3, 4, 5, 6, 7
+"""Columns (0-based) of the VAT detail per invoice and rate, on the summary sheet; the last
+only when some invoice bears split payment."""
 SUMMARY_WIDTHS = (16, 14, 15, 15, 15, 15, 15)
+SPLIT_WIDTH = 18
+SUMMARY_SPLIT = 5
+"""The summary's column saying a rate's row is VAT under split payment, when some invoice bears it."""
+
+
+def any_split(invoices: Sequence[Invoice]) -> bool:
+    """Whether some invoice bears split payment with VAT: then the VAT summary keeps that VAT in
+    rows of its own, which the seller does not pay (art. 17-ter DPR 633/72), and its sheet has
+    the column saying so; a month without it keeps the summary as it always was."""
+    return any(x.split_payment and any(v.rate for v in x.summary) for x in invoices)
 
 
 def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: list[Rows], lang: str) -> list[Rows]:
@@ -645,7 +694,10 @@ def _summary_sheet(sheet, fmt: Formats, invoices: Sequence[Invoice], lines_at: l
     detail_at, detail_header = summary_by_rate(sheet, fmt, invoices, lang)
     columns = [Column("value"), Column("value", fmt.date), Column("value"), Column("value", fmt.percent),
                Column("value"), Column("formula", fmt.money), Column("formula", fmt.money)]
-    sheet.write_rows(detail_header + 1, 0, columns, _detail_rows(invoices, detail_at, lines_at))
+    split = any_split(invoices)
+    if split:
+        columns.append(Column("value"))
+    sheet.write_rows(detail_header + 1, 0, columns, _detail_rows(invoices, detail_at, lines_at, lang, split=split))
     a4(sheet, repeat_rows=(detail_header, detail_header))
     return detail_at
 
@@ -654,15 +706,20 @@ def summary_by_rate(sheet, fmt: Formats, invoices: Sequence[Invoice], lang: str)
     """The VAT summary sheet down to its detail's headings: the title with the invoices' month,
     a row per rate summing the detail's rows of that rate, the total of all rates (what the
     register's totals say), and the detail's headings, which a page of the detail repeats.
+    VAT under split payment is a row of its own per rate, marked in its *Scissione pagamenti*
+    column: the public administration pays it to the State, so the accountant must not count
+    it in the VAT the seller owes, which one row per rate summed with the rest.
     Returns where each invoice's detail rows will be, and the headings' row."""
     t = labeller(lang)
     month = months_text((x.invoice_date for x in invoices), lang)
     text(sheet, 0, 0, f"{t('inv.vat_summary')} – {month}" if month else t("inv.vat_summary"), fmt.title)
-    rates = sorted({(v.rate, v.nature) for x in invoices for v in x.summary}, key=lambda k: (k[0], k[1] or ""))
+    split = any_split(invoices)
+    rates = sorted({(v.rate, v.nature, _split_row(x, v)) for x in invoices for v in x.summary},
+                   key=lambda k: (k[0], k[1] or "", k[2]))
     top = 2
-    widths = set_widths(sheet, SUMMARY_WIDTHS)
+    widths = set_widths(sheet, SUMMARY_WIDTHS + ((SPLIT_WIDTH,) if split else ()))
     headings(sheet, top, 0, [t("doc.vat_rate"), t("doc.nature"), t("doc.taxable"), t("inv.vat_amount"),
-                             t("doc.total")], fmt, widths)
+                             t("doc.total"), *([t("inv.split")] if split else [])], fmt, widths)
     detail_header = top + len(rates) + 4
     first = detail_header + 1
     detail_at, row = [], first
@@ -670,19 +727,27 @@ def summary_by_rate(sheet, fmt: Formats, invoices: Sequence[Invoice], lang: str)
         detail_at.append(Rows(sheet.name, row, row + len(invoice.summary) - 1))
         row += len(invoice.summary)
     last = max(row - 1, first)
-    rate_col, nature_col, taxable_col, vat_col = (
-        _range(first, last, c, absolute=True) for c in (DETAIL_RATE, DETAIL_NATURE, DETAIL_TAXABLE, DETAIL_VAT))
-    for n, (rate, nature) in enumerate(rates):
+    rate_col, nature_col, taxable_col, vat_col, split_col = (
+        _range(first, last, c, absolute=True)
+        for c in (DETAIL_RATE, DETAIL_NATURE, DETAIL_TAXABLE, DETAIL_VAT, DETAIL_SPLIT))
+    split_rates = {rate for rate, _, marked in rates if marked}
+    yes = t("inv.yes")
+    for n, (rate, nature, marked) in enumerate(rates):
         row = top + 1 + n
         text(sheet, row, 0, rate, fmt.percent)
         text(sheet, row, 1, nature)
+        if marked:
+            text(sheet, row, SUMMARY_SPLIT, yes, fmt.text)
         rate_cell, nature_cell = address(row + 1, 1), address(row + 1, 2)
         mine = [(at.first + k, v) for x, at in zip(invoices, detail_at) for k, v in enumerate(x.summary)
-                if (v.rate, v.nature) == (rate, nature)]
+                if (v.rate, v.nature, _split_row(x, v)) == (rate, nature, marked)]
         taxable = sum((v.taxable for _, v in mine), Decimal(0))
         vat = sum((v.vat for _, v in mine), Decimal(0))
         for col, detail_col, source, value in ((2, DETAIL_TAXABLE, taxable_col, taxable), (3, DETAIL_VAT, vat_col, vat)):
-            if rate:
+            if rate in split_rates:
+                formula = (f"=SUMIFS({source},{rate_col},{rate_cell},{split_col},"
+                           + (f"{address(row + 1, SUMMARY_SPLIT + 1)})" if marked else f'"<>{yes}")'))
+            elif rate:
                 formula = f"=SUMIF({rate_col},{rate_cell},{source})"
             elif nature:
                 formula = f"=SUMIFS({source},{rate_col},{rate_cell},{nature_col},{nature_cell})"
@@ -698,8 +763,14 @@ def summary_by_rate(sheet, fmt: Formats, invoices: Sequence[Invoice], lang: str)
             _money(sheet, row, col, f"=SUM({_range(top + 1, row - 1, col)})", value, fmt.total)
     text(sheet, detail_header - 1, 0, t("inv.details"), fmt.bold)
     headings(sheet, detail_header, 0, [t("doc.number"), t("doc.date"), t("doc.customer"), t("doc.vat_rate"),
-                                       t("doc.nature"), t("doc.taxable"), t("inv.vat_amount")], fmt, widths)
+                                       t("doc.nature"), t("doc.taxable"), t("inv.vat_amount"),
+                                       *([t("inv.split")] if split else [])], fmt, widths)
     return detail_at, detail_header
+
+
+def _split_row(invoice: Invoice, vat_line: VatLine) -> bool:
+    """Whether a rate's VAT of this invoice is split payment's: a rate without VAT has none to split."""
+    return bool(invoice.split_payment and vat_line.rate)
 
 
 def months_text(days: Iterable[date], lang: str) -> str | None:
@@ -713,19 +784,20 @@ def months_text(days: Iterable[date], lang: str) -> str | None:
     return named[0] if len(months) == 1 else " – ".join(named)
 
 
-def _detail_rows(invoices: Sequence[Invoice], detail_at: list[Rows],
-                 lines_at: list[Rows]) -> Iterator[tuple[tuple[Any, ...], None]]:
+def _detail_rows(invoices: Sequence[Invoice], detail_at: list[Rows], lines_at: list[Rows], lang: str = "it", *,
+                 split: bool = False) -> Iterator[tuple[tuple[Any, ...], None]]:
     """The VAT detail's rows, one per invoice and rate: its taxable sums the invoice's lines of
-    the rate, its VAT rounds the taxable's."""
+    the rate, its VAT rounds the taxable's; with `split`, whether that VAT is split payment's."""
+    yes = labeller(lang)("inv.yes")
     rate_letter, nature_letter, taxable_letter = (column_letter(c + 1)
                                                   for c in (DETAIL_RATE, DETAIL_NATURE, DETAIL_TAXABLE))
     for invoice, at, lines in zip(invoices, detail_at, lines_at):
         for row, vat_line in enumerate(invoice.summary, start=at.first + 1):
             taxable = _taxable_formula(invoice, vat_line, lines, (LINES_AMOUNT, LINES_RATE, LINES_NATURE),
                                        f"{rate_letter}{row}", f"{nature_letter}{row}")
-            yield ((invoice.number, invoice.invoice_date, invoice.customer, vat_line.rate, vat_line.nature,
-                    (taxable, vat_line.taxable), _vat_cell(f"=ROUND({taxable_letter}{row}*{rate_letter}{row}/100,2)", vat_line)),
-                   None)
+            cells = (invoice.number, invoice.invoice_date, invoice.customer, vat_line.rate, vat_line.nature,
+                     (taxable, vat_line.taxable), _vat_cell(f"=ROUND({taxable_letter}{row}*{rate_letter}{row}/100,2)", vat_line))
+            yield ((*cells, yes if _split_row(invoice, vat_line) else None) if split else cells), None
 
 
 LINES_PER_SHEET = ROWS_PER_SHEET - 1
@@ -870,4 +942,5 @@ def _csv_cells(x: Invoice, customer: Buyer | None, xml_files: Mapping[str, str],
         "inv.payment_terms": _csv_text(x.payment_terms), "inv.period": period_text(x), "inv.ddts": ddts_text(x, lang),
         "inv.corrects": corrects_text(x), "inv.xml_file": _csv_text(xml_files.get(x.number or "")),
         "inv.split": t("inv.yes") if x.split_payment else "", "inv.payable": _comma(x.payable),
+        "inv.stamp_duty": _comma(stamp) if (stamp := declared_stamp_duty(x)) else "",
     }

@@ -35,7 +35,7 @@ from toolkit.basics.files import abandon_archives, atomic_path, inside, sweep_st
 from toolkit.basics.problems import Problem
 from toolkit.core.einvoice import Context, names, prepare_all
 from toolkit.core.einvoice.fields import decimals
-from toolkit.core.einvoice.records import Address, FatturaPA, FiscalId, Line, Party, RelatedDocument
+from toolkit.core.einvoice.records import Address, FatturaPA, FiscalId, LetterOfIntent, Line, Party, RelatedDocument
 from toolkit.core.invoicing import Invoice
 
 NAMESPACE = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"
@@ -359,7 +359,10 @@ def _goods_and_services(out: list[str], doc: FatturaPA) -> None:
     out.append("<DatiBeniServizi>")
     append = out.append
     for line in doc.body.lines:
-        append(f"<DettaglioLinee><NumeroLinea>{line.number}</NumeroLinea>{_line_after_number(line)}")
+        text = _line_after_number(line)
+        if line.intent is not None:
+            text = text.removesuffix("</DettaglioLinee>") + _intent(line.intent) + "</DettaglioLinee>"
+        append(f"<DettaglioLinee><NumeroLinea>{line.number}</NumeroLinea>{text}")
     for row in doc.body.summary:
         append(f"<DatiRiepilogo><AliquotaIVA>{_number(row.rate)}</AliquotaIVA>")
         if row.nature:
@@ -371,6 +374,17 @@ def _goods_and_services(out: list[str], doc: FatturaPA) -> None:
             append(f"<RiferimentoNormativo>{_text(row.legal_reference)}</RiferimentoNormativo>")
         append("</DatiRiepilogo>")
     append("</DatiBeniServizi>")
+
+
+INTENT = "INTENTO"
+"""AltriDatiGestionali's TipoDato for a letter of intent, as the Agenzia's instructions name it."""
+
+
+def _intent(letter: LetterOfIntent) -> str:
+    """AltriDatiGestionali citing the buyer's letter of intent: its protocol, and its date."""
+    day = f"<RiferimentoData>{letter.day.isoformat()}</RiferimentoData>" if letter.day else ""
+    return (f"<AltriDatiGestionali><TipoDato>{INTENT}</TipoDato>"
+            f"<RiferimentoTesto>{_text(letter.protocol)}</RiferimentoTesto>{day}</AltriDatiGestionali>")
 
 
 def _line_after_number(line: Line) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from toolkit.basics.vat_ids import country_code
+from toolkit.basics.vat_ids import country_code, id_country
 from toolkit.basics.vocab import PaymentMethod
 from toolkit.core import stamp_duty
 from toolkit.core.einvoice import codes
@@ -34,6 +34,7 @@ from toolkit.core.einvoice.records import (
     FatturaPA,
     FiscalId,
     Instalment,
+    LetterOfIntent,
     Line,
     Party,
     Payment,
@@ -75,7 +76,7 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
     credit_note = invoice.kind is InvoiceKind.CREDIT_NOTE
     invoice = as_stated(invoice)
     public = _public_codes(buyer)
-    lines = tuple(_line(line) for line in invoice.lines)
+    lines = _citing_intent(tuple(_line(line) for line in invoice.lines), buyer)
     summary = tuple(
         VatSummary(s.rate, s.taxable, s.vat, s.nature,
                    codes.legal_reference(s.nature, seller.tax_regime, options.legal_references) if s.nature else None,
@@ -129,6 +130,18 @@ def stamp_duty_due(summary: Iterable[VatSummary]) -> bool:
     False
     """
     return stamp_duty.due((s.rate, s.taxable, s.nature) for s in summary)
+
+
+def _citing_intent(lines: tuple[Line, ...], buyer: Customer | Buyer) -> tuple[Line, ...]:
+    """The lines with the buyer's letter of intent on the first one sold under it (N3.5), as the
+    Agenzia asks (AltriDatiGestionali INTENTO): the invoice must cite the letter's protocol."""
+    protocol = (buyer.intent_protocol or "").strip()
+    first = next((n for n, line in enumerate(lines) if line.nature == codes.LETTER_OF_INTENT), None)
+    if not protocol or first is None:
+        return lines
+    day = buyer.intent_date
+    letter = LetterOfIntent(protocol, date.fromisoformat(day) if isinstance(day, str) else day)
+    return (*lines[:first], replace(lines[first], intent=letter), *lines[first + 1:])
 
 
 def _line(line: InvoiceLine) -> Line:
@@ -228,7 +241,8 @@ def _buyer(customer: Customer | Buyer) -> Party:
     return Party(
         name=clip(fold(customer.name) or "", NAME),
         address=_address(customer.address, customer.postcode, customer.city, customer.province, country),
-        vat_id=FiscalId(country, vat_code(customer.vat_number, country)) if customer.vat_number else None,
+        vat_id=(FiscalId(id_country(customer.vat_number, country), vat_code(customer.vat_number, country))
+                if customer.vat_number else None),
         tax_code=_tax_code(customer.tax_code) if country == "IT" else None,
     )
 

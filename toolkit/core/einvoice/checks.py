@@ -351,6 +351,10 @@ def _bad_values(doc: FatturaPA) -> Iterator[tuple[str, str, str]]:
             continue
         for name, value, reason in _line_values(line):
             yield f"{_at(line)}/{name}", value, reason
+    for line in body.lines:
+        if line.intent is not None:
+            yield from text(f"{_at(line)}/AltriDatiGestionali/RiferimentoTesto", line.intent.protocol,
+                            t["String60LatinType"])
     if not body.summary:
         yield "DatiRiepilogo", "", "missing"
     for row in body.summary:

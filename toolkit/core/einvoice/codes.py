@@ -42,6 +42,9 @@ TO_PRIVATE = "FPR12"
 TO_PUBLIC_ADMINISTRATION = "FPA12"
 SPLIT_PAYMENT = "S"
 """EsigibilitaIVA under split payment (*scissione dei pagamenti*, art. 17-ter DPR 633/72)."""
+LETTER_OF_INTENT = "N3.5"
+"""The nature of sales without VAT on a letter of intent (art. 8 c. 1 lett. c DPR 633/72): their
+invoice cites the letter (AltriDatiGestionali INTENTO)."""
 
 NO_CHANNEL = "0000000"
 """CodiceDestinatario when the buyer has no channel code: SDI delivers to the PEC address

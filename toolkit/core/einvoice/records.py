@@ -103,6 +103,17 @@ class Line:
     total: Decimal
     rate: Decimal
     nature: str | None = None
+    intent: LetterOfIntent | None = None
+    """The buyer's letter of intent, on the invoice's first line under it (N3.5)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LetterOfIntent:
+    """AltriDatiGestionali of type INTENTO: the protocol of the buyer's letter of intent
+    (dichiarazione d'intento) and its date, which an invoice without VAT under it must cite."""
+
+    protocol: str
+    day: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from operator import add, and_, gt, is_not, lt, ne, or_
 from typing import cast
 
 from toolkit.basics import tax_regimes, vat_ids
+from toolkit.basics.cells import Location
 from toolkit.basics.codes import folded
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import (
@@ -35,6 +36,7 @@ from toolkit.core.einvoice.codes import (
     CIG_SHAPE,
     CUP_SHAPE,
     LEGAL_REFERENCES,
+    LETTER_OF_INTENT,
     SAN_MARINO,
     abroad_code,
 )
@@ -220,6 +222,21 @@ BAD_CUP = define(
     "bad-cup", "error",
     it="Il CUP «{value}» deve avere 15 caratteri, lettere e cifre (es. J11B21000010001).",
     en="CUP “{value}” must have 15 characters, letters and digits (e.g. J11B21000010001).")
+BAD_INTENT_PROTOCOL = define(
+    "bad-intent-protocol", "error",
+    it="Il protocollo della dichiarazione d'intento «{value}» deve avere 17 cifre, un trattino e 6 cifre, come "
+       "nella ricevuta dell'Agenzia delle Entrate (es. 26011512345678901-000001).",
+    en="Letter of intent protocol “{value}” must have 17 digits, a dash and 6 digits, as on the Agenzia delle "
+       "Entrate's receipt (e.g. 26011512345678901-000001).")
+INTENT_WITHOUT_PROTOCOL = define(
+    "letter-of-intent-without-protocol", "warning",
+    title=("Dichiarazione d'intento senza protocollo", "Letter of intent without protocol"),
+    it="Il cliente {code} acquista senza IVA con dichiarazione d'intento (Natura IVA N3.5), ma mancano il "
+       "protocollo o la data della dichiarazione: le sue fatture devono citarli. Scrivili nelle colonne "
+       "«Protocollo dichiarazione d'intento» e «Data dichiarazione d'intento» (dalla ricevuta dell'Agenzia).",
+    en="Customer {code} buys without VAT on a letter of intent (VAT nature N3.5), but the letter's protocol or "
+       "date is missing: its invoices must cite them. Write them in the columns “Protocollo dichiarazione "
+       "d'intento” and “Data dichiarazione d'intento” (from the Agenzia's receipt).")
 NEGATIVE_AMOUNT = define(
     "negative-amount", "error",
     it="L'importo {value} è negativo: scrivi un importo maggiore o uguale a zero.",
@@ -554,6 +571,7 @@ def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
         elif c.split_payment is False and public_administration(c.sdi_code):
             yield PUBLIC_BODY_WITHOUT_SPLIT_PAYMENT(_at(layout, c, "split_payment"), code=c.code, sdi_code=c.sdi_code)
         yield from _public_codes(c, layout)
+        yield from _letter_of_intent(c, layout)
         if c.credit_limit is not None and c.credit_limit < 0:
             yield NEGATIVE_AMOUNT(_at(layout, c, "credit_limit"), value=c.credit_limit)
         if c.delivery_terms is DeliveryTerms.AFTER_RECEIPT and c.invoice_terms is not InvoiceTerms.IMMEDIATE:
@@ -566,6 +584,23 @@ def _italian_vat(number: str) -> str | None:
     if vat_ids.vat_country(number.strip().upper()) != "IT":
         return None
     return "".join(ch for ch in number if ch.isdigit()) or None
+
+
+INTENT_PROTOCOL_SHAPE = r"\d{17}-\d{6}"
+"""The protocol the Agenzia gives a letter of intent: 17 digits, a dash, 6 digits."""
+
+
+def _letter_of_intent(c: Customer, layout: Layout) -> Iterator[Problem]:
+    """A customer buying without VAT on a letter of intent (N3.5): its invoices must cite the
+    letter's protocol and date (art. 1 c. 1 lett. c DL 746/83), which SDI does not check and the
+    Agenzia matches against the letters it received."""
+    nature = c.vat_nature.strip().upper() if c.vat_nature else None
+    if c.intent_protocol and not re.fullmatch(INTENT_PROTOCOL_SHAPE, c.intent_protocol):
+        yield BAD_INTENT_PROTOCOL(_at(layout, c, "intent_protocol"), value=c.intent_protocol)
+    elif nature == LETTER_OF_INTENT and not (c.intent_protocol and c.intent_date):
+        where = next((name for name in ("intent_protocol", "intent_date")
+                      if not getattr(c, name) and name in layout.columns.get(c.source.sheet, {})), "vat_nature")
+        yield INTENT_WITHOUT_PROTOCOL(_at(layout, c, where), code=c.code)
 
 
 def _public_codes(c: Customer, layout: Layout) -> Iterator[Problem]:
@@ -788,12 +823,19 @@ def templates(master: MasterData, layout: Layout) -> Iterator[Problem]:
                                          hint_it=hint_it, hint_en=hint_en)
         if t.code not in with_lines:
             yield TEMPLATE_WITHOUT_LINES(_at(layout, t, "code"), code=t.code)
-        if len(sent := fold(t.customer_reference, ascii_only=True) or "") > REFERENCE_LIMIT:
-            yield REFERENCE_TOO_LONG(_at(layout, t, "customer_reference"), value=t.customer_reference, sent=sent,
-                                     length=len(sent), limit=REFERENCE_LIMIT)
-        elif bad := _not_in_einvoice(t.customer_reference, ascii_only=True):
-            yield REFERENCE_CHARACTERS(_at(layout, t, "customer_reference"), value=legible(t.customer_reference or ""),
-                                       characters=" ".join(map(legible, bad)))
+        yield from customer_reference(t.customer_reference, _at(layout, t, "customer_reference"))
+
+
+def customer_reference(value: str | None, at: Location | None) -> Iterator[Problem]:
+    """The problem of a customer's order reference the e-invoice could not carry whole: longer
+    than IdDocumento takes once folded, or with a character no folding makes ASCII. A template's
+    *Rif. ordine cliente* and an order form's *Vs. ordine* alike: each order keeps the reference
+    it was made with, so the cell is the last place to change it before an invoice is refused or
+    the reference cut."""
+    if len(sent := fold(value, ascii_only=True) or "") > REFERENCE_LIMIT:
+        yield REFERENCE_TOO_LONG(at, value=value, sent=sent, length=len(sent), limit=REFERENCE_LIMIT)
+    elif bad := _not_in_einvoice(value, ascii_only=True):
+        yield REFERENCE_CHARACTERS(at, value=legible(value or ""), characters=" ".join(map(legible, bad)))
 
 
 def template_lines(master: MasterData, layout: Layout) -> Iterator[Problem]:

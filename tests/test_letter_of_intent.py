@@ -1,0 +1,135 @@
+"""A customer buying without VAT on a letter of intent (dichiarazione d'intento, N3.5): its
+invoices cite the letter's protocol and date, in the e-invoice (AltriDatiGestionali INTENTO, as
+the Agenzia's instructions ask) and on the printed copy; the data check refuses a protocol of
+another shape and warns of an N3.5 customer without one, at the cell to fill in."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import minimal
+import pytest
+from conftest import with_stock_sheet
+from test_foreign_customers import _march_drafts, _texts
+
+from toolkit.basics.problems import Severity
+from toolkit.intake.validation import check
+from toolkit.model.parties import Buyer, Parties, PartyBook
+
+PROTOCOL = "26011512345678901-000001"
+
+
+def _with_letter(protocol: str | None, day: date | None, nature: str | None = "N3.5") -> dict:
+    """Minimal workbook whose C001 (row 2) buys under this nature (K), protocol (L) and date (M);
+    its customers with the CAP and province an Italian e-invoice takes."""
+    sheets = with_stock_sheet(minimal.sheets())
+    for cell, value in (("K1", "Natura IVA"), ("K2", nature), ("L1", "Protocollo dichiarazione d'intento"),
+                        ("L2", protocol), ("M1", "Data dichiarazione d'intento"), ("M2", day),
+                        ("N1", "CAP"), ("N2", "10121"), ("N3", "00184"), ("O1", "Provincia"), ("O2", "TO"),
+                        ("O3", "RM")):
+        minimal.set_cell(sheets, "Clienti", cell, value)
+    return sheets
+
+
+def _found(sheets: dict) -> list[tuple]:
+    return [(p.sheet, p.cell, p.code, p.severity) for p in check(minimal.workbook(sheets)).problems]
+
+
+def test_an_n3_5_customer_with_its_letter_s_protocol_and_date_is_clean():
+    assert _found(_with_letter(PROTOCOL, date(2026, 1, 15))) == []
+
+
+@pytest.mark.parametrize("protocol, day, cell", [(None, None, "L2"), (PROTOCOL, None, "M2"),
+                                                 (None, date(2026, 1, 15), "L2")])
+def test_an_n3_5_customer_without_its_letter_s_protocol_or_date_is_warned_at_the_empty_cell(protocol, day, cell):
+    assert _found(_with_letter(protocol, day)) == [
+        ("Clienti", cell, "letter-of-intent-without-protocol", Severity.WARNING)]
+
+
+@pytest.mark.parametrize("typed", ["12345", "26011512345678901/000001", "2601151234567890A-000001"])
+def test_a_protocol_of_another_shape_is_refused_at_its_cell(typed):
+    assert _found(_with_letter(typed, date(2026, 1, 15))) == [
+        ("Clienti", "L2", "bad-intent-protocol", Severity.ERROR)]
+
+
+def _invoice_xml(sheets: dict) -> tuple[ET.Element, bytes]:
+    """C001's March order invoiced with C001 as the ledger keeps a buyer (`PartyBook`)."""
+    from einvoice_factories import billable, ddt, invoice, tree
+
+    from toolkit.writers.fatturapa import xml_bytes
+
+    master = check(minimal.workbook(sheets)).master
+    assert master is not None
+    buyer = PartyBook(master).parties("C001").buyer
+    assert buyer is not None
+    lines = [billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
+                      delivery=ddt(), line=n) for n, ln in enumerate(_march_drafts(sheets)[0].lines, 1)]
+    data = xml_bytes(tree(invoice(*lines, buyer=master.customers[0]), buyer))
+    return ET.fromstring(data), data
+
+
+def test_the_e_invoice_cites_the_letter_of_intent_on_its_first_line_and_is_schema_valid():
+    """An N3.5 invoice without the letter's protocol is one the Agenzia cannot match to the letter
+    the customer filed; the toolkit wrote none (RiferimentoNormativo alone)."""
+    from fatturapa_reading import schema_errors
+
+    root, data = _invoice_xml(_with_letter(PROTOCOL, date(2026, 1, 15)))
+    assert schema_errors(data) == []
+    assert _texts(root, "DettaglioLinee/AltriDatiGestionali/TipoDato") == ["INTENTO"]
+    assert _texts(root, "DettaglioLinee/AltriDatiGestionali/RiferimentoTesto") == [PROTOCOL]
+    assert _texts(root, "DettaglioLinee/AltriDatiGestionali/RiferimentoData") == ["2026-01-15"]
+    first = next(e for e in root.iter("DettaglioLinee"))
+    assert first.find("AltriDatiGestionali") is not None and first.findtext("Natura") == "N3.5"
+
+
+def test_an_invoice_under_another_nature_cites_no_letter():
+    root, _ = _invoice_xml(_with_letter(PROTOCOL, date(2026, 1, 15), nature=None))
+    assert _texts(root, "DettaglioLinee/AltriDatiGestionali/TipoDato") == []
+
+
+def test_a_buyer_without_a_letter_keeps_the_parties_text_the_ledger_holds():
+    """The two fields are left out of the kept JSON while empty, so a customer's parties keep
+    their digest and the ledger does not store them again."""
+    seller = PartyBook(check(minimal.workbook(minimal.sheets())).master).seller
+    buyer = Buyer(code="C001", name="Bar", address="Via Roma 1", city="Torino")
+    text = Parties(seller=seller, buyer=buyer).text()
+    assert "intent" not in text
+    kept = Parties(seller=seller, buyer=Buyer(code="C001", name="Bar", address="Via Roma 1", city="Torino",
+                                              intent_protocol=PROTOCOL, intent_date="2026-01-15"))
+    assert Parties.from_text(kept.text()) == kept
+
+
+def test_the_printed_copy_cites_the_letter_under_the_buyer(tmp_path):
+    from einvoice_factories import billable, ddt, invoice
+    from python_calamine import CalamineWorkbook
+
+    from toolkit.writers.accountants import write_copies
+
+    sheets = _with_letter(PROTOCOL, date(2026, 1, 15))
+    master = check(minimal.workbook(sheets)).master
+    assert master is not None
+    lines = [billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
+                      delivery=ddt(), line=n) for n, ln in enumerate(_march_drafts(sheets)[0].lines, 1)]
+    made = invoice(*lines, buyer=master.customers[0])
+    path = write_copies(tmp_path / "copie.xlsx", master, [made])
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(made.number).to_python()
+    assert [cell for row in rows for cell in row if isinstance(cell, str) and "prot." in cell] == [
+        f"Dichiarazione d'intento prot. {PROTOCOL} del 15/01/2026"]
+
+
+def test_a_credit_note_cites_the_letter_its_invoice_was_issued_under_not_today_s():
+    """A letter of intent covers a year: a note in January on December's invoice follows the
+    invoice, as its split payment, CIG and CUP do."""
+    from toolkit.core.credit_notes import as_corrected
+
+    seller = PartyBook(check(minimal.workbook(minimal.sheets())).master).seller
+
+    def kept(protocol: str, day: str) -> Parties:
+        return Parties(seller=seller, buyer=Buyer(code="C001", name="Bar", address="Via Roma 1", city="Torino",
+                                                  intent_protocol=protocol, intent_date=day))
+
+    december = kept("25121012345678901-000007", "2025-12-10")
+    note = as_corrected(kept(PROTOCOL, "2026-01-15"), [("FT-2025-00312", december)])
+    assert note.buyer is not None and (note.buyer.intent_protocol, note.buyer.intent_date) == (
+        "25121012345678901-000007", "2025-12-10")
