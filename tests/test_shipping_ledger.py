@@ -297,9 +297,35 @@ def test_chosen_carrier_goes_on_every_ddt(master, ledger, orders):
 
 def test_a_stock_count_dated_today_meeting_todays_ddts_is_told_what_they_took_off(master, ledger, orders, rome_today):
     """Stock is the count less the DDTs from its date on, and nothing knows the count's time of
-    day: counted this afternoon, the morning's DDTs were taken off twice without a word. The
-    ship run after them says so, with what they shipped to add back; the first run of the day,
-    and a count dated another day, are not told."""
+    day: counted this afternoon, the morning's DDTs were taken off twice without a word. A count
+    no ship run met before today's DDTs is told, with what they shipped to add back; the first
+    run of the day, and a count dated another day, are not told."""
+    from test_shipping import with_terms
+
+    from toolkit.basics.vocab import DeliveryTerms
+
+    rome_today(DAY)
+    stocked = with_terms(master, DeliveryTerms.AVAILABILITY, {"A001": "100", "A002": "100", "A003": "100"})
+    earlier = stocked.model_copy(update={"settings": replace(stocked.settings, stock_date=date(2026, 4, 8))})
+    first = orders["T001"]
+    done = ship(earlier, ledger, DAY, chosen=[ChosenRow(first.number, "A001", "7")])
+    assert [n.number for n in done.notes] == ["DDT-2026-00001"]
+    assert "stock-counted-today-after-ddts" not in [p.code for p in done.problems]
+    recounted = with_terms(master, DeliveryTerms.AVAILABILITY, {"A001": "93", "A002": "100", "A003": "100"})
+    counted = recounted.model_copy(update={"settings": replace(recounted.settings, stock_date=DAY)})
+    done = ship(counted, ledger, DAY, chosen=[ChosenRow(first.number, "A002", "2")])
+    [told] = [p for p in done.problems if p.code == "stock-counted-today-after-ddts"]
+    assert told.message("it").startswith("Data giacenze è oggi (09/04/2026) e oggi ci sono già 1 DDT: le giacenze "
+                                         "sono la conta meno ciò che hanno spedito (A001 7).")
+    assert told.location.sheet == "Impostazioni"
+    done = ship(counted, ledger, DAY, chosen=[ChosenRow(first.number, "A001", "1")])
+    assert done.notes and "stock-counted-today-after-ddts" not in [p.code for p in done.problems], "told once per count"
+
+
+def test_a_desk_that_counts_each_morning_is_not_told_at_its_later_ship_runs(master, ledger, orders, rome_today):
+    """The normal morning: stock counted at the start of the day and dated today, then DDTs
+    all day long. The count came before them, so the second and third runs of the day take
+    nothing off twice and are not told, as the first was not."""
     from test_shipping import with_terms
 
     from toolkit.basics.vocab import DeliveryTerms
@@ -308,14 +334,7 @@ def test_a_stock_count_dated_today_meeting_todays_ddts_is_told_what_they_took_of
     stocked = with_terms(master, DeliveryTerms.AVAILABILITY, {"A001": "100", "A002": "100", "A003": "100"})
     counted = stocked.model_copy(update={"settings": replace(stocked.settings, stock_date=DAY)})
     first = orders["T001"]
-    done = ship(counted, ledger, DAY, chosen=[ChosenRow(first.number, "A001", "7")])
-    assert [n.number for n in done.notes] == ["DDT-2026-00001"]
-    assert "stock-counted-today-after-ddts" not in [p.code for p in done.problems]
-    done = ship(counted, ledger, DAY, chosen=[ChosenRow(first.number, "A002", "2")])
-    [told] = [p for p in done.problems if p.code == "stock-counted-today-after-ddts"]
-    assert told.message("it").startswith("Data giacenze è oggi (09/04/2026) e oggi ci sono già 1 DDT: le giacenze "
-                                         "sono la conta meno ciò che hanno spedito (A001 7).")
-    assert told.location.sheet == "Impostazioni"
-    earlier = stocked.model_copy(update={"settings": replace(stocked.settings, stock_date=date(2026, 4, 8))})
-    done = ship(earlier, ledger, DAY, chosen=[ChosenRow(first.number, "A001", "1")])
-    assert "stock-counted-today-after-ddts" not in [p.code for p in done.problems]
+    for item in ("A001", "A002", "A001"):
+        done = ship(counted, ledger, DAY, chosen=[ChosenRow(first.number, item, "1")])
+        assert done.notes, item
+        assert "stock-counted-today-after-ddts" not in [p.code for p in done.problems], item

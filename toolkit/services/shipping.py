@@ -58,6 +58,7 @@ from toolkit.ledger.exposure import credit_exposures
 from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
 from toolkit.ledger.shipped_by_day import shipped_on
+from toolkit.ledger.stock_counts import count_digest, note_seen, seen
 from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, StockLevel
 from toolkit.services import holds
@@ -284,6 +285,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         if later is not None:
             return Shipped((), (), (DATE_BEFORE_LATEST(None, day=day, latest_number=later[0], latest_day=later[1],
                                                        series=series, year=day.year),))
+        recount = _counted_after_ddts(conn, master)
         waited = issue_held(conn, master, day)
         selected: dict[int, Order] = {}
         problems: list[Problem] = []
@@ -315,7 +317,10 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         problems += choice_problems
         if errors(problems):
             raise ProblemsFound(problems)
-        recounted = _counted_after_ddts(conn, master) if selected else []
+        recounted: list[Problem] = []
+        if recount is not None and (selected or waited.notes):
+            recounted = recount.told
+            note_seen(conn, recount.day, recount.digest)
         named_since = holds.forget(conn, named)
         done = ship_in(conn, master, list(selected.values()), day, quantities=quantities, paid=paid,
                        carrier=carrier, force=force, accounting_date=accounting_date, unread=pending,
@@ -350,21 +355,37 @@ STOCK_COUNTED_TODAY = define(
        "DDTs are taken off once. The ledger knows the count's day, not its time.")
 
 
-def _counted_after_ddts(conn: Connection, master: MasterData) -> list[Problem]:
-    """The warning for a stock sheet counted today when the ledger already has DDTs of today:
-    stock is the count less the DDTs from the count date on, and neither the sheet nor the
-    ledger knows the count's time of day, so a count made after the morning's DDTs has them
-    taken off twice (or, set to tomorrow, the afternoon's not at all). Told, with what they
-    shipped, which the desk adds back to write the stock at the start of the day."""
+@dataclass(frozen=True)
+class Recount:
+    """A stock count dated today, as a ship run meets it: its contents (`count_digest`), and the
+    warning to give when no run met it before today's DDTs (`STOCK_COUNTED_TODAY`)."""
+
+    day: date
+    digest: str
+    told: list[Problem]
+
+
+def _counted_after_ddts(conn: Connection, master: MasterData) -> Recount | None:
+    """The stock sheet counted today, and its warning when the ledger already has DDTs of today
+    and no ship run met this count before them: stock is the count less the DDTs from the count
+    date on, and neither the sheet nor the ledger knows the count's time of day, so a count
+    made after the morning's DDTs has them taken off twice (or, set to tomorrow, the
+    afternoon's not at all). A count some run already met was made before every DDT since, the
+    desk that counts each morning, and is not told again (`toolkit.ledger.stock_counts`). Told
+    with what they shipped, which the desk adds back to write the stock at the start of the
+    day. None when the count is not dated today."""
     counted = master.settings.stock_date
     if master.stock is None or counted is None or counted != dates.today_rome():
-        return []
+        return None
+    digest = count_digest((level.item, level.quantity) for level in master.stock)
+    if seen(conn, counted, digest):
+        return Recount(counted, digest, [])
     ddts, shipped = shipped_on(conn, counted)
     if not ddts or not shipped:
-        return []
-    return [STOCK_COUNTED_TODAY(master.locate_setting("stock_date"), day=counted,
-                                ddts=Counted(ddts, ("DDT", "DDT"), ("DDT", "DDTs")),
-                                shipped=", ".join(f"{item} {quantity.normalize():f}" for item, quantity in shipped))]
+        return Recount(counted, digest, [])
+    return Recount(counted, digest, [STOCK_COUNTED_TODAY(
+        master.locate_setting("stock_date"), day=counted, ddts=Counted(ddts, ("DDT", "DDT"), ("DDT", "DDTs")),
+        shipped=", ".join(f"{item} {quantity.normalize():f}" for item, quantity in shipped))])
 
 
 def _rows_in_full(conn: Connection, rows: Sequence[ChosenRow]) -> tuple[list[ChosenRow], list[int], list[Problem]]:
