@@ -62,3 +62,15 @@ def test_a_button_on_a_ledger_in_a_network_folder_adds_the_warning_to_its_box(on
                              "rovinarlo o dare due volte lo stesso numero. Sposta la cartella di lavoro e il suo "
                              "registro in una cartella del disco di questo PC; per lavorare in più persone usate un "
                              "registro PostgreSQL del team."), shown
+
+
+def test_a_share_mounted_over_its_automount_point_is_the_one_told():
+    """systemd's automount and autofs list their trigger first, then the NFS or SMB share
+    mounted over it at the same point: the folder lies on the later one, the share."""
+    from pathlib import Path
+
+    info = ("22 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+            "35 22 0:33 / /mnt/ordini rw - autofs systemd-1 rw,fd=45\n"
+            "61 35 0:52 / /mnt/ordini rw - nfs4 nas:/export/ordini rw,vers=4.2\n")
+    assert network.remote_mount(info, Path("/mnt/ordini/2026")) == "nfs4"
+    assert network.remote_mount(info.replace("nfs4 nas", "ext4 /dev/sdb1"), Path("/mnt/ordini")) is None

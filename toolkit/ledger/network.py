@@ -67,7 +67,8 @@ def _windows(path: str) -> str | None:
 
 def remote_mount(mountinfo: str, folder: Path) -> str | None:
     r"""The remote file system `folder` is mounted from, by the mount point that holds it (the
-    longest that is its prefix) in `mountinfo`'s lines; None when that one is local.
+    longest that is its prefix; of two on one point, the later, mounted over the other, as an
+    NFS share over its autofs trigger) in `mountinfo`'s lines; None when that one is local.
 
     >>> info = "22 1 0:21 / / rw - ext4 /dev/sda1 rw\n30 22 0:40 / /mnt/nas\\040ordini rw - cifs //nas/o rw"
     >>> remote_mount(info, Path("/mnt/nas ordini/2026")), remote_mount(info, Path("/mnt/nasx"))
@@ -80,7 +81,7 @@ def remote_mount(mountinfo: str, folder: Path) -> str | None:
         if len(parts) < 5 or not rest:
             continue
         point = Path(_unescaped(parts[4]))
-        if (folder == point or point in folder.parents) and len(point.parts) > best:
+        if (folder == point or point in folder.parents) and len(point.parts) >= best:
             best, kind = len(point.parts), rest.split()[0]
     return kind if kind in REMOTE_FILE_SYSTEMS else None
 
