@@ -82,6 +82,20 @@ def test_the_setting_refuses_a_password_at_its_cell_without_repeating_it(capsys,
     assert f"{CELL}: “{tmp_path / 'ledger.sqlite'}” does not name a ledger: write “condiviso”" in said
 
 
+def test_the_setting_refuses_an_address_without_a_database_at_its_cell(capsys, tmp_path, sample_workbook):
+    """Without a database libpq connects each user to the one named after them: anna's ledger
+    and bruno's, two numberings for one company. Refused at the cell, nothing opened."""
+    workbook = tied(sample_workbook, tmp_path, "postgresql://anna@server-db:5432/")
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")
+    assert code == 1, said
+    assert (f"{CELL}: L'indirizzo del registro postgresql://anna@server-db:5432/ non indica il database: senza, "
+            "ognuno si collegherebbe al database che porta il suo nome utente") in said
+    assert not list(tmp_path.glob("*.sqlite")) and "Traceback" not in said
+    tied(sample_workbook, tmp_path, "postgresql://server-db?dbname=ordini&sslmode=require")
+    code, said = cli(capsys, "check", workbook)
+    assert code == 0, said
+
+
 def test_a_button_on_a_shared_workbook_without_the_variable_says_so_in_the_panels_words(tmp_path):
     from test_excel_desk_buttons import fake, press
 

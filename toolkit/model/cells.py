@@ -151,6 +151,15 @@ LEDGER_PASSWORD_IN_WORKBOOK = define(
        "PostgreSQL's password file (~/.pgpass, on Windows %APPDATA%\\postgresql\\pgpass.conf) or in the "
        "PGPASSWORD variable.")
 
+LEDGER_SETTING_NO_DATABASE = define(
+    "ledger-setting-no-database", "error",
+    it="L'indirizzo del registro {value} non indica il database: senza, ognuno si collegherebbe al database che "
+       "porta il suo nome utente, e ogni collega avrebbe un registro suo. Scrivi il nome del database dopo il "
+       "server (es. postgresql://server-db/ordini).",
+    en="The ledger's address {value} names no database: without one, each would connect to the database named "
+       "after their own user, and each colleague would have a ledger of their own. Write the database's name "
+       "after the server (e.g. postgresql://server-db/ordini).")
+
 
 class Kind(StrEnum):
     """The name of a cell type, as the format document shows it."""
@@ -520,7 +529,8 @@ _SERVER_SCHEMES = frozenset({"postgresql", "postgres"})
 def _ledger_setting(value: Any) -> str:
     """*Registro*: `condiviso` (`SHARED_LEDGER`), or the team's PostgreSQL address. Never with a
     password: a workbook is copied, mailed and opened by anyone, so the password stays in
-    PostgreSQL's own places (`~/.pgpass`, `PGPASSWORD`), which libpq reads by itself.
+    PostgreSQL's own places (`~/.pgpass`, `PGPASSWORD`), which libpq reads by itself. Never
+    without a database either: libpq would take each user's name for it, a ledger per colleague.
 
     >>> _ledger_setting("Condiviso"), _ledger_setting(" postgres://anna@db/ordini ")
     ('condiviso', 'postgres://anna@db/ordini')
@@ -538,6 +548,8 @@ def _ledger_setting(value: Any) -> str:
     if parts.password or any(k == "password" and v for k, v in query):
         refuse(LEDGER_PASSWORD_IN_WORKBOOK, value=_password_as(parts, query, "***"),
                without=_password_as(parts, query, None))
+    if not parts.path.strip("/") and not any(k == "dbname" and v for k, v in query):
+        refuse(LEDGER_SETTING_NO_DATABASE, value=value)
     return text
 
 
