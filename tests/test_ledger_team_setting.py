@@ -140,6 +140,22 @@ def test_the_address_in_the_setting_is_the_ledger_with_no_variable_and_no_passwo
 
 
 @pg
+def test_this_pcs_server_by_another_of_its_names_is_the_same_ledger(capsys, tmp_path, sample_workbook,
+                                                                    two_databases):
+    """Registro saying localhost and a --ledger saying 127.0.0.1 (or the other way round) name
+    one server, this PC's: the same database there is the same ledger, not refused as another."""
+    team, _ = two_databases
+    url = make_url(team)
+    other_name = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}.get(url.host or "")
+    if other_name is None:
+        pytest.skip("the test server is not this PC's")
+    workbook = tied(sample_workbook, tmp_path, without_password(url.set(host=other_name).render_as_string(False)))
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", team)
+    assert code == 0, said
+    assert numbers(team, schema.orders)[0] == "OC-2026-00001"
+
+
+@pg
 def test_a_ledger_named_other_than_the_settings_is_refused_and_nothing_is_written(capsys, tmp_path, sample_workbook,
                                                                                   two_databases, monkeypatch):
     team, other = two_databases

@@ -250,6 +250,11 @@ def server_database(url: str) -> tuple[str, int, str] | None:
     True
     >>> server_database("anagrafiche.xlsx.ledger.sqlite") is None
     True
+
+    This PC's server by any of its names is one server: `localhost`, `127.0.0.1`, `::1`.
+
+    >>> server_database("postgresql://localhost/ordini") == server_database("postgresql://127.0.0.1:5432/ordini")
+    True
     """
     try:
         parsed = make_url(as_url(url))
@@ -257,7 +262,12 @@ def server_database(url: str) -> tuple[str, int, str] | None:
         return None
     if not parsed.drivername.startswith("postgres"):
         return None
-    return (parsed.host or "").lower(), parsed.port or 5432, parsed.database or ""
+    host = (parsed.host or "").lower()
+    return "localhost" if host in LOOPBACK else host, parsed.port or 5432, parsed.database or ""
+
+
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+"""The names of this PC's own server."""
 
 
 def shown_url(url: str) -> str:
