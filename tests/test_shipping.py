@@ -284,6 +284,9 @@ def test_the_items_without_peso_that_blank_the_weight_are_named_once_for_the_run
     [told] = [p for p in plan.problems if p.code == "ddt-weight-left-blank"]
     assert (told.location.sheet, told.location.cell) == ("Articoli", master.locate(master.items[2].source, "weight").cell)
     assert told.message("it").startswith("2 DDT senza peso stampato, perché non hanno il «Peso» gli articoli A003:")
+    assert told.message("en") == ("2 DDTs without a printed weight, because items A003 have no “Weight” (Peso): the "
+                                  "weight is left to write by hand on the DDT. Write their weight on the Items sheet "
+                                  "(Weight column) so the next DDTs print it."), "the English sheet's heading"
     weightless = master.model_copy(update={"items": tuple(replace(i, weight=None) for i in master.items)})
     assert "ddt-weight-left-blank" not in [p.code for p in plan_shipments(orders, weightless, None, DAY).problems]
     weighed = plan_shipments([order(1, line(1, "A001", "4"))], master, None, DAY)

@@ -138,11 +138,11 @@ PARTIAL_STOCK = define(
        "stays open.")
 WEIGHT_LEFT_BLANK = define(
     "ddt-weight-left-blank", "warning",
-    title=("DDT senza peso: articoli senza Peso", "DDT without weight: items without Peso"),
+    title=("DDT senza peso: articoli senza Peso", "DDT without weight: items without Weight"),
     it="{ddts} senza peso stampato, perché non hanno il «Peso» gli articoli {items}: il peso resta da scrivere a "
        "mano sul DDT. Scrivi il loro peso nel foglio Articoli (colonna Peso) perché i prossimi DDT lo stampino.",
-    en="{ddts} without a printed weight, because items {items} have no “Peso”: the weight is left to write by "
-       "hand on the DDT. Write their weight on the Items sheet (Peso column) so the next DDTs print it.")
+    en="{ddts} without a printed weight, because items {items} have no “Weight” (Peso): the weight is left to "
+       "write by hand on the DDT. Write their weight on the Items sheet (Weight column) so the next DDTs print it.")
 LINE_HELD = define(
     "ship-line-held", "warning",
     title=("Riga non spedita per giacenza insufficiente", "Line not shipped for lack of stock"),
