@@ -655,3 +655,15 @@ def test_invoice_credit_date_before_the_runs_date_is_a_slip(capsys, tmp_path, de
                           "(30/04/2026)") in said, said
     with reading(open_ledger(url)) as conn:
         assert conn.execute(select(schema.invoices.c.id)).first() is None
+
+
+def test_invoice_credit_date_in_the_future_names_the_option_given(capsys, tmp_path, desk):
+    """A future `--credit-date` was refused as a future invoice date, telling to fix --date,
+    which was right: it names --credit-date, nothing stored."""
+    workbook, url = desk
+    code, said = cli(capsys, "invoice", workbook, "--month", "2026-04", "--date", "2026-04-30", "--credit-date",
+                     "2099-05-02", "--out", tmp_path / "fatture", "--ledger", url)
+    assert code == 1 and "La data delle note di credito 02/05/2099 è successiva a oggi" in said, said
+    assert "Indica con --credit-date una data non futura." in said and "--date." not in said
+    with reading(open_ledger(url)) as conn:
+        assert conn.execute(select(schema.invoices.c.id)).first() is None

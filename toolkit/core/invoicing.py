@@ -88,6 +88,12 @@ CREDIT_DATE_BEFORE_RUN = define(
     en="Credit note date {day} is before the run's invoice date ({run_day}): a return's credit note is dated from "
        "the invoices on. Give --credit-date a date from {run_day} on.",
     usage=True)
+CREDIT_DATE_IN_FUTURE = define(
+    "invoice-credit-date-in-future", "error",
+    it="La data delle note di credito {day} è successiva a oggi ({today}): il Sistema di Interscambio la "
+       "rifiuterebbe. Indica con --credit-date una data non futura.",
+    en="Credit note date {day} is after today ({today}): the exchange system would reject it. Give --credit-date "
+       "a date that is not in the future.")
 UNKNOWN_CUSTOMER = define(
     "invoice-unknown-customer", "error",
     it="Il cliente {customer}{name} non è più nel foglio Clienti ma ha {waiting} da fatturare ({ddts}): resta fuori da "
@@ -1078,7 +1084,7 @@ def _request_problems(master: MasterData, request: Request, customers: Mapping[s
     if (credit := request.credit_date) is not None:
         run_day = deferred_invoice_day(request, request.deferred_date or master.settings.deferred_invoice_date)
         if credit > request.today:
-            problems.append(DATE_IN_FUTURE(None, day=credit, today=request.today))
+            problems.append(CREDIT_DATE_IN_FUTURE(None, day=credit, today=request.today))
         elif credit < run_day:
             problems.append(CREDIT_DATE_BEFORE_RUN(None, day=credit, run_day=run_day))
     if request.customer and request.customer not in customers:
