@@ -68,6 +68,22 @@ def test_a_shared_workbook_with_no_ledger_named_is_refused_at_its_cell_and_no_le
     assert code == 0, said
 
 
+
+def test_an_english_workbook_is_told_in_its_own_words(capsys, tmp_path):
+    """An English workbook's cell says Ledger = shared: the refusal named Registro “condiviso”,
+    words its sheet does not show."""
+    assert cli(capsys, "sample", tmp_path, "--lang", "en")[0] == 0
+    workbook = tmp_path / "anagrafiche.xlsx"
+    book = openpyxl.load_workbook(workbook)
+    (row,) = [r for r in book["Settings"].iter_rows(min_row=2) if r[0].value == "Ledger"]
+    row[1].value = "shared"
+    book.save(workbook)
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--lang", "en")
+    assert code == 2, said
+    assert f"Settings!{row[1].coordinate}: The Impostazioni sheet says this workbook's ledger is the team's (Ledger " \
+           "“shared”), but no ledger is named" in said
+    assert "or write its address, without a password, in Ledger." in said and "Registro" not in said
+
 def test_the_setting_refuses_a_password_at_its_cell_without_repeating_it(capsys, tmp_path, sample_workbook):
     workbook = tied(sample_workbook, tmp_path, "postgresql://anna:Segreto42@server-db:5432/ordini")
     code, said = cli(capsys, "check", workbook)

@@ -501,9 +501,9 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "con ordini, DDT e fatture numerati di nuovo da 1. Non ho fatto nulla. Scrivi in Registro l'indirizzo "
               "del registro del team, senza password (es. postgresql://server-db/ordini), e i pulsanti lo useranno "
               "da soli; oppure imposta la variabile TOOLKIT_LEDGER_URL e riapri Excel.",
-        "en": "The Impostazioni sheet says this workbook's ledger is the team's (Registro “{setting}”), but no ledger "
+        "en": "The Impostazioni sheet says this workbook's ledger is the team's (Ledger “shared”), but no ledger "
               "is named: the buttons would use a new one beside the workbook, numbering orders, DDTs and invoices "
-              "from 1 again. Nothing was done. Write the team ledger's address, without a password, in Registro "
+              "from 1 again. Nothing was done. Write the team ledger's address, without a password, in Ledger "
               "(e.g. postgresql://server-db/ordini) and the buttons use it by themselves; or set the "
               "TOOLKIT_LEDGER_URL variable and reopen Excel."},
     "ledger-not-the-teams": {
@@ -513,10 +513,10 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "TOOLKIT_LEDGER_URL e scrivi in Registro l'indirizzo del registro del team, senza password, poi "
               "riapri Excel; se questa cartella lavora davvero da sola, svuota la cella Registro.",
         "en": "The ledger in TOOLKIT_LEDGER_URL, {given}, is a SQLite file, but the Impostazioni sheet says this "
-              "workbook's ledger is the team's PostgreSQL one (Registro “{setting}”): orders, DDTs and invoices "
+              "workbook's ledger is the team's PostgreSQL one (Ledger “shared”): orders, DDTs and invoices "
               "would take numbers the team ledger already gave. Nothing was done. Remove TOOLKIT_LEDGER_URL and "
-              "write the team ledger's address, without a password, in Registro, then reopen Excel; if this "
-              "workbook really works alone, empty the Registro cell."},
+              "write the team ledger's address, without a password, in Ledger, then reopen Excel; if this "
+              "workbook really works alone, empty the Ledger cell."},
     "ledger-not-the-workbooks": {
         "it": "Il registro di TOOLKIT_LEDGER_URL, {given}, non è quello di questa cartella di lavoro: il foglio "
               "Impostazioni indica in Registro {setting}. Due registri per la stessa ditta darebbero due volte gli "
@@ -524,9 +524,9 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "pulsanti usano Registro) o mettici lo stesso database, poi riapri Excel; se il registro del team è "
               "davvero cambiato, correggi Registro.",
         "en": "The ledger in TOOLKIT_LEDGER_URL, {given}, is not this workbook's: the Impostazioni sheet gives "
-              "{setting} in Registro. Two ledgers for one company would give orders, DDTs and invoices the same "
-              "numbers twice, so nothing was done. Remove TOOLKIT_LEDGER_URL (the buttons use Registro) or put the "
-              "same database in it, then reopen Excel; if the team's ledger really moved, correct Registro."},
+              "{setting} in Ledger. Two ledgers for one company would give orders, DDTs and invoices the same "
+              "numbers twice, so nothing was done. Remove TOOLKIT_LEDGER_URL (the buttons use Ledger) or put the "
+              "same database in it, then reopen Excel; if the team's ledger really moved, correct Ledger."},
     "ledger-connection-lost": {
         "it": "Il collegamento con il registro si è interrotto mentre il pulsante lavorava (il server PostgreSQL si è "
               "fermato o riavviato, o la rete è caduta): il server ha annullato l'operazione in corso, nulla è rimasto "

@@ -66,7 +66,7 @@ HISTORY_BESIDE_SETTING = define(
     en="The team ledger {ledger} is still empty, but the workbook's own ledger {file} beside it holds the documents "
        "issued so far. In the team ledger orders, DDTs, invoices and e-invoice file names would start from 1 again, "
        "repeating numbers already sent: nothing was written. Move the history into the team ledger first: toolkit "
-       "ledger move \"{workbook}\" --to {ledger}. Or, to go on with the SQLite ledger, empty the Registro cell "
+       "ledger move \"{workbook}\" --to {ledger}. Or, to go on with the SQLite ledger, empty the Ledger cell "
        "(and drop TOOLKIT_LEDGER_URL, if set); to start the team ledger from scratch on purpose, move {file} to "
        "another folder and keep it to reprint the documents it issued.")
 LEDGER_ON_NETWORK = define(

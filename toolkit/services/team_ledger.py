@@ -25,10 +25,10 @@ TEAM_LEDGER_NOT_NAMED = define(
        "ordini, DDT e fatture numerati di nuovo da 1. Non ho scritto nulla. Indica il registro del team con "
        "--ledger postgresql://server/database o con la variabile TOOLKIT_LEDGER_URL, oppure scrivi il suo "
        "indirizzo, senza password, in Registro.",
-    en="The Impostazioni sheet says this workbook's ledger is the team's (Registro “{setting}”), but no ledger is "
+    en="The Impostazioni sheet says this workbook's ledger is the team's (Ledger “shared”), but no ledger is "
        "named: the toolkit would use a new one beside the workbook, numbering orders, DDTs and invoices from 1 "
        "again. Nothing was written. Name the team's ledger with --ledger postgresql://server/database or the "
-       "TOOLKIT_LEDGER_URL variable, or write its address, without a password, in Registro.")
+       "TOOLKIT_LEDGER_URL variable, or write its address, without a password, in Ledger.")
 NOT_THE_TEAMS = define(
     "ledger-not-the-teams", "error",
     it="Il registro indicato, {given}, è un file SQLite, ma il foglio Impostazioni dice che il registro di questa "
@@ -37,10 +37,10 @@ NOT_THE_TEAMS = define(
        "con --ledger postgresql://server/database o con la variabile TOOLKIT_LEDGER_URL; se questa cartella "
        "lavora davvero da sola, svuota la cella Registro.",
     en="The ledger named, {given}, is a SQLite file, but the Impostazioni sheet says this workbook's ledger is "
-       "the team's PostgreSQL one (Registro “{setting}”): orders, DDTs and invoices would take numbers the team "
+       "the team's PostgreSQL one (Ledger “shared”): orders, DDTs and invoices would take numbers the team "
        "ledger already gave. Nothing was written. Name the team's ledger with --ledger "
        "postgresql://server/database or the TOOLKIT_LEDGER_URL variable; if this workbook really works alone, "
-       "empty the Registro cell.")
+       "empty the Ledger cell.")
 NOT_THE_WORKBOOKS = define(
     "ledger-not-the-workbooks", "error",
     it="Il registro indicato con --ledger o TOOLKIT_LEDGER_URL, {given}, non è quello di questa cartella di "
@@ -49,9 +49,9 @@ NOT_THE_WORKBOOKS = define(
        "TOOLKIT_LEDGER_URL (vale Registro) o indica lo stesso database; se il registro del team è davvero "
        "cambiato, correggi Registro.",
     en="The ledger named by --ledger or TOOLKIT_LEDGER_URL, {given}, is not this workbook's: the Impostazioni "
-       "sheet gives {setting} in Registro. Two ledgers for one company would give orders, DDTs and invoices the "
-       "same numbers twice, so nothing was written. Drop --ledger and TOOLKIT_LEDGER_URL (Registro is used) or "
-       "name the same database; if the team's ledger really moved, correct Registro.")
+       "sheet gives {setting} in Ledger. Two ledgers for one company would give orders, DDTs and invoices the "
+       "same numbers twice, so nothing was written. Drop --ledger and TOOLKIT_LEDGER_URL (Ledger is used) or "
+       "name the same database; if the team's ledger really moved, correct Ledger.")
 
 
 def chosen(given: str | None, master: MasterData) -> str | None:
