@@ -74,3 +74,19 @@ def test_a_share_mounted_over_its_automount_point_is_the_one_told():
             "61 35 0:52 / /mnt/ordini rw - nfs4 nas:/export/ordini rw,vers=4.2\n")
     assert network.remote_mount(info, Path("/mnt/ordini/2026")) == "nfs4"
     assert network.remote_mount(info.replace("nfs4 nas", "ext4 /dev/sdb1"), Path("/mnt/ordini")) is None
+
+
+def test_a_relative_ledger_path_on_windows_is_looked_up_on_the_working_folders_drive(tmp_path, monkeypatch):
+    """`--ledger registro.sqlite` run from a mapped Z:\\ordini had no drive to ask Windows
+    about, so a ledger on a network drive named that way was never told."""
+    from pathlib import Path
+
+    asked: list[str] = []
+    from types import SimpleNamespace
+
+    named = Path("registro.sqlite")
+    monkeypatch.setattr(network, "os", SimpleNamespace(name="nt"))
+    monkeypatch.setattr(network, "_windows", lambda path: asked.append(path))
+    monkeypatch.chdir(tmp_path)
+    network.network_folder(named)
+    assert asked == [str(tmp_path / "registro.sqlite")]

@@ -26,9 +26,10 @@ DRIVE_REMOTE = 4
 
 def network_folder(file: Path) -> str | None:
     """How `file`'s folder is reached over the network (`\\\\server\\share`, `nfs4`), or None
-    when it is local or cannot be told."""
+    when it is local or cannot be told. A relative `--ledger` is where the command runs: on
+    Windows its drive, a mapped `Z:` too, is the working folder's."""
     if os.name == "nt":
-        return _windows(str(file))
+        return _windows(str(file.absolute()))
     try:
         mounts = MOUNTS.read_text(errors="replace")
     except OSError:
