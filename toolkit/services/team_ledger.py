@@ -61,7 +61,7 @@ def chosen(given: str | None, master: MasterData) -> str | None:
     setting = master.settings.ledger
     if setting is None:
         return given
-    where = _cell(master)
+    where = master.locate_setting("ledger")
     if not given:
         if setting == SHARED_LEDGER:
             raise UnusableInput(TEAM_LEDGER_NOT_NAMED(where, setting=setting))
@@ -77,9 +77,5 @@ def chosen(given: str | None, master: MasterData) -> str | None:
 
 def setting_cell(master: MasterData) -> Location | None:
     """*Registro*'s cell when it is filled (the workbook is tied to the team's ledger), else None."""
-    return _cell(master) if master.settings.ledger is not None else None
-
-
-def _cell(master: MasterData) -> Location | None:
-    return master.layout.locate("settings", field="ledger") if master.layout is not None else None
+    return master.locate_setting("ledger") if master.settings.ledger is not None else None
 
