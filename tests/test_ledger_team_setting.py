@@ -172,6 +172,25 @@ def test_this_pcs_server_by_another_of_its_names_is_the_same_ledger(capsys, tmp_
 
 
 @pg
+def test_the_address_in_the_setting_without_a_password_anywhere_says_where_the_password_goes(
+        capsys, tmp_path, sample_workbook, two_databases, monkeypatch):
+    """Registro never holds the password, so a new PC without pgpass or PGPASSWORD meets the
+    server's refusal: it was told to check the address, which was right; it is told where the
+    password goes instead, exit 2, nothing written."""
+    team, _ = two_databases
+    if not make_url(team).password:
+        pytest.skip("the test server asks for no password")
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    workbook = tied(sample_workbook, tmp_path, without_password(team))
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")
+    assert code == 2, said
+    assert "chiede una password che non ha ricevuto o che non è giusta" in said
+    assert "mettila nel file pgpass di PostgreSQL" in said and "PGPASSWORD" in said and "Traceback" not in said
+    assert stored(team)["orders"] == 0 and not list(tmp_path.glob("*.sqlite"))
+
+
+@pg
 def test_a_ledger_named_other_than_the_settings_is_refused_and_nothing_is_written(capsys, tmp_path, sample_workbook,
                                                                                   two_databases, monkeypatch):
     team, other = two_databases

@@ -88,6 +88,18 @@ LEDGER_NOT_A_LEDGER = define(
        "da una copia di sicurezza, o indica il registro giusto con --ledger (o TOOLKIT_LEDGER_URL).",
     en="The file {path} is not a usable toolkit ledger ({reason}): nothing was written. Restore it from a "
        "backup, or point --ledger (or TOOLKIT_LEDGER_URL) at the right ledger.")
+LEDGER_NEEDS_PASSWORD = define(
+    "ledger-needs-password", "error",
+    it="Il server del registro {url} chiede una password che non ha ricevuto o che non è giusta ({reason}). La "
+       "password non si scrive nella cartella di lavoro: mettila nel file pgpass di PostgreSQL (~/.pgpass, su "
+       "Windows %APPDATA%\\postgresql\\pgpass.conf: server:porta:database:utente:password) o nella variabile "
+       "PGPASSWORD, poi riprova.",
+    en="The ledger's server {url} asks for a password it did not get or that is wrong ({reason}). The password is "
+       "not written in the workbook: put it in PostgreSQL's password file (~/.pgpass, on Windows "
+       "%APPDATA%\\postgresql\\pgpass.conf: server:port:database:user:password) or in the PGPASSWORD variable, "
+       "then try again.")
+PASSWORD_REFUSED = ("no password supplied", "password authentication failed")
+"""What libpq says when the server wanted a password: none came (no pgpass, no PGPASSWORD), or a wrong one."""
 LEDGER_HELD_ELSEWHERE = define(
     "ledger-held-elsewhere", "error",
     it="Il registro {path} è bloccato da un altro programma (un visualizzatore di database, un backup, una "
@@ -298,6 +310,8 @@ def open_ledger(url: str | None = None, workbook: Path | None = None, *, patienc
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
         if ledger.is_sqlite and "locked" in reason:
             raise UnusableInput(LEDGER_HELD_ELSEWHERE(None, path=ledger.file or ledger.url)) from None
+        if not ledger.is_sqlite and any(said in reason for said in PASSWORD_REFUSED):
+            raise UnusableInput(LEDGER_NEEDS_PASSWORD(None, url=ledger.url, reason=reason)) from None
         raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)) from None
     return ledger
 
