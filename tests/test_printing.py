@@ -580,16 +580,23 @@ def test_invoice_undo_out_removes_the_runs_files_and_only_those(capsys, tmp_path
     assert code == 1 and "sono definitive" in said and sorted(folder.iterdir()) == before
 
 
+def april_draft_run(capsys, folder: Path, desk) -> str:
+    """April's orders created and shipped, and invoiced as a draft run with its copies into
+    `folder`: the run's id."""
+    workbook, url = desk
+    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
+    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
+    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", folder, "--ledger", url)[0] == 0
+    return next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in folder.glob("fatture-2026????-*"))
+
+
 def test_invoice_undo_that_cannot_move_a_file_undoes_nothing_and_puts_the_others_back(capsys, tmp_path, desk,
                                                                                          monkeypatch):
     """A file held open where no lock file tells it (a viewer, a network share): the undo stops,
     the files moved aside so far take their names back and the run stays, all or nothing."""
     workbook, url = desk
-    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
-    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
     folder = tmp_path / "fatture"
-    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", folder, "--ledger", url)[0] == 0
-    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in folder.glob("fatture-*"))
+    run_id = april_draft_run(capsys, folder, desk)
     before = sorted(folder.iterdir())
     moving = Path.replace
 
@@ -612,11 +619,8 @@ def test_invoice_undo_without_out_finds_the_runs_files_and_writes_the_months_reg
     until written again: it is written again with the undo, without them. A run from before
     the ledger noted its folder is told, naming the files that stay."""
     workbook, url = desk
-    assert cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", url)[0] == 0
-    assert cli(capsys, "ship", workbook, "--date", "2026-04-10", "--all", "--ledger", url)[0] == 0
     folder = tmp_path / "fatture"
-    assert cli(capsys, "invoice", workbook, "--month", "2026-04", "--copies", "--out", folder, "--ledger", url)[0] == 0
-    run_id = next(p.name.removeprefix("fatture-").removesuffix(".xlsx") for p in folder.glob("fatture-2026????-*"))
+    run_id = april_draft_run(capsys, folder, desk)
     i = schema.invoices.c
     with reading(open_ledger(url)) as conn:
         drafts = conn.execute(select(i.series, i.year, i.number).where(i.run_id == run_id)).all()
