@@ -11,7 +11,7 @@ import pytest
 from test_error_cells import with_errors
 from test_uncomputed_formulas import saved_by_openpyxl, with_cell_xml
 
-from toolkit.intake import error_cells
+from toolkit.intake import error_cells, guard
 from toolkit.intake.error_cells import ErrorMarks, _each_sheets_errors, _may_hold_errors
 from toolkit.intake.sheet_clearance import SheetClearance
 from toolkit.intake.sources import read_sheets
@@ -77,6 +77,29 @@ def test_error_marks_tell_a_chunk_as_the_search_on_its_own_does(text, tmp_path):
     with zipfile.ZipFile(book, "w") as zf:
         zf.writestr("sheet.xml", text)
     marks = ErrorMarks()
-    marks.look(text)
+    marks.look(guard.as_text(text))
     with zipfile.ZipFile(book) as zf:
         assert marks.found == _may_hold_errors(zf, "sheet.xml", error_cells._ERROR_TYPE, Event(), formulas=True)
+
+
+PIECES = (b't="e"', b"t='e'", b"t=", b'"e"', b"'", b'"', b"e", b"</f>", b"<f>", b"</f", b"f>", b"<v/>", b"<v>", b"</v>",
+          b"</c>", b"<c>", b" ", b"\n", b"x:", b"</x:f>", b"\xc3\xa0", b"\xa0", b"A1")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_error_marks_tell_random_chunks_as_the_three_substring_searches_do(seed):
+    """`ErrorMarks` looks for its literals in the text first (`guard.found_in`) and searches the
+    bytes only where one is: on chunks made of the marks' pieces, the same answer as `_marked`
+    on the bytes alone, the search it stands for."""
+    import random
+
+    rng = random.Random(seed)
+    found = 0
+    for _ in range(4000):
+        text = b"".join(rng.choice(PIECES) for _ in range(rng.randint(1, 12)))
+        marks = ErrorMarks()
+        marks.look(guard.as_text(text))
+        want = error_cells._marked(text, error_cells._ERROR_TYPE, True)
+        assert marks.found == want, text
+        found += want
+    assert 100 < found < 3900

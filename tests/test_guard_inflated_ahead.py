@@ -44,7 +44,7 @@ def test_the_chunks_are_those_read_one_after_the_other(monkeypatch, seed, chunk)
 
 
 def _farthest_cell_of_oracle(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
-    if not any(guard._FAR.search(text) for text in guard_chunks.chunks(zf, part)):
+    if not any(guard_chunks.FAR.search(text) for text in guard_chunks.chunks(zf, part)):
         return 1, 1
     rows, columns = 1, 1
     for text in guard_chunks.chunks(zf, part):
@@ -81,18 +81,48 @@ NEAR = (b"r", b"=", b'"', b"'", b" ", b"\t", b"\n", b"A", b"Q", b"z", b"$", b"0"
         b"<", b">", b"c", b'r="', b'<c r="', b"<row r='", b"xmlns:r=")
 
 
+OTHER = (b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x85", b"\xa0", b"\xc2\xa0", b"\xe2\x80\x83", b"\xd9\xa3",
+         b"\xef\xbc\x91", b"\xc3\xa0", b"\xff", b"\x00", b"_", b"t=\"e\"", b"</f>")
+"""Bytes a pattern of text could read otherwise than one of bytes: spaces and digits of other
+scripts (NBSP, NEL, an em space, ٣, １) whole or cut, other control characters, non-ASCII bytes."""
+
+
+def _far(text: bytes) -> bool:
+    """The guard's search for a far reference, as it searches a chunk (`guard._farthest_cell`)."""
+    return guard.found_in(guard._FAR)(guard.as_text(text))
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_the_far_search_matches_where_its_plain_spelling_does(seed):
-    """`_FAR`, spelt for speed, against its first spelling (`tests/oracles/guard_chunks.FAR`): on
-    strings made of what a reference is made of, a match in one is a match in the other."""
+    """`_FAR`, searched by Rust's regular expressions in the chunk read as Latin-1, against its
+    first spelling, searched in the bytes by `re` (`tests/oracles/guard_chunks.FAR`): on strings
+    made of what a reference is made of, a match in one is a match in the other."""
     rng = random.Random(seed)
     found = 0
     for _ in range(5000):
         text = b"".join(rng.choice(NEAR) for _ in range(rng.randint(1, 16)))
         want = guard_chunks.FAR.search(text) is not None
-        assert (guard._FAR.search(text) is not None) == want, text
+        assert _far(text) == want, text
         found += want
     assert 50 < found < 4950
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_far_search_reads_bytes_beyond_ascii_as_bytes_patterns_do(seed):
+    """Other scripts' spaces and digits are no `\\s` or `\\d` to a pattern of bytes: the search
+    in the Latin-1 text must not take them for ones either (nor miss what they sit beside)."""
+    rng = random.Random(seed)
+    alphabet = NEAR + OTHER
+    found = 0
+    for _ in range(5000):
+        text = b"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 20)))
+        want = guard_chunks.FAR.search(text) is not None
+        assert _far(text) == want, text
+        found += want
+    assert 50 < found < 4950
+    for text in (b'<c r=\xa0"A1"', b'<c r\x85="A1"', b'<c r="A\xd9\xa3\xd9\xa3\xd9\xa3\xd9\xa3\xd9\xa3\xd9\xa3"',
+                 b'<c r="A\xef\xbc\x93\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90"', b'<c r=\x0c"A1"'):
+        assert _far(text) == (guard_chunks.FAR.search(text) is not None), text
 
 
 @pytest.mark.parametrize("reference", [b"A1", b"Z299999", b"AA1", b"XFD1048576", b"A300000", b"299999", b"300000",
@@ -100,4 +130,4 @@ def test_the_far_search_matches_where_its_plain_spelling_does(seed):
 @pytest.mark.parametrize("spelling", [b'<c r="{}"', b"<c r='{}'", b'<c r ="{}"', b'<c r= "{}"', b'<c r\t=\n"{}"'])
 def test_the_far_search_on_references(reference, spelling):
     text = spelling.replace(b"{}", reference)
-    assert (guard._FAR.search(text) is not None) == (guard_chunks.FAR.search(text) is not None)
+    assert _far(text) == (guard_chunks.FAR.search(text) is not None)

@@ -31,6 +31,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO, BinaryIO, Literal
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder, XMLParser
@@ -762,12 +763,12 @@ def _check_sheet_count(path: Path, sheets: list[str]) -> None:
 
 
 def check_sheet_part(zf: zipfile.ZipFile, path: Path, workbook: str, part: str, *, records: bool = False,
-                     seen: Callable[[bytes], object] | None = None) -> None:
+                     seen: Callable[[str], object] | None = None) -> None:
     """Refuse one part calamine may read as a sheet whose declared or found extent reaches past
     `MAX_SHEET_CELLS` (`_check_sheet_sizes`): read as XML, or with `records` as an .xlsb
     sheet's binary records. The xlsx reader reads whatever part a sheet points to as XML,
     whatever its name: an .xlsm's `vbaProject.bin` read as records would find cells in
-    compiled macros. `seen` is shown every chunk of XML read (`_farthest_cell`)."""
+    compiled macros. `seen` is shown every chunk of XML read, as text (`_farthest_cell`)."""
     declared = _DIMENSION.search(_head(zf, part))
     rows, columns = (int(declared[2]), _column_number(declared[1])) if declared else (1, 1)
     if rows * columns <= MAX_SHEET_CELLS:
@@ -783,15 +784,16 @@ def check_sheet_part(zf: zipfile.ZipFile, path: Path, workbook: str, part: str, 
 _WORKSHEET = re.compile(r"xl/(worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.(xml|bin)")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:\$?[A-Za-z]{1,3}\$?\d{1,7}:)?\$?([A-Za-z]{1,3})\$?(\d{1,7})"')
 _CHUNK = 4 * 2**20
-_FAR = re.compile(rb"""r(?:=["'](?:[A-Za-z][A-Za-z][A-Za-z]?\d|[A-Za-z]?+(?:[3-9]\d{5}|\d{7})|\$)|=\s|\s+=)""")
+_FAR = (r"""r(?:=["'](?:[A-Za-z][A-Za-z][A-Za-z]?[0-9]|[A-Za-z]?(?:[3-9][0-9]{5}|[0-9]{7})|\$)"""
+        r"""|=[ \t\n\r\x0b\x0c]|[ \t\n\r\x0b\x0c]+=)""")
 """A reference that may reach past Z299999 — a column from AA, a row from 300,000 — or an `r`
 attribute written in an unusual way: only a part where this matches is scanned exactly.
 Without one the sheet holds at most 26 × 299,999 cells, within `MAX_SHEET_CELLS`.
 
-Spelt for the regular expression engine's speed, since it runs over every byte of every sheet
-(at L 110 MB): the usual attribute, `r="A2"`, is tried first, and its letter is never given back
-(a column letter cannot start a row number). It matches wherever its plainer first spelling
-does (`tests/oracles/guard_chunks.FAR`), in a fifth less time."""
+Searched by Rust's regular expressions (`found_in`) in the chunk read as Latin-1, so each of its
+classes is spelt in ASCII as a bytes pattern means it (`\\s` and `\\d` would take in Unicode's
+spaces and digits): it matches wherever the plain spelling of bytes does
+(`tests/oracles/guard_chunks.FAR`, `tests/test_guard_inflated_ahead.py`)."""
 _REF = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{0,3})\$?(\d{1,16})""")
 """A cell's or a row's reference, `<c r="XFD1048576"`, `<row r='7'`: sheet XML has no other
 attribute named `r`."""
@@ -800,12 +802,13 @@ _TAIL = 256
 is carried as one."""
 
 
-def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], object] | None = None) -> tuple[int, int]:
+def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[str], object] | None = None) -> tuple[int, int]:
     """The largest row and column any cell or row of the part names, or (1, 1) when none can
     reach past Z299999; read as a stream in chunks, so memory stays a few MB. Each chunk is
-    shown to `seen` too, every chunk of the part at least once (the first pass reads them all
-    unless it finds a far reference, and then the second does): a second search over the same
-    XML then costs no second inflating (`sheet_clearance.SheetClearance.holds_errors`).
+    shown to `seen` too, read as Latin-1 (`as_text`), every chunk of the part at least once (the
+    first pass reads them all unless it finds a far reference, and then the second does): a
+    second search over the same XML then costs no second inflating
+    (`sheet_clearance.SheetClearance.holds_errors`).
 
     Calamine builds the grid from what the cells say, whatever `<dimension>` declares, so this
     is what bounds its memory. Turning every reference into numbers would cost as much as the
@@ -813,11 +816,12 @@ def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], objec
     benchmark it costs about a sixth of calamine's read, README "Reliability"), and only a part
     where it finds one is read again and every reference counted.
     """
-    shown = _chunks(zf, part) if seen is None else _shown(_chunks(zf, part), seen)
-    if not any(_FAR.search(text) for text in shown):
+    if not any(map(found_in(_FAR), _shown(_chunks(zf, part), seen))):
         return 1, 1
     rows, columns = 1, 1
-    for text in _chunks(zf, part) if seen is None else _shown(_chunks(zf, part), seen):
+    for text in _chunks(zf, part):
+        if seen is not None:
+            seen(as_text(text))
         if found := _REF.findall(text):
             letters, digits = zip(*found)
             rows = max(rows, *map(int, set(digits)))
@@ -825,10 +829,34 @@ def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], objec
     return rows, columns
 
 
-def _shown(texts: Iterator[bytes], seen: Callable[[bytes], object]) -> Iterator[bytes]:
-    for text in texts:
-        seen(text)
+def _shown(chunks: Iterator[bytes], seen: Callable[[str], object] | None) -> Iterator[str]:
+    for text in map(as_text, chunks):
+        if seen is not None:
+            seen(text)
         yield text
+
+
+def as_text(chunk: bytes) -> str:
+    """A chunk of XML as the text `found_in` searches: its bytes read as Latin-1, one character
+    a byte, so an ASCII pattern matches the text where it matches the bytes."""
+    return chunk.decode("latin-1")
+
+
+@cache
+def found_in(pattern: str) -> Callable[[str], bool]:
+    """Whether `pattern` occurs anywhere in a text, searched by pydantic-core's Rust regular
+    expressions: the check of a str schema's `pattern`, which a text passes when it holds a
+    match anywhere.
+
+    The guard searches every byte of every sheet (at L 110 MB) in a thread beside the one that
+    reads the parsed sheets, and both hold the interpreter while they work: Python's `re` steps
+    through the XML from every `r` and held it about 0.3 s at L, the error marks' three
+    substring searches 0.15 s more. The Rust engine finds the pattern's literals first and
+    takes a third to a half of that time, the chunk's decoding included. It also never
+    backtracks, whatever a hostile file holds."""
+    from pydantic_core import SchemaValidator, core_schema
+
+    return SchemaValidator(core_schema.str_schema(pattern=pattern, regex_engine="rust-regex")).isinstance_python
 
 
 _XLSB_CELLS = frozenset(range(1, 12))
