@@ -11,7 +11,7 @@ import pytest
 from test_error_cells import with_errors
 from test_uncomputed_formulas import saved_by_openpyxl, with_cell_xml
 
-from toolkit.intake import error_cells, guard
+from toolkit.intake import error_cells
 from toolkit.intake.error_cells import ErrorMarks, _each_sheets_errors, _may_hold_errors
 from toolkit.intake.sheet_clearance import SheetClearance
 from toolkit.intake.sources import read_sheets
@@ -77,7 +77,7 @@ def test_error_marks_tell_a_chunk_as_the_search_on_its_own_does(text, tmp_path):
     with zipfile.ZipFile(book, "w") as zf:
         zf.writestr("sheet.xml", text)
     marks = ErrorMarks()
-    marks.look(guard.as_text(text))
+    marks.look(text)
     with zipfile.ZipFile(book) as zf:
         assert marks.found == _may_hold_errors(zf, "sheet.xml", error_cells._ERROR_TYPE, Event(), formulas=True)
 
@@ -98,7 +98,7 @@ def test_error_marks_tell_random_chunks_as_the_three_substring_searches_do(seed)
     for _ in range(4000):
         text = b"".join(rng.choice(PIECES) for _ in range(rng.randint(1, 12)))
         marks = ErrorMarks()
-        marks.look(guard.as_text(text))
+        marks.look(text)
         want = error_cells._marked(text, error_cells._ERROR_TYPE, True)
         assert marks.found == want, text
         found += want

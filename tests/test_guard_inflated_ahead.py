@@ -89,12 +89,12 @@ scripts (NBSP, NEL, an em space, ٣, １) whole or cut, other control characters
 
 def _far(text: bytes) -> bool:
     """The guard's search for a far reference, as it searches a chunk (`guard._farthest_cell`)."""
-    return guard.found_in(guard._FAR)(guard.as_text(text))
+    return guard.found_in(guard._FAR)(text)
 
 
 @pytest.mark.parametrize("seed", range(8))
 def test_the_far_search_matches_where_its_plain_spelling_does(seed):
-    """`_FAR`, searched by Rust's regular expressions in the chunk read as Latin-1, against its
+    """`_FAR`, searched by Rust's regular expressions in the chunk read as text, against its
     first spelling, searched in the bytes by `re` (`tests/oracles/guard_chunks.FAR`): on strings
     made of what a reference is made of, a match in one is a match in the other."""
     rng = random.Random(seed)
@@ -110,7 +110,8 @@ def test_the_far_search_matches_where_its_plain_spelling_does(seed):
 @pytest.mark.parametrize("seed", range(4))
 def test_the_far_search_reads_bytes_beyond_ascii_as_bytes_patterns_do(seed):
     """Other scripts' spaces and digits are no `\\s` or `\\d` to a pattern of bytes: the search
-    in the Latin-1 text must not take them for ones either (nor miss what they sit beside)."""
+    in the text must not take them for ones either (nor miss what they sit beside), whether the
+    chunk reads as UTF-8 or, a character cut or a byte no UTF-8 has, as Latin-1."""
     rng = random.Random(seed)
     alphabet = NEAR + OTHER
     found = 0

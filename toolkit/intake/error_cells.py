@@ -157,17 +157,17 @@ def _marked(text: bytes, marks: tuple[bytes, bytes], formulas: bool) -> bool:
 class ErrorMarks:
     """Whether the chunks of an OOXML sheet part shown to `look` hold an error cell's mark or a
     formula saved with no value, as `_may_hold_errors` tells. The guard shows it the chunks it
-    inflates to clear the part for calamine (`guard.check_sheet_part`'s `seen`), read as text
-    (`guard.as_text`), so a workbook is inflated once for both searches, not twice: at L a
-    quarter of a second of CPU. A chunk is searched as bytes only when it holds one of the
-    marks' literals (`_MARK_LITERALS`, found by `guard.found_in`): that one search costs less
-    than the three substring searches it stands for."""
+    inflates to clear the part for calamine (`guard.check_sheet_part`'s `seen`), so a workbook
+    is inflated once for both searches, not twice: at L a quarter of a second of CPU. A chunk
+    is searched as `_marked` searches it only when it holds one of the marks' literals
+    (`_MARK_LITERALS`, found by `guard.found_in`): that one search costs less than the three
+    substring searches it stands for."""
 
     def __init__(self) -> None:
         self.found = False
 
-    def look(self, text: str) -> None:
-        if not self.found and found_in(_MARK_LITERALS)(text) and _marked(text.encode("latin-1"), _ERROR_TYPE, True):
+    def look(self, text: bytes) -> None:
+        if not self.found and found_in(_MARK_LITERALS)(text) and _marked(text, _ERROR_TYPE, True):
             self.found = True
 
 

@@ -763,12 +763,12 @@ def _check_sheet_count(path: Path, sheets: list[str]) -> None:
 
 
 def check_sheet_part(zf: zipfile.ZipFile, path: Path, workbook: str, part: str, *, records: bool = False,
-                     seen: Callable[[str], object] | None = None) -> None:
+                     seen: Callable[[bytes], object] | None = None) -> None:
     """Refuse one part calamine may read as a sheet whose declared or found extent reaches past
     `MAX_SHEET_CELLS` (`_check_sheet_sizes`): read as XML, or with `records` as an .xlsb
     sheet's binary records. The xlsx reader reads whatever part a sheet points to as XML,
     whatever its name: an .xlsm's `vbaProject.bin` read as records would find cells in
-    compiled macros. `seen` is shown every chunk of XML read, as text (`_farthest_cell`)."""
+    compiled macros. `seen` is shown every chunk of XML read (`_farthest_cell`)."""
     declared = _DIMENSION.search(_head(zf, part))
     rows, columns = (int(declared[2]), _column_number(declared[1])) if declared else (1, 1)
     if rows * columns <= MAX_SHEET_CELLS:
@@ -790,7 +790,7 @@ _FAR = (r"""r(?:=["'](?:[A-Za-z][A-Za-z][A-Za-z]?[0-9]|[A-Za-z]?(?:[3-9][0-9]{5}
 attribute written in an unusual way: only a part where this matches is scanned exactly.
 Without one the sheet holds at most 26 × 299,999 cells, within `MAX_SHEET_CELLS`.
 
-Searched by Rust's regular expressions (`found_in`) in the chunk read as Latin-1, so each of its
+Searched by Rust's regular expressions in the chunk read as text (`found_in`), so each of its
 classes is spelt in ASCII as a bytes pattern means it (`\\s` and `\\d` would take in Unicode's
 spaces and digits): it matches wherever the plain spelling of bytes does
 (`tests/oracles/guard_chunks.FAR`, `tests/test_guard_inflated_ahead.py`)."""
@@ -802,13 +802,12 @@ _TAIL = 256
 is carried as one."""
 
 
-def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[str], object] | None = None) -> tuple[int, int]:
+def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[bytes], object] | None = None) -> tuple[int, int]:
     """The largest row and column any cell or row of the part names, or (1, 1) when none can
     reach past Z299999; read as a stream in chunks, so memory stays a few MB. Each chunk is
-    shown to `seen` too, read as Latin-1 (`as_text`), every chunk of the part at least once (the
-    first pass reads them all unless it finds a far reference, and then the second does): a
-    second search over the same XML then costs no second inflating
-    (`sheet_clearance.SheetClearance.holds_errors`).
+    shown to `seen` too, every chunk of the part at least once (the first pass reads them all
+    unless it finds a far reference, and then the second does): a second search over the same
+    XML then costs no second inflating (`sheet_clearance.SheetClearance.holds_errors`).
 
     Calamine builds the grid from what the cells say, whatever `<dimension>` declares, so this
     is what bounds its memory. Turning every reference into numbers would cost as much as the
@@ -816,12 +815,11 @@ def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[str], object]
     benchmark it costs about a sixth of calamine's read, README "Reliability"), and only a part
     where it finds one is read again and every reference counted.
     """
-    if not any(map(found_in(_FAR), _shown(_chunks(zf, part), seen))):
+    shown = _chunks(zf, part) if seen is None else _shown(_chunks(zf, part), seen)
+    if not any(map(found_in(_FAR), shown)):
         return 1, 1
     rows, columns = 1, 1
-    for text in _chunks(zf, part):
-        if seen is not None:
-            seen(as_text(text))
+    for text in _chunks(zf, part) if seen is None else _shown(_chunks(zf, part), seen):
         if found := _REF.findall(text):
             letters, digits = zip(*found)
             rows = max(rows, *map(int, set(digits)))
@@ -829,24 +827,21 @@ def _farthest_cell(zf: zipfile.ZipFile, part: str, seen: Callable[[str], object]
     return rows, columns
 
 
-def _shown(chunks: Iterator[bytes], seen: Callable[[str], object] | None) -> Iterator[str]:
-    for text in map(as_text, chunks):
-        if seen is not None:
-            seen(text)
+def _shown(texts: Iterator[bytes], seen: Callable[[bytes], object]) -> Iterator[bytes]:
+    for text in texts:
+        seen(text)
         yield text
 
 
-def as_text(chunk: bytes) -> str:
-    """A chunk of XML as the text `found_in` searches: its bytes read as Latin-1, one character
-    a byte, so an ASCII pattern matches the text where it matches the bytes."""
-    return chunk.decode("latin-1")
-
-
 @cache
-def found_in(pattern: str) -> Callable[[str], bool]:
-    """Whether `pattern` occurs anywhere in a text, searched by pydantic-core's Rust regular
-    expressions: the check of a str schema's `pattern`, which a text passes when it holds a
-    match anywhere.
+def found_in(pattern: str) -> Callable[[bytes], bool]:
+    """Whether `pattern`, all of whose characters and classes are ASCII, occurs anywhere in a
+    chunk of XML, searched by pydantic-core's Rust regular expressions: the check of a str
+    schema's `pattern`, which a text passes when it holds a match anywhere. The chunk is read as
+    UTF-8 by pydantic-core itself, with no copy, or, where it is not UTF-8 (a chunk's end cuts a
+    character in two, a file in another encoding), as Latin-1, one character a byte: either way
+    an ASCII pattern matches the text where it matches the bytes, since no byte of a character
+    beyond ASCII is an ASCII one.
 
     The guard searches every byte of every sheet (at L 110 MB) in a thread beside the one that
     reads the parsed sheets, and both hold the interpreter while they work: Python's `re` steps
@@ -854,9 +849,20 @@ def found_in(pattern: str) -> Callable[[str], bool]:
     substring searches 0.15 s more. The Rust engine finds the pattern's literals first and
     takes a third to a half of that time, the chunk's decoding included. It also never
     backtracks, whatever a hostile file holds."""
-    from pydantic_core import SchemaValidator, core_schema
+    from pydantic_core import SchemaValidator, ValidationError, core_schema
 
-    return SchemaValidator(core_schema.str_schema(pattern=pattern, regex_engine="rust-regex")).isinstance_python
+    validator = SchemaValidator(core_schema.str_schema(pattern=pattern, regex_engine="rust-regex"))
+
+    def found(chunk: bytes) -> bool:
+        try:
+            validator.validate_python(chunk)
+        except ValidationError as mismatch:
+            if mismatch.errors(include_url=False, include_input=False)[0]["type"] == "string_pattern_mismatch":
+                return False
+            return validator.isinstance_python(chunk.decode("latin-1"))
+        return True
+
+    return found
 
 
 _XLSB_CELLS = frozenset(range(1, 12))
