@@ -309,3 +309,43 @@ def test_a_file_that_cannot_be_renamed_after_the_move_is_named_with_what_to_do(c
     assert code == 1, said
     assert f"non ho potuto rinominare {team.with_name(OWN)} in {team.with_name(MOVED)} (Permission denied)" in said
     assert stored(url)["orders"] == 188 and team.with_name(OWN).is_file()
+
+
+@pytest.mark.parametrize(("table", "column", "stored", "shown", "wanted"), [
+    ("deliveries", "packages", "'tre'", "'tre'", "un numero intero fra -2147483648 e 2147483647"),
+    ("deliveries", "delivery_date", "'09/04/2026'", "'09/04/2026'", "una data (AAAA-MM-GG)"),
+    ("orders", "customer", "printf('%.61c', 'C')", "'" + "C" * 58 + "…", "un testo di al più 60 caratteri"),
+    ("order_lines", "amount", "12.5", "12.5", "un numero intero fra -9223372036854775808"),
+    ("order_lines", "note", "'a' || char(0) || 'b'", r"'a\x00b'", "un testo senza il carattere NUL"),
+    ("invoices", "split_payment", "'x'", "'x'", "0 o 1 (no o sì)"),
+])
+def test_a_value_the_team_ledger_would_refuse_is_named_at_its_row(capsys, desks, table, column, stored, shown, wanted):
+    """SQLite keeps what an older toolkit or another program gave a column; PostgreSQL refuses
+    it: the move stops at that row, naming it, not with an internal error."""
+    _, team, url = desks
+    with sqlite3.connect(team.with_name(OWN)) as conn:
+        conn.execute(f"UPDATE {table} SET {column} = {stored} WHERE id = (SELECT max(id) FROM {table})")
+        last = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+    code, said = cli(capsys, "ledger", "move", team, "--to", url)
+    assert code == 2, said
+    assert (f"la tabella {table}, alla riga id {last}, ha nella colonna {column} il valore {shown}, che il registro "
+            f"del team non accetta: vuole {wanted}") in said, said
+    assert "Non ho scritto nulla" in said
+    assert stored_rows(url) == 0 and team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()
+
+
+def test_a_line_whose_document_is_gone_is_named_with_its_table(capsys, desks):
+    _, team, url = desks
+    with sqlite3.connect(team.with_name(OWN)) as conn:
+        conn.execute("UPDATE invoice_lines SET invoice_id = 99999 WHERE id = 1")
+    code, said = cli(capsys, "ledger", "move", team, "--to", url)
+    assert code == 2, said
+    assert "non accetta una riga della tabella invoice_lines" in said and "Key (invoice_id)=(99999)" in said, said
+    assert stored_rows(url) == 0 and team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()
+
+
+def stored_rows(url) -> int:
+    """Every row of the team ledger but its schema version's."""
+    with reading(open_ledger(url)) as conn:
+        return sum(conn.execute(select(func.count()).select_from(t)).scalar_one()
+                   for t in schema.metadata.sorted_tables if t is not schema.schema_version)

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import BigInteger, Connection, Dialect, Table, func, inspect, select, type_coerce
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.types import NullType
 
 from toolkit.basics.problems import UnusableInput, define
-from toolkit.ledger import copy_in, schema
+from toolkit.ledger import copy_in, move_values, schema
 from toolkit.ledger.db import (
     LEDGER_UNREACHABLE,
     Ledger,
@@ -50,6 +52,24 @@ TARGET_NOT_POSTGRESQL = define(
        "--to postgresql://utente:password@server/database.",
     en="--to {url} is not a PostgreSQL ledger: the SQLite ledger moves into the team's ledger, "
        "--to postgresql://user:password@server/database.")
+VALUE_REFUSED = define(
+    "ledger-move-value-refused", "error",
+    it="Nel file {file} la tabella {table}, alla riga {row}, ha nella colonna {column} il valore {value}, che il "
+       "registro del team non accetta: vuole {wanted_it} (l'ha scritto così un toolkit di prima o un altro "
+       "programma). Non ho scritto nulla: il registro del team è com'era e il file non è cambiato. Fai correggere "
+       "quel valore nel file a chi cura il toolkit, poi ripeti lo spostamento.",
+    en="In the file {file} the table {table}, at the row {row}, holds in the column {column} the value {value}, "
+       "which the team ledger does not take: it wants {wanted_en} (an earlier toolkit or another program wrote it "
+       "so). Nothing was written: the team ledger is as it was and the file unchanged. Have whoever looks after the "
+       "toolkit correct that value in the file, then move it again.")
+ROW_REFUSED = define(
+    "ledger-move-row-refused", "error",
+    it="Il registro del team non accetta una riga della tabella {table} del file {file}: {reason}. Non ho scritto "
+       "nulla: il registro del team è com'era e il file non è cambiato. Fai correggere quella riga nel file a chi "
+       "cura il toolkit, poi ripeti lo spostamento.",
+    en="The team ledger does not take a row of the table {table} of the file {file}: {reason}. Nothing was "
+       "written: the team ledger is as it was and the file unchanged. Have whoever looks after the toolkit correct "
+       "that row in the file, then move it again.")
 MISMATCH = define(
     "ledger-move-mismatch", "error",
     it="Dopo la copia la tabella {table} non torna ({found} nel registro del team, {expected} nel file): ho "
@@ -99,7 +119,7 @@ def move(source: Ledger, target: Ledger, then: Callable[[], None] = lambda: None
             _refuse_unless_empty(target, new)
             for table in tables():
                 if table is not schema.schema_version:  # made with the target's schema, at the same version
-                    copy_in.copy_rows(new, table, [c.name for c in table.columns], _rows(old, table, new.dialect))
+                    _copy(old, new, table, source.file)
             _continue_ids(new)
             figures = {table.name: _figures(old, table) for table in tables()}
             for table in tables():
@@ -109,6 +129,19 @@ def move(source: Ledger, target: Ledger, then: Callable[[], None] = lambda: None
             moved = _summary(new, {name: counted[0] for name, counted in figures.items()})
         then()
     return moved
+
+
+def _copy(old: Connection, new: Connection, table: Table, file: Path | None) -> None:
+    """`table`'s rows from the file into the team ledger. A row the team ledger's constraints
+    refuse, which SQLite let in (a line whose document is gone, from a ledger written with its
+    foreign keys unchecked), stops the move naming the table and what PostgreSQL said."""
+    try:
+        copy_in.copy_rows(new, table, [c.name for c in table.columns], _rows(old, table, new.dialect, file))
+    except IntegrityError as exc:
+        said = getattr(exc.orig, "diag", None)
+        reason = "; ".join(filter(None, (getattr(said, "message_primary", None), getattr(said, "message_detail", None))))
+        raise UnusableInput(ROW_REFUSED(None, file=file, table=table.name,
+                                        reason=(reason or str(exc.orig).splitlines()[0]).rstrip("."))) from None
 
 
 def _refuse_unless_empty(target: Ledger, conn: Connection) -> None:
@@ -122,22 +155,23 @@ def _refuse_unless_empty(target: Ledger, conn: Connection) -> None:
         raise UnusableInput(TARGET_NOT_EMPTY(None, url=target.url, found=shown))
 
 
-def _rows(conn: Connection, table: Table, to: Dialect) -> Iterator[tuple[Any, ...]]:
+def _rows(conn: Connection, table: Table, to: Dialect, file: Path | None) -> Iterator[tuple[Any, ...]]:
     """`table`'s rows in the file, by primary key, each value as PostgreSQL's driver takes it: a
-    scaled amount stays the integer it is stored as, a date is read as a date, a flag as a flag."""
-    columns = [_stored(c) for c in table.columns]
-    converters = [c.type.dialect_impl(to).bind_processor(to) for c in columns]
-    statement = select(*columns).order_by(*table.primary_key.columns)
-    result = conn.execution_options(yield_per=BATCH).execute(statement)
+    scaled amount stays the integer it is stored as, a date is read as a date, a flag as a flag.
+    A value the team ledger would refuse stops the move at its row (`VALUE_REFUSED`)."""
+    columns = list(table.columns)
+    takers = move_values.takers(columns, conn.dialect, to)
+    raw = select(*(type_coerce(c, NullType()).label(c.name) for c in columns)).order_by(*table.primary_key.columns)
+    result = conn.execution_options(yield_per=BATCH).execute(raw)
     for batch in result.partitions():
         for row in batch:
-            yield tuple(value if convert is None or value is None else convert(value)
-                        for value, convert in zip(row, converters))
-
-
-def _stored(column: Any) -> Any:
-    """A `Scaled` column as the integer it stores; any other as itself."""
-    return type_coerce(column, BigInteger).label(column.name) if isinstance(column.type, Scaled) else column
+            try:
+                yield tuple(take(value) for take, value in zip(takers, row))
+            except move_values.ValueRefused as refused:
+                key = ", ".join(f"{c.name} {row[columns.index(c)]}" for c in table.primary_key.columns)
+                raise UnusableInput(VALUE_REFUSED(
+                    None, file=file, table=table.name, row=key, column=refused.column.name,
+                    value=refused.shown_value(), wanted_it=refused.wanted.it, wanted_en=refused.wanted.en)) from None
 
 
 def _continue_ids(conn: Connection) -> None:

@@ -1,0 +1,123 @@
+"""A SQLite ledger's values as the team's PostgreSQL ledger takes them, each one checked.
+
+SQLite keeps whatever a statement gave a column: a text in an integer column, a 70-character
+code in a `VARCHAR(60)`, a NUL inside a text, a date typed `09/04/2026`. PostgreSQL refuses
+each, and a move that met one ended in an internal error naming neither the table nor the row.
+So each value is checked on its way, against what its column's type declares, and the first
+one PostgreSQL would refuse stops the move naming the table, the row, the column and the value
+(`ValueRefused`), before anything is committed. A value PostgreSQL takes as it is passes
+untouched: the amounts as the scaled integers stored, the texts as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Dialect, Integer, String
+
+from toolkit.ledger.types import Scaled
+
+INT4 = 2**31 - 1
+INT8 = 2**63 - 1
+SHOWN_CHARACTERS = 60
+"""How much of a refused value its message shows."""
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a column takes, in the message's words."""
+
+    it: str
+    en: str
+
+
+WANTED = {Date: Wanted("una data (AAAA-MM-GG)", "a date (YYYY-MM-DD)"),
+          DateTime: Wanted("una data e ora (AAAA-MM-GG hh:mm:ss)", "a date and time (YYYY-MM-DD hh:mm:ss)")}
+"""What a column read through its type's own conversion takes, by type."""
+
+
+class ValueRefused(Exception):
+    """A value of the file its column in the team ledger would not take."""
+
+    def __init__(self, column: Column[Any], value: Any, wanted: Wanted):
+        super().__init__(column.name)
+        self.column, self.value, self.wanted = column, value, wanted
+
+    def shown_value(self) -> str:
+        text = repr(self.value)
+        return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
+
+
+Taker = Callable[[Any], Any]
+
+
+def takers(columns: list[Column[Any]], source: Dialect, target: Dialect) -> list[Taker]:
+    """For each column, the function from the value SQLite returns to the one PostgreSQL's
+    driver takes, raising `ValueRefused` for one it would not."""
+    return [_taker(column, source, target) for column in columns]
+
+
+def _taker(column: Column[Any], source: Dialect, target: Dialect) -> Taker:
+    kind = column.type
+    if isinstance(kind, Scaled | BigInteger):
+        return _whole(column, INT8)
+    if isinstance(kind, Boolean):
+        return _flag(column)
+    if isinstance(kind, Integer):
+        return _whole(column, INT4)
+    if isinstance(kind, String):
+        return _text(column, kind.length)
+    read = kind.dialect_impl(source).result_processor(source, None)
+    bind = kind.dialect_impl(target).bind_processor(target)
+    wanted = WANTED.get(type(kind), Wanted(f"un valore {kind}", f"a {kind} value"))
+
+    def converted(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            value_read = read(value) if read else value
+            return bind(value_read) if bind else value_read
+        except (TypeError, ValueError):
+            raise ValueRefused(column, value, wanted) from None
+
+    return converted
+
+
+def _whole(column: Column[Any], high: int) -> Taker:
+    wanted = Wanted(f"un numero intero fra {-high - 1} e {high}", f"a whole number between {-high - 1} and {high}")
+
+    def whole(value: Any) -> Any:
+        if value is None or (type(value) is int and -high - 1 <= value <= high):
+            return value
+        raise ValueRefused(column, value, wanted)
+
+    return whole
+
+
+def _flag(column: Column[Any]) -> Taker:
+    wanted = Wanted("0 o 1 (no o sì)", "0 or 1 (no or yes)")
+
+    def flag(value: Any) -> Any:
+        if value is None:
+            return None
+        if type(value) is int and value in (0, 1):
+            return bool(value)
+        raise ValueRefused(column, value, wanted)
+
+    return flag
+
+
+def _text(column: Column[Any], length: int | None) -> Taker:
+    wanted = (Wanted(f"un testo di al più {length} caratteri, senza il carattere NUL",
+                     f"a text of at most {length} characters, without the NUL character") if length else
+              Wanted("un testo senza il carattere NUL", "a text without the NUL character"))
+    longest = length or INT8
+
+    def text(value: Any) -> Any:
+        if value is None or (type(value) is str and len(value) <= longest and "\x00" not in value):
+            return value
+        raise ValueRefused(column, value, wanted)
+
+    return text
