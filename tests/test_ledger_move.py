@@ -295,8 +295,9 @@ def test_the_file_is_renamed_before_its_write_lock_is_let_go(capsys, desks, monk
     assert seen == ["locked"] and team.with_name(MOVED).is_file() and not team.with_name(OWN).exists()
 
 
-def test_a_file_that_cannot_be_renamed_after_the_move_is_named_with_what_to_do(capsys, desks, monkeypatch):
-    """The history is on the server by then: said, exit 1, and the file left for the desk to rename."""
+def test_a_file_that_cannot_be_renamed_is_refused_before_anything_moves(capsys, desks, monkeypatch):
+    """A folder that cannot be written, a program holding the file (Windows): the file would stay
+    under its name after the move, and the workbook go on numbering in it. Refused first."""
     from pathlib import Path
 
     _, team, url = desks
@@ -305,6 +306,28 @@ def test_a_file_that_cannot_be_renamed_after_the_move_is_named_with_what_to_do(c
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(Path, "rename", refused)
+    code, said = cli(capsys, "ledger", "move", team, "--to", url)
+    assert code == 2, said
+    assert f"Non riesco a rinominare {team.with_name(OWN)} in {team.with_name(MOVED)} (Permission denied)" in said
+    assert "non ho scritto nulla" in said
+    assert stored_rows(url) == 0 and team.with_name(OWN).is_file()
+
+
+def test_a_file_that_cannot_be_renamed_after_the_move_is_named_with_what_to_do(capsys, desks, monkeypatch):
+    """Renamable before, not after (a program opened it meanwhile): the history is on the server
+    by then: said, exit 1, and the file left for the desk to rename."""
+    from pathlib import Path
+
+    _, team, url = desks
+    renames, rename = [], Path.rename
+
+    def refused_after_the_probe(self, target):
+        renames.append(self)
+        if len(renames) > 2:
+            raise PermissionError(13, "Permission denied")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", refused_after_the_probe)
     code, said = cli(capsys, "ledger", "move", team, "--to", url)
     assert code == 1, said
     assert f"non ho potuto rinominare {team.with_name(OWN)} in {team.with_name(MOVED)} (Permission denied)" in said

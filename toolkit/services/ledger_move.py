@@ -32,6 +32,14 @@ MOVED_NAME_TAKEN = define(
        "prima?): non ho scritto nulla. Sposta {moved} in un'altra cartella, poi ripeti.",
     en="After the move the file {file} would be renamed {moved}, which exists already (an earlier move?): "
        "nothing was written. Move {moved} to another folder, then try again.")
+CANNOT_RENAME = define(
+    "ledger-move-cannot-rename", "error",
+    it="Non riesco a rinominare {file} in {moved} ({reason}), come devo fare dopo lo spostamento perché la cartella "
+       "non continui sul file: non ho scritto nulla. Chiudi ogni programma che usa il file (Excel con i pulsanti, "
+       "un visualizzatore di database, un backup) e controlla di poter scrivere nella sua cartella, poi ripeti.",
+    en="Cannot rename {file} to {moved} ({reason}), as the move must afterwards so that the workbook does not go "
+       "on in the file: nothing was written. Close every program using the file (Excel with the buttons, a "
+       "database viewer, a backup) and check that its folder can be written, then try again.")
 NOT_RENAMED = define(
     "ledger-move-not-renamed", "error",
     it="Lo storico è nel registro del team, ma non ho potuto rinominare {file} in {moved} ({reason}): rinominalo "
@@ -60,13 +68,16 @@ def move_ledger(workbook: Path, to: str, source: Path | None = None, *, wait: fl
         raise UnusableInput(NOTHING_TO_MOVE(None, file=file))
     if kept_as.exists():
         raise UnusableInput(MOVED_NAME_TAKEN(None, file=file, moved=kept_as))
+    _refuse_unless_renamable(file, kept_as)
     patience = Patience(wait, notify)
     target = server(to, patience, action)
-    old = open_ledger(sqlite_url(file), patience=patience, action=action)
     try:
-        moved = move(old, target, then=lambda: _rename(file, kept_as))
+        old = open_ledger(sqlite_url(file), patience=patience, action=action)
+        try:
+            moved = move(old, target, then=lambda: _rename(file, kept_as))
+        finally:
+            old.engine.dispose()
     finally:
-        old.engine.dispose()
         target.engine.dispose()
     problems: list[Problem] = []
     if file.exists():
@@ -75,6 +86,18 @@ def move_ledger(workbook: Path, to: str, source: Path | None = None, *, wait: fl
         except OSError as exc:
             problems.append(NOT_RENAMED(None, file=file, moved=kept_as, reason=exc.strerror or str(exc)))
     return LedgerMoved(moved, file, kept_as, target.url, problems)
+
+
+def _refuse_unless_renamable(file: Path, kept_as: Path) -> None:
+    """The file renamed to `kept_as` and back, before anything is copied: a folder that cannot
+    be written, or (on Windows) a program holding the file open, would otherwise let the history
+    reach the team ledger and leave the file under its name, where the workbook's commands go on
+    numbering in it as if nothing had moved."""
+    try:
+        file.rename(kept_as)
+    except OSError as exc:
+        raise UnusableInput(CANNOT_RENAME(None, file=file, moved=kept_as, reason=exc.strerror or str(exc))) from None
+    kept_as.rename(file)
 
 
 def _rename(file: Path, kept_as: Path) -> None:
