@@ -39,6 +39,7 @@ COMMAND_LINE_ONLY = {
     "invoice-run-files-unknown": "invoice undo without --out: Annulla emissione names the run's folder",
     "invoice-unknown-order": "invoice --orders",
     "ledger-beside-another": "a button is told ledger-beside-another-button",
+    "ledger-move-moved-already": "toolkit ledger move: no button moves the ledger",
     "ledger-move-nothing-to-move": "toolkit ledger move: no button moves the ledger",
     "ledger-move-target-not-empty": "toolkit ledger move: no button moves the ledger",
     "ledger-move-target-not-postgresql": "toolkit ledger move: no button moves the ledger",

@@ -372,3 +372,21 @@ def stored_rows(url) -> int:
     with reading(open_ledger(url)) as conn:
         return sum(conn.execute(select(func.count()).select_from(t)).scalar_one()
                    for t in schema.metadata.sorted_tables if t is not schema.schema_version)
+
+
+def test_running_it_again_says_the_history_moved_already(capsys, desks):
+    """After the move: the file renamed, it says so rather than asking for --from. A move stopped
+    between the commit and the rename (the file still under its name) is told it is in the team
+    ledger already, rather than asked for a new, empty database to move it into a second time."""
+    _, team, url = desks
+    assert cli(capsys, "ledger", "move", team, "--to", url)[0] == 0
+    code, said = cli(capsys, "ledger", "move", team, "--to", url)
+    assert code == 2 and f"Il registro {team.with_name(OWN)} è stato spostato nel registro del team" in said, said
+    assert f"il file ora è {team.with_name(MOVED)}" in said
+    team.with_name(MOVED).rename(team.with_name(OWN))
+    before = stored(url)
+    code, said = cli(capsys, "ledger", "move", team, "--to", url)
+    assert code == 2, said
+    assert f"Lo storico di {team.with_name(OWN)} è già nel registro del team" in said, said
+    assert f"rinominalo tu {team.with_name(MOVED)}" in said and "contiene già" not in said
+    assert stored(url) == before and team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()

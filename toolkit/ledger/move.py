@@ -32,6 +32,7 @@ from toolkit.ledger.db import (
     as_url,
     document_number,
     log_event,
+    moved_file,
     user,
     writing,
 )
@@ -52,6 +53,18 @@ TARGET_NOT_POSTGRESQL = define(
        "--to postgresql://utente:password@server/database.",
     en="--to {url} is not a PostgreSQL ledger: the SQLite ledger moves into the team's ledger, "
        "--to postgresql://user:password@server/database.")
+MOVED_ALREADY = define(
+    "ledger-move-moved-already", "error",
+    it="Lo storico di {file} è già nel registro del team {url}, spostato il {at}, ma il file non è stato rinominato "
+       "(lo spostamento si è fermato prima?): non ho scritto nulla. Se da allora nessuno ha lavorato con il file, "
+       "rinominalo tu {moved}, come fa lo spostamento, e da ora indica il registro del "
+       "team con --ledger o TOOLKIT_LEDGER_URL; se invece qualcuno ha emesso documenti nel file dopo quella data, "
+       "quelli sono solo nel file: segnalalo a chi cura il toolkit prima di continuare.",
+    en="The history of {file} is in the team ledger {url} already, moved on {at}, but the file was not renamed (did "
+       "the move stop before?): nothing was written. If nobody has worked with the file since, rename it yourself "
+       "{moved}, as the move does, and from now on name the team ledger with --ledger "
+       "or TOOLKIT_LEDGER_URL; if somebody issued documents in the file after that date, those are only in the "
+       "file: tell whoever looks after the toolkit before going on.")
 VALUE_REFUSED = define(
     "ledger-move-value-refused", "error",
     it="Nel file {file} la tabella {table}, alla riga {row}, ha nella colonna {column} il valore {value}, che il "
@@ -116,7 +129,7 @@ def move(source: Ledger, target: Ledger, then: Callable[[], None] = lambda: None
     with writing(source) as old:
         with _locked(target) as new:
             _create_or_upgrade(target, new)
-            _refuse_unless_empty(target, new)
+            _refuse_unless_empty(target, new, source.file)
             for table in tables():
                 if table is not schema.schema_version:  # made with the target's schema, at the same version
                     _copy(old, new, table, source.file)
@@ -144,9 +157,15 @@ def _copy(old: Connection, new: Connection, table: Table, file: Path | None) -> 
                                         reason=(reason or str(exc.orig).splitlines()[0]).rstrip("."))) from None
 
 
-def _refuse_unless_empty(target: Ledger, conn: Connection) -> None:
+def _refuse_unless_empty(target: Ledger, conn: Connection, file: Path | None) -> None:
     """A ledger with any row beyond its schema version is someone's: refused, naming what it
-    holds, its documents first (a few tables, not the thirty)."""
+    holds, its documents first (a few tables, not the thirty). One this very file was moved
+    into already (a move stopped between the commit and the rename, or whose rename failed) is
+    told so: a new, empty database would make a second team ledger of the same history."""
+    e = schema.events.c
+    moved_at = conn.execute(select(func.max(e.at)).where(e.action == MOVED_EVENT, e.detail == str(file))).scalar()
+    if moved_at is not None:
+        raise UnusableInput(MOVED_ALREADY(None, file=file, moved=file and moved_file(file), url=target.url, at=moved_at))
     found = {table.name: count for table in tables() if table is not schema.schema_version
              if (count := conn.execute(select(func.count()).select_from(table)).scalar_one())}
     if found:

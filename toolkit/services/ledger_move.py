@@ -16,7 +16,7 @@ from pathlib import Path
 
 from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.ledger import open_ledger
-from toolkit.ledger.db import default_file, moved_file, sqlite_url
+from toolkit.ledger.db import LEDGER_MOVED, default_file, moved_file, sqlite_url
 from toolkit.ledger.lock import Patience
 from toolkit.ledger.move import Moved, move, server
 
@@ -64,6 +64,8 @@ def move_ledger(workbook: Path, to: str, source: Path | None = None, *, wait: fl
     """Move the SQLite ledger beside `workbook` (or `source`) into the PostgreSQL ledger `to`."""
     file = (source or default_file(workbook)).expanduser().resolve()
     kept_as = moved_file(file)
+    if not file.is_file() and kept_as.is_file():
+        raise UnusableInput(LEDGER_MOVED(None, ledger=file, moved=kept_as))
     if not file.is_file():
         raise UnusableInput(NOTHING_TO_MOVE(None, file=file))
     if kept_as.exists():
