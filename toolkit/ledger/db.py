@@ -307,13 +307,19 @@ def open_ledger(url: str | None = None, workbook: Path | None = None, *, patienc
         if ledger.exists:
             _upgrade(ledger)
     except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+        reason = first_reason(exc)
         if ledger.is_sqlite and "locked" in reason:
             raise UnusableInput(LEDGER_HELD_ELSEWHERE(None, path=ledger.file or ledger.url)) from None
         if not ledger.is_sqlite and any(said in reason for said in PASSWORD_REFUSED):
             raise UnusableInput(LEDGER_NEEDS_PASSWORD(None, url=ledger.url, reason=reason)) from None
         raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)) from None
     return ledger
+
+
+def first_reason(exc: DBAPIError) -> str:
+    """The driver's first line of a database error, its statement left out: what a refusal
+    shows of why a server could not be reached or a row was refused."""
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
 
 
 @contextmanager

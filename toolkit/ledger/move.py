@@ -31,6 +31,7 @@ from toolkit.ledger.db import (
     _locked,
     as_url,
     document_number,
+    first_reason,
     log_event,
     moved_file,
     user,
@@ -154,7 +155,7 @@ def _copy(old: Connection, new: Connection, table: Table, file: Path | None) -> 
         said = getattr(exc.orig, "diag", None)
         reason = "; ".join(filter(None, (getattr(said, "message_primary", None), getattr(said, "message_detail", None))))
         raise UnusableInput(ROW_REFUSED(None, file=file, table=table.name,
-                                        reason=(reason or str(exc.orig).splitlines()[0]).rstrip("."))) from None
+                                        reason=(reason or first_reason(exc)).rstrip("."))) from None
 
 
 def _refuse_unless_empty(target: Ledger, conn: Connection, file: Path | None) -> None:
@@ -243,6 +244,5 @@ def server(url: str, patience: Patience, action: str) -> Ledger:
             pass
     except OperationalError as exc:
         ledger.engine.dispose()
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
-        raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)) from None
+        raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=first_reason(exc))) from None
     return ledger
