@@ -331,6 +331,7 @@ def test_a_file_that_cannot_be_renamed_after_the_move_is_named_with_what_to_do(c
     code, said = cli(capsys, "ledger", "move", team, "--to", url)
     assert code == 1, said
     assert f"non ho potuto rinominare {team.with_name(OWN)} in {team.with_name(MOVED)} (Permission denied)" in said
+    assert "Il file di prima ora è" not in said, "not said renamed when it was not"
     assert stored(url)["orders"] == 188 and team.with_name(OWN).is_file()
 
 

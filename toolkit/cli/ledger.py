@@ -37,20 +37,23 @@ def move_cmd(workbook: Path = typer.Argument(..., help="Cartella anagrafiche / m
     done = move_ledger(workbook, to, source, wait=wait, notify=output.notice)
     moved = done.moved
     rows = sum(moved.rows.values())
+    renamed = not done.problems  # else the file kept its name, and the problem says to rename it
     if output.lang() == "it":
         typer.echo(f"Spostati nel registro del team {done.target}: {moved.orders} ordini, {moved.ddts} DDT, "
                    f"{moved.invoices} fatture e note di credito ({rows} righe in {len(moved.rows)} tabelle, "
                    "controllate: righe e importi uguali).")
         typer.echo(f"Ultimi numeri: {', '.join(moved.last_numbers) or 'nessuno'}.")
-        typer.echo(f"Il file di prima ora è {done.kept_as}: conservalo. Da ora indica il registro del team con "
-                   "--ledger o TOOLKIT_LEDGER_URL.")
+        if renamed:
+            typer.echo(f"Il file di prima ora è {done.kept_as}: conservalo. Da ora indica il registro del team con "
+                       "--ledger o TOOLKIT_LEDGER_URL.")
     else:
         typer.echo(f"Moved into the team ledger {done.target}: {moved.orders} orders, {moved.ddts} DDTs, "
                    f"{moved.invoices} invoices and credit notes ({rows} rows in {len(moved.rows)} tables, checked: "
                    "rows and amounts equal).")
         typer.echo(f"Last numbers: {', '.join(moved.last_numbers) or 'none'}.")
-        typer.echo(f"The file it was is now {done.kept_as}: keep it. From now on name the team ledger with "
-                   "--ledger or TOOLKIT_LEDGER_URL.")
+        if renamed:
+            typer.echo(f"The file it was is now {done.kept_as}: keep it. From now on name the team ledger with "
+                       "--ledger or TOOLKIT_LEDGER_URL.")
     output.print_problems(done.problems)
     output.exit_for(done.problems)
 
