@@ -391,3 +391,17 @@ def test_running_it_again_says_the_history_moved_already(capsys, desks):
     assert f"Lo storico di {team.with_name(OWN)} è già nel registro del team" in said, said
     assert f"rinominalo tu {team.with_name(MOVED)}" in said and "contiene già" not in said
     assert stored(url) == before and team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()
+
+
+def test_a_database_of_another_program_is_named_with_its_tables(capsys, desks):
+    from sqlalchemy import create_engine, text
+
+    _, team, url = desks
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE clienti (codice text)"))
+    engine.dispose()
+    code, said = cli(capsys, "ledger", "move", team, "--to", url)
+    assert code == 2, said
+    assert "contiene già le tabelle di un altro programma (clienti)" in said and "--to un database nuovo" in said, said
+    assert "Il file" not in said and team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()

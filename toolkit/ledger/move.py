@@ -35,6 +35,7 @@ from toolkit.ledger.db import (
     log_event,
     moved_file,
     user,
+    version,
     writing,
 )
 from toolkit.ledger.lock import Holder, Patience
@@ -48,6 +49,12 @@ TARGET_NOT_EMPTY = define(
     en="The ledger {url} holds documents already ({found}): a SQLite ledger is moved only into an empty one, "
        "as the two histories would mix and numbers repeat. Nothing was written. Name a new, empty database "
        "with --to.")
+TARGET_OF_ANOTHER_PROGRAM = define(
+    "ledger-move-target-of-another-program", "error",
+    it="Il database {url} contiene già le tabelle di un altro programma ({found}), non di un registro del toolkit: "
+       "non ho scritto nulla. Indica con --to un database nuovo e vuoto.",
+    en="The database {url} holds another program's tables already ({found}), not a toolkit ledger's: nothing "
+       "was written. Name a new, empty database with --to.")
 TARGET_NOT_POSTGRESQL = define(
     "ledger-move-target-not-postgresql", "error",
     it="--to {url} non è un registro PostgreSQL: il registro SQLite si sposta nel registro del team, "
@@ -129,6 +136,7 @@ def move(source: Ledger, target: Ledger, then: Callable[[], None] = lambda: None
     file renamed away there leaves a colleague who waited for the lock nothing to write into)."""
     with writing(source) as old:
         with _locked(target) as new:
+            _refuse_another_programs(target, new)
             _create_or_upgrade(target, new)
             _refuse_unless_empty(target, new, source.file)
             for table in tables():
@@ -156,6 +164,15 @@ def _copy(old: Connection, new: Connection, table: Table, file: Path | None) -> 
         reason = "; ".join(filter(None, (getattr(said, "message_primary", None), getattr(said, "message_detail", None))))
         raise UnusableInput(ROW_REFUSED(None, file=file, table=table.name,
                                         reason=(reason or first_reason(exc)).rstrip("."))) from None
+
+
+def _refuse_another_programs(target: Ledger, conn: Connection) -> None:
+    """A database holding tables but no ledger's schema is another program's: named with the
+    tables it holds and the way out, `--to` (the refusal every command gives speaks of a file
+    and of `--ledger`)."""
+    if version(conn) is None and (found := sorted(tables_in(conn))):
+        shown = ", ".join(found[:SHOWN]) + (", …" if len(found) > SHOWN else "")
+        raise UnusableInput(TARGET_OF_ANOTHER_PROGRAM(None, url=target.url, found=shown))
 
 
 def _refuse_unless_empty(target: Ledger, conn: Connection, file: Path | None) -> None:
