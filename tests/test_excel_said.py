@@ -118,3 +118,14 @@ def test_too_many_rows_tells_each_button_what_it_reads():
     assert "“Calendario” has a row per template over the 31 days from “Data ordini”" in en
     assert "dalla riga di comando, toolkit panel con --from e --to" in it
     assert "from the command line, toolkit panel with --from and --to" in en
+
+
+def test_a_button_meeting_a_moved_ledger_says_both_ways_to_the_team_ledger():
+    """After `toolkit ledger move` a desk reaches the team ledger by TOOLKIT_LEDGER_URL or by
+    the Registro cell (docs/excel.md): the box names both, and no `--ledger`."""
+    from toolkit.ledger.db import LEDGER_MOVED
+
+    moved = LEDGER_MOVED(None, ledger="a.xlsm.ledger.sqlite", moved="a.xlsm.ledger-moved.sqlite")
+    it, en = said.render(moved, "it"), said.render(moved, "en")
+    assert "TOOLKIT_LEDGER_URL" in it and "nella cella Registro del foglio Impostazioni" in it and "--ledger" not in it
+    assert "in the Registro cell of the Impostazioni sheet" in en
