@@ -405,3 +405,24 @@ def test_a_database_of_another_program_is_named_with_its_tables(capsys, desks):
     assert code == 2, said
     assert "contiene già le tabelle di un altro programma (clienti)" in said and "--to un database nuovo" in said, said
     assert "Il file" not in said and team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()
+
+
+def test_another_desks_file_at_the_same_path_is_not_taken_for_the_one_moved(capsys, desks):
+    """Two desks' workbooks at the same path on their own PCs (C:\\Ordini\\…): the second one's
+    history is not in the team ledger, whatever the path the move logged."""
+    from datetime import datetime
+
+    alone, team, url = desks
+    assert cli(capsys, "ledger", "move", team, "--to", url)[0] == 0
+    with sqlite3.connect(alone.with_name(OWN)) as conn:
+        conn.execute("INSERT INTO events (at, by, action, document) VALUES (?, 'bruno', 'order-created', 'order')",
+                     (datetime(2026, 5, 4, 9, 0).isoformat(" "),))
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE events SET detail = :file WHERE action = 'ledger-moved'"),
+                     {"file": str(alone.with_name(OWN))})
+    engine.dispose()
+    code, said = cli(capsys, "ledger", "move", alone, "--to", url)
+    assert code == 2 and "contiene già dei documenti" in said and "è già nel registro del team" not in said, said

@@ -138,7 +138,7 @@ def move(source: Ledger, target: Ledger, then: Callable[[], None] = lambda: None
         with _locked(target) as new:
             _refuse_another_programs(target, new)
             _create_or_upgrade(target, new)
-            _refuse_unless_empty(target, new, source.file)
+            _refuse_unless_empty(target, new, old, source.file)
             for table in tables():
                 if table is not schema.schema_version:  # made with the target's schema, at the same version
                     _copy(old, new, table, source.file)
@@ -175,14 +175,18 @@ def _refuse_another_programs(target: Ledger, conn: Connection) -> None:
         raise UnusableInput(TARGET_OF_ANOTHER_PROGRAM(None, url=target.url, found=shown))
 
 
-def _refuse_unless_empty(target: Ledger, conn: Connection, file: Path | None) -> None:
+def _refuse_unless_empty(target: Ledger, conn: Connection, old: Connection, file: Path | None) -> None:
     """A ledger with any row beyond its schema version is someone's: refused, naming what it
     holds, its documents first (a few tables, not the thirty). One this very file was moved
     into already (a move stopped between the commit and the rename, or whose rename failed) is
-    told so: a new, empty database would make a second team ledger of the same history."""
+    told so: a new, empty database would make a second team ledger of the same history. This
+    very file: its path logged by the move, and its last event in the team ledger as it is in
+    the file (another desk's file at the same path, or this one written since, is not)."""
     e = schema.events.c
     moved_at = conn.execute(select(func.max(e.at)).where(e.action == MOVED_EVENT, e.detail == str(file))).scalar()
-    if moved_at is not None:
+    last = old.execute(select(e.id, e.at, e.action).order_by(e.id.desc()).limit(1)).first()
+    if moved_at is not None and last is not None and conn.execute(
+            select(e.id).where(e.id == last.id, e.at == last.at, e.action == last.action)).first():
         raise UnusableInput(MOVED_ALREADY(None, file=file, moved=file and moved_file(file), url=target.url, at=moved_at))
     found = {table.name: count for table in tables() if table is not schema.schema_version
              if (count := conn.execute(select(func.count()).select_from(table)).scalar_one())}
