@@ -209,6 +209,10 @@ class Ledger:
     ledger was named (`--ledger`), which is how a desk starts a new one on purpose."""
     by_button: bool = field(default=False, compare=False)
     """Whose words a refusal takes: an Excel button's user has no `--ledger` to type."""
+    numbers_before: tuple[tuple[str, int, int], ...] = field(default=(), compare=False)
+    """(series, year, last number) the desk issued before the toolkit (*Impostazioni › Numeri prima
+    del toolkit*): each write makes it the series' counter while the ledger has none for that
+    series and year, so its first document goes on after it (`_carry_on`)."""
 
     @property
     def exists(self) -> bool:
@@ -291,7 +295,8 @@ def shown_url(url: str) -> str:
 
 
 def open_ledger(url: str | None = None, workbook: Path | None = None, *, patience: Patience = Patience(),
-                action: str = "toolkit", by_button: bool = False) -> Ledger:
+                action: str = "toolkit", by_button: bool = False,
+                numbers_before: tuple[tuple[str, int, int], ...] = ()) -> Ledger:
     """The ledger at `url`, default beside `workbook`, upgraded if it is older than this toolkit.
 
     Nothing is created here: a SQLite ledger that does not exist yet is made by the first write."""
@@ -300,7 +305,7 @@ def open_ledger(url: str | None = None, workbook: Path | None = None, *, patienc
         if workbook is None:
             raise ValueError("a ledger URL or a workbook is needed")
         url, beside = default_url(workbook), Path(workbook).resolve()
-    ledger = Ledger(_engine(as_url(url), Holder(user(), action)), patience, action, beside, by_button)
+    ledger = Ledger(_engine(as_url(url), Holder(user(), action)), patience, action, beside, by_button, numbers_before)
     if ledger.file is not None and not ledger.file.parent.is_dir():
         raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=f"{ledger.file.parent} does not exist"))
     try:
@@ -378,8 +383,20 @@ def writing(ledger: Ledger) -> Iterator[Connection]:
     with _locked(ledger) as conn:
         if ledger.is_sqlite:
             _create_or_upgrade(ledger, conn)
+        _carry_on(conn, ledger.numbers_before)
         yield conn
     runtime.committed()
+
+
+def _carry_on(conn: Connection, numbers_before: Sequence[tuple[str, int, int]]) -> None:
+    """Start each series and year the desk numbered before the toolkit at its last number, while
+    the ledger has drawn none there: a desk that switches in September must not issue its
+    invoice 1 of the year a second time (SDI and the law want one number per invoice). Once
+    the series has a counter the toolkit's own numbers go on from it, whatever the setting says."""
+    c = schema.counters.c
+    for series, year, last in numbers_before:
+        if conn.execute(select(c.last).where(c.series == series, c.year == year)).first() is None:
+            conn.execute(insert(schema.counters).values(series=series, year=year, last=last))
 
 
 class _Probed(Exception):

@@ -24,6 +24,7 @@ from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.db import document_number, event_row, insert_rows, log_events, now, user
 from toolkit.ledger.invoices_bulk import load_invoices_in_bulk
+from toolkit.model.cells import FILES_SERIES
 
 i, f = schema.invoices.c, schema.einvoice_files.c
 
@@ -160,4 +161,10 @@ def zipped(conn: Connection, invoice_ids: Iterable[int]) -> dict[int, str]:
 
 
 def _next_number(conn: Connection) -> int:
-    return int(conn.execute(select(func.coalesce(func.max(f.number), 0))).scalar_one()) + 1
+    """One past every file and zip number drawn, and past the last progressive the desk's former
+    program used (*Numeri prima del toolkit* `SDI 412`, kept as the counter of `FILES_SERIES`,
+    year 0): SDI refuses a name it has seen, whoever wrote it."""
+    drawn = int(conn.execute(select(func.coalesce(func.max(f.number), 0))).scalar_one())
+    c = schema.counters.c
+    before = conn.execute(select(c.last).where(c.series == FILES_SERIES, c.year == 0)).scalar()
+    return max(drawn, before or 0) + 1

@@ -100,6 +100,14 @@ BAD_DAY_MONTH = define(
     "bad-day-month", "error",
     it="«{value}» non è un giorno/mese: scrivi ad es. 07/12 per il 7 dicembre.",
     en="“{value}” is not a day/month: write e.g. 07/12 for 7 December.")
+BAD_NUMBERS_BEFORE = define(
+    "bad-numbers-before", "error",
+    it="«{value}» non dice da dove continuare la numerazione: scrivi per ogni serie la serie, l'ultimo numero "
+       "emesso prima del toolkit e il suo anno, separati da virgole (es. FT 345/2026, NC 12/2026, DDT 1200/2026), "
+       "e SDI con l'ultimo progressivo dei file delle fatture elettroniche (es. SDI 412).",
+    en="“{value}” does not say where numbering goes on: write for each series the series, the last number issued "
+       "before the toolkit and its year, separated by commas (e.g. FT 345/2026, NC 12/2026, DDT 1200/2026), and "
+       "SDI with the last progressive of the e-invoice files (e.g. SDI 412).")
 TOO_MANY_DECIMALS = define(
     "too-many-decimals", "error",
     it="«{value}» ha più di tre decimali: scrivi una quantità con al massimo tre decimali (es. 1,125).",
@@ -178,6 +186,7 @@ class Kind(StrEnum):
     TAX_CODE = "tax code"
     EMAIL = "e-mail"
     DAY_MONTH = "day/month"
+    NUMBERS_BEFORE = "series numbers"
 
 
 @dataclass(frozen=True, eq=False)
@@ -513,6 +522,38 @@ def _day_month(value: Any) -> tuple[int, int]:
     refuse(BAD_DAY_MONTH, value=value)
 
 
+FILES_SERIES = "SDI"
+"""How *Numeri prima del toolkit* names the e-invoice files' progressive, which has no year."""
+_NUMBER_BEFORE = re.compile(r"(?P<series>\S+?)(?:\s+|-)(?:(?P<number>\d{1,7})\s*/\s*(?P<year>20\d\d)|"
+                            r"(?P<year2>20\d\d)-(?P<number2>\d{1,7}))")
+_FILES_BEFORE = re.compile(r"SDI\s*(?P<number>\d{1,7})", re.IGNORECASE)
+
+
+def _numbers_before(value: Any) -> tuple[tuple[str, int, int], ...]:
+    """(series, year, last number) per series a desk numbered before the toolkit, from `FT 345/2026`
+    or the toolkit's own spelling `FT-2026-00345`; `SDI 412` is the e-invoice files' progressive
+    (year 0: it never starts again).
+
+    >>> _numbers_before("FT 345/2026, nc 12 / 2026; DDT-2026-01200, SDI 412")
+    (('FT', 2026, 345), ('NC', 2026, 12), ('DDT', 2026, 1200), ('SDI', 0, 412))
+    """
+    if value.__class__ is tuple:
+        return value
+    found = []
+    for entry in (e.strip() for e in re.split(r"[,;\n]", to_text(value))):
+        if not entry:
+            continue
+        if m := _FILES_BEFORE.fullmatch(entry):
+            found.append((FILES_SERIES, 0, int(m["number"])))
+        elif (m := _NUMBER_BEFORE.fullmatch(entry)) and int(m["number"] or m["number2"]) > 0:
+            found.append((m["series"].upper(), int(m["year"] or m["year2"]), int(m["number"] or m["number2"])))
+        else:
+            refuse(BAD_NUMBERS_BEFORE, value=value)
+    if not found:
+        refuse(BAD_NUMBERS_BEFORE, value=value)
+    return tuple(found)
+
+
 def _areas(value: Any) -> tuple[str, ...]:
     if value.__class__ is tuple:
         return value
@@ -620,6 +661,8 @@ TaxRegime = Annotated[str, Cell(Kind.CODE, _tax_regime, str, listed=tuple(tax_re
 """The seller's RegimeFiscale, one of the codes the FatturaPA schema enumerates (`RF19`)."""
 DayMonth = Annotated[tuple[int, int], Cell(Kind.DAY_MONTH, _day_month, tuple)]
 """(day, month), from `07/12` or a date cell."""
+NumbersBefore = Annotated[tuple[tuple[str, int, int], ...], Cell(Kind.NUMBERS_BEFORE, _numbers_before, tuple)]
+"""(series, year, last number) a desk issued before the toolkit, from `FT 345/2026, SDI 412`."""
 Areas = Annotated[tuple[str, ...], Cell(Kind.TEXT, _areas, tuple)]
 """Areas or routes, from text separated by commas."""
 LedgerSetting = Annotated[str, Cell(Kind.TEXT, _ledger_setting, str)]

@@ -55,6 +55,7 @@ from toolkit.basics.vocab import (
     ScheduleKind,
 )
 from toolkit.model.cells import (
+    FILES_SERIES,
     Areas,
     Choice,
     Code,
@@ -66,6 +67,7 @@ from toolkit.model.cells import (
     LedgerSetting,
     Markup,
     Money,
+    NumbersBefore,
     Percent,
     Postcode,
     Quantity,
@@ -273,6 +275,28 @@ class Settings(Record):
         "`--ledger` or `TOOLKIT_LEDGER_URL` that names another",
         "condiviso", default=None)
     """`SHARED_LEDGER`, or the team ledger's address; None: the SQLite file beside the workbook."""
+    numbers_before: NumbersBefore | None = column(
+        "Numeri prima del toolkit", "Numbers before the toolkit",
+        "For a desk that starts in the middle of a year: per series, the last number it issued that year with "
+        "another program, so the toolkit's numbers go on after it (`FT 345/2026` makes the next invoice "
+        "FT-2026-00346); `SDI 412` is the last e-invoice file progressive. Read only while the toolkit has "
+        "issued nothing in that series and year; empty: every series starts from 1",
+        "FT 345/2026, NC 12/2026, DDT 1200/2026, SDI 412", default=None)
+
+
+def numbers_before(settings: Settings) -> tuple[tuple[str, int, int], ...]:
+    """*Numeri prima del toolkit* as the ledger numbers: (series, year, last number), each series
+    spelt as *Impostazioni* spell it (`ft 345/2026` is the FT series), the e-invoice files'
+    progressive as `FILES_SERIES` with year 0; a series *Impostazioni* do not name is left out
+    (the data check refuses it at its cell)."""
+    spelt = {getattr(settings, f).upper(): getattr(settings, f) for f in SERIES_SETTINGS}
+    spelt[FILES_SERIES] = FILES_SERIES
+    return tuple((spelt[series], year, last) for series, year, last in settings.numbers_before or ()
+                 if series in spelt)
+
+
+SERIES_SETTINGS = ("order_series", "ddt_series", "invoice_series", "credit_note_series")
+"""The settings naming a series of numbers, as *Numeri prima del toolkit* may continue them."""
 
 
 @record

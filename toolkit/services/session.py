@@ -29,7 +29,7 @@ from toolkit.ledger import Ledger, open_ledger, parties
 from toolkit.ledger.db import reading
 from toolkit.ledger.lock import Patience
 from toolkit.model.parties import Seller
-from toolkit.model.records import MasterData, Settings
+from toolkit.model.records import MasterData, Settings, numbers_before
 from toolkit.services import check, team_ledger
 
 HISTORY_BESIDE = define(
@@ -130,7 +130,8 @@ class Session:
         may name it, or refuse the one named (`team_ledger.chosen`)."""
         url = team_ledger.chosen(self.ledger_url, self.master)
         ledger = open_ledger(url, self.workbook, patience=Patience(self.wait, self.notify),
-                             action=self.action, by_button=self.by_button)
+                             action=self.action, by_button=self.by_button,
+                             numbers_before=numbers_before(self.master.settings))
         if ledger.exists:
             with reading(ledger) as conn:
                 stored = parties.owner(conn)

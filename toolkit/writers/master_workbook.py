@@ -357,6 +357,8 @@ def _cell_writer(column: Column, lang: str, formats: _Formats) -> CellWriter:
         return _text_writer(lambda v: _weekdays(v, lang), formats.text)
     if kind is Kind.DAY_MONTH:
         return _text_writer(_day_month, formats.text)
+    if kind is Kind.NUMBERS_BEFORE:
+        return _text_writer(_numbers_before, formats.text)
     return _text_writer(str, formats.text)
 
 
@@ -399,6 +401,14 @@ def _choice_label(column: Column, value: object, lang: str) -> str:
 def _weekdays(value: object, lang: str) -> str:
     if isinstance(value, (tuple, list)):
         return vocab.format_weekdays(tuple(value), lang)
+    return str(value)
+
+
+def _numbers_before(value: object) -> str:
+    """*Numeri prima del toolkit* as the desk writes them: `FT 345/2026, SDI 412`."""
+    if isinstance(value, tuple):
+        return ", ".join(f"{series} {number}" if not year else f"{series} {number}/{year}"
+                         for series, year, number in value)
     return str(value)
 
 

@@ -51,7 +51,9 @@ from toolkit.intake.validation.pricing_rules import derived_versions, price_rule
 from toolkit.intake.validation.rebates import discounts_and_commissions
 from toolkit.intake.validation.records import column
 from toolkit.intake.validation.unknown_codes import case_twins, unknown_code
+from toolkit.model.cells import FILES_SERIES
 from toolkit.model.records import (
+    SERIES_SETTINGS,
     Customer,
     MasterData,
     Price,
@@ -201,6 +203,12 @@ SERIES_TOO_LONG = define(
        "FatturaPA takes at most 20, without accents (the invoice's, the DDT's, the cited order's number): the "
        "e-invoices could not be written. In Settings write a series of at most {most} characters without accents "
        "(e.g. FT).")
+NUMBERS_BEFORE_UNKNOWN_SERIES = define(
+    "numbers-before-unknown-series", "error",
+    it="«{series}» in «Numeri prima del toolkit» non è una serie di Impostazioni ({known}), né SDI: scrivi la serie "
+       "come in «Serie fatture», «Serie note di credito», «Serie DDT» o «Serie ordini».",
+    en="“{series}” in “Numbers before the toolkit” is not a series of the Settings ({known}), nor SDI: write the "
+       "series as in “Invoice series”, “Credit note series”, “DDT series” or “Order series”.")
 SERIES_FIELDS = ("invoice_series", "credit_note_series", "ddt_series", "order_series")
 """The series whose numbers an e-invoice carries: Numero, NumeroDDT, and IdDocumento of an order
 cited (services, public bodies: `_orders_cited`, so the order series comes last), each String20
@@ -980,6 +988,11 @@ def settings(master: MasterData, layout: Layout) -> Iterator[Problem]:
         yield SELLER_VAT_NOT_ITALIAN(layout.locate("settings", field="vat_number"), value=s.vat_number)
     if s.ddt_series.upper() == SERVICES_SERIES:
         yield DDT_SERIES_IS_SERVICES(layout.locate("settings", field="ddt_series"), value=s.ddt_series)
+    known = [getattr(s, f) for f in SERIES_SETTINGS]
+    for series in dict.fromkeys(e[0] for e in s.numbers_before or ()):
+        if series != FILES_SERIES and series not in {k.upper() for k in known}:
+            yield NUMBERS_BEFORE_UNKNOWN_SERIES(layout.locate("settings", field="numbers_before"), series=series,
+                                                known=", ".join(dict.fromkeys(known)))
     for field in SERIES_FIELDS if _orders_cited(master) else SERIES_FIELDS[:-1]:
         series = getattr(s, field)
         example = f"{series}-2026-00001"
