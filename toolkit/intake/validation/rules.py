@@ -28,6 +28,7 @@ from toolkit.basics.vocab import (
     PriceType,
     ScheduleKind,
 )
+from toolkit.basics.wording import first_numbers
 from toolkit.core import payment_terms
 from toolkit.core.drafts import net_unit_price
 from toolkit.core.einvoice.build import UNIT, clip
@@ -294,6 +295,15 @@ OVERLAPPING_VERSIONS = define(
     it="La versione {version} del listino {price_list} si sovrappone alla versione {other} (dal {start}): "
        "fai finire una prima che inizi l'altra.",
     en="Version {version} of price list {price_list} overlaps version {other} (from {start}): end one before the other starts.")
+PRICE_LIST_ENDS = define(
+    "price-list-ends-before-templates", "warning",
+    title=("Listino che finisce prima dei modelli", "Price list ending before its templates"),
+    it="Il listino {price_list} finisce il {end} (versione {version}), ma i modelli attivi {templates} lo usano anche "
+       "dopo: dal {next} i loro ordini non si potranno creare. Aggiungi in Versioni listino la versione che segue "
+       "(dal {next}, con i suoi prezzi), oppure chiudi quei modelli con «Valido al».",
+    en="Price list {price_list} ends on {end} (version {version}), but the active templates {templates} use it "
+       "after that: from {next} their orders cannot be created. Add the next version on Price list versions (from "
+       "{next}, with its prices), or end those templates with “Valid to”.")
 VERSIONS_GAP = define(
     "price-versions-gap", "warning",
     title=("Giorni senza versione del listino", "Days without a price-list version"),
@@ -728,6 +738,7 @@ def price_versions(master: MasterData, layout: Layout) -> Iterator[Problem]:
         by_list[v.price_list].append(v)
     for versions in by_list.values():
         versions.sort(key=lambda v: v.valid_from)
+        yield from _list_ends_before_templates(master, layout, versions[-1])
         for before, after in zip(versions, versions[1:]):
             if before.valid_to is None or before.valid_to >= after.valid_from:
                 yield OVERLAPPING_VERSIONS(_at(layout, after, "valid_from"), version=after.version,
@@ -736,6 +747,22 @@ def price_versions(master: MasterData, layout: Layout) -> Iterator[Problem]:
                 yield VERSIONS_GAP(_at(layout, after, "valid_from"), price_list=after.price_list, version=after.version,
                                    other=before.version, end=before.valid_to, start=after.valid_from,
                                    first=before.valid_to + timedelta(days=1), last=after.valid_from - timedelta(days=1))
+
+
+def _list_ends_before_templates(master: MasterData, layout: Layout, last: PriceVersion) -> Iterator[Problem]:
+    """A list whose last version ends (31/12, as lists often do) while active templates priced
+    by it go on: told at the check, not on the first day of the new year, when `orders create`
+    refuses the whole day for them."""
+    if last.valid_to is None:
+        return
+    lists = {c.code: c.price_list for c in master.customers}
+    outliving = [t.code for t in master.templates
+                 if t.active and t.customer in lists and template_price_list(t, lists[t.customer]) == last.price_list
+                 and (t.valid_to is None or t.valid_to > last.valid_to)]
+    if outliving:
+        yield PRICE_LIST_ENDS(_at(layout, last, "valid_to"), price_list=last.price_list, version=last.version,
+                              end=last.valid_to, next=last.valid_to + timedelta(days=1),
+                              templates=first_numbers(outliving))
 
 
 def price_lists(master: MasterData, layout: Layout) -> Iterator[Problem]:
