@@ -35,3 +35,32 @@ def test_a_price_list_ending_on_31_december_under_a_template_that_goes_on_is_tol
     (None, None, False), (date(2026, 12, 31), date(2026, 12, 31), False), (date(2026, 12, 31), None, True)])
 def test_a_list_that_goes_on_or_outlives_its_templates_is_not_told(end, template_end, next_version):
     assert list_ending(end, template_end=template_end, next_version=next_version) == []
+
+
+def test_december_deliveries_waiting_for_their_order_to_be_complete_are_told_with_the_15_january_deadline():
+    """A customer invoiced once its order is complete, December's back order still open: the
+    December run, done on 8 January, tells that the DDT of 22 December must be invoiced by
+    15 January whatever the order does, at the customer's terms cell, and how."""
+    from test_invoicing import line, master_with
+
+    from toolkit.basics.vocab import InvoiceTerms
+    from toolkit.core.invoicing import Period, Request, plan
+
+    december = Period(date(2026, 12, 1), date(2026, 12, 31))
+    lines = [line(date(2026, 12, 28), order=7), line(date(2026, 12, 22), order=7), line(date(2026, 12, 23), order=9),
+             line(date(2026, 12, 23), order=8)]
+    result = plan(master_with(invoice_terms=InvoiceTerms.AFTER_ORDER_DELIVERED), lines,
+                  Request(december, date(2027, 1, 8)), frozenset({8}))
+    assert [(x.customer, len(x.lines)) for x in result.invoices] == [("C001", 1)]
+    [told] = [p for p in result.problems if p.code == "order-not-delivered-deferred-deadline"]
+    assert (told.sheet, told.cell[-1:], told.is_error) == ("Clienti", "2", False)  # C001's row: minimal has no terms column
+    ddt = lines[1].delivery.number
+    assert told.message("it") == (
+        "Il cliente C001 si fattura dopo l'evasione completa dell'ordine, e 3 righe già spedite aspettano ordini non "
+        "ancora evasi del tutto (OC-2026-00007, OC-2026-00009); ma la fattura differita va emessa entro il 15 del "
+        f"mese dopo il DDT: per il {ddt} del 22/12/2026 entro il 15/01/2027. Se quegli ordini non saranno evasi in "
+        "tempo, fattura le righe già spedite con toolkit invoice --orders e i loro numeri.")
+    assert f"for {ddt} of 22/12/2026 by 15/01/2027" in told.message("en")
+    complete = plan(master_with(invoice_terms=InvoiceTerms.AFTER_ORDER_DELIVERED), lines,
+                    Request(december, date(2027, 1, 8)), frozenset({7, 8, 9}))
+    assert [p for p in complete.problems if p.code == "order-not-delivered-deferred-deadline"] == []

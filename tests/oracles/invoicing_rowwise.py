@@ -18,6 +18,7 @@ from sqlalchemy import Connection, exists, func, select
 
 from toolkit.basics.problems import Problem, errors
 from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
+from toolkit.basics.wording import first_numbers
 from toolkit.core import payment_terms, stamp_duty
 from toolkit.core.credit_notes import (
     OverReturn,
@@ -31,6 +32,7 @@ from toolkit.core.credit_notes import (
 )
 from toolkit.core.invoicing import (
     HELD,
+    WAITING_PAST_DEADLINE,
     Billable,
     DeliveryRef,
     Instalment,
@@ -44,6 +46,7 @@ from toolkit.core.invoicing import (
     Request,
     _place,
     _request_problems,
+    deadline_for,
     deferred_invoice_day,
     group_key,
     is_fully_delivered,
@@ -200,6 +203,7 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
         return Plan((), tuple(problems))
     buckets: dict[tuple, list[Billable]] = defaultdict(list)
     waiting: dict[tuple[str, str], int] = defaultdict(int)
+    undelivered: dict[str, list[Billable]] = defaultdict(list)
     for line in billables:
         if request.customer and line.customer != request.customer:
             continue
@@ -211,6 +215,8 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
         placed = _place(customer, line, request, delivered)
         if isinstance(placed, str):
             waiting[(customer.code, placed)] += 1
+            if placed == "order-not-delivered":
+                undelivered[customer.code].append(line)
         elif placed is not None:
             period, split = placed
             kind = InvoiceKind.CREDIT_NOTE if line.quantity < 0 else InvoiceKind.INVOICE
@@ -223,6 +229,12 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
         day = request.limit if split is not None else deferred_day
         invoices.append(build_invoice(customers[code], kind, key, period, day, lines, charge_stamp_duty=charge))
     invoices.sort(key=numbering_order)
+    for code, lines in sorted(undelivered.items()):
+        ddts = sorted({(line.delivery.day, line.delivery.number) for line in lines if line.delivery is not None})
+        problems.append(WAITING_PAST_DEADLINE(
+            master.locate(customers[code].source, "invoice_terms"), customer=code, lines=len(lines),
+            orders=first_numbers(sorted({line.order_number for line in lines})), ddt=ddts[0][1], day=ddts[0][0],
+            deadline=deadline_for(ddts[0][0])))
     for (code, reason), n in sorted(waiting.items()):
         if reason == "held":
             problems.append(HELD(master.locate(customers[code].source, "invoice_terms"), customer=code, lines=n))

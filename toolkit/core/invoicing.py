@@ -120,6 +120,18 @@ HELD = define(
        "quando dà il via libera usa --release {customer}.",
     en="Customer {customer} has {lines} delivered lines not invoiced but is “Do not invoice”: "
        "when they give the go-ahead use --release {customer}.")
+WAITING_PAST_DEADLINE = define(
+    "order-not-delivered-deferred-deadline", "warning",
+    title=("Consegne in attesa dell'ordine evaso, con la scadenza della fattura differita",
+           "Deliveries waiting for their order to be complete, with the deferred invoice's deadline"),
+    it="Il cliente {customer} si fattura dopo l'evasione completa dell'ordine, e {lines} righe già spedite aspettano "
+       "ordini non ancora evasi del tutto ({orders}); ma la fattura differita va emessa entro il 15 del mese dopo il "
+       "DDT: per il {ddt} del {day} entro il {deadline}. Se quegli ordini non saranno evasi in tempo, fattura le "
+       "righe già spedite con toolkit invoice --orders e i loro numeri.",
+    en="Customer {customer} is invoiced once the order is complete, and {lines} shipped lines wait for orders not "
+       "yet complete ({orders}); but the deferred invoice is due by the 15th of the month after the DDT: for "
+       "{ddt} of {day} by {deadline}. If those orders are not complete in time, invoice the shipped lines with "
+       "toolkit invoice --orders and their numbers.")
 LATE = define(
     "late-deferred-invoice", "warning",
     title=("Fattura differita emessa oltre il 15 del mese dopo",
@@ -926,6 +938,7 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
     buckets: dict[tuple[str, str | None, Period, InvoiceKind, int | None, PaymentMethod],
                   list[tuple[Shipment, BillableGoods]]] = defaultdict(list)
     waiting: dict[tuple[str, str], int] = defaultdict(int)
+    undelivered: dict[str, list[Shipment]] = defaultdict(list)
     unknown: dict[str, list[Shipment]] = defaultdict(list)
     cutoff = request.cutoff
     for shipment in shipments:
@@ -943,6 +956,8 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
         placed = _place(customer, shipment, request, delivered_orders)
         if isinstance(placed, str):
             waiting[(customer.code, placed)] += len(goods)
+            if placed == "order-not-delivered":
+                undelivered[customer.code].append(shipment)
         elif placed is not None:
             period, split = placed
             key, method = group_key(customer.invoice_grouping, shipment), payment_method(customer, shipment)
@@ -966,7 +981,21 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
                      for part in invoice_parts(goods_of)]
     pending = [Pending(c, r, n) for (c, r), n in waiting.items()]
     invoices, charged = charging_vat(master.settings.tax_regime, invoices)
+    problems += [_waiting_past_deadline(master, customers[code], undelivered[code]) for code in sorted(undelivered)]
     return _assembled(master, request, customers, problems, invoices, pending, left_out, charged)
+
+
+def _waiting_past_deadline(master: MasterData, customer: Customer, shipments: Sequence[Shipment]) -> Problem:
+    """A customer invoiced *after the order is delivered* whose shipped lines wait for orders not
+    yet complete: the law still wants each DDT's deferred invoice by the 15th of the next month
+    (art. 21 c. 4 DPR 633/72), so December's back orders completed in late January made a
+    December DDT's invoice late without a word until it was. Told at every run while they
+    wait, with the oldest DDT's deadline and the way out (`invoice --orders`)."""
+    oldest = min((s.delivery for s in shipments if s.delivery is not None), key=lambda d: (d.day, d.number))
+    return WAITING_PAST_DEADLINE(master.locate(customer.source, "invoice_terms"), customer=customer.code,
+                                 lines=sum(1 for s in shipments for g in s.lines if g[3]),
+                                 orders=first_numbers(sorted({s.order_number for s in shipments})),
+                                 ddt=oldest.number, day=oldest.day, deadline=deadline_for(oldest.day))
 
 
 def _assembled(master: MasterData, request: Request, customers: Mapping[str, Customer], problems: list[Problem],
@@ -1013,6 +1042,9 @@ def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], c
     again = plan_invoices(master, [s for s in shipments if s.customer in changed], request, delivered_orders,
                           {c: n for c, n in (held_lines or {}).items() if c in changed},
                           {c: n for c, n in (issued_names or {}).items() if c in changed})
+    problems += sorted((p for plan in (first, again) for p in plan.problems if p.code == WAITING_PAST_DEADLINE.code
+                        and (dict(p.params)["customer"] in changed) == (plan is again)),
+                       key=lambda p: dict(p.params)["customer"])
     invoices = [x for x in first.invoices if x.customer not in changed] + list(again.invoices)
     pending = [p for p in first.pending if p.customer not in changed] + list(again.pending)
     left_out = [x for x in first.left_out if x.customer not in changed] + list(again.left_out)
