@@ -64,3 +64,25 @@ def test_december_deliveries_waiting_for_their_order_to_be_complete_are_told_wit
     complete = plan(master_with(invoice_terms=InvoiceTerms.AFTER_ORDER_DELIVERED), lines,
                     Request(december, date(2027, 1, 8)), frozenset({7, 8, 9}))
     assert [p for p in complete.problems if p.code == "order-not-delivered-deferred-deadline"] == []
+
+
+def test_a_bare_number_in_january_names_this_year_s_document_and_last_year_s(sample_master, ledger, tmp_path):
+    """`print … --numbers 1` on the first days of January: OC-2026-00001 and OC-2027-00001 both
+    exist, so the desk is shown both, this year's first; a number only one year has is printed.
+    It was «Nel registro non c'è il documento 1», as if there were none."""
+    import openpyxl
+
+    from toolkit.services.orders import create
+    from toolkit.services.printing import Selection, print_documents
+
+    for day in (date(2026, 12, 31), date(2027, 1, 1)):
+        create(sample_master, ledger, day, with_catch_up=False, future=True)
+    out = tmp_path / "ristampa.xlsx"
+    printed = print_documents(sample_master, ledger, "orders", Selection(numbers=("1",)), out, "it")
+    assert [(p.code, p.message("it")) for p in printed.problems] == [(
+        "print-ambiguous-number", "«1» può essere più di un documento del registro: OC-2027-00001, OC-2026-00001. "
+        "Scrivi il numero per intero (es. OC-2027-00001).")]
+    assert printed.written is None and not out.exists()
+    printed = print_documents(sample_master, ledger, "orders", Selection(numbers=("3",)), out, "it")
+    assert (printed.numbers, printed.problems) == (("OC-2027-00003",), ())
+    assert openpyxl.load_workbook(out).sheetnames == ["OC-2027-00003"]
