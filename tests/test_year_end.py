@@ -86,3 +86,34 @@ def test_a_bare_number_in_january_names_this_year_s_document_and_last_year_s(sam
     printed = print_documents(sample_master, ledger, "orders", Selection(numbers=("3",)), out, "it")
     assert (printed.numbers, printed.problems) == (("OC-2027-00003",), ())
     assert openpyxl.load_workbook(out).sheetnames == ["OC-2027-00003"]
+
+
+def test_december_s_invoices_dated_in_january_are_named_by_december_s_e_invoices(sample_master, ledger, tmp_path,
+                                                                                  rome_today):
+    """*Data fattura differita* Emissione: December's run, made on 8 January, is dated 08/01/2027,
+    so `einvoice --month 2026-12` leaves its invoices out, as a month's files are those dated in
+    it. It said nothing, and the desk sent December without them, past the 15th."""
+    from toolkit.basics.vocab import DeferredInvoiceDate
+    from toolkit.core.invoicing import InvoiceStatus, Period, Request
+    from toolkit.services import einvoice, invoicing
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    december = Period(date(2026, 12, 1), date(2026, 12, 31))
+    rome_today(date(2026, 12, 14))
+    create(sample_master, ledger, date(2026, 12, 14), with_catch_up=False)
+    ship(sample_master, ledger, date(2026, 12, 14), all_open=True)
+    rome_today(date(2027, 1, 8))
+    run = invoicing.run(ledger, sample_master, Request(december, date(2027, 1, 8),
+                                                       deferred_date=DeferredInvoiceDate.ISSUE),
+                        status=InvoiceStatus.FINAL)
+    deferred = sorted(x.number for x in run.invoices)
+    assert deferred and {x.invoice_date for x in run.invoices} == {date(2027, 1, 8)}
+    exported = einvoice.export(sample_master, ledger, month=december, out=tmp_path / "dicembre")
+    [told] = [p for p in exported.problems if p.code == "einvoice-month-deliveries-dated-after"]
+    assert not told.is_error and f"emissione {run.run_id}: {deferred[0]}" in told.message("it")
+    assert told.message("it").endswith(
+        f"Scrivi i loro file con toolkit einvoice --run {run.run_id} e inviali allo SDI entro il 15/01/2027.")
+    assert f"{len(deferred)} documenti con la data del 08/01/2027" in told.message("it")
+    assert not set(deferred) & set(exported.files)
+    assert set(einvoice.export(sample_master, ledger, run_id=run.run_id, out=tmp_path / "run").files) == set(deferred)

@@ -57,6 +57,22 @@ def exportable(conn: Connection, *, run_id: str | None = None, first: date | Non
                        InvoiceStatus(r.status), r.run_id, r.customer, r.invoice_date) for r in rows]
 
 
+def dated_after(conn: Connection, first: date, last: date) -> list[tuple[str, date, list[str]]]:
+    """(run, date, numbers) of the documents billing deliveries of [first, last] but dated after
+    `last`: a month's deferred invoices dated the day of a run made in the next month
+    (*Data fattura differita* = Emissione, or `--date`), which a month's export leaves out, with
+    their run's credit notes for returns. Runs of credit notes alone (`invoice credit`, a volume
+    discount's) correct a period without being its invoicing, and are not named."""
+    later = (i.period_end >= first) & (i.period_end <= last) & (i.invoice_date > last)
+    runs = select(i.run_id).where(later, i.kind == InvoiceKind.INVOICE.value)
+    rows = conn.execute(select(i.run_id, i.invoice_date, i.series, i.year, i.number).where(later, i.run_id.in_(runs))
+                        .order_by(i.invoice_date, i.run_id, i.series, i.year, i.number))
+    found: dict[tuple[str, date], list[str]] = {}
+    for r in rows:
+        found.setdefault((r.run_id, r.invoice_date), []).append(document_number(r.series, r.year, r.number))
+    return [(run, day, numbers) for (run, day), numbers in found.items()]
+
+
 def final_invoices_of(conn: Connection, customers: Collection[str]) -> list[Invoice]:
     """Every final invoice and credit note of these customers, customer by customer, each
     customer's in number order: what a credit note may correct."""

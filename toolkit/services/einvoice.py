@@ -31,12 +31,12 @@ from sqlalchemy import Connection
 from toolkit.basics.codes import document_number
 from toolkit.basics.files import Staged, staged_output
 from toolkit.basics.problems import Problem, UnusableInput, define
-from toolkit.basics.wording import Counted, count
+from toolkit.basics.wording import Counted, count, first_numbers
 from toolkit.core.credit_notes import as_corrected
 from toolkit.core.einvoice import Context, Options, RelatedDocument, credited_invoices
 from toolkit.core.einvoice.names import file_name, seller_id
 from toolkit.core.einvoice.records import FiscalId
-from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus, Period
+from toolkit.core.invoicing import Invoice, InvoiceKind, InvoiceStatus, Period, deadline_for
 from toolkit.core.shipping import service_items
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import reading, writing
@@ -44,6 +44,7 @@ from toolkit.ledger.einvoices import (
     Exportable,
     archive_progressive,
     assign,
+    dated_after,
     exportable,
     final_invoices_of,
     kept_archive,
@@ -95,6 +96,15 @@ ZIPPED_MEANWHILE = define(
     en="While the zips for SDI were being made, another export (a colleague's, or another command) put some of "
        "these invoices in a zip: {numbers} (zip {zips}). Sending them in this zip too would deliver them to SDI "
        "twice, so nothing was written. Run the command again: it leaves them out and says which zip holds them.")
+DATED_AFTER_THE_MONTH = define(
+    "einvoice-month-deliveries-dated-after", "warning",
+    title=("Fatture delle consegne del mese datate dopo il mese", "Invoices of the month's deliveries dated after it"),
+    it="Le consegne dal {first} al {last} hanno anche {documents} con la data del {day} (emissione {run_id}: "
+       "{numbers}): non sono fra questi file, perché le fatture elettroniche di un mese sono quelle con la data del "
+       "mese. Scrivi i loro file con toolkit einvoice --run {run_id} e inviali allo SDI entro il {deadline}.",
+    en="The deliveries from {first} to {last} also have {documents} dated {day} (run {run_id}: {numbers}): they "
+       "are not among these files, as a month's e-invoices are those dated in it. Write their files with toolkit "
+       "einvoice --run {run_id} and send them to SDI by {deadline}.")
 NOTHING_TO_WRITE = define(
     "einvoice-nothing-to-write", "warning",
     title=("Nessuna fattura elettronica da scrivere", "No e-invoice to write"),
@@ -154,11 +164,18 @@ def export(master: MasterData, ledger: Ledger, *, out: Path, run_id: str | None 
     with reading(ledger) as conn:
         chosen = exportable(conn, run_id=run_id, first=month.start if month else None,
                             last=month.end if month else None)
+        later = dated_after(conn, month.start, month.end) if month else []
     if run_id is not None and not chosen:
         return Exported(out, problems=[UNKNOWN_RUN(None, run_id=run_id)])
     drafts = Counter(d.run_id for d in chosen if d.status is InvoiceStatus.DRAFT)
     problems = [DRAFT_RUN(None, run_id=run, documents=Counted(n, ("documento", "documenti"), ("document", "documents")))
                 for run, n in sorted(drafts.items())]
+    if month is not None:
+        problems += [DATED_AFTER_THE_MONTH(None, first=month.start, last=month.end, run_id=run, day=day,
+                                           documents=Counted(len(numbers), ("documento", "documenti"),
+                                                             ("document", "documents")),
+                                           numbers=first_numbers(numbers), deadline=deadline_for(month.end))
+                     for run, day, numbers in later]
     finals = [d for d in chosen if d.status is InvoiceStatus.FINAL]
     named = {typed: _named(typed, finals) for typed in rejected}
     if wrong := [typed for typed, found in named.items() if len(found) != 1]:
