@@ -88,6 +88,24 @@ def test_a_bare_number_in_january_names_this_year_s_document_and_last_year_s(sam
     assert openpyxl.load_workbook(out).sheetnames == ["OC-2027-00003"]
 
 
+def test_a_bare_number_names_the_order_or_both_years_for_every_verb_that_takes_one(sample_master, ledger):
+    """`orders status 1` in January: OC-2026-00001 and OC-2027-00001 are named, nothing changed;
+    `orders status 3`, which only 2027 has, is that order. It was «L'ordine 1 non esiste»."""
+    from toolkit.core.orders import OrderStatus
+    from toolkit.ledger.db import reading
+    from toolkit.ledger.orders import order_by_number
+    from toolkit.services.orders import create
+
+    for day in (date(2026, 12, 31), date(2027, 1, 1)):
+        create(sample_master, ledger, day, with_catch_up=False, future=True)
+    with reading(ledger) as conn:
+        both, only = order_by_number(conn, "1"), order_by_number(conn, " 3 ")
+    assert (both.code, both.message("it")) == (
+        "ambiguous-order-number", "«1» può essere più di un ordine: OC-2027-00001, OC-2026-00001. Scrivi il numero "
+        "per intero (es. OC-2027-00001).")
+    assert (only.number, only.status) == ("OC-2027-00003", OrderStatus.IN_PROGRESS)
+
+
 def test_december_s_invoices_dated_in_january_are_named_by_december_s_e_invoices(sample_master, ledger, tmp_path,
                                                                                   rome_today):
     """*Data fattura differita* Emissione: December's run, made on 8 January, is dated 08/01/2027,

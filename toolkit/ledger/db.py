@@ -1401,6 +1401,27 @@ def series_in(conn: Connection, table: Table) -> list[str]:
     return found
 
 
+def bare_number(typed: str) -> int | None:
+    """A number typed alone, `47`, without series or year; None for anything else.
+
+    >>> bare_number(" 47 "), bare_number("47/2026"), bare_number("1234567890")
+    (47, None, None)
+    """
+    text = typed.strip()
+    return int(text) if text.isdigit() and len(text) <= 9 else None
+
+
+def years_numbered(conn: Connection, table: Table) -> list[tuple[str, int]]:
+    """The (series, year) pairs `table`'s documents are numbered in, the latest year first, as
+    the counters keep them: where a number typed alone, `47`, may be. In January it names this
+    year's document 47 and last year's, so the caller shows both rather than saying there is
+    no 47 (a number the ledger has in one year only is that document)."""
+    series = series_in(conn, table)
+    c = schema.counters.c
+    rows = conn.execute(select(c.series, c.year).where(c.series.in_(series), c.year > 0)).all()
+    return sorted(((r.series, r.year) for r in rows), key=lambda k: (-k[1], series.index(k[0])))
+
+
 def series_typed(conn: Connection, table: Table, typed: str | None) -> list[str]:
     """The series of `table` a typed number may be in: its own in any case (`oc` is OC), or
     every one the ledger numbers these documents in when it has none (`7/2026`)."""

@@ -17,7 +17,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Select, and_, bindparam, func, insert, or_, select, update
 
 from toolkit.basics import codes
 from toolkit.basics.problems import Problem
@@ -31,6 +31,7 @@ from toolkit.core.reservations import NAMED, NONE, Reservations, covered_by_stoc
 from toolkit.ledger import parties, reserved, schema, unshipped
 from toolkit.ledger.batches import IN_LIST, among, bound_among, fits_one_list, id_lists, in_batches, one_array
 from toolkit.ledger.db import (
+    bare_number,
     document_number,
     draw_numbers,
     driver_rows,
@@ -44,6 +45,7 @@ from toolkit.ledger.db import (
     now,
     series_typed,
     user,
+    years_numbered,
 )
 from toolkit.ledger.reserved import HOLDER_AT, LEFT_AT, PLACE_AT
 from toolkit.ledger.types import as_stored, places_of
@@ -754,6 +756,11 @@ def order_by_number(conn: Connection, typed: str) -> Order | Problem | None:
 def numbered(conn: Connection, typed: str) -> dict[str, int]:
     """The orders a typed number may name, shown number → id in number order: its series in any
     case, or every series of the ledger when it has none, through the number's unique index."""
+    if (alone := bare_number(typed)) is not None:
+        pairs = years_numbered(conn, schema.orders)
+        found = {(r.series, r.year): r.id for r in conn.execute(select(o.id, o.series, o.year).where(
+            o.number == alone, or_(*(and_(o.series == s, o.year == y) for s, y in pairs))))} if pairs else {}
+        return {document_number(s, y, alone): found[(s, y)] for s, y in pairs if (s, y) in found}
     parsed = codes.document_number(typed)
     if parsed is None:
         return {}

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, and_, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Row, and_, func, insert, or_, select
 
 from toolkit.basics import codes
 from toolkit.core.invoicing import InvoiceKind
@@ -19,7 +19,7 @@ from toolkit.core.payments import Collected, PaymentEntry, Receivable, payable, 
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.credit_notes import taken_back_by_notes
-from toolkit.ledger.db import document_number, log_event, now, series_typed, user
+from toolkit.ledger.db import bare_number, document_number, log_event, now, series_typed, user, years_numbered
 
 i, p, due = schema.invoices.c, schema.payments.c, schema.invoice_dues.c
 PaymentRow = Row[int, date, Decimal, str | None, str | None, int | None, bool]
@@ -36,6 +36,17 @@ def invoices_numbered(conn: Connection, typed: str) -> list[InvoiceRow]:
     `FT-2026-00007`, `ft-2026-7`, `7/2026`), in series order: the one of its series, or with no
     series one of every series the ledger numbers them in (FT-2026-00007 and NC-2026-00007 both
     for `7/2026`), for the caller to choose among (`toolkit.core.payments.named`)."""
+    first_due = select(func.min(due.due_date)).where(due.invoice_id == i.id).scalar_subquery().label("first_due")
+    payable = func.coalesce(select(func.sum(due.amount)).where(due.invoice_id == i.id).scalar_subquery(),
+                            i.total).label("payable")
+    columns = (i.id, i.series, i.year, i.number, i.status, i.total, i.kind, i.invoice_date, first_due, payable)
+    if (alone := bare_number(typed)) is not None:
+        pairs = years_numbered(conn, schema.invoices)
+        if not pairs:
+            return []
+        rows = {(r.series, r.year): r for r in conn.execute(select(*columns).where(
+            i.number == alone, or_(*(and_(i.series == s, i.year == y) for s, y in pairs))))}
+        return [rows[pair] for pair in pairs if pair in rows]
     parsed = codes.document_number(typed)
     if parsed is None:
         return []
@@ -43,11 +54,7 @@ def invoices_numbered(conn: Connection, typed: str) -> list[InvoiceRow]:
     series = series_typed(conn, schema.invoices, wanted)
     if not series:
         return []
-    first_due = select(func.min(due.due_date)).where(due.invoice_id == i.id).scalar_subquery().label("first_due")
-    payable = func.coalesce(select(func.sum(due.amount)).where(due.invoice_id == i.id).scalar_subquery(),
-                            i.total).label("payable")
-    return list(conn.execute(select(i.id, i.series, i.year, i.number, i.status, i.total, i.kind, i.invoice_date, first_due,
-                                    payable)
+    return list(conn.execute(select(*columns)
                              .where(i.series.in_(series), i.year == year, i.number == number).order_by(i.series)))
 
 

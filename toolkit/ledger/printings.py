@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -13,7 +13,7 @@ from toolkit.basics import codes
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import schema
 from toolkit.ledger.batches import in_batches
-from toolkit.ledger.db import document_number, insert_rows, now, series_in, user
+from toolkit.ledger.db import bare_number, document_number, insert_rows, now, series_in, user, years_numbered
 
 p = schema.printings.c
 
@@ -113,9 +113,8 @@ def _candidates(conn: Connection, table: Any, numbers: Collection[str]) -> dict[
     wanted: dict[str, list[tuple[str, int, int]]] = {}
     for typed in dict.fromkeys(n.strip() for n in numbers if n.strip()):
         parsed = codes.document_number(typed)
-        if parsed is None and typed.isdigit() and len(typed) <= 9:
-            known = series_in(conn, table) if known is None else known
-            wanted[typed] = [(s, year, int(typed)) for s, year in _numbered(conn, known)]
+        if (alone := bare_number(typed)) is not None:
+            wanted[typed] = [(s, year, alone) for s, year in years_numbered(conn, table)]
             continue
         if parsed is None:
             wanted[typed] = []
@@ -124,15 +123,6 @@ def _candidates(conn: Connection, table: Any, numbers: Collection[str]) -> dict[
         series, year, number = parsed
         wanted[typed] = [(s, year, number) for s in known if series is None or s.upper() == series]
     return wanted
-
-
-def _numbered(conn: Connection, series: Sequence[str]) -> list[tuple[str, int]]:
-    """The (series, year) pairs the ledger has numbered in, of these series, the latest year
-    first: a bare `7` typed in January names this year's document 7 and last year's, so the
-    desk is shown both rather than told there is no document 7."""
-    c = schema.counters.c
-    rows = conn.execute(select(c.series, c.year).where(c.series.in_(list(series)), c.year > 0)).all()
-    return sorted(((r.series, r.year) for r in rows), key=lambda k: (-k[1], series.index(k[0])))
 
 
 class Unprinted(NamedTuple):
