@@ -300,6 +300,23 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "goods are not shipped on record and this run does not include them. If they left, the first “Crea "
               "ordini selezionati” or “Spedisci (DDT)” from that day on issues the DDT, dated {day}; then invoice the "
               "month again (lines already invoiced are not repeated)."},
+    "order-not-delivered-deferred-deadline": {
+        "it": "Il cliente {customer} si fattura dopo l'evasione completa dell'ordine, e {lines} righe già spedite "
+              "aspettano ordini non ancora evasi del tutto ({orders}); ma la fattura differita va emessa entro il 15 "
+              "del mese dopo il DDT: per il {ddt} del {day} entro il {deadline}. Se quegli ordini non saranno evasi "
+              "in tempo, fattura le righe già spedite dalla riga di comando, toolkit invoice --orders e i loro numeri.",
+        "en": "Customer {customer} is invoiced once the order is complete, and {lines} shipped lines wait for orders "
+              "not yet complete ({orders}); but the deferred invoice is due by the 15th of the month after the DDT: "
+              "for {ddt} of {day} by {deadline}. If those orders are not complete in time, invoice the shipped lines "
+              "from the command line, toolkit invoice --orders and their numbers."},
+    "einvoice-month-deliveries-dated-after": {
+        "it": "Le consegne dal {first} al {last} hanno anche {documents} con la data del {day} (emissione {run_id}: "
+              "{numbers}): non sono fra questi file, perché le fatture elettroniche di un mese sono quelle con la data "
+              "del mese. Premi «Fatture elettroniche» con una data di quel mese nella cella della data, e invia i "
+              "file allo SDI entro il {deadline}.",
+        "en": "The deliveries from {first} to {last} also have {documents} dated {day} (run {run_id}: {numbers}): "
+              "they are not among these files, as a month's e-invoices are those dated in it. Press “Fatture "
+              "elettroniche” with a day of that month in the date cell, and send the files to SDI by {deadline}."},
     "invoice-order-invoice-held": {
         "it": "L'ordine {number} del cliente {customer}, creato in anticipo, ha la fattura immediata in attesa del "
               "suo giorno ({day}): questa fatturazione non la comprende. La emette, datata {day} e numerata dopo le "
