@@ -560,3 +560,15 @@ def test_a_month_of_more_lines_than_an_e_invoice_numbers_makes_several_invoices_
     for n, invoice in enumerate(invoices, start=1):
         numbered = replaced(invoice, number=f"FT-2026-{n:05d}")
         assert einvoice_problems(tree(numbered, progressive=f"{n:05d}")) == []
+
+
+def test_the_parts_of_a_long_invoice_are_numbered_as_their_lines_follow():
+    """The parts went to numbering by their first line's order number: when the month's later
+    DDTs shipped older orders, the part holding the last DDTs took the first number, and the
+    register read the month's end before its beginning."""
+    master = master_with(invoice_terms=T.AFTER_DELIVERY)
+    lines = [line(date(2026, 4, 1 + n // 400), price="1.00", qty="1", ddt=n // 20 + 1, order=600 - n // 20)
+             for n in range(10_001)]
+    invoices = plan(master, lines, request()).invoices
+    assert [(len(x.lines), x.lines[0].delivery.day) for x in invoices] == [(9998, date(2026, 4, 1)),
+                                                                           (3, date(2026, 4, 25))]

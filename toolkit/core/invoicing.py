@@ -1144,12 +1144,15 @@ def late_problems(invoices: Iterable[Invoice], today: date) -> list[Problem]:
             for (deadline, issued), customers in sorted(late.items())]
 
 
-def numbering_order(invoice: Invoice) -> tuple[date, str, str, date, bool, str]:
+def numbering_order(invoice: Invoice) -> tuple[date, str, str, date, bool, tuple[date, str, str]]:
     """Numbers follow dates, then customers: a register read top to bottom is in date order,
-    as the law asks of numbers within a series and year."""
-    first_order = invoice.lines[0].order_number if invoice.lines else ""
+    as the law asks of numbers within a series and year. A customer's invoices alike in all
+    that go by their first line's place in the lines' order (DDT date, DDT, order), so the parts
+    of an invoice too long for one (`invoice_parts`) are numbered as their lines follow."""
+    first = invoice.lines[0] if invoice.lines else None
+    place = ((first.delivery.day, first.delivery.number) if first and first.delivery else (date.min, ""))
     return (invoice.invoice_date, invoice.customer, invoice.group_key or "", invoice.period.start,
-            invoice.kind is InvoiceKind.CREDIT_NOTE, first_order)
+            invoice.kind is InvoiceKind.CREDIT_NOTE, (*place, first.order_number if first else ""))
 
 
 def order_invoices(master: MasterData, billables: Iterable[Billable], day: date) -> list[Invoice]:
