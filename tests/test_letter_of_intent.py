@@ -47,10 +47,20 @@ def test_an_n3_5_customer_without_its_letter_s_protocol_or_date_is_warned_at_the
         ("Clienti", cell, "letter-of-intent-without-protocol", Severity.WARNING)]
 
 
-@pytest.mark.parametrize("typed", ["12345", "26011512345678901/000001", "2601151234567890A-000001"])
+@pytest.mark.parametrize("typed", ["12345", "26011512345678901 000001", "2601151234567890A-000001"])
 def test_a_protocol_of_another_shape_is_refused_at_its_cell(typed):
     assert _found(_with_letter(typed, date(2026, 1, 15))) == [
         ("Clienti", "L2", "bad-intent-protocol", Severity.ERROR)]
+
+
+def test_a_protocol_with_a_slash_before_its_progressive_is_accepted_and_cited_as_written():
+    """The Agenzia's instructions for RiferimentoTesto separate the progressive by a dash or a
+    slash: the check refused the slash, stopping every run of a desk that copied it so."""
+    typed = "26011512345678901/000001"
+    sheets = _with_letter(typed, date(2026, 1, 15))
+    assert _found(sheets) == []
+    root, _ = _invoice_xml(sheets)
+    assert _texts(root, "DettaglioLinee/AltriDatiGestionali/RiferimentoTesto") == [typed]
 
 
 def _invoice_xml(sheets: dict) -> tuple[ET.Element, bytes]:

@@ -384,7 +384,7 @@ class Customer(Record):
     intent_protocol: Text | None = column(
         "Protocollo dichiarazione d'intento", "Letter of intent protocol",
         "The protocol number the Agenzia delle Entrate gave the customer's letter of intent (*dichiarazione "
-        "d'intento*: 17 digits, a dash, 6 digits), which its invoices without VAT under N3.5 cite (the printed "
+        "d'intento*: 17 digits, a dash or a slash, 6 digits), which its invoices without VAT under N3.5 cite (the printed "
         "invoice, and AltriDatiGestionali INTENTO in the e-invoice)", "26011512345678901-000001", default=None)
     intent_date: Day | None = column(
         "Data dichiarazione d'intento", "Letter of intent date",

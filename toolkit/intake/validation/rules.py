@@ -233,10 +233,10 @@ BAD_CUP = define(
     en="CUP “{value}” must have 15 characters, letters and digits (e.g. J11B21000010001).")
 BAD_INTENT_PROTOCOL = define(
     "bad-intent-protocol", "error",
-    it="Il protocollo della dichiarazione d'intento «{value}» deve avere 17 cifre, un trattino e 6 cifre, come "
-       "nella ricevuta dell'Agenzia delle Entrate (es. 26011512345678901-000001).",
-    en="Letter of intent protocol “{value}” must have 17 digits, a dash and 6 digits, as on the Agenzia delle "
-       "Entrate's receipt (e.g. 26011512345678901-000001).")
+    it="Il protocollo della dichiarazione d'intento «{value}» deve avere 17 cifre, un trattino (o una barra) e 6 "
+       "cifre, come nella ricevuta dell'Agenzia delle Entrate (es. 26011512345678901-000001).",
+    en="Letter of intent protocol “{value}” must have 17 digits, a dash (or a slash) and 6 digits, as on the "
+       "Agenzia delle Entrate's receipt (e.g. 26011512345678901-000001).")
 INTENT_WITHOUT_PROTOCOL = define(
     "letter-of-intent-without-protocol", "warning",
     title=("Dichiarazione d'intento senza protocollo", "Letter of intent without protocol"),
@@ -604,8 +604,10 @@ def _italian_vat(number: str) -> str | None:
     return "".join(ch for ch in number if ch.isdigit()) or None
 
 
-INTENT_PROTOCOL_SHAPE = r"\d{17}-\d{6}"
-"""The protocol the Agenzia gives a letter of intent: 17 digits, a dash, 6 digits."""
+INTENT_PROTOCOL_SHAPE = r"\d{17}[-/]\d{6}"
+"""The protocol the Agenzia gives a letter of intent: 17 digits, then the progressive's 6,
+separated by a dash or a slash, both of which the Agenzia's instructions for RiferimentoTesto
+allow (`08060120341234567-000001`)."""
 
 
 def _letter_of_intent(c: Customer, layout: Layout) -> Iterator[Problem]:
