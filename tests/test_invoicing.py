@@ -572,3 +572,25 @@ def test_the_parts_of_a_long_invoice_are_numbered_as_their_lines_follow():
     invoices = plan(master, lines, request()).invoices
     assert [(len(x.lines), x.lines[0].delivery.day) for x in invoices] == [(9998, date(2026, 4, 1)),
                                                                            (3, date(2026, 4, 25))]
+
+
+def test_a_letter_of_intent_dated_after_a_sale_without_vat_on_it_is_warned_at_its_date_cell():
+    """The invoice of April's deliveries cited, without a word, a letter dated after some of
+    them, as if those sales had been made on it: they owed VAT, or another letter covered them.
+    The run says so, naming the customer, both days and the cell to correct; a letter dated
+    before the first delivery is clean."""
+    sheets = minimal.sheets()
+    for cell, value in (("K1", "Natura IVA"), ("K2", "N3.5"), ("L1", "Protocollo dichiarazione d'intento"),
+                        ("L2", "26011512345678901-000001"), ("M1", "Data dichiarazione d'intento"),
+                        ("M2", date(2026, 4, 9))):
+        minimal.set_cell(sheets, "Clienti", cell, value)
+    base = check(minimal.workbook(sheets)).master
+    master = base.model_copy(update={"customers": (replace(base.customers[0], invoice_terms=T.AFTER_DELIVERY),
+                                                   *base.customers[1:])})
+    sales = [line(date(2026, 4, 8), rate="0", nature="N3.5"), line(date(2026, 4, 20), rate="0", nature="N3.5")]
+    result = plan(master, sales, request())
+    [problem] = [p for p in result.problems if p.code == "letter-of-intent-after-sale"]
+    assert (problem.sheet, problem.cell, problem.is_error) == ("Clienti", "M2", False)
+    assert "C001" in problem.message() and "09/04/2026" in problem.message() and "08/04/2026" in problem.message()
+    assert "Data dichiarazione d'intento" in problem.message("en") and len(result.invoices) == 1
+    assert not [p for p in plan(master, sales[1:], request()).problems if p.code == problem.code]

@@ -68,6 +68,9 @@ from toolkit.model.parties import Parties, PartyBook
 from toolkit.model.records import Customer, MasterData
 
 ZERO = Decimal(0)
+LETTER_OF_INTENT = "N3.5"
+"""The nature of a sale without VAT on the buyer's letter of intent: `core.einvoice.codes`'s, which
+this module cannot import (that package imports this one)."""
 Quantity = TypeVar("Quantity", Decimal, int)
 
 DATE_IN_FUTURE = define(
@@ -140,6 +143,19 @@ LATE = define(
        "del {deadline} (il 15 del mese successivo).",
     en="The deferred invoices for {month}'s deliveries ({customers}) are issued on {issued}, after the "
        "deadline of {deadline} (the 15th of the following month).")
+
+
+LETTER_AFTER_SALE = define(
+    "letter-of-intent-after-sale", "warning",
+    title=("Vendite senza IVA prima della dichiarazione d'intento", "Sales without VAT before the letter of intent"),
+    it="La fattura senza IVA (N3.5) del cliente {customer} comprende consegne dal {sold}, prima della sua "
+       "dichiarazione d'intento del {letter}, che cita: una vendita senza IVA deve seguire la dichiarazione che la "
+       "copre. Se la data è sbagliata, correggi la «Data dichiarazione d'intento»; se una dichiarazione precedente "
+       "copriva quelle consegne, fatturale prima citando quella; altrimenti vanno fatturate con l'IVA.",
+    en="Customer {customer}'s invoice without VAT (N3.5) includes deliveries from {sold}, before its letter of "
+       "intent of {letter}, which it cites: a sale without VAT must follow the letter covering it. If the date is "
+       "wrong, correct the “Data dichiarazione d'intento”; if an earlier letter covered those deliveries, invoice "
+       "them first citing it; otherwise they must be invoiced with VAT.")
 
 
 VAT_UNDER_REGIME = define(
@@ -1015,6 +1031,7 @@ def _assembled(master: MasterData, request: Request, customers: Mapping[str, Cus
             problems.append(HELD(master.locate(customers[p.customer].source, "invoice_terms"), customer=p.customer,
                                  lines=p.lines))
     problems += late_problems(invoices, request.today)
+    problems += letter_problems(master, customers, invoices)
     return Plan(tuple(invoices), tuple(problems), tuple(pending), tuple(left_out), tuple(charged))
 
 
@@ -1142,6 +1159,26 @@ def late_problems(invoices: Iterable[Invoice], today: date) -> list[Problem]:
     return [LATE(None, month=f"{(deadline - relativedelta(months=1)):%m/%Y}", customers=sorted(customers),
                  issued=issued, deadline=deadline)
             for (deadline, issued), customers in sorted(late.items())]
+
+
+def letter_problems(master: MasterData, customers: Mapping[str, Customer], invoices: Iterable[Invoice]) -> list[Problem]:
+    """A warning per customer whose letter of intent is dated after a sale its invoice makes
+    without VAT (N3.5): the letter must precede the sale (art. 1 c. 1 lett. c DL 746/83), and
+    the invoice cites it for all its lines. A mistyped date, or sales due VAT, or sales under an
+    earlier letter the sheet no longer holds (a customer files several a year, *Clienti* keeps
+    the latest): only the desk knows which, so the run goes on. The sale's day is its DDT's,
+    else the invoice's."""
+    found: dict[str, tuple[date, date]] = {}
+    for invoice in invoices:
+        letter = customers[invoice.customer].intent_date if invoice.customer in customers else None
+        if letter is None or invoice.kind is not InvoiceKind.INVOICE:
+            continue
+        sold = min((line.delivery.day if line.delivery else invoice.invoice_date for line in invoice.lines
+                    if line.vat_nature == LETTER_OF_INTENT), default=None)
+        if sold is not None and sold < letter:
+            found[invoice.customer] = (letter, min(sold, found.get(invoice.customer, (letter, sold))[1]))
+    return [LETTER_AFTER_SALE(master.locate(customers[code].source, "intent_date"), customer=code, letter=letter,
+                              sold=sold) for code, (letter, sold) in sorted(found.items())]
 
 
 def numbering_order(invoice: Invoice) -> tuple[date, str, str, date, bool, tuple[date, str, str]]:
