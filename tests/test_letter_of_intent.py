@@ -47,6 +47,17 @@ def test_an_n3_5_customer_without_its_letter_s_protocol_or_date_is_warned_at_the
         ("Clienti", cell, "letter-of-intent-without-protocol", Severity.WARNING)]
 
 
+def test_an_older_desk_without_the_letter_s_columns_is_told_to_add_them_at_its_nature_cell():
+    """A desk from before the columns has nowhere to write the letter: the warning, at the
+    customer's *Natura IVA*, named columns the sheet did not have."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Clienti", "K1", "Natura IVA")
+    minimal.set_cell(sheets, "Clienti", "K2", "N3.5")
+    [problem] = [p for p in check(minimal.workbook(sheets)).problems if p.code == "letter-of-intent-without-protocol"]
+    assert (problem.sheet, problem.cell) == ("Clienti", "K2")
+    assert "aggiungile se mancano" in problem.message() and "add them if missing" in problem.message("en")
+
+
 @pytest.mark.parametrize("typed", ["12345", "26011512345678901 000001", "2601151234567890A-000001"])
 def test_a_protocol_of_another_shape_is_refused_at_its_cell(typed):
     assert _found(_with_letter(typed, date(2026, 1, 15))) == [

@@ -242,10 +242,12 @@ INTENT_WITHOUT_PROTOCOL = define(
     title=("Dichiarazione d'intento senza protocollo", "Letter of intent without protocol"),
     it="Il cliente {code} acquista senza IVA con dichiarazione d'intento (Natura IVA N3.5), ma mancano il "
        "protocollo o la data della dichiarazione: le sue fatture devono citarli. Scrivili nelle colonne "
-       "«Protocollo dichiarazione d'intento» e «Data dichiarazione d'intento» (dalla ricevuta dell'Agenzia).",
+       "«Protocollo dichiarazione d'intento» e «Data dichiarazione d'intento» del foglio Clienti (aggiungile se "
+       "mancano), dalla ricevuta dell'Agenzia.",
     en="Customer {code} buys without VAT on a letter of intent (VAT nature N3.5), but the letter's protocol or "
-       "date is missing: its invoices must cite them. Write them in the columns “Protocollo dichiarazione "
-       "d'intento” and “Data dichiarazione d'intento” (from the Agenzia's receipt).")
+       "date is missing: its invoices must cite them. Write them in the Clienti sheet's columns “Protocollo "
+       "dichiarazione d'intento” and “Data dichiarazione d'intento” (add them if missing), from the Agenzia's "
+       "receipt.")
 NEGATIVE_AMOUNT = define(
     "negative-amount", "error",
     it="L'importo {value} è negativo: scrivi un importo maggiore o uguale a zero.",
