@@ -574,6 +574,18 @@ def test_the_parts_of_a_long_invoice_are_numbered_as_their_lines_follow():
                                                                            (3, date(2026, 4, 25))]
 
 
+def test_the_parts_of_a_long_invoice_take_consecutive_numbers_beside_another_invoice_of_the_customer():
+    """A customer's invoice paid another way, whose first DDT fell between the parts' first
+    DDTs, was numbered between them: the README promises the parts consecutive numbers."""
+    master = master_with(invoice_terms=T.AFTER_DELIVERY)
+    lines = [line(date(2026, 4, 1 + n // 400), price="1.00", qty="1", ddt=n // 20 + 1) for n in range(10_001)]
+    cash = replace(line(date(2026, 4, 10), ddt=900), payment_method=PaymentMethod.CASH_ON_DELIVERY)
+    invoices = plan(master, [*lines, cash], request()).invoices
+    methods = [x.payment_method for x in invoices]
+    assert [len(x.lines) for x in invoices] == ([9998, 3, 1] if methods[0] is not PaymentMethod.CASH_ON_DELIVERY
+                                                else [1, 9998, 3])
+
+
 def test_a_letter_of_intent_dated_after_a_sale_without_vat_on_it_is_warned_at_its_date_cell():
     """The invoice of April's deliveries cited, without a word, a letter dated after some of
     them, as if those sales had been made on it: they owed VAT, or another letter covered them.

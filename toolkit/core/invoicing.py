@@ -1181,15 +1181,17 @@ def letter_problems(master: MasterData, customers: Mapping[str, Customer], invoi
                               sold=sold) for code, (letter, sold) in sorted(found.items())]
 
 
-def numbering_order(invoice: Invoice) -> tuple[date, str, str, date, bool, tuple[date, str, str]]:
+def numbering_order(invoice: Invoice) -> tuple[date, str, str, date, bool, str, tuple[date, str, str]]:
     """Numbers follow dates, then customers: a register read top to bottom is in date order,
     as the law asks of numbers within a series and year. A customer's invoices alike in all
-    that go by their first line's place in the lines' order (DDT date, DDT, order), so the parts
-    of an invoice too long for one (`invoice_parts`) are numbered as their lines follow."""
+    that go by payment method, then by their first line's place in the lines' order (DDT date,
+    DDT, order), so the parts of an invoice too long for one (`invoice_parts`) take consecutive
+    numbers, in the order of their lines."""
     first = invoice.lines[0] if invoice.lines else None
     place = ((first.delivery.day, first.delivery.number) if first and first.delivery else (date.min, ""))
     return (invoice.invoice_date, invoice.customer, invoice.group_key or "", invoice.period.start,
-            invoice.kind is InvoiceKind.CREDIT_NOTE, (*place, first.order_number if first else ""))
+            invoice.kind is InvoiceKind.CREDIT_NOTE, invoice.payment_method,
+            (*place, first.order_number if first else ""))
 
 
 def order_invoices(master: MasterData, billables: Iterable[Billable], day: date) -> list[Invoice]:
