@@ -606,3 +606,15 @@ def test_a_letter_of_intent_dated_after_a_sale_without_vat_on_it_is_warned_at_it
     assert "C001" in problem.message() and "09/04/2026" in problem.message() and "08/04/2026" in problem.message()
     assert "Data dichiarazione d'intento" in problem.message("en") and len(result.invoices) == 1
     assert not [p for p in plan(master, sales[1:], request()).problems if p.code == problem.code]
+
+
+def test_an_order_invoiced_at_the_order_with_more_lines_than_an_e_invoice_numbers_makes_several_invoices():
+    """Month end split a long invoice, but an order invoiced at the order (immediate terms, POS)
+    stayed one invoice of 10,001 lines, numbered and never sendable."""
+    from toolkit.core.invoicing import order_invoices
+
+    master = master_with(invoice_terms=T.IMMEDIATE)
+    lines = [line(None, price="1.00", qty="1", order=7) for _ in range(10_001)]
+    invoices = order_invoices(master, lines, date(2026, 4, 9))
+    assert [len(x.lines) for x in invoices] == [9998, 3]
+    assert [ln.order_line_id for x in invoices for ln in x.lines] == [b.order_line_id for b in lines]

@@ -1216,8 +1216,8 @@ def order_shipments(billables: Iterable[Billable]) -> list[Shipment]:
 def invoices_at_order(master: MasterData, shipments: Iterable[Shipment], day: date) -> list[Invoice]:
     """Invoices at the order (POS, on-credit and prepay orders whatever the customer's terms,
     and every order of a customer invoiced immediately): one per order (`shipments`, one per
-    order), a credit note beside it for negative lines, dated `day`, the order's date. Lines
-    of no quantity bill nothing."""
+    order; several for an order of more lines than one takes, `invoice_parts`), a credit note
+    beside it for negative lines, dated `day`, the order's date. Lines of no quantity bill nothing."""
     customers = {c.code: c for c in master.customers}
     charge = master.settings.stamp_duty_customer
     invoices = []
@@ -1231,6 +1231,6 @@ def invoices_at_order(master: MasterData, shipments: Iterable[Shipment], day: da
             continue
         customer = customers[shipment.customer]
         key, method = group_key(customer.invoice_grouping, shipment), payment_method(customer, shipment)
-        invoices += [invoice_of(customer, kind, key, Period(day, day), day, goods, method, charge_stamp_duty=charge)
-                     for kind, goods in kinds.items()]
+        invoices += [invoice_of(customer, kind, key, Period(day, day), day, part, method, charge_stamp_duty=charge)
+                     for kind, goods in kinds.items() for part in invoice_parts(goods)]
     return sorted(invoices, key=numbering_order)
