@@ -74,11 +74,13 @@ from toolkit.ledger.db import (
 )
 from toolkit.ledger.invoices import (
     DONE_ORDER_STATUSES,
+    RUN_FILES,
     _invoiced_at_order,
     cite_returns,
     matched_returns,
     ordered_not_invoiced,
     series_for,
+    wrote_in,
 )
 from toolkit.model.parties import party_book
 from toolkit.model.records import Customer, MasterData
@@ -311,6 +313,7 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
             return RunResult(None, [], problems, list(result.pending), status=status, returns_refused=refused_returns)
         run_id = new_run_id(request.invoice_date or request.month.end)
         stored = store(conn, master, result.invoices, status, run_id)
+        wrote_in(conn, RUN_FILES, run_id, None)
     return RunResult(run_id, stored, problems, list(result.pending), status=status, returns_refused=refused_returns)
 
 
