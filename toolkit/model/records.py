@@ -295,8 +295,10 @@ def numbers_before(settings: Settings) -> tuple[tuple[str, int, int], ...]:
                  if series in spelt)
 
 
-SERIES_SETTINGS = ("order_series", "ddt_series", "invoice_series", "credit_note_series")
-"""The settings naming a series of numbers, as *Numeri prima del toolkit* may continue them."""
+SERIES_SETTINGS = ("invoice_series", "credit_note_series", "ddt_series", "order_series")
+"""The settings naming a series of numbers: *Numeri prima del toolkit* may continue each, and an
+e-invoice carries each (Numero, NumeroDDT, and the IdDocumento of an order cited, which only some
+customers' invoices do: the order series comes last)."""
 
 
 @record

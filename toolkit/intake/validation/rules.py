@@ -210,11 +210,8 @@ NUMBERS_BEFORE_UNKNOWN_SERIES = define(
        "come in «Serie fatture», «Serie note di credito», «Serie DDT» o «Serie ordini».",
     en="“{series}” in “Numbers before the toolkit” is not a series of the Settings ({known}), nor SDI: write the "
        "series as in “Invoice series”, “Credit note series”, “DDT series” or “Order series”.")
-SERIES_FIELDS = ("invoice_series", "credit_note_series", "ddt_series", "order_series")
-"""The series whose numbers an e-invoice carries: Numero, NumeroDDT, and IdDocumento of an order
-cited (services, public bodies: `_orders_cited`, so the order series comes last), each String20
-of Basic Latin."""
 NUMBER_LENGTH = 20
+"""A document number's most characters in FatturaPA (String20, of Basic Latin)."""
 BAD_PAYMENT_TERMS = define(
     "bad-payment-terms", "error",
     it="Termini di pagamento «{value}» non riconosciuti: usa IMM, 30, 60, 30FM, FM+30, 30/60/90, MS10 o CONSEGNA.",
@@ -1024,7 +1021,7 @@ def settings(master: MasterData, layout: Layout) -> Iterator[Problem]:
         if series != FILES_SERIES and series not in {k.upper() for k in known}:
             yield NUMBERS_BEFORE_UNKNOWN_SERIES(layout.locate("settings", field="numbers_before"), series=series,
                                                 known=", ".join(dict.fromkeys(known)))
-    for field in SERIES_FIELDS if _orders_cited(master) else SERIES_FIELDS[:-1]:
+    for field in SERIES_SETTINGS if _orders_cited(master) else SERIES_SETTINGS[:-1]:
         series = getattr(s, field)
         example = f"{series}-2026-00001"
         if len(example) > NUMBER_LENGTH or not example.isascii() or not example.isprintable():
