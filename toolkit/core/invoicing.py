@@ -1168,7 +1168,7 @@ def letter_problems(master: MasterData, customers: Mapping[str, Customer], invoi
     earlier letter the sheet no longer holds (a customer files several a year, *Clienti* keeps
     the latest): only the desk knows which, so the run goes on. The sale's day is its DDT's,
     else the invoice's."""
-    found: dict[str, tuple[date, date]] = {}
+    earliest: dict[str, date] = {}
     for invoice in invoices:
         letter = customers[invoice.customer].intent_date if invoice.customer in customers else None
         if letter is None or invoice.kind is not InvoiceKind.INVOICE:
@@ -1176,9 +1176,9 @@ def letter_problems(master: MasterData, customers: Mapping[str, Customer], invoi
         sold = min((line.delivery.day if line.delivery else invoice.invoice_date for line in invoice.lines
                     if line.vat_nature == LETTER_OF_INTENT), default=None)
         if sold is not None and sold < letter:
-            found[invoice.customer] = (letter, min(sold, found.get(invoice.customer, (letter, sold))[1]))
-    return [LETTER_AFTER_SALE(master.locate(customers[code].source, "intent_date"), customer=code, letter=letter,
-                              sold=sold) for code, (letter, sold) in sorted(found.items())]
+            earliest[invoice.customer] = min(sold, earliest.get(invoice.customer, sold))
+    return [LETTER_AFTER_SALE(master.locate(customers[code].source, "intent_date"), customer=code,
+                              letter=customers[code].intent_date, sold=sold) for code, sold in sorted(earliest.items())]
 
 
 def numbering_order(invoice: Invoice) -> tuple[date, str, str, date, bool, str, tuple[date, str, str]]:
