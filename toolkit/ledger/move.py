@@ -12,7 +12,7 @@ at a time, so a large ledger needs no more memory than a small one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,8 +171,7 @@ def _refuse_another_programs(target: Ledger, conn: Connection) -> None:
     tables it holds and the way out, `--to` (the refusal every command gives speaks of a file
     and of `--ledger`)."""
     if version(conn) is None and (found := sorted(tables_in(conn))):
-        shown = ", ".join(found[:SHOWN]) + (", …" if len(found) > SHOWN else "")
-        raise UnusableInput(TARGET_OF_ANOTHER_PROGRAM(None, url=target.url, found=shown))
+        raise UnusableInput(TARGET_OF_ANOTHER_PROGRAM(None, url=target.url, found=_first_few(found)))
 
 
 def _refuse_unless_empty(target: Ledger, conn: Connection, old: Connection, file: Path | None) -> None:
@@ -191,9 +190,14 @@ def _refuse_unless_empty(target: Ledger, conn: Connection, old: Connection, file
     found = {table.name: count for table in tables() if table is not schema.schema_version
              if (count := conn.execute(select(func.count()).select_from(table)).scalar_one())}
     if found:
-        first = sorted(found, key=lambda name: (name not in DOCUMENTS, DOCUMENTS.index(name) if name in DOCUMENTS else 0, name))
-        shown = ", ".join(f"{name} {found[name]}" for name in first[:SHOWN]) + (", …" if len(first) > SHOWN else "")
-        raise UnusableInput(TARGET_NOT_EMPTY(None, url=target.url, found=shown))
+        first = sorted(found, key=lambda name: (DOCUMENTS.index(name) if name in DOCUMENTS else len(DOCUMENTS), name))
+        raise UnusableInput(TARGET_NOT_EMPTY(None, url=target.url,
+                                             found=_first_few([f"{name} {found[name]}" for name in first])))
+
+
+def _first_few(shown: Sequence[str]) -> str:
+    """The first `SHOWN` of what a refusal names, and an ellipsis for the rest."""
+    return ", ".join(shown[:SHOWN]) + (", …" if len(shown) > SHOWN else "")
 
 
 def _rows(conn: Connection, table: Table, to: Dialect, file: Path | None) -> Iterator[tuple[Any, ...]]:
