@@ -73,7 +73,8 @@ def test_under_a_regime_without_vat_an_item_charged_vat_is_refused_at_its_rate()
     for regime in ("RF19", "RF02"):
         problems = check(minimal.workbook(with_regime(with_stock_sheet(minimal.sheets()), regime))).problems
         assert [(p.sheet, p.cell, p.code) for p in problems] == [
-            ("Articoli", "D2", "vat-under-regime"), ("Articoli", "D3", "vat-under-regime")]
+            ("Articoli", "D2", "vat-under-regime"), ("Articoli", "D3", "vat-under-regime"),
+            ("Articoli", "E4", "nature-under-regime")]
         assert "scrivi 0 in Aliquota IVA e N2.2 in Natura IVA" in problems[0].message("it")
     assert check(minimal.workbook(with_regime(with_stock_sheet(minimal.sheets()), "RF04"))).problems == []
     assert [p for p in check(minimal.workbook(flat_rate_sheets())).problems if p.is_error] == []
@@ -235,3 +236,43 @@ def test_an_order_invoiced_at_once_is_refused_when_it_would_charge_vat_under_a_r
     assert [p.code for p in refused.value.problems] == ["invoice-vat-under-regime"]
     with reading(ledger) as conn:
         assert load_invoices(conn) == []
+
+
+def _flat_rate_eu_customer(nature):
+    """The forfettario's workbook with C001 a German business, its Natura IVA `nature`."""
+    sheets = flat_rate_sheets()
+    for row, values in zip(sheets["Clienti"], (("Paese", "Natura IVA"), ("DE", nature), ("IT", None))):
+        row += values
+    sheets["Clienti"][1][2] = "DE123456789"
+    return sheets
+
+
+@pytest.mark.parametrize("nature", ["N3.2", "N3.1", "N3.5"])
+def test_a_flat_rate_sellers_customer_nature_other_than_n2_2_is_refused_at_its_cell(nature):
+    """A forfettario selling to a German business makes no intra-EU supply: its lines are N2.2 with
+    the regime's law. The customer's N3.2 overrode every item's N2.2, and the file said N3.2, art. 41
+    DL 331/93, under RF19."""
+    problems = [p for p in check(minimal.workbook(_flat_rate_eu_customer(nature))).problems if p.is_error]
+    assert [(p.sheet, p.cell, p.code) for p in problems] == [("Clienti", "O2", "nature-under-regime")]
+    assert f"La natura IVA {nature} (" in problems[0].message("it")
+    assert "Scrivi N2.2 in Natura IVA, o correggi il regime" in problems[0].message("it")
+    assert "Write N2.2 in VAT nature" in problems[0].message("en")
+
+
+def test_a_flat_rate_sellers_eu_customer_at_n2_2_or_none_is_clean_and_its_einvoice_cites_the_regimes_law(
+        tmp_path, ledger):
+    for nature in (None, "N2.2"):
+        assert [p.code for p in check(minimal.workbook(_flat_rate_eu_customer(nature))).problems] == [
+            "stock-not-checked"]
+    master = check(minimal.workbook(_flat_rate_eu_customer("N2.2"))).master
+    _, files = april_einvoices(master, ledger, tmp_path)
+    [german] = [read(path) for path in files.values() if read(path).buyer_vat == "123456789"]
+    assert {line.nature for line in german.lines} <= {"N2.2", "N1"}
+    assert [reference for _, nature, _, _, reference in german.summary if nature == "N2.2"] == [FLAT_RATE_LAW]
+
+
+def test_a_flat_rate_sellers_item_may_be_n1_but_no_other_nature_than_n2_2():
+    sheets = flat_rate_sheets()
+    sheets["Articoli"][1][4], sheets["Articoli"][2][4] = "N1", "N4"
+    problems = [p for p in check(minimal.workbook(sheets)).problems if p.is_error]
+    assert [(p.sheet, p.cell, p.code) for p in problems] == [("Articoli", "E3", "nature-under-regime")]

@@ -56,6 +56,7 @@ from toolkit.model.cells import FILES_SERIES
 from toolkit.model.records import (
     SERIES_SETTINGS,
     Customer,
+    Item,
     MasterData,
     Price,
     PriceVersion,
@@ -271,6 +272,14 @@ VAT_UNDER_REGIME = define(
        "addebita IVA: scrivi 0 in Aliquota IVA e {nature} in Natura IVA, o correggi il regime.",
     en="Item {code} has a {rate}% rate, but the Tax regime in Settings is {regime}, {name}, which charges no VAT: "
        "write 0 in VAT rate and {nature} in VAT nature, or correct the regime.")
+NATURE_UNDER_REGIME = define(
+    "nature-under-regime", "error",
+    it="La natura IVA {nature} ({meaning}) non è di chi è nel Regime fiscale di Impostazioni, {regime}, {name}: "
+       "ogni sua vendita è fuori campo IVA, {allowed}, anche verso l'estero, e la fattura cita la legge del "
+       "regime. Scrivi {allowed} in Natura IVA, o correggi il regime.",
+    en="VAT nature {nature} ({meaning}) is not one a seller under the Tax regime in Settings, {regime}, {name}, "
+       "can use: each of its sales is outside VAT, {allowed}, abroad too, and the invoice cites the regime's law. "
+       "Write {allowed} in VAT nature, or correct the regime.")
 UNUSUAL_VAT_RATE = define(
     "unusual-vat-rate", "warning",
     title=("Aliquota IVA insolita", "Unusual VAT rate"),
@@ -433,6 +442,7 @@ reference it was made with, so a longer one is refused before any order carries 
 NATURES = {"N1", "N2.1", "N2.2", "N3.1", "N3.2", "N3.3", "N3.4", "N3.5", "N3.6", "N4", "N5",
            *(f"N6.{i}" for i in range(1, 10)), "N7"}
 ITALIAN_RATES = {0, 4, 5, 10, 22}
+EXCLUDED = "N1"
 
 
 def _at(layout: Layout, record: Record, field: str):
@@ -566,8 +576,10 @@ def _owners(records: Sequence[Record]) -> dict[str, str | None]:
 def customers(master: MasterData, layout: Layout) -> Iterator[Problem]:
     terms = cache(payment_terms.parse)
     seller = _italian_vat(master.settings.vat_number)
+    regime = master.settings.tax_regime
     for c in master.customers:
-        yield from _fiscal_id(c, layout)
+        yield from _fiscal_id(c, layout, regime)
+        yield from _nature_under_regime(c, layout, regime)
         if seller and c.vat_number and c.invoice_terms is not InvoiceTerms.DO_NOT_INVOICE \
                 and _italian_vat(c.vat_number) == seller:
             yield CUSTOMER_IS_SELLER(_at(layout, c, "vat_number"), code=c.code, value=c.vat_number)
@@ -634,9 +646,10 @@ def _public_codes(c: Customer, layout: Layout) -> Iterator[Problem]:
         yield BAD_CUP(_at(layout, c, "cup"), value=c.cup)
 
 
-def _fiscal_id(c: Customer, layout: Layout) -> Iterator[Problem]:
+def _fiscal_id(c: Customer, layout: Layout, regime: str = tax_regimes.ORDINARY) -> Iterator[Problem]:
     """Who the customer is to the tax office: in Italy a partita IVA or a codice fiscale; abroad
-    its country's VAT number, matching its Paese; and, in another EU country, why no VAT."""
+    its country's VAT number, matching its Paese; and, in another EU country, why no VAT (not
+    asked of a seller whose regime charges none: its lines are all the regime's nature)."""
     country = _country(c)
     nature = c.vat_nature.strip().upper() if c.vat_nature else None
     if nature and nature not in NATURES:
@@ -648,7 +661,7 @@ def _fiscal_id(c: Customer, layout: Layout) -> Iterator[Problem]:
     elif c.vat_number and vat_ids.vat_country(c.vat_number) != country:
         yield VAT_COUNTRY_MISMATCH(_at(layout, c, "vat_number"), code=c.code, value=c.vat_number,
                                    found=vat_ids.vat_country(c.vat_number), country=country)
-    if country in vat_ids.EU_COUNTRIES and country != "IT" and not nature:
+    if country in vat_ids.EU_COUNTRIES and country != "IT" and not nature and regime not in tax_regimes.WITHOUT_VAT:
         yield EU_CUSTOMER_WITHOUT_NATURE(_at(layout, c, "vat_nature"), code=c.code, country=country)
     if country == SAN_MARINO and nature != SAN_MARINO_GOODS:
         yield SAN_MARINO_NATURE(_at(layout, c, "vat_nature"), code=c.code, nature=nature)
@@ -659,6 +672,23 @@ def _fiscal_id(c: Customer, layout: Layout) -> Iterator[Problem]:
         yield from _nature_of_elsewhere(c, layout, country, nature)
     if nature and c.split_payment:
         yield SPLIT_PAYMENT_WITH_NATURE(_at(layout, c, "split_payment"), code=c.code, nature=nature)
+
+
+def _nature_under_regime(record: Customer | Item, layout: Layout, regime: str) -> Iterator[Problem]:
+    """A nature a seller under a regime without VAT (`tax_regimes.WITHOUT_VAT`: RF19, RF02) cannot
+    use, at its cell. Everything such a seller sells is outside VAT at the regime's nature (N2.2,
+    the Agenzia's instructions), an intra-EU supply or an export too: N3.2 would declare a
+    non-taxable supply under art. 41 DL 331/93 that a forfettario cannot make, in a file saying
+    RF19, and a customer's nature overrides every item's. N1 (amounts excluded, art. 15) stays
+    open to items, as the charged stamp duty's line is."""
+    own = tax_regimes.WITHOUT_VAT.get(regime)
+    nature = record.vat_nature.strip().upper() if record.vat_nature else None
+    if own is None or nature is None or nature not in NATURES or nature == own:
+        return
+    if nature == EXCLUDED and isinstance(record, Item):
+        return
+    yield NATURE_UNDER_REGIME(_at(layout, record, "vat_nature"), nature=nature, meaning=LEGAL_REFERENCES[nature],
+                              regime=regime, name=tax_regimes.REGIMES[regime], allowed=own)
 
 
 def _nature_of_elsewhere(c: Customer, layout: Layout, country: str, nature: str) -> Iterator[Problem]:
@@ -695,6 +725,7 @@ def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
         if no_vat and i.vat_rate:
             yield VAT_UNDER_REGIME(_at(layout, i, "vat_rate"), code=i.code, rate=i.vat_rate, regime=regime,
                                    name=tax_regimes.REGIMES[regime], nature=no_vat)
+        yield from _nature_under_regime(i, layout, regime)
         nature = i.vat_nature.upper() if i.vat_nature else None
         if nature and nature not in NATURES:
             yield BAD_NATURE(_at(layout, i, "vat_nature"), value=i.vat_nature)
