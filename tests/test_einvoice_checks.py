@@ -342,12 +342,14 @@ def test_typed_quotes_dashes_and_the_euro_sign_are_folded_to_latin_1():
 
 
 def test_a_consumer_abroad_without_a_vat_id_is_not_told_to_take_an_italian_sdi_code():
-    """A private customer in Germany has no VAT number and XXXXXXX is its code: its invoice lacks
-    an identifier (00417), and 00313 beside it told the desk to write a 7-character Italian code
-    or leave the code empty, which gives XXXXXXX again. At an Italian address, 00313 stands."""
+    """A private customer in Germany has no VAT number and XXXXXXX is its code: 00313 told the desk
+    to write a 7-character Italian code or leave the code empty, which gives XXXXXXX again. It is
+    named IdCodice 99999999999, so it lacks no identifier (00417) either. At an Italian address,
+    00313 stands."""
     abroad = customer(country="DE", vat_number=None, tax_code=None, postcode="10115", city="Berlin",
                       province=None, sdi_code=None)
-    assert [p.code for p in check(tree(invoice(buyer=abroad), abroad))] == ["einvoice-00417"]
+    assert check(tree(invoice(buyer=abroad), abroad)) == []
+    assert read(xml_bytes(tree(invoice(buyer=abroad), abroad))).buyer_vat == "99999999999"
     home = customer(vat_number=None, tax_code="RSSMRA80A01H501U", sdi_code="XXXXXXX")
     assert [p.code for p in check(tree(invoice(buyer=home), home))] == ["einvoice-00313"]
 

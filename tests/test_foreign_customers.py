@@ -65,6 +65,54 @@ def test_a_customer_abroad_without_vat_number_is_an_error_even_with_a_tax_code()
     assert "Il cliente C001 è estero (Paese DE) ma non ha la partita IVA" in problems[0].message("it")
 
 
+@pytest.mark.parametrize("country,nature,found", [
+    ("FR", None, [("Clienti", "C2", "eu-private-customer", Severity.WARNING)]), ("CH", "N3.1", []), ("US", None, [])])
+def test_a_private_customer_abroad_without_vat_number_is_accepted_eu_ones_warned_of_italian_vat(
+        country, nature, found):
+    """A consumer abroad has no VAT number and no codice fiscale: it was refused, so a desk could
+    not invoice a French private at all."""
+    sheets = _abroad(country, None, nature)
+    assert _found(sheets) == found
+    if found:
+        message = check(minimal.workbook(sheets)).problems[0].message("it")
+        assert "non ha partita IVA: è un privato, e le sue righe hanno l'IVA italiana" in message
+        assert "10.000 €" in message and "OSS" in message
+
+
+def test_an_intra_eu_supply_to_a_customer_without_vat_number_is_refused_at_its_vat_cell():
+    problems = check(minimal.workbook(_abroad("DE", None, "N3.2"))).problems
+    assert [(p.sheet, p.cell, p.code, p.severity) for p in problems] == [
+        ("Clienti", "C2", "intra-eu-supply-without-vat", Severity.ERROR)]
+    assert "ha la Natura IVA N3.2, cessione intracomunitaria, ma non ha la partita IVA" in problems[0].message("it")
+    assert "if it is a private person, leave the VAT nature empty" in problems[0].message("en")
+
+
+@pytest.mark.parametrize("country,nature,rates", [("FR", None, ["22.00", "4.00"]), ("CH", "N3.1", ["0.00", "0.00"])])
+def test_the_fatturapa_of_a_private_customer_abroad_names_it_99999999999_and_passes_sdis_checks(
+        country, nature, rates):
+    """The Agenzia's FAQ: IdPaese its country, IdCodice 99999999999, no CodiceFiscale, XXXXXXX. The
+    file had neither IdFiscaleIVA nor CodiceFiscale, which SDI rejects (00417)."""
+    from einvoice_factories import billable, ddt, invoice, tree
+    from fatturapa_reading import schema_errors
+
+    from toolkit.core.einvoice import check as sdi_check
+    from toolkit.writers.fatturapa import xml_bytes
+
+    sheets = _abroad(country, None, nature)
+    buyer = check(minimal.workbook(sheets)).master.customers[0]
+    lines = [billable(ln.item, str(ln.quantity), str(ln.unit_price), str(ln.vat_rate), ln.vat_nature,
+                      delivery=ddt(), line=n) for n, ln in enumerate(_march_drafts(sheets)[0].lines, 1)]
+    doc = tree(invoice(*lines, buyer=buyer), buyer)
+    data = xml_bytes(doc)
+    root = ET.fromstring(data)
+    assert schema_errors(data) == [] and sdi_check(doc) == []
+    assert _texts(root, "DatiTrasmissione/CodiceDestinatario") == ["XXXXXXX"]
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdPaese") == [country]
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdCodice") == ["99999999999"]
+    assert _texts(root, "CessionarioCommittente/DatiAnagrafici/CodiceFiscale") == []
+    assert _texts(root, "DettaglioLinee/AliquotaIVA") == rates
+
+
 @pytest.mark.parametrize("country,vat,found", [("FR", "DE123456789", "DE"), ("IT", "DE123456789", "DE"),
                                                ("DE", "01234560157", "IT")])
 def test_a_vat_number_of_another_country_than_the_customers_is_an_error(country, vat, found):

@@ -242,9 +242,15 @@ def _buyer(customer: Customer | Buyer) -> Party:
         name=clip(fold(customer.name) or "", NAME),
         address=_address(customer.address, customer.postcode, customer.city, customer.province, country),
         vat_id=(FiscalId(id_country(customer.vat_number, country), vat_code(customer.vat_number, country))
-                if customer.vat_number else None),
+                if customer.vat_number else FiscalId(country, CONSUMER_ABROAD) if country != "IT" else None),
         tax_code=_tax_code(customer.tax_code) if country == "IT" else None,
     )
+
+
+CONSUMER_ABROAD = "99999999999"
+"""IdCodice of a buyer abroad without a VAT number (a private person), beside IdPaese its country:
+the Agenzia's FAQ on e-invoices to foreign consumers. Without it the file had neither IdFiscaleIVA
+nor CodiceFiscale, which SDI rejects (00417), and an Italian codice fiscale a foreigner lacks."""
 
 
 def _address(street: str, postcode: str | None, city: str, province: str | None, country: str) -> Address:

@@ -92,6 +92,26 @@ VAT_COUNTRY_MISMATCH = define(
        "o la partita IVA (una partita IVA estera va scritta con il prefisso del suo paese).",
     en="Customer {code}'s VAT number {value} belongs to {found}, but its country is {country}: correct the "
        "country or the VAT number (a foreign one is written with its country prefix).")
+INTRA_EU_WITHOUT_VAT = define(
+    "intra-eu-supply-without-vat", "error",
+    it="Il cliente {code} (Paese {country}) ha la Natura IVA N3.2, cessione intracomunitaria, ma non ha la partita "
+       "IVA: la cessione è non imponibile solo verso un'impresa con la partita IVA del suo paese (VIES). Scrivila "
+       "con il prefisso del paese (es. DE123456789); se è un privato, lascia vuota la Natura IVA: paga l'IVA "
+       "italiana.",
+    en="Customer {code} (country {country}) has VAT nature N3.2, intra-EU supply, but no VAT number: the supply is "
+       "non-taxable only to a business with its own country's VAT number (VIES). Write it with its country prefix "
+       "(e.g. DE123456789); if it is a private person, leave the VAT nature empty: it pays Italian VAT.")
+EU_CONSUMER = define(
+    "eu-private-customer", "warning",
+    title=("Cliente privato UE", "EU private customer"),
+    it="Il cliente {code} (Paese {country}) non ha partita IVA: è un privato, e le sue righe hanno l'IVA italiana "
+       "dell'articolo, come le vendite a distanza finché, in un anno, non superano 10.000 € in tutta la UE "
+       "(oltre, si paga l'IVA del suo paese con l'OSS, che il toolkit non fa). Se è un'impresa, scrivi la sua "
+       "partita IVA con il prefisso del paese e N3.2 in Natura IVA.",
+    en="Customer {code} (country {country}) has no VAT number: it is a private person, and its lines carry the "
+       "item's Italian VAT, as distance sales do until, in a year, they exceed 10,000 € across the EU (beyond, "
+       "its own country's VAT is due through the OSS, which the toolkit does not do). If it is a business, write "
+       "its VAT number with its country prefix and N3.2 in VAT nature.")
 EU_CUSTOMER_WITHOUT_NATURE = define(
     "eu-customer-without-nature", "warning",
     title=("Cliente UE senza natura IVA", "EU customer without VAT nature"),
@@ -648,20 +668,26 @@ def _public_codes(c: Customer, layout: Layout) -> Iterator[Problem]:
 
 def _fiscal_id(c: Customer, layout: Layout, regime: str = tax_regimes.ORDINARY) -> Iterator[Problem]:
     """Who the customer is to the tax office: in Italy a partita IVA or a codice fiscale; abroad
-    its country's VAT number, matching its Paese; and, in another EU country, why no VAT (not
-    asked of a seller whose regime charges none: its lines are all the regime's nature)."""
+    its country's VAT number, matching its Paese, or none for a private person (a consumer, named
+    in its e-invoice as the Agenzia's FAQ says, `build.CONSUMER_ABROAD`), who buys nothing as an
+    intra-EU supply; and, in another EU country, why no VAT (not asked of a seller whose regime
+    charges none: its lines are all the regime's nature)."""
     country = _country(c)
     nature = c.vat_nature.strip().upper() if c.vat_nature else None
     if nature and nature not in NATURES:
         yield BAD_NATURE(_at(layout, c, "vat_nature"), value=c.vat_nature)
     if country == "IT" and not c.vat_number and not c.tax_code:
         yield MISSING_FISCAL_ID(_at(layout, c, "vat_number"), code=c.code)
-    elif country != "IT" and not c.vat_number:
+    elif country != "IT" and not c.vat_number and (country == SAN_MARINO or c.tax_code):
         yield FOREIGN_WITHOUT_VAT(_at(layout, c, "vat_number"), code=c.code, country=country)
+    elif country != "IT" and not c.vat_number and nature == INTRA_EU_GOODS:
+        yield INTRA_EU_WITHOUT_VAT(_at(layout, c, "vat_number"), code=c.code, country=country)
     elif c.vat_number and vat_ids.vat_country(c.vat_number) != country:
         yield VAT_COUNTRY_MISMATCH(_at(layout, c, "vat_number"), code=c.code, value=c.vat_number,
                                    found=vat_ids.vat_country(c.vat_number), country=country)
-    if country in vat_ids.EU_COUNTRIES and country != "IT" and not nature and regime not in tax_regimes.WITHOUT_VAT:
+    if country in vat_ids.EU_COUNTRIES and country != "IT" and not c.vat_number and not c.tax_code and not nature:
+        yield EU_CONSUMER(_at(layout, c, "vat_number"), code=c.code, country=country)
+    elif country in vat_ids.EU_COUNTRIES and country != "IT" and not nature and regime not in tax_regimes.WITHOUT_VAT:
         yield EU_CUSTOMER_WITHOUT_NATURE(_at(layout, c, "vat_nature"), code=c.code, country=country)
     if country == SAN_MARINO and nature != SAN_MARINO_GOODS:
         yield SAN_MARINO_NATURE(_at(layout, c, "vat_nature"), code=c.code, nature=nature)
