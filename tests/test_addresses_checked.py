@@ -67,12 +67,12 @@ def test_a_customer_abroad_keeps_its_own_postcode_and_needs_no_province():
     sheets = _sheets(postcodes=("10121", "8001"), provinces=("TO", None))
     for row, extra in zip(sheets["Clienti"], (["Paese", "Natura IVA"], ["IT", None], ["CH", "N3.1"])):
         row += extra
-    sheets["Clienti"][2][2] = "CHE123456789"
+    sheets["Clienti"][2][2] = "CHE116281710"
     assert _found(sheets) == []
 
 
 @pytest.mark.parametrize("country,vat,typed,kept", [
-    ("CH", "CHE123456789", 8001, "8001"), ("DE", "DE123456789", 1067, "01067"), ("CH", "CHE123456789", "08001", "08001")])
+    ("CH", "CHE116281710", 8001, "8001"), ("DE", "DE123456789", 1067, "01067"), ("CH", "CHE116281710", "08001", "08001")])
 def test_a_postcode_abroad_excel_took_for_a_number_is_read_for_its_country(country, vat, typed, kept):
     """Zürich's 8001 is not an Italian CAP cut of its zero (08001); Dresden's 01067 is cut as one."""
     sheets = _sheets(postcodes=(9012, typed), provinces=("TO", None))

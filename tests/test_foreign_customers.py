@@ -34,7 +34,7 @@ def _found(sheets: dict) -> list[tuple]:
     ("DE", "DE123456789", "DE123456789"), ("DE", "de 123 456 789", "DE123456789"),
     ("AT", "ATU12345678", "ATU12345678"), ("FR", "FRXX123456789", "FRXX123456789"),
     ("NL", "NL123456789B01", "NL123456789B01"), ("GR", "EL123456789", "EL123456789"),
-    ("CH", "CHE-123.456.789 MWST", "CHE123456789"), ("US", "US 12-3456789", "US123456789"),
+    ("CH", "CHE-116.281.710 MWST", "CHE116281710"), ("US", "US 12-3456789", "US123456789"),
 ])
 def test_a_customer_abroad_with_its_own_vat_number_and_no_tax_code_is_clean(country, typed, kept):
     result = check(minimal.workbook(_abroad(country, typed, "N3.1" if country in ("CH", "US") else "N3.2")))
@@ -48,6 +48,15 @@ def test_a_foreign_vat_number_not_of_its_countrys_shape_is_refused_at_its_cell()
     assert [(p.sheet, p.cell, p.code) for p in problems] == [("Clienti", "C2", "invalid-foreign-vat-number")]
     assert "La partita IVA estera «DE12345» non ha la forma dei numeri con prefisso DE" in problems[0].message("it")
     assert "Foreign VAT number “DE12345”" in problems[0].message("en")
+
+
+@pytest.mark.parametrize("typed", ["CHE-123.456.789 MWST", "CHE123456789", "che 116 281 711"])
+def test_a_swiss_uid_whose_check_digit_does_not_match_is_refused_at_its_cell(typed):
+    """A Swiss UID's last digit checks the others (mod 11): one mistyped digit was accepted and
+    went into the e-invoice as the buyer's IdCodice, a number no Swiss company has."""
+    problems = check(minimal.workbook(_abroad("CH", typed, "N3.1"))).problems
+    assert [(p.sheet, p.cell, p.code) for p in problems] == [("Clienti", "C2", "invalid-swiss-uid")]
+    assert f"Il numero IVA svizzero «{typed}» non è un numero IDI valido" in problems[0].message("it")
 
 
 def test_an_italian_looking_number_for_a_customer_abroad_says_to_write_the_prefix():
@@ -124,7 +133,7 @@ def test_a_vat_number_of_another_country_than_the_customers_is_an_error(country,
 def test_a_customer_in_another_eu_country_without_nature_is_warned_at_the_nature_cell():
     assert _found(_abroad("DE", "DE123456789")) == [
         ("Clienti", "L2", "eu-customer-without-nature", Severity.WARNING)]
-    assert _found(_abroad("CH", "CHE123456789")) == []
+    assert _found(_abroad("CH", "CHE116281710")) == []
 
 
 def test_a_customer_nature_that_does_not_exist_is_refused():
@@ -180,7 +189,7 @@ def _path_ends(root: ET.Element, node: ET.Element, path: str) -> bool:
 
 
 @pytest.mark.parametrize("country,vat,code", [("DE", "DE123456789", "123456789"), ("GR", "EL123456789", "123456789"),
-                                              ("CH", "CHE123456789", "123456789")])
+                                              ("CH", "CHE116281710", "116281710")])
 def test_the_fatturapa_of_a_customer_abroad_has_the_official_foreign_form_and_is_schema_valid(country, vat, code):
     from fatturapa_reading import schema_errors
 
@@ -277,7 +286,7 @@ def test_an_italian_customer_with_an_export_or_intra_eu_nature_is_warned_at_the_
 
 
 @pytest.mark.parametrize("country,vat,nature,expected", [
-    ("CH", "CHE123456789", "N3.2", "N3.1"), ("US", "US123456789", "N3.3", "N3.1"),
+    ("CH", "CHE116281710", "N3.2", "N3.1"), ("US", "US123456789", "N3.3", "N3.1"),
     ("DE", "DE123456789", "N3.1", "N3.2"), ("FR", "FRXX123456789", "n3.3", "N3.2")])
 def test_a_goods_nature_of_another_country_than_the_customers_is_warned_at_the_nature_cell(
         country, vat, nature, expected):
@@ -320,7 +329,7 @@ def _service_milk(nature: str, country: str = "DE", vat: str = "DE123456789") ->
     return sheets
 
 
-@pytest.mark.parametrize("nature,country,vat", [("N3.2", "DE", "DE123456789"), ("N3.1", "CH", "CHE123456789"),
+@pytest.mark.parametrize("nature,country,vat", [("N3.2", "DE", "DE123456789"), ("N3.1", "CH", "CHE116281710"),
                                                ("N3.3", "SM", "SM12345")])
 def test_a_service_sold_abroad_under_a_goods_nature_is_out_of_scope_n2_1_and_goods_keep_the_nature(
         nature, country, vat):

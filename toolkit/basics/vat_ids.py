@@ -47,7 +47,11 @@ NORTHERN_IRELAND = "XI"
 """The prefix of Northern Ireland's VAT numbers (country GB): for goods it stays in the EU's VAT
 area (Windsor Framework), so its goods are intra-EU supplies."""
 
-_PREFIX_COUNTRY = {GREECE_VAT: GREECE_ISO, NORTHERN_IRELAND: "GB", "CHE": "CH"}
+SWISS_PREFIX = "CHE"
+"""The Swiss UID's prefix (IDI in Italian): its ninth digit checks the other eight (mod 11), which
+the data check verifies (`stdnum.ch.uid`), as a Swiss number is one no VIES confirms."""
+
+_PREFIX_COUNTRY = {GREECE_VAT: GREECE_ISO, NORTHERN_IRELAND: "GB", SWISS_PREFIX: "CH"}
 _SWISS_SUFFIX = re.compile(r"(MWST|TVA|IVA|TPV)$")
 _ANY = re.compile(r"(?=.*[0-9])[A-Z0-9]{2,26}")
 

@@ -40,6 +40,7 @@ from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import GetCoreSchemaHandler, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError, core_schema
+from stdnum.ch import uid as swiss_uid
 from stdnum.exceptions import ValidationError as NotAnId
 from stdnum.it import codicefiscale, iva
 
@@ -124,6 +125,14 @@ INVALID_FOREIGN_VAT_NUMBER = define(
        "lunghezza): controlla di averla copiata bene, prefisso del paese compreso.",
     en="Foreign VAT number “{value}” does not have the shape of numbers prefixed {prefix} (letters, digits, "
        "length): check that it was copied correctly, country prefix included.")
+SWISS_UID_CHECK_DIGIT = define(
+    "invalid-swiss-uid", "error",
+    it="Il numero IVA svizzero «{value}» non è un numero IDI valido: la sua ultima cifra, di controllo, non "
+       "corrisponde alle altre. Controlla di averlo copiato bene dalla fattura o dal registro IDI del cliente "
+       "(es. CHE-116.281.710 MWST).",
+    en="Swiss VAT number “{value}” is not a valid UID: its last digit, the check digit, does not match the others. "
+       "Check that it was copied correctly from the customer's invoice or the UID register (e.g. "
+       "CHE-116.281.710 MWST).")
 GREEK_VAT_WRITTEN_GR = define(
     "greek-vat-written-gr", "error",
     it="La partita IVA greca «{value}» ha il prefisso GR: VIES e la fattura elettronica la vogliono con EL; "
@@ -413,6 +422,8 @@ def _vat_number(value: Any) -> str:
         abroad = vat_ids.foreign(text)
         if abroad is None:
             refuse(INVALID_FOREIGN_VAT_NUMBER, value=value, prefix=text[:3] if text.startswith("CHE") else text[:2])
+        if abroad.startswith(vat_ids.SWISS_PREFIX) and not swiss_uid.is_valid(abroad):
+            refuse(SWISS_UID_CHECK_DIGIT, value=value)
         return abroad
     digits = text[2:] if text.startswith("IT") else text
     if digits.isdigit() and len(digits) < 11:

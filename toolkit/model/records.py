@@ -315,7 +315,7 @@ class Customer(Record):
     vat_number: VatNumber | None = column(
         "Partita IVA", "VAT number",
         "Partita IVA; this or the tax code is required. Abroad (Paese not IT) the VAT number with its country "
-        "prefix (DE123456789, CHE123456789), required", "IT01234560157", default=None,
+        "prefix (DE123456789, CHE116281710), required", "IT01234560157", default=None,
         short=("P.IVA", "Part. IVA", "P.I.", "VAT no.", "VAT ID"))
     tax_code: TaxCode | None = column(
         "Codice fiscale", "Tax code", "Codice fiscale (16 characters for people, 11 digits for companies)",
