@@ -643,3 +643,33 @@ def test_a_credit_note_dated_next_month_no_longer_blocks_the_month_end_of_a_retu
     assert sorted((x.customer, x.kind, x.invoice_date) for x in result.invoices) == [
         ("C001", InvoiceKind.INVOICE, date(2026, 5, 31)), ("C002", InvoiceKind.CREDIT_NOTE, june)]
     assert sold_and_credited(ledger) == (D(3), D(2)), "the June note's 1 and the return's 1"
+
+
+def gross_master(returned: int, rate: int) -> MasterData:
+    """`rated_master` with BASE a list of VAT-included (shelf) prices: the return's net price is its
+    gross at A001's new rate."""
+    s = sheets(returned)
+    minimal.set_cell(s, "Listini", "C1", "IVA inclusa")
+    minimal.set_cell(s, "Listini", "C2", "sì")
+    [a001] = [row for row in s["Articoli"] if row[0] == "A001"]
+    a001[3] = rate
+    result = check(minimal.workbook(s))
+    assert result.master is not None, [str(p) for p in result.problems]
+    return result.master
+
+
+@pytest.mark.parametrize("sold_rate, new_rate, amount, vat", [(10, 22, "-33.64", "-3.36"), (22, 10, "-30.33", "-6.67")])
+def test_on_a_vat_included_list_a_return_after_a_rate_change_refunds_the_gross_the_customer_paid(
+        ledger, sold_rate, new_rate, amount, vat):
+    """Sold 3 at 18.50 € VAT included at 10 % in April (net 16.816667); A001 then goes to 22 % and 2
+    come back in May at the same shelf price, ordered net 15.163934. Credited at April's 10 % but
+    at May's net, the note refunded 30.33 + 3.03 = 33.36 € of the 37.00 € the customer paid for them.
+    The other way, 22 % to 10 %, the right 37.00 € came with a warning that the return was priced
+    above its invoice."""
+    invoice = april_invoice(gross_master(returned=2, rate=sold_rate), ledger)
+    assert (invoice.lines[0].vat_rate, invoice.total) == (D(sold_rate), D("55.50"))
+    result = may_run(gross_master(returned=2, rate=new_rate), ledger)
+    [note] = [x for x in result.invoices if x.kind is InvoiceKind.CREDIT_NOTE]
+    assert [(x.quantity, x.amount, x.vat_rate) for x in note.lines] == [(D(-2), D(amount), D(sold_rate))]
+    assert (note.taxable, note.vat, note.total) == (D(amount), D(vat), D("-37.00"))
+    assert not [p for p in result.problems if p.code == "return-priced-above-invoice"]

@@ -48,6 +48,7 @@ from toolkit.basics.cells import Location
 from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.wording import number
+from toolkit.core.drafts import net_of_gross
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
 from toolkit.core.lines import UNIT_PRICE_PLACES, line_amount
@@ -809,7 +810,8 @@ class TakenBack:
 
     @property
     def capped(self) -> bool:
-        return self.amount != self.asked
+        """Whether the return is credited less than its price, at the invoice's, as warned."""
+        return self.amount != self.asked and not same_shelf_price(self.line, self.sold.left.line)
 
     @property
     def problem(self) -> Problem:
@@ -888,10 +890,39 @@ def _at_most_sold(line: InvoiceLine, sold: Sold, quantity: Decimal, asked: Decim
     """What a return line priced `line.unit_price` credits for `quantity` it takes back of the
     invoice line `sold`, its share being `asked` (negative): at most what the invoice charged
     for them (its net unit price), since a credit note cannot give back more than the operation
-    it corrects (art. 26 DPR 633/72); a return priced at or below it keeps its own share."""
+    it corrects (art. 26 DPR 633/72); a return priced at or below it keeps its own share. A
+    return at the shelf price the customer paid, at another rate (`same_shelf_price`), credits
+    that price made net at the invoice's rate, as the invoice made it."""
+    if same_shelf_price(line, sold.left.line):
+        return -net_of_gross(quantity, shelf_price(line), sold.left.line.vat_rate)
     if line.unit_price <= sold.left.line.unit_price:
         return asked
     return max(asked, -line_amount(quantity, sold.left.line.unit_price))
+
+
+def same_shelf_price(returned: InvoiceLine, sold: InvoiceLine) -> bool:
+    """Whether a return priced at another VAT rate than the invoice line it takes back gives the
+    goods back at the price the customer paid, VAT included: a VAT-included list's shelf price,
+    unchanged, made net at the item's new rate. The note credits them at the invoice's rate
+    (`repriced`), so at the invoice's net price too, or a rate raised from 10 % to 22 % would refund
+    30.33 € + 10 % of the 37.00 € paid. A net price list's return keeps its net price, and its
+    gross differs: it is credited as any other.
+
+    >>> D = Decimal
+    >>> line = InvoiceLine("A1", "x", "pz", D(-2), D("15.163934"), D("-30.33"), D(22), None, 1, 1, 1, None, "RE-1")
+    >>> sold = replace(line, quantity=D(3), unit_price=D("16.818182"), amount=D("50.45"), vat_rate=D(10))
+    >>> same_shelf_price(line, sold), same_shelf_price(replace(line, unit_price=D("16.818182")), sold)
+    (True, False)
+    """
+    if rate_key(returned.vat_rate, returned.vat_nature) == rate_key(sold.vat_rate, sold.vat_nature):
+        return False
+    return shelf_price(returned) == shelf_price(sold)
+
+
+def shelf_price(line: InvoiceLine) -> Decimal:
+    """A line's unit price with its VAT, in cents: a VAT-included list's price, which the line's
+    net price (six decimals) was made from."""
+    return cents(line.unit_price * (100 + line.vat_rate) / 100)
 
 
 def repriced(notes: Sequence[Invoice], taken: Iterable[TakenBack]) -> list[Invoice]:
@@ -904,7 +935,7 @@ def repriced(notes: Sequence[Invoice], taken: Iterable[TakenBack]) -> list[Invoi
     the one its item had when the return was ordered: the rate may have changed in between."""
     given: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for t in taken:
-        if t.capped:
+        if t.amount != t.asked:
             given[(t.note, t.line.line_no)] += t.amount - t.asked
     rates = sold_rates(taken)
     changed = {key for key in {*given, *rates}
