@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -219,7 +219,7 @@ def test_an_order_invoiced_at_the_order_counts_once_in_the_exposure(ledger):
     assert (after.unshipped, after.uninvoiced, after.outstanding) == (0, 0, D("256.90"))
 
 
-def _invoice(ledger, order, total: str, paid: str | None) -> None:
+def _invoice(ledger, order, total: str, paid: str | None, paid_on: date | None = None) -> None:
     with writing(ledger) as conn:
         invoice_id = conn.execute(insert(schema.invoices).values(
             kind="invoice", series="FT", year=2026, number=1, invoice_date=DAY, customer=order.customer,
@@ -231,7 +231,7 @@ def _invoice(ledger, order, total: str, paid: str | None) -> None:
                 unit=line.unit, quantity=line.quantity, unit_price=line.unit_price, amount=line.amount,
                 vat_rate=line.vat_rate))
         if paid is not None:
-            conn.execute(insert(schema.payments).values(invoice_id=invoice_id, payment_date=DAY, amount=D(paid),
+            conn.execute(insert(schema.payments).values(invoice_id=invoice_id, payment_date=paid_on or DAY, amount=D(paid),
                                                         created_at=datetime(2026, 4, 2), created_by="test"))
 
 
@@ -249,6 +249,25 @@ def test_after_receipt_ships_once_the_prepayment_is_in(ledger, paid, ships):
     assert [p.message("it") for p in done.problems if p.code == "ship-awaiting-payment"] == (
         [] if ships else [f"Ordine {order.number} del cliente C001: la merce parte dopo l'incasso e {said[paid]}: "
                           "non spedito."])
+
+
+def test_after_receipt_a_ddt_dated_before_the_payment_came_is_held_saying_so(ledger):
+    """Paid in full on the 14th, the order shipped with a DDT dated the 9th: the goods left, on
+    paper, five days before the prepayment that lets them leave, and nothing was said."""
+    master = shipping_master(terms="Dopo l'incasso")
+    create(master, ledger, DAY, with_catch_up=False)
+    order = orders_by_template(ledger)["T001"]
+    paid_on = DAY + timedelta(days=5)
+    _invoice(ledger, order, "215.00", "215.00", paid_on)
+    done = ship(master, ledger, DAY, numbers=[order.number])
+    assert (done.notes, [h.reason for h in done.held]) == ((), ["ship-awaiting-payment"])
+    assert [p.message("it") for p in done.problems if p.code == "ship-awaiting-payment"] == [
+        f"Ordine {order.number} del cliente C001: la merce parte dopo l'incasso e l'incasso è registrato con una "
+        f"data successiva al {DAY:%d/%m/%Y}, la data del DDT: spediscilo con la data dell'incasso o una successiva: "
+        "non spedito."]
+    assert table(ledger, "deliveries") == []
+    later = ship(master, ledger, paid_on, numbers=[order.number])
+    assert [note.day for note in later.notes] == [paid_on]
 
 
 def test_a_return_ships_back_with_negative_quantities(master, ledger):

@@ -76,12 +76,12 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     customers = sorted({order.customer for order in fresh})
     exposure = exposures(conn, customers)
     if paid is None:
-        paid = paid_orders(conn, [order.id for order in fresh])
+        paid = paid_orders(conn, [order.id for order in fresh], by=day)
     stock = available_stock(conn, master)
     held = reservations_rowwise.reservations(conn) if stock is not None else NONE
     plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
                           exposures=exposure, force=force, reservations=held)
-    plan = replace(plan, problems=_paid_so_far(conn, plan.problems, fresh))
+    plan = replace(plan, problems=_paid_so_far(conn, plan.problems, fresh, day))
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}

@@ -120,8 +120,17 @@ class PaymentSoFar:
 
     paid: Decimal = Decimal(0)
     total: Decimal = Decimal(0)
+    after: date | None = None
+    """The DDT's day, when the payment came in full only after it: a DDT dated back to before the
+    payment would have the goods leave unpaid."""
 
     def shown(self, lang: str) -> str:
+        if self.after is not None:
+            day = wording.shown(self.after, lang)
+            return (f"l'incasso è registrato con una data successiva al {day}, la data del DDT: spediscilo con "
+                    "la data dell'incasso o una successiva" if lang == "it" else
+                    f"the payment is recorded with a date after {day}, the DDT's date: ship it dated on or after "
+                    "the payment")
         if not self.paid:
             return "il pagamento non risulta ancora" if lang == "it" else "no payment is recorded yet"
         paid, total, missing = (wording.euro(x, lang) for x in (self.paid, self.total, self.total - self.paid))

@@ -461,7 +461,7 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
         return Shipped((), (), ())
     exposure = _exposures(conn, credit_limited(master, sorted({order.customer for order in fresh})), exposures)
     if paid is None:
-        paid = paid_orders(conn, _prepaid(master, fresh))
+        paid = paid_orders(conn, _prepaid(master, fresh), by=day)
     held: set[int] = set()
     stock = available_stock(conn, master) if on_hand is None else on_hand.stock
     reserved = NONE
@@ -476,7 +476,7 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
         reserved = _reservations(conn, fresh, stock)
     plan = plan_shipments(fresh, master, stock, day, quantities=quantities, paid=paid, carrier=carrier,
                           exposures=exposure, force=force, reservations=reserved, unread=held, open_lines=waiting)
-    plan = replace(plan, problems=_paid_so_far(conn, plan.problems, fresh))
+    plan = replace(plan, problems=_paid_so_far(conn, plan.problems, fresh, day))
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     by_id = {order.id: order for order in fresh}
@@ -489,19 +489,24 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
     return Shipped(tuple(notes), plan.held, plan.problems, tuple(completed))
 
 
-def _paid_so_far(conn: Connection, problems: Sequence[Problem], orders: Sequence[Order]) -> tuple[Problem, ...]:
-    """The holds of orders awaiting payment, each saying what was paid so far and what is
-    missing when something was (`PaymentSoFar`): the plan knows which orders are paid, not how
-    much of the others."""
+def _paid_so_far(conn: Connection, problems: Sequence[Problem], orders: Sequence[Order], day: date
+                 ) -> tuple[Problem, ...]:
+    """The holds of orders awaiting payment, each saying what was paid by the DDT's `day` and what
+    is missing when something was, or that the payment came only after that day (`PaymentSoFar`):
+    the plan knows which orders are paid, not how much of the others."""
     waiting = {dict(p.params)["number"] for p in problems if p.code == AWAITING_PAYMENT.code}
     ids = {order.number: order.id for order in orders if order.number in waiting}
-    part = part_paid(conn, list(ids.values())) if ids else {}
-    if not part:
+    part = part_paid(conn, list(ids.values()), by=day) if ids else {}
+    later = paid_orders(conn, list(ids.values())) if ids else set()
+    if not part and not later:
         return tuple(problems)
 
     def said(p: Problem) -> Problem:
         params = dict(p.params)
-        if p.code != AWAITING_PAYMENT.code or ids.get(params["number"]) not in part:
+        order = ids.get(params["number"]) if p.code == AWAITING_PAYMENT.code else None
+        if order in later:
+            return AWAITING_PAYMENT(p.location, **{**params, "payment": PaymentSoFar(after=day)})
+        if order not in part:
             return p
         return AWAITING_PAYMENT(p.location, **{**params, "payment": PaymentSoFar(*part[ids[params["number"]]])})
 
