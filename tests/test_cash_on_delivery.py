@@ -17,7 +17,7 @@ whose VAT, rounded per rate as the invoice rounds it, is a cent more than each l
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -446,3 +446,21 @@ def test_the_printed_ddt_reads_cash_on_delivery_and_the_amount(ledger, tmp_path)
     assert "Pagamento Contrassegno" in lines
     assert CAPTION in lines
     assert "64,14 €" in lines
+
+
+def test_a_ddt_invoiced_as_it_ships_collects_the_stamp_duty_its_invoice_charges(ledger, tmp_path):
+    """Eight books exempt (N4) at 10.00 make 80.00 without VAT: `ship --invoice` charges the 2.00 €
+    stamp duty on the invoice, due that day with the goods, and the driver collected the goods only,
+    leaving 2.00 € of a cash-on-delivery invoice unpaid from the day it was issued."""
+    master = cash_customer_master()
+    templates = master.template_lines
+    master = master.model_copy(update={"template_lines": tuple(
+        replace(line, quantity=D(8)) if (line.template, line.item) == ("T005", "A003") else line
+        for line in templates)})
+    create(master, ledger, FIRST, with_catch_up=False)
+    van = ship(master, ledger, FIRST, all_open=True, out=tmp_path / "van.xlsx", invoice=True)
+    [ddt] = [n for n in van.notes if n.customer == "C002"]
+    [invoice] = [x for x in van.invoices if x.customer == "C002"]
+    assert invoice.lines[-1].charged_stamp_duty and invoice.lines[-1].amount == D("2.00")
+    assert [(d.due_date, d.amount) for d in invoice.dues] == [(FIRST, invoice.total)]
+    assert below(openpyxl.load_workbook(van.written)[ddt.number], CAPTION).value == float(invoice.total)

@@ -138,8 +138,8 @@ class DeliveryNote:
 
 
 def cash_to_collect(notes: Iterable[DeliveryNote], customers: Mapping[str, Customer],
-                    paid_orders: Container[int] = frozenset(), invoiced: Mapping[int, int] | None = None
-                    ) -> dict[int, Decimal]:
+                    paid_orders: Container[int] = frozenset(), invoiced: Mapping[int, int] | None = None,
+                    stamp_duty: Mapping[int, tuple[date, Decimal]] | None = None) -> dict[int, Decimal]:
     """By DDT id, the cash each DDT collecting cash on delivery among `notes` asks (the
     customers' every DDT and record of services rendered of the days printed), as `to_collect`
     says of a DDT alone: its goods and the services rendered with them (`services_collected`),
@@ -151,7 +151,10 @@ def cash_to_collect(notes: Iterable[DeliveryNote], customers: Mapping[str, Custo
     add up to it to the cent; a DDT stored later never changes what an earlier one asked. The
     invoice is the one issued already (`invoiced`: by DDT line id, the invoice charging it:
     `ship --invoice`, at the order, a month end run), else the one a month end run will make,
-    one per customer, destination or project (*Raggruppamento fatture*, `group_key`)."""
+    one per customer, destination or project (*Raggruppamento fatture*, `group_key`). An issued
+    invoice charging the stamp duty (`stamp_duty`: by invoice id, its last due's day and the
+    duty) has it collected with that day's first DDT on it, as its due asks: `ship --invoice` of
+    80.00 € of exempt goods is due 82.00 € that day, and its driver collected 80.00 €."""
     notes = sorted(notes, key=lambda note: note.id)
     rendered = services_collected(notes)
     invoiced = invoiced or {}
@@ -169,10 +172,20 @@ def cash_to_collect(notes: Iterable[DeliveryNote], customers: Mapping[str, Custo
             if line.order_id not in paid_orders:
                 mine[_charged_by(note, line, grouping, invoiced)].append(line)
         found[note.id] = sum((total_with_vat([*earlier[due], *lines]) - total_with_vat(earlier[due])
+                              + (_duty(due, stamp_duty) if not earlier[due] else Decimal(0))
                               for due, lines in mine.items()), Decimal(0))
         for due, lines in mine.items():
             earlier[due] += lines
     return found
+
+
+def _duty(due: tuple[object, ...], stamp_duty: Mapping[int, tuple[date, Decimal]] | None) -> Decimal:
+    """The stamp duty an issued invoice's due of a day (`_charged_by`) takes: its last due's."""
+    invoice, day = due[0], due[1]
+    if not stamp_duty or not isinstance(invoice, int) or invoice not in stamp_duty:
+        return Decimal(0)
+    last, duty = stamp_duty[invoice]
+    return duty if day == last else Decimal(0)
 
 
 def _charged_by(note: DeliveryNote, line: DeliveryNoteLine, grouping: InvoiceGrouping | None,

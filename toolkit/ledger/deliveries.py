@@ -354,6 +354,24 @@ def invoices_charging(conn: Connection, lines: Sequence[DeliveryNoteLine]) -> di
             for line in lines if line.id in found or line.order_line_id in by_order_line}
 
 
+def stamp_duty_due(conn: Connection, invoice_ids: Collection[int]) -> dict[int, tuple[date, Decimal]]:
+    """Of these invoices, those charging the stamp duty to the customer (a line citing no order
+    line and crediting none): by invoice id, the day of its last due, which takes the duty
+    (`toolkit.core.payment_terms.at_delivery`), and the duty charged. The driver delivering that
+    day collects it (`toolkit.core.documents.cash_to_collect`)."""
+    il, du = schema.invoice_lines.c, schema.invoice_dues.c
+    charged: dict[int, Decimal] = {}
+    for condition in among(conn, il.invoice_id, sorted(set(invoice_ids))):
+        charged.update(conn.execute(select(il.invoice_id, func.sum(il.amount))
+                                    .where(condition, il.order_line_id.is_(None), il.credits_line_id.is_(None))
+                                    .group_by(il.invoice_id)).all())
+    last: dict[int, date] = {}
+    for condition in among(conn, du.invoice_id, sorted(charged)):
+        last.update(conn.execute(select(du.invoice_id, func.max(du.due_date)).where(condition)
+                                 .group_by(du.invoice_id)).all())
+    return {invoice: (last[invoice], amount) for invoice, amount in charged.items() if invoice in last and amount}
+
+
 def buyer_names(conn: Connection, delivery_ids: Collection[int]) -> dict[str, str]:
     """The customers' names as these DDTs printed them (their kept parties), by customer code,
     the latest DDT's for each: who a customer was once the master no longer lists it. DDTs

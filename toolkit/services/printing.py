@@ -37,7 +37,7 @@ from toolkit.core.orders import Order
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import check_writable, reading, writing
-from toolkit.ledger.deliveries import ids_of_days, invoices_charging, load_notes, paid_at_order
+from toolkit.ledger.deliveries import ids_of_days, invoices_charging, load_notes, paid_at_order, stamp_duty_due
 from toolkit.ledger.invoices import load_invoices
 from toolkit.ledger.orders import load_orders
 from toolkit.ledger.printings import (
@@ -424,7 +424,8 @@ def cash_for(ledger: Ledger, master: MasterData, documents: Sequence[Document]) 
         asked = {line.order_id for note in day for line in note.cash_lines(book.payment_method(note.customer))}
         paid = paid_at_order(conn, asked)
         invoiced = invoices_charging(conn, [line for note in day for line in note.lines])
-    return Cash(paid, cash_to_collect(day, {c.code: c for c in master.customers}, paid, invoiced))
+        duty = stamp_duty_due(conn, set(invoiced.values())) if invoiced else {}
+    return Cash(paid, cash_to_collect(day, {c.code: c for c in master.customers}, paid, invoiced, duty))
 
 
 def mark(ledger: Ledger, kind: str, documents: Sequence[Document]) -> None:
