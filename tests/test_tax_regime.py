@@ -276,3 +276,33 @@ def test_a_flat_rate_sellers_item_may_be_n1_but_no_other_nature_than_n2_2():
     sheets["Articoli"][1][4], sheets["Articoli"][2][4] = "N1", "N4"
     problems = [p for p in check(minimal.workbook(sheets)).problems if p.is_error]
     assert [(p.sheet, p.cell, p.code) for p in problems] == [("Articoli", "E3", "nature-under-regime")]
+
+
+def test_orders_created_at_n3_2_are_not_invoiced_at_it_after_the_switch_to_a_regime_without_vat(ledger):
+    """A German business's order created at N3.2 while the desk was ordinary keeps N3.2 on its lines:
+    invoiced after the switch to RF19 (the customer's nature corrected to N2.2 as the check asks),
+    its file declared an intra-EU supply under RF19. Month end refuses it as it does an order at 22 %."""
+    from datetime import date
+
+    from test_services_no_ddt import APRIL, THURSDAY
+
+    from toolkit.core.invoicing import InvoiceStatus, Request
+    from toolkit.services import invoicing
+    from toolkit.services.orders import create
+    from toolkit.services.shipping import ship
+
+    ordinary_sheets = _flat_rate_eu_customer("N3.2")
+    ordinary_sheets["Impostazioni"][8][1] = None
+    ordinary = check(minimal.workbook(ordinary_sheets)).master
+    flat_rate = check(minimal.workbook(_flat_rate_eu_customer("N2.2"))).master
+    assert ordinary.settings.tax_regime == "RF01" and flat_rate.settings.tax_regime == "RF19"
+    create(ordinary, ledger, THURSDAY, with_catch_up=False, only={"T001"})
+    ship(flat_rate, ledger, THURSDAY, all_open=True)
+
+    result = invoicing.run(ledger, flat_rate, Request(APRIL, date(2026, 5, 4)), status=InvoiceStatus.FINAL)
+
+    refused = [p for p in result.problems if p.is_error]
+    assert [(p.code, dict(p.params)["customer"]) for p in refused] == [("invoice-vat-under-regime", "C001")]
+    assert "da fatturare con IVA o con una natura che il regime non usa (1 ordine: OC-2026-00001)" in \
+        refused[0].message("it")
+    assert not [x for x in result.invoices if x.customer == "C001"]

@@ -160,16 +160,18 @@ LETTER_AFTER_SALE = define(
 
 VAT_UNDER_REGIME = define(
     "invoice-vat-under-regime", "error",
-    it="Il cliente {customer} ha {lines} da fatturare con IVA ({orders}), ma il Regime fiscale di Impostazioni è "
-       "{regime}, {name}, che non addebita IVA: le righe hanno l'aliquota che gli articoli avevano alla creazione "
-       "dell'ordine e non vengono ricalcolate, quindi le sue fatture non sono state emesse. Se quelle vendite "
+    it="Il cliente {customer} ha {lines} da fatturare con IVA o con una natura che il regime non usa ({orders}), "
+       "ma il Regime fiscale di Impostazioni è {regime}, {name}, che non addebita IVA: le righe hanno l'aliquota "
+       "e la natura che gli articoli avevano alla creazione dell'ordine e non vengono ricalcolate, "
+       "quindi le sue fatture non sono state emesse. Se quelle vendite "
        "sono di prima del cambio di regime, fatturale col regime di allora (correggi il Regime "
        "fiscale, fattura, poi rimettilo); altrimenti annulla quegli ordini («toolkit orders status NUMERO "
        "--to Annullato») e, dopo aver scritto negli articoli aliquota 0 e natura {nature}, rifalli come moduli "
        "d'ordine (toolkit convert --to ordini): il modello non ricrea un ordine annullato.",
-    en="Customer {customer} has {lines} to invoice with VAT ({orders}), but the Tax regime in Settings is {regime}, "
-       "{name}, which charges no VAT: the lines keep the rate their items had when the order was created and are "
-       "not rated again, so its invoices were not issued. If those sales were "
+    en="Customer {customer} has {lines} to invoice with VAT or a nature the regime does not use ({orders}), but "
+       "the Tax regime in Settings is {regime}, {name}, which charges no VAT: the lines keep the rate and nature "
+       "their items had when the order was created and are not rated again, "
+       "so its invoices were not issued. If those sales were "
        "made before the regime changed, invoice them under the regime of then (correct the Tax regime, invoice, "
        "then set it back); otherwise void those orders (“toolkit orders status NUMBER --to "
        "voided”) and, after writing 0 VAT rate and nature {nature} on the items, make them again as order forms "
@@ -550,10 +552,12 @@ def charging_vat(regime: str, invoices: Iterable[Invoice]) -> tuple[list[Invoice
     invoices = list(invoices)
     if regime not in tax_regimes.WITHOUT_VAT:
         return invoices, []
+    allowed = {tax_regimes.WITHOUT_VAT[regime], stamp_duty.CHARGE_NATURE}
     charged: dict[str, list[InvoiceLine]] = defaultdict(list)
     for x in invoices:
         if x.kind is InvoiceKind.INVOICE:
-            charged[x.customer] += [line for line in x.lines if line.vat_rate]
+            charged[x.customer] += [line for line in x.lines
+                                    if line.vat_rate or (line.vat_nature or "").upper() not in allowed]
     found = [ChargedVat(code, regime, tuple(sorted({line.order_number for line in lines})), len(lines))
              for code, lines in sorted(charged.items()) if lines]
     out = {x.customer for x in found}
