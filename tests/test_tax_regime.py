@@ -271,6 +271,13 @@ def test_a_flat_rate_sellers_eu_customer_at_n2_2_or_none_is_clean_and_its_einvoi
     assert [reference for _, nature, _, _, reference in german.summary if nature == "N2.2"] == [FLAT_RATE_LAW]
 
 
+def test_a_flat_rate_sellers_eu_private_customer_is_not_warned_it_pays_italian_vat():
+    """Under RF19 no sale bears VAT: the warning that an EU private pays Italian VAT was wrong there."""
+    sheets = _flat_rate_eu_customer(None)
+    sheets["Clienti"][1][2] = None
+    assert [p.code for p in check(minimal.workbook(sheets)).problems] == ["stock-not-checked"]
+
+
 def test_a_flat_rate_sellers_item_may_be_n1_but_no_other_nature_than_n2_2():
     sheets = flat_rate_sheets()
     sheets["Articoli"][1][4], sheets["Articoli"][2][4] = "N1", "N4"

@@ -685,10 +685,11 @@ def _fiscal_id(c: Customer, layout: Layout, regime: str = tax_regimes.ORDINARY) 
     elif c.vat_number and vat_ids.vat_country(c.vat_number) != country:
         yield VAT_COUNTRY_MISMATCH(_at(layout, c, "vat_number"), code=c.code, value=c.vat_number,
                                    found=vat_ids.vat_country(c.vat_number), country=country)
-    if country in vat_ids.EU_COUNTRIES and country != "IT" and not c.vat_number and not c.tax_code and not nature:
-        yield EU_CONSUMER(_at(layout, c, "vat_number"), code=c.code, country=country)
-    elif country in vat_ids.EU_COUNTRIES and country != "IT" and not nature and regime not in tax_regimes.WITHOUT_VAT:
-        yield EU_CUSTOMER_WITHOUT_NATURE(_at(layout, c, "vat_nature"), code=c.code, country=country)
+    if country in vat_ids.EU_COUNTRIES and country != "IT" and not nature and regime not in tax_regimes.WITHOUT_VAT:
+        if not c.vat_number and not c.tax_code:
+            yield EU_CONSUMER(_at(layout, c, "vat_number"), code=c.code, country=country)
+        else:
+            yield EU_CUSTOMER_WITHOUT_NATURE(_at(layout, c, "vat_nature"), code=c.code, country=country)
     if country == SAN_MARINO and nature != SAN_MARINO_GOODS:
         yield SAN_MARINO_NATURE(_at(layout, c, "vat_nature"), code=c.code, nature=nature)
     if country == "IT" and nature in GOODS_ABROAD:
