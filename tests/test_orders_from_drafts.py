@@ -117,3 +117,19 @@ def test_the_sample_month_ships_at_once_what_the_read_back_shipped(tmp_path, mon
     master = _at_once(sample_master, rng)
     days = [date(2026, 4, 1) + timedelta(days=n) for n in range(0, 30, 3)]
     assert _both_ways(tmp_path, master, days, monkeypatch, "sample") > 0
+
+
+def test_create_ships_at_once_without_reading_the_lines_it_just_stored(tmp_path, monkeypatch):
+    """The open check of the DDTs issued at once is answered from the orders built from the
+    drafts just stored (`open_as_read`): the ledger is not asked for their lines' figures again."""
+    from toolkit.ledger import deliveries
+
+    def asked(conn, drafts):
+        raise AssertionError(f"the figures of {len(drafts)} DDTs' lines read again")
+
+    monkeypatch.setattr(deliveries, "_check_open", asked)
+    rng = random.Random(13)
+    master = _at_once(master_of(tmp_path, 13), rng)
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'at-once.sqlite'}")
+    notes = [note for day in (date(2026, 4, 7), date(2026, 4, 8)) for note in create(master, ledger, day).notes]
+    assert sum(len(note.lines) for note in notes) > 10
