@@ -156,8 +156,9 @@ def open_numbers(ledger) -> list:
                 for o in load_orders(conn, statuses=[OrderStatus.IN_PROGRESS])]
 
 
-def _reads_each_day(*args, on_hand=None, **options):
-    """The reference ships each day from what it reads itself, not from what creation keeps."""
+def _reads_each_day(*args, on_hand=None, read_here=False, **options):
+    """The reference ships each day from what it reads itself, not from what creation keeps or
+    has just stored (`read_here`)."""
     return shipping_rowwise.ship_in(*args, **options)
 
 
