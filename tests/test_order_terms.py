@@ -466,3 +466,15 @@ def test_the_stamp_line_follows_the_duty(amount, nature, kind, charged):
         document = tree(replace(made, number="FT-2026-00001"))
         assert document.body.stamp_duty == D("2.00") and document.body.lines[-1].nature == "N1"
         assert document.body.lines[-1].item is None and seller().stamp_duty_customer
+
+
+def test_the_net_invoiced_report_counts_goods_and_services_not_the_stamp_duty_charged(month):
+    from toolkit.core.reports import Kind
+    from toolkit.core.reports import Request as ReportRequest
+    from toolkit.services.reports import build
+
+    made = build(month.master, month.ledger, ReportRequest(Kind.INVOICES, APRIL.start, APRIL.end))
+    sold = sum((line.amount for x in month.invoices for line in x.lines if not line.charged_stamp_duty), D(0))
+    assert any(line.charged_stamp_duty for line in month.invoice_citing("PO-77").lines)
+    assert D(int(made.table["amount"].sum())).scaleb(-2) == sold
+    assert "" not in set(made.data["item"].astype(str))

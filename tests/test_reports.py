@@ -17,6 +17,7 @@ from desks import copied_desk
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
+from toolkit.core import stamp_duty
 from toolkit.core.lines import line_amount
 from toolkit.core.payments import Show, monitor
 from toolkit.core.reports import (
@@ -96,7 +97,13 @@ def _ledger_shipments(ledger, first: date, last: date) -> Decimal:
 def _ledger_invoiced(ledger, first: date, last: date) -> Decimal:
     with reading(ledger) as conn:
         invoices = load_invoices(conn)
-    return sum((i.taxable for i in invoices if first <= i.invoice_date <= last), Decimal(0))
+    return sum((i.taxable - sum((x.amount for x in i.lines if _stamp_duty(x.order_line_id, x.description)), Decimal(0))
+                for i in invoices if first <= i.invoice_date <= last), Decimal(0))
+
+
+def _stamp_duty(order_line: int | None, description: str) -> bool:
+    """The stamp duty charged to a customer, or a credit note's line giving it back: no sale."""
+    return order_line is None and description.startswith(stamp_duty.CHARGE_WORDS)
 
 
 LEDGER_TOTALS = {Kind.SALES: _ledger_sales, Kind.SHIPMENTS: _ledger_shipments, Kind.INVOICES: _ledger_invoiced,
@@ -139,9 +146,12 @@ def _ledger_lines(ledger, kind: Kind, first: date, last: date) -> list[tuple[dat
                     .join(schema.order_lines, dl.order_line_id == ol.id))
                 .where(d.delivery_date.between(first, last), d.series != SERVICES_RENDERED)).all()]
         else:
-            rows = conn.execute(select(i.invoice_date, i.customer, il.item, il.quantity, il.amount).select_from(
-                schema.invoice_lines.join(schema.invoices, il.invoice_id == i.id)).where(
-                i.invoice_date.between(first, last))).all()
+            rows = [(day, customer, item, q, amount) for day, customer, item, q, amount, order_line, description
+                    in conn.execute(select(i.invoice_date, i.customer, il.item, il.quantity, il.amount,
+                                           il.order_line_id, il.description).select_from(
+                        schema.invoice_lines.join(schema.invoices, il.invoice_id == i.id)).where(
+                        i.invoice_date.between(first, last))).all()
+                    if not _stamp_duty(order_line, description)]
     return [tuple(r) for r in rows]
 
 

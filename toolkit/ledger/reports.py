@@ -22,16 +22,19 @@ from sqlalchemy import (
     Connection,
     Select,
     String,
+    and_,
     case,
     cast,
     func,
     literal_column,
+    not_,
     or_,
     select,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
+from toolkit.core import stamp_duty
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import parties, schema
 from toolkit.ledger.batches import in_batches
@@ -152,11 +155,14 @@ def shipments(conn: Connection, periods: Periods, grain: Grain = "day") -> Rows:
 def invoiced(conn: Connection, periods: Periods, grain: Grain = "day") -> Rows:
     """Invoice and credit-note lines dated in the periods, drafts included (a draft run is
     the month's invoicing until it is undone), summed to the grain; credit notes' amounts are
-    negative."""
+    negative. The stamp duty charged to a customer, and a credit note's line giving it back, are
+    left out: the seller collects it for the Treasury (art. 15 DPR 633/72), it is no sale, and
+    counted it showed as a customer's goods of no item."""
     keys = _keys(i.invoice_date, i.customer, il.item, periods, grain)
+    charge = and_(il.order_line_id.is_(None), il.description.startswith(stamp_duty.CHARGE_WORDS, autoescape=True))
     return _run(conn, select(*keys, _sum(il.quantity, "quantity"), _sum(il.amount, "amount"))
         .select_from(schema.invoice_lines.join(schema.invoices, il.invoice_id == i.id))
-        .where(_within(i.invoice_date, periods))
+        .where(_within(i.invoice_date, periods), not_(charge))
         .group_by(*_positions(keys)))
 
 
