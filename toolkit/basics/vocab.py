@@ -125,6 +125,21 @@ class DeferredInvoiceDate(StrEnum):
     ISSUE = "issue"
 
 
+class Shareholders(StrEnum):
+    """Whether a capital company has one shareholder or several (SocioUnico of the REA
+    registration, art. 2250 c.c.): the codes FatturaPA writes."""
+
+    ONE = "SU"
+    SEVERAL = "SM"
+
+
+class Liquidation(StrEnum):
+    """Whether the company is being wound up (StatoLiquidazione of the REA registration)."""
+
+    IN = "LS"
+    NOT = "LN"
+
+
 class PriceRuleKind(StrEnum):
     """How a price rule (regola prezzo) sets a line's price: a price of its own, a discount on the
     list's price, or a price derived from a list price by a percentage and a rounding step."""
@@ -235,6 +250,10 @@ _WORDS_TABLE: tuple[tuple[StrEnum, tuple[str, ...], tuple[str, ...]], ...] = (
     (ExceptionAction.EXTRA, ("Consegna extra", "extra", "aggiuntiva"), ("Extra delivery", "extra")),
     (DeferredInvoiceDate.MONTH_END, ("Fine mese", "ultimo del mese", "fine mese consegne"), ("Month end", "end of month")),
     (DeferredInvoiceDate.ISSUE, ("Emissione", "data di emissione", "data emissione"), ("Issue date", "issue")),
+    (Shareholders.ONE, ("SU", "Socio unico", "unipersonale"), ("Sole shareholder", "single shareholder")),
+    (Shareholders.SEVERAL, ("SM", "Più soci", "soci multipli", "pluripersonale"), ("Several shareholders",)),
+    (Liquidation.IN, ("LS", "In liquidazione"), ("In liquidation",)),
+    (Liquidation.NOT, ("LN", "Non in liquidazione"), ("Not in liquidation",)),
     (PriceRuleKind.SPECIAL, ("Prezzo speciale", "speciale", "prezzo netto"), ("Special price", "special")),
     (PriceRuleKind.DISCOUNT, ("Sconto", "sconto %", "sconto percentuale"), ("Discount", "discount %")),
     (PriceRuleKind.DERIVED, ("Da listino", "derivato", "prezzo derivato"), ("From list", "derived", "derived price")),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from toolkit.basics.tax_regimes import ORDINARY
-from toolkit.basics.vocab import PaymentMethod
+from toolkit.basics.vocab import Liquidation, PaymentMethod
 from toolkit.model.memo import per_master
 from toolkit.model.records import Carrier, Customer, MasterData, Settings, ShipTo
 
@@ -42,6 +42,13 @@ class Seller:
     tax_regime: str = ORDINARY
     """RegimeFiscale the document was issued under; parties stored before it was kept read RF01,
     the only regime the toolkit declared then."""
+    rea_office: str | None = None
+    """The company's REA registration (IscrizioneREA: *Impostazioni › Ufficio REA* and the rows
+    after it), None for a seller that gives none; the capital as its decimal text (JSON)."""
+    rea_number: str | None = None
+    share_capital: str | None = None
+    shareholders: str | None = None
+    liquidation: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,11 +117,11 @@ class Parties:
         '{"buyer":null,"carrier":null,"destinatio'
         """
         parts = {name: _values(getattr(self, name)) for name in _names(Parties)}
-        buyer = parts["buyer"]
-        if buyer is not None:
-            for name in _ADDED_LATER:
-                if buyer[name] is None:
-                    del buyer[name]
+        for part, later in (("buyer", _ADDED_LATER), ("seller", _SELLER_ADDED_LATER)):
+            values = parts[part] or {}
+            for name in later:
+                if name in values and values[name] is None:
+                    del values[name]
         return json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
@@ -133,6 +140,10 @@ class Parties:
 _ADDED_LATER = ("intent_protocol", "intent_date")
 """Buyer fields a later version added, left out of the JSON while empty: the parties of a customer
 without a letter of intent keep the text, and so the digest, the ledger already holds."""
+
+
+_SELLER_ADDED_LATER = ("rea_office", "rea_number", "share_capital", "shareholders", "liquidation")
+"""Seller fields a later version added, left out while empty, as `_ADDED_LATER`."""
 
 
 _SELLER = Seller(company_name="Forniture Rossi S.r.l.", vat_number="01234560157", address="Via Roma 10",
@@ -172,7 +183,7 @@ class PartyBook:
     same few hundred customers share their records (and the ledger stores each once)."""
 
     def __init__(self, master: MasterData) -> None:
-        self.seller = _copied(Seller, master.settings)
+        self.seller = seller_of(master.settings)
         self._customers = {c.code: c for c in master.customers}
         self._ship_to = {s.code: s for s in master.ship_to}
         self._carriers = {c.code: c for c in master.carriers}
@@ -226,5 +237,13 @@ def party_book(master: MasterData) -> PartyBook:
 
 
 def seller_of(settings: Settings) -> Seller:
-    """The seller as the settings say it today."""
-    return _copied(Seller, settings)
+    """The seller as the settings say it today: its REA registration only when it gives its
+    office and number (the data check refuses one without the other), the capital as text."""
+    copied = {name: getattr(settings, name) for name in _names(Seller) if name not in _SELLER_ADDED_LATER}
+    if settings.rea_office and settings.rea_number:
+        capital = settings.share_capital
+        copied.update(rea_office=settings.rea_office, rea_number=settings.rea_number,
+                      share_capital=None if capital is None else f"{capital:.2f}",
+                      shareholders=settings.shareholders.value if settings.shareholders else None,
+                      liquidation=(settings.liquidation or Liquidation.NOT).value)
+    return Seller(**copied)

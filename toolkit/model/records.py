@@ -49,10 +49,12 @@ from toolkit.basics.vocab import (
     InvoiceGrouping,
     InvoiceSchedule,
     InvoiceTerms,
+    Liquidation,
     PaymentMethod,
     PriceRuleKind,
     PriceType,
     ScheduleKind,
+    Shareholders,
 )
 from toolkit.model.cells import (
     FILES_SERIES,
@@ -282,6 +284,24 @@ class Settings(Record):
         "FT-2026-00346); `SDI 412` is the last e-invoice file progressive. Read only while the toolkit has "
         "issued nothing in that series and year; empty: every series starts from 1",
         "FT 345/2026, NC 12/2026, DDT 1200/2026, SDI 412", default=None)
+    rea_office: UpperCode | None = column(
+        "Ufficio REA", "REA office",
+        "A company's registration in the REA (art. 2250 c.c., IscrizioneREA of its e-invoices): the sigla of the "
+        "province of the Camera di Commercio that keeps it; with Numero REA, or both empty (a sole trader not "
+        "registered, a seller abroad)", "MI", default=None)
+    rea_number: Text | None = column(
+        "Numero REA", "REA number", "The company's REA number, at most 20 characters", "1234567", default=None)
+    share_capital: Money | None = column(
+        "Capitale sociale", "Share capital",
+        "A capital company's share capital (S.r.l., S.p.A.) in euro, as its registration says: printed and "
+        "sent with the REA number", "10000", default=None)
+    shareholders: Choice[Shareholders] | None = column(
+        "Socio unico", "Sole shareholder",
+        "A capital company's shareholders: `SU` one (socio unico), `SM` several", "SM", default=None)
+    liquidation: Choice[Liquidation] | None = column(
+        "Stato liquidazione", "Liquidation",
+        "`LN` not in liquidation, `LS` being wound up (in liquidazione); empty with a REA number: LN", "LN",
+        default=None)
 
 
 def numbers_before(settings: Settings) -> tuple[tuple[str, int, int], ...]:

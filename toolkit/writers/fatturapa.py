@@ -277,7 +277,7 @@ def _fiscal_id(out: list[str], tag: str, fiscal_id: FiscalId) -> None:
 
 
 def _party_text(party: Party) -> str:
-    """DatiAnagrafici and Sede of a party, remembered: every file of a run has the same
+    """DatiAnagrafici, Sede and the seller's IscrizioneREA, remembered: every file of a run has the same
     seller, and a customer's files the same buyer."""
     try:
         return _PARTY_TEXTS[party]
@@ -287,6 +287,14 @@ def _party_text(party: Party) -> str:
         out: list[str] = []
         _personal_data(out, party)
         _address(out, "Sede", party.address)
+        if (rea := party.registration) is not None:
+            out.append(f"<IscrizioneREA><Ufficio>{_text(rea.office)}</Ufficio>"
+                       f"<NumeroREA>{_text(rea.number)}</NumeroREA>")
+            if rea.share_capital is not None:
+                out.append(f"<CapitaleSociale>{_number(rea.share_capital)}</CapitaleSociale>")
+            if rea.shareholders:
+                out.append(f"<SocioUnico>{_text(rea.shareholders)}</SocioUnico>")
+            out.append(f"<StatoLiquidazione>{_text(rea.liquidation)}</StatoLiquidazione></IscrizioneREA>")
         text = _PARTY_TEXTS[party] = "".join(out)
         return text
 

@@ -23,8 +23,10 @@ from toolkit.basics import vat_ids
 from toolkit.basics.files import KIND_PROPERTY, write_atomic
 from toolkit.basics.labels import define, label, labeller
 from toolkit.basics.runtime import collector_paused
+from toolkit.basics.vocab import Liquidation, Shareholders
+from toolkit.basics.wording import euro
 from toolkit.core.lines import DocumentLine
-from toolkit.model.parties import Buyer, Destination, Seller
+from toolkit.model.parties import Buyer, Destination, Seller, seller_of
 from toolkit.model.records import Customer, Settings, ShipTo
 from toolkit.writers.document_sheets import DocumentWorksheet
 from toolkit.writers.row_heights import PADDING, fit_row, text_width
@@ -238,7 +240,31 @@ def company_header(sheet: Worksheet, fmt: Formats, settings: Settings | Seller, 
          + (f" ({settings.province})" if settings.province else ""))
     text(sheet, 2, 0, f"{vat} IT{settings.vat_number}"
          + (f" – C.F. {settings.tax_code}" if settings.tax_code else ""))
+    if registered := registration_line(seller_of(settings) if isinstance(settings, Settings) else settings, lang):
+        text(sheet, 3, 0, registered)
     return 4
+
+
+def registration_line(seller: Seller, lang: str) -> str | None:
+    """What art. 2250 c.c. asks a company's documents to say of it: the REA office and number,
+    the share capital, a sole shareholder and a liquidation; None for a seller giving no REA.
+
+    >>> s = Seller(company_name="R", vat_number="1", address="A", postcode="1", city="C", rea_office="MI",
+    ...            rea_number="1234567", share_capital="10000.00", shareholders="SU", liquidation="LS")
+    >>> registration_line(s, "it")
+    'REA MI-1234567 – Capitale sociale 10.000,00 € – Socio unico – In liquidazione'
+    """
+    if not (seller.rea_office and seller.rea_number):
+        return None
+    it = lang == "it"
+    parts = [f"REA {seller.rea_office}-{seller.rea_number}"]
+    if seller.share_capital is not None:
+        parts.append(f"{'Capitale sociale' if it else 'Share capital'} {euro(Decimal(seller.share_capital), lang)}")
+    if seller.shareholders == Shareholders.ONE:
+        parts.append("Socio unico" if it else "Sole shareholder")
+    if seller.liquidation == Liquidation.IN:
+        parts.append("In liquidazione" if it else "In liquidation")
+    return " – ".join(parts)
 
 
 def party_lines(customer: Customer | Buyer, lang: str) -> list[str]:

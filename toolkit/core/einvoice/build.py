@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from toolkit.basics.vat_ids import country_code, id_country
-from toolkit.basics.vocab import PaymentMethod
+from toolkit.basics.vocab import Liquidation, PaymentMethod
 from toolkit.core import stamp_duty
 from toolkit.core.einvoice import codes
 from toolkit.core.einvoice.fields import fold
@@ -38,12 +38,13 @@ from toolkit.core.einvoice.records import (
     Line,
     Party,
     Payment,
+    Registration,
     RelatedDocument,
     Transmission,
     VatSummary,
 )
 from toolkit.core.invoicing import DeliveryRef, Invoice, InvoiceKind, InvoiceLine, as_stated
-from toolkit.model.parties import Buyer, Seller
+from toolkit.model.parties import Buyer, Seller, seller_of
 from toolkit.model.records import Customer, Settings
 
 ZERO = Decimal(0)
@@ -226,14 +227,27 @@ def _transmission(buyer: Customer | Buyer, progressive: str, transmitter: Fiscal
 
 
 def _seller(settings: Settings | Seller, vat_id: FiscalId) -> Party:
-    """CedentePrestatore, under the regime it issued the invoice in (`Seller.tax_regime`)."""
+    """CedentePrestatore, under the regime it issued the invoice in (`Seller.tax_regime`), with
+    the REA registration it printed."""
+    seller = seller_of(settings) if isinstance(settings, Settings) else settings
     return Party(
         name=clip(fold(settings.company_name) or "", NAME),
         address=_address(settings.address, settings.postcode, settings.city, settings.province, vat_id.country),
         vat_id=vat_id,
         tax_code=_tax_code(settings.tax_code),
         tax_regime=settings.tax_regime,
+        registration=_registration(seller),
     )
+
+
+def _registration(seller: Seller) -> Registration | None:
+    """IscrizioneREA from the seller the document printed; None without an office and number."""
+    if not (seller.rea_office and seller.rea_number):
+        return None
+    capital = seller.share_capital
+    return Registration(seller.rea_office.strip().upper(), fold(seller.rea_number.strip()) or "",
+                        None if capital is None else Decimal(capital), seller.shareholders,
+                        seller.liquidation or Liquidation.NOT.value)
 
 
 def _buyer(customer: Customer | Buyer) -> Party:

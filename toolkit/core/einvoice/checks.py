@@ -434,6 +434,11 @@ def _party(block: str, party: Party, *, seller: bool) -> Iterator[tuple[str, str
     if seller:
         checks.append((f"{data}/RegimeFiscale", party.tax_regime, REGIME, True))
     checks += _address(f"{block}/Sede", party.address)
+    if (rea := party.registration) is not None:
+        checks += [(f"{block}/IscrizioneREA/Ufficio", rea.office, t["ProvinciaType"], True),
+                   (f"{block}/IscrizioneREA/NumeroREA", rea.number, t["String20Type"], True)]
+        if rea.share_capital is not None and (reason := NUMBERS["Amount2DecimalType"].problem(rea.share_capital)):
+            yield f"{block}/IscrizioneREA/CapitaleSociale", str(rea.share_capital), reason
     for field, value, kind, required in checks:
         if not value:
             if required:

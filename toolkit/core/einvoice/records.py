@@ -37,6 +37,18 @@ class Address:
 
 
 @dataclass(frozen=True, slots=True)
+class Registration:
+    """IscrizioneREA: the company's entry in the REA (Ufficio, NumeroREA), its share capital,
+    one shareholder (SU) or several (SM), and whether it is in liquidation (LS) or not (LN)."""
+
+    office: str
+    number: str
+    share_capital: Decimal | None
+    shareholders: str | None
+    liquidation: str
+
+
+@dataclass(frozen=True, slots=True)
 class Party:
     """CedentePrestatore (the seller) or CessionarioCommittente (the buyer).
 
@@ -48,6 +60,8 @@ class Party:
     vat_id: FiscalId | None = None
     tax_code: str | None = None
     tax_regime: str | None = None
+    registration: Registration | None = None
+    """The seller's IscrizioneREA, when it gives one."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,7 @@ from toolkit.intake.validation.leftovers import sample_rows_left
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules, rounding_steps
 from toolkit.intake.validation.rebates import discounts_and_commissions
 from toolkit.intake.validation.records import column
+from toolkit.intake.validation.registration import registration
 from toolkit.intake.validation.unknown_codes import case_twins, unknown_code
 from toolkit.model.cells import FILES_SERIES
 from toolkit.model.records import (
@@ -1099,9 +1100,9 @@ def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
-    settings, unique_codes, references, customers, addresses, items, periods, price_lists, price_versions, derived_versions,
-    rounding_steps, prices, price_rules, templates, template_lines, exceptions, stock, discounts_and_commissions,
-    sample_rows_left,
+    settings, registration, unique_codes, references, customers, addresses, items, periods, price_lists,
+    price_versions, derived_versions, rounding_steps, prices, price_rules, templates, template_lines, exceptions, stock,
+    discounts_and_commissions, sample_rows_left,
 )
 
 

@@ -1,0 +1,86 @@
+"""*Impostazioni › Ufficio REA* and the rows after it: a company's registration in the REA
+(art. 2250 c.c.), sent in its e-invoices (CedentePrestatore/IscrizioneREA) and printed under
+its name, each value refused at its cell when FatturaPA could not carry it."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from decimal import Decimal as D
+
+import minimal
+import openpyxl
+import pytest
+from fatturapa_reading import schema_errors
+from test_order_terms import APRIL, make_month, sheets
+
+from toolkit.intake.validation import check
+from toolkit.services import einvoice
+from toolkit.writers.accountants import write_accountants
+
+REA_ROWS = [["Ufficio REA", "mi"], ["Numero REA", "1234567"], ["Capitale sociale", 10000],
+            ["Socio unico", "SU"], ["Stato liquidazione", None]]
+
+
+def with_rea(s: dict, rows=REA_ROWS) -> dict:
+    s["Impostazioni"] += [list(r) for r in rows]
+    return s
+
+
+def test_the_registration_goes_into_every_e_invoice_and_under_the_sellers_name(tmp_path, ledger):
+    result = check(minimal.workbook(with_rea(sheets())))
+    assert not [p for p in result.problems if p.is_error] and result.master is not None
+    month = make_month(tmp_path, ledger, result.master)
+    done = einvoice.export(month.master, month.ledger, out=tmp_path / "xml", month=APRIL)
+    assert done.files
+    for path in done.files.values():
+        assert schema_errors(path) == []
+        rea = etree.parse(str(path)).find(".//CedentePrestatore/IscrizioneREA")
+        assert [(x.tag, x.text) for x in rea] == [("Ufficio", "MI"), ("NumeroREA", "1234567"),
+                                                  ("CapitaleSociale", "10000.00"), ("SocioUnico", "SU"),
+                                                  ("StatoLiquidazione", "LN")]
+        assert etree.parse(str(path)).find(".//CessionarioCommittente/IscrizioneREA") is None
+    [_, copies, _] = write_accountants(tmp_path, month.master, month.invoices, "r", copies=True)
+    sheet = openpyxl.load_workbook(copies).active
+    assert sheet["A4"].value == "REA MI-1234567 – Capitale sociale 10.000,00 € – Socio unico"
+
+
+def test_an_invoice_keeps_the_registration_it_was_issued_with(tmp_path, ledger):
+    issued = check(minimal.workbook(with_rea(sheets()))).master
+    month = make_month(tmp_path, ledger, issued)
+    later = check(minimal.workbook(sheets())).master
+    done = einvoice.export(later, month.ledger, out=tmp_path / "xml", month=APRIL)
+    rea = etree.parse(str(next(iter(done.files.values())))).find(".//CedentePrestatore/IscrizioneREA/NumeroREA")
+    assert rea is not None and rea.text == "1234567"
+
+
+def test_a_seller_without_the_rows_sends_no_registration(tmp_path, ledger):
+    month = make_month(tmp_path, ledger, check(minimal.workbook(sheets())).master)
+    done = einvoice.export(month.master, month.ledger, out=tmp_path / "xml", month=APRIL)
+    path = next(iter(done.files.values()))
+    assert schema_errors(path) == [] and b"IscrizioneREA" not in path.read_bytes()
+
+
+@pytest.mark.parametrize("rows, cell, code", [
+    ([["Ufficio REA", "Milano"], ["Numero REA", "1234567"]], "B9", "bad-rea-office"),
+    ([["Ufficio REA", "MI"], ["Numero REA", "MI-1234567-0000000000000"]], "B10", "rea-number-too-long"),
+    ([["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Capitale sociale", "10000,555"]], "B11",
+     "bad-share-capital"),
+    ([["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Capitale sociale", -5]], "B11", "bad-share-capital"),
+    ([["Numero REA", "1234567"]], "B9", "rea-incomplete"),
+    ([["Ufficio REA", "MI"], ["Numero REA", None], ["Capitale sociale", 10000]], "B10", "rea-incomplete"),
+    ([["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Capitale sociale", 1], ["Socio unico", "sì"]], "B12",
+     "not-a-choice"),
+    ([["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Stato liquidazione", "no"]], "B11", "not-a-choice"),
+])
+def test_what_the_e_invoice_could_not_carry_is_refused_at_its_cell(rows, cell, code):
+    problems = check(minimal.workbook(with_rea(sheets(), rows))).problems
+    assert [(p.sheet, p.cell, p.code) for p in problems if p.is_error] == [("Impostazioni", cell, code)]
+    assert all(p.message("it") and p.message("en") for p in problems)
+
+
+def test_a_registration_is_read_as_a_desk_writes_it():
+    rows = [["Ufficio REA", " mi "], ["Numero REA", 1234567], ["Capitale sociale", "10.000,00"],
+            ["Socio unico", "più soci"], ["Stato liquidazione", "in liquidazione"]]
+    settings = check(minimal.workbook(with_rea(sheets(), rows))).master.settings
+    assert (settings.rea_office, settings.rea_number, settings.share_capital, settings.shareholders,
+            settings.liquidation) == ("MI", "1234567", D("10000.00"), "SM", "LS")
