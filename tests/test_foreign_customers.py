@@ -486,3 +486,31 @@ def test_an_italian_customer_with_the_abroad_code_xxxxxxx_is_refused_at_the_sdi_
         "scarterebbe la sua fattura elettronica (00313).")
     assert "Write its 7-character recipient code, or leave the SDI code empty" in problems[0].message("en")
     assert _found(_with(_abroad("IT", "02047290222"), sdi="QN2Y2GA")) == []
+
+
+def test_a_northern_ireland_buyer_of_services_alone_is_named_gb_and_of_goods_xi(tmp_path, ledger):
+    """XI names Northern Ireland for goods only (Windsor Framework); for services it is the
+    United Kingdom, outside the EU. C002 buys a service alone (N2.1, art. 7-ter): its file named
+    it XI, an intra-EU buyer, as if the service were an intra-EU one. C001's invoice has goods
+    too (N3.2), so it stays XI."""
+    from fatturapa_reading import read, schema_errors
+    from test_services_no_ddt import april_einvoices, service_sheets
+
+    sheets = service_sheets()
+    clienti = sheets["Clienti"]
+    vat, tax_code = clienti[0].index("Partita IVA"), clienti[0].index("Codice fiscale")
+    clienti[0] += ["Paese", "Natura IVA"]
+    for row, number in zip(clienti[1:], ("XI123456789", "XI987654321")):
+        row[vat], row[tax_code] = number, None
+        row += ["GB", "N3.2"]
+    result = check(minimal.workbook(sheets))
+    assert result.master is not None and not [p for p in result.problems if p.is_error], result.problems
+    _, files = april_einvoices(result.master, ledger, tmp_path)
+    services, mixed = files["Mario Rossi"], files["Bar Centrale S.n.c."]
+    assert {line.nature for line in read(services).lines} == {"N2.1"}
+    services_root, mixed_root = ET.parse(services).getroot(), ET.parse(mixed).getroot()
+    assert _texts(services_root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdPaese") == ["GB"]
+    assert _texts(services_root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdCodice") == ["987654321"]
+    assert "N3.2" in {line.nature for line in read(mixed).lines}
+    assert _texts(mixed_root, "CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdPaese") == ["XI"]
+    assert schema_errors(services.read_bytes()) == [] and schema_errors(mixed.read_bytes()) == []

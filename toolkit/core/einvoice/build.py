@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from toolkit.basics.vat_ids import country_code, id_country
+from toolkit.basics.vat_ids import NORTHERN_IRELAND, country_code, id_country
 from toolkit.basics.vocab import Liquidation, PaymentMethod
 from toolkit.core import stamp_duty
 from toolkit.core.einvoice import codes
@@ -44,6 +44,7 @@ from toolkit.core.einvoice.records import (
     VatSummary,
 )
 from toolkit.core.invoicing import DeliveryRef, Invoice, InvoiceKind, InvoiceLine, as_stated
+from toolkit.core.vat import INTRA_EU_GOODS
 from toolkit.model.parties import Buyer, Seller, seller_of
 from toolkit.model.records import Customer, Settings
 
@@ -101,7 +102,15 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
     )
     seller_vat = seller_id(seller)
     return FatturaPA(_transmission(buyer, progressive, options.transmitter or seller_vat),
-                     _seller(seller, seller_vat), _buyer(buyer), body)
+                     _seller(seller, seller_vat), _buyer(buyer, goods=_of_goods(invoice, services)), body)
+
+
+def _of_goods(invoice: Invoice, services: Collection[str]) -> bool:
+    """Whether the document sells (or credits) goods: a line of an item that is no service, or a
+    line of the intra-EU goods nature (a volume discount on them). The stamp duty and services
+    are not goods."""
+    return any((line.item and line.item not in services) or line.vat_nature == INTRA_EU_GOODS
+               for line in invoice.lines)
 
 
 def _delivery_notes(invoice: Invoice) -> tuple[DeliveryNote, ...]:
@@ -250,13 +259,20 @@ def _registration(seller: Seller) -> Registration | None:
                         seller.liquidation or Liquidation.NOT.value)
 
 
-def _buyer(customer: Customer | Buyer) -> Party:
+def _buyer(customer: Customer | Buyer, *, goods: bool = True) -> Party:
+    """CessionarioCommittente. A Northern Ireland buyer is named by its XI number for goods only
+    (Windsor Framework: XI stands for the EU in trade in goods); for services Northern Ireland is
+    the United Kingdom, outside the EU, so a document of services alone names it GB, as an
+    out-of-scope service to a British business (N2.1, art. 7-ter), never an intra-EU one."""
     country = country_code(customer.country)
+    id_paese = id_country(customer.vat_number, country) if customer.vat_number else country
+    if id_paese == NORTHERN_IRELAND and not goods:
+        id_paese = country
     return Party(
         name=clip(fold(customer.name) or "", NAME),
         address=_address(customer.address, customer.postcode, customer.city, customer.province, country),
-        vat_id=(FiscalId(id_country(customer.vat_number, country), vat_code(customer.vat_number, country))
-                if customer.vat_number else FiscalId(country, CONSUMER_ABROAD) if country != "IT" else None),
+        vat_id=(FiscalId(id_paese, vat_code(customer.vat_number, country)) if customer.vat_number
+                else FiscalId(country, CONSUMER_ABROAD) if country != "IT" else None),
         tax_code=_tax_code(customer.tax_code) if country == "IT" else None,
     )
 
