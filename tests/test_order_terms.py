@@ -478,3 +478,30 @@ def test_the_net_invoiced_report_counts_goods_and_services_not_the_stamp_duty_ch
     assert any(line.charged_stamp_duty for line in month.invoice_citing("PO-77").lines)
     assert D(int(made.table["amount"].sum())).scaleb(-2) == sold
     assert "" not in set(made.data["item"].astype(str))
+
+
+def test_the_month_register_gives_the_quarters_stamp_duty_so_far_month_by_month(month, tmp_path):
+    """The duty is paid per quarter (F24 2522 for the second, by 30 September): May's register
+    counts April's invoice and May's credit note of it, both declaring the duty, and no draft."""
+    from toolkit.services.credit_notes import credit
+    from toolkit.services.invoicing import export_month
+
+    invoice = month.invoice_citing("PO-77")
+    stamped = [x for x in month.invoices if stamp_duty.due((s.rate, s.taxable, s.nature) for s in x.summary)]
+    assert [x.number for x in stamped] == [invoice.number]
+    done = credit(month.ledger, month.master, invoice.number or "", [], "Reso", date(2026, 5, 12), date(2026, 5, 12))
+    assert not [p for p in done.problems if p.is_error]
+    may = export_month(month.master, month.ledger, Period(date(2026, 5, 1), date(2026, 5, 31)), tmp_path / "m", "it")
+    sheet = openpyxl.load_workbook(may.files[0])["Bollo"]
+    rows = [r for r in cells(sheet) if any(v is not None for v in r)]
+    assert rows[0][0] == "Imposta di bollo sulle fatture elettroniche – 2° trimestre 2026, fino a 05/2026"
+    assert rows[2][:3] == ["04/2026", 1, "=B4*2.00"] and rows[3][:3] == ["05/2026", 1, "=B5*2.00"]
+    assert rows[4][:3] == ["Totale del trimestre finora", "=SUM(B4:B5)", "=SUM(C4:C5)"]
+    assert rows[5][:2] == ["Codice tributo F24", "2522"] and rows[6][1].date() == date(2026, 9, 30)
+    values = openpyxl.load_workbook(may.files[0], data_only=True)["Bollo"]
+    assert (values["C4"].value, values["C5"].value, values["B6"].value, values["C6"].value) == (2, 2, 2, 4)
+    april = export_month(month.master, month.ledger, APRIL, tmp_path / "a", "it")
+    register = openpyxl.load_workbook(april.files[0], data_only=True)
+    stamp = cells(register["Registro"])[2].index("Bollo virtuale")
+    totals = cells(register["Registro"])[3 + len(month.invoices)]
+    assert totals[7] == "Totali" and register["Bollo"]["C5"].value == 2 == totals[stamp]

@@ -29,6 +29,7 @@ from toolkit.basics.problems import Problem, ProblemsFound, ProblemType, define,
 from toolkit.basics.runtime import collector_paused
 from toolkit.basics.vocab import DocumentType, InvoiceTerms
 from toolkit.basics.wording import count
+from toolkit.core import stamp_duty
 from toolkit.core.credit_notes import (
     RETURN_CREDITED,
     RETURN_MIXED_SPLIT,
@@ -679,14 +680,16 @@ def run(ledger: Ledger, master: MasterData, request: Request, *, preview: bool =
 
 def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name: str, lang: str, *,
                    per_customer: bool = False, copies: bool = False,
-                   xml_files: Mapping[str, str] | None = None, month: date | None = None) -> list[Path]:
+                   xml_files: Mapping[str, str] | None = None, month: date | None = None,
+                   quarter: stamp_duty.QuarterToDate | None = None) -> list[Path]:
     """The accountants' workbook `fatture-NAME.xlsx` (one per customer on request), the
     register as CSV, and with `copies` the printable invoices; `xml_files` names the
-    invoices' e-invoice files; `month` (its first day) titles it that month's register."""
+    invoices' e-invoice files; `month` (its first day) titles it that month's register, and
+    `quarter` adds its quarter's stamp duty so far."""
     from toolkit.writers.accountants import write_accountants
 
     return write_accountants(out, master, invoices, name, lang, per_customer=per_customer, copies=copies,
-                             xml_files=xml_files, month=month)
+                             xml_files=xml_files, month=month, quarter=quarter)
 
 
 def output_names(run_id: str, lang: str, *, copies: bool = False) -> dict[str, str | None]:
@@ -735,15 +738,28 @@ def export_month(master: MasterData, ledger: Ledger, month: Period, out: Path, l
     if not invoices:
         return Exported([], [NO_INVOICES_IN_MONTH(None, month=f"{month.start:%m/%Y}")])
     files = _write_again(master, ledger, invoices, f"{month.start:%Y-%m}", out, lang, per_customer=per_customer,
-                         copies=copies, month=month.start)
+                         copies=copies, month=month.start, quarter=_quarter_to_date(ledger, month))
     with writing(ledger) as conn:
         wrote_in(conn, MONTH_REGISTER, f"{month.start:%Y-%m}", out)
     drafts = sum(1 for x in invoices if x.status is InvoiceStatus.DRAFT)
     return Exported(files, [], len(invoices), drafts)
 
 
+def _quarter_to_date(ledger: Ledger, month: Period) -> stamp_duty.QuarterToDate:
+    """The virtual stamp duty of the month's quarter, from its first month to this one: what the
+    month's register shows on its *Bollo* sheet, the duty being paid per quarter."""
+    from toolkit.ledger.stamp_duty import declared_per_month
+
+    year, number, start = stamp_duty.quarter_months(month.start)
+    with reading(ledger) as conn:
+        found = declared_per_month(conn, start, month.end)
+    months = [date(year, m, 1) for m in range(start.month, month.start.month + 1)]
+    return stamp_duty.QuarterToDate(year, number, tuple((m, found.get(m, 0)) for m in months))
+
+
 def _write_again(master: MasterData, ledger: Ledger, invoices: list[Invoice], name: str, out: Path, lang: str, *,
-                 per_customer: bool, copies: bool, redo: str | None = None, month: date | None = None) -> list[Path]:
+                 per_customer: bool, copies: bool, redo: str | None = None, month: date | None = None,
+                 quarter: stamp_duty.QuarterToDate | None = None) -> list[Path]:
     """Stored invoices written into an accountants' workbook, with their e-invoice files' names;
     with `copies`, recorded as printed. An output folder that could not be written (a file of
     that name, a file on its path) is refused first, as every verb writing a folder refuses it,
@@ -756,7 +772,7 @@ def _write_again(master: MasterData, ledger: Ledger, invoices: list[Invoice], na
         names = xml_names(conn, master.settings, invoices)
     try:
         files = write_workbook(out, master, invoices, name, lang, per_customer=per_customer, copies=copies,
-                               xml_files=names, month=month)
+                               xml_files=names, month=month, quarter=quarter)
     except Exception as exc:
         if redo is None:
             raise

@@ -107,6 +107,26 @@ define({
     "inv.payable": ("Da incassare", "To collect"),
     "inv.split": ("Scissione pagamenti", "Split payment"),
     "inv.stamp_duty": ("Bollo virtuale", "Virtual stamp duty"),
+    "inv.stamp_sheet": ("Bollo", "Stamp duty"),
+    "inv.stamp_title": ("Imposta di bollo sulle fatture elettroniche – {number}° trimestre {year}, fino a {month}",
+                        "Stamp duty on e-invoices – Q{number} {year}, up to {month}"),
+    "inv.stamp_month": ("Mese", "Month"),
+    "inv.stamp_documents": ("Documenti con bollo", "Documents with stamp duty"),
+    "inv.stamp_amount": ("Imposta dovuta", "Duty due"),
+    "inv.stamp_total": ("Totale del trimestre", "Quarter's total"),
+    "inv.stamp_so_far": ("Totale del trimestre finora", "Quarter's total so far"),
+    "inv.stamp_code": ("Codice tributo F24", "F24 tax code"),
+    "inv.stamp_deadline": ("Da versare entro", "To pay by"),
+    "inv.stamp_note": ("Fatture e note di credito definitive il cui file dichiara il bollo virtuale (DatiBollo), "
+                       "chiunque lo paghi; le bozze non contano. Il trimestre intero è nel registro del suo ultimo "
+                       "mese. L'Agenzia calcola l'imposta dai file ricevuti da SDI (art. 6 DM 17/06/2014); se il "
+                       "1° trimestre non supera 5.000 € si può versare con il 2°, e se i primi due insieme non li "
+                       "superano, con il 3°.",
+                       "Final invoices and credit notes whose file declares the virtual stamp duty (DatiBollo), "
+                       "whoever bears it; drafts do not count. The whole quarter is in the register of its last "
+                       "month. The Agenzia works the duty out from the files SDI received (art. 6 DM 17/06/2014); "
+                       "a first quarter not over 5,000 € may be paid with the second, and the first two together "
+                       "not over it with the third."),
     "inv.intent": ("Dichiarazione d'intento prot. {protocol}", "Letter of intent prot. {protocol}"),
     "inv.stamp_duty_borne": (stamp_duty.CHARGE_DESCRIPTION + ": {amount}, a carico del cedente",
                              "Stamp duty paid virtually under DM 17/06/2014: {amount}, borne by the seller"),
@@ -217,11 +237,13 @@ def kind_label(invoice: Invoice, lang: str) -> str:
 
 def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoice], run_id: str, lang: str = "it",
                       *, per_customer: bool = False, copies: bool = False,
-                      xml_files: Mapping[str, str] | None = None, month: date | None = None) -> list[Path]:
+                      xml_files: Mapping[str, str] | None = None, month: date | None = None,
+                      quarter: stamp_duty.QuarterToDate | None = None) -> list[Path]:
     """The run's workbook (or one per customer), with `copies` the printable invoices beside
     each, and the register CSV; returns the paths written. `xml_files` names each invoice's
     e-invoice file (invoice number → file name), for those that have one; `month` (its first
-    day) says the invoices are that month's register rather than one run's documents."""
+    day) says the invoices are that month's register rather than one run's documents, and
+    `quarter` gives its workbook the *Bollo* sheet (the whole company's: not one customer's)."""
     t = labeller(lang)
     run = safe_name(run_id, "run")
     groups: dict[str, list[Invoice]] = {} if per_customer else {"": list(invoices)}
@@ -230,7 +252,7 @@ def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoi
     written = []
     for suffix, group in groups.items():
         written.append(write_workbook(inside(folder, f"{t('inv.file_workbook')}-{run}{suffix}.xlsx"), master, group,
-                                      run_id, lang, xml_files, month=month))
+                                      run_id, lang, xml_files, month=month, quarter=None if suffix else quarter))
         if copies:
             written += write_copies_in_parts(inside(folder, f"{t('inv.file_copies')}-{run}{suffix}.xlsx"), master,
                                              group, lang)
@@ -282,7 +304,8 @@ def register_title(run_id: str, lang: str, month: date | None = None) -> str:
 
 
 def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice], run_id: str, lang: str = "it",
-                   xml_files: Mapping[str, str] | None = None, *, month: date | None = None) -> Path:
+                   xml_files: Mapping[str, str] | None = None, *, month: date | None = None,
+                   quarter: stamp_duty.QuarterToDate | None = None) -> Path:
     master_parties = party_book(master)
     t = labeller(lang)
 
@@ -298,6 +321,8 @@ def write_workbook(target: Path, master: MasterData, invoices: Sequence[Invoice]
             detail_at = _summary_sheet(summary, fmt, invoices, lines_at, lang)
             _register_sheet(register, fmt, master_parties, invoices, lines_at, detail_at,
                             register_title(run_id, lang, month), lang, xml_files or {})
+            if quarter is not None:
+                _stamp_duty_sheet(book.add_worksheet(t("inv.stamp_sheet")), fmt, quarter, lang)
 
     return write_atomic(target, write)
 
@@ -334,6 +359,34 @@ def write_copies_in_parts(target: Path, master: MasterData, invoices: Sequence[I
     part = labeller(lang)("doc.file_part")
     return [write_copies(part_path(target, part, n), master, invoices_of_part, lang)
             for n, invoices_of_part in enumerate(in_parts(invoices, COPIES_PER_WORKBOOK), start=1)]
+
+
+def _stamp_duty_sheet(sheet, fmt: Formats, quarter: stamp_duty.QuarterToDate, lang: str) -> None:
+    """The quarter's virtual stamp duty so far, month by month: the documents declaring it and
+    the duty (2.00 € each, a live formula), the quarter's total, its F24 code and deadline."""
+    t = labeller(lang)
+    last = quarter.months[-1][0] if quarter.months else date(quarter.year, quarter.number * 3 - 2, 1)
+    text(sheet, 0, 0, t("inv.stamp_title").format(number=quarter.number, year=quarter.year, month=f"{last:%m/%Y}"),
+         fmt.title)
+    widths = set_widths(sheet, (28, 22, 18))
+    headings(sheet, 2, 0, [t("inv.stamp_month"), t("inv.stamp_documents"), t("inv.stamp_amount")], fmt, widths)
+    row = 2
+    for month, count in quarter.months:
+        row += 1
+        text(sheet, row, 0, f"{month:%m/%Y}", fmt.text)
+        text(sheet, row, 1, count)
+        _money(sheet, row, 2, f"={address(row + 1, 2)}*{stamp_duty.STAMP_DUTY}", stamp_duty.STAMP_DUTY * count,
+               fmt.money)
+    total = row + 1
+    text(sheet, total, 0, t("inv.stamp_total" if quarter.complete else "inv.stamp_so_far"), fmt.total_label)
+    sheet.write_formula(total, 1, f"=SUM({_range(3, row, 1)})", fmt.total_label, quarter.documents)
+    _money(sheet, total, 2, f"=SUM({_range(3, row, 2)})", quarter.amount, fmt.total)
+    text(sheet, total + 2, 0, t("inv.stamp_code"))
+    text(sheet, total + 2, 1, quarter.f24_code, fmt.text)
+    text(sheet, total + 3, 0, t("inv.stamp_deadline"))
+    text(sheet, total + 3, 1, quarter.deadline, fmt.date)
+    text(sheet, total + 5, 0, t("inv.stamp_note"))
+    a4(sheet, widths=widths)
 
 
 def _money(sheet, row: int, col: int, formula: str, value: Decimal, fmt) -> None:
