@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from datetime import date
+from decimal import Decimal as D
 
 import minimal
 import pytest
@@ -154,3 +155,56 @@ def test_a_credit_note_cites_the_letter_its_invoice_was_issued_under_not_today_s
     note = as_corrected(kept(PROTOCOL, "2026-01-15"), [("FT-2025-00312", december)])
     assert note.buyer is not None and (note.buyer.intent_protocol, note.buyer.intent_date) == (
         "25121012345678901-000007", "2025-12-10")
+
+
+LAST_YEAR = "25121012345678901-000007"
+
+
+@pytest.mark.parametrize("letters, cited", [
+    ((LAST_YEAR, PROTOCOL), [LAST_YEAR, PROTOCOL]),
+    ((None, PROTOCOL), [PROTOCOL]),
+])
+def test_a_credit_note_on_invoices_of_several_letters_cites_each_letter(letters, cited):
+    """A return takes goods back from the customer's latest invoices selling them: December's,
+    under last year's letter, and January's, under this year's (or one before the customer had a
+    letter). The note's buyer kept no one letter, and its e-invoice cited none; it cites each
+    letter its invoices were issued under, one AltriDatiGestionali INTENTO each, on its first
+    N3.5 line, as the Agenzia asks of a document under several letters."""
+    from dataclasses import replace
+
+    from einvoice_factories import billable, credit_note, ddt, invoice, tree
+    from fatturapa_reading import schema_errors
+
+    from toolkit.core.credit_notes import as_corrected
+    from toolkit.core.einvoice.links import credited_invoices
+    from toolkit.core.invoicing import CitedInvoice
+    from toolkit.writers.fatturapa import xml_bytes
+
+    master = check(minimal.workbook(_with_letter(PROTOCOL, date(2026, 1, 15)))).master
+    assert master is not None
+    today = PartyBook(master).parties("C001")
+
+    def kept(protocol: str | None) -> Parties:
+        assert today.buyer is not None
+        return replace(today, buyer=replace(today.buyer, intent_protocol=protocol,
+                                            intent_date="2025-12-10" if protocol == LAST_YEAR else
+                                            "2026-01-15" if protocol else None))
+
+    sold = [replace(invoice(billable("A001", "10", "1.50", "0", "N3.5", delivery=ddt()), buyer=master.customers[0],
+                            number=number, day=day), id=n, parties=kept(letter))
+            for n, (number, day, letter) in enumerate((("FT-2025-00312", date(2025, 12, 15), letters[0]),
+                                                       ("FT-2026-00004", date(2026, 1, 20), letters[1])), start=1)]
+    note = credit_note(billable("A001", "-4", "1.50", "0", "N3.5", delivery=ddt()),
+                       billable("A001", "-3", "1.50", "0", "N3.5", delivery=ddt(), line=2),
+                       buyer=master.customers[0], day=date(2026, 2, 2))
+    note = replace(note, cites=tuple(CitedInvoice(x.id or 0, x.number or "", x.invoice_date, D("6.00")) for x in sold),
+                   parties=as_corrected(today, [(x.number or "", x.parties) for x in sold if x.parties]))
+    assert note.parties is not None and note.parties.buyer is not None
+    data = xml_bytes(tree(note, note.parties.buyer, linked=credited_invoices(note, sold)))
+    root = ET.fromstring(data)
+    assert schema_errors(data) == []
+    assert _texts(root, "DettaglioLinee/AltriDatiGestionali/RiferimentoTesto") == cited
+    assert _texts(root, "DettaglioLinee/AltriDatiGestionali/TipoDato") == ["INTENTO"] * len(cited)
+    first = next(e for e in root.iter("DettaglioLinee"))
+    assert len(first.findall("AltriDatiGestionali")) == len(cited)
+    assert _texts(root, "DatiFattureCollegate/IdDocumento") == ["FT-2025-00312", "FT-2026-00004"]

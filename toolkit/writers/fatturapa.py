@@ -368,8 +368,8 @@ def _goods_and_services(out: list[str], doc: FatturaPA) -> None:
     append = out.append
     for line in doc.body.lines:
         text = _line_after_number(line)
-        if line.intent is not None:
-            text = text.removesuffix("</DettaglioLinee>") + _intent(line.intent) + "</DettaglioLinee>"
+        if line.intents:
+            text = text.removesuffix("</DettaglioLinee>") + "".join(map(_intent, line.intents)) + "</DettaglioLinee>"
         append(f"<DettaglioLinee><NumeroLinea>{line.number}</NumeroLinea>{text}")
     for row in doc.body.summary:
         append(f"<DatiRiepilogo><AliquotaIVA>{_number(row.rate)}</AliquotaIVA>")

@@ -78,7 +78,7 @@ def build(invoice: Invoice, seller: Settings | Seller, buyer: Customer | Buyer, 
     credit_note = invoice.kind is InvoiceKind.CREDIT_NOTE
     invoice = as_stated(invoice)
     public = _public_codes(buyer)
-    lines = _citing_intent(tuple(_line(line) for line in invoice.lines), buyer)
+    lines = _citing_intent(tuple(_line(line) for line in invoice.lines), buyer, linked if credit_note else ())
     summary = tuple(
         VatSummary(s.rate, s.taxable, s.vat, s.nature,
                    codes.legal_reference(s.nature, seller.tax_regime, options.legal_references) if s.nature else None,
@@ -142,16 +142,32 @@ def stamp_duty_due(summary: Iterable[VatSummary]) -> bool:
     return stamp_duty.due((s.rate, s.taxable, s.nature) for s in summary)
 
 
-def _citing_intent(lines: tuple[Line, ...], buyer: Customer | Buyer) -> tuple[Line, ...]:
-    """The lines with the buyer's letter of intent on the first one sold under it (N3.5), as the
-    Agenzia asks (AltriDatiGestionali INTENTO): the invoice must cite the letter's protocol."""
-    protocol = (buyer.intent_protocol or "").strip()
+def _citing_intent(lines: tuple[Line, ...], buyer: Customer | Buyer,
+                   linked: Sequence[RelatedDocument] = ()) -> tuple[Line, ...]:
+    """The lines with the letter of intent on the first one sold under it (N3.5), as the Agenzia
+    asks (AltriDatiGestionali INTENTO): the invoice must cite the letter's protocol. A credit
+    note cites the letters of the invoices it corrects, one block each, as a variation follows
+    the operations it corrects: a return taking back goods of invoices under two letters (the
+    customer's letter of last year and this year's), or of one under a letter and one before
+    it, cited none. The buyer's letter stands in when no corrected invoice kept one."""
     first = next((n for n, line in enumerate(lines) if line.nature == codes.LETTER_OF_INTENT), None)
-    if not protocol or first is None:
+    if first is None:
         return lines
-    day = buyer.intent_date
-    letter = LetterOfIntent(protocol, date.fromisoformat(day) if isinstance(day, str) else day)
-    return (*lines[:first], replace(lines[first], intent=letter), *lines[first + 1:])
+    letters = tuple(dict.fromkeys(x.intent for x in linked if x.intent is not None))
+    if not letters:
+        letters = tuple(x for x in (letter_of(buyer.intent_protocol, buyer.intent_date),) if x is not None)
+    if not letters:
+        return lines
+    return (*lines[:first], replace(lines[first], intents=letters), *lines[first + 1:])
+
+
+def letter_of(protocol: str | None, day: date | str | None) -> LetterOfIntent | None:
+    """The letter a buyer's protocol and date name (its date ISO text as the ledger keeps it);
+    None without a protocol."""
+    protocol = (protocol or "").strip()
+    if not protocol:
+        return None
+    return LetterOfIntent(protocol, date.fromisoformat(day) if isinstance(day, str) else day)
 
 
 def _line(line: InvoiceLine) -> Line:

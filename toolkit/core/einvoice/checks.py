@@ -352,8 +352,8 @@ def _bad_values(doc: FatturaPA) -> Iterator[tuple[str, str, str]]:
         for name, value, reason in _line_values(line):
             yield f"{_at(line)}/{name}", value, reason
     for line in body.lines:
-        if line.intent is not None:
-            yield from text(f"{_at(line)}/AltriDatiGestionali/RiferimentoTesto", line.intent.protocol,
+        for letter in line.intents:
+            yield from text(f"{_at(line)}/AltriDatiGestionali/RiferimentoTesto", letter.protocol,
                             t["String60LatinType"])
     if not body.summary:
         yield "DatiRiepilogo", "", "missing"

@@ -7,7 +7,7 @@ stored before ledger schema 28 recorded none: for it, the best the ledger can te
 customer's latest invoice, dated on or before the credit note, that sold at least one of the
 returned items. The caller may always give the link itself instead.
 
-Each link bears the CUP and CIG the invoice it names bore, as its buyer was kept with it
+Each link bears the CUP, CIG and letter of intent the invoice it names bore, as its buyer was kept with it
 (`toolkit.model.parties.Buyer`): a public body matches the note to the contract of that invoice,
 whatever the customer's codes are today. An invoice kept before its parties were bears those of
 `buyers` (the master of today), as its own e-invoice does.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from toolkit.core.einvoice.build import letter_of
 from toolkit.core.einvoice.records import RelatedDocument
 from toolkit.core.invoicing import Invoice, InvoiceKind
 from toolkit.model.parties import Buyer
@@ -54,4 +55,5 @@ def _bore(link: RelatedDocument, invoice: Invoice | None, note: Invoice,
     buyer = issued.buyer if issued is not None else buyers.get(note.customer)
     if buyer is None:
         return link
-    return RelatedDocument(link.reference, link.day, link.lines, buyer.cup, buyer.cig)
+    return RelatedDocument(link.reference, link.day, link.lines, buyer.cup, buyer.cig,
+                           letter_of(buyer.intent_protocol, buyer.intent_date))

@@ -92,6 +92,9 @@ class RelatedDocument:
     """CodiceCUP: the public work the order belongs to (DatiOrdineAcquisto only)."""
     cig: str | None = None
     """CodiceCIG: the public contract the order is placed under (DatiOrdineAcquisto only)."""
+    intent: LetterOfIntent | None = None
+    """The letter of intent the corrected invoice was issued under (DatiFattureCollegate only,
+    not written there: the credit note's N3.5 line cites it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +120,9 @@ class Line:
     total: Decimal
     rate: Decimal
     nature: str | None = None
-    intent: LetterOfIntent | None = None
-    """The buyer's letter of intent, on the invoice's first line under it (N3.5)."""
+    intents: tuple[LetterOfIntent, ...] = ()
+    """The letters of intent the document is under, on its first line under them (N3.5): the
+    buyer's, or a credit note's correcting invoices of several letters, one block each."""
 
 
 @dataclass(frozen=True, slots=True)
