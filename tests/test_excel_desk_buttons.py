@@ -1053,7 +1053,8 @@ def test_the_register_button_writes_the_months_register_beside_the_runs_files(tm
     folder = tmp_path / "fatture-2026-04"
     workbook, csv = folder / "fatture-2026-04.xlsx", folder / "registro-2026-04.csv"
     assert shown == ("\n".join(["Registro fatture 04/2026: 1 documento, di cui 1 in bozza: rendilo definitivo, poi "
-                                "scrivi di nuovo il registro.", str(workbook), str(csv)]),
+                                "scrivi di nuovo il registro.", str(workbook), str(csv),
+                                str(folder / "registro-iva-2026-04.csv")]),
                      "Registro fatture del mese", "info")
     with reading(ledger_of(tmp_path)) as conn:
         (stored,) = load_invoices(conn)

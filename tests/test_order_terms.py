@@ -505,3 +505,40 @@ def test_the_month_register_gives_the_quarters_stamp_duty_so_far_month_by_month(
     stamp = cells(register["Registro"])[2].index("Bollo virtuale")
     totals = cells(register["Registro"])[3 + len(month.invoices)]
     assert totals[7] == "Totali" and register["Bollo"]["C5"].value == 2 == totals[stamp]
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle, delimiter=";"))
+
+
+def test_the_month_register_has_a_csv_of_one_row_per_document_and_vat_rate_adding_up_to_its_total(month, tmp_path):
+    """Accounting programs book VAT per rate: `registro-*.csv` gave one row per document, its
+    taxable and VAT of 22 %, 4 %, N4 and the stamp duty's N1 summed, which no import can split."""
+    from toolkit.services.credit_notes import credit
+    from toolkit.services.invoicing import export_month
+
+    def amount(text: str) -> D:
+        return D(text.replace(",", "."))
+
+    april = export_month(month.master, month.ledger, APRIL, tmp_path / "a", "it")
+    [per_rate] = [p for p in april.files if p.name == "registro-iva-2026-04.csv"]
+    rows = _csv_rows(per_rate)
+    assert rows[0] == ["Numero", "Data", "Tipo", "Stato", "Cliente", "Ragione sociale", "Partita IVA",
+                       "Codice fiscale", "IVA %", "Natura", "Imponibile", "Imposta", "Scissione pagamenti",
+                       "Periodo"]
+    for invoice in month.invoices:
+        mine = [r for r in rows[1:] if r[0] == invoice.number]
+        assert sorted((amount(r[8]), r[9], amount(r[10]), amount(r[11])) for r in mine) == sorted(
+            (s.rate, s.nature or "", s.taxable, s.vat) for s in invoice.summary)
+        assert sum((amount(r[10]) + amount(r[11]) for r in mine), D(0)) == invoice.total
+    stamped = [r for r in rows if r[0] == month.invoice_citing("PO-77").number]
+    assert ["0,00", "N1", "2,00", "0,00"] in [r[8:12] for r in stamped] and len(stamped) >= 3
+    invoice = month.invoice_citing("PO-77")
+    done = credit(month.ledger, month.master, invoice.number or "", [], "Reso", date(2026, 5, 12), date(2026, 5, 12))
+    may = export_month(month.master, month.ledger, Period(date(2026, 5, 1), date(2026, 5, 31)), tmp_path / "m", "it")
+    notes = _csv_rows(next(p for p in may.files if p.name == "registro-iva-2026-05.csv"))[1:]
+    assert {r[2] for r in notes} == {"Nota di credito"} and all(amount(r[10]) < 0 for r in notes)
+    assert sum((amount(r[10]) + amount(r[11]) for r in notes), D(0)) == done.note.total < 0

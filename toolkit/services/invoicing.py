@@ -692,11 +692,11 @@ def write_workbook(out: Path, master: MasterData, invoices: list[Invoice], name:
                              xml_files=xml_files, month=month, quarter=quarter)
 
 
-def output_names(run_id: str, lang: str, *, copies: bool = False) -> dict[str, str | None]:
-    """The files a run's export writes in its folder (one workbook per run)."""
+def output_names(run_id: str, lang: str, *, copies: bool = False, month: bool = False) -> dict[str, str | None]:
+    """The files a run's export (or a `month`'s register) writes in its folder (one workbook per run)."""
     from toolkit.writers.accountants import file_names
 
-    return file_names(run_id, lang, copies=copies)
+    return file_names(run_id, lang, copies=copies, month=month)
 
 
 def export(master: MasterData, ledger: Ledger, run_id: str, out: Path, lang: str, *, per_customer: bool = False,
@@ -767,7 +767,7 @@ def _write_again(master: MasterData, ledger: Ledger, invoices: list[Invoice], na
     from toolkit.basics.files import check_output
     from toolkit.services.einvoice import xml_names
 
-    check_output(out, kind=None, folder=True, names=output_names(name, lang, copies=copies))
+    check_output(out, kind=None, folder=True, names=output_names(name, lang, copies=copies, month=month is not None))
     with reading(ledger) as conn:
         names = xml_names(conn, master.settings, invoices)
     try:

@@ -148,6 +148,7 @@ define({
     "inv.run_totals": ("Totali", "Totals"),
     "inv.file_workbook": ("fatture", "invoices"),
     "inv.file_register": ("registro", "register"),
+    "inv.file_vat_register": ("registro-iva", "vat-register"),
     "inv.file_copies": ("copie-fatture", "invoice-copies"),
     "inv.details": ("Dettaglio per fattura", "Per invoice"),
     "inv.xml_file": ("File XML", "XML file"),
@@ -258,18 +259,24 @@ def write_accountants(folder: Path, master: MasterData, invoices: Sequence[Invoi
                                              group, lang)
     written.append(write_register_csv(inside(folder, f"{t('inv.file_register')}-{run}.csv"), master, invoices, lang,
                                       xml_files=xml_files))
+    if month is not None:
+        written.append(write_vat_register_csv(inside(folder, f"{t('inv.file_vat_register')}-{run}.csv"), master,
+                                              invoices, lang))
     return written
 
 
-def file_names(run_id: str, lang: str = "it", *, copies: bool = False) -> dict[str, str | None]:
-    """The names `write_accountants` gives its files for one workbook per run, each with the
-    kind it is marked with (`files.check_output`: a file of that name the toolkit did not write
-    so is never replaced); the CSV carries none."""
+def file_names(run_id: str, lang: str = "it", *, copies: bool = False, month: bool = False) -> dict[str, str | None]:
+    """The names `write_accountants` gives its files for one workbook per run (or `month`'s
+    register, with its VAT register CSV), each with the kind it is marked with
+    (`files.check_output`: a file of that name the toolkit did not write so is never
+    replaced); the CSVs carry none."""
     t = labeller(lang)
     run = safe_name(run_id, "run")
     names: dict[str, str | None] = {f"{t('inv.file_workbook')}-{run}.xlsx": "register"}
     if copies:
         names[f"{t('inv.file_copies')}-{run}.xlsx"] = "invoices"
+    if month:
+        names[f"{t('inv.file_vat_register')}-{run}.csv"] = None
     return {**names, f"{t('inv.file_register')}-{run}.csv": None}
 
 
@@ -976,6 +983,34 @@ def write_register_csv(target: Path, master: MasterData, invoices: Sequence[Invo
             for x in invoices:
                 cells = _csv_cells(x, x.parties_in(book).buyer, names, lang)
                 out.writerow([cells[h] for h in REGISTER_HEADS])
+
+    return write_atomic(target, write)
+
+
+VAT_REGISTER_HEADS = ("doc.number", "doc.date", "inv.kind", "doc.status", "doc.customer", "inv.customer_name",
+                      "inv.vat_number", "inv.tax_code", "doc.vat_rate", "doc.nature", "doc.taxable", "inv.vat_amount",
+                      "inv.split", "inv.period")
+
+
+def write_vat_register_csv(target: Path, master: MasterData, invoices: Sequence[Invoice], lang: str = "it") -> Path:
+    """The month's register one row per document and VAT rate (or nature), for the accounting
+    programs that book VAT per rate: `registro-*.csv` has one row per document, whose taxable
+    and VAT of several rates no import can split. Each document's rows add up to its total (the
+    stamp duty charged is its N1 row); a credit note's amounts are negative, its *Tipo* says
+    so; *Scissione pagamenti* marks the VAT the customer pays to the Treasury (art. 17-ter)."""
+    book = party_book(master)
+    t = labeller(lang)
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+            out = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+            out.writerow([t(h) for h in VAT_REGISTER_HEADS])
+            for x in invoices:
+                cells = _csv_cells(x, x.parties_in(book).buyer, {}, lang)
+                for rate in x.summary:
+                    out.writerow([cells[h] for h in VAT_REGISTER_HEADS[:8]] + [
+                        _comma(rate.rate), rate.nature or "", _comma(rate.taxable), _comma(rate.vat),
+                        cells["inv.split"] if rate.vat else "", cells["inv.period"]])
 
     return write_atomic(target, write)
 
