@@ -154,3 +154,26 @@ def test_the_orders_delivered_in_full_fit_an_old_sqlite(tmp_path):
             assert 0 < len(expected) < len(ids)
     finally:
         ledger.engine.dispose()
+
+
+@pytest.mark.parametrize("seed, status", [(0, InvoiceStatus.DRAFT), (1, InvoiceStatus.FINAL)])
+def test_invoices_too_long_for_one_are_split_as_the_row_by_row_run_splits_them(twin_urls, seed, status, monkeypatch):
+    """Past `LINES_PER_INVOICE` lines an invoice is issued as several, each of whole lines in the
+    invoice's order (DDT date, DDT, order, line) and numbered one after the other. A month of
+    10,000 lines per customer is too slow for a twin test, so both runs take 3 lines an invoice:
+    the random months then split most invoices, and both must split them alike."""
+    from toolkit.core import invoicing
+
+    monkeypatch.setattr(invoicing, "LINES_PER_INVOICE", 3)
+    expected = twin_runs(twin_urls, 300 + seed, lambda m: Request(APRIL, AFTER_APRIL, released=_released(m)),
+                         status=status)
+    assert expected.invoices and all(len([x for x in i.lines if not x.charged_stamp_duty]) <= 3
+                                     for i in expected.invoices)
+    parts: dict[tuple, list[str]] = {}
+    for i in expected.invoices:
+        parts.setdefault((i.customer, i.group_key, i.kind, i.payment_method, i.invoice_date), []).append(i.number)
+    split = [numbers for numbers in parts.values() if len(numbers) > 1]
+    assert split, "no invoice was long enough to split"
+    for numbers in split:
+        serials = [int(n.rsplit("-", 1)[1]) for n in numbers]
+        assert serials == list(range(serials[0], serials[0] + len(serials)))

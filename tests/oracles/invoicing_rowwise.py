@@ -19,7 +19,7 @@ from sqlalchemy import Connection, exists, func, select
 from toolkit.basics.problems import Problem, errors
 from toolkit.basics.vocab import InvoiceTerms, PaymentMethod
 from toolkit.basics.wording import first_numbers
-from toolkit.core import payment_terms, stamp_duty
+from toolkit.core import invoicing, payment_terms, stamp_duty
 from toolkit.core.credit_notes import (
     OverReturn,
     ReturnMixesVat,
@@ -57,7 +57,7 @@ from toolkit.core.invoicing import (
 )
 from toolkit.core.lines import line_amount
 from toolkit.core.vat import totals, vat_summary
-from toolkit.ledger import Ledger, parties, schema
+from toolkit.ledger import Ledger, parties, schema, uninvoiced
 from toolkit.ledger.batches import in_batches
 from toolkit.ledger.credit_notes import headrooms, sold_for
 from toolkit.ledger.db import (
@@ -197,6 +197,16 @@ def billables_for(conn: Connection, master: MasterData, request: Request) -> tup
     return shipped + ordered, complete
 
 
+def _parts(lines: list[Billable]) -> list[list[Billable]]:
+    """An invoice's lines as the invoices FatturaPA can number: `LINES_PER_INVOICE` at most each
+    (NumeroLinea goes to 9999, one kept for the stamp duty), in the lines' own order, read from
+    the product's module at each call so a test may make invoices long with a few lines."""
+    most = invoicing.LINES_PER_INVOICE
+    ordered = sorted(lines, key=lambda b: (b.day, b.delivery.number if b.delivery else "", b.order_number,
+                                           b.order_line_id))
+    return [ordered[n:n + most] for n in range(0, len(ordered), most)] or [[]]
+
+
 def plan(master: MasterData, billables: Iterable[Billable], request: Request,
          delivered: Collection[int] = frozenset()) -> Plan:
     customers = {c.code: c for c in master.customers}
@@ -229,7 +239,8 @@ def plan(master: MasterData, billables: Iterable[Billable], request: Request,
     charge = master.settings.stamp_duty_customer
     for (code, key, period, kind, split, _), lines in buckets.items():
         day = request.limit if split is not None else deferred_day
-        invoices.append(build_invoice(customers[code], kind, key, period, day, lines, charge_stamp_duty=charge))
+        invoices += [build_invoice(customers[code], kind, key, period, day, part, charge_stamp_duty=charge)
+                     for part in _parts(lines)]
     invoices.sort(key=numbering_order)
     for code, lines in sorted(undelivered.items()):
         ddts = sorted({(line.delivery.day, line.delivery.number) for line in lines if line.delivery is not None})
@@ -275,6 +286,8 @@ def store(conn: Connection, master: MasterData, invoices: Sequence[Invoice], sta
     dues = [dict(invoice_id=invoice_id, due_date=due.due_date, amount=due.amount)
             for invoice_id, x in zip(ids, invoices) for due in x.dues]
     insert_rows(conn, schema.invoice_lines, lines)
+    if status is InvoiceStatus.FINAL:
+        uninvoiced.invoiced(conn, ids)
     insert_rows(conn, schema.invoice_dues, dues)
     insert_rows(conn, schema.invoice_citations, [
         dict(credit_note_id=invoice_id, invoice_id=cited.id, base=cited.base)
