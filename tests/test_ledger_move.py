@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from conftest import PG_REASON, PG_URL, pg_databases
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 from test_printing import cli, numbers, stored
 
 from toolkit.ledger import open_ledger, schema
@@ -426,3 +427,69 @@ def test_another_desks_file_at_the_same_path_is_not_taken_for_the_one_moved(caps
     engine.dispose()
     code, said = cli(capsys, "ledger", "move", alone, "--to", url)
     assert code == 2 and "contiene già dei documenti" in said and "è già nel registro del team" not in said, said
+
+
+def tie(workbook, address: str) -> str:
+    """The workbook's *Impostazioni › Registro* set to `address`; its cell."""
+    book = openpyxl.load_workbook(workbook)
+    (row,) = [r for r in book["Impostazioni"].iter_rows(min_row=2) if r[0].value == "Registro"]
+    row[1].value = address
+    book.save(workbook)
+    return f"Impostazioni!{row[1].coordinate}"
+
+
+def without_password(url: str) -> str:
+    return make_url(url)._replace(password=None).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def registro(desks, monkeypatch):
+    """The moving desk's workbook tied to the empty team ledger by *Registro*, its password in
+    PGPASSWORD as a desk keeps it, and no TOOLKIT_LEDGER_URL."""
+    _, team, url = desks
+    monkeypatch.delenv("TOOLKIT_LEDGER_URL", raising=False)
+    monkeypatch.setenv("PGPASSWORD", make_url(url).password or "")
+    return team, url, tie(team, without_password(url))
+
+
+def test_the_move_reads_the_team_ledger_in_the_workbooks_setting(capsys, registro):
+    """A desk whose *Registro* names its team ledger moves into it with no --to, and the workbook
+    then works on it by itself (it was: «Manca l'opzione --to»)."""
+    team, url, _ = registro
+    code, said = cli(capsys, "ledger", "move", team)
+    assert code == 0, said
+    assert "Da ora la cartella usa il registro del team scritto in Impostazioni › Registro." in said, said
+    assert stored_rows(url) > 3000 and team.with_name(MOVED).is_file()
+    code, said = cli(capsys, "print", "invoices", team, "--numbers", "FT-2026-00074", "--out", team.with_name("f.xlsx"))
+    assert code == 0, said
+
+
+def test_a_to_naming_another_database_than_the_setting_is_refused_at_the_cell(capsys, registro):
+    """`--to` naming another database than *Registro* moved the history where the workbook then
+    refused to look (its commands read an empty team ledger): refused at the cell, nothing moved.
+    The same database written another way (another user, localhost, 5432 written) moves."""
+    team, url, cell = registro
+    with pg_databases(1) as (other,):
+        code, said = cli(capsys, "ledger", "move", team, "--to", other)
+        assert code == 2, said
+        assert f"{cell}: --to {make_url(other).render_as_string(hide_password=True)} non è il registro di " \
+               "questa cartella di lavoro" in said, said
+        assert "Non ho spostato nulla. Togli --to (e TOOLKIT_LEDGER_URL)" in said and "Traceback" not in said
+        assert stored_rows(other) == 0
+    assert stored_rows(url) == 0 and team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()
+    same = make_url(url)
+    same = same._replace(host="localhost", port=5432).render_as_string(hide_password=False)
+    code, said = cli(capsys, "ledger", "move", team, "--to", same)
+    assert code == 0, said
+
+
+def test_no_team_ledger_named_anywhere_is_refused_with_both_ways_to_name_it(capsys, desks, monkeypatch):
+    _, team, _ = desks
+    monkeypatch.delenv("TOOLKIT_LEDGER_URL", raising=False)
+    code, said = cli(capsys, "ledger", "move", team)
+    assert code == 2, said
+    assert "Non so in quale registro del team spostare lo storico" in said and "in Impostazioni › Registro" in said
+    assert team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()
+    cell = tie(team, "condiviso")
+    code, said = cli(capsys, "ledger", "move", team, "--lang", "en")
+    assert code == 2 and f"{cell}: Which team ledger to move the history into is not said" in said, said

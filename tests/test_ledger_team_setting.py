@@ -273,3 +273,37 @@ def test_a_workbook_tied_by_registro_goes_on_after_its_history_moved(capsys, tmp
     code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10")
     assert code == 0, said
     assert stored(team)["orders"] > 0 and not workbook.with_name(workbook.name + ".ledger.sqlite").exists()
+
+
+def test_a_slash_after_the_database_is_refused_at_the_cell_with_the_address_to_write(capsys, tmp_path,
+                                                                                      sample_workbook):
+    """libpq reads `postgresql://server-db/ordini/` as the database «ordini/»: the cell took it, and
+    every command then failed at the server with «database "ordini/" does not exist»."""
+    workbook = tied(sample_workbook, tmp_path, "postgresql://anna@server-db/ordini/")
+    code, said = cli(capsys, "check", workbook)
+    assert code == 1, said
+    assert (f"{CELL}: L'indirizzo del registro postgresql://anna@server-db/ordini/ ha una «/» dopo il nome del "
+            "database: PostgreSQL cercherebbe il database «ordini/»") in said, said
+    assert "Scrivi l'indirizzo senza la «/» finale: postgresql://anna@server-db/ordini." in said
+
+
+@pg
+@pytest.mark.parametrize("written", ["POSTGRESQL://{user}@{host}:{port}/{db}",
+                                     "postgresql+psycopg://{user}@{host}/{db}",
+                                     "postgresql:///{db}?host={host}&port={port}&user={user}",
+                                     "postgresql://{user}@{host}/?dbname={db}"])
+def test_the_same_database_written_as_libpq_also_takes_it_is_the_same_ledger(capsys, tmp_path, sample_workbook,
+                                                                             two_databases, monkeypatch, written):
+    """Registro written with the scheme in capitals, the driver named, or the server and database
+    as libpq's parameters after `?`: the same database as --ledger's, used, not refused as another
+    (the capitals were refused as «non è utilizzabile» and the `?host=` form as another ledger)."""
+    team, _ = two_databases
+    url = make_url(team)
+    monkeypatch.setenv("PGPASSWORD", url.password or "")
+    setting = written.format(user=url.username, host=url.host, port=url.port or 5432, db=url.database)
+    workbook = tied(sample_workbook, tmp_path, setting)
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09", "--ledger", team)
+    assert code == 0, said
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10")
+    assert code == 0, said
+    assert numbers(team, schema.orders)[0] == "OC-2026-00001" and not list(tmp_path.glob("*.sqlite"))

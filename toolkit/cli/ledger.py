@@ -18,8 +18,9 @@ ledger_app = typer.Typer(no_args_is_help=True, help=(
 
 @ledger_app.command("move")
 def move_cmd(workbook: Path = typer.Argument(..., help="Cartella anagrafiche / master workbook."),
-             to: str = typer.Option(..., "--to", envvar="TOOLKIT_LEDGER_URL", metavar="postgresql://…",
-                                    help="Il registro del team, vuoto / the team ledger, empty."),
+             to: str | None = typer.Option(None, "--to", envvar="TOOLKIT_LEDGER_URL", metavar="postgresql://…",
+                                           help="Il registro del team, vuoto (predefinito: Impostazioni › Registro) / "
+                                                "the team ledger, empty (default: Impostazioni › Ledger)."),
              source: Path | None = typer.Option(None, "--from", metavar="FILE.sqlite",
                                                 help="Il file SQLite (predefinito: quello accanto alla cartella) / "
                                                      "the SQLite file (default: the one beside the workbook)."),
@@ -44,16 +45,20 @@ def move_cmd(workbook: Path = typer.Argument(..., help="Cartella anagrafiche / m
                    "controllate: righe e importi uguali).")
         typer.echo(f"Ultimi numeri: {', '.join(moved.last_numbers) or 'nessuno'}.")
         if renamed:
-            typer.echo(f"Il file di prima ora è {done.kept_as}: conservalo. Da ora indica il registro del team con "
-                       "--ledger o TOOLKIT_LEDGER_URL.")
+            then = ("la cartella usa il registro del team scritto in Impostazioni › Registro." if done.by_setting else
+                    "scrivi l'indirizzo del registro del team, senza password, in Impostazioni › Registro (o "
+                    "indicalo con --ledger o TOOLKIT_LEDGER_URL).")
+            typer.echo(f"Il file di prima ora è {done.kept_as}: conservalo. Da ora {then}")
     else:
         typer.echo(f"Moved into the team ledger {done.target}: {moved.orders} orders, {moved.ddts} DDTs, "
                    f"{moved.invoices} invoices and credit notes ({rows} rows in {len(moved.rows)} tables, checked: "
                    "rows and amounts equal).")
         typer.echo(f"Last numbers: {', '.join(moved.last_numbers) or 'none'}.")
         if renamed:
-            typer.echo(f"The file it was is now {done.kept_as}: keep it. From now on name the team ledger with "
-                       "--ledger or TOOLKIT_LEDGER_URL.")
+            then = ("the workbook uses the team ledger written in Impostazioni › Ledger." if done.by_setting else
+                    "write the team ledger's address, without a password, in Impostazioni › Ledger (or name it "
+                    "with --ledger or TOOLKIT_LEDGER_URL).")
+            typer.echo(f"The file it was is now {done.kept_as}: keep it. From now on {then}")
     output.print_problems(done.problems)
     output.exit_for(done.problems)
 

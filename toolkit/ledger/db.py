@@ -267,23 +267,38 @@ def server_database(url: str) -> tuple[str, int, str] | None:
     >>> server_database("anagrafiche.xlsx.ledger.sqlite") is None
     True
 
-    This PC's server by any of its names is one server: `localhost`, `127.0.0.1`, `::1`.
+    This PC's server by any of its names is one server: `localhost`, `127.0.0.1`, `::1`, a
+    socket's folder, or no host at all, as libpq reads it.
 
     >>> server_database("postgresql://localhost/ordini") == server_database("postgresql://127.0.0.1:5432/ordini")
+    True
+
+    The scheme in any case, and the host, port and database given as libpq's parameters after
+    `?` (which win over the ones before it, as libpq reads them), name the same database.
+
+    >>> server_database("POSTGRESQL:///?host=db&port=5432&dbname=ordini") == server_database("postgresql://db/ordini")
     True
     """
     try:
         parsed = make_url(as_url(url))
     except ArgumentError:
         return None
-    if not parsed.drivername.startswith("postgres"):
+    if not parsed.drivername.lower().startswith("postgres"):
         return None
-    host = (parsed.host or "").lower()
-    return "localhost" if host in LOOPBACK else host, parsed.port or 5432, parsed.database or ""
+    host = (_last(parsed.query.get("host")) or parsed.host or "").lower()
+    port = _last(parsed.query.get("port")) or parsed.port or 5432
+    database = _last(parsed.query.get("dbname")) or parsed.database or ""
+    number = int(port) if str(port).isdigit() else -1
+    return "localhost" if host in LOOPBACK or host.startswith("/") else host, number, database
 
 
-LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
-"""The names of this PC's own server."""
+def _last(value: str | tuple[str, ...] | None) -> str | None:
+    """A URL parameter's value, the last one where it is given twice (libpq keeps the last)."""
+    return value[-1] if isinstance(value, tuple) else value
+
+
+LOOPBACK = frozenset({"", "localhost", "127.0.0.1", "::1", "[::1]"})
+"""The names of this PC's own server (none: libpq's default, this PC's)."""
 
 
 def shown_url(url: str) -> str:
@@ -345,6 +360,7 @@ def _engine(url: str, holder: Holder) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise UnusableInput(LEDGER_UNSUPPORTED(None, url=url)) from None
+    parsed = parsed.set(drivername=parsed.drivername.lower())  # POSTGRESQL://, as a scheme's case means nothing
     if parsed.drivername == "postgres":
         # the short scheme many hosts and tools give (libpq takes it too); SQLAlchemy knows only postgresql
         parsed = parsed.set(drivername="postgresql")

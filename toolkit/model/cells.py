@@ -176,6 +176,12 @@ LEDGER_SETTING_NO_DATABASE = define(
     en="The ledger's address {value} names no database: without one, each would connect to the database named "
        "after their own user, and each colleague would have a ledger of their own. Write the database's name "
        "after the server (e.g. postgresql://server-db/ordini).")
+LEDGER_SETTING_SLASH = define(
+    "ledger-setting-slash-in-database", "error",
+    it="L'indirizzo del registro {value} ha una «/» dopo il nome del database: PostgreSQL cercherebbe il database "
+       "«{database}», che non è quello del team. Scrivi l'indirizzo senza la «/» finale: {fixed}.",
+    en="The ledger's address {value} has a “/” after the database's name: PostgreSQL would look for the database "
+       "“{database}”, which is not the team's. Write the address without the trailing “/”: {fixed}.")
 
 
 class Kind(StrEnum):
@@ -586,6 +592,9 @@ def _ledger_setting(value: Any) -> str:
 
     >>> _ledger_setting("Condiviso"), _ledger_setting(" postgres://anna@db/ordini ")
     ('condiviso', 'postgres://anna@db/ordini')
+
+    libpq reads everything after the server's `/` as the database's name, a `/` at the end too:
+    `postgresql://db/ordini/` is the database `ordini/`, so it is refused with the address to write.
     """
     text = to_text(value)
     if vocab.normalize(text) in _SHARED_WORDS:
@@ -602,6 +611,9 @@ def _ledger_setting(value: Any) -> str:
                without=_password_as(parts, query, None))
     if not parts.path.strip("/") and not any(k == "dbname" and v for k, v in query):
         refuse(LEDGER_SETTING_NO_DATABASE, value=value)
+    if "/" in (database := parts.path[1:]):
+        refuse(LEDGER_SETTING_SLASH, value=text, database=database,
+               fixed=urlunsplit(parts._replace(path="/" + database.strip("/"))))
     return text
 
 

@@ -19,6 +19,8 @@ from toolkit.ledger import open_ledger
 from toolkit.ledger.db import LEDGER_MOVED, default_file, moved_file, sqlite_url
 from toolkit.ledger.lock import Patience
 from toolkit.ledger.move import Moved, move, server
+from toolkit.model.cells import SHARED_LEDGER
+from toolkit.services import session, team_ledger
 
 NOTHING_TO_MOVE = define(
     "ledger-move-nothing-to-move", "error",
@@ -57,11 +59,16 @@ class LedgerMoved:
     target: str
     """The team ledger's address, password hidden."""
     problems: list[Problem]
+    by_setting: bool = False
+    """Whether *Impostazioni › Registro* names the team ledger, so the workbook finds it by itself."""
 
 
-def move_ledger(workbook: Path, to: str, source: Path | None = None, *, wait: float = 30.0,
+def move_ledger(workbook: Path, to: str | None, source: Path | None = None, *, wait: float = 30.0,
                 notify: Callable[[Problem], None] | None = None, action: str = "toolkit ledger move") -> LedgerMoved:
-    """Move the SQLite ledger beside `workbook` (or `source`) into the PostgreSQL ledger `to`."""
+    """Move the SQLite ledger beside `workbook` (or `source`) into the PostgreSQL ledger `to`,
+    else the one *Impostazioni › Registro* names (`team_ledger.move_target`)."""
+    master = session.open_session(workbook).master
+    to = team_ledger.move_target(to, master)
     file = (source or default_file(workbook)).expanduser().resolve()
     kept_as = moved_file(file)
     if not file.is_file() and kept_as.is_file():
@@ -87,7 +94,8 @@ def move_ledger(workbook: Path, to: str, source: Path | None = None, *, wait: fl
             file.rename(kept_as)
         except OSError as exc:
             problems.append(NOT_RENAMED(None, file=file, moved=kept_as, reason=exc.strerror or str(exc)))
-    return LedgerMoved(moved, file, kept_as, target.url, problems)
+    by_setting = master.settings.ledger not in (None, SHARED_LEDGER)
+    return LedgerMoved(moved, file, kept_as, target.url, problems, by_setting)
 
 
 def _refuse_unless_renamable(file: Path, kept_as: Path) -> None:

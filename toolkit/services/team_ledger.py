@@ -52,6 +52,23 @@ NOT_THE_WORKBOOKS = define(
        "sheet gives {setting} in Ledger. Two ledgers for one company would give orders, DDTs and invoices the "
        "same numbers twice, so nothing was written. Drop --ledger and TOOLKIT_LEDGER_URL (Ledger is used) or "
        "name the same database; if the team's ledger really moved, correct Ledger.")
+MOVE_TARGET_NOT_NAMED = define(
+    "ledger-move-target-not-named", "error",
+    it="Non so in quale registro del team spostare lo storico: non ho spostato nulla. Indicalo con --to "
+       "postgresql://utente@server/database (o con la variabile TOOLKIT_LEDGER_URL), oppure scrivi il suo "
+       "indirizzo, senza password, in Impostazioni › Registro: lo spostamento lo legge da lì.",
+    en="Which team ledger to move the history into is not said: nothing was moved. Name it with --to "
+       "postgresql://user@server/database (or the TOOLKIT_LEDGER_URL variable), or write its address, without a "
+       "password, in Impostazioni › Ledger: the move reads it there.")
+MOVE_TARGET_NOT_THE_WORKBOOKS = define(
+    "ledger-move-target-not-the-workbooks", "error",
+    it="--to {given} non è il registro di questa cartella di lavoro: il foglio Impostazioni indica in Registro "
+       "{setting}, e la cartella rifiuterebbe poi il database in cui avrei spostato lo storico. Non ho spostato "
+       "nulla. Togli --to (e TOOLKIT_LEDGER_URL): lo spostamento usa Registro; se il registro del team è davvero "
+       "{given}, correggi prima Registro.",
+    en="--to {given} is not this workbook's ledger: the Impostazioni sheet gives {setting} in Ledger, and the "
+       "workbook would then refuse the database the history had moved into. Nothing was moved. Drop --to (and "
+       "TOOLKIT_LEDGER_URL): the move uses Ledger; if the team's ledger really is {given}, correct Ledger first.")
 
 
 def chosen(given: str | None, master: MasterData) -> str | None:
@@ -72,6 +89,22 @@ def chosen(given: str | None, master: MasterData) -> str | None:
         return given
     if server_database(given) != server_database(setting):
         raise UnusableInput(NOT_THE_WORKBOOKS(where, given=shown_url(given), setting=setting))
+    return given
+
+
+def move_target(given: str | None, master: MasterData) -> str:
+    """The team ledger `toolkit ledger move` fills: `given` (`--to`, `TOOLKIT_LEDGER_URL`), else
+    *Registro*'s address. A `given` naming another database than *Registro* is refused at the
+    cell: the history would go where every command of the workbook then refuses to look."""
+    setting = master.settings.ledger
+    address = setting if setting not in (None, SHARED_LEDGER) else None
+    where = master.locate_setting("ledger") if setting is not None else None
+    if not given:
+        if address is None:
+            raise UnusableInput(MOVE_TARGET_NOT_NAMED(where))
+        return address
+    if address is not None and server_database(given) != server_database(address):
+        raise UnusableInput(MOVE_TARGET_NOT_THE_WORKBOOKS(where, given=shown_url(given), setting=address))
     return given
 
 
