@@ -493,3 +493,42 @@ def test_no_team_ledger_named_anywhere_is_refused_with_both_ways_to_name_it(caps
     cell = tie(team, "condiviso")
     code, said = cli(capsys, "ledger", "move", team, "--lang", "en")
     assert code == 2 and f"{cell}: Which team ledger to move the history into is not said" in said, said
+
+
+def test_the_shipping_plans_cache_on_the_empty_team_ledger_does_not_block_the_move(capsys, desks, tmp_path):
+    """A colleague's `ship --all` on the team ledger before the move, with no order to ship, left
+    only the plan's cache there (hold_marks, hold_customers, hold_stock): the move refused it as
+    «contiene già dei documenti (hold_customers 30, hold_marks 1, hold_stock 60)». The cache is
+    emptied and the file's comes across with the rest."""
+    _, team, url = desks
+    colleague = tmp_path / "colleague" / WORKBOOK
+    colleague.parent.mkdir()
+    shutil.copyfile(team, colleague)
+    assert cli(capsys, "ship", colleague, "--all", "--date", "2026-04-09", "--ledger", url)[0] == 0
+    with reading(open_ledger(url)) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.hold_marks)).scalar_one() == 1
+    file = sqlite_counts(team.with_name(OWN))
+    code, said = cli(capsys, "ledger", "move", team, "--to", url)
+    assert code == 0, said
+    with reading(open_ledger(url)) as conn:
+        for table in ("holds", "hold_items", "hold_marks", "hold_customers", "hold_stock"):
+            assert conn.execute(select(func.count()).select_from(schema.metadata.tables[table])).scalar_one() \
+                == file[table], table
+
+
+def test_a_table_of_the_users_own_in_the_file_is_named_and_kept_in_it(capsys, desks):
+    """A table the toolkit does not know (a desk's own, kept in the ledger file) was silently left
+    behind: the move goes on, the toolkit's history being whole, and a warning names it and
+    where it stays."""
+    _, team, url = desks
+    with sqlite3.connect(team.with_name(OWN)) as conn:
+        conn.execute("CREATE TABLE note_anna (testo TEXT)")
+        conn.execute("INSERT INTO note_anna VALUES ('chiamare C001')")
+    code, said = cli(capsys, "ledger", "move", team, "--to", url)
+    assert code == 0, said
+    assert (f"avviso: Nel file {team.with_name(OWN)} ci sono tabelle che il registro del toolkit non ha (note_anna: "
+            f"di chi cura il file o di un altro programma): non le ho spostate nel registro del team. Restano nel "
+            f"file {team.with_name(MOVED)}") in said, said
+    assert "Il file di prima ora è" in said
+    with sqlite3.connect(team.with_name(MOVED)) as conn:
+        assert conn.execute("SELECT testo FROM note_anna").fetchall() == [("chiamare C001",)]

@@ -38,7 +38,7 @@ def move_cmd(workbook: Path = typer.Argument(..., help="Cartella anagrafiche / m
     done = move_ledger(workbook, to, source, wait=wait, notify=output.notice)
     moved = done.moved
     rows = sum(moved.rows.values())
-    renamed = not done.problems  # else the file kept its name, and the problem says to rename it
+    renamed = not done.source.exists()  # else it kept its name, and a problem says to rename it
     if output.lang() == "it":
         typer.echo(f"Spostati nel registro del team {done.target}: {moved.orders} ordini, {moved.ddts} DDT, "
                    f"{moved.invoices} fatture e note di credito ({rows} righe in {len(moved.rows)} tabelle, "

@@ -103,6 +103,12 @@ DOCUMENTS = ("orders", "deliveries", "invoices", "payments")
 SHOWN = 4
 """How many of a ledger's non-empty tables its refusal names."""
 
+CACHES = (schema.holds, schema.hold_items, schema.hold_marks, schema.hold_customers, schema.hold_stock)
+"""Tables whose rows are only a cache of the shipping plan, which a day's `ship --all` on the
+still empty team ledger (a colleague's desk, with no order to ship) fills: no history, so they
+are emptied and the file's copied in, never taken for a ledger in use (deleted, the next day
+plans again, as `--replan` does)."""
+
 BATCH = 10_000
 """Rows read from the SQLite file at a time."""
 
@@ -120,6 +126,8 @@ class Moved:
     invoices: int
     last_numbers: list[str]
     """The last number drawn in each series, in its latest year (`OC-2026-00042`)."""
+    left: list[str]
+    """The file's tables no ledger's schema has (a user's own): not moved, kept in the file."""
 
 
 def tables() -> list[Table]:
@@ -139,6 +147,9 @@ def move(source: Ledger, target: Ledger, then: Callable[[], None] = lambda: None
             _refuse_another_programs(target, new)
             _create_or_upgrade(target, new)
             _refuse_unless_empty(target, new, old, source.file)
+            for table in reversed(tables()):
+                if table in CACHES:
+                    new.execute(table.delete())
             for table in tables():
                 if table is not schema.schema_version:  # made with the target's schema, at the same version
                     _copy(old, new, table, source.file)
@@ -148,7 +159,8 @@ def move(source: Ledger, target: Ledger, then: Callable[[], None] = lambda: None
                 if (found := _figures(new, table)) != figures[table.name]:
                     raise UnusableInput(MISMATCH(None, table=table.name, found=found, expected=figures[table.name]))
             log_event(new, MOVED_EVENT, "ledger", detail=str(source.file))
-            moved = _summary(new, {name: counted[0] for name, counted in figures.items()})
+            moved = _summary(new, {name: counted[0] for name, counted in figures.items()},
+                             sorted(tables_in(old) - {table.name for table in tables()}))
         then()
     return moved
 
@@ -175,7 +187,7 @@ def _refuse_another_programs(target: Ledger, conn: Connection) -> None:
 
 
 def _refuse_unless_empty(target: Ledger, conn: Connection, old: Connection, file: Path | None) -> None:
-    """A ledger with any row beyond its schema version is someone's: refused, naming what it
+    """A ledger with any row beyond its schema version and its caches is someone's: refused, naming what it
     holds, its documents first (a few tables, not the thirty). One this very file was moved
     into already (a move stopped between the commit and the rename, or whose rename failed) is
     told so: a new, empty database would make a second team ledger of the same history. This
@@ -187,7 +199,7 @@ def _refuse_unless_empty(target: Ledger, conn: Connection, old: Connection, file
     if moved_at is not None and last is not None and conn.execute(
             select(e.id).where(e.id == last.id, e.at == last.at, e.action == last.action)).first():
         raise UnusableInput(MOVED_ALREADY(None, file=file, moved=file and moved_file(file), url=target.url, at=moved_at))
-    found = {table.name: count for table in tables() if table is not schema.schema_version
+    found = {table.name: count for table in tables() if table is not schema.schema_version and table not in CACHES
              if (count := conn.execute(select(func.count()).select_from(table)).scalar_one())}
     if found:
         first = sorted(found, key=lambda name: (DOCUMENTS.index(name) if name in DOCUMENTS else len(DOCUMENTS), name))
@@ -240,7 +252,7 @@ def _figures(conn: Connection, table: Table) -> tuple[int, ...]:
     return tuple(int(x) for x in conn.execute(select(func.count(), *sums).select_from(table)).one())
 
 
-def _summary(conn: Connection, rows: dict[str, int]) -> Moved:
+def _summary(conn: Connection, rows: dict[str, int], left: list[str]) -> Moved:
     from toolkit.ledger.counts import document_counts
 
     orders, ddts, invoices = document_counts(conn)
@@ -248,7 +260,7 @@ def _summary(conn: Connection, rows: dict[str, int]) -> Moved:
     latest = select(c.series, func.max(c.year).label("year")).group_by(c.series).subquery()
     last = conn.execute(select(c.series, c.year, c.last).join(latest, (c.series == latest.c.series)
                                                               & (c.year == latest.c.year)).order_by(c.series))
-    return Moved(rows, orders, ddts, invoices, [document_number(s, y, n) for s, y, n in last])
+    return Moved(rows, orders, ddts, invoices, [document_number(s, y, n) for s, y, n in last], left)
 
 
 def tables_in(conn: Connection) -> set[str]:

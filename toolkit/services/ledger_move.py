@@ -48,6 +48,14 @@ NOT_RENAMED = define(
        "tu, chiuso ogni programma che lo usa, perché nessuno continui per sbaglio sul file.",
     en="The history is in the team ledger, but {file} could not be renamed {moved} ({reason}): rename it "
        "yourself, with every program using it closed, so that nobody goes on in the file by mistake.")
+TABLES_LEFT = define(
+    "ledger-move-tables-left", "warning", title=("tabelle non del toolkit", "tables not the toolkit's"),
+    it="Nel file {file} ci sono tabelle che il registro del toolkit non ha ({tables}: di chi cura il file o di un "
+       "altro programma): non le ho spostate nel registro del team. Restano nel file {moved}, conservato; se "
+       "servono anche sul server, copiale lì a parte.",
+    en="The file {file} holds tables the toolkit's ledger has not ({tables}: whoever looks after the file's, or "
+       "another program's): they were not moved into the team ledger. They stay in the file {moved}, kept; if "
+       "they are needed on the server too, copy them there separately.")
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,8 @@ def move_ledger(workbook: Path, to: str | None, source: Path | None = None, *, w
     finally:
         target.engine.dispose()
     problems: list[Problem] = []
+    if moved.left:
+        problems.append(TABLES_LEFT(None, file=file, moved=kept_as, tables=", ".join(moved.left)))
     if file.exists():
         try:
             file.rename(kept_as)
