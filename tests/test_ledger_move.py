@@ -532,3 +532,18 @@ def test_a_table_of_the_users_own_in_the_file_is_named_and_kept_in_it(capsys, de
     assert "Il file di prima ora è" in said
     with sqlite3.connect(team.with_name(MOVED)) as conn:
         assert conn.execute("SELECT testo FROM note_anna").fetchall() == [("chiamare C001",)]
+
+
+def test_a_text_whose_bytes_are_not_utf8_is_named_at_its_row(capsys, desks):
+    """A text another program wrote in Latin-1 (`Caffè` as the byte E8) made the move end in an
+    internal error, exit 3, naming no table and no row; PostgreSQL stores only UTF-8, and the
+    file's own commands cannot print it either. Refused at the row, nothing moved."""
+    _, team, url = desks
+    with sqlite3.connect(team.with_name(OWN)) as conn:
+        conn.execute("UPDATE orders SET customer_reference = CAST(X'436166666520E8' AS TEXT) WHERE id = 3")
+    code, said = cli(capsys, "ledger", "move", team, "--to", url)
+    assert code == 2, said
+    assert (f"Nel file {team.with_name(OWN)} la tabella orders, alla riga id 3, ha nella colonna customer_reference "
+            "il valore 'Caffe \\xe8', che il registro del team non accetta: vuole un testo in UTF-8") in said, said
+    assert "errore interno" not in said
+    assert stored_rows(url) == 0 and team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()

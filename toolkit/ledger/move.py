@@ -220,15 +220,29 @@ def _rows(conn: Connection, table: Table, to: Dialect, file: Path | None) -> Ite
     takers = move_values.takers(columns, conn.dialect, to)
     raw = select(*(type_coerce(c, NullType()).label(c.name) for c in columns)).order_by(*table.primary_key.columns)
     result = conn.execution_options(yield_per=BATCH).execute(raw)
-    for batch in result.partitions():
-        for row in batch:
-            try:
-                yield tuple(take(value) for take, value in zip(takers, row))
-            except move_values.ValueRefused as refused:
-                key = ", ".join(f"{c.name} {row[columns.index(c)]}" for c in table.primary_key.columns)
-                raise UnusableInput(VALUE_REFUSED(
-                    None, file=file, table=table.name, row=key, column=refused.column.name,
-                    value=refused.shown_value(), wanted_it=refused.wanted.it, wanted_en=refused.wanted.en)) from None
+    try:
+        for batch in result.partitions():
+            for row in batch:
+                try:
+                    yield tuple(take(value) for take, value in zip(takers, row))
+                except move_values.ValueRefused as refused:
+                    raise _refused(refused, table, row, file) from None
+    except OperationalError as exc:
+        if NOT_UTF8 not in str(exc.orig):
+            raise
+        undecoded, where = move_values.not_utf8(conn, table)
+        raise _refused(undecoded, table, where, file) from None
+
+
+NOT_UTF8 = "Could not decode to UTF-8"
+"""What Python's sqlite3 says of a text whose bytes are not UTF-8 (another program's Latin-1 `è`)."""
+
+
+def _refused(refused: move_values.ValueRefused, table: Table, row: Sequence[Any], file: Path | None) -> UnusableInput:
+    key = ", ".join(f"{c.name} {row[list(table.columns).index(c)]}" for c in table.primary_key.columns)
+    return UnusableInput(VALUE_REFUSED(
+        None, file=file, table=table.name, row=key, column=refused.column.name,
+        value=refused.shown_value(), wanted_it=refused.wanted.it, wanted_en=refused.wanted.en))
 
 
 def _continue_ids(conn: Connection) -> None:

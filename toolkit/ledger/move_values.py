@@ -15,7 +15,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Dialect, Integer, String
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Dialect,
+    Integer,
+    String,
+    Table,
+    select,
+    type_coerce,
+)
+from sqlalchemy.types import NullType
 
 from toolkit.ledger.types import Scaled
 
@@ -121,3 +135,35 @@ def _text(column: Column[Any], length: int | None) -> Taker:
         raise ValueRefused(column, value, wanted)
 
     return text
+
+
+NOT_UTF8 = Wanted("un testo in UTF-8 (questo è in un'altra codifica, come Latin-1)",
+                  "a UTF-8 text (this one is in another encoding, such as Latin-1)")
+
+
+class Undecoded(bytes):
+    """A text's bytes that are not UTF-8, shown with the bytes that are not as `\\xe8`."""
+
+    def __repr__(self) -> str:
+        return f"'{self.decode('utf-8', errors='backslashreplace')}'"
+
+
+def not_utf8(conn: Connection, table: Table) -> tuple[ValueRefused, tuple[Any, ...]]:
+    """The first value of `table` in the SQLite file whose bytes are not UTF-8, and its row: the
+    driver's error names neither the row nor, once wrapped, the table. Read again with each text
+    as its bytes, which a move meets only on a file another program wrote."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    kept, raw.text_factory = raw.text_factory, bytes
+    try:
+        raw_columns = (type_coerce(c, NullType()).label(c.name) for c in table.columns)
+        for row in conn.execute(select(*raw_columns).order_by(*table.primary_key.columns)):
+            for column, value in zip(table.columns, row):
+                if isinstance(value, bytes):
+                    try:
+                        value.decode("utf-8")
+                    except UnicodeDecodeError:
+                        return ValueRefused(column, Undecoded(value), NOT_UTF8), tuple(row)
+    finally:
+        raw.text_factory = kept
+    raise LookupError(f"no text of {table.name} is not UTF-8")
