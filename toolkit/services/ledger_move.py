@@ -75,8 +75,6 @@ def move_ledger(workbook: Path, to: str | None, source: Path | None = None, *, w
                 notify: Callable[[Problem], None] | None = None, action: str = "toolkit ledger move") -> LedgerMoved:
     """Move the SQLite ledger beside `workbook` (or `source`) into the PostgreSQL ledger `to`,
     else the one *Impostazioni › Registro* names (`team_ledger.move_target`)."""
-    master = session.open_session(workbook).master
-    to = team_ledger.move_target(to, master)
     file = (source or default_file(workbook)).expanduser().resolve()
     kept_as = moved_file(file)
     if not file.is_file() and kept_as.is_file():
@@ -86,6 +84,8 @@ def move_ledger(workbook: Path, to: str | None, source: Path | None = None, *, w
     if kept_as.exists():
         raise UnusableInput(MOVED_NAME_TAKEN(None, file=file, moved=kept_as))
     _refuse_unless_renamable(file, kept_as)
+    master = session.open_session(workbook).master
+    to = team_ledger.move_target(to, master)
     patience = Patience(wait, notify)
     target = server(to, patience, action)
     try:
