@@ -43,6 +43,8 @@ COMMAND_LINE_ONLY = {
     "ledger-move-nothing-to-move": "toolkit ledger move: no button moves the ledger",
     "ledger-move-target-not-empty": "toolkit ledger move: no button moves the ledger",
     "ledger-move-target-of-another-program": "toolkit ledger move: no button moves the ledger",
+    "ledger-move-target-not-named": "toolkit ledger move: no button moves the ledger",
+    "ledger-move-target-not-the-workbooks": "toolkit ledger move: no button moves the ledger",
     "ledger-move-target-not-postgresql": "toolkit ledger move: no button moves the ledger",
     "orders-nothing-new-to-print": "orders create --out, told by the command",
     "payment-ambiguous": "payments void: no button voids a payment",

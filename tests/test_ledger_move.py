@@ -547,3 +547,24 @@ def test_a_text_whose_bytes_are_not_utf8_is_named_at_its_row(capsys, desks):
             "il valore 'Caffe \\xe8', che il registro del team non accetta: vuole un testo in UTF-8") in said, said
     assert "errore interno" not in said
     assert stored_rows(url) == 0 and team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()
+
+
+def test_a_copy_of_the_workbook_beside_the_moved_file_starts_no_ledger_from_1(capsys, desks, monkeypatch):
+    """After the move a copy of the workbook saved under another name beside it (*Salva con nome*
+    anna.xlsx), with an empty Registro, made a new ledger and created its orders from OC-2026-00001
+    again: a moved file beside it is refused as the workbook's own is, and it says how to reach
+    the team ledger (Registro first, which every PC and the buttons read)."""
+    _, team, url = desks
+    monkeypatch.delenv("TOOLKIT_LEDGER_URL", raising=False)
+    assert cli(capsys, "ledger", "move", team, "--to", url)[0] == 0
+    copy = team.with_name("anna.xlsx")
+    shutil.copyfile(team, copy)
+    for command in (("orders", "create", copy, "--date", "2026-05-04"), ("invoice", "list", copy)):
+        code, said = cli(capsys, *command)
+        assert code == 2, said
+        assert (f"Il registro {team.with_name(OWN)} è stato spostato nel registro del team (PostgreSQL) con toolkit "
+                f"ledger move: il file ora è {team.with_name(MOVED)}") in said, said
+        assert "Scrivi l'indirizzo del registro del team, senza password, in Impostazioni › Registro" in said
+    assert not copy.with_name("anna.xlsx.ledger.sqlite").exists()
+    code, said = cli(capsys, "orders", "create", copy, "--date", "2026-05-04", "--ledger", url)
+    assert code == 0 and "OC-2026-00189" in numbers(url, schema.orders), said

@@ -587,13 +587,14 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "{file} to another folder and keep it."},
     "ledger-moved": {
         "it": "Il registro {ledger} è stato spostato nel registro del team (PostgreSQL): il file ora è "
-              "{moved}, conservato per ristampare. Non ho fatto nulla. Imposta su questo PC la variabile "
-              "TOOLKIT_LEDGER_URL con l'indirizzo del registro del team (chiedilo a chi l'ha preparato) e riapri Excel, "
-              "oppure scrivi quell'indirizzo nella cella Registro del foglio Impostazioni.",
+              "{moved}, conservato per ristampare. Non ho fatto nulla. Scrivi l'indirizzo del registro del team "
+              "(chiedilo a chi l'ha preparato), senza password, nella cella Registro del foglio Impostazioni e salva: "
+              "vale per ogni PC; oppure imposta su questo PC la variabile TOOLKIT_LEDGER_URL con quell'indirizzo e "
+              "riapri Excel.",
         "en": "The ledger {ledger} was moved into the team's ledger (PostgreSQL): the file is now {moved}, "
-              "kept to reprint. Nothing was done. Set on this PC the TOOLKIT_LEDGER_URL variable to the team "
-              "ledger's address (ask whoever set it up) and reopen Excel, or write that address in the Registro cell "
-              "of the Impostazioni sheet."},
+              "kept to reprint. Nothing was done. Write the team ledger's address (ask whoever set it up), without "
+              "a password, in the Registro cell of the Impostazioni sheet and save: it holds for every PC; or set on "
+              "this PC the TOOLKIT_LEDGER_URL variable to that address and reopen Excel."},
     "ledger-no-rights": {
         "it": "L'utente del registro PostgreSQL non ha i permessi necessari ({reason}): non è stato registrato nulla. "
               "I pulsanti usano il registro di TOOLKIT_LEDGER_URL (o di Registro in Impostazioni): chiedi "

@@ -151,11 +151,13 @@ MOVED_SUFFIX = ".ledger-moved.sqlite"
 LEDGER_MOVED = define(
     "ledger-moved", "error",
     it="Il registro {ledger} è stato spostato nel registro del team (PostgreSQL) con toolkit ledger move: il "
-       "file ora è {moved}, conservato per ristampare. Non ho scritto nulla. Indica il registro del team con "
-       "--ledger postgresql://… o con la variabile TOOLKIT_LEDGER_URL (sui PC con Excel, quella variabile).",
+       "file ora è {moved}, conservato per ristampare. Non ho scritto nulla. Scrivi l'indirizzo del registro del "
+       "team, senza password, in Impostazioni › Registro (vale per ogni PC e per i pulsanti), oppure indicalo con "
+       "--ledger postgresql://… o con la variabile TOOLKIT_LEDGER_URL.",
     en="The ledger {ledger} was moved into the team's ledger (PostgreSQL) by toolkit ledger move: the file is now "
-       "{moved}, kept to reprint. Nothing was written. Name the team ledger with --ledger postgresql://… or "
-       "the TOOLKIT_LEDGER_URL variable (on the PCs with Excel, that variable).")
+       "{moved}, kept to reprint. Nothing was written. Write the team ledger's address, without a password, in "
+       "Impostazioni › Ledger (it holds for every PC and for the buttons), or name it with --ledger "
+       "postgresql://… or the TOOLKIT_LEDGER_URL variable.")
 PATH_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 """A `--ledger` with no `://` ending so is taken for a SQLite file's path."""
 DAMAGED_SQLITE = ("file is not a database", "database disk image is malformed")
@@ -531,11 +533,17 @@ def _refuse_beside_another(ledger: Ledger, file: Path) -> None:
     has no ledger of its own yet, while the one it has used so far lies beside it: creating a
     new one would issue again order, DDT and invoice numbers already sent, and reading it as
     empty would show the desk's documents as gone. So a default ledger is never created, nor
-    read as empty, beside another; naming it (`--ledger`) creates it on purpose."""
+    read as empty, beside another, nor beside one `toolkit ledger move` renamed (a copy of the
+    workbook saved under another name would number from 1 what the team ledger numbers);
+    naming it (`--ledger`) creates it on purpose."""
     if (moved := moved_file(file)).is_file():
         raise UnusableInput(LEDGER_MOVED(None, ledger=file, moved=moved))
     if ledger.beside is None:
         return
+    if moved_beside := sorted(ledger.beside.parent.glob(f"*{MOVED_SUFFIX}")):
+        kept = moved_beside[0]
+        raise UnusableInput(LEDGER_MOVED(None, ledger=kept.with_name(kept.name[: -len(MOVED_SUFFIX)] + LEDGER_SUFFIX),
+                                         moved=kept))
     found = others_beside(ledger.beside, file)
     if not found:
         return
