@@ -90,3 +90,48 @@ def test_a_relative_ledger_path_on_windows_is_looked_up_on_the_working_folders_d
     monkeypatch.chdir(tmp_path)
     network.network_folder(named)
     assert asked == [str(tmp_path / "registro.sqlite")]
+
+
+@pytest.mark.parametrize("synced", ["OneDrive - Ditta S.r.l", "Dropbox", "Il mio Drive"])
+def test_a_ledger_in_a_synced_folder_is_warned_once_naming_the_folder_and_the_team_ledger(capsys, tmp_path,
+                                                                                          sample_workbook, monkeypatch,
+                                                                                          synced):
+    """OneDrive, Dropbox or Google Drive copy the file between PCs, and two PCs writing their
+    copies lose one's documents: a local disk to the system, so nothing was said."""
+    monkeypatch.delenv("TOOLKIT_LEDGER_URL", raising=False)
+    folder = tmp_path / synced
+    (folder / "Ordini").mkdir(parents=True)
+    workbook = folder / "Ordini" / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")
+    assert code == 0, said
+    assert said.count(f"anagrafiche.xlsx.ledger.sqlite è nella cartella {folder}, che un servizio come OneDrive, "
+                      "Dropbox, Google Drive o iCloud copia fra i PC") == 1, said
+    assert "scrivete in Impostazioni › Registro l'indirizzo di un registro PostgreSQL del team, su un server" in said
+
+
+def test_a_button_on_a_ledger_in_a_synced_folder_adds_the_warning_to_its_box(tmp_path, monkeypatch):
+    from test_excel_desk_buttons import fake, press
+
+    monkeypatch.delenv("TOOLKIT_LEDGER_URL", raising=False)
+    folder = tmp_path / "Dropbox (Ditta)"
+    folder.mkdir()
+    book = fake(folder)
+    press(book, "preview_orders")
+    (shown,) = press(book, "create_orders")
+    assert f"ordini-ricorrenti.xlsm.ledger.sqlite è nella cartella {folder}, che un servizio" in shown[0], shown
+
+
+def test_a_mac_volume_served_by_a_share_is_told_and_a_usb_disk_is_not(monkeypatch):
+    """On macOS there is no /proc: a share mounted at /Volumes/ordini was never told."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    said = ("/dev/disk3s1s1 on / (apfs, sealed, local, read-only, journaled)\n"
+            "//anna@nas._smb._tcp.local/ordini on /Volumes/ordini (smbfs, nodev, nosuid, mounted by anna)\n"
+            "/dev/disk4s1 on /Volumes/CHIAVETTA (msdos, local, nodev, nosuid, noowners)\n")
+    monkeypatch.setattr(network.sys, "platform", "darwin")
+    monkeypatch.setattr(network.os, "name", "posix")
+    monkeypatch.setattr(network.subprocess, "run", lambda *a, **k: SimpleNamespace(stdout=said))
+    assert network.network_folder(Path("/Volumes/ordini/2026/a.xlsx.ledger.sqlite")) == "smbfs"
+    assert network.network_folder(Path("/Volumes/CHIAVETTA/a.xlsx.ledger.sqlite")) is None

@@ -78,6 +78,18 @@ LEDGER_ON_NETWORK = define(
     en="The ledger {file} is in a network folder ({where}): there SQLite cannot lock the file reliably, and two "
        "PCs writing at once can damage it or draw the same number twice. Move the workbook and its ledger to a "
        "folder on this PC's disk; to work as a team, use a team PostgreSQL ledger.")
+LEDGER_IN_SYNCED_FOLDER = define(
+    "ledger-in-synced-folder", "warning", title=("registro in una cartella sincronizzata", "ledger in a synced folder"),
+    it="Il registro {file} è nella cartella {where}, che un servizio come OneDrive, Dropbox, Google Drive o iCloud "
+       "copia fra i PC: se due PC scrivono ognuno la sua copia, i documenti di uno si perdono (o restano in una "
+       "«copia in conflitto») e gli stessi numeri vengono dati due volte. Per lavorare in più persone scrivete in "
+       "Impostazioni › Registro l'indirizzo di un registro PostgreSQL del team, su un server; per lavorare da soli, "
+       "spostate la cartella di lavoro e il suo registro in una cartella che non si sincronizza.",
+    en="The ledger {file} is in the folder {where}, which a service such as OneDrive, Dropbox, Google Drive or "
+       "iCloud copies between PCs: if two PCs write each their copy, one's documents are lost (or left in a "
+       "“conflicted copy”) and the same numbers are given twice. To work as a team, write in Impostazioni › Ledger "
+       "the address of a team PostgreSQL ledger, on a server; to work alone, move the workbook and its ledger to a "
+       "folder that is not synced.")
 FIX_BY_COMMAND = {
     "fix_it": "Indica il registro di questa ditta con --ledger (o TOOLKIT_LEDGER_URL), o correggi la partita IVA in "
               "Impostazioni. Se la partita IVA è davvero cambiata, inizia un registro nuovo: --ledger con un file nuovo.",
@@ -145,12 +157,19 @@ class Session:
     def network_warning(self) -> Problem | None:
         """Once the ledger is open, whether it is a SQLite file in a network folder, which is
         not supported (docs/excel.md) but was never told: a shared drive's file locks do not
-        hold, so two PCs can damage it or number a document twice (`toolkit.ledger.network`)."""
-        from toolkit.ledger.network import network_folder
+        hold, so two PCs can damage it or number a document twice (`toolkit.ledger.network`); or
+        in a folder OneDrive, Dropbox, Google Drive or iCloud copies between PCs, where two PCs'
+        copies lose one's documents."""
+        from toolkit.ledger.network import network_folder, synced_folder
 
         file = self.ledger.file if "ledger" in self.__dict__ else None
-        where = network_folder(file) if file is not None else None
-        return LEDGER_ON_NETWORK(None, file=file, where=where) if where else None
+        if file is None:
+            return None
+        if where := network_folder(file):
+            return LEDGER_ON_NETWORK(None, file=file, where=where)
+        if where := synced_folder(file):
+            return LEDGER_IN_SYNCED_FOLDER(None, file=file, where=where)
+        return None
 
 
 def _refuse_history_beside(ledger: Ledger, workbook: Path, setting: Location | None) -> None:
