@@ -243,7 +243,8 @@ def test_an_empty_team_ledger_beside_the_workbooks_history_says_to_empty_registr
         capsys, tmp_path, sample_workbook, two_databases, monkeypatch):
     """The refusal of an empty team ledger beside a SQLite one with history told to drop
     --ledger or TOOLKIT_LEDGER_URL, neither of which was given: Registro named it, and emptying
-    it is the way back to the SQLite ledger."""
+    it is the way back to the SQLite ledger. The move it names reads Registro too: no --to to
+    type, and none that could name another database."""
     team, _ = two_databases
     monkeypatch.setenv("PGPASSWORD", make_url(team).password or "")
     workbook = tied(sample_workbook, tmp_path, "")
@@ -254,10 +255,11 @@ def test_an_empty_team_ledger_beside_the_workbooks_history_says_to_empty_registr
     assert f"{CELL}: Il registro del team " in said
     assert f"/{make_url(team).database} è ancora vuoto, ma accanto alla cartella c'è il suo registro" in said
     assert "svuota la cella Registro" in said and "--ledger" not in said
-    assert f'toolkit ledger move "{workbook}" --to ' in said, "the command that moves the history"
+    assert f'toolkit ledger move "{workbook}". Oppure' in said, "the command that moves it, Registro read by it"
     tied(sample_workbook, tmp_path, "condiviso")
     code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", team)
     assert code == 2 and f"{CELL}: Il registro del team " in said and "svuota la cella Registro" in said, said
+    assert f'toolkit ledger move "{workbook}" --to ' in said, "condiviso: the move is told the ledger by --to"
     assert stored(team) == {"orders": 0, "deliveries": 0, "invoices": 0}
 
 

@@ -28,6 +28,7 @@ from toolkit.intake.validation import Checked
 from toolkit.ledger import Ledger, open_ledger, parties
 from toolkit.ledger.db import reading
 from toolkit.ledger.lock import Patience
+from toolkit.model.cells import SHARED_LEDGER
 from toolkit.model.parties import Seller
 from toolkit.model.records import MasterData, Settings, numbers_before
 from toolkit.services import check, team_ledger
@@ -59,14 +60,14 @@ HISTORY_BESIDE_SETTING = define(
     it="Il registro del team {ledger} è ancora vuoto, ma accanto alla cartella c'è il suo registro {file} con i "
        "documenti emessi finora. Nel registro del team ordini, DDT, fatture e nomi dei file delle fatture "
        "elettroniche ripartirebbero da 1, ripetendo numeri già inviati: non ho scritto nulla. Sposta prima lo "
-       "storico nel registro del team: toolkit ledger move \"{workbook}\" --to {ledger}. Oppure, per continuare con "
+       "storico nel registro del team: toolkit ledger move \"{workbook}\"{to}. Oppure, per continuare con "
        "il registro SQLite, svuota la cella Registro (e togli TOOLKIT_LEDGER_URL, se c'è); per iniziare davvero "
        "da zero il registro del team, sposta {file} in un'altra cartella e conservalo per ristampare i documenti "
        "emessi.",
     en="The team ledger {ledger} is still empty, but the workbook's own ledger {file} beside it holds the documents "
        "issued so far. In the team ledger orders, DDTs, invoices and e-invoice file names would start from 1 again, "
        "repeating numbers already sent: nothing was written. Move the history into the team ledger first: toolkit "
-       "ledger move \"{workbook}\" --to {ledger}. Or, to go on with the SQLite ledger, empty the Ledger cell "
+       "ledger move \"{workbook}\"{to}. Or, to go on with the SQLite ledger, empty the Ledger cell "
        "(and drop TOOLKIT_LEDGER_URL, if set); to start the team ledger from scratch on purpose, move {file} to "
        "another folder and keep it to reprint the documents it issued.")
 LEDGER_ON_NETWORK = define(
@@ -151,7 +152,8 @@ class Session:
                 ledger.engine.dispose()
                 raise UnusableInput(_another_seller(ledger, stored, self.master.settings, self.by_button))
             if stored is None and ledger.file is None:
-                _refuse_history_beside(ledger, self.workbook, team_ledger.setting_cell(self.master))
+                _refuse_history_beside(ledger, self.workbook, team_ledger.setting_cell(self.master),
+                                       self.master.settings.ledger not in (None, SHARED_LEDGER))
         return ledger
 
     def network_warning(self) -> Problem | None:
@@ -172,12 +174,14 @@ class Session:
         return None
 
 
-def _refuse_history_beside(ledger: Ledger, workbook: Path, setting: Location | None) -> None:
+def _refuse_history_beside(ledger: Ledger, workbook: Path, setting: Location | None, address: bool = False) -> None:
     """A team's new, empty PostgreSQL ledger while the workbook's own SQLite ledger beside it
     holds the documents issued so far: the team database would number orders, DDTs, invoices
     and e-invoice file names from 1 again, repeating numbers already sent. Refused, saying how
     to go on: first `toolkit ledger move`, after which the file is no longer beside it; at
-    *Registro*'s cell (`setting`) when it is filled, as emptying it is then the way back."""
+    *Registro*'s cell (`setting`) when it is filled, as emptying it is then the way back. The
+    command names `--to` unless *Registro* holds the `address` the move reads by itself (the
+    ledger's address, as shown, hides its password)."""
     from toolkit.ledger.counts import document_counts
     from toolkit.ledger.db import default_file, documents_in_file
 
@@ -189,7 +193,8 @@ def _refuse_history_beside(ledger: Ledger, workbook: Path, setting: Location | N
             return
     ledger.engine.dispose()
     if setting is not None:
-        raise UnusableInput(HISTORY_BESIDE_SETTING(setting, ledger=ledger.url, file=own, workbook=workbook))
+        raise UnusableInput(HISTORY_BESIDE_SETTING(setting, ledger=ledger.url, file=own, workbook=workbook,
+                                                   to="" if address else f" --to {ledger.url}"))
     raise UnusableInput(HISTORY_BESIDE(None, ledger=ledger.url, file=own, workbook=workbook))
 
 
