@@ -52,6 +52,8 @@ def test_a_ledger_on_a_local_disk_is_not_warned(capsys, tmp_path, sample_workboo
 
 
 def test_a_button_on_a_ledger_in_a_network_folder_adds_the_warning_to_its_box(on_a_share):
+    """The way to a team ledger is said as a button's user takes it: the address in Registro
+    (it said «usate un registro PostgreSQL del team», and not where it is named)."""
     from test_excel_desk_buttons import fake, press
 
     book = fake(on_a_share)
@@ -60,8 +62,9 @@ def test_a_button_on_a_ledger_in_a_network_folder_adds_the_warning_to_its_box(on
     assert shown[0].endswith("ordini-ricorrenti.xlsm.ledger.sqlite è in una cartella di rete (cifs): lì SQLite non "
                              "riesce a bloccare il file in modo affidabile, e due PC che scrivono insieme possono "
                              "rovinarlo o dare due volte lo stesso numero. Sposta la cartella di lavoro e il suo "
-                             "registro in una cartella del disco di questo PC; per lavorare in più persone usate un "
-                             "registro PostgreSQL del team."), shown
+                             "registro in una cartella del disco di questo PC; per lavorare in più persone scrivete "
+                             "in Impostazioni › Registro l'indirizzo di un registro PostgreSQL del team, su un "
+                             "server."), shown
 
 
 def test_a_share_mounted_over_its_automount_point_is_the_one_told():

@@ -75,10 +75,11 @@ LEDGER_ON_NETWORK = define(
     it="Il registro {file} è in una cartella di rete ({where}): lì SQLite non riesce a bloccare il file in modo "
        "affidabile, e due PC che scrivono insieme possono rovinarlo o dare due volte lo stesso numero. Sposta la "
        "cartella di lavoro e il suo registro in una cartella del disco di questo PC; per lavorare in più persone "
-       "usate un registro PostgreSQL del team.",
+       "scrivete in Impostazioni › Registro l'indirizzo di un registro PostgreSQL del team, su un server.",
     en="The ledger {file} is in a network folder ({where}): there SQLite cannot lock the file reliably, and two "
        "PCs writing at once can damage it or draw the same number twice. Move the workbook and its ledger to a "
-       "folder on this PC's disk; to work as a team, use a team PostgreSQL ledger.")
+       "folder on this PC's disk; to work as a team, write in Impostazioni › Ledger the address of a team "
+       "PostgreSQL ledger, on a server.")
 LEDGER_IN_SYNCED_FOLDER = define(
     "ledger-in-synced-folder", "warning", title=("registro in una cartella sincronizzata", "ledger in a synced folder"),
     it="Il registro {file} è nella cartella {where}, che un servizio come OneDrive, Dropbox, Google Drive o iCloud "
