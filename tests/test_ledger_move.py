@@ -568,3 +568,15 @@ def test_a_copy_of_the_workbook_beside_the_moved_file_starts_no_ledger_from_1(ca
     assert not copy.with_name("anna.xlsx.ledger.sqlite").exists()
     code, said = cli(capsys, "orders", "create", copy, "--date", "2026-05-04", "--ledger", url)
     assert code == 0 and "OC-2026-00189" in numbers(url, schema.orders), said
+
+
+def test_a_move_to_registros_address_without_a_password_says_where_the_password_goes(capsys, registro, monkeypatch):
+    """Registro holds no password, so a PC without pgpass or PGPASSWORD was told to check the
+    address (*Non riesco ad aprire il registro*), when only the password was missing."""
+    team, url, _ = registro
+    monkeypatch.delenv("PGPASSWORD")
+    monkeypatch.setenv("PGPASSFILE", str(team.with_name("nessun-pgpass")))
+    code, said = cli(capsys, "ledger", "move", team)
+    assert code == 2, said
+    assert "chiede una password che non ha ricevuto o che non è giusta" in said and "PGPASSWORD" in said, said
+    assert stored_rows(url) == 0 and team.with_name(OWN).is_file() and not team.with_name(MOVED).exists()

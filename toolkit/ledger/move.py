@@ -24,7 +24,9 @@ from sqlalchemy.types import NullType
 from toolkit.basics.problems import UnusableInput, define
 from toolkit.ledger import copy_in, move_values, schema
 from toolkit.ledger.db import (
+    LEDGER_NEEDS_PASSWORD,
     LEDGER_UNREACHABLE,
+    PASSWORD_REFUSED,
     Ledger,
     _create_or_upgrade,
     _engine,
@@ -295,5 +297,8 @@ def server(url: str, patience: Patience, action: str) -> Ledger:
             pass
     except OperationalError as exc:
         ledger.engine.dispose()
-        raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=first_reason(exc))) from None
+        reason = first_reason(exc)
+        if any(said in reason for said in PASSWORD_REFUSED):  # --to read from Registro, which holds none
+            raise UnusableInput(LEDGER_NEEDS_PASSWORD(None, url=ledger.url, reason=reason)) from None
+        raise UnusableInput(LEDGER_UNREACHABLE(None, url=ledger.url, reason=reason)) from None
     return ledger
