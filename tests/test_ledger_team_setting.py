@@ -309,3 +309,26 @@ def test_the_same_database_written_as_libpq_also_takes_it_is_the_same_ledger(cap
     code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10")
     assert code == 0, said
     assert numbers(team, schema.orders)[0] == "OC-2026-00001" and not list(tmp_path.glob("*.sqlite"))
+
+
+@pytest.mark.parametrize("written, port", [("postgresql://anna@server-db:abc/ordini", "abc"),
+                                           ("postgresql://anna@server-db:99999/ordini", "99999"),
+                                           ("postgresql://anna@server-db/ordini?port=cinque", "cinque")])
+def test_a_port_that_is_no_number_is_refused_at_the_cell(capsys, tmp_path, sample_workbook, written, port):
+    """`check` took the address, and every command then ended in an internal error, exit 3
+    (*ValueError: invalid literal for int()*)."""
+    workbook = tied(sample_workbook, tmp_path, written)
+    code, said = cli(capsys, "check", workbook)
+    assert code == 1, said
+    assert f"{CELL}: La porta «{port}» dell'indirizzo del registro {written} non è un numero di porta" in said, said
+    code, said = cli(capsys, "orders", "list", workbook)
+    assert code == 1 and "errore interno" not in said and f"{CELL}: La porta «{port}»" in said, said
+
+
+@pytest.mark.parametrize("given", ["postgresql://anna@server-db:abc/ordini", "postgresql://server-db/ordini?port=x"])
+def test_a_ledger_named_with_a_port_that_is_no_number_is_refused_not_an_internal_error(capsys, tmp_path,
+                                                                                       sample_workbook, given):
+    workbook = tied(sample_workbook, tmp_path, "")
+    code, said = cli(capsys, "orders", "list", workbook, "--ledger", given)
+    assert code == 2, said
+    assert "errore interno" not in said and "non è utilizzabile" in said and "Correggi --ledger" in said, said

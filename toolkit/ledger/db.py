@@ -285,6 +285,8 @@ def server_database(url: str) -> tuple[str, int, str] | None:
         parsed = make_url(as_url(url))
     except ArgumentError:
         return None
+    except ValueError:  # a port that is no number: a PostgreSQL address naming no database it can reach
+        return ("", -1, url) if url.lower().startswith("postgres") else None
     if not parsed.drivername.lower().startswith("postgres"):
         return None
     host = (_last(parsed.query.get("host")) or parsed.host or "").lower()
@@ -307,7 +309,7 @@ def shown_url(url: str) -> str:
     """A ledger's address as a message shows it: its password hidden, a path as typed."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return url
 
 
@@ -360,8 +362,8 @@ def _damage_told(ledger: Ledger) -> Iterator[None]:
 def _engine(url: str, holder: Holder) -> Engine:
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise UnusableInput(LEDGER_UNSUPPORTED(None, url=url)) from None
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number, postgresql://db:abc/ordini
+        raise UnusableInput(LEDGER_UNSUPPORTED(None, url=shown_url(url))) from None
     parsed = parsed.set(drivername=parsed.drivername.lower())  # POSTGRESQL://, as a scheme's case means nothing
     if parsed.drivername == "postgres":
         # the short scheme many hosts and tools give (libpq takes it too); SQLAlchemy knows only postgresql
@@ -371,7 +373,10 @@ def _engine(url: str, holder: Holder) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
         if importlib.util.find_spec("psycopg") is None:
             raise UnusableInput(LEDGER_NO_DRIVER(None, url=shown))
-        return create_engine(parsed, pool_pre_ping=True, connect_args={"application_name": holder.tag()})
+        try:
+            return create_engine(parsed, pool_pre_ping=True, connect_args={"application_name": holder.tag()})
+        except ArgumentError:  # ?port=abc
+            raise UnusableInput(LEDGER_UNSUPPORTED(None, url=shown)) from None
     if parsed.drivername != "sqlite":
         raise UnusableInput(LEDGER_UNSUPPORTED(None, url=shown))
     engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_MS / 1000})

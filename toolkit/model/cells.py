@@ -182,6 +182,12 @@ LEDGER_SETTING_SLASH = define(
        "«{database}», che non è quello del team. Scrivi l'indirizzo senza la «/» finale: {fixed}.",
     en="The ledger's address {value} has a “/” after the database's name: PostgreSQL would look for the database "
        "“{database}”, which is not the team's. Write the address without the trailing “/”: {fixed}.")
+LEDGER_SETTING_BAD_PORT = define(
+    "ledger-setting-bad-port", "error",
+    it="La porta «{port}» dell'indirizzo del registro {value} non è un numero di porta: scrivi dopo i «:» la porta "
+       "del server PostgreSQL (di solito 5432, che si può anche omettere: postgresql://server-db/ordini).",
+    en="The port “{port}” of the ledger's address {value} is not a port number: write after the “:” the "
+       "PostgreSQL server's port (usually 5432, which may be left out: postgresql://server-db/ordini).")
 
 
 class Kind(StrEnum):
@@ -611,10 +617,22 @@ def _ledger_setting(value: Any) -> str:
                without=_password_as(parts, query, None))
     if not parts.path.strip("/") and not any(k == "dbname" and v for k, v in query):
         refuse(LEDGER_SETTING_NO_DATABASE, value=value)
+    if (port := _bad_port(parts, query)) is not None:
+        refuse(LEDGER_SETTING_BAD_PORT, value=text, port=port)
     if "/" in (database := parts.path[1:]):
         refuse(LEDGER_SETTING_SLASH, value=text, database=database,
                fixed=urlunsplit(parts._replace(path="/" + database.strip("/"))))
     return text
+
+
+def _bad_port(parts: SplitResult, query: list[tuple[str, str]]) -> str | None:
+    """The port written after the server's `:` or as `?port=` when it is no port number (a
+    refusal at the cell rather than an internal error at the first command), else None."""
+    try:
+        parts.port  # noqa: B018 - read only when asked, and raises for a port that is no number
+    except ValueError:
+        return parts.netloc.rpartition(":")[2]
+    return next((v for k, v in query if k == "port" and not (v.isdigit() and 0 < int(v) < 65536)), None)
 
 
 def _password_as(parts: SplitResult, query: list[tuple[str, str]], shown: str | None) -> str:
