@@ -357,3 +357,26 @@ def test_a_desk_that_counts_each_morning_is_not_told_at_its_later_ship_runs(mast
         done = ship(counted, ledger, DAY, chosen=[ChosenRow(first.number, item, "1")])
         assert done.notes, item
         assert "stock-counted-today-after-ddts" not in [p.code for p in done.problems], item
+
+
+def test_a_stock_count_dated_after_today_ships_nothing(master, ledger, orders, rome_today):
+    """Data giacenze typed a day ahead (09/01/2027 for 08/01): stock takes off the DDTs from the
+    count's day on, so every DDT until then was left on the shelf and goods that were not there
+    shipped without a word. Refused at the cell, nothing stored; today's count ships."""
+    from test_shipping import with_terms
+
+    from toolkit.basics.vocab import DeliveryTerms
+
+    rome_today(DAY)
+    stocked = with_terms(master, DeliveryTerms.AVAILABILITY, {"A001": "100", "A002": "100", "A003": "100"})
+    ahead = stocked.model_copy(update={"settings": replace(stocked.settings, stock_date=date(2026, 4, 10))})
+    done = ship(ahead, ledger, DAY, all_open=True)
+    [refused] = done.problems
+    assert (refused.code, refused.severity, refused.location) == \
+        ("stock-date-in-future", "error", ahead.locate_setting("stock_date"))
+    assert refused.location.sheet == "Impostazioni"
+    assert refused.message("it").startswith("Data giacenze è il 10/04/2026, dopo oggi (09/04/2026)")
+    assert refused.message("en").endswith("Write in Stock date the day you counted (e.g. 09/04/2026).")
+    assert done.notes == () and table(ledger, "deliveries") == []
+    today = stocked.model_copy(update={"settings": replace(stocked.settings, stock_date=DAY)})
+    assert len(ship(today, ledger, DAY, all_open=True).notes) == 2

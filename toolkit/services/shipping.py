@@ -95,6 +95,15 @@ DATE_BEFORE_LATEST = define(
     en="The DDT would be dated {day}, before {latest_number} of {latest_day}, already issued: in series {series} "
        "{year} numbers follow dates, and a DDT dated back would take a number after it, so nothing was shipped. "
        "Ship with a date from {latest_day} on (goods leaving today go with today's date).")
+STOCK_DATE_IN_FUTURE = define(
+    "stock-date-in-future", "error",
+    it="Data giacenze è il {counted}, dopo oggi ({today}): una conta non si fa in un giorno che non è ancora "
+       "venuto, e le giacenze tolgono solo i DDT da quel giorno in poi, quindi quelli fino ad allora non sarebbero "
+       "tolti e partirebbe merce che non c'è. Nulla è stato spedito. Scrivi in Data giacenze il giorno in cui hai "
+       "contato (es. {today}).",
+    en="Stock date is {counted}, after today ({today}): a count is not made on a day still to come, and the stock "
+       "takes off only the DDTs from that day on, so those until then would not be taken off and goods that are not "
+       "there would leave. Nothing was shipped. Write in Stock date the day you counted (e.g. {today}).")
 DOCUMENTS_NOT_YET_DUE = define(
     "order-documents-not-yet-due", "error",
     it="L'ordine {number} è stato creato in anticipo e il suo DDT o la sua fattura immediati attendono il suo "
@@ -285,6 +294,10 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         if later is not None:
             return Shipped((), (), (DATE_BEFORE_LATEST(None, day=day, latest_number=later[0], latest_day=later[1],
                                                        series=series, year=day.year),))
+        counted = master.settings.stock_date
+        if master.stock is not None and counted is not None and counted > dates.today_rome():
+            return Shipped((), (), (STOCK_DATE_IN_FUTURE(master.locate_setting("stock_date"), counted=counted,
+                                                         today=dates.today_rome()),))
         recount = _counted_after_ddts(conn, master)
         waited = issue_held(conn, master, day)
         selected: dict[int, Order] = {}
