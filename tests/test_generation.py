@@ -109,6 +109,27 @@ def test_catch_up_creates_the_missed_days(sample_master, ledger):
     assert len(result.created) == expected
 
 
+def test_an_order_made_ahead_with_only_leaves_the_days_before_it_to_the_next_run(sample_master, ledger):
+    """On the 7th the desk makes one customer's order of the 10th ahead (`--only`); the next
+    run, on the 9th, still makes the other templates' orders of the 8th and of the 9th: recording
+    the 10th as done lost them without a word, as Christmas Eve's were lost to an order of the
+    28th made on the 21st."""
+    create(sample_master, ledger, date(2026, 4, 7))
+    customers = {c.code: c for c in sample_master.customers}
+    templates = {t.code: t for t in sample_master.templates}
+    ahead = next(d.template for d in due_on(sample_master, date(2026, 4, 10))[0]
+                 if customers[d.customer].invoice_terms is not InvoiceTerms.IMMEDIATE
+                 and not EFFECTS[templates[d.template].document_type].invoice_at_once)
+    made = create(sample_master, ledger, date(2026, 4, 10), only={ahead}, future=True).created
+    assert {r["template"] for r in made} == {ahead}
+    result = create(sample_master, ledger, APRIL_9)
+    expected = [(d.template, d.day) for day in (date(2026, 4, 8), APRIL_9) for d in due_on(sample_master, day)[0]]
+    made_now = [(r["template"], r["date"]) for r in result.created]
+    assert sorted(made_now + [(r["template"], r["date"]) for r in result.already_existing]) == sorted(expected)
+    assert [(t, d) for t, d in expected if d == date(2026, 4, 8) and t != ahead] != []
+    assert all(key in made_now for key in expected if key[0] != ahead)
+
+
 def _create_in_process(workbook: str, url: str, queue) -> None:
     from toolkit.intake.validation import check_file
     from toolkit.ledger import open_ledger as open_

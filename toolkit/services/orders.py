@@ -370,9 +370,9 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
                 + _changed_after(conn, master, chosen))
     try:
         try:
-            created = _store(master, ledger, day, drafts, problems, future, moved)
+            created = _store(master, ledger, day, drafts, problems, future, moved, days_done=not only)
         except IntegrityError:
-            created = _store(master, ledger, day, drafts, problems, future, moved)
+            created = _store(master, ledger, day, drafts, problems, future, moved, days_done=not only)
     except ProblemsFound as refused:
         return Created([], [], problems + refused.problems)
     return replace(created, problems=created.problems + told)
@@ -384,7 +384,8 @@ def _row(draft: OrderDraft, number: str) -> OrderRow:
 
 @collector_paused()
 def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraft], problems: list[Problem],
-           future: bool, moved: Mapping[tuple[str, date], tuple[date, Location]]) -> Created:
+           future: bool, moved: Mapping[tuple[str, date], tuple[date, Location]], *, days_done: bool = True
+           ) -> Created:
     """The orders stored, shipped and invoiced at once in one write transaction, with the cycle
     collector paused (`collector_paused`), as shipping pauses it: the holders read for the
     orders that ship at once and the records of the day's orders, DDTs and invoices are
@@ -394,7 +395,14 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
 
     First the documents earlier runs held for their day are issued if the day has come
     (`issue_held`); then the new orders are stored, and those dated after today keep their
-    documents issued at once for their day (`held_until_its_day`) unless `future`."""
+    documents issued at once for their day (`held_until_its_day`) unless `future`.
+
+    The days planned are recorded as done (`record_generation`, where the next run's catch-up
+    starts) unless `days_done` is false: a run of `--only` some templates, an extra order made
+    ahead for one customer, leaves the other templates' orders of those days to be made, and
+    recording them done lost every order between the last full run and its date (Christmas
+    Eve's, after one customer's order of the 28th was made on the 21st). The templates a run
+    leaves out with `--exclude` or unflagged in the preview were seen and left out on purpose."""
     today = dates.today_rome()
     series = master.settings.order_series
     immediate = _invoiced_immediately(master)
@@ -428,7 +436,8 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
                                party_book(master))
             for day, orders in at_once.items()})
         invoices, left_out = _invoice_at_once(conn, master, invoice_now, line_ids)
-        record_generation(conn, day)
+        if days_done:
+            record_generation(conn, day)
     return Created(created, existing_rows, problems + moved_twice + due.problems + ship_problems + left_out,
                    [*due.notes, *notes], [*due.invoices, *invoices], due.orders)
 
