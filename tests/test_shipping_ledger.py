@@ -86,6 +86,21 @@ def test_partial_shipments_add_up_to_the_order(master, ledger, orders):
     assert len(table(ledger, "deliveries")) == 2
 
 
+def test_a_line_taken_off_the_truck_with_0_stays_open_and_the_rest_ships(master, ledger, orders):
+    """A picking list writes 0 for the line that does not leave: it was refused, the whole file
+    with it (*scrivi un numero maggiore di zero*), though 0 is what the warehouse means. The line
+    stays open; an order whose every row is 0 ships nothing and stays open."""
+    first = orders["T001"]
+    done = ship(master, ledger, DAY, chosen=[ChosenRow(first.number, "A001", "0"), ChosenRow(first.number, "A002", 24)])
+    assert others(done.problems) == ()
+    assert [(n.number, [(ln.item, ln.quantity) for ln in n.lines]) for n in done.notes] == [
+        ("DDT-2026-00001", [("A002", D(24))])]
+    after = orders_by_template(ledger)["T001"]
+    assert after.status is OrderStatus.IN_PROGRESS and after.lines[0].to_ship == first.lines[0].to_ship == D(10)
+    nothing = ship(master, ledger, DAY, chosen=[ChosenRow(first.number, "A001", "0")])
+    assert nothing.notes == () and others(nothing.problems) == () and len(table(ledger, "deliveries")) == 1
+
+
 def test_ship_all_groups_by_customer_and_destination(master, ledger, orders):
     done = ship(master, ledger, DAY, all_open=True)
     assert [(n.number, n.customer, n.ship_to, n.carrier, n.orders) for n in done.notes] == [

@@ -188,8 +188,10 @@ QUANTITY_TOO_LARGE = define(
        "write at most {open}.")
 QUANTITY_INVALID = define(
     "ship-quantity-invalid", "error",
-    it="Quantità «{value}» non valida: scrivi un numero maggiore di zero con al massimo tre decimali.",
-    en="Quantity “{value}” is not valid: write a number above zero with at most three decimals.")
+    it="Quantità «{value}» non valida: scrivi un numero non negativo con al massimo tre decimali (0 se la riga "
+       "non parte ora).",
+    en="Quantity “{value}” is not valid: write a number not below zero with at most three decimals (0 when the "
+       "line does not leave now).")
 UNKNOWN_LINE = define(
     "ship-unknown-line", "error",
     it="L'ordine {number} non ha la riga o l'articolo «{line}»: scrivi il codice articolo o il numero di riga.",
@@ -406,7 +408,9 @@ def area_carrier(master: MasterData, area: str | None) -> Carrier | None:
 def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order]) -> tuple[dict[int, Decimal], list[Problem]]:
     """Resolve the quantities file's rows to order-line ids, checked against what is still open.
 
-    A return's quantity may be written with or without its minus sign.
+    A return's quantity may be written with or without its minus sign. A quantity of 0 is the
+    line taken off the truck, as a picking list writes it: the line does not leave now and stays
+    open, as a line the file leaves out of an order it names (it was refused, the whole file with it).
     """
     from toolkit.basics.money import NotANumber, to_decimal
 
@@ -431,8 +435,8 @@ def choose_quantities(rows: Sequence[ChosenRow], orders: Sequence[Order]) -> tup
             continue
         if quantity is not None and order.document_type is DocumentType.RETURN:
             quantity = -abs(quantity)
-        if quantity is None or quantity == 0 or quantity != quantity.quantize(QUANTITY_PLACES) \
-                or (quantity < 0) != (line.quantity < 0):
+        if quantity is None or quantity != quantity.quantize(QUANTITY_PLACES) \
+                or (quantity != 0 and (quantity < 0) != (line.quantity < 0)):
             problems.append(QUANTITY_INVALID(row.location, value=row.quantity))
             continue
         if line.id in chosen:
