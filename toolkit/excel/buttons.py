@@ -257,7 +257,8 @@ def _write_preview(press: Press) -> Preview:
 @button("Crea ordini selezionati")
 def create_orders(press: Press) -> None:
     """Create the orders flagged in "Anteprima ordini", then refresh the preview so each shows
-    its number: `toolkit orders create --only --out`, from a button. The orders, and the DDTs
+    its number: `toolkit orders create --out` of the flagged ones, from a button (the unflagged are
+    left out for good, as `--exclude` leaves them, not to the next run as `--only`). The orders, and the DDTs
     and invoices issued with them, are printed beside the book in `ordini-DATE.xlsx`,
     `ordini-DATE-ddt.xlsx` and `ordini-DATE-fatture.xlsx` (`…-2.xlsx` after an earlier press of
     the day): a DDT issued at once travels with its goods, and a document stored and never
