@@ -130,6 +130,23 @@ def test_an_order_made_ahead_with_only_leaves_the_days_before_it_to_the_next_run
     assert all(key in made_now for key in expected if key[0] != ahead)
 
 
+def test_a_stock_count_dated_after_today_creates_nothing_that_would_ship_at_once(sample_master, ledger, rome_today):
+    """The sample's warehouse orders ship as they are created, from the stock less the DDTs
+    since Data giacenze: a count typed a day ahead shipped goods those DDTs took. Refused at the
+    cell, as `ship` refuses it, nothing stored; counted today, the day is created."""
+    from dataclasses import replace
+
+    rome_today(APRIL_9)
+    assert sample_master.stock and any(EFFECTS[t.document_type].ship_at_once for t in sample_master.templates)
+    ahead = sample_master.model_copy(update={"settings": replace(sample_master.settings, stock_date=date(2026, 4, 10))})
+    refused = create(ahead, ledger, APRIL_9, with_catch_up=False)
+    assert refused.created == [] and _count(ledger, schema.orders) == 0 == _count(ledger, schema.deliveries)
+    assert [(p.code, p.location) for p in refused.problems if p.is_error] == [
+        ("stock-date-in-future", ahead.locate_setting("stock_date"))]
+    today = sample_master.model_copy(update={"settings": replace(sample_master.settings, stock_date=APRIL_9)})
+    assert create(today, ledger, APRIL_9, with_catch_up=False).created
+
+
 def _create_in_process(workbook: str, url: str, queue) -> None:
     from toolkit.intake.validation import check_file
     from toolkit.ledger import open_ledger as open_

@@ -72,6 +72,7 @@ from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, Template
 from toolkit.services.held_documents import issue_held
 from toolkit.services.invoicing import issue_at_order
+from toolkit.services.shipping import counted_ahead
 from toolkit.services.shipping_days import ship_at_once
 
 UNKNOWN_SELECTION = define(
@@ -364,6 +365,8 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
     problems = problems + selection_problems + draft_problems
     if errors(problems):
         return Created([], [], problems)
+    if any(EFFECTS[d.document_type].ship_at_once for d in drafts) and (ahead := counted_ahead(master)):
+        return Created([], [], [*problems, ahead])
     moved = _moved_deliveries(master, chosen)
     with reading(ledger) as conn:
         told = (_no_longer_planned(conn, master, dues, start, day) + _voided(conn, chosen)

@@ -99,11 +99,11 @@ STOCK_DATE_IN_FUTURE = define(
     "stock-date-in-future", "error",
     it="Data giacenze è il {counted}, dopo oggi ({today}): una conta non si fa in un giorno che non è ancora "
        "venuto, e le giacenze tolgono solo i DDT da quel giorno in poi, quindi quelli fino ad allora non sarebbero "
-       "tolti e partirebbe merce che non c'è. Nulla è stato spedito. Scrivi in Data giacenze il giorno in cui hai "
-       "contato (es. {today}).",
+       "tolti e partirebbe merce che non c'è. Nulla è stato registrato. Scrivi in Data giacenze il giorno in cui "
+       "hai contato (es. {today}).",
     en="Stock date is {counted}, after today ({today}): a count is not made on a day still to come, and the stock "
        "takes off only the DDTs from that day on, so those until then would not be taken off and goods that are not "
-       "there would leave. Nothing was shipped. Write in Stock date the day you counted (e.g. {today}).")
+       "there would leave. Nothing was recorded. Write in Stock date the day you counted (e.g. {today}).")
 DOCUMENTS_NOT_YET_DUE = define(
     "order-documents-not-yet-due", "error",
     it="L'ordine {number} è stato creato in anticipo e il suo DDT o la sua fattura immediati attendono il suo "
@@ -294,10 +294,8 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         if later is not None:
             return Shipped((), (), (DATE_BEFORE_LATEST(None, day=day, latest_number=later[0], latest_day=later[1],
                                                        series=series, year=day.year),))
-        counted = master.settings.stock_date
-        if master.stock is not None and counted is not None and counted > dates.today_rome():
-            return Shipped((), (), (STOCK_DATE_IN_FUTURE(master.locate_setting("stock_date"), counted=counted,
-                                                         today=dates.today_rome()),))
+        if ahead := counted_ahead(master):
+            return Shipped((), (), (ahead,))
         recount = _counted_after_ddts(conn, master)
         waited = issue_held(conn, master, day)
         selected: dict[int, Order] = {}
@@ -399,6 +397,16 @@ def _counted_after_ddts(conn: Connection, master: MasterData) -> Recount | None:
     return Recount(counted, digest, [STOCK_COUNTED_TODAY(
         master.locate_setting("stock_date"), day=counted, ddts=Counted(ddts, ("DDT", "DDT"), ("DDT", "DDTs")),
         shipped=", ".join(f"{item} {quantity.normalize():f}" for item, quantity in shipped))])
+
+
+def counted_ahead(master: MasterData) -> Problem | None:
+    """The refusal of a stock count dated after today (`STOCK_DATE_IN_FUTURE`), or None: stock
+    is the count less the DDTs from its day on, so a count typed a day ahead ships the goods the
+    DDTs until then took. Whatever ships (`ship`, the orders shipped as they are created) asks."""
+    counted, today = master.settings.stock_date, dates.today_rome()
+    if master.stock is None or counted is None or counted <= today:
+        return None
+    return STOCK_DATE_IN_FUTURE(master.locate_setting("stock_date"), counted=counted, today=today)
 
 
 def _rows_in_full(conn: Connection, rows: Sequence[ChosenRow]) -> tuple[list[ChosenRow], list[int], list[Problem]]:
