@@ -130,6 +130,18 @@ def test_an_order_made_ahead_with_only_leaves_the_days_before_it_to_the_next_run
     assert all(key in made_now for key in expected if key[0] != ahead)
 
 
+def test_a_desk_running_only_a_route_at_a_time_closes_the_day_with_its_last_route(sample_master, ledger):
+    """Two runs of `--only`, each a part of the templates, make the whole day: the day is then
+    done, and the next day's run plans from the day after, making nothing of it again."""
+    create(sample_master, ledger, date(2026, 4, 7))
+    templates = sorted({d.template for d in due_on(sample_master, date(2026, 4, 8))[0]})
+    half = set(templates[: len(templates) // 2])
+    create(sample_master, ledger, date(2026, 4, 8), only=half)
+    create(sample_master, ledger, date(2026, 4, 8), only=set(templates) - half)
+    nxt = create(sample_master, ledger, APRIL_9)
+    assert {r["date"] for r in nxt.created} == {APRIL_9} and nxt.already_existing == []
+
+
 def test_a_stock_count_dated_after_today_creates_nothing_that_would_ship_at_once(sample_master, ledger, rome_today):
     """The sample's warehouse orders ship as they are created, from the stock less the DDTs
     since Data giacenze: a count typed a day ahead shipped goods those DDTs took. Refused at the

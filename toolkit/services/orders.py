@@ -368,14 +368,16 @@ def create(master: MasterData, ledger: Ledger, day: date, *, only: Collection[st
     if any(EFFECTS[d.document_type].ship_at_once for d in drafts) and (ahead := counted_ahead(master)):
         return Created([], [], [*problems, ahead])
     moved = _moved_deliveries(master, chosen)
+    picked = {d.key for d in chosen}
+    others = [d for d in dues if d.key not in picked] if only else []
     with reading(ledger) as conn:
         told = (_no_longer_planned(conn, master, dues, start, day) + _voided(conn, chosen)
                 + _changed_after(conn, master, chosen))
     try:
         try:
-            created = _store(master, ledger, day, drafts, problems, future, moved, days_done=not only)
+            created = _store(master, ledger, day, drafts, problems, future, moved, left_to_others=others)
         except IntegrityError:
-            created = _store(master, ledger, day, drafts, problems, future, moved, days_done=not only)
+            created = _store(master, ledger, day, drafts, problems, future, moved, left_to_others=others)
     except ProblemsFound as refused:
         return Created([], [], problems + refused.problems)
     return replace(created, problems=created.problems + told)
@@ -387,8 +389,8 @@ def _row(draft: OrderDraft, number: str) -> OrderRow:
 
 @collector_paused()
 def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraft], problems: list[Problem],
-           future: bool, moved: Mapping[tuple[str, date], tuple[date, Location]], *, days_done: bool = True
-           ) -> Created:
+           future: bool, moved: Mapping[tuple[str, date], tuple[date, Location]], *,
+           left_to_others: Sequence[Due] = ()) -> Created:
     """The orders stored, shipped and invoiced at once in one write transaction, with the cycle
     collector paused (`collector_paused`), as shipping pauses it: the holders read for the
     orders that ship at once and the records of the day's orders, DDTs and invoices are
@@ -401,11 +403,13 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
     documents issued at once for their day (`held_until_its_day`) unless `future`.
 
     The days planned are recorded as done (`record_generation`, where the next run's catch-up
-    starts) unless `days_done` is false: a run of `--only` some templates, an extra order made
-    ahead for one customer, leaves the other templates' orders of those days to be made, and
-    recording them done lost every order between the last full run and its date (Christmas
-    Eve's, after one customer's order of the 28th was made on the 21st). The templates a run
-    leaves out with `--exclude` or unflagged in the preview were seen and left out on purpose."""
+    starts), but for the dues of `left_to_others`: a run of `--only` some templates (an extra
+    order made ahead for one customer) leaves the other templates' orders of its days to be
+    made, so it records only the days before the first of those not made yet. Recording them
+    all done lost every order between the last full run and its date (Christmas Eve's, after
+    one customer's order of the 28th was made on the 21st); a desk running `--only` a route at
+    a time closes the day with its last route. The templates a run leaves out with `--exclude`
+    or unflagged in the preview were seen and left out on purpose."""
     today = dates.today_rome()
     series = master.settings.order_series
     immediate = _invoiced_immediately(master)
@@ -439,10 +443,25 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
                                party_book(master))
             for day, orders in at_once.items()})
         invoices, left_out = _invoice_at_once(conn, master, invoice_now, line_ids)
-        if days_done:
-            record_generation(conn, day)
+        done = _done_until(conn, day, left_to_others)
+        if done is not None:
+            record_generation(conn, done)
     return Created(created, existing_rows, problems + moved_twice + due.problems + ship_problems + left_out,
                    [*due.notes, *notes], [*due.invoices, *invoices], due.orders)
+
+
+def _done_until(conn: Connection, day: date, left_to_others: Sequence[Due]) -> date | None:
+    """The last day planned up to `day` whose orders all exist, these dues that another run
+    is to make included: `day`, or the day before the first of them not made yet (None before
+    the first day planned, which the caller leaves as it was)."""
+    if not left_to_others:
+        return day
+    made = existing_numbers(conn, [d.key for d in left_to_others], {d.key: d.customer for d in left_to_others})
+    missing = min((d.day for d in left_to_others if d.key not in made), default=None)
+    if missing is None:
+        return day
+    first = min(d.day for d in left_to_others)
+    return None if missing <= first else missing - timedelta(days=1)
 
 
 def _moved_deliveries(master: MasterData, dues: Sequence[Due]) -> dict[tuple[str, date], tuple[date, Location]]:
