@@ -256,7 +256,7 @@ def test_the_panel_has_every_input_cell_laid_out_like_the_date(opened: openpyxl.
         "Pannello!$B$17", "Pannello!$B$18"}
     assert sheet["B17"].number_format == sheet["B18"].number_format == "@" and "Nota di credito" in sheet["C4"].value
     dates = [field.cell for field in FIELDS if field.kind == "date"]
-    assert dates == ["B3", "B5", "B14", "B15"]
+    assert dates == ["B3", "B5", "B14", "B15", "B19"]
     for cell in dates:
         assert (rules[cell].formula1, rules[cell].formula2) == (str(excel_serial(FIRST_DAY)), str(excel_serial(LAST_DAY)))
         assert "dal 2000 al 2099" in rules[cell].error

@@ -33,8 +33,6 @@ COMMAND_LINE_ONLY = {
     "einvoice-rejected-ambiguous": "einvoice --rejected: the button writes the month as it stands",
     "form-date-far-ahead": "toolkit convert",
     "invoice-date-in-future": "invoice --date: a button dates the run as Impostazioni say",
-    "invoice-credit-date-before-run": "invoice --credit-date: a button dates the run as Impostazioni say",
-    "invoice-credit-date-in-future": "invoice --credit-date: a button dates the run as Impostazioni say",
     "invoice-release-not-held": "invoice --release",
     "invoice-run-files-unknown": "invoice undo without --out: Annulla emissione names the run's folder",
     "invoice-unknown-order": "invoice --orders",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -527,10 +527,13 @@ def month_end_invoicing(press: Press) -> None:
     from toolkit.services.invoicing import run
 
     session, lang, month = press.session, press.language, press.month
-    result = run(session.ledger, session.master, Request(month, today_rome()), out=_invoices_folder(press),
-                 lang=lang, copies=True)
+    found: list[Problem] = []
+    credit_day = inputs.optional_day(inputs.RETURNS_CREDIT_DATE, press.cell(inputs.RETURNS_CREDIT_DATE.name), found)
+    _stop_on_errors(found)
+    result = run(session.ledger, session.master, Request(month, today_rome(), credit_date=credit_day),
+                 out=_invoices_folder(press), lang=lang, copies=True)
     if result.run_id is None:
-        _stop_on_errors(list(result.problems))
+        _stop_on_errors(_credit_date_at_panel(result.problems))
     summary = result.summary(lang)
     if result.run_id is not None:
         shown = _show_run(press, result.run_id)
@@ -544,6 +547,18 @@ def month_end_invoicing(press: Press) -> None:
                    "check them, then press “Rendi definitiva emissione”.") + result.left_out_sentence(lang)
     lines = [summary, *map(str, result.files), *said.lines(result.problems, lang)]
     press.say("\n".join(lines), critical=any(p.is_error for p in result.problems))
+
+
+CREDIT_DATE_PROBLEMS = frozenset({"invoice-credit-date-before-run", "invoice-credit-date-in-future"})
+"""What the month end says of the returns' credit-note date: the panel cell it came from is the one to fix."""
+
+
+def _credit_date_at_panel(problems: Sequence[Problem]) -> list[Problem]:
+    """The month end's problems, those of the credit-note date placed at its panel cell."""
+    from dataclasses import replace
+
+    return [replace(p, location=inputs.where(inputs.RETURNS_CREDIT_DATE))
+            if p.code in CREDIT_DATE_PROBLEMS and p.location is None else p for p in problems]
 
 
 def _invoices_folder(press: Press) -> Path:

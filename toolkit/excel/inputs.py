@@ -80,9 +80,13 @@ CREDIT_REASON = Field("NotaMotivo", "B18", "Motivo nota di credito",
                       f"«Nota di credito»: perché, es. merce non consegnata (la causale, fino a {REASON_LENGTH} "
                       "caratteri); «Nessun accredito dovuto»: perché, es. già rimborsato con NC-2026-00001.", "text")
 
+RETURNS_CREDIT_DATE = Field("NotaDataResi", "B19", "Data note di credito dei resi",
+                            "«Fatturazione fine mese»: facoltativa, la data delle note di credito dei resi, dalla "
+                            "data delle fatture a oggi (vuota: la stessa delle fatture).", "date")
+
 FIELDS: tuple[Field, ...] = (ORDER_DATE, INVOICE, PAID_ON, AMOUNT_PAID, METHOD, ORDER, STATUS, RUN,
                              REQUEST, REQUEST_KIND, REQUEST_TEXT, PERIOD_FROM, PERIOD_TO, REPORT_KIND,
-                             CREDIT_LINES, CREDIT_REASON)
+                             CREDIT_LINES, CREDIT_REASON, RETURNS_CREDIT_DATE)
 """In the order of the panel's rows, from B3 down; each on the row its cell names (rows no field
 uses stay empty)."""
 
@@ -176,6 +180,11 @@ def day(field: Field, value: Any, problems: list[Problem]) -> date | None:
     except NotADate:
         problems.append(BAD_DATE(where(field), value=value))
     return None
+
+
+def optional_day(field: Field, value: Any, problems: list[Problem]) -> date | None:
+    """A date cell the user may leave empty: None then, else read as `day` reads it."""
+    return None if blank(value) else day(field, value, problems)
 
 
 def out_of_range(field: Field, found: date) -> Problem:

@@ -276,12 +276,24 @@ BY_BUTTON: dict[str, dict[str, str]] = {
     "invoice-credit-note-out-of-sequence": {
         "it": "La nota di credito {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già "
               "emessa: nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. "
-              "Nessun pulsante data a parte le note di credito dei resi: dalla riga di comando, toolkit invoice con "
-              "--credit-date dal {latest_day} in poi (le fatture tengono la loro data).",
+              "Scrivi in «Data note di credito dei resi» (Pannello!B19) una data dal {latest_day} in poi e premi di "
+              "nuovo «Fatturazione fine mese»: le fatture tengono la loro data.",
         "en": "Credit note {number} would be dated {day}, before {latest_number} of {latest_day}, already issued: in "
-              "series {series} {year} numbers follow dates, so nothing was stored. No button dates the returns' "
-              "credit notes apart: from the command line, toolkit invoice with --credit-date from {latest_day} on "
-              "(the invoices keep their date)."},
+              "series {series} {year} numbers follow dates, so nothing was stored. Write a date from {latest_day} on "
+              "in “Data note di credito dei resi” (Pannello!B19) and press “Fatturazione fine mese” again: the "
+              "invoices keep their date."},
+    "invoice-credit-date-before-run": {
+        "it": "La data delle note di credito {day} è prima della data delle fatture dell'emissione ({run_day}): una "
+              "nota di credito per un reso si data dalle fatture in poi. Scrivi in «Data note di credito dei resi» "
+              "una data dal {run_day} in poi, oppure svuota la cella per datarle come le fatture.",
+        "en": "Credit note date {day} is before the run's invoice date ({run_day}): a return's credit note is dated "
+              "from the invoices on. Write a date from {run_day} on in “Data note di credito dei resi”, or empty the "
+              "cell to date them as the invoices."},
+    "invoice-credit-date-in-future": {
+        "it": "La data delle note di credito {day} è successiva a oggi ({today}): il Sistema di Interscambio la "
+              "rifiuterebbe. Scrivi in «Data note di credito dei resi» una data non futura.",
+        "en": "Credit note date {day} is after today ({today}): the exchange system would reject it. Write a date "
+              "that is not in the future in “Data note di credito dei resi”."},
     "invoice-date-out-of-sequence": {
         "it": "La fattura {number} sarebbe datata {day}, prima della {latest_number} del {latest_day} già emessa: "
               "nella serie {series} {year} i numeri seguono le date, quindi non è stato registrato nulla. Premi di "
