@@ -333,7 +333,8 @@ def test_a_commission_rule_for_an_agent_no_customer_has_is_a_warning_at_the_agen
 def test_a_discount_or_commission_for_a_group_or_category_nobody_has_is_a_warning_at_its_cell():
     """The customers' group is BAR and the coffee's category CAFFE: `bar` and `Caffè` match
     nothing, and the customer would lose its volume discount (or the agent its rate) unwarned,
-    as price rules already warn. Once per code, not per bracket row."""
+    as price rules already warn. Once per code, not per bracket row. `bar`, BAR but for case,
+    is an error naming the customers' spelling, as a code naming another sheet's row is."""
     result = _checked({
         "Clienti": [[*minimal_row("Clienti", 0), "Gruppo"], [*minimal_row("Clienti", 1), "BAR"],
                     [*minimal_row("Clienti", 2), None]],
@@ -347,10 +348,12 @@ def test_a_discount_or_commission_for_a_group_or_category_nobody_has_is_a_warnin
                         ["PV1", "BARS", None, "Fatturato", 0, 5], ["PV2", None, "CAFE", "Fatturato", 0, 5]],
     })
     found = sorted((p.location.sheet, p.location.cell, p.code) for p in result.problems
-                   if p.code in ("unknown-customer-group", "unknown-item-category"))
+                   if p.code in ("unknown-customer-group", "unknown-item-category", "customer-group-in-other-case"))
     assert found == [("Provvigioni", "B2", "unknown-customer-group"), ("Provvigioni", "C3", "unknown-item-category"),
-                     ("Sconti volume", "B2", "unknown-customer-group"), ("Sconti volume", "C2", "unknown-item-category")]
-    assert result.master is not None
+                     ("Sconti volume", "B2", "customer-group-in-other-case"),
+                     ("Sconti volume", "C2", "unknown-item-category")]
+    [case] = [p for p in result.problems if p.code == "customer-group-in-other-case"]
+    assert case.is_error and "«bar» non è un gruppo del foglio Clienti, che ha «BAR»" in case.render("it")
 
 
 def minimal_row(sheet: str, n: int) -> list:

@@ -229,13 +229,15 @@ def test_rules_apart_in_time_or_priority_are_no_tie():
     (rule_row("R1", "Sconto", customer="C009", discount=5), "B2", "unknown-reference"),
     (rule_row("R1", "Sconto", group="HOTEL", discount=5), "C2", "unknown-customer-group"),
     (rule_row("R1", "Sconto", category="VINO", discount=5), "E2", "unknown-item-category"),
+    (rule_row("R1", "Sconto", group="bar", discount=5), "C2", "customer-group-in-other-case"),
+    (rule_row("R1", "Sconto", category="caffe", discount=5), "E2", "item-category-in-other-case"),
     (rule_row("R1", "Sconto", discount=5, valid_from=date(2026, 5, 1), valid_to=date(2026, 4, 1)), "N2",
      "ends-before-start"),
     (rule_row("R1", "Sconto", discount=5, priority="alta"), "P2", "not-a-number"),
     (rule_row("R1", "Da listino", markup=-120), "K2", "not-a-markup"),
 ], ids=["special-below-limit", "discount-below-limit", "special-without-price", "derived-without-markup",
         "customer-and-group", "item-and-category", "unknown-customer", "unknown-group", "unknown-category",
-        "ends-before-start", "priority-not-a-number", "markup-out-of-range"])
+        "group-in-other-case", "category-in-other-case", "ends-before-start", "priority-not-a-number", "markup-out-of-range"])
 def test_the_data_check_finds_the_cell(rule, cell, code):
     assert ("Regole prezzo", cell, code) in codes_at(checked(sheets_with(rule)))
 

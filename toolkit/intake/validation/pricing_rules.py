@@ -14,11 +14,12 @@ half) is a warning: it is most likely 5 typed for 0.05.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 
-from toolkit.basics.problems import Problem, define
+from toolkit.basics.codes import folded
+from toolkit.basics.problems import Location, Problem, define
 from toolkit.basics.vocab import PriceRuleKind, PriceType
 from toolkit.core.lines import UNIT_PRICE_PLACES
 from toolkit.core.price_rules import NEEDS, CheapestFirst, indexed, ruinable_below, ruined_by_step, rule_price, ties
@@ -65,6 +66,18 @@ UNKNOWN_CATEGORY = define(
        "categoria (Articoli › Categoria).",
     en="No item is in category “{code}”: the rule will not apply until an item has this category "
        "(Items › Category).")
+GROUP_IN_OTHER_CASE = define(
+    "customer-group-in-other-case", "error",
+    it="«{code}» non è un gruppo del foglio Clienti, che ha «{known}»: maiuscole e minuscole contano e la regola non "
+       "si applicherebbe a nessuno, scrivi il gruppo come in Clienti › Gruppo ({known}).",
+    en="“{code}” is not a group of the Customers sheet, which has “{known}”: capitals count and the rule would apply "
+       "to nobody, write the group as Customers › Group does ({known}).")
+CATEGORY_IN_OTHER_CASE = define(
+    "item-category-in-other-case", "error",
+    it="«{code}» non è una categoria del foglio Articoli, che ha «{known}»: maiuscole e minuscole contano e la regola "
+       "non si applicherebbe a nessun articolo, scrivi la categoria come in Articoli › Categoria ({known}).",
+    en="“{code}” is not a category of the Items sheet, which has “{known}”: capitals count and the rule would apply "
+       "to no item, write the category as Items › Category does ({known}).")
 DERIVED_WITHOUT_BASE = define(
     "derived-version-no-base", "error",
     it="La versione {version} del listino {price_list} deriva da «{base_list} {base_version}», che non esiste: "
@@ -136,6 +149,21 @@ def _at(layout: Layout, record: Record, field: str):
     return layout.locate(record.source.sheet, record.source.row, field)  # type: ignore[attr-defined]
 
 
+def unknown_group(where: Location, code: str, groups: Iterable[str | None]) -> Problem:
+    """A group no customer is in: a warning (a rule ready for a group to come), an error naming
+    the customers' spelling when case alone tells it from theirs (`bar` for `BAR`), as a code
+    referring to another sheet is (`unknown_codes`)."""
+    same = sorted({g for g in groups if g and folded(g) == folded(code)})
+    return GROUP_IN_OTHER_CASE(where, code=code, known=same[0]) if len(same) == 1 else UNKNOWN_GROUP(where, code=code)
+
+
+def unknown_category(where: Location, code: str, categories: Iterable[str | None]) -> Problem:
+    """A category no item has, as `unknown_group` says a group."""
+    same = sorted({c for c in categories if c and folded(c) == folded(code)})
+    return (CATEGORY_IN_OTHER_CASE(where, code=code, known=same[0]) if len(same) == 1
+            else UNKNOWN_CATEGORY(where, code=code))
+
+
 def price_rules(master: MasterData, layout: Layout) -> Iterator[Problem]:
     from toolkit.model.sheets import PRICE_RULES
 
@@ -159,9 +187,9 @@ def price_rules(master: MasterData, layout: Layout) -> Iterator[Problem]:
 
             yield ENDS_BEFORE_START(_at(layout, rule, "valid_to"), start=rule.valid_from, end=rule.valid_to)
         if rule.group and not rule.customer and rule.group not in groups:
-            yield UNKNOWN_GROUP(_at(layout, rule, "group"), code=rule.group)
+            yield unknown_group(_at(layout, rule, "group"), rule.group, groups)
         if rule.category and not rule.item and rule.category not in categories:
-            yield UNKNOWN_CATEGORY(_at(layout, rule, "category"), code=rule.category)
+            yield unknown_category(_at(layout, rule, "category"), rule.category, categories)
     yield from _rules_across_vat(master, layout)
     for first, second in ties(master.price_rules):
         yield RULE_TIE(_at(layout, second, "code"), code=second.code, row=second.source.row, other=first.code,

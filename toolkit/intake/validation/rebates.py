@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from toolkit.basics.problems import Problem, define
 from toolkit.intake.validation.layout import Layout
-from toolkit.intake.validation.pricing_rules import UNKNOWN_CATEGORY, UNKNOWN_GROUP
+from toolkit.intake.validation.pricing_rules import unknown_category, unknown_group
 from toolkit.intake.validation.unknown_codes import case_twins, unknown_code
 from toolkit.model.records import CustomerAgent, MasterData, Record
 
@@ -143,8 +143,9 @@ def _agents_following_nobody(master: MasterData, layout: Layout) -> Iterator[Pro
 
 def _groups_and_categories(master: MasterData, layout: Layout) -> Iterator[Problem]:
     """A volume discount or commission rule naming a group no customer is in, or a category no
-    item has, never applies: the warning price rules have (`bar` for the customers' `BAR`, a
-    customer losing its discount without a word), once per code, at its first row's cell."""
+    item has, never applies: the warning price rules have, an error when case alone tells it from
+    the customers' (`bar` for `BAR`, a customer losing its discount), once per code, at its first
+    row's cell."""
     groups = {c.group for c in master.customers if c.group}
     categories = {i.category for i in master.items if i.category}
     seen: set[tuple[str, str]] = set()
@@ -154,6 +155,6 @@ def _groups_and_categories(master: MasterData, layout: Layout) -> Iterator[Probl
                 continue
             seen.add((sheet, r.code))
             if r.group and not r.customer and r.group not in groups:
-                yield UNKNOWN_GROUP(_at(layout, r, "group"), code=r.group)
+                yield unknown_group(_at(layout, r, "group"), r.group, groups)
             if r.category and not getattr(r, "item", None) and r.category not in categories:
-                yield UNKNOWN_CATEGORY(_at(layout, r, "category"), code=r.category)
+                yield unknown_category(_at(layout, r, "category"), r.category, categories)
