@@ -128,10 +128,27 @@ def test_convert_to_master_leaves_alone_an_error_in_a_column_it_does_not_read_as
     assert [f["status"] for f in answer["files"]] == ["converted"], answer
 
 
-@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_an_error_stored_as_a_value_with_no_formula_is_named_too(tmp_path, sample_workbook, capsys):
+    """An error pasted as a value keeps its type and loses its formula, `<c t="e"><v>#N/A</v></c>`:
+    found by its type, as a formula's is."""
+    book = with_errors(sample_workbook, tmp_path / "anagrafiche.xlsx", NA_FIDO, DIV0_PRICE)
+    with zipfile.ZipFile(book) as zf:
+        parts = {info.filename: zf.read(info) for info in zf.infolist()}
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, re.sub(rb"<f>(?:NA\(\)|1/0)</f>", b"", data))
+    with zipfile.ZipFile(book) as zf:
+        sheets = b"".join(zf.read(name) for name in zf.namelist() if "worksheets/" in name)
+    assert b'<c r="R3" t="e"><v>#N/A</v></c>' in sheets and b"<f>NA()" not in sheets
+    code, answer = toolkit(["check", str(book)], capsys)
+    assert (code, told(answer)) == (1, [FIDO_TOLD, PRICE_TOLD])
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods", "xls"])
 def test_a_workbook_saved_by_libreoffice_shows_its_errors_to_check(kind, tmp_path, sample_workbook, capsys):
     """The audit's own file: the formulas typed, the workbook saved by LibreOffice, which stores
-    the error each formula gives as the cell's value."""
+    the error each formula gives as the cell's value. An .xls says it in its BIFF records, which
+    calamine reads as an empty cell: the Fido read as no credit limit, the price as none."""
     import openpyxl
 
     from toolkit.writers import libreoffice

@@ -45,6 +45,26 @@ def test_a_percent_cell_reads_as_it_shows_and_a_plain_number_as_before(tmp_path,
     assert [a.share for a in master.customer_agents] == [D(50), D(50)]
 
 
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_a_percent_cell_of_an_xls_or_ods_reads_as_it_shows(kind, tmp_path, sample_workbook):
+    """The same cells saved by LibreOffice as .xls or .ods: calamine gives 100 % as 1 there too,
+    read as 1 % (and a markup of 150 % as 1.5 %) until their percent format was looked for, in
+    the .xls's cell styles and the .ods's value type."""
+    from toolkit.writers import libreoffice
+
+    if libreoffice.soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    (tmp_path / "typed").mkdir()
+    book = with_cells(sample_workbook, tmp_path / "typed" / "anagrafiche.xlsx",
+                      ("Regole prezzo", "H2", 1, "0%"), ("Regole prezzo", "K4", 1.5, "0%"),
+                      ("Provvigioni", "I2", 50, "General"), ("Provvigioni", "I3", 0.015, "0.00%"))
+    result = check_file(libreoffice.convert(book, kind, tmp_path / "saved"))
+    assert result.master is not None, [str(p) for p in result.errors]
+    assert [r.discount for r in result.master.price_rules][:1] == [D(100)]
+    assert [r.markup for r in result.master.price_rules if r.code == "R003"] == [D(150)]
+    assert [c.percent for c in result.master.commissions][:2] == [D(50), D("1.5")]
+
+
 def test_a_percent_cell_beyond_100_is_told_as_it_shows(tmp_path, sample_workbook):
     """22 typed before the cell was formatted as a percentage shows 2200 %: refused at its cell
     as what the user sees, not read as 22 %."""

@@ -11,8 +11,9 @@ A sheet part is searched for `t="e"` as a stream of chunks (the guard's reading)
 only where it is found: a workbook without errors costs one pass of inflating its sheets, and
 none of its own when the guard clears the sheets beside calamine's parse: the guard looks for
 the marks in the chunks it inflates (`ErrorMarks`).
-An .ods saved by LibreOffice marks the cell `calcext:value-type="error"`, found the same way;
-the binary formats (.xlsb, .xls) are not searched.
+An .ods saved by LibreOffice marks the cell `calcext:value-type="error"`, found the same way,
+with its percent cells (`office:value-type="percentage"`); a legacy .xls says both in its
+BIFF records (`xls_cells`), an .xlsb in its BIFF12 records (`xlsb_cells`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from defusedxml.ElementTree import iterparse
 
 from toolkit.basics.cells import column_index
 from toolkit.basics.problems import UnusableInput
-from toolkit.intake.guard import ZIP_FAULTS, chunks, found_in, local_name, sheet_tabs
+from toolkit.intake.guard import ZIP_FAULTS, chunks, found_in, is_cfb, local_name, part_key, sheet_tabs
 from toolkit.intake.percent_cells import PercentCell, percent_cells, percent_styles
+from toolkit.intake.xls_cells import xls_cells
+from toolkit.intake.xlsb_cells import xlsb_cells
 
 ErrorCell = tuple[int, int, str]
 """(row, column, what the cell shows), 1-based: `(3, 18, "#N/A")` is R3 showing #N/A."""
@@ -44,6 +47,8 @@ ERROR_VALUES = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM
 _ERROR_TYPE = (b't="e"', b"t='e'")
 _ODS_ERROR = (b'value-type="error"', b"value-type='error'")
 """LibreOffice's mark of an error cell in an .ods (`calcext:value-type`), its text the error."""
+_ODS_PERCENT = (b'value-type="percentage"', b"value-type='percentage'")
+"""An .ods cell holding a percentage (`office:value-type`), its value the fraction."""
 _UNCOMPUTED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?"
                          rb"\s*</(?:\w+:)?c>")
 """A formula with no value after it (`<f>A1*2</f></c>`, `<f>A1*2</f><v/></c>`): what a library
@@ -51,6 +56,7 @@ that writes formulas without computing them saves (openpyxl), which calamine rea
 Searched only in a chunk holding a formula at all (`</f>`), so a sheet of values costs one scan."""
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _CALCEXT_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
+_OFFICE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
 
@@ -108,10 +114,16 @@ def _each_sheets_errors(source: bytes | Path, order: Sequence[str], stop: Event,
     chunk or row. A part `marked` (`ErrorScan`) says holds no error mark is not inflated again
     for them."""
     try:
+        if is_cfb(source):
+            yield from xls_cells(source, stop)
+            return
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             if "content.xml" in zf.namelist() and "[Content_Types].xml" not in zf.namelist():
-                yield from ((tab, (cells, frozenset())) for tab, cells in (
-                    _ods_errors(zf, stop) if _may_hold_errors(zf, "content.xml", _ODS_ERROR, stop) else {}).items())
+                if any(_may_hold_errors(zf, "content.xml", marks, stop) for marks in (_ODS_ERROR, _ODS_PERCENT)):
+                    yield from _ods_cells(zf, stop).items()
+                return
+            if any(part_key(name) == "xl/workbook.bin" for name in zf.namelist()):
+                yield from xlsb_cells(zf, list(order), stop)
                 return
             parts = {tab: part for part, tab in sheet_tabs(zf).items() if part.lower().endswith(".xml")}
             styles = percent_styles(zf)
@@ -124,7 +136,7 @@ def _each_sheets_errors(source: bytes | Path, order: Sequence[str], stop: Event,
                 holds = told if told is not None else _may_hold_errors(zf, part, _ERROR_TYPE, stop, formulas=True)
                 found = tuple(_errors_in(zf, part, stop)) if holds else ()
                 yield tab, (found, percent_cells(zf, part, styles, stop))
-    except (*ZIP_FAULTS, ParseError, UnusableInput):  # calamine's reading says why, not this
+    except (*ZIP_FAULTS, ParseError, UnusableInput, ValueError, OSError):  # calamine's reading says why, not this
         return
 
 
@@ -207,10 +219,12 @@ def _errors_in(zf: zipfile.ZipFile, part: str, stop: Event) -> Iterator[ErrorCel
                     return
 
 
-def _ods_errors(zf: zipfile.ZipFile, stop: Event) -> dict[str, tuple[ErrorCell, ...]]:
-    """An .ods's error cells by table, each cell placed by counting the rows and cells before
-    it, repeated ones (`number-rows-repeated`, `number-columns-repeated`) as many times."""
+def _ods_cells(zf: zipfile.ZipFile, stop: Event) -> dict[str, Found]:
+    """An .ods's error cells and percent cells (`office:value-type="percentage"`, whose value
+    is the fraction, 1 for 100 %) by table, each cell placed by counting the rows and cells
+    before it, repeated ones (`number-rows-repeated`, `number-columns-repeated`) as many times."""
     found: dict[str, list[ErrorCell]] = {}
+    percents: dict[str, set[PercentCell]] = {}
     table, row, col, repeated = "", 0, 0, 1
     with zf.open("content.xml") as stream:
         for event, elem in iterparse(stream, events=("start", "end"), forbid_dtd=True):
@@ -222,13 +236,18 @@ def _ods_errors(zf: zipfile.ZipFile, stop: Event) -> dict[str, tuple[ErrorCell, 
                     row, col = row + 1, 0
                     repeated = int(elem.get(f"{_TABLE}number-rows-repeated") or 1)
             elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+                across = int(elem.get(f"{_TABLE}number-columns-repeated") or 1)
                 if elem.get(_CALCEXT_TYPE) == "error":
                     found.setdefault(table, []).append((row, col + 1, "".join(elem.itertext()).strip() or "#N/A"))
-                col += int(elem.get(f"{_TABLE}number-columns-repeated") or 1)
+                elif elem.get(_OFFICE_TYPE) == "percentage":
+                    percents.setdefault(table, set()).update(
+                        (row + down, col + 1 + i) for down in range(repeated) for i in range(across))
+                col += across
                 elem.clear()
             elif tag == f"{_TABLE}table-row":
                 row += repeated - 1
                 elem.clear()
                 if stop.is_set():
                     break
-    return {name: tuple(cells) for name, cells in found.items()}
+    return {name: (tuple(found.get(name, ())), frozenset(percents.get(name, ())))
+            for name in dict.fromkeys([*found, *percents])}

@@ -883,6 +883,34 @@ def _xlsb_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
     return rows, columns
 
 
+def xlsb_records(zf: zipfile.ZipFile, part: str) -> Iterator[tuple[int, bytes]]:
+    """(type, body) of each BIFF12 record of an .xlsb part (`_xlsb_records`)."""
+    return _xlsb_records(zf, part)
+
+
+def xlsb_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet part of an .xlsb by the name on its tab: `xl/workbook.bin`'s BrtBundleSh
+    records (relationship id, then name) through `xl/_rels/workbook.bin.rels`."""
+    names = {part_key(name): name for name in zf.namelist()}
+    book, rels = names.get("xl/workbook.bin"), names.get("xl/_rels/workbook.bin.rels")
+    if book is None or rels is None:
+        return {}
+    targets = {rid: target for rid, _, target in relationships(zf, rels) if rid and target}
+    found: dict[str, str] = {}
+    for kind, body in _xlsb_records(zf, book):
+        if kind != 156 or len(body) < 12:
+            continue
+        at = 12 + 2 * _u32(body, 8)
+        rid = body[12:at].decode("utf-16-le", "replace")
+        if len(body) < at + 4 or rid not in targets:
+            continue
+        name = body[at + 4:at + 4 + 2 * _u32(body, at)].decode("utf-16-le", "replace")
+        part = next((names[k] for k in sorted(_target_keys("xl/", targets[rid])) if k in names), None)
+        if part is not None and name:
+            found[part] = name
+    return found
+
+
 def _xlsb_records(zf: zipfile.ZipFile, part: str) -> Iterator[tuple[int, bytes]]:
     """(type, body) of each record of a binary part: a type of one or two 7-bit bytes, a size
     of up to four, then the body."""
@@ -1435,7 +1463,7 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
             last_row, last_column = struct.unpack_from("<L", body, 4)[0], struct.unpack_from("<H", body, 10)[0]
             rows, columns = max(rows, last_row), max(columns, last_column)
         elif kind == 0x0085 and len(body) >= 8:
-            names[struct.unpack_from("<L", body)[0]] = _biff_sheet_name(body)
+            names[struct.unpack_from("<L", body)[0]] = biff_sheet_name(body)
         elif kind == 0x0809:
             sheet, rows, columns = names.get(offset, "?"), 0, 0
         else:
@@ -1445,6 +1473,26 @@ def _check_xls_extent(cfb: _Cfb, path: Path, stream: str) -> None:
                 FILE_SHEET_TOO_LARGE, path, sheet=sheet, cell=address(rows, columns),
                 cells=f"{rows * columns:,}".replace(",", "."), limit=f"{MAX_SHEET_CELLS:,}".replace(",", "."),
             )
+
+
+def xls_records(source: bytes | Path) -> Iterator[tuple[int, int, bytes]]:
+    """(offset in the stream, record type, record body) of each BIFF record of a vetted .xls's
+    Workbook (or BIFF5 Book) stream, read a sector at a time; `ValueError` on a broken file."""
+    with (io.BytesIO(source) if isinstance(source, bytes) else Path(source).open("rb")) as f:
+        try:
+            cfb = _Cfb(f)
+            names = {n.casefold() for n in cfb.top_level_names()}
+            yield from _biff_records(cfb.stream("workbook" if "workbook" in names else "book"))
+        except _Broken as exc:
+            raise ValueError(str(exc)) from None
+
+
+def is_cfb(source: bytes | Path) -> bool:
+    """Whether the file is a CFB (OLE2) container, as a legacy .xls is."""
+    if isinstance(source, bytes):
+        return source.startswith(_CFB_MAGIC)
+    with Path(source).open("rb") as f:
+        return f.read(len(_CFB_MAGIC)) == _CFB_MAGIC
 
 
 def _biff_records(pieces: Iterator[bytes]) -> Iterator[tuple[int, int, bytes]]:
@@ -1463,7 +1511,7 @@ def _biff_records(pieces: Iterator[bytes]) -> Iterator[tuple[int, int, bytes]]:
         buffer = buffer[at:]
 
 
-def _biff_sheet_name(body: bytes) -> str:
+def biff_sheet_name(body: bytes) -> str:
     """A BOUNDSHEET record's sheet name (BIFF8: length, then a flag for UTF-16; BIFF5: bytes)."""
     length, wide = body[6], body[7] & 1 if len(body) > 8 + body[6] else 0
     raw = body[8:8 + length * (2 if wide else 1)] if len(body) >= 8 + length else body[7:7 + length]

@@ -1,0 +1,64 @@
+"""An .xls or .xlsb cell showing an error or a percentage is read as it shows, as an .xlsx's is:
+python-calamine gives the error as an empty cell and 100 % as 1, so a Fido `=NA()` read as no
+credit limit and a discount typed 100 % as 1 %. The .xls files are LibreOffice's (in
+test_error_cells and test_percent_cells); LibreOffice writes no .xlsb, so this one is built
+record by record, as Excel writes them, and read the way every command reads a workbook."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from pathlib import Path
+
+from test_guard import xlsb_record as record
+
+from toolkit.intake.sources import read_vetted
+
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def wide(text: str) -> bytes:
+    return struct.pack("<L", len(text)) + text.encode("utf-16-le")
+
+
+def cell(kind: int, column: int, style: int, value: bytes) -> bytes:
+    return record(kind, struct.pack("<LL", column, style) + value)
+
+
+def row(number: int) -> bytes:
+    return record(0, struct.pack("<L", number) + bytes(13))
+
+
+def xlsb(path: Path, sheet: bytes) -> Path:
+    """One sheet, «Regole», whose cell styles are 0 (General), 1 (built-in 0%) and 2 (a format
+    of the workbook's own, `0.0" pct"%`)."""
+    types = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             '<Override PartName="/xl/workbook.bin" '
+             'ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>')
+    rels = (f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{RELS}/worksheet" Target="worksheets/sheet1.bin"/>'
+            f'<Relationship Id="rId2" Type="{RELS}/styles" Target="styles.bin"/></Relationships>')
+    book = record(131) + record(143) + record(156, struct.pack("<LL", 0, 1) + wide("rId1") + wide("Regole")) + \
+        record(144) + record(132)
+    xf = [record(47, struct.pack("<HH", 0xFFFF, fmt) + bytes(12)) for fmt in (0, 9, 164)]
+    styles = record(278) + record(615, struct.pack("<L", 1)) + record(44, struct.pack("<H", 164) + wide('0.0" pct"%')) + \
+        record(616) + record(617, struct.pack("<L", 3)) + b"".join(xf) + record(618) + record(279)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr("xl/_rels/workbook.bin.rels", rels)
+        z.writestr("xl/workbook.bin", book)
+        z.writestr("xl/styles.bin", styles)
+        dimension = record(148, struct.pack("<4L", 0, 2, 0, 1))
+        z.writestr("xl/worksheets/sheet1.bin", record(129) + dimension + record(145) + sheet + record(146) + record(130))
+    return path
+
+
+def test_an_xlsb_says_its_error_and_percent_cells(tmp_path):
+    sheet = (row(0) + cell(5, 0, 0, struct.pack("<d", 1.0)) + cell(5, 1, 1, struct.pack("<d", 1.0)) +
+             row(1) + cell(5, 0, 2, struct.pack("<d", 1.5)) + cell(3, 1, 0, b"\x2a") +
+             row(2) + cell(11, 0, 0, b"\x07\x00\x00" + bytes(4)) + cell(5, 1, 0, struct.pack("<d", 2.0)))
+    raw, _ = read_vetted(xlsb(tmp_path / "regole.xlsb", sheet))
+    [regole] = raw.sheets
+    assert regole.rows[:2] == [[1.0, 1.0], [1.5, ""]], "calamine's values: the error cell empty, 100 % as 1"
+    assert regole.errors == ((2, 2, "#N/A"), (3, 1, "#DIV/0!"))
+    assert regole.percents == frozenset({(1, 2), (2, 1)}), "B1 (0%) and A2 (0.0 pct%), not the General A1"
