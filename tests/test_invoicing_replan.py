@@ -23,7 +23,7 @@ from toolkit.services.invoicing import billables_for
 
 def planned(plan):
     return (plan.invoices, [(p.code, str(p.message("en")), p.is_error) for p in plan.problems], plan.pending,
-            plan.left_out)
+            plan.left_out, [(c, p.code, str(p.message("en"))) for c, p in plan.waiting_past_deadline])
 
 
 @pytest.mark.parametrize("seed", range(6))

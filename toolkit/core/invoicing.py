@@ -701,6 +701,10 @@ class Plan:
     """Customers no longer in the master whose DDTs wait: their errors are among `problems`."""
     charged_vat: tuple[ChargedVat, ...] = field(default=())
     """Customers whose invoices would charge VAT under a regime without it: left out likewise."""
+    waiting_past_deadline: tuple[tuple[str, Problem], ...] = field(default=())
+    """(customer, its warning) for each customer whose shipped lines wait for orders not yet
+    complete (`_waiting_past_deadline`), by customer: among `problems` too, kept apart so that a
+    plan made again for some customers (`plan_again`) keeps the others'."""
 
     @property
     def stopping(self) -> list[Problem]:
@@ -1001,8 +1005,9 @@ def plan_invoices(master: MasterData, shipments: Iterable[Shipment], request: Re
                      for part in invoice_parts(goods_of)]
     pending = [Pending(c, r, n) for (c, r), n in waiting.items()]
     invoices, charged = charging_vat(master.settings.tax_regime, invoices)
-    problems += [_waiting_past_deadline(master, customers[code], undelivered[code]) for code in sorted(undelivered)]
-    return _assembled(master, request, customers, problems, invoices, pending, left_out, charged)
+    waits = [(code, _waiting_past_deadline(master, customers[code], undelivered[code])) for code in sorted(undelivered)]
+    problems += [warning for _, warning in waits]
+    return _assembled(master, request, customers, problems, invoices, pending, left_out, charged, waits)
 
 
 def _waiting_past_deadline(master: MasterData, customer: Customer, shipments: Sequence[Shipment]) -> Problem:
@@ -1020,7 +1025,7 @@ def _waiting_past_deadline(master: MasterData, customer: Customer, shipments: Se
 
 def _assembled(master: MasterData, request: Request, customers: Mapping[str, Customer], problems: list[Problem],
                invoices: list[Invoice], pending: list[Pending], left_out: Sequence[LeftOut],
-               charged: Sequence[ChargedVat] = ()) -> Plan:
+               charged: Sequence[ChargedVat] = (), waits: Sequence[tuple[str, Problem]] = ()) -> Plan:
     """A plan from what its customers' shipments made: the invoices in numbering order, what
     waits by customer and reason, the problems in the order a run reports them (the request's,
     the customers left out, those charging VAT under a regime without it, those held, the late
@@ -1036,7 +1041,7 @@ def _assembled(master: MasterData, request: Request, customers: Mapping[str, Cus
                                  lines=p.lines))
     problems += late_problems(invoices, request.today)
     problems += letter_problems(master, customers, invoices)
-    return Plan(tuple(invoices), tuple(problems), tuple(pending), tuple(left_out), tuple(charged))
+    return Plan(tuple(invoices), tuple(problems), tuple(pending), tuple(left_out), tuple(charged), tuple(waits))
 
 
 def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], changed: Collection[str],
@@ -1063,14 +1068,14 @@ def plan_again(master: MasterData, first: Plan, shipments: Sequence[Shipment], c
     again = plan_invoices(master, [s for s in shipments if s.customer in changed], request, delivered_orders,
                           {c: n for c, n in (held_lines or {}).items() if c in changed},
                           {c: n for c, n in (issued_names or {}).items() if c in changed})
-    problems += sorted((p for plan in (first, again) for p in plan.problems if p.code == WAITING_PAST_DEADLINE.code
-                        and (dict(p.params)["customer"] in changed) == (plan is again)),
-                       key=lambda p: dict(p.params)["customer"])
+    waits = sorted([w for w in first.waiting_past_deadline if w[0] not in changed] + list(again.waiting_past_deadline),
+                   key=lambda w: w[0])
+    problems += [warning for _, warning in waits]
     invoices = [x for x in first.invoices if x.customer not in changed] + list(again.invoices)
     pending = [p for p in first.pending if p.customer not in changed] + list(again.pending)
     left_out = [x for x in first.left_out if x.customer not in changed] + list(again.left_out)
     charged = [x for x in first.charged_vat if x.customer not in changed] + list(again.charged_vat)
-    return _assembled(master, request, customers, problems, invoices, pending, left_out, charged)
+    return _assembled(master, request, customers, problems, invoices, pending, left_out, charged, waits)
 
 
 def left_out_of(customer: str, shipments: Sequence[Shipment], name: str | None) -> LeftOut:
