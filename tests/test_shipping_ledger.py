@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 from test_shipping import shipping_master
 
 from toolkit.basics.vocab import InvoiceTerms
@@ -20,6 +20,7 @@ from toolkit.ledger.db import reading, writing
 from toolkit.ledger.deliveries import OverShipment, load_notes, store_drafts
 from toolkit.ledger.exposure import exposures
 from toolkit.ledger.orders import load_orders
+from toolkit.ledger.stock_counts import count_digest
 from toolkit.model.parties import party_book
 from toolkit.services.orders import create
 from toolkit.services.shipping import ship, ship_in
@@ -368,10 +369,24 @@ def test_a_desk_that_counts_each_morning_is_not_told_at_its_later_ship_runs(mast
     stocked = with_terms(master, DeliveryTerms.AVAILABILITY, {"A001": "100", "A002": "100", "A003": "100"})
     counted = stocked.model_copy(update={"settings": replace(stocked.settings, stock_date=DAY)})
     first = orders["T001"]
-    for item in ("A001", "A002", "A001"):
-        done = ship(counted, ledger, DAY, chosen=[ChosenRow(first.number, item, "1")])
-        assert done.notes, item
-        assert "stock-counted-today-after-ddts" not in [p.code for p in done.problems], item
+    looked: list[str] = []
+
+    def lookup(conn, cursor, statement, parameters, context, many):
+        if "stock-count-seen" in str(parameters) and statement.lstrip().upper().startswith("SELECT"):
+            looked.append(statement)
+
+    event.listen(ledger.engine, "before_cursor_execute", lookup)
+    try:
+        for item in ("A001", "A002", "A001"):
+            looked.clear()
+            done = ship(counted, ledger, DAY, chosen=[ChosenRow(first.number, item, "1")])
+            assert done.notes, item
+            assert "stock-counted-today-after-ddts" not in [p.code for p in done.problems], item
+            assert len(looked) == 1, "the count looked up once a run, not again to note it"
+    finally:
+        event.remove(ledger.engine, "before_cursor_execute", lookup)
+    assert [r.detail for r in table(ledger, "events") if r.action == "stock-count-seen"] == [
+        count_digest((level.item, level.quantity) for level in counted.stock)], "noted once, by the first run"
 
 
 def test_a_stock_count_dated_after_today_ships_nothing(master, ledger, orders, rome_today):

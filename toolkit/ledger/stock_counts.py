@@ -36,6 +36,6 @@ def seen(conn: Connection, day: date, digest: str) -> bool:
 
 
 def note_seen(conn: Connection, day: date, digest: str) -> None:
-    """Note, in the caller's transaction, that a ship run met this count dated `day`."""
-    if not seen(conn, day, digest):
-        log_event(conn, SEEN, "stock", None, day.isoformat(), digest)
+    """Note, in the caller's transaction, that a ship run met this count dated `day`: one the
+    caller found not `seen` in that same transaction, so it is noted once."""
+    log_event(conn, SEEN, "stock", None, day.isoformat(), digest)

@@ -329,7 +329,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         if errors(problems):
             raise ProblemsFound(problems)
         recounted: list[Problem] = []
-        if recount is not None and (selected or waited.notes):
+        if recount is not None and not recount.met and (selected or waited.notes):
             recounted = recount.told
             note_seen(conn, recount.day, recount.digest)
         named_since = holds.forget(conn, named)
@@ -374,6 +374,8 @@ class Recount:
     day: date
     digest: str
     told: list[Problem]
+    met: bool = False
+    """A ship run met it already (`stock_counts.seen`), as read in this run's transaction."""
 
 
 def _counted_after_ddts(conn: Connection, master: MasterData) -> Recount | None:
@@ -390,7 +392,7 @@ def _counted_after_ddts(conn: Connection, master: MasterData) -> Recount | None:
         return None
     digest = count_digest((level.item, level.quantity) for level in master.stock)
     if seen(conn, counted, digest):
-        return Recount(counted, digest, [])
+        return Recount(counted, digest, [], met=True)
     ddts, shipped = shipped_on(conn, counted)
     if not ddts or not shipped:
         return Recount(counted, digest, [])
