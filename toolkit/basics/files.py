@@ -142,14 +142,19 @@ class Staged:
 
     def place(self, made: Path, name: str) -> Path:
         """`made` takes the name `name` in the output folder; a file that had the name is kept
-        aside in the temporary folder until the action ends, to come back if it fails."""
+        aside in the temporary folder until the action ends, to come back if it fails. Another
+        desk's action placing the same name in the same instant may take that file aside
+        between our look and our move: then there is nothing to keep, and ours takes the name."""
         target = self.target / name
         refuse_folder(target)
         refuse_replacing_other(made, target)
         aside: Path | None = None
         if os.path.lexists(target):
             aside = self.folder / f"aside-{len(self._placed)}"
-            os.replace(target, aside)
+            try:
+                os.replace(target, aside)
+            except FileNotFoundError:
+                aside = None
         self._placed.append((target, aside))
         os.replace(made, target)
         return target
