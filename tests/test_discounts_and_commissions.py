@@ -356,6 +356,29 @@ def test_a_discount_or_commission_for_a_group_or_category_nobody_has_is_a_warnin
     assert case.is_error and "«bar» non è un gruppo del foglio Clienti, che ha «BAR»" in case.render("it")
 
 
+def test_a_group_category_or_agent_written_in_two_cases_is_an_error_at_the_later_cell():
+    """BAR on C001 and bar on C002 are two groups to every rule, so a discount for BAR left C002
+    out unwarned (the rule's group exists); likewise a category and an agent. Refused as codes
+    differing only in case are, at the later cell, naming the first."""
+    result = _checked({
+        "Clienti": [[*minimal_row("Clienti", 0), "Gruppo", "Agente"], [*minimal_row("Clienti", 1), "BAR", "Anna Neri"],
+                    [*minimal_row("Clienti", 2), "bar", "anna  neri"]],
+        "Articoli": [[*minimal_row("Articoli", 0), "Categoria"], [*minimal_row("Articoli", 1), "CAFFE"],
+                     [*minimal_row("Articoli", 2), "Caffe"], [*minimal_row("Articoli", 3), "CAFFE"]],
+        "Sconti volume": [["Codice", "Gruppo", "Periodo", "Base", "Modalità", "Da", "Sconto %"],
+                          ["SV1", "BAR", "Mese", "Importo", "Sul totale", 0, 3]],
+    })
+    found = [(p.location.sheet, p.location.cell, p.message("it")) for p in result.errors
+             if p.code == "name-in-two-cases"]
+    assert [(sheet, cell) for sheet, cell, _ in found] == [("Articoli", "F3"), ("Clienti", "K3"), ("Clienti", "L3")]
+    assert [message.split(":")[0] for _, _, message in found] == [
+        "«Caffe» e «CAFFE» (Articoli!F2) differiscono solo per maiuscole, minuscole o spazi",
+        "«bar» e «BAR» (Clienti!K2) differiscono solo per maiuscole, minuscole o spazi",
+        "«anna  neri» e «Anna Neri» (Clienti!L2) differiscono solo per maiuscole, minuscole o spazi"]
+    assert "per il toolkit sono due categorie diverse" in found[0][2] and "due agenti diversi" in found[2][2]
+    assert result.master is None
+
+
 def minimal_row(sheet: str, n: int) -> list:
     import minimal
 

@@ -46,6 +46,7 @@ from toolkit.core.pricing import below_limit, price_book, template_price_list, u
 from toolkit.core.shipping import SERVICES_SERIES, missing_stock
 from toolkit.core.vat import EXPORT_GOODS, GOODS_ABROAD, INTRA_EU_GOODS, SAN_MARINO_GOODS
 from toolkit.intake.validation.addresses import addresses
+from toolkit.intake.validation.case_variants import names_in_two_cases
 from toolkit.intake.validation.layout import Layout
 from toolkit.intake.validation.leftovers import sample_rows_left
 from toolkit.intake.validation.pricing_rules import derived_versions, price_rules, rounding_steps
@@ -1102,7 +1103,7 @@ def stock(master: MasterData, layout: Layout) -> Iterable[Problem]:
 RULES: tuple[Rule, ...] = (
     settings, registration, unique_codes, references, customers, addresses, items, periods, price_lists,
     price_versions, derived_versions, rounding_steps, prices, price_rules, templates, template_lines, exceptions, stock,
-    discounts_and_commissions, sample_rows_left,
+    discounts_and_commissions, names_in_two_cases, sample_rows_left,
 )
 
 
