@@ -191,3 +191,19 @@ def test_an_error_in_a_setting_names_the_setting(tmp_path, sample_workbook, caps
     assert told(answer) == [("cell-error-value", "Impostazioni!B3",
                              "La cella «Partita IVA» mostra #N/A, l'errore di una formula, non un valore: correggi la "
                              "formula (o scrivi il valore) e salva di nuovo il file.")]
+
+
+def test_a_csv_cell_excel_exported_from_an_error_fails_the_file_at_its_cell(tmp_path, capsys):
+    """Excel saves a cell showing #N/A into a CSV as the text #N/A: read as a name or a note, a
+    customer would be called «#N/A» on its invoices; read as the error it shows, the file fails
+    naming the cell, as the workbook it came from would."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "clienti.csv").write_text(
+        "Codice;Ragione sociale;Partita IVA;Indirizzo;CAP;Città;Provincia;Listino;Modalità di pagamento;"
+        "Termini di pagamento\nC001;#N/A;01234560157;Via Roma 1;20121;Milano;MI;BASE;Bonifico;30\n", encoding="utf-8")
+    code, answer = toolkit(["convert", str(tmp_path / "in"), "--to", "master", "--out", str(tmp_path / "out")], capsys)
+    assert code == 1
+    [failed] = answer["files"]
+    assert failed["status"] == "failed"
+    assert [(p["code"], f"{p['sheet']}!{p['cell']}") for p in failed["problems"]] == [
+        ("convert-cell-error-value", "clienti!B2")]

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.basics.problems import UnusableInput, define
+from toolkit.intake.error_cells import shown_errors
 from toolkit.intake.sources import RawSheet, RawWorkbook, read_vetted_stepwise, read_workbook
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -166,7 +167,9 @@ def read_csv(path: Path) -> RawWorkbook:
     BOM) or Windows-1252, and numbers written the Italian way (`1.234,50`) or the English way.
 
     Every cell is read as text by pandas and turned into a number only when it is one in the
-    file's own convention, so codes such as `007` keep their zeros."""
+    file's own convention, so codes such as `007` keep their zeros. A cell reading `#N/A`,
+    `#DIV/0!`, … is what Excel exports for a cell showing that error: an error cell, as in the
+    workbook it came from (`error_cells.shown_errors`), never a name or a note."""
     import pandas as pd
 
     text = _text(path)
@@ -178,7 +181,7 @@ def read_csv(path: Path) -> RawWorkbook:
     except Exception as exc:  # pandas' parser errors have many types
         raise UnusableInput(CSV_UNREADABLE(None, path=path, detail=str(exc).splitlines()[0][:120])) from None
     rows = [[number(v, comma) for v in row] for row in frame.itertuples(index=False, name=None)]
-    return RawWorkbook(path.name, (RawSheet(path.stem, rows),))
+    return RawWorkbook(path.name, (RawSheet(path.stem, rows, errors=shown_errors(rows, 1, 1)),))
 
 
 def text_rows(path: Path) -> list[list[str]]:
