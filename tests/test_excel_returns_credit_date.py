@@ -45,10 +45,10 @@ def desk(tmp_path, monkeypatch):
     return ledger
 
 
-def month_end(tmp_path, credit_day=None) -> tuple[str, str | None, str | None]:
+def month_end(tmp_path, credit_day=None, names=NAMES) -> tuple[str, str | None, str | None]:
     panel = [["Ordini ricorrenti"], [None], ["Data ordini", datetime(2026, 5, 31)]]
     panel += [[None]] * 15 + [["Data note di credito dei resi", credit_day]]
-    book = FakeBook(BOOK, {"Pannello": panel, **sheets(1)}, fullname=str(tmp_path / BOOK), names=NAMES)
+    book = FakeBook(BOOK, {"Pannello": panel, **sheets(1)}, fullname=str(tmp_path / BOOK), names=names)
     x.month_end_invoicing(book)
     (shown,) = book.alerts
     return shown
@@ -86,3 +86,12 @@ def test_a_credit_date_the_run_cannot_take_is_refused_at_its_cell(tmp_path, desk
     text, _, mode = month_end(tmp_path, typed)
     assert mode == "critical" and said in text, text
     assert issued(desk) == before
+
+
+def test_a_workbook_built_before_the_cell_invoices_as_before(tmp_path, desk):
+    """A desk's workbook built before «Data note di credito dei resi» has no such name: the
+    button reads it as empty (it said «Errore interno: not a cell address»)."""
+    before = {name: cell for name, cell in NAMES.items() if name != "NotaDataResi"}
+    text, _, mode = month_end(tmp_path, names=before)
+    assert mode == "critical" and "Errore interno" not in text
+    assert "La nota di credito NC-2026-00002 sarebbe datata 31/05/2026" in text, text

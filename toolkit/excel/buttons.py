@@ -528,7 +528,8 @@ def month_end_invoicing(press: Press) -> None:
 
     session, lang, month = press.session, press.language, press.month
     found: list[Problem] = []
-    credit_day = inputs.optional_day(inputs.RETURNS_CREDIT_DATE, press.cell(inputs.RETURNS_CREDIT_DATE.name), found)
+    credit_day = inputs.optional_day(inputs.RETURNS_CREDIT_DATE, press.optional_cell(inputs.RETURNS_CREDIT_DATE.name),
+                                     found)
     _stop_on_errors(found)
     result = run(session.ledger, session.master, Request(month, today_rome(), credit_date=credit_day),
                  out=_invoices_folder(press), lang=lang, copies=True)

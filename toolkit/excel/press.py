@@ -88,6 +88,15 @@ class Press:
         panel = self.panel
         return panel.range(name).value if panel is not None else None
 
+    def optional_cell(self, name: str) -> Any:
+        """The value of a named panel cell a workbook built before it was added lacks (its name
+        undefined): None there, as an empty cell, so the button works as it did. xlwings raises
+        the platform's own error for an unknown name (a COM error on Windows), hence any."""
+        try:
+            return self.cell(name)
+        except Exception:
+            return None
+
     def beside(self, name: str) -> Path:
         """Where a button's printable output goes: a file beside the workbook."""
         return orders.beside(self.session, name)

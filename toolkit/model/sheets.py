@@ -228,7 +228,8 @@ def markdown() -> str:
         "`0.22`, and a cell formatted as a percentage is read as it shows: `100%` is 100, `50%` is 50 (Excel keeps "
         "them as 1 and 0.5; in a plain cell `1` is 1 % and a number below 1, `0.5`, a fraction: 50 %), in a live "
         "book as in a file, a percent cell beside plain ones too (one showing `2200%`, 22 typed "
-        "before the cell was formatted, is refused as it shows; .xls, .xlsb and .ods cells are read as plain); "
+        "before the cell was formatted, is refused as it shows; in .xls, .xlsb and .ods files as in .xlsx, from "
+        "the cell's style or, in an .ods, its value type); "
         "*date* is a date cell or text written `09/04/2026` (day first) or `2026-04-09`;",
         "*yes/no* is `sì`/`no`/`yes`/`x`/empty; *choice* is one of the words listed, Italian or English.",
         "",
