@@ -24,7 +24,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_, lt
 from typing import NamedTuple
 
 from toolkit.basics.vocab import PriceRuleKind, PriceType
@@ -213,17 +214,27 @@ class CheapestFirst:
         sorting all of a large book's prices took a second."""
         rows: dict[tuple[str, str], list[tuple[Decimal, str, str]]] = defaultdict(list)
         for field in BASE_FIELD.values():
-            value_of = attrgetter(field)
-            for (price_list, version, item), price in book.prices.items():
-                value = value_of(price)
-                if value is not None and 0 < value < below:
-                    rows[(price_list, field)].append((value, version, item))
+            for value, (price_list, version, item) in _below(book.prices, field, below):
+                rows[(price_list, field)].append((value, version, item))
         for found in rows.values():
             found.sort()
         return cls({key: [value for value, _, _ in found] for key, found in rows.items()},
                    {key: [(version, item) for _, version, item in found] for key, found in rows.items()},
                    {(v.price_list, v.version): (v.valid_from, v.valid_to or date.max)
                     for versions in book.versions.values() for v in versions})
+
+
+def _below(prices: dict[tuple[str, str, str], Price], field: str, below: Decimal
+           ) -> Iterator[tuple[Decimal, tuple[str, str, str]]]:
+    """Each price's `field` above zero and below `below`, with its key, in the book's order.
+
+    A pass in C over the book's values picks the few below (`below` is a rounding step's
+    reach, cents at most), and only those are compared with zero: at L 160,000 prices, which
+    a step in Python each took about 50 ms to sift."""
+    values = list(map(attrgetter(field), prices.values()))
+    if any(map(is_, values, repeat(None))):  # `None in` would ask each Decimal to compare itself with None
+        return ((v, key) for v, key in zip(values, prices) if v is not None and 0 < v < below)
+    return ((v, key) for v, key in compress(zip(values, prices), map(lt, values, repeat(below))) if 0 < v)
 
 
 def ruinable_below(rule: PriceRule) -> Decimal:

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from itertools import compress
 
 from toolkit.basics.codes import folded
 from toolkit.basics.problems import Location, Problem, define
@@ -25,6 +26,7 @@ from toolkit.core.lines import UNIT_PRICE_PLACES
 from toolkit.core.price_rules import NEEDS, CheapestFirst, indexed, ruinable_below, ruined_by_step, rule_price, ties
 from toolkit.core.pricing import CENT, CYCLE, PriceBook, derived_prices, price_book, ruined_derived, unit_price
 from toolkit.intake.validation.layout import Layout
+from toolkit.intake.validation.records import column
 from toolkit.model.memo import per_master
 from toolkit.model.records import MasterData, PriceRule, PriceVersion, Record
 
@@ -237,16 +239,18 @@ def _lists_pricing(master: MasterData) -> Callable[[PriceRule], set[str]]:
     of its group (their own and their templates'), every list for a rule naming neither. Once
     per master: three checks ask, and each pass goes over every customer and template."""
     lists_of: dict[str | None, set[str]] = defaultdict(set)
-    customers = {c.code: c for c in master.customers}
-    for c in master.customers:
-        lists_of[c.code].add(c.price_list)
-        lists_of["group:" + c.group if c.group else None].add(c.price_list)
-    for t in master.templates:
-        owner = customers.get(t.customer)
-        if t.price_list and owner is not None:
-            lists_of[owner.code].add(t.price_list)
-            if owner.group:
-                lists_of["group:" + owner.group].add(t.price_list)
+    codes, groups = column(master.customers, "code"), column(master.customers, "group")
+    for code, price_list in zip(codes, column(master.customers, "price_list")):
+        lists_of[code].add(price_list)
+    for group, price_list in set(zip(groups, column(master.customers, "price_list"))):
+        lists_of["group:" + group if group else None].add(price_list)
+    group_of = dict(zip(codes, groups))
+    own_lists = column(master.templates, "price_list")
+    for customer, price_list in compress(zip(column(master.templates, "customer"), own_lists), own_lists):
+        if customer in group_of:
+            lists_of[customer].add(price_list)
+            if group := group_of[customer]:
+                lists_of["group:" + group].add(price_list)
     every = set(price_book(master).versions)
 
     def lists(rule: PriceRule) -> set[str]:
@@ -342,15 +346,15 @@ def _ruined_by_rules(master: MasterData, layout: Layout) -> Iterator[Problem]:
         return
     cheapest = CheapestFirst.of(price_book(master), max(map(ruinable_below, derived)))
     lists_of = _lists_pricing(master)
-    category = {i.code: i.category for i in master.items}
+    category = dict(zip(column(master.items, "code"), column(master.items, "category")))
     for rule in derived:
         found = ruined_by_step(rule, lists_of(rule), cheapest, _sold_by(rule, category))
         if found is None:
             continue
         price_list, ruined = found
-        column = PRICES.column(ruined.field)
+        heading = PRICES.column(ruined.field)
         yield RULE_STEP_RUINS_PRICE(_at(layout, rule, "rounding"), step=_plain(rule.rounding or CENT), code=rule.code,
-                                    item=ruined.item, price_list=price_list, field_it=column.it, field_en=column.en,
+                                    item=ruined.item, price_list=price_list, field_it=heading.it, field_en=heading.en,
                                     exact=_plain(ruined.exact.quantize(UNIT_PRICE_PLACES)),
                                     rounded=_plain(ruined.rounded))
 
