@@ -1,7 +1,8 @@
 """The data check's rules that pick the records worth a look with passes over columns report
 what looking at every record reported (issue 20: load and validate at L within 1.5 × calamine):
-the templates `templates` looks at (`_templates_to_look_at`), the lists a price rule's lines are
-priced by (`_lists_pricing`) and the prices below a rounding step's reach (`price_rules._below`)."""
+the templates `templates` looks at (`_templates_to_look_at`) and the items `items` looks at
+(`_items_to_look_at`), the lists a price rule's lines are priced by (`_lists_pricing`), the
+prices below a rounding step's reach (`price_rules._below`), the codes folded in C."""
 
 from __future__ import annotations
 
@@ -113,3 +114,56 @@ def test_the_prices_below_a_step_are_those_each_price_is_below(seed):
         expected = [(getattr(p, field), key) for key, p in prices.items()
                     if getattr(p, field) is not None and 0 < getattr(p, field) < below]
         assert list(_below(prices, field, below)) == expected  # type: ignore[arg-type]
+
+
+DESCRIPTIONS = ("Caffè in grani 1 kg", "Latte fresco", "Tè verde ½ kg", "Caff\u0301e", "L\x92acqua \x93Fonte\x94",
+                "Tazza ☕", "Ouzo Ω", "\x83 forma", "Brezel ß", "  ", "Olio – extra", "Σ set", "µ-filtro", "Œuf")
+UNITS = ("pz", "kg", "m²", "°C", "µg", "confezione da dodici", "l", "pz ", "ft³", "cartone grande")
+RATES = (None, 0, 4, 5, 10, 22, 7, 22.0, 0.0)
+NATURES = (None, "", "N4", "n4", "N2.2", "N9", "N3.5", "x", "N1", "N3.2", " n2.2 ")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_items_looked_at_are_all_those_with_a_problem(seed, monkeypatch):
+    rng = random.Random(seed)
+    sheets = minimal.sheets()
+    items = sheets["Articoli"]
+    for n in range(rng.randint(1, 50)):
+        items.append([f"B{n:03d}", rng.choice(DESCRIPTIONS), rng.choice(UNITS), rng.choice(RATES),
+                      rng.choice(NATURES)])
+    if rng.random() < 0.3:
+        minimal.set_cell(sheets, "Impostazioni", "A9", "Regime fiscale")
+        minimal.set_cell(sheets, "Impostazioni", "B9", rng.choice(("RF19", "RF02", "RF01")))
+    raw = minimal.workbook(sheets)
+    now = check(raw).problems
+    monkeypatch.setattr(rules_module, "_items_to_look_at", lambda items, no_vat: items)
+    every = check(raw).problems
+    assert [(p.code, p.location, p.message("en")) for p in now] == \
+        [(p.code, p.location, p.message("en")) for p in every]
+    assert now == every
+
+
+def test_latin1_text_folds_to_latin1_unless_it_has_a_c1_control():
+    """`_may_leave_latin1` says No only where folding finds no character beyond Latin-1: every
+    pair of Latin-1 characters, and random texts with combining marks and typography."""
+    from toolkit.intake.validation.rules import _may_leave_latin1, _not_in_einvoice
+
+    latin1 = [chr(c) for c in range(256)]
+    for a in latin1:
+        for b in latin1:
+            text = "x" + a + b
+            assert _may_leave_latin1(text) or not _not_in_einvoice(text, False), repr(text)
+    rng = random.Random(7)
+    pool = [*latin1, "\u0301", "\u0300", "\u2019", "\u20ac", "\u2615", "\u2044", "\u00bd", "\u0152"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 8)))
+        assert _may_leave_latin1(text) or not _not_in_einvoice(text, False), repr(text)
+
+
+def test_codes_are_folded_as_folded_folds_each():
+    from toolkit.basics.codes import folded
+    from toolkit.intake.validation.rules import _folded_codes
+
+    codes = [" t004 ", "T004", "Straße", "ǅx", "ﬁ", "İ", "\u00a0A\u2003"]
+    assert _folded_codes(codes) == [folded(c) for c in codes]
+    assert _folded_codes([*codes, 4]) == [folded(str(c)) for c in [*codes, 4]]
