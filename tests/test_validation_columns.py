@@ -53,6 +53,8 @@ def shown(values):
 @settings(max_examples=400, deadline=None)
 @example(schema.CUSTOMERS.column("name"), [1, True, 1.0, "1"])
 @example(schema.PRICES.column("list_price"), [Decimal("1"), Decimal("1.0"), 1.0])
+@example(schema.TEMPLATE_LINES.column("price"), ["", -0.0, "", 0.0, 1.5, "", 0.0])
+@example(schema.TEMPLATE_LINES.column("note"), ["al retro", "", " ", "x", ""])
 @example(schema.TEMPLATES.column("valid_from"),
          [datetime(2026, 4, 9, 23, tzinfo=UTC), datetime(2026, 4, 10, 1, tzinfo=timezone(timedelta(hours=2)))])
 @given(st.sampled_from(COLUMNS), st.one_of(st.lists(st.one_of(CELL_VALUES, REPEATED), max_size=12),

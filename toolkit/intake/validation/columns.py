@@ -54,8 +54,7 @@ def read_column(column: Column, cells: Sequence[Any], empty: Any) -> tuple[list[
     if column.cell is not None and column.cell.read_str is str.strip and (stripped := _stripped(column, cells)) is not None:
         return _texts(column, stripped, empty)
     kinds = set(map(type, cells))
-    keys = cells if _plain(kinds, cells) else [cell if cell.__class__ is str else _key(cell) for cell in cells]
-    distinct = dict(zip(keys, cells))
+    keys, distinct = _distinct(kinds, cells)
     filled = [key for key, cell in distinct.items() if not is_empty(cell)]
     typed = dict(zip(filled, _validate(column, [distinct[key] for key in filled])))
     if column.kind is Kind.CODE:
@@ -105,12 +104,14 @@ def _texts(column: Column, values: list[Any], empty: Any) -> tuple[list[Any], di
     """A text column of text cells, already read (`_stripped`): a blank cell is one that
     stripped to nothing."""
     mistakes: dict[int, Mistake] = {}
-    if "" in values:
-        for i, value in enumerate(values):
-            if not value:
-                if column.required:
-                    mistakes[i] = _required(column)
-                values[i] = None if column.required else empty
+    if "" not in values:
+        return values, mistakes
+    if not column.required:
+        return [value or empty for value in values], mistakes
+    for i, value in enumerate(values):
+        if not value:
+            mistakes[i] = _required(column)
+            values[i] = None
     return values, mistakes
 
 
@@ -141,10 +142,19 @@ def _problem(bad: ValidationError) -> Mistake:
     return problem_type(error["type"]), dict(error.get("ctx") or {})
 
 
-def _plain(kinds: set[type], cells: Sequence[Any]) -> bool:
-    """Whether the cells are their own keys: of plain types, at most one of them a number type,
-    no zero among floats. The usual column, typed by the reader, takes this way."""
-    return kinds <= _PLAIN and len(kinds & _NUMBERS) <= 1 and not (float in kinds and 0.0 in cells)
+def _distinct(kinds: set[type], cells: Sequence[Any]) -> tuple[Sequence[Any], dict[Any, Any]]:
+    """Each cell's key (`_key`) and each distinct key's cell.
+
+    The cells are their own keys when of plain types, at most one of them a number type, and
+    no zero among floats (-0.0 would be one key with 0.0): the usual column, typed by the
+    reader. Whether a float is zero is asked of the distinct cells, one lookup, not of every
+    cell: a column of prices mostly blank compared each text with 0.0 first."""
+    if kinds <= _PLAIN and len(kinds & _NUMBERS) <= 1:
+        distinct = dict(zip(cells, cells))
+        if float not in kinds or 0.0 not in distinct:
+            return cells, distinct
+    keys = [cell if cell.__class__ is str else _key(cell) for cell in cells]
+    return keys, dict(zip(keys, cells))
 
 
 def _key(cell: Any) -> Any:

@@ -150,10 +150,13 @@ class Table:
         first_col = self.raw.first_col
         offsets = [self.columns[k] - first_col for k in keys]
         rows = self.raw.rows[self.header_index + 1:]
-        width = max(offsets) + 1
-        if rows and min(map(len, rows)) < width:
+        columns = _columns(rows, offsets)
+        if columns is None:
+            width = max(offsets) + 1
             rows = [(*r, *(None,) * (width - len(r))) if len(r) < width else r for r in rows]
-        columns = _columns(rows, offsets) or [() for _ in keys]
+            columns = _columns(rows, offsets)
+            assert columns is not None
+        columns = columns or [() for _ in keys]
         first = self.raw.first_row + self.header_index + 1
         numbers = range(first, first + len(rows))
         empty = _empty_rows(columns)
@@ -165,16 +168,24 @@ class Table:
         return list(compress(numbers, filled)), [tuple(compress(column, filled)) for column in columns]
 
 
-def _columns(rows: Sequence[Sequence[Any]], offsets: list[int]) -> list[tuple[Any, ...]]:
-    """The cells at these offsets of rows at least that wide, a column each.
+def _columns(rows: Sequence[Sequence[Any]], offsets: list[int]) -> list[tuple[Any, ...]] | None:
+    """The cells at these offsets of the rows, a column each; None when a row is too short to
+    have them all (the caller pads the rows then).
 
     When the offsets are the rows' first columns in order, the usual table (its columns where
     the sample puts them), the rows are turned into columns by `zip` alone: picking each row's
-    cells first made a tuple per row, a third of the time at L."""
+    cells first made a tuple per row, a third of the time at L. `zip` stops at the shortest
+    row, so it tells a short row by the columns it gives, without a pass measuring each row."""
+    if not rows:
+        return []
     if offsets == list(range(len(offsets))):
-        return list(islice(zip(*rows), len(offsets)))
+        columns = list(islice(zip(*rows), len(offsets)))
+        return columns if len(columns) == len(offsets) else None
     pick = itemgetter(*offsets) if len(offsets) > 1 else lambda r: (r[offsets[0]],)
-    return list(zip(*map(pick, rows)))
+    try:
+        return list(zip(*map(pick, rows)))
+    except IndexError:
+        return None
 
 
 def _empty_rows(columns: Sequence[Sequence[Any]]) -> list[int]:
