@@ -459,18 +459,51 @@ def _plainly_valid_vat(digits: str) -> bool:
         return False
     if digits[:7] == "0000000" or digits[7:10] not in _OFFICES:
         return False
-    values = [ord(c) - 48 for c in reversed(digits)]
-    total = sum(values[::2]) + sum(sum(divmod(v * 2, 10)) for v in values[1::2])
+    data = digits.encode()
+    total = sum(data[::-2]) + sum(data[-2::-2].translate(_LUHN_DOUBLED)) - 11 * 48
     return total % 10 == 0
+
+
+_LUHN_DOUBLED = bytes.maketrans(b"0123456789", b"0246813579")
+"""A digit doubled, its two digits summed (Luhn): the second, fourth… digit from the right."""
 
 
 def _tax_code(value: Any) -> str:
     text = to_text(value).upper().replace(" ", "")
     if text.isdigit() and len(text) < 11:
         text = text.zfill(11)
-    if not (codicefiscale.is_valid(text) or (len(text) == 11 and iva.is_valid(text))):
+    if not (_plainly_valid_tax_code(text) or codicefiscale.is_valid(text)
+            or (len(text) == 11 and iva.is_valid(text))):
         refuse(INVALID_TAX_CODE, value=value)
     return text
+
+
+_TAX_CODE_SHAPE = re.compile(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
+_CHECK_ODD = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", (
+    1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10,
+    22, 25, 24, 23)))
+_CHECK_EVEN = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", (*range(10), *range(26))))
+_DATE_DIGIT = dict(zip("0123456789LMNPQRSTUV", (*range(10), *range(10))))
+
+
+def _plainly_valid_tax_code(text: str) -> bool:
+    """Whether sixteen characters pass every check of `stdnum.it.codicefiscale.validate` (its
+    shape, the check letter, a birth date that exists): the usual codice fiscale, 2,300 of them
+    at L, which stdnum cleans and sums a character at a time in Python, about 20 µs each; here
+    the check letter's sums are two lookups mapped in C. Anything else goes to stdnum, which
+    decides."""
+    if len(text) != 16 or _TAX_CODE_SHAPE.fullmatch(text) is None:
+        return False
+    total = sum(map(_CHECK_ODD.__getitem__, text[0:15:2])) + sum(map(_CHECK_EVEN.__getitem__, text[1:15:2]))
+    if text[15] != chr(65 + total % 26):
+        return False
+    year = 1900 + _DATE_DIGIT[text[6]] * 10 + _DATE_DIGIT[text[7]]
+    day = (_DATE_DIGIT[text[9]] * 10 + _DATE_DIGIT[text[10]]) % 40
+    try:
+        date(year if year >= 1920 else year + 100, "ABCDEHLMPRST".index(text[8]) + 1, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _tax_regime(value: Any) -> str:
