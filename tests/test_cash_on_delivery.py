@@ -464,3 +464,23 @@ def test_a_ddt_invoiced_as_it_ships_collects_the_stamp_duty_its_invoice_charges(
     assert invoice.lines[-1].charged_stamp_duty and invoice.lines[-1].amount == D("2.00")
     assert [(d.due_date, d.amount) for d in invoice.dues] == [(FIRST, invoice.total)]
     assert below(openpyxl.load_workbook(van.written)[ddt.number], CAPTION).value == float(invoice.total)
+
+
+def test_a_ddt_printed_again_after_its_month_end_invoice_asks_what_it_asked_the_first_time(ledger, tmp_path):
+    """The same 80.00 € of exempt books shipped without an invoice: the driver collected the goods,
+    the box saying so. April's run then issues the deferred invoice dated 30 April, charging the
+    2.00 € stamp duty on its last due, the 9th: the DDT printed again asked 2.00 € more than the
+    paper the driver carried, for a duty the invoice added three weeks after the goods left."""
+    master = cash_customer_master()
+    master = master.model_copy(update={"template_lines": tuple(
+        replace(line, quantity=D(8)) if (line.template, line.item) == ("T005", "A003") else line
+        for line in master.template_lines)})
+    first = shipped_ddts(master, ledger, tmp_path / "ddt.xlsx")["C002"]
+    asked = below(first, CAPTION).value
+    result = run(ledger, master, Request(APRIL, CLOSING_DAY), status=InvoiceStatus.FINAL)
+    assert result.run_id, result.problems
+    with reading(ledger) as conn:
+        [invoice] = [x for x in load_invoices(conn) if x.customer == "C002"]
+    assert invoice.lines[-1].charged_stamp_duty and invoice.total == D(str(asked)) + D("2.00")
+    again = print_documents(master, ledger, "ddt", Selection(numbers=(first.title,)), tmp_path / "again.xlsx", "it")
+    assert below(openpyxl.load_workbook(again.written)[first.title], CAPTION).value == asked

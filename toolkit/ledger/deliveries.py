@@ -358,8 +358,10 @@ def stamp_duty_due(conn: Connection, invoice_ids: Collection[int]) -> dict[int, 
     """Of these invoices, those charging the stamp duty to the customer (a line citing no order
     line and crediting none): by invoice id, the day of its last due, which takes the duty
     (`toolkit.core.payment_terms.at_delivery`), and the duty charged. The driver delivering that
-    day collects it (`toolkit.core.documents.cash_to_collect`)."""
-    il, du = schema.invoice_lines.c, schema.invoice_dues.c
+    day collects it (`toolkit.core.documents.cash_to_collect`). An invoice dated after that day
+    (month end's deferred one) was issued after the goods left with their DDT printed: no driver
+    collected its duty, and a DDT printed again asks what it asked the first time."""
+    il, du, i = schema.invoice_lines.c, schema.invoice_dues.c, schema.invoices.c
     charged: dict[int, Decimal] = {}
     for condition in among(conn, il.invoice_id, sorted(set(invoice_ids))):
         charged.update(conn.execute(select(il.invoice_id, func.sum(il.amount))
@@ -367,8 +369,10 @@ def stamp_duty_due(conn: Connection, invoice_ids: Collection[int]) -> dict[int, 
                                     .group_by(il.invoice_id)).all())
     last: dict[int, date] = {}
     for condition in among(conn, du.invoice_id, sorted(charged)):
-        last.update(conn.execute(select(du.invoice_id, func.max(du.due_date)).where(condition)
-                                 .group_by(du.invoice_id)).all())
+        last.update(conn.execute(select(du.invoice_id, func.max(du.due_date))
+                                 .select_from(schema.invoice_dues.join(schema.invoices, du.invoice_id == i.id))
+                                 .where(condition).group_by(du.invoice_id, i.invoice_date)
+                                 .having(i.invoice_date <= func.max(du.due_date))).all())
     return {invoice: (last[invoice], amount) for invoice, amount in charged.items() if invoice in last and amount}
 
 
