@@ -507,6 +507,28 @@ def test_the_month_register_gives_the_quarters_stamp_duty_so_far_month_by_month(
     assert totals[7] == "Totali" and register["Bollo"]["C5"].value == 2 == totals[stamp]
 
 
+def test_a_quarter_begun_before_the_toolkit_says_its_earlier_documents_are_not_counted(tmp_path, ledger):
+    """A desk starting in April after FT 345/2026 (*Numeri prima del toolkit*) issued the quarter's
+    first documents elsewhere: the sheet counted the toolkit's alone as the quarter's total, the
+    figure to check against the Agenzia's, without a word of the duty of those before it."""
+    from toolkit.services.invoicing import export_month
+
+    s = sheets()
+    s["Impostazioni"].append(["Numeri prima del toolkit", "FT 345/2026"])
+    result = check(minimal.workbook(s))
+    assert result.master is not None, [str(p) for p in result.problems]
+    month = make_month(tmp_path, ledger, result.master)
+    april = export_month(month.master, month.ledger, APRIL, tmp_path / "a", "it")
+    rows = [r for r in cells(openpyxl.load_workbook(april.files[0])["Bollo"]) if any(v is not None for v in r)]
+    assert rows[3][0] == "Totale del trimestre finora"
+    assert ("Non conta i documenti del trimestre emessi prima del toolkit (Numeri prima del toolkit: "
+            "FT 345/2026): aggiungi il loro bollo.") in [r[0] for r in rows]
+    english = export_month(month.master, month.ledger, APRIL, tmp_path / "e", "en")
+    rows = [r for r in cells(openpyxl.load_workbook(english.files[0])["Stamp duty"]) if any(v is not None for v in r)]
+    assert ("The quarter's documents issued before the toolkit (Numbers before the toolkit: FT 345/2026) are not "
+            "counted: add their duty.") in [r[0] for r in rows]
+
+
 def _csv_rows(path: Path) -> list[list[str]]:
     import csv
 

@@ -81,6 +81,10 @@ class QuarterToDate:
     number: int
     months: tuple[tuple[date, int], ...]
     """(first day of the month, documents declaring the duty), in order."""
+    before_toolkit: tuple[str, ...] = ()
+    """*Numeri prima del toolkit* of the quarter's year (`FT 345/2026`) when the toolkit's first
+    document of the year is dated after the quarter's first day: the quarter's documents issued
+    elsewhere before it, which the ledger cannot count."""
 
     @property
     def documents(self) -> int:
@@ -92,8 +96,8 @@ class QuarterToDate:
 
     @property
     def complete(self) -> bool:
-        """Whether the months run to the quarter's last."""
-        return bool(self.months) and self.months[-1][0].month == self.number * 3
+        """Whether the months run to the quarter's last and the toolkit issued all of them."""
+        return bool(self.months) and self.months[-1][0].month == self.number * 3 and not self.before_toolkit
 
     @property
     def f24_code(self) -> str:

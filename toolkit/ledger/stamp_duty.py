@@ -36,3 +36,10 @@ def declared_per_month(conn: Connection, first: date, last: date) -> dict[date, 
         month = day.replace(day=1)
         found[month] = found.get(month, 0) + 1
     return found
+
+
+def first_issued(conn: Connection, year: int) -> date | None:
+    """The date of the toolkit's first invoice or credit note of `year`, drafts included: a
+    quarter beginning before it was begun by the documents *Numeri prima del toolkit* count."""
+    return conn.execute(select(func.min(i.invoice_date))
+                        .where(i.invoice_date.between(date(year, 1, 1), date(year, 12, 31)))).scalar_one_or_none()

@@ -101,7 +101,7 @@ from toolkit.ledger.invoices import (
 )
 from toolkit.ledger.orders import HeldOrder, held_orders, load_orders, order_by_number
 from toolkit.ledger.printings import mark_printed
-from toolkit.model.records import MasterData, Settings
+from toolkit.model.records import MasterData, Settings, numbers_before
 from toolkit.services.session import off_the_sheet
 
 UNKNOWN_RUN = define(
@@ -738,23 +738,29 @@ def export_month(master: MasterData, ledger: Ledger, month: Period, out: Path, l
     if not invoices:
         return Exported([], [NO_INVOICES_IN_MONTH(None, month=f"{month.start:%m/%Y}")])
     files = _write_again(master, ledger, invoices, f"{month.start:%Y-%m}", out, lang, per_customer=per_customer,
-                         copies=copies, month=month.start, quarter=_quarter_to_date(ledger, month))
+                         copies=copies, month=month.start, quarter=_quarter_to_date(ledger, month, master.settings))
     with writing(ledger) as conn:
         wrote_in(conn, MONTH_REGISTER, f"{month.start:%Y-%m}", out)
     drafts = sum(1 for x in invoices if x.status is InvoiceStatus.DRAFT)
     return Exported(files, [], len(invoices), drafts)
 
 
-def _quarter_to_date(ledger: Ledger, month: Period) -> stamp_duty.QuarterToDate:
+def _quarter_to_date(ledger: Ledger, month: Period, settings: Settings) -> stamp_duty.QuarterToDate:
     """The virtual stamp duty of the month's quarter, from its first month to this one: what the
-    month's register shows on its *Bollo* sheet, the duty being paid per quarter."""
-    from toolkit.ledger.stamp_duty import declared_per_month
+    month's register shows on its *Bollo* sheet, the duty being paid per quarter. A quarter the
+    toolkit's first document of the year is dated into, after *Numeri prima del toolkit* of that
+    year, began with documents issued elsewhere: the sheet names them as not counted."""
+    from toolkit.ledger.stamp_duty import declared_per_month, first_issued
 
     year, number, start = stamp_duty.quarter_months(month.start)
     with reading(ledger) as conn:
         found = declared_per_month(conn, start, month.end)
+        first = first_issued(conn, year)
+    series = {settings.invoice_series, settings.credit_note_series}
+    before = tuple(f"{name} {last}/{of}" for name, of, last in numbers_before(settings)
+                   if of == year and last and name in series) if first is None or first > start else ()
     months = [date(year, m, 1) for m in range(start.month, month.start.month + 1)]
-    return stamp_duty.QuarterToDate(year, number, tuple((m, found.get(m, 0)) for m in months))
+    return stamp_duty.QuarterToDate(year, number, tuple((m, found.get(m, 0)) for m in months), before)
 
 
 def _write_again(master: MasterData, ledger: Ledger, invoices: list[Invoice], name: str, out: Path, lang: str, *,

@@ -115,6 +115,10 @@ define({
     "inv.stamp_amount": ("Imposta dovuta", "Duty due"),
     "inv.stamp_total": ("Totale del trimestre", "Quarter's total"),
     "inv.stamp_so_far": ("Totale del trimestre finora", "Quarter's total so far"),
+    "inv.stamp_before": ("Non conta i documenti del trimestre emessi prima del toolkit (Numeri prima del toolkit: "
+                         "{numbers}): aggiungi il loro bollo.",
+                         "The quarter's documents issued before the toolkit (Numbers before the toolkit: {numbers}) "
+                         "are not counted: add their duty."),
     "inv.stamp_code": ("Codice tributo F24", "F24 tax code"),
     "inv.stamp_deadline": ("Da versare entro", "To pay by"),
     "inv.stamp_note": ("Fatture e note di credito definitive il cui file dichiara il bollo virtuale (DatiBollo), "
@@ -388,6 +392,8 @@ def _stamp_duty_sheet(sheet, fmt: Formats, quarter: stamp_duty.QuarterToDate, la
     text(sheet, total, 0, t("inv.stamp_total" if quarter.complete else "inv.stamp_so_far"), fmt.total_label)
     sheet.write_formula(total, 1, f"=SUM({_range(3, row, 1)})", fmt.total_label, quarter.documents)
     _money(sheet, total, 2, f"=SUM({_range(3, row, 2)})", quarter.amount, fmt.total)
+    if quarter.before_toolkit:
+        text(sheet, total + 1, 0, t("inv.stamp_before").format(numbers=", ".join(quarter.before_toolkit)))
     text(sheet, total + 2, 0, t("inv.stamp_code"))
     text(sheet, total + 2, 1, quarter.f24_code, fmt.text)
     text(sheet, total + 3, 0, t("inv.stamp_deadline"))
