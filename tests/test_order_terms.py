@@ -507,6 +507,24 @@ def test_the_month_register_gives_the_quarters_stamp_duty_so_far_month_by_month(
     assert totals[7] == "Totali" and register["Bollo"]["C5"].value == 2 == totals[stamp]
 
 
+def test_the_register_of_a_quarters_last_month_without_invoices_still_gives_the_quarters_stamp_duty(month, tmp_path):
+    """April's invoice declares the duty; May and June issue nothing. June's register, said to hold
+    the quarter whole, was not written at all (*no invoice in 06/2026*), and the quarter's duty was
+    in no register: May's and June's say so, and June's Bollo sheet totals the quarter."""
+    from toolkit.services.invoicing import export_month
+
+    june = export_month(month.master, month.ledger, Period(date(2026, 6, 1), date(2026, 6, 30)), tmp_path / "j", "it")
+    assert [p.code for p in june.problems] == ["no-invoices-in-month-stamp-duty"] and june.documents == 0
+    rows = [r for r in cells(openpyxl.load_workbook(june.files[0])["Bollo"]) if any(v is not None for v in r)]
+    assert [r[:2] for r in rows[2:5]] == [["04/2026", 1], ["05/2026", 0], ["06/2026", 0]]
+    assert rows[5][:3] == ["Totale del trimestre", "=SUM(B4:B6)", "=SUM(C4:C6)"]
+    assert june.problems[0].render("it").endswith("il registro non elenca documenti, e il suo foglio Bollo dà il "
+                                                  "bollo del trimestre dei mesi prima (2,00 €).")
+    assert june.problems[0].render("en").endswith("gives the quarter's stamp duty of the months before (2.00 €).")
+    july = export_month(month.master, month.ledger, Period(date(2026, 7, 1), date(2026, 7, 31)), tmp_path / "l", "it")
+    assert july.files == [] and [p.code for p in july.problems] == ["no-invoices-in-month"]
+
+
 def test_a_quarter_begun_before_the_toolkit_says_its_earlier_documents_are_not_counted(tmp_path, ledger):
     """A desk starting in April after FT 345/2026 (*Numeri prima del toolkit*) issued the quarter's
     first documents elsewhere: the sheet counted the toolkit's alone as the quarter's total, the

@@ -580,7 +580,7 @@ def invoice_register(press: Press) -> None:
     session, lang, month = press.session, press.language, press.month
     result = export_month(session.master, session.ledger, month, _invoices_folder(press), lang)
     _stop_on_errors(result.problems)
-    written = [result.summary(month.start, lang), *map(str, result.files)] if result.files else []
+    written = [*([result.summary(month.start, lang)] if result.documents else []), *map(str, result.files)]
     lines = [*written, *(said.render(p, lang) for p in result.problems)]
     press.say("\n".join(lines))
 

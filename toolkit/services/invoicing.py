@@ -160,6 +160,13 @@ NO_INVOICES_IN_MONTH = define(
     title=("Nessuna fattura nel mese", "No invoice in the month"),
     it="Nessuna fattura o nota di credito datata nel mese {month}: nessun registro scritto.",
     en="No invoice or credit note dated in {month}: no register written.")
+NO_INVOICES_BUT_STAMP_DUTY = define(
+    "no-invoices-in-month-stamp-duty", "warning",
+    title=("Nessuna fattura nel mese", "No invoice in the month"),
+    it="Nessuna fattura o nota di credito datata nel mese {month}: il registro non elenca documenti, e il suo "
+       "foglio Bollo dà il bollo del trimestre dei mesi prima ({amount} €).",
+    en="No invoice or credit note dated in {month}: the register lists no document, and its Stamp duty sheet "
+       "gives the quarter's stamp duty of the months before ({amount} €).")
 UNKNOWN_ORDER = define(
     "invoice-unknown-order", "error",
     it="Nel registro non c'è l'ordine {number} indicato in --orders: controlla il numero (toolkit orders list).",
@@ -735,14 +742,17 @@ def export_month(master: MasterData, ledger: Ledger, month: Period, out: Path, l
     folder that cannot take it is refused as `_write_again` says."""
     with reading(ledger) as conn:
         invoices = load_invoices(conn, first=month.start, last=month.end)
-    if not invoices:
+    quarter = _quarter_to_date(ledger, month, master.settings)
+    if not invoices and not quarter.documents:
         return Exported([], [NO_INVOICES_IN_MONTH(None, month=f"{month.start:%m/%Y}")])
     files = _write_again(master, ledger, invoices, f"{month.start:%Y-%m}", out, lang, per_customer=per_customer,
-                         copies=copies, month=month.start, quarter=_quarter_to_date(ledger, month, master.settings))
+                         copies=copies, month=month.start, quarter=quarter)
     with writing(ledger) as conn:
         wrote_in(conn, MONTH_REGISTER, f"{month.start:%Y-%m}", out)
     drafts = sum(1 for x in invoices if x.status is InvoiceStatus.DRAFT)
-    return Exported(files, [], len(invoices), drafts)
+    empty = [] if invoices else [NO_INVOICES_BUT_STAMP_DUTY(None, month=f"{month.start:%m/%Y}",
+                                                            amount=quarter.amount)]
+    return Exported(files, empty, len(invoices), drafts)
 
 
 def _quarter_to_date(ledger: Ledger, month: Period, settings: Settings) -> stamp_duty.QuarterToDate:
