@@ -259,6 +259,25 @@ def test_a_flat_rate_sellers_customer_nature_other_than_n2_2_is_refused_at_its_c
     assert "Write N2.2 in VAT nature" in problems[0].message("en")
 
 
+@pytest.mark.parametrize("country, vat, nature, found", [
+    ("SM", "SM12345", "N2.2", []), ("SM", "SM12345", None, []),
+    ("SM", "SM12345", "N3.3", [("O2", "nature-under-regime")]),
+    ("DE", "DE123456789", "N3.1", [("O2", "nature-under-regime")]),
+    ("US", "US123456789", "N3.2", [("O2", "nature-under-regime")]),
+])
+def test_a_flat_rate_sellers_customer_abroad_is_told_one_nature_only(country, vat, nature, found):
+    """Under RF19 a San Marino customer at N2.2, as `nature-under-regime` asks, was warned to write
+    N3.3, which that error then refused; a German business at N3.1 was warned to write N3.2, refused
+    too: two messages at one cell, each sending the desk to the other's mistake."""
+    sheets = _flat_rate_eu_customer(nature)
+    sheets["Clienti"][1][2] = vat
+    sheets["Clienti"][1][-2] = country
+    if country == "SM":
+        sheets["Clienti"][1][-3] = "47890"
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.cell, p.code) for p in problems if p.sheet == "Clienti"] == found, [str(p) for p in problems]
+
+
 def test_a_flat_rate_sellers_eu_customer_at_n2_2_or_none_is_clean_and_its_einvoice_cites_the_regimes_law(
         tmp_path, ledger):
     for nature in (None, "N2.2"):

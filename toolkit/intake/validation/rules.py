@@ -712,12 +712,14 @@ def _fiscal_id(c: Customer, layout: Layout, country: str, regime: str = tax_regi
             yield EU_CONSUMER(_at(layout, c, "vat_number"), code=c.code, country=country)
         else:
             yield EU_CUSTOMER_WITHOUT_NATURE(_at(layout, c, "vat_nature"), code=c.code, country=country)
-    if country == SAN_MARINO and nature != SAN_MARINO_GOODS:
+    if regime in tax_regimes.WITHOUT_VAT:
+        pass  # every sale is at the regime's nature (`_nature_under_regime`), none of goods abroad to advise
+    elif country == SAN_MARINO and nature != SAN_MARINO_GOODS:
         yield SAN_MARINO_NATURE(_at(layout, c, "vat_nature"), code=c.code, nature=nature)
-    if country == "IT" and nature in GOODS_ABROAD:
+    elif country == "IT" and nature in GOODS_ABROAD:
         yield GOODS_NATURE_AT_HOME(_at(layout, c, "vat_nature"), code=c.code, nature=nature,
                                    meaning=LEGAL_REFERENCES[nature])
-    if country not in ("IT", SAN_MARINO) and nature in GOODS_ABROAD:
+    elif country not in ("IT", SAN_MARINO) and nature in GOODS_ABROAD:
         yield from _nature_of_elsewhere(c, layout, country, nature)
     if nature and c.split_payment:
         yield SPLIT_PAYMENT_WITH_NATURE(_at(layout, c, "split_payment"), code=c.code, nature=nature)
