@@ -74,6 +74,21 @@ def test_a_customer_abroad_without_vat_number_is_an_error_even_with_a_tax_code()
     assert "Il cliente C001 è estero (Paese DE) ma non ha la partita IVA" in problems[0].message("it")
 
 
+def test_a_private_customer_abroad_with_a_tax_code_is_told_to_empty_it():
+    """A French private person accepted without a VAT number was refused once the desk had written
+    its Italian codice fiscale, told only to write the VAT number it does not have."""
+    sheets = _abroad("FR", None)
+    minimal.set_cell(sheets, "Clienti", "D2", "RSSMRA80A01H501U")
+    [problem, _] = check(minimal.workbook(sheets)).problems
+    assert (problem.sheet, problem.cell, problem.code) == ("Clienti", "C2", "foreign-customer-without-vat")
+    assert problem.message("it").endswith("Se è un privato (fuori da San Marino), svuota il codice fiscale: la "
+                                          "fattura elettronica lo indica con 99999999999.")
+    assert problem.message("en").endswith("If it is a private person (outside San Marino), empty its tax code: the "
+                                          "e-invoice names it 99999999999.")
+    minimal.set_cell(sheets, "Clienti", "D2", None)
+    assert [p.code for p in check(minimal.workbook(sheets)).problems] == ["eu-private-customer"]
+
+
 @pytest.mark.parametrize("country,nature,found", [
     ("FR", None, [("Clienti", "C2", "eu-private-customer", Severity.WARNING)]), ("CH", "N3.1", []), ("US", None, [])])
 def test_a_private_customer_abroad_without_vat_number_is_accepted_eu_ones_warned_of_italian_vat(

@@ -87,9 +87,11 @@ MISSING_FISCAL_ID = define(
 FOREIGN_WITHOUT_VAT = define(
     "foreign-customer-without-vat", "error",
     it="Il cliente {code} è estero (Paese {country}) ma non ha la partita IVA: scrivila con il prefisso del paese "
-       "(es. DE123456789); il codice fiscale italiano non vale all'estero.",
+       "(es. DE123456789); il codice fiscale italiano non vale all'estero. Se è un privato (fuori da San Marino), "
+       "svuota il codice fiscale: la fattura elettronica lo indica con 99999999999.",
     en="Customer {code} is abroad (country {country}) but has no VAT number: write it with its country prefix "
-       "(e.g. DE123456789); an Italian tax code does not count abroad.")
+       "(e.g. DE123456789); an Italian tax code does not count abroad. If it is a private person (outside San "
+       "Marino), empty its tax code: the e-invoice names it 99999999999.")
 VAT_COUNTRY_MISMATCH = define(
     "vat-country-mismatch", "error",
     it="La partita IVA {value} del cliente {code} è di {found}, ma il suo Paese è {country}: correggi il Paese "
