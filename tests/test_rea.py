@@ -66,6 +66,8 @@ def test_a_seller_without_the_rows_sends_no_registration(tmp_path, ledger):
     ([["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Capitale sociale", "10000,555"]], "B11",
      "bad-share-capital"),
     ([["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Capitale sociale", -5]], "B11", "bad-share-capital"),
+    ([["Ufficio REA", "MI"], ["Numero REA", "MI-1234567"]], "B10", "rea-number-with-office"),
+    ([["Ufficio REA", "MI"], ["Numero REA", "mi 1234567"]], "B10", "rea-number-with-office"),
     ([["Numero REA", "1234567"]], "B9", "rea-incomplete"),
     ([["Ufficio REA", "MI"], ["Numero REA", None], ["Capitale sociale", 10000]], "B10", "rea-incomplete"),
     ([["Ufficio REA", "MI"], ["Numero REA", "1234567"], ["Capitale sociale", 1], ["Socio unico", "sì"]], "B12",
@@ -76,6 +78,18 @@ def test_what_the_e_invoice_could_not_carry_is_refused_at_its_cell(rows, cell, c
     problems = check(minimal.workbook(with_rea(sheets(), rows))).problems
     assert [(p.sheet, p.cell, p.code) for p in problems if p.is_error] == [("Impostazioni", cell, code)]
     assert all(p.message("it") and p.message("en") for p in problems)
+
+
+def test_a_rea_number_written_after_its_office_says_to_write_the_number_alone():
+    """The registration prints `REA MI - 1234567`, and a desk copying it wrote the office in both
+    rows: every document printed *REA MI-MI-1234567* and the e-invoice's NumeroREA named the office."""
+    rows = [["Ufficio REA", "MI"], ["Numero REA", "MI - 1234567"]]
+    [problem] = [p for p in check(minimal.workbook(with_rea(sheets(), rows))).problems if p.is_error]
+    assert problem.message("it") == ("Il Numero REA «MI - 1234567» comincia con la sigla dell'Ufficio REA, MI: scrivi "
+                                     "solo il numero (1234567); la sigla è già in Ufficio REA, e i documenti "
+                                     "stamperebbero «REA MI-MI - 1234567».")
+    assert problem.message("en").startswith("REA number “MI - 1234567” begins with the REA office's code, MI: write "
+                                            "the number alone (1234567)")
 
 
 def test_a_registration_is_read_as_a_desk_writes_it():

@@ -9,6 +9,7 @@ capital is an amount of two decimals (Amount2DecimalType), and never negative.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -34,6 +35,12 @@ REA_NUMBER_TOO_LONG = define(
        "numero senza la sigla della provincia (es. 1234567).",
     en="REA number “{value}” has {length} characters: the e-invoice carries at most 20. Write the number without "
        "the province's code (e.g. 1234567).")
+REA_NUMBER_WITH_OFFICE = define(
+    "rea-number-with-office", "error",
+    it="Il Numero REA «{value}» comincia con la sigla dell'Ufficio REA, {office}: scrivi solo il numero ({number}); "
+       "la sigla è già in Ufficio REA, e i documenti stamperebbero «REA {office}-{value}».",
+    en="REA number “{value}” begins with the REA office's code, {office}: write the number alone ({number}); the "
+       "code is in REA office already, and the documents would print “REA {office}-{value}”.")
 REA_INCOMPLETE = define(
     "rea-incomplete", "error",
     it="In Impostazioni c'è «{given_it}» ma manca «{missing_it}»: la fattura elettronica porta l'iscrizione al REA "
@@ -65,6 +72,8 @@ def registration(master: MasterData, layout: Layout) -> Iterator[Problem]:
         yield BAD_REA_OFFICE(at("rea_office"), value=s.rea_office, hint=found[1].get("hint", "MI"))
     if s.rea_number and len(number := fold(s.rea_number) or "") > REA_NUMBER_LENGTH:
         yield REA_NUMBER_TOO_LONG(at("rea_number"), value=s.rea_number, length=len(number))
+    elif s.rea_office and s.rea_number and (alone := _without_office(s.rea_number, s.rea_office)):
+        yield REA_NUMBER_WITH_OFFICE(at("rea_number"), value=s.rea_number, office=s.rea_office, number=alone)
     capital = s.share_capital
     if capital is not None and (capital < 0 or capital != capital.quantize(Decimal("0.01"))):
         yield BAD_SHARE_CAPITAL(at("share_capital"), value=capital)
@@ -75,3 +84,14 @@ def registration(master: MasterData, layout: Layout) -> Iterator[Problem]:
         where = missing[0] if missing[0] in layout.settings_cells else first
         yield REA_INCOMPLETE(at(where), given_it=_NAMES[first][0], given_en=_NAMES[first][1],
                              missing_it=_NAMES[missing[0]][0], missing_en=_NAMES[missing[0]][1])
+
+
+def _without_office(number: str, office: str) -> str | None:
+    """The number written after the office's sigla (`MI-1234567`, `MI 1234567`, as registrations
+    print it), None when it does not begin with it.
+
+    >>> _without_office("mi - 1234567", "MI"), _without_office("1234567", "MI"), _without_office("MIX1", "MI")
+    ('1234567', None, None)
+    """
+    found = re.fullmatch(rf"{re.escape(office.strip())}\s*[-/.]?\s*(\d\S*)", number.strip(), re.IGNORECASE)
+    return found[1] if found else None
