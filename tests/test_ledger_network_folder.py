@@ -113,6 +113,21 @@ def test_a_ledger_in_a_synced_folder_is_warned_once_naming_the_folder_and_the_te
     assert "scrivete in Impostazioni › Registro l'indirizzo di un registro PostgreSQL del team, su un server" in said
 
 
+@pytest.mark.parametrize("own", ["Dropbox-old", "OneDrive-backup", "OneDrive backup 2025", "dropbox_vecchio"])
+def test_a_folder_of_the_users_own_named_after_a_sync_tool_is_not_warned(capsys, tmp_path, sample_workbook,
+                                                                          monkeypatch, own):
+    """An archive copied off the service (`Dropbox-old`) is a local folder: `dropbox[ -].*` took it for
+    Dropbox's own and told the desk, every command, to move its ledger or set up a server."""
+    monkeypatch.delenv("TOOLKIT_LEDGER_URL", raising=False)
+    (tmp_path / own).mkdir()
+    workbook = tmp_path / own / "anagrafiche.xlsx"
+    shutil.copyfile(sample_workbook, workbook)
+    code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-09")
+    assert code == 0, said
+    assert "ledger-in-synced-folder" not in said and "copia fra i PC" not in said, said
+    assert network.synced_folder(workbook) is None
+
+
 def test_a_button_on_a_ledger_in_a_synced_folder_adds_the_warning_to_its_box(tmp_path, monkeypatch):
     from test_excel_desk_buttons import fake, press
 

@@ -138,11 +138,14 @@ def remote_mac_mount(mount_output: str, folder: Path) -> str | None:
     return kind if kind in MAC_REMOTE else None
 
 
-SYNCED = re.compile(r"(?i)^(onedrive|onedrive[ -].*|dropbox|dropbox[ -].*|google ?drive|googledrive-.*|my drive|"
-                    r"il mio drive|shared drives|drive condivisi|icloud ?drive|com~apple~clouddocs)$")
+SYNCED = re.compile(r"(?i)^(onedrive|onedrive - .+|onedrive for business|dropbox|dropbox \(.+\)|google ?drive|"
+                    r"googledrive-.+@.+|my drive|il mio drive|shared drives|drive condivisi|icloud ?drive|"
+                    r"com~apple~clouddocs)$")
 """The folders OneDrive, Dropbox, Google Drive and iCloud synchronise, by the names their tools
 give them on Windows and macOS (`OneDrive - Ditta S.r.l.`, `Dropbox (Ditta)`, Google Drive's `Il
-mio Drive`, iCloud's `com~apple~CloudDocs`); on macOS every folder of `~/Library/CloudStorage` is one."""
+mio Drive`, iCloud's `com~apple~CloudDocs`); on macOS every folder of `~/Library/CloudStorage` is one.
+Only those exact shapes: a folder of the user's own such as `Dropbox-old` or `OneDrive backup`
+(an archive copied off the service) is no synced folder, and was warned as one."""
 ONEDRIVE_VARIABLES = ("OneDrive", "OneDriveCommercial", "OneDriveConsumer")
 """Where Windows says the OneDrive folders are, whatever they were renamed to."""
 
