@@ -562,12 +562,40 @@ def test_a_copy_of_the_workbook_beside_the_moved_file_starts_no_ledger_from_1(ca
     for command in (("orders", "create", copy, "--date", "2026-05-04"), ("invoice", "list", copy)):
         code, said = cli(capsys, *command)
         assert code == 2, said
-        assert (f"Il registro {team.with_name(OWN)} è stato spostato nel registro del team (PostgreSQL) con toolkit "
-                f"ledger move: il file ora è {team.with_name(MOVED)}") in said, said
+        assert (f"La cartella anna.xlsx non ha ancora un registro, ma accanto c'è {team.with_name(MOVED)}, il "
+                "registro di un'altra cartella spostato nel registro del team (PostgreSQL)") in said, said
         assert "Scrivi l'indirizzo del registro del team, senza password, in Impostazioni › Registro" in said
     assert not copy.with_name("anna.xlsx.ledger.sqlite").exists()
     code, said = cli(capsys, "orders", "create", copy, "--date", "2026-05-04", "--ledger", url)
     assert code == 0 and "OC-2026-00189" in numbers(url, schema.orders), said
+
+
+def test_another_company_started_beside_the_moved_file_is_told_how_to_start_its_own_ledger(capsys, desks,
+                                                                                             monkeypatch):
+    """A new company's workbook put in the moved desk's folder was refused as a copy of the team's
+    with only the team ledger's ways out (Registro, --ledger postgresql://), naming the other
+    workbook's ledger as its own: the refusal says how to start its ledger, which then works."""
+    from toolkit.excel import said as by_button
+    from toolkit.ledger.db import LEDGER_MOVED_BESIDE
+
+    _, team, url = desks
+    monkeypatch.delenv("TOOLKIT_LEDGER_URL", raising=False)
+    assert cli(capsys, "ledger", "move", team, "--to", url)[0] == 0
+    other = team.with_name("beta.xlsx")
+    shutil.copyfile(team, other)
+    own = other.with_name("beta.xlsx.ledger.sqlite")
+    code, said = cli(capsys, "orders", "create", other, "--date", "2026-05-04")
+    assert code == 2 and not own.exists(), said
+    assert f"Se invece è davvero un'altra ditta, con una numerazione sua, inizia il suo registro indicandolo: " \
+           f"--ledger \"{own}\"" in said, said
+    code, said = cli(capsys, "orders", "create", other, "--date", "2026-05-04", "--lang", "en")
+    assert code == 2 and f"start its ledger by naming it: --ledger \"{own}\"" in said, said
+    code, said = cli(capsys, "orders", "create", other, "--date", "2026-05-04", "--ledger", own)
+    assert code == 0 and own.is_file(), said
+    assert min(numbers(sqlite_url_of(own), schema.orders)) == "OC-2026-00001"
+    box = by_button.message(LEDGER_MOVED_BESIDE(None, workbook="beta.xlsm", moved=team.with_name(MOVED), new=own),
+                            "it")
+    assert box.endswith("chiudi la cartella di lavoro e mettila in una cartella sua: lì avrà il suo registro."), box
 
 
 def test_a_move_to_registros_address_without_a_password_says_where_the_password_goes(capsys, registro, monkeypatch):

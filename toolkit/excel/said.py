@@ -607,6 +607,21 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "kept to reprint. Nothing was done. Write the team ledger's address (ask whoever set it up), without "
               "a password, in the Registro cell of the Impostazioni sheet and save: it holds for every PC; or set on "
               "this PC the TOOLKIT_LEDGER_URL variable to that address and reopen Excel."},
+    "ledger-moved-beside": {
+        "it": "Questa cartella di lavoro ({workbook}) non ha ancora un registro, ma accanto a lei c'è {moved}, il "
+              "registro di un'altra spostato nel registro del team (PostgreSQL). Se è una copia della cartella del "
+              "team, un registro nuovo farebbe ripartire da 1 ordini, DDT e fatture già numerati là: non ho fatto "
+              "nulla, né creato {new}. Scrivi l'indirizzo del registro del team (chiedilo a chi l'ha preparato), "
+              "senza password, nella "
+              "cella Registro del foglio Impostazioni e salva. Se invece è davvero un'altra ditta, con una "
+              "numerazione sua, chiudi la cartella di lavoro e mettila in una cartella sua: lì avrà il suo registro.",
+        "en": "This workbook ({workbook}) has no ledger yet, but beside it is {moved}, another one's ledger moved into "
+              "the team's ledger (PostgreSQL). If it is a copy of the team's workbook, a new ledger would number from "
+              "1 orders, DDTs and invoices numbered there already: nothing was done, nor {new} created. Write the "
+              "team ledger's address "
+              "(ask whoever set it up), without a password, in the Registro cell of the Impostazioni sheet and save. "
+              "If it really is another company, with numbers of its own, close the workbook and put it in a folder "
+              "of its own: there it gets its own ledger."},
     "ledger-no-rights": {
         "it": "L'utente del registro PostgreSQL non ha i permessi necessari ({reason}): non è stato registrato nulla. "
               "I pulsanti usano il registro di TOOLKIT_LEDGER_URL (o di Registro in Impostazioni): chiedi "

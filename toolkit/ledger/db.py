@@ -158,6 +158,22 @@ LEDGER_MOVED = define(
        "{moved}, kept to reprint. Nothing was written. Write the team ledger's address, without a password, in "
        "Impostazioni › Ledger (it holds for every PC and for the buttons), or name it with --ledger "
        "postgresql://… or the TOOLKIT_LEDGER_URL variable.")
+LEDGER_MOVED_BESIDE = define(
+    "ledger-moved-beside", "error",
+    it="La cartella {workbook} non ha ancora un registro, ma accanto c'è {moved}, il registro di un'altra cartella "
+       "spostato nel registro del team (PostgreSQL) con toolkit ledger move. Se è una copia della cartella del team, "
+       "un registro nuovo farebbe ripartire da 1 ordini, DDT e fatture già numerati là: non ho scritto nulla. Scrivi "
+       "l'indirizzo del registro del team, senza password, in Impostazioni › Registro (vale per ogni PC e per i "
+       "pulsanti), oppure indicalo con --ledger postgresql://… o con la variabile TOOLKIT_LEDGER_URL. Se invece è "
+       "davvero un'altra ditta, con una numerazione sua, inizia il suo registro indicandolo: --ledger \"{new}\" "
+       "(o metti la cartella di lavoro in una cartella sua).",
+    en="The workbook {workbook} has no ledger yet, but beside it is {moved}, another workbook's ledger moved into "
+       "the team's ledger (PostgreSQL) by toolkit ledger move. If it is a copy of the team's workbook, a new ledger "
+       "would number from 1 orders, DDTs and invoices numbered there already: nothing was written. Write the team "
+       "ledger's address, without a password, in Impostazioni › Ledger (it holds for every PC and for the buttons), "
+       "or name it with --ledger postgresql://… or the TOOLKIT_LEDGER_URL variable. If it really is another "
+       "company, with numbers of its own, start its ledger by naming it: --ledger \"{new}\" (or put the workbook "
+       "in a folder of its own).")
 PATH_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 """A `--ledger` with no `://` ending so is taken for a SQLite file's path."""
 DAMAGED_SQLITE = ("file is not a database", "database disk image is malformed")
@@ -540,15 +556,14 @@ def _refuse_beside_another(ledger: Ledger, file: Path) -> None:
     empty would show the desk's documents as gone. So a default ledger is never created, nor
     read as empty, beside another, nor beside one `toolkit ledger move` renamed (a copy of the
     workbook saved under another name would number from 1 what the team ledger numbers);
-    naming it (`--ledger`) creates it on purpose."""
+    naming it (`--ledger`) creates it on purpose, the way out `LEDGER_MOVED_BESIDE` names for
+    another company's workbook in that folder (at a button: a folder of its own)."""
     if (moved := moved_file(file)).is_file():
         raise UnusableInput(LEDGER_MOVED(None, ledger=file, moved=moved))
     if ledger.beside is None:
         return
     if moved_beside := sorted(ledger.beside.parent.glob(f"*{MOVED_SUFFIX}")):
-        kept = moved_beside[0]
-        raise UnusableInput(LEDGER_MOVED(None, ledger=kept.with_name(kept.name[: -len(MOVED_SUFFIX)] + LEDGER_SUFFIX),
-                                         moved=kept))
+        raise UnusableInput(LEDGER_MOVED_BESIDE(None, workbook=ledger.beside.name, moved=moved_beside[0], new=file))
     found = others_beside(ledger.beside, file)
     if not found:
         return
