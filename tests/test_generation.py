@@ -142,6 +142,20 @@ def test_a_desk_running_only_a_route_at_a_time_closes_the_day_with_its_last_rout
     assert {r["date"] for r in nxt.created} == {APRIL_9} and nxt.already_existing == []
 
 
+def test_only_on_a_new_ledger_leaves_the_other_templates_of_its_day_to_the_next_run(sample_master, ledger):
+    """The desk's first run is `--only` one customer on the 8th: nothing was recorded done, so
+    the next day's run had no catch-up and the other templates' orders of the 8th were never
+    made, without a word. The day before the 8th is recorded: the run of the 9th makes them."""
+    april_8 = date(2026, 4, 8)
+    templates = sorted({d.template for d in due_on(sample_master, april_8)[0]})
+    assert len(templates) > 1
+    create(sample_master, ledger, april_8, only={templates[0]})
+    nxt = create(sample_master, ledger, APRIL_9)
+    made = {(r["template"], r["date"]) for r in nxt.created}
+    assert {(t, april_8) for t in templates[1:]} <= made, made
+    assert [(r["template"], r["date"]) for r in nxt.already_existing] == [(templates[0], april_8)]
+
+
 def test_a_stock_count_dated_after_today_creates_nothing_that_would_ship_at_once(sample_master, ledger, rome_today):
     """The sample's warehouse orders ship as they are created, from the stock less the DDTs
     since Data giacenze: a count typed a day ahead shipped goods those DDTs took. Refused at the

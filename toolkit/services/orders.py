@@ -443,25 +443,24 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
                                party_book(master))
             for day, orders in at_once.items()})
         invoices, left_out = _invoice_at_once(conn, master, invoice_now, line_ids)
-        done = _done_until(conn, day, left_to_others)
-        if done is not None:
-            record_generation(conn, done)
+        record_generation(conn, _done_until(conn, day, left_to_others))
     return Created(created, existing_rows, problems + moved_twice + due.problems + ship_problems + left_out,
                    [*due.notes, *notes], [*due.invoices, *invoices], due.orders)
 
 
-def _done_until(conn: Connection, day: date, left_to_others: Sequence[Due]) -> date | None:
+def _done_until(conn: Connection, day: date, left_to_others: Sequence[Due]) -> date:
     """The last day planned up to `day` whose orders all exist, these dues that another run
-    is to make included: `day`, or the day before the first of them not made yet (None before
-    the first day planned, which the caller leaves as it was)."""
+    is to make included: `day`, or the day before the first of them not made yet. That day is
+    recorded even when it is the one before the first planned: on a new ledger it is where the
+    next run's catch-up starts (recording nothing left the next day's run no catch-up, and the
+    other templates' orders of the day `--only` made were never made), and days planned before
+    the first other template's due are done (a weekly template due at the end of the catch-up
+    kept them all planned again); an older day recorded changes nothing (`last_generated`)."""
     if not left_to_others:
         return day
     made = existing_numbers(conn, [d.key for d in left_to_others], {d.key: d.customer for d in left_to_others})
     missing = min((d.day for d in left_to_others if d.key not in made), default=None)
-    if missing is None:
-        return day
-    first = min(d.day for d in left_to_others)
-    return None if missing <= first else missing - timedelta(days=1)
+    return day if missing is None else missing - timedelta(days=1)
 
 
 def _moved_deliveries(master: MasterData, dues: Sequence[Due]) -> dict[tuple[str, date], tuple[date, Location]]:
