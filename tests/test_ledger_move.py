@@ -593,6 +593,8 @@ def test_another_company_started_beside_the_moved_file_is_told_how_to_start_its_
     code, said = cli(capsys, "orders", "create", other, "--date", "2026-05-04", "--ledger", own)
     assert code == 0 and own.is_file(), said
     assert min(numbers(sqlite_url_of(own), schema.orders)) == "OC-2026-00001"
+    code, said = cli(capsys, "orders", "create", other, "--date", "2026-05-05")
+    assert code == 0, said  # started once, its ledger is its own from then on, beside the moved file
     box = by_button.message(LEDGER_MOVED_BESIDE(None, workbook="beta.xlsm", moved=team.with_name(MOVED), new=own),
                             "it")
     assert box.endswith("chiudi la cartella di lavoro e mettila in una cartella sua: lì avrà il suo registro."), box
