@@ -19,7 +19,6 @@ from toolkit.ledger import open_ledger
 from toolkit.ledger.db import LEDGER_MOVED, default_file, moved_file, sqlite_url
 from toolkit.ledger.lock import Patience
 from toolkit.ledger.move import Moved, move, server
-from toolkit.model.cells import SHARED_LEDGER
 from toolkit.services import session, team_ledger
 
 NOTHING_TO_MOVE = define(
@@ -104,7 +103,7 @@ def move_ledger(workbook: Path, to: str | None, source: Path | None = None, *, w
             file.rename(kept_as)
         except OSError as exc:
             problems.append(NOT_RENAMED(None, file=file, moved=kept_as, reason=exc.strerror or str(exc)))
-    by_setting = master.settings.ledger not in (None, SHARED_LEDGER)
+    by_setting = team_ledger.setting_address(master) is not None
     return LedgerMoved(moved, file, kept_as, target.url, problems, by_setting)
 
 

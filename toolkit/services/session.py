@@ -28,7 +28,6 @@ from toolkit.intake.validation import Checked
 from toolkit.ledger import Ledger, open_ledger, parties
 from toolkit.ledger.db import reading
 from toolkit.ledger.lock import Patience
-from toolkit.model.cells import SHARED_LEDGER
 from toolkit.model.parties import Seller
 from toolkit.model.records import MasterData, Settings, numbers_before
 from toolkit.services import check, team_ledger
@@ -154,7 +153,7 @@ class Session:
                 raise UnusableInput(_another_seller(ledger, stored, self.master.settings, self.by_button))
             if stored is None and ledger.file is None:
                 _refuse_history_beside(ledger, self.workbook, team_ledger.setting_cell(self.master),
-                                       self.master.settings.ledger not in (None, SHARED_LEDGER))
+                                       team_ledger.setting_address(self.master) is not None)
         return ledger
 
     def network_warning(self) -> Problem | None:

@@ -96,9 +96,8 @@ def move_target(given: str | None, master: MasterData) -> str:
     """The team ledger `toolkit ledger move` fills: `given` (`--to`, `TOOLKIT_LEDGER_URL`), else
     *Registro*'s address. A `given` naming another database than *Registro* is refused at the
     cell: the history would go where every command of the workbook then refuses to look."""
-    setting = master.settings.ledger
-    address = setting if setting not in (None, SHARED_LEDGER) else None
-    where = master.locate_setting("ledger") if setting is not None else None
+    address = setting_address(master)
+    where = setting_cell(master)
     if not given:
         if address is None:
             raise UnusableInput(MOVE_TARGET_NOT_NAMED(where))
@@ -106,6 +105,13 @@ def move_target(given: str | None, master: MasterData) -> str:
     if address is not None and server_database(given) != server_database(address):
         raise UnusableInput(MOVE_TARGET_NOT_THE_WORKBOOKS(where, given=shown_url(given), setting=address))
     return given
+
+
+def setting_address(master: MasterData) -> str | None:
+    """The team ledger's address *Registro* holds, else None (empty, or `condiviso`, which names
+    none): the address the workbook finds by itself, which `ledger move` reads without `--to`."""
+    setting = master.settings.ledger
+    return setting if setting not in (None, SHARED_LEDGER) else None
 
 
 def setting_cell(master: MasterData) -> Location | None:
