@@ -177,3 +177,25 @@ def test_a_held_order_of_a_customer_taken_off_the_sheet_waits_and_the_day_goes_o
     assert named["message"].endswith(f"oppure annulla l'ordine (toolkit orders status {gone['number']} --to annullato).")
     code, listed = reply(capsys, "orders", "list", workbook, "--ledger", url)
     assert next(o["documents_on"] for o in listed["orders"] if o["number"] == gone["number"]) == "2026-10-02"
+
+
+def test_a_quantities_file_leaving_a_held_order_at_0_is_not_refused_and_one_shipping_it_is(capsys, ahead, tmp_path):
+    """A picking list of the day that writes 0 for tomorrow's order, created ahead: that order
+    does not leave, yet the whole file was refused as if it shipped before its day. A quantity
+    above 0 for it is still refused, nothing shipped."""
+    from toolkit.ledger.orders import load_orders
+
+    workbook, url, today, _, created = ahead
+    held = next(row["number"] for row in created["created"] if "documents_on" in row)
+    with reading(open_ledger(url)) as conn:
+        order = next(o for o in load_orders(conn) if o.number == held)
+    picking = tmp_path / "q.csv"
+    picking.write_text("".join(["Ordine;Articolo;Quantità\n"] + [f"{held};{ln.item};0\n" for ln in order.lines]),
+                       encoding="utf-8")
+    code, said = cli(capsys, "ship", workbook, "--date", TODAY, "--quantities", picking, "--ledger", url)
+    assert code == 0 and "creato in anticipo" not in said, said
+    assert documents(url) == today
+    picking.write_text(f"Ordine;Articolo;Quantità\n{held};{order.lines[0].item};1\n", encoding="utf-8")
+    code, said = cli(capsys, "ship", workbook, "--date", TODAY, "--quantities", picking, "--ledger", url)
+    assert code == 1 and f"{picking.name}!A2: L'ordine {held} è stato creato in anticipo" in " ".join(said.split()), said
+    assert documents(url) == today

@@ -317,15 +317,22 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             else:
                 named.append(found.id)
         chosen, in_rows, row_problems = _rows_in_full(conn, chosen)
+        by_number = set(named)
         named += in_rows
         problems += row_problems
+        waiting: list[Order] = []
         for order in load_orders(conn, ids=named):
             if order.documents_on is not None:
-                problems.append(DOCUMENTS_NOT_YET_DUE(None, number=order.number, day=order.documents_on, ship_day=day))
+                waiting.append(order)
             selected[order.id] = order
             pending.pop(order.id, None)
         quantities, choice_problems = choose_quantities(chosen, list(selected.values()))
         problems += choice_problems
+        for order in waiting:  # a quantities file's 0 on each of its rows ships nothing of it: not refused
+            if order.id in by_number or any(quantities.get(line.id) for line in order.lines):
+                row = None if order.id in by_number else next(
+                    (r.order_at or r.location for r in chosen if str(r.order).strip() == order.number), None)
+                problems.append(DOCUMENTS_NOT_YET_DUE(row, number=order.number, day=order.documents_on, ship_day=day))
         if errors(problems):
             raise ProblemsFound(problems)
         recounted: list[Problem] = []
