@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from test_printing import cli, numbers, stored
 
 from toolkit.ledger import schema
+from toolkit.ledger.db import server_database
 
 CELL = "Impostazioni!B23"
 """Where the sample's *Registro* is: its last setting."""
@@ -260,6 +261,9 @@ def test_an_empty_team_ledger_beside_the_workbooks_history_says_to_empty_registr
     code, said = cli(capsys, "orders", "create", workbook, "--date", "2026-04-10", "--ledger", team)
     assert code == 2 and f"{CELL}: Il registro del team " in said and "svuota la cella Registro" in said, said
     assert f'toolkit ledger move "{workbook}" --to ' in said, "condiviso: the move is told the ledger by --to"
+    given = said.split(f'toolkit ledger move "{workbook}" --to ', 1)[1].split(". Oppure", 1)[0]
+    assert "***" not in given and make_url(given).password is None, "a command to copy, not the *** shown"
+    assert server_database(given) == server_database(team), given
     assert stored(team) == {"orders": 0, "deliveries": 0, "invoices": 0}
 
 

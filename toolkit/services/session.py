@@ -174,6 +174,13 @@ class Session:
         return None
 
 
+def _without_password(ledger: Ledger) -> str:
+    """The ledger's address as a command to copy gives it: no password, which pgpass or
+    PGPASSWORD supply (`ledger move` says so when the server asks), rather than the `***` a
+    message shows in its place, which the server would take for the password and refuse."""
+    return ledger.engine.url._replace(password=None).render_as_string(hide_password=False)
+
+
 def _refuse_history_beside(ledger: Ledger, workbook: Path, setting: Location | None, address: bool = False) -> None:
     """A team's new, empty PostgreSQL ledger while the workbook's own SQLite ledger beside it
     holds the documents issued so far: the team database would number orders, DDTs, invoices
@@ -194,7 +201,7 @@ def _refuse_history_beside(ledger: Ledger, workbook: Path, setting: Location | N
     ledger.engine.dispose()
     if setting is not None:
         raise UnusableInput(HISTORY_BESIDE_SETTING(setting, ledger=ledger.url, file=own, workbook=workbook,
-                                                   to="" if address else f" --to {ledger.url}"))
+                                                   to="" if address else f" --to {_without_password(ledger)}"))
     raise UnusableInput(HISTORY_BESIDE(None, ledger=ledger.url, file=own, workbook=workbook))
 
 
