@@ -44,12 +44,18 @@ def _templates(rng: random.Random) -> dict:
 @pytest.mark.parametrize("seed", range(40))
 def test_the_templates_looked_at_are_all_those_with_a_problem(seed, monkeypatch):
     raw = minimal.workbook(_templates(random.Random(seed)))
+    assert_same_as_looking_at_every(raw, monkeypatch, "_templates_to_look_at", lambda templates, with_lines: templates)
+
+
+def assert_same_as_looking_at_every(raw, monkeypatch, selection: str, every) -> None:
+    """The workbook's problems, texts and cells, are the same when the rule's `selection` of the
+    records to look at is replaced by `every` record."""
     now = check(raw).problems
-    monkeypatch.setattr(rules_module, "_templates_to_look_at", lambda templates, with_lines: templates)
-    every = check(raw).problems
+    monkeypatch.setattr(rules_module, selection, every)
+    looked_at_all = check(raw).problems
     assert [(p.code, p.location, p.message("en")) for p in now] == \
-        [(p.code, p.location, p.message("en")) for p in every]
-    assert now == every
+        [(p.code, p.location, p.message("en")) for p in looked_at_all]
+    assert now == looked_at_all
 
 
 def _lists_pricing_one_by_one(master):
@@ -134,13 +140,8 @@ def test_the_items_looked_at_are_all_those_with_a_problem(seed, monkeypatch):
     if rng.random() < 0.3:
         minimal.set_cell(sheets, "Impostazioni", "A9", "Regime fiscale")
         minimal.set_cell(sheets, "Impostazioni", "B9", rng.choice(("RF19", "RF02", "RF01")))
-    raw = minimal.workbook(sheets)
-    now = check(raw).problems
-    monkeypatch.setattr(rules_module, "_items_to_look_at", lambda items, no_vat: items)
-    every = check(raw).problems
-    assert [(p.code, p.location, p.message("en")) for p in now] == \
-        [(p.code, p.location, p.message("en")) for p in every]
-    assert now == every
+    assert_same_as_looking_at_every(minimal.workbook(sheets), monkeypatch, "_items_to_look_at",
+                                    lambda items, no_vat: items)
 
 
 def test_latin1_text_folds_to_latin1_unless_it_has_a_c1_control():
