@@ -62,3 +62,26 @@ def test_an_xlsb_says_its_error_and_percent_cells(tmp_path):
     assert regole.rows[:2] == [[1.0, 1.0], [1.5, ""]], "calamine's values: the error cell empty, 100 % as 1"
     assert regole.errors == ((2, 2, "#N/A"), (3, 1, "#DIV/0!"))
     assert regole.percents == frozenset({(1, 2), (2, 1)}), "B1 (0%) and A2 (0.0 pct%), not the General A1"
+
+
+def test_an_xls_calamine_panics_on_is_refused_naming_the_file_not_a_traceback(tmp_path, capsys):
+    """A NAME record cut to 3 bytes makes calamine panic (`index out of bounds`), which pyo3
+    raises as a BaseException: `toolkit check` and `convert` ended in a traceback and exit 1."""
+    from test_guard import biff, write_cfb
+
+    from toolkit.cli.app import _register, run
+
+    bof = struct.pack("<HHHHLL", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0)
+    head = biff(0x0809, bof) + biff(0x0018, b"\x00\x00\x00")
+    sheet_at = len(head) + len(biff(0x0085, bytes(8 + 7))) + len(biff(0x000A))
+    workbook = (head + biff(0x0085, struct.pack("<LBBBB", sheet_at, 0, 0, 7, 0) + b"Clienti") + biff(0x000A)
+                + biff(0x0809, bof[:2] + struct.pack("<H", 0x0010) + bof[4:])
+                + biff(0x0203, struct.pack("<HHHd", 0, 0, 15, 1.0)) + biff(0x000A))
+    path = write_cfb(tmp_path / "Anagrafiche.xls", {"Workbook": workbook})
+    _register()
+    assert run(["check", str(path), "--lang", "en"]) == 2
+    said = capsys.readouterr()
+    assert "Anagrafiche.xls is damaged" in said.err + said.out
+    assert run(["convert", str(path), "--to", "xlsx", "--out", str(tmp_path / "out"), "--lang", "en"]) == 2
+    said = capsys.readouterr()
+    assert "Anagrafiche.xls is damaged" in said.err + said.out

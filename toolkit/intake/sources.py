@@ -172,8 +172,8 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                 book = CalamineWorkbook.from_filelike(handle)
         names = list(book.sheet_names)
         unseen = {m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.VeryHidden}
-    except Exception as exc:  # calamine raises several unrelated types for broken files
-        raise (cleared.verdict() or describe_exception(exc, path)) from None
+    except BaseException as exc:  # calamine raises several unrelated types for broken files
+        raise (cleared.verdict() or describe_exception(_broken(exc), path)) from None
     cleared.expect(names)
 
     def parse(name: str) -> Any:
@@ -194,8 +194,8 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                                scan.sheet_errors(name), name in unseen, scan.sheet_percents(name))
             if not names and (refusal := cleared.verdict()):
                 raise refusal
-        except Exception as exc:  # calamine raises several unrelated types for broken files
-            raise (cleared.verdict() or describe_exception(exc, path)) from None
+        except BaseException as exc:  # calamine raises several unrelated types for broken files
+            raise (cleared.verdict() or describe_exception(_broken(exc), path)) from None
         finally:
             cleared.abandon()  # first: the error cells' search may be waiting for the guard
             scan.close()
@@ -203,6 +203,20 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
                 parsed.close()
 
     return sheets()
+
+
+
+def _broken(exc: BaseException) -> Exception:
+    """What calamine raised on a broken file, or `exc` raised again when it is no reader's failure.
+
+    calamine panics on some malformed records (an .xls NAME record cut short: `index out of
+    bounds`), which pyo3 raises as `PanicException`, a BaseException like KeyboardInterrupt, so
+    `except Exception` let the file end in a traceback and exit 1 instead of its refusal."""
+    if isinstance(exc, Exception):
+        return exc
+    if type(exc).__name__ == "PanicException":
+        return RuntimeError(str(exc))
+    raise exc
 
 
 class Clearance(Protocol):
