@@ -85,3 +85,52 @@ def test_an_xls_calamine_panics_on_is_refused_naming_the_file_not_a_traceback(tm
     assert run(["convert", str(path), "--to", "xlsx", "--out", str(tmp_path / "out"), "--lang", "en"]) == 2
     said = capsys.readouterr()
     assert "Anagrafiche.xls is damaged" in said.err + said.out
+
+
+def _appended(path: Path, part: str, tail: bytes) -> Path:
+    """The workbook at `path` with `tail` after the end of `part`, as a hostile file has it."""
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    parts[part] += tail
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def _records_read(monkeypatch, path: Path) -> tuple[tuple, dict[str, int]]:
+    """What xlsb_cells finds in the one sheet, and how many records it pulled from each part."""
+    import threading
+
+    from toolkit.intake import xlsb_cells as module
+
+    pulled: dict[str, int] = {}
+
+    def counted(zf, part):
+        for found in xlsb_records(zf, part):
+            pulled[part] = pulled.get(part, 0) + 1
+            yield found
+
+    xlsb_records = module.xlsb_records
+    monkeypatch.setattr(module, "xlsb_records", counted)
+    with zipfile.ZipFile(path) as zf:
+        [(tab, cells)] = list(module.xlsb_cells(zf, [], threading.Event()))
+    return (tab, cells), pulled
+
+
+def test_an_xlsb_sheets_cells_are_read_up_to_the_end_of_its_sheet_data(tmp_path, monkeypatch):
+    sheet = row(0) + cell(3, 0, 0, b"\x2a") + cell(5, 1, 1, struct.pack("<d", 1.0))
+    path = _appended(xlsb(tmp_path / "regole.xlsb", sheet), "xl/worksheets/sheet1.bin",
+                     row(5) + cell(3, 0, 0, b"\x07") + record(0) * 50_000)
+    found, pulled = _records_read(monkeypatch, path)
+    assert found == ("Regole", (((1, 1, "#N/A"),), frozenset({(1, 2)}))), "nothing past BrtEndSheetData is a cell"
+    assert pulled["xl/worksheets/sheet1.bin"] < 20, "the 50 000 records past the sheet data are not walked"
+
+
+def test_an_xlsb_cell_styles_are_read_up_to_the_end_of_the_cell_xfs(tmp_path, monkeypatch):
+    sheet = row(0) + cell(5, 0, 1, struct.pack("<d", 1.0)) + cell(5, 1, 3, struct.pack("<d", 1.0))
+    late = record(617, struct.pack("<L", 1)) + record(47, struct.pack("<HH", 0xFFFF, 9) + bytes(12)) + record(618)
+    path = _appended(xlsb(tmp_path / "regole.xlsb", sheet), "xl/styles.bin", late + record(0) * 50_000)
+    found, pulled = _records_read(monkeypatch, path)
+    assert found == ("Regole", ((), frozenset({(1, 1)}))), "B1's style 3 is no cell style: the XFs end at BrtEndCellXFs"
+    assert pulled["xl/styles.bin"] < 20, "the 50 000 records past the cell styles are not walked"

@@ -5,7 +5,10 @@ and a cell showing 100 % as 1. The BIFF12 records say both: BrtCellError and Brt
 error cells; a BrtCellRk, BrtCellReal or BrtFmlaNum whose style (`xl/styles.bin`'s BrtXF
 between BrtBeginCellXFs and BrtEndCellXFs) has a percent format (the built-in 9 and 10, or a
 BrtFmt of the workbook's own with `%` outside quotes) shows a percentage. Each sheet part is
-read once, record by record (`guard.xlsb_records`).
+read once, record by record (`guard.xlsb_records`), and only up to the record that closes what is
+wanted of it: BrtEndSheetData for a sheet, BrtEndCellXFs for the styles. Past those there are no
+cells or cell styles, and a hostile part can hold millions of tiny records there that would each
+cost a turn of the Python loop.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from toolkit.basics.number_formats import is_percent_format
 from toolkit.intake.guard import part_key, xlsb_records, xlsb_sheet_parts
 from toolkit.intake.xls_cells import ERRORS, ErrorCell, PercentCell
 
-ROW, RK, ERROR, REAL, FORMULA_NUMBER, FORMULA_ERROR = 0, 2, 3, 5, 9, 11
+ROW, RK, ERROR, REAL, FORMULA_NUMBER, FORMULA_ERROR, END_SHEET_DATA = 0, 2, 3, 5, 9, 11, 146
 FMT, XF, BEGIN_CELL_XFS, END_CELL_XFS = 44, 47, 617, 618
 _NUMBERS = frozenset({RK, REAL, FORMULA_NUMBER})
 
@@ -38,6 +41,8 @@ def xlsb_cells(zf: zipfile.ZipFile, order: list[str], stop: Event) -> Iterator[
         for kind, body in xlsb_records(zf, part):
             if stop.is_set():
                 return
+            if kind == END_SHEET_DATA:
+                break
             if kind == ROW and len(body) >= 4:
                 row = struct.unpack_from("<L", body)[0]
             elif kind in (ERROR, FORMULA_ERROR) and len(body) >= 9:
@@ -48,7 +53,8 @@ def xlsb_cells(zf: zipfile.ZipFile, order: list[str], stop: Event) -> Iterator[
 
 
 def _percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
-    """The indexes of the cell styles (BrtXF of the cell XFs) with a percent format."""
+    """The indexes of the cell styles (BrtXF of the cell XFs) with a percent format; the
+    formats (BrtFmt) come before the cell XFs, so the walk ends with BrtEndCellXFs."""
     styles = {part_key(name): name for name in zf.namelist()}.get("xl/styles.bin")
     if styles is None:
         return frozenset()
@@ -61,7 +67,7 @@ def _percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
         elif kind == BEGIN_CELL_XFS:
             inside = True
         elif kind == END_CELL_XFS:
-            inside = False
+            break
         elif kind == XF and inside and len(body) >= 4:
             if struct.unpack_from("<H", body, 2)[0] in formats:
                 found.add(index)
