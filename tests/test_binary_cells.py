@@ -134,3 +134,38 @@ def test_an_xlsb_cell_styles_are_read_up_to_the_end_of_the_cell_xfs(tmp_path, mo
     found, pulled = _records_read(monkeypatch, path)
     assert found == ("Regole", ((), frozenset({(1, 1)}))), "B1's style 3 is no cell style: the XFs end at BrtEndCellXFs"
     assert pulled["xl/styles.bin"] < 20, "the 50 000 records past the cell styles are not walked"
+
+
+def test_an_xls_cells_are_found_among_only_the_records_that_can_say_them(tmp_path, sample_workbook, monkeypatch):
+    """A sheet is mostly LABELSST (text) and ROW records: they are skipped by their header, not
+    handed to `xls_cells` one by one, which was a second Python walk of a million records."""
+    import threading
+
+    import openpyxl
+    import pytest
+
+    from toolkit.intake import xls_cells as module
+    from toolkit.writers import libreoffice
+
+    if libreoffice.soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    book = openpyxl.load_workbook(sample_workbook)
+    book["Clienti"]["R3"] = "=NA()"
+    book["Righe modello"]["D2"] = "=1/0"
+    (tmp_path / "typed").mkdir()
+    book.save(tmp_path / "typed" / "anagrafiche.xlsx")
+    saved = libreoffice.convert(tmp_path / "typed" / "anagrafiche.xlsx", "xls", tmp_path / "saved")
+    handed: list[int] = []
+
+    def counted(*args):
+        for found in xls_records(*args):
+            handed.append(found[1])
+            yield found
+
+    xls_records = module.xls_records
+    monkeypatch.setattr(module, "xls_records", counted)
+    found = dict(module.xls_cells(saved, threading.Event()))
+    assert found["Clienti"][0] == ((3, 18, "#N/A"),) and found["Righe modello"][0] == ((2, 4, "#DIV/0!"),)
+    assert {0x00FD, 0x0208} & set(handed) == set(), "no LABELSST or ROW record is handed over"
+    everything = sum(1 for _ in xls_records(saved))
+    assert len(handed) < everything / 2, f"{len(handed)} of {everything} records handed over"

@@ -7,7 +7,7 @@ as 1 %, as the .xlsx reader did before it looked at the cells' marks (`error_cel
 cached value is an error, is an error cell; a NUMBER, RK, MULRK or numeric FORMULA whose cell
 style (XF) has a percent format (the built-in 9 and 10, or a FORMAT of the workbook's own with
 `%` outside quotes) shows a percentage. The Workbook stream is read once, record by record
-(`guard.xls_records`), each sheet's records following the BOF its BOUNDSHEET points to.
+(`guard.xls_records`), skipping all but the records above, each sheet's records following the BOF its BOUNDSHEET points to.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ _BUILT_IN_PERCENT = frozenset({9, 10})
 """Excel's built-in percent formats: `0%` and `0.00%`."""
 BOF, EOF, BOUNDSHEET, FORMAT, XF = 0x0809, 0x000A, 0x0085, 0x041E, 0x00E0
 NUMBER, RK, MULRK, FORMULA, BOOLERR = 0x0203, 0x027E, 0x00BD, 0x0006, 0x0205
+_READ = frozenset({BOF, EOF, BOUNDSHEET, FORMAT, XF, NUMBER, RK, MULRK, FORMULA, BOOLERR})
+"""The only records read: the others (most of all a sheet's LABELSST and ROW) are skipped unread."""
 
 
 def xls_cells(source: bytes | Path, stop: Event) -> Iterator[tuple[str, tuple[tuple[ErrorCell, ...],
@@ -42,7 +44,7 @@ def xls_cells(source: bytes | Path, stop: Event) -> Iterator[tuple[str, tuple[tu
     stack: list[str | None] = []
     errors: dict[str, list[ErrorCell]] = {}
     percents: dict[str, set[PercentCell]] = {}
-    for offset, kind, body in xls_records(source):
+    for offset, kind, body in xls_records(source, _READ):
         if stop.is_set():
             return
         if kind == BOF:
