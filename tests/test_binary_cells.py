@@ -138,7 +138,8 @@ def test_an_xlsb_cell_styles_are_read_up_to_the_end_of_the_cell_xfs(tmp_path, mo
 
 def test_an_xls_cells_are_found_among_only_the_records_that_can_say_them(tmp_path, sample_workbook, monkeypatch):
     """A sheet is mostly LABELSST (text) and ROW records: they are skipped by their header, not
-    handed to `xls_cells` one by one, which was a second Python walk of a million records."""
+    handed to `xls_cells` one by one, which was a second Python walk of a million records. And a
+    sheet's cells are told once its records are read, so its reader does not wait for the others."""
     import threading
 
     import openpyxl
@@ -164,7 +165,10 @@ def test_an_xls_cells_are_found_among_only_the_records_that_can_say_them(tmp_pat
 
     xls_records = module.xls_records
     monkeypatch.setattr(module, "xls_records", counted)
-    found = dict(module.xls_cells(saved, threading.Event()))
+    found, handed_by = {}, {}
+    for tab, cells in module.xls_cells(saved, threading.Event()):
+        found[tab], handed_by[tab] = cells, len(handed)
+    assert handed_by["Clienti"] < handed_by["Righe modello"], "each sheet is told at its end, not all at the stream's"
     assert found["Clienti"][0] == ((3, 18, "#N/A"),) and found["Righe modello"][0] == ((2, 4, "#DIV/0!"),)
     assert {0x00FD, 0x0208} & set(handed) == set(), "no LABELSST or ROW record is handed over"
     everything = sum(1 for _ in xls_records(saved))

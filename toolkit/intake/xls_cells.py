@@ -37,7 +37,8 @@ _READ = frozenset({BOF, EOF, BOUNDSHEET, FORMAT, XF, NUMBER, RK, MULRK, FORMULA,
 def xls_cells(source: bytes | Path, stop: Event) -> Iterator[tuple[str, tuple[tuple[ErrorCell, ...],
                                                                           frozenset[PercentCell]]]]:
     """Each sheet's error cells and percent cells (1-based), with its tab name, in the stream's
-    order; a sheet without either is not named. Stops at the next record once `stop` is set."""
+    order, each as soon as its EOF is read, so the reader of the first sheet need not wait for the
+    last; a sheet without either is not named. Stops at the next record once `stop` is set."""
     sheets: dict[int, str] = {}
     formats, styles = set(_BUILT_IN_PERCENT), list[int]()
     percent: frozenset[int] = frozenset()
@@ -52,8 +53,8 @@ def xls_cells(source: bytes | Path, stop: Event) -> Iterator[tuple[str, tuple[tu
             percent = frozenset(i for i, f in enumerate(styles) if f in formats)
             continue
         if kind == EOF:
-            if stack:
-                stack.pop()
+            if stack and (done := stack.pop()) is not None and (done in errors or done in percents):
+                yield done, (tuple(errors.pop(done, ())), frozenset(percents.pop(done, ())))
             continue
         sheet = stack[-1] if stack else None
         if sheet is None:
