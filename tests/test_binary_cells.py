@@ -142,20 +142,11 @@ def test_an_xls_cells_are_found_among_only_the_records_that_can_say_them(tmp_pat
     sheet's cells are told once its records are read, so its reader does not wait for the others."""
     import threading
 
-    import openpyxl
-    import pytest
+    from test_error_cells import saved_by_libreoffice_with_errors
 
     from toolkit.intake import xls_cells as module
-    from toolkit.writers import libreoffice
 
-    if libreoffice.soffice() is None:
-        pytest.skip("LibreOffice is not installed")
-    book = openpyxl.load_workbook(sample_workbook)
-    book["Clienti"]["R3"] = "=NA()"
-    book["Righe modello"]["D2"] = "=1/0"
-    (tmp_path / "typed").mkdir()
-    book.save(tmp_path / "typed" / "anagrafiche.xlsx")
-    saved = libreoffice.convert(tmp_path / "typed" / "anagrafiche.xlsx", "xls", tmp_path / "saved")
+    saved = saved_by_libreoffice_with_errors(sample_workbook, tmp_path, "xls")
     handed: list[int] = []
 
     def counted(*args):

@@ -143,12 +143,10 @@ def test_an_error_stored_as_a_value_with_no_formula_is_named_too(tmp_path, sampl
     code, answer = toolkit(["check", str(book)], capsys)
     assert (code, told(answer)) == (1, [FIDO_TOLD, PRICE_TOLD])
 
-
-@pytest.mark.parametrize("kind", ["xlsx", "ods", "xls"])
-def test_a_workbook_saved_by_libreoffice_shows_its_errors_to_check(kind, tmp_path, sample_workbook, capsys):
-    """The audit's own file: the formulas typed, the workbook saved by LibreOffice, which stores
-    the error each formula gives as the cell's value. An .xls says it in its BIFF records, which
-    calamine reads as an empty cell: the Fido read as no credit limit, the price as none."""
+def saved_by_libreoffice_with_errors(sample_workbook: Path, tmp_path: Path, kind: str) -> Path:
+    """The sample with an error typed as a formula in Clienti!R3 (`=NA()`, the Fido) and Righe
+    modello!D2 (`=1/0`, a price), saved by LibreOffice as `kind`, which stores each formula's
+    error as the cell's value; the test is skipped where LibreOffice is not installed."""
     import openpyxl
 
     from toolkit.writers import libreoffice
@@ -160,7 +158,15 @@ def test_a_workbook_saved_by_libreoffice_shows_its_errors_to_check(kind, tmp_pat
     book["Righe modello"]["D2"] = "=1/0"
     (tmp_path / "typed").mkdir()
     book.save(tmp_path / "typed" / "anagrafiche.xlsx")
-    saved = libreoffice.convert(tmp_path / "typed" / "anagrafiche.xlsx", kind, tmp_path / "saved")
+    return libreoffice.convert(tmp_path / "typed" / "anagrafiche.xlsx", kind, tmp_path / "saved")
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods", "xls"])
+def test_a_workbook_saved_by_libreoffice_shows_its_errors_to_check(kind, tmp_path, sample_workbook, capsys):
+    """The audit's own file: the formulas typed, the workbook saved by LibreOffice, which stores
+    the error each formula gives as the cell's value. An .xls says it in its BIFF records, which
+    calamine reads as an empty cell: the Fido read as no credit limit, the price as none."""
+    saved = saved_by_libreoffice_with_errors(sample_workbook, tmp_path, kind)
     code, answer = toolkit(["check", str(saved)], capsys)
     assert (code, told(answer)) == (1, [FIDO_TOLD, PRICE_TOLD])
 
