@@ -46,6 +46,20 @@ ORDINARY = "RF01"
 
 WITHOUT_VAT = MappingProxyType({"RF02": "N2.2", "RF19": "N2.2"})
 """Regimes whose sales carry no VAT, with the nature each line without it takes."""
+EXCLUDED_NATURE = "N1"
+"""Amounts excluded from VAT (art. 15 DPR 633/72), as the stamp duty charged to a customer."""
+
+
+def natures_under(regime: str) -> frozenset[str]:
+    """The natures a line may carry under a regime without VAT (`WITHOUT_VAT`): the regime's own,
+    and the amounts excluded from VAT (`EXCLUDED_NATURE`), which no regime charges; empty under
+    any other regime, where the items' natures are free.
+
+    >>> sorted(natures_under("RF19")), natures_under("RF01")
+    (['N1', 'N2.2'], frozenset())
+    """
+    own = WITHOUT_VAT.get(regime)
+    return frozenset() if own is None else frozenset({own, EXCLUDED_NATURE})
 
 _LEADING = re.compile(r"\s*(RF\d\d)(?![A-Z0-9])", re.IGNORECASE)
 

@@ -552,7 +552,7 @@ def charging_vat(regime: str, invoices: Iterable[Invoice]) -> tuple[list[Invoice
     invoices = list(invoices)
     if regime not in tax_regimes.WITHOUT_VAT:
         return invoices, []
-    allowed = {tax_regimes.WITHOUT_VAT[regime], stamp_duty.CHARGE_NATURE}
+    allowed = tax_regimes.natures_under(regime)
     charged: dict[str, list[InvoiceLine]] = defaultdict(list)
     for x in invoices:
         if x.kind is InvoiceKind.INVOICE:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from toolkit.basics import tax_regimes
+
 STAMP_DUTY = Decimal("2.00")
 STAMP_DUTY_THRESHOLD = Decimal("77.47")
 """The duty is due when the amounts without VAT are *more* than this."""
@@ -30,7 +32,7 @@ sold to San Marino (N3.1–N3.3, the last non-taxable as exports are: art. 71 DP
 DM 21 June 2021), the margin scheme (N5), reverse charge (N6.x, the buyer pays the VAT) and VAT
 paid in another EU state (N7) do not."""
 
-CHARGE_NATURE = "N1"
+CHARGE_NATURE = tax_regimes.EXCLUDED_NATURE
 """The nature of the line that charges the duty to the customer: excluded from VAT (art. 15)."""
 CHARGE_WORDS = "Imposta di bollo assolta in modo virtuale"
 """How the charged line begins, on every invoice that has one, older ones included."""

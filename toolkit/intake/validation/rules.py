@@ -468,7 +468,6 @@ reference it was made with, so a longer one is refused before any order carries 
 NATURES = {"N1", "N2.1", "N2.2", "N3.1", "N3.2", "N3.3", "N3.4", "N3.5", "N3.6", "N4", "N5",
            *(f"N6.{i}" for i in range(1, 10)), "N7"}
 ITALIAN_RATES = {0, 4, 5, 10, 22}
-EXCLUDED = "N1"
 
 
 def _at(layout: Layout, record: Record, field: str):
@@ -738,7 +737,7 @@ def _nature_under_regime(record: Customer | Item, layout: Layout, regime: str) -
     nature = record.vat_nature.strip().upper() if record.vat_nature else None
     if own is None or nature is None or nature not in NATURES or nature == own:
         return
-    if nature == EXCLUDED and isinstance(record, Item):
+    if isinstance(record, Item) and nature in tax_regimes.natures_under(regime):
         return
     yield NATURE_UNDER_REGIME(_at(layout, record, "vat_nature"), nature=nature, meaning=LEGAL_REFERENCES[nature],
                               regime=regime, name=tax_regimes.REGIMES[regime], allowed=own)
