@@ -572,14 +572,14 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "c'è il suo registro {file} con i documenti emessi finora. Nel registro del team ordini, DDT, fatture e "
               "nomi dei file delle fatture elettroniche ripartirebbero da 1, ripetendo numeri già inviati: non ho "
               "fatto nulla. Chi ha preparato il registro del team vi sposti prima lo storico, dalla riga di comando, "
-              "toolkit ledger move \"{workbook}\" --to {ledger}. Per continuare invece con il registro accanto alla cartella "
+              "toolkit ledger move \"{workbook}\" --to {to}. Per continuare invece con il registro accanto alla cartella "
               "togli TOOLKIT_LEDGER_URL e riapri Excel; per iniziare davvero da zero il registro del team, sposta "
               "{file} in un'altra cartella e conservalo.",
         "en": "The team ledger {ledger} (TOOLKIT_LEDGER_URL) is still empty, but the workbook's own ledger {file} "
               "beside it holds the documents issued so far. In the team ledger orders, DDTs, invoices and e-invoice "
               "file names would start from 1 again, repeating numbers already sent: nothing was done. Whoever set up "
               "the team ledger should move the history into it first, from the command line, toolkit ledger move "
-              "\"{workbook}\" --to {ledger}. To go on with the ledger beside the workbook instead, remove "
+              "\"{workbook}\" --to {to}. To go on with the ledger beside the workbook instead, remove "
               "TOOLKIT_LEDGER_URL and reopen Excel; to start the team ledger from scratch on purpose, move {file} to "
               "another folder and keep it."},
     "ledger-history-beside-setting": {

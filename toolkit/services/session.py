@@ -37,13 +37,13 @@ HISTORY_BESIDE = define(
     it="Il registro del team {ledger} è ancora vuoto, ma accanto alla cartella c'è il suo registro {file} con i "
        "documenti emessi finora. Nel registro del team ordini, DDT, fatture e nomi dei file delle fatture "
        "elettroniche ripartirebbero da 1, ripetendo numeri già inviati: non ho scritto nulla. Sposta prima lo "
-       "storico nel registro del team: toolkit ledger move \"{workbook}\" --to {ledger}. Oppure continua con il "
+       "storico nel registro del team: toolkit ledger move \"{workbook}\" --to {to}. Oppure continua con il "
        "registro SQLite (togli --ledger o TOOLKIT_LEDGER_URL); per iniziare davvero da zero il registro del team, "
        "sposta {file} in un'altra cartella e conservalo per ristampare i documenti emessi.",
     en="The team ledger {ledger} is still empty, but the workbook's own ledger {file} beside it holds the documents "
        "issued so far. In the team ledger orders, DDTs, invoices and e-invoice file names would start from 1 again, "
        "repeating numbers already sent: nothing was written. Move the history into the team ledger first: toolkit "
-       "ledger move \"{workbook}\" --to {ledger}. Or go on with the SQLite ledger (drop --ledger or "
+       "ledger move \"{workbook}\" --to {to}. Or go on with the SQLite ledger (drop --ledger or "
        "TOOLKIT_LEDGER_URL); to start the team ledger from scratch on purpose, move {file} to another folder and "
        "keep it to reprint the documents it issued.")
 ANOTHER_SELLER = define(
@@ -202,7 +202,8 @@ def _refuse_history_beside(ledger: Ledger, workbook: Path, setting: Location | N
     if setting is not None:
         raise UnusableInput(HISTORY_BESIDE_SETTING(setting, ledger=ledger.url, file=own, workbook=workbook,
                                                    to="" if address else f" --to {_without_password(ledger)}"))
-    raise UnusableInput(HISTORY_BESIDE(None, ledger=ledger.url, file=own, workbook=workbook))
+    raise UnusableInput(HISTORY_BESIDE(None, ledger=ledger.url, file=own, workbook=workbook,
+                                       to=_without_password(ledger)))
 
 
 def _another_seller(ledger: Ledger, stored: Seller, settings: Settings, by_button: bool) -> Problem:
