@@ -26,6 +26,8 @@ import types
 import typing
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
 from functools import cache
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar, dataclass_transform
@@ -503,7 +505,21 @@ class Item(Record):
         "Servizio", "Service",
         "A service (insurance, a course): invoiced, but not goods that travel, so left off the DDT's goods and "
         "the production list", "no", default=False)
+    new_vat_rate: Percent | None = column(
+        "Nuova aliquota IVA", "New VAT rate",
+        "A VAT rate change written ahead: the rate of a DDT dated on or after the day in Dal (art. 6 DPR 633/72); "
+        "empty = no change", "10", default=None)
+    vat_from: Day | None = column(
+        "Dal", "From", "The first day of the Nuova aliquota IVA; before it the Aliquota IVA holds", "01/01/2027",
+        default=None, aliases=("Nuova aliquota dal", "New VAT rate from"))
     source: InstanceOf[Source]
+
+    def vat_rate_on(self, day: date) -> Decimal | None:
+        """The rate in force on `day`: a sale is made on delivery and taxed at that day's rate
+        (art. 6 DPR 633/72), so the change written ahead holds from its *Dal* on."""
+        if self.vat_from is not None and self.new_vat_rate is not None and day >= self.vat_from:
+            return self.new_vat_rate
+        return self.vat_rate
 
 
 @record

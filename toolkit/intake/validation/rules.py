@@ -311,6 +311,18 @@ UNUSUAL_VAT_RATE = define(
     title=("Aliquota IVA insolita", "Unusual VAT rate"),
     it="L'aliquota IVA {rate}% non è un'aliquota italiana (4, 5, 10, 22): controlla che sia giusta.",
     en="VAT rate {rate}% is not an Italian rate (4, 5, 10, 22): check that it is right.")
+VAT_CHANGE_WITHOUT_DAY = define(
+    "vat-change-without-day", "error",
+    it="L'articolo {code} ha Nuova aliquota IVA {rate}% ma nessuna data in Dal: scrivi il primo giorno in cui vale "
+       "(es. 01/01/2027), o svuota Nuova aliquota IVA.",
+    en="Item {code} has a New VAT rate of {rate}% but no date in From: write the first day it holds "
+       "(e.g. 01/01/2027), or clear New VAT rate.")
+VAT_CHANGE_WITHOUT_RATE = define(
+    "vat-change-without-rate", "error",
+    it="L'articolo {code} ha Dal {day} ma nessuna Nuova aliquota IVA: scrivi l'aliquota che vale da quel giorno "
+       "(es. 10), o svuota Dal.",
+    en="Item {code} has From {day} but no New VAT rate: write the rate that holds from that day (e.g. 10), "
+       "or clear From.")
 ENDS_BEFORE_START = define(
     "ends-before-start", "error",
     it="La data finale {end} è prima di quella iniziale {start}: correggi una delle due.",
@@ -785,6 +797,29 @@ def items(master: MasterData, layout: Layout) -> Iterator[Problem]:
             yield NATURE_WITH_RATE(_at(layout, i, "vat_nature"), code=i.code, rate=i.vat_rate, nature=nature)
         elif fault is UNUSUAL_VAT_RATE:
             yield UNUSUAL_VAT_RATE(_at(layout, i, "vat_rate"), rate=i.vat_rate)
+        if i.new_vat_rate is not None or i.vat_from is not None:
+            yield from _vat_change(i, layout, no_vat, regime, nature)
+
+
+def _vat_change(i: Item, layout: Layout, no_vat: str | None, regime: str, nature: str | None) -> Iterator[Problem]:
+    """A rate change written ahead (*Nuova aliquota IVA* from *Dal*): both or neither, and the new
+    rate judged as *Aliquota IVA* is, with the item's nature, at its own cell."""
+    if i.new_vat_rate is None:
+        yield VAT_CHANGE_WITHOUT_RATE(_at(layout, i, "new_vat_rate"), code=i.code, day=i.vat_from)
+        return
+    if i.vat_from is None:
+        yield VAT_CHANGE_WITHOUT_DAY(_at(layout, i, "vat_from"), code=i.code, rate=i.new_vat_rate)
+    at = _at(layout, i, "new_vat_rate")
+    if no_vat and i.new_vat_rate:
+        yield VAT_UNDER_REGIME(at, code=i.code, rate=i.new_vat_rate, regime=regime,
+                               name=tax_regimes.REGIMES[regime], nature=no_vat)
+    fault = _vat_fault(i.new_vat_rate, nature)
+    if fault is ZERO_RATE_NEEDS_NATURE:
+        yield ZERO_RATE_NEEDS_NATURE(at, code=i.code)
+    elif fault is NATURE_WITH_RATE:
+        yield NATURE_WITH_RATE(at, code=i.code, rate=i.new_vat_rate, nature=nature)
+    elif fault is UNUSUAL_VAT_RATE:
+        yield UNUSUAL_VAT_RATE(at, rate=i.new_vat_rate)
 
 
 def _vat_fault(rate: Decimal | None, nature: str | None) -> ProblemType | None:
@@ -822,6 +857,9 @@ def _items_to_look_at(items: Sequence[Item], no_vat: bool) -> Sequence[Item]:
              if (no_vat and (rate or nature)) or _vat_fault(rate, nature.upper() if nature else None) is not None}
     if wrong:
         look.update(compress(range(len(items)), map(wrong.__contains__, vat)))
+    for changes in (column(items, "new_vat_rate"), column(items, "vat_from")):
+        if changes.count(None) != len(changes):
+            look.update(n for n, x in enumerate(changes) if x is not None)
     return [items[i] for i in sorted(look)] if len(look) < len(items) else items
 
 
