@@ -67,8 +67,12 @@ def shipping_master(**options: Any) -> MasterData:
 
 # --- orders as records, for the pure core ----------------------------------------------------
 
+RATES = {"A001": (D(22), None), "A002": (D(4), None), "A003": (D(0), "N4")}
+"""The minimal workbook's items' rates: a line at another would be rated again as it ships."""
+
+
 def line(line_id: int, item: str, quantity: str, shipped: str = "0", line_no: int | None = None) -> OrderLine:
-    return OrderLine(item, f"desc {item}", "pz", D(quantity), D("2"), D(quantity) * 2, D(22), None,
+    return OrderLine(item, f"desc {item}", "pz", D(quantity), D("2"), D(quantity) * 2, *RATES.get(item, (D(22), None)),
                      line_id, line_no or line_id, None, D(shipped))
 
 

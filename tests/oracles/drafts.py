@@ -69,7 +69,7 @@ def draft_orders(master: MasterData, dues: list[Due]) -> tuple[list[OrderDraft],
             rule = None
             if found is not None:
                 rule = found.rule
-                ruled = rule_price(found, unit, book, price, due.day, item.vat_rate or Decimal(0))
+                ruled = rule_price(found, unit, book, price, due.day, item.vat_rate_on(due.day) or Decimal(0))
                 if ruled is None:
                     trouble.append(RULE_WITHOUT_BASE_PRICE(
                         master.locate(rule.source, "base_list"), template=due.template, day=due.day, rule=rule.code,
@@ -93,7 +93,7 @@ def draft_orders(master: MasterData, dues: list[Due]) -> tuple[list[OrderDraft],
                                                    price=unit, limit=price.limit_price))
                 continue
             quantity = sign * abs(due_line.quantity)
-            rate = item.vat_rate or Decimal(0)
+            rate = item.vat_rate_on(due.day) or Decimal(0)  # the rate of the order's day
             gross_unit = unit
             unit, amount = net_of_vat(quantity, unit, rate) if price_list in gross else (unit, line_amount(quantity, unit))
             if price_list in gross and amount != net_of_gross(quantity, gross_unit, rate):

@@ -20,6 +20,7 @@ from toolkit.basics.cells import Location
 from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem
 from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
+from toolkit.core.delivery_rate import RatedAgain, rated_for_delivery
 from toolkit.core.exposure import Exposure
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
@@ -106,18 +107,22 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
         if order.id in chosen_orders:
             run.problems.extend(terms_overridden(order, terms, run.taken[before:],
                                                  master.locate(customers[order.customer].source, "delivery_terms")))
-    drafts = _drafts(master, run.taken, day, carrier, forced)
-    return ShippingPlan(tuple(drafts), tuple(run.held), tuple(run.problems))
+    rated: list[RatedAgain] = []
+    drafts = _drafts(master, run.taken, day, carrier, forced, rated, run.problems)
+    return ShippingPlan(tuple(drafts), tuple(run.held), tuple(run.problems), tuple(rated))
 
 
 def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], day: date, carrier: str | None,
-            forced: set[str]) -> list[ShipmentDraft]:
+            forced: set[str], rated: list[RatedAgain], told: list[Problem]) -> list[ShipmentDraft]:
     customers = {c.code: c for c in master.customers}
     ship_to = {s.code: s for s in master.ship_to}
     weights = {i.code: i.weight for i in master.items}
     services = {i.code for i in master.items if i.service}
     groups: dict[tuple[str, str | None, Reason, bool], list[ShipmentLine]] = {}
     for order, line, quantity in taken:
+        line, again, said = rated_for_delivery(master, order, line, day)  # every line asked, none skipped
+        rated += [again] if again is not None else []
+        told += [said] if said is not None else []
         reason = Reason.RETURN if order.document_type is DocumentType.RETURN or quantity < 0 else Reason.SALE
         groups.setdefault((order.customer, order.ship_to, reason, line.item in services), []).append(ShipmentLine(
             line.item, line.description, line.unit, quantity, line.unit_price, line_amount(quantity, line.unit_price),

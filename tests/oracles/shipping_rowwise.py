@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, update
 
 from oracles import reservations_rowwise
 from oracles.shipping_plan import plan_shipments
@@ -24,7 +24,7 @@ from toolkit.basics.problems import Problem, errors
 from toolkit.core.orders import EFFECTS, Order, OrderStatus
 from toolkit.core.reservations import NONE
 from toolkit.core.shipping import ChosenRow, ShipmentDraft, choose_quantities, missing_stock
-from toolkit.ledger import Ledger
+from toolkit.ledger import Ledger, schema
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import available_stock, load_notes, paid_orders, store_drafts
 from toolkit.ledger.exposure import exposures
@@ -85,6 +85,9 @@ def ship_in(conn: Connection, master: MasterData, orders: Sequence[Order], day: 
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     limits = {c.code: c.credit_limit for c in master.customers}
+    for again in plan.rated_again:
+        conn.execute(update(schema.order_lines).where(schema.order_lines.c.id == again.order_line_id).values(
+            vat_rate=again.vat_rate, vat_nature=again.vat_nature, unit_price=again.unit_price, amount=again.amount))
     ids = store_drafts(conn, plan.drafts, master.settings.ddt_series, party_book(master),
                        forced_detail={c: _forced_detail(exposure[c], limits.get(c)) for c in customers},
                        accounting_date=accounting_date)

@@ -52,7 +52,7 @@ from toolkit.core.drafts import net_of_gross
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.invoicing import CitedInvoice, Invoice, InvoiceKind, InvoiceLine
 from toolkit.core.lines import UNIT_PRICE_PLACES, line_amount
-from toolkit.core.vat import RateKey, VatLine, rate_key, totals, vat_summary
+from toolkit.core.vat import RateKey, VatLine, rate_key, rate_text, totals, vat_summary
 from toolkit.model.parties import Parties
 
 ZERO = Decimal(0)
@@ -989,13 +989,8 @@ class ReturnMixesVat:
     def problem(self) -> Problem:
         return RETURN_MIXED_VAT(None, order=self.line.order_number, **_waits(self.line, "stays"),
                                 item=self.line.item, invoices=", ".join(self.invoices) or "—",
-                                sold=", ".join(_rate_text(k) for k in self.sold),
-                                own=_rate_text(rate_key(self.line.vat_rate, self.line.vat_nature)))
-
-
-def _rate_text(key: RateKey) -> str:
-    rate, nature = key
-    return f"{rate:f} % {nature}" if nature else f"{rate:f} %"
+                                sold=", ".join(rate_text(k) for k in self.sold),
+                                own=rate_text(rate_key(self.line.vat_rate, self.line.vat_nature)))
 
 
 def mixed_vat(taken: Sequence[TakenBack]) -> list[ReturnMixesVat]:

@@ -185,7 +185,7 @@ def price_line(price: Price, price_type: PriceType, own: Decimal | None, candida
     found = find(candidates, item.code, item.category, day, quantity) if candidates and own is None else None
     rule = found.rule if found is not None else None
     if found is not None:
-        ruled = rule_price(found, unit, book, price, day, item.vat_rate or Decimal(0))
+        ruled = rule_price(found, unit, book, price, day, item.vat_rate_on(day) or Decimal(0))
         if ruled is None:
             return None, rule, "rule-no-base-price"
         unit = ruled
@@ -255,7 +255,7 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
                 continue
             assert unit is not None
             quantity = sign * abs(due_line.quantity)
-            gross_unit, rate = unit, item.vat_rate or Decimal(0)
+            gross_unit, rate = unit, item.vat_rate_on(due.day) or Decimal(0)
             unit, amount = line_money(quantity, unit, rate, price_list in gross)
             if price_list in gross and abs(quantity) > EXACT_UP_TO and amount != net_of_gross(quantity, gross_unit, rate):
                 source = _line_sources(master).get((due.template, due_line.item))
@@ -263,7 +263,7 @@ def draft_orders(master: MasterData, dues: list[Due], book: PriceBook | None = N
                 warnings.append(NET_ROUNDED(at, template=due.template, day=due.day, item=item.code, quantity=quantity,
                                             price=gross_unit, gross=cents(quantity * gross_unit),
                                             net=net_of_gross(quantity, gross_unit, rate), amount=amount))
-            rate, nature = line_vat(item, customer)
+            rate, nature = line_vat(item, customer, due.day)
             lines.append(_draft_line(item.code, item.description, item.unit, quantity, unit, amount,
                                      rate, nature, n, due_line.note,
                                      rule.code if rule is not None else None))

@@ -244,8 +244,9 @@ def price_form(master: MasterData, form: Form, book: PriceBook | None = None) ->
                                                  limit=price.limit_price))
             continue
         assert unit is not None
-        unit, amount = line_money(line.quantity, unit, item.vat_rate or Decimal(0), customer.price_list in gross)
-        rate, nature = line_vat(item, customer)
+        rate = item.vat_rate_on(form.day) or Decimal(0)
+        unit, amount = line_money(line.quantity, unit, rate, customer.price_list in gross)
+        rate, nature = line_vat(item, customer, form.day)
         lines.append(DraftLine(item.code, item.description, item.unit, line.quantity, unit, amount, rate,
                                nature, n, line.note,
                                rule.code if rule is not None else None))

@@ -40,6 +40,7 @@ from toolkit.basics.limits import QUANTITY
 from toolkit.basics.money import cents
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import DeliveryTerms, DocumentType, label
+from toolkit.core.delivery_rate import RatedAgain, rated_for_delivery, rates_on
 from toolkit.core.exposure import Exposure
 from toolkit.core.lines import DocumentLine, line_amount
 from toolkit.core.orders import EFFECTS, STATUS_LABELS, Order, OrderLine, OrderStatus
@@ -307,6 +308,9 @@ class ShippingPlan:
     drafts: tuple[ShipmentDraft, ...]
     held: tuple[Held, ...]
     problems: tuple[Problem, ...]
+    rated_again: tuple[RatedAgain, ...] = ()
+    """The order lines the drafts ship at the rate of the DDT's date (`toolkit.core.delivery_rate`),
+    to be stored on the lines with the DDTs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -602,8 +606,10 @@ def plan_shipments(orders: Sequence[Order], master: MasterData, stock: Mapping[s
         if order.id in chosen_orders:
             run.problems.extend(terms_overridden(order, terms, run.taken[before:],
                                                  master.locate(customers[order.customer].source, "delivery_terms")))
-    drafts = _drafts(master, run.taken, day, carrier, forced)
-    return ShippingPlan(tuple(drafts), tuple(run.held), (*run.problems, *weight_left_blank(master, drafts)))
+    rated: list[RatedAgain] = []
+    drafts = _drafts(master, run.taken, day, carrier, forced, rated, run.problems)
+    return ShippingPlan(tuple(drafts), tuple(run.held), (*run.problems, *weight_left_blank(master, drafts)),
+                        tuple(rated))
 
 
 def weight_left_blank(master: MasterData, drafts: Sequence[ShipmentDraft]) -> list[Problem]:
@@ -872,13 +878,16 @@ def _as_available(order: Order, wanted: list[tuple[Line, Decimal]], run: _Run) -
 
 
 def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], day: date, carrier: str | None,
-            forced: set[str]) -> list[ShipmentDraft]:
+            forced: set[str], rated: list[RatedAgain], told: list[Problem]) -> list[ShipmentDraft]:
     """A DDT per customer, destination and reason of the lines taken, then the records of
     services rendered (`SERVICES_SERIES`): after every DDT, so the day's documents come back
     from the ledger in the order they were stored (year, series, number). A line shipped
     negative is goods coming back whatever its order's type (an order form's line given back
     by a customer invoiced at once): it travels under *Reso*, never on the sale's DDT, which
-    would print it as goods leaving."""
+    would print it as goods leaving. A line at another rate than its item's on `day` is looked
+    at again (`rated_for_delivery`), what it rated again added to `rated` and said in `told`:
+    one lookup a line in this pass, none other when nothing changed."""
+    in_force = rates_on(master, day)
     customers = {c.code: c for c in master.customers}
     ship_to = {s.code: s for s in master.ship_to}
     weights = {i.code: i.weight for i in master.items}
@@ -886,6 +895,10 @@ def _drafts(master: MasterData, taken: list[tuple[Order, OrderLine, Decimal]], d
     groups: dict[tuple[str, str | None, Reason, bool], list[ShipmentLine]] = {}
     amounts: dict[tuple[Decimal, Decimal], Decimal] = {}
     for order, line, quantity in taken:
+        if in_force.get(line.item, line.vat_rate) != line.vat_rate:
+            line, again, said = rated_for_delivery(master, order, line, day)
+            rated.extend((again,) if again is not None else ())
+            told.extend((said,) if said is not None else ())
         reason = Reason.RETURN if order.document_type is DocumentType.RETURN or quantity < 0 else Reason.SALE
         if (amount := amounts.get((quantity, line.unit_price))) is None:
             amount = amounts[quantity, line.unit_price] = line_amount(quantity, line.unit_price)

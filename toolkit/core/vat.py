@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 
 from toolkit.basics.money import cents
@@ -43,6 +44,12 @@ def rate_key(rate: Decimal, nature: str | None) -> RateKey:
     return (rate.normalize() if rate else ZERO, nature if not rate else None)
 
 
+def rate_text(key: RateKey) -> str:
+    """A rate as messages name it: "22 %", or at 0 % with its nature, "0 % N4"."""
+    rate, nature = key
+    return f"{rate:f} % {nature}" if nature else f"{rate:f} %"
+
+
 EXPORT_GOODS = "N3.1"
 """Goods exported outside the EU: non-taxable under art. 8 DPR 633/72."""
 INTRA_EU_GOODS = "N3.2"
@@ -58,10 +65,11 @@ SERVICE_ABROAD = "N2.1"
 """A service to a business abroad: outside Italian VAT (art. 7-ter DPR 633/72), not an export."""
 
 
-def line_vat(item: Item, customer: Customer) -> RateKey:
-    """The rate and nature an order line of this item for this customer carries: the customer's
+def line_vat(item: Item, customer: Customer, day: date | None = None) -> RateKey:
+    """The rate and nature a line of this item for this customer carries: the customer's
     *Natura IVA* when it has one (an export, an intra-EU supply: 0 % whatever the item), else
-    the item's own rate and nature. A service sold abroad to a customer whose nature is an
+    the item's own rate and nature, its rate the one in force on `day` (`Item.vat_rate_on`), the
+    line's delivery, when given. A service sold abroad to a customer whose nature is an
     export, an intra-EU supply or a supply to San Marino of goods takes N2.1, as art. 8, art. 41
     and art. 71 cover goods only.
 
@@ -77,7 +85,8 @@ def line_vat(item: Item, customer: Customer) -> RateKey:
     if customer.vat_nature:
         nature = customer.vat_nature.strip().upper()
         return ZERO, SERVICE_ABROAD if item.service and not customer.at_home and nature in GOODS_ABROAD else nature
-    return item.vat_rate or ZERO, item.vat_nature.upper() if item.vat_nature else None
+    rate = item.vat_rate if day is None else item.vat_rate_on(day)
+    return rate or ZERO, item.vat_nature.upper() if item.vat_nature else None
 
 
 def vat_summary(lines: Iterable[tuple[Decimal, Decimal, str | None]]) -> list[VatLine]:

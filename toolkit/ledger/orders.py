@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Select, and_, bindparam, func, insert, or_, s
 from toolkit.basics import codes
 from toolkit.basics.problems import Problem
 from toolkit.basics.vocab import DocumentType, PaymentMethod
+from toolkit.core.delivery_rate import RatedAgain
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.drafts import OrderDraft
 from toolkit.core.invoicing import BillableGoods, Shipment
@@ -196,6 +197,20 @@ def documents_issued(conn: Connection, ids: Sequence[int]) -> None:
     this one, and it finds them issued."""
     for chunk in in_batches(ids):
         conn.execute(update(schema.orders).where(o.id.in_(chunk)).values(documents_held=None))
+
+
+def rate_again(conn: Connection, rated: Sequence[RatedAgain]) -> None:
+    """Store on their order lines the rate of the DDT's date they ship at, and on a VAT-included
+    list the net price it makes of the shelf price (`toolkit.core.delivery_rate`): before the DDTs
+    that ship them are stored, in their transaction, so the DDTs' kept values, the invoice, its
+    XML and the register all read the line as it shipped."""
+    if not rated:
+        return
+    conn.execute(update(schema.order_lines).where(ol.id == bindparam("line_id")).values(
+        vat_rate=bindparam("rate", type_=ol.vat_rate.type), vat_nature=bindparam("nature", type_=ol.vat_nature.type),
+        unit_price=bindparam("price", type_=ol.unit_price.type), amount=bindparam("total", type_=ol.amount.type)),
+        [dict(line_id=r.order_line_id, rate=r.vat_rate, nature=r.vat_nature, price=r.unit_price, total=r.amount)
+         for r in rated])
 
 
 def insert_orders(conn: Connection, drafts: Sequence[OrderDraft], series: str,

@@ -55,7 +55,7 @@ from toolkit.ledger import Ledger
 from toolkit.ledger.db import writing
 from toolkit.ledger.deliveries import available_stock, dated_after, paid_orders, part_paid, store_drafts
 from toolkit.ledger.exposure import credit_exposures
-from toolkit.ledger.orders import load_orders, order_by_number, reservations, set_statuses
+from toolkit.ledger.orders import load_orders, order_by_number, rate_again, reservations, set_statuses
 from toolkit.ledger.shipments import due_orders, open_lines, stored_notes, with_lines
 from toolkit.ledger.shipped_by_day import shipped_on
 from toolkit.ledger.stock_counts import count_digest, note_seen, seen
@@ -510,6 +510,7 @@ def _ship_known(conn: Connection, master: MasterData, fresh: list[Order], day: d
     if errors(plan.problems) or not plan.drafts:
         return Shipped((), plan.held, plan.problems)
     by_id = {order.id: order for order in fresh}
+    rate_again(conn, plan.rated_again)
     book = party_book(master)
     ids = store_drafts(conn, plan.drafts, master.settings.ddt_series, book,
                        forced_detail=_forced_details(master, plan.drafts, exposure),

@@ -1,0 +1,212 @@
+"""A sale is taxed at the VAT rate in force on its delivery (art. 6 DPR 633/72), not on its order's.
+
+C001's template orders A001 (22 %, going to 10 % on 1 January 2027) and A002 (4 %) every Monday
+and Wednesday: the order of Wednesday 30 December ships that day at 22 %, the one of Monday 4
+January, created ahead on 28 December, ships at 10 %, whether *Articoli* wrote the change ahead
+(*Nuova aliquota IVA* from *Dal*) or the desk changed *Aliquota IVA* by hand after creating it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import minimal
+import pytest
+from fatturapa_reading import read, schema_errors
+from sqlalchemy import select
+
+from toolkit.core.invoicing import InvoiceStatus, Period, Request
+from toolkit.intake.validation import check
+from toolkit.ledger import schema
+from toolkit.ledger.db import reading
+from toolkit.model.records import MasterData
+from toolkit.services.invoicing import run
+from toolkit.services.orders import create, list_orders
+from toolkit.services.shipping import ship
+
+CREATED, LAST_OLD, FIRST_NEW = date(2026, 12, 28), date(2026, 12, 30), date(2027, 1, 4)
+DECEMBER, JANUARY = Period(date(2026, 12, 1), date(2026, 12, 31)), Period(date(2027, 1, 1), date(2027, 1, 31))
+
+
+def sheets(*, rate: int = 22, change: bool = False, gross: bool = False) -> dict[str, list[list]]:
+    s = minimal.sheets()
+    [t001] = [row for row in s["Modelli ordine"] if row[0] == "T001"]
+    t001[5] = "lun,mer"
+    s["Clienti"][0] += ["CAP", "Provincia"]
+    s["Clienti"][1] += ["10121", "TO"]
+    s["Clienti"][2] += ["00184", "RM"]
+    s["Modelli ordine"] = [row for row in s["Modelli ordine"] if row[0] != "T002"]
+    s["Righe modello"] = [row for row in s["Righe modello"] if row[0] != "T002"]
+    [a001] = [row for row in s["Articoli"] if row[0] == "A001"]
+    a001[3] = rate
+    if change:
+        s["Articoli"][0] += ["Nuova aliquota IVA", "Dal"]
+        for row in s["Articoli"][1:]:
+            row += [10, "01/01/2027"] if row[0] == "A001" else [None, None]
+    if gross:
+        minimal.set_cell(s, "Listini", "C1", "IVA inclusa")
+        minimal.set_cell(s, "Listini", "C2", "sì")
+    return s
+
+
+def master(**kw) -> MasterData:
+    result = check(minimal.workbook(sheets(**kw)))
+    assert result.master is not None, [str(p) for p in result.problems]
+    return result.master
+
+
+def a001_rates(ledger) -> dict[date, tuple[D, D]]:
+    """A001's (VAT rate, net unit price) on each order, by its day, as the ledger holds them."""
+    o, ol = schema.orders.c, schema.order_lines.c
+    with reading(ledger) as conn:
+        rows = conn.execute(select(o.occurrence, ol.vat_rate, ol.unit_price)
+                            .join(schema.orders, o.id == ol.order_id).where(ol.item == "A001")).all()
+    return {day: (rate, price) for day, rate, price in rows}
+
+
+def created_ahead(ledger, books: MasterData) -> None:
+    """On 28 December the orders of 30 December and of 4 January are created."""
+    for day in (LAST_OLD, FIRST_NEW):
+        assert create(books, ledger, day, with_catch_up=False, future=True).created
+
+
+def shipped(ledger, books: MasterData, day: date):
+    done = ship(books, ledger, day, all_open=True, future=True)
+    assert done.notes, [str(p) for p in done.problems]
+    return done
+
+
+def a001_on(invoice) -> tuple[D, D, D]:
+    [line] = [x for x in invoice.lines if x.item == "A001"]
+    return line.vat_rate, line.unit_price, line.amount
+
+
+def test_a_change_written_ahead_rates_the_order_made_for_a_day_after_it_at_once(ledger, rome_today):
+    rome_today(CREATED)
+    created_ahead(ledger, master(change=True))
+    assert a001_rates(ledger) == {LAST_OLD: (D(22), D("19.5")), FIRST_NEW: (D(10), D("19.5"))}
+
+
+def test_an_order_made_before_the_change_was_known_ships_at_the_rate_of_its_ddt_and_january_invoices_it(
+        ledger, rome_today):
+    """Made on 28 December at 22 %, the 4 January order ships after *Articoli* wrote the change:
+    its DDT, its order line and January's deferred invoice say 10 %, with a warning naming the
+    order and the item; December's order, shipped on 30 December, stays at 22 % and December's
+    invoice too. The XML's DatiRiepilogo has a block per rate and passes the schema."""
+    rome_today(CREATED)
+    created_ahead(ledger, master())
+    assert a001_rates(ledger) == {LAST_OLD: (D(22), D("19.5")), FIRST_NEW: (D(22), D("19.5"))}
+    books = master(change=True)
+    rome_today(LAST_OLD)
+    december = shipped(ledger, books, LAST_OLD)
+    assert not [p for p in december.problems if p.code.startswith("vat-rate")]
+    rome_today(FIRST_NEW)
+    january = shipped(ledger, books, FIRST_NEW)
+    [note] = january.notes
+    assert sorted((x.item, x.vat_rate) for x in note.lines) == [("A001", D(10)), ("A002", D(4))]
+    [told] = [p for p in january.problems if p.code == "vat-rate-changed"]
+    [number] = [o.number for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
+    assert (told.location.sheet, told.location.cell) == ("Articoli", "F2")
+    assert f"L'ordine {number} aveva A001 con IVA 22 %: il DDT del 04/01/2027 lo porta con IVA 10 %" \
+        in told.render("it"), told.render("it")
+    assert f"Order {number} had A001 at VAT 22 %" in told.render("en")
+    assert a001_rates(ledger) == {LAST_OLD: (D(22), D("19.5")), FIRST_NEW: (D(10), D("19.5"))}
+
+    old = run(ledger, books, Request(DECEMBER, date(2027, 1, 5)), status=InvoiceStatus.FINAL)
+    [dec] = old.invoices
+    assert a001_on(dec) == (D(22), D("19.5"), D("234.00"))
+    assert [(v.rate, v.taxable, v.vat) for v in dec.summary] == [(D(4), D("30.00"), D("1.20")),
+                                                                  (D(22), D("234.00"), D("51.48"))]
+    rome_today(date(2027, 2, 1))
+    new = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL)
+    [jan] = new.invoices
+    assert a001_on(jan) == (D(10), D("19.5"), D("234.00"))
+    assert [(v.rate, v.taxable, v.vat) for v in jan.summary] == [(D(4), D("30.00"), D("1.20")),
+                                                                  (D(10), D("234.00"), D("23.40"))]
+    assert jan.total == D("288.60")
+
+
+def test_an_item_s_rate_changed_by_hand_is_followed_by_the_lines_not_yet_shipped(ledger, rome_today):
+    """No change written ahead: the desk types 10 over 22 in *Aliquota IVA* after the orders
+    were made. What ships after follows the sheet; the warning points at that cell."""
+    rome_today(CREATED)
+    created_ahead(ledger, master())
+    rome_today(FIRST_NEW)
+    done = ship(master(rate=10), ledger, FIRST_NEW, numbers=[
+        o.number for o in list_orders(ledger) if o.occurrence == FIRST_NEW], future=True)
+    assert [(x.item, x.vat_rate) for x in done.notes[0].lines if x.item == "A001"] == [("A001", D(10))]
+    [told] = [p for p in done.problems if p.code == "vat-rate-changed"]
+    assert (told.location.sheet, told.location.cell) == ("Articoli", "D2")
+    assert a001_rates(ledger) == {LAST_OLD: (D(22), D("19.5")), FIRST_NEW: (D(10), D("19.5"))}
+
+
+def test_on_a_vat_included_list_the_shelf_price_stays_and_is_split_at_the_new_rate(ledger, rome_today):
+    """19.50 € a piece VAT included: 12 pz made net at 22 % are 191.80 (15.983333 each). The order
+    of 30 December ships that day at 22 %, 191.80 + 42.20; the one of 4 January, made at 22 %
+    too, ships at 10 %: the customer still pays 234.00 €, now 212.73 + 21.27."""
+    rome_today(CREATED)
+    created_ahead(ledger, master(gross=True))
+    assert a001_rates(ledger)[FIRST_NEW] == (D(22), D("15.983333"))
+    books = master(gross=True, change=True)
+    rome_today(FIRST_NEW)
+    shipped(ledger, books, LAST_OLD)
+    done = shipped(ledger, books, FIRST_NEW)
+    [line] = [x for x in done.notes[0].lines if x.item == "A001"]
+    assert (line.vat_rate, line.unit_price, line.amount) == (D(10), D("17.7275"), D("212.73"))
+    rome_today(date(2027, 2, 1))
+    invoices = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL).invoices
+    a001 = sorted((v.rate, v.taxable, v.vat, v.taxable + v.vat) for x in invoices for v in x.summary if v.rate > 4)
+    assert a001 == [(D(10), D("212.73"), D("21.27"), D("234.00")), (D(22), D("191.80"), D("42.20"), D("234.00"))]
+
+
+def test_ship_invoice_at_once_charges_the_rate_of_the_delivery_day_and_its_xml_passes_the_schema(
+        ledger, rome_today, tmp_path):
+    rome_today(CREATED)
+    created_ahead(ledger, master())
+    books = master(change=True)
+    rome_today(FIRST_NEW)
+    [number] = [o.number for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
+    done = ship(books, ledger, FIRST_NEW, numbers=[number], future=True, invoice=True)
+    [invoice] = done.invoices
+    assert a001_on(invoice) == (D(10), D("19.5"), D("234.00"))
+    assert sorted((v.rate, v.vat) for v in invoice.summary) == [(D(4), D("1.20")), (D(10), D("23.40"))]
+    from toolkit.services.einvoice import export
+
+    written = export(books, ledger, out=tmp_path, month=JANUARY)
+    assert list(written.files) == [invoice.number], written.problems
+    xml = written.files[invoice.number]
+    assert schema_errors(xml) == []
+    said = read(xml)
+    assert [(x.item, x.rate, x.total) for x in said.lines] == [("A001", D(10), D("234.00")), ("A002", D(4), D("30.00"))]
+    assert [s[:4] for s in said.summary] == [(D(4), None, D("30.00"), D("1.20")), (D(10), None, D("234.00"), D("23.40"))]
+
+
+def test_a_line_shipped_in_part_before_keeps_its_rate_and_says_so(ledger, rome_today):
+    """Half of the 4 January order's A001 went on 30 December at 22 %: its order line, which that
+    DDT reads too, keeps 22 % for the rest, with a warning that tells what to do."""
+    rome_today(CREATED)
+    created_ahead(ledger, master())
+    [order] = [o for o in list_orders(ledger) if o.occurrence == FIRST_NEW]
+    from toolkit.core.shipping import ChosenRow
+
+    rome_today(LAST_OLD)
+    books = master(change=True)
+    ship(books, ledger, LAST_OLD, chosen=[ChosenRow(order.number, "A001", D(6))], future=True)
+    rome_today(FIRST_NEW)
+    done = ship(books, ledger, FIRST_NEW, numbers=[order.number], future=True)
+    assert [(x.item, x.vat_rate) for x in done.notes[0].lines if x.item == "A001"] == [("A001", D(22))]
+    [told] = [p for p in done.problems if p.code == "vat-rate-kept-part-shipped"]
+    assert f"L'ordine {order.number} ha già spedito o fatturato parte di A001 con IVA 22 %" in told.render("it")
+
+
+@pytest.mark.parametrize("row, code, cell", [([10, None], "vat-change-without-day", "G2"),
+                                             ([None, "01/01/2027"], "vat-change-without-rate", "F2"),
+                                             ([7, "01/01/2027"], "unusual-vat-rate", "F2")])
+def test_a_rate_change_is_written_whole(row, code, cell):
+    s = minimal.sheets()
+    s["Articoli"][0] += ["Nuova aliquota IVA", "Dal"]
+    s["Articoli"][1] += row
+    found = [(p.code, p.location.sheet, p.location.cell) for p in check(minimal.workbook(s)).problems
+             if p.code != "stock-not-checked"]
+    assert found == [(code, "Articoli", cell)]

@@ -1,0 +1,135 @@
+"""The VAT rate of the delivery day: a sale of goods is made on delivery or shipment, and taxed at
+the rate in force that day (art. 6 DPR 633/72).
+
+An order line takes its item's rate for the order's day when the order is made (`line_vat`), as
+far as *Articoli* knows it then. The DDT's date is the one that counts, so shipping asks again:
+a line whose rate is not the one *Articoli* gives for the DDT's date (*Nuova aliquota IVA* from
+*Dal* on, else *Aliquota IVA*) is rated again before its DDT is stored, its order line with it,
+so the order, the DDT, the invoice, its XML and the register all read one rate. An *Aliquota IVA*
+changed by hand is a rate the sheet gives for every day, so the open lines shipped after it
+follow it. On a VAT-included list the customer's shelf price stays and is split at the new rate.
+
+A line already shipped or invoiced in part keeps its rate: its order line's one rate is what its
+earlier DDTs and invoices read; it is warned, never rated silently.
+Returns keep theirs: a return is credited at the rate its invoice charged
+(`toolkit.core.credit_notes`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from toolkit.basics.money import CENT, cents
+from toolkit.basics.problems import Problem, define
+from toolkit.basics.vocab import DocumentType
+from toolkit.core.drafts import net_of_vat
+from toolkit.core.orders import Order, OrderLine
+from toolkit.core.vat import line_vat, rate_key, rate_text
+from toolkit.model.memo import per_master
+from toolkit.model.records import Customer, Item, MasterData
+
+VAT_RATE_CHANGED = define(
+    "vat-rate-changed", "warning",
+    title=("Aliquota IVA del giorno di consegna", "VAT rate of the delivery day"),
+    it="L'ordine {number} aveva {item} con IVA {old}: il DDT del {day} lo porta con IVA {new}, l'aliquota che "
+       "Articoli dà per quel giorno, perché una vendita si tassa all'aliquota del giorno di consegna (art. 6 DPR "
+       "633/72). Ordine, DDT e fattura riportano IVA {new}.",
+    en="Order {number} had {item} at VAT {old}: the DDT of {day} carries it at VAT {new}, the rate Items gives for "
+       "that day, since a sale is taxed at the rate of its delivery day (art. 6 DPR 633/72). The order, the DDT "
+       "and the invoice show VAT {new}.")
+VAT_RATE_KEPT_PART_SHIPPED = define(
+    "vat-rate-kept-part-shipped", "warning",
+    title=("Aliquota IVA non aggiornata", "VAT rate not brought up to date"),
+    it="L'ordine {number} ha già spedito o fatturato parte di {item} con IVA {old}: il resto esce con il DDT del "
+       "{day} ancora con IVA {old}, mentre Articoli dà IVA {new} per quel giorno, perché la riga dell'ordine ha "
+       "un'aliquota sola. Per tassare il resto al {new}, prima di spedirlo chiudi l'ordine (toolkit orders status "
+       "{number} --to chiuso) e ordina di nuovo ciò che resta (toolkit convert --to ordini).",
+    en="Order {number} has already shipped or invoiced part of {item} at VAT {old}: the rest leaves on the DDT of "
+       "{day} still at VAT {old}, while Items gives VAT {new} for that day, since the order line has one rate. To "
+       "tax the rest at {new}, before shipping it close the order (toolkit orders status {number} --to chiuso) and "
+       "order what is left again (toolkit convert --to ordini).")
+
+
+@dataclass(frozen=True, slots=True)
+class RatedAgain:
+    """An order line rated again for its DDT's date: what the ledger stores on the line."""
+
+    order_line_id: int
+    vat_rate: Decimal
+    vat_nature: str | None
+    unit_price: Decimal
+    """The same, but on a VAT-included list: its shelf price made net at the new rate."""
+    amount: Decimal
+    """The order line's amount at `unit_price`."""
+
+
+def rates_on(master: MasterData, day: date) -> dict[str, Decimal]:
+    """Each item's rate in force on `day`, 0 for none: what a shipped line is held against,
+    one lookup a line (a change written ahead or by hand alike). The items' own rates are
+    gathered once per master; only the few items with a change written are asked of `day`."""
+    rates, changing = _rates(master)
+    if not changing:
+        return rates
+    return {**rates, **{i.code: i.vat_rate_on(day) or Decimal(0) for i in changing}}
+
+
+@per_master
+def _rates(master: MasterData) -> tuple[dict[str, Decimal], tuple[Item, ...]]:
+    return ({i.code: i.vat_rate or Decimal(0) for i in master.items},
+            tuple(i for i in master.items if i.vat_from is not None))
+
+
+def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: date
+                       ) -> tuple[OrderLine, RatedAgain | None, Problem | None]:
+    """`line` as it ships on a DDT dated `day`: rated again when its rate and nature are not the
+    ones *Articoli* gives for that day (`line_vat`), with the warning that says so. Called for the
+    lines whose rate differs from the item's on `day` (`rates_on`), a customer's nature too."""
+    item, customer = _items(master).get(line.item), _customers(master).get(order.customer)
+    if item is None or customer is None or order.document_type is DocumentType.RETURN or line.quantity < 0:
+        return line, None, None
+    rate, nature = line_vat(item, customer, day)
+    if rate_key(rate, nature) == rate_key(line.vat_rate, line.vat_nature):
+        return line, None, None
+    at = master.locate(item.source, "new_vat_rate" if item.vat_rate_on(day) != item.vat_rate else "vat_rate")
+    said = dict(number=order.number, item=line.item, day=day, old=rate_text(rate_key(line.vat_rate, line.vat_nature)),
+                new=rate_text(rate_key(rate, nature)))
+    if line.shipped or line.invoiced:
+        return line, None, VAT_RATE_KEPT_PART_SHIPPED(at, **said)
+    unit, amount = line.unit_price, line.amount
+    if order.price_list in _vat_included(master):
+        unit, amount = net_of_vat(line.quantity, shelf_price(line.quantity, line.unit_price, line.vat_rate), rate)
+    rated = RatedAgain(line.id, rate, nature, unit, amount)
+    return (replace(line, vat_rate=rate, vat_nature=nature, unit_price=unit, amount=amount), rated,
+            VAT_RATE_CHANGED(at, **said))
+
+
+def shelf_price(quantity: Decimal, unit_price: Decimal, rate: Decimal) -> Decimal:
+    """The VAT-included price a line of `quantity` was made net from at `rate` (`net_of_vat`):
+    its net price with the VAT, to the cent, or the cent beside it that gives the same net price,
+    as a net amount rounded to the cent may take the gross half a cent × rate away.
+
+    >>> shelf_price(Decimal(2), Decimal("16.82"), Decimal(10)), shelf_price(Decimal(1), Decimal("0.82"), Decimal(22))
+    (Decimal('18.50'), Decimal('1.00'))
+    """
+    near = cents(unit_price * (100 + rate) / 100)
+    for gross in (near, near - CENT, near + CENT):
+        if net_of_vat(quantity, gross, rate)[0] == unit_price:
+            return gross
+    return near
+
+
+@per_master
+def _items(master: MasterData) -> dict[str, Item]:
+    return {i.code: i for i in master.items}
+
+
+@per_master
+def _customers(master: MasterData) -> dict[str, Customer]:
+    return {c.code: c for c in master.customers}
+
+
+@per_master
+def _vat_included(master: MasterData) -> frozenset[str]:
+    return frozenset(p.code for p in master.price_lists if p.vat_included)
