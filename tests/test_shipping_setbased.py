@@ -163,11 +163,14 @@ def _reads_each_day(*args, on_hand=None, read_here=False, **options):
 
 
 def twin_days(master: MasterData, folder: Path, rng: random.Random, days: int, *, monkeypatch,
-              actions: bool = True, urls: tuple[str, str] | None = None) -> int:
+              actions: bool = True, urls: tuple[str, str] | None = None, ships_with: MasterData | None = None) -> int:
     """Live `days` working days in two ledgers, product and reference (SQLite files in `folder`,
     else the two `urls`); returns the DDTs issued. Every day's tables must hash alike. The
     product plans every due order every day (`replan`), as the reference does: orders kept on
-    hold between days are compared with this plan in `tests/test_holds_kept.py`."""
+    hold between days are compared with this plan in `tests/test_holds_kept.py`. `ships_with`:
+    the master the desk ships with, when it changed after the orders were made (a rate typed
+    over by hand)."""
+    shipper = ships_with or master
     product_url, reference_url = urls or (f"sqlite:///{folder / 'product.sqlite'}",
                                           f"sqlite:///{folder / 'reference.sqlite'}")
     product = open_ledger(product_url)
@@ -201,8 +204,8 @@ def twin_days(master: MasterData, folder: Path, rng: random.Random, days: int, *
                         [q, max(q / 2, D("0.001")).quantize(D("0.001")), D(1), q + 1])))
                         for n, lines in picked for no, item, q in lines[:rng.randint(1, 3)] if q > 0]
                     kwargs["all_open"] = rng.random() < 0.3
-            got = seen(ship(master, product, day, replan=True, **kwargs))
-            want = seen(shipping_rowwise.ship(master, reference, day, **kwargs))
+            got = seen(ship(shipper, product, day, replan=True, **kwargs))
+            want = seen(shipping_rowwise.ship(shipper, reference, day, **kwargs))
             assert got == want, (day, action)
             assert ledger_rows(product) == ledger_rows(reference)
             assert table_digests(product) == table_digests(reference)
@@ -314,6 +317,29 @@ def test_randomized_ledgers_ship_as_the_reference(tmp_path, seed, monkeypatch):
     rng = random.Random(seed)
     master = randomized(master_of(tmp_path, seed), rng)
     assert twin_days(master, tmp_path, rng, 7, monkeypatch=monkeypatch) > 0
+
+
+def rates_changing(master: MasterData, rng: random.Random, day: date | None) -> MasterData:
+    """Half the items taxed go from their rate to another: on `day`, written ahead (*Nuova
+    aliquota IVA* from *Dal*), or at once, typed over *Aliquota IVA* (`day` None)."""
+    def changed(item):
+        rate = D(10) if item.vat_rate == 22 else D(22)
+        return replace(item, new_vat_rate=rate, vat_from=day) if day else replace(item, vat_rate=rate)
+
+    items = tuple(changed(i) if i.vat_rate and rng.random() < 0.5 else i for i in master.items)
+    return master.model_copy(update={"items": items})
+
+
+@pytest.mark.parametrize("seed, ahead", [(4, True), (5, False)])
+def test_a_rate_change_ships_as_the_reference(tmp_path, seed, ahead, monkeypatch):
+    """Orders made before the change, shipped after it: their lines rated again, or warned
+    about when shipped in part before, alike on both paths, a VAT-included list's too."""
+    rng = random.Random(seed)
+    made = randomized(master_of(tmp_path, seed), rng)
+    made = made.model_copy(update={"price_lists": tuple(replace(p, vat_included=rng.random() < 0.5)
+                                                        for p in made.price_lists)})
+    ships = rates_changing(made, rng, START + timedelta(1) if ahead else None)
+    assert twin_days(made, tmp_path, rng, 6, monkeypatch=monkeypatch, ships_with=ships) > 0
 
 
 def test_the_sample_month_ships_as_the_reference(tmp_path, monkeypatch):

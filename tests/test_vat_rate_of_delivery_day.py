@@ -210,3 +210,33 @@ def test_a_rate_change_is_written_whole(row, code, cell):
     found = [(p.code, p.location.sheet, p.location.cell) for p in check(minimal.workbook(s)).problems
              if p.code != "stock-not-checked"]
     assert found == [(code, "Articoli", cell)]
+
+
+def test_a_return_after_the_change_is_credited_at_the_rate_its_december_invoice_charged(ledger, rome_today):
+    """12 pz sold on 30 December at 22 % and invoiced in December; 2 come back on 11 January,
+    their return order made at the 10 % of its day: the note takes them back at 22 % (art. 26),
+    as the invoice charged, and the return is not rated again at shipping."""
+    s = sheets(change=True)
+    s["Righe modello"].append(["T002", "A001", 2, None, None])
+    s["Modelli ordine"].append(["T002", "C001", None, None, "Mensile giorno", None, None, 11, None, None,
+                                date(2027, 1, 1), date(2027, 1, 31), "Reso"])
+    result = check(minimal.workbook(s))
+    assert result.master is not None, [str(p) for p in result.problems]
+    books = result.master
+    rome_today(LAST_OLD)
+    assert create(books, ledger, LAST_OLD, with_catch_up=False).created
+    shipped(ledger, books, LAST_OLD)
+    rome_today(date(2027, 1, 5))
+    [december] = run(ledger, books, Request(DECEMBER, date(2027, 1, 5)), status=InvoiceStatus.FINAL).invoices
+    assert a001_on(december) == (D(22), D("19.5"), D("234.00"))
+    back = date(2027, 1, 11)
+    rome_today(back)
+    assert create(books, ledger, back, with_catch_up=False, only=["T002"]).created
+    done = shipped(ledger, books, back)
+    assert not [p for p in done.problems if p.code.startswith("vat-rate")]
+    assert [(x.item, x.quantity, x.vat_rate) for x in done.notes[0].lines] == [("A001", D(-2), D(10))]
+    rome_today(date(2027, 2, 1))
+    january = run(ledger, books, Request(JANUARY, date(2027, 2, 1)), status=InvoiceStatus.FINAL)
+    [note] = [x for x in january.invoices if x.total < 0]
+    assert [(x.quantity, x.amount, x.vat_rate) for x in note.lines] == [(D(-2), D("-39.00"), D(22))]
+    assert (note.taxable, note.vat, note.total) == (D("-39.00"), D("-8.58"), D("-47.58"))

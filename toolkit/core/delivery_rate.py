@@ -100,6 +100,7 @@ def rated_for_delivery(master: MasterData, order: Order, line: OrderLine, day: d
     unit, amount = line.unit_price, line.amount
     if order.price_list in _vat_included(master):
         unit, amount = net_of_vat(line.quantity, shelf_price(line.quantity, line.unit_price, line.vat_rate), rate)
+    rate, unit, amount = _like(rate, line.vat_rate), _like(unit, line.unit_price), _like(amount, line.amount)
     rated = RatedAgain(line.id, rate, nature, unit, amount)
     return (replace(line, vat_rate=rate, vat_nature=nature, unit_price=unit, amount=amount), rated,
             VAT_RATE_CHANGED(at, **said))
@@ -118,6 +119,18 @@ def shelf_price(quantity: Decimal, unit_price: Decimal, rate: Decimal) -> Decima
         if net_of_vat(quantity, gross, rate)[0] == unit_price:
             return gross
     return near
+
+
+def _like(value: Decimal, was: Decimal) -> Decimal:
+    """`value` written to as many places as the value it replaces, or its own when more: a line
+    read from the ledger has its columns' places (22.00, 19.500000), and the DDT made from the
+    drafts reads as the ledger gives its lines back (`toolkit.ledger.shipments.stored_notes`).
+
+    >>> _like(Decimal(10), Decimal("22.00")), _like(Decimal("17.7275"), Decimal("19.5"))
+    (Decimal('10.00'), Decimal('17.7275'))
+    """
+    places = min(value.as_tuple().exponent, was.as_tuple().exponent)
+    return value.quantize(Decimal(1).scaleb(places)) if isinstance(places, int) else value
 
 
 @per_master
