@@ -240,3 +240,29 @@ def test_a_return_after_the_change_is_credited_at_the_rate_its_december_invoice_
     [note] = [x for x in january.invoices if x.total < 0]
     assert [(x.quantity, x.amount, x.vat_rate) for x in note.lines] == [(D(-2), D("-39.00"), D(22))]
     assert (note.taxable, note.vat, note.total) == (D("-39.00"), D("-8.58"), D("-47.58"))
+
+
+def test_check_names_the_cell_of_a_change_written_without_its_day(tmp_path, sample_workbook, capsys):
+    """The sample's *Articoli* has both columns, empty: a new rate typed without its day is
+    refused at the empty *Dal* cell, as the command line's check tells it."""
+    import json
+    import shutil
+
+    import openpyxl
+
+    from toolkit.cli import app, output
+
+    workbook = tmp_path / "anagrafiche.xlsx"
+    shutil.copy(sample_workbook, workbook)
+    book = openpyxl.load_workbook(workbook)
+    items = book["Articoli"]
+    heading = {c.value: c.column_letter for c in items[1]}
+    items[f"{heading['Nuova aliquota IVA']}2"] = 10
+    book.save(workbook)
+    app._register()
+    output.reset()
+    capsys.readouterr()
+    assert app.run(["check", str(workbook), "--json"]) == 1
+    said = json.loads(capsys.readouterr().out)
+    assert [(p["sheet"], p["cell"], p["code"]) for p in said["problems"] if p["severity"] == "error"] == [
+        ("Articoli", f"{heading['Dal']}2", "vat-change-without-day")]
