@@ -145,10 +145,10 @@ def test_the_samples_regime_cell_is_empty_and_offers_the_schemas_codes(tmp_path)
 
 
 def test_orders_created_with_vat_are_not_invoiced_with_it_after_the_switch_to_a_regime_without_vat(ledger):
-    """Order lines take their VAT rate when the order is created: C001's order, created while the
+    """A DDT line keeps the VAT rate it shipped at: C001's order, created and shipped while the
     desk was ordinary and its items at 22 %, invoiced after the switch to RF19 would declare RF19
     and charge VAT. Month end refuses that invoice, stores none of C001's, and invoices C002,
-    whose order was created after the switch; with the regime set back, C001's is issued."""
+    whose order shipped after the switch; with the regime set back, C001's is issued."""
     from datetime import date
 
     from test_services_no_ddt import APRIL, THURSDAY
@@ -168,6 +168,7 @@ def test_orders_created_with_vat_are_not_invoiced_with_it_after_the_switch_to_a_
     flat_rate = check(minimal.workbook(flat_rate_sheets())).master
     assert ordinary.settings.tax_regime == "RF01" and flat_rate.settings.tax_regime == "RF19"
     create(ordinary, ledger, THURSDAY, with_catch_up=False, only={"T001"})
+    assert ship(ordinary, ledger, THURSDAY, all_open=True).notes
     create(flat_rate, ledger, THURSDAY, with_catch_up=False)
     ship(flat_rate, ledger, THURSDAY, all_open=True)
 
@@ -192,16 +193,22 @@ def test_orders_created_with_vat_are_not_invoiced_with_it_after_the_switch_to_a_
 
 def test_ship_invoice_refuses_an_invoice_charging_vat_under_a_regime_without_it_and_stores_nothing(ledger):
     """`ship --invoice` invoices the DDT's lines at once: an order created at 22 % before the
-    switch to RF19 is refused with month end's error, and neither DDT nor invoice is stored."""
+    switch to RF19, whose A001 shipped in part before it, keeps 22 % on that line (one rate a
+    line: `vat-rate-kept-part-shipped`) and is refused with month end's error, and neither the
+    new DDT nor an invoice is stored. Its A002 alone would ship at the 0 % N2.2 of its day."""
     from test_services_no_ddt import THURSDAY
 
+    from toolkit.core.shipping import ChosenRow
     from toolkit.ledger.db import reading
     from toolkit.ledger.deliveries import load_notes
     from toolkit.ledger.invoices import load_invoices
-    from toolkit.services.orders import create
+    from toolkit.services.orders import create, list_orders
     from toolkit.services.shipping import ship
 
-    create(check(minimal.workbook(shipping_sheets())).master, ledger, THURSDAY, with_catch_up=False, only={"T001"})
+    ordinary = check(minimal.workbook(shipping_sheets())).master
+    create(ordinary, ledger, THURSDAY, with_catch_up=False, only={"T001"})
+    [number] = [o.number for o in list_orders(ledger)]
+    assert ship(ordinary, ledger, THURSDAY, chosen=[ChosenRow(number, "A001", D(4))]).notes
     flat_rate = check(minimal.workbook(flat_rate_sheets())).master
 
     shipped = ship(flat_rate, ledger, THURSDAY, all_open=True, invoice=True)
@@ -209,7 +216,7 @@ def test_ship_invoice_refuses_an_invoice_charging_vat_under_a_regime_without_it_
     assert [p.code for p in shipped.problems if p.is_error] == ["invoice-vat-under-regime"]
     assert shipped.ddts == () and shipped.invoices == ()
     with reading(ledger) as conn:
-        assert load_invoices(conn) == [] and load_notes(conn) == []
+        assert load_invoices(conn) == [] and len(load_notes(conn)) == 1
 
 
 def test_an_order_invoiced_at_once_is_refused_when_it_would_charge_vat_under_a_regime_without_it(ledger):

@@ -107,8 +107,8 @@ BY_BUTTON: dict[str, dict[str, str]] = {
     "invoice-vat-under-regime": {
         "it": "Il cliente {customer} ha {lines} da fatturare con IVA o con una natura che il regime non usa "
               "({orders}), ma il Regime fiscale di Impostazioni è {regime}, {name}, che non addebita IVA: le righe "
-              "hanno l'aliquota e la natura che gli articoli avevano alla creazione dell'ordine e non vengono ricalcolate, "
-              "quindi le sue fatture non sono state emesse. Se quelle "
+              "hanno l'aliquota e la natura con cui sono partite (fatturate all'ordine, quelle dell'ordine) e non "
+              "vengono ricalcolate, quindi le sue fatture non sono state emesse. Se quelle "
               "vendite sono di prima del cambio di regime, fatturale col regime di allora (correggi il Regime fiscale, "
               "fattura, poi rimettilo); altrimenti annulla quegli ordini (il numero in «Ordine», Annullato in «Nuovo "
               "stato», poi «Cambia stato ordine») e, dopo aver scritto negli articoli aliquota 0 e natura {nature}, "
@@ -116,7 +116,7 @@ BY_BUTTON: dict[str, dict[str, str]] = {
               "toolkit convert con --to ordini.",
         "en": "Customer {customer} has {lines} to invoice with VAT or a nature the regime does not use ({orders}), "
               "but the Tax regime in Settings is {regime}, {name}, which charges no VAT: the lines keep the rate and "
-              "nature their items had when the order was created and are not rated again, "
+              "nature they shipped with (invoiced at the order, the order's) and are not rated again, "
               "so its invoices were not issued. If those sales were made before the "
               "regime changed, invoice them under the regime of then (correct the Tax regime, invoice, then set it "
               "back); otherwise void those orders (the number in “Ordine”, Annullato in “Nuovo stato”, then “Cambia "
