@@ -62,6 +62,7 @@ def _register() -> None:
     from toolkit.cli import (
         calendar,
         convert,
+        ddt,
         einvoice,
         invoicing,
         ledger,
@@ -81,6 +82,7 @@ def _register() -> None:
     orders.register(app)
     calendar.register(app)
     shipping.register(app)
+    ddt.register(app)
     invoicing.register(app)
     einvoice.register(app)
     workbook.register(app)

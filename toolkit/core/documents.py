@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from toolkit.basics.vocab import InvoiceGrouping, PaymentMethod
+from toolkit.core.ddt_void import Voided
 from toolkit.core.lines import DocumentLine
 from toolkit.core.shipping import SERVICES_SERIES, Reason
 from toolkit.core.vat import total_with_vat
@@ -66,6 +67,9 @@ class DeliveryNote:
     parties: Parties | None = None
     """The seller, buyer, destination and carrier as the DDT printed them, kept by the ledger
     when it stores it; None for a DDT of a ledger made before they were kept."""
+    voided: Voided | None = None
+    """Why, when and by whom the DDT was voided (`toolkit ddt void`); its lines are then those it
+    carried, printed under ANNULLATO, and it ships and collects nothing. None: in force."""
 
     def parties_in(self, book: PartyBook) -> Parties:
         """The parties as issued, else (a DDT of an older ledger) as the master says today."""
@@ -130,8 +134,8 @@ class DeliveryNote:
         return [*cash, *(line for line in rendered if line.order_id in orders)]
 
     def cash_lines(self, customer_method: PaymentMethod | None) -> list[DeliveryNoteLine]:
-        """The lines of the orders paid cash on delivery, none on a return (`to_collect`)."""
-        if self.reason is Reason.RETURN:
+        """The lines of the orders paid cash on delivery, none on a return or a voided DDT (`to_collect`)."""
+        if self.reason is Reason.RETURN or self.voided is not None:
             return []
         return [line for line in self.lines
                 if (line.payment_method or customer_method) is PaymentMethod.CASH_ON_DELIVERY]

@@ -1038,6 +1038,16 @@ def _keep_order_parties(conn: Connection) -> None:
 MIGRATIONS[34] = _keep_order_parties
 
 
+def _add_voided_deliveries(conn: Connection) -> None:
+    """A DDT may be voided (`schema.voided_deliveries`, its lines kept in `schema.voided_lines`).
+    DDTs stored before were never voided."""
+    schema.voided_deliveries.create(conn, checkfirst=True)
+    schema.voided_lines.create(conn, checkfirst=True)
+
+
+MIGRATIONS[35] = _add_voided_deliveries
+
+
 def version(conn: Connection) -> int | None:
     """The ledger's schema version, None when it has no schema yet (nor its version row: SQLite
     can show a table of a creation rolled back a moment ago, before its hot journal is undone)."""

@@ -19,6 +19,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, func, select
 
 from toolkit.basics.vocab import PaymentMethod
+from toolkit.core.ddt_void import Voided
 from toolkit.core.documents import DeliveryNote, DeliveryNoteLine
 from toolkit.core.lines import line_amount
 from toolkit.core.orders import OrderLine
@@ -294,7 +295,8 @@ def _invoices_and_payments(conn: Connection, order_ids: Collection[int], *, at_o
 
 def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: date | None = None,
                day_to: date | None = None, customer: str | None = None) -> list[DeliveryNote]:
-    """DDTs with their lines (item, description, unit, price and VAT from the order lines), by number."""
+    """DDTs with their lines (item, description, unit, price and VAT from the order lines), by number;
+    a voided DDT with the lines it carried (`schema.voided_lines`) and why it was voided."""
     query = select(schema.deliveries)
     if ids is not None:
         query = query.where(d.id.in_(list(ids)))
@@ -308,15 +310,18 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
     issued = parties.read(conn, [h.parties_id for h in headers])
     lines: dict[int, list[DeliveryNoteLine]] = defaultdict(list)
     delivery_ids = [h.id for h in headers]
-    for chunk in in_batches(delivery_ids):
+    voided = voided_of(conn, delivery_ids)
+    for table, chunk in [*((schema.delivery_lines, chunk) for chunk in in_batches(delivery_ids)),
+                         *((schema.voided_lines, chunk) for chunk in in_batches(sorted(voided)))]:
+        c = table.c
         rows = conn.execute(
-            select(dl.id, dl.delivery_id, dl.order_line_id, dl.quantity, ol.order_id, ol.line_no, ol.item,
+            select(c.id, c.delivery_id, c.order_line_id, c.quantity, ol.order_id, ol.line_no, ol.item,
                    ol.description, ol.unit, ol.unit_price, ol.vat_rate, ol.vat_nature, o.series, o.year, o.number,
                    o.customer_reference, o.payment_method, ol.note, o.project)
-            .select_from(schema.delivery_lines.join(schema.order_lines, ol.id == dl.order_line_id)
+            .select_from(table.join(schema.order_lines, ol.id == c.order_line_id)
                          .join(schema.orders, o.id == ol.order_id))
-            .where(dl.delivery_id.in_(chunk))
-            .order_by(dl.delivery_id, dl.id))
+            .where(c.delivery_id.in_(chunk))
+            .order_by(c.delivery_id, c.id))
         for r in rows:
             lines[r.delivery_id].append(DeliveryNoteLine(
                 r.item, r.description, r.unit, r.quantity, r.unit_price, line_amount(r.quantity, r.unit_price),
@@ -326,9 +331,19 @@ def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: 
     return [
         DeliveryNote(h.id, document_number(h.series, h.year, h.number), h.series, h.year, h.number, h.delivery_date,
                      h.customer, h.ship_to, h.carrier, Reason(h.reason), h.packages, h.weight, bool(h.forced),
-                     tuple(lines[h.id]), h.accounting_date, issued.get(h.parties_id))
+                     tuple(lines[h.id]), h.accounting_date, issued.get(h.parties_id), voided.get(h.id))
         for h in headers
     ]
+
+
+def voided_of(conn: Connection, delivery_ids: Collection[int]) -> dict[int, Voided]:
+    """Of these DDTs, those voided (`toolkit ddt void`), with why, when and by whom."""
+    vd = schema.voided_deliveries.c
+    found: dict[int, Voided] = {}
+    for condition in among(conn, vd.delivery_id, sorted(set(delivery_ids))):
+        found.update((r.delivery_id, Voided(r.reason, r.voided_at, r.voided_by)) for r in conn.execute(
+            select(vd.delivery_id, vd.reason, vd.voided_at, vd.voided_by).where(condition)))
+    return found
 
 
 def ids_of_days(conn: Connection, days: Collection[date], customers: Collection[str]) -> list[int]:

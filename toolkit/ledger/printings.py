@@ -152,9 +152,11 @@ class NeverPrinted(NamedTuple):
 
 
 def ddts_never_printed(conn: Connection, first: int) -> NeverPrinted:
-    """The DDTs (not the records of services rendered) of the latest `RECENT_DAYS` never printed."""
+    """The DDTs (not the records of services rendered, nor those voided) of the latest
+    `RECENT_DAYS` never printed."""
     d = schema.deliveries.c
-    return _never_printed(conn, "ddt", schema.deliveries, d.delivery_date, [d.series != SERVICES_SERIES], first)
+    return _never_printed(conn, "ddt", schema.deliveries, d.delivery_date,
+                          [d.series != SERVICES_SERIES, schema.in_force(d.id)], first)
 
 
 def at_once_never_printed(conn: Connection, first: int) -> NeverPrinted:

@@ -6,8 +6,9 @@ occurrence date), one number per (series, year, number), each shipped line invoi
 A document's lines have a foreign key to their document (deleted with it: an invoice undone
 takes its lines). A line that cites another document's line — a DDT line its order line, an
 invoice line its DDT line and order line (`CITED_LINES`) — keeps the cited id as a plain
-integer. Nothing deletes orders, DDTs or their lines, and each citing line is written from the
-cited rows read in the same write transaction. On PostgreSQL a foreign key there cost a row
+integer. Nothing deletes orders, DDTs or their lines (a voided DDT's lines are moved to
+`voided_lines`, cited by nothing: a DDT an invoice cites is never voided), and each citing line
+is written from the cited rows read in the same write transaction. On PostgreSQL a foreign key there cost a row
 lock on every cited line, which rewrites that line's page: at L the month-end run's invoice
 lines made PostgreSQL rewrite pages of most of the month's order and DDT lines, 8.6 of its 28 s
 (schema 21 drops those keys). `tests/oracles/cited_lines.py` checks every citation resolves.
@@ -41,7 +42,7 @@ from sqlalchemy import (
 
 from toolkit.ledger.types import Money, Quantity, Rate, UnitPrice, stored_integer
 
-SCHEMA_VERSION = 34
+SCHEMA_VERSION = 35
 
 metadata = MetaData()
 
@@ -249,6 +250,37 @@ On SQLite the rows are stored in their key's order (`WITHOUT ROWID`), so the sto
 one pass over them, item by item, with each quantity beside its key: on April's final ledger at
 L (279,001 rows) the query took 0.058–0.074 s of CPU so, 0.088–0.098 s with a rowid table and
 its key's index (medians of 5, alternated)."""
+
+voided_deliveries = Table(
+    "voided_deliveries", metadata,
+    Column("delivery_id", Integer, ForeignKey("deliveries.id"), primary_key=True, autoincrement=False),
+    Column("reason", Text),
+    Column("voided_at", DateTime, nullable=False),
+    Column("voided_by", String(100), nullable=False),
+)
+"""The DDTs voided (*annullati*) by `toolkit ddt void`, with why, when and by whom (schema 35): a
+DDT that never left, or left wrong, keeps its number and is kept, as DPR 472/96 asks, and a new
+one is issued. Its lines are moved to `voided_lines`: every sum the ledger keeps of what shipped
+(`order_lines.shipped`, `shipped_by_day`, `reserved`, the orders' and DDTs' kept values) and
+month end read `delivery_lines`, so a voided DDT is, to all of them, one that never shipped.
+A row is never deleted: the DDT stays voided."""
+
+
+def in_force(delivery_id: Any) -> Any:
+    """The condition that the DDT `delivery_id` (a column) is not voided: what counts and lists
+    DDTs as issued (the day's count, the DDTs never printed) asks of each."""
+    return ~exists().where(voided_deliveries.c.delivery_id == delivery_id)
+
+
+voided_lines = Table(
+    "voided_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("delivery_id", Integer, ForeignKey("deliveries.id"), nullable=False, index=True),
+    Column("order_line_id", Integer, nullable=False),
+    Column("quantity", Quantity(), nullable=False),
+)
+"""What a voided DDT carried, line by line in its order (schema 35): what it prints again, marked
+ANNULLATO. Its own id: on SQLite a DDT line id freed by a void may be drawn again."""
 
 reserved = Table(
     "reserved", metadata,

@@ -10,16 +10,16 @@ nothing keep their row, as the sum of the DDT lines names the item with 0.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, delete, func, select, true
+from sqlalchemy import ColumnElement, Connection, and_, delete, func, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
 from toolkit.ledger import schema
-from toolkit.ledger.batches import spanned_or_among
+from toolkit.ledger.batches import in_batches, spanned_or_among
 from toolkit.ledger.types import stored_integer
 
 d, dl, ol = schema.deliveries.c, schema.delivery_lines.c, schema.order_lines.c
@@ -40,6 +40,15 @@ def recount(conn: Connection) -> None:
     _add(conn, true())
 
 
+def summed_again(conn: Connection, day: date, items: Collection[str]) -> None:
+    """The kept rows of these items on `day` worked out again from the DDT lines of that day: a
+    voided DDT's lines are gone from them (`toolkit.ledger.voids`), and a row they alone made
+    goes too, as the sum of the DDT lines no longer names the item that day."""
+    for chunk in in_batches(sorted(items)):
+        conn.execute(delete(schema.shipped_by_day).where(sb.delivery_date == day, sb.item.in_(chunk)))
+        _add(conn, and_(d.delivery_date == day, ol.item.in_(chunk)))
+
+
 def shipped_since(conn: Connection, day: date) -> Iterable[tuple[str, Decimal]]:
     """(item, what the DDTs from `day` on shipped of it, returns taken off) for every item a DDT
     line of those dates names, as the DDT lines' sum gives it (a quantity's `Decimal`)."""
@@ -47,9 +56,10 @@ def shipped_since(conn: Connection, day: date) -> Iterable[tuple[str, Decimal]]:
 
 
 def shipped_on(conn: Connection, day: date) -> tuple[int, list[tuple[str, Decimal]]]:
-    """How many DDTs are dated `day`, and (item, what they shipped of it, returns taken off) for
+    """How many DDTs in force (not voided) are dated `day`, and (item, what they shipped of it, returns taken off) for
     each item they moved, in code order."""
-    ddts = conn.execute(select(func.count()).select_from(schema.deliveries).where(d.delivery_date == day)).scalar_one()
+    ddts = conn.execute(select(func.count()).select_from(schema.deliveries)
+                        .where(d.delivery_date == day, schema.in_force(d.id))).scalar_one()
     if not ddts:
         return 0, []
     moved = conn.execute(select(sb.item, sb.quantity).where(sb.delivery_date == day).order_by(sb.item)).all()

@@ -420,7 +420,7 @@ def cash_for(ledger: Ledger, master: MasterData, documents: Sequence[Document]) 
         others = [i for i in ids_of_days(conn, {day for day, _ in days}, {customer for _, customer in days})
                   if i not in held]
         day = [note for note in [*notes, *(load_notes(conn, ids=others) if others else ())]
-               if (note.day, note.customer) in days]
+               if (note.day, note.customer) in days and note.voided is None]
         asked = {line.order_id for note in day for line in note.cash_lines(book.payment_method(note.customer))}
         paid = paid_at_order(conn, asked)
         invoiced = invoices_charging(conn, [line for note in day for line in note.lines])

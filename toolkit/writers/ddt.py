@@ -16,6 +16,9 @@ goods only and prints every line it stored, whatever the items have become since
 marked *Servizio* later left 5 cartons of beer off the reprint of the DDT that carried them).
 An order line's note is printed under its description, for the driver.
 
+A voided DDT (`toolkit ddt void`) prints again with its number and the goods it carried, and
+under its number ANNULLATO, when, by whom and why; it collects no cash.
+
 Goods paid cash on delivery (contrassegno: the customer's method or the order's own) put a
 framed box on the DDT with the cash the driver collects, VAT included
 (`toolkit.core.documents.cash_to_collect`): the goods and the services of the same orders
@@ -178,6 +181,9 @@ def _note_sheet(sheet, fmt, extra: _Extra, parties: Parties, note: DeliveryNote,
     text(sheet, row, 1, note.number, fmt.bold)
     text(sheet, row, 3, t("doc.date"), fmt.bold)
     text(sheet, row, 4, note.day, fmt.date)
+    if note.voided is not None:
+        row += 1
+        text(sheet, row, 0, note.voided.shown(lang), fmt.title)
     row = _order_terms(sheet, fmt, note, payment.methods, row, lang, widths)
     row += 2
     returned = note.reason is Reason.RETURN

@@ -1,0 +1,94 @@
+"""Voiding a DDT (`toolkit ddt void`), in one write transaction.
+
+The rule and its refusals are `toolkit.core.ddt_void`; the ledger's part is
+`toolkit.ledger.voids`. Here the DDT is found by its number as the other verbs read one
+(`DDT-2026-00041`, `ddt-2026-41`, `41/2026`, `41`), and once its lines are open again its orders
+become what their quantities say: one the DDT had completed is in progress again, and what
+they reserve is summed again. A refusal stores nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection
+
+from toolkit.basics import codes
+from toolkit.basics.problems import Problem
+from toolkit.core.ddt_void import AMBIGUOUS_DDT, SERVICES_NOT_VOIDED, UNKNOWN_DDT, already, refusal
+from toolkit.core.documents import DeliveryNote
+from toolkit.core.orders import OrderStatus
+from toolkit.core.shipping import SERVICES_SERIES
+from toolkit.ledger import Ledger, reserved, voids
+from toolkit.ledger.db import writing
+from toolkit.ledger.deliveries import load_notes
+from toolkit.ledger.orders import load_orders, set_statuses
+from toolkit.ledger.printings import document_ids
+from toolkit.model.parties import party_book
+from toolkit.model.records import MasterData
+
+
+@dataclass(frozen=True)
+class DdtVoided:
+    """What `toolkit ddt void` did: the DDT's number in full, the orders whose goods are open
+    again and those of them back in progress; or, voided before, nothing (`voided` False, the
+    note among `problems`); or the refusal (nothing stored)."""
+
+    number: str
+    voided: bool = False
+    orders: tuple[str, ...] = ()
+    reopened: tuple[str, ...] = ()
+    reason: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def summary(self, lang: str) -> str:
+        """The line the command ends with."""
+        if not self.voided:
+            return ""
+        orders = ", ".join(self.orders)
+        if lang == "it":
+            said = (f"DDT {self.number} annullato: resta nel registro con il suo numero, segnato ANNULLATO. La sua "
+                    f"merce torna da spedire sugli ordini {orders}: il prossimo «ship» la spedisce con un nuovo DDT.")
+            return said + (f" Di nuovo «In corso»: {', '.join(self.reopened)}." if self.reopened else "")
+        said = (f"DDT {self.number} voided: it stays in the ledger with its number, marked VOIDED. Its goods are to "
+                f"ship again on orders {orders}: the next “ship” ships them on a new DDT.")
+        return said + (f" In progress again: {', '.join(self.reopened)}." if self.reopened else "")
+
+
+def void_ddt(master: MasterData, ledger: Ledger, typed: str, reason: str | None) -> DdtVoided:
+    """Void the DDT `typed` for `reason` (None: none given): kept with its number, marked
+    voided, what it shipped open again (`toolkit.ledger.voids.void`). Refused, nothing stored,
+    as `toolkit.core.ddt_void.refusal` says; voided already, nothing changes (a note)."""
+    with writing(ledger) as conn:
+        found = _find(conn, typed)
+        if isinstance(found, Problem):
+            return DdtVoided(typed.strip(), problems=[found])
+        state = voids.state(conn, found, party_book(master).payment_method(found.customer))
+        refused = refusal(state)
+        if refused is not None:
+            return DdtVoided(found.number, problems=[refused])
+        if (done := already(state)) is not None:
+            return DdtVoided(found.number, problems=[done])
+        order_ids = voids.void(conn, found, reason)
+        orders = load_orders(conn, ids=order_ids)
+        reopened = [order for order in orders if order.status is OrderStatus.COMPLETED and order.to_ship]
+        set_statuses(conn, reopened, OrderStatus.IN_PROGRESS, voids.ACTION)
+        reserved.recount(conn, order_ids)
+    return DdtVoided(found.number, True, tuple(sorted(order.number for order in orders)),
+                     tuple(sorted(order.number for order in reopened)), reason)
+
+
+def _find(conn: Connection, typed: str) -> DeliveryNote | Problem:
+    """The DDT the number typed names, or why none: unknown, more than one, a record of services
+    rendered (which is no DDT)."""
+    parsed = codes.document_number(typed)
+    if parsed is not None and parsed[0] == SERVICES_SERIES:
+        return SERVICES_NOT_VOIDED(None, number=typed.strip())
+    chosen = document_ids(conn, "ddt", numbers=[typed])
+    if chosen.ambiguous:
+        [(said, named)] = chosen.ambiguous.items()
+        return AMBIGUOUS_DDT(None, typed=said, numbers=", ".join(named), first=named[0])
+    if not chosen.ids:
+        return UNKNOWN_DDT(None, number=typed.strip())
+    [note] = load_notes(conn, ids=chosen.ids)
+    return note
