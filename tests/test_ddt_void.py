@@ -1,0 +1,213 @@
+"""A DDT issued by mistake: `toolkit ddt void` keeps it with its number, marked ANNULLATO, and
+its goods ship again on a new DDT, on SQLite and PostgreSQL.
+
+The scene is the sample workbook's 9 April: twelve orders; OC-2026-00009 (C010) ships whole on
+10 April as DDT-2026-00002 (DDT-2026-00001 is the warehouse order OC-2026-00003, shipped as it
+was created).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import openpyxl
+import pytest
+from older_ledgers import older_ledger
+from sqlalchemy import func, select
+from test_printing import cli
+
+from toolkit.ledger import open_ledger, schema
+from toolkit.ledger.db import migrate, reading
+from toolkit.ledger.deliveries import available_stock
+from toolkit.ledger.exposure import exposures
+from toolkit.ledger.printings import ddts_never_printed
+
+ORDER, DDT = "OC-2026-00009", "DDT-2026-00002"
+WHY = "Il camion non è partito"
+
+
+@pytest.fixture
+def desk(tmp_path, sample_workbook, ledger_url, rome_today, capsys):
+    """The sample's 9 April created, OC-2026-00009 shipped on the 10th; today 4 May."""
+    rome_today(date(2026, 5, 4))
+
+    def toolkit(verb: str, *args: Any, json_out: bool = True) -> tuple[int, Any]:
+        code, said = cli(capsys, *verb.split(), sample_workbook, *args, "--ledger", ledger_url,
+                         *(["--json"] if json_out else []))
+        return code, (json.JSONDecoder().raw_decode(said)[0] if json_out else said)
+
+    assert toolkit("orders create", "--date", "2026-04-09")[0] == 0
+    code, shipped = toolkit("ship", "--date", "2026-04-10", "--orders", ORDER)
+    assert code == 0 and [(n["ddt"], n["orders"]) for n in shipped["shipped"]] == [(DDT, [ORDER])]
+    return toolkit, ledger_url
+
+
+def void(toolkit, *args: str, json_out: bool = True) -> tuple[int, Any]:
+    return toolkit("ddt void", *args, json_out=json_out)
+
+
+def rows(url: str, table) -> int:
+    ledger = open_ledger(url)
+    with reading(ledger) as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def printed(path) -> list[tuple[Any, ...]]:
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    return [tuple(v for v in row if v is not None) for row in sheet.iter_rows(values_only=True) if any(row)]
+
+
+def goods(lines: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The goods rows of a printed DDT: item, description, unit, quantity, order."""
+    start = next(i for i, row in enumerate(lines) if row and row[0] == "Articolo")
+    return [row for row in lines[start + 1:] if row and row[0] != "Firma del conducente"]
+
+
+def test_a_voided_ddt_ships_again_under_a_new_number_and_prints_annullato(desk, tmp_path):
+    toolkit, url = desk
+    code, first = toolkit("print ddt", "--numbers", DDT, "--out", str(tmp_path / "first.xlsx"), json_out=False)
+    assert code == 0, first
+    code, done = void(toolkit, DDT.lower().replace("-00002", "-2"), "--reason", f"  {WHY} ")
+    assert (code, done["ddt"], done["voided"], done["reason"]) == (0, DDT, True, WHY)
+    assert (done["orders"], done["reopened"]) == ([ORDER], [ORDER])
+    code, listed = toolkit("orders list")
+    assert [o["status"] for o in listed["orders"] if o["number"] == ORDER] == ["in-progress"]
+
+    code, again = toolkit("ship", "--date", "2026-04-11", "--orders", ORDER)
+    assert code == 0 and [(n["ddt"], n["orders"]) for n in again["shipped"]] == [("DDT-2026-00003", [ORDER])]
+    code, listed = toolkit("orders list")
+    assert [o["status"] for o in listed["orders"] if o["number"] == ORDER] == ["completed"]
+
+    code, said = toolkit("print ddt", "--numbers", f"{DDT},DDT-2026-00003", "--out", str(tmp_path / "r.xlsx"),
+                         json_out=False)
+    assert code == 0, said
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert book.sheetnames == [DDT, "DDT-2026-00003"]
+    old = printed(tmp_path / "r.xlsx")
+    [voided_row] = [row for row in old if str(row[0]).startswith("ANNULLATO")]
+    assert voided_row[0].startswith("ANNULLATO il ") and voided_row[0].endswith(f": {WHY}")
+    assert goods(old) == goods(printed(tmp_path / "first.xlsx")), "it prints the goods it carried"
+    new = [tuple(v for v in row if v is not None) for row in book.worksheets[1].iter_rows(values_only=True) if any(row)]
+    assert [row[:4] for row in goods(new)] == [row[:4] for row in goods(old)], "the same lines ship again"
+    assert not any(str(row[0]).startswith("ANNULLATO") for row in new)
+
+    code, said = toolkit("print ddt", "--date", "2026-04-10", "--out", str(tmp_path / "day.xlsx"), json_out=False)
+    assert code == 0 and openpyxl.load_workbook(tmp_path / "day.xlsx").sheetnames == [DDT]
+    assert any(str(row[0]).startswith("ANNULLATO") for row in printed(tmp_path / "day.xlsx"))
+
+
+def test_a_ddt_voided_twice_changes_nothing_the_second_time_exit_0(desk):
+    toolkit, url = desk
+    assert void(toolkit, DDT, "--reason", WHY)[0] == 0
+    events, lines = rows(url, schema.events), rows(url, schema.voided_lines)
+    code, said = void(toolkit, "2/2026")
+    assert (code, said["voided"], [p["code"] for p in said["problems"] if p["code"].startswith("ddt")]) == (
+        0, False, ["ddt-already-voided"])
+    assert (rows(url, schema.events), rows(url, schema.voided_lines)) == (events, lines)
+    code, text = void(toolkit, DDT, json_out=False)
+    assert code == 0 and f"Il DDT {DDT} è già annullato (" in text and "nulla è cambiato" in text
+
+
+def test_an_invoiced_ddt_is_refused_exit_2_and_nothing_is_stored(desk, tmp_path):
+    toolkit, url = desk
+    code, run = toolkit("invoice", "--month", "2026-04", "--date", "2026-05-04", "--out", str(tmp_path / "out"))
+    assert code == 0, run
+    code, said = void(toolkit, DDT)
+    assert (code, said["exit_code"], [p["code"] for p in said["problems"]]) == (2, 2, ["ddt-void-in-draft"])
+    assert f"toolkit invoice undo … {run['run_id']}" in said["problems"][0]["message"]
+
+    assert toolkit("invoice finalize", run["run_id"])[0] == 0, "its invoices final"
+    events = rows(url, schema.events)
+    code, text = void(toolkit, DDT, json_out=False)
+    assert code == 2 and f"Il DDT {DDT} è già fatturato (FT-2026-" in text and "toolkit invoice credit" in text
+    assert "Traceback" not in text
+    assert (rows(url, schema.events), rows(url, schema.voided_deliveries), rows(url, schema.voided_lines)) == (
+        events, 0, 0)
+
+
+def test_numbers_that_name_no_ddt_to_void_are_refused_exit_2(desk):
+    toolkit, url = desk
+    for typed, code in (("DDT-2026-00099", "ddt-void-unknown"), ("SERVIZI-2026-00001", "ddt-void-services"),
+                        ("abc", "ddt-void-unknown")):
+        said = void(toolkit, typed)
+        assert (said[0], [p["code"] for p in said[1]["problems"]]) == (2, [code]), typed
+    assert rows(url, schema.voided_deliveries) == 0
+
+
+def test_month_end_after_a_void_invoices_the_new_ddt_and_not_the_voided_one(desk, tmp_path):
+    toolkit, _ = desk
+    assert void(toolkit, DDT)[0] == 0
+    code, preview = toolkit("invoice", "--month", "2026-04", "--date", "2026-05-04", "--preview")
+    assert not [i for i in preview["invoices"] if i["customer"] == "C010"], "nothing of C010 shipped"
+    assert toolkit("ship", "--date", "2026-04-11", "--orders", ORDER)[0] == 0
+    code, run = toolkit("invoice", "--month", "2026-04", "--date", "2026-05-04", "--out", str(tmp_path / "out"))
+    assert code == 0, run
+    [invoice] = [i for i in run["invoices"] if i["customer"] == "C010"]
+    assert [d["number"] for d in invoice["ddts"]] == ["DDT-2026-00003"]
+    assert not any(d["number"] == DDT for i in run["invoices"] for d in i["ddts"])
+
+
+def figures(url: str, master) -> dict[str, Any]:
+    """What the ledger says of stock, reservations, orders and credit, by numbers, not ids."""
+    ledger = open_ledger(url)
+    o, ol, r, sb = schema.orders.c, schema.order_lines.c, schema.reserved.c, schema.shipped_by_day.c
+    with reading(ledger) as conn:
+        number = {row.id: f"{row.series}-{row.year}-{row.number}" for row in conn.execute(
+            select(o.id, o.series, o.year, o.number))}
+        found = {
+            "stock": available_stock(conn, master),
+            "orders": sorted((number[row.id], row.status, row.unshipped_euros, row.unshipped_micros)
+                             for row in conn.execute(select(o.id, o.status, o.unshipped_euros, o.unshipped_micros))),
+            "lines": sorted((number[row.order_id], row.line_no, row.shipped)
+                            for row in conn.execute(select(ol.order_id, ol.line_no, ol.shipped))),
+            "reserved": sorted((row.item, number[row.order_id], row.quantity)
+                               for row in conn.execute(select(r.item, r.order_id, r.quantity))),
+            "shipped_by_day": sorted(conn.execute(select(sb.item, sb.delivery_date, sb.quantity)).all()),
+            "exposure": exposures(conn, sorted({c.code for c in master.customers})),
+            "uninvoiced": conn.execute(select(func.sum(schema.deliveries.c.uninvoiced_euros),
+                                              func.sum(schema.deliveries.c.uninvoiced_micros))).one(),
+        }
+    ledger.engine.dispose()
+    return found
+
+
+def test_the_figures_after_a_void_are_those_of_a_ledger_where_it_never_shipped(desk, sample_workbook, sample_master,
+                                                                               tmp_path, capsys):
+    toolkit, url = desk
+    never = f"sqlite:///{tmp_path / 'never.sqlite'}"
+    assert cli(capsys, "orders", "create", sample_workbook, "--date", "2026-04-09", "--ledger", never)[0] == 0
+    shipped = figures(url, sample_master)
+    assert void(toolkit, DDT, "--reason", WHY)[0] == 0
+    voided, expected = figures(url, sample_master), figures(never, sample_master)
+    assert shipped["stock"] != expected["stock"] and shipped["reserved"] != expected["reserved"], "the scene moves them"
+    for key in expected:
+        assert voided[key] == expected[key], key
+
+
+def test_a_voided_ddt_never_printed_is_not_warned_as_unprinted(desk):
+    toolkit, url = desk
+    with reading(open_ledger(url)) as conn:
+        before = ddts_never_printed(conn, 10)
+    assert DDT in [u.number for u in before.first]
+    assert void(toolkit, DDT)[0] == 0
+    with reading(open_ledger(url)) as conn:
+        after = ddts_never_printed(conn, 10)
+    assert DDT not in [u.number for u in after.first] and after.total == before.total - 1
+
+
+def test_a_version_34_ledger_migrates_and_voids(tmp_path, sample_master):
+    url = older_ledger(tmp_path, sample_master, 34, "DROP TABLE voided_lines", "DROP TABLE voided_deliveries",
+                       shipped=True)
+    ledger = open_ledger(url)
+    assert migrate(ledger) == schema.SCHEMA_VERSION == 35
+    from toolkit.services.ddt_void import void_ddt
+
+    done = void_ddt(sample_master, ledger, "DDT-2026-00002", None)
+    assert done.voided and not done.problems
+    with reading(ledger) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.voided_deliveries)).scalar_one() == 1
+        kept = conn.execute(select(func.sum(schema.voided_lines.c.quantity))).scalar_one()
+    assert kept > Decimal(0)
