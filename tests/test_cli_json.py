@@ -107,6 +107,9 @@ def done_args(verb: str, wb: Path, capsys) -> list[str]:
     if verb == "invoice credit":
         return ["invoice", "credit", w, "--invoice", _immediate_invoice(wb, capsys), "--date", "2026-04-15",
                 "--reason", "Merce mai spedita", "--out", str(folder / "nota.xlsx")]
+    if verb == "ddt void":
+        assert toolkit(["invoice", "undo", w, _draft_run(wb, capsys)], capsys)[0] == 0
+        return ["ddt", "void", w, "DDT-2026-00001", "--reason", "Il camion non è partito"]
     if verb == "returns no-credit":
         return ["returns", "no-credit", w, "--order", _shipped_return(wb, capsys), "--reason", "Già rimborsato"]
     if verb == "payments record":
@@ -163,6 +166,7 @@ def with_workbook(verb: str, workbook: Path, capsys) -> list[str]:
         "payments void": ["payments", "void", "WB", "--invoice", "FT-2026-00001", "--date", APRIL_9, "--amount", "1"],
         "payments status": ["payments", "status", "WB"],
         "returns no-credit": ["returns", "no-credit", "WB", "--order", "OC-2026-00001", "--reason", "Già rimborsato"],
+        "ddt void": ["ddt", "void", "WB", "DDT-2026-00001"],
         "einvoice": ["einvoice", "WB", "--month", "2026-04", "--out", str(workbook.with_name("xml"))],
         "print": ["print", "ddt", "WB", "--date", APRIL_9, "--out", str(workbook.with_name("r.xlsx"))],
         "report": ["report", "aging", "WB", "--from", "2026-04-01", "--to", "2026-04-30",
