@@ -187,7 +187,7 @@ def test_the_figures_after_a_void_are_those_of_a_ledger_where_it_never_shipped(d
         assert voided[key] == expected[key], key
 
 
-def test_a_voided_ddt_never_printed_is_not_warned_as_unprinted(desk):
+def test_a_voided_ddt_never_printed_is_neither_warned_nor_printed_as_unprinted(desk, tmp_path):
     toolkit, url = desk
     with reading(open_ledger(url)) as conn:
         before = ddts_never_printed(conn, 10)
@@ -196,6 +196,8 @@ def test_a_voided_ddt_never_printed_is_not_warned_as_unprinted(desk):
     with reading(open_ledger(url)) as conn:
         after = ddts_never_printed(conn, 10)
     assert DDT not in [u.number for u in after.first] and after.total == before.total - 1
+    code, said = toolkit("print ddt", "--unprinted", "--out", str(tmp_path / "u.xlsx"), json_out=False)
+    assert code == 0 and openpyxl.load_workbook(tmp_path / "u.xlsx").sheetnames == ["DDT-2026-00001"]
 
 
 def test_a_version_34_ledger_migrates_and_voids(tmp_path, sample_master):

@@ -37,7 +37,14 @@ from toolkit.core.orders import Order
 from toolkit.core.shipping import SERVICES_SERIES
 from toolkit.ledger import Ledger
 from toolkit.ledger.db import check_writable, reading, writing
-from toolkit.ledger.deliveries import ids_of_days, invoices_charging, load_notes, paid_at_order, stamp_duty_due
+from toolkit.ledger.deliveries import (
+    ids_of_days,
+    invoices_charging,
+    load_notes,
+    paid_at_order,
+    stamp_duty_due,
+    voided_of,
+)
 from toolkit.ledger.invoices import load_invoices
 from toolkit.ledger.orders import load_orders
 from toolkit.ledger.printings import (
@@ -349,6 +356,8 @@ def select(ledger: Ledger, kind: str, selection: Selection) -> tuple[list[Docume
             printed = set(last_printed(conn, document, ids))
             if document == "invoice":
                 printed -= printed_as_draft(conn, printed)
+            if document == "ddt":
+                printed |= set(voided_of(conn, ids))
             ids = [i for i in ids if i not in printed]
         found = load(conn, kind, ids)
     return found, [*(_unknown(kind, n) for n in unknown),
