@@ -52,7 +52,17 @@ def void(toolkit, *args: str, json_out: bool = True) -> tuple[int, Any]:
 def rows(url: str, table) -> int:
     ledger = open_ledger(url)
     with reading(ledger) as conn:
-        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+        found = conn.execute(select(func.count()).select_from(table)).scalar_one()
+    ledger.engine.dispose()
+    return found
+
+
+def never_printed(url: str):
+    ledger = open_ledger(url)
+    with reading(ledger) as conn:
+        found = ddts_never_printed(conn, 10)
+    ledger.engine.dispose()
+    return found
 
 
 def printed(path) -> list[tuple[Any, ...]]:
@@ -189,12 +199,10 @@ def test_the_figures_after_a_void_are_those_of_a_ledger_where_it_never_shipped(d
 
 def test_a_voided_ddt_never_printed_is_neither_warned_nor_printed_as_unprinted(desk, tmp_path):
     toolkit, url = desk
-    with reading(open_ledger(url)) as conn:
-        before = ddts_never_printed(conn, 10)
+    before = never_printed(url)
     assert DDT in [u.number for u in before.first]
     assert void(toolkit, DDT)[0] == 0
-    with reading(open_ledger(url)) as conn:
-        after = ddts_never_printed(conn, 10)
+    after = never_printed(url)
     assert DDT not in [u.number for u in after.first] and after.total == before.total - 1
     code, said = toolkit("print ddt", "--unprinted", "--out", str(tmp_path / "u.xlsx"), json_out=False)
     assert code == 0 and openpyxl.load_workbook(tmp_path / "u.xlsx").sheetnames == ["DDT-2026-00001"]
@@ -212,4 +220,40 @@ def test_a_version_34_ledger_migrates_and_voids(tmp_path, sample_master):
     with reading(ledger) as conn:
         assert conn.execute(select(func.count()).select_from(schema.voided_deliveries)).scalar_one() == 1
         kept = conn.execute(select(func.sum(schema.voided_lines.c.quantity))).scalar_one()
+    ledger.engine.dispose()
     assert kept > Decimal(0)
+
+
+def test_a_returns_ddt_is_refused_exit_2(desk):
+    toolkit, url = desk
+    assert toolkit("orders create", "--date", "2026-04-22", "--no-catch-up", "--only", "T029")[0] == 0
+    code, listed = toolkit("orders list")
+    returned = next(o["number"] for o in listed["orders"] if o["document_type"] == "return")
+    code, shipped = toolkit("ship", "--date", "2026-04-22", "--orders", returned)
+    [ddt] = [n["ddt"] for n in shipped["shipped"]]
+    code, said = void(toolkit, ddt)
+    assert (code, [p["code"] for p in said["problems"]]) == (2, ["ddt-void-return"])
+    assert rows(url, schema.voided_deliveries) == 0
+
+
+def test_a_ddt_whose_cash_on_delivery_was_collected_is_refused(ledger, tmp_path):
+    """C002 pays cash on delivery and is invoiced *Immediato* (`test_cash_on_delivery`): its
+    DDT is charged by the invoice made with the order. Once the driver's cash is recorded on
+    that invoice, the DDT is not voided."""
+    from test_cash_on_delivery import FIRST, cash_customer_master, shipped_ddts
+
+    from toolkit.core.payments import PaymentEntry
+    from toolkit.ledger.invoices import load_invoices
+    from toolkit.services.ddt_void import void_ddt
+    from toolkit.services.payments import record
+
+    master = cash_customer_master(invoiced_at_order=True)
+    number = shipped_ddts(master, ledger, tmp_path / "ddt.xlsx")["C002"].title
+    with reading(ledger) as conn:
+        [invoice] = [x for x in load_invoices(conn) if x.customer == "C002"]
+    assert not record(ledger, [PaymentEntry(invoice.number, FIRST, invoice.total)]).problems
+    refused = void_ddt(master, ledger, number, None)
+    assert (refused.voided, [p.code for p in refused.problems]) == (False, ["ddt-void-cash-collected"])
+    assert invoice.number in refused.problems[0].render("it")
+    with reading(ledger) as conn:
+        assert conn.execute(select(func.count()).select_from(schema.voided_deliveries)).scalar_one() == 0
