@@ -47,6 +47,11 @@ Public Sub ReprintDeliveryNotes()
     RunPython "import toolkit.excel as x; x.reprint_delivery_notes()"
 End Sub
 
+' Annulla DDT
+Public Sub VoidDeliveryNote()
+    RunPython "import toolkit.excel as x; x.void_delivery_note()"
+End Sub
+
 ' Lista di distribuzione
 Public Sub DistributionList()
     RunPython "import toolkit.excel as x; x.distribution_list()"

@@ -257,3 +257,51 @@ def test_a_ddt_whose_cash_on_delivery_was_collected_is_refused(ledger, tmp_path)
     assert invoice.number in refused.problems[0].render("it")
     with reading(ledger) as conn:
         assert conn.execute(select(func.count()).select_from(schema.voided_deliveries)).scalar_one() == 0
+
+
+def test_the_void_button_asks_first_then_voids_the_ddt_named_on_the_panel(tmp_path):
+    """*Annulla DDT*: No does nothing; Yes voids the DDT in *DDT da annullare* for the reason
+    beside it; pressed again, the box says it is voided already; an unknown number is told at
+    its cell."""
+    from test_excel_desk_buttons import fake, fill, ledger_of, press
+
+    from toolkit.excel import void_delivery_note
+
+    book = fake(tmp_path)
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    press(book, "ship")
+    ledger = ledger_of(tmp_path)
+    with reading(ledger) as conn:
+        number = conn.execute(select(schema.deliveries.c.number)).scalars().first()
+    ddt = f"DDT-2026-{number:05d}"
+    fill(book, NumeroDDT=ddt, MotivoAnnulloDDT="Vettore sbagliato")
+    book.answers = ["no"]
+    before = len(book.alerts)
+    void_delivery_note(book)
+    [question] = book.alerts[before:]
+    assert question == (f"Annullo il DDT {ddt}, perché: «Vettore sbagliato»? Resta nel registro con il suo numero, "
+                        "segnato ANNULLATO, e la sua merce torna da spedire con un nuovo DDT. Non si può tornare "
+                        "indietro. Confermi?", "Annulla DDT", "yes_no")
+    assert rows_of(ledger, schema.voided_deliveries) == 0
+
+    book.answers = ["yes"]
+    _, shown = press(book, "void_delivery_note")
+    assert shown[0].startswith(f"DDT {ddt} annullato: resta nel registro") and shown[2] == "info"
+    with reading(ledger) as conn:
+        assert conn.execute(select(schema.voided_deliveries.c.reason)).scalars().all() == ["Vettore sbagliato"]
+
+    book.answers = ["yes"]
+    _, shown = press(book, "void_delivery_note")
+    assert shown[0].startswith(f"Il DDT {ddt} è già annullato (") and shown[0].endswith("nulla è cambiato.")
+
+    fill(book, NumeroDDT="DDT-2026-00099")
+    book.answers = ["yes"]
+    _, shown = press(book, "void_delivery_note")
+    assert "Pannello!B20" in shown[0] and "DDT-2026-00099 non esiste" in shown[0] and shown[2] == "critical"
+    assert rows_of(ledger, schema.voided_deliveries) == 1
+
+
+def rows_of(ledger, table) -> int:
+    with reading(ledger) as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()

@@ -38,6 +38,7 @@ from toolkit.excel.buttons import (
     ship_and_invoice,
     ship_forced,
     undo_run,
+    void_delivery_note,
 )
 
 __all__ = [
@@ -46,5 +47,5 @@ __all__ = [
     "distribution_list", "einvoices", "finalize_run", "invoice_register", "month_end_invoicing", "no_credit_due",
     "open_request", "open_requests", "payment_status", "preview_orders", "production_list", "record_payment",
     "reprint_delivery_notes", "sales_report", "settle_volume_discounts", "ship", "ship_and_invoice",
-    "ship_forced", "undo_run",
+    "ship_forced", "undo_run", "void_delivery_note",
 ]

@@ -83,6 +83,10 @@ BUTTONS: tuple[Button, ...] = (
            "Ship and invoice"),
     Button("Ristampa DDT", "ReprintDeliveryNotes", "reprint_delivery_notes",
            "Ristampa dal registro tutti i DDT della data indicata sopra.", "Reprint DDTs"),
+    Button("Annulla DDT", "VoidDeliveryNote", "void_delivery_note",
+           "Il DDT indicato sopra («DDT da annullare»), emesso per errore, resta nel registro segnato ANNULLATO e la "
+           "sua merce torna da spedire; il prossimo «Spedisci» la spedisce con un nuovo DDT. Chiede conferma.",
+           "Void DDT"),
     Button("Lista di distribuzione", "DistributionList", "distribution_list",
            "Ordini ancora da spedire, per zona e vettore.", "Distribution list"),
     Button("Lista completa", "CompleteList", "complete_list",
@@ -812,6 +816,37 @@ def _no_credit_question(number: str, reason: str, shipped: bool, lang: str) -> s
     then = ("Its DDT no longer waits to be invoiced and the return is closed." if shipped else
             "It has no DDT yet: it stays open, and when the goods come back on its DDT it will not be credited.")
     return f"Return {number} will get no credit note, because: “{reason}”. {then} Confirm?"
+
+
+@button("Annulla DDT")
+def void_delivery_note(press: Press) -> None:
+    """The DDT named on the panel (`NumeroDDT`), issued by mistake, is voided, for the reason in
+    `MotivoAnnulloDDT` if any: `toolkit ddt void`, from a button. Voiding cannot be undone, so
+    the press asks first, naming the DDT; No does nothing and shows nothing more. Refused,
+    nothing is stored, and the message names the cell to fix; voided already, it says so."""
+    from toolkit.services.ddt_void import void_ddt
+
+    found: list[Problem] = []
+    number = inputs.text(inputs.DDT, press.cell(inputs.DDT.name), found)
+    reason = inputs.void_reason(inputs.DDT_REASON, press.cell(inputs.DDT_REASON.name), found)
+    session, lang = press.session, press.language
+    _stop_on_errors(found)
+    if not press.ask(_void_question(number, reason, lang)):
+        return
+    done = void_ddt(session.master, session.ledger, number, reason)
+    _stop_on_errors(_at_panel([p for p in done.problems if p.is_error], inputs.DDT))
+    press.say(done.summary(lang) if done.voided else "\n".join(said.lines(done.problems, lang)))
+
+
+def _void_question(number: str, reason: str | None, lang: str) -> str:
+    """What *Annulla DDT* asks before voiding."""
+    if lang == "it":
+        why = f", perché: «{reason}»" if reason else ""
+        return (f"Annullo il DDT {number}{why}? Resta nel registro con il suo numero, segnato ANNULLATO, e la sua "
+                "merce torna da spedire con un nuovo DDT. Non si può tornare indietro. Confermi?")
+    why = f", because: “{reason}”" if reason else ""
+    return (f"Void DDT {number}{why}? It stays in the ledger with its number, marked VOIDED, and its goods are to "
+            "ship again on a new DDT. This cannot be undone. Confirm?")
 
 
 @button("Stato pagamenti")

@@ -21,6 +21,7 @@ from toolkit.basics.money import NotANumber, cents, to_decimal
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vocab import PaymentMethod, RequestKind, choices, parse
 from toolkit.core.credit_notes import REASON_LENGTH, AmbiguousLines, Asked, RepeatedLines, causale, parse_lines
+from toolkit.core.ddt_void import reason_given as ddt_reason_given
 from toolkit.core.einvoice.fields import fold
 from toolkit.core.no_credit import reason_given
 from toolkit.core.orders import STATUS_LABELS, OrderStatus, parse_status
@@ -84,9 +85,15 @@ RETURNS_CREDIT_DATE = Field("NotaDataResi", "B19", "Data note di credito dei res
                             "«Fatturazione fine mese»: facoltativa, la data delle note di credito dei resi, dalla "
                             "data delle fatture a oggi (vuota: la stessa delle fatture).", "date")
 
+DDT = Field("NumeroDDT", "B20", "DDT da annullare",
+            "«Annulla DDT»: il numero del DDT emesso per errore, es. DDT-2026-00041.", "text")
+DDT_REASON = Field("MotivoAnnulloDDT", "B21", "Motivo annullo DDT",
+                   f"«Annulla DDT»: facoltativo, perché, es. il camion non è partito (fino a {REASON_LENGTH} "
+                   "caratteri).", "text")
+
 FIELDS: tuple[Field, ...] = (ORDER_DATE, INVOICE, PAID_ON, AMOUNT_PAID, METHOD, ORDER, STATUS, RUN,
                              REQUEST, REQUEST_KIND, REQUEST_TEXT, PERIOD_FROM, PERIOD_TO, REPORT_KIND,
-                             CREDIT_LINES, CREDIT_REASON, RETURNS_CREDIT_DATE)
+                             CREDIT_LINES, CREDIT_REASON, RETURNS_CREDIT_DATE, DDT, DDT_REASON)
 """In the order of the panel's rows, from B3 down; each on the row its cell names (rows no field
 uses stay empty)."""
 
@@ -306,6 +313,19 @@ def reason(field: Field, value: Any, problems: list[Problem]) -> str:
         problems.append(UNSENDABLE_REASON(where(field), chars=str(bad)) if str(bad) else
                         LONG_REASON(where(field), length=len(folded), limit=REASON_LENGTH))
         return ""
+
+
+def void_reason(field: Field, value: Any, problems: list[Problem]) -> str | None:
+    """Why a DDT is voided, as `ddt void --reason` takes it (`ddt_void.reason_given`): None when
+    blank, never longer than a credit note's reason."""
+    if blank(value):
+        return None
+    try:
+        return ddt_reason_given(str(value))
+    except ValueError:
+        problems.append(LONG_NO_CREDIT_REASON(where(field), length=len(" ".join(str(value).split())),
+                                              limit=REASON_LENGTH))
+        return None
 
 
 def no_credit_reason(field: Field, value: Any, problems: list[Problem]) -> str:
