@@ -9,7 +9,7 @@ was created).
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -305,3 +305,15 @@ def test_the_void_button_asks_first_then_voids_the_ddt_named_on_the_panel(tmp_pa
 def rows_of(ledger, table) -> int:
     with reading(ledger) as conn:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+@pytest.mark.parametrize(("at", "lang", "shown"), [
+    (datetime(2026, 5, 4, 22, 30), "it", "ANNULLATO il 05/05/2026 da mario: Vettore sbagliato"),
+    (datetime(2026, 5, 4, 21, 30), "it", "ANNULLATO il 04/05/2026 da mario: Vettore sbagliato"),
+    (datetime(2026, 1, 4, 23, 30), "en", "VOIDED on 05/01/2026 by mario: Vettore sbagliato"),
+])
+def test_the_day_a_ddt_was_voided_is_romes(at, lang, shown):
+    """The ledger keeps the moment in UTC; the printed DDT says the day as the desk lived it."""
+    from toolkit.core.ddt_void import Voided
+
+    assert Voided("Vettore sbagliato", at, "mario").shown(lang) == shown

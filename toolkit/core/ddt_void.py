@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from toolkit.basics.dates import rome_time
 from toolkit.basics.problems import Problem, define
 from toolkit.core.credit_notes import REASON_LENGTH
 from toolkit.core.shipping import SERVICES_SERIES, Reason
@@ -88,7 +89,8 @@ REASON_MAX = REASON_LENGTH
 
 @dataclass(frozen=True, slots=True)
 class Voided:
-    """A DDT voided: why (None: no reason given), when (UTC) and by whom."""
+    """A DDT voided: why (None: no reason given), when (UTC, as the ledger keeps it; shown as
+    Rome's clock read it) and by whom."""
 
     reason: str | None
     at: datetime
@@ -97,8 +99,9 @@ class Voided:
     def shown(self, lang: str) -> str:
         """As the printed DDT says it under its number."""
         why = f": {self.reason}" if self.reason else ""
-        return (f"ANNULLATO il {self.at:%d/%m/%Y} da {self.by}{why}" if lang == "it"
-                else f"VOIDED on {self.at:%d/%m/%Y} by {self.by}{why}")
+        day = rome_time(self.at)
+        return (f"ANNULLATO il {day:%d/%m/%Y} da {self.by}{why}" if lang == "it"
+                else f"VOIDED on {day:%d/%m/%Y} by {self.by}{why}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +149,8 @@ def already(state: DdtState) -> Problem | None:
     if state.voided is None:
         return None
     why = f": «{state.voided.reason}»" if state.voided.reason else ""
-    return ALREADY_VOIDED(None, number=state.number, at=state.voided.at.date(), by=state.voided.by, reason=why)
+    return ALREADY_VOIDED(None, number=state.number, at=rome_time(state.voided.at).date(), by=state.voided.by,
+                          reason=why)
 
 
 def reason_given(typed: str | None) -> str | None:
