@@ -296,7 +296,8 @@ def _invoices_and_payments(conn: Connection, order_ids: Collection[int], *, at_o
 def load_notes(conn: Connection, *, ids: Sequence[int] | None = None, day_from: date | None = None,
                day_to: date | None = None, customer: str | None = None) -> list[DeliveryNote]:
     """DDTs with their lines (item, description, unit, price and VAT from the order lines), by number;
-    a voided DDT with the lines it carried (`schema.voided_lines`) and why it was voided."""
+    a voided DDT with the lines it carried (`schema.voided_lines`, their ids that table's, cited by
+    nothing) and why it was voided."""
     query = select(schema.deliveries)
     if ids is not None:
         query = query.where(d.id.in_(list(ids)))

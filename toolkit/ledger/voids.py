@@ -39,7 +39,11 @@ def state(conn: Connection, note: DeliveryNote, customer_method: PaymentMethod |
     """What the ledger says of the DDT `note` (as `load_notes` read it): voided already, the
     invoices citing its lines (final; draft, with their run), the invoices with a payment that
     charge its goods paid cash on delivery (`customer_method`: its customer's method), its
-    orders closed or voided since."""
+    orders closed or voided since. A DDT voided already is only that: its lines are the ones it
+    carried (`schema.voided_lines`), which nothing cites."""
+    voided = voided_of(conn, [note.id]).get(note.id)
+    if voided is not None:
+        return DdtState(note.number, note.series, note.reason, voided, (), (), (), ())
     line_ids = [line.id for line in note.lines]
     final: list[str] = []
     drafts: list[tuple[str, str]] = []
@@ -53,7 +57,7 @@ def state(conn: Connection, note: DeliveryNote, customer_method: PaymentMethod |
                 final.append(shown)
             else:
                 drafts.append((r.run_id, shown))
-    return DdtState(note.number, note.series, note.reason, voided_of(conn, [note.id]).get(note.id),
+    return DdtState(note.number, note.series, note.reason, None,
                     tuple(dict.fromkeys(final)), tuple(dict.fromkeys(drafts)),
                     _cash_collected(conn, note, customer_method), _closed_orders(conn, note))
 
