@@ -317,3 +317,24 @@ def test_the_day_a_ddt_was_voided_is_romes(at, lang, shown):
     from toolkit.core.ddt_void import Voided
 
     assert Voided("Vettore sbagliato", at, "mario").shown(lang) == shown
+
+
+def test_a_void_wakes_the_orders_held_for_stock_and_only_those(sample_workbook, ledger_url, rome_today, capsys):
+    """`ship --all` of 10 April keeps OC-2026-00006 on hold for A040 and OC-2026-00001 for its
+    prepayment. Voiding a DDT brings goods back, so the next day plans the stock hold again
+    (its own warning, held since no day before) and leaves the payment hold as it was."""
+    rome_today(date(2026, 4, 11))
+
+    def toolkit(verb: str, *args: str, json_out: bool = True) -> tuple[int, Any]:
+        code, said = cli(capsys, *verb.split(), sample_workbook, *args, "--ledger", ledger_url, "--json")
+        return code, json.JSONDecoder().raw_decode(said)[0]
+
+    assert toolkit("orders create", "--date", "2026-04-09")[0] == 0
+    code, first = toolkit("ship", "--date", "2026-04-10", "--all")
+    assert {h["order"]: h["reason"] for h in first["held"]}["OC-2026-00006"] == "ship-order-held"
+    [ddt] = [n["ddt"] for n in first["shipped"] if n["orders"] == ["OC-2026-00005"]]
+    assert void(toolkit, ddt)[0] == 0
+    code, next_day = toolkit("ship", "--date", "2026-04-11", "--all")
+    since = {h["order"]: h["since"] for h in next_day["held"]}
+    assert (since["OC-2026-00006"], since["OC-2026-00001"]) == (None, "2026-04-10")
+    assert "OC-2026-00005" in [o for n in next_day["shipped"] for o in n["orders"]], "it ships again"
