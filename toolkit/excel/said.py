@@ -45,6 +45,45 @@ BY_BUTTON: dict[str, dict[str, str]] = {
         "en": "Orders still held as on previous days: {count} (the oldest since {since}). Nothing that held them "
               "changed (payment, credit, stock, master data), so they were not planned again and their warnings are "
               "not repeated. No button plans them all again: from the command line, toolkit ship --all --replan."},
+    "ddt-void-unknown": {
+        "it": "Il DDT {number} non esiste nel registro: controlla il numero in «DDT da annullare» (i DDT di un giorno: "
+              "pulsante «Ristampa DDT» con quella data in «Data ordini»). Nulla è stato annullato.",
+        "en": "DDT {number} is not in the ledger: check the number in “DDT da annullare” (a day's DDTs: the "
+              "“Ristampa DDT” button with that date in “Data ordini”). Nothing was voided."},
+    "ddt-void-services": {
+        "it": "{number} registra servizi resi, non è un DDT: non si annulla. Se i servizi non erano dovuti, correggi la "
+              "fattura che li addebita con il pulsante «Nota di credito».",
+        "en": "{number} records services rendered, it is not a DDT: it is not voided. If the services were not due, "
+              "set right the invoice charging them with the “Nota di credito” button."},
+    "ddt-void-return": {
+        "it": "Il DDT {number} è il DDT di un reso: non si annulla, la merce è già rientrata nelle giacenze e nel "
+              "conto del reso. Nulla è stato annullato; se il reso era sbagliato, chiudilo con il pulsante «Nessun "
+              "accredito dovuto» o spedisci di nuovo la merce con un ordine.",
+        "en": "DDT {number} is a return's DDT: it is not voided, its goods are back in stock and on the return's "
+              "account. Nothing was voided; if the return was wrong, close it with the “Nessun accredito dovuto” "
+              "button or ship the goods again with an order."},
+    "ddt-void-invoiced": {
+        "it": "Il DDT {number} è già fatturato ({invoices}): un DDT che una fattura cita non si annulla. Nulla è stato "
+              "annullato. Se la merce non è partita, emetti una nota di credito sulla fattura (pulsante «Nota di "
+              "credito»); se è partita e rientra, registra un reso.",
+        "en": "DDT {number} is invoiced already ({invoices}): a DDT an invoice cites is not voided. Nothing was "
+              "voided. If the goods did not leave, credit the invoice (the “Nota di credito” button); if they left "
+              "and come back, record a return."},
+    "ddt-void-in-draft": {
+        "it": "Il DDT {number} è nelle fatture in bozza dell'emissione {run} ({invoices}): nulla è stato annullato. "
+              "Annulla prima l'emissione (scrivi {run} in «Emissione fatture» e premi «Annulla emissione»), poi il "
+              "DDT, poi rifai le fatture.",
+        "en": "DDT {number} is on the draft invoices of run {run} ({invoices}): nothing was voided. Undo the run first "
+              "(write {run} in “Emissione fatture” and press “Annulla emissione”), then void the DDT, then run the "
+              "invoices again."},
+    "ddt-void-cash-collected": {
+        "it": "Il DDT {number} ha un contrassegno già incassato (fattura {invoices}): un DDT il cui denaro è stato "
+              "riscosso non si annulla. Nulla è stato annullato. Se la merce non è partita, restituisci l'incasso e "
+              "annullalo: nessun pulsante annulla un incasso, dalla riga di comando, toolkit payments void; poi "
+              "riprova.",
+        "en": "DDT {number} carried cash on delivery already collected (invoice {invoices}): a DDT whose cash was "
+              "collected is not voided. Nothing was voided. If the goods did not leave, refund the payment and void "
+              "it: no button voids a payment, from the command line, toolkit payments void; then try again."},
     "ddt-date-in-future": {
         "it": "La data del DDT {day} è successiva a oggi ({today}): un DDT accompagna la merce quando parte, nulla è "
               "stato spedito. Scrivi in «Data ordini» la data di oggi o una passata; un DDT datato dopo oggi si emette "
