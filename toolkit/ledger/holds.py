@@ -16,7 +16,7 @@ from toolkit.basics.vocab import DocumentType
 from toolkit.core.holds import Changes, Hold, HoldKind, Waking
 from toolkit.core.reservations import rank
 from toolkit.ledger import schema
-from toolkit.ledger.batches import among, fits_one_list, in_batches, one_array
+from toolkit.ledger.batches import among, in_batches
 from toolkit.ledger.db import document_number, driver_rows, insert_columns
 
 h, hi, o, m = schema.holds.c, schema.hold_items.c, schema.orders.c, schema.hold_marks.c
@@ -182,21 +182,11 @@ def held_kinds(conn: Connection) -> dict[str, frozenset[HoldKind]]:
     return {customer: frozenset(found) for customer, found in kinds.items()}
 
 
-def kept_due(conn: Connection, day: date, *, apart: Collection[Hold] = ()) -> tuple[int, date | None]:
+def kept_due(conn: Connection, day: date) -> tuple[int, date | None]:
     """How many holds kept are of orders due by `day`, and the first day the oldest was held:
-    what a day reports of the orders still held as before (`toolkit.core.holds.as_before`).
-    `apart`: holds read from the ledger in this transaction that are not counted (those a day
-    woke and left in place, `woken_in_place`), taken off the counts per first day."""
-    if not apart:
-        count, oldest = conn.execute(select(func.count(), func.min(h.since)).where(h.occurrence <= day)).one()
-        return count, oldest
-    counts: dict[date, int] = {since: count for since, count in conn.execute(
-        select(h.since, func.count()).where(h.occurrence <= day).group_by(h.since))}
-    for hold in apart:
-        if hold.occurrence <= day:
-            counts[hold.since] -= 1
-    left = [since for since, count in counts.items() if count]
-    return sum(counts.values()), min(left, default=None)
+    what a day reports of the orders still held as before (`toolkit.core.holds.as_before`)."""
+    count, oldest = conn.execute(select(func.count(), func.min(h.since)).where(h.occurrence <= day)).one()
+    return count, oldest
 
 
 def kept_since(conn: Connection, order_ids: Collection[int] | None = None) -> dict[int, date]:
@@ -220,27 +210,9 @@ def forget_all(conn: Connection) -> None:
     conn.execute(delete(schema.holds))
 
 
-def woken_in_place(conn: Connection, woken: Collection[int]) -> bool:
-    """Whether the holds a day woke (`woken`, order ids) can stay in the ledger while it plans
-    them: the day's due orders then name them in one statement (`due_orders`' `woken`), one
-    array on PostgreSQL, one `IN` list elsewhere (`fits_one_list`). Otherwise they are forgotten
-    when they wake, as every one was until the thirty-fifth round."""
-    return one_array(conn) or fits_one_list(conn, woken)
-
-
-def keep(conn: Connection, holds: Sequence[Hold], woken: Mapping[int, Hold] | None = None) -> None:
-    """Keep these orders on hold, a column at a time (`insert_columns`): the first day a ledger
-    keeps holds, at L, is 116,000 rows. None of them is kept yet but those of `woken`: the holds
-    the day woke and left in the ledger (`woken_in_place`), each as read then. One held again
-    just as it was is not written again; the others of `woken` are forgotten first.
-
-    A day at L wakes about 2,900 holds, and its plan holds 2,800 of them again for the same
-    reason and items: forgetting them when they woke and writing them back at the day's end
-    deleted and inserted the same rows of `holds` and `hold_items` every day."""
-    if woken:
-        same = {x.order_id for x in holds if _as_kept(woken.get(x.order_id)) == _as_kept(x)}
-        forget(conn, [order_id for order_id in woken if order_id not in same])
-        holds = [x for x in holds if x.order_id not in same]
+def keep(conn: Connection, holds: Sequence[Hold]) -> None:
+    """Keep these orders on hold (none of them is kept yet), a column at a time
+    (`insert_columns`): the first day a ledger keeps holds, at L, is 116,000 rows."""
     insert_columns(conn, schema.holds, {
         "order_id": [x.order_id for x in holds], "customer": [x.customer for x in holds],
         "occurrence": [x.occurrence for x in holds], "kind": [x.kind.value for x in holds],
@@ -249,10 +221,3 @@ def keep(conn: Connection, holds: Sequence[Hold], woken: Mapping[int, Hold] | No
     short = [(item, x.order_id) for x in holds for item in dict.fromkeys(x.items)]
     insert_columns(conn, schema.hold_items, {"item": [item for item, _ in short],
                                              "order_id": [order_id for _, order_id in short]})
-
-
-def _as_kept(hold: Hold | None) -> tuple[Any, ...] | None:
-    """What the ledger keeps of a hold (`keep`), but its order: equal for a hold read back."""
-    if hold is None:
-        return None
-    return hold.customer, hold.occurrence, hold.kind, hold.reason, hold.items, hold.since

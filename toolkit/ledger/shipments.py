@@ -10,13 +10,13 @@ ids and numbers the ledger gave them. The rules stay in `toolkit.core.shipping`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ARRAY, BigInteger, ColumnElement, Connection, Select, any_, bindparam, func, or_, select
+from sqlalchemy import Connection, Select, bindparam, func, select
 
 from toolkit.basics.bulk_records import maker
 from toolkit.basics.vocab import DocumentType, PaymentMethod
@@ -47,13 +47,11 @@ NO_DOCUMENTS_HELD = Order.__dataclass_fields__["documents_held"].default
 """`Order.documents_held` as an order that waits for no document has it (the field's default)."""
 
 
-def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False, woken: Collection[int] = ()
-               ) -> tuple[list[Order], set[int]]:
+def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False) -> tuple[list[Order], set[int]]:
     """The orders in progress that ship and are due by `day`, without their lines (`lines`
     empty: `with_lines` reads them for the orders that need them), in number order; and the
     ids of those with something still to ship on some line, which the database finds. With
-    `leave_out_held`, not the orders kept on hold (`schema.holds`) but those whose holds the
-    day woke and left in place (`woken`, `toolkit.ledger.holds.woken_in_place`). Nor the parties each order
+    `leave_out_held`, not the orders kept on hold (`schema.holds`). Nor the parties each order
     printed (`Order.parties`, None): shipping prints no order, and a DDT names its parties as
     the master says them the day it is issued.
 
@@ -72,7 +70,8 @@ def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False, wok
                cited.c.document_type, still_open)
         .select_from(schema.orders.outerjoin(cited, cited.c.id == o.confirms))
         .where(o.status == OrderStatus.IN_PROGRESS.value, o.occurrence <= day, o.document_type.in_(shipping),
-               *([_not_held(conn, woken)] if leave_out_held else []))
+               *([~select(schema.holds.c.order_id).where(schema.holds.c.order_id == o.id).exists()]
+                 if leave_out_held else []))
         .order_by(o.year, o.series, o.number)).all()
     orders, pending = [], set()
     for (order_id, series, year, seq, template, occurrence, order_date, customer, ship_to, contact, kind, status,
@@ -87,17 +86,6 @@ def due_orders(conn: Connection, day: date, *, leave_out_held: bool = False, wok
         if has_open:
             pending.add(order_id)
     return orders, pending
-
-
-def _not_held(conn: Connection, woken: Collection[int]) -> ColumnElement[bool]:
-    """An order kept on hold by none but the `woken` holds: in one statement, one array on
-    PostgreSQL, else one `IN` list (`woken_in_place` says they fit)."""
-    held = ~select(schema.holds.c.order_id).where(schema.holds.c.order_id == o.id).exists()
-    if not woken:
-        return held
-    ids = sorted(woken)
-    return or_(held, o.id == any_(bindparam("woken", ids, type_=ARRAY(BigInteger))) if one_array(conn)
-               else o.id.in_(ids))
 
 
 def with_lines(conn: Connection, orders: Sequence[Order]) -> list[Order]:

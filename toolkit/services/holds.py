@@ -54,21 +54,10 @@ class OnHold:
     exposures: Mapping[str, Exposure] = field(default_factory=dict)
     """The credit figures read to wake the holds, of their customers with a limit: nothing the
     day writes before it plans moves them, so the plan takes them as read (`ship_in`'s `read`)."""
-    woken: Mapping[int, Hold] = field(default_factory=dict)
-    """The holds the day woke and left in the ledger while it plans their orders
-    (`toolkit.ledger.holds.woken_in_place`), by order id, as read: `keep_held` writes again only
-    those held otherwise or no longer, and the day's counts and reads leave them out."""
 
     def with_since(self, since: Mapping[int, date]) -> OnHold:
-        """The same, with the first days of these orders too (named by the user: planned now,
-        their holds forgotten, `forget`)."""
-        return replace(self, since={**self.since, **since},
-                       woken={order_id: x for order_id, x in self.woken.items() if order_id not in since})
-
-    def forget_woken(self, conn: Connection) -> None:
-        """Forget the holds the day woke and left in place, as waking did before: a day that
-        stops before it keeps its holds (`keep_held`) plans them all again the next day."""
-        ledger.forget(conn, list(self.woken))
+        """The same, with the first days of these orders too (named by the user: planned now)."""
+        return replace(self, since={**self.since, **since})
 
 
 def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[int] | None,
@@ -106,24 +95,17 @@ def wake(conn: Connection, master: MasterData, *, force: bool, paid: Collection[
     exposures = credit_exposures(conn, credit) if credit else {}
     may = may_wake(changes, master, kinds, exposures=exposures, paid=paid, force=force, asked=asked)
     up = woken(ledger.waking(conn, may), changes, master, exposures=exposures, paid=paid, force=force, asked=asked)
-    since = {x.order_id: x.since for x in up}
-    if ledger.woken_in_place(conn, since):
-        return OnHold(since, now, terms, sheet, exposures, {x.order_id: x for x in up})
-    ledger.forget(conn, list(since))
-    return OnHold(since, now, terms, sheet, exposures)
+    ledger.forget(conn, [x.order_id for x in up])
+    return OnHold({x.order_id: x.since for x in up}, now, terms, sheet, exposures)
 
 
-def kept_as_before(conn: Connection, day: date, *, listed: bool, woken: Mapping[int, Hold] | None = None
-                   ) -> tuple[int, date | None, list[Held]]:
-    """The holds still kept of the orders due by `day`, but those the day woke (`woken`, left in
-    the ledger: `OnHold.woken`), before it keeps what it held: how many, the first day the
-    oldest was held, and, when `listed`, each as the day reports it. A day at L keeps 116,000
-    of them late in a month; making a record of each for a report that only counts them was a
-    tenth of the day."""
-    woken = woken or {}
-    count, oldest = ledger.kept_due(conn, day, apart=list(woken.values()))
-    return count, oldest, [x.held() for x in ledger.kept_holds(conn)
-                           if x.occurrence <= day and x.order_id not in woken] if listed else []
+def kept_as_before(conn: Connection, day: date, *, listed: bool) -> tuple[int, date | None, list[Held]]:
+    """The holds still kept of the orders due by `day`, after the day woke and forgot its own
+    (before it keeps what it held): how many, the first day the oldest was held, and, when
+    `listed`, each as the day reports it. A day at L keeps 116,000 of them late in a month;
+    making a record of each for a report that only counts them was a tenth of the day."""
+    count, oldest = ledger.kept_due(conn, day)
+    return count, oldest, [x.held() for x in ledger.kept_holds(conn) if x.occurrence <= day] if listed else []
 
 
 def _shipped_from(conn: Connection, counted: date | None) -> dict[str, Decimal]:
@@ -148,5 +130,5 @@ def keep_held(conn: Connection, start: OnHold, day: date, held: Sequence[Held], 
     whole = held_whole(held, {number for note in notes for number in note.orders}, orders)
     found = [Hold(order.id, number, h.customer, order.occurrence, order.document_type, KIND_OF[h.reason], h.reason,
                   h.items, start.since.get(order.id, day)) for number, h in whole.items() for order in (orders[number],)]
-    ledger.keep(conn, [hold for hold in found if keepable(hold)], start.woken)
+    ledger.keep(conn, [hold for hold in found if keepable(hold)])
     ledger.set_marks(conn, start.marks, start.terms, start.sheet)

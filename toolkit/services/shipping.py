@@ -304,7 +304,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
         on_hold = None
         if all_open:
             on_hold = holds.wake(conn, master, force=force, paid=paid, replan=replan)
-            due, still_open = due_orders(conn, day, leave_out_held=True, woken=on_hold.woken)
+            due, still_open = due_orders(conn, day, leave_out_held=True)
             selected.update((order.id, order) for order in due)
             pending = {order.id: order.id in still_open for order in due}
         named: list[int] = []
@@ -348,8 +348,6 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             done = _held_as_before(conn, on_hold.with_since(named_since), day, done,
                                    [order for order_id, order in selected.items() if order_id not in planned],
                                    list_kept)
-        elif on_hold is not None:
-            on_hold.with_since(named_since).forget_woken(conn)
         assumed = missing_stock(master) if done.notes else _stock_sheet_empty(master, done)
         invoiced: list[Invoice] = []
         if invoice and done.notes:
@@ -442,7 +440,7 @@ def _held_as_before(conn: Connection, on_hold: holds.OnHold, day: date, done: Sh
     """Keep on hold the orders of `asked` this day held whole, and report the orders kept from
     earlier days beside those it held (counted, and listed if `listed`), with the one warning
     that says so (`as_before`)."""
-    count, oldest, kept = holds.kept_as_before(conn, day, listed=listed, woken=on_hold.woken)
+    count, oldest, kept = holds.kept_as_before(conn, day, listed=listed)
     holds.keep_held(conn, on_hold, day, done.held, done.notes, asked)
     return replace(done, held=(*done.held, *kept), kept=count, problems=(*done.problems, *as_before(count, oldest)))
 
