@@ -99,12 +99,14 @@ def write_zip(path: Path, members: dict[str, bytes | str]) -> Path:
 
 
 def write_ods(path: Path, *, tables: str = ODS_TABLE, mime: str = ODS_MIME, encryption: str = "",
-              content: bytes | None = None) -> Path:
+              content: bytes | None = None, more: dict[str, bytes] | None = None) -> Path:
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("mimetype", mime)
         zf.writestr("META-INF/manifest.xml", ODS_MANIFEST.format(mime=mime, encryption=encryption),
                     zipfile.ZIP_DEFLATED)
         zf.writestr("content.xml", content or ODS_CONTENT.format(tables=tables), zipfile.ZIP_DEFLATED)
+        for name, data in (more or {}).items():
+            zf.writestr(name, data, zipfile.ZIP_DEFLATED)
     return path
 
 
@@ -513,6 +515,27 @@ def test_ods_passes(tmp_path):
     path = write_ods(tmp_path / "Anagrafiche.ods")
     assert check_workbook(path) == "ods"
     assert _read_back(path) == [["Bar Centrale"]]
+
+
+LIBREOFFICE_BASIC_LIBRARY = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">\n'
+    b'<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard"/>')
+"""What LibreOffice writes in `Basic/` for an .ods holding macros (the .xlsm's VBA saved as .ods)."""
+
+
+def test_an_ods_with_libreoffice_macros_passes(tmp_path):
+    path = write_ods(tmp_path / "Anagrafiche.ods", more={"Basic/Standard/script-lb.xml": LIBREOFFICE_BASIC_LIBRARY,
+                                                         "Basic/script-lc.xml": LIBREOFFICE_BASIC_LIBRARY})
+    assert check_workbook(path) == "ods"
+    assert _read_back(path) == [["Bar Centrale"]]
+
+
+def test_an_ods_declaring_a_dtd_in_a_part_read_is_still_refused(tmp_path):
+    path = write_ods(tmp_path / "Anagrafiche.ods", more={"styles.xml": LIBREOFFICE_BASIC_LIBRARY})
+    with pytest.raises(UnusableInput) as refused:
+        check_workbook(path)
+    assert refused.value.problem.code == "file-unsafe-xml" and "styles.xml" in str(refused.value)
 
 
 def test_xlsb_passes_on_its_content_type(tmp_path):

@@ -199,6 +199,12 @@ _SPREADSHEET_MAIN = {
     "application/vnd.ms-excel.sheet.binary.macroenabled.main": "xlsb",
 }
 _ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+_ODF_MACROS = ("Basic/", "Dialogs/")
+"""The folders where LibreOffice keeps a document's macros and dialogs (an .xlsm's VBA saved as
+.ods lands in `Basic/VBAProject/`), each part opening with a DOCTYPE naming LibreOffice's own
+DTD (`<!DOCTYPE library:library PUBLIC … "library.dtd">`). No reader of ours or calamine's
+parses them, so their declarations cannot hang anything: refusing them refused every .ods
+that holds a macro, the toolkit's own workbook saved as .ods among them."""
 _ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table"
 
 _KINDS = {
@@ -1067,7 +1073,7 @@ def _check_odf(zf: zipfile.ZipFile, path: Path, mimetype_member: str) -> str:
         _refuse_unsafe_heads(zf, path, [manifest])
         if _any_start(zf, path, manifest, lambda e: _local(e) == "encryption-data"):
             raise _refuse(FILE_ENCRYPTED, path)
-    _refuse_unsafe_heads(zf, path, _xml_members(zf))
+    _refuse_unsafe_heads(zf, path, [n for n in _xml_members(zf) if not n.startswith(_ODF_MACROS)])
     content = _member(names, "content.xml")
     if content is None:
         raise _refuse(FILE_CORRUPT, path)
