@@ -116,6 +116,8 @@ class FakeSheet:
         self.colors: dict[Cell, tuple[int, int, int]] = {}
         self.formats: dict[Cell, str] = {}
         """Number formats set by the shim (`range.number_format =`)."""
+        self.list_objects: list[FakeTable] = []
+        """The sheet's tables (ListObjects), added by a test with `add_table`."""
 
     def load(self, rows: Sequence[Sequence[Any]]) -> None:
         """Fill from A1 as a user would have typed the values (not counted)."""
@@ -137,6 +139,17 @@ class FakeSheet:
         rows = [r for r, _ in self.cells]
         cols = [c for _, c in self.cells]
         return FakeRange(self, None, min(rows), min(cols), max(rows), max(cols))
+
+    @property
+    def tables(self) -> list[FakeTable]:
+        self._book.count("sheet.tables")
+        return list(self.list_objects)
+
+    def add_table(self, ref: str, *, totals: bool) -> None:
+        """A table over `ref` (its heading row first), its last row a Total Row when `totals`
+        (not counted)."""
+        first, last = (_cell(p) for p in ref.split(":"))
+        self.list_objects.append(FakeTable(self, first, last, totals))
 
     def range(self, text: str) -> FakeRange:
         self._book.count("sheet.range")
@@ -189,6 +202,19 @@ class FakeSheet:
         return [[_shown(self.cells.get((r, c))) for c in range(1, width + 1)] for r in range(1, height + 1)]
 
 
+class FakeTable:
+    def __init__(self, sheet: FakeSheet, first: Cell, last: Cell, totals: bool):
+        self._sheet, self._first, self._last, self._totals = sheet, first, last, totals
+
+    @property
+    def totals_row_range(self) -> FakeRange | None:
+        """The Total Row, None when the table shows none, as xlwings answers."""
+        self._sheet._book.count("table.totals_row_range")
+        if not self._totals:
+            return None
+        return FakeRange(self._sheet, None, self._last[0], self._first[1], self._last[0], self._last[1])
+
+
 class ExcelError(str):
     """A cell showing a formula's error (`#N/A`): xlwings reads it as None, or as its text with
     `options(err_to_str=True)`."""
@@ -214,6 +240,12 @@ class FakeRange:
     def column(self) -> int:
         self._count("range.column")
         return self._box[1]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        self._count("range.shape")
+        top, left, bottom, right = self._box
+        return bottom - top + 1, right - left + 1
 
     def options(self, *, ndim: int, err_to_str: bool = False) -> FakeRange:
         self._count("range.options")

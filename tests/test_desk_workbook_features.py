@@ -34,3 +34,52 @@ def test_the_bundled_workbook_saved_as_ods_by_libreoffice_is_read(tmp_path, caps
     saved = libreoffice.convert(tmp_path / "ordini-ricorrenti.xlsm", "ods", tmp_path / "saved")
     code, answer = toolkit(["check", str(saved)], capsys)
     assert (code, answer["problems"]) == (0, [])
+
+
+def with_total_row(book, sheet: str, label_column: int, sums: tuple[int, ...]) -> int:
+    """The sheet's table given a Total Row as Excel adds it (Table Design › Total Row): `Totale`
+    under the first column, a SUBTOTAL under each of `sums`, the table's ref one row longer
+    with totalsRowCount 1. The row's number."""
+    from openpyxl.utils import get_column_letter
+
+    ws = book[sheet]
+    table = next(iter(ws.tables.values()))
+    row = ws.max_row + 1
+    ws.cell(row, label_column, "Totale")
+    for col in sums:
+        letter = get_column_letter(col)
+        ws.cell(row, col, f"=SUBTOTAL(109,{letter}2:{letter}{row - 1})")
+    first, last = table.ref.split(":")
+    table.ref = f"{first}:{last.rstrip('0123456789')}{row}"
+    table.totalsRowCount = 1
+    return row
+
+
+def test_a_tables_total_row_is_not_a_row_of_data(sample_workbook, tmp_path, capsys):
+    """A Total Row under *Clienti* was a customer with no name, address, price list…, six
+    problems asking the desk to fill in its cells; under *Giacenze* `Totale` was an unknown
+    item; and its SUBTOTAL, saved without a value by a program that does not compute, a formula
+    to compute. Every verb refused the workbook."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(sample_workbook)
+    customers = with_total_row(book, "Clienti", 1, (18,))
+    stock = with_total_row(book, "Giacenze", 1, (2,))
+    book.save(tmp_path / "anagrafiche.xlsx")
+    code, answer = toolkit(["check", str(tmp_path / "anagrafiche.xlsx")], capsys)
+    assert (code, answer["problems"]) == (0, [])
+    assert (customers, stock) == (book["Clienti"].max_row, book["Giacenze"].max_row)
+
+
+def test_a_row_under_a_table_without_total_row_is_still_read(sample_workbook, tmp_path, capsys):
+    """Only the rows the table part names as its totals are left out: a row typed under a table
+    that has none is the desk's, and read (here a customer lacking its name)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(sample_workbook)
+    row = with_total_row(book, "Clienti", 1, ())
+    next(iter(book["Clienti"].tables.values())).totalsRowCount = None
+    book.save(tmp_path / "anagrafiche.xlsx")
+    code, answer = toolkit(["check", str(tmp_path / "anagrafiche.xlsx")], capsys)
+    assert code == 1
+    assert ("Clienti", f"B{row}", "required-value") in {(p["sheet"], p["cell"], p["code"]) for p in answer["problems"]}

@@ -81,6 +81,33 @@ def test_a_clean_book_says_no_problems() -> None:
     assert book.alerts == [("Nessun problema", "Controllo dati", "info")]
 
 
+def test_a_tables_total_row_in_the_live_book_is_no_customer() -> None:
+    """The *Controllo dati* button read a table's Total Row under *Clienti* (`Totale`, a
+    SUBTOTAL of the Fido) as a customer lacking its name, address, price list and terms, and
+    asked the desk to fill them in. The rows above it are read as ever."""
+    sheets = with_stock_sheet(minimal.sheets())
+    customers = sheets["Clienti"]
+    fido = customers[0].index("Fido") if "Fido" in customers[0] else len(customers[0]) - 1
+    total = ["Totale"] + [None] * (len(customers[0]) - 1)
+    total[fido] = 5000
+    customers.append(total)
+    book = fake(sheets)
+    book.sheet("Clienti").add_table(f"A1:{live.column_letter(len(customers[0]))}{len(customers)}", totals=True)
+    x.check_data(book)
+    assert book.sheet(REPORT).rows() == [["Gravità", "Foglio", "Cella", "Codice", "Messaggio"]]
+    assert book.alerts == [("Nessun problema", "Controllo dati", "info")]
+
+
+def test_a_row_under_a_live_table_without_total_row_is_read() -> None:
+    sheets = with_stock_sheet(minimal.sheets())
+    customers = sheets["Clienti"]
+    customers.append(["Totale"] + [None] * (len(customers[0]) - 1))
+    book = fake(sheets)
+    book.sheet("Clienti").add_table(f"A1:{live.column_letter(len(customers[0]))}{len(customers)}", totals=False)
+    x.check_data(book)
+    assert ["Errore", "Clienti", f"B{len(customers)}", "required-value"] in [r[:4] for r in book.sheet(REPORT).rows()]
+
+
 def test_round_trips_do_not_grow_with_the_rows() -> None:
     big = scaled(with_stock_sheet(minimal.sheets()), 10)
     minimal.set_cell(big, "Righe modello", "C2", "abc")
@@ -93,7 +120,7 @@ def test_round_trips_do_not_grow_with_the_rows() -> None:
     assert large.sheet(REPORT).rows()[1:] == small.sheet(REPORT).rows()[1:]
 
 
-def test_reading_the_master_is_five_calls_per_master_sheet_and_two_per_percent_column() -> None:
+def test_reading_the_master_is_six_calls_per_master_sheet_and_two_per_percent_column() -> None:
     book = fake(minimal.sheets())
     raw = live.read_master(book)
     masters = len(minimal.sheets())
@@ -104,7 +131,8 @@ def test_reading_the_master_is_five_calls_per_master_sheet_and_two_per_percent_c
     assert calls["sheet.used_range"] == calls["range.value"] == masters
     assert calls["range.row"] == calls["range.column"] == calls["range.options"] == masters
     assert calls["sheet.range"] == calls["range.number_format"] == percents > 0
-    assert len(book.calls) == 1 + 2 * sheets + 5 * masters + 2 * percents + 1
+    assert calls["sheet.tables"] == masters
+    assert len(book.calls) == 1 + 2 * sheets + 6 * masters + 2 * percents + 1
     assert [s.name for s in raw.sheets] == list(minimal.sheets())
 
 

@@ -18,6 +18,8 @@ The calls, and what each is for:
 | `sheet.used_range` → `.row`, `.column` | where a sheet's values start     |
 | `range.options(ndim=2).value`          | reading a sheet as a 2-D list (the master's with `err_to_str=True`: `#N/A` as text) |
 | `sheet.range(column).number_format`    | `read_master`: whether a percent column shows percentages (100 % is kept as 1) |
+| `sheet.tables` (iterate)               | `read_master`: the sheet's tables (ListObjects) |
+| `table.totals_row_range` → `.row`, `.column`, `.shape` | `read_master`: a table's Total Row, which is no row of data |
 | `sheet.range(address)`                 | a block's top-left cell, a union `"C3,D7"`, or a defined name (`DataOrdini`) |
 | `range.value = [[...]]`                | writing a block in one call      |
 | `range.color = (r, g, b)` / `None`     | highlighting cells, and un-highlighting them |
@@ -62,7 +64,15 @@ class Range(Protocol):
     color: tuple[int, int, int] | None
     number_format: str
 
+    @property
+    def shape(self) -> tuple[int, int]: ...
+
     def options(self, *, ndim: int, err_to_str: bool = False) -> Range: ...
+
+
+class Table(Protocol):
+    @property
+    def totals_row_range(self) -> Range | None: ...
 
 
 class Sheet(Protocol):
@@ -70,6 +80,9 @@ class Sheet(Protocol):
 
     @property
     def used_range(self) -> Range: ...
+
+    @property
+    def tables(self) -> Iterable[Table]: ...
 
     def range(self, address: str) -> Range: ...
 
@@ -121,7 +134,8 @@ def read_master(book: Book, sheets: Mapping[str, Sheet] | None = None) -> RawWor
     None, an empty cell), for the check to name it (`services.check.live_workbook`).
     Only sheets the schema knows are read: the control panel, the report and `xlwings.conf`
     would cost a round trip each and the data check ignores them anyway. Per sheet that is
-    `used_range`, its `.row` and `.column` (where the values start) and one `.value`.
+    `used_range`, its `.row` and `.column` (where the values start) and one `.value`, and its
+    `tables` for their Total Rows (`_total_rows`).
     """
     sheets = sheets_by_name(book) if sheets is None else sheets
     raw = []
@@ -131,8 +145,22 @@ def read_master(book: Book, sheets: Mapping[str, Sheet] | None = None) -> RawWor
         used = sheet.used_range
         values = used.options(ndim=2, err_to_str=True).value or []
         first_row, first_col = used.row, used.column
-        raw.append((name, values, first_row, first_col, _percent_cells(sheet, spec, values, first_row, first_col)))
+        raw.append((name, values, first_row, first_col, _percent_cells(sheet, spec, values, first_row, first_col),
+                    _total_rows(sheet)))
     return live_workbook(book.name, raw)
+
+
+def _total_rows(sheet: Sheet) -> tuple[tuple[int, int, int], ...]:
+    """The Total Rows of the sheet's tables (ListObjects) as (row, first column, last column):
+    `Totale` and a SUBTOTAL under the data, which the check must not read as a customer or an
+    item. One call for the tables and one per table; three more for a table that shows one."""
+    found = []
+    for table in sheet.tables:
+        totals = table.totals_row_range
+        if totals is not None:
+            column = totals.column
+            found.append((totals.row, column, column + totals.shape[1] - 1))
+    return tuple(found)
 
 
 HEADING_ROWS = 10

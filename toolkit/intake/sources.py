@@ -162,6 +162,7 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
     from toolkit.intake.error_cells import ErrorScan
     from toolkit.intake.guard import describe_exception
     from toolkit.intake.sheet_clearance import AllCleared
+    from toolkit.intake.total_rows import outside_total_rows, total_rows, without_total_rows
 
     cleared = clearance or AllCleared()
     try:
@@ -184,14 +185,19 @@ def _calamine_sheets(path: Path, data: bytes | None, ahead: int = 0,
         tasks = meanwhile if isinstance(meanwhile, deque) else deque(meanwhile)
         scan = ErrorScan(data if data is not None else path, names, cleared.holds_errors)
         parsed = _parsed_ahead(parse, names, ahead, tasks) if ahead else map(parse, names)
+        totals = total_rows(data if data is not None else path)
         try:
             for count, (sheet, name) in enumerate(zip(parsed, names), 1):  # the parser first: at its end, the tasks left run
                 rows = sheet.to_python(skip_empty_area=True)
                 start = sheet.start or (0, 0)
+                errors = scan.sheet_errors(name)
+                if found := totals.get(name):
+                    rows = without_total_rows(rows, start[0] + 1, start[1] + 1, found)
+                    errors = outside_total_rows(errors, found)
                 if count == len(names) and (refusal := cleared.verdict()):
                     raise refusal
                 yield RawSheet(name, rows, start[0] + 1, start[1] + 1, tuple(sheet.merged_cell_ranges or ()),
-                               scan.sheet_errors(name), name in unseen, scan.sheet_percents(name))
+                               errors, name in unseen, scan.sheet_percents(name))
             if not names and (refusal := cleared.verdict()):
                 raise refusal
         except BaseException as exc:  # calamine raises several unrelated types for broken files

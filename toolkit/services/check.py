@@ -19,6 +19,7 @@ from toolkit.intake import validation
 from toolkit.intake.error_cells import shown_errors
 from toolkit.intake.sources import RawSheet
 from toolkit.intake.sources import RawWorkbook as RawWorkbook  # the front ends' type for a workbook's cells
+from toolkit.intake.total_rows import TotalRow, without_total_rows
 from toolkit.intake.validation import Checked
 
 
@@ -60,17 +61,18 @@ def report_headers(lang: str) -> tuple[str, ...]:
     return HEADERS[lang]
 
 
-LiveSheet = tuple[str, Sequence[Sequence[Any]], int, int, frozenset[tuple[int, int]]]
-"""A live book's sheet as the front end read it: name, values, first row, first column, and the
-cells a percent format shows (`RawSheet.percents`)."""
+LiveSheet = tuple[str, Sequence[Sequence[Any]], int, int, frozenset[tuple[int, int]], tuple[TotalRow, ...]]
+"""A live book's sheet as the front end read it: name, values, first row, first column, the
+cells a percent format shows (`RawSheet.percents`) and its tables' Total Rows."""
 
 
 def live_workbook(name: str, sheets: Iterable[LiveSheet]) -> RawWorkbook:
     """A live book's master sheets as the check reads them, as the front end read them, a cell
     showing a formula's error (read as its text, `#N/A`) taken out as a file's is
     (`RawSheet.errors`)."""
-    return RawWorkbook(name, tuple(_errors_lifted(RawSheet(n, rows, row, col, percents=percents))
-                                   for n, rows, row, col, percents in sheets))
+    return RawWorkbook(name, tuple(_errors_lifted(RawSheet(n, without_total_rows(rows, row, col, totals) if totals
+                                                           else rows, row, col, percents=percents))
+                                   for n, rows, row, col, percents, totals in sheets))
 
 
 def _errors_lifted(sheet: RawSheet) -> RawSheet:

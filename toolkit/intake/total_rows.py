@@ -1,0 +1,109 @@
+"""The Total Rows of a workbook's Excel tables: a sum under the data, not a row of it.
+
+A desk that formats its *Clienti* or *Righe modello* as a table (Home › Format as Table) and
+ticks *Total Row* gets a last row reading `Totale` in the first column and a `SUBTOTAL` under
+the numbers. calamine gives it as one more row of values, so the data check asked the desk to
+fill in the row's *Ragione sociale*, *Indirizzo*, … (`Clienti!B32: Manca «Ragione sociale»`),
+or took `Totale` for an item code of *Giacenze*, and every verb refused the workbook.
+
+The table part says which rows are its totals (`<table ref="A1:B62" totalsRowCount="1">`: the
+last row of `ref`); this finds them for each sheet of an .xlsx/.xlsm package, through the
+sheet's relationships to its tables, reading each part as the guard reads any part. The reader
+then blanks those cells, within the table's columns, so they are an empty row (`sources`).
+An .ods, .xls or .xlsb keeps no Total Row of its own: its sum is a row like the others.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+from toolkit.basics.cells import column_index
+from toolkit.basics.problems import UnusableInput
+from toolkit.intake.guard import ZIP_FAULTS, is_cfb, local_name, part_key, relationships, sheet_tabs, xml_starts
+
+TotalRow = tuple[int, int, int]
+"""(row, first column, last column), 1-based: `(62, 1, 2)` is A62:B62."""
+
+_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+
+
+def total_rows(source: bytes | Path) -> dict[str, tuple[TotalRow, ...]]:
+    """Each sheet's Total Rows by the name on its tab; empty for a package without tables, a
+    file that is no OOXML package, or parts that cannot be read (calamine's reading says why)."""
+    try:
+        if is_cfb(source):
+            return {}
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
+            names = zf.namelist()
+            if not any("tables/" in part_key(n) for n in names):
+                return {}
+            by_key = {part_key(n): n for n in names}
+            found: dict[str, tuple[TotalRow, ...]] = {}
+            for part, tab in sheet_tabs(zf).items():
+                folder, _, base = part.rpartition("/")
+                rels = by_key.get(part_key(f"{folder}/_rels/{base}.rels"))
+                if rels is None:
+                    continue
+                rows = tuple(row for _, kind, target in relationships(zf, rels) if kind == _TABLE and target
+                             if (table := by_key.get(part_key(_resolved(folder, target)))) is not None
+                             for row in _totals(zf, table))
+                if rows:
+                    found[tab] = rows
+            return found
+    except (*ZIP_FAULTS, ParseError, UnusableInput, ValueError, OSError):
+        return {}
+
+
+def _resolved(folder: str, target: str) -> str:
+    """A relationship's target as a member name: from the package's root when it starts with a
+    slash, else from the sheet's folder (`../tables/table1.xml`)."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"{folder}/{target}")
+
+
+def _totals(zf: zipfile.ZipFile, part: str) -> list[TotalRow]:
+    """The Total Rows of one table part: the last `totalsRowCount` rows of its `ref`."""
+    for elem in xml_starts(zf, part):
+        if local_name(elem) != "table":
+            return []
+        count = int(elem.get("totalsRowCount") or 0)
+        first, _, last = (elem.get("ref") or "").replace("$", "").partition(":")
+        top, bottom = _cell(first), _cell(last or first)
+        if count <= 0 or top is None or bottom is None:
+            return []
+        return [(row, top[1], bottom[1]) for row in range(max(top[0], bottom[0] - count + 1), bottom[0] + 1)]
+    return []
+
+
+def _cell(ref: str) -> tuple[int, int] | None:
+    letters = ref.rstrip("0123456789")
+    digits = ref[len(letters):]
+    if not (letters.isalpha() and letters.isascii() and digits.isdigit()):
+        return None
+    return int(digits), column_index(letters)
+
+
+def without_total_rows(rows: Sequence[Sequence[Any]], first_row: int, first_col: int,
+                       totals: Sequence[TotalRow]) -> list[Sequence[Any]]:
+    """The sheet's rows (the first at `first_row`, `first_col`) with the cells of its Total Rows
+    blank, within each table's columns: an empty row, skipped as any other."""
+    rows = list(rows)
+    for row, left, right in totals:
+        i = row - first_row
+        if 0 <= i < len(rows):
+            cells = list(rows[i])
+            for j in range(max(left - first_col, 0), min(right - first_col + 1, len(cells))):
+                cells[j] = ""
+            rows[i] = cells
+    return rows
+
+
+def outside_total_rows(cells: Sequence[tuple[int, int, Any]], totals: Sequence[TotalRow]) -> tuple[Any, ...]:
+    """The cells (row, column, …) that lie in no Total Row: a `SUBTOTAL` showing an error, or
+    saved without its value, is the table's sum, not a cell of the data."""
+    return tuple(c for c in cells if not any(row == c[0] and left <= c[1] <= right for row, left, right in totals))
