@@ -373,6 +373,51 @@ def test_a_required_value_in_a_merged_cell_says_to_unmerge(tmp_path):
         "tengono il valore solo nella prima: separa le celle e compila ciascuna.")]
 
 
+def test_a_price_merged_down_a_templates_lines_is_refused_at_the_cells_read_empty(tmp_path):
+    """One special price written once for two lines, D2:D3 merged: Excel shows 19,5 beside both,
+    but keeps it in D2 only, and the second line was priced from the list without a word."""
+    from openpyxl import Workbook
+
+    from toolkit.intake.validation import check_file
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in with_stock_sheet(minimal.sheets()).items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book["Righe modello"]["D2"] = 19.5
+    book["Righe modello"]["D3"] = None
+    book["Righe modello"].merge_cells("D2:D3")
+    book.save(tmp_path / "anagrafiche.xlsx")
+    checked = check_file(tmp_path / "anagrafiche.xlsx")
+    assert checked.master is None
+    assert [(p.sheet, p.cell, p.code, p.message("it")) for p in checked.problems] == [(
+        "Righe modello", "D3", "value-in-merged-cells",
+        "La cella «Prezzo» qui è vuota per il toolkit: fa parte delle celle unite D2:D3, che mostrano «19,5» in ogni "
+        "riga ma lo tengono solo nella prima (D2). Separa le celle e scrivi il valore in ciascuna riga a cui vale "
+        "(lascia vuote le altre).")]
+
+
+def test_a_merged_title_above_the_headings_and_an_empty_merge_are_no_problem(tmp_path):
+    from openpyxl import Workbook
+
+    from toolkit.intake.validation import check_file
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in with_stock_sheet(minimal.sheets()).items():
+        sheet = book.create_sheet(name)
+        sheet.append(["Elenco " + name])
+        for row in rows:
+            sheet.append(row)
+        sheet.merge_cells(f"A1:{chr(64 + len(rows[0]))}1")
+    book["Righe modello"]["E3"] = None
+    book["Righe modello"].merge_cells("E3:E4")
+    book.save(tmp_path / "anagrafiche.xlsx")
+    assert check_file(tmp_path / "anagrafiche.xlsx").problems == []
+
+
 def test_english_names_any_order_extra_columns_and_offset_table():
     sheets = with_stock_sheet(minimal.sheets())
     lines = sheets.pop("Righe modello")

@@ -15,6 +15,7 @@ from toolkit.intake.sources import RawSheet, RawWorkbook, read_sheets
 from toolkit.intake.validation.columns import in_merged_cells
 from toolkit.intake.validation.error_values import at_error_cells
 from toolkit.intake.validation.layout import Layout, Table, find_tables, table_of
+from toolkit.intake.validation.merged_cells import values_in_merged_cells
 from toolkit.intake.validation.records import RECORDS, Columns, columns_read, read_records, read_settings
 from toolkit.intake.validation.rules import run_rules
 from toolkit.model.records import MasterData
@@ -176,7 +177,7 @@ def _check(raw: RawWorkbook, early: dict[str, Early], derived: list[DerivedEarly
         _remember_derived(master, derived)
         with columns_read(read_columns):
             problems += run_rules(master, layout)
-    problems = at_error_cells(tables, raw.name, in_merged_cells(raw, problems))
+    problems = at_error_cells(tables, raw.name, in_merged_cells(raw, problems) + values_in_merged_cells(tables, raw.name))
     problems.sort(key=sort_key)
     usable = master if master is not None and not errors(problems) else None
     return Checked(usable, problems, layout)
