@@ -475,3 +475,35 @@ def test_a_closure_ending_in_a_mistyped_year_is_refused_at_its_end_date():
     problems = check(minimal.workbook(sheets)).problems
     assert [(p.sheet, p.cell, p.code) for p in problems] == [("Chiusure", "B2", "closure-too-long")]
     assert "65757 giorni" in problems[0].message("it") and "end date's year" in problems[0].message("en")
+
+
+def test_a_setting_added_under_its_empty_row_is_the_one_read():
+    """The sample lists every setting, most empty; a desk appending *Serie fatture* at the
+    bottom rather than filling its row had its value ignored, the first (empty) row winning."""
+    sheets = with_stock_sheet(minimal.sheets())
+    sheets["Impostazioni"] += [["Serie fatture", None], ["Serie DDT", "BOL"], ["Serie fatture", "FV"]]
+    result = check(minimal.workbook(sheets))
+    assert result.problems == []
+    assert (result.master.settings.invoice_series, result.master.settings.ddt_series) == ("FV", "BOL")
+    assert result.layout.settings_cells["invoice_series"] == "B11"
+
+
+def test_a_setting_written_twice_with_two_values_is_refused_at_the_second():
+    sheets = with_stock_sheet(minimal.sheets())
+    sheets["Impostazioni"] += [["Serie DDT", "DDT"], ["Serie ddt ", "DT"], ["Serie DDT", "ddt"]]
+    result = check(minimal.workbook(sheets))
+    assert result.master is None
+    assert [(p.cell, p.code, p.message("it")) for p in result.problems] == [(
+        "B10", "setting-twice", "L'impostazione «Serie DDT» è scritta in due righe con valori diversi, B9 e questa: "
+        "il toolkit ne leggerebbe una sola. Tieni una riga sola, con il valore giusto.")]
+
+
+def test_a_mistyped_setting_is_warned_a_row_of_the_desks_own_is_not():
+    sheets = with_stock_sheet(minimal.sheets())
+    sheets["Impostazioni"] += [["Serie fattura", "FV"], ["Telefono", "02 1234567"]]
+    result = check(minimal.workbook(sheets))
+    assert result.master is not None and result.master.settings.invoice_series == "FT"
+    assert [(p.sheet, p.cell, p.code, p.severity, p.message("en")) for p in result.problems] == [(
+        "Impostazioni", "A9", "unknown-setting", "warning",
+        "“Serie fattura” is not a toolkit setting, and its row is not read: if it is “Invoice series”, write the name "
+        "so.")]

@@ -203,7 +203,10 @@ class Settings(Record):
     sheet: ClassVar[SheetHeading] = SheetHeading(
         "settings", "Impostazioni", "Settings",
         "The seller's company data (printed on DDTs and invoices) and the toolkit's options. Two "
-        "columns, `Voce`/`Setting` and `Valore`/`Value`, one setting per row.",
+        "columns, `Voce`/`Setting` and `Valore`/`Value`, one setting per row. A setting on two rows is "
+        "read from the one with a value (two different values are refused at the second, `setting-twice`); a "
+        "row named almost as a setting (`Serie fattura`) is warned as mistyped (`unknown-setting`), as it is "
+        "not read.",
         key_value=True)
 
     company_name: Text = column("Ragione sociale", "Company name", "Seller's legal name", "Forniture Rossi S.r.l.")

@@ -19,6 +19,7 @@ from typing import Any
 from toolkit.basics.cells import Location, address
 from toolkit.basics.problems import Problem, define
 from toolkit.basics.vat_ids import country_code
+from toolkit.basics.vocab import normalize
 from toolkit.intake.validation.columns import REQUIRED_VALUE, is_empty, read_column
 from toolkit.intake.validation.layout import Table
 from toolkit.model import records as model
@@ -29,6 +30,21 @@ MISSING_SETTING = define(
     "missing-setting", "error",
     it="Manca l'impostazione «{it}»: aggiungi una riga «{it}» con il suo valore.",
     en="Setting “{en}” is missing: add a row “{en}” with its value.")
+
+SETTING_TWICE = define(
+    "setting-twice", "error",
+    it="L'impostazione «{it}» è scritta in due righe con valori diversi, {first} e questa: il toolkit ne leggerebbe "
+       "una sola. Tieni una riga sola, con il valore giusto.",
+    en="Setting “{en}” is written on two rows with different values, {first} and this one: the toolkit would read "
+       "only one. Keep one row, with the right value.")
+UNKNOWN_SETTING = define(
+    "unknown-setting", "warning",
+    it="«{name}» non è un'impostazione del toolkit, e la sua riga non viene letta: se è «{it}», scrivi il nome così.",
+    en="“{name}” is not a toolkit setting, and its row is not read: if it is “{en}”, write the name so.",
+    title=("Impostazione con un nome non riconosciuto", "Setting with a name not recognised"))
+NEAR_SETTING = 0.85
+"""How close a row's name must be to a setting's for the row to be told as that setting mistyped
+(`Serie fattura` for *Serie fatture*): a row of the desk's own (*Telefono*) is left alone."""
 
 RECORDS: dict[str, type[model.Record]] = {s.key: s.record for s in SHEETS if not s.key_value and s.record}
 """The record class of each table sheet's rows, by sheet key, in the format's order."""
@@ -166,11 +182,21 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
     key_col = table.columns.get("setting", table.raw.first_col)
     data: dict[str, Any] = {}
     ok = True
-    rows = {}
+    rows: dict[str, tuple[int, Any]] = {}
     for row, values in table.rows():
-        column = SETTINGS.match_column(str(values.get("setting") or ""))
-        if column is not None and column.key not in rows:
-            rows[column.key] = (row, values.get("value"))
+        name = str(values.get("setting") or "")
+        column = SETTINGS.match_column(name)
+        value = values.get("value")
+        if column is None:
+            if (near := _near_setting(name)) is not None and not is_empty(value):
+                problems.append(UNKNOWN_SETTING(Location(sheet, address(row, key_col), workbook), name=name.strip(),
+                                                it=near.it, en=near.en))
+        elif column.key not in rows or is_empty(rows[column.key][1]):
+            rows[column.key] = (row, value)
+        elif not is_empty(value) and _shown(value) != _shown(rows[column.key][1]):
+            problems.append(SETTING_TWICE(Location(sheet, address(row, value_col), workbook), it=column.it,
+                                          en=column.en, first=address(rows[column.key][0], value_col)))
+            ok = False
     for column in SETTINGS.columns:
         if column.key not in rows:
             if column.required:
@@ -196,3 +222,20 @@ def read_settings(table: Table | None, workbook: str) -> tuple[model.Settings | 
     fields = tuple(data.get(f.name, f.default) for f in dataclasses.fields(model.Settings))
     settings = model.from_values(model.Settings, [fields])[0] if ok else None
     return settings, cells, problems
+
+
+def _shown(value: Any) -> str:
+    return str(value).strip().casefold()
+
+
+def _near_setting(name: str) -> Column | None:
+    """The setting whose name (Italian or English) `name` most resembles, when close enough
+    (`NEAR_SETTING`) to be that setting mistyped."""
+    from difflib import SequenceMatcher
+
+    wanted = normalize(name)
+    if not wanted:
+        return None
+    score, column = max(((SequenceMatcher(None, wanted, normalize(n)).ratio(), c)
+                         for c in SETTINGS.columns for n in (c.it, c.en)), key=lambda found: found[0])
+    return column if score >= NEAR_SETTING else None
