@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import minimal
 import pytest
@@ -507,3 +507,21 @@ def test_a_mistyped_setting_is_warned_a_row_of_the_desks_own_is_not():
         "Impostazioni", "A9", "unknown-setting", "warning",
         "“Serie fattura” is not a toolkit setting, and its row is not read: if it is “Invoice series”, write the name "
         "so.")]
+
+
+def test_a_day_typed_as_a_small_number_is_refused_not_read_in_1900():
+    """15 typed for the 15th of the month: a General cell shows 15, a date cell 15/01/1900, and
+    the check read a day of 1900 (an exception on it never met its template, silently). A
+    number Excel counts days by in these years is still a date: 46127 is 15/04/2026."""
+    sheets = with_stock_sheet(minimal.sheets())
+    sheets["Eccezioni"] = [["Modello", "Data", "Azione"], ["T001", 15, "Salta"], ["T001", datetime(1900, 1, 16), "Salta"],
+                           ["T002", 46127, "Salta"]]
+    result = check(minimal.workbook(sheets))
+    assert result.master is None
+    assert [(p.sheet, p.cell, p.code) for p in result.problems] == [
+        ("Eccezioni", "B2", "date-out-of-range"), ("Eccezioni", "B3", "date-out-of-range")]
+    assert result.problems[0].message("it") == (
+        "«15» non è una data di questi anni: scrivi una data dal 01/01/2000 in poi, come 09/04/2026 (un numero "
+        "scritto da solo, come 15, Excel lo conta come giorni dal 1900).")
+    sheets["Eccezioni"][1:3] = []
+    assert check(minimal.workbook(sheets)).master.exceptions[0].day == date(2026, 4, 15)

@@ -46,7 +46,7 @@ from stdnum.it import codicefiscale, iva
 
 from toolkit.basics import tax_regimes, vat_ids, vocab
 from toolkit.basics.cells import Location
-from toolkit.basics.dates import ImpossibleDate, NotADate, to_date
+from toolkit.basics.dates import FIRST_DAY, ImpossibleDate, NotADate, to_date
 from toolkit.basics.limits import AMOUNT, OUT_OF_RANGE, PRICE, QUANTITY, Limit
 from toolkit.basics.money import AmbiguousNumber, NotANumber, to_decimal
 from toolkit.basics.problems import Problem, ProblemType, define, problem_type
@@ -69,6 +69,12 @@ NOT_A_DATE = define(
     "not-a-date", "error",
     it="«{value}» non è una data valida: scrivi una data come 09/04/2026.",
     en="“{value}” is not a valid date: write a date such as 09/04/2026.")
+DATE_OUT_OF_RANGE = define(
+    "date-out-of-range", "error",
+    it="«{value}» non è una data di questi anni: scrivi una data dal 01/01/2000 in poi, come 09/04/2026 "
+       "(un numero scritto da solo, come 15, Excel lo conta come giorni dal 1900).",
+    en="“{value}” is not a date of these years: write a date from 01/01/2000 on, such as 09/04/2026 "
+       "(a number typed alone, such as 15, Excel counts as days since 1900).")
 NO_SUCH_DAY = define(
     "no-such-day", "error",
     it="«{value}» non esiste: il mese {month} ha {days} giorni. Correggi il giorno.",
@@ -394,12 +400,19 @@ def _markup(value: Any) -> Decimal:
 
 
 def _date(value: Any) -> date:
+    """A date cell, day-first text, or a plain number Excel counts days by (46121 is 09/04/2026),
+    from 2000 on (`FIRST_DAY`): a 15 typed for the 15th, shown 15 in a General cell and
+    15/01/1900 in a date cell, was read as a day of 1900, and an exception on it never met its
+    template."""
     try:
-        return to_date(value)
+        day = to_date(value)
     except ImpossibleDate as wrong:
         refuse(NO_SUCH_DAY, value=value, month=wrong.month_shown, days=wrong.days)
     except NotADate:
         refuse(NOT_A_DATE, value=value)
+    if day < FIRST_DAY:
+        refuse(DATE_OUT_OF_RANGE, value=value)
+    return day
 
 
 _YES = {"si", "s", "yes", "y", "x", "true", "vero", "1", "attivo", "active"}
