@@ -525,3 +525,16 @@ def test_a_day_typed_as_a_small_number_is_refused_not_read_in_1900():
         "scritto da solo, come 15, Excel lo conta come giorni dal 1900).")
     sheets["Eccezioni"][1:3] = []
     assert check(minimal.workbook(sheets)).master.exceptions[0].day == date(2026, 4, 15)
+
+
+def test_a_code_with_an_invisible_character_says_so():
+    """A001 pasted from a web page with a zero-width space after it: told «A001» does not exist
+    in Articoli, which plainly has A001, the desk was lost."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Righe modello", "B2", "A001\u200b")
+    problems = check(minimal.workbook(sheets)).problems
+    assert [(p.sheet, p.cell, p.code, p.message("it")) for p in problems] == [(
+        "Righe modello", "B2", "reference-with-invisible-character",
+        "«A001» non esiste nel foglio Articoli: il codice contiene U+200B, un carattere che non si vede (lo porta "
+        "spesso un testo copiato da una pagina web, una e-mail o un PDF). Cancella la cella e riscrivi il codice a "
+        "mano.")]

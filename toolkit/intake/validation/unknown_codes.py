@@ -9,6 +9,7 @@ it there and is lost.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -26,6 +27,14 @@ REFERENCE_IN_OTHER_CASE = define(
     en="“{code}” is not in sheet {target}, which has “{known}”: capitals count, write the code as {target} "
        "does ({known}).")
 
+REFERENCE_WITH_INVISIBLE = define(
+    "reference-with-invisible-character", "error",
+    it="«{code}» non esiste nel foglio {target}: il codice contiene {chars}, un carattere che non si vede (lo porta "
+       "spesso un testo copiato da una pagina web, una e-mail o un PDF). Cancella la cella e riscrivi il codice a "
+       "mano.",
+    en="“{code}” does not exist in sheet {target}: the code holds {chars}, a character that does not show (text "
+       "copied from a web page, an e-mail or a PDF often brings one). Clear the cell and type the code again.")
+
 
 def case_twins(known: Iterable[str]) -> dict[str, list[str]]:
     """The known codes by their folded form, for `unknown_code`."""
@@ -39,7 +48,16 @@ def case_twins(known: Iterable[str]) -> dict[str, list[str]]:
 def unknown_code(where: Location, code: str, twins: Mapping[str, Sequence[str]], target: str) -> Problem:
     """A reference to a code the target sheet lacks, naming the sheet's spelling when it has the
     code in other capitals (`twins`, from `case_twins`)."""
+    unseen = sorted({f"U+{ord(ch):04X}" for ch in str(code) if unicodedata.category(ch) in _UNSEEN})
+    if unseen:
+        shown = "".join(ch for ch in str(code) if unicodedata.category(ch) not in _UNSEEN)
+        return REFERENCE_WITH_INVISIBLE(where, code=shown, chars=", ".join(unseen), target=target)
     same = twins.get(folded(str(code)), ())
     if len(same) == 1:
         return REFERENCE_IN_OTHER_CASE(where, code=code, known=same[0], target=target)
     return UNKNOWN_REFERENCE(where, code=code, target=target)
+
+
+_UNSEEN = frozenset({"Cf", "Cc", "Co", "Cn", "Zl", "Zp"})
+"""The characters a cell holds without showing them: format characters (zero-width space U+200B,
+the byte-order mark U+FEFF, the soft hyphen U+00AD), controls, and the unassigned or private."""
