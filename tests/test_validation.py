@@ -538,3 +538,16 @@ def test_a_code_with_an_invisible_character_says_so():
         "«A001» non esiste nel foglio Articoli: il codice contiene U+200B, un carattere che non si vede (lo porta "
         "spesso un testo copiato da una pagina web, una e-mail o un PDF). Cancella la cella e riscrivi il codice a "
         "mano.")]
+
+
+@pytest.mark.parametrize(("typed", "days"), [
+    ("Lun - Ven", (0, 1, 2, 3, 4)), ("lun – mer", (0, 1, 2)), ("lun e gio", (0, 3)), ("mon & thu", (0, 3)),
+    ("lun,gio", (0, 3))])
+def test_a_templates_days_are_read_as_a_desk_writes_them(typed, days):
+    """`Lun - Ven` with spaces round the dash, or a dash pasted from a document, and `lun e gio`
+    were refused as no list of days, the cell showing just what the message asked for."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Modelli ordine", "F2", typed)
+    result = check(minimal.workbook(sheets))
+    assert result.problems == []
+    assert result.master.templates[0].weekdays == days

@@ -389,11 +389,21 @@ _WEEKDAY_WORDS = {
 }
 
 
+_DASH = re.compile(r"\s*[-\u2013\u2014]\s*")
+_JOINING = frozenset({"e", "ed", "and", "&"})
+
+
 def parse_weekdays(text: str) -> tuple[int, ...]:
-    """Weekday numbers (Monday = 0) from `lun,mer,ven`, `mon-fri` or `lunedì; giovedì`."""
+    """Weekday numbers (Monday = 0) from `lun,mer,ven`, `mon-fri` or `lunedì; giovedì`, as a desk
+    writes them in a cell: `Lun - Ven` with spaces, or a dash pasted from a document (–, —), and
+    `lun e gio`, `mon & thu`.
+
+    >>> parse_weekdays("Lun - Ven"), parse_weekdays("lun – mer"), parse_weekdays("lun e gio")
+    ((0, 1, 2, 3, 4), (0, 1, 2), (0, 3))
+    """
     days: set[int] = set()
-    for part in re.split(r"[,;/ ]+", text.strip()):
-        if not part:
+    for part in re.split(r"[,;/ ]+", _DASH.sub("-", text.strip())):
+        if not part or part.casefold() in _JOINING:
             continue
         ends = [normalize(x) for x in part.split("-")]
         if len(ends) == 2 and all(e in _WEEKDAY_WORDS for e in ends):

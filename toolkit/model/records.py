@@ -671,7 +671,8 @@ class Template(Record):
     contact: Code | None = column("Contatto", "Contact", "Contact-person code", "P001", default=None)
     schedule: Choice[ScheduleKind] = column("Pianificazione", "Schedule", "Kind of schedule", "Settimanale")
     weekdays: Weekdays = column(
-        "Giorni", "Weekdays", "Weekdays for weekly schedules, or the weekday for the nth-weekday kind", "lun,mer,ven",
+        "Giorni", "Weekdays", "Weekdays for weekly schedules, or the weekday for the nth-weekday kind: `lun,mer,ven`, "
+        "`lun-ven` (`Lun - Ven`), `lun e gio`", "lun,mer,ven",
         default=())
     """Monday = 0."""
     interval: Integer | None = column(
