@@ -227,3 +227,27 @@ def test_a_day_no_price_list_version_covers_is_told_with_the_panels_way_to_leave
     said = book.alerts[-1][0]
     assert "Il modello T001 del 02/07/2026: il listino BASE non ha una versione valida quel giorno" in said, said
     assert "oppure togli la «x» al modello T001 in «Anteprima ordini»." in said and "--exclude" not in said, said
+
+
+def test_a_crea_mark_of_1_or_ok_creates_the_order(tmp_path):
+    """A 1 typed in *Crea* (Excel gives 1.0) or `ok` left the order out: *Creati 0 ordini*."""
+    for mark in (1, "ok", "si'"):
+        folder = tmp_path / str(mark).replace("'", "")
+        folder.mkdir()
+        book = fake(folder)
+        x.preview_orders(book)
+        book.sheet("Anteprima ordini").range("A2").value = mark
+        x.create_orders(book)
+        assert [o.template for o in _orders(folder)] == ["T001"], mark
+
+
+def test_a_crea_mark_saying_neither_yes_nor_no_creates_nothing_and_names_its_cell(tmp_path):
+    book = fake(tmp_path)
+    x.preview_orders(book)
+    book.sheet("Anteprima ordini").range("A2").value = "✗"
+    x.create_orders(book)
+    assert _orders(tmp_path) == []
+    assert book.alerts[-1][0].splitlines()[1:] == [
+        "Anteprima ordini!A2: «✗» nella colonna «Crea» non dice se creare l'ordine del modello T001: scrivi x per "
+        "crearlo o svuota la cella per lasciarlo fuori, poi premi di nuovo «Crea ordini selezionati». Nessun ordine "
+        "è stato creato."]

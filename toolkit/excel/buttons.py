@@ -273,7 +273,8 @@ def create_orders(press: Press) -> None:
 
     session = press.session
     preview_sheet = find_sheet(press.sheets, orders.SHEET)
-    keys = orders.flagged(read_values(preview_sheet) if preview_sheet is not None else [])
+    keys, unread = orders.flagged(read_values(preview_sheet) if preview_sheet is not None else [])
+    _stop_on_errors(unread)
     outputs = created_outputs(press.beside(f"ordini-{press.day:%Y-%m-%d}.xlsx"))
     for target, kind in zip(outputs, ("orders", "ddt", "invoices")):
         check_output(target, kind=kind, inputs=(session.workbook,))

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from toolkit.basics.problems import UnusableInput, define
+from toolkit.basics.cells import Location
+from toolkit.basics.problems import Problem, UnusableInput, define
 from toolkit.excel import cells, inputs
 from toolkit.excel.book import Sheet
 from toolkit.services.orders import Preview
@@ -32,7 +33,9 @@ HEADERS = {
 PREVIEW_FORMATS = {1: cells.DATE, 6: cells.INTEGER, 7: cells.QUANTITY, 8: cells.CURRENCY, 11: cells.DATE,
                    12: cells.CURRENCY, 13: cells.CURRENCY, 14: cells.CURRENCY, 15: cells.CURRENCY, 16: cells.INTEGER}
 """Every number and date of the preview: amounts in euro, dates as the panel's."""
-MARKS = {"x", "sì", "si", "s", "yes", "y", "1", "true", "vero", "✓", "✔"}
+MARKS = {"x", "sì", "si", "s", "yes", "y", "1", "true", "vero", "✓", "✔", "ok", "si'", "sí"}
+NO_MARKS = {"no", "n", "0", "false", "falso", "-"}
+"""What a desk writes in *Crea* to leave an order out, beside clearing the cell."""
 
 NO_DATE = define(
     "panel-no-date", "error",
@@ -44,6 +47,12 @@ NO_SUCH_DAY = define(
        "Correggila nella cella «Data ordini» del foglio Pannello, poi riprova.",
     en="The order date “{value}” does not exist: month {month} has {days} days. "
        "Correct it in the “Data ordini” cell of the Pannello sheet, then try again.")
+UNREAD_MARK = define(
+    "preview-mark-unread", "error",
+    it="«{value}» nella colonna «Crea» non dice se creare l'ordine del modello {template}: scrivi x per crearlo o svuota la "
+       "cella per lasciarlo fuori, poi premi di nuovo «Crea ordini selezionati». Nessun ordine è stato creato.",
+    en="“{value}” in the “Create” column does not say whether to create the order of template {template}: write x to create "
+       "it or clear the cell to leave it out, then press “Crea ordini selezionati” again. No order was created.")
 NO_PREVIEW = define(
     "panel-no-preview", "error",
     it="Non c'è l'anteprima: premi prima «Anteprima ordini», spunta gli ordini da creare, poi «Crea ordini selezionati».",
@@ -89,16 +98,30 @@ def preview_block(preview: Preview, lang: str) -> list[list[Any]]:
     return rows
 
 
-def flagged(values: Sequence[Sequence[Any]]) -> set[tuple[str, date]]:
-    """The (template, date) pairs whose first cell carries a mark."""
+def flagged(values: Sequence[Sequence[Any]]) -> tuple[set[tuple[str, date]], list[Problem]]:
+    """The (template, date) pairs whose first cell carries a mark, and a problem at each cell
+    whose mark says neither yes nor no: a 1 typed for yes (Excel gives 1.0), `ok` or `si'` left
+    the order out without a word, and the button answered *Creati 0 ordini*."""
     if not values or len(values) < 2:
         raise UnusableInput(NO_PREVIEW(None))
-    keys = set()
-    for row in values[1:]:
+    keys, problems = set(), []
+    for number, row in enumerate(values[1:], 2):
         if len(row) < 3 or row[2] in (None, ""):
             continue
-        mark = str(row[0] or "").strip().casefold()
-        if mark in MARKS:
+        mark = _mark(row[0])
+        if mark is None:
+            problems.append(UNREAD_MARK(Location(SHEET, f"A{number}"), value=row[0], template=row[2]))
+        elif mark:
             day = row[1].date() if isinstance(row[1], datetime) else row[1]
             keys.add((str(row[2]), day))
-    return keys
+    return keys, problems
+
+
+def _mark(value: Any) -> bool | None:
+    """Whether a *Crea* cell says create (True) or not (False); None when it says neither."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = (str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)).strip().casefold()
+    if text in MARKS:
+        return True
+    return False if not text or text in NO_MARKS else None
