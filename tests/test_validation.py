@@ -551,3 +551,15 @@ def test_a_templates_days_are_read_as_a_desk_writes_them(typed, days):
     result = check(minimal.workbook(sheets))
     assert result.problems == []
     assert result.master.templates[0].weekdays == days
+
+
+def test_a_code_of_the_sheet_named_with_an_invisible_character_says_so():
+    """The other way round: Articoli's A001 pasted with a zero-width space, Righe modello's typed."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Articoli", "A2", "A001\u200b")
+    problems = [p for p in check(minimal.workbook(sheets)).problems if p.sheet == "Righe modello"]
+    assert [(p.cell, p.code, p.message("it")) for p in problems] == [(
+        "B2", "reference-to-invisible-character",
+        "«A001» non è nel foglio Articoli così: là il suo codice contiene anche U+200B, un carattere che non si vede "
+        "(lo porta spesso un testo copiato da una pagina web, una e-mail o un PDF). Cancella quella cella e riscrivi "
+        "il codice a mano.")]

@@ -35,27 +35,50 @@ REFERENCE_WITH_INVISIBLE = define(
     en="“{code}” does not exist in sheet {target}: the code holds {chars}, a character that does not show (text "
        "copied from a web page, an e-mail or a PDF often brings one). Clear the cell and type the code again.")
 
+TARGET_WITH_INVISIBLE = define(
+    "reference-to-invisible-character", "error",
+    it="«{code}» non è nel foglio {target} così: là il suo codice contiene anche {chars}, un carattere che non si "
+       "vede (lo porta spesso un testo copiato da una pagina web, una e-mail o un PDF). Cancella quella cella e "
+       "riscrivi il codice a mano.",
+    en="“{code}” is not in sheet {target} as such: there its code also holds {chars}, a character that does not "
+       "show (text copied from a web page, an e-mail or a PDF often brings one). Clear that cell and type the code "
+       "again.")
+
 
 def case_twins(known: Iterable[str]) -> dict[str, list[str]]:
-    """The known codes by their folded form, for `unknown_code`."""
+    """The known codes by their folded form, without the characters that do not show, for
+    `unknown_code`."""
     twins: dict[str, list[str]] = defaultdict(list)
     for code in known:
         if isinstance(code, str):
-            twins[folded(code)].append(code)
+            twins[_visible(folded(code))].append(code)
     return twins
 
 
 def unknown_code(where: Location, code: str, twins: Mapping[str, Sequence[str]], target: str) -> Problem:
     """A reference to a code the target sheet lacks, naming the sheet's spelling when it has the
     code in other capitals (`twins`, from `case_twins`)."""
-    unseen = sorted({f"U+{ord(ch):04X}" for ch in str(code) if unicodedata.category(ch) in _UNSEEN})
-    if unseen:
-        shown = "".join(ch for ch in str(code) if unicodedata.category(ch) not in _UNSEEN)
-        return REFERENCE_WITH_INVISIBLE(where, code=shown, chars=", ".join(unseen), target=target)
+    if unseen := _unseen(str(code)):
+        return REFERENCE_WITH_INVISIBLE(where, code=_visible(str(code)), chars=", ".join(unseen), target=target)
     same = twins.get(folded(str(code)), ())
+    if len(same) == 1 and (hidden := _unseen(same[0])):
+        return TARGET_WITH_INVISIBLE(where, code=code, target=target, chars=", ".join(hidden))
     if len(same) == 1:
         return REFERENCE_IN_OTHER_CASE(where, code=code, known=same[0], target=target)
     return UNKNOWN_REFERENCE(where, code=code, target=target)
+
+
+def _unseen(text: str) -> list[str]:
+    """The characters of `text` that do not show, as U+200B."""
+    if text.isascii() and text.isprintable():
+        return []
+    return sorted({f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) in _UNSEEN})
+
+
+def _visible(text: str) -> str:
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) not in _UNSEEN)
 
 
 _UNSEEN = frozenset({"Cf", "Cc", "Co", "Cn", "Zl", "Zp"})
