@@ -201,6 +201,21 @@ def test_read_file_workbook(tmp_path):
         ("FT 12/2026", date(2026, 5, 15), D("1234.56"), "=non una formula", "Movimenti!C2")]
 
 
+def test_a_reference_excel_keeps_as_a_number_is_read_as_its_digits(tmp_path):
+    """A bank's CRO, 11 digits in a number cell, reached the ledger as `12345678901.0`."""
+    from toolkit.writers.printable import new_workbook
+
+    path = tmp_path / "banca.xlsx"
+    book = new_workbook(path, "payments")
+    sheet = book.add_worksheet("Movimenti")
+    sheet.write_row(0, 0, ["Data valuta", "Importo", "Numero fattura", "CRO"])
+    sheet.write_row(1, 0, ["15/05/2026", 1234.56, "FT 12/2026", 12345678901])
+    book.close()
+    entries, problems = read_entries(read_file(path))
+    assert not problems
+    assert [e.reference for e in entries] == ["12345678901"]
+
+
 # ---- in the ledger
 
 

@@ -114,9 +114,7 @@ def _blank(value: Any) -> bool:
 
 def _entry(values: dict[str, Any], at: Callable[[str], Location]) -> tuple[PaymentEntry | None, list[Problem]]:
     problems = []
-    invoice = "" if _blank(values["invoice"]) else str(values["invoice"]).strip()
-    if isinstance(values["invoice"], float) and values["invoice"].is_integer():
-        invoice = str(int(values["invoice"]))
+    invoice = "" if _blank(values["invoice"]) else _text(values["invoice"])
     if not invoice:
         problems.append(BAD_INVOICE_NUMBER(at("invoice"), value=""))
     try:
@@ -137,10 +135,18 @@ def _entry(values: dict[str, Any], at: Callable[[str], Location]) -> tuple[Payme
             method = parse(PaymentMethod, str(values["method"]))
         except ValueError:
             problems.append(BAD_METHOD(at("method"), value=_shown(values["method"])))
-    reference = None if _blank(values.get("reference")) else str(values["reference"]).strip()
+    reference = None if _blank(values.get("reference")) else _text(values["reference"])
     if problems:
         return None, problems
     return PaymentEntry(invoice, day, amount, method, reference, at("invoice")), []  # type: ignore[arg-type]
+
+
+def _text(value: Any) -> str:
+    """A cell as text, a whole number Excel keeps as 12345678901.0 (a CRO, an invoice's number)
+    as its digits: the reference was stored and shown as `12345678901.0`."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _amount(value: Any) -> Decimal | None:
