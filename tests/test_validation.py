@@ -563,3 +563,14 @@ def test_a_code_of_the_sheet_named_with_an_invisible_character_says_so():
         "«A001» non è nel foglio Articoli così: là il suo codice contiene anche U+200B, un carattere che non si vede "
         "(lo porta spesso un testo copiato da una pagina web, una e-mail o un PDF). Cancella quella cella e riscrivi "
         "il codice a mano.")]
+
+
+@pytest.mark.parametrize("typed", ["4-gen-27", "4 gennaio 2027", "04-Jan-2027", "4.GEN.27"])
+def test_a_date_written_with_its_month_in_words_is_read(typed):
+    """An Italian Excel shows a date formatted g-mmm-aa as `4-gen-27` and gives that text when
+    the cell is copied or exported as text: refused as no date, though it plainly is one."""
+    sheets = with_stock_sheet(minimal.sheets())
+    sheets["Eccezioni"] = [["Modello", "Data", "Azione"], ["T001", typed, "Salta"]]
+    result = check(minimal.workbook(sheets))
+    assert result.problems == []
+    assert result.master.exceptions[0].day == date(2027, 1, 4)

@@ -5,6 +5,8 @@ Day-first text ("09/04/2026", "9.4.26") is accepted beside ISO dates and real da
 
 >>> to_date("09/04/2026"), to_date("2026-04-09"), to_date("9.4.26")
 (datetime.date(2026, 4, 9), datetime.date(2026, 4, 9), datetime.date(2026, 4, 9))
+>>> to_date("4-gen-27"), to_date("4 gennaio 2027"), to_date("04-Jan-2027")
+(datetime.date(2027, 1, 4), datetime.date(2027, 1, 4), datetime.date(2027, 1, 4))
 >>> to_date(46121.0)
 datetime.date(2026, 4, 9)
 >>> to_date("sabato")  # doctest: +IGNORE_EXCEPTION_DETAIL
@@ -24,6 +26,15 @@ ROME = ZoneInfo("Europe/Rome")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00)?)?$")
+_NAMED_MONTH = re.compile(r"^(\d{1,2})[\s\-/.]*([^\W\d_]{3,9})\.?[\s\-/.]*(\d{2}|\d{4})$")
+"""A day with its month in words, as an Italian Excel shows a date formatted `g-mmm-aa`, `4-gen-27`,
+and gives it as text when the cell is copied or exported as such; `4 gennaio 2027`, `4-Jan-27`."""
+_MONTHS = {name: number for number, names in enumerate((
+    ("gen", "gennaio", "jan", "january"), ("feb", "febbraio", "february"), ("mar", "marzo", "march"),
+    ("apr", "aprile", "april"), ("mag", "maggio", "may"), ("giu", "giugno", "jun", "june"),
+    ("lug", "luglio", "jul", "july"), ("ago", "agosto", "aug", "august"),
+    ("set", "settembre", "sep", "sept", "september"), ("ott", "ottobre", "oct", "october"),
+    ("nov", "novembre", "november"), ("dic", "dicembre", "dec", "december")), 1) for name in names}
 
 
 class NotADate(ValueError):
@@ -107,6 +118,10 @@ def _parse_text(text: str, original: object) -> date:
         d, mo, y = int(m[1]), int(m[2]), int(m[3])
         if y < 100:
             y += 2000
+    elif (m := _NAMED_MONTH.match(text)) and m[2].casefold() in _MONTHS:
+        d, mo, y = int(m[1]), _MONTHS[m[2].casefold()], int(m[3])
+        if y < 100:
+            y += 2000
     else:
         raise NotADate(original)
     try:
@@ -126,7 +141,7 @@ def text_date(text: str) -> date | None:
     (datetime.date(2026, 4, 9), datetime.date(2026, 4, 10), None, None)
     """
     stripped = text.strip()
-    if not (_ISO.match(stripped) or _DAY_FIRST.match(stripped)):
+    if not (_ISO.match(stripped) or _DAY_FIRST.match(stripped) or _NAMED_MONTH.match(stripped)):
         return None
     try:
         return _parse_text(stripped, text)

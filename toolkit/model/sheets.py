@@ -233,7 +233,8 @@ def markdown() -> str:
         "book as in a file, a percent cell beside plain ones too (one showing `2200%`, 22 typed "
         "before the cell was formatted, is refused as it shows; in .xls, .xlsb and .ods files as in .xlsx, from "
         "the cell's style or, in an .ods, its value type); "
-        "*date* is a date cell or text written `09/04/2026` (day first) or `2026-04-09`, from 2000 on (a number "
+        "*date* is a date cell or text written `09/04/2026` (day first), `2026-04-09` or with its month in words "
+        "as Excel shows it (`4-gen-27`, `4 gennaio 2027`), from 2000 on (a number "
         "typed alone, `15` for the 15th, is a day of 1900 to Excel: refused, `date-out-of-range`);",
         "*yes/no* is `sì`/`no`/`yes`/`x`/empty; *choice* is one of the words listed, Italian or English.",
         "",
