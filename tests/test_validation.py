@@ -574,3 +574,16 @@ def test_a_date_written_with_its_month_in_words_is_read(typed):
     result = check(minimal.workbook(sheets))
     assert result.problems == []
     assert result.master.exceptions[0].day == date(2027, 1, 4)
+
+
+@pytest.mark.parametrize(("sheet", "cell", "typed"), [
+    ("Giacenze", "A4", "Totale"), ("Righe modello", "A4", "T001 Totale"), ("Righe modello", "A4", "Totale complessivo")])
+def test_a_totals_row_under_a_plain_list_says_what_it_is(sheet, cell, typed):
+    """A SUM typed under *Giacenze*, or Excel's Data › Subtotal rows in *Righe modello*: told
+    that «Totale» is no item, the desk did not see that every row of the sheet is read."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, sheet, cell, typed)
+    minimal.set_cell(sheets, sheet, "B4" if sheet == "Giacenze" else "C4", 36)
+    found = [p for p in check(minimal.workbook(sheets)).problems if p.cell == cell]
+    assert [(p.sheet, p.code) for p in found] == [(sheet, "reference-is-a-total-row")]
+    assert "sembra la riga di un totale" in found[0].message("it")

@@ -9,6 +9,7 @@ it there and is lost.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -44,6 +45,19 @@ TARGET_WITH_INVISIBLE = define(
        "show (text copied from a web page, an e-mail or a PDF often brings one). Clear that cell and type the code "
        "again.")
 
+TOTAL_ROW_READ = define(
+    "reference-is-a-total-row", "error",
+    it="«{code}» non esiste nel foglio {target}: sembra la riga di un totale, che il toolkit legge come ogni altra "
+       "riga del foglio. Togli la riga, o fai dell'elenco una tabella di Excel con la sua Riga totale (Progettazione "
+       "tabella › Riga totale), che il toolkit salta.",
+    en="“{code}” does not exist in sheet {target}: it looks like a total's row, which the toolkit reads as any other "
+       "row of the sheet. Remove the row, or make the list an Excel table with its Total Row (Table Design › Total "
+       "Row), which the toolkit skips.")
+TOTAL_WORDS = re.compile(r"(?:sub)?total[ei]?(?:\s+(?:complessivo|generale))?|grand\s+total|"
+                         r"\S+\s+(?:totale|total)|(?:totale|total)\s+\S+", re.IGNORECASE)
+"""What Excel's Data › Subtotal writes in a group's column (`T001 Totale`, `Totale complessivo`,
+`Grand Total`) and what a desk types beside a SUM under its list (`Totale`, `Totali`)."""
+
 
 def case_twins(known: Iterable[str]) -> dict[str, list[str]]:
     """The known codes by their folded form, without the characters that do not show, for
@@ -65,6 +79,8 @@ def unknown_code(where: Location, code: str, twins: Mapping[str, Sequence[str]],
         return TARGET_WITH_INVISIBLE(where, code=code, target=target, chars=", ".join(hidden))
     if len(same) == 1:
         return REFERENCE_IN_OTHER_CASE(where, code=code, known=same[0], target=target)
+    if TOTAL_WORDS.fullmatch(str(code).strip()):
+        return TOTAL_ROW_READ(where, code=code, target=target)
     return UNKNOWN_REFERENCE(where, code=code, target=target)
 
 
