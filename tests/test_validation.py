@@ -587,3 +587,22 @@ def test_a_totals_row_under_a_plain_list_says_what_it_is(sheet, cell, typed):
     found = [p for p in check(minimal.workbook(sheets)).problems if p.cell == cell]
     assert [(p.sheet, p.code) for p in found] == [(sheet, "reference-is-a-total-row")]
     assert "sembra la riga di un totale" in found[0].message("it")
+
+
+def test_a_second_block_under_its_own_headings_is_read_its_headings_are_not():
+    """*Chiusure* kept a block per year, each under its headings: the second block's headings
+    were refused as dates (`Chiusure!A5: «Dal» non è una data valida`), every verb with them."""
+    sheets = with_stock_sheet(minimal.sheets())
+    sheets["Chiusure"] = [["Dal", "Al", "Descrizione"], [date(2026, 8, 10), date(2026, 8, 21), "Estate 2026"],
+                          [None, None, None], ["Dal", "Al", "Descrizione"],
+                          [date(2027, 8, 9), date(2027, 8, 20), "Estate 2027"]]
+    result = check(minimal.workbook(sheets))
+    assert result.problems == []
+    assert [(c.date_from, c.date_to) for c in result.master.closures] == [
+        (date(2026, 8, 10), date(2026, 8, 21)), (date(2027, 8, 9), date(2027, 8, 20))]
+
+
+def test_a_row_holding_one_heading_among_data_is_still_read():
+    sheets = with_stock_sheet(minimal.sheets())
+    sheets["Chiusure"] = [["Dal", "Al", "Descrizione"], ["Dal", date(2026, 8, 21), "Estate"]]
+    assert [(p.cell, p.code) for p in check(minimal.workbook(sheets)).problems] == [("A2", "not-a-date")]

@@ -159,13 +159,34 @@ class Table:
         columns = columns or [() for _ in keys]
         first = self.raw.first_row + self.header_index + 1
         numbers = range(first, first + len(rows))
-        empty = _empty_rows(columns)
+        empty = _empty_rows(columns) + self._headings_again(rows, offsets[0], columns[0])
         if not empty:
             return list(numbers), columns
         filled = [True] * len(rows)
         for i in empty:
             filled[i] = False
         return list(compress(numbers, filled)), [tuple(compress(column, filled)) for column in columns]
+
+
+    def _headings_again(self, rows: Sequence[Sequence[Any]], offset: int, column: Sequence[Any]) -> list[int]:
+        """The rows (by index) that repeat the sheet's headings: a second block stacked under the
+        first with a heading row of its own (*Chiusure* 2026, then 2027), or the headings
+        copied above each page to print. Every column the sheet reads holds its heading there,
+        or nothing. Looked for only when the column holds its own heading (one pass in C)."""
+        header = self.raw.rows[self.header_index]
+        heading = header[offset] if offset < len(header) else None
+        if not isinstance(heading, str) or heading not in column:
+            return []
+        first_col = self.raw.first_col
+        cells = [(c - first_col, header[c - first_col]) for c in self.columns.values() if c - first_col < len(header)]
+        found = []
+        for i in (i for i, v in enumerate(column) if v == heading):
+            row = rows[i]
+            shown = [row[j] if j < len(row) else None for j, _ in cells]
+            if all(v == h or v is None or v == "" for v, (_, h) in zip(shown, cells)) and \
+                    sum(v == h for v, (_, h) in zip(shown, cells)) >= min(2, len(cells)):
+                found.append(i)
+        return found
 
 
 def _columns(rows: Sequence[Sequence[Any]], offsets: list[int]) -> list[tuple[Any, ...]] | None:
