@@ -606,3 +606,17 @@ def test_a_row_holding_one_heading_among_data_is_still_read():
     sheets = with_stock_sheet(minimal.sheets())
     sheets["Chiusure"] = [["Dal", "Al", "Descrizione"], ["Dal", date(2026, 8, 21), "Estate"]]
     assert [(p.cell, p.code) for p in check(minimal.workbook(sheets)).problems] == [("A2", "not-a-date")]
+
+
+@pytest.mark.parametrize(("heading", "cell"), [("Quantità (pz)", "C1"), ("Quantità*", "C1"), ("QUANTITÀ [kg]", "C1")])
+def test_a_required_column_headed_with_a_unit_or_a_mark_is_named_at_its_cell(heading, cell):
+    """*Quantità (pz)*: told «manca la colonna obbligatoria Quantità, aggiungila», at the first
+    empty column, the desk looked at its column headed so and was lost."""
+    sheets = with_stock_sheet(minimal.sheets())
+    minimal.set_cell(sheets, "Righe modello", "C1", heading)
+    found = [p for p in check(minimal.workbook(sheets)).problems if p.sheet == "Righe modello"]
+    assert [(p.cell, p.code) for p in found] == [(cell, "missing-column-named-otherwise")]
+    assert found[0].message("it") == (
+        f"Nel foglio manca la colonna obbligatoria «Quantità»: la colonna «{heading}» ({cell}) le somiglia, ma il "
+        "toolkit legge solo il nome esatto. Intitolala «Quantità» (un'unità di misura o una nota vanno nei dati, non "
+        "nel nome).")

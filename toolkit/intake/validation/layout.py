@@ -8,6 +8,7 @@ cell address a user can click.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -68,6 +69,12 @@ MISSING_COLUMN = define(
     "missing-column", "error",
     it="Nel foglio manca la colonna obbligatoria «{it}»: aggiungila nella riga di intestazione.",
     en="The sheet lacks the required column “{en}”: add it to the header row.")
+MISSING_COLUMN_NAMED_OTHERWISE = define(
+    "missing-column-named-otherwise", "error",
+    it="Nel foglio manca la colonna obbligatoria «{it}»: la colonna «{found}» ({cell}) le somiglia, ma il toolkit "
+       "legge solo il nome esatto. Intitolala «{it}» (un'unità di misura o una nota vanno nei dati, non nel nome).",
+    en="The sheet lacks the required column “{en}”: column “{found}” ({cell}) resembles it, but the toolkit reads "
+       "only the exact name. Head it “{en}” (a unit or a note belongs in the data, not in the name).")
 DUPLICATE_COLUMN = define(
     "duplicate-column", "error",
     it="La colonna «{it}» compare due volte (anche in {other}): tieni una sola colonna con questo nome.",
@@ -296,10 +303,36 @@ def _read_header(spec: Sheet, sheet: RawSheet, workbook: str) -> tuple[Table, li
     for column in headers.columns:
         if column.required and column.key not in columns:
             row = sheet.first_row + index
+            near = _named_otherwise(column, header, set(columns.values()), sheet.first_col)
+            if near is not None:
+                j, found = near
+                cell = address(row, sheet.first_col + j)
+                problems.append(MISSING_COLUMN_NAMED_OTHERWISE(Location(sheet.name, cell, workbook), it=column.it,
+                                                               en=column.en, found=found, cell=cell))
+                continue
             col = sheet.first_col + len(header)
             problems.append(MISSING_COLUMN(Location(sheet.name, address(row, col), workbook),
                                            it=column.it, en=column.en))
     return Table(spec, sheet, index, columns), problems
+
+
+def _named_otherwise(column: schema.Column, header: Sequence[Any], taken: set[int],
+                     first_col: int) -> tuple[int, str] | None:
+    """A heading of the row read for no column that starts with one of the column's names, the
+    rest in brackets or a mark (`Quantità (pz)`, `Codice*`), as (offset, heading): the desk
+    sees its column and was told to add it."""
+    names = {normalize(n) for n in column.names()}
+    for j, text in enumerate(header):
+        if not isinstance(text, str) or first_col + j in taken:
+            continue
+        folded = normalize(text)
+        if any(folded.startswith(n) and _ADDED.fullmatch(folded[len(n):]) for n in names if n):
+            return j, text.strip()
+    return None
+
+
+_ADDED = re.compile(r"[*:]+|\(.*\)|\[.*\]")
+"""What a desk adds to a heading: a mark of a required column, a unit or a note in brackets."""
 
 
 def _header_row(spec: Sheet, rows: Sequence[Sequence[Any]]) -> int:
