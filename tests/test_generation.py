@@ -579,3 +579,25 @@ def test_an_exception_added_after_its_days_order_is_named_not_silently_ignored(l
         assert (said.sheet, said.cell) == ("Eccezioni", "F2")
         assert said.message("it").startswith(f"L'eccezione del 13/04/2026 per il modello T001 chiede 54 in tutto, ma "
                                              f"l'ordine {made['number']} di quel giorno era già stato creato con 44")
+
+
+def test_a_stock_count_dated_after_today_issues_no_held_ddt_of_the_day(sample_master, ledger, rome_today):
+    """Tomorrow's warehouse orders created today hold their DDTs; on the day, a run of only
+    the orders that ship nothing at once issued those DDTs from a count typed a day ahead
+    (the stock less no DDT of today), as `ship` refuses to. Refused at the cell, nothing stored."""
+    from dataclasses import replace
+
+    today, tomorrow = date(2026, 4, 8), APRIL_9
+    rome_today(today)
+    create(sample_master, ledger, today)
+    held = [r for r in create(sample_master, ledger, tomorrow).created if "documents_on" in r]
+    assert held
+    rome_today(tomorrow)
+    ahead = sample_master.model_copy(update={"settings": replace(sample_master.settings, stock_date=date(2026, 4, 10))})
+    due = {d.template for d in due_on(ahead, tomorrow)[0]}
+    quiet = {t.code for t in ahead.templates if t.code in due and not EFFECTS[t.document_type].ship_at_once}
+    deliveries = _count(ledger, schema.deliveries)
+    refused = create(ahead, ledger, tomorrow, only=quiet)
+    assert [(p.code, p.location) for p in refused.problems if p.is_error] == [
+        ("stock-date-in-future", ahead.locate_setting("stock_date"))]
+    assert refused.notes == [] and _count(ledger, schema.deliveries) == deliveries

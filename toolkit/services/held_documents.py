@@ -19,7 +19,7 @@ from datetime import date
 
 from sqlalchemy import Connection
 
-from toolkit.basics.problems import Problem, define
+from toolkit.basics.problems import Problem, ProblemsFound, define
 from toolkit.core.documents import DeliveryNote
 from toolkit.core.invoicing import Invoice
 from toolkit.core.orders import Order
@@ -27,6 +27,7 @@ from toolkit.ledger.orders import documents_issued, held_orders, load_orders
 from toolkit.model.records import MasterData
 from toolkit.services.invoicing import invoice_orders_in
 from toolkit.services.session import off_the_sheet
+from toolkit.services.shipping import counted_ahead
 from toolkit.services.shipping_days import ship_at_once
 
 HELD_CUSTOMER_GONE = define(
@@ -56,7 +57,9 @@ def issue_held(conn: Connection, master: MasterData, until: date) -> Issued:
     one day after another from the stock as it is now, then the invoices, checked against the
     series' latest date (`invoice_orders_in`, which raises `ProblemsFound` for the caller to
     roll back; a return it leaves out is among the problems). A voided or closed order issues
-    nothing."""
+    nothing. DDTs are not issued from a stock count dated after today (`counted_ahead`, raised
+    as `ship` refuses it): `orders create` of a day whose own orders ship nothing at once
+    issued them from it all the same."""
     held = held_orders(conn, until=until)
     off = off_the_sheet(master, {order.customer for order in held})
     gone = [HELD_CUSTOMER_GONE(None, number=order.number, day=order.day, customer=order.customer)
@@ -73,6 +76,8 @@ def issue_held(conn: Connection, master: MasterData, until: date) -> Issued:
             shipping[order.occurrence].append(order)
         if documents[order.id].invoice:
             invoicing[order.occurrence].append(order.id)
+    if shipping and (ahead := counted_ahead(master)):
+        raise ProblemsFound([ahead])
     problems, notes = ship_at_once(conn, master, shipping)
     invoices: list[Invoice] = []
     for day, ids in sorted(invoicing.items()):
