@@ -601,3 +601,18 @@ def test_a_stock_count_dated_after_today_issues_no_held_ddt_of_the_day(sample_ma
     assert [(p.code, p.location) for p in refused.problems if p.is_error] == [
         ("stock-date-in-future", ahead.locate_setting("stock_date"))]
     assert refused.notes == [] and _count(ledger, schema.deliveries) == deliveries
+
+
+def test_a_stock_count_dated_long_before_names_its_cell_when_orders_shipped_at_once_are_held(
+        sample_master, ledger, rome_today):
+    """The warehouse orders ship as they are created: with Data giacenze a year off they were
+    held at stock 0 with no word of the date, as `ship` now names it."""
+    from dataclasses import replace
+
+    rome_today(APRIL_9)
+    empty = tuple(replace(level, quantity=Decimal(0)) for level in sample_master.stock or ())
+    old = sample_master.model_copy(update={"stock": empty, "settings": replace(sample_master.settings,
+                                                                              stock_date=date(2025, 4, 1))})
+    done = create(old, ledger, APRIL_9, with_catch_up=False)
+    assert [p.location for p in done.problems if p.code == "stock-date-long-before-ddt"] == [
+        old.locate_setting("stock_date")]

@@ -410,3 +410,23 @@ def test_a_stock_count_dated_after_today_ships_nothing(master, ledger, orders, r
     assert done.notes == () and table(ledger, "deliveries") == []
     today = stocked.model_copy(update={"settings": replace(stocked.settings, stock_date=DAY)})
     assert len(ship(today, ledger, DAY, all_open=True).notes) == 2
+
+
+@pytest.mark.parametrize(("counted", "told"), [(date(2026, 2, 28), True), (date(2026, 3, 1), False)])
+def test_a_stock_count_dated_before_the_previous_month_is_named_when_goods_are_held(
+        master, ledger, orders, rome_today, counted, told):
+    """Data giacenze a year off, typed in January (04/01/2026 for 2027), takes a year of DDTs
+    off the sheet: every line was held at stock 0 with no word of the date. When a shipment
+    holds goods back with a count older than the month before the DDT, the cell is named; a
+    count of the previous month is a monthly desk's and is not."""
+    from test_shipping import with_terms
+
+    from toolkit.basics.vocab import DeliveryTerms
+
+    rome_today(DAY)
+    short = with_terms(master, DeliveryTerms.AVAILABILITY, {"A001": "0", "A002": "0", "A003": "0"})
+    dated = short.model_copy(update={"settings": replace(short.settings, stock_date=counted)})
+    done = ship(dated, ledger, DAY, all_open=True)
+    assert done.held
+    named = [(p.location, dict(p.params)) for p in done.problems if p.code == "stock-date-long-before-ddt"]
+    assert named == ([(dated.locate_setting("stock_date"), {"counted": counted, "day": DAY})] if told else [])

@@ -72,7 +72,7 @@ from toolkit.model.parties import party_book
 from toolkit.model.records import MasterData, Template
 from toolkit.services.held_documents import issue_held
 from toolkit.services.invoicing import issue_at_order
-from toolkit.services.shipping import counted_ahead
+from toolkit.services.shipping import counted_ahead, counted_long_before
 from toolkit.services.shipping_days import ship_at_once
 
 UNKNOWN_SELECTION = define(
@@ -444,7 +444,8 @@ def _store(master: MasterData, ledger: Ledger, day: date, drafts: list[OrderDraf
             for day, orders in at_once.items()})
         invoices, left_out = _invoice_at_once(conn, master, invoice_now, line_ids)
         record_generation(conn, _done_until(conn, day, left_to_others))
-    return Created(created, existing_rows, problems + moved_twice + due.problems + ship_problems + left_out,
+    counted = counted_long_before(master, day, [*due.problems, *ship_problems])
+    return Created(created, existing_rows, problems + moved_twice + due.problems + ship_problems + counted + left_out,
                    [*due.notes, *notes], [*due.invoices, *invoices], due.orders)
 
 

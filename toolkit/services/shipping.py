@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,6 +36,9 @@ from toolkit.core.orders import Order, OrderLine, OrderStatus, issued_on_their_d
 from toolkit.core.reservations import NONE, Reservations
 from toolkit.core.shipping import (
     AWAITING_PAYMENT,
+    LINE_HELD,
+    ORDER_HELD,
+    PARTIAL_STOCK,
     ChosenRow,
     Held,
     OpenLine,
@@ -104,6 +107,17 @@ STOCK_DATE_IN_FUTURE = define(
     en="Stock date is {counted}, after today ({today}): a count is not made on a day still to come, and the stock "
        "takes off only the DDTs from that day on, so those until then would not be taken off and goods that are not "
        "there would leave. Nothing was recorded. Write in Stock date the day you counted (e.g. {today}).")
+STOCK_DATE_LONG_BEFORE = define(
+    "stock-date-long-before-ddt", "warning",
+    title=("Data giacenze molto prima del DDT", "Stock date long before the DDT"),
+    it="Data giacenze è il {counted}, prima del mese precedente il DDT ({day}), e questa spedizione ha trattenuto "
+       "merce: le giacenze sono la conta meno tutti i DDT da quel giorno, quindi con una data sbagliata (es. l'anno "
+       "scorso, scritto a gennaio) ogni articolo sembra finito. Scrivi in Data giacenze il giorno in cui hai contato; "
+       "se la conta è davvero di allora, conta di nuovo e scrivi la nuova data.",
+    en="Stock date is {counted}, before the month preceding the DDT ({day}), and this shipment held goods back: "
+       "the stock is the count less every DDT from that day on, so with a wrong date (last year, typed in January) "
+       "every item looks sold out. Write in Stock date the day you counted; if the count really is that old, count "
+       "again and write the new date.")
 DOCUMENTS_NOT_YET_DUE = define(
     "order-documents-not-yet-due", "error",
     it="L'ordine {number} è stato creato in anticipo e il suo DDT o la sua fattura immediati attendono il suo "
@@ -348,7 +362,8 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             done = _held_as_before(conn, on_hold.with_since(named_since), day, done,
                                    [order for order_id, order in selected.items() if order_id not in planned],
                                    list_kept)
-        assumed = missing_stock(master) if done.notes else _stock_sheet_empty(master, done)
+        assumed = [*(missing_stock(master) if done.notes else _stock_sheet_empty(master, done)),
+                   *counted_long_before(master, day, done.problems, done.kept)]
         invoiced: list[Invoice] = []
         if invoice and done.notes:
             from toolkit.services.invoicing import invoice_shipped_in
@@ -416,6 +431,25 @@ def counted_ahead(master: MasterData) -> Problem | None:
     if master.stock is None or counted is None or counted <= today:
         return None
     return STOCK_DATE_IN_FUTURE(master.locate_setting("stock_date"), counted=counted, today=today)
+
+
+def counted_long_before(master: MasterData, day: date, problems: Sequence[Problem], kept: int = 0) -> list[Problem]:
+    """The warning of a stock count dated before the month preceding the DDT's `day`
+    (`STOCK_DATE_LONG_BEFORE`), when a shipment held goods back for stock (its `problems`, or
+    orders `kept` on hold from earlier days): a count date a year off, typed in January, takes
+    a year of DDTs off the sheet and holds every line at stock 0 with no word of the date. A
+    desk counting monthly never meets it; one counting seldom meets it only when something did
+    not leave, when the date is worth a look."""
+    counted = master.settings.stock_date
+    if master.stock is None or counted is None:
+        return []
+    previous_month = (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+    if counted >= previous_month or not (kept or any(p.code in _SHORT_OF_STOCK for p in problems)):
+        return []
+    return [STOCK_DATE_LONG_BEFORE(master.locate_setting("stock_date"), counted=counted, day=day)]
+
+
+_SHORT_OF_STOCK = frozenset({PARTIAL_STOCK.code, LINE_HELD.code, ORDER_HELD.code})
 
 
 def _rows_in_full(conn: Connection, rows: Sequence[ChosenRow]) -> tuple[list[ChosenRow], list[int], list[Problem]]:
