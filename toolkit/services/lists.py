@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from toolkit.basics.problems import ProblemsFound
 from toolkit.core.lists import complete_list, distribution_list, production_list
 from toolkit.core.orders import Order, OrderStatus
 from toolkit.core.reservations import NONE
@@ -19,6 +20,7 @@ from toolkit.ledger.db import reading
 from toolkit.ledger.deliveries import available_stock
 from toolkit.ledger.orders import load_orders, reservations
 from toolkit.model.records import MasterData
+from toolkit.services.shipping import counted_ahead
 
 
 def orders_between(ledger: Ledger, start: date, end: date) -> list[Order]:
@@ -48,9 +50,13 @@ def production(master: MasterData, ledger: Ledger, start: date, end: date, out: 
     open orders ahead of each order reserve. Only the queues of the items the stock does not
     cover are read: where the stock covers every open order's need, each of the period's orders
     (all of them holders) is covered whatever is ahead of it, as shipping reckons too; reading
-    every queue, and every holder's number, was 2 s of a day's 7 s list at L."""
+    every queue, and every holder's number, was 2 s of a day's 7 s list at L. A stock count
+    dated after today is refused, as shipping refuses it (`counted_ahead`): the stock would
+    keep the goods the DDTs until then took, and the list would leave them unmade."""
     from toolkit.writers.lists import write_production_list
 
+    if ahead := counted_ahead(master):
+        raise ProblemsFound([ahead])
     with reading(ledger) as conn:
         orders = load_orders(conn, occurrence_from=start, occurrence_to=end)
         stock = available_stock(conn, master)

@@ -637,10 +637,14 @@ def panel(master: MasterData, ledger: Ledger, out: Path, lang: str, orders: Sequ
     reserves and what stock is available to it. Unless given the orders, it shows those still
     open (`OPEN`), or with `every` all of them, due from `first` to `last` when given: a large
     distributor's ledger gains 8,000 orders a day, and a panel of every order it ever had took
-    3 minutes and 5 GB mid-month, with more order lines than a sheet holds a few months on."""
+    3 minutes and 5 GB mid-month, with more order lines than a sheet holds a few months on.
+    A stock count dated after today is refused, as shipping refuses it (`counted_ahead`): each
+    line's available stock would keep the goods the DDTs until then took."""
     from toolkit.writers.orders_book import write_panel
     from toolkit.writers.sheet_limits import check_rows
 
+    if ahead := counted_ahead(master):
+        raise ProblemsFound([ahead])
     with reading(ledger) as conn:
         shown = orders if orders is not None else load_orders(
             conn, statuses=None if every else OPEN, occurrence_from=first, occurrence_to=last, credits=True)
