@@ -582,3 +582,44 @@ def test_the_month_register_has_a_csv_of_one_row_per_document_and_vat_rate_addin
     notes = _csv_rows(next(p for p in may.files if p.name == "registro-iva-2026-05.csv"))[1:]
     assert {r[2] for r in notes} == {"Nota di credito"} and all(amount(r[10]) < 0 for r in notes)
     assert sum((amount(r[10]) + amount(r[11]) for r in notes), D(0)) == done.note.total < 0
+
+
+@pytest.mark.parametrize(("accounting", "today", "refused"), [
+    (date(2026, 4, 9), date(2026, 4, 9), False),
+    (date(2026, 4, 14), date(2026, 4, 20), False),
+    (date(2026, 4, 30), date(2026, 5, 3), False),
+    (date(2026, 4, 8), date(2026, 4, 20), True),
+    (date(2026, 5, 1), date(2026, 5, 3), True),
+    (date(2027, 4, 10), date(2026, 4, 20), True),
+    (date(2026, 4, 12), date(2026, 4, 10), True),
+])
+def test_the_accounting_date_is_the_ddts_day_up_to_today_within_its_month(accounting, today, refused):
+    """A DDT's data contabile is the day it is recorded: not before the DDT, not in another month
+    (the month-end invoice takes it by its date, the register would put it in another VAT period),
+    not on a day still to come. Any date was taken."""
+    from toolkit.services.shipping import accounting_date_refused
+
+    assert (accounting_date_refused(DAY, accounting, today) is not None) is refused
+
+
+def test_ship_refuses_an_accounting_date_before_the_ddt_naming_the_option_and_ships_nothing(tmp_path, ledger_url):
+    from test_shipping import write_book
+    from test_shipping_cli import run as cli
+    from typer import Typer
+
+    from toolkit.cli import shipping
+
+    app = Typer()
+    shipping.register(app)
+    workbook = write_book(tmp_path / "anagrafiche.xlsx", sheets())
+    ledger = open_ledger(ledger_url)
+    create(master_of(), ledger, DAY, with_catch_up=False)
+    code, said = cli(app, "ship", workbook, "--date", "09/04/2026", "--all", "--accounting-date", "09/03/2026",
+                     "--ledger", ledger_url, "--lang", "en")
+    assert code == 2
+    assert ("--accounting-date 09/03/2026 cannot be the accounting date of a DDT of 09/04/2026: a document is "
+            "recorded from the day it is issued, not before. Nothing was shipped. Write a date from 09/04/2026 to "
+            "30/04/2026") in " ".join(said.split())
+    with reading(ledger) as conn:
+        assert conn.execute(select(schema.deliveries.c.id)).all() == []
+    ledger.engine.dispose()

@@ -98,6 +98,12 @@ DATE_BEFORE_LATEST = define(
     en="The DDT would be dated {day}, before {latest_number} of {latest_day}, already issued: in series {series} "
        "{year} numbers follow dates, and a DDT dated back would take a number after it, so nothing was shipped. "
        "Ship with a date from {latest_day} on (goods leaving today go with today's date).")
+ACCOUNTING_DATE_REFUSED = define(
+    "ddt-accounting-date-refused", "error", usage=True,
+    it="--accounting-date {accounting} non può essere la data contabile di un DDT del {day}: {why_it} Nulla è stato "
+       "spedito. Scrivi una data dal {day} a {last} (oppure togli --accounting-date: vale la data del DDT).",
+    en="--accounting-date {accounting} cannot be the accounting date of a DDT of {day}: {why_en} Nothing was "
+       "shipped. Write a date from {day} to {last} (or leave --accounting-date out: the DDT's date holds).")
 STOCK_DATE_IN_FUTURE = define(
     "stock-date-in-future", "error",
     it="Data giacenze è il {counted}, dopo oggi ({today}): una conta non si fa in un giorno che non è ancora "
@@ -226,6 +232,8 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
     today = dates.today_rome()
     if day > today and not future:
         return Shipped((), (), (DATE_IN_FUTURE(None, day=day, today=today),))
+    if accounting_date is not None and (wrong := accounting_date_refused(day, accounting_date, today)):
+        return Shipped((), (), (wrong,))
     if out is not None:
         from toolkit.basics.files import check_output
         from toolkit.services.printing import refuse_replacing
@@ -258,6 +266,34 @@ def ship(master: MasterData, ledger: Ledger, day: date, *, numbers: Sequence[str
         shipped = replace(shipped, written=written[0] if shipped.ddts else None,
                           invoices_written=written[-1] if shipped.invoices else None)
     return shipped
+
+
+_ACCOUNTING_WHY = {
+    "before": ("un documento si registra dal giorno in cui è emesso, non prima.",
+               "a document is recorded from the day it is issued, not before."),
+    "month": ("la fattura differita prende il DDT nel mese della sua data, e il registro lo metterebbe in un altro "
+              "mese (e periodo IVA).",
+              "the deferred invoice takes the DDT in the month of its date, and the register would put it in "
+              "another month (and VAT period)."),
+    "future": ("è dopo oggi, e non si registra in un giorno non ancora venuto.",
+               "it is after today, and nothing is recorded on a day still to come."),
+}
+
+
+def accounting_date_refused(day: date, accounting: date, today: date) -> Problem | None:
+    """The refusal of an accounting date (data contabile) a DDT of `day` cannot have: before it
+    (recorded before it was issued), in another month (the month-end invoice takes the DDT in
+    its date's month, the accountants' register would show it in another, a VAT period apart),
+    or after today (recorded on a day still to come; a DDT dated ahead with `--future` may
+    carry its own date). What is left is the DDT's day up to today, within its month: a DDT
+    recorded a few days after it left."""
+    last = min(max(day, today), (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1))
+    why = ("before" if accounting < day else "month" if (accounting.year, accounting.month) != (day.year, day.month)
+           else "future" if accounting > last else None)
+    if why is None:
+        return None
+    return ACCOUNTING_DATE_REFUSED(None, accounting=accounting, day=day, last=last, why_it=_ACCOUNTING_WHY[why][0],
+                                   why_en=_ACCOUNTING_WHY[why][1])
 
 
 def shipment_file(named: Path) -> Path:
