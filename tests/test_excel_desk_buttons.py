@@ -1339,3 +1339,17 @@ def test_two_desks_shipping_at_once_into_one_folder_keep_each_file(tmp_path, may
     assert done.written == second and f": {second}" in "\n".join(done.filed("it"))
     (ours,), (colleagues,) = [n.number for n in done.ddts], printed(day_file)
     assert list(printed(second)) == [ours] and colleagues != ours
+
+
+def test_ship_on_a_closure_names_the_panels_date_cell(tmp_path):
+    """The day's orders made, the desk closes the day for inventory on Chiusure and ships all the
+    same: the DDTs go out, told at the panel's date cell, which chose their date."""
+    book = fake(tmp_path)
+    press(book, "preview_orders")
+    press(book, "create_orders")
+    sheets = minimal.sheets()
+    sheets["Chiusure"] = [["Dal", "Al", "Descrizione"], [datetime(2026, 4, 9), datetime(2026, 4, 9), "Inventario"]]
+    (shown,) = press(fake(tmp_path, sheets), "ship")
+    assert not shown[0].startswith("DDT emessi: 0")
+    told = next(line for line in shown[0].splitlines() if "Inventario" in line)
+    assert told.startswith(f"Pannello!{NAMES['DataOrdini']}") and "è 09/04/2026, Inventario: un giorno festivo" in told

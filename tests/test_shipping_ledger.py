@@ -430,3 +430,31 @@ def test_a_stock_count_dated_before_the_previous_month_is_named_when_goods_are_h
     assert done.held
     named = [(p.location, dict(p.params)) for p in done.problems if p.code == "stock-date-long-before-ddt"]
     assert named == ([(dated.locate_setting("stock_date"), {"counted": counted, "day": DAY})] if told else [])
+
+
+def test_ddts_dated_on_a_company_closure_are_warned_naming_the_date_and_the_closure(master, ledger, orders):
+    """A DDT dated on a holiday or a closure went out without a word: a desk may ship then, so it
+    is issued, but the date is named, with the closure, in case it was a slip."""
+    from toolkit.model.records import Closure, Source
+
+    closed = master.model_copy(update={"closures": (
+        Closure(date_from=DAY, date_to=DAY, description="Inventario", source=Source(sheet="Chiusure", row=2)),)})
+    done = ship(closed, ledger, DAY, numbers=[orders["T001"].number])
+    assert done.notes
+    [told] = [p for p in done.problems if p.code == "ddt-date-holiday"]
+    assert (told.severity, told.message("en")) == ("warning", (
+        "The date of the DDTs issued (1 DDT) is 09/04/2026, Inventario: a holiday or closure (Holiday region, Patron "
+        "saint, Closures sheet). They are issued as asked, since a desk may ship on a holiday; if the goods do not "
+        "leave that day, the date chosen (--date, or the panel's Data ordini) is a slip: check it before shipping "
+        "again."))
+    done = ship(master, ledger, DAY, numbers=[orders["T003"].number])
+    assert done.notes and "ddt-date-holiday" not in [p.code for p in done.problems]
+
+
+def test_the_calendar_names_holidays_and_closures_not_weekends():
+    from toolkit.core.workdays import WorkingCalendar
+
+    calendar = WorkingCalendar(region="MI", closures=((date(2026, 8, 10), date(2026, 8, 21), None),))
+    assert [calendar.holiday(d, "en") for d in (date(2026, 12, 8), date(2026, 12, 7), date(2026, 8, 12),
+                                                 date(2026, 12, 5), date(2026, 12, 9))] == [
+        "Immaculate Conception", "Saint Ambrose's Day", "Company closure", None, None]

@@ -123,6 +123,12 @@ class WorkingCalendar:
             return weekday_name(d, lang)
         return None
 
+    def holiday(self, d: date, lang: str = "it") -> str | None:
+        """The holiday or company closure (*Chiusure*) `d` falls on, by name; None on any other
+        day, a plain Saturday or Sunday too: a DDT of a Saturday is a desk's habit, of a
+        holiday more often a slip."""
+        return self._closed_days(d.year, lang).get(d)
+
     @property
     def longest_closure(self) -> int:
         """Days in the longest closure, counting closures a week or less apart as one: a bound

@@ -404,11 +404,18 @@ def _shipment_file(press: Press) -> Path:
 def _say_shipped(press: Press, result: Shipped, warned: list[Problem]) -> None:
     """The shipping buttons' message: what was issued, which documents went into which file,
     the documents found never printed (`warned`) and the problems; an error stops it only when
-    nothing was issued (a return left out of `--invoice` leaves the rest shipped and invoiced)."""
+    nothing was issued (a return left out of `--invoice` leaves the rest shipped and invoiced).
+    A DDT dated on a holiday is told at the panel's date cell, which chose the date."""
     if not result.notes:
         _stop_on_errors(list(result.problems))
+    from dataclasses import replace
+
+    from toolkit.services.shipping import DDT_ON_HOLIDAY
+
     lang = press.language
-    press.say("\n".join([result.summary(lang), *result.filed(lang), *said.lines([*warned, *result.problems], lang)]))
+    problems = [replace(p, location=inputs.where(inputs.ORDER_DATE)) if p.code == DDT_ON_HOLIDAY.code else p
+                for p in result.problems]
+    press.say("\n".join([result.summary(lang), *result.filed(lang), *said.lines([*warned, *problems], lang)]))
 
 
 def _never_printed(press: Press, which: list[str], out: Path) -> list[Problem]:

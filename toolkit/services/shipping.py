@@ -104,6 +104,17 @@ ACCOUNTING_DATE_REFUSED = define(
        "spedito. Scrivi una data dal {day} a {last} (oppure togli --accounting-date: vale la data del DDT).",
     en="--accounting-date {accounting} cannot be the accounting date of a DDT of {day}: {why_en} Nothing was "
        "shipped. Write a date from {day} to {last} (or leave --accounting-date out: the DDT's date holds).")
+DDT_ON_HOLIDAY = define(
+    "ddt-date-holiday", "warning",
+    title=("DDT datato in un giorno festivo o di chiusura", "DDT dated on a holiday or closure"),
+    it="La data dei DDT emessi ({ddts}) è {day}, {holiday_it}: un giorno festivo o di chiusura (Regione "
+       "festività, Santo patrono, foglio Chiusure). Sono emessi come chiesto, perché si può spedire anche un giorno "
+       "festivo; se la merce non parte quel giorno, la data scelta (--date, o Data ordini del pannello) è un "
+       "errore: controllala prima di spedire ancora.",
+    en="The date of the DDTs issued ({ddts}) is {day}, {holiday_en}: a holiday or closure (Holiday region, Patron "
+       "saint, Closures sheet). They are issued as asked, since a desk may ship on a holiday; if the goods do not "
+       "leave that day, the date chosen (--date, or the panel's Data ordini) is a slip: check it before shipping "
+       "again.")
 STOCK_DATE_IN_FUTURE = define(
     "stock-date-in-future", "error",
     it="Data giacenze è il {counted}, dopo oggi ({today}): una conta non si fa in un giorno che non è ancora "
@@ -407,7 +418,8 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             invoiced, invoice_problems = invoice_shipped_in(conn, master, done.notes, day, dates.today_rome())
             problems += invoice_problems
         return Shipped((*waited.notes, *done.notes), done.held,
-                       (*waited.problems, *assumed, *recounted, *problems, *done.problems), done.completed,
+                       (*waited.problems, *assumed, *recounted, *problems, *on_holiday(master, day, done.notes),
+                        *done.problems), done.completed,
                        invoices=(*waited.invoices, *invoiced), kept=done.kept, documents_due=tuple(waited.orders))
 
 
@@ -467,6 +479,22 @@ def counted_ahead(master: MasterData) -> Problem | None:
     if master.stock is None or counted is None or counted <= today:
         return None
     return STOCK_DATE_IN_FUTURE(master.locate_setting("stock_date"), counted=counted, today=today)
+
+
+def on_holiday(master: MasterData, day: date, notes: Sequence[DeliveryNote]) -> list[Problem]:
+    """The warning of DDTs dated `day` when it is a holiday or one of the company's closures
+    (`DDT_ON_HOLIDAY`): not a refusal, a desk may ship on a holiday, but a date typed a day off
+    (01/11 for 31/10) went out without a word. A Saturday or Sunday is not told."""
+    ddts = sum(1 for note in notes if note.is_ddt and note.day == day)
+    if not ddts:
+        return []
+    from toolkit.core.workdays import working_calendar
+
+    calendar = working_calendar(master.settings, master.closures)
+    if (holiday := calendar.holiday(day, "it")) is None:
+        return []
+    return [DDT_ON_HOLIDAY(None, ddts=Counted(ddts, ("DDT", "DDT"), ("DDT", "DDTs")), day=day, holiday_it=holiday,
+                           holiday_en=calendar.holiday(day, "en"))]
 
 
 def counted_long_before(master: MasterData, day: date, problems: Sequence[Problem], kept: int = 0) -> list[Problem]:
