@@ -166,7 +166,7 @@ def test_a_ddt_dated_after_today_is_refused_unless_meant(master, ledger, orders,
     assert table(ledger, "deliveries") == [] and not [e for e in table(ledger, "events") if e.action == "shipped"]
     assert ship(master, ledger, DAY, all_open=True, force=True).notes == ()
     meant = ship(master, ledger, DAY, all_open=True, future=True)
-    assert [n.day for n in meant.notes] == [DAY, DAY] and others(meant.problems) == ()
+    assert [n.day for n in meant.notes] == [DAY, DAY] and [p.code for p in others(meant.problems)] == ["ddt-issued-ahead"]
 
 
 def test_a_ddt_dated_before_the_latest_of_its_year_is_refused(master, ledger, orders, rome_today):
@@ -184,12 +184,20 @@ def test_a_ddt_dated_before_the_latest_of_its_year_is_refused(master, ledger, or
     assert [n.number for n in ship(master, ledger, DAY, numbers=[orders["T003"].number]).notes] == ["DDT-2026-00002"]
 
 
-def test_a_ddt_issued_ahead_does_not_hold_back_today_s_shipment(master, ledger, orders, rome_today):
+def test_a_ddt_issued_ahead_is_warned_and_holds_back_a_ddt_dated_before_it(master, ledger, orders, rome_today):
+    """DDT numbers follow dates within a year, as invoices do: a DDT issued ahead for the 9th
+    let the 8th's take DDT-2026-00002, dated before DDT-2026-00001. The DDT issued ahead says
+    so; the one dated before it is refused, naming it and the day to ship from."""
     rome_today(date(2026, 4, 8))
     ahead = ship(master, ledger, DAY, numbers=[orders["T001"].number], future=True)
     assert [n.number for n in ahead.notes] == ["DDT-2026-00001"]
-    assert [n.number for n in ship(master, ledger, date(2026, 4, 8), numbers=[orders["T003"].number]).notes] == [
-        "DDT-2026-00002"]
+    assert [(p.code, dict(p.params)["day"]) for p in ahead.problems if p.code == "ddt-issued-ahead"] == [
+        ("ddt-issued-ahead", DAY)]
+    refused = ship(master, ledger, date(2026, 4, 8), numbers=[orders["T003"].number])
+    assert refused.notes == () and [p.code for p in refused.problems] == ["ddt-date-before-issued-ahead"]
+    assert ("but DDT-2026-00001 was issued ahead, dated 09/04/2026 (--future)" in refused.problems[0].message("en")
+            and "Ship with a date from 09/04/2026 on" in refused.problems[0].message("en"))
+    assert [r.number for r in table(ledger, "deliveries")] == [1]
 
 
 def test_a_ddt_dated_today_ships(master, ledger, orders, rome_today):

@@ -98,6 +98,24 @@ DATE_BEFORE_LATEST = define(
     en="The DDT would be dated {day}, before {latest_number} of {latest_day}, already issued: in series {series} "
        "{year} numbers follow dates, and a DDT dated back would take a number after it, so nothing was shipped. "
        "Ship with a date from {latest_day} on (goods leaving today go with today's date).")
+DATE_BEFORE_AHEAD = define(
+    "ddt-date-before-issued-ahead", "error",
+    it="Il DDT sarebbe datato {day}, ma il {latest_number} è già emesso in anticipo con la data {latest_day} "
+       "(--future): nella serie {series} {year} i numeri seguono le date, come per le fatture, e un DDT datato prima "
+       "prenderebbe un numero dopo il suo, quindi nulla è stato spedito. Spedisci con una data dal {latest_day} in "
+       "poi; la merce che parte prima va spedita prima di emettere DDT in anticipo.",
+    en="The DDT would be dated {day}, but {latest_number} was issued ahead, dated {latest_day} (--future): in "
+       "series {series} {year} numbers follow dates, as for invoices, and a DDT dated before it would take a number "
+       "after it, so nothing was shipped. Ship with a date from {latest_day} on; goods leaving before then ship "
+       "before any DDT is issued ahead.")
+ISSUED_AHEAD = define(
+    "ddt-issued-ahead", "warning",
+    title=("DDT emessi in anticipo", "DDTs issued ahead"),
+    it="I DDT emessi ({ddts}) sono datati {day}, dopo oggi: fino a quel giorno nessun DDT della serie {series} può "
+       "essere datato prima di loro (i numeri seguono le date), quindi la merce che parte prima non può avere il "
+       "suo DDT finché non arriva il {day}.",
+    en="The DDTs issued ({ddts}) are dated {day}, after today: until that day no DDT of series {series} can be "
+       "dated before them (numbers follow dates), so goods leaving before then cannot have their DDT until {day}.")
 ACCOUNTING_DATE_REFUSED = define(
     "ddt-accounting-date-refused", "error", usage=True,
     it="--accounting-date {accounting} non può essere la data contabile di un DDT del {day}: {why_it} Nulla è stato "
@@ -351,10 +369,11 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
 
     with writing(ledger) as conn:
         series = master.settings.ddt_series
-        later = dated_after(conn, series, day, until=max(day, dates.today_rome()))
+        later = dated_after(conn, series, day)
         if later is not None:
-            return Shipped((), (), (DATE_BEFORE_LATEST(None, day=day, latest_number=later[0], latest_day=later[1],
-                                                       series=series, year=day.year),))
+            before = DATE_BEFORE_AHEAD if later[1] > dates.today_rome() else DATE_BEFORE_LATEST
+            return Shipped((), (), (before(None, day=day, latest_number=later[0], latest_day=later[1],
+                                           series=series, year=day.year),))
         if ahead := counted_ahead(master):
             return Shipped((), (), (ahead,))
         recount = _counted_after_ddts(conn, master)
@@ -419,7 +438,7 @@ def _ship(master: MasterData, ledger: Ledger, day: date, numbers: Sequence[str],
             problems += invoice_problems
         return Shipped((*waited.notes, *done.notes), done.held,
                        (*waited.problems, *assumed, *recounted, *problems, *on_holiday(master, day, done.notes),
-                        *done.problems), done.completed,
+                        *issued_ahead(master, day, done.notes), *done.problems), done.completed,
                        invoices=(*waited.invoices, *invoiced), kept=done.kept, documents_due=tuple(waited.orders))
 
 
@@ -479,6 +498,17 @@ def counted_ahead(master: MasterData) -> Problem | None:
     if master.stock is None or counted is None or counted <= today:
         return None
     return STOCK_DATE_IN_FUTURE(master.locate_setting("stock_date"), counted=counted, today=today)
+
+
+def issued_ahead(master: MasterData, day: date, notes: Sequence[DeliveryNote]) -> list[Problem]:
+    """The warning of DDTs issued dated after today (`--future`): until their day every DDT of
+    the series dated before them is refused (`DATE_BEFORE_AHEAD`), which the desk learns now,
+    when it can still ship the day's other goods first next time, not at the next shipment."""
+    ddts = sum(1 for note in notes if note.is_ddt and note.day == day)
+    if not ddts or day <= dates.today_rome():
+        return []
+    return [ISSUED_AHEAD(None, ddts=Counted(ddts, ("DDT", "DDT"), ("DDT", "DDTs")), day=day,
+                         series=master.settings.ddt_series)]
 
 
 def on_holiday(master: MasterData, day: date, notes: Sequence[DeliveryNote]) -> list[Problem]:
